@@ -1,0 +1,30 @@
+// `npm start`: build when the sources are newer than the last build, then serve the production build.
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const stampFile = 'build/.quota-build-stamp';
+const inputs = ['src', 'static', 'drizzle', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
+
+function newestMtime(path) {
+	if (!existsSync(path)) return 0;
+	const st = statSync(path);
+	if (!st.isDirectory()) return st.mtimeMs;
+	return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), st.mtimeMs);
+}
+
+const sourcesAt = Math.max(...inputs.map(newestMtime));
+const builtAt = existsSync(stampFile) ? statSync(stampFile).mtimeMs : 0;
+if (!existsSync('build/index.js') || sourcesAt > builtAt) {
+	console.log('Quota: building the app (first start, or sources changed)…');
+	const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	if (build.status !== 0) process.exit(build.status ?? 1);
+	writeFileSync(stampFile, new Date().toISOString());
+}
+
+const server = spawn(process.execPath, ['build/index.js'], {
+	stdio: 'inherit',
+	env: { NODE_ENV: 'production', ...process.env, PORT: process.env.PORT || '3000' }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(signal ? 0 : (code ?? 0)));

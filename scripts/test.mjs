@@ -1,0 +1,64 @@
+// `npm test`: type checks, unit + integration tests (PGlite, and real Postgres when TEST_DATABASE_URL
+// is set), then the production build and the browser tests. With CI=true a skipped suite fails the run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const skippedSuites = [];
+let failed = false;
+
+function run(title, cmd, args, env = {}) {
+	console.log(`\n▶ ${title}`);
+	const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	if (r.status !== 0) {
+		console.error(`✗ ${title} failed (exit ${r.status ?? r.signal})`);
+		failed = true;
+	}
+	return r.status === 0;
+}
+
+function count(jsonFile) {
+	if (!existsSync(jsonFile)) return;
+	const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
+	totals.passed += report.numPassedTests ?? 0;
+	totals.failed += report.numFailedTests ?? 0;
+	totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+}
+
+rmSync('test-results/vitest', { recursive: true, force: true });
+mkdirSync('test-results/vitest', { recursive: true });
+
+run('Type check (svelte-check + tsc)', 'npm', ['run', '--silent', 'check']);
+
+if (!process.env.TEST_DATABASE_URL) {
+	skippedSuites.push('integration on real PostgreSQL (set TEST_DATABASE_URL=postgres://… to run it)');
+}
+run('Unit and integration tests', 'npx', [
+	'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest/main.json'
+]);
+count('test-results/vitest/main.json');
+
+if (!existsSync(chromium)) {
+	skippedSuites.push(`browser tests (no Chromium at ${chromium}; apt-get install chromium)`);
+} else if (run('Production build', 'npx', ['vite', 'build', '--logLevel', 'warn'])) {
+	run('Browser tests (Playwright, Chromium, phone viewport)', 'npx', [
+		'vitest', 'run', '--config', 'vitest.e2e.config.ts',
+		'--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest/e2e.json'
+	]);
+	count('test-results/vitest/e2e.json');
+}
+
+for (const suite of skippedSuites) console.warn(`\n⚠ SKIPPED: ${suite}`);
+if (ci && skippedSuites.length) {
+	console.error('✗ CI=true: a skipped suite is a failure.');
+	failed = true;
+}
+if (totals.skipped && ci) {
+	console.error(`✗ CI=true: ${totals.skipped} test(s) skipped.`);
+	failed = true;
+}
+if (totals.passed === 0) failed = true;
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failed || totals.failed ? 1 : 0);

@@ -1,0 +1,25 @@
+import { sequence } from '@sveltejs/kit/hooks';
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { createTRPCHandle } from 'trpc-sveltekit';
+import { appRouter } from '$lib/server/trpc/router';
+import { createContext } from '$lib/server/trpc/init';
+import { config } from '$lib/server/config';
+
+// Fail at start, with one clear line, on a bad environment.
+config();
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	event.locals.auth = null;
+	return resolve(event);
+};
+
+const trpc = createTRPCHandle({ router: appRouter, createContext });
+
+export const handle = sequence(authenticate, trpc);
+
+/** Runs once before the first request: open and migrate the database. */
+export const init: ServerInit = async () => {
+	const db = await getDb();
+	console.log(`Quota: database ready (${db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL'})`);
+};

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const bool = z
+	.enum(['true', 'false', '1', '0', 'yes', 'no'])
+	.transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+	.object({
+		NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+		PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+		ORIGIN: z.url().default('http://localhost:3000'),
+		DATABASE_URL: z
+			.string()
+			.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+			.optional(),
+		DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+		PGLITE_DIR: z.string().min(1).default('./data/pglite'),
+		APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+		SEED_DEMO: bool.default(true),
+		DEMO_SITE_API_KEY: z
+			.string()
+			.regex(/^qk_[A-Za-z0-9_-]{20,}$/, 'must look like qk_ followed by at least 20 letters/digits')
+			.optional(),
+		SMTP_URL: z
+			.string()
+			.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+			.optional(),
+		MAIL_FROM: z.string().min(3).default('Quota <no-reply@quota.localhost>'),
+		MAIL_DIR: z.string().default('./data/mail'),
+		PADDLE_ENV: z.enum(['sandbox', 'production']).default('sandbox'),
+		PADDLE_API_KEY: z.string().min(10).optional(),
+		PADDLE_CLIENT_TOKEN: z.string().min(10).optional(),
+		PADDLE_WEBHOOK_SECRET: z.string().min(8).default('pdl_ntfset_quota_local_simulator_secret'),
+		SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).default(60 * 24 * 7),
+		SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).default(30),
+		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
+	})
+	.refine((c) => !c.PADDLE_API_KEY === !c.PADDLE_CLIENT_TOKEN, {
+		message: 'PADDLE_API_KEY and PADDLE_CLIENT_TOKEN must be set together (or neither, for the simulator)',
+		path: ['PADDLE_CLIENT_TOKEN']
+	});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+/** Parses the environment; the error is one line that names the variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+	const result = schema.safeParse(cleaned);
+	if (result.success) return result.data;
+	const issue = result.error.issues[0]!;
+	const name = issue.path.join('.') || 'environment';
+	const value = cleaned[name];
+	const shown = value === undefined ? '' : ` (got ${JSON.stringify(name.includes('SECRET') || name.includes('KEY') ? '***' : value)})`;
+	throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
+}
+
+let cached: Config | undefined;
+
+export function config(): Config {
+	cached ??= parseConfig(process.env);
+	return cached;
+}

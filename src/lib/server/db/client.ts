@@ -1,0 +1,91 @@
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import postgres from 'postgres';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** The database or an open transaction: domain functions accept either. */
+export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute' | 'query'>;
+
+export interface Db {
+	readonly kind: 'pglite' | 'postgres';
+	readonly orm: Database;
+	/** Runs raw SQL and returns its rows, the same shape on both drivers. */
+	rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+	/** Subscribes to a NOTIFY channel; resolves to an unsubscribe function. */
+	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+	migrate(): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** Migrations ship beside the app (not inside the bundle), in ./drizzle of the working directory. */
+function migrationsFolder(folder?: string) {
+	return resolve(folder ?? process.env.QUOTA_MIGRATIONS_DIR ?? 'drizzle');
+}
+
+function rowsOf<T>(result: unknown): T[] {
+	if (Array.isArray(result)) return result as T[];
+	return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** Embedded Postgres (PGlite): `dir` persists to disk; omit it for an in-memory database. */
+export async function openPglite(dir?: string, migrationsDir?: string): Promise<Db> {
+	if (dir) mkdirSync(dir, { recursive: true });
+	const client = await PGlite.create(dir ? { dataDir: dir } : {});
+	const orm = drizzlePglite({ client, schema }) as unknown as Database;
+	return {
+		kind: 'pglite',
+		orm,
+		rows: async (query) => rowsOf(await orm.execute(query)),
+		listen: async (channel, onPayload) => {
+			const unsub = await client.listen(channel, onPayload);
+			return async () => unsub();
+		},
+		migrate: () => migratePglite(orm as never, { migrationsFolder: migrationsFolder(migrationsDir) }),
+		close: () => client.close()
+	};
+}
+
+/** A real Postgres server through postgres.js. */
+export function openPostgres(url: string, opts: { max?: number; migrationsDir?: string } = {}): Db {
+	const client = postgres(url, {
+		max: opts.max ?? 10,
+		onnotice: () => {},
+		// int8 comes back as a number, as on PGlite; token amounts are checked to stay below 2^53.
+		types: {
+			int8: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) }
+		}
+	});
+	const orm = drizzlePostgres({ client, schema }) as unknown as Database;
+	return {
+		kind: 'postgres',
+		orm,
+		rows: async (query) => rowsOf(await orm.execute(query)),
+		listen: async (channel, onPayload) => {
+			const sub = await client.listen(channel, onPayload);
+			return () => sub.unlisten();
+		},
+		migrate: async () => {
+			// Several app processes may start at once: one migrates, the others wait for it.
+			const reserved = await client.reserve();
+			try {
+				await reserved`select pg_advisory_lock(7243001)`;
+				await migratePostgres(drizzlePostgres({ client: reserved as never }), {
+					migrationsFolder: migrationsFolder(opts.migrationsDir)
+				});
+			} finally {
+				await reserved`select pg_advisory_unlock(7243001)`;
+				reserved.release();
+			}
+		},
+		close: () => client.end({ timeout: 5 })
+	};
+}

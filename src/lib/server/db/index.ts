@@ -1,0 +1,24 @@
+import { config } from '../config';
+import { openPglite, openPostgres, type Db } from './client';
+
+export type { Db, Database, Executor } from './client';
+
+let current: Promise<Db> | undefined;
+
+/** The app's database, opened and migrated once per process. */
+export function getDb(): Promise<Db> {
+	current ??= (async () => {
+		const cfg = config();
+		const db = cfg.DATABASE_URL
+			? openPostgres(cfg.DATABASE_URL, { max: cfg.DATABASE_POOL_SIZE })
+			: await openPglite(cfg.PGLITE_DIR);
+		await db.migrate();
+		return db;
+	})();
+	return current;
+}
+
+/** For tests and scripts that bring their own database. */
+export function setDb(db: Db) {
+	current = Promise.resolve(db);
+}

@@ -1,0 +1,208 @@
+import {
+	bigint,
+	bigserial,
+	boolean,
+	index,
+	inet,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uniqueIndex,
+	uuid
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** Who holds tokens: a user, a team (shared pool) or a guest. Its row is the consume lock. */
+export const accounts = pgTable('accounts', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	kind: text('kind', { enum: ['user', 'team', 'guest'] }).notNull(),
+	name: text('name').notNull(),
+	createdAt: createdAt()
+});
+
+export const users = pgTable(
+	'users',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.unique()
+			.references(() => accounts.id),
+		email: text('email').unique(),
+		name: text('name').notNull(),
+		passwordHash: text('password_hash'),
+		/** `admin`, or a member role that role-based allowances key on. */
+		siteRole: text('site_role').notNull().default('subscriber'),
+		/** The host site's own user id, for users first seen through the metering API. */
+		externalId: text('external_id').unique(),
+		timeZone: text('time_zone'),
+		disabledAt: timestamp('disabled_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('users_site_role_idx').on(t.siteRole)]
+);
+
+export const sessions = pgTable(
+	'sessions',
+	{
+		/** SHA-256 of the cookie token; the token itself is never stored. */
+		id: text('id').primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt(),
+		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		ip: text('ip'),
+		userAgent: text('user_agent')
+	},
+	(t) => [index('sessions_user_idx').on(t.userId)]
+);
+
+export const teams = pgTable('teams', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	accountId: uuid('account_id')
+		.notNull()
+		.unique()
+		.references(() => accounts.id),
+	name: text('name').notNull(),
+	createdBy: uuid('created_by').references(() => users.id),
+	createdAt: createdAt()
+});
+
+export const teamMembers = pgTable(
+	'team_members',
+	{
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => teams.id),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id),
+		role: text('role', { enum: ['owner', 'admin', 'member'] }).notNull(),
+		joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_members_user_idx').on(t.userId)]
+);
+
+export const teamInvites = pgTable('team_invites', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	teamId: uuid('team_id')
+		.notNull()
+		.references(() => teams.id),
+	email: text('email').notNull(),
+	role: text('role', { enum: ['admin', 'member'] }).notNull(),
+	tokenHash: text('token_hash').notNull().unique(),
+	invitedBy: uuid('invited_by').references(() => users.id),
+	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+	acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+	createdAt: createdAt()
+});
+
+/** An anonymous visitor, known by the id in its signed cookie (or the host site's guest id). */
+export const guests = pgTable('guests', {
+	id: text('id').primaryKey(),
+	accountId: uuid('account_id')
+		.notNull()
+		.unique()
+		.references(() => accounts.id),
+	createdAt: createdAt()
+});
+
+export const apiKeys = pgTable(
+	'api_keys',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		/** site: may act for any account; account: only for its own account. */
+		kind: text('kind', { enum: ['site', 'account'] }).notNull(),
+		accountId: uuid('account_id').references(() => accounts.id),
+		prefix: text('prefix').notNull(),
+		/** SHA-256 of the whole key (keys are 256-bit random, so a fast hash is enough). */
+		hash: text('hash').notNull().unique(),
+		scopes: text('scopes').array().notNull(),
+		createdBy: uuid('created_by').references(() => users.id),
+		createdAt: createdAt(),
+		lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+		revokedAt: timestamp('revoked_at', { withTimezone: true })
+	},
+	(t) => [index('api_keys_account_idx').on(t.accountId)]
+);
+
+export const passwordResets = pgTable('password_resets', {
+	tokenHash: text('token_hash').primaryKey(),
+	userId: uuid('user_id')
+		.notNull()
+		.references(() => users.id),
+	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+	usedAt: timestamp('used_at', { withTimezone: true }),
+	createdAt: createdAt()
+});
+
+/** Append-only (a trigger rejects UPDATE and DELETE). */
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+		actorUserId: uuid('actor_user_id'),
+		actorKeyId: uuid('actor_key_id'),
+		action: text('action').notNull(),
+		targetType: text('target_type'),
+		targetId: text('target_id'),
+		accountId: uuid('account_id'),
+		ip: inet('ip'),
+		before: jsonb('before'),
+		after: jsonb('after'),
+		detail: jsonb('detail')
+	},
+	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_account_idx').on(t.accountId, t.at)]
+);
+
+/** Fixed-window counters shared by every app process. */
+export const rateLimits = pgTable('rate_limits', {
+	key: text('key').primaryKey(),
+	windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+	count: integer('count').notNull()
+});
+
+export const userSettings = pgTable('user_settings', {
+	userId: uuid('user_id')
+		.primaryKey()
+		.references(() => users.id),
+	/** Share of the allocation below which the balance shows as low and an alert is sent. */
+	lowShare: integer('low_share_percent').notNull().default(20),
+	emailAlerts: boolean('email_alerts').notNull().default(true),
+	/** Which account the dashboard and the playground draw from: personal or a team pool. */
+	activeAccountId: uuid('active_account_id').references(() => accounts.id),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+export const appliedClientWrites = pgTable('applied_client_writes', {
+	/** A device-made idempotency key for a write queued offline. */
+	key: text('key').primaryKey(),
+	userId: uuid('user_id').notNull(),
+	appliedAt: timestamp('applied_at', { withTimezone: true }).notNull().defaultNow(),
+	result: jsonb('result')
+});
+
+export const notifications = pgTable(
+	'notifications',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		accountId: uuid('account_id').notNull(),
+		userId: uuid('user_id'),
+		kind: text('kind').notNull(),
+		/** One alert per kind per account and crossing; reset when the balance recovers. */
+		dedupeKey: text('dedupe_key').notNull(),
+		sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+		detail: jsonb('detail'),
+		balance: bigint('balance', { mode: 'number' })
+	},
+	(t) => [uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey), index('notifications_account_idx').on(t.accountId)]
+);
+

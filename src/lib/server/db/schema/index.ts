@@ -1,0 +1,3 @@
+export * from './accounts';
+export * from './ledger';
+export * from './store';

@@ -1,0 +1,260 @@
+import {
+	bigint,
+	bigserial,
+	boolean,
+	check,
+	date,
+	index,
+	integer,
+	jsonb,
+	numeric,
+	pgTable,
+	primaryKey,
+	smallint,
+	text,
+	timestamp,
+	uniqueIndex,
+	uuid
+} from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { accounts, apiKeys, teams, users } from './accounts';
+
+const tokens = (name: string) => bigint(name, { mode: 'number' });
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+/** One row (id = 1): the site-wide ledger settings. */
+export const siteSettings = pgTable('site_settings', {
+	id: smallint('id').primaryKey().default(1),
+	timeZone: text('time_zone').notNull().default('UTC'),
+	/** 0 = Sunday … 6 = Saturday. */
+	weekStart: smallint('week_start').notNull().default(1),
+	spendOrder: text('spend_order', { enum: ['allowance-first', 'balance-first'] })
+		.notNull()
+		.default('allowance-first'),
+	lowSharePercent: integer('low_share_percent').notNull().default(20),
+	/** Site default daily spending limit for team pools; null = none. */
+	defaultTeamDailyCap: tokens('default_team_daily_cap'),
+	updatedAt: ts('updated_at').notNull().defaultNow()
+});
+
+export const models = pgTable('models', {
+	key: text('key').primaryKey(),
+	name: text('name').notNull(),
+	engine: text('engine').notNull()
+});
+
+/** A product area with its own free allowances (chat, forms, images, product). */
+export const modules = pgTable('modules', {
+	key: text('key').primaryKey(),
+	name: text('name').notNull(),
+	limitMessage: text('limit_message').notNull(),
+	/** message: refuse with the limit message; inactive: report the feature as inactive. */
+	onExhausted: text('on_exhausted', { enum: ['message', 'inactive'] })
+		.notNull()
+		.default('message')
+});
+
+/** What a feature costs: tokens per unit, or per operation for fixed-cost operations. */
+export const features = pgTable('features', {
+	key: text('key').primaryKey(),
+	name: text('name').notNull(),
+	module: text('module')
+		.notNull()
+		.references(() => modules.key),
+	unit: text('unit', { enum: ['word', 'character', 'token', 'operation'] }).notNull(),
+	tokensPerUnit: numeric('tokens_per_unit', { precision: 14, scale: 4 }).notNull(),
+	/** How a fixed cost is made up, e.g. [{"label":"Short description","tokens":15}, …]. */
+	breakdown: jsonb('breakdown').$type<{ label: string; tokens: number }[]>(),
+	enabled: boolean('enabled').notNull().default(true)
+});
+
+export const allowanceRules = pgTable(
+	'allowance_rules',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		module: text('module')
+			.notNull()
+			.references(() => modules.key),
+		audience: text('audience', { enum: ['guest', 'user', 'role', 'team', 'member'] }).notNull(),
+		role: text('role'),
+		teamId: uuid('team_id').references(() => teams.id),
+		userId: uuid('user_id').references(() => users.id),
+		/** null = unlimited, 0 = the module is disabled for this audience. */
+		limitTokens: tokens('limit_tokens'),
+		period: text('period', { enum: ['daily', 'weekly', 'monthly', 'never'] }).notNull()
+	},
+	(t) => [
+		uniqueIndex('allowance_rules_target_idx').on(
+			t.module,
+			t.audience,
+			sql`coalesce(${t.role}, '')`,
+			sql`coalesce(${t.teamId}::text, '')`,
+			sql`coalesce(${t.userId}::text, '')`
+		),
+		check('allowance_rules_limit_check', sql`${t.limitTokens} is null or ${t.limitTokens} >= 0`)
+	]
+);
+
+/** What one account has used of one allowance rule in one period. */
+export const allowanceWindows = pgTable(
+	'allowance_windows',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		ruleId: uuid('rule_id')
+			.notNull()
+			.references(() => allowanceRules.id),
+		windowStart: ts('window_start').notNull(),
+		windowEnd: ts('window_end'),
+		limitTokens: tokens('limit_tokens'),
+		used: tokens('used').notNull().default(0)
+	},
+	(t) => [
+		uniqueIndex('allowance_windows_key_idx').on(t.accountId, t.ruleId, t.windowStart),
+		check('allowance_windows_used_check', sql`${t.used} >= 0 and (${t.limitTokens} is null or ${t.used} <= ${t.limitTokens})`)
+	]
+);
+
+/** A spending limit per period that holds even when tokens are there. */
+export const caps = pgTable(
+	'caps',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		/** null: the whole account; set: one member's use of a team pool. */
+		memberUserId: uuid('member_user_id').references(() => users.id),
+		period: text('period', { enum: ['daily', 'weekly', 'monthly'] }).notNull(),
+		/** null or -1 = none. */
+		limitTokens: tokens('limit_tokens')
+	},
+	(t) => [uniqueIndex('caps_target_idx').on(t.accountId, sql`coalesce(${t.memberUserId}::text, '')`, t.period)]
+);
+
+/** One grant of tokens to an account. */
+export const lots = pgTable(
+	'lots',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		source: text('source', {
+			enum: ['purchase', 'subscription', 'bonus', 'referral', 'event', 'admin', 'refund-reversal']
+		}).notNull(),
+		model: text('model').references(() => models.key),
+		priority: integer('priority').notNull().default(0),
+		amount: tokens('amount').notNull(),
+		remaining: tokens('remaining').notNull(),
+		unlimited: boolean('unlimited').notNull().default(false),
+		expiresAt: ts('expires_at'),
+		/** Set once the expiry entry has recorded what was lost. */
+		expiredAt: ts('expired_at'),
+		/** What granted it (Paddle transaction and item, API idempotency key, …): grants at most once. */
+		grantKey: text('grant_key').unique(),
+		operationId: uuid('operation_id'),
+		note: text('note'),
+		createdAt: ts('created_at').notNull().defaultNow()
+	},
+	(t) => [
+		index('lots_account_idx').on(t.accountId),
+		check('lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount}`),
+		check('lots_amount_check', sql`${t.amount} >= 0`)
+	]
+);
+
+export const holds = pgTable(
+	'holds',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		operationId: uuid('operation_id').notNull(),
+		feature: text('feature').notNull(),
+		model: text('model'),
+		amount: tokens('amount').notNull(),
+		status: text('status', { enum: ['open', 'settled', 'released', 'expired'] }).notNull(),
+		settledTokens: tokens('settled_tokens'),
+		expiresAt: ts('expires_at').notNull(),
+		closedAt: ts('closed_at'),
+		createdAt: ts('created_at').notNull().defaultNow()
+	},
+	(t) => [index('holds_open_idx').on(t.accountId, t.expiresAt).where(sql`${t.status} = 'open'`)]
+);
+
+/** One request against the ledger: consume, hold, settle, release, grant, adjust, expire, clawback. */
+export const operations = pgTable(
+	'operations',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		kind: text('kind').notNull(),
+		status: text('status', { enum: ['ok', 'refused'] }).notNull(),
+		code: text('code'),
+		feature: text('feature'),
+		model: text('model'),
+		units: numeric('units'),
+		cost: tokens('cost').notNull().default(0),
+		actorUserId: uuid('actor_user_id').references(() => users.id),
+		actorKeyId: uuid('actor_key_id').references(() => apiKeys.id),
+		holdId: uuid('hold_id'),
+		idemScope: text('idem_scope'),
+		idemKey: text('idem_key'),
+		requestHash: text('request_hash'),
+		response: jsonb('response'),
+		/** Spendable balance (lots, excluding unlimited) after this operation. */
+		balanceAfter: tokens('balance_after'),
+		metadata: jsonb('metadata'),
+		createdAt: ts('created_at').notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('operations_idem_idx').on(t.idemScope, t.idemKey),
+		index('operations_history_idx')
+			.on(t.accountId, t.createdAt.desc(), t.id.desc())
+			.where(sql`${t.status} = 'ok' and ${t.kind} in ('consume', 'settle')`)
+	]
+);
+
+/** Append-only: every change to a lot or an allowance window. */
+export const entries = pgTable(
+	'entries',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		operationId: uuid('operation_id').notNull(),
+		accountId: uuid('account_id').notNull(),
+		lotId: uuid('lot_id').references(() => lots.id),
+		windowId: bigint('window_id', { mode: 'number' }).references(() => allowanceWindows.id),
+		kind: text('kind').notNull(),
+		amount: tokens('amount').notNull(),
+		/** The lot's (or window's remaining) balance after this entry; null for unlimited. */
+		balanceAfter: tokens('balance_after'),
+		createdAt: ts('created_at').notNull().defaultNow()
+	},
+	(t) => [
+		index('entries_operation_idx').on(t.operationId),
+		index('entries_lot_idx').on(t.lotId),
+		index('entries_window_idx').on(t.windowId),
+		check('entries_target_check', sql`(${t.lotId} is null) <> (${t.windowId} is null)`)
+	]
+);
+
+/** Daily rollup written in the same transaction as each use: keeps reports and caps O(days). */
+export const usageDaily = pgTable(
+	'usage_daily',
+	{
+		accountId: uuid('account_id').notNull(),
+		day: date('day').notNull(),
+		feature: text('feature').notNull(),
+		model: text('model').notNull().default(''),
+		actorUserId: text('actor_user_id').notNull().default(''),
+		tokens: tokens('tokens').notNull().default(0),
+		operations: integer('operations').notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.accountId, t.day, t.feature, t.model, t.actorUserId] })]
+);

@@ -1,0 +1,78 @@
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid, boolean } from 'drizzle-orm/pg-core';
+import { accounts, users } from './accounts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+export type ProductGrant = { model: string | null; tokens: number };
+
+/** A catalog item: a pack sold by quantity, a model pack, a bundle or a subscription. */
+export const products = pgTable('products', {
+	id: text('id').primaryKey(),
+	kind: text('kind', { enum: ['pack', 'model_pack', 'bundle', 'subscription'] }).notNull(),
+	name: text('name').notNull(),
+	description: text('description').notNull().default(''),
+	/** Tokens granted per unit bought (per period for subscriptions). */
+	grants: jsonb('grants').$type<ProductGrant[]>().notNull(),
+	priceCents: integer('price_cents').notNull(),
+	currency: text('currency').notNull().default('USD'),
+	billingInterval: text('billing_interval', { enum: ['month', 'year'] }),
+	maxQuantity: integer('max_quantity').notNull().default(1),
+	paddlePriceSandbox: text('paddle_price_sandbox'),
+	paddlePriceProduction: text('paddle_price_production'),
+	active: boolean('active').notNull().default(true),
+	sort: integer('sort').notNull().default(0),
+	createdAt: ts('created_at').notNull().defaultNow()
+});
+
+export const orders = pgTable(
+	'orders',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		userId: uuid('user_id').references(() => users.id),
+		productId: text('product_id')
+			.notNull()
+			.references(() => products.id),
+		quantity: integer('quantity').notNull(),
+		status: text('status', { enum: ['pending', 'completed', 'failed', 'refunded', 'partially_refunded'] }).notNull(),
+		amountCents: bigint('amount_cents', { mode: 'number' }),
+		currency: text('currency'),
+		paddleTransactionId: text('paddle_transaction_id').unique(),
+		subscriptionId: uuid('subscription_id'),
+		createdAt: ts('created_at').notNull().defaultNow(),
+		completedAt: ts('completed_at')
+	},
+	(t) => [index('orders_account_idx').on(t.accountId, t.createdAt)]
+);
+
+export const subscriptions = pgTable('subscriptions', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	accountId: uuid('account_id')
+		.notNull()
+		.references(() => accounts.id),
+	productId: text('product_id')
+		.notNull()
+		.references(() => products.id),
+	paddleSubscriptionId: text('paddle_subscription_id').notNull().unique(),
+	status: text('status').notNull(),
+	currentPeriodStart: ts('current_period_start'),
+	currentPeriodEnd: ts('current_period_end'),
+	nextBilledAt: ts('next_billed_at'),
+	canceledAt: ts('canceled_at'),
+	/** occurred_at of the newest event mirrored; older events are ignored. */
+	lastEventAt: ts('last_event_at').notNull(),
+	createdAt: ts('created_at').notNull().defaultNow()
+});
+
+export const paddleEvents = pgTable('paddle_events', {
+	eventId: text('event_id').primaryKey(),
+	eventType: text('event_type').notNull(),
+	occurredAt: ts('occurred_at').notNull(),
+	receivedAt: ts('received_at').notNull().defaultNow(),
+	/** processed | ignored | flagged (needs an admin: unknown price, shortfall, …). */
+	outcome: text('outcome').notNull(),
+	note: text('note'),
+	payload: jsonb('payload').notNull()
+});

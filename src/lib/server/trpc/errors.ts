@@ -1,0 +1,52 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { DefaultErrorShape } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import { DomainError, type ErrorCode } from '../errors';
+
+const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+	insufficient_tokens: 'PRECONDITION_FAILED',
+	allowance_exhausted: 'PRECONDITION_FAILED',
+	cap_reached: 'PRECONDITION_FAILED',
+	feature_disabled: 'FORBIDDEN',
+	unknown_feature: 'NOT_FOUND',
+	unknown_model: 'NOT_FOUND',
+	hold_expired: 'CONFLICT',
+	hold_already_settled: 'CONFLICT',
+	idempotency_key_reused: 'UNPROCESSABLE_CONTENT',
+	idempotency_key_in_flight: 'CONFLICT',
+	unauthorized: 'UNAUTHORIZED',
+	forbidden: 'FORBIDDEN',
+	not_found: 'NOT_FOUND',
+	conflict: 'CONFLICT',
+	invalid_input: 'BAD_REQUEST',
+	rate_limited: 'TOO_MANY_REQUESTS',
+	payment_provider_error: 'INTERNAL_SERVER_ERROR'
+};
+
+export function toTRPCError(error: unknown): TRPCError {
+	if (error instanceof TRPCError) {
+		if (error.cause instanceof DomainError) return toTRPCError(error.cause);
+		return error;
+	}
+	if (error instanceof DomainError) {
+		return new TRPCError({ code: trpcCode[error.code], message: error.message, cause: error });
+	}
+	if (error instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: error });
+	console.error('[trpc] unexpected error', error);
+	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' });
+}
+
+/** Adds the domain code and, for invalid input, zod's flattened field errors (for forms). */
+export function formatError({ shape, error }: { shape: DefaultErrorShape; error: TRPCError }) {
+	const cause = error.cause;
+	return {
+		...shape,
+		data: {
+			...shape.data,
+			stack: undefined,
+			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : null,
+			fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null
+		}
+	};
+}

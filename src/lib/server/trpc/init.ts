@@ -1,0 +1,36 @@
+import { initTRPC } from '@trpc/server';
+import type { RequestEvent } from '@sveltejs/kit';
+import { getDb } from '../db';
+import { toTRPCError, formatError } from './errors';
+
+export async function createContext(event: Pick<RequestEvent, 'locals' | 'getClientAddress'>) {
+	return {
+		db: await getDb(),
+		auth: event.locals.auth,
+		ip: safeAddress(event)
+	};
+}
+
+function safeAddress(event: Pick<RequestEvent, 'getClientAddress'>) {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return null;
+	}
+}
+
+export type Context = Awaited<ReturnType<typeof createContext>>;
+
+const t = initTRPC.context<Context>().create({ errorFormatter: formatError });
+
+export const router = t.router;
+export const middleware = t.middleware;
+
+/** Domain errors become TRPCErrors here, once for every procedure. */
+const mapErrors = t.middleware(async ({ next }) => {
+	const result = await next();
+	if (!result.ok) throw toTRPCError(result.error.cause ?? result.error);
+	return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);

@@ -1,0 +1,15 @@
+import adapter from '@sveltejs/adapter-node';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		adapter: adapter({ out: 'build', precompress: true }),
+		// The service worker is built by SvelteKit from src/service-worker.ts (Workbox inside).
+		serviceWorker: { register: false },
+		version: { pollInterval: 60_000 }
+	}
+};
+
+export default config;

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, phoneContext, screenshot } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe('home page on a phone', () => {
+	it('says what Quota is and offers sign-in without horizontal scrolling', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		const res = await page.goto('/');
+		expect(res?.status()).toBe(200);
+		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Quota');
+		expect(await page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		expect(overflow).toBeLessThanOrEqual(0);
+		await screenshot(page, 'home');
+		await context.close();
+	});
+
+	it('reports health with the app version and database state', async () => {
+		const context = await phoneContext(browser);
+		const res = await context.request.get('/healthz');
+		expect(res.status()).toBe(200);
+		const body = await res.json();
+		expect(body).toMatchObject({ ok: true, database: { ok: true, kind: 'pglite' } });
+		expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+		await context.close();
+	});
+});

@@ -1,0 +1,34 @@
+import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
+import { openPglite, openPostgres, type Db } from '../../src/lib/server/db/client';
+
+export const backend = (process.env.QUOTA_TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
+
+/** A fresh, migrated database for one test file: in-memory PGlite, or a new database on TEST_DATABASE_URL. */
+export async function freshDb(opts: { poolSize?: number } = {}): Promise<Db & { url?: string }> {
+	if (backend === 'pglite') {
+		const db = await openPglite();
+		await db.migrate();
+		return db;
+	}
+	const adminUrl = process.env.TEST_DATABASE_URL;
+	if (!adminUrl) throw new Error('QUOTA_TEST_BACKEND=postgres needs TEST_DATABASE_URL');
+	const name = `quota_test_${randomBytes(6).toString('hex')}`;
+	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database ${name}`);
+	await admin.end();
+	const url = new URL(adminUrl);
+	url.pathname = `/${name}`;
+	const db = openPostgres(url.toString(), { max: opts.poolSize ?? 10 });
+	await db.migrate();
+	return {
+		...db,
+		url: url.toString(),
+		close: async () => {
+			await db.close();
+			const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
+			await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+			await cleanup.end();
+		}
+	};
+}
