@@ -1,0 +1,85 @@
+/** The ledger's public shapes (see "The ledger" in DESIGN.md for the vocabulary). */
+
+export type LotSource = 'purchase' | 'subscription' | 'bonus' | 'referral' | 'event' | 'admin' | 'refund-reversal';
+export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
+export type Level = 'ok' | 'low' | 'empty';
+
+/** Who asked: a signed-in user, an API key, or both (a user acting through an app). */
+export interface Actor {
+	userId?: string | null;
+	keyId?: string | null;
+}
+
+/** One source that paid (or would pay) for an operation. */
+export interface PaidBy {
+	type: 'allowance' | 'lot';
+	/** Allowance window id or lot id. */
+	id: string;
+	/** Module for allowances; lot source for lots. */
+	label: string;
+	model: string | null;
+	tokens: number;
+	unlimited: boolean;
+}
+
+export interface CheckRequest {
+	accountId: string;
+	feature: string;
+	units: number;
+	model?: string | null;
+	/** The member using a team pool (per-member caps and allowances). */
+	actorUserId?: string | null;
+}
+
+export interface CheckResult {
+	allowed: boolean;
+	/** Whether the feature should be offered at all (false: disabled, or exhausted with on_exhausted = inactive). */
+	active: boolean;
+	cost: number;
+	code: RefusalCode | null;
+	message: string | null;
+	paidBy: PaidBy[];
+	/** What is left to spend on this feature/model after it (null = unlimited). */
+	remainingAfter: number | null;
+	level: Level;
+	allowance: { module: string; used: number; limit: number | null; period: Period; resetsAt: string | null } | null;
+}
+
+export type RefusalCode = 'insufficient_tokens' | 'allowance_exhausted' | 'cap_reached' | 'feature_disabled';
+
+export interface ConsumeRequest extends CheckRequest {
+	actor: Actor;
+	/** Scoped to the caller: (scope, key) has at most one effect, ever. */
+	idempotency: { scope: string; key: string };
+	metadata?: Record<string, unknown> | null;
+}
+
+export interface ConsumeResult {
+	operationId: string;
+	cost: number;
+	paidBy: PaidBy[];
+	remaining: number | null;
+	/** True when this is the stored answer to an earlier request with the same key. */
+	replayed: boolean;
+}
+
+export interface GrantRequest {
+	accountId: string;
+	tokens: number;
+	source: LotSource;
+	model?: string | null;
+	priority?: number;
+	expiresAt?: Date | null;
+	unlimited?: boolean;
+	/** Makes the grant happen at most once (e.g. `paddle:txn_…:pri_…`). */
+	grantKey?: string | null;
+	note?: string | null;
+	actor?: Actor;
+}
+
+export interface GrantResult {
+	lotId: string;
+	operationId: string;
+	/** False when the grant key had already granted: nothing new happened. */
+	created: boolean;
+}
