@@ -74,16 +74,16 @@ export function openPostgres(url: string, opts: { max?: number; migrationsDir?: 
 			return () => sub.unlisten();
 		},
 		migrate: async () => {
-			// Several app processes may start at once: one migrates, the others wait for it.
-			const reserved = await client.reserve();
+			// Several app processes may start at once: one migrates while the others wait on the lock.
+			// One connection (max 1), so the session-level advisory lock covers every migration query.
+			const single = postgres(url, { max: 1, onnotice: () => {} });
 			try {
-				await reserved`select pg_advisory_lock(7243001)`;
-				await migratePostgres(drizzlePostgres({ client: reserved as never }), {
+				await single`select pg_advisory_lock(7243001)`;
+				await migratePostgres(drizzlePostgres({ client: single }), {
 					migrationsFolder: migrationsFolder(opts.migrationsDir)
 				});
 			} finally {
-				await reserved`select pg_advisory_unlock(7243001)`;
-				reserved.release();
+				await single.end({ timeout: 5 });
 			}
 		},
 		close: () => client.end({ timeout: 5 })
