@@ -15,6 +15,11 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 /** The database or an open transaction: domain functions accept either. */
 export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute' | 'query'>;
 
+/** Runs raw SQL on the database or inside a transaction and returns its rows. */
+export async function queryRows<T = Record<string, unknown>>(exec: Executor, query: SQL): Promise<T[]> {
+	return rowsOf<T>(await exec.execute(query));
+}
+
 export interface Db {
 	readonly kind: 'pglite' | 'postgres';
 	readonly orm: Database;
@@ -31,7 +36,8 @@ function migrationsFolder(folder?: string) {
 	return resolve(folder ?? process.env.QUOTA_MIGRATIONS_DIR ?? 'drizzle');
 }
 
-function rowsOf<T>(result: unknown): T[] {
+/** Rows of a raw `execute`, the same shape on postgres.js (an array) and PGlite ({ rows }). */
+export function rowsOf<T>(result: unknown): T[] {
 	if (Array.isArray(result)) return result as T[];
 	return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -2,6 +2,7 @@ import { config } from '../config';
 import { openPglite, openPostgres, type Db } from './client';
 
 export type { Db, Database, Executor } from './client';
+export { queryRows } from './client';
 
 let current: Promise<Db> | undefined;
 

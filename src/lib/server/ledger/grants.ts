@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../db/client';
+import { DomainError } from '../errors';
+import { callLedger, throwIfError } from './sql-result';
+import { MAX_TOKENS, wholeNumber } from './validate';
+import type { Actor, GrantRequest, GrantResult } from './types';
+
+/** Grants one lot of tokens; a grant key makes it happen at most once. */
+export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResult> {
+	const tokens = g.unlimited ? 0 : wholeNumber('tokens', g.tokens, 1, MAX_TOKENS);
+	if (g.expiresAt && !(g.expiresAt instanceof Date && Number.isFinite(g.expiresAt.getTime()))) {
+		throw new DomainError('invalid_input', 'expires_at must be a valid date.');
+	}
+	const r = await callLedger(
+		exec,
+		sql`select quota_grant(${g.accountId}::uuid, ${tokens}, ${g.source}, ${g.model ?? null}, ${g.priority ?? 0},
+			${g.expiresAt?.toISOString() ?? null}::timestamptz, ${g.unlimited ?? false}, ${g.grantKey ?? null},
+			${g.note ?? null}, ${g.actor?.userId ?? null}::uuid, ${g.actor?.keyId ?? null}::uuid) as r`
+	);
+	throwIfError(r);
+	return { lotId: r.lot_id as string, operationId: r.operation_id as string, created: r.created as boolean };
+}
+
+export interface ClawbackRequest {
+	accountId: string;
+	lotIds: string[];
+	reason: string;
+	/** At most once per key (e.g. the Paddle adjustment id). */
+	operationKey: string;
+	actor?: Actor;
+}
+
+/** Takes back what is left of some lots (refund, chargeback); the already-spent part is the shortfall. */
+export async function clawback(exec: Executor, c: ClawbackRequest): Promise<{ clawedBack: number; shortfall: number }> {
+	const r = await callLedger(
+		exec,
+		sql`select quota_debit_lots(${c.accountId}::uuid, ${sql.raw(uuidArray(c.lotIds))}, 0, 'clawback', ${c.reason},
+			'clawback', ${c.operationKey}, ${c.actor?.userId ?? null}::uuid) as r`
+	);
+	throwIfError(r);
+	return { clawedBack: r.taken as number, shortfall: r.shortfall as number };
+}
+
+function uuidArray(ids: string[]): string {
+	for (const id of ids) {
+		if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('invalid_input', `Not a lot id: ${id}`);
+	}
+	return `array[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
+}
+
+/** Ends lots now (e.g. the previous subscription period), recording what they lose. */
+export async function endLots(exec: Executor, lotIds: string[]): Promise<void> {
+	if (!lotIds.length) return;
+	await exec.execute(sql`select quota_end_lots(${sql.raw(uuidArray(lotIds))})`);
+}
+
+export interface AdjustRequest {
+	accountId: string;
+	/** delta: add (+) or take (−) this many; set: make the general balance exactly this. */
+	mode: 'delta' | 'set';
+	tokens: number;
+	reason: string;
+	actorUserId: string;
+	/** Makes a retried adjustment (double tap, replay) apply once. */
+	key: string;
+}
+
+/** An admin's manual balance change: always new entries (a lot, or debits), never an edited row. */
+export async function adjustBalance(exec: Executor, a: AdjustRequest): Promise<{ delta: number; balance: number }> {
+	if (!a.reason.trim()) throw new DomainError('invalid_input', 'A reason is required for a manual adjustment.');
+	const tokens = wholeNumber('tokens', a.tokens, a.mode === 'set' ? 0 : -MAX_TOKENS, MAX_TOKENS);
+	const r = await callLedger(
+		exec,
+		sql`select quota_adjust(${a.accountId}::uuid, ${a.mode}, ${tokens}, ${a.reason}, ${a.actorUserId}::uuid, ${a.key}) as r`
+	);
+	throwIfError(r);
+	if (!r.ok) throw new DomainError(r.code!, r.message ?? 'Adjustment refused');
+	return { delta: r.delta as number, balance: r.balance as number };
+}

@@ -1,0 +1,21 @@
+/** THE token ledger: the only code that writes balances. See "The ledger" in DESIGN.md. */
+export * from './types';
+export { check, consume, hold, settle, release, Refusal, type HoldRequest, type HoldResult, type SettleResult } from './spend';
+export { grant, clawback, endLots, adjustBalance, type AdjustRequest, type ClawbackRequest } from './grants';
+export {
+	balances,
+	allowanceStatus,
+	history,
+	rollups,
+	type Balances,
+	type Allocation,
+	type AllowanceStatus,
+	type HistoryRow,
+	type HistoryQuery,
+	type RollupRow,
+	type Granularity,
+	type RollupBy
+} from './queries';
+export { reconcile, type ReconcileReport, type Breach } from './reconcile';
+export * from './rates';
+export { MAX_TOKENS, MAX_UNITS } from './validate';

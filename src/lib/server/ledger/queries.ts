@@ -1,0 +1,275 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client';
+import { DomainError } from '../errors';
+import type { Level, PaidBy, Period } from './types';
+
+export interface Allocation {
+	/** null = general tokens, usable by every model. */
+	model: string | null;
+	name: string;
+	engine: string | null;
+	remaining: number;
+	amount: number;
+	unlimited: boolean;
+	/** Soonest expiry among its lots; null = no expiration. */
+	expiresAt: string | null;
+}
+
+export interface AllowanceStatus {
+	module: string;
+	name: string;
+	used: number;
+	limit: number | null;
+	period: Period;
+	resetsAt: string | null;
+	message: string;
+}
+
+export interface Balances {
+	accountId: string;
+	/** Available + held. */
+	total: number;
+	/** What can be spent now (holds already deducted). */
+	available: number;
+	held: number;
+	unlimited: boolean;
+	usedToday: number;
+	usedThisMonth: number;
+	activeAllocations: number;
+	level: Level;
+	lowSharePercent: number;
+	allocations: Allocation[];
+	allowances: AllowanceStatus[];
+	asOf: string;
+}
+
+/** The dashboard's figures for one account, all from the ledger. */
+export async function balances(exec: Executor, accountId: string): Promise<Balances> {
+	const allocations = await queryRows<{
+		model: string | null; name: string | null; engine: string | null; remaining: number; amount: number;
+		unlimited: boolean; expires_at: string | null;
+	}>(exec, sql`
+		select l.model, m.name, m.engine, sum(l.remaining)::int8 as remaining, sum(l.amount)::int8 as amount,
+		       bool_or(l.unlimited) as unlimited, min(l.expires_at) as expires_at
+		  from lots l left join models m on m.key = l.model
+		 where l.account_id = ${accountId}::uuid and (l.expires_at is null or l.expires_at > now())
+		   and (l.remaining > 0 or l.unlimited)
+		 group by l.model, m.name, m.engine
+		 order by l.model nulls first`);
+	const [totals] = await queryRows<{
+		held: number; used_today: number; used_month: number; low_share: number; exists: boolean;
+	}>(exec, sql`
+		select (select coalesce(sum(amount), 0)::int8 from holds where account_id = ${accountId}::uuid and status = 'open') as held,
+		       (select coalesce(sum(tokens), 0)::int8 from usage_daily
+		         where account_id = ${accountId}::uuid and day = (now() at time zone s.time_zone)::date) as used_today,
+		       (select coalesce(sum(tokens), 0)::int8 from usage_daily
+		         where account_id = ${accountId}::uuid
+		           and day >= (date_trunc('month', now() at time zone s.time_zone))::date) as used_month,
+		       s.low_share_percent as low_share,
+		       exists (select 1 from accounts where id = ${accountId}::uuid) as exists
+		  from site_settings s where s.id = 1`);
+	if (!totals?.exists) throw new DomainError('not_found', 'No such account.');
+	const allowances = await allowanceStatus(exec, accountId);
+	const unlimited = allocations.some((a) => a.unlimited);
+	const available = allocations.reduce((n, a) => n + (a.unlimited ? 0 : Number(a.remaining)), 0);
+	const granted = available + Number(totals.held) + Number(totals.used_month);
+	const level: Level = unlimited
+		? 'ok'
+		: available <= 0
+			? 'empty'
+			: available * 100 < granted * totals.low_share
+				? 'low'
+				: 'ok';
+	return {
+		accountId,
+		total: available + Number(totals.held),
+		available,
+		held: Number(totals.held),
+		unlimited,
+		usedToday: Number(totals.used_today),
+		usedThisMonth: Number(totals.used_month),
+		activeAllocations: allocations.length,
+		level,
+		lowSharePercent: totals.low_share,
+		allocations: allocations.map((a) => ({
+			model: a.model,
+			name: a.name ?? 'All models',
+			engine: a.engine,
+			remaining: Number(a.remaining),
+			amount: Number(a.amount),
+			unlimited: a.unlimited,
+			expiresAt: a.expires_at ? new Date(a.expires_at).toISOString() : null
+		})),
+		allowances,
+		asOf: new Date().toISOString()
+	};
+}
+
+/** Each module's free allowance for this account: used / limit / next reset. */
+export async function allowanceStatus(exec: Executor, accountId: string): Promise<AllowanceStatus[]> {
+	const rows = await queryRows<{
+		module: string; name: string; message: string; limit_tokens: number | null; period: Period; used: number;
+		resets_at: string | null;
+	}>(exec, sql`
+		select m.key as module, m.name, m.limit_message as message, r.limit_tokens, r.period,
+		       coalesce(w.used, 0)::int8 as used,
+		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at
+		  from modules m
+		  cross join site_settings s
+		  cross join lateral quota_allowance_rule(${accountId}::uuid, m.key) r
+		  left join allowance_windows w on w.account_id = ${accountId}::uuid and w.rule_id = r.id
+		       and w.window_start = quota_window_start(r.period, s.time_zone, s.week_start, now())
+		 where s.id = 1 and r.id is not null
+		 order by m.key`);
+	return rows.map((r) => ({
+		module: r.module,
+		name: r.name,
+		used: Number(r.used),
+		limit: r.limit_tokens === null ? null : Number(r.limit_tokens),
+		period: r.period,
+		resetsAt: r.resets_at ? new Date(r.resets_at).toISOString() : null,
+		message: r.message
+	}));
+}
+
+export interface HistoryRow {
+	id: string;
+	/** The model when there is one, else the feature: the seeds' "Generator" column. */
+	generator: string;
+	feature: string;
+	featureName: string;
+	model: string | null;
+	units: number | null;
+	tokensUsed: number;
+	date: string;
+	/** What was left to spend on that generator after this use (null = unlimited). */
+	remaining: number | null;
+	actorUserId: string | null;
+	actorName: string | null;
+	paidBy: PaidBy[];
+	metadata: Record<string, unknown> | null;
+	rate: { tokensPerUnit: number; unit: string } | null;
+}
+
+export interface HistoryQuery {
+	limit?: number;
+	cursor?: string | null;
+	feature?: string | null;
+	model?: string | null;
+	from?: Date | null;
+	to?: Date | null;
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+	try {
+		const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+		if (!at || !id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(Date.parse(at))) throw new Error('bad');
+		return { at, id };
+	} catch {
+		throw new DomainError('invalid_input', 'Invalid cursor.');
+	}
+}
+
+/** Usage history, newest first, keyset-paged so page N costs the same as page 1. */
+export async function history(
+	exec: Executor,
+	accountId: string,
+	q: HistoryQuery = {}
+): Promise<{ rows: HistoryRow[]; nextCursor: string | null }> {
+	const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+	const after = q.cursor ? decodeCursor(q.cursor) : null;
+	const rows = await queryRows<{
+		id: string; feature: string; feature_name: string | null; model: string | null; units: string | null; cost: number;
+		created_at: string; balance_after: number | null; actor_user_id: string | null; actor_name: string | null;
+		response: { paid_by?: PaidBy[] } | null; metadata: Record<string, unknown> | null; hold_op: { paid_by?: PaidBy[] } | null;
+		tokens_per_unit: string | null; unit: string | null; at_text: string;
+	}>(exec, sql`
+		select o.id, o.feature, f.name as feature_name, o.model, o.units, o.cost, o.created_at, o.balance_after,
+		       o.actor_user_id, u.name as actor_name, o.response, o.metadata, f.tokens_per_unit, f.unit,
+		       (select h.response from operations h join holds hh on hh.operation_id = h.id where hh.id = o.hold_id) as hold_op,
+		       to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text
+		  from operations o
+		  left join features f on f.key = o.feature
+		  left join users u on u.id = o.actor_user_id
+		 where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ('consume', 'settle')
+		   ${q.feature ? sql`and o.feature = ${q.feature}` : sql``}
+		   ${q.model ? sql`and o.model = ${q.model}` : sql``}
+		   ${q.from ? sql`and o.created_at >= ${q.from.toISOString()}::timestamptz` : sql``}
+		   ${q.to ? sql`and o.created_at < ${q.to.toISOString()}::timestamptz` : sql``}
+		   ${after ? sql`and (o.created_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+		 order by o.created_at desc, o.id desc
+		 limit ${limit + 1}`);
+	const page = rows.slice(0, limit);
+	const last = page.at(-1);
+	return {
+		rows: page.map((r) => ({
+			id: r.id,
+			generator: r.model ?? r.feature,
+			feature: r.feature,
+			featureName: r.feature_name ?? r.feature,
+			model: r.model,
+			units: r.units === null ? null : Number(r.units),
+			tokensUsed: Number(r.cost),
+			date: new Date(r.created_at).toISOString(),
+			remaining: r.balance_after === null ? null : Number(r.balance_after),
+			actorUserId: r.actor_user_id,
+			actorName: r.actor_name,
+			paidBy: r.response?.paid_by ?? r.hold_op?.paid_by ?? [],
+			metadata: r.metadata,
+			rate: r.tokens_per_unit ? { tokensPerUnit: Number(r.tokens_per_unit), unit: r.unit ?? 'unit' } : null
+		})),
+		nextCursor:
+			rows.length > limit && last
+				? Buffer.from(`${rows[limit - 1]!.at_text}|${last.id}`, 'utf8').toString('base64url')
+				: null
+	};
+}
+
+export type Granularity = 'day' | 'week' | 'month';
+export type RollupBy = 'feature' | 'model' | 'member';
+
+export interface RollupRow {
+	bucket: string;
+	key: string;
+	label: string;
+	tokens: number;
+	operations: number;
+}
+
+/** Consumption per day/week/month by feature, model or member, from the daily rollup. */
+export async function rollups(
+	exec: Executor,
+	accountId: string,
+	opts: { granularity: Granularity; by: RollupBy; from: Date; to: Date }
+): Promise<RollupRow[]> {
+	const trunc = sql.raw(`'${opts.granularity}'`);
+	const key =
+		opts.by === 'feature' ? sql`d.feature` : opts.by === 'model' ? sql`nullif(d.model, '')` : sql`nullif(d.actor_user_id, '')`;
+	const label =
+		opts.by === 'feature'
+			? sql`coalesce(f.name, d.feature)`
+			: opts.by === 'model'
+				? sql`coalesce(m.name, 'General')`
+				: sql`coalesce(u.name, 'API')`;
+	const rows = await queryRows<{ bucket: string; key: string | null; label: string; tokens: number; operations: number }>(
+		exec,
+		sql`
+		select to_char(date_trunc(${trunc}, d.day::timestamp), 'YYYY-MM-DD') as bucket, ${key} as key, ${label} as label,
+		       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
+		  from usage_daily d
+		  left join features f on f.key = d.feature
+		  left join models m on m.key = nullif(d.model, '')
+		  left join users u on u.id::text = nullif(d.actor_user_id, '')
+		 where d.account_id = ${accountId}::uuid
+		   and d.day >= ${opts.from.toISOString().slice(0, 10)}::date and d.day <= ${opts.to.toISOString().slice(0, 10)}::date
+		 group by 1, 2, 3
+		 order by 1, 4 desc`
+	);
+	return rows.map((r) => ({
+		bucket: r.bucket,
+		key: r.key ?? '',
+		label: r.label,
+		tokens: Number(r.tokens),
+		operations: Number(r.operations)
+	}));
+}

@@ -1,0 +1,136 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client';
+import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
+import { DomainError } from '../errors';
+import type { Period } from './types';
+
+export type Feature = typeof features.$inferSelect;
+export type FeatureInput = Omit<typeof features.$inferInsert, 'tokensPerUnit'> & { tokensPerUnit: number };
+
+/** Creates or updates a feature's rate. */
+export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<void> {
+	if (!(f.tokensPerUnit > 0) || f.tokensPerUnit > 1_000_000) {
+		throw new DomainError('invalid_input', 'tokens_per_unit must be above 0 and at most 1,000,000.');
+	}
+	const row = { ...f, tokensPerUnit: String(f.tokensPerUnit) };
+	await exec.insert(features).values(row).onConflictDoUpdate({ target: features.key, set: row });
+}
+
+export async function listFeatures(exec: Executor) {
+	const rows = await exec.select().from(features).orderBy(asc(features.module), asc(features.key));
+	return rows.map((f) => ({ ...f, tokensPerUnit: Number(f.tokensPerUnit) }));
+}
+
+export async function getFeature(exec: Executor, key: string) {
+	const [f] = await exec.select().from(features).where(eq(features.key, key));
+	if (!f) throw new DomainError('unknown_feature', `Unknown feature '${key}'.`);
+	return { ...f, tokensPerUnit: Number(f.tokensPerUnit) };
+}
+
+export async function upsertModule(exec: Executor, m: typeof modules.$inferInsert): Promise<void> {
+	await exec.insert(modules).values(m).onConflictDoUpdate({ target: modules.key, set: m });
+}
+
+export async function upsertModel(exec: Executor, m: typeof models.$inferInsert): Promise<void> {
+	await exec.insert(models).values(m).onConflictDoUpdate({ target: models.key, set: m });
+}
+
+export const listModels = (exec: Executor) => exec.select().from(models).orderBy(asc(models.name));
+export const listModules = (exec: Executor) => exec.select().from(modules).orderBy(asc(modules.key));
+
+export interface AllowanceRuleInput {
+	module: string;
+	audience: 'guest' | 'user' | 'role' | 'team' | 'member';
+	role?: string | null;
+	teamId?: string | null;
+	userId?: string | null;
+	/** null = unlimited, 0 = disabled for this audience. */
+	limitTokens: number | null;
+	period: Period;
+}
+
+/** Sets the free allowance of one audience for one module (one rule per target). */
+export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): Promise<void> {
+	const target = {
+		role: r.audience === 'role' ? (r.role ?? null) : null,
+		teamId: r.audience === 'team' ? (r.teamId ?? null) : null,
+		userId: r.audience === 'member' ? (r.userId ?? null) : null
+	};
+	if ((r.audience === 'role' && !target.role) || (r.audience === 'team' && !target.teamId) || (r.audience === 'member' && !target.userId)) {
+		throw new DomainError('invalid_input', `A ${r.audience} allowance needs its ${r.audience === 'member' ? 'user' : r.audience}.`);
+	}
+	if (r.limitTokens !== null && (!Number.isInteger(r.limitTokens) || r.limitTokens < 0)) {
+		throw new DomainError('invalid_input', 'The limit must be a whole number ≥ 0, or empty for unlimited.');
+	}
+	// The unique index is on expressions (coalesce), which the query builder cannot name as a conflict target.
+	await exec.execute(sql`
+		insert into allowance_rules (module, audience, role, team_id, user_id, limit_tokens, period)
+		values (${r.module}, ${r.audience}, ${target.role}, ${target.teamId}::uuid, ${target.userId}::uuid, ${r.limitTokens}, ${r.period})
+		on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
+		do update set limit_tokens = excluded.limit_tokens, period = excluded.period`);
+}
+
+export const listAllowanceRules = (exec: Executor) =>
+	exec.select().from(allowanceRules).orderBy(asc(allowanceRules.module), asc(allowanceRules.audience));
+
+/** Sets a spending cap on an account (or on one member's use of a team pool); null or -1 removes it. */
+export async function setCap(
+	exec: Executor,
+	c: { accountId: string; memberUserId?: string | null; period: 'daily' | 'weekly' | 'monthly'; limitTokens: number | null }
+): Promise<void> {
+	const where = and(
+		eq(caps.accountId, c.accountId),
+		c.memberUserId ? eq(caps.memberUserId, c.memberUserId) : isNull(caps.memberUserId),
+		eq(caps.period, c.period)
+	);
+	if (c.limitTokens === null || c.limitTokens === -1) {
+		await exec.delete(caps).where(where);
+		return;
+	}
+	if (!Number.isInteger(c.limitTokens) || c.limitTokens < 0) {
+		throw new DomainError('invalid_input', 'A cap must be a whole number ≥ 0 (or -1 for none).');
+	}
+	await exec.execute(sql`
+		insert into caps (account_id, member_user_id, period, limit_tokens)
+		values (${c.accountId}::uuid, ${c.memberUserId ?? null}::uuid, ${c.period}, ${c.limitTokens})
+		on conflict (account_id, coalesce(member_user_id::text, ''), period) do update set limit_tokens = excluded.limit_tokens`);
+}
+
+export const listCaps = (exec: Executor, accountId: string) => exec.select().from(caps).where(eq(caps.accountId, accountId));
+
+export type SiteSettings = typeof siteSettings.$inferSelect;
+
+export async function getSiteSettings(exec: Executor): Promise<SiteSettings> {
+	const [s] = await exec.select().from(siteSettings).where(eq(siteSettings.id, 1));
+	return s!;
+}
+
+export async function updateSiteSettings(
+	exec: Executor,
+	patch: Partial<Pick<SiteSettings, 'timeZone' | 'weekStart' | 'spendOrder' | 'lowSharePercent' | 'defaultTeamDailyCap'>>
+): Promise<SiteSettings> {
+	if (patch.timeZone !== undefined && !isTimeZone(patch.timeZone)) {
+		throw new DomainError('invalid_input', `Unknown time zone '${patch.timeZone}'.`);
+	}
+	if (patch.weekStart !== undefined && !(Number.isInteger(patch.weekStart) && patch.weekStart >= 0 && patch.weekStart <= 6)) {
+		throw new DomainError('invalid_input', 'week_start must be 0 (Sunday) … 6 (Saturday).');
+	}
+	if (patch.lowSharePercent !== undefined && !(patch.lowSharePercent >= 1 && patch.lowSharePercent <= 99)) {
+		throw new DomainError('invalid_input', 'The low share must be 1–99 %.');
+	}
+	const [s] = await exec
+		.update(siteSettings)
+		.set({ ...patch, updatedAt: new Date() })
+		.where(eq(siteSettings.id, 1))
+		.returning();
+	return s!;
+}
+
+export function isTimeZone(tz: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: tz });
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,161 @@
+import { sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import type { Executor } from '../db/client';
+import { DomainError } from '../errors';
+import { callLedger, throwIfError, type SqlResult } from './sql-result';
+import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
+import type { CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalCode, Level, Period } from './types';
+
+function requestHash(parts: unknown): string {
+	return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+}
+
+function toCheck(r: SqlResult): CheckResult {
+	const allowance = r.allowance as { module: string; used: number; limit: number | null; period: Period; resets_at: string | null } | null;
+	return {
+		allowed: r.ok,
+		active: r.active as boolean,
+		cost: r.cost as number,
+		code: (r.code ?? null) as RefusalCode | null,
+		message: r.message ?? null,
+		paidBy: r.paid_by as PaidBy[],
+		remainingAfter: r.remaining as number | null,
+		level: r.level as Level,
+		allowance: allowance && {
+			module: allowance.module,
+			used: allowance.used,
+			limit: allowance.limit,
+			period: allowance.period,
+			resetsAt: allowance.resets_at
+		}
+	};
+}
+
+/** What an operation would cost and who would pay; changes nothing. */
+export async function check(exec: Executor, req: CheckRequest): Promise<CheckResult> {
+	const units = wholeNumber('units', req.units, 1, MAX_UNITS);
+	const r = await callLedger(
+		exec,
+		sql`select quota_spend('check', ${req.accountId}::uuid, ${req.actorUserId ?? null}::uuid, null, ${req.feature},
+			${units}, ${req.model ?? null}, null, null, null, null, null, null) as r`
+	);
+	throwIfError(r);
+	return toCheck(r);
+}
+
+/** A refused consume: an answer (stored under its key), not an exception. */
+export class Refusal extends DomainError {
+	constructor(readonly result: CheckResult) {
+		super(result.code!, result.message ?? result.code!);
+	}
+}
+
+/**
+ * Spends tokens for one use, atomically: allowance first, then lots in spend order.
+ * The same idempotency key gives back the first answer (including a refusal) and spends once.
+ */
+export async function consume(exec: Executor, req: ConsumeRequest): Promise<ConsumeResult> {
+	const units = wholeNumber('units', req.units, 1, MAX_UNITS);
+	const key = idempotencyKey(req.idempotency.key);
+	const hash = requestHash(['consume', req.accountId, req.feature, units, req.model ?? null, req.metadata ?? null]);
+	const r = await callLedger(
+		exec,
+		sql`select quota_spend('consume', ${req.accountId}::uuid, ${req.actor.userId ?? null}::uuid,
+			${req.actor.keyId ?? null}::uuid, ${req.feature}, ${units}, ${req.model ?? null}, null, null,
+			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb) as r`
+	);
+	throwIfError(r);
+	if (!r.ok) throw new Refusal(toCheck(r));
+	return {
+		operationId: r.operation_id as string,
+		cost: r.cost as number,
+		paidBy: r.paid_by as PaidBy[],
+		remaining: r.remaining as number | null,
+		replayed: r.replayed === true
+	};
+}
+
+export interface HoldRequest {
+	accountId: string;
+	feature: string;
+	maxTokens: number;
+	ttlSeconds: number;
+	model?: string | null;
+	actor: Actor;
+	idempotency: { scope: string; key: string };
+	metadata?: Record<string, unknown> | null;
+}
+
+export interface HoldResult {
+	holdId: string;
+	held: number;
+	expiresAt: string;
+	paidBy: PaidBy[];
+	replayed: boolean;
+}
+
+/** Reserves tokens for a running operation (a streaming reply); settle or release it later. */
+export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult> {
+	const maxTokens = wholeNumber('max_tokens', req.maxTokens, 1, MAX_TOKENS);
+	const ttl = wholeNumber('ttl_seconds', req.ttlSeconds, 1, 86_400);
+	const key = idempotencyKey(req.idempotency.key);
+	const hash = requestHash(['hold', req.accountId, req.feature, maxTokens, ttl, req.model ?? null, req.metadata ?? null]);
+	const r = await callLedger(
+		exec,
+		sql`select quota_spend('hold', ${req.accountId}::uuid, ${req.actor.userId ?? null}::uuid,
+			${req.actor.keyId ?? null}::uuid, ${req.feature}, 1, ${req.model ?? null}, ${maxTokens}, ${ttl},
+			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb) as r`
+	);
+	throwIfError(r);
+	if (!r.ok) throw new Refusal(toCheck(r));
+	return {
+		holdId: r.hold_id as string,
+		held: r.cost as number,
+		expiresAt: new Date(r.expires_at as string).toISOString(),
+		paidBy: r.paid_by as PaidBy[],
+		replayed: r.replayed === true
+	};
+}
+
+export interface SettleResult {
+	operationId: string;
+	cost: number;
+	released: number;
+	remaining: number | null;
+	status: 'settled' | 'released';
+	replayed: boolean;
+}
+
+async function finishHold(
+	exec: Executor,
+	holdId: string,
+	tokens: number,
+	release: boolean,
+	idempotency: { scope: string; key: string }
+): Promise<SettleResult> {
+	const key = idempotencyKey(idempotency.key);
+	const hash = requestHash([release ? 'release' : 'settle', holdId, tokens]);
+	const r = await callLedger(
+		exec,
+		sql`select quota_finish_hold(${holdId}::uuid, ${tokens}, ${release}, ${idempotency.scope}, ${key}, ${hash}) as r`
+	);
+	throwIfError(r);
+	return {
+		operationId: r.operation_id as string,
+		cost: r.cost as number,
+		released: r.released as number,
+		remaining: r.remaining as number | null,
+		status: r.status as 'settled' | 'released',
+		replayed: r.replayed === true
+	};
+}
+
+/** Charges the real amount (≤ held) and gives the rest back; at most once per hold. */
+export function settle(exec: Executor, holdId: string, tokens: number, idempotency: { scope: string; key: string }) {
+	return finishHold(exec, holdId, wholeNumber('tokens', tokens, 0, MAX_TOKENS), false, idempotency);
+}
+
+/** Gives every held token back; at most once per hold. */
+export function release(exec: Executor, holdId: string, idempotency: { scope: string; key: string }) {
+	return finishHold(exec, holdId, 0, true, idempotency);
+}

@@ -1,0 +1,22 @@
+import { DomainError } from '../errors';
+
+/** Largest token amount accepted anywhere: far below 2^53, so sums stay exact in JS numbers. */
+export const MAX_TOKENS = 1_000_000_000_000;
+export const MAX_UNITS = 1_000_000_000;
+
+export function wholeNumber(name: string, value: unknown, min: number, max: number): number {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+		throw new DomainError('invalid_input', `${name} must be a whole number from ${min} to ${max}.`, {
+			field: name,
+			value: typeof value === 'number' && !Number.isFinite(value) ? String(value) : value
+		});
+	}
+	return value;
+}
+
+export function idempotencyKey(key: unknown): string {
+	if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+		throw new DomainError('invalid_input', 'The idempotency key must be 1–255 characters.', { field: 'idempotencyKey' });
+	}
+	return key;
+}

@@ -1,0 +1,48 @@
+import { expect } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../src/lib/server/db/client';
+import { accounts, teams, users } from '../../src/lib/server/db/schema';
+import { reconcile, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
+
+/** The seeds' rates and modules, as a site admin would configure them. */
+export async function configureRates(db: Db) {
+	const x = db.orm;
+	await upsertModule(x, { key: 'chat', name: 'Chatbot', limitMessage: 'You have used today’s free chat tokens.', onExhausted: 'message' });
+	await upsertModule(x, { key: 'bots', name: 'AI Bots', limitMessage: 'Bot token limit reached.', onExhausted: 'inactive' });
+	await upsertModule(x, { key: 'product', name: 'Product generator', limitMessage: 'Daily product limit reached.', onExhausted: 'message' });
+	await upsertModel(x, { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' });
+	await upsertModel(x, { key: 'text-embedding-3-small', name: 'Text Embedding 3 Small', engine: 'openai' });
+	await upsertFeature(x, { key: 'ai_bots', name: 'AI Bots', module: 'chat', unit: 'word', tokensPerUnit: 2.5 });
+	await upsertFeature(x, { key: 'training', name: 'Training', module: 'bots', unit: 'word', tokensPerUnit: 2 });
+	await upsertFeature(x, { key: 'generate_texts', name: 'Generate texts', module: 'product', unit: 'operation', tokensPerUnit: 45 });
+	await upsertFeature(x, { key: 'search_images', name: 'Search images', module: 'product', unit: 'operation', tokensPerUnit: 10 });
+}
+
+let seq = 0;
+/** A user account (with a users row, for role-based rules). */
+export async function makeUser(db: Db, role = 'subscriber') {
+	const n = ++seq;
+	const [account] = await db.orm.insert(accounts).values({ kind: 'user', name: `User ${n}` }).returning();
+	const [user] = await db.orm
+		.insert(users)
+		.values({ accountId: account!.id, email: `u${n}-${account!.id.slice(0, 8)}@example.test`, name: `User ${n}`, siteRole: role })
+		.returning();
+	return { accountId: account!.id, userId: user!.id };
+}
+
+export async function makeTeam(db: Db) {
+	const [account] = await db.orm.insert(accounts).values({ kind: 'team', name: `Team ${++seq}` }).returning();
+	const [team] = await db.orm.insert(teams).values({ accountId: account!.id, name: `Team ${seq}` }).returning();
+	return { accountId: account!.id, teamId: team!.id };
+}
+
+/** Every invariant of DESIGN.md holds over the whole database. */
+export async function expectInvariants(db: Db) {
+	const report = await reconcile(db.orm);
+	expect(report.breaches).toEqual([]);
+}
+
+export async function lotRemaining(db: Db, lotId: string): Promise<number> {
+	const [r] = await db.rows<{ remaining: number }>(sql`select remaining from lots where id = ${lotId}::uuid`);
+	return Number(r!.remaining);
+}

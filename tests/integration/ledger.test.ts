@@ -1,0 +1,290 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { freshDb, backend } from '../helpers/db';
+import { configureRates, expectInvariants, lotRemaining, makeTeam, makeUser } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import {
+	adjustBalance, balances, check, clawback, consume, grant, history, hold, release, Refusal, rollups, setAllowanceRule,
+	setCap, settle, updateSiteSettings, endLots, upsertFeature, upsertModule
+} from '../../src/lib/server/ledger';
+import { DomainError } from '../../src/lib/server/errors';
+
+let db: Db;
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+});
+afterAll(async () => db?.close());
+
+let keyN = 0;
+const key = () => ({ scope: 'test', key: `k-${++keyN}` });
+const consumeAs = (accountId: string, feature: string, units: number, extra: { model?: string; userId?: string } = {}) =>
+	consume(db.orm, { accountId, feature, units, model: extra.model, actor: { userId: extra.userId }, idempotency: key() });
+
+async function refusal(p: Promise<unknown>): Promise<Refusal | DomainError> {
+	try {
+		await p;
+	} catch (e) {
+		if (e instanceof DomainError) return e;
+		throw e;
+	}
+	throw new Error('expected a refusal');
+}
+
+describe(`ledger on ${backend}`, () => {
+	beforeEach(async () => {
+		await updateSiteSettings(db.orm, { spendOrder: 'allowance-first', timeZone: 'UTC', weekStart: 1 });
+	});
+
+	it('prices per word, rounded up, on the server', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 1000, source: 'purchase' });
+		const c = await check(db.orm, { accountId: a.accountId, feature: 'ai_bots', units: 101 });
+		expect(c.cost).toBe(253); // 101 × 2.5 = 252.5 → 253
+		const r = await consumeAs(a.accountId, 'ai_bots', 101);
+		expect(r.cost).toBe(253);
+		expect(r.remaining).toBe(747);
+		await expectInvariants(db);
+	});
+
+	it('spends the allowance first, then model-scoped lots, then by priority, soonest expiry and age', async () => {
+		const a = await makeUser(db, 'author');
+		await setAllowanceRule(db.orm, { module: 'chat', audience: 'role', role: 'author', limitTokens: 100, period: 'daily' });
+		const late = await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		const soon = await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'bonus', expiresAt: new Date(Date.now() + 86_400_000) });
+		const model = await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase', model: 'gpt-5-nano' });
+		const r = await consumeAs(a.accountId, 'ai_bots', 140, { model: 'gpt-5-nano' }); // 350 tokens
+		expect(r.paidBy.map((p) => [p.type, p.tokens])).toEqual([
+			['allowance', 100],
+			['lot', 100],
+			['lot', 100],
+			['lot', 50]
+		]);
+		expect(r.paidBy[1]!.id).toBe(model.lotId);
+		expect(r.paidBy[2]!.id).toBe(soon.lotId);
+		expect(await lotRemaining(db, late.lotId)).toBe(50);
+		expect(r.remaining).toBe(50);
+		await expectInvariants(db);
+	});
+
+	it('balance-first spends purchased tokens before the free allowance (the plugin behaviour)', async () => {
+		await updateSiteSettings(db.orm, { spendOrder: 'balance-first' });
+		const a = await makeUser(db, 'editor');
+		await setAllowanceRule(db.orm, { module: 'chat', audience: 'role', role: 'editor', limitTokens: 100, period: 'daily' });
+		await grant(db.orm, { accountId: a.accountId, tokens: 30, source: 'purchase' });
+		const r = await consumeAs(a.accountId, 'ai_bots', 20); // 50
+		expect(r.paidBy.map((p) => [p.type, p.tokens])).toEqual([['lot', 30], ['allowance', 20]]);
+		await expectInvariants(db);
+	});
+
+	it('replays the same key byte for byte, spends once, and refuses the key with another body', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		const idem = key();
+		const first = await consume(db.orm, { accountId: a.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: idem });
+		const again = await consume(db.orm, { accountId: a.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: idem });
+		expect(again).toEqual({ ...first, replayed: true });
+		expect((await balances(db.orm, a.accountId)).available).toBe(90);
+		const other = await refusal(consume(db.orm, { accountId: a.accountId, feature: 'search_images', units: 2, actor: {}, idempotency: idem }));
+		expect(other.code).toBe('idempotency_key_reused');
+		expect((await balances(db.orm, a.accountId)).available).toBe(90);
+		await expectInvariants(db);
+	});
+
+	it('refuses when tokens are short, changes nothing, and replays the refusal under its key', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 40, source: 'purchase' });
+		const idem = key();
+		const req = { accountId: a.accountId, feature: 'generate_texts', units: 1, actor: {}, idempotency: idem };
+		const e = await refusal(consume(db.orm, req));
+		expect(e.code).toBe('insufficient_tokens');
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		const replay = await refusal(consume(db.orm, req));
+		expect(replay.code).toBe('insufficient_tokens');
+		expect((await balances(db.orm, a.accountId)).available).toBe(140);
+		await expectInvariants(db);
+	});
+
+	it('applies guest, general and role allowances: blank is unlimited, 0 disables, exhausted gives the module message', async () => {
+		const [guestAccount] = await db.rows<{ id: string }>(sql`insert into accounts (kind, name) values ('guest', 'g') returning id`);
+		const g = guestAccount!.id;
+		await setAllowanceRule(db.orm, { module: 'chat', audience: 'guest', limitTokens: 0, period: 'daily' });
+		expect((await refusal(consumeAs(g, 'ai_bots', 1))).code).toBe('feature_disabled');
+		await setAllowanceRule(db.orm, { module: 'chat', audience: 'guest', limitTokens: null, period: 'daily' });
+		const free = await consumeAs(g, 'ai_bots', 1000);
+		expect(free.remaining).toBeNull();
+		await setAllowanceRule(db.orm, { module: 'chat', audience: 'guest', limitTokens: 10, period: 'daily' });
+		// Today's 2,500 already count against the new, lower limit.
+		expect((await refusal(consumeAs(g, 'ai_bots', 1))).code).toBe('allowance_exhausted');
+		const [other] = await db.rows<{ id: string }>(sql`insert into accounts (kind, name) values ('guest', 'g2') returning id`);
+		await consumeAs(other!.id, 'ai_bots', 4);
+		const e = await refusal(consumeAs(other!.id, 'ai_bots', 1));
+		expect(e.code).toBe('allowance_exhausted');
+		expect(e.message).toBe('You have used today’s free chat tokens.');
+		// A general limit for every signed-in user, on a module of its own so other tests keep theirs.
+		await upsertModule(db.orm, { key: 'forms', name: 'AI Forms', limitMessage: 'Form limit reached.', onExhausted: 'message' });
+		await upsertFeature(db.orm, { key: 'form_fill', name: 'Form fill', module: 'forms', unit: 'word', tokensPerUnit: 2.5 });
+		const u = await makeUser(db, 'contributor');
+		await setAllowanceRule(db.orm, { module: 'forms', audience: 'user', limitTokens: 50, period: 'weekly' });
+		const c = await check(db.orm, { accountId: u.accountId, feature: 'form_fill', units: 4 });
+		expect(c.allowance).toMatchObject({ limit: 50, used: 0, period: 'weekly' });
+		expect(c.paidBy).toEqual([expect.objectContaining({ type: 'allowance', tokens: 10 })]);
+		await expectInvariants(db);
+	});
+
+	it('reports an exhausted "inactive" module as not active (the chatbot that disappears)', async () => {
+		const u = await makeUser(db, 'bot-owner');
+		await setAllowanceRule(db.orm, { module: 'bots', audience: 'role', role: 'bot-owner', limitTokens: 4, period: 'monthly' });
+		const c = await check(db.orm, { accountId: u.accountId, feature: 'training', units: 3 });
+		expect(c).toMatchObject({ allowed: false, active: false, code: 'allowance_exhausted', level: 'empty' });
+	});
+
+	it('check has no side effects', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		const before = await db.rows(sql`select count(*)::int as n from operations`);
+		const c = await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 2 });
+		expect(c).toMatchObject({ allowed: true, cost: 90, remainingAfter: 10, level: 'low' });
+		expect(await db.rows(sql`select count(*)::int as n from operations`)).toEqual(before);
+		expect((await balances(db.orm, a.accountId)).available).toBe(100);
+	});
+
+	it('caps hold even with tokens there: team daily cap and a member cap inside the pool', async () => {
+		const t = await makeTeam(db);
+		const m1 = await makeUser(db);
+		const m2 = await makeUser(db);
+		await grant(db.orm, { accountId: t.accountId, tokens: 10_000, source: 'purchase' });
+		await setCap(db.orm, { accountId: t.accountId, period: 'daily', limitTokens: 100 });
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: m1.userId, period: 'daily', limitTokens: 50 });
+		await consumeAs(t.accountId, 'generate_texts', 1, { userId: m1.userId });
+		const e = await refusal(consumeAs(t.accountId, 'search_images', 1, { userId: m1.userId }));
+		expect(e.code).toBe('cap_reached');
+		await consumeAs(t.accountId, 'generate_texts', 1, { userId: m2.userId });
+		expect((await refusal(consumeAs(t.accountId, 'generate_texts', 1, { userId: m2.userId }))).code).toBe('cap_reached');
+		await setCap(db.orm, { accountId: t.accountId, period: 'daily', limitTokens: -1 });
+		await consumeAs(t.accountId, 'search_images', 1, { userId: m2.userId });
+		expect((await balances(db.orm, t.accountId)).usedToday).toBe(100);
+		const byMember = await rollups(db.orm, t.accountId, { granularity: 'day', by: 'member', from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 86_400_000) });
+		expect(byMember.map((r) => r.tokens).sort()).toEqual([45, 55]);
+		await expectInvariants(db);
+	});
+
+	it('holds reserve tokens, settle charges the real amount once, release gives everything back', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 1000, source: 'purchase' });
+		const h = await hold(db.orm, { accountId: a.accountId, feature: 'ai_bots', maxTokens: 800, ttlSeconds: 60, actor: {}, idempotency: key() });
+		expect((await balances(db.orm, a.accountId))).toMatchObject({ available: 200, held: 800, total: 1000 });
+		expect((await refusal(consumeAs(a.accountId, 'ai_bots', 100))).code).toBe('insufficient_tokens');
+		const s = await settle(db.orm, h.holdId, 300, key());
+		expect(s).toMatchObject({ cost: 300, released: 500, remaining: 700 });
+		expect((await refusal(settle(db.orm, h.holdId, 300, key()))).code).toBe('hold_already_settled');
+		const h2 = await hold(db.orm, { accountId: a.accountId, feature: 'ai_bots', maxTokens: 700, ttlSeconds: 60, actor: {}, idempotency: key() });
+		await release(db.orm, h2.holdId, key());
+		expect((await balances(db.orm, a.accountId))).toMatchObject({ available: 700, held: 0 });
+		expect((await refusal(settle(db.orm, h2.holdId, 1, key()))).code).toBe('hold_already_settled');
+		expect((await refusal(settle(db.orm, h.holdId, 801, key()))).code).toBe('hold_already_settled');
+		const [page] = [await history(db.orm, a.accountId)];
+		expect(page.rows[0]).toMatchObject({ tokensUsed: 300, remaining: 700 });
+		await expectInvariants(db);
+	});
+
+	it('an expired hold gives its tokens back and cannot be settled', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		const h = await hold(db.orm, { accountId: a.accountId, feature: 'ai_bots', maxTokens: 100, ttlSeconds: 1, actor: {}, idempotency: key() });
+		await new Promise((r) => setTimeout(r, 1200));
+		expect((await refusal(settle(db.orm, h.holdId, 50, key()))).code).toBe('hold_expired');
+		expect((await balances(db.orm, a.accountId))).toMatchObject({ available: 100, held: 0 });
+		await expectInvariants(db);
+	});
+
+	it('expired lots stop counting at their expiry instant and an expiry entry records the loss', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'bonus', expiresAt: new Date(Date.now() + 1000) });
+		await consumeAs(a.accountId, 'search_images', 1);
+		await new Promise((r) => setTimeout(r, 1100));
+		expect((await balances(db.orm, a.accountId)).available).toBe(0);
+		expect((await refusal(consumeAs(a.accountId, 'search_images', 1))).code).toBe('insufficient_tokens');
+		const [lost] = await db.rows<{ amount: number }>(sql`select amount from entries where account_id = ${a.accountId}::uuid and kind = 'expire'`);
+		expect(Number(lost!.amount)).toBe(-90);
+		await expectInvariants(db);
+	});
+
+	it('unlimited lots short-circuit (the -1 of the seeds)', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 0, unlimited: true, source: 'admin', model: 'gpt-5-nano' });
+		const r = await consumeAs(a.accountId, 'ai_bots', 1_000_000, { model: 'gpt-5-nano' });
+		expect(r.remaining).toBeNull();
+		expect((await refusal(consumeAs(a.accountId, 'ai_bots', 1))).code).toBe('insufficient_tokens');
+		await expectInvariants(db);
+	});
+
+	it('admin adjustments are new entries: set, add, take, never below zero, once per key', async () => {
+		const admin = await makeUser(db, 'admin');
+		const a = await makeUser(db);
+		await adjustBalance(db.orm, { accountId: a.accountId, mode: 'set', tokens: 500, reason: 'goodwill', actorUserId: admin.userId, key: 'adj-1' });
+		await adjustBalance(db.orm, { accountId: a.accountId, mode: 'set', tokens: 500, reason: 'goodwill', actorUserId: admin.userId, key: 'adj-1' });
+		expect((await balances(db.orm, a.accountId)).available).toBe(500);
+		const down = await adjustBalance(db.orm, { accountId: a.accountId, mode: 'set', tokens: 120, reason: 'correction', actorUserId: admin.userId, key: 'adj-2' });
+		expect(down).toEqual({ delta: -380, balance: 120 });
+		expect((await refusal(adjustBalance(db.orm, { accountId: a.accountId, mode: 'delta', tokens: -121, reason: 'x', actorUserId: admin.userId, key: 'adj-3' }))).code).toBe('insufficient_tokens');
+		expect((await refusal(adjustBalance(db.orm, { accountId: a.accountId, mode: 'delta', tokens: 5, reason: ' ', actorUserId: admin.userId, key: 'adj-4' }))).code).toBe('invalid_input');
+		expect((await balances(db.orm, a.accountId)).available).toBe(120);
+		await expectInvariants(db);
+	});
+
+	it('clawback takes only what is left; grants happen once per grant key; ended lots record their loss', async () => {
+		const a = await makeUser(db);
+		const g = await grant(db.orm, { accountId: a.accountId, tokens: 5000, source: 'purchase', grantKey: 'paddle:txn_1:pri_1' });
+		expect((await grant(db.orm, { accountId: a.accountId, tokens: 5000, source: 'purchase', grantKey: 'paddle:txn_1:pri_1' })).created).toBe(false);
+		await consumeAs(a.accountId, 'ai_bots', 800); // 2000
+		const c = await clawback(db.orm, { accountId: a.accountId, lotIds: [g.lotId], reason: 'refund', operationKey: 'adj_1' });
+		expect(c).toEqual({ clawedBack: 3000, shortfall: 2000 });
+		expect(await clawback(db.orm, { accountId: a.accountId, lotIds: [g.lotId], reason: 'refund', operationKey: 'adj_1' })).toEqual(c);
+		const sub = await grant(db.orm, { accountId: a.accountId, tokens: 300, source: 'subscription' });
+		await endLots(db.orm, [sub.lotId]);
+		expect((await balances(db.orm, a.accountId)).available).toBe(0);
+		await expectInvariants(db);
+	});
+
+	it.each([
+		['negative', -1],
+		['zero', 0],
+		['fractional', 1.5],
+		['huge', 1e12],
+		['NaN', Number.NaN],
+		['Infinity', Number.POSITIVE_INFINITY]
+	])('rejects %s units with invalid_input and changes nothing', async (_name, units) => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		const e = await refusal(consumeAs(a.accountId, 'ai_bots', units));
+		expect(e.code).toBe('invalid_input');
+		expect((await balances(db.orm, a.accountId)).available).toBe(100);
+	});
+
+	it('rejects unknown features and models, and a settle of more than was held, changing nothing', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		expect((await refusal(consumeAs(a.accountId, 'nope', 1))).code).toBe('unknown_feature');
+		expect((await refusal(consumeAs(a.accountId, 'ai_bots', 1, { model: 'gpt-0' }))).code).toBe('unknown_model');
+		const h = await hold(db.orm, { accountId: a.accountId, feature: 'ai_bots', maxTokens: 10, ttlSeconds: 60, actor: {}, idempotency: key() });
+		expect((await refusal(settle(db.orm, h.holdId, 11, key()))).code).toBe('invalid_input');
+		expect((await balances(db.orm, a.accountId))).toMatchObject({ available: 90, held: 10 });
+		await expectInvariants(db);
+	});
+
+	it('pages history newest first, 50 at a time, with the remaining balance after each use', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 10_000, source: 'purchase' });
+		for (let i = 0; i < 60; i++) await consumeAs(a.accountId, 'search_images', 1);
+		const p1 = await history(db.orm, a.accountId);
+		expect(p1.rows).toHaveLength(50);
+		expect(p1.rows[0]!.remaining).toBe(10_000 - 600);
+		const p2 = await history(db.orm, a.accountId, { cursor: p1.nextCursor });
+		expect(p2.rows).toHaveLength(10);
+		expect(p2.nextCursor).toBeNull();
+		expect(p2.rows.at(-1)!.remaining).toBe(9_990);
+		expect(new Set([...p1.rows, ...p2.rows].map((r) => r.id)).size).toBe(60);
+		await expect(history(db.orm, a.accountId, { cursor: 'garbage' })).rejects.toMatchObject({ code: 'invalid_input' });
+	});
+});
