@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { freshDb, backend } from '../helpers/db';
+import type { Db } from '../../src/lib/server/db/client';
+import { accounts, teamMembers, teams, users } from '../../src/lib/server/db/schema';
+import { applySettingsWrite, getSettings } from '../../src/lib/server/accounts/settings';
+
+let db: Db;
+beforeAll(async () => {
+	db = await freshDb();
+});
+afterAll(async () => db?.close());
+
+async function makeUser(name: string) {
+	const [account] = await db.orm.insert(accounts).values({ kind: 'user', name }).returning();
+	const [user] = await db.orm.insert(users).values({ accountId: account!.id, name, email: `${randomUUID()}@example.test` }).returning();
+	return user!;
+}
+
+async function makeTeam(name: string, members: { userId: string; role: 'owner' | 'admin' | 'member' }[]) {
+	const [account] = await db.orm.insert(accounts).values({ kind: 'team', name }).returning();
+	const [team] = await db.orm.insert(teams).values({ accountId: account!.id, name }).returning();
+	for (const m of members) await db.orm.insert(teamMembers).values({ teamId: team!.id, ...m });
+	return team!;
+}
+
+const appliedCount = async (key: string) =>
+	(await db.rows<{ n: number }>(sql`select count(*)::int as n from applied_client_writes where key = ${key}`))[0]!.n;
+
+describe(`user settings on ${backend}`, () => {
+	it('start from defaults: 20 % alert threshold, e-mail alerts on, drawing from the own account', async () => {
+		const ana = await makeUser('Ana');
+		const s = await getSettings(db.orm, ana.id);
+		expect(s).toMatchObject({ lowSharePercent: 20, emailAlerts: true, timeZone: null, activeAccountId: ana.accountId });
+		expect(s.accounts).toEqual([{ accountId: ana.accountId, kind: 'user', name: 'Ana', teamRole: null }]);
+	});
+
+	it('apply a change once per device key: a replay of the same key changes nothing, even after a newer change', async () => {
+		const ben = await makeUser('Ben');
+		const offlineKey = randomUUID();
+		const first = await applySettingsWrite(db.orm, ben.id, offlineKey, { lowSharePercent: 10, timeZone: 'Europe/Madrid' });
+		expect(first.replayed).toBe(false);
+		expect(first.settings).toMatchObject({ lowSharePercent: 10, timeZone: 'Europe/Madrid' });
+
+		await applySettingsWrite(db.orm, ben.id, randomUUID(), { lowSharePercent: 35 });
+		const replay = await applySettingsWrite(db.orm, ben.id, offlineKey, { lowSharePercent: 10, timeZone: 'Europe/Madrid' });
+		expect(replay.replayed).toBe(true);
+		expect(replay.settings.lowSharePercent).toBe(35);
+		expect(await appliedCount(offlineKey)).toBe(1);
+	});
+
+	it('apply concurrent replays of one key exactly once', async () => {
+		const cleo = await makeUser('Cleo');
+		const key = randomUUID();
+		const results = await Promise.all(Array.from({ length: 5 }, () => applySettingsWrite(db.orm, cleo.id, key, { emailAlerts: false })));
+		expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+		expect((await getSettings(db.orm, cleo.id)).emailAlerts).toBe(false);
+	});
+
+	it("refuse another user's key, and bad input, changing nothing", async () => {
+		const dan = await makeUser('Dan');
+		const eve = await makeUser('Eve');
+		const key = randomUUID();
+		await applySettingsWrite(db.orm, dan.id, key, { lowSharePercent: 15 });
+		await expect(applySettingsWrite(db.orm, eve.id, key, { lowSharePercent: 50 })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+		await expect(applySettingsWrite(db.orm, eve.id, randomUUID(), { lowSharePercent: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(applySettingsWrite(db.orm, eve.id, randomUUID(), { lowSharePercent: 12.5 })).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(applySettingsWrite(db.orm, eve.id, randomUUID(), { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'invalid_input' });
+		expect(await getSettings(db.orm, eve.id)).toMatchObject({ lowSharePercent: 20, timeZone: null });
+	});
+
+	it('let a member draw from a team pool they belong to, and not from any other account', async () => {
+		const fay = await makeUser('Fay');
+		const gus = await makeUser('Gus');
+		const team = await makeTeam('Acme', [{ userId: fay.id, role: 'member' }]);
+		const other = await makeTeam('Other', [{ userId: gus.id, role: 'owner' }]);
+
+		const picked = await applySettingsWrite(db.orm, fay.id, randomUUID(), { activeAccountId: team.accountId });
+		expect(picked.settings.activeAccountId).toBe(team.accountId);
+		expect(picked.settings.accounts.map((a) => a.name)).toEqual(['Fay', 'Acme']);
+
+		const refusedKey = randomUUID();
+		await expect(applySettingsWrite(db.orm, fay.id, refusedKey, { activeAccountId: other.accountId })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(applySettingsWrite(db.orm, fay.id, randomUUID(), { activeAccountId: gus.accountId })).rejects.toMatchObject({ code: 'forbidden' });
+		expect((await getSettings(db.orm, fay.id)).activeAccountId).toBe(team.accountId);
+		// A refused write leaves its key unclaimed, so nothing about it was recorded as applied.
+		expect(await appliedCount(refusedKey)).toBe(0);
+	});
+
+	it('fall back to the own account after leaving the team that was picked', async () => {
+		const hal = await makeUser('Hal');
+		const team = await makeTeam('Leavers', [{ userId: hal.id, role: 'member' }]);
+		await applySettingsWrite(db.orm, hal.id, randomUUID(), { activeAccountId: team.accountId });
+		await db.orm.delete(teamMembers).where(sql`user_id = ${hal.id}`);
+		expect((await getSettings(db.orm, hal.id)).activeAccountId).toBe(hal.accountId);
+	});
+});
