@@ -66,13 +66,40 @@ export const subscriptions = pgTable('subscriptions', {
 	createdAt: ts('created_at').notNull().defaultNow()
 });
 
-export const paddleEvents = pgTable('paddle_events', {
-	eventId: text('event_id').primaryKey(),
-	eventType: text('event_type').notNull(),
-	occurredAt: ts('occurred_at').notNull(),
-	receivedAt: ts('received_at').notNull().defaultNow(),
-	/** processed | ignored | flagged (needs an admin: unknown price, shortfall, …). */
-	outcome: text('outcome').notNull(),
-	note: text('note'),
-	payload: jsonb('payload').notNull()
+/** What a stored event did to the ledger; a chargeback reversal gives back exactly what its chargeback took. */
+export type PaddleEventEffect = {
+	orderId?: string;
+	granted?: { lotId: string; model: string | null; tokens: number }[];
+	clawedBack?: { lotId: string; model: string | null; tokens: number; shortfall: number; expiresAt: string | null }[];
+	ended?: string[];
+};
+
+export const paddleEvents = pgTable(
+	'paddle_events',
+	{
+		eventId: text('event_id').primaryKey(),
+		eventType: text('event_type').notNull(),
+		occurredAt: ts('occurred_at').notNull(),
+		receivedAt: ts('received_at').notNull().defaultNow(),
+		/** processed | ignored | deferred (waits for its transaction) | flagged (needs an admin: unknown price, shortfall, …). */
+		outcome: text('outcome').notNull(),
+		note: text('note'),
+		/** The Paddle transaction the event is about (transactions and adjustments): events of one transaction apply in order. */
+		transactionId: text('transaction_id'),
+		effect: jsonb('effect').$type<PaddleEventEffect>(),
+		payload: jsonb('payload').notNull()
+	},
+	(t) => [
+		index('paddle_events_transaction_idx').on(t.transactionId),
+		index('paddle_events_outcome_idx').on(t.outcome, t.receivedAt)
+	]
+);
+
+/** The local Paddle simulator's own records (Paddle's side: transactions, subscriptions); unused with real keys. */
+export const paddleSimulatorRecords = pgTable('paddle_simulator_records', {
+	id: text('id').primaryKey(),
+	kind: text('kind', { enum: ['transaction', 'subscription'] }).notNull(),
+	data: jsonb('data').notNull(),
+	createdAt: ts('created_at').notNull().defaultNow(),
+	updatedAt: ts('updated_at').notNull().defaultNow()
 });
