@@ -1,5 +1,6 @@
 import { sequence } from '@sveltejs/kit/hooks';
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import { json, type Handle, type ServerInit } from '@sveltejs/kit';
+import { identifyRequest, rejectsNonJson } from '$lib/server/accounts';
 import { getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
@@ -10,7 +11,12 @@ import { config } from '$lib/server/config';
 config();
 
 const authenticate: Handle = async ({ event, resolve }) => {
-	event.locals.auth = null;
+	if (rejectsNonJson(event.request, event.url.pathname)) {
+		return json({ error: { code: 'invalid_input', message: 'Send a JSON body with Content-Type: application/json.' } }, { status: 415 });
+	}
+	const identity = await identifyRequest(await getDb(), event.cookies, event.url.pathname);
+	event.locals.auth = identity.auth;
+	event.locals.guestId = identity.guestId;
 	return resolve(event);
 };
 

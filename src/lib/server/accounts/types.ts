@@ -12,3 +12,16 @@ export interface Auth {
 	user: SessionUser;
 	sessionId: string;
 }
+
+export type ApiKeyScope = 'read' | 'consume';
+
+/** An AI app calling the REST API with a bearer key. */
+export interface ApiKeyAuth {
+	keyId: string;
+	/** site: may act for any account; account: only for `accountId`. */
+	kind: 'site' | 'account';
+	accountId: string | null;
+	scopes: ApiKeyScope[];
+}
+
+export const isSiteAdmin = (auth: Auth | null | undefined): boolean => auth?.user.siteRole === 'admin';

@@ -7,6 +7,7 @@ export async function createContext(event: Pick<RequestEvent, 'locals' | 'getCli
 	return {
 		db: await getDb(),
 		auth: event.locals.auth,
+		guestId: event.locals.guestId,
 		ip: safeAddress(event)
 	};
 }

@@ -1,8 +1,16 @@
 import { router } from './init';
 import { systemRouter } from './routers/system';
+import { meRouter } from './routers/me';
+import { teamRouter } from './routers/team';
+import { keysRouter } from './routers/keys';
+import { ledgerRouter } from './routers/ledger';
 
 export const appRouter = router({
-	system: systemRouter
+	system: systemRouter,
+	me: meRouter,
+	team: teamRouter,
+	keys: keysRouter,
+	ledger: ledgerRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { DomainError } from '../errors';
+import type { ApiKeyAuth, Auth } from './types';
+
+/** read: see balances and history · spend: draw tokens · manage: keys, members, caps. */
+export type AccessLevel = 'read' | 'spend' | 'manage';
+
+export interface AccessibleAccount {
+	id: string;
+	kind: 'user' | 'team' | 'guest';
+}
+
+const denied = () => new DomainError('forbidden', 'You do not have access to this account.');
+
+/**
+ * The one check before any read or write of an account's data (no IDOR):
+ * - a user reads, spends and manages their own account; reads and spends their teams'
+ *   accounts; manages a team's account as its owner or admin; a site admin does everything;
+ * - an account API key acts only on its own account, a site key on any; `read` needs the
+ *   read scope, `spend` the consume scope; keys never manage.
+ * Refusals do not say whether the account exists.
+ */
+export async function requireAccountAccess(
+	db: Db,
+	auth: Auth | ApiKeyAuth | null,
+	accountId: string,
+	level: AccessLevel
+): Promise<AccessibleAccount> {
+	if (!auth) throw new DomainError('unauthorized', 'Sign in first.');
+	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(accountId)) throw denied();
+	if ('keyId' in auth) {
+		if (level === 'manage') throw denied();
+		if (!auth.scopes.includes(level === 'read' ? 'read' : 'consume')) {
+			throw new DomainError('forbidden', `This API key lacks the ${level === 'read' ? 'read' : 'consume'} scope.`);
+		}
+		if (auth.kind === 'account' && auth.accountId !== accountId) throw denied();
+		const [account] = await db.rows<AccessibleAccount>(sql`select id, kind from accounts where id = ${accountId}`);
+		if (!account) throw auth.kind === 'site' ? new DomainError('not_found', 'No such account.') : denied();
+		return account;
+	}
+	const [row] = await db.rows<AccessibleAccount & { own: boolean; team_role: string | null }>(sql`
+		select a.id, a.kind,
+			exists (select 1 from users u where u.account_id = a.id and u.id = ${auth.user.id}) as own,
+			(select m.role from teams t join team_members m on m.team_id = t.id and m.user_id = ${auth.user.id}
+			 where t.account_id = a.id) as team_role
+		from accounts a where a.id = ${accountId}`);
+	if (auth.user.siteRole === 'admin') {
+		if (!row) throw new DomainError('not_found', 'No such account.');
+		return { id: row.id, kind: row.kind };
+	}
+	if (!row) throw denied();
+	const allowed = row.own || (level === 'manage' ? row.team_role === 'owner' || row.team_role === 'admin' : row.team_role !== null);
+	if (!allowed) throw denied();
+	return { id: row.id, kind: row.kind };
+}

@@ -1,0 +1,134 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db';
+import { apiKeys } from '../db/schema';
+import { DomainError } from '../errors';
+import { requireAccountAccess } from './access';
+import { audit } from './audit';
+import { hashToken, randomBase64url } from './tokens';
+import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
+import { parseInput } from './validation';
+
+const scopesSchema = z
+	.array(z.enum(['read', 'consume']))
+	.min(1, 'Choose at least one scope: read or consume.')
+	.transform((s) => [...new Set(s)].sort() as ApiKeyScope[]);
+const keyNameSchema = z.string().trim().min(1, 'Name the key after the app that uses it.').max(80, 'Keep the name under 80 characters.');
+
+/** `qk_` + 43 base64url characters (256 random bits). Seeded keys may be shorter but not under 20. */
+const KEY_FORMAT = /^qk_[A-Za-z0-9_-]{20,128}$/;
+const PREFIX_LENGTH = 11; // `qk_` + 8 characters: enough to tell keys apart in a list
+
+const publicColumns = {
+	id: apiKeys.id,
+	name: apiKeys.name,
+	kind: apiKeys.kind,
+	accountId: apiKeys.accountId,
+	prefix: apiKeys.prefix,
+	scopes: apiKeys.scopes,
+	createdAt: apiKeys.createdAt,
+	lastUsedAt: apiKeys.lastUsedAt,
+	revokedAt: apiKeys.revokedAt
+};
+
+interface KeyInput {
+	name: string;
+	scopes: ApiKeyScope[];
+}
+
+async function insertKey(db: Db, row: { kind: 'site' | 'account'; accountId: string | null; name: string; scopes: ApiKeyScope[]; createdBy: string | null; value?: string }, ip?: string | null) {
+	const value = row.value ?? `qk_${randomBase64url(32)}`;
+	const [key] = await db.orm
+		.insert(apiKeys)
+		.values({ kind: row.kind, accountId: row.accountId, name: row.name, scopes: row.scopes, createdBy: row.createdBy, prefix: value.slice(0, PREFIX_LENGTH), hash: hashToken(value) })
+		.returning(publicColumns);
+	await audit(db.orm, { action: 'key.created', actorUserId: row.createdBy, targetType: 'api_key', targetId: key!.id, accountId: row.accountId, ip, after: { name: row.name, kind: row.kind, scopes: row.scopes, prefix: key!.prefix } });
+	return { ...key!, value };
+}
+
+/** A key that acts only on one account; the caller must be able to manage that account. The value is returned once. */
+export async function createAccountKey(db: Db, auth: Auth, input: KeyInput & { accountId: string }, ip?: string | null) {
+	const v = parseInput(z.object({ name: keyNameSchema, scopes: scopesSchema }), input);
+	await requireAccountAccess(db, auth, input.accountId, 'manage');
+	return insertKey(db, { kind: 'account', accountId: input.accountId, ...v, createdBy: auth.user.id }, ip);
+}
+
+/** A key that may act for any account (a site's AI apps); site admins only. */
+export async function createSiteKey(db: Db, auth: Auth, input: KeyInput, ip?: string | null) {
+	if (!isSiteAdmin(auth)) throw new DomainError('forbidden', 'Only site admins can create site keys.');
+	const v = parseInput(z.object({ name: keyNameSchema, scopes: scopesSchema }), input);
+	return insertKey(db, { kind: 'site', accountId: null, ...v, createdBy: auth.user.id }, ip);
+}
+
+/**
+ * The site key the demo seed configures (DEMO_SITE_API_KEY): created once with the given
+ * value (or a new one), kept on later starts.
+ */
+export async function ensureSiteKey(db: Db, input: { name: string; value?: string; createdBy?: string | null }) {
+	if (input.value !== undefined && !KEY_FORMAT.test(input.value)) throw new DomainError('invalid_input', 'An API key is qk_ followed by 20–128 letters, digits, - or _.');
+	if (input.value) {
+		const [existing] = await db.orm.select(publicColumns).from(apiKeys).where(eq(apiKeys.hash, hashToken(input.value)));
+		if (existing) return { ...existing, value: input.value, created: false };
+	} else {
+		const [existing] = await db.orm.select(publicColumns).from(apiKeys).where(and(eq(apiKeys.kind, 'site'), eq(apiKeys.name, input.name), isNull(apiKeys.revokedAt)));
+		if (existing) return { ...existing, value: null, created: false };
+	}
+	const key = await insertKey(db, { kind: 'site', accountId: null, name: parseInput(keyNameSchema, input.name), scopes: ['consume', 'read'], createdBy: input.createdBy ?? null, value: input.value });
+	return { ...key, created: true };
+}
+
+/** An account's keys (newest first); the value is never shown again, only its prefix. */
+export async function listAccountKeys(db: Db, auth: Auth, accountId: string) {
+	await requireAccountAccess(db, auth, accountId, 'manage');
+	return db.orm.select(publicColumns).from(apiKeys).where(and(eq(apiKeys.kind, 'account'), eq(apiKeys.accountId, accountId))).orderBy(desc(apiKeys.createdAt));
+}
+
+export async function listSiteKeys(db: Db, auth: Auth) {
+	if (!isSiteAdmin(auth)) throw new DomainError('forbidden', 'Only site admins can see site keys.');
+	return db.orm.select(publicColumns).from(apiKeys).where(eq(apiKeys.kind, 'site')).orderBy(desc(apiKeys.createdAt));
+}
+
+/** Revokes a key at once; site keys need a site admin, account keys someone who manages the account. */
+export async function revokeApiKey(db: Db, auth: Auth, keyId: string, ip?: string | null) {
+	const id = parseInput(z.uuid('No such key.'), keyId);
+	const [key] = await db.orm.select(publicColumns).from(apiKeys).where(eq(apiKeys.id, id));
+	if (!key) throw new DomainError('not_found', 'No such key.');
+	if (key.kind === 'site') {
+		if (!isSiteAdmin(auth)) throw new DomainError('not_found', 'No such key.');
+	} else {
+		await requireAccountAccess(db, auth, key.accountId!, 'manage').catch(() => {
+			throw new DomainError('not_found', 'No such key.');
+		});
+	}
+	if (key.revokedAt) return key;
+	const [revoked] = await db.orm.update(apiKeys).set({ revokedAt: sql`now()` }).where(eq(apiKeys.id, id)).returning(publicColumns);
+	await audit(db.orm, { action: 'key.revoked', actorUserId: auth.user.id, targetType: 'api_key', targetId: id, accountId: key.accountId, ip, before: { name: key.name, prefix: key.prefix } });
+	return revoked!;
+}
+
+const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API key.');
+
+/**
+ * Resolves `Authorization: Bearer qk_…` (pass the value after "Bearer "). Unknown, revoked
+ * and malformed keys get the same answer. last_used_at is written at most once a minute, in
+ * the same statement as the lookup.
+ */
+export async function authenticateApiKey(db: Db, bearerValue: string | null | undefined): Promise<ApiKeyAuth> {
+	const value = bearerValue?.trim() ?? '';
+	if (!KEY_FORMAT.test(value)) throw rejected();
+	const [row] = await db.rows<{ id: string; kind: 'site' | 'account'; account_id: string | null; scopes: string[] | string }>(sql`
+		with k as (select id, kind, account_id, scopes, last_used_at from api_keys where hash = ${hashToken(value)} and revoked_at is null),
+		touched as (
+			update api_keys set last_used_at = now() from k
+			where api_keys.id = k.id and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute')
+			returning api_keys.id
+		)
+		select k.id, k.kind, k.account_id, k.scopes, (select count(*) from touched) as touched from k`);
+	if (!row) throw rejected();
+	return { keyId: row.id, kind: row.kind, accountId: row.account_id, scopes: parseTextArray(row.scopes) as ApiKeyScope[] };
+}
+
+/** text[] arrives as an array from postgres.js and Drizzle on PGlite; as `{a,b}` if a driver does not parse it. */
+function parseTextArray(v: string[] | string): string[] {
+	return Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+}

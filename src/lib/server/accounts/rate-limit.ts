@@ -1,0 +1,29 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { DomainError } from '../errors';
+
+/**
+ * Counts one attempt against `key` in a fixed window of `windowSeconds`, and refuses with
+ * `rate_limited` (and the seconds until the window ends) beyond `limit` attempts.
+ * One upsert statement, so every app process sharing the database shares the count.
+ */
+export async function rateLimit(db: Db, key: string, limit: number, windowSeconds: number): Promise<void> {
+	const [row] = await db.rows<{ count: number; retry_after: number }>(sql`
+		insert into rate_limits as r (key, window_start, count)
+		values (${key}, now(), 1)
+		on conflict (key) do update set
+			window_start = case when r.window_start <= now() - make_interval(secs => ${windowSeconds}) then now() else r.window_start end,
+			count = case when r.window_start <= now() - make_interval(secs => ${windowSeconds}) then 1 else r.count + 1 end
+		returning count,
+			ceil(extract(epoch from (window_start + make_interval(secs => ${windowSeconds}) - now())))::int as retry_after`);
+	if (!row) throw new Error('rate limit upsert returned no row');
+	if (Number(row.count) > limit) {
+		const retryAfter = Math.max(1, Number(row.retry_after));
+		throw new DomainError('rate_limited', `Too many attempts. Try again in ${describeWait(retryAfter)}.`, undefined, retryAfter);
+	}
+}
+
+function describeWait(seconds: number): string {
+	if (seconds < 90) return `${seconds} seconds`;
+	return `${Math.ceil(seconds / 60)} minutes`;
+}

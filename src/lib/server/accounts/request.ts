@@ -1,0 +1,66 @@
+import type { Cookies } from '@sveltejs/kit';
+import type { Db } from '../db';
+import { config } from '../config';
+import { GUEST_COOKIE, newGuestCookie, readGuestCookie } from './guests';
+import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from './sessions';
+import type { Auth } from './types';
+
+export interface RequestIdentity {
+	auth: Auth | null;
+	/** The signed anonymous id of a visitor without a session (null for signed-in users and API calls). */
+	guestId: string | null;
+}
+
+const GUEST_COOKIE_DAYS = 400; // the longest lifetime browsers accept
+
+/**
+ * Who sent a request, from its cookies: a valid session, or else a guest with a signed id
+ * (issued on first visit). A stale or forged session cookie is removed. API routes get no
+ * guest cookie: AI apps identify themselves with keys.
+ */
+export async function identifyRequest(db: Db, cookies: Cookies, path: string): Promise<RequestIdentity> {
+	const token = cookies.get(SESSION_COOKIE);
+	if (token) {
+		const session = await validateSessionToken(db, token);
+		if (session) {
+			if (session.renewedExpiresAt) cookies.set(SESSION_COOKIE, token, sessionCookieOptions(session.renewedExpiresAt));
+			return { auth: session.auth, guestId: null };
+		}
+		cookies.delete(SESSION_COOKIE, { path: '/' });
+	}
+	if (path.startsWith('/api/')) return { auth: null, guestId: null };
+	const known = readGuestCookie(cookies.get(GUEST_COOKIE));
+	if (known) return { auth: null, guestId: known };
+	const fresh = newGuestCookie();
+	cookies.set(GUEST_COOKIE, fresh.value, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: config().ORIGIN.startsWith('https:'),
+		maxAge: GUEST_COOKIE_DAYS * 86_400
+	});
+	return { auth: null, guestId: fresh.guestId };
+}
+
+/** Sets a new session cookie (sign-in, sign-up, password reset). */
+export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date) {
+	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt));
+}
+
+export function clearSessionCookie(cookies: Cookies) {
+	cookies.delete(SESSION_COOKIE, { path: '/' });
+}
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * JSON endpoints (tRPC, REST) take JSON bodies only. A cross-site form can post
+ * form-encoded or text/plain without a CORS preflight; it cannot post application/json.
+ * SvelteKit's own origin check keeps covering form actions.
+ */
+export function rejectsNonJson(request: Request, path: string): boolean {
+	if (!path.startsWith('/trpc') && !path.startsWith('/api/')) return false;
+	const method = request.method;
+	const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH' || (method === 'DELETE' && request.headers.has('content-type'));
+	return hasBody && !JSON_TYPE.test(request.headers.get('content-type') ?? '');
+}

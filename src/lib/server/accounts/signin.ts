@@ -1,0 +1,146 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db';
+import { config } from '../config';
+import { passwordResets, users } from '../db/schema';
+import { DomainError } from '../errors';
+import { mailer as defaultMailer, type Mailer } from '../mail';
+import { passwordResetMail } from '../mail/templates';
+import { audit } from './audit';
+import { hashPassword, verifyPassword } from './passwords';
+import { rateLimit } from './rate-limit';
+import { createSession, invalidateSession, invalidateUserSessions, type NewSession } from './sessions';
+import { hashToken, randomToken } from './tokens';
+import { createUser, findUserByEmail, type CreatedUser } from './users';
+import { emailSchema, nameSchema, parseInput, passwordSchema } from './validation';
+
+export interface ClientMeta {
+	ip?: string | null;
+	userAgent?: string | null;
+}
+
+// Attempts per window; every process shares them through the rate_limits table.
+const limits = {
+	signInPerIp: [30, 600],
+	signInPerEmail: [8, 900],
+	signUpPerIp: [10, 3600],
+	resetPerIp: [10, 3600],
+	resetPerEmail: [3, 3600]
+} as const satisfies Record<string, readonly [number, number]>;
+
+const ipKey = (ip: string | null | undefined) => ip || 'unknown';
+
+const signUpSchema = z.object({ email: emailSchema, name: nameSchema, password: passwordSchema });
+
+/** Creates a member (`subscriber`) with a password and signs them in. */
+export async function signUp(
+	db: Db,
+	input: { email: string; name: string; password: string },
+	meta: ClientMeta = {}
+): Promise<NewSession & { user: CreatedUser }> {
+	await rateLimit(db, `signup:ip:${ipKey(meta.ip)}`, ...limits.signUpPerIp);
+	const v = parseInput(signUpSchema, input);
+	return db.orm.transaction(async (tx) => {
+		const user = await createUser(tx, { ...v, siteRole: 'subscriber' });
+		const session = await createSession(tx, user.id, meta);
+		await audit(tx, { action: 'auth.signup', actorUserId: user.id, targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });
+		return { ...session, user };
+	});
+}
+
+const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, 'Enter your password.').max(256) });
+
+const wrongCredentials = () => new DomainError('unauthorized', 'That email and password do not match an account.');
+
+/** Checks email and password and starts a new session; failures are audited and rate limited. */
+export async function signIn(db: Db, input: { email: string; password: string }, meta: ClientMeta = {}): Promise<NewSession & { userId: string }> {
+	const v = parseInput(signInSchema, input);
+	await rateLimit(db, `signin:ip:${ipKey(meta.ip)}`, ...limits.signInPerIp);
+	await rateLimit(db, `signin:email:${v.email}`, ...limits.signInPerEmail);
+	const user = await findUserByEmail(db.orm, v.email);
+	const ok = await verifyPassword(user?.passwordHash ?? null, v.password);
+	if (!user || !ok || user.disabledAt) {
+		await audit(db.orm, {
+			action: 'auth.signin_failed',
+			targetType: 'user',
+			targetId: user?.id ?? null,
+			accountId: user?.accountId ?? null,
+			ip: meta.ip,
+			detail: { email: v.email, reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled' }
+		});
+		throw wrongCredentials();
+	}
+	return db.orm.transaction(async (tx) => {
+		const session = await createSession(tx, user.id, meta);
+		await audit(tx, { action: 'auth.signin', actorUserId: user.id, targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });
+		return { ...session, userId: user.id };
+	});
+}
+
+/** Ends one session server-side (the cookie stops working at once). */
+export async function signOut(db: Db, auth: { sessionId: string; user: { id: string } }, meta: ClientMeta = {}) {
+	await invalidateSession(db.orm, auth.sessionId);
+	await audit(db.orm, { action: 'auth.signout', actorUserId: auth.user.id, targetType: 'session', ip: meta.ip });
+}
+
+/** Ends every session of the user, on every device, this one included. */
+export async function signOutEverywhere(db: Db, userId: string, meta: ClientMeta = {}): Promise<number> {
+	const ended = await invalidateUserSessions(db.orm, userId);
+	await audit(db.orm, { action: 'auth.signout_everywhere', actorUserId: userId, targetType: 'user', targetId: userId, ip: meta.ip, detail: { sessions: ended } });
+	return ended;
+}
+
+const RESET_VALID_MINUTES = 60;
+
+/**
+ * Mails a one-time reset link when the email belongs to an account. The answer is the same
+ * either way, so the form does not reveal who has an account.
+ */
+export async function requestPasswordReset(db: Db, input: { email: string }, meta: ClientMeta = {}, mail: Mailer = defaultMailer()) {
+	const email = parseInput(z.object({ email: emailSchema }), input).email;
+	await rateLimit(db, `reset:ip:${ipKey(meta.ip)}`, ...limits.resetPerIp);
+	await rateLimit(db, `reset:email:${email}`, ...limits.resetPerEmail);
+	const user = await findUserByEmail(db.orm, email);
+	if (!user || user.disabledAt || !user.email) return;
+	const token = randomToken();
+	await db.orm.insert(passwordResets).values({
+		tokenHash: hashToken(token),
+		userId: user.id,
+		expiresAt: new Date(Date.now() + RESET_VALID_MINUTES * 60_000)
+	});
+	await audit(db.orm, { action: 'auth.password_reset_requested', targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });
+	await mail.send(passwordResetMail(user.email, user.name, `${config().ORIGIN}/reset/${token}`));
+}
+
+/** Whether a reset link can still be used (for the page that asks for the new password). */
+export async function checkResetToken(db: Db, token: string): Promise<{ email: string | null }> {
+	const [row] = await db.orm
+		.select({ email: users.email })
+		.from(passwordResets)
+		.innerJoin(users, eq(users.id, passwordResets.userId))
+		.where(and(eq(passwordResets.tokenHash, hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, sql`now()`)));
+	if (!row) throw new DomainError('not_found', 'This reset link has expired or was already used. Ask for a new one.');
+	return row;
+}
+
+/**
+ * Sets a new password with a reset link (used once), ends every other session of the user,
+ * and signs them in with a new one.
+ */
+export async function resetPassword(db: Db, input: { token: string; password: string }, meta: ClientMeta = {}): Promise<NewSession & { userId: string }> {
+	const v = parseInput(z.object({ token: z.string().max(64), password: passwordSchema }), input);
+	const passwordHash = await hashPassword(v.password);
+	return db.orm.transaction(async (tx) => {
+		const [claimed] = await tx
+			.update(passwordResets)
+			.set({ usedAt: sql`now()` })
+			.where(and(eq(passwordResets.tokenHash, hashToken(v.token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, sql`now()`)))
+			.returning({ userId: passwordResets.userId });
+		if (!claimed) throw new DomainError('not_found', 'This reset link has expired or was already used. Ask for a new one.');
+		const [user] = await tx.update(users).set({ passwordHash }).where(eq(users.id, claimed.userId)).returning({ accountId: users.accountId });
+		await invalidateUserSessions(tx, claimed.userId);
+		const session = await createSession(tx, claimed.userId, meta);
+		await audit(tx, { action: 'auth.password_reset', actorUserId: claimed.userId, targetType: 'user', targetId: claimed.userId, accountId: user?.accountId, ip: meta.ip });
+		return { ...session, userId: claimed.userId };
+	});
+}

@@ -1,0 +1,214 @@
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Executor } from '../db';
+import { config } from '../config';
+import { teamInvites, teamMembers, teams, users } from '../db/schema';
+import { DomainError } from '../errors';
+import { mailer as defaultMailer, type Mailer } from '../mail';
+import { teamInviteMail } from '../mail/templates';
+import { audit } from './audit';
+import { hashToken, randomToken } from './tokens';
+import { rowsOf } from './users';
+import { emailSchema, nameSchema, parseInput, type TeamRole } from './validation';
+
+/** Who is acting on a team: their role in it (if any) and whether they are a site admin. */
+export interface TeamActor {
+	userId: string;
+	siteAdmin: boolean;
+	ip?: string | null;
+}
+
+const INVITE_VALID_DAYS = 7;
+
+/**
+ * A team with its own account (the shared token pool) and its creator as owner — one
+ * statement, so there is never a team without an owner or an account.
+ */
+export async function createTeam(exec: Executor, input: { name: string; ownerUserId: string }) {
+	const name = parseInput(nameSchema, input.name);
+	const result = await exec.execute(sql`
+		with account as (insert into accounts (kind, name) values ('team', ${name}) returning id),
+		team as (
+			insert into teams (account_id, name, created_by) select id, ${name}, ${input.ownerUserId} from account
+			returning id, account_id
+		),
+		owner as (insert into team_members (team_id, user_id, role) select id, ${input.ownerUserId}, 'owner' from team)
+		select id, account_id from team`);
+	const row = rowsOf<{ id: string; account_id: string }>(result)[0]!;
+	await audit(exec, { action: 'team.created', actorUserId: input.ownerUserId, targetType: 'team', targetId: row.id, accountId: row.account_id, after: { name } });
+	return { id: row.id, accountId: row.account_id, name };
+}
+
+export async function teamRoleOf(exec: Executor, teamId: string, userId: string): Promise<TeamRole | null> {
+	const [m] = await exec
+		.select({ role: teamMembers.role })
+		.from(teamMembers)
+		.where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
+	return m?.role ?? null;
+}
+
+/** A team, its members and (for its admins) pending invitations. Members and site admins only. */
+export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
+	const [team] = await db.orm.select().from(teams).where(eq(teams.id, teamId));
+	const role = team ? await teamRoleOf(db.orm, teamId, actor.userId) : null;
+	if (!team || (!role && !actor.siteAdmin)) throw new DomainError('not_found', 'No such team, or you are not in it.');
+	const members = await db.orm
+		.select({ userId: users.id, name: users.name, email: users.email, role: teamMembers.role, joinedAt: teamMembers.joinedAt })
+		.from(teamMembers)
+		.innerJoin(users, eq(users.id, teamMembers.userId))
+		.where(eq(teamMembers.teamId, teamId))
+		.orderBy(asc(teamMembers.joinedAt));
+	const canManage = actor.siteAdmin || role === 'owner' || role === 'admin';
+	const invites = canManage
+		? await db.orm
+				.select({ id: teamInvites.id, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt })
+				.from(teamInvites)
+				.where(and(eq(teamInvites.teamId, teamId), isNull(teamInvites.acceptedAt), gt(teamInvites.expiresAt, sql`now()`)))
+		: [];
+	return { id: team.id, name: team.name, accountId: team.accountId, createdAt: team.createdAt, myRole: role, canManage, members, invites };
+}
+
+const inviteSchema = z.object({ email: emailSchema, role: z.enum(['admin', 'member']) });
+
+/** Mails an invitation link (valid 7 days). Only owners may invite admins. */
+export async function inviteToTeam(
+	db: Db,
+	input: { teamId: string; email: string; role: 'admin' | 'member' },
+	actor: TeamActor,
+	mail: Mailer = defaultMailer()
+) {
+	const v = parseInput(inviteSchema, input);
+	const actorRole = await requireTeamManager(db.orm, input.teamId, actor);
+	if (v.role === 'admin' && actorRole !== 'owner' && !actor.siteAdmin) {
+		throw new DomainError('forbidden', 'Only a team owner can invite admins.');
+	}
+	const [team] = await db.orm.select().from(teams).where(eq(teams.id, input.teamId));
+	if (!team) throw new DomainError('not_found', 'No such team.');
+	const [already] = await db.orm
+		.select({ userId: users.id })
+		.from(teamMembers)
+		.innerJoin(users, eq(users.id, teamMembers.userId))
+		.where(and(eq(teamMembers.teamId, input.teamId), eq(users.email, v.email)));
+	if (already) throw new DomainError('conflict', `${v.email} is already in this team.`);
+	const [inviter] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
+	const token = randomToken();
+	const [invite] = await db.orm
+		.insert(teamInvites)
+		.values({
+			teamId: input.teamId,
+			email: v.email,
+			role: v.role,
+			tokenHash: hashToken(token),
+			invitedBy: actor.userId,
+			expiresAt: new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000)
+		})
+		.returning({ id: teamInvites.id, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt });
+	await audit(db.orm, { action: 'team.invited', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, detail: { email: v.email, role: v.role } });
+	await mail.send(teamInviteMail(v.email, team.name, inviter?.name ?? 'A team admin', `${config().ORIGIN}/invite/${token}`));
+	return invite!;
+}
+
+/** What an invitation link is about, for the page that offers to accept it. */
+export async function describeInvite(db: Db, token: string) {
+	const [row] = await db.orm
+		.select({ teamName: teams.name, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt, acceptedAt: teamInvites.acceptedAt })
+		.from(teamInvites)
+		.innerJoin(teams, eq(teams.id, teamInvites.teamId))
+		.where(eq(teamInvites.tokenHash, hashToken(token)));
+	if (!row) throw new DomainError('not_found', 'This invitation link is not valid. Ask the team admin for a new one.');
+	return { ...row, usable: !row.acceptedAt && row.expiresAt > new Date() };
+}
+
+/** Joins the team of an invitation sent to the signed-in user's email (each link works once). */
+export async function acceptInvite(db: Db, token: string, user: { id: string; email: string | null }, ip?: string | null) {
+	return db.orm.transaction(async (tx) => {
+		const [invite] = await tx
+			.update(teamInvites)
+			.set({ acceptedAt: sql`now()` })
+			.where(and(eq(teamInvites.tokenHash, hashToken(token)), isNull(teamInvites.acceptedAt), gt(teamInvites.expiresAt, sql`now()`)))
+			.returning();
+		if (!invite) throw new DomainError('not_found', 'This invitation has expired or was already used. Ask the team admin for a new one.');
+		if (!user.email || user.email !== invite.email) {
+			throw new DomainError('forbidden', `This invitation was sent to ${invite.email}. Sign in with that email to accept it.`);
+		}
+		const joined = rowsOf(
+			await tx.insert(teamMembers).values({ teamId: invite.teamId, userId: user.id, role: invite.role }).onConflictDoNothing().returning()
+		);
+		const [team] = await tx.select().from(teams).where(eq(teams.id, invite.teamId));
+		await audit(tx, { action: 'team.member_joined', actorUserId: user.id, targetType: 'team', targetId: invite.teamId, accountId: team?.accountId, ip, after: { userId: user.id, role: invite.role } });
+		return { teamId: invite.teamId, teamName: team?.name ?? '', alreadyMember: joined.length === 0 };
+	});
+}
+
+async function requireTeamManager(exec: Executor, teamId: string, actor: TeamActor): Promise<TeamRole | null> {
+	const role = await teamRoleOf(exec, teamId, actor.userId);
+	if (role === 'owner' || role === 'admin' || actor.siteAdmin) return role;
+	throw new DomainError('forbidden', 'Only the team’s owners and admins can do that.');
+}
+
+/** Members of a team locked for a membership change (so "the last owner" stays true). */
+async function lockMembers(exec: Executor, teamId: string) {
+	const rows = await exec.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).for('update');
+	const [team] = await exec.select().from(teams).where(eq(teams.id, teamId));
+	if (!team) throw new DomainError('not_found', 'No such team.');
+	return { team, rows };
+}
+
+/**
+ * Sets a member's role. Admins move people between member and admin; only owners (and
+ * site admins) make or unmake owners; a team always keeps one owner.
+ */
+export async function changeMemberRole(db: Db, input: { teamId: string; userId: string; role: TeamRole }, actor: TeamActor) {
+	return db.orm.transaction(async (tx) => {
+		const { team, rows } = await lockMembers(tx, input.teamId);
+		const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
+		if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', 'Only the team’s owners and admins can change roles.');
+		const target = rows.find((r) => r.userId === input.userId);
+		if (!target) throw new DomainError('not_found', 'That person is not in this team.');
+		const touchesOwner = target.role === 'owner' || input.role === 'owner';
+		if (touchesOwner && actorRole !== 'owner' && !actor.siteAdmin) throw new DomainError('forbidden', 'Only an owner can make or unmake owners.');
+		if (target.role === 'owner' && input.role !== 'owner' && rows.filter((r) => r.role === 'owner').length === 1) {
+			throw new DomainError('conflict', 'A team needs an owner: make someone else owner first.');
+		}
+		if (target.role === input.role) return { userId: input.userId, role: input.role };
+		await tx.update(teamMembers).set({ role: input.role }).where(and(eq(teamMembers.teamId, input.teamId), eq(teamMembers.userId, input.userId)));
+		await audit(tx, { action: 'team.role_changed', actorUserId: actor.userId, targetType: 'user', targetId: input.userId, accountId: team.accountId, ip: actor.ip, before: { role: target.role }, after: { role: input.role }, detail: { teamId: input.teamId } });
+		return { userId: input.userId, role: input.role };
+	});
+}
+
+/** Removes someone from a team (admins remove members; owners anyone; never the last owner). */
+export async function removeMember(db: Db, input: { teamId: string; userId: string }, actor: TeamActor) {
+	return db.orm.transaction(async (tx) => {
+		const { team, rows } = await lockMembers(tx, input.teamId);
+		const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
+		if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', 'Only the team’s owners and admins can remove people.');
+		const target = rows.find((r) => r.userId === input.userId);
+		if (!target) throw new DomainError('not_found', 'That person is not in this team.');
+		if (target.role !== 'member' && actorRole !== 'owner' && !actor.siteAdmin) throw new DomainError('forbidden', 'Only an owner can remove admins and owners.');
+		if (target.role === 'owner' && rows.filter((r) => r.role === 'owner').length === 1) throw new DomainError('conflict', 'A team needs an owner: the last owner cannot be removed.');
+		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, input.teamId), eq(teamMembers.userId, input.userId)));
+		await clearActiveAccount(tx, input.userId, team.accountId);
+		await audit(tx, { action: 'team.member_removed', actorUserId: actor.userId, targetType: 'user', targetId: input.userId, accountId: team.accountId, ip: actor.ip, before: { role: target.role } });
+	});
+}
+
+/** Leaves a team; the last owner must hand the team over first. */
+export async function leaveTeam(db: Db, teamId: string, userId: string, ip?: string | null) {
+	return db.orm.transaction(async (tx) => {
+		const { team, rows } = await lockMembers(tx, teamId);
+		const me = rows.find((r) => r.userId === userId);
+		if (!me) throw new DomainError('not_found', 'You are not in this team.');
+		if (me.role === 'owner' && rows.filter((r) => r.role === 'owner').length === 1) {
+			throw new DomainError('conflict', 'You are the last owner: make someone else owner before leaving.');
+		}
+		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
+		await clearActiveAccount(tx, userId, team.accountId);
+		await audit(tx, { action: 'team.member_left', actorUserId: userId, targetType: 'team', targetId: teamId, accountId: team.accountId, ip, before: { role: me.role } });
+	});
+}
+
+/** Someone who left a team no longer draws from its pool. */
+async function clearActiveAccount(exec: Executor, userId: string, accountId: string) {
+	await exec.execute(sql`update user_settings set active_account_id = null, updated_at = now() where user_id = ${userId} and active_account_id = ${accountId}`);
+}

@@ -1,0 +1,106 @@
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Executor } from '../db';
+import { users } from '../db/schema';
+import { DomainError } from '../errors';
+import { isUniqueViolation } from './db-errors';
+import { hashPassword } from './passwords';
+import { emailSchema, nameSchema, parseInput, passwordSchema, siteRoleSchema, timeZoneSchema } from './validation';
+
+export interface NewUser {
+	email: string | null;
+	name: string;
+	password?: string | null;
+	/** Defaults to `subscriber`, the role every new sign-up gets. */
+	siteRole?: string;
+	externalId?: string | null;
+}
+
+export interface CreatedUser {
+	id: string;
+	accountId: string;
+	email: string | null;
+	name: string;
+	siteRole: string;
+}
+
+const newUserSchema = z.object({
+	email: emailSchema.nullable(),
+	name: nameSchema,
+	password: passwordSchema.nullish(),
+	siteRole: siteRoleSchema.default('subscriber'),
+	externalId: z.string().trim().min(1).max(128).nullish()
+});
+
+/**
+ * Creates a user and its personal account. Both rows are written by one statement, so a
+ * refused insert (duplicate email) leaves no account behind.
+ */
+export async function createUser(exec: Executor, input: NewUser): Promise<CreatedUser> {
+	const v = parseInput(newUserSchema, input);
+	const passwordHash = v.password ? await hashPassword(v.password) : null;
+	try {
+		const result = await exec.execute(sql`
+			with account as (insert into accounts (kind, name) values ('user', ${v.name}) returning id)
+			insert into users (account_id, email, name, password_hash, site_role, external_id)
+			select id, ${v.email}, ${v.name}, ${passwordHash}, ${v.siteRole}, ${v.externalId ?? null} from account
+			returning id, account_id, email, name, site_role`);
+		const row = rowsOf<{ id: string; account_id: string; email: string | null; name: string; site_role: string }>(result)[0]!;
+		return { id: row.id, accountId: row.account_id, email: row.email, name: row.name, siteRole: row.site_role };
+	} catch (e) {
+		if (isUniqueViolation(e, 'users_email_unique')) {
+			throw new DomainError('conflict', 'An account with this email already exists. Sign in, or reset your password.', {
+				fieldErrors: { email: ['An account with this email already exists.'] }
+			});
+		}
+		if (isUniqueViolation(e, 'users_external_id_unique')) throw new DomainError('conflict', 'A user with this external id already exists.');
+		throw e;
+	}
+}
+
+/**
+ * The user a host site knows by its own id (metering API): created on first sight with an
+ * empty account and no email. Concurrent first requests create it once.
+ */
+export async function findOrCreateExternalUser(db: Db, externalId: string): Promise<CreatedUser> {
+	const id = parseInput(z.string().trim().min(1, 'The external user id is empty.').max(128, 'The external user id is too long.'), externalId);
+	const find = async (exec: Executor) => {
+		const [u] = await exec
+			.select({ id: users.id, accountId: users.accountId, email: users.email, name: users.name, siteRole: users.siteRole })
+			.from(users)
+			.where(eq(users.externalId, id));
+		return u;
+	};
+	const existing = await find(db.orm);
+	if (existing) return existing;
+	return db.orm.transaction(async (tx) => {
+		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'external-user:' + id}, 0))`);
+		return (await find(tx)) ?? createUser(tx, { email: null, name: `Site user ${id}`, externalId: id });
+	});
+}
+
+export async function findUserByEmail(exec: Executor, email: string) {
+	const [u] = await exec.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+	return u;
+}
+
+const profileUpdateSchema = z.object({
+	name: nameSchema.optional(),
+	timeZone: timeZoneSchema.nullable().optional()
+});
+
+export async function updateProfile(db: Db, userId: string, input: { name?: string; timeZone?: string | null }) {
+	const v = parseInput(profileUpdateSchema, input);
+	const [u] = await db.orm
+		.update(users)
+		.set({ ...(v.name !== undefined && { name: v.name }), ...(v.timeZone !== undefined && { timeZone: v.timeZone }) })
+		.where(eq(users.id, userId))
+		.returning({ id: users.id, name: users.name, timeZone: users.timeZone });
+	if (!u) throw new DomainError('not_found', 'This user no longer exists.');
+	return u;
+}
+
+export function rowsOf<T>(result: unknown): T[] {
+	if (Array.isArray(result)) return result as T[];
+	return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,37 @@
+import type { MailMessage } from './index';
+
+const escape = (s: string) =>
+	s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A short mail with one button; the same words in the text part. */
+function linkMail(to: string, subject: string, lines: string[], action: string, link: string, footer: string): MailMessage {
+	const text = [...lines, '', `${action}: ${link}`, '', footer].join('\n');
+	const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#14172b;line-height:1.5">
+${lines.map((l) => `<p>${escape(l)}</p>`).join('\n')}
+<p><a href="${escape(link)}" style="display:inline-block;background:#3b3fd8;color:#fff;padding:12px 20px;border-radius:999px;text-decoration:none;font-weight:600">${escape(action)}</a></p>
+<p style="color:#5b6078;font-size:14px">${escape(footer)}</p>
+</body></html>`;
+	return { to, subject, text, html, link };
+}
+
+export function passwordResetMail(to: string, name: string, link: string): MailMessage {
+	return linkMail(
+		to,
+		'Reset your Quota password',
+		[`Hi ${name},`, 'Someone (hopefully you) asked to reset the password of your Quota account. The link works once, for one hour.'],
+		'Choose a new password',
+		link,
+		'If you did not ask for this, ignore this mail: your password stays as it is.'
+	);
+}
+
+export function teamInviteMail(to: string, teamName: string, inviterName: string, link: string): MailMessage {
+	return linkMail(
+		to,
+		`${inviterName} invited you to ${teamName} on Quota`,
+		[`${inviterName} invited you to join the team “${teamName}” on Quota and share its token pool.`, 'The invitation is valid for 7 days.'],
+		'Accept the invitation',
+		link,
+		'If you do not know this team, ignore this mail.'
+	);
+}

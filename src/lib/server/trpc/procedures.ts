@@ -1,0 +1,36 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { middleware, publicProcedure } from './init';
+import { teamRoleOf } from '../accounts/teams';
+import { isSiteAdmin } from '../accounts/types';
+
+export { publicProcedure };
+
+/** Signed-in users only; ctx.auth is non-null below this. */
+export const memberProcedure = publicProcedure.use(
+	middleware(({ ctx, next }) => {
+		if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+		return next({ ctx: { ...ctx, auth: ctx.auth } });
+	})
+);
+
+/** Site admins only. */
+export const siteAdminProcedure = memberProcedure.use(
+	middleware(({ ctx, next }) => {
+		if (!isSiteAdmin(ctx.auth)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Only site admins can do that.' });
+		return next();
+	})
+);
+
+/**
+ * Owners and admins of the team named by `input.teamId` (and site admins). Adds `ctx.teamRole`.
+ * Chain `.input(z.object({...}))` for the other fields; tRPC merges the objects.
+ */
+export const teamAdminProcedure = memberProcedure.input(z.object({ teamId: z.uuid() })).use(async ({ ctx, input, next }) => {
+	const auth = ctx.auth!;
+	const role = await teamRoleOf(ctx.db.orm, input.teamId, auth.user.id);
+	if (role !== 'owner' && role !== 'admin' && !isSiteAdmin(auth)) {
+		throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the team’s owners and admins can do that.' });
+	}
+	return next({ ctx: { ...ctx, auth, teamRole: role } });
+});

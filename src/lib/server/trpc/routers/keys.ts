@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { router } from '../init';
+import { memberProcedure, siteAdminProcedure } from '../procedures';
+import { createAccountKey, createSiteKey, listAccountKeys, listSiteKeys, revokeApiKey } from '../../accounts';
+
+const newKey = z.object({ name: z.string(), scopes: z.array(z.enum(['read', 'consume'])) });
+
+export const keysRouter = router({
+	/** Keys of an account the caller manages (their own, or a team they own or administer). */
+	list: memberProcedure.input(z.object({ accountId: z.uuid() })).query(({ ctx, input }) => listAccountKeys(ctx.db, ctx.auth, input.accountId)),
+
+	/** The value is in this answer only; afterwards just its prefix is shown. */
+	create: memberProcedure
+		.input(newKey.extend({ accountId: z.uuid() }))
+		.mutation(({ ctx, input }) => createAccountKey(ctx.db, ctx.auth, input, ctx.ip)),
+
+	revoke: memberProcedure.input(z.object({ keyId: z.uuid() })).mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.auth, input.keyId, ctx.ip)),
+
+	listSite: siteAdminProcedure.query(({ ctx }) => listSiteKeys(ctx.db, ctx.auth)),
+
+	createSite: siteAdminProcedure.input(newKey).mutation(({ ctx, input }) => createSiteKey(ctx.db, ctx.auth, input, ctx.ip))
+});

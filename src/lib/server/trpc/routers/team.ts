@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { router } from '../init';
+import { memberProcedure, teamAdminProcedure } from '../procedures';
+import { acceptInvite, changeMemberRole, createTeam, getTeam, inviteToTeam, isSiteAdmin, leaveTeam, removeMember } from '../../accounts';
+import type { Context } from '../init';
+import type { Auth } from '../../accounts';
+
+const actor = (ctx: Context & { auth: Auth }) => ({ userId: ctx.auth.user.id, siteAdmin: isSiteAdmin(ctx.auth), ip: ctx.ip });
+const teamId = z.object({ teamId: z.uuid() });
+
+export const teamRouter = router({
+	create: memberProcedure
+		.input(z.object({ name: z.string() }))
+		.mutation(({ ctx, input }) => ctx.db.orm.transaction((tx) => createTeam(tx, { name: input.name, ownerUserId: ctx.auth.user.id }))),
+
+	/** The team with its members; pending invitations for its admins. Members and site admins only. */
+	get: memberProcedure.input(teamId).query(({ ctx, input }) => getTeam(ctx.db, input.teamId, actor(ctx))),
+
+	invite: teamAdminProcedure
+		.input(z.object({ email: z.string(), role: z.enum(['admin', 'member']).default('member') }))
+		.mutation(({ ctx, input }) => inviteToTeam(ctx.db, input, actor(ctx))),
+
+	acceptInvite: memberProcedure
+		.input(z.object({ token: z.string().max(64) }))
+		.mutation(({ ctx, input }) => acceptInvite(ctx.db, input.token, ctx.auth.user, ctx.ip)),
+
+	removeMember: teamAdminProcedure
+		.input(z.object({ userId: z.uuid() }))
+		.mutation(({ ctx, input }) => removeMember(ctx.db, input, actor(ctx))),
+
+	changeRole: teamAdminProcedure
+		.input(z.object({ userId: z.uuid(), role: z.enum(['owner', 'admin', 'member']) }))
+		.mutation(({ ctx, input }) => changeMemberRole(ctx.db, input, actor(ctx))),
+
+	leave: memberProcedure.input(teamId).mutation(({ ctx, input }) => leaveTeam(ctx.db, input.teamId, ctx.auth.user.id, ctx.ip))
+});
