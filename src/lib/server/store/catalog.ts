@@ -1,0 +1,111 @@
+import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Executor } from '../db';
+import { models, products } from '../db/schema';
+import { DomainError } from '../errors';
+
+export type Product = typeof products.$inferSelect;
+export type PaddleEnvironment = 'sandbox' | 'production';
+
+const priceId = z
+	.string()
+	.regex(/^pri_[a-z0-9_]{4,}$/, 'must be a Paddle price id (pri_…)')
+	.nullable()
+	.default(null);
+
+export const productInput = z
+	.object({
+		id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes'),
+		kind: z.enum(['pack', 'model_pack', 'bundle', 'subscription']),
+		name: z.string().trim().min(2).max(80),
+		description: z.string().trim().max(400).default(''),
+		grants: z
+			.array(z.object({ model: z.string().min(1).nullable(), tokens: z.number().int().min(1).max(1e12) }))
+			.min(1)
+			.max(20),
+		priceCents: z.number().int().min(0).max(100_000_000),
+		currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+		billingInterval: z.enum(['month', 'year']).nullable().default(null),
+		maxQuantity: z.number().int().min(1).max(1000).default(1),
+		paddlePriceSandbox: priceId,
+		paddlePriceProduction: priceId,
+		active: z.boolean().default(true),
+		sort: z.number().int().default(0)
+	})
+	.refine((p) => (p.kind === 'subscription') === (p.billingInterval !== null), {
+		message: 'subscriptions need a billing interval (month or year); other packages have none',
+		path: ['billingInterval']
+	})
+	.refine((p) => p.kind !== 'model_pack' || (p.grants.length === 1 && p.grants[0]!.model !== null), {
+		message: 'a model pack grants tokens for exactly one model',
+		path: ['grants']
+	})
+	.refine((p) => p.kind !== 'subscription' || p.maxQuantity === 1, {
+		message: 'a subscription is bought one at a time',
+		path: ['maxQuantity']
+	})
+	.refine((p) => new Set(p.grants.map((g) => g.model)).size === p.grants.length, {
+		message: 'each model appears once',
+		path: ['grants']
+	});
+
+export type ProductInput = z.input<typeof productInput>;
+
+/** Creates or replaces a catalog item (site admins, and the demo seed). Granted models must exist. */
+export async function upsertProduct(exec: Executor, input: ProductInput): Promise<Product> {
+	const parsed = productInput.safeParse(input);
+	if (!parsed.success) {
+		throw new DomainError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid package', z.flattenError(parsed.error).fieldErrors);
+	}
+	const p = parsed.data;
+	const modelKeys = p.grants.map((g) => g.model).filter((m): m is string => m !== null);
+	if (modelKeys.length) {
+		const known = await exec.select({ key: models.key }).from(models).where(inArray(models.key, modelKeys));
+		const missing = modelKeys.filter((k) => !known.some((m) => m.key === k));
+		if (missing.length) throw new DomainError('unknown_model', `Unknown model: ${missing.join(', ')}`);
+	}
+	// One Paddle price sells one package: a webhook must map back to exactly one catalog item.
+	const priceClauses = [
+		p.paddlePriceSandbox ? eq(products.paddlePriceSandbox, p.paddlePriceSandbox) : undefined,
+		p.paddlePriceProduction ? eq(products.paddlePriceProduction, p.paddlePriceProduction) : undefined
+	].filter((c) => c !== undefined);
+	if (priceClauses.length) {
+		const clash = await exec
+			.select({ id: products.id })
+			.from(products)
+			.where(and(or(...priceClauses), ne(products.id, p.id)));
+		if (clash[0]) throw new DomainError('conflict', `That Paddle price id already belongs to “${clash[0].id}”`);
+	}
+	const [row] = await exec
+		.insert(products)
+		.values(p)
+		.onConflictDoUpdate({ target: products.id, set: { ...p, id: undefined } })
+		.returning();
+	return row!;
+}
+
+export async function listProducts(exec: Executor, opts: { activeOnly: boolean }): Promise<Product[]> {
+	return exec
+		.select()
+		.from(products)
+		.where(opts.activeOnly ? eq(products.active, true) : undefined)
+		.orderBy(asc(products.sort), asc(products.priceCents));
+}
+
+export async function getProduct(exec: Executor, id: string): Promise<Product> {
+	const [row] = await exec.select().from(products).where(eq(products.id, id));
+	if (!row) throw new DomainError('not_found', 'No such package');
+	return row;
+}
+
+export function priceIdOf(product: Product, env: PaddleEnvironment): string | null {
+	return env === 'production' ? product.paddlePriceProduction : product.paddlePriceSandbox;
+}
+
+/** The catalog items behind Paddle price ids (in one environment); unknown ids are simply absent. */
+export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, ids: string[]): Promise<Map<string, Product>> {
+	if (!ids.length) return new Map();
+	const column = env === 'production' ? products.paddlePriceProduction : products.paddlePriceSandbox;
+	const rows = await exec.select().from(products).where(inArray(column, ids));
+	return new Map(rows.map((r) => [priceIdOf(r, env)!, r]));
+}

@@ -1,0 +1,224 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { AdjustmentNotification, TransactionNotification } from '@paddle/paddle-node-sdk';
+import { queryRows, type Executor } from '../db/client';
+import { orders, paddleEvents, subscriptions, type PaddleEventEffect } from '../db/schema';
+import { clawback, endLots, grant } from '../ledger';
+import { productsByPriceId, type PaddleEnvironment } from './catalog';
+import { addInterval } from './periods';
+import { orderOf, type Order } from './orders';
+import { ensureSubscription } from './subscriptions';
+
+export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
+
+/** Only these transactions sell tokens; e.g. a zero-value payment-method change grants nothing. */
+const GRANTING_ORIGINS = new Set(['web', 'api', 'subscription_recurring']);
+
+/** Every lot a Paddle transaction granted carries this grant key prefix. */
+const lotPrefix = (transactionId: string) => `paddle:${transactionId}:`;
+
+type LotRow = { id: string; account_id: string; model: string | null; remaining: number; expires_at: string | null };
+
+function transactionLots(exec: Executor, transactionId: string) {
+	return queryRows<LotRow>(
+		exec,
+		sql`select id, account_id, model, remaining, expires_at from lots
+		     where starts_with(grant_key, ${lotPrefix(transactionId)}) order by created_at, id`
+	);
+}
+
+/** Whose transaction is this? Found through our order (or, for renewals, our subscription row) — never from the payload alone. */
+async function ownerOf(exec: Executor, txn: TransactionNotification): Promise<{ accountId: string; checkoutOrder: Order | null } | null> {
+	const byTxn = (await exec.select().from(orders).where(eq(orders.paddleTransactionId, txn.id)))[0];
+	if (byTxn) return { accountId: byTxn.accountId, checkoutOrder: byTxn };
+	const orderId = txn.customData?.orderId;
+	const first = typeof orderId === 'string' ? await orderOf(exec, orderId) : undefined;
+	if (txn.origin !== 'subscription_recurring') {
+		// A checkout transaction: its order must be the one named in custom data, not yet tied to another transaction.
+		return first && !first.paddleTransactionId ? { accountId: first.accountId, checkoutOrder: first } : null;
+	}
+	if (txn.subscriptionId) {
+		const [sub] = await exec.select().from(subscriptions).where(eq(subscriptions.paddleSubscriptionId, txn.subscriptionId));
+		if (sub) return { accountId: sub.accountId, checkoutOrder: null };
+	}
+	return first ? { accountId: first.accountId, checkoutOrder: null } : null;
+}
+
+/**
+ * transaction.completed: grants our catalog's tokens × quantity, once per transaction item and
+ * model (grant key `paddle:<txn>:<price>:<model|general>`). A subscription's lots expire with its
+ * billing period, and the previous period's lots end: the allocation renews, it does not roll over.
+ */
+export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, txn: TransactionNotification, occurredAt: Date): Promise<Outcome> {
+	if (!GRANTING_ORIGINS.has(txn.origin)) return { outcome: 'ignored', note: `origin ${txn.origin} grants nothing` };
+	const priceIds = txn.items.map((i) => i.price?.id ?? '');
+	const catalog = await productsByPriceId(exec, env, priceIds.filter(Boolean));
+	const unknown = priceIds.filter((id) => !catalog.has(id));
+	if (unknown.length) return { outcome: 'flagged', note: `unknown price id ${unknown.join(', ') || '(none)'}: nothing granted` };
+	const owner = await ownerOf(exec, txn);
+	if (!owner) return { outcome: 'flagged', note: 'no order of ours for this transaction: nothing granted' };
+	const { accountId } = owner;
+
+	const items = txn.items.map((i) => ({ product: catalog.get(i.price!.id)!, quantity: i.quantity, priceId: i.price!.id }));
+	const main = items[0]!.product;
+	let sub: { id: string } | null = null;
+	let periodEnd: Date | null = null;
+	if (main.kind === 'subscription') {
+		const start = txn.billingPeriod ? new Date(txn.billingPeriod.startsAt) : occurredAt;
+		periodEnd = txn.billingPeriod ? new Date(txn.billingPeriod.endsAt) : addInterval(start, main.billingInterval ?? 'month');
+		if (txn.subscriptionId) {
+			sub = await ensureSubscription(exec, { paddleSubscriptionId: txn.subscriptionId, accountId, productId: main.id, periodStart: start, periodEnd });
+		}
+	}
+
+	const amount = txn.details?.totals?.grandTotal;
+	const completion = {
+		status: 'completed' as const,
+		amountCents: amount !== undefined ? Number(amount) : null,
+		currency: txn.currencyCode,
+		completedAt: txn.billedAt ? new Date(txn.billedAt) : occurredAt,
+		subscriptionId: sub?.id ?? null
+	};
+	let orderId: string;
+	if (owner.checkoutOrder) {
+		orderId = owner.checkoutOrder.id;
+		await exec
+			.update(orders)
+			.set({ ...completion, paddleTransactionId: txn.id })
+			.where(and(eq(orders.id, orderId), inArray(orders.status, ['pending', 'failed'])));
+	} else {
+		// A renewal billed by Paddle: it becomes an order of its own in the purchase history.
+		const [row] = await exec
+			.insert(orders)
+			.values({ accountId, userId: null, productId: main.id, quantity: items[0]!.quantity, paddleTransactionId: txn.id, createdAt: occurredAt, ...completion })
+			.onConflictDoUpdate({ target: orders.paddleTransactionId, set: completion })
+			.returning({ id: orders.id });
+		orderId = row!.id;
+	}
+
+	const granted: NonNullable<PaddleEventEffect['granted']> = [];
+	for (const item of items) {
+		for (const g of item.product.grants) {
+			const tokens = g.tokens * item.quantity;
+			const r = await grant(exec, {
+				accountId,
+				tokens,
+				source: item.product.kind === 'subscription' ? 'subscription' : 'purchase',
+				model: g.model,
+				expiresAt: item.product.kind === 'subscription' ? periodEnd : null,
+				grantKey: `${lotPrefix(txn.id)}${item.priceId}:${g.model ?? 'general'}`,
+				note: `${item.product.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}`
+			});
+			granted.push({ lotId: r.lotId, model: g.model, tokens });
+		}
+	}
+	const ended = sub && periodEnd ? await endEarlierPeriods(exec, sub.id, periodEnd) : [];
+	return { outcome: 'processed', effect: { orderId, granted, ...(ended.length ? { ended } : {}) } };
+}
+
+/** Ends what is left of a subscription's earlier periods (lots that expire before the newest one). */
+async function endEarlierPeriods(exec: Executor, subscriptionId: string, newestEnd: Date): Promise<string[]> {
+	const rows = await queryRows<{ id: string; newest: string }>(
+		exec,
+		sql`with sub_lots as (
+		      select l.id, l.expires_at, l.expired_at from lots l
+		        join orders o on starts_with(l.grant_key, 'paddle:' || o.paddle_transaction_id || ':')
+		       where o.subscription_id = ${subscriptionId}::uuid and l.source = 'subscription')
+		    select id, (select max(expires_at) from sub_lots)::text as newest from sub_lots
+		     where expired_at is null and expires_at < greatest(${newestEnd.toISOString()}::timestamptz, (select max(expires_at) from sub_lots))`
+	);
+	const ids = rows.map((r) => r.id);
+	await endLots(exec, ids);
+	return ids;
+}
+
+/** transaction.payment_failed / canceled: a pending order becomes failed (a later completion still wins). */
+export async function failTransaction(exec: Executor, txn: TransactionNotification): Promise<Outcome> {
+	const owner = await ownerOf(exec, txn);
+	if (!owner?.checkoutOrder) return { outcome: 'ignored', note: 'no checkout order for this transaction' };
+	const changed = await exec
+		.update(orders)
+		.set({ status: 'failed', paddleTransactionId: txn.id })
+		.where(and(eq(orders.id, owner.checkoutOrder.id), eq(orders.status, 'pending')))
+		.returning({ id: orders.id });
+	return changed.length ? { outcome: 'processed', effect: { orderId: owner.checkoutOrder.id } } : { outcome: 'ignored', note: 'order is no longer pending' };
+}
+
+async function fulfilled(exec: Executor, transactionId: string) {
+	const [row] = await exec
+		.select({ effect: paddleEvents.effect })
+		.from(paddleEvents)
+		.where(and(eq(paddleEvents.transactionId, transactionId), eq(paddleEvents.eventType, 'transaction.completed'), eq(paddleEvents.outcome, 'processed')));
+	return row?.effect ?? null;
+}
+
+async function setOrderStatus(exec: Executor, orderId: string | undefined, status: Order['status']) {
+	if (orderId) await exec.update(orders).set({ status }).where(eq(orders.id, orderId));
+}
+
+/**
+ * adjustment.created / adjustment.updated. An approved full refund or chargeback takes back what
+ * is left of the transaction's lots (never more: the spent part is recorded as the shortfall); a
+ * chargeback reversal gives back what its chargeback took. An adjustment that arrives before its
+ * transaction was fulfilled waits (outcome `deferred`) and is applied right after it.
+ */
+export async function applyAdjustment(exec: Executor, adj: AdjustmentNotification): Promise<Outcome> {
+	const actions = ['refund', 'chargeback', 'chargeback_reverse'];
+	if (!actions.includes(adj.action)) return { outcome: 'ignored', note: `${adj.action} adjustments do not change tokens` };
+	if (adj.status !== 'approved') return { outcome: 'ignored', note: `adjustment is ${adj.status}` };
+	const completed = await fulfilled(exec, adj.transactionId);
+	if (!completed) return { outcome: 'deferred', note: 'waiting for the transaction to complete' };
+
+	if (adj.action === 'refund' && adj.type === 'partial') {
+		await setOrderStatus(exec, completed.orderId, 'partially_refunded');
+		return { outcome: 'flagged', note: 'partial refund: tokens left as they are, for an admin to decide' };
+	}
+	if (adj.action === 'chargeback_reverse') return reverseChargeback(exec, adj, completed.orderId);
+
+	const lots = await transactionLots(exec, adj.transactionId);
+	const clawedBack: NonNullable<PaddleEventEffect['clawedBack']> = [];
+	for (const lot of lots) {
+		const r = await clawback(exec, {
+			accountId: lot.account_id,
+			lotIds: [lot.id],
+			reason: `Paddle ${adj.action} ${adj.id}`,
+			operationKey: `paddle:${adj.id}:${lot.id}`
+		});
+		clawedBack.push({ lotId: lot.id, model: lot.model, tokens: r.clawedBack, shortfall: r.shortfall, expiresAt: lot.expires_at });
+	}
+	await setOrderStatus(exec, completed.orderId, 'refunded');
+	const shortfall = clawedBack.reduce((s, c) => s + c.shortfall, 0);
+	const taken = clawedBack.reduce((s, c) => s + c.tokens, 0);
+	return shortfall > 0
+		? { outcome: 'flagged', note: `${adj.action}: took back ${taken}; ${shortfall} tokens were already spent`, effect: { clawedBack } }
+		: { outcome: 'processed', note: `${adj.action}: took back ${taken}`, effect: { clawedBack } };
+}
+
+async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, orderId: string | undefined): Promise<Outcome> {
+	const [chargeback] = await queryRows<{ effect: PaddleEventEffect }>(
+		exec,
+		sql`select effect from paddle_events
+		     where transaction_id = ${adj.transactionId} and event_type like 'adjustment.%'
+		       and payload->'data'->>'action' = 'chargeback' and outcome in ('processed', 'flagged') and effect ? 'clawedBack'
+		     order by occurred_at desc limit 1`
+	);
+	if (!chargeback) return { outcome: 'deferred', note: 'waiting for the chargeback it reverses' };
+	const [owner] = await transactionLots(exec, adj.transactionId);
+	const granted: NonNullable<PaddleEventEffect['granted']> = [];
+	for (const c of chargeback.effect.clawedBack ?? []) {
+		if (c.tokens <= 0) continue;
+		const expiresAt = c.expiresAt ? new Date(c.expiresAt) : null;
+		if (expiresAt && expiresAt <= new Date()) continue;
+		const r = await grant(exec, {
+			accountId: owner!.account_id,
+			tokens: c.tokens,
+			source: 'refund-reversal',
+			model: c.model,
+			expiresAt,
+			grantKey: `${lotPrefix(adj.transactionId)}reversal:${adj.id}:${c.lotId}`,
+			note: `Chargeback reversed (${adj.id})`
+		});
+		granted.push({ lotId: r.lotId, model: c.model, tokens: c.tokens });
+	}
+	await setOrderStatus(exec, orderId, 'completed');
+	return { outcome: 'processed', note: `chargeback reversed: gave back ${granted.reduce((s, g) => s + g.tokens, 0)}`, effect: { granted } };
+}

@@ -1,0 +1,112 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Executor } from '../db';
+import { models, orders, products } from '../db/schema';
+import { DomainError } from '../errors';
+import { getProduct, priceIdOf } from './catalog';
+import type { BrowserCheckout, PaymentProvider } from './paddle/provider';
+
+export type Order = typeof orders.$inferSelect;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Our order by id; undefined for anything that is not one (webhook custom data is only trusted this far). */
+export async function orderOf(exec: Executor, orderId: string): Promise<Order | undefined> {
+	if (!UUID.test(orderId)) return undefined;
+	const [row] = await exec.select().from(orders).where(eq(orders.id, orderId));
+	return row;
+}
+
+export interface CheckoutStart {
+	orderId: string;
+	transactionId: string;
+	checkout: BrowserCheckout;
+}
+
+/**
+ * Records a pending order and has Paddle create the transaction for it (our order id in its
+ * custom data). The browser then opens Paddle's checkout for that transaction; only the
+ * transaction.completed webhook grants anything.
+ */
+export async function startCheckout(
+	exec: Executor,
+	provider: PaymentProvider,
+	req: { accountId: string; userId: string | null; email: string | null; productId: string; quantity: number }
+): Promise<CheckoutStart> {
+	const product = await getProduct(exec, req.productId);
+	const priceId = priceIdOf(product, provider.environment);
+	if (!product.active || !priceId) throw new DomainError('not_found', 'This package is not for sale right now.');
+	if (!Number.isInteger(req.quantity) || req.quantity < 1 || req.quantity > product.maxQuantity) {
+		throw new DomainError('invalid_input', `Choose between 1 and ${product.maxQuantity}.`);
+	}
+	const [order] = await exec
+		.insert(orders)
+		.values({ accountId: req.accountId, userId: req.userId, productId: product.id, quantity: req.quantity, status: 'pending', currency: product.currency })
+		.returning();
+	let transactionId: string;
+	try {
+		({ transactionId } = await provider.createTransaction({ priceId, quantity: req.quantity, customData: { orderId: order!.id }, email: req.email }));
+	} catch (e) {
+		await exec.update(orders).set({ status: 'failed' }).where(eq(orders.id, order!.id));
+		throw e;
+	}
+	await exec.update(orders).set({ paddleTransactionId: transactionId }).where(eq(orders.id, order!.id));
+	return { orderId: order!.id, transactionId, checkout: provider.browserCheckout() };
+}
+
+export type PurchaseStatus = 'pending' | 'completed' | 'failed' | 'refunded' | 'partially_refunded';
+
+export interface Purchase {
+	id: string;
+	productId: string;
+	productName: string;
+	kind: string;
+	quantity: number;
+	/** What it granted (per unit × quantity), per model; one line for plain packs. */
+	contents: { model: string | null; modelName: string | null; tokens: number }[];
+	tokens: number;
+	amountCents: number | null;
+	currency: string | null;
+	status: PurchaseStatus;
+	/** A subscription renewal: created by Paddle's billing, not by a checkout in the app. */
+	renewal: boolean;
+	createdAt: string;
+	completedAt: string | null;
+}
+
+/** Purchase history of one account, newest first. */
+export async function listPurchases(exec: Executor, accountId: string, opts: { orderId?: string; limit?: number } = {}): Promise<Purchase[]> {
+	const rows = await exec
+		.select({ o: orders, p: products })
+		.from(orders)
+		.innerJoin(products, eq(products.id, orders.productId))
+		.where(and(eq(orders.accountId, accountId), opts.orderId ? eq(orders.id, opts.orderId) : undefined))
+		.orderBy(desc(orders.createdAt), desc(orders.id))
+		.limit(opts.limit ?? 100);
+	const names = new Map((await exec.select().from(models)).map((m) => [m.key, m.name]));
+	return rows.map(({ o, p }) => {
+		const contents = p.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : null, tokens: g.tokens * o.quantity }));
+		return {
+			id: o.id,
+			productId: p.id,
+			productName: p.name,
+			kind: p.kind,
+			quantity: o.quantity,
+			contents,
+			tokens: contents.reduce((s, c) => s + c.tokens, 0),
+			amountCents: o.amountCents ?? (o.status === 'pending' ? p.priceCents * o.quantity : null),
+			currency: o.currency,
+			status: o.status,
+			renewal: o.subscriptionId !== null && o.userId === null,
+			createdAt: o.createdAt.toISOString(),
+			completedAt: o.completedAt?.toISOString() ?? null
+		};
+	});
+}
+
+/** One order of one account (the store polls it while the payment is processed). */
+export async function getPurchase(exec: Executor, accountId: string, orderId: string): Promise<Purchase> {
+	if (!UUID.test(orderId)) throw new DomainError('not_found', 'No such order');
+	const [row] = await listPurchases(exec, accountId, { orderId, limit: 1 });
+	if (!row) throw new DomainError('not_found', 'No such order');
+	return row;
+}

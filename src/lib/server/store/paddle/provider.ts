@@ -1,0 +1,27 @@
+import type { PaddleEnvironment } from '../catalog';
+
+/** What the browser needs to open the checkout for a transaction the server created. */
+export type BrowserCheckout =
+	| { kind: 'paddle'; environment: PaddleEnvironment; clientToken: string }
+	| { kind: 'simulator'; sheetUrl: string };
+
+export interface CreateTransaction {
+	priceId: string;
+	quantity: number;
+	/** Ours, echoed back in every webhook about this transaction (and its subscription). */
+	customData: { orderId: string };
+	email: string | null;
+}
+
+/**
+ * Paddle's side of a purchase. Two implementations: Paddle Billing (real keys) and the local
+ * simulator (no keys). Both end in signed webhooks to POST /api/webhooks/paddle; nothing else
+ * in the app knows which one is active (see `paymentProvider()` in ./index.ts).
+ */
+export interface PaymentProvider {
+	readonly environment: PaddleEnvironment;
+	createTransaction(input: CreateTransaction): Promise<{ transactionId: string }>;
+	/** Cancels at the end of the current billing period (Paddle's default for customers). */
+	cancelSubscription(paddleSubscriptionId: string): Promise<void>;
+	browserCheckout(): BrowserCheckout;
+}

@@ -1,0 +1,237 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../../db';
+import { paddleSimulatorRecords } from '../../../db/schema';
+import { DomainError } from '../../../errors';
+import { productsByPriceId, type PaddleEnvironment, type Product } from '../../catalog';
+import { addInterval } from '../../periods';
+import type { CreateTransaction, PaymentProvider } from '../provider';
+import { signatureHeader } from '../signature';
+import {
+	adjustmentPayload,
+	envelope,
+	paddleId,
+	subscriptionPayload,
+	transactionPayload,
+	type SimPeriod,
+	type SimSubscription,
+	type SimTransaction
+} from './payloads';
+
+export interface Delivery {
+	eventType: string;
+	status: number;
+}
+
+const periodFrom = (start: Date, interval: 'month' | 'year'): SimPeriod => ({
+	startsAt: start.toISOString(),
+	endsAt: addInterval(start, interval).toISOString()
+});
+
+/**
+ * The local stand-in for Paddle's side (demo and tests, when PADDLE_API_KEY is unset): it keeps its
+ * own transactions and subscriptions, and reports every change as a signed webhook POSTed to the
+ * app's real endpoint, so verification and fulfilment run exactly as with Paddle. Its price list is
+ * the catalog's sandbox price ids (in Paddle, the seller creates those prices in the dashboard).
+ */
+export class PaddleSimulator implements PaymentProvider {
+	readonly environment: PaddleEnvironment = 'sandbox';
+
+	constructor(
+		private readonly db: Db,
+		private readonly webhookUrl: string,
+		private readonly secret: string
+	) {}
+
+	browserCheckout() {
+		return { kind: 'simulator' as const, sheetUrl: '/paddle-simulator/checkout' };
+	}
+
+	async createTransaction(input: CreateTransaction) {
+		await this.product(input.priceId);
+		const txn: SimTransaction = {
+			id: paddleId('txn'),
+			status: 'ready',
+			origin: 'api',
+			priceId: input.priceId,
+			quantity: input.quantity,
+			customData: input.customData,
+			subscriptionId: null,
+			billingPeriod: null,
+			payments: [],
+			createdAt: new Date().toISOString(),
+			billedAt: null
+		};
+		await this.save('transaction', txn.id, txn);
+		return { transactionId: txn.id };
+	}
+
+	/** What the checkout sheet shows. */
+	async checkoutSummary(transactionId: string) {
+		const txn = await this.transaction(transactionId);
+		const product = await this.product(txn.priceId);
+		return { id: txn.id, status: txn.status, name: product.name, quantity: txn.quantity, totalCents: product.priceCents * txn.quantity, currency: product.currency, interval: product.billingInterval };
+	}
+
+	/** The customer pays: the transaction completes (and a subscription starts, for recurring prices). */
+	async pay(transactionId: string): Promise<Delivery[]> {
+		const txn = await this.transaction(transactionId);
+		if (txn.status !== 'ready') throw new DomainError('conflict', `This checkout is already ${txn.status}.`);
+		const product = await this.product(txn.priceId);
+		const now = new Date();
+		txn.status = 'completed';
+		txn.billedAt = now.toISOString();
+		txn.payments.push({ status: 'captured', at: now.toISOString() });
+		const events = [];
+		if (product.billingInterval) {
+			const sub: SimSubscription = {
+				id: paddleId('sub'),
+				status: 'active',
+				priceId: txn.priceId,
+				quantity: txn.quantity,
+				customData: txn.customData,
+				interval: product.billingInterval,
+				period: periodFrom(now, product.billingInterval),
+				cancelAt: null,
+				canceledAt: null,
+				transactionId: txn.id,
+				createdAt: now.toISOString()
+			};
+			txn.subscriptionId = sub.id;
+			txn.billingPeriod = sub.period;
+			await this.save('subscription', sub.id, sub);
+			events.push(envelope('subscription.created', subscriptionPayload(sub, product)));
+		}
+		await this.save('transaction', txn.id, txn);
+		events.push(envelope('transaction.completed', transactionPayload(txn, product)));
+		return this.deliver(events);
+	}
+
+	/** The card is declined: Paddle reports the failed attempt; the checkout stays open for another try. */
+	async decline(transactionId: string): Promise<Delivery[]> {
+		const txn = await this.transaction(transactionId);
+		if (txn.status !== 'ready') throw new DomainError('conflict', `This checkout is already ${txn.status}.`);
+		txn.payments.push({ status: 'error', at: new Date().toISOString() });
+		await this.save('transaction', txn.id, txn);
+		return this.deliver([envelope('transaction.payment_failed', transactionPayload(txn, await this.product(txn.priceId)))]);
+	}
+
+	/** Bills the next period now (time travel for the demo), or ends a subscription whose cancellation is due. */
+	async renew(subscriptionId: string): Promise<Delivery[]> {
+		const sub = await this.subscription(subscriptionId);
+		if (sub.status !== 'active') throw new DomainError('conflict', 'This subscription has ended.');
+		const product = await this.product(sub.priceId);
+		const now = new Date();
+		if (sub.cancelAt) {
+			sub.status = 'canceled';
+			sub.canceledAt = now.toISOString();
+			await this.save('subscription', sub.id, sub);
+			return this.deliver([envelope('subscription.canceled', subscriptionPayload(sub, product))]);
+		}
+		sub.period = periodFrom(now, sub.interval);
+		const txn: SimTransaction = {
+			id: paddleId('txn'),
+			status: 'completed',
+			origin: 'subscription_recurring',
+			priceId: sub.priceId,
+			quantity: sub.quantity,
+			customData: sub.customData,
+			subscriptionId: sub.id,
+			billingPeriod: sub.period,
+			payments: [{ status: 'captured', at: now.toISOString() }],
+			createdAt: now.toISOString(),
+			billedAt: now.toISOString()
+		};
+		await this.save('subscription', sub.id, sub);
+		await this.save('transaction', txn.id, txn);
+		return this.deliver([
+			envelope('subscription.updated', subscriptionPayload(sub, product)),
+			envelope('transaction.completed', transactionPayload(txn, product))
+		]);
+	}
+
+	async cancelSubscription(paddleSubscriptionId: string) {
+		const sub = await this.subscription(paddleSubscriptionId);
+		if (sub.status !== 'active' || sub.cancelAt) return;
+		sub.cancelAt = sub.period.endsAt;
+		await this.save('subscription', sub.id, sub);
+		await this.deliver([envelope('subscription.updated', subscriptionPayload(sub, await this.product(sub.priceId)))]);
+	}
+
+	/** A full refund as the seller issues it in Paddle: created for approval, then approved. */
+	async refund(transactionId: string): Promise<Delivery[]> {
+		const { txn, product } = await this.completed(transactionId);
+		const id = paddleId('adj');
+		return this.deliver([
+			envelope('adjustment.created', adjustmentPayload(txn, product, 'refund', 'pending_approval', id)),
+			envelope('adjustment.updated', adjustmentPayload(txn, product, 'refund', 'approved', id))
+		]);
+	}
+
+	async chargeback(transactionId: string, reverse = false): Promise<Delivery[]> {
+		const { txn, product } = await this.completed(transactionId);
+		return this.deliver([envelope('adjustment.created', adjustmentPayload(txn, product, reverse ? 'chargeback_reverse' : 'chargeback', 'approved'))]);
+	}
+
+	async listRecords() {
+		const rows = await this.db.orm.select().from(paddleSimulatorRecords).orderBy(paddleSimulatorRecords.createdAt);
+		return {
+			transactions: rows.filter((r) => r.kind === 'transaction').map((r) => r.data as SimTransaction),
+			subscriptions: rows.filter((r) => r.kind === 'subscription').map((r) => r.data as SimSubscription)
+		};
+	}
+
+	/** POSTs each event, in order, signed like Paddle; retries a few times on failure as Paddle does. */
+	private async deliver(events: { event_type: string }[]): Promise<Delivery[]> {
+		const results: Delivery[] = [];
+		for (const event of events) {
+			const body = JSON.stringify(event);
+			let status = 0;
+			for (let attempt = 0; attempt < 3 && !(status >= 200 && status < 300); attempt++) {
+				if (attempt) await new Promise((r) => setTimeout(r, 200 * attempt));
+				try {
+					const res = await fetch(this.webhookUrl, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json', 'paddle-signature': signatureHeader(body, this.secret) },
+						body
+					});
+					status = res.status;
+				} catch (e) {
+					console.warn(`[paddle-simulator] could not deliver ${event.event_type}: ${String(e)}`);
+				}
+			}
+			results.push({ eventType: event.event_type, status });
+		}
+		return results;
+	}
+
+	private async completed(transactionId: string) {
+		const txn = await this.transaction(transactionId);
+		if (txn.status !== 'completed') throw new DomainError('conflict', 'Only completed transactions can be refunded or disputed.');
+		return { txn, product: await this.product(txn.priceId) };
+	}
+
+	private async product(priceId: string): Promise<Product> {
+		const product = (await productsByPriceId(this.db.orm, this.environment, [priceId])).get(priceId);
+		if (!product) throw new DomainError('payment_provider_error', `The simulator has no price ${priceId}.`);
+		return product;
+	}
+
+	private async record<T>(kind: 'transaction' | 'subscription', id: string): Promise<T> {
+		const [row] = await this.db.orm
+			.select()
+			.from(paddleSimulatorRecords)
+			.where(and(eq(paddleSimulatorRecords.id, id), eq(paddleSimulatorRecords.kind, kind)));
+		if (!row) throw new DomainError('not_found', `The simulator has no ${kind} ${id}.`);
+		return row.data as T;
+	}
+
+	private transaction = (id: string) => this.record<SimTransaction>('transaction', id);
+	private subscription = (id: string) => this.record<SimSubscription>('subscription', id);
+
+	private async save(kind: 'transaction' | 'subscription', id: string, data: SimTransaction | SimSubscription) {
+		await this.db.orm
+			.insert(paddleSimulatorRecords)
+			.values({ id, kind, data })
+			.onConflictDoUpdate({ target: paddleSimulatorRecords.id, set: { data, updatedAt: new Date() } });
+	}
+}

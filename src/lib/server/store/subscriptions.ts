@@ -1,0 +1,120 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { SubscriptionNotification } from '@paddle/paddle-node-sdk';
+import type { Executor } from '../db';
+import { products, subscriptions } from '../db/schema';
+import { DomainError } from '../errors';
+import { orderOf } from './orders';
+import type { PaymentProvider } from './paddle/provider';
+
+export type Subscription = typeof subscriptions.$inferSelect;
+
+const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
+
+/**
+ * The subscriptions row for a Paddle subscription first seen on its transaction (its own
+ * subscription.* event may come later). `last_event_at` starts at the epoch, so any
+ * subscription event, however old, still gets mirrored.
+ */
+export async function ensureSubscription(
+	exec: Executor,
+	s: { paddleSubscriptionId: string; accountId: string; productId: string; periodStart: Date | null; periodEnd: Date | null }
+): Promise<Subscription> {
+	await exec
+		.insert(subscriptions)
+		.values({
+			accountId: s.accountId,
+			productId: s.productId,
+			paddleSubscriptionId: s.paddleSubscriptionId,
+			status: 'active',
+			currentPeriodStart: s.periodStart,
+			currentPeriodEnd: s.periodEnd,
+			nextBilledAt: s.periodEnd,
+			lastEventAt: new Date(0)
+		})
+		.onConflictDoNothing({ target: subscriptions.paddleSubscriptionId });
+	const [row] = await exec.select().from(subscriptions).where(eq(subscriptions.paddleSubscriptionId, s.paddleSubscriptionId));
+	return row!;
+}
+
+export type MirrorOutcome = { outcome: 'processed' | 'ignored' | 'flagged'; note?: string };
+
+/** Mirrors a subscription.* event's status and dates; an event older than the last one mirrored changes nothing. */
+export async function mirrorSubscription(
+	exec: Executor,
+	sub: SubscriptionNotification,
+	occurredAt: Date,
+	productByPrice: (priceId: string) => Promise<{ id: string } | undefined>
+): Promise<MirrorOutcome> {
+	const priceId = sub.items[0]?.price?.id;
+	const product = priceId ? await productByPrice(priceId) : undefined;
+	const [existing] = await exec.select().from(subscriptions).where(eq(subscriptions.paddleSubscriptionId, sub.id));
+	let accountId = existing?.accountId;
+	if (!accountId) {
+		const orderId = sub.customData?.orderId;
+		accountId = typeof orderId === 'string' ? (await orderOf(exec, orderId))?.accountId : undefined;
+	}
+	if (!accountId) return { outcome: 'flagged', note: `no order of ours behind subscription ${sub.id}` };
+	if (!product && !existing) return { outcome: 'flagged', note: `unknown price id ${priceId ?? '(none)'}` };
+
+	const state = {
+		status: sub.status,
+		currentPeriodStart: date(sub.currentBillingPeriod?.startsAt),
+		currentPeriodEnd: date(sub.currentBillingPeriod?.endsAt),
+		nextBilledAt: date(sub.nextBilledAt),
+		canceledAt: date(sub.canceledAt),
+		lastEventAt: occurredAt
+	};
+	const changed = await exec
+		.insert(subscriptions)
+		.values({ accountId, productId: product?.id ?? existing!.productId, paddleSubscriptionId: sub.id, ...state })
+		.onConflictDoUpdate({
+			target: subscriptions.paddleSubscriptionId,
+			set: state,
+			setWhere: sql`${subscriptions.lastEventAt} < excluded.last_event_at`
+		})
+		.returning({ id: subscriptions.id });
+	return changed.length ? { outcome: 'processed' } : { outcome: 'ignored', note: 'older than the last event mirrored' };
+}
+
+export interface SubscriptionView {
+	id: string;
+	productId: string;
+	productName: string;
+	status: string;
+	currentPeriodEnd: string | null;
+	/** Null once a cancellation is scheduled (or the subscription ended). */
+	nextBilledAt: string | null;
+	canceledAt: string | null;
+}
+
+export async function listSubscriptions(exec: Executor, accountId: string): Promise<SubscriptionView[]> {
+	const rows = await exec
+		.select({ s: subscriptions, productName: products.name })
+		.from(subscriptions)
+		.innerJoin(products, eq(products.id, subscriptions.productId))
+		.where(eq(subscriptions.accountId, accountId))
+		.orderBy(desc(subscriptions.createdAt));
+	return rows.map(({ s, productName }) => ({
+		id: s.id,
+		productId: s.productId,
+		productName,
+		status: s.status,
+		currentPeriodEnd: s.currentPeriodEnd?.toISOString() ?? null,
+		nextBilledAt: s.nextBilledAt?.toISOString() ?? null,
+		canceledAt: s.canceledAt?.toISOString() ?? null
+	}));
+}
+
+/**
+ * Asks Paddle to end the subscription at the end of its period. The row changes only when
+ * Paddle's subscription.updated webhook arrives, like every other status.
+ */
+export async function cancelSubscription(exec: Executor, provider: PaymentProvider, accountId: string, subscriptionId: string) {
+	const [row] = await exec
+		.select()
+		.from(subscriptions)
+		.where(and(eq(subscriptions.id, subscriptionId), eq(subscriptions.accountId, accountId)));
+	if (!row) throw new DomainError('not_found', 'No such subscription');
+	if (row.status === 'canceled') throw new DomainError('conflict', 'This subscription has already ended.');
+	await provider.cancelSubscription(row.paddleSubscriptionId);
+}

@@ -1,0 +1,63 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../src/lib/server/db/client';
+import { upsertModel } from '../../src/lib/server/ledger';
+import { seedDemoCatalog } from '../../src/lib/server/store/demo-catalog';
+import { receivePaddleWebhook } from '../../src/lib/server/store/paddle/webhook';
+import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
+import { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
+
+export const SECRET = 'pdl_ntfset_test_secret_for_quota';
+
+/** The models and packages of the demo (what the store sells in these tests). */
+export async function setUpCatalog(db: Db) {
+	await upsertModel(db.orm, { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' });
+	await upsertModel(db.orm, { key: 'text-embedding-3-small', name: 'Text Embedding 3 Small', engine: 'openai' });
+	await upsertModel(db.orm, { key: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', engine: 'anthropic' });
+	await seedDemoCatalog(db.orm);
+}
+
+/**
+ * The real webhook handler behind a real HTTP server on loopback: what Paddle (or the simulator)
+ * talks to. The body is read raw, as the SvelteKit endpoint does.
+ */
+export async function startWebhookServer(db: Db): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+	const server = createServer(async (req, res) => {
+		const chunks: Buffer[] = [];
+		for await (const c of req) chunks.push(c as Buffer);
+		const header = req.headers['paddle-signature'];
+		const reply = await receivePaddleWebhook(db, { env: 'sandbox', secret: SECRET }, Buffer.concat(chunks).toString('utf8'), typeof header === 'string' ? header : null);
+		res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	const { port } = server.address() as AddressInfo;
+	return { url: `http://127.0.0.1:${port}/api/webhooks/paddle`, server, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export function simulatorFor(db: Db, webhookUrl: string) {
+	return new PaddleSimulator(db, webhookUrl, SECRET);
+}
+
+/** POSTs a Paddle event signed like Paddle does (or not, with `sign: false`). */
+export async function post(url: string, event: unknown, opts: { secret?: string; at?: Date; header?: string | null; body?: string } = {}) {
+	const body = opts.body ?? JSON.stringify(event);
+	const headers: Record<string, string> = { 'content-type': 'application/json' };
+	const header = opts.header === undefined ? signatureHeader(body, opts.secret ?? SECRET, opts.at) : opts.header;
+	if (header !== null) headers['paddle-signature'] = header;
+	const res = await fetch(url, { method: 'POST', headers, body });
+	return { status: res.status, body: (await res.json()) as { ok: boolean; outcome?: string; duplicate?: boolean; error?: string } };
+}
+
+export async function lotsOf(db: Db, accountId: string) {
+	return db.rows<{ id: string; source: string; model: string | null; amount: number; remaining: number; expires_at: string | null; expired_at: string | null; grant_key: string | null }>(
+		sql`select id, source, model, amount::int8 as amount, remaining::int8 as remaining, expires_at::text, expired_at::text, grant_key
+		      from lots where account_id = ${accountId}::uuid order by created_at, id`
+	);
+}
+
+export async function eventRows(db: Db) {
+	return db.rows<{ event_id: string; event_type: string; outcome: string; note: string | null }>(
+		sql`select event_id, event_type, outcome, note from paddle_events order by received_at, event_id`
+	);
+}
