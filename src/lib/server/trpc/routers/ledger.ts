@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { router } from '../init';
+import { memberProcedure } from '../procedures';
+import { resolveAccount } from '../../ledger/account-scope';
+import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_UNITS } from '../../ledger';
+
+const accountInput = z.object({ accountId: z.uuid().optional() });
+const units = z.number().int().min(1).max(MAX_UNITS);
+
+export const ledgerRouter = router({
+	/** Summary cards, allocations and allowance meters of the account. */
+	summary: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
+		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+		return balances(ctx.db.orm, accountId);
+	}),
+
+	history: memberProcedure
+		.input(
+			accountInput.extend({
+				cursor: z.string().max(200).nullish(),
+				limit: z.number().int().min(1).max(200).default(50),
+				feature: z.string().max(100).nullish(),
+				model: z.string().max(100).nullish(),
+				from: z.iso.datetime().nullish(),
+				to: z.iso.datetime().nullish()
+			})
+		)
+		.query(async ({ ctx, input }) => {
+			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+			return history(ctx.db.orm, accountId, {
+				cursor: input.cursor,
+				limit: input.limit,
+				feature: input.feature,
+				model: input.model,
+				from: input.from ? new Date(input.from) : null,
+				to: input.to ? new Date(input.to) : null
+			});
+		}),
+
+	rollups: memberProcedure
+		.input(
+			accountInput.extend({
+				granularity: z.enum(['day', 'week', 'month']),
+				by: z.enum(['feature', 'model', 'member']),
+				from: z.iso.date(),
+				to: z.iso.date()
+			})
+		)
+		.query(async ({ ctx, input }) => {
+			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+			return rollups(ctx.db.orm, accountId, {
+				granularity: input.granularity,
+				by: input.by,
+				from: new Date(input.from),
+				to: new Date(input.to)
+			});
+		}),
+
+	/** Feature rates (with fixed-cost breakdowns) and models, for the playground and docs. */
+	catalog: memberProcedure.query(async ({ ctx }) => ({
+		features: await listFeatures(ctx.db.orm),
+		models: await listModels(ctx.db.orm)
+	})),
+
+	/** The cost preview: what it costs, who pays, the indicator level; changes nothing. */
+	preview: memberProcedure
+		.input(accountInput.extend({ feature: z.string().min(1).max(100), units, model: z.string().max(100).nullish() }))
+		.query(async ({ ctx, input }) => {
+			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+			return check(ctx.db.orm, { accountId, feature: input.feature, units: input.units, model: input.model, actorUserId: ctx.auth.user.id });
+		}),
+
+	/** Runs one metered use from the app (the playground): a real consume, once per device-made key. */
+	consume: memberProcedure
+		.input(
+			accountInput.extend({
+				feature: z.string().min(1).max(100),
+				units,
+				model: z.string().max(100).nullish(),
+				idempotencyKey: z.string().min(1).max(255)
+			})
+		)
+		.mutation(async ({ ctx, input }) => {
+			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'spend');
+			return consume(ctx.db.orm, {
+				accountId,
+				feature: input.feature,
+				units: input.units,
+				model: input.model,
+				actor: { userId: ctx.auth.user.id },
+				actorUserId: ctx.auth.user.id,
+				idempotency: { scope: `user:${ctx.auth.user.id}`, key: input.idempotencyKey },
+				metadata: { via: 'playground' }
+			});
+		})
+});
