@@ -131,6 +131,7 @@ DECLARE
   v_step jsonb;
   v_phase text;
 BEGIN
+  p_now := coalesce(p_now, now());
   SELECT * INTO s FROM site_settings WHERE id = 1;
   v_today := (p_now AT TIME ZONE s.time_zone)::date;
 
@@ -490,6 +491,7 @@ DECLARE
   v_op uuid := gen_random_uuid();
   v_lot uuid;
 BEGIN
+  p_now := coalesce(p_now, now());
   IF p_grant_key IS NOT NULL THEN
     SELECT id, operation_id INTO v_lot, v_op FROM lots WHERE grant_key = p_grant_key;
     IF FOUND THEN

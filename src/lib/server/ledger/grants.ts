@@ -15,7 +15,8 @@ export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResul
 		exec,
 		sql`select quota_grant(${g.accountId}::uuid, ${tokens}, ${g.source}, ${g.model ?? null}, ${g.priority ?? 0},
 			${g.expiresAt?.toISOString() ?? null}::timestamptz, ${g.unlimited ?? false}, ${g.grantKey ?? null},
-			${g.note ?? null}, ${g.actor?.userId ?? null}::uuid, ${g.actor?.keyId ?? null}::uuid) as r`
+			${g.note ?? null}, ${g.actor?.userId ?? null}::uuid, ${g.actor?.keyId ?? null}::uuid,
+			${g.effectiveAt?.toISOString() ?? null}::timestamptz) as r`
 	);
 	throwIfError(r);
 	return { lotId: r.lot_id as string, operationId: r.operation_id as string, created: r.created as boolean };

@@ -62,7 +62,8 @@ export async function consume(exec: Executor, req: ConsumeRequest): Promise<Cons
 		exec,
 		sql`select quota_spend('consume', ${req.accountId}::uuid, ${req.actor.userId ?? null}::uuid,
 			${req.actor.keyId ?? null}::uuid, ${req.feature}, ${units}, ${req.model ?? null}, null, null,
-			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb) as r`
+			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb,
+			${req.effectiveAt?.toISOString() ?? null}::timestamptz) as r`
 	);
 	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));

@@ -52,6 +52,8 @@ export interface ConsumeRequest extends CheckRequest {
 	/** Scoped to the caller: (scope, key) has at most one effect, ever. */
 	idempotency: { scope: string; key: string };
 	metadata?: Record<string, unknown> | null;
+	/** When it happened, for imports and the demo backfill only; transports never pass it (default: now). */
+	effectiveAt?: Date;
 }
 
 export interface ConsumeResult {
@@ -75,6 +77,8 @@ export interface GrantRequest {
 	grantKey?: string | null;
 	note?: string | null;
 	actor?: Actor;
+	/** When it happened, for imports and the demo backfill only (default: now). */
+	effectiveAt?: Date;
 }
 
 export interface GrantResult {
