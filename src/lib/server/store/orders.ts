@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { models, orders, products } from '../db/schema';
 import { DomainError } from '../errors';
@@ -76,14 +76,18 @@ export interface Purchase {
 /** Purchase history of one account, newest first. */
 export async function listPurchases(exec: Executor, accountId: string, opts: { orderId?: string; limit?: number } = {}): Promise<Purchase[]> {
 	const rows = await exec
-		.select({ o: orders, p: products })
+		.select({
+			o: orders,
+			p: products,
+			renewal: sql<boolean>`exists (select 1 from orders first where first.subscription_id = ${orders.subscriptionId} and first.created_at < ${orders.createdAt})`
+		})
 		.from(orders)
 		.innerJoin(products, eq(products.id, orders.productId))
 		.where(and(eq(orders.accountId, accountId), opts.orderId ? eq(orders.id, opts.orderId) : undefined))
 		.orderBy(desc(orders.createdAt), desc(orders.id))
 		.limit(opts.limit ?? 100);
 	const names = new Map((await exec.select().from(models)).map((m) => [m.key, m.name]));
-	return rows.map(({ o, p }) => {
+	return rows.map(({ o, p, renewal }) => {
 		const contents = p.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : null, tokens: g.tokens * o.quantity }));
 		return {
 			id: o.id,
@@ -96,7 +100,7 @@ export async function listPurchases(exec: Executor, accountId: string, opts: { o
 			amountCents: o.amountCents ?? (o.status === 'pending' ? p.priceCents * o.quantity : null),
 			currency: o.currency,
 			status: o.status,
-			renewal: o.subscriptionId !== null && o.userId === null,
+			renewal,
 			createdAt: o.createdAt.toISOString(),
 			completedAt: o.completedAt?.toISOString() ?? null
 		};

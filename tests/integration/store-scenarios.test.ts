@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { freshDb, backend } from '../helpers/db';
+import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
+import { eventRows, lotsOf, post, setUpCatalog, simulatorFor, startWebhookServer } from '../helpers/paddle';
+import type { Db } from '../../src/lib/server/db/client';
+import { subscriptions } from '../../src/lib/server/db/schema';
+import { balances, consume } from '../../src/lib/server/ledger';
+import { getProduct } from '../../src/lib/server/store/catalog';
+import { getPurchase, listPurchases, startCheckout } from '../../src/lib/server/store/orders';
+import { cancelSubscription, listSubscriptions } from '../../src/lib/server/store/subscriptions';
+import {
+	adjustmentPayload,
+	envelope,
+	paddleId,
+	subscriptionPayload,
+	transactionPayload,
+	type SimSubscription,
+	type SimTransaction
+} from '../../src/lib/server/store/paddle/simulator/payloads';
+import type { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
+
+let db: Db;
+let hook: Awaited<ReturnType<typeof startWebhookServer>>;
+let paddle: PaddleSimulator;
+
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+	await setUpCatalog(db);
+	hook = await startWebhookServer(db);
+	paddle = simulatorFor(db, hook.url);
+});
+afterAll(async () => {
+	await hook?.close();
+	await db?.close();
+});
+
+const available = async (accountId: string) => (await balances(db.orm, accountId)).available;
+const buy = (accountId: string, productId: string, quantity = 1) =>
+	startCheckout(db.orm, paddle, { accountId, userId: null, email: null, productId, quantity });
+
+/** Spends tokens the way an AI app does (10 tokens per image search). */
+async function spend(accountId: string, tokens: number, model: string | null = null) {
+	await consume(db.orm, { accountId, feature: 'search_images', model, units: tokens / 10, actor: {}, idempotency: { scope: 'test', key: crypto.randomUUID() } });
+}
+
+const ok = (deliveries: { status: number }[]) => expect(deliveries.every((d) => d.status === 200)).toBe(true);
+
+describe(`purchases, refunds and subscriptions on ${backend}`, () => {
+	it('a refund of a partly spent pack takes back only what is left, records the shortfall, and marks the order refunded', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const u = await makeUser(db);
+		const c = await buy(u.accountId, 'tokens-5k', 2);
+		ok(await paddle.pay(c.transactionId));
+		await spend(u.accountId, 3_000);
+		expect(await available(u.accountId)).toBe(7_000);
+		ok(await paddle.refund(c.transactionId));
+		expect(await available(u.accountId)).toBe(0);
+		const [lot] = await lotsOf(db, u.accountId);
+		expect(lot).toMatchObject({ amount: 10_000, remaining: 0 });
+		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('refunded');
+		const events = (await eventRows(db)).filter((e) => e.event_type.startsWith('adjustment.'));
+		expect(events.map((e) => e.outcome)).toEqual(['ignored', 'flagged']);
+		expect(events[1]!.note).toContain('took back 7000; 3000 tokens were already spent');
+		await expectInvariants(db);
+	});
+
+	it('a chargeback takes back what is left; its reversal gives exactly that back', async () => {
+		const u = await makeUser(db);
+		const c = await buy(u.accountId, 'starter-bundle');
+		ok(await paddle.pay(c.transactionId));
+		await spend(u.accountId, 1_000, 'gpt-5-nano');
+		const before = await balances(db.orm, u.accountId);
+		ok(await paddle.chargeback(c.transactionId));
+		expect(await available(u.accountId)).toBe(0);
+		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('refunded');
+		ok(await paddle.chargeback(c.transactionId, true));
+		const after = await balances(db.orm, u.accountId);
+		expect(after.available).toBe(before.available);
+		expect(after.allocations.map((a) => [a.model, a.remaining])).toEqual(before.allocations.map((a) => [a.model, a.remaining]));
+		expect((await lotsOf(db, u.accountId)).filter((l) => l.source === 'refund-reversal')).toHaveLength(3);
+		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('completed');
+		await expectInvariants(db);
+	});
+
+	it('a refund that arrives before its transaction completed is applied right after the completion', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const u = await makeUser(db);
+		const c = await buy(u.accountId, 'tokens-5k', 1);
+		const product = await getProduct(db.orm, 'tokens-5k');
+		const txn: SimTransaction = {
+			id: c.transactionId, status: 'completed', origin: 'api', priceId: 'pri_quota_demo_tokens_5k', quantity: 1,
+			customData: { orderId: c.orderId }, subscriptionId: null, billingPeriod: null,
+			payments: [{ status: 'captured', at: new Date().toISOString() }], createdAt: new Date().toISOString(), billedAt: new Date().toISOString()
+		};
+		const completed = envelope('transaction.completed', transactionPayload(txn, product), new Date(Date.now() - 60_000));
+		const refund = envelope('adjustment.updated', adjustmentPayload(txn, product, 'refund', 'approved'));
+		expect((await post(hook.url, refund)).body).toMatchObject({ outcome: 'deferred' });
+		expect(await available(u.accountId)).toBe(0);
+		expect((await post(hook.url, completed)).body).toMatchObject({ outcome: 'processed' });
+		expect(await available(u.accountId)).toBe(0);
+		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('refunded');
+		const outcomes = Object.fromEntries((await eventRows(db)).map((e) => [e.event_id, e.outcome]));
+		expect(outcomes[refund.event_id]).toBe('processed');
+		expect(await lotsOf(db, u.accountId)).toMatchObject([{ amount: 5_000, remaining: 0 }]);
+		await expectInvariants(db);
+	});
+
+	it('subscription.updated before subscription.created: the newer state wins, the older event is ignored', async () => {
+		const u = await makeUser(db);
+		const c = await buy(u.accountId, 'monthly-20k');
+		const product = await getProduct(db.orm, 'monthly-20k');
+		const t0 = new Date(Date.now() - 120_000);
+		const sub: SimSubscription = {
+			id: paddleId('sub'), status: 'active', priceId: 'pri_quota_demo_monthly_20k', quantity: 1, customData: { orderId: c.orderId },
+			interval: 'month', period: { startsAt: t0.toISOString(), endsAt: new Date(t0.getTime() + 30 * 86_400_000).toISOString() },
+			cancelAt: null, canceledAt: null, transactionId: c.transactionId, createdAt: t0.toISOString()
+		};
+		const created = envelope('subscription.created', subscriptionPayload(sub, product), t0);
+		const updated = envelope('subscription.updated', subscriptionPayload({ ...sub, status: 'canceled', canceledAt: new Date().toISOString() }, product), new Date(t0.getTime() + 60_000));
+		expect((await post(hook.url, updated)).body).toMatchObject({ outcome: 'processed' });
+		expect((await post(hook.url, created)).body).toMatchObject({ outcome: 'ignored' });
+		const [row] = await db.orm.select().from(subscriptions).where(eq(subscriptions.paddleSubscriptionId, sub.id));
+		expect(row).toMatchObject({ accountId: u.accountId, productId: 'monthly-20k', status: 'canceled' });
+		expect(row!.canceledAt).not.toBeNull();
+	});
+
+	it('a subscription grants its allocation per period: a renewal replaces it (no roll-over) and shows in the history', async () => {
+		const u = await makeUser(db);
+		const c = await buy(u.accountId, 'monthly-20k');
+		const first = await paddle.pay(c.transactionId);
+		expect(first.map((d) => d.eventType)).toEqual(['subscription.created', 'transaction.completed']);
+		ok(first);
+		expect(await available(u.accountId)).toBe(20_000);
+		const [sub] = await listSubscriptions(db.orm, u.accountId);
+		expect(sub).toMatchObject({ productId: 'monthly-20k', status: 'active' });
+		expect(sub!.nextBilledAt).not.toBeNull();
+		const [lot1] = await lotsOf(db, u.accountId);
+		expect(lot1).toMatchObject({ source: 'subscription', amount: 20_000 });
+		expect(lot1!.expires_at).not.toBeNull();
+
+		await spend(u.accountId, 5_000);
+		const [{ id: paddleSubId }] = (await paddle.listRecords()).subscriptions.filter((s) => s.transactionId === c.transactionId) as [SimSubscription];
+		ok(await paddle.renew(paddleSubId));
+		expect(await available(u.accountId)).toBe(20_000);
+		const lots = await lotsOf(db, u.accountId);
+		expect(lots).toHaveLength(2);
+		expect(lots[0]!.expired_at).not.toBeNull();
+		expect(lots[1]).toMatchObject({ source: 'subscription', amount: 20_000, remaining: 20_000, expired_at: null });
+
+		const history = await listPurchases(db.orm, u.accountId);
+		expect(history.map((h) => [h.productId, h.status, h.renewal])).toEqual([
+			['monthly-20k', 'completed', true],
+			['monthly-20k', 'completed', false]
+		]);
+		await expectInvariants(db);
+	});
+
+	it('canceling from the app schedules the end with Paddle; the next renewal ends the subscription instead of billing', async () => {
+		const u = await makeUser(db);
+		const c = await buy(u.accountId, 'annual-300k');
+		ok(await paddle.pay(c.transactionId));
+		const [sub] = await listSubscriptions(db.orm, u.accountId);
+		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id);
+		const [scheduled] = await listSubscriptions(db.orm, u.accountId);
+		expect(scheduled).toMatchObject({ status: 'active', nextBilledAt: null });
+		const paddleSub = (await paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
+		expect((await paddle.renew(paddleSub.id)).map((d) => d.eventType)).toEqual(['subscription.canceled']);
+		const [ended] = await listSubscriptions(db.orm, u.accountId);
+		expect(ended).toMatchObject({ status: 'canceled' });
+		expect(await available(u.accountId)).toBe(300_000);
+		await expect(cancelSubscription(db.orm, paddle, u.accountId, sub!.id)).rejects.toMatchObject({ code: 'conflict' });
+		const other = await makeUser(db);
+		await expect(cancelSubscription(db.orm, paddle, other.accountId, sub!.id)).rejects.toMatchObject({ code: 'not_found' });
+	});
+
+	it('checkout refuses quantities outside 1..max and packages without a price', async () => {
+		const u = await makeUser(db);
+		await expect(buy(u.accountId, 'tokens-5k', 0)).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(buy(u.accountId, 'tokens-5k', 101)).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(buy(u.accountId, 'monthly-20k', 2)).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(buy(u.accountId, 'no-such-thing', 1)).rejects.toMatchObject({ code: 'not_found' });
+		expect(await listPurchases(db.orm, u.accountId)).toEqual([]);
+	});
+});
