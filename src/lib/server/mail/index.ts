@@ -30,7 +30,7 @@ export function createMailer(opts: MailerOptions): Mailer {
 		const transport = nodemailer.createTransport(opts.smtpUrl);
 		return {
 			async send(m) {
-				await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+				await transport.sendMail(envelope(opts.from, m));
 			}
 		};
 	}
@@ -38,13 +38,18 @@ export function createMailer(opts: MailerOptions): Mailer {
 	const dir = resolve(opts.mailDir);
 	return {
 		async send(m) {
-			const info = await transport.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+			const info = await transport.sendMail(envelope(opts.from, m));
 			mkdirSync(dir, { recursive: true, mode: 0o700 });
 			const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
 			writeFileSync(file, info.message as Buffer, { mode: 0o600 });
 			console.log(`[mail] to ${m.to}: ${m.subject}${m.link ? ` — ${m.link}` : ''} (saved ${file})`);
 		}
 	};
+}
+
+/** Quoted-printable keeps links readable in the raw message (and in the saved .eml files). */
+function envelope(from: string, m: MailMessage) {
+	return { from, to: m.to, subject: m.subject, text: m.text, html: m.html, textEncoding: 'quoted-printable' as const };
 }
 
 let shared: Mailer | undefined;

@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { freshDb } from '../helpers/db';
+import type { Db } from '../../src/lib/server/db';
+import {
+	createUser,
+	findOrCreateExternalUser,
+	guestAccountFor,
+	newGuestCookie,
+	readGuestCookie,
+	signIn,
+	signOut,
+	signOutEverywhere,
+	signUp,
+	validateSessionToken
+} from '../../src/lib/server/accounts';
+import { DomainError } from '../../src/lib/server/errors';
+
+let db: Db;
+beforeAll(async () => {
+	db = await freshDb();
+});
+afterAll(async () => db?.close());
+
+const limits = { idleMinutes: 60, absoluteDays: 30 };
+let n = 0;
+const email = () => `person${++n}@example.com`;
+const ip = () => `10.0.${Math.floor(n / 200)}.${n % 200}`; // a fresh address per test: rate limits stay out of the way
+
+async function refusal(p: Promise<unknown>): Promise<DomainError> {
+	const e = await p.then(
+		() => null,
+		(err: unknown) => err
+	);
+	expect(e, 'expected a refusal').toBeInstanceOf(DomainError);
+	return e as DomainError;
+}
+
+/** A database error's message with its causes (drizzle wraps the driver's error). */
+const causes = (e: unknown): string => (e instanceof Error ? `${e.message} ${causes(e.cause)}` : '');
+
+const count = async (table: string) => Number((await db.rows<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n);
+
+describe('sign up', () => {
+	it('creates a subscriber with a personal account and signs them in', async () => {
+		const address = email();
+		const s = await signUp(db, { email: `  ${address.toUpperCase()} `, name: 'Ada', password: 'correct horse 9' }, { ip: ip() });
+		expect(s.user).toMatchObject({ email: address, name: 'Ada', siteRole: 'subscriber' });
+		const [account] = await db.rows<{ kind: string }>(sql`select kind from accounts where id = ${s.user.accountId}`);
+		expect(account?.kind).toBe('user');
+		const valid = await validateSessionToken(db, s.token, limits);
+		expect(valid?.auth.user).toMatchObject({ id: s.user.id, email: address, siteRole: 'subscriber' });
+	});
+
+	it('refuses a duplicate email whatever its case, leaving no account behind', async () => {
+		const address = email();
+		await signUp(db, { email: address, name: 'First', password: 'first pass 1' }, { ip: ip() });
+		const [accountsBefore, usersBefore] = [await count('accounts'), await count('users')];
+		const e = await refusal(signUp(db, { email: address.toUpperCase(), name: 'Second', password: 'second pass 2' }, { ip: ip() }));
+		expect(e.code).toBe('conflict');
+		expect(e.message).toMatch(/already exists/);
+		expect([await count('accounts'), await count('users')]).toEqual([accountsBefore, usersBefore]);
+	});
+
+	it.each([
+		['malformed email', { email: 'not-an-email', name: 'X', password: 'good pass 12' }, /valid email/],
+		['overlong email', { email: `${'a'.repeat(250)}@example.com`, name: 'X', password: 'good pass 12' }, /too long/],
+		['empty name', { email: 'ok@example.com', name: '   ', password: 'good pass 12' }, /Enter your name/],
+		['overlong name', { email: 'ok@example.com', name: 'n'.repeat(101), password: 'good pass 12' }, /under 100/],
+		['short password', { email: 'ok@example.com', name: 'X', password: 'short1' }, /at least 10/],
+		['letters-only password', { email: 'ok@example.com', name: 'X', password: 'onlyletters here' }, /digit or a symbol/],
+		['repetitive password', { email: 'ok@example.com', name: 'X', password: '1111111111' }, /too few/]
+	])('refuses a %s with a clear message and creates nothing', async (_, input, message) => {
+		const before = await count('users');
+		const e = await refusal(signUp(db, input, { ip: ip() }));
+		expect(e.code).toBe('invalid_input');
+		expect(e.message).toMatch(message);
+		expect(await count('users')).toBe(before);
+	});
+});
+
+describe('sign in and sessions', () => {
+	it('gives a new session id on every sign-in and keeps earlier sessions apart', async () => {
+		const address = email();
+		const first = await signUp(db, { email: address, name: 'Rotor', password: 'rotate me 42' }, { ip: ip() });
+		const second = await signIn(db, { email: address, password: 'rotate me 42' }, { ip: ip() });
+		expect(second.sessionId).not.toBe(first.sessionId);
+		expect(second.token).not.toBe(first.token);
+		expect(await validateSessionToken(db, second.token, limits)).not.toBeNull();
+	});
+
+	it('rejects the old cookie after sign-out, and every cookie after sign-out everywhere', async () => {
+		const address = email();
+		const a = await signUp(db, { email: address, name: 'Leaver', password: 'leave now 77' }, { ip: ip() });
+		const b = await signIn(db, { email: address, password: 'leave now 77' }, { ip: ip() });
+		const c = await signIn(db, { email: address, password: 'leave now 77' }, { ip: ip() });
+		await signOut(db, { sessionId: a.sessionId, user: { id: a.user.id } });
+		expect(await validateSessionToken(db, a.token, limits)).toBeNull();
+		expect(await validateSessionToken(db, b.token, limits)).not.toBeNull();
+		expect(await signOutEverywhere(db, a.user.id)).toBe(2);
+		expect(await validateSessionToken(db, b.token, limits)).toBeNull();
+		expect(await validateSessionToken(db, c.token, limits)).toBeNull();
+	});
+
+	it('rejects a session idle for longer than the idle timeout', async () => {
+		const s = await signUp(db, { email: email(), name: 'Idle', password: 'idle hands 3' }, { ip: ip() });
+		await db.rows(sql`update sessions set last_seen_at = now() - interval '61 minutes' where id = ${s.sessionId}`);
+		expect(await validateSessionToken(db, s.token, limits)).toBeNull();
+	});
+
+	it('rejects a session past its absolute lifetime even when used recently', async () => {
+		const s = await signUp(db, { email: email(), name: 'Old', password: 'old timer 55' }, { ip: ip() });
+		await db.rows(sql`update sessions set created_at = now() - interval '31 days', last_seen_at = now() where id = ${s.sessionId}`);
+		expect(await validateSessionToken(db, s.token, limits)).toBeNull();
+	});
+
+	it('pushes the idle deadline forward when used, never past the absolute one', async () => {
+		const s = await signUp(db, { email: email(), name: 'Busy', password: 'busy bee 808' }, { ip: ip() });
+		await db.rows(sql`update sessions set created_at = now() - interval '29 days 23 hours 30 minutes', last_seen_at = now() - interval '5 minutes' where id = ${s.sessionId}`);
+		const v = await validateSessionToken(db, s.token, limits);
+		expect(v?.renewedExpiresAt).toBeInstanceOf(Date);
+		const [row] = await db.rows<{ left: number }>(sql`select extract(epoch from expires_at - now())::int as left from sessions where id = ${s.sessionId}`);
+		expect(row!.left).toBeLessThanOrEqual(30 * 60);
+		expect(row!.left).toBeGreaterThan(25 * 60);
+	});
+
+	it('rejects forged and tampered session cookies', async () => {
+		const s = await signUp(db, { email: email(), name: 'Target', password: 'target 12345' }, { ip: ip() });
+		const flipped = (s.token[0] === 'a' ? 'b' : 'a') + s.token.slice(1);
+		for (const forged of [flipped, s.sessionId, s.token + 'a', '', "' or 1=1 --", 'A'.repeat(32)]) {
+			expect(await validateSessionToken(db, forged, limits)).toBeNull();
+		}
+		expect(await validateSessionToken(db, s.token, limits)).not.toBeNull();
+	});
+
+	it('refuses wrong passwords and unknown emails alike, and audits each failure', async () => {
+		const address = email();
+		await signUp(db, { email: address, name: 'Careful', password: 'careful 2024' }, { ip: ip() });
+		const before = await count('sessions');
+		const wrong = await refusal(signIn(db, { email: address, password: 'careful 2025' }, { ip: '192.0.2.7' }));
+		const unknown = await refusal(signIn(db, { email: `nobody-${address}`, password: 'careful 2024' }, { ip: '192.0.2.7' }));
+		expect(wrong.code).toBe('unauthorized');
+		expect(unknown.code).toBe('unauthorized');
+		expect(wrong.message).toBe(unknown.message);
+		expect(await count('sessions')).toBe(before);
+		const audits = await db.rows<{ action: string; ip: string; reason: string }>(
+			sql`select action, host(ip) as ip, detail->>'reason' as reason from audit_log where action = 'auth.signin_failed' and detail->>'email' in (${address}, ${'nobody-' + address}) order by id`
+		);
+		expect(audits).toEqual([
+			{ action: 'auth.signin_failed', ip: '192.0.2.7', reason: 'wrong_password' },
+			{ action: 'auth.signin_failed', ip: '192.0.2.7', reason: 'unknown_email' }
+		]);
+	});
+
+	it('audits successful sign-ins with the address', async () => {
+		const address = email();
+		const s = await signUp(db, { email: address, name: 'Audited', password: 'audited 9876' }, { ip: ip() });
+		await signIn(db, { email: address, password: 'audited 9876' }, { ip: '198.51.100.4' });
+		const [row] = await db.rows<{ ip: string }>(sql`select host(ip) as ip from audit_log where action = 'auth.signin' and actor_user_id = ${s.user.id}`);
+		expect(row?.ip).toBe('198.51.100.4');
+	});
+
+	it('refuses disabled users at sign-in and ends their sessions', async () => {
+		const address = email();
+		const s = await signUp(db, { email: address, name: 'Gone', password: 'gone away 11' }, { ip: ip() });
+		await db.rows(sql`update users set disabled_at = now() where id = ${s.user.id}`);
+		expect(await validateSessionToken(db, s.token, limits)).toBeNull();
+		expect((await refusal(signIn(db, { email: address, password: 'gone away 11' }, { ip: ip() }))).code).toBe('unauthorized');
+	});
+
+	it('rate limits sign-in attempts per email with a retry time', async () => {
+		const address = email();
+		await signUp(db, { email: address, name: 'Hammered', password: 'hammer time 1' }, { ip: ip() });
+		for (let i = 0; i < 8; i++) {
+			expect((await refusal(signIn(db, { email: address, password: `wrong guess ${i}` }, { ip: `203.0.113.${i}` }))).code).toBe('unauthorized');
+		}
+		const limited = await refusal(signIn(db, { email: address, password: 'hammer time 1' }, { ip: '203.0.113.99' }));
+		expect(limited.code).toBe('rate_limited');
+		expect(limited.retryAfterSeconds).toBeGreaterThan(0);
+		expect(limited.retryAfterSeconds).toBeLessThanOrEqual(900);
+	});
+});
+
+describe('the audit log', () => {
+	it('accepts new rows but rejects UPDATE, DELETE and TRUNCATE', async () => {
+		await signUp(db, { email: email(), name: 'Auditor', password: 'auditor 4321' }, { ip: ip() });
+		const before = await count('audit_log');
+		expect(before).toBeGreaterThan(0);
+		for (const statement of [sql`update audit_log set action = 'tampered'`, sql`delete from audit_log`, sql`truncate audit_log`]) {
+			const error = await db.rows(statement).then(() => null, (e: unknown) => e);
+			expect(causes(error)).toMatch(/audit_log is append-only/);
+		}
+		expect(await count('audit_log')).toBe(before);
+		expect(await db.rows(sql`select 1 from audit_log where action = 'tampered'`)).toEqual([]);
+	});
+});
+
+describe('users created by the seed and the metering API', () => {
+	it('createUser makes an admin with no password when asked', async () => {
+		const u = await createUser(db.orm, { email: 'Admin@Example.com', name: 'Site Admin', siteRole: 'admin' });
+		expect(u).toMatchObject({ email: 'admin@example.com', siteRole: 'admin' });
+		expect((await refusal(signIn(db, { email: 'admin@example.com', password: 'anything 123' }, { ip: ip() }))).code).toBe('unauthorized');
+	});
+
+	it('findOrCreateExternalUser creates one user per external id, even when asked concurrently', async () => {
+		const results = await Promise.all(Array.from({ length: 6 }, () => findOrCreateExternalUser(db, 'wp-user-42')));
+		expect(new Set(results.map((r) => r.id)).size).toBe(1);
+		expect(results[0]).toMatchObject({ email: null, siteRole: 'subscriber' });
+		const [n] = await db.rows<{ n: number }>(sql`select count(*)::int as n from users where external_id = 'wp-user-42'`);
+		expect(n!.n).toBe(1);
+		expect((await refusal(findOrCreateExternalUser(db, ''))).code).toBe('invalid_input');
+	});
+});
+
+describe('guests', () => {
+	it('signs the anonymous id and rejects tampered cookies', () => {
+		const secret = 'x'.repeat(40);
+		const { guestId, value } = newGuestCookie(secret);
+		expect(readGuestCookie(value, secret)).toBe(guestId);
+		const [id, mac] = value.split('.') as [string, string];
+		const otherId = (id[0] === 'A' ? 'B' : 'A') + id.slice(1);
+		expect(readGuestCookie(`${otherId}.${mac}`, secret)).toBeNull();
+		expect(readGuestCookie(`${id}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`, secret)).toBeNull();
+		expect(readGuestCookie(value, 'y'.repeat(40))).toBeNull();
+		expect(readGuestCookie('garbage', secret)).toBeNull();
+		expect(readGuestCookie(undefined, secret)).toBeNull();
+	});
+
+	it('creates a guest account lazily, once per guest, even under concurrent first use', async () => {
+		const { guestId } = newGuestCookie('z'.repeat(40));
+		expect(await db.rows(sql`select 1 from guests where id = ${guestId}`)).toEqual([]);
+		const ids = await Promise.all(Array.from({ length: 5 }, () => guestAccountFor(db, guestId)));
+		expect(new Set(ids).size).toBe(1);
+		const [row] = await db.rows<{ kind: string; n: number }>(
+			sql`select a.kind, (select count(*)::int from guests where id = ${guestId}) as n from accounts a where a.id = ${ids[0]!}`
+		);
+		expect(row).toEqual({ kind: 'guest', n: 1 });
+		expect((await refusal(guestAccountFor(db, 'bad id with spaces'))).code).toBe('invalid_input');
+	});
+});
