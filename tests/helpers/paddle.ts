@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client';
+import { freshDb } from './db';
+import { configureRates } from './ledger';
 import { upsertModel } from '../../src/lib/server/ledger';
 import { seedDemoCatalog } from '../../src/lib/server/store/demo-catalog';
 import { receivePaddleWebhook } from '../../src/lib/server/store/paddle/webhook';
@@ -60,4 +62,22 @@ export async function eventRows(db: Db) {
 	return db.rows<{ event_id: string; event_type: string; outcome: string; note: string | null }>(
 		sql`select event_id, event_type, outcome, note from paddle_events order by received_at, event_id`
 	);
+}
+
+/** A fresh database with the demo catalog, the webhook endpoint on loopback, and a simulator posting to it. */
+export async function storeTestBed(opts: { poolSize?: number; withRates?: boolean } = {}) {
+	const db = await freshDb({ poolSize: opts.poolSize });
+	if (opts.withRates) await configureRates(db);
+	await setUpCatalog(db);
+	const hook = await startWebhookServer(db);
+	const paddle = simulatorFor(db, hook.url);
+	return {
+		db,
+		hook,
+		paddle,
+		close: async () => {
+			await hook.close();
+			await db.close();
+		}
+	};
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { freshDb, backend } from '../helpers/db';
-import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
-import { eventRows, lotsOf, post, setUpCatalog, simulatorFor, startWebhookServer } from '../helpers/paddle';
+import { backend } from '../helpers/db';
+import { expectInvariants, makeUser } from '../helpers/ledger';
+import { eventRows, lotsOf, post, storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { subscriptions } from '../../src/lib/server/db/schema';
 import { balances, consume } from '../../src/lib/server/ledger';
@@ -18,23 +18,17 @@ import {
 	type SimSubscription,
 	type SimTransaction
 } from '../../src/lib/server/store/paddle/simulator/payloads';
-import type { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
 
+let bed: Awaited<ReturnType<typeof storeTestBed>>;
 let db: Db;
-let hook: Awaited<ReturnType<typeof startWebhookServer>>;
-let paddle: PaddleSimulator;
+let hook: typeof bed.hook;
+let paddle: typeof bed.paddle;
 
 beforeAll(async () => {
-	db = await freshDb();
-	await configureRates(db);
-	await setUpCatalog(db);
-	hook = await startWebhookServer(db);
-	paddle = simulatorFor(db, hook.url);
+	bed = await storeTestBed({ withRates: true });
+	({ db, hook, paddle } = bed);
 });
-afterAll(async () => {
-	await hook?.close();
-	await db?.close();
-});
+afterAll(async () => bed?.close());
 
 const available = async (accountId: string) => (await balances(db.orm, accountId)).available;
 const buy = (accountId: string, productId: string, quantity = 1) =>

@@ -1,30 +1,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { freshDb, backend } from '../helpers/db';
+import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { eventRows, lotsOf, post, SECRET, setUpCatalog, simulatorFor, startWebhookServer } from '../helpers/paddle';
+import { eventRows, lotsOf, post, SECRET, storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { balances } from '../../src/lib/server/ledger';
 import { startCheckout, getPurchase } from '../../src/lib/server/store/orders';
 import { getProduct } from '../../src/lib/server/store/catalog';
 import { envelope, transactionPayload, paddleId, type SimTransaction } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
-import type { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
 
+let bed: Awaited<ReturnType<typeof storeTestBed>>;
 let db: Db;
-let hook: Awaited<ReturnType<typeof startWebhookServer>>;
-let paddle: PaddleSimulator;
+let hook: typeof bed.hook;
+let paddle: typeof bed.paddle;
 
 beforeAll(async () => {
-	db = await freshDb({ poolSize: 16 });
-	await setUpCatalog(db);
-	hook = await startWebhookServer(db);
-	paddle = simulatorFor(db, hook.url);
+	bed = await storeTestBed({ poolSize: 16 });
+	({ db, hook, paddle } = bed);
 });
-afterAll(async () => {
-	await hook?.close();
-	await db?.close();
-});
+afterAll(async () => bed?.close());
 afterEach(() => vi.restoreAllMocks());
 
 /** A checkout the way the store starts one: our pending order, Paddle's (the simulator's) transaction. */
