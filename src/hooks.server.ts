@@ -6,6 +6,7 @@ import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
 import { config } from '$lib/server/config';
+import { ensureDemoData } from '$lib/server/demo';
 
 // Fail at start, with one clear line, on a bad environment.
 config();
@@ -24,8 +25,9 @@ const trpc = createTRPCHandle({ router: appRouter, createContext });
 
 export const handle = sequence(authenticate, trpc);
 
-/** Runs once before the first request: open and migrate the database. */
+/** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {
 	const db = await getDb();
 	console.log(`Quota: database ready (${db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL'})`);
+	await ensureDemoData(db);
 };

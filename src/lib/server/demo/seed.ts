@@ -1,0 +1,174 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { acceptInvite, createTeam, createUser, ensureSiteKey, inviteToTeam, type CreatedUser } from '../accounts';
+import type { MailMessage } from '../mail';
+import {
+	consume, grant, setAllowanceRule, setCap, updateSiteSettings, upsertFeature, upsertModel, upsertModule, Refusal
+} from '../ledger';
+import { seedDemoCatalog } from '../store/demo-catalog';
+
+export const DEMO_PASSWORD = 'quota-demo-2026';
+export const demoLogins = [
+	{ email: 'admin@quota.test', name: 'Ada Admin', role: 'admin', about: 'site admin: every account, rates, limits' },
+	{ email: 'maya@quota.test', name: 'Maya Patel', role: 'author', about: 'member with model allocations; owns the Acme Studio team' },
+	{ email: 'leo@quota.test', name: 'Leo Martin', role: 'subscriber', about: 'member of Acme Studio, free allowance only' }
+] as const;
+
+const DAY = 86_400_000;
+
+/** A small deterministic random generator, so every fresh demo looks the same. */
+function random(seed: number) {
+	return () => {
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Rates, modules and models from the seeds' documentation. */
+async function configureSite(db: Db) {
+	const x = db.orm;
+	await updateSiteSettings(x, { timeZone: 'UTC', weekStart: 1, lowSharePercent: 20 });
+	const modules = [
+		{ key: 'chat', name: 'Chatbot', limitMessage: 'You have used your free chat tokens for today. Buy tokens to keep chatting.', onExhausted: 'message' as const },
+		{ key: 'bots', name: 'AI Bots training', limitMessage: 'Your bot is paused until more tokens are added.', onExhausted: 'inactive' as const },
+		{ key: 'forms', name: 'AI Forms', limitMessage: 'This week’s free AI form tokens are used up.', onExhausted: 'message' as const },
+		{ key: 'images', name: 'Image generator', limitMessage: 'Image generation needs tokens.', onExhausted: 'message' as const },
+		{ key: 'product', name: 'Product generator', limitMessage: 'Today’s product generator limit is reached.', onExhausted: 'message' as const }
+	];
+	for (const m of modules) await upsertModule(x, m);
+	for (const m of [
+		{ key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' },
+		{ key: 'text-embedding-3-small', name: 'Text Embedding 3 Small', engine: 'openai' },
+		{ key: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', engine: 'anthropic' }
+	])
+		await upsertModel(x, m);
+	const features = [
+		{ key: 'ai_bots', name: 'Chatbot reply', module: 'chat', unit: 'word' as const, tokensPerUnit: 2.5 },
+		{ key: 'training', name: 'Bot training', module: 'bots', unit: 'word' as const, tokensPerUnit: 2 },
+		{ key: 'form_answer', name: 'AI form answer', module: 'forms', unit: 'word' as const, tokensPerUnit: 1.5 },
+		{ key: 'image_generation', name: 'Image generation', module: 'images', unit: 'operation' as const, tokensPerUnit: 40 },
+		{ key: 'generate_texts', name: 'Generate texts', module: 'product', unit: 'operation' as const, tokensPerUnit: 45,
+			breakdown: [{ label: 'Short description', tokens: 15 }, { label: 'Long description', tokens: 30 }] },
+		{ key: 'search_images', name: 'Search images', module: 'product', unit: 'operation' as const, tokensPerUnit: 10 },
+		{ key: 'search_prices', name: 'Search prices', module: 'product', unit: 'operation' as const, tokensPerUnit: 10 },
+		{ key: 'generate_all', name: 'Generate all', module: 'product', unit: 'operation' as const, tokensPerUnit: 65,
+			breakdown: [{ label: 'Generate texts', tokens: 45 }, { label: 'Search images', tokens: 10 }, { label: 'Search prices', tokens: 10 }] }
+	];
+	for (const f of features) await upsertFeature(x, f);
+	// Free allowances: guests get a taste of chat, no images; members a daily chat allowance, authors more.
+	await setAllowanceRule(x, { module: 'chat', audience: 'guest', limitTokens: 2_000, period: 'daily' });
+	await setAllowanceRule(x, { module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
+	await setAllowanceRule(x, { module: 'chat', audience: 'user', limitTokens: 10_000, period: 'daily' });
+	await setAllowanceRule(x, { module: 'chat', audience: 'role', role: 'author', limitTokens: 20_000, period: 'daily' });
+	await setAllowanceRule(x, { module: 'forms', audience: 'user', limitTokens: 5_000, period: 'weekly' });
+}
+
+/** Adds a member to a team the way the app does: an emailed invitation, accepted. */
+async function join(db: Db, teamId: string, owner: CreatedUser, member: CreatedUser) {
+	let link = '';
+	await inviteToTeam(db, { teamId, email: member.email!, role: 'member' }, { userId: owner.id, siteAdmin: false }, {
+		send: async (m: MailMessage) => {
+			link = m.link ?? m.text;
+		}
+	});
+	const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(link)?.[1];
+	if (!token) throw new Error('demo seed: the invitation mail had no link');
+	await acceptInvite(db, token, { id: member.id, email: member.email });
+}
+
+/** Four weeks of realistic use, spread over the day, by the same consume the API uses. */
+async function backfillUsage(db: Db, accountId: string, actor: CreatedUser, plan: { feature: string; model?: string; units: [number, number]; perDay: number }[], seed: number) {
+	const rnd = random(seed);
+	const now = Date.now();
+	let n = 0;
+	for (let day = 27; day >= 0; day--) {
+		for (const p of plan) {
+			const count = Math.round(p.perDay * (0.5 + rnd()));
+			for (let i = 0; i < count; i++) {
+				const at = new Date(now - day * DAY - Math.floor(rnd() * (day === 0 ? 6 : 20)) * 3_600_000 - Math.floor(rnd() * 3_600_000));
+				const units = p.units[0] + Math.floor(rnd() * (p.units[1] - p.units[0] + 1));
+				try {
+					await consume(db.orm, {
+						accountId,
+						feature: p.feature,
+						model: p.model ?? null,
+						units,
+						actor: { userId: actor.id },
+						idempotency: { scope: 'demo', key: `${seed}-${n++}` },
+						metadata: { via: 'demo' },
+						effectiveAt: at
+					});
+				} catch (e) {
+					if (!(e instanceof Refusal)) throw e;
+				}
+			}
+		}
+	}
+}
+
+export interface DemoResult {
+	siteKey: string | null;
+}
+
+/** Whether the database already has users (demo data is only loaded into an empty database). */
+export async function isEmpty(db: Db): Promise<boolean> {
+	const [row] = await db.rows<{ n: number }>(sql`select count(*)::int as n from users`);
+	return row!.n === 0;
+}
+
+/** Loads the demo: users with roles, a team pool, models, the seeds' rates, packages and four weeks of history. */
+export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Promise<DemoResult> {
+	await configureSite(db);
+	await seedDemoCatalog(db.orm);
+	const created: CreatedUser[] = [];
+	for (const u of demoLogins) {
+		created.push(await createUser(db.orm, { email: u.email, name: u.name, password: DEMO_PASSWORD, siteRole: u.role }));
+	}
+	const [ada, mayaUser, leoUser] = created as [CreatedUser, CreatedUser, CreatedUser];
+	const month = new Date(Date.now() - 30 * DAY);
+
+	// Maya: per-model allocations (the seeds' dashboard), general tokens, a referral bonus, unlimited Claude.
+	const grants = [
+		{ tokens: 50_000, source: 'purchase' as const, model: 'gpt-5-nano', note: 'GPT-5 Nano 50k' },
+		{ tokens: 25_000, source: 'purchase' as const, model: 'text-embedding-3-small', note: 'Text Embedding 25k' },
+		{ tokens: 15_000, source: 'purchase' as const, model: null, note: '3 × Token pack' },
+		{ tokens: 0, unlimited: true, source: 'admin' as const, model: 'claude-sonnet-4-5', note: 'Enterprise: unlimited Claude' }
+	];
+	for (const [i, g] of grants.entries()) {
+		await grant(db.orm, { accountId: mayaUser.accountId, ...g, grantKey: `demo:maya:${i}`, actor: { userId: ada.id }, effectiveAt: month });
+	}
+	await grant(db.orm, {
+		accountId: mayaUser.accountId, tokens: 2_000, source: 'referral', note: 'Invited Leo',
+		expiresAt: new Date(Date.now() + 10 * DAY), grantKey: 'demo:maya:referral', effectiveAt: new Date(Date.now() - 5 * DAY)
+	});
+
+	// Acme Studio: a shared pool with a daily team limit and a per-member cap.
+	const team = await createTeam(db.orm, { name: 'Acme Studio', ownerUserId: mayaUser.id });
+	await join(db, team.id, mayaUser, leoUser);
+	await grant(db.orm, { accountId: team.accountId, tokens: 120_000, source: 'purchase', note: 'Team bundle', grantKey: 'demo:team:0', effectiveAt: month });
+	await grant(db.orm, { accountId: team.accountId, tokens: 5_000, source: 'event', note: 'Launch week bonus', grantKey: 'demo:team:event', expiresAt: new Date(Date.now() + 20 * DAY), effectiveAt: month });
+	await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 });
+	await setCap(db.orm, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
+
+	await backfillUsage(db, mayaUser.accountId, mayaUser, [
+		{ feature: 'ai_bots', model: 'gpt-5-nano', units: [60, 240], perDay: 3 },
+		{ feature: 'training', model: 'text-embedding-3-small', units: [100, 500], perDay: 1 },
+		{ feature: 'ai_bots', model: 'claude-sonnet-4-5', units: [80, 300], perDay: 1 },
+		{ feature: 'generate_all', units: [1, 1], perDay: 2 },
+		{ feature: 'search_images', units: [1, 2], perDay: 1 }
+	], 1);
+	await backfillUsage(db, team.accountId, mayaUser, [
+		{ feature: 'generate_all', units: [1, 3], perDay: 4 },
+		{ feature: 'generate_texts', units: [1, 2], perDay: 3 }
+	], 2);
+	await backfillUsage(db, team.accountId, leoUser, [
+		{ feature: 'generate_texts', units: [1, 2], perDay: 5 },
+		{ feature: 'search_prices', units: [1, 3], perDay: 3 }
+	], 3);
+	await backfillUsage(db, leoUser.accountId, leoUser, [{ feature: 'ai_bots', units: [30, 200], perDay: 2 }], 4);
+
+	const key = await ensureSiteKey(db, { name: 'Demo site key', value: opts.siteKeyValue, createdBy: ada.id });
+	return { siteKey: key.created ? key.value : null };
+}

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { freshDb, backend } from '../helpers/db';
+import type { Db } from '../../src/lib/server/db/client';
+import { balances, history, reconcile } from '../../src/lib/server/ledger';
+import { isEmpty, seedDemo } from '../../src/lib/server/demo/seed';
+import { authenticateApiKey } from '../../src/lib/server/accounts';
+
+let db: Db;
+beforeAll(async () => {
+	db = await freshDb();
+	await seedDemo(db, { siteKeyValue: 'qk_demo_site_key_for_tests_0123456789' });
+}, 300_000);
+afterAll(async () => db?.close());
+
+describe(`demo data on ${backend}`, () => {
+	it('makes every dashboard meaningful: allocations, unlimited, a team pool, weeks of history', async () => {
+		expect(await isEmpty(db)).toBe(false);
+		const [maya] = await db.rows<{ account_id: string }>(sql`select account_id from users where email = 'maya@quota.test'`);
+		const b = await balances(db.orm, maya!.account_id);
+		expect(b.allocations.map((a) => a.model)).toEqual(expect.arrayContaining(['gpt-5-nano', 'text-embedding-3-small', 'claude-sonnet-4-5']));
+		expect(b.allocations.find((a) => a.model === 'claude-sonnet-4-5')?.unlimited).toBe(true);
+		expect(b.usedThisMonth).toBeGreaterThan(0);
+		const h = await history(db.orm, maya!.account_id);
+		expect(h.rows).toHaveLength(50);
+		expect(h.nextCursor).not.toBeNull();
+		const days = await db.rows<{ n: number }>(sql`select count(distinct day)::int as n from usage_daily where account_id = ${maya!.account_id}::uuid`);
+		expect(days[0]!.n).toBeGreaterThanOrEqual(20);
+		const [team] = await db.rows<{ n: number }>(sql`select count(*)::int as n from team_members`);
+		expect(team!.n).toBe(2);
+	});
+
+	it('creates the demo site key with the configured value', async () => {
+		const key = await authenticateApiKey(db, 'qk_demo_site_key_for_tests_0123456789');
+		expect(key.kind).toBe('site');
+	});
+
+	it('leaves the ledger reconciled (npm run reconcile is clean on the demo)', async () => {
+		const report = await reconcile(db.orm);
+		expect(report.breaches).toEqual([]);
+		expect(report.checked.operations).toBeGreaterThan(500);
+	});
+});
