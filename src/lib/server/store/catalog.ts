@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Executor } from '../db';
+import type { Database, Executor } from '../db';
+import { audit } from '../accounts/audit';
 import { models, products } from '../db/schema';
 import { DomainError } from '../errors';
 
@@ -108,4 +109,14 @@ export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, 
 	const column = env === 'production' ? products.paddlePriceProduction : products.paddlePriceSandbox;
 	const rows = await exec.select().from(products).where(inArray(column, ids));
 	return new Map(rows.map((r) => [priceIdOf(r, env)!, r]));
+}
+
+/** A site admin creates or changes a package: the change and its audit record commit together. */
+export async function saveProduct(db: Database, actorUserId: string, input: ProductInput): Promise<Product> {
+	return db.transaction(async (tx) => {
+		const [before] = await tx.select().from(products).where(eq(products.id, String(input.id)));
+		const after = await upsertProduct(tx, input);
+		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', actorUserId, targetType: 'product', targetId: after.id, before: before ?? null, after });
+		return after;
+	});
 }

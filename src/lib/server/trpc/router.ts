@@ -4,13 +4,17 @@ import { meRouter } from './routers/me';
 import { teamRouter } from './routers/team';
 import { keysRouter } from './routers/keys';
 import { ledgerRouter } from './routers/ledger';
+import { settingsRouter } from './routers/settings';
+import { storeRouter } from './routers/store';
 
 export const appRouter = router({
 	system: systemRouter,
 	me: meRouter,
 	team: teamRouter,
 	keys: keysRouter,
-	ledger: ledgerRouter
+	ledger: ledgerRouter,
+	store: storeRouter,
+	settings: settingsRouter
 });
 
 export type AppRouter = typeof appRouter;

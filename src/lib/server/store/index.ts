@@ -1,0 +1,39 @@
+/** The token store: catalog, checkout, fulfilment of Paddle webhooks, purchases and subscriptions. */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { models, orders } from '../db/schema';
+import { balances } from '../ledger';
+import { listProducts } from './catalog';
+import { toOffers } from './offer';
+import { getPurchase } from './orders';
+import { paymentProvider } from './paddle';
+
+export { upsertProduct, saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
+export { seedDemoCatalog, demoCatalog } from './demo-catalog';
+export type { Offer } from './offer';
+export { startCheckout, listPurchases, type Purchase, type PurchaseStatus } from './orders';
+export { listSubscriptions, cancelSubscription, type SubscriptionView } from './subscriptions';
+export { flaggedEvents } from './paddle/webhook';
+export { paymentProvider, activeSimulator } from './paddle';
+
+/** What the store page shows: the packages for sale and how the browser opens the checkout. */
+export async function storeFront(db: Db) {
+	const provider = await paymentProvider();
+	const [catalog, modelRows] = await Promise.all([listProducts(db.orm, { activeOnly: true }), db.orm.select().from(models)]);
+	const offers = toOffers(catalog, provider.environment, new Map(modelRows.map((m) => [m.key, m.name])));
+	return { offers: offers.filter((o) => o.paddlePriceId !== null), checkout: provider.browserCheckout() };
+}
+
+/** The account an order belongs to (for the access check before showing it). */
+export async function orderAccount(db: Db, orderId: string): Promise<string | null> {
+	if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
+	const [row] = await db.rows<{ account_id: string }>(sql`select account_id from ${orders} where id = ${orderId}::uuid`);
+	return row?.account_id ?? null;
+}
+
+/** An order while the store waits for its payment: its status, and the balance once tokens landed. */
+export async function orderProgress(db: Db, accountId: string, orderId: string) {
+	const purchase = await getPurchase(db.orm, accountId, orderId);
+	const balance = purchase.status === 'completed' ? (await balances(db.orm, accountId)).available : null;
+	return { purchase, balance };
+}

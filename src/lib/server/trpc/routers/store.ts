@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { router } from '../init';
+import { memberProcedure, siteAdminProcedure } from '../procedures';
+import { rateLimit, requireAccountAccess } from '../../accounts';
+import { resolveAccount } from '../../ledger/account-scope';
+import { DomainError } from '../../errors';
+import {
+	cancelSubscription,
+	flaggedEvents,
+	listProducts,
+	listPurchases,
+	listSubscriptions,
+	orderAccount,
+	orderProgress,
+	paymentProvider,
+	productInput,
+	saveProduct,
+	startCheckout,
+	storeFront
+} from '../../store';
+
+const accountInput = z.object({ accountId: z.uuid().optional() });
+
+export const storeRouter = router({
+	/** Packages for sale (with per-1k prices and bundle savings) and how to open the checkout. */
+	front: memberProcedure.query(({ ctx }) => storeFront(ctx.db)),
+
+	/** Creates our order and Paddle's transaction; the browser opens the checkout for it. */
+	checkout: memberProcedure
+		.input(accountInput.extend({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
+		.mutation(async ({ ctx, input }) => {
+			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'spend');
+			await rateLimit(ctx.db, `checkout:user:${ctx.auth.user.id}`, 20, 600);
+			return startCheckout(ctx.db.orm, await paymentProvider(), {
+				accountId,
+				userId: ctx.auth.user.id,
+				email: ctx.auth.user.email,
+				productId: input.productId,
+				quantity: input.quantity
+			});
+		}),
+
+	/** One order, polled while its payment is processed; the balance once the tokens landed. */
+	order: memberProcedure.input(z.object({ orderId: z.uuid() })).query(async ({ ctx, input }) => {
+		const accountId = await orderAccount(ctx.db, input.orderId);
+		if (!accountId) throw new DomainError('not_found', 'No such order');
+		await requireAccountAccess(ctx.db, ctx.auth, accountId, 'read');
+		return orderProgress(ctx.db, accountId, input.orderId);
+	}),
+
+	/** Purchase history (newest first) and subscriptions of the account. */
+	purchases: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
+		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+		const [purchases, subscriptions] = await Promise.all([listPurchases(ctx.db.orm, accountId), listSubscriptions(ctx.db.orm, accountId)]);
+		return { accountId, purchases, subscriptions };
+	}),
+
+	cancelSubscription: memberProcedure
+		.input(accountInput.extend({ subscriptionId: z.uuid() }))
+		.mutation(async ({ ctx, input }) => {
+			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'manage');
+			await cancelSubscription(ctx.db.orm, await paymentProvider(), accountId, input.subscriptionId);
+			return { ok: true };
+		}),
+
+	admin: router({
+		products: siteAdminProcedure.query(({ ctx }) => listProducts(ctx.db.orm, { activeOnly: false })),
+		saveProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, ctx.auth.user.id, input)),
+		/** Paddle events that need a person: unknown price ids, refunds of spent tokens, partial refunds. */
+		flaggedEvents: siteAdminProcedure.query(({ ctx }) => flaggedEvents(ctx.db.orm))
+	})
+});

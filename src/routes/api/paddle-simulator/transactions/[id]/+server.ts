@@ -1,0 +1,5 @@
+import type { RequestHandler } from './$types';
+import { simulatorAction } from '$lib/server/store/paddle/simulator/routes';
+
+/** What the simulator's checkout sheet shows for a transaction. */
+export const GET: RequestHandler = ({ params, locals }) => simulatorAction(locals.auth, 'customer', (sim) => sim.checkoutSummary(params.id));

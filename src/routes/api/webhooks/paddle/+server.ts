@@ -1,0 +1,17 @@
+import { json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { config } from '$lib/server/config';
+import { getDb } from '$lib/server/db';
+import { paymentProvider } from '$lib/server/store';
+import { receivePaddleWebhook } from '$lib/server/store/paddle/webhook';
+
+/** Paddle's notification destination (and the simulator's): verified raw body in, 200 / 4xx / 500 out. */
+export const POST: RequestHandler = async ({ request }) => {
+	const reply = await receivePaddleWebhook(
+		await getDb(),
+		{ env: (await paymentProvider()).environment, secret: config().PADDLE_WEBHOOK_SECRET },
+		await request.text(),
+		request.headers.get('paddle-signature')
+	);
+	return json(reply.body, { status: reply.status, headers: { 'cache-control': 'no-store' } });
+};
