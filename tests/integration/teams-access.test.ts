@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { freshDb } from '../helpers/db';
+import { linkIn, startSmtp } from '../helpers/mail';
+import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
+import type { Db } from '../../src/lib/server/db';
+import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import {
+	acceptInvite,
+	activeAccount,
+	changeMemberRole,
+	createAccountKey,
+	createSiteKey,
+	createUser,
+	describeInvite,
+	getTeam,
+	inviteToTeam,
+	leaveTeam,
+	removeMember,
+	requireAccountAccess,
+	setActiveAccount,
+	spendableAccounts,
+	authenticateApiKey,
+	type AccessLevel
+} from '../../src/lib/server/accounts';
+
+let db: Db;
+let w: World;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let mailer: Mailer;
+beforeAll(async () => {
+	db = await freshDb();
+	w = await makeWorld(db);
+	smtp = await startSmtp();
+	mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' });
+});
+afterAll(async () => {
+	await smtp?.close();
+	await db?.close();
+});
+
+const actor = (who: Exclude<CallerKind, 'guest'>) => ({ userId: w.users[who].id, siteAdmin: who === 'siteAdmin' });
+const inviteToken = (link: string) => link.split('/invite/')[1]!;
+
+describe('requireAccountAccess', () => {
+	// Who may read / spend / manage memberA's personal account and memberA's team's account.
+	const matrix: Record<'personal' | 'team', Record<CallerKind, AccessLevel[]>> = {
+		personal: { guest: [], memberA: ['read', 'spend', 'manage'], memberB: [], teamMember: [], otherTeamAdmin: [], siteAdmin: ['read', 'spend', 'manage'] },
+		team: { guest: [], memberA: ['read', 'spend', 'manage'], memberB: [], teamMember: ['read', 'spend'], otherTeamAdmin: [], siteAdmin: ['read', 'spend', 'manage'] }
+	};
+	for (const target of ['personal', 'team'] as const) {
+		for (const who of callerKinds) {
+			it(`${who} on memberA's ${target} account: ${matrix[target][who].join(', ') || 'nothing'}`, async () => {
+				const accountId = target === 'personal' ? w.users.memberA.accountId : w.teamA.accountId;
+				for (const level of ['read', 'spend', 'manage'] as const) {
+					const outcome = await requireAccountAccess(db, w.auth[who], accountId, level).then(
+						(a) => (a.id === accountId ? 'allowed' : 'wrong account'),
+						(e: { code: string }) => e.code
+					);
+					expect(`${level}: ${outcome}`).toBe(`${level}: ${matrix[target][who].includes(level) ? 'allowed' : who === 'guest' ? 'unauthorized' : 'forbidden'}`);
+				}
+			});
+		}
+	}
+
+	it('answers "forbidden" for unknown and malformed account ids (no existence oracle)', async () => {
+		for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', "'; drop table accounts; --"]) {
+			await expect(requireAccountAccess(db, w.auth.memberB, id, 'read')).rejects.toMatchObject({ code: 'forbidden' });
+		}
+	});
+
+	it('lets an account key act only on its own account and within its scopes; a site key on any', async () => {
+		const readOnly = await createAccountKey(db, w.auth.memberA!, { accountId: w.teamA.accountId, name: 'Team bot', scopes: ['read'] });
+		const k = await authenticateApiKey(db, readOnly.value);
+		await expect(requireAccountAccess(db, k, w.teamA.accountId, 'read')).resolves.toMatchObject({ id: w.teamA.accountId });
+		await expect(requireAccountAccess(db, k, w.teamA.accountId, 'spend')).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/consume scope/) });
+		await expect(requireAccountAccess(db, k, w.users.memberA.accountId, 'read')).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(requireAccountAccess(db, k, w.teamA.accountId, 'manage')).rejects.toMatchObject({ code: 'forbidden' });
+
+		const site = await authenticateApiKey(db, (await createSiteKey(db, w.auth.siteAdmin!, { name: 'Chatbot', scopes: ['consume', 'read'] })).value);
+		for (const accountId of [w.users.memberB.accountId, w.teamB.accountId]) {
+			await expect(requireAccountAccess(db, site, accountId, 'spend')).resolves.toMatchObject({ id: accountId });
+		}
+		await expect(requireAccountAccess(db, site, w.teamB.accountId, 'manage')).rejects.toMatchObject({ code: 'forbidden' });
+	});
+});
+
+describe('teams and invitations', () => {
+	it('invites by mail; the invited person accepts with the link and shares the pool', async () => {
+		const invitee = await createUser(db.orm, { email: `invitee-${w.tag}@example.com`, name: 'Invitee' });
+		const invite = await inviteToTeam(db, { teamId: w.teamA.id, email: invitee.email!.toUpperCase(), role: 'member' }, actor('memberA'), mailer);
+		expect(invite).toMatchObject({ email: invitee.email, role: 'member' });
+		const mail = await smtp.waitFor(invitee.email!);
+		expect(mail.decoded).toMatch(new RegExp(`^Subject: MemberA ${w.tag} invited you to Team A ${w.tag} on Quota`, 'm'));
+		const token = inviteToken(linkIn(mail, '/invite/'));
+		await expect(describeInvite(db, token)).resolves.toMatchObject({ teamName: `Team A ${w.tag}`, email: invitee.email, usable: true });
+
+		// Someone else holding the link cannot use it.
+		await expect(acceptInvite(db, token, { id: w.users.memberB.id, email: w.users.memberB.email })).rejects.toMatchObject({ code: 'forbidden' });
+		const joined = await acceptInvite(db, token, { id: invitee.id, email: invitee.email });
+		expect(joined).toMatchObject({ teamId: w.teamA.id, alreadyMember: false });
+		await expect(acceptInvite(db, token, { id: invitee.id, email: invitee.email })).rejects.toMatchObject({ code: 'not_found' });
+		await expect(describeInvite(db, token)).resolves.toMatchObject({ usable: false });
+
+		const accounts = await spendableAccounts(db, invitee.id);
+		expect(accounts.map((a) => [a.kind, a.role])).toEqual([['user', null], ['team', 'member']]);
+		const team = await getTeam(db, w.teamA.id, { userId: invitee.id, siteAdmin: false });
+		expect(team.members.map((m) => m.userId)).toContain(invitee.id);
+		expect(team.invites).toEqual([]);
+		expect(team.canManage).toBe(false);
+	});
+
+	it('refuses invites from plain members, admin invites from admins, and members invited twice', async () => {
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('teamMember'), mailer)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('otherTeamAdmin'), mailer)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(inviteToTeam(db, { teamId: w.teamB.id, email: 'x@example.com', role: 'admin' }, actor('otherTeamAdmin'), mailer)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: w.users.teamMember.email!, role: 'member' }, actor('memberA'), mailer)).rejects.toMatchObject({ code: 'conflict' });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'not an email', role: 'member' }, actor('memberA'), mailer)).rejects.toMatchObject({ code: 'invalid_input' });
+	});
+
+	it('hides a team from people outside it', async () => {
+		await expect(getTeam(db, w.teamA.id, actor('memberB'))).rejects.toMatchObject({ code: 'not_found' });
+		await expect(getTeam(db, w.teamA.id, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'not_found' });
+		await expect(getTeam(db, w.teamA.id, actor('siteAdmin'))).resolves.toMatchObject({ canManage: true });
+	});
+
+	it('changes roles with an audit record, and always keeps an owner', async () => {
+		const u = w.users.teamMember;
+		await expect(changeMemberRole(db, { teamId: w.teamA.id, userId: u.id, role: 'admin' }, actor('memberA'))).resolves.toEqual({ userId: u.id, role: 'admin' });
+		const [rec] = await db.rows<{ before: unknown; after: unknown }>(sql`select before, after from audit_log where action = 'team.role_changed' and target_id = ${u.id}`);
+		expect(rec).toEqual({ before: { role: 'member' }, after: { role: 'admin' } });
+		// An admin cannot make owners nor demote the owner; the only owner cannot step down.
+		await expect(changeMemberRole(db, { teamId: w.teamA.id, userId: u.id, role: 'owner' }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(changeMemberRole(db, { teamId: w.teamA.id, userId: w.users.memberA.id, role: 'member' }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(changeMemberRole(db, { teamId: w.teamA.id, userId: w.users.memberA.id, role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
+		await expect(leaveTeam(db, w.teamA.id, w.users.memberA.id)).rejects.toMatchObject({ code: 'conflict' });
+		await changeMemberRole(db, { teamId: w.teamA.id, userId: u.id, role: 'member' }, actor('memberA'));
+	});
+
+	it('removes members and lets members leave; their active pool falls back to personal', async () => {
+		const a = await createUser(db.orm, { email: `leaver-${w.tag}@example.com`, name: 'Leaver' });
+		const b = await createUser(db.orm, { email: `removed-${w.tag}@example.com`, name: 'Removed' });
+		for (const u of [a, b]) {
+			await inviteToTeam(db, { teamId: w.teamA.id, email: u.email!, role: 'member' }, actor('memberA'), mailer);
+			await acceptInvite(db, inviteToken(linkIn(await smtp.waitFor(u.email!), '/invite/')), u);
+			await setActiveAccount(db, u.id, w.teamA.accountId);
+		}
+		expect((await activeAccount(db, a.id)).accountId).toBe(w.teamA.accountId);
+		await leaveTeam(db, w.teamA.id, a.id);
+		await expect(removeMember(db, { teamId: w.teamA.id, userId: b.id }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
+		await removeMember(db, { teamId: w.teamA.id, userId: b.id }, actor('memberA'));
+		for (const u of [a, b]) {
+			expect((await activeAccount(db, u.id)).accountId).toBe(u.accountId);
+			await expect(setActiveAccount(db, u.id, w.teamA.accountId)).rejects.toMatchObject({ code: 'forbidden' });
+			await expect(requireAccountAccess(db, { sessionId: 'x', user: { ...u, timeZone: null } }, w.teamA.accountId, 'read')).rejects.toMatchObject({ code: 'forbidden' });
+		}
+		await expect(removeMember(db, { teamId: w.teamA.id, userId: w.users.memberA.id }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
+	});
+
+	it('lets a user in several teams choose which pool they draw from, only among their own', async () => {
+		const m = w.users.teamMember;
+		expect((await activeAccount(db, m.id)).accountId).toBe(m.accountId);
+		await setActiveAccount(db, m.id, w.teamA.accountId);
+		expect((await activeAccount(db, m.id)).accountId).toBe(w.teamA.accountId);
+		await expect(setActiveAccount(db, m.id, w.teamB.accountId)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setActiveAccount(db, m.id, w.users.memberA.accountId)).rejects.toMatchObject({ code: 'forbidden' });
+		expect((await activeAccount(db, m.id)).accountId).toBe(w.teamA.accountId);
+	});
+});
