@@ -31,20 +31,20 @@ const appliedCount = async (key: string) =>
 describe(`user settings on ${backend}`, () => {
 	it('start from defaults: 20 % alert threshold, e-mail alerts on, drawing from the own account', async () => {
 		const ana = await makeUser('Ana');
-		const s = await getSettings(db.orm, ana.id);
+		const s = await getSettings(db, ana.id);
 		expect(s).toMatchObject({ lowSharePercent: 20, emailAlerts: true, timeZone: null, activeAccountId: ana.accountId });
-		expect(s.accounts).toEqual([{ accountId: ana.accountId, kind: 'user', name: 'Ana', teamRole: null }]);
+		expect(s.accounts).toEqual([{ accountId: ana.accountId, kind: 'user', name: 'Personal', teamId: null, role: null }]);
 	});
 
 	it('apply a change once per device key: a replay of the same key changes nothing, even after a newer change', async () => {
 		const ben = await makeUser('Ben');
 		const offlineKey = randomUUID();
-		const first = await applySettingsWrite(db.orm, ben.id, offlineKey, { lowSharePercent: 10, timeZone: 'Europe/Madrid' });
+		const first = await applySettingsWrite(db, ben.id, offlineKey, { lowSharePercent: 10, timeZone: 'Europe/Madrid' });
 		expect(first.replayed).toBe(false);
 		expect(first.settings).toMatchObject({ lowSharePercent: 10, timeZone: 'Europe/Madrid' });
 
-		await applySettingsWrite(db.orm, ben.id, randomUUID(), { lowSharePercent: 35 });
-		const replay = await applySettingsWrite(db.orm, ben.id, offlineKey, { lowSharePercent: 10, timeZone: 'Europe/Madrid' });
+		await applySettingsWrite(db, ben.id, randomUUID(), { lowSharePercent: 35 });
+		const replay = await applySettingsWrite(db, ben.id, offlineKey, { lowSharePercent: 10, timeZone: 'Europe/Madrid' });
 		expect(replay.replayed).toBe(true);
 		expect(replay.settings.lowSharePercent).toBe(35);
 		expect(await appliedCount(offlineKey)).toBe(1);
@@ -53,21 +53,21 @@ describe(`user settings on ${backend}`, () => {
 	it('apply concurrent replays of one key exactly once', async () => {
 		const cleo = await makeUser('Cleo');
 		const key = randomUUID();
-		const results = await Promise.all(Array.from({ length: 5 }, () => applySettingsWrite(db.orm, cleo.id, key, { emailAlerts: false })));
+		const results = await Promise.all(Array.from({ length: 5 }, () => applySettingsWrite(db, cleo.id, key, { emailAlerts: false })));
 		expect(results.filter((r) => !r.replayed)).toHaveLength(1);
-		expect((await getSettings(db.orm, cleo.id)).emailAlerts).toBe(false);
+		expect((await getSettings(db, cleo.id)).emailAlerts).toBe(false);
 	});
 
 	it("refuse another user's key, and bad input, changing nothing", async () => {
 		const dan = await makeUser('Dan');
 		const eve = await makeUser('Eve');
 		const key = randomUUID();
-		await applySettingsWrite(db.orm, dan.id, key, { lowSharePercent: 15 });
-		await expect(applySettingsWrite(db.orm, eve.id, key, { lowSharePercent: 50 })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
-		await expect(applySettingsWrite(db.orm, eve.id, randomUUID(), { lowSharePercent: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
-		await expect(applySettingsWrite(db.orm, eve.id, randomUUID(), { lowSharePercent: 12.5 })).rejects.toMatchObject({ code: 'invalid_input' });
-		await expect(applySettingsWrite(db.orm, eve.id, randomUUID(), { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'invalid_input' });
-		expect(await getSettings(db.orm, eve.id)).toMatchObject({ lowSharePercent: 20, timeZone: null });
+		await applySettingsWrite(db, dan.id, key, { lowSharePercent: 15 });
+		await expect(applySettingsWrite(db, eve.id, key, { lowSharePercent: 50 })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+		await expect(applySettingsWrite(db, eve.id, randomUUID(), { lowSharePercent: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(applySettingsWrite(db, eve.id, randomUUID(), { lowSharePercent: 12.5 })).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(applySettingsWrite(db, eve.id, randomUUID(), { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'invalid_input' });
+		expect(await getSettings(db, eve.id)).toMatchObject({ lowSharePercent: 20, timeZone: null });
 	});
 
 	it('let a member draw from a team pool they belong to, and not from any other account', async () => {
@@ -76,23 +76,23 @@ describe(`user settings on ${backend}`, () => {
 		const team = await makeTeam('Acme', [{ userId: fay.id, role: 'member' }]);
 		const other = await makeTeam('Other', [{ userId: gus.id, role: 'owner' }]);
 
-		const picked = await applySettingsWrite(db.orm, fay.id, randomUUID(), { activeAccountId: team.accountId });
+		const picked = await applySettingsWrite(db, fay.id, randomUUID(), { activeAccountId: team.accountId });
 		expect(picked.settings.activeAccountId).toBe(team.accountId);
-		expect(picked.settings.accounts.map((a) => a.name)).toEqual(['Fay', 'Acme']);
+		expect(picked.settings.accounts.map((a) => a.name)).toEqual(['Personal', 'Acme']);
 
 		const refusedKey = randomUUID();
-		await expect(applySettingsWrite(db.orm, fay.id, refusedKey, { activeAccountId: other.accountId })).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(applySettingsWrite(db.orm, fay.id, randomUUID(), { activeAccountId: gus.accountId })).rejects.toMatchObject({ code: 'forbidden' });
-		expect((await getSettings(db.orm, fay.id)).activeAccountId).toBe(team.accountId);
-		// A refused write leaves its key unclaimed, so nothing about it was recorded as applied.
+		await expect(applySettingsWrite(db, fay.id, refusedKey, { activeAccountId: other.accountId })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(applySettingsWrite(db, fay.id, randomUUID(), { activeAccountId: gus.accountId })).rejects.toMatchObject({ code: 'forbidden' });
+		expect((await getSettings(db, fay.id)).activeAccountId).toBe(team.accountId);
+		// A refused write leaves its key unclaimed: nothing about it was recorded as applied.
 		expect(await appliedCount(refusedKey)).toBe(0);
 	});
 
 	it('fall back to the own account after leaving the team that was picked', async () => {
 		const hal = await makeUser('Hal');
 		const team = await makeTeam('Leavers', [{ userId: hal.id, role: 'member' }]);
-		await applySettingsWrite(db.orm, hal.id, randomUUID(), { activeAccountId: team.accountId });
+		await applySettingsWrite(db, hal.id, randomUUID(), { activeAccountId: team.accountId });
 		await db.orm.delete(teamMembers).where(sql`user_id = ${hal.id}`);
-		expect((await getSettings(db.orm, hal.id)).activeAccountId).toBe(hal.accountId);
+		expect((await getSettings(db, hal.id)).activeAccountId).toBe(hal.accountId);
 	});
 });
