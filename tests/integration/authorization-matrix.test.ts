@@ -1,0 +1,178 @@
+/**
+ * Who may call which tRPC procedure — every procedure of appRouter must have a row here.
+ *
+ * HOW TO ADD A PROCEDURE (one line in `matrix` below):
+ *   'area.procedure': { allow: <who>, input: (w) => ({ …input naming memberA's resources… }) },
+ * - `allow`: the caller kinds that get past authorization, from
+ *   guest · memberA · memberB · teamMember · otherTeamAdmin · siteAdmin (shorthands: everyone, members, …).
+ * - `input` (optional): built per world `w` (tests/helpers/world.ts): `w.users.memberA`, `w.teamA`
+ *   (memberA owns it, teamMember is in it), `w.teamB` (otherTeamAdmin administers it), `w.auth.<kind>`.
+ *   It may be async and receives the db as its second argument to create what it needs.
+ * Each (procedure, caller) pair runs against its own fresh world, so mutations cannot leak.
+ * Expected outcomes:
+ * - a caller NOT in `allow` is refused with UNAUTHORIZED, FORBIDDEN or NOT_FOUND;
+ * - a caller in `allow` is not refused with any of those three (other refusals, e.g. CONFLICT for
+ *   "the last owner cannot leave" or PRECONDITION_FAILED for "not enough tokens", count as allowed).
+ * The test fails when a procedure has no row, or a row names a procedure that no longer exists.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TRPCError } from '@trpc/server';
+import { freshDb } from '../helpers/db';
+import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
+import { setDb, type Db } from '../../src/lib/server/db';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { DomainError } from '../../src/lib/server/errors';
+import { createAccountKey, createSiteKey } from '../../src/lib/server/accounts';
+import { subscriptions, teamInvites } from '../../src/lib/server/db/schema';
+import { hashToken } from '../../src/lib/server/accounts/tokens';
+import { upsertProduct } from '../../src/lib/server/store/catalog';
+
+// Mail (team invites) goes to files in a temporary directory, not into the repository.
+process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), 'quota-matrix-mail-'));
+
+const everyone = callerKinds;
+const members = ['memberA', 'memberB', 'teamMember', 'otherTeamAdmin', 'siteAdmin'] as const;
+const siteAdmin = ['siteAdmin'] as const;
+/** Who may read or spend memberA's team pool. */
+const teamAUsers = ['memberA', 'teamMember', 'siteAdmin'] as const;
+/** Who may manage memberA's personal account or team (owner/admin, or site admin). */
+const teamAManagers = ['memberA', 'siteAdmin'] as const;
+
+interface Entry {
+	allow: readonly CallerKind[];
+	input?: (w: World, db: Db) => unknown;
+}
+
+const teamA = (w: World) => ({ accountId: w.teamA.accountId });
+
+/** An invitation to memberA's team for memberB's email, with a known token. */
+async function inviteForMemberB(w: World, db: Db) {
+	const token = `invite${w.tag}`.padEnd(32, 'q');
+	await db.orm.insert(teamInvites).values({ teamId: w.teamA.id, email: w.users.memberB.email!, role: 'member', tokenHash: hashToken(token), invitedBy: w.users.memberA.id, expiresAt: new Date(Date.now() + 86_400_000) });
+	return { token };
+}
+
+const product = async (w: World, db: Db) => {
+	await upsertProduct(db.orm, { id: `pack-${w.tag}`, kind: 'pack', name: 'Matrix pack', grants: [{ model: null, tokens: 5000 }], priceCents: 500, paddlePriceSandbox: `pri_matrix${w.tag}`, paddlePriceProduction: `pri_matrixp${w.tag}` });
+	return { accountId: w.teamA.accountId, productId: `pack-${w.tag}`, quantity: 1 };
+};
+
+/** A subscription of memberA's team that has already ended (cancelling it again is a conflict, after authorization). */
+const endedSubscription = async (w: World, db: Db) => {
+	const { productId } = await product(w, db);
+	const [sub] = await db.orm.insert(subscriptions).values({ accountId: w.teamA.accountId, productId, paddleSubscriptionId: `sub_${w.tag}`, status: 'canceled', lastEventAt: new Date() }).returning();
+	return { ...teamA(w), subscriptionId: sub!.id };
+};
+
+const matrix: Record<string, Entry> = {
+	'system.health': { allow: everyone },
+
+	'me.profile': { allow: members },
+	'me.updateProfile': { allow: members, input: () => ({ name: 'Renamed', timeZone: 'Europe/Berlin' }) },
+	'me.setActiveAccount': { allow: ['memberA', 'teamMember'], input: teamA },
+	'me.sessions': { allow: members },
+	'me.revokeSession': { allow: ['memberA'], input: (w) => ({ sessionId: w.auth.memberA!.sessionId }) },
+	'me.signOutEverywhere': { allow: members },
+
+	'team.create': { allow: members, input: () => ({ name: 'New team' }) },
+	'team.get': { allow: teamAUsers, input: (w) => ({ teamId: w.teamA.id }) },
+	'team.invite': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, email: `new-${w.tag}@example.com`, role: 'member' }) },
+	'team.acceptInvite': { allow: ['memberB'], input: inviteForMemberB },
+	'team.removeMember': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id }) },
+	'team.changeRole': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id, role: 'admin' }) },
+	'team.leave': { allow: ['memberA', 'teamMember'], input: (w) => ({ teamId: w.teamA.id }) },
+
+	'keys.list': { allow: teamAManagers, input: (w) => ({ accountId: w.users.memberA.accountId }) },
+	'keys.create': { allow: teamAManagers, input: (w) => ({ accountId: w.users.memberA.accountId, name: 'Bot', scopes: ['read'] }) },
+	'keys.revoke': { allow: teamAManagers, input: async (w, db) => ({ keyId: (await createAccountKey(db, w.auth.memberA!, { accountId: w.users.memberA.accountId, name: 'Bot', scopes: ['read'] })).id }) },
+	'keys.listSite': { allow: siteAdmin },
+	'keys.createSite': { allow: siteAdmin, input: () => ({ name: 'Site bot', scopes: ['consume'] }) },
+
+	'ledger.summary': { allow: teamAUsers, input: teamA },
+	'ledger.history': { allow: teamAUsers, input: teamA },
+	'ledger.rollups': { allow: teamAUsers, input: (w) => ({ ...teamA(w), granularity: 'day', by: 'feature', from: '2026-01-01', to: '2026-01-31' }) },
+	'ledger.catalog': { allow: members },
+	'ledger.preview': { allow: teamAUsers, input: (w) => ({ ...teamA(w), feature: 'matrix-feature', units: 1 }) },
+	'ledger.consume': { allow: teamAUsers, input: (w) => ({ ...teamA(w), feature: 'matrix-feature', units: 1, idempotencyKey: `k-${w.tag}` }) },
+
+	'settings.get': { allow: members },
+	'settings.update': { allow: members, input: (w) => ({ key: `device-${w.tag}`, changes: { emailAlerts: false } }) },
+
+	'store.front': { allow: members },
+	'store.checkout': { allow: teamAUsers, input: product },
+	'store.order': { allow: teamAUsers, input: async (w, db) => {
+		const { orderId } = await appRouter.createCaller(await contextFor(w, 'memberA')).store.checkout(await product(w, db));
+		return { orderId };
+	} },
+	'store.purchases': { allow: teamAUsers, input: teamA },
+	'store.cancelSubscription': { allow: teamAManagers, input: endedSubscription },
+	'store.admin.products': { allow: siteAdmin },
+	'store.admin.saveProduct': { allow: siteAdmin, input: (w) => ({ id: `admin-pack-${w.tag}`, kind: 'pack', name: 'Admin pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }) },
+	'store.admin.flaggedEvents': { allow: siteAdmin }
+};
+
+let db: Db;
+beforeAll(async () => {
+	db = await freshDb();
+	setDb(db);
+});
+afterAll(async () => db?.close());
+
+function contextFor(w: World, who: CallerKind) {
+	return createContext({ locals: { auth: w.auth[who], guestId: who === 'guest' ? w.guestId : null }, getClientAddress: () => '127.0.0.1' });
+}
+
+interface Outcome {
+	ok: boolean;
+	/** tRPC code and the domain code behind it, when refused. */
+	code?: string;
+	domainCode?: string;
+	message?: string;
+}
+
+async function call(path: string, who: CallerKind, input: unknown, w: World): Promise<Outcome> {
+	const caller = appRouter.createCaller(await contextFor(w, who)) as unknown as Record<string, unknown>;
+	const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (i: unknown) => Promise<unknown>;
+	try {
+		await fn(input);
+		return { ok: true };
+	} catch (e) {
+		if (!(e instanceof TRPCError)) throw e;
+		return { ok: false, code: e.code, domainCode: e.cause instanceof DomainError ? e.cause.code : undefined, message: e.message };
+	}
+}
+
+/** Refused for who the caller is: UNAUTHORIZED, FORBIDDEN, or a not_found that hides the resource. */
+const isAuthRefusal = (o: Outcome) =>
+	o.code === 'UNAUTHORIZED' || o.code === 'FORBIDDEN' || (o.code === 'NOT_FOUND' && (o.domainCode ?? 'not_found') === 'not_found');
+
+const describeOutcome = (o: Outcome) => (o.ok ? 'success' : `${o.code}${o.domainCode ? ` (${o.domainCode})` : ''}: ${o.message}`);
+
+describe('authorization matrix', () => {
+	const procedures = Object.keys(appRouter._def.procedures).sort();
+
+	it('has a row for every procedure, and no row for a procedure that is gone', () => {
+		expect(procedures.filter((p) => !(p in matrix)), 'procedures without a row in the matrix').toEqual([]);
+		expect(Object.keys(matrix).filter((p) => !procedures.includes(p)), 'rows for procedures that do not exist').toEqual([]);
+	});
+
+	for (const path of procedures) {
+		const entry = matrix[path];
+		if (!entry) continue; // reported by the test above
+		it(`${path}: ${entry.allow.length === callerKinds.length ? 'everyone' : entry.allow.join(', ')}`, async () => {
+			const problems: string[] = [];
+			for (const who of callerKinds) {
+				const w = await makeWorld(db);
+				const input = entry.input ? await entry.input(w, db) : undefined;
+				const result = await call(path, who, input, w);
+				const allowed = entry.allow.includes(who);
+				if (allowed === isAuthRefusal(result)) problems.push(`${who} should be ${allowed ? 'allowed' : 'refused'} but got ${describeOutcome(result)}`);
+			}
+			expect(problems).toEqual([]);
+		});
+	}
+});
