@@ -1,0 +1,15 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '$lib/server/trpc/router';
+
+/** What each tRPC procedure returns, as the browser sees it (JSON). */
+export type Outputs = inferRouterOutputs<AppRouter>;
+export type Inputs = inferRouterInputs<AppRouter>;
+
+export type Settings = Outputs['settings']['get'];
+export type SettingsChanges = Inputs['settings']['update']['changes'];
+export type Summary = Outputs['ledger']['summary'];
+export type HistoryPage = Outputs['ledger']['history'];
+export type HistoryRow = HistoryPage['rows'][number];
+export type RollupRow = Outputs['ledger']['rollups'][number];
+export type Catalog = Outputs['ledger']['catalog'];
+export type Preview = Outputs['ledger']['preview'];

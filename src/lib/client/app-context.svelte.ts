@@ -1,0 +1,54 @@
+// What every signed-in page needs: the user's settings (with changes still waiting to sync laid
+// over them), hence the account the pages show and draw from, and the time zone for dates.
+import { getContext, setContext } from 'svelte';
+import { live, type Live } from './live.svelte';
+import { outbox } from './sync.svelte';
+import { trpc } from './trpc';
+import type { Settings, SettingsChanges } from './api-types';
+
+export const SETTINGS_PATH = 'settings.update';
+
+export interface AppContext {
+	settings: Live<Settings>;
+	/** Changes made on this device that the server has not confirmed yet. */
+	readonly pending: SettingsChanges;
+	readonly accountId: string | null;
+	readonly timeZone: string | null;
+	readonly account: Settings['accounts'][number] | null;
+}
+
+const KEY = Symbol('quota-app');
+
+export function provideAppContext(): AppContext {
+	const settings = live<Settings>(
+		() => 'settings',
+		() => trpc().settings.get.query()
+	);
+	const pending = $derived(
+		outbox.pending
+			.filter((w) => w.path === SETTINGS_PATH)
+			.reduce<SettingsChanges>((all, w) => ({ ...all, ...(w.input as { changes: SettingsChanges }).changes }), {})
+	);
+	const accountId = $derived(pending.activeAccountId ?? settings.data?.activeAccountId ?? null);
+	const ctx: AppContext = {
+		settings,
+		get pending() {
+			return pending;
+		},
+		get accountId() {
+			return accountId;
+		},
+		get timeZone() {
+			return pending.timeZone !== undefined ? pending.timeZone : (settings.data?.timeZone ?? null);
+		},
+		get account() {
+			return settings.data?.accounts.find((a) => a.accountId === accountId) ?? null;
+		}
+	};
+	setContext(KEY, ctx);
+	return ctx;
+}
+
+export function appContext(): AppContext {
+	return getContext<AppContext>(KEY);
+}

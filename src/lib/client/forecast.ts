@@ -1,0 +1,34 @@
+import type { RollupRow } from './api-types';
+
+export const FORECAST_DAYS = 14;
+
+/** ISO dates (UTC) of the last `days` days, oldest first, ending today. */
+export function lastDays(days: number, now = new Date()): string[] {
+	const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+	return Array.from({ length: days }, (_, i) => new Date(today - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+}
+
+/** Tokens used per day over `days` (days without use count as 0). */
+export function dailyTotals(rows: RollupRow[], days: string[]): number[] {
+	const byDay = new Map<string, number>();
+	for (const r of rows) byDay.set(r.bucket, (byDay.get(r.bucket) ?? 0) + r.tokens);
+	return days.map((d) => byDay.get(d) ?? 0);
+}
+
+/** "At this pace your tokens last about 6 days": available ÷ average daily use. */
+export function forecastDays(available: number, daily: number[]): number | null {
+	const average = daily.reduce((a, b) => a + b, 0) / Math.max(1, daily.length);
+	if (average <= 0) return null;
+	return available / average;
+}
+
+export function forecastText(available: number, unlimited: boolean, daily: number[]): string {
+	if (unlimited) return 'Unlimited tokens: no need to count.';
+	if (available <= 0) return 'No tokens left at the moment.';
+	const days = forecastDays(available, daily);
+	if (days === null) return `No use in the last ${daily.length} days.`;
+	if (days < 1) return 'At this pace your tokens run out today.';
+	if (days > 365) return 'At this pace your tokens last more than a year.';
+	const n = Math.round(days);
+	return `At this pace your tokens last about ${n} ${n === 1 ? 'day' : 'days'}.`;
+}

@@ -1,0 +1,50 @@
+// Numbers, dates and durations in the user's locale and time zone.
+
+const numberFormat = new Intl.NumberFormat();
+
+export function tokens(n: number | null | undefined): string {
+	if (n === null || n === undefined) return '—';
+	return numberFormat.format(n);
+}
+
+/** "Jan 3, 2026, 07:58" in the user's locale, in their chosen time zone (or the device's). */
+export function dateTime(value: string | number | Date, timeZone?: string | null): string {
+	return new Intl.DateTimeFormat(undefined, {
+		month: 'short',
+		day: 'numeric',
+		year: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23',
+		timeZone: timeZone ?? undefined
+	}).format(new Date(value));
+}
+
+export function shortDate(value: string | number | Date, timeZone?: string | null): string {
+	return new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: timeZone ?? undefined }).format(new Date(value));
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "3 h 12 min", "5 min", "2 days 4 h" — for "resets in …". */
+export function duration(ms: number): string {
+	if (ms < MINUTE) return 'less than a minute';
+	const days = Math.floor(ms / DAY);
+	const hours = Math.floor((ms % DAY) / HOUR);
+	const minutes = Math.floor((ms % HOUR) / MINUTE);
+	if (days > 0) return hours ? `${days} ${days === 1 ? 'day' : 'days'} ${hours} h` : `${days} ${days === 1 ? 'day' : 'days'}`;
+	if (hours > 0) return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+	return `${minutes} min`;
+}
+
+/** "just now", "12 min ago", "3 h ago", "2 days ago" — the age of a figure. */
+export function age(updatedAt: number, now = Date.now()): string {
+	const ms = Math.max(0, now - updatedAt);
+	if (ms < MINUTE) return 'just now';
+	if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
+	if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`;
+	const days = Math.floor(ms / DAY);
+	return `${days} ${days === 1 ? 'day' : 'days'} ago`;
+}

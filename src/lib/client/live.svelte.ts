@@ -1,0 +1,100 @@
+// A piece of server data as the page shows it: the snapshot saved on this device at once, then
+// the network's answer (saved again), with its age whenever it could not be refreshed.
+import { onRefresh } from './refresh.svelte';
+import { session, sessionExpired } from './session.svelte';
+import { readSnapshot, writeSnapshot } from './storage';
+import { errorMessage, isNetworkError, isUnauthorized } from './errors';
+
+export type LiveStatus = 'waiting' | 'loading' | 'fresh' | 'offline' | 'error';
+
+export interface Live<T> {
+	readonly data: T | undefined;
+	/** When the shown data came from the server (ms since epoch), null before any. */
+	readonly updatedAt: number | null;
+	readonly status: LiveStatus;
+	readonly error: string | null;
+	refresh(): Promise<void>;
+	/** Replaces the data with a newer answer the page got otherwise (e.g. after a mutation). */
+	set(data: T): void;
+}
+
+/**
+ * `key` names the snapshot (null while its inputs are not known yet, e.g. the account); it is
+ * re-read whenever the signed-in user or the key changes. Call during component initialisation.
+ */
+export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Live<T> {
+	let data = $state.raw<T | undefined>(undefined);
+	let updatedAt = $state<number | null>(null);
+	let status = $state<LiveStatus>('waiting');
+	let error = $state<string | null>(null);
+	let generation = 0;
+	let current: { userId: string; key: string } | null = null;
+
+	async function refresh() {
+		const target = current;
+		if (!target) return;
+		const mine = generation;
+		if (data === undefined) status = 'loading';
+		try {
+			const fresh = await fetcher();
+			if (mine !== generation) return;
+			const at = Date.now();
+			data = fresh;
+			updatedAt = at;
+			status = 'fresh';
+			error = null;
+			await writeSnapshot(target.userId, target.key, $state.snapshot(fresh), at);
+		} catch (e) {
+			if (mine !== generation) return;
+			if (isUnauthorized(e)) return sessionExpired();
+			status = isNetworkError(e) ? 'offline' : 'error';
+			error = errorMessage(e);
+		}
+	}
+
+	$effect(() => {
+		const userId = session.user?.id;
+		const k = key();
+		generation++;
+		const mine = generation;
+		data = undefined;
+		updatedAt = null;
+		status = 'waiting';
+		current = userId && k ? { userId, key: k } : null;
+		if (!current) return;
+		const target = current;
+		void (async () => {
+			const saved = await readSnapshot<T>(target.userId, target.key).catch(() => undefined);
+			if (mine !== generation) return;
+			if (saved && data === undefined) {
+				data = saved.data;
+				updatedAt = saved.updatedAt;
+			}
+			await refresh();
+		})();
+	});
+
+	$effect(() => onRefresh(refresh));
+
+	return {
+		get data() {
+			return data;
+		},
+		get updatedAt() {
+			return updatedAt;
+		},
+		get status() {
+			return status;
+		},
+		get error() {
+			return error;
+		},
+		refresh,
+		set(value: T) {
+			data = value;
+			updatedAt = Date.now();
+			status = 'fresh';
+			if (current) void writeSnapshot(current.userId, current.key, $state.snapshot(value));
+		}
+	};
+}

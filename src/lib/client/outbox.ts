@@ -1,0 +1,73 @@
+// Writes made offline wait here (in the user's IndexedDB) with a key made on the device, and are
+// sent when the connection is back: by the page on `online`/`visibilitychange` (iOS has no
+// Background Sync) and by the service worker's `sync` event where it exists. Both run this code;
+// a Web Lock keeps them from sending at the same time, and the server applies each key once.
+import { deviceUser, userDb, type QueuedWrite } from './storage';
+
+export const SYNC_TAG = 'quota-outbox';
+
+export interface FlushResult {
+	sent: number;
+	/** Writes the server refused for good (e.g. a team left since); they were dropped. */
+	rejected: { write: QueuedWrite; message: string }[];
+	/** Still waiting: offline, signed out, or the server is down. */
+	waiting: number;
+}
+
+export async function queueWrite(userId: string, path: string, input: Record<string, unknown>, label: string): Promise<QueuedWrite> {
+	const write: QueuedWrite = { key: crypto.randomUUID(), path, input, label, createdAt: Date.now() };
+	await (await userDb(userId)).put('outbox', write);
+	return write;
+}
+
+export async function pendingWrites(userId: string): Promise<QueuedWrite[]> {
+	return (await userDb(userId)).getAllFromIndex('outbox', 'byTime');
+}
+
+type Outcome = { kind: 'sent' } | { kind: 'rejected'; message: string } | { kind: 'retry' };
+
+/** One non-batched tRPC mutation over plain fetch (the service worker has no tRPC client). */
+async function send(write: QueuedWrite): Promise<Outcome> {
+	let res: Response;
+	try {
+		res = await fetch(`/trpc/${write.path}`, {
+			method: 'POST',
+			credentials: 'same-origin',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ ...(write.input as object), key: write.key })
+		});
+	} catch {
+		return { kind: 'retry' };
+	}
+	if (res.ok) return { kind: 'sent' };
+	// Signed out, rate limited or a server fault: keep it for later.
+	if (res.status === 401 || res.status === 429 || res.status >= 500) return { kind: 'retry' };
+	const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+	return { kind: 'rejected', message: body?.error?.message ?? `Refused (${res.status})` };
+}
+
+async function flushUnlocked(userId: string): Promise<FlushResult> {
+	const result: FlushResult = { sent: 0, rejected: [], waiting: 0 };
+	const writes = await pendingWrites(userId);
+	for (const [i, write] of writes.entries()) {
+		const outcome = await send(write);
+		if (outcome.kind === 'retry') {
+			result.waiting = writes.length - i;
+			break;
+		}
+		await (await userDb(userId)).delete('outbox', write.key);
+		if (outcome.kind === 'sent') result.sent++;
+		else result.rejected.push({ write, message: outcome.message });
+	}
+	return result;
+}
+
+/** Sends the queued writes of the device's user, oldest first, stopping at the first that must wait. */
+export async function flushOutbox(userId?: string): Promise<FlushResult> {
+	const id = userId ?? (await deviceUser())?.id;
+	if (!id) return { sent: 0, rejected: [], waiting: 0 };
+	if (typeof navigator !== 'undefined' && navigator.locks) {
+		return navigator.locks.request(SYNC_TAG, () => flushUnlocked(id));
+	}
+	return flushUnlocked(id);
+}

@@ -1,0 +1,94 @@
+// Service worker registration, the "new version" prompt, the install prompt (where the browser
+// offers one) and the "Add to Home Screen" hint on iOS Safari (which offers none).
+import { dev } from '$app/environment';
+import { SYNC_TAG } from './outbox';
+
+interface InstallPromptEvent extends Event {
+	prompt(): Promise<void>;
+	userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
+}
+
+interface SyncManager {
+	register(tag: string): Promise<void>;
+}
+
+const IOS_HINT_DISMISSED = 'quota.iosHintDismissed';
+
+export const pwa = $state({
+	/** A new version is installed and waits for the user to reload. */
+	updateReady: false,
+	canInstall: false,
+	iosHint: false
+});
+
+let waiting: ServiceWorker | null = null;
+let installEvent: InstallPromptEvent | null = null;
+let registration: ServiceWorkerRegistration | null = null;
+
+function watchWaiting(reg: ServiceWorkerRegistration) {
+	const offer = (worker: ServiceWorker | null) => {
+		// Only an update: on the first install there is no page to replace.
+		if (worker && navigator.serviceWorker.controller) {
+			waiting = worker;
+			pwa.updateReady = true;
+		}
+	};
+	offer(reg.waiting);
+	reg.addEventListener('updatefound', () => {
+		const installing = reg.installing;
+		installing?.addEventListener('statechange', () => {
+			if (installing.state === 'installed') offer(installing);
+		});
+	});
+}
+
+export async function startPwa() {
+	if ('serviceWorker' in navigator) {
+		registration = await navigator.serviceWorker
+			.register('/service-worker.js', { type: dev ? 'module' : 'classic' })
+			.catch((e) => {
+				console.warn('service worker not registered', e);
+				return null;
+			});
+		if (registration) watchWaiting(registration);
+	}
+	window.addEventListener('beforeinstallprompt', (e) => {
+		e.preventDefault();
+		installEvent = e as InstallPromptEvent;
+		pwa.canInstall = true;
+	});
+	window.addEventListener('appinstalled', () => {
+		installEvent = null;
+		pwa.canInstall = false;
+	});
+	const ios = /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+	const standalone = (navigator as Navigator & { standalone?: boolean }).standalone === true || matchMedia('(display-mode: standalone)').matches;
+	pwa.iosHint = ios && !standalone && localStorage.getItem(IOS_HINT_DISMISSED) !== '1';
+}
+
+export async function install() {
+	if (!installEvent) return;
+	await installEvent.prompt();
+	await installEvent.userChoice;
+	installEvent = null;
+	pwa.canInstall = false;
+}
+
+export function dismissIosHint() {
+	localStorage.setItem(IOS_HINT_DISMISSED, '1');
+	pwa.iosHint = false;
+}
+
+/** Activates the waiting version and reloads once it controls the page. */
+export function applyUpdate() {
+	if (!waiting) return;
+	navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+	waiting.postMessage({ type: 'SKIP_WAITING' });
+}
+
+/** Asks the service worker to send queued writes when the connection is back (Background Sync). */
+export async function requestBackgroundSync() {
+	const reg = registration ?? (await navigator.serviceWorker?.getRegistration());
+	const sync = (reg as (ServiceWorkerRegistration & { sync?: SyncManager }) | undefined)?.sync;
+	await sync?.register(SYNC_TAG).catch(() => undefined);
+}

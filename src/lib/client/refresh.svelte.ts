@@ -1,0 +1,74 @@
+// When data is refreshed: every 30 s while the page is visible, at once when it becomes visible
+// again or the connection comes back, and on every event of the live stream (SSE) when the
+// server offers one. Resources register here; the layout starts the timers.
+
+type Refresher = () => Promise<unknown>;
+const refreshers = new Set<Refresher>();
+
+export const AUTO_REFRESH_MS = 30_000;
+
+/** A ticking "now" so ages ("updated 3 min ago") and countdowns move without a refresh. */
+export const clock = $state({ now: Date.now() });
+
+export function onRefresh(fn: Refresher): () => void {
+	refreshers.add(fn);
+	return () => refreshers.delete(fn);
+}
+
+let running: Promise<unknown> | null = null;
+
+/** Refreshes every registered resource; calls made while one runs share it. */
+export function refreshAll(): Promise<unknown> {
+	running ??= Promise.allSettled([...refreshers].map((fn) => fn())).finally(() => (running = null));
+	return running;
+}
+
+/** Starts the timers and listeners; returns a function that stops them. */
+export function startAutoRefresh(onReconnect: () => void): () => void {
+	const tick = () => {
+		clock.now = Date.now();
+		if (document.visibilityState === 'visible' && navigator.onLine) void refreshAll();
+	};
+	const timer = setInterval(tick, AUTO_REFRESH_MS);
+	const visible = () => {
+		if (document.visibilityState !== 'visible') return;
+		clock.now = Date.now();
+		void refreshAll();
+		onReconnect();
+	};
+	const online = () => {
+		void refreshAll();
+		onReconnect();
+	};
+	document.addEventListener('visibilitychange', visible);
+	window.addEventListener('online', online);
+	const stream = openStream();
+	return () => {
+		clearInterval(timer);
+		document.removeEventListener('visibilitychange', visible);
+		window.removeEventListener('online', online);
+		stream.close();
+	};
+}
+
+/**
+ * The server's live stream: any event means "something changed on your account". If the stream
+ * is not there (or refuses), EventSource closes and the 30-second refresh carries on alone.
+ */
+function openStream(): { close(): void } {
+	if (typeof EventSource === 'undefined') return { close() {} };
+	const source = new EventSource('/api/v1/stream');
+	let pending: ReturnType<typeof setTimeout> | undefined;
+	const changed = () => {
+		clearTimeout(pending);
+		pending = setTimeout(() => void refreshAll(), 250);
+	};
+	source.onmessage = changed;
+	for (const type of ['balance', 'operation', 'grant', 'settings']) source.addEventListener(type, changed);
+	return {
+		close() {
+			clearTimeout(pending);
+			source.close();
+		}
+	};
+}

@@ -1,0 +1,42 @@
+// Who is using the app on this device. The identity is confirmed with the server before any saved
+// data is shown (so a second person signing in on a shared phone never sees the first one's
+// figures); offline, the last confirmed user of this device is used.
+import { goto } from '$app/navigation';
+import { trpc } from './trpc';
+import { isNetworkError, isUnauthorized } from './errors';
+import { deviceUser, forgetUser, setDeviceUser, wipeDevice, type DeviceUser } from './storage';
+
+export type SessionStatus = 'starting' | 'online' | 'offline' | 'no-data';
+
+export const session = $state({
+	user: null as DeviceUser | null,
+	status: 'starting' as SessionStatus
+});
+
+export function signinUrl() {
+	return `/signin?next=${encodeURIComponent(location.pathname + location.search)}`;
+}
+
+/** The session is gone: forget everything on this device and ask to sign in. */
+export async function sessionExpired() {
+	session.user = null;
+	await wipeDevice();
+	await goto(signinUrl(), { replaceState: true });
+}
+
+export async function startSession() {
+	const saved = await deviceUser().catch(() => undefined);
+	try {
+		const profile = await trpc().me.profile.query(undefined, { signal: AbortSignal.timeout(8_000) });
+		if (saved && saved.id !== profile.id) await forgetUser(saved.id);
+		const user = { id: profile.id, name: profile.name };
+		await setDeviceUser(user);
+		session.user = user;
+		session.status = 'online';
+	} catch (error) {
+		if (isUnauthorized(error)) return sessionExpired();
+		if (!isNetworkError(error)) throw error;
+		session.user = saved ?? null;
+		session.status = saved ? 'offline' : 'no-data';
+	}
+}

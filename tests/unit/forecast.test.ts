@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { dailyTotals, forecastText, lastDays } from '../../src/lib/client/forecast';
+
+describe('the dashboard forecast', () => {
+	it('divides what is available by the average daily use, days without use counting as zero', () => {
+		const days = lastDays(4, new Date('2026-01-04T10:00:00Z'));
+		expect(days).toEqual(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04']);
+		const daily = dailyTotals(
+			[
+				{ bucket: '2026-01-01', key: 'chat', label: 'Chat', tokens: 300, operations: 3 },
+				{ bucket: '2026-01-01', key: 'forms', label: 'Forms', tokens: 100, operations: 1 },
+				{ bucket: '2026-01-03', key: 'chat', label: 'Chat', tokens: 400, operations: 2 }
+			],
+			days
+		);
+		expect(daily).toEqual([400, 0, 400, 0]);
+		expect(forecastText(1_200, false, daily)).toBe('At this pace your tokens last about 6 days.');
+	});
+
+	it('says so when there is nothing to forecast', () => {
+		expect(forecastText(500, true, [10])).toBe('Unlimited tokens: no need to count.');
+		expect(forecastText(0, false, [10])).toBe('No tokens left at the moment.');
+		expect(forecastText(500, false, [0, 0])).toBe('No use in the last 2 days.');
+		expect(forecastText(5, false, [10])).toBe('At this pace your tokens run out today.');
+	});
+});
