@@ -1,0 +1,37 @@
+import { fail } from '@sveltejs/kit';
+import { DomainError, type ErrorCode } from './errors';
+
+const statusOf: Partial<Record<ErrorCode, number>> = {
+	invalid_input: 400,
+	unauthorized: 400,
+	forbidden: 403,
+	not_found: 404,
+	conflict: 409,
+	rate_limited: 429
+};
+
+/**
+ * A form action's answer to a domain refusal: the status, the message, field errors, and the
+ * values to put back into the form. Rate limits also send Retry-After. Other errors propagate.
+ */
+export function formFailure(error: unknown, setHeaders: (headers: Record<string, string>) => void, values: Record<string, string> = {}) {
+	if (!(error instanceof DomainError)) throw error;
+	if (error.code === 'rate_limited' && error.retryAfterSeconds) setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
+	const details = error.details as { fieldErrors?: Record<string, string[] | undefined> } | undefined;
+	const fieldErrors = Object.fromEntries(Object.entries(details?.fieldErrors ?? {}).map(([k, v]) => [k, v?.[0] ?? '']));
+	return fail(statusOf[error.code] ?? 400, { message: error.message, code: error.code, fieldErrors, values });
+}
+
+/** A form field as a string (absent and file fields become ''). */
+export function field(data: FormData, name: string): string {
+	const v = data.get(name);
+	return typeof v === 'string' ? v : '';
+}
+
+/** Where to go after signing in: a same-origin path from ?next=, or the dashboard. */
+export function safeNext(next: string | null | undefined, fallback = '/dashboard'): string {
+	if (!next || next.length > 512) return fallback;
+	// A path on this site: one leading slash, no scheme-relative //, no backslash tricks, no control characters.
+	if (!/^\/(?![/\\])[^\\\u0000-\u001f\u007f]*$/.test(next)) return fallback;
+	return next;
+}
