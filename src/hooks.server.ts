@@ -1,6 +1,6 @@
 import { sequence } from '@sveltejs/kit/hooks';
-import { json, type Handle, type ServerInit } from '@sveltejs/kit';
-import { identifyRequest, rejectsNonJson } from '$lib/server/accounts';
+import type { ServerInit } from '@sveltejs/kit';
+import { authenticate } from '$lib/server/http/authenticate';
 import { getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
@@ -10,16 +10,6 @@ import { ensureDemoData } from '$lib/server/demo';
 
 // Fail at start, with one clear line, on a bad environment.
 config();
-
-const authenticate: Handle = async ({ event, resolve }) => {
-	if (rejectsNonJson(event.request, event.url.pathname)) {
-		return json({ error: { code: 'invalid_input', message: 'Send a JSON body with Content-Type: application/json.' } }, { status: 415 });
-	}
-	const identity = await identifyRequest(await getDb(), event.cookies, event.url.pathname);
-	event.locals.auth = identity.auth;
-	event.locals.guestId = identity.guestId;
-	return resolve(event);
-};
 
 const trpc = createTRPCHandle({ router: appRouter, createContext });
 

@@ -7,6 +7,7 @@ export {
 	allowanceStatus,
 	history,
 	rollups,
+	holdAccount,
 	type Balances,
 	type Allocation,
 	type AllowanceStatus,

@@ -273,3 +273,11 @@ export async function rollups(
 		operations: Number(r.operations)
 	}));
 }
+
+/** The account a hold belongs to, so a caller's access can be checked before settling it. */
+export async function holdAccount(exec: Executor, holdId: string): Promise<string> {
+	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(holdId)) throw new DomainError('not_found', 'No such hold.');
+	const [row] = await queryRows<{ account_id: string }>(exec, sql`select account_id from holds where id = ${holdId}::uuid`);
+	if (!row) throw new DomainError('not_found', 'No such hold.');
+	return row.account_id;
+}

@@ -132,9 +132,10 @@ async function finishHold(
 	holdId: string,
 	tokens: number,
 	release: boolean,
-	idempotency: { scope: string; key: string }
+	idempotency: { scope: string; key: string | null }
 ): Promise<SettleResult> {
-	const key = idempotencyKey(idempotency.key);
+	// Without a key, the hold itself still closes at most once; a key also replays the first answer.
+	const key = idempotency.key === null ? null : idempotencyKey(idempotency.key);
 	const hash = requestHash([release ? 'release' : 'settle', holdId, tokens]);
 	const r = await callLedger(
 		exec,
@@ -152,11 +153,11 @@ async function finishHold(
 }
 
 /** Charges the real amount (≤ held) and gives the rest back; at most once per hold. */
-export function settle(exec: Executor, holdId: string, tokens: number, idempotency: { scope: string; key: string }) {
+export function settle(exec: Executor, holdId: string, tokens: number, idempotency: { scope: string; key: string | null }) {
 	return finishHold(exec, holdId, wholeNumber('tokens', tokens, 0, MAX_TOKENS), false, idempotency);
 }
 
 /** Gives every held token back; at most once per hold. */
-export function release(exec: Executor, holdId: string, idempotency: { scope: string; key: string }) {
+export function release(exec: Executor, holdId: string, idempotency: { scope: string; key: string | null }) {
 	return finishHold(exec, holdId, 0, true, idempotency);
 }

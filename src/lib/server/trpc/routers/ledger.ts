@@ -88,7 +88,6 @@ export const ledgerRouter = router({
 				units: input.units,
 				model: input.model,
 				actor: { userId: ctx.auth.user.id },
-				actorUserId: ctx.auth.user.id,
 				idempotency: { scope: `user:${ctx.auth.user.id}`, key: input.idempotencyKey },
 				metadata: { via: 'playground' }
 			});

@@ -1,0 +1,42 @@
+import type { Db } from '../db';
+
+type Listener = () => void;
+
+/**
+ * Balance changes per account, from Postgres NOTIFY (sent by the ledger functions on commit).
+ * One LISTEN per app process fans out to every open stream, so several processes each see
+ * every change, whichever process made it.
+ */
+export class BalanceChanges {
+	private listeners = new Map<string, Set<Listener>>();
+	private started: Promise<void> | null = null;
+
+	constructor(private readonly db: Db) {}
+
+	private start() {
+		this.started ??= this.db
+			.listen('quota_account', (accountId) => {
+				for (const fn of this.listeners.get(accountId) ?? []) fn();
+			})
+			.then(() => undefined);
+		return this.started;
+	}
+
+	/** Calls `fn` after each committed change of the account; returns the unsubscribe function. */
+	async subscribe(accountId: string, fn: Listener): Promise<() => void> {
+		await this.start();
+		let set = this.listeners.get(accountId);
+		if (!set) this.listeners.set(accountId, (set = new Set()));
+		set.add(fn);
+		return () => {
+			set.delete(fn);
+			if (!set.size) this.listeners.delete(accountId);
+		};
+	}
+}
+
+let shared: BalanceChanges | undefined;
+export function balanceChanges(db: Db): BalanceChanges {
+	shared ??= new BalanceChanges(db);
+	return shared;
+}

@@ -1,0 +1,57 @@
+import { json } from '@sveltejs/kit';
+import { ZodError, z } from 'zod';
+import { DomainError, type ErrorCode } from '../errors';
+
+/** The one mapping from domain codes to HTTP statuses for REST v1. */
+const statusOf: Record<ErrorCode, number> = {
+	insufficient_tokens: 402,
+	allowance_exhausted: 402,
+	cap_reached: 402,
+	feature_disabled: 403,
+	unknown_feature: 422,
+	unknown_model: 422,
+	hold_expired: 409,
+	hold_already_settled: 409,
+	idempotency_key_reused: 422,
+	idempotency_key_in_flight: 409,
+	unauthorized: 401,
+	forbidden: 403,
+	not_found: 404,
+	conflict: 409,
+	invalid_input: 422,
+	rate_limited: 429,
+	payment_provider_error: 502
+};
+
+/** A REST error answer: always `{"error","message","details"?}`, never a stack trace. */
+export class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+		readonly details?: unknown,
+		readonly headers: Record<string, string> = {}
+	) {
+		super(message);
+	}
+}
+
+export function errorResponse(e: unknown): Response {
+	const err = toHttpError(e);
+	const body: Record<string, unknown> = { error: err.code, message: err.message };
+	if (err.details !== undefined) body.details = err.details;
+	return json(body, { status: err.status, headers: { 'cache-control': 'no-store', ...err.headers } });
+}
+
+function toHttpError(e: unknown): HttpError {
+	if (e instanceof HttpError) return e;
+	if (e instanceof DomainError) {
+		const headers: Record<string, string> = e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : {};
+		return new HttpError(statusOf[e.code], e.code, e.message, e.details, headers);
+	}
+	if (e instanceof ZodError) {
+		return new HttpError(400, 'invalid_input', 'The request body or query is not valid.', z.flattenError(e));
+	}
+	console.error('[api] unexpected error', e);
+	return new HttpError(500, 'internal_error', 'Something went wrong on our side; it was logged.');
+}

@@ -1,0 +1,99 @@
+import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
+import { z } from 'zod';
+import { getDb, type Db } from '../db';
+import { authenticateApiKey, type ApiKeyAuth, type Auth } from '../accounts';
+import { DomainError } from '../errors';
+import { errorResponse, HttpError } from './errors';
+import { KeyRateLimiter } from './rate-limit';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const meteringLimiter = new KeyRateLimiter(2_000, 4_000);
+
+export interface RestContext<B, Q> {
+	db: Db;
+	event: RequestEvent;
+	/** The API key (REST callers), or null when a signed-in session called. */
+	key: ApiKeyAuth | null;
+	session: Auth | null;
+	body: B;
+	query: Q;
+	idempotencyKey: string | null;
+}
+
+export interface RestResult {
+	status?: number;
+	body: unknown;
+	headers?: Record<string, string>;
+}
+
+interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType> {
+	/** key: Bearer API key; key-or-session: also a signed-in browser session. */
+	auth: 'key' | 'key-or-session';
+	body?: B;
+	query?: Q;
+	idempotencyKey?: 'required' | 'optional';
+	/** Metering endpoints share a per-key rate limit. */
+	metered?: boolean;
+	handle: (ctx: RestContext<z.infer<B>, z.infer<Q>>) => Promise<RestResult>;
+}
+
+async function readJson(request: Request): Promise<unknown> {
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `The body is limited to ${MAX_BODY_BYTES} bytes.`);
+	const text = await request.text();
+	if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `The body is limited to ${MAX_BODY_BYTES} bytes.`);
+	if (!text.trim()) return {};
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
+	}
+}
+
+function bearer(request: Request): string | null {
+	const header = request.headers.get('authorization');
+	if (!header) return null;
+	const m = /^Bearer\s+(\S+)$/i.exec(header);
+	if (!m) throw new HttpError(401, 'unauthorized', 'Use Authorization: Bearer <api key>.');
+	return m[1]!;
+}
+
+/** A REST v1 route: authenticate, validate, call one domain function, map the answer or the error. */
+export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+	opts: EndpointOptions<B, Q>
+): RequestHandler {
+	return async (event) => {
+		try {
+			const db = await getDb();
+			const value = bearer(event.request);
+			let key: ApiKeyAuth | null = null;
+			let session: Auth | null = null;
+			if (value) key = await authenticateApiKey(db, value);
+			else if (opts.auth === 'key-or-session' && event.locals.auth) session = event.locals.auth;
+			else throw new HttpError(401, 'unauthorized', 'Send Authorization: Bearer <api key>.');
+			if (opts.metered && key) meteringLimiter.take(key.keyId);
+
+			const query = opts.query ? opts.query.parse(Object.fromEntries(event.url.searchParams)) : undefined;
+			const body = opts.body ? opts.body.parse(await readJson(event.request)) : undefined;
+
+			const idem = event.request.headers.get('idempotency-key');
+			if (opts.idempotencyKey === 'required' && idem === null) {
+				throw new HttpError(400, 'idempotency_key_missing', 'Send an Idempotency-Key header (1–255 characters) so retries spend once.');
+			}
+			if (idem !== null && (idem.length < 1 || idem.length > 255)) {
+				throw new HttpError(400, 'invalid_input', 'The Idempotency-Key header must be 1–255 characters.');
+			}
+			const result = await opts.handle({ db, event, key, session, body: body as z.infer<B>, query: query as z.infer<Q>, idempotencyKey: idem });
+			return json(result.body, { status: result.status ?? 200, headers: { 'cache-control': 'no-store', ...result.headers } });
+		} catch (e) {
+			return errorResponse(e);
+		}
+	};
+}
+
+/** The idempotency scope of a caller: keys are scoped to the API key that sent them. */
+export function callerScope(ctx: { key: ApiKeyAuth | null; session: Auth | null }): string {
+	if (ctx.key) return `key:${ctx.key.keyId}`;
+	if (ctx.session) return `user:${ctx.session.user.id}`;
+	throw new DomainError('unauthorized', 'Sign in first.');
+}

@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { DomainError } from '../errors';
+import { findOrCreateExternalUser, guestAccountFor, requireAccountAccess, type ApiKeyAuth, type AccessLevel } from '../accounts';
+
+/** Whom a request is about: a site key names the account; an account key acts on its own. */
+export interface Target {
+	user?: string | null;
+	team?: string | null;
+	guest?: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Resolves the account a key acts on, creating a host site's unseen user or guest on first use. */
+export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, level: AccessLevel): Promise<string> {
+	const named = [target.user, target.team, target.guest].filter((v) => v != null && v !== '');
+	if (named.length > 1) throw new DomainError('invalid_input', 'Name one of "user", "team" or "guest", not several.');
+	let accountId: string | null = null;
+	if (target.team) {
+		if (!UUID.test(target.team)) throw new DomainError('not_found', 'No such team.');
+		const [row] = await db.rows<{ account_id: string }>(sql`select account_id from teams where id = ${target.team}::uuid`);
+		if (!row) throw key.kind === 'site' ? new DomainError('not_found', 'No such team.') : new DomainError('forbidden', 'This key cannot act for that team.');
+		accountId = row.account_id;
+	} else if (target.user) {
+		if (key.kind !== 'site') {
+			const [row] = await db.rows<{ account_id: string }>(
+				sql`select account_id from users where ${UUID.test(target.user) ? sql`id = ${target.user}::uuid or ` : sql``} external_id = ${target.user}`
+			);
+			if (!row) throw new DomainError('forbidden', 'This key cannot act for that user.');
+			accountId = row.account_id;
+		} else {
+			const [row] = UUID.test(target.user)
+				? await db.rows<{ account_id: string }>(sql`select account_id from users where id = ${target.user}::uuid`)
+				: [];
+			accountId = row?.account_id ?? (await findOrCreateExternalUser(db, target.user)).accountId;
+		}
+	} else if (target.guest) {
+		if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can act for guests.');
+		accountId = await guestAccountFor(db, target.guest);
+	} else {
+		if (key.kind === 'site') throw new DomainError('invalid_input', 'A site key must name "user", "team" or "guest".');
+		accountId = key.accountId!;
+	}
+	await requireAccountAccess(db, key, accountId, level);
+	return accountId;
+}

@@ -1,0 +1,60 @@
+import type { Balances, CheckResult, HistoryRow, PaidBy } from '../ledger';
+import type { listFeatures } from '../ledger';
+import type { z } from 'zod';
+import type { responses } from './schemas';
+
+// Ledger results in the REST v1 shapes (snake_case, the seeds' field names).
+
+type Feature = Awaited<ReturnType<typeof listFeatures>>[number];
+
+export function balanceBody(b: Balances): z.infer<typeof responses.balance> {
+	const data: z.infer<typeof responses.balance>['data'] = {};
+	for (const a of b.allocations) {
+		data[a.model ?? 'general'] = {
+			credit: a.remaining,
+			isUnlimited: a.unlimited,
+			entity_key: a.model ?? 'general',
+			engine: a.engine,
+			expires_at: a.expiresAt
+		};
+	}
+	return {
+		success: true,
+		data,
+		allowances: b.allowances.map((x) => ({ module: x.module, used: x.used, limit: x.limit, period: x.period, resets_at: x.resetsAt })),
+		available: b.available,
+		held: b.held
+	};
+}
+
+export function featureRateBody(f: Feature): z.infer<typeof responses.featureRate> {
+	return {
+		feature_key: f.key,
+		feature_name: f.name,
+		tokens_per_unit: f.tokensPerUnit,
+		token_type: f.unit,
+		module: f.module,
+		breakdown: f.breakdown ?? null
+	};
+}
+
+const paidBy = (p: PaidBy[]) => p.map((x) => ({ type: x.type, id: x.id, label: x.label, model: x.model, tokens: x.tokens, unlimited: x.unlimited }));
+
+export function checkResultBody(c: CheckResult): z.infer<typeof responses.check> {
+	return {
+		allowed: c.allowed,
+		cost: c.cost,
+		level: c.level,
+		paid_by: paidBy(c.paidBy),
+		remaining_after: c.remainingAfter,
+		active: c.active,
+		reason: c.code,
+		message: c.message
+	};
+}
+
+export { paidBy as paidByBody };
+
+export function usageRowBody(r: HistoryRow) {
+	return { id: r.id, generator: r.generator, feature: r.feature, model: r.model, tokens_used: r.tokensUsed, date: r.date, remaining: r.remaining };
+}

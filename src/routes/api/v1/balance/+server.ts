@@ -1,0 +1,11 @@
+import { endpoint } from '$lib/server/rest/handler';
+import { accountOf } from '$lib/server/rest/account';
+import { targetQuery } from '$lib/server/rest/schemas';
+import { balanceBody } from '$lib/server/rest/shapes';
+import { balances } from '$lib/server/ledger';
+
+export const GET = endpoint({
+	auth: 'key-or-session',
+	query: targetQuery,
+	handle: async (ctx) => ({ body: balanceBody(await balances(ctx.db.orm, await accountOf(ctx, ctx.query, 'read'))) })
+});

@@ -1,0 +1,8 @@
+import { endpoint } from '$lib/server/rest/handler';
+import { featureRateBody } from '$lib/server/rest/shapes';
+import { listFeatures } from '$lib/server/ledger';
+
+export const GET = endpoint({
+	auth: 'key-or-session',
+	handle: async (ctx) => ({ body: { success: true, data: (await listFeatures(ctx.db.orm)).map(featureRateBody) } })
+});

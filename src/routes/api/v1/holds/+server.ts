@@ -1,0 +1,25 @@
+import { endpoint, callerScope } from '$lib/server/rest/handler';
+import { accountOf } from '$lib/server/rest/account';
+import { holdBody } from '$lib/server/rest/schemas';
+import { hold } from '$lib/server/ledger';
+
+export const POST = endpoint({
+	auth: 'key-or-session',
+	body: holdBody,
+	idempotencyKey: 'required',
+	metered: true,
+	handle: async (ctx) => {
+		const accountId = await accountOf(ctx, ctx.body, 'spend');
+		const h = await hold(ctx.db.orm, {
+			accountId,
+			feature: ctx.body.feature,
+			model: ctx.body.model,
+			maxTokens: ctx.body.max_tokens,
+			ttlSeconds: ctx.body.ttl_seconds,
+			actor: { userId: ctx.session?.user.id ?? null, keyId: ctx.key?.keyId ?? null },
+			idempotency: { scope: callerScope(ctx), key: ctx.idempotencyKey! },
+			metadata: ctx.body.metadata ?? null
+		});
+		return { status: 201, body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt } };
+	}
+});

@@ -1,0 +1,26 @@
+import type { Db } from '../../src/lib/server/db/client';
+import { createAccountKey, createUser, ensureSiteKey, type Auth } from '../../src/lib/server/accounts';
+import { grant } from '../../src/lib/server/ledger';
+
+export const SITE_KEY = 'qk_contract_tests_site_key_000000000001';
+
+let n = 0;
+/** A fresh member with its own tokens and an account key (read + consume). */
+export async function member(db: Db, tokens = 1000) {
+	const i = ++n;
+	const user = await createUser(db.orm, { email: `member${i}-${Date.now()}@example.test`, name: `Member ${i}`, password: 'correct-horse-battery-9' });
+	if (tokens) await grant(db.orm, { accountId: user.accountId, tokens, source: 'purchase' });
+	const auth: Auth = {
+		sessionId: 'test',
+		user: { id: user.id, accountId: user.accountId, email: user.email, name: user.name, siteRole: user.siteRole, timeZone: null }
+	};
+	const key = await createAccountKey(db, auth, { accountId: user.accountId, name: 'test key', scopes: ['read', 'consume'] });
+	return { ...user, key: key.value, auth };
+}
+
+export async function siteKey(db: Db) {
+	await ensureSiteKey(db, { name: 'Contract tests', value: SITE_KEY });
+	return SITE_KEY;
+}
+
+export const bearer = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });

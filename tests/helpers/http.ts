@@ -1,0 +1,107 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { setDb } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
+
+// Runs requests through the app's real first hook (auth, content-type checks) and the real route
+// modules, without a network hop, so the REST contract is tested on both database backends.
+
+type RouteModule = Record<string, (event: RequestEvent) => Promise<Response> | Response>;
+const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
+	[/^\/api\/v1\/balance$/, [], () => import('../../src/routes/api/v1/balance/+server')],
+	[/^\/dashboard\/user\/token-management\/balance$/, [], () => import('../../src/routes/dashboard/user/token-management/balance/+server')],
+	[/^\/api\/v1\/feature-rates$/, [], () => import('../../src/routes/api/v1/feature-rates/+server')],
+	[/^\/api\/v1\/feature-rates\/([^/]+)$/, ['featureKey'], () => import('../../src/routes/api/v1/feature-rates/[featureKey]/+server')],
+	[/^\/api\/v1\/check$/, [], () => import('../../src/routes/api/v1/check/+server')],
+	[/^\/api\/v1\/consume$/, [], () => import('../../src/routes/api/v1/consume/+server')],
+	[/^\/api\/v1\/holds$/, [], () => import('../../src/routes/api/v1/holds/+server')],
+	[/^\/api\/v1\/holds\/([^/]+)\/settle$/, ['id'], () => import('../../src/routes/api/v1/holds/[id]/settle/+server')],
+	[/^\/api\/v1\/holds\/([^/]+)\/release$/, ['id'], () => import('../../src/routes/api/v1/holds/[id]/release/+server')],
+	[/^\/api\/v1\/grants$/, [], () => import('../../src/routes/api/v1/grants/+server')],
+	[/^\/api\/v1\/usage$/, [], () => import('../../src/routes/api/v1/usage/+server')],
+	[/^\/api\/v1\/openapi\.json$/, [], () => import('../../src/routes/api/v1/openapi.json/+server')],
+	[/^\/api\/v1\/stream$/, [], () => import('../../src/routes/api/v1/stream/+server')]
+];
+
+export const restRoutes = routes.map(([re]) => re);
+
+function cookieJar(header: string | undefined) {
+	const jar = new Map<string, string>(
+		(header ?? '')
+			.split(';')
+			.map((c) => c.trim().split('='))
+			.filter(([k]) => k)
+			.map(([k, ...v]) => [k!, v.join('=')])
+	);
+	return {
+		get: (name: string) => jar.get(name),
+		getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+		set: (name: string, value: string) => void jar.set(name, value),
+		delete: (name: string) => void jar.delete(name),
+		serialize: () => ''
+	};
+}
+
+export interface ApiRequest {
+	method?: string;
+	headers?: Record<string, string>;
+	/** An object is sent as JSON; a string is sent as is. */
+	body?: unknown;
+}
+
+export async function useDb(db: Db) {
+	setDb(db);
+}
+
+/** Sends one request through hooks.server.ts to the matching route module. */
+export async function call(path: string, req: ApiRequest = {}): Promise<Response> {
+	const { authenticate } = await import('../../src/lib/server/http/authenticate');
+	const url = new URL(path, 'http://localhost:3000');
+	const headers = new Headers(req.headers);
+	let body: string | undefined;
+	if (req.body !== undefined) {
+		body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+		if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+	}
+	const request = new Request(url, { method: req.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+	const match = routes.find(([re]) => re.test(url.pathname));
+	const event = {
+		request,
+		url,
+		params: {} as Record<string, string>,
+		locals: {} as App.Locals,
+		cookies: cookieJar(headers.get('cookie') ?? undefined),
+		getClientAddress: () => '127.0.0.1',
+		platform: undefined,
+		route: { id: match ? url.pathname : null },
+		setHeaders: () => {},
+		isDataRequest: false,
+		isSubRequest: false,
+		fetch
+	} as unknown as RequestEvent;
+	if (match) {
+		const values = match[0].exec(url.pathname)!.slice(1);
+		match[1].forEach((name, i) => (event.params[name] = decodeURIComponent(values[i]!)));
+	}
+	return authenticate({
+		event,
+		resolve: async (ev) => {
+			if (!match) return new Response('Not found', { status: 404 });
+			const mod = await match[2]();
+			const fn = mod[ev.request.method];
+			if (!fn) return new Response('Method not allowed', { status: 405 });
+			return fn(ev);
+		}
+	});
+}
+
+export async function callJson(path: string, req: ApiRequest = {}) {
+	const res = await call(path, req);
+	const text = await res.text();
+	let json: unknown = undefined;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		// not JSON: left undefined, the test says what it expected
+	}
+	return { status: res.status, headers: res.headers, text, json: json as Record<string, unknown> & { [k: string]: any } };
+}

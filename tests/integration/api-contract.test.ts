@@ -1,0 +1,285 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { freshDb, backend } from '../helpers/db';
+import { call, callJson, useDb } from '../helpers/http';
+import { bearer, member, siteKey } from '../helpers/api-fixture';
+import { expectInvariants } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import { seedDemo } from '../../src/lib/server/demo/seed';
+import { balances, setAllowanceRule } from '../../src/lib/server/ledger';
+
+let db: Db;
+let site: string;
+beforeAll(async () => {
+	db = await freshDb({ poolSize: 20 });
+	await seedDemo(db);
+	await useDb(db);
+	site = await siteKey(db);
+}, 300_000);
+afterAll(async () => db?.close());
+
+let k = 0;
+const idem = () => ({ 'idempotency-key': `contract-${backend}-${++k}` });
+const available = async (accountId: string) => (await balances(db.orm, accountId)).available;
+
+describe(`REST v1 contract on ${backend}`, () => {
+	it('GET /api/v1/balance answers the seeds’ shape plus allowances, available and held', async () => {
+		const m = await member(db, 5000);
+		const r = await callJson('/api/v1/balance', { headers: bearer(m.key) });
+		expect(r.status).toBe(200);
+		expect(r.headers.get('cache-control')).toBe('no-store');
+		expect(r.json).toEqual({
+			success: true,
+			data: { general: { credit: 5000, isUnlimited: false, entity_key: 'general', engine: null, expires_at: null } },
+			allowances: expect.arrayContaining([expect.objectContaining({ module: 'chat', used: 0, limit: 10000, period: 'daily', resets_at: expect.any(String) })]),
+			available: 5000,
+			held: 0
+		});
+		const bySite = await callJson(`/api/v1/balance?user=${m.id}`, { headers: bearer(site) });
+		expect(bySite.json).toEqual(r.json);
+	});
+
+	it('GET /api/v1/feature-rates/{key} answers the seeds’ shape; unknown is 404; the list has them all', async () => {
+		const m = await member(db, 0);
+		const one = await callJson('/api/v1/feature-rates/ai_bots', { headers: bearer(m.key) });
+		expect(one.status).toBe(200);
+		expect(one.json).toMatchObject({ success: true, data: { feature_key: 'ai_bots', feature_name: 'Chatbot reply', tokens_per_unit: 2.5, token_type: 'word' } });
+		expect((await callJson('/api/v1/feature-rates/nope', { headers: bearer(m.key) })).status).toBe(404);
+		const all = await callJson('/api/v1/feature-rates', { headers: bearer(m.key) });
+		expect(all.json.data.map((f: { feature_key: string }) => f.feature_key)).toEqual(
+			expect.arrayContaining(['ai_bots', 'training', 'generate_texts', 'search_images', 'search_prices', 'generate_all'])
+		);
+		expect(all.json.data.find((f: { feature_key: string }) => f.feature_key === 'generate_all').breakdown).toHaveLength(3);
+	});
+
+	it('POST /api/v1/check prices and previews without changing anything', async () => {
+		const m = await member(db, 100);
+		const r = await callJson('/api/v1/check', { headers: bearer(m.key), body: { feature: 'generate_texts', units: 2 } });
+		expect(r.status).toBe(200);
+		expect(r.json).toMatchObject({ allowed: true, cost: 90, level: 'low', remaining_after: 10, active: true, reason: null });
+		const no = await callJson('/api/v1/check', { headers: bearer(m.key), body: { feature: 'generate_all', units: 2 } });
+		expect(no.json).toMatchObject({ allowed: false, cost: 130, level: 'empty', reason: 'insufficient_tokens' });
+		expect(await available(m.accountId)).toBe(100);
+	});
+
+	it('POST /api/v1/consume spends once per key, replays byte for byte, refuses reuse with another body', async () => {
+		const m = await member(db, 1000);
+		const headers = bearer(m.key, idem());
+		const first = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1, metadata: { product: 42 } } });
+		expect(first.status).toBe(200);
+		expect(first.json).toEqual({ operation_id: expect.any(String), cost: 45, paid_by: [expect.objectContaining({ type: 'lot', tokens: 45 })], remaining: 955 });
+		const again = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1, metadata: { product: 42 } } });
+		expect(again.status).toBe(200);
+		expect(again.text).toBe(first.text);
+		const other = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 2 } });
+		expect(other.status).toBe(422);
+		expect(other.json.error).toBe('idempotency_key_reused');
+		expect(await available(m.accountId)).toBe(955);
+		await expectInvariants(db);
+	});
+
+	it('POST /api/v1/consume: 402 with the module’s message, 403 feature_disabled, replayed refusals', async () => {
+		const m = await member(db, 10);
+		const headers = bearer(m.key, idem());
+		const short = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } });
+		expect(short.status).toBe(402);
+		expect(short.json).toEqual({ error: 'insufficient_tokens', message: expect.any(String) });
+		expect((await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } })).text).toBe(short.text);
+		// Guests: chat is free up to 2,000 a day; images are disabled (0).
+		const guest = `guest-${backend}-${k}`;
+		const g = (body: object) => callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { guest, ...body } });
+		expect((await g({ feature: 'ai_bots', units: 800 })).status).toBe(200);
+		const exhausted = await g({ feature: 'ai_bots', units: 1 });
+		expect(exhausted.status).toBe(402);
+		expect(exhausted.json).toEqual({ error: 'allowance_exhausted', message: 'You have used your free chat tokens for today. Buy tokens to keep chatting.' });
+		const disabled = await g({ feature: 'image_generation', units: 1 });
+		expect(disabled.status).toBe(403);
+		expect(disabled.json.error).toBe('feature_disabled');
+		await expectInvariants(db);
+	});
+
+	it('POST /api/v1/consume with one key sent concurrently: one effect; the others replay it or get 409', async () => {
+		const m = await member(db, 1000);
+		const headers = bearer(m.key, idem());
+		const results = await Promise.all(
+			Array.from({ length: 12 }, () => callJson('/api/v1/consume', { headers, body: { feature: 'search_images', units: 1 } }))
+		);
+		expect(results.every((r) => r.status === 200 || (r.status === 409 && r.json.error === 'idempotency_key_in_flight'))).toBe(true);
+		expect(results.some((r) => r.status === 200)).toBe(true);
+		expect(new Set(results.filter((r) => r.status === 200).map((r) => r.text)).size).toBe(1);
+		expect(await available(m.accountId)).toBe(990);
+		await expectInvariants(db);
+	});
+
+	it('POST /api/v1/consume needs an Idempotency-Key (400) of 1–255 characters', async () => {
+		const m = await member(db, 100);
+		const missing = await callJson('/api/v1/consume', { headers: bearer(m.key), body: { feature: 'search_images', units: 1 } });
+		expect(missing.status).toBe(400);
+		expect(missing.json.error).toBe('idempotency_key_missing');
+		const long = await callJson('/api/v1/consume', { headers: bearer(m.key, { 'idempotency-key': 'x'.repeat(256) }), body: { feature: 'search_images', units: 1 } });
+		expect(long.status).toBe(400);
+		expect(await available(m.accountId)).toBe(100);
+	});
+
+	it('holds: 201, settle 200 with the rest released, a second settle 409, release 200, expired 409', async () => {
+		const m = await member(db, 1000);
+		const h = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 600, ttl_seconds: 60 } });
+		expect(h.status).toBe(201);
+		expect(h.json).toEqual({ hold_id: expect.any(String), held: 600, expires_at: expect.any(String) });
+		const s = await callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 250 } });
+		expect(s.status).toBe(200);
+		expect(s.json).toMatchObject({ cost: 250, released: 350 });
+		const twice = await callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 250 } });
+		expect(twice.status).toBe(409);
+		expect(twice.json.error).toBe('hold_already_settled');
+		const h2 = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 100 } });
+		expect((await callJson(`/api/v1/holds/${h2.json.hold_id}/release`, { headers: bearer(m.key), body: {} })).status).toBe(200);
+		const h3 = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 100, ttl_seconds: 1 } });
+		await new Promise((r) => setTimeout(r, 1100));
+		const expired = await callJson(`/api/v1/holds/${h3.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 1 } });
+		expect(expired.status).toBe(409);
+		expect(expired.json.error).toBe('hold_expired');
+		const other = await member(db, 0);
+		expect((await callJson(`/api/v1/holds/${h.json.hold_id}/release`, { headers: bearer(other.key), body: {} })).status).toBe(403);
+		expect(await available(m.accountId)).toBe(750);
+		await expectInvariants(db);
+	});
+
+	it('POST /api/v1/grants: site keys grant once per key (201), account keys may not (403)', async () => {
+		const m = await member(db, 0);
+		const headers = bearer(site, idem());
+		const body = { user: m.id, tokens: 500, source: 'referral', expires_at: new Date(Date.now() + 86_400_000).toISOString(), note: 'Invited a friend' };
+		const g = await callJson('/api/v1/grants', { headers, body });
+		expect(g.status).toBe(201);
+		expect(g.json).toMatchObject({ tokens: 500, created: true });
+		const again = await callJson('/api/v1/grants', { headers, body });
+		expect(again.json).toMatchObject({ lot_id: g.json.lot_id, created: false });
+		expect((await callJson('/api/v1/grants', { headers: bearer(m.key, idem()), body })).status).toBe(403);
+		expect(await available(m.accountId)).toBe(500);
+		await expectInvariants(db);
+	});
+
+	it('a site key may address a host site’s user id never seen before: created on first use, no tokens', async () => {
+		const external = `wp-user-${backend}-${Date.now()}`;
+		const r = await callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { user: external, feature: 'ai_bots', units: 10 } });
+		expect(r.status).toBe(200);
+		expect(r.json.paid_by).toEqual([expect.objectContaining({ type: 'allowance', tokens: 25 })]);
+		const b = await callJson(`/api/v1/balance?user=${external}`, { headers: bearer(site) });
+		expect(b.json).toMatchObject({ available: 0, data: {} });
+	});
+
+	it('GET /api/v1/usage pages newest first with remaining after each use', async () => {
+		const m = await member(db, 1000);
+		for (let i = 0; i < 3; i++) await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'search_prices', units: 1 } });
+		const r = await callJson('/api/v1/usage?limit=2', { headers: bearer(m.key) });
+		expect(r.status).toBe(200);
+		expect(r.json.data).toEqual([
+			expect.objectContaining({ generator: 'search_prices', tokens_used: 10, remaining: 970 }),
+			expect.objectContaining({ remaining: 980 })
+		]);
+		const next = await callJson(`/api/v1/usage?limit=2&cursor=${r.json.next_cursor}`, { headers: bearer(m.key) });
+		expect(next.json.data).toEqual([expect.objectContaining({ remaining: 990 })]);
+		expect(next.json.next_cursor).toBeNull();
+	});
+
+	it('errors: 401 without or with a bad key, 403 on another account, 413, 415, 400 for bad JSON', async () => {
+		const a = await member(db, 100);
+		const b = await member(db, 100);
+		expect((await callJson('/api/v1/balance')).json).toEqual({ error: 'unauthorized', message: expect.any(String) });
+		expect((await callJson('/api/v1/balance')).status).toBe(401);
+		expect((await callJson('/api/v1/balance', { headers: bearer('qk_not_a_real_key_00000000000000') })).status).toBe(401);
+		expect((await callJson('/api/v1/balance', { headers: { authorization: 'Basic abc' } })).status).toBe(401);
+		expect((await callJson(`/api/v1/balance?user=${b.id}`, { headers: bearer(a.key) })).status).toBe(403);
+		const spend = await callJson('/api/v1/consume', { headers: bearer(a.key, idem()), body: { user: b.id, feature: 'search_images', units: 1 } });
+		expect(spend.status).toBe(403);
+		const big = await callJson('/api/v1/consume', { headers: bearer(a.key, idem()), body: { feature: 'search_images', units: 1, metadata: { x: 'y'.repeat(70_000) } } });
+		expect(big.status).toBe(413);
+		const form = await callJson('/api/v1/consume', { headers: bearer(a.key, { ...idem(), 'content-type': 'application/x-www-form-urlencoded' }), body: 'feature=x' });
+		expect(form.status).toBe(415);
+		expect(form.json.error).toBe('unsupported_media_type');
+		const bad = await callJson('/api/v1/consume', { headers: bearer(a.key, idem()), body: '{"feature":' });
+		expect(bad.status).toBe(400);
+		expect(bad.json.error).toBe('invalid_json');
+		const units = await callJson('/api/v1/consume', { headers: bearer(a.key, idem()), body: { feature: 'search_images', units: 1.5 } });
+		expect(units.status).toBe(400);
+		expect(units.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { units: expect.any(Array) } } });
+		const unknown = await callJson('/api/v1/consume', { headers: bearer(a.key, idem()), body: { feature: 'teleport', units: 1 } });
+		expect(unknown.status).toBe(422);
+		expect(unknown.json.error).toBe('unknown_feature');
+		expect(await available(a.accountId)).toBe(100);
+		expect(await available(b.accountId)).toBe(100);
+	});
+
+	it('a key without the consume scope cannot spend (403) and a revoked key is refused (401)', async () => {
+		const { createAccountKey, revokeApiKey } = await import('../../src/lib/server/accounts');
+		const m = await member(db, 100);
+		const readOnly = await createAccountKey(db, m.auth, { accountId: m.accountId, name: 'read only', scopes: ['read'] });
+		expect((await callJson('/api/v1/balance', { headers: bearer(readOnly.value) })).status).toBe(200);
+		expect((await callJson('/api/v1/consume', { headers: bearer(readOnly.value, idem()), body: { feature: 'search_images', units: 1 } })).status).toBe(403);
+		await revokeApiKey(db, m.auth, readOnly.id);
+		expect((await callJson('/api/v1/balance', { headers: bearer(readOnly.value) })).status).toBe(401);
+		expect(await available(m.accountId)).toBe(100);
+	});
+
+	it('the seeds’ path /dashboard/user/token-management/balance answers for a signed-in session', async () => {
+		const { signIn } = await import('../../src/lib/server/accounts');
+		const m = await member(db, 321);
+		const session = await signIn(db, { email: m.email!, password: 'correct-horse-battery-9' });
+		const r = await callJson('/dashboard/user/token-management/balance', { headers: { cookie: `quota_session=${session.token}` } });
+		expect(r.status).toBe(200);
+		expect(r.json).toMatchObject({ success: true, available: 321 });
+		expect((await callJson('/dashboard/user/token-management/balance')).status).toBe(401);
+	});
+
+	it('GET /api/v1/openapi.json is a valid OpenAPI 3.1 document covering every route', async () => {
+		const r = await callJson('/api/v1/openapi.json');
+		expect(r.status).toBe(200);
+		expect(r.json.openapi).toBe('3.1.0');
+		await SwaggerParser.validate(structuredClone(r.json) as never);
+		expect(Object.keys(r.json.paths)).toEqual(
+			expect.arrayContaining(['/api/v1/balance', '/api/v1/consume', '/api/v1/holds', '/api/v1/holds/{id}/settle', '/api/v1/grants', '/api/v1/usage', '/api/v1/stream'])
+		);
+	});
+
+	it('GET /api/v1/stream sends the balance at once and again within a second of a consume', async () => {
+		const m = await member(db, 1000);
+		const controller = new AbortController();
+		const res = await call('/api/v1/stream', { headers: { ...bearer(m.key) } });
+		expect(res.headers.get('content-type')).toContain('text/event-stream');
+		const reader = res.body!.getReader();
+		const decoder = new TextDecoder();
+		let buffer = '';
+		const nextBalance = async () => {
+			for (;;) {
+				const events = buffer.split('\n\n');
+				const idx = events.findIndex((e) => e.startsWith('event: balance'));
+				if (idx >= 0) {
+					buffer = events.slice(idx + 1).join('\n\n');
+					return JSON.parse(events[idx]!.split('\ndata: ')[1]!);
+				}
+				const { value, done } = await reader.read();
+				if (done) throw new Error('stream ended');
+				buffer += decoder.decode(value);
+			}
+		};
+		expect((await nextBalance()).available).toBe(1000);
+		const started = Date.now();
+		await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'search_images', units: 1 } });
+		expect((await nextBalance()).available).toBe(990);
+		expect(Date.now() - started).toBeLessThan(1000);
+		controller.abort();
+		await reader.cancel();
+	});
+
+	it('a team pool: a site key names the team; the member cap and team limit apply', async () => {
+		const [team] = await db.rows<{ id: string; account_id: string }>((await import('drizzle-orm')).sql`select id, account_id from teams where name = 'Acme Studio'`);
+		const before = await available(team!.account_id);
+		const r = await callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { team: team!.id, feature: 'search_prices', units: 1 } });
+		expect(r.status).toBe(200);
+		expect(await available(team!.account_id)).toBe(before - 10);
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: team!.id, limitTokens: 0, period: 'daily' });
+		const off = await callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { team: team!.id, feature: 'search_prices', units: 1 } });
+		expect(off.status).toBe(403);
+		await expectInvariants(db);
+	});
+});
