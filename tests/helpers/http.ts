@@ -65,10 +65,15 @@ export async function call(path: string, req: ApiRequest = {}): Promise<Response
 	}
 	const request = new Request(url, { method: req.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
 	const match = routes.find(([re]) => re.test(url.pathname));
+	const params: Record<string, string> = {};
+	if (match) {
+		const values = match[0].exec(url.pathname)!.slice(1);
+		match[1].forEach((name, i) => (params[name] = decodeURIComponent(values[i]!)));
+	}
 	const event = {
 		request,
 		url,
-		params: {} as Record<string, string>,
+		params,
 		locals: {} as App.Locals,
 		cookies: cookieJar(headers.get('cookie') ?? undefined),
 		getClientAddress: () => '127.0.0.1',
@@ -79,10 +84,6 @@ export async function call(path: string, req: ApiRequest = {}): Promise<Response
 		isSubRequest: false,
 		fetch
 	} as unknown as RequestEvent;
-	if (match) {
-		const values = match[0].exec(url.pathname)!.slice(1);
-		match[1].forEach((name, i) => (event.params[name] = decodeURIComponent(values[i]!)));
-	}
 	return authenticate({
 		event,
 		resolve: async (ev) => {
