@@ -25,6 +25,14 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
 
 export const restRoutes = routes.map(([re]) => re);
 
+function safeDecode(v: string) {
+	try {
+		return decodeURIComponent(v);
+	} catch {
+		return v;
+	}
+}
+
 function cookieJar(header: string | undefined) {
 	const jar = new Map<string, string>(
 		(header ?? '')
@@ -68,7 +76,7 @@ export async function call(path: string, req: ApiRequest = {}): Promise<Response
 	const params: Record<string, string> = {};
 	if (match) {
 		const values = match[0].exec(url.pathname)!.slice(1);
-		match[1].forEach((name, i) => (params[name] = decodeURIComponent(values[i]!)));
+		match[1].forEach((name, i) => (params[name] = safeDecode(values[i]!)));
 	}
 	const event = {
 		request,
