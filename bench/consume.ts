@@ -1,0 +1,148 @@
+// npm run bench:consume — the metering API against a plain conditional debit, on the same Postgres, in one run.
+// (a) 10,000 accounts, (b) one hot account; 16 connections; BENCH_SECONDS (default 20) each.
+import postgres from 'postgres';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { sql } from 'drizzle-orm';
+import { openPostgres } from '../src/lib/server/db/client';
+import { ensureSiteKey } from '../src/lib/server/accounts';
+import { reconcile, upsertFeature, upsertModule } from '../src/lib/server/ledger';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = 16;
+const ACCOUNTS = 10_000;
+const SITE_KEY = 'qk_bench_site_key_0000000000000000000000';
+const adminUrl = process.env.TEST_DATABASE_URL;
+if (!adminUrl) throw new Error('bench:consume needs TEST_DATABASE_URL (bench/with-postgres.sh sets one up)');
+
+const work = mkdtempSync(join(tmpdir(), 'quota-bench-'));
+const dbName = `quota_bench_${Date.now()}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+const dbUrl = url.toString();
+
+function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+console.log(`Setting up ${ACCOUNTS.toLocaleString('en')} accounts on ${dbName}…`);
+const db = openPostgres(dbUrl, { max: 4 });
+await db.migrate();
+await upsertModule(db.orm, { key: 'bench', name: 'Bench', limitMessage: 'Bench limit reached.', onExhausted: 'message' });
+await upsertFeature(db.orm, { key: 'bench_op', name: 'Bench operation', module: 'bench', unit: 'operation', tokensPerUnit: 1 });
+await db.rows(sql`
+	with a as (insert into accounts (kind, name) select 'user', 'Bench ' || n from generate_series(1, ${ACCOUNTS + 1}) n returning id, name)
+	insert into users (account_id, name, external_id) select id, name, 'bench-' || split_part(name, ' ', 2) from a`);
+await db.rows(sql`select quota_grant(account_id, case when external_id = ${'bench-' + (ACCOUNTS + 1)} then 1000000000 else 1000000 end,
+	'purchase', null, 0, null, false, null, 'bench', null, null) from users`);
+await db.rows(sql`create table bench_ids (n int primary key, account_id uuid not null, user_id uuid not null)`);
+await db.rows(sql`insert into bench_ids select split_part(external_id, '-', 2)::int, account_id, id from users`);
+await db.rows(sql`create table bench_raw_accounts (id int primary key, balance bigint not null check (balance >= 0))`);
+await db.rows(sql`insert into bench_raw_accounts select n, 1000000000 from generate_series(1, ${ACCOUNTS + 1}) n`);
+await db.rows(sql`create table bench_raw_ledger (id bigserial primary key, account_id int not null, amount bigint not null, balance_after bigint not null, at timestamptz not null default now())`);
+await ensureSiteKey(db, { name: 'bench', value: SITE_KEY });
+const ids = await db.rows<{ n: number; user_id: string }>(sql`select n, user_id from bench_ids order by n`);
+const spreadUsers = join(work, 'spread.json');
+const hotUsers = join(work, 'hot.json');
+writeFileSync(spreadUsers, JSON.stringify(ids.filter((r) => r.n <= ACCOUNTS).map((r) => r.user_id)));
+writeFileSync(hotUsers, JSON.stringify([ids.find((r) => r.n === ACCOUNTS + 1)!.user_id]));
+
+if (!existsSync('build/index.js')) {
+	console.log('Building the production app…');
+	if (spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+}
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+const server = spawn(process.execPath, ['build/index.js'], {
+	stdio: ['ignore', 'ignore', 'inherit'],
+	env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ORIGIN: origin, DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '20', SEED_DEMO: 'false' }
+});
+for (let i = 0; ; i++) {
+	try {
+		if ((await fetch(`${origin}/healthz`)).ok) break;
+	} catch {
+		// starting
+	}
+	if (i > 200) throw new Error('the app did not start');
+	await new Promise((r) => setTimeout(r, 250));
+}
+
+interface Figures { rps: number; p50: number; p99: number; errors: number; total: number }
+
+function load(usersFile: string, seconds: number): Figures {
+	const r = spawnSync(process.execPath, ['bench/load.mjs', origin, SITE_KEY, usersFile, String(CONNECTIONS), String(seconds)], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(r.stderr);
+	const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+	return { rps: j.rps, p50: j.p50, p99: j.p99, errors: j.non2xx + j.errors, total: j.total };
+}
+
+function pgbench(name: string, script: string): Figures {
+	const dir = mkdtempSync(join(work, `${name}-`));
+	const file = join(dir, 'script.sql');
+	writeFileSync(file, script);
+	const r = spawnSync('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', file, '-l', '--log-prefix', join(dir, 'log'), dbUrl], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`pgbench ${name}: ${r.stderr}`);
+	const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(r.stdout)?.[1]);
+	const failed = Number(/number of failed transactions: (\d+)/.exec(r.stdout)?.[1] ?? 0);
+	const latencies = readdirSync(dir)
+		.filter((f) => f.startsWith('log'))
+		.flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]) / 1000))
+		.sort((a, b) => a - b);
+	const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+	return { rps: tps, p50: pct(0.5), p99: pct(0.99), errors: failed, total: latencies.length };
+}
+
+const rawDebit = (id: string) => `${id}
+WITH d AS (UPDATE bench_raw_accounts SET balance = balance - 1 WHERE id = :id AND balance >= 1 RETURNING id, balance)
+INSERT INTO bench_raw_ledger (account_id, amount, balance_after) SELECT id, -1, balance FROM d;
+`;
+const ledgerFn = (id: string) => `${id}
+\\set k random(1, 1000000000000)
+SELECT quota_spend('consume', account_id, NULL, NULL, 'bench_op', 1, NULL, NULL, NULL, 'pgbench', :client_id || '-' || :k, 'h', NULL, NULL) FROM bench_ids WHERE n = :id;
+`;
+const spreadId = `\\set id random(1, ${ACCOUNTS})`;
+const hotId = `\\set id ${ACCOUNTS + 1}`;
+
+console.log(`Warming up (3 s)…`);
+load(spreadUsers, 3);
+console.log(`Measuring: ${CONNECTIONS} connections, ${SECONDS} s per run…`);
+const results = {
+	apiSpread: load(spreadUsers, SECONDS),
+	apiHot: load(hotUsers, SECONDS),
+	rawSpread: pgbench('raw-spread', rawDebit(spreadId)),
+	rawHot: pgbench('raw-hot', rawDebit(hotId)),
+	fnSpread: pgbench('fn-spread', ledgerFn(spreadId)),
+	fnHot: pgbench('fn-hot', ledgerFn(hotId))
+};
+server.kill('SIGTERM');
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
+const row = (label: string, f: Figures) =>
+	`${label.padEnd(46)} ${fmt(f.rps).padStart(8)}/s  p50 ${fmt(f.p50, 1).padStart(6)} ms  p99 ${fmt(f.p99, 1).padStart(6)} ms  errors ${f.errors}`;
+console.log('\nResults (same Postgres, same run):');
+console.log(row('(a) API POST /api/v1/consume, 10,000 accounts', results.apiSpread));
+console.log(row('(a) raw conditional debit + ledger row', results.rawSpread));
+console.log(row('(a) ledger function quota_spend (SQL only)', results.fnSpread));
+console.log(row('(b) API POST /api/v1/consume, one hot account', results.apiHot));
+console.log(row('(b) raw conditional debit + ledger row', results.rawHot));
+console.log(row('(b) ledger function quota_spend (SQL only)', results.fnHot));
+console.log(`\nRatio API/raw: (a) ${fmt(results.apiSpread.rps / results.rawSpread.rps, 2)}  (b) ${fmt(results.apiHot.rps / results.rawHot.rps, 2)}   (targets ≥ 0.5, p99 ≤ 25 ms, 0 errors)`);
+console.log(`Ratio ledger function/raw: (a) ${fmt(results.fnSpread.rps / results.rawSpread.rps, 2)}  (b) ${fmt(results.fnHot.rps / results.rawHot.rps, 2)}`);
+
+const report = await reconcile(db.orm);
+console.log(`\nReconcile after the run: ${report.ok ? 'clean' : `${report.breaches.length} breach(es)`} (${report.checked.operations.toLocaleString('en')} operations checked)`);
+await db.close();
+await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+await admin.end();
+rmSync(work, { recursive: true, force: true });
+process.exit(report.ok ? 0 : 1);
