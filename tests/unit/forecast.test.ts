@@ -24,3 +24,19 @@ describe('the dashboard forecast', () => {
 		expect(forecastText(5, false, [10])).toBe('At this pace your tokens run out today.');
 	});
 });
+
+describe('report buckets', () => {
+	it('cover 30 days, 12 weeks starting on Mondays, or 12 months', async () => {
+		const { reportBuckets } = await import('../../src/lib/client/forecast');
+		const now = new Date('2026-01-07T12:00:00Z'); // a Wednesday
+		expect(reportBuckets('day', now)).toHaveLength(30);
+		const weeks = reportBuckets('week', now);
+		expect(weeks).toHaveLength(12);
+		expect(weeks.at(-1)).toBe('2026-01-05');
+		expect(weeks[0]).toBe('2025-10-20');
+		expect(reportBuckets('month', now)).toEqual([
+			'2025-02-01', '2025-03-01', '2025-04-01', '2025-05-01', '2025-06-01', '2025-07-01',
+			'2025-08-01', '2025-09-01', '2025-10-01', '2025-11-01', '2025-12-01', '2026-01-01'
+		]);
+	});
+});

@@ -42,33 +42,34 @@ export function startAutoRefresh(onReconnect: () => void): () => void {
 	};
 	document.addEventListener('visibilitychange', visible);
 	window.addEventListener('online', online);
-	const stream = openStream();
 	return () => {
 		clearInterval(timer);
 		document.removeEventListener('visibilitychange', visible);
 		window.removeEventListener('online', online);
-		stream.close();
 	};
 }
 
 /**
- * The server's live stream: any event means "something changed on your account". If the stream
- * is not there (or refuses), EventSource closes and the 30-second refresh carries on alone.
+ * The account's live stream (SSE): each `balance` event after the first (which only repeats what
+ * the page just loaded) means something changed. Where the stream is missing or refused,
+ * EventSource closes and the 30-second refresh carries on alone.
  */
-function openStream(): { close(): void } {
-	if (typeof EventSource === 'undefined') return { close() {} };
-	const source = new EventSource('/api/v1/stream');
+export function openStream(accountId: string): () => void {
+	if (typeof EventSource === 'undefined') return () => {};
+	const source = new EventSource(`/api/v1/stream?account=${encodeURIComponent(accountId)}`);
+	let first = true;
 	let pending: ReturnType<typeof setTimeout> | undefined;
-	const changed = () => {
+	source.addEventListener('balance', () => {
+		if (first) {
+			first = false;
+			return;
+		}
 		clearTimeout(pending);
 		pending = setTimeout(() => void refreshAll(), 250);
-	};
-	source.onmessage = changed;
-	for (const type of ['balance', 'operation', 'grant', 'settings']) source.addEventListener(type, changed);
-	return {
-		close() {
-			clearTimeout(pending);
-			source.close();
-		}
+	});
+	source.addEventListener('open', () => (first = true));
+	return () => {
+		clearTimeout(pending);
+		source.close();
 	};
 }
