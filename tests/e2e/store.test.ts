@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { launch, phoneContext, screenshot } from './browser';
+
+const PASSWORD = 'quota-demo-2026';
+
+/** What the phone's screen shows right now (full-page shots of a long store are hard to read). */
+async function viewport(page: Page, name: string) {
+	mkdirSync('test-results/screens', { recursive: true });
+	await page.screenshot({ path: `test-results/screens/${name}.png` });
+}
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+async function signIn(context: BrowserContext, email: string): Promise<Page> {
+	const page = await context.newPage();
+	await page.goto('/signin');
+	await page.getByLabel('Email').fill(email);
+	await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL(/\/dashboard/);
+	return page;
+}
+
+/** The spendable balance as the server has it (the same tRPC query the dashboard makes). */
+async function available(page: Page): Promise<number> {
+	const res = await page.request.get(`/trpc/ledger.summary?input=${encodeURIComponent('{}')}`);
+	expect(res.status()).toBe(200);
+	return ((await res.json()) as { result: { data: { available: number } } }).result.data.available;
+}
+
+const offer = (page: Page, name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+
+/** Pays in the simulator's checkout sheet; holds the order poll a moment so the "processing" state can be seen. */
+async function payInSheet(page: Page, total: string, shot: string) {
+	const sheet = page.frameLocator('iframe[title="Checkout"]');
+	await sheet.getByRole('button', { name: `Pay ${total}` }).waitFor();
+	await viewport(page, shot);
+	const release = Date.now() + 2500;
+	await page.route(/\/trpc\/[^?]*store\.order/, async (route) => {
+		await new Promise((r) => setTimeout(r, Math.max(0, release - Date.now())));
+		await route.continue();
+	});
+	await sheet.getByRole('button', { name: `Pay ${total}` }).click();
+}
+
+describe('buying tokens on a phone (Paddle simulator)', () => {
+	let context: BrowserContext;
+	let page: Page;
+	beforeAll(async () => {
+		context = await phoneContext(browser);
+		page = await signIn(context, 'leo@quota.test');
+	});
+	afterAll(async () => context?.close());
+
+	it('shows packages as cards with tokens, price, per-1k price and bundle savings, without horizontal scrolling', async () => {
+		await page.goto('/store');
+		const pack = offer(page, 'Token pack');
+		await pack.waitFor();
+		await expect(pack.textContent()).resolves.toMatch(/5,000\s*tokens/);
+		await expect(pack.textContent()).resolves.toContain('$1.00 per 1,000 tokens');
+		const bundle = offer(page, 'Starter bundle');
+		await expect(bundle.textContent()).resolves.toMatch(/Save \d+%/);
+		await expect(bundle.textContent()).resolves.toContain('50,000 GPT-5 Nano tokens');
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		expect(overflow).toBeLessThanOrEqual(0);
+		await screenshot(page, 'store');
+		await viewport(page, 'store-top');
+	});
+
+	it('buys 2 packs: processing, then "tokens added" and a balance 10,000 higher, without a reload', async () => {
+		const before = await available(page);
+		await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+		const pack = offer(page, 'Token pack');
+		await pack.getByRole('button', { name: 'One more' }).click();
+		await expect(pack.textContent()).resolves.toMatch(/10,000\s*tokens/);
+		await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
+		await payInSheet(page, '$10.00', 'checkout-sheet');
+		await status(page).getByText('Processing your payment').waitFor();
+		await viewport(page, 'store-processing');
+		await status(page).getByText('Tokens added: +10,000').waitFor({ timeout: 15_000 });
+		await expect(status(page).textContent()).resolves.toContain((before + 10_000).toLocaleString('en-US'));
+		expect(await available(page)).toBe(before + 10_000);
+		expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+		await viewport(page, 'store-tokens-added');
+		await page.unroute(/\/trpc\/[^?]*store\.order/);
+	});
+
+	it('a subscription, then its renewal: the allocation is replaced, not added; the history shows both', async () => {
+		await status(page).getByRole('button', { name: 'Close' }).click();
+		const before = await available(page);
+		const plan = offer(page, 'Monthly plan');
+		await plan.getByRole('button', { name: /Subscribe/ }).click();
+		await payInSheet(page, '$15.00', 'checkout-sheet-subscription');
+		await status(page).getByText('Tokens added: +20,000').waitFor({ timeout: 15_000 });
+		expect(await available(page)).toBe(before + 20_000);
+
+		// Paddle's billing clock, on demand: a site admin renews it in the simulator's dashboard.
+		const admin = await phoneContext(browser);
+		const seller = await signIn(admin, 'admin@quota.test');
+		await seller.goto('/paddle-simulator');
+		await seller.getByRole('button', { name: 'Renew now' }).first().click();
+		await seller.getByText('Renew now: sent subscription.updated (200), transaction.completed (200)').waitFor();
+		await screenshot(seller, 'paddle-simulator');
+		await admin.close();
+
+		expect(await available(page)).toBe(before + 20_000);
+
+		await page.goto('/purchases');
+		const history = page.getByRole('region', { name: 'Purchase history' });
+		await history.getByText('Monthly plan · renewal').waitFor();
+		await expect(history.getByText('Token pack × 2').isVisible()).resolves.toBe(true);
+		await expect(history.getByRole('listitem').filter({ hasText: 'Monthly plan' }).count()).resolves.toBe(2);
+		const subs = page.getByRole('region', { name: 'Subscriptions' });
+		await expect(subs.textContent()).resolves.toMatch(/Monthly plan\s*Active\s*Renews/);
+		await history.getByText('Token pack × 2').click();
+		await history.getByText('Any model: 10,000 tokens').waitFor();
+		await screenshot(page, 'purchases');
+	});
+
+	it('offline, the store says purchases need a connection and does not offer to buy', async () => {
+		await page.goto('/store');
+		await offer(page, 'Token pack').waitFor();
+		await context.setOffline(true);
+		await page.getByText('You are offline. Purchases need a connection').waitFor();
+		await expect(offer(page, 'Token pack').getByRole('button', { name: /Buy/ }).isDisabled()).resolves.toBe(true);
+		await viewport(page, 'store-offline');
+		await context.setOffline(false);
+	});
+});
+
+const status = (page: Page) => page.getByRole('status', { name: 'Purchase status' });
