@@ -101,6 +101,28 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('a completion and its refund arriving at the same moment end refunded, whichever runs first', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		for (let round = 0; round < 5; round++) {
+			const u = await makeUser(db);
+			const c = await buy(u.accountId, 'tokens-5k', 1);
+			const product = await getProduct(db.orm, 'tokens-5k');
+			const txn: SimTransaction = {
+				id: c.transactionId, status: 'completed', origin: 'api', priceId: 'pri_quota_demo_tokens_5k', quantity: 1,
+				customData: { orderId: c.orderId }, subscriptionId: null, billingPeriod: null,
+				payments: [{ status: 'captured', at: new Date().toISOString() }], createdAt: new Date().toISOString(), billedAt: new Date().toISOString()
+			};
+			const completed = envelope('transaction.completed', transactionPayload(txn, product));
+			const refund = envelope('adjustment.updated', adjustmentPayload(txn, product, 'refund', 'approved'));
+			const replies = await Promise.all([post(hook.url, completed), post(hook.url, refund), post(hook.url, completed)]);
+			expect(replies.every((r) => r.status === 200)).toBe(true);
+			expect(await available(u.accountId)).toBe(0);
+			expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('refunded');
+			expect(await lotsOf(db, u.accountId)).toMatchObject([{ amount: 5_000, remaining: 0 }]);
+		}
+		await expectInvariants(db);
+	});
+
 	it('subscription.updated before subscription.created: the newer state wins, the older event is ignored', async () => {
 		const u = await makeUser(db);
 		const c = await buy(u.accountId, 'monthly-20k');

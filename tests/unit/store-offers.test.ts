@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { toOffers } from '../../src/lib/server/store/offer';
+import { productInput } from '../../src/lib/server/store/catalog';
+import { demoCatalog } from '../../src/lib/server/store/demo-catalog';
+import type { Product } from '../../src/lib/server/store/catalog';
+
+const catalog: Product[] = demoCatalog.map((p) => ({ ...productInput.parse(p), paddlePriceProduction: null, createdAt: new Date(0) }) as Product);
+const names = new Map([['gpt-5-nano', 'GPT-5 Nano'], ['text-embedding-3-small', 'Text Embedding 3 Small'], ['claude-sonnet-4-5', 'Claude Sonnet 4.5']]);
+
+describe('what the store shows for each package', () => {
+	const offers = new Map(toOffers(catalog, 'sandbox', names).map((o) => [o.id, o]));
+
+	it('prices 1,000 tokens of each pack', () => {
+		expect(offers.get('tokens-5k')).toMatchObject({ tokens: 5_000, per1kCentiCents: 10_000, savingsPercent: null });
+		expect(offers.get('embedding-25k')!.per1kCentiCents).toBe(1_600);
+	});
+
+	it('a bundle saves against buying its models as single packs', () => {
+		// Separately: 50k nano $20 + 25k embedding $4 + 10k Sonnet $15 = $39; the bundle is $32.
+		expect(offers.get('starter-bundle')).toMatchObject({ tokens: 85_000, savingsPercent: 17 });
+		expect(offers.get('starter-bundle')!.grants.map((g) => g.modelName)).toEqual(['GPT-5 Nano', 'Text Embedding 3 Small', 'Claude Sonnet 4.5']);
+	});
+
+	it('a plan saves against the general token pack; a production price id is absent in sandbox', () => {
+		expect(offers.get('monthly-20k')).toMatchObject({ savingsPercent: 25, billingInterval: 'month', paddlePriceId: 'pri_quota_demo_monthly_20k' });
+		expect(toOffers(catalog, 'production', names).every((o) => o.paddlePriceId === null)).toBe(true);
+	});
+});
+
+describe('catalog rules', () => {
+	const base = { id: 'x-pack', kind: 'pack', name: 'X', grants: [{ model: null, tokens: 10 }], priceCents: 100 } as const;
+	it.each([
+		['a subscription without an interval', { ...base, kind: 'subscription' }],
+		['a pack with an interval', { ...base, billingInterval: 'month' }],
+		['a model pack without a model', { ...base, kind: 'model_pack' }],
+		['a subscription sold by quantity', { ...base, kind: 'subscription', billingInterval: 'month', maxQuantity: 5 }],
+		['a price id that is not Paddle’s', { ...base, paddlePriceSandbox: 'price_123' }],
+		['the same model twice', { ...base, kind: 'bundle', grants: [{ model: 'a', tokens: 1 }, { model: 'a', tokens: 2 }] }],
+		['no tokens', { ...base, grants: [{ model: null, tokens: 0 }] }]
+	])('refuses %s', (_, input) => {
+		expect(productInput.safeParse(input).success).toBe(false);
+	});
+});
