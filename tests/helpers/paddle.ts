@@ -9,6 +9,8 @@ import { seedDemoCatalog } from '../../src/lib/server/store/demo-catalog';
 import { receivePaddleWebhook } from '../../src/lib/server/store/paddle/webhook';
 import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
 import { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
+import { adjustmentPayload, envelope, transactionPayload, type SimTransaction } from '../../src/lib/server/store/paddle/simulator/payloads';
+import { getProduct } from '../../src/lib/server/store/catalog';
 
 export const SECRET = 'pdl_ntfset_test_secret_for_quota';
 
@@ -79,5 +81,20 @@ export async function storeTestBed(opts: { poolSize?: number; withRates?: boolea
 			await hook.close();
 			await db.close();
 		}
+	};
+}
+
+/** A completed checkout transaction as Paddle reports it (SDK shape), and its refund, for hand-ordered deliveries. */
+export async function paddleEventsFor(db: Db, checkout: { transactionId: string; orderId: string }, productId: string, quantity = 1) {
+	const product = await getProduct(db.orm, productId);
+	const now = new Date().toISOString();
+	const txn: SimTransaction = {
+		id: checkout.transactionId, status: 'completed', origin: 'api', priceId: product.paddlePriceSandbox!, quantity,
+		customData: { orderId: checkout.orderId }, subscriptionId: null, billingPeriod: null,
+		payments: [{ status: 'captured', at: now }], createdAt: now, billedAt: now
+	};
+	return {
+		completed: (at?: Date) => envelope('transaction.completed', transactionPayload(txn, product), at),
+		refund: () => envelope('adjustment.updated', adjustmentPayload(txn, product, 'refund', 'approved'))
 	};
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { eventRows, lotsOf, post, storeTestBed } from '../helpers/paddle';
+import { eventRows, lotsOf, paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { subscriptions } from '../../src/lib/server/db/schema';
 import { balances, consume } from '../../src/lib/server/ledger';
@@ -10,13 +10,10 @@ import { getProduct } from '../../src/lib/server/store/catalog';
 import { getPurchase, listPurchases, startCheckout } from '../../src/lib/server/store/orders';
 import { cancelSubscription, listSubscriptions } from '../../src/lib/server/store/subscriptions';
 import {
-	adjustmentPayload,
 	envelope,
 	paddleId,
 	subscriptionPayload,
-	transactionPayload,
-	type SimSubscription,
-	type SimTransaction
+	type SimSubscription
 } from '../../src/lib/server/store/paddle/simulator/payloads';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
@@ -82,14 +79,9 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const u = await makeUser(db);
 		const c = await buy(u.accountId, 'tokens-5k', 1);
-		const product = await getProduct(db.orm, 'tokens-5k');
-		const txn: SimTransaction = {
-			id: c.transactionId, status: 'completed', origin: 'api', priceId: 'pri_quota_demo_tokens_5k', quantity: 1,
-			customData: { orderId: c.orderId }, subscriptionId: null, billingPeriod: null,
-			payments: [{ status: 'captured', at: new Date().toISOString() }], createdAt: new Date().toISOString(), billedAt: new Date().toISOString()
-		};
-		const completed = envelope('transaction.completed', transactionPayload(txn, product), new Date(Date.now() - 60_000));
-		const refund = envelope('adjustment.updated', adjustmentPayload(txn, product, 'refund', 'approved'));
+		const events = await paddleEventsFor(db, c, 'tokens-5k');
+		const completed = events.completed(new Date(Date.now() - 60_000));
+		const refund = events.refund();
 		expect((await post(hook.url, refund)).body).toMatchObject({ outcome: 'deferred' });
 		expect(await available(u.accountId)).toBe(0);
 		expect((await post(hook.url, completed)).body).toMatchObject({ outcome: 'processed' });
@@ -106,14 +98,9 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		for (let round = 0; round < 5; round++) {
 			const u = await makeUser(db);
 			const c = await buy(u.accountId, 'tokens-5k', 1);
-			const product = await getProduct(db.orm, 'tokens-5k');
-			const txn: SimTransaction = {
-				id: c.transactionId, status: 'completed', origin: 'api', priceId: 'pri_quota_demo_tokens_5k', quantity: 1,
-				customData: { orderId: c.orderId }, subscriptionId: null, billingPeriod: null,
-				payments: [{ status: 'captured', at: new Date().toISOString() }], createdAt: new Date().toISOString(), billedAt: new Date().toISOString()
-			};
-			const completed = envelope('transaction.completed', transactionPayload(txn, product));
-			const refund = envelope('adjustment.updated', adjustmentPayload(txn, product, 'refund', 'approved'));
+			const events = await paddleEventsFor(db, c, 'tokens-5k');
+			const completed = events.completed();
+			const refund = events.refund();
 			const replies = await Promise.all([post(hook.url, completed), post(hook.url, refund), post(hook.url, completed)]);
 			expect(replies.every((r) => r.status === 200)).toBe(true);
 			expect(await available(u.accountId)).toBe(0);

@@ -2,12 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { eventRows, lotsOf, post, SECRET, storeTestBed } from '../helpers/paddle';
+import { eventRows, lotsOf, paddleEventsFor, post, SECRET, storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { balances } from '../../src/lib/server/ledger';
 import { startCheckout, getPurchase } from '../../src/lib/server/store/orders';
-import { getProduct } from '../../src/lib/server/store/catalog';
-import { envelope, transactionPayload, paddleId, type SimTransaction } from '../../src/lib/server/store/paddle/simulator/payloads';
+import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
@@ -28,21 +27,8 @@ async function checkout(accountId: string, productId: string, quantity: number) 
 }
 
 /** The transaction.completed event Paddle would send for a checkout, built in the SDK's shape. */
-async function completedEvent(transactionId: string, orderId: string, priceId: string, quantity: number, productId: string) {
-	const txn: SimTransaction = {
-		id: transactionId,
-		status: 'completed',
-		origin: 'api',
-		priceId,
-		quantity,
-		customData: { orderId },
-		subscriptionId: null,
-		billingPeriod: null,
-		payments: [{ status: 'captured', at: new Date().toISOString() }],
-		createdAt: new Date().toISOString(),
-		billedAt: new Date().toISOString()
-	};
-	return envelope('transaction.completed', transactionPayload(txn, await getProduct(db.orm, productId)));
+async function completedEvent(c: { transactionId: string; orderId: string }, productId: string, quantity: number) {
+	return (await paddleEventsFor(db, c, productId, quantity)).completed();
 }
 
 const available = async (accountId: string) => (await balances(db.orm, accountId)).available;
@@ -52,7 +38,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 		const u = await makeUser(db);
 		const c = await checkout(u.accountId, 'tokens-5k', 2);
 		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('pending');
-		const event = await completedEvent(c.transactionId, c.orderId, 'pri_quota_demo_tokens_5k', 2, 'tokens-5k');
+		const event = await completedEvent(c, 'tokens-5k', 2);
 		expect(await post(hook.url, event)).toMatchObject({ status: 200, body: { ok: true, outcome: 'processed' } });
 		expect(await available(u.accountId)).toBe(10_000);
 		const lots = await lotsOf(db, u.accountId);
@@ -65,7 +51,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 	it('the same event 10× at once and replayed later grants once and is stored once', async () => {
 		const u = await makeUser(db);
 		const c = await checkout(u.accountId, 'starter-bundle', 1);
-		const event = await completedEvent(c.transactionId, c.orderId, 'pri_quota_demo_starter_bundle', 1, 'starter-bundle');
+		const event = await completedEvent(c, 'starter-bundle', 1);
 		const replies = await Promise.all(Array.from({ length: 10 }, () => post(hook.url, event)));
 		expect(replies.every((r) => r.status === 200)).toBe(true);
 		expect(replies.filter((r) => r.body.duplicate === false)).toHaveLength(1);
@@ -84,7 +70,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 	it('a different event for an already granted transaction grants nothing more (keyed by transaction)', async () => {
 		const u = await makeUser(db);
 		const c = await checkout(u.accountId, 'tokens-5k', 1);
-		const first = await completedEvent(c.transactionId, c.orderId, 'pri_quota_demo_tokens_5k', 1, 'tokens-5k');
+		const first = await completedEvent(c, 'tokens-5k', 1);
 		await post(hook.url, first);
 		await post(hook.url, { ...first, event_id: paddleId('evt') });
 		expect(await available(u.accountId)).toBe(5_000);
@@ -105,7 +91,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 				const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
 				const u = await makeUser(db);
 				const c = await checkout(u.accountId, 'tokens-5k', 1);
-				const event = await completedEvent(c.transactionId, c.orderId, 'pri_quota_demo_tokens_5k', 1, 'tokens-5k');
+				const event = await completedEvent(c, 'tokens-5k', 1);
 				const body = JSON.stringify(event);
 				const t = tamper(body);
 				const reply = await post(hook.url, event, { body: t.body ?? body, header: t.header });
@@ -125,7 +111,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const u = await makeUser(db);
 		const c = await checkout(u.accountId, 'tokens-5k', 1);
-		const event = await completedEvent(c.transactionId, c.orderId, 'pri_quota_demo_tokens_5k', 1, 'tokens-5k');
+		const event = await completedEvent(c, 'tokens-5k', 1);
 		event.data.items[0]!.price!.id = 'pri_01notinourcatalog0000000000';
 		expect((await post(hook.url, event)).body).toMatchObject({ ok: true, outcome: 'flagged' });
 		expect(await available(u.accountId)).toBe(0);
@@ -138,7 +124,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const victim = await makeUser(db);
 		const v = await checkout(victim.accountId, 'tokens-5k', 1);
-		const event = await completedEvent(paddleId('txn'), v.orderId, 'pri_quota_demo_tokens_5k', 1, 'tokens-5k');
+		const event = await completedEvent({ transactionId: paddleId('txn'), orderId: v.orderId }, 'tokens-5k', 1);
 		expect((await post(hook.url, event)).body).toMatchObject({ outcome: 'flagged' });
 		expect(await available(victim.accountId)).toBe(0);
 	});
@@ -146,7 +132,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 	it('a zero-value payment-method-change transaction grants nothing', async () => {
 		const u = await makeUser(db);
 		const c = await checkout(u.accountId, 'tokens-5k', 1);
-		const event = await completedEvent(c.transactionId, c.orderId, 'pri_quota_demo_tokens_5k', 1, 'tokens-5k');
+		const event = await completedEvent(c, 'tokens-5k', 1);
 		(event.data as { origin: string }).origin = 'subscription_payment_method_change';
 		expect((await post(hook.url, event)).body).toMatchObject({ outcome: 'ignored' });
 		expect(await available(u.accountId)).toBe(0);
@@ -167,7 +153,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 		const error = vi.spyOn(console, 'error').mockImplementation(() => {});
 		const u = await makeUser(db);
 		const c = await checkout(u.accountId, 'tokens-5k', 1);
-		const event = await completedEvent(c.transactionId, c.orderId, 'pri_quota_demo_tokens_5k', 1, 'tokens-5k');
+		const event = await completedEvent(c, 'tokens-5k', 1);
 		// Make every new lot fail for a moment, as a broken database would.
 		await db.rows(sql`alter table lots add constraint quota_test_block check (amount < 0) not valid`);
 		try {
