@@ -13,6 +13,9 @@ CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries
 --> statement-breakpoint
 INSERT INTO site_settings (id) VALUES (1) ON CONFLICT DO NOTHING;
 --> statement-breakpoint
+-- Lets each consume's housekeeping find lots that have expired but not yet recorded in a few index probes.
+CREATE INDEX lots_unrecorded_expiry_idx ON lots (account_id, expires_at) WHERE expired_at IS NULL AND expires_at IS NOT NULL;
+--> statement-breakpoint
 
 -- Period boundaries at local midnight in the site's time zone (DST-safe: local time, then back to UTC).
 CREATE FUNCTION quota_window_start(p_period text, p_tz text, p_week_start int, p_now timestamptz)
@@ -111,10 +114,13 @@ DECLARE
   v_allow_left bigint;          -- NULL = unlimited
   v_need bigint;
   v_take bigint;
-  v_paid jsonb := '[]'::jsonb;
+  v_from_allowance bigint := 0;
+  v_from_lots bigint := 0;
   v_lot record;
-  v_lot_total bigint := 0;
-  v_lot_unlimited boolean := false;
+  v_lot_steps jsonb := '[]'::jsonb;
+  v_lot_total bigint;
+  v_lot_amount bigint;
+  v_lot_unlimited boolean;
   v_cap record;
   v_cap_used bigint;
   v_code text;
@@ -122,21 +128,22 @@ DECLARE
   v_op uuid := gen_random_uuid();
   v_hold uuid;
   v_result jsonb;
+  v_paid jsonb := '[]'::jsonb;
+  v_paid_allowance jsonb := '[]'::jsonb;
+  v_used_after bigint;
   v_remaining bigint;
   v_allocation bigint;
   v_level text;
   v_active boolean := true;
-  v_today date;
-  v_plan jsonb := '[]'::jsonb;  -- [{type, id, take}]
   v_step jsonb;
   v_phase text;
+  v_writes boolean := p_mode <> 'check';
 BEGIN
   p_now := coalesce(p_now, now());
   SELECT * INTO s FROM site_settings WHERE id = 1;
-  v_today := (p_now AT TIME ZONE s.time_zone)::date;
 
   -- 1. Claim the idempotency key before anything else.
-  IF p_mode <> 'check' AND p_key IS NOT NULL THEN
+  IF v_writes AND p_key IS NOT NULL THEN
     IF NOT pg_try_advisory_xact_lock(hashtextextended(p_scope || chr(31) || p_key, 7243)) THEN
       RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_in_flight',
         'message', 'A request with this idempotency key is still being processed.');
@@ -152,7 +159,7 @@ BEGIN
   END IF;
 
   -- 2. Price it (server-side, whole tokens, rounded up).
-  SELECT fe.*, m.limit_message, m.on_exhausted INTO f
+  SELECT fe.key, fe.name, fe.module, fe.enabled, fe.tokens_per_unit, m.limit_message, m.on_exhausted INTO f
     FROM features fe JOIN modules m ON m.key = fe.module WHERE fe.key = p_feature;
   IF NOT FOUND THEN
     RETURN jsonb_build_object('ok', false, 'code', 'unknown_feature', 'message', format('Unknown feature %L.', p_feature));
@@ -163,15 +170,15 @@ BEGIN
   v_cost := CASE WHEN p_mode = 'hold' THEN p_hold_tokens ELSE ceil(p_units * f.tokens_per_unit)::bigint END;
 
   -- 3. Lock the account: every writer of this account's balances queues here.
-  IF p_mode = 'check' THEN
-    SELECT kind INTO v_kind FROM accounts WHERE id = p_account;
-  ELSE
+  IF v_writes THEN
     SELECT kind INTO v_kind FROM accounts WHERE id = p_account FOR UPDATE;
+  ELSE
+    SELECT kind INTO v_kind FROM accounts WHERE id = p_account;
   END IF;
   IF NOT FOUND THEN
     RETURN jsonb_build_object('ok', false, 'code', 'not_found', 'message', 'No such account.');
   END IF;
-  IF p_mode <> 'check' THEN
+  IF v_writes THEN
     PERFORM quota_housekeep(p_account, p_now);
   END IF;
 
@@ -199,7 +206,7 @@ BEGIN
     END IF;
   END IF;
 
-  -- Caps: per-period spending limits that hold even with tokens available.
+  -- Caps: per-period spending limits that hold even with tokens available (open holds count too).
   IF v_code IS NULL THEN
     FOR v_cap IN
       SELECT c.period, c.limit_tokens, c.member_user_id FROM caps c
@@ -225,8 +232,10 @@ BEGIN
     END LOOP;
   END IF;
 
-  SELECT coalesce(sum(remaining) FILTER (WHERE NOT unlimited), 0), coalesce(bool_or(unlimited), false)
-    INTO v_lot_total, v_lot_unlimited
+  -- What the lots usable here hold: for the plan, the remaining figure and the level.
+  SELECT coalesce(sum(remaining) FILTER (WHERE NOT unlimited), 0), coalesce(sum(amount) FILTER (WHERE NOT unlimited), 0),
+         coalesce(bool_or(unlimited), false)
+    INTO v_lot_total, v_lot_amount, v_lot_unlimited
     FROM lots WHERE account_id = p_account AND (model IS NULL OR model = p_model)
      AND (expires_at IS NULL OR expires_at > p_now);
 
@@ -236,25 +245,26 @@ BEGIN
     FOREACH v_phase IN ARRAY CASE WHEN s.spend_order = 'balance-first' THEN ARRAY['lots', 'allowance'] ELSE ARRAY['allowance', 'lots'] END LOOP
       EXIT WHEN v_need = 0;
       IF v_phase = 'allowance' AND v_rule.id IS NOT NULL THEN
-        v_take := CASE WHEN v_allow_left IS NULL THEN v_need ELSE least(v_need, v_allow_left) END;
-        IF v_take > 0 THEN
-          v_plan := v_plan || jsonb_build_object('type', 'allowance', 'take', v_take);
-          v_need := v_need - v_take;
-        END IF;
-      ELSIF v_phase = 'lots' THEN
+        v_from_allowance := CASE WHEN v_allow_left IS NULL THEN v_need ELSE least(v_need, v_allow_left) END;
+        v_need := v_need - v_from_allowance;
+      ELSIF v_phase = 'lots' AND (v_lot_unlimited OR v_lot_total > 0) THEN
         FOR v_lot IN SELECT id, remaining, unlimited, model, source FROM lots
             WHERE account_id = p_account AND (model IS NULL OR model = p_model)
               AND (expires_at IS NULL OR expires_at > p_now) AND (remaining > 0 OR unlimited)
             ORDER BY (model IS NULL), priority DESC, expires_at ASC NULLS LAST, created_at, id LOOP
           v_take := CASE WHEN v_lot.unlimited THEN v_need ELSE least(v_need, v_lot.remaining) END;
-          v_plan := v_plan || jsonb_build_object('type', 'lot', 'id', v_lot.id, 'take', v_take,
+          v_lot_steps := v_lot_steps || jsonb_build_object('id', v_lot.id, 'take', v_take,
             'unlimited', v_lot.unlimited, 'model', v_lot.model, 'label', v_lot.source, 'remaining', v_lot.remaining);
+          IF NOT v_lot.unlimited THEN v_from_lots := v_from_lots + v_take; END IF;
           v_need := v_need - v_take;
           EXIT WHEN v_need = 0;
         END LOOP;
       END IF;
     END LOOP;
     IF v_need > 0 THEN
+      v_from_allowance := 0;
+      v_from_lots := 0;
+      v_lot_steps := '[]'::jsonb;
       IF v_rule.id IS NOT NULL AND v_lot_total = 0 THEN
         v_code := 'allowance_exhausted';
         v_message := f.limit_message;
@@ -266,25 +276,24 @@ BEGIN
     END IF;
   END IF;
 
-  -- 5. Write it (consume / hold only).
-  IF v_code IS NULL AND p_mode <> 'check' THEN
-    INSERT INTO operations (id, account_id, kind, status, feature, model, units, cost, actor_user_id, actor_key_id,
-        idem_scope, idem_key, request_hash, metadata, created_at)
-      VALUES (v_op, p_account, p_mode, 'ok', p_feature, p_model, p_units, v_cost, p_actor_user, p_actor_key,
-        p_scope, p_key, p_hash, p_metadata, p_now);
-    FOR v_step IN SELECT * FROM jsonb_array_elements(v_plan) LOOP
-      IF v_step->>'type' = 'allowance' THEN
-        INSERT INTO allowance_windows (account_id, rule_id, window_start, window_end, limit_tokens, used)
-          VALUES (p_account, v_rule.id, v_window_start, v_window_end, v_rule.limit_tokens, (v_step->>'take')::bigint)
-          ON CONFLICT (account_id, rule_id, window_start)
-          DO UPDATE SET used = allowance_windows.used + excluded.used, limit_tokens = excluded.limit_tokens
-          RETURNING id, used INTO v_window_id, v_window_used;
-        INSERT INTO entries (operation_id, account_id, window_id, kind, amount, balance_after, created_at)
-          VALUES (v_op, p_account, v_window_id, p_mode, -(v_step->>'take')::bigint,
-            CASE WHEN v_rule.limit_tokens IS NULL THEN NULL ELSE v_rule.limit_tokens - v_window_used END, p_now);
-        v_paid := v_paid || jsonb_build_object('type', 'allowance', 'id', v_window_id::text, 'label', f.module,
-          'model', NULL, 'tokens', (v_step->>'take')::bigint, 'unlimited', v_rule.limit_tokens IS NULL);
-      ELSE
+  -- 5. Carry it out (consume / hold), describing who paid; a check only describes it.
+  IF v_code IS NULL AND v_from_allowance > 0 THEN
+    IF v_writes THEN
+      INSERT INTO allowance_windows (account_id, rule_id, window_start, window_end, limit_tokens, used)
+        VALUES (p_account, v_rule.id, v_window_start, v_window_end, v_rule.limit_tokens, v_from_allowance)
+        ON CONFLICT (account_id, rule_id, window_start)
+        DO UPDATE SET used = allowance_windows.used + excluded.used, limit_tokens = excluded.limit_tokens
+        RETURNING id INTO v_window_id;
+      INSERT INTO entries (operation_id, account_id, window_id, kind, amount, balance_after, created_at)
+        VALUES (v_op, p_account, v_window_id, p_mode, -v_from_allowance,
+          v_rule.limit_tokens - v_window_used - v_from_allowance, p_now);
+    END IF;
+    v_paid_allowance := jsonb_build_array(jsonb_build_object('type', 'allowance', 'id', coalesce(v_window_id::text, v_rule.id::text),
+      'label', f.module, 'model', NULL, 'tokens', v_from_allowance, 'unlimited', v_rule.limit_tokens IS NULL));
+  END IF;
+  IF v_code IS NULL THEN
+    FOR v_step IN SELECT * FROM jsonb_array_elements(v_lot_steps) LOOP
+      IF v_writes THEN
         IF NOT (v_step->>'unlimited')::boolean THEN
           UPDATE lots SET remaining = remaining - (v_step->>'take')::bigint WHERE id = (v_step->>'id')::uuid;
         END IF;
@@ -292,78 +301,61 @@ BEGIN
           VALUES (v_op, p_account, (v_step->>'id')::uuid, p_mode, -(v_step->>'take')::bigint,
             CASE WHEN (v_step->>'unlimited')::boolean THEN NULL
                  ELSE (v_step->>'remaining')::bigint - (v_step->>'take')::bigint END, p_now);
-        v_paid := v_paid || jsonb_build_object('type', 'lot', 'id', v_step->>'id', 'label', v_step->>'label',
-          'model', v_step->'model', 'tokens', (v_step->>'take')::bigint, 'unlimited', (v_step->>'unlimited')::boolean);
       END IF;
-    END LOOP;
-    IF p_mode = 'hold' THEN
-      v_hold := gen_random_uuid();
-      INSERT INTO holds (id, account_id, operation_id, feature, model, amount, status, expires_at, created_at)
-        VALUES (v_hold, p_account, v_op, p_feature, p_model, v_cost, 'open',
-          p_now + make_interval(secs => p_hold_ttl_seconds), p_now);
-      UPDATE operations SET hold_id = v_hold WHERE id = v_op;
-    ELSE
-      INSERT INTO usage_daily (account_id, day, feature, model, actor_user_id, tokens, operations)
-        VALUES (p_account, v_today, p_feature, coalesce(p_model, ''), coalesce(p_actor_user::text, ''), v_cost, 1)
-        ON CONFLICT (account_id, day, feature, model, actor_user_id)
-        DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens, operations = usage_daily.operations + 1;
-    END IF;
-  ELSIF v_code IS NULL THEN
-    -- check: describe the plan without writing it.
-    FOR v_step IN SELECT * FROM jsonb_array_elements(v_plan) LOOP
-      v_paid := v_paid || CASE WHEN v_step->>'type' = 'allowance'
-        THEN jsonb_build_object('type', 'allowance', 'id', coalesce(v_window_id::text, v_rule.id::text), 'label', f.module,
-          'model', NULL, 'tokens', (v_step->>'take')::bigint, 'unlimited', v_rule.limit_tokens IS NULL)
-        ELSE jsonb_build_object('type', 'lot', 'id', v_step->>'id', 'label', v_step->>'label', 'model', v_step->'model',
-          'tokens', (v_step->>'take')::bigint, 'unlimited', (v_step->>'unlimited')::boolean) END;
+      v_paid := v_paid || jsonb_build_object('type', 'lot', 'id', v_step->>'id', 'label', v_step->>'label',
+        'model', v_step->'model', 'tokens', (v_step->>'take')::bigint, 'unlimited', (v_step->>'unlimited')::boolean);
     END LOOP;
   END IF;
 
+  -- Who paid, in the order they paid.
+  v_paid := CASE WHEN s.spend_order = 'balance-first' THEN v_paid || v_paid_allowance ELSE v_paid_allowance || v_paid END;
+
   -- 6. What is left, and the green/yellow/red level.
+  v_used_after := v_window_used + v_from_allowance;
   v_allow_left := CASE WHEN v_rule.id IS NULL OR v_rule.limit_tokens = 0 THEN 0
                        WHEN v_rule.limit_tokens IS NULL THEN NULL
-                       ELSE greatest(v_rule.limit_tokens - v_window_used - CASE WHEN p_mode = 'check' AND v_code IS NULL
-                         THEN coalesce((SELECT sum((x->>'take')::bigint) FROM jsonb_array_elements(v_plan) x WHERE x->>'type' = 'allowance'), 0) ELSE 0 END, 0) END;
-  IF v_lot_unlimited OR (v_rule.id IS NOT NULL AND v_rule.limit_tokens IS NULL) THEN
-    v_remaining := NULL;
-  ELSE
-    v_remaining := v_allow_left + v_lot_total
-      - CASE WHEN v_code IS NULL THEN coalesce((SELECT sum((x->>'take')::bigint) FROM jsonb_array_elements(v_plan) x WHERE x->>'type' = 'lot'), 0) ELSE 0 END;
-  END IF;
-  IF v_remaining IS NULL THEN
-    v_level := 'ok';
-  ELSE
-    SELECT coalesce(sum(amount), 0) INTO v_allocation FROM lots
-      WHERE account_id = p_account AND (model IS NULL OR model = p_model) AND NOT unlimited
-        AND (expires_at IS NULL OR expires_at > p_now);
-    v_allocation := v_allocation + CASE WHEN v_rule.id IS NULL THEN 0 ELSE coalesce(v_rule.limit_tokens, 0) END;
-    v_level := CASE WHEN v_remaining <= 0 OR v_code IS NOT NULL THEN 'empty'
-                    WHEN v_allocation > 0 AND v_remaining * 100 < v_allocation * s.low_share_percent THEN 'low'
-                    ELSE 'ok' END;
-  END IF;
+                       ELSE greatest(v_rule.limit_tokens - v_used_after, 0) END;
+  v_remaining := CASE WHEN v_lot_unlimited OR (v_rule.id IS NOT NULL AND v_rule.limit_tokens IS NULL) THEN NULL
+                      ELSE v_allow_left + v_lot_total - v_from_lots END;
+  v_allocation := v_lot_amount + CASE WHEN v_rule.id IS NULL THEN 0 ELSE coalesce(v_rule.limit_tokens, 0) END;
+  v_level := CASE WHEN v_remaining IS NULL THEN 'ok'
+                  WHEN v_remaining <= 0 OR v_code IS NOT NULL THEN 'empty'
+                  WHEN v_allocation > 0 AND v_remaining * 100 < v_allocation * s.low_share_percent THEN 'low'
+                  ELSE 'ok' END;
 
   v_result := jsonb_build_object(
     'ok', v_code IS NULL, 'code', v_code, 'message', v_message, 'cost', v_cost,
     'paid_by', v_paid, 'remaining', v_remaining, 'level', v_level, 'active', v_active,
     'allowance', CASE WHEN v_rule.id IS NULL THEN NULL ELSE jsonb_build_object(
-      'module', f.module, 'used', v_window_used, 'limit', v_rule.limit_tokens, 'period', v_rule.period,
-      'resets_at', v_window_end) END);
-
-  IF p_mode = 'check' THEN
+      'module', f.module, 'used', CASE WHEN v_writes THEN v_used_after ELSE v_window_used END,
+      'limit', v_rule.limit_tokens, 'period', v_rule.period, 'resets_at', v_window_end) END);
+  IF NOT v_writes THEN
     RETURN v_result;
   END IF;
+
   IF v_code IS NULL THEN
+    IF p_mode = 'hold' THEN
+      v_hold := gen_random_uuid();
+      INSERT INTO holds (id, account_id, operation_id, feature, model, amount, status, expires_at, created_at)
+        VALUES (v_hold, p_account, v_op, p_feature, p_model, v_cost, 'open',
+          p_now + make_interval(secs => p_hold_ttl_seconds), p_now);
+    ELSE
+      INSERT INTO usage_daily (account_id, day, feature, model, actor_user_id, tokens, operations)
+        VALUES (p_account, (p_now AT TIME ZONE s.time_zone)::date, p_feature, coalesce(p_model, ''),
+          coalesce(p_actor_user::text, ''), v_cost, 1)
+        ON CONFLICT (account_id, day, feature, model, actor_user_id)
+        DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens, operations = usage_daily.operations + 1;
+    END IF;
     v_result := v_result || jsonb_build_object('operation_id', v_op, 'hold_id', v_hold,
       'expires_at', CASE WHEN v_hold IS NULL THEN NULL ELSE p_now + make_interval(secs => p_hold_ttl_seconds) END);
-    UPDATE operations SET response = v_result, balance_after = v_remaining WHERE id = v_op;
     PERFORM pg_notify('quota_account', p_account::text);
-  ELSE
-    -- A refusal changes no balance, but is remembered under its key so a retry gets the same answer.
-    INSERT INTO operations (id, account_id, kind, status, code, feature, model, units, cost, actor_user_id, actor_key_id,
-        idem_scope, idem_key, request_hash, response, metadata, created_at)
-      VALUES (v_op, p_account, p_mode, 'refused', v_code, p_feature, p_model, p_units, v_cost, p_actor_user, p_actor_key,
-        p_scope, p_key, p_hash, v_result, p_metadata, p_now);
   END IF;
+  -- A refusal changes no balance, but is remembered under its key so a retry gets the same answer.
+  INSERT INTO operations (id, account_id, kind, status, code, feature, model, units, cost, actor_user_id, actor_key_id,
+      hold_id, idem_scope, idem_key, request_hash, response, balance_after, metadata, created_at)
+    VALUES (v_op, p_account, p_mode, CASE WHEN v_code IS NULL THEN 'ok' ELSE 'refused' END, v_code, p_feature, p_model,
+      p_units, v_cost, p_actor_user, p_actor_key, v_hold, p_scope, p_key, p_hash, v_result,
+      CASE WHEN v_code IS NULL THEN v_remaining END, p_metadata, p_now);
   RETURN v_result;
 END $$;
 --> statement-breakpoint

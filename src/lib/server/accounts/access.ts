@@ -14,6 +14,19 @@ export interface AccessibleAccount {
 const denied = () => new DomainError('forbidden', 'You do not have access to this account.');
 
 /**
+ * What an API key may do on an account it names, without a database look-up (the metering hot
+ * path resolves the account itself): never manage; `read` needs the read scope, `spend` the
+ * consume scope; an account key only its own account.
+ */
+export function assertKeyMayAct(key: ApiKeyAuth, accountId: string, level: AccessLevel): void {
+	if (level === 'manage') throw denied();
+	if (!key.scopes.includes(level === 'read' ? 'read' : 'consume')) {
+		throw new DomainError('forbidden', `This API key lacks the ${level === 'read' ? 'read' : 'consume'} scope.`);
+	}
+	if (key.kind === 'account' && key.accountId !== accountId) throw denied();
+}
+
+/**
  * The one check before any read or write of an account's data (no IDOR):
  * - a user reads, spends and manages their own account; reads and spends their teams'
  *   accounts; manages a team's account as its owner or admin; a site admin does everything;
@@ -30,11 +43,7 @@ export async function requireAccountAccess(
 	if (!auth) throw new DomainError('unauthorized', 'Sign in first.');
 	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(accountId)) throw denied();
 	if ('keyId' in auth) {
-		if (level === 'manage') throw denied();
-		if (!auth.scopes.includes(level === 'read' ? 'read' : 'consume')) {
-			throw new DomainError('forbidden', `This API key lacks the ${level === 'read' ? 'read' : 'consume'} scope.`);
-		}
-		if (auth.kind === 'account' && auth.accountId !== accountId) throw denied();
+		assertKeyMayAct(auth, accountId, level);
 		const [account] = await db.rows<AccessibleAccount>(sql`select id, kind from accounts where id = ${accountId}`);
 		if (!account) throw auth.kind === 'site' ? new DomainError('not_found', 'No such account.') : denied();
 		return account;

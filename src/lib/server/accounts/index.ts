@@ -7,9 +7,9 @@ export { createUser, findOrCreateExternalUser, updateProfile, type NewUser, type
 export { signUp, signIn, signOut, signOutEverywhere, requestPasswordReset, checkResetToken, resetPassword, type ClientMeta } from './signin';
 export { SESSION_COOKIE, createSession, validateSessionToken, invalidateSession, invalidateUserSessions, listSessions, sessionCookieOptions } from './sessions';
 export { GUEST_COOKIE, newGuestCookie, readGuestCookie, guestAccountFor } from './guests';
-export { createTeam, getTeam, inviteToTeam, describeInvite, acceptInvite, changeMemberRole, removeMember, leaveTeam, teamRoleOf, type TeamActor } from './teams';
+export { createTeam, getTeam, inviteToTeam, describeInvite, acceptInvite, changeMemberRole, removeMember, leaveTeam, setTeamCap, teamRoleOf, type TeamActor } from './teams';
 export { spendableAccounts, activeAccount, setActiveAccount, type SpendableAccount } from './active-account';
-export { requireAccountAccess, type AccessLevel } from './access';
+export { requireAccountAccess, assertKeyMayAct, type AccessLevel } from './access';
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey } from './api-keys';
 export { profile } from './profile';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema } from './validation';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
-import { findOrCreateExternalUser, guestAccountFor, requireAccountAccess, type ApiKeyAuth, type AccessLevel } from '../accounts';
+import { assertKeyMayAct, findOrCreateExternalUser, guestAccountFor, type ApiKeyAuth, type AccessLevel } from '../accounts';
 
 /** Whom a request is about: a site key names the account; an account key acts on its own. */
 export interface Target {
@@ -42,6 +42,7 @@ export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, lev
 		if (key.kind === 'site') throw new DomainError('invalid_input', 'A site key must name "user", "team" or "guest".');
 		accountId = key.accountId!;
 	}
-	await requireAccountAccess(db, key, accountId, level);
+	// The account was found (or created) above, so only the key's rights are left to check.
+	assertKeyMayAct(key, accountId, level);
 	return accountId;
 }
