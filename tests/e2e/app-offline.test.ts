@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, phoneContext } from './browser';
+import { deviceStorage, leo, maya, screen, signIn, waitForFresh, waitForServiceWorker } from './app';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** The figures a person reads on the dashboard: the four summary cards. */
+const cards = (page: import('playwright-core').Page) => page.getByRole('region', { name: 'Summary' }).innerText();
+
+describe('offline on a phone', () => {
+	it('reopens the dashboard and the history with the same figures and says how old they are', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signIn(page, maya.email);
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		const figures = await cards(page);
+		await page.goto('/usage');
+		await waitForFresh(page);
+		const firstRows = await page.locator('tbody tr').first().innerText();
+
+		await context.setOffline(true);
+		await page.goto('/dashboard');
+		await page.getByText(/Offline · updated (just now|\d+ min ago)/).waitFor();
+		expect(await cards(page)).toBe(figures);
+		await screen(page, 'offline-dashboard');
+
+		await page.reload();
+		await page.getByText(/Offline · updated/).waitFor();
+		expect(await cards(page)).toBe(figures);
+
+		await page.goto('/usage');
+		await page.getByText(/Offline · updated/).waitFor();
+		expect(await page.locator('tbody tr').first().innerText()).toBe(firstRows);
+		await screen(page, 'offline-usage');
+		await context.close();
+	});
+
+	it('queues a settings change made offline and applies it once when the connection is back', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signIn(page, leo.email, '/settings');
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		const applied: boolean[] = [];
+		context.on('response', async (res) => {
+			if (!res.url().includes('/trpc/settings.update')) return;
+			const body = await res.json().catch(() => null);
+			const results = Array.isArray(body) ? body : [body];
+			for (const r of results) if (r?.result?.data) applied.push(r.result.data.replayed);
+		});
+
+		await context.setOffline(true);
+		await page.getByLabel(/Warn me below/).fill('35');
+		await page.getByRole('button', { name: 'Save' }).click();
+		await page.getByText('will sync when you are back online').waitFor();
+		await expect(page.getByText('Alert threshold 35 %').isVisible()).resolves.toBe(true);
+		await screen(page, 'offline-settings-queued');
+		// Still queued after a reload while offline.
+		await page.reload();
+		await page.getByText('Alert threshold 35 %').waitFor();
+
+		await context.setOffline(false);
+		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
+		await page.waitForFunction(() => document.querySelector('#threshold') instanceof HTMLInputElement);
+		await page.reload();
+		await waitForFresh(page);
+		await expect(page.getByLabel(/Warn me below/).inputValue()).resolves.toBe('35');
+		// Sent maybe more than once (page and service worker), applied exactly once.
+		expect(applied.filter((replayed) => !replayed)).toHaveLength(1);
+		await context.close();
+	});
+});
+
+describe('a shared phone', () => {
+	it("keeps nothing of the first user's data for the next one after sign-out", async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signIn(page, maya.email);
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		await page.goto('/usage');
+		await waitForFresh(page);
+		const me = await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data as { id: string; personalAccountId: string });
+		const before = await deviceStorage(page);
+		expect(before.databases).toContain(`quota-user-${me.id}`);
+		expect(before.idb).toContain(me.personalAccountId);
+		expect(before.idb).toContain('Maya Patel');
+
+		await page.goto('/more');
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await page.waitForURL('**/signin');
+		await signIn(page, leo.email);
+		await waitForFresh(page);
+		await page.goto('/usage');
+		await waitForFresh(page);
+
+		const after = await deviceStorage(page);
+		expect(after.databases.some((name) => name.includes(me.id))).toBe(false);
+		for (const trace of [me.id, me.personalAccountId, 'Maya Patel']) {
+			expect(after.idb).not.toContain(trace);
+			expect(after.cached).not.toContain(trace);
+		}
+		const visible = await page.locator('body').innerText();
+		expect(visible).not.toContain('Maya');
+		expect(visible).toContain(leo.name);
+		await screen(page, 'shared-phone-next-user');
+		await context.close();
+	});
+});

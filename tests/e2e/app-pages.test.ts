@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, phoneContext, screenshot } from './browser';
+import { axe, maya, screen, signIn, waitForFresh } from './app';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+beforeAll(async () => {
+	browser = await launch();
+	context = await phoneContext(browser);
+	page = await context.newPage();
+	await signIn(page, maya.email);
+});
+afterAll(async () => {
+	await context?.close();
+	await browser?.close();
+});
+
+const pages = [
+	{ path: '/dashboard', heading: 'Dashboard' },
+	{ path: '/usage', heading: 'Usage history' },
+	{ path: '/reports', heading: 'Reports' },
+	{ path: '/playground', heading: 'Playground' },
+	{ path: '/team', heading: 'Team' },
+	{ path: '/settings', heading: 'Settings' },
+	{ path: '/more', heading: 'More' }
+];
+
+describe('signed-in pages on a phone', () => {
+	for (const p of pages) {
+		it(`${p.path} renders with the user's name, fits the screen and has no serious accessibility problems`, async () => {
+			await page.goto(p.path);
+			await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(p.heading);
+			await page.getByRole('link', { name: `Signed in as ${maya.name}` }).waitFor();
+			if (p.path !== '/more') await waitForFresh(page);
+			const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+			expect(overflow).toBeLessThanOrEqual(0);
+			await screenshot(page, `app${p.path.replaceAll('/', '-')}`);
+			await screen(page, `app${p.path.replaceAll('/', '-')}-first-screen`);
+			expect(await axe(page)).toEqual([]);
+		});
+	}
+
+	it('shows the dashboard figures from the ledger: cards, allowances, allocations with Unlimited and expiry', async () => {
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		const summary = page.getByRole('region', { name: 'Summary' });
+		for (const label of ['Total tokens', 'Available', 'Used this month', 'Active allocations']) {
+			await expect(summary.getByText(label, { exact: true }).isVisible()).resolves.toBe(true);
+		}
+		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
+		await expect(allocations.getByText('Claude Sonnet 4.5').isVisible()).resolves.toBe(true);
+		await expect(allocations.getByText('Unlimited').first().isVisible()).resolves.toBe(true);
+		await expect(allocations.getByText(/No expiration/).first().isVisible()).resolves.toBe(true);
+		await expect(page.getByText(/At this pace your tokens last about \d+ days?\.|No use in the last/).isVisible()).resolves.toBe(true);
+		await expect(page.getByText(/resets in \d/).first().isVisible()).resolves.toBe(true);
+	});
+
+	it('lists usage newest first, 50 at a time, and shows what paid for a use', async () => {
+		await page.goto('/usage');
+		await waitForFresh(page);
+		const rows = page.locator('tbody tr');
+		await expect(rows.count()).resolves.toBe(50);
+		const dates = await page.locator('tbody td:nth-child(3)').allTextContents();
+		const times = dates.map((d) => Date.parse(d.replace(',', '')));
+		expect([...times].sort((a, b) => b - a)).toEqual(times);
+		await page.getByRole('button', { name: 'Load more' }).click();
+		await page.waitForFunction(() => document.querySelectorAll('tbody tr').length > 50);
+		await rows.first().getByRole('button').click();
+		const sheet = page.getByRole('dialog');
+		await sheet.getByText('Paid by').waitFor();
+		await expect(sheet.getByText('Tokens used').isVisible()).resolves.toBe(true);
+		await screen(page, 'app-usage-details');
+		await sheet.getByRole('button', { name: 'Close' }).click();
+	});
+});

@@ -1,0 +1,91 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+export const DEMO_PASSWORD = 'quota-demo-2026';
+export const maya = { email: 'maya@quota.test', name: 'Maya Patel' };
+export const leo = { email: 'leo@quota.test', name: 'Leo Martin' };
+
+/** Signs in through the sign-in page, as a person would, and waits for the dashboard. */
+export async function signIn(page: Page, email: string, next = '/dashboard') {
+	await page.goto(`/signin?next=${encodeURIComponent(next)}`);
+	await page.getByLabel('Email').fill(email);
+	await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL((url) => url.pathname === next);
+}
+
+/** Waits until the page shows fresh figures (its "Updated …" line). */
+export async function waitForFresh(page: Page) {
+	await page.getByRole('status').filter({ hasText: /^Updated / }).first().waitFor();
+}
+
+/** Waits for the service worker to install and take control (after a reload if needed). */
+export async function waitForServiceWorker(page: Page) {
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) {
+		await page.reload();
+		await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
+	}
+}
+
+/** Everything this origin keeps on the device, as text: IndexedDB contents and cached responses. */
+export async function deviceStorage(page: Page): Promise<{ databases: string[]; idb: string; caches: string[]; cached: string }> {
+	return page.evaluate(async () => {
+		const databases = (await indexedDB.databases()).map((d) => d.name ?? '');
+		let idb = '';
+		for (const name of databases) {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const r = indexedDB.open(name);
+				r.onsuccess = () => resolve(r.result);
+				r.onerror = () => reject(r.error);
+			});
+			for (const store of Array.from(db.objectStoreNames)) {
+				const all = await new Promise<unknown[]>((resolve, reject) => {
+					const r = db.transaction(store).objectStore(store).getAll();
+					r.onsuccess = () => resolve(r.result);
+					r.onerror = () => reject(r.error);
+				});
+				idb += JSON.stringify(all);
+			}
+			db.close();
+		}
+		const names = await caches.keys();
+		let cached = '';
+		for (const n of names) {
+			const cache = await caches.open(n);
+			for (const req of await cache.keys()) {
+				if (/\.(js|css|png|svg|webmanifest|woff2?)$/.test(new URL(req.url).pathname)) continue;
+				cached += await ((await cache.match(req))?.text() ?? '');
+			}
+		}
+		return { databases, idb, caches: names, cached };
+	});
+}
+
+const require = createRequire(import.meta.url);
+
+/** Runs axe-core in the page; returns the serious and critical violations. */
+export async function axe(page: Page) {
+	const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+	await page.addScriptTag({ content: source });
+	const result = await page.evaluate(async () => {
+		const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+		return axe.run(document, { resultTypes: ['violations'] });
+	});
+	return result.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.impact}: ${v.id} — ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+export async function closeAll(...contexts: (BrowserContext | undefined)[]) {
+	for (const c of contexts) await c?.close();
+}
+
+/** The first screen as a phone shows it (the full-page screenshots of long lists are too tall to look at). */
+export async function screen(page: Page, name: string) {
+	mkdirSync('test-results/screens', { recursive: true });
+	await page.screenshot({ path: `test-results/screens/${name}.png` });
+}
