@@ -26,15 +26,23 @@ function paddleJs(c: Extract<BrowserCheckout, { kind: 'paddle' }>) {
 	return paddle;
 }
 
-export async function openCheckout(c: BrowserCheckout, transactionId: string, on: (e: CheckoutEvent) => void): Promise<void> {
+export async function openCheckout(
+	c: BrowserCheckout,
+	start: { transactionId: string; customerEmail: string | null },
+	on: (e: CheckoutEvent) => void
+): Promise<void> {
 	listener = on;
 	if (c.kind === 'paddle') {
 		const p = await paddleJs(c);
 		if (!p) throw new Error('Paddle checkout could not load. Check your connection and try again.');
-		p.Checkout.open({ transactionId, settings: { displayMode: 'overlay', theme: 'light' } });
+		p.Checkout.open({
+			transactionId: start.transactionId,
+			settings: { displayMode: 'overlay', theme: 'light' },
+			...(start.customerEmail ? { customer: { email: start.customerEmail } } : {})
+		});
 		return;
 	}
-	openSimulatorSheet(`${c.sheetUrl}/${encodeURIComponent(transactionId)}`, on);
+	openSimulatorSheet(`${c.sheetUrl}/${encodeURIComponent(start.transactionId)}`, on);
 }
 
 function openSimulatorSheet(url: string, on: (e: CheckoutEvent) => void) {

@@ -20,6 +20,8 @@ export interface CheckoutStart {
 	orderId: string;
 	transactionId: string;
 	checkout: BrowserCheckout;
+	/** Prefills the checkout (Paddle asks for an email; the transaction itself names no customer). */
+	customerEmail: string | null;
 }
 
 /**
@@ -44,13 +46,13 @@ export async function startCheckout(
 		.returning();
 	let transactionId: string;
 	try {
-		({ transactionId } = await provider.createTransaction({ priceId, quantity: req.quantity, customData: { orderId: order!.id }, email: req.email }));
+		({ transactionId } = await provider.createTransaction({ priceId, quantity: req.quantity, customData: { orderId: order!.id } }));
 	} catch (e) {
 		await exec.update(orders).set({ status: 'failed' }).where(eq(orders.id, order!.id));
 		throw e;
 	}
 	await exec.update(orders).set({ paddleTransactionId: transactionId }).where(eq(orders.id, order!.id));
-	return { orderId: order!.id, transactionId, checkout: provider.browserCheckout() };
+	return { orderId: order!.id, transactionId, checkout: provider.browserCheckout(), customerEmail: req.email };
 }
 
 export type PurchaseStatus = 'pending' | 'completed' | 'failed' | 'refunded' | 'partially_refunded';

@@ -10,7 +10,6 @@ export interface CreateTransaction {
 	quantity: number;
 	/** Ours, echoed back in every webhook about this transaction (and its subscription). */
 	customData: { orderId: string };
-	email: string | null;
 }
 
 /**
