@@ -619,3 +619,29 @@ BEGIN
   END IF;
   RETURN jsonb_build_object('ok', true, 'delta', v_delta, 'balance', v_current + v_delta);
 END $$;
+--> statement-breakpoint
+
+-- Expires what is due everywhere (open holds past their TTL, lots past expiry), one account at a time.
+-- Balances are right without it (expired lots stop counting at once); this returns held tokens and
+-- records losses for accounts that are not being used. Returns how many accounts it touched.
+CREATE FUNCTION quota_sweep(p_limit int DEFAULT 500, p_now timestamptz DEFAULT now()) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+  v_account uuid;
+  v_n int := 0;
+BEGIN
+  FOR v_account IN
+    SELECT account_id FROM holds WHERE status = 'open' AND expires_at <= p_now
+    UNION
+    SELECT account_id FROM lots WHERE expired_at IS NULL AND expires_at <= p_now AND NOT unlimited
+    LIMIT p_limit
+  LOOP
+    -- Skip an account that is busy right now; the next sweep (or its own next consume) will do it.
+    PERFORM 1 FROM accounts WHERE id = v_account FOR UPDATE SKIP LOCKED;
+    IF FOUND THEN
+      PERFORM quota_housekeep(v_account, p_now);
+      PERFORM pg_notify('quota_account', v_account::text);
+      v_n := v_n + 1;
+    END IF;
+  END LOOP;
+  RETURN v_n;
+END $$;

@@ -7,6 +7,7 @@ import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
 import { config } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
+import { startSweeper } from '$lib/server/ledger';
 
 // Fail at start, with one clear line, on a bad environment.
 config();
@@ -20,4 +21,5 @@ export const init: ServerInit = async () => {
 	const db = await getDb();
 	console.log(`Quota: database ready (${db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL'})`);
 	await ensureDemoData(db);
+	startSweeper(db);
 };

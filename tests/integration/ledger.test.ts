@@ -5,7 +5,7 @@ import { configureRates, expectInvariants, lotRemaining, makeTeam, makeUser } fr
 import type { Db } from '../../src/lib/server/db/client';
 import {
 	adjustBalance, balances, check, clawback, consume, grant, history, hold, release, Refusal, rollups, setAllowanceRule,
-	setCap, settle, updateSiteSettings, endLots, upsertFeature, upsertModule
+	setCap, settle, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired
 } from '../../src/lib/server/ledger';
 import { DomainError } from '../../src/lib/server/errors';
 
@@ -194,6 +194,21 @@ describe(`ledger on ${backend}`, () => {
 		const h = await hold(db.orm, { accountId: a.accountId, feature: 'ai_bots', maxTokens: 100, ttlSeconds: 1, actor: {}, idempotency: key() });
 		await new Promise((r) => setTimeout(r, 1200));
 		expect((await refusal(settle(db.orm, h.holdId, 50, key()))).code).toBe('hold_expired');
+		expect((await balances(db.orm, a.accountId))).toMatchObject({ available: 100, held: 0 });
+		await expectInvariants(db);
+	});
+
+	it('the sweep returns expired holds and records expired lots of idle accounts', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		await grant(db.orm, { accountId: a.accountId, tokens: 50, source: 'event', expiresAt: new Date(Date.now() + 800) });
+		await hold(db.orm, { accountId: a.accountId, feature: 'search_images', maxTokens: 30, ttlSeconds: 1, actor: {}, idempotency: key() });
+		await new Promise((r) => setTimeout(r, 1100));
+		expect(await sweepExpired(db)).toBeGreaterThanOrEqual(1);
+		const [h] = await db.rows<{ status: string }>(sql`select status from holds where account_id = ${a.accountId}::uuid`);
+		expect(h!.status).toBe('expired');
+		const [lost] = await db.rows<{ n: number }>(sql`select count(*)::int as n from entries where account_id = ${a.accountId}::uuid and kind = 'expire'`);
+		expect(lost!.n).toBe(1);
 		expect((await balances(db.orm, a.accountId))).toMatchObject({ available: 100, held: 0 });
 		await expectInvariants(db);
 	});

@@ -20,3 +20,4 @@ export {
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS } from './validate';
+export { sweepExpired, startSweeper } from './sweep';
