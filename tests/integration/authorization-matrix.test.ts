@@ -84,6 +84,7 @@ const matrix: Record<string, Entry> = {
 	'team.acceptInvite': { allow: ['memberB'], input: inviteForMemberB },
 	'team.removeMember': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id }) },
 	'team.changeRole': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id, role: 'admin' }) },
+	'team.setCap': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id, period: 'daily', limitTokens: 500 }) },
 	'team.leave': { allow: ['memberA', 'teamMember'], input: (w) => ({ teamId: w.teamA.id }) },
 
 	'keys.list': { allow: teamAManagers, input: (w) => ({ accountId: w.users.memberA.accountId }) },

@@ -19,6 +19,7 @@ import {
 	removeMember,
 	requireAccountAccess,
 	setActiveAccount,
+	setTeamCap,
 	spendableAccounts,
 	authenticateApiKey,
 	type AccessLevel
@@ -155,6 +156,25 @@ describe('teams and invitations', () => {
 			await expect(requireAccountAccess(db, { sessionId: 'x', user: { ...u, timeZone: null } }, w.teamA.accountId, 'read')).rejects.toMatchObject({ code: 'forbidden' });
 		}
 		await expect(removeMember(db, { teamId: w.teamA.id, userId: w.users.memberA.id }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
+	});
+
+	it('lets team managers cap what one member may spend from the pool, through the ledger, audited', async () => {
+		const m = w.users.teamMember;
+		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: w.users.memberB.id, period: 'daily', limitTokens: 500 }, actor('memberA'))).rejects.toMatchObject({ code: 'not_found' });
+		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: -5 }, actor('memberA'))).rejects.toMatchObject({ code: 'invalid_input' });
+
+		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('memberA'))).resolves.toEqual({ userId: m.id, period: 'daily', limitTokens: 500 });
+		expect((await getTeam(db, w.teamA.id, actor('memberA'))).caps).toEqual([{ memberUserId: m.id, period: 'daily', limitTokens: 500 }]);
+		expect((await getTeam(db, w.teamA.id, actor('teamMember'))).caps).toEqual([]);
+		await setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: -1 }, actor('memberA'));
+		expect((await getTeam(db, w.teamA.id, actor('memberA'))).caps).toEqual([]);
+		const trail = await db.rows<{ before: unknown; after: unknown }>(sql`select before, after from audit_log where action = 'team.cap_set' and target_id = ${m.id} order by id`);
+		expect(trail).toEqual([
+			{ before: { period: 'daily', limitTokens: null }, after: { period: 'daily', limitTokens: 500 } },
+			{ before: { period: 'daily', limitTokens: 500 }, after: { period: 'daily', limitTokens: null } }
+		]);
 	});
 
 	it('lets a user in several teams choose which pool they draw from, only among their own', async () => {

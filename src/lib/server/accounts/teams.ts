@@ -2,7 +2,8 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
-import { teamInvites, teamMembers, teams, users } from '../db/schema';
+import { caps, teamInvites, teamMembers, teams, users } from '../db/schema';
+import { setCap } from '../ledger';
 import { DomainError } from '../errors';
 import { mailer as defaultMailer, type Mailer } from '../mail';
 import { teamInviteMail } from '../mail/templates';
@@ -65,7 +66,10 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 				.from(teamInvites)
 				.where(and(eq(teamInvites.teamId, teamId), isNull(teamInvites.acceptedAt), gt(teamInvites.expiresAt, sql`now()`)))
 		: [];
-	return { id: team.id, name: team.name, accountId: team.accountId, createdAt: team.createdAt, myRole: role, canManage, members, invites };
+	const limits = canManage
+		? await db.orm.select({ memberUserId: caps.memberUserId, period: caps.period, limitTokens: caps.limitTokens }).from(caps).where(eq(caps.accountId, team.accountId))
+		: [];
+	return { id: team.id, name: team.name, accountId: team.accountId, createdAt: team.createdAt, myRole: role, canManage, members, invites, caps: limits };
 }
 
 const inviteSchema = z.object({ email: emailSchema, role: z.enum(['admin', 'member']) });
@@ -146,12 +150,20 @@ async function requireTeamManager(exec: Executor, teamId: string, actor: TeamAct
 	throw new DomainError('forbidden', 'Only the team’s owners and admins can do that.');
 }
 
-/** Members of a team locked for a membership change (so "the last owner" stays true). */
-async function lockMembers(exec: Executor, teamId: string) {
+/**
+ * A membership change by a manager: the team's member rows locked (so "the last owner" stays
+ * true), the actor's role (owner/admin, or null for a site admin) and the target's row.
+ */
+async function lockForChange(exec: Executor, teamId: string, targetUserId: string, actor: TeamActor, what: string) {
 	const rows = await exec.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).for('update');
 	const [team] = await exec.select().from(teams).where(eq(teams.id, teamId));
 	if (!team) throw new DomainError('not_found', 'No such team.');
-	return { team, rows };
+	const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
+	if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', `Only the team’s owners and admins can ${what}.`);
+	const target = rows.find((r) => r.userId === targetUserId);
+	if (!target) throw new DomainError('not_found', 'That person is not in this team.');
+	const owners = rows.filter((r) => r.role === 'owner').length;
+	return { team, actorIsOwner: actorRole === 'owner' || actor.siteAdmin, target, owners };
 }
 
 /**
@@ -160,14 +172,10 @@ async function lockMembers(exec: Executor, teamId: string) {
  */
 export async function changeMemberRole(db: Db, input: { teamId: string; userId: string; role: TeamRole }, actor: TeamActor) {
 	return db.orm.transaction(async (tx) => {
-		const { team, rows } = await lockMembers(tx, input.teamId);
-		const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
-		if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', 'Only the team’s owners and admins can change roles.');
-		const target = rows.find((r) => r.userId === input.userId);
-		if (!target) throw new DomainError('not_found', 'That person is not in this team.');
+		const { team, actorIsOwner, target, owners } = await lockForChange(tx, input.teamId, input.userId, actor, 'change roles');
 		const touchesOwner = target.role === 'owner' || input.role === 'owner';
-		if (touchesOwner && actorRole !== 'owner' && !actor.siteAdmin) throw new DomainError('forbidden', 'Only an owner can make or unmake owners.');
-		if (target.role === 'owner' && input.role !== 'owner' && rows.filter((r) => r.role === 'owner').length === 1) {
+		if (touchesOwner && !actorIsOwner) throw new DomainError('forbidden', 'Only an owner can make or unmake owners.');
+		if (target.role === 'owner' && input.role !== 'owner' && owners === 1) {
 			throw new DomainError('conflict', 'A team needs an owner: make someone else owner first.');
 		}
 		if (target.role === input.role) return { userId: input.userId, role: input.role };
@@ -180,13 +188,9 @@ export async function changeMemberRole(db: Db, input: { teamId: string; userId: 
 /** Removes someone from a team (admins remove members; owners anyone; never the last owner). */
 export async function removeMember(db: Db, input: { teamId: string; userId: string }, actor: TeamActor) {
 	return db.orm.transaction(async (tx) => {
-		const { team, rows } = await lockMembers(tx, input.teamId);
-		const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
-		if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', 'Only the team’s owners and admins can remove people.');
-		const target = rows.find((r) => r.userId === input.userId);
-		if (!target) throw new DomainError('not_found', 'That person is not in this team.');
-		if (target.role !== 'member' && actorRole !== 'owner' && !actor.siteAdmin) throw new DomainError('forbidden', 'Only an owner can remove admins and owners.');
-		if (target.role === 'owner' && rows.filter((r) => r.role === 'owner').length === 1) throw new DomainError('conflict', 'A team needs an owner: the last owner cannot be removed.');
+		const { team, actorIsOwner, target, owners } = await lockForChange(tx, input.teamId, input.userId, actor, 'remove people');
+		if (target.role !== 'member' && !actorIsOwner) throw new DomainError('forbidden', 'Only an owner can remove admins and owners.');
+		if (target.role === 'owner' && owners === 1) throw new DomainError('conflict', 'A team needs an owner: the last owner cannot be removed.');
 		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, input.teamId), eq(teamMembers.userId, input.userId)));
 		await clearActiveAccount(tx, input.userId, team.accountId);
 		await audit(tx, { action: 'team.member_removed', actorUserId: actor.userId, targetType: 'user', targetId: input.userId, accountId: team.accountId, ip: actor.ip, before: { role: target.role } });
@@ -196,9 +200,10 @@ export async function removeMember(db: Db, input: { teamId: string; userId: stri
 /** Leaves a team; the last owner must hand the team over first. */
 export async function leaveTeam(db: Db, teamId: string, userId: string, ip?: string | null) {
 	return db.orm.transaction(async (tx) => {
-		const { team, rows } = await lockMembers(tx, teamId);
+		const rows = await tx.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).for('update');
+		const [team] = await tx.select().from(teams).where(eq(teams.id, teamId));
 		const me = rows.find((r) => r.userId === userId);
-		if (!me) throw new DomainError('not_found', 'You are not in this team.');
+		if (!team || !me) throw new DomainError('not_found', 'You are not in this team.');
 		if (me.role === 'owner' && rows.filter((r) => r.role === 'owner').length === 1) {
 			throw new DomainError('conflict', 'You are the last owner: make someone else owner before leaving.');
 		}
@@ -211,4 +216,37 @@ export async function leaveTeam(db: Db, teamId: string, userId: string, ip?: str
 /** Someone who left a team no longer draws from its pool. */
 async function clearActiveAccount(exec: Executor, userId: string, accountId: string) {
 	await exec.execute(sql`update user_settings set active_account_id = null, updated_at = now() where user_id = ${userId} and active_account_id = ${accountId}`);
+}
+
+const capSchema = z.object({
+	userId: z.uuid().nullable(),
+	period: z.enum(['daily', 'weekly', 'monthly']),
+	/** null or -1: no cap. */
+	limitTokens: z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER).nullable()
+});
+
+/**
+ * Sets how much one member (userId) or the whole team (userId null) may spend from the team
+ * pool per period, through the ledger's setCap. Owners and admins (and site admins); audited.
+ */
+export async function setTeamCap(
+	db: Db,
+	input: { teamId: string; userId: string | null; period: 'daily' | 'weekly' | 'monthly'; limitTokens: number | null },
+	actor: TeamActor
+) {
+	const v = parseInput(capSchema, input);
+	await requireTeamManager(db.orm, input.teamId, actor);
+	const [team] = await db.orm.select().from(teams).where(eq(teams.id, input.teamId));
+	if (!team) throw new DomainError('not_found', 'No such team.');
+	if (v.userId && !(await teamRoleOf(db.orm, input.teamId, v.userId))) throw new DomainError('not_found', 'That person is not in this team.');
+	return db.orm.transaction(async (tx) => {
+		const [before] = await tx
+			.select({ limitTokens: caps.limitTokens })
+			.from(caps)
+			.where(and(eq(caps.accountId, team.accountId), v.userId ? eq(caps.memberUserId, v.userId) : isNull(caps.memberUserId), eq(caps.period, v.period)));
+		await setCap(tx, { accountId: team.accountId, memberUserId: v.userId, period: v.period, limitTokens: v.limitTokens });
+		const after = v.limitTokens === -1 ? null : v.limitTokens;
+		await audit(tx, { action: 'team.cap_set', actorUserId: actor.userId, targetType: v.userId ? 'user' : 'team', targetId: v.userId ?? team.id, accountId: team.accountId, ip: actor.ip, before: { period: v.period, limitTokens: before?.limitTokens ?? null }, after: { period: v.period, limitTokens: after } });
+		return { userId: v.userId, period: v.period, limitTokens: after };
+	});
 }

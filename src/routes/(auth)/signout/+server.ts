@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { getDb } from '$lib/server/db';
 import { clearSessionCookie, signOut, signOutEverywhere } from '$lib/server/accounts';
@@ -7,7 +6,7 @@ import { clearSessionCookie, signOut, signOutEverywhere } from '$lib/server/acco
  * Sign-out is a POST (a form button), never a link. `scope=everywhere` ends every session of
  * the user. The response tells the browser to drop this site's storage (DESIGN: PWA and offline).
  */
-export const POST: RequestHandler = async ({ request, locals, cookies, getClientAddress, setHeaders }) => {
+export const POST: RequestHandler = async ({ request, locals, cookies, getClientAddress }) => {
 	if (locals.auth) {
 		const db = await getDb();
 		const everywhere = (await request.formData().catch(() => null))?.get('scope') === 'everywhere';
@@ -16,6 +15,6 @@ export const POST: RequestHandler = async ({ request, locals, cookies, getClient
 		else await signOut(db, locals.auth, meta);
 	}
 	clearSessionCookie(cookies);
-	setHeaders({ 'clear-site-data': '"storage"', 'cache-control': 'no-store' });
-	redirect(303, '/signin');
+	// A Response rather than redirect(): SvelteKit drops setHeaders() headers on thrown redirects.
+	return new Response(null, { status: 303, headers: { location: '/signin', 'clear-site-data': '"storage"', 'cache-control': 'no-store' } });
 };

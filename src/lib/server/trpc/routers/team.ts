@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure, teamAdminProcedure } from '../procedures';
-import { acceptInvite, changeMemberRole, createTeam, getTeam, inviteToTeam, isSiteAdmin, leaveTeam, removeMember } from '../../accounts';
+import { acceptInvite, changeMemberRole, createTeam, getTeam, inviteToTeam, isSiteAdmin, leaveTeam, removeMember, setTeamCap } from '../../accounts';
 import type { Context } from '../init';
 import type { Auth } from '../../accounts';
 
@@ -31,6 +31,11 @@ export const teamRouter = router({
 	changeRole: teamAdminProcedure
 		.input(z.object({ userId: z.uuid(), role: z.enum(['owner', 'admin', 'member']) }))
 		.mutation(({ ctx, input }) => changeMemberRole(ctx.db, input, actor(ctx))),
+
+	/** A spending limit on the team pool: for one member (userId) or the whole team (null); null or -1 removes it. */
+	setCap: teamAdminProcedure
+		.input(z.object({ userId: z.uuid().nullable(), period: z.enum(['daily', 'weekly', 'monthly']), limitTokens: z.number().int().nullable() }))
+		.mutation(({ ctx, input }) => setTeamCap(ctx.db, input, actor(ctx))),
 
 	leave: memberProcedure.input(teamId).mutation(({ ctx, input }) => leaveTeam(ctx.db, input.teamId, ctx.auth.user.id, ctx.ip))
 });
