@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
 import { eventRows, lotsOf, paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
@@ -176,6 +176,18 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await expect(cancelSubscription(db.orm, paddle, u.accountId, sub!.id)).rejects.toMatchObject({ code: 'conflict' });
 		const other = await makeUser(db);
 		await expect(cancelSubscription(db.orm, paddle, other.accountId, sub!.id)).rejects.toMatchObject({ code: 'not_found' });
+		await expectInvariants(db);
+	});
+
+	it('a checkout left unpaid for an hour leaves the purchase history; a late payment still completes it', async () => {
+		const u = await makeUser(db);
+		const c = await buy(u.accountId, 'tokens-5k', 1);
+		expect((await listPurchases(db.orm, u.accountId)).map((p) => p.status)).toEqual(['pending']);
+		await db.rows(sql`update orders set created_at = now() - interval '2 hours' where id = ${c.orderId}::uuid`);
+		expect(await listPurchases(db.orm, u.accountId)).toEqual([]);
+		ok(await paddle.pay(c.transactionId));
+		expect((await listPurchases(db.orm, u.accountId)).map((p) => p.status)).toEqual(['completed']);
+		await expectInvariants(db);
 	});
 
 	it('checkout refuses quantities outside 1..max and packages without a price', async () => {

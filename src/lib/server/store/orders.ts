@@ -85,7 +85,15 @@ export async function listPurchases(exec: Executor, accountId: string, opts: { o
 		})
 		.from(orders)
 		.innerJoin(products, eq(products.id, orders.productId))
-		.where(and(eq(orders.accountId, accountId), opts.orderId ? eq(orders.id, opts.orderId) : undefined))
+		.where(
+			and(
+				eq(orders.accountId, accountId),
+				opts.orderId
+					? eq(orders.id, opts.orderId)
+					: // A checkout opened and left without paying charges nothing: after an hour it leaves the history.
+						sql`(${orders.status} <> 'pending' or ${orders.createdAt} > now() - interval '1 hour')`
+			)
+		)
 		.orderBy(desc(orders.createdAt), desc(orders.id))
 		.limit(opts.limit ?? 100);
 	const names = new Map((await exec.select().from(models)).map((m) => [m.key, m.name]));
