@@ -60,7 +60,13 @@ function openSimulatorSheet(url: string, on: (e: CheckoutEvent) => void) {
 	overlay.append(frame);
 	const close = () => {
 		window.removeEventListener('message', onMessage);
+		window.removeEventListener('keydown', onKey);
 		overlay.remove();
+	};
+	const onKey = (e: KeyboardEvent) => {
+		if (e.key !== 'Escape') return;
+		close();
+		on('closed');
 	};
 	const onMessage = (m: MessageEvent) => {
 		if (m.origin !== location.origin || m.source !== frame.contentWindow) return;
@@ -75,6 +81,7 @@ function openSimulatorSheet(url: string, on: (e: CheckoutEvent) => void) {
 		}
 	};
 	window.addEventListener('message', onMessage);
+	window.addEventListener('keydown', onKey);
 	overlay.addEventListener('click', (e) => {
 		if (e.target === overlay) {
 			close();
