@@ -203,6 +203,30 @@ export const notifications = pgTable(
 		detail: jsonb('detail'),
 		balance: bigint('balance', { mode: 'number' })
 	},
-	(t) => [uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey), index('notifications_account_idx').on(t.accountId)]
+	(t) => [
+		uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey),
+		index('notifications_account_idx').on(t.accountId),
+		index('notifications_user_idx').on(t.userId, t.sentAt.desc())
+	]
+);
+
+/**
+ * The balance level last alerted per account and recipient. `generation` goes up each time the
+ * balance gets better again, so the next drop is a new crossing with a new dedupe key.
+ */
+export const alertStates = pgTable(
+	'alert_states',
+	{
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id),
+		level: text('level', { enum: ['ok', 'low', 'empty'] }).notNull(),
+		generation: integer('generation').notNull().default(0),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.accountId, t.userId] })]
 );
 
