@@ -7,12 +7,16 @@ import type { CreateTransaction, PaymentProvider } from './provider';
 export class PaddleBillingProvider implements PaymentProvider {
 	private readonly paddle: Paddle;
 
+	/** `apiBaseUrl` replaces Paddle's API host (an egress proxy, or a stand-in API in tests). */
 	constructor(
 		apiKey: string,
 		private readonly clientToken: string,
-		readonly environment: PaddleEnvironment
+		readonly environment: PaddleEnvironment,
+		apiBaseUrl?: string
 	) {
-		this.paddle = new Paddle(apiKey, { environment: environment === 'production' ? Environment.production : Environment.sandbox });
+		// The SDK takes a base URL in place of an environment name.
+		const target = apiBaseUrl ?? (environment === 'production' ? Environment.production : Environment.sandbox);
+		this.paddle = new Paddle(apiKey, { environment: target as Environment });
 	}
 
 	async createTransaction(input: CreateTransaction) {

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { backend } from '../helpers/db';
+import { makeUser } from '../helpers/ledger';
+import { storeTestBed } from '../helpers/paddle';
+import { getProduct } from '../../src/lib/server/store/catalog';
+import { getPurchase, startCheckout } from '../../src/lib/server/store/orders';
+import { cancelSubscription } from '../../src/lib/server/store/subscriptions';
+import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
+import { paddleId, subscriptionPayload, transactionPayload } from '../../src/lib/server/store/paddle/simulator/payloads';
+import { subscriptions } from '../../src/lib/server/db/schema';
+import { sql } from 'drizzle-orm';
+
+/**
+ * The real-Paddle provider, through the real SDK, against a stand-in for Paddle's API on loopback
+ * (no internet here): checks what Quota asks Paddle for and how it reads the answers.
+ */
+let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const requests: { method: string; path: string; auth: string; body: Record<string, unknown> }[] = [];
+let answer: (path: string, body: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
+let api: ReturnType<typeof createServer>;
+let paddle: PaddleBillingProvider;
+
+async function read(req: IncomingMessage) {
+	const chunks: Buffer[] = [];
+	for await (const c of req) chunks.push(c as Buffer);
+	return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+}
+
+beforeAll(async () => {
+	bed = await storeTestBed();
+	api = createServer(async (req, res) => {
+		const body = await read(req);
+		requests.push({ method: req.method!, path: req.url!, auth: req.headers.authorization ?? '', body });
+		const reply = await answer(req.url!, body);
+		res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+	});
+	await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+	const { port } = api.address() as AddressInfo;
+	paddle = new PaddleBillingProvider('pdl_sdbx_apikey_test_0123456789', 'test_client_token_0123', 'sandbox', `http://127.0.0.1:${port}`);
+});
+afterAll(async () => {
+	await new Promise((r) => api?.close(r));
+	await bed?.close();
+});
+
+describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
+	it('creates the transaction for the package’s sandbox price with our order id in custom data', async () => {
+		const product = await getProduct(bed.db.orm, 'tokens-5k');
+		const txnId = paddleId('txn');
+		answer = async (_path, body) => {
+			const item = (body.items as { price_id: string; quantity: number }[])[0]!;
+			const data = transactionPayload(
+				{ id: txnId, status: 'ready', origin: 'api', priceId: item.price_id, quantity: item.quantity, customData: body.custom_data as Record<string, unknown>, subscriptionId: null, billingPeriod: null, payments: [], createdAt: new Date().toISOString(), billedAt: null },
+				product
+			);
+			return { status: 201, body: { data, meta: { request_id: 'req_test' } } };
+		};
+		const u = await makeUser(bed.db);
+		const start = await startCheckout(bed.db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: 'buyer@example.test', productId: 'tokens-5k', quantity: 3 });
+		const sent = requests.at(-1)!;
+		expect(sent).toMatchObject({ method: 'POST', path: '/transactions', auth: 'bearer pdl_sdbx_apikey_test_0123456789' });
+		expect(sent.body).toEqual({ items: [{ price_id: 'pri_quota_demo_tokens_5k', quantity: 3 }], custom_data: { orderId: start.orderId }, collection_mode: 'automatic' });
+		expect(start).toMatchObject({ transactionId: txnId, customerEmail: 'buyer@example.test', checkout: { kind: 'paddle', environment: 'sandbox', clientToken: 'test_client_token_0123' } });
+		expect(await getPurchase(bed.db.orm, u.accountId, start.orderId)).toMatchObject({ status: 'pending', quantity: 3 });
+	});
+
+	it('a refusal from Paddle is a payment_provider_error and the order is marked failed', async () => {
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+		answer = async () => ({ status: 400, body: { error: { type: 'request_error', code: 'bad_request', detail: 'price is archived', documentation_url: 'https://developer.paddle.com' }, meta: { request_id: 'req_x' } } });
+		const u = await makeUser(bed.db);
+		await expect(startCheckout(bed.db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 })).rejects.toMatchObject({ code: 'payment_provider_error' });
+		const [order] = await bed.db.rows<{ status: string }>(sql`select status from orders where account_id = ${u.accountId}::uuid`);
+		expect(order!.status).toBe('failed');
+		expect(logged).toHaveBeenCalledWith(expect.stringContaining('bad_request: price is archived'));
+		logged.mockRestore();
+	});
+
+	it('cancels a subscription at the end of its billing period', async () => {
+		const product = await getProduct(bed.db.orm, 'monthly-20k');
+		const u = await makeUser(bed.db);
+		const subId = paddleId('sub');
+		const [row] = await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', lastEventAt: new Date() }).returning();
+		answer = async () => {
+			const now = new Date();
+			const data = subscriptionPayload(
+				{ id: subId, status: 'active', priceId: 'pri_quota_demo_monthly_20k', quantity: 1, customData: {}, interval: 'month', period: { startsAt: now.toISOString(), endsAt: new Date(now.getTime() + 30 * 86_400_000).toISOString() }, cancelAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(), canceledAt: null, transactionId: paddleId('txn'), createdAt: now.toISOString() },
+				product
+			);
+			// The API's subscription (unlike the webhook's) carries each item's product.
+			const items = data.items.map((i) => ({ ...i, product: { id: i.price!.product_id, name: product.name, description: product.description, type: 'standard', tax_category: 'standard', image_url: null, custom_data: null, status: 'active', created_at: now.toISOString(), updated_at: now.toISOString() } }));
+			return { status: 200, body: { data: { ...data, items }, meta: { request_id: 'req_c' } } };
+		};
+		await cancelSubscription(bed.db.orm, paddle, u.accountId, row!.id);
+		expect(requests.at(-1)).toMatchObject({ method: 'POST', path: `/subscriptions/${subId}/cancel`, body: { effective_from: 'next_billing_period' } });
+	});
+});
