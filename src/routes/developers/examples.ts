@@ -1,0 +1,99 @@
+/** The endpoints of REST v1 as the docs page shows them: what each does, a request and its answer. */
+export interface Example {
+	id: string;
+	method: 'GET' | 'POST';
+	path: string;
+	title: string;
+	about: string;
+	idempotent?: boolean;
+	body?: Record<string, unknown>;
+	response: { status: number; body: unknown };
+}
+
+export const examples: Example[] = [
+	{
+		id: 'balance',
+		method: 'GET',
+		path: '/api/v1/balance?user=wp-42',
+		title: 'Read a balance',
+		about: 'Tokens per model ("general" is usable by every model), free allowances with their next reset, what is available now and what is held. Site keys name the account with user, team or guest; account keys leave them out.',
+		response: {
+			status: 200,
+			body: {
+				success: true,
+				data: { 'gpt-5-nano': { credit: 50000, isUnlimited: false, entity_key: 'gpt-5-nano', engine: 'openai', expires_at: null } },
+				allowances: [{ module: 'chat', used: 120, limit: 10000, period: 'daily', resets_at: '2026-11-24T00:00:00.000Z' }],
+				available: 50000,
+				held: 0
+			}
+		}
+	},
+	{
+		id: 'rates',
+		method: 'GET',
+		path: '/api/v1/feature-rates/ai_bots',
+		title: 'Look up a feature rate',
+		about: 'What a feature costs per unit (word, character, model token or operation). GET /api/v1/feature-rates lists them all.',
+		response: { status: 200, body: { success: true, data: { feature_key: 'ai_bots', feature_name: 'Chatbot reply', tokens_per_unit: 2.5, token_type: 'word', module: 'chat', breakdown: null } } }
+	},
+	{
+		id: 'check',
+		method: 'POST',
+		path: '/api/v1/check',
+		title: 'Show the cost before running',
+		about: 'Prices the operation on the server, says who would pay and the green/yellow/red level. Changes nothing: call it to show the cost in your UI.',
+		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano' },
+		response: { status: 200, body: { allowed: true, cost: 250, level: 'ok', paid_by: [{ type: 'allowance', id: '981', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining_after: 59630, active: true, reason: null, message: null } }
+	},
+	{
+		id: 'consume',
+		method: 'POST',
+		path: '/api/v1/consume',
+		title: 'Consume tokens',
+		about: 'Spends atomically: free allowance first, then lots (model-specific first, soonest expiry first). Send a fresh Idempotency-Key per use and reuse it on retries: the same key and body give back the first answer and spend once. 402 carries the module’s limit message; 403 feature_disabled means hide the feature.',
+		idempotent: true,
+		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano', metadata: { conversation: 'c_81' } },
+		response: { status: 200, body: { operation_id: '6f1c…', cost: 250, paid_by: [{ type: 'lot', id: '0c9e…', label: 'purchase', model: 'gpt-5-nano', tokens: 250, unlimited: false }], remaining: 49750 } }
+	},
+	{
+		id: 'holds',
+		method: 'POST',
+		path: '/api/v1/holds',
+		title: 'Hold tokens while a reply streams',
+		about: 'Reserves up to max_tokens for ttl_seconds; other uses cannot spend them meanwhile. Then POST /api/v1/holds/{id}/settle with {"tokens": <real cost>} (the rest is released) or /release. A hold settles at most once; an expired hold answers 409 hold_expired.',
+		idempotent: true,
+		body: { user: 'wp-42', feature: 'ai_bots', max_tokens: 2000, ttl_seconds: 120 },
+		response: { status: 201, body: { hold_id: '3b7d…', held: 2000, expires_at: '2026-11-23T10:02:00.000Z' } }
+	},
+	{
+		id: 'grants',
+		method: 'POST',
+		path: '/api/v1/grants',
+		title: 'Grant bonus tokens (site keys)',
+		about: 'Gifts, referrals and event tokens, optionally for one model and with an expiry. Once per Idempotency-Key.',
+		idempotent: true,
+		body: { user: 'wp-42', tokens: 1000, source: 'referral', expires_at: '2026-12-31T23:59:59Z', note: 'Invited a friend' },
+		response: { status: 201, body: { lot_id: '5a2e…', operation_id: '77b0…', tokens: 1000, created: true } }
+	},
+	{
+		id: 'usage',
+		method: 'GET',
+		path: '/api/v1/usage?user=wp-42&limit=50',
+		title: 'Read the usage history',
+		about: 'Newest first, 50 per page; pass next_cursor as cursor for the next page. "remaining" is what was left for that generator after the use.',
+		response: { status: 200, body: { data: [{ id: '6f1c…', generator: 'gpt-5-nano', feature: 'ai_bots', model: 'gpt-5-nano', tokens_used: 285, date: '2026-01-03T07:58:00.000Z', remaining: 49715 }], next_cursor: null } }
+	}
+];
+
+export const errors: [number, string, string][] = [
+	[400, 'invalid_input · invalid_json · idempotency_key_missing', 'The body, query or headers are malformed; details name the fields.'],
+	[401, 'unauthorized', 'No key, or a revoked or unknown key.'],
+	[402, 'insufficient_tokens · allowance_exhausted · cap_reached', 'Not enough tokens, free allowance used up, or a spending limit reached. message is the text to show.'],
+	[403, 'feature_disabled · forbidden', 'The feature is off for this user, or the key may not act on that account (or lacks a scope).'],
+	[404, 'not_found', 'No such team, hold or feature.'],
+	[409, 'idempotency_key_in_flight · hold_expired · hold_already_settled', 'Retry later, or the hold is closed.'],
+	[413, 'payload_too_large', 'Bodies are limited to 64 KB.'],
+	[415, 'unsupported_media_type', 'Send Content-Type: application/json.'],
+	[422, 'idempotency_key_reused · unknown_feature · unknown_model', 'The key was used with another body, or the feature or model does not exist.'],
+	[429, 'rate_limited', 'Too many requests for this key; wait Retry-After seconds.']
+];
