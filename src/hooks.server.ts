@@ -8,6 +8,7 @@ import { createContext } from '$lib/server/trpc/init';
 import { config } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { startSweeper } from '$lib/server/ledger';
+import { startAlerts } from '$lib/server/alerts';
 
 // Fail at start, with one clear line, on a bad environment.
 config();
@@ -22,4 +23,5 @@ export const init: ServerInit = async () => {
 	console.log(`Quota: database ready (${db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL'})`);
 	await ensureDemoData(db);
 	startSweeper(db);
+	await startAlerts(db);
 };

@@ -30,6 +30,7 @@ import { createAccountKey, createSiteKey } from '../../src/lib/server/accounts';
 import { subscriptions, teamInvites } from '../../src/lib/server/db/schema';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
+import { upsertModule } from '../../src/lib/server/ledger';
 
 // Mail (team invites) goes to files in a temporary directory, not into the repository.
 process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), 'quota-matrix-mail-'));
@@ -59,6 +60,12 @@ async function inviteForMemberB(w: World, db: Db) {
 const product = async (w: World, db: Db) => {
 	await upsertProduct(db.orm, { id: `pack-${w.tag}`, kind: 'pack', name: 'Matrix pack', grants: [{ model: null, tokens: 5000 }], priceCents: 500, paddlePriceSandbox: `pri_matrix${w.tag}`, paddlePriceProduction: `pri_matrixp${w.tag}` });
 	return { accountId: w.teamA.accountId, productId: `pack-${w.tag}`, quantity: 1 };
+};
+
+/** A module for the admin rows that need one. */
+const adminModule = async (w: World, db: Db) => {
+	await upsertModule(db.orm, { key: `mod-${w.tag}`, name: 'Matrix module', limitMessage: 'Limit reached.' });
+	return { key: `mod-${w.tag}` };
 };
 
 /** A subscription of memberA's team that has already ended (cancelling it again is a conflict, after authorization). */
@@ -113,7 +120,23 @@ const matrix: Record<string, Entry> = {
 	'store.cancelSubscription': { allow: teamAManagers, input: endedSubscription },
 	'store.admin.products': { allow: siteAdmin },
 	'store.admin.saveProduct': { allow: siteAdmin, input: (w) => ({ id: `admin-pack-${w.tag}`, kind: 'pack', name: 'Admin pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }) },
-	'store.admin.flaggedEvents': { allow: siteAdmin }
+	'store.admin.flaggedEvents': { allow: siteAdmin },
+
+	'alerts.list': { allow: members },
+
+	'admin.settings.get': { allow: siteAdmin },
+	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },
+	'admin.features.list': { allow: siteAdmin },
+	'admin.features.upsert': { allow: siteAdmin, input: async (w, db) => ({ key: `f-${w.tag}`, name: 'Matrix feature', module: (await adminModule(w, db)).key, unit: 'word', tokensPerUnit: 2 }) },
+	'admin.modules.upsert': { allow: siteAdmin, input: (w) => ({ key: `m-${w.tag}`, name: 'Matrix module', limitMessage: 'Limit reached.' }) },
+	'admin.models.upsert': { allow: siteAdmin, input: (w) => ({ key: `model-${w.tag}`, name: 'Matrix model', engine: 'openai' }) },
+	'admin.allowances.list': { allow: siteAdmin },
+	'admin.allowances.set': { allow: siteAdmin, input: async (w, db) => ({ module: (await adminModule(w, db)).key, audience: 'user', limitTokens: 100, period: 'daily' }) },
+	'admin.caps.set': { allow: siteAdmin, input: (w) => ({ accountId: w.teamA.accountId, period: 'daily', limitTokens: 1000 }) },
+	'admin.users.list': { allow: siteAdmin, input: (w) => ({ search: w.tag }) },
+	'admin.users.adjustBalance': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, mode: 'delta', tokens: 100, reason: 'Matrix', key: `adjust-${w.tag}` }) },
+	'admin.reports.siteDaily': { allow: siteAdmin, input: () => ({ from: '2026-01-01', to: '2026-01-31' }) },
+	'admin.ledger.reconcile': { allow: siteAdmin }
 };
 
 let db: Db;

@@ -9,6 +9,7 @@ type Listener = () => void;
  */
 export class BalanceChanges {
 	private listeners = new Map<string, Set<Listener>>();
+	private everyAccount = new Set<(accountId: string) => void>();
 	private started: Promise<void> | null = null;
 
 	constructor(private readonly db: Db) {}
@@ -17,6 +18,7 @@ export class BalanceChanges {
 		this.started ??= this.db
 			.listen('quota_account', (accountId) => {
 				for (const fn of this.listeners.get(accountId) ?? []) fn();
+				for (const fn of this.everyAccount) fn(accountId);
 			})
 			.then(() => undefined);
 		return this.started;
@@ -31,6 +33,15 @@ export class BalanceChanges {
 		return () => {
 			set.delete(fn);
 			if (!set.size) this.listeners.delete(accountId);
+		};
+	}
+
+	/** Calls `fn` with the account id after each committed change of any account (alerts). */
+	async subscribeAll(fn: (accountId: string) => void): Promise<() => void> {
+		await this.start();
+		this.everyAccount.add(fn);
+		return () => {
+			this.everyAccount.delete(fn);
 		};
 	}
 }

@@ -35,3 +35,37 @@ export function teamInviteMail(to: string, teamName: string, inviterName: string
 		'If you do not know this team, ignore this mail.'
 	);
 }
+
+/** Who an alert is about: the reader's own tokens, or a team pool they manage. */
+export interface BalanceAlertSubject {
+	name: string;
+	teamName: string | null;
+}
+
+const settingsFooter = 'You get this mail once each time the balance crosses the line. Change the threshold or turn these mails off in Settings.';
+
+export function lowBalanceMail(to: string, who: BalanceAlertSubject, figures: { available: string; sharePercent: number }, link: string): MailMessage {
+	const whose = who.teamName ? `The token pool of ${who.teamName}` : 'Your token balance';
+	return linkMail(
+		to,
+		who.teamName ? `${who.teamName} is running low on tokens` : 'You are running low on tokens',
+		[`Hi ${who.name},`, `${whose} dropped below ${figures.sharePercent} %: ${figures.available} tokens left.`, 'Get more tokens now so nothing stops when it runs out.'],
+		'Get more tokens',
+		link,
+		settingsFooter
+	);
+}
+
+export function outOfTokensMail(to: string, who: BalanceAlertSubject, link: string): MailMessage {
+	return linkMail(
+		to,
+		who.teamName ? `${who.teamName} is out of tokens` : 'You are out of tokens',
+		[
+			`Hi ${who.name},`,
+			`${who.teamName ? `The token pool of ${who.teamName}` : 'Your token balance'} is empty: features that need tokens stop working until more are added (free allowances still apply).`
+		],
+		'Get more tokens',
+		link,
+		settingsFooter
+	);
+}

@@ -6,6 +6,8 @@ import { keysRouter } from './routers/keys';
 import { ledgerRouter } from './routers/ledger';
 import { settingsRouter } from './routers/settings';
 import { storeRouter } from './routers/store';
+import { alertsRouter } from './routers/alerts';
+import { adminRouter } from './routers/admin';
 
 export const appRouter = router({
 	system: systemRouter,
@@ -14,7 +16,9 @@ export const appRouter = router({
 	keys: keysRouter,
 	ledger: ledgerRouter,
 	store: storeRouter,
-	settings: settingsRouter
+	settings: settingsRouter,
+	alerts: alertsRouter,
+	admin: adminRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { router, type Context } from '../init';
+import { siteAdminProcedure } from '../procedures';
+import type { Auth } from '../../accounts';
+import { adjustAccountBalance, auditedChange, type AdminActor } from '../../admin';
+import { listUserCredits, siteDaily } from '../../reports';
+import {
+	getSiteSettings,
+	listAllowanceRules,
+	listFeatures,
+	reconcile,
+	setAllowanceRule,
+	setCap,
+	updateSiteSettings,
+	upsertFeature,
+	upsertModel,
+	upsertModule,
+	MAX_TOKENS
+} from '../../ledger';
+
+const actor = (ctx: Context & { auth: Auth }): AdminActor => ({ userId: ctx.auth.user.id, ip: ctx.ip });
+
+const key = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore (max 64)');
+const name = z.string().trim().min(1).max(120);
+const tokens = z.number().int().min(0).max(MAX_TOKENS);
+/** null = unlimited / none. */
+const limit = tokens.nullable();
+
+const siteSettingsInput = z
+	.object({
+		timeZone: z.string().max(64),
+		weekStart: z.number().int().min(0).max(6),
+		spendOrder: z.enum(['allowance-first', 'balance-first']),
+		lowSharePercent: z.number().int().min(1).max(99),
+		defaultTeamDailyCap: limit
+	})
+	.partial()
+	.strict();
+
+const featureInput = z
+	.object({
+		key,
+		name,
+		module: key,
+		unit: z.enum(['word', 'character', 'token', 'operation']),
+		tokensPerUnit: z.number().positive().max(1_000_000),
+		breakdown: z.array(z.object({ label: name, tokens })).max(50).nullish(),
+		enabled: z.boolean().default(true)
+	})
+	.strict();
+
+const moduleInput = z
+	.object({ key, name, limitMessage: z.string().trim().min(1).max(500), onExhausted: z.enum(['message', 'inactive']).default('message') })
+	.strict();
+
+const modelInput = z.object({ key, name, engine: z.string().trim().min(1).max(60) }).strict();
+
+const allowanceInput = z
+	.object({
+		module: key,
+		audience: z.enum(['guest', 'user', 'role', 'team', 'member']),
+		role: z.string().max(60).nullish(),
+		teamId: z.uuid().nullish(),
+		userId: z.uuid().nullish(),
+		limitTokens: limit,
+		period: z.enum(['daily', 'weekly', 'monthly', 'never'])
+	})
+	.strict();
+
+const capInput = z
+	.object({
+		accountId: z.uuid(),
+		memberUserId: z.uuid().nullish(),
+		period: z.enum(['daily', 'weekly', 'monthly']),
+		/** null or -1 removes the cap. */
+		limitTokens: z.number().int().min(-1).max(MAX_TOKENS).nullable()
+	})
+	.strict();
+
+export const adminRouter = router({
+	settings: router({
+		get: siteAdminProcedure.query(({ ctx }) => getSiteSettings(ctx.db.orm)),
+		update: siteAdminProcedure
+			.input(siteSettingsInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'site.settings_updated', targetType: 'site', targetId: null, detail: input, before: getSiteSettings }, (tx) =>
+					updateSiteSettings(tx, input)
+				)
+			)
+	}),
+
+	features: router({
+		list: siteAdminProcedure.query(({ ctx }) => listFeatures(ctx.db.orm)),
+		upsert: siteAdminProcedure
+			.input(featureInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'rates.feature_saved', targetType: 'feature', targetId: input.key, detail: input }, (tx) => upsertFeature(tx, input))
+			)
+	}),
+
+	modules: router({
+		upsert: siteAdminProcedure
+			.input(moduleInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'rates.module_saved', targetType: 'module', targetId: input.key, detail: input }, (tx) => upsertModule(tx, input))
+			)
+	}),
+
+	models: router({
+		upsert: siteAdminProcedure
+			.input(modelInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'rates.model_saved', targetType: 'model', targetId: input.key, detail: input }, (tx) => upsertModel(tx, input))
+			)
+	}),
+
+	allowances: router({
+		list: siteAdminProcedure.query(({ ctx }) => listAllowanceRules(ctx.db.orm)),
+		set: siteAdminProcedure
+			.input(allowanceInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'allowance.set', targetType: 'module', targetId: input.module, detail: input }, (tx) => setAllowanceRule(tx, input))
+			)
+	}),
+
+	caps: router({
+		set: siteAdminProcedure
+			.input(capInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'cap.set', targetType: 'account', targetId: input.accountId, accountId: input.accountId, detail: input }, (tx) =>
+					setCap(tx, input)
+				)
+			)
+	}),
+
+	users: router({
+		/** The credits screen: 50 users per page, searchable by name or e-mail, sortable. */
+		list: siteAdminProcedure
+			.input(
+				z
+					.object({
+						search: z.string().max(200).nullish(),
+						sort: z.enum(['name', 'email', 'balance', 'lastActive', 'joined']).default('name'),
+						dir: z.enum(['asc', 'desc']).default('asc'),
+						offset: z.number().int().min(0).max(10_000_000).default(0)
+					})
+					.strict()
+			)
+			.query(({ ctx, input }) => listUserCredits(ctx.db.orm, input)),
+
+		/** A manual balance change with a reason, audited, once per key made on the admin's device. */
+		adjustBalance: siteAdminProcedure
+			.input(
+				z
+					.object({
+						accountId: z.uuid(),
+						mode: z.enum(['set', 'delta']),
+						tokens: z.number().int().min(-MAX_TOKENS).max(MAX_TOKENS),
+						reason: z.string().trim().min(1, 'A reason is required.').max(500),
+						key: z.string().min(8).max(100)
+					})
+					.strict()
+			)
+			.mutation(({ ctx, input }) => adjustAccountBalance(ctx.db, actor(ctx), input))
+	}),
+
+	reports: router({
+		/** Site-wide consumption per day (all accounts) and per module, for the usage chart. */
+		siteDaily: siteAdminProcedure
+			.input(z.object({ from: z.iso.date(), to: z.iso.date() }).strict())
+			.query(({ ctx, input }) => siteDaily(ctx.db.orm, input))
+	}),
+
+	ledger: router({
+		/** Checks every ledger invariant over the whole database; returns the breaches found. */
+		reconcile: siteAdminProcedure.mutation(({ ctx }) => reconcile(ctx.db.orm))
+	})
+});
