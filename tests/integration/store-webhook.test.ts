@@ -107,6 +107,14 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 		}
 	});
 
+	it('a correctly signed body that is not a Paddle event is refused with 400 and stores nothing', async () => {
+		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const reply = await post(hook.url, { event_id: 'evt_01broken', event_type: 'transaction.completed', occurred_at: new Date().toISOString(), data: {} });
+		expect(reply).toMatchObject({ status: 400, body: { ok: false, error: 'unreadable event' } });
+		expect((await eventRows(db)).some((r) => r.event_id === 'evt_01broken')).toBe(false);
+		expect(warn).toHaveBeenCalledWith(expect.stringContaining('refused (400)'));
+	});
+
 	it('an unknown price id: the event is stored and flagged for an admin, nothing granted', async () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const u = await makeUser(db);

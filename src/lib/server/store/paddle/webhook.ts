@@ -39,7 +39,9 @@ export async function receivePaddleWebhook(
 	try {
 		event = await webhooks.unmarshal(rawBody, opts.secret, signature);
 	} catch (e) {
-		return refuse(401, 'signature rejected (stale timestamp?) or unreadable event', String(e));
+		// Signed by the right secret: either too old (the SDK allows 5 s), or a body the SDK cannot read.
+		if (!(await webhooks.isSignatureValid(rawBody, opts.secret, signature))) return refuse(401, 'stale signature timestamp', '');
+		return refuse(400, 'unreadable event', String(e));
 	}
 	try {
 		const result = await db.orm.transaction((tx) => storeAndApply(tx, opts.env, event, JSON.parse(rawBody)));
