@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { baseURL, launch, phone, phoneContext } from './browser';
+import { leo, maya, screen, signIn, waitForFresh, waitForServiceWorker } from './app';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe('installable app', () => {
+	it('has a valid manifest, no installability errors, and a service worker that controls the page after reload', async () => {
+		const profile = mkdtempSync(join(tmpdir(), 'quota-pwa-'));
+		const context = await chromium.launchPersistentContext(profile, {
+			executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+			args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+			...phone,
+			baseURL: baseURL()
+		});
+		try {
+			const page = await context.newPage();
+			await signIn(page, maya.email);
+			const manifest = await (await context.request.get('/manifest.webmanifest')).json();
+			expect(manifest).toMatchObject({ short_name: 'Quota', start_url: '/dashboard', display: 'standalone' });
+			const sizes = manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes} ${i.purpose}`);
+			expect(sizes).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '192x192 maskable', '512x512 maskable']));
+			for (const icon of manifest.icons) {
+				const res = await context.request.get(icon.src);
+				expect(res.headers()['content-type']).toBe('image/png');
+			}
+			await waitForServiceWorker(page);
+			await page.reload();
+			expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(/\/service-worker\.js$/);
+
+			const cdp = await context.newCDPSession(page);
+			const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+			expect(installabilityErrors).toEqual([]);
+			const parsed = (await cdp.send('Page.getAppManifest')) as { url: string; errors?: { message: string; critical: number }[]; data?: string };
+			expect(parsed.url).toMatch(/\/manifest\.webmanifest$/);
+			expect((parsed.errors ?? []).filter((e) => e.critical)).toEqual([]);
+		} finally {
+			await context.close();
+			rmSync(profile, { recursive: true, force: true });
+		}
+	});
+
+	it('never caches balances or history in the service worker', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signIn(page, leo.email);
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		const cachedUrls = await page.evaluate(async () => {
+			const urls: string[] = [];
+			for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+			return urls;
+		});
+		expect(cachedUrls).toContain('/dashboard');
+		expect(cachedUrls.filter((u) => u.startsWith('/trpc') || u.startsWith('/api/'))).toEqual([]);
+		await context.close();
+	});
+});
+
+describe('the playground', () => {
+	it('shows the cost and who would pay before running, then runs a real consume and the balance follows', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signIn(page, maya.email, '/playground');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Generate all/ }).click();
+		const cost = page.getByRole('region', { name: 'Cost' });
+		await cost.getByText('65 tokens', { exact: true }).waitFor();
+		await cost.getByText('Would be paid by').waitFor();
+		const available = page.getByRole('region', { name: 'Balance' }).locator('strong');
+		const before = (await available.textContent())!;
+		await cost.scrollIntoViewIfNeeded();
+		await screen(page, 'playground-preview');
+		await page.getByRole('button', { name: 'Run generate all' }).click();
+		await page.getByText(/Done: 65 tokens spent/).waitFor();
+		await page.waitForFunction((b) => document.querySelector('[aria-label="Balance"] strong')?.textContent !== b, before);
+		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
+		expect(toNumber(before) - toNumber((await available.textContent())!)).toBe(65);
+		await screen(page, 'playground-ran');
+		await context.close();
+	});
+
+	it('blocks an operation the account cannot pay, with the configured message', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signIn(page, leo.email, '/playground');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Image generation/ }).click();
+		await page.getByLabel('How many times').fill('5000');
+		await page.getByRole('alert').first().waitFor();
+		await expect(page.getByRole('button', { name: /^Run / }).isDisabled()).resolves.toBe(true);
+		await page.getByRole('alert').first().scrollIntoViewIfNeeded();
+		await screen(page, 'playground-blocked');
+		await context.close();
+	});
+});
+
+describe('first load', () => {
+	it('keeps the JavaScript the dashboard needs at start under 60 KB gzipped (charts load later)', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		const scripts = new Set<string>();
+		page.on('request', (r) => {
+			if (r.resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
+		});
+		await signIn(page, maya.email);
+		await page.reload();
+		await waitForFresh(page);
+		const root = 'build/client';
+		const sizes = [...scripts].map((path) => ({ path, gz: gzipSync(readFileSync(join(root, path))).length })).sort((a, b) => b.gz - a.gz);
+		const total = sizes.reduce((n, s) => n + s.gz, 0);
+		console.log(sizes.slice(0, 6).map((s) => `${(s.gz / 1024).toFixed(1)} KB ${s.path}`).join('\n'));
+		expect(scripts.size).toBeGreaterThan(0);
+		expect([...scripts].some((s) => /uplot/i.test(readFileSync(join(root, s), 'utf8').slice(0, 2000)))).toBe(false);
+		console.log(`dashboard first load: ${scripts.size} scripts, ${(total / 1024).toFixed(1)} KB gzipped`);
+		expect(total).toBeLessThanOrEqual(60 * 1024);
+		await context.close();
+	});
+});
+
