@@ -112,4 +112,35 @@ describe('a shared phone', () => {
 		await screen(page, 'shared-phone-next-user');
 		await context.close();
 	});
+
+	it("forgets the first user when their session ended without sign-out and someone else signs in", async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signIn(page, maya.email);
+		await waitForFresh(page);
+		const me = await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data as { id: string; personalAccountId: string });
+		expect((await deviceStorage(page)).databases).toContain(`quota-user-${me.id}`);
+
+		// The session ends on the server side (expiry, revocation): the cookie is gone, the data is not.
+		await context.clearCookies();
+		await signIn(page, leo.email);
+		await waitForFresh(page);
+		const after = await deviceStorage(page);
+		expect(after.databases.some((name) => name.includes(me.id))).toBe(false);
+		expect(after.idb).not.toContain(me.personalAccountId);
+		expect(await page.locator('body').innerText()).not.toContain('Maya');
+		await context.close();
+	});
+
+	it('asks to sign in again, and forgets the saved data, when the server says the session is gone', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signIn(page, maya.email);
+		await waitForFresh(page);
+		await context.clearCookies();
+		await page.goto('/usage?feature=ai_bots');
+		await page.waitForURL((url) => url.pathname === '/signin' && url.searchParams.get('next') === '/usage?feature=ai_bots');
+		expect((await deviceStorage(page)).databases.filter((n) => n.startsWith('quota-'))).toEqual([]);
+		await context.close();
+	});
 });
