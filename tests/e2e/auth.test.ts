@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { join } from 'node:path';
+import { baseURL, launch, phoneContext, screenshot } from './browser';
+import { linkIn, readMailDir } from '../helpers/mail';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+const stamp = Date.now().toString(36);
+const user = { name: 'Ada Tester', email: `ada-${stamp}@example.com`, password: 'first pass 2026' };
+
+async function sessionCookie(context: BrowserContext) {
+	return (await context.cookies()).find((c) => c.name === 'quota_session');
+}
+
+/** Submits a real form to /signout from the page, as the app's sign-out button does. */
+async function signOut(page: Page, everywhere = false) {
+	const response = page.waitForResponse((r) => r.url().endsWith('/signout'));
+	await page.evaluate((all) => {
+		const form = document.createElement('form');
+		form.method = 'POST';
+		form.action = '/signout';
+		if (all) form.innerHTML = '<input type="hidden" name="scope" value="everywhere">';
+		document.body.append(form);
+		form.submit();
+	}, everywhere);
+	return response;
+}
+
+async function noHorizontalScroll(page: Page) {
+	expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+}
+
+describe('accounts on a phone', () => {
+	let context: BrowserContext;
+	let page: Page;
+	beforeAll(async () => {
+		context = await phoneContext(browser);
+		page = await context.newPage();
+	});
+	afterAll(async () => context?.close());
+
+	it('signs up (refusing a weak password first) and lands on the dashboard with the name shown', async () => {
+		await page.goto('/signup');
+		await noHorizontalScroll(page);
+		const email = page.getByLabel('Email');
+		expect(await email.getAttribute('autocomplete')).toBe('email');
+		expect(await email.getAttribute('inputmode')).toBe('email');
+		expect(await page.getByLabel('Name').getAttribute('autocomplete')).toBe('name');
+		expect(await page.getByRole('textbox', { name: /^Password/ }).getAttribute('autocomplete')).toBe('new-password');
+		await screenshot(page, 'signup');
+
+		await page.getByLabel('Name').fill(user.name);
+		await email.fill(user.email);
+		await page.getByRole('textbox', { name: /^Password/ }).fill('lettersonly');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await expect(page.getByText('Add a digit or a symbol').first().waitFor()).resolves.toBeUndefined();
+		expect(await page.getByLabel('Email').inputValue()).toBe(user.email);
+		await screenshot(page, 'signup-error');
+
+		await page.getByRole('textbox', { name: /^Password/ }).fill(user.password);
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await page.waitForURL(/\/dashboard$/);
+		await page.getByRole('link', { name: new RegExp(`Signed in as ${user.name}`) }).waitFor();
+		const cookie = await sessionCookie(context);
+		expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
+		expect(cookie!.expires).toBeGreaterThan(Date.now() / 1000);
+	});
+
+	it('signs out with a POST that clears site storage; the old cookie is then refused', async () => {
+		const old = (await sessionCookie(context))!;
+		const response = await signOut(page);
+		expect(response.status()).toBe(303);
+		expect((await response.allHeaders())['clear-site-data']).toBe('"storage"');
+		await page.waitForURL(/\/signin$/);
+		expect(await sessionCookie(context)).toBeUndefined();
+
+		// Replaying the old cookie does not bring the session back.
+		await context.addCookies([{ name: old.name, value: old.value, url: baseURL() }]);
+		const res = await context.request.get('/trpc/me.profile');
+		expect(res.status()).toBe(401);
+		await context.clearCookies({ name: 'quota_session' });
+	});
+
+	it('refuses a wrong password with a clear message, then signs in to a safe ?next= page only', async () => {
+		await page.goto(`/signin?next=${encodeURIComponent('//evil.example/steal')}`);
+		await noHorizontalScroll(page);
+		const email = page.getByLabel('Email');
+		expect(await email.getAttribute('autocomplete')).toBe('username');
+		expect(await page.getByRole('textbox', { name: 'Password' }).getAttribute('autocomplete')).toBe('current-password');
+		await screenshot(page, 'signin');
+		await email.fill(user.email.toUpperCase());
+		await page.getByRole('textbox', { name: 'Password' }).fill('not the password 1');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.getByRole('alert').filter({ hasText: 'do not match' }).waitFor();
+		await screenshot(page, 'signin-error');
+		await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL(/\/dashboard$/);
+		expect(new URL(page.url()).host).toBe(new URL(baseURL()).host);
+	});
+
+	it('rotates the session id on every sign-in', async () => {
+		const before = (await sessionCookie(context))!.value;
+		await signOut(page);
+		await page.waitForURL(/\/signin$/);
+		await page.getByLabel('Email').fill(user.email);
+		await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL(/\/dashboard$/);
+		const after = (await sessionCookie(context))!.value;
+		expect(after).not.toBe(before);
+	});
+
+	it('resets a forgotten password with the link from the mail', async () => {
+		await signOut(page, true);
+		await page.waitForURL(/\/signin$/);
+		await page.getByRole('link', { name: 'Forgot your password?' }).click();
+		await page.waitForURL(/\/forgot$/);
+		await screenshot(page, 'forgot');
+		await page.getByLabel('Email').fill(user.email);
+		await page.getByRole('button', { name: 'Send reset link' }).click();
+		await page.getByRole('status').filter({ hasText: 'we have sent it a link' }).waitFor();
+
+		const mailDir = join(inject('dataDir'), 'mail');
+		let mail;
+		for (let i = 0; i < 40 && !mail; i++) {
+			mail = readMailDir(mailDir).filter((m) => m.to.includes(user.email)).at(-1);
+			if (!mail) await new Promise((r) => setTimeout(r, 250));
+		}
+		expect(mail, `no reset mail in ${mailDir}`).toBeTruthy();
+		const link = linkIn(mail!, '/reset/');
+		expect(link.startsWith(`${baseURL()}/reset/`)).toBe(true);
+
+		await page.goto(link);
+		await noHorizontalScroll(page);
+		await screenshot(page, 'reset');
+		await page.getByRole('textbox', { name: /^New password/ }).fill('second pass 2027');
+		await page.getByRole('button', { name: 'Save password and sign in' }).click();
+		await page.waitForURL(/\/dashboard$/);
+		await page.getByRole('link', { name: new RegExp(`Signed in as ${user.name}`) }).waitFor();
+
+		// The link worked once.
+		await page.goto(link);
+		await page.getByRole('alert').filter({ hasText: 'expired or was already used' }).waitFor();
+		await screenshot(page, 'reset-used');
+	});
+
+	it('shows an unknown invitation link as such', async () => {
+		await page.goto('/invite/abcdefghijklmnopqrstuvwxyz234567');
+		await page.getByRole('heading', { name: 'Invitation not found' }).waitFor();
+		await screenshot(page, 'invite-unknown');
+	});
+});
+
+describe('joining a team by an emailed invitation', () => {
+	it('an owner invites by email; the invitee creates an account from the link and joins the pool', async () => {
+		const owner = await phoneContext(browser);
+		const ownerPage = await owner.newPage();
+		await ownerPage.goto('/signin');
+		await ownerPage.getByLabel('Email').fill('maya@quota.test');
+		await ownerPage.getByRole('textbox', { name: 'Password' }).fill('quota-demo-2026');
+		await ownerPage.getByRole('button', { name: 'Sign in' }).click();
+		await ownerPage.waitForURL(/\/dashboard$/);
+		const profile = await (await owner.request.get('/trpc/me.profile')).json();
+		const team = profile.result.data.teams.find((t: { name: string }) => t.name === 'Acme Studio');
+		const invitee = `new-member-${stamp}@example.com`;
+		const res = await owner.request.post('/trpc/team.invite', { data: { teamId: team.id, email: invitee, role: 'member' } });
+		expect(res.status()).toBe(200);
+		await owner.close();
+
+		const mailDir = join(inject('dataDir'), 'mail');
+		let mail;
+		for (let i = 0; i < 40 && !mail; i++) {
+			mail = readMailDir(mailDir).filter((m) => m.to.includes(invitee)).at(-1);
+			if (!mail) await new Promise((r) => setTimeout(r, 250));
+		}
+		expect(mail, `no invitation mail in ${mailDir}`).toBeTruthy();
+		const link = linkIn(mail!, '/invite/');
+
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await page.goto(link);
+		await page.getByRole('heading', { name: 'Join Acme Studio' }).waitFor();
+		await screenshot(page, 'invite');
+		await page.getByRole('link', { name: 'Create an account' }).click();
+		await page.waitForURL(/\/signup\?/);
+		expect(await page.getByLabel('Email').inputValue()).toBe(invitee);
+		await page.getByLabel('Name').fill('Nina New');
+		await page.getByRole('textbox', { name: /^Password/ }).fill('joining team 1');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await page.waitForURL((url) => url.pathname === new URL(link).pathname);
+		await page.getByRole('button', { name: 'Join the team' }).click();
+		await page.waitForURL(/\/dashboard$/);
+		const mine = await (await context.request.get('/trpc/me.profile')).json();
+		expect(mine.result.data.teams).toEqual([expect.objectContaining({ name: 'Acme Studio', role: 'member' })]);
+		await context.close();
+	});
+});
+
+describe('request guards', () => {
+	it('JSON endpoints refuse form and text bodies (no cross-site simple posts)', async () => {
+		const context = await phoneContext(browser);
+		for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+			const res = await context.request.post('/trpc/me.updateProfile', { headers: { 'content-type': type, origin: baseURL() }, data: '{"name":"x"}' });
+			expect(res.status()).toBe(415);
+		}
+		await context.close();
+	});
+
+	it('forms refuse cross-site posts (SvelteKit origin check)', async () => {
+		const context = await phoneContext(browser);
+		const res = await context.request.post('/signin', { headers: { origin: 'https://evil.example' }, form: { email: user.email, password: 'second pass 2027' } });
+		expect(res.status()).toBe(403);
+		expect((await context.cookies()).some((c) => c.name === 'quota_session')).toBe(false);
+		await context.close();
+	});
+
+	it('rate limits sign-in attempts on the form with 429 and Retry-After', async () => {
+		const context = await phoneContext(browser);
+		const victim = `limited-${stamp}@example.com`;
+		const attempt = (i: number, accept: string) =>
+			context.request.post('/signin', { headers: { origin: baseURL(), accept }, form: { email: victim, password: `guess number ${i}` }, maxRedirects: 0 });
+		for (let i = 0; i < 8; i++) expect((await attempt(i, 'text/html')).status()).toBe(400);
+		// A plain form post (no JavaScript) gets the page with 429 and Retry-After.
+		const page = await attempt(8, 'text/html');
+		expect(page.status()).toBe(429);
+		expect(Number(page.headers()['retry-after'])).toBeGreaterThan(0);
+		expect(await page.text()).toContain('Too many attempts');
+		// An enhanced submission (fetch, JSON answer) carries the same status and header.
+		const enhanced = await attempt(9, 'application/json');
+		expect(await enhanced.json()).toMatchObject({ type: 'failure', status: 429 });
+		expect(Number(enhanced.headers()['retry-after'])).toBeGreaterThan(0);
+		await context.close();
+	});
+});
