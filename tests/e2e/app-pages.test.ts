@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, phoneContext, screenshot } from './browser';
+import { baseURL, launch, phoneContext, screenshot } from './browser';
 import { axe, maya, screen, signIn, waitForFresh } from './app';
 
 let browser: Browser;
@@ -73,5 +73,35 @@ describe('signed-in pages on a phone', () => {
 		await expect(sheet.getByText('Tokens used').isVisible()).resolves.toBe(true);
 		await screen(page, 'app-usage-details');
 		await sheet.getByRole('button', { name: 'Close' }).click();
+	});
+
+	it('pulls down at the top of the dashboard to refresh it', async () => {
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		let refreshed = 0;
+		page.on('request', (r) => {
+			if (r.url().includes('ledger.summary')) refreshed++;
+		});
+		const area = page.locator('.ptr');
+		const box = (await area.boundingBox())!;
+		const touch = (type: string, y: number) =>
+			area.dispatchEvent(type, { touches: type === 'touchend' ? [] : [{ identifier: 1, clientX: box.x + 100, clientY: y }], changedTouches: [{ identifier: 1, clientX: box.x + 100, clientY: y }] });
+		await touch('touchstart', box.y + 20);
+		for (let y = 40; y <= 220; y += 30) await touch('touchmove', box.y + y);
+		await touch('touchend', box.y + 220);
+		await expect.poll(() => refreshed).toBeGreaterThan(0);
+	});
+
+	it('uses a side navigation on a wide screen', async () => {
+		const wide = await browser.newContext({ viewport: { width: 1280, height: 860 }, baseURL: baseURL() });
+		await wide.addCookies(await context.cookies());
+		const desk = await wide.newPage();
+		await desk.goto('/dashboard');
+		await waitForFresh(desk);
+		const nav = desk.getByRole('navigation', { name: 'Main' });
+		await expect(nav.getByRole('link', { name: 'Reports' }).isVisible()).resolves.toBe(true);
+		await expect(nav.getByRole('link', { name: 'More' }).isVisible()).resolves.toBe(false);
+		await screen(desk, 'app-dashboard-wide');
+		await wide.close();
 	});
 });
