@@ -144,8 +144,9 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		expect(lot1!.expires_at).not.toBeNull();
 
 		await spend(u.accountId, 5_000);
-		const [{ id: paddleSubId }] = (await paddle.listRecords()).subscriptions.filter((s) => s.transactionId === c.transactionId) as [SimSubscription];
-		ok(await paddle.renew(paddleSubId));
+		const paddleSub = (await paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
+		expect(paddleSub.productName).toBe('Monthly plan');
+		ok(await paddle.renew(paddleSub.id));
 		expect(await available(u.accountId)).toBe(20_000);
 		const lots = await lotsOf(db, u.accountId);
 		expect(lots).toHaveLength(2);

@@ -172,11 +172,15 @@ export class PaddleSimulator implements PaymentProvider {
 		return this.deliver([envelope('adjustment.created', adjustmentPayload(txn, product, reverse ? 'chargeback_reverse' : 'chargeback', 'approved'))]);
 	}
 
+	/** Everything the simulator holds, oldest first, with the name of each price's package. */
 	async listRecords() {
 		const rows = await this.db.orm.select().from(paddleSimulatorRecords).orderBy(paddleSimulatorRecords.createdAt);
+		const data = rows.map((r) => r.data as SimTransaction | SimSubscription);
+		const catalog = await productsByPriceId(this.db.orm, this.environment, [...new Set(data.map((d) => d.priceId))]);
+		const named = <T extends { priceId: string }>(d: T) => ({ ...d, productName: catalog.get(d.priceId)?.name ?? d.priceId });
 		return {
-			transactions: rows.filter((r) => r.kind === 'transaction').map((r) => r.data as SimTransaction),
-			subscriptions: rows.filter((r) => r.kind === 'subscription').map((r) => r.data as SimSubscription)
+			transactions: rows.filter((r) => r.kind === 'transaction').map((r) => named(r.data as SimTransaction)),
+			subscriptions: rows.filter((r) => r.kind === 'subscription').map((r) => named(r.data as SimSubscription))
 		};
 	}
 
