@@ -1,0 +1,122 @@
+/**
+ * Who may call which REST route — every +server.ts under src/routes/api/v1 (and the seeds' balance
+ * path) must have a row here, or this test fails. A row says, for a request about memberA's
+ * account, which callers get past authorization; the others must get 401 or 403.
+ * Add a route: one entry in `matrix` with `allow` and a `request` built from the world `w`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { freshDb, backend } from '../helpers/db';
+import { callJson, useDb, type ApiRequest } from '../helpers/http';
+import { member, siteKey } from '../helpers/api-fixture';
+import { configureRates } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import { createAccountKey, createSession } from '../../src/lib/server/accounts';
+import { hold } from '../../src/lib/server/ledger';
+
+const callers = ['noKey', 'badKey', 'keyA', 'keyB', 'readOnlyKeyA', 'siteKey', 'sessionA'] as const;
+type Caller = (typeof callers)[number];
+
+interface World {
+	a: Awaited<ReturnType<typeof member>>;
+	headers: Record<Caller, Record<string, string>>;
+	holdId: () => Promise<string>;
+}
+
+type Row = { allow: readonly Caller[]; request: (w: World) => Promise<{ path: string } & ApiRequest> | ({ path: string } & ApiRequest) };
+
+const keyed = ['keyA', 'siteKey', 'sessionA'] as const;
+const readers = ['keyA', 'readOnlyKeyA', 'siteKey', 'sessionA'] as const;
+let n = 0;
+const idem = () => ({ 'idempotency-key': `authz-${backend}-${++n}` });
+
+const matrix: Record<string, Row> = {
+	'api/v1/balance': { allow: readers, request: (w) => ({ path: `/api/v1/balance?user=${w.a.id}` }) },
+	'dashboard/user/token-management/balance': { allow: readers, request: (w) => ({ path: `/dashboard/user/token-management/balance?user=${w.a.id}` }) },
+	'api/v1/feature-rates': { allow: ['keyA', 'keyB', 'readOnlyKeyA', 'siteKey', 'sessionA'], request: () => ({ path: '/api/v1/feature-rates' }) },
+	'api/v1/feature-rates/[featureKey]': { allow: ['keyA', 'keyB', 'readOnlyKeyA', 'siteKey', 'sessionA'], request: () => ({ path: '/api/v1/feature-rates/search_images' }) },
+	'api/v1/check': { allow: readers, request: (w) => ({ path: '/api/v1/check', body: { user: w.a.id, feature: 'search_images', units: 1 } }) },
+	'api/v1/consume': { allow: keyed, request: (w) => ({ path: '/api/v1/consume', headers: idem(), body: { user: w.a.id, feature: 'search_images', units: 1 } }) },
+	'api/v1/holds': { allow: keyed, request: (w) => ({ path: '/api/v1/holds', headers: idem(), body: { user: w.a.id, feature: 'search_images', max_tokens: 5 } }) },
+	'api/v1/holds/[id]/settle': { allow: keyed, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/settle`, body: { tokens: 1 } }) },
+	'api/v1/holds/[id]/release': { allow: keyed, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/release`, body: {} }) },
+	'api/v1/grants': { allow: ['siteKey'], request: (w) => ({ path: '/api/v1/grants', headers: idem(), body: { user: w.a.id, tokens: 5, source: 'bonus' } }) },
+	'api/v1/usage': { allow: readers, request: (w) => ({ path: `/api/v1/usage?user=${w.a.id}` }) },
+	'api/v1/stream': { allow: readers, request: (w) => ({ path: `/api/v1/stream?user=${w.a.id}` }) },
+	'api/v1/openapi.json': { allow: callers, request: () => ({ path: '/api/v1/openapi.json' }) }
+};
+
+function routeFiles(dir: string, root: string): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const path = join(dir, name);
+		if (statSync(path).isDirectory()) return routeFiles(path, root);
+		return name === '+server.ts' ? [relative(root, dir)] : [];
+	});
+}
+
+let db: Db;
+let site: string;
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+	await useDb(db);
+	site = await siteKey(db);
+});
+afterAll(async () => db?.close());
+
+async function world(): Promise<World> {
+	const a = await member(db, 1000);
+	const b = await member(db, 1000);
+	const readOnly = await createAccountKey(db, a.auth, { accountId: a.accountId, name: 'read only', scopes: ['read'] });
+	const session = await createSession(db.orm, a.id);
+	const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+	let k = 0;
+	return {
+		a,
+		headers: {
+			noKey: {},
+			badKey: auth('qk_this_key_does_not_exist_0000000000'),
+			keyA: auth(a.key),
+			keyB: auth(b.key),
+			readOnlyKeyA: auth(readOnly.value),
+			siteKey: auth(site),
+			sessionA: { cookie: `quota_session=${session.token}` }
+		},
+		holdId: async () =>
+			(await hold(db.orm, { accountId: a.accountId, feature: 'search_images', maxTokens: 5, ttlSeconds: 60, actor: {}, idempotency: { scope: 'authz', key: `${a.id}-${++k}` } })).holdId
+	};
+}
+
+describe(`REST authorization on ${backend}`, () => {
+	const routesRoot = join(process.cwd(), 'src/routes');
+	const routes = [...routeFiles(join(routesRoot, 'api/v1'), routesRoot), 'dashboard/user/token-management/balance'].sort();
+
+	it('has a row for every REST route and none for a route that is gone', () => {
+		expect(routes.filter((r) => !(r in matrix)), 'routes without a row').toEqual([]);
+		expect(Object.keys(matrix).filter((r) => !routes.includes(r)), 'rows without a route').toEqual([]);
+	});
+
+	for (const route of Object.keys(matrix).sort()) {
+		const row = matrix[route]!;
+		it(`${route}: ${row.allow.join(', ')}`, async () => {
+			const problems: string[] = [];
+			for (const who of callers) {
+				const w = await world();
+				const req = await row.request(w);
+				const res = route === 'api/v1/stream' ? await streamStatus(req.path, w.headers[who]) : await callJson(req.path, { ...req, headers: { ...req.headers, ...w.headers[who] } });
+				const refused = res.status === 401 || res.status === 403;
+				if (row.allow.includes(who) === refused) problems.push(`${who}: expected ${row.allow.includes(who) ? 'allowed' : '401/403'}, got ${res.status}`);
+			}
+			expect(problems).toEqual([]);
+		});
+	}
+});
+
+/** The stream stays open when allowed: read its status, then close it. */
+async function streamStatus(path: string, headers: Record<string, string>) {
+	const { call } = await import('../helpers/http');
+	const res = await call(path, { headers });
+	await res.body?.cancel();
+	return { status: res.status };
+}
