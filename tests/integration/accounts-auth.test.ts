@@ -11,7 +11,9 @@ import {
 	signIn,
 	signOut,
 	signOutEverywhere,
+	setSiteRole,
 	signUp,
+	updateProfile,
 	validateSessionToken
 } from '../../src/lib/server/accounts';
 import { DomainError } from '../../src/lib/server/errors';
@@ -209,6 +211,33 @@ describe('users created by the seed and the metering API', () => {
 		const [n] = await db.rows<{ n: number }>(sql`select count(*)::int as n from users where external_id = 'wp-user-42'`);
 		expect(n!.n).toBe(1);
 		expect((await refusal(findOrCreateExternalUser(db, ''))).code).toBe('invalid_input');
+	});
+});
+
+describe('profile and site roles', () => {
+	it('updates name and time zone, refusing unknown zones and empty names, changing nothing then', async () => {
+		const u = await createUser(db.orm, { email: email(), name: 'Profiled' });
+		await expect(updateProfile(db, u.id, { name: '  Pro Filed ', timeZone: 'Europe/Berlin' })).resolves.toEqual({ id: u.id, name: 'Pro Filed', timeZone: 'Europe/Berlin' });
+		await expect(updateProfile(db, u.id, { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/Unknown time zone/) });
+		await expect(updateProfile(db, u.id, { name: '' })).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(updateProfile(db, u.id, {})).resolves.toEqual({ id: u.id, name: 'Pro Filed', timeZone: 'Europe/Berlin' });
+	});
+
+	it('lets only site admins change site roles, audits each change, and keeps one admin', async () => {
+		const admin = await createUser(db.orm, { email: email(), name: 'Only Admin', siteRole: 'admin' });
+		const member = await createUser(db.orm, { email: email(), name: 'Climber' });
+		const asAdmin = { userId: admin.id, siteRole: 'admin' };
+		await expect(setSiteRole(db, { userId: member.id, siteRole: 'subscriber' }, member.id, 'admin')).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setSiteRole(db, asAdmin, member.id, 'Not A Role!')).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(setSiteRole(db, asAdmin, member.id, 'author')).resolves.toEqual({ userId: member.id, siteRole: 'author' });
+		const [rec] = await db.rows<{ before: unknown; after: unknown; actor: string }>(
+			sql`select before, after, actor_user_id as actor from audit_log where action = 'user.role_changed' and target_id = ${member.id}`
+		);
+		expect(rec).toEqual({ before: { siteRole: 'subscriber' }, after: { siteRole: 'author' }, actor: admin.id });
+		// Demoting admins is fine while another admin remains; the last one stays.
+		const admins = await db.rows<{ id: string }>(sql`select id from users where site_role = 'admin' and disabled_at is null`);
+		for (const a of admins.filter((x) => x.id !== admin.id)) await setSiteRole(db, asAdmin, a.id, 'subscriber');
+		await expect(setSiteRole(db, asAdmin, admin.id, 'subscriber')).rejects.toMatchObject({ code: 'conflict' });
 	});
 });
 

@@ -8,6 +8,7 @@ import { DomainError } from '../errors';
 import { mailer as defaultMailer, type Mailer } from '../mail';
 import { teamInviteMail } from '../mail/templates';
 import { audit } from './audit';
+import { rateLimit } from './rate-limit';
 import { hashToken, randomToken } from './tokens';
 import { rowsOf } from './users';
 import { emailSchema, nameSchema, parseInput, type TeamRole } from './validation';
@@ -83,6 +84,8 @@ export async function inviteToTeam(
 ) {
 	const v = parseInput(inviteSchema, input);
 	const actorRole = await requireTeamManager(db.orm, input.teamId, actor);
+	// Invitations send mail: a bounded number per inviter, so a team cannot be used to spam.
+	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
 	if (v.role === 'admin' && actorRole !== 'owner' && !actor.siteAdmin) {
 		throw new DomainError('forbidden', 'Only a team owner can invite admins.');
 	}

@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { audit } from './audit';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { users } from '../db/schema';
@@ -91,13 +92,31 @@ const profileUpdateSchema = z.object({
 
 export async function updateProfile(db: Db, userId: string, input: { name?: string; timeZone?: string | null }) {
 	const v = parseInput(profileUpdateSchema, input);
-	const [u] = await db.orm
-		.update(users)
-		.set({ ...(v.name !== undefined && { name: v.name }), ...(v.timeZone !== undefined && { timeZone: v.timeZone }) })
-		.where(eq(users.id, userId))
-		.returning({ id: users.id, name: users.name, timeZone: users.timeZone });
+	const changes = { ...(v.name !== undefined && { name: v.name }), ...(v.timeZone !== undefined && { timeZone: v.timeZone }) };
+	const columns = { id: users.id, name: users.name, timeZone: users.timeZone };
+	const [u] = Object.keys(changes).length
+		? await db.orm.update(users).set(changes).where(eq(users.id, userId)).returning(columns)
+		: await db.orm.select(columns).from(users).where(eq(users.id, userId));
 	if (!u) throw new DomainError('not_found', 'This user no longer exists.');
 	return u;
+}
+
+/** Changes a user's site role (`admin`, or a member role allowances key on); site admins only, audited. */
+export async function setSiteRole(db: Db, actor: { userId: string; siteRole: string; ip?: string | null }, userId: string, role: string) {
+	if (actor.siteRole !== 'admin') throw new DomainError('forbidden', 'Only site admins can change roles.');
+	const next = parseInput(siteRoleSchema, role);
+	return db.orm.transaction(async (tx) => {
+		const [before] = await tx.select({ siteRole: users.siteRole, accountId: users.accountId }).from(users).where(eq(users.id, userId)).for('update');
+		if (!before) throw new DomainError('not_found', 'No such user.');
+		if (before.siteRole === 'admin' && next !== 'admin') {
+			const [admins] = await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(and(eq(users.siteRole, 'admin'), isNull(users.disabledAt)));
+			if (Number(admins?.n) <= 1) throw new DomainError('conflict', 'The site needs an admin: make someone else admin first.');
+		}
+		if (before.siteRole === next) return { userId, siteRole: next };
+		await tx.update(users).set({ siteRole: next }).where(eq(users.id, userId));
+		await audit(tx, { action: 'user.role_changed', actorUserId: actor.userId, targetType: 'user', targetId: userId, accountId: before.accountId, ip: actor.ip, before: { siteRole: before.siteRole }, after: { siteRole: next } });
+		return { userId, siteRole: next };
+	});
 }
 
 export function rowsOf<T>(result: unknown): T[] {
