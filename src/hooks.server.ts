@@ -5,13 +5,19 @@ import { getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
-import { config } from '$lib/server/config';
+import { config, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { startSweeper } from '$lib/server/ledger';
 import { startAlerts } from '$lib/server/alerts';
 
-// Fail at start, with one clear line, on a bad environment.
-config();
+// Fail at start, with one clear line naming the variable, on a bad environment.
+try {
+	config();
+} catch (e) {
+	if (!(e instanceof ConfigError)) throw e;
+	console.error(e.message);
+	process.exit(1);
+}
 
 const trpc = createTRPCHandle({ router: appRouter, createContext });
 

@@ -23,6 +23,9 @@ function freePort(): Promise<number> {
 	});
 }
 
+/** The demo site key the e2e server is started with (REST tests use it). */
+export const DEMO_SITE_API_KEY = 'qk_e2e_demo_site_key_0123456789abcdef';
+
 let server: ChildProcess | undefined;
 let dataDir: string | undefined;
 
@@ -41,7 +44,8 @@ export async function setup(project: TestProject) {
 			PGLITE_DIR: join(dataDir, 'pglite'),
 			MAIL_DIR: join(dataDir, 'mail'),
 			DATABASE_URL: '',
-			SEED_DEMO: 'true'
+			SEED_DEMO: 'true',
+			DEMO_SITE_API_KEY
 		}
 	});
 	let log = '';

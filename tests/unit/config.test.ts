@@ -20,7 +20,8 @@ describe('config', () => {
 		[{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/],
 		[{ SEED_DEMO: 'maybe' }, /^Invalid configuration: SEED_DEMO /],
 		[{ APP_SECRET: 'short' }, /^Invalid configuration: APP_SECRET must be at least 32 characters \(got "\*\*\*"\)/],
-		[{ PADDLE_API_KEY: 'pdl_sdbx_apikey_123' }, /^Invalid configuration: PADDLE_CLIENT_TOKEN .*set together/]
+		[{ PADDLE_API_KEY: 'pdl_sdbx_apikey_123' }, /^Invalid configuration: PADDLE_CLIENT_TOKEN .*set together/],
+		[{ PADDLE_API_KEY: 'pdl_sdbx_apikey_123', PADDLE_CLIENT_TOKEN: 'test_client_token' }, /^Invalid configuration: PADDLE_WEBHOOK_SECRET must be your Paddle/]
 	])('stops with one line naming the variable: %o', (env, message) => {
 		let error: unknown;
 		try {

@@ -4,6 +4,9 @@ const bool = z
 	.enum(['true', 'false', '1', '0', 'yes', 'no'])
 	.transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** What the local Paddle simulator signs with when no real secret is configured. */
+export const SIMULATOR_WEBHOOK_SECRET = 'pdl_ntfset_quota_local_simulator_secret';
+
 const schema = z
 	.object({
 		NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -30,7 +33,7 @@ const schema = z
 		PADDLE_ENV: z.enum(['sandbox', 'production']).default('sandbox'),
 		PADDLE_API_KEY: z.string().min(10).optional(),
 		PADDLE_CLIENT_TOKEN: z.string().min(10).optional(),
-		PADDLE_WEBHOOK_SECRET: z.string().min(8).default('pdl_ntfset_quota_local_simulator_secret'),
+		PADDLE_WEBHOOK_SECRET: z.string().min(8).default(SIMULATOR_WEBHOOK_SECRET),
 		SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).default(60 * 24 * 7),
 		SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).default(30),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
@@ -38,6 +41,12 @@ const schema = z
 	.refine((c) => !c.PADDLE_API_KEY === !c.PADDLE_CLIENT_TOKEN, {
 		message: 'PADDLE_API_KEY and PADDLE_CLIENT_TOKEN must be set together (or neither, for the simulator)',
 		path: ['PADDLE_CLIENT_TOKEN']
+	})
+	// With real Paddle keys, real webhooks are signed with the destination's own secret: the
+	// simulator's default would reject every one of them.
+	.refine((c) => !c.PADDLE_API_KEY || c.PADDLE_WEBHOOK_SECRET !== SIMULATOR_WEBHOOK_SECRET, {
+		message: "must be your Paddle notification destination's secret when PADDLE_API_KEY is set",
+		path: ['PADDLE_WEBHOOK_SECRET']
 	});
 
 export type Config = z.infer<typeof schema>;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { inject } from 'vitest';
+import { DEMO_SITE_API_KEY } from './server';
+
+// The REST API and start-up checks on the production build (the contract tests cover every
+// status on both databases; these prove the built server wires them the same way).
+
+const base = () => inject('baseURL');
+const auth = { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json' };
+
+describe('production build', () => {
+	it('meters through REST: consume, replay, refusal, and a non-JSON body is 415', async () => {
+		const key = `e2e-${Date.now()}`;
+		const body = JSON.stringify({ user: 'e2e-host-user-1', feature: 'ai_bots', units: 40 });
+		const first = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'idempotency-key': key }, body });
+		expect(first.status).toBe(200);
+		const text = await first.text();
+		expect(JSON.parse(text)).toMatchObject({ cost: 100, paid_by: [{ type: 'allowance', tokens: 100 }] });
+		const again = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'idempotency-key': key }, body });
+		expect(await again.text()).toBe(text);
+		expect(again.headers.get('idempotent-replayed')).toBe('true');
+		const images = await fetch(`${base()}/api/v1/consume`, {
+			method: 'POST',
+			headers: { ...auth, 'idempotency-key': `${key}-g` },
+			body: JSON.stringify({ guest: 'e2e-visitor', feature: 'image_generation', units: 1 })
+		});
+		expect(images.status).toBe(403);
+		expect(await images.json()).toMatchObject({ error: 'feature_disabled' });
+		const form = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain', 'idempotency-key': `${key}-t` }, body });
+		expect(form.status).toBe(415);
+		expect(await form.json()).toMatchObject({ error: 'unsupported_media_type' });
+	});
+
+	it('stops at start with one line naming a bad variable', () => {
+		const r = spawnSync(process.execPath, ['build/index.js'], { env: { ...process.env, PORT: 'eighty', PGLITE_DIR: '/nonexistent' }, encoding: 'utf8', timeout: 30_000 });
+		expect(r.status).toBe(1);
+		expect(r.stderr.trim()).toMatch(/^Invalid configuration: PORT .*"eighty"/);
+		expect(r.stderr.trim().split('\n')).toHaveLength(1);
+	});
+});
