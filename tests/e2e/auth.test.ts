@@ -203,6 +203,25 @@ describe('joining a team by an emailed invitation', () => {
 });
 
 describe('request guards', () => {
+	it('gives a visitor without a session a signed, HttpOnly guest cookie and replaces a forged one', async () => {
+		const context = await phoneContext(browser);
+		await context.request.get('/signin');
+		const guest = (await context.cookies()).find((c) => c.name === 'quota_guest');
+		expect(guest).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+		expect(guest!.value).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+		await context.request.get('/signin');
+		expect((await context.cookies()).find((c) => c.name === 'quota_guest')!.value).toBe(guest!.value);
+
+		const [id, mac] = guest!.value.split('.') as [string, string];
+		const forged = `${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}.${mac}`;
+		await context.addCookies([{ name: 'quota_guest', value: forged, url: baseURL() }]);
+		await context.request.get('/signin');
+		const replaced = (await context.cookies()).find((c) => c.name === 'quota_guest')!.value;
+		expect(replaced).not.toBe(forged);
+		expect(replaced).not.toBe(guest!.value);
+		await context.close();
+	});
+
 	it('JSON endpoints refuse form and text bodies (no cross-site simple posts)', async () => {
 		const context = await phoneContext(browser);
 		for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
