@@ -19,32 +19,41 @@ CREATE INDEX lots_unrecorded_expiry_idx ON lots (account_id, expires_at) WHERE e
 
 -- Period boundaries at local midnight in the site's time zone (DST-safe: local time, then back to UTC).
 CREATE FUNCTION quota_window_start(p_period text, p_tz text, p_week_start int, p_now timestamptz)
-RETURNS timestamptz LANGUAGE sql STABLE AS $$
-  SELECT CASE p_period
-    WHEN 'daily' THEN date_trunc('day', p_now AT TIME ZONE p_tz) AT TIME ZONE p_tz
-    WHEN 'weekly' THEN (date_trunc('day', p_now AT TIME ZONE p_tz)
-        - make_interval(days => ((extract(dow FROM p_now AT TIME ZONE p_tz)::int - p_week_start + 7) % 7)))
-        AT TIME ZONE p_tz
-    WHEN 'monthly' THEN date_trunc('month', p_now AT TIME ZONE p_tz) AT TIME ZONE p_tz
+RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_local timestamp := p_now AT TIME ZONE p_tz;
+BEGIN
+  -- plpgsql rather than SQL: its plans are cached, and this runs on every consume.
+  RETURN CASE p_period
+    WHEN 'daily' THEN date_trunc('day', v_local) AT TIME ZONE p_tz
+    WHEN 'weekly' THEN (date_trunc('day', v_local)
+        - make_interval(days => ((extract(dow FROM v_local)::int - p_week_start + 7) % 7))) AT TIME ZONE p_tz
+    WHEN 'monthly' THEN date_trunc('month', v_local) AT TIME ZONE p_tz
     ELSE '-infinity'::timestamptz
-  END
-$$;
+  END;
+END $$;
 --> statement-breakpoint
 CREATE FUNCTION quota_window_end(p_period text, p_tz text, p_week_start int, p_now timestamptz)
-RETURNS timestamptz LANGUAGE sql STABLE AS $$
-  SELECT CASE p_period
-    WHEN 'daily' THEN ((quota_window_start(p_period, p_tz, p_week_start, p_now) AT TIME ZONE p_tz) + interval '1 day') AT TIME ZONE p_tz
-    WHEN 'weekly' THEN ((quota_window_start(p_period, p_tz, p_week_start, p_now) AT TIME ZONE p_tz) + interval '7 days') AT TIME ZONE p_tz
-    WHEN 'monthly' THEN ((quota_window_start(p_period, p_tz, p_week_start, p_now) AT TIME ZONE p_tz) + interval '1 month') AT TIME ZONE p_tz
+RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_start timestamp := quota_window_start(p_period, p_tz, p_week_start, p_now) AT TIME ZONE p_tz;
+BEGIN
+  RETURN CASE p_period
+    WHEN 'daily' THEN (v_start + interval '1 day') AT TIME ZONE p_tz
+    WHEN 'weekly' THEN (v_start + interval '7 days') AT TIME ZONE p_tz
+    WHEN 'monthly' THEN (v_start + interval '1 month') AT TIME ZONE p_tz
     ELSE NULL
-  END
-$$;
+  END;
+END $$;
 --> statement-breakpoint
 
 -- The allowance rule that applies to an account for a module: member > role > all users; team; guest.
 CREATE FUNCTION quota_allowance_rule(p_account uuid, p_module text)
-RETURNS allowance_rules LANGUAGE sql STABLE AS $$
-  SELECT r.* FROM accounts a
+RETURNS allowance_rules LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_rule allowance_rules;
+BEGIN
+  SELECT r.* INTO v_rule FROM accounts a
   LEFT JOIN users u ON u.account_id = a.id
   LEFT JOIN teams t ON t.account_id = a.id
   JOIN allowance_rules r ON r.module = p_module AND (
@@ -55,18 +64,23 @@ RETURNS allowance_rules LANGUAGE sql STABLE AS $$
     OR (a.kind = 'team' AND r.audience = 'team' AND r.team_id = t.id))
   WHERE a.id = p_account
   ORDER BY CASE r.audience WHEN 'member' THEN 0 WHEN 'role' THEN 1 ELSE 2 END
-  LIMIT 1
-$$;
+  LIMIT 1;
+  RETURN v_rule;
+END $$;
 --> statement-breakpoint
 
 -- Spendable tokens for a model now: lots not expired (general + that model). NULL = unlimited.
 CREATE FUNCTION quota_lot_balance(p_account uuid, p_model text, p_now timestamptz)
-RETURNS bigint LANGUAGE sql STABLE AS $$
-  SELECT CASE WHEN bool_or(unlimited) THEN NULL ELSE coalesce(sum(remaining), 0)::bigint END
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v bigint;
+BEGIN
+  SELECT CASE WHEN bool_or(unlimited) THEN NULL ELSE coalesce(sum(remaining), 0)::bigint END INTO v
   FROM lots
   WHERE account_id = p_account AND (model IS NULL OR model = p_model)
-    AND (expires_at IS NULL OR expires_at > p_now)
-$$;
+    AND (expires_at IS NULL OR expires_at > p_now);
+  RETURN v;
+END $$;
 --> statement-breakpoint
 
 -- Records what expired lots lost, and returns expired holds' tokens. Caller holds the account lock.
@@ -117,7 +131,6 @@ DECLARE
   v_from_allowance bigint := 0;
   v_from_lots bigint := 0;
   v_lot record;
-  v_lot_steps jsonb := '[]'::jsonb;
   v_lot_total bigint;
   v_lot_amount bigint;
   v_lot_unlimited boolean;
@@ -135,7 +148,6 @@ DECLARE
   v_allocation bigint;
   v_level text;
   v_active boolean := true;
-  v_step jsonb;
   v_phase text;
   v_writes boolean := p_mode <> 'check';
 BEGIN
@@ -239,7 +251,21 @@ BEGIN
     FROM lots WHERE account_id = p_account AND (model IS NULL OR model = p_model)
      AND (expires_at IS NULL OR expires_at > p_now);
 
-  -- Plan the burn-down: allowance first (what resets is lost anyway), or lots first (balance-first).
+  -- Enough to pay? Decided from the totals, so the burn-down below can write as it goes.
+  IF v_code IS NULL AND NOT (v_lot_unlimited OR (v_rule.id IS NOT NULL AND v_allow_left IS NULL)
+      OR CASE WHEN v_rule.id IS NULL THEN 0 ELSE v_allow_left END + v_lot_total >= v_cost) THEN
+    IF v_rule.id IS NOT NULL AND v_lot_total = 0 THEN
+      v_code := 'allowance_exhausted';
+      v_message := f.limit_message;
+      v_active := f.on_exhausted <> 'inactive';
+    ELSE
+      v_code := 'insufficient_tokens';
+      v_message := format('Not enough tokens: this costs %s.', v_cost);
+    END IF;
+  END IF;
+
+  -- 5. Burn down: allowance first (what resets is lost anyway), or lots first (balance-first).
+  -- consume / hold write as they go; a check only describes who would pay.
   IF v_code IS NULL THEN
     v_need := v_cost;
     FOREACH v_phase IN ARRAY CASE WHEN s.spend_order = 'balance-first' THEN ARRAY['lots', 'allowance'] ELSE ARRAY['allowance', 'lots'] END LOOP
@@ -247,63 +273,41 @@ BEGIN
       IF v_phase = 'allowance' AND v_rule.id IS NOT NULL THEN
         v_from_allowance := CASE WHEN v_allow_left IS NULL THEN v_need ELSE least(v_need, v_allow_left) END;
         v_need := v_need - v_from_allowance;
-      ELSIF v_phase = 'lots' AND (v_lot_unlimited OR v_lot_total > 0) THEN
+        CONTINUE WHEN v_from_allowance = 0;
+        IF v_writes THEN
+          INSERT INTO allowance_windows (account_id, rule_id, window_start, window_end, limit_tokens, used)
+            VALUES (p_account, v_rule.id, v_window_start, v_window_end, v_rule.limit_tokens, v_from_allowance)
+            ON CONFLICT (account_id, rule_id, window_start)
+            DO UPDATE SET used = allowance_windows.used + excluded.used, limit_tokens = excluded.limit_tokens
+            RETURNING id INTO v_window_id;
+          INSERT INTO entries (operation_id, account_id, window_id, kind, amount, balance_after, created_at)
+            VALUES (v_op, p_account, v_window_id, p_mode, -v_from_allowance,
+              v_rule.limit_tokens - v_window_used - v_from_allowance, p_now);
+        END IF;
+        v_paid_allowance := jsonb_build_array(jsonb_build_object('type', 'allowance',
+          'id', coalesce(v_window_id::text, v_rule.id::text), 'label', f.module, 'model', NULL,
+          'tokens', v_from_allowance, 'unlimited', v_rule.limit_tokens IS NULL));
+      ELSIF v_phase = 'lots' THEN
         FOR v_lot IN SELECT id, remaining, unlimited, model, source FROM lots
             WHERE account_id = p_account AND (model IS NULL OR model = p_model)
               AND (expires_at IS NULL OR expires_at > p_now) AND (remaining > 0 OR unlimited)
             ORDER BY (model IS NULL), priority DESC, expires_at ASC NULLS LAST, created_at, id LOOP
           v_take := CASE WHEN v_lot.unlimited THEN v_need ELSE least(v_need, v_lot.remaining) END;
-          v_lot_steps := v_lot_steps || jsonb_build_object('id', v_lot.id, 'take', v_take,
-            'unlimited', v_lot.unlimited, 'model', v_lot.model, 'label', v_lot.source, 'remaining', v_lot.remaining);
+          IF v_writes THEN
+            IF NOT v_lot.unlimited THEN
+              UPDATE lots SET remaining = remaining - v_take WHERE id = v_lot.id;
+            END IF;
+            INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
+              VALUES (v_op, p_account, v_lot.id, p_mode, -v_take,
+                CASE WHEN v_lot.unlimited THEN NULL ELSE v_lot.remaining - v_take END, p_now);
+          END IF;
+          v_paid := v_paid || jsonb_build_object('type', 'lot', 'id', v_lot.id, 'label', v_lot.source,
+            'model', v_lot.model, 'tokens', v_take, 'unlimited', v_lot.unlimited);
           IF NOT v_lot.unlimited THEN v_from_lots := v_from_lots + v_take; END IF;
           v_need := v_need - v_take;
           EXIT WHEN v_need = 0;
         END LOOP;
       END IF;
-    END LOOP;
-    IF v_need > 0 THEN
-      v_from_allowance := 0;
-      v_from_lots := 0;
-      v_lot_steps := '[]'::jsonb;
-      IF v_rule.id IS NOT NULL AND v_lot_total = 0 THEN
-        v_code := 'allowance_exhausted';
-        v_message := f.limit_message;
-        v_active := f.on_exhausted <> 'inactive';
-      ELSE
-        v_code := 'insufficient_tokens';
-        v_message := format('Not enough tokens: this costs %s.', v_cost);
-      END IF;
-    END IF;
-  END IF;
-
-  -- 5. Carry it out (consume / hold), describing who paid; a check only describes it.
-  IF v_code IS NULL AND v_from_allowance > 0 THEN
-    IF v_writes THEN
-      INSERT INTO allowance_windows (account_id, rule_id, window_start, window_end, limit_tokens, used)
-        VALUES (p_account, v_rule.id, v_window_start, v_window_end, v_rule.limit_tokens, v_from_allowance)
-        ON CONFLICT (account_id, rule_id, window_start)
-        DO UPDATE SET used = allowance_windows.used + excluded.used, limit_tokens = excluded.limit_tokens
-        RETURNING id INTO v_window_id;
-      INSERT INTO entries (operation_id, account_id, window_id, kind, amount, balance_after, created_at)
-        VALUES (v_op, p_account, v_window_id, p_mode, -v_from_allowance,
-          v_rule.limit_tokens - v_window_used - v_from_allowance, p_now);
-    END IF;
-    v_paid_allowance := jsonb_build_array(jsonb_build_object('type', 'allowance', 'id', coalesce(v_window_id::text, v_rule.id::text),
-      'label', f.module, 'model', NULL, 'tokens', v_from_allowance, 'unlimited', v_rule.limit_tokens IS NULL));
-  END IF;
-  IF v_code IS NULL THEN
-    FOR v_step IN SELECT * FROM jsonb_array_elements(v_lot_steps) LOOP
-      IF v_writes THEN
-        IF NOT (v_step->>'unlimited')::boolean THEN
-          UPDATE lots SET remaining = remaining - (v_step->>'take')::bigint WHERE id = (v_step->>'id')::uuid;
-        END IF;
-        INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
-          VALUES (v_op, p_account, (v_step->>'id')::uuid, p_mode, -(v_step->>'take')::bigint,
-            CASE WHEN (v_step->>'unlimited')::boolean THEN NULL
-                 ELSE (v_step->>'remaining')::bigint - (v_step->>'take')::bigint END, p_now);
-      END IF;
-      v_paid := v_paid || jsonb_build_object('type', 'lot', 'id', v_step->>'id', 'label', v_step->>'label',
-        'model', v_step->'model', 'tokens', (v_step->>'take')::bigint, 'unlimited', (v_step->>'unlimited')::boolean);
     END LOOP;
   END IF;
 
