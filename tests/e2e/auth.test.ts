@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
 import { linkIn, readMailDir } from '../helpers/mail';
+import { axe } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -31,8 +32,10 @@ async function signOut(page: Page, everywhere = false) {
 	return response;
 }
 
+/** Fits a phone screen and has no serious or critical accessibility findings. */
 async function noHorizontalScroll(page: Page) {
 	expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+	expect(await axe(page)).toEqual([]);
 }
 
 describe('accounts on a phone', () => {
@@ -121,6 +124,7 @@ describe('accounts on a phone', () => {
 		await page.waitForURL(/\/signin$/);
 		await page.getByRole('link', { name: 'Forgot your password?' }).click();
 		await page.waitForURL(/\/forgot$/);
+		await noHorizontalScroll(page);
 		await screenshot(page, 'forgot');
 		await page.getByLabel('Email').fill(user.email);
 		await page.getByRole('button', { name: 'Send reset link' }).click();
@@ -186,6 +190,7 @@ describe('joining a team by an emailed invitation', () => {
 		const page = await context.newPage();
 		await page.goto(link);
 		await page.getByRole('heading', { name: 'Join Acme Studio' }).waitFor();
+		await noHorizontalScroll(page);
 		await screenshot(page, 'invite');
 		await page.getByRole('link', { name: 'Create an account' }).click();
 		await page.waitForURL(/\/signup\?/);
