@@ -107,6 +107,28 @@ BEGIN
 END $$;
 --> statement-breakpoint
 
+-- Claims an idempotency key (scoped to its caller) for this transaction. NULL: go ahead.
+-- Otherwise the answer to give: the first request's stored answer, or why the key cannot be used.
+CREATE FUNCTION quota_claim_key(p_scope text, p_key text, p_hash text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_existing record;
+BEGIN
+  IF p_key IS NULL THEN RETURN NULL; END IF;
+  -- Held until commit: a second request with the key while the first runs is told so at once.
+  IF NOT pg_try_advisory_xact_lock(hashtextextended(p_scope || chr(31) || p_key, 7243)) THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_in_flight',
+      'message', 'A request with this idempotency key is still being processed.');
+  END IF;
+  SELECT request_hash, response INTO v_existing FROM operations WHERE idem_scope = p_scope AND idem_key = p_key;
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  IF v_existing.request_hash IS DISTINCT FROM p_hash THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_reused',
+      'message', 'This idempotency key was already used with a different request.');
+  END IF;
+  RETURN v_existing.response || '{"replayed": true}'::jsonb;
+END $$;
+--> statement-breakpoint
+
 -- check / consume / hold. p_mode: 'check' (no writes, no lock), 'consume', 'hold'.
 -- Returns {ok, code?, message?, cost, paid_by[], remaining, level, active, allowance, operation_id?, hold_id?}.
 CREATE FUNCTION quota_spend(
@@ -118,7 +140,6 @@ DECLARE
   s site_settings;
   f record;
   v_kind text;
-  v_existing record;
   v_cost bigint;
   v_rule allowance_rules;
   v_window_id bigint;
@@ -155,19 +176,9 @@ BEGIN
   SELECT * INTO s FROM site_settings WHERE id = 1;
 
   -- 1. Claim the idempotency key before anything else.
-  IF v_writes AND p_key IS NOT NULL THEN
-    IF NOT pg_try_advisory_xact_lock(hashtextextended(p_scope || chr(31) || p_key, 7243)) THEN
-      RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_in_flight',
-        'message', 'A request with this idempotency key is still being processed.');
-    END IF;
-    SELECT request_hash, response INTO v_existing FROM operations WHERE idem_scope = p_scope AND idem_key = p_key;
-    IF FOUND THEN
-      IF v_existing.request_hash IS DISTINCT FROM p_hash THEN
-        RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_reused',
-          'message', 'This idempotency key was already used with a different request.');
-      END IF;
-      RETURN v_existing.response || '{"replayed": true}'::jsonb;
-    END IF;
+  IF v_writes THEN
+    v_result := quota_claim_key(p_scope, p_key, p_hash);
+    IF v_result IS NOT NULL THEN RETURN v_result; END IF;
   END IF;
 
   -- 2. Price it (server-side, whole tokens, rounded up).
@@ -433,30 +444,15 @@ RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_account uuid;
   h holds;
-  v_existing record;
   v_result jsonb;
 BEGIN
   SELECT account_id INTO v_account FROM holds WHERE id = p_hold;
   IF NOT FOUND THEN
     RETURN jsonb_build_object('ok', false, 'code', 'not_found', 'message', 'No such hold.');
   END IF;
-  IF p_key IS NOT NULL THEN
-    IF NOT pg_try_advisory_xact_lock(hashtextextended(p_scope || chr(31) || p_key, 7243)) THEN
-      RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_in_flight',
-        'message', 'A request with this idempotency key is still being processed.');
-    END IF;
-  END IF;
+  v_result := quota_claim_key(p_scope, p_key, p_hash);
+  IF v_result IS NOT NULL THEN RETURN v_result; END IF;
   PERFORM 1 FROM accounts WHERE id = v_account FOR UPDATE;
-  IF p_key IS NOT NULL THEN
-    SELECT request_hash, response INTO v_existing FROM operations WHERE idem_scope = p_scope AND idem_key = p_key;
-    IF FOUND THEN
-      IF v_existing.request_hash IS DISTINCT FROM p_hash THEN
-        RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_reused',
-          'message', 'This idempotency key was already used with a different request.');
-      END IF;
-      RETURN v_existing.response || '{"replayed": true}'::jsonb;
-    END IF;
-  END IF;
   SELECT * INTO h FROM holds WHERE id = p_hold;
   IF h.status = 'open' AND h.expires_at <= p_now THEN
     PERFORM quota_close_hold(h.id, 0, 'expired', NULL, NULL, p_now);

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client';
 import { accounts, teams, users } from '../../src/lib/server/db/schema';
 import { reconcile, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
+import { DomainError } from '../../src/lib/server/errors';
 
 /** The seeds' rates and modules, as a site admin would configure them. */
 export async function configureRates(db: Db) {
@@ -45,4 +46,15 @@ export async function expectInvariants(db: Db) {
 export async function lotRemaining(db: Db, lotId: string): Promise<number> {
 	const [r] = await db.rows<{ remaining: number }>(sql`select remaining from lots where id = ${lotId}::uuid`);
 	return Number(r!.remaining);
+}
+
+/** 'ok', or the domain code a ledger call was refused with (other errors fail the test). */
+export async function outcome(p: Promise<unknown>): Promise<string> {
+	try {
+		await p;
+		return 'ok';
+	} catch (e) {
+		if (e instanceof DomainError) return e.code;
+		throw e;
+	}
 }

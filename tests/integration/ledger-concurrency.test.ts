@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDb, backend } from '../helpers/db';
-import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { balances, consume, grant, hold, release, settle, upsertFeature } from '../../src/lib/server/ledger';
-import { DomainError } from '../../src/lib/server/errors';
 
 // On real Postgres these run on many connections at once; on PGlite they interleave in one process.
 let db: Db;
@@ -15,15 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-async function outcome(p: Promise<unknown>): Promise<string> {
-	try {
-		await p;
-		return 'ok';
-	} catch (e) {
-		if (e instanceof DomainError) return e.code;
-		throw e;
-	}
-}
 
 function tally(results: string[]) {
 	return results.reduce<Record<string, number>>((t, r) => ({ ...t, [r]: (t[r] ?? 0) + 1 }), {});

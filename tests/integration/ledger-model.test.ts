@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { freshDb, backend } from '../helpers/db';
-import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import {
 	allowanceStatus, balances, consume, grant, hold, release, setAllowanceRule, settle, upsertFeature, upsertModule
 } from '../../src/lib/server/ledger';
-import { DomainError } from '../../src/lib/server/errors';
 
 // Random sequences of grants, consumes, holds, settles, releases and retries, run against the database
 // and against a tiny in-memory model of the spend rules: both must agree, and every invariant must hold.
@@ -39,15 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-async function code(p: Promise<unknown>): Promise<string> {
-	try {
-		await p;
-		return 'ok';
-	} catch (e) {
-		if (e instanceof DomainError) return e.code;
-		throw e;
-	}
-}
 
 describe(`ledger model check on ${backend}`, () => {
 	it('agrees with an in-memory model over random sequences', async () => {
@@ -68,13 +58,13 @@ describe(`ledger model check on ${backend}`, () => {
 						if (earlier) {
 							// A retry with the same key and body: the first answer again, no new effect.
 							const k = { scope: `model-${run}`, key: `consume-${s.retryOf}` };
-							expect(await code(consume(db.orm, { accountId, feature: 'model_op', units: earlier.units, actor: {}, idempotency: k }))).toBe(earlier.result);
+							expect(await outcome(consume(db.orm, { accountId, feature: 'model_op', units: earlier.units, actor: {}, idempotency: k }))).toBe(earlier.result);
 						} else {
 							const allow = Math.min(LIMIT - m.allowanceUsed, s.units);
 							const enough = allow + m.lots >= s.units;
 							const expected = enough ? 'ok' : m.lots === 0 ? 'allowance_exhausted' : 'insufficient_tokens';
 							const k = { scope: `model-${run}`, key: `consume-${m.keys.length}` };
-							const got = await code(consume(db.orm, { accountId, feature: 'model_op', units: s.units, actor: {}, idempotency: k }));
+							const got = await outcome(consume(db.orm, { accountId, feature: 'model_op', units: s.units, actor: {}, idempotency: k }));
 							expect(got).toBe(expected);
 							m.keys.push({ units: s.units, result: got });
 							if (enough) {
@@ -85,7 +75,7 @@ describe(`ledger model check on ${backend}`, () => {
 					} else if (s.t === 'hold') {
 						const allow = Math.min(LIMIT - m.allowanceUsed, s.max);
 						const enough = allow + m.lots >= s.max;
-						const got = await code(
+						const got = await outcome(
 							hold(db.orm, { accountId, feature: 'model_op', maxTokens: s.max, ttlSeconds: 600, actor: {}, idempotency: key }).then((h) => holdIds.push(h.holdId))
 						);
 						expect(got).toBe(enough ? 'ok' : m.lots === 0 ? 'allowance_exhausted' : 'insufficient_tokens');
@@ -99,7 +89,7 @@ describe(`ledger model check on ${backend}`, () => {
 						const id = holdIds[s.hold];
 						if (!h || !id) continue;
 						const tokens = s.t === 'settle' ? s.tokens : 0;
-						const got = await code(s.t === 'settle' ? settle(db.orm, id, tokens, key) : release(db.orm, id, key));
+						const got = await outcome(s.t === 'settle' ? settle(db.orm, id, tokens, key) : release(db.orm, id, key));
 						const expected = !h.open ? 'hold_already_settled' : tokens > h.amount ? 'invalid_input' : 'ok';
 						expect(got).toBe(expected);
 						if (expected === 'ok') {

@@ -1,0 +1,273 @@
+// npm run bench:web — Lighthouse (mobile profile, simulated throttling) on the signed-in pages of the
+// production build, 3 runs per page, medians; plus the gzipped JS of each page's initial load and the
+// service worker's size. A benchmark: it reports figures against the targets and always exits 0.
+import lighthouse from 'lighthouse';
+import * as chromeLauncher from 'chrome-launcher';
+import type { Result } from 'lighthouse';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
+
+const PAGES = ['/dashboard', '/usage'];
+const RUNS = 3;
+const DEMO = { email: 'maya@quota.test', password: 'quota-demo-2026' };
+const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const SERVICE_WORKER = '/service-worker.js';
+const SAVE_DIR = 'bench/results/web';
+
+interface Target {
+	label: string;
+	unit: string;
+	ok: (v: number) => boolean;
+	goal: string;
+	show: (v: number) => string;
+}
+const TARGETS: Record<'performance' | 'accessibility' | 'lcp' | 'tbt' | 'cls' | 'js', Target> = {
+	performance: { label: 'Performance score', unit: '', ok: (v) => v >= 95, goal: '≥ 95', show: (v) => v.toFixed(0) },
+	accessibility: { label: 'Accessibility score', unit: '', ok: (v) => v >= 100, goal: '= 100', show: (v) => v.toFixed(0) },
+	lcp: { label: 'LCP', unit: 's', ok: (v) => v <= 1800, goal: '≤ 1.8 s', show: (v) => `${(v / 1000).toFixed(2)} s` },
+	tbt: { label: 'TBT', unit: 'ms', ok: (v) => v <= 100, goal: '≤ 100 ms', show: (v) => `${v.toFixed(0)} ms` },
+	cls: { label: 'CLS', unit: '', ok: (v) => v <= 0.05, goal: '≤ 0.05', show: (v) => v.toFixed(3) },
+	js: { label: 'Initial JS (gzip)', unit: 'KB', ok: (v) => v <= 60 * 1024, goal: '≤ 60 KB', show: (v) => kb(v) }
+};
+
+function kb(bytes: number) {
+	return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function median(values: number[]) {
+	const s = [...values].sort((a, b) => a - b);
+	return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+function gzipSize(path: string) {
+	return gzipSync(readFileSync(path), { level: 9 }).length;
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+		s.on('error', reject);
+	});
+}
+
+const started = Date.now();
+if (!existsSync('build/index.js')) {
+	console.log('No production build: running vite build…');
+	const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	if (build.status !== 0) throw new Error('vite build failed');
+}
+
+// A private copy of the build (inside the project, so its packages resolve): another build started
+// meanwhile cannot swap the files under the running server or the size figures.
+mkdirSync(SAVE_DIR, { recursive: true });
+const buildCopy = mkdtempSync(join(SAVE_DIR, 'build-'));
+cpSync('build', buildCopy, { recursive: true });
+const CLIENT_DIR = join(buildCopy, 'client');
+const names = new Map<string, string>();
+addChunkNames(names);
+
+const port = await freePort();
+const baseURL = `http://127.0.0.1:${port}`;
+const work = mkdtempSync(join(tmpdir(), 'quota-bench-web-'));
+const server = spawn(process.execPath, [join(buildCopy, 'index.js')], {
+	stdio: ['ignore', 'pipe', 'pipe'],
+	env: {
+		...process.env,
+		NODE_ENV: 'production',
+		PORT: String(port),
+		ORIGIN: baseURL,
+		PGLITE_DIR: join(work, 'pglite'),
+		MAIL_DIR: join(work, 'mail'),
+		DATABASE_URL: '',
+		SEED_DEMO: 'true'
+	}
+});
+let serverLog = '';
+server.stdout?.on('data', (d) => (serverLog += d));
+server.stderr?.on('data', (d) => (serverLog += d));
+let chrome: chromeLauncher.LaunchedChrome | undefined;
+
+try {
+	await waitHealthy();
+	const cookie = await signIn();
+	chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: CHROME_FLAGS, logLevel: 'silent' });
+	console.log(`Lighthouse ${RUNS}× per page, mobile profile, on ${baseURL} (reports in ${SAVE_DIR}/)…`);
+	const results: { page: string; runs: Result[] }[] = [];
+	for (const page of PAGES) {
+		const runs: Result[] = [];
+		for (let i = 0; i < RUNS; i++) {
+			const lhr = await audit(chrome.port, page, cookie);
+			runs.push(lhr);
+			writeFileSync(join(SAVE_DIR, `${page.slice(1)}-${i + 1}.json`), JSON.stringify(lhr));
+			console.log(`  ${page} run ${i + 1}: performance ${score(lhr, 'performance')}, LCP ${TARGETS.lcp.show(metric(lhr, 'largest-contentful-paint'))}`);
+		}
+		results.push({ page, runs });
+	}
+	report(results);
+	console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+} finally {
+	await chrome?.kill();
+	server.kill('SIGTERM');
+	rmSync(work, { recursive: true, force: true });
+	rmSync(buildCopy, { recursive: true, force: true });
+}
+
+async function waitHealthy() {
+	const deadline = Date.now() + 90_000;
+	for (;;) {
+		if (server.exitCode !== null) throw new Error(`the app exited during start:\n${serverLog}`);
+		try {
+			if ((await fetch(`${baseURL}/healthz`)).ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) throw new Error(`the app did not become healthy:\n${serverLog}`);
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
+/** Signs in through the real form action; returns the Cookie header the browser would send. */
+async function signIn() {
+	const res = await fetch(`${baseURL}/signin`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: baseURL, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams(DEMO)
+	});
+	const cookie = res.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+	if (res.status !== 303 || !cookie.includes('quota_session=')) throw new Error(`sign-in failed: ${res.status} ${await res.text()}\n${serverLog}`);
+	const me = await fetch(`${baseURL}/trpc/me.profile`, { headers: { cookie } });
+	if (!me.ok) throw new Error(`the session cookie is not accepted: ${me.status} ${await me.text()}`);
+	return cookie;
+}
+
+async function audit(chromePort: number, page: string, cookie: string): Promise<Result> {
+	const result = await lighthouse(
+		`${baseURL}${page}`,
+		{ port: chromePort, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], extraHeaders: { Cookie: cookie } },
+		undefined
+	);
+	if (!result) throw new Error(`Lighthouse returned nothing for ${page}`);
+	const lhr = result.lhr;
+	if (lhr.runtimeError) throw new Error(`Lighthouse on ${page}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+	const landed = new URL(lhr.finalDisplayedUrl).pathname;
+	if (landed !== page) throw new Error(`${page} ended on ${lhr.finalDisplayedUrl}: the session cookie did not work`);
+	return lhr;
+}
+
+function score(lhr: Result, category: string) {
+	return Math.round((lhr.categories[category]?.score ?? 0) * 100);
+}
+
+function metric(lhr: Result, id: string) {
+	return lhr.audits[id]?.numericValue ?? NaN;
+}
+
+interface NetworkItem {
+	url: string;
+	resourceType?: string;
+	sessionTargetType?: string;
+	transferSize?: number;
+}
+interface NodeItem {
+	node?: { selector?: string; nodeLabel?: string; snippet?: string };
+	score?: number;
+}
+interface TaskItem {
+	url: string;
+	duration: number;
+}
+
+function items<T>(lhr: Result, id: string): T[] {
+	return ((lhr.audits[id]?.details as { items?: T[] } | undefined)?.items ?? []) as T[];
+}
+
+/** What each built chunk holds, from Vite's client manifest (hashed names say nothing). Read right
+ * after copying the build and again at the end, for chunks missing then because another build was
+ * rewriting it: a content-hashed file name means the same content in any manifest that lists it. */
+function addChunkNames(names: Map<string, string>) {
+	const file = '.svelte-kit/output/client/.vite/manifest.json';
+	if (!existsSync(file)) return;
+	const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { file: string; name?: string }>;
+	for (const [key, chunk] of Object.entries(manifest)) {
+		// A route node re-exports the page or layout component: name it after that.
+		const component = key.includes('/generated/') && existsSync(key) ? /src\/routes\/[^"']+/.exec(readFileSync(key, 'utf8'))?.[0] : undefined;
+		if (!names.has(`/${chunk.file}`)) names.set(`/${chunk.file}`, component ?? chunk.name ?? key);
+	}
+}
+
+/** The app's own scripts the page itself requested during the load (not the service worker's precache fetches). */
+function pageScripts(lhr: Result) {
+	const seen = new Map<string, number>();
+	for (const item of items<NetworkItem>(lhr, 'network-requests')) {
+		const url = new URL(item.url);
+		if (item.resourceType !== 'Script' || item.sessionTargetType !== 'page') continue;
+		if (url.origin !== baseURL || url.pathname === SERVICE_WORKER) continue;
+		seen.set(url.pathname, Math.max(seen.get(url.pathname) ?? 0, item.transferSize ?? 0));
+	}
+	return [...seen].map(([path, transfer]) => ({ path, transfer, gzip: gzipSize(join(CLIENT_DIR, path)) })).sort((a, b) => b.gzip - a.gzip);
+}
+
+function row(target: Target, value: number) {
+	const mark = target.ok(value) ? 'ok  ' : 'MISS';
+	return `  ${mark} ${target.label.padEnd(20)} ${target.show(value).padStart(10)}   target ${target.goal}`;
+}
+
+/** Where the time and the shifts come from, in the run with the median performance score. */
+function diagnose(lhr: Result, names: Map<string, string>) {
+	const label = (url: string) => {
+		if (!url.startsWith(baseURL)) return url;
+		const path = new URL(url).pathname;
+		return names.has(path) ? `${path} (${names.get(path)})` : path;
+	};
+	const lcp = items<{ items?: NodeItem[] }>(lhr, 'largest-contentful-paint-element')[0]?.items?.[0]?.node;
+	if (lcp) console.log(`  LCP element: ${lcp.selector} "${lcp.nodeLabel}"; first contentful paint ${TARGETS.lcp.show(metric(lhr, 'first-contentful-paint'))}`);
+	for (const shift of items<NodeItem>(lhr, 'layout-shifts').filter((s) => (s.score ?? 0) >= 0.005))
+		console.log(`  layout shift ${shift.score?.toFixed(3)}: ${shift.node?.selector} ${shift.node?.snippet}`);
+	const tasks = items<TaskItem>(lhr, 'long-tasks').sort((a, b) => b.duration - a.duration).slice(0, 4);
+	if (tasks.length) console.log(`  longest tasks (observed, before the 4× CPU slowdown): ${tasks.map((t) => `${t.duration.toFixed(0)} ms ${label(t.url)}`).join('; ')}`);
+	const dom = lhr.audits['dom-size']?.displayValue;
+	const fetches = items<NetworkItem>(lhr, 'network-requests').filter((r) => r.resourceType === 'Fetch' && r.sessionTargetType === 'page');
+	console.log(`  DOM ${dom}; ${fetches.length} data requests: ${fetches.map((f) => new URL(f.url).pathname.replace('/trpc/', '')).join(' → ')}`);
+	for (const ref of lhr.categories.accessibility?.auditRefs ?? [])
+		if (ref.weight > 0 && lhr.audits[ref.id]?.score === 0) console.log(`  accessibility audit failed: ${ref.id} — ${lhr.audits[ref.id]?.title}`);
+}
+
+function report(results: { page: string; runs: Result[] }[]) {
+	addChunkNames(names);
+	const misses: string[] = [];
+	for (const { page, runs } of results) {
+		const m = {
+			performance: median(runs.map((r) => score(r, 'performance'))),
+			accessibility: median(runs.map((r) => score(r, 'accessibility'))),
+			lcp: median(runs.map((r) => metric(r, 'largest-contentful-paint'))),
+			tbt: median(runs.map((r) => metric(r, 'total-blocking-time'))),
+			cls: median(runs.map((r) => metric(r, 'cumulative-layout-shift')))
+		};
+		const typical = runs.find((r) => score(r, 'performance') === m.performance) ?? runs[0]!;
+		const scripts = pageScripts(typical);
+		const js = scripts.reduce((sum, s) => sum + s.gzip, 0);
+		console.log(`\n${page} (median of ${runs.length}; Lighthouse's CPU benchmark index ${typical.environment.benchmarkIndex.toFixed(0)})`);
+		for (const [key, value] of [...Object.entries(m), ['js', js] as const]) {
+			const target = TARGETS[key as keyof typeof TARGETS];
+			console.log(row(target, value));
+			if (!target.ok(value)) misses.push(`${page}: ${target.label} ${target.show(value)} (target ${target.goal})`);
+		}
+		diagnose(typical, names);
+		console.log(`  scripts of the initial load (${scripts.length}); gzip -9 of the built file, bytes on the wire:`);
+		for (const s of scripts) console.log(`    ${kb(s.gzip).padStart(9)} ${kb(s.transfer).padStart(9)}  ${s.path}  ${names.get(s.path) ?? ''}`);
+	}
+	const sw = join(CLIENT_DIR, SERVICE_WORKER);
+	console.log(`\nService worker ${SERVICE_WORKER}: ${kb(readFileSync(sw).length)} raw, ${kb(gzipSize(sw))} gzip`);
+	console.log(misses.length ? `\nTargets missed:\n${misses.map((m) => `  - ${m}`).join('\n')}` : '\nAll targets met.');
+}
