@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { TRPCError } from '@trpc/server';
+import { freshDb } from '../helpers/db';
+import { makeWorld, type World } from '../helpers/world';
+import { configureRates, expectInvariants } from '../helpers/ledger';
+import { setDb, type Db } from '../../src/lib/server/db';
+import { auditLog, features } from '../../src/lib/server/db/schema';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { DomainError } from '../../src/lib/server/errors';
+import { createUser } from '../../src/lib/server/accounts';
+import { balances, consume, grant, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+
+let db: Db;
+let w: World;
+let admin: ReturnType<typeof appRouter.createCaller>;
+
+beforeAll(async () => {
+	db = await freshDb();
+	setDb(db);
+	await configureRates(db);
+	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
+	w = await makeWorld(db);
+	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.1' }));
+});
+afterAll(async () => db?.close());
+
+/** The tRPC code and the domain code behind a refusal. */
+async function refusal(p: Promise<unknown>) {
+	try {
+		await p;
+	} catch (e) {
+		if (!(e instanceof TRPCError)) throw e;
+		return { code: e.code, domain: e.cause instanceof DomainError ? e.cause.code : undefined };
+	}
+	throw new Error('expected a refusal');
+}
+
+const spend = (accountId: string, tokens: number, effectiveAt?: Date, feature = 'plain') =>
+	consume(db.orm, { accountId, feature, units: tokens, actor: {}, idempotency: { scope: 'admin-test', key: randomUUID() }, effectiveAt });
+const available = async (accountId: string) => (await balances(db.orm, accountId)).available;
+const adjustments = (accountId: string) =>
+	db.orm.select().from(auditLog).where(and(eq(auditLog.accountId, accountId), eq(auditLog.action, 'balance.adjusted')));
+
+describe('manual balance adjustments', () => {
+	it('adds, takes and sets tokens with a reason, once per key, each with an audit entry of before and after', async () => {
+		const accountId = w.users.memberB.accountId;
+		const add = { accountId, mode: 'delta' as const, tokens: 500, reason: 'Goodwill after an outage', key: `k-${randomUUID()}` };
+		expect(await admin.admin.users.adjustBalance(add)).toEqual({ delta: 500, before: 0, after: 500, replayed: false });
+		// A double tap or a retried request applies once.
+		expect(await admin.admin.users.adjustBalance(add)).toEqual({ delta: 500, before: 0, after: 500, replayed: true });
+		expect(await available(accountId)).toBe(500);
+		expect(await refusal(admin.admin.users.adjustBalance({ ...add, tokens: 501 }))).toEqual({ code: 'UNPROCESSABLE_CONTENT', domain: 'idempotency_key_reused' });
+
+		expect(await admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: -120, reason: 'Correction', key: `k-${randomUUID()}` })).toMatchObject({ delta: -120, before: 500, after: 380 });
+		expect(await admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens: 1000, reason: 'Plan change', key: `k-${randomUUID()}` })).toMatchObject({ delta: 620, before: 380, after: 1000 });
+		expect(await available(accountId)).toBe(1000);
+
+		const log = await adjustments(accountId);
+		expect(log).toHaveLength(3);
+		expect(log[0]).toMatchObject({
+			actorUserId: w.users.siteAdmin.id,
+			targetType: 'account',
+			targetId: accountId,
+			ip: '10.9.0.1',
+			before: { balance: 0 },
+			after: { balance: 500 },
+			detail: { mode: 'delta', tokens: 500, delta: 500, reason: 'Goodwill after an outage', key: add.key }
+		});
+		await expectInvariants(db);
+	});
+
+	it('refuses a change below zero, without a reason, or for no account, and changes nothing', async () => {
+		const accountId = w.users.teamMember.accountId;
+		await admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens: 300, reason: 'Start', key: `k-${randomUUID()}` });
+		const key = `k-${randomUUID()}`;
+		expect(await refusal(admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: -301, reason: 'Too much', key }))).toEqual({ code: 'PRECONDITION_FAILED', domain: 'insufficient_tokens' });
+		expect(await refusal(admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens: -1, reason: 'Negative', key }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refusal(admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: 10, reason: '   ', key }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refusal(admin.admin.users.adjustBalance({ accountId: randomUUID(), mode: 'delta', tokens: 10, reason: 'Ghost', key }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		expect(await available(accountId)).toBe(300);
+		expect(await adjustments(accountId)).toHaveLength(1);
+		// The refused key was not used up: the same key with a possible change applies.
+		expect(await admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: -300, reason: 'All of it', key })).toMatchObject({ after: 0, replayed: false });
+		await expectInvariants(db);
+	});
+
+	it('lets only site admins adjust', async () => {
+		const member = appRouter.createCaller(await createContext({ locals: { auth: w.auth.memberA, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+		const accountId = w.users.memberA.accountId;
+		expect(await refusal(member.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: 1000, reason: 'Myself', key: `k-${randomUUID()}` }))).toMatchObject({ code: 'FORBIDDEN' });
+		expect(await available(accountId)).toBe(0);
+	});
+});
+
+describe('the credits screen', () => {
+	it('searches by name or e-mail, sorts by balance or activity, and pages 50 at a time', async () => {
+		const tag = randomUUID().slice(0, 8);
+		const people = [];
+		for (let i = 0; i < 53; i++) people.push(await createUser(db.orm, { email: `credit-${String(i).padStart(2, '0')}-${tag}@example.com`, name: `Credit ${String(i).padStart(2, '0')} ${tag}` }));
+		await grant(db.orm, { accountId: people[7]!.accountId, tokens: 900, source: 'purchase' });
+		await grant(db.orm, { accountId: people[3]!.accountId, tokens: 400, source: 'purchase' });
+		await setAllowanceRule(db.orm, { module: 'chat', audience: 'member', userId: people[3]!.id, limitTokens: 1000, period: 'daily' });
+		await spend(people[3]!.accountId, 40, undefined, 'ai_bots');
+
+		const first = await admin.admin.users.list({ search: tag.toUpperCase() });
+		expect(first.total).toBe(53);
+		expect(first.rows).toHaveLength(50);
+		expect(first.rows[0]!.name).toBe(`Credit 00 ${tag}`);
+		expect(first.nextOffset).toBe(50);
+		const second = await admin.admin.users.list({ search: tag, offset: 50 });
+		expect(second.rows.map((r) => r.name)).toEqual([50, 51, 52].map((i) => `Credit ${i} ${tag}`));
+		expect(second.nextOffset).toBeNull();
+
+		const byBalance = await admin.admin.users.list({ search: tag, sort: 'balance', dir: 'desc' });
+		expect(byBalance.rows.slice(0, 2).map((r) => [r.userId, r.balance])).toEqual([[people[7]!.id, 900], [people[3]!.id, 400]]);
+		const active = await admin.admin.users.list({ search: tag, sort: 'lastActive', dir: 'desc' });
+		const today = new Date().toISOString().slice(0, 10);
+		expect(active.rows[0]).toMatchObject({
+			userId: people[3]!.id,
+			lastActiveDay: today,
+			balance: 400,
+			// 40 words × 2.5 came out of the free daily chat allowance, not the balance.
+			usedThisPeriod: [{ module: 'chat', used: 100, limit: 1000 }]
+		});
+		expect(active.rows[1]!.lastActiveDay).toBeNull();
+
+		expect((await admin.admin.users.list({ search: `credit-07-${tag}@` })).rows.map((r) => r.userId)).toEqual([people[7]!.id]);
+		// LIKE wildcards in a search are literal.
+		expect((await admin.admin.users.list({ search: `%${tag}` })).total).toBe(0);
+		await expectInvariants(db);
+	});
+});
+
+describe('the site-wide daily report', () => {
+	it('adds up every account’s consumption per day and per module, with empty days as zero', async () => {
+		const [a, b] = [w.teamB.accountId, w.users.otherTeamAdmin.accountId];
+		const at = (day: string) => new Date(`${day}T12:00:00Z`);
+		for (const accountId of [a, b]) await grant(db.orm, { accountId, tokens: 10_000, source: 'purchase', effectiveAt: at('2026-03-01') });
+		const uses = [
+			{ accountId: a, tokens: 120, day: '2026-03-02', feature: 'plain' },
+			{ accountId: b, tokens: 80, day: '2026-03-02', feature: 'plain' },
+			{ accountId: a, tokens: 10, day: '2026-03-04', feature: 'ai_bots' },
+			{ accountId: b, tokens: 45, day: '2026-03-04', feature: 'generate_texts' }
+		];
+		const costs: Record<string, number> = {};
+		for (const u of uses) {
+			const r = await spend(u.accountId, u.feature === 'generate_texts' ? 1 : u.tokens, at(u.day), u.feature);
+			costs[u.day] = (costs[u.day] ?? 0) + r.cost;
+		}
+		const report = await admin.admin.reports.siteDaily({ from: '2026-03-01', to: '2026-03-05' });
+		expect(report.days).toEqual([
+			{ day: '2026-03-01', tokens: 0, operations: 0 },
+			{ day: '2026-03-02', tokens: costs['2026-03-02'], operations: 2 },
+			{ day: '2026-03-03', tokens: 0, operations: 0 },
+			{ day: '2026-03-04', tokens: costs['2026-03-04'], operations: 2 },
+			{ day: '2026-03-05', tokens: 0, operations: 0 }
+		]);
+		expect(costs).toEqual({ '2026-03-02': 200, '2026-03-04': 25 + 45 });
+		expect(report.total).toEqual({ tokens: 270, operations: 4 });
+		expect(report.byModule).toEqual([
+			{ module: 'product', tokens: 245, operations: 3 },
+			{ module: 'chat', tokens: 25, operations: 1 }
+		]);
+		expect(await refusal(admin.admin.reports.siteDaily({ from: '2026-03-05', to: '2026-03-01' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refusal(admin.admin.reports.siteDaily({ from: '2024-01-01', to: '2026-01-01' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await admin.admin.ledger.reconcile()).toMatchObject({ ok: true, breaches: [] });
+	});
+});
+
+describe('rates, limits and site settings', () => {
+	it('saves each change with an audit entry, and refuses bad input without changing anything', async () => {
+		const settings = await admin.admin.settings.update({ lowSharePercent: 30, spendOrder: 'balance-first' });
+		expect(settings).toMatchObject({ lowSharePercent: 30, spendOrder: 'balance-first' });
+		expect(await admin.admin.settings.get()).toMatchObject({ lowSharePercent: 30 });
+		const [entry] = await db.orm.select().from(auditLog).where(eq(auditLog.action, 'site.settings_updated'));
+		expect(entry).toMatchObject({ actorUserId: w.users.siteAdmin.id, before: { lowSharePercent: 20 }, after: { lowSharePercent: 30 } });
+		expect(await refusal(admin.admin.settings.update({ timeZone: 'Mars/Olympus' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await admin.admin.settings.get()).toMatchObject({ timeZone: 'UTC' });
+
+		await admin.admin.modules.upsert({ key: 'images', name: 'Images', limitMessage: 'Image tokens are used up.' });
+		await admin.admin.models.upsert({ key: 'flux-1', name: 'FLUX.1', engine: 'bfl' });
+		await admin.admin.features.upsert({ key: 'image_generation', name: 'Image generation', module: 'images', unit: 'operation', tokensPerUnit: 40 });
+		expect((await admin.admin.features.list()).find((f) => f.key === 'image_generation')).toMatchObject({ tokensPerUnit: 40, module: 'images', enabled: true });
+		expect(await refusal(admin.admin.features.upsert({ key: 'image_generation', name: 'Free?', module: 'images', unit: 'operation', tokensPerUnit: 0 }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect((await db.orm.select().from(features).where(eq(features.key, 'image_generation')))[0]).toMatchObject({ name: 'Image generation', tokensPerUnit: '40.0000' });
+
+		await admin.admin.allowances.set({ module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
+		expect((await admin.admin.allowances.list()).filter((r) => r.module === 'images')).toEqual([expect.objectContaining({ audience: 'guest', limitTokens: 0, period: 'daily' })]);
+		expect(await refusal(admin.admin.allowances.set({ module: 'images', audience: 'role', limitTokens: 10, period: 'daily' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		await admin.admin.caps.set({ accountId: w.teamA.accountId, period: 'daily', limitTokens: 5000 });
+
+		const actions = (await db.orm.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.actorUserId, w.users.siteAdmin.id))).map((r) => r.action);
+		expect(actions).toEqual(expect.arrayContaining(['rates.module_saved', 'rates.model_saved', 'rates.feature_saved', 'allowance.set', 'cap.set']));
+		expect(actions.filter((a) => a === 'rates.feature_saved')).toHaveLength(1);
+		expect(actions.filter((a) => a === 'allowance.set')).toHaveLength(1);
+	});
+});
