@@ -4,12 +4,12 @@
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import type { Result } from 'lighthouse';
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { TestProject } from 'vitest/node';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { setup, teardown } from '../tests/e2e/server';
 
 const PAGES = ['/dashboard', '/usage'];
 const RUNS = 3;
@@ -17,21 +17,21 @@ const DEMO = { email: 'maya@quota.test', password: 'quota-demo-2026' };
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const SERVICE_WORKER = '/service-worker.js';
 const SAVE_DIR = 'bench/results/web';
+const CLIENT_DIR = 'build/client';
 
 interface Target {
 	label: string;
-	unit: string;
 	ok: (v: number) => boolean;
 	goal: string;
 	show: (v: number) => string;
 }
 const TARGETS: Record<'performance' | 'accessibility' | 'lcp' | 'tbt' | 'cls' | 'js', Target> = {
-	performance: { label: 'Performance score', unit: '', ok: (v) => v >= 95, goal: '≥ 95', show: (v) => v.toFixed(0) },
-	accessibility: { label: 'Accessibility score', unit: '', ok: (v) => v >= 100, goal: '= 100', show: (v) => v.toFixed(0) },
-	lcp: { label: 'LCP', unit: 's', ok: (v) => v <= 1800, goal: '≤ 1.8 s', show: (v) => `${(v / 1000).toFixed(2)} s` },
-	tbt: { label: 'TBT', unit: 'ms', ok: (v) => v <= 100, goal: '≤ 100 ms', show: (v) => `${v.toFixed(0)} ms` },
-	cls: { label: 'CLS', unit: '', ok: (v) => v <= 0.05, goal: '≤ 0.05', show: (v) => v.toFixed(3) },
-	js: { label: 'Initial JS (gzip)', unit: 'KB', ok: (v) => v <= 60 * 1024, goal: '≤ 60 KB', show: (v) => kb(v) }
+	performance: { label: 'Performance score', ok: (v) => v >= 95, goal: '≥ 95', show: (v) => v.toFixed(0) },
+	accessibility: { label: 'Accessibility score', ok: (v) => v >= 100, goal: '= 100', show: (v) => v.toFixed(0) },
+	lcp: { label: 'LCP', ok: (v) => v <= 1800, goal: '≤ 1.8 s', show: (v) => `${(v / 1000).toFixed(2)} s` },
+	tbt: { label: 'TBT', ok: (v) => v <= 100, goal: '≤ 100 ms', show: (v) => `${v.toFixed(0)} ms` },
+	cls: { label: 'CLS', ok: (v) => v <= 0.05, goal: '≤ 0.05', show: (v) => v.toFixed(3) },
+	js: { label: 'Initial JS (gzip)', ok: (v) => v <= 60 * 1024, goal: '≤ 60 KB', show: (v) => kb(v) }
 };
 
 function kb(bytes: number) {
@@ -47,57 +47,27 @@ function gzipSize(path: string) {
 	return gzipSync(readFileSync(path), { level: 9 }).length;
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-		s.on('error', reject);
-	});
-}
-
 const started = Date.now();
 if (!existsSync('build/index.js')) {
 	console.log('No production build: running vite build…');
 	const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 	if (build.status !== 0) throw new Error('vite build failed');
 }
-
-// A private copy of the build (inside the project, so its packages resolve): another build started
-// meanwhile cannot swap the files under the running server or the size figures.
-mkdirSync(SAVE_DIR, { recursive: true });
-const buildCopy = mkdtempSync(join(SAVE_DIR, 'build-'));
-cpSync('build', buildCopy, { recursive: true });
-const CLIENT_DIR = join(buildCopy, 'client');
 const names = new Map<string, string>();
 addChunkNames(names);
 
-const port = await freePort();
-const baseURL = `http://127.0.0.1:${port}`;
-const work = mkdtempSync(join(tmpdir(), 'quota-bench-web-'));
-const server = spawn(process.execPath, [join(buildCopy, 'index.js')], {
-	stdio: ['ignore', 'pipe', 'pipe'],
-	env: {
-		...process.env,
-		NODE_ENV: 'production',
-		PORT: String(port),
-		ORIGIN: baseURL,
-		PGLITE_DIR: join(work, 'pglite'),
-		MAIL_DIR: join(work, 'mail'),
-		DATABASE_URL: '',
-		SEED_DEMO: 'true'
-	}
-});
-let serverLog = '';
-server.stdout?.on('data', (d) => (serverLog += d));
-server.stderr?.on('data', (d) => (serverLog += d));
+// The browser tests' server: the production build on a fresh embedded database with demo data
+// (setup only hands its address over through provide()).
+const provided = new Map<string, string>();
+let baseURL = '';
 let chrome: chromeLauncher.LaunchedChrome | undefined;
 
 try {
-	await waitHealthy();
+	await setup({ provide: (key: string, value: string) => provided.set(key, value) } as unknown as TestProject);
+	baseURL = provided.get('baseURL')!;
 	const cookie = await signIn();
 	chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: CHROME_FLAGS, logLevel: 'silent' });
+	mkdirSync(SAVE_DIR, { recursive: true });
 	console.log(`Lighthouse ${RUNS}× per page, mobile profile, on ${baseURL} (reports in ${SAVE_DIR}/)…`);
 	const results: { page: string; runs: Result[] }[] = [];
 	for (const page of PAGES) {
@@ -114,23 +84,7 @@ try {
 	console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
 } finally {
 	await chrome?.kill();
-	server.kill('SIGTERM');
-	rmSync(work, { recursive: true, force: true });
-	rmSync(buildCopy, { recursive: true, force: true });
-}
-
-async function waitHealthy() {
-	const deadline = Date.now() + 90_000;
-	for (;;) {
-		if (server.exitCode !== null) throw new Error(`the app exited during start:\n${serverLog}`);
-		try {
-			if ((await fetch(`${baseURL}/healthz`)).ok) return;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) throw new Error(`the app did not become healthy:\n${serverLog}`);
-		await new Promise((r) => setTimeout(r, 250));
-	}
+	await teardown();
 }
 
 /** Signs in through the real form action; returns the Cookie header the browser would send. */
@@ -145,7 +99,7 @@ async function signIn() {
 		.getSetCookie()
 		.map((c) => c.split(';')[0])
 		.join('; ');
-	if (res.status !== 303 || !cookie.includes('quota_session=')) throw new Error(`sign-in failed: ${res.status} ${await res.text()}\n${serverLog}`);
+	if (res.status !== 303 || !cookie.includes('quota_session=')) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
 	const me = await fetch(`${baseURL}/trpc/me.profile`, { headers: { cookie } });
 	if (!me.ok) throw new Error(`the session cookie is not accepted: ${me.status} ${await me.text()}`);
 	return cookie;
@@ -192,9 +146,9 @@ function items<T>(lhr: Result, id: string): T[] {
 	return ((lhr.audits[id]?.details as { items?: T[] } | undefined)?.items ?? []) as T[];
 }
 
-/** What each built chunk holds, from Vite's client manifest (hashed names say nothing). Read right
- * after copying the build and again at the end, for chunks missing then because another build was
- * rewriting it: a content-hashed file name means the same content in any manifest that lists it. */
+/** What each built chunk holds, from Vite's client manifest (hashed names say nothing). Read at the
+ * start and again at the end, for chunks missing then because another build was rewriting it: a
+ * content-hashed file name means the same content in any manifest that lists it. */
 function addChunkNames(names: Map<string, string>) {
 	const file = '.svelte-kit/output/client/.vite/manifest.json';
 	if (!existsSync(file)) return;

@@ -65,6 +65,14 @@ describe('API keys', () => {
 		expect(audit!.n).toBe(1);
 	});
 
+	it('stops the keys of a disabled user', async () => {
+		const key = await createAccountKey(db, w.auth.memberB!, { accountId: w.users.memberB.accountId, name: 'Personal bot', scopes: ['read'] });
+		await expect(authenticateApiKey(db, key.value)).resolves.toMatchObject({ keyId: key.id });
+		await db.rows(sql`update users set disabled_at = now() where id = ${w.users.memberB.id}`);
+		await expect(authenticateApiKey(db, key.value)).rejects.toMatchObject({ code: 'unauthorized', message: 'Invalid or revoked API key.' });
+		await db.rows(sql`update users set disabled_at = null where id = ${w.users.memberB.id}`);
+	});
+
 	it('lets only managers of an account create, list and revoke its keys', async () => {
 		const teamKey = await createAccountKey(db, w.auth.memberA!, { accountId: w.teamA.accountId, name: 'Team app', scopes: ['read'] });
 		for (const who of ['teamMember', 'memberB', 'otherTeamAdmin'] as const) {

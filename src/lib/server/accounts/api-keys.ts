@@ -110,14 +110,19 @@ const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API k
 
 /**
  * Resolves `Authorization: Bearer qk_…` (pass the value after "Bearer "). Unknown, revoked
- * and malformed keys get the same answer. last_used_at is written at most once a minute, in
+ * and malformed keys, and keys of disabled users, get the same answer. last_used_at is written at most once a minute, in
  * the same statement as the lookup.
  */
 export async function authenticateApiKey(db: Db, bearerValue: string | null | undefined): Promise<ApiKeyAuth> {
 	const value = bearerValue?.trim() ?? '';
 	if (!KEY_FORMAT.test(value)) throw rejected();
 	const [row] = await db.rows<{ id: string; kind: 'site' | 'account'; account_id: string | null; scopes: string[] | string }>(sql`
-		with k as (select id, kind, account_id, scopes, last_used_at from api_keys where hash = ${hashToken(value)} and revoked_at is null),
+		with k as (
+			select id, kind, account_id, scopes, last_used_at from api_keys
+			where hash = ${hashToken(value)} and revoked_at is null
+				-- a disabled user's own keys stop with them
+				and not exists (select 1 from users u where u.account_id = api_keys.account_id and u.disabled_at is not null)
+		),
 		touched as (
 			update api_keys set last_used_at = now() from k
 			where api_keys.id = k.id and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute')
