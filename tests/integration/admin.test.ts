@@ -87,6 +87,16 @@ describe('manual balance adjustments', () => {
 		await expectInvariants(db);
 	});
 
+	it('applies a key once when the same request arrives twice at the same time', async () => {
+		const { accountId } = await createUser(db.orm, { email: `twice-${randomUUID()}@example.com`, name: 'Twice' });
+		const req = { accountId, mode: 'delta' as const, tokens: 250, reason: 'Double tap', key: `k-${randomUUID()}` };
+		const results = await Promise.all([admin.admin.users.adjustBalance(req), admin.admin.users.adjustBalance(req)]);
+		expect(results.map((r) => r.replayed).sort()).toEqual([false, true]);
+		expect(await available(accountId)).toBe(250);
+		expect(await adjustments(accountId)).toHaveLength(1);
+		await expectInvariants(db);
+	});
+
 	it('lets only site admins adjust', async () => {
 		const member = appRouter.createCaller(await createContext({ locals: { auth: w.auth.memberA, guestId: null }, getClientAddress: () => '10.9.0.2' }));
 		const accountId = w.users.memberA.accountId;

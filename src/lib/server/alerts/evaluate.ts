@@ -67,9 +67,12 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 	const outbox: MailMessage[] = [];
 	const sent = await db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);
+		const people = await recipients(tx, accountId);
+		// Guests and teams without managers have nobody to tell: skip reading the balance.
+		if (!people.length) return [];
 		const b = await balances(tx, accountId);
 		const made: SentAlert[] = [];
-		for (const r of await recipients(tx, accountId)) {
+		for (const r of people) {
 			const level = alertLevel(b, r.share, r.had_tokens);
 			const previous = r.level ?? 'ok';
 			if (level === previous) continue;
