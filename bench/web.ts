@@ -155,7 +155,8 @@ function addChunkNames(names: Map<string, string>) {
 	const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { file: string; name?: string }>;
 	for (const [key, chunk] of Object.entries(manifest)) {
 		// A route node re-exports the page or layout component: name it after that.
-		const component = key.includes('/generated/') && existsSync(key) ? /src\/routes\/[^"']+/.exec(readFileSync(key, 'utf8'))?.[0] : undefined;
+		const node = key.includes('/generated/') && existsSync(key) ? readFileSync(key, 'utf8') : '';
+		const component = /component } from "[^"]*?(src\/routes\/[^"]+)"/.exec(node)?.[1];
 		if (!names.has(`/${chunk.file}`)) names.set(`/${chunk.file}`, component ?? chunk.name ?? key);
 	}
 }
