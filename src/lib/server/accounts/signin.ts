@@ -21,7 +21,7 @@ export interface ClientMeta {
 
 // Attempts per window; every process shares them through the rate_limits table.
 const limits = {
-	signInPerIp: [30, 600],
+	signInPerIp: [50, 600],
 	signInPerEmail: [8, 900],
 	signUpPerIp: [10, 3600],
 	resetPerIp: [10, 3600],
