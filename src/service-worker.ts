@@ -6,8 +6,8 @@
 // User data never goes through a cache here: tRPC and /api/ always go to the network, and the
 // pages keep their own per-user snapshots in IndexedDB.
 import { build, files, prerendered, version } from '$service-worker';
-import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
-import { registerRoute, setCatchHandler } from 'workbox-routing';
+import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { registerRoute } from 'workbox-routing';
 import { NetworkOnly } from 'workbox-strategies';
 import { flushOutbox, SYNC_TAG } from '$lib/client/outbox';
 
@@ -32,14 +32,6 @@ cleanupOutdatedCaches();
 
 // Balances and history are per user and must never be served from a shared cache.
 registerRoute(({ url }) => url.origin === self.location.origin && (url.pathname.startsWith('/trpc/') || url.pathname.startsWith('/api/')), new NetworkOnly());
-
-// Any other page opened offline (a deep link, the sign-in page) gets the app shell, which shows
-// the last saved figures with their age.
-registerRoute(({ request }) => request.mode === 'navigate', new NetworkOnly());
-setCatchHandler(async ({ request }) => {
-	if (request.mode === 'navigate') return (await matchPrecache('/dashboard')) ?? Response.error();
-	return Response.error();
-});
 
 self.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, phoneContext } from './browser';
-import { deviceStorage, leo, maya, screen, signIn, waitForFresh, waitForServiceWorker } from './app';
+import { deviceStorage, leo, maya, openAs, screen, sessionCookies, signIn, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -14,9 +14,7 @@ const cards = (page: import('playwright-core').Page) => page.getByRole('region',
 
 describe('offline on a phone', () => {
 	it('reopens the dashboard and the history with the same figures and says how old they are', async () => {
-		const context = await phoneContext(browser);
-		const page = await context.newPage();
-		await signIn(page, maya.email);
+		const { context, page } = await openAs(browser, maya.email);
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
 		const figures = await cards(page);
@@ -42,9 +40,7 @@ describe('offline on a phone', () => {
 	});
 
 	it('queues a settings change made offline and applies it once when the connection is back', async () => {
-		const context = await phoneContext(browser);
-		const page = await context.newPage();
-		await signIn(page, leo.email, '/settings');
+		const { context, page } = await openAs(browser, leo.email, '/settings');
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
 		const applied: boolean[] = [];
@@ -95,7 +91,9 @@ describe('a shared phone', () => {
 		await page.goto('/more');
 		await page.getByRole('button', { name: 'Sign out' }).click();
 		await page.waitForURL('**/signin');
-		await signIn(page, leo.email);
+		// The next person signs in (their session cookie arrives, as after the sign-in form).
+		await context.addCookies(await sessionCookies(browser, leo.email));
+		await page.goto('/dashboard');
 		await waitForFresh(page);
 		await page.goto('/usage');
 		await waitForFresh(page);
@@ -114,16 +112,15 @@ describe('a shared phone', () => {
 	});
 
 	it("forgets the first user when their session ended without sign-out and someone else signs in", async () => {
-		const context = await phoneContext(browser);
-		const page = await context.newPage();
-		await signIn(page, maya.email);
+		const { context, page } = await openAs(browser, maya.email);
 		await waitForFresh(page);
 		const me = await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data as { id: string; personalAccountId: string });
 		expect((await deviceStorage(page)).databases).toContain(`quota-user-${me.id}`);
 
-		// The session ends on the server side (expiry, revocation): the cookie is gone, the data is not.
+		// Maya's session ends without a sign-out on this phone (expiry, revocation); Leo signs in.
 		await context.clearCookies();
-		await signIn(page, leo.email);
+		await context.addCookies(await sessionCookies(browser, leo.email));
+		await page.goto('/dashboard');
 		await waitForFresh(page);
 		const after = await deviceStorage(page);
 		expect(after.databases.some((name) => name.includes(me.id))).toBe(false);
@@ -133,9 +130,7 @@ describe('a shared phone', () => {
 	});
 
 	it('asks to sign in again, and forgets the saved data, when the server says the session is gone', async () => {
-		const context = await phoneContext(browser);
-		const page = await context.newPage();
-		await signIn(page, maya.email);
+		const { context, page } = await openAs(browser, maya.email);
 		await waitForFresh(page);
 		await context.clearCookies();
 		await page.goto('/usage?feature=ai_bots');

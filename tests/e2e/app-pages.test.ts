@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { axe, maya, screen, signIn, waitForFresh } from './app';
+import { axe, maya, screen, sessionCookies, waitForFresh } from './app';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -9,8 +9,8 @@ let page: Page;
 beforeAll(async () => {
 	browser = await launch();
 	context = await phoneContext(browser);
+	await context.addCookies(await sessionCookies(browser, maya.email));
 	page = await context.newPage();
-	await signIn(page, maya.email);
 });
 afterAll(async () => {
 	await context?.close();
@@ -73,6 +73,34 @@ describe('signed-in pages on a phone', () => {
 		await expect(sheet.getByText('Tokens used').isVisible()).resolves.toBe(true);
 		await screen(page, 'app-usage-details');
 		await sheet.getByRole('button', { name: 'Close' }).click();
+	});
+
+	it('filters the history by feature', async () => {
+		await page.goto('/usage');
+		await waitForFresh(page);
+		await page.getByText('Filters').click();
+		await page.getByLabel('Feature').selectOption({ label: 'Generate all' });
+		await page.waitForFunction(() => {
+			const names = [...document.querySelectorAll('tbody th .gen')].map((e) => e.textContent);
+			return names.length > 0 && names.every((n) => n === 'Generate all');
+		});
+		await page.getByRole('button', { name: 'Clear filters' }).click();
+	});
+
+	it('shows a team admin the use of each member of the team pool', async () => {
+		await page.goto('/reports');
+		await waitForFresh(page);
+		await expect(page.getByRole('heading', { name: 'By member' }).count()).resolves.toBe(0);
+		await page.getByRole('radio', { name: /Acme Studio/ }).click();
+		const members = page.locator('section', { has: page.getByRole('heading', { name: 'By member' }) });
+		await members.getByText('Leo Martin').waitFor();
+		await expect(members.getByText('Maya Patel').isVisible()).resolves.toBe(true);
+		await page.getByRole('radio', { name: /Weekly/ }).click();
+		await members.getByText('Leo Martin').waitFor();
+		await members.scrollIntoViewIfNeeded();
+		await screen(page, 'app-reports-team');
+		await page.getByRole('radio', { name: /Personal/ }).click();
+		await page.getByRole('heading', { name: 'By member' }).waitFor({ state: 'detached' });
 	});
 
 	it('pulls down at the top of the dashboard to refresh it', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { baseURL, launch, phone, phoneContext } from './browser';
-import { leo, maya, screen, signIn, waitForFresh, waitForServiceWorker } from './app';
+import { leo, maya, openAs, screen, sessionCookies, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -23,8 +23,9 @@ describe('installable app', () => {
 			baseURL: baseURL()
 		});
 		try {
+			await context.addCookies(await sessionCookies(browser, maya.email));
 			const page = await context.newPage();
-			await signIn(page, maya.email);
+			await page.goto('/dashboard');
 			const manifest = await (await context.request.get('/manifest.webmanifest')).json();
 			expect(manifest).toMatchObject({ short_name: 'Quota', start_url: '/dashboard', display: 'standalone' });
 			const sizes = manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes} ${i.purpose}`);
@@ -50,9 +51,7 @@ describe('installable app', () => {
 	});
 
 	it('never caches balances or history in the service worker', async () => {
-		const context = await phoneContext(browser);
-		const page = await context.newPage();
-		await signIn(page, leo.email);
+		const { context, page } = await openAs(browser, leo.email);
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
 		const cachedUrls = await page.evaluate(async () => {
@@ -68,9 +67,7 @@ describe('installable app', () => {
 
 describe('the playground', () => {
 	it('shows the cost and who would pay before running, then runs a real consume and the balance follows', async () => {
-		const context = await phoneContext(browser);
-		const page = await context.newPage();
-		await signIn(page, maya.email, '/playground');
+		const { context, page } = await openAs(browser, maya.email, '/playground');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Generate all/ }).click();
 		const cost = page.getByRole('region', { name: 'Cost' });
@@ -90,9 +87,7 @@ describe('the playground', () => {
 	});
 
 	it('blocks an operation the account cannot pay, with the configured message', async () => {
-		const context = await phoneContext(browser);
-		const page = await context.newPage();
-		await signIn(page, leo.email, '/playground');
+		const { context, page } = await openAs(browser, leo.email, '/playground');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Image generation/ }).click();
 		await page.getByLabel('How many times').fill('5000');
@@ -112,8 +107,8 @@ describe('first load', () => {
 		page.on('request', (r) => {
 			if (r.resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
 		});
-		await signIn(page, maya.email);
-		await page.reload();
+		await context.addCookies(await sessionCookies(browser, maya.email));
+		await page.goto('/dashboard');
 		await waitForFresh(page);
 		const root = 'build/client';
 		const sizes = [...scripts].map((path) => ({ path, gz: gzipSync(readFileSync(join(root, path))).length })).sort((a, b) => b.gz - a.gz);

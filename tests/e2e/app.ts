@@ -1,6 +1,9 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { phoneContext } from './browser';
 
 export const DEMO_PASSWORD = 'quota-demo-2026';
 export const maya = { email: 'maya@quota.test', name: 'Maya Patel' };
@@ -13,6 +16,30 @@ export async function signIn(page: Page, email: string, next = '/dashboard') {
 	await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await page.waitForURL((url) => url.pathname === next);
+}
+
+/**
+ * A signed-in session of a demo user, made once per test run through the sign-in page and
+ * reused by every test that does not end it (sign-in is rate limited per address and e-mail).
+ */
+export async function sessionCookies(browser: Browser, email: string): Promise<Cookie[]> {
+	const file = join(inject('dataDir'), `e2e-session-${email}.json`);
+	if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Cookie[];
+	const context = await phoneContext(browser);
+	await signIn(await context.newPage(), email);
+	const cookies = await context.cookies();
+	await context.close();
+	writeFileSync(file, JSON.stringify(cookies));
+	return cookies;
+}
+
+/** A phone with `email` signed in, on `path`. */
+export async function openAs(browser: Browser, email: string, path = '/dashboard') {
+	const context = await phoneContext(browser);
+	await context.addCookies(await sessionCookies(browser, email));
+	const page = await context.newPage();
+	await page.goto(path);
+	return { context, page };
 }
 
 /** Waits until the page shows fresh figures (its "Updated …" line). */
@@ -78,10 +105,6 @@ export async function axe(page: Page) {
 	return result.violations
 		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 		.map((v) => `${v.impact}: ${v.id} — ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-}
-
-export async function closeAll(...contexts: (BrowserContext | undefined)[]) {
-	for (const c of contexts) await c?.close();
 }
 
 /** The first screen as a phone shows it (the full-page screenshots of long lists are too tall to look at). */
