@@ -99,6 +99,48 @@ describe('the playground', () => {
 	});
 });
 
+describe('live figures', () => {
+	it('updates an open dashboard at once when tokens are spent elsewhere (server-sent events)', async () => {
+		const { context, page } = await openAs(browser, maya.email);
+		await waitForFresh(page);
+		const used = page.getByRole('region', { name: 'Summary' }).locator('.stat', { hasText: 'Used this month' }).locator('.value');
+		const before = Number((await used.textContent())!.replace(/[^\d]/g, ''));
+		const other = await context.newPage();
+		await other.goto('/playground');
+		await other.evaluate(async () => {
+			const res = await fetch('/trpc/ledger.consume', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ feature: 'search_prices', units: 1, idempotencyKey: crypto.randomUUID() })
+			});
+			if (!res.ok) throw new Error(await res.text());
+		});
+		// Well before the 30-second refresh.
+		await page.waitForFunction(
+			(b) => Number(document.querySelector('[aria-label="Summary"] .stat:nth-child(3) .value')?.textContent?.replace(/[^\d]/g, '')) === b + 10,
+			before,
+			{ timeout: 10_000 }
+		);
+		await context.close();
+	});
+
+	it('refreshes every 30 seconds while the page is visible', async () => {
+		const context = await phoneContext(browser);
+		await context.addCookies(await sessionCookies(browser, leo.email));
+		const page = await context.newPage();
+		await page.clock.install();
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		let summaries = 0;
+		page.on('request', (r) => {
+			if (r.url().includes('ledger.summary')) summaries++;
+		});
+		await page.clock.runFor(31_000);
+		await expect.poll(() => summaries).toBeGreaterThan(0);
+		await context.close();
+	});
+});
+
 describe('first load', () => {
 	it('keeps the JavaScript the dashboard needs at start under 60 KB gzipped (charts load later)', async () => {
 		const context = await phoneContext(browser);
