@@ -103,6 +103,23 @@ describe('signed-in pages on a phone', () => {
 		await page.getByRole('heading', { name: 'By member' }).waitFor({ state: 'detached' });
 	});
 
+	it('does not shift the dashboard layout when the data arrives', async () => {
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		await page.waitForTimeout(300);
+		const shift = await page.evaluate(
+			() =>
+				new Promise<number>((resolve) => {
+					let total = 0;
+					new PerformanceObserver((list) => {
+						for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) total += e.value;
+					}).observe({ type: 'layout-shift', buffered: true });
+					setTimeout(() => resolve(total), 200);
+				})
+		);
+		expect(shift).toBeLessThan(0.1);
+	});
+
 	it('pulls down at the top of the dashboard to refresh it', async () => {
 		await page.goto('/dashboard');
 		await waitForFresh(page);
