@@ -6,7 +6,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import type { Result } from 'lighthouse';
 import type { TestProject } from 'vitest/node';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { setup, teardown } from '../tests/e2e/server';
@@ -17,7 +17,7 @@ const DEMO = { email: 'maya@quota.test', password: 'quota-demo-2026' };
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const SERVICE_WORKER = '/service-worker.js';
 const SAVE_DIR = 'bench/results/web';
-const CLIENT_DIR = 'build/client';
+const ROOT = process.cwd();
 
 interface Target {
 	label: string;
@@ -53,8 +53,13 @@ if (!existsSync('build/index.js')) {
 	const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 	if (build.status !== 0) throw new Error('vite build failed');
 }
+
+// The server runs a private copy of the build, so a build started meanwhile in this checkout cannot
+// swap the files under it. The copy sits inside the project, where the build's packages resolve.
+mkdirSync(SAVE_DIR, { recursive: true });
+const WORK = mkdtempSync(join(SAVE_DIR, 'run-'));
+const CLIENT_DIR = join(WORK, 'build/client');
 const names = new Map<string, string>();
-addChunkNames(names);
 
 // The browser tests' server: the production build on a fresh embedded database with demo data
 // (setup only hands its address over through provide()).
@@ -63,11 +68,17 @@ let baseURL = '';
 let chrome: chromeLauncher.LaunchedChrome | undefined;
 
 try {
-	await setup({ provide: (key: string, value: string) => provided.set(key, value) } as unknown as TestProject);
+	await copyBuild();
+	addChunkNames(names);
+	process.chdir(WORK); // setup starts ./build/index.js
+	try {
+		await setup({ provide: (key: string, value: string) => provided.set(key, value) } as unknown as TestProject);
+	} finally {
+		process.chdir(ROOT);
+	}
 	baseURL = provided.get('baseURL')!;
 	const cookie = await signIn();
 	chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: CHROME_FLAGS, logLevel: 'silent' });
-	mkdirSync(SAVE_DIR, { recursive: true });
 	console.log(`Lighthouse ${RUNS}× per page, mobile profile, on ${baseURL} (reports in ${SAVE_DIR}/)…`);
 	const results: { page: string; runs: Result[] }[] = [];
 	for (const page of PAGES) {
@@ -85,6 +96,24 @@ try {
 } finally {
 	await chrome?.kill();
 	await teardown();
+	rmSync(WORK, { recursive: true, force: true });
+}
+
+/** Copies build/ (and the migrations it runs): a copy taken while build/ was being rewritten is taken again. */
+async function copyBuild() {
+	for (let attempt = 0; attempt < 20; attempt++) {
+		const before = statSync('build/index.js', { throwIfNoEntry: false })?.mtimeMs;
+		if (before !== undefined) {
+			rmSync(join(WORK, 'build'), { recursive: true, force: true });
+			cpSync('build', join(WORK, 'build'), { recursive: true });
+			if (statSync('build/index.js', { throwIfNoEntry: false })?.mtimeMs === before && existsSync(join(WORK, 'build/index.js'))) {
+				cpSync('drizzle', join(WORK, 'drizzle'), { recursive: true }); // the server migrates from ./drizzle
+				return;
+			}
+		}
+		await new Promise((r) => setTimeout(r, 3000));
+	}
+	throw new Error('build/ kept changing: could not take a copy of it');
 }
 
 /** Signs in through the real form action; returns the Cookie header the browser would send. */
@@ -105,7 +134,7 @@ async function signIn() {
 	return cookie;
 }
 
-async function audit(chromePort: number, page: string, cookie: string): Promise<Result> {
+async function audit(chromePort: number, page: string, cookie: string, retry = true): Promise<Result> {
 	const result = await lighthouse(
 		`${baseURL}${page}`,
 		{ port: chromePort, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], extraHeaders: { Cookie: cookie } },
@@ -113,7 +142,14 @@ async function audit(chromePort: number, page: string, cookie: string): Promise<
 	);
 	if (!result) throw new Error(`Lighthouse returned nothing for ${page}`);
 	const lhr = result.lhr;
-	if (lhr.runtimeError) throw new Error(`Lighthouse on ${page}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+	if (lhr.runtimeError) {
+		// A page that did not load once (NO_FCP on a busy machine, a build rewritten meanwhile) gets one more try.
+		if (retry) {
+			console.log(`  ${page}: ${lhr.runtimeError.code}, running it again`);
+			return audit(chromePort, page, cookie, false);
+		}
+		throw new Error(`Lighthouse on ${page}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+	}
 	const landed = new URL(lhr.finalDisplayedUrl).pathname;
 	if (landed !== page) throw new Error(`${page} ended on ${lhr.finalDisplayedUrl}: the session cookie did not work`);
 	return lhr;
