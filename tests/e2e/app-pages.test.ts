@@ -120,6 +120,18 @@ describe('signed-in pages on a phone', () => {
 		expect(shift).toBeLessThan(0.1);
 	});
 
+	it('lets a keyboard move through a radio group with the arrow keys', async () => {
+		await page.goto('/reports');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: 'Daily' }).focus();
+		await page.keyboard.press('ArrowRight');
+		await expect(page.getByRole('radio', { name: 'Weekly' }).getAttribute('aria-checked')).resolves.toBe('true');
+		await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Weekly');
+		await expect(page.getByRole('radio', { name: 'Daily' }).getAttribute('tabindex')).resolves.toBe('-1');
+		await page.keyboard.press('ArrowLeft');
+		await expect(page.getByRole('radio', { name: 'Daily' }).getAttribute('aria-checked')).resolves.toBe('true');
+	});
+
 	it('pulls down at the top of the dashboard to refresh it', async () => {
 		await page.goto('/dashboard');
 		await waitForFresh(page);
