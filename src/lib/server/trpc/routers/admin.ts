@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { router, type Context } from '../init';
 import { siteAdminProcedure } from '../procedures';
 import type { Auth } from '../../accounts';
+import type { Executor } from '../../db';
 import { adjustAccountBalance, auditedChange, type AdminActor } from '../../admin';
 import { listUserCredits, siteDaily } from '../../reports';
 import {
@@ -18,7 +19,14 @@ import {
 	MAX_TOKENS
 } from '../../ledger';
 
-const actor = (ctx: Context & { auth: Auth }): AdminActor => ({ userId: ctx.auth.user.id, ip: ctx.ip });
+type AdminContext = Context & { auth: Auth };
+const actor = (ctx: AdminContext): AdminActor => ({ userId: ctx.auth.user.id, ip: ctx.ip });
+
+/** Saves one keyed thing (feature, module, model) with an audit entry of what was asked. */
+const savedByKey =
+	<T extends { key: string }>(action: string, targetType: string, save: (tx: Executor, input: T) => Promise<void>) =>
+	({ ctx, input }: { ctx: AdminContext; input: T }) =>
+		auditedChange(ctx.db, actor(ctx), { action, targetType, targetId: input.key, detail: input }, (tx) => save(tx, input));
 
 const key = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore (max 64)');
 const name = z.string().trim().min(1).max(120);
@@ -91,27 +99,15 @@ export const adminRouter = router({
 
 	features: router({
 		list: siteAdminProcedure.query(({ ctx }) => listFeatures(ctx.db.orm)),
-		upsert: siteAdminProcedure
-			.input(featureInput)
-			.mutation(({ ctx, input }) =>
-				auditedChange(ctx.db, actor(ctx), { action: 'rates.feature_saved', targetType: 'feature', targetId: input.key, detail: input }, (tx) => upsertFeature(tx, input))
-			)
+		upsert: siteAdminProcedure.input(featureInput).mutation(savedByKey('rates.feature_saved', 'feature', upsertFeature))
 	}),
 
 	modules: router({
-		upsert: siteAdminProcedure
-			.input(moduleInput)
-			.mutation(({ ctx, input }) =>
-				auditedChange(ctx.db, actor(ctx), { action: 'rates.module_saved', targetType: 'module', targetId: input.key, detail: input }, (tx) => upsertModule(tx, input))
-			)
+		upsert: siteAdminProcedure.input(moduleInput).mutation(savedByKey('rates.module_saved', 'module', upsertModule))
 	}),
 
 	models: router({
-		upsert: siteAdminProcedure
-			.input(modelInput)
-			.mutation(({ ctx, input }) =>
-				auditedChange(ctx.db, actor(ctx), { action: 'rates.model_saved', targetType: 'model', targetId: input.key, detail: input }, (tx) => upsertModel(tx, input))
-			)
+		upsert: siteAdminProcedure.input(modelInput).mutation(savedByKey('rates.model_saved', 'model', upsertModel))
 	}),
 
 	allowances: router({
