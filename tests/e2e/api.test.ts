@@ -10,7 +10,7 @@ const base = () => inject('baseURL');
 const auth = { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json' };
 
 describe('production build', () => {
-	it('meters through REST: consume, replay, refusal, and a non-JSON body is 415', async () => {
+	it('meters through REST: consume, replay, refusal; a non-JSON body is refused before it is read', async () => {
 		const key = `e2e-${Date.now()}`;
 		const body = JSON.stringify({ user: 'e2e-host-user-1', feature: 'ai_bots', units: 40 });
 		const first = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'idempotency-key': key }, body });
@@ -27,9 +27,14 @@ describe('production build', () => {
 		});
 		expect(images.status).toBe(403);
 		expect(await images.json()).toMatchObject({ error: 'feature_disabled' });
+		const xml = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'content-type': 'application/xml', 'idempotency-key': `${key}-x` }, body });
+		expect(xml.status).toBe(415);
+		expect(await xml.json()).toMatchObject({ error: 'unsupported_media_type' });
+		// Form-like types (what a cross-site form can send) are stopped earlier by SvelteKit's CSRF check.
 		const form = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain', 'idempotency-key': `${key}-t` }, body });
-		expect(form.status).toBe(415);
-		expect(await form.json()).toMatchObject({ error: 'unsupported_media_type' });
+		expect(form.status).toBe(403);
+		const used = await fetch(`${base()}/api/v1/usage?user=e2e-host-user-1`, { headers: auth });
+		expect((await used.json()).data).toHaveLength(1);
 	});
 
 	it('stops at start with one line naming a bad variable', () => {

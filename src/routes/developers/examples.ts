@@ -93,7 +93,7 @@ export const errors: [number, string, string][] = [
 	[404, 'not_found', 'No such team, hold or feature.'],
 	[409, 'idempotency_key_in_flight · hold_expired · hold_already_settled', 'Retry later, or the hold is closed.'],
 	[413, 'payload_too_large', 'Bodies are limited to 64 KB.'],
-	[415, 'unsupported_media_type', 'Send Content-Type: application/json.'],
+	[415, 'unsupported_media_type', 'Send Content-Type: application/json. (Form types — text/plain, form-urlencoded, multipart — are refused with 403 before that, as cross-site form posts.)'],
 	[422, 'idempotency_key_reused · unknown_feature · unknown_model', 'The key was used with another body, or the feature or model does not exist.'],
 	[429, 'rate_limited', 'Too many requests for this key; wait Retry-After seconds.']
 ];
