@@ -43,8 +43,20 @@ export interface Balances {
 	asOf: string;
 }
 
-/** The dashboard's figures for one account, all from the ledger. */
-export async function balances(exec: Executor, accountId: string): Promise<Balances> {
+/**
+ * Green / yellow / red for a balance: red when nothing is left, yellow below `sharePercent` of
+ * what the account's live lots were granted (a spent lot drops out), green otherwise or with
+ * unlimited general tokens. The dashboard, the alerts and the settings text all mean this.
+ */
+export function levelOf(b: Pick<Balances, 'available' | 'allocations'>, sharePercent: number): Level {
+	if (b.allocations.some((a) => a.unlimited && a.model === null)) return 'ok';
+	if (b.available <= 0) return 'empty';
+	const allocation = b.allocations.reduce((n, a) => n + (a.unlimited ? 0 : a.amount), 0);
+	return b.available * 100 < allocation * sharePercent ? 'low' : 'ok';
+}
+
+/** The dashboard's figures for one account, all from the ledger; `lowSharePercent` is the viewer's threshold (default: the site's). */
+export async function balances(exec: Executor, accountId: string, opts: { lowSharePercent?: number } = {}): Promise<Balances> {
 	const allocations = await queryRows<{
 		model: string | null; name: string | null; engine: string | null; remaining: number; amount: number;
 		unlimited: boolean; expires_at: string | null;
@@ -72,14 +84,16 @@ export async function balances(exec: Executor, accountId: string): Promise<Balan
 	const allowances = await allowanceStatus(exec, accountId);
 	const unlimited = allocations.some((a) => a.unlimited);
 	const available = allocations.reduce((n, a) => n + (a.unlimited ? 0 : Number(a.remaining)), 0);
-	const granted = available + Number(totals.held) + Number(totals.used_month);
-	const level: Level = unlimited
-		? 'ok'
-		: available <= 0
-			? 'empty'
-			: available * 100 < granted * totals.low_share
-				? 'low'
-				: 'ok';
+	const lowSharePercent = opts.lowSharePercent ?? totals.low_share;
+	const shaped = allocations.map((a) => ({
+		model: a.model,
+		name: a.name ?? 'All models',
+		engine: a.engine,
+		remaining: Number(a.remaining),
+		amount: Number(a.amount),
+		unlimited: a.unlimited,
+		expiresAt: a.expires_at ? new Date(a.expires_at).toISOString() : null
+	}));
 	return {
 		accountId,
 		total: available + Number(totals.held),
@@ -89,17 +103,9 @@ export async function balances(exec: Executor, accountId: string): Promise<Balan
 		usedToday: Number(totals.used_today),
 		usedThisMonth: Number(totals.used_month),
 		activeAllocations: allocations.length,
-		level,
-		lowSharePercent: totals.low_share,
-		allocations: allocations.map((a) => ({
-			model: a.model,
-			name: a.name ?? 'All models',
-			engine: a.engine,
-			remaining: Number(a.remaining),
-			amount: Number(a.amount),
-			unlimited: a.unlimited,
-			expiresAt: a.expires_at ? new Date(a.expires_at).toISOString() : null
-		})),
+		level: levelOf({ available, allocations: shaped }, lowSharePercent),
+		lowSharePercent,
+		allocations: shaped,
 		allowances,
 		asOf: new Date().toISOString()
 	};

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../ledger/account-scope';
+import { getSettings } from '../../accounts/settings';
 import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_UNITS } from '../../ledger';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
@@ -11,7 +12,9 @@ export const ledgerRouter = router({
 	/** Summary cards, allocations and allowance meters of the account. */
 	summary: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		return balances(ctx.db.orm, accountId);
+		// Yellow below the viewer's own alert threshold, as Settings says.
+		const { lowSharePercent } = await getSettings(ctx.db, ctx.auth.user.id);
+		return balances(ctx.db.orm, accountId, { lowSharePercent });
 	}),
 
 	history: memberProcedure
