@@ -50,6 +50,25 @@ describe('installable app', () => {
 		}
 	});
 
+	it('tells iPhone users how to add the app to the home screen, once', async () => {
+		const context = await browser.newContext({
+			...phone,
+			baseURL: baseURL(),
+			userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
+		});
+		await context.addCookies(await sessionCookies(browser, leo.email));
+		const page = await context.newPage();
+		await page.goto('/dashboard');
+		const hint = page.getByText('Add to Home Screen');
+		await hint.waitFor();
+		await screen(page, 'ios-install-hint');
+		await page.getByRole('button', { name: 'Dismiss the install hint' }).click();
+		await page.reload();
+		await waitForFresh(page);
+		await expect(hint.count()).resolves.toBe(0);
+		await context.close();
+	});
+
 	it('never caches balances or history in the service worker', async () => {
 		const { context, page } = await openAs(browser, leo.email);
 		await waitForServiceWorker(page);

@@ -15,7 +15,9 @@ export async function signIn(page: Page, email: string, next = '/dashboard') {
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL((url) => url.pathname === next);
+	const refused = page.getByRole('alert');
+	await Promise.race([page.waitForURL((url) => url.pathname === next), refused.waitFor()]);
+	if (new URL(page.url()).pathname !== next) throw new Error(`sign-in refused: ${await refused.innerText()}`);
 }
 
 /**

@@ -35,7 +35,8 @@ export async function startSession() {
 		session.status = 'online';
 	} catch (error) {
 		if (isUnauthorized(error)) return sessionExpired();
-		if (!isNetworkError(error)) throw error;
+		// Offline, or the server cannot answer now: the device's last confirmed user and their figures.
+		if (!isNetworkError(error)) console.warn('profile unavailable', error);
 		session.user = saved ?? null;
 		session.status = saved ? 'offline' : 'no-data';
 	}
