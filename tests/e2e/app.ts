@@ -12,11 +12,18 @@ export const leo = { email: 'leo@quota.test', name: 'Leo Martin' };
 /** Signs in through the sign-in page, as a person would, and waits for the dashboard. */
 export async function signIn(page: Page, email: string, next = '/dashboard') {
 	await page.goto(`/signin?next=${encodeURIComponent(next)}`);
+	// A click that lands while the form hydrates can be lost: wait until the page has settled.
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('Email').fill(email);
 	await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	const refused = page.getByRole('alert');
-	await Promise.race([page.waitForURL((url) => url.pathname === next), refused.waitFor()]);
+	try {
+		await Promise.race([page.waitForURL((url) => url.pathname === next), refused.waitFor()]);
+	} catch (e) {
+		await screen(page, `signin-stuck-${email}`);
+		throw new Error(`sign-in did not finish at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 300)}`, { cause: e });
+	}
 	if (new URL(page.url()).pathname !== next) throw new Error(`sign-in refused: ${await refused.innerText()}`);
 }
 
