@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { launch, phoneContext, screenshot } from './browser';
+import { signIn } from './app';
 
-const PASSWORD = 'quota-demo-2026';
 
 /** What the phone's screen shows right now (full-page shots of a long store are hard to read). */
 async function viewport(page: Page, name: string) {
@@ -17,13 +17,10 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-async function signIn(context: BrowserContext, email: string): Promise<Page> {
+/** A fresh phone with `email` signed in through the sign-in page. */
+async function signedIn(context: BrowserContext, email: string): Promise<Page> {
 	const page = await context.newPage();
-	await page.goto('/signin');
-	await page.getByLabel('Email').fill(email);
-	await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL(/\/dashboard/);
+	await signIn(page, email);
 	return page;
 }
 
@@ -66,7 +63,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 	let page: Page;
 	beforeAll(async () => {
 		context = await phoneContext(browser);
-		page = await signIn(context, 'leo@quota.test');
+		page = await signedIn(context, 'leo@quota.test');
 	});
 	afterAll(async () => context?.close());
 
@@ -116,7 +113,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 
 		// Paddle's billing clock, on demand: a site admin renews it in the simulator's dashboard.
 		const admin = await phoneContext(browser);
-		const seller = await signIn(admin, 'admin@quota.test');
+		const seller = await signedIn(admin, 'admin@quota.test');
 		await seller.goto('/paddle-simulator');
 		await seller.getByRole('button', { name: 'Renew now' }).first().click();
 		await seller.getByText('Renew now: sent subscription.updated (200), transaction.completed (200)').waitFor();
