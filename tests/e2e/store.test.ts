@@ -36,10 +36,11 @@ const offer = (page: Page, name: string) => page.getByRole('listitem').filter({ 
 /** Pays in the simulator's checkout sheet; holds the order poll a moment so the "processing" state can be seen. */
 async function payInSheet(page: Page, total: string, shot: string) {
 	const sheet = page.frameLocator('iframe[title="Checkout"]');
-	await sheet.getByRole('button', { name: `Pay ${total}` }).waitFor();
+	await sheet.locator('button:enabled', { hasText: `Pay ${total}` }).waitFor();
 	await viewport(page, shot);
 	const release = Date.now() + 2500;
-	await page.route(/\/trpc\/[^?]*store\.order/, async (route) => {
+	// On the context, not the page: once the service worker controls the page, it makes the fetch.
+	await page.context().route(/\/trpc\/[^?]*store\.order/, async (route) => {
 		await new Promise((r) => setTimeout(r, Math.max(0, release - Date.now())));
 		await route.continue().catch(() => {}); // the page may have moved on meanwhile
 	});
