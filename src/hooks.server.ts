@@ -1,7 +1,7 @@
 import { sequence } from '@sveltejs/kit/hooks';
 import type { ServerInit } from '@sveltejs/kit';
 import { authenticate } from '$lib/server/http/authenticate';
-import { getDb } from '$lib/server/db';
+import { closeDb, getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
@@ -30,4 +30,9 @@ export const init: ServerInit = async () => {
 	await ensureDemoData(db);
 	startSweeper(db);
 	await startAlerts(db);
+	// adapter-node stops taking requests on SIGTERM/SIGINT and emits this once the last one ended;
+	// open database connections would otherwise keep the process alive.
+	process.once('sveltekit:shutdown', () => {
+		closeDb().catch((e) => console.error('Quota: closing the database failed', e));
+	});
 };

@@ -8,6 +8,12 @@ describe('config', () => {
 		expect(c.DATABASE_URL).toBeUndefined();
 		expect(c.PGLITE_DIR).toBe('./data/pglite');
 		expect(c.SEED_DEMO).toBe(true);
+		expect(c.ORIGIN).toBe('http://localhost:3000');
+	});
+
+	it('serves its own address on the chosen port unless ORIGIN says otherwise', () => {
+		expect(parseConfig({ PORT: '4100' }).ORIGIN).toBe('http://localhost:4100');
+		expect(parseConfig({ PORT: '4100', ORIGIN: 'https://quota.example.com' }).ORIGIN).toBe('https://quota.example.com');
 	});
 
 	it('treats empty variables as unset', () => {

@@ -11,7 +11,8 @@ const schema = z
 	.object({
 		NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 		PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-		ORIGIN: z.url().default('http://localhost:3000'),
+		// Defaults to http://localhost:$PORT (see parseConfig).
+		ORIGIN: z.url(),
 		DATABASE_URL: z
 			.string()
 			.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -58,6 +59,8 @@ export class ConfigError extends Error {
 /** Parses the environment; the error is one line that names the variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
 	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+	// The app's own address follows its port unless it is served elsewhere (behind a proxy).
+	cleaned.ORIGIN ??= `http://localhost:${cleaned.PORT ?? 3000}`;
 	const result = schema.safeParse(cleaned);
 	if (result.success) return result.data;
 	const issue = result.error.issues[0]!;

@@ -19,6 +19,13 @@ export function getDb(): Promise<Db> {
 	return current;
 }
 
+/** Closes the app's database (the pool and its LISTEN connection; PGlite flushes to disk). */
+export async function closeDb(): Promise<void> {
+	const db = current;
+	current = undefined;
+	if (db) await (await db).close();
+}
+
 /** For tests and scripts that bring their own database. */
 export function setDb(db: Db) {
 	current = Promise.resolve(db);
