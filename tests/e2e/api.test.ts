@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { DEMO_SITE_API_KEY } from './server';
 
@@ -43,4 +47,54 @@ describe('production build', () => {
 		expect(r.stderr.trim()).toMatch(/^Invalid configuration: PORT .*"eighty"/);
 		expect(r.stderr.trim().split('\n')).toHaveLength(1);
 	});
+
+	it('stops on SIGTERM once its requests are done, and keeps what it wrote for the next start', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'quota-shutdown-'));
+		try {
+			const first = await runUntilTerm(dir);
+			expect(first.code).toBe(0);
+			expect(first.out).toContain('loading demo data (first start)');
+			const second = await runUntilTerm(dir);
+			expect(second.code).toBe(0);
+			expect(second.out).not.toContain('loading demo data');
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
 });
+
+function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+/** Starts the build on an embedded database in `dir`, answers one request, sends SIGTERM, waits for the exit. */
+async function runUntilTerm(dir: string): Promise<{ code: number | null; out: string }> {
+	const port = await freePort();
+	const child = spawn(process.execPath, ['build/index.js'], {
+		env: { ...process.env, DATABASE_URL: '', PORT: String(port), PGLITE_DIR: join(dir, 'pglite'), MAIL_DIR: join(dir, 'mail') },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let out = '';
+	child.stdout.on('data', (d) => (out += d));
+	child.stderr.on('data', (d) => (out += d));
+	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+	for (let i = 0; ; i++) {
+		const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+		if (res?.ok) break;
+		if (i > 240) throw new Error(`the build did not start: ${out}`);
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	child.kill('SIGTERM');
+	const timeout = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
+	const code = await Promise.race([exited, timeout]);
+	if (code === 'hung') {
+		child.kill('SIGKILL');
+		throw new Error('the server was still running 15 s after SIGTERM');
+	}
+	return { code, out };
+}
