@@ -28,11 +28,14 @@ export const init: ServerInit = async () => {
 	const db = await getDb();
 	console.log(`Quota: database ready (${db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL'})`);
 	await ensureDemoData(db);
-	startSweeper(db);
-	await startAlerts(db);
+	const stopSweeper = startSweeper(db);
+	const stopAlerts = await startAlerts(db);
 	// adapter-node stops taking requests on SIGTERM/SIGINT and emits this once the last one ended;
-	// open database connections would otherwise keep the process alive.
+	// finish the alert evaluations under way, then close the connections that would keep the process alive.
 	process.once('sveltekit:shutdown', () => {
-		closeDb().catch((e) => console.error('Quota: closing the database failed', e));
+		stopSweeper();
+		stopAlerts()
+			.then(closeDb)
+			.catch((e) => console.error('Quota: shutting down cleanly failed', e));
 	});
 };

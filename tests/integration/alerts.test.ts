@@ -177,7 +177,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 			expect(mailsTo(u.email!)).toHaveLength(1);
 			expect(await recordsOf(u.accountId)).toHaveLength(1);
 		} finally {
-			stop();
+			await stop();
 		}
 		await expectInvariants(db);
 	});

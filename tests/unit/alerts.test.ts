@@ -57,8 +57,21 @@ describe('coalescing evaluations per account', () => {
 		const runs: string[] = [];
 		const q = coalescePerKey(async (key) => void runs.push(key), 20);
 		q.poke('a');
-		q.stop();
+		await q.stop();
+		q.poke('b');
 		await new Promise((r) => setTimeout(r, 40));
 		expect(runs).toEqual([]);
+	});
+
+	it('lets a run under way finish before stop resolves (shutdown closes the database after it)', async () => {
+		let finished = false;
+		const q = coalescePerKey(async () => {
+			await new Promise((r) => setTimeout(r, 30));
+			finished = true;
+		}, 1);
+		q.poke('a');
+		await new Promise((r) => setTimeout(r, 10));
+		await q.stop();
+		expect(finished).toBe(true);
 	});
 });

@@ -10,26 +10,33 @@ import { evaluateAlerts } from './evaluate';
  */
 export function coalescePerKey(run: (key: string) => Promise<void>, delayMs: number) {
 	const waiting = new Map<string, ReturnType<typeof setTimeout>>();
-	const running = new Set<string>();
+	const running = new Map<string, Promise<void>>();
 	const again = new Set<string>();
+	let stopped = false;
 	const start = (key: string) => {
 		waiting.delete(key);
-		running.add(key);
-		void run(key).finally(() => {
-			running.delete(key);
-			if (again.delete(key)) poke(key);
-		});
+		running.set(
+			key,
+			run(key).finally(() => {
+				running.delete(key);
+				if (again.delete(key)) poke(key);
+			})
+		);
 	};
 	function poke(key: string) {
+		if (stopped) return;
 		if (running.has(key)) again.add(key);
 		else if (!waiting.has(key)) waiting.set(key, setTimeout(() => start(key), delayMs));
 	}
 	return {
 		poke,
-		stop() {
+		/** Drops what waits and resolves once the runs under way have finished. */
+		async stop() {
+			stopped = true;
 			for (const t of waiting.values()) clearTimeout(t);
 			waiting.clear();
 			again.clear();
+			await Promise.all(running.values());
 		}
 	};
 }
@@ -39,7 +46,7 @@ export function coalescePerKey(run: (key: string) => Promise<void>, delayMs: num
  * streams) and evaluates the changed accounts' alerts. Each app process runs one; the dedupe
  * key keeps their alerts single. Returns the stop function.
  */
-export async function startAlerts(db: Db, opts: { mailer?: Mailer; delayMs?: number } = {}): Promise<() => void> {
+export async function startAlerts(db: Db, opts: { mailer?: Mailer; delayMs?: number } = {}): Promise<() => Promise<void>> {
 	const queue = coalescePerKey(
 		(accountId) =>
 			evaluateAlerts(db, accountId, { mailer: opts.mailer })
@@ -50,6 +57,6 @@ export async function startAlerts(db: Db, opts: { mailer?: Mailer; delayMs?: num
 	const unsubscribe = await balanceChanges(db).subscribeAll(queue.poke);
 	return () => {
 		unsubscribe();
-		queue.stop();
+		return queue.stop();
 	};
 }
