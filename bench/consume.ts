@@ -108,7 +108,7 @@ INSERT INTO bench_raw_ledger (account_id, amount, balance_after) SELECT id, -1, 
 `;
 const ledgerFn = (id: string) => `${id}
 \\set k random(1, 1000000000000)
-SELECT quota_spend('consume', account_id, NULL, NULL, 'bench_op', 1, NULL, NULL, NULL, 'pgbench', :client_id || '-' || :k, 'h', NULL, NULL) FROM bench_ids WHERE n = :id;
+SELECT quota_spend('consume', account_id, NULL, NULL, 'bench_op', 1, NULL, NULL, NULL, 'pgbench', :client_id || '-' || :k, 'h', NULL, NULL, false) FROM bench_ids WHERE n = :id;
 `;
 const spreadId = `\\set id random(1, ${ACCOUNTS})`;
 const hotId = `\\set id ${ACCOUNTS + 1}`;

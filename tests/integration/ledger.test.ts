@@ -5,8 +5,9 @@ import { configureRates, expectInvariants, lotRemaining, makeTeam, makeUser } fr
 import type { Db } from '../../src/lib/server/db/client';
 import {
 	adjustBalance, balances, check, clawback, consume, grant, history, hold, release, Refusal, rollups, setAllowanceRule,
-	setCap, settle, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired
+	setCap, settle, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired, CHANGE_CHANNEL
 } from '../../src/lib/server/ledger';
+import { openPostgres } from '../../src/lib/server/db/client';
 import { DomainError } from '../../src/lib/server/errors';
 
 let db: Db;
@@ -301,5 +302,39 @@ describe(`ledger on ${backend}`, () => {
 		expect(p2.rows.at(-1)!.remaining).toBe(9_990);
 		expect(new Set([...p1.rows, ...p2.rows].map((r) => r.id)).size).toBe(60);
 		await expect(history(db.orm, a.accountId, { cursor: 'garbage' })).rejects.toMatchObject({ code: 'invalid_input' });
+	});
+
+	it('tells every app process of a committed change: after its own commit, or on the commit of the caller’s transaction', async () => {
+		const a = await makeUser(db);
+		// Another app process: its own connections to the same database (PGlite has one process).
+		const url = (db as Db & { url?: string }).url;
+		const other = url ? openPostgres(url, { max: 1 }) : db;
+		const heard: string[] = [];
+		const unlisten = await other.listen(CHANGE_CHANNEL, (id) => heard.push(id));
+		const heardOf = () => heard.filter((id) => id === a.accountId).length;
+		try {
+			await grant(db.orm, { accountId: a.accountId, tokens: 1000, source: 'purchase' });
+			await expect.poll(heardOf, { timeout: 2000 }).toBe(1);
+
+			const first = key();
+			await consume(db.orm, { accountId: a.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: first });
+			await expect.poll(heardOf, { timeout: 2000 }).toBe(2);
+			// A replay changes nothing, so it announces nothing.
+			await consume(db.orm, { accountId: a.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: first });
+
+			await db.orm.transaction(async (tx) => {
+				await consume(tx, { accountId: a.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: key() });
+				await new Promise((r) => setTimeout(r, 150));
+				expect(heardOf()).toBe(2); // not before the commit: a listener would read the old balance
+			});
+			await expect.poll(heardOf, { timeout: 2000 }).toBe(3);
+			await new Promise((r) => setTimeout(r, 150));
+			expect(heardOf()).toBe(3);
+		} finally {
+			await unlisten();
+			if (other !== db) await other.close();
+		}
+		expect((await balances(db.orm, a.accountId)).available).toBe(980);
+		await expectInvariants(db);
 	});
 });

@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as schema from './schema';
+import { flushNotices } from './notices';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -56,7 +57,10 @@ export async function openPglite(dir?: string, migrationsDir?: string): Promise<
 			return async () => unsub();
 		},
 		migrate: () => migratePglite(orm as never, { migrationsFolder: migrationsFolder(migrationsDir) }),
-		close: () => client.close()
+		close: async () => {
+			await flushNotices(orm);
+			await client.close();
+		}
 	};
 }
 
@@ -92,6 +96,9 @@ export function openPostgres(url: string, opts: { max?: number; migrationsDir?: 
 				await single.end({ timeout: 5 });
 			}
 		},
-		close: () => client.end({ timeout: 5 })
+		close: async () => {
+			await flushNotices(orm);
+			await client.end({ timeout: 5 });
+		}
 	};
 }

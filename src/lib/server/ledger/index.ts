@@ -22,3 +22,4 @@ export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS } from './validate';
 export { sweepExpired, startSweeper } from './sweep';
+export { CHANGE_CHANNEL } from './change-notices';

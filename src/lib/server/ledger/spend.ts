@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { callLedger, throwIfError, type SqlResult } from './sql-result';
+import { noticeChange, notifiesInTransaction } from './change-notices';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
 import type { CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalCode, Level, Period } from './types';
 
@@ -58,15 +59,17 @@ export async function consume(exec: Executor, req: ConsumeRequest): Promise<Cons
 	const units = wholeNumber('units', req.units, 1, MAX_UNITS);
 	const key = idempotencyKey(req.idempotency.key);
 	const hash = requestHash(['consume', req.accountId, req.feature, units, req.model ?? null, req.metadata ?? null]);
+	const notifies = notifiesInTransaction(exec);
 	const r = await callLedger(
 		exec,
 		sql`select quota_spend('consume', ${req.accountId}::uuid, ${req.actor.userId ?? null}::uuid,
 			${req.actor.keyId ?? null}::uuid, ${req.feature}, ${units}, ${req.model ?? null}, null, null,
 			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb,
-			${req.effectiveAt?.toISOString() ?? null}::timestamptz) as r`
+			${req.effectiveAt?.toISOString() ?? null}::timestamptz, ${notifies}) as r`
 	);
 	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));
+	if (!notifies && r.replayed !== true) noticeChange(exec, req.accountId);
 	return {
 		operationId: r.operation_id as string,
 		cost: r.cost as number,
@@ -101,14 +104,17 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 	const ttl = wholeNumber('ttl_seconds', req.ttlSeconds, 1, 86_400);
 	const key = idempotencyKey(req.idempotency.key);
 	const hash = requestHash(['hold', req.accountId, req.feature, maxTokens, ttl, req.model ?? null, req.metadata ?? null]);
+	const notifies = notifiesInTransaction(exec);
 	const r = await callLedger(
 		exec,
 		sql`select quota_spend('hold', ${req.accountId}::uuid, ${req.actor.userId ?? null}::uuid,
 			${req.actor.keyId ?? null}::uuid, ${req.feature}, 1, ${req.model ?? null}, ${maxTokens}, ${ttl},
-			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb) as r`
+			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb,
+			null, ${notifies}) as r`
 	);
 	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));
+	if (!notifies && r.replayed !== true) noticeChange(exec, req.accountId);
 	return {
 		holdId: r.hold_id as string,
 		held: r.cost as number,

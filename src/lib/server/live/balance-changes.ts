@@ -1,9 +1,10 @@
 import type { Db } from '../db';
+import { CHANGE_CHANNEL } from '../ledger';
 
 type Listener = () => void;
 
 /**
- * Balance changes per account, from Postgres NOTIFY (sent by the ledger functions on commit).
+ * Balance changes per account, from Postgres NOTIFY after each commit (see ledger/change-notices).
  * One LISTEN per app process fans out to every open stream, so several processes each see
  * every change, whichever process made it.
  */
@@ -16,7 +17,7 @@ export class BalanceChanges {
 
 	private start() {
 		this.started ??= this.db
-			.listen('quota_account', (accountId) => {
+			.listen(CHANGE_CHANNEL, (accountId) => {
 				for (const fn of this.listeners.get(accountId) ?? []) fn();
 				for (const fn of this.everyAccount) fn(accountId);
 			})
