@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
-import { balances, type Balances, type Level } from '../ledger';
+import { allocationsOf, availableOf, balances, type Balances, type Level } from '../ledger';
 import { config } from '../config';
 import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
@@ -64,6 +64,8 @@ function recipients(exec: Executor, accountId: string): Promise<Recipient[]> {
  * the commit: a crash in between loses a mail rather than sending one for a rolled-back record.
  */
 export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?: Mailer } = {}): Promise<SentAlert[]> {
+	// Most changes cross nobody's threshold: find that out with two reads, without a transaction.
+	if (!(await anyLevelChanged(db.orm, accountId))) return [];
 	const outbox: MailMessage[] = [];
 	const sent = await db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);
@@ -108,6 +110,13 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 		await mail.send(m).catch((e) => console.error(`[alerts] mail to ${m.to} failed`, e));
 	}
 	return sent;
+}
+
+/** Whether some recipient's alert level differs from the one last recorded for them. */
+async function anyLevelChanged(exec: Executor, accountId: string): Promise<boolean> {
+	const [people, allocations] = await Promise.all([recipients(exec, accountId), allocationsOf(exec, accountId)]);
+	const b = { available: availableOf(allocations), allocations };
+	return people.some((r) => alertLevel(b, r.share, r.had_tokens) !== (r.level ?? 'ok'));
 }
 
 function alertMail(r: Recipient, kind: AlertKind, b: Balances): MailMessage {

@@ -4,6 +4,8 @@ export { check, consume, hold, settle, release, Refusal, type HoldRequest, type 
 export { grant, clawback, endLots, adjustBalance, type AdjustRequest, type ClawbackRequest } from './grants';
 export {
 	balances,
+	allocationsOf,
+	availableOf,
 	levelOf,
 	allowanceStatus,
 	history,

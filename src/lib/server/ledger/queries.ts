@@ -55,9 +55,9 @@ export function levelOf(b: Pick<Balances, 'available' | 'allocations'>, sharePer
 	return b.available * 100 < allocation * sharePercent ? 'low' : 'ok';
 }
 
-/** The dashboard's figures for one account, all from the ledger; `lowSharePercent` is the viewer's threshold (default: the site's). */
-export async function balances(exec: Executor, accountId: string, opts: { lowSharePercent?: number } = {}): Promise<Balances> {
-	const allocations = await queryRows<{
+/** The account's live allocations (lots not expired and not spent), general first, then per model. */
+export async function allocationsOf(exec: Executor, accountId: string): Promise<Allocation[]> {
+	const rows = await queryRows<{
 		model: string | null; name: string | null; engine: string | null; remaining: number; amount: number;
 		unlimited: boolean; expires_at: string | null;
 	}>(exec, sql`
@@ -68,6 +68,25 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 		   and (l.remaining > 0 or l.unlimited)
 		 group by l.model, m.name, m.engine
 		 order by l.model nulls first`);
+	return rows.map((a) => ({
+		model: a.model,
+		name: a.name ?? 'All models',
+		engine: a.engine,
+		remaining: Number(a.remaining),
+		amount: Number(a.amount),
+		unlimited: a.unlimited,
+		expiresAt: a.expires_at ? new Date(a.expires_at).toISOString() : null
+	}));
+}
+
+/** What `allocations` leave to spend (unlimited lots add nothing countable). */
+export function availableOf(allocations: Allocation[]): number {
+	return allocations.reduce((n, a) => n + (a.unlimited ? 0 : a.remaining), 0);
+}
+
+/** The dashboard's figures for one account, all from the ledger; `lowSharePercent` is the viewer's threshold (default: the site's). */
+export async function balances(exec: Executor, accountId: string, opts: { lowSharePercent?: number } = {}): Promise<Balances> {
+	const allocations = await allocationsOf(exec, accountId);
 	const [totals] = await queryRows<{
 		held: number; used_today: number; used_month: number; low_share: number; exists: boolean;
 	}>(exec, sql`
@@ -83,17 +102,8 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 	if (!totals?.exists) throw new DomainError('not_found', 'No such account.');
 	const allowances = await allowanceStatus(exec, accountId);
 	const unlimited = allocations.some((a) => a.unlimited);
-	const available = allocations.reduce((n, a) => n + (a.unlimited ? 0 : Number(a.remaining)), 0);
+	const available = availableOf(allocations);
 	const lowSharePercent = opts.lowSharePercent ?? totals.low_share;
-	const shaped = allocations.map((a) => ({
-		model: a.model,
-		name: a.name ?? 'All models',
-		engine: a.engine,
-		remaining: Number(a.remaining),
-		amount: Number(a.amount),
-		unlimited: a.unlimited,
-		expiresAt: a.expires_at ? new Date(a.expires_at).toISOString() : null
-	}));
 	return {
 		accountId,
 		total: available + Number(totals.held),
@@ -103,9 +113,9 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 		usedToday: Number(totals.used_today),
 		usedThisMonth: Number(totals.used_month),
 		activeAllocations: allocations.length,
-		level: levelOf({ available, allocations: shaped }, lowSharePercent),
+		level: levelOf({ available, allocations }, lowSharePercent),
 		lowSharePercent,
-		allocations: shaped,
+		allocations,
 		allowances,
 		asOf: new Date().toISOString()
 	};
