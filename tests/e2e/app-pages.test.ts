@@ -94,7 +94,7 @@ describe('signed-in pages on a phone', () => {
 		await page.getByRole('radio', { name: /Acme Studio/ }).click();
 		const members = page.locator('section', { has: page.getByRole('heading', { name: 'By member' }) });
 		await members.getByText('Leo Martin').waitFor();
-		await expect(members.getByText('Maya Patel').isVisible()).resolves.toBe(true);
+		await members.getByText('Maya Patel').waitFor();
 		await page.getByRole('radio', { name: /Weekly/ }).click();
 		await members.getByText('Leo Martin').waitFor();
 		await members.scrollIntoViewIfNeeded();

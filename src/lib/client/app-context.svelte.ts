@@ -2,6 +2,7 @@
 // over them), hence the account the pages show and draw from, and the time zone for dates.
 import { getContext, setContext } from 'svelte';
 import { live, type Live } from './live.svelte';
+import { session } from './session.svelte';
 import { outbox } from './sync.svelte';
 import { trpc } from './trpc';
 import type { Settings, SettingsChanges } from './api-types';
@@ -15,14 +16,24 @@ export interface AppContext {
 	readonly accountId: string | null;
 	readonly timeZone: string | null;
 	readonly account: Settings['accounts'][number] | null;
+	/** The settings are known, or cannot be had now (offline, error): the page can lay itself out. */
+	readonly ready: boolean;
 }
 
 const KEY = Symbol('quota-app');
 
 export function provideAppContext(): AppContext {
+	// Asked for at once, beside the identity check rather than after it (every page waits for the
+	// account it names); live() still shows it only once the identity is confirmed.
+	let early: Promise<Settings> | null = trpc().settings.get.query();
+	early.catch(() => {}); // the first refresh takes it, and its error, over
 	const settings = live<Settings>(
 		() => 'settings',
-		() => trpc().settings.get.query()
+		() => {
+			const answer = early ?? trpc().settings.get.query();
+			early = null;
+			return answer;
+		}
 	);
 	const pending = $derived(
 		outbox.pending
@@ -43,6 +54,9 @@ export function provideAppContext(): AppContext {
 		},
 		get account() {
 			return settings.data?.accounts.find((a) => a.accountId === accountId) ?? null;
+		},
+		get ready() {
+			return settings.data !== undefined || settings.status === 'offline' || settings.status === 'error' || session.status === 'no-data';
 		}
 	};
 	setContext(KEY, ctx);

@@ -12,7 +12,9 @@ interface SyncManager {
 	register(tag: string): Promise<void>;
 }
 
-const IOS_HINT_DISMISSED = 'quota.iosHintDismissed';
+/** Set when the user dismissed the install hint (either kind): it is not offered again here. */
+const INSTALL_HINT_DISMISSED = 'quota.installHintDismissed';
+const hintDismissed = () => localStorage.getItem(INSTALL_HINT_DISMISSED) === '1';
 
 export const pwa = $state({
 	/** A new version is installed and waits for the user to reload. */
@@ -55,7 +57,7 @@ export async function startPwa() {
 	window.addEventListener('beforeinstallprompt', (e) => {
 		e.preventDefault();
 		installEvent = e as InstallPromptEvent;
-		pwa.canInstall = true;
+		pwa.canInstall = !hintDismissed();
 	});
 	window.addEventListener('appinstalled', () => {
 		installEvent = null;
@@ -63,7 +65,7 @@ export async function startPwa() {
 	});
 	const ios = /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
 	const standalone = (navigator as Navigator & { standalone?: boolean }).standalone === true || matchMedia('(display-mode: standalone)').matches;
-	pwa.iosHint = ios && !standalone && localStorage.getItem(IOS_HINT_DISMISSED) !== '1';
+	pwa.iosHint = ios && !standalone && !hintDismissed();
 }
 
 export async function install() {
@@ -74,8 +76,9 @@ export async function install() {
 	pwa.canInstall = false;
 }
 
-export function dismissIosHint() {
-	localStorage.setItem(IOS_HINT_DISMISSED, '1');
+export function dismissInstallHint() {
+	localStorage.setItem(INSTALL_HINT_DISMISSED, '1');
+	pwa.canInstall = false;
 	pwa.iosHint = false;
 }
 
