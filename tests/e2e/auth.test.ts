@@ -119,6 +119,26 @@ describe('accounts on a phone', () => {
 		expect(after).not.toBe(before);
 	});
 
+	it('keeps what was typed before the page finished loading (a fast thumb, a password manager)', async () => {
+		const early = await phoneContext(browser);
+		const slow = await early.newPage();
+		// The scripts arrive late, so the server-rendered form is filled before it hydrates.
+		let release: () => void = () => {};
+		const scriptsHeld = new Promise<void>((r) => (release = r));
+		await slow.route('**/_app/immutable/**', async (route) => {
+			await scriptsHeld;
+			await route.continue();
+		});
+		await slow.goto('/signin', { waitUntil: 'domcontentloaded' });
+		await slow.getByLabel('Email').fill(user.email);
+		await slow.getByRole('textbox', { name: 'Password' }).fill(user.password);
+		release();
+		await slow.waitForLoadState('networkidle');
+		await expect(slow.getByLabel('Email').inputValue()).resolves.toBe(user.email);
+		await expect(slow.getByRole('textbox', { name: 'Password' }).inputValue()).resolves.toBe(user.password);
+		await early.close();
+	});
+
 	it('resets a forgotten password with the link from the mail', async () => {
 		await signOut(page, true);
 		await page.waitForURL(/\/signin$/);
