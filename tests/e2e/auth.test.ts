@@ -174,6 +174,26 @@ describe('accounts on a phone', () => {
 		await screenshot(page, 'reset-used');
 	});
 
+	it('signs out everywhere from Settings: the session on another phone ends too', async () => {
+		const other = await phoneContext(browser);
+		const second = await other.newPage();
+		await second.goto('/signin');
+		await second.getByLabel('Email').fill(user.email);
+		await second.getByRole('textbox', { name: 'Password' }).fill('second pass 2027');
+		await second.getByRole('button', { name: 'Sign in' }).click();
+		await second.waitForURL(/\/dashboard$/);
+		expect((await second.request.get('/trpc/me.profile')).status()).toBe(200);
+
+		await page.goto('/settings');
+		await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+		await page.waitForURL(/\/signin$/);
+		expect((await second.request.get('/trpc/me.profile')).status()).toBe(401);
+		// The other phone's app notices at its next refresh and asks to sign in again.
+		await second.reload();
+		await second.waitForURL(/\/signin/);
+		await other.close();
+	});
+
 	it('shows an unknown invitation link as such', async () => {
 		await page.goto('/invite/abcdefghijklmnopqrstuvwxyz234567');
 		await page.getByRole('heading', { name: 'Invitation not found' }).waitFor();
