@@ -11,6 +11,7 @@ import { consume, grant, setAllowanceRule, upsertFeature } from '../../src/lib/s
 import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { evaluateAlerts, listNotifications, startAlerts } from '../../src/lib/server/alerts';
+import { accountsToAlert } from '../../src/lib/server/alerts/evaluate';
 
 let db: Db & { url?: string };
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -163,19 +164,35 @@ describe('low-balance and out-of-tokens alerts', () => {
 		await expectInvariants(db);
 	});
 
-	it('evaluates on its own after committed balance changes (NOTIFY), once per burst', async () => {
+	it('picks, from many changed accounts at once, only those whose level moved for someone', async () => {
+		const [low, fine, never] = [await person('Low'), await person('Fine'), await person('Never')];
+		await give(low.accountId, 1000);
+		await give(fine.accountId, 1000);
+		await spend(low.accountId, 900);
+		await spend(fine.accountId, 100);
+		const all = [low.accountId, fine.accountId, never.accountId];
+		expect(await accountsToAlert(db.orm, all)).toEqual([low.accountId]);
+		expect(await evaluate(low.accountId)).toEqual([expect.objectContaining({ userId: low.id, kind: 'balance_low' })]);
+		expect(await accountsToAlert(db.orm, all)).toEqual([]);
+		await expectInvariants(db);
+	});
+
+	it('evaluates on its own after committed balance changes of several accounts (NOTIFY), once per burst', async () => {
+		const bystander = await person('Bystander');
+		await give(bystander.accountId, 1000);
 		const u = await person('Watched');
 		const stop = await startAlerts(db, { mailer, delayMs: 30 });
 		try {
 			await give(u.accountId, 1000);
 			// 1000 → 830 → 660 → 490 → 320 → 150: only the last use crosses the 20 % line.
-			await Promise.all(Array.from({ length: 5 }, () => spend(u.accountId, 170)));
+			await Promise.all([...Array.from({ length: 5 }, () => spend(u.accountId, 170)), spend(bystander.accountId, 10)]);
 			const mail = await smtp.waitFor(u.email!);
 			expect(mail.decoded).toMatch(/^Subject: You are running low on tokens/m);
 			expect(mail.decoded).toContain('150 tokens left');
 			await new Promise((r) => setTimeout(r, 300));
 			expect(mailsTo(u.email!)).toHaveLength(1);
 			expect(await recordsOf(u.accountId)).toHaveLength(1);
+			expect(mailsTo(bystander.email!)).toHaveLength(0);
 		} finally {
 			await stop();
 		}

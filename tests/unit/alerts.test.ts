@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertLevel } from '../../src/lib/server/alerts/level';
-import { coalescePerKey } from '../../src/lib/server/alerts/watcher';
+import { batchKeys } from '../../src/lib/server/alerts/watcher';
 
 const lot = (remaining: number, amount: number, extra: { unlimited?: boolean; model?: string | null } = {}) => ({
 	model: extra.model ?? null,
@@ -30,47 +30,50 @@ describe('the alert level of a balance', () => {
 	});
 });
 
-describe('coalescing evaluations per account', () => {
+describe('batching evaluations of changed accounts', () => {
 	const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-	it('runs once for a burst, once more for pokes during a run, and keeps keys apart', async () => {
-		const runs: string[] = [];
+	it('checks a burst once, each account once, and what changes during a batch in exactly one more', async () => {
+		const batches: string[][] = [];
 		let release: () => void = () => {};
-		const q = coalescePerKey(async (key) => {
-			runs.push(key);
-			if (key === 'a' && runs.filter((k) => k === 'a').length === 1) await new Promise<void>((r) => (release = r));
+		const q = batchKeys(async (keys) => {
+			batches.push(keys.sort());
+			if (batches.length === 1) await new Promise<void>((r) => (release = r));
 		}, 5);
 		for (let i = 0; i < 10; i++) q.poke('a');
 		q.poke('b');
 		await tick(30);
-		expect(runs.sort()).toEqual(['a', 'b']);
-		// Pokes while "a" runs: exactly one more run after it.
+		expect(batches).toEqual([['a', 'b']]);
+		// Changes while the first batch runs: one more batch after it, with each account once.
 		q.poke('a');
+		q.poke('c');
 		q.poke('a');
+		await tick(30);
+		expect(batches).toHaveLength(1);
 		release();
 		await tick(30);
-		expect(runs.filter((k) => k === 'a')).toHaveLength(2);
-		q.stop();
+		expect(batches).toEqual([['a', 'b'], ['a', 'c']]);
+		await q.stop();
 	});
 
-	it('drops waiting runs when stopped', async () => {
-		const runs: string[] = [];
-		const q = coalescePerKey(async (key) => void runs.push(key), 20);
+	it('drops waiting changes when stopped', async () => {
+		const batches: string[][] = [];
+		const q = batchKeys(async (keys) => void batches.push(keys), 20);
 		q.poke('a');
 		await q.stop();
 		q.poke('b');
-		await new Promise((r) => setTimeout(r, 40));
-		expect(runs).toEqual([]);
+		await tick(40);
+		expect(batches).toEqual([]);
 	});
 
-	it('lets a run under way finish before stop resolves (shutdown closes the database after it)', async () => {
+	it('lets a batch under way finish before stop resolves (shutdown closes the database after it)', async () => {
 		let finished = false;
-		const q = coalescePerKey(async () => {
-			await new Promise((r) => setTimeout(r, 30));
+		const q = batchKeys(async () => {
+			await tick(30);
 			finished = true;
 		}, 1);
 		q.poke('a');
-		await new Promise((r) => setTimeout(r, 10));
+		await tick(10);
 		await q.stop();
 		expect(finished).toBe(true);
 	});

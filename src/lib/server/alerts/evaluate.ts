@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
-import { allocationsOf, availableOf, balances, type Balances, type Level } from '../ledger';
+import { allocationsByAccount, availableOf, balances, type Balances, type Level } from '../ledger';
 import { config } from '../config';
 import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
@@ -33,26 +33,43 @@ interface Recipient {
 const ALERT_LOCK_CLASS = 7243002;
 
 /**
- * Who is told about an account's balance: the user of a personal account; the owners and admins
- * of a team pool. Disabled users are skipped. With each, their threshold and last alerted level.
+ * Who is told about each account's balance: the user of a personal account; the owners and
+ * admins of a team pool. Disabled users are skipped. With each, their threshold and last alerted level.
  */
-function recipients(exec: Executor, accountId: string): Promise<Recipient[]> {
-	return queryRows<Recipient>(exec, sql`
-		with r as (
-			select u.id from users u where u.account_id = ${accountId}::uuid
+function recipients(exec: Executor, accountIds: string[]): Promise<(Recipient & { account_id: string })[]> {
+	return queryRows(exec, sql`
+		with ids as (select jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb)::uuid as account_id),
+		r as (
+			select ids.account_id, u.id from ids join users u on u.account_id = ids.account_id
 			union
-			select m.user_id from teams t join team_members m on m.team_id = t.id
-			 where t.account_id = ${accountId}::uuid and m.role in ('owner', 'admin')
+			select ids.account_id, m.user_id from ids join teams t on t.account_id = ids.account_id
+			  join team_members m on m.team_id = t.id
+			 where m.role in ('owner', 'admin')
 		)
-		select u.id as user_id, u.email, u.name, coalesce(s.low_share_percent, 20) as share,
+		select r.account_id, u.id as user_id, u.email, u.name, coalesce(s.low_share_percent, 20) as share,
 		       coalesce(s.email_alerts, true) as email_alerts, st.level, st.generation,
-		       (select name from teams where account_id = ${accountId}::uuid) as team_name,
-		       exists (select 1 from lots where account_id = ${accountId}::uuid and not unlimited) as had_tokens
+		       (select name from teams where account_id = r.account_id) as team_name,
+		       exists (select 1 from lots where account_id = r.account_id and not unlimited) as had_tokens
 		  from r join users u on u.id = r.id
 		  left join user_settings s on s.user_id = u.id
-		  left join alert_states st on st.account_id = ${accountId}::uuid and st.user_id = u.id
+		  left join alert_states st on st.account_id = r.account_id and st.user_id = u.id
 		 where u.disabled_at is null
-		 order by u.id`);
+		 order by r.account_id, u.id`);
+}
+
+/**
+ * The accounts, of those given, whose alert level moved for someone since it was last recorded:
+ * the ones worth `evaluateAlerts`. Two plain reads for any number of accounts, no lock.
+ */
+export async function accountsToAlert(exec: Executor, accountIds: string[]): Promise<string[]> {
+	if (!accountIds.length) return [];
+	const [people, allocations] = await Promise.all([recipients(exec, accountIds), allocationsByAccount(exec, accountIds)]);
+	const due = new Set<string>();
+	for (const r of people) {
+		const own = allocations.get(r.account_id) ?? [];
+		if (alertLevel({ available: availableOf(own), allocations: own }, r.share, r.had_tokens) !== (r.level ?? 'ok')) due.add(r.account_id);
+	}
+	return [...due];
 }
 
 /**
@@ -65,11 +82,11 @@ function recipients(exec: Executor, accountId: string): Promise<Recipient[]> {
  */
 export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?: Mailer } = {}): Promise<SentAlert[]> {
 	// Most changes cross nobody's threshold: find that out with two reads, without a transaction.
-	if (!(await anyLevelChanged(db.orm, accountId))) return [];
+	if (!(await accountsToAlert(db.orm, [accountId])).length) return [];
 	const outbox: MailMessage[] = [];
 	const sent = await db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);
-		const people = await recipients(tx, accountId);
+		const people = await recipients(tx, [accountId]);
 		// Guests and teams without managers have nobody to tell: skip reading the balance.
 		if (!people.length) return [];
 		const b = await balances(tx, accountId);
@@ -110,13 +127,6 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 		await mail.send(m).catch((e) => console.error(`[alerts] mail to ${m.to} failed`, e));
 	}
 	return sent;
-}
-
-/** Whether some recipient's alert level differs from the one last recorded for them. */
-async function anyLevelChanged(exec: Executor, accountId: string): Promise<boolean> {
-	const [people, allocations] = await Promise.all([recipients(exec, accountId), allocationsOf(exec, accountId)]);
-	const b = { available: availableOf(allocations), allocations };
-	return people.some((r) => alertLevel(b, r.share, r.had_tokens) !== (r.level ?? 'ok'));
 }
 
 function alertMail(r: Recipient, kind: AlertKind, b: Balances): MailMessage {

@@ -5,6 +5,7 @@ export { grant, clawback, endLots, adjustBalance, type AdjustRequest, type Clawb
 export {
 	balances,
 	allocationsOf,
+	allocationsByAccount,
 	availableOf,
 	levelOf,
 	allowanceStatus,

@@ -57,26 +57,38 @@ export function levelOf(b: Pick<Balances, 'available' | 'allocations'>, sharePer
 
 /** The account's live allocations (lots not expired and not spent), general first, then per model. */
 export async function allocationsOf(exec: Executor, accountId: string): Promise<Allocation[]> {
+	return (await allocationsByAccount(exec, [accountId])).get(accountId) ?? [];
+}
+
+/** `allocationsOf` for several accounts in one read (an account without live lots is absent). */
+export async function allocationsByAccount(exec: Executor, accountIds: string[]): Promise<Map<string, Allocation[]>> {
 	const rows = await queryRows<{
-		model: string | null; name: string | null; engine: string | null; remaining: number; amount: number;
+		account_id: string; model: string | null; name: string | null; engine: string | null; remaining: number; amount: number;
 		unlimited: boolean; expires_at: string | null;
 	}>(exec, sql`
-		select l.model, m.name, m.engine, sum(l.remaining)::int8 as remaining, sum(l.amount)::int8 as amount,
+		select l.account_id, l.model, m.name, m.engine, sum(l.remaining)::int8 as remaining, sum(l.amount)::int8 as amount,
 		       bool_or(l.unlimited) as unlimited, min(l.expires_at) as expires_at
 		  from lots l left join models m on m.key = l.model
-		 where l.account_id = ${accountId}::uuid and (l.expires_at is null or l.expires_at > now())
+		 where l.account_id in (select jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb)::uuid)
+		   and (l.expires_at is null or l.expires_at > now())
 		   and (l.remaining > 0 or l.unlimited)
-		 group by l.model, m.name, m.engine
-		 order by l.model nulls first`);
-	return rows.map((a) => ({
-		model: a.model,
-		name: a.name ?? 'All models',
-		engine: a.engine,
-		remaining: Number(a.remaining),
-		amount: Number(a.amount),
-		unlimited: a.unlimited,
-		expiresAt: a.expires_at ? new Date(a.expires_at).toISOString() : null
-	}));
+		 group by l.account_id, l.model, m.name, m.engine
+		 order by l.account_id, l.model nulls first`);
+	const byAccount = new Map<string, Allocation[]>();
+	for (const a of rows) {
+		const list = byAccount.get(a.account_id) ?? [];
+		list.push({
+			model: a.model,
+			name: a.name ?? 'All models',
+			engine: a.engine,
+			remaining: Number(a.remaining),
+			amount: Number(a.amount),
+			unlimited: a.unlimited,
+			expiresAt: a.expires_at ? new Date(a.expires_at).toISOString() : null
+		});
+		byAccount.set(a.account_id, list);
+	}
+	return byAccount;
 }
 
 /** What `allocations` leave to spend (unlimited lots add nothing countable). */
