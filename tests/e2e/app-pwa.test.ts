@@ -50,7 +50,7 @@ describe('installable app', () => {
 		}
 	});
 
-	it('tells iPhone users how to add the app to the home screen, once', async () => {
+	it('tells iPhone users how to add the app to the home screen when they come back, until dismissed', async () => {
 		const context = await browser.newContext({
 			...phone,
 			baseURL: baseURL(),
@@ -60,6 +60,9 @@ describe('installable app', () => {
 		const page = await context.newPage();
 		await page.goto('/dashboard');
 		const hint = page.getByText('Add to Home Screen');
+		await waitForFresh(page);
+		await expect(hint.count()).resolves.toBe(0); // not on a first look
+		await page.reload();
 		await hint.waitFor();
 		await screen(page, 'ios-install-hint');
 		await page.getByRole('button', { name: 'Dismiss the install hint' }).click();

@@ -15,6 +15,9 @@ interface SyncManager {
 /** Set when the user dismissed the install hint (either kind): it is not offered again here. */
 const INSTALL_HINT_DISMISSED = 'quota.installHintDismissed';
 const hintDismissed = () => localStorage.getItem(INSTALL_HINT_DISMISSED) === '1';
+/** How many times the app was opened on this device; installing is offered from the second. */
+const OPENED = 'quota.timesOpened';
+let offerInstall = false;
 
 export const pwa = $state({
 	/** A new version is installed and waits for the user to reload. */
@@ -45,6 +48,10 @@ function watchWaiting(reg: ServiceWorkerRegistration) {
 }
 
 export async function startPwa() {
+	const opened = Number(localStorage.getItem(OPENED) ?? '0') + 1;
+	localStorage.setItem(OPENED, String(opened));
+	// Not on a first look: someone who comes back is the one who wants the app on their home screen.
+	offerInstall = opened >= 2 && !hintDismissed();
 	if ('serviceWorker' in navigator) {
 		registration = await navigator.serviceWorker
 			.register('/service-worker.js', { type: dev ? 'module' : 'classic' })
@@ -57,7 +64,7 @@ export async function startPwa() {
 	window.addEventListener('beforeinstallprompt', (e) => {
 		e.preventDefault();
 		installEvent = e as InstallPromptEvent;
-		pwa.canInstall = !hintDismissed();
+		pwa.canInstall = offerInstall;
 	});
 	window.addEventListener('appinstalled', () => {
 		installEvent = null;
@@ -65,7 +72,7 @@ export async function startPwa() {
 	});
 	const ios = /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
 	const standalone = (navigator as Navigator & { standalone?: boolean }).standalone === true || matchMedia('(display-mode: standalone)').matches;
-	pwa.iosHint = ios && !standalone && !hintDismissed();
+	pwa.iosHint = ios && !standalone && offerInstall;
 }
 
 export async function install() {
