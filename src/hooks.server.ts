@@ -1,5 +1,6 @@
 import { sequence } from '@sveltejs/kit/hooks';
 import type { ServerInit } from '@sveltejs/kit';
+import { building } from '$app/environment';
 import { authenticate } from '$lib/server/http/authenticate';
 import { closeDb, getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
@@ -25,6 +26,8 @@ export const handle = sequence(authenticate, trpc);
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {
+	// Prerendering the app shell needs no database: do not migrate or seed one at build time.
+	if (building) return;
 	const db = await getDb();
 	console.log(`Quota: database ready (${db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL'})`);
 	await ensureDemoData(db);
