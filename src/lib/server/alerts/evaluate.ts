@@ -38,13 +38,13 @@ const ALERT_LOCK_CLASS = 7243002;
  */
 function recipients(exec: Executor, accountIds: string[]): Promise<(Recipient & { account_id: string })[]> {
 	return queryRows(exec, sql`
-		with ids as (select jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb)::uuid as account_id),
+		with ids as (select array(select jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb)::uuid) as list),
 		r as (
-			select ids.account_id, u.id from ids join users u on u.account_id = ids.account_id
+			-- = any(array): index scans on users and teams, whatever the number of accounts
+			select u.account_id, u.id from ids, users u where u.account_id = any(ids.list)
 			union
-			select ids.account_id, m.user_id from ids join teams t on t.account_id = ids.account_id
-			  join team_members m on m.team_id = t.id
-			 where m.role in ('owner', 'admin')
+			select t.account_id, m.user_id from ids, teams t join team_members m on m.team_id = t.id
+			 where t.account_id = any(ids.list) and m.role in ('owner', 'admin')
 		)
 		select r.account_id, u.id as user_id, u.email, u.name, coalesce(s.low_share_percent, 20) as share,
 		       coalesce(s.email_alerts, true) as email_alerts, st.level, st.generation,
