@@ -81,8 +81,6 @@ export async function accountsToAlert(exec: Executor, accountIds: string[]): Pro
  * the commit: a crash in between loses a mail rather than sending one for a rolled-back record.
  */
 export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?: Mailer } = {}): Promise<SentAlert[]> {
-	// Most changes cross nobody's threshold: find that out with two reads, without a transaction.
-	if (!(await accountsToAlert(db.orm, [accountId])).length) return [];
 	const outbox: MailMessage[] = [];
 	const sent = await db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);

@@ -50,6 +50,7 @@ export function batchKeys(run: (keys: string[]) => Promise<void>, delayMs: numbe
 export async function startAlerts(db: Db, opts: { mailer?: Mailer; delayMs?: number } = {}): Promise<() => Promise<void>> {
 	const queue = batchKeys(async (accountIds) => {
 		try {
+			// Most changes cross nobody's threshold: two reads for the whole batch find the few that do.
 			for (const accountId of await accountsToAlert(db.orm, accountIds)) {
 				await evaluateAlerts(db, accountId, { mailer: opts.mailer }).catch((e) => console.error(`[alerts] evaluating ${accountId} failed`, e));
 			}
