@@ -8,6 +8,8 @@ export type Inputs = inferRouterInputs<AppRouter>;
 export type Settings = Outputs['settings']['get'];
 export type SettingsChanges = Inputs['settings']['update']['changes'];
 export type Summary = Outputs['ledger']['summary'];
+/** The dashboard's first answer, naming the account it is for. */
+export type Overview = Outputs['ledger']['dashboard'];
 export type HistoryPage = Outputs['ledger']['history'];
 export type HistoryRow = HistoryPage['rows'][number];
 export type RollupRow = Outputs['ledger']['rollups'][number];

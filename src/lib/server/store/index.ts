@@ -1,11 +1,12 @@
 /** The token store: catalog, checkout, fulfilment of Paddle webhooks, purchases and subscriptions. */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { models, orders } from '../db/schema';
 import { balances } from '../ledger';
 import { listProducts } from './catalog';
 import { toOffers } from './offer';
-import { getPurchase } from './orders';
+import { getPurchase, listPurchases } from './orders';
+import { listSubscriptions } from './subscriptions';
 import { paymentProvider } from './paddle';
 
 export { upsertProduct, saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
@@ -22,6 +23,12 @@ export async function storeFront(db: Db) {
 	const [catalog, modelRows] = await Promise.all([listProducts(db.orm, { activeOnly: true }), db.orm.select().from(models)]);
 	const offers = toOffers(catalog, provider.environment, new Map(modelRows.map((m) => [m.key, m.name])));
 	return { offers: offers.filter((o) => o.paddlePriceId !== null), checkout: provider.browserCheckout() };
+}
+
+/** An account's purchase history and subscriptions, as the purchases page and the dashboard show them. */
+export async function accountPurchases(exec: Executor, accountId: string) {
+	const [purchases, subscriptions] = await Promise.all([listPurchases(exec, accountId), listSubscriptions(exec, accountId)]);
+	return { accountId, purchases, subscriptions };
 }
 
 /** The account an order belongs to (for the access check before showing it). */

@@ -4,17 +4,39 @@ import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../ledger/account-scope';
 import { getSettings } from '../../accounts/settings';
 import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_UNITS } from '../../ledger';
+import { accountPurchases } from '../../store';
+import type { Db } from '../../db';
+import type { Auth } from '../../accounts';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 const units = z.number().int().min(1).max(MAX_UNITS);
+const dateRange = { from: z.iso.date(), to: z.iso.date() };
+
+/** Balances as the viewer sees them: yellow below their own alert threshold, as Settings says. */
+async function summaryOf(db: Db, auth: Auth, accountId: string) {
+	const { lowSharePercent } = await getSettings(db, auth.user.id);
+	return balances(db.orm, accountId, { lowSharePercent });
+}
 
 export const ledgerRouter = router({
 	/** Summary cards, allocations and allowance meters of the account. */
 	summary: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
+		return summaryOf(ctx.db, ctx.auth, await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'));
+	}),
+
+	/**
+	 * The dashboard's first answer: summary, daily use by feature and purchases in one call that
+	 * names its account. The page asks before the settings say which account is active (the server
+	 * knows), so its figures arrive with the settings instead of a round trip after them.
+	 */
+	dashboard: memberProcedure.input(accountInput.extend(dateRange)).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		// Yellow below the viewer's own alert threshold, as Settings says.
-		const { lowSharePercent } = await getSettings(ctx.db, ctx.auth.user.id);
-		return balances(ctx.db.orm, accountId, { lowSharePercent });
+		const [summary, recentUse, purchases] = await Promise.all([
+			summaryOf(ctx.db, ctx.auth, accountId),
+			rollups(ctx.db.orm, accountId, { granularity: 'day', by: 'feature', from: new Date(input.from), to: new Date(input.to) }),
+			accountPurchases(ctx.db.orm, accountId)
+		]);
+		return { accountId, summary, recentUse, purchases };
 	}),
 
 	history: memberProcedure
@@ -30,7 +52,7 @@ export const ledgerRouter = router({
 		)
 		.query(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-			return history(ctx.db.orm, accountId, {
+			const page = await history(ctx.db.orm, accountId, {
 				cursor: input.cursor,
 				limit: input.limit,
 				feature: input.feature,
@@ -38,6 +60,8 @@ export const ledgerRouter = router({
 				from: input.from ? new Date(input.from) : null,
 				to: input.to ? new Date(input.to) : null
 			});
+			// Named, so a page that asked before it knew the active account can tell whose rows these are.
+			return { accountId, ...page };
 		}),
 
 	rollups: memberProcedure
@@ -45,8 +69,7 @@ export const ledgerRouter = router({
 			accountInput.extend({
 				granularity: z.enum(['day', 'week', 'month']),
 				by: z.enum(['feature', 'model', 'member']),
-				from: z.iso.date(),
-				to: z.iso.date()
+				...dateRange
 			})
 		)
 		.query(async ({ ctx, input }) => {

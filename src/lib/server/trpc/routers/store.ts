@@ -5,11 +5,10 @@ import { rateLimit, requireAccountAccess } from '../../accounts';
 import { resolveAccount } from '../../ledger/account-scope';
 import { DomainError } from '../../errors';
 import {
+	accountPurchases,
 	cancelSubscription,
 	flaggedEvents,
 	listProducts,
-	listPurchases,
-	listSubscriptions,
 	orderAccount,
 	orderProgress,
 	paymentProvider,
@@ -51,8 +50,7 @@ export const storeRouter = router({
 	/** Purchase history (newest first) and subscriptions of the account. */
 	purchases: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		const [purchases, subscriptions] = await Promise.all([listPurchases(ctx.db.orm, accountId), listSubscriptions(ctx.db.orm, accountId)]);
-		return { accountId, purchases, subscriptions };
+		return accountPurchases(ctx.db.orm, accountId);
 	}),
 
 	cancelSubscription: memberProcedure
