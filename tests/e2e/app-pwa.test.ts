@@ -184,5 +184,35 @@ describe('first load', () => {
 		expect(total).toBeLessThanOrEqual(60 * 1024);
 		await context.close();
 	});
-});
 
+	it('asks for its figures while the scripts load, and shows the pool the user last picked, not their own', async () => {
+		const picking = await openAs(browser, leo.email);
+		await waitForFresh(picking.page);
+		const activeAccount = async () => (await (await picking.page.request.get('/trpc/settings.get')).json()).result.data as { activeAccountId: string; accounts: { accountId: string; kind: string }[] };
+		const team = (await activeAccount()).accounts.find((a) => a.kind === 'team')!;
+		await picking.page.getByRole('radio', { name: /Acme Studio/ }).click();
+		await expect.poll(async () => (await activeAccount()).activeAccountId).toBe(team.accountId);
+		const teamSummary = (await (await picking.page.request.get(`/trpc/ledger.summary?input=${encodeURIComponent(JSON.stringify({ accountId: team.accountId }))}`)).json()).result.data;
+
+		// Another phone, nothing saved on it: the dashboard asks before it knows the active account.
+		const fresh = await phoneContext(browser);
+		await fresh.addCookies(await sessionCookies(browser, leo.email));
+		const page = await fresh.newPage();
+		const asked: string[] = [];
+		page.on('request', (r) => {
+			if (r.url().includes('/trpc/')) asked.push(decodeURIComponent(new URL(r.url()).pathname.slice('/trpc/'.length)));
+		});
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		// One request while the scripts load, and the page asked for none of it again.
+		expect(asked.filter((procedures) => /settings\.get|me\.profile|ledger\.(dashboard|summary)/.test(procedures))).toEqual(['settings.get,me.profile,ledger.dashboard']);
+		await expect(page.getByRole('radio', { name: /Acme Studio/ }).getAttribute('aria-checked')).resolves.toBe('true');
+		const total = await page.locator('[aria-label="Summary"] .stat:first-child .value').textContent();
+		expect(Number(total?.replace(/[^\d]/g, ''))).toBe(teamSummary.total);
+
+		await picking.page.getByRole('radio', { name: /Personal/ }).click();
+		await expect.poll(async () => (await activeAccount()).activeAccountId).not.toBe(team.accountId);
+		await fresh.close();
+		await picking.context.close();
+	});
+});

@@ -5,6 +5,7 @@ import { live, type Live } from './live.svelte';
 import { session } from './session.svelte';
 import { outbox } from './sync.svelte';
 import { trpc } from './trpc';
+import { firstOr } from './first-answers';
 import type { Settings, SettingsChanges } from './api-types';
 
 export const SETTINGS_PATH = 'settings.update';
@@ -25,7 +26,7 @@ const KEY = Symbol('quota-app');
 export function provideAppContext(): AppContext {
 	// Asked for at once, beside the identity check rather than after it (every page waits for the
 	// account it names); live() still shows it only once the identity is confirmed.
-	let early: Promise<Settings> | null = trpc().settings.get.query();
+	let early: Promise<Settings> | null = firstOr('settings.get', undefined, () => trpc().settings.get.query());
 	early.catch(() => {}); // the first refresh takes it, and its error, over
 	const settings = live<Settings>(
 		() => 'settings',

@@ -1,5 +1,6 @@
 // A piece of server data as the page shows it: the snapshot saved on this device at once, then
 // the network's answer (saved again), with its age whenever it could not be refreshed.
+import { untrack } from 'svelte';
 import { onRefresh } from './refresh.svelte';
 import { session, sessionExpired } from './session.svelte';
 import { readSnapshot, writeSnapshot } from './storage';
@@ -63,15 +64,15 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		current = userId && k ? { userId, key: k } : null;
 		if (!current) return;
 		const target = current;
-		void (async () => {
-			const saved = await readSnapshot<T>(target.userId, target.key).catch(() => undefined);
-			if (mine !== generation) return;
-			if (saved && data === undefined) {
+		// The saved copy shows while the network answers; the network does not wait for it.
+		void readSnapshot<T>(target.userId, target.key)
+			.catch(() => undefined)
+			.then((saved) => {
+				if (mine !== generation || !saved || data !== undefined) return;
 				data = saved.data;
 				updatedAt = saved.updatedAt;
-			}
-			await refresh();
-		})();
+			});
+		untrack(() => void refresh()); // what refresh reads and writes is not what this effect follows
 	});
 
 	$effect(() => onRefresh(refresh));

@@ -3,6 +3,7 @@
 // figures); offline, the last confirmed user of this device is used.
 import { goto } from '$app/navigation';
 import { trpc } from './trpc';
+import { firstOr } from './first-answers';
 import { isNetworkError, isUnauthorized } from './errors';
 import { deviceUser, forgetUser, setDeviceUser, wipeDevice, type DeviceUser } from './storage';
 
@@ -25,18 +26,26 @@ export async function sessionExpired() {
 }
 
 export async function startSession() {
-	const saved = await deviceUser().catch(() => undefined);
+	// Asked at once (or already, by the page's inline script) while the device is read.
+	const confirmed = firstOr('me.profile', undefined, () => trpc().me.profile.query(undefined, { signal: AbortSignal.timeout(8_000) }));
+	confirmed.catch(() => {}); // awaited below
+	const remembered = deviceUser().catch(() => undefined);
 	try {
-		const profile = await trpc().me.profile.query(undefined, { signal: AbortSignal.timeout(8_000) });
-		if (saved && saved.id !== profile.id) await forgetUser(saved.id);
+		const profile = await confirmed;
 		const user = { id: profile.id, name: profile.name };
-		await setDeviceUser(user);
+		// Shown at once: every user's saved figures live in their own database, so the previous
+		// user's are never read for this one; they are dropped from the device right after.
 		session.user = user;
 		session.status = 'online';
+		const saved = await remembered;
+		if (saved && saved.id !== profile.id) await forgetUser(saved.id);
+		// Remembered for offline starts; a device that cannot store it still works online.
+		await setDeviceUser(user).catch((e) => console.warn('could not remember the user on this device', e));
 	} catch (error) {
 		if (isUnauthorized(error)) return sessionExpired();
 		// Offline, or the server cannot answer now: the device's last confirmed user and their figures.
 		if (!isNetworkError(error)) console.warn('profile unavailable', error);
+		const saved = await remembered;
 		session.user = saved ?? null;
 		session.status = saved ? 'offline' : 'no-data';
 	}

@@ -1,6 +1,7 @@
 // What the app keeps on the device, per user, in IndexedDB: the last known answer of every query
 // ({data, updatedAt}) and the writes made offline. Runs in pages and in the service worker.
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { forgetFirstAnswers } from './first-answers';
 
 export interface Snapshot<T> {
 	data: T;
@@ -110,6 +111,7 @@ async function clearRuntimeCaches() {
  * user signs in, and when the server says the session is gone.
  */
 export async function wipeDevice() {
+	forgetFirstAnswers();
 	const known = await deviceUser().catch(() => undefined);
 	const open = meta;
 	meta = undefined;
@@ -126,6 +128,7 @@ export async function wipeDevice() {
 
 /** Forgets one user (another one signed in on this device). */
 export async function forgetUser(userId: string) {
+	forgetFirstAnswers();
 	await dropUserDb(userId);
 	await clearRuntimeCaches();
 }

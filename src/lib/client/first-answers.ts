@@ -1,0 +1,46 @@
+// A signed-in page's first queries are sent by a small inline script in app.html while the app's
+// scripts are still downloading: on a phone that saves the round trip the page would otherwise
+// start only after them. A query the page makes with the same path and input takes that answer,
+// once; an error, another page or another input means the page asks the server itself.
+
+interface FirstQueries {
+	/** The page the queries were made for. */
+	page: string;
+	calls: [path: string, input: unknown][];
+	/** tRPC's batch response: one `{ result: { data } }` or `{ error }` per call, or null if it failed. */
+	answers: Promise<unknown[] | null>;
+	taken: Set<string>;
+}
+
+declare global {
+	interface Window {
+		__quotaFirst?: FirstQueries;
+	}
+}
+
+/** The early answer to `path` with `input`, if this page load asked for exactly that; null otherwise. */
+async function takeFirst<T>(path: string, input: unknown): Promise<{ data: T } | null> {
+	const first = typeof window === 'undefined' ? undefined : window.__quotaFirst;
+	if (!first || first.page !== location.pathname || first.taken.has(path)) return null;
+	const index = first.calls.findIndex(([p, i]) => p === path && JSON.stringify(i) === JSON.stringify(input));
+	if (index < 0) return null;
+	first.taken.add(path);
+	const answer = (await first.answers)?.[index] as { result?: { data: T } } | undefined;
+	return answer?.result ? { data: answer.result.data } : null;
+}
+
+/** The answer the inline script already asked for, else `ask()`. */
+export async function firstOr<T>(path: string, input: unknown, ask: () => Promise<T>): Promise<T> {
+	const early = await takeFirst<T>(path, input);
+	return early ? early.data : ask();
+}
+
+/** The answer the inline script already asked for, or null. */
+export async function firstAnswer<T>(path: string, input: unknown): Promise<T | null> {
+	return (await takeFirst<T>(path, input))?.data ?? null;
+}
+
+/** Signing out or switching user: nothing asked for the previous user may be shown. */
+export function forgetFirstAnswers() {
+	if (typeof window !== 'undefined') delete window.__quotaFirst;
+}
