@@ -1,27 +1,33 @@
 // Numbers, dates and durations in the user's locale and time zone.
 
-const numberFormat = new Intl.NumberFormat();
+// Formatters are costly to make (a page of history formats a hundred dates): one per time zone.
+let numberFormat: Intl.NumberFormat | undefined;
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(kind: 'dateTime' | 'date', timeZone: string | null | undefined): Intl.DateTimeFormat {
+	const key = `${kind} ${timeZone ?? ''}`;
+	let format = dateFormats.get(key);
+	if (!format) {
+		const time: Intl.DateTimeFormatOptions = kind === 'dateTime' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {};
+		format = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', ...time, timeZone: timeZone ?? undefined });
+		dateFormats.set(key, format);
+	}
+	return format;
+}
 
 export function tokens(n: number | null | undefined): string {
 	if (n === null || n === undefined) return '—';
+	numberFormat ??= new Intl.NumberFormat();
 	return numberFormat.format(n);
 }
 
 /** "Jan 3, 2026, 07:58" in the user's locale, in their chosen time zone (or the device's). */
 export function dateTime(value: string | number | Date, timeZone?: string | null): string {
-	return new Intl.DateTimeFormat(undefined, {
-		month: 'short',
-		day: 'numeric',
-		year: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit',
-		hourCycle: 'h23',
-		timeZone: timeZone ?? undefined
-	}).format(new Date(value));
+	return dateFormat('dateTime', timeZone).format(new Date(value));
 }
 
 export function shortDate(value: string | number | Date, timeZone?: string | null): string {
-	return new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: timeZone ?? undefined }).format(new Date(value));
+	return dateFormat('date', timeZone).format(new Date(value));
 }
 
 const MINUTE = 60_000;
