@@ -47,20 +47,20 @@ function watchWaiting(reg: ServiceWorkerRegistration) {
 	});
 }
 
+/** Resolves once the page has loaded and the main thread has a quiet moment. */
+function afterFirstLoad(): Promise<void> {
+	return new Promise((resolve) => {
+		const idle = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 2000 }) : setTimeout(resolve, 200));
+		if (document.readyState === 'complete') idle();
+		else window.addEventListener('load', idle, { once: true });
+	});
+}
+
 export async function startPwa() {
 	const opened = Number(localStorage.getItem(OPENED) ?? '0') + 1;
 	localStorage.setItem(OPENED, String(opened));
 	// Not on a first look: someone who comes back is the one who wants the app on their home screen.
 	offerInstall = opened >= 2 && !hintDismissed();
-	if ('serviceWorker' in navigator) {
-		registration = await navigator.serviceWorker
-			.register('/service-worker.js', { type: dev ? 'module' : 'classic' })
-			.catch((e) => {
-				console.warn('service worker not registered', e);
-				return null;
-			});
-		if (registration) watchWaiting(registration);
-	}
 	window.addEventListener('beforeinstallprompt', (e) => {
 		e.preventDefault();
 		installEvent = e as InstallPromptEvent;
@@ -73,6 +73,18 @@ export async function startPwa() {
 	const ios = /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
 	const standalone = (navigator as Navigator & { standalone?: boolean }).standalone === true || matchMedia('(display-mode: standalone)').matches;
 	pwa.iosHint = ios && !standalone && offerInstall;
+	if ('serviceWorker' in navigator) {
+		// After the first paint with data: on a first visit the worker's install downloads the whole
+		// app shell, which would otherwise compete with the page's own scripts and figures.
+		await afterFirstLoad();
+		registration = await navigator.serviceWorker
+			.register('/service-worker.js', { type: dev ? 'module' : 'classic' })
+			.catch((e) => {
+				console.warn('service worker not registered', e);
+				return null;
+			});
+		if (registration) watchWaiting(registration);
+	}
 }
 
 export async function install() {
