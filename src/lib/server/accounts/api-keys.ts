@@ -6,6 +6,7 @@ import { DomainError } from '../errors';
 import { requireAccountAccess } from './access';
 import { audit } from './audit';
 import { hashToken, randomBase64url } from './tokens';
+import { keptKeys } from './kept-keys';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
 import { parseInput } from './validation';
 
@@ -102,6 +103,7 @@ export async function revokeApiKey(db: Db, auth: Auth, keyId: string, ip?: strin
 	}
 	if (key.revokedAt) return key;
 	const [revoked] = await db.orm.update(apiKeys).set({ revokedAt: sql`now()` }).where(eq(apiKeys.id, id)).returning(publicColumns);
+	keptKeys(db).forget(); // at once here; other processes on the trigger's notice
 	await audit(db.orm, { action: 'key.revoked', actorUserId: auth.user.id, targetType: 'api_key', targetId: id, accountId: key.accountId, ip, before: { name: key.name, prefix: key.prefix } });
 	return revoked!;
 }
@@ -116,10 +118,15 @@ const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API k
 export async function authenticateApiKey(db: Db, bearerValue: string | null | undefined): Promise<ApiKeyAuth> {
 	const value = bearerValue?.trim() ?? '';
 	if (!KEY_FORMAT.test(value)) throw rejected();
+	const hash = hashToken(value);
+	return keptKeys(db).lookup(hash, () => lookUpKey(db, hash));
+}
+
+async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 	const [row] = await db.rows<{ id: string; kind: 'site' | 'account'; account_id: string | null; scopes: string[] | string }>(sql`
 		with k as (
 			select id, kind, account_id, scopes, last_used_at from api_keys
-			where hash = ${hashToken(value)} and revoked_at is null
+			where hash = ${hash} and revoked_at is null
 				-- a disabled user's own keys stop with them
 				and not exists (select 1 from users u where u.account_id = api_keys.account_id and u.disabled_at is not null)
 		),

@@ -1,0 +1,52 @@
+import type { Db } from '../db';
+import type { ApiKeyAuth } from './types';
+
+/** Notified by a trigger (migration 0006) whenever a key is revoked or a user disabled. */
+const CHANGE_CHANNEL = 'quota_api_keys';
+/** How long a kept key is used without asking again: the bound if a notice is missed. */
+const KEEP_MS = 10_000;
+const MAX_KEPT = 10_000;
+
+/**
+ * The API keys this process resolved a moment ago, so the metering API does not look its key up
+ * on every request. A change notice empties it in every process; a lookup that was running when
+ * one came is not kept. Only accepted keys are kept: a wrong key always asks the database.
+ */
+class KeptKeys {
+	private keys = new Map<string, { auth: ApiKeyAuth; until: number }>();
+	private generation = 0;
+	/** Keys are kept only while this process hears the change notices. */
+	private readonly listening: Promise<boolean>;
+
+	constructor(db: Db) {
+		this.listening = db.listen(CHANGE_CHANNEL, () => this.forget()).then(
+			() => true,
+			() => false
+		);
+	}
+
+	async lookup(hash: string, load: () => Promise<ApiKeyAuth>): Promise<ApiKeyAuth> {
+		const kept = this.keys.get(hash);
+		if (kept && kept.until > Date.now()) return kept.auth;
+		const generation = this.generation;
+		const auth = await load();
+		if ((await this.listening) && generation === this.generation) {
+			if (this.keys.size >= MAX_KEPT) this.keys.clear();
+			this.keys.set(hash, { auth, until: Date.now() + KEEP_MS });
+		}
+		return auth;
+	}
+
+	forget() {
+		this.generation++;
+		this.keys.clear();
+	}
+}
+
+const perDb = new WeakMap<Db, KeptKeys>();
+
+export function keptKeys(db: Db): KeptKeys {
+	let kept = perDb.get(db);
+	if (!kept) perDb.set(db, (kept = new KeptKeys(db)));
+	return kept;
+}
