@@ -12,6 +12,26 @@ export interface Target {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const MAX_KEPT_USERS = 100_000;
+const keptSiteUsers = new WeakMap<Db, Map<string, string>>();
+
+/**
+ * The account of a user a site key names by Quota id or the host's id, created on first sight.
+ * A user never moves to another account and is never deleted, so each process keeps the answer
+ * (the metering API would otherwise look it up on every request).
+ */
+async function siteUserAccount(db: Db, user: string): Promise<string> {
+	let kept = keptSiteUsers.get(db);
+	if (!kept) keptSiteUsers.set(db, (kept = new Map()));
+	const known = kept.get(user);
+	if (known) return known;
+	const [row] = UUID.test(user) ? await db.rows<{ account_id: string }>(sql`select account_id from users where id = ${user}::uuid`) : [];
+	const accountId = row?.account_id ?? (await findOrCreateExternalUser(db, user)).accountId;
+	if (kept.size >= MAX_KEPT_USERS) kept.clear();
+	kept.set(user, accountId);
+	return accountId;
+}
+
 /** Resolves the account a key acts on, creating a host site's unseen user or guest on first use. */
 export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, level: AccessLevel): Promise<string> {
 	const named = [target.user, target.team, target.guest].filter((v) => v != null && v !== '');
@@ -30,10 +50,7 @@ export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, lev
 			if (!row) throw new DomainError('forbidden', 'This key cannot act for that user.');
 			accountId = row.account_id;
 		} else {
-			const [row] = UUID.test(target.user)
-				? await db.rows<{ account_id: string }>(sql`select account_id from users where id = ${target.user}::uuid`)
-				: [];
-			accountId = row?.account_id ?? (await findOrCreateExternalUser(db, target.user)).accountId;
+			accountId = await siteUserAccount(db, target.user);
 		}
 	} else if (target.guest) {
 		if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can act for guests.');
