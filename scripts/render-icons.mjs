@@ -1,7 +1,8 @@
-// Renders the app icons (static/icons/*.png) from one SVG drawing with Chromium:
+// Renders the app icons (static/icons/*.png, and static/favicon.svg, which the pages also show as
+// the brand mark) from one SVG drawing with Chromium:
 // `node scripts/render-icons.mjs`. The PNGs are committed; run this again only when the drawing changes.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 /** A "Q" over a token meter; `safe` shrinks the drawing into the maskable safe zone (80 % circle). */
 function drawing({ rounded, safe }) {
@@ -26,6 +27,7 @@ const icons = [
 ];
 
 mkdirSync('static/icons', { recursive: true });
+writeFileSync('static/favicon.svg', drawing({ rounded: true, safe: false }).replace(/\n\s*/g, '') + '\n');
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--headless=new'] });
 for (const icon of icons) {
 	const page = await browser.newPage({ viewport: { width: icon.size, height: icon.size } });
