@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { DEMO_SITE_API_KEY } from './server';
+import { DEMO_SITE_API_KEY, startBuild } from './server';
 
 // The REST API and start-up checks on the production build (the contract tests cover every
 // status on both databases; these prove the built server wires them the same way).
@@ -63,38 +62,10 @@ describe('production build', () => {
 	});
 });
 
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-}
-
 /** Starts the build on an embedded database in `dir`, answers one request, sends SIGTERM, waits for the exit. */
 async function runUntilTerm(dir: string): Promise<{ code: number | null; out: string }> {
-	const port = await freePort();
-	const child = spawn(process.execPath, ['build/index.js'], {
-		env: { ...process.env, DATABASE_URL: '', PORT: String(port), PGLITE_DIR: join(dir, 'pglite'), MAIL_DIR: join(dir, 'mail') },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let out = '';
-	child.stdout.on('data', (d) => (out += d));
-	child.stderr.on('data', (d) => (out += d));
-	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-	for (let i = 0; ; i++) {
-		const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
-		if (res?.ok) break;
-		if (i > 240) throw new Error(`the build did not start: ${out}`);
-		await new Promise((r) => setTimeout(r, 250));
-	}
-	child.kill('SIGTERM');
-	const timeout = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
-	const code = await Promise.race([exited, timeout]);
-	if (code === 'hung') {
-		child.kill('SIGKILL');
-		throw new Error('the server was still running 15 s after SIGTERM');
-	}
-	return { code, out };
+	const app = await startBuild({ dataDir: dir });
+	const code = await app.stop();
+	if (code === 'hung') throw new Error('the server was still running 15 s after SIGTERM');
+	return { code, out: app.output() };
 }

@@ -12,7 +12,7 @@ declare module 'vitest' {
 	}
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const srv = createServer();
 		srv.listen(0, '127.0.0.1', () => {
@@ -26,34 +26,43 @@ function freePort(): Promise<number> {
 /** The demo site key the e2e server is started with (REST tests use it). */
 export const DEMO_SITE_API_KEY = 'qk_e2e_demo_site_key_0123456789abcdef';
 
-let server: ChildProcess | undefined;
-let dataDir: string | undefined;
+export interface RunningApp {
+	baseURL: string;
+	/** What the server printed so far. */
+	output(): string;
+	/** SIGTERM, then waits for the exit (SIGKILL after 15 s, reported as 'hung'). */
+	stop(): Promise<number | null | 'hung'>;
+}
 
-/** Starts the production build on a fresh embedded database with demo data. */
-export async function setup(project: TestProject) {
-	const port = await freePort();
-	dataDir = mkdtempSync(join(tmpdir(), 'quota-e2e-'));
+/**
+ * Starts the production build in `cwd` (its build/ and drizzle/) on an embedded database in
+ * `dataDir`, with demo data, and waits until it answers /healthz.
+ */
+export async function startBuild(opts: { dataDir: string; cwd?: string; port?: number }): Promise<RunningApp> {
+	const port = opts.port ?? (await freePort());
 	const baseURL = `http://127.0.0.1:${port}`;
-	server = spawn(process.execPath, ['build/index.js'], {
+	const child: ChildProcess = spawn(process.execPath, ['build/index.js'], {
+		cwd: opts.cwd,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: {
 			...process.env,
 			NODE_ENV: 'production',
 			PORT: String(port),
 			ORIGIN: baseURL,
-			PGLITE_DIR: join(dataDir, 'pglite'),
-			MAIL_DIR: join(dataDir, 'mail'),
+			PGLITE_DIR: join(opts.dataDir, 'pglite'),
+			MAIL_DIR: join(opts.dataDir, 'mail'),
 			DATABASE_URL: '',
 			SEED_DEMO: 'true',
 			DEMO_SITE_API_KEY
 		}
 	});
 	let log = '';
-	server.stdout?.on('data', (d) => (log += d));
-	server.stderr?.on('data', (d) => (log += d));
+	child.stdout?.on('data', (d) => (log += d));
+	child.stderr?.on('data', (d) => (log += d));
+	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 	const deadline = Date.now() + 90_000;
 	for (;;) {
-		if (server.exitCode !== null) throw new Error(`the app exited during start:\n${log}`);
+		if (child.exitCode !== null) throw new Error(`the app exited during start:\n${log}`);
 		try {
 			const res = await fetch(`${baseURL}/healthz`);
 			if (res.ok) break;
@@ -63,11 +72,31 @@ export async function setup(project: TestProject) {
 		if (Date.now() > deadline) throw new Error(`the app did not become healthy:\n${log}`);
 		await new Promise((r) => setTimeout(r, 250));
 	}
-	project.provide('baseURL', baseURL);
+	return {
+		baseURL,
+		output: () => log,
+		stop: async () => {
+			child.kill('SIGTERM');
+			const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
+			const code = await Promise.race([exited, hung]);
+			if (code === 'hung') child.kill('SIGKILL');
+			return code;
+		}
+	};
+}
+
+let server: RunningApp | undefined;
+let dataDir: string | undefined;
+
+/** Starts the production build on a fresh embedded database with demo data. */
+export async function setup(project: TestProject) {
+	dataDir = mkdtempSync(join(tmpdir(), 'quota-e2e-'));
+	server = await startBuild({ dataDir });
+	project.provide('baseURL', server.baseURL);
 	project.provide('dataDir', dataDir);
 }
 
 export async function teardown() {
-	server?.kill('SIGTERM');
+	await server?.stop();
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
