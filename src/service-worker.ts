@@ -3,12 +3,12 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 // Precaches the app shell (built assets, static files, prerendered pages) so the app opens offline.
-// User data never goes through a cache here: tRPC and /api/ always go to the network, and the
-// pages keep their own per-user snapshots in IndexedDB.
+// User data never goes through it: tRPC and /api/ requests are not handled here at all (they go
+// straight to the network; the pages keep their own per-user snapshots in IndexedDB). Handling
+// them would also let the open live stream (/api/v1/stream) hold an old worker in place, so a new
+// version could never take over.
 import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
-import { registerRoute } from 'workbox-routing';
-import { NetworkOnly } from 'workbox-strategies';
 import { flushOutbox, SYNC_TAG } from '$lib/client/outbox';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -29,9 +29,6 @@ precacheAndRoute(
 	{ ignoreURLParametersMatching: [/.*/] }
 );
 cleanupOutdatedCaches();
-
-// Balances and history are per user and must never be served from a shared cache.
-registerRoute(({ url }) => url.origin === self.location.origin && (url.pathname.startsWith('/trpc/') || url.pathname.startsWith('/api/')), new NetworkOnly());
 
 self.addEventListener('message', (event) => {
 	if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();

@@ -23,8 +23,8 @@ export function baseURL() {
 	return inject('baseURL');
 }
 
-export async function phoneContext(browser: Browser, options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserContext> {
-	return browser.newContext({ ...phone, baseURL: baseURL(), ...options });
+export async function phoneContext(browser: Browser): Promise<BrowserContext> {
+	return browser.newContext({ ...phone, baseURL: baseURL() });
 }
 
 /** Saves a full-page screenshot under test-results/screens/ for a person to look at. */

@@ -62,9 +62,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 	let context: BrowserContext;
 	let page: Page;
 	beforeAll(async () => {
-		// The test holds the order poll to see "processing"; a service worker would make that fetch
-		// out of the test's sight (offline reading has its own tests).
-		context = await phoneContext(browser, { serviceWorkers: 'block' });
+		context = await phoneContext(browser);
 		page = await signedIn(context, 'leo@quota.test');
 	});
 	afterAll(async () => context?.close());

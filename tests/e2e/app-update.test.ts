@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { launch, phone } from './browser';
+import { screen, signIn, waitForServiceWorker } from './app';
+import { startBuild, type RunningApp } from './server';
+
+// A new deployment on the same address: the installed app says a new version is ready and
+// switches to it when asked. The build runs from a copy, so the copy's worker can change.
+
+let browser: Browser;
+let deployDir: string;
+let dataDir: string;
+let app: RunningApp | undefined;
+beforeAll(async () => {
+	browser = await launch();
+	// Inside the project, where the build's packages resolve.
+	mkdirSync('test-results', { recursive: true });
+	deployDir = mkdtempSync(join('test-results', 'deploy-'));
+	cpSync('build', join(deployDir, 'build'), { recursive: true });
+	cpSync('drizzle', join(deployDir, 'drizzle'), { recursive: true });
+	dataDir = mkdtempSync(join(tmpdir(), 'quota-deploy-'));
+});
+afterAll(async () => {
+	await app?.stop();
+	await browser?.close();
+	rmSync(deployDir, { recursive: true, force: true });
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Changes the deployed service worker, as a new release does (with its precompressed copies). */
+function deployNewWorker() {
+	const worker = join(deployDir, 'build/client/service-worker.js');
+	appendFileSync(worker, `\n// release ${Date.now()}\n`);
+	const script = readFileSync(worker);
+	writeFileSync(`${worker}.gz`, gzipSync(script));
+	writeFileSync(`${worker}.br`, brotliCompressSync(script));
+}
+
+describe('a new version deployed', () => {
+	it('is offered to the open app, and taken when the user reloads from the offer', async () => {
+		app = await startBuild({ dataDir, cwd: deployDir });
+		const port = Number(new URL(app.baseURL).port);
+		const context = await browser.newContext({ ...phone, baseURL: app.baseURL });
+		const page = await context.newPage();
+		await signIn(page, 'maya@quota.test');
+		await waitForServiceWorker(page);
+		const firstWorker = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.scriptURL);
+		expect(firstWorker).toMatch(/\/service-worker\.js$/);
+		await expect(page.getByText('A new version of Quota is ready.').count()).resolves.toBe(0);
+
+		await app.stop();
+		deployNewWorker();
+		app = await startBuild({ dataDir, cwd: deployDir, port });
+
+		// The browser looks for a new worker when the app is opened again (and every so often).
+		await page.reload();
+		await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+		const offer = page.getByText('A new version of Quota is ready.');
+		await offer.waitFor();
+		await screen(page, 'update-ready');
+
+		const reloaded = page.waitForEvent('framenavigated');
+		await page.getByRole('button', { name: 'Reload' }).click();
+		await reloaded;
+		await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+		await expect(offer.count()).resolves.toBe(0);
+		// The new worker runs the page: nothing is left waiting.
+		const state = await page.evaluate(async () => {
+			const reg = await navigator.serviceWorker.getRegistration();
+			const script = await (await fetch('/service-worker.js')).text();
+			return { waiting: Boolean(reg?.waiting), controlled: Boolean(navigator.serviceWorker.controller), release: /\/\/ release \d+/.test(script) };
+		});
+		expect(state).toEqual({ waiting: false, controlled: true, release: true });
+		await context.close();
+	});
+});
