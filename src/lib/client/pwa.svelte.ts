@@ -74,8 +74,8 @@ export async function startPwa() {
 	const standalone = (navigator as Navigator & { standalone?: boolean }).standalone === true || matchMedia('(display-mode: standalone)').matches;
 	pwa.iosHint = ios && !standalone && offerInstall;
 	if ('serviceWorker' in navigator) {
-		// After the first paint with data: on a first visit the worker's install downloads the whole
-		// app shell, which would otherwise compete with the page's own scripts and figures.
+		// Once the page has loaded and gone idle: on a first visit the worker's install downloads the
+		// whole app shell, which would otherwise compete with the page's own scripts and figures.
 		await afterFirstLoad();
 		registration = await navigator.serviceWorker
 			.register('/service-worker.js', { type: dev ? 'module' : 'classic' })

@@ -112,7 +112,8 @@ const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API k
 
 /**
  * Resolves `Authorization: Bearer qk_…` (pass the value after "Bearer "). Unknown, revoked
- * and malformed keys, and keys of disabled users, get the same answer. last_used_at is written at most once a minute, in
+ * and malformed keys, and keys of disabled users, get the same answer. An accepted key is kept by
+ * this process for a few seconds (kept-keys.ts). last_used_at is written at most once a minute, in
  * the same statement as the lookup.
  */
 export async function authenticateApiKey(db: Db, bearerValue: string | null | undefined): Promise<ApiKeyAuth> {
