@@ -2,6 +2,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import type { ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { authenticate } from '$lib/server/http/authenticate';
+import { compressJson } from '$lib/server/http/compress';
 import { closeDb, getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
@@ -22,7 +23,7 @@ try {
 
 const trpc = createTRPCHandle({ router: appRouter, createContext });
 
-export const handle = sequence(authenticate, trpc);
+export const handle = sequence(compressJson, authenticate, trpc);
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {
