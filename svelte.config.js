@@ -10,7 +10,10 @@ const config = {
 		serviceWorker: { register: false },
 		version: { pollInterval: 60_000 },
 		// Small stylesheets go inline: no render-blocking round trips before first paint on a phone.
-		inlineStyleThreshold: 4096
+		inlineStyleThreshold: 4096,
+		// The prerendered pages are the signed-in shells, all listed by '*'. Following their links would
+		// also request the first-query preloads (tRPC URLs, lib/first-queries.ts) with no database.
+		prerender: { crawl: false }
 	}
 };
 

@@ -228,7 +228,8 @@ function diagnose(lhr: Result, names: Map<string, string>) {
 	const tasks = items<TaskItem>(lhr, 'long-tasks').sort((a, b) => b.duration - a.duration).slice(0, 4);
 	if (tasks.length) console.log(`  longest tasks (observed, before the 4× CPU slowdown): ${tasks.map((t) => `${t.duration.toFixed(0)} ms ${label(t.url)}`).join('; ')}`);
 	const dom = lhr.audits['dom-size']?.displayValue;
-	const fetches = items<NetworkItem>(lhr, 'network-requests').filter((r) => r.resourceType === 'Fetch' && r.sessionTargetType === 'page');
+	// The first queries go out as a preload (resource type "Other"), later ones as fetches.
+	const fetches = items<NetworkItem>(lhr, 'network-requests').filter((r) => r.sessionTargetType === 'page' && new URL(r.url).pathname.startsWith('/trpc/'));
 	console.log(`  DOM ${dom}; ${fetches.length} data requests: ${fetches.map((f) => new URL(f.url).pathname.replace('/trpc/', '')).join(' → ')}`);
 	for (const ref of lhr.categories.accessibility?.auditRefs ?? [])
 		if (ref.weight > 0 && lhr.audits[ref.id]?.score === 0) console.log(`  accessibility audit failed: ${ref.id} — ${lhr.audits[ref.id]?.title}`);

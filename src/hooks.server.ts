@@ -1,5 +1,5 @@
 import { sequence } from '@sveltejs/kit/hooks';
-import type { ServerInit } from '@sveltejs/kit';
+import type { Handle, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { authenticate } from '$lib/server/http/authenticate';
 import { compressJson } from '$lib/server/http/compress';
@@ -9,6 +9,7 @@ import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
 import { config, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
+import { firstQueriesHead } from '$lib/first-queries';
 import { startSweeper } from '$lib/server/ledger';
 import { startAlerts } from '$lib/server/alerts';
 
@@ -23,7 +24,11 @@ try {
 
 const trpc = createTRPCHandle({ router: appRouter, createContext });
 
-export const handle = sequence(compressJson, authenticate, trpc);
+/** Writes a signed-in page's first queries into its HTML (they are prerendered with it). */
+const firstQueries: Handle = ({ event, resolve }) =>
+	resolve(event, { transformPageChunk: ({ html }) => html.replace('<!--quota:first-queries-->', firstQueriesHead(event.url.pathname)) });
+
+export const handle = sequence(compressJson, authenticate, trpc, firstQueries);
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {

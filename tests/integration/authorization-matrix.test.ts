@@ -101,7 +101,7 @@ const matrix: Record<string, Entry> = {
 	'keys.createSite': { allow: siteAdmin, input: () => ({ name: 'Site bot', scopes: ['consume'] }) },
 
 	'ledger.summary': { allow: teamAUsers, input: teamA },
-	'ledger.dashboard': { allow: teamAUsers, input: (w) => ({ ...teamA(w), from: '2026-01-01', to: '2026-01-31' }) },
+	'ledger.dashboard': { allow: teamAUsers, input: teamA },
 	'ledger.history': { allow: teamAUsers, input: teamA },
 	'ledger.rollups': { allow: teamAUsers, input: (w) => ({ ...teamA(w), granularity: 'day', by: 'feature', from: '2026-01-01', to: '2026-01-31' }) },
 	'ledger.catalog': { allow: members },

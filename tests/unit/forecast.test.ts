@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dailyTotals, forecastText, lastDays } from '../../src/lib/client/forecast';
+import { dailyTotals, forecastText } from '../../src/lib/client/forecast';
+import { lastDays } from '../../src/lib/days';
 
 describe('the dashboard forecast', () => {
 	it('divides what is available by the average daily use, days without use counting as zero', () => {

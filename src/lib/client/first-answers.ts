@@ -1,12 +1,13 @@
-// A signed-in page's first queries are sent by a small inline script in app.html while the app's
-// scripts are still downloading: on a phone that saves the round trip the page would otherwise
+// A signed-in page's first queries are sent by its HTML while the app's scripts are still
+// downloading (lib/first-queries.ts): on a phone that saves the round trip the page would otherwise
 // start only after them. A query the page makes with the same path and input takes that answer,
 // once; an error, another page or another input means the page asks the server itself.
 
 interface FirstQueries {
 	/** The page the queries were made for. */
 	page: string;
-	calls: [path: string, input: unknown][];
+	/** Each call's path and input ([path] alone when it has none). */
+	calls: [path: string, input?: unknown][];
 	/** tRPC's batch response: one `{ result: { data } }` or `{ error }` per call, or null if it failed. */
 	answers: Promise<unknown[] | null>;
 	taken: Set<string>;

@@ -1,12 +1,5 @@
 import type { RollupRow } from './api-types';
-
-export const FORECAST_DAYS = 14;
-
-/** ISO dates (UTC) of the last `days` days, oldest first, ending today. */
-export function lastDays(days: number, now = new Date()): string[] {
-	const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-	return Array.from({ length: days }, (_, i) => new Date(today - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10));
-}
+import { lastDays } from '../days';
 
 /** Tokens used per day over `days` (days without use count as 0). */
 export function dailyTotals(rows: RollupRow[], days: string[]): number[] {

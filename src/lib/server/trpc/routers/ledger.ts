@@ -5,6 +5,7 @@ import { resolveAccount } from '../../ledger/account-scope';
 import { getSettings } from '../../accounts/settings';
 import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_UNITS } from '../../ledger';
 import { accountPurchases } from '../../store';
+import { FORECAST_DAYS, lastDays } from '../../../days';
 import type { Db } from '../../db';
 import type { Auth } from '../../accounts';
 
@@ -25,15 +26,17 @@ export const ledgerRouter = router({
 	}),
 
 	/**
-	 * The dashboard's first answer: summary, daily use by feature and purchases in one call that
-	 * names its account. The page asks before the settings say which account is active (the server
-	 * knows), so its figures arrive with the settings instead of a round trip after them.
+	 * The dashboard's first answer: summary, daily use by feature over the last FORECAST_DAYS days and
+	 * purchases in one call that names its account. The page asks before the settings say which
+	 * account is active (the server knows), and without dates, so the query can be written into
+	 * the page's HTML (lib/first-queries.ts) and its figures arrive while the scripts load.
 	 */
-	dashboard: memberProcedure.input(accountInput.extend(dateRange)).query(async ({ ctx, input }) => {
+	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+		const days = lastDays(FORECAST_DAYS);
 		const [summary, recentUse, purchases] = await Promise.all([
 			summaryOf(ctx.db, ctx.auth, accountId),
-			rollups(ctx.db.orm, accountId, { granularity: 'day', by: 'feature', from: new Date(input.from), to: new Date(input.to) }),
+			rollups(ctx.db.orm, accountId, { granularity: 'day', by: 'feature', from: new Date(days[0]!), to: new Date(days.at(-1)!) }),
 			accountPurchases(ctx.db.orm, accountId)
 		]);
 		return { accountId, summary, recentUse, purchases };
