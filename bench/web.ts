@@ -226,7 +226,7 @@ function diagnose(lhr: Result, names: Map<string, string>) {
 	for (const shift of items<NodeItem>(lhr, 'layout-shifts').filter((s) => (s.score ?? 0) >= 0.005))
 		console.log(`  layout shift ${shift.score?.toFixed(3)}: ${shift.node?.selector} ${shift.node?.snippet}`);
 	const tasks = items<TaskItem>(lhr, 'long-tasks').sort((a, b) => b.duration - a.duration).slice(0, 4);
-	if (tasks.length) console.log(`  longest tasks (observed, before the 4× CPU slowdown): ${tasks.map((t) => `${t.duration.toFixed(0)} ms ${label(t.url)}`).join('; ')}`);
+	if (tasks.length) console.log(`  longest tasks (simulated phone, 4× CPU): ${tasks.map((t) => `${t.duration.toFixed(0)} ms ${label(t.url)}`).join('; ')}`);
 	const dom = lhr.audits['dom-size']?.displayValue;
 	// The first queries go out as a preload (resource type "Other"), later ones as fetches.
 	const fetches = items<NetworkItem>(lhr, 'network-requests').filter((r) => r.sessionTargetType === 'page' && new URL(r.url).pathname.startsWith('/trpc/'));

@@ -26,7 +26,11 @@ async function takeFirst<T>(path: string, input: unknown): Promise<{ data: T } |
 	const index = first.calls.findIndex(([p, i]) => p === path && JSON.stringify(i) === JSON.stringify(input));
 	if (index < 0) return null;
 	first.taken.add(path);
-	const answer = (await first.answers)?.[index] as { result?: { data: T } } | undefined;
+	const answers = await first.answers;
+	// The answers are usually in before the scripts. Rendering them in a task of their own keeps the
+	// app's start and the figures' render two tasks, not one long one that a tap would wait behind.
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	const answer = answers?.[index] as { result?: { data: T } } | undefined;
 	return answer?.result ? { data: answer.result.data } : null;
 }
 
