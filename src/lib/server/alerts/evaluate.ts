@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { queryRows, type Executor } from '../db/client';
+import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
 import { allocationsByAccount, availableOf, balances, type Balances, type Level } from '../ledger';
 import { config } from '../config';
@@ -38,7 +38,7 @@ const ALERT_LOCK_CLASS = 7243002;
  */
 function recipients(exec: Executor, accountIds: string[]): Promise<(Recipient & { account_id: string })[]> {
 	return queryRows(exec, sql`
-		with ids as (select array(select jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb)::uuid) as list),
+		with ids as (select ${uuidArray(accountIds)} as list),
 		r as (
 			-- = any(array): index scans on users and teams, whatever the number of accounts
 			select u.account_id, u.id from ids, users u where u.account_id = any(ids.list)

@@ -4,7 +4,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,6 +19,11 @@ export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' 
 /** Runs raw SQL on the database or inside a transaction and returns its rows. */
 export async function queryRows<T = Record<string, unknown>>(exec: Executor, query: SQL): Promise<T[]> {
 	return rowsOf<T>(await exec.execute(query));
+}
+
+/** A uuid[] of `ids` as one parameter (a JSON text): the same on PGlite and postgres.js, any length. */
+export function uuidArray(ids: string[]): SQL {
+	return sql`array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`;
 }
 
 export interface Db {

@@ -2,7 +2,7 @@ import { config } from '../config';
 import { openPglite, openPostgres, type Db } from './client';
 
 export type { Db, Database, Executor } from './client';
-export { queryRows } from './client';
+export { queryRows, uuidArray } from './client';
 
 let current: Promise<Db> | undefined;
 

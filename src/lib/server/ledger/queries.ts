@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client';
+import { queryRows, uuidArray, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import type { Level, PaidBy, Period } from './types';
 
@@ -69,7 +69,7 @@ export async function allocationsByAccount(exec: Executor, accountIds: string[])
 		select l.account_id, l.model, m.name, m.engine, sum(l.remaining)::int8 as remaining, sum(l.amount)::int8 as amount,
 		       bool_or(l.unlimited) as unlimited, min(l.expires_at) as expires_at
 		  from lots l left join models m on m.key = l.model
-		 where l.account_id = any(array(select jsonb_array_elements_text(${JSON.stringify(accountIds)}::jsonb)::uuid))
+		 where l.account_id = any(${uuidArray(accountIds)})
 		   and (l.expires_at is null or l.expires_at > now())
 		   and (l.remaining > 0 or l.unlimited)
 		 group by l.account_id, l.model, m.name, m.engine
