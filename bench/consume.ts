@@ -5,11 +5,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { openPostgres } from '../src/lib/server/db/client';
 import { ensureSiteKey } from '../src/lib/server/accounts';
 import { reconcile, upsertFeature, upsertModule } from '../src/lib/server/ledger';
+import { freePort } from '../tests/e2e/server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 16;
@@ -25,15 +25,6 @@ await admin.unsafe(`create database ${dbName}`);
 const url = new URL(adminUrl);
 url.pathname = `/${dbName}`;
 const dbUrl = url.toString();
-
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-}
 
 console.log(`Setting up ${ACCOUNTS.toLocaleString('en')} accounts on ${dbName}…`);
 const db = openPostgres(dbUrl, { max: 4 });
