@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/lib/server/config';
+import { ConfigError, parseConfig, paymentsMode } from '../../src/lib/server/config';
 
 describe('config', () => {
 	it('gives working defaults for a fresh checkout (embedded database, port 3000)', () => {
@@ -9,6 +9,25 @@ describe('config', () => {
 		expect(c.PGLITE_DIR).toBe('./data/pglite');
 		expect(c.SEED_DEMO).toBe(true);
 		expect(c.ORIGIN).toBe('http://localhost:3000');
+	});
+
+	it('keeps the demo and the Paddle simulator to the embedded database: a PostgreSQL deployment gets neither unless asked', () => {
+		expect(parseConfig({})).toMatchObject({ SEED_DEMO: true, PADDLE_SIMULATOR: true });
+		expect(paymentsMode(parseConfig({}))).toBe('simulator');
+		const production = parseConfig({ DATABASE_URL: 'postgres://quota@db/quota' });
+		expect(production).toMatchObject({ SEED_DEMO: false, PADDLE_SIMULATOR: false });
+		expect(paymentsMode(production)).toBe('none');
+		const staging = parseConfig({ DATABASE_URL: 'postgres://quota@db/quota', SEED_DEMO: 'true', PADDLE_SIMULATOR: 'true' });
+		expect(staging).toMatchObject({ SEED_DEMO: true, PADDLE_SIMULATOR: true });
+		expect(paymentsMode(staging)).toBe('simulator');
+		expect(parseConfig({ SEED_DEMO: 'false', PADDLE_SIMULATOR: 'no' })).toMatchObject({ SEED_DEMO: false, PADDLE_SIMULATOR: false });
+	});
+
+	it('takes real Paddle when its keys are set, in either mode, and never the simulator beside it', () => {
+		const keys = { PADDLE_API_KEY: 'pdl_sdbx_apikey_123', PADDLE_CLIENT_TOKEN: 'test_client_token', PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_real_secret' };
+		expect(paymentsMode(parseConfig(keys))).toBe('paddle');
+		expect(parseConfig(keys).PADDLE_SIMULATOR).toBe(false);
+		expect(paymentsMode(parseConfig({ ...keys, DATABASE_URL: 'postgres://quota@db/quota' }))).toBe('paddle');
 	});
 
 	it('serves its own address on the chosen port unless ORIGIN says otherwise', () => {
@@ -25,6 +44,11 @@ describe('config', () => {
 		[{ PORT: '70000' }, /^Invalid configuration: PORT /],
 		[{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/],
 		[{ SEED_DEMO: 'maybe' }, /^Invalid configuration: SEED_DEMO /],
+		[{ PADDLE_SIMULATOR: 'sometimes' }, /^Invalid configuration: PADDLE_SIMULATOR /],
+		[
+			{ PADDLE_SIMULATOR: 'true', PADDLE_API_KEY: 'pdl_sdbx_apikey_123', PADDLE_CLIENT_TOKEN: 'test_client_token', PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_real_secret' },
+			/^Invalid configuration: PADDLE_SIMULATOR cannot be on while PADDLE_API_KEY is set/
+		],
 		[{ APP_SECRET: 'short' }, /^Invalid configuration: APP_SECRET must be at least 32 characters \(got "\*\*\*"\)/],
 		[{ PADDLE_API_KEY: 'pdl_sdbx_apikey_123' }, /^Invalid configuration: PADDLE_CLIENT_TOKEN .*set together/],
 		[{ PADDLE_API_KEY: 'pdl_sdbx_apikey_123', PADDLE_CLIENT_TOKEN: 'test_client_token' }, /^Invalid configuration: PADDLE_WEBHOOK_SECRET must be your Paddle/]

@@ -20,7 +20,10 @@ const schema = z
 		DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 		PGLITE_DIR: z.string().min(1).default('./data/pglite'),
 		APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-		SEED_DEMO: bool.default(true),
+		// Both default to on for the embedded database only (see parseConfig): a production
+		// PostgreSQL must never get the demo admin with its published password, nor a free "pay" button.
+		SEED_DEMO: bool,
+		PADDLE_SIMULATOR: bool,
 		DEMO_SITE_API_KEY: z
 			.string()
 			.regex(/^qk_[A-Za-z0-9_-]{20,}$/, 'must look like qk_ followed by at least 20 letters/digits')
@@ -39,6 +42,10 @@ const schema = z
 		SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).default(30),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
 	})
+	.refine((c) => !(c.PADDLE_API_KEY && c.PADDLE_SIMULATOR), {
+		message: 'cannot be on while PADDLE_API_KEY is set: choose real Paddle or the simulator',
+		path: ['PADDLE_SIMULATOR']
+	})
 	.refine((c) => !c.PADDLE_API_KEY === !c.PADDLE_CLIENT_TOKEN, {
 		message: 'PADDLE_API_KEY and PADDLE_CLIENT_TOKEN must be set together (or neither, for the simulator)',
 		path: ['PADDLE_CLIENT_TOKEN']
@@ -56,11 +63,20 @@ export class ConfigError extends Error {
 	override name = 'ConfigError';
 }
 
-/** Parses the environment; the error is one line that names the variable. */
+/**
+ * Parses the environment; the error is one line that names the variable.
+ * Defaults that depend on the mode: without DATABASE_URL (the zero-setup embedded database) the demo
+ * data and the Paddle simulator are on; with DATABASE_URL (production) both are off unless
+ * SEED_DEMO=true / PADDLE_SIMULATOR=true say otherwise.
+ */
 export function parseConfig(env: Record<string, string | undefined>): Config {
 	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
 	// The app's own address follows its port unless it is served elsewhere (behind a proxy).
+	// scripts/serve.mjs gives the built server the same default.
 	cleaned.ORIGIN ??= `http://localhost:${cleaned.PORT ?? 3000}`;
+	const embedded = cleaned.DATABASE_URL === undefined;
+	cleaned.SEED_DEMO ??= String(embedded);
+	cleaned.PADDLE_SIMULATOR ??= String(embedded && !cleaned.PADDLE_API_KEY);
 	const result = schema.safeParse(cleaned);
 	if (result.success) return result.data;
 	const issue = result.error.issues[0]!;
@@ -69,6 +85,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	const shown = value === undefined ? '' : ` (got ${JSON.stringify(name.includes('SECRET') || name.includes('KEY') ? '***' : value)})`;
 	throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
 }
+
+export type PaymentsMode = 'paddle' | 'simulator' | 'none';
+
+/** Who takes payments: real Paddle Billing (keys set), the local simulator, or nobody. */
+export const paymentsMode = (c: Config): PaymentsMode => (c.PADDLE_API_KEY ? 'paddle' : c.PADDLE_SIMULATOR ? 'simulator' : 'none');
 
 let cached: Config | undefined;
 

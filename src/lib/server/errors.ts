@@ -16,7 +16,8 @@ export const errorCodes = [
 	'conflict',
 	'invalid_input',
 	'rate_limited',
-	'payment_provider_error'
+	'payment_provider_error',
+	'payments_not_configured'
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

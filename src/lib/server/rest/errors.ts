@@ -20,7 +20,8 @@ const statusOf: Record<ErrorCode, number> = {
 	conflict: 409,
 	invalid_input: 422,
 	rate_limited: 429,
-	payment_provider_error: 502
+	payment_provider_error: 502,
+	payments_not_configured: 503
 };
 
 /** A REST error answer: always `{"error","message","details"?}`, never a stack trace. */

@@ -15,11 +15,15 @@ export type { Offer } from './offer';
 export { startCheckout, listPurchases, type Purchase, type PurchaseStatus } from './orders';
 export { listSubscriptions, cancelSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';
-export { paymentProvider, activeSimulator } from './paddle';
+export { paymentProvider, requireProvider, activeSimulator, paymentsLine } from './paddle';
 
-/** What the store page shows: the packages for sale and how the browser opens the checkout. */
+/**
+ * What the store page shows: the packages for sale and how the browser opens the checkout;
+ * `checkout: null` and no offers when no payment provider is live.
+ */
 export async function storeFront(db: Db) {
 	const provider = await paymentProvider();
+	if (!provider) return { offers: [], checkout: null };
 	const [catalog, modelRows] = await Promise.all([listProducts(db.orm, { activeOnly: true }), db.orm.select().from(models)]);
 	const offers = toOffers(catalog, provider.environment, new Map(modelRows.map((m) => [m.key, m.name])));
 	return { offers: offers.filter((o) => o.paddlePriceId !== null), checkout: provider.browserCheckout() };

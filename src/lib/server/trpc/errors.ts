@@ -21,7 +21,8 @@ const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	conflict: 'CONFLICT',
 	invalid_input: 'BAD_REQUEST',
 	rate_limited: 'TOO_MANY_REQUESTS',
-	payment_provider_error: 'INTERNAL_SERVER_ERROR'
+	payment_provider_error: 'INTERNAL_SERVER_ERROR',
+	payments_not_configured: 'PRECONDITION_FAILED'
 };
 
 export function toTRPCError(error: unknown): TRPCError {

@@ -1,31 +1,57 @@
-import { config } from '../../config';
+import { config, paymentsMode } from '../../config';
 import { getDb } from '../../db';
+import { DomainError } from '../../errors';
 import { PaddleBillingProvider } from './paddle-billing';
 import type { PaymentProvider } from './provider';
 import { PaddleSimulator } from './simulator/simulator';
 
-let chosen: Promise<PaymentProvider> | undefined;
+let chosen: Promise<PaymentProvider | null> | undefined;
 
 /**
- * The one place that decides who plays Paddle: real Paddle Billing when PADDLE_API_KEY is set
- * (sandbox or production by PADDLE_ENV), otherwise the local simulator, which posts its signed
- * webhooks to this app's own ORIGIN.
+ * The one place that decides who plays Paddle (config's `paymentsMode`): real Paddle Billing when
+ * PADDLE_API_KEY is set (sandbox or production by PADDLE_ENV); the local simulator, which posts its
+ * signed webhooks to this app's own ORIGIN, when PADDLE_SIMULATOR is on; otherwise nobody (null):
+ * the store sells nothing and the webhook endpoint accepts nothing.
  */
-export function paymentProvider(): Promise<PaymentProvider> {
+export function paymentProvider(): Promise<PaymentProvider | null> {
 	chosen ??= (async () => {
 		const cfg = config();
-		if (cfg.PADDLE_API_KEY && cfg.PADDLE_CLIENT_TOKEN) {
-			return new PaddleBillingProvider(cfg.PADDLE_API_KEY, cfg.PADDLE_CLIENT_TOKEN, cfg.PADDLE_ENV);
+		switch (paymentsMode(cfg)) {
+			case 'paddle':
+				return new PaddleBillingProvider(cfg.PADDLE_API_KEY!, cfg.PADDLE_CLIENT_TOKEN!, cfg.PADDLE_ENV);
+			case 'simulator':
+				return new PaddleSimulator(await getDb(), new URL('/api/webhooks/paddle', cfg.ORIGIN).toString(), cfg.PADDLE_WEBHOOK_SECRET);
+			case 'none':
+				return null;
 		}
-		return new PaddleSimulator(await getDb(), new URL('/api/webhooks/paddle', cfg.ORIGIN).toString(), cfg.PADDLE_WEBHOOK_SECRET);
 	})();
 	return chosen;
 }
 
-/** The simulator, for its own pages and endpoints; null when real Paddle is configured. */
+/** The live provider; refuses with `payments_not_configured` when payments are not configured. */
+export async function requireProvider(): Promise<PaymentProvider> {
+	const provider = await paymentProvider();
+	if (!provider) throw new DomainError('payments_not_configured', 'Payments are not configured on this site.');
+	return provider;
+}
+
+/** The simulator, for its own pages and endpoints; null when it is not the live provider. */
 export async function activeSimulator(): Promise<PaddleSimulator | null> {
 	const provider = await paymentProvider();
 	return provider instanceof PaddleSimulator ? provider : null;
+}
+
+/** One line for the start-up log: which payment provider is live. */
+export function paymentsLine(): string {
+	const cfg = config();
+	switch (paymentsMode(cfg)) {
+		case 'paddle':
+			return `Paddle Billing (${cfg.PADDLE_ENV})`;
+		case 'simulator':
+			return 'the local Paddle simulator (test mode: no money moves)';
+		case 'none':
+			return 'not configured (set PADDLE_API_KEY and PADDLE_CLIENT_TOKEN, or PADDLE_SIMULATOR=true)';
+	}
 }
 
 export type { PaymentProvider, BrowserCheckout } from './provider';

@@ -11,7 +11,7 @@ import {
 	listProducts,
 	orderAccount,
 	orderProgress,
-	paymentProvider,
+	requireProvider,
 	productInput,
 	saveProduct,
 	startCheckout,
@@ -30,7 +30,7 @@ export const storeRouter = router({
 		.mutation(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'spend');
 			await rateLimit(ctx.db, `checkout:user:${ctx.auth.user.id}`, 20, 600);
-			return startCheckout(ctx.db.orm, await paymentProvider(), {
+			return startCheckout(ctx.db.orm, await requireProvider(), {
 				accountId,
 				userId: ctx.auth.user.id,
 				email: ctx.auth.user.email,
@@ -57,7 +57,7 @@ export const storeRouter = router({
 		.input(accountInput.extend({ subscriptionId: z.uuid() }))
 		.mutation(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'manage');
-			await cancelSubscription(ctx.db.orm, await paymentProvider(), accountId, input.subscriptionId);
+			await cancelSubscription(ctx.db.orm, await requireProvider(), accountId, input.subscriptionId);
 			return { ok: true };
 		}),
 

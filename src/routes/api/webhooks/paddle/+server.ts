@@ -5,11 +5,16 @@ import { getDb } from '$lib/server/db';
 import { paymentProvider } from '$lib/server/store';
 import { receivePaddleWebhook } from '$lib/server/store/paddle/webhook';
 
-/** Paddle's notification destination (and the simulator's): verified raw body in, 200 / 4xx / 500 out. */
+/**
+ * Paddle's notification destination (and the simulator's): verified raw body in, 200 / 4xx / 500 out.
+ * With no payment provider live nothing is accepted: the simulator's signing secret is public.
+ */
 export const POST: RequestHandler = async ({ request }) => {
+	const provider = await paymentProvider();
+	if (!provider) return json({ error: 'not_found', message: 'Payments are not configured on this site.' }, { status: 404 });
 	const reply = await receivePaddleWebhook(
 		await getDb(),
-		{ env: (await paymentProvider()).environment, secret: config().PADDLE_WEBHOOK_SECRET },
+		{ env: provider.environment, secret: config().PADDLE_WEBHOOK_SECRET },
 		await request.text(),
 		request.headers.get('paddle-signature')
 	);
