@@ -13,7 +13,10 @@ const config = {
 		inlineStyleThreshold: 4096,
 		// The prerendered pages are the signed-in shells, all listed by '*'. Following their links would
 		// also request the first-query preloads (tRPC URLs, lib/first-queries.ts) with no database.
-		prerender: { crawl: false }
+		prerender: { crawl: false },
+		// Quota checks cross-site requests itself (src/lib/server/http/csrf.ts): SvelteKit's check covers
+		// only form content types, for every route alike, and would refuse server-to-server REST calls.
+		csrf: { trustedOrigins: ['*'] }
 	}
 };
 

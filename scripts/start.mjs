@@ -17,14 +17,17 @@ const sourcesAt = Math.max(...inputs.map(newestMtime));
 const builtAt = existsSync(stampFile) ? statSync(stampFile).mtimeMs : 0;
 if (!existsSync('build/index.js') || sourcesAt > builtAt) {
 	console.log('Quota: building the app (first start, or sources changed)…');
-	const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-	if (build.status !== 0) process.exit(build.status ?? 1);
+	// The build's own report (chunk sizes, plugin timings, adapter hints) is for `npm run build`;
+	// a start shows it only when the build fails.
+	const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	if (build.status !== 0) {
+		process.stdout.write(build.stdout ?? '');
+		process.stderr.write(build.stderr ?? '');
+		process.exit(build.status ?? 1);
+	}
 	writeFileSync(stampFile, new Date().toISOString());
 }
 
-const server = spawn(process.execPath, ['build/index.js'], {
-	stdio: 'inherit',
-	env: { NODE_ENV: 'production', ...process.env, PORT: process.env.PORT || '3000' }
-});
+const server = spawn(process.execPath, ['scripts/serve.mjs'], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(signal ? 0 : (code ?? 0)));

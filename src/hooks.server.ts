@@ -3,12 +3,14 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { authenticate } from '$lib/server/http/authenticate';
 import { compressJson } from '$lib/server/http/compress';
+import { refuseCrossSite } from '$lib/server/http/csrf';
 import { closeDb, getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
 import { config, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
+import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/first-queries';
 import { startSweeper } from '$lib/server/ledger';
 import { startAlerts } from '$lib/server/alerts';
@@ -28,14 +30,15 @@ const trpc = createTRPCHandle({ router: appRouter, createContext });
 const firstQueries: Handle = ({ event, resolve }) =>
 	resolve(event, { transformPageChunk: ({ html }) => html.replace('<!--quota:first-queries-->', firstQueriesHead(event.url.pathname)) });
 
-export const handle = sequence(compressJson, authenticate, trpc, firstQueries);
+export const handle = sequence(compressJson, refuseCrossSite, authenticate, trpc, firstQueries);
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {
 	// Prerendering the app shell needs no database: do not migrate or seed one at build time.
 	if (building) return;
 	const db = await getDb();
-	console.log(`Quota: database ready (${db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL'})`);
+	const where = db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL';
+	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
 	const stopSweeper = startSweeper(db);
 	const stopAlerts = await startAlerts(db);

@@ -33,9 +33,10 @@ describe('production build', () => {
 		const xml = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'content-type': 'application/xml', 'idempotency-key': `${key}-x` }, body });
 		expect(xml.status).toBe(415);
 		expect(await xml.json()).toMatchObject({ error: 'unsupported_media_type' });
-		// Form-like types (what a cross-site form can send) are stopped earlier by SvelteKit's CSRF check.
+		// A server-to-server caller sends no Origin; a form-like type is a wrong type like any other, not a cross-site form.
 		const form = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain', 'idempotency-key': `${key}-t` }, body });
-		expect(form.status).toBe(403);
+		expect(form.status).toBe(415);
+		expect(await form.json()).toMatchObject({ error: 'unsupported_media_type' });
 		const used = await fetch(`${base()}/api/v1/usage?user=e2e-host-user-1`, { headers: auth });
 		expect((await used.json()).data).toHaveLength(1);
 	});
@@ -52,10 +53,12 @@ describe('production build', () => {
 		try {
 			const first = await runUntilTerm(dir);
 			expect(first.code).toBe(0);
-			expect(first.out).toContain('loading demo data (first start)');
+			// A generated site key is printed once, on the start that loaded the demo.
+			expect(first.out).toMatch(/Demo site API key: qk_\S+ {2}\(shown once/);
 			const second = await runUntilTerm(dir);
 			expect(second.code).toBe(0);
-			expect(second.out).not.toContain('loading demo data');
+			expect(second.out).toContain('Demo logins');
+			expect(second.out).not.toContain('Demo site API key');
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
@@ -64,7 +67,7 @@ describe('production build', () => {
 
 /** Starts the build on an embedded database in `dir`, answers one request, sends SIGTERM, waits for the exit. */
 async function runUntilTerm(dir: string): Promise<{ code: number | null; out: string }> {
-	const app = await startBuild({ dataDir: dir });
+	const app = await startBuild({ dataDir: dir, env: { DEMO_SITE_API_KEY: '' } });
 	const code = await app.stop();
 	if (code === 'hung') throw new Error('the server was still running 15 s after SIGTERM');
 	return { code, out: app.output() };

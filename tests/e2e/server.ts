@@ -35,32 +35,33 @@ export interface RunningApp {
 }
 
 /**
- * Starts the production build in `cwd` (its build/ and drizzle/) on an embedded database in
- * `dataDir`, with demo data, and waits until it answers /healthz.
+ * Starts the production build in `cwd` (its build/ and drizzle/) the way `npm start` serves it
+ * (scripts/serve.mjs, no ORIGIN: the app's own defaults), on an embedded database in `dataDir`
+ * unless `env` names another, and waits until it answers /healthz. `env` adds or overrides variables
+ * (an empty string unsets one for the app).
  */
-export async function startBuild(opts: { dataDir: string; cwd?: string; port?: number }): Promise<RunningApp> {
+export async function startBuild(opts: { dataDir: string; cwd?: string; port?: number; env?: Record<string, string> }): Promise<RunningApp> {
 	const port = opts.port ?? (await freePort());
-	const baseURL = `http://127.0.0.1:${port}`;
-	const child: ChildProcess = spawn(process.execPath, ['build/index.js'], {
+	const baseURL = `http://localhost:${port}`;
+	const { ORIGIN: _origin, SEED_DEMO: _seed, PADDLE_SIMULATOR: _sim, ...inherited } = process.env;
+	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs'], {
 		cwd: opts.cwd,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: {
-			...process.env,
-			NODE_ENV: 'production',
+			...inherited,
 			PORT: String(port),
-			ORIGIN: baseURL,
 			PGLITE_DIR: join(opts.dataDir, 'pglite'),
 			MAIL_DIR: join(opts.dataDir, 'mail'),
 			DATABASE_URL: '',
-			SEED_DEMO: 'true',
-			DEMO_SITE_API_KEY
+			DEMO_SITE_API_KEY,
+			...opts.env
 		}
 	});
 	let log = '';
 	child.stdout?.on('data', (d) => (log += d));
 	child.stderr?.on('data', (d) => (log += d));
 	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-	const deadline = Date.now() + 90_000;
+	const deadline = Date.now() + 180_000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`the app exited during start:\n${log}`);
 		try {

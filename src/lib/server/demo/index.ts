@@ -5,16 +5,13 @@ import { DEMO_PASSWORD, demoLogins, isEmpty, seedDemo } from './seed';
 
 const sqlDemoAdmin = sql`select 1 from users where email = 'admin@quota.test'`;
 
-/** On start: load the demo into an empty database (when SEED_DEMO), and say how to sign in. */
+/** On start: load the demo into an empty database (when SEED_DEMO), and print how to sign in. */
 export async function ensureDemoData(db: Db): Promise<void> {
 	const cfg = config();
 	if (!cfg.SEED_DEMO) return;
 	let siteKey: string | null = null;
 	if (await isEmpty(db)) {
-		const started = Date.now();
-		console.log('Quota: loading demo data (first start)…');
 		({ siteKey } = await seedDemo(db, { siteKeyValue: cfg.DEMO_SITE_API_KEY }));
-		console.log(`Quota: demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	} else if (!(await db.rows(sqlDemoAdmin)).length) {
 		return;
 	}
@@ -23,5 +20,4 @@ export async function ensureDemoData(db: Db): Promise<void> {
 	for (const l of demoLogins) console.log(`  ${l.email.padEnd(width)}  ${l.about}`);
 	const key = cfg.DEMO_SITE_API_KEY ?? siteKey;
 	if (key) console.log(`\nDemo site API key: ${key}${cfg.DEMO_SITE_API_KEY ? '' : '  (shown once; set DEMO_SITE_API_KEY to choose it)'}`);
-	console.log(`\nOpen ${cfg.ORIGIN}\n`);
 }

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launch, phone } from './browser';
+import { DEMO_PASSWORD, screen } from './app';
+import { freePort } from './server';
+
+// The README's first command, as a newcomer runs it: `npm start` in a fresh copy of the checkout,
+// with nothing in the environment but PATH and HOME (and a free PORT, so the suite can run anywhere).
+// CI's own `npm ci` stands for the install: the copy uses this checkout's node_modules.
+
+let browser: Browser;
+let copy: string;
+let app: ChildProcess | undefined;
+let out = '';
+let err = '';
+let port: number;
+
+/** The files of this checkout as git sees them (tracked, plus new ones it does not ignore). */
+function checkoutFiles(): string[] {
+	const r = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`git ls-files failed: ${r.stderr}`);
+	return r.stdout.split('\0').filter((f) => f && !f.startsWith('node_modules/'));
+}
+
+async function waitFor(test: () => boolean, what: string, ms: number) {
+	const deadline = Date.now() + ms;
+	while (!test()) {
+		if (app?.exitCode !== null && app?.exitCode !== undefined) throw new Error(`npm start exited (${app.exitCode}) before ${what}:\n${out}\n${err}`);
+		if (Date.now() > deadline) throw new Error(`no ${what} after ${ms / 1000} s:\n${out}\n${err}`);
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
+beforeAll(async () => {
+	copy = mkdtempSync(join(tmpdir(), 'quota-first-run-'));
+	for (const file of checkoutFiles()) {
+		mkdirSync(dirname(join(copy, file)), { recursive: true });
+		cpSync(file, join(copy, file));
+	}
+	symlinkSync(resolve('node_modules'), join(copy, 'node_modules'), 'dir');
+	port = await freePort();
+	app = spawn('npm', ['start'], {
+		cwd: copy,
+		env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), PORT: String(port) },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true
+	});
+	app.stdout!.on('data', (d) => (out += d));
+	app.stderr!.on('data', (d) => (err += d));
+	// The first start builds the app: minutes on a 2-core machine that is also running the suite.
+	await waitFor(() => out.includes(`Open http://localhost:${port}`), 'address printed', 300_000);
+	browser = await launch();
+}, 330_000);
+
+afterAll(async () => {
+	await browser?.close();
+	if (app?.pid && app.exitCode === null) {
+		const exited = new Promise((r) => app!.once('exit', r));
+		process.kill(-app.pid, 'SIGTERM');
+		await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+		if (app.exitCode === null) process.kill(-app.pid, 'SIGKILL');
+	}
+	if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+/** What a normal first start may print, line by line (blank lines aside). */
+const expectedLines = (p: number) => [
+	/^> quota@\S+ start$/,
+	/^> node scripts\/start\.mjs$/,
+	/^Quota: building the app \(first start, or sources changed\)…$/,
+	/^Quota: database embedded PGlite in \.\/data\/pglite · payments: the local Paddle simulator \(test mode: no money moves\)$/,
+	/^Demo logins \(password for all: quota-demo-2026\):$/,
+	/^ {2}(admin|maya|leo)@quota\.test {2,}\S/,
+	/^Demo site API key: qk_[A-Za-z0-9_-]{20,} {2}\(shown once; set DEMO_SITE_API_KEY to choose it\)$/,
+	new RegExp(`^Open http://localhost:${p}$`)
+];
+
+describe('npm start, exactly as the README says', () => {
+	it('prints only the build line, the database and payments line, the demo logins, the key and the address', () => {
+		const lines = out.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+		const unexpected = lines.filter((line) => !expectedLines(port).some((re) => re.test(line)));
+		expect(unexpected).toEqual([]);
+		expect(lines.filter((l) => /@quota\.test/.test(l))).toHaveLength(3);
+		expect(err).toBe('');
+	});
+
+	it('lets a person open the printed address on a phone and sign in with a demo login', async () => {
+		const context = await browser.newContext({ ...phone });
+		const page = await context.newPage();
+		await page.goto(`http://localhost:${port}`);
+		await page.getByRole('link', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => url.pathname === '/signin');
+		await page.waitForLoadState('networkidle');
+		await page.getByLabel('Email').fill('maya@quota.test');
+		await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => url.pathname === '/dashboard');
+		await expect(page.getByRole('heading', { level: 1 }).first().innerText()).resolves.toBeTruthy();
+		await screen(page, 'first-run-dashboard');
+		await context.close();
+		// Signing in printed nothing more.
+		expect(out.split('\n').filter(Boolean).at(-1)).toBe(`Open http://localhost:${port}`);
+		expect(err).toBe('');
+	});
+
+	it('shows API examples for the address it serves, not https', async () => {
+		const res = await fetch(`http://localhost:${port}/developers`);
+		const html = await res.text();
+		expect(html).toContain(`http://localhost:${port}/api/v1/consume`);
+		expect(html).not.toContain('https://localhost');
+	});
+});
