@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, phoneContext, screenshot } from './browser';
+import { spawnSync } from 'node:child_process';
 import { axe, screen } from './app';
+import { DEMO_SITE_API_KEY } from './server';
+import { examples } from '../../src/routes/developers/examples';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,8 +22,8 @@ describe('API docs page on a phone', () => {
 		}
 		const origin = new URL(page.url()).origin;
 		const consumeCurl = await page.locator('#consume pre').first().textContent();
-		expect(consumeCurl).toContain(`curl -X POST '${origin}/api/v1/consume'`);
-		expect(consumeCurl).toContain('Idempotency-Key');
+		expect(consumeCurl).toContain(`curl -sS -X POST "${origin}/api/v1/consume"`);
+		expect(consumeCurl).toContain('Idempotency-Key: $(openssl rand -hex 16)');
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 		// Every section fits the screen; only the code blocks scroll sideways.
 		const widest = await page.evaluate(() => Math.max(...[...document.querySelectorAll('main > *')].map((el) => el.getBoundingClientRect().right)));
@@ -31,6 +34,49 @@ describe('API docs page on a phone', () => {
 		await page.locator('#consume').scrollIntoViewIfNeeded();
 		await screen(page, 'developers-consume');
 		await screenshot(page, 'developers');
+		await context.close();
+	});
+
+	it('every curl example runs as copied, in bash and in zsh, after the export line the page shows', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await page.goto('/developers');
+		const exportLine = (await page.getByLabel('shell: set your key').textContent())!.trim();
+		expect(exportLine).toMatch(/^export QUOTA_KEY=qk_\w+$/);
+		// The reader puts their own key where the page's placeholder is.
+		const setKey = exportLine.replace(/=.*/, `=${DEMO_SITE_API_KEY}`);
+		const shells = ['bash', 'zsh'].filter((sh) => spawnSync('sh', ['-c', `command -v ${sh}`]).status === 0);
+		if (process.env.CI) expect(shells).toEqual(['bash', 'zsh']);
+		expect(shells).toContain('bash');
+		for (const e of examples) {
+			const copied = (await page.locator(`#${e.id} pre[aria-label="curl example"]`).textContent())!;
+			for (const shell of shells) {
+				const run = spawnSync(shell, ['-c', `${setKey}\n${copied}`], { encoding: 'utf8', timeout: 20_000 });
+				expect(run.stderr, `${e.id} in ${shell}`).toBe('');
+				const answer = JSON.parse(run.stdout);
+				// The same fields as the answer the page documents (a refusal would be {error, message}).
+				expect(Object.keys(answer).sort(), `${e.id} in ${shell}: ${run.stdout}`).toEqual(Object.keys(e.response.body as object).sort());
+			}
+		}
+		await context.close();
+	});
+
+	it('every fetch example runs as copied in Node, with the documented status', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await page.goto('/developers');
+		for (const e of examples) {
+			const copied = (await page.locator(`#${e.id} pre[aria-label="fetch example"]`).textContent())!;
+			const run = spawnSync(process.execPath, ['--input-type=module', '-e', `${copied}\nconsole.log(JSON.stringify({ status: res.status, data }));`], {
+				encoding: 'utf8',
+				timeout: 20_000,
+				env: { PATH: process.env.PATH, QUOTA_KEY: DEMO_SITE_API_KEY }
+			});
+			expect(run.stderr, e.id).toBe('');
+			const { status, data } = JSON.parse(run.stdout);
+			expect(status, `${e.id}: ${JSON.stringify(data)}`).toBe(e.response.status);
+			expect(Object.keys(data).sort()).toEqual(Object.keys(e.response.body as object).sort());
+		}
 		await context.close();
 	});
 

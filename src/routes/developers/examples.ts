@@ -93,7 +93,37 @@ export const errors: [number, string, string][] = [
 	[404, 'not_found', 'No such team, hold or feature.'],
 	[409, 'idempotency_key_in_flight · hold_expired · hold_already_settled', 'Retry later, or the hold is closed.'],
 	[413, 'payload_too_large', 'Bodies are limited to 64 KB.'],
-	[415, 'unsupported_media_type', 'Send Content-Type: application/json. (Form types — text/plain, form-urlencoded, multipart — are refused with 403 before that, as cross-site form posts.)'],
+	[415, 'unsupported_media_type', 'Send Content-Type: application/json.'],
 	[422, 'idempotency_key_reused · unknown_feature · unknown_model', 'The key was used with another body, or the feature or model does not exist.'],
 	[429, 'rate_limited', 'Too many requests for this key; wait Retry-After seconds.']
 ];
+
+/** The one line a reader runs first; every example below reads the key from it. */
+export const exportKeyLine = 'export QUOTA_KEY=qk_your_key_here';
+
+/**
+ * A curl command that runs as pasted in bash or zsh after `exportKeyLine`: the key inside double
+ * quotes (so the shell expands it), a fresh idempotency key from openssl (uuidgen is not on every
+ * machine), the JSON body in single quotes.
+ */
+export function curlCommand(e: Example, origin: string): string {
+	const lines = [`curl -sS -X ${e.method} "${origin}${e.path}"`, `  -H "Authorization: Bearer $QUOTA_KEY"`];
+	if (e.idempotent) lines.push(`  -H "Idempotency-Key: $(openssl rand -hex 16)"`);
+	if (e.body) lines.push(`  -H 'Content-Type: application/json'`, `  -d '${JSON.stringify(e.body).replaceAll("'", "'\\''")}'`);
+	return lines.join(' \\\n');
+}
+
+/** The same request with fetch, as an ES module for Node 20+ (or any runtime with fetch), key from the environment. */
+export function fetchModule(e: Example, origin: string): string {
+	const headers = [`    Authorization: \`Bearer \${process.env.QUOTA_KEY}\``];
+	if (e.idempotent) headers.push(`    'Idempotency-Key': crypto.randomUUID()`);
+	if (e.body) headers.push(`    'Content-Type': 'application/json'`);
+	return [
+		`const res = await fetch('${origin}${e.path}', {`,
+		`  method: '${e.method}',`,
+		`  headers: {\n${headers.join(',\n')}\n  }${e.body ? ',' : ''}`,
+		...(e.body ? [`  body: JSON.stringify(${JSON.stringify(e.body)})`] : []),
+		`});`,
+		`const data = await res.json();`
+	].join('\n');
+}
