@@ -1,14 +1,12 @@
-import { error, redirect } from '@sveltejs/kit';
-import { isSiteAdmin } from '$lib/server/accounts';
+import { redirect } from '@sveltejs/kit';
 import { activeSimulator } from '$lib/server/store';
+import { simulatorFor } from '$lib/server/store/paddle/simulator/routes';
 import type { PageServerLoad } from './$types';
 
 /** The simulator's seller dashboard: what Paddle's dashboard and billing clock do, on demand. */
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const sim = await activeSimulator();
-	if (!sim) error(404, 'The Paddle simulator is off: real Paddle is configured.');
-	if (!locals.auth) redirect(303, `/signin?next=${encodeURIComponent(url.pathname)}`);
-	if (!isSiteAdmin(locals.auth)) error(403, 'Only site admins can act as the seller in the Paddle simulator.');
+	if (!locals.auth && (await activeSimulator())) redirect(303, `/signin?next=${encodeURIComponent(url.pathname)}`);
+	const sim = await simulatorFor(locals.auth, 'seller');
 	const { transactions, subscriptions } = await sim.listRecords();
 	return { transactions: transactions.reverse(), subscriptions: subscriptions.reverse() };
 };

@@ -1,11 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { activeSimulator } from '$lib/server/store';
+import { simulatorFor } from '$lib/server/store/paddle/simulator/routes';
 import { isDomainError } from '$lib/server/errors';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params }) => {
-	const sim = await activeSimulator();
-	if (!sim) error(404, 'The Paddle simulator is off: real Paddle is configured.');
+/** The simulator's checkout sheet: only for the buyer who started this checkout. */
+export const load: PageServerLoad = async ({ params, locals }) => {
+	const sim = await simulatorFor(locals.auth, { customerOf: params.id });
 	try {
 		return { checkout: await sim.checkoutSummary(params.id) };
 	} catch (e) {

@@ -29,7 +29,11 @@ export interface SimTransaction {
 	payments: { status: 'captured' | 'error'; at: string }[];
 	createdAt: string;
 	billedAt: string | null;
+	/** The seller's and the bank's adjustments so far, oldest first (absent on records made before they were kept). */
+	adjustments?: AdjustmentAction[];
 }
+
+export type AdjustmentAction = 'refund' | 'chargeback' | 'chargeback_reverse';
 
 export interface SimSubscription {
 	id: string;
@@ -200,7 +204,7 @@ export function subscriptionPayload(sub: SimSubscription, product: Product): ISu
 export function adjustmentPayload(
 	txn: SimTransaction,
 	product: Product,
-	action: 'refund' | 'chargeback' | 'chargeback_reverse',
+	action: AdjustmentAction,
 	status: 'pending_approval' | 'approved',
 	id = paddleId('adj')
 ): IAdjustmentNotificationResponse {

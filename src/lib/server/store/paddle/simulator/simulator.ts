@@ -3,6 +3,7 @@ import type { Db } from '../../../db';
 import { paddleSimulatorRecords } from '../../../db/schema';
 import { DomainError } from '../../../errors';
 import { productsByPriceId, type PaddleEnvironment, type Product } from '../../catalog';
+import { orderOf } from '../../orders';
 import { addInterval } from '../../periods';
 import type { CreateTransaction, PaymentProvider } from '../provider';
 import { signatureHeader } from '../signature';
@@ -12,6 +13,7 @@ import {
 	paddleId,
 	subscriptionPayload,
 	transactionPayload,
+	type AdjustmentAction,
 	type SimPeriod,
 	type SimSubscription,
 	type SimTransaction
@@ -63,6 +65,16 @@ export class PaddleSimulator implements PaymentProvider {
 		};
 		await this.save('transaction', txn.id, txn);
 		return { transactionId: txn.id };
+	}
+
+	/**
+	 * The user who started the checkout of a transaction (our order's buyer), or null for a
+	 * transaction the simulator does not hold or one without a buyer (a renewal has the first order's).
+	 */
+	async buyerOf(transactionId: string): Promise<string | null> {
+		const orderId = (await this.find<SimTransaction>('transaction', transactionId))?.customData.orderId;
+		if (typeof orderId !== 'string') return null;
+		return (await orderOf(this.db.orm, orderId))?.userId ?? null;
 	}
 
 	/** What the checkout sheet shows. */
@@ -157,9 +169,9 @@ export class PaddleSimulator implements PaymentProvider {
 		await this.deliver([envelope('subscription.updated', subscriptionPayload(sub, await this.product(sub.priceId)))]);
 	}
 
-	/** A full refund as the seller issues it in Paddle: created for approval, then approved. */
+	/** A full refund as the seller issues it in Paddle: created for approval, then approved. Once per transaction. */
 	async refund(transactionId: string): Promise<Delivery[]> {
-		const { txn, product } = await this.completed(transactionId);
+		const { txn, product } = await this.adjustable(transactionId, 'refund');
 		const id = paddleId('adj');
 		return this.deliver([
 			envelope('adjustment.created', adjustmentPayload(txn, product, 'refund', 'pending_approval', id)),
@@ -167,9 +179,20 @@ export class PaddleSimulator implements PaymentProvider {
 		]);
 	}
 
+	/** A bank dispute (or, with `reverse`, the bank's decision for the seller on the open dispute). */
 	async chargeback(transactionId: string, reverse = false): Promise<Delivery[]> {
-		const { txn, product } = await this.completed(transactionId);
-		return this.deliver([envelope('adjustment.created', adjustmentPayload(txn, product, reverse ? 'chargeback_reverse' : 'chargeback', 'approved'))]);
+		const action = reverse ? 'chargeback_reverse' : 'chargeback';
+		const { txn, product } = await this.adjustable(transactionId, action);
+		return this.deliver([envelope('adjustment.created', adjustmentPayload(txn, product, action, 'approved'))]);
+	}
+
+	/** Which adjustments a completed transaction can still take, from the ones it had. */
+	static nextAdjustments(done: readonly AdjustmentAction[] = []): AdjustmentAction[] {
+		const count = (a: AdjustmentAction) => done.filter((d) => d === a).length;
+		const disputeOpen = count('chargeback') > count('chargeback_reverse');
+		if (disputeOpen) return ['chargeback_reverse'];
+		if (count('refund') || count('chargeback')) return [];
+		return ['refund', 'chargeback'];
 	}
 
 	/** Everything the simulator holds, oldest first, with the name of each price's package. */
@@ -179,7 +202,10 @@ export class PaddleSimulator implements PaymentProvider {
 		const catalog = await productsByPriceId(this.db.orm, this.environment, [...new Set(data.map((d) => d.priceId))]);
 		const named = <T extends { priceId: string }>(d: T) => ({ ...d, productName: catalog.get(d.priceId)?.name ?? d.priceId });
 		return {
-			transactions: rows.filter((r) => r.kind === 'transaction').map((r) => named(r.data as SimTransaction)),
+			transactions: rows
+				.filter((r) => r.kind === 'transaction')
+				.map((r) => r.data as SimTransaction)
+				.map((t) => ({ ...named(t), adjustments: t.adjustments ?? [], nextAdjustments: t.status === 'completed' ? PaddleSimulator.nextAdjustments(t.adjustments) : [] })),
 			subscriptions: rows.filter((r) => r.kind === 'subscription').map((r) => named(r.data as SimSubscription))
 		};
 	}
@@ -208,9 +234,17 @@ export class PaddleSimulator implements PaymentProvider {
 		return results;
 	}
 
-	private async completed(transactionId: string) {
+	/** A completed transaction that can take `action` now, recorded as taken (refused with `conflict` otherwise). */
+	private async adjustable(transactionId: string, action: AdjustmentAction) {
 		const txn = await this.transaction(transactionId);
 		if (txn.status !== 'completed') throw new DomainError('conflict', 'Only completed transactions can be refunded or disputed.');
+		if (!PaddleSimulator.nextAdjustments(txn.adjustments).includes(action)) {
+			const done = txn.adjustments ?? [];
+			const why = done.includes('refund') ? 'This transaction is already refunded.' : action === 'chargeback_reverse' ? 'This transaction has no open chargeback.' : 'This transaction was charged back.';
+			throw new DomainError('conflict', why);
+		}
+		txn.adjustments = [...(txn.adjustments ?? []), action];
+		await this.save('transaction', txn.id, txn);
 		return { txn, product: await this.product(txn.priceId) };
 	}
 
@@ -220,13 +254,18 @@ export class PaddleSimulator implements PaymentProvider {
 		return product;
 	}
 
-	private async record<T>(kind: 'transaction' | 'subscription', id: string): Promise<T> {
+	private async find<T>(kind: 'transaction' | 'subscription', id: string): Promise<T | undefined> {
 		const [row] = await this.db.orm
 			.select()
 			.from(paddleSimulatorRecords)
 			.where(and(eq(paddleSimulatorRecords.id, id), eq(paddleSimulatorRecords.kind, kind)));
-		if (!row) throw new DomainError('not_found', `The simulator has no ${kind} ${id}.`);
-		return row.data as T;
+		return row?.data as T | undefined;
+	}
+
+	private async record<T>(kind: 'transaction' | 'subscription', id: string): Promise<T> {
+		const found = await this.find<T>(kind, id);
+		if (!found) throw new DomainError('not_found', `The simulator has no ${kind} ${id}.`);
+		return found;
 	}
 
 	private transaction = (id: string) => this.record<SimTransaction>('transaction', id);

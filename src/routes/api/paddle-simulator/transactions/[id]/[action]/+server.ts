@@ -7,9 +7,9 @@ export const POST: RequestHandler = ({ params, locals }) => {
 	const id = params.id;
 	switch (params.action) {
 		case 'pay':
-			return simulatorAction(locals.auth, 'customer', (sim) => sim.pay(id));
+			return simulatorAction(locals.auth, { customerOf: id }, (sim) => sim.pay(id));
 		case 'decline':
-			return simulatorAction(locals.auth, 'customer', (sim) => sim.decline(id));
+			return simulatorAction(locals.auth, { customerOf: id }, (sim) => sim.decline(id));
 		case 'refund':
 			return simulatorAction(locals.auth, 'seller', (sim) => sim.refund(id));
 		case 'chargeback':

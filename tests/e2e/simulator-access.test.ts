@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, phoneContext, screenshot } from './browser';
+import { sessionCookies } from './app';
+import { baseURL } from './browser';
+
+// The local Paddle simulator plays Paddle's checkout for the buyer and Paddle's dashboard for the
+// seller: each side only for its own people, and a refund only once.
+
+let browser: Browser;
+const cookie: Record<string, string> = {};
+beforeAll(async () => {
+	browser = await launch();
+	for (const email of ['maya@quota.test', 'leo@quota.test', 'admin@quota.test']) {
+		cookie[email] = (await sessionCookies(browser, email)).map((c) => `${c.name}=${c.value}`).join('; ');
+	}
+});
+afterAll(async () => browser?.close());
+
+/** A request as the signed-in `who` (or nobody), from the app's own pages. */
+function as(who: string | null, path: string, init: { method?: string; body?: unknown } = {}) {
+	return fetch(`${baseURL()}${path}`, {
+		method: init.method ?? 'GET',
+		headers: {
+			...(who ? { cookie: cookie[who]! } : {}),
+			...(init.method === 'POST' ? { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } : {})
+		},
+		body: init.method === 'POST' ? JSON.stringify(init.body ?? {}) : undefined
+	});
+}
+
+/** Maya starts a checkout for one Token pack, as the store page does; returns Paddle's transaction id. */
+async function mayaStartsCheckout(): Promise<string> {
+	const front = await (await as('maya@quota.test', '/trpc/store.front')).json();
+	const pack = front.result.data.offers.find((o: { name: string }) => o.name === 'Token pack');
+	const res = await as('maya@quota.test', '/trpc/store.checkout', { method: 'POST', body: { productId: pack.id, quantity: 1 } });
+	expect(res.status).toBe(200);
+	return (await res.json()).result.data.transactionId;
+}
+
+const sim = (id: string, action = '') => `/api/paddle-simulator/transactions/${id}${action ? `/${action}` : ''}`;
+
+describe('Paddle simulator access', () => {
+	it("a checkout is the buyer's alone: others get the same 404 as for no transaction, nobody signed in gets 401", async () => {
+		const txn = await mayaStartsCheckout();
+		expect((await as(null, sim(txn))).status).toBe(401);
+		const other = await as('leo@quota.test', sim(txn));
+		const unknown = await as('leo@quota.test', sim('txn_01nosuchtransaction000000'));
+		expect(other.status).toBe(404);
+		expect(unknown.status).toBe(404);
+		expect((await as('leo@quota.test', sim(txn, 'pay'), { method: 'POST' })).status).toBe(404);
+		expect((await as('leo@quota.test', `/paddle-simulator/checkout/${txn}`)).status).toBe(404);
+		// A site admin is the seller, not the buyer: they cannot pay for Maya either.
+		expect((await as('admin@quota.test', sim(txn, 'pay'), { method: 'POST' })).status).toBe(404);
+
+		const summary = await as('maya@quota.test', sim(txn));
+		expect(summary.status).toBe(200);
+		expect(await summary.json()).toMatchObject({ id: txn, status: 'ready', name: 'Token pack' });
+		expect((await as('maya@quota.test', `/paddle-simulator/checkout/${txn}`)).status).toBe(200);
+	});
+
+	it("the seller's actions need a site admin; a refunded transaction shows as refunded and cannot be refunded again", async () => {
+		const txn = await mayaStartsCheckout();
+		expect((await as('maya@quota.test', sim(txn, 'pay'), { method: 'POST' })).status).toBe(200);
+		expect((await as('maya@quota.test', sim(txn, 'refund'), { method: 'POST' })).status).toBe(403);
+
+		const refund = await as('admin@quota.test', sim(txn, 'refund'), { method: 'POST' });
+		expect(refund.status).toBe(200);
+		expect(await refund.json()).toEqual([
+			{ eventType: 'adjustment.created', status: 200 },
+			{ eventType: 'adjustment.updated', status: 200 }
+		]);
+		const again = await as('admin@quota.test', sim(txn, 'refund'), { method: 'POST' });
+		expect(again.status).toBe(409);
+		expect(await again.json()).toMatchObject({ error: { code: 'conflict', message: 'This transaction is already refunded.' } });
+		expect((await as('admin@quota.test', sim(txn, 'chargeback'), { method: 'POST' })).status).toBe(409);
+
+		const context = await phoneContext(browser);
+		await context.addCookies(await sessionCookies(browser, 'admin@quota.test'));
+		const page = await context.newPage();
+		await page.goto('/paddle-simulator');
+		const card = page.getByRole('listitem').filter({ hasText: txn });
+		await expect(card.getByText('completed · refunded').isVisible()).resolves.toBe(true);
+		expect(await card.getByRole('button').count()).toBe(0);
+		await screenshot(page, 'paddle-simulator-refunded');
+		await context.close();
+	});
+});
