@@ -181,6 +181,21 @@ describe('sign in and sessions', () => {
 		expect(limited.retryAfterSeconds).toBeGreaterThan(0);
 		expect(limited.retryAfterSeconds).toBeLessThanOrEqual(900);
 	});
+
+	it('counts only failed sign-ins: a person who signs in often is never locked out', async () => {
+		const address = email();
+		await signUp(db, { email: address, name: 'Frequent', password: 'frequent flyer 1' }, { ip: ip() });
+		const from = { ip: '203.0.113.200' };
+		for (let i = 0; i < 12; i++) {
+			const session = await signIn(db, { email: address, password: 'frequent flyer 1' }, from);
+			expect(session.token).toBeTruthy();
+		}
+		// The limit still holds for guesses made between the good sign-ins: 8 failures, then refused.
+		for (let i = 0; i < 8; i++) {
+			expect((await refusal(signIn(db, { email: address, password: `typo ${i}` }, from))).code).toBe('unauthorized');
+		}
+		expect((await refusal(signIn(db, { email: address, password: 'frequent flyer 1' }, from))).code).toBe('rate_limited');
+	});
 });
 
 describe('the audit log', () => {

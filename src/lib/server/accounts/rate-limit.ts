@@ -23,6 +23,15 @@ export async function rateLimit(db: Db, key: string, limit: number, windowSecond
 	}
 }
 
+/**
+ * Gives back one attempt counted by `rateLimit` under `key` (an attempt that turned out to be
+ * legitimate, such as a successful sign-in), so that only the failures use up the limit. Counting
+ * first and giving back after keeps the limit exact while attempts run concurrently.
+ */
+export async function rateLimitGiveBack(db: Db, key: string): Promise<void> {
+	await db.rows(sql`update rate_limits set count = greatest(count - 1, 0) where key = ${key}`);
+}
+
 function describeWait(seconds: number): string {
 	if (seconds < 90) return `${seconds} seconds`;
 	return `${Math.ceil(seconds / 60)} minutes`;

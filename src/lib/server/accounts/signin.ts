@@ -8,7 +8,7 @@ import { mailer as defaultMailer, type Mailer } from '../mail';
 import { passwordResetMail } from '../mail/templates';
 import { audit } from './audit';
 import { hashPassword, verifyPassword } from './passwords';
-import { rateLimit } from './rate-limit';
+import { rateLimit, rateLimitGiveBack } from './rate-limit';
 import { createSession, invalidateSession, invalidateUserSessions, type NewSession } from './sessions';
 import { hashToken, randomToken } from './tokens';
 import { createUser, findUserByEmail, type CreatedUser } from './users';
@@ -52,11 +52,15 @@ const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, 
 
 const wrongCredentials = () => new DomainError('unauthorized', 'That email and password do not match an account.');
 
-/** Checks email and password and starts a new session; failures are audited and rate limited. */
+/**
+ * Checks email and password and starts a new session. Failures are audited and rate limited (per
+ * IP and per email); a successful sign-in gives its attempts back, so only failures use up the limit.
+ */
 export async function signIn(db: Db, input: { email: string; password: string }, meta: ClientMeta = {}): Promise<NewSession & { userId: string }> {
 	const v = parseInput(signInSchema, input);
-	await rateLimit(db, `signin:ip:${ipKey(meta.ip)}`, ...limits.signInPerIp);
-	await rateLimit(db, `signin:email:${v.email}`, ...limits.signInPerEmail);
+	const keys = [`signin:ip:${ipKey(meta.ip)}`, `signin:email:${v.email}`];
+	await rateLimit(db, keys[0]!, ...limits.signInPerIp);
+	await rateLimit(db, keys[1]!, ...limits.signInPerEmail);
 	const user = await findUserByEmail(db.orm, v.email);
 	const ok = await verifyPassword(user?.passwordHash ?? null, v.password);
 	if (!user || !ok || user.disabledAt) {
@@ -70,11 +74,13 @@ export async function signIn(db: Db, input: { email: string; password: string },
 		});
 		throw wrongCredentials();
 	}
-	return db.orm.transaction(async (tx) => {
+	const session = await db.orm.transaction(async (tx) => {
 		const session = await createSession(tx, user.id, meta);
 		await audit(tx, { action: 'auth.signin', actorUserId: user.id, targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });
 		return { ...session, userId: user.id };
 	});
+	for (const key of keys) await rateLimitGiveBack(db, key);
+	return session;
 }
 
 /** Ends one session server-side (the cookie stops working at once). */
