@@ -22,6 +22,7 @@ beforeAll(async () => {
 	deployDir = mkdtempSync(join('test-results', 'deploy-'));
 	cpSync('build', join(deployDir, 'build'), { recursive: true });
 	cpSync('drizzle', join(deployDir, 'drizzle'), { recursive: true });
+	cpSync('scripts/serve.mjs', join(deployDir, 'scripts/serve.mjs'));
 	dataDir = mkdtempSync(join(tmpdir(), 'quota-deploy-'));
 });
 afterAll(async () => {
