@@ -5,7 +5,7 @@
  * expected figures are worked out by hand from the payloads, so the oracle is not the code under
  * test (the simulator's payload builders are not used in this file).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { backend } from '../helpers/db';
@@ -38,7 +38,7 @@ function deliver(event: { event_id: string }) {
 
 type Event = { event_id: string; data: Record<string, unknown> };
 /** The same Paddle payload under new ids, for a second scenario in the same database. */
-const again = <T extends Event>(e: T, n: number, data: Partial<T['data']> = {}): T => ({
+const again = <T extends Event>(e: T, n: number, data: Record<string, unknown> = {}): T => ({
 	...e,
 	event_id: `${e.event_id.slice(0, -2)}${String(n).padStart(2, '0')}`,
 	data: { ...e.data, ...data }
@@ -57,6 +57,7 @@ beforeAll(async () => {
 	await pack('fixture-one-time', 'pri_01gsz98e27ak2tyhexptwc58yk', [{ model: null, tokens: 2_000 }]);
 });
 afterAll(async () => bed?.close());
+afterEach(() => void vi.restoreAllMocks());
 
 /** A member with the pending order our checkout stored for Paddle's transaction `transactionId`. */
 async function buyer(transactionId: string) {
@@ -68,6 +69,14 @@ async function buyer(transactionId: string) {
 	return { ...u, orderId: order!.id };
 }
 
+/** The completed-transaction example again, as transaction `n` of a new buyer (flagged events warn: silenced). */
+async function completedPurchase(n: number) {
+	vi.spyOn(console, 'warn').mockImplementation(() => {});
+	const txn = txnId(n);
+	const u = await buyer(txn);
+	expect(await deliver(again(transactionCompleted, n, { id: txn }))).toMatchObject({ body: { outcome: 'processed' } });
+	return { txn, u };
+}
 const numbers = (xs: number[]) => xs.map(Number).sort((a, b) => a - b);
 const outcomeOf = async (eventId: string) => (await eventRows(db)).find((e) => e.event_id === eventId);
 
@@ -102,12 +111,8 @@ describe(`Paddle's example webhooks on ${backend}`, () => {
 	});
 
 	it('a partial refund (no top-level type, as Paddle sent it) leaves the tokens, flags the event and marks the order partly refunded', async () => {
-		vi.spyOn(console, 'warn').mockImplementation(() => {});
-		const txn = txnId(2);
-		const u = await buyer(txn);
-		await deliver(again(transactionCompleted, 2, { id: txn }));
-		const before = await balances(db.orm, u.accountId);
-		expect(before.available).toBe(12_500);
+		const { txn, u } = await completedPurchase(2);
+		expect((await balances(db.orm, u.accountId)).available).toBe(12_500);
 		const created = again(refundCreated, 2, { transaction_id: txn });
 		const approved = again(refundApproved, 2, { transaction_id: txn });
 		expect(await deliver(created)).toMatchObject({ status: 200, body: { outcome: 'ignored' } });
@@ -120,10 +125,7 @@ describe(`Paddle's example webhooks on ${backend}`, () => {
 	});
 
 	it('a chargeback reversal that arrives before its chargeback waits, then gives back exactly what the chargeback took', async () => {
-		vi.spyOn(console, 'warn').mockImplementation(() => {});
-		const txn = txnId(3);
-		const u = await buyer(txn);
-		await deliver(again(transactionCompleted, 3, { id: txn }));
+		const { txn, u } = await completedPurchase(3);
 		// 300 general tokens spent before the dispute: the chargeback can take back 12,200.
 		await consume(db.orm, { accountId: u.accountId, feature: 'search_images', units: 30, actor: {}, idempotency: { scope: 'fixtures', key: `spend-${txn}` } });
 		const before = await balances(db.orm, u.accountId);
