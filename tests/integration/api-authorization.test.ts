@@ -1,7 +1,10 @@
 /**
  * Who may call which REST route — every +server.ts under src/routes/api/v1 (and the seeds' balance
  * path) must have a row here, or this test fails. A row says, for a request about memberA's
- * account, which callers get past authorization; the others must get 401 or 403.
+ * account, which callers get past authorization: those must succeed (2xx, or the one domain
+ * refusal the row lists in `refusals`), the others must be refused with 401, 403 or 404 and a JSON
+ * error. A 500, a 400 from a wrong request or an unlisted refusal fails the row, so each row's
+ * success path really runs; the ledger invariants are checked after each row.
  * Add a route: one entry in `matrix` with `allow` and a `request` built from the world `w`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +13,7 @@ import { join, relative } from 'node:path';
 import { freshDb, backend } from '../helpers/db';
 import { callJson, useDb, type ApiRequest } from '../helpers/http';
 import { member, siteKey } from '../helpers/api-fixture';
-import { configureRates } from '../helpers/ledger';
+import { configureRates, expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { createAccountKey, createSession } from '../../src/lib/server/accounts';
 import { hold } from '../../src/lib/server/ledger';
@@ -24,7 +27,12 @@ interface World {
 	holdId: () => Promise<string>;
 }
 
-type Row = { allow: readonly Caller[]; request: (w: World) => Promise<{ path: string } & ApiRequest> | ({ path: string } & ApiRequest) };
+type Row = {
+	allow: readonly Caller[];
+	/** Per allowed caller: the status and error code it gets instead of success, when that is right. */
+	refusals?: Partial<Record<Caller, { status: number; error: string }>>;
+	request: (w: World) => Promise<{ path: string } & ApiRequest> | ({ path: string } & ApiRequest);
+};
 
 const keyed = ['keyA', 'siteKey', 'sessionA'] as const;
 const readers = ['keyA', 'readOnlyKeyA', 'siteKey', 'sessionA'] as const;
@@ -105,10 +113,19 @@ describe(`REST authorization on ${backend}`, () => {
 				const w = await world();
 				const req = await row.request(w);
 				const res = route === 'api/v1/stream' ? await streamStatus(req.path, w.headers[who]) : await callJson(req.path, { ...req, headers: { ...req.headers, ...w.headers[who] } });
-				const refused = res.status === 401 || res.status === 403;
-				if (row.allow.includes(who) === refused) problems.push(`${who}: expected ${row.allow.includes(who) ? 'allowed' : '401/403'}, got ${res.status}`);
+				const error = res.json?.error;
+				const got = `${res.status}${error ? ` ${error}` : ''}`;
+				if (!row.allow.includes(who)) {
+					const refused = [401, 403, 404].includes(res.status) && typeof error === 'string';
+					if (!refused) problems.push(`${who}: expected 401/403/404 with a JSON error, got ${got}`);
+					continue;
+				}
+				const listed = row.refusals?.[who];
+				const ok = (res.status >= 200 && res.status < 300) || (listed !== undefined && res.status === listed.status && error === listed.error);
+				if (!ok) problems.push(`${who}: expected success${listed ? ` or ${listed.status} ${listed.error}` : ''}, got ${got}`);
 			}
 			expect(problems).toEqual([]);
+			await expectInvariants(db);
 		});
 	}
 });
@@ -117,6 +134,7 @@ describe(`REST authorization on ${backend}`, () => {
 async function streamStatus(path: string, headers: Record<string, string>) {
 	const { call } = await import('../helpers/http');
 	const res = await call(path, { headers });
-	await res.body?.cancel();
-	return { status: res.status };
+	const json = res.headers.get('content-type')?.includes('json') ? ((await res.json()) as Record<string, unknown>) : undefined;
+	await res.body?.cancel().catch(() => {});
+	return { status: res.status, json };
 }

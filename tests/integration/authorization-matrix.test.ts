@@ -8,11 +8,14 @@
  * - `input` (optional): built per world `w` (tests/helpers/world.ts): `w.users.memberA`, `w.teamA`
  *   (memberA owns it, teamMember is in it), `w.teamB` (otherTeamAdmin administers it), `w.auth.<kind>`.
  *   It may be async and receives the db as its second argument to create what it needs.
+ * - `refusals` (optional): the one domain refusal an allowed caller gets instead of success, with
+ *   the reason, e.g. `{ memberA: 'conflict' }` for "the last owner cannot leave".
  * Each (procedure, caller) pair runs against its own fresh world, so mutations cannot leak.
  * Expected outcomes:
  * - a caller NOT in `allow` is refused with UNAUTHORIZED, FORBIDDEN or NOT_FOUND;
- * - a caller in `allow` is not refused with any of those three (other refusals, e.g. CONFLICT for
- *   "the last owner cannot leave" or PRECONDITION_FAILED for "not enough tokens", count as allowed).
+ * - a caller in `allow` succeeds, or gets exactly the refusal its row lists; anything else (a 500,
+ *   a validation error from a wrong input, an unlisted refusal) fails the row, so every row's
+ *   success path really runs. The ledger invariants are checked after each row.
  * The test fails when a procedure has no row, or a row names a procedure that no longer exists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +33,8 @@ import { createAccountKey, createSiteKey } from '../../src/lib/server/accounts';
 import { subscriptions, teamInvites } from '../../src/lib/server/db/schema';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
-import { upsertModule } from '../../src/lib/server/ledger';
+import { grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { expectInvariants } from '../helpers/ledger';
 
 // Mail (team invites) goes to files in a temporary directory, not into the repository.
 process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), 'quota-matrix-mail-'));
@@ -46,6 +50,8 @@ const teamAManagers = ['memberA', 'siteAdmin'] as const;
 interface Entry {
 	allow: readonly CallerKind[];
 	input?: (w: World, db: Db) => unknown;
+	/** Per allowed caller: the domain code (or tRPC code) it is refused with instead of succeeding. */
+	refusals?: Partial<Record<CallerKind, string>>;
 }
 
 const teamA = (w: World) => ({ accountId: w.teamA.accountId });
@@ -66,6 +72,14 @@ const product = async (w: World, db: Db) => {
 const adminModule = async (w: World, db: Db) => {
 	await upsertModule(db.orm, { key: `mod-${w.tag}`, name: 'Matrix module', limitMessage: 'Limit reached.' });
 	return { key: `mod-${w.tag}` };
+};
+
+/** A feature that costs 5 tokens per operation, and tokens in memberA's team pool to pay for it. */
+const teamAFeature = async (w: World, db: Db) => {
+	const feature = `f-${w.tag}`;
+	await upsertFeature(db.orm, { key: feature, name: 'Matrix feature', module: (await adminModule(w, db)).key, unit: 'operation', tokensPerUnit: 5 });
+	await grant(db.orm, { accountId: w.teamA.accountId, tokens: 100, source: 'bonus' });
+	return { ...teamA(w), feature, units: 1 };
 };
 
 /** A subscription of memberA's team that has already ended (cancelling it again is a conflict, after authorization). */
@@ -92,7 +106,8 @@ const matrix: Record<string, Entry> = {
 	'team.removeMember': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id }) },
 	'team.changeRole': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id, role: 'admin' }) },
 	'team.setCap': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id, period: 'daily', limitTokens: 500 }) },
-	'team.leave': { allow: ['memberA', 'teamMember'], input: (w) => ({ teamId: w.teamA.id }) },
+	// memberA owns teamA alone: leaving is refused after authorization (make someone else owner first).
+	'team.leave': { allow: ['memberA', 'teamMember'], input: (w) => ({ teamId: w.teamA.id }), refusals: { memberA: 'conflict' } },
 
 	'keys.list': { allow: teamAManagers, input: (w) => ({ accountId: w.users.memberA.accountId }) },
 	'keys.create': { allow: teamAManagers, input: (w) => ({ accountId: w.users.memberA.accountId, name: 'Bot', scopes: ['read'] }) },
@@ -105,8 +120,8 @@ const matrix: Record<string, Entry> = {
 	'ledger.history': { allow: teamAUsers, input: teamA },
 	'ledger.rollups': { allow: teamAUsers, input: (w) => ({ ...teamA(w), granularity: 'day', by: 'feature', from: '2026-01-01', to: '2026-01-31' }) },
 	'ledger.catalog': { allow: members },
-	'ledger.preview': { allow: teamAUsers, input: (w) => ({ ...teamA(w), feature: 'matrix-feature', units: 1 }) },
-	'ledger.consume': { allow: teamAUsers, input: (w) => ({ ...teamA(w), feature: 'matrix-feature', units: 1, idempotencyKey: `k-${w.tag}` }) },
+	'ledger.preview': { allow: teamAUsers, input: teamAFeature },
+	'ledger.consume': { allow: teamAUsers, input: async (w, db) => ({ ...(await teamAFeature(w, db)), idempotencyKey: `k-${w.tag}` }) },
 
 	'settings.get': { allow: members },
 	'settings.update': { allow: members, input: (w) => ({ key: `device-${w.tag}`, changes: { emailAlerts: false } }) },
@@ -118,7 +133,9 @@ const matrix: Record<string, Entry> = {
 		return { orderId };
 	} },
 	'store.purchases': { allow: teamAUsers, input: teamA },
-	'store.cancelSubscription': { allow: teamAManagers, input: endedSubscription },
+	// Cancelling at Paddle is the payment provider's part (tests/integration/store-*); here the
+	// subscription has ended, so an authorized caller gets the domain's "already ended".
+	'store.cancelSubscription': { allow: teamAManagers, input: endedSubscription, refusals: { memberA: 'conflict', siteAdmin: 'conflict' } },
 	'store.admin.products': { allow: siteAdmin },
 	'store.admin.saveProduct': { allow: siteAdmin, input: (w) => ({ id: `admin-pack-${w.tag}`, kind: 'pack', name: 'Admin pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }) },
 	'store.admin.flaggedEvents': { allow: siteAdmin },
@@ -175,6 +192,9 @@ async function call(path: string, who: CallerKind, input: unknown, w: World): Pr
 const isAuthRefusal = (o: Outcome) =>
 	o.code === 'UNAUTHORIZED' || o.code === 'FORBIDDEN' || (o.code === 'NOT_FOUND' && (o.domainCode ?? 'not_found') === 'not_found');
 
+/** An allowed caller's answer is right when it is success, or exactly the refusal its row lists. */
+const isExpected = (o: Outcome, listed: string | undefined) => o.ok || (listed !== undefined && (o.domainCode ?? o.code) === listed);
+
 const describeOutcome = (o: Outcome) => (o.ok ? 'success' : `${o.code}${o.domainCode ? ` (${o.domainCode})` : ''}: ${o.message}`);
 
 describe('authorization matrix', () => {
@@ -194,10 +214,15 @@ describe('authorization matrix', () => {
 				const w = await makeWorld(db);
 				const input = entry.input ? await entry.input(w, db) : undefined;
 				const result = await call(path, who, input, w);
-				const allowed = entry.allow.includes(who);
-				if (allowed === isAuthRefusal(result)) problems.push(`${who} should be ${allowed ? 'allowed' : 'refused'} but got ${describeOutcome(result)}`);
+				if (!entry.allow.includes(who)) {
+					if (!isAuthRefusal(result)) problems.push(`${who} should be refused but got ${describeOutcome(result)}`);
+				} else if (!isExpected(result, entry.refusals?.[who])) {
+					const listed = entry.refusals?.[who];
+					problems.push(`${who} should ${listed ? `succeed or be refused with ${listed}` : 'succeed'} but got ${describeOutcome(result)}`);
+				}
 			}
 			expect(problems).toEqual([]);
+			await expectInvariants(db);
 		});
 	}
 });

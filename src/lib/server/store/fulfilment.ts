@@ -168,7 +168,9 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 	const completed = await fulfilled(exec, adj.transactionId);
 	if (!completed) return { outcome: 'deferred', note: 'waiting for the transaction to complete' };
 
-	if (adj.action === 'refund' && adj.type === 'partial') {
+	// Paddle: `type` is "string or null"; "if omitted, defaults to partial". Only an adjustment
+	// that says `full` refunds the whole transaction (its older payloads carry no `type` at all).
+	if (adj.action === 'refund' && adj.type !== 'full') {
 		await setOrderStatus(exec, completed.orderId, 'partially_refunded');
 		return { outcome: 'flagged', note: 'partial refund: tokens left as they are, for an admin to decide' };
 	}

@@ -1,0 +1,69 @@
+/**
+ * Which free allowance applies when several rules name a user: the one for that member, else the
+ * one for the user's role, else the one for all users (DESIGN.md, "Allowance"; the seeds' plugin
+ * sets limits per role and for all users). Checked by what the ledger lets each user spend.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backend, freshDb } from '../helpers/db';
+import { configureRates, expectInvariants, makeTeam, makeUser, outcome } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import { check, consume, setAllowanceRule } from '../../src/lib/server/ledger';
+
+let db: Db;
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+});
+afterAll(async () => db?.close());
+
+let k = 0;
+/** Training costs 2 tokens per word (module "bots"); nobody here holds any lots. */
+const train = (accountId: string, tokens: number) =>
+	consume(db.orm, { accountId, feature: 'training', units: tokens / 2, actor: {}, idempotency: { scope: 'rules', key: `k-${++k}` } });
+const allowanceOf = async (accountId: string) => (await check(db.orm, { accountId, feature: 'training', units: 1 })).allowance;
+
+describe(`allowance rule precedence on ${backend}`, () => {
+	it('member over role over all users: each user spends exactly the most specific limit', async () => {
+		const x = db.orm;
+		const named = await makeUser(db, 'editor');
+		const editor = await makeUser(db, 'editor');
+		const subscriber = await makeUser(db, 'subscriber');
+		// Set from the most specific to the broadest, so creation order cannot be what decides.
+		await setAllowanceRule(x, { module: 'bots', audience: 'member', userId: named.userId, limitTokens: 120, period: 'daily' });
+		await setAllowanceRule(x, { module: 'bots', audience: 'role', role: 'editor', limitTokens: 80, period: 'daily' });
+		await setAllowanceRule(x, { module: 'bots', audience: 'user', limitTokens: 50, period: 'daily' });
+
+		for (const [who, limit] of [[named, 120], [editor, 80], [subscriber, 50]] as const) {
+			expect(await allowanceOf(who.accountId)).toMatchObject({ module: 'bots', limit, used: 0, period: 'daily' });
+			const spent = await train(who.accountId, limit);
+			expect(spent.paidBy).toEqual([expect.objectContaining({ type: 'allowance', tokens: limit })]);
+			expect(await outcome(train(who.accountId, 2))).toBe('allowance_exhausted');
+		}
+		await expectInvariants(db);
+	});
+
+	it('the most specific rule wins whether it is stricter or looser: 0 disables for that member, unlimited lifts a role limit', async () => {
+		const x = db.orm;
+		const barred = await makeUser(db, 'author');
+		const free = await makeUser(db, 'author');
+		await setAllowanceRule(x, { module: 'chat', audience: 'role', role: 'author', limitTokens: 40, period: 'daily' });
+		await setAllowanceRule(x, { module: 'chat', audience: 'user', limitTokens: 1000, period: 'daily' });
+		await setAllowanceRule(x, { module: 'chat', audience: 'member', userId: barred.userId, limitTokens: 0, period: 'daily' });
+		await setAllowanceRule(x, { module: 'chat', audience: 'member', userId: free.userId, limitTokens: null, period: 'daily' });
+		const chat = (accountId: string, words: number) =>
+			consume(x, { accountId, feature: 'ai_bots', units: words, actor: {}, idempotency: { scope: 'rules', key: `k-${++k}` } });
+
+		expect(await outcome(chat(barred.accountId, 1))).toBe('feature_disabled');
+		const lifted = await chat(free.accountId, 400); // 1,000 tokens, far above the role's 40
+		expect(lifted.paidBy).toEqual([expect.objectContaining({ type: 'allowance', tokens: 1000, unlimited: true })]);
+		await expectInvariants(db);
+	});
+
+	it('user rules never reach a team pool; the team gets its own rule', async () => {
+		const team = await makeTeam(db);
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'user', limitTokens: 500, period: 'daily' });
+		expect(await check(db.orm, { accountId: team.accountId, feature: 'search_images', units: 1 })).toMatchObject({ allowance: null, allowed: false, code: 'insufficient_tokens' });
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: team.teamId, limitTokens: 30, period: 'daily' });
+		expect((await check(db.orm, { accountId: team.accountId, feature: 'search_images', units: 1 })).allowance).toMatchObject({ limit: 30 });
+	});
+});
