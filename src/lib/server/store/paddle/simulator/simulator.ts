@@ -3,7 +3,7 @@ import type { Db } from '../../../db';
 import { paddleSimulatorRecords } from '../../../db/schema';
 import { DomainError } from '../../../errors';
 import { productsByPriceId, type PaddleEnvironment, type Product } from '../../catalog';
-import { addInterval } from '../../periods';
+import { addCalendar } from '../../../../calendar';
 import type { CreateTransaction, PaymentProvider } from '../provider';
 import { signatureHeader } from '../signature';
 import {
@@ -24,7 +24,7 @@ export interface Delivery {
 
 const periodFrom = (start: Date, interval: 'month' | 'year'): SimPeriod => ({
 	startsAt: start.toISOString(),
-	endsAt: addInterval(start, interval).toISOString()
+	endsAt: addCalendar(start, interval).toISOString()
 });
 
 /**
