@@ -273,7 +273,7 @@ export interface RollupRow {
 export interface Rollup {
 	/** Every window reported, oldest first, named by its first site-local day (YYYY-MM-DD). */
 	buckets: string[];
-	/** Use per window and key (feature, model or member), biggest first; a window without use has none. */
+	/** Use per window and key (feature, model or member), windows in order, biggest first within one; a window without use has none. */
 	rows: RollupRow[];
 }
 
