@@ -118,7 +118,7 @@ const matrix: Record<string, Entry> = {
 	'ledger.summary': { allow: teamAUsers, input: teamA },
 	'ledger.dashboard': { allow: teamAUsers, input: teamA },
 	'ledger.history': { allow: teamAUsers, input: teamA },
-	'ledger.rollups': { allow: teamAUsers, input: (w) => ({ ...teamA(w), granularity: 'day', by: 'feature', from: '2026-01-01', to: '2026-01-31' }) },
+	'ledger.rollups': { allow: teamAUsers, input: (w) => ({ ...teamA(w), period: 'daily', windows: 31, by: 'feature' }) },
 	'ledger.catalog': { allow: members },
 	'ledger.preview': { allow: teamAUsers, input: teamAFeature },
 	'ledger.consume': { allow: teamAUsers, input: async (w, db) => ({ ...(await teamAFeature(w, db)), idempotencyKey: `k-${w.tag}` }) },

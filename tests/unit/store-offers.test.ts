@@ -27,6 +27,25 @@ describe('what the store shows for each package', () => {
 	});
 });
 
+describe('what a bundle saves', () => {
+	const product = (p: Partial<Product> & Pick<Product, 'id' | 'kind' | 'grants' | 'priceCents'>) =>
+		({ ...productInput.parse({ name: p.id, ...p }), paddlePriceProduction: null, createdAt: new Date(0) }) as Product;
+
+	it('is exact, rounded down once: $0.80 against $1.00 of single packs saves 20 %, not 19 %', () => {
+		expect(Math.floor((1 - 80 / 100) * 100)).toBe(19); // the floating-point figure this replaces
+		const offers = toOffers(
+			[
+				product({ id: 'single-100', kind: 'pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }),
+				product({ id: 'bundle-100', kind: 'bundle', grants: [{ model: null, tokens: 100 }], priceCents: 80 }),
+				product({ id: 'plan-300', kind: 'subscription', billingInterval: 'month', grants: [{ model: null, tokens: 300 }], priceCents: 299 })
+			],
+			'sandbox',
+			new Map()
+		);
+		expect(offers.map((o) => [o.id, o.savingsPercent])).toEqual([['single-100', null], ['bundle-100', 20], ['plan-300', null]]);
+	});
+});
+
 describe('catalog rules', () => {
 	const base = { id: 'x-pack', kind: 'pack', name: 'X', grants: [{ model: null, tokens: 10 }], priceCents: 100 } as const;
 	it.each([

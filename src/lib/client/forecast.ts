@@ -1,11 +1,10 @@
-import type { RollupRow } from './api-types';
-import { lastDays } from '../days';
+import type { Rollup, RollupRow } from './api-types';
 
-/** Tokens used per day over `days` (days without use count as 0). */
-export function dailyTotals(rows: RollupRow[], days: string[]): number[] {
-	const byDay = new Map<string, number>();
-	for (const r of rows) byDay.set(r.bucket, (byDay.get(r.bucket) ?? 0) + r.tokens);
-	return days.map((d) => byDay.get(d) ?? 0);
+/** Tokens used in each window of a rollup, oldest first (a window without use counts 0). */
+export function totalsPerWindow(rollup: Rollup): { bucket: string; tokens: number }[] {
+	const sums = new Map<string, number>();
+	for (const r of rollup.rows) sums.set(r.bucket, (sums.get(r.bucket) ?? 0) + r.tokens);
+	return rollup.buckets.map((bucket) => ({ bucket, tokens: sums.get(bucket) ?? 0 }));
 }
 
 /** "At this pace your tokens last about 6 days": available ÷ average daily use. */
@@ -24,19 +23,6 @@ export function forecastText(available: number, unlimited: boolean, daily: numbe
 	if (days > 365) return 'At this pace your tokens last more than a year.';
 	const n = Math.round(days);
 	return `At this pace your tokens last about ${n} ${n === 1 ? 'day' : 'days'}.`;
-}
-
-export type Granularity = 'day' | 'week' | 'month';
-
-/** The buckets a report shows, oldest first: 30 days, 12 weeks (Mondays) or 12 months (1st). */
-export function reportBuckets(granularity: Granularity, now = new Date()): string[] {
-	if (granularity === 'day') return lastDays(30, now);
-	if (granularity === 'week') {
-		const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-		const monday = today - ((now.getUTCDay() + 6) % 7) * 86_400_000;
-		return Array.from({ length: 12 }, (_, i) => new Date(monday - (11 - i) * 7 * 86_400_000).toISOString().slice(0, 10));
-	}
-	return Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11 + i, 1)).toISOString().slice(0, 10));
 }
 
 /** Totals per key (feature, model or member) over the whole range, biggest first. */

@@ -66,7 +66,8 @@ export async function validateSessionToken(db: Db, token: string, l: SessionLimi
 	if (!/^[a-z2-7]{32}$/.test(token)) return null;
 	const sessionId = hashToken(token);
 	const idle = sql`make_interval(mins => ${l.idleMinutes})`;
-	const absolute = sql`make_interval(days => ${l.absoluteDays})`;
+	// Whole 24-hour days, as createSession counts them: a calendar day in the database's time zone can be 23 or 25 h.
+	const absolute = sql`make_interval(secs => ${l.absoluteDays * 86_400})`;
 	const [row] = await db.rows<{
 		user_id: string;
 		account_id: string;

@@ -18,8 +18,10 @@ export {
 	type HistoryRow,
 	type HistoryQuery,
 	type RollupRow,
-	type Granularity,
-	type RollupBy
+	type Rollup,
+	type ReportPeriod,
+	type RollupBy,
+	MAX_REPORT_WINDOWS
 } from './queries';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';

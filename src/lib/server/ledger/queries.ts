@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { DomainError } from '../errors';
+import { wholeNumber } from './validate';
 import type { Level, PaidBy, Period } from './types';
 
 export interface Allocation {
@@ -33,7 +34,9 @@ export interface Balances {
 	available: number;
 	held: number;
 	unlimited: boolean;
+	/** Tokens used in the site's current daily window (local day, site time zone). */
 	usedToday: number;
+	/** Tokens used in the site's current monthly window. */
 	usedThisMonth: number;
 	activeAllocations: number;
 	level: Level;
@@ -103,11 +106,10 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 		held: number; used_today: number; used_month: number; low_share: number; exists: boolean;
 	}>(exec, sql`
 		select (select coalesce(sum(amount), 0)::int8 from holds where account_id = ${accountId}::uuid and status = 'open') as held,
-		       (select coalesce(sum(tokens), 0)::int8 from usage_daily
-		         where account_id = ${accountId}::uuid and day = (now() at time zone s.time_zone)::date) as used_today,
-		       (select coalesce(sum(tokens), 0)::int8 from usage_daily
-		         where account_id = ${accountId}::uuid
-		           and day >= (date_trunc('month', now() at time zone s.time_zone))::date) as used_month,
+		       (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('daily', 1) w
+		          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used_today,
+		       (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('monthly', 1) w
+		          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used_month,
 		       s.low_share_percent as low_share,
 		       exists (select 1 from accounts where id = ${accountId}::uuid) as exists
 		  from site_settings s where s.id = 1`);
@@ -253,10 +255,14 @@ export async function history(
 	};
 }
 
-export type Granularity = 'day' | 'week' | 'month';
 export type RollupBy = 'feature' | 'model' | 'member';
+/** The periods a report is cut into: the windows of allowances and caps ('never' has just one). */
+export type ReportPeriod = Exclude<Period, 'never'>;
+/** Most windows one report asks for (a year of days). */
+export const MAX_REPORT_WINDOWS = 366;
 
 export interface RollupRow {
+	/** The window: its first site-local day, YYYY-MM-DD. */
 	bucket: string;
 	key: string;
 	label: string;
@@ -264,13 +270,26 @@ export interface RollupRow {
 	operations: number;
 }
 
-/** Consumption per day/week/month by feature, model or member, from the daily rollup. */
+export interface Rollup {
+	/** Every window reported, oldest first, named by its first site-local day (YYYY-MM-DD). */
+	buckets: string[];
+	/** Use per window and key (feature, model or member), windows in order, biggest first within one; a window without use has none. */
+	rows: RollupRow[];
+}
+
+/**
+ * Consumption in the site's last `windows` daily, weekly or monthly windows (the current one
+ * included), by feature, model or member, from the daily rollup. The windows are quota_windows':
+ * the very windows allowances and caps reset on, in the site's time zone and week start.
+ * Throws `invalid_input` unless 1 ≤ `windows` ≤ MAX_REPORT_WINDOWS.
+ */
 export async function rollups(
 	exec: Executor,
 	accountId: string,
-	opts: { granularity: Granularity; by: RollupBy; from: Date; to: Date }
-): Promise<RollupRow[]> {
-	const trunc = sql.raw(`'${opts.granularity}'`);
+	opts: { period: ReportPeriod; windows: number; by: RollupBy; now?: Date }
+): Promise<Rollup> {
+	const count = wholeNumber('windows', opts.windows, 1, MAX_REPORT_WINDOWS);
+	const windows = sql`quota_windows(${opts.period}, ${count}, ${(opts.now ?? new Date()).toISOString()}::timestamptz)`;
 	const key =
 		opts.by === 'feature' ? sql`d.feature` : opts.by === 'model' ? sql`nullif(d.model, '')` : sql`nullif(d.actor_user_id, '')`;
 	const label =
@@ -279,27 +298,30 @@ export async function rollups(
 			: opts.by === 'model'
 				? sql`coalesce(m.name, 'General')`
 				: sql`coalesce(u.name, 'API')`;
+	const buckets = await queryRows<{ bucket: string }>(exec, sql`select to_char(first_day, 'YYYY-MM-DD') as bucket from ${windows} order by first_day`);
 	const rows = await queryRows<{ bucket: string; key: string | null; label: string; tokens: number; operations: number }>(
 		exec,
 		sql`
-		select to_char(date_trunc(${trunc}, d.day::timestamp), 'YYYY-MM-DD') as bucket, ${key} as key, ${label} as label,
+		select to_char(w.first_day, 'YYYY-MM-DD') as bucket, ${key} as key, ${label} as label,
 		       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
-		  from usage_daily d
+		  from ${windows} w
+		  join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day
 		  left join features f on f.key = d.feature
 		  left join models m on m.key = nullif(d.model, '')
 		  left join users u on u.id::text = nullif(d.actor_user_id, '')
-		 where d.account_id = ${accountId}::uuid
-		   and d.day >= ${opts.from.toISOString().slice(0, 10)}::date and d.day <= ${opts.to.toISOString().slice(0, 10)}::date
 		 group by 1, 2, 3
 		 order by 1, 4 desc`
 	);
-	return rows.map((r) => ({
-		bucket: r.bucket,
-		key: r.key ?? '',
-		label: r.label,
-		tokens: Number(r.tokens),
-		operations: Number(r.operations)
-	}));
+	return {
+		buckets: buckets.map((b) => b.bucket),
+		rows: rows.map((r) => ({
+			bucket: r.bucket,
+			key: r.key ?? '',
+			label: r.label,
+			tokens: Number(r.tokens),
+			operations: Number(r.operations)
+		}))
+	};
 }
 
 /** The account a hold belongs to, so a caller's access can be checked before settling it. */

@@ -3,14 +3,27 @@ import type { Executor } from '../db/client';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import type { Period } from './types';
+import { RATE_DECIMALS, rateUnits } from '../../cost';
 
 export type Feature = typeof features.$inferSelect;
 export type FeatureInput = Omit<typeof features.$inferInsert, 'tokensPerUnit'> & { tokensPerUnit: number };
 
-/** Creates or updates a feature's rate. */
+/** Highest rate a feature may have, in tokens per unit. */
+export const MAX_RATE = 1_000_000;
+
+/**
+ * Creates or updates a feature's rate (tokens per unit, > 0, ≤ MAX_RATE). The rate is stored as
+ * given, never rounded: more than RATE_DECIMALS (4) decimal places is `invalid_input`, so every
+ * cost shown (lib/cost.ts) is computed from the very rate the ledger charges with.
+ */
 export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<void> {
-	if (!(f.tokensPerUnit > 0) || f.tokensPerUnit > 1_000_000) {
-		throw new DomainError('invalid_input', 'tokens_per_unit must be above 0 and at most 1,000,000.');
+	const rate = rateUnits(f.tokensPerUnit);
+	if (rate === null || rate <= 0n || f.tokensPerUnit > MAX_RATE) {
+		throw new DomainError(
+			'invalid_input',
+			`tokens_per_unit must be above 0 and at most ${MAX_RATE.toLocaleString('en')}, with at most ${RATE_DECIMALS} decimal places.`,
+			{ field: 'tokensPerUnit' }
+		);
 	}
 	const row = { ...f, tokensPerUnit: String(f.tokensPerUnit) };
 	await exec.insert(features).values(row).onConflictDoUpdate({ target: features.key, set: row });

@@ -4,7 +4,7 @@ import { queryRows, type Executor } from '../db/client';
 import { orders, paddleEvents, subscriptions, type PaddleEventEffect } from '../db/schema';
 import { clawback, endLots, grant } from '../ledger';
 import { productsByPriceId, type PaddleEnvironment } from './catalog';
-import { addInterval } from './periods';
+import { addCalendar } from '../../calendar';
 import { orderOf, type Order } from './orders';
 import { ensureSubscription } from './subscriptions';
 
@@ -64,7 +64,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	let periodEnd: Date | null = null;
 	if (main.kind === 'subscription') {
 		const start = txn.billingPeriod ? new Date(txn.billingPeriod.startsAt) : occurredAt;
-		periodEnd = txn.billingPeriod ? new Date(txn.billingPeriod.endsAt) : addInterval(start, main.billingInterval ?? 'month');
+		periodEnd = txn.billingPeriod ? new Date(txn.billingPeriod.endsAt) : addCalendar(start, main.billingInterval ?? 'month');
 		if (txn.subscriptionId) {
 			sub = await ensureSubscription(exec, { paddleSubscriptionId: txn.subscriptionId, accountId, productId: main.id, periodStart: start, periodEnd });
 		}

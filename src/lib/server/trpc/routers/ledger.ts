@@ -3,15 +3,14 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../ledger/account-scope';
 import { getSettings } from '../../accounts/settings';
-import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_UNITS } from '../../ledger';
+import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_REPORT_WINDOWS, MAX_UNITS } from '../../ledger';
 import { accountPurchases } from '../../store';
-import { FORECAST_DAYS, lastDays } from '../../../days';
+import { FORECAST_DAYS } from '../../../days';
 import type { Db } from '../../db';
 import type { Auth } from '../../accounts';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 const units = z.number().int().min(1).max(MAX_UNITS);
-const dateRange = { from: z.iso.date(), to: z.iso.date() };
 
 /** Balances as the viewer sees them: yellow below their own alert threshold, as Settings says. */
 async function summaryOf(db: Db, auth: Auth, accountId: string) {
@@ -26,17 +25,16 @@ export const ledgerRouter = router({
 	}),
 
 	/**
-	 * The dashboard's first answer: summary, daily use by feature over the last FORECAST_DAYS days and
+	 * The dashboard's first answer: summary, daily use by feature over the site's last FORECAST_DAYS days and
 	 * purchases in one call that names its account. The page asks before the settings say which
 	 * account is active (the server knows), and without dates, so the query can be written into
 	 * the page's HTML (lib/first-queries.ts) and its figures arrive while the scripts load.
 	 */
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		const days = lastDays(FORECAST_DAYS);
 		const [summary, recentUse, purchases] = await Promise.all([
 			summaryOf(ctx.db, ctx.auth, accountId),
-			rollups(ctx.db.orm, accountId, { granularity: 'day', by: 'feature', from: new Date(days[0]!), to: new Date(days.at(-1)!) }),
+			rollups(ctx.db.orm, accountId, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
 			accountPurchases(ctx.db.orm, accountId)
 		]);
 		return { accountId, summary, recentUse, purchases };
@@ -67,22 +65,18 @@ export const ledgerRouter = router({
 			return { accountId, ...page };
 		}),
 
+	/** Use in the site's last `windows` daily/weekly/monthly windows (those allowances and caps reset on). */
 	rollups: memberProcedure
 		.input(
 			accountInput.extend({
-				granularity: z.enum(['day', 'week', 'month']),
-				by: z.enum(['feature', 'model', 'member']),
-				...dateRange
+				period: z.enum(['daily', 'weekly', 'monthly']),
+				windows: z.number().int().min(1).max(MAX_REPORT_WINDOWS),
+				by: z.enum(['feature', 'model', 'member'])
 			})
 		)
 		.query(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-			return rollups(ctx.db.orm, accountId, {
-				granularity: input.granularity,
-				by: input.by,
-				from: new Date(input.from),
-				to: new Date(input.to)
-			});
+			return rollups(ctx.db.orm, accountId, { period: input.period, windows: input.windows, by: input.by });
 		}),
 
 	/** Feature rates (with fixed-cost breakdowns) and models, for the playground and docs. */

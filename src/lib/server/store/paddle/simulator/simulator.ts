@@ -4,7 +4,7 @@ import { paddleSimulatorRecords } from '../../../db/schema';
 import { DomainError } from '../../../errors';
 import { productsByPriceId, type PaddleEnvironment, type Product } from '../../catalog';
 import { orderOf } from '../../orders';
-import { addInterval } from '../../periods';
+import { addCalendar } from '../../../../calendar';
 import type { CreateTransaction, PaymentProvider } from '../provider';
 import { signatureHeader } from '../signature';
 import {
@@ -26,7 +26,7 @@ export interface Delivery {
 
 const periodFrom = (start: Date, interval: 'month' | 'year'): SimPeriod => ({
 	startsAt: start.toISOString(),
-	endsAt: addInterval(start, interval).toISOString()
+	endsAt: addCalendar(start, interval).toISOString()
 });
 
 /**

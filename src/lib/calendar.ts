@@ -1,0 +1,30 @@
+// Calendar arithmetic in Node and in the pages, in one place, with date-fns (+ @date-fns/tz for named
+// time zones). Months clamp to their end, as Postgres interval maths does (DESIGN.md "Periods"):
+// 31 March + 1 month = 30 April, 29 February + 1 year = 28 February. Date#setUTCMonth overflows
+// instead (31 March + 1 month = 1 May). Period windows (allowances, caps, reports) are not made
+// here: they come from the database's one window function, quota_window_start/end.
+import { addDays, addMonths } from 'date-fns';
+import { TZDate } from '@date-fns/tz';
+
+/**
+ * `from` plus `count` calendar months or years, read in time zone `tz` (an IANA name; billing
+ * periods are UTC), clamped to the end of a shorter month. Returns a new instant.
+ */
+export function addCalendar(from: Date, unit: 'month' | 'year', count = 1, tz = 'UTC'): Date {
+	return new Date(addMonths(new TZDate(from.getTime(), tz), unit === 'year' ? count * 12 : count).getTime());
+}
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The instant calendar day `day` (YYYY-MM-DD) starts at local midnight in `tz` (null: this device's
+ * zone), moved by `days` whole days (1: the start of the next day, i.e. the end of `day`). Days are
+ * calendar days, so one across a DST change is 23 or 25 hours long. Throws RangeError on a bad day.
+ */
+export function localDayStart(day: string, tz: string | null, days = 0): Date {
+	const m = ISO_DAY.exec(day);
+	if (!m) throw new RangeError(`not a calendar day (YYYY-MM-DD): ${day}`);
+	const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+	const midnight = tz ? new TZDate(y, mo, d, tz) : new Date(y, mo, d);
+	return new Date(addDays(midnight, days).getTime());
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch } from './browser';
+import { maya, openAs, screen, waitForFresh } from './app';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe('figures the pages work out themselves', () => {
+	it('the playground’s offline estimate is the ledger’s exact cost: 100 characters at 0.07 tokens are 7 tokens, not 8', async () => {
+		// A site admin adds the feature through the console's API.
+		const admin = await openAs(browser, 'admin@quota.test', '/settings');
+		const saved = await admin.page.evaluate(async () => {
+			const res = await fetch('/trpc/admin.features.upsert', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ key: 'summary_chars', name: 'Summary', module: 'chat', unit: 'character', tokensPerUnit: 0.07 })
+			});
+			return res.status;
+		});
+		expect(saved).toBe(200);
+		await admin.context.close();
+
+		const { context, page } = await openAs(browser, maya.email, '/playground');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Summary/ }).waitFor();
+		// Offline, the page can only estimate from the saved rates.
+		await context.setOffline(true);
+		await page.getByRole('radio', { name: /Summary/ }).click();
+		await page.getByLabel('Number of characters').fill('100');
+		const cost = page.getByRole('region', { name: 'Cost' });
+		await cost.getByText(/Offline: the estimate below uses the saved rates/).waitFor();
+		await expect(cost.locator('.cost-figure').innerText()).resolves.toBe('≈ 7 tokens');
+		await cost.scrollIntoViewIfNeeded();
+		await screen(page, 'playground-offline-estimate');
+
+		// Online again, the server's price says the same.
+		await context.setOffline(false);
+		await page.getByLabel('Number of characters').fill('101');
+		await page.getByLabel('Number of characters').fill('100');
+		await cost.locator('.cost-figure').getByText('7 tokens', { exact: true }).waitFor();
+		await context.close();
+	});
+
+	it('reports name the site’s own windows: 30 days, 12 weeks or 12 months, each with its total', async () => {
+		const { context, page } = await openAs(browser, maya.email, '/reports');
+		await waitForFresh(page);
+		const trend = page.getByRole('region', { name: /Consumption/ });
+		await page.getByRole('radio', { name: 'Weekly' }).click();
+		await trend.getByText('Show as a table').click();
+		const rows = () => trend.locator('tbody tr').count();
+		await expect.poll(rows).toBe(12);
+		await trend.getByText('Show as a table').scrollIntoViewIfNeeded();
+		await screen(page, 'reports-weekly');
+		await page.getByRole('radio', { name: 'Monthly' }).click();
+		await expect.poll(rows).toBe(12);
+		await page.getByRole('radio', { name: 'Daily' }).click();
+		await expect.poll(rows).toBe(30);
+		await context.close();
+	});
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { addCalendar, localDayStart } from '../../src/lib/calendar';
+
+const at = (iso: string) => new Date(iso);
+const iso = (d: Date) => d.toISOString();
+
+describe('calendar arithmetic clamps to the end of the month', () => {
+	it('a monthly period that starts on 31 March ends on 30 April, not 1 May', () => {
+		const start = at('2026-03-31T10:00:00.000Z');
+		const overflow = new Date(start);
+		overflow.setUTCMonth(overflow.getUTCMonth() + 1); // the fault this replaces
+		expect(iso(overflow)).toBe('2026-05-01T10:00:00.000Z');
+		expect(iso(addCalendar(start, 'month'))).toBe('2026-04-30T10:00:00.000Z');
+	});
+
+	it('31 January + 1 month is the last day of February, in leap years too', () => {
+		expect(iso(addCalendar(at('2026-01-31T00:00:00Z'), 'month'))).toBe('2026-02-28T00:00:00.000Z');
+		expect(iso(addCalendar(at('2028-01-31T23:59:59Z'), 'month'))).toBe('2028-02-29T23:59:59.000Z');
+		expect(iso(addCalendar(at('2026-12-31T08:00:00Z'), 'month'))).toBe('2027-01-31T08:00:00.000Z');
+		expect(iso(addCalendar(at('2026-08-31T08:00:00Z'), 'month', 6))).toBe('2027-02-28T08:00:00.000Z');
+	});
+
+	it('29 February + 1 year is 28 February', () => {
+		expect(iso(addCalendar(at('2028-02-29T12:00:00Z'), 'year'))).toBe('2029-02-28T12:00:00.000Z');
+		expect(iso(addCalendar(at('2028-02-29T12:00:00Z'), 'year', 4))).toBe('2032-02-29T12:00:00.000Z');
+	});
+
+	it('reads the month in the given time zone: 31 March 00:30 in Berlin is still 30 March in UTC', () => {
+		// 2026-03-30T22:30Z is 31 March 00:30 in Berlin (CEST): + 1 month there is 30 April 00:30 CEST.
+		expect(iso(addCalendar(at('2026-03-30T22:30:00Z'), 'month', 1, 'Europe/Berlin'))).toBe('2026-04-29T22:30:00.000Z');
+		expect(iso(addCalendar(at('2026-03-30T22:30:00Z'), 'month'))).toBe('2026-04-30T22:30:00.000Z');
+		// Across the change to summer time the local time of day is kept (one hour less in UTC).
+		expect(iso(addCalendar(at('2026-02-15T14:00:00Z'), 'month', 1, 'America/New_York'))).toBe('2026-03-15T13:00:00.000Z');
+	});
+});
+
+describe('a local calendar day as instants', () => {
+	it('starts at local midnight in the chosen time zone and lasts until the next one, 23 h on a spring-forward day', () => {
+		expect(iso(localDayStart('2026-03-08', 'America/New_York'))).toBe('2026-03-08T05:00:00.000Z');
+		expect(iso(localDayStart('2026-03-08', 'America/New_York', 1))).toBe('2026-03-09T04:00:00.000Z');
+		expect(iso(localDayStart('2026-11-30', 'Pacific/Auckland'))).toBe('2026-11-29T11:00:00.000Z');
+		expect(iso(localDayStart('2028-02-29', 'Asia/Kolkata', 1))).toBe('2028-02-29T18:30:00.000Z');
+		expect(iso(localDayStart('2026-12-31', 'UTC', 1))).toBe('2027-01-01T00:00:00.000Z');
+	});
+
+	it('refuses what is not a calendar day', () => {
+		expect(() => localDayStart('31.12.2026', 'UTC')).toThrow(RangeError);
+	});
+});
