@@ -24,7 +24,14 @@ interface World {
 	holdId: () => Promise<string>;
 }
 
-type Row = { allow: readonly Caller[]; request: (w: World) => Promise<{ path: string } & ApiRequest> | ({ path: string } & ApiRequest) };
+type Row = {
+	allow: readonly Caller[];
+	request: (w: World) => Promise<{ path: string } & ApiRequest> | ({ path: string } & ApiRequest);
+	/** How a refusal answers (default 401/403); a thing named by id refuses as an unknown one (404). */
+	refusedWith?: readonly number[];
+};
+/** Someone else's hold is answered exactly like an unknown id (issue 12.9); a key without the consume scope is 403. */
+const asUnknown = [401, 403, 404] as const;
 
 const keyed = ['keyA', 'siteKey', 'sessionA'] as const;
 const readers = ['keyA', 'readOnlyKeyA', 'siteKey', 'sessionA'] as const;
@@ -39,8 +46,8 @@ const matrix: Record<string, Row> = {
 	'api/v1/check': { allow: readers, request: (w) => ({ path: '/api/v1/check', body: { user: w.a.id, feature: 'search_images', units: 1 } }) },
 	'api/v1/consume': { allow: keyed, request: (w) => ({ path: '/api/v1/consume', headers: idem(), body: { user: w.a.id, feature: 'search_images', units: 1 } }) },
 	'api/v1/holds': { allow: keyed, request: (w) => ({ path: '/api/v1/holds', headers: idem(), body: { user: w.a.id, feature: 'search_images', max_tokens: 5 } }) },
-	'api/v1/holds/[id]/settle': { allow: keyed, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/settle`, body: { tokens: 1 } }) },
-	'api/v1/holds/[id]/release': { allow: keyed, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/release`, body: {} }) },
+	'api/v1/holds/[id]/settle': { allow: keyed, refusedWith: asUnknown, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/settle`, body: { tokens: 1 } }) },
+	'api/v1/holds/[id]/release': { allow: keyed, refusedWith: asUnknown, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/release`, body: {} }) },
 	'api/v1/grants': { allow: ['siteKey'], request: (w) => ({ path: '/api/v1/grants', headers: idem(), body: { user: w.a.id, tokens: 5, source: 'bonus' } }) },
 	'api/v1/usage': { allow: readers, request: (w) => ({ path: `/api/v1/usage?user=${w.a.id}` }) },
 	'api/v1/stream': { allow: readers, request: (w) => ({ path: `/api/v1/stream?user=${w.a.id}` }) },
@@ -105,8 +112,9 @@ describe(`REST authorization on ${backend}`, () => {
 				const w = await world();
 				const req = await row.request(w);
 				const res = route === 'api/v1/stream' ? await streamStatus(req.path, w.headers[who]) : await callJson(req.path, { ...req, headers: { ...req.headers, ...w.headers[who] } });
-				const refused = res.status === 401 || res.status === 403;
-				if (row.allow.includes(who) === refused) problems.push(`${who}: expected ${row.allow.includes(who) ? 'allowed' : '401/403'}, got ${res.status}`);
+				const refusedWith = row.refusedWith ?? [401, 403];
+				const refused = refusedWith.includes(res.status);
+				if (row.allow.includes(who) === refused) problems.push(`${who}: expected ${row.allow.includes(who) ? 'allowed' : refusedWith.join('/')}, got ${res.status}`);
 			}
 			expect(problems).toEqual([]);
 		});

@@ -121,7 +121,9 @@ describe(`ledger on ${backend}`, () => {
 		await consumeAs(other!.id, 'ai_bots', 4);
 		const e = await refusal(consumeAs(other!.id, 'ai_bots', 1));
 		expect(e.code).toBe('allowance_exhausted');
-		expect(e.message).toBe('You have used today’s free chat tokens.');
+		// Nothing left: the module's own words, and when the allowance comes back (the site's time zone is UTC here).
+		const tomorrow = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1)).toISOString().slice(0, 10);
+		expect(e.message).toBe(`You have used today’s free chat tokens. It resets ${tomorrow} 00:00 (UTC).`);
 		// A general limit for every signed-in user, on a module of its own so other tests keep theirs.
 		await upsertModule(db.orm, { key: 'forms', name: 'AI Forms', limitMessage: 'Form limit reached.', onExhausted: 'message' });
 		await upsertFeature(db.orm, { key: 'form_fill', name: 'Form fill', module: 'forms', unit: 'word', tokensPerUnit: 2.5 });
