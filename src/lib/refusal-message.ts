@@ -32,9 +32,11 @@ export interface Formatter {
 	time(iso: string, timeZone: string): string;
 }
 
+const plainNumbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** REST wording: "7,500" and "2026-12-01 00:00 (Europe/Berlin)", whatever the server's locale. */
 export const plainFormatter: Formatter = {
-	tokens: (n) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }).format(n),
+	tokens: (n) => plainNumbers.format(n),
 	time(iso, timeZone) {
 		const p = Object.fromEntries(
 			new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
