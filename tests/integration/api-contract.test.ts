@@ -6,7 +6,7 @@ import { bearer, member, siteKey } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { seedDemo } from '../../src/lib/server/demo/seed';
-import { balances, setAllowanceRule } from '../../src/lib/server/ledger';
+import { availableOf, balances, setAllowanceRule } from '../../src/lib/server/ledger';
 
 let db: Db;
 let site: string;
@@ -20,7 +20,10 @@ afterAll(async () => db?.close());
 
 let k = 0;
 const idem = () => ({ 'idempotency-key': `contract-${backend}-${++k}` });
-const available = async (accountId: string) => (await balances(db.orm, accountId)).available;
+/** What the lots hold (the checks below are about purchased tokens; `available` also counts allowances). */
+const lotTokens = async (accountId: string) => availableOf((await balances(db.orm, accountId)).allocations);
+/** A member's free allowances in the demo data: chat 10,000 a day and forms 5,000 a week. */
+const MEMBER_ALLOWANCES = 15_000;
 
 describe(`REST v1 contract on ${backend}`, () => {
 	it('GET /api/v1/balance answers the seeds’ shape plus allowances, available and held', async () => {
@@ -32,7 +35,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 			success: true,
 			data: { general: { credit: 5000, isUnlimited: false, entity_key: 'general', engine: null, expires_at: null } },
 			allowances: expect.arrayContaining([expect.objectContaining({ module: 'chat', used: 0, limit: 10000, period: 'daily', resets_at: expect.any(String) })]),
-			available: 5000,
+			available: 5000 + MEMBER_ALLOWANCES,
 			held: 0
 		});
 		const bySite = await callJson(`/api/v1/balance?user=${m.id}`, { headers: bearer(site) });
@@ -59,7 +62,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(r.json).toMatchObject({ allowed: true, cost: 90, level: 'low', remaining_after: 10, active: true, reason: null });
 		const no = await callJson('/api/v1/check', { headers: bearer(m.key), body: { feature: 'generate_all', units: 2 } });
 		expect(no.json).toMatchObject({ allowed: false, cost: 130, level: 'empty', reason: 'insufficient_tokens' });
-		expect(await available(m.accountId)).toBe(100);
+		expect(await lotTokens(m.accountId)).toBe(100);
 	});
 
 	it('POST /api/v1/consume spends once per key, replays byte for byte, refuses reuse with another body', async () => {
@@ -74,7 +77,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const other = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 2 } });
 		expect(other.status).toBe(422);
 		expect(other.json.error).toBe('idempotency_key_reused');
-		expect(await available(m.accountId)).toBe(955);
+		expect(await lotTokens(m.accountId)).toBe(955);
 		await expectInvariants(db);
 	});
 
@@ -83,7 +86,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const headers = bearer(m.key, idem());
 		const short = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } });
 		expect(short.status).toBe(402);
-		expect(short.json).toEqual({ error: 'insufficient_tokens', message: expect.any(String) });
+		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 45 tokens, more than the 10 available.', details: { cost: 45, available: 10 } });
 		expect((await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } })).text).toBe(short.text);
 		// Guests: chat is free up to 2,000 a day; images are disabled (0).
 		const guest = `guest-${backend}-${k}`;
@@ -91,7 +94,12 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect((await g({ feature: 'ai_bots', units: 800 })).status).toBe(200);
 		const exhausted = await g({ feature: 'ai_bots', units: 1 });
 		expect(exhausted.status).toBe(402);
-		expect(exhausted.json).toEqual({ error: 'allowance_exhausted', message: 'You have used your free chat tokens for today. Buy tokens to keep chatting.' });
+		const midnight = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1)).toISOString().slice(0, 10);
+		expect(exhausted.json).toMatchObject({
+			error: 'allowance_exhausted',
+			message: `You have used your free chat tokens for today. Buy tokens to keep chatting. It resets ${midnight} 00:00 (UTC).`,
+			details: { cost: 3, limit: 2000, used: 2000, left: 0, period: 'daily', time_zone: 'UTC' }
+		});
 		const disabled = await g({ feature: 'image_generation', units: 1 });
 		expect(disabled.status).toBe(403);
 		expect(disabled.json.error).toBe('feature_disabled');
@@ -107,7 +115,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(results.every((r) => r.status === 200 || (r.status === 409 && r.json.error === 'idempotency_key_in_flight'))).toBe(true);
 		expect(results.some((r) => r.status === 200)).toBe(true);
 		expect(new Set(results.filter((r) => r.status === 200).map((r) => r.text)).size).toBe(1);
-		expect(await available(m.accountId)).toBe(990);
+		expect(await lotTokens(m.accountId)).toBe(990);
 		await expectInvariants(db);
 	});
 
@@ -118,14 +126,20 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(missing.json.error).toBe('idempotency_key_missing');
 		const long = await callJson('/api/v1/consume', { headers: bearer(m.key, { 'idempotency-key': 'x'.repeat(256) }), body: { feature: 'search_images', units: 1 } });
 		expect(long.status).toBe(400);
-		expect(await available(m.accountId)).toBe(100);
+		expect(await lotTokens(m.accountId)).toBe(100);
 	});
 
 	it('holds: 201, settle 200 with the rest released, a second settle 409, release 200, expired 409', async () => {
 		const m = await member(db, 1000);
 		const h = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 600, ttl_seconds: 60 } });
 		expect(h.status).toBe(201);
-		expect(h.json).toEqual({ hold_id: expect.any(String), held: 600, expires_at: expect.any(String) });
+		expect(h.json).toEqual({
+			hold_id: expect.any(String),
+			held: 600,
+			expires_at: expect.any(String),
+			paid_by: [expect.objectContaining({ type: 'lot', tokens: 600 })],
+			remaining: 400
+		});
 		const s = await callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 250 } });
 		expect(s.status).toBe(200);
 		expect(s.json).toMatchObject({ cost: 250, released: 350 });
@@ -140,8 +154,9 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(expired.status).toBe(409);
 		expect(expired.json.error).toBe('hold_expired');
 		const other = await member(db, 0);
-		expect((await callJson(`/api/v1/holds/${h.json.hold_id}/release`, { headers: bearer(other.key), body: {} })).status).toBe(403);
-		expect(await available(m.accountId)).toBe(750);
+		// Someone else's hold: 404, as for an unknown id (no existence oracle).
+		expect((await callJson(`/api/v1/holds/${h.json.hold_id}/release`, { headers: bearer(other.key), body: {} })).status).toBe(404);
+		expect(await lotTokens(m.accountId)).toBe(750);
 		await expectInvariants(db);
 	});
 
@@ -155,7 +170,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const again = await callJson('/api/v1/grants', { headers, body });
 		expect(again.json).toMatchObject({ lot_id: g.json.lot_id, created: false });
 		expect((await callJson('/api/v1/grants', { headers: bearer(m.key, idem()), body })).status).toBe(403);
-		expect(await available(m.accountId)).toBe(500);
+		expect(await lotTokens(m.accountId)).toBe(500);
 		await expectInvariants(db);
 	});
 
@@ -165,7 +180,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(r.status).toBe(200);
 		expect(r.json.paid_by).toEqual([expect.objectContaining({ type: 'allowance', tokens: 25 })]);
 		const b = await callJson(`/api/v1/balance?user=${external}`, { headers: bearer(site) });
-		expect(b.json).toMatchObject({ available: 0, data: {} });
+		expect(b.json).toMatchObject({ available: MEMBER_ALLOWANCES - 25, data: {} });
 	});
 
 	it('GET /api/v1/usage pages newest first with remaining after each use', async () => {
@@ -206,8 +221,8 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const unknown = await callJson('/api/v1/consume', { headers: bearer(a.key, idem()), body: { feature: 'teleport', units: 1 } });
 		expect(unknown.status).toBe(422);
 		expect(unknown.json.error).toBe('unknown_feature');
-		expect(await available(a.accountId)).toBe(100);
-		expect(await available(b.accountId)).toBe(100);
+		expect(await lotTokens(a.accountId)).toBe(100);
+		expect(await lotTokens(b.accountId)).toBe(100);
 	});
 
 	it('a key without the consume scope cannot spend (403) and a revoked key is refused (401)', async () => {
@@ -218,7 +233,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect((await callJson('/api/v1/consume', { headers: bearer(readOnly.value, idem()), body: { feature: 'search_images', units: 1 } })).status).toBe(403);
 		await revokeApiKey(db, m.auth, readOnly.id);
 		expect((await callJson('/api/v1/balance', { headers: bearer(readOnly.value) })).status).toBe(401);
-		expect(await available(m.accountId)).toBe(100);
+		expect(await lotTokens(m.accountId)).toBe(100);
 	});
 
 	it('the seeds’ path /dashboard/user/token-management/balance answers for a signed-in session', async () => {
@@ -227,7 +242,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const session = await signIn(db, { email: m.email!, password: 'correct-horse-battery-9' });
 		const r = await callJson('/dashboard/user/token-management/balance', { headers: { cookie: `quota_session=${session.token}` } });
 		expect(r.status).toBe(200);
-		expect(r.json).toMatchObject({ success: true, available: 321 });
+		expect(r.json).toMatchObject({ success: true, available: 321 + MEMBER_ALLOWANCES });
 		expect((await callJson('/dashboard/user/token-management/balance')).status).toBe(401);
 	});
 
@@ -262,10 +277,10 @@ describe(`REST v1 contract on ${backend}`, () => {
 				buffer += decoder.decode(value);
 			}
 		};
-		expect((await nextBalance()).available).toBe(1000);
+		expect((await nextBalance()).available).toBe(1000 + MEMBER_ALLOWANCES);
 		const started = Date.now();
 		await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'search_images', units: 1 } });
-		expect((await nextBalance()).available).toBe(990);
+		expect((await nextBalance()).available).toBe(990 + MEMBER_ALLOWANCES);
 		expect(Date.now() - started).toBeLessThan(1000);
 		controller.abort();
 		await reader.cancel();
@@ -273,10 +288,10 @@ describe(`REST v1 contract on ${backend}`, () => {
 
 	it('a team pool: a site key names the team; the member cap and team limit apply', async () => {
 		const [team] = await db.rows<{ id: string; account_id: string }>((await import('drizzle-orm')).sql`select id, account_id from teams where name = 'Acme Studio'`);
-		const before = await available(team!.account_id);
+		const before = await lotTokens(team!.account_id);
 		const r = await callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { team: team!.id, feature: 'search_prices', units: 1 } });
 		expect(r.status).toBe(200);
-		expect(await available(team!.account_id)).toBe(before - 10);
+		expect(await lotTokens(team!.account_id)).toBe(before - 10);
 		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: team!.id, limitTokens: 0, period: 'daily' });
 		const off = await callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { team: team!.id, feature: 'search_prices', units: 1 } });
 		expect(off.status).toBe(403);

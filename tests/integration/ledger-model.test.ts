@@ -103,7 +103,8 @@ describe(`ledger model check on ${backend}`, () => {
 						}
 					}
 					const b = await balances(db.orm, accountId);
-					expect(b.available).toBe(m.lots);
+					// available: the lots plus what is left of the free allowance.
+					expect(b.available).toBe(m.lots + LIMIT - m.allowanceUsed);
 					expect(b.held).toBe(m.holds.filter((h) => h.open).reduce((n, h) => n + h.amount, 0));
 					const [allowance] = await allowanceStatus(db.orm, accountId).then((a) => a.filter((x) => x.module === 'model'));
 					expect(allowance?.used ?? 0).toBe(m.allowanceUsed);

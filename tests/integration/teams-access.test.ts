@@ -113,7 +113,8 @@ describe('teams and invitations', () => {
 
 	it('refuses invites from plain members, admin invites from admins, and members invited twice', async () => {
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('teamMember'), mailer)).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('otherTeamAdmin'), mailer)).rejects.toMatchObject({ code: 'forbidden' });
+		// Someone outside the team is answered as for a team that does not exist.
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('otherTeamAdmin'), mailer)).rejects.toMatchObject({ code: 'not_found' });
 		await expect(inviteToTeam(db, { teamId: w.teamB.id, email: 'x@example.com', role: 'admin' }, actor('otherTeamAdmin'), mailer)).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: w.users.teamMember.email!, role: 'member' }, actor('memberA'), mailer)).rejects.toMatchObject({ code: 'conflict' });
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'not an email', role: 'member' }, actor('memberA'), mailer)).rejects.toMatchObject({ code: 'invalid_input' });
@@ -161,13 +162,14 @@ describe('teams and invitations', () => {
 	it('lets team managers cap what one member may spend from the pool, through the ledger, audited', async () => {
 		const m = w.users.teamMember;
 		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'not_found' });
 		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: w.users.memberB.id, period: 'daily', limitTokens: 500 }, actor('memberA'))).rejects.toMatchObject({ code: 'not_found' });
 		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: -5 }, actor('memberA'))).rejects.toMatchObject({ code: 'invalid_input' });
 
 		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('memberA'))).resolves.toEqual({ userId: m.id, period: 'daily', limitTokens: 500 });
-		expect((await getTeam(db, w.teamA.id, actor('memberA'))).caps).toEqual([{ memberUserId: m.id, period: 'daily', limitTokens: 500 }]);
-		expect((await getTeam(db, w.teamA.id, actor('teamMember'))).caps).toEqual([]);
+		expect((await getTeam(db, w.teamA.id, actor('memberA'))).caps).toEqual([{ memberUserId: m.id, period: 'daily', limitTokens: 500, siteDefault: false }]);
+		// The member sees the limit set for them (issue 13.4).
+		expect((await getTeam(db, w.teamA.id, actor('teamMember'))).caps).toEqual([{ memberUserId: m.id, period: 'daily', limitTokens: 500, siteDefault: false }]);
 		await setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: -1 }, actor('memberA'));
 		expect((await getTeam(db, w.teamA.id, actor('memberA'))).caps).toEqual([]);
 		const trail = await db.rows<{ before: unknown; after: unknown }>(sql`select before, after from audit_log where action = 'team.cap_set' and target_id = ${m.id} order by id`);

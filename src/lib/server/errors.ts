@@ -6,6 +6,7 @@ export const errorCodes = [
 	'feature_disabled',
 	'unknown_feature',
 	'unknown_model',
+	'unknown_module',
 	'hold_expired',
 	'hold_already_settled',
 	'idempotency_key_reused',

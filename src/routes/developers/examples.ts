@@ -16,14 +16,14 @@ export const examples: Example[] = [
 		method: 'GET',
 		path: '/api/v1/balance?user=wp-42',
 		title: 'Read a balance',
-		about: 'Tokens per model ("general" is usable by every model), free allowances with their next reset, what is available now and what is held. Site keys name the account with user, team or guest; account keys leave them out.',
+		about: 'Tokens per model ("general" is usable by every model), free allowances with their next reset, what is available now (lots plus what is left of the free allowances; holds excluded) and what is held. Site keys name the account with user, team or guest; account keys leave them out.',
 		response: {
 			status: 200,
 			body: {
 				success: true,
 				data: { 'gpt-5-nano': { credit: 50000, isUnlimited: false, entity_key: 'gpt-5-nano', engine: 'openai', expires_at: null } },
 				allowances: [{ module: 'chat', used: 120, limit: 10000, period: 'daily', resets_at: '2026-11-24T00:00:00.000Z' }],
-				available: 50000,
+				available: 59880,
 				held: 0
 			}
 		}
@@ -43,7 +43,7 @@ export const examples: Example[] = [
 		title: 'Show the cost before running',
 		about: 'Prices the operation on the server, says who would pay and the green/yellow/red level. Changes nothing: call it to show the cost in your UI.',
 		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano' },
-		response: { status: 200, body: { allowed: true, cost: 250, level: 'ok', paid_by: [{ type: 'allowance', id: '981', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining_after: 59630, active: true, reason: null, message: null } }
+		response: { status: 200, body: { allowed: true, cost: 250, level: 'ok', paid_by: [{ type: 'allowance', id: '5d2a…', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining_after: 59630, active: true, reason: null, message: null } }
 	},
 	{
 		id: 'consume',
@@ -63,7 +63,16 @@ export const examples: Example[] = [
 		about: 'Reserves up to max_tokens for ttl_seconds; other uses cannot spend them meanwhile. Then POST /api/v1/holds/{id}/settle with {"tokens": <real cost>} (the rest is released) or /release. A hold settles at most once; an expired hold answers 409 hold_expired.',
 		idempotent: true,
 		body: { user: 'wp-42', feature: 'ai_bots', max_tokens: 2000, ttl_seconds: 120 },
-		response: { status: 201, body: { hold_id: '3b7d…', held: 2000, expires_at: '2026-11-23T10:02:00.000Z' } }
+		response: {
+			status: 201,
+			body: {
+				hold_id: '3b7d…',
+				held: 2000,
+				expires_at: '2026-11-23T10:02:00.000Z',
+				paid_by: [{ type: 'lot', id: '0c9e…', label: 'purchase', model: 'gpt-5-nano', tokens: 2000, unlimited: false }],
+				remaining: 47750
+			}
+		}
 	},
 	{
 		id: 'grants',

@@ -19,11 +19,38 @@ const denied = () => new DomainError('forbidden', 'You do not have access to thi
  * consume scope; an account key only its own account.
  */
 export function assertKeyMayAct(key: ApiKeyAuth, accountId: string, level: AccessLevel): void {
+	assertKeyScope(key, level);
+	if (key.kind === 'account' && key.accountId !== accountId) throw denied();
+}
+
+/** Whether a key may do this kind of thing at all, whatever the account. */
+function assertKeyScope(key: ApiKeyAuth, level: AccessLevel): void {
 	if (level === 'manage') throw denied();
 	if (!key.scopes.includes(level === 'read' ? 'read' : 'consume')) {
 		throw new DomainError('forbidden', `This API key lacks the ${level === 'read' ? 'read' : 'consume'} scope.`);
 	}
-	if (key.kind === 'account' && key.accountId !== accountId) throw denied();
+}
+
+/**
+ * `requireAccountAccess` for a thing a caller names by its id (a hold, an order, …), given the
+ * account it belongs to (null when there is no such thing). A thing that does not exist and one
+ * the caller may not touch get the same `not_found` with `notFound` as its message, so the answer
+ * never tells that someone else's thing exists. What the caller could never do anywhere (a key
+ * without the scope) is refused first, the same for every id.
+ */
+export async function requireAccessById(
+	db: Db,
+	auth: Auth | ApiKeyAuth | null,
+	accountId: string | null,
+	level: AccessLevel,
+	notFound: string
+): Promise<AccessibleAccount> {
+	if (!auth) throw new DomainError('unauthorized', 'Sign in first.');
+	if ('keyId' in auth) assertKeyScope(auth, level);
+	if (!accountId) throw new DomainError('not_found', notFound);
+	return requireAccountAccess(db, auth, accountId, level).catch((e: unknown) => {
+		throw e instanceof DomainError && (e.code === 'forbidden' || e.code === 'not_found') ? new DomainError('not_found', notFound) : e;
+	});
 }
 
 /**

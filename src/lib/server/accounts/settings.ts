@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { appliedClientWrites, userSettings, users } from '../db/schema';
 import { DomainError } from '../errors';
+import { requestHash } from '../idempotency';
 import { activeAccount, spendableAccounts, type SpendableAccount } from './active-account';
 import { parseInput, timeZoneSchema } from './validation';
 
@@ -45,7 +46,9 @@ export async function getSettings(db: Db, userId: string): Promise<UserSettings>
 /**
  * Applies a settings change made on a device, at most once per device-made key: a write queued
  * offline may be sent more than once (page and service worker, lost responses), and a late
- * replay must not overwrite a newer change. The key is claimed first, in the same transaction.
+ * replay must not overwrite a newer change. The key is claimed first, in the same transaction,
+ * with the change's request hash: the same key with another change (or by another user) is
+ * `idempotency_key_reused`, never applied or answered as if it had been.
  */
 export async function applySettingsWrite(db: Db, userId: string, key: string, changes: SettingsChanges): Promise<{ settings: UserSettings; replayed: boolean }> {
 	const p = changes.lowSharePercent;
@@ -56,11 +59,19 @@ export async function applySettingsWrite(db: Db, userId: string, key: string, ch
 	if (changes.activeAccountId !== undefined && !(await spendableAccounts(db, userId)).some((a) => a.accountId === changes.activeAccountId)) {
 		throw new DomainError('forbidden', 'You can only draw from your own account or a team you belong to.');
 	}
+	const hash = requestHash(['settings', userId, { ...changes, timeZone }]);
 	const replayed = await db.orm.transaction(async (tx) => {
-		const claimed = await tx.insert(appliedClientWrites).values({ key, userId }).onConflictDoNothing().returning({ key: appliedClientWrites.key });
+		const claimed = await tx
+			.insert(appliedClientWrites)
+			.values({ key, userId, requestHash: hash })
+			.onConflictDoNothing()
+			.returning({ key: appliedClientWrites.key });
 		if (claimed.length === 0) {
-			const [earlier] = await tx.select({ userId: appliedClientWrites.userId }).from(appliedClientWrites).where(eq(appliedClientWrites.key, key));
-			if (earlier?.userId !== userId) throw new DomainError('idempotency_key_reused', 'This change key was already used.');
+			const [earlier] = await tx
+				.select({ userId: appliedClientWrites.userId, requestHash: appliedClientWrites.requestHash })
+				.from(appliedClientWrites)
+				.where(eq(appliedClientWrites.key, key));
+			if (earlier?.userId !== userId || earlier.requestHash !== hash) throw new DomainError('idempotency_key_reused', 'This change key was already used for another change.');
 			return true;
 		}
 		const values = {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { caps, teamInvites, teamMembers, teams, users } from '../db/schema';
-import { setCap } from '../ledger';
+import { capsInForce, setCap } from '../ledger';
 import { DomainError } from '../errors';
 import { mailer as defaultMailer, type Mailer } from '../mail';
 import { teamInviteMail } from '../mail/templates';
@@ -67,10 +67,20 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 				.from(teamInvites)
 				.where(and(eq(teamInvites.teamId, teamId), isNull(teamInvites.acceptedAt), gt(teamInvites.expiresAt, sql`now()`)))
 		: [];
-	const limits = canManage
-		? await db.orm.select({ memberUserId: caps.memberUserId, period: caps.period, limitTokens: caps.limitTokens }).from(caps).where(eq(caps.accountId, team.accountId))
-		: [];
-	return { id: team.id, name: team.name, accountId: team.accountId, createdAt: team.createdAt, myRole: role, canManage, members, invites, caps: limits };
+	// Every member sees the team's own limits and their own; managers see everyone's.
+	const limits = (await capsInForce(db.orm, team.accountId)).filter((c) => canManage || c.memberUserId === null || c.memberUserId === actor.userId);
+	return {
+		id: team.id,
+		name: team.name,
+		accountId: team.accountId,
+		createdAt: team.createdAt,
+		myRole: role,
+		myUserId: actor.userId,
+		canManage,
+		members,
+		invites,
+		caps: limits
+	};
 }
 
 const inviteSchema = z.object({ email: emailSchema, role: z.enum(['admin', 'member']) });
@@ -150,6 +160,8 @@ export async function acceptInvite(db: Db, token: string, user: { id: string; em
 async function requireTeamManager(exec: Executor, teamId: string, actor: TeamActor): Promise<TeamRole | null> {
 	const role = await teamRoleOf(exec, teamId, actor.userId);
 	if (role === 'owner' || role === 'admin' || actor.siteAdmin) return role;
+	// Someone outside the team is answered as for a team that does not exist.
+	if (!role) throw new DomainError('not_found', 'No such team.');
 	throw new DomainError('forbidden', 'Only the team’s owners and admins can do that.');
 }
 
@@ -160,8 +172,9 @@ async function requireTeamManager(exec: Executor, teamId: string, actor: TeamAct
 async function lockForChange(exec: Executor, teamId: string, targetUserId: string, actor: TeamActor, what: string) {
 	const rows = await exec.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).for('update');
 	const [team] = await exec.select().from(teams).where(eq(teams.id, teamId));
-	if (!team) throw new DomainError('not_found', 'No such team.');
 	const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
+	// Someone outside the team learns nothing about it: the same answer as for a team that does not exist.
+	if (!team || (!actorRole && !actor.siteAdmin)) throw new DomainError('not_found', 'No such team.');
 	if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', `Only the team’s owners and admins can ${what}.`);
 	const target = rows.find((r) => r.userId === targetUserId);
 	if (!target) throw new DomainError('not_found', 'That person is not in this team.');

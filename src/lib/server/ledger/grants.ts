@@ -1,25 +1,34 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { DomainError } from '../errors';
+import { requestHash } from '../idempotency';
 import { callLedger, throwIfError } from './sql-result';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import type { Actor, GrantRequest, GrantResult } from './types';
 
-/** Grants one lot of tokens; a grant key makes it happen at most once. */
+/**
+ * Grants one lot of tokens. A grant key makes it happen at most once: the same key with the same
+ * grant answers the first grant (`created: false`); with another grant (account, tokens, source,
+ * model, priority, expiry, unlimited, note) it is `idempotency_key_reused`.
+ * Errors: invalid_input, not_found (account), unknown_model, idempotency_key_reused.
+ */
 export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResult> {
 	const tokens = g.unlimited ? 0 : wholeNumber('tokens', g.tokens, 1, MAX_TOKENS);
 	if (g.expiresAt && !(g.expiresAt instanceof Date && Number.isFinite(g.expiresAt.getTime()))) {
 		throw new DomainError('invalid_input', 'expires_at must be a valid date.');
 	}
+	const hash = g.grantKey
+		? requestHash(['grant', g.accountId, tokens, g.source, g.model ?? null, g.priority ?? 0, g.expiresAt ?? null, g.unlimited ?? false, g.note ?? null])
+		: null;
 	const r = await callLedger(
 		exec,
 		sql`select quota_grant(${g.accountId}::uuid, ${tokens}, ${g.source}, ${g.model ?? null}, ${g.priority ?? 0},
 			${g.expiresAt?.toISOString() ?? null}::timestamptz, ${g.unlimited ?? false}, ${g.grantKey ?? null},
 			${g.note ?? null}, ${g.actor?.userId ?? null}::uuid, ${g.actor?.keyId ?? null}::uuid,
-			${g.effectiveAt?.toISOString() ?? null}::timestamptz) as r`
+			${g.effectiveAt?.toISOString() ?? null}::timestamptz, ${hash}) as r`
 	);
 	throwIfError(r);
-	return { lotId: r.lot_id as string, operationId: r.operation_id as string, created: r.created as boolean };
+	return { lotId: r.lot_id as string, operationId: r.operation_id as string, created: r.created as boolean, tokens: r.tokens as number };
 }
 
 export interface ClawbackRequest {

@@ -26,5 +26,6 @@ export {
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS } from './validate';
+export { refusalCodes } from './sql-result';
 export { sweepExpired, startSweeper } from './sweep';
 export { CHANGE_CHANNEL } from './change-notices';

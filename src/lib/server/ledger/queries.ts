@@ -30,7 +30,11 @@ export interface Balances {
 	accountId: string;
 	/** Available + held. */
 	total: number;
-	/** What can be spent now (holds already deducted). */
+	/**
+	 * Tokens this account can spend now: the remaining tokens of its live lots (every model scope;
+	 * open holds already deducted) plus what is left of each free allowance in its current window
+	 * (finite limits only). Unlimited lots and allowances add nothing countable (see `unlimited`).
+	 */
 	available: number;
 	held: number;
 	unlimited: boolean;
@@ -51,10 +55,12 @@ export interface Balances {
  * what the account's live lots were granted (a spent lot drops out), green otherwise or with
  * unlimited general tokens. The dashboard, the alerts and the settings text all mean this.
  */
-export function levelOf(b: Pick<Balances, 'available' | 'allocations'>, sharePercent: number): Level {
+export function levelOf(b: Pick<Balances, 'available' | 'allocations'> & { allowances?: AllowanceStatus[] }, sharePercent: number): Level {
 	if (b.allocations.some((a) => a.unlimited && a.model === null)) return 'ok';
 	if (b.available <= 0) return 'empty';
-	const allocation = b.allocations.reduce((n, a) => n + (a.unlimited ? 0 : a.amount), 0);
+	// The same base as the ledger's own level (quota_spend): what the lots were granted plus the allowance limits.
+	const allocation =
+		b.allocations.reduce((n, a) => n + (a.unlimited ? 0 : a.amount), 0) + (b.allowances ?? []).reduce((n, x) => n + (x.limit ?? 0), 0);
 	return b.available * 100 < allocation * sharePercent ? 'low' : 'ok';
 }
 
@@ -94,9 +100,15 @@ export async function allocationsByAccount(exec: Executor, accountIds: string[])
 	return byAccount;
 }
 
-/** What `allocations` leave to spend (unlimited lots add nothing countable). */
-export function availableOf(allocations: Allocation[]): number {
-	return allocations.reduce((n, a) => n + (a.unlimited ? 0 : a.remaining), 0);
+/**
+ * `available` (see Balances): what `allocations` leave to spend plus what is left of `allowances`
+ * (unlimited lots and allowances add nothing countable). Without allowances: the lots alone.
+ */
+export function availableOf(allocations: Allocation[], allowances: AllowanceStatus[] = []): number {
+	return (
+		allocations.reduce((n, a) => n + (a.unlimited ? 0 : a.remaining), 0) +
+		allowances.reduce((n, x) => n + (x.limit === null ? 0 : Math.max(x.limit - x.used, 0)), 0)
+	);
 }
 
 /** The dashboard's figures for one account, all from the ledger; `lowSharePercent` is the viewer's threshold (default: the site's). */
@@ -116,7 +128,7 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 	if (!totals?.exists) throw new DomainError('not_found', 'No such account.');
 	const allowances = await allowanceStatus(exec, accountId);
 	const unlimited = allocations.some((a) => a.unlimited);
-	const available = availableOf(allocations);
+	const available = availableOf(allocations, allowances);
 	const lowSharePercent = opts.lowSharePercent ?? totals.low_share;
 	return {
 		accountId,
@@ -127,7 +139,7 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 		usedToday: Number(totals.used_today),
 		usedThisMonth: Number(totals.used_month),
 		activeAllocations: allocations.length,
-		level: levelOf({ available, allocations }, lowSharePercent),
+		level: levelOf({ available, allocations, allowances }, lowSharePercent),
 		lowSharePercent,
 		allocations,
 		allowances,
@@ -325,9 +337,9 @@ export async function rollups(
 }
 
 /** The account a hold belongs to, so a caller's access can be checked before settling it. */
-export async function holdAccount(exec: Executor, holdId: string): Promise<string> {
-	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(holdId)) throw new DomainError('not_found', 'No such hold.');
+/** The account a hold belongs to; null when there is no such hold (or `holdId` is not a hold id). */
+export async function holdAccount(exec: Executor, holdId: string): Promise<string | null> {
+	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(holdId)) return null;
 	const [row] = await queryRows<{ account_id: string }>(exec, sql`select account_id from holds where id = ${holdId}::uuid`);
-	if (!row) throw new DomainError('not_found', 'No such hold.');
-	return row.account_id;
+	return row?.account_id ?? null;
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client';
+import { queryRows, type Executor } from '../db/client';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import type { Period } from './types';
@@ -8,6 +8,26 @@ import { RATE_DECIMALS, rateUnits } from '../../cost';
 export type Feature = typeof features.$inferSelect;
 export type FeatureInput = Omit<typeof features.$inferInsert, 'tokensPerUnit'> & { tokensPerUnit: number };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Refuses a write that names a module, team, user or account that does not exist with its domain
+ * code (unknown_module, not_found), before the database would refuse it with a foreign-key error.
+ */
+async function requireReferences(exec: Executor, r: { module?: string; teamId?: string | null; userId?: string | null; accountId?: string }) {
+	const ids = { team: r.teamId, user: r.userId, account: r.accountId };
+	for (const [what, id] of Object.entries(ids)) if (id != null && !UUID.test(id)) throw new DomainError('not_found', `No such ${what}.`);
+	const [found] = await queryRows<{ module: boolean; team: boolean; user: boolean; account: boolean }>(
+		exec,
+		sql`select ${r.module === undefined ? sql`true` : sql`exists (select 1 from modules where key = ${r.module})`} as module,
+			${r.teamId == null ? sql`true` : sql`exists (select 1 from teams where id = ${r.teamId}::uuid)`} as team,
+			${r.userId == null ? sql`true` : sql`exists (select 1 from users where id = ${r.userId}::uuid)`} as "user",
+			${r.accountId === undefined ? sql`true` : sql`exists (select 1 from accounts where id = ${r.accountId}::uuid)`} as account`
+	);
+	if (!found!.module) throw new DomainError('unknown_module', `Unknown module '${r.module}'.`);
+	for (const what of ['team', 'user', 'account'] as const) if (!found![what]) throw new DomainError('not_found', `No such ${what}.`);
+}
+
 /** Highest rate a feature may have, in tokens per unit. */
 export const MAX_RATE = 1_000_000;
 
@@ -15,6 +35,7 @@ export const MAX_RATE = 1_000_000;
  * Creates or updates a feature's rate (tokens per unit, > 0, ≤ MAX_RATE). The rate is stored as
  * given, never rounded: more than RATE_DECIMALS (4) decimal places is `invalid_input`, so every
  * cost shown (lib/cost.ts) is computed from the very rate the ledger charges with.
+ * Errors: invalid_input, unknown_module.
  */
 export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<void> {
 	const rate = rateUnits(f.tokensPerUnit);
@@ -25,6 +46,7 @@ export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<vo
 			{ field: 'tokensPerUnit' }
 		);
 	}
+	await requireReferences(exec, { module: f.module });
 	const row = { ...f, tokensPerUnit: String(f.tokensPerUnit) };
 	await exec.insert(features).values(row).onConflictDoUpdate({ target: features.key, set: row });
 }
@@ -62,7 +84,7 @@ export interface AllowanceRuleInput {
 	period: Period;
 }
 
-/** Sets the free allowance of one audience for one module (one rule per target). */
+/** Sets the free allowance of one audience for one module (one rule per target). Errors: invalid_input, unknown_module, not_found (team, user). */
 export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): Promise<void> {
 	const target = {
 		role: r.audience === 'role' ? (r.role ?? null) : null,
@@ -75,6 +97,7 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 	if (r.limitTokens !== null && (!Number.isInteger(r.limitTokens) || r.limitTokens < 0)) {
 		throw new DomainError('invalid_input', 'The limit must be a whole number ≥ 0, or empty for unlimited.');
 	}
+	await requireReferences(exec, { module: r.module, ...target });
 	// The unique index is on expressions (coalesce), which the query builder cannot name as a conflict target.
 	await exec.execute(sql`
 		insert into allowance_rules (module, audience, role, team_id, user_id, limit_tokens, period)
@@ -86,7 +109,7 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 export const listAllowanceRules = (exec: Executor) =>
 	exec.select().from(allowanceRules).orderBy(asc(allowanceRules.module), asc(allowanceRules.audience));
 
-/** Sets a spending cap on an account (or on one member's use of a team pool); null or -1 removes it. */
+/** Sets a spending cap on an account (or on one member's use of a team pool); null or -1 removes it. Errors: invalid_input, not_found (account, user). */
 export async function setCap(
 	exec: Executor,
 	c: { accountId: string; memberUserId?: string | null; period: 'daily' | 'weekly' | 'monthly'; limitTokens: number | null }
@@ -103,13 +126,30 @@ export async function setCap(
 	if (!Number.isInteger(c.limitTokens) || c.limitTokens < 0) {
 		throw new DomainError('invalid_input', 'A cap must be a whole number ≥ 0 (or -1 for none).');
 	}
+	await requireReferences(exec, { accountId: c.accountId, userId: c.memberUserId });
 	await exec.execute(sql`
 		insert into caps (account_id, member_user_id, period, limit_tokens)
 		values (${c.accountId}::uuid, ${c.memberUserId ?? null}::uuid, ${c.period}, ${c.limitTokens})
 		on conflict (account_id, coalesce(member_user_id::text, ''), period) do update set limit_tokens = excluded.limit_tokens`);
 }
 
-export const listCaps = (exec: Executor, accountId: string) => exec.select().from(caps).where(eq(caps.accountId, accountId));
+export interface CapInForce {
+	/** null: the whole account; set: one member's use of a team pool. */
+	memberUserId: string | null;
+	period: 'daily' | 'weekly' | 'monthly';
+	limitTokens: number;
+	/** The site's default daily limit of a team that has none of its own. */
+	siteDefault: boolean;
+}
+
+/** The spending limits in force on an account: the ones the ledger applies (quota_account_caps). */
+export async function capsInForce(exec: Executor, accountId: string): Promise<CapInForce[]> {
+	const rows = await queryRows<{ period: CapInForce['period']; limit_tokens: number; member_user_id: string | null; site_default: boolean }>(
+		exec,
+		sql`select period, limit_tokens, member_user_id, site_default from quota_account_caps(${accountId}::uuid) order by member_user_id nulls first, period`
+	);
+	return rows.map((r) => ({ memberUserId: r.member_user_id, period: r.period, limitTokens: Number(r.limit_tokens), siteDefault: r.site_default }));
+}
 
 export type SiteSettings = typeof siteSettings.$inferSelect;
 

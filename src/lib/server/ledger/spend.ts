@@ -1,24 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { createHash } from 'node:crypto';
 import type { Executor } from '../db/client';
 import { DomainError } from '../errors';
+import { requestHash } from '../idempotency';
+import { plainFormatter, refusalMessage } from '../../refusal-message';
 import { callLedger, throwIfError, type SqlResult } from './sql-result';
 import { noticeChange, notifiesInTransaction } from './change-notices';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
-import type { CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalCode, Level, Period } from './types';
-
-function requestHash(parts: unknown): string {
-	return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
-}
+import type { CheckRequest, CheckResult, RefusalDetails, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalCode, Level, Period } from './types';
 
 function toCheck(r: SqlResult): CheckResult {
+	const details = (r.details ?? null) as RefusalDetails | null;
 	const allowance = r.allowance as { module: string; used: number; limit: number | null; period: Period; resets_at: string | null } | null;
 	return {
 		allowed: r.ok,
 		active: r.active as boolean,
 		cost: r.cost as number,
 		code: (r.code ?? null) as RefusalCode | null,
-		message: r.message ?? null,
+		// Worded here from the figures, so a stored answer replays with the same words.
+		message: r.ok ? null : refusalMessage(details, r.message ?? null, plainFormatter),
+		details,
 		paidBy: r.paid_by as PaidBy[],
 		remainingAfter: r.remaining as number | null,
 		level: r.level as Level,
@@ -47,7 +47,7 @@ export async function check(exec: Executor, req: CheckRequest): Promise<CheckRes
 /** A refused consume: an answer (stored under its key), not an exception. */
 export class Refusal extends DomainError {
 	constructor(readonly result: CheckResult) {
-		super(result.code!, result.message ?? result.code!);
+		super(result.code!, result.message ?? result.code!, result.details ?? undefined);
 	}
 }
 
@@ -95,6 +95,8 @@ export interface HoldResult {
 	held: number;
 	expiresAt: string;
 	paidBy: PaidBy[];
+	/** What is left to spend on this feature and model with the hold taken (as consume's `remaining`). */
+	remaining: number | null;
 	replayed: boolean;
 }
 
@@ -120,6 +122,7 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 		held: r.cost as number,
 		expiresAt: new Date(r.expires_at as string).toISOString(),
 		paidBy: r.paid_by as PaidBy[],
+		remaining: r.remaining as number | null,
 		replayed: r.replayed === true
 	};
 }

@@ -13,7 +13,7 @@ export interface Actor {
 /** One source that paid (or would pay) for an operation. */
 export interface PaidBy {
 	type: 'allowance' | 'lot';
-	/** Allowance window id or lot id. */
+	/** The allowance rule's id or the lot's id (uuids; the same in a check and in the consume it describes). */
 	id: string;
 	/** Module for allowances; lot source for lots. */
 	label: string;
@@ -38,12 +38,20 @@ export interface CheckResult {
 	cost: number;
 	code: RefusalCode | null;
 	message: string | null;
+	details: RefusalDetails | null;
 	paidBy: PaidBy[];
-	/** What is left to spend on this feature/model after it (null = unlimited). */
+	/**
+	 * What is left to spend on this feature and model after it (the `remaining` of a consume): its
+	 * module's free allowance left in the current window plus usable lots; null = unlimited.
+	 */
 	remainingAfter: number | null;
 	level: Level;
 	allowance: { module: string; used: number; limit: number | null; period: Period; resetsAt: string | null } | null;
 }
+
+/** The figures behind a refusal (cost, the limit and what is left of it, its reset; or what is available). */
+export type { RefusalDetails } from '../../refusal-message';
+import type { RefusalDetails } from '../../refusal-message';
 
 export type RefusalCode = 'insufficient_tokens' | 'allowance_exhausted' | 'cap_reached' | 'feature_disabled';
 
@@ -60,6 +68,7 @@ export interface ConsumeResult {
 	operationId: string;
 	cost: number;
 	paidBy: PaidBy[];
+	/** What is left to spend on this feature and model now (see CheckResult.remainingAfter); null = unlimited. */
 	remaining: number | null;
 	/** True when this is the stored answer to an earlier request with the same key. */
 	replayed: boolean;
@@ -84,6 +93,8 @@ export interface GrantRequest {
 export interface GrantResult {
 	lotId: string;
 	operationId: string;
-	/** False when the grant key had already granted: nothing new happened. */
+	/** False when the grant key had already granted: nothing new happened (the first grant's answer). */
 	created: boolean;
+	/** Tokens the lot was granted (0 for an unlimited lot). */
+	tokens: number;
 }

@@ -10,6 +10,7 @@ const statusOf: Record<ErrorCode, number> = {
 	feature_disabled: 403,
 	unknown_feature: 422,
 	unknown_model: 422,
+	unknown_module: 422,
 	hold_expired: 409,
 	hold_already_settled: 409,
 	idempotency_key_reused: 422,

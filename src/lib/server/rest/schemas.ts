@@ -52,15 +52,20 @@ export const usageQuery = z
 	})
 	.strict();
 
-const paidBy = z.object({
-	type: z.enum(['allowance', 'lot']),
-	id: z.string(),
-	label: z.string(),
-	model: z.string().nullable(),
-	tokens: z.number().int(),
-	unlimited: z.boolean()
+const paidBy = z
+	.object({
+		type: z.enum(['allowance', 'lot']),
+		id: z.uuid().meta({ description: 'type allowance: the id of the allowance rule that pays; type lot: the id of the lot. The same id in /check and /consume.' }),
+		label: z.string().meta({ description: 'The module (allowance) or the lot’s source (purchase, subscription, bonus, …).' }),
+		model: z.string().nullable().meta({ description: 'The lot’s model scope; null = any model (and always for allowances).' }),
+		tokens: z.number().int().meta({ description: 'Tokens this source pays (or would pay), in the order they are spent.' }),
+		unlimited: z.boolean()
+	})
+	.meta({ description: 'One source that pays for the request.' });
+const remaining = z.number().int().nullable().meta({
+	description:
+		'Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature’s module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited.'
 });
-const remaining = z.number().int().nullable().meta({ description: 'Left to spend on this feature/model; null = unlimited.' });
 
 export const responses = {
 	error: z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -79,8 +84,11 @@ export const responses = {
 		allowances: z.array(
 			z.object({ module: z.string(), used: z.number().int(), limit: z.number().int().nullable(), period: z.string(), resets_at: z.string().nullable() })
 		),
-		available: z.number().int(),
-		held: z.number().int()
+		available: z.number().int().meta({
+			description:
+				'Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The dashboard’s "Available" and the stream’s `available`.'
+		}),
+		held: z.number().int().meta({ description: 'Tokens reserved by open holds: not in `available`; settled or released later.' })
 	}),
 	featureRate: z.object({
 		feature_key: z.string(),
@@ -101,7 +109,7 @@ export const responses = {
 		message: z.string().nullable()
 	}),
 	consume: z.object({ operation_id: z.uuid(), cost: z.number().int(), paid_by: z.array(paidBy), remaining }),
-	hold: z.object({ hold_id: z.uuid(), held: z.number().int(), expires_at: z.string() }),
+	hold: z.object({ hold_id: z.uuid(), held: z.number().int(), expires_at: z.string(), paid_by: z.array(paidBy), remaining }),
 	settle: z.object({ cost: z.number().int(), released: z.number().int(), remaining }),
 	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int(), created: z.boolean() }),
 	usage: z.object({

@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { models, orders, products } from '../db/schema';
 import { DomainError } from '../errors';
+import { requestHash } from '../idempotency';
 import { getProduct, priceIdOf } from './catalog';
 import type { BrowserCheckout, PaymentProvider } from './paddle/provider';
 
@@ -28,11 +29,15 @@ export interface CheckoutStart {
  * Records a pending order and has Paddle create the transaction for it (our order id in its
  * custom data). The browser then opens Paddle's checkout for that transaction; only the
  * transaction.completed webhook grants anything.
+ * `checkoutKey` (made by the device for one purchase attempt, scoped to the user) makes a retried
+ * request answer the same order and transaction: one key = one request (account, package,
+ * quantity); the same key with another request is `idempotency_key_reused`, with one still being
+ * created `idempotency_key_in_flight`, with one whose transaction failed `payment_provider_error`.
  */
 export async function startCheckout(
 	exec: Executor,
 	provider: PaymentProvider,
-	req: { accountId: string; userId: string | null; email: string | null; productId: string; quantity: number }
+	req: { accountId: string; userId: string | null; email: string | null; productId: string; quantity: number; checkoutKey?: string | null }
 ): Promise<CheckoutStart> {
 	const product = await getProduct(exec, req.productId);
 	const priceId = priceIdOf(product, provider.environment);
@@ -40,10 +45,23 @@ export async function startCheckout(
 	if (!Number.isInteger(req.quantity) || req.quantity < 1 || req.quantity > product.maxQuantity) {
 		throw new DomainError('invalid_input', `Choose between 1 and ${product.maxQuantity}.`);
 	}
+	const key = req.checkoutKey && req.userId ? req.checkoutKey : null;
+	const hash = key ? requestHash(['checkout', req.accountId, product.id, req.quantity]) : null;
 	const [order] = await exec
 		.insert(orders)
-		.values({ accountId: req.accountId, userId: req.userId, productId: product.id, quantity: req.quantity, status: 'pending', currency: product.currency })
+		.values({
+			accountId: req.accountId,
+			userId: req.userId,
+			productId: product.id,
+			quantity: req.quantity,
+			status: 'pending',
+			currency: product.currency,
+			checkoutKey: key,
+			requestHash: hash
+		})
+		.onConflictDoNothing({ target: [orders.userId, orders.checkoutKey] })
 		.returning();
+	if (!order) return earlierCheckout(exec, provider, req, key!, hash!);
 	let transactionId: string;
 	try {
 		({ transactionId } = await provider.createTransaction({ priceId, quantity: req.quantity, customData: { orderId: order!.id } }));
@@ -53,6 +71,21 @@ export async function startCheckout(
 	}
 	await exec.update(orders).set({ paddleTransactionId: transactionId }).where(eq(orders.id, order!.id));
 	return { orderId: order!.id, transactionId, checkout: provider.browserCheckout(), customerEmail: req.email };
+}
+
+/** The stored answer of a checkout key that already made its order. */
+async function earlierCheckout(
+	exec: Executor,
+	provider: PaymentProvider,
+	req: { userId: string | null; email: string | null },
+	key: string,
+	hash: string
+): Promise<CheckoutStart> {
+	const [first] = await exec.select().from(orders).where(and(eq(orders.userId, req.userId!), eq(orders.checkoutKey, key)));
+	if (!first || first.requestHash !== hash) throw new DomainError('idempotency_key_reused', 'This checkout key was already used for another purchase.');
+	if (first.status === 'failed') throw new DomainError('payment_provider_error', 'This checkout could not be started; try again.');
+	if (!first.paddleTransactionId) throw new DomainError('idempotency_key_in_flight', 'This checkout is still being started.');
+	return { orderId: first.id, transactionId: first.paddleTransactionId, checkout: provider.browserCheckout(), customerEmail: req.email };
 }
 
 export type PurchaseStatus = 'pending' | 'completed' | 'failed' | 'refunded' | 'partially_refunded';

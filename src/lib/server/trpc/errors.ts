@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { DefaultErrorShape } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { DomainError, type ErrorCode } from '../errors';
+import { refusalCodes } from '../ledger';
 
 const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	insufficient_tokens: 'PRECONDITION_FAILED',
@@ -11,6 +12,7 @@ const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	feature_disabled: 'FORBIDDEN',
 	unknown_feature: 'NOT_FOUND',
 	unknown_model: 'NOT_FOUND',
+	unknown_module: 'NOT_FOUND',
 	hold_expired: 'CONFLICT',
 	hold_already_settled: 'CONFLICT',
 	idempotency_key_reused: 'UNPROCESSABLE_CONTENT',
@@ -47,7 +49,9 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 			...shape.data,
 			stack: undefined,
 			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : null,
-			fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null
+			fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
+			// A refusal's figures, so a page words it in the reader's locale (src/lib/refusal-message.ts).
+			refusal: cause instanceof DomainError && refusalCodes.has(cause.code) && cause.details ? cause.details : null
 		}
 	};
 }

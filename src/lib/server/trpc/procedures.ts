@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { middleware, publicProcedure } from './init';
 import { teamRoleOf } from '../accounts/teams';
 import { isSiteAdmin } from '../accounts/types';
+import { DomainError } from '../errors';
 
 export { publicProcedure };
 
@@ -30,6 +31,8 @@ export const teamAdminProcedure = memberProcedure.input(z.object({ teamId: z.uui
 	const auth = ctx.auth!;
 	const role = await teamRoleOf(ctx.db.orm, input.teamId, auth.user.id);
 	if (role !== 'owner' && role !== 'admin' && !isSiteAdmin(auth)) {
+		// Someone outside the team is answered as for a team that does not exist (no existence oracle).
+		if (!role) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such team.', cause: new DomainError('not_found', 'No such team.') });
 		throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the team’s owners and admins can do that.' });
 	}
 	return next({ ctx: { ...ctx, auth, teamRole: role } });

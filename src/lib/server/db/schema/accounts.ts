@@ -187,7 +187,9 @@ export const appliedClientWrites = pgTable('applied_client_writes', {
 	key: text('key').primaryKey(),
 	userId: uuid('user_id').notNull(),
 	appliedAt: timestamp('applied_at', { withTimezone: true }).notNull().defaultNow(),
-	result: jsonb('result')
+	result: jsonb('result'),
+	/** The write's request hash: one key = one change. */
+	requestHash: text('request_hash')
 });
 
 export const notifications = pgTable(

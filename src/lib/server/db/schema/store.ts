@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid, boolean } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid, boolean, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
@@ -42,9 +42,13 @@ export const orders = pgTable(
 		paddleTransactionId: text('paddle_transaction_id').unique(),
 		subscriptionId: uuid('subscription_id'),
 		createdAt: ts('created_at').notNull().defaultNow(),
-		completedAt: ts('completed_at')
+		completedAt: ts('completed_at'),
+		/** Made by the buyer's device for one purchase attempt: a retried checkout answers this order. */
+		checkoutKey: text('checkout_key'),
+		/** The checkout request's hash: one key = one request. */
+		requestHash: text('request_hash')
 	},
-	(t) => [index('orders_account_idx').on(t.accountId, t.createdAt)]
+	(t) => [index('orders_account_idx').on(t.accountId, t.createdAt), uniqueIndex('orders_checkout_key_idx').on(t.userId, t.checkoutKey)]
 );
 
 export const subscriptions = pgTable('subscriptions', {

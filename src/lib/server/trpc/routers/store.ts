@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure, siteAdminProcedure } from '../procedures';
-import { rateLimit, requireAccountAccess } from '../../accounts';
+import { rateLimit, requireAccessById } from '../../accounts';
 import { resolveAccount } from '../../ledger/account-scope';
-import { DomainError } from '../../errors';
 import {
 	accountPurchases,
 	cancelSubscription,
@@ -26,7 +25,14 @@ export const storeRouter = router({
 
 	/** Creates our order and Paddle's transaction; the browser opens the checkout for it. */
 	checkout: memberProcedure
-		.input(accountInput.extend({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
+		.input(
+			accountInput.extend({
+				productId: z.string().min(1).max(64),
+				quantity: z.number().int().min(1).max(1000),
+				/** Made by the device for one purchase attempt: a retry answers the same order. */
+				checkoutKey: z.string().min(1).max(255).optional()
+			})
+		)
 		.mutation(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'spend');
 			await rateLimit(ctx.db, `checkout:user:${ctx.auth.user.id}`, 20, 600);
@@ -35,15 +41,15 @@ export const storeRouter = router({
 				userId: ctx.auth.user.id,
 				email: ctx.auth.user.email,
 				productId: input.productId,
-				quantity: input.quantity
+				quantity: input.quantity,
+				checkoutKey: input.checkoutKey
 			});
 		}),
 
 	/** One order, polled while its payment is processed; the balance once the tokens landed. */
 	order: memberProcedure.input(z.object({ orderId: z.uuid() })).query(async ({ ctx, input }) => {
-		const accountId = await orderAccount(ctx.db, input.orderId);
-		if (!accountId) throw new DomainError('not_found', 'No such order');
-		await requireAccountAccess(ctx.db, ctx.auth, accountId, 'read');
+		// Someone else's order is answered exactly like an unknown id.
+		const { id: accountId } = await requireAccessById(ctx.db, ctx.auth, await orderAccount(ctx.db, input.orderId), 'read', 'No such order.');
 		return orderProgress(ctx.db, accountId, input.orderId);
 	}),
 

@@ -35,6 +35,11 @@ export const POST = endpoint({
 			}
 			return result;
 		});
-		return { status: 201, body: { lot_id: g.lotId, operation_id: g.operationId, tokens: ctx.body.tokens, created: g.created } };
+		// A replay answers the first grant (its tokens, not this body's): the key's stored answer.
+		return {
+			status: 201,
+			body: { lot_id: g.lotId, operation_id: g.operationId, tokens: g.tokens, created: g.created },
+			headers: g.created ? undefined : { 'idempotent-replayed': 'true' }
+		};
 	}
 });

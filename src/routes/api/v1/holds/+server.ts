@@ -1,6 +1,7 @@
 import { endpoint, callerScope } from '$lib/server/rest/handler';
 import { accountOf } from '$lib/server/rest/account';
 import { holdBody } from '$lib/server/rest/schemas';
+import { paidByBody } from '$lib/server/rest/shapes';
 import { hold } from '$lib/server/ledger';
 
 export const POST = endpoint({
@@ -20,6 +21,6 @@ export const POST = endpoint({
 			idempotency: { scope: callerScope(ctx), key: ctx.idempotencyKey! },
 			metadata: ctx.body.metadata ?? null
 		});
-		return { status: 201, body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt } };
+		return { status: 201, body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt, paid_by: paidByBody(h.paidBy), remaining: h.remaining } };
 	}
 });

@@ -1,7 +1,7 @@
 import { endpoint, callerScope } from '$lib/server/rest/handler';
 import { settleBody } from '$lib/server/rest/schemas';
 import { holdAccount, settle } from '$lib/server/ledger';
-import { requireAccountAccess } from '$lib/server/accounts';
+import { requireAccessById } from '$lib/server/accounts';
 
 export const POST = endpoint({
 	auth: 'key-or-session',
@@ -10,7 +10,8 @@ export const POST = endpoint({
 	metered: true,
 	handle: async (ctx) => {
 		const holdId = ctx.event.params.id!;
-		await requireAccountAccess(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, holdId), 'spend');
+		// Someone else's hold is answered exactly like an unknown id.
+		await requireAccessById(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, holdId), 'spend', 'No such hold.');
 		const r = await settle(ctx.db.orm, holdId, ctx.body.tokens, { scope: callerScope(ctx), key: ctx.idempotencyKey });
 		return { body: { cost: r.cost, released: r.released, remaining: r.remaining } };
 	}

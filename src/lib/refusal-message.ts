@@ -1,0 +1,90 @@
+/**
+ * The words of a refusal by a limit or a balance, made from the figures the ledger returns with it
+ * (`details`), so the message always matches its reason: a limit that is used up, or a request that
+ * would go past what is left of it (with the cost, what is left and when it resets), or not enough
+ * tokens. One wording for the REST API (plain digits with thousands separators, "7,500") and the
+ * pages (numbers and times in the reader's locale): only the formatter differs.
+ */
+
+export type LimitOf = 'user' | 'team' | 'guest' | 'member' | 'allowance';
+
+/** The ledger's figures behind a refusal (tokens; `resets_at` ISO time, null = never). */
+export type RefusalDetails =
+	| {
+			limit_of: LimitOf;
+			cost: number;
+			limit: number;
+			used: number;
+			left: number;
+			period: 'daily' | 'weekly' | 'monthly' | 'never';
+			resets_at: string | null;
+			/** The site's time zone, in which the period resets. */
+			time_zone: string;
+			/** For allowances: the module's name and its own message for a used-up allowance. */
+			module?: string;
+			module_message?: string;
+	  }
+	| { cost: number; available: number };
+
+export interface Formatter {
+	tokens(n: number): string;
+	/** A reset time, in `timeZone`. */
+	time(iso: string, timeZone: string): string;
+}
+
+const plainNumbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** REST wording: "7,500" and "2026-12-01 00:00 (Europe/Berlin)", whatever the server's locale. */
+export const plainFormatter: Formatter = {
+	tokens: (n) => plainNumbers.format(n),
+	time(iso, timeZone) {
+		const p = Object.fromEntries(
+			new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+				.formatToParts(new Date(iso))
+				.map((x) => [x.type, x.value])
+		);
+		return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} (${timeZone})`;
+	}
+};
+
+/** Page wording: numbers and times in the reader's locale (`undefined` = the browser's). */
+export function localeFormatter(locale?: string): Formatter {
+	return {
+		tokens: (n) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n),
+		time: (iso, timeZone) =>
+			`${new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))} (${timeZone})`
+	};
+}
+
+const periodWord = { daily: 'daily ', weekly: 'weekly ', monthly: 'monthly ', never: '' } as const;
+
+/** Whose limit, as a person reads it: "your daily spending limit", "the team's daily spending limit", … */
+function limitName(d: Extract<RefusalDetails, { limit_of: LimitOf }>): { name: string; where: string } {
+	const period = periodWord[d.period];
+	if (d.limit_of === 'allowance') return { name: `your ${period}free ${d.module ? `${d.module} ` : ''}allowance`, where: '' };
+	if (d.limit_of === 'team') return { name: `the team’s ${period}spending limit`, where: '' };
+	if (d.limit_of === 'member') return { name: `your ${period}spending limit`, where: ' in this team' };
+	return { name: `your ${period}spending limit`, where: '' };
+}
+
+/**
+ * The message of a refusal. A module's own text for a used-up free allowance ("You have used your
+ * free chat tokens for today…") is shown only when nothing is left of it. Without details (e.g.
+ * feature_disabled) the ledger's `message` is the message.
+ */
+export function refusalMessage(details: RefusalDetails | null, message: string | null, f: Formatter): string | null {
+	if (!details) return message;
+	if (!('limit_of' in details)) {
+		return `This costs ${f.tokens(details.cost)} tokens, more than the ${f.tokens(details.available)} available.`;
+	}
+	const { name, where } = limitName(details);
+	const resets = details.resets_at ? `it resets ${f.time(details.resets_at, details.time_zone)}` : '';
+	if (details.left === 0) {
+		const configured = details.module_message;
+		if (details.limit_of === 'allowance' && configured) return resets ? `${configured} ${resets[0]!.toUpperCase()}${resets.slice(1)}.` : configured;
+		const sentence = `${name[0]!.toUpperCase()}${name.slice(1)} of ${f.tokens(details.limit)} tokens${where} is used up`;
+		return resets ? `${sentence}; ${resets}.` : `${sentence}.`;
+	}
+	const sentence = `This costs ${f.tokens(details.cost)} tokens, more than the ${f.tokens(details.left)} left of ${name} of ${f.tokens(details.limit)}${where}`;
+	return resets ? `${sentence}; ${resets}.` : `${sentence}.`;
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { freshDb, backend } from '../helpers/db';
+import { call, callJson, useDb } from '../helpers/http';
+import { bearer, member } from '../helpers/api-fixture';
+import { configureRates, expectInvariants } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import { setAllowanceRule } from '../../src/lib/server/ledger';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+
+// Issue 13.3: `remaining`, `available` and `paid_by[].id` mean one thing everywhere. One sequence,
+// through the real REST handlers, the SSE stream and the dashboard's tRPC procedures; each figure
+// is checked against the others and against what the ledger holds.
+
+let db: Db;
+beforeAll(async () => {
+	db = await freshDb();
+	await useDb(db);
+	await configureRates(db);
+	// Every member: 10,000 free chat tokens a day (ai_bots: 2.5 tokens a word). generate_texts (45) has no allowance.
+	await setAllowanceRule(db.orm, { module: 'chat', audience: 'user', limitTokens: 10_000, period: 'daily' });
+}, 120_000);
+afterAll(async () => db?.close());
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The first `balance` event of the account's SSE stream. */
+async function streamedBalance(key: string) {
+	const res = await call('/api/v1/stream', { headers: bearer(key) });
+	const reader = res.body!.getReader();
+	let buffer = '';
+	try {
+		for (;;) {
+			const event = buffer.split('\n\n').find((e) => e.startsWith('event: balance'));
+			if (event) return JSON.parse(event.split('\ndata: ')[1]!) as { available: number; held: number; total: number };
+			const { value, done } = await reader.read();
+			if (done) throw new Error('stream ended');
+			buffer += new TextDecoder().decode(value);
+		}
+	} finally {
+		await reader.cancel();
+	}
+}
+
+describe(`the API's figures agree after one sequence, on ${backend}`, () => {
+	it('check, consume, holds, settle, balance, usage, the stream and the dashboard say the same remaining, available and paid_by', async () => {
+		const m = await member(db, 1000);
+		const dashboard = appRouter.createCaller(await createContext({ locals: { auth: m.auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+		const post = (path: string, body: unknown, key = true) => callJson(path, { headers: bearer(m.key, key ? { 'idempotency-key': randomUUID() } : {}), body });
+		const [rule] = await db.rows<{ id: string }>(sql`select id from allowance_rules where module = 'chat' and audience = 'user'`);
+		const [lot] = await db.rows<{ id: string }>(sql`select id from lots where account_id = ${m.accountId}::uuid`);
+
+		// 1. A chat reply of 100 words: the free allowance pays. /check describes exactly what /consume then does.
+		const check = await post('/api/v1/check', { feature: 'ai_bots', units: 100 }, false);
+		const preview = await dashboard.ledger.preview({ feature: 'ai_bots', units: 100 });
+		const consume = await post('/api/v1/consume', { feature: 'ai_bots', units: 100 });
+		const allowancePays = [{ type: 'allowance', id: rule!.id, label: 'chat', model: null, tokens: 250, unlimited: false }];
+		expect(check.json.paid_by).toEqual(allowancePays);
+		expect(preview.paidBy).toEqual(allowancePays);
+		expect(consume.json.paid_by).toEqual(allowancePays);
+		// remaining = what is left of the chat allowance (9,750) + the lots (1,000).
+		expect(check.json.remaining_after).toBe(10_750);
+		expect(preview.remainingAfter).toBe(10_750);
+		expect(consume.json.remaining).toBe(10_750);
+
+		// 2. A product text (no allowance): the lot pays, named by the same lot id in /check and /consume.
+		const lotCheck = await post('/api/v1/check', { feature: 'generate_texts', units: 1 }, false);
+		const lotConsume = await post('/api/v1/consume', { feature: 'generate_texts', units: 1 });
+		const lotPays = [{ type: 'lot', id: lot!.id, label: 'purchase', model: null, tokens: 45, unlimited: false }];
+		expect(lotCheck.json.paid_by).toEqual(lotPays);
+		expect(lotConsume.json.paid_by).toEqual(lotPays);
+		expect(lotConsume.json.remaining).toBe(955); // generate_texts has no allowance: its lots alone
+		for (const p of [...consume.json.paid_by, ...lotConsume.json.paid_by]) expect(p.id).toMatch(UUID);
+
+		// 3. A streamed reply: hold 500, settle 200. Every answer counts the allowance the same way.
+		const hold = await post('/api/v1/holds', { feature: 'ai_bots', max_tokens: 500 });
+		expect(hold.json).toMatchObject({ held: 500, paid_by: [{ type: 'allowance', id: rule!.id, tokens: 500 }], remaining: 10_750 - 45 - 500 });
+		const settle = await post(`/api/v1/holds/${hold.json.hold_id}/settle`, { tokens: 200 });
+		expect(settle.json).toEqual({ cost: 200, released: 300, remaining: 10_750 - 45 - 200 });
+
+		// 4. The balance everywhere: lots 955 + chat allowance left 10,000 − 250 − 200 = 10,505, nothing held.
+		const expected = { available: 955 + 9_550, held: 0 };
+		expect(expected.available).toBe(settle.json.remaining); // chat spends from exactly these
+		const balance = await callJson('/api/v1/balance', { headers: bearer(m.key) });
+		expect(balance.json).toMatchObject(expected);
+		expect(balance.json.allowances).toEqual([expect.objectContaining({ module: 'chat', used: 450, limit: 10_000 })]);
+		const summary = await dashboard.ledger.summary({});
+		expect(summary).toMatchObject({ ...expected, total: expected.available });
+		expect(await streamedBalance(m.key)).toMatchObject({ ...expected, total: expected.available });
+
+		// 5. With a hold open, `available` leaves it out and `held` shows it, in every place.
+		const open = await post('/api/v1/holds', { feature: 'ai_bots', max_tokens: 300 });
+		const withHold = { available: expected.available - 300, held: 300, total: expected.available };
+		expect(open.json.remaining).toBe(withHold.available);
+		expect((await callJson('/api/v1/balance', { headers: bearer(m.key) })).json).toMatchObject({ available: withHold.available, held: 300 });
+		expect(await dashboard.ledger.summary({})).toMatchObject(withHold);
+		expect(await streamedBalance(m.key)).toMatchObject(withHold);
+		expect((await post('/api/v1/check', { feature: 'ai_bots', units: 1 }, false)).json.remaining_after).toBe(withHold.available - 3);
+
+		// 6. The usage history's `remaining` after each use is the figure that use answered.
+		const usage = await callJson('/api/v1/usage', { headers: bearer(m.key) });
+		expect(usage.json.data.map((r: { remaining: number }) => r.remaining)).toEqual([settle.json.remaining, lotConsume.json.remaining, consume.json.remaining]);
+		await expectInvariants(db);
+	});
+});

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { TRPCError } from '@trpc/server';
+import { backend } from '../helpers/db';
+import { callJson, useDb } from '../helpers/http';
+import { bearer, member, siteKey } from '../helpers/api-fixture';
+import { expectInvariants } from '../helpers/ledger';
+import { storeTestBed } from '../helpers/paddle';
+import { makeWorld, type World } from '../helpers/world';
+import type { Db } from '../../src/lib/server/db/client';
+import { DomainError } from '../../src/lib/server/errors';
+import { balances } from '../../src/lib/server/ledger';
+import { applySettingsWrite, getSettings } from '../../src/lib/server/accounts/settings';
+import { startCheckout } from '../../src/lib/server/store/orders';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+
+// Issue 12.1: on every keyed write, one idempotency key = one request hash = one stored answer.
+// The same key with another request is refused (422 idempotency_key_reused) and changes nothing;
+// the same request again answers the first answer, never an echo of the new body.
+
+let bed: Awaited<ReturnType<typeof storeTestBed>>;
+let db: Db;
+let site: string;
+let w: World;
+beforeAll(async () => {
+	bed = await storeTestBed({ withRates: true });
+	db = bed.db;
+	await useDb(db);
+	site = await siteKey(db);
+	w = await makeWorld(db);
+}, 120_000);
+afterAll(async () => bed?.close());
+
+const tag = `${backend}-${randomUUID().slice(0, 8)}`;
+const balanceOf = (user: string) => callJson(`/api/v1/balance?user=${user}`, { headers: bearer(site) });
+const post = (path: string, key: string | null, body: unknown, apiKey = site) =>
+	callJson(path, { headers: bearer(apiKey, key ? { 'idempotency-key': key } : {}), body });
+
+async function domainRefusal(p: Promise<unknown>): Promise<string | undefined> {
+	try {
+		await p;
+	} catch (e) {
+		if (e instanceof DomainError) return e.code;
+		if (e instanceof TRPCError && e.cause instanceof DomainError) return e.cause.code;
+		throw e;
+	}
+	throw new Error('expected a refusal');
+}
+
+describe(`one idempotency key = one request = one stored answer, on ${backend}`, () => {
+	it('POST /api/v1/grants: another body under the same key is 422 and grants nothing; the same body replays the first answer', async () => {
+		const [a, b] = [`gt-a-${tag}`, `gt-b-${tag}`];
+		const first = await post('/api/v1/grants', `g1-${tag}`, { user: a, tokens: 100, source: 'bonus' });
+		expect(first.status).toBe(201);
+		expect(first.json).toMatchObject({ tokens: 100, created: true });
+
+		const other = await post('/api/v1/grants', `g1-${tag}`, { user: b, tokens: 700, source: 'referral' });
+		expect(other.status).toBe(422);
+		expect(other.json).toMatchObject({ error: 'idempotency_key_reused' });
+
+		// The same grant, its members in another order: the stored first answer.
+		const again = await post('/api/v1/grants', `g1-${tag}`, { source: 'bonus', tokens: 100, user: a });
+		expect(again.status).toBe(201);
+		expect(again.headers.get('idempotent-replayed')).toBe('true');
+		expect(again.json).toEqual({ lot_id: first.json.lot_id, operation_id: first.json.operation_id, tokens: 100, created: false });
+
+		expect((await balanceOf(a)).json.available).toBe(100);
+		expect((await balanceOf(b)).json.available).toBe(0);
+		await expectInvariants(db);
+	});
+
+	it('consume, holds, settle and release: another request under a used key is 422; the same request replays', async () => {
+		const m = await member(db, 1000);
+		const consume = (key: string, body: Record<string, unknown>) => post('/api/v1/consume', key, body, m.key);
+		const c1 = await consume(`c1-${tag}`, { feature: 'generate_texts', units: 1, metadata: { chat: 'x', turn: 1 } });
+		expect(c1.json).toMatchObject({ cost: 45 });
+		expect((await consume(`c1-${tag}`, { feature: 'generate_texts', units: 2, metadata: { chat: 'x', turn: 1 } })).json).toMatchObject({ error: 'idempotency_key_reused' });
+		expect((await consume(`c1-${tag}`, { feature: 'generate_texts', units: 1, metadata: { chat: 'y', turn: 1 } })).status).toBe(422);
+		const c1again = await consume(`c1-${tag}`, { metadata: { turn: 1, chat: 'x' }, units: 1, feature: 'generate_texts' });
+		expect(c1again.status).toBe(200);
+		expect(c1again.json).toEqual(c1.json);
+
+		const hold = (key: string, max: number) => post('/api/v1/holds', key, { feature: 'generate_texts', max_tokens: max }, m.key);
+		const h1 = await hold(`h1-${tag}`, 100);
+		expect(h1.status).toBe(201);
+		expect((await hold(`h1-${tag}`, 200)).json).toMatchObject({ error: 'idempotency_key_reused' });
+		expect((await hold(`h1-${tag}`, 100)).json).toEqual(h1.json);
+		const h2 = await hold(`h2-${tag}`, 100);
+
+		const settle = (id: string, key: string, tokens: number) => post(`/api/v1/holds/${id}/settle`, key, { tokens }, m.key);
+		const s1 = await settle(h1.json.hold_id, `s1-${tag}`, 50);
+		expect(s1.json).toMatchObject({ cost: 50, released: 50 });
+		expect((await settle(h1.json.hold_id, `s1-${tag}`, 60)).json).toMatchObject({ error: 'idempotency_key_reused' });
+		expect((await settle(h2.json.hold_id, `s1-${tag}`, 50)).json).toMatchObject({ error: 'idempotency_key_reused' });
+		expect((await settle(h1.json.hold_id, `s1-${tag}`, 50)).json).toEqual(s1.json);
+
+		const release = (id: string, key: string) => post(`/api/v1/holds/${id}/release`, key, {}, m.key);
+		expect((await release(h2.json.hold_id, `c1-${tag}`)).json).toMatchObject({ error: 'idempotency_key_reused' });
+		const r1 = await release(h2.json.hold_id, `r1-${tag}`);
+		expect(r1.json).toMatchObject({ cost: 0, released: 100 });
+		expect((await release(h2.json.hold_id, `r1-${tag}`)).json).toEqual(r1.json);
+
+		expect((await balances(db.orm, m.accountId)).available).toBe(1000 - 45 - 50);
+		await expectInvariants(db);
+	});
+
+	it('admin adjustments: the key belongs to the admin; another change under it is refused on any account', async () => {
+		const admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.7' }));
+		const key = `adj-${tag}`;
+		const add = { accountId: w.users.memberB.accountId, mode: 'delta' as const, tokens: 500, reason: 'Welcome', key };
+		expect(await admin.admin.users.adjustBalance(add)).toEqual({ delta: 500, before: 0, after: 500, replayed: false });
+		expect(await admin.admin.users.adjustBalance(add)).toEqual({ delta: 500, before: 0, after: 500, replayed: true });
+		expect(await domainRefusal(admin.admin.users.adjustBalance({ ...add, reason: 'Something else' }))).toBe('idempotency_key_reused');
+		expect(await domainRefusal(admin.admin.users.adjustBalance({ ...add, accountId: w.users.memberA.accountId }))).toBe('idempotency_key_reused');
+		expect((await balances(db.orm, w.users.memberB.accountId)).available).toBe(500);
+		expect((await balances(db.orm, w.users.memberA.accountId)).available).toBe(0);
+		await expectInvariants(db);
+	});
+
+	it('offline-queued settings writes: a replay changes nothing; another change under the same key is refused', async () => {
+		const userId = w.users.memberB.id;
+		const key = `set-${tag}`;
+		expect((await applySettingsWrite(db, userId, key, { lowSharePercent: 30, emailAlerts: false })).replayed).toBe(false);
+		expect((await applySettingsWrite(db, userId, key, { emailAlerts: false, lowSharePercent: 30 })).replayed).toBe(true);
+		expect(await domainRefusal(applySettingsWrite(db, userId, key, { lowSharePercent: 40 }))).toBe('idempotency_key_reused');
+		expect(await domainRefusal(applySettingsWrite(db, w.users.memberA.id, key, { lowSharePercent: 30, emailAlerts: false }))).toBe('idempotency_key_reused');
+		expect(await getSettings(db, userId)).toMatchObject({ lowSharePercent: 30, emailAlerts: false });
+	});
+
+	it('checkout: a retried start answers the same order and transaction; another purchase under the key is refused', async () => {
+		const u = w.users.memberA;
+		const start = (productId: string, quantity: number, checkoutKey: string) =>
+			startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.id, email: u.email, productId, quantity, checkoutKey });
+		const first = await start('tokens-5k', 2, `co-${tag}`);
+		const again = await start('tokens-5k', 2, `co-${tag}`);
+		expect(again).toEqual(first);
+		expect(await domainRefusal(start('tokens-5k', 3, `co-${tag}`))).toBe('idempotency_key_reused');
+		expect(await domainRefusal(start('starter-bundle', 2, `co-${tag}`))).toBe('idempotency_key_reused');
+		const other = await start('tokens-5k', 2, `co2-${tag}`);
+		expect(other.orderId).not.toBe(first.orderId);
+		const orders = await db.rows<{ n: number }>(sql`select count(*)::int as n from orders where user_id = ${u.id}`);
+		expect(orders[0]!.n).toBe(2);
+	});
+});

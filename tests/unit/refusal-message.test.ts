@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { localeFormatter, plainFormatter, refusalMessage, type RefusalDetails } from '../../src/lib/refusal-message';
+
+// Issue 13.4: a refusal says what it refuses: the cost, what is left of the limit and when it resets.
+// REST messages: plain digits with thousands separators; pages: the reader's locale.
+
+const memberCap: RefusalDetails = {
+	limit_of: 'member', cost: 7500, limit: 5000, used: 265, left: 4735, period: 'daily',
+	resets_at: '2026-12-01T00:00:00.000Z', time_zone: 'UTC'
+};
+
+describe('refusal messages', () => {
+	it('a request that would exceed a cap: its cost, what is left and the reset, in REST wording', () => {
+		expect(refusalMessage(memberCap, null, plainFormatter)).toBe(
+			'This costs 7,500 tokens, more than the 4,735 left of your daily spending limit of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
+		);
+	});
+
+	it('the reset is written in the site’s time zone', () => {
+		expect(refusalMessage({ ...memberCap, limit_of: 'team', resets_at: '2026-11-30T23:00:00.000Z', time_zone: 'Europe/Berlin' }, null, plainFormatter)).toBe(
+			'This costs 7,500 tokens, more than the 4,735 left of the team’s daily spending limit of 5,000; it resets 2026-12-01 00:00 (Europe/Berlin).'
+		);
+	});
+
+	it('pages write the numbers the reader’s way', () => {
+		expect(refusalMessage(memberCap, null, localeFormatter('de-DE'))).toMatch(/^This costs 7\.500 tokens, more than the 4\.735 left of your daily spending limit of 5\.000 in this team; it resets /);
+	});
+
+	it('a used-up limit says so; a used-up free allowance keeps the module’s own words and adds the reset', () => {
+		expect(refusalMessage({ ...memberCap, limit_of: 'user', used: 5000, left: 0, cost: 10 }, null, plainFormatter)).toBe(
+			'Your daily spending limit of 5,000 tokens is used up; it resets 2026-12-01 00:00 (UTC).'
+		);
+		const allowance: RefusalDetails = { ...memberCap, limit_of: 'allowance', module: 'Chatbot', module_message: 'You have used your free chat tokens for today.', limit: 2000 };
+		expect(refusalMessage({ ...allowance, used: 2000, left: 0 }, 'ignored', plainFormatter)).toBe('You have used your free chat tokens for today. It resets 2026-12-01 00:00 (UTC).');
+		// A fresh guest asking for more than the whole allowance is not told it is used up.
+		expect(refusalMessage({ ...allowance, used: 0, left: 2000 }, null, plainFormatter)).toBe(
+			'This costs 7,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets 2026-12-01 00:00 (UTC).'
+		);
+	});
+
+	it('not enough tokens states the cost and what is available; a refusal without figures keeps the ledger’s words', () => {
+		expect(refusalMessage({ cost: 1234, available: 100 }, null, plainFormatter)).toBe('This costs 1,234 tokens, more than the 100 available.');
+		expect(refusalMessage(null, 'Image generator is disabled.', plainFormatter)).toBe('Image generator is disabled.');
+	});
+});
