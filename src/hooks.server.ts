@@ -3,6 +3,8 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { authenticate } from '$lib/server/http/authenticate';
 import { compressJson } from '$lib/server/http/compress';
+import { answerOutage, handleOutage, trpcOutageMeta } from '$lib/server/http/unavailable';
+import { closeConnectionsWhenDraining } from '$lib/server/http/drain';
 import { closeDb, getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
@@ -12,6 +14,7 @@ import { ensureDemoData } from '$lib/server/demo';
 import { firstQueriesHead } from '$lib/first-queries';
 import { startSweeper } from '$lib/server/ledger';
 import { startAlerts } from '$lib/server/alerts';
+import { startRateLimitSweeper } from '$lib/server/accounts';
 
 // Fail at start, with one clear line naming the variable, on a bad environment.
 try {
@@ -22,13 +25,14 @@ try {
 	process.exit(1);
 }
 
-const trpc = createTRPCHandle({ router: appRouter, createContext });
+const trpc = createTRPCHandle({ router: appRouter, createContext, responseMeta: trpcOutageMeta });
 
 /** Writes a signed-in page's first queries into its HTML (they are prerendered with it). */
 const firstQueries: Handle = ({ event, resolve }) =>
 	resolve(event, { transformPageChunk: ({ html }) => html.replace('<!--quota:first-queries-->', firstQueriesHead(event.url.pathname)) });
 
-export const handle = sequence(compressJson, authenticate, trpc, firstQueries);
+export const handle = sequence(closeConnectionsWhenDraining, answerOutage, compressJson, authenticate, trpc, firstQueries);
+export const handleError = handleOutage;
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {
@@ -38,11 +42,13 @@ export const init: ServerInit = async () => {
 	console.log(`Quota: database ready (${db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL'})`);
 	await ensureDemoData(db);
 	const stopSweeper = startSweeper(db);
+	const stopRateLimitSweeper = startRateLimitSweeper(db);
 	const stopAlerts = await startAlerts(db);
 	// adapter-node stops taking requests on SIGTERM/SIGINT and emits this once the last one ended;
 	// finish the alert evaluations under way, then close the connections that would keep the process alive.
 	process.once('sveltekit:shutdown', () => {
 		stopSweeper();
+		stopRateLimitSweeper();
 		stopAlerts()
 			.then(closeDb)
 			.catch((e) => console.error('Quota: shutting down cleanly failed', e));

@@ -28,17 +28,20 @@ export const DEMO_SITE_API_KEY = 'qk_e2e_demo_site_key_0123456789abcdef';
 
 export interface RunningApp {
 	baseURL: string;
+	pid: number;
 	/** What the server printed so far. */
 	output(): string;
 	/** SIGTERM, then waits for the exit (SIGKILL after 15 s, reported as 'hung'). */
 	stop(): Promise<number | null | 'hung'>;
+	/** Sends `signal` (e.g. SIGKILL) and resolves with the exit code once the process is gone. */
+	kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
  * Starts the production build in `cwd` (its build/ and drizzle/) on an embedded database in
- * `dataDir`, with demo data, and waits until it answers /healthz.
+ * `dataDir` (or on `env.DATABASE_URL`), with demo data, and waits until it answers /healthz.
  */
-export async function startBuild(opts: { dataDir: string; cwd?: string; port?: number }): Promise<RunningApp> {
+export async function startBuild(opts: { dataDir: string; cwd?: string; port?: number; env?: Record<string, string> }): Promise<RunningApp> {
 	const port = opts.port ?? (await freePort());
 	const baseURL = `http://127.0.0.1:${port}`;
 	const child: ChildProcess = spawn(process.execPath, ['build/index.js'], {
@@ -53,7 +56,8 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 			MAIL_DIR: join(opts.dataDir, 'mail'),
 			DATABASE_URL: '',
 			SEED_DEMO: 'true',
-			DEMO_SITE_API_KEY
+			DEMO_SITE_API_KEY,
+			...opts.env
 		}
 	});
 	let log = '';
@@ -74,6 +78,7 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 	}
 	return {
 		baseURL,
+		pid: child.pid!,
 		output: () => log,
 		stop: async () => {
 			child.kill('SIGTERM');
@@ -81,6 +86,10 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 			const code = await Promise.race([exited, hung]);
 			if (code === 'hung') child.kill('SIGKILL');
 			return code;
+		},
+		kill: (signal) => {
+			child.kill(signal);
+			return exited;
 		}
 	};
 }

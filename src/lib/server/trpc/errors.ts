@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { DefaultErrorShape } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { DomainError, type ErrorCode } from '../errors';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
 
 const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	insufficient_tokens: 'PRECONDITION_FAILED',
@@ -33,6 +34,8 @@ export function toTRPCError(error: unknown): TRPCError {
 		return new TRPCError({ code: trpcCode[error.code], message: error.message, cause: error });
 	}
 	if (error instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: error });
+	// Answered 503 with Retry-After by the handle's responseMeta (http/unavailable.ts); tRPC 10 has no such code.
+	if (isDatabaseUnavailable(error)) return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: UNAVAILABLE_MESSAGE, cause: error as Error });
 	console.error('[trpc] unexpected error', error);
 	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' });
 }
@@ -45,7 +48,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 		data: {
 			...shape.data,
 			stack: undefined,
-			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : null,
+			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
 			fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null
 		}
 	};
