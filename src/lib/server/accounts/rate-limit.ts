@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
+import { repeat } from '../repeat';
 
 /**
  * Counts one attempt against `key` in a fixed window of `windowSeconds`, and refuses with
@@ -44,9 +45,5 @@ export async function forgetEndedRateLimits(db: Db): Promise<number> {
 
 /** Runs `forgetEndedRateLimits` every `everyMs` in this process; returns the stop function. */
 export function startRateLimitSweeper(db: Db, everyMs = 600_000): () => void {
-	const timer = setInterval(() => {
-		forgetEndedRateLimits(db).catch((e) => console.error('[accounts] rate limit sweep failed', e));
-	}, everyMs);
-	timer.unref();
-	return () => clearInterval(timer);
+	return repeat('rate limit sweep', everyMs, () => forgetEndedRateLimits(db));
 }
