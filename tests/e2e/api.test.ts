@@ -109,7 +109,7 @@ describe('production build', () => {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
-	});
+	}, 240_000);
 });
 
 /** Starts the build on an embedded database in `dir`, answers one request, sends SIGTERM, waits for the exit. */

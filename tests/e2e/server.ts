@@ -64,7 +64,8 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 	child.stdout?.on('data', (d) => (log += d));
 	child.stderr?.on('data', (d) => (log += d));
 	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-	const deadline = Date.now() + 90_000;
+	// Generous: a first start migrates and loads the demo, and a shared CI machine can be slow.
+	const deadline = Date.now() + 180_000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`the app exited during start:\n${log}`);
 		try {

@@ -16,6 +16,15 @@ function wantsPage(event: RequestEvent): boolean {
 	return (event.request.headers.get('accept') ?? '').includes('text/html');
 }
 
+/**
+ * Whether a request may be refused without trying the database: not `/healthz` (it looks for
+ * itself), and not a form action sent by SvelteKit's client, whose answer must be an action result
+ * (the action's own `formFailure` gives a 503 that keeps what was typed).
+ */
+function refusableAtOnce(event: RequestEvent): boolean {
+	return event.url.pathname !== '/healthz' && !event.request.headers.has('x-sveltekit-action');
+}
+
 /** A page that says what is going on and tries again by itself (GET only: a form is not re-sent). */
 function unavailablePage(event: RequestEvent): Response {
 	const refresh = event.request.method === 'GET' ? `<meta http-equiv="refresh" content="${RETRY_AFTER_SECONDS + 1}">` : '';
@@ -27,7 +36,7 @@ function unavailablePage(event: RequestEvent): Response {
  * First handle of every request: while the database is unreachable, an answer is
  * `503` with `Retry-After` — `{"error":"unavailable",…}` for JSON callers, a short page for
  * browsers — never a `500`. While the database is known to be unreachable, requests are answered
- * so at once (a request would otherwise queue for a connection); `/healthz` still looks for itself.
+ * so at once (a request would otherwise queue for a connection).
  * Errors thrown by later handles (the session lookup) are answered
  * here; errors inside loads, actions and endpoints reach `handleOutage` first, which marks the
  * request, and their `500` becomes a `503` (for form actions and `__data.json` the body, which
@@ -36,7 +45,7 @@ function unavailablePage(event: RequestEvent): Response {
 export const answerOutage: Handle = async ({ event, resolve }) => {
 	let response: Response;
 	try {
-		if (event.url.pathname !== '/healthz' && !(await getDb()).reachable()) throw new DatabaseUnreachableError();
+		if (refusableAtOnce(event) && !(await getDb()).reachable()) throw new DatabaseUnreachableError();
 		response = await resolve(event);
 	} catch (e) {
 		if (!isDatabaseUnavailable(e)) throw e;
