@@ -62,7 +62,7 @@ describe('production build', () => {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
-	});
+	}, 240_000);
 
 	it('on SIGTERM finishes the request under way, closes idle keep-alive connections and live streams, and exits cleanly', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'quota-sigterm-'));
