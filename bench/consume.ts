@@ -2,7 +2,7 @@
 // (a) 10,000 accounts, (b) one hot account; 16 connections; BENCH_SECONDS (default 20) each.
 import postgres from 'postgres';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -10,6 +10,7 @@ import { openPostgres } from '../src/lib/server/db/client';
 import { ensureSiteKey } from '../src/lib/server/accounts';
 import { reconcile, upsertFeature, upsertModule } from '../src/lib/server/ledger';
 import { freePort } from '../tests/e2e/server';
+import { ensureBuild } from './shared';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 16;
@@ -48,10 +49,7 @@ const hotUsers = join(work, 'hot.json');
 writeFileSync(spreadUsers, JSON.stringify(ids.filter((r) => r.n <= ACCOUNTS).map((r) => r.user_id)));
 writeFileSync(hotUsers, JSON.stringify([ids.find((r) => r.n === ACCOUNTS + 1)!.user_id]));
 
-if (!existsSync('build/index.js')) {
-	console.log('Building the production app…');
-	if (spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' }).status !== 0) process.exit(1);
-}
+ensureBuild();
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 const server = spawn(process.execPath, ['build/index.js'], {

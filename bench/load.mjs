@@ -1,10 +1,10 @@
 // The load process: drives POST /api/v1/consume with autocannon and prints its figures as JSON.
-// argv: url siteKey accountsFile connections seconds
+// argv: url siteKey accountsFile connections seconds [feature, default bench_op]
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
-const [url, key, usersFile, connections, seconds] = process.argv.slice(2);
+const [url, key, usersFile, connections, seconds, feature = 'bench_op'] = process.argv.slice(2);
 const users = JSON.parse(readFileSync(usersFile, 'utf8'));
 const result = await autocannon({
 	url: `${url}/api/v1/consume`,
@@ -17,7 +17,7 @@ const result = await autocannon({
 			setupRequest: (req) => ({
 				...req,
 				headers: { ...req.headers, 'idempotency-key': randomUUID() },
-				body: JSON.stringify({ user: users[Math.floor(Math.random() * users.length)], feature: 'bench_op', units: 1 })
+				body: JSON.stringify({ user: users[Math.floor(Math.random() * users.length)], feature, units: 1 })
 			})
 		}
 	]

@@ -4,6 +4,8 @@ import { building } from '$app/environment';
 import { authenticate } from '$lib/server/http/authenticate';
 import { compressJson } from '$lib/server/http/compress';
 import { refuseCrossSite } from '$lib/server/http/csrf';
+import { answerOutage, handleOutage, trpcOutageMeta } from '$lib/server/http/unavailable';
+import { closeConnectionsWhenDraining } from '$lib/server/http/drain';
 import { closeDb, getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
@@ -14,6 +16,7 @@ import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/first-queries';
 import { startSweeper } from '$lib/server/ledger';
 import { startAlerts } from '$lib/server/alerts';
+import { startRateLimitSweeper } from '$lib/server/accounts';
 
 // Fail at start, with one clear line naming the variable, on a bad environment.
 try {
@@ -24,13 +27,14 @@ try {
 	process.exit(1);
 }
 
-const trpc = createTRPCHandle({ router: appRouter, createContext });
+const trpc = createTRPCHandle({ router: appRouter, createContext, responseMeta: trpcOutageMeta });
 
 /** Writes a signed-in page's first queries into its HTML (they are prerendered with it). */
 const firstQueries: Handle = ({ event, resolve }) =>
 	resolve(event, { transformPageChunk: ({ html }) => html.replace('<!--quota:first-queries-->', firstQueriesHead(event.url.pathname)) });
 
-export const handle = sequence(compressJson, refuseCrossSite, authenticate, trpc, firstQueries);
+export const handle = sequence(closeConnectionsWhenDraining, answerOutage, compressJson, refuseCrossSite, authenticate, trpc, firstQueries);
+export const handleError = handleOutage;
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {
@@ -41,11 +45,13 @@ export const init: ServerInit = async () => {
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
 	const stopSweeper = startSweeper(db);
+	const stopRateLimitSweeper = startRateLimitSweeper(db);
 	const stopAlerts = await startAlerts(db);
 	// adapter-node stops taking requests on SIGTERM/SIGINT and emits this once the last one ended;
 	// finish the alert evaluations under way, then close the connections that would keep the process alive.
 	process.once('sveltekit:shutdown', () => {
 		stopSweeper();
+		stopRateLimitSweeper();
 		stopAlerts()
 			.then(closeDb)
 			.catch((e) => console.error('Quota: shutting down cleanly failed', e));

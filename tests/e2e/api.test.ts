@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +65,54 @@ describe('production build', () => {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
-	});
+	}, 240_000);
+
+	it('on SIGTERM finishes the request under way, closes idle keep-alive connections and live streams, and exits cleanly', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'quota-sigterm-'));
+		const app = await startBuild({ dataDir: dir });
+		try {
+			const { hostname, port } = new URL(app.baseURL);
+			// A keep-alive connection that answered once and now sits idle.
+			const idle = connect(Number(port), hostname);
+			await once(idle, 'connect');
+			idle.write(`GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n\r\n`);
+			expect(String((await once(idle, 'data'))[0])).toMatch(/^HTTP\/1\.1 200/);
+			const idleClosed = once(idle, 'close');
+			// A live balance stream, open until the server ends it.
+			const stream = await fetch(`${app.baseURL}/api/v1/stream?user=e2e-sigterm-user`, { headers: auth });
+			expect(stream.status).toBe(200);
+			const streamEnded = stream.text();
+			// A consume under way: its headers and part of its body are in, the rest comes after the signal.
+			const body = JSON.stringify({ user: 'e2e-sigterm-user', feature: 'ai_bots', units: 1 });
+			const inFlight = request({ hostname, port, method: 'POST', path: '/api/v1/consume', headers: { ...auth, 'idempotency-key': 'e2e-sigterm', 'content-length': Buffer.byteLength(body) } });
+			const answered = new Promise<{ status?: number; connection?: string; text: string }>((resolve, reject) => {
+				inFlight.on('response', (res) => {
+					let text = '';
+					res.on('data', (d) => (text += d));
+					res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection, text }));
+				});
+				inFlight.on('error', reject);
+			});
+			inFlight.write(body.slice(0, 10));
+			await new Promise((r) => setTimeout(r, 1_000));
+
+			const exited = app.stop();
+			await new Promise((r) => setTimeout(r, 500));
+			inFlight.end(body.slice(10));
+
+			const done = await answered;
+			expect(done.status).toBe(200);
+			expect(JSON.parse(done.text)).toMatchObject({ cost: 3 });
+			// The client is told not to reuse the connection.
+			expect(done.connection).toBe('close');
+			await idleClosed;
+			expect(await streamEnded).toContain('event: balance');
+			// 0: a clean exit; the process's own 5 s backstop would exit with 1 (and `stop` reports 'hung' after 15 s).
+			expect(await exited).toBe(0);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	}, 240_000);
 });
 
 /** Starts the build on an embedded database in `dir`, answers one request, sends SIGTERM, waits for the exit. */

@@ -28,10 +28,13 @@ export const DEMO_SITE_API_KEY = 'qk_e2e_demo_site_key_0123456789abcdef';
 
 export interface RunningApp {
 	baseURL: string;
+	pid: number;
 	/** What the server printed so far. */
 	output(): string;
 	/** SIGTERM, then waits for the exit (SIGKILL after 15 s, reported as 'hung'). */
 	stop(): Promise<number | null | 'hung'>;
+	/** Sends `signal` (e.g. SIGKILL) and resolves with the exit code once the process is gone. */
+	kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
@@ -61,6 +64,7 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 	child.stdout?.on('data', (d) => (log += d));
 	child.stderr?.on('data', (d) => (log += d));
 	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+	// Generous: a first start migrates and loads the demo, and a shared CI machine can be slow.
 	const deadline = Date.now() + 180_000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`the app exited during start:\n${log}`);
@@ -75,6 +79,7 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 	}
 	return {
 		baseURL,
+		pid: child.pid!,
 		output: () => log,
 		stop: async () => {
 			child.kill('SIGTERM');
@@ -82,6 +87,10 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 			const code = await Promise.race([exited, hung]);
 			if (code === 'hung') child.kill('SIGKILL');
 			return code;
+		},
+		kill: (signal) => {
+			child.kill(signal);
+			return exited;
 		}
 	};
 }

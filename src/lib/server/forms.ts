@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { DomainError, type ErrorCode } from './errors';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from './db/outage';
 
 const statusOf: Partial<Record<ErrorCode, number>> = {
 	invalid_input: 400,
@@ -12,9 +13,14 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
 
 /**
  * A form action's answer to a domain refusal: the status, the message, field errors, and the
- * values to put back into the form. Rate limits also send Retry-After. Other errors propagate.
+ * values to put back into the form. Rate limits also send Retry-After; so does an unreachable
+ * database (503, the form keeps what was typed). Other errors propagate.
  */
 export function formFailure(error: unknown, setHeaders: (headers: Record<string, string>) => void, values: Record<string, string> = {}) {
+	if (isDatabaseUnavailable(error)) {
+		setHeaders({ 'retry-after': String(RETRY_AFTER_SECONDS) });
+		return fail(503, { message: UNAVAILABLE_MESSAGE, code: 'unavailable', fieldErrors: {}, values });
+	}
 	if (!(error instanceof DomainError)) throw error;
 	if (error.code === 'rate_limited' && error.retryAfterSeconds) setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
 	const details = error.details as { fieldErrors?: Record<string, string[] | undefined> } | undefined;

@@ -2,7 +2,7 @@
 export type { Auth, SessionUser, ApiKeyAuth, ApiKeyScope } from './types';
 export { isSiteAdmin } from './types';
 export { audit, type AuditEntry } from './audit';
-export { rateLimit } from './rate-limit';
+export { rateLimit, startRateLimitSweeper } from './rate-limit';
 export { createUser, findOrCreateExternalUser, updateProfile, setSiteRole, type NewUser, type CreatedUser } from './users';
 export { signUp, signIn, signOut, signOutEverywhere, requestPasswordReset, checkResetToken, resetPassword, type ClientMeta } from './signin';
 export { SESSION_COOKIE, createSession, validateSessionToken, invalidateSession, invalidateUserSessions, listSessions, sessionCookieOptions } from './sessions';

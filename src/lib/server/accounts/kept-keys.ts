@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import type { ApiKeyAuth } from './types';
 
@@ -5,7 +6,7 @@ import type { ApiKeyAuth } from './types';
 const CHANGE_CHANNEL = 'quota_api_keys';
 /** How long a kept key is used without asking again: the bound if a notice is missed. */
 const KEEP_MS = 10_000;
-const MAX_KEPT = 10_000;
+const MAX_KEPT_KEYS = 10_000;
 
 /**
  * The API keys this process resolved a moment ago, so the metering API does not look its key up
@@ -13,13 +14,14 @@ const MAX_KEPT = 10_000;
  * one came is not kept. Only accepted keys are kept: a wrong key always asks the database.
  */
 class KeptKeys {
-	private keys = new Map<string, { auth: ApiKeyAuth; until: number }>();
+	private keys = new LRUCache<string, ApiKeyAuth>({ max: MAX_KEPT_KEYS, ttl: KEEP_MS });
 	private generation = 0;
 	/** Keys are kept only while this process hears the change notices. */
 	private readonly listening: Promise<boolean>;
 
 	constructor(db: Db) {
-		this.listening = db.listen(CHANGE_CHANNEL, () => this.forget()).then(
+		// A notice missed while the database was unreachable is covered by forgetting everything when the LISTEN is back.
+		this.listening = db.listen(CHANGE_CHANNEL, () => this.forget(), () => this.forget()).then(
 			() => true,
 			() => false
 		);
@@ -27,12 +29,11 @@ class KeptKeys {
 
 	async lookup(hash: string, load: () => Promise<ApiKeyAuth>): Promise<ApiKeyAuth> {
 		const kept = this.keys.get(hash);
-		if (kept && kept.until > Date.now()) return kept.auth;
+		if (kept) return kept;
 		const generation = this.generation;
 		const auth = await load();
 		if ((await this.listening) && generation === this.generation) {
-			if (this.keys.size >= MAX_KEPT) this.keys.clear();
-			this.keys.set(hash, { auth, until: Date.now() + KEEP_MS });
+			this.keys.set(hash, auth);
 		}
 		return auth;
 	}

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
+import { repeat } from '../repeat';
 
 /**
  * Counts one attempt against `key` in a fixed window of `windowSeconds`, and refuses with
@@ -8,6 +9,7 @@ import { DomainError } from '../errors';
  * One upsert statement, so every app process sharing the database shares the count.
  */
 export async function rateLimit(db: Db, key: string, limit: number, windowSeconds: number): Promise<void> {
+	if (windowSeconds > LONGEST_WINDOW_SECONDS) throw new Error(`rate limit windows end within ${LONGEST_WINDOW_SECONDS} s (forgetEndedRateLimits)`);
 	const [row] = await db.rows<{ count: number; retry_after: number }>(sql`
 		insert into rate_limits as r (key, window_start, count)
 		values (${key}, now(), 1)
@@ -35,4 +37,22 @@ export async function rateLimitGiveBack(db: Db, key: string): Promise<void> {
 function describeWait(seconds: number): string {
 	if (seconds < 90) return `${seconds} seconds`;
 	return `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** The longest window any limit uses (seconds); a counter older than this has ended. */
+const LONGEST_WINDOW_SECONDS = 86_400;
+
+/**
+ * Deletes ended counters. Their keys come from what callers type (e-mail addresses, IPs), so
+ * without this the table grows with every address ever tried. Returns how many were deleted.
+ */
+export async function forgetEndedRateLimits(db: Db): Promise<number> {
+	const rows = await db.rows<{ key: string }>(sql`
+		delete from rate_limits where window_start < now() - make_interval(secs => ${LONGEST_WINDOW_SECONDS}) returning key`);
+	return rows.length;
+}
+
+/** Runs `forgetEndedRateLimits` every `everyMs` in this process; returns the stop function. */
+export function startRateLimitSweeper(db: Db, everyMs = 600_000): () => void {
+	return repeat('rate limit sweep', everyMs, () => forgetEndedRateLimits(db));
 }

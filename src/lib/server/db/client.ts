@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as schema from './schema';
 import { flushNotices } from './notices';
+import { openListener } from './listener';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -31,8 +32,16 @@ export interface Db {
 	readonly orm: Database;
 	/** Runs raw SQL and returns its rows, the same shape on both drivers. */
 	rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
-	/** Subscribes to a NOTIFY channel; resolves to an unsubscribe function. */
-	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+	/**
+	 * Subscribes to a NOTIFY channel; resolves to an unsubscribe function. `onRelisten` runs when
+	 * the subscription is back after the database was unreachable (notices sent meanwhile are lost).
+	 */
+	listen(channel: string, onPayload: (payload: string) => void, onRelisten?: () => void): Promise<() => Promise<void>>;
+	/**
+	 * False while the server is known to be unreachable (its LISTEN connection was lost and is not
+	 * back yet), so a request can be refused at once instead of queueing for a connection.
+	 */
+	reachable(): boolean;
 	migrate(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -61,6 +70,7 @@ export async function openPglite(dir?: string, migrationsDir?: string): Promise<
 			const unsub = await client.listen(channel, onPayload);
 			return async () => unsub();
 		},
+		reachable: () => true,
 		migrate: () => migratePglite(orm as never, { migrationsFolder: migrationsFolder(migrationsDir) }),
 		close: async () => {
 			await flushNotices(orm);
@@ -69,29 +79,43 @@ export async function openPglite(dir?: string, migrationsDir?: string): Promise<
 	};
 }
 
+/**
+ * How postgres.js meets an unreachable server. A connection attempt gives up after
+ * `connect_timeout` seconds (the default, 30, would hold a request that long), and a closed
+ * connection is tried again after at most `MAX_BACKOFF_S` (the default backoff grows to 10–20 s
+ * after a few failures, so the first success after a restart could wait that long).
+ * See postgres.js's README, "Connection details" and "Connection timeout".
+ */
+const CONNECT_TIMEOUT_S = 2;
+const MAX_BACKOFF_S = 0.25;
+const reconnectOptions = {
+	connect_timeout: CONNECT_TIMEOUT_S,
+	backoff: (attempt: number) => Math.min(MAX_BACKOFF_S, 0.02 * 2 ** attempt),
+	onnotice: () => {}
+};
+
 /** A real Postgres server through postgres.js. */
 export function openPostgres(url: string, opts: { max?: number; migrationsDir?: string } = {}): Db {
 	const client = postgres(url, {
+		...reconnectOptions,
 		max: opts.max ?? 10,
-		onnotice: () => {},
 		// int8 comes back as a number, as on PGlite; token amounts are checked to stay below 2^53.
 		types: {
 			int8: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) }
 		}
 	});
 	const orm = drizzlePostgres({ client, schema }) as unknown as Database;
+	const listener = openListener(url, reconnectOptions);
 	return {
 		kind: 'postgres',
 		orm,
 		rows: async (query) => rowsOf(await orm.execute(query)),
-		listen: async (channel, onPayload) => {
-			const sub = await client.listen(channel, onPayload);
-			return () => sub.unlisten();
-		},
+		listen: (channel, onPayload, onRelisten) => listener.listen(channel, onPayload, onRelisten),
+		reachable: () => listener.connected(),
 		migrate: async () => {
 			// Several app processes may start at once: one migrates while the others wait on the lock.
 			// One connection (max 1), so the session-level advisory lock covers every migration query.
-			const single = postgres(url, { max: 1, onnotice: () => {} });
+			const single = postgres(url, { ...reconnectOptions, max: 1 });
 			try {
 				await single`select pg_advisory_lock(7243001)`;
 				await migratePostgres(drizzlePostgres({ client: single }), {
@@ -103,7 +127,7 @@ export function openPostgres(url: string, opts: { max?: number; migrationsDir?: 
 		},
 		close: async () => {
 			await flushNotices(orm);
-			await client.end({ timeout: 5 });
+			await Promise.all([listener.end(), client.end({ timeout: 3 })]);
 		}
 	};
 }

@@ -15,13 +15,25 @@ export class BalanceChanges {
 
 	constructor(private readonly db: Db) {}
 
+	/** LISTENs once; a failed try (database unreachable) is not kept, so the next subscriber tries again. */
 	private start() {
 		this.started ??= this.db
-			.listen(CHANGE_CHANNEL, (accountId) => {
-				for (const fn of this.listeners.get(accountId) ?? []) fn();
-				for (const fn of this.everyAccount) fn(accountId);
-			})
-			.then(() => undefined);
+			.listen(
+				CHANGE_CHANNEL,
+				(accountId) => {
+					for (const fn of this.listeners.get(accountId) ?? []) fn();
+					for (const fn of this.everyAccount) fn(accountId);
+				},
+				// Notices sent while the LISTEN was lost are gone: every open stream sends its figures again.
+				() => this.listeners.forEach((fns) => fns.forEach((fn) => fn()))
+			)
+			.then(
+				() => undefined,
+				(e) => {
+					this.started = null;
+					throw e;
+				}
+			);
 		return this.started;
 	}
 

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { ZodError, z } from 'zod';
 import { DomainError, type ErrorCode } from '../errors';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
 
 /** The one mapping from domain codes to HTTP statuses for REST v1. */
 const statusOf: Record<ErrorCode, number> = {
@@ -54,6 +55,7 @@ function toHttpError(e: unknown): HttpError {
 	if (e instanceof ZodError) {
 		return new HttpError(400, 'invalid_input', 'The request body or query is not valid.', z.flattenError(e));
 	}
+	if (isDatabaseUnavailable(e)) return new HttpError(503, 'unavailable', UNAVAILABLE_MESSAGE, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 	console.error('[api] unexpected error', e);
 	return new HttpError(500, 'internal_error', 'Something went wrong on our side; it was logged.');
 }

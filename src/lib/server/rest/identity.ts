@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
 import { assertKeyMayAct, findOrCreateExternalUser, guestAccountFor, type ApiKeyAuth, type AccessLevel } from '../accounts';
@@ -12,22 +13,27 @@ export interface Target {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const MAX_KEPT_USERS = 100_000;
-const keptSiteUsers = new WeakMap<Db, Map<string, string>>();
+/** Site users whose account each process keeps: the most recently used ones (a few MB at most). */
+const MAX_KEPT_SITE_USERS = 20_000;
+const keptSiteUsers = new WeakMap<Db, LRUCache<string, string>>();
+
+function keptUsersOf(db: Db): LRUCache<string, string> {
+	let kept = keptSiteUsers.get(db);
+	if (!kept) keptSiteUsers.set(db, (kept = new LRUCache({ max: MAX_KEPT_SITE_USERS })));
+	return kept;
+}
 
 /**
  * The account of a user a site key names by Quota id or the host's id, created on first sight.
  * A user never moves to another account and is never deleted, so each process keeps the answer
- * (the metering API would otherwise look it up on every request).
+ * (the metering API would otherwise look it up on every request), for the users seen last.
  */
 async function siteUserAccount(db: Db, user: string): Promise<string> {
-	let kept = keptSiteUsers.get(db);
-	if (!kept) keptSiteUsers.set(db, (kept = new Map()));
+	const kept = keptUsersOf(db);
 	const known = kept.get(user);
 	if (known) return known;
 	const [row] = UUID.test(user) ? await db.rows<{ account_id: string }>(sql`select account_id from users where id = ${user}::uuid`) : [];
 	const accountId = row?.account_id ?? (await findOrCreateExternalUser(db, user)).accountId;
-	if (kept.size >= MAX_KEPT_USERS) kept.clear();
 	kept.set(user, accountId);
 	return accountId;
 }

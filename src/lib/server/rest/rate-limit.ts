@@ -1,16 +1,26 @@
+import { LRUCache } from 'lru-cache';
 import { DomainError } from '../errors';
 
 /**
  * A per-process token bucket per API key for the metering endpoints. It sits on the hot path,
  * so it stays in memory: a shared counter row would serialise every request of a site key.
- * With N app processes a key gets up to N × the rate.
+ * With N app processes a key gets up to N × the rate. The buckets of the `maxKeys` keys used
+ * last are kept; a key not seen for that long starts again with a full burst.
  */
 export class KeyRateLimiter {
-	private buckets = new Map<string, { tokens: number; at: number }>();
+	private readonly buckets: LRUCache<string, { tokens: number; at: number }>;
 	constructor(
 		private readonly perSecond: number,
-		private readonly burst: number
-	) {}
+		private readonly burst: number,
+		maxKeys = 10_000
+	) {
+		this.buckets = new LRUCache({ max: maxKeys });
+	}
+
+	/** How many keys have a bucket (never more than `maxKeys`). */
+	get size(): number {
+		return this.buckets.size;
+	}
 
 	take(key: string, now = Date.now()): void {
 		const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
@@ -22,6 +32,5 @@ export class KeyRateLimiter {
 		}
 		b.tokens -= 1;
 		this.buckets.set(key, b);
-		if (this.buckets.size > 100_000) this.buckets.clear();
 	}
 }

@@ -4,6 +4,7 @@ import type { DefaultErrorShape } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { DomainError, type ErrorCode } from '../errors';
 import { refusalCodes } from '../ledger';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
 
 const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	insufficient_tokens: 'PRECONDITION_FAILED',
@@ -36,6 +37,8 @@ export function toTRPCError(error: unknown): TRPCError {
 		return new TRPCError({ code: trpcCode[error.code], message: error.message, cause: error });
 	}
 	if (error instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: error });
+	// Answered 503 with Retry-After by the handle's responseMeta (http/unavailable.ts); tRPC 10 has no such code.
+	if (isDatabaseUnavailable(error)) return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: UNAVAILABLE_MESSAGE, cause: error as Error });
 	console.error('[trpc] unexpected error', error);
 	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' });
 }
@@ -48,7 +51,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 		data: {
 			...shape.data,
 			stack: undefined,
-			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : null,
+			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
 			fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
 			// A refusal's figures, so a page words it in the reader's locale (src/lib/refusal-message.ts).
 			refusal: cause instanceof DomainError && refusalCodes.has(cause.code) && cause.details ? cause.details : null

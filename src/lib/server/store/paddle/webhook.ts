@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { EventName, NodeRuntime, Webhooks, type EventEntity, type IEvents } from '@paddle/paddle-node-sdk';
 import type { Db, Executor } from '../../db';
+import { isDatabaseUnavailable } from '../../db/outage';
 import { paddleEvents } from '../../db/schema';
 import { productsByPriceId, type PaddleEnvironment } from '../catalog';
 import { applyAdjustment, failTransaction, fulfilTransaction, type Outcome } from '../fulfilment';
@@ -25,7 +26,8 @@ function refuse(status: 400 | 401, error: string, detail: string): WebhookReply 
  * POST /api/webhooks/paddle. The raw body is verified (our constant-time HMAC check, then the
  * SDK's `webhooks.unmarshal`, which also rejects stale timestamps), the event is stored once
  * (`paddle_events.event_id` is unique) in the same DB transaction as its effect, and the reply is
- * 200 for anything stored (even when flagged) and 500 when the effect failed, so Paddle retries.
+ * 200 for anything stored (even when flagged) and 500 when the effect failed, so Paddle retries
+ * (an unreachable database is thrown on, for the edge's 503).
  */
 export async function receivePaddleWebhook(
 	db: Db,
@@ -48,6 +50,8 @@ export async function receivePaddleWebhook(
 		if (result.outcome === 'flagged') console.warn(`[paddle-webhook] ${event.eventType} ${event.eventId} flagged: ${result.note}`);
 		return { status: 200, body: { ok: true, ...result } };
 	} catch (e) {
+		// Answered 503 with Retry-After at the edge (http/unavailable.ts); Paddle retries that too.
+		if (isDatabaseUnavailable(e)) throw e;
 		console.error(`[paddle-webhook] ${event.eventType} ${event.eventId} failed; Paddle will retry`, e);
 		return { status: 500, body: { ok: false, error: 'could not process the event now' } };
 	}

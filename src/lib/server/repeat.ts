@@ -1,0 +1,11 @@
+/**
+ * Runs `task` every `everyMs` in this process; a failure is logged as `[what] failed` and the next
+ * run comes as usual. The timer does not keep the process alive. Returns the stop function.
+ */
+export function repeat(what: string, everyMs: number, task: () => Promise<unknown>): () => void {
+	const timer = setInterval(() => {
+		task().catch((e) => console.error(`[${what}] failed`, e));
+	}, everyMs);
+	timer.unref();
+	return () => clearInterval(timer);
+}

@@ -1,0 +1,126 @@
+// A database outage under the production build: PostgreSQL is stopped with `-m immediate` (every
+// backend killed, as in a crash) and started again on the same port.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_SITE_API_KEY, startBuild, type RunningApp } from './server';
+import { DEMO_PASSWORD, maya } from './app';
+import { hasPostgres, startPgCluster, type PgCluster } from '../helpers/pg-cluster';
+
+describe.skipIf(!hasPostgres)('a PostgreSQL outage', () => {
+	let pg: PgCluster;
+	let app: RunningApp;
+	let dir: string;
+	let session: string;
+
+	const consume = (key: string) =>
+		fetch(`${app.baseURL}/api/v1/consume`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': key },
+			body: JSON.stringify({ user: 'outage-user', feature: 'ai_bots', units: 1 })
+		});
+	const signedIn = (path: string, init: RequestInit = {}) =>
+		fetch(`${app.baseURL}${path}`, { ...init, redirect: 'manual', headers: { cookie: session, origin: app.baseURL, ...init.headers } });
+
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), 'quota-outage-'));
+		pg = await startPgCluster();
+		app = await startBuild({ dataDir: dir, env: { DATABASE_URL: pg.url, SEED_DEMO: 'true' } });
+		const res = await fetch(`${app.baseURL}/signin`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.baseURL },
+			body: new URLSearchParams({ email: maya.email, password: DEMO_PASSWORD })
+		});
+		session = res.headers.getSetCookie().find((c) => c.startsWith('quota_session='))!.split(';')[0]!;
+	});
+
+	afterAll(async () => {
+		await app?.stop();
+		pg?.destroy();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('answers 503 unavailable with Retry-After everywhere while the database is down, and serves again once it is back', async () => {
+		const before = await consume('outage-before');
+		expect(before.status).toBe(200);
+		const { cost } = await before.json();
+
+		pg.crash();
+
+		// REST, keyed: the caller is told to retry, with the same key.
+		const rest = await consume('outage-during');
+		expect(rest.status).toBe(503);
+		expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
+		expect(await rest.json()).toMatchObject({ error: 'unavailable' });
+
+		// tRPC from a signed-in page: the session cannot be checked, so nothing is answered but 503.
+		const trpc = await signedIn('/trpc/ledger.balances');
+		expect(trpc.status).toBe(503);
+		expect(trpc.headers.get('retry-after')).toBeTruthy();
+		expect(await trpc.json()).toMatchObject({ error: 'unavailable' });
+
+		// A server-rendered page: a short page that says so and tries again.
+		const page = await signedIn('/signin', { headers: { accept: 'text/html' } });
+		expect(page.status).toBe(503);
+		expect(page.headers.get('retry-after')).toBeTruthy();
+		expect(await page.text()).toContain('Quota is briefly unavailable');
+
+		// A form action (the sign-in form, no session): the form's own 503, what was typed kept.
+		const form = await fetch(`${app.baseURL}/signin`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.baseURL, 'x-sveltekit-action': 'true', accept: 'application/json' },
+			body: new URLSearchParams({ email: maya.email, password: DEMO_PASSWORD })
+		});
+		expect(form.headers.get('retry-after')).toBeTruthy();
+		const action = await form.json();
+		expect(action).toMatchObject({ type: 'failure', status: 503 });
+		expect(action.data).toContain(maya.email);
+
+		const health = await fetch(`${app.baseURL}/healthz`);
+		expect(health.status).toBe(503);
+		expect((await health.json()).database).toMatchObject({ ok: false, state: 'unreachable' });
+
+		pg.start();
+
+		// The first success comes without a restart of the app (how soon is bench:faults' figure).
+		let replay: Response | undefined;
+		for (let i = 0; i < 40 && replay?.status !== 200; i++) {
+			replay = await consume('outage-during');
+			if (replay.status !== 200) await new Promise((r) => setTimeout(r, 250));
+		}
+		expect(replay!.status).toBe(200);
+		// The key the outage refused takes effect now, once.
+		expect(replay!.headers.get('idempotent-replayed')).toBeNull();
+		expect(await replay!.json()).toMatchObject({ cost });
+		expect((await consume('outage-during')).headers.get('idempotent-replayed')).toBe('true');
+		const healthAfter = await fetch(`${app.baseURL}/healthz`);
+		expect((await healthAfter.json()).database).toMatchObject({ ok: true, state: 'up' });
+
+		// The live stream's LISTEN came back with the database: a change made now reaches a stream.
+		const stream = await signedIn('/api/v1/stream', { headers: { accept: 'text/event-stream' } });
+		expect(stream.status).toBe(200);
+		const reader = stream.body!.getReader();
+		const events: string[] = [];
+		const read = (async () => {
+			const decoder = new TextDecoder();
+			for (;;) {
+				const { value, done } = await reader.read();
+				if (done) return;
+				events.push(...decoder.decode(value).split('\n\n').filter((e) => e.startsWith('event: balance')));
+				if (events.length >= 2) return;
+			}
+		})();
+		await expect.poll(() => events.length, { timeout: 10_000 }).toBe(1);
+		const spend = await signedIn('/api/v1/consume', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'idempotency-key': 'outage-after-stream' },
+			body: JSON.stringify({ feature: 'ai_bots', units: 1 })
+		});
+		expect(spend.status).toBe(200);
+		await expect.poll(() => events.length, { timeout: 10_000 }).toBe(2);
+		await reader.cancel();
+		await read;
+	});
+});
