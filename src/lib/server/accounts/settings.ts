@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import type { Executor } from '../db/client';
 import { appliedClientWrites, userSettings, users } from '../db/schema';
 import { DomainError } from '../errors';
 import { activeAccount, spendableAccounts, type SpendableAccount } from './active-account';
 import { parseInput, timeZoneSchema } from './validation';
 
 export interface UserSettings {
-	/** Below this share of the allocation the balance shows as low (yellow) and an alert goes out. */
-	lowSharePercent: number;
+	/** Whether alerts (see alerts/level.ts) are also mailed; the in-app inbox gets them always. */
 	emailAlerts: boolean;
 	/** IANA zone for dates and "resets in"; null = the device's own zone. */
 	timeZone: string | null;
@@ -17,24 +17,20 @@ export interface UserSettings {
 }
 
 export interface SettingsChanges {
-	lowSharePercent?: number;
 	emailAlerts?: boolean;
 	timeZone?: string | null;
 	activeAccountId?: string;
 }
 
-export const LOW_SHARE_RANGE = { min: 1, max: 99 } as const;
-
 /** The user's settings, with defaults for a user who never changed any. */
 export async function getSettings(db: Db, userId: string): Promise<UserSettings> {
 	const [accounts, active] = await Promise.all([spendableAccounts(db, userId), activeAccount(db, userId)]);
 	const [row] = await db.orm
-		.select({ lowShare: userSettings.lowShare, emailAlerts: userSettings.emailAlerts, timeZone: users.timeZone })
+		.select({ emailAlerts: userSettings.emailAlerts, timeZone: users.timeZone })
 		.from(users)
 		.leftJoin(userSettings, eq(userSettings.userId, users.id))
 		.where(eq(users.id, userId));
 	return {
-		lowSharePercent: row?.lowShare ?? 20,
 		emailAlerts: row?.emailAlerts ?? true,
 		timeZone: row?.timeZone ?? null,
 		activeAccountId: active.accountId,
@@ -43,28 +39,31 @@ export async function getSettings(db: Db, userId: string): Promise<UserSettings>
 }
 
 /**
+ * Claims a device-made write key for the user inside the caller's transaction: false the first
+ * time (apply the write), true for a replay of the same key (change nothing). Throws
+ * `idempotency_key_reused` when another user already used the key.
+ */
+export async function claimClientWrite(tx: Executor, userId: string, key: string): Promise<boolean> {
+	const claimed = await tx.insert(appliedClientWrites).values({ key, userId }).onConflictDoNothing().returning({ key: appliedClientWrites.key });
+	if (claimed.length) return false;
+	const [earlier] = await tx.select({ userId: appliedClientWrites.userId }).from(appliedClientWrites).where(eq(appliedClientWrites.key, key));
+	if (earlier?.userId !== userId) throw new DomainError('idempotency_key_reused', 'This change key was already used.');
+	return true;
+}
+
+/**
  * Applies a settings change made on a device, at most once per device-made key: a write queued
  * offline may be sent more than once (page and service worker, lost responses), and a late
  * replay must not overwrite a newer change. The key is claimed first, in the same transaction.
  */
 export async function applySettingsWrite(db: Db, userId: string, key: string, changes: SettingsChanges): Promise<{ settings: UserSettings; replayed: boolean }> {
-	const p = changes.lowSharePercent;
-	if (p !== undefined && !(Number.isInteger(p) && p >= LOW_SHARE_RANGE.min && p <= LOW_SHARE_RANGE.max)) {
-		throw new DomainError('invalid_input', `The alert threshold must be a whole percentage from ${LOW_SHARE_RANGE.min} to ${LOW_SHARE_RANGE.max}.`);
-	}
 	const timeZone = changes.timeZone ? parseInput(timeZoneSchema, changes.timeZone) : changes.timeZone;
 	if (changes.activeAccountId !== undefined && !(await spendableAccounts(db, userId)).some((a) => a.accountId === changes.activeAccountId)) {
 		throw new DomainError('forbidden', 'You can only draw from your own account or a team you belong to.');
 	}
 	const replayed = await db.orm.transaction(async (tx) => {
-		const claimed = await tx.insert(appliedClientWrites).values({ key, userId }).onConflictDoNothing().returning({ key: appliedClientWrites.key });
-		if (claimed.length === 0) {
-			const [earlier] = await tx.select({ userId: appliedClientWrites.userId }).from(appliedClientWrites).where(eq(appliedClientWrites.key, key));
-			if (earlier?.userId !== userId) throw new DomainError('idempotency_key_reused', 'This change key was already used.');
-			return true;
-		}
+		if (await claimClientWrite(tx, userId, key)) return true;
 		const values = {
-			...(p !== undefined && { lowShare: p }),
 			...(changes.emailAlerts !== undefined && { emailAlerts: changes.emailAlerts }),
 			...(changes.activeAccountId !== undefined && { activeAccountId: changes.activeAccountId })
 		};

@@ -5,10 +5,9 @@ export { grant, clawback, endLots, adjustBalance, type AdjustRequest, type Clawb
 export {
 	balances,
 	allocationsOf,
-	allocationsByAccount,
-	availableOf,
-	levelOf,
 	allowanceStatus,
+	allowancesByAccount,
+	allocationShares,
 	history,
 	rollups,
 	holdAccount,
@@ -21,6 +20,7 @@ export {
 	type Granularity,
 	type RollupBy
 } from './queries';
+export { allocationShare, levelOf, type AllocationShare } from './share';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS } from './validate';
