@@ -41,7 +41,7 @@ describe('the allocation a share is of', () => {
 		const b = (remaining: number, used: number) => ({ allocations: [lot(remaining, 800)], allowances: [allowance(used, 200)], held: 0 });
 		expect(levelOf(b(200, 200), 20)).toBe('ok');
 		expect(levelOf(b(199, 200), 20)).toBe('low');
-		// No purchased tokens left but free allowance still there is low, not empty.
+		// No purchased tokens left but a quarter of the free allowance still there: not "no tokens left".
 		expect(levelOf({ allocations: [], allowances: [allowance(150, 200)], held: 0 }, 20)).toBe('ok');
 		expect(levelOf({ allocations: [], allowances: [allowance(200, 200)], held: 0 }, 20)).toBe('empty');
 	});

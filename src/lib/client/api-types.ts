@@ -15,3 +15,7 @@ export type HistoryRow = HistoryPage['rows'][number];
 export type RollupRow = Outputs['ledger']['rollups'][number];
 export type Catalog = Outputs['ledger']['catalog'];
 export type Preview = Outputs['ledger']['preview'];
+export type Inbox = Outputs['alerts']['list'];
+export type InboxEntry = Inbox['entries'][number];
+export type AlertStepsView = Outputs['alerts']['steps'];
+export type AccountAlertSteps = AlertStepsView['accounts'][number];

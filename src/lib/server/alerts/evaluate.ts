@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
-import { allocationShares, type AllocationShare } from '../ledger';
+import { allocationShares, noticeChange, type AllocationShare } from '../ledger';
 import { config } from '../config';
 import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
@@ -90,7 +90,8 @@ export async function accountsToAlert(exec: Executor, accountIds: string[]): Pro
  * read the balance after taking it, so they see changes in commit order; the notification's
  * unique dedupe key (account, user, crossing generation, stage) is what guarantees that several
  * processes never record or send the same alert twice. Mail goes out after the commit: a crash
- * in between loses a mail rather than sending one for a rolled-back record.
+ * in between loses a mail rather than sending one for a rolled-back record. A recorded alert is
+ * announced like a balance change of the account (its live streams send the figures again).
  */
 export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?: Mailer } = {}): Promise<SentAlert[]> {
 	const outbox: MailMessage[] = [];
@@ -134,6 +135,8 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 		}
 		return made;
 	});
+	// Open pages of the account refresh on its change notice: the unread count shows the alert at once.
+	if (sent.length) noticeChange(db.orm, accountId);
 	const mail = opts.mailer ?? appMailer();
 	for (const m of outbox) {
 		await mail.send(m).catch((e) => console.error(`[alerts] mail to ${m.to} failed`, e));

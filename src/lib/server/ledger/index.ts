@@ -25,4 +25,4 @@ export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS } from './validate';
 export { sweepExpired, startSweeper } from './sweep';
-export { CHANGE_CHANNEL } from './change-notices';
+export { CHANGE_CHANNEL, noticeChange } from './change-notices';
