@@ -54,6 +54,7 @@ describe('alert steps and the inbox on a phone', () => {
 		await mine.getByLabel('Add a step (%)').fill('');
 		await mine.getByRole('button', { name: 'Save alert steps' }).click();
 		await mine.getByRole('button', { name: 'Save alert steps' }).and(page.locator(':disabled')).waitFor();
+		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
 		await page.reload();
 		await waitForFresh(page);
 		expect(await alertStepsShown(mine)).toEqual([80, 60]);
@@ -97,5 +98,5 @@ describe('alert steps and the inbox on a phone', () => {
 		await expect(items.count()).resolves.toBe(2);
 		await screen(page, 'alerts-inbox-offline');
 		await context.close();
-	});
+	}, 180_000); // a whole journey: sign-up, Settings, two uses, the inbox, offline
 });

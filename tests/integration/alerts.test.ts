@@ -7,7 +7,7 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { notifications, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
-import { consume, grant, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+import { consume, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { evaluateAlerts, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
@@ -260,6 +260,26 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		await spend(u.accountId, 4100);
 		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
 		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:20', 'share:5', 'share:20']);
+		await expectInvariants(db);
+	});
+
+	it('counts held tokens as still there: a streaming reply’s hold and its settle or release do not flap the steps', async () => {
+		const u = await person('Stream');
+		await give(u.accountId, 1000);
+		const reply = (maxTokens: number) =>
+			hold(db.orm, { accountId: u.accountId, feature: 'plain', maxTokens, ttlSeconds: 60, actor: {}, idempotency: { scope: 'alerts-test', key: randomUUID() } });
+		const first = await reply(900);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await settle(db.orm, first.holdId, 850, { scope: 'alerts-test', key: randomUUID() });
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
+		// Another reply holds 120 and gives it all back: nothing crossed, nothing re-armed.
+		const second = await reply(120);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await release(db.orm, second.holdId, { scope: 'alerts-test', key: randomUUID() });
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 60);
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:10']);
+		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:10']);
 		await expectInvariants(db);
 	});
 
