@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, phoneContext } from './browser';
-import { deviceStorage, leo, maya, openAs, screen, sessionCookies, signIn, waitForFresh, waitForServiceWorker } from './app';
+import { alertStepsShown, deviceStorage, leo, maya, openAs, screen, sessionCookies, signIn, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -39,48 +39,55 @@ describe('offline on a phone', () => {
 		await context.close();
 	});
 
-	it('queues a settings change made offline and applies it once when the connection is back', async () => {
+	it('queues an alert steps change made offline and applies it once when the connection is back', async () => {
 		const { context, page } = await openAs(browser, leo.email, '/settings');
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
-		const threshold = page.getByLabel(/Warn me below/);
+		const mine = page.getByRole('group', { name: 'Your tokens' });
 
 		await context.setOffline(true);
-		await threshold.fill('35');
-		await page.getByRole('button', { name: 'Save' }).click();
+		await mine.getByRole('button', { name: 'Remove the 20 % step' }).click();
+		await mine.getByRole('button', { name: 'Save alert steps' }).click();
 		await page.getByText('will sync when you are back online').waitFor();
-		await expect(page.getByText('Alert threshold 35 %').isVisible()).resolves.toBe(true);
+		const label = 'Alert steps for your tokens: 10 %, 5 %, run out';
+		await expect(page.getByText(label).isVisible()).resolves.toBe(true);
 		await screen(page, 'offline-settings-queued');
 		// Still queued after a reload while offline; its key was made on the device.
 		await page.reload();
-		await page.getByText('Alert threshold 35 %').waitFor();
+		await page.getByText(label).waitFor();
+		expect(await alertStepsShown(mine)).toEqual([10, 5]);
 		const queued = (await deviceStorage(page)).idb;
-		const key = /"key":"([0-9a-f-]{36})","path":"settings\.update"/.exec(queued)?.[1];
-		expect(key).toBeTruthy();
+		const [, key, accountId] = /"key":"([0-9a-f-]{36})","path":"alerts\.setSteps","input":\{"accountId":"([0-9a-f-]{36})"/.exec(queued) ?? [];
+		expect(key && accountId).toBeTruthy();
 
 		await context.setOffline(false);
 		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
 		await page.reload();
 		await waitForFresh(page);
-		await expect(threshold.inputValue()).resolves.toBe('35');
+		expect(await alertStepsShown(mine)).toEqual([10, 5]);
 
 		// A newer change, then a late duplicate of the offline write (a lost response, a second
 		// sender): the server recognises the key and changes nothing.
-		await threshold.fill('40');
-		await page.getByRole('button', { name: 'Save' }).click();
-		await page.waitForFunction(() => (document.querySelector('#threshold-help')?.textContent ?? '').includes('40'));
-		const replay = await page.evaluate(async (k) => {
-			const res = await fetch('/trpc/settings.update', {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ key: k, changes: { lowSharePercent: 35 } })
-			});
-			return (await res.json()).result.data as { replayed: boolean; settings: { lowSharePercent: number } };
-		}, key);
-		expect(replay).toMatchObject({ replayed: true, settings: { lowSharePercent: 40 } });
+		await mine.getByLabel('Add a step (%)').fill('30');
+		await mine.getByRole('button', { name: 'Add' }).click();
+		await mine.getByRole('button', { name: 'Save alert steps' }).click();
+		await mine.getByRole('button', { name: 'Save alert steps' }).and(page.locator(':disabled')).waitFor();
+		const replay = await page.evaluate(
+			async ([k, id]) => {
+				const res = await fetch('/trpc/alerts.setSteps', {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ key: k, accountId: id, shares: [10, 5], depleted: true })
+				});
+				return (await res.json()).result.data as { replayed: boolean; steps: { accounts: { shares: number[] }[] } };
+			},
+			[key, accountId]
+		);
+		expect(replay.replayed).toBe(true);
+		expect(replay.steps.accounts[0]!.shares).toEqual([30, 10, 5]);
 		await page.reload();
 		await waitForFresh(page);
-		await expect(threshold.inputValue()).resolves.toBe('40');
+		expect(await alertStepsShown(mine)).toEqual([30, 10, 5]);
 		await context.close();
 	});
 });

@@ -121,3 +121,9 @@ export async function screen(page: Page, name: string) {
 	mkdirSync('test-results/screens', { recursive: true });
 	await page.screenshot({ path: `test-results/screens/${name}.png` });
 }
+
+/** The alert steps Settings shows in a group ("Your tokens", a team pool), highest first, as numbers. */
+export async function alertStepsShown(group: import('playwright-core').Locator): Promise<number[]> {
+	const text = await group.getByRole('list', { name: /Alert steps/ }).innerText();
+	return [...text.matchAll(/Below (\d+) %/g)].map((m) => Number(m[1]));
+}

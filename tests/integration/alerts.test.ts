@@ -7,10 +7,10 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { notifications, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
-import { consume, grant, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+import { consume, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
-import { evaluateAlerts, listNotifications, startAlerts } from '../../src/lib/server/alerts';
+import { evaluateAlerts, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
 import { accountsToAlert } from '../../src/lib/server/alerts/evaluate';
 
 let db: Db & { url?: string };
@@ -33,8 +33,8 @@ afterAll(async () => {
 let n = 0;
 const person = (name = 'Alex') => createUser(db.orm, { email: `${name.toLowerCase()}-${++n}-${randomUUID().slice(0, 6)}@example.com`, name });
 const give = (accountId: string, tokens: number) => grant(db.orm, { accountId, tokens, source: 'purchase' });
-const spend = (accountId: string, tokens: number, userId?: string) =>
-	consume(db.orm, { accountId, feature: 'plain', units: tokens, actor: { userId }, idempotency: { scope: 'alerts-test', key: randomUUID() } });
+const spend = (accountId: string, tokens: number, userId?: string, on: Db = db) =>
+	consume(on.orm, { accountId, feature: 'plain', units: tokens, actor: { userId }, idempotency: { scope: 'alerts-test', key: randomUUID() } });
 const evaluate = (accountId: string) => evaluateAlerts(db, accountId, { mailer });
 const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email));
 const recordsOf = (accountId: string) => db.orm.select().from(notifications).where(eq(notifications.accountId, accountId));
@@ -52,7 +52,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 		const other = backend === 'postgres' ? openPostgres(db.url!, { max: 2 }) : db;
 		try {
 			const results = await Promise.all([evaluate(u.accountId), evaluateAlerts(other, u.accountId, { mailer })]);
-			expect(results.flat()).toEqual([expect.objectContaining({ userId: u.id, kind: 'balance_low', mailed: true })]);
+			expect(results.flat()).toEqual([expect.objectContaining({ userId: u.id, kind: 'balance_low', stage: 'share:20', mailed: true })]);
 		} finally {
 			if (other !== db) await other.close();
 		}
@@ -61,12 +61,12 @@ describe('low-balance and out-of-tokens alerts', () => {
 		const mails = mailsTo(u.email!);
 		expect(mails).toHaveLength(1);
 		expect(mails[0]!.decoded).toMatch(/^Subject: You are running low on tokens/m);
-		expect(mails[0]!.decoded).toContain('dropped below 20 %: 197 tokens left');
+		expect(mails[0]!.decoded).toContain('dropped below 20 % of its allocation (the tokens granted plus the free allowances): 197 tokens left');
 		expect(mails[0]!.decoded).toContain('http://localhost:3000/store');
 		expect(await recordsOf(u.accountId)).toEqual([expect.objectContaining({ userId: u.id, kind: 'balance_low', balance: 197 })]);
 
-		// Staying low sends nothing more.
-		await spend(u.accountId, 100);
+		// Staying between 20 % and 10 % sends nothing more.
+		await spend(u.accountId, 50);
 		expect(await evaluate(u.accountId)).toEqual([]);
 		expect(mailsTo(u.email!)).toHaveLength(1);
 		await expectInvariants(db);
@@ -102,19 +102,16 @@ describe('low-balance and out-of-tokens alerts', () => {
 		await expectInvariants(db);
 	});
 
-	it('goes straight to "out of tokens" when one use empties a healthy balance, and re-arms on a partial top-up', async () => {
+	it('goes straight to "out of tokens" when one use empties a healthy balance, and alerts only the deepest step', async () => {
 		const u = await person('Kim');
 		await give(u.accountId, 500);
 		await spend(u.accountId, 500);
-		expect((await evaluate(u.accountId)).map((s) => s.kind)).toEqual(['balance_empty']);
-		// A small top-up that stays below the threshold is low, not a new crossing of "low" …
-		await give(u.accountId, 50);
+		expect((await evaluate(u.accountId)).map((s) => s.stage)).toEqual(['depleted']);
+		// Any top-up re-arms; one use from 100 % to 8 % passes 20 % and 10 % at once: one alert, for 10 %.
 		await give(u.accountId, 1000);
-		await spend(u.accountId, 1000);
 		expect(await evaluate(u.accountId)).toEqual([]);
-		// … but running out again is a new "out of tokens".
-		await spend(u.accountId, 50);
-		expect((await evaluate(u.accountId)).map((s) => s.kind)).toEqual(['balance_empty']);
+		await spend(u.accountId, 920);
+		expect((await evaluate(u.accountId)).map((s) => s.stage)).toEqual(['share:10']);
 		expect(mailsTo(u.email!)).toHaveLength(2);
 		await expectInvariants(db);
 	});
@@ -134,33 +131,41 @@ describe('low-balance and out-of-tokens alerts', () => {
 		for (const u of [owner, admin]) {
 			const [mail] = mailsTo(u.email!);
 			expect(mail!.decoded).toMatch(/^Subject: Pool Team is running low on tokens/m);
-			expect(mail!.decoded).toContain('The token pool of Pool Team dropped below 20 %: 300 tokens left');
+			expect(mail!.decoded).toContain('The token pool of Pool Team dropped below 20 % of its allocation');
+			expect(mail!.decoded).toContain(': 300 tokens left');
 		}
 		// Their own personal accounts are untouched and in-app lists show the team's alert.
-		expect(await listNotifications(db.orm, admin.id)).toEqual([expect.objectContaining({ kind: 'balance_low', teamName: 'Pool Team', balance: 300, mailed: true })]);
-		expect(await listNotifications(db.orm, member.id)).toEqual([]);
+		expect((await listNotifications(db.orm, admin.id)).entries).toEqual([expect.objectContaining({ kind: 'balance_low', teamName: 'Pool Team', balance: 300, mailed: true })]);
+		expect(await listNotifications(db.orm, member.id)).toEqual({ entries: [], unread: 0 });
 		await expectInvariants(db);
 	});
 
-	it('records the alert but sends no mail to a user who turned mails off, and uses each user’s own threshold', async () => {
+	it('records the alert but sends no mail to a user who turned mails off, at the account’s own steps', async () => {
 		const quiet = await person('Quiet');
-		await applySettingsWrite(db, quiet.id, `device-${randomUUID()}`, { emailAlerts: false, lowSharePercent: 50 });
+		await applySettingsWrite(db, quiet.id, `device-${randomUUID()}`, { emailAlerts: false });
+		await setAlertSteps(db, quiet.id, `device-${randomUUID()}`, quiet.accountId, { shares: [50], depleted: true }, { mailer });
 		await give(quiet.accountId, 1000);
 		await spend(quiet.accountId, 400);
 		expect(await evaluate(quiet.accountId)).toEqual([]);
 		await spend(quiet.accountId, 101);
 		expect(await evaluate(quiet.accountId)).toEqual([expect.objectContaining({ kind: 'balance_low', mailed: false })]);
 		expect(mailsTo(quiet.email!)).toHaveLength(0);
-		expect(await listNotifications(db.orm, quiet.id)).toEqual([expect.objectContaining({ kind: 'balance_low', balance: 499, sharePercent: 50, mailed: false })]);
+		expect((await listNotifications(db.orm, quiet.id)).entries).toEqual([expect.objectContaining({ kind: 'balance_low', balance: 499, sharePercent: 50, base: 1000, mailed: false, readAt: null })]);
 		await expectInvariants(db);
 	});
 
-	it('never tells a user who only uses free allowances that they are out of tokens', async () => {
+	it('counts free allowances in the allocation: a member with only an allowance hears at its steps, not before', async () => {
 		const free = await person('Free');
 		await setAllowanceRule(db.orm, { module: 'product', audience: 'member', userId: free.id, limitTokens: 1000, period: 'daily' });
 		await spend(free.accountId, 300);
 		expect(await evaluate(free.accountId)).toEqual([]);
 		expect(await recordsOf(free.accountId)).toEqual([]);
+		await spend(free.accountId, 660);
+		expect((await evaluate(free.accountId)).map((s) => s.stage)).toEqual(['share:5']);
+		// 1,000 granted plus the 1,000 allowance: 40 + 1,000 of 2,000 left, above every step again.
+		await give(free.accountId, 1000);
+		expect(await evaluate(free.accountId)).toEqual([]);
+		expect((await listNotifications(db.orm, free.id)).entries).toEqual([expect.objectContaining({ balance: 40, sharePercent: 5, base: 1000 })]);
 		await expectInvariants(db);
 	});
 
@@ -196,6 +201,181 @@ describe('low-balance and out-of-tokens alerts', () => {
 		} finally {
 			await stop();
 		}
+		await expectInvariants(db);
+	});
+});
+
+describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
+	const stagesOf = async (accountId: string) => (await recordsOf(accountId)).sort((a, b) => a.id - b.id).map((r) => r.dedupeKey.split(':').slice(0, -3).join(':'));
+
+	it('fires each step once while a member spends down through them, in the inbox and by mail', async () => {
+		const u = await person('Steps');
+		await give(u.accountId, 10_000);
+		// 10,000 → 2,500 → 1,999 (below 20 %) → 1,500 → 999 (10 %) → 600 → 499 (5 %) → 100 → 0.
+		for (const use of [7500, 501, 499, 501, 399, 101, 399, 100]) {
+			await spend(u.accountId, use);
+			await evaluate(u.accountId);
+			await evaluate(u.accountId); // a second look changes nothing
+		}
+		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:10', 'share:5', 'depleted']);
+		expect(mailsTo(u.email!).map((m) => /^Subject: (.+)$/m.exec(m.decoded)![1])).toEqual([
+			'You are running low on tokens',
+			'You are running low on tokens',
+			'You are running low on tokens',
+			'You are out of tokens'
+		]);
+		expect(mailsTo(u.email!)[1]!.decoded).toContain('dropped below 10 % of its allocation');
+		const inbox = await listNotifications(db.orm, u.id);
+		expect(inbox.unread).toBe(4);
+		expect(inbox.entries.map((e) => [e.kind, e.sharePercent, e.balance])).toEqual([
+			['balance_empty', null, 0],
+			['balance_low', 5, 499],
+			['balance_low', 10, 999],
+			['balance_low', 20, 1999]
+		]);
+		await expectInvariants(db);
+	});
+
+	it('re-arms on a top-up, so the next drop fires the steps again; a spent lot leaving the base re-arms nothing', async () => {
+		const u = await person('Rearm');
+		await give(u.accountId, 1000);
+		await spend(u.accountId, 850);
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
+		// A small top-up: 250 of 1,100 is above 20 % again, re-armed; the next drop fires 20 % again.
+		await give(u.accountId, 100);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 40);
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
+		// The first lot is spent to nothing and leaves the base: 100 of 100 left looks like 100 %,
+		// but no tokens were added since the crossing, so 20 % does not fire again on the way down.
+		await spend(u.accountId, 110);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 85);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 11); // 4 of 100: below 5 %
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:5']);
+		// Buying more lifts it above every step: all re-armed.
+		await give(u.accountId, 5000);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 4100);
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
+		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:20', 'share:5', 'share:20']);
+		await expectInvariants(db);
+	});
+
+	it('counts held tokens as still there: a streaming reply’s hold and its settle or release do not flap the steps', async () => {
+		const u = await person('Stream');
+		await give(u.accountId, 1000);
+		const reply = (maxTokens: number) =>
+			hold(db.orm, { accountId: u.accountId, feature: 'plain', maxTokens, ttlSeconds: 60, actor: {}, idempotency: { scope: 'alerts-test', key: randomUUID() } });
+		const first = await reply(900);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await settle(db.orm, first.holdId, 850, { scope: 'alerts-test', key: randomUUID() });
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
+		// Another reply holds 120 and gives it all back: nothing crossed, nothing re-armed.
+		const second = await reply(120);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await release(db.orm, second.holdId, { scope: 'alerts-test', key: randomUUID() });
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 60);
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:10']);
+		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:10']);
+		await expectInvariants(db);
+	});
+
+	it('follows the steps a member sets, alerts at once a step set above the share, and refuses bad steps changing nothing', async () => {
+		const u = await person('Custom');
+		await give(u.accountId, 1000);
+		await spend(u.accountId, 700); // 30 %: above the default steps
+		expect(await evaluate(u.accountId)).toEqual([]);
+		const key = `device-${randomUUID()}`;
+		const set = await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], depleted: false }, { mailer });
+		expect(set.steps.accounts).toEqual([expect.objectContaining({ accountId: u.accountId, shares: [50, 25, 15], depleted: false, isDefault: false, base: 1000, left: 300 })]);
+		// 30 % is below the new 50 % step: told at once.
+		expect(await stagesOf(u.accountId)).toEqual(['share:50']);
+		// The same change sent again from the device (offline replay) is applied once.
+		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], depleted: false }, { mailer })).replayed).toBe(true);
+		await spend(u.accountId, 60); // 24 %
+		await evaluate(u.accountId);
+		await spend(u.accountId, 100); // 14 %
+		await evaluate(u.accountId);
+		await spend(u.accountId, 140); // 0: "depleted" is off, nothing more
+		await evaluate(u.accountId);
+		expect(await stagesOf(u.accountId)).toEqual(['share:50', 'share:25', 'share:15']);
+
+		for (const bad of [[0], [100], [12.5], [20, 20], [60, 50, 40, 30, 20, 10]]) {
+			await expect(setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: bad, depleted: true })).rejects.toMatchObject({ code: 'invalid_input' });
+		}
+		const other = await person('Other');
+		await expect(setAlertSteps(db, other.id, `device-${randomUUID()}`, u.accountId, { shares: [30], depleted: true })).rejects.toMatchObject({ code: 'forbidden' });
+		const [now] = (await setAlertSteps(db, u.id, key, u.accountId, { shares: [1], depleted: true })).steps.accounts;
+		expect(now).toMatchObject({ shares: [50, 25, 15], depleted: false });
+		await expectInvariants(db);
+	});
+
+	it('lets a team’s owner and admins set the pool’s steps, not its members', async () => {
+		const [owner, admin, member] = await Promise.all([person('Owner'), person('Admin'), person('Member')]);
+		const team = await createTeam(db.orm, { name: 'Steps Team', ownerUserId: owner.id });
+		await db.orm.insert(teamMembers).values([
+			{ teamId: team.id, userId: admin.id, role: 'admin' },
+			{ teamId: team.id, userId: member.id, role: 'member' }
+		]);
+		const set = await setAlertSteps(db, admin.id, `device-${randomUUID()}`, team.accountId, { shares: [40], depleted: true }, { mailer });
+		expect(set.steps.accounts.map((a) => [a.name, a.shares])).toEqual([
+			['Personal', [20, 10, 5]],
+			['Steps Team', [40]]
+		]);
+		await expect(setAlertSteps(db, member.id, `device-${randomUUID()}`, team.accountId, { shares: [90], depleted: true })).rejects.toMatchObject({ code: 'forbidden' });
+		await give(team.accountId, 1000);
+		await spend(team.accountId, 650, member.id);
+		expect((await evaluate(team.accountId)).map((a) => [a.userId, a.stage]).sort()).toEqual([[owner.id, 'share:40'], [admin.id, 'share:40']].sort());
+		await expectInvariants(db);
+	});
+
+	it('marks alerts read by id or up to the list seen, only the user’s own, and counts what is unread', async () => {
+		const u = await person('Reader');
+		const stranger = await person('Stranger');
+		await give(u.accountId, 1000);
+		for (const use of [850, 60, 60]) {
+			await spend(u.accountId, use);
+			await evaluate(u.accountId);
+		}
+		const { entries, unread } = await listNotifications(db.orm, u.id);
+		expect(unread).toBe(3);
+		const [newest, middle, oldest] = entries.map((e) => e.id);
+		expect(await markRead(db.orm, stranger.id, { ids: [newest!] })).toBe(0);
+		expect(await markRead(db.orm, u.id, { ids: [middle!] })).toBe(2);
+		expect(await markRead(db.orm, u.id, { ids: [middle!] })).toBe(2);
+		expect(await markRead(db.orm, u.id, { upTo: oldest! })).toBe(1);
+		const after = await listNotifications(db.orm, u.id);
+		expect(after.entries.map((e) => e.readAt !== null)).toEqual([false, true, true]);
+		expect(await markRead(db.orm, u.id, { upTo: newest! })).toBe(0);
+		await expectInvariants(db);
+	});
+
+	it('fires each step once when many uses run at once and two app processes watch the changes', async () => {
+		const u = await person('Rush');
+		await give(u.accountId, 4000);
+		// A second "process": its own connections on Postgres; on PGlite the same database.
+		const other = backend === 'postgres' ? openPostgres(db.url!, { max: 4 }) : db;
+		const stops = [await startAlerts(db, { mailer, delayMs: 5 }), await startAlerts(other, { mailer, delayMs: 5 })];
+		try {
+			// 40 uses of 100 from both connection pools at once, in waves, spending everything.
+			for (let wave = 0; wave < 4; wave++) {
+				await Promise.all(Array.from({ length: 10 }, (_, i) => spend(u.accountId, 100, undefined, i % 2 ? other : db)));
+				await new Promise((r) => setTimeout(r, 30));
+			}
+			const deadline = Date.now() + 10_000;
+			while (!(await stagesOf(u.accountId)).includes('depleted') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+			await new Promise((r) => setTimeout(r, 300));
+		} finally {
+			for (const stop of stops) await stop();
+			if (other !== db) await other.close();
+		}
+		const stages = await stagesOf(u.accountId);
+		expect(stages.filter((s) => s === 'depleted')).toEqual(['depleted']);
+		expect(new Set(stages).size).toBe(stages.length);
+		expect(mailsTo(u.email!)).toHaveLength(stages.length);
 		await expectInvariants(db);
 	});
 });

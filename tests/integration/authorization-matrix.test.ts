@@ -141,6 +141,11 @@ const matrix: Record<string, Entry> = {
 	'store.admin.flaggedEvents': { allow: siteAdmin },
 
 	'alerts.list': { allow: members },
+	'alerts.unread': { allow: members },
+	'alerts.markRead': { allow: members, input: () => ({ upTo: 1 }) },
+	'alerts.steps': { allow: members },
+	// The pool's alerts go to its owner and admins: they set its steps (a site admin does not).
+	'alerts.setSteps': { allow: ['memberA'], input: (w) => ({ key: `steps-${w.tag}`, ...teamA(w), shares: [30], depleted: true }) },
 
 	'admin.settings.get': { allow: siteAdmin },
 	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },

@@ -122,11 +122,11 @@ describe(`one idempotency key = one request = one stored answer, on ${backend}`,
 	it('offline-queued settings writes: a replay changes nothing; another change under the same key is refused', async () => {
 		const userId = w.users.memberB.id;
 		const key = `set-${tag}`;
-		expect((await applySettingsWrite(db, userId, key, { lowSharePercent: 30, emailAlerts: false })).replayed).toBe(false);
-		expect((await applySettingsWrite(db, userId, key, { emailAlerts: false, lowSharePercent: 30 })).replayed).toBe(true);
-		expect(await domainRefusal(applySettingsWrite(db, userId, key, { lowSharePercent: 40 }))).toBe('idempotency_key_reused');
-		expect(await domainRefusal(applySettingsWrite(db, w.users.memberA.id, key, { lowSharePercent: 30, emailAlerts: false }))).toBe('idempotency_key_reused');
-		expect(await getSettings(db, userId)).toMatchObject({ lowSharePercent: 30, emailAlerts: false });
+		expect((await applySettingsWrite(db, userId, key, { timeZone: 'Europe/Paris', emailAlerts: false })).replayed).toBe(false);
+		expect((await applySettingsWrite(db, userId, key, { emailAlerts: false, timeZone: 'Europe/Paris' })).replayed).toBe(true);
+		expect(await domainRefusal(applySettingsWrite(db, userId, key, { timeZone: 'Asia/Tokyo' }))).toBe('idempotency_key_reused');
+		expect(await domainRefusal(applySettingsWrite(db, w.users.memberA.id, key, { timeZone: 'Europe/Paris', emailAlerts: false }))).toBe('idempotency_key_reused');
+		expect(await getSettings(db, userId)).toMatchObject({ timeZone: 'Europe/Paris', emailAlerts: false });
 	});
 
 	it('checkout: a retried start answers the same order and transaction; another purchase under the key is refused', async () => {

@@ -29,24 +29,24 @@ const appliedCount = async (key: string) =>
 	(await db.rows<{ n: number }>(sql`select count(*)::int as n from applied_client_writes where key = ${key}`))[0]!.n;
 
 describe(`user settings on ${backend}`, () => {
-	it('start from defaults: 20 % alert threshold, e-mail alerts on, drawing from the own account', async () => {
+	it('start from defaults: e-mail alerts on, the device\'s time zone, drawing from the own account', async () => {
 		const ana = await makeUser('Ana');
 		const s = await getSettings(db, ana.id);
-		expect(s).toMatchObject({ lowSharePercent: 20, emailAlerts: true, timeZone: null, activeAccountId: ana.accountId });
+		expect(s).toMatchObject({ emailAlerts: true, timeZone: null, activeAccountId: ana.accountId });
 		expect(s.accounts).toEqual([{ accountId: ana.accountId, kind: 'user', name: 'Personal', teamId: null, role: null }]);
 	});
 
 	it('apply a change once per device key: a replay of the same key changes nothing, even after a newer change', async () => {
 		const ben = await makeUser('Ben');
 		const offlineKey = randomUUID();
-		const first = await applySettingsWrite(db, ben.id, offlineKey, { lowSharePercent: 10, timeZone: 'Europe/Madrid' });
+		const first = await applySettingsWrite(db, ben.id, offlineKey, { emailAlerts: false, timeZone: 'Europe/Madrid' });
 		expect(first.replayed).toBe(false);
-		expect(first.settings).toMatchObject({ lowSharePercent: 10, timeZone: 'Europe/Madrid' });
+		expect(first.settings).toMatchObject({ emailAlerts: false, timeZone: 'Europe/Madrid' });
 
-		await applySettingsWrite(db, ben.id, randomUUID(), { lowSharePercent: 35 });
-		const replay = await applySettingsWrite(db, ben.id, offlineKey, { lowSharePercent: 10, timeZone: 'Europe/Madrid' });
+		await applySettingsWrite(db, ben.id, randomUUID(), { timeZone: 'Asia/Tokyo' });
+		const replay = await applySettingsWrite(db, ben.id, offlineKey, { emailAlerts: false, timeZone: 'Europe/Madrid' });
 		expect(replay.replayed).toBe(true);
-		expect(replay.settings.lowSharePercent).toBe(35);
+		expect(replay.settings.timeZone).toBe('Asia/Tokyo');
 		expect(await appliedCount(offlineKey)).toBe(1);
 	});
 
@@ -62,12 +62,10 @@ describe(`user settings on ${backend}`, () => {
 		const dan = await makeUser('Dan');
 		const eve = await makeUser('Eve');
 		const key = randomUUID();
-		await applySettingsWrite(db, dan.id, key, { lowSharePercent: 15 });
-		await expect(applySettingsWrite(db, eve.id, key, { lowSharePercent: 50 })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
-		await expect(applySettingsWrite(db, eve.id, randomUUID(), { lowSharePercent: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
-		await expect(applySettingsWrite(db, eve.id, randomUUID(), { lowSharePercent: 12.5 })).rejects.toMatchObject({ code: 'invalid_input' });
+		await applySettingsWrite(db, dan.id, key, { emailAlerts: false });
+		await expect(applySettingsWrite(db, eve.id, key, { emailAlerts: false })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
 		await expect(applySettingsWrite(db, eve.id, randomUUID(), { timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'invalid_input' });
-		expect(await getSettings(db, eve.id)).toMatchObject({ lowSharePercent: 20, timeZone: null });
+		expect(await getSettings(db, eve.id)).toMatchObject({ emailAlerts: true, timeZone: null });
 	});
 
 	it('let a member draw from a team pool they belong to, and not from any other account', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertLevel } from '../../src/lib/server/alerts/level';
+import { decide, depth, stageOf, DEFAULT_STEPS } from '../../src/lib/server/alerts/level';
+import { allocationShare, levelOf, type AllocationShare } from '../../src/lib/server/ledger/share';
 import { batchKeys } from '../../src/lib/server/alerts/watcher';
 
 const lot = (remaining: number, amount: number, extra: { unlimited?: boolean; model?: string | null } = {}) => ({
@@ -12,21 +13,74 @@ const lot = (remaining: number, amount: number, extra: { unlimited?: boolean; mo
 	expiresAt: null
 });
 
-describe('the alert level of a balance', () => {
-	it('is low strictly below the share of what the live lots were granted, empty at 0', () => {
-		expect(alertLevel({ available: 200, allocations: [lot(200, 1000)] }, 20, true)).toBe('ok');
-		expect(alertLevel({ available: 199, allocations: [lot(199, 1000)] }, 20, true)).toBe('low');
-		expect(alertLevel({ available: 0, allocations: [] }, 20, true)).toBe('empty');
-		// A spent lot drops out: 150 of a fresh 1,000 lot is low whatever was used before.
-		expect(alertLevel({ available: 150, allocations: [lot(150, 1000)] }, 20, true)).toBe('low');
-		expect(alertLevel({ available: 450, allocations: [lot(450, 1000)] }, 50, true)).toBe('low');
+const allowance = (used: number, limit: number | null) => ({
+	module: 'chat',
+	name: 'Chatbot',
+	used,
+	limit,
+	period: 'daily' as const,
+	resetsAt: null,
+	message: ''
+});
+const steps = DEFAULT_STEPS;
+const at = (left: number, base: number, extra: Partial<AllocationShare> = {}): AllocationShare => ({ left, base, unlimited: false, ...extra });
+
+describe('the allocation a share is of', () => {
+	it('is what the live lots were granted plus the allowance limits; left counts lots, allowances and held tokens', () => {
+		expect(allocationShare({ allocations: [lot(300, 1000), lot(50, 200, { model: 'gpt-5-nano' })], allowances: [allowance(400, 1000)], held: 25 })).toEqual({
+			base: 2200,
+			left: 300 + 50 + 600 + 25,
+			unlimited: false
+		});
+		// An unlimited allowance or model lot adds nothing countable; unlimited general tokens pass no step.
+		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true, model: 'claude' })], allowances: [allowance(10, null)], held: 0 })).toEqual({ base: 0, left: 0, unlimited: false });
+		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true })], allowances: [], held: 0 }).unlimited).toBe(true);
 	});
 
-	it('never alerts an account that never had tokens, or has unlimited general tokens', () => {
-		expect(alertLevel({ available: 0, allocations: [] }, 20, false)).toBe('ok');
-		expect(alertLevel({ available: 0, allocations: [lot(0, 0, { unlimited: true })] }, 20, true)).toBe('ok');
-		// Unlimited tokens for one model do not make the general balance unlimited.
-		expect(alertLevel({ available: 0, allocations: [lot(0, 0, { unlimited: true, model: 'claude' })] }, 20, true)).toBe('empty');
+	it('gives the dashboard its colour: yellow strictly below the share, red when nothing is left', () => {
+		const b = (remaining: number, used: number) => ({ allocations: [lot(remaining, 800)], allowances: [allowance(used, 200)], held: 0 });
+		expect(levelOf(b(200, 200), 20)).toBe('ok');
+		expect(levelOf(b(199, 200), 20)).toBe('low');
+		// No purchased tokens left but a quarter of the free allowance still there: not "no tokens left".
+		expect(levelOf({ allocations: [], allowances: [allowance(150, 200)], held: 0 }, 20)).toBe('ok');
+		expect(levelOf({ allocations: [], allowances: [allowance(200, 200)], held: 0 }, 20)).toBe('empty');
+	});
+});
+
+describe('the alert stage of an allocation', () => {
+	it('is the deepest step strictly passed: 20 %, 10 %, 5 %, then depleted', () => {
+		expect(stageOf(at(200, 1000), steps, true)).toBe('ok');
+		expect(stageOf(at(199, 1000), steps, true)).toBe('share:20');
+		expect(stageOf(at(100, 1000), steps, true)).toBe('share:20');
+		expect(stageOf(at(99, 1000), steps, true)).toBe('share:10');
+		expect(stageOf(at(49, 1000), steps, true)).toBe('share:5');
+		expect(stageOf(at(0, 1000), steps, true)).toBe('depleted');
+		// Nothing left is past every share step, also with "depleted" turned off.
+		expect(stageOf(at(0, 0), { shares: [30, 15], depleted: false }, true)).toBe('share:15');
+		expect(stageOf(at(0, 0), { shares: [], depleted: false }, true)).toBe('ok');
+	});
+
+	it('never tells an account that never had tokens nor an allowance, or has unlimited general tokens', () => {
+		expect(stageOf(at(0, 0), steps, false)).toBe('ok');
+		expect(stageOf(at(0, 500, { unlimited: true }), steps, true)).toBe('ok');
+		// A used-up allowance is an allocation run out, even without a lot ever.
+		expect(stageOf(at(0, 500), steps, false)).toBe('depleted');
+	});
+
+	it('alerts a deeper stage once, the deepest when several steps pass at once', () => {
+		expect(decide(null, 'share:20', 150)).toEqual({ stage: 'share:20', tokensLeft: 150, alert: true, rearm: false });
+		expect(decide({ stage: 'share:20', tokensLeft: 150 }, 'share:20', 120)).toBeNull();
+		expect(decide({ stage: 'share:20', tokensLeft: 150 }, 'depleted', 0)).toMatchObject({ stage: 'depleted', alert: true });
+		expect(depth('share:5')).toBeGreaterThan(depth('share:10'));
+	});
+
+	it('re-arms only when more tokens are left than at the crossing (a top-up), not when a spent lot leaves the base', () => {
+		// 90 of 1,000 left (10 %), then the spent lot drops out and the share looks healthy: keep the stage, lower the mark.
+		expect(decide({ stage: 'share:10', tokensLeft: 90 }, 'ok', 80)).toEqual({ stage: 'share:10', tokensLeft: 80, alert: false, rearm: false });
+		expect(decide({ stage: 'share:10', tokensLeft: 80 }, 'ok', 80)).toBeNull();
+		// A top-up: back above the steps, re-armed.
+		expect(decide({ stage: 'share:10', tokensLeft: 80 }, 'ok', 5080)).toEqual({ stage: 'ok', tokensLeft: 5080, alert: false, rearm: true });
+		expect(decide({ stage: 'depleted', tokensLeft: 0 }, 'share:10', 60)).toMatchObject({ stage: 'share:10', rearm: true });
 	});
 });
 

@@ -16,3 +16,7 @@ export type Rollup = Outputs['ledger']['rollups'];
 export type RollupRow = Rollup['rows'][number];
 export type Catalog = Outputs['ledger']['catalog'];
 export type Preview = Outputs['ledger']['preview'];
+export type Inbox = Outputs['alerts']['list'];
+export type InboxEntry = Inbox['entries'][number];
+export type AlertStepsView = Outputs['alerts']['steps'];
+export type AccountAlertSteps = AlertStepsView['accounts'][number];

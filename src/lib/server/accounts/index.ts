@@ -9,6 +9,7 @@ export { SESSION_COOKIE, createSession, validateSessionToken, invalidateSession,
 export { GUEST_COOKIE, newGuestCookie, readGuestCookie, guestAccountFor } from './guests';
 export { createTeam, getTeam, inviteToTeam, describeInvite, acceptInvite, changeMemberRole, removeMember, leaveTeam, setTeamCap, teamRoleOf, type TeamActor } from './teams';
 export { spendableAccounts, activeAccount, setActiveAccount, type SpendableAccount } from './active-account';
+export { claimClientWrite } from './settings';
 export { requireAccountAccess, requireAccessById, assertKeyMayAct, type AccessLevel } from './access';
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey } from './api-keys';
 export { profile } from './profile';

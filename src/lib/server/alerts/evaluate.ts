@@ -2,28 +2,32 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
-import { allocationsByAccount, availableOf, balances, type Balances, type Level } from '../ledger';
+import { allocationShares, noticeChange, type AllocationShare } from '../ledger';
 import { config } from '../config';
 import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
-import { alertLevel, levelRank } from './level';
+import { decide, stageOf, stageShare, type AlertSteps, type Stage } from './level';
+import { alertStepsOf } from './steps';
 
 export type AlertKind = 'balance_low' | 'balance_empty';
 
 export interface SentAlert {
 	userId: string;
 	kind: AlertKind;
+	/** The step crossed: 'share:<percent>' or 'depleted'. */
+	stage: Stage;
 	notificationId: number;
 	mailed: boolean;
 }
 
 interface Recipient {
+	account_id: string;
 	user_id: string;
 	email: string | null;
 	name: string;
-	share: number;
 	email_alerts: boolean;
-	level: Level | null;
+	stage: Stage | null;
+	tokens_left: number | null;
 	generation: number | null;
 	team_name: string | null;
 	had_tokens: boolean;
@@ -34,9 +38,9 @@ const ALERT_LOCK_CLASS = 7243002;
 
 /**
  * Who is told about each account's balance: the user of a personal account; the owners and
- * admins of a team pool. Disabled users are skipped. With each, their threshold and last alerted level.
+ * admins of a team pool. Disabled users are skipped. With each, the stage last recorded for them.
  */
-function recipients(exec: Executor, accountIds: string[]): Promise<(Recipient & { account_id: string })[]> {
+function recipients(exec: Executor, accountIds: string[]): Promise<Recipient[]> {
 	return queryRows(exec, sql`
 		with ids as (select ${uuidArray(accountIds)} as list),
 		r as (
@@ -46,8 +50,8 @@ function recipients(exec: Executor, accountIds: string[]): Promise<(Recipient & 
 			select t.account_id, m.user_id from ids, teams t join team_members m on m.team_id = t.id
 			 where t.account_id = any(ids.list) and m.role in ('owner', 'admin')
 		)
-		select r.account_id, u.id as user_id, u.email, u.name, coalesce(s.low_share_percent, 20) as share,
-		       coalesce(s.email_alerts, true) as email_alerts, st.level, st.generation,
+		select r.account_id, u.id as user_id, u.email, u.name,
+		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.generation,
 		       (select name from teams where account_id = r.account_id) as team_name,
 		       exists (select 1 from lots where account_id = r.account_id and not unlimited) as had_tokens
 		  from r join users u on u.id = r.id
@@ -57,28 +61,37 @@ function recipients(exec: Executor, accountIds: string[]): Promise<(Recipient & 
 		 order by r.account_id, u.id`);
 }
 
-/**
- * The accounts, of those given, whose alert level moved for someone since it was last recorded:
- * the ones worth `evaluateAlerts`. Two plain reads for any number of accounts, no lock.
- */
-export async function accountsToAlert(exec: Executor, accountIds: string[]): Promise<string[]> {
-	if (!accountIds.length) return [];
-	const [people, allocations] = await Promise.all([recipients(exec, accountIds), allocationsByAccount(exec, accountIds)]);
-	const due = new Set<string>();
-	for (const r of people) {
-		const own = allocations.get(r.account_id) ?? [];
-		if (alertLevel({ available: availableOf(own), allocations: own }, r.share, r.had_tokens) !== (r.level ?? 'ok')) due.add(r.account_id);
-	}
-	return [...due];
+/** What an evaluation would change for one recipient (null: nothing). */
+function decisionFor(r: Recipient, share: AllocationShare, steps: AlertSteps) {
+	const recorded = r.stage === null ? null : { stage: r.stage, tokensLeft: r.tokens_left === null ? null : Number(r.tokens_left) };
+	return decide(recorded, stageOf(share, steps, r.had_tokens), share.left);
+}
+
+/** The figures and steps of the accounts given, in three reads (see ledger/share.ts). */
+async function figures(exec: Executor, accountIds: string[]) {
+	const [shares, steps] = await Promise.all([allocationShares(exec, accountIds), alertStepsOf(exec, accountIds)]);
+	return { share: (id: string) => shares.get(id)!, steps: (id: string) => steps.get(id)! };
 }
 
 /**
- * Compares an account's balance with each recipient's threshold and, on a crossing (below the
- * threshold, or empty), records one notification and mails it once. Evaluations of one account
- * are serialized by an advisory lock and read the balance after taking it, so they see changes in
- * commit order; the notification's unique dedupe key (kind, account, user, crossing generation)
- * is what guarantees that several processes never send the same alert twice. Mail goes out after
- * the commit: a crash in between loses a mail rather than sending one for a rolled-back record.
+ * The accounts, of those given, where an evaluation would change something for someone (a step
+ * crossed or re-armed): the ones worth `evaluateAlerts`. Plain reads for any number of accounts, no lock.
+ */
+export async function accountsToAlert(exec: Executor, accountIds: string[]): Promise<string[]> {
+	if (!accountIds.length) return [];
+	const [people, f] = await Promise.all([recipients(exec, accountIds), figures(exec, accountIds)]);
+	return [...new Set(people.filter((r) => decisionFor(r, f.share(r.account_id), f.steps(r.account_id))).map((r) => r.account_id))];
+}
+
+/**
+ * Compares an account's allocation share (ledger/share.ts) with its alert steps (alerts/level.ts)
+ * for each recipient and, on a crossing, records one notification (the in-app inbox) and mails it
+ * once to those who want mail. Evaluations of one account are serialized by an advisory lock and
+ * read the balance after taking it, so they see changes in commit order; the notification's
+ * unique dedupe key (account, user, crossing generation, stage) is what guarantees that several
+ * processes never record or send the same alert twice. Mail goes out after the commit: a crash
+ * in between loses a mail rather than sending one for a rolled-back record. A recorded alert is
+ * announced like a balance change of the account (its live streams send the figures again).
  */
 export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?: Mailer } = {}): Promise<SentAlert[]> {
 	const outbox: MailMessage[] = [];
@@ -87,39 +100,43 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 		const people = await recipients(tx, [accountId]);
 		// Guests and teams without managers have nobody to tell: skip reading the balance.
 		if (!people.length) return [];
-		const b = await balances(tx, accountId);
+		const f = await figures(tx, [accountId]);
+		const share = f.share(accountId);
 		const made: SentAlert[] = [];
 		for (const r of people) {
-			const level = alertLevel(b, r.share, r.had_tokens);
-			const previous = r.level ?? 'ok';
-			if (level === previous) continue;
-			const worse = levelRank[level] > levelRank[previous];
-			// A better level ends the crossing: the next drop is a new one, with a new dedupe key.
-			const generation = (r.generation ?? 0) + (worse ? 0 : 1);
+			const d = decisionFor(r, share, f.steps(accountId));
+			if (!d) continue;
+			// A re-arm ends the crossing: the next drop is a new one, with new dedupe keys.
+			const generation = (r.generation ?? 0) + (d.rearm ? 1 : 0);
 			await tx.execute(sql`
-				insert into alert_states (account_id, user_id, level, generation) values (${accountId}::uuid, ${r.user_id}::uuid, ${level}, ${generation})
-				on conflict (account_id, user_id) do update set level = excluded.level, generation = excluded.generation, updated_at = now()`);
-			if (!worse) continue;
-			const kind: AlertKind = level === 'empty' ? 'balance_empty' : 'balance_low';
+				insert into alert_states (account_id, user_id, stage, tokens_left, generation)
+				values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${generation})
+				on conflict (account_id, user_id) do update
+				  set stage = excluded.stage, tokens_left = excluded.tokens_left, generation = excluded.generation, updated_at = now()`);
+			if (!d.alert) continue;
+			const kind: AlertKind = d.stage === 'depleted' ? 'balance_empty' : 'balance_low';
 			const mailed = r.email_alerts && r.email !== null;
+			const sharePercent = stageShare(d.stage);
 			const [row] = await tx
 				.insert(notifications)
 				.values({
 					accountId,
 					userId: r.user_id,
 					kind,
-					dedupeKey: `${kind}:${accountId}:${r.user_id}:${generation}`,
-					balance: b.available,
-					detail: { sharePercent: r.share, teamName: r.team_name, mailed }
+					dedupeKey: `${d.stage}:${accountId}:${r.user_id}:${generation}`,
+					balance: share.left,
+					detail: { sharePercent, base: share.base, teamName: r.team_name, mailed }
 				})
 				.onConflictDoNothing({ target: notifications.dedupeKey })
 				.returning({ id: notifications.id });
 			if (!row) continue;
-			made.push({ userId: r.user_id, kind, notificationId: row.id, mailed });
-			if (mailed) outbox.push(alertMail(r, kind, b));
+			made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
+			if (mailed) outbox.push(alertMail(r, sharePercent, share.left));
 		}
 		return made;
 	});
+	// Open pages of the account refresh on its change notice: the unread count shows the alert at once.
+	if (sent.length) noticeChange(db.orm, accountId);
 	const mail = opts.mailer ?? appMailer();
 	for (const m of outbox) {
 		await mail.send(m).catch((e) => console.error(`[alerts] mail to ${m.to} failed`, e));
@@ -127,10 +144,10 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 	return sent;
 }
 
-function alertMail(r: Recipient, kind: AlertKind, b: Balances): MailMessage {
+function alertMail(r: Recipient, sharePercent: number | null, left: number): MailMessage {
 	const who = { name: r.name, teamName: r.team_name };
 	const link = `${config().ORIGIN}/store`;
-	return kind === 'balance_empty'
+	return sharePercent === null
 		? outOfTokensMail(r.email!, who, link)
-		: lowBalanceMail(r.email!, who, { available: new Intl.NumberFormat('en').format(b.available), sharePercent: r.share }, link);
+		: lowBalanceMail(r.email!, who, { left: new Intl.NumberFormat('en').format(left), sharePercent }, link);
 }

@@ -1,4 +1,7 @@
-/** Low-balance and out-of-tokens alerts: in-app notifications and mail, once per crossing. */
+/** Alerts: steps of an account's allocation (20 %, 10 %, 5 %, depleted by default), each once per crossing, in the in-app inbox and by mail. */
 export { evaluateAlerts, type AlertKind, type SentAlert } from './evaluate';
-export { listNotifications, type NotificationRow } from './notifications';
+export { listNotifications, markRead, unreadCount, type NotificationRow, type Inbox } from './notifications';
+export { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
+export { firstStepOf } from './steps';
+export { listAlertSteps, setAlertSteps, type AccountAlertSteps, type AlertStepsView } from './settings';
 export { startAlerts } from './watcher';

@@ -8,32 +8,69 @@ export interface NotificationRow {
 	accountId: string;
 	/** The team whose pool it is about; null for the user's own tokens. */
 	teamName: string | null;
-	/** Spendable tokens when the alert was made. */
+	/** Tokens left of the allocation when the alert was made (see ledger/share.ts). */
 	balance: number | null;
+	/** The step crossed (null: the tokens ran out). */
 	sharePercent: number | null;
+	/** The allocation the share was of, in tokens (null for alerts made before steps existed). */
+	base: number | null;
 	mailed: boolean;
 	sentAt: string;
+	/** When the user marked it read; null = unread. */
+	readAt: string | null;
 }
 
-/** A user's most recent alerts, newest first. */
-export async function listNotifications(exec: Executor, userId: string, limit = 50): Promise<NotificationRow[]> {
-	const rows = await queryRows<{
-		id: number; kind: AlertKind; account_id: string; balance: number | null; sent_at: string; team_name: string | null;
-		detail: { sharePercent?: number; mailed?: boolean } | null;
-	}>(exec, sql`
-		select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.detail, t.name as team_name
-		  from notifications n left join teams t on t.account_id = n.account_id
-		 where n.user_id = ${userId}::uuid
-		 order by n.sent_at desc, n.id desc
-		 limit ${Math.min(Math.max(limit, 1), 200)}`);
-	return rows.map((r) => ({
+export interface Inbox {
+	entries: NotificationRow[];
+	/** All of the user's unread alerts, also those beyond `entries`. */
+	unread: number;
+}
+
+/** A user's most recent alerts (own tokens and the team pools they manage), newest first, with the unread count. */
+export async function listNotifications(exec: Executor, userId: string, limit = 50): Promise<Inbox> {
+	const [rows, unread] = await Promise.all([
+		queryRows<{
+			id: number; kind: AlertKind; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
+			detail: { sharePercent?: number | null; base?: number; mailed?: boolean } | null;
+		}>(exec, sql`
+			select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.read_at, n.detail, t.name as team_name
+			  from notifications n left join teams t on t.account_id = n.account_id
+			 where n.user_id = ${userId}::uuid
+			 order by n.sent_at desc, n.id desc
+			 limit ${Math.min(Math.max(limit, 1), 200)}`),
+		unreadCount(exec, userId)
+	]);
+	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,
 		accountId: r.account_id,
 		teamName: r.team_name,
 		balance: r.balance === null ? null : Number(r.balance),
-		sharePercent: r.detail?.sharePercent ?? null,
+		// Alerts made before steps existed named the user's one threshold; "out of tokens" names none.
+		sharePercent: r.kind === 'balance_empty' ? null : (r.detail?.sharePercent ?? null),
+		base: r.detail?.base ?? null,
 		mailed: r.detail?.mailed ?? false,
-		sentAt: new Date(r.sent_at).toISOString()
+		sentAt: new Date(r.sent_at).toISOString(),
+		readAt: r.read_at ? new Date(r.read_at).toISOString() : null
 	}));
+	return { entries, unread };
+}
+
+/** How many of the user's alerts are unread (the badge in the app's header). */
+export async function unreadCount(exec: Executor, userId: string): Promise<number> {
+	const [row] = await queryRows<{ n: number }>(exec, sql`
+		select count(*)::int4 as n from notifications where user_id = ${userId}::uuid and read_at is null`);
+	return Number(row?.n ?? 0);
+}
+
+/**
+ * Marks the user's alerts read: those with the given ids, or with `upTo`, every one up to that id
+ * (the "mark all read" of the list the user saw: an alert made since stays unread). Other users'
+ * ids are ignored; marking twice changes nothing (a write queued offline may be sent again).
+ * Returns the unread count after.
+ */
+export async function markRead(exec: Executor, userId: string, which: { ids: number[] } | { upTo: number }): Promise<number> {
+	const match = 'ids' in which ? sql`id = any(${`{${which.ids.map((i) => Math.trunc(i)).join(',')}}`}::int8[])` : sql`id <= ${which.upTo}`;
+	await exec.execute(sql`update notifications set read_at = now() where user_id = ${userId}::uuid and read_at is null and ${match}`);
+	return unreadCount(exec, userId);
 }

@@ -7,8 +7,9 @@ export {
 	allocationsOf,
 	allocationsByAccount,
 	availableOf,
-	levelOf,
 	allowanceStatus,
+	allowancesByAccount,
+	allocationShares,
 	history,
 	rollups,
 	holdAccount,
@@ -23,9 +24,10 @@ export {
 	type RollupBy,
 	MAX_REPORT_WINDOWS
 } from './queries';
+export { allocationShare, levelOf, type AllocationShare } from './share';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS } from './validate';
 export { refusalCodes } from './sql-result';
 export { sweepExpired, startSweeper } from './sweep';
-export { CHANGE_CHANNEL } from './change-notices';
+export { CHANGE_CHANNEL, noticeChange } from './change-notices';

@@ -3,6 +3,7 @@ import { queryRows, uuidArray, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { wholeNumber } from './validate';
 import type { Level, PaidBy, Period } from './types';
+import { allocationShare, levelOf, type AllocationShare } from './share';
 
 export interface Allocation {
 	/** null = general tokens, usable by every model. */
@@ -48,20 +49,6 @@ export interface Balances {
 	allocations: Allocation[];
 	allowances: AllowanceStatus[];
 	asOf: string;
-}
-
-/**
- * Green / yellow / red for a balance: red when nothing is left, yellow below `sharePercent` of
- * what the account's live lots were granted (a spent lot drops out), green otherwise or with
- * unlimited general tokens. The dashboard, the alerts and the settings text all mean this.
- */
-export function levelOf(b: Pick<Balances, 'available' | 'allocations'> & { allowances?: AllowanceStatus[] }, sharePercent: number): Level {
-	if (b.allocations.some((a) => a.unlimited && a.model === null)) return 'ok';
-	if (b.available <= 0) return 'empty';
-	// The same base as the ledger's own level (quota_spend): what the lots were granted plus the allowance limits.
-	const allocation =
-		b.allocations.reduce((n, a) => n + (a.unlimited ? 0 : a.amount), 0) + (b.allowances ?? []).reduce((n, x) => n + (x.limit ?? 0), 0);
-	return b.available * 100 < allocation * sharePercent ? 'low' : 'ok';
 }
 
 /** The account's live allocations (lots not expired and not spent), general first, then per model. */
@@ -111,6 +98,25 @@ export function availableOf(allocations: Allocation[], allowances: AllowanceStat
 	);
 }
 
+/** `allocationShare` of several accounts in three reads, whatever their number (alerts check many at once). */
+export async function allocationShares(exec: Executor, accountIds: string[]): Promise<Map<string, AllocationShare>> {
+	const [allocations, allowances, held] = await Promise.all([
+		allocationsByAccount(exec, accountIds),
+		allowancesByAccount(exec, accountIds),
+		queryRows<{ account_id: string; held: number }>(exec, sql`
+			select account_id, sum(amount)::int8 as held from holds
+			 where account_id = any(${uuidArray(accountIds)}) and status = 'open'
+			 group by account_id`)
+	]);
+	const heldBy = new Map(held.map((h) => [h.account_id, Number(h.held)]));
+	return new Map(
+		accountIds.map((id) => [
+			id,
+			allocationShare({ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: heldBy.get(id) ?? 0 })
+		])
+	);
+}
+
 /** The dashboard's figures for one account, all from the ledger; `lowSharePercent` is the viewer's threshold (default: the site's). */
 export async function balances(exec: Executor, accountId: string, opts: { lowSharePercent?: number } = {}): Promise<Balances> {
 	const allocations = await allocationsOf(exec, accountId);
@@ -129,17 +135,18 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 	const allowances = await allowanceStatus(exec, accountId);
 	const unlimited = allocations.some((a) => a.unlimited);
 	const available = availableOf(allocations, allowances);
+	const held = Number(totals.held);
 	const lowSharePercent = opts.lowSharePercent ?? totals.low_share;
 	return {
 		accountId,
-		total: available + Number(totals.held),
+		total: available + held,
 		available,
-		held: Number(totals.held),
+		held,
 		unlimited,
 		usedToday: Number(totals.used_today),
 		usedThisMonth: Number(totals.used_month),
 		activeAllocations: allocations.length,
-		level: levelOf({ available, allocations, allowances }, lowSharePercent),
+		level: levelOf({ allocations, allowances, held }, lowSharePercent),
 		lowSharePercent,
 		allocations,
 		allowances,
@@ -149,29 +156,41 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 
 /** Each module's free allowance for this account: used / limit / next reset. */
 export async function allowanceStatus(exec: Executor, accountId: string): Promise<AllowanceStatus[]> {
+	return (await allowancesByAccount(exec, [accountId])).get(accountId) ?? [];
+}
+
+/** `allowanceStatus` for several accounts in one read (an account without allowances is absent). */
+export async function allowancesByAccount(exec: Executor, accountIds: string[]): Promise<Map<string, AllowanceStatus[]>> {
 	const rows = await queryRows<{
-		module: string; name: string; message: string; limit_tokens: number | null; period: Period; used: number;
+		account_id: string; module: string; name: string; message: string; limit_tokens: number | null; period: Period; used: number;
 		resets_at: string | null;
 	}>(exec, sql`
-		select m.key as module, m.name, m.limit_message as message, r.limit_tokens, r.period,
+		select a.id as account_id, m.key as module, m.name, m.limit_message as message, r.limit_tokens, r.period,
 		       coalesce(w.used, 0)::int8 as used,
 		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at
-		  from modules m
+		  from unnest(${uuidArray(accountIds)}) as a(id)
+		  cross join modules m
 		  cross join site_settings s
-		  cross join lateral quota_allowance_rule(${accountId}::uuid, m.key) r
-		  left join allowance_windows w on w.account_id = ${accountId}::uuid and w.rule_id = r.id
+		  cross join lateral quota_allowance_rule(a.id, m.key) r
+		  left join allowance_windows w on w.account_id = a.id and w.rule_id = r.id
 		       and w.window_start = quota_window_start(r.period, s.time_zone, s.week_start, now())
 		 where s.id = 1 and r.id is not null
-		 order by m.key`);
-	return rows.map((r) => ({
-		module: r.module,
-		name: r.name,
-		used: Number(r.used),
-		limit: r.limit_tokens === null ? null : Number(r.limit_tokens),
-		period: r.period,
-		resetsAt: r.resets_at ? new Date(r.resets_at).toISOString() : null,
-		message: r.message
-	}));
+		 order by a.id, m.key`);
+	const byAccount = new Map<string, AllowanceStatus[]>();
+	for (const r of rows) {
+		const list = byAccount.get(r.account_id) ?? [];
+		list.push({
+			module: r.module,
+			name: r.name,
+			used: Number(r.used),
+			limit: r.limit_tokens === null ? null : Number(r.limit_tokens),
+			period: r.period,
+			resetsAt: r.resets_at ? new Date(r.resets_at).toISOString() : null,
+			message: r.message
+		});
+		byAccount.set(r.account_id, list);
+	}
+	return byAccount;
 }
 
 export interface HistoryRow {

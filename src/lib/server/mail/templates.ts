@@ -42,14 +42,15 @@ export interface BalanceAlertSubject {
 	teamName: string | null;
 }
 
-const settingsFooter = 'You get this mail once each time the balance crosses the line. Change the threshold or turn these mails off in Settings.';
+const settingsFooter = 'You get this mail once each time the balance passes one of its alert steps. Change the steps or turn these mails off in Settings; every alert is also in the app’s inbox.';
 
-export function lowBalanceMail(to: string, who: BalanceAlertSubject, figures: { available: string; sharePercent: number }, link: string): MailMessage {
+/** A step crossed: `left` (formatted) is what is left of the allocation, the tokens granted plus the free allowances. */
+export function lowBalanceMail(to: string, who: BalanceAlertSubject, figures: { left: string; sharePercent: number }, link: string): MailMessage {
 	const whose = who.teamName ? `The token pool of ${who.teamName}` : 'Your token balance';
 	return linkMail(
 		to,
 		who.teamName ? `${who.teamName} is running low on tokens` : 'You are running low on tokens',
-		[`Hi ${who.name},`, `${whose} dropped below ${figures.sharePercent} %: ${figures.available} tokens left.`, 'Get more tokens now so nothing stops when it runs out.'],
+		[`Hi ${who.name},`, `${whose} dropped below ${figures.sharePercent} % of its allocation (the tokens granted plus the free allowances): ${figures.left} tokens left.`, 'Get more tokens now so nothing stops when it runs out.'],
 		'Get more tokens',
 		link,
 		settingsFooter
@@ -62,7 +63,7 @@ export function outOfTokensMail(to: string, who: BalanceAlertSubject, link: stri
 		who.teamName ? `${who.teamName} is out of tokens` : 'You are out of tokens',
 		[
 			`Hi ${who.name},`,
-			`${who.teamName ? `The token pool of ${who.teamName}` : 'Your token balance'} is empty: features that need tokens stop working until more are added (free allowances still apply).`
+			`${who.teamName ? `The token pool of ${who.teamName}` : 'Your token balance'} is used up, free allowances included: features that need tokens stop working until more are added or an allowance resets.`
 		],
 		'Get more tokens',
 		link,

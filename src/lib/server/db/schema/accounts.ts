@@ -2,6 +2,7 @@ import {
 	bigint,
 	bigserial,
 	boolean,
+	check,
 	index,
 	inet,
 	integer,
@@ -13,6 +14,7 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -174,8 +176,6 @@ export const userSettings = pgTable('user_settings', {
 	userId: uuid('user_id')
 		.primaryKey()
 		.references(() => users.id),
-	/** Share of the allocation below which the balance shows as low and an alert is sent. */
-	lowShare: integer('low_share_percent').notNull().default(20),
 	emailAlerts: boolean('email_alerts').notNull().default(true),
 	/** Which account the dashboard and the playground draw from: personal or a team pool. */
 	activeAccountId: uuid('active_account_id').references(() => accounts.id),
@@ -203,18 +203,40 @@ export const notifications = pgTable(
 		dedupeKey: text('dedupe_key').notNull(),
 		sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
 		detail: jsonb('detail'),
-		balance: bigint('balance', { mode: 'number' })
+		balance: bigint('balance', { mode: 'number' }),
+		/** When the user marked it read in the inbox; null = unread. */
+		readAt: timestamp('read_at', { withTimezone: true })
 	},
 	(t) => [
 		uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey),
 		index('notifications_account_idx').on(t.accountId),
-		index('notifications_user_idx').on(t.userId, t.sentAt.desc())
+		index('notifications_user_idx').on(t.userId, t.sentAt.desc()),
+		index('notifications_unread_idx').on(t.userId).where(sql`read_at is null`)
 	]
 );
 
 /**
- * The balance level last alerted per account and recipient. `generation` goes up each time the
- * balance gets better again, so the next drop is a new crossing with a new dedupe key.
+ * An account's alert steps (shares of its allocation, descending) and whether running out is
+ * alerted. No row = the default steps (20 %, 10 %, 5 %, depleted; seeds 002 and 003).
+ */
+export const alertSettings = pgTable(
+	'alert_settings',
+	{
+		accountId: uuid('account_id')
+			.primaryKey()
+			.references(() => accounts.id),
+		shareSteps: integer('share_steps').array().notNull(),
+		depleted: boolean('depleted').notNull().default(true),
+		updatedBy: uuid('updated_by').references(() => users.id),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [check('alert_settings_share_steps_check', sql`cardinality(${t.shareSteps}) <= 5 and 1 <= all(${t.shareSteps}) and 99 >= all(${t.shareSteps})`)]
+);
+
+/**
+ * The alert stage last reached per account and recipient ('ok', 'share:<percent>', 'depleted')
+ * and the tokens left then. `generation` goes up each time a top-up lifts the stage again, so the
+ * next drop is a new crossing with a new dedupe key.
  */
 export const alertStates = pgTable(
 	'alert_states',
@@ -225,7 +247,8 @@ export const alertStates = pgTable(
 		userId: uuid('user_id')
 			.notNull()
 			.references(() => users.id),
-		level: text('level', { enum: ['ok', 'low', 'empty'] }).notNull(),
+		stage: text('stage').notNull(),
+		tokensLeft: bigint('tokens_left', { mode: 'number' }),
 		generation: integer('generation').notNull().default(0),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},

@@ -1,11 +1,42 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
-import { listNotifications } from '../../alerts';
+import { listAlertSteps, listNotifications, markRead, setAlertSteps, unreadCount } from '../../alerts';
+
+/** A device-made key: a change made offline is sent later, maybe twice, and applied once. */
+const deviceKey = z.string().min(8).max(100);
 
 export const alertsRouter = router({
-	/** The signed-in user's recent low-balance and out-of-tokens alerts (own tokens and managed team pools). */
+	/** The inbox: the signed-in user's recent alerts (own tokens and managed team pools), newest first, and the unread count. */
 	list: memberProcedure
 		.input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).optional())
-		.query(({ ctx, input }) => listNotifications(ctx.db.orm, ctx.auth.user.id, input?.limit))
+		.query(({ ctx, input }) => listNotifications(ctx.db.orm, ctx.auth.user.id, input?.limit)),
+
+	/** The badge in the header: how many alerts are unread. */
+	unread: memberProcedure.query(async ({ ctx }) => ({ unread: await unreadCount(ctx.db.orm, ctx.auth.user.id) })),
+
+	/** Marks alerts read: by id, or every one up to an id ("mark all read"). Safe to send twice. */
+	markRead: memberProcedure
+		.input(
+			z.union([
+				z.object({ key: deviceKey.optional(), ids: z.array(z.number().int().positive()).min(1).max(200) }).strict(),
+				z.object({ key: deviceKey.optional(), upTo: z.number().int().positive() }).strict()
+			])
+		)
+		.mutation(async ({ ctx, input }) => ({ unread: await markRead(ctx.db.orm, ctx.auth.user.id, 'ids' in input ? { ids: input.ids } : { upTo: input.upTo }) })),
+
+	/** The alert steps of each account the user sets them for (own account; team pools they manage), with the allocation they are shares of. */
+	steps: memberProcedure.query(({ ctx }) => listAlertSteps(ctx.db, ctx.auth.user.id)),
+
+	/** Sets an account's alert steps: the user's own, or a team pool they own or administer (whose alerts go to them). */
+	setSteps: memberProcedure
+		.input(
+			z.object({
+				key: deviceKey,
+				accountId: z.uuid(),
+				shares: z.array(z.number()).max(20),
+				depleted: z.boolean()
+			})
+		)
+		.mutation(({ ctx, input }) => setAlertSteps(ctx.db, ctx.auth.user.id, input.key, input.accountId, { shares: input.shares, depleted: input.depleted }))
 });

@@ -2,26 +2,24 @@ import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../ledger/account-scope';
-import { getSettings } from '../../accounts/settings';
+import { firstStepOf } from '../../alerts';
 import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_REPORT_WINDOWS, MAX_UNITS } from '../../ledger';
 import { accountPurchases } from '../../store';
 import { FORECAST_DAYS } from '../../../days';
 import type { Db } from '../../db';
-import type { Auth } from '../../accounts';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 const units = z.number().int().min(1).max(MAX_UNITS);
 
-/** Balances as the viewer sees them: yellow below their own alert threshold, as Settings says. */
-async function summaryOf(db: Db, auth: Auth, accountId: string) {
-	const { lowSharePercent } = await getSettings(db, auth.user.id);
-	return balances(db.orm, accountId, { lowSharePercent });
+/** Balances as Settings says: yellow below the account's first alert step (the site's share when it has none). */
+async function summaryOf(db: Db, accountId: string) {
+	return balances(db.orm, accountId, { lowSharePercent: await firstStepOf(db.orm, accountId) });
 }
 
 export const ledgerRouter = router({
 	/** Summary cards, allocations and allowance meters of the account. */
 	summary: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
-		return summaryOf(ctx.db, ctx.auth, await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'));
+		return summaryOf(ctx.db, await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'));
 	}),
 
 	/**
@@ -33,7 +31,7 @@ export const ledgerRouter = router({
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
 		const [summary, recentUse, purchases] = await Promise.all([
-			summaryOf(ctx.db, ctx.auth, accountId),
+			summaryOf(ctx.db, accountId),
 			rollups(ctx.db.orm, accountId, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
 			accountPurchases(ctx.db.orm, accountId)
 		]);

@@ -13,7 +13,6 @@ export const settingsRouter = router({
 				key: z.string().min(8).max(100),
 				changes: z
 					.object({
-						lowSharePercent: z.number().optional(),
 						emailAlerts: z.boolean().optional(),
 						timeZone: z.string().max(64).nullable().optional(),
 						activeAccountId: z.uuid().optional()

@@ -1,0 +1,45 @@
+import type { Allocation, AllowanceStatus } from './queries';
+import type { Level } from './types';
+
+/**
+ * An account's allocation, the 100 % of every share the dashboard and the alerts speak of.
+ * - `base`: what the account's live lots were granted (a spent or expired lot drops out) plus
+ *   the limits of its free allowances (an unlimited allowance adds nothing countable), in tokens.
+ * - `left`: what is still there of it: the lots' remaining tokens, the allowances' limit − used,
+ *   and the tokens held by running operations (they are the account's until settled), in tokens.
+ * - `unlimited`: the account has unlimited general tokens, so no share applies.
+ */
+export interface AllocationShare {
+	base: number;
+	left: number;
+	unlimited: boolean;
+}
+
+/** `AllocationShare` from the dashboard's figures of one account. */
+export function allocationShare(b: { allocations: Allocation[]; allowances: AllowanceStatus[]; held: number }): AllocationShare {
+	let base = 0;
+	let left = b.held;
+	for (const a of b.allocations) {
+		if (a.unlimited) continue;
+		base += a.amount;
+		left += a.remaining;
+	}
+	for (const a of b.allowances) {
+		if (a.limit === null) continue;
+		base += a.limit;
+		left += Math.max(a.limit - a.used, 0);
+	}
+	return { base, left, unlimited: b.allocations.some((a) => a.unlimited && a.model === null) };
+}
+
+/**
+ * Green / yellow / red for a balance: red when nothing of the allocation is left, yellow below
+ * `sharePercent` of it, green otherwise or with unlimited general tokens. The dashboard, the
+ * alerts and the settings text all mean this.
+ */
+export function levelOf(b: Parameters<typeof allocationShare>[0], sharePercent: number): Level {
+	const { base, left, unlimited } = allocationShare(b);
+	if (unlimited) return 'ok';
+	if (left <= 0) return 'empty';
+	return left * 100 < base * sharePercent ? 'low' : 'ok';
+}

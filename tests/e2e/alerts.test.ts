@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { launch, phoneContext } from './browser';
+import { alertStepsShown, screen, waitForFresh, waitForServiceWorker } from './app';
+import { DEMO_SITE_API_KEY } from './server';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+const api = (path: string, body: object) =>
+	fetch(`${inject('baseURL')}/api/v1/${path}`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+		body: JSON.stringify(body)
+	});
+
+/** The header's alerts link, whose name carries the unread count. */
+const bell = (page: Page) => page.getByRole('banner').getByRole('link', { name: /^Alerts/ });
+
+describe('alert steps and the inbox on a phone', () => {
+	it('a member sets steps in Settings, spends down through the API, sees the unread count and the entries, and marks them read', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		const email = `steps-${Date.now()}@example.test`;
+		await page.goto('/signup');
+		await page.waitForLoadState('networkidle');
+		await page.getByLabel('Name').fill('Sam Steps');
+		await page.getByLabel('Email').fill(email);
+		await page.getByRole('textbox', { name: /^Password/ }).fill('steps-2026-password');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await page.waitForURL(/\/dashboard$/);
+		const me = await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data as { id: string });
+
+		// 15,000 tokens, plus the demo's free allowances for members (chat 10,000 a day, forms 5,000 a week).
+		expect((await api('grants', { user: me.id, tokens: 15_000, source: 'bonus', note: 'Alert steps test' })).status).toBe(201);
+
+		await page.goto('/settings');
+		await waitForFresh(page);
+		await waitForServiceWorker(page);
+		const mine = page.getByRole('group', { name: 'Your tokens' });
+		await expect(mine.getByText('Shares of 30,000 tokens: what the current lots were granted plus the free allowances’ limits (30,000 left now).').isVisible()).resolves.toBe(true);
+		expect(await alertStepsShown(mine)).toEqual([20, 10, 5]);
+		for (const p of [20, 10, 5]) await mine.getByRole('button', { name: `Remove the ${p} % step` }).click();
+		for (const p of ['60', '80']) {
+			await mine.getByLabel('Add a step (%)').fill(p);
+			await mine.getByRole('button', { name: 'Add' }).click();
+		}
+		await mine.getByLabel('Add a step (%)').fill('80');
+		await expect(mine.getByText('80 % is already a step.').isVisible()).resolves.toBe(true);
+		await mine.getByLabel('Add a step (%)').fill('');
+		await mine.getByRole('button', { name: 'Save alert steps' }).click();
+		await mine.getByRole('button', { name: 'Save alert steps' }).and(page.locator(':disabled')).waitFor();
+		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
+		await page.reload();
+		await waitForFresh(page);
+		expect(await alertStepsShown(mine)).toEqual([80, 60]);
+		await screen(page, 'settings-alert-steps');
+
+		// Image generation (40 tokens an operation) has no free allowance: it draws on the 15,000.
+		// 6,040 spent: 23,960 of 30,000 left, below 80 %; 6,000 more: 17,960, below 60 %. The open
+		// page shows each alert's count as it comes (uses close together would be one crossing).
+		for (const [units, count] of [[151, 1], [150, 2]] as const) {
+			expect((await api('consume', { user: me.id, feature: 'image_generation', units })).status).toBe(200);
+			await bell(page).and(page.getByRole('link', { name: `Alerts, ${count} unread` })).waitFor({ timeout: 40_000 });
+		}
+		await expect(bell(page).innerText()).resolves.toContain('2');
+
+		await bell(page).click();
+		await page.waitForURL(/\/alerts$/);
+		await waitForFresh(page);
+		const list = page.getByRole('list', { name: 'Alerts, newest first' });
+		const items = list.getByRole('listitem');
+		await expect(items.count()).resolves.toBe(2);
+		expect(await items.nth(0).innerText()).toMatch(/Below 60 %[\s\S]*Your tokens dropped below 60 %[\s\S]*17,960 of 30,000 left/);
+		expect(await items.nth(1).innerText()).toMatch(/Below 80 %[\s\S]*Your tokens dropped below 80 %[\s\S]*23,960 of 30,000 left/);
+		await screen(page, 'alerts-inbox');
+
+		await items.nth(0).getByRole('button', { name: /^Mark read/ }).click();
+		await bell(page).and(page.getByRole('link', { name: 'Alerts, 1 unread' })).waitFor();
+		await expect(page.getByText('1 unread', { exact: true }).isVisible()).resolves.toBe(true);
+		await page.getByRole('button', { name: 'Mark all read' }).click();
+		await bell(page).and(page.getByRole('link', { name: 'Alerts', exact: true })).waitFor();
+		await page.getByText('All read').waitFor();
+		await screen(page, 'alerts-inbox-read');
+
+		// The server has them read; offline, the last known list shows with its age.
+		await page.reload();
+		await waitForFresh(page);
+		await expect(list.getByRole('button', { name: /^Mark read/ }).count()).resolves.toBe(0);
+		const unread = await page.evaluate(async () => (await (await fetch('/trpc/alerts.unread')).json()).result.data as { unread: number });
+		expect(unread).toEqual({ unread: 0 });
+		await context.setOffline(true);
+		await page.reload();
+		await page.getByText(/Offline · updated (just now|\d+ min ago)/).waitFor();
+		await expect(items.count()).resolves.toBe(2);
+		await screen(page, 'alerts-inbox-offline');
+		await context.close();
+	}, 180_000); // a whole journey: sign-up, Settings, two uses, the inbox, offline
+});
