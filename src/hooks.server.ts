@@ -29,6 +29,7 @@ const firstQueries: Handle = ({ event, resolve }) =>
 	resolve(event, { transformPageChunk: ({ html }) => html.replace('<!--quota:first-queries-->', firstQueriesHead(event.url.pathname)) });
 
 export const handle = sequence(compressJson, authenticate, trpc, firstQueries);
+export { handleError } from '$lib/server/http/handle-error';
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { DomainError, type ErrorCode } from './errors';
+import { databaseRefusal, DomainError, type ErrorCode } from './errors';
 
 const statusOf: Partial<Record<ErrorCode, number>> = {
 	invalid_input: 400,
@@ -14,8 +14,10 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
  * A form action's answer to a domain refusal: the status, the message, field errors, and the
  * values to put back into the form. Rate limits also send Retry-After. Other errors propagate.
  */
-export function formFailure(error: unknown, setHeaders: (headers: Record<string, string>) => void, values: Record<string, string> = {}) {
-	if (!(error instanceof DomainError)) throw error;
+export function formFailure(caught: unknown, setHeaders: (headers: Record<string, string>) => void, values: Record<string, string> = {}) {
+	// A value the database refused is answered as the refusal it is, as the API does.
+	const error = caught instanceof DomainError ? caught : databaseRefusal(caught);
+	if (!error) throw caught;
 	if (error.code === 'rate_limited' && error.retryAfterSeconds) setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
 	const details = error.details as { fieldErrors?: Record<string, string[] | undefined> } | undefined;
 	const fieldErrors = Object.fromEntries(Object.entries(details?.fieldErrors ?? {}).map(([k, v]) => [k, v?.[0] ?? '']));

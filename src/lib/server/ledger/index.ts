@@ -23,6 +23,6 @@ export {
 } from './queries';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
-export { MAX_TOKENS, MAX_UNITS } from './validate';
+export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { sweepExpired, startSweeper } from './sweep';
 export { CHANGE_CHANNEL } from './change-notices';

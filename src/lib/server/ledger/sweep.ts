@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows } from '../db/client';
+import { logFailure } from '../log';
 
 /** Expires due holds and lots across all accounts; returns how many accounts it touched. */
 export async function sweepExpired(db: Db, limit = 500): Promise<number> {
@@ -11,7 +12,7 @@ export async function sweepExpired(db: Db, limit = 500): Promise<number> {
 /** Runs the sweep every minute in this process (each account is locked while it is swept). */
 export function startSweeper(db: Db, everyMs = 60_000): () => void {
 	const timer = setInterval(() => {
-		sweepExpired(db).catch((e) => console.error('[ledger] sweep failed', e));
+		sweepExpired(db).catch((e) => logFailure('ledger', 'sweep failed', e));
 	}, everyMs);
 	timer.unref();
 	return () => clearInterval(timer);

@@ -2,7 +2,8 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { DefaultErrorShape } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { DomainError, type ErrorCode } from '../errors';
+import { databaseRefusal, DomainError, sqlState, type ErrorCode } from '../errors';
+import { logFailure } from '../log';
 
 const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	insufficient_tokens: 'PRECONDITION_FAILED',
@@ -24,17 +25,24 @@ const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	payment_provider_error: 'INTERNAL_SERVER_ERROR'
 };
 
-export function toTRPCError(error: unknown): TRPCError {
+/** A procedure's failure as a TRPCError; `what` names the procedure for the log (never its input). */
+export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 	if (error instanceof TRPCError) {
-		if (error.cause instanceof DomainError) return toTRPCError(error.cause);
+		if (error.cause instanceof DomainError) return toTRPCError(error.cause, what);
 		return error;
 	}
 	if (error instanceof DomainError) {
 		return new TRPCError({ code: trpcCode[error.code], message: error.message, cause: error });
 	}
 	if (error instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: error });
-	console.error('[trpc] unexpected error', error);
-	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' });
+	const refusal = databaseRefusal(error);
+	if (refusal) {
+		// A value validation let through: answered as the refusal it is, and logged to close the gap.
+		console.warn(`[trpc] ${what}: the database refused a value (SQLSTATE ${sqlState(error)})`);
+		return toTRPCError(refusal, what);
+	}
+	const ref = logFailure('trpc', `${what} failed`, error);
+	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `Something went wrong on our side; it was logged (ref ${ref}).` });
 }
 
 /** Adds the domain code and, for invalid input, zod's flattened field errors (for forms). */

@@ -1,15 +1,16 @@
 import { endpoint, callerScope } from '$lib/server/rest/handler';
-import { emptyBody } from '$lib/server/rest/schemas';
+import { emptyBody, holdParams } from '$lib/server/rest/schemas';
 import { holdAccount, release } from '$lib/server/ledger';
 import { requireAccountAccess } from '$lib/server/accounts';
 
 export const POST = endpoint({
 	auth: 'key-or-session',
+	params: holdParams,
 	body: emptyBody,
 	idempotencyKey: 'optional',
 	metered: true,
 	handle: async (ctx) => {
-		const holdId = ctx.event.params.id!;
+		const holdId = ctx.params.id;
 		await requireAccountAccess(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, holdId), 'spend');
 		const r = await release(ctx.db.orm, holdId, { scope: callerScope(ctx), key: ctx.idempotencyKey });
 		return { body: { cost: r.cost, released: r.released, remaining: r.remaining } };
