@@ -25,16 +25,29 @@ const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	payment_provider_error: 'INTERNAL_SERVER_ERROR'
 };
 
-/** A procedure's failure as a TRPCError; `what` names the procedure for the log (never its input). */
+/** Invalid input as an `Error`: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
+export class InvalidInput extends Error {
+	override name = 'InvalidInput';
+	constructor(readonly zod: ZodError) {
+		const first = zod.issues[0];
+		super(first ? `${first.path.length ? `${first.path.join('.')}: ` : ''}${first.message}` : 'Invalid input');
+	}
+}
+
+/**
+ * A procedure's failure as a TRPCError; `what` names the procedure for the log (never its input).
+ * tRPC hands over what a procedure or middleware threw wrapped in an INTERNAL_SERVER_ERROR; that is
+ * unwrapped and mapped here. Its own refusals (BAD_REQUEST for input, UNAUTHORIZED, …) stand.
+ */
 export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 	if (error instanceof TRPCError) {
-		if (error.cause instanceof DomainError) return toTRPCError(error.cause, what);
-		return error;
+		return error.code === 'INTERNAL_SERVER_ERROR' && error.cause !== undefined ? toTRPCError(error.cause, what) : error;
 	}
 	if (error instanceof DomainError) {
 		return new TRPCError({ code: trpcCode[error.code], message: error.message, cause: error });
 	}
-	if (error instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: error });
+	if (error instanceof ZodError) return toTRPCError(new InvalidInput(error), what);
+	if (error instanceof InvalidInput) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
 	const refusal = databaseRefusal(error);
 	if (refusal) {
 		// A value validation let through: answered as the refusal it is, and logged to close the gap.
@@ -54,7 +67,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 			...shape.data,
 			stack: undefined,
 			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : null,
-			fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null
+			fieldErrors: cause instanceof InvalidInput ? z.flattenError(cause.zod).fieldErrors : null
 		}
 	};
 }

@@ -31,13 +31,17 @@ export const middleware = t.middleware;
 /** Domain errors become TRPCErrors here, once for every procedure. */
 const mapErrors = t.middleware(async ({ next, path, type }) => {
 	const result = await next();
-	if (!result.ok) throw toTRPCError(result.error.cause ?? result.error, `${type} ${path}`);
+	if (!result.ok) throw toTRPCError(result.error, `${type} ${path}`);
 	return result;
 });
 
 /** Every procedure's raw input, before its schema runs: text the database cannot store is a BAD_REQUEST naming the field. */
-const storableInput = t.middleware(({ next, rawInput }) => {
-	assertStorable(rawInput);
+const storableInput = t.middleware(({ next, rawInput, path, type }) => {
+	try {
+		assertStorable(rawInput);
+	} catch (e) {
+		throw toTRPCError(e, `${type} ${path}`);
+	}
 	return next();
 });
 
