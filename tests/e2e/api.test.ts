@@ -36,12 +36,30 @@ describe('production build', () => {
 		const xml = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'content-type': 'application/xml', 'idempotency-key': `${key}-x` }, body });
 		expect(xml.status).toBe(415);
 		expect(await xml.json()).toMatchObject({ error: 'unsupported_media_type' });
-		// A server-to-server caller sends no Origin; a form-like type is a wrong type like any other, not a cross-site form.
+		// A server-to-server caller (no Origin) posting text/plain: the API's own JSON 415, not a CSRF page.
 		const form = await fetch(`${base()}/api/v1/consume`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain', 'idempotency-key': `${key}-t` }, body });
 		expect(form.status).toBe(415);
 		expect(await form.json()).toMatchObject({ error: 'unsupported_media_type' });
 		const used = await fetch(`${base()}/api/v1/usage?user=e2e-host-user-1`, { headers: auth });
 		expect((await used.json()).data).toHaveLength(1);
+	});
+
+	it('answers every method in JSON: 405 with Allow for a method a route lacks, 501 for TRACE and TRACK', async () => {
+		const wrong = await fetch(`${base()}/api/v1/consume`, { headers: auth });
+		expect(wrong.status).toBe(405);
+		expect(wrong.headers.get('allow')).toBe('POST');
+		expect(await wrong.json()).toEqual({ error: 'method_not_allowed', message: 'GET is not allowed here; use POST.' });
+		const release = await fetch(`${base()}/api/v1/holds/00000000-0000-4000-8000-000000000000/release`, { method: 'POST', headers: { authorization: auth.authorization } });
+		expect(release.status).toBe(404);
+		expect(await release.json()).toMatchObject({ error: 'not_found' });
+		for (const method of ['TRACE', 'TRACK']) {
+			const r = await rawRequest(method, '/api/v1/balance');
+			expect(r.status, method).toBe(501);
+			expect(r.type, method).toMatch(/^application\/json/);
+			expect(JSON.parse(r.body), method).toEqual({ error: 'not_implemented', message: `${method} is not supported by this server.` });
+		}
+		// The server still answers on the same process afterwards.
+		expect((await fetch(`${base()}/api/v1/balance?user=e2e-host-user-1`, { headers: auth })).status).toBe(200);
 	});
 
 	it('stops at start with one line naming a bad variable', () => {
@@ -114,6 +132,20 @@ describe('production build', () => {
 		}
 	}, 240_000);
 });
+
+/** A request fetch() cannot send (undici refuses TRACE and TRACK), over node:http. */
+function rawRequest(method: string, path: string): Promise<{ status: number; type: string; body: string }> {
+	return new Promise((resolve, reject) => {
+		const req = request(`${base()}${path}`, { method, headers: { authorization: auth.authorization } }, (res) => {
+			let body = '';
+			res.setEncoding('utf8');
+			res.on('data', (d) => (body += d));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+		});
+		req.on('error', reject);
+		req.end();
+	});
+}
 
 /** Starts the build on an embedded database in `dir`, answers one request, sends SIGTERM, waits for the exit. */
 async function runUntilTerm(dir: string): Promise<{ code: number | null; out: string }> {

@@ -55,6 +55,8 @@ export interface ApiRequest {
 	headers?: Record<string, string>;
 	/** An object is sent as JSON; a string is sent as is. */
 	body?: unknown;
+	/** Aborts the request (what a client hanging up does: ends a stream). */
+	signal?: AbortSignal;
 }
 
 export async function useDb(db: Db) {
@@ -71,7 +73,7 @@ export async function call(path: string, req: ApiRequest = {}): Promise<Response
 		body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
 		if (!headers.has('content-type')) headers.set('content-type', 'application/json');
 	}
-	const request = new Request(url, { method: req.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+	const request = new Request(url, { method: req.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, signal: req.signal });
 	const match = routes.find(([re]) => re.test(url.pathname));
 	const params: Record<string, string> = {};
 	if (match) {
@@ -97,8 +99,13 @@ export async function call(path: string, req: ApiRequest = {}): Promise<Response
 		resolve: async (ev) => {
 			if (!match) return new Response('Not found', { status: 404 });
 			const mod = await match[2]();
-			const fn = mod[ev.request.method] as ((event: RequestEvent) => Promise<Response> | Response) | undefined;
-			if (!fn) return new Response('Method not allowed', { status: 405 });
+			const fn = (mod[ev.request.method] ?? (ev.request.method === 'HEAD' ? mod.GET : undefined)) as ((event: RequestEvent) => Promise<Response> | Response) | undefined;
+			// What SvelteKit answers for a method the route does not export (GET also serves HEAD).
+			if (!fn) {
+				const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter((m) => m in mod);
+				if (allowed.includes('GET')) allowed.push('HEAD');
+				return new Response(`${ev.request.method} method not allowed`, { status: 405, headers: { allow: allowed.join(', ') } });
+			}
 			return fn(ev);
 		}
 	});

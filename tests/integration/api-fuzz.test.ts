@@ -6,9 +6,16 @@ import { callJson, useDb } from '../helpers/http';
 import { bearer, member, siteKey } from '../helpers/api-fixture';
 import { configureRates, expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
+import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { DomainError } from '../../src/lib/server/errors';
+import { createUser, type Auth } from '../../src/lib/server/accounts';
+import { hasUnstorable, invalid, mutated, unstorable, valid, type Schema } from '../helpers/openapi';
 
 // Random and malformed bodies, headers and keys against every REST route: never a 5xx, always a
-// JSON error body, and no change to any balance.
+// JSON error body, and no change to any balance. The same for every tRPC procedure's input: NUL
+// and unpaired surrogates are a BAD_REQUEST naming the field, nothing is an unexpected 500.
 
 let db: Db;
 let keys: string[];
@@ -25,6 +32,7 @@ const paths = [
 	'/api/v1/balance',
 	'/api/v1/feature-rates',
 	'/api/v1/feature-rates/%00%ff',
+	'/api/v1/feature-rates/ai_bots%00',
 	'/api/v1/check',
 	'/api/v1/consume',
 	'/api/v1/holds',
@@ -35,19 +43,23 @@ const paths = [
 ];
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
+/** Text at and past the documented lengths, and text the database cannot store. */
+const edgeText = fc.oneof(fc.string(), unstorable, fc.constantFrom(...[1, 64, 65, 100, 128, 129, 255, 256, 500, 501].map((n) => 'x'.repeat(n))));
 const plausible = fc.record(
 	{
-		feature: fc.oneof(fc.constantFrom('ai_bots', 'generate_texts', 'nope', ''), fc.string()),
+		feature: fc.oneof(fc.constantFrom('ai_bots', 'generate_texts', 'nope', ''), edgeText),
 		units: fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, 1e308, '5', null)),
-		model: fc.oneof(fc.constantFrom('gpt-5-nano', 'x'), fc.string(), fc.constant(null)),
-		user: fc.oneof(fc.uuid(), fc.string({ maxLength: 300 })),
-		team: fc.string(),
-		guest: fc.string({ maxLength: 200 }),
+		model: fc.oneof(fc.constantFrom('gpt-5-nano', 'x'), edgeText, fc.constant(null)),
+		user: fc.oneof(fc.uuid(), edgeText),
+		team: fc.oneof(fc.string(), unstorable),
+		guest: edgeText,
 		max_tokens: fc.oneof(fc.integer(), fc.double()),
 		ttl_seconds: fc.integer(),
 		tokens: fc.oneof(fc.integer(), fc.double(), fc.string()),
 		source: fc.constantFrom('bonus', 'purchase', 'hack'),
-		metadata: jsonValue
+		metadata: fc.oneof(jsonValue, fc.dictionary(edgeText, edgeText, { maxKeys: 2 })),
+		note: edgeText,
+		cursor: edgeText
 	},
 	{ requiredKeys: [] }
 );
@@ -55,7 +67,7 @@ const body = fc.oneof(
 	plausible.map((b) => JSON.stringify(b)),
 	jsonValue.map((v) => JSON.stringify(v)),
 	fc.string({ maxLength: 200 }),
-	fc.constantFrom('{', '[]', 'null', '{"units":1e999}', '{"__proto__":{"x":1}}')
+	fc.constantFrom('{', '[]', 'null', '1', '', '{"units":1e999}', '{"__proto__":{"x":1}}', '{"feature":"ai_bots\\u0000","units":1}', '{"user":"\\ud800","feature":"ai_bots","units":1}')
 );
 
 describe(`REST fuzz on ${backend}`, () => {
@@ -71,14 +83,14 @@ describe(`REST fuzz on ${backend}`, () => {
 				fc.option(fc.constantFrom(...keys.map((_, i) => i)), { nil: null }),
 				fc.option(fc.oneof(fc.string({ maxLength: 300 }), fc.constant('')), { nil: null }),
 				fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-8', ''),
-				fc.string({ maxLength: 40 }),
+				fc.oneof(fc.string({ maxLength: 40 }), unstorable),
 				async (path, method, payload, keyIndex, idemKey, contentType, query) => {
 					const headers: Record<string, string> = {};
 					if (keyIndex !== null) Object.assign(headers, bearer(keys[keyIndex]!));
 					if (idemKey !== null) headers['idempotency-key'] = idemKey;
 					if (contentType) headers['content-type'] = contentType;
 					const sep = path.includes('?') ? '&' : '?';
-					const url = `${path}${query ? `${sep}${encodeURIComponent(query)}=${encodeURIComponent(query)}` : ''}`;
+					const url = `${path}${query ? `${sep}${new URLSearchParams({ [query]: query })}` : ''}`;
 					let res;
 					try {
 						res = await callJson(url, { method, headers, body: method === 'GET' ? undefined : payload });
@@ -98,6 +110,44 @@ describe(`REST fuzz on ${backend}`, () => {
 		);
 		// The member has no tokens: nothing random could spend or grant without a valid body and key.
 		expect(await snapshot()).toEqual(before);
+		await expectInvariants(db);
+	});
+});
+
+/** A procedure's input as JSON Schema (its `.input()` objects merged), for the generator. */
+function inputSchema(inputs: z.ZodType[]): Schema {
+	const parts = inputs.map((i) => z.toJSONSchema(i, { io: 'input', unrepresentable: 'any' }) as Schema);
+	if (parts.length === 1) return parts[0]!;
+	return { type: 'object', properties: Object.assign({}, ...parts.map((p) => p.properties)), required: parts.flatMap((p) => p.required ?? []) };
+}
+
+describe(`tRPC fuzz on ${backend}`, () => {
+	it('every procedure answers generated and malformed input without an unexpected 500; unstorable text is BAD_REQUEST', async () => {
+		const admin = await createUser(db.orm, { email: `fuzz-admin-${Date.now()}@example.test`, name: 'Fuzz admin', password: 'correct-horse-battery-9', siteRole: 'admin' });
+		const auth: Auth = { sessionId: 'fuzz', user: { id: admin.id, accountId: admin.accountId, email: admin.email, name: admin.name, siteRole: 'admin', timeZone: null } };
+		const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { inputs: z.ZodType[]; mutation?: boolean; subscription?: boolean } }>);
+		expect(procedures.length).toBeGreaterThan(20);
+		const caller = appRouter.createCaller({ db, auth, guestId: null, ip: '127.0.0.1' });
+		for (const [path, procedure] of procedures) {
+			if (procedure._def.subscription) continue;
+			const schema = procedure._def.inputs.length ? inputSchema(procedure._def.inputs) : { type: 'object', properties: {} };
+			const call = path.split('.').reduce<any>((o, k) => o[k], caller) as (input: unknown) => Promise<unknown>;
+			await fc.assert(
+				fc.asyncProperty(fc.oneof(valid(schema), mutated(schema), invalid(schema)), async (input) => {
+					let error: unknown = null;
+					try {
+						await Promise.race([call(input), new Promise((_, reject) => setTimeout(() => reject(new Error(`${path} took over 10 s`)), 10_000))]);
+					} catch (e) {
+						error = e;
+					}
+					const what = `${path}(${JSON.stringify(input)}): ${String(error)}`;
+					if (!(error instanceof TRPCError)) return void expect(error, what).toBeNull();
+					expect(error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof DomainError), what).toBe(false);
+					if (hasUnstorable(input)) expect(error.code, what).toBe('BAD_REQUEST');
+				}),
+				{ numRuns: 6 }
+			);
+		}
 		await expectInvariants(db);
 	});
 });

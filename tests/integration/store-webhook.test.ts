@@ -112,7 +112,7 @@ describe(`Paddle webhooks through the real SDK on ${backend}`, () => {
 		const reply = await post(hook.url, { event_id: 'evt_01broken', event_type: 'transaction.completed', occurred_at: new Date().toISOString(), data: {} });
 		expect(reply).toMatchObject({ status: 400, body: { ok: false, error: 'unreadable event' } });
 		expect((await eventRows(db)).some((r) => r.event_id === 'evt_01broken')).toBe(false);
-		expect(warn).toHaveBeenCalledWith(expect.stringContaining('refused (400)'));
+		expect(warn).toHaveBeenCalledWith(expect.stringContaining('rejected (400): unreadable event'));
 	});
 
 	it('an unknown price id: the event is stored and flagged for an admin, nothing granted', async () => {

@@ -38,3 +38,34 @@ export class DomainError extends Error {
 }
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+/** The SQLSTATE of a database error, found through drizzle's wrapper (`cause`) on both drivers. */
+export function sqlState(error: unknown): string | null {
+	for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+		if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+	}
+	return null;
+}
+
+/**
+ * A database refusal caused by the request's values, as the domain refusal it is: a data
+ * exception (class 22: unstorable text, a value out of range) or a constraint the values broke
+ * (unique, foreign key, not null, check). Null for everything else (a bug or an outage), which
+ * stays a 5xx. Validation should have caught these first; this keeps a gap from becoming a 500.
+ */
+export function databaseRefusal(error: unknown): DomainError | null {
+	const state = sqlState(error);
+	if (!state) return null;
+	if (state.startsWith('22')) return new DomainError('invalid_input', 'A value in the request cannot be stored (out of range or malformed).');
+	switch (state) {
+		case '23505':
+		case '23P01':
+			return new DomainError('conflict', 'That already exists.');
+		case '23503':
+			return new DomainError('invalid_input', 'The request refers to something that does not exist.');
+		case '23502':
+		case '23514':
+			return new DomainError('invalid_input', 'A value in the request is missing or not allowed.');
+	}
+	return null;
+}

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { DomainError, type ErrorCode } from './errors';
+import { databaseRefusal, DomainError, type ErrorCode } from './errors';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from './db/outage';
 
 const statusOf: Partial<Record<ErrorCode, number>> = {
@@ -16,12 +16,14 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
  * values to put back into the form. Rate limits also send Retry-After; so does an unreachable
  * database (503, the form keeps what was typed). Other errors propagate.
  */
-export function formFailure(error: unknown, setHeaders: (headers: Record<string, string>) => void, values: Record<string, string> = {}) {
-	if (isDatabaseUnavailable(error)) {
+export function formFailure(caught: unknown, setHeaders: (headers: Record<string, string>) => void, values: Record<string, string> = {}) {
+	if (isDatabaseUnavailable(caught)) {
 		setHeaders({ 'retry-after': String(RETRY_AFTER_SECONDS) });
 		return fail(503, { message: UNAVAILABLE_MESSAGE, code: 'unavailable', fieldErrors: {}, values });
 	}
-	if (!(error instanceof DomainError)) throw error;
+	// A value the database refused is answered as the refusal it is, as the API does.
+	const error = caught instanceof DomainError ? caught : databaseRefusal(caught);
+	if (!error) throw caught;
 	if (error.code === 'rate_limited' && error.retryAfterSeconds) setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
 	const details = error.details as { fieldErrors?: Record<string, string[] | undefined> } | undefined;
 	const fieldErrors = Object.fromEntries(Object.entries(details?.fieldErrors ?? {}).map(([k, v]) => [k, v?.[0] ?? '']));

@@ -1,10 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, guests } from '../db/schema';
-import { DomainError } from '../errors';
 import type { Db } from '../db';
 import { appSecret } from './secret';
 import { randomBase64url } from './tokens';
+import { guestIdSchema, parseInput } from './validation';
 
 export const GUEST_COOKIE = 'quota_guest';
 
@@ -34,9 +34,7 @@ export function readGuestCookie(value: string | undefined, secret = appSecret())
  * (visitors who only look never get a row). Safe when two requests race: one creates it.
  */
 export async function guestAccountFor(db: Db, guestId: string): Promise<string> {
-	if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(guestId)) {
-		throw new DomainError('invalid_input', 'A guest id is 1–128 letters, digits, or . _ : -');
-	}
+	parseInput(guestIdSchema, guestId);
 	const [existing] = await db.rows<{ account_id: string }>(sql`select account_id from guests where id = ${guestId}`);
 	if (existing) return existing.account_id;
 	return db.orm.transaction(async (tx) => {

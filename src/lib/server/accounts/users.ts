@@ -6,7 +6,7 @@ import { users } from '../db/schema';
 import { DomainError } from '../errors';
 import { isUniqueViolation } from './db-errors';
 import { hashPassword } from './passwords';
-import { emailSchema, nameSchema, parseInput, passwordSchema, siteRoleSchema, timeZoneSchema } from './validation';
+import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, parseInput, passwordSchema, siteRoleSchema, timeZoneSchema } from './validation';
 
 export interface NewUser {
 	email: string | null;
@@ -30,7 +30,7 @@ const newUserSchema = z.object({
 	name: nameSchema,
 	password: passwordSchema.nullish(),
 	siteRole: siteRoleSchema.default('subscriber'),
-	externalId: z.string().trim().min(1).max(128).nullish()
+	externalId: externalUserIdSchema.nullish()
 });
 
 /**
@@ -64,7 +64,7 @@ export async function createUser(exec: Executor, input: NewUser): Promise<Create
  * empty account and no email. Concurrent first requests create it once.
  */
 export async function findOrCreateExternalUser(db: Db, externalId: string): Promise<CreatedUser> {
-	const id = parseInput(z.string().trim().min(1, 'The external user id is empty.').max(128, 'The external user id is too long.'), externalId);
+	const id = parseInput(externalUserIdSchema, externalId);
 	const find = async (exec: Executor) => {
 		const [u] = await exec
 			.select({ id: users.id, accountId: users.accountId, email: users.email, name: users.name, siteRole: users.siteRole })
@@ -76,8 +76,14 @@ export async function findOrCreateExternalUser(db: Db, externalId: string): Prom
 	if (existing) return existing;
 	return db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'external-user:' + id}, 0))`);
-		return (await find(tx)) ?? createUser(tx, { email: null, name: `Site user ${id}`, externalId: id });
+		return (await find(tx)) ?? createUser(tx, { email: null, name: externalUserName(id), externalId: id });
 	});
+}
+
+/** The display name of a host site's user: its id, shortened to fit a name (ids are longer than names may be). */
+function externalUserName(id: string): string {
+	const name = `Site user ${id.trim()}`;
+	return name.length <= MAX_NAME ? name : `${name.slice(0, MAX_NAME - 1)}…`;
 }
 
 export async function findUserByEmail(exec: Executor, email: string) {

@@ -9,12 +9,34 @@ export const emailSchema = z
 	.pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }))
 	.transform((e) => e.toLowerCase());
 
+/** Longest display name of a user, team or account. */
+export const MAX_NAME = 100;
+
 export const nameSchema = z
 	.string({ error: 'Enter your name.' })
 	.trim()
 	.min(1, 'Enter your name.')
-	.max(100, 'Keep the name under 100 characters.')
+	.max(MAX_NAME, `Keep the name under ${MAX_NAME} characters.`)
 	.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'The name contains control characters.');
+
+/** Longest id a host site may give its users (REST `user`; stored as `users.external_id`). */
+export const MAX_EXTERNAL_USER_ID = 128;
+
+/** A host site's own user id: 1–128 characters, no control characters (it also names the user). */
+export const externalUserIdSchema = z
+	.string()
+	.min(1, 'The external user id is empty.')
+	.max(MAX_EXTERNAL_USER_ID, `The external user id is limited to ${MAX_EXTERNAL_USER_ID} characters.`)
+	.regex(/^[^\u0000-\u001f\u007f]+$/, 'The external user id contains control characters.');
+
+/** Longest id of an anonymous visitor a site key names (REST `guest`). */
+export const MAX_GUEST_ID = 128;
+
+export const guestIdSchema = z
+	.string()
+	.min(1)
+	.max(MAX_GUEST_ID)
+	.regex(/^[A-Za-z0-9_.:-]+$/, `A guest id is 1–${MAX_GUEST_ID} letters, digits, or . _ : -`);
 
 /** Long enough to resist guessing, and more than a dictionary word; no composition theatre. */
 export const passwordSchema = z

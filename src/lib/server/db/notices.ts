@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Executor } from './client';
+import { logFailure } from '../log';
 
 const BATCH_MS = 10;
 
@@ -39,7 +40,7 @@ async function send(exec: Executor, channel: string, batch: Batch): Promise<void
 	batch.sending = exec
 		.execute(sql`select pg_notify(${channel}, p) from jsonb_array_elements_text(${JSON.stringify(payloads)}::jsonb) p`)
 		.then(() => undefined)
-		.catch((e) => console.error(`[db] NOTIFY ${channel} of ${payloads.length} change(s) failed`, e));
+		.catch((e) => void logFailure('db', `NOTIFY ${channel} of ${payloads.length} change(s) failed`, e));
 	await batch.sending;
 	batch.sending = null;
 	// What arrived while sending goes out in the next batch.

@@ -1,17 +1,46 @@
-import { json, type Handle } from '@sveltejs/kit';
+import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { building } from '$app/environment';
+import { ZodError } from 'zod';
 import { identifyRequest, rejectsNonJson } from '../accounts';
 import { getDb } from '../db';
+import { assertStorable } from '../storable';
+import { errorResponse } from '../rest/errors';
+import { answerUnrepresentableMethods } from './methods';
+import { jsonApiAnswer } from './json-answers';
 
-/** First handle of every request: JSON-only bodies on JSON endpoints, then who is asking. */
+answerUnrepresentableMethods();
+
+/**
+ * Path parameters, query parameters and headers of every request hold only text the database can
+ * store (tRPC checks its own input, query string included, per procedure; bodies are checked where
+ * they are parsed). Throws the ZodError naming the field.
+ */
+function assertStorableRequest(event: RequestEvent): void {
+	assertStorable(event.params);
+	if (!event.url.pathname.startsWith('/trpc')) {
+		for (const [name, value] of event.url.searchParams) assertStorable({ [name]: value });
+	}
+	for (const [name, value] of event.request.headers) assertStorable(value, [name]);
+}
+
+/** First handle of every request: JSON-only bodies and storable text on JSON endpoints, then who is asking; API answers are JSON. */
 export const authenticate: Handle = async ({ event, resolve }) => {
 	// Prerendering (at build time) renders the app shell for nobody, without a database.
 	if (building) return resolve(event);
+	const api = event.url.pathname.startsWith('/api/');
 	if (rejectsNonJson(event.request, event.url.pathname)) {
 		return json({ error: 'unsupported_media_type', message: 'Send a JSON body with Content-Type: application/json.' }, { status: 415 });
+	}
+	try {
+		assertStorableRequest(event);
+	} catch (e) {
+		if (!(e instanceof ZodError)) throw e;
+		if (api) return errorResponse(e);
+		error(400, e.issues[0]!.message);
 	}
 	const identity = await identifyRequest(await getDb(), event.cookies, event.url.pathname);
 	event.locals.auth = identity.auth;
 	event.locals.guestId = identity.guestId;
-	return resolve(event);
+	const response = await resolve(event);
+	return api ? jsonApiAnswer(response, event.request.method) : response;
 };

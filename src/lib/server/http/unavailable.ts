@@ -1,3 +1,4 @@
+import { handleError } from './handle-error';
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import type { TRPCError } from '@trpc/server';
 import { DatabaseUnreachableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
@@ -62,15 +63,15 @@ export const answerOutage: Handle = async ({ event, resolve }) => {
 
 /**
  * SvelteKit's `handleError`: an outage is marked for `answerOutage` and explained; anything else
- * is logged as SvelteKit does by default (by route, not by the request's path and values).
+ * goes to `handleError` (./handle-error.ts), which logs it without the request's values.
  */
-export const handleOutage: HandleServerError = ({ error, event, status, message }) => {
+export const handleOutage: HandleServerError = (input) => {
+	const { error, event } = input;
 	if (isDatabaseUnavailable(error)) {
 		failedOnOutage.set(event.locals, error);
 		return { message: UNAVAILABLE_MESSAGE, code: 'unavailable' };
 	}
-	console.error(`[${status}] ${event.request.method} ${event.route.id ?? '(no route)'}`, status === 404 ? '' : error);
-	return { message };
+	return handleError(input);
 };
 
 /** tRPC's `responseMeta`: a call (or a whole batch) where every call failed on an outage answers `503` with `Retry-After`. */

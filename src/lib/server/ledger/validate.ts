@@ -3,6 +3,8 @@ import { DomainError } from '../errors';
 /** Largest token amount accepted anywhere: far below 2^53, so sums stay exact in JS numbers. */
 export const MAX_TOKENS = 1_000_000_000_000;
 export const MAX_UNITS = 1_000_000_000;
+/** Longest idempotency key (characters), for every keyed write. */
+export const MAX_IDEMPOTENCY_KEY = 255;
 
 export function wholeNumber(name: string, value: unknown, min: number, max: number): number {
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -15,8 +17,8 @@ export function wholeNumber(name: string, value: unknown, min: number, max: numb
 }
 
 export function idempotencyKey(key: unknown): string {
-	if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
-		throw new DomainError('invalid_input', 'The idempotency key must be 1–255 characters.', { field: 'idempotencyKey' });
+	if (typeof key !== 'string' || key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY) {
+		throw new DomainError('invalid_input', `The idempotency key must be 1–${MAX_IDEMPOTENCY_KEY} characters.`, { field: 'idempotencyKey' });
 	}
 	return key;
 }

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { ZodError, z } from 'zod';
-import { DomainError, type ErrorCode } from '../errors';
+import { databaseRefusal, DomainError, sqlState, type ErrorCode } from '../errors';
+import { logFailure } from '../log';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
 
 /** The one mapping from domain codes to HTTP statuses for REST v1. */
@@ -39,23 +40,37 @@ export class HttpError extends Error {
 	}
 }
 
-export function errorResponse(e: unknown): Response {
-	const err = toHttpError(e);
+/** Where a failure happened, for the log: the method and the route's pattern, never its values. */
+export interface FailureSite {
+	request: Request;
+	route: { id: string | null };
+}
+
+export function errorResponse(e: unknown, site?: FailureSite): Response {
+	const err = toHttpError(e, site ? `${site.request.method} ${site.route.id ?? 'unknown route'}` : 'request');
 	const body: Record<string, unknown> = { error: err.code, message: err.message };
 	if (err.details !== undefined) body.details = err.details;
 	return json(body, { status: err.status, headers: { 'cache-control': 'no-store', ...err.headers } });
 }
 
-function toHttpError(e: unknown): HttpError {
+function toHttpError(e: unknown, what: string): HttpError {
 	if (e instanceof HttpError) return e;
 	if (e instanceof DomainError) {
 		const headers: Record<string, string> = e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : {};
 		return new HttpError(statusOf[e.code], e.code, e.message, e.details, headers);
 	}
 	if (e instanceof ZodError) {
-		return new HttpError(400, 'invalid_input', 'The request body or query is not valid.', z.flattenError(e));
+		const first = e.issues[0];
+		const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+		return new HttpError(400, 'invalid_input', first ? `${where}${first.message}` : 'The request is not valid.', z.flattenError(e));
 	}
 	if (isDatabaseUnavailable(e)) return new HttpError(503, 'unavailable', UNAVAILABLE_MESSAGE, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
-	console.error('[api] unexpected error', e);
-	return new HttpError(500, 'internal_error', 'Something went wrong on our side; it was logged.');
+	const refusal = databaseRefusal(e);
+	if (refusal) {
+		// A value validation let through: answered as the refusal it is, and logged to close the gap.
+		console.warn(`[api] ${what}: the database refused a value (SQLSTATE ${sqlState(e)})`);
+		return toHttpError(refusal, what);
+	}
+	const ref = logFailure('api', `${what} failed`, e);
+	return new HttpError(500, 'internal_error', `Something went wrong on our side; it was logged (ref ${ref}).`);
 }

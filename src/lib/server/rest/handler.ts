@@ -5,11 +5,18 @@ import { authenticateApiKey, type ApiKeyAuth, type Auth } from '../accounts';
 import { DomainError } from '../errors';
 import { errorResponse, HttpError } from './errors';
 import { KeyRateLimiter } from './rate-limit';
+import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
+import { assertStorable } from '../storable';
+
+const storable = <T>(value: T): T => {
+	assertStorable(value);
+	return value;
+};
 
 const MAX_BODY_BYTES = 64 * 1024;
 const meteringLimiter = new KeyRateLimiter(2_000, 4_000);
 
-export interface RestContext<B, Q> {
+export interface RestContext<B, Q, P = Record<string, string>> {
 	db: Db;
 	event: RequestEvent;
 	/** The API key (REST callers), or null when a signed-in session called. */
@@ -17,6 +24,8 @@ export interface RestContext<B, Q> {
 	session: Auth | null;
 	body: B;
 	query: Q;
+	/** The path parameters, parsed by the route's `params` schema when it has one. */
+	params: P;
 	idempotencyKey: string | null;
 }
 
@@ -26,15 +35,16 @@ export interface RestResult {
 	headers?: Record<string, string>;
 }
 
-interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType> {
+interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
 	/** key: Bearer API key; key-or-session: also a signed-in browser session. */
 	auth: 'key' | 'key-or-session';
 	body?: B;
 	query?: Q;
+	params?: P;
 	idempotencyKey?: 'required' | 'optional';
 	/** Metering endpoints share a per-key rate limit. */
 	metered?: boolean;
-	handle: (ctx: RestContext<z.infer<B>, z.infer<Q>>) => Promise<RestResult>;
+	handle: (ctx: RestContext<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<RestResult>;
 }
 
 async function readJson(request: Request): Promise<unknown> {
@@ -59,8 +69,8 @@ function bearer(request: Request): string | null {
 }
 
 /** A REST v1 route: authenticate, validate, call one domain function, map the answer or the error. */
-export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
-	opts: EndpointOptions<B, Q>
+export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
+	opts: EndpointOptions<B, Q, P>
 ): RequestHandler {
 	return async (event) => {
 		try {
@@ -73,20 +83,20 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 			else throw new HttpError(401, 'unauthorized', 'Send Authorization: Bearer <api key>.');
 			if (opts.metered && key) meteringLimiter.take(key.keyId);
 
+			// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
+			const params = opts.params ? opts.params.parse(event.params) : event.params;
 			const query = opts.query ? opts.query.parse(Object.fromEntries(event.url.searchParams)) : undefined;
-			const body = opts.body ? opts.body.parse(await readJson(event.request)) : undefined;
+			const body = opts.body ? opts.body.parse(storable(await readJson(event.request))) : undefined;
 
 			const idem = event.request.headers.get('idempotency-key');
 			if (opts.idempotencyKey === 'required' && idem === null) {
-				throw new HttpError(400, 'idempotency_key_missing', 'Send an Idempotency-Key header (1–255 characters) so retries spend once.');
+				throw new HttpError(400, 'idempotency_key_missing', `Send an Idempotency-Key header (1–${MAX_IDEMPOTENCY_KEY} characters) so retries spend once.`);
 			}
-			if (idem !== null && (idem.length < 1 || idem.length > 255)) {
-				throw new HttpError(400, 'invalid_input', 'The Idempotency-Key header must be 1–255 characters.');
-			}
-			const result = await opts.handle({ db, event, key, session, body: body as z.infer<B>, query: query as z.infer<Q>, idempotencyKey: idem });
+			if (idem !== null) idempotencyHeader.parse({ 'Idempotency-Key': idem });
+			const result = await opts.handle({ db, event, key, session, body: body as z.infer<B>, query: query as z.infer<Q>, params: params as z.infer<P>, idempotencyKey: idem });
 			return json(result.body, { status: result.status ?? 200, headers: { 'cache-control': 'no-store', ...result.headers } });
 		} catch (e) {
-			return errorResponse(e);
+			return errorResponse(e, event);
 		}
 	};
 }

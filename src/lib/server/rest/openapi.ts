@@ -4,50 +4,64 @@ import * as s from './schemas';
 
 // OpenAPI 3.1 generated from the same zod schemas that validate requests (JSON Schema 2020-12).
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-	z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect, so no `$schema` of its own). */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+	const out = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+	delete out.$schema;
+	return out;
+}
 
 const errorRef = { $ref: '#/components/schemas/Error' };
+const errorText: Record<number, string> = {
+	400: '`invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing`',
+	401: '`unauthorized`: no or bad API key',
+	402: '`insufficient_tokens`, `allowance_exhausted` or `cap_reached` (message: the module’s limit message)',
+	403: '`forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`',
+	404: '`not_found`: no such team, hold or feature',
+	409: '`idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict`',
+	413: '`payload_too_large`: body larger than 64 KB',
+	415: '`unsupported_media_type`: a body that is not `application/json`',
+	422: '`invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused`',
+	429: '`rate_limited`: too many requests for this API key (see `Retry-After`)',
+	500: '`internal_error`: a fault on Quota’s side, logged under the `ref` in the message'
+};
 const errors = (...codes: number[]) =>
 	Object.fromEntries(
-		codes.map((c) => [String(c), { description: errorText[c] ?? 'Error', content: { 'application/json': { schema: errorRef } } }])
+		[400, 401, ...codes, 500].map((c) => [String(c), { description: errorText[c]!, content: { 'application/json': { schema: errorRef } } }])
 	);
-const errorText: Record<number, string> = {
-	400: 'Malformed body, query or headers (missing Idempotency-Key)',
-	401: 'No or bad API key',
-	402: 'insufficient_tokens, allowance_exhausted or cap_reached (message: the module’s limit message)',
-	403: 'feature_disabled, a missing scope, or an account the key may not act on',
-	404: 'Not found',
-	409: 'idempotency_key_in_flight, hold_expired or hold_already_settled',
-	413: 'Body larger than 64 KB',
-	415: 'Body is not application/json',
-	422: 'idempotency_key_reused, unknown feature or model, or another semantic error',
-	429: 'Rate limited (see Retry-After)'
-};
 
 const idempotencyHeader = (required: boolean) => ({
 	name: 'Idempotency-Key',
 	in: 'header',
 	required,
 	description: 'Scoped to your API key: a retry with the same key and body returns the first answer and spends once.',
-	schema: { type: 'string', minLength: 1, maxLength: 255 }
+	schema: jsonSchema(s.idempotencyHeader.shape['Idempotency-Key'], 'input')
 });
 
-const queryParams = (schema: z.ZodObject) =>
-	Object.entries((jsonSchema(schema, 'input').properties ?? {}) as Record<string, Record<string, unknown>>).map(([name, sch]) => ({
-		name,
-		in: 'query',
-		required: false,
-		description: sch.description,
-		schema: { ...sch, description: undefined }
-	}));
+const parameters = (schema: z.ZodObject, where: 'query' | 'path', required = false) =>
+	Object.entries((jsonSchema(schema, 'input').properties ?? {}) as Record<string, Record<string, unknown>>).map(([name, sch]) => {
+		const { description, ...rest } = sch;
+		return { name, in: where, required, ...(description ? { description } : {}), schema: rest };
+	});
+/** The target parameters, which OpenAPI cannot relate to each other: the rule is in each description. */
+const targetParameters = (schema: z.ZodObject) =>
+	parameters(schema, 'query').map((p) => (p.name in s.targetFields ? { ...p, description: `${p.description} ${s.ONE_TARGET}` } : p));
 
-const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: jsonSchema(schema, 'input') } } });
+const body = (schema: z.ZodType, required = true) => ({ required, content: { 'application/json': { schema: jsonSchema(schema, 'input') } } });
 const ok = (status: number, schema: z.ZodType, description: string) => ({
 	[status]: { description, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
 });
 
+/** The document, built once per process (the schemas do not change while it runs). */
+let built: ReturnType<typeof buildDocument> | undefined;
+
+/** OpenAPI 3.1 for REST v1, with `serverUrl` (the origin the document was asked on) as its server. */
 export function openApiDocument(serverUrl: string) {
+	built ??= buildDocument();
+	return { ...built, servers: [{ url: serverUrl }] };
+}
+
+function buildDocument() {
 	return {
 		openapi: '3.1.0',
 		info: {
@@ -55,9 +69,10 @@ export function openApiDocument(serverUrl: string) {
 			version: pkg.version,
 			description:
 				'Check, consume, hold and settle AI tokens; read balances, rates and usage. Authenticate with `Authorization: Bearer <api key>`. ' +
-				'Site keys name the account with `user`, `team` or `guest`; account keys act on their own account.'
+				'Site keys name the account with exactly one of `user`, `team` or `guest`; account keys act on their own account and name none. ' +
+				'Every answer is JSON (the stream excepted); every error is `{"error","message","details"?}`. ' +
+				'A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE and TRACK answer `501 not_implemented`.'
 		},
-		servers: [{ url: serverUrl }],
 		security: [{ apiKey: [] }],
 		components: {
 			securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Quota API key (qk_…).' } },
@@ -67,28 +82,28 @@ export function openApiDocument(serverUrl: string) {
 			'/api/v1/balance': {
 				get: {
 					summary: 'Balances per model, allowances, available and held tokens',
-					parameters: queryParams(s.targetQuery),
-					responses: { ...ok(200, s.responses.balance, 'Balances'), ...errors(400, 401, 403, 404, 429) }
+					parameters: targetParameters(s.targetQuery),
+					responses: { ...ok(200, s.responses.balance, 'Balances'), ...errors(403, 404, 422) }
 				}
 			},
 			'/api/v1/feature-rates': {
 				get: {
 					summary: 'All feature rates',
-					responses: { ...ok(200, z.object({ success: z.literal(true), data: z.array(s.responses.featureRate) }), 'Rates'), ...errors(401) }
+					responses: { ...ok(200, z.object({ success: z.literal(true), data: z.array(s.responses.featureRate) }), 'Rates'), ...errors() }
 				}
 			},
 			'/api/v1/feature-rates/{featureKey}': {
 				get: {
 					summary: 'One feature’s rate',
-					parameters: [{ name: 'featureKey', in: 'path', required: true, schema: { type: 'string' } }],
-					responses: { ...ok(200, z.object({ success: z.literal(true), data: s.responses.featureRate }), 'Rate'), ...errors(401, 404) }
+					parameters: parameters(s.featureParams, 'path', true),
+					responses: { ...ok(200, z.object({ success: z.literal(true), data: s.responses.featureRate }), 'Rate'), ...errors(404) }
 				}
 			},
 			'/api/v1/check': {
 				post: {
 					summary: 'What an operation would cost and who would pay; changes nothing',
 					requestBody: body(s.checkBody),
-					responses: { ...ok(200, s.responses.check, 'Cost preview'), ...errors(400, 401, 403, 413, 415, 422, 429) }
+					responses: { ...ok(200, s.responses.check, 'Cost preview'), ...errors(403, 404, 413, 415, 422, 429) }
 				}
 			},
 			'/api/v1/consume': {
@@ -96,7 +111,7 @@ export function openApiDocument(serverUrl: string) {
 					summary: 'Spend tokens for one use, atomically and at most once per Idempotency-Key',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.consumeBody),
-					responses: { ...ok(200, s.responses.consume, 'Spent'), ...errors(400, 401, 402, 403, 409, 413, 415, 422, 429) }
+					responses: { ...ok(200, s.responses.consume, 'Spent'), ...errors(402, 403, 404, 409, 413, 415, 422, 429) }
 				}
 			},
 			'/api/v1/holds': {
@@ -104,22 +119,23 @@ export function openApiDocument(serverUrl: string) {
 					summary: 'Reserve tokens for a running operation (a streaming reply)',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.holdBody),
-					responses: { ...ok(201, s.responses.hold, 'Held'), ...errors(400, 401, 402, 403, 409, 413, 415, 422, 429) }
+					responses: { ...ok(201, s.responses.hold, 'Held'), ...errors(402, 403, 404, 409, 413, 415, 422, 429) }
 				}
 			},
 			'/api/v1/holds/{id}/settle': {
 				post: {
 					summary: 'Charge the real amount (≤ held); the rest is released',
-					parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, idempotencyHeader(false)],
+					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
 					requestBody: body(s.settleBody),
-					responses: { ...ok(200, s.responses.settle, 'Settled'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429) }
+					responses: { ...ok(200, s.responses.settle, 'Settled'), ...errors(403, 404, 409, 413, 415, 422, 429) }
 				}
 			},
 			'/api/v1/holds/{id}/release': {
 				post: {
-					summary: 'Give every held token back',
-					parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, idempotencyHeader(false)],
-					responses: { ...ok(200, s.responses.settle, 'Released'), ...errors(400, 401, 403, 404, 409, 415, 429) }
+					summary: 'Give every held token back (no body needed)',
+					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
+					requestBody: body(s.emptyBody, false),
+					responses: { ...ok(200, s.responses.settle, 'Released'), ...errors(403, 404, 409, 413, 415, 422, 429) }
 				}
 			},
 			'/api/v1/grants': {
@@ -127,21 +143,24 @@ export function openApiDocument(serverUrl: string) {
 					summary: 'Grant bonus, referral, event or admin tokens (site keys)',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.grantBody),
-					responses: { ...ok(201, s.responses.grant, 'Granted'), ...errors(400, 401, 403, 404, 413, 415, 422) }
+					responses: { ...ok(201, s.responses.grant, 'Granted'), ...errors(403, 404, 409, 413, 415, 422) }
 				}
 			},
 			'/api/v1/usage': {
 				get: {
 					summary: 'Usage history, newest first',
-					parameters: queryParams(s.usageQuery),
-					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(400, 401, 403, 404) }
+					parameters: targetParameters(s.usageQuery),
+					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(403, 404, 422) }
 				}
 			},
 			'/api/v1/stream': {
 				get: {
 					summary: 'Server-Sent Events: the account’s balance whenever it changes',
-					parameters: queryParams(s.targetQuery),
-					responses: { 200: { description: 'text/event-stream of `balance` events', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 403) }
+					parameters: targetParameters(s.targetQuery),
+					responses: {
+						200: { description: 'text/event-stream of `balance` events', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+						...errors(403, 404, 422)
+					}
 				}
 			}
 		}

@@ -1,56 +1,93 @@
 import { z } from 'zod';
-import { MAX_TOKENS, MAX_UNITS } from '../ledger';
+import { MAX_IDEMPOTENCY_KEY } from '../ledger';
+import { externalUserIdSchema, guestIdSchema } from '../accounts';
+import { cursor, idempotencyKey, keyLookup, MAX_PAGE, tokens, units as unitsField } from '../fields';
 
-// The public REST v1 contract. These schemas validate requests and generate openapi.json.
+// The public REST v1 contract. These schemas validate requests and generate openapi.json; every
+// limit comes from the one place the domain takes it from (../fields.ts, accounts/validation.ts).
 
-const targetFields = {
-	user: z.string().min(1).max(128).optional().meta({ description: 'Site keys: a Quota user id or the host site’s own user id (created on first use).' }),
+export { MAX_IDEMPOTENCY_KEY };
+
+export const targetFields = {
+	user: z
+		.union([z.uuid(), externalUserIdSchema])
+		.optional()
+		.meta({ description: 'Site keys: a Quota user id or the host site’s own user id (created on first use).', example: 'wp-user-42' }),
 	team: z.uuid().optional().meta({ description: 'Site keys: a team id (its shared pool).' }),
-	guest: z.string().min(1).max(128).optional().meta({ description: 'Site keys: an anonymous visitor id.' })
+	guest: guestIdSchema.optional().meta({ description: 'Site keys: an anonymous visitor id.', example: 'visitor-7f3a' })
 };
 
-export const targetQuery = z.object(targetFields).strict();
+const TARGETS = ['user', 'team', 'guest'] as const;
+export const ONE_TARGET = 'Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none).';
+const targetPairs = TARGETS.flatMap((a, i) => TARGETS.slice(i + 1).map((b) => [a, b]));
 
-const feature = z.string().min(1).max(100).meta({ description: 'Feature key, e.g. ai_bots.', example: 'ai_bots' });
-const model = z.string().min(1).max(100).nullish().meta({ description: 'Model key for per-model allocations, e.g. gpt-5-nano.' });
-const units = z.number().int().min(1).max(MAX_UNITS).meta({ description: 'Words, characters, model tokens or operations (whole number).', example: 100 });
-const metadata = z.record(z.string(), z.unknown()).optional().meta({ description: 'Kept with the operation, shown in the usage history.' });
+/** At most one of user, team or guest: enforced here and said in the schema (`not` any pair). */
+function oneTarget<T extends z.ZodObject>(schema: T) {
+	return schema
+		.refine((v: Record<string, unknown>) => TARGETS.filter((t) => v[t] !== undefined).length <= 1, { message: ONE_TARGET, path: ['user'] })
+		.meta({ description: ONE_TARGET, not: { anyOf: targetPairs.filter(([a, b]) => a! in schema.shape && b! in schema.shape).map((pair) => ({ required: pair })) } });
+}
 
-export const checkBody = z.object({ ...targetFields, feature, units, model }).strict();
-export const consumeBody = z
-	.object({ ...targetFields, feature, units, model, metadata })
-	.strict()
-	.refine((b) => !b.metadata || JSON.stringify(b.metadata).length <= 4096, { message: 'metadata is limited to 4 KB', path: ['metadata'] });
-export const holdBody = z
-	.object({
-		...targetFields,
-		feature,
-		model,
-		max_tokens: z.number().int().min(1).max(MAX_TOKENS).meta({ description: 'Most tokens the operation may cost.' }),
-		ttl_seconds: z.number().int().min(1).max(86_400).default(300).meta({ description: 'Released automatically after this.' }),
-		metadata
-	})
-	.strict();
-export const settleBody = z.object({ tokens: z.number().int().min(0).max(MAX_TOKENS).meta({ description: 'The real cost, at most what is held.' }) }).strict();
+export const targetQuery = oneTarget(z.object(targetFields).strict());
+
+const feature = keyLookup.meta({ description: 'Feature key, e.g. ai_bots.', example: 'ai_bots' });
+const model = keyLookup.nullish().meta({ description: 'Model key for per-model allocations.', example: 'gpt-5-nano' });
+const units = unitsField.meta({ description: 'Words, characters, model tokens or operations (whole number).', example: 100 });
+const MAX_METADATA = 4096;
+const metadata = z
+	.record(z.string(), z.unknown())
+	.optional()
+	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${MAX_METADATA} characters of JSON` })
+	.meta({ description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON).` });
+
+export const checkBody = oneTarget(z.object({ ...targetFields, feature, units, model }).strict());
+export const consumeBody = oneTarget(z.object({ ...targetFields, feature, units, model, metadata }).strict());
+export const holdBody = oneTarget(
+	z
+		.object({
+			...targetFields,
+			feature,
+			model,
+			max_tokens: tokens(1).meta({ description: 'Most tokens the operation may cost.', example: 500 }),
+			ttl_seconds: z.number().int().min(1).max(86_400).default(300).meta({ description: 'Released automatically after this.' }),
+			metadata
+		})
+		.strict()
+);
+export const settleBody = z.object({ tokens: tokens(0).meta({ description: 'The real cost, at most what is held.', example: 20 }) }).strict();
 export const emptyBody = z.object({}).strict();
-export const grantBody = z
-	.object({
-		user: targetFields.user,
-		team: targetFields.team,
-		tokens: z.number().int().min(1).max(MAX_TOKENS),
-		source: z.enum(['bonus', 'referral', 'event', 'admin']),
-		model,
-		expires_at: z.iso.datetime({ offset: true }).nullish(),
-		note: z.string().max(500).nullish()
-	})
-	.strict();
-export const usageQuery = z
-	.object({
-		...targetFields,
-		limit: z.coerce.number().int().min(1).max(200).default(50),
-		cursor: z.string().max(200).optional()
-	})
-	.strict();
+export const grantBody = oneTarget(
+	z
+		.object({
+			user: targetFields.user,
+			team: targetFields.team,
+			tokens: tokens(1).meta({ example: 1000 }),
+			source: z.enum(['bonus', 'referral', 'event', 'admin']),
+			model,
+			expires_at: z.iso
+				.datetime({ offset: true })
+				.refine((at) => Date.parse(at) > Date.now(), { message: 'expires_at must be in the future' })
+				.nullish()
+				.meta({ description: 'When the granted tokens expire; must be in the future. Null or absent: never.' }),
+			note: z.string().max(500).nullish()
+		})
+		.strict()
+);
+export const usageQuery = oneTarget(
+	z
+		.object({
+			...targetFields,
+			limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+			cursor: cursor.optional()
+		})
+		.strict()
+);
+
+export const featureParams = z.object({ featureKey: keyLookup.meta({ description: 'Feature key, e.g. ai_bots.' }) });
+export const holdParams = z.object({ id: z.uuid().meta({ description: 'The hold id POST /api/v1/holds answered.' }) });
+
+/** The Idempotency-Key header, named as the field it is in refusals. */
+export const idempotencyHeader = z.object({ 'Idempotency-Key': idempotencyKey });
 
 const paidBy = z
 	.object({

@@ -2,7 +2,8 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { DefaultErrorShape } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { DomainError, type ErrorCode } from '../errors';
+import { databaseRefusal, DomainError, sqlState, type ErrorCode } from '../errors';
+import { logFailure } from '../log';
 import { refusalCodes } from '../ledger';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
 
@@ -28,19 +29,39 @@ const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
 	payments_not_configured: 'PRECONDITION_FAILED'
 };
 
-export function toTRPCError(error: unknown): TRPCError {
+/** Invalid input as an `Error`: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
+export class InvalidInput extends Error {
+	override name = 'InvalidInput';
+	constructor(readonly zod: ZodError) {
+		const first = zod.issues[0];
+		super(first ? `${first.path.length ? `${first.path.join('.')}: ` : ''}${first.message}` : 'Invalid input');
+	}
+}
+
+/**
+ * A procedure's failure as a TRPCError; `what` names the procedure for the log (never its input).
+ * tRPC hands over what a procedure or middleware threw wrapped in an INTERNAL_SERVER_ERROR; that is
+ * unwrapped and mapped here. Its own refusals (BAD_REQUEST for input, UNAUTHORIZED, …) stand.
+ */
+export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 	if (error instanceof TRPCError) {
-		if (error.cause instanceof DomainError) return toTRPCError(error.cause);
-		return error;
+		return error.code === 'INTERNAL_SERVER_ERROR' && error.cause !== undefined ? toTRPCError(error.cause, what) : error;
 	}
 	if (error instanceof DomainError) {
 		return new TRPCError({ code: trpcCode[error.code], message: error.message, cause: error });
 	}
-	if (error instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: error });
+	if (error instanceof ZodError) return toTRPCError(new InvalidInput(error), what);
+	if (error instanceof InvalidInput) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
 	// Answered 503 with Retry-After by the handle's responseMeta (http/unavailable.ts); tRPC 10 has no such code.
 	if (isDatabaseUnavailable(error)) return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: UNAVAILABLE_MESSAGE, cause: error as Error });
-	console.error('[trpc] unexpected error', error);
-	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' });
+	const refusal = databaseRefusal(error);
+	if (refusal) {
+		// A value validation let through: answered as the refusal it is, and logged to close the gap.
+		console.warn(`[trpc] ${what}: the database refused a value (SQLSTATE ${sqlState(error)})`);
+		return toTRPCError(refusal, what);
+	}
+	const ref = logFailure('trpc', `${what} failed`, error);
+	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `Something went wrong on our side; it was logged (ref ${ref}).` });
 }
 
 /** Adds the domain code and, for invalid input, zod's flattened field errors (for forms). */
@@ -52,7 +73,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 			...shape.data,
 			stack: undefined,
 			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
-			fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
+			fieldErrors: cause instanceof InvalidInput ? z.flattenError(cause.zod).fieldErrors : null,
 			// A refusal's figures, so a page words it in the reader's locale (src/lib/refusal-message.ts).
 			refusal: cause instanceof DomainError && refusalCodes.has(cause.code) && cause.details ? cause.details : null
 		}

@@ -85,7 +85,7 @@ export const paddleEvents = pgTable(
 		eventType: text('event_type').notNull(),
 		occurredAt: ts('occurred_at').notNull(),
 		receivedAt: ts('received_at').notNull().defaultNow(),
-		/** processed | ignored | deferred (waits for its transaction) | flagged (needs an admin: unknown price, shortfall, …). */
+		/** processed | ignored | deferred (waits for its transaction) | flagged (needs an admin: unknown price, shortfall, …) | rejected (signed, but no usable event; `payload.body` keeps it). */
 		outcome: text('outcome').notNull(),
 		note: text('note'),
 		/** The Paddle transaction the event is about (transactions and adjustments): events of one transaction apply in order. */

@@ -1,4 +1,5 @@
 import { ApiError, Environment, Paddle } from '@paddle/paddle-node-sdk';
+import { describeError } from '../../log';
 import { DomainError } from '../../errors';
 import type { PaddleEnvironment } from '../catalog';
 import type { CreateTransaction, PaymentProvider } from './provider';
@@ -44,7 +45,7 @@ export class PaddleBillingProvider implements PaymentProvider {
 		try {
 			return await fn();
 		} catch (e) {
-			const detail = e instanceof ApiError ? `${e.code}: ${e.detail}` : String(e);
+			const detail = e instanceof ApiError ? `${e.code}: ${e.detail}` : describeError(e);
 			console.error(`[paddle] could not ${what}: ${detail}`);
 			throw new DomainError('payment_provider_error', `Paddle could not ${what}. Please try again in a moment.`);
 		}

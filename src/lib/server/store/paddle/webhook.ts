@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { EventName, NodeRuntime, Webhooks, type EventEntity, type IEvents } from '@paddle/paddle-node-sdk';
 import type { Db, Executor } from '../../db';
 import { isDatabaseUnavailable } from '../../db/outage';
@@ -6,7 +8,10 @@ import { paddleEvents } from '../../db/schema';
 import { productsByPriceId, type PaddleEnvironment } from '../catalog';
 import { applyAdjustment, failTransaction, fulfilTransaction, type Outcome } from '../fulfilment';
 import { mirrorSubscription } from '../subscriptions';
-import { signatureMatches } from './signature';
+import { verifySignature } from './signature';
+import { databaseRefusal, sqlState } from '../../errors';
+import { logFailure } from '../../log';
+import { toStorableText, unstorablePath } from '../../storable';
 
 export interface WebhookReply {
 	status: 200 | 400 | 401 | 500;
@@ -17,17 +22,48 @@ export interface WebhookReply {
 NodeRuntime.initialize();
 const webhooks = new Webhooks();
 
-function refuse(status: 400 | 401, error: string, detail: string): WebhookReply {
-	console.warn(`[paddle-webhook] refused (${status}): ${error}${detail ? ` — ${detail}` : ''}`);
+/** What every Paddle notification carries; the SDK builds the event from `data`. */
+const envelope = z.object({
+	event_id: z.string().min(1).max(100),
+	event_type: z.string().min(1).max(100),
+	occurred_at: z.string().refine((at) => !Number.isNaN(Date.parse(at)), 'not a date'),
+	data: z.record(z.string(), z.unknown())
+});
+
+function refuse(status: 400 | 401, error: string): WebhookReply {
+	console.warn(`[paddle-webhook] refused (${status}): ${error}`);
 	return { status, body: { ok: false, error } };
 }
 
 /**
- * POST /api/webhooks/paddle. The raw body is verified (our constant-time HMAC check, then the
- * SDK's `webhooks.unmarshal`, which also rejects stale timestamps), the event is stored once
+ * A signed notification Quota cannot use (not JSON, not an event, text the database cannot store,
+ * values it refuses): answered 400, never 5xx, since a retry would bring the same bytes for days;
+ * kept as outcome `rejected` (the body, unstorable characters replaced) for an admin to look at.
+ */
+async function reject(db: Db, rawBody: string, reason: string, eventType: unknown): Promise<WebhookReply> {
+	const eventId = `rejected:${createHash('sha256').update(rawBody).digest('hex')}`;
+	await db.orm
+		.insert(paddleEvents)
+		.values({
+			eventId,
+			eventType: typeof eventType === 'string' && eventType ? toStorableText(eventType.slice(0, 100)) : 'unknown',
+			occurredAt: new Date(),
+			outcome: 'rejected',
+			note: reason,
+			payload: { body: toStorableText(rawBody) }
+		})
+		.onConflictDoNothing({ target: paddleEvents.eventId });
+	console.warn(`[paddle-webhook] rejected (400): ${reason}; kept as ${eventId}`);
+	return { status: 400, body: { ok: false, error: reason } };
+}
+
+/**
+ * POST /api/webhooks/paddle. The raw body is verified (our constant-time HMAC check with a bounded
+ * timestamp window, then the SDK's `webhooks.unmarshal`), the event is stored once
  * (`paddle_events.event_id` is unique) in the same DB transaction as its effect, and the reply is
- * 200 for anything stored (even when flagged) and 500 when the effect failed, so Paddle retries
- * (an unreachable database is thrown on, for the edge's 503).
+ * 200 for anything stored (even when flagged), 400 for a signed body that is no usable event
+ * (stored as rejected), and 500 only when the effect failed for a reason a retry can cure (an
+ * unreachable database is thrown on, for the edge's 503).
  */
 export async function receivePaddleWebhook(
 	db: Db,
@@ -35,24 +71,37 @@ export async function receivePaddleWebhook(
 	rawBody: string,
 	signature: string | null
 ): Promise<WebhookReply> {
-	if (!signature) return refuse(400, 'missing Paddle-Signature header', '');
-	if (!signatureMatches(rawBody, opts.secret, signature)) return refuse(401, 'invalid signature', `${rawBody.length} bytes`);
+	if (!signature) return refuse(400, 'missing Paddle-Signature header');
+	const verdict = verifySignature(rawBody, opts.secret, signature);
+	if (verdict === 'invalid') return refuse(401, 'invalid signature');
+	if (verdict === 'outside-window') return refuse(401, 'signature timestamp outside the allowed window');
+	let payload: unknown;
+	try {
+		payload = JSON.parse(rawBody);
+	} catch {
+		return reject(db, rawBody, 'body is not JSON', null);
+	}
+	const eventType = (payload as { event_type?: unknown } | null)?.event_type;
+	const unstorable = unstorablePath(payload);
+	if (unstorable) return reject(db, rawBody, `unstorable text at ${unstorable.path.join('.') || 'the top level'}`, eventType);
+	if (!envelope.safeParse(payload).success) return reject(db, rawBody, 'not a Paddle event (event_id, event_type, occurred_at, data)', eventType);
 	let event: EventEntity;
 	try {
 		event = await webhooks.unmarshal(rawBody, opts.secret, signature);
-	} catch (e) {
-		// Signed by the right secret: either too old (the SDK allows 5 s), or a body the SDK cannot read.
-		if (!(await webhooks.isSignatureValid(rawBody, opts.secret, signature))) return refuse(401, 'stale signature timestamp', '');
-		return refuse(400, 'unreadable event', String(e));
+	} catch {
+		// Signed by the right secret: either it just turned too old for the SDK (5 s), or a body the SDK cannot read.
+		if (!(await webhooks.isSignatureValid(rawBody, opts.secret, signature))) return refuse(401, 'signature timestamp outside the allowed window');
+		return reject(db, rawBody, 'unreadable event', eventType);
 	}
 	try {
-		const result = await db.orm.transaction((tx) => storeAndApply(tx, opts.env, event, JSON.parse(rawBody)));
+		const result = await db.orm.transaction((tx) => storeAndApply(tx, opts.env, event, payload));
 		if (result.outcome === 'flagged') console.warn(`[paddle-webhook] ${event.eventType} ${event.eventId} flagged: ${result.note}`);
 		return { status: 200, body: { ok: true, ...result } };
 	} catch (e) {
 		// Answered 503 with Retry-After at the edge (http/unavailable.ts); Paddle retries that too.
 		if (isDatabaseUnavailable(e)) throw e;
-		console.error(`[paddle-webhook] ${event.eventType} ${event.eventId} failed; Paddle will retry`, e);
+		if (databaseRefusal(e)) return reject(db, rawBody, `values the database refuses (SQLSTATE ${sqlState(e)})`, eventType);
+		logFailure('paddle-webhook', `${event.eventType} ${event.eventId} failed; Paddle will retry`, e);
 		return { status: 500, body: { ok: false, error: 'could not process the event now' } };
 	}
 }

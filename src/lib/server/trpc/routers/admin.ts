@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { catalogKey } from '../../fields';
 import { router, type Context } from '../init';
 import { siteAdminProcedure } from '../procedures';
 import type { Auth } from '../../accounts';
@@ -28,7 +29,7 @@ const savedByKey =
 	({ ctx, input }: { ctx: AdminContext; input: T }) =>
 		auditedChange(ctx.db, actor(ctx), { action, targetType, targetId: input.key, detail: input }, (tx) => save(tx, input));
 
-const key = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore (max 64)');
+const key = catalogKey;
 const name = z.string().trim().min(1).max(120);
 const tokens = z.number().int().min(0).max(MAX_TOKENS);
 /** null = unlimited / none. */

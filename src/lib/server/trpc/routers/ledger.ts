@@ -3,13 +3,13 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../ledger/account-scope';
 import { firstStepOf } from '../../alerts';
-import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_REPORT_WINDOWS, MAX_UNITS } from '../../ledger';
+import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_REPORT_WINDOWS } from '../../ledger';
+import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchases } from '../../store';
 import { FORECAST_DAYS } from '../../../days';
 import type { Db } from '../../db';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
-const units = z.number().int().min(1).max(MAX_UNITS);
 
 /** Balances as Settings says: yellow below the account's first alert step (the site's share when it has none). */
 async function summaryOf(db: Db, accountId: string) {
@@ -41,10 +41,10 @@ export const ledgerRouter = router({
 	history: memberProcedure
 		.input(
 			accountInput.extend({
-				cursor: z.string().max(200).nullish(),
-				limit: z.number().int().min(1).max(200).default(50),
-				feature: z.string().max(100).nullish(),
-				model: z.string().max(100).nullish(),
+				cursor: cursor.nullish(),
+				limit: pageLimit.default(50),
+				feature: keyLookup.nullish(),
+				model: keyLookup.nullish(),
 				from: z.iso.datetime().nullish(),
 				to: z.iso.datetime().nullish()
 			})
@@ -85,7 +85,7 @@ export const ledgerRouter = router({
 
 	/** The cost preview: what it costs, who pays, the indicator level; changes nothing. */
 	preview: memberProcedure
-		.input(accountInput.extend({ feature: z.string().min(1).max(100), units, model: z.string().max(100).nullish() }))
+		.input(accountInput.extend({ feature: keyLookup, units, model: keyLookup.nullish() }))
 		.query(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
 			return check(ctx.db.orm, { accountId, feature: input.feature, units: input.units, model: input.model, actorUserId: ctx.auth.user.id });
@@ -95,10 +95,10 @@ export const ledgerRouter = router({
 	consume: memberProcedure
 		.input(
 			accountInput.extend({
-				feature: z.string().min(1).max(100),
+				feature: keyLookup,
 				units,
-				model: z.string().max(100).nullish(),
-				idempotencyKey: z.string().min(1).max(255)
+				model: keyLookup.nullish(),
+				idempotencyKey
 			})
 		)
 		.mutation(async ({ ctx, input }) => {

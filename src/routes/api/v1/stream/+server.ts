@@ -8,7 +8,7 @@ import { resolveAccount } from '$lib/server/ledger/account-scope';
 import { balanceStream } from '$lib/server/live/stream';
 
 /** Server-Sent Events: the account's balances now and after every change (session or API key). */
-export const GET: RequestHandler = async ({ request, url, locals }) => {
+export const GET: RequestHandler = async ({ request, url, locals, route }) => {
 	try {
 		const db = await getDb();
 		const header = request.headers.get('authorization');
@@ -31,6 +31,6 @@ export const GET: RequestHandler = async ({ request, url, locals }) => {
 			}
 		});
 	} catch (e) {
-		return errorResponse(e);
+		return errorResponse(e, { request, route });
 	}
 };

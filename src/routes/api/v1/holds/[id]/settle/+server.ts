@@ -1,15 +1,16 @@
 import { endpoint, callerScope } from '$lib/server/rest/handler';
-import { settleBody } from '$lib/server/rest/schemas';
+import { settleBody, holdParams } from '$lib/server/rest/schemas';
 import { holdAccount, settle } from '$lib/server/ledger';
 import { requireAccessById } from '$lib/server/accounts';
 
 export const POST = endpoint({
 	auth: 'key-or-session',
+	params: holdParams,
 	body: settleBody,
 	idempotencyKey: 'optional',
 	metered: true,
 	handle: async (ctx) => {
-		const holdId = ctx.event.params.id!;
+		const holdId = ctx.params.id;
 		// Someone else's hold is answered exactly like an unknown id.
 		await requireAccessById(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, holdId), 'spend', 'No such hold.');
 		const r = await settle(ctx.db.orm, holdId, ctx.body.tokens, { scope: callerScope(ctx), key: ctx.idempotencyKey });

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+
+type ErrorLike = { name?: unknown; code?: unknown; constraint_name?: unknown; constraint?: unknown; stack?: unknown; cause?: unknown };
+
+/**
+ * A failure without the values of the request: error class names, codes (SQLSTATE, Node's) and
+ * constraint names along the `cause` chain, then where it was thrown. Messages are left out on
+ * purpose: a database error's message carries the whole query with its parameters (idempotency
+ * keys, host-site user ids, metadata).
+ */
+export function describeError(error: unknown): string {
+	const chain: string[] = [];
+	let frames: string[] = [];
+	let e = error as ErrorLike | undefined;
+	for (let depth = 0; e && depth < 5; e = e.cause as ErrorLike | undefined, depth++) {
+		if (typeof e !== 'object') {
+			chain.push(typeof e);
+			break;
+		}
+		const name = typeof e.name === 'string' ? e.name : 'Error';
+		const code = typeof e.code === 'string' ? ` ${e.code}` : '';
+		const constraint = e.constraint_name ?? e.constraint;
+		chain.push(`${name}${code}${typeof constraint === 'string' ? ` (${constraint})` : ''}`);
+		if (!frames.length && typeof e.stack === 'string') frames = e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 6);
+	}
+	return [chain.join(' ← '), ...frames].join('\n');
+}
+
+/**
+ * Logs `[where] what (ref …): error chain` and its stack frames, never request values.
+ * @returns the reference (8 hex characters) to quote in the answer, so a report finds its log line
+ */
+export function logFailure(where: string, what: string, error: unknown): string {
+	const ref = randomBytes(4).toString('hex');
+	console.error(`[${where}] ${what} (ref ${ref}): ${describeError(error)}`);
+	return ref;
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDb, backend } from '../helpers/db';
+import { call, useDb } from '../helpers/http';
+import { bearer, member, siteKey } from '../helpers/api-fixture';
+import { configureRates, expectInvariants } from '../helpers/ledger';
+import { operations, type Schema } from '../helpers/openapi';
+import type { Db } from '../../src/lib/server/db/client';
+
+// Every limit the OpenAPI document states (maxLength, minLength, maximum, minimum) is the limit
+// validation enforces: a value at the limit is taken (whatever the domain then answers, never 400),
+// one past it is 400 naming that field. Walked from the served document, per route.
+
+let db: Db;
+let site: string;
+const holds: string[] = [];
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+	await useDb(db);
+	site = await siteKey(db);
+	const m = await member(db, 1_000_000);
+	for (let i = 0; i < 14; i++) {
+		const r = await call('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `limits-hold-${i}` }), body: { feature: 'ai_bots', max_tokens: 10 } });
+		holds.push(((await r.json()) as { hold_id: string }).hold_id);
+	}
+}, 300_000);
+afterAll(async () => db?.close());
+
+interface Request {
+	params: Record<string, string>;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+	body?: Record<string, unknown>;
+}
+
+let n = 0;
+/** A request each route takes, naming a host site's user (limits then change one field at a time). */
+function base(path: string): Request {
+	const headers = { 'Idempotency-Key': `limits-${backend}-${++n}` };
+	const user = 'limits-user';
+	const bodies: Record<string, Record<string, unknown>> = {
+		'/api/v1/check': { user, feature: 'ai_bots', units: 1 },
+		'/api/v1/consume': { user, feature: 'ai_bots', units: 1 },
+		'/api/v1/holds': { user, feature: 'ai_bots', max_tokens: 10 },
+		'/api/v1/holds/{id}/settle': { tokens: 1 },
+		'/api/v1/grants': { user, tokens: 1, source: 'bonus' }
+	};
+	return { params: { featureKey: 'ai_bots', id: path.includes('{id}') ? holds.pop()! : '' }, query: path.includes('{') ? {} : { user }, headers, body: bodies[path] };
+}
+
+/** Each limit of a schema (one of anyOf's branches counts) with a value at it and one past it. */
+function limits(s: Schema): { keyword: string; at: string | number; past: string | number }[] {
+	return (s.anyOf ?? [s]).flatMap((b: Schema) => {
+		const fill = (k: number) => (b.pattern && !new RegExp(b.pattern, 'u').test('x') ? 'a' : 'x').repeat(k);
+		const out = [];
+		if (b.maxLength !== undefined) out.push({ keyword: 'maxLength', at: fill(b.maxLength), past: fill(b.maxLength + 1) });
+		if (b.minLength) out.push({ keyword: 'minLength', at: fill(b.minLength), past: fill(b.minLength - 1) });
+		if (b.maximum !== undefined && b.maximum < Number.MAX_SAFE_INTEGER) out.push({ keyword: 'maximum', at: b.maximum, past: b.maximum + 1 });
+		if (b.minimum !== undefined && b.minimum > Number.MIN_SAFE_INTEGER) out.push({ keyword: 'minimum', at: b.minimum, past: b.minimum - 1 });
+		return out;
+	});
+}
+
+async function send(path: string, method: string, r: Request) {
+	const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(r.params[name]!)) + (Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : '');
+	const controller = new AbortController();
+	const res = await call(url, { method, headers: bearer(site, r.headers), body: r.body, signal: controller.signal });
+	const json = res.headers.get('content-type')?.startsWith('application/json') ? ((await res.json()) as { error: string; details?: { fieldErrors?: Record<string, unknown> } }) : null;
+	controller.abort();
+	return { status: res.status, json };
+}
+
+const TARGETS = ['user', 'team', 'guest'];
+
+describe(`REST v1 limits walked from the OpenAPI document on ${backend}`, () => {
+	for (const { path, method, op } of operations) {
+		const fields = [
+			...(op.parameters ?? []).map((p) => ({ where: p.in, name: p.name, schema: p.schema })),
+			...Object.entries((op.requestBody?.content['application/json'].schema.properties ?? {}) as Record<string, Schema>).map(([name, schema]) => ({ where: 'body' as const, name, schema }))
+		].flatMap((f) => limits(f.schema).map((l) => ({ ...f, ...l })));
+		if (!fields.length) continue;
+		it(`${method} ${path}: ${fields.map((f) => `${f.name} ${f.keyword}`).join(', ')}`, async () => {
+			for (const f of fields) {
+				if (f.where === 'path' && f.past === '') continue; // an empty path segment is another route
+				for (const [value, refused] of [[f.at, false], [f.past, true]] as const) {
+					const r = base(path);
+					// Naming a target replaces the base's one: at most one may be named.
+					if (TARGETS.includes(f.name)) for (const t of TARGETS) (delete r.query[t], r.body && delete r.body[t]);
+					if (f.where === 'body') r.body = { ...r.body, [f.name]: value };
+					else (f.where === 'path' ? r.params : f.where === 'query' ? r.query : r.headers)[f.name] = String(value);
+					const res = await send(path, method, r);
+					const what = `${f.name} ${f.keyword} ${refused ? 'past' : 'at'} the limit: ${res.status} ${JSON.stringify(res.json)}`;
+					expect(res.status, what).toBeLessThan(500);
+					if (refused) {
+						expect(res.status, what).toBe(400);
+						expect(Object.keys(res.json?.details?.fieldErrors ?? {}), what).toContain(f.name);
+					} else expect(res.status, what).not.toBe(400);
+				}
+			}
+			await expectInvariants(db);
+		});
+	}
+});

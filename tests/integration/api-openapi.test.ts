@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { freshDb, backend } from '../helpers/db';
+import { call, useDb } from '../helpers/http';
+import { bearer, member, siteKey } from '../helpers/api-fixture';
+import { configureRates, expectInvariants } from '../helpers/ledger';
+import { hasUnstorable, invalid, matches, mutated, operations, record, valid, type Operation, type Parameter, type Schema } from '../helpers/openapi';
+import type { Db } from '../../src/lib/server/db/client';
+
+// The OpenAPI document is the contract both ways: requests generated from its schemas (valid ones,
+// and ones just outside them: a limit passed, a wrong type, NUL and unpaired surrogates, an unknown
+// field, a non-JSON body) get a status the document lists for that route, a body matching the
+// schema it gives for that status, 400 exactly when the request breaks the schema, and never a 5xx.
+
+let db: Db;
+const keys: Record<string, string | null> = { site: '', member: '', none: null, bad: 'qk_not_a_real_key_00000000000000' };
+/** Path values that exist, so generated requests also reach the success paths. */
+const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [] };
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+	await useDb(db);
+	keys.site = await siteKey(db);
+	const m = await member(db, 100_000);
+	keys.member = m.key;
+	for (let i = 0; i < 8; i++) {
+		const h = await call('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `openapi-hold-${i}` }), body: { feature: 'generate_texts', max_tokens: 100 } });
+		existing.id!.push(((await h.json()) as { hold_id: string }).hold_id);
+	}
+}, 300_000);
+afterAll(async () => db?.close());
+
+/** A query or path value is text; a number in the schema is read from its digits, as the server does. */
+const asParameter = (s: Schema, text: string): unknown =>
+	(s.type === 'integer' || s.type === 'number') && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+
+/** Whether a URL can carry the text (an unpaired surrogate is not UTF-8: clients send U+FFFD instead). */
+const inUrl = (v: string) => {
+	try {
+		encodeURIComponent(v);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+/** A query or path value; a path segment cannot be empty (that is another route). */
+const parameterValue = (p: Parameter) =>
+	fc
+		.oneof(
+			{ weight: 4, arbitrary: valid(p.schema) },
+			{ weight: 1, arbitrary: invalid(p.schema) },
+			...(existing[p.name]?.length ? [{ weight: 3, arbitrary: fc.constantFrom(...existing[p.name]!) }] : [])
+		)
+		.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
+		.filter((v) => inUrl(v) && (p.in !== 'path' || v !== ''));
+
+const headerValue = (p: Parameter) =>
+	fc.oneof(
+		(valid(p.schema) as fc.Arbitrary<string>).filter((v) => v.trim() === v && v !== ''),
+		fc.constantFrom('', 'k'.repeat((p.schema.maxLength ?? 255) + 1))
+	);
+
+const rawBodies = fc.constantFrom('{', '[]', '1', 'null', 'feature=ai_bots&units=1', '{"units":1e999}', '');
+
+interface Generated {
+	key: string;
+	params: Record<string, string>;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+	body: { json: unknown } | { raw: string } | null;
+	contentType: string;
+}
+
+function request(op: Operation): fc.Arbitrary<Generated> {
+	const ps = op.parameters ?? [];
+	const pick = (where: Parameter['in'], value: (p: Parameter) => fc.Arbitrary<string>) => {
+		const inHere = ps.filter((p) => p.in === where);
+		const asSchema = { properties: Object.fromEntries(inHere.map((p) => [p.name, p])), required: inHere.filter((p) => p.required).map((p) => p.name) };
+		return record(asSchema, (p) => value(p as Parameter)) as fc.Arbitrary<Record<string, string>>;
+	};
+	const schema = op.requestBody?.content['application/json'].schema;
+	const body = schema
+		? fc.oneof(
+				{ weight: 5, arbitrary: valid(schema).map((json) => ({ json })) },
+				{ weight: 3, arbitrary: mutated(schema).map((json) => ({ json })) },
+				{ weight: 1, arbitrary: rawBodies.map((raw) => ({ raw })) },
+				...(op.requestBody!.required ? [] : [{ weight: 1, arbitrary: fc.constant(null) }])
+			)
+		: fc.constant(null);
+	return fc.record({
+		key: fc.constantFrom('site', 'site', 'site', 'member', 'member', 'none', 'bad'),
+		params: pick('path', parameterValue),
+		query: pick('query', parameterValue),
+		headers: pick('header', headerValue),
+		body,
+		contentType: fc.constantFrom('application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain')
+	});
+}
+
+/** Whether the request keeps every rule of the document, the described ones included. */
+function keepsTheContract(op: Operation, g: Generated): boolean {
+	const ps = op.parameters ?? [];
+	for (const p of ps) {
+		const v = (p.in === 'path' ? g.params : p.in === 'query' ? g.query : g.headers)[p.name];
+		if (v === undefined) {
+			if (p.required) return false;
+			continue;
+		}
+		if (hasUnstorable(v) || !matches(p.schema, asParameter(p.schema, v)).ok) return false;
+	}
+	// "Name at most one of user, team or guest": in the body's schema, in each parameter's description.
+	if (['user', 'team', 'guest'].filter((t) => g.query[t] !== undefined).length > 1) return false;
+	if (!op.requestBody || g.body === null) return !op.requestBody?.required || g.body !== null;
+	let json: unknown;
+	if ('raw' in g.body) {
+		if (g.body.raw === '') json = {};
+		else {
+			try {
+				json = JSON.parse(g.body.raw);
+			} catch {
+				return false;
+			}
+		}
+	} else json = g.body.json;
+	const schema = op.requestBody.content['application/json'].schema;
+	// metadata's size, in its description.
+	const meta = (json as { metadata?: unknown } | null)?.metadata;
+	if (meta !== undefined && JSON.stringify(meta).length > 4096) return false;
+	return !hasUnstorable(json) && matches(schema, json).ok;
+}
+
+function send(path: string, method: string, g: Generated, signal: AbortSignal) {
+	const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(g.params[name] ?? 'missing')) + (Object.keys(g.query).length ? `?${new URLSearchParams(g.query)}` : '');
+	const headers: Record<string, string> = { ...g.headers };
+	const key = keys[g.key];
+	if (key !== null && key !== undefined) headers.authorization = `Bearer ${key}`;
+	let body: string | undefined;
+	if (g.body !== null) {
+		body = 'raw' in g.body ? g.body.raw : JSON.stringify(g.body.json);
+		headers['content-type'] = g.contentType;
+	}
+	return call(url, { method, headers, body, signal });
+}
+
+/** One plainly valid request per route, run first, so every route's success path is checked too. */
+function example(path: string, op: Operation): Generated {
+	const user = `openapi-${backend}-user`;
+	const bodies: Record<string, Generated['body']> = {
+		'/api/v1/check': { json: { user, feature: 'ai_bots', units: 1 } },
+		'/api/v1/consume': { json: { feature: 'ai_bots', units: 1 } },
+		'/api/v1/holds': { json: { feature: 'ai_bots', max_tokens: 10 } },
+		'/api/v1/holds/{id}/settle': { json: { tokens: 1 } },
+		'/api/v1/grants': { json: { user, tokens: 10, source: 'bonus' } }
+	};
+	// The member's key spends from its own tokens; the site key names a host site's user, who has none.
+	const ownAccount = path.startsWith('/api/v1/holds') || path === '/api/v1/consume';
+	return {
+		key: ownAccount ? 'member' : 'site',
+		params: { featureKey: 'ai_bots', ...(path.includes('{id}') ? { id: existing.id!.pop()! } : {}) },
+		query: ownAccount || path.includes('feature-rates') ? {} : { user },
+		headers: op.parameters?.some((p) => p.name === 'Idempotency-Key') ? { 'Idempotency-Key': `openapi-example-${path}` } : {},
+		body: bodies[path] ?? null,
+		contentType: 'application/json'
+	};
+}
+
+describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
+	for (const { path, method, op } of operations) {
+		it(`${method} ${path}: listed statuses, documented bodies, 400 exactly when the schema is broken`, async () => {
+			const statuses = new Set<number>();
+			await fc.assert(
+				fc.asyncProperty(request(op), async (g) => {
+					const controller = new AbortController();
+					const res = await send(path, method, g, controller.signal);
+					const type = res.headers.get('content-type') ?? '';
+					const text = type.startsWith('text/event-stream') ? '' : await res.text();
+					controller.abort();
+					await res.body?.cancel().catch(() => {});
+					const what = `${method} ${path} ${JSON.stringify(g)} → ${res.status} ${text}`;
+					statuses.add(res.status);
+					expect(Object.keys(op.responses), what).toContain(String(res.status));
+					const documented = op.responses[String(res.status)]!.content ?? {};
+					const mediaType = Object.keys(documented).find((m) => type.startsWith(m));
+					expect(mediaType, what).toBeDefined();
+					if (mediaType === 'application/json') {
+						const check = matches(documented[mediaType]!.schema, JSON.parse(text));
+						expect(check.ok, `${what}\n${check.errors}`).toBe(true);
+					}
+					const known = g.key === 'site' || g.key === 'member';
+					if (g.body !== null && !g.contentType.startsWith('application/json')) expect(res.status, what).toBe(415);
+					else if (known) expect(res.status === 400, what).toBe(!keepsTheContract(op, g));
+					else if (!Object.values(g.query).concat(Object.values(g.params)).some(hasUnstorable)) expect(res.status, what).toBe(401);
+				}),
+				{ numRuns: 60, examples: [[example(path, op)]] }
+			);
+			// The runs reached the route's success path, not only its refusals.
+			expect([...statuses].some((s) => s < 300), [...statuses].join(' ')).toBe(true);
+			await expectInvariants(db);
+		});
+	}
+
+	it('text the database cannot store is refused in every body field, query and path parameter, naming the field', async () => {
+		for (const { path, method, op } of operations) {
+			const schema = op.requestBody?.content['application/json'].schema;
+			// A valid request of this route, then one field at a time made unstorable.
+			const [base] = fc.sample(request(op).filter((g) => g.key === 'site' && keepsTheContract(op, g) && (g.body === null || 'json' in g.body)), { numRuns: 1, seed: 12 });
+			const fields = [
+				...(op.parameters ?? []).filter((p) => p.in !== 'header').map((p) => ({ where: p.in, name: p.name })),
+				...Object.keys(schema?.properties ?? {}).map((name) => ({ where: 'body' as const, name }))
+			];
+			for (const { where, name } of fields) {
+				// A URL cannot carry an unpaired surrogate (it is not UTF-8), so path and query get NUL only.
+				for (const bad of where === 'body' ? ['a\u0000b', '\ud800', 'x\udfff'] : ['a\u0000b', '\u0000']) {
+					const g: Generated = structuredClone(base!);
+					g.contentType = 'application/json';
+					if (where === 'path') g.params[name] = bad;
+					else if (where === 'query') g.query[name] = bad;
+					else g.body = { json: { ...((g.body as { json: object } | null)?.json ?? {}), [name]: bad } };
+					const res = await send(path, method, g, new AbortController().signal);
+					const answer = (await res.json()) as { error: string; message: string; details?: { fieldErrors?: Record<string, unknown> } };
+					expect(res.status, `${method} ${path} ${where} ${name} ${JSON.stringify(bad)}`).toBe(400);
+					expect(answer.error).toBe('invalid_input');
+					expect(answer.message).toContain(name);
+					expect(Object.keys(answer.details?.fieldErrors ?? {})).toContain(name);
+				}
+			}
+		}
+	});
+});
