@@ -3,6 +3,7 @@ import type { Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { callLedger, throwIfError } from './sql-result';
 import { MAX_TOKENS, wholeNumber } from './validate';
+import { clawbackReason, type ClawbackCause } from './statement';
 import type { Actor, GrantRequest, GrantResult } from './types';
 
 /** Grants one lot of tokens; a grant key makes it happen at most once. */
@@ -25,6 +26,8 @@ export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResul
 export interface ClawbackRequest {
 	accountId: string;
 	lotIds: string[];
+	/** Refund or chargeback: recorded with the reason, so the account's statement says which. */
+	cause?: ClawbackCause;
 	reason: string;
 	/** At most once per key (e.g. the Paddle adjustment id). */
 	operationKey: string;
@@ -35,7 +38,7 @@ export interface ClawbackRequest {
 export async function clawback(exec: Executor, c: ClawbackRequest): Promise<{ clawedBack: number; shortfall: number }> {
 	const r = await callLedger(
 		exec,
-		sql`select quota_debit_lots(${c.accountId}::uuid, ${sql.raw(uuidArray(c.lotIds))}, 0, 'clawback', ${c.reason},
+		sql`select quota_debit_lots(${c.accountId}::uuid, ${sql.raw(uuidArray(c.lotIds))}, 0, 'clawback', ${clawbackReason(c.cause, c.reason)},
 			'clawback', ${c.operationKey}, ${c.actor?.userId ?? null}::uuid) as r`
 	);
 	throwIfError(r);

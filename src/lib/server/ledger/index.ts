@@ -21,6 +21,7 @@ export {
 	type Granularity,
 	type RollupBy
 } from './queries';
+export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS } from './validate';

@@ -55,7 +55,7 @@ export async function startCheckout(
 	return { orderId: order!.id, transactionId, checkout: provider.browserCheckout(), customerEmail: req.email };
 }
 
-export type PurchaseStatus = 'pending' | 'completed' | 'failed' | 'refunded' | 'partially_refunded';
+export type PurchaseStatus = 'pending' | 'completed' | 'failed' | 'refunded' | 'charged_back' | 'partially_refunded';
 
 export interface Purchase {
 	id: string;

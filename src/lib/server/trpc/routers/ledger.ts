@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../ledger/account-scope';
 import { getSettings } from '../../accounts/settings';
-import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_UNITS } from '../../ledger';
+import { balances, check, consume, history, listFeatures, listModels, rollups, statement, MAX_UNITS } from '../../ledger';
 import { accountPurchases } from '../../store';
 import { FORECAST_DAYS, lastDays } from '../../../days';
 import type { Db } from '../../db';
@@ -65,6 +65,18 @@ export const ledgerRouter = router({
 			});
 			// Named, so a page that asked before it knew the active account can tell whose rows these are.
 			return { accountId, ...page };
+		}),
+
+	/**
+	 * The account's statement: every movement of its balance (purchases, grants, renewals, refunds,
+	 * chargebacks, expiries, spending), newest first, each with the balance after it; keyset-paged.
+	 * Asked without a cursor by the statement page's HTML (lib/first-queries.ts).
+	 */
+	statement: memberProcedure
+		.input(accountInput.extend({ cursor: z.string().max(200).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
+		.query(async ({ ctx, input }) => {
+			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+			return { accountId, ...(await statement(ctx.db.orm, accountId, { cursor: input.cursor, limit: input.limit })) };
 		}),
 
 	rollups: memberProcedure
