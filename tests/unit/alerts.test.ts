@@ -9,7 +9,8 @@ const lot = (remaining: number, amount: number, extra: { unlimited?: boolean; mo
 	remaining,
 	amount,
 	unlimited: extra.unlimited ?? false,
-	expiresAt: null
+	expiresAt: null,
+	parts: []
 });
 
 describe('the alert level of a balance', () => {
