@@ -8,6 +8,9 @@ type Call = [path: string, input: unknown];
 /** The first page of usage history, as the usage page asks for it unfiltered. */
 export const FIRST_HISTORY_INPUT = { limit: 50, feature: null, model: null, from: null, to: null };
 
+/** The first page of the statement, as the statement page asks for it. */
+export const FIRST_STATEMENT_INPUT = { limit: 50 };
+
 const EVERY_PAGE: Call[] = [
 	['settings.get', undefined],
 	['me.profile', undefined]
@@ -19,6 +22,7 @@ const BY_PAGE: Record<string, Call[]> = {
 		['ledger.history', FIRST_HISTORY_INPUT],
 		['ledger.catalog', undefined]
 	],
+	'/statement': [['ledger.statement', FIRST_STATEMENT_INPUT]],
 	'/reports': [],
 	'/playground': [],
 	'/purchases': [],

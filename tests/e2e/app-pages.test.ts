@@ -20,6 +20,7 @@ afterAll(async () => {
 const pages = [
 	{ path: '/dashboard', heading: 'Dashboard' },
 	{ path: '/usage', heading: 'Usage history' },
+	{ path: '/statement', heading: 'Statement' },
 	{ path: '/reports', heading: 'Reports' },
 	{ path: '/playground', heading: 'Playground' },
 	{ path: '/team', heading: 'Team' },
@@ -52,7 +53,7 @@ describe('signed-in pages on a phone', () => {
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
 		await expect(allocations.getByText('Claude Sonnet 4.5').isVisible()).resolves.toBe(true);
 		await expect(allocations.getByText('Unlimited').first().isVisible()).resolves.toBe(true);
-		await expect(allocations.getByText(/No expiration/).first().isVisible()).resolves.toBe(true);
+		await expect(allocations.getByText(/never expire/).first().isVisible()).resolves.toBe(true);
 		await expect(page.getByText(/At this pace your tokens last about \d+ days?\.|No use in the last/).isVisible()).resolves.toBe(true);
 		await expect(page.getByText(/resets in \d/).first().isVisible()).resolves.toBe(true);
 	});

@@ -5,7 +5,7 @@ import { expectInvariants, makeUser } from '../helpers/ledger';
 import { eventRows, lotsOf, paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { subscriptions } from '../../src/lib/server/db/schema';
-import { balances, consume } from '../../src/lib/server/ledger';
+import { balances, consume, statement } from '../../src/lib/server/ledger';
 import { getProduct } from '../../src/lib/server/store/catalog';
 import { getPurchase, listPurchases, startCheckout } from '../../src/lib/server/store/orders';
 import { cancelSubscription, listSubscriptions } from '../../src/lib/server/store/subscriptions';
@@ -51,6 +51,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const [lot] = await lotsOf(db, u.accountId);
 		expect(lot).toMatchObject({ amount: 10_000, remaining: 0 });
 		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('refunded');
+		expect((await statement(db.orm, u.accountId)).rows[0]).toMatchObject({ kind: 'clawback', cause: 'refund', tokens: -7_000, balanceAfter: 0 });
 		const events = (await eventRows(db)).filter((e) => e.event_type.startsWith('adjustment.'));
 		expect(events.map((e) => e.outcome)).toEqual(['ignored', 'flagged']);
 		expect(events[1]!.note).toContain('took back 7000; 3000 tokens were already spent');
@@ -65,7 +66,11 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const before = await balances(db.orm, u.accountId);
 		ok(await paddle.chargeback(c.transactionId));
 		expect(await available(u.accountId)).toBe(0);
-		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('refunded');
+		// A chargeback is not a refund: the purchase and the statement say which it was.
+		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('charged_back');
+		const taken = (await statement(db.orm, u.accountId)).rows.filter((r) => r.kind === 'clawback');
+		expect(taken.map((r) => r.cause)).toEqual(['chargeback', 'chargeback', 'chargeback']);
+		expect(taken.reduce((n, r) => n + r.tokens, 0)).toBe(-before.available);
 		ok(await paddle.chargeback(c.transactionId, true));
 		const after = await balances(db.orm, u.accountId);
 		expect(after.available).toBe(before.available);
@@ -158,6 +163,19 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 			['monthly-20k', 'completed', true],
 			['monthly-20k', 'completed', false]
 		]);
+		// The statement shows how the renewal moved the balance: +20,000 and the old period's 15,000 ended.
+		const moves = (await statement(db.orm, u.accountId)).rows;
+		expect(moves.map((m) => [m.kind, m.note, m.tokens]).sort()).toEqual(
+			[
+				['expiry', 'Monthly plan', -15_000],
+				['grant', 'Monthly plan · renewal', 20_000],
+				['spend', null, -5_000],
+				['grant', 'Monthly plan', 20_000]
+			].sort()
+		);
+		expect(moves[0]!.balanceAfter).toBe(20_000);
+		// Renewal and end share one instant: in either order, each balance follows from the one before.
+		moves.forEach((m, i) => expect(m.balanceAfter - m.tokens).toBe(moves[i + 1]?.balanceAfter ?? 0));
 		await expectInvariants(db);
 	});
 

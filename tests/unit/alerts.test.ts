@@ -10,7 +10,8 @@ const lot = (remaining: number, amount: number, extra: { unlimited?: boolean; mo
 	remaining,
 	amount,
 	unlimited: extra.unlimited ?? false,
-	expiresAt: null
+	expiresAt: null,
+	parts: []
 });
 
 const allowance = (used: number, limit: number | null) => ({

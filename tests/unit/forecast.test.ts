@@ -12,13 +12,17 @@ describe('the dashboard forecast', () => {
 			]
 		}).map((d) => d.tokens);
 		expect(daily).toEqual([400, 0, 400, 0]);
-		expect(forecastText(1_200, false, daily)).toBe('At this pace your tokens last about 6 days.');
+		expect(forecastText(1_200, false, daily, true)).toBe('At this pace your tokens last about 6 days.');
 	});
 
 	it('says so when there is nothing to forecast', () => {
-		expect(forecastText(500, true, [10])).toBe('Unlimited tokens: no need to count.');
-		expect(forecastText(0, false, [10])).toBe('No tokens left at the moment.');
-		expect(forecastText(500, false, [0, 0])).toBe('No use in the last 2 days.');
-		expect(forecastText(5, false, [10])).toBe('At this pace your tokens run out today.');
+		expect(forecastText(500, true, [10], true)).toBe('Unlimited tokens: no need to count.');
+		expect(forecastText(0, false, [10], true)).toBe('No tokens left at the moment.');
+		expect(forecastText(500, false, [0, 0], true)).toBe('No use in the last 2 days.');
+		expect(forecastText(5, false, [10], true)).toBe('At this pace your tokens run out today.');
+	});
+
+	it('does not tell a member who never had tokens that none are left', () => {
+		expect(forecastText(0, false, [120, 80], false)).toBe('No tokens yet.');
 	});
 });

@@ -14,9 +14,10 @@ export function forecastDays(available: number, daily: number[]): number | null 
 	return available / average;
 }
 
-export function forecastText(available: number, unlimited: boolean, daily: number[]): string {
+/** The dashboard's pace line; `everGranted` false: the account never had tokens, so none are "left" either. */
+export function forecastText(available: number, unlimited: boolean, daily: number[], everGranted: boolean): string {
 	if (unlimited) return 'Unlimited tokens: no need to count.';
-	if (available <= 0) return 'No tokens left at the moment.';
+	if (available <= 0) return everGranted ? 'No tokens left at the moment.' : 'No tokens yet.';
 	const days = forecastDays(available, daily);
 	if (days === null) return `No use in the last ${daily.length} days.`;
 	if (days < 1) return 'At this pace your tokens run out today.';

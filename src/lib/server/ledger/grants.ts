@@ -4,6 +4,7 @@ import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
 import { callLedger, throwIfError } from './sql-result';
 import { MAX_TOKENS, wholeNumber } from './validate';
+import { clawbackReason, type ClawbackCause } from './statement';
 import type { Actor, GrantRequest, GrantResult } from './types';
 
 /**
@@ -34,6 +35,8 @@ export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResul
 export interface ClawbackRequest {
 	accountId: string;
 	lotIds: string[];
+	/** Refund or chargeback: recorded with the reason, so the account's statement says which. */
+	cause?: ClawbackCause;
 	reason: string;
 	/** At most once per key (e.g. the Paddle adjustment id). */
 	operationKey: string;
@@ -44,7 +47,7 @@ export interface ClawbackRequest {
 export async function clawback(exec: Executor, c: ClawbackRequest): Promise<{ clawedBack: number; shortfall: number }> {
 	const r = await callLedger(
 		exec,
-		sql`select quota_debit_lots(${c.accountId}::uuid, ${sql.raw(uuidArray(c.lotIds))}, 0, 'clawback', ${c.reason},
+		sql`select quota_debit_lots(${c.accountId}::uuid, ${sql.raw(uuidArray(c.lotIds))}, 0, 'clawback', ${clawbackReason(c.cause, c.reason)},
 			'clawback', ${c.operationKey}, ${c.actor?.userId ?? null}::uuid) as r`
 	);
 	throwIfError(r);

@@ -25,6 +25,7 @@ export {
 	MAX_REPORT_WINDOWS
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
+export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';

@@ -2,8 +2,24 @@ import { sql } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { wholeNumber } from './validate';
-import type { Level, PaidBy, Period } from './types';
+import type { Level, LotSource, PaidBy, Period } from './types';
 import { allocationShare, levelOf, type AllocationShare } from './share';
+
+/**
+ * One part of an allocation: its live lots that expire together and, for grants a member tells
+ * apart (subscriptions, bonuses, referrals, events, admin grants, chargeback reversals), carry the
+ * same source and note. Purchased packs are one part per expiry: the pack that paid is no news.
+ */
+export interface AllocationPart {
+	source: LotSource;
+	/** The grants' note ("Monthly plan", "Invited Leo"); null for purchased packs. */
+	note: string | null;
+	remaining: number;
+	amount: number;
+	unlimited: boolean;
+	/** null = never expires. */
+	expiresAt: string | null;
+}
 
 export interface Allocation {
 	/** null = general tokens, usable by every model. */
@@ -15,6 +31,8 @@ export interface Allocation {
 	unlimited: boolean;
 	/** Soonest expiry among its lots; null = no expiration. */
 	expiresAt: string | null;
+	/** What it is made of, soonest expiry first (never-expiring last): the order they are spent in. */
+	parts: AllocationPart[];
 }
 
 export interface AllowanceStatus {
@@ -44,6 +62,8 @@ export interface Balances {
 	/** Tokens used in the site's current monthly window. */
 	usedThisMonth: number;
 	activeAllocations: number;
+	/** Whether the account was ever granted tokens (spent and expired lots count): "none yet" is not "none left". */
+	everGranted: boolean;
 	level: Level;
 	lowSharePercent: number;
 	allocations: Allocation[];
@@ -59,30 +79,36 @@ export async function allocationsOf(exec: Executor, accountId: string): Promise<
 /** `allocationsOf` for several accounts in one read (an account without live lots is absent). */
 export async function allocationsByAccount(exec: Executor, accountIds: string[]): Promise<Map<string, Allocation[]>> {
 	const rows = await queryRows<{
-		account_id: string; model: string | null; name: string | null; engine: string | null; remaining: number; amount: number;
-		unlimited: boolean; expires_at: string | null;
+		account_id: string; model: string | null; name: string | null; engine: string | null; source: LotSource; note: string | null;
+		remaining: number; amount: number; unlimited: boolean; expires_at: string | null;
 	}>(exec, sql`
-		select l.account_id, l.model, m.name, m.engine, sum(l.remaining)::int8 as remaining, sum(l.amount)::int8 as amount,
-		       bool_or(l.unlimited) as unlimited, min(l.expires_at) as expires_at
-		  from lots l left join models m on m.key = l.model
+		select l.account_id, l.model, m.name, m.engine, min(l.source) as source, nullif(l.note_key, '') as note,
+		       sum(l.remaining)::int8 as remaining, sum(l.amount)::int8 as amount, bool_or(l.unlimited) as unlimited, l.expires_at
+		  from (select *, case when source = 'purchase' then '' else source || chr(31) || coalesce(note, '') end as part_key,
+		               case when source = 'purchase' then '' else coalesce(note, '') end as note_key
+		          from lots) l
+		  left join models m on m.key = l.model
 		 where l.account_id = any(${uuidArray(accountIds)})
 		   and (l.expires_at is null or l.expires_at > now())
 		   and (l.remaining > 0 or l.unlimited)
-		 group by l.account_id, l.model, m.name, m.engine
-		 order by l.account_id, l.model nulls first`);
+		 group by l.account_id, l.model, m.name, m.engine, l.part_key, l.note_key, l.expires_at
+		 order by l.account_id, l.model nulls first, l.expires_at nulls last, l.part_key`);
 	const byAccount = new Map<string, Allocation[]>();
-	for (const a of rows) {
-		const list = byAccount.get(a.account_id) ?? [];
-		list.push({
-			model: a.model,
-			name: a.name ?? 'All models',
-			engine: a.engine,
-			remaining: Number(a.remaining),
-			amount: Number(a.amount),
-			unlimited: a.unlimited,
-			expiresAt: a.expires_at ? new Date(a.expires_at).toISOString() : null
-		});
-		byAccount.set(a.account_id, list);
+	for (const r of rows) {
+		const list = byAccount.get(r.account_id) ?? [];
+		let a = list.at(-1);
+		if (!a || a.model !== r.model) {
+			a = { model: r.model, name: r.name ?? 'All models', engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, parts: [] };
+			list.push(a);
+		}
+		const expiresAt = r.expires_at ? new Date(r.expires_at).toISOString() : null;
+		const part = { source: r.source, note: r.note, remaining: Number(r.remaining), amount: Number(r.amount), unlimited: r.unlimited, expiresAt };
+		a.parts.push(part);
+		a.remaining += part.remaining;
+		a.amount += part.amount;
+		a.unlimited ||= part.unlimited;
+		a.expiresAt ??= expiresAt;
+		byAccount.set(r.account_id, list);
 	}
 	return byAccount;
 }
@@ -121,7 +147,7 @@ export async function allocationShares(exec: Executor, accountIds: string[]): Pr
 export async function balances(exec: Executor, accountId: string, opts: { lowSharePercent?: number } = {}): Promise<Balances> {
 	const allocations = await allocationsOf(exec, accountId);
 	const [totals] = await queryRows<{
-		held: number; used_today: number; used_month: number; low_share: number; exists: boolean;
+		held: number; used_today: number; used_month: number; low_share: number; exists: boolean; ever_granted: boolean;
 	}>(exec, sql`
 		select (select coalesce(sum(amount), 0)::int8 from holds where account_id = ${accountId}::uuid and status = 'open') as held,
 		       (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('daily', 1) w
@@ -129,7 +155,8 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 		       (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('monthly', 1) w
 		          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used_month,
 		       s.low_share_percent as low_share,
-		       exists (select 1 from accounts where id = ${accountId}::uuid) as exists
+		       exists (select 1 from accounts where id = ${accountId}::uuid) as exists,
+		       exists (select 1 from lots where account_id = ${accountId}::uuid) as ever_granted
 		  from site_settings s where s.id = 1`);
 	if (!totals?.exists) throw new DomainError('not_found', 'No such account.');
 	const allowances = await allowanceStatus(exec, accountId);
@@ -146,6 +173,7 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 		usedToday: Number(totals.used_today),
 		usedThisMonth: Number(totals.used_month),
 		activeAllocations: allocations.length,
+		everGranted: totals.ever_granted,
 		level: levelOf({ allocations, allowances, held }, lowSharePercent),
 		lowSharePercent,
 		allocations,

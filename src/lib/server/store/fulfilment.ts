@@ -106,7 +106,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 				model: g.model,
 				expiresAt: item.product.kind === 'subscription' ? periodEnd : null,
 				grantKey: `${lotPrefix(txn.id)}${item.priceId}:${g.model ?? 'general'}`,
-				note: `${item.product.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}`
+				note: `${item.product.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${txn.origin === 'subscription_recurring' ? ' · renewal' : ''}`
 			});
 			granted.push({ lotId: r.lotId, model: g.model, tokens });
 		}
@@ -182,12 +182,13 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 		const r = await clawback(exec, {
 			accountId: lot.account_id,
 			lotIds: [lot.id],
-			reason: `Paddle ${adj.action} ${adj.id}`,
+			cause: adj.action === 'chargeback' ? 'chargeback' : 'refund',
+			reason: `Paddle adjustment ${adj.id}`,
 			operationKey: `paddle:${adj.id}:${lot.id}`
 		});
 		clawedBack.push({ lotId: lot.id, model: lot.model, tokens: r.clawedBack, shortfall: r.shortfall, expiresAt: lot.expires_at });
 	}
-	await setOrderStatus(exec, completed.orderId, 'refunded');
+	await setOrderStatus(exec, completed.orderId, adj.action === 'chargeback' ? 'charged_back' : 'refunded');
 	const shortfall = clawedBack.reduce((s, c) => s + c.shortfall, 0);
 	const taken = clawedBack.reduce((s, c) => s + c.tokens, 0);
 	return shortfall > 0

@@ -88,7 +88,7 @@ async function earlierCheckout(
 	return { orderId: first.id, transactionId: first.paddleTransactionId, checkout: provider.browserCheckout(), customerEmail: req.email };
 }
 
-export type PurchaseStatus = 'pending' | 'completed' | 'failed' | 'refunded' | 'partially_refunded';
+export type PurchaseStatus = 'pending' | 'completed' | 'failed' | 'refunded' | 'charged_back' | 'partially_refunded';
 
 export interface Purchase {
 	id: string;

@@ -217,7 +217,11 @@ export const operations = pgTable(
 		uniqueIndex('operations_idem_idx').on(t.idemScope, t.idemKey),
 		index('operations_history_idx')
 			.on(t.accountId, t.createdAt.desc(), t.id.desc())
-			.where(sql`${t.status} = 'ok' and ${t.kind} in ('consume', 'settle')`)
+			.where(sql`${t.status} = 'ok' and ${t.kind} in ('consume', 'settle')`),
+		// The statement's other movements (ledger/statement.ts); consumes stay out of it.
+		index('operations_statement_idx')
+			.on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+			.where(sql`${t.status} = 'ok' and ${t.kind} in ('grant', 'expire', 'clawback', 'adjust')`)
 	]
 );
 

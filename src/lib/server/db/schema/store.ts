@@ -36,7 +36,7 @@ export const orders = pgTable(
 			.notNull()
 			.references(() => products.id),
 		quantity: integer('quantity').notNull(),
-		status: text('status', { enum: ['pending', 'completed', 'failed', 'refunded', 'partially_refunded'] }).notNull(),
+		status: text('status', { enum: ['pending', 'completed', 'failed', 'refunded', 'charged_back', 'partially_refunded'] }).notNull(),
 		amountCents: bigint('amount_cents', { mode: 'number' }),
 		currency: text('currency'),
 		paddleTransactionId: text('paddle_transaction_id').unique(),

@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../ledger/account-scope';
 import { firstStepOf } from '../../alerts';
-import { balances, check, consume, history, listFeatures, listModels, rollups, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balances, check, consume, history, listFeatures, listModels, rollups, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchases } from '../../store';
 import { FORECAST_DAYS } from '../../../days';
@@ -61,6 +61,18 @@ export const ledgerRouter = router({
 			});
 			// Named, so a page that asked before it knew the active account can tell whose rows these are.
 			return { accountId, ...page };
+		}),
+
+	/**
+	 * The account's statement: every movement of its balance (purchases, grants, renewals, refunds,
+	 * chargebacks, expiries, spending), newest first, each with the balance after it; keyset-paged.
+	 * Asked without a cursor by the statement page's HTML (lib/first-queries.ts).
+	 */
+	statement: memberProcedure
+		.input(accountInput.extend({ cursor: cursor.nullish(), limit: pageLimit.default(50) }))
+		.query(async ({ ctx, input }) => {
+			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+			return { accountId, ...(await statement(ctx.db.orm, accountId, { cursor: input.cursor, limit: input.limit })) };
 		}),
 
 	/** Use in the site's last `windows` daily/weekly/monthly windows (those allowances and caps reset on). */

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { baseURL, launch, phoneContext, screenshot } from './browser';
+import { maya, openAs, screen, signIn, waitForFresh } from './app';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/**
+ * Lines of running text that a grid or flex box split apart: a box with a link (or several runs of
+ * text) directly inside lays each piece out as its own item ("No tokens yet. / Buy a pack / to get
+ * started.", a stray "." on its own line). Returns the text of each such box.
+ */
+function brokenSentences(page: Page): Promise<string[]> {
+	return page.evaluate(() =>
+		[...document.querySelectorAll('main *')].flatMap((el) => {
+			const display = getComputedStyle(el).display;
+			if (!/(grid|flex)$/.test(display)) return [];
+			const texts = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+			const links = [...el.children].filter((c) => c.tagName === 'A' && !c.classList.contains('btn'));
+			return texts.length > 1 || (texts.length > 0 && links.length > 0) ? [(el as HTMLElement).innerText] : [];
+		})
+	);
+}
+
+/** Every ledger invariant holds over the whole database (the site admin's reconcile). */
+async function expectLedgerInvariants() {
+	const admin = await openAs(browser, 'admin@quota.test', '/more');
+	const res = await admin.page.request.post('/trpc/admin.ledger.reconcile', { headers: { origin: baseURL(), 'content-type': 'application/json' }, data: {} });
+	expect(res.status()).toBe(200);
+	expect(((await res.json()) as { result: { data: { breaches: unknown[] } } }).result.data.breaches).toEqual([]);
+	await admin.context.close();
+}
+
+/** Pays in the simulator's checkout sheet and waits for the store's "Tokens added". */
+async function buy(page: Page, offer: string, button: RegExp, total: string, added: string) {
+	await page.goto('/store');
+	const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: offer, exact: true }) });
+	await card.getByRole('button', { name: button }).click();
+	const sheet = page.frameLocator('iframe[title="Checkout"]');
+	await sheet.getByRole('button', { name: `Pay ${total}` }).click();
+	const status = page.getByRole('status', { name: 'Purchase status' });
+	await status.getByText(`Tokens added: +${added}`).waitFor({ timeout: 20_000 });
+}
+
+const texts = (l: Locator) => l.allInnerTexts();
+
+describe('a new member, then their first purchases and a renewal, on a phone', () => {
+	let context: BrowserContext;
+	let page: Page;
+	const user = { name: 'Nora Fresh', email: `nora-${Date.now()}@example.com`, password: 'fresh-start-2026!' };
+	beforeAll(async () => {
+		context = await phoneContext(browser);
+		page = await context.newPage();
+		await page.goto('/signup');
+		await page.waitForLoadState('networkidle');
+		await page.getByLabel('Name').fill(user.name);
+		await page.getByLabel('Email').fill(user.email);
+		await page.getByRole('textbox', { name: /^Password/ }).fill(user.password);
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await page.waitForURL(/\/dashboard$/);
+	});
+	afterAll(async () => context?.close());
+
+	it('before buying anything nothing says tokens are "left" or to buy "more"; empty states read as one sentence', async () => {
+		await waitForFresh(page);
+		const summary = page.getByRole('region', { name: 'Summary' });
+		await expect(summary.getByText('No tokens yet').isVisible()).resolves.toBe(true);
+		await expect(page.getByText('No tokens yet.', { exact: true }).isVisible()).resolves.toBe(true); // the pace line
+		await expect(page.getByText(/left|buy more/i).count()).resolves.toBe(0);
+		await expect(page.getByRole('alert').count()).resolves.toBe(0);
+		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
+		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual(['No tokens yet. Buy a pack to get started.']);
+		expect(await brokenSentences(page)).toEqual([]);
+		await screenshot(page, 'member-new-dashboard');
+
+		await page.goto('/purchases');
+		const history = page.getByRole('region', { name: 'Purchase history' });
+		await expect(texts(history.getByRole('listitem'))).resolves.toEqual(['No purchases yet. Visit the store to buy tokens.']);
+		expect(await brokenSentences(page)).toEqual([]);
+		await screen(page, 'member-new-purchases');
+
+		await page.goto('/statement');
+		await waitForFresh(page);
+		await expect(page.getByRole('region', { name: 'Balance now' }).getByText('0', { exact: true }).isVisible()).resolves.toBe(true);
+		await expect(texts(page.locator('.moves > li'))).resolves.toEqual(['No movements yet. Buy a pack and it shows here.']);
+		expect(await brokenSentences(page)).toEqual([]);
+		await screen(page, 'member-new-statement');
+
+		await page.goto('/usage');
+		await waitForFresh(page);
+		await page.getByText('No usage yet.').waitFor();
+		expect(await brokenSentences(page)).toEqual([]);
+	});
+
+	it('shows never-expiring purchased tokens and expiring subscription tokens apart, each with its amount', async () => {
+		await buy(page, 'Token pack', /^Buy/, '$5.00', '5,000');
+		await buy(page, 'Monthly plan', /Subscribe/, '$15.00', '20,000');
+		await expectLedgerInvariants();
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		const general = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) }).getByRole('listitem').filter({ hasText: 'All models' }).first();
+		await expect(general.textContent()).resolves.toMatch(/25,000\s*available/);
+		const parts = await texts(general.getByRole('list', { name: /where the tokens came from/ }).getByRole('listitem'));
+		expect(parts).toHaveLength(2);
+		expect(parts[0]).toMatch(/^20,000 expire [A-Z][a-z]{2} \d{1,2}, \d{4} · Monthly plan$/);
+		expect(parts[1]).toBe('5,000 never expire · Purchased');
+		await general.scrollIntoViewIfNeeded();
+		await screen(page, 'member-dashboard-allocations');
+	});
+
+	it('the statement shows each purchase and how the renewal moved the balance', async () => {
+		const admin = await phoneContext(browser);
+		const seller = await admin.newPage();
+		await signIn(seller, 'admin@quota.test');
+		await seller.goto('/paddle-simulator');
+		await seller.waitForLoadState('networkidle');
+		// The simulator lists the newest subscription (this member's) first.
+		await seller.getByRole('button', { name: 'Renew now' }).first().click();
+		await seller.getByText('Renew now: sent subscription.updated (200), transaction.completed (200)').waitFor();
+		await admin.close();
+		await expectLedgerInvariants();
+
+		await page.goto('/statement');
+		await waitForFresh(page);
+		const rows = page.locator('.moves > li');
+		await expect(rows.count()).resolves.toBe(4);
+		const lines = (await texts(rows)).map((t) => t.replace(/\s+/g, ' '));
+		// Newest first. The renewal's grant and the end of the old period happen at one instant (either order).
+		const [a, b] = [lines[0]!, lines[1]!].sort();
+		expect(a).toMatch(/^Expired −20,000 .* · Monthly plan Balance (5,000|25,000)$/);
+		expect(b).toMatch(/^Monthly plan · renewal \+20,000 .* · Subscription · expires .* Balance (25,000|45,000)$/);
+		expect(lines[2]).toMatch(/^Monthly plan \+20,000 .* · Subscription · expires .* Balance 25,000$/);
+		expect(lines[3]).toMatch(/^Token pack \+5,000 .* · Purchased · never expires Balance 5,000$/);
+		await expect(page.getByRole('region', { name: 'Balance now' }).textContent()).resolves.toContain('25,000');
+		await expect(page.getByText('That is all: the balance started at 0.').isVisible()).resolves.toBe(true);
+		// Every figure of a movement is on the phone's screen, not cut off.
+		for (const row of await rows.all()) {
+			for (const cell of await row.locator('.amount, .balance').all()) {
+				const box = (await cell.boundingBox())!;
+				expect(box.x).toBeGreaterThanOrEqual(0);
+				expect(box.x + box.width).toBeLessThanOrEqual(390);
+			}
+		}
+		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+		await screenshot(page, 'member-statement');
+		await screen(page, 'member-statement-first-screen');
+	});
+});
+
+describe('usage history on a phone', () => {
+	/** Picks the pool the history is of, and waits until its rows (with `columns` cells each) are shown. */
+	async function showPool(page: Page, name: RegExp, columns: number) {
+		await page.getByRole('radio', { name }).click();
+		// The choice is saved (settings) before the pages follow it: let that round trip finish.
+		await expect.poll(() => page.getByRole('radio', { name }).getAttribute('aria-checked')).toBe('true');
+		await page.waitForLoadState('networkidle');
+		await waitForFresh(page);
+		await page.waitForFunction((n) => {
+			const rows = [...document.querySelectorAll('tbody tr')];
+			return rows.length > 3 && rows.every((r) => !r.hasAttribute('aria-hidden') && r.children.length === n);
+		}, columns);
+	}
+
+	/** Every cell of the first rows is on screen and shows its whole text (measured in one go: rows may re-render). */
+	async function expectEveryColumnVisible(page: Page, columns: number) {
+		const rows = await page.evaluate(() =>
+			[...document.querySelectorAll('tbody tr')].slice(0, 6).map((tr) =>
+				[...tr.children].map((cell) => {
+					const r = cell.getBoundingClientRect();
+					return { text: (cell as HTMLElement).innerText, onScreen: r.left >= 0 && r.right <= window.innerWidth, whole: cell.scrollWidth <= cell.clientWidth };
+				})
+			)
+		);
+		expect(rows.length).toBeGreaterThan(3);
+		for (const cells of rows) {
+			expect(cells).toHaveLength(columns);
+			for (const c of cells) expect(c, c.text).toMatchObject({ onScreen: true, whole: true });
+		}
+	}
+
+	it('shows generator, tokens used, the whole date and what remained for every use; a team pool also says who', async () => {
+		const { context, page } = await openAs(browser, maya.email, '/usage');
+		await waitForFresh(page);
+		await showPool(page, /Personal/, 4);
+		await expectEveryColumnVisible(page, 4);
+		const first = page.locator('tbody tr').first();
+		await expect(first.locator('td').nth(1).innerText()).resolves.toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}$/);
+		await expect(first.innerText()).resolves.toMatch(/Used\s*[\d,]+/);
+		await expect(first.innerText()).resolves.toMatch(/Remaining\s*([\d,]+|Unlimited)/);
+		await screen(page, 'usage-phone');
+
+		await showPool(page, /Acme Studio/, 5);
+		await expectEveryColumnVisible(page, 5);
+		const who = await page.locator('tbody td.who').allInnerTexts();
+		expect(new Set(who.map((w) => w.replace(/^By\s*/, '')))).toEqual(new Set(['Maya Patel', 'Leo Martin']));
+		await screen(page, 'usage-team-phone');
+
+		const wide = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
+		await wide.addCookies(await context.cookies());
+		const desk = await wide.newPage();
+		await desk.goto('/usage');
+		await waitForFresh(desk);
+		await expect(desk.getByRole('columnheader').allInnerTexts()).resolves.toEqual(['Generator', 'Tokens used', 'Date', 'Remaining', 'By']);
+		await screen(desk, 'usage-team-wide');
+		await wide.close();
+
+		await showPool(page, /Personal/, 4);
+		await context.close();
+	});
+});
