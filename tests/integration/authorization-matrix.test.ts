@@ -136,6 +136,8 @@ const matrix: Record<string, Entry> = {
 	'admin.caps.set': { allow: siteAdmin, input: (w) => ({ accountId: w.teamA.accountId, period: 'daily', limitTokens: 1000 }) },
 	'admin.users.list': { allow: siteAdmin, input: (w) => ({ search: w.tag }) },
 	'admin.users.adjustBalance': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, mode: 'delta', tokens: 100, reason: 'Matrix', key: `adjust-${w.tag}` }) },
+	'admin.audit.list': { allow: siteAdmin, input: (w) => ({ account: w.users.memberA.accountId }) },
+	'admin.audit.actions': { allow: siteAdmin },
 	'admin.reports.siteDaily': { allow: siteAdmin, input: () => ({ from: '2026-01-01', to: '2026-01-31' }) },
 	'admin.ledger.reconcile': { allow: siteAdmin }
 };

@@ -1,3 +1,5 @@
-/** Site admins' changes: each one audited in the transaction that makes it. */
+/** Site admins' changes (each one audited in the transaction that makes it) and the console's lists. */
 export { auditedChange, type AdminActor, type AuditedChange } from './audited';
 export { adjustAccountBalance, type ManualAdjustment, type AdjustmentResult } from './adjust';
+export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPage, type AccountRow, type AccountSort, type GuestModuleRow } from './accounts';
+export { listAudit, auditActions, AUDIT_PAGE_SIZE, type AuditQuery, type AuditRow } from './audit-log';

@@ -3,8 +3,8 @@ import { router, type Context } from '../init';
 import { siteAdminProcedure } from '../procedures';
 import type { Auth } from '../../accounts';
 import type { Executor } from '../../db';
-import { adjustAccountBalance, auditedChange, type AdminActor } from '../../admin';
-import { listUserCredits, siteDaily } from '../../reports';
+import { adjustAccountBalance, auditActions, auditedChange, listAccounts, listAudit, type AdminActor } from '../../admin';
+import { siteDaily } from '../../reports';
 import {
 	getSiteSettings,
 	listAllowanceRules,
@@ -31,6 +31,8 @@ const savedByKey =
 const key = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, dot, dash or underscore (max 64)');
 const name = z.string().trim().min(1).max(120);
 const tokens = z.number().int().min(0).max(MAX_TOKENS);
+/** A keyset page cursor made by the list it goes back to. */
+const cursor = z.string().max(400);
 /** null = unlimited / none. */
 const limit = tokens.nullable();
 
@@ -130,19 +132,19 @@ export const adminRouter = router({
 	}),
 
 	users: router({
-		/** The credits screen: 50 users per page, searchable by name or e-mail, sortable. */
+		/** Users and teams with balances and this month's use, 50 a page by keyset; guests as one row per module. */
 		list: siteAdminProcedure
 			.input(
 				z
 					.object({
 						search: z.string().max(200).nullish(),
-						sort: z.enum(['name', 'email', 'balance', 'lastActive', 'joined']).default('name'),
+						sort: z.enum(['name', 'balance', 'used', 'lastActive', 'joined']).default('name'),
 						dir: z.enum(['asc', 'desc']).default('asc'),
-						offset: z.number().int().min(0).max(10_000_000).default(0)
+						cursor: cursor.nullish()
 					})
 					.strict()
 			)
-			.query(({ ctx, input }) => listUserCredits(ctx.db.orm, input)),
+			.query(({ ctx, input }) => listAccounts(ctx.db.orm, input)),
 
 		/** A manual balance change with a reason, audited, once per key made on the admin's device. */
 		adjustBalance: siteAdminProcedure
@@ -158,6 +160,26 @@ export const adminRouter = router({
 					.strict()
 			)
 			.mutation(({ ctx, input }) => adjustAccountBalance(ctx.db, actor(ctx), input))
+	}),
+
+	audit: router({
+		/** The audit log newest first, 50 a page, filtered by actor, action, account and site-local dates. */
+		list: siteAdminProcedure
+			.input(
+				z
+					.object({
+						actor: z.string().max(200).nullish(),
+						action: z.string().max(100).nullish(),
+						account: z.string().max(200).nullish(),
+						from: z.iso.date().nullish(),
+						to: z.iso.date().nullish(),
+						cursor: cursor.nullish()
+					})
+					.strict()
+			)
+			.query(({ ctx, input }) => listAudit(ctx.db.orm, input)),
+		/** The action names the log holds, for the filter. */
+		actions: siteAdminProcedure.query(({ ctx }) => auditActions(ctx.db.orm))
 	}),
 
 	reports: router({
