@@ -15,3 +15,11 @@ export type HistoryRow = HistoryPage['rows'][number];
 export type RollupRow = Outputs['ledger']['rollups'][number];
 export type Catalog = Outputs['ledger']['catalog'];
 export type Preview = Outputs['ledger']['preview'];
+
+export type AdminAccountPage = Outputs['admin']['users']['list'];
+export type AdminAccountRow = AdminAccountPage['rows'][number];
+export type AdminAccountSort = NonNullable<Inputs['admin']['users']['list']['sort']>;
+export type AuditPage = Outputs['admin']['audit']['list'];
+export type AuditRow = AuditPage['rows'][number];
+export type AuditFilter = Omit<Inputs['admin']['audit']['list'], 'cursor'>;
+export type SiteKey = Outputs['keys']['listSite'][number];
