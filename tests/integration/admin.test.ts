@@ -10,7 +10,7 @@ import { auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
-import { createTeam, createUser, guestAccountFor } from '../../src/lib/server/accounts';
+import { createSession, createTeam, createUser, guestAccountFor, validateSessionToken } from '../../src/lib/server/accounts';
 import { accountPageQuery } from '../../src/lib/server/admin/accounts';
 import { queryRows } from '../../src/lib/server/db/client';
 import { balances, consume, grant, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
@@ -206,6 +206,46 @@ describe('the users list', () => {
 			expect(plan, plan).toMatch(/^Limit[\s\S]*Merge Append/);
 			expect(plan, plan).not.toMatch(/(^|->)\s*Sort\s+\(/m);
 		}
+	});
+});
+
+describe('the user detail page', () => {
+	it('grants a bonus once per key with its model, expiry and note, audited with the balance before and after', async () => {
+		const accountId = w.users.memberA.accountId;
+		const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+		const bonus = { accountId, tokens: 300, model: 'gpt-5-nano', expiresAt, note: 'Launch week', key: `b-${randomUUID()}` };
+		const first = await admin.admin.users.grantBonus(bonus);
+		expect(first).toMatchObject({ replayed: false, after: first.before + 300 });
+		expect(await admin.admin.users.grantBonus(bonus)).toMatchObject({ replayed: true, lotId: first.lotId });
+		const detail = await admin.admin.users.get({ accountId });
+		expect(detail).toMatchObject({ kind: 'user', name: w.users.memberA.name, user: { id: w.users.memberA.id, siteRole: 'subscriber', disabled: false } });
+		expect(detail.lots.filter((l) => l.id === first.lotId)).toEqual([
+			expect.objectContaining({ source: 'bonus', model: 'gpt-5-nano', amount: 300, remaining: 300, expiresAt: new Date(expiresAt).toISOString(), active: true, note: 'Launch week' })
+		]);
+		expect(detail.operations[0]).toMatchObject({ lotChange: 300, allowanceChange: 0 });
+		expect(detail.roles).toEqual(expect.arrayContaining(['admin', 'subscriber']));
+		const entries = await admin.admin.audit.list({ account: accountId, action: 'bonus.granted' });
+		expect(entries.rows).toHaveLength(1);
+		expect(entries.rows[0]).toMatchObject({ before: { balance: first.before }, after: { balance: first.after, lotId: first.lotId }, detail: { note: 'Launch week', tokens: 300 } });
+		expect(await refusal(admin.admin.users.grantBonus({ ...bonus, key: `b-${randomUUID()}`, expiresAt: '2020-01-01T00:00:00Z' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refusal(admin.admin.users.get({ accountId: randomUUID() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		await expectInvariants(db);
+	});
+
+	it('changes a role and disables a user (their session stops) and enables them again, each audited', async () => {
+		const target = w.users.teamMember;
+		expect(await admin.admin.users.setRole({ userId: target.id, role: 'editor' })).toEqual({ userId: target.id, siteRole: 'editor' });
+		expect(await admin.admin.users.setDisabled({ userId: target.id, disabled: true })).toEqual({ userId: target.id, disabled: true });
+		expect(await validateSessionToken(db, (await createSession(db.orm, target.id)).token)).toBeNull();
+		await admin.admin.users.setDisabled({ userId: target.id, disabled: false });
+		expect(await validateSessionToken(db, (await createSession(db.orm, target.id)).token)).not.toBeNull();
+		const log = await admin.admin.audit.list({ account: target.accountId });
+		expect(log.rows.filter((r) => r.action.startsWith('user.')).map((r) => [r.action, r.before, r.after])).toEqual([
+			['user.enabled', { disabled: true }, { disabled: false }],
+			['user.disabled', { disabled: false }, { disabled: true }],
+			['user.role_changed', { siteRole: 'subscriber' }, { siteRole: 'editor' }]
+		]);
+		expect(await refusal(admin.admin.users.setDisabled({ userId: w.users.siteAdmin.id, disabled: true }))).toMatchObject({ code: 'CONFLICT' });
 	});
 });
 

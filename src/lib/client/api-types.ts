@@ -23,3 +23,4 @@ export type AuditPage = Outputs['admin']['audit']['list'];
 export type AuditRow = AuditPage['rows'][number];
 export type AuditFilter = Omit<Inputs['admin']['audit']['list'], 'cursor'>;
 export type SiteKey = Outputs['keys']['listSite'][number];
+export type AdminAccountDetail = Outputs['admin']['users']['get'];

@@ -3,7 +3,8 @@ import { router, type Context } from '../init';
 import { siteAdminProcedure } from '../procedures';
 import type { Auth } from '../../accounts';
 import type { Executor } from '../../db';
-import { adjustAccountBalance, auditActions, auditedChange, listAccounts, listAudit, type AdminActor } from '../../admin';
+import { accountDetail, adjustAccountBalance, auditActions, auditedChange, grantBonus, listAccounts, listAudit, setUserDisabled, type AdminActor } from '../../admin';
+import { setSiteRole } from '../../accounts';
 import { siteDaily } from '../../reports';
 import {
 	getSiteSettings,
@@ -145,6 +146,35 @@ export const adminRouter = router({
 					.strict()
 			)
 			.query(({ ctx, input }) => listAccounts(ctx.db.orm, input)),
+
+		/** One account for the detail page: who, lots, caps, the newest operations, and the site's roles. */
+		get: siteAdminProcedure.input(z.object({ accountId: z.uuid() }).strict()).query(({ ctx, input }) => accountDetail(ctx.db.orm, input.accountId)),
+
+		/** A bonus lot (optional model, optional expiry, a note), audited, once per key made on the admin's device. */
+		grantBonus: siteAdminProcedure
+			.input(
+				z
+					.object({
+						accountId: z.uuid(),
+						tokens: z.number().int().min(1).max(MAX_TOKENS),
+						model: key.nullish(),
+						expiresAt: z.iso.datetime({ offset: true }).nullish(),
+						note: z.string().trim().min(1, 'Add a note.').max(500),
+						key: z.string().min(8).max(100)
+					})
+					.strict()
+			)
+			.mutation(({ ctx, input }) => grantBonus(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+
+		/** A user's site role (`admin`, or a member role that role-based allowances key on), audited. */
+		setRole: siteAdminProcedure
+			.input(z.object({ userId: z.uuid(), role: z.string().max(60) }).strict())
+			.mutation(({ ctx, input }) => setSiteRole(ctx.db, { userId: ctx.auth.user.id, siteRole: ctx.auth.user.siteRole, ip: ctx.ip }, input.userId, input.role)),
+
+		/** Disables a user (no sign-in, sessions and own keys stop) or enables them again, audited. */
+		setDisabled: siteAdminProcedure
+			.input(z.object({ userId: z.uuid(), disabled: z.boolean() }).strict())
+			.mutation(({ ctx, input }) => setUserDisabled(ctx.db, actor(ctx), input.userId, input.disabled)),
 
 		/** A manual balance change with a reason, audited, once per key made on the admin's device. */
 		adjustBalance: siteAdminProcedure
