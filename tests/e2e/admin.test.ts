@@ -109,6 +109,26 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		it('opens a user’s detail, grants a bonus with a note, and shows the lot and its audit entry', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(leo.email);
+			await page.getByText(`1 account matching “${leo.email}”`).waitFor();
+			await page.getByRole('link', { name: leo.name }).click();
+			await page.getByRole('heading', { level: 1, name: leo.name }).waitFor();
+			await page.getByRole('heading', { name: 'Lots' }).waitFor();
+			const note = `E2E bonus ${size.name} ${Date.now()}`;
+			await page.getByLabel('Tokens').fill('77');
+			await page.getByLabel('Note').fill(note);
+			await page.getByRole('button', { name: 'Grant bonus' }).dblclick();
+			await page.getByText(/^Bonus of 77 tokens granted/).waitFor();
+			const lots = page.getByRole('region', { name: /^Lots/ });
+			await expect(lots.getByRole('row').filter({ hasText: note }).count()).resolves.toBe(1);
+			const audit = page.locator('section', { has: page.getByRole('heading', { name: 'Audit entries' }) });
+			await expect(audit.getByText(`“${note}”`).count()).resolves.toBe(1);
+			await screen(page, `admin-user-detail-${size.name}`);
+			await expectSound(page);
+		});
+
 		it('creates a site key shown once, revokes it, and the REST API then refuses it', async () => {
 			await page.goto('/admin/keys');
 			const name = `E2E ${size.name} ${Date.now()}`;
