@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { freshDb } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
@@ -10,7 +10,9 @@ import { auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
-import { createUser } from '../../src/lib/server/accounts';
+import { createSession, createTeam, createUser, guestAccountFor, validateSessionToken } from '../../src/lib/server/accounts';
+import { accountPageQuery } from '../../src/lib/server/admin/accounts';
+import { queryRows } from '../../src/lib/server/db/client';
 import { balances, consume, grant, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 
 let db: Db;
@@ -105,41 +107,178 @@ describe('manual balance adjustments', () => {
 	});
 });
 
-describe('the credits screen', () => {
-	it('searches by name or e-mail, sorts by balance or activity, and pages 50 at a time', async () => {
+describe('the users list', () => {
+	/** Every row of a search, page by page through the cursors, as the console's "Load more" walks it. */
+	async function walk(input: { search: string; sort?: 'name' | 'balance' | 'used' | 'lastActive' | 'joined'; dir?: 'asc' | 'desc' }) {
+		const rows = [];
+		let cursor: string | null = null;
+		let pages = 0;
+		do {
+			const page: Awaited<ReturnType<typeof admin.admin.users.list>> = await admin.admin.users.list({ ...input, cursor });
+			rows.push(...page.rows);
+			cursor = page.nextCursor;
+			pages++;
+		} while (cursor);
+		return { rows, pages };
+	}
+
+	it('searches users and teams by name, e-mail or host-site id, sorts by balance, use or activity, and pages by keyset', async () => {
 		const tag = randomUUID().slice(0, 8);
 		const people = [];
-		for (let i = 0; i < 53; i++) people.push(await createUser(db.orm, { email: `credit-${String(i).padStart(2, '0')}-${tag}@example.com`, name: `Credit ${String(i).padStart(2, '0')} ${tag}` }));
+		for (let i = 0; i < 53; i++) {
+			people.push(await createUser(db.orm, { email: `credit-${String(i).padStart(2, '0')}-${tag}@example.com`, name: `Credit ${String(i).padStart(2, '0')} ${tag}`, externalId: `wp-${tag}-${i}` }));
+		}
+		const team = await createTeam(db.orm, { name: `Credit team ${tag}`, ownerUserId: people[0]!.id });
 		await grant(db.orm, { accountId: people[7]!.accountId, tokens: 900, source: 'purchase' });
 		await grant(db.orm, { accountId: people[3]!.accountId, tokens: 400, source: 'purchase' });
+		await grant(db.orm, { accountId: people[3]!.accountId, tokens: 250, source: 'bonus', model: 'gpt-5-nano' });
+		await grant(db.orm, { accountId: team.accountId, tokens: 600, source: 'purchase' });
 		await setAllowanceRule(db.orm, { module: 'chat', audience: 'member', userId: people[3]!.id, limitTokens: 1000, period: 'daily' });
 		await spend(people[3]!.accountId, 40, undefined, 'ai_bots');
 
 		const first = await admin.admin.users.list({ search: tag.toUpperCase() });
-		expect(first.total).toBe(53);
 		expect(first.rows).toHaveLength(50);
 		expect(first.rows[0]!.name).toBe(`Credit 00 ${tag}`);
-		expect(first.nextOffset).toBe(50);
-		const second = await admin.admin.users.list({ search: tag, offset: 50 });
-		expect(second.rows.map((r) => r.name)).toEqual([50, 51, 52].map((i) => `Credit ${i} ${tag}`));
-		expect(second.nextOffset).toBeNull();
+		expect(first.guests).toEqual([]); // a search names accounts; guests have none
+		const byName = await walk({ search: tag });
+		expect(byName.pages).toBe(2);
+		expect(byName.rows.map((r) => r.name)).toEqual([...people.map((p) => p.name), `Credit team ${tag}`]);
+		expect(byName.rows.at(-1)).toMatchObject({ kind: 'team', teamId: team.id, balance: 600, email: null });
 
+		// Ties (53 balances of 0 or so) page without repeats or gaps: the account id breaks them.
+		for (const sort of ['balance', 'used', 'lastActive', 'joined'] as const) {
+			for (const dir of ['asc', 'desc'] as const) {
+				const all = await walk({ search: tag, sort, dir });
+				expect(new Set(all.rows.map((r) => r.accountId)).size, `${sort} ${dir}`).toBe(54);
+			}
+		}
 		const byBalance = await admin.admin.users.list({ search: tag, sort: 'balance', dir: 'desc' });
-		expect(byBalance.rows.slice(0, 2).map((r) => [r.userId, r.balance])).toEqual([[people[7]!.id, 900], [people[3]!.id, 400]]);
-		const active = await admin.admin.users.list({ search: tag, sort: 'lastActive', dir: 'desc' });
+		expect(byBalance.rows.slice(0, 3).map((r) => [r.name, r.balance, r.generalBalance])).toEqual([
+			[people[7]!.name, 900, 900],
+			[people[3]!.name, 650, 400], // the model-scoped lot counts in the balance, not in the general balance
+			[`Credit team ${tag}`, 600, 600]
+		]);
 		const today = new Date().toISOString().slice(0, 10);
+		const active = await admin.admin.users.list({ search: tag, sort: 'lastActive', dir: 'desc' });
 		expect(active.rows[0]).toMatchObject({
 			userId: people[3]!.id,
 			lastActiveDay: today,
-			balance: 400,
-			// 40 words × 2.5 came out of the free daily chat allowance, not the balance.
-			usedThisPeriod: [{ module: 'chat', used: 100, limit: 1000 }]
+			// 40 words × 2.5, this month, whether the allowance or a lot paid.
+			usedThisPeriod: 100,
+			usedByModule: [{ module: 'chat', tokens: 100 }]
 		});
 		expect(active.rows[1]!.lastActiveDay).toBeNull();
+		expect((await admin.admin.users.list({ search: tag, sort: 'used', dir: 'desc' })).rows[0]!.userId).toBe(people[3]!.id);
 
 		expect((await admin.admin.users.list({ search: `credit-07-${tag}@` })).rows.map((r) => r.userId)).toEqual([people[7]!.id]);
+		expect((await admin.admin.users.list({ search: `wp-${tag}-12` })).rows.map((r) => r.externalId)).toEqual([`wp-${tag}-12`]);
 		// LIKE wildcards in a search are literal.
-		expect((await admin.admin.users.list({ search: `%${tag}` })).total).toBe(0);
+		expect((await admin.admin.users.list({ search: `%${tag}` })).rows).toEqual([]);
+		// A cursor this list did not make, or one from another sort, is refused.
+		expect(await refusal(admin.admin.users.list({ search: tag, cursor: 'not-a-cursor' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refusal(admin.admin.users.list({ search: tag, sort: 'balance', cursor: first.nextCursor }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		await expectInvariants(db);
+	});
+
+	it('shows guests as one read-only row per module with this month’s use', async () => {
+		const guest = await guestAccountFor(db, `admin-list-${randomUUID()}`);
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'guest', limitTokens: 1000, period: 'daily' });
+		const before = (await admin.admin.users.list({})).guests.find((g) => g.module === 'product');
+		await spend(guest, 1, undefined, 'generate_texts');
+		const after = (await admin.admin.users.list({})).guests.find((g) => g.module === 'product');
+		expect(after).toMatchObject({ guests: (before?.guests ?? 0) + 1, usedThisPeriod: (before?.usedThisPeriod ?? 0) + 45, lastActiveDay: new Date().toISOString().slice(0, 10) });
+		expect((await admin.admin.users.list({})).rows.some((r) => r.accountId === guest)).toBe(false);
+		await expectInvariants(db);
+	});
+
+	it('reads a page by name or join date through its indexes, not by sorting every account', async () => {
+		for (const sort of ['name', 'joined'] as const) {
+			const plan = await db.orm.transaction(async (tx) => {
+				// The test database is small enough that a sequential scan would win; the question is whether the index can serve.
+				await tx.execute(sql`set local enable_seqscan = off`);
+				const rows = await queryRows<Record<string, string>>(tx, sql`explain ${accountPageQuery({ sort, dir: 'desc' })}`);
+				return rows.map((r) => Object.values(r)[0]).join('\n');
+			});
+			const index = sort === 'name' ? 'name_idx' : 'created_idx';
+			expect(plan, plan).toContain(`users_${index}`);
+			expect(plan, plan).toContain(`teams_${index}`);
+			// The two indexes merged in order and cut at the page's end: no sort node over every account.
+			expect(plan, plan).toMatch(/^Limit[\s\S]*Merge Append/);
+			expect(plan, plan).not.toMatch(/(^|->)\s*Sort\s+\(/m);
+		}
+	});
+});
+
+describe('the user detail page', () => {
+	it('grants a bonus once per key with its model, expiry and note, audited with the balance before and after', async () => {
+		const accountId = w.users.memberA.accountId;
+		const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+		const bonus = { accountId, tokens: 300, model: 'gpt-5-nano', expiresAt, note: 'Launch week', key: `b-${randomUUID()}` };
+		const first = await admin.admin.users.grantBonus(bonus);
+		expect(first).toMatchObject({ replayed: false, after: first.before + 300 });
+		expect(await admin.admin.users.grantBonus(bonus)).toMatchObject({ replayed: true, lotId: first.lotId });
+		const detail = await admin.admin.users.get({ accountId });
+		expect(detail).toMatchObject({ kind: 'user', name: w.users.memberA.name, user: { id: w.users.memberA.id, siteRole: 'subscriber', disabled: false } });
+		expect(detail.lots.filter((l) => l.id === first.lotId)).toEqual([
+			expect.objectContaining({ source: 'bonus', model: 'gpt-5-nano', amount: 300, remaining: 300, expiresAt: new Date(expiresAt).toISOString(), active: true, note: 'Launch week' })
+		]);
+		expect(detail.operations[0]).toMatchObject({ lotChange: 300, allowanceChange: 0 });
+		expect(detail.roles).toEqual(expect.arrayContaining(['admin', 'subscriber']));
+		const entries = await admin.admin.audit.list({ account: accountId, action: 'bonus.granted' });
+		expect(entries.rows).toHaveLength(1);
+		expect(entries.rows[0]).toMatchObject({ before: { balance: first.before }, after: { balance: first.after, lotId: first.lotId }, detail: { note: 'Launch week', tokens: 300 } });
+		expect(await refusal(admin.admin.users.grantBonus({ ...bonus, key: `b-${randomUUID()}`, expiresAt: '2020-01-01T00:00:00Z' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refusal(admin.admin.users.get({ accountId: randomUUID() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		await expectInvariants(db);
+	});
+
+	it('changes a role and disables a user (their session stops) and enables them again, each audited', async () => {
+		const target = w.users.teamMember;
+		expect(await admin.admin.users.setRole({ userId: target.id, role: 'editor' })).toEqual({ userId: target.id, siteRole: 'editor' });
+		expect(await admin.admin.users.setDisabled({ userId: target.id, disabled: true })).toEqual({ userId: target.id, disabled: true });
+		expect(await validateSessionToken(db, (await createSession(db.orm, target.id)).token)).toBeNull();
+		await admin.admin.users.setDisabled({ userId: target.id, disabled: false });
+		expect(await validateSessionToken(db, (await createSession(db.orm, target.id)).token)).not.toBeNull();
+		const log = await admin.admin.audit.list({ account: target.accountId });
+		expect(log.rows.filter((r) => r.action.startsWith('user.')).map((r) => [r.action, r.before, r.after])).toEqual([
+			['user.enabled', { disabled: true }, { disabled: false }],
+			['user.disabled', { disabled: false }, { disabled: true }],
+			['user.role_changed', { siteRole: 'subscriber' }, { siteRole: 'editor' }]
+		]);
+		expect(await refusal(admin.admin.users.setDisabled({ userId: w.users.siteAdmin.id, disabled: true }))).toMatchObject({ code: 'CONFLICT' });
+	});
+});
+
+describe('the audit log', () => {
+	it('lists who did what to which account, newest first, with before and after, filtered and paged by keyset', async () => {
+		const accountId = w.users.otherTeamAdmin.accountId;
+		for (let i = 1; i <= 52; i++) await admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens: i * 10, reason: `Step ${i}`, key: `k-${randomUUID()}` });
+		const first = await admin.admin.audit.list({ account: accountId, action: 'balance.adjusted' });
+		expect(first.rows).toHaveLength(50);
+		expect(first.rows[0]).toMatchObject({
+			action: 'balance.adjusted',
+			actor: { userId: w.users.siteAdmin.id, name: w.users.siteAdmin.name, email: w.users.siteAdmin.email },
+			account: { accountId, name: w.users.otherTeamAdmin.name, kind: 'user' },
+			ip: '10.9.0.1',
+			before: { balance: 510 },
+			after: { balance: 520 },
+			detail: expect.objectContaining({ reason: 'Step 52', mode: 'set', tokens: 520 })
+		});
+		const second = await admin.admin.audit.list({ account: accountId, action: 'balance.adjusted', cursor: first.nextCursor });
+		expect(second.rows.map((r) => (r.detail as { reason: string }).reason)).toEqual(['Step 2', 'Step 1']);
+		expect(second.nextCursor).toBeNull();
+
+		// The same entries found by the account's e-mail, by the actor's name, and by today's date in the site's zone.
+		const byEmail = await admin.admin.audit.list({ account: w.users.otherTeamAdmin.email!, action: 'balance.adjusted' });
+		expect(byEmail.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+		const byActor = await admin.admin.audit.list({ actor: w.users.siteAdmin.name, account: accountId });
+		expect(byActor.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+		const today = new Date().toISOString().slice(0, 10);
+		expect((await admin.admin.audit.list({ account: accountId, from: today, to: today })).rows).toHaveLength(50);
+		expect((await admin.admin.audit.list({ account: accountId, to: '2020-01-01' })).rows).toEqual([]);
+		expect(await admin.admin.audit.actions()).toEqual(expect.arrayContaining(['balance.adjusted']));
+		expect(await refusal(admin.admin.audit.list({ from: '2026-02-30' }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refusal(admin.admin.audit.list({ cursor: 'bm9wZQ' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		await expectInvariants(db);
 	});
 });

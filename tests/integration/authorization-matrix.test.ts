@@ -158,6 +158,12 @@ const matrix: Record<string, Entry> = {
 	'admin.caps.set': { allow: siteAdmin, input: (w) => ({ accountId: w.teamA.accountId, period: 'daily', limitTokens: 1000 }) },
 	'admin.users.list': { allow: siteAdmin, input: (w) => ({ search: w.tag }) },
 	'admin.users.adjustBalance': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, mode: 'delta', tokens: 100, reason: 'Matrix', key: `adjust-${w.tag}` }) },
+	'admin.users.get': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId }) },
+	'admin.users.grantBonus': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, tokens: 100, note: 'Matrix', key: `bonus-${w.tag}` }) },
+	'admin.users.setRole': { allow: siteAdmin, input: (w) => ({ userId: w.users.memberB.id, role: 'editor' }) },
+	'admin.users.setDisabled': { allow: siteAdmin, input: (w) => ({ userId: w.users.memberB.id, disabled: true }) },
+	'admin.audit.list': { allow: siteAdmin, input: (w) => ({ account: w.users.memberA.accountId }) },
+	'admin.audit.actions': { allow: siteAdmin },
 	'admin.reports.siteDaily': { allow: siteAdmin, input: () => ({ from: '2026-01-01', to: '2026-01-31' }) },
 	'admin.ledger.reconcile': { allow: siteAdmin }
 };

@@ -22,3 +22,12 @@ export type Inbox = Outputs['alerts']['list'];
 export type InboxEntry = Inbox['entries'][number];
 export type AlertStepsView = Outputs['alerts']['steps'];
 export type AccountAlertSteps = AlertStepsView['accounts'][number];
+
+export type AdminAccountPage = Outputs['admin']['users']['list'];
+export type AdminAccountRow = AdminAccountPage['rows'][number];
+export type AdminAccountSort = NonNullable<Inputs['admin']['users']['list']['sort']>;
+export type AuditPage = Outputs['admin']['audit']['list'];
+export type AuditRow = AuditPage['rows'][number];
+export type AuditFilter = Omit<Inputs['admin']['audit']['list'], 'cursor'>;
+export type SiteKey = Outputs['keys']['listSite'][number];
+export type AdminAccountDetail = Outputs['admin']['users']['get'];

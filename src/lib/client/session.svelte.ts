@@ -11,7 +11,9 @@ export type SessionStatus = 'starting' | 'online' | 'offline' | 'no-data';
 
 export const session = $state({
 	user: null as DeviceUser | null,
-	status: 'starting' as SessionStatus
+	status: 'starting' as SessionStatus,
+	/** Confirmed by the server this session (never taken from the device): shows the admin console. */
+	siteAdmin: false
 });
 
 export function signinUrl() {
@@ -21,6 +23,7 @@ export function signinUrl() {
 /** The session is gone: forget everything on this device and ask to sign in. */
 export async function sessionExpired() {
 	session.user = null;
+	session.siteAdmin = false;
 	await wipeDevice();
 	await goto(signinUrl(), { replaceState: true });
 }
@@ -36,6 +39,7 @@ export async function startSession() {
 		// Shown at once: every user's saved figures live in their own database, so the previous
 		// user's are never read for this one; they are dropped from the device right after.
 		session.user = user;
+		session.siteAdmin = profile.siteRole === 'admin';
 		session.status = 'online';
 		const saved = await remembered;
 		if (saved && saved.id !== profile.id) await forgetUser(saved.id);

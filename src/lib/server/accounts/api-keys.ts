@@ -104,7 +104,16 @@ export async function revokeApiKey(db: Db, auth: Auth, keyId: string, ip?: strin
 	if (key.revokedAt) return key;
 	const [revoked] = await db.orm.update(apiKeys).set({ revokedAt: sql`now()` }).where(eq(apiKeys.id, id)).returning(publicColumns);
 	keptKeys(db).forget(); // at once here; other processes on the trigger's notice
-	await audit(db.orm, { action: 'key.revoked', actorUserId: auth.user.id, targetType: 'api_key', targetId: id, accountId: key.accountId, ip, before: { name: key.name, prefix: key.prefix } });
+	await audit(db.orm, {
+		action: 'key.revoked',
+		actorUserId: auth.user.id,
+		targetType: 'api_key',
+		targetId: id,
+		accountId: key.accountId,
+		ip,
+		before: { name: key.name, prefix: key.prefix, revokedAt: null },
+		after: { name: key.name, prefix: key.prefix, revokedAt: revoked!.revokedAt }
+	});
 	return revoked!;
 }
 

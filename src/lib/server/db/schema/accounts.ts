@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
 	bigint,
 	bigserial,
@@ -14,7 +15,6 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -45,7 +45,12 @@ export const users = pgTable(
 		disabledAt: timestamp('disabled_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
-	(t) => [index('users_site_role_idx').on(t.siteRole)]
+	(t) => [
+		index('users_site_role_idx').on(t.siteRole),
+		// The admin console pages users by (sort value, account): by name or by when they joined.
+		index('users_name_idx').on(sql`lower(${t.name})`, t.accountId),
+		index('users_created_idx').on(t.createdAt, t.accountId)
+	]
 );
 
 export const sessions = pgTable(
@@ -65,16 +70,20 @@ export const sessions = pgTable(
 	(t) => [index('sessions_user_idx').on(t.userId)]
 );
 
-export const teams = pgTable('teams', {
-	id: uuid('id').primaryKey().defaultRandom(),
-	accountId: uuid('account_id')
-		.notNull()
-		.unique()
-		.references(() => accounts.id),
-	name: text('name').notNull(),
-	createdBy: uuid('created_by').references(() => users.id),
-	createdAt: createdAt()
-});
+export const teams = pgTable(
+	'teams',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		accountId: uuid('account_id')
+			.notNull()
+			.unique()
+			.references(() => accounts.id),
+		name: text('name').notNull(),
+		createdBy: uuid('created_by').references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [index('teams_name_idx').on(sql`lower(${t.name})`, t.accountId), index('teams_created_idx').on(t.createdAt, t.accountId)]
+);
 
 export const teamMembers = pgTable(
 	'team_members',
@@ -162,7 +171,14 @@ export const auditLog = pgTable(
 		after: jsonb('after'),
 		detail: jsonb('detail')
 	},
-	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_account_idx').on(t.accountId, t.at)]
+	(t) => [
+		index('audit_log_at_idx').on(t.at),
+		index('audit_log_account_idx').on(t.accountId, t.at),
+		// The admin audit page: newest first (by id) within one account, actor or action.
+		index('audit_log_account_id_idx').on(t.accountId, t.id),
+		index('audit_log_actor_id_idx').on(t.actorUserId, t.id),
+		index('audit_log_action_id_idx').on(t.action, t.id)
+	]
 );
 
 /** Fixed-window counters shared by every app process. */

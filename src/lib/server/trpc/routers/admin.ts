@@ -4,8 +4,9 @@ import { router, type Context } from '../init';
 import { siteAdminProcedure } from '../procedures';
 import type { Auth } from '../../accounts';
 import type { Executor } from '../../db';
-import { adjustAccountBalance, auditedChange, type AdminActor } from '../../admin';
-import { listUserCredits, siteDaily } from '../../reports';
+import { accountDetail, adjustAccountBalance, auditActions, auditedChange, grantBonus, listAccounts, listAudit, setUserDisabled, type AdminActor } from '../../admin';
+import { setSiteRole } from '../../accounts';
+import { siteDaily } from '../../reports';
 import {
 	getSiteSettings,
 	listAllowanceRules,
@@ -32,6 +33,8 @@ const savedByKey =
 const key = catalogKey;
 const name = z.string().trim().min(1).max(120);
 const tokens = z.number().int().min(0).max(MAX_TOKENS);
+/** A keyset page cursor made by the list it goes back to. */
+const cursor = z.string().max(400);
 /** null = unlimited / none. */
 const limit = tokens.nullable();
 
@@ -131,19 +134,48 @@ export const adminRouter = router({
 	}),
 
 	users: router({
-		/** The credits screen: 50 users per page, searchable by name or e-mail, sortable. */
+		/** Users and teams with balances and this month's use, 50 a page by keyset; guests as one row per module. */
 		list: siteAdminProcedure
 			.input(
 				z
 					.object({
 						search: z.string().max(200).nullish(),
-						sort: z.enum(['name', 'email', 'balance', 'lastActive', 'joined']).default('name'),
+						sort: z.enum(['name', 'balance', 'used', 'lastActive', 'joined']).default('name'),
 						dir: z.enum(['asc', 'desc']).default('asc'),
-						offset: z.number().int().min(0).max(10_000_000).default(0)
+						cursor: cursor.nullish()
 					})
 					.strict()
 			)
-			.query(({ ctx, input }) => listUserCredits(ctx.db.orm, input)),
+			.query(({ ctx, input }) => listAccounts(ctx.db.orm, input)),
+
+		/** One account for the detail page: who, lots, caps, the newest operations, and the site's roles. */
+		get: siteAdminProcedure.input(z.object({ accountId: z.uuid() }).strict()).query(({ ctx, input }) => accountDetail(ctx.db.orm, input.accountId)),
+
+		/** A bonus lot (optional model, optional expiry, a note), audited, once per key made on the admin's device. */
+		grantBonus: siteAdminProcedure
+			.input(
+				z
+					.object({
+						accountId: z.uuid(),
+						tokens: z.number().int().min(1).max(MAX_TOKENS),
+						model: key.nullish(),
+						expiresAt: z.iso.datetime({ offset: true }).nullish(),
+						note: z.string().trim().min(1, 'Add a note.').max(500),
+						key: z.string().min(8).max(100)
+					})
+					.strict()
+			)
+			.mutation(({ ctx, input }) => grantBonus(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+
+		/** A user's site role (`admin`, or a member role that role-based allowances key on), audited. */
+		setRole: siteAdminProcedure
+			.input(z.object({ userId: z.uuid(), role: z.string().max(60) }).strict())
+			.mutation(({ ctx, input }) => setSiteRole(ctx.db, { userId: ctx.auth.user.id, siteRole: ctx.auth.user.siteRole, ip: ctx.ip }, input.userId, input.role)),
+
+		/** Disables a user (no sign-in, sessions and own keys stop) or enables them again, audited. */
+		setDisabled: siteAdminProcedure
+			.input(z.object({ userId: z.uuid(), disabled: z.boolean() }).strict())
+			.mutation(({ ctx, input }) => setUserDisabled(ctx.db, actor(ctx), input.userId, input.disabled)),
 
 		/** A manual balance change with a reason, audited, once per key made on the admin's device. */
 		adjustBalance: siteAdminProcedure
@@ -159,6 +191,26 @@ export const adminRouter = router({
 					.strict()
 			)
 			.mutation(({ ctx, input }) => adjustAccountBalance(ctx.db, actor(ctx), input))
+	}),
+
+	audit: router({
+		/** The audit log newest first, 50 a page, filtered by actor, action, account and site-local dates. */
+		list: siteAdminProcedure
+			.input(
+				z
+					.object({
+						actor: z.string().max(200).nullish(),
+						action: z.string().max(100).nullish(),
+						account: z.string().max(200).nullish(),
+						from: z.iso.date().nullish(),
+						to: z.iso.date().nullish(),
+						cursor: cursor.nullish()
+					})
+					.strict()
+			)
+			.query(({ ctx, input }) => listAudit(ctx.db.orm, input)),
+		/** The action names the log holds, for the filter. */
+		actions: siteAdminProcedure.query(({ ctx }) => auditActions(ctx.db.orm))
 	}),
 
 	reports: router({

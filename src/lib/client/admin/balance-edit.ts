@@ -1,0 +1,40 @@
+// The in-place balance editor of the admin users list: what the typed value means, in words, before
+// it is sent. "250" sets the general balance to 250; "+250" / "-250" add or take 250.
+
+export interface BalanceChange {
+	mode: 'set' | 'delta';
+	tokens: number;
+	/** What the general balance changes by: > 0 grants, < 0 debits, 0 nothing. */
+	delta: number;
+}
+
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/** Reads "1,250", "+500", "−40" (either minus sign); null when it is not a whole number of tokens. */
+export function parseBalanceInput(text: string, generalBalance: number): BalanceChange | null {
+	const t = text.trim().replace(/[\s,_]/g, '').replace('−', '-');
+	const m = /^([+-]?)(\d{1,16})$/.exec(t);
+	if (!m) return null;
+	const n = Number(m[2]);
+	if (!Number.isSafeInteger(n) || n > MAX) return null;
+	if (m[1] === '') return { mode: 'set', tokens: n, delta: n - generalBalance };
+	const tokens = m[1] === '-' ? -n : n;
+	return { mode: 'delta', tokens, delta: tokens };
+}
+
+/** The sentence under the field: what saving will do to the ledger. */
+export function describeChange(c: BalanceChange | null, generalBalance: number, fmt: (n: number) => string = String): string {
+	if (!c) return 'Type a number to set the general balance to it, or +N / −N to add or take N tokens.';
+	const to = generalBalance + c.delta;
+	if (c.delta > 0) return `Grants an admin lot of ${fmt(c.delta)} general tokens that never expire: general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
+	if (c.delta < 0) {
+		if (to < 0) return `Cannot take ${fmt(-c.delta)}: the general balance is ${fmt(generalBalance)}.`;
+		return `Debits ${fmt(-c.delta)} tokens through the spend order (soonest-expiring lots first): general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
+	}
+	return `No change: the general balance is already ${fmt(generalBalance)}.`;
+}
+
+/** Whether the change can be sent: a number, a reason, a change, and not below zero. */
+export function canSave(c: BalanceChange | null, generalBalance: number, reason: string): c is BalanceChange {
+	return c !== null && c.delta !== 0 && generalBalance + c.delta >= 0 && reason.trim().length > 0;
+}

@@ -1,0 +1,61 @@
+// A server list read a page at a time by keyset cursor, as the admin pages show it. Held in memory
+// only: admin data is other people's, and is never written to this device's storage.
+import { errorMessage, isNetworkError } from '../errors';
+
+export interface Page<T> {
+	rows: T[];
+	nextCursor: string | null;
+}
+
+export type ListStatus = 'idle' | 'loading' | 'ready' | 'offline' | 'error';
+
+export class KeysetList<T, Q, P extends Page<T> = Page<T>> {
+	rows = $state.raw<T[]>([]);
+	/** The first page's whole answer (e.g. the users list's guest rows ride along with it). */
+	first = $state.raw<P | null>(null);
+	status = $state<ListStatus>('idle');
+	error = $state<string | null>(null);
+	more = $state(false);
+	#cursor: string | null = null;
+	#query: Q | null = null;
+	#generation = 0;
+
+	constructor(private readonly fetchPage: (query: Q, cursor: string | null) => Promise<P>) {}
+
+	/** Starts over with `query`; an answer to an older query that arrives later is dropped. */
+	load(query: Q): Promise<void> {
+		this.#query = query;
+		this.#cursor = null;
+		return this.#fetch(true);
+	}
+
+	/** Appends the next page, if there is one and none is loading. */
+	loadMore(): Promise<void> {
+		if (!this.more || this.status === 'loading' || this.#query === null) return Promise.resolve();
+		return this.#fetch(false);
+	}
+
+	/** Replaces one row in place (after an edit), leaving the order as the server gave it. */
+	update(match: (row: T) => boolean, change: (row: T) => T) {
+		this.rows = this.rows.map((r) => (match(r) ? change(r) : r));
+	}
+
+	async #fetch(fresh: boolean) {
+		const mine = ++this.#generation;
+		this.status = 'loading';
+		try {
+			const page = await this.fetchPage(this.#query as Q, this.#cursor);
+			if (mine !== this.#generation) return;
+			if (fresh) this.first = page;
+			this.rows = fresh ? page.rows : [...this.rows, ...page.rows];
+			this.#cursor = page.nextCursor;
+			this.more = page.nextCursor !== null;
+			this.status = 'ready';
+			this.error = null;
+		} catch (e) {
+			if (mine !== this.#generation) return;
+			this.status = isNetworkError(e) ? 'offline' : 'error';
+			this.error = errorMessage(e);
+		}
+	}
+}

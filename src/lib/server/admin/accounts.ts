@@ -1,0 +1,185 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, uuidArray, type Executor } from '../db/client';
+import { DomainError } from '../errors';
+import { decodeCursor, encodeCursor, likePattern } from './cursor';
+
+export const ACCOUNTS_PAGE_SIZE = 50;
+
+export type AccountSort = 'name' | 'balance' | 'used' | 'lastActive' | 'joined';
+
+export interface AccountListQuery {
+	/** Part of a name, an e-mail or a host-site user id, case-insensitive. */
+	search?: string | null;
+	sort?: AccountSort;
+	dir?: 'asc' | 'desc';
+	/** `nextCursor` of the previous page; none for the first page. */
+	cursor?: string | null;
+}
+
+export interface ModuleUse {
+	module: string;
+	/** Tokens consumed this month (site time zone). */
+	tokens: number;
+}
+
+export interface AccountRow {
+	kind: 'user' | 'team';
+	accountId: string;
+	userId: string | null;
+	teamId: string | null;
+	name: string;
+	email: string | null;
+	/** The host site's own id for a user first seen through the metering API. */
+	externalId: string | null;
+	siteRole: string | null;
+	disabled: boolean;
+	/** Every active lot's remaining tokens (unlimited lots excluded). */
+	balance: number;
+	/** Active lots without a model scope: what a manual adjustment changes. */
+	generalBalance: number;
+	unlimited: boolean;
+	/** Tokens consumed this month (site time zone), in total and per module. */
+	usedThisPeriod: number;
+	usedByModule: ModuleUse[];
+	/** Last day with metered use (site-local date), null if never. */
+	lastActiveDay: string | null;
+	joinedAt: string;
+}
+
+/** Guests are many and anonymous: one read-only row per module with what they used this month. */
+export interface GuestModuleRow {
+	module: string;
+	/** Guest accounts that used the module this month. */
+	guests: number;
+	usedThisPeriod: number;
+	lastActiveDay: string | null;
+}
+
+export interface AccountPage {
+	rows: AccountRow[];
+	/** Only on the first page of an unfiltered list. */
+	guests: GuestModuleRow[];
+	nextCursor: string | null;
+}
+
+/**
+ * Each sort's value (never null, so a keyset comparison is total), the SQL type the cursor's value
+ * is read back as, and how it is written into the cursor. Times travel as text with microseconds:
+ * a JS Date would drop them and repeat or skip rows at a page boundary.
+ */
+const sorts: Record<AccountSort, { value: SQL; type: SQL; numeric: boolean; text?: SQL }> = {
+	name: { value: sql`sort_name`, type: sql`text`, numeric: false },
+	joined: { value: sql`created_at`, type: sql`timestamptz`, numeric: false, text: sql`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` },
+	balance: { value: sql`balance`, type: sql`int8`, numeric: true },
+	used: { value: sql`used`, type: sql`int8`, numeric: true },
+	lastActive: { value: sql`coalesce(last_day, date '0001-01-01')`, type: sql`date`, numeric: false, text: sql`to_char(coalesce(last_day, date '0001-01-01'), 'YYYY-MM-DD')` }
+};
+
+const monthStart = sql`(select (date_trunc('month', now() at time zone s.time_zone))::date from site_settings s where s.id = 1)`;
+
+/**
+ * The admin's list of users and teams with balances and this month's use, `ACCOUNTS_PAGE_SIZE` at a
+ * time by keyset (sort value, account id). Sorting by name or by join date reads only a page's rows
+ * (indexes users/teams_name_idx and _created_idx, drizzle/0011); the figures are computed for those
+ * rows only. Errors: `invalid_input` for a cursor this list did not make.
+ */
+export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Promise<AccountPage> {
+	const sort = sorts[q.sort ?? 'name'];
+	const rows = await queryRows<{
+		kind: 'user' | 'team'; account_id: string; user_id: string | null; team_id: string | null; name: string; email: string | null;
+		external_id: string | null; site_role: string | null; disabled: boolean; created_at: string;
+		balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null; cursor_value: string | number;
+	}>(exec, accountPageQuery(q));
+	const page = rows.slice(0, ACCOUNTS_PAGE_SIZE);
+	const last = page.at(-1);
+	const used = await moduleUse(exec, page.map((r) => r.account_id));
+	return {
+		rows: page.map((r) => ({
+			kind: r.kind,
+			accountId: r.account_id,
+			userId: r.user_id,
+			teamId: r.team_id,
+			name: r.name,
+			email: r.email,
+			externalId: r.external_id,
+			siteRole: r.site_role,
+			disabled: r.disabled,
+			balance: Number(r.balance),
+			generalBalance: Number(r.general_balance),
+			unlimited: r.unlimited,
+			usedThisPeriod: Number(r.used),
+			usedByModule: used.get(r.account_id) ?? [],
+			lastActiveDay: r.last_day,
+			joinedAt: new Date(r.created_at).toISOString()
+		})),
+		guests: q.cursor || q.search?.trim() ? [] : await guestModules(exec),
+		nextCursor: rows.length > ACCOUNTS_PAGE_SIZE && last ? encodeCursor(sort.numeric ? Number(last.cursor_value) : String(last.cursor_value), last.account_id) : null
+	};
+}
+
+/** The SQL of one page (one row more than a page, to tell whether another follows); exported for EXPLAIN checks. */
+export function accountPageQuery(q: AccountListQuery): SQL {
+	const sort = sorts[q.sort ?? 'name'];
+	const desc = q.dir === 'desc';
+	const search = q.search?.trim() ? likePattern(q.search.trim()) : null;
+	let after = sql`true`;
+	if (q.cursor) {
+		const [value, id] = decodeCursor(q.cursor);
+		if (typeof id !== 'string' || sort.numeric !== (typeof value === 'number')) throw new DomainError('invalid_input', 'That page cursor belongs to another sort order.');
+		after = sql`(${sort.value}, account_id) ${desc ? sql`<` : sql`>`} (${value}::${sort.type}, ${id}::uuid)`;
+	}
+	const order = desc ? sql`desc` : sql`asc`;
+	return sql`
+		with base as (
+			select 'user' as kind, u.account_id, u.id as user_id, null::uuid as team_id, u.name, u.email, u.external_id, u.site_role,
+			       u.disabled_at is not null as disabled, u.created_at, lower(u.name) as sort_name
+			  from users u
+			 ${search ? sql`where u.name ilike ${search} or u.email ilike ${search} or u.external_id ilike ${search}` : sql``}
+			union all
+			select 'team', t.account_id, null, t.id, t.name, null, null, null, false, t.created_at, lower(t.name)
+			  from teams t
+			 ${search ? sql`where t.name ilike ${search}` : sql``}
+		),
+		figures as (
+			select b.*, lb.balance, lb.general_balance, lb.unlimited,
+			       (select coalesce(sum(d.tokens), 0)::int8 from usage_daily d where d.account_id = b.account_id and d.day >= ${monthStart}) as used,
+			       (select max(d.day) from usage_daily d where d.account_id = b.account_id) as last_day
+			  from base b
+			  left join lateral (
+			       select coalesce(sum(l.remaining) filter (where not l.unlimited), 0)::int8 as balance,
+			              coalesce(sum(l.remaining) filter (where not l.unlimited and l.model is null), 0)::int8 as general_balance,
+			              coalesce(bool_or(l.unlimited), false) as unlimited
+			         from lots l where l.account_id = b.account_id and (l.expires_at is null or l.expires_at > now())) lb on true
+		)
+		select kind, account_id, user_id, team_id, name, email, external_id, site_role, disabled, created_at, balance, general_balance, unlimited, used,
+		       to_char(last_day, 'YYYY-MM-DD') as last_day, ${sort.text ?? sql`${sort.value}`} as cursor_value
+		  from figures
+		 where ${after}
+		 order by ${sort.value} ${order}, account_id ${order}
+		 limit ${ACCOUNTS_PAGE_SIZE + 1}`;
+}
+
+/** This month's consumption per account and module (the feature's module, or the feature itself if gone). */
+async function moduleUse(exec: Executor, accountIds: string[]): Promise<Map<string, ModuleUse[]>> {
+	const byAccount = new Map<string, ModuleUse[]>();
+	if (!accountIds.length) return byAccount;
+	const rows = await queryRows<{ account_id: string; module: string; tokens: number }>(exec, sql`
+		select d.account_id, coalesce(f.module, d.feature) as module, sum(d.tokens)::int8 as tokens
+		  from usage_daily d left join features f on f.key = d.feature
+		 where d.account_id = any(${uuidArray(accountIds)}) and d.day >= ${monthStart}
+		 group by 1, 2 order by 2`);
+	for (const r of rows) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), { module: r.module, tokens: Number(r.tokens) }]);
+	return byAccount;
+}
+
+async function guestModules(exec: Executor): Promise<GuestModuleRow[]> {
+	const rows = await queryRows<{ module: string; guests: number; used: number; last_day: string | null }>(exec, sql`
+		select coalesce(f.module, d.feature) as module, count(distinct d.account_id)::int as guests, sum(d.tokens)::int8 as used,
+		       to_char(max(d.day), 'YYYY-MM-DD') as last_day
+		  from usage_daily d
+		  join accounts a on a.id = d.account_id and a.kind = 'guest'
+		  left join features f on f.key = d.feature
+		 where d.day >= ${monthStart}
+		 group by 1 order by 1`);
+	return rows.map((r) => ({ module: r.module, guests: Number(r.guests), usedThisPeriod: Number(r.used), lastActiveDay: r.last_day }));
+}

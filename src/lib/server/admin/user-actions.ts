@@ -1,0 +1,98 @@
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { queryRows, type Executor } from '../db/client';
+import { users } from '../db/schema';
+import { DomainError } from '../errors';
+import { audit } from '../accounts';
+import { grant } from '../ledger';
+import type { AdminActor } from './audited';
+
+export interface Bonus {
+	accountId: string;
+	tokens: number;
+	/** Only this model may spend it; null = general tokens. */
+	model?: string | null;
+	/** null = never expires. */
+	expiresAt?: Date | null;
+	note: string;
+	/** Made by the admin's device: a double tap or a retried request grants once. */
+	key: string;
+}
+
+/** Spendable tokens in the account's active lots (unlimited lots excluded). */
+async function lotBalance(exec: Executor, accountId: string): Promise<number> {
+	const [r] = await queryRows<{ n: number }>(exec, sql`
+		select coalesce(sum(remaining), 0)::int8 as n from lots
+		 where account_id = ${accountId}::uuid and not unlimited and (expires_at is null or expires_at > now())`);
+	return Number(r?.n ?? 0);
+}
+
+/**
+ * Grants a bonus lot (source `bonus`) with an audit entry of the balance before and after, in one
+ * transaction; the key makes it happen once. Errors: `invalid_input` (amount, expiry in the past,
+ * no note), `not_found` (account), and the ledger's refusals (e.g. an unknown model).
+ */
+export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId: string; before: number; after: number; replayed: boolean }> {
+	const note = b.note.trim();
+	if (!note) throw new DomainError('invalid_input', 'Add a note: it is shown with the lot and kept in the audit log.');
+	if (b.expiresAt && b.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid_input', 'The expiry must be in the future.');
+	return db.orm.transaction(async (tx) => {
+		const [account] = await queryRows(tx, sql`select id from accounts where id = ${b.accountId}::uuid for update`);
+		if (!account) throw new DomainError('not_found', 'No such account.');
+		const before = await lotBalance(tx, b.accountId);
+		const r = await grant(tx, {
+			accountId: b.accountId,
+			tokens: b.tokens,
+			source: 'bonus',
+			model: b.model ?? null,
+			expiresAt: b.expiresAt ?? null,
+			grantKey: `admin-bonus:${b.key}`,
+			note,
+			actor: { userId: actor.userId }
+		});
+		if (!r.created) return { lotId: r.lotId, before, after: before, replayed: true };
+		const after = await lotBalance(tx, b.accountId);
+		await audit(tx, {
+			action: 'bonus.granted',
+			actorUserId: actor.userId,
+			targetType: 'account',
+			targetId: b.accountId,
+			accountId: b.accountId,
+			ip: actor.ip,
+			before: { balance: before },
+			after: { balance: after, lotId: r.lotId },
+			detail: { key: b.key, tokens: b.tokens, model: b.model ?? null, expiresAt: b.expiresAt?.toISOString() ?? null, note }
+		});
+		return { lotId: r.lotId, before, after, replayed: false };
+	});
+}
+
+/**
+ * Disables a user (they cannot sign in, their sessions and their own API keys stop at once) or
+ * enables them again, audited. Errors: `not_found`; `conflict` for disabling yourself or the last
+ * enabled site admin.
+ */
+export function setUserDisabled(db: Db, actor: AdminActor, userId: string, disabled: boolean): Promise<{ userId: string; disabled: boolean }> {
+	if (disabled && userId === actor.userId) throw new DomainError('conflict', 'You cannot disable yourself.');
+	return db.orm.transaction(async (tx) => {
+		const [u] = await tx.select({ accountId: users.accountId, siteRole: users.siteRole, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId)).for('update');
+		if (!u) throw new DomainError('not_found', 'No such user.');
+		if ((u.disabledAt !== null) === disabled) return { userId, disabled };
+		if (disabled && u.siteRole === 'admin') {
+			const [other] = await tx.select({ id: users.id }).from(users).where(and(eq(users.siteRole, 'admin'), isNull(users.disabledAt), ne(users.id, userId))).limit(1);
+			if (!other) throw new DomainError('conflict', 'The site needs an enabled admin: make someone else admin first.');
+		}
+		await tx.update(users).set({ disabledAt: disabled ? sql`now()` : null }).where(eq(users.id, userId));
+		await audit(tx, {
+			action: disabled ? 'user.disabled' : 'user.enabled',
+			actorUserId: actor.userId,
+			targetType: 'user',
+			targetId: userId,
+			accountId: u.accountId,
+			ip: actor.ip,
+			before: { disabled: !disabled },
+			after: { disabled }
+		});
+		return { userId, disabled };
+	});
+}

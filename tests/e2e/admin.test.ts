@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { baseURL, launch, phone } from './browser';
+import { axe, deviceStorage, leo, maya, screen, sessionCookies } from './app';
+
+// The admin console at a phone's size and a desktop's, as the demo's site admin and as a member.
+const admin = { email: 'admin@quota.test', name: 'Ada Admin' };
+const sizes = [
+	{ name: 'phone', options: phone },
+	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 } } }
+] as const;
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+async function openAs(email: string, size: (typeof sizes)[number]) {
+	const context = await browser.newContext({ ...size.options, baseURL: baseURL() });
+	await context.addCookies(await sessionCookies(browser, email));
+	return { context, page: await context.newPage() };
+}
+
+/**
+ * Fits the screen's width (no sideways scroll) and has no serious accessibility problem. The width is
+ * the device's, not window.innerWidth: a phone widens its layout viewport to fit what overflows.
+ */
+async function expectSound(page: Page) {
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+	expect(await axe(page)).toEqual([]);
+}
+
+const restStatus = async (key: string) => (await fetch(`${baseURL()}/api/v1/feature-rates`, { headers: { authorization: `Bearer ${key}` } })).status;
+
+for (const size of sizes) {
+	describe(`the admin console on a ${size.name}`, () => {
+		let context: BrowserContext;
+		let page: Page;
+		beforeAll(async () => {
+			({ context, page } = await openAs(admin.email, size));
+		});
+		afterAll(async () => context?.close());
+
+		it('refuses a member and a team owner: no Admin in the navigation, a clear refusal, 403 from the API', async () => {
+			const member = await openAs(maya.email, size); // Maya owns the demo team
+			try {
+				await member.page.goto('/admin');
+				await member.page.getByText('Only site admins can open the admin console').waitFor();
+				await expect(member.page.getByRole('link', { name: 'Admin', exact: true }).count()).resolves.toBe(0);
+				const status = await member.page.evaluate(async () => (await fetch('/trpc/admin.users.list?input=%7B%7D')).status);
+				expect(status).toBe(403);
+				await screen(member.page, `admin-refused-${size.name}`);
+				await expectSound(member.page);
+				await member.page.goto('/more');
+				await member.page.getByRole('heading', { name: 'More' }).waitFor();
+				await expect(member.page.getByRole('link', { name: /^Admin/ }).count()).resolves.toBe(0);
+			} finally {
+				await member.context.close();
+			}
+		});
+
+		it('shows the site admin the console from the navigation', async () => {
+			await page.goto(size.name === 'phone' ? '/more' : '/dashboard');
+			await page.getByRole('link', { name: /^Admin/ }).first().click();
+			await page.waitForURL('**/admin');
+			await page.getByRole('navigation', { name: 'Admin console' }).waitFor();
+			await page.getByRole('link', { name: /^Users/ }).first().waitFor();
+			await screen(page, `admin-home-${size.name}`);
+			await expectSound(page);
+		});
+
+		it('finds a user by e-mail, sets their balance with a reason once despite a double press, and sees it in the audit log', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(leo.email);
+			await page.getByText(`1 account matching “${leo.email}”`).waitFor();
+			const row = page.getByRole('row').filter({ hasText: leo.name });
+			await row.waitFor();
+			await expect(page.getByRole('row').filter({ hasText: '@' }).count()).resolves.toBe(1);
+			await row.getByRole('button', { name: new RegExp(`^Balance of ${leo.name}`) }).click();
+			const amount = page.getByLabel(/^General balance/);
+			const general = Number((await amount.inputValue()).replace(/\D/g, ''));
+			const target = general + (size.name === 'phone' ? 1_234 : 2_345);
+			await amount.fill(String(target));
+			await page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`).waitFor();
+			await amount.press('Enter'); // no reason yet
+			await page.getByText('Say why: the reason goes into the audit log.').waitFor();
+			const reason = `E2E goodwill on a ${size.name} ${Date.now()}`;
+			await page.getByLabel(/^Reason/).fill(reason);
+			await screen(page, `admin-users-editing-${size.name}`);
+			await expectSound(page);
+			await page.getByRole('button', { name: 'Save' }).dblclick();
+			const saved = page.getByText(`→ ${target.toLocaleString('en-US')} (+${(target - general).toLocaleString('en-US')}). Recorded in the audit log.`);
+			await Promise.race([saved.waitFor(), page.getByRole('alert').waitFor()]);
+			await screen(page, `admin-users-${size.name}`);
+			expect(await page.locator('main').innerText()).toContain('Recorded in the audit log.');
+			await expectSound(page);
+
+			await page.getByRole('link', { name: 'See the entry' }).click();
+			await page.waitForURL('**/admin/audit?account=*');
+			const entry = page.getByRole('listitem').filter({ hasText: reason });
+			await entry.waitFor();
+			await expect(entry.count()).resolves.toBe(1); // sent once
+			await expect(entry.getByText('balance.adjusted').isVisible()).resolves.toBe(true);
+			await expect(entry.getByText(`${admin.name} (${admin.email})`).isVisible()).resolves.toBe(true);
+			const cells = await entry.getByRole('row').filter({ hasText: 'balance' }).getByRole('cell').allTextContents();
+			expect(cells).toEqual([String(general), String(target)]);
+			await screen(page, `admin-audit-${size.name}`);
+			await expectSound(page);
+		});
+
+		it('opens a user’s detail, grants a bonus with a note, and shows the lot and its audit entry', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(leo.email);
+			await page.getByText(`1 account matching “${leo.email}”`).waitFor();
+			await page.getByRole('link', { name: leo.name }).click();
+			await page.getByRole('heading', { level: 1, name: leo.name }).waitFor();
+			await page.getByRole('heading', { name: 'Lots' }).waitFor();
+			const note = `E2E bonus ${size.name} ${Date.now()}`;
+			await page.getByLabel('Tokens').fill('77');
+			await page.getByLabel('Note').fill(note);
+			await page.getByRole('button', { name: 'Grant bonus' }).dblclick();
+			await page.getByText(/^Bonus of 77 tokens granted/).waitFor();
+			const lots = page.getByRole('region', { name: /^Lots/ });
+			await expect(lots.getByRole('row').filter({ hasText: note }).count()).resolves.toBe(1);
+			const audit = page.locator('section', { has: page.getByRole('heading', { name: 'Audit entries' }) });
+			await expect(audit.getByText(`“${note}”`).count()).resolves.toBe(1);
+			await screen(page, `admin-user-detail-${size.name}`);
+			await expectSound(page);
+		});
+
+		it('creates a site key shown once, revokes it, and the REST API then refuses it', async () => {
+			await page.goto('/admin/keys');
+			const name = `E2E ${size.name} ${Date.now()}`;
+			await page.getByLabel('Name').fill(name);
+			await page.getByRole('button', { name: 'Create key' }).click();
+			const value = (await page.locator('#new-key-value').textContent())!.trim();
+			expect(value).toMatch(/^qk_/);
+			expect(await restStatus(value)).toBe(200);
+			await screen(page, `admin-keys-created-${size.name}`);
+			await expectSound(page);
+			await page.getByRole('button', { name: 'Done' }).click();
+			await expect(page.locator('#new-key-value').count()).resolves.toBe(0); // never shown again
+
+			const item = page.getByRole('listitem').filter({ hasText: name });
+			await item.getByRole('button', { name: 'Revoke…' }).click();
+			await item.getByRole('button', { name: `Revoke ${name}` }).click();
+			await page.getByText(`“${name}” is revoked`).waitFor();
+			await item.getByText('Revoked', { exact: true }).waitFor();
+			expect(await restStatus(value)).toBe(401);
+			await screen(page, `admin-keys-${size.name}`);
+			await expectSound(page);
+		});
+
+		it('needs a connection, and keeps none of the people it shows on the device', async () => {
+			await page.goto('/admin/users');
+			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
+			await context.setOffline(true);
+			try {
+				await page.getByText('The admin console needs a connection').waitFor();
+				await expect(page.getByRole('row').count()).resolves.toBe(0);
+				await screen(page, `admin-offline-${size.name}`);
+				const stored = await deviceStorage(page);
+				expect(stored.idb + stored.cached).not.toContain(leo.email);
+			} finally {
+				await context.setOffline(false);
+			}
+		});
+	});
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { consoleAccess } from '../../src/lib/client/admin/access';
+import { canSave, describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
+import { SendOnce } from '../../src/lib/client/admin/send-once';
+import { KeysetList } from '../../src/lib/client/admin/keyset.svelte';
+import { auditChanges, auditReason } from '../../src/lib/client/admin/audit-diff';
+
+describe('who sees the admin console', () => {
+	it('opens for a confirmed site admin only, and needs a connection for everyone', () => {
+		expect(consoleAccess('online', true, true)).toBe('open');
+		expect(consoleAccess('online', false, true)).toBe('refused');
+		expect(consoleAccess('starting', true, true)).toBe('checking');
+		// Offline, nothing is shown: not even to an admin (the data is not on the device).
+		expect(consoleAccess('online', true, false)).toBe('offline');
+		expect(consoleAccess('offline', true, true)).toBe('offline');
+		expect(consoleAccess('no-data', false, true)).toBe('offline');
+	});
+});
+
+describe('the in-place balance editor', () => {
+	it('reads a plain number as "set the general balance to N" and +N / −N as a change', () => {
+		expect(parseBalanceInput('1,500', 1000)).toEqual({ mode: 'set', tokens: 1500, delta: 500 });
+		expect(parseBalanceInput(' 200 ', 1000)).toEqual({ mode: 'set', tokens: 200, delta: -800 });
+		expect(parseBalanceInput('+250', 1000)).toEqual({ mode: 'delta', tokens: 250, delta: 250 });
+		expect(parseBalanceInput('−40', 1000)).toEqual({ mode: 'delta', tokens: -40, delta: -40 });
+		for (const bad of ['', 'abc', '1.5', '--3', '12345678901234567', '+']) expect(parseBalanceInput(bad, 0), bad).toBeNull();
+	});
+
+	it('says what saving does to the ledger: a raise grants an admin lot, a cut debits through the spend order', () => {
+		expect(describeChange(parseBalanceInput('1500', 1000), 1000)).toBe('Grants an admin lot of 500 general tokens that never expire: general balance 1000 → 1500.');
+		expect(describeChange(parseBalanceInput('-300', 1000), 1000)).toBe('Debits 300 tokens through the spend order (soonest-expiring lots first): general balance 1000 → 700.');
+		expect(describeChange(parseBalanceInput('1000', 1000), 1000)).toBe('No change: the general balance is already 1000.');
+		expect(describeChange(parseBalanceInput('-1001', 1000), 1000)).toBe('Cannot take 1001: the general balance is 1000.');
+		expect(describeChange(null, 1000)).toMatch(/^Type a number/);
+	});
+
+	it('sends only a real change with a reason that keeps the balance at or above zero', () => {
+		expect(canSave(parseBalanceInput('+5', 0), 0, 'Goodwill')).toBe(true);
+		expect(canSave(parseBalanceInput('+5', 0), 0, '  ')).toBe(false);
+		expect(canSave(parseBalanceInput('0', 0), 0, 'Nothing')).toBe(false);
+		expect(canSave(parseBalanceInput('-1', 0), 0, 'Below zero')).toBe(false);
+		expect(canSave(null, 0, 'No number')).toBe(false);
+	});
+});
+
+describe('a write sent once', () => {
+	it('gives a second press while sending the same answer, without sending again', async () => {
+		const sent: string[] = [];
+		let finish!: (v: string) => void;
+		const once = new SendOnce<{ n: number }, string>((_input, key) => {
+			sent.push(key);
+			return new Promise((resolve) => (finish = resolve));
+		}, (() => { let i = 0; return () => `key-${++i}`; })());
+		const first = once.submit({ n: 1 });
+		const second = once.submit({ n: 1 });
+		expect(once.busy).toBe(true);
+		finish('done');
+		expect(await first).toBe('done');
+		expect(await second).toBe('done');
+		expect(sent).toEqual(['key-1']);
+	});
+
+	it('retries a failed attempt with the same key (the server may have applied it), and a new request with a new key', async () => {
+		const sent: string[] = [];
+		let fail = true;
+		let n = 0;
+		const once = new SendOnce<{ tokens: number }, number>(async (input, key) => {
+			sent.push(`${input.tokens}:${key}`);
+			if (fail) throw new TypeError('Failed to fetch');
+			return input.tokens;
+		}, () => `key-${++n}`);
+		await expect(once.submit({ tokens: 5 })).rejects.toThrow('Failed to fetch');
+		fail = false;
+		expect(await once.submit({ tokens: 5 })).toBe(5);
+		expect(await once.submit({ tokens: 6 })).toBe(6);
+		expect(sent).toEqual(['5:key-1', '5:key-1', '6:key-2']);
+	});
+});
+
+describe('a keyset list', () => {
+	const pages: Record<string, { rows: number[]; nextCursor: string | null }> = {
+		'a:': { rows: [1, 2], nextCursor: 'c1' },
+		'a:c1': { rows: [3], nextCursor: null },
+		'b:': { rows: [9], nextCursor: null }
+	};
+
+	it('appends the next page by cursor and starts over when the query changes', async () => {
+		const asked: string[] = [];
+		const list = new KeysetList<number, string>(async (q, cursor) => {
+			asked.push(`${q}:${cursor ?? ''}`);
+			return pages[`${q}:${cursor ?? ''}`]!;
+		});
+		await list.load('a');
+		expect([list.rows, list.more, list.status]).toEqual([[1, 2], true, 'ready']);
+		await list.loadMore();
+		expect([list.rows, list.more]).toEqual([[1, 2, 3], false]);
+		await list.loadMore(); // nothing more to ask for
+		await list.load('b');
+		expect(list.rows).toEqual([9]);
+		expect(asked).toEqual(['a:', 'a:c1', 'b:']);
+	});
+
+	it('drops an answer to an older query that arrives after a newer one', async () => {
+		const waiting: Record<string, (p: { rows: number[]; nextCursor: null }) => void> = {};
+		const list = new KeysetList<number, string>((q) => new Promise((resolve) => (waiting[q] = resolve)));
+		const slow = list.load('slow');
+		const fast = list.load('fast');
+		waiting.fast!({ rows: [2], nextCursor: null });
+		await fast;
+		waiting.slow!({ rows: [1], nextCursor: null });
+		await slow;
+		expect(list.rows).toEqual([2]);
+	});
+
+	it('says when it could not load, and why', async () => {
+		const list = new KeysetList<number, string>(async () => {
+			throw new TypeError('Failed to fetch');
+		});
+		await list.load('x');
+		expect([list.status, list.error]).toEqual(['offline', 'You are offline. Try again when you have a connection.']);
+	});
+});
+
+describe('an audit entry’s before and after', () => {
+	it('lists the fields that changed, and every field of a creation or a removal', () => {
+		expect(auditChanges({ balance: 0, name: 'x' }, { balance: 500, name: 'x' })).toEqual([{ field: 'balance', before: '0', after: '500' }]);
+		expect(auditChanges(null, { name: 'Bot', scopes: ['read'] })).toEqual([
+			{ field: 'name', before: '—', after: 'Bot' },
+			{ field: 'scopes', before: '—', after: '["read"]' }
+		]);
+		expect(auditChanges(null, null)).toEqual([]);
+		expect(auditChanges(null, 5)).toEqual([{ field: 'value', before: '—', after: '5' }]);
+		expect(auditReason({ reason: 'Goodwill', key: 'k' })).toBe('Goodwill');
+		expect(auditReason({ note: 'Launch bonus' })).toBe('Launch bonus');
+		expect(auditReason({ key: 'k' })).toBeNull();
+	});
+});
