@@ -10,7 +10,7 @@ import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import { consume, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
-import { evaluateAlerts, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
+import { evaluateAlerts, listAlertSteps, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
 import { accountsToAlert } from '../../src/lib/server/alerts/evaluate';
 
 let db: Db & { url?: string };
@@ -308,7 +308,9 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		}
 		const other = await person('Other');
 		await expect(setAlertSteps(db, other.id, `device-${randomUUID()}`, u.accountId, { shares: [30], depleted: true })).rejects.toMatchObject({ code: 'forbidden' });
-		const [now] = (await setAlertSteps(db, u.id, key, u.accountId, { shares: [1], depleted: true })).steps.accounts;
+		// The same device key with other steps is another change: refused, and nothing changes (issue 12.1).
+		await expect(setAlertSteps(db, u.id, key, u.accountId, { shares: [1], depleted: true })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+		const [now] = (await listAlertSteps(db, u.id)).accounts;
 		expect(now).toMatchObject({ shares: [50, 25, 15], depleted: false });
 		await expectInvariants(db);
 	});

@@ -52,17 +52,18 @@ async function refusalOf(p: Promise<unknown>): Promise<{ code: string; message: 
 }
 
 describe(`someone else's thing answers like an unknown id (issue 12.9), on ${backend}`, () => {
-	it('settling or releasing another account’s hold is 404 exactly like an unknown or malformed id', async () => {
+	it('settling or releasing another account’s hold is 404 exactly like an unknown id; a malformed id is a 400 for anyone', async () => {
 		const [owner, stranger] = [await member(db, 1000), await member(db, 1000)];
 		const h = await callJson('/api/v1/holds', { headers: bearer(owner.key, idem()), body: { feature: 'plain', max_tokens: 100 } });
 		expect(h.status).toBe(201);
 		for (const action of ['settle', 'release']) {
-			const answers = await Promise.all(
-				[h.json.hold_id, randomUUID(), 'not-a-hold'].map((id) =>
-					callJson(`/api/v1/holds/${id}/${action}`, { headers: bearer(stranger.key, idem()), body: action === 'settle' ? { tokens: 10 } : {} })
-				)
-			);
+			const call = (id: string) => callJson(`/api/v1/holds/${id}/${action}`, { headers: bearer(stranger.key, idem()), body: action === 'settle' ? { tokens: 10 } : {} });
+			const answers = await Promise.all([h.json.hold_id, randomUUID()].map(call));
 			for (const a of answers) expect({ status: a.status, body: a.json }).toEqual({ status: 404, body: { error: 'not_found', message: 'No such hold.' } });
+			// The OpenAPI document says the id is a uuid: a malformed one is invalid input, whoever sends it.
+			const malformed = await call('not-a-hold');
+			expect(malformed.status).toBe(400);
+			expect(malformed.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { id: expect.any(Array) } } });
 		}
 		// A key that may not spend at all is told so, the same for every id.
 		const readOnly = await createAccountKey(db, stranger.auth, { accountId: stranger.accountId, name: 'read only', scopes: ['read'] });

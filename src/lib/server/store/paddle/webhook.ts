@@ -9,7 +9,7 @@ import { productsByPriceId, type PaddleEnvironment } from '../catalog';
 import { applyAdjustment, failTransaction, fulfilTransaction, type Outcome } from '../fulfilment';
 import { mirrorSubscription } from '../subscriptions';
 import { verifySignature } from './signature';
-import { databaseRefusal, sqlState } from '../../errors';
+import { sqlState } from '../../errors';
 import { logFailure } from '../../log';
 import { toStorableText, unstorablePath } from '../../storable';
 
@@ -100,7 +100,10 @@ export async function receivePaddleWebhook(
 	} catch (e) {
 		// Answered 503 with Retry-After at the edge (http/unavailable.ts); Paddle retries that too.
 		if (isDatabaseUnavailable(e)) throw e;
-		if (databaseRefusal(e)) return reject(db, rawBody, `values the database refuses (SQLSTATE ${sqlState(e)})`, eventType);
+		// A value of the body Postgres cannot store (class 22) never will be: rejected for good. A constraint
+		// that refuses the effect (class 23) is a fault on our side or a state that changes: the event must
+		// not be lost, so it answers 500 and Paddle retries it.
+		if (sqlState(e)?.startsWith('22')) return reject(db, rawBody, `values the database refuses (SQLSTATE ${sqlState(e)})`, eventType);
 		logFailure('paddle-webhook', `${event.eventType} ${event.eventId} failed; Paddle will retry`, e);
 		return { status: 500, body: { ok: false, error: 'could not process the event now' } };
 	}
