@@ -76,10 +76,15 @@ export function valid(s: Schema): fc.Arbitrary<unknown> {
 			// A datetime the server takes is in the future (`expires_at`); the description says so.
 			if (s.format === 'date-time') return fc.date({ min: new Date(Date.now() + 3_600_000), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
 			const min = s.minLength ?? 0;
-			const max = s.maxLength ?? 40;
-			const fill = (n: number) => (s.pattern && !new RegExp(s.pattern, 'u').test('x') ? 'a' : 'x').repeat(n);
-			const text = s.pattern ? fc.stringMatching(new RegExp(s.pattern, 'u')) : fc.string({ minLength: min, maxLength: Math.min(max, 40) });
-			return fc.oneof(text.filter((v) => v.length >= min && v.length <= max), fc.constantFrom(fill(Math.max(min, 1)), fill(max)));
+			// A pattern sets its own lengths (e.g. 64 hex digits): without a maxLength, do not cut it at 40,
+			// or the filter below could never pass and fast-check would search forever.
+			const max = s.maxLength ?? (s.pattern ? Number.MAX_SAFE_INTEGER : 40);
+			const pattern = s.pattern ? new RegExp(s.pattern, 'u') : null;
+			const fill = (n: number) => (pattern && !pattern.test('x') ? 'a' : 'x').repeat(n);
+			const text = pattern ? fc.stringMatching(pattern) : fc.string({ minLength: min, maxLength: Math.min(max, 40) });
+			const edgesThatFit = [fill(Math.max(min, 1)), fill(Math.min(max, 256))].filter((v) => v.length >= min && v.length <= max && (!pattern || pattern.test(v)));
+			const fitting = text.filter((v) => v.length >= min && v.length <= max);
+			return edgesThatFit.length ? fc.oneof(fitting, fc.constantFrom(...edgesThatFit)) : fitting;
 		}
 		case 'array':
 			return fc.array(valid(s.items ?? {}), { maxLength: Math.min(s.maxItems ?? 3, 3) });
