@@ -44,7 +44,7 @@ describe('production build', () => {
 		expect((await used.json()).data).toHaveLength(1);
 	});
 
-	it('answers every method in JSON: 405 with Allow for a method a route lacks, 501 for TRACE and TRACK', async () => {
+	it('answers every method in JSON: 405 with Allow for a method a route lacks, 501 for TRACE', async () => {
 		const wrong = await fetch(`${base()}/api/v1/consume`, { headers: auth });
 		expect(wrong.status).toBe(405);
 		expect(wrong.headers.get('allow')).toBe('POST');
@@ -52,7 +52,7 @@ describe('production build', () => {
 		const release = await fetch(`${base()}/api/v1/holds/00000000-0000-4000-8000-000000000000/release`, { method: 'POST', headers: { authorization: auth.authorization } });
 		expect(release.status).toBe(404);
 		expect(await release.json()).toMatchObject({ error: 'not_found' });
-		for (const method of ['TRACE', 'TRACK']) {
+		for (const method of ['TRACE']) {
 			const r = await rawRequest(method, '/api/v1/balance');
 			expect(r.status, method).toBe(501);
 			expect(r.type, method).toMatch(/^application\/json/);

@@ -5,12 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * Methods the WHATWG `Request` refuses to represent (undici throws), so SvelteKit never sees them.
  * (CONNECT is the third; Node's server hands it to a `connect` listener, and without one closes it.)
  */
-const UNREPRESENTABLE = new Set(['TRACE', 'TRACK']);
+// TRACK never gets here: Node's HTTP parser does not know it and answers its own 400.
+const UNREPRESENTABLE = new Set(['TRACE']);
 
 let installed = false;
 
 /**
- * Answers TRACE and TRACK with `501 {"error":"not_implemented",…}` at the Node HTTP layer.
+ * Answers TRACE with `501 {"error":"not_implemented",…}` at the Node HTTP layer.
  * adapter-node turns every request into a WHATWG Request before SvelteKit runs, undici refuses
  * these methods, and the adapter then writes a plain-text `400 Bad Request`; no hook is reached.
  * Node publishes each request on the `http.server.request.start` channel before the server's

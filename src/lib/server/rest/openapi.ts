@@ -71,7 +71,7 @@ function buildDocument() {
 				'Check, consume, hold and settle AI tokens; read balances, rates and usage. Authenticate with `Authorization: Bearer <api key>`. ' +
 				'Site keys name the account with exactly one of `user`, `team` or `guest`; account keys act on their own account and name none. ' +
 				'Every answer is JSON (the stream excepted); every error is `{"error","message","details"?}`. ' +
-				'A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE and TRACK answer `501 not_implemented`.'
+				'A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE answers `501 not_implemented` (a method Node’s HTTP parser does not know, such as TRACK, gets its bare 400 before any route).'
 		},
 		security: [{ apiKey: [] }],
 		components: {
