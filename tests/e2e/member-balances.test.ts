@@ -81,6 +81,8 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 
 		await page.goto('/purchases');
 		const history = page.getByRole('region', { name: 'Purchase history' });
+		// The list shows skeleton rows until the purchases arrive.
+		await history.getByText('No purchases yet.', { exact: false }).waitFor();
 		await expect(texts(history.getByRole('listitem'))).resolves.toEqual(['No purchases yet. Visit the store to buy tokens.']);
 		expect(await brokenSentences(page)).toEqual([]);
 		await screen(page, 'member-new-purchases');
