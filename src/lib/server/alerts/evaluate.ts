@@ -4,6 +4,7 @@ import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
 import { allocationShares, noticeChange, type AllocationShare } from '../ledger';
 import { config } from '../config';
+import { logFailure } from '../log';
 import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
 import { decide, stageOf, stageShare, type AlertSteps, type Stage } from './level';
@@ -139,7 +140,8 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 	if (sent.length) noticeChange(db.orm, accountId);
 	const mail = opts.mailer ?? appMailer();
 	for (const m of outbox) {
-		await mail.send(m).catch((e) => console.error(`[alerts] mail to ${m.to} failed`, e));
+		// Logged by account and error class, never by the recipient's address (issue 12.9).
+		await mail.send(m).catch((e) => logFailure('alerts', `alert mail for account ${accountId} failed`, e));
 	}
 	return sent;
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import type { Mailer } from '../mail';
+import { logFailure } from '../log';
 import { balanceChanges } from '../live/balance-changes';
 import { accountsToAlert, evaluateAlerts } from './evaluate';
 
@@ -52,10 +53,10 @@ export async function startAlerts(db: Db, opts: { mailer?: Mailer; delayMs?: num
 		try {
 			// Most changes cross nobody's threshold: two reads for the whole batch find the few that do.
 			for (const accountId of await accountsToAlert(db.orm, accountIds)) {
-				await evaluateAlerts(db, accountId, { mailer: opts.mailer }).catch((e) => console.error(`[alerts] evaluating ${accountId} failed`, e));
+				await evaluateAlerts(db, accountId, { mailer: opts.mailer }).catch((e) => logFailure('alerts', `evaluating ${accountId} failed`, e));
 			}
 		} catch (e) {
-			console.error(`[alerts] checking ${accountIds.length} account(s) failed`, e);
+			logFailure('alerts', `checking ${accountIds.length} account(s) failed`, e);
 		}
 	}, opts.delayMs ?? 250);
 	const unsubscribe = await balanceChanges(db).subscribeAll(queue.poke);
