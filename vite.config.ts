@@ -6,7 +6,8 @@ const integration = (backend: 'pglite' | 'postgres') => ({
 	test: {
 		name: `integration-${backend}`,
 		include: ['tests/integration/**/*.test.ts'],
-		env: { QUOTA_TEST_BACKEND: backend }
+		env: { QUOTA_TEST_BACKEND: backend },
+		globalSetup: ['tests/helpers/template-db.ts']
 	}
 });
 
