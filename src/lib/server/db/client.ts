@@ -63,10 +63,17 @@ export function rowsOf<T>(result: unknown): T[] {
 	return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
-/** Embedded Postgres (PGlite): `dir` persists to disk; omit it for an in-memory database. */
-export async function openPglite(dir?: string, migrationsDir?: string): Promise<Db> {
+/**
+ * Embedded Postgres (PGlite): `dir` persists to disk; omit it for an in-memory database.
+ * `loadDataDir` starts from a tarball made by `dump()` (PGlite's `dumpDataDir`) instead of an
+ * empty cluster: the tests start each file's database from one migrated template that way.
+ */
+export async function openPglite(
+	dir?: string,
+	opts: { migrationsDir?: string; loadDataDir?: Blob } = {}
+): Promise<Db & { dump: () => Promise<Blob> }> {
 	if (dir) mkdirSync(dir, { recursive: true });
-	const client = await PGlite.create(dir ? { dataDir: dir } : {});
+	const client = await PGlite.create({ dataDir: dir, loadDataDir: opts.loadDataDir });
 	const orm = drizzlePglite({ client, schema }) as unknown as Database;
 	return {
 		kind: 'pglite',
@@ -77,9 +84,10 @@ export async function openPglite(dir?: string, migrationsDir?: string): Promise<
 			return async () => unsub();
 		},
 		reachable: () => true,
+		dump: () => client.dumpDataDir('none'),
 		// One process owns a PGlite data directory, so nothing else migrates it meanwhile: no lock.
 		migrate: async () => {
-			const folder = migrationsFolder(migrationsDir);
+			const folder = migrationsFolder(opts.migrationsDir);
 			await migratePglite(orm as never, { migrationsFolder: folder });
 			await client.transaction((tx) => tx.exec(sqlFunctionsScript(folder)));
 		},

@@ -25,10 +25,12 @@ export {
 	MAX_REPORT_WINDOWS
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
+export { lotsByGrantKey, everGrantedTokens, type GrantedLot } from './lookups';
+export { siteUsage, type SiteUsage, type UsageTotals } from './usage';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';
-export { sweepExpired, startSweeper } from './sweep';
+export { sweepExpired } from './sweep';
 export { CHANGE_CHANNEL, noticeChange } from './change-notices';
