@@ -34,3 +34,4 @@ export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';
 export { sweepExpired } from './sweep';
 export { CHANGE_CHANNEL, noticeChange } from './change-notices';
+export { balanceChanges, type BalanceChanges } from './balance-changes';
