@@ -15,4 +15,5 @@ export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSi
 export { profile } from './profile';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
-export { identifyRequest, setSessionCookie, clearSessionCookie, rejectsNonJson, type RequestIdentity } from './request';
+export { resolveAccount, callerAccount, callerScope, targetAccount, type Caller, type Target } from './scope';
+export { grantWithSiteKey, type SiteGrant } from './site-grants';

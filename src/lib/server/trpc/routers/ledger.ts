@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
-import { resolveAccount } from '../../ledger/account-scope';
+import { resolveAccount } from '../../accounts';
 import { firstStepOf } from '../../alerts';
 import { balances, check, consume, history, listFeatures, listModels, rollups, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
