@@ -32,3 +32,5 @@ export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';
 export { sweepExpired, startSweeper } from './sweep';
 export { CHANGE_CHANNEL, noticeChange } from './change-notices';
+export * from './limits';
+export { siteUsageTotals, siteUsage, USAGE_SPANS, type SiteUsage, type SiteUsageTotals, type UsageBy, type UsageSeries, type TopRow } from './site-usage';
