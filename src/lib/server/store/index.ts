@@ -17,6 +17,7 @@ export { listSubscriptions, cancelSubscription, type SubscriptionView } from './
 export { flaggedEvents } from './paddle/webhook';
 export { siteRevenue, paymentFlags, type Revenue, type PaymentFlag } from './overview';
 export { paymentProvider, requireProvider, activeSimulator, paymentsLine } from './paddle';
+export { simulatorFor, type SimulatorActor } from './paddle/simulator/access';
 
 /**
  * What the store page shows: the packages for sale and how the browser opens the checkout;
