@@ -165,7 +165,15 @@ const matrix: Record<string, Entry> = {
 	'admin.users.setDisabled': { allow: siteAdmin, input: (w) => ({ userId: w.users.memberB.id, disabled: true }) },
 	'admin.audit.list': { allow: siteAdmin, input: (w) => ({ account: w.users.memberA.accountId }) },
 	'admin.audit.actions': { allow: siteAdmin },
-	'admin.reports.siteDaily': { allow: siteAdmin, input: () => ({ from: '2026-01-01', to: '2026-01-31' }) },
+	'admin.overview.get': { allow: siteAdmin },
+	'admin.overview.usage': { allow: siteAdmin, input: () => ({ span: 30, by: 'model' }) },
+	'admin.limits.list': { allow: siteAdmin },
+	'admin.limits.save': {
+		allow: siteAdmin,
+		input: async (w, db) => ({ module: (await adminModule(w, db)).key, guest: 0, limitType: 'general', members: 100, roles: {}, period: 'weekly', limitMessage: 'Limit reached.', onExhausted: 'message' })
+	},
+	'admin.modules.list': { allow: siteAdmin },
+	'admin.models.list': { allow: siteAdmin },
 	'admin.ledger.reconcile': { allow: siteAdmin }
 };
 

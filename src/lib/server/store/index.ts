@@ -16,6 +16,7 @@ export type { Offer } from './offer';
 export { startCheckout, listPurchases, type Purchase, type PurchaseStatus } from './orders';
 export { listSubscriptions, cancelSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';
+export { siteRevenue, paymentFlags, type Revenue, type PaymentFlag } from './overview';
 export { paymentProvider, requireProvider, activeSimulator, paymentsLine } from './paddle';
 export { simulatorFor, type SimulatorActor } from './paddle/simulator/access';
 
