@@ -80,18 +80,17 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		const registrationId = await registered;
 		const message = { ...pushWords({ teamName: null }, 'tokens:500', 480), url: '/dashboard', tag: 'balance-e2e' };
 		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: JSON.stringify(message) });
-		await page.waitForFunction(async () => (await (await navigator.serviceWorker.ready).getNotifications()).length > 0);
-		expect(await shown(page)).toEqual([
+		// The worker shows it asynchronously: read the tray until it does.
+		await expect.poll(() => shown(page), { timeout: 10_000 }).toEqual([
 			{ title: 'You are running low on tokens', body: 'Below 500 tokens: 480 tokens left. Tap to see the balance.', tag: 'balance-e2e', data: { url: '/dashboard' } }
 		]);
 
 		// A deeper alert of the same account replaces it; a push that is not ours shows the plain pointer to the inbox.
 		const out = { ...pushWords({ teamName: null }, 'depleted', 0), url: '/dashboard', tag: 'balance-e2e' };
 		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: JSON.stringify(out) });
-		await page.waitForFunction(async () => (await (await navigator.serviceWorker.ready).getNotifications())[0]?.title === 'You are out of tokens');
+		await expect.poll(async () => (await shown(page)).map((n) => n.title), { timeout: 10_000 }).toEqual(['You are out of tokens']);
 		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: 'not json' });
-		await page.waitForFunction(async () => (await (await navigator.serviceWorker.ready).getNotifications()).length === 2);
-		expect((await shown(page)).map((n) => [n.title, n.tag]).sort()).toEqual([
+		await expect.poll(async () => (await shown(page)).map((n) => [n.title, n.tag]).sort(), { timeout: 10_000 }).toEqual([
 			['Quota', 'quota'],
 			['You are out of tokens', 'balance-e2e']
 		]);
