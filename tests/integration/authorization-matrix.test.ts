@@ -20,6 +20,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
+import { createECDH, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
@@ -147,6 +148,10 @@ const matrix: Record<string, Entry> = {
 	'alerts.steps': { allow: members },
 	// The pool's alerts go to its owner and admins: they set its steps (a site admin does not).
 	'alerts.setSteps': { allow: ['memberA'], input: (w) => ({ key: `steps-${w.tag}`, ...teamA(w), shares: [30], depleted: true }) },
+	'alerts.push.status': { allow: members },
+	'alerts.push.subscribe': { allow: members, input: (w) => ({ subscription: pushSubscription(w.tag) }) },
+	'alerts.push.unsubscribe': { allow: members, input: (w) => ({ endpoint: pushSubscription(w.tag).endpoint }) },
+	'alerts.push.setQuietHours': { allow: members, input: (w) => ({ key: `quiet-${w.tag}`, quietHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Berlin' } }) },
 
 	'admin.settings.get': { allow: siteAdmin },
 	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },
@@ -216,6 +221,13 @@ const isAuthRefusal = (o: Outcome) =>
 const isExpected = (o: Outcome, listed: string | undefined) => o.ok || (listed !== undefined && (o.domainCode ?? o.code) === listed);
 
 const describeOutcome = (o: Outcome) => (o.ok ? 'success' : `${o.code}${o.domainCode ? ` (${o.domainCode})` : ''}: ${o.message}`);
+
+/** A browser's subscription on FCM (never sent to: no alert is made here). */
+function pushSubscription(tag: string) {
+	const ecdh = createECDH('prime256v1');
+	ecdh.generateKeys();
+	return { endpoint: `https://fcm.googleapis.com/fcm/send/${tag}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+}
 
 describe('authorization matrix', () => {
 	const procedures = Object.keys(appRouter._def.procedures).sort();
