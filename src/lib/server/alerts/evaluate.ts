@@ -11,6 +11,7 @@ import { decide, stageOf, stageShare, stageTokens, type AlertSteps, type Stage }
 import { alertStepsOf } from './steps';
 import { pushWords, stepWords } from './words';
 import { sendPushes, type PushOptions, type UserPush } from './push/send';
+import { announceStage } from './events';
 
 export type AlertKind = 'balance_low' | 'balance_empty';
 
@@ -148,6 +149,7 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: AlertChann
 				.onConflictDoNothing({ target: notifications.dedupeKey })
 				.returning({ id: notifications.id });
 			if (!row) continue;
+			await announceStage(tx, accountId, d.stage, generation, share);
 			made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
 			if (mailed) outbox.push(alertMail(r, d.stage, share.left));
 			pushes.push(alertPush(r, d.stage, share.left));

@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import { logFailure } from '../log';
-import { balanceChanges } from '../live/balance-changes';
+import { balanceChanges } from '../ledger';
 import { accountsToAlert, evaluateAlerts, type AlertChannels } from './evaluate';
 
 /**
