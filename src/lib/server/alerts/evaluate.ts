@@ -9,9 +9,9 @@ import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
 import { decide, stageOf, stageShare, stageTokens, type AlertSteps, type Stage } from './level';
 import { alertStepsOf } from './steps';
-import { announceStage } from './events';
 import { pushWords, stepWords } from './words';
 import { sendPushes, type PushOptions, type UserPush } from './push/send';
+import { announceStage } from './events';
 
 export type AlertKind = 'balance_low' | 'balance_empty';
 

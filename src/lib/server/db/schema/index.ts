@@ -1,6 +1,6 @@
 export * from './accounts';
 export * from './ledger';
 export * from './store';
+export * from './push';
 export * from './schedule';
 export * from './webhooks';
-export * from './push';
