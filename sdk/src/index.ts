@@ -20,3 +20,4 @@ export * from './errors.js';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 export { serverSentEvents, type ServerSentEvent } from './sse.js';
 export type { paths, components } from './openapi.js';
+export { withHold, type HoldOutcome } from './hold.js';

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDb, backend } from '../helpers/db';
-import { call, useDb } from '../helpers/http';
+import { useDb } from '../helpers/http';
+import { appSdk, cutNextStream, sent } from '../helpers/sdk';
 import { member, siteKey } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { seedDemo } from '../../src/lib/server/demo/seed';
 import { balances } from '../../src/lib/server/ledger';
-import { AllowanceExhausted, FeatureDisabled, HoldAlreadySettled, InsufficientTokens, Quota, Unauthorized, type Balance } from '../../sdk/src/index.js';
+import { AllowanceExhausted, FeatureDisabled, HoldAlreadySettled, InsufficientTokens, Unauthorized, type Balance } from '../../sdk/src/index.js';
 
 // The SDK against the app's real hooks and routes (no network hop), on both databases. The built
 // package against the production server is tests/e2e/sdk.test.ts; retries under faults are
@@ -14,30 +15,7 @@ import { AllowanceExhausted, FeatureDisabled, HoldAlreadySettled, InsufficientTo
 
 let db: Db;
 let site: string;
-/** Requests the SDK sent, as the app received them. */
-const sent: Request[] = [];
-let cutNextStream = false;
-
-/** The app's handler as the SDK's fetch; `cutNextStream` ends the next stream after its first event, as a dropped connection would. */
-async function viaApp(request: Request): Promise<Response> {
-	sent.push(request.clone());
-	const url = new URL(request.url);
-	const body = request.method === 'GET' ? undefined : await request.text();
-	const res = await call(url.pathname + url.search, { method: request.method, headers: Object.fromEntries(request.headers), body, signal: request.signal });
-	if (!url.pathname.endsWith('/stream') || !cutNextStream || !res.body) return res;
-	cutNextStream = false;
-	let text = '';
-	const cut = new TransformStream<Uint8Array, Uint8Array>({
-		transform(chunk, controller) {
-			controller.enqueue(chunk);
-			text += new TextDecoder().decode(chunk);
-			if (text.includes('event: balance')) controller.terminate();
-		}
-	});
-	return new Response(res.body.pipeThrough(cut), { status: res.status, headers: res.headers });
-}
-
-const sdk = (apiKey: string) => new Quota({ baseUrl: 'http://localhost:3000', apiKey, fetch: viaApp });
+const sdk = appSdk;
 
 beforeAll(async () => {
 	db = await freshDb({ poolSize: 20 });
@@ -130,7 +108,7 @@ describe(`SDK against the app on ${backend}`, () => {
 	it('stream yields the balance, then each change; after a drop it reconnects with Last-Event-ID and repeats nothing', async () => {
 		const m = await member(db, 1000);
 		const q = sdk(m.key);
-		cutNextStream = true;
+		cutNextStream();
 		const controller = new AbortController();
 		const seen: Balance[] = [];
 		const loop = (async () => {
