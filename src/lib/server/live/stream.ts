@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db';
-import { balances, type Balances } from '../ledger';
-import { balanceChanges } from './balance-changes';
+import { balanceChanges, balances, type Balances } from '../ledger';
 import { onShutdown } from '../shutdown';
 
 const HEARTBEAT_MS = 25_000;
