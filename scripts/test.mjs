@@ -1,4 +1,4 @@
-// `npm test`: type checks, the dependency rules, unit + integration tests (PGlite, and real Postgres when TEST_DATABASE_URL
+// `npm test`: type checks, the dependency rules, the SDK build, unit + integration tests (PGlite, and real Postgres when TEST_DATABASE_URL
 // is set), then the production build and the browser tests. With CI=true a skipped suite fails the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +33,8 @@ mkdirSync('test-results/vitest', { recursive: true });
 run('Type check (svelte-check + tsc)', 'npm', ['run', '--silent', 'check']);
 // The layer rules of docs/ARCHITECTURE.md (.dependency-cruiser.cjs): domains know no SvelteKit or transport, the ledger no other domain.
 run('Dependency rules (dependency-cruiser)', 'npm', ['run', '--silent', 'check:deps']);
+// The SDK package as published (sdk/dist, ESM + types, no Node types): the e2e tests drive it.
+run('SDK build (sdk/, tsc)', 'npm', ['run', '--silent', 'sdk:build']);
 
 if (!process.env.TEST_DATABASE_URL) {
 	skippedSuites.push('integration on real PostgreSQL (set TEST_DATABASE_URL=postgres://… to run it)');

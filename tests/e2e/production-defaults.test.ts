@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
 import { SIMULATOR_WEBHOOK_SECRET } from '../../src/lib/server/config';
 import { launch, phone } from './browser';
-import { startBuild, type RunningApp } from './server';
+import { freshPostgresDatabase, startBuild, type RunningApp } from './server';
 
 // Each mode's defaults, from the production build as an operator starts it: the embedded database
 // gets the demo and the Paddle simulator; a PostgreSQL deployment gets neither unless it asks.
@@ -27,16 +27,9 @@ afterAll(async () => {
 
 /** A new, empty database on the test server, dropped after the file. */
 async function freshDatabase(): Promise<string> {
-	const admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
-	const name = `quota_defaults_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-	await admin.unsafe(`create database ${name}`);
-	cleanups.push(async () => {
-		await admin.unsafe(`drop database if exists ${name} with (force)`);
-		await admin.end();
-	});
-	const url = new URL(serverUrl!);
-	url.pathname = `/${name}`;
-	return url.toString();
+	const { url, drop } = await freshPostgresDatabase(serverUrl!, 'quota_defaults');
+	cleanups.push(drop);
+	return url;
 }
 
 async function start(env: Record<string, string>): Promise<RunningApp> {

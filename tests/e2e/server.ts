@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -21,6 +22,25 @@ export function freePort(): Promise<number> {
 		});
 		srv.on('error', reject);
 	});
+}
+
+/**
+ * A new, empty database on the PostgreSQL server at `serverUrl` (TEST_DATABASE_URL); `drop` removes
+ * it (call it after the app using it stopped).
+ */
+export async function freshPostgresDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+	const name = `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+	await admin.unsafe(`create database ${name}`);
+	const url = new URL(serverUrl);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		drop: async () => {
+			await admin.unsafe(`drop database if exists ${name} with (force)`);
+			await admin.end();
+		}
+	};
 }
 
 /** The demo site key the e2e server is started with (REST tests use it). */

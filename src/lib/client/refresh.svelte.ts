@@ -56,7 +56,8 @@ export function startAutoRefresh(onReconnect: () => void): () => void {
 
 /**
  * The account's live stream (SSE): each `balance` event after the first (which only repeats what
- * the page just loaded) means something changed. Where the stream is missing or refused,
+ * the page just loaded) means something changed. A reconnect sends `Last-Event-ID`, so the server
+ * sends figures again only when they changed while the stream was down. Where the stream is missing or refused,
  * EventSource closes and the 30-second refresh carries on alone.
  */
 export function openStream(accountId: string): () => void {
@@ -72,7 +73,6 @@ export function openStream(accountId: string): () => void {
 		clearTimeout(pending);
 		pending = setTimeout(() => void refreshAll(), 250);
 	});
-	source.addEventListener('open', () => (first = true));
 	return () => {
 		clearTimeout(pending);
 		source.close();

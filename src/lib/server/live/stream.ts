@@ -1,22 +1,42 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../db';
-import { balanceChanges, balances } from '../ledger';
+import { balanceChanges, balances, type Balances } from '../ledger';
 import { onShutdown } from '../shutdown';
 
 const HEARTBEAT_MS = 25_000;
 const COALESCE_MS = 100;
 
 /**
+ * The SSE event id of a set of figures: a digest of them, the same in every process. Each event is
+ * the whole picture, not a delta, so a client that reconnects with `Last-Event-ID` has missed
+ * nothing when the figures still have that id.
+ */
+export function balanceEventId(figures: unknown): string {
+	return createHash('sha256').update(JSON.stringify(figures)).digest('base64url').slice(0, 22);
+}
+
+/**
  * An SSE stream of one account's balances: the current figures at once, then after every change
  * (bursts coalesced), with a heartbeat so proxies keep the connection open. It ends when the
- * process shuts down (the browser's EventSource reconnects, to another process).
+ * process shuts down (the client reconnects, to another process). Each event's data is
+ * `render(balances)` (the transport's public shape) and its id `balanceEventId` of that; the first
+ * event is left out when its id equals `lastEventId` (the `Last-Event-ID` of a reconnect: the
+ * client already holds those figures), and so is any event whose figures did not change since the
+ * previous one.
  */
-export async function balanceStream(db: Db, accountId: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+export async function balanceStream(
+	db: Db,
+	accountId: string,
+	signal: AbortSignal,
+	opts: { render: (b: Balances) => unknown; lastEventId?: string | null }
+): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
 	let unsubscribe: (() => void) | null = null;
 	let offShutdown: (() => void) | null = null;
 	let heartbeat: ReturnType<typeof setInterval> | undefined;
 	let pending: ReturnType<typeof setTimeout> | undefined;
 	let closed = false;
+	let lastSent = opts.lastEventId ?? null;
 	/** Stops everything this stream started; safe to call more than once, and before `start` is done. */
 	const stop = () => {
 		closed = true;
@@ -40,8 +60,11 @@ export async function balanceStream(db: Db, accountId: string, signal: AbortSign
 				pending = undefined;
 				if (closed) return;
 				try {
-					const b = await balances(db.orm, accountId);
-					controller.enqueue(encoder.encode(`event: balance\ndata: ${JSON.stringify(b)}\n\n`));
+					const data = opts.render(await balances(db.orm, accountId));
+					const id = balanceEventId(data);
+					if (id === lastSent) return;
+					lastSent = id;
+					controller.enqueue(encoder.encode(`event: balance\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`));
 				} catch {
 					close();
 				}

@@ -38,7 +38,7 @@ const idempotencyHeader = (required: boolean) => ({
 	schema: jsonSchema(s.idempotencyHeader.shape['Idempotency-Key'], 'input')
 });
 
-const parameters = (schema: z.ZodObject, where: 'query' | 'path', required = false) =>
+const parameters = (schema: z.ZodObject, where: 'query' | 'path' | 'header', required = false) =>
 	Object.entries((jsonSchema(schema, 'input').properties ?? {}) as Record<string, Record<string, unknown>>).map(([name, sch]) => {
 		const { description, ...rest } = sch;
 		return { name, in: where, required, ...(description ? { description } : {}), schema: rest };
@@ -156,9 +156,12 @@ function buildDocument() {
 			'/api/v1/stream': {
 				get: {
 					summary: 'Server-Sent Events: the account’s balance whenever it changes',
-					parameters: targetParameters(s.targetQuery),
+					parameters: [...targetParameters(s.targetQuery), ...parameters(s.lastEventIdHeader, 'header')],
 					responses: {
-						200: { description: 'text/event-stream of `balance` events', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+						200: {
+							description: 'text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id)',
+							content: { 'text/event-stream': { schema: { type: 'string' } } }
+						},
 						...errors(403, 404, 422)
 					}
 				}

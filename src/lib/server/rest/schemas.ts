@@ -86,6 +86,15 @@ export const usageQuery = oneTarget(
 export const featureParams = z.object({ featureKey: keyLookup.meta({ description: 'Feature key, e.g. ai_bots.' }) });
 export const holdParams = z.object({ id: z.uuid().meta({ description: 'The hold id POST /api/v1/holds answered.' }) });
 
+/** The stream's Last-Event-ID header: an event id it sent (a digest), so anything longer is not one. */
+export const lastEventIdHeader = z.object({
+	'Last-Event-ID': z
+		.string()
+		.max(200)
+		.optional()
+		.meta({ description: 'The id of the last `balance` event received: on a reconnect, the first event is left out when the figures have not changed since.' })
+});
+
 /** The Idempotency-Key header, named as the field it is in refusals. */
 export const idempotencyHeader = z.object({ 'Idempotency-Key': idempotencyKey });
 

@@ -1,0 +1,184 @@
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from './openapi.js';
+import { errorFrom } from './errors.js';
+import { defaultRetryPolicy, retryAfterMs, retrying, type RetryPolicy } from './retry.js';
+import { serverSentEvents } from './sse.js';
+
+type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
+type Post<P extends keyof paths> = NonNullable<paths[P]['post']>;
+type Get<P extends keyof paths> = NonNullable<paths[P]['get']>;
+
+/** Site keys name the account (exactly one of these); account keys name none. */
+export interface Target {
+	/** A Quota user id or the host site's own user id (created on first use). */
+	user?: string;
+	/** A team id (its shared pool). */
+	team?: string;
+	/** An anonymous visitor id. */
+	guest?: string;
+}
+export type CheckRequest = Json<Post<'/api/v1/check'>['requestBody']>;
+export type CheckResult = Json<Post<'/api/v1/check'>['responses'][200]>;
+export type ConsumeRequest = Json<Post<'/api/v1/consume'>['requestBody']>;
+export type ConsumeResult = Json<Post<'/api/v1/consume'>['responses'][200]>;
+export type HoldRequest = Json<Post<'/api/v1/holds'>['requestBody']>;
+export type Hold = Json<Post<'/api/v1/holds'>['responses'][201]>;
+export type SettleResult = Json<Post<'/api/v1/holds/{id}/settle'>['responses'][200]>;
+export type GrantRequest = Json<Post<'/api/v1/grants'>['requestBody']>;
+export type GrantResult = Json<Post<'/api/v1/grants'>['responses'][201]>;
+export type Balance = Json<Get<'/api/v1/balance'>['responses'][200]>;
+export type UsagePage = Json<Get<'/api/v1/usage'>['responses'][200]>;
+export type UsageRow = UsagePage['data'][number];
+
+export interface QuotaOptions {
+	/** Where Quota runs, e.g. `https://quota.example.com`. */
+	baseUrl: string;
+	/** A Quota API key (`qk_…`): a site key, or an account key. Keep it on your server. */
+	apiKey: string;
+	/** The fetch to use (default: the runtime's global `fetch`). */
+	fetch?: (request: Request) => Promise<Response>;
+	/** How calls are retried; see `RetryPolicy` for the defaults. */
+	retry?: Partial<RetryPolicy>;
+}
+
+export interface CallOptions {
+	/** Sent as `Idempotency-Key`; one is made when none is given. Retries always reuse it. */
+	idempotencyKey?: string;
+	signal?: AbortSignal;
+}
+
+interface Answer<T> {
+	data?: T;
+	error?: unknown;
+	response: Response;
+}
+
+/** The answer's data, or its typed error (`InsufficientTokens`, `HoldExpired`, …). */
+async function unwrap<T>(answer: Promise<Answer<T>>): Promise<T> {
+	const { data, error, response } = await answer;
+	if (response.ok) return data as T;
+	const wait = retryAfterMs(response.headers.get('retry-after'));
+	throw errorFrom(response.status, error, wait === null ? undefined : Math.ceil(wait / 1000));
+}
+
+const newKey = () => globalThis.crypto.randomUUID();
+
+function delay(ms: number, signal?: AbortSignal): Promise<boolean> {
+	return new Promise((resolve) => {
+		if (signal?.aborted) return resolve(false);
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', stop);
+			resolve(true);
+		}, ms);
+		const stop = () => {
+			clearTimeout(timer);
+			resolve(false);
+		};
+		signal?.addEventListener('abort', stop, { once: true });
+	});
+}
+
+/**
+ * A client for Quota's metering API (REST v1). Every method sends the API key, retries what is
+ * safe to retry (see `retrying`) and throws a typed `QuotaError` for a refusal. Amounts are tokens.
+ */
+export class Quota {
+	private readonly api: Client<paths>;
+
+	constructor(options: QuotaOptions) {
+		const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+		this.api = createClient<paths>({
+			baseUrl: options.baseUrl.replace(/\/+$/, ''),
+			headers: { authorization: `Bearer ${options.apiKey}` },
+			fetch: retrying(send, { ...defaultRetryPolicy, ...options.retry })
+		});
+	}
+
+	/** What an operation would cost and who would pay; changes nothing. `allowed: false` carries the limit `message`. */
+	check(body: CheckRequest, options: { signal?: AbortSignal } = {}): Promise<CheckResult> {
+		return unwrap(this.api.POST('/api/v1/check', { body, signal: options.signal }));
+	}
+
+	/** Spends tokens for one use, at most once per idempotency key. Throws `LimitReached` subclasses when refused. */
+	consume(body: ConsumeRequest, options: CallOptions = {}): Promise<ConsumeResult> {
+		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
+		return unwrap(this.api.POST('/api/v1/consume', { body, params: { header }, signal: options.signal }));
+	}
+
+	/** Reserves up to `max_tokens` for a running operation; settle or release it (it expires after `ttl_seconds`). */
+	hold(body: HoldRequest, options: CallOptions = {}): Promise<Hold> {
+		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
+		return unwrap(this.api.POST('/api/v1/holds', { body, params: { header }, signal: options.signal }));
+	}
+
+	/** Charges `tokens` (at most what is held) and gives the rest back. */
+	settle(holdId: string, tokens: number, options: CallOptions = {}): Promise<SettleResult> {
+		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
+		return unwrap(this.api.POST('/api/v1/holds/{id}/settle', { params: { path: { id: holdId }, header }, body: { tokens }, signal: options.signal }));
+	}
+
+	/** Gives every held token back. */
+	release(holdId: string, options: CallOptions = {}): Promise<SettleResult> {
+		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
+		return unwrap(this.api.POST('/api/v1/holds/{id}/release', { params: { path: { id: holdId }, header }, body: {}, signal: options.signal }));
+	}
+
+	/** Grants bonus, referral, event or admin tokens (site keys). `created: false` when the key was already used. */
+	grant(body: GrantRequest, options: CallOptions = {}): Promise<GrantResult> {
+		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
+		return unwrap(this.api.POST('/api/v1/grants', { body, params: { header }, signal: options.signal }));
+	}
+
+	/** Balances per model, free allowances, `available` and `held` tokens. */
+	balance(target: Target = {}, options: { signal?: AbortSignal } = {}): Promise<Balance> {
+		return unwrap(this.api.GET('/api/v1/balance', { params: { query: target }, signal: options.signal }));
+	}
+
+	/**
+	 * Usage history, newest first, one page per step (`limit` rows each, default 50): fetches the
+	 * next page only when the loop asks for it.
+	 */
+	async *usage(query: Target & { limit?: number } = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<UsagePage> {
+		let cursor: string | undefined;
+		do {
+			const page = await unwrap(this.api.GET('/api/v1/usage', { params: { query: { ...query, cursor } }, signal: options.signal }));
+			yield page;
+			cursor = page.next_cursor ?? undefined;
+		} while (cursor);
+	}
+
+	/**
+	 * The account's balance now and after every change, for as long as the loop runs (break out of
+	 * it, or abort `signal`, to stop). A dropped connection is opened again after the time the
+	 * server asked (`retry`), with `Last-Event-ID`, so figures that did not change in between are
+	 * not repeated. Refusals (a bad key, an account the key may not read) and a server unreachable
+	 * past the retry budget end the loop with their error.
+	 */
+	async *stream(target: Target = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<Balance> {
+		const { signal } = options;
+		let lastId: string | undefined;
+		let retryMs = 3000;
+		for (;;) {
+			let body: ReadableStream<Uint8Array>;
+			try {
+				const header = lastId ? { 'Last-Event-ID': lastId } : {};
+				const answer = this.api.GET('/api/v1/stream', { params: { query: target, header }, parseAs: 'stream', signal });
+				body = (await unwrap(answer)) as ReadableStream<Uint8Array>;
+			} catch (e) {
+				if (signal?.aborted) return;
+				throw e;
+			}
+			try {
+				for await (const event of serverSentEvents(body)) {
+					if (event.retry !== null) retryMs = event.retry;
+					if (event.event !== 'balance') continue;
+					lastId = event.id ?? undefined;
+					yield JSON.parse(event.data) as Balance;
+				}
+			} catch {
+				// The connection dropped: opened again below.
+			}
+			if (!(await delay(retryMs, signal))) return;
+		}
+	}
+}

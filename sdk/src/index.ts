@@ -1,0 +1,23 @@
+export { Quota } from './client.js';
+export type {
+	Balance,
+	CallOptions,
+	CheckRequest,
+	CheckResult,
+	ConsumeRequest,
+	ConsumeResult,
+	GrantRequest,
+	GrantResult,
+	Hold,
+	HoldRequest,
+	QuotaOptions,
+	SettleResult,
+	Target,
+	UsagePage,
+	UsageRow
+} from './client.js';
+export * from './errors.js';
+export { defaultRetryPolicy, type RetryPolicy } from './retry.js';
+export { serverSentEvents, type ServerSentEvent } from './sse.js';
+export type { paths, components } from './openapi.js';
+export { withHold, type HoldOutcome } from './hold.js';
