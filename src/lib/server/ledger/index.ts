@@ -26,7 +26,6 @@ export {
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
 export { lotsByGrantKey, everGrantedTokens, type GrantedLot } from './lookups';
-export { siteUsage, type SiteUsage, type UsageTotals } from './usage';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
@@ -34,3 +33,6 @@ export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';
 export { sweepExpired } from './sweep';
 export { CHANGE_CHANNEL, noticeChange } from './change-notices';
+export { balanceChanges, type BalanceChanges } from './balance-changes';
+export * from './limits';
+export { siteUsageTotals, siteUsage, USAGE_SPANS, type SiteUsage, type SiteUsageTotals, type UsageBy, type UsageSeries, type TopRow } from './site-usage';
