@@ -4,7 +4,7 @@ import { queryRows } from '../db/client';
 import { isTransaction } from '../db/notices';
 import { recordDomainEvent, type DomainEvent } from '../domain-events';
 import { logFailure } from '../log';
-import type { SqlResult } from './sql-result';
+import type { SpendAnswer } from './sql-result';
 
 /**
  * The ledger's domain events (domain-events.ts): announced with the executor of the change, so a
@@ -23,9 +23,9 @@ async function announce(exec: Executor, event: DomainEvent): Promise<void> {
  * `allowance.exhausted`: this consume or hold took the last tokens of its module's free allowance
  * for the current window (paid from the allowance, and now used = limit). Once per window.
  */
-export async function announceSpend(exec: Executor, accountId: string, r: SqlResult): Promise<void> {
-	const a = r.allowance as { module: string; used: number; limit: number | null; period: string; resets_at: string | null } | null;
-	const paid = (r.paid_by as { type: string; tokens: number }[] | undefined)?.some((p) => p.type === 'allowance' && p.tokens > 0);
+export async function announceSpend(exec: Executor, accountId: string, r: SpendAnswer): Promise<void> {
+	const a = r.allowance;
+	const paid = r.paid_by.some((p) => p.type === 'allowance' && p.tokens > 0);
 	if (!a || !paid || a.limit === null || a.used < a.limit) return;
 	await announce(exec, {
 		type: 'allowance.exhausted',

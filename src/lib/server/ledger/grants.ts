@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../db/client';
+import { uuidArray, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
-import { callLedger, throwIfError } from './sql-result';
+import { adjustAnswer, callLedger, debitAnswer, grantAnswer } from './sql-result';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
 import { announceGrant } from './events';
@@ -29,10 +29,10 @@ export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResul
 			p_expires => ${g.expiresAt?.toISOString() ?? null}::timestamptz, p_unlimited => ${g.unlimited ?? false},
 			p_grant_key => ${g.grantKey ?? null}, p_note => ${g.note ?? null},
 			p_actor_user => ${g.actor?.userId ?? null}::uuid, p_actor_key => ${g.actor?.keyId ?? null}::uuid,
-			p_now => ${g.effectiveAt?.toISOString() ?? null}::timestamptz, p_hash => ${hash}) as r`
+			p_now => ${g.effectiveAt?.toISOString() ?? null}::timestamptz, p_hash => ${hash}) as r`,
+		grantAnswer
 	);
-	throwIfError(r);
-	const result = { lotId: r.lot_id as string, operationId: r.operation_id as string, created: r.created as boolean, tokens: r.tokens as number };
+	const result = { lotId: r.lot_id, operationId: r.operation_id, created: r.created, tokens: r.tokens };
 	if (result.created) await announceGrant(exec, g.accountId, { ...result, source: g.source, model: g.model, expiresAt: g.expiresAt, unlimited: g.unlimited, note: g.note });
 	return result;
 }
@@ -52,25 +52,26 @@ export interface ClawbackRequest {
 export async function clawback(exec: Executor, c: ClawbackRequest): Promise<{ clawedBack: number; shortfall: number }> {
 	const r = await callLedger(
 		exec,
-		sql`select quota_debit_lots(p_account => ${c.accountId}::uuid, p_lots => ${sql.raw(uuidArray(c.lotIds))},
+		sql`select quota_debit_lots(p_account => ${c.accountId}::uuid, p_lots => ${lotIds(c.lotIds)},
 			p_tokens => 0, p_kind => 'clawback', p_reason => ${clawbackReason(c.cause, c.reason)},
-			p_scope => 'clawback', p_key => ${c.operationKey}, p_actor_user => ${c.actor?.userId ?? null}::uuid) as r`
+			p_scope => 'clawback', p_key => ${c.operationKey}, p_actor_user => ${c.actor?.userId ?? null}::uuid) as r`,
+		debitAnswer
 	);
-	throwIfError(r);
-	return { clawedBack: r.taken as number, shortfall: r.shortfall as number };
+	return { clawedBack: r.taken, shortfall: r.shortfall };
 }
 
-function uuidArray(ids: string[]): string {
+/** Lot ids as one uuid[] parameter; a malformed id is invalid_input, not a database error. */
+function lotIds(ids: string[]) {
 	for (const id of ids) {
 		if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('invalid_input', `Not a lot id: ${id}`);
 	}
-	return `array[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
+	return uuidArray(ids);
 }
 
 /** Ends lots now (e.g. the previous subscription period), recording what they lose. */
-export async function endLots(exec: Executor, lotIds: string[]): Promise<void> {
-	if (!lotIds.length) return;
-	await exec.execute(sql`select quota_end_lots(p_lots => ${sql.raw(uuidArray(lotIds))})`);
+export async function endLots(exec: Executor, ids: string[]): Promise<void> {
+	if (!ids.length) return;
+	await exec.execute(sql`select quota_end_lots(p_lots => ${lotIds(ids)})`);
 }
 
 export interface AdjustRequest {
@@ -91,9 +92,8 @@ export async function adjustBalance(exec: Executor, a: AdjustRequest): Promise<{
 	const r = await callLedger(
 		exec,
 		sql`select quota_adjust(p_account => ${a.accountId}::uuid, p_mode => ${a.mode}, p_tokens => ${tokens},
-			p_reason => ${a.reason}, p_actor_user => ${a.actorUserId}::uuid, p_key => ${a.key}) as r`
+			p_reason => ${a.reason}, p_actor_user => ${a.actorUserId}::uuid, p_key => ${a.key}) as r`,
+		adjustAnswer
 	);
-	throwIfError(r);
-	if (!r.ok) throw new DomainError(r.code!, r.message ?? 'Adjustment refused');
-	return { delta: r.delta as number, balance: r.balance as number };
+	return { delta: r.delta, balance: r.balance };
 }

@@ -3,26 +3,25 @@ import type { Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
 import { plainFormatter, refusalMessage } from '../../refusal-message';
-import { callLedger, throwIfError, type SqlResult } from './sql-result';
+import { callLedger, checkAnswer, consumeAnswer, finishHoldAnswer, holdAnswer, type SpendAnswer } from './sql-result';
 import { noticeChange, notifiesInTransaction } from './change-notices';
 import { announceSpend } from './events';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
-import type { CheckRequest, CheckResult, RefusalDetails, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalCode, Level, Period } from './types';
+import type { CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy } from './types';
 
-function toCheck(r: SqlResult): CheckResult {
-	const details = (r.details ?? null) as RefusalDetails | null;
-	const allowance = r.allowance as { module: string; used: number; limit: number | null; period: Period; resets_at: string | null } | null;
+function toCheck(r: SpendAnswer): CheckResult {
+	const allowance = r.allowance;
 	return {
 		allowed: r.ok,
-		active: r.active as boolean,
-		cost: r.cost as number,
-		code: (r.code ?? null) as RefusalCode | null,
+		active: r.active,
+		cost: r.cost,
+		code: r.code,
 		// Worded here from the figures, so a stored answer replays with the same words.
-		message: r.ok ? null : refusalMessage(details, r.message ?? null, plainFormatter),
-		details,
-		paidBy: r.paid_by as PaidBy[],
-		remainingAfter: r.remaining as number | null,
-		level: r.level as Level,
+		message: r.ok ? null : refusalMessage(r.details, r.message, plainFormatter),
+		details: r.details,
+		paidBy: r.paid_by,
+		remainingAfter: r.remaining,
+		level: r.level,
 		allowance: allowance && {
 			module: allowance.module,
 			used: allowance.used,
@@ -40,9 +39,9 @@ export async function check(exec: Executor, req: CheckRequest): Promise<CheckRes
 		exec,
 		sql`select quota_spend(p_mode => 'check', p_account => ${req.accountId}::uuid,
 			p_actor_user => ${req.actorUserId ?? null}::uuid, p_feature => ${req.feature}, p_units => ${units},
-			p_model => ${req.model ?? null}) as r`
+			p_model => ${req.model ?? null}) as r`,
+		checkAnswer
 	);
-	throwIfError(r);
 	return toCheck(r);
 }
 
@@ -69,19 +68,13 @@ export async function consume(exec: Executor, req: ConsumeRequest): Promise<Cons
 			p_feature => ${req.feature}, p_units => ${units}, p_model => ${req.model ?? null},
 			p_scope => ${req.idempotency.scope}, p_key => ${key}, p_hash => ${hash},
 			p_metadata => ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb,
-			p_now => ${req.effectiveAt?.toISOString() ?? null}::timestamptz, p_notify => ${notifies}) as r`
+			p_now => ${req.effectiveAt?.toISOString() ?? null}::timestamptz, p_notify => ${notifies}) as r`,
+		consumeAnswer
 	);
-	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));
 	if (!notifies && r.replayed !== true) noticeChange(exec, req.accountId);
 	if (r.replayed !== true) await announceSpend(exec, req.accountId, r);
-	return {
-		operationId: r.operation_id as string,
-		cost: r.cost as number,
-		paidBy: r.paid_by as PaidBy[],
-		remaining: r.remaining as number | null,
-		replayed: r.replayed === true
-	};
+	return { operationId: r.operation_id, cost: r.cost, paidBy: r.paid_by, remaining: r.remaining, replayed: r.replayed === true };
 }
 
 export interface HoldRequest {
@@ -119,18 +112,18 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 			p_feature => ${req.feature}, p_units => 1, p_model => ${req.model ?? null},
 			p_hold_tokens => ${maxTokens}, p_hold_ttl_seconds => ${ttl},
 			p_scope => ${req.idempotency.scope}, p_key => ${key}, p_hash => ${hash},
-			p_metadata => ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb, p_notify => ${notifies}) as r`
+			p_metadata => ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb, p_notify => ${notifies}) as r`,
+		holdAnswer
 	);
-	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));
 	if (!notifies && r.replayed !== true) noticeChange(exec, req.accountId);
 	if (r.replayed !== true) await announceSpend(exec, req.accountId, r);
 	return {
-		holdId: r.hold_id as string,
-		held: r.cost as number,
-		expiresAt: new Date(r.expires_at as string).toISOString(),
-		paidBy: r.paid_by as PaidBy[],
-		remaining: r.remaining as number | null,
+		holdId: r.hold_id,
+		held: r.cost,
+		expiresAt: new Date(r.expires_at).toISOString(),
+		paidBy: r.paid_by,
+		remaining: r.remaining,
 		replayed: r.replayed === true
 	};
 }
@@ -157,15 +150,15 @@ async function finishHold(
 	const r = await callLedger(
 		exec,
 		sql`select quota_finish_hold(p_hold => ${holdId}::uuid, p_tokens => ${tokens}, p_release => ${release},
-			p_scope => ${idempotency.scope}, p_key => ${key}, p_hash => ${hash}) as r`
+			p_scope => ${idempotency.scope}, p_key => ${key}, p_hash => ${hash}) as r`,
+		finishHoldAnswer
 	);
-	throwIfError(r);
 	return {
-		operationId: r.operation_id as string,
-		cost: r.cost as number,
-		released: r.released as number,
-		remaining: r.remaining as number | null,
-		status: r.status as 'settled' | 'released',
+		operationId: r.operation_id,
+		cost: r.cost,
+		released: r.released,
+		remaining: r.remaining,
+		status: r.status,
 		replayed: r.replayed === true
 	};
 }

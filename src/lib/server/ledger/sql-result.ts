@@ -1,22 +1,126 @@
 import type { SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows, type Executor } from '../db/client';
-import { DomainError, type ErrorCode } from '../errors';
+import { DomainError, errorCodes, type ErrorCode } from '../errors';
 
-/** What every ledger SQL function returns: `ok` plus fields, or a refusal code and message. */
-export type SqlResult = { ok: boolean; code?: ErrorCode | null; message?: string | null; [k: string]: unknown };
+/*
+ * The answers of the ledger's SQL functions (drizzle/functions/*.sql): one schema per function,
+ * parsed once where the ledger calls Postgres (`callLedger`), so everything above works with typed
+ * values. Field names are the SQL's (snake_case); the ledger's public shapes are in types.ts.
+ */
 
-export async function callLedger(exec: Executor, call: SQL): Promise<SqlResult> {
-	const [row] = await queryRows<{ r: SqlResult | string }>(exec, call);
-	const r = row!.r;
-	// PGlite and postgres.js both parse jsonb, but be strict about it.
-	return typeof r === 'string' ? (JSON.parse(r) as SqlResult) : r;
-}
-
+const refusalCode = z.enum(['insufficient_tokens', 'allowance_exhausted', 'cap_reached', 'feature_disabled']);
 /** Refusals that are answers (stored under the idempotency key), as opposed to errors. */
-export const refusalCodes = new Set<ErrorCode>(['insufficient_tokens', 'allowance_exhausted', 'cap_reached', 'feature_disabled']);
+export const refusalCodes: ReadonlySet<ErrorCode> = new Set(refusalCode.options);
 
-export function throwIfError(r: SqlResult): void {
-	if (!r.ok && r.code && !refusalCodes.has(r.code)) {
-		throw new DomainError(r.code, r.message ?? r.code);
-	}
+const id = z.uuid();
+/** Whole tokens (bigint in SQL, below 2^53 by the ledger's limits). */
+const tokens = z.number().int();
+/** A timestamptz inside jsonb: ISO 8601 text. */
+const instant = z.string();
+const period = z.enum(['daily', 'weekly', 'monthly', 'never']);
+
+/** `{ok: false, code, message}`: what every function answers for an error (thrown by callLedger). */
+const errorAnswer = z.object({ ok: z.literal(false), code: z.enum(errorCodes), message: z.string() });
+
+/** quota_limit_details (a cap or an allowance), or the figures of insufficient_tokens. */
+const refusalDetails = z.union([
+	z.object({
+		limit_of: z.enum(['user', 'team', 'guest', 'member', 'allowance']),
+		cost: tokens,
+		limit: tokens,
+		used: tokens,
+		left: tokens,
+		period,
+		resets_at: instant.nullable(),
+		time_zone: z.string(),
+		module: z.string().optional(),
+		module_message: z.string().optional()
+	}),
+	z.object({ cost: tokens, available: tokens })
+]);
+
+const paidBy = z.object({
+	type: z.enum(['allowance', 'lot']),
+	id,
+	label: z.string(),
+	model: z.string().nullable(),
+	tokens,
+	unlimited: z.boolean()
+});
+
+/** quota_spend: what a check, consume or hold costs, who pays and what is left (or why it is refused). */
+const spendFields = {
+	message: z.string().nullable(),
+	details: refusalDetails.nullable(),
+	cost: tokens,
+	paid_by: z.array(paidBy),
+	remaining: tokens.nullable(),
+	level: z.enum(['ok', 'low', 'empty']),
+	active: z.boolean(),
+	allowance: z
+		.object({ module: z.string(), used: tokens, limit: tokens.nullable(), period, resets_at: instant.nullable() })
+		.nullable(),
+	replayed: z.literal(true).optional()
+};
+const spendRefused = z.object({ ok: z.literal(false), code: refusalCode, ...spendFields });
+export const checkAnswer = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), code: z.null(), ...spendFields }), spendRefused]);
+export const consumeAnswer = z.discriminatedUnion('ok', [
+	z.object({ ok: z.literal(true), code: z.null(), ...spendFields, operation_id: id }),
+	spendRefused
+]);
+export const holdAnswer = z.discriminatedUnion('ok', [
+	z.object({ ok: z.literal(true), code: z.null(), ...spendFields, operation_id: id, hold_id: id, expires_at: instant }),
+	spendRefused
+]);
+export type SpendAnswer = z.infer<typeof checkAnswer>;
+
+/** quota_finish_hold: a settled or released hold. */
+export const finishHoldAnswer = z.object({
+	ok: z.literal(true),
+	operation_id: id,
+	hold_id: id,
+	cost: tokens,
+	released: tokens,
+	remaining: tokens.nullable(),
+	status: z.enum(['settled', 'released']),
+	replayed: z.literal(true).optional()
+});
+
+/** quota_grant: the lot (new, or the grant key's first one: created false). */
+export const grantAnswer = z.object({ ok: z.literal(true), created: z.boolean(), lot_id: id, operation_id: id, tokens });
+
+/** quota_debit_lots: what was taken back, what could not be (already spent), the general balance after. */
+export const debitAnswer = z.object({
+	ok: z.literal(true),
+	operation_id: id,
+	taken: tokens,
+	shortfall: tokens,
+	remaining: tokens.nullable(),
+	replayed: z.literal(true).optional()
+});
+
+/** quota_adjust: the change made and the general balance after it. */
+export const adjustAnswer = z.object({ ok: z.literal(true), delta: tokens, balance: tokens, replayed: z.literal(true).optional() });
+
+/** quota_sweep: how many accounts it touched. */
+export const sweepAnswer = z.number().int().nonnegative();
+
+/**
+ * Runs one ledger SQL function call (`select quota_…(…) as r`) and parses its answer with that
+ * function's schema. An error answer (`{ok: false, code, message}` that the schema does not take as
+ * an answer, e.g. a refusal of a consume is an answer, `unknown_feature` an error) is thrown as a
+ * DomainError. An answer that fits neither is a bug in the SQL: a plain Error (a 500), naming what
+ * did not fit but no values.
+ */
+export async function callLedger<T>(exec: Executor, call: SQL, answer: z.ZodType<T>): Promise<T> {
+	const [row] = await queryRows<{ r: unknown }>(exec, call);
+	const raw = row!.r;
+	// PGlite and postgres.js both parse jsonb, but be strict about it.
+	const value: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+	const parsed = answer.safeParse(value);
+	if (parsed.success) return parsed.data;
+	const error = errorAnswer.safeParse(value);
+	if (error.success) throw new DomainError(error.data.code, error.data.message);
+	throw new Error(`A ledger SQL function answered outside its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`).join('; ')}`);
 }

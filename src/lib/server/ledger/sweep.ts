@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { queryRows } from '../db/client';
 import { announceExpiredHolds } from './events';
+import { callLedger, sweepAnswer } from './sql-result';
 
 /**
  * Expires due holds and lots across all accounts, announcing each expired hold (`hold.expired`)
@@ -10,8 +10,8 @@ import { announceExpiredHolds } from './events';
  */
 export async function sweepExpired(db: Db, limit = 500): Promise<number> {
 	return db.orm.transaction(async (tx) => {
-		const [row] = await queryRows<{ n: number }>(tx, sql`select quota_sweep(p_limit => ${limit}) as n`);
+		const touched = await callLedger(tx, sql`select quota_sweep(p_limit => ${limit}) as r`, sweepAnswer);
 		await announceExpiredHolds(tx);
-		return row!.n;
+		return touched;
 	});
 }
