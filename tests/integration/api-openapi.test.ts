@@ -173,7 +173,7 @@ function send(path: string, method: string, g: Generated, signal: AbortSignal) {
 
 /** One plainly valid request per route, run first, so every route's success path is checked too. */
 /** A path's {id}, and for a delivery's route that endpoint's delivery. */
-const withDelivery = (path: string, id: string) => {
+const withDelivery = (path: string, id: string): Record<string, string> => {
 	if (!path.includes('{deliveryId}')) return { id };
 	const [endpoint, delivery] = [...deliveryOf].at(-1)!;
 	return { id: endpoint, deliveryId: delivery };
