@@ -43,7 +43,8 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		projects: [
-			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+			// Browser state in `*.svelte.ts` is tested beside it (`*.svelte.test.ts`, compiled with runes).
+			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'src/**/*.svelte.test.ts'] } },
 			integration('pglite'),
 			// The same integration tests on a real server when one is given (always in CI).
 			...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : [])

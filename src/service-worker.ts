@@ -10,6 +10,7 @@
 import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { flushOutbox, SYNC_TAG } from '$lib/client/outbox';
+import { messageOf, openFromNotification, showMessage } from '$lib/client/push-handlers';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -46,4 +47,12 @@ self.addEventListener('sync', (event) => {
 			})
 		);
 	}
+});
+
+// Web Push: a balance alert (alerts/push/send.ts) shown as a notification; a tap opens the app there.
+self.addEventListener('push', (event) => event.waitUntil(showMessage(self.registration, messageOf(event.data))));
+
+self.addEventListener('notificationclick', (event) => {
+	event.notification.close();
+	event.waitUntil(openFromNotification(self.clients, self.location.origin, event.notification.data));
 });

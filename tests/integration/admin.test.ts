@@ -283,42 +283,6 @@ describe('the audit log', () => {
 	});
 });
 
-describe('the site-wide daily report', () => {
-	it('adds up every account’s consumption per day and per module, with empty days as zero', async () => {
-		const [a, b] = [w.teamB.accountId, w.users.otherTeamAdmin.accountId];
-		const at = (day: string) => new Date(`${day}T12:00:00Z`);
-		for (const accountId of [a, b]) await grant(db.orm, { accountId, tokens: 10_000, source: 'purchase', effectiveAt: at('2026-03-01') });
-		const uses = [
-			{ accountId: a, tokens: 120, day: '2026-03-02', feature: 'plain' },
-			{ accountId: b, tokens: 80, day: '2026-03-02', feature: 'plain' },
-			{ accountId: a, tokens: 10, day: '2026-03-04', feature: 'ai_bots' },
-			{ accountId: b, tokens: 45, day: '2026-03-04', feature: 'generate_texts' }
-		];
-		const costs: Record<string, number> = {};
-		for (const u of uses) {
-			const r = await spend(u.accountId, u.feature === 'generate_texts' ? 1 : u.tokens, at(u.day), u.feature);
-			costs[u.day] = (costs[u.day] ?? 0) + r.cost;
-		}
-		const report = await admin.admin.reports.siteDaily({ from: '2026-03-01', to: '2026-03-05' });
-		expect(report.days).toEqual([
-			{ day: '2026-03-01', tokens: 0, operations: 0 },
-			{ day: '2026-03-02', tokens: costs['2026-03-02'], operations: 2 },
-			{ day: '2026-03-03', tokens: 0, operations: 0 },
-			{ day: '2026-03-04', tokens: costs['2026-03-04'], operations: 2 },
-			{ day: '2026-03-05', tokens: 0, operations: 0 }
-		]);
-		expect(costs).toEqual({ '2026-03-02': 200, '2026-03-04': 25 + 45 });
-		expect(report.total).toEqual({ tokens: 270, operations: 4 });
-		expect(report.byModule).toEqual([
-			{ module: 'product', tokens: 245, operations: 3 },
-			{ module: 'chat', tokens: 25, operations: 1 }
-		]);
-		expect(await refusal(admin.admin.reports.siteDaily({ from: '2026-03-05', to: '2026-03-01' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
-		expect(await refusal(admin.admin.reports.siteDaily({ from: '2024-01-01', to: '2026-01-01' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
-		expect(await admin.admin.ledger.reconcile()).toMatchObject({ ok: true, breaches: [] });
-	});
-});
-
 describe('rates, limits and site settings', () => {
 	it('saves each change with an audit entry, and refuses bad input without changing anything', async () => {
 		const settings = await admin.admin.settings.update({ lowSharePercent: 30, spendOrder: 'balance-first' });

@@ -143,7 +143,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 	it('records the alert but sends no mail to a user who turned mails off, at the account’s own steps', async () => {
 		const quiet = await person('Quiet');
 		await applySettingsWrite(db, quiet.id, `device-${randomUUID()}`, { emailAlerts: false });
-		await setAlertSteps(db, quiet.id, `device-${randomUUID()}`, quiet.accountId, { shares: [50], depleted: true }, { mailer });
+		await setAlertSteps(db, quiet.id, `device-${randomUUID()}`, quiet.accountId, { shares: [50], tokens: [], depleted: true }, { mailer });
 		await give(quiet.accountId, 1000);
 		await spend(quiet.accountId, 400);
 		expect(await evaluate(quiet.accountId)).toEqual([]);
@@ -152,6 +152,40 @@ describe('low-balance and out-of-tokens alerts', () => {
 		expect(mailsTo(quiet.email!)).toHaveLength(0);
 		expect((await listNotifications(db.orm, quiet.id)).entries).toEqual([expect.objectContaining({ kind: 'balance_low', balance: 499, sharePercent: 50, base: 1000, mailed: false, readAt: null })]);
 		await expectInvariants(db);
+	});
+
+	it('fires a fixed-number step strictly below it and a share step strictly below it, each at its boundary', async () => {
+		const u = await person('Edge');
+		await setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: [25], tokens: [100], depleted: true }, { mailer });
+		await give(u.accountId, 1000);
+		// Exactly 25 % (250 tokens) left: not below the share step.
+		await spend(u.accountId, 750);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 1);
+		expect((await evaluate(u.accountId)).map((s) => s.stage)).toEqual(['share:25']);
+		// Exactly 100 tokens left: not below the token step; 99 is.
+		await spend(u.accountId, 149);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 1);
+		expect(await evaluate(u.accountId)).toEqual([expect.objectContaining({ kind: 'balance_low', stage: 'tokens:100', mailed: true })]);
+		const mail = mailsTo(u.email!).at(-1)!;
+		expect(mail.decoded).toContain('Your token balance dropped below 100 tokens: 99 tokens left.');
+		expect((await listNotifications(db.orm, u.id)).entries[0]).toMatchObject({ sharePercent: null, tokensStep: 100, balance: 99 });
+		// A top-up re-arms it: the next drop below 100 is a new crossing.
+		await give(u.accountId, 100);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 100);
+		expect((await evaluate(u.accountId)).map((s) => s.stage)).toEqual(['tokens:100']);
+		await expectInvariants(db);
+	});
+
+	it('refuses token steps that are not whole positive numbers, repeated, or more than five steps in all', async () => {
+		const u = await person('Bad');
+		for (const [shares, tokens] of [[[], [0]], [[], [1.5]], [[], [-5]], [[], [100, 100]], [[20, 10, 5], [300, 200, 100]], [[], [2e12]]] as const) {
+			await expect(setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: [...shares], tokens: [...tokens], depleted: true })).rejects.toMatchObject({ code: 'invalid_input' });
+		}
+		const set = await setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: [10], tokens: [50, 5000], depleted: true });
+		expect(set.steps.accounts[0]).toMatchObject({ shares: [10], tokens: [5000, 50], isDefault: false });
 	});
 
 	it('counts free allowances in the allocation: a member with only an allowance hears at its steps, not before', async () => {
@@ -289,12 +323,12 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		await spend(u.accountId, 700); // 30 %: above the default steps
 		expect(await evaluate(u.accountId)).toEqual([]);
 		const key = `device-${randomUUID()}`;
-		const set = await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], depleted: false }, { mailer });
+		const set = await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false }, { mailer });
 		expect(set.steps.accounts).toEqual([expect.objectContaining({ accountId: u.accountId, shares: [50, 25, 15], depleted: false, isDefault: false, base: 1000, left: 300 })]);
 		// 30 % is below the new 50 % step: told at once.
 		expect(await stagesOf(u.accountId)).toEqual(['share:50']);
 		// The same change sent again from the device (offline replay) is applied once.
-		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], depleted: false }, { mailer })).replayed).toBe(true);
+		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false }, { mailer })).replayed).toBe(true);
 		await spend(u.accountId, 60); // 24 %
 		await evaluate(u.accountId);
 		await spend(u.accountId, 100); // 14 %
@@ -304,12 +338,12 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		expect(await stagesOf(u.accountId)).toEqual(['share:50', 'share:25', 'share:15']);
 
 		for (const bad of [[0], [100], [12.5], [20, 20], [60, 50, 40, 30, 20, 10]]) {
-			await expect(setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: bad, depleted: true })).rejects.toMatchObject({ code: 'invalid_input' });
+			await expect(setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: bad, tokens: [], depleted: true })).rejects.toMatchObject({ code: 'invalid_input' });
 		}
 		const other = await person('Other');
-		await expect(setAlertSteps(db, other.id, `device-${randomUUID()}`, u.accountId, { shares: [30], depleted: true })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setAlertSteps(db, other.id, `device-${randomUUID()}`, u.accountId, { shares: [30], tokens: [], depleted: true })).rejects.toMatchObject({ code: 'forbidden' });
 		// The same device key with other steps is another change: refused, and nothing changes (issue 12.1).
-		await expect(setAlertSteps(db, u.id, key, u.accountId, { shares: [1], depleted: true })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+		await expect(setAlertSteps(db, u.id, key, u.accountId, { shares: [1], tokens: [], depleted: true })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
 		const [now] = (await listAlertSteps(db, u.id)).accounts;
 		expect(now).toMatchObject({ shares: [50, 25, 15], depleted: false });
 		await expectInvariants(db);
@@ -322,12 +356,12 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 			{ teamId: team.id, userId: admin.id, role: 'admin' },
 			{ teamId: team.id, userId: member.id, role: 'member' }
 		]);
-		const set = await setAlertSteps(db, admin.id, `device-${randomUUID()}`, team.accountId, { shares: [40], depleted: true }, { mailer });
+		const set = await setAlertSteps(db, admin.id, `device-${randomUUID()}`, team.accountId, { shares: [40], tokens: [], depleted: true }, { mailer });
 		expect(set.steps.accounts.map((a) => [a.name, a.shares])).toEqual([
 			['Personal', [20, 10, 5]],
 			['Steps Team', [40]]
 		]);
-		await expect(setAlertSteps(db, member.id, `device-${randomUUID()}`, team.accountId, { shares: [90], depleted: true })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setAlertSteps(db, member.id, `device-${randomUUID()}`, team.accountId, { shares: [90], tokens: [], depleted: true })).rejects.toMatchObject({ code: 'forbidden' });
 		await give(team.accountId, 1000);
 		await spend(team.accountId, 650, member.id);
 		expect((await evaluate(team.accountId)).map((a) => [a.userId, a.stage]).sort()).toEqual([[owner.id, 'share:40'], [admin.id, 'share:40']].sort());

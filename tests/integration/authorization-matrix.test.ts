@@ -20,6 +20,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
+import { createECDH, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
@@ -159,6 +160,10 @@ const matrix: Record<string, Entry> = {
 	'alerts.steps': { allow: members },
 	// The pool's alerts go to its owner and admins: they set its steps (a site admin does not).
 	'alerts.setSteps': { allow: ['memberA'], input: (w) => ({ key: `steps-${w.tag}`, ...teamA(w), shares: [30], depleted: true }) },
+	'alerts.push.status': { allow: members },
+	'alerts.push.subscribe': { allow: members, input: (w) => ({ subscription: pushSubscription(w.tag) }) },
+	'alerts.push.unsubscribe': { allow: members, input: (w) => ({ endpoint: pushSubscription(w.tag).endpoint }) },
+	'alerts.push.setQuietHours': { allow: members, input: (w) => ({ key: `quiet-${w.tag}`, quietHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Berlin' } }) },
 
 	'admin.settings.get': { allow: siteAdmin },
 	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },
@@ -177,7 +182,15 @@ const matrix: Record<string, Entry> = {
 	'admin.users.setDisabled': { allow: siteAdmin, input: (w) => ({ userId: w.users.memberB.id, disabled: true }) },
 	'admin.audit.list': { allow: siteAdmin, input: (w) => ({ account: w.users.memberA.accountId }) },
 	'admin.audit.actions': { allow: siteAdmin },
-	'admin.reports.siteDaily': { allow: siteAdmin, input: () => ({ from: '2026-01-01', to: '2026-01-31' }) },
+	'admin.overview.get': { allow: siteAdmin },
+	'admin.overview.usage': { allow: siteAdmin, input: () => ({ span: 30, by: 'model' }) },
+	'admin.limits.list': { allow: siteAdmin },
+	'admin.limits.save': {
+		allow: siteAdmin,
+		input: async (w, db) => ({ module: (await adminModule(w, db)).key, guest: 0, limitType: 'general', members: 100, roles: {}, period: 'weekly', limitMessage: 'Limit reached.', onExhausted: 'message' })
+	},
+	'admin.modules.list': { allow: siteAdmin },
+	'admin.models.list': { allow: siteAdmin },
 	'admin.ledger.reconcile': { allow: siteAdmin }
 };
 
@@ -220,6 +233,13 @@ const isAuthRefusal = (o: Outcome) =>
 const isExpected = (o: Outcome, listed: string | undefined) => o.ok || (listed !== undefined && (o.domainCode ?? o.code) === listed);
 
 const describeOutcome = (o: Outcome) => (o.ok ? 'success' : `${o.code}${o.domainCode ? ` (${o.domainCode})` : ''}: ${o.message}`);
+
+/** A browser's subscription on FCM (never sent to: no alert is made here). */
+function pushSubscription(tag: string) {
+	const ecdh = createECDH('prime256v1');
+	ecdh.generateKeys();
+	return { endpoint: `https://fcm.googleapis.com/fcm/send/${tag}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+}
 
 describe('authorization matrix', () => {
 	const procedures = Object.keys(appRouter._def.procedures).sort();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, depth, stageOf, DEFAULT_STEPS } from '../../src/lib/server/alerts/level';
+import { compareDepth, decide, stageOf, DEFAULT_STEPS } from '../../src/lib/server/alerts/level';
 import { allocationShare, levelOf, type AllocationShare } from '../../src/lib/server/ledger/share';
 import { batchKeys } from '../../src/lib/server/alerts/watcher';
 
@@ -57,8 +57,8 @@ describe('the alert stage of an allocation', () => {
 		expect(stageOf(at(49, 1000), steps, true)).toBe('share:5');
 		expect(stageOf(at(0, 1000), steps, true)).toBe('depleted');
 		// Nothing left is past every share step, also with "depleted" turned off.
-		expect(stageOf(at(0, 0), { shares: [30, 15], depleted: false }, true)).toBe('share:15');
-		expect(stageOf(at(0, 0), { shares: [], depleted: false }, true)).toBe('ok');
+		expect(stageOf(at(0, 0), { shares: [30, 15], tokens: [], depleted: false }, true)).toBe('share:15');
+		expect(stageOf(at(0, 0), { shares: [], tokens: [], depleted: false }, true)).toBe('ok');
 	});
 
 	it('never tells an account that never had tokens nor an allowance, or has unlimited general tokens', () => {
@@ -69,19 +69,60 @@ describe('the alert stage of an allocation', () => {
 	});
 
 	it('alerts a deeper stage once, the deepest when several steps pass at once', () => {
-		expect(decide(null, 'share:20', 150)).toEqual({ stage: 'share:20', tokensLeft: 150, alert: true, rearm: false });
-		expect(decide({ stage: 'share:20', tokensLeft: 150 }, 'share:20', 120)).toBeNull();
-		expect(decide({ stage: 'share:20', tokensLeft: 150 }, 'depleted', 0)).toMatchObject({ stage: 'depleted', alert: true });
-		expect(depth('share:5')).toBeGreaterThan(depth('share:10'));
+		expect(decide(null, 'share:20', at(150, 1000))).toEqual({ stage: 'share:20', tokensLeft: 150, base: 1000, alert: true, rearm: false });
+		expect(decide({ stage: 'share:20', tokensLeft: 150, base: null }, 'share:20', at(120, 1000))).toBeNull();
+		expect(decide({ stage: 'share:20', tokensLeft: 150, base: null }, 'depleted', at(0, 1000))).toMatchObject({ stage: 'depleted', alert: true });
+		expect(compareDepth('share:5', 'share:10', 1000)).toBe(1);
 	});
 
 	it('re-arms only when more tokens are left than at the crossing (a top-up), not when a spent lot leaves the base', () => {
 		// 90 of 1,000 left (10 %), then the spent lot drops out and the share looks healthy: keep the stage, lower the mark.
-		expect(decide({ stage: 'share:10', tokensLeft: 90 }, 'ok', 80)).toEqual({ stage: 'share:10', tokensLeft: 80, alert: false, rearm: false });
-		expect(decide({ stage: 'share:10', tokensLeft: 80 }, 'ok', 80)).toBeNull();
+		expect(decide({ stage: 'share:10', tokensLeft: 90, base: null }, 'ok', at(80, 0))).toEqual({ stage: 'share:10', tokensLeft: 80, base: 0, alert: false, rearm: false });
+		expect(decide({ stage: 'share:10', tokensLeft: 80, base: null }, 'ok', at(80, 0))).toBeNull();
 		// A top-up: back above the steps, re-armed.
-		expect(decide({ stage: 'share:10', tokensLeft: 80 }, 'ok', 5080)).toEqual({ stage: 'ok', tokensLeft: 5080, alert: false, rearm: true });
-		expect(decide({ stage: 'depleted', tokensLeft: 0 }, 'share:10', 60)).toMatchObject({ stage: 'share:10', rearm: true });
+		expect(decide({ stage: 'share:10', tokensLeft: 80, base: null }, 'ok', at(5080, 6000))).toEqual({ stage: 'ok', tokensLeft: 5080, base: 6000, alert: false, rearm: true });
+		expect(decide({ stage: 'depleted', tokensLeft: 0, base: null }, 'share:10', at(60, 1000))).toMatchObject({ stage: 'share:10', rearm: true });
+	});
+});
+
+describe('fixed-number steps beside shares', () => {
+	const mixed = { shares: [20], tokens: [500, 100], depleted: true };
+
+	it('pass strictly below the number of tokens: exactly at the step is not below it', () => {
+		const t = { shares: [], tokens: [500], depleted: true };
+		expect(stageOf(at(500, 10_000), t, true)).toBe('ok');
+		expect(stageOf(at(499, 10_000), t, true)).toBe('tokens:500');
+		// With no allocation at all (only lots spent and gone), a token step still passes.
+		expect(stageOf(at(1, 0), t, true)).toBe('tokens:500');
+		expect(stageOf(at(0, 10_000), t, true)).toBe('depleted');
+	});
+
+	it('order with shares by the tokens they stand for in the current allocation', () => {
+		// 20 % of 10,000 is 2,000: the share is passed first, then 500, then 100 tokens.
+		expect(stageOf(at(2_000, 10_000), mixed, true)).toBe('ok');
+		expect(stageOf(at(1_999, 10_000), mixed, true)).toBe('share:20');
+		expect(stageOf(at(499, 10_000), mixed, true)).toBe('tokens:500');
+		expect(stageOf(at(99, 10_000), mixed, true)).toBe('tokens:100');
+		// 20 % of 1,000 is 200: now 500 tokens comes first and the share lies between 500 and 100.
+		expect(stageOf(at(499, 1_000), mixed, true)).toBe('tokens:500');
+		expect(stageOf(at(199, 1_000), mixed, true)).toBe('share:20');
+		expect(compareDepth('tokens:100', 'share:20', 1_000)).toBe(1);
+		expect(compareDepth('share:10', 'tokens:100', 1_000)).toBe(0 - compareDepth('tokens:100', 'share:10', 1_000));
+	});
+
+	it('alert a token step once per crossing and re-arm it with a top-up', () => {
+		expect(decide({ stage: 'ok', tokensLeft: 600, base: null }, 'tokens:500', at(499, 10_000))).toMatchObject({ stage: 'tokens:500', alert: true });
+		expect(decide({ stage: 'tokens:500', tokensLeft: 499, base: null }, 'tokens:500', at(300, 10_000))).toBeNull();
+		expect(decide({ stage: 'tokens:500', tokensLeft: 300, base: null }, 'ok', at(5_300, 15_000))).toMatchObject({ stage: 'ok', rearm: true });
+	});
+
+	it('compare a share passed in a larger allocation by the tokens it stood for then, not after spent lots left it', () => {
+		// Below 25 % of 1,100 (275 tokens) with 199 left; the 1,000-token lot is then spent and leaves:
+		// 25 % of the remaining 100 would be 25 tokens, yet dropping below 100 tokens is the next step down.
+		const recorded = { stage: 'share:25' as const, tokensLeft: 199, base: 1_100 };
+		expect(decide(recorded, 'tokens:100', at(99, 100))).toMatchObject({ stage: 'tokens:100', alert: true, base: 100 });
+		// Two shares compare by percent whatever the allocation: no second "below 25 %".
+		expect(decide(recorded, 'share:25', at(20, 100))).toBeNull();
 	});
 });
 

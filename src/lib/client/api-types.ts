@@ -22,6 +22,7 @@ export type Inbox = Outputs['alerts']['list'];
 export type InboxEntry = Inbox['entries'][number];
 export type AlertStepsView = Outputs['alerts']['steps'];
 export type AccountAlertSteps = AlertStepsView['accounts'][number];
+export type PushStatus = Outputs['alerts']['push']['status'];
 
 export type AdminAccountPage = Outputs['admin']['users']['list'];
 export type AdminAccountRow = AdminAccountPage['rows'][number];

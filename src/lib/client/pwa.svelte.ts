@@ -56,6 +56,12 @@ function afterFirstLoad(): Promise<void> {
 	});
 }
 
+/** iPhone or iPad (iPadOS reports itself as a Mac with touch). */
+export const isIos = () => /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+
+/** Opened as the installed app (from the home screen), not in a browser tab. */
+export const isStandalone = () => (navigator as Navigator & { standalone?: boolean }).standalone === true || matchMedia('(display-mode: standalone)').matches;
+
 export async function startPwa() {
 	const opened = Number(localStorage.getItem(OPENED) ?? '0') + 1;
 	localStorage.setItem(OPENED, String(opened));
@@ -70,9 +76,7 @@ export async function startPwa() {
 		installEvent = null;
 		pwa.canInstall = false;
 	});
-	const ios = /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
-	const standalone = (navigator as Navigator & { standalone?: boolean }).standalone === true || matchMedia('(display-mode: standalone)').matches;
-	pwa.iosHint = ios && !standalone && offerInstall;
+	pwa.iosHint = isIos() && !isStandalone() && offerInstall;
 	if ('serviceWorker' in navigator) {
 		// Once the page has loaded and gone idle: on a first visit the worker's install downloads the
 		// whole app shell, which would otherwise compete with the page's own scripts and figures.

@@ -5,3 +5,4 @@ export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPa
 export { listAudit, auditActions, AUDIT_PAGE_SIZE, type AuditQuery, type AuditRow } from './audit-log';
 export { accountDetail, type AccountDetail, type AccountLot, type AccountOperation } from './detail';
 export { grantBonus, setUserDisabled, type Bonus } from './user-actions';
+export { overview, type Overview } from './overview';

@@ -2,24 +2,32 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
-import { allocationShares, noticeChange, type AllocationShare } from '../ledger';
+import { allocationShares, everGrantedTokens, noticeChange, type AllocationShare } from '../ledger';
 import { config } from '../config';
 import { logFailure } from '../log';
 import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
-import { decide, stageOf, stageShare, type AlertSteps, type Stage } from './level';
+import { decide, stageOf, stageShare, stageTokens, type AlertSteps, type Stage } from './level';
 import { alertStepsOf } from './steps';
 import { announceStage } from './events';
+import { pushWords, stepWords } from './words';
+import { sendPushes, type PushOptions, type UserPush } from './push/send';
 
 export type AlertKind = 'balance_low' | 'balance_empty';
 
 export interface SentAlert {
 	userId: string;
 	kind: AlertKind;
-	/** The step crossed: 'share:<percent>' or 'depleted'. */
+	/** The step crossed: 'share:<percent>', 'tokens:<tokens>' or 'depleted'. */
 	stage: Stage;
 	notificationId: number;
 	mailed: boolean;
+}
+
+/** Where an evaluation's messages go: the mailer, and push options (tests: a loopback push service's certificate, a clock). */
+export interface AlertChannels {
+	mailer?: Mailer;
+	push?: PushOptions;
 }
 
 interface Recipient {
@@ -30,9 +38,9 @@ interface Recipient {
 	email_alerts: boolean;
 	stage: Stage | null;
 	tokens_left: number | null;
+	base: number | null;
 	generation: number | null;
 	team_name: string | null;
-	had_tokens: boolean;
 }
 
 /** Separates these advisory locks from other users of pg_advisory_xact_lock(int, int). */
@@ -53,9 +61,8 @@ function recipients(exec: Executor, accountIds: string[]): Promise<Recipient[]> 
 			 where t.account_id = any(ids.list) and m.role in ('owner', 'admin')
 		)
 		select r.account_id, u.id as user_id, u.email, u.name,
-		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.generation,
-		       (select name from teams where account_id = r.account_id) as team_name,
-		       exists (select 1 from lots where account_id = r.account_id and not unlimited) as had_tokens
+		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.base::int8 as base, st.generation,
+		       (select name from teams where account_id = r.account_id) as team_name
 		  from r join users u on u.id = r.id
 		  left join user_settings s on s.user_id = u.id
 		  left join alert_states st on st.account_id = r.account_id and st.user_id = u.id
@@ -63,16 +70,25 @@ function recipients(exec: Executor, accountIds: string[]): Promise<Recipient[]> 
 		 order by r.account_id, u.id`);
 }
 
-/** What an evaluation would change for one recipient (null: nothing). */
-function decisionFor(r: Recipient, share: AllocationShare, steps: AlertSteps) {
-	const recorded = r.stage === null ? null : { stage: r.stage, tokensLeft: r.tokens_left === null ? null : Number(r.tokens_left) };
-	return decide(recorded, stageOf(share, steps, r.had_tokens), share.left);
+/** One account's figures as the alerts compare them. */
+interface Figures {
+	share: AllocationShare;
+	steps: AlertSteps;
+	/** Ever granted countable tokens: an account that never had any is not "out of tokens". */
+	hadTokens: boolean;
 }
 
-/** The figures and steps of the accounts given, in three reads (see ledger/share.ts). */
-async function figures(exec: Executor, accountIds: string[]) {
-	const [shares, steps] = await Promise.all([allocationShares(exec, accountIds), alertStepsOf(exec, accountIds)]);
-	return { share: (id: string) => shares.get(id)!, steps: (id: string) => steps.get(id)! };
+/** What an evaluation would change for one recipient (null: nothing). */
+function decisionFor(r: Recipient, f: Figures) {
+	const num = (v: number | null) => (v === null ? null : Number(v));
+	const recorded = r.stage === null ? null : { stage: r.stage, tokensLeft: num(r.tokens_left), base: num(r.base) };
+	return decide(recorded, stageOf(f.share, f.steps, f.hadTokens), f.share);
+}
+
+/** The figures of the accounts given, from the ledger (see ledger/share.ts) and the alert settings: a few reads, whatever their number. */
+async function figures(exec: Executor, accountIds: string[]): Promise<(accountId: string) => Figures> {
+	const [shares, steps, granted] = await Promise.all([allocationShares(exec, accountIds), alertStepsOf(exec, accountIds), everGrantedTokens(exec, accountIds)]);
+	return (id) => ({ share: shares.get(id)!, steps: steps.get(id)!, hadTokens: granted.has(id) });
 }
 
 /**
@@ -82,43 +98,44 @@ async function figures(exec: Executor, accountIds: string[]) {
 export async function accountsToAlert(exec: Executor, accountIds: string[]): Promise<string[]> {
 	if (!accountIds.length) return [];
 	const [people, f] = await Promise.all([recipients(exec, accountIds), figures(exec, accountIds)]);
-	return [...new Set(people.filter((r) => decisionFor(r, f.share(r.account_id), f.steps(r.account_id))).map((r) => r.account_id))];
+	return [...new Set(people.filter((r) => decisionFor(r, f(r.account_id))).map((r) => r.account_id))];
 }
 
 /**
  * Compares an account's allocation share (ledger/share.ts) with its alert steps (alerts/level.ts)
- * for each recipient and, on a crossing, records one notification (the in-app inbox) and mails it
- * once to those who want mail. Evaluations of one account are serialized by an advisory lock and
+ * for each recipient and, on a crossing, records one notification (the in-app inbox), mails it
+ * once to those who want mail and pushes it to their signed-in devices (outside quiet hours). Evaluations of one account are serialized by an advisory lock and
  * read the balance after taking it, so they see changes in commit order; the notification's
  * unique dedupe key (account, user, crossing generation, stage) is what guarantees that several
- * processes never record or send the same alert twice. Mail goes out after the commit: a crash
+ * processes never record or send the same alert twice. Mail and push go out after the commit: a crash
  * in between loses a mail rather than sending one for a rolled-back record. A recorded alert is
  * announced like a balance change of the account (its live streams send the figures again).
  */
-export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?: Mailer } = {}): Promise<SentAlert[]> {
+export async function evaluateAlerts(db: Db, accountId: string, opts: AlertChannels = {}): Promise<SentAlert[]> {
 	const outbox: MailMessage[] = [];
+	const pushes: UserPush[] = [];
 	const sent = await db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);
 		const people = await recipients(tx, [accountId]);
 		// Guests and teams without managers have nobody to tell: skip reading the balance.
 		if (!people.length) return [];
-		const f = await figures(tx, [accountId]);
-		const share = f.share(accountId);
+		const f = (await figures(tx, [accountId]))(accountId);
+		const { share } = f;
 		const made: SentAlert[] = [];
 		for (const r of people) {
-			const d = decisionFor(r, share, f.steps(accountId));
+			const d = decisionFor(r, f);
 			if (!d) continue;
 			// A re-arm ends the crossing: the next drop is a new one, with new dedupe keys.
 			const generation = (r.generation ?? 0) + (d.rearm ? 1 : 0);
 			await tx.execute(sql`
-				insert into alert_states (account_id, user_id, stage, tokens_left, generation)
-				values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${generation})
+				insert into alert_states (account_id, user_id, stage, tokens_left, base, generation)
+				values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${d.base}, ${generation})
 				on conflict (account_id, user_id) do update
-				  set stage = excluded.stage, tokens_left = excluded.tokens_left, generation = excluded.generation, updated_at = now()`);
+				  set stage = excluded.stage, tokens_left = excluded.tokens_left, base = excluded.base, generation = excluded.generation, updated_at = now()`);
 			if (!d.alert) continue;
 			const kind: AlertKind = d.stage === 'depleted' ? 'balance_empty' : 'balance_low';
 			const mailed = r.email_alerts && r.email !== null;
-			const sharePercent = stageShare(d.stage);
+			const step = { sharePercent: stageShare(d.stage), tokensStep: stageTokens(d.stage) };
 			const [row] = await tx
 				.insert(notifications)
 				.values({
@@ -127,14 +144,15 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 					kind,
 					dedupeKey: `${d.stage}:${accountId}:${r.user_id}:${generation}`,
 					balance: share.left,
-					detail: { sharePercent, base: share.base, teamName: r.team_name, mailed }
+					detail: { ...step, base: share.base, teamName: r.team_name, mailed }
 				})
 				.onConflictDoNothing({ target: notifications.dedupeKey })
 				.returning({ id: notifications.id });
 			if (!row) continue;
 			await announceStage(tx, accountId, d.stage, generation, share);
 			made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
-			if (mailed) outbox.push(alertMail(r, sharePercent, share.left));
+			if (mailed) outbox.push(alertMail(r, d.stage, share.left));
+			pushes.push(alertPush(r, d.stage, share.left));
 		}
 		return made;
 	});
@@ -145,13 +163,24 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 		// Logged by account and error class, never by the recipient's address (issue 12.9).
 		await mail.send(m).catch((e) => logFailure('alerts', `alert mail for account ${accountId} failed`, e));
 	}
+	await sendPushes(db, pushes, opts.push).catch((e) => logFailure('alerts', `alert push for account ${accountId} failed`, e));
 	return sent;
 }
 
-function alertMail(r: Recipient, sharePercent: number | null, left: number): MailMessage {
+/** One alert as a push: opens the dashboard; one notification per account (a deeper step replaces the last one). */
+function alertPush(r: Recipient, stage: Stage, left: number): UserPush {
+	return {
+		userId: r.user_id,
+		message: { ...pushWords({ teamName: r.team_name }, stage, left), url: '/dashboard', tag: `balance-${r.account_id}` },
+		urgency: stage === 'depleted' ? 'high' : 'normal',
+		topic: r.account_id.replaceAll('-', '')
+	};
+}
+
+function alertMail(r: Recipient, stage: Stage, left: number): MailMessage {
 	const who = { name: r.name, teamName: r.team_name };
 	const link = `${config().ORIGIN}/store`;
-	return sharePercent === null
+	return stage === 'depleted'
 		? outOfTokensMail(r.email!, who, link)
-		: lowBalanceMail(r.email!, who, { left: new Intl.NumberFormat('en').format(left), sharePercent }, link);
+		: lowBalanceMail(r.email!, who, { left: new Intl.NumberFormat('en').format(left), step: stepWords(stage) }, link);
 }

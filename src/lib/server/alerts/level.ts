@@ -1,50 +1,80 @@
 import type { AllocationShare } from '../ledger';
 
 /**
- * An account's alert steps: shares of its allocation (whole percent, 1–99, highest first) and
- * whether running out is alerted. Each step is alerted once per crossing and re-armed by a top-up.
+ * An account's alert steps: shares of its allocation (whole percent, 1–99, highest first), fixed
+ * numbers of tokens (highest first; issue 17.1) and whether running out is alerted. Each step is
+ * alerted once per crossing and re-armed by a top-up.
  */
 export interface AlertSteps {
 	shares: number[];
+	tokens: number[];
 	depleted: boolean;
 }
 
 /** The seeds' steps: 20 % (002, the chatbot's e-mail), 10 % and 5 % (003, warning and critical), depleted (002). */
-export const DEFAULT_STEPS: AlertSteps = { shares: [20, 10, 5], depleted: true };
+export const DEFAULT_STEPS: AlertSteps = { shares: [20, 10, 5], tokens: [], depleted: true };
 
-export const STEP_LIMITS = { min: 1, max: 99, count: 5 } as const;
+/** Share steps are whole percents from `min` to `max`; at most `count` steps of both kinds together; token steps from 1 to `maxTokens`. */
+export const STEP_LIMITS = { min: 1, max: 99, count: 5, maxTokens: 1_000_000_000_000 } as const;
 
-/** Where a balance stands among the steps: above all ('ok'), past a share step, or run out. */
-export type Stage = 'ok' | `share:${number}` | 'depleted';
+/** Where a balance stands among the steps: above all ('ok'), past a share or a token step, or run out. */
+export type Stage = 'ok' | `share:${number}` | `tokens:${number}` | 'depleted';
 
-/** How deep a stage is, 0 (above every step) to 100 (run out): a deeper stage is a crossing. */
-export function depth(stage: Stage): number {
-	if (stage === 'ok') return 0;
-	if (stage === 'depleted') return 100;
-	return 100 - Number(stage.slice('share:'.length));
+/**
+ * Which of two stages is deeper (> 0: `a`, < 0: `b`, 0: the same): 'ok' is the shallowest,
+ * 'depleted' the deepest; two share steps by their percent and two token steps by their number
+ * (the smaller, the deeper), whatever the allocation; a share and a token step by the tokens each
+ * stands for, a share's measured against its own allocation (`baseA`, `baseB`: the one it was
+ * reached in), because a spent lot leaving the allocation must not make a passed share look deeper.
+ */
+export function compareDepth(a: Stage, b: Stage, baseA: number, baseB = baseA): number {
+	const extreme = (s: Stage) => (s === 'ok' ? -1 : s === 'depleted' ? 1 : 0);
+	if (extreme(a) || extreme(b)) return Math.sign(extreme(a) - extreme(b));
+	const [shareA, shareB] = [stageShare(a), stageShare(b)];
+	if ((shareA === null) === (shareB === null)) return Math.sign((shareB ?? stageTokens(b)!) - (shareA ?? stageTokens(a)!));
+	return Math.sign(threshold(b as StepStage, baseB) - threshold(a as StepStage, baseA));
 }
 
-/** The share a stage names (null for 'ok' and 'depleted'). */
+/** The tokens a step's stage lies below: `base × percent / 100` for a share, the number for a token step. */
+type StepStage = `share:${number}` | `tokens:${number}`;
+
+function threshold(stage: StepStage, base: number): number {
+	const share = stageShare(stage);
+	return share === null ? stageTokens(stage)! : (base * share) / 100;
+}
+
+/** The share a stage names (null for others). */
 export function stageShare(stage: Stage): number | null {
 	return stage.startsWith('share:') ? Number(stage.slice('share:'.length)) : null;
 }
 
+/** The number of tokens a token step's stage names (null for others). */
+export function stageTokens(stage: Stage): number | null {
+	return stage.startsWith('tokens:') ? Number(stage.slice('tokens:'.length)) : null;
+}
+
 /**
- * The deepest step the allocation is past. Nothing left counts as past every share step. An
- * account that never had tokens nor an allowance (`base` 0, `hadTokens` false) is never told
- * it ran out; unlimited general tokens pass no step.
+ * The deepest step the allocation is strictly below: a share step when `left × 100 < base × percent`,
+ * a token step when `left < tokens` (exactly at a step is not below it). Nothing left counts as
+ * past every step. An account that never had tokens nor an allowance (`base` 0, `hadTokens` false)
+ * is never told it ran out; unlimited general tokens pass no step.
  */
 export function stageOf(s: AllocationShare, steps: AlertSteps, hadTokens: boolean): Stage {
 	if (s.unlimited || (s.base <= 0 && !hadTokens)) return 'ok';
 	if (s.left <= 0 && steps.depleted) return 'depleted';
-	const passed = steps.shares.filter((p) => s.left <= 0 || s.left * 100 < s.base * p);
-	return passed.length ? `share:${Math.min(...passed)}` : 'ok';
+	const passed: Stage[] = [
+		...steps.shares.filter((p) => s.left <= 0 || s.left * 100 < s.base * p).map((p): Stage => `share:${p}`),
+		...steps.tokens.filter((t) => s.left < t).map((t): Stage => `tokens:${t}`)
+	];
+	return passed.reduce<Stage>((deepest, st) => (compareDepth(st, deepest, s.base) > 0 ? st : deepest), 'ok');
 }
 
 export interface Recorded {
 	stage: Stage;
 	/** Tokens left when the stage was recorded (null: never evaluated). */
 	tokensLeft: number | null;
+	/** The allocation then, in tokens (null: recorded before it was kept; the current one is used). */
+	base: number | null;
 }
 
 /**
@@ -54,11 +84,16 @@ export interface Recorded {
  * a refund, an allowance reset), not when a spent lot merely leaves the base — then only the
  * lower mark is kept, so a later top-up is measured from there.
  */
-export function decide(recorded: Recorded | null, now: Stage, left: number): { stage: Stage; tokensLeft: number; alert: boolean; rearm: boolean } | null {
-	const before = recorded ?? { stage: 'ok' as Stage, tokensLeft: null };
-	const d = depth(now) - depth(before.stage);
-	if (d > 0) return { stage: now, tokensLeft: left, alert: true, rearm: false };
-	if (d === 0) return null;
-	if (before.tokensLeft === null || left > before.tokensLeft) return { stage: now, tokensLeft: left, alert: false, rearm: true };
-	return left < before.tokensLeft ? { stage: before.stage, tokensLeft: left, alert: false, rearm: false } : null;
+export function decide(
+	recorded: Recorded | null,
+	now: Stage,
+	s: Pick<AllocationShare, 'left' | 'base'>
+): { stage: Stage; tokensLeft: number; base: number; alert: boolean; rearm: boolean } | null {
+	const before = recorded ?? { stage: 'ok' as Stage, tokensLeft: null, base: null };
+	const left = s.left;
+	const c = compareDepth(now, before.stage, s.base, before.base ?? s.base);
+	if (c > 0) return { stage: now, tokensLeft: left, base: s.base, alert: true, rearm: false };
+	if (c === 0) return null;
+	if (before.tokensLeft === null || left > before.tokensLeft) return { stage: now, tokensLeft: left, base: s.base, alert: false, rearm: true };
+	return left < before.tokensLeft ? { stage: before.stage, tokensLeft: left, base: before.base ?? s.base, alert: false, rearm: false } : null;
 }

@@ -10,8 +10,10 @@ export interface NotificationRow {
 	teamName: string | null;
 	/** Tokens left of the allocation when the alert was made (see ledger/share.ts). */
 	balance: number | null;
-	/** The step crossed (null: the tokens ran out). */
+	/** The share step crossed (null: a token step, or the tokens ran out). */
 	sharePercent: number | null;
+	/** The token step crossed, in tokens (null: a share step, or the tokens ran out). */
+	tokensStep: number | null;
 	/** The allocation the share was of, in tokens (null for alerts made before steps existed). */
 	base: number | null;
 	mailed: boolean;
@@ -31,7 +33,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 	const [rows, unread] = await Promise.all([
 		queryRows<{
 			id: number; kind: AlertKind; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
-			detail: { sharePercent?: number | null; base?: number; mailed?: boolean } | null;
+			detail: { sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean } | null;
 		}>(exec, sql`
 			select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.read_at, n.detail, t.name as team_name
 			  from notifications n left join teams t on t.account_id = n.account_id
@@ -48,6 +50,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		balance: r.balance === null ? null : Number(r.balance),
 		// Alerts made before steps existed named the user's one threshold; "out of tokens" names none.
 		sharePercent: r.kind === 'balance_empty' ? null : (r.detail?.sharePercent ?? null),
+		tokensStep: r.kind === 'balance_empty' ? null : (r.detail?.tokensStep ?? null),
 		base: r.detail?.base ?? null,
 		mailed: r.detail?.mailed ?? false,
 		sentAt: new Date(r.sent_at).toISOString(),

@@ -5,8 +5,7 @@ import { DomainError } from '../errors';
 import { claimClientWrite, spendableAccounts } from '../accounts';
 import { requestHash } from '../idempotency';
 import { allocationShares } from '../ledger';
-import type { Mailer } from '../mail';
-import { evaluateAlerts } from './evaluate';
+import { evaluateAlerts, type AlertChannels } from './evaluate';
 import { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 import { alertStepsOf, validSteps } from './steps';
 
@@ -66,7 +65,7 @@ export async function setAlertSteps(
 	key: string,
 	accountId: string,
 	steps: AlertSteps,
-	opts: { mailer?: Mailer } = {}
+	opts: AlertChannels = {}
 ): Promise<{ replayed: boolean; steps: AlertStepsView }> {
 	const valid = validSteps(steps);
 	if (!(await stepAccounts(db, userId)).some((a) => a.accountId === accountId)) {
@@ -74,7 +73,7 @@ export async function setAlertSteps(
 	}
 	const replayed = await db.orm.transaction(async (tx) => {
 		if (await claimClientWrite(tx, userId, key, requestHash(['alert-steps', userId, accountId, valid]))) return true;
-		const values = { shareSteps: valid.shares, depleted: valid.depleted, updatedBy: userId, updatedAt: sql`now()` };
+		const values = { shareSteps: valid.shares, tokenSteps: valid.tokens, depleted: valid.depleted, updatedBy: userId, updatedAt: sql`now()` };
 		await tx.insert(alertSettings).values({ accountId, ...values }).onConflictDoUpdate({ target: alertSettings.accountId, set: values });
 		return false;
 	});

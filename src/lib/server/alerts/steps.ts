@@ -6,10 +6,12 @@ import { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 /** Each account's alert steps (the defaults where none were set: `isDefault`), in one read. */
 export async function alertStepsOf(exec: Executor, accountIds: string[]): Promise<Map<string, AlertSteps & { isDefault: boolean }>> {
 	const rows = accountIds.length
-		? await queryRows<{ account_id: string; share_steps: number[]; depleted: boolean }>(exec, sql`
-			select account_id, share_steps, depleted from alert_settings where account_id = any(${uuidArray(accountIds)})`)
+		? await queryRows<{ account_id: string; share_steps: number[]; token_steps: (number | string)[]; depleted: boolean }>(exec, sql`
+			select account_id, share_steps, token_steps, depleted from alert_settings where account_id = any(${uuidArray(accountIds)})`)
 		: [];
-	const set = new Map(rows.map((r) => [r.account_id, { shares: r.share_steps.map(Number), depleted: r.depleted, isDefault: false }]));
+	const set = new Map(
+		rows.map((r) => [r.account_id, { shares: r.share_steps.map(Number), tokens: r.token_steps.map(Number), depleted: r.depleted, isDefault: false }])
+	);
 	return new Map(accountIds.map((id) => [id, set.get(id) ?? { ...DEFAULT_STEPS, isDefault: true }]));
 }
 
@@ -18,14 +20,22 @@ export async function firstStepOf(exec: Executor, accountId: string): Promise<nu
 	return (await alertStepsOf(exec, [accountId])).get(accountId)!.shares[0];
 }
 
-/** Whole percentages from 1 to 99, at most five, each once; returned highest first. */
+/**
+ * Share steps are whole percentages from 1 to 99, token steps whole numbers of tokens from 1,
+ * each once, at most five steps of both kinds together; returned highest first. Throws
+ * `invalid_input` naming the rule broken.
+ */
 export function validSteps(steps: AlertSteps): AlertSteps {
-	const { min, max, count } = STEP_LIMITS;
+	const { min, max, count, maxTokens } = STEP_LIMITS;
 	if (!steps.shares.every((p) => Number.isInteger(p) && p >= min && p <= max)) {
-		throw new DomainError('invalid_input', `Each alert step must be a whole percentage from ${min} to ${max}.`);
+		throw new DomainError('invalid_input', `Each share step must be a whole percentage from ${min} to ${max}.`);
+	}
+	if (!steps.tokens.every((t) => Number.isSafeInteger(t) && t >= 1 && t <= maxTokens)) {
+		throw new DomainError('invalid_input', `Each token step must be a whole number of tokens from 1 to ${maxTokens.toLocaleString('en')}.`);
 	}
 	const shares = [...new Set(steps.shares)].sort((a, b) => b - a);
-	if (shares.length !== steps.shares.length) throw new DomainError('invalid_input', 'Each alert step can be set once.');
-	if (shares.length > count) throw new DomainError('invalid_input', `At most ${count} alert steps.`);
-	return { shares, depleted: steps.depleted };
+	const tokens = [...new Set(steps.tokens)].sort((a, b) => b - a);
+	if (shares.length !== steps.shares.length || tokens.length !== steps.tokens.length) throw new DomainError('invalid_input', 'Each alert step can be set once.');
+	if (shares.length + tokens.length > count) throw new DomainError('invalid_input', `At most ${count} alert steps.`);
+	return { shares, tokens, depleted: steps.depleted };
 }

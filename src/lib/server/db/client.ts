@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import * as schema from './schema';
 import { flushNotices } from './notices';
 import { openListener } from './listener';
+import { sqlFunctionsScript } from './sql-functions';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -42,6 +43,11 @@ export interface Db {
 	 * back yet), so a request can be refused at once instead of queueing for a connection.
 	 */
 	reachable(): boolean;
+	/**
+	 * Brings the schema up to date: the Drizzle migrations (tables, indexes, constraints), then every
+	 * SQL function, trigger and view from `drizzle/functions/` (db/sql-functions.ts), in one
+	 * transaction. Safe to run from several processes at once and again at every start.
+	 */
 	migrate(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -79,7 +85,12 @@ export async function openPglite(
 		},
 		reachable: () => true,
 		dump: () => client.dumpDataDir('none'),
-		migrate: () => migratePglite(orm as never, { migrationsFolder: migrationsFolder(opts.migrationsDir) }),
+		// One process owns a PGlite data directory, so nothing else migrates it meanwhile: no lock.
+		migrate: async () => {
+			const folder = migrationsFolder(opts.migrationsDir);
+			await migratePglite(orm as never, { migrationsFolder: folder });
+			await client.transaction((tx) => tx.exec(sqlFunctionsScript(folder)));
+		},
 		close: async () => {
 			await flushNotices(orm);
 			await client.close();
@@ -122,13 +133,14 @@ export function openPostgres(url: string, opts: { max?: number; migrationsDir?: 
 		reachable: () => listener.connected(),
 		migrate: async () => {
 			// Several app processes may start at once: one migrates while the others wait on the lock.
-			// One connection (max 1), so the session-level advisory lock covers every migration query.
+			// One connection (max 1), so the session-level advisory lock covers the migrations and the
+			// functions; the functions script runs as one simple query (many statements) in a transaction.
+			const folder = migrationsFolder(opts.migrationsDir);
 			const single = postgres(url, { ...reconnectOptions, max: 1 });
 			try {
 				await single`select pg_advisory_lock(7243001)`;
-				await migratePostgres(drizzlePostgres({ client: single }), {
-					migrationsFolder: migrationsFolder(opts.migrationsDir)
-				});
+				await migratePostgres(drizzlePostgres({ client: single }), { migrationsFolder: folder });
+				await single.begin((tx) => tx.unsafe(sqlFunctionsScript(folder)).simple());
 			} finally {
 				await single.end({ timeout: 5 });
 			}

@@ -25,6 +25,7 @@ export {
 	MAX_REPORT_WINDOWS
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
+export { lotsByGrantKey, everGrantedTokens, type GrantedLot } from './lookups';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export * from './rates';
@@ -32,3 +33,6 @@ export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';
 export { sweepExpired } from './sweep';
 export { CHANGE_CHANNEL, noticeChange } from './change-notices';
+export { balanceChanges, type BalanceChanges } from './balance-changes';
+export * from './limits';
+export { siteUsageTotals, siteUsage, USAGE_SPANS, type SiteUsage, type SiteUsageTotals, type UsageBy, type UsageSeries, type TopRow } from './site-usage';

@@ -4,6 +4,7 @@ import { allowanceRules, caps, features, models, modules, siteSettings } from '.
 import { DomainError } from '../errors';
 import type { Period } from './types';
 import { RATE_DECIMALS, rateUnits } from '../../cost';
+import { closeMovedWindows } from './limits';
 
 export type Feature = typeof features.$inferSelect;
 export type FeatureInput = Omit<typeof features.$inferInsert, 'tokensPerUnit'> & { tokensPerUnit: number };
@@ -34,7 +35,8 @@ export const MAX_RATE = 1_000_000;
 /**
  * Creates or updates a feature's rate (tokens per unit, > 0, ≤ MAX_RATE). The rate is stored as
  * given, never rounded: more than RATE_DECIMALS (4) decimal places is `invalid_input`, so every
- * cost shown (lib/cost.ts) is computed from the very rate the ledger charges with.
+ * cost shown (lib/cost.ts) is computed from the very rate the ledger charges with. A breakdown
+ * (composite operation) belongs to an `operation` feature and adds up to its rate.
  * Errors: invalid_input, unknown_module.
  */
 export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<void> {
@@ -46,8 +48,15 @@ export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<vo
 			{ field: 'tokensPerUnit' }
 		);
 	}
+	if (f.breakdown?.length) {
+		// A composite operation's parts make up its fixed cost (seeds: "Generate all" 65 = 45 + 10 + 10).
+		const sum = f.breakdown.reduce((t, b) => t + b.tokens, 0);
+		if (f.unit !== 'operation' || rateUnits(sum) !== rate) {
+			throw new DomainError('invalid_input', f.unit !== 'operation' ? 'Only a fixed-cost operation has a breakdown.' : `The breakdown adds up to ${sum} tokens, but the operation costs ${f.tokensPerUnit}.`, { field: 'breakdown' });
+		}
+	}
 	await requireReferences(exec, { module: f.module });
-	const row = { ...f, tokensPerUnit: String(f.tokensPerUnit) };
+	const row = { ...f, breakdown: f.breakdown?.length ? f.breakdown : null, tokensPerUnit: String(f.tokensPerUnit) };
 	await exec.insert(features).values(row).onConflictDoUpdate({ target: features.key, set: row });
 }
 
@@ -57,9 +66,9 @@ export async function listFeatures(exec: Executor) {
 }
 
 export async function getFeature(exec: Executor, key: string) {
-	const [f] = await exec.select().from(features).where(eq(features.key, key));
+	const f = await findFeature(exec, key);
 	if (!f) throw new DomainError('unknown_feature', `Unknown feature '${key}'.`);
-	return { ...f, tokensPerUnit: Number(f.tokensPerUnit) };
+	return f;
 }
 
 export async function upsertModule(exec: Executor, m: typeof modules.$inferInsert): Promise<void> {
@@ -69,6 +78,14 @@ export async function upsertModule(exec: Executor, m: typeof modules.$inferInser
 export async function upsertModel(exec: Executor, m: typeof models.$inferInsert): Promise<void> {
 	await exec.insert(models).values(m).onConflictDoUpdate({ target: models.key, set: m });
 }
+
+/** One feature, module or model by key as stored (a feature's rate as a number), or null: the audit's before and after. */
+export async function findFeature(exec: Executor, key: string) {
+	const [f] = await exec.select().from(features).where(eq(features.key, key));
+	return f ? { ...f, tokensPerUnit: Number(f.tokensPerUnit) } : null;
+}
+export const findModule = async (exec: Executor, key: string) => (await exec.select().from(modules).where(eq(modules.key, key)))[0] ?? null;
+export const findModel = async (exec: Executor, key: string) => (await exec.select().from(models).where(eq(models.key, key)))[0] ?? null;
 
 export const listModels = (exec: Executor) => exec.select().from(models).orderBy(asc(models.name));
 export const listModules = (exec: Executor) => exec.select().from(modules).orderBy(asc(modules.key));
@@ -104,6 +121,12 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 		values (${r.module}, ${r.audience}, ${target.role}, ${target.teamId}::uuid, ${target.userId}::uuid, ${r.limitTokens}, ${r.period})
 		on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
 		do update set limit_tokens = excluded.limit_tokens, period = excluded.period`);
+	// The Limits page shows a module the way its member rules are set: a role rule makes it role-based.
+	if (r.audience === 'role' || r.audience === 'user') {
+		await exec.execute(sql`
+			update modules set limit_type = ${r.audience === 'role' ? 'role' : 'general'}
+			 where key = ${r.module} and ${r.audience === 'role' ? sql`limit_type <> 'role'` : sql`limit_type = 'none'`}`);
+	}
 }
 
 export const listAllowanceRules = (exec: Executor) =>
@@ -158,6 +181,12 @@ export async function getSiteSettings(exec: Executor): Promise<SiteSettings> {
 	return s!;
 }
 
+/**
+ * Changes the site's settings. A new time zone or week start moves window boundaries: the
+ * allowance windows open now whose start moves end at once (closeMovedWindows), and the next use
+ * opens a window with the new boundaries from zero; caps count by site-local day and follow at
+ * once. A new spend order applies from the next spend. Errors: invalid_input.
+ */
 export async function updateSiteSettings(
 	exec: Executor,
 	patch: Partial<Pick<SiteSettings, 'timeZone' | 'weekStart' | 'spendOrder' | 'lowSharePercent' | 'defaultTeamDailyCap'>>
@@ -176,6 +205,7 @@ export async function updateSiteSettings(
 		.set({ ...patch, updatedAt: new Date() })
 		.where(eq(siteSettings.id, 1))
 		.returning();
+	if (patch.timeZone !== undefined || patch.weekStart !== undefined) await closeMovedWindows(exec);
 	return s!;
 }
 

@@ -10,7 +10,7 @@ import { announceExpiredHolds } from './events';
  */
 export async function sweepExpired(db: Db, limit = 500): Promise<number> {
 	return db.orm.transaction(async (tx) => {
-		const [row] = await queryRows<{ n: number }>(tx, sql`select quota_sweep(${limit}) as n`);
+		const [row] = await queryRows<{ n: number }>(tx, sql`select quota_sweep(p_limit => ${limit}) as n`);
 		await announceExpiredHolds(tx);
 		return row!.n;
 	});

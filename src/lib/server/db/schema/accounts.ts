@@ -232,7 +232,7 @@ export const notifications = pgTable(
 );
 
 /**
- * An account's alert steps (shares of its allocation, descending) and whether running out is
+ * An account's alert steps (shares of its allocation and fixed numbers of tokens, descending) and whether running out is
  * alerted. No row = the default steps (20 %, 10 %, 5 %, depleted; seeds 002 and 003).
  */
 export const alertSettings = pgTable(
@@ -242,11 +242,16 @@ export const alertSettings = pgTable(
 			.primaryKey()
 			.references(() => accounts.id),
 		shareSteps: integer('share_steps').array().notNull(),
+		/** Fixed-number steps in tokens, descending ("below 500 tokens"); issue 17.1. */
+		tokenSteps: bigint('token_steps', { mode: 'number' }).array().notNull().default(sql`'{}'`),
 		depleted: boolean('depleted').notNull().default(true),
 		updatedBy: uuid('updated_by').references(() => users.id),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [check('alert_settings_share_steps_check', sql`cardinality(${t.shareSteps}) <= 5 and 1 <= all(${t.shareSteps}) and 99 >= all(${t.shareSteps})`)]
+	(t) => [
+		check('alert_settings_share_steps_check', sql`cardinality(${t.shareSteps}) <= 5 and 1 <= all(${t.shareSteps}) and 99 >= all(${t.shareSteps})`),
+		check('alert_settings_token_steps_check', sql`cardinality(${t.tokenSteps}) <= 5 and 1 <= all(${t.tokenSteps})`)
+	]
 );
 
 /**
@@ -265,6 +270,8 @@ export const alertStates = pgTable(
 			.references(() => users.id),
 		stage: text('stage').notNull(),
 		tokensLeft: bigint('tokens_left', { mode: 'number' }),
+		/** The allocation when the stage was reached, in tokens: a share step is compared with a token step at it. */
+		base: bigint('base', { mode: 'number' }),
 		generation: integer('generation').notNull().default(0),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},

@@ -3,3 +3,4 @@ export * from './ledger';
 export * from './store';
 export * from './schedule';
 export * from './webhooks';
+export * from './push';

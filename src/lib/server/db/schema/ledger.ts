@@ -51,7 +51,11 @@ export const modules = pgTable('modules', {
 	/** message: refuse with the limit message; inactive: report the feature as inactive. */
 	onExhausted: text('on_exhausted', { enum: ['message', 'inactive'] })
 		.notNull()
-		.default('message')
+		.default('message'),
+	/** How the Limits page sets members' free allowance: none (they pay), one general limit, or one per role. */
+	limitType: text('limit_type', { enum: ['none', 'general', 'role'] })
+		.notNull()
+		.default('none')
 });
 
 /** What a feature costs: tokens per unit, or per operation for fixed-cost operations. */

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { listAlertSteps, listNotifications, markRead, setAlertSteps, unreadCount } from '../../alerts';
+import { pushRouter } from './push';
 
 /** A device-made key: a change made offline is sent later, maybe twice, and applied once. */
 const deviceKey = z.string().min(8).max(100);
 
 export const alertsRouter = router({
+	push: pushRouter,
+
 	/** The inbox: the signed-in user's recent alerts (own tokens and managed team pools), newest first, and the unread count. */
 	list: memberProcedure
 		.input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).optional())
@@ -28,15 +31,19 @@ export const alertsRouter = router({
 	/** The alert steps of each account the user sets them for (own account; team pools they manage), with the allocation they are shares of. */
 	steps: memberProcedure.query(({ ctx }) => listAlertSteps(ctx.db, ctx.auth.user.id)),
 
-	/** Sets an account's alert steps: the user's own, or a team pool they own or administer (whose alerts go to them). */
+	/** Sets an account's alert steps (shares and fixed numbers of tokens): the user's own, or a team pool they own or administer (whose alerts go to them). */
 	setSteps: memberProcedure
 		.input(
 			z.object({
 				key: deviceKey,
 				accountId: z.uuid(),
 				shares: z.array(z.number()).max(20),
+				/** Fixed-number steps in tokens; absent = none (a write queued by an older page). */
+				tokens: z.array(z.number()).max(20).default([]),
 				depleted: z.boolean()
 			})
 		)
-		.mutation(({ ctx, input }) => setAlertSteps(ctx.db, ctx.auth.user.id, input.key, input.accountId, { shares: input.shares, depleted: input.depleted }))
+		.mutation(({ ctx, input }) =>
+			setAlertSteps(ctx.db, ctx.auth.user.id, input.key, input.accountId, { shares: input.shares, tokens: input.tokens, depleted: input.depleted })
+		)
 });

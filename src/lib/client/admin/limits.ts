@@ -1,0 +1,52 @@
+// The Limits page's form: limits typed as text (blank = unlimited, 0 = disabled) and the preview
+// sentence of what each audience gets. Pure, so the sentence is unit-tested.
+
+export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
+export type LimitType = 'none' | 'general' | 'role';
+
+/** A limit field's value: null = unlimited, 0 = disabled (DESIGN.md "Allowance"). */
+export type Limit = number | null;
+
+const MAX = 1e15;
+
+/** Reads a limit field: blank = unlimited (null), otherwise whole tokens ≥ 0; thousands separators and spaces allowed. */
+export function parseLimit(text: string): { ok: true; value: Limit } | { ok: false; error: string } {
+	const t = text.trim().replace(/[\s,.'’_]/g, '');
+	if (t === '') return { ok: true, value: null };
+	if (!/^\d+$/.test(t) || Number(t) > MAX) return { ok: false, error: 'A whole number of tokens, 0 to disable, or empty for unlimited.' };
+	return { ok: true, value: Number(t) };
+}
+
+/** What a limit field shows for a stored limit. */
+export const limitField = (limit: Limit | undefined) => (limit === null || limit === undefined ? '' : String(limit));
+
+const per: Record<Period, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month', never: 'in total, never reset' };
+
+/** "2,000 free tokens a day", "unlimited free use", "nothing: Chatbot is disabled". */
+export function allowanceWords(limit: Limit, period: Period, moduleName: string, format: (n: number) => string): string {
+	if (limit === null) return 'unlimited free use';
+	if (limit === 0) return `nothing: ${moduleName} is disabled for them`;
+	return `${format(limit)} free tokens ${per[period]}`;
+}
+
+export interface LimitsForm {
+	name: string;
+	guest: Limit;
+	limitType: LimitType;
+	members: Limit;
+	roles: Record<string, Limit>;
+	period: Period;
+}
+
+/** One line per audience: a guest, a member (or each role and "any other role"), as the ledger would treat them today. */
+export function previewLines(f: LimitsForm, format: (n: number) => string): { who: string; gets: string }[] {
+	const words = (l: Limit) => allowanceWords(l, f.period, f.name, format);
+	const lines = [{ who: 'A guest', gets: words(f.guest) }];
+	if (f.limitType === 'none') lines.push({ who: 'A member', gets: 'no free tokens: they pay from their balance' });
+	else if (f.limitType === 'general') lines.push({ who: 'A member', gets: words(f.members) });
+	else {
+		for (const [role, l] of Object.entries(f.roles)) lines.push({ who: `A member with the role ${role}`, gets: words(l) });
+		lines.push({ who: 'A member with any other role', gets: words(f.members) });
+	}
+	return lines;
+}

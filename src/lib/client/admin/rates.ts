@@ -1,0 +1,27 @@
+// The Rates page's cost preview: how many units a sample is, and what it costs at the rate being typed,
+// with the ledger's exact arithmetic (lib/cost.ts, the playground's too).
+import { costOf, rateUnits, RATE_DECIMALS } from '$lib/cost';
+
+export type Unit = 'word' | 'character' | 'token' | 'operation';
+
+/** Units in a sample text: words separated by white space, or characters (code points, as a person counts them). */
+export function unitsIn(text: string, unit: 'word' | 'character'): number {
+	if (unit === 'character') return [...text].length;
+	const t = text.trim();
+	return t ? t.split(/\s+/u).length : 0;
+}
+
+/** A rate typed in the form: a number > 0 with at most RATE_DECIMALS decimals, or why not. */
+export function parseRate(text: string): { ok: true; value: number } | { ok: false; error: string } {
+	const t = text.trim().replace(',', '.');
+	const units = rateUnits(t);
+	if (units === null || units <= 0n || Number(t) > 1_000_000) return { ok: false, error: `Tokens per unit: above 0, at most 1,000,000, with at most ${RATE_DECIMALS} decimal places.` };
+	return { ok: true, value: Number(t) };
+}
+
+/** The cost of `units` at a typed rate, or null when either is not valid. */
+export function previewCost(units: number, rateText: string): number | null {
+	const r = parseRate(rateText);
+	if (!r.ok || !Number.isSafeInteger(units) || units < 0) return null;
+	return costOf(units, r.value);
+}

@@ -1,0 +1,17 @@
+import type { Executor } from '../db/client';
+import { siteUsageTotals, type SiteUsageTotals } from '../ledger/site-usage';
+import { paymentFlags, siteRevenue, type PaymentFlag, type Revenue } from '../store/overview';
+
+export interface Overview {
+	usage: SiteUsageTotals;
+	revenue: { today: Revenue[]; month: Revenue[] };
+	/** What needs an admin: Paddle events rejected or flagged (unknown price ids, partial refunds, refunds of spent tokens). */
+	flags: { rejected: number; unknownPrice: number; otherFlagged: number; newest: PaymentFlag[] };
+	asOf: string;
+}
+
+/** The Overview's figures, all in the site's current day and month (its time zone): tokens, active users, revenue, open flags. */
+export async function overview(exec: Executor): Promise<Overview> {
+	const [usage, revenue, flags] = await Promise.all([siteUsageTotals(exec), siteRevenue(exec), paymentFlags(exec)]);
+	return { usage, revenue, flags, asOf: new Date().toISOString() };
+}

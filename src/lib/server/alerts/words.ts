@@ -1,0 +1,30 @@
+import { stageShare, stageTokens, type Stage } from './level';
+
+const count = new Intl.NumberFormat('en');
+
+/** The step a low-balance alert names, after "dropped below": a share of the allocation, or a number of tokens. */
+export function stepWords(stage: Stage): string {
+	const share = stageShare(stage);
+	if (share !== null) return `${share} % of its allocation (the tokens granted plus the free allowances)`;
+	return `${count.format(stageTokens(stage) ?? 0)} tokens`;
+}
+
+/** The short form of a step, as a badge shows it: "Below 20 %", "Below 500 tokens", "Out of tokens". */
+export function stepBadge(stage: Stage): string {
+	if (stage === 'depleted') return 'Out of tokens';
+	const share = stageShare(stage);
+	return share !== null ? `Below ${share} %` : `Below ${count.format(stageTokens(stage) ?? 0)} tokens`;
+}
+
+/**
+ * A push notification's words for an alert: the title says whose tokens and what happened, the
+ * body the step and the tokens left (tokens, whole).
+ */
+export function pushWords(who: { teamName: string | null }, stage: Stage, left: number): { title: string; body: string } {
+	const subject = who.teamName ?? 'You';
+	const verb = who.teamName ? 'is' : 'are';
+	if (stage === 'depleted') {
+		return { title: `${subject} ${verb} out of tokens`, body: 'Features that need tokens stop until more are added or an allowance resets. Tap to see the balance.' };
+	}
+	return { title: `${subject} ${verb} running low on tokens`, body: `${stepBadge(stage)}: ${count.format(left)} tokens left. Tap to see the balance.` };
+}

@@ -1,0 +1,66 @@
+import type { Db } from '../db';
+import { CHANGE_CHANNEL } from './change-notices';
+
+type Listener = () => void;
+
+/**
+ * Balance changes per account, from Postgres NOTIFY after each commit (see ledger/change-notices).
+ * One LISTEN per app process fans out to every open stream, so several processes each see
+ * every change, whichever process made it.
+ */
+export class BalanceChanges {
+	private listeners = new Map<string, Set<Listener>>();
+	private everyAccount = new Set<(accountId: string) => void>();
+	private started: Promise<void> | null = null;
+
+	constructor(private readonly db: Db) {}
+
+	/** LISTENs once; a failed try (database unreachable) is not kept, so the next subscriber tries again. */
+	private start() {
+		this.started ??= this.db
+			.listen(
+				CHANGE_CHANNEL,
+				(accountId) => {
+					for (const fn of this.listeners.get(accountId) ?? []) fn();
+					for (const fn of this.everyAccount) fn(accountId);
+				},
+				// Notices sent while the LISTEN was lost are gone: every open stream sends its figures again.
+				() => this.listeners.forEach((fns) => fns.forEach((fn) => fn()))
+			)
+			.then(
+				() => undefined,
+				(e) => {
+					this.started = null;
+					throw e;
+				}
+			);
+		return this.started;
+	}
+
+	/** Calls `fn` after each committed change of the account; returns the unsubscribe function. */
+	async subscribe(accountId: string, fn: Listener): Promise<() => void> {
+		await this.start();
+		let set = this.listeners.get(accountId);
+		if (!set) this.listeners.set(accountId, (set = new Set()));
+		set.add(fn);
+		return () => {
+			set.delete(fn);
+			if (!set.size) this.listeners.delete(accountId);
+		};
+	}
+
+	/** Calls `fn` with the account id after each committed change of any account (alerts). */
+	async subscribeAll(fn: (accountId: string) => void): Promise<() => void> {
+		await this.start();
+		this.everyAccount.add(fn);
+		return () => {
+			this.everyAccount.delete(fn);
+		};
+	}
+}
+
+let shared: BalanceChanges | undefined;
+export function balanceChanges(db: Db): BalanceChanges {
+	shared ??= new BalanceChanges(db);
+	return shared;
+}

@@ -1,0 +1,163 @@
+// A module's free allowances as the Limits page sets them (issue 15; the seeds' "Token Management":
+// guest limit, limit type general or role-based, reset period, limit message). They are stored as the
+// allowance rules the ledger already reads (quota_allowance_rule: member > role > all users; guest),
+// so nothing here changes how a spend is decided, only which rules exist.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { queryRows, uuidArray, type Executor } from '../db/client';
+import { allowanceRules, modules } from '../db/schema';
+import { DomainError } from '../errors';
+import type { Period } from './types';
+
+/** How members' free allowance is set: one limit for all, one per site role, or none (they pay from their balance). */
+export type LimitType = 'none' | 'general' | 'role';
+
+/** A limit as the ledger reads it: tokens per period; null = unlimited, 0 = disabled (DESIGN.md "Allowance"). */
+export type Limit = number | null;
+
+export interface ModuleLimits {
+	module: string;
+	name: string;
+	/** Guests' free tokens per period; null = unlimited, 0 = disabled. `undefined` when no guest rule exists (guests get nothing free). */
+	guest: Limit | undefined;
+	limitType: LimitType;
+	/** General: every member's limit. Role-based: the limit of a member whose role has no limit of its own. `undefined` = no such rule. */
+	members: Limit | undefined;
+	/** Role-based limits by site role. */
+	roles: Record<string, Limit>;
+	period: Period;
+	limitMessage: string;
+	onExhausted: 'message' | 'inactive';
+}
+
+export interface ModuleLimitsInput {
+	module: string;
+	guest: Limit;
+	limitType: LimitType;
+	/** General: all members. Role-based: members whose role has no limit below. Ignored for `none`. */
+	members: Limit;
+	/** Role-based: one limit per role (null = unlimited). Ignored otherwise. */
+	roles: Record<string, Limit>;
+	period: Period;
+	limitMessage: string;
+	onExhausted: 'message' | 'inactive';
+}
+
+/** The site's roles: every role a user has and every role an allowance names, sorted. */
+export async function siteRoles(exec: Executor): Promise<string[]> {
+	const rows = await queryRows<{ role: string }>(exec, sql`
+		select distinct site_role as role from users
+		union select distinct role from allowance_rules where role is not null
+		order by 1`);
+	return rows.map((r) => r.role);
+}
+
+/** Every module with its free allowances, in key order, for the Limits page. */
+export async function listModuleLimits(exec: Executor): Promise<ModuleLimits[]> {
+	const [mods, rules] = await Promise.all([
+		exec.select().from(modules).orderBy(modules.key),
+		exec
+			.select()
+			.from(allowanceRules)
+			.where(inArray(allowanceRules.audience, ['guest', 'user', 'role']))
+	]);
+	return mods.map((m) => {
+		const own = rules.filter((r) => r.module === m.key);
+		const limitOf = (audience: string) => {
+			const r = own.find((x) => x.audience === audience);
+			return r ? (r.limitTokens === null ? null : Number(r.limitTokens)) : undefined;
+		};
+		// One period per module: the guest rule's, else any rule's (they are saved together).
+		const period = (own.find((r) => r.audience === 'guest') ?? own[0])?.period ?? 'daily';
+		return {
+			module: m.key,
+			name: m.name,
+			guest: limitOf('guest'),
+			limitType: m.limitType,
+			members: limitOf('user'),
+			roles: Object.fromEntries(own.filter((r) => r.audience === 'role').map((r) => [r.role!, r.limitTokens === null ? null : Number(r.limitTokens)])),
+			period,
+			limitMessage: m.limitMessage,
+			onExhausted: m.onExhausted
+		};
+	});
+}
+
+function checkLimit(what: string, v: Limit) {
+	if (v !== null && !(Number.isSafeInteger(v) && v >= 0)) throw new DomainError('invalid_input', `${what}: a whole number of tokens ≥ 0, or empty for unlimited.`, { field: what });
+}
+
+/**
+ * Saves a module's free allowances in one go (the Limits page's form) and returns them as saved.
+ * - guest: the guest rule. general: the all-members rule; role rules that exist get the same limit,
+ *   since a role rule outranks the general one and cannot be deleted once its windows exist.
+ *   role: one rule per role given, plus the all-members rule for roles without one.
+ *   none: removes the members' rules; refused (`conflict`) for a rule members have already used,
+ *   whose windows the ledger keeps.
+ * - Every rule of the module takes `period`; when the period changes, the windows open now close
+ *   (see closeMovedWindows). The limit message and what happens when exhausted go on the module.
+ * Errors: unknown_module, invalid_input (limits, message), conflict (none with used rules).
+ */
+export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput): Promise<ModuleLimits> {
+	const message = input.limitMessage.trim();
+	if (!message || message.length > 500) throw new DomainError('invalid_input', 'The limit message is required (at most 500 characters).', { field: 'limitMessage' });
+	checkLimit('guest', input.guest);
+	checkLimit('members', input.members);
+	for (const [role, v] of Object.entries(input.roles)) {
+		if (!role.trim() || role.length > 60) throw new DomainError('invalid_input', 'A role name is 1–60 characters.', { field: 'roles' });
+		checkLimit(role, v);
+	}
+	const [mod] = await exec.select().from(modules).where(eq(modules.key, input.module)).for('update');
+	if (!mod) throw new DomainError('unknown_module', `Unknown module '${input.module}'.`);
+
+	const existing = await exec.select().from(allowanceRules).where(eq(allowanceRules.module, input.module));
+	const periodChanged = existing.some((r) => r.period !== input.period);
+	const set = (audience: 'guest' | 'user' | 'role', limitTokens: Limit, role: string | null = null) =>
+		exec.execute(sql`
+			insert into allowance_rules (module, audience, role, limit_tokens, period)
+			values (${input.module}, ${audience}, ${role}, ${limitTokens}, ${input.period})
+			on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
+			do update set limit_tokens = excluded.limit_tokens, period = excluded.period`);
+
+	await set('guest', input.guest);
+	const memberRules = existing.filter((r) => r.audience === 'user' || r.audience === 'role');
+	if (input.limitType === 'none') {
+		if (memberRules.length) {
+			const ids = memberRules.map((r) => r.id);
+			const [used] = await queryRows<{ used: boolean }>(exec, sql`select exists (select 1 from allowance_windows where rule_id = any(${uuidArray(ids)})) as used`);
+			if (used!.used) {
+				throw new DomainError('conflict', 'Members have already used this free allowance, and the ledger keeps its windows: set a limit (0 disables the module for members) instead of none.');
+			}
+			await exec.delete(allowanceRules).where(and(eq(allowanceRules.module, input.module), inArray(allowanceRules.id, ids)));
+		}
+	} else {
+		await set('user', input.members);
+		const roleLimits = input.limitType === 'role' ? input.roles : {};
+		for (const r of memberRules.filter((r) => r.audience === 'role' && !(r.role! in roleLimits))) await set('role', input.members, r.role);
+		for (const [role, v] of Object.entries(roleLimits)) await set('role', v, role.trim());
+	}
+	// Rules of other audiences (a team, one member) of this module follow the module's period too.
+	await exec.update(allowanceRules).set({ period: input.period }).where(eq(allowanceRules.module, input.module));
+	await exec.update(modules).set({ limitMessage: message, onExhausted: input.onExhausted, limitType: input.limitType }).where(eq(modules.key, input.module));
+	if (periodChanged) await closeMovedWindows(exec, input.module);
+	return (await listModuleLimits(exec)).find((m) => m.module === input.module)!;
+}
+
+/**
+ * Ends, now, every open allowance window that no longer matches its rule's current window (after
+ * the site's time zone or week start, or a module's reset period, changed): the ledger looks a
+ * window up by the start quota_window_start gives today, so such a window would never be used
+ * again; ending it keeps its `used` in the history and makes the next use open a window with the
+ * new boundaries, starting from zero. Windows whose start does not move carry on untouched.
+ * `module`: only that module's rules. Returns the number of windows ended.
+ */
+export async function closeMovedWindows(exec: Executor, module?: string): Promise<number> {
+	const rows = await queryRows<{ id: number }>(exec, sql`
+		update allowance_windows w set window_end = greatest(w.window_start, now())
+		  from allowance_rules r, site_settings s
+		 where r.id = w.rule_id and s.id = 1
+		   ${module === undefined ? sql`` : sql`and r.module = ${module}`}
+		   and (w.window_end is null or w.window_end > now())
+		   and w.window_start is distinct from quota_window_start(r.period, s.time_zone, s.week_start, now())
+		returning w.id`);
+	return rows.length;
+}

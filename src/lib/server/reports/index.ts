@@ -1,2 +1,0 @@
-/** Queries for dashboards and admin screens, from the ledger's rollups. */
-export { siteDaily, type SiteDaily } from './site';

@@ -1,0 +1,97 @@
+// The store's figures for the admin Overview: revenue and purchases in the site's current day and
+// month (quota_windows), and the Paddle events that need a person.
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client';
+
+export interface Revenue {
+	currency: string;
+	/** Completed purchases' totals in the window, in the currency's minor unit (cents). */
+	grossCents: number;
+	/** Approved refunds and chargebacks in the window (less chargeback reversals), in cents. */
+	refundedCents: number;
+	netCents: number;
+	purchases: number;
+}
+
+/** Paid orders are those Paddle completed, whatever happened to them later (a refund is counted as a refund). */
+const PAID = sql`('completed', 'refunded', 'charged_back', 'partially_refunded')`;
+
+/**
+ * Revenue per currency in the site's current day (`today`) and month (`month`): gross from the
+ * orders completed in it, refunds from the approved Paddle adjustments that occurred in it (each
+ * adjustment once, however many times Paddle sent it), net = gross − refunds.
+ */
+export async function siteRevenue(exec: Executor): Promise<{ today: Revenue[]; month: Revenue[] }> {
+	const rows = await queryRows<{ span: 'today' | 'month'; currency: string; gross: number; refunded: number; purchases: number }>(
+		exec,
+		sql`
+		with spans as (
+		  select 'today' as span, window_start, window_end from quota_windows('daily', 1)
+		  union all select 'month', window_start, window_end from quota_windows('monthly', 1)),
+		paid as (
+		  select s.span, o.currency, sum(o.amount_cents)::int8 as gross, count(*)::int8 as purchases
+		    from spans s join orders o on o.completed_at >= s.window_start and o.completed_at < s.window_end
+		   where o.status in ${PAID} and o.currency is not null
+		   group by 1, 2),
+		adjustments as (
+		  select distinct on (e.payload #>> '{data,id}') e.payload #>> '{data,id}' as id, e.occurred_at,
+		         e.payload #>> '{data,action}' as action, e.payload #>> '{data,totals,currency_code}' as currency,
+		         (e.payload #>> '{data,totals,total}')::numeric as total
+		    from paddle_events e
+		   where e.event_type like 'adjustment.%' and e.payload #>> '{data,status}' = 'approved'
+		     and e.outcome in ('processed', 'flagged')
+		   order by e.payload #>> '{data,id}', e.occurred_at desc),
+		refunded as (
+		  select s.span, a.currency,
+		         sum(case when a.action = 'chargeback_reverse' then -a.total else a.total end)::int8 as refunded
+		    from spans s join adjustments a on a.occurred_at >= s.window_start and a.occurred_at < s.window_end
+		   where a.action in ('refund', 'chargeback', 'chargeback_reverse') and a.currency is not null
+		   group by 1, 2)
+		select coalesce(p.span, r.span) as span, coalesce(p.currency, r.currency) as currency,
+		       coalesce(p.gross, 0) as gross, coalesce(r.refunded, 0) as refunded, coalesce(p.purchases, 0) as purchases
+		  from paid p full join refunded r on r.span = p.span and r.currency = p.currency
+		 order by 2`
+	);
+	const of = (span: 'today' | 'month') =>
+		rows
+			.filter((r) => r.span === span)
+			.map((r) => ({
+				currency: r.currency,
+				grossCents: Number(r.gross),
+				refundedCents: Number(r.refunded),
+				netCents: Number(r.gross) - Number(r.refunded),
+				purchases: Number(r.purchases)
+			}));
+	return { today: of('today'), month: of('month') };
+}
+
+export interface PaymentFlag {
+	eventId: string;
+	eventType: string;
+	outcome: 'flagged' | 'rejected';
+	/** What is wrong, in words ("unknown price id pri_…", "partial refund: …", "not a Paddle event …"). */
+	note: string | null;
+	receivedAt: string;
+}
+
+/**
+ * Paddle events that need a person, newest first (at most `limit`), with the counts by kind:
+ * rejected (signed but unusable), flagged for an unknown price id, and other flags (partial refunds,
+ * refunds of spent tokens).
+ */
+export async function paymentFlags(exec: Executor, limit = 5): Promise<{ rejected: number; unknownPrice: number; otherFlagged: number; newest: PaymentFlag[] }> {
+	const [counts] = await queryRows<{ rejected: number; unknown_price: number; other: number }>(exec, sql`
+		select count(*) filter (where outcome = 'rejected')::int8 as rejected,
+		       count(*) filter (where outcome = 'flagged' and note like 'unknown price id%')::int8 as unknown_price,
+		       count(*) filter (where outcome = 'flagged' and note not like 'unknown price id%')::int8 as other
+		  from paddle_events where outcome in ('flagged', 'rejected')`);
+	const newest = await queryRows<{ event_id: string; event_type: string; outcome: 'flagged' | 'rejected'; note: string | null; received_at: string }>(exec, sql`
+		select event_id, event_type, outcome, note, received_at from paddle_events
+		 where outcome in ('flagged', 'rejected') order by received_at desc, event_id limit ${limit}`);
+	return {
+		rejected: Number(counts!.rejected),
+		unknownPrice: Number(counts!.unknown_price),
+		otherFlagged: Number(counts!.other),
+		newest: newest.map((e) => ({ eventId: e.event_id, eventType: e.event_type, outcome: e.outcome, note: e.note, receivedAt: new Date(e.received_at).toISOString() }))
+	};
+}

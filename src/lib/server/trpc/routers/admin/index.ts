@@ -1,0 +1,15 @@
+// The admin console's procedures (`admin.*`, site admins only), one file per page.
+import { router } from '../../init';
+import { auditRoutes } from './audit';
+import { limitsRoutes } from './limits';
+import { overviewRoutes } from './overview';
+import { ratesRoutes } from './rates';
+import { usersRoutes } from './users';
+
+export const adminRouter = router({
+	...overviewRoutes,
+	...usersRoutes,
+	...auditRoutes,
+	...limitsRoutes,
+	...ratesRoutes
+});

@@ -1,0 +1,88 @@
+// The Limits page (/admin/limits): modules' free allowances, the site's time zone, week start and spend order.
+import { z } from 'zod';
+import { router } from '../../init';
+import { siteAdminProcedure } from '../../procedures';
+import { auditedChange } from '../../../admin';
+import { getSiteSettings, listAllowanceRules, listModuleLimits, saveModuleLimits, setAllowanceRule, siteRoles, updateSiteSettings } from '../../../ledger';
+import { actor, key, limit, period } from './shared';
+
+const siteSettingsInput = z
+	.object({
+		timeZone: z.string().max(64),
+		weekStart: z.number().int().min(0).max(6),
+		spendOrder: z.enum(['allowance-first', 'balance-first']),
+		lowSharePercent: z.number().int().min(1).max(99),
+		defaultTeamDailyCap: limit
+	})
+	.partial()
+	.strict();
+
+const allowanceInput = z
+	.object({
+		module: key,
+		audience: z.enum(['guest', 'user', 'role', 'team', 'member']),
+		role: z.string().max(60).nullish(),
+		teamId: z.uuid().nullish(),
+		userId: z.uuid().nullish(),
+		limitTokens: limit,
+		period
+	})
+	.strict();
+
+const moduleLimitsInput = z
+	.object({
+		module: key,
+		guest: limit,
+		limitType: z.enum(['none', 'general', 'role']),
+		members: limit,
+		roles: z.record(z.string().trim().min(1).max(60), limit).refine((r) => Object.keys(r).length <= 50, 'At most 50 roles.'),
+		period,
+		limitMessage: z.string().trim().min(1, 'Write the limit message.').max(500),
+		onExhausted: z.enum(['message', 'inactive'])
+	})
+	.strict();
+
+/** The one module's limits, as the audit's before and after. */
+const moduleLimitsOf = async (tx: Parameters<typeof listModuleLimits>[0], module: string) => (await listModuleLimits(tx)).find((m) => m.module === module) ?? null;
+
+export const limitsRoutes = {
+	settings: router({
+		get: siteAdminProcedure.query(({ ctx }) => getSiteSettings(ctx.db.orm)),
+		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team daily cap default; audited. */
+		update: siteAdminProcedure
+			.input(siteSettingsInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'site.settings_updated', targetType: 'site', targetId: null, detail: input, before: getSiteSettings }, (tx) =>
+					updateSiteSettings(tx, input)
+				)
+			)
+	}),
+
+	allowances: router({
+		list: siteAdminProcedure.query(({ ctx }) => listAllowanceRules(ctx.db.orm)),
+		set: siteAdminProcedure
+			.input(allowanceInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'allowance.set', targetType: 'module', targetId: input.module, detail: input }, (tx) => setAllowanceRule(tx, input))
+			)
+	}),
+
+	limits: router({
+		/** Every module's free allowances, the site's roles and settings: the Limits page in one read. */
+		list: siteAdminProcedure.query(async ({ ctx }) => {
+			const [modules, roles, settings] = await Promise.all([listModuleLimits(ctx.db.orm), siteRoles(ctx.db.orm), getSiteSettings(ctx.db.orm)]);
+			return { modules, roles, settings };
+		}),
+		/** One module's guest limit, members' limits (general or per role), reset period, message and what happens when exhausted; audited with before and after. */
+		save: siteAdminProcedure
+			.input(moduleLimitsInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(
+					ctx.db,
+					actor(ctx),
+					{ action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module) },
+					(tx) => saveModuleLimits(tx, input)
+				)
+			)
+	})
+};

@@ -1,0 +1,90 @@
+// The Users and User detail pages (/admin/users, /admin/users/[id]): accounts, balances, bonuses, roles, caps.
+import { z } from 'zod';
+import { router } from '../../init';
+import { siteAdminProcedure } from '../../procedures';
+import { accountDetail, adjustAccountBalance, auditedChange, grantBonus, listAccounts, setUserDisabled } from '../../../admin';
+import { setSiteRole } from '../../../accounts';
+import { setCap, MAX_TOKENS } from '../../../ledger';
+import { actor, cursor, key } from './shared';
+
+const capInput = z
+	.object({
+		accountId: z.uuid(),
+		memberUserId: z.uuid().nullish(),
+		period: z.enum(['daily', 'weekly', 'monthly']),
+		/** null or -1 removes the cap. */
+		limitTokens: z.number().int().min(-1).max(MAX_TOKENS).nullable()
+	})
+	.strict();
+
+export const usersRoutes = {
+	caps: router({
+		set: siteAdminProcedure
+			.input(capInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(ctx.db, actor(ctx), { action: 'cap.set', targetType: 'account', targetId: input.accountId, accountId: input.accountId, detail: input }, (tx) =>
+					setCap(tx, input)
+				)
+			)
+	}),
+
+	users: router({
+		/** Users and teams with balances and this month's use, 50 a page by keyset; guests as one row per module. */
+		list: siteAdminProcedure
+			.input(
+				z
+					.object({
+						search: z.string().max(200).nullish(),
+						sort: z.enum(['name', 'balance', 'used', 'lastActive', 'joined']).default('name'),
+						dir: z.enum(['asc', 'desc']).default('asc'),
+						cursor: cursor.nullish()
+					})
+					.strict()
+			)
+			.query(({ ctx, input }) => listAccounts(ctx.db.orm, input)),
+
+		/** One account for the detail page: who, lots, caps, the newest operations, and the site's roles. */
+		get: siteAdminProcedure.input(z.object({ accountId: z.uuid() }).strict()).query(({ ctx, input }) => accountDetail(ctx.db.orm, input.accountId)),
+
+		/** A bonus lot (optional model, optional expiry, a note), audited, once per key made on the admin's device. */
+		grantBonus: siteAdminProcedure
+			.input(
+				z
+					.object({
+						accountId: z.uuid(),
+						tokens: z.number().int().min(1).max(MAX_TOKENS),
+						model: key.nullish(),
+						expiresAt: z.iso.datetime({ offset: true }).nullish(),
+						note: z.string().trim().min(1, 'Add a note.').max(500),
+						key: z.string().min(8).max(100)
+					})
+					.strict()
+			)
+			.mutation(({ ctx, input }) => grantBonus(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+
+		/** A user's site role (`admin`, or a member role that role-based allowances key on), audited. */
+		setRole: siteAdminProcedure
+			.input(z.object({ userId: z.uuid(), role: z.string().max(60) }).strict())
+			.mutation(({ ctx, input }) => setSiteRole(ctx.db, { userId: ctx.auth.user.id, siteRole: ctx.auth.user.siteRole, ip: ctx.ip }, input.userId, input.role)),
+
+		/** Disables a user (no sign-in, sessions and own keys stop) or enables them again, audited. */
+		setDisabled: siteAdminProcedure
+			.input(z.object({ userId: z.uuid(), disabled: z.boolean() }).strict())
+			.mutation(({ ctx, input }) => setUserDisabled(ctx.db, actor(ctx), input.userId, input.disabled)),
+
+		/** A manual balance change with a reason, audited, once per key made on the admin's device. */
+		adjustBalance: siteAdminProcedure
+			.input(
+				z
+					.object({
+						accountId: z.uuid(),
+						mode: z.enum(['set', 'delta']),
+						tokens: z.number().int().min(-MAX_TOKENS).max(MAX_TOKENS),
+						reason: z.string().trim().min(1, 'A reason is required.').max(500),
+						key: z.string().min(8).max(100)
+					})
+					.strict()
+			)
+			.mutation(({ ctx, input }) => adjustAccountBalance(ctx.db, actor(ctx), input))
+	})
+};

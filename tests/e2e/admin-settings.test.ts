@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { baseURL, launch, phone } from './browser';
+import { axe, deviceStorage, leo, maya, screen, sessionCookies } from './app';
+import { DEMO_SITE_API_KEY } from './server';
+
+// The admin console's Overview, Limits and Rates pages at a phone's size and a desktop's. The e2e
+// server is shared by every browser test: each change made here is put back before the test ends.
+const admin = { email: 'admin@quota.test' };
+const sizes = [
+	{ name: 'phone', options: phone },
+	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 } } }
+] as const;
+const pages = ['/admin', '/admin/limits', '/admin/rates'];
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+async function openAs(email: string, size: (typeof sizes)[number]) {
+	const context = await browser.newContext({ ...size.options, baseURL: baseURL() });
+	await context.addCookies(await sessionCookies(browser, email));
+	return { context, page: await context.newPage() };
+}
+
+/** No sideways scroll at the device's width, and no serious accessibility problem. */
+async function expectSound(page: Page) {
+	const width = page.viewportSize()!.width;
+	// The elements that stick out, named, so a failure says where.
+	const wide = await page.evaluate((w) => [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > w + 1).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`).slice(0, 8), width);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth), wide.join(' ')).toBeLessThanOrEqual(width);
+	expect(await axe(page)).toEqual([]);
+}
+
+/** A guest's chat use through the REST API with the demo site key. */
+const guestConsume = (guest: string) =>
+	fetch(`${baseURL()}/api/v1/consume`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `e2e-${guest}-${Date.now()}` },
+		body: JSON.stringify({ guest, feature: 'ai_bots', units: 10 })
+	});
+
+/** The Chatbot module's form on the Limits page. */
+const chatForm = (page: Page) => page.getByRole('form', { name: /^Chatbot/ });
+
+async function saveChat(page: Page, guest: string, message: string) {
+	const form = chatForm(page);
+	await form.getByLabel('Guest limit (tokens)').fill(guest);
+	await form.getByLabel('Limit message', { exact: true }).fill(message);
+	await form.getByRole('button', { name: 'Save Chatbot' }).click();
+	await form.getByText('Chatbot saved. Recorded in the audit log.').waitFor();
+}
+
+async function setRate(page: Page, feature: string, rate: string) {
+	await page.getByRole('button', { name: `Edit ${feature}` }).click();
+	const editor = page.getByRole('form', { name: `Edit ${feature}` });
+	await editor.getByLabel('Tokens per operation').fill(rate);
+	return editor;
+}
+
+for (const size of sizes) {
+	describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
+		let context: BrowserContext;
+		let page: Page;
+		beforeAll(async () => {
+			({ context, page } = await openAs(admin.email, size));
+		});
+		afterAll(async () => context?.close());
+
+		it('refuses a member and a team owner each page, and the API answers them 403', async () => {
+			const member = await openAs(maya.email, size); // Maya owns the demo team
+			try {
+				for (const path of pages) {
+					await member.page.goto(path);
+					await member.page.getByText('Only site admins can open the admin console').waitFor();
+				}
+				const statuses = await member.page.evaluate(async () =>
+					Promise.all(['admin.overview.get', 'admin.limits.list', 'admin.features.list'].map(async (p) => (await fetch(`/trpc/${p}`)).status))
+				);
+				expect(statuses).toEqual([403, 403, 403]);
+			} finally {
+				await member.context.close();
+			}
+		});
+
+		it('shows the overview: today’s and this month’s figures, revenue, flags, the chart by span and split, the tops and every admin page', async () => {
+			await page.goto('/admin');
+			await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+			const today = page.locator('.stat', { hasText: 'Tokens used today' });
+			await expect(today.locator('.value').textContent()).resolves.toMatch(/^[\d,]+$/);
+			await page.getByRole('heading', { name: /^Open flags/ }).waitFor();
+			await page.getByRole('heading', { name: 'Revenue' }).waitFor();
+			await screen(page, `admin-overview-top-${size.name}`);
+			await page.getByRole('button', { name: '7 days' }).click();
+			await page.getByLabel('Split by').selectOption('model');
+			await page.getByRole('heading', { name: 'By model over 7 days' }).waitFor();
+			await page.getByRole('img', { name: /over the last 7 days/ }).waitFor();
+			await page.getByRole('heading', { name: 'Top features' }).waitFor();
+			for (const label of ['Users', 'Audit log', 'API keys', 'Limits', 'Rates and models']) {
+				await expect(page.getByRole('main').getByRole('link', { name: new RegExp(`^${label}`) }).count()).resolves.toBeGreaterThan(0);
+			}
+			await screen(page, `admin-overview-${size.name}`);
+			await expectSound(page);
+		});
+
+		it('sets the guest chat limit to 0, and a guest’s consume is then refused with the configured message', async () => {
+			await page.goto('/admin/limits');
+			const form = chatForm(page);
+			await form.waitFor();
+			const original = { guest: await form.getByLabel('Guest limit (tokens)').inputValue(), message: await form.getByLabel('Limit message', { exact: true }).inputValue() };
+			const message = `Chat is for members on this ${size.name} test. Sign up to chat.`;
+			try {
+				await form.getByLabel('Guest limit (tokens)').fill('0');
+				await form.getByText('A guest gets nothing: Chatbot is disabled for them.').waitFor();
+				await form.getByLabel('Guest limit (tokens)').fill('ten');
+				await form.getByRole('button', { name: 'Save Chatbot' }).click();
+				await form.getByRole('alert').getByText(/Fix the limits/).waitFor(); // bad input: nothing sent
+				expect((await guestConsume(`e2e-still-open-${size.name}`)).status).toBe(200);
+
+				await saveChat(page, '0', message);
+				await screen(page, `admin-limits-${size.name}`);
+				await expectSound(page);
+				const refused = await guestConsume(`e2e-refused-${size.name}`);
+				expect(refused.status).toBe(403);
+				expect(await refused.json()).toMatchObject({ error: 'feature_disabled', message });
+			} finally {
+				await saveChat(page, original.guest, original.message);
+			}
+			expect((await guestConsume(`e2e-open-again-${size.name}`)).status).toBe(200);
+		});
+
+		it('changes a feature’s rate with a live cost preview, and the playground shows the new cost', async () => {
+			const rate = size.name === 'phone' ? '12' : '13.5';
+			await page.goto('/admin/rates');
+			await page.getByRole('row', { name: /Search prices/ }).waitFor();
+			await screen(page, `admin-rates-top-${size.name}`);
+			const editor = await setRate(page, 'Search prices', rate);
+			await editor.getByLabel('Operations').fill('3');
+			const cost = Math.ceil(3 * Number(rate));
+			await editor.getByText(`3 operations × ${rate} = ${cost} tokens`).waitFor();
+			await editor.getByTestId('rate-preview').scrollIntoViewIfNeeded();
+			await screen(page, `admin-rates-${size.name}`);
+			await expectSound(page);
+			try {
+				await editor.getByRole('button', { name: 'Save feature' }).click();
+				await page.getByText('“search_prices” saved.').waitFor();
+				await page.getByRole('row', { name: /Search prices/ }).getByText(`${Number(rate)} per operation`).waitFor();
+
+				const member = await openAs(leo.email, size);
+				try {
+					await member.page.goto('/playground');
+					await member.page.getByRole('radio', { name: /Search prices/ }).click();
+					await member.page.getByLabel('How many times').fill('3');
+					await member.page.locator('.cost-figure').getByText(new RegExp(`^≈? ?${cost} tokens$`)).waitFor();
+					await screen(member.page, `admin-rates-playground-${size.name}`);
+				} finally {
+					await member.context.close();
+				}
+			} finally {
+				await page.goto('/admin/rates');
+				const back = await setRate(page, 'Search prices', '10');
+				await back.getByRole('button', { name: 'Save feature' }).click();
+				await page.getByText('“search_prices” saved.').waitFor();
+			}
+		}, 120_000); // two browsers and two saves: slow on a busy machine
+
+		it('refuses a breakdown that does not add up to the operation’s cost, and changes nothing', async () => {
+			await page.goto('/admin/rates');
+			const editor = await setRate(page, 'Generate all', '70');
+			await editor.getByText('The parts add up to 65 tokens; the operation costs 70.').waitFor();
+			await editor.getByRole('button', { name: 'Save feature' }).click();
+			await editor.getByRole('alert').getByText('The breakdown adds up to 65 tokens, but the operation costs 70.').waitFor();
+			await page.getByRole('row', { name: /Generate all/ }).getByText('65 per operation').waitFor();
+		});
+
+		it('needs a connection, and keeps none of what it shows on the device', async () => {
+			await page.goto('/admin/limits');
+			await chatForm(page).waitFor();
+			await context.setOffline(true);
+			try {
+				await page.getByText('The admin console needs a connection').waitFor();
+				await expect(chatForm(page).count()).resolves.toBe(0);
+				const stored = await deviceStorage(page);
+				expect(stored.idb + stored.cached).not.toContain('Chat is for members');
+			} finally {
+				await context.setOffline(false);
+			}
+		});
+	});
+}

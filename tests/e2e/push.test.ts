@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, phoneContext, baseURL } from './browser';
+import { alertStepsShown, screen, waitForFresh, waitForServiceWorker } from './app';
+import { pushWords } from '../../src/lib/server/alerts/words';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+async function newMember(context: BrowserContext, name: string): Promise<Page> {
+	const page = await context.newPage();
+	await page.goto('/signup');
+	await page.waitForLoadState('networkidle');
+	await page.getByLabel('Name').fill(name);
+	await page.getByLabel('Email').fill(`push-${Date.now()}@example.test`);
+	await page.getByRole('textbox', { name: /^Password/ }).fill('push-2026-password');
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await page.waitForURL(/\/dashboard$/);
+	return page;
+}
+
+/** The notifications the service worker shows, as the system tray would list them. */
+const shown = (page: Page) =>
+	page.evaluate(async () => {
+		const reg = await navigator.serviceWorker.ready;
+		return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown }));
+	});
+
+describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert shown by the service worker', () => {
+	it('sets a fixed-number step and quiet hours in Settings, and shows a delivered push as the alert’s notification', async () => {
+		const context = await phoneContext(browser);
+		await context.grantPermissions(['notifications'], { origin: baseURL() });
+		const page = await newMember(context, 'Pat Push');
+
+		await page.goto('/settings');
+		await waitForFresh(page);
+		await waitForServiceWorker(page);
+		const mine = page.getByRole('group', { name: 'Your tokens' });
+		await mine.getByLabel('Unit', { exact: true }).selectOption('tokens');
+		await mine.getByLabel('Add a step (tokens)').fill('0');
+		await expect(mine.getByText('A whole number of tokens from 1 to').isVisible()).resolves.toBe(true);
+		await mine.getByLabel('Add a step (tokens)').fill('500');
+		await mine.getByRole('button', { name: 'Add' }).click();
+		await mine.getByRole('button', { name: 'Save alert steps' }).click();
+		await mine.getByRole('button', { name: 'Save alert steps' }).and(page.locator(':disabled')).waitFor();
+		await expect(mine.getByRole('list', { name: /Alert steps/ }).innerText()).resolves.toContain('Below 500 tokens');
+
+		// Quiet hours, in the zone the page shows times in.
+		const quiet = page.getByRole('group', { name: 'Quiet hours' });
+		await quiet.getByRole('checkbox', { name: 'No push from' }).check();
+		await quiet.getByLabel('Quiet from').fill('22:30');
+		await quiet.getByLabel('Quiet until').fill('06:45');
+		await quiet.getByRole('button', { name: 'Save quiet hours' }).click();
+		await quiet.getByRole('button', { name: 'Save quiet hours' }).and(page.locator(':disabled')).waitFor();
+		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
+		await page.reload();
+		await waitForFresh(page);
+		expect(await alertStepsShown(mine)).toEqual([20, 10, 5]);
+		await expect(mine.getByRole('list', { name: /Alert steps/ }).innerText()).resolves.toMatch(/Below 500 tokens/);
+		await expect(quiet.getByLabel('Quiet from').inputValue()).resolves.toBe('22:30');
+		await expect(quiet.getByLabel('Quiet until').inputValue()).resolves.toBe('06:45');
+		await expect(page.getByText('On iPhone and iPad, push works only in Quota added to the Home Screen.').isVisible()).resolves.toBe(true);
+		await mine.getByRole('list', { name: /Alert steps/ }).evaluate((e) => e.scrollIntoView({ block: 'center' }));
+		await screen(page, 'settings-token-step');
+		await page.getByRole('heading', { name: 'Push on this device' }).evaluate((e) => e.scrollIntoView({ block: 'center' }));
+		await screen(page, 'settings-push');
+
+		// A push as the server sends it for a crossed token step, delivered to the worker by DevTools.
+		const cdp = await context.newCDPSession(page);
+		const registered = new Promise<string>((resolve) =>
+			cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+				const reg = e.registrations.find((r) => r.scopeURL.startsWith(baseURL()) && !r.isDeleted);
+				if (reg) resolve(reg.registrationId);
+			})
+		);
+		await cdp.send('ServiceWorker.enable');
+		const registrationId = await registered;
+		const message = { ...pushWords({ teamName: null }, 'tokens:500', 480), url: '/dashboard', tag: 'balance-e2e' };
+		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: JSON.stringify(message) });
+		// The worker shows it asynchronously: read the tray until it does.
+		await expect.poll(() => shown(page), { timeout: 10_000 }).toEqual([
+			{ title: 'You are running low on tokens', body: 'Below 500 tokens: 480 tokens left. Tap to see the balance.', tag: 'balance-e2e', data: { url: '/dashboard' } }
+		]);
+
+		// A deeper alert of the same account replaces it; a push that is not ours shows the plain pointer to the inbox.
+		const out = { ...pushWords({ teamName: null }, 'depleted', 0), url: '/dashboard', tag: 'balance-e2e' };
+		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: JSON.stringify(out) });
+		await expect.poll(async () => (await shown(page)).map((n) => n.title), { timeout: 10_000 }).toEqual(['You are out of tokens']);
+		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: 'not json' });
+		await expect.poll(async () => (await shown(page)).map((n) => [n.title, n.tag]).sort(), { timeout: 10_000 }).toEqual([
+			['Quota', 'quota'],
+			['You are out of tokens', 'balance-e2e']
+		]);
+		await context.close();
+	});
+});

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { TRPCError } from '@trpc/server';
+import { freshDb } from '../helpers/db';
+import { makeWorld, type World } from '../helpers/world';
+import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
+import { setDb, type Db } from '../../src/lib/server/db';
+import { auditLog, allowanceRules } from '../../src/lib/server/db/schema';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { DomainError } from '../../src/lib/server/errors';
+import { guestAccountFor } from '../../src/lib/server/accounts';
+import { balances, consume, setAllowanceRule, updateSiteSettings } from '../../src/lib/server/ledger';
+
+// The Limits page's procedures: a module's free allowances saved as one audited change, with what
+// the ledger then does, and what happens to windows already open when periods or the time zone change.
+let db: Db;
+let w: World;
+let admin: ReturnType<typeof appRouter.createCaller>;
+
+beforeAll(async () => {
+	db = await freshDb();
+	setDb(db);
+	await configureRates(db);
+	w = await makeWorld(db);
+	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+});
+afterAll(async () => db?.close());
+beforeEach(async () => {
+	await updateSiteSettings(db.orm, { timeZone: 'UTC', weekStart: 1 });
+});
+
+async function refusal(p: Promise<unknown>) {
+	try {
+		await p;
+	} catch (e) {
+		if (!(e instanceof TRPCError)) throw e;
+		return { code: e.code, domain: e.cause instanceof DomainError ? e.cause.code : undefined, message: e.message };
+	}
+	throw new Error('expected a refusal');
+}
+
+const spend = (accountId: string, words: number, now?: Date) =>
+	consume(db.orm, { accountId, feature: 'ai_bots', units: words, actor: {}, idempotency: { scope: 'limits-test', key: randomUUID() }, effectiveAt: now });
+const chatLimits = async () => (await admin.admin.limits.list()).modules.find((m) => m.module === 'chat')!;
+const chat = {
+	module: 'chat',
+	guest: 100,
+	limitType: 'general' as const,
+	members: 1000,
+	roles: {},
+	period: 'daily' as const,
+	limitMessage: 'Free chat is used up for today.',
+	onExhausted: 'message' as const
+};
+
+describe('a module’s limits', () => {
+	it('sets a guest limit of 0 and a guest is then refused with the configured message', async () => {
+		await admin.admin.limits.save({ ...chat, guest: 0, limitMessage: 'Chat is for members only. Sign up to chat.' });
+		const guest = await guestAccountFor(db, `g-${randomUUID()}`);
+		const refused = await consume(db.orm, { accountId: guest, feature: 'ai_bots', units: 1, actor: {}, idempotency: { scope: 'limits-test', key: randomUUID() } }).catch((e: unknown) => e);
+		expect(refused).toBeInstanceOf(DomainError);
+		expect(refused).toMatchObject({ code: 'feature_disabled', message: 'Chat is for members only. Sign up to chat.' });
+		await expectInvariants(db);
+	});
+
+	it('saves guest, general member limit, period, message and exhaustion as one audited change with before and after', async () => {
+		const saved = await admin.admin.limits.save({ ...chat, onExhausted: 'inactive' });
+		expect(saved).toMatchObject({ module: 'chat', guest: 100, limitType: 'general', members: 1000, period: 'daily', limitMessage: chat.limitMessage, onExhausted: 'inactive' });
+		const [entry] = await db.orm.select().from(auditLog).where(eq(auditLog.action, 'limits.module_saved')).orderBy(desc(auditLog.id)).limit(1);
+		expect(entry).toMatchObject({ actorUserId: w.users.siteAdmin.id, targetId: 'chat', after: expect.objectContaining({ members: 1000, onExhausted: 'inactive' }) });
+		expect(entry!.before).toMatchObject({ module: 'chat', guest: 0 });
+
+		const { accountId } = await makeUser(db);
+		await spend(accountId, 400); // 1,000 tokens: all of today's allowance
+		expect(await outcome(spend(accountId, 1))).toBe('allowance_exhausted');
+		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 1000, limit: 1000, period: 'daily' });
+		await expectInvariants(db);
+	});
+
+	it('gives each role its own limit, and members of other roles the “any other role” limit', async () => {
+		const saved = await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { author: 5000, editor: null }, members: 200 });
+		expect(saved).toMatchObject({ limitType: 'role', roles: { author: 5000, editor: null }, members: 200 });
+		const author = await makeUser(db, 'author');
+		const other = await makeUser(db, 'contributor');
+		expect((await balances(db.orm, author.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 5000 });
+		expect((await balances(db.orm, other.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 200 });
+		expect((await admin.admin.limits.list()).roles).toEqual(expect.arrayContaining(['author', 'editor', 'contributor']));
+
+		// Back to general: the role rules stay (windows may name them) but follow the general limit.
+		await admin.admin.limits.save({ ...chat, members: 300 });
+		expect((await balances(db.orm, author.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 300 });
+		expect(await chatLimits()).toMatchObject({ limitType: 'general', members: 300 });
+		await expectInvariants(db);
+	});
+
+	it('takes members’ free allowance away only while none of them has used it, and says why otherwise', async () => {
+		await setAllowanceRule(db.orm, { module: 'bots', audience: 'user', limitTokens: 50, period: 'daily' });
+		const base = { ...chat, module: 'bots', limitMessage: 'Bots are paused.' };
+		expect(await admin.admin.limits.save({ ...base, limitType: 'none' })).toMatchObject({ limitType: 'none', members: undefined });
+		expect(await db.orm.select().from(allowanceRules).where(and(eq(allowanceRules.module, 'bots'), eq(allowanceRules.audience, 'user')))).toEqual([]);
+
+		const before = await chatLimits(); // chat's member rules have windows (used above)
+		const r = await refusal(admin.admin.limits.save({ ...chat, limitType: 'none' }));
+		expect(r).toMatchObject({ code: 'CONFLICT', domain: 'conflict' });
+		expect(r.message).toContain('set a limit');
+		expect(await chatLimits()).toEqual(before);
+	});
+
+	it('refuses bad input with a clear error and changes nothing', async () => {
+		const before = await chatLimits();
+		expect(await refusal(admin.admin.limits.save({ ...chat, module: 'no-such-module' }))).toMatchObject({ code: 'NOT_FOUND', domain: 'unknown_module' });
+		expect(await refusal(admin.admin.limits.save({ ...chat, guest: -1 }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refusal(admin.admin.limits.save({ ...chat, limitMessage: '   ' }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refusal(admin.admin.limits.save({ ...chat, limitType: 'role', roles: { '': 5 } }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await chatLimits()).toEqual(before);
+	});
+});
+
+describe('windows already open when periods change', () => {
+	const openWindows = (accountId: string) =>
+		db.rows<{ window_start: string; window_end: string | null; used: number }>(sql`
+			select window_start::text, window_end::text, used::int8 as used from allowance_windows
+			 where account_id = ${accountId}::uuid and (window_end is null or window_end > now()) order by id`);
+
+	it('a new time zone ends the windows whose start moves, and the next use starts from zero in the new boundaries', async () => {
+		await admin.admin.limits.save({ ...chat, members: 1000, limitType: 'general', period: 'daily' });
+		const { accountId } = await makeUser(db);
+		await spend(accountId, 100); // 250 tokens
+		expect(await openWindows(accountId)).toHaveLength(1);
+		await admin.admin.settings.update({ timeZone: 'Pacific/Kiritimati' }); // UTC+14: today's midnight moves
+		expect(await openWindows(accountId)).toEqual([]);
+		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 0, limit: 1000 });
+		await spend(accountId, 4);
+		expect(await openWindows(accountId)).toEqual([expect.objectContaining({ used: 10 })]);
+		const [entry] = await db.orm.select().from(auditLog).where(eq(auditLog.action, 'site.settings_updated')).orderBy(desc(auditLog.id)).limit(1);
+		expect(entry).toMatchObject({ before: expect.objectContaining({ timeZone: 'UTC' }), after: expect.objectContaining({ timeZone: 'Pacific/Kiritimati' }) });
+		await expectInvariants(db);
+	});
+
+	it('a new week start leaves daily windows open, and a spend order change leaves every window as it is', async () => {
+		await admin.admin.limits.save({ ...chat, period: 'daily' });
+		const { accountId } = await makeUser(db);
+		await spend(accountId, 10);
+		const open = await openWindows(accountId);
+		await admin.admin.settings.update({ weekStart: 3 });
+		await admin.admin.settings.update({ spendOrder: 'balance-first' });
+		expect(await openWindows(accountId)).toEqual(open);
+		await admin.admin.settings.update({ spendOrder: 'allowance-first' });
+	});
+
+	it('a module’s new reset period ends its open windows; a new limit applies to the open window at once', async () => {
+		await admin.admin.limits.save({ ...chat, period: 'daily', members: 1000 });
+		const { accountId } = await makeUser(db);
+		await spend(accountId, 100);
+		await admin.admin.limits.save({ ...chat, period: 'daily', members: 2000 });
+		expect(await openWindows(accountId)).toEqual([expect.objectContaining({ used: 250 })]);
+		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 250, limit: 2000 });
+		await admin.admin.limits.save({ ...chat, period: 'monthly', members: 2000 });
+		expect(await openWindows(accountId)).toEqual([]);
+		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 0, period: 'monthly' });
+		await expectInvariants(db);
+	});
+});

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { backend, freshDb } from '../helpers/db';
+import { startSmtp } from '../helpers/mail';
+import { startPushService, verifyVapid } from '../helpers/push-service';
+import { configureRates, expectInvariants } from '../helpers/ledger';
+import { openPostgres, type Db } from '../../src/lib/server/db/client';
+import { pushSubscriptions, teamMembers } from '../../src/lib/server/db/schema';
+import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { consume, grant, upsertFeature } from '../../src/lib/server/ledger';
+import { createSession, createTeam, createUser, signOut, signOutEverywhere } from '../../src/lib/server/accounts';
+import {
+	evaluateAlerts,
+	listNotifications,
+	pushDeviceCount,
+	setAlertSteps,
+	setQuietHours,
+	subscribePush,
+	unsubscribePush,
+	vapidKeys,
+	type AlertChannels
+} from '../../src/lib/server/alerts';
+import { parsePushMessage } from '../../src/lib/push-message';
+
+let db: Db & { url?: string };
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let push: Awaited<ReturnType<typeof startPushService>>;
+let mailer: Mailer;
+let channels: AlertChannels;
+
+beforeAll(async () => {
+	db = await freshDb();
+	[smtp, push] = await Promise.all([startSmtp(), startPushService()]);
+	mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <alerts@quota.test>' });
+	channels = { mailer, push: { agent: push.agent } };
+	await configureRates(db);
+	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
+});
+afterAll(async () => {
+	await Promise.all([smtp?.close(), push?.close()]);
+	await db?.close();
+});
+
+const key = () => `device-${randomUUID()}`;
+async function person(name: string) {
+	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name });
+	const session = await createSession(db.orm, u.id);
+	return { ...u, sessionId: session.sessionId, auth: { sessionId: session.sessionId, user: { id: u.id } } };
+}
+type Person = Awaited<ReturnType<typeof person>>;
+async function phoneOf(p: Person) {
+	const device = push.device();
+	await subscribePush(db.orm, { userId: p.id, sessionId: p.sessionId }, device.subscription, { extraOrigins: [push.origin] });
+	return device;
+}
+const give = (accountId: string, tokens: number) => grant(db.orm, { accountId, tokens, source: 'purchase' });
+const spend = (accountId: string, tokens: number) =>
+	consume(db.orm, { accountId, feature: 'plain', units: tokens, actor: {}, idempotency: { scope: 'push-test', key: randomUUID() } });
+const evaluate = (accountId: string, now?: Date) => evaluateAlerts(db, accountId, { ...channels, push: { ...channels.push, now } });
+
+describe('the site’s VAPID keys', () => {
+	it('are generated once and kept, whichever process asks first', async () => {
+		const other = backend === 'postgres' ? openPostgres(db.url!, { max: 2 }) : db;
+		try {
+			const [a, b] = await Promise.all([vapidKeys(db.orm), vapidKeys(other.orm)]);
+			expect(a).toEqual(b);
+			expect(Buffer.from(a.publicKey, 'base64url')).toHaveLength(65);
+			expect(await vapidKeys(db.orm)).toEqual(a);
+		} finally {
+			if (other !== db) await other.close();
+		}
+	});
+});
+
+describe('push alerts to a phone', () => {
+	it('sends the crossing, encrypted for the device and signed with the site’s key, to each signed-in device', async () => {
+		const u = await person('Robin');
+		const [phone, laptop] = [await phoneOf(u), await phoneOf(u)];
+		await give(u.accountId, 1000);
+		await spend(u.accountId, 801);
+		expect(await evaluate(u.accountId)).toEqual([expect.objectContaining({ stage: 'share:20' })]);
+
+		for (const device of [phone, laptop]) {
+			const [req] = device.received();
+			expect(req!.headers['content-encoding']).toBe('aes128gcm');
+			expect(Number(req!.headers.ttl)).toBe(12 * 3600);
+			expect(req!.headers.urgency).toBe('normal');
+			expect(req!.headers.topic).toBe(u.accountId.replaceAll('-', ''));
+			const claims = verifyVapid(req!, push.origin);
+			expect(claims.key).toBe((await vapidKeys(db.orm)).publicKey);
+			expect(claims.sub).toBe('mailto:no-reply@quota.localhost');
+			// The device decrypts what the service worker shows.
+			expect(parsePushMessage(device.decrypt(req!))).toEqual({
+				title: 'You are running low on tokens',
+				body: 'Below 20 %: 199 tokens left. Tap to see the balance.',
+				url: '/dashboard',
+				tag: `balance-${u.accountId}`
+			});
+		}
+		// Running out is pushed with high urgency, once.
+		await spend(u.accountId, 199);
+		await evaluate(u.accountId);
+		await evaluate(u.accountId);
+		const out = phone.received();
+		expect(out).toHaveLength(2);
+		expect(out[1]!.headers.urgency).toBe('high');
+		expect(parsePushMessage(phone.decrypt(out[1]!))).toMatchObject({ title: 'You are out of tokens' });
+		await expectInvariants(db);
+	});
+
+	it('pushes a team pool’s alerts to its owner’s devices, naming the team', async () => {
+		const [owner, member] = [await person('Owner'), await person('Member')];
+		const team = await createTeam(db.orm, { name: 'Pool Team', ownerUserId: owner.id });
+		await db.orm.insert(teamMembers).values({ teamId: team.id, userId: member.id, role: 'member' });
+		const [ownerPhone, memberPhone] = [await phoneOf(owner), await phoneOf(member)];
+		await setAlertSteps(db, owner.id, key(), team.accountId, { shares: [], tokens: [500], depleted: true }, channels);
+		await give(team.accountId, 2000);
+		await spend(team.accountId, 1501);
+		await evaluate(team.accountId);
+		expect(ownerPhone.received().map((r) => parsePushMessage(ownerPhone.decrypt(r)))).toEqual([
+			expect.objectContaining({ title: 'Pool Team is running low on tokens', body: 'Below 500 tokens: 499 tokens left. Tap to see the balance.' })
+		]);
+		expect(memberPhone.received()).toEqual([]);
+		await expectInvariants(db);
+	});
+
+	it('holds pushes back in the quiet hours of the user’s zone (the inbox and the mail still get the alert)', async () => {
+		const u = await person('Night');
+		const phone = await phoneOf(u);
+		await setQuietHours(db, u.id, key(), { from: '22:00', to: '07:00', timeZone: 'Europe/Berlin' });
+		await give(u.accountId, 1000);
+		await spend(u.accountId, 801);
+		// 23:30 in Berlin (CET, UTC+1): quiet.
+		expect(await evaluate(u.accountId, new Date('2026-12-01T22:30:00Z'))).toHaveLength(1);
+		expect(phone.received()).toEqual([]);
+		expect((await listNotifications(db.orm, u.id)).entries).toHaveLength(1);
+		expect(smtp.messages.filter((m) => m.to.includes(u.email!))).toHaveLength(1);
+		// 07:00 in Berlin: the quiet hours are over (their end is not quiet).
+		await spend(u.accountId, 100);
+		await evaluate(u.accountId, new Date('2026-12-02T06:00:00Z'));
+		expect(phone.received()).toHaveLength(1);
+		await expectInvariants(db);
+	});
+
+	it('forgets a device its push service says is gone, and keeps others', async () => {
+		const u = await person('Gone');
+		const [gone, kept] = [await phoneOf(u), await phoneOf(u)];
+		push.answer(gone.subscription.endpoint, 410);
+		await give(u.accountId, 100);
+		await spend(u.accountId, 100);
+		await evaluate(u.accountId);
+		expect([gone.received().length, kept.received().length]).toEqual([1, 1]);
+		expect(await pushDeviceCount(db.orm, u.id)).toBe(1);
+		await expectInvariants(db);
+	});
+});
+
+describe('push subscriptions', () => {
+	it('end with the session: signing out stops pushes to that device; everywhere, to all', async () => {
+		const u = await person('Shared');
+		const second = await createSession(db.orm, u.id);
+		await phoneOf(u);
+		const other = push.device();
+		await subscribePush(db.orm, { userId: u.id, sessionId: second.sessionId }, other.subscription, { extraOrigins: [push.origin] });
+		expect(await pushDeviceCount(db.orm, u.id)).toBe(2);
+		await signOut(db, u.auth);
+		expect(await pushDeviceCount(db.orm, u.id)).toBe(1);
+		await signOutEverywhere(db, u.id);
+		expect(await pushDeviceCount(db.orm, u.id)).toBe(0);
+	});
+
+	it('move to whoever signs in on the device next, and are forgotten on request', async () => {
+		const [a, b] = [await person('First'), await person('Second')];
+		const device = await phoneOf(a);
+		await subscribePush(db.orm, { userId: b.id, sessionId: b.sessionId }, device.subscription, { extraOrigins: [push.origin] });
+		expect([await pushDeviceCount(db.orm, a.id), await pushDeviceCount(db.orm, b.id)]).toEqual([0, 1]);
+		// Another user cannot remove it; its owner can.
+		await unsubscribePush(db.orm, a.id, device.subscription.endpoint);
+		expect(await pushDeviceCount(db.orm, b.id)).toBe(1);
+		await unsubscribePush(db.orm, b.id, device.subscription.endpoint);
+		expect(await pushDeviceCount(db.orm, b.id)).toBe(0);
+	});
+
+	it('refuse endpoints that are no push service’s and malformed keys, storing nothing', async () => {
+		const u = await person('Sly');
+		const good = push.device().subscription;
+		const who = { userId: u.id, sessionId: u.sessionId };
+		const refusals = [
+			{ ...good, endpoint: 'https://169.254.169.254/latest/meta-data' },
+			{ ...good, endpoint: 'http://fcm.googleapis.com/fcm/send/x' },
+			{ ...good, endpoint: 'https://fcm.googleapis.com.evil.test/x' },
+			{ ...good, keys: { ...good.keys, p256dh: 'AAAA' } },
+			{ ...good, keys: { ...good.keys, auth: 'not base64!' } },
+			{ endpoint: good.endpoint }
+		];
+		for (const s of refusals) await expect(subscribePush(db.orm, who, s)).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(subscribePush(db.orm, who, good)).rejects.toMatchObject({ code: 'invalid_input' });
+		expect(await db.orm.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, u.id))).toEqual([]);
+		await subscribePush(db.orm, who, { ...good, endpoint: 'https://fcm.googleapis.com/fcm/send/abc:def' });
+		expect(await pushDeviceCount(db.orm, u.id)).toBe(1);
+	});
+});
+
+describe('quiet hours', () => {
+	it('are validated, applied once per device key, and cleared with null', async () => {
+		const u = await person('Clock');
+		const k = key();
+		const q = { from: '21:30', to: '06:45', timeZone: 'America/New_York' };
+		expect(await setQuietHours(db, u.id, k, q)).toEqual({ replayed: false, quietHours: q });
+		expect(await setQuietHours(db, u.id, k, q)).toEqual({ replayed: true, quietHours: q });
+		await expect(setQuietHours(db, u.id, k, { ...q, from: '20:00' })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+		for (const bad of [{ ...q, from: '24:00' }, { ...q, to: '7:00' }, { ...q, to: q.from }, { ...q, timeZone: 'Mars/Olympus' }]) {
+			await expect(setQuietHours(db, u.id, key(), bad)).rejects.toMatchObject({ code: 'invalid_input' });
+		}
+		expect(await setQuietHours(db, u.id, key(), null)).toEqual({ replayed: false, quietHours: null });
+	});
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseLimit, previewLines } from '../../src/lib/client/admin/limits';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+describe('a limit field', () => {
+	it('reads blank as unlimited, 0 as disabled, and a number with separators as tokens', () => {
+		expect(parseLimit('')).toEqual({ ok: true, value: null });
+		expect(parseLimit('  ')).toEqual({ ok: true, value: null });
+		expect(parseLimit('0')).toEqual({ ok: true, value: 0 });
+		expect(parseLimit('2,000')).toEqual({ ok: true, value: 2000 });
+		expect(parseLimit('10 000')).toEqual({ ok: true, value: 10000 });
+	});
+	it('refuses what is not a whole number of tokens', () => {
+		for (const bad of ['-5', 'ten', '1e3', '12abc']) expect(parseLimit(bad).ok).toBe(false);
+	});
+});
+
+describe('the preview sentence', () => {
+	const base = { name: 'Chatbot', guest: 2000, members: 10000, roles: {}, period: 'daily' as const };
+	it('says what a guest and a member get with a general limit', () => {
+		expect(previewLines({ ...base, limitType: 'general' }, fmt)).toEqual([
+			{ who: 'A guest', gets: '2,000 free tokens a day' },
+			{ who: 'A member', gets: '10,000 free tokens a day' }
+		]);
+	});
+	it('names each role, and the limit of any other role, when role-based', () => {
+		expect(previewLines({ ...base, guest: 0, limitType: 'role', roles: { author: 20000, editor: null }, period: 'weekly' }, fmt)).toEqual([
+			{ who: 'A guest', gets: 'nothing: Chatbot is disabled for them' },
+			{ who: 'A member with the role author', gets: '20,000 free tokens a week' },
+			{ who: 'A member with the role editor', gets: 'unlimited free use' },
+			{ who: 'A member with any other role', gets: '10,000 free tokens a week' }
+		]);
+	});
+	it('says members pay from their balance when they have no free allowance', () => {
+		expect(previewLines({ ...base, guest: null, limitType: 'none', period: 'never' }, fmt)).toEqual([
+			{ who: 'A guest', gets: 'unlimited free use' },
+			{ who: 'A member', gets: 'no free tokens: they pay from their balance' }
+		]);
+	});
+});
