@@ -20,7 +20,15 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
 	[/^\/api\/v1\/grants$/, [], () => import('../../src/routes/api/v1/grants/+server')],
 	[/^\/api\/v1\/usage$/, [], () => import('../../src/routes/api/v1/usage/+server')],
 	[/^\/api\/v1\/openapi\.json$/, [], () => import('../../src/routes/api/v1/openapi.json/+server')],
-	[/^\/api\/v1\/stream$/, [], () => import('../../src/routes/api/v1/stream/+server')]
+	[/^\/api\/v1\/stream$/, [], () => import('../../src/routes/api/v1/stream/+server')],
+	[/^\/api\/v1\/webhook-endpoints$/, [], () => import('../../src/routes/api/v1/webhook-endpoints/+server')],
+	[/^\/api\/v1\/webhook-endpoints\/([^/]+)$/, ['id'], () => import('../../src/routes/api/v1/webhook-endpoints/[id]/+server')],
+	[/^\/api\/v1\/webhook-endpoints\/([^/]+)\/deliveries$/, ['id'], () => import('../../src/routes/api/v1/webhook-endpoints/[id]/deliveries/+server')],
+	[
+		/^\/api\/v1\/webhook-endpoints\/([^/]+)\/deliveries\/([^/]+)\/redeliver$/,
+		['id', 'deliveryId'],
+		() => import('../../src/routes/api/v1/webhook-endpoints/[id]/deliveries/[deliveryId]/redeliver/+server')
+	]
 ];
 
 export const restRoutes = routes.map(([re]) => re);

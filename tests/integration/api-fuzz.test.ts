@@ -39,7 +39,11 @@ const paths = [
 	'/api/v1/holds/not-a-uuid/settle',
 	'/api/v1/holds/00000000-0000-0000-0000-000000000000/release',
 	'/api/v1/grants',
-	'/api/v1/usage'
+	'/api/v1/usage',
+	'/api/v1/webhook-endpoints',
+	'/api/v1/webhook-endpoints/not-a-uuid',
+	'/api/v1/webhook-endpoints/00000000-0000-0000-0000-000000000000/deliveries',
+	'/api/v1/webhook-endpoints/00000000-0000-0000-0000-000000000000/deliveries/%00/redeliver'
 ];
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
@@ -59,7 +63,10 @@ const plausible = fc.record(
 		source: fc.constantFrom('bonus', 'purchase', 'hack'),
 		metadata: fc.oneof(jsonValue, fc.dictionary(edgeText, edgeText, { maxKeys: 2 })),
 		note: edgeText,
-		cursor: edgeText
+		cursor: edgeText,
+		url: fc.oneof(fc.constantFrom('http://127.0.0.1:9/hooks', 'ftp://example.com', 'http://a:99999'), edgeText),
+		event_types: fc.oneof(fc.constant(['grant.created']), fc.array(edgeText, { maxLength: 3 }), jsonValue),
+		enabled: fc.oneof(fc.boolean(), edgeText)
 	},
 	{ requiredKeys: [] }
 );
@@ -78,7 +85,7 @@ describe(`REST fuzz on ${backend}`, () => {
 		await fc.assert(
 			fc.asyncProperty(
 				fc.constantFrom(...paths),
-				fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+				fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
 				body,
 				fc.option(fc.constantFrom(...keys.map((_, i) => i)), { nil: null }),
 				fc.option(fc.oneof(fc.string({ maxLength: 300 }), fc.constant('')), { nil: null }),

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { freshDb, backend } from '../helpers/db';
 import { call, useDb } from '../helpers/http';
 import { bearer, member, siteKey } from '../helpers/api-fixture';
-import { configureRates, expectInvariants } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
+import { grant } from '../../src/lib/server/ledger';
+import { createEndpoint, startWebhookOutbox } from '../../src/lib/server/webhooks';
 import { hasUnstorable, invalid, matches, mutated, operations, record, valid, type Operation, type Parameter, type Schema } from '../helpers/openapi';
 import type { Db } from '../../src/lib/server/db/client';
 
@@ -15,7 +18,11 @@ import type { Db } from '../../src/lib/server/db/client';
 let db: Db;
 const keys: Record<string, string | null> = { site: '', member: '', none: null, bad: 'qk_not_a_real_key_00000000000000' };
 /** Path values that exist, so generated requests also reach the success paths. */
-const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [] };
+const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [], deliveryId: [] };
+const holdIds: string[] = [];
+let stopOutbox: () => void;
+/** A delivery of each webhook endpoint, by endpoint id. */
+const deliveryOf = new Map<string, string>();
 beforeAll(async () => {
 	db = await freshDb();
 	await configureRates(db);
@@ -25,10 +32,31 @@ beforeAll(async () => {
 	keys.member = m.key;
 	for (let i = 0; i < 8; i++) {
 		const h = await call('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `openapi-hold-${i}` }), body: { feature: 'generate_texts', max_tokens: 100 } });
-		existing.id!.push(((await h.json()) as { hold_id: string }).hold_id);
+		holdIds.push(((await h.json()) as { hold_id: string }).hold_id);
 	}
+	stopOutbox = startWebhookOutbox();
 }, 300_000);
-afterAll(async () => db?.close());
+afterAll(async () => {
+	stopOutbox?.();
+	await db?.close();
+});
+
+/**
+ * Webhook endpoints that are on, each with a delivery, for the {id} and {deliveryId} routes (the
+ * generated DELETE and PATCH requests of the routes before may have removed or turned them off).
+ */
+beforeEach(async () => {
+	await db.rows(sql`update webhook_endpoints set enabled = true`);
+	for (let i = (await db.rows(sql`select id from webhook_endpoints`)).length; i < 4; i++) {
+		await createEndpoint(db, { url: `http://127.0.0.1:9/openapi-${i}`, event_types: ['grant.created'] }, {});
+	}
+	const u = await makeUser(db);
+	await grant(db.orm, { accountId: u.accountId, tokens: 10, source: 'bonus', grantKey: `openapi-${u.accountId}` });
+	existing.id = [...holdIds, ...(await db.rows<{ id: string }>(sql`select id from webhook_endpoints`)).map((r) => r.id)];
+	const deliveries = await db.rows<{ id: number; endpoint_id: string }>(sql`select id, endpoint_id from webhook_deliveries`);
+	existing.deliveryId = deliveries.map((r) => String(r.id));
+	for (const d of deliveries) deliveryOf.set(d.endpoint_id, String(d.id));
+});
 
 /** A query or path value is text; a number in the schema is read from its digits, as the server does. */
 const asParameter = (s: Schema, text: string): unknown =>
@@ -144,6 +172,13 @@ function send(path: string, method: string, g: Generated, signal: AbortSignal) {
 }
 
 /** One plainly valid request per route, run first, so every route's success path is checked too. */
+/** A path's {id}, and for a delivery's route that endpoint's delivery. */
+const withDelivery = (path: string, id: string): Record<string, string> => {
+	if (!path.includes('{deliveryId}')) return { id };
+	const [endpoint, delivery] = [...deliveryOf].at(-1)!;
+	return { id: endpoint, deliveryId: delivery };
+};
+
 function example(path: string, op: Operation): Generated {
 	const user = `openapi-${backend}-user`;
 	const bodies: Record<string, Generated['body']> = {
@@ -157,7 +192,7 @@ function example(path: string, op: Operation): Generated {
 	const ownAccount = path.startsWith('/api/v1/holds') || path === '/api/v1/consume';
 	return {
 		key: ownAccount ? 'member' : 'site',
-		params: { featureKey: 'ai_bots', ...(path.includes('{id}') ? { id: existing.id!.pop()! } : {}) },
+		params: { featureKey: 'ai_bots', ...(path.includes('{id}') ? withDelivery(path, path.startsWith('/api/v1/holds') ? holdIds.pop()! : existing.id!.pop()!) : {}) },
 		query: ownAccount || path.includes('feature-rates') ? {} : { user },
 		headers: op.parameters?.some((p) => p.name === 'Idempotency-Key') ? { 'Idempotency-Key': `openapi-example-${path}` } : {},
 		body: bodies[path] ?? null,

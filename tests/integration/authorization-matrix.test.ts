@@ -36,6 +36,7 @@ import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
 import { grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { expectInvariants } from '../helpers/ledger';
+import { createEndpoint } from '../../src/lib/server/webhooks';
 
 // Mail (team invites) goes to files in a temporary directory, not into the repository.
 process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), 'quota-matrix-mail-'));
@@ -68,6 +69,9 @@ const product = async (w: World, db: Db) => {
 	await upsertProduct(db.orm, { id: `pack-${w.tag}`, kind: 'pack', name: 'Matrix pack', grants: [{ model: null, tokens: 5000 }], priceCents: 500, paddlePriceSandbox: `pri_matrix${w.tag}`, paddlePriceProduction: `pri_matrixp${w.tag}` });
 	return { accountId: w.teamA.accountId, productId: `pack-${w.tag}`, quantity: 1 };
 };
+
+/** A webhook endpoint for the rows that change or read one. */
+const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: 'http://127.0.0.1:9/matrix', event_types: ['hold.expired'] }, {})).id;
 
 /** A module for the admin rows that need one. */
 const adminModule = async (w: World, db: Db) => {
@@ -115,6 +119,14 @@ const matrix: Record<string, Entry> = {
 	'keys.revoke': { allow: teamAManagers, input: async (w, db) => ({ keyId: (await createAccountKey(db, w.auth.memberA!, { accountId: w.users.memberA.accountId, name: 'Bot', scopes: ['read'] })).id }) },
 	'keys.listSite': { allow: siteAdmin },
 	'keys.createSite': { allow: siteAdmin, input: () => ({ name: 'Site bot', scopes: ['consume'] }) },
+
+	'webhooks.list': { allow: siteAdmin },
+	'webhooks.create': { allow: siteAdmin, input: () => ({ url: 'http://127.0.0.1:9/matrix', event_types: ['grant.created'] }) },
+	'webhooks.update': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), changes: { enabled: false } }) },
+	'webhooks.remove': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
+	'webhooks.deliveries': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
+	'webhooks.redeliver': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), deliveryId: 1 }), refusals: { siteAdmin: 'not_found' } },
+	'webhooks.jobs': { allow: siteAdmin },
 
 	'ledger.summary': { allow: teamAUsers, input: teamA },
 	'ledger.dashboard': { allow: teamAUsers, input: teamA },

@@ -5,5 +5,7 @@ export const adminSections = [
 	{ href: '/admin/audit', label: 'Audit log', about: 'Who changed what, for which account, with before and after' },
 	{ href: '/admin/keys', label: 'API keys', about: 'The site’s keys for its AI apps: create and revoke' },
 	{ href: '/admin/limits', label: 'Limits', about: 'Free tokens per module for guests, members and roles; time zone, week start, spend order' },
-	{ href: '/admin/rates', label: 'Rates and models', about: 'What each feature costs, with a cost preview; modules and models' }
+	{ href: '/admin/rates', label: 'Rates and models', about: 'What each feature costs, with a cost preview; modules and models' },
+	{ href: '/admin/webhooks', label: 'Webhooks', about: 'Events sent to the site’s backend: endpoints, delivery log, redelivery' },
+	{ href: '/admin/jobs', label: 'Jobs', about: 'The scheduled work: last run, next run, failures' }
 ] as const;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import pkg from '../../../../package.json' with { type: 'json' };
 import * as s from './schemas';
+import * as wh from './webhook-schemas';
+import { endpointInput, endpointPatch } from '../webhooks/endpoints';
 
 // OpenAPI 3.1 generated from the same zod schemas that validate requests (JSON Schema 2020-12).
 
@@ -164,6 +166,49 @@ function buildDocument() {
 						},
 						...errors(403, 404, 422)
 					}
+				}
+			},
+			'/api/v1/webhook-endpoints': {
+				get: {
+					summary: 'The site’s webhook endpoints (site keys)',
+					responses: { ...ok(200, wh.webhookResponses.list, 'Every endpoint, newest first'), ...errors(403) }
+				},
+				post: {
+					summary: 'Register an endpoint for some event types; the answer holds its signing secret, shown only once (site keys)',
+					requestBody: body(endpointInput),
+					responses: { ...ok(201, wh.webhookResponses.created, 'Registered'), ...errors(403, 413, 415, 422) }
+				}
+			},
+			'/api/v1/webhook-endpoints/{id}': {
+				get: {
+					summary: 'One endpoint (site keys)',
+					parameters: parameters(wh.endpointParams, 'path', true),
+					responses: { ...ok(200, wh.webhookResponses.endpoint, 'The endpoint'), ...errors(403, 404) }
+				},
+				patch: {
+					summary: 'Change its URL, description or event types, or turn it off or on (site keys)',
+					parameters: parameters(wh.endpointParams, 'path', true),
+					requestBody: body(endpointPatch, false),
+					responses: { ...ok(200, wh.webhookResponses.endpoint, 'Changed'), ...errors(403, 404, 413, 415, 422) }
+				},
+				delete: {
+					summary: 'Delete it with its delivery log (site keys)',
+					parameters: parameters(wh.endpointParams, 'path', true),
+					responses: { ...ok(200, wh.webhookResponses.deleted, 'Deleted'), ...errors(403, 404) }
+				}
+			},
+			'/api/v1/webhook-endpoints/{id}/deliveries': {
+				get: {
+					summary: 'The delivery log: each event sent to this endpoint, with its attempts (site keys)',
+					parameters: [...parameters(wh.endpointParams, 'path', true), ...parameters(wh.deliveriesQuery, 'query')],
+					responses: { ...ok(200, wh.webhookResponses.deliveries, 'A page of deliveries, newest first'), ...errors(403, 404) }
+				}
+			},
+			'/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver': {
+				post: {
+					summary: 'Send a delivery again now, with the same event id and body (site keys)',
+					parameters: parameters(wh.redeliverParams, 'path', true),
+					responses: { ...ok(202, wh.webhookResponses.redelivered, 'Queued'), ...errors(403, 404, 409) }
 				}
 			}
 		}

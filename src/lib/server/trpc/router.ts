@@ -8,6 +8,7 @@ import { settingsRouter } from './routers/settings';
 import { storeRouter } from './routers/store';
 import { alertsRouter } from './routers/alerts';
 import { adminRouter } from './routers/admin';
+import { webhooksRouter } from './routers/webhooks';
 
 export const appRouter = router({
 	system: systemRouter,
@@ -18,7 +19,8 @@ export const appRouter = router({
 	store: storeRouter,
 	settings: settingsRouter,
 	alerts: alertsRouter,
-	admin: adminRouter
+	admin: adminRouter,
+	webhooks: webhooksRouter
 });
 
 export type AppRouter = typeof appRouter;

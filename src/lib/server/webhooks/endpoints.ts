@@ -20,14 +20,16 @@ export interface EndpointView {
 	createdAt: string;
 }
 
+/** http(s), a host name or IPv4 address, an optional port (1–65535), then a path/query without spaces: every match is a URL fetch accepts. */
+const URL_PATTERN = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?(?:[/?#]\S*)?$/;
+
 /** What an admin or the site key may set; `url` is http(s), ≤ 2,000 characters; at least one event type. */
 export const endpointInput = z.strictObject({
 	url: z
 		.string()
-		.trim()
 		.max(2000)
-		.url()
-		.refine((u) => /^https?:\/\//i.test(u), 'The URL must start with https:// or http://.'),
+		.regex(URL_PATTERN, 'Give an http:// or https:// URL with a host name or IPv4 address.')
+		.meta({ description: 'Where the events are POSTed: an http(s) URL the site controls.' }),
 	description: z.string().trim().max(200).default(''),
 	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)
 });

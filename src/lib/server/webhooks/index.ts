@@ -4,3 +4,4 @@ export { writeOutbox, startWebhookOutbox, webhookEventId } from './outbox';
 export { deliverDue, RETRY_SCHEDULE_SECONDS, type DeliveryOptions } from './deliver';
 export { listDeliveries, redeliver, type DeliveryView, type AttemptView } from './log';
 export { webhookDeliveryJob } from './job';
+export { siteKeyActor } from './operator';

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { router } from '../init';
+import { siteAdminProcedure } from '../procedures';
+import { createEndpoint, deleteEndpoint, endpointInput, endpointPatch, listDeliveries, listEndpoints, redeliver, updateEndpoint, getEndpoint } from '../../webhooks';
+import { listJobs } from '../../schedule';
+
+const endpointId = z.uuid();
+
+/** The admin console's Webhooks and Jobs pages: site admins only. */
+export const webhooksRouter = router({
+	list: siteAdminProcedure.query(({ ctx }) => listEndpoints(ctx.db.orm)),
+	create: siteAdminProcedure.input(endpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, input, { userId: ctx.auth.user.id })),
+	update: siteAdminProcedure
+		.input(z.object({ id: endpointId, changes: endpointPatch }))
+		.mutation(({ ctx, input }) => updateEndpoint(ctx.db, input.id, input.changes, { userId: ctx.auth.user.id })),
+	remove: siteAdminProcedure.input(z.object({ id: endpointId })).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, input.id, { userId: ctx.auth.user.id })),
+	deliveries: siteAdminProcedure
+		.input(z.object({ id: endpointId, before: z.number().int().positive().optional() }))
+		.query(async ({ ctx, input }) => ({
+			endpoint: await getEndpoint(ctx.db.orm, input.id),
+			deliveries: await listDeliveries(ctx.db.orm, input.id, { limit: 30, before: input.before })
+		})),
+	redeliver: siteAdminProcedure
+		.input(z.object({ id: endpointId, deliveryId: z.number().int().positive() }))
+		.mutation(({ ctx, input }) => redeliver(ctx.db, input.id, input.deliveryId, { userId: ctx.auth.user.id })),
+	jobs: siteAdminProcedure.query(({ ctx }) => listJobs(ctx.db.orm))
+});

@@ -1,0 +1,17 @@
+import { endpoint } from '$lib/server/rest/handler';
+import { endpointBody } from '$lib/server/rest/webhook-schemas';
+import { createEndpoint, endpointInput, listEndpoints, siteKeyActor } from '$lib/server/webhooks';
+
+export const GET = endpoint({
+	auth: 'key',
+	handle: async ({ db, key }) => {
+		siteKeyActor(key);
+		return { body: { data: (await listEndpoints(db.orm)).map(endpointBody) } };
+	}
+});
+
+export const POST = endpoint({
+	auth: 'key',
+	body: endpointInput,
+	handle: async ({ db, key, body }) => ({ status: 201, body: endpointBody(await createEndpoint(db, body, siteKeyActor(key))) })
+});

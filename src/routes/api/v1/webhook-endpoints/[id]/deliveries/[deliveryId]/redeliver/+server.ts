@@ -1,0 +1,12 @@
+import { endpoint } from '$lib/server/rest/handler';
+import { redeliverParams } from '$lib/server/rest/webhook-schemas';
+import { redeliver, siteKeyActor } from '$lib/server/webhooks';
+
+export const POST = endpoint({
+	auth: 'key',
+	params: redeliverParams,
+	handle: async ({ db, key, params }) => {
+		await redeliver(db, params.id, params.deliveryId, siteKeyActor(key));
+		return { status: 202, body: { status: 'pending' } };
+	}
+});

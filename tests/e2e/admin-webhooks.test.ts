@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { baseURL, launch, phone } from './browser';
+import { axe, screen, sessionCookies } from './app';
+
+// The admin console's Webhooks and Jobs pages against the production build: an admin adds an
+// endpoint (its secret shown once), the schedule delivers a grant's event to a receiver on
+// loopback, and the delivery log shows it; the jobs page shows the schedule's last and next runs.
+
+const admin = { email: 'admin@quota.test' };
+const sizes = [
+	{ name: 'phone', options: phone },
+	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 } } }
+] as const;
+
+let browser: Browser;
+let receiver: Server;
+const received: string[] = [];
+beforeAll(async () => {
+	browser = await launch();
+	receiver = createServer((req, res) => {
+		received.push(String(req.headers['webhook-id']));
+		res.writeHead(200).end('ok');
+	});
+	await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+});
+afterAll(async () => {
+	await browser?.close();
+	await new Promise<void>((r) => (receiver.closeAllConnections(), receiver.close(() => r())));
+});
+
+async function expectSound(page: Page) {
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+	expect(await axe(page)).toEqual([]);
+}
+
+for (const size of sizes) {
+	describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
+		let context: BrowserContext;
+		let page: Page;
+		beforeAll(async () => {
+			context = await browser.newContext({ ...size.options, baseURL: baseURL() });
+			await context.addCookies(await sessionCookies(browser, admin.email));
+			page = await context.newPage();
+		});
+		afterAll(async () => context?.close());
+
+		it('adds an endpoint, shows its secret once, and logs the delivery of a grant’s event', async () => {
+			await page.goto('/admin/webhooks');
+			const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/quota-${size.name}`;
+			await page.getByLabel('URL').fill(url);
+			await page.getByLabel('Description (optional)').fill(`Billing backend (${size.name})`);
+			for (const type of ['Balance low (each alert step)', 'Balance used up', 'Free allowance used up', 'Hold expired']) {
+				await page.getByRole('checkbox', { name: new RegExp(`^${type.replace(/[()]/g, '\\$&')}`) }).uncheck();
+			}
+			await page.getByRole('button', { name: 'Add endpoint' }).click();
+			const secret = page.locator('#new-secret');
+			await expect(secret.innerText()).resolves.toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+			await screen(page, `admin-webhooks-secret-${size.name}`);
+			await page.getByRole('button', { name: 'Done' }).click();
+			await expect(secret.count()).resolves.toBe(0);
+
+			// A bonus from the console grants a lot: its grant.created event goes to the new endpoint.
+			const status = await page.evaluate(async () => {
+				const list = await (await fetch('/trpc/admin.users.list?input=%7B%7D')).json();
+				const accountId = list.result.data.rows[0].accountId;
+				const res = await fetch('/trpc/admin.users.grantBonus', {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ accountId, tokens: 100, note: 'Webhook check', key: crypto.randomUUID() })
+				});
+				return res.status;
+			});
+			expect(status).toBe(200);
+			await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+
+			const row = page.getByRole('listitem').filter({ hasText: url });
+			await row.getByRole('button', { name: 'Deliveries' }).click();
+			await expect(row.getByText('Delivered').first().innerText()).resolves.toBe('Delivered');
+			await expect(row.getByText(/· 200 · \d+ ms · “ok”/).first().count()).resolves.toBe(1);
+			await expectSound(page);
+			await screen(page, `admin-webhooks-${size.name}`);
+		});
+
+		it('shows the schedule: each job’s last run, next run and failures', async () => {
+			await page.goto('/admin/jobs');
+			const sweep = page.getByRole('listitem').filter({ hasText: 'ledger.sweep' });
+			await sweep.waitFor();
+			await screen(page, `admin-jobs-${size.name}`);
+			const text = await sweep.innerText();
+			expect(text).toMatch(/every 1 min/);
+			expect(text).toMatch(/Last run \w{3} \d+, \d{4}.*next \w{3} \d+/s);
+			await expect(page.getByRole('listitem').filter({ hasText: 'webhooks.deliver' }).count()).resolves.toBe(1);
+			await expectSound(page);
+		});
+	});
+}
