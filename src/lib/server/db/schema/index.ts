@@ -1,3 +1,5 @@
 export * from './accounts';
 export * from './ledger';
 export * from './store';
+export * from './schedule';
+export * from './webhooks';
