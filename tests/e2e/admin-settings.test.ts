@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseURL, launch, phone } from './browser';
-import { axe, deviceStorage, leo, maya, screen, sessionCookies } from './app';
+import { baseURL, launch } from './browser';
+import { deviceStorage, leo, maya, screen } from './app';
+import { expectSound, openAt, sizes, type Size } from './console';
 import { DEMO_SITE_API_KEY } from './server';
 
 // The admin console's Overview, Limits and Rates pages at a phone's size and a desktop's. The e2e
 // server is shared by every browser test: each change made here is put back before the test ends.
 const admin = { email: 'admin@quota.test' };
-const sizes = [
-	{ name: 'phone', options: phone },
-	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 } } }
-] as const;
 const pages = ['/admin', '/admin/limits', '/admin/rates'];
 
 let browser: Browser;
@@ -19,20 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-async function openAs(email: string, size: (typeof sizes)[number]) {
-	const context = await browser.newContext({ ...size.options, baseURL: baseURL() });
-	await context.addCookies(await sessionCookies(browser, email));
-	return { context, page: await context.newPage() };
-}
-
-/** No sideways scroll at the device's width, and no serious accessibility problem. */
-async function expectSound(page: Page) {
-	const width = page.viewportSize()!.width;
-	// The elements that stick out, named, so a failure says where.
-	const wide = await page.evaluate((w) => [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > w + 1).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`).slice(0, 8), width);
-	expect(await page.evaluate(() => document.documentElement.scrollWidth), wide.join(' ')).toBeLessThanOrEqual(width);
-	expect(await axe(page)).toEqual([]);
-}
+const openAs = (email: string, size: Size) => openAt(browser, email, size);
 
 /** A guest's chat use through the REST API with the demo site key. */
 const guestConsume = (guest: string) =>
@@ -134,7 +118,7 @@ for (const size of sizes) {
 		it('changes a feature’s rate with a live cost preview, and the playground shows the new cost', async () => {
 			const rate = size.name === 'phone' ? '12' : '13.5';
 			await page.goto('/admin/rates');
-			await page.getByRole('row', { name: /Search prices/ }).waitFor();
+			await page.getByRole('button', { name: 'Edit Search prices' }).waitFor();
 			await screen(page, `admin-rates-top-${size.name}`);
 			const editor = await setRate(page, 'Search prices', rate);
 			await editor.getByLabel('Operations').fill('3');

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseURL, launch, phone } from './browser';
-import { axe, deviceStorage, leo, maya, screen, sessionCookies } from './app';
+import { baseURL, launch } from './browser';
+import { deviceStorage, leo, maya, screen } from './app';
+import { expectSound, openAt, sizes, type Size } from './console';
 
 // The admin console at a phone's size and a desktop's, as the demo's site admin and as a member.
 const admin = { email: 'admin@quota.test', name: 'Ada Admin' };
-const sizes = [
-	{ name: 'phone', options: phone },
-	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 } } }
-] as const;
 
 let browser: Browser;
 beforeAll(async () => {
@@ -16,20 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-async function openAs(email: string, size: (typeof sizes)[number]) {
-	const context = await browser.newContext({ ...size.options, baseURL: baseURL() });
-	await context.addCookies(await sessionCookies(browser, email));
-	return { context, page: await context.newPage() };
-}
-
-/**
- * Fits the screen's width (no sideways scroll) and has no serious accessibility problem. The width is
- * the device's, not window.innerWidth: a phone widens its layout viewport to fit what overflows.
- */
-async function expectSound(page: Page) {
-	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
-	expect(await axe(page)).toEqual([]);
-}
+const openAs = (email: string, size: Size) => openAt(browser, email, size);
 
 const restStatus = async (key: string) => (await fetch(`${baseURL()}/api/v1/feature-rates`, { headers: { authorization: `Bearer ${key}` } })).status;
 
