@@ -20,7 +20,8 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
 	[/^\/api\/v1\/grants$/, [], () => import('../../src/routes/api/v1/grants/+server')],
 	[/^\/api\/v1\/usage$/, [], () => import('../../src/routes/api/v1/usage/+server')],
 	[/^\/api\/v1\/openapi\.json$/, [], () => import('../../src/routes/api/v1/openapi.json/+server')],
-	[/^\/api\/v1\/stream$/, [], () => import('../../src/routes/api/v1/stream/+server')]
+	[/^\/api\/v1\/stream$/, [], () => import('../../src/routes/api/v1/stream/+server')],
+	[/^\/admin\/exports\/([^/]+)$/, ['kind'], () => import('../../src/routes/(app)/admin/exports/[kind]/+server')]
 ];
 
 export const restRoutes = routes.map(([re]) => re);

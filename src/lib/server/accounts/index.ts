@@ -13,5 +13,6 @@ export { claimClientWrite } from './settings';
 export { requireAccountAccess, requireAccessById, assertKeyMayAct, type AccessLevel } from './access';
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey } from './api-keys';
 export { profile } from './profile';
+export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, type SiteRole } from './roles';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
 export { identifyRequest, setSessionCookie, clearSessionCookie, rejectsNonJson, type RequestIdentity } from './request';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
+import { siteRoleKeys } from '../accounts';
 
 export interface AccountLot {
 	id: string;
@@ -42,7 +43,7 @@ export interface AccountDetail {
 	caps: { memberUserId: string | null; memberName: string | null; period: string; limitTokens: number | null }[];
 	/** The newest operations with their effect on the balance. */
 	operations: AccountOperation[];
-	/** Roles the site uses (users' roles and role-based allowance rules), for the role picker. */
+	/** The site's list of roles (accounts/roles.ts), for the role picker. */
 	roles: string[];
 }
 
@@ -83,10 +84,7 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 			  from operations o
 			 where o.account_id = ${accountId}::uuid and o.status = 'ok'
 			 order by o.created_at desc, o.id desc limit ${DETAIL_OPERATIONS}`),
-		queryRows<{ role: string }>(exec, sql`
-			select distinct site_role as role from users
-			union select distinct role from allowance_rules where role is not null
-			order by 1`)
+		siteRoleKeys(exec)
 	]);
 	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 	return {
@@ -119,6 +117,6 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 			balanceAfter: o.balance_after === null ? null : Number(o.balance_after),
 			createdAt: when(o.created_at)!
 		})),
-		roles: roles.map((r) => r.role)
+		roles
 	};
 }

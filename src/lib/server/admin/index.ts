@@ -5,3 +5,6 @@ export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPa
 export { listAudit, auditActions, AUDIT_PAGE_SIZE, type AuditQuery, type AuditRow } from './audit-log';
 export { accountDetail, type AccountDetail, type AccountLot, type AccountOperation } from './detail';
 export { grantBonus, setUserDisabled, type Bonus } from './user-actions';
+export { startCampaign, applyCampaign, listCampaigns, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
+export { listPaymentEvents, PAYMENTS_PAGE, type PaymentEventRow, type PaymentFilter, type PaymentOutcome } from './payments';
+export { usersCsv, auditCsv, operationsCsv, EXPORT_PAGE, type CsvExport } from './exports';

@@ -1,3 +1,4 @@
 export * from './accounts';
 export * from './ledger';
 export * from './store';
+export * from './admin';

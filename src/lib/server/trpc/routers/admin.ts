@@ -6,6 +6,7 @@ import type { Auth } from '../../accounts';
 import type { Executor } from '../../db';
 import { accountDetail, adjustAccountBalance, auditActions, auditedChange, grantBonus, listAccounts, listAudit, setUserDisabled, type AdminActor } from '../../admin';
 import { setSiteRole } from '../../accounts';
+import { adminSiteRoutes } from './admin-site';
 import { siteDaily } from '../../reports';
 import {
 	getSiteSettings,
@@ -90,6 +91,7 @@ const capInput = z
 	.strict();
 
 export const adminRouter = router({
+	...adminSiteRoutes, // catalog, campaigns, payments, roles (routers/admin-site.ts)
 	settings: router({
 		get: siteAdminProcedure.query(({ ctx }) => getSiteSettings(ctx.db.orm)),
 		update: siteAdminProcedure
