@@ -6,7 +6,8 @@ const integration = (backend: 'pglite' | 'postgres') => ({
 	test: {
 		name: `integration-${backend}`,
 		include: ['tests/integration/**/*.test.ts'],
-		env: { QUOTA_TEST_BACKEND: backend }
+		env: { QUOTA_TEST_BACKEND: backend },
+		globalSetup: ['tests/helpers/template-db.ts']
 	}
 });
 
@@ -42,7 +43,8 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		projects: [
-			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+			// Browser state in `*.svelte.ts` is tested beside it (`*.svelte.test.ts`, compiled with runes).
+			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'src/**/*.svelte.test.ts'] } },
 			integration('pglite'),
 			// The same integration tests on a real server when one is given (always in CI).
 			...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : [])

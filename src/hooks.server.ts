@@ -13,7 +13,7 @@ import { createContext } from '$lib/server/trpc/init';
 import { config, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { paymentsLine } from '$lib/server/store';
-import { firstQueriesHead } from '$lib/first-queries';
+import { firstQueriesHead } from '$lib/server/http/first-queries';
 import { startSweeper } from '$lib/server/ledger';
 import { startAlerts } from '$lib/server/alerts';
 import { startRateLimitSweeper } from '$lib/server/accounts';
@@ -31,7 +31,9 @@ const trpc = createTRPCHandle({ router: appRouter, createContext, responseMeta: 
 
 /** Writes a signed-in page's first queries into its HTML (they are prerendered with it). */
 const firstQueries: Handle = ({ event, resolve }) =>
-	resolve(event, { transformPageChunk: ({ html }) => html.replace('<!--quota:first-queries-->', firstQueriesHead(event.url.pathname)) });
+	resolve(event, { transformPageChunk: async ({ html }) =>
+			html.includes('<!--quota:first-queries-->') ? html.replace('<!--quota:first-queries-->', await firstQueriesHead(event.url.pathname)) : html
+	});
 
 export const handle = sequence(closeConnectionsWhenDraining, answerOutage, compressJson, refuseCrossSite, authenticate, trpc, firstQueries);
 export const handleError = handleOutage;

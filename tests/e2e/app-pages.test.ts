@@ -138,7 +138,7 @@ describe('signed-in pages on a phone', () => {
 		await waitForFresh(page);
 		let refreshed = 0;
 		page.on('request', (r) => {
-			if (r.url().includes('ledger.summary')) refreshed++;
+			if (r.url().includes('ledger.dashboard')) refreshed++;
 		});
 		const area = page.locator('.ptr');
 		const box = (await area.boundingBox())!;

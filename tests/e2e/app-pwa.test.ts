@@ -155,7 +155,7 @@ describe('live figures', () => {
 		await waitForFresh(page);
 		let summaries = 0;
 		page.on('request', (r) => {
-			if (r.url().includes('ledger.summary')) summaries++;
+			if (r.url().includes('ledger.dashboard')) summaries++;
 		});
 		await page.clock.runFor(31_000);
 		await expect.poll(() => summaries).toBeGreaterThan(0);

@@ -158,25 +158,33 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 describe('usage history on a phone', () => {
 	/** Picks the pool the history is of, and waits until its rows (with `columns` cells each) are shown. */
 	async function showPool(page: Page, name: RegExp, columns: number) {
+		await page.evaluate(() => {
+			const w = window as unknown as { poolSince?: number; poolFlashed?: boolean };
+			w.poolSince = w.poolFlashed = undefined;
+		});
 		await page.getByRole('radio', { name }).click();
 		// The choice is saved (settings) before the pages follow it: let that round trip finish.
 		await expect.poll(() => page.getByRole('radio', { name }).getAttribute('aria-checked')).toBe('true');
 		await page.waitForLoadState('networkidle');
 		await waitForFresh(page);
-		// Rows of the pool shown before can flash back once after a switch (a known race of the page's
-		// refresh, in the closing note of 2026-11-30): wait until the new pool's rows have held for a moment.
+		// Once the new pool's rows are shown they hold: the previous pool's never come back (a late
+		// answer for it is dropped, lib/client/answer-order.ts). Watched for a second.
 		await page.waitForFunction(
 			(n) => {
-				const w = window as unknown as { poolSince?: number };
+				const w = window as unknown as { poolSince?: number; poolFlashed?: boolean };
 				const rows = [...document.querySelectorAll('tbody tr')];
 				const settled = rows.length > 3 && rows.every((r) => !r.hasAttribute('aria-hidden') && r.children.length === n);
-				if (!settled) return void (w.poolSince = undefined);
+				if (!settled) {
+					if (w.poolSince !== undefined && rows.some((r) => !r.hasAttribute('aria-hidden') && r.children.length !== n)) w.poolFlashed = true;
+					return void (w.poolSince = undefined);
+				}
 				w.poolSince ??= performance.now();
 				return performance.now() - w.poolSince > 1000;
 			},
 			columns,
 			{ polling: 100 }
 		);
+		await expect(page.evaluate(() => (window as unknown as { poolFlashed?: boolean }).poolFlashed ?? false)).resolves.toBe(false);
 	}
 
 	/** Every cell of the first rows is on screen and shows its whole text (measured in one go: rows may re-render). */

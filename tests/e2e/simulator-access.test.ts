@@ -72,7 +72,7 @@ describe('Paddle simulator access', () => {
 		]);
 		const again = await as('admin@quota.test', sim(txn, 'refund'), { method: 'POST' });
 		expect(again.status).toBe(409);
-		expect(await again.json()).toMatchObject({ error: { code: 'conflict', message: 'This transaction is already refunded.' } });
+		expect(await again.json()).toMatchObject({ error: 'conflict', message: 'This transaction is already refunded.' });
 		expect((await as('admin@quota.test', sim(txn, 'chargeback'), { method: 'POST' })).status).toBe(409);
 
 		const context = await phoneContext(browser);

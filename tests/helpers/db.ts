@@ -1,26 +1,31 @@
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import { openPglite, openPostgres, type Db } from '../../src/lib/server/db/client';
+import type {} from './template-db'; // its ProvidedContext declaration
 
 export const backend = (process.env.QUOTA_TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
 
-/** A fresh, migrated database for one test file: in-memory PGlite, or a new database on TEST_DATABASE_URL. */
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite, or a new database on
+ * TEST_DATABASE_URL; both copied from the run's migrated template (tests/helpers/template-db.ts).
+ */
 export async function freshDb(opts: { poolSize?: number } = {}): Promise<Db & { url?: string }> {
+	const template = inject('templateDb');
 	if (backend === 'pglite') {
-		const db = await openPglite();
-		await db.migrate();
-		return db;
+		const tar = readFileSync(template);
+		return openPglite(undefined, { loadDataDir: new Blob([tar]) });
 	}
 	const adminUrl = process.env.TEST_DATABASE_URL;
 	if (!adminUrl) throw new Error('QUOTA_TEST_BACKEND=postgres needs TEST_DATABASE_URL');
 	const name = `quota_test_${randomBytes(6).toString('hex')}`;
 	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
+	await admin.unsafe(`create database ${name} template ${template}`);
 	await admin.end();
 	const url = new URL(adminUrl);
 	url.pathname = `/${name}`;
 	const db = openPostgres(url.toString(), { max: opts.poolSize ?? 10 });
-	await db.migrate();
 	return {
 		...db,
 		url: url.toString(),

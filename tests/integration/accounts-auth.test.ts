@@ -14,7 +14,8 @@ import {
 	setSiteRole,
 	signUp,
 	updateProfile,
-	validateSessionToken
+	validateSessionToken,
+	promoteToSiteAdmin
 } from '../../src/lib/server/accounts';
 import { DomainError } from '../../src/lib/server/errors';
 
@@ -280,5 +281,31 @@ describe('guests', () => {
 		);
 		expect(row).toEqual({ kind: 'guest', n: 1 });
 		expect((await refusal(guestAccountFor(db, 'bad id with spaces'))).code).toBe('invalid_input');
+	});
+});
+
+describe('the first site admin, from the command line', () => {
+	it('promotes a signed-up user by e-mail, once, audited without an actor', async () => {
+		const address = email();
+		const s = await signUp(db, { email: address, name: 'Owner', password: 'correct horse 9' }, { ip: ip() });
+		const auditRows = () =>
+			db.rows<{ before: unknown; after: unknown; detail: unknown; actor_user_id: string | null }>(
+				sql`select before, after, detail, actor_user_id from audit_log where action = 'user.role_changed' and target_id = ${s.user.id}`
+			);
+		expect(await promoteToSiteAdmin(db, ` ${address.toUpperCase()} `)).toEqual({ userId: s.user.id, changed: true });
+		expect(await promoteToSiteAdmin(db, address)).toEqual({ userId: s.user.id, changed: false });
+		const [role] = await db.rows<{ site_role: string }>(sql`select site_role from users where id = ${s.user.id}`);
+		expect(role!.site_role).toBe('admin');
+		expect(await auditRows()).toEqual([
+			{ before: { siteRole: 'subscriber' }, after: { siteRole: 'admin' }, detail: { via: 'command line' }, actor_user_id: null }
+		]);
+	});
+
+	it('refuses an unknown or malformed e-mail and changes nothing', async () => {
+		const admins = () => count(`users where site_role = 'admin'`);
+		const before = await admins();
+		expect((await refusal(promoteToSiteAdmin(db, 'nobody@example.com'))).code).toBe('not_found');
+		expect((await refusal(promoteToSiteAdmin(db, 'not an e-mail'))).code).toBe('invalid_input');
+		expect(await admins()).toBe(before);
 	});
 });

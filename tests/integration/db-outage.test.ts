@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../src/lib/server/db/outage';
-import { errorResponse } from '../../src/lib/server/rest/errors';
+import { errorResponse } from '../../src/lib/server/http/refusals';
 import { toTRPCError, formatError } from '../../src/lib/server/trpc/errors';
 import { freePort } from '../e2e/server';
 import { backend, freshDb } from '../helpers/db';

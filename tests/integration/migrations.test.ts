@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { freshDb, backend } from '../helpers/db';
-import type { Db } from '../../src/lib/server/db/client';
+import { openPostgres, type Db } from '../../src/lib/server/db/client';
 
 let db: Db;
 beforeAll(async () => {
@@ -9,14 +12,79 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
+/** Every schema object the app defines, with its full definition: what a start must leave unchanged. */
+async function catalog(d: Db) {
+	const rows = await d.rows<{ kind: string; name: string; def: string }>(sql`
+		select 'function' as kind, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as name,
+		       pg_get_functiondef(p.oid) as def
+		  from pg_proc p
+		 where p.pronamespace = 'public'::regnamespace
+		   and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+		union all
+		select 'trigger', t.tgname, pg_get_triggerdef(t.oid) from pg_trigger t
+		  join pg_class c on c.oid = t.tgrelid where c.relnamespace = 'public'::regnamespace and not t.tgisinternal
+		union all
+		select 'index', indexname, indexdef from pg_indexes where schemaname = 'public'
+		union all
+		select 'view', viewname, definition from pg_views where schemaname = 'public'
+		union all
+		select 'column', table_name || '.' || column_name,
+		       concat_ws(' ', data_type, is_nullable, column_default, ordinal_position)
+		  from information_schema.columns where table_schema = 'public'
+		order by 1, 2`);
+	return rows.map((r) => `${r.kind} ${r.name}: ${r.def}`);
+}
+
+/** Names of the functions, triggers and views created in the files of drizzle/functions/. */
+function sourceObjects() {
+	const found: string[] = [];
+	for (const file of readdirSync('drizzle/functions')) {
+		const text = readFileSync(`drizzle/functions/${file}`, 'utf8');
+		for (const m of text.matchAll(/CREATE OR REPLACE (FUNCTION|TRIGGER|VIEW) (\w+)/g)) found.push(`${m[1]!.toLowerCase()} ${m[2]}`);
+	}
+	return found.sort();
+}
+
 describe(`migrations on ${backend}`, () => {
 	it('create the schema, and applying them again at the next start changes nothing', async () => {
-		const tables = async () =>
-			(await db.rows<{ n: number }>(sql`select count(*)::int as n from information_schema.tables where table_schema = 'public'`))[0]!.n;
-		const before = await tables();
-		expect(before).toBeGreaterThanOrEqual(20);
+		const before = await catalog(db);
+		expect(before.filter((o) => o.startsWith('function quota_spend('))).toHaveLength(1);
+		expect(before.length).toBeGreaterThan(200);
 		await db.migrate();
-		expect(await tables()).toBe(before);
+		expect(await catalog(db)).toEqual(before);
+	});
+
+	it('keep each SQL function, trigger and view in exactly one source file, and none in a migration', async () => {
+		const sources = sourceObjects();
+		expect(new Set(sources).size).toBe(sources.length);
+		const inDb = (await catalog(db))
+			.filter((o) => /^(function|trigger|view) /.test(o))
+			.map((o) => o.replace(/[(:].*$/s, ''))
+			.sort();
+		expect(inDb).toEqual(sources);
+		for (const file of readdirSync('drizzle').filter((f) => f.endsWith('.sql'))) {
+			expect(readFileSync(`drizzle/${file}`, 'utf8'), file).not.toMatch(/CREATE (OR REPLACE )?(FUNCTION|TRIGGER|VIEW)/i);
+		}
+	});
+
+	it.runIf(backend === 'postgres')('are applied once when several processes start at the same time', async () => {
+		const adminUrl = process.env.TEST_DATABASE_URL!;
+		const name = `quota_migrate_${randomBytes(6).toString('hex')}`;
+		const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+		await admin.unsafe(`create database ${name}`);
+		const url = new URL(adminUrl);
+		url.pathname = `/${name}`;
+		const processes = Array.from({ length: 4 }, () => openPostgres(url.toString(), { max: 1 }));
+		try {
+			await Promise.all(processes.map((p) => p.migrate()));
+			const [applied] = await processes[0]!.rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+			expect(applied!.n).toBe(readdirSync('drizzle').filter((f) => f.endsWith('.sql')).length);
+			expect(await catalog(processes[0]!)).toEqual(await catalog(db));
+		} finally {
+			await Promise.all(processes.map((p) => p.close()));
+			await admin.unsafe(`drop database if exists ${name} with (force)`);
+			await admin.end();
+		}
 	});
 
 	it('reads token amounts back as numbers on this driver', async () => {

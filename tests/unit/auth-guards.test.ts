@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { safeNext } from '../../src/lib/server/forms';
-import { rejectsNonJson } from '../../src/lib/server/accounts/request';
+import { rejectsNonJson } from '../../src/lib/server/http/json-only';
 import { passwordSchema, emailSchema } from '../../src/lib/server/accounts/validation';
 
 describe('safeNext: where to go after signing in', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { firstQueriesHead, FIRST_HISTORY_INPUT } from '../../src/lib/first-queries';
+import { firstQueriesHead } from '../../src/lib/server/http/first-queries';
+import { pageQueries } from '../../src/lib/page-queries';
+
+const FIRST_HISTORY_INPUT = pageQueries['/usage'].history.input;
 
 /** Runs the head's script as a browser on `pathname` would, with `fetch` recording its URL. */
 function runScript(head: string, pathname: string) {
@@ -20,34 +23,34 @@ function preloadHref(head: string) {
 }
 
 describe("a signed-in page's first queries", () => {
-	it('preload exactly the URL the script then fetches, so the browser asks once', () => {
+	it('preload exactly the URL the script then fetches, so the browser asks once', async () => {
 		for (const page of ['/dashboard', '/usage', '/settings']) {
-			const head = firstQueriesHead(page);
+			const head = await firstQueriesHead(page);
 			const { fetched } = runScript(head, page);
 			expect(fetched).toEqual([preloadHref(head)]);
 		}
 	});
 
-	it('ask for the settings, the profile and the page’s own figures, with fixed inputs', () => {
-		const url = new URL(preloadHref(firstQueriesHead('/usage'))!, 'http://x');
+	it('ask for the settings, the profile and the page’s own figures, with fixed inputs', async () => {
+		const url = new URL(preloadHref(await firstQueriesHead('/usage'))!, 'http://x');
 		expect(url.pathname).toBe('/trpc/settings.get,me.profile,ledger.history,ledger.catalog');
 		expect(url.searchParams.get('batch')).toBe('1');
 		expect(JSON.parse(url.searchParams.get('input')!)).toEqual({ 2: FIRST_HISTORY_INPUT });
 
-		const { first } = runScript(firstQueriesHead('/dashboard'), '/dashboard');
+		const { first } = runScript(await firstQueriesHead('/dashboard'), '/dashboard');
 		// A call without input has none in the list (the page compares inputs, and JSON has no undefined).
 		expect(first?.calls).toEqual([['settings.get'], ['me.profile'], ['ledger.dashboard', {}]]);
 		expect(first?.page).toBe('/dashboard');
 	});
 
-	it('are sent only on the page they were written for', () => {
-		expect(runScript(firstQueriesHead('/dashboard'), '/usage')).toEqual({ first: undefined, fetched: [] });
-		expect(firstQueriesHead('/signin')).toBe('');
-		expect(firstQueriesHead('/dashboard/user')).toBe('');
+	it('are sent only on the page they were written for', async () => {
+		expect(runScript(await firstQueriesHead('/dashboard'), '/usage')).toEqual({ first: undefined, fetched: [] });
+		expect(await firstQueriesHead('/signin')).toBe('');
+		expect(await firstQueriesHead('/dashboard/user')).toBe('');
 	});
 
 	it('hand over the answers as an array, or null when the request failed', async () => {
-		const { first } = runScript(firstQueriesHead('/usage'), '/usage');
+		const { first } = runScript(await firstQueriesHead('/usage'), '/usage');
 		await expect(first?.answers).resolves.toEqual([{ result: { data: 1 } }]);
 	});
 });

@@ -4,8 +4,8 @@ import { getContext, setContext } from 'svelte';
 import { live, type Live } from './live.svelte';
 import { session } from './session.svelte';
 import { outbox } from './sync.svelte';
-import { trpc } from './trpc';
-import { firstOr } from './first-answers';
+import { ask, firstOr } from './first-answers';
+import { everyPage } from '$lib/page-queries';
 import type { Settings, SettingsChanges } from './api-types';
 
 export const SETTINGS_PATH = 'settings.update';
@@ -26,12 +26,12 @@ const KEY = Symbol('quota-app');
 export function provideAppContext(): AppContext {
 	// Asked for at once, beside the identity check rather than after it (every page waits for the
 	// account it names); live() still shows it only once the identity is confirmed.
-	let early: Promise<Settings> | null = firstOr('settings.get', undefined, () => trpc().settings.get.query());
+	let early: Promise<Settings> | null = firstOr(everyPage.settings);
 	early.catch(() => {}); // the first refresh takes it, and its error, over
 	const settings = live<Settings>(
 		() => 'settings',
 		() => {
-			const answer = early ?? trpc().settings.get.query();
+			const answer = early ?? ask(everyPage.settings);
 			early = null;
 			return answer;
 		}

@@ -1,7 +1,11 @@
-// A signed-in page's first queries are sent by its HTML while the app's scripts are still
-// downloading (lib/first-queries.ts): on a phone that saves the round trip the page would otherwise
-// start only after them. A query the page makes with the same path and input takes that answer,
-// once; an error, another page or another input means the page asks the server itself.
+// A signed-in page's first queries (lib/page-queries.ts) are sent by its HTML while the app's
+// scripts are still downloading (lib/server/http/first-queries.ts): on a phone that saves the round
+// trip the page would otherwise start only after them. A query the page makes with the same path
+// and input takes that answer, once; an error, another page or another input means the page asks
+// the server itself, the same procedure of the same table (`ask`), as every refresh does.
+import { getUntypedClient } from '@trpc/client';
+import { trpc } from './trpc';
+import type { PageQuery, QueryInput, QueryOutput, QueryPath } from '$lib/page-queries';
 
 interface FirstQueries {
 	/** The page the queries were made for. */
@@ -34,15 +38,20 @@ async function takeFirst<T>(path: string, input: unknown): Promise<{ data: T } |
 	return answer?.result ? { data: answer.result.data } : null;
 }
 
-/** The answer the inline script already asked for, else `ask()`. */
-export async function firstOr<T>(path: string, input: unknown, ask: () => Promise<T>): Promise<T> {
-	const early = await takeFirst<T>(path, input);
-	return early ? early.data : ask();
+/** Asks the server `q`'s procedure with `input` (by default the first render's); `signal` aborts it. */
+export function ask<P extends QueryPath>(q: PageQuery<P>, input: QueryInput<P> = q.input, opts: { signal?: AbortSignal } = {}): Promise<QueryOutput<P>> {
+	return getUntypedClient(trpc()).query(q.path, input, opts) as Promise<QueryOutput<P>>;
 }
 
-/** The answer the inline script already asked for, or null. */
-export async function firstAnswer<T>(path: string, input: unknown): Promise<T | null> {
-	return (await takeFirst<T>(path, input))?.data ?? null;
+/** The answer the inline script already asked for `q` with `input`, else the server's (`ask`). */
+export async function firstOr<P extends QueryPath>(q: PageQuery<P>, input: QueryInput<P> = q.input, opts: { signal?: AbortSignal } = {}): Promise<QueryOutput<P>> {
+	const early = await takeFirst<QueryOutput<P>>(q.path, input);
+	return early ? early.data : ask(q, input, opts);
+}
+
+/** The answer the inline script already asked for `q` with `input`, or null. */
+export async function firstAnswer<P extends QueryPath>(q: PageQuery<P>, input: QueryInput<P> = q.input): Promise<QueryOutput<P> | null> {
+	return (await takeFirst<QueryOutput<P>>(q.path, input))?.data ?? null;
 }
 
 /** Signing out or switching user: nothing asked for the previous user may be shown. */

@@ -5,6 +5,7 @@ import { onRefresh } from './refresh.svelte';
 import { session, sessionExpired } from './session.svelte';
 import { readSnapshot, writeSnapshot } from './storage';
 import { errorMessage, isNetworkError, isUnauthorized } from './errors';
+import { answerOrder } from './answer-order';
 
 export type LiveStatus = 'waiting' | 'loading' | 'fresh' | 'offline' | 'error';
 
@@ -14,6 +15,8 @@ export interface Live<T> {
 	readonly updatedAt: number | null;
 	readonly status: LiveStatus;
 	readonly error: string | null;
+	/** The snapshot's key the data belongs to (null while unknown). */
+	readonly key: string | null;
 	refresh(): Promise<void>;
 	/** Replaces the data with a newer answer the page got otherwise (e.g. after a mutation). */
 	set(data: T): void;
@@ -28,17 +31,21 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 	let updatedAt = $state<number | null>(null);
 	let status = $state<LiveStatus>('waiting');
 	let error = $state<string | null>(null);
+	// A new key (another account, filter or user) drops every answer for the previous one; among
+	// the answers for one key, a late answer to an earlier request is dropped (answer-order.ts).
 	let generation = 0;
+	const answers = answerOrder();
 	let current: { userId: string; key: string } | null = null;
 
 	async function refresh() {
 		const target = current;
 		if (!target) return;
 		const mine = generation;
+		const request = answers.send();
 		if (data === undefined) status = 'loading';
 		try {
 			const fresh = await fetcher();
-			if (mine !== generation) return;
+			if (mine !== generation || !answers.take(request)) return;
 			const at = Date.now();
 			data = fresh;
 			updatedAt = at;
@@ -46,7 +53,7 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 			error = null;
 			await writeSnapshot(target.userId, target.key, $state.snapshot(fresh), at);
 		} catch (e) {
-			if (mine !== generation) return;
+			if (mine !== generation || !answers.take(request)) return;
 			if (isUnauthorized(e)) return sessionExpired();
 			status = isNetworkError(e) ? 'offline' : 'error';
 			error = errorMessage(e);
@@ -90,8 +97,12 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		get error() {
 			return error;
 		},
+		get key() {
+			return current?.key ?? null;
+		},
 		refresh,
 		set(value: T) {
+			answers.supersede();
 			data = value;
 			updatedAt = Date.now();
 			status = 'fresh';

@@ -32,13 +32,16 @@ export function moreLoader<P extends Paged<unknown>>(list: Live<P>, ask: (curren
 		async load() {
 			const current = list.data;
 			if (!current?.nextCursor) return;
+			const key = list.key;
 			loading = true;
 			error = null;
 			try {
 				const next = await ask(current, current.nextCursor);
+				// Another account or filter since: these rows belong to a list no longer shown.
+				if (list.key !== key) return;
 				list.set({ ...current, rows: [...current.rows, ...next.rows], nextCursor: next.nextCursor });
 			} catch (e) {
-				error = errorMessage(e);
+				if (list.key === key) error = errorMessage(e);
 			} finally {
 				loading = false;
 			}

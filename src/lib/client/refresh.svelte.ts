@@ -17,8 +17,13 @@ export function onRefresh(fn: Refresher): () => void {
 
 let running: Promise<unknown> | null = null;
 
-/** Refreshes every registered resource; calls made while one runs share it. */
-export function refreshAll(): Promise<unknown> {
+/**
+ * Refreshes every registered resource; calls made while one runs share it. `afterWrite`: the
+ * caller just changed something on the server, so a run already under way (its requests sent
+ * before the change) is not enough: another one follows it.
+ */
+export function refreshAll(opts: { afterWrite?: boolean } = {}): Promise<unknown> {
+	if (opts.afterWrite && running) return running.then(() => refreshAll());
 	running ??= Promise.allSettled([...refreshers].map((fn) => fn())).finally(() => (running = null));
 	return running;
 }

@@ -2,8 +2,8 @@
 // data is shown (so a second person signing in on a shared phone never sees the first one's
 // figures); offline, the last confirmed user of this device is used.
 import { goto } from '$app/navigation';
-import { trpc } from './trpc';
 import { firstOr } from './first-answers';
+import { everyPage } from '$lib/page-queries';
 import { isNetworkError, isUnauthorized } from './errors';
 import { deviceUser, forgetUser, setDeviceUser, wipeDevice, type DeviceUser } from './storage';
 
@@ -30,7 +30,7 @@ export async function sessionExpired() {
 
 export async function startSession() {
 	// Asked at once (or already, by the page's inline script) while the device is read.
-	const confirmed = firstOr('me.profile', undefined, () => trpc().me.profile.query(undefined, { signal: AbortSignal.timeout(8_000) }));
+	const confirmed = firstOr(everyPage.profile, undefined, { signal: AbortSignal.timeout(8_000) });
 	confirmed.catch(() => {}); // awaited below
 	const remembered = deviceUser().catch(() => undefined);
 	try {

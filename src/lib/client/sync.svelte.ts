@@ -23,8 +23,10 @@ export async function syncNow() {
 	if (result.rejected.length) {
 		outbox.rejected = [...outbox.rejected, ...result.rejected.map((r) => ({ label: r.write.label, message: r.message }))];
 	}
+	// The server's figures first, then the overlay of what was waiting goes: dropped before them,
+	// the pages would show the figures from before the write for a moment (e.g. the previous pool).
+	if (result.sent || result.rejected.length) await refreshAll({ afterWrite: true });
 	await reload(userId);
-	if (result.sent || result.rejected.length) await refreshAll();
 }
 
 /** Queues a write (always, even online: one path), then tries to send it right away. */

@@ -23,7 +23,7 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
-/** A typed domain refusal; each transport maps it once (trpc/errors.ts, rest/errors.ts). */
+/** A typed domain refusal; the edge maps it to HTTP once, by the table in http/refusals.ts. */
 export class DomainError extends Error {
 	override name = 'DomainError';
 	constructor(

@@ -1,18 +1,10 @@
 import { fail } from '@sveltejs/kit';
-import { databaseRefusal, DomainError, type ErrorCode } from './errors';
+import { databaseRefusal, DomainError } from './errors';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from './db/outage';
-
-const statusOf: Partial<Record<ErrorCode, number>> = {
-	invalid_input: 400,
-	unauthorized: 400,
-	forbidden: 403,
-	not_found: 404,
-	conflict: 409,
-	rate_limited: 429
-};
+import { answers } from './http/refusals';
 
 /**
- * A form action's answer to a domain refusal: the status, the message, field errors, and the
+ * A form action's answer to a domain refusal: the status (`answers`, http/refusals.ts), the message, field errors, and the
  * values to put back into the form. Rate limits also send Retry-After; so does an unreachable
  * database (503, the form keeps what was typed). Other errors propagate.
  */
@@ -27,7 +19,8 @@ export function formFailure(caught: unknown, setHeaders: (headers: Record<string
 	if (error.code === 'rate_limited' && error.retryAfterSeconds) setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
 	const details = error.details as { fieldErrors?: Record<string, string[] | undefined> } | undefined;
 	const fieldErrors = Object.fromEntries(Object.entries(details?.fieldErrors ?? {}).map(([k, v]) => [k, v?.[0] ?? '']));
-	return fail(statusOf[error.code] ?? 400, { message: error.message, code: error.code, fieldErrors, values });
+	const answer = answers[error.code];
+	return fail(answer.form ?? answer.status, { message: error.message, code: error.code, fieldErrors, values });
 }
 
 /** A form field as a string (absent and file fields become ''). */

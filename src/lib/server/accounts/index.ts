@@ -14,5 +14,7 @@ export { requireAccountAccess, requireAccessById, assertKeyMayAct, type AccessLe
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey } from './api-keys';
 export { profile } from './profile';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, type SiteRole } from './roles';
+export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
-export { identifyRequest, setSessionCookie, clearSessionCookie, rejectsNonJson, type RequestIdentity } from './request';
+export { resolveAccount, callerAccount, callerScope, targetAccount, type Caller, type Target } from './scope';
+export { grantWithSiteKey, type SiteGrant } from './site-grants';

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import type { ApiKeyAuth } from './types';
 
-/** Notified by a trigger (migration 0006) whenever a key is revoked or a user disabled. */
+/** Notified by a trigger (drizzle/functions/api_key_notices.sql) whenever a key is revoked or a user disabled. */
 const CHANGE_CHANNEL = 'quota_api_keys';
 /** How long a kept key is used without asking again: the bound if a notice is missed. */
 const KEEP_MS = 10_000;

@@ -80,7 +80,7 @@ const monthStart = sql`(select (date_trunc('month', now() at time zone s.time_zo
 /**
  * The admin's list of users and teams with balances and this month's use, `ACCOUNTS_PAGE_SIZE` at a
  * time by keyset (sort value, account id). Sorting by name or by join date reads only a page's rows
- * (indexes users/teams_name_idx and _created_idx, drizzle/0011); the figures are computed for those
+ * (indexes users/teams_name_idx and _created_idx, drizzle/0000_baseline.sql); the figures are computed for those
  * rows only. Errors: `invalid_input` for a cursor this list did not make.
  */
 export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Promise<AccountPage> {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
-import { allocationShares, noticeChange, type AllocationShare } from '../ledger';
+import { allocationShares, everGrantedTokens, noticeChange, type AllocationShare } from '../ledger';
 import { config } from '../config';
 import { logFailure } from '../log';
 import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
@@ -31,7 +31,6 @@ interface Recipient {
 	tokens_left: number | null;
 	generation: number | null;
 	team_name: string | null;
-	had_tokens: boolean;
 }
 
 /** Separates these advisory locks from other users of pg_advisory_xact_lock(int, int). */
@@ -53,8 +52,7 @@ function recipients(exec: Executor, accountIds: string[]): Promise<Recipient[]> 
 		)
 		select r.account_id, u.id as user_id, u.email, u.name,
 		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.generation,
-		       (select name from teams where account_id = r.account_id) as team_name,
-		       exists (select 1 from lots where account_id = r.account_id and not unlimited) as had_tokens
+		       (select name from teams where account_id = r.account_id) as team_name
 		  from r join users u on u.id = r.id
 		  left join user_settings s on s.user_id = u.id
 		  left join alert_states st on st.account_id = r.account_id and st.user_id = u.id
@@ -62,16 +60,24 @@ function recipients(exec: Executor, accountIds: string[]): Promise<Recipient[]> 
 		 order by r.account_id, u.id`);
 }
 
-/** What an evaluation would change for one recipient (null: nothing). */
-function decisionFor(r: Recipient, share: AllocationShare, steps: AlertSteps) {
-	const recorded = r.stage === null ? null : { stage: r.stage, tokensLeft: r.tokens_left === null ? null : Number(r.tokens_left) };
-	return decide(recorded, stageOf(share, steps, r.had_tokens), share.left);
+/** One account's figures as the alerts compare them. */
+interface Figures {
+	share: AllocationShare;
+	steps: AlertSteps;
+	/** Ever granted countable tokens: an account that never had any is not "out of tokens". */
+	hadTokens: boolean;
 }
 
-/** The figures and steps of the accounts given, in three reads (see ledger/share.ts). */
-async function figures(exec: Executor, accountIds: string[]) {
-	const [shares, steps] = await Promise.all([allocationShares(exec, accountIds), alertStepsOf(exec, accountIds)]);
-	return { share: (id: string) => shares.get(id)!, steps: (id: string) => steps.get(id)! };
+/** What an evaluation would change for one recipient (null: nothing). */
+function decisionFor(r: Recipient, f: Figures) {
+	const recorded = r.stage === null ? null : { stage: r.stage, tokensLeft: r.tokens_left === null ? null : Number(r.tokens_left) };
+	return decide(recorded, stageOf(f.share, f.steps, f.hadTokens), f.share.left);
+}
+
+/** The figures of the accounts given, from the ledger (see ledger/share.ts) and the alert settings: a few reads, whatever their number. */
+async function figures(exec: Executor, accountIds: string[]): Promise<(accountId: string) => Figures> {
+	const [shares, steps, granted] = await Promise.all([allocationShares(exec, accountIds), alertStepsOf(exec, accountIds), everGrantedTokens(exec, accountIds)]);
+	return (id) => ({ share: shares.get(id)!, steps: steps.get(id)!, hadTokens: granted.has(id) });
 }
 
 /**
@@ -81,7 +87,7 @@ async function figures(exec: Executor, accountIds: string[]) {
 export async function accountsToAlert(exec: Executor, accountIds: string[]): Promise<string[]> {
 	if (!accountIds.length) return [];
 	const [people, f] = await Promise.all([recipients(exec, accountIds), figures(exec, accountIds)]);
-	return [...new Set(people.filter((r) => decisionFor(r, f.share(r.account_id), f.steps(r.account_id))).map((r) => r.account_id))];
+	return [...new Set(people.filter((r) => decisionFor(r, f(r.account_id))).map((r) => r.account_id))];
 }
 
 /**
@@ -101,11 +107,11 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 		const people = await recipients(tx, [accountId]);
 		// Guests and teams without managers have nobody to tell: skip reading the balance.
 		if (!people.length) return [];
-		const f = await figures(tx, [accountId]);
-		const share = f.share(accountId);
+		const f = (await figures(tx, [accountId]))(accountId);
+		const { share } = f;
 		const made: SentAlert[] = [];
 		for (const r of people) {
-			const d = decisionFor(r, share, f.steps(accountId));
+			const d = decisionFor(r, f);
 			if (!d) continue;
 			// A re-arm ends the crossing: the next drop is a new one, with new dedupe keys.
 			const generation = (r.generation ?? 0) + (d.rearm ? 1 : 0);

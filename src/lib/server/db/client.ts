@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import * as schema from './schema';
 import { flushNotices } from './notices';
 import { openListener } from './listener';
+import { sqlFunctionsScript } from './sql-functions';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -42,6 +43,11 @@ export interface Db {
 	 * back yet), so a request can be refused at once instead of queueing for a connection.
 	 */
 	reachable(): boolean;
+	/**
+	 * Brings the schema up to date: the Drizzle migrations (tables, indexes, constraints), then every
+	 * SQL function, trigger and view from `drizzle/functions/` (db/sql-functions.ts), in one
+	 * transaction. Safe to run from several processes at once and again at every start.
+	 */
 	migrate(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -57,10 +63,17 @@ export function rowsOf<T>(result: unknown): T[] {
 	return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
-/** Embedded Postgres (PGlite): `dir` persists to disk; omit it for an in-memory database. */
-export async function openPglite(dir?: string, migrationsDir?: string): Promise<Db> {
+/**
+ * Embedded Postgres (PGlite): `dir` persists to disk; omit it for an in-memory database.
+ * `loadDataDir` starts from a tarball made by `dump()` (PGlite's `dumpDataDir`) instead of an
+ * empty cluster: the tests start each file's database from one migrated template that way.
+ */
+export async function openPglite(
+	dir?: string,
+	opts: { migrationsDir?: string; loadDataDir?: Blob } = {}
+): Promise<Db & { dump: () => Promise<Blob> }> {
 	if (dir) mkdirSync(dir, { recursive: true });
-	const client = await PGlite.create(dir ? { dataDir: dir } : {});
+	const client = await PGlite.create({ dataDir: dir, loadDataDir: opts.loadDataDir });
 	const orm = drizzlePglite({ client, schema }) as unknown as Database;
 	return {
 		kind: 'pglite',
@@ -71,7 +84,13 @@ export async function openPglite(dir?: string, migrationsDir?: string): Promise<
 			return async () => unsub();
 		},
 		reachable: () => true,
-		migrate: () => migratePglite(orm as never, { migrationsFolder: migrationsFolder(migrationsDir) }),
+		dump: () => client.dumpDataDir('none'),
+		// One process owns a PGlite data directory, so nothing else migrates it meanwhile: no lock.
+		migrate: async () => {
+			const folder = migrationsFolder(opts.migrationsDir);
+			await migratePglite(orm as never, { migrationsFolder: folder });
+			await client.transaction((tx) => tx.exec(sqlFunctionsScript(folder)));
+		},
 		close: async () => {
 			await flushNotices(orm);
 			await client.close();
@@ -114,13 +133,14 @@ export function openPostgres(url: string, opts: { max?: number; migrationsDir?: 
 		reachable: () => listener.connected(),
 		migrate: async () => {
 			// Several app processes may start at once: one migrates while the others wait on the lock.
-			// One connection (max 1), so the session-level advisory lock covers every migration query.
+			// One connection (max 1), so the session-level advisory lock covers the migrations and the
+			// functions; the functions script runs as one simple query (many statements) in a transaction.
+			const folder = migrationsFolder(opts.migrationsDir);
 			const single = postgres(url, { ...reconnectOptions, max: 1 });
 			try {
 				await single`select pg_advisory_lock(7243001)`;
-				await migratePostgres(drizzlePostgres({ client: single }), {
-					migrationsFolder: migrationsFolder(opts.migrationsDir)
-				});
+				await migratePostgres(drizzlePostgres({ client: single }), { migrationsFolder: folder });
+				await single.begin((tx) => tx.unsafe(sqlFunctionsScript(folder)).simple());
 			} finally {
 				await single.end({ timeout: 5 });
 			}

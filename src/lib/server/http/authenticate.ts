@@ -1,10 +1,11 @@
-import { error, json, type Handle, type RequestEvent } from '@sveltejs/kit';
+import { error, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { ZodError } from 'zod';
-import { identifyRequest, rejectsNonJson } from '../accounts';
 import { getDb } from '../db';
 import { assertStorable } from '../storable';
-import { errorResponse } from '../rest/errors';
+import { identifyRequest } from './identify';
+import { rejectsNonJson } from './json-only';
+import { errorResponse, HttpError } from './refusals';
 import { answerUnrepresentableMethods } from './methods';
 import { jsonApiAnswer } from './json-answers';
 
@@ -29,7 +30,7 @@ export const authenticate: Handle = async ({ event, resolve }) => {
 	if (building) return resolve(event);
 	const api = event.url.pathname.startsWith('/api/');
 	if (rejectsNonJson(event.request, event.url.pathname)) {
-		return json({ error: 'unsupported_media_type', message: 'Send a JSON body with Content-Type: application/json.' }, { status: 415 });
+		return errorResponse(new HttpError('unsupported_media_type', 'Send a JSON body with Content-Type: application/json.'));
 	}
 	try {
 		assertStorableRequest(event);

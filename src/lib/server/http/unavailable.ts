@@ -3,7 +3,7 @@ import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import type { TRPCError } from '@trpc/server';
 import { DatabaseUnreachableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
 import { getDb } from '../db';
-import { errorResponse } from '../rest/errors';
+import { errorResponse } from './refusals';
 
 /** The outage error of requests that failed on one, by their `locals` (the one object handle, load and handleError share). */
 const failedOnOutage = new WeakMap<object, unknown>();

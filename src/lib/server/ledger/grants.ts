@@ -23,10 +23,12 @@ export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResul
 		: null;
 	const r = await callLedger(
 		exec,
-		sql`select quota_grant(${g.accountId}::uuid, ${tokens}, ${g.source}, ${g.model ?? null}, ${g.priority ?? 0},
-			${g.expiresAt?.toISOString() ?? null}::timestamptz, ${g.unlimited ?? false}, ${g.grantKey ?? null},
-			${g.note ?? null}, ${g.actor?.userId ?? null}::uuid, ${g.actor?.keyId ?? null}::uuid,
-			${g.effectiveAt?.toISOString() ?? null}::timestamptz, ${hash}) as r`
+		sql`select quota_grant(p_account => ${g.accountId}::uuid, p_tokens => ${tokens}, p_source => ${g.source},
+			p_model => ${g.model ?? null}, p_priority => ${g.priority ?? 0},
+			p_expires => ${g.expiresAt?.toISOString() ?? null}::timestamptz, p_unlimited => ${g.unlimited ?? false},
+			p_grant_key => ${g.grantKey ?? null}, p_note => ${g.note ?? null},
+			p_actor_user => ${g.actor?.userId ?? null}::uuid, p_actor_key => ${g.actor?.keyId ?? null}::uuid,
+			p_now => ${g.effectiveAt?.toISOString() ?? null}::timestamptz, p_hash => ${hash}) as r`
 	);
 	throwIfError(r);
 	return { lotId: r.lot_id as string, operationId: r.operation_id as string, created: r.created as boolean, tokens: r.tokens as number };
@@ -47,8 +49,9 @@ export interface ClawbackRequest {
 export async function clawback(exec: Executor, c: ClawbackRequest): Promise<{ clawedBack: number; shortfall: number }> {
 	const r = await callLedger(
 		exec,
-		sql`select quota_debit_lots(${c.accountId}::uuid, ${sql.raw(uuidArray(c.lotIds))}, 0, 'clawback', ${clawbackReason(c.cause, c.reason)},
-			'clawback', ${c.operationKey}, ${c.actor?.userId ?? null}::uuid) as r`
+		sql`select quota_debit_lots(p_account => ${c.accountId}::uuid, p_lots => ${sql.raw(uuidArray(c.lotIds))},
+			p_tokens => 0, p_kind => 'clawback', p_reason => ${clawbackReason(c.cause, c.reason)},
+			p_scope => 'clawback', p_key => ${c.operationKey}, p_actor_user => ${c.actor?.userId ?? null}::uuid) as r`
 	);
 	throwIfError(r);
 	return { clawedBack: r.taken as number, shortfall: r.shortfall as number };
@@ -64,7 +67,7 @@ function uuidArray(ids: string[]): string {
 /** Ends lots now (e.g. the previous subscription period), recording what they lose. */
 export async function endLots(exec: Executor, lotIds: string[]): Promise<void> {
 	if (!lotIds.length) return;
-	await exec.execute(sql`select quota_end_lots(${sql.raw(uuidArray(lotIds))})`);
+	await exec.execute(sql`select quota_end_lots(p_lots => ${sql.raw(uuidArray(lotIds))})`);
 }
 
 export interface AdjustRequest {
@@ -84,7 +87,8 @@ export async function adjustBalance(exec: Executor, a: AdjustRequest): Promise<{
 	const tokens = wholeNumber('tokens', a.tokens, a.mode === 'set' ? 0 : -MAX_TOKENS, MAX_TOKENS);
 	const r = await callLedger(
 		exec,
-		sql`select quota_adjust(${a.accountId}::uuid, ${a.mode}, ${tokens}, ${a.reason}, ${a.actorUserId}::uuid, ${a.key}) as r`
+		sql`select quota_adjust(p_account => ${a.accountId}::uuid, p_mode => ${a.mode}, p_tokens => ${tokens},
+			p_reason => ${a.reason}, p_actor_user => ${a.actorUserId}::uuid, p_key => ${a.key}) as r`
 	);
 	throwIfError(r);
 	if (!r.ok) throw new DomainError(r.code!, r.message ?? 'Adjustment refused');

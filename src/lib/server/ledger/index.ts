@@ -25,6 +25,8 @@ export {
 	MAX_REPORT_WINDOWS
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
+export { lotsByGrantKey, everGrantedTokens, type GrantedLot } from './lookups';
+export { siteUsage, type SiteUsage, type UsageTotals } from './usage';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export { operationsBetween, type OperationRecord } from './operations-range';

@@ -37,8 +37,9 @@ export async function check(exec: Executor, req: CheckRequest): Promise<CheckRes
 	const units = wholeNumber('units', req.units, 1, MAX_UNITS);
 	const r = await callLedger(
 		exec,
-		sql`select quota_spend('check', ${req.accountId}::uuid, ${req.actorUserId ?? null}::uuid, null, ${req.feature},
-			${units}, ${req.model ?? null}, null, null, null, null, null, null) as r`
+		sql`select quota_spend(p_mode => 'check', p_account => ${req.accountId}::uuid,
+			p_actor_user => ${req.actorUserId ?? null}::uuid, p_feature => ${req.feature}, p_units => ${units},
+			p_model => ${req.model ?? null}) as r`
 	);
 	throwIfError(r);
 	return toCheck(r);
@@ -62,10 +63,12 @@ export async function consume(exec: Executor, req: ConsumeRequest): Promise<Cons
 	const notifies = notifiesInTransaction(exec);
 	const r = await callLedger(
 		exec,
-		sql`select quota_spend('consume', ${req.accountId}::uuid, ${req.actor.userId ?? null}::uuid,
-			${req.actor.keyId ?? null}::uuid, ${req.feature}, ${units}, ${req.model ?? null}, null, null,
-			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb,
-			${req.effectiveAt?.toISOString() ?? null}::timestamptz, ${notifies}) as r`
+		sql`select quota_spend(p_mode => 'consume', p_account => ${req.accountId}::uuid,
+			p_actor_user => ${req.actor.userId ?? null}::uuid, p_actor_key => ${req.actor.keyId ?? null}::uuid,
+			p_feature => ${req.feature}, p_units => ${units}, p_model => ${req.model ?? null},
+			p_scope => ${req.idempotency.scope}, p_key => ${key}, p_hash => ${hash},
+			p_metadata => ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb,
+			p_now => ${req.effectiveAt?.toISOString() ?? null}::timestamptz, p_notify => ${notifies}) as r`
 	);
 	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));
@@ -109,10 +112,12 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 	const notifies = notifiesInTransaction(exec);
 	const r = await callLedger(
 		exec,
-		sql`select quota_spend('hold', ${req.accountId}::uuid, ${req.actor.userId ?? null}::uuid,
-			${req.actor.keyId ?? null}::uuid, ${req.feature}, 1, ${req.model ?? null}, ${maxTokens}, ${ttl},
-			${req.idempotency.scope}, ${key}, ${hash}, ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb,
-			null, ${notifies}) as r`
+		sql`select quota_spend(p_mode => 'hold', p_account => ${req.accountId}::uuid,
+			p_actor_user => ${req.actor.userId ?? null}::uuid, p_actor_key => ${req.actor.keyId ?? null}::uuid,
+			p_feature => ${req.feature}, p_units => 1, p_model => ${req.model ?? null},
+			p_hold_tokens => ${maxTokens}, p_hold_ttl_seconds => ${ttl},
+			p_scope => ${req.idempotency.scope}, p_key => ${key}, p_hash => ${hash},
+			p_metadata => ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb, p_notify => ${notifies}) as r`
 	);
 	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));
@@ -148,7 +153,8 @@ async function finishHold(
 	const hash = requestHash([release ? 'release' : 'settle', holdId, tokens]);
 	const r = await callLedger(
 		exec,
-		sql`select quota_finish_hold(${holdId}::uuid, ${tokens}, ${release}, ${idempotency.scope}, ${key}, ${hash}) as r`
+		sql`select quota_finish_hold(p_hold => ${holdId}::uuid, p_tokens => ${tokens}, p_release => ${release},
+			p_scope => ${idempotency.scope}, p_key => ${key}, p_hash => ${hash}) as r`
 	);
 	throwIfError(r);
 	return {

@@ -5,7 +5,7 @@ import { repeat } from '../repeat';
 
 /** Expires due holds and lots across all accounts; returns how many accounts it touched. */
 export async function sweepExpired(db: Db, limit = 500): Promise<number> {
-	const [row] = await queryRows<{ n: number }>(db.orm, sql`select quota_sweep(${limit}) as n`);
+	const [row] = await queryRows<{ n: number }>(db.orm, sql`select quota_sweep(p_limit => ${limit}) as n`);
 	return row!.n;
 }
 

@@ -1,9 +1,10 @@
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb, type Db } from '../db';
-import { authenticateApiKey, type ApiKeyAuth, type Auth } from '../accounts';
+import { authenticateApiKey, callerAccount, callerScope, type AccessLevel, type ApiKeyAuth, type Auth, type Target } from '../accounts';
+import type { Actor } from '../ledger';
 import { DomainError } from '../errors';
-import { errorResponse, HttpError } from './errors';
+import { errorResponse, HttpError } from '../http/refusals';
 import { KeyRateLimiter } from './rate-limit';
 import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
 import { assertStorable } from '../storable';
@@ -16,7 +17,9 @@ const storable = <T>(value: T): T => {
 const MAX_BODY_BYTES = 64 * 1024;
 const meteringLimiter = new KeyRateLimiter(2_000, 4_000);
 
-export interface RestContext<B, Q, P = Record<string, string>> {
+type IdempotencyRule = 'required' | 'optional' | undefined;
+
+export interface RestContext<B, Q, P = Record<string, string>, I extends IdempotencyRule = undefined> {
 	db: Db;
 	event: RequestEvent;
 	/** The API key (REST callers), or null when a signed-in session called. */
@@ -26,7 +29,12 @@ export interface RestContext<B, Q, P = Record<string, string>> {
 	query: Q;
 	/** The path parameters, parsed by the route's `params` schema when it has one. */
 	params: P;
-	idempotencyKey: string | null;
+	/** Who acts, as the ledger records it: the signed-in user or the API key. */
+	actor: Actor;
+	/** The Idempotency-Key, scoped to the caller (a required key is always there). */
+	idempotency: { scope: string; key: I extends 'required' ? string : string | null };
+	/** The account this call acts on (`callerAccount`): the one a key's `target` names, or the signed-in user's pool. */
+	account(target: Target, level: AccessLevel): Promise<string>;
 }
 
 export interface RestResult {
@@ -35,28 +43,28 @@ export interface RestResult {
 	headers?: Record<string, string>;
 }
 
-interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, I extends IdempotencyRule> {
 	/** key: Bearer API key; key-or-session: also a signed-in browser session. */
 	auth: 'key' | 'key-or-session';
 	body?: B;
 	query?: Q;
 	params?: P;
-	idempotencyKey?: 'required' | 'optional';
+	idempotencyKey?: I;
 	/** Metering endpoints share a per-key rate limit. */
 	metered?: boolean;
-	handle: (ctx: RestContext<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<RestResult>;
+	handle: (ctx: RestContext<z.infer<B>, z.infer<Q>, z.infer<P>, I>) => Promise<RestResult>;
 }
 
 async function readJson(request: Request): Promise<unknown> {
 	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `The body is limited to ${MAX_BODY_BYTES} bytes.`);
+	if (declared > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `The body is limited to ${MAX_BODY_BYTES} bytes.`);
 	const text = await request.text();
-	if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large', `The body is limited to ${MAX_BODY_BYTES} bytes.`);
+	if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `The body is limited to ${MAX_BODY_BYTES} bytes.`);
 	if (!text.trim()) return {};
 	try {
 		return JSON.parse(text);
 	} catch {
-		throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
+		throw new HttpError('invalid_json', 'The body is not valid JSON.');
 	}
 }
 
@@ -64,13 +72,13 @@ function bearer(request: Request): string | null {
 	const header = request.headers.get('authorization');
 	if (!header) return null;
 	const m = /^Bearer\s+(\S+)$/i.exec(header);
-	if (!m) throw new HttpError(401, 'unauthorized', 'Use Authorization: Bearer <api key>.');
+	if (!m) throw new DomainError('unauthorized', 'Use Authorization: Bearer <api key>.');
 	return m[1]!;
 }
 
 /** A REST v1 route: authenticate, validate, call one domain function, map the answer or the error. */
-export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
-	opts: EndpointOptions<B, Q, P>
+export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, I extends IdempotencyRule = undefined>(
+	opts: EndpointOptions<B, Q, P, I>
 ): RequestHandler {
 	return async (event) => {
 		try {
@@ -80,7 +88,7 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 			let session: Auth | null = null;
 			if (value) key = await authenticateApiKey(db, value);
 			else if (opts.auth === 'key-or-session' && event.locals.auth) session = event.locals.auth;
-			else throw new HttpError(401, 'unauthorized', 'Send Authorization: Bearer <api key>.');
+			else throw new DomainError('unauthorized', 'Send Authorization: Bearer <api key>.');
 			if (opts.metered && key) meteringLimiter.take(key.keyId);
 
 			// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
@@ -90,20 +98,25 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 
 			const idem = event.request.headers.get('idempotency-key');
 			if (opts.idempotencyKey === 'required' && idem === null) {
-				throw new HttpError(400, 'idempotency_key_missing', `Send an Idempotency-Key header (1–${MAX_IDEMPOTENCY_KEY} characters) so retries spend once.`);
+				throw new HttpError('idempotency_key_missing', `Send an Idempotency-Key header (1–${MAX_IDEMPOTENCY_KEY} characters) so retries spend once.`);
 			}
 			if (idem !== null) idempotencyHeader.parse({ 'Idempotency-Key': idem });
-			const result = await opts.handle({ db, event, key, session, body: body as z.infer<B>, query: query as z.infer<Q>, params: params as z.infer<P>, idempotencyKey: idem });
+			const caller = { key, session };
+			const result = await opts.handle({
+				db,
+				event,
+				key,
+				session,
+				body: body as z.infer<B>,
+				query: query as z.infer<Q>,
+				params: params as z.infer<P>,
+				actor: { userId: session?.user.id ?? null, keyId: key?.keyId ?? null },
+				idempotency: { scope: callerScope(caller), key: idem as string },
+				account: (target, level) => callerAccount(db, caller, target, level)
+			});
 			return json(result.body, { status: result.status ?? 200, headers: { 'cache-control': 'no-store', ...result.headers } });
 		} catch (e) {
 			return errorResponse(e, event);
 		}
 	};
-}
-
-/** The idempotency scope of a caller: keys are scoped to the API key that sent them. */
-export function callerScope(ctx: { key: ApiKeyAuth | null; session: Auth | null }): string {
-	if (ctx.key) return `key:${ctx.key.keyId}`;
-	if (ctx.session) return `user:${ctx.session.user.id}`;
-	throw new DomainError('unauthorized', 'Sign in first.');
 }

@@ -1,8 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { AdjustmentNotification, TransactionNotification } from '@paddle/paddle-node-sdk';
 import { queryRows, type Executor } from '../db/client';
 import { orders, paddleEvents, subscriptions, type PaddleEventEffect } from '../db/schema';
-import { clawback, endLots, grant } from '../ledger';
+import { clawback, endLots, grant, lotsByGrantKey } from '../ledger';
 import { productsByPriceId, type PaddleEnvironment } from './catalog';
 import { addCalendar } from '../../calendar';
 import { orderOf, type Order } from './orders';
@@ -16,15 +16,8 @@ const GRANTING_ORIGINS = new Set(['web', 'api', 'subscription_recurring']);
 /** Every lot a Paddle transaction granted carries this grant key prefix. */
 const lotPrefix = (transactionId: string) => `paddle:${transactionId}:`;
 
-type LotRow = { id: string; account_id: string; model: string | null; remaining: number; expires_at: string | null };
-
-function transactionLots(exec: Executor, transactionId: string) {
-	return queryRows<LotRow>(
-		exec,
-		sql`select id, account_id, model, remaining, expires_at from lots
-		     where starts_with(grant_key, ${lotPrefix(transactionId)}) order by created_at, id`
-	);
-}
+/** The lots a Paddle transaction granted (the renewal, refund and reversal lots alike), oldest first. */
+const transactionLots = (exec: Executor, transactionId: string) => lotsByGrantKey(exec, [lotPrefix(transactionId)]);
 
 /** Whose transaction is this? Found through our order (or, for renewals, our subscription row) — never from the payload alone. */
 async function ownerOf(exec: Executor, txn: TransactionNotification): Promise<{ accountId: string; checkoutOrder: Order | null } | null> {
@@ -117,16 +110,13 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 
 /** Ends what is left of a subscription's earlier periods (lots that expire before the newest one). */
 async function endEarlierPeriods(exec: Executor, subscriptionId: string, newestEnd: Date): Promise<string[]> {
-	const rows = await queryRows<{ id: string; newest: string }>(
-		exec,
-		sql`with sub_lots as (
-		      select l.id, l.expires_at, l.expired_at from lots l
-		        join orders o on starts_with(l.grant_key, 'paddle:' || o.paddle_transaction_id || ':')
-		       where o.subscription_id = ${subscriptionId}::uuid and l.source = 'subscription')
-		    select id, (select max(expires_at) from sub_lots)::text as newest from sub_lots
-		     where expired_at is null and expires_at < greatest(${newestEnd.toISOString()}::timestamptz, (select max(expires_at) from sub_lots))`
-	);
-	const ids = rows.map((r) => r.id);
+	const billed = await exec
+		.select({ transactionId: orders.paddleTransactionId })
+		.from(orders)
+		.where(and(eq(orders.subscriptionId, subscriptionId), isNotNull(orders.paddleTransactionId)));
+	const periods = (await lotsByGrantKey(exec, billed.map((o) => lotPrefix(o.transactionId!)))).filter((l) => l.source === 'subscription' && l.expiresAt !== null);
+	const cutoff = Math.max(newestEnd.getTime(), ...periods.map((l) => Date.parse(l.expiresAt!)));
+	const ids = periods.filter((l) => l.expiredAt === null && Date.parse(l.expiresAt!) < cutoff).map((l) => l.id);
 	await endLots(exec, ids);
 	return ids;
 }
@@ -180,13 +170,13 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 	const clawedBack: NonNullable<PaddleEventEffect['clawedBack']> = [];
 	for (const lot of lots) {
 		const r = await clawback(exec, {
-			accountId: lot.account_id,
+			accountId: lot.accountId,
 			lotIds: [lot.id],
 			cause: adj.action === 'chargeback' ? 'chargeback' : 'refund',
 			reason: `Paddle adjustment ${adj.id}`,
 			operationKey: `paddle:${adj.id}:${lot.id}`
 		});
-		clawedBack.push({ lotId: lot.id, model: lot.model, tokens: r.clawedBack, shortfall: r.shortfall, expiresAt: lot.expires_at });
+		clawedBack.push({ lotId: lot.id, model: lot.model, tokens: r.clawedBack, shortfall: r.shortfall, expiresAt: lot.expiresAt });
 	}
 	await setOrderStatus(exec, completed.orderId, adj.action === 'chargeback' ? 'charged_back' : 'refunded');
 	const shortfall = clawedBack.reduce((s, c) => s + c.shortfall, 0);
@@ -212,7 +202,7 @@ async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, or
 		const expiresAt = c.expiresAt ? new Date(c.expiresAt) : null;
 		if (expiresAt && expiresAt <= new Date()) continue;
 		const r = await grant(exec, {
-			accountId: owner!.account_id,
+			accountId: owner!.accountId,
 			tokens: c.tokens,
 			source: 'refund-reversal',
 			model: c.model,

@@ -17,6 +17,7 @@ export { startCheckout, listPurchases, type Purchase, type PurchaseStatus } from
 export { listSubscriptions, cancelSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';
 export { paymentProvider, requireProvider, activeSimulator, paymentsLine } from './paddle';
+export { simulatorFor, type SimulatorActor } from './paddle/simulator/access';
 
 /**
  * What the store page shows: the packages for sale and how the browser opens the checkout;

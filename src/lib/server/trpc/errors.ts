@@ -1,40 +1,17 @@
 import { TRPCError } from '@trpc/server';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { DefaultErrorShape } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { databaseRefusal, DomainError, sqlState, type ErrorCode } from '../errors';
+import { databaseRefusal, DomainError, sqlState } from '../errors';
 import { logFailure } from '../log';
 import { refusalCodes } from '../ledger';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
-
-const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
-	insufficient_tokens: 'PRECONDITION_FAILED',
-	allowance_exhausted: 'PRECONDITION_FAILED',
-	cap_reached: 'PRECONDITION_FAILED',
-	feature_disabled: 'FORBIDDEN',
-	unknown_feature: 'NOT_FOUND',
-	unknown_model: 'NOT_FOUND',
-	unknown_module: 'NOT_FOUND',
-	hold_expired: 'CONFLICT',
-	hold_already_settled: 'CONFLICT',
-	idempotency_key_reused: 'UNPROCESSABLE_CONTENT',
-	idempotency_key_in_flight: 'CONFLICT',
-	unauthorized: 'UNAUTHORIZED',
-	forbidden: 'FORBIDDEN',
-	not_found: 'NOT_FOUND',
-	conflict: 'CONFLICT',
-	invalid_input: 'BAD_REQUEST',
-	rate_limited: 'TOO_MANY_REQUESTS',
-	payment_provider_error: 'INTERNAL_SERVER_ERROR',
-	payments_not_configured: 'PRECONDITION_FAILED'
-};
+import { answers, firstIssue } from '../http/refusals';
 
 /** Invalid input as an `Error`: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
 export class InvalidInput extends Error {
 	override name = 'InvalidInput';
 	constructor(readonly zod: ZodError) {
-		const first = zod.issues[0];
-		super(first ? `${first.path.length ? `${first.path.join('.')}: ` : ''}${first.message}` : 'Invalid input');
+		super(firstIssue(zod));
 	}
 }
 
@@ -48,7 +25,7 @@ export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 		return error.code === 'INTERNAL_SERVER_ERROR' && error.cause !== undefined ? toTRPCError(error.cause, what) : error;
 	}
 	if (error instanceof DomainError) {
-		return new TRPCError({ code: trpcCode[error.code], message: error.message, cause: error });
+		return new TRPCError({ code: answers[error.code].trpc, message: error.message, cause: error });
 	}
 	if (error instanceof ZodError) return toTRPCError(new InvalidInput(error), what);
 	if (error instanceof InvalidInput) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });

@@ -1,6 +1,7 @@
 import type { RequestHandler } from './$types';
 import { getDb } from '$lib/server/db';
-import { clearSessionCookie, signOut, signOutEverywhere } from '$lib/server/accounts';
+import { signOut, signOutEverywhere } from '$lib/server/accounts';
+import { clearSessionCookie } from '$lib/server/http/identify';
 
 /**
  * Sign-out is a POST (a form button), never a link. `scope=everywhere` ends every session of

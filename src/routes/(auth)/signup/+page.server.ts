@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
-import { setSessionCookie, signUp } from '$lib/server/accounts';
+import { signUp } from '$lib/server/accounts';
+import { setSessionCookie } from '$lib/server/http/identify';
 import { field, formFailure, safeNext } from '$lib/server/forms';
 
 export const load: PageServerLoad = ({ locals, url }) => {

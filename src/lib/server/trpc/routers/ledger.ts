@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
-import { resolveAccount } from '../../ledger/account-scope';
+import { resolveAccount } from '../../accounts';
 import { firstStepOf } from '../../alerts';
 import { balances, check, consume, history, listFeatures, listModels, rollups, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
@@ -26,7 +26,8 @@ export const ledgerRouter = router({
 	 * The dashboard's first answer: summary, daily use by feature over the site's last FORECAST_DAYS days and
 	 * purchases in one call that names its account. The page asks before the settings say which
 	 * account is active (the server knows), and without dates, so the query can be written into
-	 * the page's HTML (lib/first-queries.ts) and its figures arrive while the scripts load.
+	 * the page's HTML (lib/page-queries.ts) and its figures arrive while the scripts load; every
+	 * refresh asks it again with the account shown.
 	 */
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
@@ -66,7 +67,7 @@ export const ledgerRouter = router({
 	/**
 	 * The account's statement: every movement of its balance (purchases, grants, renewals, refunds,
 	 * chargebacks, expiries, spending), newest first, each with the balance after it; keyset-paged.
-	 * Asked without a cursor by the statement page's HTML (lib/first-queries.ts).
+	 * Asked without a cursor by the statement page's HTML (lib/page-queries.ts).
 	 */
 	statement: memberProcedure
 		.input(accountInput.extend({ cursor: cursor.nullish(), limit: pageLimit.default(50) }))

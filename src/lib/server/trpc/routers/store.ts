@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure, siteAdminProcedure } from '../procedures';
-import { rateLimit, requireAccessById } from '../../accounts';
-import { resolveAccount } from '../../ledger/account-scope';
+import { rateLimit, requireAccessById, resolveAccount } from '../../accounts';
 import {
 	accountPurchases,
 	cancelSubscription,

@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db';
-import { checkResetToken, resetPassword, setSessionCookie } from '$lib/server/accounts';
+import { checkResetToken, resetPassword } from '$lib/server/accounts';
+import { setSessionCookie } from '$lib/server/http/identify';
 import { DomainError } from '$lib/server/errors';
 import { field, formFailure } from '$lib/server/forms';
 

@@ -1,5 +1,4 @@
 import { endpoint } from '$lib/server/rest/handler';
-import { accountOf } from '$lib/server/rest/account';
 import { targetQuery } from '$lib/server/rest/schemas';
 import { balanceBody } from '$lib/server/rest/shapes';
 import { balances } from '$lib/server/ledger';
@@ -7,5 +6,5 @@ import { balances } from '$lib/server/ledger';
 export const GET = endpoint({
 	auth: 'key-or-session',
 	query: targetQuery,
-	handle: async (ctx) => ({ body: balanceBody(await balances(ctx.db.orm, await accountOf(ctx, ctx.query, 'read'))) })
+	handle: async (ctx) => ({ body: balanceBody(await balances(ctx.db.orm, await ctx.account(ctx.query, 'read'))) })
 });

@@ -1,5 +1,4 @@
 import { endpoint } from '$lib/server/rest/handler';
-import { accountOf } from '$lib/server/rest/account';
 import { checkBody } from '$lib/server/rest/schemas';
 import { checkResultBody } from '$lib/server/rest/shapes';
 import { check } from '$lib/server/ledger';
@@ -9,7 +8,7 @@ export const POST = endpoint({
 	body: checkBody,
 	metered: true,
 	handle: async (ctx) => {
-		const accountId = await accountOf(ctx, ctx.body, 'read');
+		const accountId = await ctx.account(ctx.body, 'read');
 		const result = await check(ctx.db.orm, { accountId, feature: ctx.body.feature, units: ctx.body.units, model: ctx.body.model, actorUserId: ctx.session?.user.id });
 		return { body: checkResultBody(result) };
 	}

@@ -1,5 +1,4 @@
-import { endpoint, callerScope } from '$lib/server/rest/handler';
-import { accountOf } from '$lib/server/rest/account';
+import { endpoint } from '$lib/server/rest/handler';
 import { consumeBody } from '$lib/server/rest/schemas';
 import { paidByBody } from '$lib/server/rest/shapes';
 import { consume } from '$lib/server/ledger';
@@ -10,14 +9,13 @@ export const POST = endpoint({
 	idempotencyKey: 'required',
 	metered: true,
 	handle: async (ctx) => {
-		const accountId = await accountOf(ctx, ctx.body, 'spend');
 		const r = await consume(ctx.db.orm, {
-			accountId,
+			accountId: await ctx.account(ctx.body, 'spend'),
 			feature: ctx.body.feature,
 			units: ctx.body.units,
 			model: ctx.body.model,
-			actor: { userId: ctx.session?.user.id ?? null, keyId: ctx.key?.keyId ?? null },
-			idempotency: { scope: callerScope(ctx), key: ctx.idempotencyKey! },
+			actor: ctx.actor,
+			idempotency: ctx.idempotency,
 			metadata: ctx.body.metadata ?? null
 		});
 		return {

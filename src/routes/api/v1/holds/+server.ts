@@ -1,5 +1,4 @@
-import { endpoint, callerScope } from '$lib/server/rest/handler';
-import { accountOf } from '$lib/server/rest/account';
+import { endpoint } from '$lib/server/rest/handler';
 import { holdBody } from '$lib/server/rest/schemas';
 import { paidByBody } from '$lib/server/rest/shapes';
 import { hold } from '$lib/server/ledger';
@@ -10,15 +9,14 @@ export const POST = endpoint({
 	idempotencyKey: 'required',
 	metered: true,
 	handle: async (ctx) => {
-		const accountId = await accountOf(ctx, ctx.body, 'spend');
 		const h = await hold(ctx.db.orm, {
-			accountId,
+			accountId: await ctx.account(ctx.body, 'spend'),
 			feature: ctx.body.feature,
 			model: ctx.body.model,
 			maxTokens: ctx.body.max_tokens,
 			ttlSeconds: ctx.body.ttl_seconds,
-			actor: { userId: ctx.session?.user.id ?? null, keyId: ctx.key?.keyId ?? null },
-			idempotency: { scope: callerScope(ctx), key: ctx.idempotencyKey! },
+			actor: ctx.actor,
+			idempotency: ctx.idempotency,
 			metadata: ctx.body.metadata ?? null
 		});
 		return { status: 201, body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt, paid_by: paidByBody(h.paidBy), remaining: h.remaining } };

@@ -1,10 +1,9 @@
 import type { RequestHandler } from './$types';
 import { getDb } from '$lib/server/db';
-import { authenticateApiKey } from '$lib/server/accounts';
-import { errorResponse, HttpError } from '$lib/server/rest/errors';
-import { targetAccount } from '$lib/server/rest/identity';
+import { authenticateApiKey, resolveAccount, targetAccount } from '$lib/server/accounts';
+import { errorResponse } from '$lib/server/http/refusals';
 import { targetQuery } from '$lib/server/rest/schemas';
-import { resolveAccount } from '$lib/server/ledger/account-scope';
+import { DomainError } from '$lib/server/errors';
 import { balanceStream } from '$lib/server/live/stream';
 
 /** Server-Sent Events: the account's balances now and after every change (session or API key). */
@@ -19,7 +18,7 @@ export const GET: RequestHandler = async ({ request, url, locals, route }) => {
 		} else if (locals.auth) {
 			accountId = await resolveAccount(db, locals.auth, url.searchParams.get('account') ?? undefined, 'read');
 		} else {
-			throw new HttpError(401, 'unauthorized', 'Sign in, or send Authorization: Bearer <api key>.');
+			throw new DomainError('unauthorized', 'Sign in, or send Authorization: Bearer <api key>.');
 		}
 		const body = await balanceStream(db, accountId, request.signal);
 		return new Response(body, {

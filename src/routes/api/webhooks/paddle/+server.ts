@@ -4,6 +4,8 @@ import { config } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { paymentProvider } from '$lib/server/store';
 import { receivePaddleWebhook } from '$lib/server/store/paddle/webhook';
+import { errorResponse } from '$lib/server/http/refusals';
+import { DomainError } from '$lib/server/errors';
 
 /**
  * Paddle's notification destination (and the simulator's): verified raw body in, 200 / 4xx / 500 out.
@@ -11,7 +13,7 @@ import { receivePaddleWebhook } from '$lib/server/store/paddle/webhook';
  */
 export const POST: RequestHandler = async ({ request }) => {
 	const provider = await paymentProvider();
-	if (!provider) return json({ error: 'not_found', message: 'Payments are not configured on this site.' }, { status: 404 });
+	if (!provider) return errorResponse(new DomainError('not_found', 'Payments are not configured on this site.'));
 	const reply = await receivePaddleWebhook(
 		await getDb(),
 		{ env: provider.environment, secret: config().PADDLE_WEBHOOK_SECRET },

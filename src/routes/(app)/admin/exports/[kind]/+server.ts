@@ -2,7 +2,7 @@ import type { RequestHandler } from './$types';
 import { getDb } from '$lib/server/db';
 import { DomainError } from '$lib/server/errors';
 import { isSiteAdmin } from '$lib/server/accounts';
-import { errorResponse } from '$lib/server/rest/errors';
+import { errorResponse } from '$lib/server/http/refusals';
 import { auditCsv, operationsCsv, usersCsv, type CsvExport } from '$lib/server/admin';
 import type { Executor } from '$lib/server/db/client';
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { simulatorAction } from '$lib/server/store/paddle/simulator/routes';
+import { simulatorAction } from '$lib/server/http/simulator';
 
 /** What the simulator's checkout sheet shows for a transaction. */
-export const GET: RequestHandler = ({ params, locals }) => simulatorAction(locals.auth, { customerOf: params.id }, (sim) => sim.checkoutSummary(params.id));
+export const GET: RequestHandler = (event) => simulatorAction(event, { customerOf: event.params.id }, (sim) => sim.checkoutSummary(event.params.id));

@@ -1,5 +1,4 @@
 import { endpoint } from '$lib/server/rest/handler';
-import { HttpError } from '$lib/server/rest/errors';
 import { featureRateBody } from '$lib/server/rest/shapes';
 import { featureParams } from '$lib/server/rest/schemas';
 import { getFeature } from '$lib/server/ledger';
@@ -13,7 +12,7 @@ export const GET = endpoint({
 			return { body: { success: true, data: featureRateBody(await getFeature(ctx.db.orm, ctx.params.featureKey)) } };
 		} catch (e) {
 			// Here the feature is the resource itself: unknown means 404, not a semantic error.
-			if (e instanceof DomainError && e.code === 'unknown_feature') throw new HttpError(404, 'not_found', e.message);
+			if (e instanceof DomainError && e.code === 'unknown_feature') throw new DomainError('not_found', e.message);
 			throw e;
 		}
 	}

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { simulatorAction } from '$lib/server/store/paddle/simulator/routes';
+import { simulatorAction } from '$lib/server/http/simulator';
 
 /** Bills the next period now (or ends a subscription whose cancellation is due). */
-export const POST: RequestHandler = ({ params, locals }) => simulatorAction(locals.auth, 'seller', (sim) => sim.renew(params.id));
+export const POST: RequestHandler = (event) => simulatorAction(event, 'seller', (sim) => sim.renew(event.params.id));

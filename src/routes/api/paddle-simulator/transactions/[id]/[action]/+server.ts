@@ -1,21 +1,22 @@
-import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { simulatorAction } from '$lib/server/store/paddle/simulator/routes';
+import { simulatorAction } from '$lib/server/http/simulator';
+import { errorResponse } from '$lib/server/http/refusals';
+import { DomainError } from '$lib/server/errors';
 
 /** The customer pays or is declined in the checkout sheet; the seller refunds, or a bank disputes. */
-export const POST: RequestHandler = ({ params, locals }) => {
-	const id = params.id;
-	switch (params.action) {
+export const POST: RequestHandler = (event) => {
+	const id = event.params.id;
+	switch (event.params.action) {
 		case 'pay':
-			return simulatorAction(locals.auth, { customerOf: id }, (sim) => sim.pay(id));
+			return simulatorAction(event, { customerOf: id }, (sim) => sim.pay(id));
 		case 'decline':
-			return simulatorAction(locals.auth, { customerOf: id }, (sim) => sim.decline(id));
+			return simulatorAction(event, { customerOf: id }, (sim) => sim.decline(id));
 		case 'refund':
-			return simulatorAction(locals.auth, 'seller', (sim) => sim.refund(id));
+			return simulatorAction(event, 'seller', (sim) => sim.refund(id));
 		case 'chargeback':
-			return simulatorAction(locals.auth, 'seller', (sim) => sim.chargeback(id));
+			return simulatorAction(event, 'seller', (sim) => sim.chargeback(id));
 		case 'reverse-chargeback':
-			return simulatorAction(locals.auth, 'seller', (sim) => sim.chargeback(id, true));
+			return simulatorAction(event, 'seller', (sim) => sim.chargeback(id, true));
 	}
-	error(404, 'Unknown simulator action');
+	return errorResponse(new DomainError('not_found', 'Unknown simulator action.'));
 };

@@ -1,4 +1,4 @@
-import { endpoint, callerScope } from '$lib/server/rest/handler';
+import { endpoint } from '$lib/server/rest/handler';
 import { emptyBody, holdParams } from '$lib/server/rest/schemas';
 import { holdAccount, release } from '$lib/server/ledger';
 import { requireAccessById } from '$lib/server/accounts';
@@ -13,7 +13,7 @@ export const POST = endpoint({
 		const holdId = ctx.params.id;
 		// Someone else's hold is answered exactly like an unknown id.
 		await requireAccessById(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, holdId), 'spend', 'No such hold.');
-		const r = await release(ctx.db.orm, holdId, { scope: callerScope(ctx), key: ctx.idempotencyKey });
+		const r = await release(ctx.db.orm, holdId, ctx.idempotency);
 		return { body: { cost: r.cost, released: r.released, remaining: r.remaining } };
 	}
 });

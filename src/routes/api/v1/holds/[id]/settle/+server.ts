@@ -1,4 +1,4 @@
-import { endpoint, callerScope } from '$lib/server/rest/handler';
+import { endpoint } from '$lib/server/rest/handler';
 import { settleBody, holdParams } from '$lib/server/rest/schemas';
 import { holdAccount, settle } from '$lib/server/ledger';
 import { requireAccessById } from '$lib/server/accounts';
@@ -13,7 +13,7 @@ export const POST = endpoint({
 		const holdId = ctx.params.id;
 		// Someone else's hold is answered exactly like an unknown id.
 		await requireAccessById(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, holdId), 'spend', 'No such hold.');
-		const r = await settle(ctx.db.orm, holdId, ctx.body.tokens, { scope: callerScope(ctx), key: ctx.idempotencyKey });
+		const r = await settle(ctx.db.orm, holdId, ctx.body.tokens, ctx.idempotency);
 		return { body: { cost: r.cost, released: r.released, remaining: r.remaining } };
 	}
 });

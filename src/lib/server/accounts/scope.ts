@@ -2,7 +2,11 @@ import { sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
-import { assertKeyMayAct, findOrCreateExternalUser, guestAccountFor, type ApiKeyAuth, type AccessLevel } from '../accounts';
+import { assertKeyMayAct, requireAccountAccess, type AccessLevel } from './access';
+import { activeAccount } from './active-account';
+import { guestAccountFor } from './guests';
+import type { ApiKeyAuth, Auth } from './types';
+import { findOrCreateExternalUser } from './users';
 
 /** Whom a request is about: a site key names the account; an account key acts on its own. */
 export interface Target {
@@ -36,6 +40,35 @@ async function siteUserAccount(db: Db, user: string): Promise<string> {
 	const accountId = row?.account_id ?? (await findOrCreateExternalUser(db, user)).accountId;
 	kept.set(user, accountId);
 	return accountId;
+}
+
+/** The account a signed-in user means: the one named (if they may use it) or their active pool. */
+export async function resolveAccount(db: Db, auth: Auth, accountId: string | undefined, level: AccessLevel): Promise<string> {
+	if (accountId) return (await requireAccountAccess(db, auth, accountId, level)).id;
+	return (await activeAccount(db, auth.user.id)).accountId;
+}
+
+/** Who calls: an API key, or else a signed-in session (REST v1 takes both). */
+export interface Caller {
+	key: ApiKeyAuth | null;
+	session: Auth | null;
+}
+
+/**
+ * The account a call acts on, checked for `level`: the one a key's `target` names (an account key
+ * its own), or the signed-in user's active pool. `unauthorized` when nobody is calling.
+ */
+export function callerAccount(db: Db, caller: Caller, target: Target, level: AccessLevel): Promise<string> {
+	if (caller.key) return targetAccount(db, caller.key, target, level);
+	if (caller.session) return resolveAccount(db, caller.session, undefined, level);
+	throw new DomainError('unauthorized', 'Sign in first.');
+}
+
+/** The idempotency scope of a caller: keys are scoped to the API key (or the user) that sent them. */
+export function callerScope(caller: Caller): string {
+	if (caller.key) return `key:${caller.key.keyId}`;
+	if (caller.session) return `user:${caller.session.user.id}`;
+	throw new DomainError('unauthorized', 'Sign in first.');
 }
 
 /** Resolves the account a key acts on, creating a host site's unseen user or guest on first use. */

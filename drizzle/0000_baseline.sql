@@ -1,3 +1,6 @@
+-- Quota's tables, indexes and constraints: the baseline that replaced migrations 0000–0012 (before any
+-- production deployment). Functions, triggers and views are not here: they live in drizzle/functions/
+-- (one source per function, CREATE OR REPLACE), applied after the migrations (db/sql-functions.ts).
 CREATE TABLE "accounts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"kind" text NOT NULL,
@@ -24,7 +27,8 @@ CREATE TABLE "applied_client_writes" (
 	"key" text PRIMARY KEY NOT NULL,
 	"user_id" uuid NOT NULL,
 	"applied_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"result" jsonb
+	"result" jsonb,
+	"request_hash" text
 );
 --> statement-breakpoint
 CREATE TABLE "audit_log" (
@@ -57,7 +61,8 @@ CREATE TABLE "notifications" (
 	"dedupe_key" text NOT NULL,
 	"sent_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"detail" jsonb,
-	"balance" bigint
+	"balance" bigint,
+	"read_at" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "password_resets" (
@@ -116,7 +121,6 @@ CREATE TABLE "teams" (
 --> statement-breakpoint
 CREATE TABLE "user_settings" (
 	"user_id" uuid PRIMARY KEY NOT NULL,
-	"low_share_percent" integer DEFAULT 20 NOT NULL,
 	"email_alerts" boolean DEFAULT true NOT NULL,
 	"active_account_id" uuid,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -295,6 +299,8 @@ CREATE TABLE "orders" (
 	"subscription_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"completed_at" timestamp with time zone,
+	"checkout_key" text,
+	"request_hash" text,
 	CONSTRAINT "orders_paddle_transaction_id_unique" UNIQUE("paddle_transaction_id")
 );
 --> statement-breakpoint
@@ -305,7 +311,9 @@ CREATE TABLE "paddle_events" (
 	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"outcome" text NOT NULL,
 	"note" text,
-	"payload" jsonb NOT NULL
+	"payload" jsonb NOT NULL,
+	"transaction_id" text,
+	"effect" jsonb
 );
 --> statement-breakpoint
 CREATE TABLE "products" (
@@ -338,6 +346,37 @@ CREATE TABLE "subscriptions" (
 	"last_event_at" timestamp with time zone NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "subscriptions_paddle_subscription_id_unique" UNIQUE("paddle_subscription_id")
+);
+--> statement-breakpoint
+CREATE TABLE "paddle_simulator_records" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"data" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+-- The alert stage last sent: 'ok', 'share:<percent>' or 'depleted'; and what was left then, so only a
+-- top-up (more tokens left), not a spent lot leaving the base, re-arms a step.
+CREATE TABLE "alert_states" (
+	"account_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
+	"stage" text NOT NULL,
+	"generation" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"tokens_left" bigint,
+	CONSTRAINT "alert_states_account_id_user_id_pk" PRIMARY KEY("account_id","user_id")
+);
+--> statement-breakpoint
+-- Alert steps per account (issue 13.7): shares of the allocation, each alerted once per crossing,
+-- and "depleted". No row = the seeds' default steps (20 %, 10 %, 5 %, depleted).
+CREATE TABLE "alert_settings" (
+	"account_id" uuid PRIMARY KEY NOT NULL,
+	"share_steps" integer[] NOT NULL,
+	"depleted" boolean DEFAULT true NOT NULL,
+	"updated_by" uuid,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "alert_settings_share_steps_check" CHECK (cardinality("share_steps") <= 5 and 1 <= all("share_steps") and 99 >= all("share_steps"))
 );
 --> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -375,6 +414,10 @@ ALTER TABLE "orders" ADD CONSTRAINT "orders_user_id_users_id_fk" FOREIGN KEY ("u
 ALTER TABLE "orders" ADD CONSTRAINT "orders_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "public"."products"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "public"."products"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alert_states" ADD CONSTRAINT "alert_states_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alert_states" ADD CONSTRAINT "alert_states_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alert_settings" ADD CONSTRAINT "alert_settings_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "alert_settings" ADD CONSTRAINT "alert_settings_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_account_idx" ON "api_keys" USING btree ("account_id");--> statement-breakpoint
 CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "audit_log_account_idx" ON "audit_log" USING btree ("account_id","at");--> statement-breakpoint
@@ -393,4 +436,36 @@ CREATE INDEX "holds_open_idx" ON "holds" USING btree ("account_id","expires_at")
 CREATE INDEX "lots_account_idx" ON "lots" USING btree ("account_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "operations_idem_idx" ON "operations" USING btree ("idem_scope","idem_key");--> statement-breakpoint
 CREATE INDEX "operations_history_idx" ON "operations" USING btree ("account_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "operations"."status" = 'ok' and "operations"."kind" in ('consume', 'settle');--> statement-breakpoint
-CREATE INDEX "orders_account_idx" ON "orders" USING btree ("account_id","created_at");
+CREATE INDEX "orders_account_idx" ON "orders" USING btree ("account_id","created_at");--> statement-breakpoint
+CREATE INDEX "paddle_events_transaction_idx" ON "paddle_events" USING btree ("transaction_id");--> statement-breakpoint
+CREATE INDEX "paddle_events_outcome_idx" ON "paddle_events" USING btree ("outcome","received_at");--> statement-breakpoint
+CREATE INDEX "notifications_user_idx" ON "notifications" USING btree ("user_id","sent_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "notifications_unread_idx" ON "notifications" USING btree ("user_id") WHERE "read_at" is null;--> statement-breakpoint
+-- One key = one request: a checkout key is kept per user with its request's hash.
+CREATE UNIQUE INDEX orders_checkout_key_idx ON orders (user_id, checkout_key);
+--> statement-breakpoint
+-- Lets each consume's housekeeping find lots that have expired but not yet recorded in a few index probes.
+CREATE INDEX lots_unrecorded_expiry_idx ON lots (account_id, expires_at) WHERE expired_at IS NULL AND expires_at IS NOT NULL;
+--> statement-breakpoint
+-- The account statement (ledger/statement.ts) pages through grants, expiries, clawbacks and
+-- adjustments with this index; spending comes from operations_history_idx. Consumes are not in it,
+-- so the metering hot path writes no extra index entry.
+CREATE INDEX "operations_statement_idx" ON "operations" USING btree ("account_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "operations"."status" = 'ok' and "operations"."kind" in ('grant', 'expire', 'clawback', 'adjust');
+--> statement-breakpoint
+-- The admin console's lists page by keyset (sort value, id); these indexes let a page read only its rows.
+CREATE INDEX "users_name_idx" ON "users" (lower("name"), "account_id");
+--> statement-breakpoint
+CREATE INDEX "users_created_idx" ON "users" ("created_at", "account_id");
+--> statement-breakpoint
+CREATE INDEX "teams_name_idx" ON "teams" (lower("name"), "account_id");
+--> statement-breakpoint
+CREATE INDEX "teams_created_idx" ON "teams" ("created_at", "account_id");
+--> statement-breakpoint
+CREATE INDEX "audit_log_account_id_idx" ON "audit_log" ("account_id", "id");
+--> statement-breakpoint
+CREATE INDEX "audit_log_actor_id_idx" ON "audit_log" ("actor_user_id", "id");
+--> statement-breakpoint
+CREATE INDEX "audit_log_action_id_idx" ON "audit_log" ("action", "id");
+--> statement-breakpoint
+-- The site's settings are one row; the ledger's functions read it on every call.
+INSERT INTO site_settings (id) VALUES (1) ON CONFLICT DO NOTHING;

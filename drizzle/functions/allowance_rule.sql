@@ -1,0 +1,21 @@
+-- The allowance rule that applies to an account for a module: member > role > all users; team; guest.
+
+CREATE OR REPLACE FUNCTION quota_allowance_rule(p_account uuid, p_module text)
+RETURNS allowance_rules LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_rule allowance_rules;
+BEGIN
+  SELECT r.* INTO v_rule FROM accounts a
+  LEFT JOIN users u ON u.account_id = a.id
+  LEFT JOIN teams t ON t.account_id = a.id
+  JOIN allowance_rules r ON r.module = p_module AND (
+       (a.kind = 'guest' AND r.audience = 'guest')
+    OR (a.kind = 'user' AND r.audience = 'member' AND r.user_id = u.id)
+    OR (a.kind = 'user' AND r.audience = 'role' AND r.role = u.site_role)
+    OR (a.kind = 'user' AND r.audience = 'user')
+    OR (a.kind = 'team' AND r.audience = 'team' AND r.team_id = t.id))
+  WHERE a.id = p_account
+  ORDER BY CASE r.audience WHEN 'member' THEN 0 WHEN 'role' THEN 1 ELSE 2 END
+  LIMIT 1;
+  RETURN v_rule;
+END $$;

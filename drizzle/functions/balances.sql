@@ -1,0 +1,35 @@
+-- What an account can spend: its usable lots, and `remaining` (allowance left plus lots).
+
+-- Spendable tokens for a model now: lots not expired (general + that model). NULL = unlimited.
+CREATE OR REPLACE FUNCTION quota_lot_balance(p_account uuid, p_model text, p_now timestamptz)
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v bigint;
+BEGIN
+  SELECT CASE WHEN bool_or(unlimited) THEN NULL ELSE coalesce(sum(remaining), 0)::bigint END INTO v
+  FROM lots
+  WHERE account_id = p_account AND (model IS NULL OR model = p_model)
+    AND (expires_at IS NULL OR expires_at > p_now);
+  RETURN v;
+END $$;
+
+-- What is left to spend on a feature (and model) now: what its module's free allowance has left in
+-- the current window plus the usable lots (general and that model's; open holds already deducted).
+-- NULL = unlimited. The one definition of `remaining` for check, consume, hold, settle, release and history.
+CREATE OR REPLACE FUNCTION quota_remaining(p_account uuid, p_feature text, p_model text, p_now timestamptz)
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  s site_settings;
+  v_rule allowance_rules;
+  v_lots bigint := quota_lot_balance(p_account, p_model, p_now);
+  v_used bigint;
+BEGIN
+  IF v_lots IS NULL THEN RETURN NULL; END IF;
+  v_rule := quota_allowance_rule(p_account, (SELECT module FROM features WHERE key = p_feature));
+  IF v_rule.id IS NULL OR v_rule.limit_tokens = 0 THEN RETURN v_lots; END IF;
+  IF v_rule.limit_tokens IS NULL THEN RETURN NULL; END IF;
+  SELECT * INTO s FROM site_settings WHERE id = 1;
+  SELECT used INTO v_used FROM allowance_windows WHERE account_id = p_account AND rule_id = v_rule.id
+     AND window_start = quota_window_start(v_rule.period, s.time_zone, s.week_start, p_now);
+  RETURN greatest(v_rule.limit_tokens - coalesce(v_used, 0), 0) + v_lots;
+END $$;

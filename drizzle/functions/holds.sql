@@ -1,0 +1,98 @@
+-- Closing a hold: settle (pay part or all of it), release (give it back) or expiry.
+
+-- Settle / release / expiry of a hold, answering `remaining` as consume does (allowance included).
+CREATE OR REPLACE FUNCTION quota_close_hold(p_hold uuid, p_tokens bigint, p_status text, p_scope text DEFAULT NULL,
+    p_key text DEFAULT NULL, p_now timestamptz DEFAULT now())
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  h holds;
+  v_back bigint;
+  v_give bigint;
+  v_entry record;
+  v_op uuid := gen_random_uuid();
+  v_after bigint;
+  v_result jsonb;
+  s site_settings;
+BEGIN
+  SELECT * INTO h FROM holds WHERE id = p_hold FOR UPDATE;
+  SELECT * INTO s FROM site_settings WHERE id = 1;
+  v_back := h.amount - p_tokens;
+  INSERT INTO operations (id, account_id, kind, status, feature, model, cost, hold_id, idem_scope, idem_key, created_at)
+    VALUES (v_op, h.account_id, CASE p_status WHEN 'settled' THEN 'settle' WHEN 'released' THEN 'release' ELSE 'expire_hold' END,
+      'ok', h.feature, h.model, p_tokens, h.id, p_scope, p_key, p_now);
+  -- Give back in reverse order of spending.
+  FOR v_entry IN SELECT e.lot_id, e.window_id, -e.amount AS took, l.unlimited
+      FROM entries e LEFT JOIN lots l ON l.id = e.lot_id
+      WHERE e.operation_id = h.operation_id ORDER BY e.id DESC LOOP
+    EXIT WHEN v_back = 0;
+    v_give := least(v_back, v_entry.took);
+    IF v_entry.lot_id IS NOT NULL THEN
+      IF v_entry.unlimited THEN
+        v_after := NULL;
+      ELSE
+        UPDATE lots SET remaining = remaining + v_give WHERE id = v_entry.lot_id RETURNING remaining INTO v_after;
+      END IF;
+      INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
+        VALUES (v_op, h.account_id, v_entry.lot_id, 'release', v_give, v_after, p_now);
+    ELSE
+      UPDATE allowance_windows SET used = used - v_give WHERE id = v_entry.window_id
+        RETURNING CASE WHEN limit_tokens IS NULL THEN NULL ELSE limit_tokens - used END INTO v_after;
+      INSERT INTO entries (operation_id, account_id, window_id, kind, amount, balance_after, created_at)
+        VALUES (v_op, h.account_id, v_entry.window_id, 'release', v_give, v_after, p_now);
+    END IF;
+    v_back := v_back - v_give;
+  END LOOP;
+  UPDATE holds SET status = p_status, settled_tokens = p_tokens, closed_at = p_now WHERE id = h.id;
+  IF p_tokens > 0 THEN
+    INSERT INTO usage_daily (account_id, day, feature, model, actor_user_id, tokens, operations)
+      SELECT h.account_id, (p_now AT TIME ZONE s.time_zone)::date, h.feature, coalesce(h.model, ''),
+             coalesce(o.actor_user_id::text, ''), p_tokens, 1
+        FROM operations o WHERE o.id = h.operation_id
+      ON CONFLICT (account_id, day, feature, model, actor_user_id)
+      DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens, operations = usage_daily.operations + 1;
+  END IF;
+  v_after := quota_remaining(h.account_id, h.feature, h.model, p_now);
+  v_result := jsonb_build_object('ok', true, 'operation_id', v_op, 'hold_id', h.id, 'cost', p_tokens,
+    'released', h.amount - p_tokens, 'remaining', v_after, 'status', p_status);
+  UPDATE operations o SET response = v_result, balance_after = v_after,
+      actor_user_id = src.actor_user_id, actor_key_id = src.actor_key_id, units = src.units
+    FROM operations src WHERE o.id = v_op AND src.id = h.operation_id;
+  PERFORM pg_notify('quota_account', h.account_id::text);
+  RETURN v_result;
+END $$;
+
+-- Settle / release a hold, at most once; the same idempotency key replays the first answer.
+CREATE OR REPLACE FUNCTION quota_finish_hold(p_hold uuid, p_tokens bigint, p_release boolean, p_scope text, p_key text, p_hash text,
+    p_now timestamptz DEFAULT now())
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_account uuid;
+  h holds;
+  v_result jsonb;
+BEGIN
+  SELECT account_id INTO v_account FROM holds WHERE id = p_hold;
+  IF NOT FOUND THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'not_found', 'message', 'No such hold.');
+  END IF;
+  v_result := quota_claim_key(p_scope, p_key, p_hash);
+  IF v_result IS NOT NULL THEN RETURN v_result; END IF;
+  PERFORM 1 FROM accounts WHERE id = v_account FOR UPDATE;
+  SELECT * INTO h FROM holds WHERE id = p_hold;
+  IF h.status = 'open' AND h.expires_at <= p_now THEN
+    PERFORM quota_close_hold(p_hold => h.id, p_tokens => 0, p_status => 'expired', p_now => p_now);
+    h.status := 'expired';
+  END IF;
+  IF h.status = 'expired' THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'hold_expired', 'message', 'This hold has expired; its tokens were released.');
+  ELSIF h.status <> 'open' THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'hold_already_settled', 'message', format('This hold is already %s.', h.status));
+  END IF;
+  IF NOT p_release AND (p_tokens < 0 OR p_tokens > h.amount) THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'invalid_input',
+      'message', format('tokens must be between 0 and the %s held.', h.amount));
+  END IF;
+  v_result := quota_close_hold(h.id, CASE WHEN p_release THEN 0 ELSE p_tokens END,
+    CASE WHEN p_release THEN 'released' ELSE 'settled' END, p_scope, p_key, p_now);
+  UPDATE operations SET request_hash = p_hash WHERE id = (v_result->>'operation_id')::uuid;
+  RETURN v_result;
+END $$;

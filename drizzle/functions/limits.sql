@@ -1,0 +1,24 @@
+-- Spending limits (caps) and how a refusal by a limit states its figures.
+
+-- What a refusal by a limit (a cap or a free allowance) states, for the message the app words from it
+-- (src/lib/refusal-message.ts): cost, the limit, used and left of it this period, the period, when it
+-- resets, the site's time zone, and whose limit it is (limit_of: account, team, member, allowance).
+CREATE OR REPLACE FUNCTION quota_limit_details(p_limit_of text, p_cost bigint, p_limit bigint, p_used bigint, p_period text,
+    p_resets_at timestamptz, p_tz text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT jsonb_build_object('limit_of', p_limit_of, 'cost', p_cost, 'limit', p_limit, 'used', p_used,
+    'left', greatest(p_limit - p_used, 0), 'period', p_period, 'resets_at', p_resets_at, 'time_zone', p_tz)
+$$;
+
+-- The spending limits that apply to an account: its own caps (whole account, or one member's use of a
+-- team pool) and, for a team without a daily limit of its own, the site's default team daily limit.
+-- One definition for quota_spend and for what the Team page shows.
+CREATE OR REPLACE FUNCTION quota_account_caps(p_account uuid)
+RETURNS TABLE (period text, limit_tokens bigint, member_user_id uuid, site_default boolean) LANGUAGE sql STABLE AS $$
+  SELECT c.period, c.limit_tokens, c.member_user_id, false FROM caps c
+   WHERE c.account_id = p_account AND c.limit_tokens IS NOT NULL AND c.limit_tokens >= 0
+  UNION ALL
+  SELECT 'daily', s.default_team_daily_cap, NULL::uuid, true
+    FROM site_settings s JOIN accounts a ON a.id = p_account AND a.kind = 'team'
+   WHERE s.id = 1 AND s.default_team_daily_cap IS NOT NULL AND s.default_team_daily_cap >= 0
+     AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account AND c.member_user_id IS NULL AND c.period = 'daily')
+$$;

@@ -1,0 +1,23 @@
+// `npm run admin:promote -- someone@example.com`: makes a signed-up user a site admin, on the
+// database the app uses (DATABASE_URL, or the embedded one in PGLITE_DIR — stop the app first:
+// the embedded database serves one process).
+import { getDb } from '../src/lib/server/db';
+import { promoteToSiteAdmin } from '../src/lib/server/accounts/operator';
+import { DomainError } from '../src/lib/server/errors';
+
+const email = process.argv[2];
+if (!email) {
+	console.error('Usage: npm run admin:promote -- someone@example.com');
+	process.exit(2);
+}
+const db = await getDb();
+try {
+	const { changed } = await promoteToSiteAdmin(db, email);
+	console.log(changed ? `${email} is now a site admin.` : `${email} was a site admin already.`);
+} catch (e) {
+	if (!(e instanceof DomainError)) throw e;
+	console.error(e.message);
+	process.exitCode = 1;
+} finally {
+	await db.close();
+}

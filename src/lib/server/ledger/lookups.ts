@@ -1,0 +1,63 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, uuidArray, type Executor } from '../db/client';
+import type { LotSource } from './types';
+
+/** A lot as a lookup by grant key answers it. */
+export interface GrantedLot {
+	id: string;
+	accountId: string;
+	source: LotSource;
+	/** null = general tokens, usable by every model. */
+	model: string | null;
+	/** Tokens granted, and what is left of them (both 0 for an unlimited lot). */
+	amount: number;
+	remaining: number;
+	unlimited: boolean;
+	/** ISO timestamps; `expiresAt` null = never expires, `expiredAt` null = not ended (yet). */
+	expiresAt: string | null;
+	expiredAt: string | null;
+	grantKey: string;
+}
+
+/**
+ * The lots whose grant key starts with one of `keyPrefixes`, oldest first (by creation, then id).
+ * The ledger reads a grant key as an opaque string: what a prefix means is the granting domain's
+ * convention (the store's is `paddle:<transaction>:…`). No prefixes: no lots.
+ */
+export async function lotsByGrantKey(exec: Executor, keyPrefixes: string[]): Promise<GrantedLot[]> {
+	if (!keyPrefixes.length) return [];
+	const rows = await queryRows<{
+		id: string; account_id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean;
+		expires_at: string | null; expired_at: string | null; grant_key: string;
+	}>(exec, sql`
+		select l.id, l.account_id, l.source, l.model, l.amount, l.remaining, l.unlimited, l.expires_at, l.expired_at, l.grant_key
+		  from lots l
+		 where exists (select 1 from jsonb_array_elements_text(${JSON.stringify(keyPrefixes)}::jsonb) p(prefix)
+		                where starts_with(l.grant_key, p.prefix))
+		 order by l.created_at, l.id`);
+	const iso = (v: string | null) => (v === null ? null : new Date(v).toISOString());
+	return rows.map((r) => ({
+		id: r.id,
+		accountId: r.account_id,
+		source: r.source,
+		model: r.model,
+		amount: Number(r.amount),
+		remaining: Number(r.remaining),
+		unlimited: r.unlimited,
+		expiresAt: iso(r.expires_at),
+		expiredAt: iso(r.expired_at),
+		grantKey: r.grant_key
+	}));
+}
+
+/**
+ * Which of `accountIds` were ever granted countable tokens (a lot that is not unlimited, spent and
+ * expired lots included): "none yet" is not "none left". One read, any number of accounts.
+ */
+export async function everGrantedTokens(exec: Executor, accountIds: string[]): Promise<Set<string>> {
+	if (!accountIds.length) return new Set();
+	const rows = await queryRows<{ account_id: string }>(exec, sql`
+		select a.id as account_id from unnest(${uuidArray(accountIds)}) as a(id)
+		 where exists (select 1 from lots where account_id = a.id and not unlimited)`);
+	return new Set(rows.map((r) => r.account_id));
+}
