@@ -222,7 +222,8 @@ describe('the user detail page', () => {
 		expect(detail.lots.filter((l) => l.id === first.lotId)).toEqual([
 			expect.objectContaining({ source: 'bonus', model: 'gpt-5-nano', amount: 300, remaining: 300, expiresAt: new Date(expiresAt).toISOString(), active: true, note: 'Launch week' })
 		]);
-		expect(detail.operations[0]).toMatchObject({ lotChange: 300, allowanceChange: 0 });
+		// The page's statement is the ledger's: the bonus is its newest movement.
+		expect((await admin.ledger.statement({ accountId })).rows[0]).toMatchObject({ kind: 'grant', tokens: 300, source: 'bonus', note: 'Launch week', model: 'gpt-5-nano' });
 		expect(detail.roles).toEqual(expect.arrayContaining(['admin', 'subscriber']));
 		const entries = await admin.admin.audit.list({ account: accountId, action: 'bonus.granted' });
 		expect(entries.rows).toHaveLength(1);

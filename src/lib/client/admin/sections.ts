@@ -3,5 +3,9 @@ export const adminSections = [
 	{ href: '/admin', label: 'Console', about: 'The admin pages' },
 	{ href: '/admin/users', label: 'Users', about: 'Every account with its balance and this month’s use; adjust a balance' },
 	{ href: '/admin/audit', label: 'Audit log', about: 'Who changed what, for which account, with before and after' },
-	{ href: '/admin/keys', label: 'API keys', about: 'The site’s keys for its AI apps: create and revoke' }
+	{ href: '/admin/keys', label: 'API keys', about: 'The site’s keys for its AI apps: create and revoke' },
+	{ href: '/admin/catalog', label: 'Catalog', about: 'Packs, bundles and subscriptions for sale, their prices and Paddle price ids' },
+	{ href: '/admin/bonuses', label: 'Campaigns', about: 'Event bonuses to all users, a role or a team, once per account' },
+	{ href: '/admin/payments', label: 'Payments', about: 'Paddle’s notifications and what each did, failed ones first' },
+	{ href: '/admin/roles', label: 'Roles', about: 'The roles users can have; allowances can differ per role' }
 ] as const;

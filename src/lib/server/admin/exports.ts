@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify';
 import { queryRows, type Executor } from '../db/client';
 import { operationsBetween } from '../ledger';
 import { listAudit, type AuditQuery } from './audit-log';
+import { lotFigures } from './accounts';
 
 /** Rows read per database round trip. */
 export const EXPORT_PAGE = 1000;
@@ -35,11 +36,7 @@ async function* userRows(exec: Executor, pageSize: number): AsyncGenerator<Row> 
 			select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, u.disabled_at is not null as disabled, u.created_at,
 			       lb.balance, lb.general_balance, lb.unlimited
 			  from users u
-			  left join lateral (
-			       select coalesce(sum(l.remaining) filter (where not l.unlimited), 0)::int8 as balance,
-			              coalesce(sum(l.remaining) filter (where not l.unlimited and l.model is null), 0)::int8 as general_balance,
-			              coalesce(bool_or(l.unlimited), false) as unlimited
-			         from lots l where l.account_id = u.account_id and (l.expires_at is null or l.expires_at > now())) lb on true
+			  ${lotFigures(sql`u.account_id`)}
 			 ${after ? sql`where u.account_id > ${after}::uuid` : sql``}
 			 order by u.account_id limit ${pageSize}`);
 		for (const r of page) {

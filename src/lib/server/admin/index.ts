@@ -3,7 +3,7 @@ export { auditedChange, type AdminActor, type AuditedChange } from './audited';
 export { adjustAccountBalance, type ManualAdjustment, type AdjustmentResult } from './adjust';
 export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPage, type AccountRow, type AccountSort, type GuestModuleRow } from './accounts';
 export { listAudit, auditActions, AUDIT_PAGE_SIZE, type AuditQuery, type AuditRow } from './audit-log';
-export { accountDetail, type AccountDetail, type AccountLot, type AccountOperation } from './detail';
+export { accountDetail, type AccountDetail, type AccountLot } from './detail';
 export { grantBonus, setUserDisabled, type Bonus } from './user-actions';
 export { startCampaign, applyCampaign, listCampaigns, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
 export { listPaymentEvents, PAYMENTS_PAGE, type PaymentEventRow, type PaymentFilter, type PaymentOutcome } from './payments';
