@@ -1,4 +1,4 @@
-// `npm test`: type checks, unit + integration tests (PGlite, and real Postgres when TEST_DATABASE_URL
+// `npm test`: type checks, the dependency rules, unit + integration tests (PGlite, and real Postgres when TEST_DATABASE_URL
 // is set), then the production build and the browser tests. With CI=true a skipped suite fails the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +31,8 @@ rmSync('test-results/vitest', { recursive: true, force: true });
 mkdirSync('test-results/vitest', { recursive: true });
 
 run('Type check (svelte-check + tsc)', 'npm', ['run', '--silent', 'check']);
+// The layer rules of docs/ARCHITECTURE.md (.dependency-cruiser.cjs): domains know no SvelteKit or transport, the ledger no other domain.
+run('Dependency rules (dependency-cruiser)', 'npm', ['run', '--silent', 'check:deps']);
 
 if (!process.env.TEST_DATABASE_URL) {
 	skippedSuites.push('integration on real PostgreSQL (set TEST_DATABASE_URL=postgres://… to run it)');

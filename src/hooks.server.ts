@@ -14,9 +14,11 @@ import { config, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/server/http/first-queries';
-import { startSweeper } from '$lib/server/ledger';
 import { startAlerts } from '$lib/server/alerts';
-import { startRateLimitSweeper } from '$lib/server/accounts';
+import { startSchedule } from '$lib/server/schedule';
+import { appJobs } from '$lib/server/schedule/app-jobs';
+import { startWebhookOutbox } from '$lib/server/webhooks';
+import { onShutdown } from '$lib/server/shutdown';
 
 // Fail at start, with one clear line naming the variable, on a bad environment.
 try {
@@ -46,15 +48,16 @@ export const init: ServerInit = async () => {
 	const where = db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL';
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
-	const stopSweeper = startSweeper(db);
-	const stopRateLimitSweeper = startRateLimitSweeper(db);
+	startWebhookOutbox();
+	const schedule = await startSchedule(db, appJobs());
+	// Draining: take no new job from the signal on (runs under way are cut short and run again after their lease).
+	onShutdown(() => void schedule.stop());
 	const stopAlerts = await startAlerts(db);
 	// adapter-node stops taking requests on SIGTERM/SIGINT and emits this once the last one ended;
-	// finish the alert evaluations under way, then close the connections that would keep the process alive.
+	// finish the alert evaluations and scheduled jobs under way (a job cut short runs again after
+	// its lease, in another process or after the restart), then close the connections.
 	process.once('sveltekit:shutdown', () => {
-		stopSweeper();
-		stopRateLimitSweeper();
-		stopAlerts()
+		Promise.all([schedule.stop(), stopAlerts()])
 			.then(closeDb)
 			.catch((e) => console.error('Quota: shutting down cleanly failed', e));
 	});

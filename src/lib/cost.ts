@@ -27,7 +27,7 @@ export function rateUnits(rate: number | string): bigint | null {
 
 /**
  * Tokens one operation costs: ceil(`units` × `rate`), exact, as the ledger charges it
- * (`ceil(p_units * f.tokens_per_unit)` in quota_spend). `units`: a whole number ≥ 0 of words,
+ * (`ceil(p_units * feature.tokens_per_unit)` in quota_spend_price). `units`: a whole number ≥ 0 of words,
  * characters, model tokens or operations; `rate`: tokens per unit, as stored (≤ 4 decimal places).
  * Throws RangeError for anything else.
  */

@@ -6,7 +6,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { check, consume, getFeature, grant, listFeatures, upsertFeature } from '../../src/lib/server/ledger';
 import { costOf } from '../../src/lib/cost';
 
-// The ledger prices an operation in SQL (quota_spend: ceil(units * tokens_per_unit) in numeric);
+// The ledger prices an operation in SQL (quota_spend_price: ceil(units * tokens_per_unit) in numeric);
 // every page that shows a cost computes it with lib/cost.ts. They must agree to the token.
 let db: Db;
 let accountId: string;

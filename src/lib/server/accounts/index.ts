@@ -2,7 +2,7 @@
 export type { Auth, SessionUser, ApiKeyAuth, ApiKeyScope } from './types';
 export { isSiteAdmin } from './types';
 export { audit, type AuditEntry } from './audit';
-export { rateLimit, startRateLimitSweeper } from './rate-limit';
+export { rateLimit, forgetEndedRateLimits } from './rate-limit';
 export { createUser, findOrCreateExternalUser, updateProfile, setSiteRole, type NewUser, type CreatedUser } from './users';
 export { signUp, signIn, signOut, signOutEverywhere, requestPasswordReset, checkResetToken, resetPassword, type ClientMeta } from './signin';
 export { SESSION_COOKIE, createSession, validateSessionToken, invalidateSession, invalidateUserSessions, listSessions, sessionCookieOptions } from './sessions';
@@ -14,6 +14,7 @@ export { requireAccountAccess, requireAccessById, assertKeyMayAct, type AccessLe
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey } from './api-keys';
 export { profile } from './profile';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, type SiteRole } from './roles';
+export { hostIdentityOf, siteAdminContacts } from './contacts';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
 export { resolveAccount, callerAccount, callerScope, targetAccount, type Caller, type Target } from './scope';

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
-import { repeat } from '../repeat';
 
 /**
  * Counts one attempt against `key` in a fixed window of `windowSeconds`, and refuses with
@@ -45,14 +44,10 @@ const LONGEST_WINDOW_SECONDS = 86_400;
 /**
  * Deletes ended counters. Their keys come from what callers type (e-mail addresses, IPs), so
  * without this the table grows with every address ever tried. Returns how many were deleted.
+ * The schedule runs it every 10 minutes (`accounts.rate-limit-sweep`).
  */
 export async function forgetEndedRateLimits(db: Db): Promise<number> {
 	const rows = await db.rows<{ key: string }>(sql`
 		delete from rate_limits where window_start < now() - make_interval(secs => ${LONGEST_WINDOW_SECONDS}) returning key`);
 	return rows.length;
-}
-
-/** Runs `forgetEndedRateLimits` every `everyMs` in this process; returns the stop function. */
-export function startRateLimitSweeper(db: Db, everyMs = 600_000): () => void {
-	return repeat('rate limit sweep', everyMs, () => forgetEndedRateLimits(db));
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
-import { caps, teamInvites, teamMembers, teams, users } from '../db/schema';
+import { teamInvites, teamMembers, teams, users } from '../db/schema';
 import { capsInForce, setCap } from '../ledger';
 import { DomainError } from '../errors';
 import { mailer as defaultMailer, type Mailer } from '../mail';
@@ -256,10 +256,8 @@ export async function setTeamCap(
 	if (!team) throw new DomainError('not_found', 'No such team.');
 	if (v.userId && !(await teamRoleOf(db.orm, input.teamId, v.userId))) throw new DomainError('not_found', 'That person is not in this team.');
 	return db.orm.transaction(async (tx) => {
-		const [before] = await tx
-			.select({ limitTokens: caps.limitTokens })
-			.from(caps)
-			.where(and(eq(caps.accountId, team.accountId), v.userId ? eq(caps.memberUserId, v.userId) : isNull(caps.memberUserId), eq(caps.period, v.period)));
+		// The team's own cap, not the site's default one.
+		const before = (await capsInForce(tx, team.accountId)).find((c) => !c.siteDefault && c.memberUserId === v.userId && c.period === v.period);
 		await setCap(tx, { accountId: team.accountId, memberUserId: v.userId, period: v.period, limitTokens: v.limitTokens });
 		const after = v.limitTokens === -1 ? null : v.limitTokens;
 		await audit(tx, { action: 'team.cap_set', actorUserId: actor.userId, targetType: v.userId ? 'user' : 'team', targetId: v.userId ?? team.id, accountId: team.accountId, ip: actor.ip, before: { period: v.period, limitTokens: before?.limitTokens ?? null }, after: { period: v.period, limitTokens: after } });

@@ -4,7 +4,7 @@ import { queryRows, type Executor } from '../db/client';
 import { users } from '../db/schema';
 import { DomainError } from '../errors';
 import { audit } from '../accounts';
-import { grant } from '../ledger';
+import { allocationsOf, grant } from '../ledger';
 import type { AdminActor } from './audited';
 
 export interface Bonus {
@@ -19,13 +19,8 @@ export interface Bonus {
 	key: string;
 }
 
-/** Spendable tokens in the account's active lots (unlimited lots excluded). */
-async function lotBalance(exec: Executor, accountId: string): Promise<number> {
-	const [r] = await queryRows<{ n: number }>(exec, sql`
-		select coalesce(sum(remaining), 0)::int8 as n from lots
-		 where account_id = ${accountId}::uuid and not unlimited and (expires_at is null or expires_at > now())`);
-	return Number(r?.n ?? 0);
-}
+/** Spendable tokens in the account's active lots (an unlimited lot holds none: its `remaining` is 0). */
+const lotBalance = async (exec: Executor, accountId: string) => (await allocationsOf(exec, accountId)).reduce((n, a) => n + a.remaining, 0);
 
 /**
  * Grants a bonus lot (source `bonus`) with an audit entry of the balance before and after, in one

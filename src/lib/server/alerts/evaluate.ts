@@ -9,6 +9,7 @@ import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
 import { decide, stageOf, stageShare, type AlertSteps, type Stage } from './level';
 import { alertStepsOf } from './steps';
+import { announceStage } from './events';
 
 export type AlertKind = 'balance_low' | 'balance_empty';
 
@@ -137,6 +138,7 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: { mailer?:
 				.onConflictDoNothing({ target: notifications.dedupeKey })
 				.returning({ id: notifications.id });
 			if (!row) continue;
+			await announceStage(tx, accountId, d.stage, generation, share);
 			made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
 			if (mailed) outbox.push(alertMail(r, sharePercent, share.left));
 		}

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { Mailer } from '../mail';
 import { logFailure } from '../log';
-import { balanceChanges } from '../live/balance-changes';
+import { balanceChanges } from '../ledger';
 import { accountsToAlert, evaluateAlerts } from './evaluate';
 
 /**

@@ -1,6 +1,8 @@
 import { json } from '@sveltejs/kit';
+import { refusalBody, type AnswerCode } from './refusals';
 
-const codeOf: Record<number, string> = {
+/** The code (one of `answers`) of an error answer SvelteKit wrote itself, by its status. */
+const codeOf: Record<number, AnswerCode> = {
 	400: 'invalid_input',
 	401: 'unauthorized',
 	403: 'forbidden',
@@ -29,5 +31,5 @@ export function jsonApiAnswer(response: Response, method: string): Response {
 	headers.delete('content-type');
 	headers.delete('content-length');
 	headers.set('cache-control', 'no-store');
-	return json({ error: codeOf[response.status] ?? (response.status >= 500 ? 'internal_error' : 'error'), message }, { status: response.status, headers });
+	return json(refusalBody(codeOf[response.status] ?? (response.status >= 500 ? 'internal_error' : 'error'), message), { status: response.status, headers });
 }

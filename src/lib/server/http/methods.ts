@@ -1,5 +1,6 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answers, refusalBody } from './refusals';
 
 /**
  * Methods the WHATWG `Request` refuses to represent (undici throws), so SvelteKit never sees them.
@@ -24,8 +25,8 @@ export function answerUnrepresentableMethods(): void {
 	subscribe('http.server.request.start', (message) => {
 		const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
 		if (!UNREPRESENTABLE.has(request.method ?? '')) return;
-		const body = JSON.stringify({ error: 'not_implemented', message: `${request.method} is not supported by this server.` });
-		response.writeHead(501, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+		const body = JSON.stringify(refusalBody('not_implemented', `${request.method} is not supported by this server.`));
+		response.writeHead(answers.not_implemented.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
 		response.end(body);
 		// What the adapter writes next for this response (its 400) goes nowhere.
 		response.writeHead = () => response;

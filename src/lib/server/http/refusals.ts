@@ -10,6 +10,8 @@ export type EdgeCode =
 	| 'invalid_json'
 	| 'payload_too_large'
 	| 'unsupported_media_type'
+	| 'method_not_allowed'
+	| 'not_implemented'
 	| 'idempotency_key_missing'
 	| 'unavailable'
 	| 'internal_error';
@@ -53,6 +55,8 @@ export const answers: { [C in ErrorCode]: DomainAnswer } & { [C in EdgeCode]: { 
 	invalid_json: { status: 400 },
 	payload_too_large: { status: 413 },
 	unsupported_media_type: { status: 415 },
+	method_not_allowed: { status: 405 },
+	not_implemented: { status: 501 },
 	idempotency_key_missing: { status: 400 },
 	unavailable: { status: 503 },
 	internal_error: { status: 500 }
@@ -62,7 +66,7 @@ export const answers: { [C in ErrorCode]: DomainAnswer } & { [C in EdgeCode]: { 
 export class HttpError extends Error {
 	readonly status: number;
 	constructor(
-		readonly code: EdgeCode | ErrorCode,
+		readonly code: AnswerCode,
 		message: string,
 		readonly details?: unknown,
 		readonly headers: Record<string, string> = {},
@@ -79,6 +83,8 @@ export interface FailureSite {
 	request: Request;
 	route: { id: string | null };
 }
+
+export type AnswerCode = ErrorCode | EdgeCode;
 
 /** The one JSON body of every refusal: `{"error": code, "message", "details"?}`, never a stack trace. */
 export function refusalBody(code: string, message: string, details?: unknown): Record<string, unknown> {

@@ -5,6 +5,7 @@ import { requestHash } from '../idempotency';
 import { callLedger, throwIfError } from './sql-result';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
+import { announceGrant } from './events';
 import type { Actor, GrantRequest, GrantResult } from './types';
 
 /**
@@ -31,7 +32,9 @@ export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResul
 			p_now => ${g.effectiveAt?.toISOString() ?? null}::timestamptz, p_hash => ${hash}) as r`
 	);
 	throwIfError(r);
-	return { lotId: r.lot_id as string, operationId: r.operation_id as string, created: r.created as boolean, tokens: r.tokens as number };
+	const result = { lotId: r.lot_id as string, operationId: r.operation_id as string, created: r.created as boolean, tokens: r.tokens as number };
+	if (result.created) await announceGrant(exec, g.accountId, { ...result, source: g.source, model: g.model, expiresAt: g.expiresAt, unlimited: g.unlimited, note: g.note });
+	return result;
 }
 
 export interface ClawbackRequest {

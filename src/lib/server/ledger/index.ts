@@ -33,5 +33,6 @@ export { operationsBetween, type OperationRecord } from './operations-range';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';
-export { sweepExpired, startSweeper } from './sweep';
+export { sweepExpired } from './sweep';
 export { CHANGE_CHANNEL, noticeChange } from './change-notices';
+export { balanceChanges, type BalanceChanges } from './balance-changes';

@@ -5,6 +5,7 @@ import { requestHash } from '../idempotency';
 import { plainFormatter, refusalMessage } from '../../refusal-message';
 import { callLedger, throwIfError, type SqlResult } from './sql-result';
 import { noticeChange, notifiesInTransaction } from './change-notices';
+import { announceSpend } from './events';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
 import type { CheckRequest, CheckResult, RefusalDetails, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalCode, Level, Period } from './types';
 
@@ -73,6 +74,7 @@ export async function consume(exec: Executor, req: ConsumeRequest): Promise<Cons
 	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));
 	if (!notifies && r.replayed !== true) noticeChange(exec, req.accountId);
+	if (r.replayed !== true) await announceSpend(exec, req.accountId, r);
 	return {
 		operationId: r.operation_id as string,
 		cost: r.cost as number,
@@ -122,6 +124,7 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 	throwIfError(r);
 	if (!r.ok) throw new Refusal(toCheck(r));
 	if (!notifies && r.replayed !== true) noticeChange(exec, req.accountId);
+	if (r.replayed !== true) await announceSpend(exec, req.accountId, r);
 	return {
 		holdId: r.hold_id as string,
 		held: r.cost as number,

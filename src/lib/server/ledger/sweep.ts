@@ -1,15 +1,17 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows } from '../db/client';
-import { repeat } from '../repeat';
+import { announceExpiredHolds } from './events';
 
-/** Expires due holds and lots across all accounts; returns how many accounts it touched. */
+/**
+ * Expires due holds and lots across all accounts, announcing each expired hold (`hold.expired`)
+ * in the same transaction; returns how many accounts it touched. The schedule runs it every
+ * minute (`ledger.sweep`); each account is locked while it is swept.
+ */
 export async function sweepExpired(db: Db, limit = 500): Promise<number> {
-	const [row] = await queryRows<{ n: number }>(db.orm, sql`select quota_sweep(p_limit => ${limit}) as n`);
-	return row!.n;
-}
-
-/** Runs the sweep every minute in this process (each account is locked while it is swept). */
-export function startSweeper(db: Db, everyMs = 60_000): () => void {
-	return repeat('ledger sweep', everyMs, () => sweepExpired(db));
+	return db.orm.transaction(async (tx) => {
+		const [row] = await queryRows<{ n: number }>(tx, sql`select quota_sweep(p_limit => ${limit}) as n`);
+		await announceExpiredHolds(tx);
+		return row!.n;
+	});
 }

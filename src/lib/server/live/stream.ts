@@ -1,6 +1,5 @@
 import type { Db } from '../db';
-import { balances } from '../ledger';
-import { balanceChanges } from './balance-changes';
+import { balanceChanges, balances } from '../ledger';
 import { onShutdown } from '../shutdown';
 
 const HEARTBEAT_MS = 25_000;

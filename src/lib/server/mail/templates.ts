@@ -70,3 +70,15 @@ export function outOfTokensMail(to: string, who: BalanceAlertSubject, link: stri
 		settingsFooter
 	);
 }
+
+/** To a site admin: a webhook endpoint was turned off after failing for about a day. */
+export function webhookDisabledMail(to: string, name: string, endpointUrl: string, reason: string, link: string): MailMessage {
+	return linkMail(
+		to,
+		'A webhook endpoint of your site was turned off',
+		[`Hi ${name},`, `Quota turned off the webhook endpoint ${endpointUrl}. ${reason}`, 'Events for it are no longer sent. Fix the endpoint, turn it back on and redeliver what it missed from its delivery log.'],
+		'Open the webhooks',
+		link,
+		'You get this mail as an admin of the site.'
+	);
+}

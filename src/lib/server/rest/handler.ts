@@ -120,3 +120,18 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 		}
 	};
 }
+
+/** A spending endpoint's options (consume, hold): a key or a session, a required Idempotency-Key, the metering rate limit. */
+export const spending = { auth: 'key-or-session', idempotencyKey: 'required', metered: true } as const;
+
+interface SpendingBody extends Target {
+	feature: string;
+	model?: string | null;
+	metadata?: Record<string, unknown> | null;
+}
+
+/** What a spending call sends the ledger besides its amounts: the account it spends from (checked for `spend`), feature, model, who acts, the key, metadata. */
+export async function spendingRequest(ctx: RestContext<SpendingBody, unknown, unknown, 'required'>) {
+	const { feature, model, metadata } = ctx.body;
+	return { accountId: await ctx.account(ctx.body, 'spend'), feature, model, actor: ctx.actor, idempotency: ctx.idempotency, metadata: metadata ?? null };
+}

@@ -2,7 +2,8 @@ import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Executor } from '../db';
 import { audit } from '../accounts/audit';
-import { models, products } from '../db/schema';
+import { products } from '../db/schema';
+import { listModels } from '../ledger';
 import { DomainError } from '../errors';
 
 export type Product = typeof products.$inferSelect;
@@ -61,8 +62,8 @@ export async function upsertProduct(exec: Executor, input: ProductInput): Promis
 	const p = parsed.data;
 	const modelKeys = p.grants.map((g) => g.model).filter((m): m is string => m !== null);
 	if (modelKeys.length) {
-		const known = await exec.select({ key: models.key }).from(models).where(inArray(models.key, modelKeys));
-		const missing = modelKeys.filter((k) => !known.some((m) => m.key === k));
+		const known = new Set((await listModels(exec)).map((m) => m.key));
+		const missing = modelKeys.filter((k) => !known.has(k));
 		if (missing.length) throw new DomainError('unknown_model', `Unknown model: ${missing.join(', ')}`);
 	}
 	// One Paddle price sells one package: a webhook must map back to exactly one catalog item.

@@ -7,6 +7,7 @@ import { productsByPriceId, type PaddleEnvironment } from './catalog';
 import { addCalendar } from '../../calendar';
 import { orderOf, type Order } from './orders';
 import { ensureSubscription } from './subscriptions';
+import { announceCompletion, announceRefund } from './events';
 
 export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
 
@@ -105,6 +106,17 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 		}
 	}
 	const ended = sub && periodEnd ? await endEarlierPeriods(exec, sub.id, periodEnd) : [];
+	await announceCompletion(exec, accountId, {
+		transactionId: txn.id,
+		orderId,
+		renewal: !owner.checkoutOrder,
+		productId: main.id,
+		amountCents: completion.amountCents,
+		currency: txn.currencyCode,
+		tokens: granted.reduce((s, g) => s + g.tokens, 0),
+		subscriptionId: sub?.id ?? null,
+		periodEnd
+	});
 	return { outcome: 'processed', effect: { orderId, granted, ...(ended.length ? { ended } : {}) } };
 }
 
@@ -181,6 +193,10 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 	await setOrderStatus(exec, completed.orderId, adj.action === 'chargeback' ? 'charged_back' : 'refunded');
 	const shortfall = clawedBack.reduce((s, c) => s + c.shortfall, 0);
 	const taken = clawedBack.reduce((s, c) => s + c.tokens, 0);
+	if (lots[0]) {
+		const cause = adj.action === 'chargeback' ? 'chargeback' : 'refund';
+		await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId: completed.orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
+	}
 	return shortfall > 0
 		? { outcome: 'flagged', note: `${adj.action}: took back ${taken}; ${shortfall} tokens were already spent`, effect: { clawedBack } }
 		: { outcome: 'processed', note: `${adj.action}: took back ${taken}`, effect: { clawedBack } };

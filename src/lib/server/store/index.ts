@@ -1,7 +1,8 @@
 /** The token store: catalog, checkout, fulfilment of Paddle webhooks, purchases and subscriptions. */
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
-import { models, orders } from '../db/schema';
+import { orders } from '../db/schema';
+import { listModels } from '../ledger';
 import { balances } from '../ledger';
 import { listProducts } from './catalog';
 import { toOffers } from './offer';
@@ -26,7 +27,7 @@ export { simulatorFor, type SimulatorActor } from './paddle/simulator/access';
 export async function storeFront(db: Db) {
 	const provider = await paymentProvider();
 	if (!provider) return { offers: [], checkout: null };
-	const [catalog, modelRows] = await Promise.all([listProducts(db.orm, { activeOnly: true }), db.orm.select().from(models)]);
+	const [catalog, modelRows] = await Promise.all([listProducts(db.orm, { activeOnly: true }), listModels(db.orm)]);
 	const offers = toOffers(catalog, provider.environment, new Map(modelRows.map((m) => [m.key, m.name])));
 	return { offers: offers.filter((o) => o.paddlePriceId !== null), checkout: provider.browserCheckout() };
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { models, orders, products } from '../db/schema';
+import { orders, products } from '../db/schema';
+import { listModels } from '../ledger';
 import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
 import { getProduct, priceIdOf } from './catalog';
@@ -129,7 +130,7 @@ export async function listPurchases(exec: Executor, accountId: string, opts: { o
 		)
 		.orderBy(desc(orders.createdAt), desc(orders.id))
 		.limit(opts.limit ?? 100);
-	const names = new Map((await exec.select().from(models)).map((m) => [m.key, m.name]));
+	const names = new Map((await listModels(exec)).map((m) => [m.key, m.name]));
 	return rows.map(({ o, p, renewal }) => {
 		const contents = p.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : null, tokens: g.tokens * o.quantity }));
 		return {

@@ -5,6 +5,7 @@ import { products, subscriptions } from '../db/schema';
 import { DomainError } from '../errors';
 import { orderOf } from './orders';
 import type { PaymentProvider } from './paddle/provider';
+import { announceCancellation } from './events';
 
 export type Subscription = typeof subscriptions.$inferSelect;
 
@@ -72,8 +73,12 @@ export async function mirrorSubscription(
 			set: state,
 			setWhere: sql`${subscriptions.lastEventAt} < excluded.last_event_at`
 		})
-		.returning({ id: subscriptions.id });
-	return changed.length ? { outcome: 'processed' } : { outcome: 'ignored', note: 'older than the last event mirrored' };
+		.returning({ id: subscriptions.id, productId: subscriptions.productId });
+	if (!changed.length) return { outcome: 'ignored', note: 'older than the last event mirrored' };
+	if (sub.status === 'canceled' && existing?.status !== 'canceled') {
+		await announceCancellation(exec, accountId, { subscriptionId: changed[0]!.id, productId: changed[0]!.productId, canceledAt: state.canceledAt });
+	}
+	return { outcome: 'processed' };
 }
 
 export interface SubscriptionView {

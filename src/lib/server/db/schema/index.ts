@@ -2,3 +2,5 @@ export * from './accounts';
 export * from './ledger';
 export * from './store';
 export * from './admin';
+export * from './schedule';
+export * from './webhooks';

@@ -1,19 +1,5 @@
-import { endpoint } from '$lib/server/rest/handler';
-import { emptyBody, holdParams } from '$lib/server/rest/schemas';
-import { holdAccount, release } from '$lib/server/ledger';
-import { requireAccessById } from '$lib/server/accounts';
+import { closeHoldEndpoint } from '$lib/server/rest/holds';
+import { emptyBody } from '$lib/server/rest/schemas';
+import { release } from '$lib/server/ledger';
 
-export const POST = endpoint({
-	auth: 'key-or-session',
-	params: holdParams,
-	body: emptyBody,
-	idempotencyKey: 'optional',
-	metered: true,
-	handle: async (ctx) => {
-		const holdId = ctx.params.id;
-		// Someone else's hold is answered exactly like an unknown id.
-		await requireAccessById(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, holdId), 'spend', 'No such hold.');
-		const r = await release(ctx.db.orm, holdId, ctx.idempotency);
-		return { body: { cost: r.cost, released: r.released, remaining: r.remaining } };
-	}
-});
+export const POST = closeHoldEndpoint(emptyBody, (exec, holdId, _body, idempotency) => release(exec, holdId, idempotency));

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { CHANGE_CHANNEL } from '../ledger';
+import { CHANGE_CHANNEL } from './change-notices';
 
 type Listener = () => void;
 

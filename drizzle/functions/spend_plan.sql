@@ -1,0 +1,102 @@
+-- quota_spend's step 4, the plan: who would pay p_cost, or why nobody may (code, message, details, and
+-- active: false when the feature is off for this account). Refusals in order: the feature is disabled
+-- (for everyone, or by a zero allowance), a cap is reached, not enough tokens (the allowance is
+-- exhausted when no lot could help). Also what the plan rests on: the allowance rule that applies and its
+-- current window (start, end, used, left: NULL = unlimited; no rule: used 0, the rest NULL) and the
+-- usable lots' allocation (their amounts, for the level). Decided from totals, so the burn-down can
+-- write as it goes.
+CREATE OR REPLACE FUNCTION quota_spend_plan(p_account uuid, p_kind text, p_actor_user uuid, p_feature features,
+    p_module modules, p_model text, p_cost bigint, p_settings site_settings, p_now timestamptz,
+    OUT code text, OUT message text, OUT details jsonb, OUT active boolean, OUT rule allowance_rules,
+    OUT allowance_start timestamptz, OUT allowance_end timestamptz, OUT allowance_used bigint,
+    OUT allowance_left bigint, OUT lots_allocated bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  s site_settings := p_settings;
+  v_lots_left bigint;
+  v_lots_unlimited boolean;
+BEGIN
+  active := true;
+  allowance_used := 0;
+  IF NOT p_feature.enabled THEN
+    code := 'feature_disabled';
+    message := format('%s is disabled.', p_feature.name);
+    active := false;
+  END IF;
+
+  rule := quota_allowance_rule(p_account, p_feature.module);
+  IF code IS NULL AND rule.id IS NOT NULL THEN
+    IF rule.limit_tokens = 0 THEN
+      code := 'feature_disabled';
+      message := p_module.limit_message;
+      active := false;
+    ELSE
+      allowance_start := quota_window_start(rule.period, s.time_zone, s.week_start, p_now);
+      allowance_end := quota_window_end(rule.period, s.time_zone, s.week_start, p_now);
+      SELECT w.used INTO allowance_used FROM allowance_windows w
+        WHERE w.account_id = p_account AND w.rule_id = rule.id AND w.window_start = allowance_start;
+      allowance_used := coalesce(allowance_used, 0);
+      allowance_left := CASE WHEN rule.limit_tokens IS NULL THEN NULL
+                             ELSE greatest(rule.limit_tokens - allowance_used, 0) END;
+    END IF;
+  END IF;
+
+  IF code IS NULL THEN
+    details := quota_cap_reached(p_account => p_account, p_kind => p_kind, p_actor_user => p_actor_user,
+      p_cost => p_cost, p_settings => s, p_now => p_now);
+    IF details IS NOT NULL THEN code := 'cap_reached'; END IF;
+  END IF;
+
+  -- What the lots usable here hold: for the plan, the remaining figure and the level.
+  SELECT coalesce(sum(l.remaining) FILTER (WHERE NOT l.unlimited), 0), coalesce(sum(l.amount) FILTER (WHERE NOT l.unlimited), 0),
+         coalesce(bool_or(l.unlimited), false)
+    INTO v_lots_left, lots_allocated, v_lots_unlimited
+    FROM lots l WHERE l.account_id = p_account AND (l.model IS NULL OR l.model = p_model)
+     AND (l.expires_at IS NULL OR l.expires_at > p_now);
+
+  -- Enough to pay? Decided from the totals, so the burn-down can write as it goes.
+  IF code IS NULL AND NOT (v_lots_unlimited OR (rule.id IS NOT NULL AND allowance_left IS NULL)
+      OR CASE WHEN rule.id IS NULL THEN 0 ELSE allowance_left END + v_lots_left >= p_cost) THEN
+    IF rule.id IS NOT NULL AND v_lots_left = 0 THEN
+      code := 'allowance_exhausted';
+      details := quota_limit_details('allowance', p_cost, rule.limit_tokens, allowance_used, rule.period, allowance_end, s.time_zone)
+        || jsonb_build_object('module', p_module.name, 'module_message', p_module.limit_message);
+      -- The module's own words ("You have used your free chat tokens…"): the app shows them only when nothing is left.
+      message := p_module.limit_message;
+      active := p_module.on_exhausted <> 'inactive';
+    ELSE
+      code := 'insufficient_tokens';
+      details := jsonb_build_object('cost', p_cost, 'available', coalesce(allowance_left, 0) + v_lots_left);
+      message := NULL;
+    END IF;
+  END IF;
+END $$;
+
+-- Caps: per-period spending limits that hold even with tokens available (open holds count too). The
+-- figures of the first cap that p_cost would cross (quota_limit_details, whose limit: the account's
+-- kind, or member), or NULL when none would.
+CREATE OR REPLACE FUNCTION quota_cap_reached(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
+    p_settings site_settings, p_now timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  s site_settings := p_settings;
+  v_cap record;
+  v_used bigint;
+BEGIN
+  FOR v_cap IN
+    SELECT c.period, c.limit_tokens, c.member_user_id FROM quota_account_caps(p_account) c
+     WHERE c.member_user_id IS NULL OR c.member_user_id = p_actor_user
+  LOOP
+    SELECT coalesce(sum(d.tokens), 0) INTO v_used FROM usage_daily d
+     WHERE d.account_id = p_account
+       AND d.day >= (quota_window_start(v_cap.period, s.time_zone, s.week_start, p_now) AT TIME ZONE s.time_zone)::date
+       AND (v_cap.member_user_id IS NULL OR d.actor_user_id = v_cap.member_user_id::text);
+    v_used := v_used + coalesce((SELECT sum(h.amount) FROM holds h WHERE h.account_id = p_account AND h.status = 'open'), 0);
+    IF v_used + p_cost > v_cap.limit_tokens THEN
+      RETURN quota_limit_details(CASE WHEN v_cap.member_user_id IS NOT NULL THEN 'member' ELSE p_kind END,
+        p_cost, v_cap.limit_tokens, v_used, v_cap.period,
+        quota_window_end(v_cap.period, s.time_zone, s.week_start, p_now), s.time_zone);
+    END IF;
+  END LOOP;
+  RETURN NULL;
+END $$;

@@ -1,0 +1,27 @@
+-- quota_spend's step 6, the answer: the plan's outcome, the cost, who paid, what is left to spend
+-- (`remaining`, one definition: quota_remaining; a check states it after its cost), the level
+-- (empty: nothing left or refused; low: below the site's low share of the allocation, i.e. the usable
+-- lots' amounts plus the allowance's limit; else ok) and the allowance's window (its use after a
+-- write, before it for a check). remaining is also the operation's balance_after.
+CREATE OR REPLACE FUNCTION quota_spend_result(p_writes boolean, p_account uuid, p_feature text, p_model text,
+    p_module text, p_now timestamptz, p_settings site_settings, p_cost bigint, p_code text, p_message text,
+    p_details jsonb, p_active boolean, p_rule allowance_rules, p_allowance_end timestamptz, p_allowance_used bigint,
+    p_lots_allocated bigint, p_paid_by jsonb, p_from_allowance bigint, OUT result jsonb, OUT remaining bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_allocation bigint := p_lots_allocated + CASE WHEN p_rule.id IS NULL THEN 0 ELSE coalesce(p_rule.limit_tokens, 0) END;
+  v_level text;
+BEGIN
+  remaining := quota_remaining(p_account, p_feature, p_model, p_now);
+  IF NOT p_writes AND p_code IS NULL THEN remaining := remaining - p_cost; END IF;
+  v_level := CASE WHEN remaining IS NULL THEN 'ok'
+                  WHEN remaining <= 0 OR p_code IS NOT NULL THEN 'empty'
+                  WHEN v_allocation > 0 AND remaining * 100 < v_allocation * p_settings.low_share_percent THEN 'low'
+                  ELSE 'ok' END;
+  result := jsonb_build_object(
+    'ok', p_code IS NULL, 'code', p_code, 'message', p_message, 'details', p_details, 'cost', p_cost,
+    'paid_by', p_paid_by, 'remaining', remaining, 'level', v_level, 'active', p_active,
+    'allowance', CASE WHEN p_rule.id IS NULL THEN NULL ELSE jsonb_build_object(
+      'module', p_module, 'used', CASE WHEN p_writes THEN p_allowance_used + p_from_allowance ELSE p_allowance_used END,
+      'limit', p_rule.limit_tokens, 'period', p_rule.period, 'resets_at', p_allowance_end) END);
+END $$;

@@ -1,0 +1,20 @@
+import type { JobDefinition } from './jobs';
+import { pruneJobs } from './view';
+import { sweepExpired } from '../ledger';
+import { forgetEndedRateLimits } from '../accounts';
+import { mailJob } from '../mail/job';
+import { webhookDeliveryJob } from '../webhooks';
+
+/**
+ * Every job of the app, in one list for start-up (the composition root of the schedule: the work
+ * itself lives in its domain). Intervals are seconds between the end of a run and the next.
+ */
+export function appJobs(): JobDefinition[] {
+	return [
+		{ name: 'ledger.sweep', everySeconds: 60, run: ({ db }) => sweepExpired(db) },
+		{ name: 'accounts.rate-limit-sweep', everySeconds: 600, run: ({ db }) => forgetEndedRateLimits(db) },
+		{ name: 'schedule.prune', everySeconds: 3600, run: ({ db }) => pruneJobs(db.orm) },
+		webhookDeliveryJob(),
+		mailJob()
+	];
+}

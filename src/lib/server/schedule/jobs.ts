@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Executor } from '../db';
+import { queryRows } from '../db/client';
+
+/** What a job's handler gets. */
+export interface JobContext {
+	db: Db;
+	/** A one-off job's payload (null for recurring jobs). */
+	payload: unknown;
+	/** 1 for the first try; a job re-run after its lease expired counts that try too. */
+	attempt: number;
+	/** Aborted when the process shuts down: stop early, the job runs again after its lease. */
+	signal: AbortSignal;
+}
+
+/**
+ * One kind of scheduled work. Handlers run at least once per due time and must be idempotent: a
+ * process that dies mid-job leaves its lease to expire, and another process runs the job again.
+ */
+export interface JobDefinition {
+	/** Unique, dotted by domain: `ledger.sweep`, `webhooks.deliver`. */
+	name: string;
+	/** Recurring: seconds between the end of one run and the start of the next. Omit for one-off jobs. */
+	everySeconds?: number;
+	/** How long a run may take before another process may take it over (seconds); renewed while it runs. Default 60. */
+	leaseSeconds?: number;
+	run(ctx: JobContext): Promise<unknown>;
+}
+
+/**
+ * Makes sure every recurring job has its row (due at once when new); an existing row keeps its
+ * next run and takes the definition's interval. Safe when several processes start together.
+ */
+export async function ensureRecurring(exec: Executor, jobs: JobDefinition[]): Promise<void> {
+	for (const j of jobs) {
+		if (!j.everySeconds) continue;
+		await exec.execute(sql`
+			insert into scheduled_jobs (name, key, every_seconds, max_attempts) values (${j.name}, '', ${j.everySeconds}, 1)
+			on conflict (name, key) do update set every_seconds = excluded.every_seconds`);
+	}
+}
+
+export interface EnqueueOptions {
+	/** At most one job per name and key: enqueueing the same key again changes nothing. Default: a random key. */
+	key?: string;
+	/** When it is due (default now). */
+	runAt?: Date;
+	/** Tries before the job is marked failed (default 5: over about 15 minutes, see retryDelaySeconds). */
+	maxAttempts?: number;
+}
+
+/**
+ * Schedules a one-off job. Pass the transaction that makes the job necessary, so the job exists
+ * exactly when that change committed. Returns false when a job with this name and key existed.
+ */
+export async function enqueue(exec: Executor, name: string, payload: unknown, opts: EnqueueOptions = {}): Promise<boolean> {
+	const rows = await queryRows(
+		exec,
+		sql`insert into scheduled_jobs (name, key, payload, run_at, max_attempts)
+			values (${name}, ${opts.key ?? sql`gen_random_uuid()::text`}, ${JSON.stringify(payload ?? null)}::jsonb,
+			        coalesce(${opts.runAt?.toISOString() ?? null}::timestamptz, now()), ${opts.maxAttempts ?? 5})
+			on conflict (name, key) do nothing returning id`
+	);
+	return rows.length > 0;
+}

@@ -1,0 +1,144 @@
+import { desc, eq } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Db, Executor } from '../db';
+import { webhookEndpoints } from '../db/schema';
+import { DomainError } from '../errors';
+import { domainEventTypes } from '../domain-events';
+import { audit } from '../accounts';
+
+/** An endpoint as the site admin sees it: never its secret (shown once, at creation). */
+export interface EndpointView {
+	id: string;
+	url: string;
+	description: string;
+	eventTypes: string[];
+	enabled: boolean;
+	/** Why it was turned off (by the admin, or automatically after failing for about a day). */
+	disabledReason: string | null;
+	disabledAt: string | null;
+	createdAt: string;
+}
+
+/** What an admin or the site key may set; `url` is http(s), ≤ 2,000 characters; at least one event type. */
+export const endpointInput = z.strictObject({
+	url: z
+		.string()
+		.trim()
+		.max(2000)
+		.url()
+		.refine((u) => /^https?:\/\//i.test(u), 'The URL must start with https:// or http://.'),
+	description: z.string().trim().max(200).default(''),
+	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)
+});
+export const endpointPatch = endpointInput.partial().extend({ enabled: z.boolean().optional() });
+export type EndpointInput = z.input<typeof endpointInput>;
+export type EndpointPatch = z.input<typeof endpointPatch>;
+
+type Actor = { userId?: string | null; keyId?: string | null };
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+	const r = schema.safeParse(input);
+	if (!r.success) {
+		const issue = r.error.issues[0]!;
+		throw new DomainError('invalid_input', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+	}
+	return r.data;
+}
+
+function view(row: typeof webhookEndpoints.$inferSelect): EndpointView {
+	return {
+		id: row.id,
+		url: row.url,
+		description: row.description,
+		eventTypes: [...new Set(row.eventTypes)],
+		enabled: row.enabled,
+		disabledReason: row.disabledReason,
+		disabledAt: row.disabledAt?.toISOString() ?? null,
+		createdAt: row.createdAt.toISOString()
+	};
+}
+
+/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
+function newSecret(): string {
+	return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/**
+ * Registers an endpoint; the answer carries its signing secret, the only time it is shown.
+ * Errors: invalid_input.
+ */
+export async function createEndpoint(db: Db, input: unknown, actor: Actor): Promise<EndpointView & { secret: string }> {
+	const v = parse(endpointInput, input);
+	const secret = newSecret();
+	return db.orm.transaction(async (tx) => {
+		const [row] = await tx
+			.insert(webhookEndpoints)
+			.values({ url: v.url, description: v.description, eventTypes: v.event_types, secret, createdBy: actor.userId ?? null })
+			.returning();
+		await audit(tx, { action: 'webhook_endpoint.create', actorUserId: actor.userId, actorKeyId: actor.keyId, targetType: 'webhook_endpoint', targetId: row!.id, after: { url: v.url, event_types: v.event_types } });
+		return { ...view(row!), secret };
+	});
+}
+
+/** Every endpoint, newest first. */
+export async function listEndpoints(exec: Executor): Promise<EndpointView[]> {
+	return (await exec.select().from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt))).map(view);
+}
+
+/** One endpoint. Errors: not_found. */
+export async function getEndpoint(exec: Executor, id: string): Promise<EndpointView> {
+	return view(await endpointRow(exec, id));
+}
+
+async function endpointRow(exec: Executor, id: string) {
+	const uuid = z.uuid().safeParse(id);
+	const [row] = uuid.success ? await exec.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, uuid.data)) : [];
+	if (!row) throw new DomainError('not_found', 'No such webhook endpoint.');
+	return row;
+}
+
+/**
+ * Changes an endpoint's URL, description, event types or whether it is on. Turning a disabled
+ * endpoint back on clears the reason; its failed deliveries stay failed (redeliver them one by one).
+ * Errors: invalid_input, not_found.
+ */
+export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: Actor): Promise<EndpointView> {
+	const v = parse(endpointPatch, patch);
+	return db.orm.transaction(async (tx) => {
+		const before = await endpointRow(tx, id);
+		const enabled = v.enabled ?? before.enabled;
+		const [row] = await tx
+			.update(webhookEndpoints)
+			.set({
+				url: v.url ?? before.url,
+				description: v.description ?? before.description,
+				eventTypes: v.event_types ?? before.eventTypes,
+				enabled,
+				disabledReason: enabled ? null : before.enabled ? 'Turned off by an admin.' : before.disabledReason,
+				disabledAt: enabled ? null : before.enabled ? new Date() : before.disabledAt,
+				updatedAt: new Date()
+			})
+			.where(eq(webhookEndpoints.id, before.id))
+			.returning();
+		await audit(tx, {
+			action: 'webhook_endpoint.update',
+			actorUserId: actor.userId,
+			actorKeyId: actor.keyId,
+			targetType: 'webhook_endpoint',
+			targetId: before.id,
+			before: { url: before.url, event_types: before.eventTypes, enabled: before.enabled },
+			after: { url: row!.url, event_types: row!.eventTypes, enabled: row!.enabled }
+		});
+		return view(row!);
+	});
+}
+
+/** Deletes an endpoint with its deliveries and their log. Errors: not_found. */
+export async function deleteEndpoint(db: Db, id: string, actor: Actor): Promise<void> {
+	await db.orm.transaction(async (tx) => {
+		const before = await endpointRow(tx, id);
+		await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, before.id));
+		await audit(tx, { action: 'webhook_endpoint.delete', actorUserId: actor.userId, actorKeyId: actor.keyId, targetType: 'webhook_endpoint', targetId: before.id, before: { url: before.url } });
+	});
+}

@@ -1,0 +1,88 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Executor } from '../db';
+import { queryRows } from '../db/client';
+import { DomainError } from '../errors';
+import { audit } from '../accounts';
+
+export interface AttemptView {
+	at: string;
+	statusCode: number | null;
+	latencyMs: number;
+	responseExcerpt: string | null;
+	error: string | null;
+}
+
+/** One event to one endpoint: its state and its attempts, newest first. */
+export interface DeliveryView {
+	id: number;
+	eventId: string;
+	eventType: string;
+	sequence: number;
+	accountId: string;
+	status: 'pending' | 'delivered' | 'failed';
+	attempts: AttemptView[];
+	/** When the next try is due (pending only). */
+	nextAttemptAt: string | null;
+	createdAt: string;
+	deliveredAt: string | null;
+}
+
+const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+
+/**
+ * An endpoint's delivery log: its latest deliveries (at most `limit`, before the delivery id
+ * `before` for the next page), each with up to 10 attempts: when, HTTP status or the connection
+ * error, latency (ms) and the first 500 characters of the answer.
+ */
+export async function listDeliveries(exec: Executor, endpointId: string, opts: { limit?: number; before?: number } = {}): Promise<DeliveryView[]> {
+	const rows = await queryRows<Record<string, unknown>>(
+		exec,
+		sql`select d.id, d.event_id, ev.type, ev.seq, ev.account_id, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
+		           coalesce((select json_agg(json_build_object('at', a.at, 'status_code', a.status_code, 'latency_ms', a.latency_ms,
+		                       'response_excerpt', a.response_excerpt, 'error', a.error) order by a.at desc)
+		                       from (select * from webhook_attempts a where a.delivery_id = d.id order by a.at desc limit 10) a), '[]') as attempts
+		      from webhook_deliveries d join webhook_events ev on ev.id = d.event_id
+		     where d.endpoint_id = ${endpointId}::uuid ${opts.before ? sql`and d.id < ${opts.before}` : sql``}
+		     order by d.id desc limit ${Math.min(opts.limit ?? 50, 200)}`
+	);
+	return rows.map((r) => ({
+		id: Number(r.id),
+		eventId: r.event_id as string,
+		eventType: r.type as string,
+		sequence: Number(r.seq),
+		accountId: r.account_id as string,
+		status: r.status as DeliveryView['status'],
+		attempts: (typeof r.attempts === 'string' ? JSON.parse(r.attempts) : (r.attempts as Record<string, unknown>[])).map(
+			(a: Record<string, unknown>) => ({
+				at: iso(a.at)!,
+				statusCode: a.status_code == null ? null : Number(a.status_code),
+				latencyMs: Number(a.latency_ms),
+				responseExcerpt: (a.response_excerpt as string | null) ?? null,
+				error: (a.error as string | null) ?? null
+			})
+		),
+		nextAttemptAt: r.status === 'pending' ? iso(r.next_attempt_at) : null,
+		createdAt: iso(r.created_at)!,
+		deliveredAt: iso(r.delivered_at)
+	}));
+}
+
+/**
+ * Sends a delivery again, now, with the same event id and body (a new signature and timestamp),
+ * and a fresh retry schedule. Errors: not_found (no such delivery of this endpoint), conflict
+ * (the endpoint is off: turn it on first).
+ */
+export async function redeliver(db: Db, endpointId: string, deliveryId: number, actor: { userId?: string | null; keyId?: string | null }): Promise<void> {
+	await db.orm.transaction(async (tx) => {
+		const [row] = await queryRows<{ enabled: boolean; event_id: string }>(
+			tx,
+			sql`select e.enabled, d.event_id from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+			     where d.id = ${deliveryId} and d.endpoint_id = ${endpointId}::uuid for update of d`
+		);
+		if (!row) throw new DomainError('not_found', 'No such delivery for this endpoint.');
+		if (!row.enabled) throw new DomainError('conflict', 'This endpoint is turned off. Turn it on, then redeliver.');
+		await tx.execute(sql`update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(), lease_until = null, delivered_at = null
+		                     where id = ${deliveryId}`);
+		await audit(tx, { action: 'webhook_delivery.redeliver', actorUserId: actor.userId, actorKeyId: actor.keyId, targetType: 'webhook_endpoint', targetId: endpointId, detail: { delivery_id: deliveryId, event_id: row.event_id } });
+	});
+}

@@ -1,0 +1,120 @@
+// Each webhook event comes from the domain that made the change, written to the outbox in the
+// change's own transaction, with the account's host-site user id and the balance after it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { backend } from '../helpers/db';
+import { expectInvariants, makeUser } from '../helpers/ledger';
+import { storeTestBed } from '../helpers/paddle';
+import type { Db } from '../../src/lib/server/db/client';
+import { users } from '../../src/lib/server/db/schema';
+import { consume, hold, setAllowanceRule, sweepExpired } from '../../src/lib/server/ledger';
+import { evaluateAlerts } from '../../src/lib/server/alerts';
+import { startCheckout } from '../../src/lib/server/store/orders';
+import { createEndpoint, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
+import { domainEventTypes } from '../../src/lib/server/domain-events';
+import { createMailer } from '../../src/lib/server/mail';
+
+let bed: Awaited<ReturnType<typeof storeTestBed>>;
+let db: Db;
+let unsubscribe: () => void;
+let endpointId: string;
+beforeAll(async () => {
+	bed = await storeTestBed({ withRates: true });
+	db = bed.db;
+	unsubscribe = startWebhookOutbox();
+	// Nothing listens there: these tests read the outbox, not the deliveries.
+	endpointId = (await createEndpoint(db, { url: 'http://127.0.0.1:9/', event_types: [...domainEventTypes] }, {})).id;
+});
+afterAll(async () => {
+	unsubscribe();
+	await bed?.close();
+});
+
+type Payload = { type: string; data: Record<string, unknown> & { balance_after: { available: number }; sequence: number } };
+async function eventsOf(accountId: string): Promise<Payload[]> {
+	const rows = await db.rows<{ payload: Payload }>(sql`select payload from webhook_events where account_id = ${accountId}::uuid order by seq`);
+	return rows.map((r) => r.payload);
+}
+const types = async (accountId: string) => (await eventsOf(accountId)).map((e) => e.type);
+const spendKey = () => ({ scope: 'test', key: crypto.randomUUID() });
+const ok = (deliveries: { status: number }[]) => expect(deliveries.every((d) => d.status === 200)).toBe(true);
+
+describe(`webhook events from their domains on ${backend}`, () => {
+	it('a purchase, then its refund: grant.created, purchase.completed, purchase.refunded, with the host user id and balance after', async () => {
+		const u = await makeUser(db);
+		await db.orm.update(users).set({ externalId: `host-${u.userId}` }).where(eq(users.id, u.userId));
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
+		ok(await bed.paddle.pay(c.transactionId));
+		ok(await bed.paddle.refund(c.transactionId));
+		const events = await eventsOf(u.accountId);
+		expect(events.map((e) => [e.type, e.data.sequence, e.data.balance_after.available])).toEqual([
+			['grant.created', 1, 5000],
+			['purchase.completed', 2, 5000],
+			['purchase.refunded', 3, 0]
+		]);
+		expect(events.every((e) => e.data.user_id === `host-${u.userId}` && e.data.account_id === u.accountId)).toBe(true);
+		expect(events[1]!.data).toMatchObject({ order_id: c.orderId, product_id: 'tokens-5k', tokens_granted: 5000 });
+		expect(events[2]!.data).toMatchObject({ order_id: c.orderId, cause: 'refund', tokens_taken_back: 5000, tokens_already_spent: 0 });
+		const deliveries = await db.rows<{ event_id: string }>(sql`select d.event_id from webhook_deliveries d join webhook_events e on e.id = d.event_id
+		                                                           where e.account_id = ${u.accountId}::uuid and d.endpoint_id = ${endpointId}::uuid`);
+		expect(deliveries).toHaveLength(3);
+		await expectInvariants(db);
+	});
+
+	it('a subscription renewed by Paddle, then canceled: subscription.renewed and subscription.canceled', async () => {
+		const u = await makeUser(db);
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'monthly-20k', quantity: 1 });
+		ok(await bed.paddle.pay(c.transactionId));
+		const sub = (await bed.paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
+		ok(await bed.paddle.renew(sub.id));
+		await bed.paddle.cancelSubscription(sub.id);
+		ok(await bed.paddle.renew(sub.id));
+		expect(await types(u.accountId)).toEqual(['grant.created', 'purchase.completed', 'grant.created', 'subscription.renewed', 'subscription.canceled']);
+		const renewed = (await eventsOf(u.accountId))[3]!;
+		expect(renewed.data).toMatchObject({ product_id: 'monthly-20k', tokens_granted: 20_000 });
+		expect(renewed.data.balance_after.available).toBe(20_000);
+		await expectInvariants(db);
+	});
+
+	it('a hold left to expire: hold.expired from the sweep, with the tokens given back', async () => {
+		const u = await makeUser(db);
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
+		ok(await bed.paddle.pay(c.transactionId));
+		const h = await hold(db.orm, { accountId: u.accountId, feature: 'generate_texts', maxTokens: 300, ttlSeconds: 1, actor: {}, idempotency: spendKey() });
+		await new Promise((r) => setTimeout(r, 1100));
+		await sweepExpired(db);
+		const expired = (await eventsOf(u.accountId)).find((e) => e.type === 'hold.expired')!;
+		expect(expired.data).toMatchObject({ hold_id: h.holdId, released_tokens: 300, feature: 'generate_texts' });
+		expect(expired.data.balance_after.available).toBe(5000);
+		await expectInvariants(db);
+	});
+
+	it('the last free tokens of a window: allowance.exhausted once; running low and out: balance.low per step, then balance.depleted', async () => {
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'hooks-tester', limitTokens: 90, period: 'daily' });
+		const u = await makeUser(db, 'hooks-tester');
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
+		ok(await bed.paddle.pay(c.transactionId));
+		const use = (units: number) => consume(db.orm, { accountId: u.accountId, feature: 'search_images', units, actor: {}, idempotency: spendKey() });
+		await use(5); // 50 of 90 free
+		await use(5); // the last 40 free, then 10 from the pack
+		await use(1); // from the pack only
+		const exhausted = (await eventsOf(u.accountId)).filter((e) => e.type === 'allowance.exhausted');
+		expect(exhausted).toHaveLength(1);
+		expect(exhausted[0]!.data).toMatchObject({ module: 'product', limit: 90, period: 'daily' });
+
+		const mailer = createMailer({ mailDir: 'unused', from: 'x@quota.test', smtpUrl: 'smtp://127.0.0.1:9' });
+		// 780 of the 5,000 tokens left: below the 20 % step; then spent to 0.
+		await use(420);
+		await evaluateAlerts(db, u.accountId, { mailer });
+		await use(78);
+		await evaluateAlerts(db, u.accountId, { mailer });
+		const levels = (await eventsOf(u.accountId)).filter((e) => e.type.startsWith('balance.'));
+		expect(levels.map((e) => [e.type, e.data.threshold_percent ?? null])).toEqual([
+			['balance.low', 20],
+			['balance.depleted', null]
+		]);
+		expect(levels[1]!.data.balance_after.available).toBe(0);
+		await expectInvariants(db);
+		await updateEndpoint(db, endpointId, { enabled: false }, {});
+	});
+});
