@@ -28,7 +28,8 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
 		/^\/api\/v1\/webhook-endpoints\/([^/]+)\/deliveries\/([^/]+)\/redeliver$/,
 		['id', 'deliveryId'],
 		() => import('../../src/routes/api/v1/webhook-endpoints/[id]/deliveries/[deliveryId]/redeliver/+server')
-	]
+	],
+	[/^\/admin\/exports\/([^/]+)$/, ['kind'], () => import('../../src/routes/(app)/admin/exports/[kind]/+server')]
 ];
 
 export const restRoutes = routes.map(([re]) => re);

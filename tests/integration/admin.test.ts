@@ -222,7 +222,8 @@ describe('the user detail page', () => {
 		expect(detail.lots.filter((l) => l.id === first.lotId)).toEqual([
 			expect.objectContaining({ source: 'bonus', model: 'gpt-5-nano', amount: 300, remaining: 300, expiresAt: new Date(expiresAt).toISOString(), active: true, note: 'Launch week' })
 		]);
-		expect(detail.operations[0]).toMatchObject({ lotChange: 300, allowanceChange: 0 });
+		// The page's statement is the ledger's: the bonus is its newest movement.
+		expect((await admin.ledger.statement({ accountId })).rows[0]).toMatchObject({ kind: 'grant', tokens: 300, source: 'bonus', note: 'Launch week', model: 'gpt-5-nano' });
 		expect(detail.roles).toEqual(expect.arrayContaining(['admin', 'subscriber']));
 		const entries = await admin.admin.audit.list({ account: accountId, action: 'bonus.granted' });
 		expect(entries.rows).toHaveLength(1);
@@ -234,6 +235,7 @@ describe('the user detail page', () => {
 
 	it('changes a role and disables a user (their session stops) and enables them again, each audited', async () => {
 		const target = w.users.teamMember;
+		await admin.admin.roles.save({ key: 'editor', name: 'Editor' }); // a role is picked from the site's list
 		expect(await admin.admin.users.setRole({ userId: target.id, role: 'editor' })).toEqual({ userId: target.id, siteRole: 'editor' });
 		expect(await admin.admin.users.setDisabled({ userId: target.id, disabled: true })).toEqual({ userId: target.id, disabled: true });
 		expect(await validateSessionToken(db, (await createSession(db.orm, target.id)).token)).toBeNull();

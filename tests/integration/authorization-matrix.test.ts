@@ -30,7 +30,10 @@ import { setDb, type Db } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
-import { createAccountKey, createSiteKey } from '../../src/lib/server/accounts';
+import { createAccountKey, createSession, createSiteKey, saveSiteRole, SESSION_COOKIE } from '../../src/lib/server/accounts';
+import { call as callRoute, useDb } from '../helpers/http';
+import { startCampaign } from '../../src/lib/server/admin';
+import { listProducts } from '../../src/lib/server/store';
 import { subscriptions, teamInvites } from '../../src/lib/server/db/schema';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
@@ -72,6 +75,11 @@ const product = async (w: World, db: Db) => {
 
 /** A webhook endpoint for the rows that change or read one. */
 const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: 'http://127.0.0.1:9/matrix', event_types: ['hold.expired'] }, {})).id;
+/** A role on the site's list, held by no one. */
+const matrixRole = async (w: World, db: Db) => {
+	await saveSiteRole(db, { userId: w.users.siteAdmin.id, ip: null }, { key: `role-${w.tag}`, name: 'Matrix role' });
+	return { key: `role-${w.tag}` };
+};
 
 /** A module for the admin rows that need one. */
 const adminModule = async (w: World, db: Db) => {
@@ -178,7 +186,7 @@ const matrix: Record<string, Entry> = {
 	'admin.users.adjustBalance': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, mode: 'delta', tokens: 100, reason: 'Matrix', key: `adjust-${w.tag}` }) },
 	'admin.users.get': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId }) },
 	'admin.users.grantBonus': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, tokens: 100, note: 'Matrix', key: `bonus-${w.tag}` }) },
-	'admin.users.setRole': { allow: siteAdmin, input: (w) => ({ userId: w.users.memberB.id, role: 'editor' }) },
+	'admin.users.setRole': { allow: siteAdmin, input: async (w, db) => ({ userId: w.users.memberB.id, role: (await matrixRole(w, db)).key }) },
 	'admin.users.setDisabled': { allow: siteAdmin, input: (w) => ({ userId: w.users.memberB.id, disabled: true }) },
 	'admin.audit.list': { allow: siteAdmin, input: (w) => ({ account: w.users.memberA.accountId }) },
 	'admin.audit.actions': { allow: siteAdmin },
@@ -191,7 +199,22 @@ const matrix: Record<string, Entry> = {
 	},
 	'admin.modules.list': { allow: siteAdmin },
 	'admin.models.list': { allow: siteAdmin },
-	'admin.ledger.reconcile': { allow: siteAdmin }
+	'admin.ledger.reconcile': { allow: siteAdmin },
+	'admin.catalog.preview': { allow: siteAdmin, input: () => ({ environment: 'sandbox' }) },
+	'admin.catalog.reorder': { allow: siteAdmin, input: async (w, db) => {
+		await product(w, db);
+		return { ids: (await listProducts(db.orm, { activeOnly: false })).map((p) => p.id).reverse() };
+	} },
+	'admin.catalog.setActive': { allow: siteAdmin, input: async (w, db) => ({ id: (await product(w, db)).productId, active: false }) },
+	'admin.campaigns.list': { allow: siteAdmin },
+	'admin.campaigns.start': { allow: siteAdmin, input: (w) => ({ audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` }) },
+	'admin.campaigns.applyAgain': { allow: siteAdmin, input: async (w, db) => ({
+		id: (await startCampaign(db, { userId: w.users.siteAdmin.id, ip: null }, { audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` })).id
+	}) },
+	'admin.payments.list': { allow: siteAdmin, input: () => ({ outcome: 'failed' }) },
+	'admin.roles.list': { allow: siteAdmin },
+	'admin.roles.save': { allow: siteAdmin, input: (w) => ({ key: `role-${w.tag}`, name: 'Matrix role' }) },
+	'admin.roles.delete': { allow: siteAdmin, input: matrixRole }
 };
 
 let db: Db;
@@ -267,6 +290,31 @@ describe('authorization matrix', () => {
 			}
 			expect(problems).toEqual([]);
 			await expectInvariants(db);
+		});
+	}
+});
+
+/** The console's streamed CSV downloads: site admins get the file, everyone else 401/403 and no rows. */
+describe('authorization of the admin export endpoints', () => {
+	const exportPaths = ['/admin/exports/users', '/admin/exports/audit?action=key.created', '/admin/exports/operations?from=2000-01-01&to=2100-01-01'];
+	for (const path of exportPaths) {
+		it(`${path}: siteAdmin only`, async () => {
+			const w = await makeWorld(db);
+			await useDb(db);
+			const problems: string[] = [];
+			for (const who of callerKinds) {
+				const u = who === 'guest' ? null : w.users[who];
+				const cookie = u ? `${SESSION_COOKIE}=${(await createSession(db.orm, u.id)).token}` : '';
+				const res = await callRoute(path, { headers: cookie ? { cookie } : {} });
+				const text = await res.text();
+				if (who === 'siteAdmin') {
+					if (res.status !== 200 || !res.headers.get('content-type')?.startsWith('text/csv') || res.headers.get('cache-control') !== 'no-store') problems.push(`${who}: got ${res.status} ${res.headers.get('content-type')}`);
+				} else {
+					const expected = who === 'guest' ? 401 : 403;
+					if (res.status !== expected || text.includes(w.users.memberA.email!)) problems.push(`${who}: expected ${expected} without data, got ${res.status}`);
+				}
+			}
+			expect(problems).toEqual([]);
 		});
 	}
 });

@@ -6,6 +6,7 @@ import { users } from '../db/schema';
 import { DomainError } from '../errors';
 import { isUniqueViolation } from './db-errors';
 import { hashPassword } from './passwords';
+import { isSiteRole } from './roles';
 import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, parseInput, passwordSchema, siteRoleSchema, timeZoneSchema } from './validation';
 
 export interface NewUser {
@@ -42,7 +43,9 @@ export async function createUser(exec: Executor, input: NewUser): Promise<Create
 	const passwordHash = v.password ? await hashPassword(v.password) : null;
 	try {
 		const result = await exec.execute(sql`
-			with account as (insert into accounts (kind, name) values ('user', ${v.name}) returning id)
+			with account as (insert into accounts (kind, name) values ('user', ${v.name}) returning id),
+			-- The site's list of roles knows every role a user holds (accounts/roles.ts).
+			listed as (insert into site_roles (key, name) values (${v.siteRole}, initcap(${v.siteRole})) on conflict do nothing)
 			insert into users (account_id, email, name, password_hash, site_role, external_id)
 			select id, ${v.email}, ${v.name}, ${passwordHash}, ${v.siteRole}, ${v.externalId ?? null} from account
 			returning id, account_id, email, name, site_role`);
@@ -107,11 +110,12 @@ export async function updateProfile(db: Db, userId: string, input: { name?: stri
 	return u;
 }
 
-/** Changes a user's site role (`admin`, or a member role allowances key on); site admins only, audited. */
+/** Changes a user's site role to one on the site's list (`admin`, or a member role allowances key on); site admins only, audited. Errors: `invalid_input` for a role not on the list, `not_found`, `conflict` for the last admin. */
 export async function setSiteRole(db: Db, actor: { userId: string; siteRole: string; ip?: string | null }, userId: string, role: string) {
 	if (actor.siteRole !== 'admin') throw new DomainError('forbidden', 'Only site admins can change roles.');
 	const next = parseInput(siteRoleSchema, role);
 	return db.orm.transaction(async (tx) => {
+		if (!(await isSiteRole(tx, next))) throw new DomainError('invalid_input', `“${next}” is not one of the site’s roles: add it to the list first.`);
 		const [before] = await tx.select({ siteRole: users.siteRole, accountId: users.accountId }).from(users).where(eq(users.id, userId)).for('update');
 		if (!before) throw new DomainError('not_found', 'No such user.');
 		if (before.siteRole === 'admin' && next !== 'admin') {

@@ -75,6 +75,18 @@ const sorts: Record<AccountSort, { value: SQL; type: SQL; numeric: boolean; text
 	lastActive: { value: sql`coalesce(last_day, date '0001-01-01')`, type: sql`date`, numeric: false, text: sql`to_char(coalesce(last_day, date '0001-01-01'), 'YYYY-MM-DD')` }
 };
 
+/**
+ * `left join lateral … lb`: an account's active lots as `lb.balance` (spendable tokens, unlimited lots
+ * excluded), `lb.general_balance` (of those, the general ones) and `lb.unlimited`. Shared by the users
+ * list and the users export so both say the same balance.
+ */
+export const lotFigures = (accountId: SQL) => sql`
+	left join lateral (
+	     select coalesce(sum(l.remaining) filter (where not l.unlimited), 0)::int8 as balance,
+	            coalesce(sum(l.remaining) filter (where not l.unlimited and l.model is null), 0)::int8 as general_balance,
+	            coalesce(bool_or(l.unlimited), false) as unlimited
+	       from lots l where l.account_id = ${accountId} and (l.expires_at is null or l.expires_at > now())) lb on true`;
+
 const monthStart = sql`(select (date_trunc('month', now() at time zone s.time_zone))::date from site_settings s where s.id = 1)`;
 
 /**
@@ -145,11 +157,7 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 			       (select coalesce(sum(d.tokens), 0)::int8 from usage_daily d where d.account_id = b.account_id and d.day >= ${monthStart}) as used,
 			       (select max(d.day) from usage_daily d where d.account_id = b.account_id) as last_day
 			  from base b
-			  left join lateral (
-			       select coalesce(sum(l.remaining) filter (where not l.unlimited), 0)::int8 as balance,
-			              coalesce(sum(l.remaining) filter (where not l.unlimited and l.model is null), 0)::int8 as general_balance,
-			              coalesce(bool_or(l.unlimited), false) as unlimited
-			         from lots l where l.account_id = b.account_id and (l.expires_at is null or l.expires_at > now())) lb on true
+			  ${lotFigures(sql`b.account_id`)}
 		)
 		select kind, account_id, user_id, team_id, name, email, external_id, site_role, disabled, created_at, balance, general_balance, unlimited, used,
 		       to_char(last_day, 'YYYY-MM-DD') as last_day, ${sort.text ?? sql`${sort.value}`} as cursor_value

@@ -38,10 +38,11 @@ const siteZone = sql`(select time_zone from site_settings where id = 1)`;
 
 /**
  * The audit log newest first, `AUDIT_PAGE_SIZE` at a time by keyset on its id (the order entries
- * were recorded), filtered by actor, action, account and date. Errors: `invalid_input` for a bad
+ * were recorded), filtered by actor, action, account and date (`pageSize` rows a page: the export reads
+ * bigger pages). Errors: `invalid_input` for a bad
  * date or cursor.
  */
-export async function listAudit(exec: Executor, q: AuditQuery = {}): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
+export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = AUDIT_PAGE_SIZE): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
 	const where: SQL[] = [];
 	if (q.cursor) {
 		const [, id] = decodeCursor(q.cursor);
@@ -74,8 +75,8 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}): Promise<{ r
 		  left join accounts a on a.id = g.account_id
 		 ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
 		 order by g.id desc
-		 limit ${AUDIT_PAGE_SIZE + 1}`);
-	const page = rows.slice(0, AUDIT_PAGE_SIZE);
+		 limit ${pageSize + 1}`);
+	const page = rows.slice(0, pageSize);
 	return {
 		rows: page.map((r) => ({
 			id: Number(r.id),
@@ -91,7 +92,7 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}): Promise<{ r
 			after: parsed(r.after),
 			detail: parsed(r.detail)
 		})),
-		nextCursor: rows.length > AUDIT_PAGE_SIZE ? encodeCursor('id', Number(page.at(-1)!.id)) : null
+		nextCursor: rows.length > pageSize ? encodeCursor('id', Number(page.at(-1)!.id)) : null
 	};
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
-import { siteRoles } from '../ledger/limits';
+import { siteRoleKeys } from '../accounts';
 
 export interface AccountLot {
 	id: string;
@@ -18,19 +18,6 @@ export interface AccountLot {
 	createdAt: string;
 }
 
-export interface AccountOperation {
-	id: string;
-	kind: string;
-	feature: string | null;
-	model: string | null;
-	/** Tokens the operation added to (+) or took from (−) the account's lots, and its allowance windows. */
-	lotChange: number;
-	allowanceChange: number;
-	/** Spendable lot balance after it (unlimited lots excluded); null where the ledger did not record one. */
-	balanceAfter: number | null;
-	createdAt: string;
-}
-
 export interface AccountDetail {
 	accountId: string;
 	kind: 'user' | 'team' | 'guest';
@@ -41,18 +28,15 @@ export interface AccountDetail {
 	/** Newest first: active lots and the ones that ended. */
 	lots: AccountLot[];
 	caps: { memberUserId: string | null; memberName: string | null; period: string; limitTokens: number | null }[];
-	/** The newest operations with their effect on the balance. */
-	operations: AccountOperation[];
-	/** Roles the site uses (users' roles and role-based allowance rules), for the role picker. */
+	/** The site's list of roles (accounts/roles.ts), for the role picker. */
 	roles: string[];
 }
 
 export const DETAIL_LOTS = 200;
-export const DETAIL_OPERATIONS = 50;
 
 /**
  * One account as the admin's user detail page shows it. Errors: `not_found` for an unknown account.
- * Balances, allowances, purchases and keys come from the member queries the page also calls.
+ * Balances, allowances, the statement, purchases and keys come from the member queries the page also calls.
  */
 export async function accountDetail(exec: Executor, accountId: string): Promise<AccountDetail> {
 	const [a] = await queryRows<{
@@ -64,7 +48,7 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		  from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
 		 where a.id = ${accountId}::uuid`);
 	if (!a) throw new DomainError('not_found', 'No such account.');
-	const [lots, caps, operations, roles] = await Promise.all([
+	const [lots, caps, roles] = await Promise.all([
 		queryRows<{ id: string; source: string; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; note: string | null; created_at: string }>(exec, sql`
 			select id, source, model, amount, remaining, unlimited, expires_at, note, created_at,
 			       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active
@@ -75,16 +59,7 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 			  from caps c left join users u on u.id = c.member_user_id
 			 where c.account_id = ${accountId}::uuid and c.limit_tokens is not null and c.limit_tokens >= 0
 			 order by c.member_user_id nulls first, c.period`),
-		queryRows<{ id: string; kind: string; feature: string | null; model: string | null; lot_change: number; allowance_change: number; balance_after: number | null; created_at: string }>(exec, sql`
-			select o.id, o.kind, o.feature, o.model, o.balance_after, o.created_at,
-			       -- A grant is its lot's amount (no entry); every later change to a lot is an entry.
-			       ((select coalesce(sum(l.amount), 0) from lots l where l.account_id = o.account_id and l.operation_id = o.id and not l.unlimited)
-			        + (select coalesce(sum(e.amount), 0) from entries e where e.operation_id = o.id and e.lot_id is not null))::int8 as lot_change,
-			       (select coalesce(sum(e.amount), 0)::int8 from entries e where e.operation_id = o.id and e.window_id is not null) as allowance_change
-			  from operations o
-			 where o.account_id = ${accountId}::uuid and o.status = 'ok'
-			 order by o.created_at desc, o.id desc limit ${DETAIL_OPERATIONS}`),
-		siteRoles(exec)
+		siteRoleKeys(exec)
 	]);
 	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 	return {
@@ -107,16 +82,6 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 			createdAt: when(l.created_at)!
 		})),
 		caps: caps.map((c) => ({ memberUserId: c.member_user_id, memberName: c.member_name, period: c.period, limitTokens: c.limit_tokens === null ? null : Number(c.limit_tokens) })),
-		operations: operations.map((o) => ({
-			id: o.id,
-			kind: o.kind,
-			feature: o.feature,
-			model: o.model,
-			lotChange: Number(o.lot_change),
-			allowanceChange: Number(o.allowance_change),
-			balanceAfter: o.balance_after === null ? null : Number(o.balance_after),
-			createdAt: when(o.created_at)!
-		})),
 		roles
 	};
 }

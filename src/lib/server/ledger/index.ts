@@ -28,6 +28,7 @@ export { allocationShare, levelOf, type AllocationShare } from './share';
 export { lotsByGrantKey, everGrantedTokens, type GrantedLot } from './lookups';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
+export { operationsBetween, type OperationRecord } from './operations-range';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';

@@ -11,6 +11,7 @@ import { listSubscriptions } from './subscriptions';
 import { paymentProvider } from './paddle';
 
 export { upsertProduct, saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
+export { catalogPreview, reorderProducts, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export type { Offer } from './offer';
 export { startCheckout, listPurchases, type Purchase, type PurchaseStatus } from './orders';

@@ -225,7 +225,9 @@ export const operations = pgTable(
 		// The statement's other movements (ledger/statement.ts); consumes stay out of it.
 		index('operations_statement_idx')
 			.on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
-			.where(sql`${t.status} = 'ok' and ${t.kind} in ('grant', 'expire', 'clawback', 'adjust')`)
+			.where(sql`${t.status} = 'ok' and ${t.kind} in ('grant', 'expire', 'clawback', 'adjust')`),
+		// The admin's operations export: a date range in (created_at, id) order.
+		index('operations_created_idx').on(t.createdAt, t.id)
 	]
 );
 

@@ -91,11 +91,15 @@ export const paddleEvents = pgTable(
 		/** The Paddle transaction the event is about (transactions and adjustments): events of one transaction apply in order. */
 		transactionId: text('transaction_id'),
 		effect: jsonb('effect').$type<PaddleEventEffect>(),
-		payload: jsonb('payload').notNull()
+		payload: jsonb('payload').notNull(),
+		/** How many times Paddle delivered it (a redelivery is a duplicate: stored once, applied once). */
+		deliveries: integer('deliveries').notNull().default(1),
+		lastReceivedAt: ts('last_received_at')
 	},
 	(t) => [
 		index('paddle_events_transaction_idx').on(t.transactionId),
-		index('paddle_events_outcome_idx').on(t.outcome, t.receivedAt)
+		index('paddle_events_outcome_idx').on(t.outcome, t.receivedAt),
+		index('paddle_events_received_idx').on(t.receivedAt.desc(), t.eventId.desc())
 	]
 );
 

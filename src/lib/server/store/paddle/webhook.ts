@@ -122,7 +122,14 @@ async function storeAndApply(tx: Executor, env: PaddleEnvironment, event: EventE
 		.values({ eventId: event.eventId, eventType: event.eventType, occurredAt: new Date(event.occurredAt), outcome: 'received', transactionId, payload })
 		.onConflictDoNothing({ target: paddleEvents.eventId })
 		.returning({ eventId: paddleEvents.eventId });
-	if (!stored.length) return { duplicate: true, outcome: 'duplicate' };
+	if (!stored.length) {
+		// Stored and applied once; the payments page shows how often Paddle delivered it.
+		await tx
+			.update(paddleEvents)
+			.set({ deliveries: sql`${paddleEvents.deliveries} + 1`, lastReceivedAt: sql`now()` })
+			.where(eq(paddleEvents.eventId, event.eventId));
+		return { duplicate: true, outcome: 'duplicate' };
+	}
 	// Events of one Paddle transaction apply one at a time, so a refund never races its completion.
 	if (transactionId) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${transactionId}))`);
 	const result = await apply(tx, env, event);

@@ -4,6 +4,7 @@ import { auditRoutes } from './audit';
 import { limitsRoutes } from './limits';
 import { overviewRoutes } from './overview';
 import { ratesRoutes } from './rates';
+import { adminSiteRoutes } from './site';
 import { usersRoutes } from './users';
 
 export const adminRouter = router({
@@ -11,5 +12,6 @@ export const adminRouter = router({
 	...usersRoutes,
 	...auditRoutes,
 	...limitsRoutes,
-	...ratesRoutes
+	...ratesRoutes,
+	...adminSiteRoutes // catalog, campaigns, payments, roles, exports
 });

@@ -1,0 +1,107 @@
+// The Catalog page's package form: what the admin types, as the store's product input, and back.
+import type { Inputs, Outputs } from '../api-types';
+
+export type Product = Outputs['store']['admin']['products'][number];
+export type ProductInput = Inputs['store']['admin']['saveProduct'];
+export type ProductKind = Product['kind'];
+
+export interface GrantDraft {
+	/** '' = general tokens, usable by every model. */
+	model: string;
+	tokens: string;
+}
+
+export interface ProductDraft {
+	id: string;
+	kind: ProductKind;
+	name: string;
+	description: string;
+	grants: GrantDraft[];
+	/** In the currency's main unit as typed: "12", "12.5", "12.50". */
+	price: string;
+	currency: string;
+	billingInterval: 'month' | 'year';
+	maxQuantity: string;
+	paddlePriceSandbox: string;
+	paddlePriceProduction: string;
+	active: boolean;
+}
+
+export const KIND_LABEL: Record<ProductKind, string> = {
+	pack: 'Token pack',
+	model_pack: 'Model pack',
+	bundle: 'Bundle of models',
+	subscription: 'Subscription'
+};
+
+export const emptyDraft = (): ProductDraft => ({
+	id: '',
+	kind: 'pack',
+	name: '',
+	description: '',
+	grants: [{ model: '', tokens: '' }],
+	price: '',
+	currency: 'USD',
+	billingInterval: 'month',
+	maxQuantity: '10',
+	paddlePriceSandbox: '',
+	paddlePriceProduction: '',
+	active: true
+});
+
+/** "12.50" → 1250 cents; null when it is not an amount with at most two decimals. Exact: no floating point. */
+export function parsePrice(text: string): number | null {
+	const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(text.trim());
+	if (!m) return null;
+	return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** 1250 → "12.50". */
+export const priceText = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
+export function draftOf(p: Product): ProductDraft {
+	return {
+		id: p.id,
+		kind: p.kind,
+		name: p.name,
+		description: p.description,
+		grants: p.grants.map((g) => ({ model: g.model ?? '', tokens: String(g.tokens) })),
+		price: priceText(p.priceCents),
+		currency: p.currency,
+		billingInterval: p.billingInterval ?? 'month',
+		maxQuantity: String(p.maxQuantity),
+		paddlePriceSandbox: p.paddlePriceSandbox ?? '',
+		paddlePriceProduction: p.paddlePriceProduction ?? '',
+		active: p.active
+	};
+}
+
+/**
+ * The draft as the save procedure's input, or the first thing to fix in words. The server checks
+ * everything again (catalog.ts); this catches typing slips before a round trip.
+ */
+export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problem: string } {
+	const priceCents = parsePrice(d.price);
+	if (priceCents === null) return { problem: 'The price is an amount like 12 or 12.50.' };
+	const grants = d.grants.map((g) => ({ model: g.model || null, tokens: Number(g.tokens.replace(/[\s,_]/g, '')) }));
+	if (grants.some((g) => !Number.isSafeInteger(g.tokens) || g.tokens < 1)) return { problem: 'Each line grants a whole number of tokens, 1 or more.' };
+	const maxQuantity = d.kind === 'subscription' ? 1 : Number(d.maxQuantity);
+	if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || maxQuantity > 1000) return { problem: 'A buyer may take 1 to 1,000 at once.' };
+	return {
+		input: {
+			id: d.id.trim(),
+			kind: d.kind,
+			name: d.name.trim(),
+			description: d.description.trim(),
+			grants,
+			priceCents,
+			currency: d.currency.trim().toUpperCase(),
+			billingInterval: d.kind === 'subscription' ? d.billingInterval : null,
+			maxQuantity,
+			paddlePriceSandbox: d.paddlePriceSandbox.trim() || null,
+			paddlePriceProduction: d.paddlePriceProduction.trim() || null,
+			active: d.active,
+			sort
+		}
+	};
+}

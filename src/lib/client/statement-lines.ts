@@ -1,0 +1,43 @@
+// A statement row in words: the line a member's Statement page and the admin's user detail page show.
+import { shortDate, tokens } from './format';
+import { lotLabel, sourceLabel } from './lots';
+import type { StatementRow } from './api-types';
+
+/** "Monthly plan", "Bonus", "Chat", "Expired", "Refund", "Taken away by an admin", … */
+export function statementTitle(r: StatementRow): string {
+	switch (r.kind) {
+		case 'grant':
+			return r.source === 'purchase' || r.source === 'subscription' ? (r.note ?? sourceLabel(r.source)) : r.source ? sourceLabel(r.source) : 'Tokens added';
+		case 'spend':
+			return r.featureName ?? 'Use';
+		case 'expiry':
+			return 'Expired';
+		case 'clawback':
+			return r.cause === 'chargeback' ? 'Chargeback' : r.cause === 'refund' ? 'Refund' : 'Taken back';
+		case 'adjustment':
+			return 'Taken away by an admin';
+	}
+}
+
+/** The details after the date (empty strings where a part does not apply). `team`: say who spent from a pool. */
+export function statementDetail(r: StatementRow, o: { timeZone?: string | null; team: boolean }): string[] {
+	const scope = r.modelName ? `${r.modelName} only` : null;
+	switch (r.kind) {
+		case 'grant':
+			return [
+				r.source === 'purchase' || r.source === 'subscription' ? sourceLabel(r.source) : (r.note ?? ''),
+				scope ?? '',
+				r.unlimited ? '' : r.expiresAt ? `expires ${shortDate(r.expiresAt, o.timeZone)}` : 'never expires'
+			];
+		case 'spend':
+			return [r.modelName ?? '', r.actorName && o.team ? `by ${r.actorName}` : '', r.allowanceTokens ? `${tokens(r.allowanceTokens)} more from a free allowance` : ''];
+		case 'expiry':
+		case 'clawback':
+			return [r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' && r.tokens === 0 ? 'nothing left to take back' : ''];
+		case 'adjustment':
+			return [r.reason ?? ''];
+	}
+}
+
+/** +1,200 / −40 / 0 tokens, with a true minus sign. */
+export const signedTokens = (n: number) => (n > 0 ? `+${tokens(n)}` : n < 0 ? `−${tokens(-n)}` : tokens(0));

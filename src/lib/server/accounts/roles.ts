@@ -1,0 +1,92 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db';
+import { queryRows, type Executor } from '../db/client';
+import { siteRoles } from '../db/schema';
+import { DomainError } from '../errors';
+import { audit } from './audit';
+import { parseInput, siteRoleSchema } from './validation';
+import { BUILT_IN_ROLES } from '../../roles';
+
+/** A role of the site as the admin's roles list shows it. */
+export interface SiteRole {
+	/** What users and role-based allowances store: `admin`, `subscriber`, `author`, … */
+	key: string;
+	name: string;
+	description: string;
+	/** Users who hold it now. */
+	users: number;
+}
+
+const roleInput = z
+	.object({
+		key: siteRoleSchema,
+		name: z.string().trim().min(1, 'Name the role.').max(60, 'Keep the name under 60 characters.'),
+		description: z.string().trim().max(300, 'Keep the description under 300 characters.').default('')
+	})
+	.strict();
+
+/** The site's roles with how many users hold each, in key order. */
+export async function listSiteRoles(exec: Executor): Promise<SiteRole[]> {
+	const rows = await queryRows<{ key: string; name: string; description: string; users: number }>(exec, sql`
+		select r.key, r.name, r.description, (select count(*) from users u where u.site_role = r.key)::int as users
+		  from site_roles r order by r.key`);
+	return rows.map((r) => ({ ...r, users: Number(r.users) }));
+}
+
+/** Whether `key` is on the site's list of roles. */
+export async function isSiteRole(exec: Executor, key: string): Promise<boolean> {
+	const [row] = await exec.select({ key: siteRoles.key }).from(siteRoles).where(eq(siteRoles.key, key));
+	return row !== undefined;
+}
+
+/**
+ * Adds a role to the site's list or renames / redescribes one, audited with before and after.
+ * Errors: `invalid_input` (key 2–32 lower-case letters, digits, - or _; a name).
+ */
+export function saveSiteRole(db: Db, actor: { userId: string; ip: string | null }, input: z.input<typeof roleInput>): Promise<SiteRole> {
+	const role = parseInput(roleInput, input);
+	return db.orm.transaction(async (tx) => {
+		const [before] = await tx.select({ name: siteRoles.name, description: siteRoles.description }).from(siteRoles).where(eq(siteRoles.key, role.key)).for('update');
+		await tx
+			.insert(siteRoles)
+			.values(role)
+			.onConflictDoUpdate({ target: siteRoles.key, set: { name: role.name, description: role.description } });
+		await audit(tx, {
+			action: before ? 'role.updated' : 'role.created',
+			actorUserId: actor.userId,
+			targetType: 'role',
+			targetId: role.key,
+			ip: actor.ip,
+			before: before ?? null,
+			after: { name: role.name, description: role.description }
+		});
+		const [saved] = (await listSiteRoles(tx)).filter((r) => r.key === role.key);
+		return saved!;
+	});
+}
+
+/**
+ * Takes a role off the site's list, audited. Errors: `not_found`; `conflict` for a built-in role, a
+ * role users still hold, or one a free allowance rule is for (change those first).
+ */
+export function deleteSiteRole(db: Db, actor: { userId: string; ip: string | null }, key: string): Promise<{ key: string }> {
+	if (BUILT_IN_ROLES.includes(key)) throw new DomainError('conflict', `“${key}” is built in: the site cannot work without it.`);
+	return db.orm.transaction(async (tx) => {
+		const [before] = await tx.select().from(siteRoles).where(eq(siteRoles.key, key)).for('update');
+		if (!before) throw new DomainError('not_found', 'No such role.');
+		const [use] = await queryRows<{ users: number; rules: number }>(tx, sql`
+			select (select count(*) from users where site_role = ${key})::int as users,
+			       (select count(*) from allowance_rules where role = ${key})::int as rules`);
+		if (Number(use?.users) > 0) throw new DomainError('conflict', `${use!.users} user(s) hold “${key}”: give them another role first.`);
+		if (Number(use?.rules) > 0) throw new DomainError('conflict', `A free allowance is set for “${key}”: remove it on the Limits page first.`);
+		await tx.delete(siteRoles).where(eq(siteRoles.key, key));
+		await audit(tx, { action: 'role.deleted', actorUserId: actor.userId, targetType: 'role', targetId: key, ip: actor.ip, before: { name: before.name, description: before.description }, after: null });
+		return { key };
+	});
+}
+
+/** The site's role keys in order, for pickers. */
+export async function siteRoleKeys(exec: Executor): Promise<string[]> {
+	return (await exec.select({ key: siteRoles.key }).from(siteRoles).orderBy(asc(siteRoles.key))).map((r) => r.key);
+}

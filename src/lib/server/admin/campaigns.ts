@@ -1,0 +1,177 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { queryRows, type Executor } from '../db/client';
+import { campaigns, siteRoles, teams } from '../db/schema';
+import { DomainError } from '../errors';
+import { requestHash } from '../idempotency';
+import { audit } from '../accounts';
+import { grant, listModels } from '../ledger';
+import type { AdminActor } from './audited';
+
+/** Who a campaign gives to: every enabled user, the enabled users of one role, or one team's shared pool. */
+export type CampaignAudience = { audience: 'all' } | { audience: 'role'; role: string } | { audience: 'team'; teamId: string };
+
+export type CampaignInput = CampaignAudience & {
+	/** Tokens per account reached. */
+	tokens: number;
+	/** Only this model may spend it; null = general tokens. */
+	model?: string | null;
+	/** null = never expires. */
+	expiresAt?: Date | null;
+	/** Shown with the lot on the member's dashboard ("Event bonus: <note>") and kept in the audit log. */
+	note: string;
+	/** Made by the admin's device: the same campaign sent again is the same campaign, applied once per account. */
+	key: string;
+};
+
+export interface CampaignView {
+	id: string;
+	audience: 'all' | 'role' | 'team';
+	role: string | null;
+	teamId: string | null;
+	teamName: string | null;
+	tokens: number;
+	model: string | null;
+	expiresAt: string | null;
+	note: string;
+	/** Accounts that have the campaign's lot. */
+	reached: number;
+	createdAt: string;
+	createdBy: string;
+	/** Null while accounts are still being granted (or a run stopped half-way: apply it again). */
+	finishedAt: string | null;
+}
+
+/** Accounts granted per transaction: a campaign to 100,000 users commits in steps and resumes where it stopped. */
+export const CAMPAIGN_BATCH = 500;
+export const CAMPAIGNS_PAGE = 50;
+
+/** The grant key of one account's lot: one lot per campaign and account, however often it runs. */
+export const campaignGrantKey = (campaignId: string, accountId: string) => `campaign:${campaignId}:${accountId}`;
+
+/**
+ * Starts an event bonus (or, sent again with the same key, carries it on) and grants its lot (source
+ * `event`) to every account of the audience that does not have it yet, in batches of CAMPAIGN_BATCH
+ * accounts per transaction. Accounts that join the audience later get it when the campaign is
+ * applied again (`applyCampaign`). Audited: `campaign.created` with what was asked, and
+ * `campaign.applied` with the accounts reached before and after.
+ * Errors: `invalid_input` (no note, expiry in the past, a role not on the site's list),
+ * `not_found` (team), `unknown_model`, `idempotency_key_reused` (same key, another campaign).
+ */
+export async function startCampaign(db: Db, actor: AdminActor, c: CampaignInput): Promise<CampaignView> {
+	const note = c.note.trim();
+	if (!note) throw new DomainError('invalid_input', 'Add a note: members see it with the tokens.');
+	if (c.expiresAt && c.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid_input', 'The expiry must be in the future.');
+	const role = c.audience === 'role' ? c.role : null;
+	const teamId = c.audience === 'team' ? c.teamId : null;
+	const hash = requestHash(['campaign', c.audience, role, teamId, c.tokens, c.model ?? null, c.expiresAt?.toISOString() ?? null, note]);
+	const id = await db.orm.transaction(async (tx) => {
+		if (role && !(await tx.select().from(siteRoles).where(eq(siteRoles.key, role)))[0]) throw new DomainError('invalid_input', `“${role}” is not one of the site’s roles.`);
+		if (c.model && !(await listModels(tx)).some((m) => m.key === c.model)) throw new DomainError('unknown_model', `Unknown model: ${c.model}`);
+		if (teamId && !(await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)))[0]) throw new DomainError('not_found', 'No such team.');
+		// A resubmission racing the first submission finds its row instead of failing on the unique key.
+		const [row] = await tx
+			.insert(campaigns)
+			.values({ createdBy: actor.userId, key: c.key, audience: c.audience, role, teamId, tokens: c.tokens, model: c.model ?? null, expiresAt: c.expiresAt ?? null, note })
+			.onConflictDoNothing({ target: [campaigns.createdBy, campaigns.key] })
+			.returning({ id: campaigns.id });
+		if (!row) {
+			const [earlier] = await tx.select().from(campaigns).where(and(eq(campaigns.createdBy, actor.userId), eq(campaigns.key, c.key)));
+			const same = requestHash(['campaign', earlier!.audience, earlier!.role, earlier!.teamId, earlier!.tokens, earlier!.model, earlier!.expiresAt?.toISOString() ?? null, earlier!.note]);
+			if (same !== hash) throw new DomainError('idempotency_key_reused', 'This campaign key was already used for another campaign.');
+			return earlier!.id;
+		}
+		const detail = { audience: c.audience, role, teamId, tokens: c.tokens, model: c.model ?? null, expiresAt: c.expiresAt?.toISOString() ?? null, note, key: c.key };
+		await audit(tx, { action: 'campaign.created', actorUserId: actor.userId, targetType: 'campaign', targetId: row.id, ip: actor.ip, before: null, after: detail, detail });
+		return row.id;
+	});
+	return applyCampaign(db, actor, id);
+}
+
+/** The accounts of a campaign's audience after `after` (account id order), a batch at a time. */
+function audienceBatch(exec: Executor, c: typeof campaigns.$inferSelect, after: string | null, size: number) {
+	const from = after ? sql`and account_id > ${after}::uuid` : sql``;
+	if (c.audience === 'team') return queryRows<{ account_id: string }>(exec, sql`select account_id from teams where id = ${c.teamId}::uuid ${from}`);
+	const role = c.audience === 'role' ? sql`and site_role = ${c.role}` : sql``;
+	return queryRows<{ account_id: string }>(exec, sql`
+		select account_id from users where disabled_at is null ${role} ${from} order by account_id limit ${size}`);
+}
+
+/**
+ * Grants a campaign's lot to every account of its audience that has none yet; safe to run again and
+ * concurrently (each account's grant key grants once). Errors: `not_found` (campaign), the ledger's
+ * refusals (e.g. `unknown_model`). `batchSize`: accounts per transaction.
+ */
+export async function applyCampaign(db: Db, actor: AdminActor, campaignId: string, batchSize = CAMPAIGN_BATCH): Promise<CampaignView> {
+	const [c] = await db.orm.select().from(campaigns).where(eq(campaigns.id, campaignId));
+	if (!c) throw new DomainError('not_found', 'No such campaign.');
+	const reachedBefore = c.reached;
+	let after: string | null = null;
+	for (;;) {
+		const done: boolean = await db.orm.transaction(async (tx) => {
+			const batch = await audienceBatch(tx, c, after, batchSize);
+			let created = 0;
+			for (const { account_id } of batch) {
+				const r = await grant(tx, {
+					accountId: account_id,
+					tokens: c.tokens,
+					source: 'event',
+					model: c.model,
+					expiresAt: c.expiresAt,
+					grantKey: campaignGrantKey(c.id, account_id),
+					note: c.note,
+					actor: { userId: actor.userId }
+				});
+				if (r.created) created++;
+			}
+			if (created) await tx.update(campaigns).set({ reached: sql`${campaigns.reached} + ${created}` }).where(eq(campaigns.id, c.id));
+			after = batch.at(-1)?.account_id ?? after;
+			return batch.length < batchSize || c.audience === 'team';
+		});
+		if (done) break;
+	}
+	return db.orm.transaction(async (tx) => {
+		const [done] = await tx.update(campaigns).set({ finishedAt: sql`now()` }).where(eq(campaigns.id, c.id)).returning({ reached: campaigns.reached });
+		await audit(tx, {
+			action: 'campaign.applied',
+			actorUserId: actor.userId,
+			targetType: 'campaign',
+			targetId: c.id,
+			ip: actor.ip,
+			before: { reached: reachedBefore },
+			after: { reached: done!.reached },
+			detail: { note: c.note }
+		});
+		return (await listCampaigns(tx, { id: c.id }))[0]!;
+	});
+}
+
+/** Campaigns newest first (CAMPAIGNS_PAGE of them), or the one with `id`. */
+export async function listCampaigns(exec: Executor, q: { id?: string } = {}): Promise<CampaignView[]> {
+	const one = q.id ? sql`where c.id = ${q.id}::uuid` : sql``;
+	const rows = await queryRows<{
+		id: string; audience: CampaignView['audience']; role: string | null; team_id: string | null; team_name: string | null; tokens: number; model: string | null;
+		expires_at: string | null; note: string; reached: number; created_at: string; created_by: string; finished_at: string | null;
+	}>(exec, sql`
+		select c.id, c.audience, c.role, c.team_id, t.name as team_name, c.tokens, c.model, c.expires_at, c.note, c.reached, c.created_at,
+		       u.name as created_by, c.finished_at
+		  from campaigns c join users u on u.id = c.created_by left join teams t on t.id = c.team_id
+		  ${one}
+		 order by c.created_at desc, c.id desc limit ${CAMPAIGNS_PAGE}`);
+	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
+	return rows.map((r) => ({
+		id: r.id,
+		audience: r.audience,
+		role: r.role,
+		teamId: r.team_id,
+		teamName: r.team_name,
+		tokens: Number(r.tokens),
+		model: r.model,
+		expiresAt: when(r.expires_at),
+		note: r.note,
+		reached: Number(r.reached),
+		createdAt: when(r.created_at)!,
+		createdBy: r.created_by,
+		finishedAt: when(r.finished_at)
+	}));
+}

@@ -1,0 +1,156 @@
+// Streamed CSV exports of the admin console: users with balances, the audit log, a date range of
+// operations. Rows are read a page at a time by keyset and written as they come, so a file of a
+// million rows never sits in memory; a client that goes away stops the reading.
+import { Readable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import { stringify } from 'csv-stringify';
+import { queryRows, type Executor } from '../db/client';
+import { operationsBetween } from '../ledger';
+import { listAudit, type AuditQuery } from './audit-log';
+import { lotFigures } from './accounts';
+
+/** Rows read per database round trip. */
+export const EXPORT_PAGE = 1000;
+
+export type ExportKind = 'users' | 'audit' | 'operations';
+
+export interface CsvExport {
+	filename: string;
+	/** The CSV body, header row first (RFC 4180, CRLF line ends). */
+	body: ReadableStream<Uint8Array>;
+}
+
+type Row = Record<string, string | number | boolean | null>;
+
+/** Pipes rows through csv-stringify into a web stream; an error while reading aborts the download. */
+function csv(columns: string[], rows: AsyncIterable<Row>): ReadableStream<Uint8Array> {
+	const out = Readable.from(rows).pipe(stringify({ header: true, columns, record_delimiter: 'windows', cast: { boolean: (b) => (b ? 'true' : 'false') } }));
+	return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
+}
+
+/** Every user with their balances (spendable lots, general lots, unlimited), in account id order. */
+async function* userRows(exec: Executor, pageSize: number): AsyncGenerator<Row> {
+	for (let after: string | null = null; ; ) {
+		const page: { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; disabled: boolean; created_at: string; balance: number; general_balance: number; unlimited: boolean }[] =
+			await queryRows(exec, sql`
+			select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, u.disabled_at is not null as disabled, u.created_at,
+			       lb.balance, lb.general_balance, lb.unlimited
+			  from users u
+			  ${lotFigures(sql`u.account_id`)}
+			 ${after ? sql`where u.account_id > ${after}::uuid` : sql``}
+			 order by u.account_id limit ${pageSize}`);
+		for (const r of page) {
+			yield {
+				account_id: r.account_id,
+				user_id: r.user_id,
+				name: r.name,
+				email: r.email,
+				external_id: r.external_id,
+				role: r.site_role,
+				disabled: Boolean(r.disabled),
+				joined_at: new Date(r.created_at).toISOString(),
+				balance_tokens: Number(r.balance),
+				general_balance_tokens: Number(r.general_balance),
+				unlimited: Boolean(r.unlimited)
+			};
+		}
+		if (page.length < pageSize) return;
+		after = page.at(-1)!.account_id;
+	}
+}
+
+const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+/** The audit log, newest first, with the console's filters. */
+async function* auditRows(exec: Executor, q: AuditQuery, pageSize: number): AsyncGenerator<Row> {
+	for (let cursor: string | null = null; ; ) {
+		const page = await listAudit(exec, { ...q, cursor }, pageSize);
+		for (const r of page.rows) {
+			yield {
+				id: r.id,
+				at: r.at,
+				action: r.action,
+				actor_user_id: r.actor?.userId ?? null,
+				actor: r.actor ? (r.actor.email ? `${r.actor.name} <${r.actor.email}>` : r.actor.name) : null,
+				actor_key_id: r.actorKeyId,
+				account_id: r.account?.accountId ?? null,
+				account: r.account?.name ?? null,
+				target_type: r.targetType,
+				target_id: r.targetId,
+				ip: r.ip,
+				before: json(r.before),
+				after: json(r.after),
+				detail: json(r.detail)
+			};
+		}
+		if (!page.nextCursor) return;
+		cursor = page.nextCursor;
+	}
+}
+
+/** Names of accounts (the user's or team's name), for a page of operations. */
+async function accountNames(exec: Executor, ids: string[]): Promise<Map<string, string>> {
+	if (!ids.length) return new Map();
+	const rows = await queryRows<{ id: string; name: string }>(exec, sql`
+		select a.id, coalesce(u.name, t.name, a.name) as name from accounts a
+		  left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
+		 where a.id in (${sql.join([...new Set(ids)].map((id) => sql`${id}::uuid`), sql`, `)})`);
+	return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Operations of a site-local date range, oldest first. */
+async function* operationRows(exec: Executor, range: { from: string; to: string }, pageSize: number): AsyncGenerator<Row> {
+	for (let after: { atKey: string; id: string } | null = null; ; ) {
+		const page = await operationsBetween(exec, range, after, pageSize);
+		const names = await accountNames(exec, page.map((o) => o.accountId));
+		for (const o of page) {
+			yield {
+				id: o.id,
+				at: o.at,
+				account_id: o.accountId,
+				account: names.get(o.accountId) ?? null,
+				kind: o.kind,
+				status: o.status,
+				code: o.code,
+				feature: o.feature,
+				model: o.model,
+				units: o.units,
+				cost_tokens: o.cost,
+				balance_after_tokens: o.balanceAfter,
+				actor_user_id: o.actorUserId,
+				actor_key_id: o.actorKeyId
+			};
+		}
+		if (page.length < pageSize) return;
+		after = { atKey: page.at(-1)!.atKey, id: page.at(-1)!.id };
+	}
+}
+
+const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'disabled', 'joined_at', 'balance_tokens', 'general_balance_tokens', 'unlimited'];
+const AUDIT_COLUMNS = ['id', 'at', 'action', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
+const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];
+
+const stamp = () => new Date().toISOString().slice(0, 10);
+
+/** Every user with their balances, as CSV. `pageSize`: rows per database round trip. */
+export function usersCsv(exec: Executor, pageSize = EXPORT_PAGE): CsvExport {
+	return { filename: `quota-users-${stamp()}.csv`, body: csv(USER_COLUMNS, userRows(exec, pageSize)) };
+}
+
+/**
+ * The audit log (newest first), filtered as on the Audit page, as CSV; before/after/detail as JSON
+ * text. Errors: `invalid_input` for a bad date, before the download starts.
+ */
+export async function auditCsv(exec: Executor, q: AuditQuery, pageSize = EXPORT_PAGE): Promise<CsvExport> {
+	await listAudit(exec, q, 1);
+	return { filename: `quota-audit-${stamp()}.csv`, body: csv(AUDIT_COLUMNS, auditRows(exec, q, pageSize)) };
+}
+
+/**
+ * The operations of a date range (site-local days, both included) as CSV. The range is checked
+ * before the download starts. Errors: `invalid_input` (see `operationsBetween`).
+ */
+export async function operationsCsv(exec: Executor, range: { from: string; to: string }, pageSize = EXPORT_PAGE): Promise<CsvExport> {
+	await operationsBetween(exec, range, null, 1); // refuses a bad range as a 4xx, not as a broken download
+	return { filename: `quota-operations-${range.from}-to-${range.to}.csv`, body: csv(OPERATION_COLUMNS, operationRows(exec, range, pageSize)) };
+}

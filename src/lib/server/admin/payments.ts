@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client';
+import { decodeCursor, encodeCursor } from './cursor';
+
+/**
+ * How the payments page groups a stored Paddle event's outcome: `failed` needs a person (flagged:
+ * unknown price, refund of spent tokens, …; rejected: signed but unusable), `deferred` waits for its
+ * transaction, `applied` changed the ledger or mirrored a subscription, `ignored` was not for Quota.
+ */
+export type PaymentOutcome = 'failed' | 'deferred' | 'applied' | 'ignored';
+/** A filter: one outcome, or `duplicate` (delivered more than once: stored and applied once). */
+export type PaymentFilter = PaymentOutcome | 'duplicate';
+
+export interface PaymentEventRow {
+	eventId: string;
+	eventType: string;
+	outcome: PaymentOutcome;
+	/** The stored outcome as the webhook wrote it: processed, ignored, deferred, flagged, rejected. */
+	status: string;
+	note: string | null;
+	occurredAt: string;
+	receivedAt: string;
+	/** Times Paddle delivered it; above 1 the extra deliveries were duplicates. */
+	deliveries: number;
+	transactionId: string | null;
+	/** The order and account it touched, when it is about one. */
+	order: { id: string; productName: string; status: string } | null;
+	account: { id: string; name: string } | null;
+	/** Tokens granted (+) or taken back (−) by it. */
+	tokens: number;
+}
+
+export const PAYMENTS_PAGE = 50;
+
+// Failed first, then deferred, then the rest; newest first within each.
+const rank = sql`case when e.outcome in ('flagged', 'rejected', 'received') then 0 when e.outcome = 'deferred' then 1 else 2 end`;
+const OUTCOME: Record<string, PaymentOutcome> = { flagged: 'failed', rejected: 'failed', received: 'failed', deferred: 'deferred', processed: 'applied', ignored: 'ignored' };
+const FILTER: Record<PaymentFilter, ReturnType<typeof sql>> = {
+	failed: sql`e.outcome in ('flagged', 'rejected', 'received')`,
+	deferred: sql`e.outcome = 'deferred'`,
+	applied: sql`e.outcome = 'processed'`,
+	ignored: sql`e.outcome = 'ignored'`,
+	duplicate: sql`e.deliveries > 1`
+};
+
+/**
+ * Received Paddle webhook events, failed ones first, each with the order and account it touched;
+ * PAYMENTS_PAGE a page by keyset (rank, received_at, event_id). Errors: `invalid_input` for a cursor
+ * this list did not make.
+ */
+export async function listPaymentEvents(exec: Executor, q: { outcome?: PaymentFilter | null; cursor?: string | null }): Promise<{ rows: PaymentEventRow[]; nextCursor: string | null }> {
+	const where = [q.outcome ? FILTER[q.outcome] : sql`true`];
+	if (q.cursor) {
+		const [value, id] = decodeCursor(q.cursor);
+		const [r, at] = String(value).split('|');
+		where.push(sql`((${rank}) > ${Number(r)} or ((${rank}) = ${Number(r)} and (e.received_at, e.event_id) < (${at}::timestamptz, ${String(id)})))`);
+	}
+	const rows = await queryRows<{
+		event_id: string; event_type: string; outcome: string; note: string | null; occurred_at: string; received_at: string; received_key: string; deliveries: number; transaction_id: string | null;
+		rank: number; order_id: string | null; product_name: string | null; order_status: string | null; account_id: string | null; account_name: string | null; tokens: number;
+	}>(exec, sql`
+		select e.event_id, e.event_type, e.outcome, e.note, e.occurred_at, e.received_at, e.received_at::text as received_key, e.deliveries, e.transaction_id, ${rank} as rank,
+		       o.id as order_id, p.name as product_name, o.status as order_status, a.id as account_id,
+		       coalesce(u.name, t.name, a.name) as account_name,
+		       (coalesce((select sum((g->>'tokens')::int8) from jsonb_array_elements(e.effect->'granted') g), 0)
+		        - coalesce((select sum((g->>'tokens')::int8) from jsonb_array_elements(e.effect->'clawedBack') g), 0))::int8 as tokens
+		  from paddle_events e
+		  left join orders o on o.id = case when e.effect->>'orderId' ~ '^[0-9a-f-]{36}$' then (e.effect->>'orderId')::uuid end
+		                     or (e.effect->>'orderId' is null and o.paddle_transaction_id = e.transaction_id)
+		  left join products p on p.id = o.product_id
+		  left join subscriptions s on o.id is null and e.event_type like 'subscription.%' and s.paddle_subscription_id = e.payload->'data'->>'id'
+		  left join accounts a on a.id = coalesce(o.account_id, s.account_id)
+		  left join users u on u.account_id = a.id
+		  left join teams t on t.account_id = a.id
+		 where ${sql.join(where, sql` and `)}
+		 order by ${rank}, e.received_at desc, e.event_id desc
+		 limit ${PAYMENTS_PAGE + 1}`);
+	const page = rows.slice(0, PAYMENTS_PAGE);
+	const last = page.at(-1);
+	const iso = (v: string) => new Date(v).toISOString();
+	return {
+		rows: page.map((r) => ({
+			eventId: r.event_id,
+			eventType: r.event_type,
+			outcome: OUTCOME[r.outcome] ?? 'failed',
+			status: r.outcome,
+			note: r.note,
+			occurredAt: iso(r.occurred_at),
+			receivedAt: iso(r.received_at),
+			deliveries: Number(r.deliveries),
+			transactionId: r.transaction_id,
+			order: r.order_id ? { id: r.order_id, productName: r.product_name ?? '', status: r.order_status ?? '' } : null,
+			account: r.account_id ? { id: r.account_id, name: r.account_name ?? '' } : null,
+			tokens: Number(r.tokens)
+		})),
+		nextCursor: rows.length > PAYMENTS_PAGE && last ? encodeCursor(`${last.rank}|${last.received_key}`, last.event_id) : null
+	};
+}

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client';
+import { DomainError } from '../errors';
+
+/** One operation as the operations export writes it: every consume, hold, settle, grant, expiry, … and refusal. */
+export interface OperationRecord {
+	id: string;
+	/** ISO time it was recorded. */
+	at: string;
+	/** The exact recorded time (microseconds, which a JS date drops): pass it back as `after.atKey`. */
+	atKey: string;
+	accountId: string;
+	kind: string;
+	/** `ok`, or `refused` with the refusal's code. */
+	status: string;
+	code: string | null;
+	feature: string | null;
+	model: string | null;
+	/** Units measured (words, characters, model tokens, operations), as text: exact decimals. */
+	units: string | null;
+	/** Tokens it cost (0 for grants and refusals). */
+	cost: number;
+	actorUserId: string | null;
+	actorKeyId: string | null;
+	/** Spendable lot balance after it, in tokens; null where the ledger did not record one. */
+	balanceAfter: number | null;
+}
+
+const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
+
+/**
+ * Operations recorded between two site-local days (both included, in the site's time zone), oldest
+ * first, `limit` at a time after the (atKey, id) of the last one read: a keyset walk over the
+ * `operations_created_idx` index. Errors: `invalid_input` for a day that is not YYYY-MM-DD or a range
+ * that ends before it starts.
+ */
+export async function operationsBetween(
+	exec: Executor,
+	range: { from: string; to: string },
+	after: { atKey: string; id: string } | null,
+	limit: number
+): Promise<OperationRecord[]> {
+	if (!isDay(range.from) || !isDay(range.to)) throw new DomainError('invalid_input', 'Dates are YYYY-MM-DD.');
+	if (range.to < range.from) throw new DomainError('invalid_input', 'The range ends before it starts.');
+	const zone = sql`(select time_zone from site_settings where id = 1)`;
+	const rows = await queryRows<{
+		id: string; created_at: string; at_key: string; account_id: string; kind: string; status: string; code: string | null; feature: string | null; model: string | null;
+		units: string | null; cost: number; actor_user_id: string | null; actor_key_id: string | null; balance_after: number | null;
+	}>(exec, sql`
+		select id, created_at, created_at::text as at_key, account_id, kind, status, code, feature, model, units::text as units, cost, actor_user_id, actor_key_id, balance_after
+		  from operations
+		 where created_at >= (${range.from}::date::timestamp at time zone ${zone})
+		   and created_at < ((${range.to}::date + 1)::timestamp at time zone ${zone})
+		   ${after ? sql`and (created_at, id) > (${after.atKey}::timestamptz, ${after.id}::uuid)` : sql``}
+		 order by created_at, id
+		 limit ${limit}`);
+	return rows.map((r) => ({
+		id: r.id,
+		at: new Date(r.created_at).toISOString(),
+		atKey: r.at_key,
+		accountId: r.account_id,
+		kind: r.kind,
+		status: r.status,
+		code: r.code,
+		feature: r.feature,
+		model: r.model,
+		units: r.units,
+		cost: Number(r.cost),
+		actorUserId: r.actor_user_id,
+		actorKeyId: r.actor_key_id,
+		balanceAfter: r.balance_after === null ? null : Number(r.balance_after)
+	}));
+}

@@ -1,0 +1,47 @@
+import { eq } from 'drizzle-orm';
+import type { Database, Executor } from '../db';
+import { models, products } from '../db/schema';
+import { DomainError } from '../errors';
+import { audit } from '../accounts/audit';
+import { listProducts, type PaddleEnvironment } from './catalog';
+import { toOffers, type Offer } from './offer';
+
+/**
+ * What a buyer sees in one Paddle environment: the active packages in store order, as offers (per-1k
+ * price, bundle savings). An offer without a price id in that environment is shown to the admin
+ * flagged, since the store leaves it out (`paddlePriceId: null`).
+ */
+export async function catalogPreview(exec: Executor, env: PaddleEnvironment): Promise<Offer[]> {
+	const [catalog, modelRows] = await Promise.all([listProducts(exec, { activeOnly: true }), exec.select().from(models)]);
+	return toOffers(catalog, env, new Map(modelRows.map((m) => [m.key, m.name])));
+}
+
+/**
+ * Puts the packages in the given order (the store lists them so), audited with the order before and
+ * after. `ids` must be every package, each once. Errors: `invalid_input` otherwise.
+ */
+export async function reorderProducts(db: Database, actor: { userId: string; ip: string | null }, ids: string[]): Promise<{ order: string[] }> {
+	return db.transaction(async (tx) => {
+		const before = (await listProducts(tx, { activeOnly: false })).map((p) => p.id);
+		if (ids.length !== before.length || new Set(ids).size !== ids.length || !ids.every((id) => before.includes(id))) {
+			throw new DomainError('invalid_input', 'The new order must name every package once; reload and try again.');
+		}
+		// Ten apart, so a package saved later with its own number can slot in between.
+		for (const [i, id] of ids.entries()) await tx.update(products).set({ sort: (i + 1) * 10 }).where(eq(products.id, id));
+		await audit(tx, { action: 'store.products_reordered', actorUserId: actor.userId, targetType: 'product', targetId: null, ip: actor.ip, before: { order: before }, after: { order: ids } });
+		return { order: ids };
+	});
+}
+
+/** Shows a package in the store or takes it off sale (orders and subscriptions of it stay), audited. Errors: `not_found`. */
+export async function setProductActive(db: Database, actor: { userId: string; ip: string | null }, id: string, active: boolean): Promise<{ id: string; active: boolean }> {
+	return db.transaction(async (tx) => {
+		const [p] = await tx.select({ active: products.active }).from(products).where(eq(products.id, id)).for('update');
+		if (!p) throw new DomainError('not_found', 'No such package');
+		if (p.active !== active) {
+			await tx.update(products).set({ active }).where(eq(products.id, id));
+			await audit(tx, { action: 'store.product_updated', actorUserId: actor.userId, targetType: 'product', targetId: id, ip: actor.ip, before: { active: p.active }, after: { active } });
+		}
+		return { id, active };
+	});
+}

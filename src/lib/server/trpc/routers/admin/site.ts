@@ -1,0 +1,78 @@
+// The console's Catalog, Campaigns, Payments and Roles procedures (site admins only), mounted under
+// `admin` by routers/admin.ts. Thin: the work is in store/, admin/ and accounts/.
+import { z } from 'zod';
+import { router, type Context } from '../../init';
+import { siteAdminProcedure } from '../../procedures';
+import { catalogKey } from '../../../fields';
+import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
+import { applyCampaign, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
+import { catalogPreview, reorderProducts, setProductActive } from '../../../store';
+import { MAX_TOKENS } from '../../../ledger';
+
+const actor = (ctx: Context & { auth: Auth }): AdminActor => ({ userId: ctx.auth.user.id, ip: ctx.ip });
+const productId = z.string().min(1).max(64);
+const roleKey = z.string().max(60);
+
+const campaignInput = z
+	.discriminatedUnion('audience', [
+		z.object({ audience: z.literal('all') }),
+		z.object({ audience: z.literal('role'), role: roleKey }),
+		z.object({ audience: z.literal('team'), teamId: z.uuid() })
+	])
+	.and(
+		z.object({
+			tokens: z.number().int().min(1).max(MAX_TOKENS),
+			model: catalogKey.nullish(),
+			expiresAt: z.iso.datetime({ offset: true }).nullish(),
+			note: z.string().trim().min(1, 'Add a note.').max(500),
+			key: z.string().min(8).max(100)
+		})
+	);
+
+export const adminSiteRoutes = {
+	catalog: router({
+		/** What a buyer sees in the store in one Paddle environment (active packages as offers). */
+		preview: siteAdminProcedure
+			.input(z.object({ environment: z.enum(['sandbox', 'production']) }).strict())
+			.query(({ ctx, input }) => catalogPreview(ctx.db.orm, input.environment)),
+		/** The store's order of the packages: every package id once. */
+		reorder: siteAdminProcedure
+			.input(z.object({ ids: z.array(productId).min(1).max(500) }).strict())
+			.mutation(({ ctx, input }) => reorderProducts(ctx.db.orm, actor(ctx), input.ids)),
+		/** Puts a package on sale or takes it off. */
+		setActive: siteAdminProcedure
+			.input(z.object({ id: productId, active: z.boolean() }).strict())
+			.mutation(({ ctx, input }) => setProductActive(ctx.db.orm, actor(ctx), input.id, input.active))
+	}),
+
+	campaigns: router({
+		/** Campaigns newest first, with the accounts each reached. */
+		list: siteAdminProcedure.query(({ ctx }) => listCampaigns(ctx.db.orm)),
+		/** An event bonus to all users, a role or a team; the same key again carries the same campaign on. */
+		start: siteAdminProcedure
+			.input(campaignInput)
+			.mutation(({ ctx, input }) => startCampaign(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+		/** Grants the campaign to accounts of its audience that do not have it yet (joined since, or a run that stopped). */
+		applyAgain: siteAdminProcedure.input(z.object({ id: z.uuid() }).strict()).mutation(({ ctx, input }) => applyCampaign(ctx.db, actor(ctx), input.id))
+	}),
+
+	payments: router({
+		/** Received Paddle webhook events, failed ones first, with the order and account each touched. */
+		list: siteAdminProcedure
+			.input(
+				z
+					.object({ outcome: z.enum(['failed', 'deferred', 'applied', 'ignored', 'duplicate']).nullish(), cursor: z.string().max(400).nullish() })
+					.strict()
+			)
+			.query(({ ctx, input }) => listPaymentEvents(ctx.db.orm, input))
+	}),
+
+	roles: router({
+		/** The site's roles with how many users hold each. */
+		list: siteAdminProcedure.query(({ ctx }) => listSiteRoles(ctx.db.orm)),
+		save: siteAdminProcedure
+			.input(z.object({ key: roleKey, name: z.string().max(60), description: z.string().max(300).optional() }).strict())
+			.mutation(({ ctx, input }) => saveSiteRole(ctx.db, actor(ctx), input)),
+		delete: siteAdminProcedure.input(z.object({ key: roleKey }).strict()).mutation(({ ctx, input }) => deleteSiteRole(ctx.db, actor(ctx), input.key))
+	})
+};

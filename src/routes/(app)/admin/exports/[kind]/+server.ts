@@ -1,0 +1,49 @@
+import type { RequestHandler } from './$types';
+import { getDb } from '$lib/server/db';
+import { DomainError } from '$lib/server/errors';
+import { isSiteAdmin } from '$lib/server/accounts';
+import { errorResponse } from '$lib/server/http/refusals';
+import { auditCsv, operationsCsv, usersCsv, type CsvExport } from '$lib/server/admin';
+import type { Executor } from '$lib/server/db/client';
+
+// Downloads made on request, with the admin's session: never part of the prerendered shell.
+export const prerender = false;
+
+const param = (url: URL, name: string) => url.searchParams.get(name)?.slice(0, 200) || null;
+
+const exports: Record<string, (exec: Executor, url: URL) => CsvExport | Promise<CsvExport>> = {
+	users: (exec) => usersCsv(exec),
+	audit: (exec, url) => auditCsv(exec, { actor: param(url, 'actor'), action: param(url, 'action'), account: param(url, 'account'), from: param(url, 'from'), to: param(url, 'to') }),
+	operations: (exec, url) => {
+		const from = param(url, 'from');
+		const to = param(url, 'to');
+		if (!from || !to) throw new DomainError('invalid_input', 'Give the range as ?from=YYYY-MM-DD&to=YYYY-MM-DD.');
+		return operationsCsv(exec, { from, to });
+	}
+};
+
+/**
+ * GET /admin/exports/users · /admin/exports/audit?actor&action&account&from&to ·
+ * /admin/exports/operations?from&to — a streamed CSV download for site admins (401 signed out,
+ * 403 for members and team owners, 404 for another name, 422 for a bad range).
+ */
+export const GET: RequestHandler = async ({ locals, params, url, request, route }) => {
+	try {
+		if (!locals.auth) throw new DomainError('unauthorized', 'Sign in first.');
+		if (!isSiteAdmin(locals.auth)) throw new DomainError('forbidden', 'Only site admins can export.');
+		const make = Object.hasOwn(exports, params.kind) ? exports[params.kind] : undefined;
+		if (!make) throw new DomainError('not_found', 'No such export: users, audit or operations.');
+		const file = await make((await getDb()).orm, url);
+		return new Response(file.body, {
+			headers: {
+				'content-type': 'text/csv; charset=utf-8',
+				'content-disposition': `attachment; filename="${file.filename}"`,
+				// Other people's data: never kept by a cache or the service worker.
+				'cache-control': 'no-store',
+				'x-content-type-options': 'nosniff'
+			}
+		});
+	} catch (e) {
+		return errorResponse(e, { request, route });
+	}
+};

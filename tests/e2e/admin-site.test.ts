@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { baseURL, launch, phone } from './browser';
+import { axe, screen, sessionCookies } from './app';
+
+// The console's Catalog, Campaigns, Payments and Roles pages, the CSV exports and a member's own API
+// keys, at a phone's size and a desktop's. The member is a new sign-up, so the demo users that other
+// test files count on keep their balances and roles.
+const admin = { email: 'admin@quota.test' };
+const sizes = [
+	{ name: 'phone', options: phone },
+	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 } } }
+] as const;
+const run = Date.now().toString(36);
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** Fits the screen's width (no sideways scroll) and has no serious accessibility problem. */
+async function expectSound(page: Page) {
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+	expect(await axe(page)).toEqual([]);
+}
+
+const restStatus = async (key: string) => (await fetch(`${baseURL()}/api/v1/feature-rates`, { headers: { authorization: `Bearer ${key}` } })).status;
+
+/** Pays in the simulator's checkout sheet. */
+async function pay(page: Page, total: string) {
+	const sheet = page.frameLocator('iframe[title="Checkout"]');
+	await sheet.locator('button:enabled', { hasText: `Pay ${total}` }).waitFor();
+	await sheet.getByRole('button', { name: `Pay ${total}` }).click();
+}
+
+/** Every user id the Users page lists, read page by page through its own tRPC query. */
+async function listedUserIds(page: Page): Promise<string[]> {
+	return page.evaluate(async () => {
+		const ids: string[] = [];
+		for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+			const input = encodeURIComponent(JSON.stringify({ sort: 'name', cursor }));
+			const body = (await (await fetch(`/trpc/admin.users.list?input=${input}`)).json()) as { result: { data: { rows: { kind: string; userId: string | null }[]; nextCursor: string | null } } };
+			ids.push(...body.result.data.rows.filter((r) => r.kind === 'user').map((r) => r.userId!));
+			cursor = body.result.data.nextCursor;
+		}
+		return ids;
+	});
+}
+
+for (const size of sizes) {
+	describe(`the console's catalog, campaigns, payments, roles and exports on a ${size.name}`, () => {
+		let adminContext: BrowserContext;
+		let page: Page;
+		let memberContext: BrowserContext;
+		let member: Page;
+		const person = { name: `Erin ${size.name} ${run}`, email: `erin-${size.name}-${run}@example.com`, password: 'e2e-Passw0rd!' };
+
+		beforeAll(async () => {
+			adminContext = await browser.newContext({ ...size.options, baseURL: baseURL(), acceptDownloads: true });
+			await adminContext.addCookies(await sessionCookies(browser, admin.email));
+			page = await adminContext.newPage();
+			memberContext = await browser.newContext({ ...size.options, baseURL: baseURL() });
+			member = await memberContext.newPage();
+			await member.goto('/signup');
+			await member.waitForLoadState('networkidle');
+			await member.getByLabel('Name').fill(person.name);
+			await member.getByLabel('Email').fill(person.email);
+			await member.getByRole('textbox', { name: /^Password/ }).fill(person.password);
+			await member.getByRole('button', { name: 'Create account' }).click();
+			await member.waitForURL(/\/dashboard$/);
+		});
+		afterAll(async () => {
+			await adminContext?.close();
+			await memberContext?.close();
+		});
+
+		it('refuses a member: each page says so, each export answers 403 (401 signed out) with no rows', async () => {
+			for (const path of ['/admin/catalog', '/admin/bonuses', '/admin/payments', '/admin/roles']) {
+				await member.goto(path);
+				await member.getByText('Only site admins can open the admin console').waitFor();
+			}
+			const statuses = await member.evaluate(async () =>
+				Promise.all(['users', 'audit', 'operations?from=2000-01-01&to=2100-01-01'].map(async (k) => (await fetch(`/admin/exports/${k}`)).status))
+			);
+			expect(statuses).toEqual([403, 403, 403]);
+			const signedOut = await fetch(`${baseURL()}/admin/exports/users`);
+			expect(signedOut.status).toBe(401);
+			expect(await signedOut.text()).not.toContain('@quota.test');
+		});
+
+		it('adds a pack on the Catalog page, previews it, and the member buys it through the simulator; Payments shows it applied', async () => {
+			const name = `E2E pack ${size.name} ${run}`;
+			await page.goto('/admin/catalog');
+			await page.getByRole('heading', { name: 'Packages, in store order' }).waitFor();
+			await page.getByLabel('Name', { exact: true }).fill(name);
+			await page.getByLabel('Id', { exact: true }).fill(`e2e-${size.name}-${run}`);
+			await page.getByLabel('Price', { exact: true }).fill('3.50');
+			await page.getByLabel('Tokens', { exact: true }).fill('1234');
+			await page.getByLabel('Paddle price id, sandbox').fill(`pri_e2e_${size.name}_${run}`);
+			await page.getByRole('button', { name: 'Add package' }).click();
+			await page.getByText(`“${name}” is saved and on sale.`).waitFor();
+			const preview = page.getByRole('region', { name: 'What a buyer sees' });
+			await preview.getByText(name).waitFor();
+			await page.evaluate(() => window.scrollTo(0, 0));
+			await screen(page, `admin-catalog-${size.name}`);
+			await preview.scrollIntoViewIfNeeded();
+			await screen(page, `admin-catalog-preview-${size.name}`);
+			await expectSound(page);
+
+			await member.goto('/store');
+			const offer = member.getByRole('listitem').filter({ has: member.getByRole('heading', { name, exact: true }) });
+			await offer.getByRole('button', { name: 'Buy · $3.50' }).click();
+			await pay(member, '$3.50');
+			await member.getByText('Tokens added: +1,234').waitFor({ timeout: 20_000 });
+
+			await page.goto('/admin/payments');
+			const event = page.getByRole('listitem').filter({ hasText: person.name }).filter({ hasText: 'transaction.completed' });
+			await event.first().waitFor();
+			await expect(event.first().getByText('Applied', { exact: true }).isVisible()).resolves.toBe(true);
+			await expect(event.first().textContent()).resolves.toContain('+1,234 tokens');
+			await screen(page, `admin-payments-${size.name}`);
+			await expectSound(page);
+		}, 150_000); // two people, a checkout and four pages: longer than one step
+
+		it('grants an event bonus to a role once despite a double press, and a member of that role sees it labelled on the dashboard', async () => {
+			const role = `testers-${size.name}-${run}`;
+			await page.goto('/admin/roles');
+			await page.getByLabel('Key').fill(role);
+			await page.getByLabel('Name', { exact: true }).fill('E2E testers');
+			await page.getByRole('button', { name: 'Add role' }).click();
+			await page.getByText(`Role “E2E testers” (${role}) is saved.`).waitFor();
+			await screen(page, `admin-roles-${size.name}`);
+			await expectSound(page);
+
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(person.email);
+			await page.getByRole('link', { name: person.name }).click();
+			await page.getByRole('heading', { level: 1, name: person.name }).waitFor();
+			await page.getByLabel('Site role').selectOption(role);
+			await page.getByRole('button', { name: 'Save role' }).click();
+			await page.getByText(`Role is now ${role}.`).waitFor();
+			const statement = page.getByRole('region', { name: 'Statement (the table scrolls sideways)' });
+			await statement.getByRole('row').filter({ hasText: `E2E pack ${size.name} ${run}` }).waitFor();
+			await screen(page, `admin-user-detail-role-${size.name}`);
+			await statement.scrollIntoViewIfNeeded();
+			await screen(page, `admin-user-detail-statement-${size.name}`);
+			await expectSound(page);
+
+			const note = `Launch party ${size.name} ${run}`;
+			await page.goto('/admin/bonuses');
+			await page.getByLabel('Users with a role').check();
+			await page.getByLabel('Role', { exact: true }).selectOption(role);
+			await page.getByLabel('Tokens each').fill('321');
+			await page.getByLabel('Note shown to members').fill(note);
+			await page.getByRole('button', { name: 'Grant event bonus' }).dblclick();
+			await page.getByText(`“${note}” reached 1 account: 321 tokens each.`).waitFor();
+			const campaign = page.getByRole('listitem').filter({ hasText: note });
+			await expect(campaign.count()).resolves.toBe(1);
+			await expect(campaign.getByText('1 account', { exact: true }).isVisible()).resolves.toBe(true);
+			await screen(page, `admin-bonuses-${size.name}`);
+			await expectSound(page);
+
+			await member.goto('/dashboard');
+			const label = member.getByText(`Event bonus: ${note}`);
+			await label.waitFor();
+			await expect(label.count()).resolves.toBe(1);
+			await label.scrollIntoViewIfNeeded();
+			await screen(member, `member-event-bonus-${size.name}`);
+		}, 150_000);
+
+		it('exports the users CSV from the Users page, and the file has every user', async () => {
+			await page.goto('/admin/users');
+			const link = page.getByRole('link', { name: 'Users with balances' });
+			const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+			expect(download.suggestedFilename()).toMatch(/^quota-users-\d{4}-\d{2}-\d{2}\.csv$/);
+			const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
+			const listed = await listedUserIds(page);
+			expect(rows.map((r) => r.user_id).sort()).toEqual([...listed].sort());
+			expect(rows.find((r) => r.email === person.email)).toMatchObject({ name: person.name, balance_tokens: String(1234 + 321) });
+			await link.scrollIntoViewIfNeeded();
+			await screen(page, `admin-users-exports-${size.name}`);
+			await expectSound(page);
+		});
+
+		it('lets the member make an API key in Settings, shown once, and revoke it', async () => {
+			await member.goto('/settings');
+			const keys = member.locator('section', { has: member.getByRole('heading', { name: 'API keys' }) });
+			await keys.getByLabel('Name').fill(`My bot ${size.name}`);
+			await keys.getByRole('button', { name: 'Create key' }).click();
+			const value = (await member.locator('#new-key-value').textContent())!.trim();
+			expect(value).toMatch(/^qk_/);
+			expect(await restStatus(value)).toBe(200);
+			await member.locator('#new-key-value').scrollIntoViewIfNeeded();
+			await screen(member, `settings-keys-created-${size.name}`);
+			await expectSound(member);
+			await keys.getByRole('button', { name: 'Done' }).click();
+			await expect(member.locator('#new-key-value').count()).resolves.toBe(0);
+
+			const item = keys.getByRole('listitem').filter({ hasText: `My bot ${size.name}` });
+			await item.getByRole('button', { name: /^Revoke…/ }).click();
+			await item.getByRole('button', { name: `Revoke My bot ${size.name}` }).click();
+			await item.getByText('Revoked', { exact: true }).waitFor();
+			expect(await restStatus(value)).toBe(401);
+			await screen(member, `settings-keys-${size.name}`);
+		});
+	});
+}

@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
+import { TRPCError } from '@trpc/server';
+import { backend } from '../helpers/db';
+import { makeWorld, type World } from '../helpers/world';
+import { expectInvariants } from '../helpers/ledger';
+import { paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
+import { setDb, type Db } from '../../src/lib/server/db';
+import { queryRows } from '../../src/lib/server/db/client';
+import { auditLog, lots, users } from '../../src/lib/server/db/schema';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { DomainError } from '../../src/lib/server/errors';
+import { createSession, createUser, SESSION_COOKIE } from '../../src/lib/server/accounts';
+import { call, callJson, useDb } from '../helpers/http';
+import { applyCampaign, auditCsv, operationsCsv, usersCsv } from '../../src/lib/server/admin';
+import { balances, consume, grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { startCheckout } from '../../src/lib/server/store/orders';
+import { listProducts } from '../../src/lib/server/store';
+
+let bed: Awaited<ReturnType<typeof storeTestBed>>;
+let db: Db;
+let w: World;
+let admin: ReturnType<typeof appRouter.createCaller>;
+
+beforeAll(async () => {
+	bed = await storeTestBed();
+	db = bed.db;
+	setDb(db);
+	w = await makeWorld(db);
+	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+});
+afterAll(async () => bed?.close());
+
+async function refusal(p: Promise<unknown>) {
+	try {
+		await p;
+	} catch (e) {
+		if (!(e instanceof TRPCError)) throw e;
+		return e.cause instanceof DomainError ? e.cause.code : e.code;
+	}
+	throw new Error('expected a refusal');
+}
+
+const auditOf = (action: string, targetId: string) =>
+	db.orm.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.targetId, targetId)));
+
+const tag = () => randomUUID().slice(0, 8);
+
+describe(`the site's roles on ${backend}`, () => {
+	it('are a list the admin edits (audited); a user’s role is picked from it; a role in use cannot go', async () => {
+		const key = `editor-${tag()}`;
+		const roles = await admin.admin.roles.list();
+		expect(roles.map((r) => r.key)).toEqual(expect.arrayContaining(['admin', 'subscriber']));
+
+		expect(await refusal(admin.admin.users.setRole({ userId: w.users.memberB.id, role: key }))).toBe('invalid_input');
+		expect(await admin.admin.roles.save({ key, name: 'Editor' })).toMatchObject({ key, name: 'Editor', users: 0 });
+		expect((await auditOf('role.created', key))[0]).toMatchObject({ before: null, after: { name: 'Editor', description: '' } });
+		await admin.admin.roles.save({ key, name: 'Editors', description: 'Writes the blog' });
+		expect((await auditOf('role.updated', key))[0]).toMatchObject({ before: { name: 'Editor' }, after: { name: 'Editors', description: 'Writes the blog' } });
+
+		await admin.admin.users.setRole({ userId: w.users.memberB.id, role: key });
+		expect((await admin.admin.roles.list()).find((r) => r.key === key)).toMatchObject({ name: 'Editors', users: 1 });
+		expect((await admin.admin.users.get({ accountId: w.users.memberB.accountId })).roles).toContain(key);
+		expect(await refusal(admin.admin.roles.delete({ key }))).toBe('conflict');
+		expect(await refusal(admin.admin.roles.delete({ key: 'subscriber' }))).toBe('conflict');
+
+		await admin.admin.users.setRole({ userId: w.users.memberB.id, role: 'subscriber' });
+		await admin.admin.roles.delete({ key });
+		expect((await admin.admin.roles.list()).map((r) => r.key)).not.toContain(key);
+		expect((await auditOf('role.deleted', key))[0]).toMatchObject({ before: { name: 'Editors' }, after: null });
+		expect(await refusal(admin.admin.roles.save({ key: 'Not A Key', name: 'x' }))).toBe('invalid_input');
+	});
+
+	it('a user created with a role the list lacks puts it on the list', async () => {
+		const key = `hosted-${tag()}`;
+		await createUser(db.orm, { email: `${key}@example.com`, name: 'Hosted', siteRole: key });
+		expect((await admin.admin.roles.list()).find((r) => r.key === key)).toMatchObject({ users: 1 });
+	});
+});
+
+describe(`campaigns on ${backend}`, () => {
+	it('grants an event bonus to every user of a role once per account, however often it is sent, and counts them', async () => {
+		const role = `vip-${tag()}`;
+		await admin.admin.roles.save({ key: role, name: 'VIP' });
+		const vips = await Promise.all([1, 2, 3].map((i) => createUser(db.orm, { email: `${role}-${i}@example.com`, name: `VIP ${i}`, siteRole: role })));
+		const note = `Launch week ${role}`;
+		const input = { audience: 'role' as const, role, tokens: 250, note, key: `campaign-${role}` };
+
+		// Sent twice at once and once more later: one campaign, one lot per account.
+		const [first, second] = await Promise.all([admin.admin.campaigns.start(input), admin.admin.campaigns.start(input)]);
+		expect(first.id).toBe(second.id);
+		const again = await admin.admin.campaigns.start(input);
+		expect(again).toMatchObject({ id: first.id, reached: 3, audience: 'role', role, tokens: 250, note });
+		expect(again.finishedAt).not.toBeNull();
+		for (const v of vips) {
+			const theirs = await db.orm.select().from(lots).where(eq(lots.accountId, v.accountId));
+			expect(theirs.map((l) => ({ source: l.source, amount: Number(l.amount), note: l.note }))).toEqual([{ source: 'event', amount: 250, note }]);
+			expect((await balances(db.orm, v.accountId)).available).toBeGreaterThanOrEqual(250);
+		}
+		const other = await db.orm.select().from(lots).where(eq(lots.accountId, w.users.memberA.accountId));
+		expect(other.filter((l) => l.note === note)).toEqual([]);
+		expect(await auditOf('campaign.created', first.id)).toHaveLength(1);
+
+		// A member who takes the role later gets it when the campaign is applied again; the others do not get a second lot.
+		const late = await createUser(db.orm, { email: `${role}-late@example.com`, name: 'VIP late', siteRole: role });
+		expect(await admin.admin.campaigns.applyAgain({ id: first.id })).toMatchObject({ reached: 4 });
+		const applied = await auditOf('campaign.applied', first.id);
+		expect(applied.at(-1)).toMatchObject({ before: { reached: 3 }, after: { reached: 4 } });
+		expect(await db.orm.select().from(lots).where(and(eq(lots.accountId, late.accountId), eq(lots.note, note)))).toHaveLength(1);
+
+		// The same key with another campaign is refused and changes nothing.
+		expect(await refusal(admin.admin.campaigns.start({ ...input, tokens: 999 }))).toBe('idempotency_key_reused');
+		expect((await admin.admin.campaigns.list()).find((c) => c.id === first.id)).toMatchObject({ reached: 4, tokens: 250 });
+		await expectInvariants(db);
+	});
+
+	it('reaches every enabled user in batches, a team’s pool as one account, and refuses what it cannot grant', async () => {
+		const [enabled] = await queryRows<{ n: number }>(db.orm, sql`select count(*)::int as n from users where disabled_at is null`);
+		const all = await admin.admin.campaigns.start({ audience: 'all', tokens: 10, note: 'Everyone', key: `all-${tag()}` });
+		expect(all.reached).toBe(Number(enabled!.n));
+		// Applied again two accounts per transaction: the keyset walk finds no one new and grants nothing twice.
+		expect((await applyCampaign(db, { userId: w.users.siteAdmin.id, ip: null }, all.id, 2)).reached).toBe(Number(enabled!.n));
+		const [everyone] = await queryRows<{ n: number }>(db.orm, sql`select count(*)::int as n from lots where note = 'Everyone'`);
+		expect(Number(everyone!.n)).toBe(Number(enabled!.n));
+
+		const team = await admin.admin.campaigns.start({ audience: 'team', teamId: w.teamA.id, tokens: 40, note: 'Team offsite', key: `team-${tag()}` });
+		expect(team).toMatchObject({ reached: 1, teamName: `Team A ${w.tag}` });
+		expect(await db.orm.select().from(lots).where(and(eq(lots.accountId, w.teamA.accountId), eq(lots.note, 'Team offsite')))).toHaveLength(1);
+
+		expect(await refusal(admin.admin.campaigns.start({ audience: 'role', role: 'nobody-has-this', tokens: 1, note: 'x', key: `r-${tag()}` }))).toBe('invalid_input');
+		expect(await refusal(admin.admin.campaigns.start({ audience: 'all', tokens: 1, model: 'no-such-model', note: 'x', key: `m-${tag()}` }))).toBe('unknown_model');
+		expect(await refusal(admin.admin.campaigns.start({ audience: 'all', tokens: 1, note: 'x', expiresAt: '2020-01-01T00:00:00Z', key: `e-${tag()}` }))).toBe('invalid_input');
+		expect(await refusal(admin.admin.campaigns.start({ audience: 'team', teamId: randomUUID(), tokens: 1, note: 'x', key: `t-${tag()}` }))).toBe('not_found');
+		await expectInvariants(db);
+	});
+});
+
+describe(`the catalog on ${backend}`, () => {
+	it('previews what a buyer sees per Paddle environment, takes a package off sale and reorders them, audited', async () => {
+		const sandbox = await admin.admin.catalog.preview({ environment: 'sandbox' });
+		const active = (await listProducts(db.orm, { activeOnly: true })).map((p) => p.id);
+		expect(sandbox.map((o) => o.id)).toEqual(active);
+		const id = sandbox[0]!.id;
+		await admin.admin.catalog.setActive({ id, active: false });
+		expect((await admin.admin.catalog.preview({ environment: 'sandbox' })).map((o) => o.id)).not.toContain(id);
+		expect((await auditOf('store.product_updated', id)).at(-1)).toMatchObject({ before: { active: true }, after: { active: false } });
+		await admin.admin.catalog.setActive({ id, active: true });
+
+		const order = (await listProducts(db.orm, { activeOnly: false })).map((p) => p.id).reverse();
+		await admin.admin.catalog.reorder({ ids: order });
+		expect((await listProducts(db.orm, { activeOnly: false })).map((p) => p.id)).toEqual(order);
+		expect(await refusal(admin.admin.catalog.reorder({ ids: order.slice(1) }))).toBe('invalid_input');
+		expect(await refusal(admin.admin.catalog.setActive({ id: 'no-such-pack', active: true }))).toBe('not_found');
+	});
+});
+
+describe(`payments on ${backend}`, () => {
+	it('lists received events failed first, counts duplicate deliveries, and names the order and account', async () => {
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: w.users.memberA.accountId, userId: w.users.memberA.id, email: null, productId: 'tokens-5k', quantity: 1 });
+		const event = await (await paddleEventsFor(db, c, 'tokens-5k', 1)).completed();
+		expect((await post(bed.hook.url, event)).body).toMatchObject({ outcome: 'processed' });
+		expect((await post(bed.hook.url, event)).body).toMatchObject({ duplicate: true });
+		expect((await post(bed.hook.url, null, { body: 'not json at all' })).status).toBe(400);
+
+		const page = await admin.admin.payments.list({});
+		expect(page.rows[0]).toMatchObject({ outcome: 'failed', status: 'rejected', note: 'body is not JSON' });
+		const applied = page.rows.find((r) => r.transactionId === c.transactionId)!;
+		expect(applied).toMatchObject({ outcome: 'applied', deliveries: 2, order: { id: c.orderId, status: 'completed' }, account: { id: w.users.memberA.accountId, name: w.users.memberA.name }, tokens: 5000 });
+		expect((await admin.admin.payments.list({ outcome: 'duplicate' })).rows.map((r) => r.eventId)).toEqual([applied.eventId]);
+		expect((await admin.admin.payments.list({ outcome: 'failed' })).rows.every((r) => r.outcome === 'failed')).toBe(true);
+		expect(await refusal(admin.admin.payments.list({ cursor: 'garbage' }))).toBe('invalid_input');
+		await expectInvariants(db);
+	});
+});
+
+async function csvRows(body: ReadableStream<Uint8Array>): Promise<Record<string, string>[]> {
+	return parse(await new Response(body).text(), { columns: true });
+}
+
+describe(`streamed CSV exports on ${backend}`, () => {
+	it('the users export has every user once with their balance, across keyset pages', async () => {
+		const odd = await createUser(db.orm, { email: `odd-${tag()}@example.com`, name: 'O’Brien, "Bob" ; Jr.', siteRole: 'subscriber' });
+		await grant(db.orm, { accountId: odd.accountId, tokens: 1234, source: 'bonus' });
+		const rows = await csvRows(usersCsv(db.orm, 3).body);
+		const all = await db.orm.select({ id: users.id }).from(users);
+		expect(rows.map((r) => r.user_id).sort()).toEqual(all.map((u) => u.id).sort());
+		expect(rows.find((r) => r.user_id === odd.id)).toMatchObject({ name: 'O’Brien, "Bob" ; Jr.', balance_tokens: String((await balances(db.orm, odd.accountId)).available), disabled: 'false' });
+	});
+
+	it('the audit export follows the filters; the operations export has a date range’s operations once each', async () => {
+		const audit = await csvRows((await auditCsv(db.orm, { action: 'role.deleted' }, 1)).body);
+		expect(audit.length).toBeGreaterThan(0);
+		expect(audit.every((r) => r.action === 'role.deleted')).toBe(true);
+
+		await upsertModule(db.orm, { key: 'exp', name: 'Export module', limitMessage: 'No.' });
+		await upsertFeature(db.orm, { key: 'exp_op', name: 'Export op', module: 'exp', unit: 'operation', tokensPerUnit: 1 });
+		await grant(db.orm, { accountId: w.users.memberB.accountId, tokens: 100, source: 'bonus' });
+		for (let i = 0; i < 5; i++) await consume(db.orm, { accountId: w.users.memberB.accountId, feature: 'exp_op', units: 1, actor: {}, idempotency: { scope: 'export', key: randomUUID() } });
+		const wide = { from: '2000-01-01', to: '2100-01-01' };
+		const rows = await csvRows((await operationsCsv(db.orm, wide, 2)).body);
+		const [count] = await queryRows<{ n: number }>(db.orm, sql`select count(*)::int as n from operations`);
+		expect(rows).toHaveLength(Number(count!.n));
+		expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+		expect(rows.filter((r) => r.feature === 'exp_op' && r.account_id === w.users.memberB.accountId)).toHaveLength(5);
+		expect(rows.filter((r) => r.feature === 'exp_op').every((r) => r.cost_tokens === '1' && r.account === w.users.memberB.name)).toBe(true);
+		expect(await csvRows((await operationsCsv(db.orm, { from: '2000-01-01', to: '2000-01-02' })).body)).toEqual([]);
+		await expect(operationsCsv(db.orm, { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(operationsCsv(db.orm, { from: 'yesterday', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input' });
+		await expectInvariants(db);
+	});
+
+	it('the endpoint answers a bad range or an unknown export with a JSON error before any CSV', async () => {
+		await useDb(db);
+		const cookie = `${SESSION_COOKIE}=${(await createSession(db.orm, w.users.siteAdmin.id)).token}`;
+		expect(await callJson('/admin/exports/operations?from=2026-02-01&to=2026-01-01', { headers: { cookie } })).toMatchObject({ status: 422, json: { error: 'invalid_input' } });
+		expect(await callJson('/admin/exports/operations', { headers: { cookie } })).toMatchObject({ status: 422, json: { error: 'invalid_input' } });
+		expect(await callJson('/admin/exports/audit?from=13/01/2026', { headers: { cookie } })).toMatchObject({ status: 422, json: { error: 'invalid_input' } });
+		expect(await callJson('/admin/exports/passwords', { headers: { cookie } })).toMatchObject({ status: 404, json: { error: 'not_found' } });
+		const users = await call('/admin/exports/users', { headers: { cookie } });
+		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);
+		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited');
+	});
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { draftOf, emptyDraft, parsePrice, priceText, toInput } from '../../src/lib/client/admin/catalog-form';
+
+describe('the catalog form', () => {
+	it('reads prices exactly, in cents, and writes them back', () => {
+		expect(parsePrice('12')).toBe(1200);
+		expect(parsePrice('12.5')).toBe(1250);
+		expect(parsePrice('0,99')).toBe(99);
+		expect(parsePrice('19.99')).toBe(1999); // 19.99 * 100 is 1998.9999… in floating point
+		expect(parsePrice('1.999')).toBeNull();
+		expect(parsePrice('-1')).toBeNull();
+		expect(parsePrice('')).toBeNull();
+		expect(priceText(1999)).toBe('19.99');
+		expect(priceText(5)).toBe('0.05');
+	});
+
+	it('turns a draft into the save input and back, subscriptions one at a time', () => {
+		const d = { ...emptyDraft(), id: 'plan', kind: 'subscription' as const, name: 'Plan', price: '9.90', grants: [{ model: '', tokens: '10,000' }], billingInterval: 'year' as const, maxQuantity: '5' };
+		const r = toInput(d, 30);
+		expect(r).toEqual({ input: expect.objectContaining({ id: 'plan', priceCents: 990, grants: [{ model: null, tokens: 10000 }], billingInterval: 'year', maxQuantity: 1, sort: 30 }) });
+		if (!('input' in r)) throw new Error('no input');
+		const back = draftOf({ ...r.input, description: '', currency: 'USD', active: true, paddlePriceSandbox: null, paddlePriceProduction: null, createdAt: '' } as never);
+		expect(back).toMatchObject({ price: '9.90', grants: [{ model: '', tokens: '10000' }], billingInterval: 'year' });
+		expect(toInput({ ...d, price: 'free' }, 0)).toEqual({ problem: 'The price is an amount like 12 or 12.50.' });
+		expect(toInput({ ...d, grants: [{ model: '', tokens: '0' }] }, 0)).toHaveProperty('problem');
+	});
+});
