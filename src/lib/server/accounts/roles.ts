@@ -5,6 +5,7 @@ import { queryRows, type Executor } from '../db/client';
 import { siteRoles } from '../db/schema';
 import { DomainError } from '../errors';
 import { audit } from './audit';
+import { allowanceRulesForRole } from '../ledger';
 import { parseInput, siteRoleSchema } from './validation';
 import { BUILT_IN_ROLES } from '../../roles';
 
@@ -75,11 +76,9 @@ export function deleteSiteRole(db: Db, actor: { userId: string; ip: string | nul
 	return db.orm.transaction(async (tx) => {
 		const [before] = await tx.select().from(siteRoles).where(eq(siteRoles.key, key)).for('update');
 		if (!before) throw new DomainError('not_found', 'No such role.');
-		const [use] = await queryRows<{ users: number; rules: number }>(tx, sql`
-			select (select count(*) from users where site_role = ${key})::int as users,
-			       (select count(*) from allowance_rules where role = ${key})::int as rules`);
+		const [use] = await queryRows<{ users: number }>(tx, sql`select count(*)::int as users from users where site_role = ${key}`);
 		if (Number(use?.users) > 0) throw new DomainError('conflict', `${use!.users} user(s) hold “${key}”: give them another role first.`);
-		if (Number(use?.rules) > 0) throw new DomainError('conflict', `A free allowance is set for “${key}”: remove it on the Limits page first.`);
+		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for “${key}”: remove it on the Limits page first.`);
 		await tx.delete(siteRoles).where(eq(siteRoles.key, key));
 		await audit(tx, { action: 'role.deleted', actorUserId: actor.userId, targetType: 'role', targetId: key, ip: actor.ip, before: { name: before.name, description: before.description }, after: null });
 		return { key };

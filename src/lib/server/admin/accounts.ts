@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, uuidArray, type Executor } from '../db/client';
+import { queryRows, type Executor } from '../db/client';
+import { guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, moduleUseThisMonth, siteMonthStart, usedSinceSql, type ModuleUse } from '../ledger';
 import { DomainError } from '../errors';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
@@ -16,11 +17,7 @@ export interface AccountListQuery {
 	cursor?: string | null;
 }
 
-export interface ModuleUse {
-	module: string;
-	/** Tokens consumed this month (site time zone). */
-	tokens: number;
-}
+export type { ModuleUse };
 
 export interface AccountRow {
 	kind: 'user' | 'team';
@@ -75,19 +72,6 @@ const sorts: Record<AccountSort, { value: SQL; type: SQL; numeric: boolean; text
 	lastActive: { value: sql`coalesce(last_day, date '0001-01-01')`, type: sql`date`, numeric: false, text: sql`to_char(coalesce(last_day, date '0001-01-01'), 'YYYY-MM-DD')` }
 };
 
-/**
- * `left join lateral … lb`: an account's active lots as `lb.balance` (spendable tokens, unlimited lots
- * excluded), `lb.general_balance` (of those, the general ones) and `lb.unlimited`. Shared by the users
- * list and the users export so both say the same balance.
- */
-export const lotFigures = (accountId: SQL) => sql`
-	left join lateral (
-	     select coalesce(sum(l.remaining) filter (where not l.unlimited), 0)::int8 as balance,
-	            coalesce(sum(l.remaining) filter (where not l.unlimited and l.model is null), 0)::int8 as general_balance,
-	            coalesce(bool_or(l.unlimited), false) as unlimited
-	       from lots l where l.account_id = ${accountId} and (l.expires_at is null or l.expires_at > now())) lb on true`;
-
-const monthStart = sql`(select (date_trunc('month', now() at time zone s.time_zone))::date from site_settings s where s.id = 1)`;
 
 /**
  * The admin's list of users and teams with balances and this month's use, `ACCOUNTS_PAGE_SIZE` at a
@@ -104,7 +88,7 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 	}>(exec, accountPageQuery(q));
 	const page = rows.slice(0, ACCOUNTS_PAGE_SIZE);
 	const last = page.at(-1);
-	const used = await moduleUse(exec, page.map((r) => r.account_id));
+	const used = await moduleUseThisMonth(exec, page.map((r) => r.account_id));
 	return {
 		rows: page.map((r) => ({
 			kind: r.kind,
@@ -154,10 +138,10 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 		),
 		figures as (
 			select b.*, lb.balance, lb.general_balance, lb.unlimited,
-			       (select coalesce(sum(d.tokens), 0)::int8 from usage_daily d where d.account_id = b.account_id and d.day >= ${monthStart}) as used,
-			       (select max(d.day) from usage_daily d where d.account_id = b.account_id) as last_day
+			       ${usedSinceSql(sql`b.account_id`, siteMonthStart)} as used,
+			       ${lastActiveDaySql(sql`b.account_id`)} as last_day
 			  from base b
-			  ${lotFigures(sql`b.account_id`)}
+			  ${lotFiguresJoin(sql`b.account_id`)}
 		)
 		select kind, account_id, user_id, team_id, name, email, external_id, site_role, disabled, created_at, balance, general_balance, unlimited, used,
 		       to_char(last_day, 'YYYY-MM-DD') as last_day, ${sort.text ?? sql`${sort.value}`} as cursor_value
@@ -167,27 +151,6 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 		 limit ${ACCOUNTS_PAGE_SIZE + 1}`;
 }
 
-/** This month's consumption per account and module (the feature's module, or the feature itself if gone). */
-async function moduleUse(exec: Executor, accountIds: string[]): Promise<Map<string, ModuleUse[]>> {
-	const byAccount = new Map<string, ModuleUse[]>();
-	if (!accountIds.length) return byAccount;
-	const rows = await queryRows<{ account_id: string; module: string; tokens: number }>(exec, sql`
-		select d.account_id, coalesce(f.module, d.feature) as module, sum(d.tokens)::int8 as tokens
-		  from usage_daily d left join features f on f.key = d.feature
-		 where d.account_id = any(${uuidArray(accountIds)}) and d.day >= ${monthStart}
-		 group by 1, 2 order by 2`);
-	for (const r of rows) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), { module: r.module, tokens: Number(r.tokens) }]);
-	return byAccount;
-}
-
 async function guestModules(exec: Executor): Promise<GuestModuleRow[]> {
-	const rows = await queryRows<{ module: string; guests: number; used: number; last_day: string | null }>(exec, sql`
-		select coalesce(f.module, d.feature) as module, count(distinct d.account_id)::int as guests, sum(d.tokens)::int8 as used,
-		       to_char(max(d.day), 'YYYY-MM-DD') as last_day
-		  from usage_daily d
-		  join accounts a on a.id = d.account_id and a.kind = 'guest'
-		  left join features f on f.key = d.feature
-		 where d.day >= ${monthStart}
-		 group by 1 order by 1`);
-	return rows.map((r) => ({ module: r.module, guests: Number(r.guests), usedThisPeriod: Number(r.used), lastActiveDay: r.last_day }));
+	return (await guestUseThisMonth(exec)).map((r) => ({ module: r.module, guests: r.guests, usedThisPeriod: r.used, lastActiveDay: r.lastDay }));
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
+import { siteTimeZone } from '../ledger';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -34,7 +35,6 @@ export interface AuditRow {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const siteZone = sql`(select time_zone from site_settings where id = 1)`;
 
 /**
  * The audit log newest first, `AUDIT_PAGE_SIZE` at a time by keyset on its id (the order entries
@@ -60,8 +60,8 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 		const p = likePattern(account);
 		where.push(sql`g.account_id in (select id from accounts where name ilike ${p} union select account_id from users where email ilike ${p})`);
 	}
-	if (q.from) where.push(sql`g.at >= (${day(q.from)}::date::timestamp at time zone ${siteZone})`);
-	if (q.to) where.push(sql`g.at < ((${day(q.to)}::date + 1)::timestamp at time zone ${siteZone})`);
+	if (q.from) where.push(sql`g.at >= (${day(q.from)}::date::timestamp at time zone ${siteTimeZone})`);
+	if (q.to) where.push(sql`g.at < ((${day(q.to)}::date + 1)::timestamp at time zone ${siteTimeZone})`);
 	const rows = await queryRows<{
 		id: number; at: string; action: string; actor_user_id: string | null; actor_name: string | null; actor_email: string | null; actor_key_id: string | null;
 		account_id: string | null; account_name: string | null; account_kind: string | null; target_type: string | null; target_id: string | null;

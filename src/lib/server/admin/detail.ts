@@ -2,21 +2,12 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteRoleKeys } from '../accounts';
+import { capsSetOn, lotsOf, type LotRow } from '../ledger';
+import { users } from '../db/schema';
+import { inArray } from 'drizzle-orm';
 
-export interface AccountLot {
-	id: string;
-	source: string;
-	/** null = general tokens, usable by every model. */
-	model: string | null;
-	amount: number;
-	remaining: number;
-	unlimited: boolean;
-	expiresAt: string | null;
-	/** Past its expiry (what was left is lost), or used up. */
-	active: boolean;
-	note: string | null;
-	createdAt: string;
-}
+/** A lot as the detail page lists it (the ledger's `LotRow`). */
+export type AccountLot = LotRow;
 
 export interface AccountDetail {
 	accountId: string;
@@ -27,7 +18,7 @@ export interface AccountDetail {
 	joinedAt: string;
 	/** Newest first: active lots and the ones that ended. */
 	lots: AccountLot[];
-	caps: { memberUserId: string | null; memberName: string | null; period: string; limitTokens: number | null }[];
+	caps: { memberUserId: string | null; memberName: string | null; period: string; limitTokens: number }[];
 	/** The site's list of roles (accounts/roles.ts), for the role picker. */
 	roles: string[];
 }
@@ -48,19 +39,11 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		  from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
 		 where a.id = ${accountId}::uuid`);
 	if (!a) throw new DomainError('not_found', 'No such account.');
-	const [lots, caps, roles] = await Promise.all([
-		queryRows<{ id: string; source: string; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; note: string | null; created_at: string }>(exec, sql`
-			select id, source, model, amount, remaining, unlimited, expires_at, note, created_at,
-			       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active
-			  from lots where account_id = ${accountId}::uuid
-			 order by created_at desc, id desc limit ${DETAIL_LOTS}`),
-		queryRows<{ member_user_id: string | null; member_name: string | null; period: string; limit_tokens: number | null }>(exec, sql`
-			select c.member_user_id, u.name as member_name, c.period, c.limit_tokens
-			  from caps c left join users u on u.id = c.member_user_id
-			 where c.account_id = ${accountId}::uuid and c.limit_tokens is not null and c.limit_tokens >= 0
-			 order by c.member_user_id nulls first, c.period`),
-		siteRoleKeys(exec)
-	]);
+	const [lots, caps, roles] = await Promise.all([lotsOf(exec, accountId, DETAIL_LOTS), capsSetOn(exec, accountId), siteRoleKeys(exec)]);
+	const memberIds = caps.flatMap((c) => (c.memberUserId ? [c.memberUserId] : []));
+	const names = new Map(
+		memberIds.length ? (await exec.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, memberIds))).map((u) => [u.id, u.name]) : []
+	);
 	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 	return {
 		accountId: a.id,
@@ -69,19 +52,8 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		user: a.user_id ? { id: a.user_id, email: a.email, externalId: a.external_id, siteRole: a.site_role!, disabled: Boolean(a.disabled) } : null,
 		teamId: a.team_id,
 		joinedAt: when(a.created_at)!,
-		lots: lots.map((l) => ({
-			id: l.id,
-			source: l.source,
-			model: l.model,
-			amount: Number(l.amount),
-			remaining: Number(l.remaining),
-			unlimited: l.unlimited,
-			expiresAt: when(l.expires_at),
-			active: l.active,
-			note: l.note,
-			createdAt: when(l.created_at)!
-		})),
-		caps: caps.map((c) => ({ memberUserId: c.member_user_id, memberName: c.member_name, period: c.period, limitTokens: c.limit_tokens === null ? null : Number(c.limit_tokens) })),
+		lots,
+		caps: caps.map((c) => ({ ...c, memberName: c.memberUserId ? (names.get(c.memberUserId) ?? null) : null })),
 		roles
 	};
 }

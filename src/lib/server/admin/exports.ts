@@ -5,9 +5,8 @@ import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify';
 import { queryRows, type Executor } from '../db/client';
-import { operationsBetween } from '../ledger';
+import { lotFiguresJoin, operationsBetween } from '../ledger';
 import { listAudit, type AuditQuery } from './audit-log';
-import { lotFigures } from './accounts';
 
 /** Rows read per database round trip. */
 export const EXPORT_PAGE = 1000;
@@ -36,7 +35,7 @@ async function* userRows(exec: Executor, pageSize: number): AsyncGenerator<Row> 
 			select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, u.disabled_at is not null as disabled, u.created_at,
 			       lb.balance, lb.general_balance, lb.unlimited
 			  from users u
-			  ${lotFigures(sql`u.account_id`)}
+			  ${lotFiguresJoin(sql`u.account_id`)}
 			 ${after ? sql`where u.account_id > ${after}::uuid` : sql``}
 			 order by u.account_id limit ${pageSize}`);
 		for (const r of page) {

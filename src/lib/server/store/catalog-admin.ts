@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
-import { models, products } from '../db/schema';
+import { products } from '../db/schema';
+import { listModels } from '../ledger';
 import { DomainError } from '../errors';
 import { audit } from '../accounts/audit';
 import { listProducts, type PaddleEnvironment } from './catalog';
@@ -12,7 +13,7 @@ import { toOffers, type Offer } from './offer';
  * flagged, since the store leaves it out (`paddlePriceId: null`).
  */
 export async function catalogPreview(exec: Executor, env: PaddleEnvironment): Promise<Offer[]> {
-	const [catalog, modelRows] = await Promise.all([listProducts(exec, { activeOnly: true }), exec.select().from(models)]);
+	const [catalog, modelRows] = await Promise.all([listProducts(exec, { activeOnly: true }), listModels(exec)]);
 	return toOffers(catalog, env, new Map(modelRows.map((m) => [m.key, m.name])));
 }
 

@@ -1,0 +1,114 @@
+// The ledger's reads for the admin console's lists and exports. The users list sorts and pages by
+// balance and use in one SQL statement, so these figures come as SQL fragments that the admin's
+// query composes; they name the ledger's tables here, and nowhere outside the ledger.
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, uuidArray, type Executor } from '../db/client';
+
+/** The site's time zone (SQL `text`, an IANA name). */
+export const siteTimeZone = sql`(select time_zone from site_settings where id = 1)`;
+
+/** The first day of the site's current month, in its time zone (SQL `date`). */
+export const siteMonthStart = sql`(select (date_trunc('month', now() at time zone s.time_zone))::date from site_settings s where s.id = 1)`;
+
+/**
+ * `left join lateral … lb`: the account's active lots as `lb.balance` (spendable tokens, unlimited
+ * lots excluded), `lb.general_balance` (of those, the general ones) and `lb.unlimited`. `accountId`
+ * is the SQL of the outer query's account id column.
+ */
+export const lotFiguresJoin = (accountId: SQL) => sql`
+	left join lateral (
+	     select coalesce(sum(l.remaining) filter (where not l.unlimited), 0)::int8 as balance,
+	            coalesce(sum(l.remaining) filter (where not l.unlimited and l.model is null), 0)::int8 as general_balance,
+	            coalesce(bool_or(l.unlimited), false) as unlimited
+	       from lots l where l.account_id = ${accountId} and (l.expires_at is null or l.expires_at > now())) lb on true`;
+
+/** Tokens the account consumed since `since` (SQL `date`), from the daily rollup (`int8`). */
+export const usedSinceSql = (accountId: SQL, since: SQL) =>
+	sql`(select coalesce(sum(d.tokens), 0)::int8 from usage_daily d where d.account_id = ${accountId} and d.day >= ${since})`;
+
+/** The last day the account consumed anything (SQL `date`, null when never). */
+export const lastActiveDaySql = (accountId: SQL) => sql`(select max(d.day) from usage_daily d where d.account_id = ${accountId})`;
+
+export interface ModuleUse {
+	module: string;
+	tokens: number;
+}
+
+/** Tokens per account and module since the first of the site's month (a gone feature counts as its own module). */
+export async function moduleUseThisMonth(exec: Executor, accountIds: string[]): Promise<Map<string, ModuleUse[]>> {
+	const byAccount = new Map<string, ModuleUse[]>();
+	if (!accountIds.length) return byAccount;
+	const rows = await queryRows<{ account_id: string; module: string; tokens: number }>(exec, sql`
+		select d.account_id, coalesce(f.module, d.feature) as module, sum(d.tokens)::int8 as tokens
+		  from usage_daily d left join features f on f.key = d.feature
+		 where d.account_id = any(${uuidArray(accountIds)}) and d.day >= ${siteMonthStart}
+		 group by 1, 2 order by 2`);
+	for (const r of rows) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), { module: r.module, tokens: Number(r.tokens) }]);
+	return byAccount;
+}
+
+/** Guests this month per module: how many guest accounts used it, their tokens, the last day (`YYYY-MM-DD`). */
+export async function guestUseThisMonth(exec: Executor): Promise<{ module: string; guests: number; used: number; lastDay: string | null }[]> {
+	const rows = await queryRows<{ module: string; guests: number; used: number; last_day: string | null }>(exec, sql`
+		select coalesce(f.module, d.feature) as module, count(distinct d.account_id)::int as guests, sum(d.tokens)::int8 as used,
+		       to_char(max(d.day), 'YYYY-MM-DD') as last_day
+		  from usage_daily d
+		  join accounts a on a.id = d.account_id and a.kind = 'guest'
+		  left join features f on f.key = d.feature
+		 where d.day >= ${siteMonthStart}
+		 group by 1 order by 1`);
+	return rows.map((r) => ({ module: r.module, guests: Number(r.guests), used: Number(r.used), lastDay: r.last_day }));
+}
+
+export interface LotRow {
+	id: string;
+	source: string;
+	/** null = general tokens, usable by every model. */
+	model: string | null;
+	amount: number;
+	remaining: number;
+	unlimited: boolean;
+	/** ISO time, or null for no expiry. */
+	expiresAt: string | null;
+	/** Not past its expiry, and unlimited or with tokens left. */
+	active: boolean;
+	note: string | null;
+	createdAt: string;
+}
+
+/** The account's lots, newest first, at most `limit`: active ones and those that ended. */
+export async function lotsOf(exec: Executor, accountId: string, limit: number): Promise<LotRow[]> {
+	const rows = await queryRows<{ id: string; source: string; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; note: string | null; created_at: string }>(exec, sql`
+		select id, source, model, amount, remaining, unlimited, expires_at, note, created_at,
+		       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active
+		  from lots where account_id = ${accountId}::uuid
+		 order by created_at desc, id desc limit ${limit}`);
+	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
+	return rows.map((l) => ({
+		id: l.id,
+		source: l.source,
+		model: l.model,
+		amount: Number(l.amount),
+		remaining: Number(l.remaining),
+		unlimited: l.unlimited,
+		expiresAt: when(l.expires_at),
+		active: l.active,
+		note: l.note,
+		createdAt: when(l.created_at)!
+	}));
+}
+
+/** The caps set on the account (the pool's and each member's; blank or negative limits left out), in member, period order. */
+export async function capsSetOn(exec: Executor, accountId: string): Promise<{ memberUserId: string | null; period: string; limitTokens: number }[]> {
+	const rows = await queryRows<{ member_user_id: string | null; period: string; limit_tokens: number }>(exec, sql`
+		select member_user_id, period, limit_tokens from caps
+		 where account_id = ${accountId}::uuid and limit_tokens is not null and limit_tokens >= 0
+		 order by member_user_id nulls first, period`);
+	return rows.map((c) => ({ memberUserId: c.member_user_id, period: c.period, limitTokens: Number(c.limit_tokens) }));
+}
+
+/** How many free allowance rules are set for this role (a role still named by one cannot be removed). */
+export async function allowanceRulesForRole(exec: Executor, role: string): Promise<number> {
+	const [row] = await queryRows<{ n: number }>(exec, sql`select count(*)::int as n from allowance_rules where role = ${role}`);
+	return Number(row?.n ?? 0);
+}
