@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createEndpoint } from '../../src/lib/server/webhooks';
 import { freshDb, backend } from '../helpers/db';
 import { callJson, useDb, type ApiRequest } from '../helpers/http';
 import { member, siteKey } from '../helpers/api-fixture';
@@ -25,6 +26,7 @@ interface World {
 	a: Awaited<ReturnType<typeof member>>;
 	headers: Record<Caller, Record<string, string>>;
 	holdId: () => Promise<string>;
+	endpointId: () => Promise<string>;
 }
 
 type Row = {
@@ -52,7 +54,16 @@ const matrix: Record<string, Row> = {
 	'api/v1/grants': { allow: ['siteKey'], request: (w) => ({ path: '/api/v1/grants', headers: idem(), body: { user: w.a.id, tokens: 5, source: 'bonus' } }) },
 	'api/v1/usage': { allow: readers, request: (w) => ({ path: `/api/v1/usage?user=${w.a.id}` }) },
 	'api/v1/stream': { allow: readers, request: (w) => ({ path: `/api/v1/stream?user=${w.a.id}` }) },
-	'api/v1/openapi.json': { allow: callers, request: () => ({ path: '/api/v1/openapi.json' }) }
+	'api/v1/openapi.json': { allow: callers, request: () => ({ path: '/api/v1/openapi.json' }) },
+	// The site's own endpoints: its key only (site admins manage them in the console, over tRPC).
+	'api/v1/webhook-endpoints': { allow: ['siteKey'], request: () => ({ path: '/api/v1/webhook-endpoints', body: { url: 'https://hooks.example.com/authz', event_types: ['grant.created'] } }) },
+	'api/v1/webhook-endpoints/[id]': { allow: ['siteKey'], request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}` }) },
+	'api/v1/webhook-endpoints/[id]/deliveries': { allow: ['siteKey'], request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}/deliveries` }) },
+	'api/v1/webhook-endpoints/[id]/deliveries/[deliveryId]/redeliver': {
+		allow: ['siteKey'],
+		refusals: { siteKey: { status: 404, error: 'not_found' } },
+		request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}/deliveries/999999999/redeliver`, method: 'POST' })
+	}
 };
 
 function routeFiles(dir: string, root: string): string[] {
@@ -92,7 +103,8 @@ async function world(): Promise<World> {
 			sessionA: { cookie: `quota_session=${session.token}` }
 		},
 		holdId: async () =>
-			(await hold(db.orm, { accountId: a.accountId, feature: 'search_images', maxTokens: 5, ttlSeconds: 60, actor: {}, idempotency: { scope: 'authz', key: `${a.id}-${++k}` } })).holdId
+			(await hold(db.orm, { accountId: a.accountId, feature: 'search_images', maxTokens: 5, ttlSeconds: 60, actor: {}, idempotency: { scope: 'authz', key: `${a.id}-${++k}` } })).holdId,
+		endpointId: async () => (await createEndpoint(db, { url: 'https://hooks.example.com/authz', event_types: ['grant.created'] }, {})).id
 	};
 }
 
@@ -124,7 +136,7 @@ describe(`REST authorization on ${backend}`, () => {
 				const ok = (res.status >= 200 && res.status < 300) || (listed !== undefined && res.status === listed.status && error === listed.error);
 				if (!ok) problems.push(`${who}: expected success${listed ? ` or ${listed.status} ${listed.error}` : ''}, got ${got}`);
 			}
-			expect(problems).toEqual([]);
+			expect(problems, route).toEqual([]);
 			await expectInvariants(db);
 		});
 	}

@@ -13,6 +13,7 @@ import type { Db } from '../../src/lib/server/db/client';
 let db: Db;
 let site: string;
 const holds: string[] = [];
+let endpointId: string;
 beforeAll(async () => {
 	db = await freshDb();
 	await configureRates(db);
@@ -23,6 +24,8 @@ beforeAll(async () => {
 		const r = await call('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `limits-hold-${i}` }), body: { feature: 'ai_bots', max_tokens: 10 } });
 		holds.push(((await r.json()) as { hold_id: string }).hold_id);
 	}
+	const endpoint = await call('/api/v1/webhook-endpoints', { headers: bearer(site), body: { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] } });
+	endpointId = ((await endpoint.json()) as { id: string }).id;
 }, 300_000);
 afterAll(async () => db?.close());
 
@@ -43,15 +46,25 @@ function base(path: string): Request {
 		'/api/v1/consume': { user, feature: 'ai_bots', units: 1 },
 		'/api/v1/holds': { user, feature: 'ai_bots', max_tokens: 10 },
 		'/api/v1/holds/{id}/settle': { tokens: 1 },
-		'/api/v1/grants': { user, tokens: 1, source: 'bonus' }
+		'/api/v1/grants': { user, tokens: 1, source: 'bonus' },
+		'/api/v1/webhook-endpoints': { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] },
+		'/api/v1/webhook-endpoints/{id}': { enabled: true }
 	};
-	return { params: { featureKey: 'ai_bots', id: path.includes('{id}') ? holds.pop()! : '' }, query: path.includes('{') ? {} : { user }, headers, body: bodies[path] };
+	const endpoints = path.startsWith('/api/v1/webhook-endpoints');
+	const id = !path.includes('{id}') ? '' : endpoints ? endpointId : holds.pop()!;
+	// The webhook routes name no account.
+	const query: Record<string, string> = path.includes('{') || endpoints ? {} : { user };
+	return { params: { featureKey: 'ai_bots', id, deliveryId: '999999999' }, query, headers, body: bodies[path] };
 }
 
 /** Each limit of a schema (one of anyOf's branches counts) with a value at it and one past it. */
 function limits(s: Schema): { keyword: string; at: string | number; past: string | number }[] {
 	return (s.anyOf ?? [s]).flatMap((b: Schema) => {
-		const fill = (k: number) => (b.pattern && !new RegExp(b.pattern, 'u').test('x') ? 'a' : 'x').repeat(k);
+		// A value of length k that the field's pattern takes (a URL field takes only a URL).
+		const fill = (k: number) => {
+			const candidates = ['x'.repeat(k), 'a'.repeat(k), `https://example.com/${'x'.repeat(Math.max(0, k - 20))}`];
+			return candidates.find((c) => c.length === k && (!b.pattern || new RegExp(b.pattern, 'u').test(c))) ?? candidates[0]!;
+		};
 		const out = [];
 		if (b.maxLength !== undefined) out.push({ keyword: 'maxLength', at: fill(b.maxLength), past: fill(b.maxLength + 1) });
 		if (b.minLength) out.push({ keyword: 'minLength', at: fill(b.minLength), past: fill(b.minLength - 1) });
