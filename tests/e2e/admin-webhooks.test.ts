@@ -77,6 +77,20 @@ for (const size of sizes) {
 			await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
 
 			const row = page.getByRole('listitem').filter({ hasText: url });
+			// The receiver has the event before the log records its answer: reopen the log until it does.
+			await expect
+				.poll(
+					async () => {
+						await row.getByRole('button', { name: 'Deliveries' }).click();
+						const status = row.getByText(/^(Delivered|Retrying|Failed)$/).first();
+						await status.waitFor();
+						const text = await status.innerText();
+						await row.getByRole('button', { name: 'Hide deliveries' }).click();
+						return text;
+					},
+					{ timeout: 30_000 }
+				)
+				.toBe('Delivered');
 			await row.getByRole('button', { name: 'Deliveries' }).click();
 			await expect(row.getByText('Delivered').first().innerText()).resolves.toBe('Delivered');
 			await expect(row.getByText(/· 200 · \d+ ms · “ok”/).first().count()).resolves.toBe(1);
