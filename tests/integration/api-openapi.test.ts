@@ -53,8 +53,13 @@ beforeEach(async () => {
 	const u = await makeUser(db);
 	await grant(db.orm, { accountId: u.accountId, tokens: 10, source: 'bonus', grantKey: `openapi-${u.accountId}` });
 	existing.id = [...holdIds, ...(await db.rows<{ id: string }>(sql`select id from webhook_endpoints`)).map((r) => r.id)];
-	const deliveries = await db.rows<{ id: number; endpoint_id: string }>(sql`select id, endpoint_id from webhook_deliveries`);
+	// Newest last, and only endpoints that still exist: a generated DELETE may have removed one, and
+	// Postgres returns rows in no set order, so a stale or deleted endpoint could otherwise come last.
+	const deliveries = await db.rows<{ id: number; endpoint_id: string }>(
+		sql`select d.id, d.endpoint_id from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id order by d.id`
+	);
 	existing.deliveryId = deliveries.map((r) => String(r.id));
+	deliveryOf.clear();
 	for (const d of deliveries) deliveryOf.set(d.endpoint_id, String(d.id));
 });
 
