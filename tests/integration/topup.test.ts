@@ -169,7 +169,7 @@ describe(`auto top-up on ${backend}`, () => {
 		expect(parsePushMessage(phone.decrypt(req!))).toEqual({
 			title: 'Your tokens: below 2,000 tokens',
 			body: 'Tap to top up with Token pack (5,000 tokens, $5.00). Auto top-up needs a subscription to charge.',
-			url: '/store?buy=tokens-5k',
+			url: `/store?buy=tokens-5k&account=${u.accountId}`,
 			tag: `topup-${u.accountId}`
 		});
 		// A notice is no top-up: the monthly caps do not count it.

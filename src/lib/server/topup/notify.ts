@@ -38,13 +38,13 @@ function pushWords(kind: TopupNoticeKind, d: TopupNoticeDetail) {
 	const pack = `${d.productName} (${count.format(d.tokens)} tokens, ${price(d.amountCents, d.currency)})`;
 	return kind === 'topup_notice'
 		? { title: `${whose}: below ${count.format(d.belowTokens)} tokens`, body: `Tap to top up with ${pack}. Auto top-up needs a subscription to charge.` }
-		: { title: 'Auto top-up was declined', body: `The payment for ${pack} was declined, so auto top-up is off. Tap to buy tokens or check your payment method.` };
+		: { title: 'Auto top-up was declined', body: `The payment for ${pack} was declined, so auto top-up is off. Check your payment method, then turn it on again: tap for the settings.` };
 }
 
 /**
  * Records a notice for each recipient in the in-app inbox (once per top-up: the dedupe key) and
- * pushes it to their devices after the commit. A tap opens the store with the package's checkout
- * (`/store?buy=<package>`) for a notice, the store for a declined charge.
+ * pushes it to their devices. A tap opens the package's checkout in the store
+ * (`/store?buy=<package>&account=<account>`) for a notice, the auto top-up settings for a declined charge.
  */
 export async function notifyTopup(db: Db, topupId: string, accountId: string, kind: TopupNoticeKind, detail: Omit<TopupNoticeDetail, 'teamName'>, push?: PushOptions) {
 	const people = await topupRecipients(db.orm, accountId);
@@ -57,7 +57,7 @@ export async function notifyTopup(db: Db, topupId: string, accountId: string, ki
 			.onConflictDoNothing({ target: notifications.dedupeKey })
 			.returning({ id: notifications.id });
 		if (!row) continue;
-		const url = kind === 'topup_notice' ? `/store?buy=${encodeURIComponent(detail.productId)}` : '/store';
+		const url = kind === 'topup_notice' ? `/store?buy=${encodeURIComponent(detail.productId)}&account=${accountId}` : '/settings#topup-title';
 		made.push({ userId: p.user_id, message: { ...pushWords(kind, d), url, tag: `topup-${accountId}` }, urgency: 'normal' as const, topic: `topup${accountId.replaceAll('-', '').slice(0, 24)}` });
 	}
 	if (!made.length) return 0;

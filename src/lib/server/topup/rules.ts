@@ -5,6 +5,7 @@ import { topupRules } from '../db/schema';
 import { DomainError } from '../errors';
 import { spendableAccounts } from '../accounts';
 import { listProducts, type Product } from '../store';
+import { siteMonthStart, siteTimeZone } from '../ledger';
 
 export type TopupRule = typeof topupRules.$inferSelect;
 
@@ -96,7 +97,7 @@ export async function turnOff(exec: Executor, accountId: string, reason: string)
 }
 
 /** When this calendar month began in the site's time zone (a timestamptz): the monthly caps count from it. */
-export const monthStart = sql`(select date_trunc('month', now() at time zone s.time_zone) at time zone s.time_zone from site_settings s where s.id = 1)`;
+export const monthStart = sql`(${siteMonthStart}::timestamp at time zone ${siteTimeZone})`;
 
 /** This calendar month's (site time zone) top-ups of an account that cost money or may: how many, how much (cents of `currency`). */
 export interface MonthUse {
