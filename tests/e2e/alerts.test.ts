@@ -1,22 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { inject } from 'vitest';
 import { launch, phoneContext } from './browser';
-import { alertStepsShown, screen, waitForFresh, waitForServiceWorker } from './app';
-import { DEMO_SITE_API_KEY } from './server';
+import { alertStepsShown, screen, siteApi as api, signUp, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
 	browser = await launch();
 });
 afterAll(async () => browser?.close());
-
-const api = (path: string, body: object) =>
-	fetch(`${inject('baseURL')}/api/v1/${path}`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-		body: JSON.stringify(body)
-	});
 
 /** The header's alerts link, whose name carries the unread count. */
 const bell = (page: Page) => page.getByRole('banner').getByRole('link', { name: /^Alerts/ });
@@ -25,15 +16,7 @@ describe('alert steps and the inbox on a phone', () => {
 	it('a member sets steps in Settings, spends down through the API, sees the unread count and the entries, and marks them read', async () => {
 		const context = await phoneContext(browser);
 		const page = await context.newPage();
-		const email = `steps-${Date.now()}@example.test`;
-		await page.goto('/signup');
-		await page.waitForLoadState('networkidle');
-		await page.getByLabel('Name').fill('Sam Steps');
-		await page.getByLabel('Email').fill(email);
-		await page.getByRole('textbox', { name: /^Password/ }).fill('steps-2026-password');
-		await page.getByRole('button', { name: 'Create account' }).click();
-		await page.waitForURL(/\/dashboard$/);
-		const me = await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data as { id: string });
+		const me = { id: await signUp(page, 'Sam Steps', `steps-${Date.now()}@example.test`, 'steps-2026-password') };
 
 		// 15,000 tokens, plus the demo's free allowances for members (chat 10,000 a day, forms 5,000 a week).
 		expect((await api('grants', { user: me.id, tokens: 15_000, source: 'bonus', note: 'Alert steps test' })).status).toBe(201);

@@ -4,10 +4,32 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { phoneContext } from './browser';
+import { DEMO_SITE_API_KEY } from './server';
 
 export const DEMO_PASSWORD = 'quota-demo-2026';
 export const maya = { email: 'maya@quota.test', name: 'Maya Patel' };
 export const leo = { email: 'leo@quota.test', name: 'Leo Martin' };
+
+/** A POST to the REST API with the demo's site key (a host site's backend), with a fresh idempotency key. */
+export function siteApi(path: string, body: object) {
+	return fetch(`${inject('baseURL')}/api/v1/${path}`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+		body: JSON.stringify(body)
+	});
+}
+
+/** Signs up a new member through the sign-up page and waits for the dashboard; returns their user id. */
+export async function signUp(page: Page, name: string, email: string, password: string): Promise<string> {
+	await page.goto('/signup');
+	await page.waitForLoadState('networkidle');
+	await page.getByLabel('Name').fill(name);
+	await page.getByLabel('Email').fill(email);
+	await page.getByRole('textbox', { name: /^Password/ }).fill(password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await page.waitForURL(/\/dashboard$/);
+	return page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data.id as string);
+}
 
 /** Signs in through the sign-in page, as a person would, and waits for the dashboard. */
 export async function signIn(page: Page, email: string, next = '/dashboard') {

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { inject } from 'vitest';
 import { launch, phoneContext } from './browser';
-import { screen, waitForFresh } from './app';
-import { DEMO_SITE_API_KEY } from './server';
+import { screen, siteApi as api, signUp, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,26 +9,12 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-const api = (path: string, body: object) =>
-	fetch(`${inject('baseURL')}/api/v1/${path}`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-		body: JSON.stringify(body)
-	});
-
 describe('auto top-up on a phone', () => {
 	it('a member without a subscription turns it on in Settings; the crossing sends a one-tap notice that opens the checkout; the dashboard shows the rule', async () => {
 		const context = await phoneContext(browser);
 		const page = await context.newPage();
-		await page.goto('/signup');
-		await page.waitForLoadState('networkidle');
-		await page.getByLabel('Name').fill('Tara Topup');
-		await page.getByLabel('Email').fill(`topup-${Date.now()}@example.test`);
-		await page.getByRole('textbox', { name: /^Password/ }).fill('topup-2026-password');
-		await page.getByRole('button', { name: 'Create account' }).click();
-		await page.waitForURL(/\/dashboard$/);
-		const me = await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data as { id: string });
-		expect((await api('grants', { user: me.id, tokens: 6_000, source: 'bonus', note: 'Auto top-up test' })).status).toBe(201);
+		const me = await signUp(page, 'Tara Topup', `topup-${Date.now()}@example.test`, 'topup-2026-password');
+		expect((await api('grants', { user: me, tokens: 6_000, source: 'bonus', note: 'Auto top-up test' })).status).toBe(201);
 
 		await page.goto('/settings');
 		await waitForFresh(page);
@@ -53,7 +37,7 @@ describe('auto top-up on a phone', () => {
 		await page.setViewportSize({ width: 390, height: 844 });
 
 		// Image generation costs 40 tokens an operation: 1,040 spent leaves 19,960, below the trigger.
-		expect((await api('consume', { user: me.id, feature: 'image_generation', units: 26 })).status).toBe(200);
+		expect((await api('consume', { user: me, feature: 'image_generation', units: 26 })).status).toBe(200);
 		await page.getByRole('banner').getByRole('link', { name: 'Alerts, 1 unread' }).waitFor({ timeout: 40_000 });
 		await page.getByRole('banner').getByRole('link', { name: /^Alerts/ }).click();
 		await page.waitForURL(/\/alerts$/);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { backend } from '../helpers/db';
 import { makeUser } from '../helpers/ledger';
 import { storeTestBed } from '../helpers/paddle';
-import { getProduct } from '../../src/lib/server/store/catalog';
+import { getProduct, type Product } from '../../src/lib/server/store/catalog';
 import { getPurchase, startCheckout } from '../../src/lib/server/store/orders';
 import { cancelSubscription } from '../../src/lib/server/store/subscriptions';
 import { chargeOffSession } from '../../src/lib/server/store/charges';
@@ -46,6 +46,19 @@ afterAll(async () => {
 	await bed?.close();
 });
 
+/** Paddle API's answer with an active monthly subscription (one that cancels at its period's end, with `canceling`). */
+function subscriptionAnswer(subId: string, product: Product, opts: { canceling: boolean }) {
+	const now = new Date();
+	const end = new Date(now.getTime() + 30 * 86_400_000).toISOString();
+	const data = subscriptionPayload(
+		{ id: subId, status: 'active', priceId: 'pri_quota_demo_monthly_20k', quantity: 1, customData: {}, interval: 'month', period: { startsAt: now.toISOString(), endsAt: end }, cancelAt: opts.canceling ? end : null, canceledAt: null, transactionId: paddleId('txn'), createdAt: now.toISOString() },
+		product
+	);
+	// The API's subscription (unlike the webhook's) carries each item's product.
+	const items = data.items.map((i) => ({ ...i, product: { id: i.price!.product_id, name: product.name, description: product.description, type: 'standard', tax_category: 'standard', image_url: null, custom_data: null, status: 'active', created_at: now.toISOString(), updated_at: now.toISOString() } }));
+	return { status: 200, body: { data: { ...data, items }, meta: { request_id: 'req_sub' } } };
+}
+
 describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 	it('creates the transaction for the package’s sandbox price with our order id in custom data', async () => {
 		const product = await getProduct(bed.db.orm, 'tokens-5k');
@@ -83,16 +96,7 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		const u = await makeUser(bed.db);
 		const subId = paddleId('sub');
 		const [row] = await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', lastEventAt: new Date() }).returning();
-		answer = async () => {
-			const now = new Date();
-			const data = subscriptionPayload(
-				{ id: subId, status: 'active', priceId: 'pri_quota_demo_monthly_20k', quantity: 1, customData: {}, interval: 'month', period: { startsAt: now.toISOString(), endsAt: new Date(now.getTime() + 30 * 86_400_000).toISOString() }, cancelAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(), canceledAt: null, transactionId: paddleId('txn'), createdAt: now.toISOString() },
-				product
-			);
-			// The API's subscription (unlike the webhook's) carries each item's product.
-			const items = data.items.map((i) => ({ ...i, product: { id: i.price!.product_id, name: product.name, description: product.description, type: 'standard', tax_category: 'standard', image_url: null, custom_data: null, status: 'active', created_at: now.toISOString(), updated_at: now.toISOString() } }));
-			return { status: 200, body: { data: { ...data, items }, meta: { request_id: 'req_c' } } };
-		};
+		answer = async () => subscriptionAnswer(subId, product, { canceling: true });
 		await cancelSubscription(bed.db.orm, paddle, u.accountId, row!.id);
 		expect(requests.at(-1)).toMatchObject({ method: 'POST', path: `/subscriptions/${subId}/cancel`, body: { effective_from: 'next_billing_period' } });
 	});
@@ -102,15 +106,7 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		const u = await makeUser(bed.db);
 		const subId = paddleId('sub');
 		const [row] = await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', lastEventAt: new Date() }).returning();
-		answer = async () => {
-			const now = new Date();
-			const data = subscriptionPayload(
-				{ id: subId, status: 'active', priceId: 'pri_quota_demo_monthly_20k', quantity: 1, customData: {}, interval: 'month', period: { startsAt: now.toISOString(), endsAt: new Date(now.getTime() + 30 * 86_400_000).toISOString() }, cancelAt: null, canceledAt: null, transactionId: paddleId('txn'), createdAt: now.toISOString() },
-				product
-			);
-			const items = data.items.map((i) => ({ ...i, product: { id: i.price!.product_id, name: product.name, description: product.description, type: 'standard', tax_category: 'standard', image_url: null, custom_data: null, status: 'active', created_at: now.toISOString(), updated_at: now.toISOString() } }));
-			return { status: 200, body: { data: { ...data, items }, meta: { request_id: 'req_charge' } } };
-		};
+		answer = async () => subscriptionAnswer(subId, product, { canceling: false });
 		const subscription = { id: row!.id, paddleSubscriptionId: subId };
 		const orderId = await chargeOffSession(bed.db.orm, paddle, { accountId: u.accountId, productId: 'tokens-5k', subscription });
 		expect(requests.at(-1)).toMatchObject({

@@ -39,6 +39,11 @@ export function validRule(input: TopupRuleInput): TopupRuleInput {
 	return input;
 }
 
+/** Just the member's choices of a rule (a stored row carries its state too). */
+export function ruleFields(r: TopupRuleInput): TopupRuleInput {
+	return { enabled: r.enabled, belowTokens: r.belowTokens, productId: r.productId, maxPerMonth: r.maxPerMonth, maxCentsPerMonth: r.maxCentsPerMonth, cooldownSeconds: r.cooldownSeconds };
+}
+
 /** The packages a top-up can buy: active packs and bundles sold by the unit (never a subscription). */
 export async function topupPackages(exec: Executor): Promise<Product[]> {
 	return (await listProducts(exec, { activeOnly: true })).filter((p) => p.kind !== 'subscription');
@@ -69,16 +74,7 @@ export async function setTopupRule(db: Db, userId: string, accountId: string, in
 		throw new DomainError('forbidden', 'You can set auto top-up for your own tokens and for the team pools you own.');
 	}
 	if (!(await topupPackages(db.orm)).some((p) => p.id === rule.productId)) throw new DomainError('invalid_input', 'Choose a package that is for sale.');
-	const values = {
-		enabled: rule.enabled,
-		belowTokens: rule.belowTokens,
-		productId: rule.productId,
-		maxPerMonth: rule.maxPerMonth,
-		maxCentsPerMonth: rule.maxCentsPerMonth,
-		cooldownSeconds: rule.cooldownSeconds,
-		updatedBy: userId,
-		updatedAt: sql`now()`
-	};
+	const values = { ...ruleFields(rule), updatedBy: userId, updatedAt: sql`now()` };
 	const [row] = await db.orm
 		.insert(topupRules)
 		.values({ accountId, ...values })

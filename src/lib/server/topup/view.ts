@@ -4,7 +4,7 @@ import { queryRows } from '../db/client';
 import { allocationsByAccount, allowancesByAccount, availableOf } from '../ledger';
 import { paymentProvider } from '../store';
 import { chargeableSubscription } from '../store/charges';
-import { holdBack, monthStart, monthUse, ruleAccounts, rulesOf, topupPackages, TOPUP_LIMITS, type TopupRuleInput } from './rules';
+import { holdBack, monthStart, monthUse, ruleAccounts, ruleFields, rulesOf, topupPackages, TOPUP_LIMITS, type TopupRuleInput } from './rules';
 
 /** A package a top-up can buy, as the form lists it: one unit's tokens and price (cents of `currency`). */
 export interface TopupPackage {
@@ -83,15 +83,7 @@ export async function topupView(db: Db, userId: string): Promise<TopupView> {
 			accountId: a.accountId,
 			kind: a.kind,
 			name: a.name,
-			rule: rule && {
-				enabled: rule.enabled,
-				belowTokens: rule.belowTokens,
-				productId: rule.productId,
-				maxPerMonth: rule.maxPerMonth,
-				maxCentsPerMonth: rule.maxCentsPerMonth,
-				cooldownSeconds: rule.cooldownSeconds,
-				offReason: rule.offReason
-			},
+			rule: rule && { ...ruleFields(rule), offReason: rule.offReason },
 			available,
 			state: !rule?.enabled ? 'off' : !rule.armed && below ? 'served' : below && held ? 'held' : 'armed',
 			heldBack: held && { reason: held.reason, until: 'until' in held ? held.until.toISOString() : null },
