@@ -172,6 +172,9 @@ const matrix: Record<string, Entry> = {
 	'alerts.push.subscribe': { allow: members, input: (w) => ({ subscription: pushSubscription(w.tag) }) },
 	'alerts.push.unsubscribe': { allow: members, input: (w) => ({ endpoint: pushSubscription(w.tag).endpoint }) },
 	'alerts.push.setQuietHours': { allow: members, input: (w) => ({ key: `quiet-${w.tag}`, quietHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Berlin' } }) },
+	'topup.view': { allow: members },
+	// Only the pool's owner pays for its top-ups: a site admin is refused too.
+	'topup.set': { allow: ['memberA'], input: async (w, db) => ({ ...teamA(w), enabled: true, belowTokens: 1000, productId: (await product(w, db)).productId, maxPerMonth: 2, maxCentsPerMonth: null, cooldownSeconds: 3600 }) },
 
 	'admin.settings.get': { allow: siteAdmin },
 	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },

@@ -9,6 +9,7 @@ import { storeRouter } from './routers/store';
 import { alertsRouter } from './routers/alerts';
 import { adminRouter } from './routers/admin';
 import { webhooksRouter } from './routers/webhooks';
+import { topupRouter } from './routers/topup';
 
 export const appRouter = router({
 	system: systemRouter,
@@ -20,7 +21,8 @@ export const appRouter = router({
 	settings: settingsRouter,
 	alerts: alertsRouter,
 	admin: adminRouter,
-	webhooks: webhooksRouter
+	webhooks: webhooksRouter,
+	topup: topupRouter
 });
 
 export type AppRouter = typeof appRouter;
