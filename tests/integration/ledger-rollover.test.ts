@@ -73,8 +73,11 @@ describe(`allowance rollover on ${backend}`, () => {
 		// Running again (a re-run, another process) changes nothing.
 		await rollOver(db, { now: new Date('2026-03-11T09:00:00Z') });
 		expect(await rolloverLots(u.accountId, m)).toHaveLength(1);
-		const [line] = (await rolloverLines(db.orm, u.accountId, new Date('2026-03-11T09:00:00Z'))).filter((l) => l.module === m.name);
-		expect(line).toMatchObject({ tokens: 30, remaining: 30, period: 'daily', from: new Date('2026-03-09T23:00:00Z'), to: new Date('2026-03-10T23:00:00Z') });
+		const [line] = (await rolloverLines(db.orm, u.accountId, new Date('2026-03-11T09:00:00Z'))).filter((l) => l.module === m.module);
+		expect(line).toMatchObject({ tokens: 30, remaining: 30, period: 'daily', fromDay: '2026-03-10', fromPrevious: true, lastDay: '2026-03-12' });
+		// Two days on it is no longer "yesterday"'s.
+		const [later] = (await rolloverLines(db.orm, u.accountId, new Date('2026-03-12T09:00:00Z'))).filter((l) => l.module === m.module);
+		expect(later).toMatchObject({ fromDay: '2026-03-10', fromPrevious: false });
 		await expectInvariants(db);
 	});
 
@@ -212,7 +215,7 @@ describe(`allowance rollover on ${backend}`, () => {
 				}
 				expect(await lotRemaining(db, purchased.lotId)).toBe(model.purchased);
 				const end = new Date(start + uses.length * 86_400_000);
-				const lines = (await rolloverLines(db.orm, u.accountId, end)).filter((l) => l.module === m.name);
+				const lines = (await rolloverLines(db.orm, u.accountId, end)).filter((l) => l.module === m.module);
 				const live = model.rollovers.filter((r) => r.left > 0 && r.expiresDay > uses.length);
 				expect(lines.map((l) => l.remaining)).toEqual(live.map((r) => r.left).reverse());
 			}),

@@ -150,44 +150,54 @@ export async function saveModuleRollover(exec: Executor, module: string, setting
 /** One rolled-over lot the account still holds, for the dashboard's line. */
 export interface RolloverLine {
 	lotId: string;
-	/** The module's name (what the free tokens were for). */
+	/** The module (key) and its name: what the free tokens were for. */
 	module: string;
-	/** The rule's period, and the period the tokens came from (its first instant and the next period's). */
+	moduleName: string;
+	/** The rule's period, and the site-local first day (YYYY-MM-DD) of the period the tokens came from. */
 	period: Period;
-	from: Date;
-	to: Date;
+	fromDay: string;
+	/** True when that period is the one just before the current one ("last week"). */
+	fromPrevious: boolean;
 	/** Tokens rolled over, and what is left of them now. */
 	tokens: number;
 	remaining: number;
-	/** When what is left expires; null = never. */
-	expiresAt: Date | null;
+	/** When what is left expires (ISO 8601), and the last site-local day (YYYY-MM-DD) it is usable on; null = never. */
+	expiresAt: string | null;
+	lastDay: string | null;
 }
 
 /** The rollover lots `accountId` holds with tokens left at `now`, the newest first. */
 export async function rolloverLines(exec: Executor, accountId: string, now: Date = new Date()): Promise<RolloverLine[]> {
+	const at = sql`${now.toISOString()}::timestamptz`;
 	const rows = await queryRows<{
-		lot_id: string; module: string; period: Period; window_start: Date | string; window_end: Date | string;
-		tokens: number; remaining: number; expires_at: Date | string | null;
+		lot_id: string; module: string; module_name: string; period: Period; from_day: string; from_previous: boolean;
+		tokens: number; remaining: number; expires_at: Date | string | null; last_day: string | null;
 	}>(
 		exec,
-		sql`select l.id as lot_id, coalesce(m.name, l.note) as module, ru.period, r.window_start, r.window_end, r.tokens, l.remaining, l.expires_at
+		sql`select l.id as lot_id, ru.module, coalesce(m.name, l.note) as module_name, ru.period,
+		           to_char(r.window_start at time zone s.time_zone, 'YYYY-MM-DD') as from_day,
+		           r.window_end = quota_window_start(ru.period, s.time_zone, s.week_start, ${at}) as from_previous,
+		           r.tokens, l.remaining, l.expires_at,
+		           to_char((l.expires_at - interval '1 microsecond') at time zone s.time_zone, 'YYYY-MM-DD') as last_day
 		      from allowance_rollovers r
 		      join lots l on l.id = r.lot_id
 		      join allowance_rules ru on ru.id = r.rule_id
 		      left join modules m on m.key = ru.module
-		     where r.account_id = ${accountId}::uuid and l.remaining > 0 and (l.expires_at is null or l.expires_at > ${now.toISOString()}::timestamptz)
+		      cross join site_settings s
+		     where s.id = 1 and r.account_id = ${accountId}::uuid and l.remaining > 0 and (l.expires_at is null or l.expires_at > ${at})
 		     order by r.window_end desc, m.name`
 	);
-	const at = (v: Date | string) => new Date(v);
 	return rows.map((r) => ({
 		lotId: r.lot_id,
 		module: r.module,
+		moduleName: r.module_name,
 		period: r.period,
-		from: at(r.window_start),
-		to: at(r.window_end),
+		fromDay: r.from_day,
+		fromPrevious: r.from_previous,
 		tokens: Number(r.tokens),
 		remaining: Number(r.remaining),
-		expiresAt: r.expires_at === null ? null : at(r.expires_at)
+		expiresAt: r.expires_at === null ? null : new Date(r.expires_at).toISOString(),
+		lastDay: r.last_day
 	}));
 }
 
