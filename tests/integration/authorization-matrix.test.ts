@@ -37,7 +37,7 @@ import { listProducts } from '../../src/lib/server/store';
 import { subscriptions, teamInvites } from '../../src/lib/server/db/schema';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
-import { grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { expectInvariants } from '../helpers/ledger';
 import { createEndpoint } from '../../src/lib/server/webhooks';
 
@@ -199,6 +199,14 @@ const matrix: Record<string, Entry> = {
 	'admin.limits.save': {
 		allow: siteAdmin,
 		input: async (w, db) => ({ module: (await adminModule(w, db)).key, guest: 0, limitType: 'general', members: 100, roles: {}, period: 'weekly', limitMessage: 'Limit reached.', onExhausted: 'message' })
+	},
+	'admin.limits.rollover': {
+		allow: siteAdmin,
+		input: async (w, db) => {
+			const { key } = await adminModule(w, db);
+			await setAllowanceRule(db.orm, { module: key, audience: 'user', limitTokens: 100, period: 'weekly' });
+			return { module: key, rollover: { capTokens: null, capPercent: 50, expiresAfterPeriods: 2 } };
+		}
 	},
 	'admin.modules.list': { allow: siteAdmin },
 	'admin.models.list': { allow: siteAdmin },
