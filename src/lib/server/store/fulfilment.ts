@@ -8,6 +8,8 @@ import { addCalendar } from '../../calendar';
 import { orderOf, type Order } from './orders';
 import { ensureSubscription } from './subscriptions';
 import { announceCompletion, announceRefund } from './events';
+import { paidForAnotherAccount } from './customers';
+import { settleOnPurchase } from '../referrals';
 
 export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
 
@@ -117,6 +119,8 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 		subscriptionId: sub?.id ?? null,
 		periodEnd
 	});
+	// A referred member's first purchase settles their referral (when the site's rules wait for one).
+	await settleOnPurchase(exec, accountId, () => paidForAnotherAccount(exec, txn.customerId, accountId));
 	return { outcome: 'processed', effect: { orderId, granted, ...(ended.length ? { ended } : {}) } };
 }
 

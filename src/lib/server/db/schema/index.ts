@@ -5,3 +5,4 @@ export * from './push';
 export * from './admin';
 export * from './schedule';
 export * from './webhooks';
+export * from './referrals';
