@@ -225,7 +225,10 @@ const matrix: Record<string, Entry> = {
 	'admin.payments.list': { allow: siteAdmin, input: () => ({ outcome: 'failed' }) },
 	'admin.roles.list': { allow: siteAdmin },
 	'admin.roles.save': { allow: siteAdmin, input: (w) => ({ key: `role-${w.tag}`, name: 'Matrix role' }) },
-	'admin.roles.delete': { allow: siteAdmin, input: matrixRole }
+	'admin.roles.delete': { allow: siteAdmin, input: matrixRole },
+	'admin.referrals.rules': { allow: siteAdmin },
+	'admin.referrals.setRules': { allow: siteAdmin, input: () => ({ enabled: true, referrerTokens: 100, referredTokens: 50, requirePurchase: false, expiresDays: null, dailyLimit: 10 }) },
+	'referrals.panel': { allow: members }
 };
 
 let db: Db;
