@@ -197,9 +197,14 @@ export const holds = pgTable(
 		settledTokens: tokens('settled_tokens'),
 		expiresAt: ts('expires_at').notNull(),
 		closedAt: ts('closed_at'),
+		/** When its `hold.expired` event was recorded (expired holds only; null until then). */
+		expiryAnnouncedAt: ts('expiry_announced_at'),
 		createdAt: ts('created_at').notNull().defaultNow()
 	},
-	(t) => [index('holds_open_idx').on(t.accountId, t.expiresAt).where(sql`${t.status} = 'open'`)]
+	(t) => [
+		index('holds_open_idx').on(t.accountId, t.expiresAt).where(sql`${t.status} = 'open'`),
+		index('holds_unannounced_idx').on(t.closedAt).where(sql`${t.status} = 'expired' and ${t.expiryAnnouncedAt} is null`)
+	]
 );
 
 /** One request against the ledger: consume, hold, settle, release, grant, adjust, expire, clawback. */
