@@ -68,7 +68,7 @@ export function openApiDocument(serverUrl: string) {
 /** The document served at one origin: its JSON text, gzipped once, and an ETag of it. */
 export interface ServedDocument {
 	json: string;
-	gzip: Uint8Array;
+	gzip: Uint8Array<ArrayBuffer>;
 	etag: string;
 }
 
