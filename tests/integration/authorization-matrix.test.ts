@@ -218,6 +218,7 @@ const matrix: Record<string, Entry> = {
 	} },
 	'admin.catalog.setActive': { allow: siteAdmin, input: async (w, db) => ({ id: (await product(w, db)).productId, active: false }) },
 	'admin.campaigns.list': { allow: siteAdmin },
+	'admin.campaigns.reach': { allow: siteAdmin, input: () => ({ audience: 'all' }) },
 	'admin.campaigns.start': { allow: siteAdmin, input: (w) => ({ audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` }) },
 	'admin.campaigns.applyAgain': { allow: siteAdmin, input: async (w, db) => ({
 		id: (await startCampaign(db, { userId: w.users.siteAdmin.id, ip: null }, { audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` })).id

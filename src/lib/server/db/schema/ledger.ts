@@ -34,6 +34,8 @@ export const siteSettings = pgTable('site_settings', {
 	lowSharePercent: integer('low_share_percent').notNull().default(20),
 	/** Site default daily spending limit for team pools; null = none. */
 	defaultTeamDailyCap: tokens('default_team_daily_cap'),
+	/** Site default daily spending limit on each member's use of a team pool (not its owner's); null = none. */
+	defaultMemberDailyCap: tokens('default_member_daily_cap'),
 	updatedAt: ts('updated_at').notNull().defaultNow()
 });
 
