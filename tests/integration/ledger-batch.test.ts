@@ -6,7 +6,7 @@ import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { DomainError, databaseRefusal, sqlState } from '../../src/lib/server/errors';
 import { allowanceStatus, balances, consume, grant, history, hold, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
-import { setGroupCommitOptions } from '../../src/lib/server/ledger/group-commit';
+import { DEFAULT_GROUP_COMMIT, setGroupCommitOptions } from '../../src/lib/server/ledger/group-commit';
 
 // Group commit: consumes and holds that reach the ledger together go to Postgres as one batch (one
 // transaction). Each item keeps its own key, answer and refusal; a failing item fails alone.
@@ -21,7 +21,7 @@ beforeAll(async () => {
 	await setAllowanceRule(db.orm, { module: 'batchm', audience: 'role', role: 'batch-tester', limitTokens: LIMIT, period: 'never' });
 });
 afterAll(async () => db?.close());
-afterEach(() => setGroupCommitOptions({ inFlight: 2, waitMs: 0 }));
+afterEach(() => setGroupCommitOptions(DEFAULT_GROUP_COMMIT));
 
 /** 'ok', a domain code, or `sqlstate:<code>` for a database error of the item itself. */
 async function outcome(p: Promise<unknown>): Promise<string> {
@@ -40,8 +40,8 @@ const NUL_METADATA = { note: 'a\u0000b' };
 
 describe(`group commit on ${backend}`, () => {
 	it('one item breaking a constraint, or carrying a value Postgres cannot store, fails alone; its batch neighbours commit', async () => {
-		// A 20 ms wait gathers everything sent in one tick into one batch.
-		setGroupCommitOptions({ inFlight: 1, waitMs: 20 });
+		// One batch at a time: of what is sent in one tick the first item goes at once, the rest as one batch after it.
+		setGroupCommitOptions({ inFlight: 1, waitMs: 0 });
 		const a = await makeUser(db);
 		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
 		const key = (i: number) => ({ scope: 'batch-fail', key: `k${i}` });
@@ -66,7 +66,7 @@ describe(`group commit on ${backend}`, () => {
 		);
 		expect((await balances(db.orm, a.accountId)).available).toBe(100 - 10 * 10);
 		// The failed items left no trace under their keys: sent again correctly, they spend.
-		setGroupCommitOptions({ inFlight: 2, waitMs: 0 });
+		setGroupCommitOptions(DEFAULT_GROUP_COMMIT);
 		await grant(db.orm, { accountId: a.accountId, tokens: 20, source: 'purchase' });
 		expect(await outcome(consume(db.orm, { accountId: a.accountId, feature: 'search_images', units: 1, idempotency: key(3), actor: { userId: a.userId } }))).toBe('ok');
 		expect(await outcome(consume(db.orm, { accountId: a.accountId, feature: 'search_images', units: 1, idempotency: key(7), actor: {} }))).toBe('ok');
@@ -75,7 +75,7 @@ describe(`group commit on ${backend}`, () => {
 	});
 
 	it('lists a batch’s operations in the order they were applied', async () => {
-		setGroupCommitOptions({ inFlight: 1, waitMs: 20 });
+		setGroupCommitOptions({ inFlight: 1, waitMs: 0 });
 		const a = await makeUser(db);
 		await grant(db.orm, { accountId: a.accountId, tokens: 1000, source: 'purchase' });
 		const ops = await Promise.all(
@@ -110,6 +110,7 @@ const item: fc.Arbitrary<Item> = fc.oneof(
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('bad-metadata' as const), account: fc.nat(ACCOUNTS - 1) }) }
 );
 /** A stream: batches (items sent in one tick), with grants between them. */
+interface Batch { grants: number[]; items: Item[] }
 const stream = fc.array(fc.record({ grants: fc.array(fc.integer({ min: 0, max: 40 }), { minLength: ACCOUNTS, maxLength: ACCOUNTS }), items: fc.array(item, { minLength: 1, maxLength: 12 }) }), {
 	minLength: 1,
 	maxLength: 5
@@ -122,7 +123,7 @@ interface ModelAccount { lots: number; allowanceUsed: number; held: number }
  * (items applied in the order sent): every item's answer, and every balance after each batch, must
  * agree. Items on the two shared accounts (1 token, always enough) make streams contend for locks.
  */
-async function runStream(exec: Db, run: string, batches: fc.Arbitrary<typeof stream> extends fc.Arbitrary<infer T> ? T : never, shared: string[]) {
+async function runStream(exec: Db, run: string, batches: Batch[], shared: string[]) {
 	const accounts = await Promise.all(Array.from({ length: ACCOUNTS }, () => makeUser(db, 'batch-tester')));
 	const model: ModelAccount[] = accounts.map(() => ({ lots: 0, allowanceUsed: 0, held: 0 }));
 	const sent: { account: number; units: number; hold: boolean; key: string; result: string }[] = [];
@@ -191,8 +192,8 @@ async function runStream(exec: Db, run: string, batches: fc.Arbitrary<typeof str
 
 describe(`group commit model check on ${backend}`, () => {
 	it('two streams of batches agree with a sequential model, item by item, and never deadlock', async () => {
-		// A wait longer than a tick: each batch of a stream is exactly the items it sent together.
-		setGroupCommitOptions({ inFlight: 1, waitMs: 15 });
+		// One batch at a time per process: a stream's items go in the order sent, in one or two batches.
+		setGroupCommitOptions({ inFlight: 1, waitMs: 0 });
 		// Another app process: its own connections (PGlite has one process).
 		const other: Db = db.url ? openPostgres(db.url, { max: 4 }) : db;
 		const shared = await Promise.all([makeUser(db), makeUser(db)]);

@@ -10,8 +10,10 @@ import { DomainError } from '../errors';
  * answer. On a hot account one lock and one commit then serve a whole batch instead of each consume
  * queueing for the previous one's commit.
  *
- * The wait is bounded by the batch in flight: an item that finds a free slot goes at once (no timer
- * by default), one that does not waits for the next free slot, i.e. at most one batch's round trip.
+ * The wait is small and bounded: with no batch in flight an item goes at once (an idle ledger adds no
+ * latency); while one is in flight, a batch waits up to `waitMs` (1 ms) for company before it takes
+ * the next free slot, so batches under load are whole rather than one early item and the rest.
+ * An item never waits for more than that plus the round trip of the batch ahead of it.
  */
 
 /** One consume or hold, in quota_spend's terms (snake_case, as the SQL reads it). */
@@ -39,11 +41,12 @@ export const MAX_BATCH = 64;
 export interface GroupCommitOptions {
 	/** Batches in flight at once per app process (a batch holds one connection). */
 	inFlight: number;
-	/** Milliseconds a batch smaller than MAX_BATCH waits for more items before it goes (0: none). */
+	/** Milliseconds a batch smaller than MAX_BATCH waits for more items while another batch is in flight (0: none). */
 	waitMs: number;
 }
 
-let options: GroupCommitOptions = { inFlight: 2, waitMs: 0 };
+export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = { inFlight: 2, waitMs: 1 };
+let options: GroupCommitOptions = { ...DEFAULT_GROUP_COMMIT };
 
 /** Changes how batches form (the bench measures the wait's effect); applies to batches formed after. */
 export function setGroupCommitOptions(next: Partial<GroupCommitOptions>): void {
@@ -93,7 +96,7 @@ export function spendInBatch(exec: Executor, spend: SpendItem): Promise<unknown>
 
 function pump(exec: Executor, q: Queue): void {
 	while (q.inFlight < options.inFlight && q.waiting.length > 0) {
-		if (options.waitMs > 0 && q.waiting.length < MAX_BATCH) {
+		if (options.waitMs > 0 && q.inFlight > 0 && q.waiting.length < MAX_BATCH) {
 			q.timer ??= setTimeout(() => {
 				q.timer = null;
 				flush(exec, q);
