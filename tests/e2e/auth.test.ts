@@ -125,7 +125,7 @@ describe('accounts on a phone', () => {
 		// The scripts arrive late, so the server-rendered form is filled before it hydrates.
 		let release: () => void = () => {};
 		const scriptsHeld = new Promise<void>((r) => (release = r));
-		await slow.route('**/_app/immutable/**', async (route) => {
+		await slow.route('**/_app/immutable/**/*.js', async (route) => {
 			await scriptsHeld;
 			await route.continue();
 		});
