@@ -267,8 +267,9 @@ export const entries = pgTable(
 	},
 	(t) => [
 		index('entries_operation_idx').on(t.operationId),
-		index('entries_lot_idx').on(t.lotId),
-		index('entries_window_idx').on(t.windowId),
+		// Partial: an entry has one of the two (fewer index writes per entry).
+		index('entries_lot_idx').on(t.lotId).where(sql`${t.lotId} is not null`),
+		index('entries_window_idx').on(t.windowId).where(sql`${t.windowId} is not null`),
 		check('entries_target_check', sql`(${t.lotId} is null) <> (${t.windowId} is null)`)
 	]
 );
