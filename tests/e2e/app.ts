@@ -2,8 +2,7 @@ import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { inject } from 'vitest';
-import { phoneContext } from './browser';
+import { baseURL, phoneContext, sharedApp } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
 
 export const DEMO_PASSWORD = 'quota-demo-2026';
@@ -12,7 +11,7 @@ export const leo = { email: 'leo@quota.test', name: 'Leo Martin' };
 
 /** A POST to the REST API with the demo's site key (a host site's backend), with a fresh idempotency key. */
 export function siteApi(path: string, body: object) {
-	return fetch(`${inject('baseURL')}/api/v1/${path}`, {
+	return fetch(`${baseURL()}/api/v1/${path}`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
 		body: JSON.stringify(body)
@@ -54,7 +53,7 @@ export async function signIn(page: Page, email: string, next = '/dashboard') {
  * reused by every test that does not end it (sign-in is rate limited per address and e-mail).
  */
 export async function sessionCookies(browser: Browser, email: string): Promise<Cookie[]> {
-	const file = join(inject('dataDir'), `e2e-session-${email}.json`);
+	const file = join(sharedApp().dataDir, `e2e-session-${email}.json`);
 	if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Cookie[];
 	const context = await phoneContext(browser);
 	await signIn(await context.newPage(), email);

@@ -1,6 +1,6 @@
 import type { JobDefinition } from './jobs';
 import { pruneJobs } from './view';
-import { sweepExpired } from '../ledger';
+import { rollOver, sweepExpired } from '../ledger';
 import { forgetEndedRateLimits } from '../accounts';
 import { mailJob } from '../mail/job';
 import { webhookDeliveryJob } from '../webhooks';
@@ -13,6 +13,7 @@ import { topupJobs } from '../topup';
 export function appJobs(): JobDefinition[] {
 	return [
 		{ name: 'ledger.sweep', everySeconds: 60, run: ({ db }) => sweepExpired(db) },
+		{ name: 'ledger.rollover', everySeconds: 60, leaseSeconds: 300, run: ({ db }) => rollOver(db) },
 		{ name: 'accounts.rate-limit-sweep', everySeconds: 600, run: ({ db }) => forgetEndedRateLimits(db) },
 		{ name: 'schedule.prune', everySeconds: 3600, run: ({ db }) => pruneJobs(db.orm) },
 		webhookDeliveryJob(),

@@ -9,6 +9,8 @@ import { orderOf, type Order } from './orders';
 import { ensureSubscription } from './subscriptions';
 import { pendingCharge } from './charges';
 import { announceCompletion, announceRefund } from './events';
+import { paidForAnotherAccount } from './customers';
+import { settleOnPurchase } from '../referrals';
 
 export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
 
@@ -134,6 +136,8 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 		subscriptionId: sub?.id ?? null,
 		periodEnd
 	});
+	// A referred member's first purchase settles their referral (when the site's rules wait for one).
+	await settleOnPurchase(exec, accountId, () => paidForAnotherAccount(exec, txn.customerId, accountId));
 	return { outcome: 'processed', effect: { orderId, granted, ...(ended.length ? { ended } : {}) } };
 }
 

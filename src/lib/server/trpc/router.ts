@@ -10,6 +10,7 @@ import { alertsRouter } from './routers/alerts';
 import { adminRouter } from './routers/admin';
 import { webhooksRouter } from './routers/webhooks';
 import { topupRouter } from './routers/topup';
+import { referralsRouter } from './routers/referrals';
 
 export const appRouter = router({
 	system: systemRouter,
@@ -22,7 +23,8 @@ export const appRouter = router({
 	alerts: alertsRouter,
 	admin: adminRouter,
 	webhooks: webhooksRouter,
-	topup: topupRouter
+	topup: topupRouter,
+	referrals: referralsRouter
 });
 
 export type AppRouter = typeof appRouter;

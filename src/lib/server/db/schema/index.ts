@@ -6,3 +6,4 @@ export * from './admin';
 export * from './schedule';
 export * from './webhooks';
 export * from './topup';
+export * from './referrals';

@@ -11,6 +11,7 @@ import {
 	adjustmentPayload,
 	envelope,
 	paddleId,
+	simulatedCustomerId,
 	subscriptionPayload,
 	transactionPayload,
 	type AdjustmentAction,
@@ -67,6 +68,12 @@ export class PaddleSimulator implements PaymentProvider {
 		return { transactionId: txn.id };
 	}
 
+	/** The Paddle customer of an order's buyer: one per account (undefined for an unknown order). */
+	private async customerOf(orderId: unknown): Promise<string | undefined> {
+		const order = typeof orderId === 'string' ? await orderOf(this.db.orm, orderId) : undefined;
+		return order ? simulatedCustomerId(order.accountId) : undefined;
+	}
+
 	/**
 	 * The user who started the checkout of a transaction (our order's buyer), or null for a
 	 * transaction the simulator does not hold or one without a buyer (a renewal has the first order's).
@@ -92,6 +99,8 @@ export class PaddleSimulator implements PaymentProvider {
 		const now = new Date();
 		txn.status = 'completed';
 		txn.billedAt = now.toISOString();
+		// Known once the buyer pays (the order is committed by then), as in Paddle's checkout.
+		txn.customerId ??= await this.customerOf(txn.customData.orderId);
 		txn.payments.push({ status: 'captured', at: now.toISOString() });
 		const events = [];
 		if (product.billingInterval) {
@@ -106,7 +115,8 @@ export class PaddleSimulator implements PaymentProvider {
 				cancelAt: null,
 				canceledAt: null,
 				transactionId: txn.id,
-				createdAt: now.toISOString()
+				createdAt: now.toISOString(),
+				customerId: txn.customerId
 			};
 			txn.subscriptionId = sub.id;
 			txn.billingPeriod = sub.period;
@@ -151,7 +161,8 @@ export class PaddleSimulator implements PaymentProvider {
 			billingPeriod: sub.period,
 			payments: [{ status: 'captured', at: now.toISOString() }],
 			createdAt: now.toISOString(),
-			billedAt: now.toISOString()
+			billedAt: now.toISOString(),
+			customerId: sub.customerId
 		};
 		await this.save('subscription', sub.id, sub);
 		await this.save('transaction', txn.id, txn);
