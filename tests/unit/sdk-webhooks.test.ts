@@ -50,7 +50,7 @@ describe('SDK verifyWebhook', () => {
 		const event: WebhookEvent = await verifyWebhook(secret, body, headers);
 		expect(event).toEqual(payload);
 		expect(event.data.event_id).toBe(headers['webhook-id']);
-		const fetchHeaders = new Headers(Object.entries(headers).map(([k, v]) => [k, String(v)]));
+		const fetchHeaders = new Headers(Object.entries(headers).map(([k, v]): [string, string] => [k, String(v)]));
 		expect((await verifyWebhook(secret, new TextEncoder().encode(body), fetchHeaders)).data.balance_after.available).toBe(900);
 	});
 
