@@ -27,6 +27,8 @@ export type SettleResult = Json<Post<'/api/v1/holds/{id}/settle'>['responses'][2
 export type GrantRequest = Json<Post<'/api/v1/grants'>['requestBody']>;
 export type GrantResult = Json<Post<'/api/v1/grants'>['responses'][201]>;
 export type Balance = Json<Get<'/api/v1/balance'>['responses'][200]>;
+export type EmbedTokenRequest = Json<Post<'/api/v1/embed-tokens'>['requestBody']>;
+export type EmbedToken = Json<Post<'/api/v1/embed-tokens'>['responses'][201]>;
 export type UsagePage = Json<Get<'/api/v1/usage'>['responses'][200]>;
 export type UsageRow = UsagePage['data'][number];
 
@@ -127,6 +129,16 @@ export class Quota {
 	grant(body: GrantRequest, options: CallOptions = {}): Promise<GrantResult> {
 		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
 		return unwrap(this.api.POST('/api/v1/grants', { body, params: { header }, signal: options.signal }));
+	}
+
+	/**
+	 * A short-lived, read-only token for the `<quota-usage>` widget of one `user` or `team` (site
+	 * keys): give `token` to that user's page. It reads that account only and stops at `expires_at`
+	 * (`ttl_seconds`, 60–3600, default 900) or when this site key is revoked. Changes nothing, so it
+	 * is retried like a read.
+	 */
+	embedToken(body: EmbedTokenRequest, options: { signal?: AbortSignal } = {}): Promise<EmbedToken> {
+		return unwrap(this.api.POST('/api/v1/embed-tokens', { body, signal: options.signal }));
 	}
 
 	/** Balances per model, free allowances, `available` and `held` tokens. */

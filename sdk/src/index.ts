@@ -6,6 +6,8 @@ export type {
 	CheckResult,
 	ConsumeRequest,
 	ConsumeResult,
+	EmbedToken,
+	EmbedTokenRequest,
 	GrantRequest,
 	GrantResult,
 	Hold,

@@ -2285,6 +2285,323 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/embed-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use).
+                         * @example wp-user-42
+                         */
+                        user?: string;
+                        /**
+                         * Format: uuid
+                         * @description Site keys: a team id (its shared pool).
+                         */
+                        team?: string;
+                        /**
+                         * @description How long the token reads (seconds, 60–3600, default 900).
+                         * @default 900
+                         */
+                        ttl_seconds?: number;
+                    } | unknown | unknown;
+                };
+            };
+            responses: {
+                /** @description Made */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The embed token (`qe_…`): give it to the page for `<quota-usage token="…">`. It reads this one account only, changes nothing, and stops at `expires_at` or when the site key that made it is revoked. */
+                            token: string;
+                            expires_at: string;
+                            /** Format: uuid */
+                            account_id: string;
+                        };
+                    };
+                };
+                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `unauthorized`: no or bad API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `not_found`: no such team, hold or feature */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `payload_too_large`: body larger than 64 KB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `unsupported_media_type`: a body that is not `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/embed/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the widget shows: balance, allowances, allocations, recent use and purchases (embed token; CORS: any origin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The account’s figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Tokens the account can spend now (as GET /api/v1/balance’s `available`). */
+                            available: number;
+                            held: number;
+                            /** @description A lot or allowance without a limit: the account is never refused for tokens. */
+                            unlimited: boolean;
+                            used_today: number;
+                            used_this_month: number;
+                            /**
+                             * @description The dashboard’s colour: ok, low (under the low share) or empty.
+                             * @enum {string}
+                             */
+                            level: "ok" | "low" | "empty";
+                            allowances: {
+                                module: string;
+                                name: string;
+                                used: number;
+                                /** @description null = unlimited. */
+                                limit: number | null;
+                                period: string;
+                                resets_at: string | null;
+                            }[];
+                            allocations: {
+                                /** @description null = general tokens, usable by every model. */
+                                model: string | null;
+                                name: string;
+                                remaining: number;
+                                amount: number;
+                                unlimited: boolean;
+                                expires_at: string | null;
+                            }[];
+                            usage: {
+                                /** Format: uuid */
+                                id: string;
+                                feature: string;
+                                feature_name: string;
+                                model: string | null;
+                                tokens_used: number;
+                                date: string;
+                            }[];
+                            purchases: {
+                                /** Format: uuid */
+                                id: string;
+                                product_name: string;
+                                tokens: number;
+                                amount_cents: number | null;
+                                currency: string | null;
+                                status: string;
+                                created_at: string;
+                            }[];
+                            /** @description Where the "Buy tokens" link goes: Quota’s store. */
+                            store_url: string;
+                            /** @description When the embed token stops reading. */
+                            expires_at: string;
+                        };
+                    };
+                };
+                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/embed/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events: the balance part of the summary now and after every change; ends within a minute, reconnect with Last-Event-ID (embed token; CORS: any origin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The id of the last `balance` event received: on a reconnect, the first event is left out when the figures have not changed since. */
+                    "Last-Event-ID"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream of `balance` events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid` */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

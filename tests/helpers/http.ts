@@ -30,6 +30,9 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
 		['id', 'deliveryId'],
 		() => import('../../src/routes/api/v1/webhook-endpoints/[id]/deliveries/[deliveryId]/redeliver/+server')
 	],
+	[/^\/api\/v1\/embed-tokens$/, [], () => import('../../src/routes/api/v1/embed-tokens/+server')],
+	[/^\/api\/v1\/embed\/summary$/, [], () => import('../../src/routes/api/v1/embed/summary/+server')],
+	[/^\/api\/v1\/embed\/stream$/, [], () => import('../../src/routes/api/v1/embed/stream/+server')],
 	[/^\/admin\/exports\/([^/]+)$/, ['kind'], () => import('../../src/routes/(app)/admin/exports/[kind]/+server')]
 ];
 

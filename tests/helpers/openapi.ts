@@ -25,6 +25,8 @@ export interface Operation {
 	parameters?: Parameter[];
 	requestBody?: { required: boolean; content: { 'application/json': { schema: Schema } } };
 	responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+	/** Set where a route takes another scheme than the document's API key (the widget's embed token). */
+	security?: Record<string, string[]>[];
 }
 
 export const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));

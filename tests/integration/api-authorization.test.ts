@@ -16,10 +16,11 @@ import { callJson, useDb, type ApiRequest } from '../helpers/http';
 import { member, siteKey } from '../helpers/api-fixture';
 import { configureRates, expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { createAccountKey, createSession } from '../../src/lib/server/accounts';
+import { authenticateApiKey, createAccountKey, createSession } from '../../src/lib/server/accounts';
+import { mintEmbedToken } from '../../src/lib/server/embed';
 import { hold } from '../../src/lib/server/ledger';
 
-const callers = ['noKey', 'badKey', 'keyA', 'keyB', 'readOnlyKeyA', 'siteKey', 'sessionA'] as const;
+const callers = ['noKey', 'badKey', 'keyA', 'keyB', 'readOnlyKeyA', 'siteKey', 'sessionA', 'embedTokenA'] as const;
 type Caller = (typeof callers)[number];
 
 interface World {
@@ -65,7 +66,11 @@ const matrix: Record<string, Row> = {
 		allow: ['siteKey'],
 		refusals: { siteKey: { status: 404, error: 'not_found' } },
 		request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}/deliveries/999999999/redeliver`, method: 'POST' })
-	}
+	},
+	// Embed tokens: a site key makes them; the widget's reads take nothing else (an embed token reads memberA's account only).
+	'api/v1/embed-tokens': { allow: ['siteKey'], request: (w) => ({ path: '/api/v1/embed-tokens', body: { user: w.a.id } }) },
+	'api/v1/embed/summary': { allow: ['embedTokenA'], request: () => ({ path: '/api/v1/embed/summary' }) },
+	'api/v1/embed/stream': { allow: ['embedTokenA'], request: () => ({ path: '/api/v1/embed/stream' }) }
 };
 
 function routeFiles(dir: string, root: string): string[] {
@@ -102,7 +107,8 @@ async function world(): Promise<World> {
 			keyB: auth(b.key),
 			readOnlyKeyA: auth(readOnly.value),
 			siteKey: auth(site),
-			sessionA: { cookie: `quota_session=${session.token}` }
+			sessionA: { cookie: `quota_session=${session.token}` },
+			embedTokenA: auth(mintEmbedToken(await authenticateApiKey(db, site), a.accountId, 600).token)
 		},
 		holdId: async () =>
 			(await hold(db.orm, { accountId: a.accountId, feature: 'search_images', maxTokens: 5, ttlSeconds: 60, actor: {}, idempotency: { scope: 'authz', key: `${a.id}-${++k}` } })).holdId,
@@ -126,7 +132,7 @@ describe(`REST authorization on ${backend}`, () => {
 			for (const who of callers) {
 				const w = await world();
 				const req = await row.request(w);
-				const res = route === 'api/v1/stream' ? await streamStatus(req.path, w.headers[who]) : await callJson(req.path, { ...req, headers: { ...req.headers, ...w.headers[who] } });
+				const res = route.endsWith('/stream') ? await streamStatus(req.path, w.headers[who]) : await callJson(req.path, { ...req, headers: { ...req.headers, ...w.headers[who] } });
 				const error = res.json?.error;
 				const got = `${res.status}${error ? ` ${error}` : ''}`;
 				if (!row.allow.includes(who)) {

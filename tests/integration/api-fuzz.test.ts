@@ -24,7 +24,7 @@ beforeAll(async () => {
 	await configureRates(db);
 	await useDb(db);
 	const m = await member(db, 0);
-	keys = [m.key, await siteKey(db), 'qk_forged_key_aaaaaaaaaaaaaaaaaaaa', 'not-a-key', ''];
+	keys = [m.key, await siteKey(db), 'qk_forged_key_aaaaaaaaaaaaaaaaaaaa', 'not-a-key', '', `qe_${'a'.repeat(40)}.${'b'.repeat(43)}`];
 });
 afterAll(async () => db?.close());
 
@@ -44,7 +44,10 @@ const paths = [
 	'/api/v1/webhook-endpoints',
 	'/api/v1/webhook-endpoints/not-a-uuid',
 	'/api/v1/webhook-endpoints/00000000-0000-0000-0000-000000000000/deliveries',
-	'/api/v1/webhook-endpoints/00000000-0000-0000-0000-000000000000/deliveries/%00/redeliver'
+	'/api/v1/webhook-endpoints/00000000-0000-0000-0000-000000000000/deliveries/%00/redeliver',
+	'/api/v1/embed-tokens',
+	'/api/v1/embed/summary',
+	'/api/v1/embed/stream'
 ];
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });

@@ -9,6 +9,8 @@ import { grant } from '../../src/lib/server/ledger';
 import { createEndpoint, startWebhookOutbox } from '../../src/lib/server/webhooks';
 import { hasUnstorable, invalid, matches, mutated, operations, record, valid, type Operation, type Parameter, type Schema } from '../helpers/openapi';
 import type { Db } from '../../src/lib/server/db/client';
+import { authenticateApiKey } from '../../src/lib/server/accounts';
+import { mintEmbedToken } from '../../src/lib/server/embed';
 
 // The OpenAPI document is the contract both ways: requests generated from its schemas (valid ones,
 // and ones just outside them: a limit passed, a wrong type, NUL and unpaired surrogates, an unknown
@@ -16,7 +18,9 @@ import type { Db } from '../../src/lib/server/db/client';
 // schema it gives for that status, 400 exactly when the request breaks the schema, and never a 5xx.
 
 let db: Db;
-const keys: Record<string, string | null> = { site: '', member: '', none: null, bad: 'qk_not_a_real_key_00000000000000' };
+const keys: Record<string, string | null> = { site: '', member: '', embed: '', none: null, bad: 'qk_not_a_real_key_00000000000000' };
+/** The widget's routes take an embed token (security `embedToken`), every other route an API key. */
+const embedOnly = (op: Operation) => op.security?.some((s) => 'embedToken' in s) ?? false;
 /** Path values that exist, so generated requests also reach the success paths. */
 const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [], deliveryId: [] };
 const holdIds: string[] = [];
@@ -30,6 +34,7 @@ beforeAll(async () => {
 	keys.site = await siteKey(db);
 	const m = await member(db, 100_000);
 	keys.member = m.key;
+	keys.embed = mintEmbedToken(await authenticateApiKey(db, keys.site), m.accountId, 3600).token;
 	for (let i = 0; i < 8; i++) {
 		const h = await call('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `openapi-hold-${i}` }), body: { feature: 'generate_texts', max_tokens: 100 } });
 		holdIds.push(((await h.json()) as { hold_id: string }).hold_id);
@@ -122,7 +127,7 @@ function request(op: Operation): fc.Arbitrary<Generated> {
 			)
 		: fc.constant(null);
 	return fc.record({
-		key: fc.constantFrom('site', 'site', 'site', 'member', 'member', 'none', 'bad'),
+		key: embedOnly(op) ? fc.constantFrom('embed', 'embed', 'embed', 'site', 'none', 'bad') : fc.constantFrom('site', 'site', 'site', 'member', 'member', 'none', 'bad'),
 		params: pick('path', parameterValue),
 		query: pick('query', parameterValue),
 		headers: pick('header', headerValue),
@@ -191,14 +196,15 @@ function example(path: string, op: Operation): Generated {
 		'/api/v1/consume': { json: { feature: 'ai_bots', units: 1 } },
 		'/api/v1/holds': { json: { feature: 'ai_bots', max_tokens: 10 } },
 		'/api/v1/holds/{id}/settle': { json: { tokens: 1 } },
-		'/api/v1/grants': { json: { user, tokens: 10, source: 'bonus' } }
+		'/api/v1/grants': { json: { user, tokens: 10, source: 'bonus' } },
+		'/api/v1/embed-tokens': { json: { user } }
 	};
 	// The member's key spends from its own tokens; the site key names a host site's user, who has none.
 	const ownAccount = path.startsWith('/api/v1/holds') || path === '/api/v1/consume';
 	return {
-		key: ownAccount ? 'member' : 'site',
+		key: embedOnly(op) ? 'embed' : ownAccount ? 'member' : 'site',
 		params: { featureKey: 'ai_bots', ...(path.includes('{id}') ? withDelivery(path, path.startsWith('/api/v1/holds') ? holdIds.pop()! : existing.id!.pop()!) : {}) },
-		query: ownAccount || path.includes('feature-rates') ? {} : { user },
+		query: ownAccount || embedOnly(op) || path.includes('feature-rates') || path === '/api/v1/embed-tokens' ? {} : { user },
 		headers: op.parameters?.some((p) => p.name === 'Idempotency-Key') ? { 'Idempotency-Key': `openapi-example-${path}` } : {},
 		body: bodies[path] ?? null,
 		contentType: 'application/json'
@@ -227,7 +233,7 @@ describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
 						const check = matches(documented[mediaType]!.schema, JSON.parse(text));
 						expect(check.ok, `${what}\n${check.errors}`).toBe(true);
 					}
-					const known = g.key === 'site' || g.key === 'member';
+					const known = embedOnly(op) ? g.key === 'embed' : g.key === 'site' || g.key === 'member';
 					if (g.body !== null && !g.contentType.startsWith('application/json')) expect(res.status, what).toBe(415);
 					else if (known) expect(res.status === 400, what).toBe(!keepsTheContract(op, g));
 					else if (!Object.values(g.query).concat(Object.values(g.params)).some(hasUnstorable)) expect(res.status, what).toBe(401);

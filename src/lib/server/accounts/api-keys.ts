@@ -154,3 +154,17 @@ async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 function parseTextArray(v: string[] | string): string[] {
 	return Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
 }
+
+/**
+ * Whether a site key still vouches for reading `accountId` (an embed token it minted): the key is a
+ * site key, not revoked, and the account is not a disabled user's. One indexed read, not kept: an
+ * embed token stops working the moment its key is revoked or its user disabled.
+ */
+export async function siteKeyVouches(db: Db, keyId: string, accountId: string): Promise<'active' | 'revoked' | 'disabled'> {
+	const [row] = await db.rows<{ active: boolean; disabled: boolean }>(sql`
+		select (k.kind = 'site' and k.revoked_at is null) as active,
+		       exists (select 1 from users u where u.account_id = ${accountId}::uuid and u.disabled_at is not null) as disabled
+		  from api_keys k where k.id = ${keyId}::uuid`);
+	if (!row?.active) return 'revoked';
+	return row.disabled ? 'disabled' : 'active';
+}

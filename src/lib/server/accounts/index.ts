@@ -11,7 +11,7 @@ export { createTeam, getTeam, inviteToTeam, describeInvite, acceptInvite, change
 export { spendableAccounts, activeAccount, setActiveAccount, type SpendableAccount } from './active-account';
 export { claimClientWrite } from './settings';
 export { requireAccountAccess, requireAccessById, assertKeyMayAct, type AccessLevel } from './access';
-export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey } from './api-keys';
+export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey, siteKeyVouches } from './api-keys';
 export { profile } from './profile';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, type SiteRole } from './roles';
 export { hostIdentityOf, siteAdminContacts } from './contacts';
@@ -19,3 +19,4 @@ export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
 export { resolveAccount, callerAccount, callerScope, targetAccount, type Caller, type Target } from './scope';
 export { grantWithSiteKey, type SiteGrant } from './site-grants';
+export { appSecret } from './secret';

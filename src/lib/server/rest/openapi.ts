@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import pkg from '../../../../package.json' with { type: 'json' };
 import * as s from './schemas';
 import * as wh from './webhook-schemas';
+import * as em from './embed-schemas';
 import { endpointInput, endpointPatch } from '../webhooks/endpoints';
 
 // OpenAPI 3.1 generated from the same zod schemas that validate requests (JSON Schema 2020-12).
@@ -33,6 +34,12 @@ const errors = (...codes: number[]) =>
 	Object.fromEntries(
 		[400, 401, ...codes, 500].map((c) => [String(c), { description: errorText[c]!, content: { 'application/json': { schema: errorRef } } }])
 	);
+
+/** The widget's routes: 401 says why the embed token no longer reads. */
+const embedErrors = {
+	...errors(),
+	401: { description: '`unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid`', content: { 'application/json': { schema: errorRef } } }
+};
 
 const idempotencyHeader = (required: boolean) => ({
 	name: 'Idempotency-Key',
@@ -106,7 +113,10 @@ function buildDocument() {
 		},
 		security: [{ apiKey: [] }],
 		components: {
-			securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Quota API key (qk_…).' } },
+			securitySchemes: {
+				apiKey: { type: 'http', scheme: 'bearer', description: 'A Quota API key (qk_…).' },
+				embedToken: { type: 'http', scheme: 'bearer', description: 'An embed token (qe_…) from POST /api/v1/embed-tokens: reads one account, for the <quota-usage> widget.' }
+			},
 			schemas: { Error: jsonSchema(s.responses.error, 'output') }
 		},
 		paths: {
@@ -244,6 +254,31 @@ function buildDocument() {
 					summary: 'Send a delivery again now, with the same event id and body (site keys)',
 					parameters: parameters(wh.redeliverParams, 'path', true),
 					responses: { ...ok(202, wh.webhookResponses.redelivered, 'Queued'), ...errors(403, 404, 409) }
+				}
+			},
+			'/api/v1/embed-tokens': {
+				post: {
+					summary: 'A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys)',
+					requestBody: body(em.embedTokenBody),
+					responses: { ...ok(201, em.embedResponses.token, 'Made'), ...errors(403, 404, 413, 415, 422) }
+				}
+			},
+			'/api/v1/embed/summary': {
+				get: {
+					summary: 'What the widget shows: balance, allowances, allocations, recent use and purchases (embed token; CORS: any origin)',
+					security: [{ embedToken: [] }],
+					responses: { ...ok(200, em.embedResponses.summary, 'The account’s figures'), ...embedErrors }
+				}
+			},
+			'/api/v1/embed/stream': {
+				get: {
+					summary: 'Server-Sent Events: the balance part of the summary now and after every change; ends within a minute, reconnect with Last-Event-ID (embed token; CORS: any origin)',
+					security: [{ embedToken: [] }],
+					parameters: parameters(s.lastEventIdHeader, 'header'),
+					responses: {
+						200: { description: 'text/event-stream of `balance` events', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+						...embedErrors
+					}
 				}
 			}
 		}

@@ -1,0 +1,44 @@
+import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
+import { getDb, type Db } from '../db';
+import { readEmbedToken, type EmbedGrant } from '../embed';
+import { errorResponse } from '../http/refusals';
+
+/**
+ * CORS for the widget's reads, and only those: any page may call them (the embed token in the
+ * Authorization header is the whole authority, no cookie is sent or accepted, so `*` lends nothing),
+ * with GET and the two request headers the widget sends. The rest of the API sends no CORS headers,
+ * so a browser on another origin cannot read it.
+ */
+export const EMBED_CORS: Record<string, string> = {
+	'access-control-allow-origin': '*',
+	'access-control-allow-methods': 'GET',
+	'access-control-allow-headers': 'authorization, last-event-id',
+	'access-control-max-age': '600'
+};
+
+/** The preflight answer of a widget route. */
+export const embedPreflight: RequestHandler = () => new Response(null, { status: 204, headers: EMBED_CORS });
+
+function withCors(res: Response): Response {
+	for (const [name, value] of Object.entries(EMBED_CORS)) res.headers.set(name, value);
+	return res;
+}
+
+/**
+ * A widget route: reads `Authorization: Bearer qe_…` (never a URL parameter: URLs end up in logs and
+ * Referer headers), checks the token (401 with `details.reason` expired/revoked/invalid), then
+ * `handle` answers for the token's one account. Every answer, errors included, carries EMBED_CORS, so
+ * the widget can read the refusal and say what happened.
+ */
+export function embedRoute(handle: (ctx: { db: Db; grant: EmbedGrant; event: RequestEvent }) => Promise<Response>): RequestHandler {
+	return async (event) => {
+		try {
+			const db = await getDb();
+			const header = event.request.headers.get('authorization');
+			const grant = await readEmbedToken(db, /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1]);
+			return withCors(await handle({ db, grant, event }));
+		} catch (e) {
+			return withCors(errorResponse(e, event));
+		}
+	};
+}

@@ -1,0 +1,16 @@
+import { endpoint } from '$lib/server/rest/handler';
+import { embedTokenBody } from '$lib/server/rest/embed-schemas';
+import { mintEmbedToken } from '$lib/server/embed';
+import { DomainError } from '$lib/server/errors';
+
+/** POST: a short-lived, read-only embed token for one user's or team's account (site keys). */
+export const POST = endpoint({
+	auth: 'key',
+	body: embedTokenBody,
+	handle: async (ctx) => {
+		if (ctx.key?.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can make embed tokens.');
+		const accountId = await ctx.account({ user: ctx.body.user, team: ctx.body.team }, 'read');
+		const { token, expiresAt } = mintEmbedToken(ctx.key, accountId, ctx.body.ttl_seconds);
+		return { status: 201, body: { token, expires_at: expiresAt.toISOString(), account_id: accountId } };
+	}
+});

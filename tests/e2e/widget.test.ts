@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { baseURL, launch, phone } from './browser';
+import { axe, screen, signIn } from './app';
+import { DEMO_SITE_API_KEY } from './server';
+import { appSecret } from '../../src/lib/server/accounts/secret';
+import { mintEmbedToken } from '../../src/lib/server/embed/tokens';
+
+// The <quota-usage> widget on a host page of ANOTHER origin (127.0.0.1 vs the app's localhost), in
+// Chromium at 390×844, against the production build: the figures of the token's account, live
+// updates through the header-authorised stream, CORS only on the widget's reads, and the states of
+// an expired and a revoked token.
+
+let browser: Browser;
+let host: Server;
+let hostOrigin: string;
+const pages = new Map<string, string>();
+
+beforeAll(async () => {
+	browser = await launch();
+	host = createServer((req, res) => {
+		const html = pages.get(req.url ?? '');
+		res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+		res.end(html ?? 'not found');
+	});
+	host.listen(0, '127.0.0.1');
+	await new Promise((r) => host.once('listening', r));
+	hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+	await browser?.close();
+	await new Promise((r) => host?.close(r));
+});
+
+async function api(path: string, body: unknown, key = DEMO_SITE_API_KEY) {
+	const res = await fetch(`${baseURL()}${path}`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+		body: JSON.stringify(body)
+	});
+	return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+/** What the account can spend now, as the metering API says (lots plus the demo's free allowances). */
+async function available(user: string): Promise<number> {
+	const res = await fetch(`${baseURL()}/api/v1/balance?user=${user}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
+	return ((await res.json()) as { available: number }).available;
+}
+const shown = (n: number, locale = 'en-US', words = 'tokens available') => `${n.toLocaleString(locale)}${words}`;
+
+/** A host-site user with 5,000 bonus tokens, and an embed token for them. */
+async function hostUser(key = DEMO_SITE_API_KEY) {
+	const user = `widget-e2e-${crypto.randomUUID().slice(0, 8)}`;
+	expect((await api('/api/v1/grants', { user, tokens: 5000, source: 'bonus' })).status).toBe(201);
+	const made = await api('/api/v1/embed-tokens', { user, ttl_seconds: 600 }, key);
+	expect(made.status).toBe(201);
+	return { user, token: made.json.token as string, accountId: made.json.account_id as string };
+}
+
+/** Serves a host page with the widget script from the app and `elements`; answers its URL. */
+function hostPage(name: string, elements: string) {
+	pages.set(`/${name}`, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host site</title>
+<style>body{font-family:Georgia,serif;margin:16px;background:#f6f3ee} quota-usage{margin-bottom:16px} .dark{--quota-bg:#1d2230;--quota-fg:#f2f4f8;--quota-muted:#b8bfcc;--quota-line:#394056;--quota-accent:#8fb0ff;--quota-on-accent:#101420}</style>
+</head><body><main><h1>My AI site</h1>${elements}</main><script src="${baseURL()}/embed/quota-usage.js"></script></body></html>`);
+	return `${hostOrigin}/${name}`;
+}
+
+async function open(url: string) {
+	const context = await browser.newContext(phone);
+	const page = await context.newPage();
+	const requests: string[] = [];
+	page.on('request', (r) => requests.push(r.url()));
+	await page.goto(url);
+	return { page, requests, close: () => context.close() };
+}
+
+const widget = (page: Page, n = 0) => page.locator('quota-usage').nth(n);
+
+describe('the <quota-usage> widget on a foreign page', () => {
+	it('shows the account’s balance, allowances, use and store link, live, themed and localised, with the token never in a URL', async () => {
+		const u = await hostUser();
+		expect((await api('/api/v1/consume', { user: u.user, feature: 'generate_texts', units: 2 })).status).toBe(200);
+		const url = hostPage('figures', `<quota-usage token="${u.token}"></quota-usage><quota-usage class="dark" token="${u.token}" locale="de" parts="balance,buy"></quota-usage>`);
+		const { page, requests, close } = await open(url);
+		const first = widget(page);
+		const before = await available(u.user);
+		await expect.poll(() => first.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before));
+		await expect(first.getByText('90 used today').count()).resolves.toBe(1);
+		await expect(first.getByRole('heading', { name: 'Free allowances' }).count()).resolves.toBe(1);
+		await expect(first.getByRole('table', { name: 'Recent use' }).getByRole('cell', { name: '90' }).count()).resolves.toBe(1);
+		const buy = first.getByRole('link', { name: 'Buy tokens' });
+		expect(await buy.getAttribute('href')).toBe(`${baseURL()}/store`);
+		// The second element: German figures, only the parts it asked for, the host's own colours.
+		const second = widget(page, 1);
+		await expect.poll(() => second.locator('[part="balance"]').textContent()).toBe(shown(before, 'de-DE', 'Tokens verfügbar'));
+		await expect(second.getByRole('heading').allTextContents()).resolves.toEqual([expect.stringMatching(/^Ihre Tokens/)]);
+		await expect(second.getByRole('link', { name: 'Tokens kaufen' }).count()).resolves.toBe(1);
+		expect(await second.locator('[part="card"]').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(29, 34, 48)');
+
+		// Live: a use elsewhere reaches the open page through the stream.
+		await expect.poll(() => first.getByText('Live').count(), { timeout: 15_000 }).toBe(1);
+		expect((await api('/api/v1/consume', { user: u.user, feature: 'generate_texts', units: 4 })).status).toBe(200);
+		await expect.poll(() => first.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before - 180));
+		await expect.poll(() => first.getByRole('table', { name: 'Recent use' }).getByRole('cell', { name: '180' }).count(), { timeout: 10_000 }).toBe(1);
+
+		expect(await axe(page)).toEqual([]);
+		await screen(page, 'widget-foreign-page-390');
+		const appRequests = requests.filter((r) => r.startsWith(baseURL()));
+		expect(appRequests.some((r) => r.includes('/api/v1/embed/stream'))).toBe(true);
+		expect(requests.filter((r) => r.includes('qe_'))).toEqual([]);
+		await close();
+	}, 120_000);
+
+	it('from another origin, the metering API stays unreadable: only the widget’s reads answer CORS', async () => {
+		const u = await hostUser();
+		const { page, close } = await open(hostPage('cors', ''));
+		const results = await page.evaluate(
+			async ({ app, token, key, user }) => {
+				const read = async (path: string, auth: string) => {
+					try {
+						return (await fetch(app + path, { headers: { authorization: `Bearer ${auth}` } })).status;
+					} catch {
+						return 'blocked';
+					}
+				};
+				return { summary: await read('/api/v1/embed/summary', token), balance: await read(`/api/v1/balance?user=${user}`, key) };
+			},
+			{ app: baseURL(), token: u.token, key: DEMO_SITE_API_KEY, user: u.user }
+		);
+		expect(results).toEqual({ summary: 200, balance: 'blocked' });
+		await close();
+	}, 60_000);
+
+	it('an expired token shows a clear state and no figures; so does a revoked one, at the next change', async () => {
+		// Expired: a token whose minutes are over (signed as the app signs them).
+		const u = await hostUser();
+		const expired = mintEmbedToken({ keyId: (await keyIdOf(u.token))!, kind: 'site' }, u.accountId, 60, { secret: appSecret(), now: new Date(Date.now() - 61_000) }).token;
+		const gone = await open(hostPage('expired', `<quota-usage token="${expired}"></quota-usage>`));
+		await expect.poll(() => widget(gone.page).getByRole('alert').textContent(), { timeout: 15_000 }).toBe('This usage view has expired. Reload the page to see your latest figures.');
+		await expect(widget(gone.page).locator('[part="balance"]').count()).resolves.toBe(0);
+		await screen(gone.page, 'widget-expired-390');
+		await gone.close();
+
+		// Revoked: a site key made in the console, revoked while its widget is open.
+		const admin = await browser.newContext({ ...phone, baseURL: baseURL() });
+		const adminPage = await admin.newPage();
+		await signIn(adminPage, 'admin@quota.test', '/admin');
+		const trpc = (path: string, input: unknown) =>
+			adminPage.evaluate(
+				async ({ path, input }) => (await (await fetch(`/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()).result.data,
+				{ path, input }
+			);
+		const key = await trpc('keys.createSite', { name: 'Widget e2e', scopes: ['read', 'consume'] });
+		const v = await hostUser(key.value);
+		const open2 = await open(hostPage('revoked', `<quota-usage token="${v.token}"></quota-usage>`));
+		await expect.poll(() => widget(open2.page).locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(await available(v.user)));
+		await expect.poll(() => widget(open2.page).getByText('Live').count(), { timeout: 15_000 }).toBe(1);
+		await trpc('keys.revoke', { keyId: key.id });
+		expect((await api('/api/v1/consume', { user: v.user, feature: 'generate_texts', units: 1 })).status).toBe(200);
+		await expect.poll(() => widget(open2.page).getByRole('alert').textContent(), { timeout: 15_000 }).toBe('This usage view is no longer available.');
+		await expect(widget(open2.page).locator('[part="balance"]').count()).resolves.toBe(0);
+		await open2.close();
+		await admin.close();
+	}, 180_000);
+});
+
+/** The site key id inside an embed token (the token is signed, not secret). */
+async function keyIdOf(token: string) {
+	return Buffer.from(token.slice(3).split('.')[0]!, 'base64url').toString().split('.')[0];
+}

@@ -1,0 +1,157 @@
+// Embed tokens (POST /api/v1/embed-tokens, site keys) and the widget's reads with one: one account,
+// read-only, minutes, dead with its site key; CORS on the widget's routes only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { freshDb, backend } from '../helpers/db';
+import { call, callJson, useDb } from '../helpers/http';
+import { bearer, member, siteKey } from '../helpers/api-fixture';
+import { configureRates, expectInvariants } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import { authenticateApiKey, ensureSiteKey } from '../../src/lib/server/accounts';
+import { mintEmbedToken } from '../../src/lib/server/embed';
+import { consume } from '../../src/lib/server/ledger';
+
+let db: Db;
+let site: string;
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+	await useDb(db);
+	site = await siteKey(db);
+});
+afterAll(async () => db?.close());
+
+async function mint(key: string, body: Record<string, unknown>) {
+	return callJson('/api/v1/embed-tokens', { headers: bearer(key), body });
+}
+const summary = (token: string) => callJson('/api/v1/embed/summary', { headers: bearer(token) });
+const spend = (accountId: string, units: number) => consume(db.orm, { accountId, feature: 'search_images', units, actor: {}, idempotency: { scope: 'embed', key: crypto.randomUUID() } });
+
+/** Reads SSE events from a stream until `count` arrived, then hangs up. */
+async function events(res: Response, count: number, between?: () => Promise<unknown>) {
+	const reader = res.body!.getReader();
+	const decoder = new TextDecoder();
+	const got: { id: string; data: Record<string, unknown> }[] = [];
+	let text = '';
+	while (got.length < count) {
+		const { value, done } = await reader.read();
+		if (done) break;
+		text += decoder.decode(value, { stream: true });
+		for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
+			const block = text.slice(0, end);
+			text = text.slice(end + 2);
+			const data = /^data: (.*)$/m.exec(block)?.[1];
+			if (!data) continue;
+			got.push({ id: /^id: (.*)$/m.exec(block)![1]!, data: JSON.parse(data) });
+			if (got.length === 1 && between) await between();
+		}
+	}
+	await reader.cancel();
+	return got;
+}
+
+describe(`embed tokens on ${backend}`, () => {
+	it('a site key makes one for a user; it reads that account’s figures, recent use and the store link, with CORS for the widget only', async () => {
+		const a = await member(db, 1000);
+		await spend(a.accountId, 3);
+		const made = await mint(site, { user: a.id, ttl_seconds: 120 });
+		expect(made.status).toBe(201);
+		expect(made.json.token).toMatch(/^qe_[\w-]+\.[\w-]{43}$/);
+		expect(made.json.account_id).toBe(a.accountId);
+		const ttl = (Date.parse(made.json.expires_at) - Date.now()) / 1000;
+		expect(ttl).toBeGreaterThan(110);
+		expect(ttl).toBeLessThanOrEqual(120);
+
+		const s = await summary(made.json.token);
+		expect(s.status).toBe(200);
+		expect(s.json).toMatchObject({ available: 970, held: 0, unlimited: false, used_today: 30, level: 'ok', expires_at: made.json.expires_at });
+		expect(s.json.allocations).toEqual([expect.objectContaining({ model: null, remaining: 970, amount: 1000 })]);
+		expect(s.json.usage).toEqual([expect.objectContaining({ feature: 'search_images', tokens_used: 30 })]);
+		expect(s.json.purchases).toEqual([]);
+		expect(s.json.store_url).toMatch(/\/store$/);
+		expect(s.headers.get('access-control-allow-origin')).toBe('*');
+		expect(s.headers.get('access-control-allow-credentials')).toBeNull();
+
+		const preflight = await call('/api/v1/embed/summary', { method: 'OPTIONS', headers: { origin: 'https://host.example', 'access-control-request-headers': 'authorization' } });
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, last-event-id');
+		expect(preflight.headers.get('access-control-allow-methods')).toBe('GET');
+		// The metering API itself is not readable from another origin.
+		const balance = await call(`/api/v1/balance?user=${a.id}`, { headers: { ...bearer(site), origin: 'https://host.example' } });
+		expect(balance.status).toBe(200);
+		expect(balance.headers.get('access-control-allow-origin')).toBeNull();
+	});
+
+	it('only a site key makes one, for exactly one user or team, for 60–3600 s', async () => {
+		const a = await member(db, 0);
+		expect(await mint(a.key, { user: a.id }).then((r) => [r.status, r.json.error])).toEqual([403, 'forbidden']);
+		expect((await callJson('/api/v1/embed-tokens', { body: { user: a.id } })).status).toBe(401);
+		for (const body of [{}, { user: a.id, team: crypto.randomUUID() }, { user: a.id, ttl_seconds: 59 }, { user: a.id, ttl_seconds: 3601 }, { user: a.id, ttl_seconds: 1.5 }, { guest: 'visitor-1' }]) {
+			const r = await mint(site, body);
+			expect([r.status, r.json.error], JSON.stringify(body)).toEqual([400, 'invalid_input']);
+		}
+		expect((await mint(site, { team: crypto.randomUUID() })).status).toBe(404);
+	});
+
+	it('reads, never writes: the token is refused by every metering route, and only in the header', async () => {
+		const a = await member(db, 1000);
+		const { json } = await mint(site, { user: a.id });
+		for (const [path, body] of [
+			[`/api/v1/balance`, undefined],
+			['/api/v1/consume', { feature: 'search_images', units: 1 }],
+			['/api/v1/embed-tokens', { user: a.id }]
+		] as const) {
+			const r = await callJson(path, { headers: { ...bearer(json.token), 'idempotency-key': crypto.randomUUID() }, body });
+			expect(r.status, path).toBe(401);
+		}
+		const inUrl = await callJson(`/api/v1/embed/summary?token=${json.token}`);
+		expect([inUrl.status, inUrl.json.details]).toEqual([401, { reason: 'invalid' }]);
+		expect((await summary(json.token)).json.available).toBe(1000);
+		await expectInvariants(db);
+	});
+
+	it('refuses an expired, a forged and a revoked token, saying which, with CORS so the widget can tell', async () => {
+		const a = await member(db, 1000);
+		const b = await member(db, 1000);
+		const other = 'qk_embed_tests_second_site_key_00000001';
+		await ensureSiteKey(db, { name: 'Embed tests', value: other });
+		const key = await authenticateApiKey(db, other);
+		const expired = mintEmbedToken(key, a.accountId, 60, { now: new Date(Date.now() - 61_000) }).token;
+		const e = await summary(expired);
+		expect([e.status, e.json.error, e.json.details]).toEqual([401, 'unauthorized', { reason: 'expired' }]);
+		expect(e.headers.get('access-control-allow-origin')).toBe('*');
+
+		// Another account's id in a's token, with a's signature: refused, b's figures never shown.
+		const good = mintEmbedToken(key, a.accountId, 600).token;
+		const [body, mac] = good.slice(3).split('.');
+		const swapped = Buffer.from(Buffer.from(body!, 'base64url').toString().replace(a.accountId, b.accountId)).toString('base64url');
+		expect((await summary(`qe_${swapped}.${mac}`)).json.details).toEqual({ reason: 'invalid' });
+		expect((await summary(mintEmbedToken(key, a.accountId, 600, { secret: 'x'.repeat(32) }).token)).json.details).toEqual({ reason: 'invalid' });
+
+		expect((await summary(good)).status).toBe(200);
+		await db.orm.execute(sql`update api_keys set revoked_at = now() where id = ${key.keyId}::uuid`);
+		const r = await summary(good);
+		expect([r.status, r.json.details]).toEqual([401, { reason: 'revoked' }]);
+		const stream = await call('/api/v1/embed/stream', { headers: bearer(good) });
+		expect(stream.status).toBe(401);
+
+		// A disabled user's token stops too.
+		const c = await member(db, 10);
+		const t = (await mint(site, { user: c.id })).json.token;
+		await db.orm.execute(sql`update users set disabled_at = now() where id = ${c.id}::uuid`);
+		expect((await summary(t)).json.details).toEqual({ reason: 'revoked' });
+	});
+
+	it('streams the balance now and after a change, with the header token', async () => {
+		const a = await member(db, 1000);
+		const { json } = await mint(site, { user: a.id });
+		const res = await call('/api/v1/embed/stream', { headers: bearer(json.token) });
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+		expect(res.headers.get('access-control-allow-origin')).toBe('*');
+		const got = await events(res, 2, () => spend(a.accountId, 2));
+		expect(got.map((g) => g.data.available)).toEqual([1000, 980]);
+		expect(got[1]!.data).toMatchObject({ used_today: 20, allocations: [expect.objectContaining({ remaining: 980 })] });
+		await expectInvariants(db);
+	});
+});
