@@ -1,7 +1,7 @@
 // npm run bench:consume — the metering API against a plain conditional debit, on the same Postgres, in one run.
 // (a) 10,000 accounts, (b) one hot account; 16 connections; BENCH_SECONDS (default 20) each.
 import postgres from 'postgres';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { openPostgres } from '../src/lib/server/db/client';
 import { ensureSiteKey } from '../src/lib/server/accounts';
 import { reconcile, upsertFeature, upsertModule } from '../src/lib/server/ledger';
-import { freePort } from '../tests/e2e/server';
+import { httpBench, printHttp, row, type Figures } from './http';
 import { ensureBuild } from './shared';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -50,30 +50,8 @@ writeFileSync(spreadUsers, JSON.stringify(ids.filter((r) => r.n <= ACCOUNTS).map
 writeFileSync(hotUsers, JSON.stringify([ids.find((r) => r.n === ACCOUNTS + 1)!.user_id]));
 
 ensureBuild();
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['build/index.js'], {
-	stdio: ['ignore', 'ignore', 'inherit'],
-	env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ORIGIN: origin, DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '20', SEED_DEMO: 'false' }
-});
-for (let i = 0; ; i++) {
-	try {
-		if ((await fetch(`${origin}/healthz`)).ok) break;
-	} catch {
-		// starting
-	}
-	if (i > 200) throw new Error('the app did not start');
-	await new Promise((r) => setTimeout(r, 250));
-}
-
-interface Figures { rps: number; p50: number; p99: number; errors: number; total: number }
-
-function load(usersFile: string, seconds: number): Figures {
-	const r = spawnSync(process.execPath, ['bench/load.mjs', origin, SITE_KEY, usersFile, String(CONNECTIONS), String(seconds)], { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(r.stderr);
-	const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-	return { rps: j.rps, p50: j.p50, p99: j.p99, errors: j.non2xx + j.errors, total: j.total };
-}
+console.log(`Measuring HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, one then two app processes, then one profiled run…`);
+const http = await httpBench({ dbUrl, siteKey: SITE_KEY, spreadUsers, hotUsers, connections: CONNECTIONS, seconds: SECONDS, work });
 
 function pgbench(name: string, script: string): Figures {
 	const dir = mkdtempSync(join(work, `${name}-`));
@@ -102,22 +80,17 @@ SELECT quota_spend('consume', account_id, NULL, NULL, 'bench_op', 1, NULL, NULL,
 const spreadId = `\\set id random(1, ${ACCOUNTS})`;
 const hotId = `\\set id ${ACCOUNTS + 1}`;
 
-console.log(`Warming up (3 s)…`);
-load(spreadUsers, 3);
-console.log(`Measuring: ${CONNECTIONS} connections, ${SECONDS} s per run…`);
+console.log(`Measuring the ledger (pgbench): ${CONNECTIONS} connections, ${SECONDS} s per run…`);
 const results = {
-	apiSpread: load(spreadUsers, SECONDS),
-	apiHot: load(hotUsers, SECONDS),
+	apiSpread: http.one.consumeSpread,
+	apiHot: http.one.consumeHot,
 	rawSpread: pgbench('raw-spread', rawDebit(spreadId)),
 	rawHot: pgbench('raw-hot', rawDebit(hotId)),
 	fnSpread: pgbench('fn-spread', ledgerFn(spreadId)),
 	fnHot: pgbench('fn-hot', ledgerFn(hotId))
 };
-server.kill('SIGTERM');
-
 const fmt = (n: number, d = 0) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
-const row = (label: string, f: Figures) =>
-	`${label.padEnd(46)} ${fmt(f.rps).padStart(8)}/s  p50 ${fmt(f.p50, 1).padStart(6)} ms  p99 ${fmt(f.p99, 1).padStart(6)} ms  errors ${f.errors}`;
+const httpOk = printHttp(http, CONNECTIONS);
 console.log('\nResults (same Postgres, same run):');
 console.log(row('(a) API POST /api/v1/consume, 10,000 accounts', results.apiSpread));
 console.log(row('(a) raw conditional debit + ledger row', results.rawSpread));
@@ -134,4 +107,4 @@ await db.close();
 await admin.unsafe(`drop database if exists ${dbName} with (force)`);
 await admin.end();
 rmSync(work, { recursive: true, force: true });
-process.exit(report.ok ? 0 : 1);
+process.exit(report.ok && httpOk ? 0 : 1);
