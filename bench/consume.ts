@@ -1,16 +1,16 @@
 // npm run bench:consume — the metering API against a plain conditional debit, on the same Postgres, in one run.
 // (a) 10,000 accounts, (b) one hot account; 16 connections; BENCH_SECONDS (default 20) each.
 import postgres from 'postgres';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openPostgres } from '../src/lib/server/db/client';
 import { ensureSiteKey } from '../src/lib/server/accounts';
 import { reconcile, upsertFeature, upsertModule } from '../src/lib/server/ledger';
-import { httpBench, printHttp, row, type Figures } from './http';
-import { ensureBuild } from './shared';
+import { httpBench, printHttp } from './http';
+import { ledgerBench, printLedger } from './ledger';
+import { ensureBuild, fmt, row } from './shared';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 16;
@@ -52,54 +52,15 @@ writeFileSync(hotUsers, JSON.stringify([ids.find((r) => r.n === ACCOUNTS + 1)!.u
 ensureBuild();
 console.log(`Measuring HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, one then two app processes, then one profiled run…`);
 const http = await httpBench({ dbUrl, siteKey: SITE_KEY, spreadUsers, hotUsers, connections: CONNECTIONS, seconds: SECONDS, work });
+const results = { apiSpread: http.one.consumeSpread, apiHot: http.one.consumeHot };
+const ledger = await ledgerBench({ dbUrl, work, connections: CONNECTIONS, seconds: SECONDS, accounts: ACCOUNTS }, db);
 
-function pgbench(name: string, script: string): Figures {
-	const dir = mkdtempSync(join(work, `${name}-`));
-	const file = join(dir, 'script.sql');
-	writeFileSync(file, script);
-	const r = spawnSync('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', file, '-l', '--log-prefix', join(dir, 'log'), dbUrl], { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`pgbench ${name}: ${r.stderr}`);
-	const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(r.stdout)?.[1]);
-	const failed = Number(/number of failed transactions: (\d+)/.exec(r.stdout)?.[1] ?? 0);
-	const latencies = readdirSync(dir)
-		.filter((f) => f.startsWith('log'))
-		.flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]) / 1000))
-		.sort((a, b) => a - b);
-	const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-	return { rps: tps, p50: pct(0.5), p99: pct(0.99), errors: failed, total: latencies.length };
-}
-
-const rawDebit = (id: string) => `${id}
-WITH d AS (UPDATE bench_raw_accounts SET balance = balance - 1 WHERE id = :id AND balance >= 1 RETURNING id, balance)
-INSERT INTO bench_raw_ledger (account_id, amount, balance_after) SELECT id, -1, balance FROM d;
-`;
-const ledgerFn = (id: string) => `${id}
-\\set k random(1, 1000000000000)
-SELECT quota_spend('consume', account_id, NULL, NULL, 'bench_op', 1, NULL, NULL, NULL, 'pgbench', :client_id || '-' || :k, 'h', NULL, NULL, false) FROM bench_ids WHERE n = :id;
-`;
-const spreadId = `\\set id random(1, ${ACCOUNTS})`;
-const hotId = `\\set id ${ACCOUNTS + 1}`;
-
-console.log(`Measuring the ledger (pgbench): ${CONNECTIONS} connections, ${SECONDS} s per run…`);
-const results = {
-	apiSpread: http.one.consumeSpread,
-	apiHot: http.one.consumeHot,
-	rawSpread: pgbench('raw-spread', rawDebit(spreadId)),
-	rawHot: pgbench('raw-hot', rawDebit(hotId)),
-	fnSpread: pgbench('fn-spread', ledgerFn(spreadId)),
-	fnHot: pgbench('fn-hot', ledgerFn(hotId))
-};
-const fmt = (n: number, d = 0) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
-const httpOk = printHttp(http, CONNECTIONS);
 console.log('\nResults (same Postgres, same run):');
 console.log(row('(a) API POST /api/v1/consume, 10,000 accounts', results.apiSpread));
-console.log(row('(a) raw conditional debit + ledger row', results.rawSpread));
-console.log(row('(a) ledger function quota_spend (SQL only)', results.fnSpread));
 console.log(row('(b) API POST /api/v1/consume, one hot account', results.apiHot));
-console.log(row('(b) raw conditional debit + ledger row', results.rawHot));
-console.log(row('(b) ledger function quota_spend (SQL only)', results.fnHot));
-console.log(`\nRatio API/raw: (a) ${fmt(results.apiSpread.rps / results.rawSpread.rps, 2)}  (b) ${fmt(results.apiHot.rps / results.rawHot.rps, 2)}   (targets ≥ 0.5, p99 ≤ 25 ms, 0 errors)`);
-console.log(`Ratio ledger function/raw: (a) ${fmt(results.fnSpread.rps / results.rawSpread.rps, 2)}  (b) ${fmt(results.fnHot.rps / results.rawHot.rps, 2)}`);
+console.log(`\nRatio API/raw: (a) ${fmt(results.apiSpread.rps / ledger.plain.spread.rps, 2)}  (b) ${fmt(results.apiHot.rps / ledger.plain.hot.rps, 2)}   (targets ≥ 0.5, p99 ≤ 25 ms, 0 errors)`);
+const ledgerOk = printLedger(ledger, CONNECTIONS);
+const httpOk = printHttp(http, CONNECTIONS);
 
 const report = await reconcile(db.orm);
 console.log(`\nReconcile after the run: ${report.ok ? 'clean' : `${report.breaches.length} breach(es)`} (${report.checked.operations.toLocaleString('en')} operations checked)`);
@@ -107,4 +68,4 @@ await db.close();
 await admin.unsafe(`drop database if exists ${dbName} with (force)`);
 await admin.end();
 rmSync(work, { recursive: true, force: true });
-process.exit(report.ok && httpOk ? 0 : 1);
+process.exit(report.ok && ledgerOk && httpOk ? 0 : 1);

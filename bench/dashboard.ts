@@ -15,7 +15,7 @@ import { usersCsv } from '../src/lib/server/admin';
 import { appRouter } from '../src/lib/server/trpc/router';
 import { createContext } from '../src/lib/server/trpc/init';
 import { freshPostgresDatabase } from '../tests/e2e/server';
-import { mark } from './http';
+import { fmt, mark, percentile } from './shared';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 1_000_000);
@@ -28,7 +28,6 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 if (!serverUrl) throw new Error('bench:dashboard needs TEST_DATABASE_URL (bench/with-postgres.sh sets one up)');
 
 const database = await freshPostgresDatabase(serverUrl, 'quota_bench_reads');
-const fmt = (n: number, d = 0) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
 const seconds = (from: number) => `${fmt((performance.now() - from) / 1000, 1)} s`;
 
 /** When the `n`th of `count` consumes happens: evenly over the last DAYS days, the last one now. */
@@ -151,7 +150,7 @@ async function timed(fn: () => Promise<unknown>): Promise<Timing> {
 		ms.push(performance.now() - t);
 	}
 	ms.sort((a, b) => a - b);
-	return { p50: ms[Math.floor(ms.length / 2)]!, p99: ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))]! };
+	return { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99) };
 }
 
 const callerOf = async (auth: Auth) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '127.0.0.1' }));
@@ -236,7 +235,7 @@ try {
 	const verdicts: boolean[] = [];
 	const target = (text: string, ok: boolean) => {
 		verdicts.push(ok);
-		console.log(`  ${mark(ok).padEnd(4)} ${text}`);
+		console.log(`  ${mark(ok)}${text}`);
 	};
 
 	console.log(`\nMember reads (${REPEATS} runs each; ms): large (${fmt(OPERATIONS)} operations) and small (${fmt(SMALL_OPERATIONS)})`);

@@ -9,14 +9,7 @@ import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startBuild, type RunningApp } from '../tests/e2e/server';
-
-export interface Figures {
-	rps: number;
-	p50: number;
-	p99: number;
-	errors: number;
-	total: number;
-}
+import { fmt, mark, row, type Figures } from './shared';
 
 type Route = 'key' | 'consume' | 'balance' | 'check';
 
@@ -197,17 +190,13 @@ export async function httpBench(setup: HttpSetup): Promise<HttpFigures> {
 	return { one, two, profile: await profiled(setup) };
 }
 
-const fmt = (n: number, d = 0) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
-export const row = (label: string, f: Figures) =>
-	`${label.padEnd(50)} ${fmt(f.rps).padStart(8)}/s  p50 ${fmt(f.p50, 1).padStart(6)} ms  p99 ${fmt(f.p99, 1).padStart(6)} ms  errors ${f.errors}`;
-export const mark = (ok: boolean) => (ok ? 'ok' : 'MISS');
 
 /** Prints the HTTP figures with their targets (issue 16 §3); returns whether every target was met. */
 export function printHttp(h: HttpFigures, connections: number): boolean {
 	const verdicts: boolean[] = [];
 	const target = (text: string, ok: boolean) => {
 		verdicts.push(ok);
-		console.log(`  ${mark(ok).padEnd(4)} ${text}`);
+		console.log(`  ${mark(ok)}${text}`);
 	};
 	for (const [label, f] of [['one app process', h.one], ['two app processes', h.two]] as const) {
 		console.log(`\nHTTP, ${label}, ${connections} connections:`);
