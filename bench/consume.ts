@@ -1,7 +1,6 @@
 // npm run bench:consume — the metering API against a plain conditional debit, on the same Postgres, in one run.
 // (a) 10,000 accounts, (b) one hot account; 16 connections; BENCH_SECONDS (default 20) each.
 import postgres from 'postgres';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +8,9 @@ import { sql } from 'drizzle-orm';
 import { openPostgres } from '../src/lib/server/db/client';
 import { ensureSiteKey } from '../src/lib/server/accounts';
 import { reconcile, upsertFeature, upsertModule } from '../src/lib/server/ledger';
-import { freePort } from '../tests/e2e/server';
+import { httpBench, printHttp } from './http';
 import { ledgerBench, printLedger } from './ledger';
-import { ensureBuild, fmt, row, type Figures } from './shared';
+import { ensureBuild, fmt, row } from './shared';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 16;
@@ -51,38 +50,9 @@ writeFileSync(spreadUsers, JSON.stringify(ids.filter((r) => r.n <= ACCOUNTS).map
 writeFileSync(hotUsers, JSON.stringify([ids.find((r) => r.n === ACCOUNTS + 1)!.user_id]));
 
 ensureBuild();
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['build/index.js'], {
-	stdio: ['ignore', 'ignore', 'inherit'],
-	env: { ...process.env, NODE_ENV: 'production', PORT: String(port), ORIGIN: origin, DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '20', SEED_DEMO: 'false' }
-});
-for (let i = 0; ; i++) {
-	try {
-		if ((await fetch(`${origin}/healthz`)).ok) break;
-	} catch {
-		// starting
-	}
-	if (i > 200) throw new Error('the app did not start');
-	await new Promise((r) => setTimeout(r, 250));
-}
-
-
-function load(usersFile: string, seconds: number): Figures {
-	const r = spawnSync(process.execPath, ['bench/load.mjs', origin, SITE_KEY, usersFile, String(CONNECTIONS), String(seconds)], { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(r.stderr);
-	const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-	return { rps: j.rps, p50: j.p50, p99: j.p99, errors: j.non2xx + j.errors, total: j.total };
-}
-
-console.log(`Warming up (3 s)…`);
-load(spreadUsers, 3);
-console.log(`Measuring: ${CONNECTIONS} connections, ${SECONDS} s per run…`);
-const results = {
-	apiSpread: load(spreadUsers, SECONDS),
-	apiHot: load(hotUsers, SECONDS)
-};
-server.kill('SIGTERM');
+console.log(`Measuring HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, one then two app processes, then one profiled run…`);
+const http = await httpBench({ dbUrl, siteKey: SITE_KEY, spreadUsers, hotUsers, connections: CONNECTIONS, seconds: SECONDS, work });
+const results = { apiSpread: http.one.consumeSpread, apiHot: http.one.consumeHot };
 const ledger = await ledgerBench({ dbUrl, work, connections: CONNECTIONS, seconds: SECONDS, accounts: ACCOUNTS }, db);
 
 console.log('\nResults (same Postgres, same run):');
@@ -90,6 +60,7 @@ console.log(row('(a) API POST /api/v1/consume, 10,000 accounts', results.apiSpre
 console.log(row('(b) API POST /api/v1/consume, one hot account', results.apiHot));
 console.log(`\nRatio API/raw: (a) ${fmt(results.apiSpread.rps / ledger.plain.spread.rps, 2)}  (b) ${fmt(results.apiHot.rps / ledger.plain.hot.rps, 2)}   (targets ≥ 0.5, p99 ≤ 25 ms, 0 errors)`);
 const ledgerOk = printLedger(ledger, CONNECTIONS);
+const httpOk = printHttp(http, CONNECTIONS);
 
 const report = await reconcile(db.orm);
 console.log(`\nReconcile after the run: ${report.ok ? 'clean' : `${report.breaches.length} breach(es)`} (${report.checked.operations.toLocaleString('en')} operations checked)`);
@@ -97,4 +68,4 @@ await db.close();
 await admin.unsafe(`drop database if exists ${dbName} with (force)`);
 await admin.end();
 rmSync(work, { recursive: true, force: true });
-process.exit(report.ok && ledgerOk ? 0 : 1);
+process.exit(report.ok && ledgerOk && httpOk ? 0 : 1);

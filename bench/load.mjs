@@ -1,26 +1,30 @@
-// The load process: drives POST /api/v1/consume with autocannon and prints its figures as JSON.
-// argv: url siteKey accountsFile connections seconds [feature, default bench_op]
+// The load process: drives one REST route with autocannon and prints its figures as JSON.
+// argv: origins (comma-separated: connections are spread over them) siteKey usersFile connections seconds
+//       [feature, default bench_op] [route: consume (default) | check | balance | key]
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
-const [url, key, usersFile, connections, seconds, feature = 'bench_op'] = process.argv.slice(2);
+const [origins, key, usersFile, connections, seconds, feature = 'bench_op', route = 'consume'] = process.argv.slice(2);
 const users = JSON.parse(readFileSync(usersFile, 'utf8'));
+const anyUser = () => users[Math.floor(Math.random() * users.length)];
+
+/** Per route: method, path and what each request carries. */
+const routes = {
+	consume: { method: 'POST', path: '/api/v1/consume', next: (req) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() }, body: JSON.stringify({ user: anyUser(), feature, units: 1 }) }) },
+	check: { method: 'POST', path: '/api/v1/check', next: (req) => ({ ...req, body: JSON.stringify({ user: anyUser(), feature, units: 1 }) }) },
+	balance: { method: 'GET', path: '/api/v1/balance', next: (req) => ({ ...req, path: `/api/v1/balance?user=${anyUser()}` }) },
+	key: { method: 'GET', path: '/api/v1/key', next: (req) => req }
+};
+const r = routes[route];
+if (!r) throw new Error(`unknown route ${route}`);
 const result = await autocannon({
-	url: `${url}/api/v1/consume`,
-	method: 'POST',
+	url: origins.split(',').map((o) => `${o}${r.path}`),
+	method: r.method,
 	connections: Number(connections),
 	duration: Number(seconds),
-	headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-	requests: [
-		{
-			setupRequest: (req) => ({
-				...req,
-				headers: { ...req.headers, 'idempotency-key': randomUUID() },
-				body: JSON.stringify({ user: users[Math.floor(Math.random() * users.length)], feature, units: 1 })
-			})
-		}
-	]
+	headers: { authorization: `Bearer ${key}`, ...(r.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+	requests: [{ setupRequest: r.next }]
 });
 console.log(
 	JSON.stringify({

@@ -61,13 +61,14 @@ export interface RunningApp {
  * Starts the production build in `cwd` (its build/ and drizzle/) the way `npm start` serves it
  * (scripts/serve.mjs, no ORIGIN: the app's own defaults), on an embedded database in `dataDir`
  * unless `env` names another, and waits until it answers /healthz. `env` adds or overrides variables
- * (an empty string unsets one for the app).
+ * (an empty string unsets one for the app); `nodeArgs` go to node itself (e.g. `--cpu-prof`, which
+ * NODE_OPTIONS does not take).
  */
-export async function startBuild(opts: { dataDir: string; cwd?: string; port?: number; env?: Record<string, string> }): Promise<RunningApp> {
+export async function startBuild(opts: { dataDir: string; cwd?: string; port?: number; env?: Record<string, string>; nodeArgs?: string[] }): Promise<RunningApp> {
 	const port = opts.port ?? (await freePort());
 	const baseURL = `http://localhost:${port}`;
 	const { ORIGIN: _origin, SEED_DEMO: _seed, PADDLE_SIMULATOR: _sim, ...inherited } = process.env;
-	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs'], {
+	const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'scripts/serve.mjs'], {
 		cwd: opts.cwd,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: {

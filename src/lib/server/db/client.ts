@@ -118,6 +118,10 @@ export function openPostgres(url: string, opts: { max?: number; migrationsDir?: 
 	const client = postgres(url, {
 		...reconnectOptions,
 		max: opts.max ?? 10,
+		// The app's queries are short reads and writes: JIT compiling one whose estimate crosses
+		// jit_above_cost (the admin's users list sorted by a figure on a large site) took ~55 ms
+		// longer than running it (bench:dashboard's plans).
+		connection: { jit: 'off' },
 		// int8 comes back as a number, as on PGlite; token amounts are checked to stay below 2^53.
 		types: {
 			int8: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) }

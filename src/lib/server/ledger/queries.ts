@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { wholeNumber } from './validate';
@@ -336,6 +336,38 @@ export interface Rollup {
 	rows: RollupRow[];
 }
 
+/** The site's last `windows` report windows of `period` (quota_windows); `invalid_input` past MAX_REPORT_WINDOWS. */
+function reportWindows(opts: { period: ReportPeriod; windows: number; now?: Date }): SQL {
+	const count = wholeNumber('windows', opts.windows, 1, MAX_REPORT_WINDOWS);
+	return sql`quota_windows(${opts.period}, ${count}, ${(opts.now ?? new Date()).toISOString()}::timestamptz)`;
+}
+
+/**
+ * The SQL of a report's rows (exported for EXPLAIN checks). The member join compares uuids
+ * (`actor_user_id` is text: '' for API keys), so it is one index lookup per row; comparing
+ * `users.id::text` instead read and sorted every user of the site for each report.
+ */
+export function rollupQuery(accountId: string, opts: { period: ReportPeriod; windows: number; by: RollupBy; now?: Date }): SQL {
+	const key =
+		opts.by === 'feature' ? sql`d.feature` : opts.by === 'model' ? sql`nullif(d.model, '')` : sql`nullif(d.actor_user_id, '')`;
+	const label =
+		opts.by === 'feature'
+			? sql`coalesce(f.name, d.feature)`
+			: opts.by === 'model'
+				? sql`coalesce(m.name, 'General')`
+				: sql`coalesce(u.name, 'API')`;
+	return sql`
+		select to_char(w.first_day, 'YYYY-MM-DD') as bucket, ${key} as key, ${label} as label,
+		       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
+		  from ${reportWindows(opts)} w
+		  join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day
+		  left join features f on f.key = d.feature
+		  left join models m on m.key = nullif(d.model, '')
+		  left join users u on u.id = nullif(d.actor_user_id, '')::uuid
+		 group by 1, 2, 3
+		 order by 1, 4 desc`;
+}
+
 /**
  * Consumption in the site's last `windows` daily, weekly or monthly windows (the current one
  * included), by feature, model or member, from the daily rollup. The windows are quota_windows':
@@ -347,30 +379,9 @@ export async function rollups(
 	accountId: string,
 	opts: { period: ReportPeriod; windows: number; by: RollupBy; now?: Date }
 ): Promise<Rollup> {
-	const count = wholeNumber('windows', opts.windows, 1, MAX_REPORT_WINDOWS);
-	const windows = sql`quota_windows(${opts.period}, ${count}, ${(opts.now ?? new Date()).toISOString()}::timestamptz)`;
-	const key =
-		opts.by === 'feature' ? sql`d.feature` : opts.by === 'model' ? sql`nullif(d.model, '')` : sql`nullif(d.actor_user_id, '')`;
-	const label =
-		opts.by === 'feature'
-			? sql`coalesce(f.name, d.feature)`
-			: opts.by === 'model'
-				? sql`coalesce(m.name, 'General')`
-				: sql`coalesce(u.name, 'API')`;
-	const buckets = await queryRows<{ bucket: string }>(exec, sql`select to_char(first_day, 'YYYY-MM-DD') as bucket from ${windows} order by first_day`);
-	const rows = await queryRows<{ bucket: string; key: string | null; label: string; tokens: number; operations: number }>(
-		exec,
-		sql`
-		select to_char(w.first_day, 'YYYY-MM-DD') as bucket, ${key} as key, ${label} as label,
-		       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
-		  from ${windows} w
-		  join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day
-		  left join features f on f.key = d.feature
-		  left join models m on m.key = nullif(d.model, '')
-		  left join users u on u.id::text = nullif(d.actor_user_id, '')
-		 group by 1, 2, 3
-		 order by 1, 4 desc`
-	);
+	const at = { ...opts, now: opts.now ?? new Date() }; // one instant: the buckets and the rows are the same windows
+	const buckets = await queryRows<{ bucket: string }>(exec, sql`select to_char(first_day, 'YYYY-MM-DD') as bucket from ${reportWindows(at)} order by first_day`);
+	const rows = await queryRows<{ bucket: string; key: string | null; label: string; tokens: number; operations: number }>(exec, rollupQuery(accountId, at));
 	return {
 		buckets: buckets.map((b) => b.bucket),
 		rows: rows.map((r) => ({

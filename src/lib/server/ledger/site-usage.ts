@@ -112,7 +112,7 @@ export async function siteUsage(exec: Executor, opts: { span: number; by: UsageB
 			select u.id::text as key, u.name || ' (' || coalesce(u.email, u.external_id, 'no e-mail') || ')' as label,
 			       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
 			  from usage_daily d
-			  join users u on u.id::text = d.actor_user_id or (d.actor_user_id = '' and u.account_id = d.account_id)
+			  join users u on u.id = nullif(d.actor_user_id, '')::uuid or (d.actor_user_id = '' and u.account_id = d.account_id)
 			 where ${span} group by u.id order by 3 desc, 1 limit ${TOP}`)
 	]);
 	const dayList = days.map((d) => d.day);
