@@ -37,7 +37,7 @@ import { listProducts } from '../../src/lib/server/store';
 import { subscriptions, teamInvites } from '../../src/lib/server/db/schema';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
-import { grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { expectInvariants } from '../helpers/ledger';
 import { createEndpoint } from '../../src/lib/server/webhooks';
 
@@ -172,6 +172,9 @@ const matrix: Record<string, Entry> = {
 	'alerts.push.subscribe': { allow: members, input: (w) => ({ subscription: pushSubscription(w.tag) }) },
 	'alerts.push.unsubscribe': { allow: members, input: (w) => ({ endpoint: pushSubscription(w.tag).endpoint }) },
 	'alerts.push.setQuietHours': { allow: members, input: (w) => ({ key: `quiet-${w.tag}`, quietHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Berlin' } }) },
+	'topup.view': { allow: members },
+	// Only the pool's owner pays for its top-ups: a site admin is refused too.
+	'topup.set': { allow: ['memberA'], input: async (w, db) => ({ ...teamA(w), enabled: true, belowTokens: 1000, productId: (await product(w, db)).productId, maxPerMonth: 2, maxCentsPerMonth: null, cooldownSeconds: 3600 }) },
 
 	'admin.settings.get': { allow: siteAdmin },
 	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },
@@ -197,6 +200,14 @@ const matrix: Record<string, Entry> = {
 		allow: siteAdmin,
 		input: async (w, db) => ({ module: (await adminModule(w, db)).key, guest: 0, limitType: 'general', members: 100, roles: {}, period: 'weekly', limitMessage: 'Limit reached.', onExhausted: 'message' })
 	},
+	'admin.limits.rollover': {
+		allow: siteAdmin,
+		input: async (w, db) => {
+			const { key } = await adminModule(w, db);
+			await setAllowanceRule(db.orm, { module: key, audience: 'user', limitTokens: 100, period: 'weekly' });
+			return { module: key, rollover: { capTokens: null, capPercent: 50, expiresAfterPeriods: 2 } };
+		}
+	},
 	'admin.modules.list': { allow: siteAdmin },
 	'admin.models.list': { allow: siteAdmin },
 	'admin.ledger.reconcile': { allow: siteAdmin },
@@ -215,7 +226,10 @@ const matrix: Record<string, Entry> = {
 	'admin.payments.list': { allow: siteAdmin, input: () => ({ outcome: 'failed' }) },
 	'admin.roles.list': { allow: siteAdmin },
 	'admin.roles.save': { allow: siteAdmin, input: (w) => ({ key: `role-${w.tag}`, name: 'Matrix role' }) },
-	'admin.roles.delete': { allow: siteAdmin, input: matrixRole }
+	'admin.roles.delete': { allow: siteAdmin, input: matrixRole },
+	'admin.referrals.rules': { allow: siteAdmin },
+	'admin.referrals.setRules': { allow: siteAdmin, input: () => ({ enabled: true, referrerTokens: 100, referredTokens: 50, requirePurchase: false, expiresDays: null, dailyLimit: 10 }) },
+	'referrals.panel': { allow: members }
 };
 
 let db: Db;

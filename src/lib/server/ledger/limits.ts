@@ -7,6 +7,7 @@ import { queryRows, uuidArray, type Executor } from '../db/client';
 import { allowanceRules, modules } from '../db/schema';
 import { DomainError } from '../errors';
 import type { Period } from './types';
+import { rolloverFollowsModule } from './rollover';
 
 /** How members' free allowance is set: one limit for all, one per site role, or none (they pay from their balance). */
 export type LimitType = 'none' | 'general' | 'role';
@@ -136,6 +137,7 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 	await exec.update(allowanceRules).set({ period: input.period }).where(eq(allowanceRules.module, input.module));
 	await exec.update(modules).set({ limitMessage: message, onExhausted: input.onExhausted, limitType: input.limitType }).where(eq(modules.key, input.module));
 	if (periodChanged) await closeMovedWindows(exec, input.module);
+	await rolloverFollowsModule(exec, input.module);
 	return (await listModuleLimits(exec)).find((m) => m.module === input.module)!;
 }
 

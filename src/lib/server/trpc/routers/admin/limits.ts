@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { auditedChange } from '../../../admin';
-import { getSiteSettings, listAllowanceRules, listModuleLimits, saveModuleLimits, setAllowanceRule, updateSiteSettings } from '../../../ledger';
+import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, updateSiteSettings, MAX_ROLLOVER_PERIODS } from '../../../ledger';
 import { limitRoles } from '../../../accounts';
 import { actor, key, limit, period } from './shared';
 
@@ -44,6 +44,18 @@ const moduleLimitsInput = z
 	})
 	.strict();
 
+const wholeOrNull = (max: number) => z.number().int().min(1).max(max).nullable();
+const rolloverInput = z
+	.object({
+		module: key,
+		/** null: unused free tokens are lost at reset. */
+		rollover: z
+			.object({ capTokens: wholeOrNull(Number.MAX_SAFE_INTEGER), capPercent: wholeOrNull(100), expiresAfterPeriods: wholeOrNull(MAX_ROLLOVER_PERIODS) })
+			.strict()
+			.nullable()
+	})
+	.strict();
+
 /** The one module's limits, as the audit's before and after. */
 const moduleLimitsOf = async (tx: Parameters<typeof listModuleLimits>[0], module: string) => (await listModuleLimits(tx)).find((m) => m.module === module) ?? null;
 
@@ -70,10 +82,10 @@ export const limitsRoutes = {
 	}),
 
 	limits: router({
-		/** Every module's free allowances, the site's roles (key and name, from the Roles page's list) and settings: the Limits page in one read. */
+		/** Every module's free allowances, the site's roles (key and name, from the Roles page's list), its settings and each module's rollover: the Limits page in one read. */
 		list: siteAdminProcedure.query(async ({ ctx }) => {
-			const [modules, roles, settings] = await Promise.all([listModuleLimits(ctx.db.orm), limitRoles(ctx.db.orm), getSiteSettings(ctx.db.orm)]);
-			return { modules, roles, settings };
+			const [modules, roles, settings, rollovers] = await Promise.all([listModuleLimits(ctx.db.orm), limitRoles(ctx.db.orm), getSiteSettings(ctx.db.orm), moduleRollovers(ctx.db.orm)]);
+			return { modules, roles, settings, rollovers };
 		}),
 		/** One module's guest limit, members' limits (general or per role), reset period, message and what happens when exhausted; audited with before and after. */
 		save: siteAdminProcedure
@@ -84,6 +96,17 @@ export const limitsRoutes = {
 					actor(ctx),
 					{ action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module) },
 					(tx) => saveModuleLimits(tx, input)
+				)
+			),
+		/** How the module's unused free tokens roll over into the next period (cap, expiry), or off; audited with before and after. */
+		rollover: siteAdminProcedure
+			.input(rolloverInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(
+					ctx.db,
+					actor(ctx),
+					{ action: 'limits.rollover_saved', targetType: 'module', targetId: input.module, detail: input, before: async (tx) => (await moduleRollovers(tx))[input.module] ?? null },
+					(tx) => saveModuleRollover(tx, input.module, input.rollover)
 				)
 			)
 	})
