@@ -141,7 +141,7 @@ for (const size of sizes) {
 			await page.getByRole('heading', { level: 1, name: person.name }).waitFor();
 			await page.getByLabel('Site role').selectOption(role);
 			await page.getByRole('button', { name: 'Save role' }).click();
-			await page.getByText('Role is now E2E testers.').waitFor();
+			await page.getByText(`Role is now ${role}.`).waitFor();
 			const statement = page.getByRole('region', { name: 'Statement (the table scrolls sideways)' });
 			await statement.getByRole('row').filter({ hasText: `E2E pack ${size.name} ${run}` }).waitFor();
 			await screen(page, `admin-user-detail-role-${size.name}`);
