@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import type { AlertKind } from './evaluate';
+import type { AnomalyDetail } from '../anomalies';
 
 export interface NotificationRow {
 	id: number;
-	kind: AlertKind;
+	/** A balance alert, or an anomaly flag (issue 17.5; `anomaly` holds its figures, words and actions). */
+	kind: AlertKind | 'anomaly';
 	accountId: string;
 	/** The team whose pool it is about; null for the user's own tokens. */
 	teamName: string | null;
@@ -20,6 +22,7 @@ export interface NotificationRow {
 	sentAt: string;
 	/** When the user marked it read; null = unread. */
 	readAt: string | null;
+	anomaly: AnomalyDetail | null;
 }
 
 export interface Inbox {
@@ -32,8 +35,8 @@ export interface Inbox {
 export async function listNotifications(exec: Executor, userId: string, limit = 50): Promise<Inbox> {
 	const [rows, unread] = await Promise.all([
 		queryRows<{
-			id: number; kind: AlertKind; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
-			detail: { sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean } | null;
+			id: number; kind: NotificationRow['kind']; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
+			detail: ({ sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean } & Partial<AnomalyDetail>) | null;
 		}>(exec, sql`
 			select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.read_at, n.detail, t.name as team_name
 			  from notifications n left join teams t on t.account_id = n.account_id
@@ -54,7 +57,8 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		base: r.detail?.base ?? null,
 		mailed: r.detail?.mailed ?? false,
 		sentAt: new Date(r.sent_at).toISOString(),
-		readAt: r.read_at ? new Date(r.read_at).toISOString() : null
+		readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+		anomaly: r.kind === 'anomaly' ? (r.detail as AnomalyDetail) : null
 	}));
 	return { entries, unread };
 }

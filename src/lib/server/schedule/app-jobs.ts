@@ -4,6 +4,7 @@ import { sweepExpired } from '../ledger';
 import { forgetEndedRateLimits } from '../accounts';
 import { mailJob } from '../mail/job';
 import { webhookDeliveryJob } from '../webhooks';
+import { anomalyJob } from '../anomalies';
 
 /**
  * Every job of the app, in one list for start-up (the composition root of the schedule: the work
@@ -15,6 +16,7 @@ export function appJobs(): JobDefinition[] {
 		{ name: 'accounts.rate-limit-sweep', everySeconds: 600, run: ({ db }) => forgetEndedRateLimits(db) },
 		{ name: 'schedule.prune', everySeconds: 3600, run: ({ db }) => pruneJobs(db.orm) },
 		webhookDeliveryJob(),
-		mailJob()
+		mailJob(),
+		anomalyJob()
 	];
 }

@@ -10,6 +10,7 @@ import { alertsRouter } from './routers/alerts';
 import { adminRouter } from './routers/admin';
 import { webhooksRouter } from './routers/webhooks';
 import { referralsRouter } from './routers/referrals';
+import { anomaliesRouter } from './routers/anomalies';
 
 export const appRouter = router({
 	system: systemRouter,
@@ -22,7 +23,8 @@ export const appRouter = router({
 	alerts: alertsRouter,
 	admin: adminRouter,
 	webhooks: webhooksRouter,
-	referrals: referralsRouter
+	referrals: referralsRouter,
+	anomalies: anomaliesRouter
 });
 
 export type AppRouter = typeof appRouter;
