@@ -164,6 +164,21 @@ describe('live figures', () => {
 });
 
 describe('first load', () => {
+	it('paints the sign-in page and the dashboard without waiting for a stylesheet (their CSS is inline)', async () => {
+		const context = await phoneContext(browser);
+		const blocking = async (path: string) => {
+			const res = await context.request.get(path, { maxRedirects: 0 });
+			expect(res.status(), path).toBe(200);
+			const html = await res.text();
+			expect(html).toContain('<style');
+			return [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*>/g)].map((m) => m[0]).filter((tag) => !/\sdisabled/.test(tag));
+		};
+		expect(await blocking('/signin')).toEqual([]);
+		await context.addCookies(await sessionCookies(browser, maya.email));
+		expect(await blocking('/dashboard')).toEqual([]);
+		await context.close();
+	});
+
 	it('keeps the JavaScript the dashboard needs at start under 60 KB gzipped (charts load later)', async () => {
 		const context = await phoneContext(browser);
 		const page = await context.newPage();
