@@ -20,7 +20,9 @@ END $$;
 CREATE OR REPLACE FUNCTION quota_window_end(p_period text, p_tz text, p_week_start int, p_now timestamptz)
 RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
 DECLARE
-  v_start timestamp := quota_window_start(p_period, p_tz, p_week_start, p_now) AT TIME ZONE p_tz;
+  -- The local day the window starts on, at 00:00: where midnight is skipped (DST starting at 00:00) the
+  -- window starts at 01:00, and the next window starts at the next day's first instant, not at 01:00.
+  v_start timestamp := date_trunc('day', quota_window_start(p_period, p_tz, p_week_start, p_now) AT TIME ZONE p_tz);
 BEGIN
   RETURN CASE p_period
     WHEN 'daily' THEN (v_start + interval '1 day') AT TIME ZONE p_tz

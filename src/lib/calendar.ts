@@ -3,7 +3,7 @@
 // 31 March + 1 month = 30 April, 29 February + 1 year = 28 February. Date#setUTCMonth overflows
 // instead (31 March + 1 month = 1 May). Period windows (allowances, caps, reports) are not made
 // here: they come from the database's one window function, quota_window_start/end.
-import { addDays, addMonths } from 'date-fns';
+import { addMonths } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 
 /**
@@ -25,6 +25,8 @@ export function localDayStart(day: string, tz: string | null, days = 0): Date {
 	const m = ISO_DAY.exec(day);
 	if (!m) throw new RangeError(`not a calendar day (YYYY-MM-DD): ${day}`);
 	const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
-	const midnight = tz ? new TZDate(y, mo, d, tz) : new Date(y, mo, d);
-	return new Date(addDays(midnight, days).getTime());
+	// The target day's own first instant: adding days to the start of a day that begins at 01:00
+	// (midnight skipped by a DST change) would land at 01:00 on the next day too.
+	const start = tz ? new TZDate(y, mo, d + days, tz) : new Date(y, mo, d + days);
+	return new Date(start.getTime());
 }

@@ -37,7 +37,7 @@ import { listProducts } from '../../src/lib/server/store';
 import { anomalyFlags, subscriptions, teamInvites } from '../../src/lib/server/db/schema';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
-import { grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { expectInvariants } from '../helpers/ledger';
 import { createEndpoint } from '../../src/lib/server/webhooks';
 
@@ -179,6 +179,9 @@ const matrix: Record<string, Entry> = {
 	'alerts.push.subscribe': { allow: members, input: (w) => ({ subscription: pushSubscription(w.tag) }) },
 	'alerts.push.unsubscribe': { allow: members, input: (w) => ({ endpoint: pushSubscription(w.tag).endpoint }) },
 	'alerts.push.setQuietHours': { allow: members, input: (w) => ({ key: `quiet-${w.tag}`, quietHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Berlin' } }) },
+	'topup.view': { allow: members },
+	// Only the pool's owner pays for its top-ups: a site admin is refused too.
+	'topup.set': { allow: ['memberA'], input: async (w, db) => ({ ...teamA(w), enabled: true, belowTokens: 1000, productId: (await product(w, db)).productId, maxPerMonth: 2, maxCentsPerMonth: null, cooldownSeconds: 3600 }) },
 
 	'admin.settings.get': { allow: siteAdmin },
 	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },
@@ -204,6 +207,14 @@ const matrix: Record<string, Entry> = {
 		allow: siteAdmin,
 		input: async (w, db) => ({ module: (await adminModule(w, db)).key, guest: 0, limitType: 'general', members: 100, roles: {}, period: 'weekly', limitMessage: 'Limit reached.', onExhausted: 'message' })
 	},
+	'admin.limits.rollover': {
+		allow: siteAdmin,
+		input: async (w, db) => {
+			const { key } = await adminModule(w, db);
+			await setAllowanceRule(db.orm, { module: key, audience: 'user', limitTokens: 100, period: 'weekly' });
+			return { module: key, rollover: { capTokens: null, capPercent: 50, expiresAfterPeriods: 2 } };
+		}
+	},
 	'admin.modules.list': { allow: siteAdmin },
 	'admin.models.list': { allow: siteAdmin },
 	'admin.ledger.reconcile': { allow: siteAdmin },
@@ -214,6 +225,7 @@ const matrix: Record<string, Entry> = {
 	} },
 	'admin.catalog.setActive': { allow: siteAdmin, input: async (w, db) => ({ id: (await product(w, db)).productId, active: false }) },
 	'admin.campaigns.list': { allow: siteAdmin },
+	'admin.campaigns.reach': { allow: siteAdmin, input: () => ({ audience: 'all' }) },
 	'admin.campaigns.start': { allow: siteAdmin, input: (w) => ({ audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` }) },
 	'admin.campaigns.applyAgain': { allow: siteAdmin, input: async (w, db) => ({
 		id: (await startCampaign(db, { userId: w.users.siteAdmin.id, ip: null }, { audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` })).id

@@ -40,6 +40,14 @@ describe(`period boundaries on ${backend}`, () => {
 		expect(await window('daily', 'Asia/Tokyo', 1, '2026-05-10T15:00:00Z')).toEqual(['2026-05-10T15:00Z', '2026-05-11T15:00Z']);
 	});
 
+	it('a day whose midnight is skipped starts at 01:00 and ends at the next midnight', async () => {
+		// Chile moves from 00:00 to 01:00 on Sunday 6 September 2026 (-04 to -03).
+		expect(await window('daily', 'America/Santiago', 1, '2026-09-06T12:00:00Z')).toEqual(['2026-09-06T04:00Z', '2026-09-07T03:00Z']);
+		expect(await window('daily', 'America/Santiago', 1, '2026-09-06T03:59:59Z')).toEqual(['2026-09-05T04:00Z', '2026-09-06T04:00Z']);
+		// A week that starts on that Sunday ends at the following Sunday's midnight.
+		expect(await window('weekly', 'America/Santiago', 0, '2026-09-08T12:00:00Z')).toEqual(['2026-09-06T04:00Z', '2026-09-13T03:00Z']);
+	});
+
 	it('weeks start on the configured day', async () => {
 		// Wednesday 25 November 2026.
 		expect(await window('weekly', 'UTC', 0, '2026-11-25T10:00:00Z')).toEqual(['2026-11-22T00:00Z', '2026-11-29T00:00Z']);

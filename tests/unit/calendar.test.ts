@@ -43,6 +43,13 @@ describe('a local calendar day as instants', () => {
 		expect(iso(localDayStart('2026-12-31', 'UTC', 1))).toBe('2027-01-01T00:00:00.000Z');
 	});
 
+	it('a day whose midnight is skipped starts at its first instant (01:00), and ends at the next midnight', () => {
+		// Chile moves from 00:00 to 01:00 on Sunday 6 September 2026 (-04 to -03).
+		expect(iso(localDayStart('2026-09-06', 'America/Santiago'))).toBe('2026-09-06T04:00:00.000Z');
+		expect(iso(localDayStart('2026-09-05', 'America/Santiago', 1))).toBe('2026-09-06T04:00:00.000Z');
+		expect(iso(localDayStart('2026-09-06', 'America/Santiago', 1))).toBe('2026-09-07T03:00:00.000Z');
+	});
+
 	it('refuses what is not a calendar day', () => {
 		expect(() => localDayStart('31.12.2026', 'UTC')).toThrow(RangeError);
 	});

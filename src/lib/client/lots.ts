@@ -7,7 +7,8 @@ const SOURCE: Record<LotSource, string> = {
 	referral: 'Referral bonus',
 	event: 'Event bonus',
 	admin: 'Added by an admin',
-	'refund-reversal': 'Chargeback reversed'
+	'refund-reversal': 'Chargeback reversed',
+	rollover: 'Rolled over'
 };
 
 /** Where tokens came from, in words: "Referral bonus: Invited Leo", "Monthly plan", "Purchased". */

@@ -7,6 +7,7 @@ import { queryRows, uuidArray, type Executor } from '../db/client';
 import { allowanceRules, modules } from '../db/schema';
 import { DomainError } from '../errors';
 import type { Period } from './types';
+import { rolloverFollowsModule } from './rollover';
 
 /** How members' free allowance is set: one limit for all, one per site role, or none (they pay from their balance). */
 export type LimitType = 'none' | 'general' | 'role';
@@ -42,12 +43,9 @@ export interface ModuleLimitsInput {
 	onExhausted: 'message' | 'inactive';
 }
 
-/** The site's roles: every role a user has and every role an allowance names, sorted. */
-export async function siteRoles(exec: Executor): Promise<string[]> {
-	const rows = await queryRows<{ role: string }>(exec, sql`
-		select distinct site_role as role from users
-		union select distinct role from allowance_rules where role is not null
-		order by 1`);
+/** Every role an allowance rule names, sorted (role keys). */
+export async function rolesWithRules(exec: Executor): Promise<string[]> {
+	const rows = await queryRows<{ role: string }>(exec, sql`select distinct role from allowance_rules where role is not null order by 1`);
 	return rows.map((r) => r.role);
 }
 
@@ -139,6 +137,7 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 	await exec.update(allowanceRules).set({ period: input.period }).where(eq(allowanceRules.module, input.module));
 	await exec.update(modules).set({ limitMessage: message, onExhausted: input.onExhausted, limitType: input.limitType }).where(eq(modules.key, input.module));
 	if (periodChanged) await closeMovedWindows(exec, input.module);
+	await rolloverFollowsModule(exec, input.module);
 	return (await listModuleLimits(exec)).find((m) => m.module === input.module)!;
 }
 

@@ -5,6 +5,7 @@ import { DomainError } from '../errors';
 import type { Period } from './types';
 import { RATE_DECIMALS, rateUnits } from '../../cost';
 import { closeMovedWindows } from './limits';
+import { rolloverFollowsModule } from './rollover';
 
 export type Feature = typeof features.$inferSelect;
 export type FeatureInput = Omit<typeof features.$inferInsert, 'tokensPerUnit'> & { tokensPerUnit: number };
@@ -121,6 +122,7 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 		values (${r.module}, ${r.audience}, ${target.role}, ${target.teamId}::uuid, ${target.userId}::uuid, ${r.limitTokens}, ${r.period})
 		on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
 		do update set limit_tokens = excluded.limit_tokens, period = excluded.period`);
+	await rolloverFollowsModule(exec, r.module);
 	// The Limits page shows a module the way its member rules are set: a role rule makes it role-based.
 	if (r.audience === 'role' || r.audience === 'user') {
 		await exec.execute(sql`
@@ -189,7 +191,7 @@ export async function getSiteSettings(exec: Executor): Promise<SiteSettings> {
  */
 export async function updateSiteSettings(
 	exec: Executor,
-	patch: Partial<Pick<SiteSettings, 'timeZone' | 'weekStart' | 'spendOrder' | 'lowSharePercent' | 'defaultTeamDailyCap'>>
+	patch: Partial<Pick<SiteSettings, 'timeZone' | 'weekStart' | 'spendOrder' | 'lowSharePercent' | 'defaultTeamDailyCap' | 'defaultMemberDailyCap'>>
 ): Promise<SiteSettings> {
 	if (patch.timeZone !== undefined && !isTimeZone(patch.timeZone)) {
 		throw new DomainError('invalid_input', `Unknown time zone '${patch.timeZone}'.`);

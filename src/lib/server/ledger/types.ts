@@ -1,6 +1,6 @@
 /** The ledger's public shapes (see "The ledger" in DESIGN.md for the vocabulary). */
 
-export type LotSource = 'purchase' | 'subscription' | 'bonus' | 'referral' | 'event' | 'admin' | 'refund-reversal';
+export type LotSource = 'purchase' | 'subscription' | 'bonus' | 'referral' | 'event' | 'admin' | 'refund-reversal' | 'rollover';
 export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
 export type Level = 'ok' | 'low' | 'empty';
 

@@ -1,10 +1,11 @@
 import type { JobDefinition } from './jobs';
 import { pruneJobs } from './view';
-import { sweepExpired } from '../ledger';
+import { rollOver, sweepExpired } from '../ledger';
 import { forgetEndedRateLimits } from '../accounts';
 import { mailJob } from '../mail/job';
 import { webhookDeliveryJob } from '../webhooks';
 import { anomalyJob } from '../anomalies';
+import { topupJobs } from '../topup';
 
 /**
  * Every job of the app, in one list for start-up (the composition root of the schedule: the work
@@ -13,10 +14,12 @@ import { anomalyJob } from '../anomalies';
 export function appJobs(): JobDefinition[] {
 	return [
 		{ name: 'ledger.sweep', everySeconds: 60, run: ({ db }) => sweepExpired(db) },
+		{ name: 'ledger.rollover', everySeconds: 60, leaseSeconds: 300, run: ({ db }) => rollOver(db) },
 		{ name: 'accounts.rate-limit-sweep', everySeconds: 600, run: ({ db }) => forgetEndedRateLimits(db) },
 		{ name: 'schedule.prune', everySeconds: 3600, run: ({ db }) => pruneJobs(db.orm) },
 		webhookDeliveryJob(),
 		mailJob(),
-		anomalyJob()
+		anomalyJob(),
+		...topupJobs()
 	];
 }

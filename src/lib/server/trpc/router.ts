@@ -9,6 +9,7 @@ import { storeRouter } from './routers/store';
 import { alertsRouter } from './routers/alerts';
 import { adminRouter } from './routers/admin';
 import { webhooksRouter } from './routers/webhooks';
+import { topupRouter } from './routers/topup';
 import { referralsRouter } from './routers/referrals';
 import { anomaliesRouter } from './routers/anomalies';
 
@@ -23,6 +24,7 @@ export const appRouter = router({
 	alerts: alertsRouter,
 	admin: adminRouter,
 	webhooks: webhooksRouter,
+	topup: topupRouter,
 	referrals: referralsRouter,
 	anomalies: anomaliesRouter
 });

@@ -34,6 +34,8 @@ export const siteSettings = pgTable('site_settings', {
 	lowSharePercent: integer('low_share_percent').notNull().default(20),
 	/** Site default daily spending limit for team pools; null = none. */
 	defaultTeamDailyCap: tokens('default_team_daily_cap'),
+	/** Site default daily spending limit on each member's use of a team pool (not its owner's); null = none. */
+	defaultMemberDailyCap: tokens('default_member_daily_cap'),
 	updatedAt: ts('updated_at').notNull().defaultNow()
 });
 
@@ -85,7 +87,15 @@ export const allowanceRules = pgTable(
 		userId: uuid('user_id').references(() => users.id),
 		/** null = unlimited, 0 = the module is disabled for this audience. */
 		limitTokens: tokens('limit_tokens'),
-		period: text('period', { enum: ['daily', 'weekly', 'monthly', 'never'] }).notNull()
+		period: text('period', { enum: ['daily', 'weekly', 'monthly', 'never'] }).notNull(),
+		/** Rollover (0020): unused tokens carry into the next period up to this many held from the rule's rollovers… */
+		rolloverCapTokens: tokens('rollover_cap_tokens'),
+		/** …or up to this share (percent) of the period's limit; at most one of the two is set. */
+		rolloverCapPercent: smallint('rollover_cap_percent'),
+		/** A rolled-over lot expires when this many periods have ended after its own; null = never. */
+		rolloverPeriods: smallint('rollover_periods'),
+		/** Periods ending after this instant roll over; set exactly when a cap is. */
+		rolloverSince: ts('rollover_since')
 	},
 	(t) => [
 		uniqueIndex('allowance_rules_target_idx').on(
@@ -95,7 +105,11 @@ export const allowanceRules = pgTable(
 			sql`coalesce(${t.teamId}::text, '')`,
 			sql`coalesce(${t.userId}::text, '')`
 		),
-		check('allowance_rules_limit_check', sql`${t.limitTokens} is null or ${t.limitTokens} >= 0`)
+		check('allowance_rules_limit_check', sql`${t.limitTokens} is null or ${t.limitTokens} >= 0`),
+		check(
+			'allowance_rules_rollover_check',
+			sql`(${t.rolloverCapTokens} is null or ${t.rolloverCapPercent} is null) and (${t.rolloverCapTokens} is null or ${t.rolloverCapTokens} > 0) and (${t.rolloverCapPercent} is null or ${t.rolloverCapPercent} between 1 and 100) and (${t.rolloverPeriods} is null or ${t.rolloverPeriods} between 1 and 120) and ((${t.rolloverCapTokens} is null and ${t.rolloverCapPercent} is null) = (${t.rolloverSince} is null))`
+		)
 	]
 );
 
@@ -147,7 +161,7 @@ export const lots = pgTable(
 			.notNull()
 			.references(() => accounts.id),
 		source: text('source', {
-			enum: ['purchase', 'subscription', 'bonus', 'referral', 'event', 'admin', 'refund-reversal']
+			enum: ['purchase', 'subscription', 'bonus', 'referral', 'event', 'admin', 'refund-reversal', 'rollover']
 		}).notNull(),
 		model: text('model').references(() => models.key),
 		priority: integer('priority').notNull().default(0),
@@ -185,9 +199,14 @@ export const holds = pgTable(
 		settledTokens: tokens('settled_tokens'),
 		expiresAt: ts('expires_at').notNull(),
 		closedAt: ts('closed_at'),
+		/** When its `hold.expired` event was recorded (expired holds only; null until then). */
+		expiryAnnouncedAt: ts('expiry_announced_at'),
 		createdAt: ts('created_at').notNull().defaultNow()
 	},
-	(t) => [index('holds_open_idx').on(t.accountId, t.expiresAt).where(sql`${t.status} = 'open'`)]
+	(t) => [
+		index('holds_open_idx').on(t.accountId, t.expiresAt).where(sql`${t.status} = 'open'`),
+		index('holds_unannounced_idx').on(t.closedAt).where(sql`${t.status} = 'expired' and ${t.expiryAnnouncedAt} is null`)
+	]
 );
 
 /** One request against the ledger: consume, hold, settle, release, grant, adjust, expire, clawback. */
@@ -248,8 +267,9 @@ export const entries = pgTable(
 	},
 	(t) => [
 		index('entries_operation_idx').on(t.operationId),
-		index('entries_lot_idx').on(t.lotId),
-		index('entries_window_idx').on(t.windowId),
+		// Partial: an entry has one of the two (fewer index writes per entry).
+		index('entries_lot_idx').on(t.lotId).where(sql`${t.lotId} is not null`),
+		index('entries_window_idx').on(t.windowId).where(sql`${t.windowId} is not null`),
 		check('entries_target_check', sql`(${t.lotId} is null) <> (${t.windowId} is null)`)
 	]
 );
@@ -266,5 +286,50 @@ export const usageDaily = pgTable(
 		tokens: tokens('tokens').notNull().default(0),
 		operations: integer('operations').notNull().default(0)
 	},
-	(t) => [primaryKey({ columns: [t.accountId, t.day, t.feature, t.model, t.actorUserId] })]
+	(t) => [
+		primaryKey({ columns: [t.accountId, t.day, t.feature, t.model, t.actorUserId] }),
+		// Which accounts used tokens on given days: the accounts a period rolls over for (0020).
+		index('usage_daily_day_idx').on(t.day, t.accountId)
+	]
+);
+
+/** One row per (rule, period) the rollover job has finished (0020). */
+export const allowanceRolloverRuns = pgTable(
+	'allowance_rollover_runs',
+	{
+		ruleId: uuid('rule_id')
+			.notNull()
+			.references(() => allowanceRules.id, { onDelete: 'cascade' }),
+		windowStart: ts('window_start').notNull(),
+		windowEnd: ts('window_end').notNull(),
+		accounts: integer('accounts').notNull().default(0),
+		tokens: tokens('tokens').notNull().default(0),
+		doneAt: ts('done_at').notNull().defaultNow()
+	},
+	(t) => [primaryKey({ name: 'allowance_rollover_runs_pk', columns: [t.ruleId, t.windowStart] })]
+);
+
+/** One row per (account, rule, period) rolled over: the claim, what was unused, what rolled over, its lot (0020). */
+export const allowanceRollovers = pgTable(
+	'allowance_rollovers',
+	{
+		accountId: uuid('account_id')
+			.notNull()
+			.references(() => accounts.id),
+		ruleId: uuid('rule_id')
+			.notNull()
+			.references(() => allowanceRules.id, { onDelete: 'cascade' }),
+		windowStart: ts('window_start').notNull(),
+		windowEnd: ts('window_end').notNull(),
+		/** The rollover lot; null when nothing rolled over (the cap was full). */
+		lotId: uuid('lot_id').references(() => lots.id),
+		unused: tokens('unused').notNull(),
+		tokens: tokens('tokens').notNull(),
+		createdAt: ts('created_at').notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ name: 'allowance_rollovers_pk', columns: [t.accountId, t.ruleId, t.windowStart] }),
+		uniqueIndex('allowance_rollovers_lot_idx').on(t.lotId),
+		check('allowance_rollovers_tokens_check', sql`${t.tokens} >= 0 and ${t.tokens} <= ${t.unused} and (${t.tokens} > 0) = (${t.lotId} is not null)`)
+	]
 );

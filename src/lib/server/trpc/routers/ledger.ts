@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepOf } from '../../alerts';
-import { balances, check, consume, history, listFeatures, listModels, rollups, statement, hourlyBaseline, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balances, check, consume, history, hourlyBaseline, listFeatures, listModels, rolloverLines, rollups, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchases } from '../../store';
 import { FORECAST_DAYS } from '../../../days';
@@ -23,22 +23,23 @@ export const ledgerRouter = router({
 	}),
 
 	/**
-	 * The dashboard's first answer: summary, daily use by feature over the site's last FORECAST_DAYS days and
-	 * purchases in one call that names its account. The page asks before the settings say which
+	 * The dashboard's first answer: summary, daily use by feature over the site's last FORECAST_DAYS days,
+	 * purchases and the free tokens rolled over from earlier periods (still usable) in one call that names its account. The page asks before the settings say which
 	 * account is active (the server knows), and without dates, so the query can be written into
 	 * the page's HTML (lib/page-queries.ts) and its figures arrive while the scripts load; every
 	 * refresh asks it again with the account shown.
 	 */
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		const [summary, recentUse, purchases, pace] = await Promise.all([
+		const [summary, recentUse, purchases, rolledOver, pace] = await Promise.all([
 			summaryOf(ctx.db, accountId),
 			rollups(ctx.db.orm, accountId, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
 			accountPurchases(ctx.db.orm, accountId),
+			rolloverLines(ctx.db.orm, accountId),
 			hourlyBaseline(ctx.db.orm, [accountId])
 		]);
 		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline.
-		return { accountId, summary, recentUse, purchases, pace: pace.get(accountId)! };
+		return { accountId, summary, recentUse, purchases, rolledOver, pace: pace.get(accountId)! };
 	}),
 
 	history: memberProcedure

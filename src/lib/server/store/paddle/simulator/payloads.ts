@@ -20,7 +20,7 @@ export interface SimPeriod {
 export interface SimTransaction {
 	id: string;
 	status: 'ready' | 'completed' | 'canceled';
-	origin: 'api' | 'subscription_recurring';
+	origin: 'api' | 'subscription_recurring' | 'subscription_charge';
 	priceId: string;
 	quantity: number;
 	customData: Record<string, unknown>;
@@ -50,6 +50,8 @@ export interface SimSubscription {
 	canceledAt: string | null;
 	transactionId: string;
 	createdAt: string;
+	/** The demo's switch for a card that refuses off-session charges (auto top-ups are declined). */
+	declineCharges?: boolean;
 	customerId?: string;
 }
 

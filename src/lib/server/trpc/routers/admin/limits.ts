@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { auditedChange } from '../../../admin';
-import { getSiteSettings, listAllowanceRules, listModuleLimits, saveModuleLimits, setAllowanceRule, siteRoles, updateSiteSettings } from '../../../ledger';
+import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, updateSiteSettings, MAX_ROLLOVER_PERIODS } from '../../../ledger';
+import { limitRoles } from '../../../accounts';
 import { actor, key, limit, period } from './shared';
 
 const siteSettingsInput = z
@@ -12,7 +13,8 @@ const siteSettingsInput = z
 		weekStart: z.number().int().min(0).max(6),
 		spendOrder: z.enum(['allowance-first', 'balance-first']),
 		lowSharePercent: z.number().int().min(1).max(99),
-		defaultTeamDailyCap: limit
+		defaultTeamDailyCap: limit,
+		defaultMemberDailyCap: limit
 	})
 	.partial()
 	.strict();
@@ -42,13 +44,25 @@ const moduleLimitsInput = z
 	})
 	.strict();
 
+const wholeOrNull = (max: number) => z.number().int().min(1).max(max).nullable();
+const rolloverInput = z
+	.object({
+		module: key,
+		/** null: unused free tokens are lost at reset. */
+		rollover: z
+			.object({ capTokens: wholeOrNull(Number.MAX_SAFE_INTEGER), capPercent: wholeOrNull(100), expiresAfterPeriods: wholeOrNull(MAX_ROLLOVER_PERIODS) })
+			.strict()
+			.nullable()
+	})
+	.strict();
+
 /** The one module's limits, as the audit's before and after. */
 const moduleLimitsOf = async (tx: Parameters<typeof listModuleLimits>[0], module: string) => (await listModuleLimits(tx)).find((m) => m.module === module) ?? null;
 
 export const limitsRoutes = {
 	settings: router({
 		get: siteAdminProcedure.query(({ ctx }) => getSiteSettings(ctx.db.orm)),
-		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team daily cap default; audited. */
+		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team pool and team member daily cap defaults; audited. */
 		update: siteAdminProcedure
 			.input(siteSettingsInput)
 			.mutation(({ ctx, input }) =>
@@ -68,10 +82,10 @@ export const limitsRoutes = {
 	}),
 
 	limits: router({
-		/** Every module's free allowances, the site's roles and settings: the Limits page in one read. */
+		/** Every module's free allowances, the site's roles (key and name, from the Roles page's list), its settings and each module's rollover: the Limits page in one read. */
 		list: siteAdminProcedure.query(async ({ ctx }) => {
-			const [modules, roles, settings] = await Promise.all([listModuleLimits(ctx.db.orm), siteRoles(ctx.db.orm), getSiteSettings(ctx.db.orm)]);
-			return { modules, roles, settings };
+			const [modules, roles, settings, rollovers] = await Promise.all([listModuleLimits(ctx.db.orm), limitRoles(ctx.db.orm), getSiteSettings(ctx.db.orm), moduleRollovers(ctx.db.orm)]);
+			return { modules, roles, settings, rollovers };
 		}),
 		/** One module's guest limit, members' limits (general or per role), reset period, message and what happens when exhausted; audited with before and after. */
 		save: siteAdminProcedure
@@ -82,6 +96,17 @@ export const limitsRoutes = {
 					actor(ctx),
 					{ action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module) },
 					(tx) => saveModuleLimits(tx, input)
+				)
+			),
+		/** How the module's unused free tokens roll over into the next period (cap, expiry), or off; audited with before and after. */
+		rollover: siteAdminProcedure
+			.input(rolloverInput)
+			.mutation(({ ctx, input }) =>
+				auditedChange(
+					ctx.db,
+					actor(ctx),
+					{ action: 'limits.rollover_saved', targetType: 'module', targetId: input.module, detail: input, before: async (tx) => (await moduleRollovers(tx))[input.module] ?? null },
+					(tx) => saveModuleRollover(tx, input.module, input.rollover)
 				)
 			)
 	})

@@ -1,0 +1,68 @@
+// The Limits page's rollover form (issue 17.3): fields typed as text, read into the setting the
+// ledger stores, and the sentence that says what the setting does. Pure, so both are unit-tested.
+import type { Period } from './limits';
+
+/** As the ledger stores it (ledger/rollover.ts RolloverSetting): exactly one cap; expiry in periods, null = never. */
+export interface RolloverSetting {
+	capTokens: number | null;
+	capPercent: number | null;
+	expiresAfterPeriods: number | null;
+}
+
+export interface RolloverFields {
+	on: boolean;
+	capKind: 'tokens' | 'percent';
+	cap: string;
+	/** Blank = never expires. */
+	expiresAfter: string;
+}
+
+/** The longest expiry (ledger MAX_ROLLOVER_PERIODS). */
+const MAX_PERIODS = 120;
+
+/** The form's fields for a stored setting (null: off, with a 100 % cap ready). */
+export function rolloverFields(s: RolloverSetting | null): RolloverFields {
+	if (!s) return { on: false, capKind: 'percent', cap: '100', expiresAfter: '' };
+	return {
+		on: true,
+		capKind: s.capTokens !== null ? 'tokens' : 'percent',
+		cap: String(s.capTokens ?? s.capPercent ?? ''),
+		expiresAfter: s.expiresAfterPeriods === null ? '' : String(s.expiresAfterPeriods)
+	};
+}
+
+const whole = (text: string) => {
+	const t = text.trim().replace(/[\s,.'’_]/g, '');
+	return /^\d+$/.test(t) ? Number(t) : NaN;
+};
+
+/** Reads the fields: the setting to save (null = off), or which field is wrong and why. */
+export function parseRollover(f: RolloverFields): { ok: true; value: RolloverSetting | null } | { ok: false; field: 'cap' | 'expiresAfter'; error: string } {
+	if (!f.on) return { ok: true, value: null };
+	const cap = whole(f.cap);
+	if (f.capKind === 'percent' && !(cap >= 1 && cap <= 100)) return { ok: false, field: 'cap', error: 'A whole percent from 1 to 100.' };
+	if (f.capKind === 'tokens' && !(cap >= 1 && Number.isSafeInteger(cap))) return { ok: false, field: 'cap', error: 'A whole number of tokens, at least 1.' };
+	const expires = f.expiresAfter.trim() === '' ? null : whole(f.expiresAfter);
+	if (expires !== null && !(expires >= 1 && expires <= MAX_PERIODS)) return { ok: false, field: 'expiresAfter', error: `1 to ${MAX_PERIODS} periods, or empty for never.` };
+	return { ok: true, value: { capTokens: f.capKind === 'tokens' ? cap : null, capPercent: f.capKind === 'percent' ? cap : null, expiresAfterPeriods: expires } };
+}
+
+const unit: Record<Exclude<Period, 'never'>, [string, string, string]> = {
+	daily: ['day', 'days', 'the next day'],
+	weekly: ['week', 'weeks', 'the next week'],
+	monthly: ['month', 'months', 'the next month']
+};
+
+/**
+ * What the setting does, in one sentence: "Unused free tokens roll over into the next week, up to
+ * 50 % of the limit held at a time; each week's rollover expires 2 weeks after its week ends."
+ */
+export function rolloverWords(s: RolloverSetting | null, period: Period, format: (n: number) => string): string {
+	if (period === 'never') return 'These free tokens never reset, so there is nothing to roll over.';
+	if (!s) return 'Unused free tokens are lost when the period resets.';
+	const [one, many, next] = unit[period];
+	const cap = s.capTokens !== null ? `${format(s.capTokens)} tokens` : `${s.capPercent} % of the limit`;
+	const k = s.expiresAfterPeriods;
+	const expiry = k === null ? 'they never expire' : `each ${one}'s rollover expires ${k === 1 ? `when ${next} ends` : `${k} ${many} after its ${one} ends`}`;
+	return `Unused free tokens roll over into ${next}, up to ${cap} held at a time; ${expiry}.`;
+}

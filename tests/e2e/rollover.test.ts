@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { launch, phone, screenshot } from './browser';
+import { openAs, signIn, waitForFresh } from './app';
+import { startBuild, type RunningApp } from './server';
+import { openPglite } from '../../src/lib/server/db/client';
+import { rollOver, saveModuleRollover } from '../../src/lib/server/ledger';
+
+// Issue 17.3 where a person sees it: the site admin sets a module's rollover on the Limits page, and a
+// member's dashboard shows what rolled over as its own line under the free allowance.
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe('rollover on the Limits page', () => {
+	it('the site admin switches a module’s rollover on with a cap and an expiry, and sees what it does', async () => {
+		const { context, page } = await openAs(browser, 'admin@quota.test', '/admin/limits');
+		const form = page.getByRole('form', { name: 'Rollover of Chatbot\'s free tokens' });
+		await form.getByLabel('Roll unused free tokens over to the next period').check();
+		await form.getByLabel('A share of the period’s limit (%)').check();
+		await form.getByLabel('Cap (% of the limit)').fill('50');
+		await form.getByLabel('Expires after (periods)').fill('2');
+		await expect(form.getByText(/^Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends\.$/).isVisible()).resolves.toBe(true);
+		await form.getByRole('button', { name: 'Save rollover' }).click();
+		await form.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is on." }).waitFor();
+		await screenshot(page, 'admin-limits-rollover-phone');
+		await form.screenshot({ path: 'test-results/screens/admin-limits-rollover-card.png' });
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await screenshot(page, 'admin-limits-rollover-desktop');
+		// Read back after a reload: what was saved is what the form shows.
+		await page.reload();
+		const again = page.getByRole('form', { name: 'Rollover of Chatbot\'s free tokens' });
+		await expect(again.getByLabel('Cap (% of the limit)').inputValue()).resolves.toBe('50');
+		// Off again, so the shared demo site rolls nothing over at midnight for the other tests.
+		await again.getByLabel('Roll unused free tokens over to the next period').uncheck();
+		await again.getByRole('button', { name: 'Save rollover' }).click();
+		await again.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is off." }).waitFor();
+		await context.close();
+	}, 120_000);
+});
+
+describe('rolled-over tokens on the dashboard', () => {
+	let app: RunningApp | undefined;
+	const dir = mkdtempSync(join(tmpdir(), 'quota-rollover-'));
+	afterAll(async () => {
+		await app?.stop();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('a member sees each rollover as its own line under the free allowance it came from', async () => {
+		// The demo's members used chat on the last days: with rollover on since three days ago, the days
+		// that ended since then roll over (the schedule's job, run here between two starts of the app).
+		app = await startBuild({ dataDir: dir });
+		await app.stop();
+		const db = await openPglite(join(dir, 'pglite'));
+		await saveModuleRollover(db.orm, 'chat', { capTokens: null, capPercent: 100, expiresAfterPeriods: 2 });
+		await db.orm.execute(sql`update allowance_rules set rollover_since = now() - interval '3 days' where module = 'chat'`);
+		expect((await rollOver(db)).tokens).toBeGreaterThan(0);
+		await db.close();
+		app = await startBuild({ dataDir: dir });
+
+		const context = await browser.newContext({ ...phone, baseURL: app.baseURL });
+		const page = await context.newPage();
+		await signIn(page, 'maya@quota.test');
+		await waitForFresh(page);
+		const chat = page.getByRole('region', { name: 'Free allowances' }).getByRole('listitem').filter({ hasText: 'Chatbot' });
+		const lines = await chat.locator('.rolled').allInnerTexts();
+		expect(lines.length).toBeGreaterThan(0);
+		for (const line of lines) expect(line).toMatch(/^\+[\d,.  ]+ rolled over from (yesterday|[A-Z][a-z]{2} \d{1,2})(, [\d,.  ]+ left)?, usable until [A-Z][a-z]{2} \d{1,2}$/);
+		await screenshot(page, 'member-dashboard-rollover');
+		await chat.screenshot({ path: 'test-results/screens/member-dashboard-rollover-chat.png' });
+		await context.close();
+	}, 360_000); // two starts of the app (the first one migrates and loads the demo)
+});

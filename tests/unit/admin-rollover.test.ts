@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { parseRollover, rolloverFields, rolloverWords } from '../../src/lib/client/admin/rollover';
+
+// The Limits page's rollover form: what an admin types becomes the setting the ledger stores, and
+// the sentence under it says what that setting does.
+const n = (v: number) => v.toLocaleString('en-US');
+
+describe('the rollover form', () => {
+	it('reads a cap in tokens or as a share, and an expiry in periods (blank = never)', () => {
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '1,200', expiresAfter: '2' })).toEqual({ ok: true, value: { capTokens: 1200, capPercent: null, expiresAfterPeriods: 2 } });
+		expect(parseRollover({ on: true, capKind: 'percent', cap: '50', expiresAfter: ' ' })).toEqual({ ok: true, value: { capTokens: null, capPercent: 50, expiresAfterPeriods: null } });
+		expect(parseRollover({ on: false, capKind: 'percent', cap: 'junk', expiresAfter: 'junk' })).toEqual({ ok: true, value: null });
+	});
+
+	it('says which field is wrong', () => {
+		expect(parseRollover({ on: true, capKind: 'percent', cap: '101', expiresAfter: '' })).toMatchObject({ ok: false, field: 'cap' });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '0', expiresAfter: '' })).toMatchObject({ ok: false, field: 'cap' });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '-5', expiresAfter: '' })).toMatchObject({ ok: false, field: 'cap' });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '0' })).toMatchObject({ ok: false, field: 'expiresAfter' });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '121' })).toMatchObject({ ok: false, field: 'expiresAfter' });
+	});
+
+	it('shows a stored setting back as it was saved', () => {
+		const s = { capTokens: 800, capPercent: null, expiresAfterPeriods: 3 };
+		expect(parseRollover(rolloverFields(s))).toEqual({ ok: true, value: s });
+		expect(rolloverFields(null).on).toBe(false);
+	});
+
+	it('says in one sentence what happens to unused tokens', () => {
+		expect(rolloverWords({ capTokens: 1200, capPercent: null, expiresAfterPeriods: 1 }, 'weekly', n)).toBe(
+			'Unused free tokens roll over into the next week, up to 1,200 tokens held at a time; each week\'s rollover expires when the next week ends.'
+		);
+		expect(rolloverWords({ capTokens: null, capPercent: 50, expiresAfterPeriods: 3 }, 'daily', n)).toBe(
+			'Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day\'s rollover expires 3 days after its day ends.'
+		);
+		expect(rolloverWords({ capTokens: null, capPercent: 100, expiresAfterPeriods: null }, 'monthly', n)).toContain('they never expire');
+		expect(rolloverWords(null, 'daily', n)).toBe('Unused free tokens are lost when the period resets.');
+		expect(rolloverWords(null, 'never', n)).toContain('never reset');
+	});
+});
