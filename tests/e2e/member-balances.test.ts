@@ -71,7 +71,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		// What a new member can spend now is their free allowances (chat 10,000 a day, forms 5,000 a week):
 		// available counts them (issue 13.3), and nothing calls it "left".
 		await expect(summary.innerText()).resolves.toMatch(/Available\s+15,000/);
-		await expect(page.getByText('No use in the last 14 days.', { exact: true }).isVisible()).resolves.toBe(true); // the pace line
+		await expect(page.getByText('No use in the last 7 days.', { exact: true }).isVisible()).resolves.toBe(true); // the pace line (same-hour baseline of 7 days)
 		await expect(page.getByText(/left|buy more/i).count()).resolves.toBe(0);
 		await expect(page.getByRole('alert').count()).resolves.toBe(0);
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });

@@ -8,6 +8,8 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { pushSubscriptions, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { mailJob } from '../../src/lib/server/mail/job';
+import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { consume, grant, upsertFeature } from '../../src/lib/server/ledger';
 import { createSession, createTeam, createUser, signOut, signOutEverywhere } from '../../src/lib/server/accounts';
 import {
@@ -28,16 +30,20 @@ let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let push: Awaited<ReturnType<typeof startPushService>>;
 let mailer: Mailer;
 let channels: AlertChannels;
+/** The schedule's mail job, run when a test asks: alert mail goes out through it. */
+let mailRunner: Schedule;
 
 beforeAll(async () => {
 	db = await freshDb();
 	[smtp, push] = await Promise.all([startSmtp(), startPushService()]);
 	mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <alerts@quota.test>' });
-	channels = { mailer, push: { agent: push.agent } };
+	channels = { push: { agent: push.agent } };
+	mailRunner = await startSchedule(db, [mailJob(mailer)], { pollMs: 3_600_000 });
 	await configureRates(db);
 	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
 });
 afterAll(async () => {
+	await mailRunner?.stop();
 	await Promise.all([smtp?.close(), push?.close()]);
 	await db?.close();
 });
@@ -135,6 +141,7 @@ describe('push alerts to a phone', () => {
 		expect(await evaluate(u.accountId, new Date('2026-12-01T22:30:00Z'))).toHaveLength(1);
 		expect(phone.received()).toEqual([]);
 		expect((await listNotifications(db.orm, u.id)).entries).toHaveLength(1);
+		await mailRunner.runDue();
 		expect(smtp.messages.filter((m) => m.to.includes(u.email!))).toHaveLength(1);
 		// 07:00 in Berlin: the quiet hours are over (their end is not quiet).
 		await spend(u.accountId, 100);

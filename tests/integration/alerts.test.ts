@@ -12,20 +12,26 @@ import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { evaluateAlerts, listAlertSteps, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
 import { accountsToAlert } from '../../src/lib/server/alerts/evaluate';
+import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { mailJob } from '../../src/lib/server/mail/job';
 
 let db: Db & { url?: string };
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let mailer: Mailer;
+/** The schedule's mail job, run when a test asks (`deliver`): alert mail goes out through it (`mail.send`). */
+let mailRunner: Schedule;
 
 beforeAll(async () => {
 	db = await freshDb();
 	smtp = await startSmtp();
 	mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <alerts@quota.test>' });
+	mailRunner = await startSchedule(db, [mailJob(mailer)], { pollMs: 3_600_000 });
 	await configureRates(db);
 	// One token per unit keeps the arithmetic of the scenarios readable.
 	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
 });
 afterAll(async () => {
+	await mailRunner?.stop();
 	await smtp?.close();
 	await db?.close();
 });
@@ -35,7 +41,13 @@ const person = (name = 'Alex') => createUser(db.orm, { email: `${name.toLowerCas
 const give = (accountId: string, tokens: number) => grant(db.orm, { accountId, tokens, source: 'purchase' });
 const spend = (accountId: string, tokens: number, userId?: string, on: Db = db) =>
 	consume(on.orm, { accountId, feature: 'plain', units: tokens, actor: { userId }, idempotency: { scope: 'alerts-test', key: randomUUID() } });
-const evaluate = (accountId: string) => evaluateAlerts(db, accountId, { mailer });
+/** Sends the mail the schedule holds (the alerts queue it in their transaction). */
+const deliver = () => mailRunner.runDue();
+const evaluate = async (accountId: string) => {
+	const sent = await evaluateAlerts(db, accountId);
+	await deliver();
+	return sent;
+};
 const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(email));
 const recordsOf = (accountId: string) => db.orm.select().from(notifications).where(eq(notifications.accountId, accountId));
 
@@ -51,7 +63,8 @@ describe('low-balance and out-of-tokens alerts', () => {
 		// Two app processes reacting to the same NOTIFY: two connections on Postgres, two calls on PGlite.
 		const other = backend === 'postgres' ? openPostgres(db.url!, { max: 2 }) : db;
 		try {
-			const results = await Promise.all([evaluate(u.accountId), evaluateAlerts(other, u.accountId, { mailer })]);
+			const results = await Promise.all([evaluate(u.accountId), evaluateAlerts(other, u.accountId)]);
+			await deliver();
 			expect(results.flat()).toEqual([expect.objectContaining({ userId: u.id, kind: 'balance_low', stage: 'share:20', mailed: true })]);
 		} finally {
 			if (other !== db) await other.close();
@@ -143,7 +156,8 @@ describe('low-balance and out-of-tokens alerts', () => {
 	it('records the alert but sends no mail to a user who turned mails off, at the account’s own steps', async () => {
 		const quiet = await person('Quiet');
 		await applySettingsWrite(db, quiet.id, `device-${randomUUID()}`, { emailAlerts: false });
-		await setAlertSteps(db, quiet.id, `device-${randomUUID()}`, quiet.accountId, { shares: [50], tokens: [], depleted: true }, { mailer });
+		await setAlertSteps(db, quiet.id, `device-${randomUUID()}`, quiet.accountId, { shares: [50], tokens: [], depleted: true });
+		await deliver();
 		await give(quiet.accountId, 1000);
 		await spend(quiet.accountId, 400);
 		expect(await evaluate(quiet.accountId)).toEqual([]);
@@ -156,7 +170,8 @@ describe('low-balance and out-of-tokens alerts', () => {
 
 	it('fires a fixed-number step strictly below it and a share step strictly below it, each at its boundary', async () => {
 		const u = await person('Edge');
-		await setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: [25], tokens: [100], depleted: true }, { mailer });
+		await setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: [25], tokens: [100], depleted: true });
+		await deliver();
 		await give(u.accountId, 1000);
 		// Exactly 25 % (250 tokens) left: not below the share step.
 		await spend(u.accountId, 750);
@@ -220,7 +235,9 @@ describe('low-balance and out-of-tokens alerts', () => {
 		const bystander = await person('Bystander');
 		await give(bystander.accountId, 1000);
 		const u = await person('Watched');
-		const stop = await startAlerts(db, { mailer, delayMs: 30 });
+		const stop = await startAlerts(db, { delayMs: 30 });
+		// The schedule as every app process runs it: mail goes out within a poll.
+		const poller = await startSchedule(db, [mailJob(mailer)], { pollMs: 20 });
 		try {
 			await give(u.accountId, 1000);
 			// 1000 → 830 → 660 → 490 → 320 → 150: only the last use crosses the 20 % line.
@@ -234,6 +251,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 			expect(mailsTo(bystander.email!)).toHaveLength(0);
 		} finally {
 			await stop();
+			await poller.stop();
 		}
 		await expectInvariants(db);
 	});
@@ -323,12 +341,14 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		await spend(u.accountId, 700); // 30 %: above the default steps
 		expect(await evaluate(u.accountId)).toEqual([]);
 		const key = `device-${randomUUID()}`;
-		const set = await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false }, { mailer });
+		const set = await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false });
+		await deliver();
 		expect(set.steps.accounts).toEqual([expect.objectContaining({ accountId: u.accountId, shares: [50, 25, 15], depleted: false, isDefault: false, base: 1000, left: 300 })]);
 		// 30 % is below the new 50 % step: told at once.
 		expect(await stagesOf(u.accountId)).toEqual(['share:50']);
 		// The same change sent again from the device (offline replay) is applied once.
-		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false }, { mailer })).replayed).toBe(true);
+		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false })).replayed).toBe(true);
+		await deliver();
 		await spend(u.accountId, 60); // 24 %
 		await evaluate(u.accountId);
 		await spend(u.accountId, 100); // 14 %
@@ -356,7 +376,8 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 			{ teamId: team.id, userId: admin.id, role: 'admin' },
 			{ teamId: team.id, userId: member.id, role: 'member' }
 		]);
-		const set = await setAlertSteps(db, admin.id, `device-${randomUUID()}`, team.accountId, { shares: [40], tokens: [], depleted: true }, { mailer });
+		const set = await setAlertSteps(db, admin.id, `device-${randomUUID()}`, team.accountId, { shares: [40], tokens: [], depleted: true });
+		await deliver();
 		expect(set.steps.accounts.map((a) => [a.name, a.shares])).toEqual([
 			['Personal', [20, 10, 5]],
 			['Steps Team', [40]]
@@ -394,7 +415,7 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		await give(u.accountId, 4000);
 		// A second "process": its own connections on Postgres; on PGlite the same database.
 		const other = backend === 'postgres' ? openPostgres(db.url!, { max: 4 }) : db;
-		const stops = [await startAlerts(db, { mailer, delayMs: 5 }), await startAlerts(other, { mailer, delayMs: 5 })];
+		const stops = [await startAlerts(db, { delayMs: 5 }), await startAlerts(other, { delayMs: 5 })];
 		try {
 			// 40 uses of 100 from both connection pools at once, in waves, spending everything.
 			for (let wave = 0; wave < 4; wave++) {
@@ -408,6 +429,7 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 			for (const stop of stops) await stop();
 			if (other !== db) await other.close();
 		}
+		await deliver();
 		const stages = await stagesOf(u.accountId);
 		expect(stages.filter((s) => s === 'depleted')).toEqual(['depleted']);
 		expect(new Set(stages).size).toBe(stages.length);

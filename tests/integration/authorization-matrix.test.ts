@@ -34,7 +34,7 @@ import { createAccountKey, createSession, createSiteKey, saveSiteRole, SESSION_C
 import { call as callRoute, useDb } from '../helpers/http';
 import { startCampaign } from '../../src/lib/server/admin';
 import { listProducts } from '../../src/lib/server/store';
-import { subscriptions, teamInvites } from '../../src/lib/server/db/schema';
+import { anomalyFlags, subscriptions, teamInvites } from '../../src/lib/server/db/schema';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
 import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
@@ -100,6 +100,13 @@ const endedSubscription = async (w: World, db: Db) => {
 	const { productId } = await product(w, db);
 	const [sub] = await db.orm.insert(subscriptions).values({ accountId: w.teamA.accountId, productId, paddleSubscriptionId: `sub_${w.tag}`, status: 'canceled', lastEventAt: new Date() }).returning();
 	return { ...teamA(w), subscriptionId: sub!.id };
+};
+
+/** An open anomaly flag on memberA's account, about a key of that account. */
+const memberAFlag = async (w: World, db: Db) => {
+	const key = await createAccountKey(db, w.auth.memberA!, { accountId: w.users.memberA.accountId, name: 'Flagged', scopes: ['consume'] });
+	const [flag] = await db.orm.insert(anomalyFlags).values({ accountId: w.users.memberA.accountId, apiKeyId: key.id, kind: 'new_key', figures: { lastHour: 10, baseline: 0 } }).returning();
+	return { flagId: flag!.id };
 };
 
 const matrix: Record<string, Entry> = {
@@ -229,7 +236,11 @@ const matrix: Record<string, Entry> = {
 	'admin.roles.delete': { allow: siteAdmin, input: matrixRole },
 	'admin.referrals.rules': { allow: siteAdmin },
 	'admin.referrals.setRules': { allow: siteAdmin, input: () => ({ enabled: true, referrerTokens: 100, referredTokens: 50, requirePurchase: false, expiresDays: null, dailyLimit: 10 }) },
-	'referrals.panel': { allow: members }
+	'referrals.panel': { allow: members },
+	'admin.anomalies.open': { allow: siteAdmin },
+	'anomalies.pauseKey': { allow: teamAManagers, input: memberAFlag },
+	'anomalies.lowerCap': { allow: teamAManagers, input: memberAFlag },
+	'keys.setPaused': { allow: teamAManagers, input: async (w, db) => ({ keyId: (await createAccountKey(db, w.auth.memberA!, { accountId: w.users.memberA.accountId, name: 'Bot', scopes: ['read'] })).id, paused: true }) }
 };
 
 let db: Db;

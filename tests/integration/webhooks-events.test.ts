@@ -12,7 +12,6 @@ import { evaluateAlerts } from '../../src/lib/server/alerts';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { createEndpoint, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
 import { domainEventTypes } from '../../src/lib/server/domain-events';
-import { createMailer } from '../../src/lib/server/mail';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
 let db: Db;
@@ -131,12 +130,11 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		expect(exhausted).toHaveLength(1);
 		expect(exhausted[0]!.data).toMatchObject({ module: 'product', limit: 90, period: 'daily' });
 
-		const mailer = createMailer({ mailDir: 'unused', from: 'x@quota.test', smtpUrl: 'smtp://127.0.0.1:9' });
 		// 780 of the 5,000 tokens left: below the 20 % step; then spent to 0.
 		await use(420);
-		await evaluateAlerts(db, u.accountId, { mailer });
+		await evaluateAlerts(db, u.accountId);
 		await use(78);
-		await evaluateAlerts(db, u.accountId, { mailer });
+		await evaluateAlerts(db, u.accountId);
 		const levels = (await eventsOf(u.accountId)).filter((e) => e.type.startsWith('balance.'));
 		expect(levels.map((e) => [e.type, e.data.threshold_percent ?? null])).toEqual([
 			['balance.low', 20],

@@ -7,23 +7,43 @@ export function totalsPerWindow(rollup: Rollup): { bucket: string; tokens: numbe
 	return rollup.buckets.map((bucket) => ({ bucket, tokens: sums.get(bucket) ?? 0 }));
 }
 
-/** "At this pace your tokens last about 6 days": available ÷ average daily use. */
-export function forecastDays(available: number, daily: number[]): number | null {
-	const average = daily.reduce((a, b) => a + b, 0) / Math.max(1, daily.length);
-	if (average <= 0) return null;
-	return available / average;
+/**
+ * Hours until `available` tokens are used up at the account's usual pace: `hourly` is its baseline
+ * for each of the next 24 hours (tokens per hour, the hour starting now first; the same baseline as
+ * the anomaly flags, ledger/use-pace.ts), repeated day after day. Null when it uses nothing.
+ */
+export function forecastHours(available: number, hourly: number[]): number | null {
+	const day = hourly.reduce((a, b) => a + b, 0);
+	if (day <= 0) return null;
+	// Whole days first; the last (partial or full) day is walked hour by hour: `left` is in (0, day].
+	const days = Math.ceil(available / day) - 1;
+	let left = available - days * day;
+	let hours = days * 24;
+	for (const use of hourly) {
+		if (use >= left) return hours + left / use;
+		left -= use;
+		hours += 1;
+	}
+	return hours;
 }
 
-/** The dashboard's pace line; `everGranted` false: the account never had tokens, so none are "left" either. */
-export function forecastText(available: number, unlimited: boolean, daily: number[], everGranted: boolean): string {
+/**
+ * The dashboard's pace line: "At this pace your tokens last about 6 days" (or hours), from the
+ * same-hour baseline of the last 7 days; `everGranted` false: the account never had tokens, so none are "left" either.
+ */
+export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean): string {
 	if (unlimited) return 'Unlimited tokens: no need to count.';
 	if (available <= 0) return everGranted ? 'No tokens left at the moment.' : 'No tokens yet.';
-	const days = forecastDays(available, daily);
-	if (days === null) return `No use in the last ${daily.length} days.`;
-	if (days < 1) return 'At this pace your tokens run out today.';
+	const hours = forecastHours(available, hourly);
+	if (hours === null) return 'No use in the last 7 days.';
+	if (hours < 1) return 'At this pace your tokens run out within the hour.';
+	if (hours < 36) {
+		const n = Math.round(hours);
+		return `At this pace your tokens last about ${n} ${n === 1 ? 'hour' : 'hours'}.`;
+	}
+	const days = Math.round(hours / 24);
 	if (days > 365) return 'At this pace your tokens last more than a year.';
-	const n = Math.round(days);
-	return `At this pace your tokens last about ${n} ${n === 1 ? 'day' : 'days'}.`;
+	return `At this pace your tokens last about ${days} days.`;
 }
 
 /** Totals per key (feature, model or member) over the whole range, biggest first. */

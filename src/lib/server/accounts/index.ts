@@ -11,7 +11,7 @@ export { createTeam, getTeam, inviteToTeam, describeInvite, acceptInvite, change
 export { spendableAccounts, activeAccount, setActiveAccount, type SpendableAccount } from './active-account';
 export { claimClientWrite } from './settings';
 export { requireAccountAccess, requireAccessById, assertKeyMayAct, type AccessLevel } from './access';
-export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey, siteKeyVouches } from './api-keys';
+export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused, authenticateApiKey, siteKeyVouches } from './api-keys';
 export { profile } from './profile';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, type SiteRole } from './roles';
 export { hostIdentityOf, siteAdminContacts } from './contacts';

@@ -5,7 +5,8 @@ import { notifications } from '../db/schema';
 import { allocationShares, everGrantedTokens, noticeChange, type AllocationShare } from '../ledger';
 import { config } from '../config';
 import { logFailure } from '../log';
-import { mailer as appMailer, type MailMessage, type Mailer } from '../mail';
+import type { MailMessage } from '../mail';
+import { enqueue } from '../schedule';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
 import { decide, stageOf, stageShare, stageTokens, type AlertSteps, type Stage } from './level';
 import { alertStepsOf } from './steps';
@@ -24,9 +25,8 @@ export interface SentAlert {
 	mailed: boolean;
 }
 
-/** Where an evaluation's messages go: the mailer, and push options (tests: a loopback push service's certificate, a clock). */
+/** Where an evaluation's pushes go (tests: a loopback push service's certificate, a clock). Mail goes through the schedule's `mail.send` job. */
 export interface AlertChannels {
-	mailer?: Mailer;
 	push?: PushOptions;
 }
 
@@ -103,16 +103,17 @@ export async function accountsToAlert(exec: Executor, accountIds: string[]): Pro
 
 /**
  * Compares an account's allocation share (ledger/share.ts) with its alert steps (alerts/level.ts)
- * for each recipient and, on a crossing, records one notification (the in-app inbox), mails it
- * once to those who want mail and pushes it to their signed-in devices (outside quiet hours). Evaluations of one account are serialized by an advisory lock and
+ * for each recipient and, on a crossing, records one notification (the in-app inbox), queues one
+ * mail to those who want mail (a `mail.send` job in the same transaction, keyed by the alert: sent
+ * after the commit, retried while the SMTP server refuses, never for a rolled-back alert) and pushes
+ * it to their signed-in devices (outside quiet hours). Evaluations of one account are serialized by an advisory lock and
  * read the balance after taking it, so they see changes in commit order; the notification's
  * unique dedupe key (account, user, crossing generation, stage) is what guarantees that several
- * processes never record or send the same alert twice. Mail and push go out after the commit: a crash
- * in between loses a mail rather than sending one for a rolled-back record. A recorded alert is
+ * processes never record or send the same alert twice. Pushes go out after the commit: a crash
+ * in between loses a push rather than sending one for a rolled-back record. A recorded alert is
  * announced like a balance change of the account (its live streams send the figures again).
  */
 export async function evaluateAlerts(db: Db, accountId: string, opts: AlertChannels = {}): Promise<SentAlert[]> {
-	const outbox: MailMessage[] = [];
 	const pushes: UserPush[] = [];
 	const sent = await db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);
@@ -151,18 +152,13 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: AlertChann
 			if (!row) continue;
 			await announceStage(tx, accountId, d.stage, generation, share);
 			made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
-			if (mailed) outbox.push(alertMail(r, d.stage, share.left));
+			if (mailed) await enqueue(tx, 'mail.send', alertMail(r, d.stage, share.left), { key: `alert:${row.id}` });
 			pushes.push(alertPush(r, d.stage, share.left));
 		}
 		return made;
 	});
 	// Open pages of the account refresh on its change notice: the unread count shows the alert at once.
 	if (sent.length) noticeChange(db.orm, accountId);
-	const mail = opts.mailer ?? appMailer();
-	for (const m of outbox) {
-		// Logged by account and error class, never by the recipient's address (issue 12.9).
-		await mail.send(m).catch((e) => logFailure('alerts', `alert mail for account ${accountId} failed`, e));
-	}
 	await sendPushes(db, pushes, opts.push).catch((e) => logFailure('alerts', `alert push for account ${accountId} failed`, e));
 	return sent;
 }

@@ -2,10 +2,12 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import type { AlertKind } from './evaluate';
 import type { TopupNoticeDetail, TopupNoticeKind } from '../topup/notify';
+import type { AnomalyDetail } from '../anomalies';
 
 export interface NotificationRow {
 	id: number;
-	kind: AlertKind | TopupNoticeKind;
+	/** A balance alert, an auto top-up notice, or an anomaly flag (issue 17.5; `anomaly` holds its figures, words and actions). */
+	kind: AlertKind | TopupNoticeKind | 'anomaly';
 	accountId: string;
 	/** The team whose pool it is about; null for the user's own tokens. */
 	teamName: string | null;
@@ -23,6 +25,7 @@ export interface NotificationRow {
 	sentAt: string;
 	/** When the user marked it read; null = unread. */
 	readAt: string | null;
+	anomaly: AnomalyDetail | null;
 }
 
 export interface Inbox {
@@ -36,7 +39,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 	const [rows, unread] = await Promise.all([
 		queryRows<{
 			id: number; kind: NotificationRow['kind']; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
-			detail: ({ sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean } & Partial<TopupNoticeDetail>) | null;
+			detail: ({ sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean } & Partial<TopupNoticeDetail> & Partial<AnomalyDetail>) | null;
 		}>(exec, sql`
 			select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.read_at, n.detail, t.name as team_name
 			  from notifications n left join teams t on t.account_id = n.account_id
@@ -59,7 +62,8 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		mailed: r.detail?.mailed ?? false,
 		topup: topupKinds.includes(r.kind) ? (r.detail as TopupNoticeDetail) : null,
 		sentAt: new Date(r.sent_at).toISOString(),
-		readAt: r.read_at ? new Date(r.read_at).toISOString() : null
+		readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+		anomaly: r.kind === 'anomaly' ? (r.detail as AnomalyDetail) : null
 	}));
 	return { entries, unread };
 }

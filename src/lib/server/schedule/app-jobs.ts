@@ -4,6 +4,7 @@ import { rollOver, sweepExpired } from '../ledger';
 import { forgetEndedRateLimits } from '../accounts';
 import { mailJob } from '../mail/job';
 import { webhookDeliveryJob } from '../webhooks';
+import { anomalyJob } from '../anomalies';
 import { topupJobs } from '../topup';
 
 /**
@@ -18,6 +19,7 @@ export function appJobs(): JobDefinition[] {
 		{ name: 'schedule.prune', everySeconds: 3600, run: ({ db }) => pruneJobs(db.orm) },
 		webhookDeliveryJob(),
 		mailJob(),
+		anomalyJob(),
 		...topupJobs()
 	];
 }

@@ -11,6 +11,7 @@ import { adminRouter } from './routers/admin';
 import { webhooksRouter } from './routers/webhooks';
 import { topupRouter } from './routers/topup';
 import { referralsRouter } from './routers/referrals';
+import { anomaliesRouter } from './routers/anomalies';
 
 export const appRouter = router({
 	system: systemRouter,
@@ -24,7 +25,8 @@ export const appRouter = router({
 	admin: adminRouter,
 	webhooks: webhooksRouter,
 	topup: topupRouter,
-	referrals: referralsRouter
+	referrals: referralsRouter,
+	anomalies: anomaliesRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure, siteAdminProcedure } from '../procedures';
-import { createAccountKey, createSiteKey, listAccountKeys, listSiteKeys, revokeApiKey } from '../../accounts';
+import { createAccountKey, createSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused } from '../../accounts';
 
 const newKey = z.object({ name: z.string(), scopes: z.array(z.enum(['read', 'consume'])) });
 
@@ -15,6 +15,11 @@ export const keysRouter = router({
 		.mutation(({ ctx, input }) => createAccountKey(ctx.db, ctx.auth, input, ctx.ip)),
 
 	revoke: memberProcedure.input(z.object({ keyId: z.uuid() })).mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.auth, input.keyId, ctx.ip)),
+
+	/** Pauses a key (its requests are refused until resumed) or resumes it; the same access as revoking. */
+	setPaused: memberProcedure
+		.input(z.object({ keyId: z.uuid(), paused: z.boolean() }).strict())
+		.mutation(({ ctx, input }) => setKeyPaused(ctx.db, ctx.auth, input.keyId, input.paused, ctx.ip)),
 
 	listSite: siteAdminProcedure.query(({ ctx }) => listSiteKeys(ctx.db, ctx.auth)),
 

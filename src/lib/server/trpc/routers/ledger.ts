@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepOf } from '../../alerts';
-import { balances, check, consume, history, listFeatures, listModels, rolloverLines, rollups, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balances, check, consume, history, hourlyBaseline, listFeatures, listModels, rolloverLines, rollups, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchases } from '../../store';
 import { FORECAST_DAYS } from '../../../days';
@@ -31,13 +31,15 @@ export const ledgerRouter = router({
 	 */
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		const [summary, recentUse, purchases, rolledOver] = await Promise.all([
+		const [summary, recentUse, purchases, rolledOver, pace] = await Promise.all([
 			summaryOf(ctx.db, accountId),
 			rollups(ctx.db.orm, accountId, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
 			accountPurchases(ctx.db.orm, accountId),
-			rolloverLines(ctx.db.orm, accountId)
+			rolloverLines(ctx.db.orm, accountId),
+			hourlyBaseline(ctx.db.orm, [accountId])
 		]);
-		return { accountId, summary, recentUse, purchases, rolledOver };
+		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline.
+		return { accountId, summary, recentUse, purchases, rolledOver, pace: pace.get(accountId)! };
 	}),
 
 	history: memberProcedure

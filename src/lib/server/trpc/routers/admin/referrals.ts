@@ -1,7 +1,8 @@
-// The console's referral rules (site admins only), mounted under `admin` by routers/admin/index.ts.
+// The console's referral rules and open anomaly flags (site admins only), mounted under `admin` by routers/admin/index.ts.
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { referralRules, referralSettingsSchema, setReferralRules } from '../../../referrals';
+import { openFlags } from '../../../anomalies';
 
 export const referralsAdminRoutes = {
 	referrals: router({
@@ -11,5 +12,9 @@ export const referralsAdminRoutes = {
 		setRules: siteAdminProcedure
 			.input(referralSettingsSchema)
 			.mutation(({ ctx, input }) => setReferralRules(ctx.db, { userId: ctx.auth.user.id, ip: ctx.ip }, input))
+	}),
+	anomalies: router({
+		/** The site's open anomaly flags (Overview), newest first, with the figures and the count. */
+		open: siteAdminProcedure.query(({ ctx }) => openFlags(ctx.db.orm))
 	})
 };

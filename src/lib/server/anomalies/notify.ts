@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, uuidArray, type Executor } from '../db/client';
+import { notifications } from '../db/schema';
+import type { UserPush } from '../alerts';
+import type { RaisedFlag } from './check';
+import { anomalyWords } from './words';
+import { suggestedDailyCap } from './actions';
+
+export interface OpenedFlag extends RaisedFlag {
+	keyName: string | null;
+	/** A site's keys are paused by a site admin only; an account's own keys by whoever manages the account. */
+	keyKind: 'site' | 'account' | null;
+}
+
+/** What an anomaly notification keeps (the inbox shows it with its actions). */
+export interface AnomalyDetail {
+	flagId: number;
+	anomaly: RaisedFlag['kind'];
+	figures: RaisedFlag['figures'];
+	keyId: string | null;
+	keyName: string | null;
+	keyKind: 'site' | 'account' | null;
+	teamName: string | null;
+	/** The daily cap "Lower the cap" sets, in tokens (actions.ts). */
+	suggestedCap: number;
+	/** The flag in words (words.ts), as pushed. */
+	title: string;
+	body: string;
+}
+
+/**
+ * Tells each opened flag to whoever looks after the account — the user of a personal account, a
+ * team's owners and admins — in the inbox (one notification per flag and person, unique key) and
+ * returns the pushes to send after the commit. Disabled users are skipped.
+ */
+export async function notifyOpened(tx: Executor, flags: OpenedFlag[]): Promise<UserPush[]> {
+	if (!flags.length) return [];
+	const people = await queryRows<{ account_id: string; user_id: string; team_name: string | null }>(tx, sql`
+		with ids as (select ${uuidArray([...new Set(flags.map((f) => f.accountId))])} as list)
+		select u.account_id, u.id as user_id, null::text as team_name from ids, users u where u.account_id = any(ids.list) and u.disabled_at is null
+		union all
+		select t.account_id, m.user_id, t.name from ids, teams t join team_members m on m.team_id = t.id join users u on u.id = m.user_id
+		 where t.account_id = any(ids.list) and m.role in ('owner', 'admin') and u.disabled_at is null`);
+	const pushes: UserPush[] = [];
+	for (const f of flags) {
+		const suggestedCap = await suggestedDailyCap(tx, f.accountId);
+		for (const p of people.filter((x) => x.account_id === f.accountId)) {
+			const words = anomalyWords(f.kind, f.figures, { teamName: p.team_name, keyName: f.keyName });
+			const detail: AnomalyDetail = { flagId: f.id, anomaly: f.kind, figures: f.figures, keyId: f.keyId, keyName: f.keyName, keyKind: f.keyKind, teamName: p.team_name, suggestedCap, ...words };
+			await tx
+				.insert(notifications)
+				.values({ accountId: f.accountId, userId: p.user_id, kind: 'anomaly', dedupeKey: `anomaly:${f.id}:${p.user_id}`, detail })
+				.onConflictDoNothing({ target: notifications.dedupeKey });
+			pushes.push({ userId: p.user_id, message: { ...words, url: '/alerts', tag: `anomaly-${f.id}` }, urgency: 'high' });
+		}
+	}
+	return pushes;
+}

@@ -1,0 +1,59 @@
+import type { UsePace } from '../ledger';
+
+/**
+ * The anomaly rules (issue 17.5), simple enough to explain in one sentence each. An account and
+ * each of its API keys are compared with their own baseline: what they spent in the same clock
+ * hour of the last 7 days, on average (ledger/use-pace.ts).
+ * - spike: the last hour spent at least `SPIKE_MIN_TOKENS` and more than `SPIKE_FACTOR` × the
+ *   baseline, by an account or key that spent something before the last 24 hours.
+ * - depletion (accounts): at the last hour's pace, the tokens left are gone within
+ *   `DEPLETION_HOURS`, and that pace is above the baseline (a usual day's rush is not an anomaly).
+ * - new_key: an account's own key made in the last 24 hours spends the tokens of an account that
+ *   was used before (possible unauthorised access; a site's keys act for the site and are not flagged).
+ * - refusals: at least `REFUSAL_BURST` refused requests in 10 minutes, half or more of the requests.
+ * A flag is one episode: it opens when its rule first holds, and closes once the rule has not held
+ * for `EPISODE_QUIET_MINUTES`; only opening notifies.
+ */
+export const SPIKE_FACTOR = 3;
+export const SPIKE_MIN_TOKENS = 1000;
+export const DEPLETION_HOURS = 6;
+export const NEW_KEY_HOURS = 24;
+export const REFUSAL_BURST = 20;
+export const EPISODE_QUIET_MINUTES = 60;
+
+export type AnomalyKind = 'spike' | 'depletion' | 'new_key' | 'refusals';
+
+/** The figures a flag was raised with (tokens; hours), shown to the owner and the admin as they were. */
+export interface AnomalyFigures {
+	lastHour: number;
+	baseline: number;
+	/** depletion: tokens left and the hours they last at the last hour's pace. */
+	left?: number;
+	hoursLeft?: number;
+	/** refusals: refused and all requests in the last 10 minutes. */
+	refusals?: number;
+	operations?: number;
+	/** new_key: when the key was made. */
+	keyCreatedAt?: string;
+}
+
+export interface Finding {
+	kind: AnomalyKind;
+	figures: AnomalyFigures;
+}
+
+/** What one account's or key's figures set off, by the rules above. `left`: tokens left (null: unlimited; accounts only). `newKeyAt`: set for an account's own key made in the last 24 hours. */
+export function findings(p: UsePace, opts: { left?: number | null; newKeyAt?: Date | null; accountHasHistory?: boolean } = {}): Finding[] {
+	const base = { lastHour: p.lastHour, baseline: Math.round(p.baseline) };
+	const out: Finding[] = [];
+	if (p.hasHistory && p.lastHour >= SPIKE_MIN_TOKENS && p.lastHour > SPIKE_FACTOR * p.baseline) out.push({ kind: 'spike', figures: base });
+	if (p.keyId === null && opts.left != null && p.lastHour > 0 && p.lastHour > p.baseline) {
+		const hoursLeft = Math.max(opts.left, 0) / p.lastHour;
+		if (hoursLeft < DEPLETION_HOURS) out.push({ kind: 'depletion', figures: { ...base, left: Math.max(opts.left, 0), hoursLeft: Math.round(hoursLeft * 10) / 10 } });
+	}
+	if (p.keyId !== null && opts.newKeyAt && opts.accountHasHistory && p.lastHour > 0) {
+		out.push({ kind: 'new_key', figures: { ...base, keyCreatedAt: opts.newKeyAt.toISOString() } });
+	}
+	if (p.refusals >= REFUSAL_BURST && p.refusals * 2 >= p.operations) out.push({ kind: 'refusals', figures: { ...base, refusals: p.refusals, operations: p.operations } });
+	return out;
+}

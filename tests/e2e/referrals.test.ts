@@ -1,0 +1,93 @@
+// Referrals and anomaly flags on a phone: the admin turns referrals on, a member shares their link,
+// a friend signs up through it and both dashboards show the labelled bonus; a new key spending a
+// member's tokens raises a flag in the inbox with its one-tap actions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { baseURL, launch, phoneContext, screenshot } from './browser';
+import { maya, openAs, screen, waitForFresh } from './app';
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe('referrals', () => {
+	it('admin rules, the member’s link, a friend’s sign-up and both labelled bonuses', { timeout: 180_000 }, async () => {
+		const { page: admin } = await openAs(browser, 'admin@quota.test', '/admin/bonuses');
+		const rules = admin.getByRole('form', { name: 'Referral bonus' });
+		await rules.getByLabel('Referrals on').check();
+		await rules.getByLabel('Tokens for the member who invites').fill('500');
+		await rules.getByLabel('Tokens for the new member').fill('300');
+		await rules.getByLabel('Bonus expires after (days)').fill('30');
+		await rules.getByRole('button', { name: 'Save referral rules' }).click();
+		await rules.getByText('Saved: referrals are on.').waitFor();
+		await screenshot(admin, 'referrals-admin-rules');
+		await admin.context().close();
+
+		const { page: member } = await openAs(browser, maya.email, '/settings');
+		const card = member.getByRole('region', { name: 'Invite friends' });
+		await card.waitFor();
+		const link = await card.locator('code').innerText();
+		expect(link).toMatch(/\/signup\?ref=[0-9A-Z]{10}$/);
+		await card.scrollIntoViewIfNeeded();
+		await screen(member, 'referrals-settings-card');
+
+		const friend = await (await phoneContext(browser)).newPage();
+		await friend.goto(new URL(link).pathname + new URL(link).search);
+		await expect(friend.getByRole('note').innerText()).resolves.toBe('Maya invited you: you get 300 bonus tokens when you create your account.');
+		await screen(friend, 'referrals-signup');
+		await friend.getByLabel('Name').fill('Fran Friend');
+		await friend.getByLabel('Email').fill(`fran-${Date.now()}@example.test`);
+		await friend.getByRole('textbox', { name: /^Password/ }).fill('friend-2026-password');
+		await friend.getByRole('button', { name: 'Create account' }).click();
+		await friend.waitForURL(/\/dashboard$/);
+		await waitForFresh(friend);
+		await friend.getByText('Referral bonus: Joined through Maya Patel’s link').waitFor();
+		await friend.getByText('Referral bonus: Joined through Maya Patel’s link').scrollIntoViewIfNeeded();
+		await screen(friend, 'referrals-friend-dashboard');
+
+		await member.goto('/dashboard');
+		await waitForFresh(member);
+		await member.getByText('Referral bonus: Invited Fran Friend').waitFor();
+		await member.goto('/settings');
+		await member.getByRole('region', { name: 'Invite friends' }).getByText('Bonus granted').waitFor();
+		await member.getByRole('region', { name: 'Invite friends' }).scrollIntoViewIfNeeded();
+		await screen(member, 'referrals-settings-granted');
+		await member.context().close();
+		await friend.context().close();
+	});
+});
+
+describe('anomaly flags', () => {
+	it('a new key spending a member’s tokens shows in the inbox with its actions, and on the admin’s Overview', { timeout: 240_000 }, async () => {
+		const { page: member } = await openAs(browser, maya.email, '/settings');
+		const key = await member.evaluate(async () => {
+			const r = await fetch('/trpc/keys.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: (await (await fetch('/trpc/me.profile')).json()).result.data.personalAccountId, name: 'Night bot', scopes: ['consume', 'read'] }) });
+			return (await r.json()).result.data as { value: string };
+		});
+		const consume = await fetch(`${baseURL()}/api/v1/consume`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${key.value}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+			body: JSON.stringify({ feature: 'ai_bots', units: 40 })
+		});
+		expect(consume.status).toBe(200);
+		// The schedule checks every minute.
+		await member.goto('/alerts');
+		const deadline = Date.now() + 90_000;
+		while (!(await member.getByText('A new key is spending your tokens').isVisible()) && Date.now() < deadline) {
+			await member.waitForTimeout(5_000);
+			await member.reload();
+		}
+		await member.getByRole('button', { name: 'Pause key “Night bot”' }).click();
+		await member.getByText('Key “Night bot” paused').waitFor();
+		await screen(member, 'anomaly-inbox');
+		await member.context().close();
+
+		const { page: admin } = await openAs(browser, 'admin@quota.test', '/admin');
+		await admin.getByRole('region', { name: /Unusual use/ }).getByText('A new key is spending Maya Patel’s tokens').waitFor();
+		await admin.getByRole('region', { name: /Unusual use/ }).scrollIntoViewIfNeeded();
+		await screen(admin, 'anomaly-admin-overview');
+		await admin.context().close();
+	});
+});

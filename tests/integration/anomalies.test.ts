@@ -1,0 +1,170 @@
+// Anomaly flags (issue 17.5): an account's and a key's use against the same hour of the last 7
+// days, tokens going fast, a new key, a burst of refusals; one flag per episode (closed after an
+// hour back to normal); the owner told in the inbox, with one-tap actions; the admin's open flags.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { backend, freshDb } from '../helpers/db';
+import { configureRates, expectInvariants } from '../helpers/ledger';
+import { openPostgres, type Db } from '../../src/lib/server/db/client';
+import { apiKeys } from '../../src/lib/server/db/schema';
+import { authenticateApiKey, createAccountKey, createUser, type Auth } from '../../src/lib/server/accounts';
+import { consume, grant, upsertFeature, capsInForce, hourlyBaseline } from '../../src/lib/server/ledger';
+import { listNotifications } from '../../src/lib/server/alerts';
+import { checkAnomalies, lowerCapFromFlag, openFlags, pauseFlaggedKey, suggestedDailyCap } from '../../src/lib/server/anomalies';
+
+let db: Db & { url?: string };
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
+});
+afterAll(async () => db?.close());
+
+const HOUR = 3_600_000;
+const person = async (name = 'Alex') => {
+	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name });
+	const auth = { user: { id: u.id, siteRole: 'subscriber', name, email: u.email }, sessionId: 'test' } as unknown as Auth;
+	return { ...u, auth };
+};
+const spend = (accountId: string, tokens: number, opts: { at?: Date; keyId?: string; userId?: string } = {}) =>
+	consume(db.orm, {
+		accountId, feature: 'plain', units: tokens, actor: { userId: opts.keyId ? undefined : opts.userId, keyId: opts.keyId },
+		idempotency: { scope: 'anomalies-test', key: randomUUID() }, effectiveAt: opts.at
+	});
+/** The account's usual day: `perHour` tokens in the hour before `now`, on each of the last 7 days. */
+async function usualWeek(accountId: string, perHour: number, now: Date, keyId?: string) {
+	for (let d = 1; d <= 7; d++) await spend(accountId, perHour, { at: new Date(now.getTime() - d * 24 * HOUR - 0.5 * HOUR), keyId });
+}
+const flagsOf = async (accountId: string) =>
+	db.rows<{ id: number; kind: string; api_key_id: string | null; closed_at: string | null; figures: Record<string, number> }>(sql`
+		select id, kind, api_key_id, closed_at, figures from anomaly_flags where account_id = ${accountId}::uuid order by id`);
+const inbox = async (userId: string) => (await listNotifications(db.orm, userId)).entries.filter((e) => e.kind === 'anomaly');
+
+describe('anomaly flags', () => {
+	it('a spike against the same hour of the last 7 days opens one flag per episode, and closes an hour after it ends', async () => {
+		const u = await person('Spiky');
+		await grant(db.orm, { accountId: u.accountId, tokens: 1_000_000, source: 'purchase' });
+		const now = new Date();
+		await usualWeek(u.accountId, 100, now);
+		await spend(u.accountId, 2_000, { userId: u.id });
+
+		const raised = await checkAnomalies(db);
+		expect(raised.filter((f) => f.accountId === u.accountId)).toEqual([
+			expect.objectContaining({ kind: 'spike', keyId: null, figures: { lastHour: 2_000, baseline: 100 } })
+		]);
+		// The same episode: checked again (another process, a minute later), nothing new.
+		expect((await checkAnomalies(db, { now: new Date(now.getTime() + 60_000) })).filter((f) => f.accountId === u.accountId)).toEqual([]);
+		const [note] = await inbox(u.id);
+		expect(note!.anomaly).toMatchObject({ anomaly: 'spike', title: 'Unusual use of your tokens', body: '2,000 tokens in the last hour; usually 100 at this hour.' });
+		expect(await inbox(u.id)).toHaveLength(1);
+		expect((await openFlags(db.orm)).flags).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: u.accountId, kind: 'spike', title: 'Unusual use of Spiky’s tokens' })]));
+
+		// Back under the threshold (the spend has left the last hour), but over it less than an hour ago (the check at +1 min): still open.
+		await checkAnomalies(db, { now: new Date(now.getTime() + HOUR + 30_000) });
+		expect((await flagsOf(u.accountId)).map((f) => f.closed_at)).toEqual([null]);
+		await checkAnomalies(db, { now: new Date(now.getTime() + 2.1 * HOUR) });
+		expect((await flagsOf(u.accountId))[0]!.closed_at).not.toBeNull();
+		expect((await openFlags(db.orm)).flags.map((f) => f.accountId)).not.toContain(u.accountId);
+
+		// A new spike is a new episode.
+		await spend(u.accountId, 3_000, { userId: u.id });
+		expect((await checkAnomalies(db)).filter((f) => f.accountId === u.accountId)).toEqual([expect.objectContaining({ kind: 'spike' })]);
+		expect(await inbox(u.id)).toHaveLength(2);
+		await expectInvariants(db);
+	});
+
+	it('use at its usual pace, or a first day without history, is no spike', async () => {
+		const u = await person('Steady');
+		await grant(db.orm, { accountId: u.accountId, tokens: 1_000_000, source: 'purchase' });
+		const now = new Date();
+		await usualWeek(u.accountId, 1_000, now);
+		await spend(u.accountId, 2_500, { userId: u.id });
+		const fresh = await person('Fresh');
+		await grant(db.orm, { accountId: fresh.accountId, tokens: 1_000_000, source: 'purchase' });
+		await spend(fresh.accountId, 50_000, { userId: fresh.id });
+		const raised = await checkAnomalies(db);
+		expect(raised.filter((f) => [u.accountId, fresh.accountId].includes(f.accountId))).toEqual([]);
+	});
+
+	it('tokens going fast: gone within 6 hours at the last hour’s pace, faster than usual', async () => {
+		const u = await person('Fast');
+		await grant(db.orm, { accountId: u.accountId, tokens: 1_000, source: 'purchase' });
+		const now = new Date();
+		await usualWeek(u.accountId, 10, now);
+		await spend(u.accountId, 600, { userId: u.id });
+		const raised = (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId);
+		expect(raised).toEqual([expect.objectContaining({ kind: 'depletion', figures: { lastHour: 600, baseline: 10, left: 330, hoursLeft: 0.6 } })]);
+		await expectInvariants(db);
+	});
+
+	it('a new key of the account spending its tokens is flagged on the key; the one-tap actions pause it and lower the cap', async () => {
+		const u = await person('Keyed');
+		await grant(db.orm, { accountId: u.accountId, tokens: 100_000, source: 'purchase' });
+		const now = new Date();
+		await usualWeek(u.accountId, 200, now);
+		const key = await createAccountKey(db, u.auth, { accountId: u.accountId, name: 'Night bot', scopes: ['consume', 'read'] });
+		await spend(u.accountId, 150, { keyId: key.id });
+
+		const raised = (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId);
+		expect(raised).toEqual([expect.objectContaining({ kind: 'new_key', keyId: key.id })]);
+		const [note] = await inbox(u.id);
+		expect(note!.anomaly).toMatchObject({ keyId: key.id, keyName: 'Night bot', keyKind: 'account', title: 'A new key is spending your tokens' });
+
+		// Someone else cannot act on it.
+		const stranger = await person('Stranger');
+		await expect(pauseFlaggedKey(db, stranger.auth, raised[0]!.id)).rejects.toMatchObject({ code: 'not_found' });
+		await expect(lowerCapFromFlag(db, stranger.auth, raised[0]!.id)).rejects.toMatchObject({ code: 'not_found' });
+
+		await pauseFlaggedKey(db, u.auth, raised[0]!.id);
+		await expect(authenticateApiKey(db, key.value)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('paused') });
+		const [row] = await db.orm.select({ pausedAt: apiKeys.pausedAt }).from(apiKeys).where(sql`${apiKeys.id} = ${key.id}`);
+		expect(row!.pausedAt).not.toBeNull();
+
+		// Twice a usual day (200 × 7 ÷ 7 = 200 a day here), rounded up to a hundred: 400.
+		expect(await suggestedDailyCap(db.orm, u.accountId)).toBe(400);
+		expect(note!.anomaly!.suggestedCap).toBe(400);
+		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 400, changed: true });
+		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 400, changed: false });
+		expect(await capsInForce(db.orm, u.accountId)).toEqual([expect.objectContaining({ period: 'daily', limitTokens: 400, memberUserId: null })]);
+		await expectInvariants(db);
+	});
+
+	it('a burst of refused requests is flagged', async () => {
+		const u = await person('Refused');
+		await grant(db.orm, { accountId: u.accountId, tokens: 5, source: 'purchase' });
+		for (let i = 0; i < 22; i++) await spend(u.accountId, 10, { userId: u.id }).catch(() => {});
+		const raised = (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId);
+		expect(raised).toEqual([expect.objectContaining({ kind: 'refusals', figures: expect.objectContaining({ refusals: 22, operations: 22 }) })]);
+		await expectInvariants(db);
+	});
+
+	it('the forecast’s baseline is the same hour of the last 7 days', async () => {
+		const u = await person('Paced');
+		await grant(db.orm, { accountId: u.accountId, tokens: 100_000, source: 'purchase' });
+		const now = new Date();
+		// Each of the last 7 days, 700 tokens 2.5 hours after this time of day: 100 an hour on average, in hour 2.
+		for (let d = 1; d <= 7; d++) await spend(u.accountId, 700, { at: new Date(now.getTime() - d * 24 * HOUR + 2.5 * HOUR) });
+		const pace = (await hourlyBaseline(db.orm, [u.accountId], now)).get(u.accountId)!;
+		expect(pace[2]).toBe(700);
+		expect(pace.reduce((a, b) => a + b, 0)).toBe(700);
+	});
+
+	it.runIf(backend === 'postgres')('checks in several processes at once open one flag and one notification', async () => {
+		const u = await person('Twice');
+		await grant(db.orm, { accountId: u.accountId, tokens: 1_000_000, source: 'purchase' });
+		const now = new Date();
+		await usualWeek(u.accountId, 100, now);
+		await spend(u.accountId, 5_000, { userId: u.id });
+		const others = [openPostgres(db.url!, { max: 2 }), openPostgres(db.url!, { max: 2 })];
+		try {
+			const at = new Date();
+			const results = await Promise.all([checkAnomalies(db, { now: at }), ...others.map((o) => checkAnomalies(o, { now: at }))]);
+			expect(results.flat().filter((f) => f.accountId === u.accountId)).toHaveLength(1);
+		} finally {
+			await Promise.all(others.map((o) => o.close()));
+		}
+		expect(await flagsOf(u.accountId)).toHaveLength(1);
+		expect(await inbox(u.id)).toHaveLength(1);
+	});
+});
