@@ -48,6 +48,9 @@ export default defineConfig({
 	test: {
 		environment: 'node',
 		pool: 'forks',
+		// Vitest's default on two cores is one file at a time; an integration file spends most of its time
+		// waiting on the database (commits, locks, leases), so three at a time keep both cores busy.
+		maxWorkers: 3,
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		projects: [

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { inject } from 'vitest';
-import { launch, phoneContext } from './browser';
+import { baseURL, launch, phoneContext } from './browser';
 import { alertStepsShown, screen, waitForFresh, waitForServiceWorker } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 
@@ -12,7 +11,7 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 const api = (path: string, body: object) =>
-	fetch(`${inject('baseURL')}/api/v1/${path}`, {
+	fetch(`${baseURL()}/api/v1/${path}`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
 		body: JSON.stringify(body)

@@ -6,13 +6,13 @@ import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import { DEMO_SITE_API_KEY, startBuild } from './server';
+import { baseURL } from './browser';
 
 // The REST API and start-up checks on the production build (the contract tests cover every
 // status on both databases; these prove the built server wires them the same way).
 
-const base = () => inject('baseURL');
+const base = () => baseURL();
 const auth = { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json' };
 
 describe('production build', () => {

@@ -2,8 +2,7 @@ import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { inject } from 'vitest';
-import { phoneContext } from './browser';
+import { phoneContext, sharedApp } from './browser';
 
 export const DEMO_PASSWORD = 'quota-demo-2026';
 export const maya = { email: 'maya@quota.test', name: 'Maya Patel' };
@@ -32,7 +31,7 @@ export async function signIn(page: Page, email: string, next = '/dashboard') {
  * reused by every test that does not end it (sign-in is rate limited per address and e-mail).
  */
 export async function sessionCookies(browser: Browser, email: string): Promise<Cookie[]> {
-	const file = join(inject('dataDir'), `e2e-session-${email}.json`);
+	const file = join(sharedApp().dataDir, `e2e-session-${email}.json`);
 	if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Cookie[];
 	const context = await phoneContext(browser);
 	await signIn(await context.newPage(), email);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { baseURL, launch, phoneContext, screenshot } from './browser';
+import { baseURL, launch, phoneContext, screenshot, sharedApp } from './browser';
 import { linkIn, readMailDir } from '../helpers/mail';
 import { axe } from './app';
 
@@ -150,7 +150,7 @@ describe('accounts on a phone', () => {
 		await page.getByRole('button', { name: 'Send reset link' }).click();
 		await page.getByRole('status').filter({ hasText: 'we have sent it a link' }).waitFor();
 
-		const mailDir = join(inject('dataDir'), 'mail');
+		const mailDir = join(sharedApp().dataDir, 'mail');
 		let mail;
 		for (let i = 0; i < 40 && !mail; i++) {
 			mail = readMailDir(mailDir).filter((m) => m.to.includes(user.email)).at(-1);
@@ -217,7 +217,7 @@ describe('joining a team by an emailed invitation', () => {
 		expect(res.status()).toBe(200);
 		await owner.close();
 
-		const mailDir = join(inject('dataDir'), 'mail');
+		const mailDir = join(sharedApp().dataDir, 'mail');
 		let mail;
 		for (let i = 0; i < 40 && !mail; i++) {
 			mail = readMailDir(mailDir).filter((m) => m.to.includes(invitee)).at(-1);

@@ -19,8 +19,14 @@ export function launch(): Promise<Browser> {
 	});
 }
 
+/** The demo app this test worker uses (globalSetup starts one per worker) and its data directory. */
+export function sharedApp(): { baseURL: string; dataDir: string } {
+	const apps = inject('apps');
+	return apps[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % apps.length];
+}
+
 export function baseURL() {
-	return inject('baseURL');
+	return sharedApp().baseURL;
 }
 
 export async function phoneContext(browser: Browser): Promise<BrowserContext> {

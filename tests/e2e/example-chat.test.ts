@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { inject } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch, phoneContext, screenshot } from './browser';
+import { baseURL, launch, phoneContext, screenshot } from './browser';
 import { DEMO_SITE_API_KEY, freePort } from './server';
 
 // examples/chat as its README runs it (node examples/chat/server.mjs, the built SDK) against the
@@ -17,7 +16,7 @@ beforeAll(async () => {
 	const { AI_GATEWAY_API_KEY: _key, ...env } = process.env;
 	example = spawn(process.execPath, ['examples/chat/server.mjs'], {
 		stdio: ['ignore', 'pipe', 'pipe'],
-		env: { ...env, PORT: String(port), QUOTA_URL: inject('baseURL'), QUOTA_API_KEY: DEMO_SITE_API_KEY }
+		env: { ...env, PORT: String(port), QUOTA_URL: baseURL(), QUOTA_API_KEY: DEMO_SITE_API_KEY }
 	});
 	let log = '';
 	example.stdout!.on('data', (d) => (log += d));

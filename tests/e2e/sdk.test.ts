@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import { DEMO_SITE_API_KEY, freshPostgresDatabase, startBuild } from './server';
 import type * as Sdk from '../../sdk/src/index.js';
+import { baseURL } from './browser';
 
 // The built SDK package (sdk/dist, as published) against the production build, on the embedded
 // database and, when TEST_DATABASE_URL is set, on PostgreSQL. npm test builds both first.
@@ -31,7 +31,7 @@ async function postgresApp(): Promise<string> {
 	return app.baseURL;
 }
 
-const servers: [string, () => Promise<string>][] = [['embedded database', async () => inject('baseURL')]];
+const servers: [string, () => Promise<string>][] = [['embedded database', async () => baseURL()]];
 if (process.env.TEST_DATABASE_URL) servers.push(['PostgreSQL', postgresApp]);
 
 describe.each(servers)('the built SDK against the production build (%s)', (_name, baseURL) => {

@@ -8,8 +8,8 @@ import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
-		baseURL: string;
-		dataDir: string;
+		/** One demo app per test worker (see `sharedApp`), each on its own embedded database. */
+		apps: { baseURL: string; dataDir: string }[];
 	}
 }
 
@@ -115,18 +115,26 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 	};
 }
 
-let server: RunningApp | undefined;
-let dataDir: string | undefined;
+const servers: { app: RunningApp; dataDir: string }[] = [];
 
-/** Starts the production build on a fresh embedded database with demo data. */
+/**
+ * Starts one production build per test worker (vitest.e2e.config.ts' maxWorkers), each on a fresh
+ * embedded database with demo data: files run two at a time, and never share a server's state.
+ */
 export async function setup(project: TestProject) {
-	dataDir = mkdtempSync(join(tmpdir(), 'quota-e2e-'));
-	server = await startBuild({ dataDir });
-	project.provide('baseURL', server.baseURL);
-	project.provide('dataDir', dataDir);
+	// A run of one file (vitest run … tests/e2e/x.test.ts) needs one app.
+	const oneFile = process.argv.filter((arg) => arg.endsWith('.test.ts')).length === 1;
+	const workers = oneFile ? 1 : Number(project.config.maxWorkers) || 1;
+	await Promise.all(
+		Array.from({ length: workers }, async () => {
+			const dataDir = mkdtempSync(join(tmpdir(), 'quota-e2e-'));
+			servers.push({ app: await startBuild({ dataDir }), dataDir });
+		})
+	);
+	project.provide('apps', servers.map((s) => ({ baseURL: s.app.baseURL, dataDir: s.dataDir })));
 }
 
 export async function teardown() {
-	await server?.stop();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+	await Promise.all(servers.map((s) => s.app.stop()));
+	for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
 }
