@@ -2,7 +2,7 @@
 // (a) 10,000 accounts, (b) one hot account; 16 connections; BENCH_SECONDS (default 20) each.
 import postgres from 'postgres';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -10,7 +10,8 @@ import { openPostgres } from '../src/lib/server/db/client';
 import { ensureSiteKey } from '../src/lib/server/accounts';
 import { reconcile, upsertFeature, upsertModule } from '../src/lib/server/ledger';
 import { freePort } from '../tests/e2e/server';
-import { ensureBuild } from './shared';
+import { ledgerBench, printLedger } from './ledger';
+import { ensureBuild, fmt, row, type Figures } from './shared';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 16;
@@ -66,7 +67,6 @@ for (let i = 0; ; i++) {
 	await new Promise((r) => setTimeout(r, 250));
 }
 
-interface Figures { rps: number; p50: number; p99: number; errors: number; total: number }
 
 function load(usersFile: string, seconds: number): Figures {
 	const r = spawnSync(process.execPath, ['bench/load.mjs', origin, SITE_KEY, usersFile, String(CONNECTIONS), String(seconds)], { encoding: 'utf8' });
@@ -75,58 +75,21 @@ function load(usersFile: string, seconds: number): Figures {
 	return { rps: j.rps, p50: j.p50, p99: j.p99, errors: j.non2xx + j.errors, total: j.total };
 }
 
-function pgbench(name: string, script: string): Figures {
-	const dir = mkdtempSync(join(work, `${name}-`));
-	const file = join(dir, 'script.sql');
-	writeFileSync(file, script);
-	const r = spawnSync('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', file, '-l', '--log-prefix', join(dir, 'log'), dbUrl], { encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`pgbench ${name}: ${r.stderr}`);
-	const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(r.stdout)?.[1]);
-	const failed = Number(/number of failed transactions: (\d+)/.exec(r.stdout)?.[1] ?? 0);
-	const latencies = readdirSync(dir)
-		.filter((f) => f.startsWith('log'))
-		.flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]) / 1000))
-		.sort((a, b) => a - b);
-	const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-	return { rps: tps, p50: pct(0.5), p99: pct(0.99), errors: failed, total: latencies.length };
-}
-
-const rawDebit = (id: string) => `${id}
-WITH d AS (UPDATE bench_raw_accounts SET balance = balance - 1 WHERE id = :id AND balance >= 1 RETURNING id, balance)
-INSERT INTO bench_raw_ledger (account_id, amount, balance_after) SELECT id, -1, balance FROM d;
-`;
-const ledgerFn = (id: string) => `${id}
-\\set k random(1, 1000000000000)
-SELECT quota_spend('consume', account_id, NULL, NULL, 'bench_op', 1, NULL, NULL, NULL, 'pgbench', :client_id || '-' || :k, 'h', NULL, NULL, false) FROM bench_ids WHERE n = :id;
-`;
-const spreadId = `\\set id random(1, ${ACCOUNTS})`;
-const hotId = `\\set id ${ACCOUNTS + 1}`;
-
 console.log(`Warming up (3 s)…`);
 load(spreadUsers, 3);
 console.log(`Measuring: ${CONNECTIONS} connections, ${SECONDS} s per run…`);
 const results = {
 	apiSpread: load(spreadUsers, SECONDS),
-	apiHot: load(hotUsers, SECONDS),
-	rawSpread: pgbench('raw-spread', rawDebit(spreadId)),
-	rawHot: pgbench('raw-hot', rawDebit(hotId)),
-	fnSpread: pgbench('fn-spread', ledgerFn(spreadId)),
-	fnHot: pgbench('fn-hot', ledgerFn(hotId))
+	apiHot: load(hotUsers, SECONDS)
 };
 server.kill('SIGTERM');
+const ledger = await ledgerBench({ dbUrl, work, connections: CONNECTIONS, seconds: SECONDS, accounts: ACCOUNTS }, db);
 
-const fmt = (n: number, d = 0) => n.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d });
-const row = (label: string, f: Figures) =>
-	`${label.padEnd(46)} ${fmt(f.rps).padStart(8)}/s  p50 ${fmt(f.p50, 1).padStart(6)} ms  p99 ${fmt(f.p99, 1).padStart(6)} ms  errors ${f.errors}`;
 console.log('\nResults (same Postgres, same run):');
 console.log(row('(a) API POST /api/v1/consume, 10,000 accounts', results.apiSpread));
-console.log(row('(a) raw conditional debit + ledger row', results.rawSpread));
-console.log(row('(a) ledger function quota_spend (SQL only)', results.fnSpread));
 console.log(row('(b) API POST /api/v1/consume, one hot account', results.apiHot));
-console.log(row('(b) raw conditional debit + ledger row', results.rawHot));
-console.log(row('(b) ledger function quota_spend (SQL only)', results.fnHot));
-console.log(`\nRatio API/raw: (a) ${fmt(results.apiSpread.rps / results.rawSpread.rps, 2)}  (b) ${fmt(results.apiHot.rps / results.rawHot.rps, 2)}   (targets ≥ 0.5, p99 ≤ 25 ms, 0 errors)`);
-console.log(`Ratio ledger function/raw: (a) ${fmt(results.fnSpread.rps / results.rawSpread.rps, 2)}  (b) ${fmt(results.fnHot.rps / results.rawHot.rps, 2)}`);
+console.log(`\nRatio API/raw: (a) ${fmt(results.apiSpread.rps / ledger.plain.spread.rps, 2)}  (b) ${fmt(results.apiHot.rps / ledger.plain.hot.rps, 2)}   (targets ≥ 0.5, p99 ≤ 25 ms, 0 errors)`);
+const ledgerOk = printLedger(ledger, CONNECTIONS);
 
 const report = await reconcile(db.orm);
 console.log(`\nReconcile after the run: ${report.ok ? 'clean' : `${report.breaches.length} breach(es)`} (${report.checked.operations.toLocaleString('en')} operations checked)`);
@@ -134,4 +97,4 @@ await db.close();
 await admin.unsafe(`drop database if exists ${dbName} with (force)`);
 await admin.end();
 rmSync(work, { recursive: true, force: true });
-process.exit(report.ok ? 0 : 1);
+process.exit(report.ok && ledgerOk ? 0 : 1);

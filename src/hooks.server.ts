@@ -15,6 +15,7 @@ import { ensureDemoData } from '$lib/server/demo';
 import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/server/http/first-queries';
 import { startAlerts } from '$lib/server/alerts';
+import { startTopups } from '$lib/server/topup';
 import { startSchedule } from '$lib/server/schedule';
 import { appJobs } from '$lib/server/schedule/app-jobs';
 import { startWebhookOutbox } from '$lib/server/webhooks';
@@ -53,11 +54,12 @@ export const init: ServerInit = async () => {
 	// Draining: take no new job from the signal on (runs under way are cut short and run again after their lease).
 	onShutdown(() => void schedule.stop());
 	const stopAlerts = await startAlerts(db);
+	const stopTopups = await startTopups(db);
 	// adapter-node stops taking requests on SIGTERM/SIGINT and emits this once the last one ended;
 	// finish the alert evaluations and scheduled jobs under way (a job cut short runs again after
 	// its lease, in another process or after the restart), then close the connections.
 	process.once('sveltekit:shutdown', () => {
-		Promise.all([schedule.stop(), stopAlerts()])
+		Promise.all([schedule.stop(), stopAlerts(), stopTopups()])
 			.then(closeDb)
 			.catch((e) => console.error('Quota: shutting down cleanly failed', e));
 	});

@@ -10,8 +10,9 @@ CREATE OR REPLACE FUNCTION quota_limit_details(p_limit_of text, p_cost bigint, p
 $$;
 
 -- The spending limits that apply to an account: its own caps (whole account, or one member's use of a
--- team pool) and, for a team without a daily limit of its own, the site's default team daily limit.
--- One definition for quota_spend and for what the Team page shows.
+-- team pool) and, for a team without a daily limit of its own, the site's default team daily limit;
+-- for each member of a team (not its owner) without a daily cap of their own, the site's default
+-- member daily limit. One definition for quota_spend and for what the Team page shows.
 CREATE OR REPLACE FUNCTION quota_account_caps(p_account uuid)
 RETURNS TABLE (period text, limit_tokens bigint, member_user_id uuid, site_default boolean) LANGUAGE sql STABLE AS $$
   SELECT c.period, c.limit_tokens, c.member_user_id, false FROM caps c
@@ -21,4 +22,9 @@ RETURNS TABLE (period text, limit_tokens bigint, member_user_id uuid, site_defau
     FROM site_settings s JOIN accounts a ON a.id = p_account AND a.kind = 'team'
    WHERE s.id = 1 AND s.default_team_daily_cap IS NOT NULL AND s.default_team_daily_cap >= 0
      AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account AND c.member_user_id IS NULL AND c.period = 'daily')
+  UNION ALL
+  SELECT 'daily', s.default_member_daily_cap, m.user_id, true
+    FROM site_settings s JOIN teams t ON t.account_id = p_account JOIN team_members m ON m.team_id = t.id AND m.role <> 'owner'
+   WHERE s.id = 1 AND s.default_member_daily_cap IS NOT NULL AND s.default_member_daily_cap >= 0
+     AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account AND c.member_user_id = m.user_id AND c.period = 'daily')
 $$;

@@ -115,6 +115,29 @@ for (const size of sizes) {
 			expect((await guestConsume(`e2e-open-again-${size.name}`)).status).toBe(200);
 		});
 
+		it('saves the team member cap default beside the team pool default, and names each role field by the role’s name', async () => {
+			await page.goto('/admin/limits');
+			const site = page.getByRole('form', { name: 'Periods, spend order and caps' });
+			const field = site.getByLabel('Team member daily cap (tokens)');
+			await field.waitFor();
+			const before = await field.inputValue();
+			try {
+				await field.fill('750');
+				await site.getByRole('button', { name: 'Save site settings' }).click();
+				await site.getByText('Site settings saved. Recorded in the audit log.').waitFor();
+				await page.reload();
+				await expect(page.getByRole('form', { name: 'Periods, spend order and caps' }).getByLabel('Team member daily cap (tokens)').inputValue()).resolves.toBe('750');
+			} finally {
+				const again = page.getByRole('form', { name: 'Periods, spend order and caps' });
+				await again.getByLabel('Team member daily cap (tokens)').fill(before);
+				await again.getByRole('button', { name: 'Save site settings' }).click();
+				await again.getByText('Site settings saved. Recorded in the audit log.').waitFor();
+			}
+			// The demo's chat limits are role-based: one field per role of the Roles page's list, by its name.
+			await expect(chatForm(page).getByLabel('Author (tokens)').inputValue()).resolves.toBe('20000');
+			await expect(chatForm(page).getByLabel('Subscriber (tokens)').count()).resolves.toBe(1);
+		});
+
 		it('changes a feature’s rate with a live cost preview, and the playground shows the new cost', async () => {
 			const rate = size.name === 'phone' ? '12' : '13.5';
 			await page.goto('/admin/rates');

@@ -141,7 +141,7 @@ for (const size of sizes) {
 			await page.getByRole('heading', { level: 1, name: person.name }).waitFor();
 			await page.getByLabel('Site role').selectOption(role);
 			await page.getByRole('button', { name: 'Save role' }).click();
-			await page.getByText(`Role is now ${role}.`).waitFor();
+			await page.getByText('Role is now E2E testers.').waitFor();
 			const statement = page.getByRole('region', { name: 'Statement (the table scrolls sideways)' });
 			await statement.getByRole('row').filter({ hasText: `E2E pack ${size.name} ${run}` }).waitFor();
 			await screen(page, `admin-user-detail-role-${size.name}`);
@@ -155,7 +155,12 @@ for (const size of sizes) {
 			await page.getByLabel('Role', { exact: true }).selectOption(role);
 			await page.getByLabel('Tokens each').fill('321');
 			await page.getByLabel('Note shown to members').fill(note);
-			await page.getByRole('button', { name: 'Grant event bonus' }).dblclick();
+			await page.getByRole('button', { name: 'Grant event bonus…' }).click();
+			// Nothing goes out before the admin confirms the count of accounts it reaches.
+			await page.getByText(/This grants 321 tokens to each of 1 account/).waitFor();
+			await screen(page, `admin-bonuses-confirm-${size.name}`);
+			await expectSound(page);
+			await page.getByRole('button', { name: 'Send to 1 account' }).dblclick();
 			await page.getByText(`“${note}” reached 1 account: 321 tokens each.`).waitFor();
 			const campaign = page.getByRole('listitem').filter({ hasText: note });
 			await expect(campaign.count()).resolves.toBe(1);

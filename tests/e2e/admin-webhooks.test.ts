@@ -107,6 +107,9 @@ for (const size of sizes) {
 			expect(text).toMatch(/every 1 min/);
 			expect(text).toMatch(/Last run \w{3} \d+, \d{4}.*next \w{3} \d+/s);
 			await expect(page.getByRole('listitem').filter({ hasText: 'webhooks.deliver' }).count()).resolves.toBe(1);
+			// The tab and the page's title say the same word; each job goes by its name.
+			await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+			await expect(sweep.getByText('Expiry sweep', { exact: true }).count()).resolves.toBe(1);
 			await expectSound(page);
 		});
 	});

@@ -107,6 +107,10 @@ for (const size of sizes) {
 			await page.getByText(/^Bonus of 77 tokens granted/).waitFor();
 			const lots = page.getByRole('region', { name: /^Lots/ });
 			await expect(lots.getByRole('row').filter({ hasText: note }).count()).resolves.toBe(1);
+			// Where the bonus came from, in words (not the key "bonus"); a table wider than a phone says it scrolls.
+			await expect(lots.getByRole('row').filter({ hasText: note }).getByRole('cell').first().innerText()).resolves.toBe('Bonus');
+			if (size.name === 'phone') await page.getByText('Scroll sideways for more columns →').first().waitFor();
+			await expect(page.getByText('General balance', { exact: true }).count()).resolves.toBe(1);
 			const audit = page.locator('section', { has: page.getByRole('heading', { name: 'Audit entries' }) });
 			await expect(audit.getByText(`“${note}”`).count()).resolves.toBe(1);
 			await screen(page, `admin-user-detail-${size.name}`);

@@ -52,7 +52,7 @@ describe('alert steps and the inbox on a phone', () => {
 		await expect(mine.getByText('80 % is already a step.').isVisible()).resolves.toBe(true);
 		await mine.getByLabel('Add a step (%)').fill('');
 		await mine.getByRole('button', { name: 'Save alert steps' }).click();
-		await mine.getByRole('button', { name: 'Save alert steps' }).and(page.locator(':disabled')).waitFor();
+		await mine.getByRole('button', { name: 'Saved', exact: true }).and(page.locator(':disabled')).waitFor();
 		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
 		await page.reload();
 		await waitForFresh(page);

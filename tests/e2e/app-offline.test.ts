@@ -71,7 +71,7 @@ describe('offline on a phone', () => {
 		await mine.getByLabel('Add a step (%)').fill('30');
 		await mine.getByRole('button', { name: 'Add' }).click();
 		await mine.getByRole('button', { name: 'Save alert steps' }).click();
-		await mine.getByRole('button', { name: 'Save alert steps' }).and(page.locator(':disabled')).waitFor();
+		await mine.getByRole('button', { name: 'Saved', exact: true }).and(page.locator(':disabled')).waitFor();
 		const replay = await page.evaluate(
 			async ([k, id]) => {
 				const res = await fetch('/trpc/alerts.setSteps', {

@@ -22,7 +22,7 @@ export function launch(): Promise<Browser> {
 /** The demo app this test worker uses (globalSetup starts one per worker) and its data directory. */
 export function sharedApp(): { baseURL: string; dataDir: string } {
 	const apps = inject('apps');
-	return apps[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % apps.length];
+	return apps[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % apps.length]!;
 }
 
 export function baseURL() {

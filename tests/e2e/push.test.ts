@@ -45,7 +45,7 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await mine.getByLabel('Add a step (tokens)').fill('500');
 		await mine.getByRole('button', { name: 'Add' }).click();
 		await mine.getByRole('button', { name: 'Save alert steps' }).click();
-		await mine.getByRole('button', { name: 'Save alert steps' }).and(page.locator(':disabled')).waitFor();
+		await mine.getByRole('button', { name: 'Saved', exact: true }).and(page.locator(':disabled')).waitFor();
 		await expect(mine.getByRole('list', { name: /Alert steps/ }).innerText()).resolves.toContain('Below 500 tokens');
 
 		// Quiet hours, in the zone the page shows times in.

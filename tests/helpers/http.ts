@@ -8,6 +8,7 @@ import type { Db } from '../../src/lib/server/db/client';
 // Route handlers are typed per route; here they are called with a generic event.
 type RouteModule = Record<string, unknown>;
 const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
+	[/^\/api\/v1\/key$/, [], () => import('../../src/routes/api/v1/key/+server')],
 	[/^\/api\/v1\/balance$/, [], () => import('../../src/routes/api/v1/balance/+server')],
 	[/^\/dashboard\/user\/token-management\/balance$/, [], () => import('../../src/routes/dashboard/user/token-management/balance/+server')],
 	[/^\/api\/v1\/feature-rates$/, [], () => import('../../src/routes/api/v1/feature-rates/+server')],

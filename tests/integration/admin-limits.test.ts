@@ -4,14 +4,14 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { freshDb } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
-import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeTeam, makeUser, outcome } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
-import { auditLog, allowanceRules } from '../../src/lib/server/db/schema';
+import { auditLog, allowanceRules, teamMembers } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 import { guestAccountFor } from '../../src/lib/server/accounts';
-import { balances, consume, setAllowanceRule, updateSiteSettings } from '../../src/lib/server/ledger';
+import { balances, capsInForce, consume, grant, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 
 // The Limits page's procedures: a module's free allowances saved as one audited change, with what
 // the ledger then does, and what happens to windows already open when periods or the time zone change.
@@ -86,13 +86,24 @@ describe('a module’s limits', () => {
 		const other = await makeUser(db, 'contributor');
 		expect((await balances(db.orm, author.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 5000 });
 		expect((await balances(db.orm, other.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 200 });
-		expect((await admin.admin.limits.list()).roles).toEqual(expect.arrayContaining(['author', 'editor', 'contributor']));
+		// The Roles page's list, and a role only a saved rule names still gets its field (by its key).
+		expect((await admin.admin.limits.list()).roles).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'subscriber' }), { key: 'editor', name: 'editor' }]));
 
 		// Back to general: the role rules stay (windows may name them) but follow the general limit.
 		await admin.admin.limits.save({ ...chat, members: 300 });
 		expect((await balances(db.orm, author.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 300 });
 		expect(await chatLimits()).toMatchObject({ limitType: 'general', members: 300 });
 		await expectInvariants(db);
+	});
+
+	it('gives a field, by its name, to every role on the Roles page’s list, the moment a role is added there', async () => {
+		await admin.admin.roles.save({ key: 'reviewer', name: 'Peer reviewer', description: 'Checks drafts' });
+		const { roles } = await admin.admin.limits.list();
+		expect(roles).toContainEqual({ key: 'reviewer', name: 'Peer reviewer' });
+		expect(roles).toContainEqual({ key: 'subscriber', name: expect.any(String) });
+		expect(new Set(roles.map((r) => r.key)).size).toBe(roles.length);
+		await admin.admin.roles.delete({ key: 'reviewer' });
+		expect((await admin.admin.limits.list()).roles.map((r) => r.key)).not.toContain('reviewer');
 	});
 
 	it('takes members’ free allowance away only while none of them has used it, and says why otherwise', async () => {
@@ -161,5 +172,46 @@ describe('windows already open when periods change', () => {
 		expect(await openWindows(accountId)).toEqual([]);
 		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 0, period: 'monthly' });
 		await expectInvariants(db);
+	});
+});
+
+describe('the site’s cap defaults', () => {
+	const use = (accountId: string, userId: string, feature: string) =>
+		consume(db.orm, { accountId, feature, units: 1, actor: { userId }, idempotency: { scope: 'limits-test', key: randomUUID() } });
+
+	it('caps each team member (not the owner) at the member default the Limits page saves, until the team sets their own cap', async () => {
+		const team = await makeTeam(db);
+		const [owner, member] = [await makeUser(db), await makeUser(db)];
+		await db.orm.insert(teamMembers).values([
+			{ teamId: team.teamId, userId: owner.userId, role: 'owner' },
+			{ teamId: team.teamId, userId: member.userId, role: 'member' }
+		]);
+		await grant(db.orm, { accountId: team.accountId, tokens: 10_000, source: 'purchase' });
+
+		const saved = await admin.admin.settings.update({ defaultMemberDailyCap: 50 });
+		expect(saved.defaultMemberDailyCap).toBe(50);
+		expect(await capsInForce(db.orm, team.accountId)).toEqual([{ memberUserId: member.userId, period: 'daily', limitTokens: 50, siteDefault: true }]);
+
+		expect(await outcome(use(team.accountId, member.userId, 'generate_texts'))).toBe('ok'); // 45 of 50
+		const refused = await use(team.accountId, member.userId, 'search_images').catch((e: unknown) => e); // 55 > 50
+		expect(refused).toMatchObject({ code: 'cap_reached', details: expect.objectContaining({ limit_of: 'member', limit: 50, used: 45 }) });
+		for (const f of ['generate_texts', 'search_images', 'generate_texts']) expect(await outcome(use(team.accountId, owner.userId, f))).toBe('ok');
+
+		// The team's own cap for the member replaces the default.
+		await setCap(db.orm, { accountId: team.accountId, memberUserId: member.userId, period: 'daily', limitTokens: 200 });
+		expect(await capsInForce(db.orm, team.accountId)).toEqual([{ memberUserId: member.userId, period: 'daily', limitTokens: 200, siteDefault: false }]);
+		expect(await outcome(use(team.accountId, member.userId, 'search_images'))).toBe('ok');
+
+		await admin.admin.settings.update({ defaultMemberDailyCap: null });
+		const [entry] = await db.orm.select().from(auditLog).where(eq(auditLog.action, 'site.settings_updated')).orderBy(desc(auditLog.id)).limit(1);
+		expect(entry).toMatchObject({ before: expect.objectContaining({ defaultMemberDailyCap: 50 }), after: expect.objectContaining({ defaultMemberDailyCap: null }) });
+		await expectInvariants(db);
+	});
+
+	it('refuses a negative or fractional default and changes nothing', async () => {
+		const before = (await admin.admin.limits.list()).settings;
+		expect(await refusal(admin.admin.settings.update({ defaultMemberDailyCap: -1 }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refusal(admin.admin.settings.update({ defaultMemberDailyCap: 1.5 }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect((await admin.admin.limits.list()).settings).toEqual(before);
 	});
 });

@@ -89,6 +89,8 @@ describe(`campaigns on ${backend}`, () => {
 		const note = `Launch week ${role}`;
 		const input = { audience: 'role' as const, role, tokens: 250, note, key: `campaign-${role}` };
 
+		// The count the admin confirms before it goes out is the count it then reaches.
+		expect(await admin.admin.campaigns.reach({ audience: 'role', role })).toBe(3);
 		// Sent twice at once and once more later: one campaign, one lot per account.
 		const [first, second] = await Promise.all([admin.admin.campaigns.start(input), admin.admin.campaigns.start(input)]);
 		expect(first.id).toBe(second.id);
@@ -119,6 +121,7 @@ describe(`campaigns on ${backend}`, () => {
 
 	it('reaches every enabled user in batches, a team’s pool as one account, and refuses what it cannot grant', async () => {
 		const [enabled] = await queryRows<{ n: number }>(db.orm, sql`select count(*)::int as n from users where disabled_at is null`);
+		expect(await admin.admin.campaigns.reach({ audience: 'all' })).toBe(Number(enabled!.n));
 		const all = await admin.admin.campaigns.start({ audience: 'all', tokens: 10, note: 'Everyone', key: `all-${tag()}` });
 		expect(all.reached).toBe(Number(enabled!.n));
 		// Applied again two accounts per transaction: the keyset walk finds no one new and grants nothing twice.
@@ -126,6 +129,9 @@ describe(`campaigns on ${backend}`, () => {
 		const [everyone] = await queryRows<{ n: number }>(db.orm, sql`select count(*)::int as n from lots where note = 'Everyone'`);
 		expect(Number(everyone!.n)).toBe(Number(enabled!.n));
 
+		expect(await admin.admin.campaigns.reach({ audience: 'team', teamId: w.teamA.id })).toBe(1);
+		expect(await admin.admin.campaigns.reach({ audience: 'team', teamId: randomUUID() })).toBe(0);
+		expect(await admin.admin.campaigns.reach({ audience: 'role', role: 'nobody-has-this' })).toBe(0);
 		const team = await admin.admin.campaigns.start({ audience: 'team', teamId: w.teamA.id, tokens: 40, note: 'Team offsite', key: `team-${tag()}` });
 		expect(team).toMatchObject({ reached: 1, teamName: `Team A ${w.tag}` });
 		expect(await db.orm.select().from(lots).where(and(eq(lots.accountId, w.teamA.accountId), eq(lots.note, 'Team offsite')))).toHaveLength(1);

@@ -42,6 +42,8 @@ let n = 0;
 const idem = () => ({ 'idempotency-key': `authz-${backend}-${++n}` });
 
 const matrix: Record<string, Row> = {
+	// Any valid key may read what it is; a session has no key to describe.
+	'api/v1/key': { allow: ['keyA', 'keyB', 'readOnlyKeyA', 'siteKey'], request: () => ({ path: '/api/v1/key' }) },
 	'api/v1/balance': { allow: readers, request: (w) => ({ path: `/api/v1/balance?user=${w.a.id}` }) },
 	'dashboard/user/token-management/balance': { allow: readers, request: (w) => ({ path: `/dashboard/user/token-management/balance?user=${w.a.id}` }) },
 	'api/v1/feature-rates': { allow: ['keyA', 'keyB', 'readOnlyKeyA', 'siteKey', 'sessionA'], request: () => ({ path: '/api/v1/feature-rates' }) },

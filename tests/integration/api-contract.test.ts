@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { gunzipSync } from 'node:zlib';
 import { freshDb, backend } from '../helpers/db';
 import { call, callJson, useDb } from '../helpers/http';
 import { bearer, member, siteKey } from '../helpers/api-fixture';
@@ -254,6 +255,30 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(Object.keys(r.json.paths)).toEqual(
 			expect.arrayContaining(['/api/v1/balance', '/api/v1/consume', '/api/v1/holds', '/api/v1/holds/{id}/settle', '/api/v1/grants', '/api/v1/usage', '/api/v1/stream'])
 		);
+	});
+
+	it('GET /api/v1/openapi.json is the same document gzipped, and unchanged documents revalidate with 304', async () => {
+		const plain = await call('/api/v1/openapi.json');
+		const text = await plain.text();
+		const etag = plain.headers.get('etag');
+		expect(etag).toMatch(/^"[\w-]+"$/);
+		const zipped = await call('/api/v1/openapi.json', { headers: { 'accept-encoding': 'br, gzip' } });
+		expect(zipped.headers.get('content-encoding')).toBe('gzip');
+		expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8')).toBe(text);
+		const again = await call('/api/v1/openapi.json', { headers: { 'if-none-match': etag! } });
+		expect(again.status).toBe(304);
+		expect(await again.text()).toBe('');
+	});
+
+	it('GET /api/v1/key describes the key it is sent with: kind, account and scopes, never its value', async () => {
+		const m = await member(db, 0);
+		const own = await callJson('/api/v1/key', { headers: bearer(m.key) });
+		expect(own.status).toBe(200);
+		expect(own.json).toEqual({ id: expect.any(String), kind: 'account', account_id: m.accountId, scopes: ['consume', 'read'] });
+		const site = await callJson('/api/v1/key', { headers: bearer(await siteKey(db)) });
+		expect(site.json).toMatchObject({ kind: 'site', account_id: null });
+		expect(site.text).not.toContain('qk_');
+		expect((await callJson('/api/v1/key', { headers: bearer('qk_forged_key_aaaaaaaaaaaaaaaaaaaa') })).status).toBe(401);
 	});
 
 	it('GET /api/v1/stream sends the balance at once and again after a consume', async () => {

@@ -29,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 const paths = [
+	'/api/v1/key',
 	'/api/v1/balance',
 	'/api/v1/feature-rates',
 	'/api/v1/feature-rates/%00%ff',

@@ -172,6 +172,9 @@ const matrix: Record<string, Entry> = {
 	'alerts.push.subscribe': { allow: members, input: (w) => ({ subscription: pushSubscription(w.tag) }) },
 	'alerts.push.unsubscribe': { allow: members, input: (w) => ({ endpoint: pushSubscription(w.tag).endpoint }) },
 	'alerts.push.setQuietHours': { allow: members, input: (w) => ({ key: `quiet-${w.tag}`, quietHours: { from: '22:00', to: '07:00', timeZone: 'Europe/Berlin' } }) },
+	'topup.view': { allow: members },
+	// Only the pool's owner pays for its top-ups: a site admin is refused too.
+	'topup.set': { allow: ['memberA'], input: async (w, db) => ({ ...teamA(w), enabled: true, belowTokens: 1000, productId: (await product(w, db)).productId, maxPerMonth: 2, maxCentsPerMonth: null, cooldownSeconds: 3600 }) },
 
 	'admin.settings.get': { allow: siteAdmin },
 	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },
@@ -215,6 +218,7 @@ const matrix: Record<string, Entry> = {
 	} },
 	'admin.catalog.setActive': { allow: siteAdmin, input: async (w, db) => ({ id: (await product(w, db)).productId, active: false }) },
 	'admin.campaigns.list': { allow: siteAdmin },
+	'admin.campaigns.reach': { allow: siteAdmin, input: () => ({ audience: 'all' }) },
 	'admin.campaigns.start': { allow: siteAdmin, input: (w) => ({ audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` }) },
 	'admin.campaigns.applyAgain': { allow: siteAdmin, input: async (w, db) => ({
 		id: (await startCampaign(db, { userId: w.users.siteAdmin.id, ip: null }, { audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` })).id
@@ -222,7 +226,10 @@ const matrix: Record<string, Entry> = {
 	'admin.payments.list': { allow: siteAdmin, input: () => ({ outcome: 'failed' }) },
 	'admin.roles.list': { allow: siteAdmin },
 	'admin.roles.save': { allow: siteAdmin, input: (w) => ({ key: `role-${w.tag}`, name: 'Matrix role' }) },
-	'admin.roles.delete': { allow: siteAdmin, input: matrixRole }
+	'admin.roles.delete': { allow: siteAdmin, input: matrixRole },
+	'admin.referrals.rules': { allow: siteAdmin },
+	'admin.referrals.setRules': { allow: siteAdmin, input: () => ({ enabled: true, referrerTokens: 100, referredTokens: 50, requirePurchase: false, expiresDays: null, dailyLimit: 10 }) },
+	'referrals.panel': { allow: members }
 };
 
 let db: Db;

@@ -30,6 +30,23 @@ describe(`demo data on ${backend}`, () => {
 		expect(team!.n).toBe(2);
 	});
 
+	it('tells one story: everyone joined before their first use and their first tokens, and no lot says "Purchased" without a purchase', async () => {
+		const late = await db.rows<{ name: string }>(sql`
+			select a.name from accounts a
+			 where a.kind in ('user', 'team')
+			   and (a.created_at > (select min(d.day)::timestamptz from usage_daily d where d.account_id = a.id)
+			     or a.created_at > (select min(l.created_at) from lots l where l.account_id = a.id)
+			     or exists (select 1 from users u where u.account_id = a.id and u.created_at > (select min(d.day)::timestamptz from usage_daily d where d.account_id = a.id)))`);
+		expect(late).toEqual([]);
+		const [joined] = await db.rows<{ n: number }>(sql`select count(*)::int as n from team_members m join teams t on t.id = m.team_id where m.joined_at > (select min(day)::timestamptz from usage_daily d where d.account_id = t.account_id)`);
+		expect(joined!.n).toBe(0);
+		// A bought lot comes from a completed order (its grant key names the Paddle transaction).
+		const [bought] = await db.rows<{ orphans: number }>(sql`
+			select count(*) filter (where not exists (select 1 from orders o where o.status <> 'pending' and l.grant_key like 'paddle:' || o.paddle_transaction_id || ':%'))::int as orphans
+			  from lots l where l.source in ('purchase', 'subscription')`);
+		expect(bought!.orphans).toBe(0);
+	});
+
 	it('creates the demo site key with the configured value', async () => {
 		const key = await authenticateApiKey(db, 'qk_demo_site_key_for_tests_0123456789');
 		expect(key.kind).toBe('site');

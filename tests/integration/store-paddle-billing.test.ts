@@ -7,6 +7,7 @@ import { storeTestBed } from '../helpers/paddle';
 import { getProduct } from '../../src/lib/server/store/catalog';
 import { getPurchase, startCheckout } from '../../src/lib/server/store/orders';
 import { cancelSubscription } from '../../src/lib/server/store/subscriptions';
+import { chargeOffSession } from '../../src/lib/server/store/charges';
 import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
 import { paddleId, subscriptionPayload, transactionPayload } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { subscriptions } from '../../src/lib/server/db/schema';
@@ -94,5 +95,36 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		};
 		await cancelSubscription(bed.db.orm, paddle, u.accountId, row!.id);
 		expect(requests.at(-1)).toMatchObject({ method: 'POST', path: `/subscriptions/${subId}/cancel`, body: { effective_from: 'next_billing_period' } });
+	});
+
+	it('an auto top-up is a one-time charge on the subscription, billed now; a decline is payment_declined and fails the order', async () => {
+		const product = await getProduct(bed.db.orm, 'monthly-20k');
+		const u = await makeUser(bed.db);
+		const subId = paddleId('sub');
+		const [row] = await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', lastEventAt: new Date() }).returning();
+		answer = async () => {
+			const now = new Date();
+			const data = subscriptionPayload(
+				{ id: subId, status: 'active', priceId: 'pri_quota_demo_monthly_20k', quantity: 1, customData: {}, interval: 'month', period: { startsAt: now.toISOString(), endsAt: new Date(now.getTime() + 30 * 86_400_000).toISOString() }, cancelAt: null, canceledAt: null, transactionId: paddleId('txn'), createdAt: now.toISOString() },
+				product
+			);
+			const items = data.items.map((i) => ({ ...i, product: { id: i.price!.product_id, name: product.name, description: product.description, type: 'standard', tax_category: 'standard', image_url: null, custom_data: null, status: 'active', created_at: now.toISOString(), updated_at: now.toISOString() } }));
+			return { status: 200, body: { data: { ...data, items }, meta: { request_id: 'req_charge' } } };
+		};
+		const subscription = { id: row!.id, paddleSubscriptionId: subId };
+		const orderId = await chargeOffSession(bed.db.orm, paddle, { accountId: u.accountId, productId: 'tokens-5k', subscription });
+		expect(requests.at(-1)).toMatchObject({
+			method: 'POST',
+			path: `/subscriptions/${subId}/charge`,
+			body: { effective_from: 'immediately', items: [{ price_id: 'pri_quota_demo_tokens_5k', quantity: 1 }], on_payment_failure: 'prevent_change' }
+		});
+		// Pending until the subscription_charge webhook completes it.
+		expect(await getPurchase(bed.db.orm, u.accountId, orderId)).toMatchObject({ status: 'pending', autoTopUp: true, productId: 'tokens-5k' });
+
+		// Paddle's documented answer to a declined charge (errors/subscriptions/subscription_payment_declined).
+		answer = async () => ({ status: 400, body: { error: { type: 'request_error', code: 'subscription_payment_declined', detail: 'payment declined', documentation_url: 'https://developer.paddle.com/errors/subscriptions/subscription_payment_declined' }, meta: { request_id: 'req_d' } } });
+		await expect(chargeOffSession(bed.db.orm, paddle, { accountId: u.accountId, productId: 'tokens-5k', subscription })).rejects.toMatchObject({ code: 'payment_declined' });
+		const orders = await bed.db.rows<{ status: string }>(sql`select status from orders where account_id = ${u.accountId}::uuid order by created_at`);
+		expect(orders.map((o) => o.status)).toEqual(['pending', 'failed']);
 	});
 });

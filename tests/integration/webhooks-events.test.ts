@@ -7,7 +7,7 @@ import { expectInvariants, makeUser } from '../helpers/ledger';
 import { storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
-import { consume, hold, setAllowanceRule, sweepExpired } from '../../src/lib/server/ledger';
+import { consume, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
 import { evaluateAlerts } from '../../src/lib/server/alerts';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { createEndpoint, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
@@ -86,6 +86,35 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		const expired = (await eventsOf(u.accountId)).find((e) => e.type === 'hold.expired')!;
 		expect(expired.data).toMatchObject({ hold_id: h.holdId, released_tokens: 300, feature: 'generate_texts' });
 		expect(expired.data.balance_after.available).toBe(5000);
+		await expectInvariants(db);
+	});
+
+	it('a hold that expired in a consume’s housekeeping or at a late settle: hold.expired at the next sweep, once', async () => {
+		const bought = async () => {
+			const u = await makeUser(db);
+			const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
+			ok(await bed.paddle.pay(c.transactionId));
+			return u;
+		};
+		const [spender, settler] = [await bought(), await bought()];
+		const holdOf = (accountId: string) => hold(db.orm, { accountId, feature: 'generate_texts', maxTokens: 300, ttlSeconds: 1, actor: {}, idempotency: spendKey() });
+		const [h1, h2] = [await holdOf(spender.accountId), await holdOf(settler.accountId)];
+		await new Promise((r) => setTimeout(r, 1100));
+		// The consume's housekeeping closes h1 before it spends; the late settle closes h2 and is refused.
+		await consume(db.orm, { accountId: spender.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: spendKey() });
+		const late = await settle(db.orm, h2.holdId, 100, spendKey()).then(() => null, (e: unknown) => e);
+		expect(late).toMatchObject({ code: 'hold_expired' });
+		const closed = await db.rows<{ status: string }>(sql`select status from holds where id in (${h1.holdId}::uuid, ${h2.holdId}::uuid)`);
+		expect(closed.map((r) => r.status)).toEqual(['expired', 'expired']);
+
+		await sweepExpired(db);
+		await sweepExpired(db);
+		const expiredOf = async (accountId: string) => (await eventsOf(accountId)).filter((e) => e.type === 'hold.expired');
+		const [e1, e2] = [await expiredOf(spender.accountId), await expiredOf(settler.accountId)];
+		expect(e1.map((e) => e.data.hold_id)).toEqual([h1.holdId]);
+		expect(e2.map((e) => e.data.hold_id)).toEqual([h2.holdId]);
+		expect(e1[0]!.data).toMatchObject({ released_tokens: 300, feature: 'generate_texts' });
+		expect(e2[0]!.data.balance_after.available).toBe(5000);
 		await expectInvariants(db);
 	});
 

@@ -17,7 +17,7 @@ describe('a limit field', () => {
 });
 
 describe('the preview sentence', () => {
-	const base = { name: 'Chatbot', guest: 2000, members: 10000, roles: {}, period: 'daily' as const };
+	const base = { name: 'Chatbot', guest: 2000, members: 10000, roles: [], period: 'daily' as const };
 	it('says what a guest and a member get with a general limit', () => {
 		expect(previewLines({ ...base, limitType: 'general' }, fmt)).toEqual([
 			{ who: 'A guest', gets: '2,000 free tokens a day' },
@@ -25,10 +25,10 @@ describe('the preview sentence', () => {
 		]);
 	});
 	it('names each role, and the limit of any other role, when role-based', () => {
-		expect(previewLines({ ...base, guest: 0, limitType: 'role', roles: { author: 20000, editor: null }, period: 'weekly' }, fmt)).toEqual([
+		expect(previewLines({ ...base, guest: 0, limitType: 'role', roles: [{ name: 'Author', limit: 20000 }, { name: 'Senior editor', limit: null }], period: 'weekly' }, fmt)).toEqual([
 			{ who: 'A guest', gets: 'nothing: Chatbot is disabled for them' },
-			{ who: 'A member with the role author', gets: '20,000 free tokens a week' },
-			{ who: 'A member with the role editor', gets: 'unlimited free use' },
+			{ who: 'A member with the role Author', gets: '20,000 free tokens a week' },
+			{ who: 'A member with the role Senior editor', gets: 'unlimited free use' },
 			{ who: 'A member with any other role', gets: '10,000 free tokens a week' }
 		]);
 	});

@@ -18,6 +18,7 @@ export const errorCodes = [
 	'invalid_input',
 	'rate_limited',
 	'payment_provider_error',
+	'payment_declined',
 	'payments_not_configured'
 ] as const;
 

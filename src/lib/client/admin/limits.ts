@@ -34,7 +34,8 @@ export interface LimitsForm {
 	guest: Limit;
 	limitType: LimitType;
 	members: Limit;
-	roles: Record<string, Limit>;
+	/** Each role's limit, by the role's name (the site's list of roles names them). */
+	roles: { name: string; limit: Limit }[];
 	period: Period;
 }
 
@@ -45,7 +46,7 @@ export function previewLines(f: LimitsForm, format: (n: number) => string): { wh
 	if (f.limitType === 'none') lines.push({ who: 'A member', gets: 'no free tokens: they pay from their balance' });
 	else if (f.limitType === 'general') lines.push({ who: 'A member', gets: words(f.members) });
 	else {
-		for (const [role, l] of Object.entries(f.roles)) lines.push({ who: `A member with the role ${role}`, gets: words(l) });
+		for (const role of f.roles) lines.push({ who: `A member with the role ${role.name}`, gets: words(role.limit) });
 		lines.push({ who: 'A member with any other role', gets: words(f.members) });
 	}
 	return lines;

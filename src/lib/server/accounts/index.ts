@@ -13,7 +13,7 @@ export { claimClientWrite } from './settings';
 export { requireAccountAccess, requireAccessById, assertKeyMayAct, type AccessLevel } from './access';
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, authenticateApiKey } from './api-keys';
 export { profile } from './profile';
-export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, type SiteRole } from './roles';
+export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, type SiteRole } from './roles';
 export { hostIdentityOf, siteAdminContacts } from './contacts';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';

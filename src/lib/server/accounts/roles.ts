@@ -5,7 +5,7 @@ import { queryRows, type Executor } from '../db/client';
 import { siteRoles } from '../db/schema';
 import { DomainError } from '../errors';
 import { audit } from './audit';
-import { allowanceRulesForRole } from '../ledger';
+import { allowanceRulesForRole, rolesWithRules } from '../ledger';
 import { parseInput, siteRoleSchema } from './validation';
 import { BUILT_IN_ROLES } from '../../roles';
 
@@ -88,4 +88,15 @@ export function deleteSiteRole(db: Db, actor: { userId: string; ip: string | nul
 /** The site's role keys in order, for pickers. */
 export async function siteRoleKeys(exec: Executor): Promise<string[]> {
 	return (await exec.select({ key: siteRoles.key }).from(siteRoles).orderBy(asc(siteRoles.key))).map((r) => r.key);
+}
+
+/**
+ * The roles the Limits page gives a field each ({ key, name }): the site's list of roles (the Roles
+ * page edits it), then any role an allowance rule still names that is not on it, so no saved limit
+ * is hidden (its name is its key).
+ */
+export async function limitRoles(exec: Executor): Promise<{ key: string; name: string }[]> {
+	const [listed, ruled] = await Promise.all([listSiteRoles(exec), rolesWithRules(exec)]);
+	const keys = new Set(listed.map((r) => r.key));
+	return [...listed.map((r) => ({ key: r.key, name: r.name })), ...ruled.filter((k) => !keys.has(k)).map((k) => ({ key: k, name: k }))];
 }

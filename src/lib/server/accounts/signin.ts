@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { passwordResets, users } from '../db/schema';
 import { DomainError } from '../errors';
@@ -32,16 +32,22 @@ const ipKey = (ip: string | null | undefined) => ip || 'unknown';
 
 const signUpSchema = z.object({ email: emailSchema, name: nameSchema, password: passwordSchema });
 
-/** Creates a member (`subscriber`) with a password and signs them in. */
+/**
+ * Creates a member (`subscriber`) with a password and signs them in. `joined` runs in the same
+ * transaction once the user exists (e.g. recording the referral link they came through), so a
+ * refused sign-up leaves nothing of it behind.
+ */
 export async function signUp(
 	db: Db,
 	input: { email: string; name: string; password: string },
-	meta: ClientMeta = {}
+	meta: ClientMeta = {},
+	joined?: (tx: Executor, user: CreatedUser) => Promise<unknown>
 ): Promise<NewSession & { user: CreatedUser }> {
 	await rateLimit(db, `signup:ip:${ipKey(meta.ip)}`, ...limits.signUpPerIp);
 	const v = parseInput(signUpSchema, input);
 	return db.orm.transaction(async (tx) => {
 		const user = await createUser(tx, { ...v, siteRole: 'subscriber' });
+		await joined?.(tx, user);
 		const session = await createSession(tx, user.id, meta);
 		await audit(tx, { action: 'auth.signup', actorUserId: user.id, targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });
 		return { ...session, user };

@@ -88,13 +88,29 @@ export async function startCampaign(db: Db, actor: AdminActor, c: CampaignInput)
 	return applyCampaign(db, actor, id);
 }
 
+type Audience = { audience: CampaignAudience['audience']; role: string | null; teamId: string | null };
+
+/** The rows whose `account_id` a campaign to `a` reaches: enabled users (of one role), or one team's pool. */
+const audienceRows = (a: Audience) =>
+	a.audience === 'team'
+		? sql`teams where id = ${a.teamId}::uuid`
+		: sql`users where disabled_at is null ${a.audience === 'role' ? sql`and site_role = ${a.role}` : sql``}`;
+
 /** The accounts of a campaign's audience after `after` (account id order), a batch at a time. */
-function audienceBatch(exec: Executor, c: typeof campaigns.$inferSelect, after: string | null, size: number) {
+function audienceBatch(exec: Executor, c: Audience, after: string | null, size: number) {
 	const from = after ? sql`and account_id > ${after}::uuid` : sql``;
-	if (c.audience === 'team') return queryRows<{ account_id: string }>(exec, sql`select account_id from teams where id = ${c.teamId}::uuid ${from}`);
-	const role = c.audience === 'role' ? sql`and site_role = ${c.role}` : sql``;
-	return queryRows<{ account_id: string }>(exec, sql`
-		select account_id from users where disabled_at is null ${role} ${from} order by account_id limit ${size}`);
+	return queryRows<{ account_id: string }>(exec, sql`select account_id from ${audienceRows(c)} ${from} order by account_id limit ${size}`);
+}
+
+/**
+ * How many accounts a campaign to `a` reaches if it goes out now: the enabled users (of the role),
+ * or 1 for the team's pool (0 when there is no such team or role). The Campaigns page asks the admin
+ * to confirm with this count before anything is granted.
+ */
+export async function campaignReach(exec: Executor, a: CampaignAudience): Promise<number> {
+	const audience: Audience = { audience: a.audience, role: a.audience === 'role' ? a.role : null, teamId: a.audience === 'team' ? a.teamId : null };
+	const [row] = await queryRows<{ n: number }>(exec, sql`select count(*)::int8 as n from ${audienceRows(audience)}`);
+	return Number(row!.n);
 }
 
 /**

@@ -6,6 +6,6 @@ export { listAudit, auditActions, AUDIT_PAGE_SIZE, type AuditQuery, type AuditRo
 export { accountDetail, type AccountDetail, type AccountLot } from './detail';
 export { grantBonus, setUserDisabled, type Bonus } from './user-actions';
 export { overview, type Overview } from './overview';
-export { startCampaign, applyCampaign, listCampaigns, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
+export { startCampaign, applyCampaign, listCampaigns, campaignReach, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
 export { listPaymentEvents, PAYMENTS_PAGE, type PaymentEventRow, type PaymentFilter, type PaymentOutcome } from './payments';
 export { usersCsv, auditCsv, operationsCsv, EXPORT_PAGE, type CsvExport } from './exports';

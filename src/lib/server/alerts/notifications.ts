@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import type { AlertKind } from './evaluate';
+import type { TopupNoticeDetail, TopupNoticeKind } from '../topup/notify';
 
 export interface NotificationRow {
 	id: number;
-	kind: AlertKind;
+	kind: AlertKind | TopupNoticeKind;
 	accountId: string;
 	/** The team whose pool it is about; null for the user's own tokens. */
 	teamName: string | null;
@@ -17,6 +18,8 @@ export interface NotificationRow {
 	/** The allocation the share was of, in tokens (null for alerts made before steps existed). */
 	base: number | null;
 	mailed: boolean;
+	/** An auto top-up notice's package and trigger (kinds topup_notice, topup_declined); null for balance alerts. */
+	topup: TopupNoticeDetail | null;
 	sentAt: string;
 	/** When the user marked it read; null = unread. */
 	readAt: string | null;
@@ -32,8 +35,8 @@ export interface Inbox {
 export async function listNotifications(exec: Executor, userId: string, limit = 50): Promise<Inbox> {
 	const [rows, unread] = await Promise.all([
 		queryRows<{
-			id: number; kind: AlertKind; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
-			detail: { sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean } | null;
+			id: number; kind: NotificationRow['kind']; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
+			detail: ({ sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean } & Partial<TopupNoticeDetail>) | null;
 		}>(exec, sql`
 			select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.read_at, n.detail, t.name as team_name
 			  from notifications n left join teams t on t.account_id = n.account_id
@@ -42,6 +45,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 			 limit ${Math.min(Math.max(limit, 1), 200)}`),
 		unreadCount(exec, userId)
 	]);
+	const topupKinds: NotificationRow['kind'][] = ['topup_notice', 'topup_declined'];
 	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,
@@ -53,6 +57,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		tokensStep: r.kind === 'balance_empty' ? null : (r.detail?.tokensStep ?? null),
 		base: r.detail?.base ?? null,
 		mailed: r.detail?.mailed ?? false,
+		topup: topupKinds.includes(r.kind) ? (r.detail as TopupNoticeDetail) : null,
 		sentAt: new Date(r.sent_at).toISOString(),
 		readAt: r.read_at ? new Date(r.read_at).toISOString() : null
 	}));

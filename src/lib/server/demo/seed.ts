@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { uuidArray } from '../db/client';
 import { acceptInvite, createTeam, createUser, ensureSiteKey, inviteToTeam, type CreatedUser } from '../accounts';
 import type { MailMessage } from '../mail';
 import {
@@ -108,6 +109,19 @@ async function backfillUsage(db: Db, accountId: string, actor: CreatedUser, plan
 	}
 }
 
+/**
+ * The demo's people joined (and its team was made) at `when`, before the four weeks of history and
+ * the allocations the seed gives them: a user who "joined today" with a month of use would not add up.
+ */
+async function joinedBefore(db: Db, when: Date, people: CreatedUser[], team: { id: string; accountId: string }) {
+	const at = when.toISOString();
+	const accountIds = [...people.map((p) => p.accountId), team.accountId];
+	await db.rows(sql`update accounts set created_at = ${at}::timestamptz where id = any(${uuidArray(accountIds)})`);
+	await db.rows(sql`update users set created_at = ${at}::timestamptz where id = any(${uuidArray(people.map((p) => p.id))})`);
+	await db.rows(sql`update teams set created_at = ${at}::timestamptz where id = ${team.id}::uuid`);
+	await db.rows(sql`update team_members set joined_at = ${at}::timestamptz where team_id = ${team.id}::uuid`);
+}
+
 export interface DemoResult {
 	siteKey: string | null;
 }
@@ -130,10 +144,13 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	const month = new Date(Date.now() - 30 * DAY);
 
 	// Maya: per-model allocations (the seeds' dashboard), general tokens, a referral bonus, unlimited Claude.
+	// Granted by the admin, not bought: a purchase is an order in the store's history, and the demo has
+	// none until someone buys through the simulator (the lots would otherwise say "Purchased" while
+	// the purchases list says "No purchases yet").
 	const grants = [
-		{ tokens: 50_000, source: 'purchase' as const, model: 'gpt-5-nano', note: 'GPT-5 Nano 50k' },
-		{ tokens: 25_000, source: 'purchase' as const, model: 'text-embedding-3-small', note: 'Text Embedding 25k' },
-		{ tokens: 15_000, source: 'purchase' as const, model: null, note: '3 × Token pack' },
+		{ tokens: 50_000, source: 'admin' as const, model: 'gpt-5-nano', note: 'Pilot allocation: GPT-5 Nano' },
+		{ tokens: 25_000, source: 'admin' as const, model: 'text-embedding-3-small', note: 'Pilot allocation: Text Embedding' },
+		{ tokens: 15_000, source: 'admin' as const, model: null, note: 'Pilot allocation: general tokens' },
 		{ tokens: 0, unlimited: true, source: 'admin' as const, model: 'claude-sonnet-4-5', note: 'Enterprise: unlimited Claude' }
 	];
 	for (const [i, g] of grants.entries()) {
@@ -147,10 +164,11 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	// Acme Studio: a shared pool with a daily team limit and a per-member cap.
 	const team = await createTeam(db.orm, { name: 'Acme Studio', ownerUserId: mayaUser.id });
 	await join(db, team.id, mayaUser, leoUser);
-	await grant(db.orm, { accountId: team.accountId, tokens: 120_000, source: 'purchase', note: 'Team bundle', grantKey: 'demo:team:0', effectiveAt: month });
+	await grant(db.orm, { accountId: team.accountId, tokens: 120_000, source: 'admin', note: 'Pilot allocation: team pool', grantKey: 'demo:team:0', effectiveAt: month });
 	await grant(db.orm, { accountId: team.accountId, tokens: 5_000, source: 'event', note: 'Launch week bonus', grantKey: 'demo:team:event', expiresAt: new Date(Date.now() + 20 * DAY), effectiveAt: month });
 	await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 });
 	await setCap(db.orm, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
+	await joinedBefore(db, new Date(month.getTime() - 10 * DAY), created, team);
 
 	await backfillUsage(db, mayaUser.accountId, mayaUser, [
 		{ feature: 'ai_bots', model: 'gpt-5-nano', units: [60, 240], perDay: 3 },

@@ -8,7 +8,7 @@ const gzipAsync = promisify(gzip);
 const MIN_BYTES = 1024;
 
 /** Whether the request's Accept-Encoding takes gzip (`gzip` or `*`, not at q=0). */
-function acceptsGzip(request: Request): boolean {
+export function acceptsGzip(request: Request): boolean {
 	const header = request.headers.get('accept-encoding') ?? '';
 	return header.split(',').some((part) => {
 		const [coding, ...params] = part.trim().toLowerCase().split(';');

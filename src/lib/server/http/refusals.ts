@@ -51,6 +51,8 @@ export const answers: { [C in ErrorCode]: DomainAnswer } & { [C in EdgeCode]: { 
 	invalid_input: { status: 422, trpc: 'BAD_REQUEST', form: 400 },
 	rate_limited: { status: 429, trpc: 'TOO_MANY_REQUESTS' },
 	payment_provider_error: { status: 502, trpc: 'INTERNAL_SERVER_ERROR' },
+	// The buyer's bank refused an off-session charge (an auto top-up); the buyer must act, a retry will not help.
+	payment_declined: { status: 402, trpc: 'PRECONDITION_FAILED' },
 	payments_not_configured: { status: 503, trpc: 'PRECONDITION_FAILED' },
 	invalid_json: { status: 400 },
 	payload_too_large: { status: 413 },

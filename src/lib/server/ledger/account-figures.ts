@@ -3,6 +3,7 @@
 // query composes; they name the ledger's tables here, and nowhere outside the ledger.
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
+import type { LotSource } from './types';
 
 /** The site's time zone (SQL `text`, an IANA name). */
 export const siteTimeZone = sql`(select time_zone from site_settings where id = 1)`;
@@ -62,7 +63,7 @@ export async function guestUseThisMonth(exec: Executor): Promise<{ module: strin
 
 export interface LotRow {
 	id: string;
-	source: string;
+	source: LotSource;
 	/** null = general tokens, usable by every model. */
 	model: string | null;
 	amount: number;
@@ -78,7 +79,7 @@ export interface LotRow {
 
 /** The account's lots, newest first, at most `limit`: active ones and those that ended. */
 export async function lotsOf(exec: Executor, accountId: string, limit: number): Promise<LotRow[]> {
-	const rows = await queryRows<{ id: string; source: string; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; note: string | null; created_at: string }>(exec, sql`
+	const rows = await queryRows<{ id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; note: string | null; created_at: string }>(exec, sql`
 		select id, source, model, amount, remaining, unlimited, expires_at, note, created_at,
 		       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active
 		  from lots where account_id = ${accountId}::uuid

@@ -55,14 +55,25 @@ export async function announceGrant(exec: Executor, accountId: string, lot: { lo
 }
 
 /**
- * `hold.expired`, for every hold the sweep just expired in `tx` (the sweep's transaction: its
- * holds are the ones closed at this transaction's `now()`).
+ * `hold.expired`, for every expired hold not announced yet, oldest first (at most `limit`), marking
+ * each announced in `tx`. A hold expires in the sweep, in a consume's or grant's housekeeping of its
+ * account, when a settle or release comes too late, or when lots are ended; all of them are closed
+ * by `quota_close_hold` in SQL, which cannot call the subscribers, so the sweep's transaction (every
+ * minute) announces them here: at most a minute after a hold expired elsewhere, in the sweep's own
+ * transaction for what the sweep expired. Rows are claimed with SKIP LOCKED, so two processes never
+ * announce one hold twice (the outbox's event key, the hold id, would drop a second one anyway).
  */
-export async function announceExpiredHolds(tx: Executor): Promise<number> {
-	const holds = await queryRows<{ id: string; account_id: string; amount: number; feature: string; model: string | null; expires_at: string }>(
+export async function announceExpiredHolds(tx: Executor, limit = 1000): Promise<number> {
+	const holds = await queryRows<{ id: string; account_id: string; amount: number; feature: string; model: string | null; expires_at: string; closed_at: string }>(
 		tx,
-		sql`select id, account_id, amount, feature, model, expires_at from holds where status = 'expired' and closed_at = now()`
+		sql`with due as (
+		      select id from holds where status = 'expired' and expiry_announced_at is null
+		       order by closed_at limit ${limit} for update skip locked)
+		    update holds h set expiry_announced_at = now() from due where h.id = due.id
+		    returning h.id, h.account_id, h.amount, h.feature, h.model, h.expires_at, h.closed_at`
 	);
+	// In the order they closed, so each account's events get their sequence numbers in that order.
+	holds.sort((a, b) => Date.parse(a.closed_at) - Date.parse(b.closed_at) || Date.parse(a.expires_at) - Date.parse(b.expires_at));
 	for (const h of holds) {
 		await recordDomainEvent(tx, {
 			type: 'hold.expired',

@@ -43,12 +43,9 @@ export interface ModuleLimitsInput {
 	onExhausted: 'message' | 'inactive';
 }
 
-/** The site's roles: every role a user has and every role an allowance names, sorted. */
-export async function siteRoles(exec: Executor): Promise<string[]> {
-	const rows = await queryRows<{ role: string }>(exec, sql`
-		select distinct site_role as role from users
-		union select distinct role from allowance_rules where role is not null
-		order by 1`);
+/** Every role an allowance rule names, sorted (role keys). */
+export async function rolesWithRules(exec: Executor): Promise<string[]> {
+	const rows = await queryRows<{ role: string }>(exec, sql`select distinct role from allowance_rules where role is not null order by 1`);
 	return rows.map((r) => r.role);
 }
 

@@ -3,8 +3,10 @@ import type { Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
 import { plainFormatter, refusalMessage } from '../../refusal-message';
-import { callLedger, checkAnswer, consumeAnswer, finishHoldAnswer, holdAnswer, type SpendAnswer } from './sql-result';
+import type { z } from 'zod';
+import { callLedger, checkAnswer, consumeAnswer, finishHoldAnswer, holdAnswer, parseAnswer, type SpendAnswer } from './sql-result';
 import { noticeChange, notifiesInTransaction } from './change-notices';
+import { spendInBatch, storableItem, type SpendItem } from './group-commit';
 import { announceSpend } from './events';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
 import type { CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy } from './types';
@@ -60,21 +62,28 @@ export async function consume(exec: Executor, req: ConsumeRequest): Promise<Cons
 	const units = wholeNumber('units', req.units, 1, MAX_UNITS);
 	const key = idempotencyKey(req.idempotency.key);
 	const hash = requestHash(['consume', req.accountId, req.feature, units, req.model ?? null, req.metadata ?? null]);
-	const notifies = notifiesInTransaction(exec);
-	const r = await callLedger(
-		exec,
-		sql`select quota_spend(p_mode => 'consume', p_account => ${req.accountId}::uuid,
-			p_actor_user => ${req.actor.userId ?? null}::uuid, p_actor_key => ${req.actor.keyId ?? null}::uuid,
-			p_feature => ${req.feature}, p_units => ${units}, p_model => ${req.model ?? null},
-			p_scope => ${req.idempotency.scope}, p_key => ${key}, p_hash => ${hash},
-			p_metadata => ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb,
-			p_now => ${req.effectiveAt?.toISOString() ?? null}::timestamptz, p_notify => ${notifies}) as r`,
-		consumeAnswer
-	);
-	if (!r.ok) throw new Refusal(toCheck(r));
-	if (!notifies && r.replayed !== true) noticeChange(exec, req.accountId);
-	if (r.replayed !== true) await announceSpend(exec, req.accountId, r);
+	const r = await spend(exec, {
+		mode: 'consume', account: req.accountId, actor_user: req.actor.userId ?? null, actor_key: req.actor.keyId ?? null,
+		feature: req.feature, units, model: req.model ?? null, hold_tokens: null, hold_ttl_seconds: null,
+		scope: req.idempotency.scope, key, hash, metadata: req.metadata ?? null, now: req.effectiveAt?.toISOString() ?? null
+	}, consumeAnswer);
 	return { operationId: r.operation_id, cost: r.cost, paidBy: r.paid_by, remaining: r.remaining, replayed: r.replayed === true };
+}
+
+/**
+ * A consume or hold: on the database it joins the next group-committed batch (group-commit.ts);
+ * inside a caller's transaction it runs there, NOTIFYing with that commit. A refusal is thrown as
+ * a Refusal; the change is announced (notice, domain events) unless the answer is a replay.
+ */
+async function spend<A extends SpendAnswer>(exec: Executor, item: SpendItem, answer: z.ZodType<A>): Promise<Extract<A, { ok: true }>> {
+	const inTransaction = notifiesInTransaction(exec);
+	const r = inTransaction
+		? await callLedger(exec, sql`select quota_spend_item(${storableItem(item)}::jsonb, p_notify => true) as r`, answer)
+		: parseAnswer(await spendInBatch(exec, item), answer);
+	if (!r.ok) throw new Refusal(toCheck(r));
+	if (!inTransaction && r.replayed !== true) noticeChange(exec, item.account);
+	if (r.replayed !== true) await announceSpend(exec, item.account, r);
+	return r as Extract<A, { ok: true }>;
 }
 
 export interface HoldRequest {
@@ -104,20 +113,11 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 	const ttl = wholeNumber('ttl_seconds', req.ttlSeconds, 1, 86_400);
 	const key = idempotencyKey(req.idempotency.key);
 	const hash = requestHash(['hold', req.accountId, req.feature, maxTokens, ttl, req.model ?? null, req.metadata ?? null]);
-	const notifies = notifiesInTransaction(exec);
-	const r = await callLedger(
-		exec,
-		sql`select quota_spend(p_mode => 'hold', p_account => ${req.accountId}::uuid,
-			p_actor_user => ${req.actor.userId ?? null}::uuid, p_actor_key => ${req.actor.keyId ?? null}::uuid,
-			p_feature => ${req.feature}, p_units => 1, p_model => ${req.model ?? null},
-			p_hold_tokens => ${maxTokens}, p_hold_ttl_seconds => ${ttl},
-			p_scope => ${req.idempotency.scope}, p_key => ${key}, p_hash => ${hash},
-			p_metadata => ${req.metadata ? JSON.stringify(req.metadata) : null}::jsonb, p_notify => ${notifies}) as r`,
-		holdAnswer
-	);
-	if (!r.ok) throw new Refusal(toCheck(r));
-	if (!notifies && r.replayed !== true) noticeChange(exec, req.accountId);
-	if (r.replayed !== true) await announceSpend(exec, req.accountId, r);
+	const r = await spend(exec, {
+		mode: 'hold', account: req.accountId, actor_user: req.actor.userId ?? null, actor_key: req.actor.keyId ?? null,
+		feature: req.feature, units: 1, model: req.model ?? null, hold_tokens: maxTokens, hold_ttl_seconds: ttl,
+		scope: req.idempotency.scope, key, hash, metadata: req.metadata ?? null, now: null
+	}, holdAnswer);
 	return {
 		holdId: r.hold_id,
 		held: r.cost,

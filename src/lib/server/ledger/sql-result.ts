@@ -115,7 +115,11 @@ export const sweepAnswer = z.number().int().nonnegative();
  */
 export async function callLedger<T>(exec: Executor, call: SQL, answer: z.ZodType<T>): Promise<T> {
 	const [row] = await queryRows<{ r: unknown }>(exec, call);
-	const raw = row!.r;
+	return parseAnswer(row!.r, answer);
+}
+
+/** One ledger function's answer (jsonb, parsed or as text) through its schema, as `callLedger` does. */
+export function parseAnswer<T>(raw: unknown, answer: z.ZodType<T>): T {
 	// PGlite and postgres.js both parse jsonb, but be strict about it.
 	const value: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
 	const parsed = answer.safeParse(value);

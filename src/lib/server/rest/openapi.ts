@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import pkg from '../../../../package.json' with { type: 'json' };
 import * as s from './schemas';
 import * as wh from './webhook-schemas';
@@ -63,6 +65,33 @@ export function openApiDocument(serverUrl: string) {
 	return { ...built, servers: [{ url: serverUrl }] };
 }
 
+/** The document served at one origin: its JSON text, gzipped once, and an ETag of it. */
+export interface ServedDocument {
+	json: string;
+	gzip: Uint8Array<ArrayBuffer>;
+	etag: string;
+}
+
+/** Origins are few (ORIGIN, or the Host a proxy passes); a forged Host cannot grow this past a few entries. */
+const MAX_SERVED = 8;
+const served = new Map<string, ServedDocument>();
+
+/**
+ * The document as `GET /api/v1/openapi.json` sends it, serialised and gzipped once per origin
+ * rather than per request (30 KB of JSON: stringifying and gzipping it each time was most of the
+ * route's cost).
+ */
+export function servedOpenApiDocument(serverUrl: string): ServedDocument {
+	let doc = served.get(serverUrl);
+	if (!doc) {
+		const json = JSON.stringify(openApiDocument(serverUrl));
+		doc = { json, gzip: gzipSync(json), etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 22)}"` };
+		if (served.size >= MAX_SERVED) served.delete(served.keys().next().value!);
+		served.set(serverUrl, doc);
+	}
+	return doc;
+}
+
 function buildDocument() {
 	return {
 		openapi: '3.1.0',
@@ -81,6 +110,12 @@ function buildDocument() {
 			schemas: { Error: jsonSchema(s.responses.error, 'output') }
 		},
 		paths: {
+			'/api/v1/key': {
+				get: {
+					summary: 'The API key this request is sent with: its kind, account and scopes (a cheap check that a key works; no database work while the key is known)',
+					responses: { ...ok(200, s.responses.key, 'The key'), ...errors() }
+				}
+			},
 			'/api/v1/balance': {
 				get: {
 					summary: 'Balances per model, allowances, available and held tokens',

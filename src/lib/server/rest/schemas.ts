@@ -154,6 +154,12 @@ export const responses = {
 		reason: z.string().nullable(),
 		message: z.string().nullable()
 	}),
+	key: z.object({
+		id: z.uuid(),
+		kind: z.enum(['site', 'account']).meta({ description: '`site`: acts for any account of the site (name a `user`, `team` or `guest`); `account`: only for `account_id`.' }),
+		account_id: z.uuid().nullable().meta({ description: 'The account an account key acts for; null for a site key.' }),
+		scopes: z.array(z.enum(['read', 'consume'])).meta({ description: '`read`: balances, checks, usage; `consume`: also consume and hold.' })
+	}),
 	consume: z.object({ operation_id: z.uuid(), cost: z.number().int(), paid_by: z.array(paidBy), remaining }),
 	hold: z.object({ hold_id: z.uuid(), held: z.number().int(), expires_at: z.string(), paid_by: z.array(paidBy), remaining }),
 	settle: z.object({ cost: z.number().int(), released: z.number().int(), remaining }),

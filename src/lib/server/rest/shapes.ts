@@ -1,3 +1,4 @@
+import type { ApiKeyAuth } from '../accounts';
 import type { Balances, CheckResult, HistoryRow, PaidBy } from '../ledger';
 import type { listFeatures } from '../ledger';
 import type { z } from 'zod';
@@ -57,4 +58,9 @@ export { paidBy as paidByBody };
 
 export function usageRowBody(r: HistoryRow) {
 	return { id: r.id, generator: r.generator, feature: r.feature, model: r.model, tokens_used: r.tokensUsed, date: r.date, remaining: r.remaining };
+}
+
+/** GET /api/v1/key's body: what the authenticated key is (never its value or hash). */
+export function keyBody(k: ApiKeyAuth): z.infer<typeof responses.key> {
+	return { id: k.keyId, kind: k.kind, account_id: k.accountId, scopes: k.scopes };
 }

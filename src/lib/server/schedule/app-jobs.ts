@@ -4,6 +4,7 @@ import { rollOver, sweepExpired } from '../ledger';
 import { forgetEndedRateLimits } from '../accounts';
 import { mailJob } from '../mail/job';
 import { webhookDeliveryJob } from '../webhooks';
+import { topupJobs } from '../topup';
 
 /**
  * Every job of the app, in one list for start-up (the composition root of the schedule: the work
@@ -16,6 +17,7 @@ export function appJobs(): JobDefinition[] {
 		{ name: 'accounts.rate-limit-sweep', everySeconds: 600, run: ({ db }) => forgetEndedRateLimits(db) },
 		{ name: 'schedule.prune', everySeconds: 3600, run: ({ db }) => pruneJobs(db.orm) },
 		webhookDeliveryJob(),
-		mailJob()
+		mailJob(),
+		...topupJobs()
 	];
 }

@@ -7,12 +7,24 @@ import { productsByPriceId, type PaddleEnvironment } from './catalog';
 import { addCalendar } from '../../calendar';
 import { orderOf, type Order } from './orders';
 import { ensureSubscription } from './subscriptions';
+import { pendingCharge } from './charges';
 import { announceCompletion, announceRefund } from './events';
+import { paidForAnotherAccount } from './customers';
+import { settleOnPurchase } from '../referrals';
 
 export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
 
-/** Only these transactions sell tokens; e.g. a zero-value payment-method change grants nothing. */
-const GRANTING_ORIGINS = new Set(['web', 'api', 'subscription_recurring']);
+/**
+ * Only these transactions sell tokens; e.g. a zero-value payment-method change grants nothing.
+ * `subscription_charge` is a one-time charge billed on a subscription (an auto top-up, charges.ts).
+ */
+const GRANTING_ORIGINS = new Set(['web', 'api', 'subscription_recurring', 'subscription_charge']);
+
+/** Billed by Paddle on a subscription, not through a checkout: the owner is the subscription's account. */
+const SUBSCRIPTION_ORIGINS = new Set(['subscription_recurring', 'subscription_charge']);
+
+/** What a lot's note adds for a transaction Paddle billed on a subscription. */
+const NOTE_SUFFIX: Record<string, string> = { subscription_recurring: ' · renewal', subscription_charge: ' · auto top-up' };
 
 /** Every lot a Paddle transaction granted carries this grant key prefix. */
 const lotPrefix = (transactionId: string) => `paddle:${transactionId}:`;
@@ -20,19 +32,26 @@ const lotPrefix = (transactionId: string) => `paddle:${transactionId}:`;
 /** The lots a Paddle transaction granted (the renewal, refund and reversal lots alike), oldest first. */
 const transactionLots = (exec: Executor, transactionId: string) => lotsByGrantKey(exec, [lotPrefix(transactionId)]);
 
-/** Whose transaction is this? Found through our order (or, for renewals, our subscription row) — never from the payload alone. */
-async function ownerOf(exec: Executor, txn: TransactionNotification): Promise<{ accountId: string; checkoutOrder: Order | null } | null> {
+/**
+ * Whose transaction is this? Found through our order (or, for transactions Paddle bills on a
+ * subscription, our subscription row) — never from the payload alone. A one-time charge on a
+ * subscription completes the pending order that asked for it (charges.ts), when there is one.
+ */
+async function ownerOf(exec: Executor, txn: TransactionNotification, productIds: string[]): Promise<{ accountId: string; checkoutOrder: Order | null } | null> {
 	const byTxn = (await exec.select().from(orders).where(eq(orders.paddleTransactionId, txn.id)))[0];
 	if (byTxn) return { accountId: byTxn.accountId, checkoutOrder: byTxn };
 	const orderId = txn.customData?.orderId;
 	const first = typeof orderId === 'string' ? await orderOf(exec, orderId) : undefined;
-	if (txn.origin !== 'subscription_recurring') {
+	if (!SUBSCRIPTION_ORIGINS.has(txn.origin)) {
 		// A checkout transaction: its order must be the one named in custom data, not yet tied to another transaction.
 		return first && !first.paddleTransactionId ? { accountId: first.accountId, checkoutOrder: first } : null;
 	}
 	if (txn.subscriptionId) {
 		const [sub] = await exec.select().from(subscriptions).where(eq(subscriptions.paddleSubscriptionId, txn.subscriptionId));
-		if (sub) return { accountId: sub.accountId, checkoutOrder: null };
+		if (sub) {
+			const charge = txn.origin === 'subscription_charge' ? await pendingCharge(exec, sub.id, productIds) : undefined;
+			return { accountId: sub.accountId, checkoutOrder: charge ?? null };
+		}
 	}
 	return first ? { accountId: first.accountId, checkoutOrder: null } : null;
 }
@@ -48,7 +67,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	const catalog = await productsByPriceId(exec, env, priceIds.filter(Boolean));
 	const unknown = priceIds.filter((id) => !catalog.has(id));
 	if (unknown.length) return { outcome: 'flagged', note: `unknown price id ${unknown.join(', ') || '(none)'}: nothing granted` };
-	const owner = await ownerOf(exec, txn);
+	const owner = await ownerOf(exec, txn, [...new Set([...catalog.values()].map((p) => p.id))]);
 	if (!owner) return { outcome: 'flagged', note: 'no order of ours for this transaction: nothing granted' };
 	const { accountId } = owner;
 
@@ -80,7 +99,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 			.set({ ...completion, paddleTransactionId: txn.id })
 			.where(and(eq(orders.id, orderId), inArray(orders.status, ['pending', 'failed'])));
 	} else {
-		// A renewal billed by Paddle: it becomes an order of its own in the purchase history.
+		// A renewal (or a charge we have no order for) billed by Paddle: it becomes an order of its own in the purchase history.
 		const [row] = await exec
 			.insert(orders)
 			.values({ accountId, userId: null, productId: main.id, quantity: items[0]!.quantity, paddleTransactionId: txn.id, createdAt: occurredAt, ...completion })
@@ -100,7 +119,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 				model: g.model,
 				expiresAt: item.product.kind === 'subscription' ? periodEnd : null,
 				grantKey: `${lotPrefix(txn.id)}${item.priceId}:${g.model ?? 'general'}`,
-				note: `${item.product.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${txn.origin === 'subscription_recurring' ? ' · renewal' : ''}`
+				note: `${item.product.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${NOTE_SUFFIX[txn.origin] ?? ''}`
 			});
 			granted.push({ lotId: r.lotId, model: g.model, tokens });
 		}
@@ -109,7 +128,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	await announceCompletion(exec, accountId, {
 		transactionId: txn.id,
 		orderId,
-		renewal: !owner.checkoutOrder,
+		renewal: txn.origin === 'subscription_recurring',
 		productId: main.id,
 		amountCents: completion.amountCents,
 		currency: txn.currencyCode,
@@ -117,6 +136,8 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 		subscriptionId: sub?.id ?? null,
 		periodEnd
 	});
+	// A referred member's first purchase settles their referral (when the site's rules wait for one).
+	await settleOnPurchase(exec, accountId, () => paidForAnotherAccount(exec, txn.customerId, accountId));
 	return { outcome: 'processed', effect: { orderId, granted, ...(ended.length ? { ended } : {}) } };
 }
 
@@ -135,7 +156,7 @@ async function endEarlierPeriods(exec: Executor, subscriptionId: string, newestE
 
 /** transaction.payment_failed / canceled: a pending order becomes failed (a later completion still wins). */
 export async function failTransaction(exec: Executor, txn: TransactionNotification): Promise<Outcome> {
-	const owner = await ownerOf(exec, txn);
+	const owner = await ownerOf(exec, txn, []);
 	if (!owner?.checkoutOrder) return { outcome: 'ignored', note: 'no checkout order for this transaction' };
 	const changed = await exec
 		.update(orders)

@@ -105,6 +105,8 @@ export interface Purchase {
 	status: PurchaseStatus;
 	/** A subscription renewal: created by Paddle's billing, not by a checkout in the app. */
 	renewal: boolean;
+	/** Charged off-session on the buyer's subscription by auto top-up. */
+	autoTopUp: boolean;
 	createdAt: string;
 	completedAt: string | null;
 }
@@ -145,6 +147,7 @@ export async function listPurchases(exec: Executor, accountId: string, opts: { o
 			currency: o.currency,
 			status: o.status,
 			renewal,
+			autoTopUp: o.chargedSubscriptionId !== null,
 			createdAt: o.createdAt.toISOString(),
 			completedAt: o.completedAt?.toISOString() ?? null
 		};

@@ -9,6 +9,8 @@ import { storeRouter } from './routers/store';
 import { alertsRouter } from './routers/alerts';
 import { adminRouter } from './routers/admin';
 import { webhooksRouter } from './routers/webhooks';
+import { topupRouter } from './routers/topup';
+import { referralsRouter } from './routers/referrals';
 
 export const appRouter = router({
 	system: systemRouter,
@@ -20,7 +22,9 @@ export const appRouter = router({
 	settings: settingsRouter,
 	alerts: alertsRouter,
 	admin: adminRouter,
-	webhooks: webhooksRouter
+	webhooks: webhooksRouter,
+	topup: topupRouter,
+	referrals: referralsRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -139,7 +139,9 @@ export const apiKeys = pgTable(
 		createdBy: uuid('created_by').references(() => users.id),
 		createdAt: createdAt(),
 		lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
-		revokedAt: timestamp('revoked_at', { withTimezone: true })
+		revokedAt: timestamp('revoked_at', { withTimezone: true }),
+		/** Paused by its owner (e.g. from an anomaly flag): refused until resumed; unlike revoking, undone with one tap. */
+		pausedAt: timestamp('paused_at', { withTimezone: true })
 	},
 	(t) => [index('api_keys_account_idx').on(t.accountId)]
 );

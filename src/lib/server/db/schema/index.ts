@@ -5,3 +5,5 @@ export * from './push';
 export * from './admin';
 export * from './schedule';
 export * from './webhooks';
+export * from './topup';
+export * from './referrals';

@@ -34,6 +34,8 @@ export const siteSettings = pgTable('site_settings', {
 	lowSharePercent: integer('low_share_percent').notNull().default(20),
 	/** Site default daily spending limit for team pools; null = none. */
 	defaultTeamDailyCap: tokens('default_team_daily_cap'),
+	/** Site default daily spending limit on each member's use of a team pool (not its owner's); null = none. */
+	defaultMemberDailyCap: tokens('default_member_daily_cap'),
 	updatedAt: ts('updated_at').notNull().defaultNow()
 });
 
@@ -197,9 +199,14 @@ export const holds = pgTable(
 		settledTokens: tokens('settled_tokens'),
 		expiresAt: ts('expires_at').notNull(),
 		closedAt: ts('closed_at'),
+		/** When its `hold.expired` event was recorded (expired holds only; null until then). */
+		expiryAnnouncedAt: ts('expiry_announced_at'),
 		createdAt: ts('created_at').notNull().defaultNow()
 	},
-	(t) => [index('holds_open_idx').on(t.accountId, t.expiresAt).where(sql`${t.status} = 'open'`)]
+	(t) => [
+		index('holds_open_idx').on(t.accountId, t.expiresAt).where(sql`${t.status} = 'open'`),
+		index('holds_unannounced_idx').on(t.closedAt).where(sql`${t.status} = 'expired' and ${t.expiryAnnouncedAt} is null`)
+	]
 );
 
 /** One request against the ledger: consume, hold, settle, release, grant, adjust, expire, clawback. */
@@ -260,8 +267,9 @@ export const entries = pgTable(
 	},
 	(t) => [
 		index('entries_operation_idx').on(t.operationId),
-		index('entries_lot_idx').on(t.lotId),
-		index('entries_window_idx').on(t.windowId),
+		// Partial: an entry has one of the two (fewer index writes per entry).
+		index('entries_lot_idx').on(t.lotId).where(sql`${t.lotId} is not null`),
+		index('entries_window_idx').on(t.windowId).where(sql`${t.windowId} is not null`),
 		check('entries_target_check', sql`(${t.lotId} is null) <> (${t.windowId} is null)`)
 	]
 );

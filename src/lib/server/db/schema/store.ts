@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid, boolean, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts';
 
@@ -46,9 +47,15 @@ export const orders = pgTable(
 		/** Made by the buyer's device for one purchase attempt: a retried checkout answers this order. */
 		checkoutKey: text('checkout_key'),
 		/** The checkout request's hash: one key = one request. */
-		requestHash: text('request_hash')
+		requestHash: text('request_hash'),
+		/** Paid off-session on this subscription (an auto top-up); its subscription_charge webhook completes it. */
+		chargedSubscriptionId: uuid('charged_subscription_id')
 	},
-	(t) => [index('orders_account_idx').on(t.accountId, t.createdAt), uniqueIndex('orders_checkout_key_idx').on(t.userId, t.checkoutKey)]
+	(t) => [
+		index('orders_account_idx').on(t.accountId, t.createdAt),
+		uniqueIndex('orders_checkout_key_idx').on(t.userId, t.checkoutKey),
+		index('orders_pending_charge_idx').on(t.chargedSubscriptionId).where(sql`status = 'pending' and paddle_transaction_id is null`)
+	]
 );
 
 export const subscriptions = pgTable('subscriptions', {

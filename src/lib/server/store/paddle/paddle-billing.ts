@@ -37,14 +37,30 @@ export class PaddleBillingProvider implements PaymentProvider {
 		);
 	}
 
+	async chargeSubscription(paddleSubscriptionId: string, priceId: string) {
+		await this.call(
+			'charge the subscription',
+			() =>
+				this.paddle.subscriptions.createOneTimeCharge(paddleSubscriptionId, {
+					effectiveFrom: 'immediately',
+					items: [{ priceId, quantity: 1 }],
+					onPaymentFailure: 'prevent_change'
+				}),
+			// https://developer.paddle.com/errors/subscriptions/subscription_payment_declined
+			{ subscription_payment_declined: () => new DomainError('payment_declined', 'The payment method on file was declined.') }
+		);
+	}
+
 	browserCheckout() {
 		return { kind: 'paddle' as const, environment: this.environment, clientToken: this.clientToken };
 	}
 
-	private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+	/** Runs one SDK call; Paddle's error codes in `known` become their own domain refusals, anything else `payment_provider_error`. */
+	private async call<T>(what: string, fn: () => Promise<T>, known: Record<string, () => DomainError> = {}): Promise<T> {
 		try {
 			return await fn();
 		} catch (e) {
+			if (e instanceof ApiError && Object.hasOwn(known, e.code)) throw known[e.code]!();
 			const detail = e instanceof ApiError ? `${e.code}: ${e.detail}` : describeError(e);
 			console.error(`[paddle] could not ${what}: ${detail}`);
 			throw new DomainError('payment_provider_error', `Paddle could not ${what}. Please try again in a moment.`);

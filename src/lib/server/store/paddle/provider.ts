@@ -23,4 +23,12 @@ export interface PaymentProvider {
 	/** Cancels at the end of the current billing period (Paddle's default for customers). */
 	cancelSubscription(paddleSubscriptionId: string): Promise<void>;
 	browserCheckout(): BrowserCheckout;
+	/**
+	 * Bills a one-time charge for one unit of a non-recurring price on the buyer's subscription, now
+	 * (Paddle Billing: `POST /subscriptions/{id}/charge`, `effective_from: immediately`,
+	 * `on_payment_failure: prevent_change`). The tokens come with the transaction.completed webhook
+	 * (origin `subscription_charge`), never from this answer. Throws `payment_declined` when the
+	 * buyer's payment method is refused, `payment_provider_error` for anything else.
+	 */
+	chargeSubscription(paddleSubscriptionId: string, priceId: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type {
 	IAdjustmentNotificationResponse,
 	IEventsResponse,
@@ -20,7 +20,7 @@ export interface SimPeriod {
 export interface SimTransaction {
 	id: string;
 	status: 'ready' | 'completed' | 'canceled';
-	origin: 'api' | 'subscription_recurring';
+	origin: 'api' | 'subscription_recurring' | 'subscription_charge';
 	priceId: string;
 	quantity: number;
 	customData: Record<string, unknown>;
@@ -31,6 +31,8 @@ export interface SimTransaction {
 	billedAt: string | null;
 	/** The seller's and the bank's adjustments so far, oldest first (absent on records made before they were kept). */
 	adjustments?: AdjustmentAction[];
+	/** The buyer as Paddle knows them (one per buyer's account; absent on records made before it was kept). */
+	customerId?: string;
 }
 
 export type AdjustmentAction = 'refund' | 'chargeback' | 'chargeback_reverse';
@@ -48,6 +50,9 @@ export interface SimSubscription {
 	canceledAt: string | null;
 	transactionId: string;
 	createdAt: string;
+	/** The demo's switch for a card that refuses off-session charges (auto top-ups are declined). */
+	declineCharges?: boolean;
+	customerId?: string;
 }
 
 /** Paddle-style ids: prefix, then 26 lowercase base32 characters. */
@@ -57,7 +62,14 @@ export function paddleId(prefix: string) {
 	return `${prefix}_01${Array.from(bytes.subarray(2), (b) => alphabet[b % 32]).join('')}`;
 }
 
+/** The customer of records made before each buyer had their own. */
 const CUSTOMER = 'ctm_01simulatorlocalcustomer0';
+
+/** The simulator's customer id for a buyer's account: stable, one per account, as Paddle keeps one per buyer. */
+export function simulatedCustomerId(accountId: string): string {
+	const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
+	return `ctm_01${Array.from(createHash('sha256').update(accountId).digest().subarray(0, 24), (b) => alphabet[b % 32]).join('')}`;
+}
 const ADDRESS = 'add_01simulatorlocaladdress00';
 
 export function envelope<T>(eventType: string, data: T, at = new Date()): IEventsResponse<T> {
@@ -150,7 +162,7 @@ export function transactionPayload(txn: SimTransaction, product: Product): ITran
 		updated_at: now,
 		business_id: null,
 		custom_data: txn.customData,
-		customer_id: CUSTOMER,
+		customer_id: txn.customerId ?? CUSTOMER,
 		discount_id: null,
 		currency_code: currency,
 		billing_period: txn.billingPeriod ? { starts_at: txn.billingPeriod.startsAt, ends_at: txn.billingPeriod.endsAt } : null,
@@ -188,7 +200,7 @@ export function subscriptionPayload(sub: SimSubscription, product: Product): ISu
 		canceled_at: sub.canceledAt,
 		discount: null,
 		custom_data: sub.customData,
-		customer_id: CUSTOMER,
+		customer_id: sub.customerId ?? CUSTOMER,
 		billing_cycle: { interval: sub.interval, frequency: 1 },
 		currency_code: product.currency as 'USD',
 		next_billed_at: nextBilledAt,
@@ -229,7 +241,7 @@ export function adjustmentPayload(
 		totals: { fee: a.fee, tax: '0', total: a.subtotal, earnings: a.earnings, subtotal: a.subtotal, retained_fee: '0', currency_code: currency },
 		created_at: new Date().toISOString(),
 		updated_at: new Date().toISOString(),
-		customer_id: CUSTOMER,
+		customer_id: txn.customerId ?? CUSTOMER,
 		currency_code: currency,
 		payout_totals: { fee: a.fee, tax: '0', total: a.subtotal, earnings: a.earnings, subtotal: a.subtotal, retained_fee: '0', currency_code: currency },
 		transaction_id: txn.id,

@@ -11,6 +11,7 @@ import {
 	adjustmentPayload,
 	envelope,
 	paddleId,
+	simulatedCustomerId,
 	subscriptionPayload,
 	transactionPayload,
 	type AdjustmentAction,
@@ -67,6 +68,12 @@ export class PaddleSimulator implements PaymentProvider {
 		return { transactionId: txn.id };
 	}
 
+	/** The Paddle customer of an order's buyer: one per account (undefined for an unknown order). */
+	private async customerOf(orderId: unknown): Promise<string | undefined> {
+		const order = typeof orderId === 'string' ? await orderOf(this.db.orm, orderId) : undefined;
+		return order ? simulatedCustomerId(order.accountId) : undefined;
+	}
+
 	/**
 	 * The user who started the checkout of a transaction (our order's buyer), or null for a
 	 * transaction the simulator does not hold or one without a buyer (a renewal has the first order's).
@@ -92,6 +99,8 @@ export class PaddleSimulator implements PaymentProvider {
 		const now = new Date();
 		txn.status = 'completed';
 		txn.billedAt = now.toISOString();
+		// Known once the buyer pays (the order is committed by then), as in Paddle's checkout.
+		txn.customerId ??= await this.customerOf(txn.customData.orderId);
 		txn.payments.push({ status: 'captured', at: now.toISOString() });
 		const events = [];
 		if (product.billingInterval) {
@@ -106,7 +115,8 @@ export class PaddleSimulator implements PaymentProvider {
 				cancelAt: null,
 				canceledAt: null,
 				transactionId: txn.id,
-				createdAt: now.toISOString()
+				createdAt: now.toISOString(),
+				customerId: txn.customerId
 			};
 			txn.subscriptionId = sub.id;
 			txn.billingPeriod = sub.period;
@@ -151,7 +161,8 @@ export class PaddleSimulator implements PaymentProvider {
 			billingPeriod: sub.period,
 			payments: [{ status: 'captured', at: now.toISOString() }],
 			createdAt: now.toISOString(),
-			billedAt: now.toISOString()
+			billedAt: now.toISOString(),
+			customerId: sub.customerId
 		};
 		await this.save('subscription', sub.id, sub);
 		await this.save('transaction', txn.id, txn);
@@ -159,6 +170,43 @@ export class PaddleSimulator implements PaymentProvider {
 			envelope('subscription.updated', subscriptionPayload(sub, product)),
 			envelope('transaction.completed', transactionPayload(txn, product))
 		]);
+	}
+
+	/**
+	 * A one-time charge on an active subscription, billed at once as Paddle does with
+	 * `effective_from: immediately`: a completed transaction of origin `subscription_charge`, reported
+	 * by webhook. Declined (nothing billed, no webhook: `on_payment_failure: prevent_change`) when the
+	 * subscription's card refuses off-session charges.
+	 */
+	async chargeSubscription(paddleSubscriptionId: string, priceId: string) {
+		const sub = await this.subscription(paddleSubscriptionId);
+		if (sub.status !== 'active') throw new DomainError('payment_provider_error', 'The simulator cannot charge a subscription that has ended.');
+		const product = await this.product(priceId);
+		if (product.billingInterval) throw new DomainError('payment_provider_error', 'A one-time charge needs a non-recurring price.');
+		if (sub.declineCharges) throw new DomainError('payment_declined', 'The payment method on file was declined.');
+		const now = new Date().toISOString();
+		const txn: SimTransaction = {
+			id: paddleId('txn'),
+			status: 'completed',
+			origin: 'subscription_charge',
+			priceId,
+			quantity: 1,
+			customData: sub.customData,
+			subscriptionId: sub.id,
+			billingPeriod: null,
+			payments: [{ status: 'captured', at: now }],
+			createdAt: now,
+			billedAt: now
+		};
+		await this.save('transaction', txn.id, txn);
+		await this.deliver([envelope('transaction.completed', transactionPayload(txn, product))]);
+	}
+
+	/** Makes the subscription's card refuse (or accept again) off-session charges: the demo of a declined auto top-up. */
+	async setDeclineCharges(paddleSubscriptionId: string, decline: boolean) {
+		const sub = await this.subscription(paddleSubscriptionId);
+		sub.declineCharges = decline;
+		await this.save('subscription', sub.id, sub);
 	}
 
 	async cancelSubscription(paddleSubscriptionId: string) {

@@ -6,6 +6,7 @@ import { overviewRoutes } from './overview';
 import { ratesRoutes } from './rates';
 import { adminSiteRoutes } from './site';
 import { usersRoutes } from './users';
+import { referralsAdminRoutes } from './referrals';
 
 export const adminRouter = router({
 	...overviewRoutes,
@@ -13,5 +14,6 @@ export const adminRouter = router({
 	...auditRoutes,
 	...limitsRoutes,
 	...ratesRoutes,
-	...adminSiteRoutes // catalog, campaigns, payments, roles, exports
+	...adminSiteRoutes, // catalog, campaigns, payments, roles, exports
+	...referralsAdminRoutes
 });

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { auditedChange } from '../../../admin';
-import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, siteRoles, updateSiteSettings, MAX_ROLLOVER_PERIODS } from '../../../ledger';
+import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, updateSiteSettings, MAX_ROLLOVER_PERIODS } from '../../../ledger';
+import { limitRoles } from '../../../accounts';
 import { actor, key, limit, period } from './shared';
 
 const siteSettingsInput = z
@@ -12,7 +13,8 @@ const siteSettingsInput = z
 		weekStart: z.number().int().min(0).max(6),
 		spendOrder: z.enum(['allowance-first', 'balance-first']),
 		lowSharePercent: z.number().int().min(1).max(99),
-		defaultTeamDailyCap: limit
+		defaultTeamDailyCap: limit,
+		defaultMemberDailyCap: limit
 	})
 	.partial()
 	.strict();
@@ -60,7 +62,7 @@ const moduleLimitsOf = async (tx: Parameters<typeof listModuleLimits>[0], module
 export const limitsRoutes = {
 	settings: router({
 		get: siteAdminProcedure.query(({ ctx }) => getSiteSettings(ctx.db.orm)),
-		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team daily cap default; audited. */
+		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team pool and team member daily cap defaults; audited. */
 		update: siteAdminProcedure
 			.input(siteSettingsInput)
 			.mutation(({ ctx, input }) =>
@@ -80,9 +82,9 @@ export const limitsRoutes = {
 	}),
 
 	limits: router({
-		/** Every module's free allowances, the site's roles and settings and each module's rollover: the Limits page in one read. */
+		/** Every module's free allowances, the site's roles (key and name, from the Roles page's list), its settings and each module's rollover: the Limits page in one read. */
 		list: siteAdminProcedure.query(async ({ ctx }) => {
-			const [modules, roles, settings, rollovers] = await Promise.all([listModuleLimits(ctx.db.orm), siteRoles(ctx.db.orm), getSiteSettings(ctx.db.orm), moduleRollovers(ctx.db.orm)]);
+			const [modules, roles, settings, rollovers] = await Promise.all([listModuleLimits(ctx.db.orm), limitRoles(ctx.db.orm), getSiteSettings(ctx.db.orm), moduleRollovers(ctx.db.orm)]);
 			return { modules, roles, settings, rollovers };
 		}),
 		/** One module's guest limit, members' limits (general or per role), reset period, message and what happens when exhausted; audited with before and after. */

@@ -5,7 +5,7 @@ import { router, type Context } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { catalogKey } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
-import { applyCampaign, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
+import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
 import { catalogPreview, reorderProducts, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
 
@@ -13,12 +13,15 @@ const actor = (ctx: Context & { auth: Auth }): AdminActor => ({ userId: ctx.auth
 const productId = z.string().min(1).max(64);
 const roleKey = z.string().max(60);
 
+const audiences = {
+	all: z.object({ audience: z.literal('all') }),
+	role: z.object({ audience: z.literal('role'), role: roleKey }),
+	team: z.object({ audience: z.literal('team'), teamId: z.uuid() })
+};
+const campaignAudience = z.discriminatedUnion('audience', [audiences.all.strict(), audiences.role.strict(), audiences.team.strict()]);
+
 const campaignInput = z
-	.discriminatedUnion('audience', [
-		z.object({ audience: z.literal('all') }),
-		z.object({ audience: z.literal('role'), role: roleKey }),
-		z.object({ audience: z.literal('team'), teamId: z.uuid() })
-	])
+	.discriminatedUnion('audience', [audiences.all, audiences.role, audiences.team])
 	.and(
 		z.object({
 			tokens: z.number().int().min(1).max(MAX_TOKENS),
@@ -48,6 +51,8 @@ export const adminSiteRoutes = {
 	campaigns: router({
 		/** Campaigns newest first, with the accounts each reached. */
 		list: siteAdminProcedure.query(({ ctx }) => listCampaigns(ctx.db.orm)),
+		/** How many accounts a campaign to this audience reaches if it goes out now (asked before `start`, to confirm). */
+		reach: siteAdminProcedure.input(campaignAudience).query(({ ctx, input }) => campaignReach(ctx.db.orm, input)),
 		/** An event bonus to all users, a role or a team; the same key again carries the same campaign on. */
 		start: siteAdminProcedure
 			.input(campaignInput)

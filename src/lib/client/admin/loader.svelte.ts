@@ -1,0 +1,41 @@
+// How an admin page reads what it shows: one place for "loading", "could not load (why)" and
+// "try again", so every page says the same thing the same way. What was read stays in memory only
+// (the page's own state): admin data is other people's and is never written to this device.
+import { errorMessage, isNetworkError } from '../errors';
+
+export type LoadStatus = 'loading' | 'ready' | 'offline' | 'error';
+
+/**
+ * Runs a page's `read` (which stores what it read in the page's own state) and keeps its outcome.
+ * A later call supersedes an earlier one: when an older read fails after a newer one started, its
+ * error is dropped (the page is showing, or about to show, the newer answer).
+ */
+export class Loader<A extends unknown[] = []> {
+	status = $state<LoadStatus>('loading');
+	/** Why the last read failed, in the admin's words (offline says so); null when it did not. */
+	error = $state<string | null>(null);
+	#generation = 0;
+
+	constructor(private readonly read: (...args: A) => Promise<void>) {}
+
+	/** Reads again; resolves when done (never rejects: a failure is in `status` and `error`). */
+	load = async (...args: A): Promise<void> => {
+		const mine = ++this.#generation;
+		this.status = 'loading';
+		try {
+			await this.read(...args);
+			if (mine !== this.#generation) return;
+			this.status = 'ready';
+			this.error = null;
+		} catch (e) {
+			if (mine !== this.#generation) return;
+			this.status = isNetworkError(e) ? 'offline' : 'error';
+			this.error = errorMessage(e);
+		}
+	};
+
+	/** True until the first read answered, one way or the other. */
+	get pending(): boolean {
+		return this.status === 'loading' && this.error === null;
+	}
+}

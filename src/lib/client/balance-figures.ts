@@ -1,0 +1,25 @@
+// The one meaning of an account's balance figures, for every page that shows them (the dashboard,
+// the admin's users list, a user's detail, the balance editor), so the same word is the same number.
+
+/** What each figure is, in the words the pages show beside it. */
+export const FIGURE_MEANING = {
+	available: 'Available: the balance (tokens in the account’s lots: bought, granted, bonuses) plus the free tokens left in this period’s allowances.',
+	balance: 'Balance: the tokens left in the account’s lots (bought, granted, bonuses), on every model, less any held by running jobs. Free allowances are not in it.',
+	general: 'General balance: the part of the balance usable on any model (not tied to one). Setting a balance sets this figure.'
+} as const;
+
+/**
+ * The balance (tokens in lots, every model; unlimited lots add nothing countable) and the general
+ * balance (of those, the ones with no model) of an account's allocations (ledger.summary's, one per
+ * model scope, holds already deducted). Tokens.
+ */
+export function balanceOf(allocations: readonly { model: string | null; remaining: number; unlimited: boolean }[]): { balance: number; general: number } {
+	let balance = 0;
+	let general = 0;
+	for (const a of allocations) {
+		if (a.unlimited) continue;
+		balance += a.remaining;
+		if (a.model === null) general += a.remaining;
+	}
+	return { balance, general };
+}

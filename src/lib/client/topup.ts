@@ -1,0 +1,72 @@
+// The words Settings and the dashboard use for auto top-up: the rule, where it stands, how it pays.
+import { tokens, duration, dateTime } from './format';
+import { money } from './money';
+import type { Outputs } from './api-types';
+
+export type TopupView = Outputs['topup']['view'];
+export type AccountTopup = TopupView['accounts'][number];
+export type TopupPackage = TopupView['packages'][number];
+
+/** "Token pack (5,000 tokens, $5.00)". */
+export function packageWords(p: TopupPackage): string {
+	return `${p.name} (${tokens(p.tokens)} tokens, ${money(p.priceCents, p.currency)})`;
+}
+
+/** "When available tokens fall below 5,000, buy Token pack (5,000 tokens, $5.00)." */
+export function ruleWords(rule: NonNullable<AccountTopup['rule']>, pack: TopupPackage | undefined): string {
+	return `When available tokens fall below ${tokens(rule.belowTokens)}, buy ${pack ? packageWords(pack) : 'the chosen package'}.`;
+}
+
+/** "At most 3 a month and $20.00 a month, at least 1 h apart." */
+export function capWords(rule: NonNullable<AccountTopup['rule']>, currency: string): string {
+	const caps = [
+		rule.maxPerMonth !== null ? `${rule.maxPerMonth} top-up${rule.maxPerMonth === 1 ? '' : 's'} a month` : null,
+		rule.maxCentsPerMonth !== null ? `${money(rule.maxCentsPerMonth, currency)} a month` : null
+	].filter(Boolean);
+	const apart = rule.cooldownSeconds > 0 ? `, at least ${duration(rule.cooldownSeconds * 1000)} apart` : '';
+	return `At most ${caps.join(' and ')}${apart}.`;
+}
+
+/**
+ * Where the rule stands, with the next trigger point: how far available tokens are from it, or what
+ * holds the next top-up back. `now` and `timeZone` for a cooldown's end.
+ */
+export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, timeZone: string | null, now = Date.now()): string {
+	const rule = a.rule;
+	if (!rule || a.state === 'off') return rule?.offReason ?? 'Off. Tokens are only bought when you buy them.';
+	const below = tokens(rule.belowTokens);
+	if (a.state === 'served') return `This drop below ${below} was acted on. The next top-up comes once available tokens are back at ${below} or more and fall below again.`;
+	if (a.state === 'held' && a.heldBack) {
+		const currency = pack?.currency ?? 'USD';
+		if (a.heldBack.reason === 'count_cap') return `Held: this month’s ${rule.maxPerMonth} top-up${rule.maxPerMonth === 1 ? '' : 's'} are used. It tops up again next month.`;
+		if (a.heldBack.reason === 'money_cap') return `Held: another top-up would pass this month’s cap of ${money(rule.maxCentsPerMonth ?? 0, currency)}. It tops up again next month.`;
+		const until = a.heldBack.until ? Date.parse(a.heldBack.until) : now;
+		return `Held: cooling down for ${duration(until - now)} (until ${dateTime(until, timeZone)}).`;
+	}
+	if (a.available < rule.belowTokens) return `Below ${below} now: a top-up starts in a moment.`;
+	return `Next top-up when available tokens fall below ${below}: ${tokens(a.available - rule.belowTokens + 1)} tokens from now.`;
+}
+
+/** How a top-up is paid for this account, and why a notice comes instead when there is no subscription. */
+export function paymentWords(a: AccountTopup): string {
+	return a.chargeable
+		? 'Charged to the payment method of your subscription, without a checkout; the tokens arrive when Paddle confirms the payment.'
+		: 'No active subscription: Paddle can only charge without a checkout on a subscription, so each time you get a notice (in the app and by push) that opens the checkout with one tap.';
+}
+
+/** One of this month's top-ups: "Charged · tokens added", "Notice sent", "Declined". */
+export function recordWords(t: AccountTopup['month']['topups'][number]): string {
+	switch (t.status) {
+		case 'charged':
+			return t.orderStatus === 'completed' ? 'Charged · tokens added' : t.orderStatus === 'failed' ? 'Charge failed' : 'Charged · waiting for Paddle';
+		case 'claimed':
+		case 'charging':
+			return 'Charging…';
+		case 'notice':
+			return 'Notice sent';
+		case 'declined':
+			return 'Declined';
+		case 'failed':
+			return 'Could not charge';
+	}
+}

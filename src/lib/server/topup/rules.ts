@@ -1,0 +1,134 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../db';
+import { queryRows } from '../db/client';
+import { topupRules } from '../db/schema';
+import { DomainError } from '../errors';
+import { spendableAccounts } from '../accounts';
+import { listProducts, type Product } from '../store';
+import { siteMonthStart, siteTimeZone } from '../ledger';
+
+export type TopupRule = typeof topupRules.$inferSelect;
+
+/** What the member chooses (issue 17.2); tokens, cents of the package's currency, seconds. */
+export interface TopupRuleInput {
+	enabled: boolean;
+	/** Top up when available tokens fall below this many. */
+	belowTokens: number;
+	/** The package bought each time (a pack: one unit). */
+	productId: string;
+	/** At most this many top-ups per calendar month (site time zone); null = no count cap. */
+	maxPerMonth: number | null;
+	/** At most this much money per month, in cents of the package's currency; null = no money cap. */
+	maxCentsPerMonth: number | null;
+	/** Seconds from one top-up to the next at the earliest. */
+	cooldownSeconds: number;
+}
+
+/** The bounds the settings form offers and the server checks. */
+export const TOPUP_LIMITS = { maxBelowTokens: 1_000_000_000, maxPerMonth: 100, maxCentsPerMonth: 100_000_000, maxCooldownSeconds: 30 * 86400 } as const;
+
+/** A rule needs one cap at least: auto top-up never spends without a monthly limit. */
+export function validRule(input: TopupRuleInput): TopupRuleInput {
+	const L = TOPUP_LIMITS;
+	const whole = (v: number, min: number, max: number) => Number.isSafeInteger(v) && v >= min && v <= max;
+	if (!whole(input.belowTokens, 1, L.maxBelowTokens)) throw new DomainError('invalid_input', `The trigger must be a whole number of tokens from 1 to ${L.maxBelowTokens.toLocaleString('en')}.`);
+	if (input.maxPerMonth !== null && !whole(input.maxPerMonth, 1, L.maxPerMonth)) throw new DomainError('invalid_input', `At most 1 to ${L.maxPerMonth} top-ups a month.`);
+	if (input.maxCentsPerMonth !== null && !whole(input.maxCentsPerMonth, 1, L.maxCentsPerMonth)) throw new DomainError('invalid_input', 'The monthly spending cap must be a positive amount.');
+	if (input.maxPerMonth === null && input.maxCentsPerMonth === null) throw new DomainError('invalid_input', 'Set a monthly cap: a number of top-ups, an amount of money, or both.');
+	if (!whole(input.cooldownSeconds, 0, L.maxCooldownSeconds)) throw new DomainError('invalid_input', 'The cooldown must be between 0 and 30 days.');
+	return input;
+}
+
+/** The packages a top-up can buy: active packs and bundles sold by the unit (never a subscription). */
+export async function topupPackages(exec: Executor): Promise<Product[]> {
+	return (await listProducts(exec, { activeOnly: true })).filter((p) => p.kind !== 'subscription');
+}
+
+/** The accounts whose auto top-up the user sets: their own, and team pools they own (the owner pays for the pool). */
+export async function ruleAccounts(db: Db, userId: string) {
+	return (await spendableAccounts(db, userId)).filter((a) => a.kind === 'user' || a.role === 'owner');
+}
+
+/** The rules of these accounts, by account id. */
+export async function rulesOf(exec: Executor, accountIds: string[]): Promise<Map<string, TopupRule>> {
+	if (!accountIds.length) return new Map();
+	const rows = await exec.select().from(topupRules).where(inArray(topupRules.accountId, accountIds));
+	return new Map(rows.map((r) => [r.accountId, r]));
+}
+
+/**
+ * Sets an account's auto top-up rule. Only the account's owner: the user for their own tokens, a
+ * team's owner for its pool (else `forbidden`). `invalid_input` for values out of bounds, no monthly
+ * cap, or a package that is not a one-time package for sale. Turning it on clears a reason it was
+ * turned off for (a declined payment) and arms it: if available tokens are below the trigger
+ * already, the next check tops up.
+ */
+export async function setTopupRule(db: Db, userId: string, accountId: string, input: TopupRuleInput): Promise<TopupRule> {
+	const rule = validRule(input);
+	if (!(await ruleAccounts(db, userId)).some((a) => a.accountId === accountId)) {
+		throw new DomainError('forbidden', 'You can set auto top-up for your own tokens and for the team pools you own.');
+	}
+	if (!(await topupPackages(db.orm)).some((p) => p.id === rule.productId)) throw new DomainError('invalid_input', 'Choose a package that is for sale.');
+	const values = {
+		enabled: rule.enabled,
+		belowTokens: rule.belowTokens,
+		productId: rule.productId,
+		maxPerMonth: rule.maxPerMonth,
+		maxCentsPerMonth: rule.maxCentsPerMonth,
+		cooldownSeconds: rule.cooldownSeconds,
+		updatedBy: userId,
+		updatedAt: sql`now()`
+	};
+	const [row] = await db.orm
+		.insert(topupRules)
+		.values({ accountId, ...values })
+		.onConflictDoUpdate({
+			target: topupRules.accountId,
+			// Turned on again: the old off-reason goes; a crossing already served stays served (armed is left as it is).
+			set: { ...values, offReason: rule.enabled ? null : sql`${topupRules.offReason}` }
+		})
+		.returning();
+	return row!;
+}
+
+/** Turns a rule off by itself (a declined payment), saying why; the owner turns it on again in Settings. */
+export async function turnOff(exec: Executor, accountId: string, reason: string): Promise<void> {
+	await exec.update(topupRules).set({ enabled: false, offReason: reason, updatedAt: sql`now()` }).where(and(eq(topupRules.accountId, accountId), eq(topupRules.enabled, true)));
+}
+
+/** When this calendar month began in the site's time zone (a timestamptz): the monthly caps count from it. */
+export const monthStart = sql`(${siteMonthStart}::timestamp at time zone ${siteTimeZone})`;
+
+/** This calendar month's (site time zone) top-ups of an account that cost money or may: how many, how much (cents of `currency`). */
+export interface MonthUse {
+	count: number;
+	cents: number;
+	/** When the last top-up or notice was made (cooldown), or null. */
+	lastAt: Date | null;
+}
+
+/** `MonthUse` of one account, money counted in `currency` only (the rule's package's). */
+export async function monthUse(exec: Executor, accountId: string, currency: string): Promise<MonthUse> {
+	const [row] = await queryRows<{ count: number; cents: number; last_at: string | null }>(exec, sql`
+		with month as (select ${monthStart} as start)
+		select count(*) filter (where t.status in ('claimed', 'charging', 'charged'))::int4 as count,
+		       coalesce(sum(t.amount_cents) filter (where t.status in ('claimed', 'charging', 'charged') and t.currency = ${currency}), 0)::int8 as cents,
+		       (select max(created_at) from topups where account_id = ${accountId}::uuid) as last_at
+		  from month left join topups t on t.account_id = ${accountId}::uuid and t.created_at >= month.start`);
+	return { count: Number(row?.count ?? 0), cents: Number(row?.cents ?? 0), lastAt: row?.last_at ? new Date(row.last_at) : null };
+}
+
+/**
+ * Why a rule would not top up now even below its trigger, or null: the monthly count or money cap
+ * (`priceCents` more would pass it) or the cooldown since the last top-up (until `until`).
+ */
+export function holdBack(rule: Pick<TopupRule, 'maxPerMonth' | 'maxCentsPerMonth' | 'cooldownSeconds'>, use: MonthUse, priceCents: number, now = new Date()):
+	| { reason: 'count_cap' | 'money_cap' }
+	| { reason: 'cooldown'; until: Date }
+	| null {
+	if (rule.maxPerMonth !== null && use.count >= rule.maxPerMonth) return { reason: 'count_cap' };
+	if (rule.maxCentsPerMonth !== null && use.cents + priceCents > rule.maxCentsPerMonth) return { reason: 'money_cap' };
+	const until = use.lastAt ? new Date(use.lastAt.getTime() + rule.cooldownSeconds * 1000) : null;
+	if (until && until > now) return { reason: 'cooldown', until };
+	return null;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { router } from '../init';
+import { memberProcedure } from '../procedures';
+import { checkTopup, setTopupRule, topupView, TOPUP_LIMITS } from '../../topup';
+
+const L = TOPUP_LIMITS;
+
+export const topupRouter = router({
+	/** Auto top-up of each account the user sets it for (own tokens; team pools they own): rule, state, next trigger, this month's top-ups. */
+	view: memberProcedure.query(({ ctx }) => topupView(ctx.db, ctx.auth.user.id)),
+
+	/** Sets an account's auto top-up rule (tokens, cents of the package's currency, seconds), then checks it at once. */
+	set: memberProcedure
+		.input(
+			z
+				.object({
+					accountId: z.uuid(),
+					enabled: z.boolean(),
+					belowTokens: z.number().int().min(1).max(L.maxBelowTokens),
+					productId: z.string().min(1).max(100),
+					maxPerMonth: z.number().int().min(1).max(L.maxPerMonth).nullable(),
+					maxCentsPerMonth: z.number().int().min(1).max(L.maxCentsPerMonth).nullable(),
+					cooldownSeconds: z.number().int().min(0).max(L.maxCooldownSeconds)
+				})
+				.strict()
+		)
+		.mutation(async ({ ctx, input }) => {
+			const { accountId, ...rule } = input;
+			await setTopupRule(ctx.db, ctx.auth.user.id, accountId, rule);
+			// Set below the current balance: the top-up starts now, not at the next consume.
+			await checkTopup(ctx.db, accountId);
+			return topupView(ctx.db, ctx.auth.user.id);
+		})
+});

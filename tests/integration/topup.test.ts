@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { backend } from '../helpers/db';
+import { expectInvariants } from '../helpers/ledger';
+import { lotsOf, storeTestBed } from '../helpers/paddle';
+import { startPushService } from '../helpers/push-service';
+import { openPostgres, type Db } from '../../src/lib/server/db/client';
+import { teamMembers } from '../../src/lib/server/db/schema';
+import { balances, consume, upsertFeature } from '../../src/lib/server/ledger';
+import { createSession, createTeam, createUser } from '../../src/lib/server/accounts';
+import { listNotifications, subscribePush } from '../../src/lib/server/alerts';
+import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
+import { parsePushMessage } from '../../src/lib/push-message';
+import { chargeTopup, checkTopup, checkTopups, DECLINED_REASON, setTopupRule, startTopups, topupView, type TopupRuleInput } from '../../src/lib/server/topup';
+import { holdBack } from '../../src/lib/server/topup/rules';
+import type { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
+
+let bed: Awaited<ReturnType<typeof storeTestBed>>;
+let db: Db & { url?: string };
+let paddle: PaddleSimulator;
+let push: Awaited<ReturnType<typeof startPushService>>;
+
+beforeAll(async () => {
+	bed = await storeTestBed({ withRates: true, poolSize: 20 });
+	({ db, paddle } = bed);
+	push = await startPushService();
+	// One token per unit keeps the arithmetic readable.
+	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
+});
+afterAll(async () => {
+	await push?.close();
+	await bed?.close();
+});
+
+async function person(name = 'Robin') {
+	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name });
+	const session = await createSession(db.orm, u.id);
+	return { ...u, sessionId: session.sessionId };
+}
+/** Buys the monthly plan (20,000 tokens) through the simulator's checkout: a subscription to charge. */
+async function subscribe(accountId: string) {
+	const c = await startCheckout(db.orm, paddle, { accountId, userId: null, email: null, productId: 'monthly-20k', quantity: 1 });
+	const deliveries = await paddle.pay(c.transactionId);
+	expect(deliveries.every((d) => d.status === 200)).toBe(true);
+}
+const spend = (accountId: string, tokens: number, on: Db = db) =>
+	consume(on.orm, { accountId, feature: 'plain', units: tokens, actor: {}, idempotency: { scope: 'topup-test', key: randomUUID() } });
+const available = async (accountId: string) => (await balances(db.orm, accountId)).available;
+const rule = (over: Partial<TopupRuleInput> = {}): TopupRuleInput => ({
+	enabled: true,
+	belowTokens: 5_000,
+	productId: 'tokens-5k',
+	maxPerMonth: 5,
+	maxCentsPerMonth: null,
+	cooldownSeconds: 0,
+	...over
+});
+/** The charge jobs the claims queued (key = top-up id), oldest first. */
+const queuedCharges = (accountId: string) =>
+	db.rows<{ key: string }>(sql`select j.key from scheduled_jobs j join topups t on t.id::text = j.key
+	                             where j.name = 'topup.charge' and t.account_id = ${accountId}::uuid order by j.id`);
+/** Runs what the schedule would: every queued charge of the account. */
+async function runCharges(accountId: string) {
+	const out = [];
+	for (const j of await queuedCharges(accountId)) out.push(await chargeTopup(db, j.key, paddle, { agent: push.agent }));
+	return out.filter((s) => s !== null);
+}
+
+describe(`auto top-up on ${backend}`, () => {
+	it('is off by default: a crossing with no rule tops up nothing', async () => {
+		const u = await person();
+		await subscribe(u.accountId);
+		await spend(u.accountId, 19_000);
+		expect(await checkTopup(db, u.accountId)).toBe('none');
+		const view = await topupView(db, u.id);
+		expect(view.accounts[0]).toMatchObject({ rule: null, state: 'off', chargeable: true, month: { count: 0, topups: [] } });
+	});
+
+	it('charges one package per crossing on the subscription; the webhook grants it; back above the trigger re-arms', async () => {
+		const u = await person();
+		await subscribe(u.accountId);
+		await setTopupRule(db, u.id, u.accountId, rule());
+		await spend(u.accountId, 15_000);
+		// Exactly at the trigger is not below it.
+		expect(await checkTopup(db, u.accountId)).toBe('none');
+		await spend(u.accountId, 1);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await checkTopup(db, u.accountId)).toBe('none');
+		expect(await queuedCharges(u.accountId)).toHaveLength(1);
+		expect((await topupView(db, u.id)).accounts[0]!.state).toBe('served');
+
+		expect(await runCharges(u.accountId)).toEqual(['charged']);
+		// The subscription_charge webhook granted the 5,000 tokens, as a purchase that never expires.
+		expect(await available(u.accountId)).toBe(4_999 + 5_000);
+		const lot = (await lotsOf(db, u.accountId)).find((l) => l.source === 'purchase')!;
+		expect(lot).toMatchObject({ amount: 5_000, expires_at: null });
+		const [purchase] = await listPurchases(db.orm, u.accountId);
+		expect(purchase).toMatchObject({ productId: 'tokens-5k', status: 'completed', autoTopUp: true, renewal: false, amountCents: 500 });
+		// The job ran once: running it again charges nothing.
+		expect(await runCharges(u.accountId)).toEqual([]);
+
+		expect(await checkTopup(db, u.accountId)).toBe('rearmed');
+		await spend(u.accountId, 5_000);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['charged']);
+		const view = (await topupView(db, u.id)).accounts[0]!;
+		expect(view.month).toMatchObject({ count: 2, cents: 1_000 });
+		expect(view.month.topups.map((t) => [t.status, t.orderStatus, t.tokens])).toEqual([
+			['charged', 'completed', 5_000],
+			['charged', 'completed', 5_000]
+		]);
+		await expectInvariants(db);
+	});
+
+	it('holds back a crossing past the monthly count or money cap, or inside the cooldown', async () => {
+		const u = await person();
+		await subscribe(u.accountId);
+		await setTopupRule(db, u.id, u.accountId, rule({ maxPerMonth: 1 }));
+		await spend(u.accountId, 15_001);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		await runCharges(u.accountId);
+		expect(await checkTopup(db, u.accountId)).toBe('rearmed');
+		await spend(u.accountId, 5_000);
+		expect(await checkTopup(db, u.accountId)).toBe('held');
+		expect((await topupView(db, u.id)).accounts[0]).toMatchObject({ state: 'held', heldBack: { reason: 'count_cap' } });
+
+		// Raising the cap lets the same crossing top up (it was never served).
+		await setTopupRule(db, u.id, u.accountId, rule({ maxPerMonth: null, maxCentsPerMonth: 1_000, cooldownSeconds: 3_600 }));
+		expect(await checkTopup(db, u.accountId)).toBe('held');
+		expect((await topupView(db, u.id)).accounts[0]).toMatchObject({ state: 'held', heldBack: { reason: 'cooldown', until: expect.any(String) } });
+		await setTopupRule(db, u.id, u.accountId, rule({ maxPerMonth: null, maxCentsPerMonth: 1_000 }));
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		await runCharges(u.accountId);
+		expect(await checkTopup(db, u.accountId)).toBe('rearmed');
+		await spend(u.accountId, 5_000);
+		// 2 × $5.00 spent: a third would pass $10.00.
+		expect(await checkTopup(db, u.accountId)).toBe('held');
+		expect((await topupView(db, u.id)).accounts[0]).toMatchObject({ heldBack: { reason: 'money_cap' }, month: { count: 2, cents: 1_000 } });
+		await expectInvariants(db);
+	});
+
+	it('caps at their boundaries: the M-th top-up and the one that reaches X exactly still go', () => {
+		const use = (count: number, cents: number, lastAt: Date | null = null) => ({ count, cents, lastAt });
+		const r = { maxPerMonth: 3, maxCentsPerMonth: 1_500, cooldownSeconds: 60 };
+		expect(holdBack(r, use(2, 1_000), 500)).toBeNull();
+		expect(holdBack(r, use(3, 1_500), 500)).toEqual({ reason: 'count_cap' });
+		expect(holdBack({ ...r, maxPerMonth: null }, use(3, 1_001), 500)).toEqual({ reason: 'money_cap' });
+		const now = new Date('2026-11-30T12:00:00Z');
+		expect(holdBack(r, use(1, 500, new Date(now.getTime() - 60_000)), 500, now)).toBeNull();
+		expect(holdBack(r, use(1, 500, new Date(now.getTime() - 59_000)), 500, now)).toMatchObject({ reason: 'cooldown' });
+	});
+
+	it('without a subscription to charge, sends a one-tap notice (inbox and push) that opens the checkout', async () => {
+		const u = await person();
+		const phone = push.device();
+		await subscribePush(db.orm, { userId: u.id, sessionId: u.sessionId }, phone.subscription, { extraOrigins: [push.origin] });
+		const c = await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 2 });
+		await paddle.pay(c.transactionId);
+		await setTopupRule(db, u.id, u.accountId, rule({ belowTokens: 2_000 }));
+		expect((await topupView(db, u.id)).accounts[0]).toMatchObject({ chargeable: false, state: 'armed' });
+		await spend(u.accountId, 8_500);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['notice']);
+		expect(await available(u.accountId)).toBe(1_500);
+		const inbox = await listNotifications(db.orm, u.id);
+		expect(inbox.entries[0]).toMatchObject({ kind: 'topup_notice', topup: { productId: 'tokens-5k', tokens: 5_000, amountCents: 500, currency: 'USD', belowTokens: 2_000 } });
+		const [req] = phone.received();
+		expect(parsePushMessage(phone.decrypt(req!))).toEqual({
+			title: 'Your tokens: below 2,000 tokens',
+			body: 'Tap to top up with Token pack (5,000 tokens, $5.00). Auto top-up needs a subscription to charge.',
+			url: `/store?buy=tokens-5k&account=${u.accountId}`,
+			tag: `topup-${u.accountId}`
+		});
+		// A notice is no top-up: the monthly caps do not count it.
+		expect((await topupView(db, u.id)).accounts[0]!.month).toMatchObject({ count: 0, topups: [expect.objectContaining({ status: 'notice' })] });
+		expect(await checkTopup(db, u.accountId)).toBe('none');
+		await expectInvariants(db);
+	});
+
+	it('a declined payment turns auto top-up off and tells the owner; turning it on again re-arms it', async () => {
+		const u = await person();
+		await subscribe(u.accountId);
+		const [sub] = await db.rows<{ paddle_subscription_id: string }>(sql`select paddle_subscription_id from subscriptions where account_id = ${u.accountId}::uuid`);
+		await paddle.setDeclineCharges(sub!.paddle_subscription_id, true);
+		await setTopupRule(db, u.id, u.accountId, rule());
+		await spend(u.accountId, 16_000);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['declined']);
+		expect(await available(u.accountId)).toBe(4_000);
+		const view = (await topupView(db, u.id)).accounts[0]!;
+		expect(view).toMatchObject({ state: 'off', rule: { enabled: false, offReason: DECLINED_REASON } });
+		expect((await listPurchases(db.orm, u.accountId)).find((p) => p.autoTopUp)).toMatchObject({ status: 'failed' });
+		expect((await listNotifications(db.orm, u.id)).entries[0]).toMatchObject({ kind: 'topup_declined', topup: { productName: 'Token pack' } });
+		expect(await checkTopup(db, u.accountId)).toBe('none');
+
+		await paddle.setDeclineCharges(sub!.paddle_subscription_id, false);
+		await setTopupRule(db, u.id, u.accountId, rule());
+		expect((await topupView(db, u.id)).accounts[0]!.rule!.offReason).toBeNull();
+		// Still below after the decline: served for this crossing until the balance is back above the trigger.
+		expect(await checkTopup(db, u.accountId)).toBe('none');
+		await expectInvariants(db);
+	});
+
+	it('is set by the member for their own tokens and by a team’s owner for its pool, never by others; a cap is required', async () => {
+		const owner = await person('Owner');
+		const admin = await person('Admin');
+		const team = await createTeam(db.orm, { name: `Pool ${randomUUID().slice(0, 6)}`, ownerUserId: owner.id });
+		await db.orm.insert(teamMembers).values({ teamId: team.id, userId: admin.id, role: 'admin' });
+		await expect(setTopupRule(db, owner.id, team.accountId, rule())).resolves.toMatchObject({ accountId: team.accountId, enabled: true });
+		await expect(setTopupRule(db, admin.id, team.accountId, rule())).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setTopupRule(db, admin.id, owner.accountId, rule())).rejects.toMatchObject({ code: 'forbidden' });
+		expect((await topupView(db, owner.id)).accounts.map((a) => a.kind)).toEqual(['user', 'team']);
+		expect((await topupView(db, admin.id)).accounts.map((a) => a.kind)).toEqual(['user']);
+		await expect(setTopupRule(db, owner.id, owner.accountId, rule({ maxPerMonth: null, maxCentsPerMonth: null }))).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(setTopupRule(db, owner.id, owner.accountId, rule({ productId: 'monthly-20k' }))).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(setTopupRule(db, owner.id, owner.accountId, rule({ belowTokens: 0 }))).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(setTopupRule(db, owner.id, owner.accountId, rule({ cooldownSeconds: -1 }))).rejects.toMatchObject({ code: 'invalid_input' });
+		expect((await topupView(db, owner.id)).accounts[0]!.rule).toBeNull();
+	});
+
+	it('a consume that crosses the trigger claims the top-up through the balance-change watcher', async () => {
+		const u = await person();
+		await subscribe(u.accountId);
+		await setTopupRule(db, u.id, u.accountId, rule());
+		const stop = await startTopups(db, { delayMs: 10 });
+		try {
+			await spend(u.accountId, 15_500);
+			await vi.waitFor(async () => expect(await queuedCharges(u.accountId)).toHaveLength(1), { timeout: 5_000, interval: 25 });
+		} finally {
+			await stop();
+		}
+	});
+
+	it('never makes two top-ups for one crossing, with several app processes checking during concurrent consumes', async () => {
+		const accounts = 6;
+		const rounds = 3;
+		const people = await Promise.all(Array.from({ length: accounts }, () => person()));
+		for (const p of people) {
+			await subscribe(p.accountId);
+			await setTopupRule(db, p.id, p.accountId, rule({ maxPerMonth: 100 }));
+		}
+		// Three app processes: their own connections on Postgres; on PGlite the checks interleave in one.
+		const processes = backend === 'postgres' ? [0, 1, 2].map(() => openPostgres(db.url!, { max: 4 })) : [db, db, db];
+		let crossings = 0;
+		try {
+			for (let round = 0; round < rounds; round++) {
+				// Round 1 starts at 20,000, later rounds at 4,000 + 5,000: spend down to 4,000 in 1,000-token consumes.
+				const consumes = round === 0 ? 16 : 5;
+				let done = false;
+				const checkers = processes.map(async (p) => {
+					do for (const person of people) await checkTopup(p, person.accountId);
+					while (!done);
+				});
+				await Promise.all(
+					people.flatMap((person) => Array.from({ length: consumes }, (_, i) => spend(person.accountId, 1_000, processes[i % processes.length])))
+				);
+				done = true;
+				await Promise.all(checkers);
+				// One last look from every process at once, after the last consume.
+				await Promise.all(processes.flatMap((p) => people.map((person) => checkTopup(p, person.accountId))));
+				crossings += accounts;
+				for (const person of people) {
+					expect(await available(person.accountId)).toBe(4_000);
+					await runCharges(person.accountId);
+					expect(await available(person.accountId)).toBe(9_000);
+				}
+				await checkTopups(db);
+			}
+		} finally {
+			for (const p of new Set(processes)) if (p !== db) await p.close();
+		}
+		const [made] = await db.rows<{ n: number }>(sql`
+			select count(*)::int4 as n from topups where account_id = any(${`{${people.map((p) => p.accountId).join(',')}}`}::uuid[])`);
+		console.log(`auto top-up concurrency on ${backend}: ${accounts} accounts × ${rounds} rounds, 3 processes: crossings ${crossings}, top-ups made ${made!.n}`);
+		expect(Number(made!.n)).toBe(crossings);
+		for (const p of people) expect((await listPurchases(db.orm, p.accountId)).filter((x) => x.autoTopUp && x.status === 'completed')).toHaveLength(rounds);
+		await expectInvariants(db);
+	});
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { capWords, recordWords, stateWords, type AccountTopup, type TopupPackage } from '../../src/lib/client/topup';
+
+const pack: TopupPackage = { id: 'tokens-5k', name: 'Token pack', tokens: 5_000, priceCents: 500, currency: 'USD' };
+const rule = { enabled: true, belowTokens: 5_000, productId: 'tokens-5k', maxPerMonth: 3, maxCentsPerMonth: 2_000, cooldownSeconds: 3_600, offReason: null };
+const account = (over: Partial<AccountTopup>): AccountTopup => ({
+	accountId: 'a',
+	kind: 'user',
+	name: 'Personal',
+	rule,
+	available: 7_500,
+	state: 'armed',
+	heldBack: null,
+	chargeable: true,
+	month: { count: 0, cents: 0, topups: [] },
+	...over
+});
+
+describe('auto top-up in words (Settings and the dashboard)', () => {
+	it('names the next trigger point: how many tokens until available falls below the trigger', () => {
+		expect(stateWords(account({}), pack, 'UTC')).toBe('Next top-up when available tokens fall below 5,000: 2,501 tokens from now.');
+		// At the trigger exactly, one more token crosses it.
+		expect(stateWords(account({ available: 5_000 }), pack, 'UTC')).toBe('Next top-up when available tokens fall below 5,000: 1 tokens from now.');
+		expect(stateWords(account({ available: 4_999 }), pack, 'UTC')).toBe('Below 5,000 now: a top-up starts in a moment.');
+	});
+
+	it('says what holds a top-up back, and why a rule is off', () => {
+		expect(stateWords(account({ state: 'served', available: 3_000 }), pack, 'UTC')).toMatch(/^This drop below 5,000 was acted on\. The next top-up comes once available tokens are back at 5,000 or more/);
+		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'count_cap', until: null } }), pack, 'UTC')).toBe('Held: this month’s 3 top-ups are used. It tops up again next month.');
+		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'money_cap', until: null } }), pack, 'UTC')).toBe('Held: another top-up would pass this month’s cap of $20.00. It tops up again next month.');
+		const now = Date.parse('2026-11-30T12:00:00Z');
+		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'cooldown', until: '2026-11-30T12:45:00Z' } }), pack, 'UTC', now)).toMatch(/^Held: cooling down for 45 min \(until .*12:45\)\.$/);
+		expect(stateWords(account({ state: 'off', rule: { ...rule, enabled: false, offReason: 'The last top-up payment was declined.' } }), pack, 'UTC')).toBe('The last top-up payment was declined.');
+		expect(stateWords(account({ state: 'off', rule: null }), undefined, 'UTC')).toBe('Off. Tokens are only bought when you buy them.');
+	});
+
+	it('states the caps and this month’s records', () => {
+		expect(capWords(rule, 'USD')).toBe('At most 3 top-ups a month and $20.00 a month, at least 1 h apart.');
+		expect(capWords({ ...rule, maxPerMonth: 1, maxCentsPerMonth: null, cooldownSeconds: 0 }, 'USD')).toBe('At most 1 top-up a month.');
+		const t = { id: 't', createdAt: '2026-11-30T12:00:00Z', productName: 'Token pack', tokens: 5_000, amountCents: 500, currency: 'USD' };
+		expect(recordWords({ ...t, status: 'charged', orderStatus: 'completed' })).toBe('Charged · tokens added');
+		expect(recordWords({ ...t, status: 'charged', orderStatus: 'pending' })).toBe('Charged · waiting for Paddle');
+		expect(recordWords({ ...t, status: 'notice', orderStatus: null })).toBe('Notice sent');
+		expect(recordWords({ ...t, status: 'declined', orderStatus: 'failed' })).toBe('Declined');
+	});
+});
