@@ -1,0 +1,34 @@
+// A settings form's save: busy while it runs, then one message (saved, or why not) for the form to show.
+import { errorMessage } from '$lib/client/errors';
+
+export type SaveMessage = { kind: 'ok' | 'empty'; text: string };
+
+export class Saving {
+	busy = $state(false);
+	message = $state<SaveMessage | null>(null);
+
+	/** Shows why the form cannot be saved yet, without sending anything. */
+	refuse(text: string) {
+		this.message = { kind: 'empty', text };
+	}
+
+	/**
+	 * Runs `save`; on success shows `saved(result)` and returns the result, on failure shows the
+	 * error's message (the server's words for a refusal) and returns undefined. Ignored while a save runs.
+	 */
+	async run<T>(save: () => Promise<T>, saved: (result: T) => string): Promise<T | undefined> {
+		if (this.busy) return undefined;
+		this.busy = true;
+		this.message = null;
+		try {
+			const result = await save();
+			this.message = { kind: 'ok', text: saved(result) };
+			return result;
+		} catch (err) {
+			this.message = { kind: 'empty', text: errorMessage(err) };
+			return undefined;
+		} finally {
+			this.busy = false;
+		}
+	}
+}
