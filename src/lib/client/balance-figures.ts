@@ -3,8 +3,8 @@
 
 /** What each figure is, in the words the pages show beside it. */
 export const FIGURE_MEANING = {
-	available: 'Available: the balance (tokens in the account’s lots: bought, granted, bonuses) plus the free tokens left in this period’s allowances.',
-	balance: 'Balance: the tokens left in the account’s lots (bought, granted, bonuses), on every model, less any held by running jobs. Free allowances are not in it.',
+	available: 'Available: the balance (tokens in the account’s lots: bought, granted, bonuses) plus what remains of this period’s free allowances.',
+	balance: 'Balance: the tokens in the account’s lots (bought, granted, bonuses), on every model, less any held by running jobs. Free allowances are not in it.',
 	general: 'General balance: the part of the balance usable on any model (not tied to one). Setting a balance sets this figure.'
 } as const;
 
