@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEMO_SITE_API_KEY, freshPostgresDatabase, startBuild } from './server';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEMO_SITE_API_KEY, startPostgresDemo } from './server';
 import type * as Sdk from '../../sdk/src/index.js';
 import { baseURL } from './browser';
 
@@ -11,7 +11,7 @@ import { baseURL } from './browser';
 
 const dist = new URL('../../sdk/dist/index.js', import.meta.url);
 if (!existsSync(dist)) throw new Error('sdk/dist is missing: run `npm --prefix sdk run build` (npm test does).');
-const { InsufficientTokens, Quota } = (await import(dist.href)) as typeof Sdk;
+const { InsufficientTokens, Quota, verifyWebhook } = (await import(dist.href)) as typeof Sdk;
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -20,14 +20,8 @@ afterAll(async () => {
 
 /** The PostgreSQL server: a production build of its own on a fresh database, with the demo. */
 async function postgresApp(): Promise<string> {
-	const database = await freshPostgresDatabase(process.env.TEST_DATABASE_URL!, 'quota_sdk');
-	const dataDir = mkdtempSync(join(tmpdir(), 'quota-sdk-'));
-	const app = await startBuild({ dataDir, env: { DATABASE_URL: database.url, SEED_DEMO: 'true' } });
-	cleanups.push(async () => {
-		await app.stop();
-		await database.drop();
-		rmSync(dataDir, { recursive: true, force: true });
-	});
+	const app = await startPostgresDemo('quota_sdk');
+	cleanups.push(app.stop);
 	return app.baseURL;
 }
 
@@ -68,4 +62,53 @@ describe.each(servers)('the built SDK against the production build (%s)', (_name
 		for await (const page of quota.usage({ user, limit: 1 })) rows.push(...page.data);
 		expect(rows.map((r) => r.tokens_used)).toEqual([150, 90]);
 	}, 240_000);
+
+	it('delivers a grant’s event to the host site’s receiver, signed so the SDK verifies it, with the host’s user id and the balance after', async () => {
+		const base = await baseURL();
+		const bodies: { body: string; headers: Record<string, string | string[] | undefined> }[] = [];
+		const receiver = createServer((req, res) => {
+			let body = '';
+			req.on('data', (c) => (body += c));
+			req.on('end', () => {
+				bodies.push({ body, headers: req.headers });
+				res.writeHead(204).end();
+			});
+		});
+		await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+		const site = { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json' };
+		let endpointId: string | undefined;
+		try {
+			const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/quota`;
+			const made = await fetch(`${base}/api/v1/webhook-endpoints`, {
+				method: 'POST',
+				headers: site,
+				body: JSON.stringify({ url, event_types: ['grant.created'] })
+			});
+			expect(made.status).toBe(201);
+			const { id, secret } = (await made.json()) as { id: string; secret: string };
+			endpointId = id;
+			const user = `hook-e2e-${Date.now()}`;
+			const quota = new Quota({ baseUrl: base, apiKey: DEMO_SITE_API_KEY });
+			await quota.grant({ user, tokens: 700, source: 'bonus' });
+			// The schedule delivers within seconds; only this user's event matters (other tests grant too).
+			const mine = async () => {
+				for (const b of bodies) {
+					const event = await verifyWebhook(secret, b.body, b.headers);
+					if (event.data.user_id === user) return event;
+				}
+				return undefined;
+			};
+			await expect.poll(mine, { timeout: 30_000, interval: 500 }).toBeDefined();
+			const event = (await mine())!;
+			expect(event.type).toBe('grant.created');
+			expect(event.data.balance_after.available).toBeGreaterThanOrEqual(700);
+			expect(event.data.tokens).toBe(700);
+			const forged = { ...bodies[0]!, body: bodies[0]!.body.replace('"grant.created"', '"grant.createD"') };
+			await expect(verifyWebhook(secret, forged.body, forged.headers)).rejects.toThrow();
+		} finally {
+			// The other tests on this app grant too: no endpoint is left behind pointing at a closed receiver.
+			if (endpointId) expect((await fetch(`${base}/api/v1/webhook-endpoints/${endpointId}`, { method: 'DELETE', headers: site })).status).toBeLessThan(300);
+			await new Promise<void>((r) => (receiver.closeAllConnections(), receiver.close(() => r())));
+		}
+	}, 120_000);
 });

@@ -116,6 +116,24 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 	};
 }
 
+/**
+ * The demo on PostgreSQL: a production build of its own on a fresh database of TEST_DATABASE_URL's
+ * server, with the demo loaded. `stop` ends the app and drops the database.
+ */
+export async function startPostgresDemo(prefix: string): Promise<{ baseURL: string; stop: () => Promise<void> }> {
+	const database = await freshPostgresDatabase(process.env.TEST_DATABASE_URL!, prefix);
+	const dataDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+	const app = await startBuild({ dataDir, env: { DATABASE_URL: database.url, SEED_DEMO: 'true' } });
+	return {
+		baseURL: app.baseURL,
+		stop: async () => {
+			await app.stop();
+			await database.drop();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
 const servers: { app: RunningApp; dataDir: string }[] = [];
 
 /**

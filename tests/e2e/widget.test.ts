@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, launch, phone } from './browser';
 import { axe, screen, signIn } from './app';
-import { DEMO_SITE_API_KEY } from './server';
+import { DEMO_SITE_API_KEY, startPostgresDemo } from './server';
 import { appSecret } from '../../src/lib/server/accounts/secret';
 import { mintEmbedToken } from '../../src/lib/server/embed/tokens';
 
@@ -15,6 +15,9 @@ import { mintEmbedToken } from '../../src/lib/server/embed/tokens';
 
 let browser: Browser;
 let host: Server;
+/** The app the widget is served from: the worker's demo, then (with TEST_DATABASE_URL) one on PostgreSQL. */
+let app = '';
+const stops: (() => Promise<void>)[] = [];
 let hostOrigin: string;
 const pages = new Map<string, string>();
 
@@ -30,12 +33,13 @@ beforeAll(async () => {
 	hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+	for (const stop of stops) await stop();
 	await browser?.close();
 	await new Promise((r) => host?.close(r));
 });
 
 async function api(path: string, body: unknown, key = DEMO_SITE_API_KEY) {
-	const res = await fetch(`${baseURL()}${path}`, {
+	const res = await fetch(`${app}${path}`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
 		body: JSON.stringify(body)
@@ -45,7 +49,7 @@ async function api(path: string, body: unknown, key = DEMO_SITE_API_KEY) {
 
 /** What the account can spend now, as the metering API says (lots plus the demo's free allowances). */
 async function available(user: string): Promise<number> {
-	const res = await fetch(`${baseURL()}/api/v1/balance?user=${user}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
+	const res = await fetch(`${app}/api/v1/balance?user=${user}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
 	return ((await res.json()) as { available: number }).available;
 }
 const shown = (n: number, locale = 'en-US', words = 'tokens available') => `${n.toLocaleString(locale)}${words}`;
@@ -63,7 +67,7 @@ async function hostUser(key = DEMO_SITE_API_KEY) {
 function hostPage(name: string, elements: string) {
 	pages.set(`/${name}`, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host site</title>
 <style>body{font-family:Georgia,serif;margin:16px;background:#f6f3ee} quota-usage{margin-bottom:16px} .dark{--quota-bg:#1d2230;--quota-fg:#f2f4f8;--quota-muted:#b8bfcc;--quota-line:#394056;--quota-accent:#8fb0ff;--quota-on-accent:#101420}</style>
-</head><body><main><h1>My AI site</h1>${elements}</main><script src="${baseURL()}/embed/quota-usage.js"></script></body></html>`);
+</head><body><main><h1>My AI site</h1>${elements}</main><script src="${app}/embed/quota-usage.js"></script></body></html>`);
 	return `${hostOrigin}/${name}`;
 }
 
@@ -78,7 +82,23 @@ async function open(url: string) {
 
 const widget = (page: Page, n = 0) => page.locator('quota-usage').nth(n);
 
-describe('the <quota-usage> widget on a foreign page', () => {
+const servers: [string, () => Promise<string>][] = [['embedded database', async () => baseURL()]];
+if (process.env.TEST_DATABASE_URL) {
+	servers.push([
+		'PostgreSQL',
+		async () => {
+			const demo = await startPostgresDemo('quota_widget');
+			stops.push(demo.stop);
+			return demo.baseURL;
+		}
+	]);
+}
+
+describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name, start) => {
+	beforeAll(async () => {
+		app = await start();
+	}, 180_000);
+
 	it('shows the account’s balance, allowances, use and store link, live, themed and localised, with the token never in a URL', async () => {
 		const u = await hostUser();
 		expect((await api('/api/v1/consume', { user: u.user, feature: 'generate_texts', units: 2 })).status).toBe(200);
@@ -91,7 +111,7 @@ describe('the <quota-usage> widget on a foreign page', () => {
 		await expect(first.getByRole('heading', { name: 'Free allowances' }).count()).resolves.toBe(1);
 		await expect(first.getByRole('table', { name: 'Recent use' }).getByRole('cell', { name: '90' }).count()).resolves.toBe(1);
 		const buy = first.getByRole('link', { name: 'Buy tokens' });
-		expect(await buy.getAttribute('href')).toBe(`${baseURL()}/store`);
+		expect(await buy.getAttribute('href')).toBe(`${app}/store`);
 		// The second element: German figures, only the parts it asked for, the host's own colours.
 		const second = widget(page, 1);
 		await expect.poll(() => second.locator('[part="balance"]').textContent()).toBe(shown(before, 'de-DE', 'Tokens verfügbar'));
@@ -106,8 +126,8 @@ describe('the <quota-usage> widget on a foreign page', () => {
 		await expect.poll(() => first.getByRole('table', { name: 'Recent use' }).getByRole('cell', { name: '180' }).count(), { timeout: 10_000 }).toBe(1);
 
 		expect(await axe(page)).toEqual([]);
-		await screen(page, 'widget-foreign-page-390');
-		const appRequests = requests.filter((r) => r.startsWith(baseURL()));
+		if (name === 'embedded database') await screen(page, 'widget-foreign-page-390');
+		const appRequests = requests.filter((r) => r.startsWith(app));
 		expect(appRequests.some((r) => r.includes('/api/v1/embed/stream'))).toBe(true);
 		expect(requests.filter((r) => r.includes('qe_'))).toEqual([]);
 		await close();
@@ -127,7 +147,7 @@ describe('the <quota-usage> widget on a foreign page', () => {
 				};
 				return { summary: await read('/api/v1/embed/summary', token), balance: await read(`/api/v1/balance?user=${user}`, key) };
 			},
-			{ app: baseURL(), token: u.token, key: DEMO_SITE_API_KEY, user: u.user }
+			{ app, token: u.token, key: DEMO_SITE_API_KEY, user: u.user }
 		);
 		expect(results).toEqual({ summary: 200, balance: 'blocked' });
 		await close();
@@ -140,11 +160,11 @@ describe('the <quota-usage> widget on a foreign page', () => {
 		const gone = await open(hostPage('expired', `<quota-usage token="${expired}"></quota-usage>`));
 		await expect.poll(() => widget(gone.page).getByRole('alert').textContent(), { timeout: 15_000 }).toBe('This usage view has expired. Reload the page to see your latest figures.');
 		await expect(widget(gone.page).locator('[part="balance"]').count()).resolves.toBe(0);
-		await screen(gone.page, 'widget-expired-390');
+		if (name === 'embedded database') await screen(gone.page, 'widget-expired-390');
 		await gone.close();
 
 		// Revoked: a site key made in the console, revoked while its widget is open.
-		const admin = await browser.newContext({ ...phone, baseURL: baseURL() });
+		const admin = await browser.newContext({ ...phone, baseURL: app });
 		const adminPage = await admin.newPage();
 		await signIn(adminPage, 'admin@quota.test', '/admin');
 		const trpc = (path: string, input: unknown) =>

@@ -14,6 +14,8 @@ let db: Db;
 let site: string;
 const holds: string[] = [];
 let endpointId: string;
+/** The widget's reads (/api/v1/embed/*) take an embed token, not a site key. */
+let embedToken: string;
 beforeAll(async () => {
 	db = await freshDb();
 	await configureRates(db);
@@ -26,6 +28,8 @@ beforeAll(async () => {
 	}
 	const endpoint = await call('/api/v1/webhook-endpoints', { headers: bearer(site), body: { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] } });
 	endpointId = ((await endpoint.json()) as { id: string }).id;
+	const embed = await call('/api/v1/embed-tokens', { headers: bearer(site), body: { user: 'limits-user', ttl_seconds: 3600 } });
+	embedToken = ((await embed.json()) as { token: string }).token;
 }, 300_000);
 afterAll(async () => db?.close());
 
@@ -48,9 +52,10 @@ function base(path: string): Request {
 		'/api/v1/holds/{id}/settle': { tokens: 1 },
 		'/api/v1/grants': { user, tokens: 1, source: 'bonus' },
 		'/api/v1/webhook-endpoints': { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] },
-		'/api/v1/webhook-endpoints/{id}': { enabled: true }
+		'/api/v1/webhook-endpoints/{id}': { enabled: true },
+		'/api/v1/embed-tokens': { user, ttl_seconds: 600 }
 	};
-	const endpoints = path.startsWith('/api/v1/webhook-endpoints');
+	const endpoints = path.startsWith('/api/v1/webhook-endpoints') || path.startsWith('/api/v1/embed');
 	const id = !path.includes('{id}') ? '' : endpoints ? endpointId : holds.pop()!;
 	// The webhook routes name no account.
 	const query: Record<string, string> = path.includes('{') || endpoints ? {} : { user };
@@ -77,7 +82,8 @@ function limits(s: Schema): { keyword: string; at: string | number; past: string
 async function send(path: string, method: string, r: Request) {
 	const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(r.params[name]!)) + (Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : '');
 	const controller = new AbortController();
-	const res = await call(url, { method, headers: bearer(site, r.headers), body: r.body, signal: controller.signal });
+	const key = path.startsWith('/api/v1/embed/') ? embedToken : site;
+	const res = await call(url, { method, headers: bearer(key, r.headers), body: r.body, signal: controller.signal });
 	const json = res.headers.get('content-type')?.startsWith('application/json') ? ((await res.json()) as { error: string; details?: { fieldErrors?: Record<string, unknown> } }) : null;
 	controller.abort();
 	return { status: res.status, json };
