@@ -249,8 +249,11 @@ describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
 	it('text the database cannot store is refused in every body field, query and path parameter, naming the field', async () => {
 		for (const { path, method, op } of operations) {
 			const schema = op.requestBody?.content['application/json'].schema;
-			// A valid request of this route, then one field at a time made unstorable.
-			const [base] = fc.sample(request(op).filter((g) => g.key === 'site' && keepsTheContract(op, g) && (g.body === null || 'json' in g.body)), { numRuns: 1, seed: 12 });
+			// A valid request of this route, then one field at a time made unstorable. Random requests that keep
+			// a route's whole contract can be rare (the embed-token body needs exactly one of user or team),
+			// so the search is bounded and the route's plain example, sent with the site key, is the fallback.
+			const valid = (g: Generated) => g.key === 'site' && keepsTheContract(op, g) && (g.body === null || 'json' in g.body);
+			const base = fc.sample(request(op), { numRuns: 2000, seed: 12 }).find(valid) ?? { ...example(path, op), key: 'site' as const };
 			const fields = [
 				...(op.parameters ?? []).filter((p) => p.in !== 'header').map((p) => ({ where: p.in, name: p.name })),
 				...Object.keys(schema?.properties ?? {}).map((name) => ({ where: 'body' as const, name }))
@@ -258,7 +261,7 @@ describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
 			for (const { where, name } of fields) {
 				// A URL cannot carry an unpaired surrogate (it is not UTF-8), so path and query get NUL only.
 				for (const bad of where === 'body' ? ['a\u0000b', '\ud800', 'x\udfff'] : ['a\u0000b', '\u0000']) {
-					const g: Generated = structuredClone(base!);
+					const g: Generated = structuredClone(base);
 					g.contentType = 'application/json';
 					if (where === 'path') g.params[name] = bad;
 					else if (where === 'query') g.query[name] = bad;
