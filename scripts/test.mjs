@@ -11,7 +11,10 @@ let failed = false;
 
 function run(title, cmd, args, env = {}) {
 	console.log(`\n▶ ${title}`);
+	const started = Date.now();
 	const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	// Each step's wall time, so a slow suite shows which step grew.
+	console.log(`◀ ${title}: ${Math.round((Date.now() - started) / 1000)} s`);
 	if (r.status !== 0) {
 		console.error(`✗ ${title} failed (exit ${r.status ?? r.signal})`);
 		failed = true;

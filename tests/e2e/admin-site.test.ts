@@ -129,9 +129,9 @@ for (const size of sizes) {
 			const role = `testers-${size.name}-${run}`;
 			await page.goto('/admin/roles');
 			await page.getByLabel('Key').fill(role);
-			await page.getByLabel('Name', { exact: true }).fill('E2E testers');
+			await page.getByLabel('Name', { exact: true }).fill(`E2E testers ${size.name} ${run}`);
 			await page.getByRole('button', { name: 'Add role' }).click();
-			await page.getByText(`Role “E2E testers” (${role}) is saved.`).waitFor();
+			await page.getByText(`Role “E2E testers ${size.name} ${run}” (${role}) is saved.`).waitFor();
 			await screen(page, `admin-roles-${size.name}`);
 			await expectSound(page);
 
@@ -141,7 +141,7 @@ for (const size of sizes) {
 			await page.getByRole('heading', { level: 1, name: person.name }).waitFor();
 			await page.getByLabel('Site role').selectOption(role);
 			await page.getByRole('button', { name: 'Save role' }).click();
-			await page.getByText(`Role is now ${role}.`).waitFor();
+			await page.getByText(`Role is now E2E testers ${size.name} ${run}.`).waitFor();
 			const statement = page.getByRole('region', { name: 'Statement (the table scrolls sideways)' });
 			await statement.getByRole('row').filter({ hasText: `E2E pack ${size.name} ${run}` }).waitFor();
 			await screen(page, `admin-user-detail-role-${size.name}`);

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
@@ -43,12 +43,19 @@ export async function isSiteRole(exec: Executor, key: string): Promise<boolean> 
 
 /**
  * Adds a role to the site's list or renames / redescribes one, audited with before and after.
- * Errors: `invalid_input` (key 2–32 lower-case letters, digits, - or _; a name).
+ * Errors: `invalid_input` (key 2–32 lower-case letters, digits, - or _; a name); `conflict` when
+ * another role already has the name (compared without case): every picker and the Limits page show
+ * roles by name, so two of one name could not be told apart.
  */
 export function saveSiteRole(db: Db, actor: { userId: string; ip: string | null }, input: z.input<typeof roleInput>): Promise<SiteRole> {
 	const role = parseInput(roleInput, input);
 	return db.orm.transaction(async (tx) => {
 		const [before] = await tx.select({ name: siteRoles.name, description: siteRoles.description }).from(siteRoles).where(eq(siteRoles.key, role.key)).for('update');
+		const [namesake] = await tx
+			.select({ key: siteRoles.key })
+			.from(siteRoles)
+			.where(and(sql`lower(${siteRoles.name}) = lower(${role.name})`, ne(siteRoles.key, role.key)));
+		if (namesake) throw new DomainError('conflict', `The role “${namesake.key}” is already called “${role.name}”: give this one another name.`);
 		await tx
 			.insert(siteRoles)
 			.values(role)
