@@ -169,10 +169,16 @@ const memberReads = (deep: string): Record<string, (c: Caller) => Promise<unknow
 const adminReads = (large: string): Record<string, (c: Caller) => Promise<unknown>> => ({
 	'users list, first page by name': (c) => c.admin.users.list({}),
 	'users list, by balance (desc)': (c) => c.admin.users.list({ sort: 'balance', dir: 'desc' }),
+	'users list, by balance (asc)': (c) => c.admin.users.list({ sort: 'balance', dir: 'asc' }),
 	'users list, by used this period (desc)': (c) => c.admin.users.list({ sort: 'used', dir: 'desc' }),
 	'users list, by last active (desc)': (c) => c.admin.users.list({ sort: 'lastActive', dir: 'desc' }),
+	'users list, by joined (desc)': (c) => c.admin.users.list({ sort: 'joined', dir: 'desc' }),
 	'users list, search by e-mail': (c) => c.admin.users.list({ search: `bench-${Math.ceil(USERS * 0.77)}@bench.test` }),
+	'users list, search by e-mail, by balance': (c) => c.admin.users.list({ search: `bench-${Math.ceil(USERS * 0.77)}@bench.test`, sort: 'balance', dir: 'desc' }),
 	"a user's detail (the large account)": (c) => c.admin.users.get({ accountId: large }),
+	"a user's detail: statement, first page": (c) => c.ledger.statement({ accountId: large }),
+	"a user's detail: usage history, first page": (c) => c.ledger.history({ accountId: large, limit: 50 }),
+	"a user's detail: summary (balances)": (c) => c.ledger.summary({ accountId: large }),
 	'audit log, first page': (c) => c.admin.audit.list({}),
 	'audit log, one account': (c) => c.admin.audit.list({ account: `bench-${Math.ceil(USERS * 0.42)}@bench.test` })
 });

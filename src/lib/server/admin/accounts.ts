@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
-import { guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, moduleUseThisMonth, siteMonthStart, usedSinceSql, type ModuleUse } from '../ledger';
+import { figuresByAccount, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, moduleUseThisMonth, siteMonthStart, usedSinceSql, type ModuleUse } from '../ledger';
 import { DomainError } from '../errors';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
@@ -60,24 +60,39 @@ export interface AccountPage {
 }
 
 /**
- * Each sort's value (never null, so a keyset comparison is total), the SQL type the cursor's value
- * is read back as, and how it is written into the cursor. Times travel as text with microseconds:
- * a JS Date would drop them and repeat or skip rows at a page boundary.
+ * Each sort's key (never null, so a keyset comparison is total), the SQL type the cursor's value is
+ * read back as, and how it is written into the cursor. Times travel as text with microseconds: a JS
+ * Date would drop them and repeat or skip rows at a page boundary. A figure sort needs the figure of
+ * every account before it can take a page: `all` joins it from one grouped pass over the table
+ * (figuresByAccount, as `k.value`); a search has few rows, so `searched` computes it per row.
  */
-const sorts: Record<AccountSort, { value: SQL; type: SQL; numeric: boolean; text?: SQL }> = {
-	name: { value: sql`sort_name`, type: sql`text`, numeric: false },
-	joined: { value: sql`created_at`, type: sql`timestamptz`, numeric: false, text: sql`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` },
-	balance: { value: sql`balance`, type: sql`int8`, numeric: true },
-	used: { value: sql`used`, type: sql`int8`, numeric: true },
-	lastActive: { value: sql`coalesce(last_day, date '0001-01-01')`, type: sql`date`, numeric: false, text: sql`to_char(coalesce(last_day, date '0001-01-01'), 'YYYY-MM-DD')` }
+interface Sort { numeric: boolean; type: SQL; text?: SQL; all: { key: SQL; join?: SQL }; searched: { key: SQL; join?: SQL } }
+const byKey = (key: SQL) => ({ key, join: undefined });
+const joined = (figure: SQL, orElse: SQL) => ({ key: sql`coalesce(k.value, ${orElse})`, join: sql`left join ${figure} k on k.account_id = b.account_id` });
+const sorts: Record<AccountSort, Sort> = {
+	name: { numeric: false, type: sql`text`, all: byKey(sql`b.sort_name`), searched: byKey(sql`b.sort_name`) },
+	joined: {
+		numeric: false, type: sql`timestamptz`, text: sql`to_char(p.sort_key at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+		all: byKey(sql`b.created_at`), searched: byKey(sql`b.created_at`)
+	},
+	balance: {
+		numeric: true, type: sql`int8`,
+		all: joined(figuresByAccount.balance, sql`0`), searched: { key: sql`lb.balance`, join: lotFiguresJoin(sql`b.account_id`) }
+	},
+	used: { numeric: true, type: sql`int8`, all: joined(figuresByAccount.used, sql`0`), searched: byKey(usedSinceSql(sql`b.account_id`, siteMonthStart)) },
+	lastActive: {
+		numeric: false, type: sql`date`, text: sql`to_char(p.sort_key, 'YYYY-MM-DD')`,
+		all: joined(figuresByAccount.lastActive, sql`date '0001-01-01'`), searched: byKey(sql`coalesce(${lastActiveDaySql(sql`b.account_id`)}, date '0001-01-01')`)
+	}
 };
-
 
 /**
  * The admin's list of users and teams with balances and this month's use, `ACCOUNTS_PAGE_SIZE` at a
- * time by keyset (sort value, account id). Sorting by name or by join date reads only a page's rows
- * (indexes users/teams_name_idx and _created_idx, drizzle/0000_baseline.sql); the figures are computed for those
- * rows only. Errors: `invalid_input` for a cursor this list did not make.
+ * time by keyset (sort key, account id). Sorting by name or by join date reads only a page's rows
+ * (indexes users/teams_name_idx and _created_idx, drizzle/0000_baseline.sql); sorting by a figure
+ * computes that one figure for every account in one grouped pass, and the page's other figures for
+ * its rows only. The figures are live: the same as the detail page's and the dashboard's.
+ * Errors: `invalid_input` for a cursor this list did not make.
  */
 export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Promise<AccountPage> {
 	const sort = sorts[q.sort ?? 'name'];
@@ -118,11 +133,12 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 	const sort = sorts[q.sort ?? 'name'];
 	const desc = q.dir === 'desc';
 	const search = q.search?.trim() ? likePattern(q.search.trim()) : null;
+	const { key, join } = search ? sort.searched : sort.all;
 	let after = sql`true`;
 	if (q.cursor) {
 		const [value, id] = decodeCursor(q.cursor);
 		if (typeof id !== 'string' || sort.numeric !== (typeof value === 'number')) throw new DomainError('invalid_input', 'That page cursor belongs to another sort order.');
-		after = sql`(${sort.value}, account_id) ${desc ? sql`<` : sql`>`} (${value}::${sort.type}, ${id}::uuid)`;
+		after = sql`(sort_key, account_id) ${desc ? sql`<` : sql`>`} (${value}::${sort.type}, ${id}::uuid)`;
 	}
 	const order = desc ? sql`desc` : sql`asc`;
 	return sql`
@@ -136,19 +152,16 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 			  from teams t
 			 ${search ? sql`where t.name ilike ${search}` : sql``}
 		),
-		figures as (
-			select b.*, lb.balance, lb.general_balance, lb.unlimited,
-			       ${usedSinceSql(sql`b.account_id`, siteMonthStart)} as used,
-			       ${lastActiveDaySql(sql`b.account_id`)} as last_day
-			  from base b
-			  ${lotFiguresJoin(sql`b.account_id`)}
-		)
-		select kind, account_id, user_id, team_id, name, email, external_id, site_role, disabled, created_at, balance, general_balance, unlimited, used,
-		       to_char(last_day, 'YYYY-MM-DD') as last_day, ${sort.text ?? sql`${sort.value}`} as cursor_value
-		  from figures
-		 where ${after}
-		 order by ${sort.value} ${order}, account_id ${order}
-		 limit ${ACCOUNTS_PAGE_SIZE + 1}`;
+		keyed as (select b.*, ${key} as sort_key from base b ${join ?? sql``}),
+		page as (select * from keyed where ${after} order by sort_key ${order}, account_id ${order} limit ${ACCOUNTS_PAGE_SIZE + 1})
+		select p.kind, p.account_id, p.user_id, p.team_id, p.name, p.email, p.external_id, p.site_role, p.disabled, p.created_at,
+		       lb.balance, lb.general_balance, lb.unlimited,
+		       ${usedSinceSql(sql`p.account_id`, siteMonthStart)} as used,
+		       to_char(${lastActiveDaySql(sql`p.account_id`)}, 'YYYY-MM-DD') as last_day,
+		       ${sort.text ?? sql`p.sort_key`} as cursor_value
+		  from page p
+		  ${lotFiguresJoin(sql`p.account_id`)}
+		 order by p.sort_key ${order}, p.account_id ${order}`;
 }
 
 async function guestModules(exec: Executor): Promise<GuestModuleRow[]> {

@@ -286,7 +286,10 @@ export async function history(
 		   ${q.from ? sql`and o.created_at >= ${q.from.toISOString()}::timestamptz` : sql``}
 		   ${q.to ? sql`and o.created_at < ${q.to.toISOString()}::timestamptz` : sql``}
 		   ${after ? sql`and (o.created_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
-		 order by o.created_at desc, o.id desc
+		 -- nulls last: the order of operations_history_idx (both columns are never null). Plain
+		 -- "desc" means nulls first, which only operations_created_idx read backwards gives: the
+		 -- planner then walks every account's operations to find this one's newest.
+		 order by o.created_at desc nulls last, o.id desc nulls last
 		 limit ${limit + 1}`);
 	const page = rows.slice(0, limit);
 	const last = page.at(-1);
