@@ -64,21 +64,22 @@ export interface AccountPage {
  * read back as, and how it is written into the cursor. Times travel as text with microseconds: a JS
  * Date would drop them and repeat or skip rows at a page boundary. A figure sort needs the figure of
  * every account before it can take a page: `all` joins it from one grouped pass over the table
- * (figuresByAccount, as `k.value`); a search has few rows, so `searched` computes it per row.
+ * (figuresByAccount, as `k.value`) or probes it per account; a search has few rows, so `searched`
+ * computes it per row.
  */
 interface Sort { numeric: boolean; type: SQL; text?: SQL; all: { key: SQL; join?: SQL }; searched: { key: SQL; join?: SQL } }
 const byKey = (key: SQL) => ({ key, join: undefined });
 const joined = (figure: SQL, orElse: SQL) => ({ key: sql`coalesce(k.value, ${orElse})`, join: sql`left join ${figure} k on k.account_id = b.account_id` });
+const perAccountBalance = { key: sql`lb.balance`, join: lotFiguresJoin(sql`b.account_id`) };
 const sorts: Record<AccountSort, Sort> = {
 	name: { numeric: false, type: sql`text`, all: byKey(sql`b.sort_name`), searched: byKey(sql`b.sort_name`) },
 	joined: {
 		numeric: false, type: sql`timestamptz`, text: sql`to_char(p.sort_key at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
 		all: byKey(sql`b.created_at`), searched: byKey(sql`b.created_at`)
 	},
-	balance: {
-		numeric: true, type: sql`int8`,
-		all: joined(figuresByAccount.balance, sql`0`), searched: { key: sql`lb.balance`, join: lotFiguresJoin(sql`b.account_id`) }
-	},
+	// Per row even unsearched: measured at 100,000 accounts with a lot each, the grouped pass over
+	// lots read them through lots_account_idx in account order (0.7 s), the per-account probe 0.25 s.
+	balance: { numeric: true, type: sql`int8`, all: perAccountBalance, searched: perAccountBalance },
 	used: { numeric: true, type: sql`int8`, all: joined(figuresByAccount.used, sql`0`), searched: byKey(usedSinceSql(sql`b.account_id`, siteMonthStart)) },
 	lastActive: {
 		numeric: false, type: sql`date`, text: sql`to_char(p.sort_key, 'YYYY-MM-DD')`,

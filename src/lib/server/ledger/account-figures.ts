@@ -31,19 +31,16 @@ export const usedSinceSql = (accountId: SQL, since: SQL) =>
 export const lastActiveDaySql = (accountId: SQL) => sql`(select max(d.day) from usage_daily d where d.account_id = ${accountId})`;
 
 /**
- * The users list's sortable figures for every account at once, as SQL subqueries of
- * `(account_id, value)` rows; an account with nothing to count has no row (read it as 0 / never).
- * Sorting by a figure must know it for every account, and one grouped pass over the table is a
- * hash aggregate, where a correlated subquery per account is 100,000 index probes (1.3 s on the
- * bench). The meanings are those of `lotFiguresJoin`, `usedSinceSql` and `lastActiveDaySql`, so a
- * sorted page shows the figures the detail page and the dashboard show.
- * - `balance`: spendable tokens of the active lots, unlimited lots excluded (`int8`);
+ * The users list's sortable use figures for every account at once, as SQL subqueries of
+ * `(account_id, value)` rows; an account with no use has no row (read it as 0 / never). Sorting by
+ * a figure must know it for every account, and one grouped pass over usage_daily is a hash
+ * aggregate, where a correlated subquery per account is one index probe per account (0.75 s at
+ * 100,000 accounts). The meanings are those of `usedSinceSql` and `lastActiveDaySql`, so a sorted
+ * page shows the figures the detail page and the dashboard show.
  * - `used`: tokens consumed since the first of the site's month (`int8`);
  * - `lastActive`: the last day with metered use (`date`).
  */
 export const figuresByAccount = {
-	balance: sql`(select l.account_id, sum(l.remaining) filter (where not l.unlimited)::int8 as value
-	                from lots l where l.expires_at is null or l.expires_at > now() group by l.account_id)`,
 	used: sql`(select d.account_id, sum(d.tokens)::int8 as value from usage_daily d where d.day >= ${siteMonthStart} group by d.account_id)`,
 	lastActive: sql`(select d.account_id, max(d.day) as value from usage_daily d group by d.account_id)`
 };
