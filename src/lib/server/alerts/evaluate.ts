@@ -6,7 +6,7 @@ import { allocationShares, everGrantedTokens, noticeChange, type AllocationShare
 import { config } from '../config';
 import { logFailure } from '../log';
 import type { MailMessage } from '../mail';
-import { enqueue } from '../schedule';
+import { queueMail } from '../mail/job';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
 import { decide, stageOf, stageShare, stageTokens, type AlertSteps, type Stage } from './level';
 import { alertStepsOf } from './steps';
@@ -152,7 +152,7 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: AlertChann
 			if (!row) continue;
 			await announceStage(tx, accountId, d.stage, generation, share);
 			made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
-			if (mailed) await enqueue(tx, 'mail.send', alertMail(r, d.stage, share.left), { key: `alert:${row.id}` });
+			if (mailed) await queueMail(tx, alertMail(r, d.stage, share.left), `alert:${row.id}`);
 			pushes.push(alertPush(r, d.stage, share.left));
 		}
 		return made;
