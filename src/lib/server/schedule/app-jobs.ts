@@ -6,6 +6,7 @@ import { mailJob } from '../mail/job';
 import { webhookDeliveryJob } from '../webhooks';
 import { anomalyJob } from '../anomalies';
 import { topupJobs } from '../topup';
+import { pushJob } from '../alerts/push';
 
 /**
  * Every job of the app, in one list for start-up (the composition root of the schedule: the work
@@ -20,6 +21,7 @@ export function appJobs(): JobDefinition[] {
 		webhookDeliveryJob(),
 		mailJob(),
 		anomalyJob(),
-		...topupJobs()
+		...topupJobs(),
+		pushJob()
 	];
 }
