@@ -5,4 +5,5 @@ export { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 export { firstStepOf } from './steps';
 export { listAlertSteps, setAlertSteps, type AccountAlertSteps, type AlertStepsView } from './settings';
 export { startAlerts } from './watcher';
+export { catchUpAlerts, alertCatchUpJob, type CatchUpOptions } from './catch-up';
 export * from './push';

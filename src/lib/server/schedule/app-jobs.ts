@@ -7,6 +7,7 @@ import { webhookDeliveryJob } from '../webhooks';
 import { anomalyJob } from '../anomalies';
 import { topupJobs } from '../topup';
 import { pushJob } from '../alerts/push';
+import { alertCatchUpJob } from '../alerts/catch-up';
 
 /**
  * Every job of the app, in one list for start-up (the composition root of the schedule: the work
@@ -22,6 +23,7 @@ export function appJobs(): JobDefinition[] {
 		mailJob(),
 		anomalyJob(),
 		...topupJobs(),
-		pushJob()
+		pushJob(),
+		alertCatchUpJob()
 	];
 }

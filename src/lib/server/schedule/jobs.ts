@@ -9,8 +9,10 @@ export const JOBS_CHANNEL = 'quota_jobs';
 /** What a job's handler gets. */
 export interface JobContext {
 	db: Db;
-	/** A one-off job's payload (null for recurring jobs). */
+	/** A one-off job's payload; a recurring job's state as it last saved it (null at first). */
 	payload: unknown;
+	/** Keeps a recurring job's state (a cursor) for its next run, while this run still holds the job. */
+	saveState(state: unknown): Promise<void>;
 	/** 1 for the first try; a job re-run after its lease expired counts that try too. */
 	attempt: number;
 	/** Aborted when the process shuts down: stop early, the job runs again after its lease. */

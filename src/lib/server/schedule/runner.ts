@@ -81,7 +81,10 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 		renew.unref();
 		let error: unknown = null;
 		try {
-			await def.run({ db, payload: job.payload, attempt: job.attempts, signal: abort.signal });
+			const saveState = async (state: unknown) => {
+				await db.rows(sql`update scheduled_jobs set payload = ${JSON.stringify(state ?? null)}::jsonb where id = ${job.id} and leased_by = ${me}`);
+			};
+			await def.run({ db, payload: job.payload, attempt: job.attempts, signal: abort.signal, saveState });
 		} catch (e) {
 			error = e;
 			logFailure('schedule', `${job.name} failed (try ${job.attempts})`, e);
