@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, phoneContext } from './browser';
-import { screen, siteApi as api, signUp, waitForFresh } from './app';
+import { buy, screen, signIn, siteApi as api, signUp, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -62,6 +62,57 @@ describe('auto top-up on a phone', () => {
 		expect(await card.innerText()).toMatch(/At most 2 top-ups a month\. This month: 0 top-ups, \$0\.00\.[\s\S]*Token pack · 5,000 tokens · \$5\.00 · Notice sent/);
 		await card.scrollIntoViewIfNeeded();
 		await screen(page, 'dashboard-auto-topup');
+		await context.close();
+	}, 150_000);
+
+	it('a subscriber’s auto top-up whose payment Paddle reports failed later (payment_failed webhook) turns itself off and says so in the inbox and in Settings', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		const me = await signUp(page, 'Dara Decline', `decline-${Date.now()}@example.test`, 'decline-2026-password');
+		await buy(page, 'Monthly plan', /Subscribe/, '$15.00', '20,000');
+
+		// The seller's simulator: this card accepts one-time charges, then their payment fails.
+		const seller = await phoneContext(browser);
+		const sim = await seller.newPage();
+		await signIn(sim, 'admin@quota.test');
+		await sim.goto('/paddle-simulator');
+		await sim.waitForLoadState('networkidle');
+		// The newest subscription (this member's) is listed first.
+		await screen(sim, 'paddle-simulator-subscription');
+		await sim.getByRole('button', { name: 'Decline them later' }).first().click();
+		await sim.getByRole('status').getByText(/will now be accepted, then their payment will fail/).waitFor();
+		await sim.getByText("then their payment fails: Paddle's payment-failed webhook turns the next auto top-up off", { exact: false }).first().waitFor();
+		await screen(sim, 'paddle-simulator-decline-later');
+		await seller.close();
+
+		await page.goto('/settings');
+		await waitForFresh(page);
+		const form = page.getByRole('form', { name: 'Your tokens' });
+		await form.getByRole('checkbox', { name: 'Top up automatically' }).check();
+		// 20,000 of the plan and the demo's member allowances (15,000): 35,000 available.
+		await form.getByLabel('When available tokens fall below').fill('34000');
+		await form.getByLabel('Buy').selectOption({ label: 'Token pack (5,000 tokens, $5.00)' });
+		await form.getByLabel('At most, top-ups a month').fill('2');
+		await form.getByLabel('Time between top-ups, at least').selectOption({ label: 'None' });
+		await form.getByRole('button', { name: 'Save auto top-up' }).click();
+		await form.getByText('Saved', { exact: true }).waitFor();
+
+		// 1,040 tokens of images: 33,960 left, below the trigger. Paddle takes the charge, then its payment fails.
+		expect((await api('consume', { user: me, feature: 'image_generation', units: 26 })).status).toBe(200);
+		await page.getByRole('banner').getByRole('link', { name: 'Alerts, 1 unread' }).waitFor({ timeout: 40_000 });
+		await page.getByRole('banner').getByRole('link', { name: /^Alerts/ }).click();
+		await page.waitForURL(/\/alerts$/);
+		await waitForFresh(page);
+		const entry = page.getByRole('list', { name: 'Alerts, newest first' }).getByRole('listitem').first();
+		expect(await entry.innerText()).toMatch(/Auto top-up was declined[\s\S]*The payment for Token pack \(5,000 tokens, \$5\.00\) was declined, so auto top-up is off/);
+		await screen(page, 'alerts-topup-declined-later');
+
+		await page.goto('/settings');
+		await waitForFresh(page);
+		await expect(form.getByRole('checkbox', { name: 'Top up automatically' }).isChecked()).resolves.toBe(false);
+		await form.getByRole('alert').getByText('The last top-up payment was declined.', { exact: false }).waitFor();
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'settings-auto-topup-declined');
 		await context.close();
 	}, 150_000);
 });
