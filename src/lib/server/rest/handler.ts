@@ -52,7 +52,8 @@ interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType, P extends z.
 	idempotencyKey?: I;
 	/** Metering endpoints share a per-key rate limit. */
 	metered?: boolean;
-	handle: (ctx: RestContext<z.infer<B>, z.infer<Q>, z.infer<P>, I>) => Promise<RestResult>;
+	/** A JSON answer, or a whole Response for a route that is not JSON (the event stream). */
+	handle: (ctx: RestContext<z.infer<B>, z.infer<Q>, z.infer<P>, I>) => Promise<RestResult | Response>;
 }
 
 async function readJson(request: Request): Promise<unknown> {
@@ -88,7 +89,7 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 			let session: Auth | null = null;
 			if (value) key = await authenticateApiKey(db, value);
 			else if (opts.auth === 'key-or-session' && event.locals.auth) session = event.locals.auth;
-			else throw new DomainError('unauthorized', 'Send Authorization: Bearer <api key>.');
+			else throw new DomainError('unauthorized', opts.auth === 'key' ? 'Send Authorization: Bearer <api key>.' : 'Sign in, or send Authorization: Bearer <api key>.');
 			if (opts.metered && key) meteringLimiter.take(key.keyId);
 
 			// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
@@ -114,6 +115,7 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 				idempotency: { scope: callerScope(caller), key: idem as string },
 				account: (target, level) => callerAccount(db, caller, target, level)
 			});
+			if (result instanceof Response) return result;
 			return json(result.body, { status: result.status ?? 200, headers: { 'cache-control': 'no-store', ...result.headers } });
 		} catch (e) {
 			return errorResponse(e, event);
