@@ -9,7 +9,7 @@ import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { pushSubscriptions, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
-import { retryDelaySeconds, startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { listJobs, retryDelaySeconds, startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { consume, grant, upsertFeature } from '../../src/lib/server/ledger';
 import { createSession, createTeam, createUser, signOut, signOutEverywhere } from '../../src/lib/server/accounts';
 import {
@@ -168,6 +168,10 @@ describe('push alerts to a phone', () => {
 			select status, attempts, extract(epoch from run_at - last_finished_at)::int as delay, payload
 			  from scheduled_jobs where name = 'push.send' and payload->>'userId' = ${u.id}`);
 		expect(job).toMatchObject({ status: 'scheduled', attempts: 1, delay: retryDelaySeconds(1) });
+		// The admin sees why, without the endpoint (a capability URL).
+		const waiting = (await listJobs(db.orm)).find((j) => j.name === 'push.send' && j.status === 'scheduled');
+		expect(waiting).toMatchObject({ failures: 1, lastError: expect.stringMatching(/^PushServiceError http_503/) });
+		expect(waiting!.lastError).not.toContain('127.0.0.1');
 		push.answer(phone.subscription.endpoint, 201);
 		await db.rows(sql`update scheduled_jobs set run_at = now() where name = 'push.send' and payload->>'userId' = ${u.id}`);
 		await mailRunner.runDue();

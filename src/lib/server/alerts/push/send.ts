@@ -122,7 +122,9 @@ export async function deliverPush(db: Db, raw: unknown, attempt: number, opts: P
 				.returning({ failures: pushSubscriptions.failures });
 			if ((row?.failures ?? 0) >= MAX_FAILURES) await db.orm.delete(pushSubscriptions).where(eq(pushSubscriptions.id, device.id));
 		}
-		throw new Error(`push to a device of user ${p.userId} failed: ${e instanceof WebPushError ? `HTTP ${e.statusCode}` : e instanceof Error ? e.name : 'error'}`);
+		// What the admin's Jobs page shows: the push service's status, never the endpoint.
+		const status = e instanceof WebPushError ? `http_${e.statusCode}` : 'unreachable';
+		throw Object.assign(new Error(`push to a device of user ${p.userId} failed`, { cause: e }), { name: 'PushServiceError', code: status });
 	}
 	await db.orm.update(pushSubscriptions).set({ lastSentAt: sql`now()`, failures: 0 }).where(eq(pushSubscriptions.id, device.id));
 	return 'sent';
