@@ -110,6 +110,10 @@ for (const size of sizes) {
 			// The tab and the page's title say the same word; each job goes by its name.
 			await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
 			await expect(sweep.getByText('Expiry sweep', { exact: true }).count()).resolves.toBe(1);
+			// The alerts' catch-up behind the NOTIFY watcher runs on the schedule like the rest.
+			const catchUp = page.getByRole('listitem').filter({ hasText: 'alerts.evaluate' });
+			await expect(catchUp.getByText('Alert catch-up', { exact: true }).count()).resolves.toBe(1);
+			expect(await catchUp.innerText()).toMatch(/every 1 min/);
 			await expectSound(page);
 		});
 	});

@@ -148,3 +148,14 @@ export async function alertStepsShown(group: import('playwright-core').Locator):
 	const text = await group.getByRole('list', { name: /Alert steps/ }).innerText();
 	return [...text.matchAll(/Below (\d+) %/g)].map((m) => Number(m[1]));
 }
+
+/** Buys `offer` in the store (its `button`), pays in the simulator's checkout sheet and waits for the store's "Tokens added". */
+export async function buy(page: Page, offer: string, button: RegExp, total: string, added: string) {
+	await page.goto('/store');
+	const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: offer, exact: true }) });
+	await card.getByRole('button', { name: button }).click();
+	const sheet = page.frameLocator('iframe[title="Checkout"]');
+	await sheet.getByRole('button', { name: `Pay ${total}` }).click();
+	const status = page.getByRole('status', { name: 'Purchase status' });
+	await status.getByText(`Tokens added: +${added}`).waitFor({ timeout: 20_000 });
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { maya, openAs, screen, signIn, waitForFresh } from './app';
+import { buy, maya, openAs, screen, signIn, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -33,17 +33,6 @@ async function expectLedgerInvariants() {
 	expect(res.status()).toBe(200);
 	expect(((await res.json()) as { result: { data: { breaches: unknown[] } } }).result.data.breaches).toEqual([]);
 	await admin.context.close();
-}
-
-/** Pays in the simulator's checkout sheet and waits for the store's "Tokens added". */
-async function buy(page: Page, offer: string, button: RegExp, total: string, added: string) {
-	await page.goto('/store');
-	const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: offer, exact: true }) });
-	await card.getByRole('button', { name: button }).click();
-	const sheet = page.frameLocator('iframe[title="Checkout"]');
-	await sheet.getByRole('button', { name: `Pay ${total}` }).click();
-	const status = page.getByRole('status', { name: 'Purchase status' });
-	await status.getByText(`Tokens added: +${added}`).waitFor({ timeout: 20_000 });
 }
 
 const texts = (l: Locator) => l.allInnerTexts();

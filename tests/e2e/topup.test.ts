@@ -1,13 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launch, phoneContext } from './browser';
-import { screen, siteApi as api, signUp, waitForFresh } from './app';
+import { buy, screen, signIn, siteApi as api, signUp, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
 	browser = await launch();
 });
 afterAll(async () => browser?.close());
+
+/** Turns auto top-up on in Settings for the member's own tokens: below `below` tokens, one Token pack, at most 2 a month, no cooldown; `check` looks at the form before it is saved. */
+async function turnOn(page: Page, below: number, check?: (form: Locator) => Promise<void>): Promise<Locator> {
+	await page.goto('/settings');
+	await waitForFresh(page);
+	const form = page.getByRole('form', { name: 'Your tokens' });
+	await form.getByRole('checkbox', { name: 'Top up automatically' }).check();
+	await form.getByLabel('When available tokens fall below').fill(String(below));
+	await form.getByLabel('Buy').selectOption({ label: 'Token pack (5,000 tokens, $5.00)' });
+	await form.getByLabel('At most, top-ups a month').fill('2');
+	await form.getByLabel('Time between top-ups, at least').selectOption({ label: 'None' });
+	await check?.(form);
+	await form.getByRole('button', { name: 'Save auto top-up' }).click();
+	await form.getByText('Saved', { exact: true }).waitFor();
+	return form;
+}
+
+/** Spends 1,040 tokens of images as the member (26 operations of 40) and opens the one alert that follows from the header's bell. */
+async function crossAndOpenAlert(page: Page, me: string): Promise<Locator> {
+	expect((await api('consume', { user: me, feature: 'image_generation', units: 26 })).status).toBe(200);
+	await page.getByRole('banner').getByRole('link', { name: 'Alerts, 1 unread' }).waitFor({ timeout: 40_000 });
+	await page.getByRole('banner').getByRole('link', { name: /^Alerts/ }).click();
+	await page.waitForURL(/\/alerts$/);
+	await waitForFresh(page);
+	return page.getByRole('list', { name: 'Alerts, newest first' }).getByRole('listitem').first();
+}
 
 describe('auto top-up on a phone', () => {
 	it('a member without a subscription turns it on in Settings; the crossing sends a one-tap notice that opens the checkout; the dashboard shows the rule', async () => {
@@ -16,17 +42,9 @@ describe('auto top-up on a phone', () => {
 		const me = await signUp(page, 'Tara Topup', `topup-${Date.now()}@example.test`, 'topup-2026-password');
 		expect((await api('grants', { user: me, tokens: 6_000, source: 'bonus', note: 'Auto top-up test' })).status).toBe(201);
 
-		await page.goto('/settings');
-		await waitForFresh(page);
-		const form = page.getByRole('form', { name: 'Your tokens' });
-		await form.getByRole('checkbox', { name: 'Top up automatically' }).check();
-		await form.getByLabel('When available tokens fall below').fill('20000');
-		await form.getByLabel('Buy').selectOption({ label: 'Token pack (5,000 tokens, $5.00)' });
-		await form.getByLabel('At most, top-ups a month').fill('2');
-		await form.getByLabel('Time between top-ups, at least').selectOption({ label: 'None' });
-		await expect(form.getByText(/No active subscription: Paddle can only charge without a checkout on a subscription/).isVisible()).resolves.toBe(true);
-		await form.getByRole('button', { name: 'Save auto top-up' }).click();
-		await form.getByText('Saved', { exact: true }).waitFor();
+		const form = await turnOn(page, 20_000, async (f) => {
+			await expect(f.getByText(/No active subscription: Paddle can only charge without a checkout on a subscription/).isVisible()).resolves.toBe(true);
+		});
 		// 6,000 granted plus the demo's member allowances (chat 10,000 a day, forms 5,000 a week): 21,000 available.
 		await form.getByText('Next top-up when available tokens fall below 20,000: 1,001 tokens from now.').waitFor();
 		await form.scrollIntoViewIfNeeded();
@@ -37,12 +55,7 @@ describe('auto top-up on a phone', () => {
 		await page.setViewportSize({ width: 390, height: 844 });
 
 		// Image generation costs 40 tokens an operation: 1,040 spent leaves 19,960, below the trigger.
-		expect((await api('consume', { user: me, feature: 'image_generation', units: 26 })).status).toBe(200);
-		await page.getByRole('banner').getByRole('link', { name: 'Alerts, 1 unread' }).waitFor({ timeout: 40_000 });
-		await page.getByRole('banner').getByRole('link', { name: /^Alerts/ }).click();
-		await page.waitForURL(/\/alerts$/);
-		await waitForFresh(page);
-		const entry = page.getByRole('list', { name: 'Alerts, newest first' }).getByRole('listitem').first();
+		const entry = await crossAndOpenAlert(page, me);
 		expect(await entry.innerText()).toMatch(/Top up[\s\S]*Your tokens dropped below 20,000 tokens[\s\S]*Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/);
 		await screen(page, 'alerts-topup-notice');
 
@@ -62,6 +75,43 @@ describe('auto top-up on a phone', () => {
 		expect(await card.innerText()).toMatch(/At most 2 top-ups a month\. This month: 0 top-ups, \$0\.00\.[\s\S]*Token pack · 5,000 tokens · \$5\.00 · Notice sent/);
 		await card.scrollIntoViewIfNeeded();
 		await screen(page, 'dashboard-auto-topup');
+		await context.close();
+	}, 150_000);
+
+	it('a subscriber’s auto top-up whose payment Paddle reports failed later (payment_failed webhook) turns itself off and says so in the inbox and in Settings', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		const me = await signUp(page, 'Dara Decline', `decline-${Date.now()}@example.test`, 'decline-2026-password');
+		await buy(page, 'Monthly plan', /Subscribe/, '$15.00', '20,000');
+
+		// The seller's simulator: this card accepts one-time charges, then their payment fails.
+		const seller = await phoneContext(browser);
+		const sim = await seller.newPage();
+		await signIn(sim, 'admin@quota.test');
+		await sim.goto('/paddle-simulator');
+		await sim.waitForLoadState('networkidle');
+		// The newest subscription (this member's) is listed first.
+		await screen(sim, 'paddle-simulator-subscription');
+		await sim.getByRole('button', { name: 'Decline them later' }).first().click();
+		await sim.getByRole('status').getByText(/will now be accepted, then their payment will fail/).waitFor();
+		await sim.getByText("then their payment fails: Paddle's payment-failed webhook turns the next auto top-up off", { exact: false }).first().waitFor();
+		await screen(sim, 'paddle-simulator-decline-later');
+		await seller.close();
+
+		// 20,000 of the plan and the demo's member allowances (15,000): 35,000 available.
+		const form = await turnOn(page, 34_000);
+
+		// 1,040 tokens of images: 33,960 left, below the trigger. Paddle takes the charge, then its payment fails.
+		const entry = await crossAndOpenAlert(page, me);
+		expect(await entry.innerText()).toMatch(/Auto top-up was declined[\s\S]*The payment for Token pack \(5,000 tokens, \$5\.00\) was declined, so auto top-up is off/);
+		await screen(page, 'alerts-topup-declined-later');
+
+		await page.goto('/settings');
+		await waitForFresh(page);
+		await expect(form.getByRole('checkbox', { name: 'Top up automatically' }).isChecked()).resolves.toBe(false);
+		await form.getByRole('alert').getByText('The last top-up payment was declined.', { exact: false }).waitFor();
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'settings-auto-topup-declined');
 		await context.close();
 	}, 150_000);
 });

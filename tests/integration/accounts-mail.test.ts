@@ -6,20 +6,24 @@ import { join } from 'node:path';
 import { freshDb } from '../helpers/db';
 import { linkIn, readMailDir, startSmtp } from '../helpers/mail';
 import type { Db } from '../../src/lib/server/db';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { createMailer } from '../../src/lib/server/mail';
+import { mailJob } from '../../src/lib/server/mail/job';
+import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { passwordResetMail } from '../../src/lib/server/mail/templates';
 import { checkResetToken, requestPasswordReset, resetPassword, signIn, signUp, validateSessionToken } from '../../src/lib/server/accounts';
 import { DomainError } from '../../src/lib/server/errors';
 
 let db: Db;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
-let mailer: Mailer;
+/** The app's mail job on a schedule that never polls: a queued mail goes out on the runner's wake at commit. */
+let outbox: Schedule;
 beforeAll(async () => {
 	db = await freshDb();
 	smtp = await startSmtp();
-	mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' });
+	outbox = await startSchedule(db, [mailJob(createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' }))], { pollMs: 3_600_000 });
 });
 afterAll(async () => {
+	await outbox?.stop();
 	await smtp?.close();
 	await db?.close();
 });
@@ -30,7 +34,7 @@ const tokenOf = (link: string) => link.split('/reset/')[1]!;
 describe('password reset by mail, through a real SMTP server', () => {
 	it('mails a one-time link that sets a new password, ends old sessions and signs in', async () => {
 		const old = await signUp(db, { email: 'forgetful@example.com', name: 'Forgetful', password: 'first secret 1' }, { ip: '10.1.0.1' });
-		await requestPasswordReset(db, { email: 'Forgetful@Example.com' }, { ip: '10.1.0.1' }, mailer);
+		await requestPasswordReset(db, { email: 'Forgetful@Example.com' }, { ip: '10.1.0.1' });
 		const mail = await smtp.waitFor('forgetful@example.com');
 		expect(mail.decoded).toMatch(/^Subject: Reset your Quota password/m);
 		expect(mail.decoded).toMatch(/^From: Quota <no-reply@quota\.test>/m);
@@ -44,6 +48,9 @@ describe('password reset by mail, through a real SMTP server', () => {
 		await expect(signIn(db, { email: 'forgetful@example.com', password: 'first secret 1' }, { ip: '10.1.0.2' })).rejects.toMatchObject({ code: 'unauthorized' });
 		await expect(signIn(db, { email: 'forgetful@example.com', password: 'second secret 2' }, { ip: '10.1.0.2' })).resolves.toBeTruthy();
 
+		// The queued mail forgot its link once sent: the token is kept only as its hash.
+		expect(await db.rows(sql`select id from scheduled_jobs where payload::text like ${'%' + tokenOf(link) + '%'}`)).toEqual([]);
+
 		// The link works once.
 		await expect(resetPassword(db, { token: tokenOf(link), password: 'third secret 3' }, {})).rejects.toMatchObject({ code: 'not_found' });
 		await expect(checkResetToken(db, tokenOf(link))).rejects.toMatchObject({ code: 'not_found' });
@@ -51,7 +58,7 @@ describe('password reset by mail, through a real SMTP server', () => {
 
 	it('answers the same for unknown emails and sends nothing', async () => {
 		const before = smtp.messages.length;
-		await expect(requestPasswordReset(db, { email: 'nobody@example.com' }, { ip: '10.1.0.3' }, mailer)).resolves.toBeUndefined();
+		await expect(requestPasswordReset(db, { email: 'nobody@example.com' }, { ip: '10.1.0.3' })).resolves.toBeUndefined();
 		await new Promise((r) => setTimeout(r, 300));
 		expect(smtp.messages.length).toBe(before);
 	});
@@ -59,7 +66,7 @@ describe('password reset by mail, through a real SMTP server', () => {
 	it('refuses expired links, weak new passwords and made-up tokens, changing nothing', async () => {
 		const u = await signUp(db, { email: 'late@example.com', name: 'Late', password: 'late again 7' }, { ip: '10.1.0.4' });
 		const after = smtp.messages.length;
-		await requestPasswordReset(db, { email: 'late@example.com' }, { ip: '10.1.0.4' }, mailer);
+		await requestPasswordReset(db, { email: 'late@example.com' }, { ip: '10.1.0.4' });
 		const token = tokenOf(linkIn(await smtp.waitFor('late@example.com', after), '/reset/'));
 
 		const weak = await resetPassword(db, { token, password: 'short' }, {}).catch((e: DomainError) => e);
@@ -75,8 +82,8 @@ describe('password reset by mail, through a real SMTP server', () => {
 
 	it('rate limits reset requests per email', async () => {
 		await signUp(db, { email: 'spammed@example.com', name: 'Spammed', password: 'spam spam 99' }, { ip: '10.1.0.6' });
-		for (let i = 0; i < 3; i++) await requestPasswordReset(db, { email: 'spammed@example.com' }, { ip: `10.1.1.${i}` }, mailer);
-		const limited = await requestPasswordReset(db, { email: 'spammed@example.com' }, { ip: '10.1.1.9' }, mailer).catch((e: DomainError) => e);
+		for (let i = 0; i < 3; i++) await requestPasswordReset(db, { email: 'spammed@example.com' }, { ip: `10.1.1.${i}` });
+		const limited = await requestPasswordReset(db, { email: 'spammed@example.com' }, { ip: '10.1.1.9' }).catch((e: DomainError) => e);
 		expect(limited).toMatchObject({ code: 'rate_limited' });
 		expect((limited as DomainError).retryAfterSeconds).toBeGreaterThan(0);
 	});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
 import { startSmtp } from '../helpers/mail';
 import { startPushService, verifyVapid } from '../helpers/push-service';
@@ -9,7 +9,7 @@ import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { pushSubscriptions, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
-import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { listJobs, retryDelaySeconds, startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { consume, grant, upsertFeature } from '../../src/lib/server/ledger';
 import { createSession, createTeam, createUser, signOut, signOutEverywhere } from '../../src/lib/server/accounts';
 import {
@@ -19,9 +19,9 @@ import {
 	setAlertSteps,
 	setQuietHours,
 	subscribePush,
+	pushJob,
 	unsubscribePush,
-	vapidKeys,
-	type AlertChannels
+	vapidKeys
 } from '../../src/lib/server/alerts';
 import { parsePushMessage } from '../../src/lib/push-message';
 
@@ -29,16 +29,16 @@ let db: Db & { url?: string };
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let push: Awaited<ReturnType<typeof startPushService>>;
 let mailer: Mailer;
-let channels: AlertChannels;
-/** The schedule's mail job, run when a test asks: alert mail goes out through it. */
+/** The clock the push job reads quiet hours at (null: the real one). */
+let clock: Date | null = null;
+/** The schedule's mail and push jobs: alert mail and pushes are queued by the alert and sent through them. */
 let mailRunner: Schedule;
 
 beforeAll(async () => {
 	db = await freshDb();
 	[smtp, push] = await Promise.all([startSmtp(), startPushService()]);
 	mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <alerts@quota.test>' });
-	channels = { push: { agent: push.agent } };
-	mailRunner = await startSchedule(db, [mailJob(mailer)], { pollMs: 3_600_000 });
+	mailRunner = await startSchedule(db, [mailJob(mailer), pushJob({ agent: push.agent, now: () => clock ?? new Date() })], { pollMs: 3_600_000 });
 	await configureRates(db);
 	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
 });
@@ -63,7 +63,13 @@ async function phoneOf(p: Person) {
 const give = (accountId: string, tokens: number) => grant(db.orm, { accountId, tokens, source: 'purchase' });
 const spend = (accountId: string, tokens: number) =>
 	consume(db.orm, { accountId, feature: 'plain', units: tokens, actor: {}, idempotency: { scope: 'push-test', key: randomUUID() } });
-const evaluate = (accountId: string, now?: Date) => evaluateAlerts(db, accountId, { ...channels, push: { ...channels.push, now } });
+/** Evaluates the account's alerts, then runs what they queued (mail, pushes) with the clock at `now`. */
+async function evaluate(accountId: string, now?: Date) {
+	clock = now ?? null;
+	const sent = await evaluateAlerts(db, accountId);
+	await mailRunner.runDue();
+	return sent;
+}
 
 describe('the site’s VAPID keys', () => {
 	it('are generated once and kept, whichever process asks first', async () => {
@@ -120,7 +126,7 @@ describe('push alerts to a phone', () => {
 		const team = await createTeam(db.orm, { name: 'Pool Team', ownerUserId: owner.id });
 		await db.orm.insert(teamMembers).values({ teamId: team.id, userId: member.id, role: 'member' });
 		const [ownerPhone, memberPhone] = [await phoneOf(owner), await phoneOf(member)];
-		await setAlertSteps(db, owner.id, key(), team.accountId, { shares: [], tokens: [500], depleted: true }, channels);
+		await setAlertSteps(db, owner.id, key(), team.accountId, { shares: [], tokens: [500], depleted: true });
 		await give(team.accountId, 2000);
 		await spend(team.accountId, 1501);
 		await evaluate(team.accountId);
@@ -147,6 +153,33 @@ describe('push alerts to a phone', () => {
 		await spend(u.accountId, 100);
 		await evaluate(u.accountId, new Date('2026-12-02T06:00:00Z'));
 		expect(phone.received()).toHaveLength(1);
+		await expectInvariants(db);
+	});
+
+	it('retries a push the push service failed, with the schedule’s backoff, and sends it once it answers', async () => {
+		const u = await person('Flaky');
+		const phone = await phoneOf(u);
+		push.answer(phone.subscription.endpoint, 503);
+		await give(u.accountId, 1000);
+		await spend(u.accountId, 801);
+		await evaluate(u.accountId);
+		expect(phone.received()).toHaveLength(1);
+		const [job] = await db.rows<{ status: string; attempts: number; delay: number; payload: unknown }>(sql`
+			select status, attempts, extract(epoch from run_at - last_finished_at)::int as delay, payload
+			  from scheduled_jobs where name = 'push.send' and payload->>'userId' = ${u.id}`);
+		expect(job).toMatchObject({ status: 'scheduled', attempts: 1, delay: retryDelaySeconds(1) });
+		// The admin sees why, without the endpoint (a capability URL).
+		const waiting = (await listJobs(db.orm)).find((j) => j.name === 'push.send' && j.status === 'scheduled');
+		expect(waiting).toMatchObject({ failures: 1, lastError: expect.stringMatching(/^PushServiceError http_503/) });
+		expect(waiting!.lastError).not.toContain('127.0.0.1');
+		push.answer(phone.subscription.endpoint, 201);
+		await db.rows(sql`update scheduled_jobs set run_at = now() where name = 'push.send' and payload->>'userId' = ${u.id}`);
+		await mailRunner.runDue();
+		expect(phone.received()).toHaveLength(2);
+		expect(parsePushMessage(phone.decrypt(phone.received()[1]!))).toMatchObject({ title: 'You are running low on tokens' });
+		const [done] = await db.rows<{ status: string }>(sql`select status from scheduled_jobs where name = 'push.send' and payload is null and key like ${'alert:%'} and status = 'done' and attempts = 2`);
+		expect(done).toEqual({ status: 'done' });
+		expect(await pushDeviceCount(db.orm, u.id)).toBe(1);
 		await expectInvariants(db);
 	});
 

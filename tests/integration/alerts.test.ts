@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
 import { startSmtp } from '../helpers/mail';
 import { configureRates, expectInvariants } from '../helpers/ledger';
@@ -10,9 +10,9 @@ import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import { consume, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
-import { evaluateAlerts, listAlertSteps, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
+import { alertCatchUpJob, catchUpAlerts, evaluateAlerts, listAlertSteps, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
 import { accountsToAlert } from '../../src/lib/server/alerts/evaluate';
-import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { listJobs, startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { mailJob } from '../../src/lib/server/mail/job';
 
 let db: Db & { url?: string };
@@ -253,6 +253,63 @@ describe('low-balance and out-of-tokens alerts', () => {
 			await stop();
 			await poller.stop();
 		}
+		await expectInvariants(db);
+	});
+});
+
+describe('the schedule’s catch-up (alerts.evaluate)', () => {
+	it('alerts, from its saved cursor, what no process heard, and never a crossing twice beside the watcher', async () => {
+		const catchUp = await startSchedule(db, [alertCatchUpJob({ settleSeconds: 0 })], { pollMs: 3_600_000 });
+		const due = () => db.rows(sql`update scheduled_jobs set run_at = now() where name = 'alerts.evaluate'`);
+		const cursor = async () => (await db.rows<{ payload: { cursor: number } }>(sql`select payload from scheduled_jobs where name = 'alerts.evaluate'`))[0]!.payload.cursor;
+		try {
+			await catchUp.runDue(); // the first run starts at the newest entry
+			const start = await cursor();
+			// Committed while no app process listened: nobody evaluates them.
+			const u = await person('Offline');
+			await give(u.accountId, 1000);
+			await spend(u.accountId, 850);
+			expect(await recordsOf(u.accountId)).toEqual([]);
+			await due();
+			await catchUp.runDue();
+			await deliver();
+			expect((await recordsOf(u.accountId)).map((r) => r.kind)).toEqual(['balance_low']);
+			expect(mailsTo(u.email!)).toHaveLength(1);
+			expect(await cursor()).toBeGreaterThan(start);
+			const [job] = (await listJobs(db.orm)).filter((j) => j.name === 'alerts.evaluate');
+			expect(job).toMatchObject({ everySeconds: 60, status: 'scheduled', failures: 0, lastError: null });
+
+			// The watcher hears the next crossing; the catch-up, running after it over the same change, adds nothing.
+			const stop = await startAlerts(db, { delayMs: 5 });
+			try {
+				await spend(u.accountId, 100); // 50 left: below 10 %
+				await expect.poll(async () => (await recordsOf(u.accountId)).length).toBe(2);
+			} finally {
+				await stop();
+			}
+			await due();
+			await catchUp.runDue();
+			await catchUp.runDue();
+			expect((await recordsOf(u.accountId)).length).toBe(2);
+		} finally {
+			await catchUp.stop();
+		}
+		await expectInvariants(db);
+	});
+
+	it('leaves entries younger than the settling time for a later run (a lower id may still commit)', async () => {
+		let saved: unknown = null;
+		const save = async (s: unknown) => void (saved = s);
+		await catchUpAlerts(db, null, save, { settleSeconds: 3600 });
+		const start = (saved as { cursor: number }).cursor;
+		const u = await person('Recent');
+		await give(u.accountId, 1000);
+		await spend(u.accountId, 900);
+		expect(await catchUpAlerts(db, saved, save, { settleSeconds: 3600 })).toEqual({ accounts: 0, alerts: 0 });
+		expect(saved).toEqual({ cursor: start });
+		expect(await catchUpAlerts(db, saved, save, { settleSeconds: 0, batch: 1 })).toMatchObject({ alerts: 1 });
+		expect((saved as { cursor: number }).cursor).toBeGreaterThan(start);
+		await deliver();
 		await expectInvariants(db);
 	});
 });

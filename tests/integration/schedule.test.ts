@@ -48,6 +48,25 @@ describe('schedule', () => {
 		expect(new Date(hourly!.nextRunAt!).getTime() - new Date(hourly!.lastFinishedAt!).getTime()).toBeGreaterThanOrEqual(3_599_000);
 	});
 
+	it('a job queued in a transaction runs right after the commit, without waiting for the poll, and never for a rollback', async () => {
+		const ran: string[] = [];
+		const s = await startSchedule(other, [{ name: 'test.prompt', run: async ({ payload }) => void ran.push(payload as string) }], { pollMs: 3_600_000 });
+		try {
+			await db.orm.transaction(async (tx) => {
+				await enqueue(tx, 'test.prompt', 'rolled back');
+				tx.rollback();
+			}).catch(() => {});
+			await db.orm.transaction(async (tx) => {
+				await enqueue(tx, 'test.prompt', 'committed');
+				await sleep(300);
+				expect(ran).toEqual([]); // not before the commit
+			});
+			await expect.poll(() => ran, { timeout: 3000 }).toEqual(['committed']);
+		} finally {
+			await s.stop();
+		}
+	});
+
 	it('the same key is scheduled once', async () => {
 		expect(await enqueue(db.orm, 'test.once', { n: 1 }, { key: 'k1' })).toBe(true);
 		expect(await enqueue(db.orm, 'test.once', { n: 2 }, { key: 'k1' })).toBe(false);

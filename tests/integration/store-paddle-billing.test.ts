@@ -3,15 +3,17 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { backend } from '../helpers/db';
 import { makeUser } from '../helpers/ledger';
-import { storeTestBed } from '../helpers/paddle';
+import { post, storeTestBed } from '../helpers/paddle';
 import { getProduct, type Product } from '../../src/lib/server/store/catalog';
 import { getPurchase, startCheckout } from '../../src/lib/server/store/orders';
 import { cancelSubscription } from '../../src/lib/server/store/subscriptions';
 import { chargeOffSession } from '../../src/lib/server/store/charges';
 import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
-import { paddleId, subscriptionPayload, transactionPayload } from '../../src/lib/server/store/paddle/simulator/payloads';
-import { subscriptions } from '../../src/lib/server/db/schema';
-import { sql } from 'drizzle-orm';
+import { envelope, paddleId, subscriptionPayload, transactionPayload } from '../../src/lib/server/store/paddle/simulator/payloads';
+import { chargeTopup, DECLINED_REASON, setTopupRule } from '../../src/lib/server/topup';
+import { listNotifications } from '../../src/lib/server/alerts';
+import { subscriptions, topupRules, topups } from '../../src/lib/server/db/schema';
+import { eq, sql } from 'drizzle-orm';
 
 /**
  * The real-Paddle provider, through the real SDK, against a stand-in for Paddle's API on loopback
@@ -122,5 +124,39 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		await expect(chargeOffSession(bed.db.orm, paddle, { accountId: u.accountId, productId: 'tokens-5k', subscription })).rejects.toMatchObject({ code: 'payment_declined' });
 		const orders = await bed.db.rows<{ status: string }>(sql`select status from orders where account_id = ${u.accountId}::uuid order by created_at`);
 		expect(orders.map((o) => o.status)).toEqual(['pending', 'failed']);
+	});
+
+	it('an auto top-up Paddle accepted and whose payment then failed: the signed transaction.payment_failed declines it, turns auto top-up off and tells the owner', async () => {
+		const [product, pack] = [await getProduct(bed.db.orm, 'monthly-20k'), await getProduct(bed.db.orm, 'tokens-5k')];
+		const u = await makeUser(bed.db);
+		const subId = paddleId('sub');
+		await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', lastEventAt: new Date() });
+		await setTopupRule(bed.db, u.userId, u.accountId, { enabled: true, belowTokens: 5_000, productId: 'tokens-5k', maxPerMonth: 3, maxCentsPerMonth: null, cooldownSeconds: 0 });
+		// A crossing claimed (claim.ts); what the charge job does with it is under test here.
+		const [topup] = await bed.db.orm.insert(topups).values({ accountId: u.accountId, crossing: 0, productId: 'tokens-5k', amountCents: pack.priceCents, currency: pack.currency, available: 100, status: 'claimed' }).returning();
+		answer = async () => subscriptionAnswer(subId, product, { canceling: false });
+		expect(await chargeTopup(bed.db, topup!.id, paddle)).toBe('charged');
+		expect(requests.at(-1)).toMatchObject({ path: `/subscriptions/${subId}/charge` });
+
+		// Paddle bills the charge, then the card is declined: its webhook, signed, through the real handler.
+		const at = new Date().toISOString();
+		const failed = envelope(
+			'transaction.payment_failed',
+			transactionPayload(
+				{ id: paddleId('txn'), status: 'past_due', origin: 'subscription_charge', priceId: pack.paddlePriceSandbox!, quantity: 1, customData: {}, subscriptionId: subId, billingPeriod: null, payments: [{ status: 'error', at }], createdAt: at, billedAt: null },
+				pack
+			)
+		);
+		expect(await post(bed.hook.url, failed)).toMatchObject({ status: 200, body: { ok: true, outcome: 'processed' } });
+		const [after] = await bed.db.orm.select().from(topups).where(eq(topups.id, topup!.id));
+		expect(after).toMatchObject({ status: 'declined', note: 'Paddle reported the payment as failed.' });
+		expect(await getPurchase(bed.db.orm, u.accountId, after!.orderId!)).toMatchObject({ status: 'failed', autoTopUp: true });
+		expect((await bed.db.orm.select().from(topupRules).where(eq(topupRules.accountId, u.accountId)))[0]).toMatchObject({ enabled: false, offReason: DECLINED_REASON });
+		expect((await listNotifications(bed.db.orm, u.userId)).entries).toEqual([expect.objectContaining({ kind: 'topup_declined' })]);
+		const queued = await bed.db.rows<{ name: string }>(sql`select name from scheduled_jobs where key like ${`topup_declined:${topup!.id}:%`} order by name`);
+		expect(queued.map((j) => j.name)).toEqual(['mail.send']); // no push device: no push job
+		// The same webhook again (Paddle retries) changes nothing.
+		expect(await post(bed.hook.url, failed)).toMatchObject({ status: 200, body: { duplicate: true } });
+		expect((await listNotifications(bed.db.orm, u.userId)).entries).toHaveLength(1);
 	});
 });

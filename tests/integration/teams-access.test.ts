@@ -4,7 +4,9 @@ import { freshDb } from '../helpers/db';
 import { linkIn, startSmtp } from '../helpers/mail';
 import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
 import type { Db } from '../../src/lib/server/db';
-import { createMailer, type Mailer } from '../../src/lib/server/mail';
+import { createMailer } from '../../src/lib/server/mail';
+import { mailJob } from '../../src/lib/server/mail/job';
+import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import {
 	acceptInvite,
 	activeAccount,
@@ -28,14 +30,16 @@ import {
 let db: Db;
 let w: World;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
-let mailer: Mailer;
+/** The app's mail job on a schedule that never polls: a queued mail goes out on the runner's wake at commit. */
+let outbox: Schedule;
 beforeAll(async () => {
 	db = await freshDb();
 	w = await makeWorld(db);
 	smtp = await startSmtp();
-	mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' });
+	outbox = await startSchedule(db, [mailJob(createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' }))], { pollMs: 3_600_000 });
 });
 afterAll(async () => {
+	await outbox?.stop();
 	await smtp?.close();
 	await db?.close();
 });
@@ -89,7 +93,7 @@ describe('requireAccountAccess', () => {
 describe('teams and invitations', () => {
 	it('invites by mail; the invited person accepts with the link and shares the pool', async () => {
 		const invitee = await createUser(db.orm, { email: `invitee-${w.tag}@example.com`, name: 'Invitee' });
-		const invite = await inviteToTeam(db, { teamId: w.teamA.id, email: invitee.email!.toUpperCase(), role: 'member' }, actor('memberA'), mailer);
+		const invite = await inviteToTeam(db, { teamId: w.teamA.id, email: invitee.email!.toUpperCase(), role: 'member' }, actor('memberA'));
 		expect(invite).toMatchObject({ email: invitee.email, role: 'member' });
 		const mail = await smtp.waitFor(invitee.email!);
 		expect(mail.decoded).toMatch(new RegExp(`^Subject: MemberA ${w.tag} invited you to Team A ${w.tag} on Quota`, 'm'));
@@ -112,12 +116,12 @@ describe('teams and invitations', () => {
 	});
 
 	it('refuses invites from plain members, admin invites from admins, and members invited twice', async () => {
-		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('teamMember'), mailer)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
 		// Someone outside the team is answered as for a team that does not exist.
-		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('otherTeamAdmin'), mailer)).rejects.toMatchObject({ code: 'not_found' });
-		await expect(inviteToTeam(db, { teamId: w.teamB.id, email: 'x@example.com', role: 'admin' }, actor('otherTeamAdmin'), mailer)).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: w.users.teamMember.email!, role: 'member' }, actor('memberA'), mailer)).rejects.toMatchObject({ code: 'conflict' });
-		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'not an email', role: 'member' }, actor('memberA'), mailer)).rejects.toMatchObject({ code: 'invalid_input' });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'not_found' });
+		await expect(inviteToTeam(db, { teamId: w.teamB.id, email: 'x@example.com', role: 'admin' }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: w.users.teamMember.email!, role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'not an email', role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'invalid_input' });
 	});
 
 	it('hides a team from people outside it', async () => {
@@ -143,7 +147,7 @@ describe('teams and invitations', () => {
 		const a = await createUser(db.orm, { email: `leaver-${w.tag}@example.com`, name: 'Leaver' });
 		const b = await createUser(db.orm, { email: `removed-${w.tag}@example.com`, name: 'Removed' });
 		for (const u of [a, b]) {
-			await inviteToTeam(db, { teamId: w.teamA.id, email: u.email!, role: 'member' }, actor('memberA'), mailer);
+			await inviteToTeam(db, { teamId: w.teamA.id, email: u.email!, role: 'member' }, actor('memberA'));
 			await acceptInvite(db, inviteToken(linkIn(await smtp.waitFor(u.email!), '/invite/')), u);
 			await setActiveAccount(db, u.id, w.teamA.accountId);
 		}

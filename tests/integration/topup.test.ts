@@ -9,7 +9,11 @@ import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { teamMembers } from '../../src/lib/server/db/schema';
 import { balances, consume, upsertFeature } from '../../src/lib/server/ledger';
 import { createSession, createTeam, createUser } from '../../src/lib/server/accounts';
-import { listNotifications, subscribePush } from '../../src/lib/server/alerts';
+import { listNotifications, pushJob, subscribePush } from '../../src/lib/server/alerts';
+import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { createMailer } from '../../src/lib/server/mail';
+import { mailJob } from '../../src/lib/server/mail/job';
+import { startSmtp } from '../helpers/mail';
 import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
 import { parsePushMessage } from '../../src/lib/push-message';
 import { chargeTopup, checkTopup, checkTopups, DECLINED_REASON, setTopupRule, startTopups, topupView, type TopupRuleInput } from '../../src/lib/server/topup';
@@ -20,16 +24,22 @@ let bed: Awaited<ReturnType<typeof storeTestBed>>;
 let db: Db & { url?: string };
 let paddle: PaddleSimulator;
 let push: Awaited<ReturnType<typeof startPushService>>;
+/** The schedule's push and mail jobs: the notices' pushes and mails go out through them. */
+let outbox: Schedule;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
 beforeAll(async () => {
 	bed = await storeTestBed({ withRates: true, poolSize: 20 });
 	({ db, paddle } = bed);
-	push = await startPushService();
+	[push, smtp] = await Promise.all([startPushService(), startSmtp()]);
+	const mailer = createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <billing@quota.test>' });
+	outbox = await startSchedule(db, [pushJob({ agent: push.agent }), mailJob(mailer)], { pollMs: 3_600_000 });
 	// One token per unit keeps the arithmetic readable.
 	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
 });
 afterAll(async () => {
-	await push?.close();
+	await outbox?.stop();
+	await Promise.all([push?.close(), smtp?.close()]);
 	await bed?.close();
 });
 
@@ -63,7 +73,8 @@ const queuedCharges = (accountId: string) =>
 /** Runs what the schedule would: every queued charge of the account. */
 async function runCharges(accountId: string) {
 	const out = [];
-	for (const j of await queuedCharges(accountId)) out.push(await chargeTopup(db, j.key, paddle, { agent: push.agent }));
+	for (const j of await queuedCharges(accountId)) out.push(await chargeTopup(db, j.key, paddle));
+	await outbox.runDue();
 	return out.filter((s) => s !== null);
 }
 
@@ -178,20 +189,36 @@ describe(`auto top-up on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	it('a declined payment turns auto top-up off and tells the owner; turning it on again re-arms it', async () => {
+	// Paddle refuses a one-time charge at once (`subscription_payment_declined`), or accepts it and
+	// reports the failed payment later by webhook (`transaction.payment_failed`, origin subscription_charge).
+	it.each([
+		['at once', true],
+		['later, by the payment_failed webhook', 'later']
+	] as const)('a payment declined %s turns auto top-up off and tells the owner (inbox, push, mail); turning it on again re-arms it', async (_, decline) => {
 		const u = await person();
+		const phone = push.device();
+		await subscribePush(db.orm, { userId: u.id, sessionId: u.sessionId }, phone.subscription, { extraOrigins: [push.origin] });
 		await subscribe(u.accountId);
 		const [sub] = await db.rows<{ paddle_subscription_id: string }>(sql`select paddle_subscription_id from subscriptions where account_id = ${u.accountId}::uuid`);
-		await paddle.setDeclineCharges(sub!.paddle_subscription_id, true);
+		await paddle.setDeclineCharges(sub!.paddle_subscription_id, decline);
 		await setTopupRule(db, u.id, u.accountId, rule());
 		await spend(u.accountId, 16_000);
 		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		// Later: Paddle accepted the charge, and its webhook declined the top-up before the job read it back.
 		expect(await runCharges(u.accountId)).toEqual(['declined']);
 		expect(await available(u.accountId)).toBe(4_000);
 		const view = (await topupView(db, u.id)).accounts[0]!;
-		expect(view).toMatchObject({ state: 'off', rule: { enabled: false, offReason: DECLINED_REASON } });
+		expect(view).toMatchObject({ state: 'off', rule: { enabled: false, offReason: DECLINED_REASON }, month: { topups: [expect.objectContaining({ status: 'declined', orderStatus: 'failed' })] } });
 		expect((await listPurchases(db.orm, u.accountId)).find((p) => p.autoTopUp)).toMatchObject({ status: 'failed' });
-		expect((await listNotifications(db.orm, u.id)).entries[0]).toMatchObject({ kind: 'topup_declined', topup: { productName: 'Token pack' } });
+		expect((await listNotifications(db.orm, u.id)).entries.filter((n) => n.kind === 'topup_declined')).toEqual([
+			expect.objectContaining({ topup: expect.objectContaining({ productName: 'Token pack' }) })
+		]);
+		expect(phone.received().map((r) => parsePushMessage(phone.decrypt(r)))).toEqual([
+			expect.objectContaining({ title: 'Auto top-up was declined', url: '/settings#topup-title' })
+		]);
+		const mail = await smtp.waitFor(u.email!);
+		expect(mail.decoded).toMatch(/^Subject: Your auto top-up was declined/m);
+		expect(mail.decoded).toContain('Token pack (5,000 tokens, $5.00)');
 		expect(await checkTopup(db, u.accountId)).toBe('none');
 
 		await paddle.setDeclineCharges(sub!.paddle_subscription_id, false);

@@ -23,4 +23,18 @@ describe('a settings form’s save', () => {
 		s.refuse('Fix the cap first.');
 		expect(s.message).toEqual({ kind: 'empty', text: 'Fix the cap first.' });
 	});
+
+	it('says what an action did only once the page has read the change back, and nothing when it failed', async () => {
+		const s = new Saving();
+		const order: string[] = [];
+		const reload = async () => {
+			order.push(`reload (message: ${s.message?.text ?? 'none'})`);
+		};
+		await expect(s.act(async () => (order.push('action'), 'Role is now Editor.'), reload)).resolves.toBe('Role is now Editor.');
+		expect(order).toEqual(['action', 'reload (message: none)']);
+		expect(s.message).toEqual({ kind: 'ok', text: 'Role is now Editor.' });
+		await expect(s.act(() => Promise.reject(new Error('No such role.')), reload)).resolves.toBeUndefined();
+		expect(order).toHaveLength(2);
+		expect(s.message).toEqual({ kind: 'empty', text: 'No such role.' });
+	});
 });

@@ -31,4 +31,19 @@ export class Saving {
 			this.busy = false;
 		}
 	}
+
+	/**
+	 * Runs an action that says in words what it did, then `reload`, and only then shows those words:
+	 * the page shows the change when it says it is done. Returns the words, or undefined on failure.
+	 */
+	act(action: () => Promise<string>, reload: () => Promise<unknown>): Promise<string | undefined> {
+		return this.run(
+			async () => {
+				const done = await action();
+				await reload();
+				return done;
+			},
+			(done) => done
+		);
+	}
 }

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { passwordResets, users } from '../db/schema';
 import { DomainError } from '../errors';
-import { mailer as defaultMailer, type Mailer } from '../mail';
+import { queueMail } from '../mail/job';
 import { passwordResetMail } from '../mail/templates';
 import { audit } from './audit';
 import { hashPassword, verifyPassword } from './passwords';
@@ -106,22 +106,23 @@ const RESET_VALID_MINUTES = 60;
 
 /**
  * Mails a one-time reset link when the email belongs to an account. The answer is the same
- * either way, so the form does not reveal who has an account.
+ * either way, so the form does not reveal who has an account. The mail is queued with the token
+ * (the schedule's `mail.send`: sent at once after the commit, retried while the SMTP server is
+ * down), so a link is mailed exactly when its token exists.
  */
-export async function requestPasswordReset(db: Db, input: { email: string }, meta: ClientMeta = {}, mail: Mailer = defaultMailer()) {
+export async function requestPasswordReset(db: Db, input: { email: string }, meta: ClientMeta = {}) {
 	const email = parseInput(z.object({ email: emailSchema }), input).email;
 	await rateLimit(db, `reset:ip:${ipKey(meta.ip)}`, ...limits.resetPerIp);
 	await rateLimit(db, `reset:email:${email}`, ...limits.resetPerEmail);
 	const user = await findUserByEmail(db.orm, email);
 	if (!user || user.disabledAt || !user.email) return;
 	const token = randomToken();
-	await db.orm.insert(passwordResets).values({
-		tokenHash: hashToken(token),
-		userId: user.id,
-		expiresAt: new Date(Date.now() + RESET_VALID_MINUTES * 60_000)
+	const tokenHash = hashToken(token);
+	await db.orm.transaction(async (tx) => {
+		await tx.insert(passwordResets).values({ tokenHash, userId: user.id, expiresAt: new Date(Date.now() + RESET_VALID_MINUTES * 60_000) });
+		await audit(tx, { action: 'auth.password_reset_requested', targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });
+		await queueMail(tx, passwordResetMail(user.email!, user.name, `${config().ORIGIN}/reset/${token}`), `reset:${tokenHash}`);
 	});
-	await audit(db.orm, { action: 'auth.password_reset_requested', targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });
-	await mail.send(passwordResetMail(user.email, user.name, `${config().ORIGIN}/reset/${token}`));
 }
 
 /** Whether a reset link can still be used (for the page that asks for the new password). */

@@ -5,7 +5,7 @@ import { config } from '../config';
 import { teamInvites, teamMembers, teams, users } from '../db/schema';
 import { capsInForce, setCap } from '../ledger';
 import { DomainError } from '../errors';
-import { mailer as defaultMailer, type Mailer } from '../mail';
+import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
 import { audit } from './audit';
 import { rateLimit } from './rate-limit';
@@ -85,13 +85,15 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 
 const inviteSchema = z.object({ email: emailSchema, role: z.enum(['admin', 'member']) });
 
-/** Mails an invitation link (valid 7 days). Only owners may invite admins. */
-export async function inviteToTeam(
-	db: Db,
-	input: { teamId: string; email: string; role: 'admin' | 'member' },
-	actor: TeamActor,
-	mail: Mailer = defaultMailer()
-) {
+/** The key of an invitation's queued mail (`mail.send`), by the invitation's id. */
+export const inviteMailKey = (inviteId: string) => `invite:${inviteId}`;
+
+/**
+ * Mails an invitation link (valid 7 days). Only owners may invite admins. The mail is queued with
+ * the invitation (`mail.send`, key `inviteMailKey(id)`): sent right after the commit, retried
+ * while the SMTP server is down.
+ */
+export async function inviteToTeam(db: Db, input: { teamId: string; email: string; role: 'admin' | 'member' }, actor: TeamActor) {
 	const v = parseInput(inviteSchema, input);
 	const actorRole = await requireTeamManager(db.orm, input.teamId, actor);
 	// Invitations send mail: a bounded number per inviter, so a team cannot be used to spam.
@@ -109,20 +111,22 @@ export async function inviteToTeam(
 	if (already) throw new DomainError('conflict', `${v.email} is already in this team.`);
 	const [inviter] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
 	const token = randomToken();
-	const [invite] = await db.orm
-		.insert(teamInvites)
-		.values({
-			teamId: input.teamId,
-			email: v.email,
-			role: v.role,
-			tokenHash: hashToken(token),
-			invitedBy: actor.userId,
-			expiresAt: new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000)
-		})
-		.returning({ id: teamInvites.id, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt });
-	await audit(db.orm, { action: 'team.invited', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, detail: { email: v.email, role: v.role } });
-	await mail.send(teamInviteMail(v.email, team.name, inviter?.name ?? 'A team admin', `${config().ORIGIN}/invite/${token}`));
-	return invite!;
+	return db.orm.transaction(async (tx) => {
+		const [invite] = await tx
+			.insert(teamInvites)
+			.values({
+				teamId: input.teamId,
+				email: v.email,
+				role: v.role,
+				tokenHash: hashToken(token),
+				invitedBy: actor.userId,
+				expiresAt: new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000)
+			})
+			.returning({ id: teamInvites.id, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt });
+		await audit(tx, { action: 'team.invited', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, detail: { email: v.email, role: v.role } });
+		await queueMail(tx, teamInviteMail(v.email, team.name, inviter?.name ?? 'A team admin', `${config().ORIGIN}/invite/${token}`), inviteMailKey(invite!.id));
+		return invite!;
+	});
 }
 
 /** What an invitation link is about, for the page that offers to accept it. */

@@ -4,14 +4,13 @@ import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
 import { allocationShares, everGrantedTokens, noticeChange, type AllocationShare } from '../ledger';
 import { config } from '../config';
-import { logFailure } from '../log';
 import type { MailMessage } from '../mail';
-import { enqueue } from '../schedule';
+import { queueMail } from '../mail/job';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
 import { decide, stageOf, stageShare, stageTokens, type AlertSteps, type Stage } from './level';
 import { alertStepsOf } from './steps';
 import { pushWords, stepWords } from './words';
-import { sendPushes, type PushOptions, type UserPush } from './push/send';
+import { queuePushes, type UserPush } from './push/send';
 import { announceStage } from './events';
 
 export type AlertKind = 'balance_low' | 'balance_empty';
@@ -23,11 +22,6 @@ export interface SentAlert {
 	stage: Stage;
 	notificationId: number;
 	mailed: boolean;
-}
-
-/** Where an evaluation's pushes go (tests: a loopback push service's certificate, a clock). Mail goes through the schedule's `mail.send` job. */
-export interface AlertChannels {
-	push?: PushOptions;
 }
 
 interface Recipient {
@@ -105,16 +99,15 @@ export async function accountsToAlert(exec: Executor, accountIds: string[]): Pro
  * Compares an account's allocation share (ledger/share.ts) with its alert steps (alerts/level.ts)
  * for each recipient and, on a crossing, records one notification (the in-app inbox), queues one
  * mail to those who want mail (a `mail.send` job in the same transaction, keyed by the alert: sent
- * after the commit, retried while the SMTP server refuses, never for a rolled-back alert) and pushes
- * it to their signed-in devices (outside quiet hours). Evaluations of one account are serialized by an advisory lock and
+ * after the commit, retried while the SMTP server refuses, never for a rolled-back alert) and queues
+ * a push to each of their signed-in devices (`push.send` jobs in the same transaction, held back in
+ * quiet hours when sent). Evaluations of one account are serialized by an advisory lock and
  * read the balance after taking it, so they see changes in commit order; the notification's
  * unique dedupe key (account, user, crossing generation, stage) is what guarantees that several
- * processes never record or send the same alert twice. Pushes go out after the commit: a crash
- * in between loses a push rather than sending one for a rolled-back record. A recorded alert is
- * announced like a balance change of the account (its live streams send the figures again).
+ * processes never record or send the same alert twice. A recorded alert is announced like a
+ * balance change of the account (its live streams send the figures again).
  */
-export async function evaluateAlerts(db: Db, accountId: string, opts: AlertChannels = {}): Promise<SentAlert[]> {
-	const pushes: UserPush[] = [];
+export async function evaluateAlerts(db: Db, accountId: string): Promise<SentAlert[]> {
 	const sent = await db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);
 		const people = await recipients(tx, [accountId]);
@@ -152,20 +145,20 @@ export async function evaluateAlerts(db: Db, accountId: string, opts: AlertChann
 			if (!row) continue;
 			await announceStage(tx, accountId, d.stage, generation, share);
 			made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
-			if (mailed) await enqueue(tx, 'mail.send', alertMail(r, d.stage, share.left), { key: `alert:${row.id}` });
-			pushes.push(alertPush(r, d.stage, share.left));
+			if (mailed) await queueMail(tx, alertMail(r, d.stage, share.left), `alert:${row.id}`);
+			await queuePushes(tx, [alertPush(r, d.stage, share.left, row.id)]);
 		}
 		return made;
 	});
 	// Open pages of the account refresh on its change notice: the unread count shows the alert at once.
 	if (sent.length) noticeChange(db.orm, accountId);
-	await sendPushes(db, pushes, opts.push).catch((e) => logFailure('alerts', `alert push for account ${accountId} failed`, e));
 	return sent;
 }
 
 /** One alert as a push: opens the dashboard; one notification per account (a deeper step replaces the last one). */
-function alertPush(r: Recipient, stage: Stage, left: number): UserPush {
+function alertPush(r: Recipient, stage: Stage, left: number, notificationId: number): UserPush {
 	return {
+		key: `alert:${notificationId}`,
 		userId: r.user_id,
 		message: { ...pushWords({ teamName: r.team_name }, stage, left), url: '/dashboard', tag: `balance-${r.account_id}` },
 		urgency: stage === 'depleted' ? 'high' : 'normal',

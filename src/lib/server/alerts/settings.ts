@@ -5,7 +5,7 @@ import { DomainError } from '../errors';
 import { claimClientWrite, spendableAccounts } from '../accounts';
 import { requestHash } from '../idempotency';
 import { allocationShares } from '../ledger';
-import { evaluateAlerts, type AlertChannels } from './evaluate';
+import { evaluateAlerts } from './evaluate';
 import { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 import { alertStepsOf, validSteps } from './steps';
 
@@ -64,8 +64,7 @@ export async function setAlertSteps(
 	userId: string,
 	key: string,
 	accountId: string,
-	steps: AlertSteps,
-	opts: AlertChannels = {}
+	steps: AlertSteps
 ): Promise<{ replayed: boolean; steps: AlertStepsView }> {
 	const valid = validSteps(steps);
 	if (!(await stepAccounts(db, userId)).some((a) => a.accountId === accountId)) {
@@ -77,6 +76,6 @@ export async function setAlertSteps(
 		await tx.insert(alertSettings).values({ accountId, ...values }).onConflictDoUpdate({ target: alertSettings.accountId, set: values });
 		return false;
 	});
-	if (!replayed) await evaluateAlerts(db, accountId, opts);
+	if (!replayed) await evaluateAlerts(db, accountId);
 	return { replayed, steps: await listAlertSteps(db, userId) };
 }

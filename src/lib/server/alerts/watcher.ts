@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import { logFailure } from '../log';
 import { balanceChanges } from '../ledger';
-import { accountsToAlert, evaluateAlerts, type AlertChannels } from './evaluate';
+import { accountsToAlert, evaluateAlerts } from './evaluate';
 
 /**
  * Runs `run(keys)` with the keys poked during the last `delayMs`, one batch at a time: keys poked
@@ -47,12 +47,12 @@ export function batchKeys(run: (keys: string[]) => Promise<void>, delayMs: numbe
  * streams) and evaluates the alerts of the changed accounts whose level moved for someone. Each
  * app process runs one; the dedupe key keeps their alerts single. Returns the stop function.
  */
-export async function startAlerts(db: Db, opts: AlertChannels & { delayMs?: number } = {}): Promise<() => Promise<void>> {
+export async function startAlerts(db: Db, opts: { delayMs?: number } = {}): Promise<() => Promise<void>> {
 	const queue = batchKeys(async (accountIds) => {
 		try {
 			// Most changes cross nobody's threshold: two reads for the whole batch find the few that do.
 			for (const accountId of await accountsToAlert(db.orm, accountIds)) {
-				await evaluateAlerts(db, accountId, opts).catch((e) => logFailure('alerts', `evaluating ${accountId} failed`, e));
+				await evaluateAlerts(db, accountId).catch((e) => logFailure('alerts', `evaluating ${accountId} failed`, e));
 			}
 		} catch (e) {
 			logFailure('alerts', `checking ${accountIds.length} account(s) failed`, e);

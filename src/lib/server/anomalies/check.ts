@@ -2,8 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { allocationShares, recentPace, type UsePace } from '../ledger';
-import { logFailure } from '../log';
-import { sendPushes, type PushOptions } from '../alerts';
 import { EPISODE_QUIET_MINUTES, NEW_KEY_HOURS, findings, type AnomalyFigures, type AnomalyKind } from './rules';
 import { notifyOpened, type OpenedFlag } from './notify';
 
@@ -31,11 +29,11 @@ async function keysSeen(exec: Executor, keyIds: string[]): Promise<Map<string, {
  * key and kind, by a unique index, so concurrent checks in several processes open it once — and
  * closes the flags whose rule has not held for an hour. A key's finding is dropped when its account
  * has the same finding (one flag per event). Each flag opened is told to the account's owner (or a
- * team's owners and admins) in the inbox and by push, after the commit. `now` for tests.
+ * team's owners and admins) in the inbox and by push (queued in the same transaction). `now` for tests.
  */
-export async function checkAnomalies(db: Db, opts: { now?: Date; push?: PushOptions } = {}): Promise<RaisedFlag[]> {
+export async function checkAnomalies(db: Db, opts: { now?: Date } = {}): Promise<RaisedFlag[]> {
 	const at = opts.now ?? new Date();
-	const { opened, messages } = await db.orm.transaction(async (tx) => {
+	const opened = await db.orm.transaction(async (tx) => {
 		const pace = await recentPace(tx, at);
 		const accountIds = [...new Set(pace.map((p) => p.accountId))];
 		const [shares, keys] = await Promise.all([
@@ -63,9 +61,9 @@ export async function checkAnomalies(db: Db, opts: { now?: Date; push?: PushOpti
 		await tx.execute(sql`
 			update anomaly_flags set closed_at = ${at.toISOString()}::timestamptz
 			 where closed_at is null and last_over_at <= ${at.toISOString()}::timestamptz - make_interval(mins => ${EPISODE_QUIET_MINUTES})`);
-		return { opened, messages: await notifyOpened(tx, opened) };
+		await notifyOpened(tx, opened);
+		return opened;
 	});
-	await sendPushes(db, messages, opts.push).catch((e) => logFailure('anomalies', `anomaly push for ${messages.length} user(s) failed`, e));
 	return opened.map(({ id, accountId, keyId, kind, figures }) => ({ id, accountId, keyId, kind, figures }));
 }
 
@@ -86,6 +84,6 @@ function newKeyAt(key: { kind: string; createdAt: Date } | undefined, at: Date):
 }
 
 /** The schedule's job: a check every minute; several processes may run it, the flags stay single. */
-export function anomalyJob(opts: { push?: PushOptions } = {}) {
-	return { name: 'anomalies.check', everySeconds: 60, run: ({ db }: { db: Db }) => checkAnomalies(db, opts) };
+export function anomalyJob() {
+	return { name: 'anomalies.check', everySeconds: 60, run: ({ db }: { db: Db }) => checkAnomalies(db) };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
-import type { UserPush } from '../alerts';
+import { queuePushes, type UserPush } from '../alerts';
 import type { RaisedFlag } from './check';
 import { anomalyWords } from './words';
 import { suggestedDailyCap } from './actions';
@@ -31,10 +31,10 @@ export interface AnomalyDetail {
 /**
  * Tells each opened flag to whoever looks after the account — the user of a personal account, a
  * team's owners and admins — in the inbox (one notification per flag and person, unique key) and
- * returns the pushes to send after the commit. Disabled users are skipped.
+ * by push (`push.send` jobs queued in the same transaction). Disabled users are skipped.
  */
-export async function notifyOpened(tx: Executor, flags: OpenedFlag[]): Promise<UserPush[]> {
-	if (!flags.length) return [];
+export async function notifyOpened(tx: Executor, flags: OpenedFlag[]): Promise<void> {
+	if (!flags.length) return;
 	const people = await queryRows<{ account_id: string; user_id: string; team_name: string | null }>(tx, sql`
 		with ids as (select ${uuidArray([...new Set(flags.map((f) => f.accountId))])} as list)
 		select u.account_id, u.id as user_id, null::text as team_name from ids, users u where u.account_id = any(ids.list) and u.disabled_at is null
@@ -47,12 +47,10 @@ export async function notifyOpened(tx: Executor, flags: OpenedFlag[]): Promise<U
 		for (const p of people.filter((x) => x.account_id === f.accountId)) {
 			const words = anomalyWords(f.kind, f.figures, { teamName: p.team_name, keyName: f.keyName });
 			const detail: AnomalyDetail = { flagId: f.id, anomaly: f.kind, figures: f.figures, keyId: f.keyId, keyName: f.keyName, keyKind: f.keyKind, teamName: p.team_name, suggestedCap, ...words };
-			await tx
-				.insert(notifications)
-				.values({ accountId: f.accountId, userId: p.user_id, kind: 'anomaly', dedupeKey: `anomaly:${f.id}:${p.user_id}`, detail })
-				.onConflictDoNothing({ target: notifications.dedupeKey });
-			pushes.push({ userId: p.user_id, message: { ...words, url: '/alerts', tag: `anomaly-${f.id}` }, urgency: 'high' });
+			const dedupeKey = `anomaly:${f.id}:${p.user_id}`;
+			await tx.insert(notifications).values({ accountId: f.accountId, userId: p.user_id, kind: 'anomaly', dedupeKey, detail }).onConflictDoNothing({ target: notifications.dedupeKey });
+			pushes.push({ key: dedupeKey, userId: p.user_id, message: { ...words, url: '/alerts', tag: `anomaly-${f.id}` }, urgency: 'high' });
 		}
 	}
-	return pushes;
+	await queuePushes(tx, pushes);
 }

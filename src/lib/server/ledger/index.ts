@@ -35,6 +35,7 @@ export { refusalCodes } from './sql-result';
 export { sweepExpired } from './sweep';
 export { CHANGE_CHANNEL, noticeChange } from './change-notices';
 export { balanceChanges, type BalanceChanges } from './balance-changes';
+export { accountsChangedAfter, lastEntryId, type ChangedAccounts } from './change-log';
 export * from './limits';
 export { siteUsageTotals, siteUsage, USAGE_SPANS, type SiteUsage, type SiteUsageTotals, type UsageBy, type UsageSeries, type TopRow } from './site-usage';
 export { lotFiguresJoin, figuresByAccount, usedSinceSql, lastActiveDaySql, siteMonthStart, siteTimeZone, moduleUseThisMonth, guestUseThisMonth, lotsOf, capsSetOn, allowanceRulesForRole, type ModuleUse, type LotRow } from './account-figures';

@@ -1,14 +1,28 @@
-import type { JobDefinition } from '../schedule';
+import { enqueue, withdraw, type JobDefinition } from '../schedule';
+import type { Executor } from '../db';
 import { mailer as appMailer, type Mailer, type MailMessage } from './index';
 
+const MAIL_JOB = 'mail.send';
+
 /**
- * Mail sent through the schedule: `enqueue(tx, 'mail.send', message)` in the transaction that
- * makes the mail necessary, and it goes out after the commit, retried with backoff when the SMTP
- * server refuses or is down (5 tries over about 15 minutes).
+ * Queues a mail: call it with the transaction that makes the mail necessary (the reset token, the
+ * invitation, the alert), so the mail exists exactly when that change committed. It goes out
+ * right after the commit (the runners are woken then) and is retried with backoff while the SMTP
+ * server refuses or is down (5 tries over about 15 minutes). `key` makes it once per key.
  */
+export async function queueMail(exec: Executor, message: MailMessage, key: string): Promise<void> {
+	await enqueue(exec, MAIL_JOB, message, { key });
+}
+
+/** Takes back a queued mail not yet sent (the demo's seed joins its team without mailing anyone); returns it, or null when it was sent or never queued. */
+export async function withdrawMail(exec: Executor, key: string): Promise<MailMessage | null> {
+	return (await withdraw(exec, MAIL_JOB, key)) as MailMessage | null;
+}
+
+/** The schedule's `mail.send` job: sends one queued mail (`mailer`: the app's, or a test's SMTP stand-in). */
 export function mailJob(mailer?: Mailer): JobDefinition {
 	return {
-		name: 'mail.send',
+		name: MAIL_JOB,
 		run: ({ payload }) => (mailer ?? appMailer()).send(payload as MailMessage)
 	};
 }

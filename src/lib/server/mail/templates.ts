@@ -74,6 +74,22 @@ export function outOfTokensMail(to: string, who: BalanceAlertSubject, link: stri
 	);
 }
 
+/** An auto top-up's off-session charge was declined (at once or later, by Paddle's webhook): auto top-up is off until turned on again. `pack` names the package and its price. */
+export function topupDeclinedMail(to: string, who: BalanceAlertSubject, pack: string, link: string): MailMessage {
+	return linkMail(
+		to,
+		who.teamName ? `Auto top-up of ${who.teamName} was declined` : 'Your auto top-up was declined',
+		[
+			`Hi ${who.name},`,
+			`The payment for ${pack}, an auto top-up of ${who.teamName ? `the token pool of ${who.teamName}` : 'your tokens'}, was declined, so nothing was charged and no tokens were added.`,
+			'Auto top-up is now off, so no other charge is tried. Check the payment method of your subscription, then turn auto top-up on again in Settings.'
+		],
+		'Open the auto top-up settings',
+		link,
+		'You get this mail because auto top-up is set for this account.'
+	);
+}
+
 /** To a site admin: a webhook endpoint was turned off after failing for about a day. */
 export function webhookDisabledMail(to: string, name: string, endpointUrl: string, reason: string, link: string): MailMessage {
 	return linkMail(

@@ -6,6 +6,8 @@ import { mailJob } from '../mail/job';
 import { webhookDeliveryJob } from '../webhooks';
 import { anomalyJob } from '../anomalies';
 import { topupJobs } from '../topup';
+import { pushJob } from '../alerts/push';
+import { alertCatchUpJob } from '../alerts/catch-up';
 
 /**
  * Every job of the app, in one list for start-up (the composition root of the schedule: the work
@@ -20,6 +22,8 @@ export function appJobs(): JobDefinition[] {
 		webhookDeliveryJob(),
 		mailJob(),
 		anomalyJob(),
-		...topupJobs()
+		...topupJobs(),
+		pushJob(),
+		alertCatchUpJob()
 	];
 }

@@ -1,12 +1,18 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { queryRows } from '../db/client';
+import { isTransaction, notifyAfterCommit } from '../db/notices';
+
+/** The NOTIFY channel that wakes every process's runner when a one-off job is queued (payload: its name). */
+export const JOBS_CHANNEL = 'quota_jobs';
 
 /** What a job's handler gets. */
 export interface JobContext {
 	db: Db;
-	/** A one-off job's payload (null for recurring jobs). */
+	/** A one-off job's payload; a recurring job's state as it last saved it (null at first). */
 	payload: unknown;
+	/** Keeps a recurring job's state (a cursor) for its next run, while this run still holds the job. */
+	saveState(state: unknown): Promise<void>;
 	/** 1 for the first try; a job re-run after its lease expired counts that try too. */
 	attempt: number;
 	/** Aborted when the process shuts down: stop early, the job runs again after its lease. */
@@ -52,6 +58,8 @@ export interface EnqueueOptions {
 /**
  * Schedules a one-off job. Pass the transaction that makes the job necessary, so the job exists
  * exactly when that change committed. Returns false when a job with this name and key existed.
+ * A job due now wakes the runners at its commit (NOTIFY is delivered only then), so a mail or a
+ * push goes out within milliseconds, not at the next poll.
  */
 export async function enqueue(exec: Executor, name: string, payload: unknown, opts: EnqueueOptions = {}): Promise<boolean> {
 	const rows = await queryRows(
@@ -61,5 +69,21 @@ export async function enqueue(exec: Executor, name: string, payload: unknown, op
 			        coalesce(${opts.runAt?.toISOString() ?? null}::timestamptz, now()), ${opts.maxAttempts ?? 5})
 			on conflict (name, key) do nothing returning id`
 	);
+	if (rows.length && !opts.runAt) await wake(exec, name);
 	return rows.length > 0;
+}
+
+/** NOTIFYs the runners: inside the caller's transaction (heard at its commit), else right after this commit, batched. */
+async function wake(exec: Executor, name: string): Promise<void> {
+	if (isTransaction(exec)) await exec.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${name})`);
+	else notifyAfterCommit(exec, JOBS_CHANNEL, name);
+}
+
+/** Removes a one-off job that has not started yet; returns its payload, or null when there was none waiting (run, running or never queued). */
+export async function withdraw(exec: Executor, name: string, key: string): Promise<unknown> {
+	const [row] = await queryRows<{ payload: unknown }>(
+		exec,
+		sql`delete from scheduled_jobs where name = ${name} and key = ${key} and status = 'scheduled' and attempts = 0 and lease_until is null returning payload`
+	);
+	return row ? row.payload : null;
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db';
 import { isDomainError } from '../errors';
 import { describeError, logFailure } from '../log';
-import { ensureRecurring, type JobDefinition } from './jobs';
+import { ensureRecurring, JOBS_CHANNEL, type JobDefinition } from './jobs';
 
 interface Claimed {
 	id: number;
@@ -16,7 +16,7 @@ interface Claimed {
 }
 
 export interface ScheduleOptions {
-	/** How often this process looks for due jobs (ms). Default 1000. */
+	/** How often this process looks for due jobs (ms). Default 1000; a one-off job queued for now wakes it at once. */
 	pollMs?: number;
 	/** Jobs this process runs at once. Default 4. */
 	concurrency?: number;
@@ -52,6 +52,7 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 	const abort = new AbortController();
 	const running = new Set<Promise<void>>();
 	let ticking: Promise<void> | null = null;
+	let again = false;
 	let stopped = false;
 
 	await ensureRecurring(db.orm, jobs);
@@ -80,7 +81,10 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 		renew.unref();
 		let error: unknown = null;
 		try {
-			await def.run({ db, payload: job.payload, attempt: job.attempts, signal: abort.signal });
+			const saveState = async (state: unknown) => {
+				await db.rows(sql`update scheduled_jobs set payload = ${JSON.stringify(state ?? null)}::jsonb where id = ${job.id} and leased_by = ${me}`);
+			};
+			await def.run({ db, payload: job.payload, attempt: job.attempts, signal: abort.signal, saveState });
 		} catch (e) {
 			error = e;
 			logFailure('schedule', `${job.name} failed (try ${job.attempts})`, e);
@@ -104,8 +108,10 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 				: sql`run_at`;
 		const status = recurring || (failed && !givesUp) ? 'scheduled' : givesUp ? 'failed' : 'done';
 		// Only while the lease is still ours: a run that outlived its lease was taken over and is not ours to record.
+		// A one-off job that ended forgets its payload: a queued mail's link (a reset token) must not outlive its sending.
 		return db.rows(sql`
 			update scheduled_jobs set run_at = ${next}, status = ${status}, lease_until = null, leased_by = null,
+			       payload = ${status === 'scheduled' ? sql`payload` : sql`null`},
 			       attempts = ${recurring ? 0 : job.attempts}, last_finished_at = now(), last_duration_ms = ${ms},
 			       last_error = ${message}, failures = ${failed ? sql`failures + 1` : 0}
 			 where id = ${job.id} and leased_by = ${me}`);
@@ -116,13 +122,27 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 			const job = await claim();
 			if (!job) return;
 			const def = byName.get(job.name)!;
-			const p: Promise<void> = run(job, def).finally(() => running.delete(p));
+			// A run ending frees a slot: what waited for it is claimed now rather than at the next poll.
+			const p: Promise<void> = run(job, def).finally(() => {
+				running.delete(p);
+				if (!stopped) void poke();
+			});
 			running.add(p);
 		}
 	}
 
+	/** Claims what is due; a poke during a claim round makes another round (a job queued meanwhile is not left to the poll). */
 	function poke(): Promise<void> {
-		ticking ??= tick()
+		if (ticking) {
+			again = true;
+			return ticking;
+		}
+		ticking = (async () => {
+			do {
+				again = false;
+				await tick();
+			} while (again && !stopped);
+		})()
 			.catch((e) => void logFailure('schedule', 'claiming due jobs failed', e))
 			.finally(() => (ticking = null));
 		return ticking;
@@ -130,6 +150,10 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 
 	const timer = setInterval(poke, opts.pollMs ?? 1000);
 	timer.unref();
+	// A job queued anywhere wakes every runner that runs it (one claims it); a lost LISTEN falls back on the poll.
+	const unlisten = await db
+		.listen(JOBS_CHANNEL, (name) => void (byName.has(name) && poke()), () => void poke())
+		.catch((e) => (logFailure('schedule', 'listening for queued jobs failed; polling only', e), null));
 	return {
 		async runDue() {
 			await poke();
@@ -138,6 +162,7 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 		async stop() {
 			stopped = true;
 			clearInterval(timer);
+			await unlisten?.().catch(() => {});
 			abort.abort();
 			await ticking;
 			await Promise.all(running);

@@ -29,7 +29,13 @@ export async function chargeableSubscription(exec: Executor, accountId: string):
 export async function chargeOffSession(
 	exec: Executor,
 	provider: PaymentProvider,
-	req: { accountId: string; productId: string; subscription: { id: string; paddleSubscriptionId: string } }
+	req: {
+		accountId: string;
+		productId: string;
+		subscription: { id: string; paddleSubscriptionId: string };
+		/** Called with the pending order before the provider is asked (an auto top-up ties itself to it, so a later decline webhook finds it). */
+		recorded?: (orderId: string) => Promise<void>;
+	}
 ): Promise<string> {
 	const product = await getProduct(exec, req.productId);
 	const priceId = priceIdOf(product, provider.environment);
@@ -38,6 +44,7 @@ export async function chargeOffSession(
 		.insert(orders)
 		.values({ accountId: req.accountId, userId: null, productId: product.id, quantity: 1, status: 'pending', currency: product.currency, chargedSubscriptionId: req.subscription.id })
 		.returning({ id: orders.id });
+	await req.recorded?.(order!.id);
 	try {
 		await provider.chargeSubscription(req.subscription.paddleSubscriptionId, priceId);
 	} catch (e) {

@@ -11,6 +11,7 @@ import { pendingCharge } from './charges';
 import { announceCompletion, announceRefund } from './events';
 import { paidForAnotherAccount } from './customers';
 import { settleOnPurchase } from '../referrals';
+import { declineTopup } from '../topup/decline';
 
 export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
 
@@ -154,16 +155,29 @@ async function endEarlierPeriods(exec: Executor, subscriptionId: string, newestE
 	return ids;
 }
 
-/** transaction.payment_failed / canceled: a pending order becomes failed (a later completion still wins). */
-export async function failTransaction(exec: Executor, txn: TransactionNotification): Promise<Outcome> {
-	const owner = await ownerOf(exec, txn, []);
+/**
+ * transaction.payment_failed / canceled: a pending order becomes failed (a later completion still
+ * wins). A one-time charge on a subscription that failed (origin `subscription_charge`: Paddle
+ * accepted the charge, then the payment was declined) fails the order charged off-session for it;
+ * when that order was an auto top-up's, the top-up is declined exactly as when Paddle refuses at
+ * once: its rule turns off and the owners are told (topup/decline.ts).
+ */
+export async function failTransaction(exec: Executor, env: PaddleEnvironment, txn: TransactionNotification): Promise<Outcome> {
+	const priceIds = txn.items.map((i) => i.price?.id ?? '').filter(Boolean);
+	const productIds = [...new Set([...(await productsByPriceId(exec, env, priceIds)).values()].map((p) => p.id))];
+	const owner = await ownerOf(exec, txn, productIds);
 	if (!owner?.checkoutOrder) return { outcome: 'ignored', note: 'no checkout order for this transaction' };
 	const changed = await exec
 		.update(orders)
 		.set({ status: 'failed', paddleTransactionId: txn.id })
 		.where(and(eq(orders.id, owner.checkoutOrder.id), eq(orders.status, 'pending')))
 		.returning({ id: orders.id });
-	return changed.length ? { outcome: 'processed', effect: { orderId: owner.checkoutOrder.id } } : { outcome: 'ignored', note: 'order is no longer pending' };
+	if (!changed.length) return { outcome: 'ignored', note: 'order is no longer pending' };
+	const orderId = owner.checkoutOrder.id;
+	if (txn.origin === 'subscription_charge' && (await declineTopup(exec, { orderId }, 'Paddle reported the payment as failed.'))) {
+		return { outcome: 'processed', note: 'auto top-up declined: turned off, owners told', effect: { orderId } };
+	}
+	return { outcome: 'processed', effect: { orderId } };
 }
 
 async function fulfilled(exec: Executor, transactionId: string) {

@@ -2,33 +2,27 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { topupRules, topups, type TopupStatus } from '../db/schema';
 import { isDomainError } from '../errors';
+import { noticeChange } from '../ledger';
 import { logFailure } from '../log';
-import type { PushOptions } from '../alerts/push';
 import type { PaymentProvider } from '../store/paddle';
-import { getProduct } from '../store/catalog';
 import { chargeableSubscription, chargeOffSession } from '../store/charges';
 import { notifyTopup } from './notify';
-import { turnOff } from './rules';
-
-/** Why a declined rule is off, as Settings shows it. */
-export const DECLINED_REASON = 'The last top-up payment was declined. Check the payment method of your subscription, then turn auto top-up on again.';
-
-async function finish(db: Db, topupId: string, status: TopupStatus, extra: { orderId?: string; note?: string } = {}) {
-	await db.orm.update(topups).set({ status, finishedAt: sql`now()`, ...extra }).where(eq(topups.id, topupId));
-}
+import { declineTopup, topupDetail } from './decline';
 
 /**
  * The `topup.charge` job: acts on one claimed top-up, at most once. The claim moves to `charging`
  * before anything is paid, so a re-run (a lease that expired mid-charge) never charges twice; such
  * a top-up stays `charging`, and its order is completed by the webhook if Paddle did charge.
  * - The account has a chargeable subscription: one unit of the package is charged on it
- *   off-session (`charged`; the webhook grants the tokens). Declined: `declined`, the rule turns
- *   itself off and the owners are told (inbox and push). Another provider error: `failed`, and
- *   the rule is armed for a new crossing, so a later check tries again after the cooldown.
+ *   off-session (`charged`; the webhook grants the tokens). The order is tied to the top-up before
+ *   Paddle is asked, so a decline Paddle reports later (`transaction.payment_failed`) finds it.
+ *   Declined at once or later: `declined`, the rule turns itself off and the owners are told
+ *   (inbox, push and mail; decline.ts). Another provider error: `failed`, and the rule is armed
+ *   for a new crossing, so a later check tries again after the cooldown.
  * - None: a one-tap notice to buy the package (`notice`; inbox and push).
  * - Payments not configured: `failed` with that note.
  */
-export async function chargeTopup(db: Db, topupId: string, provider: PaymentProvider | null, push?: PushOptions): Promise<TopupStatus | null> {
+export async function chargeTopup(db: Db, topupId: string, provider: PaymentProvider | null): Promise<TopupStatus | null> {
 	const [topup] = await db.orm
 		.update(topups)
 		.set({ status: 'charging' })
@@ -36,37 +30,36 @@ export async function chargeTopup(db: Db, topupId: string, provider: PaymentProv
 		.returning();
 	if (!topup) return null;
 	const { accountId } = topup;
-	const [rule] = await db.orm.select().from(topupRules).where(eq(topupRules.accountId, accountId));
-	const product = await getProduct(db.orm, topup.productId);
-	const detail = {
-		productId: product.id,
-		productName: product.name,
-		tokens: product.grants.reduce((s, g) => s + g.tokens, 0),
-		amountCents: topup.amountCents,
-		currency: topup.currency,
-		belowTokens: rule?.belowTokens ?? 0
-	};
+	const end = (status: TopupStatus, note: string) =>
+		db.orm.update(topups).set({ status, finishedAt: sql`now()`, note }).where(and(eq(topups.id, topupId), eq(topups.status, 'charging')));
 	if (!provider) {
-		await finish(db, topupId, 'failed', { note: 'Payments are not configured on this site.' });
+		await end('failed', 'Payments are not configured on this site.');
 		return 'failed';
 	}
 	const subscription = await chargeableSubscription(db.orm, accountId);
 	if (!subscription) {
-		await finish(db, topupId, 'notice', { note: 'No subscription to charge: the owners were asked to buy with one tap.' });
-		await notifyTopup(db, topupId, accountId, 'topup_notice', detail, push);
+		const detail = await topupDetail(db.orm, topup);
+		await db.orm.transaction(async (tx) => {
+			await tx.update(topups).set({ status: 'notice', finishedAt: sql`now()`, note: 'No subscription to charge: the owners were asked to buy with one tap.' }).where(eq(topups.id, topupId));
+			await notifyTopup(tx, topupId, accountId, 'topup_notice', detail);
+		});
+		noticeChange(db.orm, accountId);
 		return 'notice';
 	}
 	try {
-		const orderId = await chargeOffSession(db.orm, provider, { accountId, productId: product.id, subscription });
-		await finish(db, topupId, 'charged', { orderId });
-		return 'charged';
+		await chargeOffSession(db.orm, provider, {
+			accountId,
+			productId: topup.productId,
+			subscription,
+			recorded: (orderId) => db.orm.update(topups).set({ orderId }).where(eq(topups.id, topupId)).then(() => undefined)
+		});
+		// Still charging unless a decline webhook already arrived while Paddle answered.
+		await db.orm.update(topups).set({ status: 'charged', finishedAt: sql`now()` }).where(and(eq(topups.id, topupId), eq(topups.status, 'charging')));
+		return (await db.orm.select({ status: topups.status }).from(topups).where(eq(topups.id, topupId)))[0]!.status;
 	} catch (e) {
 		if (isDomainError(e) && e.code === 'payment_declined') {
-			await db.orm.transaction(async (tx) => {
-				await tx.update(topups).set({ status: 'declined', finishedAt: sql`now()`, note: e.message }).where(eq(topups.id, topupId));
-				await turnOff(tx, accountId, DECLINED_REASON);
-			});
-			await notifyTopup(db, topupId, accountId, 'topup_declined', detail, push);
+			const declined = await db.orm.transaction((tx) => declineTopup(tx, { topupId }, e.message));
+			if (declined) noticeChange(db.orm, accountId);
 			return 'declined';
 		}
 		logFailure('topup', `charging the top-up ${topupId} of account ${accountId} failed`, e);

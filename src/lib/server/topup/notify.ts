@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
-import type { Db, Executor } from '../db';
+import type { Executor } from '../db';
 import { queryRows } from '../db/client';
 import { notifications } from '../db/schema';
-import { noticeChange } from '../ledger';
-import { logFailure } from '../log';
-import { sendPushes, type PushOptions } from '../alerts/push';
+import { config } from '../config';
+import { queuePushes, type UserPush } from '../alerts/push';
+import { queueMail } from '../mail/job';
+import { topupDeclinedMail } from '../mail/templates';
 
 /** The inbox kinds auto top-up adds: a one-tap notice to buy (no subscription to charge), and a declined charge. */
 export type TopupNoticeKind = 'topup_notice' | 'topup_declined';
@@ -22,46 +23,53 @@ export interface TopupNoticeDetail {
 
 /** Who hears about an account's top-ups: the user of a personal account; the owners of a team pool (they pay for it). */
 export function topupRecipients(exec: Executor, accountId: string) {
-	return queryRows<{ user_id: string; team_name: string | null }>(exec, sql`
-		select u.id as user_id, null as team_name from users u where u.account_id = ${accountId}::uuid and u.disabled_at is null
+	return queryRows<{ user_id: string; team_name: string | null; email: string | null; name: string }>(exec, sql`
+		select u.id as user_id, null as team_name, u.email, u.name from users u where u.account_id = ${accountId}::uuid and u.disabled_at is null
 		union all
-		select m.user_id, t.name from teams t join team_members m on m.team_id = t.id join users u on u.id = m.user_id
+		select m.user_id, t.name, u.email, u.name from teams t join team_members m on m.team_id = t.id join users u on u.id = m.user_id
 		 where t.account_id = ${accountId}::uuid and m.role = 'owner' and u.disabled_at is null`);
 }
 
 const count = new Intl.NumberFormat('en');
-const price = (cents: number, currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
+/** A price in words: cents of `currency`. */
+export const priceWords = (cents: number, currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
+/** The package in words: "Token pack (5,000 tokens, $5.00)". */
+export const packageWords = (d: Pick<TopupNoticeDetail, 'productName' | 'tokens' | 'amountCents' | 'currency'>) =>
+	`${d.productName} (${count.format(d.tokens)} tokens, ${priceWords(d.amountCents, d.currency)})`;
 
 /** A notice's push words: who, what happened, what a tap does. */
 function pushWords(kind: TopupNoticeKind, d: TopupNoticeDetail) {
 	const whose = d.teamName ? `${d.teamName}’s pool` : 'Your tokens';
-	const pack = `${d.productName} (${count.format(d.tokens)} tokens, ${price(d.amountCents, d.currency)})`;
 	return kind === 'topup_notice'
-		? { title: `${whose}: below ${count.format(d.belowTokens)} tokens`, body: `Tap to top up with ${pack}. Auto top-up needs a subscription to charge.` }
-		: { title: 'Auto top-up was declined', body: `The payment for ${pack} was declined, so auto top-up is off. Check your payment method, then turn it on again: tap for the settings.` };
+		? { title: `${whose}: below ${count.format(d.belowTokens)} tokens`, body: `Tap to top up with ${packageWords(d)}. Auto top-up needs a subscription to charge.` }
+		: { title: 'Auto top-up was declined', body: `The payment for ${packageWords(d)} was declined, so auto top-up is off. Check your payment method, then turn it on again: tap for the settings.` };
 }
 
 /**
- * Records a notice for each recipient in the in-app inbox (once per top-up: the dedupe key) and
- * pushes it to their devices. A tap opens the package's checkout in the store
- * (`/store?buy=<package>&account=<account>`) for a notice, the auto top-up settings for a declined charge.
+ * Tells each recipient about a top-up, in `tx` (the transaction that recorded the notice or the
+ * decline): a notification in the in-app inbox (once per top-up and person: the dedupe key), a
+ * push to their devices and, for a declined charge, a mail (a payment matter: sent whatever the
+ * alert mail setting), both queued on the schedule. A tap opens the package's checkout in the store
+ * (`/store?buy=<package>&account=<account>`) for a notice, the auto top-up settings for a declined
+ * charge. Returns how many people were told; the caller announces the account's change after the commit.
  */
-export async function notifyTopup(db: Db, topupId: string, accountId: string, kind: TopupNoticeKind, detail: Omit<TopupNoticeDetail, 'teamName'>, push?: PushOptions) {
-	const people = await topupRecipients(db.orm, accountId);
-	const made = [];
-	for (const p of people) {
+export async function notifyTopup(tx: Executor, topupId: string, accountId: string, kind: TopupNoticeKind, detail: Omit<TopupNoticeDetail, 'teamName'>): Promise<number> {
+	const pushes: UserPush[] = [];
+	for (const p of await topupRecipients(tx, accountId)) {
 		const d: TopupNoticeDetail = { ...detail, teamName: p.team_name };
-		const [row] = await db.orm
+		const dedupeKey = `${kind}:${topupId}:${p.user_id}`;
+		const [row] = await tx
 			.insert(notifications)
-			.values({ accountId, userId: p.user_id, kind, dedupeKey: `${kind}:${topupId}:${p.user_id}`, detail: d })
+			.values({ accountId, userId: p.user_id, kind, dedupeKey, detail: d })
 			.onConflictDoNothing({ target: notifications.dedupeKey })
 			.returning({ id: notifications.id });
 		if (!row) continue;
 		const url = kind === 'topup_notice' ? `/store?buy=${encodeURIComponent(detail.productId)}&account=${accountId}` : '/settings#topup-title';
-		made.push({ userId: p.user_id, message: { ...pushWords(kind, d), url, tag: `topup-${accountId}` }, urgency: 'normal' as const, topic: `topup${accountId.replaceAll('-', '').slice(0, 24)}` });
+		pushes.push({ key: dedupeKey, userId: p.user_id, message: { ...pushWords(kind, d), url, tag: `topup-${accountId}` }, urgency: 'normal', topic: `topup${accountId.replaceAll('-', '').slice(0, 24)}` });
+		if (kind === 'topup_declined' && p.email) {
+			await queueMail(tx, topupDeclinedMail(p.email, { name: p.name, teamName: p.team_name }, packageWords(d), `${config().ORIGIN}/settings#topup-title`), dedupeKey);
+		}
 	}
-	if (!made.length) return 0;
-	noticeChange(db.orm, accountId);
-	await sendPushes(db, made, push).catch((e) => logFailure('topup', `top-up push for account ${accountId} failed`, e));
-	return made.length;
+	await queuePushes(tx, pushes);
+	return pushes.length;
 }

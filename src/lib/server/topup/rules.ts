@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { queryRows } from '../db/client';
 import { topupRules } from '../db/schema';
@@ -85,11 +85,6 @@ export async function setTopupRule(db: Db, userId: string, accountId: string, in
 		})
 		.returning();
 	return row!;
-}
-
-/** Turns a rule off by itself (a declined payment), saying why; the owner turns it on again in Settings. */
-export async function turnOff(exec: Executor, accountId: string, reason: string): Promise<void> {
-	await exec.update(topupRules).set({ enabled: false, offReason: reason, updatedAt: sql`now()` }).where(and(eq(topupRules.accountId, accountId), eq(topupRules.enabled, true)));
 }
 
 /** When this calendar month began in the site's time zone (a timestamptz): the monthly caps count from it. */

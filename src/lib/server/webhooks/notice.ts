@@ -1,7 +1,7 @@
 import type { Executor } from '../db';
 import { audit, siteAdminContacts } from '../accounts';
 import { webhookDisabledMail } from '../mail/templates';
-import { enqueue } from '../schedule';
+import { queueMail } from '../mail/job';
 import { config } from '../config';
 
 /**
@@ -13,6 +13,6 @@ export async function noticeDisabled(tx: Executor, endpoint: { id: string; url: 
 	const link = `${config().ORIGIN}/admin/webhooks`;
 	for (const admin of await siteAdminContacts(tx)) {
 		const mail = webhookDisabledMail(admin.email, admin.name, endpoint.url, endpoint.reason, link);
-		await enqueue(tx, 'mail.send', mail, { key: `webhook-disabled:${endpoint.id}:${endpoint.disabledAt}:${admin.userId}` });
+		await queueMail(tx, mail, `webhook-disabled:${endpoint.id}:${endpoint.disabledAt}:${admin.userId}`);
 	}
 }

@@ -2,4 +2,4 @@
 export { vapidKeys, type VapidKeys } from './keys';
 export { subscribePush, unsubscribePush, pushDeviceCount, hasPushDevice, isPushService, type DeviceSubscription } from './subscriptions';
 export { setQuietHours, quietHoursOf, inQuietHours, type QuietHours } from './quiet';
-export { sendPushes, type UserPush, type PushOutcome, type PushOptions } from './send';
+export { queuePushes, deliverPush, pushJob, type UserPush, type PushOutcome, type PushOptions } from './send';

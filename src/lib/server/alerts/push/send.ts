@@ -1,10 +1,12 @@
 import type { Agent } from 'node:https';
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import webpush, { WebPushError } from 'web-push';
+import { z } from 'zod';
 import type { Db } from '../../db';
+import type { Executor } from '../../db/client';
 import { pushSubscriptions, sessions } from '../../db/schema';
 import { config } from '../../config';
-import { logFailure } from '../../log';
+import { enqueue, type JobDefinition } from '../../schedule';
 import type { PushMessage } from '../../../push-message';
 import { vapidKeys } from './keys';
 import { inQuietHours, quietHoursOf } from './quiet';
@@ -16,30 +18,35 @@ export interface UserPush {
 	urgency: 'normal' | 'high';
 	/** Replaces a message with the same topic still waiting at the push service (a phone offline gets the latest only); ≤ 32 URL-safe characters. */
 	topic?: string;
+	/** What the message is about (`alert:<notification id>`): it is queued once per key and device. */
+	key: string;
 }
 
-export interface PushOutcome {
-	userId: string;
-	/** Devices the push service accepted the message for. */
-	sent: number;
-	/** Held back: the user's quiet hours. The alert is in the inbox all the same. */
-	quiet: boolean;
-	/** Subscriptions the push service said are gone (404/410), now deleted. */
-	gone: number;
-	failed: number;
-}
+/** What became of one queued push: sent, held back by quiet hours, or the device is gone (deleted, or its session ended). */
+export type PushOutcome = 'sent' | 'quiet' | 'gone';
 
 export interface PushOptions {
-	/** The clock quiet hours are read at (default: now). */
-	now?: Date;
+	/** The clock quiet hours are read at (default: the real one). */
+	now?: () => Date;
 	/** Trusts another certificate: a loopback push service in tests. */
 	agent?: Agent;
 }
 
+const PUSH_JOB = 'push.send';
+/** Tries of one push before it is given up (retried after 10 s, 40 s, 160 s: the schedule's backoff). */
+const PUSH_TRIES = 4;
 /** An alert older than this is stale on a phone that was off; the inbox still has it. */
 const TTL_SECONDS = 12 * 3600;
-/** Failed sends in a row after which a device counts as gone (uninstalled without telling its push service). */
-const MAX_FAILURES = 10;
+/** Pushes given up in a row (each after its tries) after which a device counts as gone (uninstalled without telling its push service). */
+const MAX_FAILURES = 5;
+
+const pushPayload = z.object({
+	subscriptionId: z.number().int(),
+	userId: z.uuid(),
+	message: z.object({ title: z.string(), body: z.string(), url: z.string(), tag: z.string() }),
+	urgency: z.enum(['normal', 'high']),
+	topic: z.string().optional()
+});
 
 /** The VAPID subject: the site's https address, else a mailto: of its sender address (push services reach the operator there). */
 function vapidSubject(): string {
@@ -49,65 +56,81 @@ function vapidSubject(): string {
 	return `mailto:${address.trim()}`;
 }
 
+/** Of these users' push devices, those whose session is still live. */
+function liveDevices(exec: Executor, userIds: string[]) {
+	return exec
+		.select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId, endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth })
+		.from(pushSubscriptions)
+		.innerJoin(sessions, eq(sessions.id, pushSubscriptions.sessionId))
+		.where(and(inArray(pushSubscriptions.userId, userIds), gt(sessions.expiresAt, sql`now()`)));
+}
+
 /**
- * Sends each message to every device of its user whose session is still live, encrypted for the
- * device (RFC 8291, aes128gcm) and signed with the site's VAPID key (RFC 8292), unless it is the
- * user's quiet hours at `now`. A device the push service reports gone (404, 410) is deleted; other
- * failures are counted per device and logged by user id (never the endpoint, a capability URL).
- * `agent` lets a caller trust another certificate (a loopback push service in tests).
+ * Queues each message for every device of its user with a live session: one `push.send` job per
+ * device (key: the message's key and the device), written in `tx`, the transaction that decided
+ * to notify, so a push exists exactly when its alert, notice or flag committed and goes out right
+ * after the commit (the runners are woken then). Returns how many were queued.
  */
-export async function sendPushes(db: Db, pushes: UserPush[], opts: PushOptions = {}): Promise<PushOutcome[]> {
-	if (!pushes.length) return [];
-	const userIds = [...new Set(pushes.map((p) => p.userId))];
-	const [devices, quiet] = await Promise.all([
-		db.orm
-			.select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId, endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth })
-			.from(pushSubscriptions)
-			.innerJoin(sessions, eq(sessions.id, pushSubscriptions.sessionId))
-			.where(and(inArray(pushSubscriptions.userId, userIds), gt(sessions.expiresAt, sql`now()`))),
-		quietHoursOf(db.orm, userIds)
-	]);
-	if (!devices.length) return pushes.map((p) => ({ userId: p.userId, sent: 0, quiet: false, gone: 0, failed: 0 }));
-	const keys = await vapidKeys(db.orm);
-	const vapidDetails = { subject: vapidSubject(), publicKey: keys.publicKey, privateKey: keys.privateKey };
-	const now = opts.now ?? new Date();
-	const outcomes: PushOutcome[] = [];
+export async function queuePushes(tx: Executor, pushes: UserPush[]): Promise<number> {
+	if (!pushes.length) return 0;
+	const devices = await liveDevices(tx, [...new Set(pushes.map((p) => p.userId))]);
+	let queued = 0;
 	for (const p of pushes) {
-		const q = quiet.get(p.userId);
-		const out: PushOutcome = { userId: p.userId, sent: 0, quiet: q ? inQuietHours(q, now) : false, gone: 0, failed: 0 };
-		outcomes.push(out);
-		if (out.quiet) continue;
 		for (const d of devices.filter((x) => x.userId === p.userId)) {
-			const result = await webpush
-				.sendNotification({ endpoint: d.endpoint, keys: { p256dh: d.p256dh, auth: d.auth } }, JSON.stringify(p.message), {
-					vapidDetails,
-					TTL: TTL_SECONDS,
-					urgency: p.urgency,
-					topic: p.topic,
-					timeout: 10_000,
-					agent: opts.agent
-				})
-				.then(
-					() => 'sent' as const,
-					(e: unknown) => e
-				);
-			if (result === 'sent') {
-				out.sent++;
-				await db.orm.update(pushSubscriptions).set({ lastSentAt: sql`now()`, failures: 0 }).where(eq(pushSubscriptions.id, d.id));
-			} else if (result instanceof WebPushError && (result.statusCode === 404 || result.statusCode === 410)) {
-				out.gone++;
-				await db.orm.delete(pushSubscriptions).where(eq(pushSubscriptions.id, d.id));
-			} else {
-				out.failed++;
-				logFailure('push', `push to a device of user ${p.userId} failed`, result);
-				const [row] = await db.orm
-					.update(pushSubscriptions)
-					.set({ failures: sql`${pushSubscriptions.failures} + 1` })
-					.where(eq(pushSubscriptions.id, d.id))
-					.returning({ failures: pushSubscriptions.failures });
-				if ((row?.failures ?? 0) >= MAX_FAILURES) await db.orm.delete(pushSubscriptions).where(eq(pushSubscriptions.id, d.id));
-			}
+			const payload: z.infer<typeof pushPayload> = { subscriptionId: d.id, userId: p.userId, message: p.message, urgency: p.urgency, topic: p.topic };
+			if (await enqueue(tx, PUSH_JOB, payload, { key: `${p.key}:${d.id}`, maxAttempts: PUSH_TRIES })) queued++;
 		}
 	}
-	return outcomes;
+	return queued;
+}
+
+/**
+ * Sends one queued push to its device, encrypted for it (RFC 8291, aes128gcm) and signed with the
+ * site's VAPID key (RFC 8292), unless it is the user's quiet hours now (held back: the inbox has
+ * it) or the device is gone meanwhile (unsubscribed, signed out, moved to another user). A device
+ * the push service reports gone (404, 410) is deleted. Any other failure throws, so the schedule
+ * retries it with backoff; a push given up after its last try counts against the device, which
+ * is deleted after `MAX_FAILURES` such pushes in a row. Logs name the user, never the endpoint (a
+ * capability URL).
+ */
+export async function deliverPush(db: Db, raw: unknown, attempt: number, opts: PushOptions = {}): Promise<PushOutcome> {
+	const p = pushPayload.parse(raw);
+	const [device] = (await liveDevices(db.orm, [p.userId])).filter((d) => d.id === p.subscriptionId);
+	if (!device) return 'gone';
+	const quiet = (await quietHoursOf(db.orm, [p.userId])).get(p.userId);
+	if (quiet && inQuietHours(quiet, opts.now?.() ?? new Date())) return 'quiet';
+	const keys = await vapidKeys(db.orm);
+	try {
+		await webpush.sendNotification({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }, JSON.stringify(p.message), {
+			vapidDetails: { subject: vapidSubject(), publicKey: keys.publicKey, privateKey: keys.privateKey },
+			TTL: TTL_SECONDS,
+			urgency: p.urgency,
+			topic: p.topic,
+			timeout: 10_000,
+			agent: opts.agent
+		});
+	} catch (e) {
+		if (e instanceof WebPushError && (e.statusCode === 404 || e.statusCode === 410)) {
+			await db.orm.delete(pushSubscriptions).where(eq(pushSubscriptions.id, device.id));
+			return 'gone';
+		}
+		if (attempt >= PUSH_TRIES) {
+			const [row] = await db.orm
+				.update(pushSubscriptions)
+				.set({ failures: sql`${pushSubscriptions.failures} + 1` })
+				.where(eq(pushSubscriptions.id, device.id))
+				.returning({ failures: pushSubscriptions.failures });
+			if ((row?.failures ?? 0) >= MAX_FAILURES) await db.orm.delete(pushSubscriptions).where(eq(pushSubscriptions.id, device.id));
+		}
+		// What the admin's Jobs page shows: the push service's status, never the endpoint.
+		const status = e instanceof WebPushError ? `http_${e.statusCode}` : 'unreachable';
+		throw Object.assign(new Error(`push to a device of user ${p.userId} failed`, { cause: e }), { name: 'PushServiceError', code: status });
+	}
+	await db.orm.update(pushSubscriptions).set({ lastSentAt: sql`now()`, failures: 0 }).where(eq(pushSubscriptions.id, device.id));
+	return 'sent';
+}
+
+/** The schedule's `push.send` job (one-off, queued by `queuePushes`); `opts` for tests: a loopback push service's certificate, a clock. */
+export function pushJob(opts: PushOptions = {}): JobDefinition {
+	return { name: PUSH_JOB, run: ({ db, payload, attempt }) => deliverPush(db, payload, attempt, opts) };
 }

@@ -181,7 +181,7 @@ async function apply(exec: Executor, env: PaddleEnvironment, event: EventEntity)
 			return fulfilTransaction(exec, env, event.data, occurredAt);
 		case EventName.TransactionPaymentFailed:
 		case EventName.TransactionCanceled:
-			return failTransaction(exec, event.data);
+			return failTransaction(exec, env, event.data);
 		case EventName.AdjustmentCreated:
 		case EventName.AdjustmentUpdated:
 			return applyAdjustment(exec, event.data);

@@ -19,7 +19,7 @@ export interface SimPeriod {
 
 export interface SimTransaction {
 	id: string;
-	status: 'ready' | 'completed' | 'canceled';
+	status: 'ready' | 'completed' | 'canceled' | 'past_due';
 	origin: 'api' | 'subscription_recurring' | 'subscription_charge';
 	priceId: string;
 	quantity: number;
@@ -50,8 +50,12 @@ export interface SimSubscription {
 	canceledAt: string | null;
 	transactionId: string;
 	createdAt: string;
-	/** The demo's switch for a card that refuses off-session charges (auto top-ups are declined). */
-	declineCharges?: boolean;
+	/**
+	 * The demo's switch for a card that refuses off-session charges (auto top-ups are declined):
+	 * `true` at once (the charge request is refused), `'later'` after the charge was accepted
+	 * (Paddle's `transaction.payment_failed` webhook, as when a bank declines asynchronously).
+	 */
+	declineCharges?: boolean | 'later';
 	customerId?: string;
 }
 

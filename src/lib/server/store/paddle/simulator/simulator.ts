@@ -176,34 +176,36 @@ export class PaddleSimulator implements PaymentProvider {
 	 * A one-time charge on an active subscription, billed at once as Paddle does with
 	 * `effective_from: immediately`: a completed transaction of origin `subscription_charge`, reported
 	 * by webhook. Declined (nothing billed, no webhook: `on_payment_failure: prevent_change`) when the
-	 * subscription's card refuses off-session charges.
+	 * subscription's card refuses off-session charges; with `declineCharges: 'later'` the charge is
+	 * accepted and its payment then fails: a `past_due` transaction reported by `transaction.payment_failed`.
 	 */
 	async chargeSubscription(paddleSubscriptionId: string, priceId: string) {
 		const sub = await this.subscription(paddleSubscriptionId);
 		if (sub.status !== 'active') throw new DomainError('payment_provider_error', 'The simulator cannot charge a subscription that has ended.');
 		const product = await this.product(priceId);
 		if (product.billingInterval) throw new DomainError('payment_provider_error', 'A one-time charge needs a non-recurring price.');
-		if (sub.declineCharges) throw new DomainError('payment_declined', 'The payment method on file was declined.');
+		if (sub.declineCharges === true) throw new DomainError('payment_declined', 'The payment method on file was declined.');
+		const later = sub.declineCharges === 'later';
 		const now = new Date().toISOString();
 		const txn: SimTransaction = {
 			id: paddleId('txn'),
-			status: 'completed',
+			status: later ? 'past_due' : 'completed',
 			origin: 'subscription_charge',
 			priceId,
 			quantity: 1,
 			customData: sub.customData,
 			subscriptionId: sub.id,
 			billingPeriod: null,
-			payments: [{ status: 'captured', at: now }],
+			payments: [{ status: later ? 'error' : 'captured', at: now }],
 			createdAt: now,
-			billedAt: now
+			billedAt: later ? null : now
 		};
 		await this.save('transaction', txn.id, txn);
-		await this.deliver([envelope('transaction.completed', transactionPayload(txn, product))]);
+		await this.deliver([envelope(later ? 'transaction.payment_failed' : 'transaction.completed', transactionPayload(txn, product))]);
 	}
 
-	/** Makes the subscription's card refuse (or accept again) off-session charges: the demo of a declined auto top-up. */
-	async setDeclineCharges(paddleSubscriptionId: string, decline: boolean) {
+	/** Makes the subscription's card refuse off-session charges at once or `'later'` (by webhook), or accept them again: the demo of a declined auto top-up. */
+	async setDeclineCharges(paddleSubscriptionId: string, decline: boolean | 'later') {
 		const sub = await this.subscription(paddleSubscriptionId);
 		sub.declineCharges = decline;
 		await this.save('subscription', sub.id, sub);
