@@ -132,6 +132,20 @@ for (const size of sizes) {
 			await page.getByLabel('Name', { exact: true }).fill(`E2E testers ${size.name} ${run}`);
 			await page.getByRole('button', { name: 'Add role' }).click();
 			await page.getByText(`Role “E2E testers ${size.name} ${run}” (${role}) is saved.`).waitFor();
+			// Adding again under the same key is refused under the form, in view, and renames nothing.
+			await page.getByLabel('Key').fill(role);
+			await page.getByLabel('Name', { exact: true }).fill('Someone else');
+			await page.getByRole('button', { name: 'Add role' }).click();
+			const refusal = page.getByRole('alert').filter({ hasText: `The key “${role}” is already the role “E2E testers ${size.name} ${run}”` });
+			await refusal.waitFor();
+			// Nothing covers it: not the sticky top bar, not the phone's tab bar.
+			const inView = await refusal.evaluate((el) => {
+				const r = el.getBoundingClientRect();
+				return [r.top + 2, r.bottom - 2].every((y) => el.contains(document.elementFromPoint(r.left + r.width / 2, y)));
+			});
+			expect(inView).toBe(true);
+			await screen(page, `admin-roles-refused-${size.name}`);
+			await expect(page.getByText('Someone else').count()).resolves.toBe(0);
 			await screen(page, `admin-roles-${size.name}`);
 			await expectSound(page);
 

@@ -42,7 +42,8 @@ function deployNewWorker() {
 }
 
 describe('a new version deployed', () => {
-	it('is offered to the open app, and taken when the user reloads from the offer', async () => {
+	// Two starts of the production build and a service worker update: a minute or more on a busy 2-core machine.
+	it('is offered to the open app, and taken when the user reloads from the offer', { timeout: 180_000 }, async () => {
 		app = await startBuild({ dataDir, cwd: deployDir });
 		const port = Number(new URL(app.baseURL).port);
 		const context = await browser.newContext({ ...phone, baseURL: app.baseURL });

@@ -260,14 +260,19 @@ describe('profile and site roles', () => {
 		await expect(setSiteRole(db, asAdmin, admin.id, 'subscriber')).rejects.toMatchObject({ code: 'conflict' });
 	});
 
-	it('refuses a second role of the same name, whatever its case, and changes nothing; a role keeps its own name', async () => {
+	it('refuses a second role of the same name, whatever its case, or an add under a key in use, and changes nothing; a role keeps its own name', async () => {
 		const admin = { userId: (await createUser(db.orm, { email: email(), name: 'Namer', siteRole: 'admin' })).id, ip: null };
 		await saveSiteRole(db, admin, { key: 'testers-a', name: 'Beta testers' });
 		const before = await db.rows(sql`select key, name from site_roles order by key`);
 		// The Limits page, the pickers and the bonus form show roles by name: two of one name could not be told apart.
 		await expect(saveSiteRole(db, admin, { key: 'testers-b', name: ' beta TESTERS ' })).rejects.toMatchObject({
 			code: 'conflict',
-			message: 'The role “testers-a” is already called “beta TESTERS”: give this one another name.'
+			message: 'The role “testers-a” is already called “Beta testers”: give this one another name.'
+		});
+		// Adding under a key already on the list is refused; it never renames that role.
+		await expect(saveSiteRole(db, admin, { key: 'testers-a', name: 'Writers', isNew: true })).rejects.toMatchObject({
+			code: 'conflict',
+			message: 'The key “testers-a” is already the role “Beta testers”: pick another key, or edit that role in the list.'
 		});
 		await expect(db.rows(sql`select key, name from site_roles order by key`)).resolves.toEqual(before);
 		// Saving a role again under its own name (a new description) is no clash.

@@ -52,7 +52,8 @@ afterAll(async () => {
  */
 beforeEach(async () => {
 	await db.rows(sql`update webhook_endpoints set enabled = true`);
-	for (let i = (await db.rows(sql`select id from webhook_endpoints`)).length; i < 4; i++) {
+	// Counted among those that take grant.created: generated POSTs add endpoints of other types, which the grant below gives no delivery.
+	for (let i = (await db.rows(sql`select id from webhook_endpoints where 'grant.created' = any(event_types)`)).length; i < 4; i++) {
 		await createEndpoint(db, { url: `http://127.0.0.1:9/openapi-${i}`, event_types: ['grant.created'] }, {});
 	}
 	const u = await makeUser(db);

@@ -23,7 +23,9 @@ const roleInput = z
 	.object({
 		key: siteRoleSchema,
 		name: z.string().trim().min(1, 'Name the role.').max(60, 'Keep the name under 60 characters.'),
-		description: z.string().trim().max(300, 'Keep the description under 300 characters.').default('')
+		description: z.string().trim().max(300, 'Keep the description under 300 characters.').default(''),
+		/** Adding, not editing: a key already on the list is refused instead of renaming that role. */
+		isNew: z.boolean().default(false)
 	})
 	.strict();
 
@@ -45,17 +47,19 @@ export async function isSiteRole(exec: Executor, key: string): Promise<boolean> 
  * Adds a role to the site's list or renames / redescribes one, audited with before and after.
  * Errors: `invalid_input` (key 2–32 lower-case letters, digits, - or _; a name); `conflict` when
  * another role already has the name (compared without case): every picker and the Limits page show
- * roles by name, so two of one name could not be told apart.
+ * roles by name, so two of one name could not be told apart; `conflict` when `isNew` and the key is
+ * already on the list (an add never renames a role).
  */
 export function saveSiteRole(db: Db, actor: { userId: string; ip: string | null }, input: z.input<typeof roleInput>): Promise<SiteRole> {
-	const role = parseInput(roleInput, input);
+	const { isNew, ...role } = parseInput(roleInput, input);
 	return db.orm.transaction(async (tx) => {
 		const [before] = await tx.select({ name: siteRoles.name, description: siteRoles.description }).from(siteRoles).where(eq(siteRoles.key, role.key)).for('update');
+		if (before && isNew) throw new DomainError('conflict', `The key “${role.key}” is already the role “${before.name}”: pick another key, or edit that role in the list.`);
 		const [namesake] = await tx
-			.select({ key: siteRoles.key })
+			.select({ key: siteRoles.key, name: siteRoles.name })
 			.from(siteRoles)
 			.where(and(sql`lower(${siteRoles.name}) = lower(${role.name})`, ne(siteRoles.key, role.key)));
-		if (namesake) throw new DomainError('conflict', `The role “${namesake.key}” is already called “${role.name}”: give this one another name.`);
+		if (namesake) throw new DomainError('conflict', `The role “${namesake.key}” is already called “${namesake.name}”: give this one another name.`);
 		await tx
 			.insert(siteRoles)
 			.values(role)
