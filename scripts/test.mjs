@@ -7,6 +7,8 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const skippedSuites = [];
+/** Each failed test's file, name and first lines of its message: printed last, where a CI log's tail shows them. */
+const failures = [];
 let failed = false;
 
 function run(title, cmd, args, env = {}) {
@@ -28,6 +30,17 @@ function count(jsonFile) {
 	totals.passed += report.numPassedTests ?? 0;
 	totals.failed += report.numFailedTests ?? 0;
 	totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+	for (const file of report.testResults ?? []) {
+		for (const t of file.assertionResults ?? []) {
+			if (t.status !== 'failed') continue;
+			const message = (t.failureMessages ?? []).join('\n').split('\n').slice(0, 6).join('\n    ');
+			failures.push(`✗ ${file.name.replace(`${process.cwd()}/`, '')} > ${t.fullName}\n    ${message}`);
+		}
+		// A file that failed outside its tests (an import, a hook) has no failed test to name.
+		if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')) {
+			failures.push(`✗ ${file.name.replace(`${process.cwd()}/`, '')}: ${String(file.message ?? '').split('\n').slice(0, 6).join('\n    ')}`);
+		}
+	}
 }
 
 rmSync('test-results/vitest', { recursive: true, force: true });
@@ -67,5 +80,6 @@ if (totals.skipped && ci) {
 	failed = true;
 }
 if (totals.passed === 0) failed = true;
+if (failures.length) console.error(`\nFailed:\n${failures.join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failed || totals.failed ? 1 : 0);
