@@ -3,14 +3,15 @@
 // 1,000, spread over the last 180 days. Each read is the real tRPC procedure (createCaller: input
 // schema, account resolution, the queries), BENCH_REPEATS times (default 30) after a warm-up:
 // p50 and p99, the large ÷ small ratio, the targets with ok/MISS, and the EXPLAIN ANALYZE plan of
-// every query behind them (auto_explain, nested statements included). Then the users export's rows/s.
+// every query behind them (auto_explain, nested statements included). Then the figures summary's
+// refresh (the `ledger.figures` job) and the users export's rows/s.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openPostgres, type Db } from '../src/lib/server/db/client';
 import { setDb } from '../src/lib/server/db';
 import { createUser, promoteToSiteAdmin, type Auth } from '../src/lib/server/accounts';
-import { reconcile, upsertFeature, upsertModule } from '../src/lib/server/ledger';
+import { reconcile, refreshAccountFigures, upsertFeature, upsertModule } from '../src/lib/server/ledger';
 import { usersCsv } from '../src/lib/server/admin';
 import { appRouter } from '../src/lib/server/trpc/router';
 import { createContext } from '../src/lib/server/trpc/init';
@@ -122,6 +123,9 @@ async function setUp(db: Db) {
 		  from generate_series(1, ${AUDIT_ROWS}::int) g
 		  join (select account_id, row_number() over (order by account_id) as n from users) u on u.n = 1 + g % ${USERS}::int`);
 	console.log(`${fmt(AUDIT_ROWS)} audit entries: ${seconds(t)}`);
+	t = performance.now();
+	await refreshAccountFigures(db.orm, { full: true });
+	console.log(`the users list's figures summary, every account (the job's first run): ${seconds(t)}`);
 	await db.rows(sql`vacuum analyze`);
 	t = performance.now();
 	const report = await reconcile(db.orm);
@@ -265,9 +269,18 @@ try {
 		target(`${name}: p50 ${fmt(t.p50, 1)} ms (≤ 50 ms)`, t.p50 <= 50);
 	}
 
+	// The `ledger.figures` job's run after a minute with 100 consumes on as many accounts (quota_spend).
+	await db.rows(sql`
+		select quota_spend(p_mode => 'consume', p_account => u.account_id, p_actor_user => u.id, p_feature => ${FEATURES[0]}, p_units => 1,
+			p_scope => 'bench', p_key => 'refresh-' || u.id, p_hash => 'h', p_notify => false)
+		  from (select account_id, id from users order by account_id limit 100) u`);
+	const refreshed = performance.now();
+	const run = await refreshAccountFigures(db.orm);
+	console.log(`\nfigures refresh (ledger.figures) after 100 consumes: ${fmt(performance.now() - refreshed, 1)} ms, ${fmt(run.changed)} accounts changed`);
+
 	const started = performance.now();
 	let lines = 0;
-	const reader = usersCsv(db.orm).body.getReader();
+	const reader = (await usersCsv(db.orm)).body.getReader();
 	for (;;) {
 		const { done, value } = await reader.read();
 		if (done) break;

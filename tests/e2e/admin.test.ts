@@ -93,6 +93,18 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		it('sorts the whole list by balance, highest first, and says as of when that order is', async () => {
+			await page.goto('/admin/users');
+			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
+			await page.getByLabel('Sort by').selectOption('balance');
+			await page.getByRole('button', { name: 'Ascending order; switch to descending' }).click();
+			// 100,000 accounts are ordered by the minute-old summary; the rows' figures are live.
+			await page.getByText(/^Ordered by balance as of .+; the figures shown are live\.$/).waitFor();
+			await page.getByRole('table', { name: 'Accounts, sorted by balance, descending' }).waitFor();
+			await screen(page, `admin-users-by-balance-${size.name}`);
+			await expectSound(page);
+		});
+
 		it('opens a user’s detail, grants a bonus with a note, and shows the lot and its audit entry', async () => {
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(leo.email);

@@ -190,7 +190,7 @@ describe(`streamed CSV exports on ${backend}`, () => {
 	it('the users export has every user once with their balance, across keyset pages', async () => {
 		const odd = await createUser(db.orm, { email: `odd-${tag()}@example.com`, name: 'O’Brien, "Bob" ; Jr.', siteRole: 'subscriber' });
 		await grant(db.orm, { accountId: odd.accountId, tokens: 1234, source: 'bonus' });
-		const rows = await csvRows(usersCsv(db.orm, 3).body);
+		const rows = await csvRows((await usersCsv(db.orm, 3)).body);
 		const all = await db.orm.select({ id: users.id }).from(users);
 		expect(rows.map((r) => r.user_id).sort()).toEqual(all.map((u) => u.id).sort());
 		expect(rows.find((r) => r.user_id === odd.id)).toMatchObject({ name: 'O’Brien, "Bob" ; Jr.', balance_tokens: String((await balances(db.orm, odd.accountId)).available), disabled: 'false' });
@@ -227,6 +227,6 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(await callJson('/admin/exports/passwords', { headers: { cookie } })).toMatchObject({ status: 404, json: { error: 'not_found' } });
 		const users = await call('/admin/exports/users', { headers: { cookie } });
 		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);
-		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited');
+		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
 	});
 });

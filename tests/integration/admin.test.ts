@@ -13,7 +13,7 @@ import { DomainError } from '../../src/lib/server/errors';
 import { createSession, createTeam, createUser, guestAccountFor, validateSessionToken } from '../../src/lib/server/accounts';
 import { accountPageQuery } from '../../src/lib/server/admin/accounts';
 import { queryRows } from '../../src/lib/server/db/client';
-import { balances, consume, grant, hold, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+import { balances, consume, grant, hold, refreshAccountFigures, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { balanceOf } from '../../src/lib/client/balance-figures';
 
 let db: Db;
@@ -136,6 +136,7 @@ describe('the users list', () => {
 		await grant(db.orm, { accountId: team.accountId, tokens: 600, source: 'purchase' });
 		await setAllowanceRule(db.orm, { module: 'chat', audience: 'member', userId: people[3]!.id, limitTokens: 1000, period: 'daily' });
 		await spend(people[3]!.accountId, 40, undefined, 'ai_bots');
+		await refreshAccountFigures(db.orm); // the `ledger.figures` job's run: figure sorts follow its summary
 
 		const first = await admin.admin.users.list({ search: tag.toUpperCase() });
 		expect(first.rows).toHaveLength(50);
@@ -181,7 +182,7 @@ describe('the users list', () => {
 		await expectInvariants(db);
 	});
 
-	it('sorts every account by its live balance and use, with the figures the detail page shows, after spends, grants, expiries and holds', async () => {
+	it('sorts every account by the refreshed summary, showing the live figures the detail page shows, after spends, grants, expiries and holds', async () => {
 		const tag = randomUUID().slice(0, 8);
 		const [spender, expiring, holder, scoped, empty] = await Promise.all(
 			['spender', 'expiring', 'holder', 'scoped', 'empty'].map((n) => createUser(db.orm, { email: `${n}-${tag}@example.com`, name: `Sorted ${n} ${tag}` }))
@@ -195,6 +196,7 @@ describe('the users list', () => {
 		await grant(db.orm, { accountId: scoped!.accountId, tokens: 200_000, source: 'bonus', model: 'gpt-5-nano' });
 		await grant(db.orm, { accountId: scoped!.accountId, tokens: 100_000, source: 'purchase' });
 		await new Promise((r) => setTimeout(r, 1600)); // the bonus lot is past its expiry, not yet recorded as expired
+		await refreshAccountFigures(db.orm);
 		const ours = new Map([
 			[spender!.accountId, 499_880],
 			[expiring!.accountId, 300_000],
@@ -217,7 +219,7 @@ describe('the users list', () => {
 			expect(row.balance).toBe(balanceOf(summary.allocations).balance);
 			expect(row.generalBalance).toBe(balanceOf(summary.allocations).general);
 		}
-		// The search path computes the same figures per row.
+		// A search orders by the same summary.
 		expect((await walk({ search: tag, sort: 'balance', dir: 'desc' })).rows.map((r) => [r.accountId, r.balance])).toEqual(
 			[...ours].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))
 		);
@@ -254,6 +256,19 @@ describe('the users list', () => {
 			expect(plan, plan).toContain(`teams_${index}`);
 			// The two indexes merged in order and cut at the page's end: no sort node over every account.
 			expect(plan, plan).toMatch(/Limit[\s\S]*Merge Append/);
+			expect(plan, plan).not.toMatch(/(^|->)\s*Sort\s+\(/m);
+		}
+	});
+
+	it('reads a page by balance, use or last active along the summary’s index, not by sorting every account', async () => {
+		for (const [sort, index] of [['balance', 'balance'], ['used', 'used'], ['lastActive', 'active']] as const) {
+			const plan = await db.orm.transaction(async (tx) => {
+				await tx.execute(sql`set local enable_seqscan = off`);
+				const rows = await queryRows<Record<string, string>>(tx, sql`explain ${accountPageQuery({ sort, dir: 'desc' })}`);
+				return rows.map((r) => Object.values(r)[0]).join('\n');
+			});
+			expect(plan, plan).toContain(`account_figures_${index}_idx`);
+			expect(plan, plan).toMatch(/Limit[\s\S]*Index (Only )?Scan Backward using account_figures/);
 			expect(plan, plan).not.toMatch(/(^|->)\s*Sort\s+\(/m);
 		}
 	});

@@ -9,7 +9,7 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { apiKeys } from '../../src/lib/server/db/schema';
 import { authenticateApiKey, createAccountKey, createUser, type Auth } from '../../src/lib/server/accounts';
-import { consume, grant, upsertFeature, capsInForce, hourlyBaseline } from '../../src/lib/server/ledger';
+import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, refreshAccountFigures } from '../../src/lib/server/ledger';
 import { listNotifications } from '../../src/lib/server/alerts';
 import { checkAnomalies, lowerCapFromFlag, openFlags, pauseFlaggedKey, suggestedDailyCap } from '../../src/lib/server/anomalies';
 
@@ -143,11 +143,21 @@ describe('anomaly flags', () => {
 		const u = await person('Paced');
 		await grant(db.orm, { accountId: u.accountId, tokens: 100_000, source: 'purchase' });
 		const now = new Date();
-		// Each of the last 7 days, 700 tokens 2.5 hours after this time of day: 100 an hour on average, in hour 2.
-		for (let d = 1; d <= 7; d++) await spend(u.accountId, 700, { at: new Date(now.getTime() - d * 24 * HOUR + 2.5 * HOUR) });
+		const thisHour = Math.floor(now.getTime() / HOUR) * HOUR;
+		// Each of the last 7 days, 700 tokens in the middle of the clock hour two after this one: 700 a day on average, in hour 2.
+		for (let d = 1; d <= 7; d++) await spend(u.accountId, 700, { at: new Date(thisHour - d * 24 * HOUR + 2.5 * HOUR) });
 		const pace = (await hourlyBaseline(db.orm, [u.accountId], now)).get(u.accountId)!;
 		expect(pace[2]).toBe(700);
 		expect(pace.reduce((a, b) => a + b, 0)).toBe(700);
+		// The same from the hourly rollup the figures refresh keeps, and what was spent since its cursor from the operations.
+		await refreshAccountFigures(db.orm, { full: true });
+		expect((await hourlyBaseline(db.orm, [u.accountId], now)).get(u.accountId)).toEqual(pace);
+		await spend(u.accountId, 35); // this clock hour, after the refresh
+		const twoHoursOn = new Date(thisHour + 2 * HOUR + 1000);
+		const ahead = (await hourlyBaseline(db.orm, [u.accountId], twoHoursOn)).get(u.accountId)!;
+		expect([ahead[0], ahead[22], ahead.reduce((a, b) => a + b, 0)]).toEqual([700, 5, 705]);
+		await refreshAccountFigures(db.orm);
+		expect((await hourlyBaseline(db.orm, [u.accountId], twoHoursOn)).get(u.accountId)).toEqual(ahead);
 	});
 
 	if (backend === 'postgres') it('checks in several processes at once open one flag and one notification', async () => {

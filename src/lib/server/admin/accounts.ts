@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
-import { figuresByAccount, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, moduleUseThisMonth, siteMonthStart, usedSinceSql, type ModuleUse } from '../ledger';
+import { figuresAsOf, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, moduleUseThisMonth, refreshAccountFigures, siteMonthStart, summaryKey, summaryPage, usedSinceSql, type ModuleUse, type SummarySort } from '../ledger';
 import { DomainError } from '../errors';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
@@ -56,47 +56,40 @@ export interface AccountPage {
 	rows: AccountRow[];
 	/** Only on the first page of an unfiltered list. */
 	guests: GuestModuleRow[];
+	/** Sorted by balance, use or last active: the ISO time of the figures the order follows (the summary's); else null. */
+	orderAsOf: string | null;
 	nextCursor: string | null;
 }
 
 /**
- * Each sort's key (never null, so a keyset comparison is total), the SQL type the cursor's value is
- * read back as, and how it is written into the cursor. Times travel as text with microseconds: a JS
- * Date would drop them and repeat or skip rows at a page boundary. A figure sort needs the figure of
- * every account before it can take a page: `all` joins it from one grouped pass over the table
- * (figuresByAccount, as `k.value`) or probes it per account; a search has few rows, so `searched`
- * computes it per row.
+ * Each sort: the SQL type the cursor's value is read back as, and how it is written into the cursor.
+ * Times travel as text with microseconds: a JS Date would drop them and repeat or skip rows at a
+ * page boundary. Name and join date are keys of the users' and teams' own indexes; a figure is
+ * the summary's (`summary`, ledger/figures-summary.ts): as of its last refresh, with an index per
+ * figure, because ordering 100,000 accounts by a live figure means computing it for all of them.
  */
-interface Sort { numeric: boolean; type: SQL; text?: SQL; all: { key: SQL; join?: SQL }; searched: { key: SQL; join?: SQL } }
-const byKey = (key: SQL) => ({ key, join: undefined });
-const joined = (figure: SQL, orElse: SQL) => ({ key: sql`coalesce(k.value, ${orElse})`, join: sql`left join ${figure} k on k.account_id = b.account_id` });
-const perAccountBalance = { key: sql`lb.balance`, join: lotFiguresJoin(sql`b.account_id`) };
+interface Sort { numeric: boolean; type: SQL; text?: SQL; key?: SQL; summary?: SummarySort }
 const sorts: Record<AccountSort, Sort> = {
-	name: { numeric: false, type: sql`text`, all: byKey(sql`b.sort_name`), searched: byKey(sql`b.sort_name`) },
-	joined: {
-		numeric: false, type: sql`timestamptz`, text: sql`to_char(p.sort_key at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-		all: byKey(sql`b.created_at`), searched: byKey(sql`b.created_at`)
-	},
-	// Per row even unsearched: measured at 100,000 accounts with a lot each, the grouped pass over
-	// lots read them through lots_account_idx in account order (0.7 s), the per-account probe 0.25 s.
-	balance: { numeric: true, type: sql`int8`, all: perAccountBalance, searched: perAccountBalance },
-	used: { numeric: true, type: sql`int8`, all: joined(figuresByAccount.used, sql`0`), searched: byKey(usedSinceSql(sql`b.account_id`, siteMonthStart)) },
-	lastActive: {
-		numeric: false, type: sql`date`, text: sql`to_char(p.sort_key, 'YYYY-MM-DD')`,
-		all: joined(figuresByAccount.lastActive, sql`date '0001-01-01'`), searched: byKey(sql`coalesce(${lastActiveDaySql(sql`b.account_id`)}, date '0001-01-01')`)
-	}
+	name: { numeric: false, type: sql`text`, key: sql`b.sort_name` },
+	joined: { numeric: false, type: sql`timestamptz`, text: sql`to_char(p.sort_key at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, key: sql`b.created_at` },
+	balance: { numeric: true, type: sql`int8`, summary: 'balance' },
+	used: { numeric: true, type: sql`int8`, summary: 'used' },
+	lastActive: { numeric: false, type: sql`date`, text: sql`to_char(p.sort_key, 'YYYY-MM-DD')`, summary: 'lastActive' }
 };
 
 /**
  * The admin's list of users and teams with balances and this month's use, `ACCOUNTS_PAGE_SIZE` at a
  * time by keyset (sort key, account id). Sorting by name or by join date reads only a page's rows
- * (indexes users/teams_name_idx and _created_idx, drizzle/0000_baseline.sql); sorting by a figure
- * computes that one figure for every account in one grouped pass, and the page's other figures for
- * its rows only. The figures are live: the same as the detail page's and the dashboard's.
- * Errors: `invalid_input` for a cursor this list did not make.
+ * (indexes users/teams_name_idx and _created_idx, drizzle/0000_baseline.sql); sorting by balance,
+ * use or last active reads the summary's index (account_figures, refreshed every minute by the
+ * `ledger.figures` job), and `orderAsOf` says as of when. The figures shown are live: the same as
+ * the detail page's and the dashboard's. A search (ILIKE, trigram indexes of drizzle/0024) reads the
+ * matching accounts. Errors: `invalid_input` for a cursor this list did not make.
  */
 export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Promise<AccountPage> {
 	const sort = sorts[q.sort ?? 'name'];
+	// Before the summary's first refresh (a fresh install, before the job's first run) there is no order to read.
+	const orderAsOf = sort.summary ? ((await figuresAsOf(exec)) ?? (await refreshAccountFigures(exec)).asOf) : null;
 	const rows = await queryRows<{
 		kind: 'user' | 'team'; account_id: string; user_id: string | null; team_id: string | null; name: string; email: string | null;
 		external_id: string | null; site_role: string | null; disabled: boolean; created_at: string;
@@ -125,36 +118,49 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 			joinedAt: new Date(r.created_at).toISOString()
 		})),
 		guests: q.cursor || q.search?.trim() ? [] : await guestModules(exec),
+		orderAsOf,
 		nextCursor: rows.length > ACCOUNTS_PAGE_SIZE && last ? encodeCursor(sort.numeric ? Number(last.cursor_value) : String(last.cursor_value), last.account_id) : null
 	};
 }
+
+/**
+ * The list's columns of users and of teams, `where` each (SQL over `u` and `t`; none for all). No
+ * `where true` for all: with it the planner no longer merges the two name or join-date indexes.
+ */
+const accountColumns = (where: { user: SQL; team: SQL } | null) => sql`
+	select 'user' as kind, u.account_id, u.id as user_id, null::uuid as team_id, u.name, u.email, u.external_id, u.site_role,
+	       u.disabled_at is not null as disabled, u.created_at, lower(u.name) as sort_name
+	  from users u ${where ? sql`where ${where.user}` : sql``}
+	union all
+	select 'team', t.account_id, null, t.id, t.name, null, null, null, false, t.created_at, lower(t.name)
+	  from teams t ${where ? sql`where ${where.team}` : sql``}`;
 
 /** The SQL of one page (one row more than a page, to tell whether another follows); exported for EXPLAIN checks. */
 export function accountPageQuery(q: AccountListQuery): SQL {
 	const sort = sorts[q.sort ?? 'name'];
 	const desc = q.dir === 'desc';
 	const search = q.search?.trim() ? likePattern(q.search.trim()) : null;
-	const { key, join } = search ? sort.searched : sort.all;
-	let after = sql`true`;
+	let after: { key: SQL; accountId: SQL } | null = null;
 	if (q.cursor) {
 		const [value, id] = decodeCursor(q.cursor);
 		if (typeof id !== 'string' || sort.numeric !== (typeof value === 'number')) throw new DomainError('invalid_input', 'That page cursor belongs to another sort order.');
-		after = sql`(sort_key, account_id) ${desc ? sql`<` : sql`>`} (${value}::${sort.type}, ${id}::uuid)`;
+		after = { key: sql`${value}::${sort.type}`, accountId: sql`${id}::uuid` };
 	}
 	const order = desc ? sql`desc` : sql`asc`;
+	const limit = ACCOUNTS_PAGE_SIZE + 1;
+	// The whole list by a figure: a page along the summary's index, then each row's user or team.
+	const page = sort.summary && !search
+		? sql`select b.*, s.sort_key from ${summaryPage(sort.summary, { after, desc, limit })} s
+		      cross join lateral (${accountColumns({ user: sql`u.account_id = s.account_id`, team: sql`t.account_id = s.account_id` })}) b`
+		: sql`
+			select * from (
+				select b.*, ${sort.summary ? summaryKey(sort.summary, sql`b.account_id`) : sort.key!} as sort_key
+				  from (${accountColumns(search ? { user: sql`u.name ilike ${search} or u.email ilike ${search} or u.external_id ilike ${search}`, team: sql`t.name ilike ${search}` } : null)}) b
+			) k
+			 where ${after ? sql`(sort_key, account_id) ${desc ? sql`<` : sql`>`} (${after.key}, ${after.accountId})` : sql`true`}
+			 order by sort_key ${order}, account_id ${order} limit ${limit}`;
 	return sql`
-		with base as (
-			select 'user' as kind, u.account_id, u.id as user_id, null::uuid as team_id, u.name, u.email, u.external_id, u.site_role,
-			       u.disabled_at is not null as disabled, u.created_at, lower(u.name) as sort_name
-			  from users u
-			 ${search ? sql`where u.name ilike ${search} or u.email ilike ${search} or u.external_id ilike ${search}` : sql``}
-			union all
-			select 'team', t.account_id, null, t.id, t.name, null, null, null, false, t.created_at, lower(t.name)
-			  from teams t
-			 ${search ? sql`where t.name ilike ${search}` : sql``}
-		),
-		keyed as (select b.*, ${key} as sort_key from base b ${join ?? sql``}),
-		page as (select * from keyed where ${after} order by sort_key ${order}, account_id ${order} limit ${ACCOUNTS_PAGE_SIZE + 1})
+		with page as (${page})
 		select p.kind, p.account_id, p.user_id, p.team_id, p.name, p.email, p.external_id, p.site_role, p.disabled, p.created_at,
 		       lb.balance, lb.general_balance, lb.unlimited,
 		       ${usedSinceSql(sql`p.account_id`, siteMonthStart)} as used,

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify';
 import { queryRows, type Executor } from '../db/client';
-import { lotFiguresJoin, operationsBetween } from '../ledger';
+import { operationsBetween, refreshAccountFigures, summaryJoin } from '../ledger';
 import { listAudit, type AuditQuery } from './audit-log';
 
 /** Rows read per database round trip. */
@@ -27,15 +27,20 @@ function csv(columns: string[], rows: AsyncIterable<Row>): ReadableStream<Uint8A
 	return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
 }
 
-/** Every user with their balances (spendable lots, general lots, unlimited), in account id order. */
-async function* userRows(exec: Executor, pageSize: number): AsyncGenerator<Row> {
+/**
+ * Every user with their balances (spendable lots, general lots, unlimited) and this month's use
+ * from the figures summary (ledger/figures-summary.ts, refreshed when the export starts), in
+ * account id order: a merge of two primary-key walks, no per-user probe of the lots.
+ */
+async function* userRows(exec: Executor, pageSize: number, asOf: string): AsyncGenerator<Row> {
 	for (let after: string | null = null; ; ) {
-		const page: { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; disabled: boolean; created_at: string; balance: number; general_balance: number; unlimited: boolean }[] =
+		const page: { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; disabled: boolean; created_at: string; balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null }[] =
 			await queryRows(exec, sql`
 			select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, u.disabled_at is not null as disabled, u.created_at,
-			       lb.balance, lb.general_balance, lb.unlimited
+			       coalesce(fs.balance, 0) as balance, coalesce(fs.general_balance, 0) as general_balance, coalesce(fs.unlimited, false) as unlimited,
+			       coalesce(fs.used_this_month, 0) as used, to_char(fs.last_active_day, 'YYYY-MM-DD') as last_day
 			  from users u
-			  ${lotFiguresJoin(sql`u.account_id`)}
+			  ${summaryJoin(sql`u.account_id`)}
 			 ${after ? sql`where u.account_id > ${after}::uuid` : sql``}
 			 order by u.account_id limit ${pageSize}`);
 		for (const r of page) {
@@ -50,7 +55,10 @@ async function* userRows(exec: Executor, pageSize: number): AsyncGenerator<Row> 
 				joined_at: new Date(r.created_at).toISOString(),
 				balance_tokens: Number(r.balance),
 				general_balance_tokens: Number(r.general_balance),
-				unlimited: Boolean(r.unlimited)
+				unlimited: Boolean(r.unlimited),
+				used_this_month_tokens: Number(r.used),
+				last_active_day: r.last_day,
+				figures_as_of: asOf
 			};
 		}
 		if (page.length < pageSize) return;
@@ -125,15 +133,22 @@ async function* operationRows(exec: Executor, range: { from: string; to: string 
 	}
 }
 
-const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'disabled', 'joined_at', 'balance_tokens', 'general_balance_tokens', 'unlimited'];
+const USER_COLUMNS = [
+	'account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'disabled', 'joined_at',
+	'balance_tokens', 'general_balance_tokens', 'unlimited', 'used_this_month_tokens', 'last_active_day', 'figures_as_of'
+];
 const AUDIT_COLUMNS = ['id', 'at', 'action', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
 const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];
 
 const stamp = () => new Date().toISOString().slice(0, 10);
 
-/** Every user with their balances, as CSV. `pageSize`: rows per database round trip. */
-export function usersCsv(exec: Executor, pageSize = EXPORT_PAGE): CsvExport {
-	return { filename: `quota-users-${stamp()}.csv`, body: csv(USER_COLUMNS, userRows(exec, pageSize)) };
+/**
+ * Every user with their balances and this month's use, as CSV, with the time those figures are
+ * as of (the summary is brought up to date first). `pageSize`: rows per database round trip.
+ */
+export async function usersCsv(exec: Executor, pageSize = EXPORT_PAGE): Promise<CsvExport> {
+	const { asOf } = await refreshAccountFigures(exec);
+	return { filename: `quota-users-${stamp()}.csv`, body: csv(USER_COLUMNS, userRows(exec, pageSize, asOf)) };
 }
 
 /**

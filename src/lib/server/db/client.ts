@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -73,7 +74,8 @@ export async function openPglite(
 	opts: { migrationsDir?: string; loadDataDir?: Blob } = {}
 ): Promise<Db & { dump: () => Promise<Blob> }> {
 	if (dir) mkdirSync(dir, { recursive: true });
-	const client = await PGlite.create({ dataDir: dir, loadDataDir: opts.loadDataDir });
+	// pg_trgm: the trigram indexes of the admin's searches (drizzle/0024_account_figures.sql).
+	const client = await PGlite.create({ dataDir: dir, loadDataDir: opts.loadDataDir, extensions: { pg_trgm } });
 	const orm = drizzlePglite({ client, schema }) as unknown as Database;
 	return {
 		kind: 'pglite',

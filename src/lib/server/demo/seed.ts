@@ -4,7 +4,7 @@ import { uuidArray } from '../db/client';
 import { acceptInvite, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, type CreatedUser } from '../accounts';
 import { withdrawMail } from '../mail/job';
 import {
-	consume, grant, setAllowanceRule, setCap, updateSiteSettings, upsertFeature, upsertModel, upsertModule, Refusal
+	consume, grant, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings, upsertFeature, upsertModel, upsertModule, Refusal
 } from '../ledger';
 import { seedDemoCatalog } from '../store/demo-catalog';
 
@@ -183,6 +183,8 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	], 3);
 	await backfillUsage(db, leoUser.accountId, leoUser, [{ feature: 'ai_bots', units: [30, 200], perDay: 2 }], 4);
 
+	// Backdated (effectiveAt) operations lie behind the figures summary's cursor: recompute it all.
+	await refreshAccountFigures(db.orm, { full: true });
 	const key = await ensureSiteKey(db, { name: 'Demo site key', value: opts.siteKeyValue, createdBy: ada.id });
 	return { siteKey: key.created ? key.value : null };
 }

@@ -1,4 +1,4 @@
-// The ledger's reads for the admin console's lists and exports. The users list sorts and pages by
+// The ledger's reads for the admin console's lists and exports. The users list shows a page's live
 // balance and use in one SQL statement, so these figures come as SQL fragments that the admin's
 // query composes; they name the ledger's tables here, and nowhere outside the ledger.
 import { sql, type SQL } from 'drizzle-orm';
@@ -29,21 +29,6 @@ export const usedSinceSql = (accountId: SQL, since: SQL) =>
 
 /** The last day the account consumed anything (SQL `date`, null when never). */
 export const lastActiveDaySql = (accountId: SQL) => sql`(select max(d.day) from usage_daily d where d.account_id = ${accountId})`;
-
-/**
- * The users list's sortable use figures for every account at once, as SQL subqueries of
- * `(account_id, value)` rows; an account with no use has no row (read it as 0 / never). Sorting by
- * a figure must know it for every account, and one grouped pass over usage_daily is a hash
- * aggregate, where a correlated subquery per account is one index probe per account (0.75 s at
- * 100,000 accounts). The meanings are those of `usedSinceSql` and `lastActiveDaySql`, so a sorted
- * page shows the figures the detail page and the dashboard show.
- * - `used`: tokens consumed since the first of the site's month (`int8`);
- * - `lastActive`: the last day with metered use (`date`).
- */
-export const figuresByAccount = {
-	used: sql`(select d.account_id, sum(d.tokens)::int8 as value from usage_daily d where d.day >= ${siteMonthStart} group by d.account_id)`,
-	lastActive: sql`(select d.account_id, max(d.day) as value from usage_daily d group by d.account_id)`
-};
 
 export interface ModuleUse {
 	module: string;

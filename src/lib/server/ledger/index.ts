@@ -38,6 +38,7 @@ export { balanceChanges, type BalanceChanges } from './balance-changes';
 export { accountsChangedAfter, lastEntryId, type ChangedAccounts } from './change-log';
 export * from './limits';
 export { siteUsageTotals, siteUsage, USAGE_SPANS, type SiteUsage, type SiteUsageTotals, type UsageBy, type UsageSeries, type TopRow } from './site-usage';
-export { lotFiguresJoin, figuresByAccount, usedSinceSql, lastActiveDaySql, siteMonthStart, siteTimeZone, moduleUseThisMonth, guestUseThisMonth, lotsOf, capsSetOn, allowanceRulesForRole, type ModuleUse, type LotRow } from './account-figures';
+export { lotFiguresJoin, usedSinceSql, lastActiveDaySql, siteMonthStart, siteTimeZone, moduleUseThisMonth, guestUseThisMonth, lotsOf, capsSetOn, allowanceRulesForRole, type ModuleUse, type LotRow } from './account-figures';
 export { rollOver, moduleRollovers, saveModuleRollover, rolloverLines, MAX_ROLLOVER_PERIODS, type RolloverSetting, type RolloverRun, type RolloverLine } from './rollover';
 export { recentPace, hourlyBaseline, type UsePace } from './use-pace';
+export { refreshAccountFigures, figuresAsOf, summaryPage, summaryKey, summaryJoin, type FiguresRefresh, type SummarySort } from './figures-summary';

@@ -106,6 +106,9 @@ export const adjustAnswer = z.object({ ok: z.literal(true), delta: tokens, balan
 /** quota_sweep: how many accounts it touched. */
 export const sweepAnswer = z.number().int().nonnegative();
 
+/** quota_refresh_figures: a full refresh or not, the summary rows it changed, the time its figures are as of. */
+export const figuresRefreshAnswer = z.object({ full: z.boolean(), changed: z.number().int().nonnegative(), as_of: instant });
+
 /**
  * Runs one ledger SQL function call (`select quota_…(…) as r`) and parses its answer with that
  * function's schema. An error answer (`{ok: false, code, message}` that the schema does not take as

@@ -60,7 +60,11 @@ export interface ConsumeRequest extends CheckRequest {
 	/** Scoped to the caller: (scope, key) has at most one effect, ever. */
 	idempotency: { scope: string; key: string };
 	metadata?: Record<string, unknown> | null;
-	/** When it happened, for imports and the demo backfill only; transports never pass it (default: now). */
+	/**
+	 * When it happened, for imports and the demo backfill only; transports never pass it (default: now).
+	 * A time before the figures summary's cursor is seen at its next full refresh (daily): an import
+	 * runs `refreshAccountFigures(exec, { full: true })` when done (ledger/figures-summary.ts).
+	 */
 	effectiveAt?: Date;
 }
 
@@ -86,7 +90,7 @@ export interface GrantRequest {
 	grantKey?: string | null;
 	note?: string | null;
 	actor?: Actor;
-	/** When it happened, for imports and the demo backfill only (default: now). */
+	/** When it happened, for imports and the demo backfill only (default: now); see ConsumeRequest's. */
 	effectiveAt?: Date;
 }
 

@@ -1,11 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 
 /**
- * The baseline the anomaly flags and the dashboard's forecast share (issue 17.5): what an account
- * (or one of its API keys) spent in the same clock hour of each of the last 7 days, averaged —
- * the tokens of consumes and settles whose age is in [d days, d days + 1 hour) for d = 1…7,
- * divided by 7. Refused operations spend nothing and count apart.
+ * The baseline of the anomaly flags and of the dashboard's forecast (issue 17.5): what an account
+ * (or one of its API keys) spent in the same hour of each of the last 7 days, averaged (÷ 7).
+ * The flags take the hours by age, [d days, d days + 1 hour) for d = 1…7 (`recentPace`); the
+ * forecast takes whole clock hours, which a rollup can hold (`hourlyBaseline`). Refused
+ * operations spend nothing and count apart.
  */
 const BASELINE_DAYS = 7;
 
@@ -70,20 +71,35 @@ export async function recentPace(exec: Executor, now?: Date): Promise<UsePace[]>
 	}));
 }
 
+/** UTC clock hours, as the figures refresh bins usage_hourly (drizzle/functions/figures.sql). */
+const hourOf = (t: SQL) => sql`date_bin('1 hour', ${t}, timestamptz '2000-01-01 00:00:00+00')`;
+
 /**
- * An account's baseline for each of the next 24 hours (tokens per hour, from the hour starting now):
- * hour h is what it spent, on average over the last 7 days, in the hour that started h hours after
- * this time of day. The dashboard's forecast walks these until the available tokens are used up.
+ * An account's baseline for each of the next 24 hours (tokens per hour, the current clock hour
+ * first): hour h is what it spent, on average over the 7 days of whole clock hours before the
+ * current one, in the clock hour h hours after the current one's time of day. The dashboard's
+ * forecast walks these until the available tokens are used up. Read from the hourly rollup the
+ * figures refresh keeps (usage_hourly: every spend stamped before its cursor) and the account's
+ * operations since that cursor, so a week of a busy account costs 168 rows, not its operations.
  */
 export async function hourlyBaseline(exec: Executor, accountIds: string[], now?: Date): Promise<Map<string, number[]>> {
 	const at = sql`coalesce(${now?.toISOString() ?? null}::timestamptz, now())`;
 	const rows = accountIds.length
 		? await queryRows<{ account_id: string; hour: number; tokens: string }>(exec, sql`
-			select o.account_id, floor(mod(86400 - mod(extract(epoch from ${at} - o.created_at)::numeric, 86400), 86400) / 3600)::int4 as hour,
-			       sum(o.cost) / ${BASELINE_DAYS} as tokens
-			  from operations o
-			 where o.account_id = any(${uuidArray(accountIds)}) and ${spent}
-			   and o.created_at <= ${at} and o.created_at > ${at} - make_interval(days => ${BASELINE_DAYS})
+			with b as (
+				select ${hourOf(at)} as h0,
+				       coalesce((select cursor from account_figures_refresh where id = 1), '-infinity'::timestamptz) as covered
+			),
+			spent as (
+				select u.account_id, u.hour, u.tokens from usage_hourly u, b
+				 where u.account_id = any(${uuidArray(accountIds)}) and u.hour >= b.h0 - interval '7 days' and u.hour < b.h0
+				union all
+				select o.account_id, ${hourOf(sql`o.created_at`)}, o.cost from operations o, b
+				 where o.account_id = any(${uuidArray(accountIds)}) and ${spent}
+				   and o.created_at >= greatest(b.h0 - interval '7 days', b.covered) and o.created_at < b.h0
+			)
+			select s.account_id, mod(168 + (extract(epoch from s.hour - b.h0) / 3600)::int4, 24) as hour, sum(s.tokens) / ${BASELINE_DAYS} as tokens
+			  from spent s, b
 			 group by 1, 2`)
 		: [];
 	const out = new Map(accountIds.map((id) => [id, Array<number>(24).fill(0)]));

@@ -19,12 +19,17 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** Who holds tokens: a user, a team (shared pool) or a guest. Its row is the consume lock. */
-export const accounts = pgTable('accounts', {
-	id: uuid('id').primaryKey().defaultRandom(),
-	kind: text('kind', { enum: ['user', 'team', 'guest'] }).notNull(),
-	name: text('name').notNull(),
-	createdAt: createdAt()
-});
+export const accounts = pgTable(
+	'accounts',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		kind: text('kind', { enum: ['user', 'team', 'guest'] }).notNull(),
+		name: text('name').notNull(),
+		createdAt: createdAt()
+	},
+	// The audit log's account filter by part of a name (0024).
+	(t) => [index('accounts_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`)]
+);
 
 export const users = pgTable(
 	'users',
@@ -49,7 +54,11 @@ export const users = pgTable(
 		index('users_site_role_idx').on(t.siteRole),
 		// The admin console pages users by (sort value, account): by name or by when they joined.
 		index('users_name_idx').on(sql`lower(${t.name})`, t.accountId),
-		index('users_created_idx').on(t.createdAt, t.accountId)
+		index('users_created_idx').on(t.createdAt, t.accountId),
+		// The users list's search, ILIKE '%…%' (0024).
+		index('users_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+		index('users_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
+		index('users_external_id_trgm_idx').using('gin', sql`${t.externalId} gin_trgm_ops`)
 	]
 );
 
@@ -82,7 +91,11 @@ export const teams = pgTable(
 		createdBy: uuid('created_by').references(() => users.id),
 		createdAt: createdAt()
 	},
-	(t) => [index('teams_name_idx').on(sql`lower(${t.name})`, t.accountId), index('teams_created_idx').on(t.createdAt, t.accountId)]
+	(t) => [
+		index('teams_name_idx').on(sql`lower(${t.name})`, t.accountId),
+		index('teams_created_idx').on(t.createdAt, t.accountId),
+		index('teams_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`)
+	]
 );
 
 export const teamMembers = pgTable(

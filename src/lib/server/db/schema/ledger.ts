@@ -179,6 +179,8 @@ export const lots = pgTable(
 	},
 	(t) => [
 		index('lots_account_idx').on(t.accountId),
+		// Lots whose expiry passed since the figures' last refresh (0024).
+		index('lots_expires_idx').on(t.expiresAt).where(sql`${t.expiresAt} is not null`),
 		check('lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount}`),
 		check('lots_amount_check', sql`${t.amount} >= 0`)
 	]
@@ -332,4 +334,52 @@ export const allowanceRollovers = pgTable(
 		uniqueIndex('allowance_rollovers_lot_idx').on(t.lotId),
 		check('allowance_rollovers_tokens_check', sql`${t.tokens} >= 0 and ${t.tokens} <= ${t.unused} and (${t.tokens} > 0) = (${t.lotId} is not null)`)
 	]
+);
+
+/**
+ * Per user or team account, the figures the admin's users list sorts by, as of the last refresh
+ * (ledger/figures-summary.ts), one index per sort (0024). Not written by quota_spend.
+ */
+export const accountFigures = pgTable(
+	'account_figures',
+	{
+		accountId: uuid('account_id')
+			.primaryKey()
+			.references(() => accounts.id),
+		balance: tokens('balance').notNull().default(0),
+		generalBalance: tokens('general_balance').notNull().default(0),
+		unlimited: boolean('unlimited').notNull().default(false),
+		usedThisMonth: tokens('used_this_month').notNull().default(0),
+		lastActiveDay: date('last_active_day'),
+		asOf: ts('as_of').notNull().defaultNow()
+	},
+	(t) => [
+		index('account_figures_balance_idx').on(t.balance, t.accountId),
+		index('account_figures_used_idx').on(t.usedThisMonth, t.accountId),
+		index('account_figures_active_idx').on(sql`coalesce(${t.lastActiveDay}, date '0001-01-01')`, t.accountId)
+	]
+);
+
+/** The figures refresh's one row: when it last ran, the site month of its use figures, its cursor over operations, its last full run (0024). */
+export const accountFiguresRefresh = pgTable(
+	'account_figures_refresh',
+	{
+		id: smallint('id').primaryKey().default(1),
+		asOf: ts('as_of'),
+		month: date('month'),
+		cursor: ts('cursor'),
+		fullAt: ts('full_at')
+	},
+	(t) => [check('account_figures_refresh_id_check', sql`${t.id} = 1`)]
+);
+
+/** Spending (consumes and settles) per account and UTC clock hour over the last 8 days, rebuilt by the figures refresh (0024). */
+export const usageHourly = pgTable(
+	'usage_hourly',
+	{
+		accountId: uuid('account_id').notNull(),
+		hour: ts('hour').notNull(),
+		tokens: tokens('tokens').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.accountId, t.hour] })]
 );
