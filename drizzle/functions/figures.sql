@@ -36,11 +36,17 @@ DECLARE
   v_changed int;
 BEGIN
   SELECT * INTO r FROM account_figures_refresh WHERE id = 1 FOR UPDATE;
+  -- A run that waited here for another one (the job's, an export's) that began later has nothing to add.
+  IF r.as_of >= now() AND NOT p_full THEN
+    RETURN jsonb_build_object('full', false, 'changed', 0, 'as_of', r.as_of);
+  END IF;
   SELECT (date_trunc('month', now() AT TIME ZONE s.time_zone))::date INTO v_month FROM site_settings s WHERE s.id = 1;
   -- The next cursor. An operation is stamped with its transaction's start (now()), so one not yet
   -- committed can carry a time before this run's: the oldest open transaction bounds them all.
   SELECT least(now(), min(a.xact_start)) INTO v_horizon FROM pg_stat_activity a
    WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL;
+  -- Never back (a forced full run that waited for a later one): the rollup must not add a stretch twice.
+  v_horizon := greatest(v_horizon, r.cursor);
   v_full := p_full OR r.as_of IS NULL OR r.cursor IS NULL OR r.month IS DISTINCT FROM v_month
     OR r.full_at IS NULL OR r.full_at <= now() - interval '1 day';
   IF v_full THEN

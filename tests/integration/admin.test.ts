@@ -421,6 +421,21 @@ describe(`the figures summary on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	// Only a server runs refreshes side by side (CI fails a skip, so no runIf).
+	if (backend === 'postgres') it('counts each spend once in the hourly rollup when refreshes run at once, among consumes', async () => {
+		const u = await createUser(db.orm, { email: `race-${randomUUID()}@example.com`, name: 'Raced' });
+		await grant(db.orm, { accountId: u.accountId, tokens: 10_000, source: 'purchase' });
+		await Promise.all([
+			...Array.from({ length: 6 }, () => refreshAccountFigures(db.orm)),
+			...Array.from({ length: 20 }, (_, i) => spend(u.accountId, 1 + i)),
+			refreshAccountFigures(db.orm, { full: true })
+		]);
+		await refreshAccountFigures(db.orm);
+		await expectSummaryIsLive();
+		expect((await stored()).get(u.accountId)).toMatchObject({ balance: 10_000 - 210, used_this_month: 210 });
+		await expectInvariants(db);
+	});
+
 	// Only a server has a second connection to hold a transaction open (CI fails a skip, so no runIf).
 	if (backend === 'postgres') it('does not pass over a grant whose transaction began before a refresh and committed after it', async () => {
 		const u = await createUser(db.orm, { email: `late-${randomUUID()}@example.com`, name: 'Late commit' });

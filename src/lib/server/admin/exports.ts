@@ -27,22 +27,41 @@ function csv(columns: string[], rows: AsyncIterable<Row>): ReadableStream<Uint8A
 	return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
 }
 
+type UserPage = {
+	account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; disabled: boolean;
+	joined_at: string; balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null;
+}[];
+
+/**
+ * One page of users after `after` (account id order) with the summary's figures: a merge of two
+ * primary-key walks. Marked handled at once: a download abandoned mid-way leaves the page read
+ * ahead unawaited, and its failure is then nobody's to report.
+ */
+function userPage(exec: Executor, after: string | null, pageSize: number): Promise<UserPage> {
+	const page = queryRows<UserPage[number]>(exec, sql`
+		select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, u.disabled_at is not null as disabled,
+		       to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as joined_at,
+		       coalesce(fs.balance, 0) as balance, coalesce(fs.general_balance, 0) as general_balance, coalesce(fs.unlimited, false) as unlimited,
+		       coalesce(fs.used_this_month, 0) as used, to_char(fs.last_active_day, 'YYYY-MM-DD') as last_day
+		  from users u
+		  ${summaryJoin(sql`u.account_id`)}
+		 ${after ? sql`where u.account_id > ${after}::uuid` : sql``}
+		 order by u.account_id limit ${pageSize}`);
+	page.catch(() => {});
+	return page;
+}
+
 /**
  * Every user with their balances (spendable lots, general lots, unlimited) and this month's use
  * from the figures summary (ledger/figures-summary.ts, refreshed when the export starts), in
- * account id order: a merge of two primary-key walks, no per-user probe of the lots.
+ * account id order, no per-user probe of the lots. The next page is read while this one is
+ * written, so the database and the CSV writing overlap.
  */
 async function* userRows(exec: Executor, pageSize: number, asOf: string): AsyncGenerator<Row> {
-	for (let after: string | null = null; ; ) {
-		const page: { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; disabled: boolean; created_at: string; balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null }[] =
-			await queryRows(exec, sql`
-			select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, u.disabled_at is not null as disabled, u.created_at,
-			       coalesce(fs.balance, 0) as balance, coalesce(fs.general_balance, 0) as general_balance, coalesce(fs.unlimited, false) as unlimited,
-			       coalesce(fs.used_this_month, 0) as used, to_char(fs.last_active_day, 'YYYY-MM-DD') as last_day
-			  from users u
-			  ${summaryJoin(sql`u.account_id`)}
-			 ${after ? sql`where u.account_id > ${after}::uuid` : sql``}
-			 order by u.account_id limit ${pageSize}`);
+	let next: Promise<UserPage> | null = userPage(exec, null, pageSize);
+	while (next) {
+		const page: UserPage = await next;
+		next = page.length < pageSize ? null : userPage(exec, page.at(-1)!.account_id, pageSize);
 		for (const r of page) {
 			yield {
 				account_id: r.account_id,
@@ -52,7 +71,7 @@ async function* userRows(exec: Executor, pageSize: number, asOf: string): AsyncG
 				external_id: r.external_id,
 				role: r.site_role,
 				disabled: Boolean(r.disabled),
-				joined_at: new Date(r.created_at).toISOString(),
+				joined_at: r.joined_at,
 				balance_tokens: Number(r.balance),
 				general_balance_tokens: Number(r.general_balance),
 				unlimited: Boolean(r.unlimited),
@@ -61,8 +80,6 @@ async function* userRows(exec: Executor, pageSize: number, asOf: string): AsyncG
 				figures_as_of: asOf
 			};
 		}
-		if (page.length < pageSize) return;
-		after = page.at(-1)!.account_id;
 	}
 }
 
