@@ -1,4 +1,7 @@
 import type { Db } from '../../src/lib/server/db/client';
+import { freshDb } from './db';
+import { useDb } from './http';
+import { configureRates } from './ledger';
 import { createAccountKey, createUser, ensureSiteKey, type Auth } from '../../src/lib/server/accounts';
 import { grant } from '../../src/lib/server/ledger';
 
@@ -24,3 +27,14 @@ export async function siteKey(db: Db) {
 }
 
 export const bearer = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
+
+/**
+ * What a REST test file starts from: a fresh database made ready by `prepare` (default: the test
+ * rates), served to `call` and `callJson`, and the site key. Close `db` in the file's afterAll.
+ */
+export async function openRestApi(opts: { poolSize?: number; prepare?: (db: Db) => Promise<unknown> } = {}): Promise<{ db: Db; site: string }> {
+	const db = await freshDb({ poolSize: opts.poolSize });
+	await (opts.prepare ?? configureRates)(db);
+	await useDb(db);
+	return { db, site: await siteKey(db) };
+}

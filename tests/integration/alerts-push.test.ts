@@ -71,6 +71,19 @@ async function evaluate(accountId: string, now?: Date) {
 	return sent;
 }
 
+/** The user's pushes waiting for their quiet hours to end, with when they go out (ISO). */
+async function heldPushes(userId: string) {
+	const rows = await db.rows<{ run_at: string }>(sql`
+		select run_at from scheduled_jobs where name = 'push.send' and status = 'scheduled' and key like 'held:%' and payload->>'userId' = ${userId}`);
+	return rows.map((r) => ({ run_at: new Date(r.run_at).toISOString() }));
+}
+/** The night passes: the user's held pushes fall due, and the runner runs them with the clock at `morning`. */
+async function nightPasses(userId: string, morning: Date) {
+	clock = morning;
+	await db.rows(sql`update scheduled_jobs set run_at = now() where name = 'push.send' and key like 'held:%' and payload->>'userId' = ${userId}`);
+	await mailRunner.runDue();
+}
+
 describe('the site’s VAPID keys', () => {
 	it('are generated once and kept, whichever process asks first', async () => {
 		const other = backend === 'postgres' ? openPostgres(db.url!, { max: 2 }) : db;
@@ -137,7 +150,7 @@ describe('push alerts to a phone', () => {
 		await expectInvariants(db);
 	});
 
-	it('holds pushes back in the quiet hours of the user’s zone (the inbox and the mail still get the alert)', async () => {
+	it('holds pushes back in the quiet hours of the user’s zone and sends the latest when they end (the inbox and the mail get the alert at once)', async () => {
 		const u = await person('Night');
 		const phone = await phoneOf(u);
 		await setQuietHours(db, u.id, key(), { from: '22:00', to: '07:00', timeZone: 'Europe/Berlin' });
@@ -149,10 +162,29 @@ describe('push alerts to a phone', () => {
 		expect((await listNotifications(db.orm, u.id)).entries).toHaveLength(1);
 		await mailRunner.runDue();
 		expect(smtp.messages.filter((m) => m.to.includes(u.email!))).toHaveLength(1);
-		// 07:00 in Berlin: the quiet hours are over (their end is not quiet).
+		// A second crossing at 02:00 replaces the push waiting for 07:00 (the phone wakes to the latest news).
 		await spend(u.accountId, 100);
-		await evaluate(u.accountId, new Date('2026-12-02T06:00:00Z'));
-		expect(phone.received()).toHaveLength(1);
+		expect(await evaluate(u.accountId, new Date('2026-12-02T01:00:00Z'))).toHaveLength(1);
+		expect(phone.received()).toEqual([]);
+		expect(await heldPushes(u.id)).toEqual([{ run_at: '2026-12-02T06:00:00.000Z' }]);
+		// 07:00 in Berlin: the quiet hours are over (their end is not quiet) and the held push goes out.
+		await nightPasses(u.id, new Date('2026-12-02T06:00:00Z'));
+		expect(phone.received().map((r) => parsePushMessage(phone.decrypt(r)))).toEqual([expect.objectContaining({ body: expect.stringContaining('99 tokens left') })]);
+		expect(await heldPushes(u.id)).toEqual([]);
+		await expectInvariants(db);
+	});
+
+	it('drops a push that would be older than its 12-hour time to live when the quiet hours end (the inbox keeps the alert)', async () => {
+		const u = await person('Sleeper');
+		const phone = await phoneOf(u);
+		await setQuietHours(db, u.id, key(), { from: '07:30', to: '07:00', timeZone: 'Europe/Berlin' });
+		await give(u.accountId, 1000);
+		await spend(u.accountId, 801);
+		// 09:00 in Berlin: quiet until 07:00 tomorrow, 22 hours away.
+		expect(await evaluate(u.accountId, new Date('2026-12-02T08:00:00Z'))).toHaveLength(1);
+		expect(await heldPushes(u.id)).toEqual([]);
+		expect(phone.received()).toEqual([]);
+		expect((await listNotifications(db.orm, u.id)).entries).toHaveLength(1);
 		await expectInvariants(db);
 	});
 

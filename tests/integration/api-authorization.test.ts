@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createEndpoint } from '../../src/lib/server/webhooks';
-import { freshDb, backend } from '../helpers/db';
-import { callJson, useDb, type ApiRequest } from '../helpers/http';
-import { member, siteKey } from '../helpers/api-fixture';
-import { configureRates, expectInvariants } from '../helpers/ledger';
+import { backend } from '../helpers/db';
+import { callJson, type ApiRequest } from '../helpers/http';
+import { member, openRestApi } from '../helpers/api-fixture';
+import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { authenticateApiKey, createAccountKey, createSession } from '../../src/lib/server/accounts';
 import { mintEmbedToken } from '../../src/lib/server/embed';
@@ -84,10 +84,7 @@ function routeFiles(dir: string, root: string): string[] {
 let db: Db;
 let site: string;
 beforeAll(async () => {
-	db = await freshDb();
-	await configureRates(db);
-	await useDb(db);
-	site = await siteKey(db);
+	({ db, site } = await openRestApi());
 });
 afterAll(async () => db?.close());
 

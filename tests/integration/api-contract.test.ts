@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { gunzipSync } from 'node:zlib';
-import { freshDb, backend } from '../helpers/db';
-import { call, callJson, useDb } from '../helpers/http';
-import { bearer, member, siteKey } from '../helpers/api-fixture';
+import { backend } from '../helpers/db';
+import { call, callJson } from '../helpers/http';
+import { bearer, member, siteKey, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { seedDemo } from '../../src/lib/server/demo/seed';
@@ -12,10 +12,7 @@ import { availableOf, balances, setAllowanceRule } from '../../src/lib/server/le
 let db: Db;
 let site: string;
 beforeAll(async () => {
-	db = await freshDb({ poolSize: 20 });
-	await seedDemo(db);
-	await useDb(db);
-	site = await siteKey(db);
+	({ db, site } = await openRestApi({ poolSize: 20, prepare: seedDemo }));
 }, 300_000);
 afterAll(async () => db?.close());
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
-import { freshDb, backend } from '../helpers/db';
-import { callJson, useDb } from '../helpers/http';
-import { bearer, member, siteKey } from '../helpers/api-fixture';
-import { configureRates, expectInvariants } from '../helpers/ledger';
+import { backend } from '../helpers/db';
+import { callJson } from '../helpers/http';
+import { bearer, member, openRestApi } from '../helpers/api-fixture';
+import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
@@ -20,11 +20,10 @@ import { hasUnstorable, invalid, mutated, unstorable, valid, type Schema } from 
 let db: Db;
 let keys: string[];
 beforeAll(async () => {
-	db = await freshDb();
-	await configureRates(db);
-	await useDb(db);
+	let site: string;
+	({ db, site } = await openRestApi());
 	const m = await member(db, 0);
-	keys = [m.key, await siteKey(db), 'qk_forged_key_aaaaaaaaaaaaaaaaaaaa', 'not-a-key', '', `qe_${'a'.repeat(40)}.${'b'.repeat(43)}`];
+	keys = [m.key, site, 'qk_forged_key_aaaaaaaaaaaaaaaaaaaa', 'not-a-key', '', `qe_${'a'.repeat(40)}.${'b'.repeat(43)}`];
 });
 afterAll(async () => db?.close());
 

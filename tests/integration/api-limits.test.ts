@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDb, backend } from '../helpers/db';
-import { call, useDb } from '../helpers/http';
-import { bearer, member, siteKey } from '../helpers/api-fixture';
-import { configureRates, expectInvariants } from '../helpers/ledger';
+import { backend } from '../helpers/db';
+import { call } from '../helpers/http';
+import { bearer, member, openRestApi } from '../helpers/api-fixture';
+import { expectInvariants } from '../helpers/ledger';
 import { operations, type Schema } from '../helpers/openapi';
 import type { Db } from '../../src/lib/server/db/client';
 
@@ -17,10 +17,7 @@ let endpointId: string;
 /** The widget's reads (/api/v1/embed/*) take an embed token, not a site key. */
 let embedToken: string;
 beforeAll(async () => {
-	db = await freshDb();
-	await configureRates(db);
-	await useDb(db);
-	site = await siteKey(db);
+	({ db, site } = await openRestApi());
 	const m = await member(db, 1_000_000);
 	for (let i = 0; i < 14; i++) {
 		const r = await call('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `limits-hold-${i}` }), body: { feature: 'ai_bots', max_tokens: 10 } });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { freshDb, backend } from '../helpers/db';
-import { call, useDb } from '../helpers/http';
-import { bearer, member, siteKey } from '../helpers/api-fixture';
-import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
+import { backend } from '../helpers/db';
+import { call } from '../helpers/http';
+import { bearer, member, openRestApi } from '../helpers/api-fixture';
+import { expectInvariants, makeUser } from '../helpers/ledger';
 import { grant } from '../../src/lib/server/ledger';
 import { createEndpoint, startWebhookOutbox } from '../../src/lib/server/webhooks';
 import { hasUnstorable, invalid, matches, mutated, operations, record, valid, type Operation, type Parameter, type Schema } from '../helpers/openapi';
@@ -28,10 +28,7 @@ let stopOutbox: () => void;
 /** A delivery of each webhook endpoint, by endpoint id. */
 const deliveryOf = new Map<string, string>();
 beforeAll(async () => {
-	db = await freshDb();
-	await configureRates(db);
-	await useDb(db);
-	keys.site = await siteKey(db);
+	({ db, site: keys.site } = await openRestApi());
 	const m = await member(db, 100_000);
 	keys.member = m.key;
 	keys.embed = mintEmbedToken(await authenticateApiKey(db, keys.site), m.accountId, 3600).token;

@@ -2,10 +2,10 @@
 // read-only, minutes, dead with its site key; CORS on the widget's routes only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { freshDb, backend } from '../helpers/db';
-import { call, callJson, useDb } from '../helpers/http';
-import { bearer, member, siteKey } from '../helpers/api-fixture';
-import { configureRates, expectInvariants } from '../helpers/ledger';
+import { backend } from '../helpers/db';
+import { call, callJson } from '../helpers/http';
+import { bearer, member, openRestApi } from '../helpers/api-fixture';
+import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { authenticateApiKey, ensureSiteKey } from '../../src/lib/server/accounts';
 import { mintEmbedToken } from '../../src/lib/server/embed';
@@ -14,10 +14,7 @@ import { consume } from '../../src/lib/server/ledger';
 let db: Db;
 let site: string;
 beforeAll(async () => {
-	db = await freshDb();
-	await configureRates(db);
-	await useDb(db);
-	site = await siteKey(db);
+	({ db, site } = await openRestApi());
 });
 afterAll(async () => db?.close());
 

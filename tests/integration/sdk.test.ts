@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDb, backend } from '../helpers/db';
-import { useDb } from '../helpers/http';
+import { backend } from '../helpers/db';
 import { appSdk, cutNextStream, sent } from '../helpers/sdk';
-import { member, siteKey } from '../helpers/api-fixture';
+import { member, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { seedDemo } from '../../src/lib/server/demo/seed';
@@ -18,10 +17,7 @@ let site: string;
 const sdk = appSdk;
 
 beforeAll(async () => {
-	db = await freshDb({ poolSize: 20 });
-	await seedDemo(db);
-	await useDb(db);
-	site = await siteKey(db);
+	({ db, site } = await openRestApi({ poolSize: 20, prepare: seedDemo }));
 }, 300_000);
 afterAll(async () => db?.close());
 

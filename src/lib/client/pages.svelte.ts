@@ -18,7 +18,7 @@ export function keepOlder<P extends Paged<{ id: string }>>(first: P, loaded: P |
 	return { ...first, rows: [...first.rows, ...older], nextCursor: older.length ? loaded.nextCursor : first.nextCursor };
 }
 
-/** "Load more" for `list`: asks for the page after its cursor and appends it; says why when it cannot. */
+/** "Load more" for `list` (LoadMore.svelte shows it): asks for the page after its cursor and appends it; says why when it cannot. */
 export function moreLoader<P extends Paged<unknown>>(list: Live<P>, ask: (current: P, cursor: string) => Promise<P>) {
 	let loading = $state(false);
 	let error = $state<string | null>(null);
@@ -29,7 +29,11 @@ export function moreLoader<P extends Paged<unknown>>(list: Live<P>, ask: (curren
 		get error() {
 			return error;
 		},
-		async load() {
+		/** Whether another page follows. */
+		get more() {
+			return Boolean(list.data?.nextCursor);
+		},
+		async loadMore() {
 			const current = list.data;
 			if (!current?.nextCursor) return;
 			const key = list.key;

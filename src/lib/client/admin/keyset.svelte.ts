@@ -29,6 +29,10 @@ export class KeysetList<T, Q, P extends Page<T> = Page<T>> {
 		return this.#fetch(true);
 	}
 
+	get loading() {
+		return this.status === 'loading';
+	}
+
 	/** Appends the next page, if there is one and none is loading. */
 	loadMore(): Promise<void> {
 		if (!this.more || this.status === 'loading' || this.#query === null) return Promise.resolve();

@@ -40,6 +40,17 @@ export function inQuietHours(q: QuietHours, at: Date): boolean {
 	return from < to ? m >= from && m < to : m >= from || m < to;
 }
 
+/**
+ * When the quiet hours that `at` falls in end: the next time the clock of their zone reads `to`
+ * (at its minute's start). Counted in minutes on today's offset, so on a night the clocks change
+ * it can be an hour off; whoever acts then reads `inQuietHours` again (a push held back once more).
+ */
+export function quietHoursEnd(q: QuietHours, at: Date): Date {
+	const left = (minutes(q.to) - minuteOfDay(at, q.timeZone) + 1440) % 1440 || 1440;
+	const minuteStart = Math.floor(at.getTime() / 60_000) * 60_000;
+	return new Date(minuteStart + left * 60_000);
+}
+
 /** Each user's quiet hours (users without them are absent). */
 export async function quietHoursOf(exec: Executor, userIds: string[]): Promise<Map<string, QuietHours>> {
 	if (!userIds.length) return new Map();

@@ -6,10 +6,10 @@ import type { Db } from '../../db';
 import type { Executor } from '../../db/client';
 import { pushSubscriptions, sessions } from '../../db/schema';
 import { config } from '../../config';
-import { enqueue, type JobDefinition } from '../../schedule';
+import { enqueue, withdraw, type JobDefinition } from '../../schedule';
 import type { PushMessage } from '../../../push-message';
 import { vapidKeys } from './keys';
-import { inQuietHours, quietHoursOf } from './quiet';
+import { inQuietHours, quietHoursEnd, quietHoursOf } from './quiet';
 
 /** A message for one user's devices; `urgency` 'high' wakes a phone in power saving (tokens ran out). */
 export interface UserPush {
@@ -22,8 +22,12 @@ export interface UserPush {
 	key: string;
 }
 
-/** What became of one queued push: sent, held back by quiet hours, or the device is gone (deleted, or its session ended). */
-export type PushOutcome = 'sent' | 'quiet' | 'gone';
+/**
+ * What became of one queued push: sent; held back until the user's quiet hours end; dropped because
+ * it would be older than its time to live by then (`stale`: the inbox has it); or the device is gone
+ * (deleted, or its session ended).
+ */
+export type PushOutcome = 'sent' | 'held' | 'stale' | 'gone';
 
 export interface PushOptions {
 	/** The clock quiet hours are read at (default: the real one). */
@@ -45,7 +49,11 @@ const pushPayload = z.object({
 	userId: z.uuid(),
 	message: z.object({ title: z.string(), body: z.string(), url: z.string(), tag: z.string() }),
 	urgency: z.enum(['normal', 'high']),
-	topic: z.string().optional()
+	topic: z.string().optional(),
+	/** The message's key (absent in jobs queued before pushes were held back). */
+	key: z.string().optional(),
+	/** When quiet hours first held it back (a push is tried within moments of being queued, so its age from then). */
+	heldSince: z.iso.datetime().optional()
 });
 
 /** The VAPID subject: the site's https address, else a mailto: of its sender address (push services reach the operator there). */
@@ -77,7 +85,9 @@ export async function queuePushes(tx: Executor, pushes: UserPush[]): Promise<num
 	let queued = 0;
 	for (const p of pushes) {
 		for (const d of devices.filter((x) => x.userId === p.userId)) {
-			const payload: z.infer<typeof pushPayload> = { subscriptionId: d.id, userId: p.userId, message: p.message, urgency: p.urgency, topic: p.topic };
+			const payload: z.infer<typeof pushPayload> = {
+				subscriptionId: d.id, userId: p.userId, message: p.message, urgency: p.urgency, topic: p.topic, key: p.key
+			};
 			if (await enqueue(tx, PUSH_JOB, payload, { key: `${p.key}:${d.id}`, maxAttempts: PUSH_TRIES })) queued++;
 		}
 	}
@@ -86,8 +96,9 @@ export async function queuePushes(tx: Executor, pushes: UserPush[]): Promise<num
 
 /**
  * Sends one queued push to its device, encrypted for it (RFC 8291, aes128gcm) and signed with the
- * site's VAPID key (RFC 8292), unless it is the user's quiet hours now (held back: the inbox has
- * it) or the device is gone meanwhile (unsubscribed, signed out, moved to another user). A device
+ * site's VAPID key (RFC 8292), unless the device is gone meanwhile (unsubscribed, signed out, moved
+ * to another user) or it is the user's quiet hours now: then the push is held back until they end
+ * (`holdUntilQuietEnds`). A device
  * the push service reports gone (404, 410) is deleted. Any other failure throws, so the schedule
  * retries it with backoff; a push given up after its last try counts against the device, which
  * is deleted after `MAX_FAILURES` such pushes in a row. Logs name the user, never the endpoint (a
@@ -97,8 +108,9 @@ export async function deliverPush(db: Db, raw: unknown, attempt: number, opts: P
 	const p = pushPayload.parse(raw);
 	const [device] = (await liveDevices(db.orm, [p.userId])).filter((d) => d.id === p.subscriptionId);
 	if (!device) return 'gone';
+	const now = opts.now?.() ?? new Date();
 	const quiet = (await quietHoursOf(db.orm, [p.userId])).get(p.userId);
-	if (quiet && inQuietHours(quiet, opts.now?.() ?? new Date())) return 'quiet';
+	if (quiet && inQuietHours(quiet, now)) return holdUntilQuietEnds(db, p, now, quietHoursEnd(quiet, now));
 	const keys = await vapidKeys(db.orm);
 	try {
 		await webpush.sendNotification({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }, JSON.stringify(p.message), {
@@ -128,6 +140,23 @@ export async function deliverPush(db: Db, raw: unknown, attempt: number, opts: P
 	}
 	await db.orm.update(pushSubscriptions).set({ lastSentAt: sql`now()`, failures: 0 }).where(eq(pushSubscriptions.id, device.id));
 	return 'sent';
+}
+
+/**
+ * Queues the push again for `end`, the end of the user's quiet hours, unless it would be older than
+ * its time to live by then (`stale`; the inbox has it). One push waits per device, topic and night:
+ * a later one of the same topic (the account's newest balance news) replaces the one waiting, so the
+ * phone wakes to the latest, not to the night's history.
+ */
+async function holdUntilQuietEnds(db: Db, p: z.infer<typeof pushPayload>, now: Date, end: Date): Promise<PushOutcome> {
+	const heldSince = p.heldSince ?? now.toISOString();
+	if (end.getTime() - Date.parse(heldSince) > TTL_SECONDS * 1000) return 'stale';
+	const key = `held:${p.subscriptionId}:${p.topic ?? p.key ?? p.message.tag}:${end.toISOString()}`;
+	await db.orm.transaction(async (tx) => {
+		await withdraw(tx, PUSH_JOB, key);
+		await enqueue(tx, PUSH_JOB, { ...p, heldSince }, { key, runAt: end, maxAttempts: PUSH_TRIES });
+	});
+	return 'held';
 }
 
 /** The schedule's `push.send` job (one-off, queued by `queuePushes`); `opts` for tests: a loopback push service's certificate, a clock. */
