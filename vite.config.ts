@@ -7,7 +7,13 @@ const integration = (backend: 'pglite' | 'postgres') => ({
 		name: `integration-${backend}`,
 		include: ['tests/integration/**/*.test.ts'],
 		env: { QUOTA_TEST_BACKEND: backend },
-		globalSetup: ['tests/helpers/template-db.ts']
+		globalSetup: ['tests/helpers/template-db.ts'],
+		setupFiles: ['tests/helpers/integration-env.ts'],
+		// The files of a worker share its process: the app's modules are imported once, not once per
+		// file, and PGlite compiles its WebAssembly once per worker (its own module cache): 38 % less
+		// CPU on 16 PGlite files (vitest's import time 61 s → 21 s). Each file still opens its own database (helpers/db.ts), and
+		// the app keeps per-process state per database (WeakMaps keyed by the Db).
+		isolate: false
 	}
 });
 

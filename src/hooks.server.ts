@@ -50,7 +50,7 @@ export const init: ServerInit = async () => {
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
 	startWebhookOutbox();
-	const schedule = await startSchedule(db, appJobs());
+	const schedule = await startSchedule(db, appJobs(config().SCHEDULE_CHECK_SECONDS));
 	// Draining: take no new job from the signal on (runs under way are cut short and run again after their lease).
 	onShutdown(() => void schedule.stop());
 	const stopAlerts = await startAlerts(db);

@@ -72,11 +72,12 @@ describe('anomaly flags', () => {
 			body: JSON.stringify({ feature: 'ai_bots', units: 40 })
 		});
 		expect(consume.status).toBe(200);
-		// The schedule checks every minute.
+		// The schedule's anomaly check runs every few seconds on the test apps (SHARED_APP_CHECK_SECONDS in
+		// tests/e2e/server.ts; a minute by default).
 		await member.goto('/alerts');
 		const deadline = Date.now() + 90_000;
 		while (!(await member.getByText('A new key is spending your tokens').isVisible()) && Date.now() < deadline) {
-			await member.waitForTimeout(5_000);
+			await member.waitForTimeout(1_000);
 			await member.reload();
 		}
 		await member.getByRole('button', { name: 'Pause key “Night bot”' }).click();

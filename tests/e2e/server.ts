@@ -136,6 +136,9 @@ export async function startPostgresDemo(prefix: string): Promise<{ baseURL: stri
 
 const servers: { app: RunningApp; dataDir: string }[] = [];
 
+/** How often the shared demo apps run the schedule's routine checks (seconds). */
+export const SHARED_APP_CHECK_SECONDS = 5;
+
 /**
  * Starts one production build per test worker (vitest.e2e.config.ts' maxWorkers), each on a fresh
  * embedded database with demo data: files run two at a time, and never share a server's state.
@@ -147,7 +150,9 @@ export async function setup(project: TestProject) {
 	await Promise.all(
 		Array.from({ length: workers }, async () => {
 			const dataDir = mkdtempSync(join(tmpdir(), 'quota-e2e-'));
-			servers.push({ app: await startBuild({ dataDir }), dataDir });
+			// The routine checks (unusual use, expiry, rollover, catch-ups) every 5 s rather than every minute
+			// (SCHEDULE_CHECK_SECONDS, a production setting): a test waits seconds for a flag, not a minute.
+			servers.push({ app: await startBuild({ dataDir, env: { SCHEDULE_CHECK_SECONDS: String(SHARED_APP_CHECK_SECONDS) } }), dataDir });
 		})
 	);
 	project.provide('apps', servers.map((s) => ({ baseURL: s.app.baseURL, dataDir: s.dataDir })));

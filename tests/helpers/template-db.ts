@@ -4,7 +4,7 @@
 // is removed at the end, so parallel runs never share or delete each other's.
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openPglite, openPostgres } from '../../src/lib/server/db/client';
@@ -13,11 +13,16 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		/** PGlite: path of the migrated data directory's tar. Postgres: the template database's name. */
 		templateDb: string;
+		/** The run's MAIL_DIR (tests/helpers/integration-env.ts): mail the tests send goes there, not into the repository. */
+		mailDir: string;
 	}
 }
 
 export default async function setup(project: TestProject) {
 	const backend = project.config.env.QUOTA_TEST_BACKEND ?? 'pglite';
+	const mailDir = mkdtempSync(join(tmpdir(), `quota-test-mail-${backend}-`));
+	project.provide('mailDir', mailDir);
+	const removeMail = () => rmSync(mailDir, { recursive: true, force: true });
 	if (backend === 'pglite') {
 		const path = join(tmpdir(), `quota-template-${process.pid}.tar`);
 		const db = await openPglite();
@@ -25,7 +30,10 @@ export default async function setup(project: TestProject) {
 		writeFileSync(path, Buffer.from(await (await db.dump()).arrayBuffer()));
 		await db.close();
 		project.provide('templateDb', path);
-		return () => rmSync(path, { force: true });
+		return () => {
+			rmSync(path, { force: true });
+			removeMail();
+		};
 	}
 	const adminUrl = process.env.TEST_DATABASE_URL;
 	if (!adminUrl) throw new Error('QUOTA_TEST_BACKEND=postgres needs TEST_DATABASE_URL');
@@ -45,5 +53,6 @@ export default async function setup(project: TestProject) {
 		const cleanup = admin();
 		await cleanup.unsafe(`drop database if exists ${name} with (force)`);
 		await cleanup.end();
+		removeMail();
 	};
 }

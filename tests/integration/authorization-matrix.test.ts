@@ -19,10 +19,7 @@
  * The test fails when a procedure has no row, or a row names a procedure that no longer exists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
 import { createECDH, randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
 import { freshDb } from '../helpers/db';
 import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
@@ -40,9 +37,6 @@ import { upsertProduct } from '../../src/lib/server/store/catalog';
 import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { expectInvariants } from '../helpers/ledger';
 import { createEndpoint } from '../../src/lib/server/webhooks';
-
-// Mail (team invites) goes to files in a temporary directory, not into the repository.
-process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), 'quota-matrix-mail-'));
 
 const everyone = callerKinds;
 const members = ['memberA', 'memberB', 'teamMember', 'otherTeamAdmin', 'siteAdmin'] as const;

@@ -35,6 +35,11 @@ describe('config', () => {
 		expect(parseConfig({ PORT: '4100', ORIGIN: 'https://quota.example.com' }).ORIGIN).toBe('https://quota.example.com');
 	});
 
+	it('runs the routine checks every minute unless SCHEDULE_CHECK_SECONDS says otherwise', () => {
+		expect(parseConfig({}).SCHEDULE_CHECK_SECONDS).toBe(60);
+		expect(parseConfig({ SCHEDULE_CHECK_SECONDS: '5' }).SCHEDULE_CHECK_SECONDS).toBe(5);
+	});
+
 	it('treats empty variables as unset', () => {
 		expect(parseConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(3000);
 	});
@@ -44,6 +49,8 @@ describe('config', () => {
 		[{ PORT: '70000' }, /^Invalid configuration: PORT /],
 		[{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/],
 		[{ SEED_DEMO: 'maybe' }, /^Invalid configuration: SEED_DEMO /],
+		[{ SCHEDULE_CHECK_SECONDS: '0' }, /^Invalid configuration: SCHEDULE_CHECK_SECONDS /],
+		[{ SCHEDULE_CHECK_SECONDS: '1.5' }, /^Invalid configuration: SCHEDULE_CHECK_SECONDS /],
 		[{ PADDLE_SIMULATOR: 'sometimes' }, /^Invalid configuration: PADDLE_SIMULATOR /],
 		[
 			{ PADDLE_SIMULATOR: 'true', PADDLE_API_KEY: 'pdl_sdbx_apikey_123', PADDLE_CLIENT_TOKEN: 'test_client_token', PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_real_secret' },

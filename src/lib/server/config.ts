@@ -40,6 +40,8 @@ const schema = z
 		PADDLE_WEBHOOK_SECRET: z.string().min(8).default(SIMULATOR_WEBHOOK_SECRET),
 		SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).default(60 * 24 * 7),
 		SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).default(30),
+		// Seconds between the schedule's routine checks (see schedule/app-jobs.ts).
+		SCHEDULE_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
 	})
 	.refine((c) => !(c.PADDLE_API_KEY && c.PADDLE_SIMULATOR), {

@@ -59,8 +59,10 @@ export class BalanceChanges {
 	}
 }
 
-let shared: BalanceChanges | undefined;
+/** One LISTEN per database a process uses (the app has one; a test run opens one per file). */
+const perDb = new WeakMap<Db, BalanceChanges>();
 export function balanceChanges(db: Db): BalanceChanges {
-	shared ??= new BalanceChanges(db);
-	return shared;
+	let changes = perDb.get(db);
+	if (!changes) perDb.set(db, (changes = new BalanceChanges(db)));
+	return changes;
 }
