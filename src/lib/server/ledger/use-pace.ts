@@ -33,6 +33,8 @@ export interface UsePace {
 /**
  * The pace of every account, and of every API key on each account, that did something in the
  * last hour, as of `now` (default the database's). Accounts idle for an hour are not listed.
+ * `now` is a JS time (milliseconds) and operations carry microseconds: "up to now" takes the whole
+ * of its millisecond, so an operation committed just before the check is never left out.
  */
 export async function recentPace(exec: Executor, now?: Date): Promise<UsePace[]> {
 	const at = sql`coalesce(${now?.toISOString() ?? null}::timestamptz, now())`;
@@ -45,7 +47,7 @@ export async function recentPace(exec: Executor, now?: Date): Promise<UsePace[]>
 			       count(*) filter (where o.status = 'refused' and o.created_at > ${at} - interval '10 minutes') as refusals,
 			       count(*) filter (where o.created_at > ${at} - interval '10 minutes' and o.kind in ('consume', 'hold', 'settle')) as operations
 			  from operations o
-			 where o.created_at > ${at} - interval '1 hour' and o.created_at <= ${at} and o.kind in ('consume', 'hold', 'settle')
+			 where o.created_at > ${at} - interval '1 hour' and o.created_at < ${at} + interval '1 millisecond' and o.kind in ('consume', 'hold', 'settle')
 			 group by grouping sets ((o.account_id), (o.account_id, o.actor_key_id))
 		)
 		select r.account_id, r.key_id, r.whole, r.last_hour, r.refusals, r.operations,
