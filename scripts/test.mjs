@@ -33,7 +33,7 @@ function count(jsonFile) {
 	for (const file of report.testResults ?? []) {
 		for (const t of file.assertionResults ?? []) {
 			if (t.status !== 'failed') continue;
-			const message = (t.failureMessages ?? []).join('\n').split('\n').slice(0, 6).join('\n    ');
+			const message = (t.failureMessages ?? []).join('\n').split('\n').filter((l) => l.trim()).slice(0, 6).join('\n    ');
 			failures.push(`✗ ${file.name.replace(`${process.cwd()}/`, '')} > ${t.fullName}\n    ${message}`);
 		}
 		// A file that failed outside its tests (an import, a hook) has no failed test to name.
