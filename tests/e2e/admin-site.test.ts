@@ -151,6 +151,8 @@ for (const size of sizes) {
 
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(person.email);
+			// The search's answer first: a click while the unfiltered list gives way to it can land on another row.
+			await page.getByText(`1 account matching “${person.email}”`).waitFor();
 			await page.getByRole('link', { name: person.name }).click();
 			await page.getByRole('heading', { level: 1, name: person.name }).waitFor();
 			await page.getByLabel('Site role').selectOption(role);
