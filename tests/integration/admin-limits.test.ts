@@ -161,7 +161,7 @@ describe('windows already open when periods change', () => {
 		await admin.admin.settings.update({ spendOrder: 'allowance-first' });
 	});
 
-	it('a module’s new reset period ends its open windows; a new limit applies to the open window at once', async () => {
+	it('a module’s new reset period ends its open windows (one whose start stays, as daily to monthly on the 1st, carries on to its new end); a new limit applies to the open window at once', async () => {
 		await admin.admin.limits.save({ ...chat, period: 'daily', members: 1000 });
 		const { accountId } = await makeUser(db);
 		await spend(accountId, 100);
@@ -169,8 +169,13 @@ describe('windows already open when periods change', () => {
 		expect(await openWindows(accountId)).toEqual([expect.objectContaining({ used: 250 })]);
 		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 250, limit: 2000 });
 		await admin.admin.limits.save({ ...chat, period: 'monthly', members: 2000 });
-		expect(await openWindows(accountId)).toEqual([]);
-		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 0, period: 'monthly' });
+		// On the 1st of the month today's window starts with the month's: it carries on to the month's end, with its use.
+		const [month] = await db.rows<{ first_day: boolean; month_end: string }>(sql`
+			select quota_window_start('daily', s.time_zone, s.week_start, now()) = quota_window_start('monthly', s.time_zone, s.week_start, now()) as first_day,
+			       quota_window_end('monthly', s.time_zone, s.week_start, now())::text as month_end
+			  from site_settings s where s.id = 1`);
+		expect(await openWindows(accountId)).toEqual(month!.first_day ? [expect.objectContaining({ used: 250, window_end: month!.month_end })] : []);
+		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: month!.first_day ? 250 : 0, period: 'monthly' });
 		await expectInvariants(db);
 	});
 });

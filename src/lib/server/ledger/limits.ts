@@ -146,7 +146,7 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
  * the site's time zone or week start, or a module's reset period, changed): the ledger looks a
  * window up by the start quota_window_start gives today, so such a window would never be used
  * again; ending it keeps its `used` in the history and makes the next use open a window with the
- * new boundaries, starting from zero. Windows whose start does not move carry on untouched.
+ * new boundaries, starting from zero. A window whose start does not move carries on, to its new end.
  * `module`: only that module's rules. Returns the number of windows ended.
  */
 export async function closeMovedWindows(exec: Executor, module?: string): Promise<number> {
@@ -158,5 +158,15 @@ export async function closeMovedWindows(exec: Executor, module?: string): Promis
 		   and (w.window_end is null or w.window_end > now())
 		   and w.window_start is distinct from quota_window_start(r.period, s.time_zone, s.week_start, now())
 		returning w.id`);
+	// A window whose start stays but whose end moves (daily to monthly on the 1st) carries on, with its
+	// use, to the new end: the ledger finds it by its start, and its use falls inside the new window.
+	await exec.execute(sql`
+		update allowance_windows w set window_end = quota_window_end(r.period, s.time_zone, s.week_start, now())
+		  from allowance_rules r, site_settings s
+		 where r.id = w.rule_id and s.id = 1
+		   ${module === undefined ? sql`` : sql`and r.module = ${module}`}
+		   and (w.window_end is null or w.window_end > now())
+		   and w.window_start = quota_window_start(r.period, s.time_zone, s.week_start, now())
+		   and w.window_end is distinct from quota_window_end(r.period, s.time_zone, s.week_start, now())`);
 	return rows.length;
 }
