@@ -150,23 +150,20 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
  * `module`: only that module's rules. Returns the number of windows ended.
  */
 export async function closeMovedWindows(exec: Executor, module?: string): Promise<number> {
-	const rows = await queryRows<{ id: number }>(exec, sql`
-		update allowance_windows w set window_end = greatest(w.window_start, now())
-		  from allowance_rules r, site_settings s
-		 where r.id = w.rule_id and s.id = 1
-		   ${module === undefined ? sql`` : sql`and r.module = ${module}`}
-		   and (w.window_end is null or w.window_end > now())
-		   and w.window_start is distinct from quota_window_start(r.period, s.time_zone, s.week_start, now())
-		returning w.id`);
 	// A window whose start stays but whose end moves (daily to monthly on the 1st) carries on, with its
 	// use, to the new end: the ledger finds it by its start, and its use falls inside the new window.
-	await exec.execute(sql`
-		update allowance_windows w set window_end = quota_window_end(r.period, s.time_zone, s.week_start, now())
-		  from allowance_rules r, site_settings s
-		 where r.id = w.rule_id and s.id = 1
-		   ${module === undefined ? sql`` : sql`and r.module = ${module}`}
-		   and (w.window_end is null or w.window_end > now())
-		   and w.window_start = quota_window_start(r.period, s.time_zone, s.week_start, now())
-		   and w.window_end is distinct from quota_window_end(r.period, s.time_zone, s.week_start, now())`);
-	return rows.length;
+	const rows = await queryRows<{ id: number; ended: boolean }>(exec, sql`
+		with cur as (
+		  select w.id, quota_window_start(r.period, s.time_zone, s.week_start, now()) as start_now,
+		         quota_window_end(r.period, s.time_zone, s.week_start, now()) as end_now
+		    from allowance_windows w, allowance_rules r, site_settings s
+		   where r.id = w.rule_id and s.id = 1
+		     ${module === undefined ? sql`` : sql`and r.module = ${module}`}
+		     and (w.window_end is null or w.window_end > now()))
+		update allowance_windows w
+		   set window_end = case when w.window_start is distinct from cur.start_now then greatest(w.window_start, now()) else cur.end_now end
+		  from cur
+		 where cur.id = w.id and (w.window_start is distinct from cur.start_now or w.window_end is distinct from cur.end_now)
+		returning w.id, w.window_start is distinct from cur.start_now as ended`);
+	return rows.filter((r) => r.ended).length;
 }
