@@ -81,6 +81,11 @@ DECLARE
   v_cap record;
   v_used bigint;
 BEGIN
+  -- Only a team's limits include the site's defaults (quota_account_caps): an account of another kind
+  -- with no caps of its own has none, which one index probe tells on every consume.
+  IF p_kind <> 'team' AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account) THEN
+    RETURN NULL;
+  END IF;
   FOR v_cap IN
     SELECT c.period, c.limit_tokens, c.member_user_id FROM quota_account_caps(p_account) c
      WHERE c.member_user_id IS NULL OR c.member_user_id = p_actor_user
