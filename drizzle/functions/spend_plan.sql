@@ -1,3 +1,10 @@
+-- A changed OUT list cannot be CREATE OR REPLACEd: the plan before lots_left and lots_unlimited goes first.
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'quota_spend_plan' AND NOT ('lots_left' = ANY (proargnames))) THEN
+    DROP FUNCTION quota_spend_plan(uuid, text, uuid, features, modules, text, bigint, site_settings, timestamptz);
+  END IF;
+END $$;
+
 -- quota_spend's step 4, the plan: who would pay p_cost, or why nobody may (code, message, details, and
 -- active: false when the feature is off for this account). Refusals in order: the feature is disabled
 -- (for everyone, or by a zero allowance), a cap is reached, not enough tokens (the allowance is
