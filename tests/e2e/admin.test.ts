@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch } from './browser';
-import { deviceStorage, leo, maya, screen } from './app';
+import { deviceStorage, leo, maya, screen, shiftWhileLoading } from './app';
 import { expectSound, openAt, sizes, type Size } from './console';
 
 // The admin console at a phone's size and a desktop's, as the demo's site admin and as a member.
@@ -52,6 +52,15 @@ for (const size of sizes) {
 			await page.getByRole('link', { name: /^Users/ }).first().waitFor();
 			await screen(page, `admin-home-${size.name}`);
 			await expectSound(page);
+		});
+
+		it('does not shift the overview, the users list, a user’s page or the audit log when their data arrives late', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(maya.email);
+			const member = await page.getByRole('link', { name: maya.name }).first().getAttribute('href');
+			for (const path of ['/admin', '/admin/users', member!, '/admin/audit']) {
+				expect(await shiftWhileLoading(page, path), path).toBeLessThanOrEqual(0.05);
+			}
 		});
 
 		it('finds a user by e-mail, sets their balance with a reason once despite a double press, and sees it in the audit log', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { axe, maya, screen, sessionCookies, waitForFresh } from './app';
+import { axe, maya, screen, sessionCookies, shiftWhileLoading, waitForFresh } from './app';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -104,22 +104,11 @@ describe('signed-in pages on a phone', () => {
 		await page.getByRole('heading', { name: 'By member' }).waitFor({ state: 'detached' });
 	});
 
-	it('does not shift the dashboard layout when the data arrives', async () => {
-		await page.goto('/dashboard');
-		await waitForFresh(page);
-		await page.waitForTimeout(300);
-		const shift = await page.evaluate(
-			() =>
-				new Promise<number>((resolve) => {
-					let total = 0;
-					new PerformanceObserver((list) => {
-						for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) total += e.value;
-					}).observe({ type: 'layout-shift', buffered: true });
-					setTimeout(() => resolve(total), 200);
-				})
-		);
-		expect(shift).toBeLessThan(0.1);
-	});
+	for (const path of ['/dashboard', '/usage', '/statement']) {
+		it(`does not shift the layout of ${path} when its data arrives late`, async () => {
+			expect(await shiftWhileLoading(page, path)).toBeLessThanOrEqual(0.05);
+		});
+	}
 
 	it('lets a keyboard move through a radio group with the arrow keys', async () => {
 		await page.goto('/reports');

@@ -77,6 +77,33 @@ export async function waitForFresh(page: Page) {
 	await page.getByRole('status').filter({ hasText: /^Updated / }).first().waitFor();
 }
 
+/**
+ * The layout shift (CLS's sum of shifts without input) of opening `path` while every API answer comes
+ * `lateMs` late, as on a slow phone line, measured once the page has settled: what arrives after the
+ * first paint must not move what is already shown (issue 16: CLS ≤ 0.05).
+ */
+export async function shiftWhileLoading(page: Page, path: string, lateMs = 500): Promise<number> {
+	const late = (route: import('playwright-core').Route) => setTimeout(() => void route.continue().catch(() => {}), lateMs);
+	await page.route('**/trpc/**', late);
+	try {
+		await page.goto(path);
+		await page.waitForLoadState('networkidle');
+		await page.waitForTimeout(300);
+	} finally {
+		await page.unroute('**/trpc/**', late);
+	}
+	return page.evaluate(
+		() =>
+			new Promise<number>((resolve) => {
+				let total = 0;
+				new PerformanceObserver((list) => {
+					for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) total += e.value;
+				}).observe({ type: 'layout-shift', buffered: true });
+				setTimeout(() => resolve(total), 200);
+			})
+	);
+}
+
 /** Waits for the service worker to install and take control (after a reload if needed). */
 export async function waitForServiceWorker(page: Page) {
 	await page.evaluate(async () => {
