@@ -8,6 +8,11 @@ DECLARE
   v_hold record;
   v_op uuid;
 BEGIN
+  -- On most writes nothing is due: one statement says so before the two loops open their queries.
+  IF NOT EXISTS (SELECT 1 FROM holds WHERE account_id = p_account AND status = 'open' AND expires_at <= p_now)
+     AND NOT EXISTS (SELECT 1 FROM lots WHERE account_id = p_account AND expires_at <= p_now AND expired_at IS NULL AND NOT unlimited) THEN
+    RETURN;
+  END IF;
   FOR v_hold IN SELECT id FROM holds WHERE account_id = p_account AND status = 'open' AND expires_at <= p_now LOOP
     PERFORM quota_close_hold(p_hold => v_hold.id, p_tokens => 0, p_status => 'expired', p_now => p_now);
   END LOOP;

@@ -12,19 +12,25 @@ $$;
 -- The spending limits that apply to an account: its own caps (whole account, or one member's use of a
 -- team pool) and, for a team without a daily limit of its own, the site's default team daily limit;
 -- for each member of a team (not its owner) without a daily cap of their own, the site's default
--- member daily limit. One definition for quota_spend and for what the Team page shows.
+-- member daily limit. One definition for quota_spend and for what the Team page shows. plpgsql, so
+-- its plans are cached (an SQL function that is not inlined is planned at every call, and quota_spend
+-- asks on every consume), and the site's defaults are looked at for team accounts only.
 CREATE OR REPLACE FUNCTION quota_account_caps(p_account uuid)
-RETURNS TABLE (period text, limit_tokens bigint, member_user_id uuid, site_default boolean) LANGUAGE sql STABLE AS $$
-  SELECT c.period, c.limit_tokens, c.member_user_id, false FROM caps c
-   WHERE c.account_id = p_account AND c.limit_tokens IS NOT NULL AND c.limit_tokens >= 0
-  UNION ALL
-  SELECT 'daily', s.default_team_daily_cap, NULL::uuid, true
-    FROM site_settings s JOIN accounts a ON a.id = p_account AND a.kind = 'team'
+RETURNS TABLE (period text, limit_tokens bigint, member_user_id uuid, site_default boolean) LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY SELECT c.period, c.limit_tokens, c.member_user_id, false FROM caps c
+   WHERE c.account_id = p_account AND c.limit_tokens IS NOT NULL AND c.limit_tokens >= 0;
+  IF NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = p_account AND a.kind = 'team') THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+  SELECT 'daily'::text, s.default_team_daily_cap, NULL::uuid, true
+    FROM site_settings s
    WHERE s.id = 1 AND s.default_team_daily_cap IS NOT NULL AND s.default_team_daily_cap >= 0
      AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account AND c.member_user_id IS NULL AND c.period = 'daily')
   UNION ALL
-  SELECT 'daily', s.default_member_daily_cap, m.user_id, true
+  SELECT 'daily'::text, s.default_member_daily_cap, m.user_id, true
     FROM site_settings s JOIN teams t ON t.account_id = p_account JOIN team_members m ON m.team_id = t.id AND m.role <> 'owner'
    WHERE s.id = 1 AND s.default_member_daily_cap IS NOT NULL AND s.default_member_daily_cap >= 0
-     AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account AND c.member_user_id = m.user_id AND c.period = 'daily')
-$$;
+     AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account AND c.member_user_id = m.user_id AND c.period = 'daily');
+END $$;

@@ -30,6 +30,8 @@ DECLARE
 BEGIN
   p_now := coalesce(p_now, now());
   SELECT * INTO s FROM site_settings WHERE id = 1;
+  -- Each step is called as an expression (v := step(…)), not SELECT * FROM step(…): plpgsql evaluates
+  -- such a call without starting an executor for it, which is a good part of a consume's CPU.
 
   -- 1. Claim the idempotency key before anything else.
   IF v_writes THEN
@@ -38,7 +40,7 @@ BEGIN
   END IF;
 
   -- 2. Price it (server-side, whole tokens, rounded up).
-  SELECT * INTO v_price FROM quota_spend_price(p_mode => p_mode, p_feature => p_feature, p_units => p_units,
+  v_price := quota_spend_price(p_mode => p_mode, p_feature => p_feature, p_units => p_units,
     p_model => p_model, p_hold_tokens => p_hold_tokens);
   IF v_price.refusal IS NOT NULL THEN RETURN v_price.refusal; END IF;
 
@@ -56,13 +58,13 @@ BEGIN
   END IF;
 
   -- 4. Work out who pays, or why nobody may (a refusal's code, message and figures).
-  SELECT * INTO v_plan FROM quota_spend_plan(p_account => p_account, p_kind => v_kind, p_actor_user => p_actor_user,
+  v_plan := quota_spend_plan(p_account => p_account, p_kind => v_kind, p_actor_user => p_actor_user,
     p_feature => v_price.feature, p_module => v_price.module, p_model => p_model, p_cost => v_price.cost,
     p_settings => s, p_now => p_now);
 
   -- 5. Burn down (consume / hold write as they go; a check only describes who would pay).
   IF v_plan.code IS NULL THEN
-    SELECT * INTO v_burn FROM quota_spend_burn(p_mode => p_mode, p_writes => v_writes, p_op => v_op,
+    v_burn := quota_spend_burn(p_mode => p_mode, p_writes => v_writes, p_op => v_op,
       p_account => p_account, p_cost => v_price.cost, p_model => p_model, p_now => p_now,
       p_spend_order => s.spend_order, p_module => (v_price.feature).module, p_rule => v_plan.rule,
       p_allowance_start => v_plan.allowance_start, p_allowance_end => v_plan.allowance_end,
@@ -72,11 +74,12 @@ BEGIN
   END IF;
 
   -- 6. The answer: what is left, the green/yellow/red level, the allowance's window.
-  SELECT * INTO v_answer FROM quota_spend_result(p_writes => v_writes, p_account => p_account, p_feature => p_feature,
+  v_answer := quota_spend_result(p_writes => v_writes, p_account => p_account, p_feature => p_feature,
     p_model => p_model, p_module => (v_price.feature).module, p_now => p_now, p_settings => s, p_cost => v_price.cost,
     p_code => v_plan.code, p_message => v_plan.message, p_details => v_plan.details, p_active => v_plan.active,
     p_rule => v_plan.rule, p_allowance_end => v_plan.allowance_end, p_allowance_used => v_plan.allowance_used,
-    p_lots_allocated => v_plan.lots_allocated, p_paid_by => v_burn.paid_by, p_from_allowance => v_burn.from_allowance);
+    p_allowance_left => v_plan.allowance_left, p_lots_allocated => v_plan.lots_allocated, p_lots_left => v_plan.lots_left,
+    p_lots_unlimited => v_plan.lots_unlimited, p_paid_by => v_burn.paid_by, p_from_allowance => v_burn.from_allowance);
   v_result := v_answer.result;
   IF NOT v_writes THEN
     RETURN v_result;

@@ -3,18 +3,16 @@
 -- (for everyone, or by a zero allowance), a cap is reached, not enough tokens (the allowance is
 -- exhausted when no lot could help). Also what the plan rests on: the allowance rule that applies and its
 -- current window (start, end, used, left: NULL = unlimited; no rule: used 0, the rest NULL) and the
--- usable lots' allocation (their amounts, for the level). Decided from totals, so the burn-down can
--- write as it goes.
+-- usable lots' allocation (their amounts, for the level) and what they hold (lots_left; lots_unlimited).
+-- Decided from totals, so the burn-down can write as it goes.
 CREATE OR REPLACE FUNCTION quota_spend_plan(p_account uuid, p_kind text, p_actor_user uuid, p_feature features,
     p_module modules, p_model text, p_cost bigint, p_settings site_settings, p_now timestamptz,
     OUT code text, OUT message text, OUT details jsonb, OUT active boolean, OUT rule allowance_rules,
     OUT allowance_start timestamptz, OUT allowance_end timestamptz, OUT allowance_used bigint,
-    OUT allowance_left bigint, OUT lots_allocated bigint)
+    OUT allowance_left bigint, OUT lots_allocated bigint, OUT lots_left bigint, OUT lots_unlimited boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
   s site_settings := p_settings;
-  v_lots_left bigint;
-  v_lots_unlimited boolean;
 BEGIN
   active := true;
   allowance_used := 0;
@@ -50,14 +48,14 @@ BEGIN
   -- What the lots usable here hold: for the plan, the remaining figure and the level.
   SELECT coalesce(sum(l.remaining) FILTER (WHERE NOT l.unlimited), 0), coalesce(sum(l.amount) FILTER (WHERE NOT l.unlimited), 0),
          coalesce(bool_or(l.unlimited), false)
-    INTO v_lots_left, lots_allocated, v_lots_unlimited
+    INTO lots_left, lots_allocated, lots_unlimited
     FROM lots l WHERE l.account_id = p_account AND (l.model IS NULL OR l.model = p_model)
      AND (l.expires_at IS NULL OR l.expires_at > p_now);
 
   -- Enough to pay? Decided from the totals, so the burn-down can write as it goes.
-  IF code IS NULL AND NOT (v_lots_unlimited OR (rule.id IS NOT NULL AND allowance_left IS NULL)
-      OR CASE WHEN rule.id IS NULL THEN 0 ELSE allowance_left END + v_lots_left >= p_cost) THEN
-    IF rule.id IS NOT NULL AND v_lots_left = 0 THEN
+  IF code IS NULL AND NOT (lots_unlimited OR (rule.id IS NOT NULL AND allowance_left IS NULL)
+      OR CASE WHEN rule.id IS NULL THEN 0 ELSE allowance_left END + lots_left >= p_cost) THEN
+    IF rule.id IS NOT NULL AND lots_left = 0 THEN
       code := 'allowance_exhausted';
       details := quota_limit_details('allowance', p_cost, rule.limit_tokens, allowance_used, rule.period, allowance_end, s.time_zone)
         || jsonb_build_object('module', p_module.name, 'module_message', p_module.limit_message);
@@ -66,7 +64,7 @@ BEGIN
       active := p_module.on_exhausted <> 'inactive';
     ELSE
       code := 'insufficient_tokens';
-      details := jsonb_build_object('cost', p_cost, 'available', coalesce(allowance_left, 0) + v_lots_left);
+      details := jsonb_build_object('cost', p_cost, 'available', coalesce(allowance_left, 0) + lots_left);
       message := NULL;
     END IF;
   END IF;

@@ -1,19 +1,24 @@
 -- quota_spend's step 6, the answer: the plan's outcome, the cost, who paid, what is left to spend
--- (`remaining`, one definition: quota_remaining; a check states it after its cost), the level
+-- (`remaining`, one definition: quota_remaining; stated after the cost, for a check too), the level
 -- (empty: nothing left or refused; low: below the site's low share of the allocation, i.e. the usable
 -- lots' amounts plus the allowance's limit; else ok) and the allowance's window (its use after a
 -- write, before it for a check). remaining is also the operation's balance_after.
 CREATE OR REPLACE FUNCTION quota_spend_result(p_writes boolean, p_account uuid, p_feature text, p_model text,
     p_module text, p_now timestamptz, p_settings site_settings, p_cost bigint, p_code text, p_message text,
     p_details jsonb, p_active boolean, p_rule allowance_rules, p_allowance_end timestamptz, p_allowance_used bigint,
-    p_lots_allocated bigint, p_paid_by jsonb, p_from_allowance bigint, OUT result jsonb, OUT remaining bigint)
+    p_allowance_left bigint, p_lots_allocated bigint, p_lots_left bigint, p_lots_unlimited boolean, p_paid_by jsonb,
+    p_from_allowance bigint, OUT result jsonb, OUT remaining bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_allocation bigint := p_lots_allocated + CASE WHEN p_rule.id IS NULL THEN 0 ELSE coalesce(p_rule.limit_tokens, 0) END;
   v_level text;
 BEGIN
-  remaining := quota_remaining(p_account, p_feature, p_model, p_now);
-  IF NOT p_writes AND p_code IS NULL THEN remaining := remaining - p_cost; END IF;
+  -- An accepted spend: the plan summed what quota_remaining sums (the same lots, rule and window, read
+  -- under the account's lock), so what is left is that less the cost, without reading it all again.
+  -- A refusal may have stopped the plan before the allowance's window: it asks quota_remaining.
+  remaining := CASE WHEN p_code IS NOT NULL THEN quota_remaining(p_account, p_feature, p_model, p_now)
+                    WHEN p_lots_unlimited OR (p_rule.id IS NOT NULL AND p_rule.limit_tokens IS NULL) THEN NULL
+                    ELSE p_lots_left + coalesce(p_allowance_left, 0) - p_cost END;
   v_level := CASE WHEN remaining IS NULL THEN 'ok'
                   WHEN remaining <= 0 OR p_code IS NOT NULL THEN 'empty'
                   WHEN v_allocation > 0 AND remaining * 100 < v_allocation * p_settings.low_share_percent THEN 'low'

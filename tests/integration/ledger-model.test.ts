@@ -4,7 +4,7 @@ import { freshDb, backend } from '../helpers/db';
 import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import {
-	allowanceStatus, balances, consume, grant, hold, release, setAllowanceRule, settle, upsertFeature, upsertModule
+	allowanceStatus, balances, check, consume, grant, hold, release, setAllowanceRule, settle, upsertFeature, upsertModule
 } from '../../src/lib/server/ledger';
 
 // Random sequences of grants, consumes, holds, settles, releases and retries, run against the database
@@ -29,6 +29,8 @@ interface ModelHold { amount: number; fromAllowance: number; fromLots: number; o
 
 let db: Db;
 const LIMIT = 30;
+/** What the model says is left to spend: the lots plus the allowance's rest. */
+const leftOf = (m: { lots: number; allowanceUsed: number }) => m.lots + LIMIT - m.allowanceUsed;
 beforeAll(async () => {
 	db = await freshDb();
 	await configureRates(db);
@@ -64,25 +66,37 @@ describe(`ledger model check on ${backend}`, () => {
 							const enough = allow + m.lots >= s.units;
 							const expected = enough ? 'ok' : m.lots === 0 ? 'allowance_exhausted' : 'insufficient_tokens';
 							const k = { scope: `model-${run}`, key: `consume-${m.keys.length}` };
-							const got = await outcome(consume(db.orm, { accountId, feature: 'model_op', units: s.units, actor: {}, idempotency: k }));
+							// A check first: what would be left after it, and that it agrees on yes or no.
+							const asked = await check(db.orm, { accountId, feature: 'model_op', units: s.units, actor: {} });
+							expect(asked.allowed).toBe(enough);
+							if (enough) expect(asked.remainingAfter).toBe(leftOf(m) - s.units);
+							let answer: { remaining: number | null } | undefined;
+							const got = await outcome(consume(db.orm, { accountId, feature: 'model_op', units: s.units, actor: {}, idempotency: k }).then((r) => (answer = r)));
 							expect(got).toBe(expected);
 							m.keys.push({ units: s.units, result: got });
 							if (enough) {
 								m.allowanceUsed += allow;
 								m.lots -= s.units - allow;
+								// The answer states what is left after it: the allowance's rest plus the lots.
+								expect(answer?.remaining).toBe(leftOf(m));
 							}
 						}
 					} else if (s.t === 'hold') {
 						const allow = Math.min(LIMIT - m.allowanceUsed, s.max);
 						const enough = allow + m.lots >= s.max;
+						let answer: { remaining: number | null } | undefined;
 						const got = await outcome(
-							hold(db.orm, { accountId, feature: 'model_op', maxTokens: s.max, ttlSeconds: 600, actor: {}, idempotency: key }).then((h) => holdIds.push(h.holdId))
+							hold(db.orm, { accountId, feature: 'model_op', maxTokens: s.max, ttlSeconds: 600, actor: {}, idempotency: key }).then((h) => {
+								holdIds.push(h.holdId);
+								answer = h;
+							})
 						);
 						expect(got).toBe(enough ? 'ok' : m.lots === 0 ? 'allowance_exhausted' : 'insufficient_tokens');
 						if (enough) {
 							m.allowanceUsed += allow;
 							m.lots -= s.max - allow;
 							m.holds.push({ amount: s.max, fromAllowance: allow, fromLots: s.max - allow, open: true });
+							expect(answer?.remaining).toBe(leftOf(m));
 						}
 					} else {
 						const h = m.holds[s.hold];
@@ -104,7 +118,7 @@ describe(`ledger model check on ${backend}`, () => {
 					}
 					const b = await balances(db.orm, accountId);
 					// available: the lots plus what is left of the free allowance.
-					expect(b.available).toBe(m.lots + LIMIT - m.allowanceUsed);
+					expect(b.available).toBe(leftOf(m));
 					expect(b.held).toBe(m.holds.filter((h) => h.open).reduce((n, h) => n + h.amount, 0));
 					const [allowance] = await allowanceStatus(db.orm, accountId).then((a) => a.filter((x) => x.module === 'model'));
 					expect(allowance?.used ?? 0).toBe(m.allowanceUsed);
