@@ -15,6 +15,7 @@ import {
 	hourlyBaseline,
 	rolloverLines,
 	setAllowanceRule,
+	spendable,
 	updateSiteSettings
 } from '../../src/lib/server/ledger';
 import { listSubscriptions } from '../../src/lib/server/store';
@@ -136,12 +137,16 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		expect(fromDash).toEqual(fromSummary);
 		// Without the viewer's step, the site's share.
 		expect(plain).toMatchObject({ ...fromSummary, lowSharePercent: 20, asOf: expect.any(String) });
-		expect(balanceBody(plain)).toMatchObject({ available: 1375, held: 200, data: { general: { credit: 1300 }, 'gpt-5-nano': { isUnlimited: true } } });
+		// The balance API reads the spendable part alone: the same figures.
+		const lean = await spendable(db.orm, accountId);
+		expect(lean).toEqual({ accountId, allocations: plain.allocations, allowances: plain.allowances, available: plain.available, held: plain.held });
+		expect(balanceBody(lean)).toMatchObject({ available: 1375, held: 200, data: { general: { credit: 1300 }, 'gpt-5-nano': { isUnlimited: true } } });
 	});
 
 	it('answers not_found for an account that does not exist, and no one else’s account to a member', async () => {
 		const nobody = crypto.randomUUID();
 		expect(await domainCode(balances(db.orm, nobody))).toBe('not_found');
+		expect(await domainCode(spendable(db.orm, nobody))).toBe('not_found');
 		expect(await domainCode(member.ledger.dashboard({ accountId: nobody }))).toBe('forbidden');
 		expect(await domainCode(member.ledger.summary({ accountId: nobody }))).toBe('forbidden');
 	});

@@ -5,6 +5,9 @@ export { grant, clawback, endLots, adjustBalance, type AdjustRequest, type Clawb
 export {
 	balances,
 	balancesRead,
+	spendable,
+	spendableRead,
+	type Spendable,
 	allocationsOf,
 	allocationsByAccount,
 	availableOf,

@@ -131,6 +131,16 @@ export function availableOf(allocations: Allocation[], allowances: AllowanceStat
 	);
 }
 
+/** Tokens held by each account's open holds (an account without any is absent). */
+function heldRead(accountIds: string[]): Read<Map<string, number>> {
+	return read(
+		sql`select account_id, sum(amount)::int8 as held from holds
+		     where account_id = any(${uuidArray(accountIds)}) and status = 'open'
+		     group by account_id`,
+		(rows: { account_id: string; held: number }[]) => new Map(rows.map((h) => [h.account_id, Number(h.held)]))
+	);
+}
+
 /** `allocationShare` of several accounts in one statement, whatever their number (alerts check many at once). */
 export async function allocationShares(exec: Executor, accountIds: string[]): Promise<Map<string, AllocationShare>> {
 	const { allocations, allowances, held } = await readOne(
@@ -138,10 +148,7 @@ export async function allocationShares(exec: Executor, accountIds: string[]): Pr
 		together({
 			allocations: allocationsRead(accountIds),
 			allowances: allowancesRead(accountIds),
-			held: read(sql`
-				select account_id, sum(amount)::int8 as held from holds
-				 where account_id = any(${uuidArray(accountIds)}) and status = 'open'
-				 group by account_id`, (rows: { account_id: string; held: number }[]) => new Map(rows.map((h) => [h.account_id, Number(h.held)])))
+			held: heldRead(accountIds)
 		})
 	);
 	return new Map(
@@ -150,6 +157,34 @@ export async function allocationShares(exec: Executor, accountIds: string[]): Pr
 			allocationShare({ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: held.get(id) ?? 0 })
 		])
 	);
+}
+
+/** What an account can spend now: the part of `Balances` the balance API answers. */
+export type Spendable = Pick<Balances, 'accountId' | 'allocations' | 'allowances' | 'available' | 'held'>;
+
+/**
+ * An account's live allocations, allowances, held tokens and `available` (see Balances), in one
+ * statement: `GET /api/v1/balance` answers these and no more. Throws `not_found` when there is no
+ * such account.
+ */
+export async function spendable(exec: Executor, accountId: string): Promise<Spendable> {
+	return readOne(exec, spendableRead(accountId));
+}
+
+/** The read behind `spendable`, and the part of `balancesRead` it shares. */
+export function spendableRead(accountId: string): Read<Spendable> {
+	const parts = together({
+		allocations: allocationsRead([accountId]),
+		allowances: allowancesRead([accountId]),
+		held: heldRead([accountId]),
+		exists: read(sql`select 1 as found from accounts where id = ${accountId}::uuid`, (rows: unknown[]) => rows.length > 0)
+	});
+	return mapRead(parts, (p) => {
+		if (!p.exists) throw new DomainError('not_found', 'No such account.');
+		const allocations = p.allocations.get(accountId) ?? [];
+		const allowances = p.allowances.get(accountId) ?? [];
+		return { accountId, allocations, allowances, available: availableOf(allocations, allowances), held: p.held.get(accountId) ?? 0 };
+	});
 }
 
 /**
@@ -161,52 +196,42 @@ export async function balances(exec: Executor, accountId: string, opts: { lowSha
 	return readOne(exec, balancesRead(accountId, opts));
 }
 
-/** The figures of `balances` beside the allocations and allowances: held, used, the site's share, existence. */
+/** The figures of `balances` beside `spendable`: use today and this month, the site's share, whether it was ever granted. */
 function balanceTotalsRead(accountId: string) {
-	return read<{ held: number; used_today: number; used_month: number; low_share: number; exists: boolean; ever_granted: boolean }, BalanceTotals | undefined>(sql`
-		select (select coalesce(sum(amount), 0)::int8 from holds where account_id = ${accountId}::uuid and status = 'open') as held,
-		       (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('daily', 1) w
+	return read(
+		sql`
+		select (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('daily', 1) w
 		          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used_today,
 		       (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('monthly', 1) w
 		          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used_month,
 		       s.low_share_percent as low_share,
-		       exists (select 1 from accounts where id = ${accountId}::uuid) as exists,
 		       exists (select 1 from lots where account_id = ${accountId}::uuid) as ever_granted
-		  from site_settings s where s.id = 1`, ([t]) =>
-		t?.exists
-			? { held: Number(t.held), usedToday: Number(t.used_today), usedThisMonth: Number(t.used_month), lowShare: Number(t.low_share), everGranted: t.ever_granted }
-			: undefined
+		  from site_settings s where s.id = 1`,
+		([t]: { used_today: number; used_month: number; low_share: number; ever_granted: boolean }[]) => ({
+			usedToday: Number(t!.used_today),
+			usedThisMonth: Number(t!.used_month),
+			lowShare: Number(t!.low_share),
+			everGranted: t!.ever_granted
+		})
 	);
 }
 
-interface BalanceTotals { held: number; usedToday: number; usedThisMonth: number; lowShare: number; everGranted: boolean }
-
-/** The read behind `balances`: its allocations, totals, allowances (and the viewer's threshold) as one statement. */
+/** The read behind `balances`: `spendable`, the totals (and the viewer's threshold) as one statement. */
 export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<number | undefined> } = {}): Read<Balances> {
-	const noThreshold = read(sql`select 1`, () => undefined);
-	const parts = together({
-		allocations: allocationsRead([accountId]),
-		totals: balanceTotalsRead(accountId),
-		allowances: allowancesRead([accountId]),
-		lowShare: opts.lowSharePercent ?? noThreshold
-	});
-	return mapRead(parts, (p) => {
-		if (!p.totals) throw new DomainError('not_found', 'No such account.');
-		const allocations = p.allocations.get(accountId) ?? [];
-		const allowances = p.allowances.get(accountId) ?? [];
-		const available = availableOf(allocations, allowances);
-		const held = p.totals.held;
-		const lowSharePercent = p.lowShare ?? p.totals.lowShare;
+	const siteShare = read(sql`select 1`, () => undefined);
+	const parts = together({ spendable: spendableRead(accountId), totals: balanceTotalsRead(accountId), lowShare: opts.lowSharePercent ?? siteShare });
+	return mapRead(parts, ({ spendable: { allocations, allowances, available, held }, totals, lowShare }) => {
+		const lowSharePercent = lowShare ?? totals.lowShare;
 		return {
 			accountId,
 			total: available + held,
 			available,
 			held,
 			unlimited: allocations.some((a) => a.unlimited),
-			usedToday: p.totals.usedToday,
-			usedThisMonth: p.totals.usedThisMonth,
+			usedToday: totals.usedToday,
+			usedThisMonth: totals.usedThisMonth,
 			activeAllocations: allocations.length,
-			everGranted: p.totals.everGranted,
+			everGranted: totals.everGranted,
 			level: levelOf({ allocations, allowances, held }, lowSharePercent),
 			lowSharePercent,
 			allocations,

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../db';
 import { mapRead, readOne, together } from '../db/reads';
 import { orders } from '../db/schema';
 import { listModels } from '../ledger';
-import { balances } from '../ledger';
+import { spendable } from '../ledger';
 import { listProducts } from './catalog';
 import { toOffers } from './offer';
 import { getPurchase, purchasesRead } from './orders';
@@ -54,6 +54,6 @@ export async function orderAccount(db: Db, orderId: string): Promise<string | nu
 /** An order while the store waits for its payment: its status, and the balance once tokens landed. */
 export async function orderProgress(db: Db, accountId: string, orderId: string) {
 	const purchase = await getPurchase(db.orm, accountId, orderId);
-	const balance = purchase.status === 'completed' ? (await balances(db.orm, accountId)).available : null;
+	const balance = purchase.status === 'completed' ? (await spendable(db.orm, accountId)).available : null;
 	return { purchase, balance };
 }
