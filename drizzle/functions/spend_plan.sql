@@ -1,3 +1,10 @@
+-- A changed OUT list cannot be CREATE OR REPLACEd: the plan before lots_left and lots_unlimited goes first.
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'quota_spend_plan' AND NOT ('lots_left' = ANY (proargnames))) THEN
+    DROP FUNCTION quota_spend_plan(uuid, text, uuid, features, modules, text, bigint, site_settings, timestamptz);
+  END IF;
+END $$;
+
 -- quota_spend's step 4, the plan: who would pay p_cost, or why nobody may (code, message, details, and
 -- active: false when the feature is off for this account). Refusals in order: the feature is disabled
 -- (for everyone, or by a zero allowance), a cap is reached, not enough tokens (the allowance is
@@ -81,6 +88,11 @@ DECLARE
   v_cap record;
   v_used bigint;
 BEGIN
+  -- Only a team's limits include the site's defaults (quota_account_caps): an account of another kind
+  -- with no caps of its own has none, which one index probe tells on every consume.
+  IF p_kind <> 'team' AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account) THEN
+    RETURN NULL;
+  END IF;
   FOR v_cap IN
     SELECT c.period, c.limit_tokens, c.member_user_id FROM quota_account_caps(p_account) c
      WHERE c.member_user_id IS NULL OR c.member_user_id = p_actor_user

@@ -1,3 +1,7 @@
+-- The answer before it took the plan's lots_left, lots_unlimited and allowance_left (another argument list).
+DROP FUNCTION IF EXISTS quota_spend_result(boolean, uuid, text, text, text, timestamptz, site_settings, bigint, text, text,
+  jsonb, boolean, allowance_rules, timestamptz, bigint, bigint, jsonb, bigint);
+
 -- quota_spend's step 6, the answer: the plan's outcome, the cost, who paid, what is left to spend
 -- (`remaining`, one definition: quota_remaining; stated after the cost, for a check too), the level
 -- (empty: nothing left or refused; low: below the site's low share of the allocation, i.e. the usable

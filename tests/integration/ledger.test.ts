@@ -183,6 +183,27 @@ describe(`ledger on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it("a personal account's own cap holds; the site's default team and member limits are for team pools only", async () => {
+		await updateSiteSettings(db.orm, { defaultTeamDailyCap: 10, defaultMemberDailyCap: 10 });
+		try {
+			const capped = await makeUser(db);
+			const free = await makeUser(db);
+			for (const u of [capped, free]) await grant(db.orm, { accountId: u.accountId, tokens: 1_000, source: 'purchase' });
+			await setCap(db.orm, { accountId: capped.accountId, period: 'daily', limitTokens: 100 });
+			await consumeAs(capped.accountId, 'generate_texts', 2);
+			const e = await refusal(consumeAs(capped.accountId, 'search_images', 2));
+			expect(e).toMatchObject({ code: 'cap_reached', details: { limit_of: 'user', limit: 100, used: 90 } });
+			// No cap of its own: the defaults (10 a day) do not apply to a personal account.
+			expect((await consumeAs(free.accountId, 'generate_texts', 2)).remaining).toBe(910);
+			const t = await makeTeam(db);
+			await grant(db.orm, { accountId: t.accountId, tokens: 1_000, source: 'purchase' });
+			expect(await refusal(consumeAs(t.accountId, 'search_images', 2))).toMatchObject({ code: 'cap_reached', details: { limit_of: 'team', limit: 10 } });
+			await expectInvariants(db);
+		} finally {
+			await updateSiteSettings(db.orm, { defaultTeamDailyCap: null, defaultMemberDailyCap: null });
+		}
+	});
+
 	it('holds reserve tokens, settle charges the real amount once, release gives everything back', async () => {
 		const a = await makeUser(db);
 		await grant(db.orm, { accountId: a.accountId, tokens: 1000, source: 'purchase' });
