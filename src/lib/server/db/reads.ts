@@ -45,21 +45,9 @@ export function together<R extends Record<string, Read<unknown>>>(reads: R): Rea
 }
 
 /**
- * Runs one read: one statement, one round trip, as a prepared statement. postgres.js sends an
- * unprepared query with parameters in two round trips (Parse + Describe to learn the parameters'
- * types, then Bind + Execute); a prepared one is described once per connection and then costs one,
- * and the server keeps its parse (and, after five runs, may keep a generic plan). Reads are a
- * fixed set of statements (no values in their text), so each connection prepares a few dozen.
- * PGlite runs it as any query.
+ * Runs one read: one statement, one round trip (on PostgreSQL every query is a prepared statement,
+ * db/prepared.ts). PGlite runs it as any query.
  */
 export async function readOne<T>(exec: Executor, r: Read<T>): Promise<T> {
-	// Drizzle's `execute` never prepares raw SQL; its session does when the query has a name.
-	const session = (exec as unknown as { session: PreparingSession }).session;
-	return r.answer(rowsOf<never>(await session.prepareQuery(session.dialect.sqlToQuery(r.query), undefined, 'read', false).execute()));
-}
-
-/** The part of Drizzle's (internal) PgSession that `readOne` uses, the same on postgres.js and PGlite. */
-interface PreparingSession {
-	dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } };
-	prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: false): { execute(): Promise<unknown> };
+	return r.answer(rowsOf<never>(await exec.execute(r.query)));
 }
