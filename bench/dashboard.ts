@@ -6,6 +6,7 @@
 // every query behind them (auto_explain, nested statements included). Then the figures summary's
 // refresh (the `ledger.figures` job) and the users export's rows/s.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openPostgres, type Db } from '../src/lib/server/db/client';
@@ -32,6 +33,8 @@ if (!serverUrl) throw new Error('bench:dashboard needs TEST_DATABASE_URL (bench/
 
 const database = await freshPostgresDatabase(serverUrl, 'quota_bench_reads');
 const seconds = (from: number) => `${fmt((performance.now() - from) / 1000, 1)} s`;
+/** The machine's load average (1, 5, 15 minutes): the timings below mean little on a busy machine. */
+const load = () => `load average ${loadavg().map((n) => fmt(n, 2)).join(', ')}`;
 
 /** When the `n`th of `count` consumes happens: evenly over the last DAYS days, the last one now. */
 const atOf = (count: number) => sql`now() - make_interval(secs => ${DAYS * 86_400}::float8 * (1 - n::float8 / ${count}::float8))`;
@@ -272,7 +275,7 @@ try {
 		console.log(`  ${mark(ok)}${text}`);
 	};
 
-	console.log(`\nMember reads (${REPEATS} runs each; ms): large (${fmt(OPERATIONS)} operations) and small (${fmt(SMALL_OPERATIONS)})`);
+	console.log(`\nMember reads (${REPEATS} runs each; ms; ${load()}): large (${fmt(OPERATIONS)} operations) and small (${fmt(SMALL_OPERATIONS)})`);
 	const bigCaller = await callerOf(w.large.auth);
 	const smallCaller = await callerOf(w.small.auth);
 	const bigReads = memberReads(await deepCursor(db, w.large.accountId, OPERATIONS));
@@ -285,7 +288,7 @@ try {
 	}
 
 	// What the dashboard's first answer is made of (trpc/routers/ledger.ts), part by part.
-	console.log(`\nThe dashboard's first answer, part by part (p50 ms): large · small · ratio`);
+	console.log(`\nThe dashboard's first answer (one statement after the account's resolution), each part alone (p50 ms): large · small · ratio`);
 	const parts: Record<string, (accountId: string) => Promise<unknown>> = {
 		'summary (balances)': (id) => balances(db.orm, id),
 		[`daily use by feature, ${FORECAST_DAYS} days`]: (id) => rollups(db.orm, id, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
@@ -298,7 +301,7 @@ try {
 		console.log(`  ${name.padEnd(46)} ${fmt(big.p50, 1).padStart(6)} · ${fmt(little.p50, 1).padStart(6)} · ${fmt(big.p50 / little.p50, 2)}`);
 	}
 
-	console.log(`\nAdmin reads on ${fmt(USERS)} users and ${fmt(AUDIT_ROWS)} audit entries (${REPEATS} runs each; ms)`);
+	console.log(`\nAdmin reads on ${fmt(USERS)} users and ${fmt(AUDIT_ROWS)} audit entries (${REPEATS} runs each; ms; ${load()})`);
 	const adminCaller = await callerOf(w.admin.auth);
 	for (const [name, call] of Object.entries(adminReads(w.large.accountId))) {
 		const t = await timed(() => call(adminCaller));

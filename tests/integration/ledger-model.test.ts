@@ -67,7 +67,7 @@ describe(`ledger model check on ${backend}`, () => {
 							const expected = enough ? 'ok' : m.lots === 0 ? 'allowance_exhausted' : 'insufficient_tokens';
 							const k = { scope: `model-${run}`, key: `consume-${m.keys.length}` };
 							// A check first: what would be left after it, and that it agrees on yes or no.
-							const asked = await check(db.orm, { accountId, feature: 'model_op', units: s.units, actor: {} });
+							const asked = await check(db.orm, { accountId, feature: 'model_op', units: s.units });
 							expect(asked.allowed).toBe(enough);
 							if (enough) expect(asked.remainingAfter).toBe(leftOf(m) - s.units);
 							let answer: { remaining: number | null } | undefined;

@@ -2,7 +2,7 @@
 export { evaluateAlerts, type AlertKind, type SentAlert } from './evaluate';
 export { listNotifications, markRead, unreadCount, type NotificationRow, type Inbox } from './notifications';
 export { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
-export { firstStepOf } from './steps';
+export { firstStepRead } from './steps';
 export { listAlertSteps, setAlertSteps, type AccountAlertSteps, type AlertStepsView } from './settings';
 export { startAlerts } from './watcher';
 export { catchUpAlerts, alertCatchUpJob, type CatchUpOptions } from './catch-up';

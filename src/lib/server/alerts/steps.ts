@@ -1,23 +1,33 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, uuidArray, type Executor } from '../db/client';
+import { uuidArray, type Executor } from '../db/client';
+import { mapRead, read, readOne, type Read } from '../db/reads';
 import { DomainError } from '../errors';
 import { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 
 /** Each account's alert steps (the defaults where none were set: `isDefault`), in one read. */
 export async function alertStepsOf(exec: Executor, accountIds: string[]): Promise<Map<string, AlertSteps & { isDefault: boolean }>> {
-	const rows = accountIds.length
-		? await queryRows<{ account_id: string; share_steps: number[]; token_steps: (number | string)[]; depleted: boolean }>(exec, sql`
-			select account_id, share_steps, token_steps, depleted from alert_settings where account_id = any(${uuidArray(accountIds)})`)
-		: [];
-	const set = new Map(
-		rows.map((r) => [r.account_id, { shares: r.share_steps.map(Number), tokens: r.token_steps.map(Number), depleted: r.depleted, isDefault: false }])
-	);
-	return new Map(accountIds.map((id) => [id, set.get(id) ?? { ...DEFAULT_STEPS, isDefault: true }]));
+	return accountIds.length ? readOne(exec, alertStepsRead(accountIds)) : new Map();
 }
 
-/** The share the dashboard shows yellow below: the account's first (highest) step, or the site's when it has none. */
-export async function firstStepOf(exec: Executor, accountId: string): Promise<number | undefined> {
-	return (await alertStepsOf(exec, [accountId])).get(accountId)!.shares[0];
+/** The read behind `alertStepsOf`. */
+function alertStepsRead(accountIds: string[]): Read<Map<string, AlertSteps & { isDefault: boolean }>> {
+	return read(
+		sql`select account_id, share_steps, token_steps, depleted from alert_settings where account_id = any(${uuidArray(accountIds)})`,
+		(rows: { account_id: string; share_steps: number[]; token_steps: (number | string)[]; depleted: boolean }[]) => {
+			const set = new Map(
+				rows.map((r) => [r.account_id, { shares: r.share_steps.map(Number), tokens: r.token_steps.map(Number), depleted: r.depleted, isDefault: false }])
+			);
+			return new Map(accountIds.map((id) => [id, set.get(id) ?? { ...DEFAULT_STEPS, isDefault: true }]));
+		}
+	);
+}
+
+/**
+ * The share the dashboard shows yellow below: the account's first (highest) step, or undefined (the
+ * site's share) when it has none; a read, so `balances` takes it as `lowSharePercent` in its statement.
+ */
+export function firstStepRead(accountId: string): Read<number | undefined> {
+	return mapRead(alertStepsRead([accountId]), (steps) => steps.get(accountId)!.shares[0]);
 }
 
 /**

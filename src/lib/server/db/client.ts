@@ -13,6 +13,7 @@ import * as schema from './schema';
 import { flushNotices } from './notices';
 import { openListener } from './listener';
 import { sqlFunctionsScript } from './sql-functions';
+import { preparing } from './prepared';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -129,7 +130,8 @@ export function openPostgres(url: string, opts: { max?: number; migrationsDir?: 
 			int8: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) }
 		}
 	});
-	const orm = drizzlePostgres({ client, schema }) as unknown as Database;
+	// Prepared statements: one round trip a query instead of two (db/prepared.ts).
+	const orm = drizzlePostgres({ client: preparing(client), schema }) as unknown as Database;
 	const listener = openListener(url, reconnectOptions);
 	return {
 		kind: 'postgres',

@@ -4,14 +4,21 @@ export { check, consume, hold, settle, release, Refusal, type HoldRequest, type 
 export { grant, clawback, endLots, adjustBalance, type AdjustRequest, type ClawbackRequest } from './grants';
 export {
 	balances,
+	balancesRead,
+	spendable,
+	spendableRead,
+	type Spendable,
 	allocationsOf,
 	allocationsByAccount,
+	allocationsRead,
 	availableOf,
 	allowanceStatus,
 	allowancesByAccount,
+	allowancesRead,
 	allocationShares,
 	history,
 	rollups,
+	rollupsRead,
 	holdAccount,
 	type Balances,
 	type Allocation,
@@ -39,6 +46,6 @@ export { accountsChangedAfter, lastEntryId, type ChangedAccounts } from './chang
 export * from './limits';
 export { siteUsageTotals, siteUsage, USAGE_SPANS, type SiteUsage, type SiteUsageTotals, type UsageBy, type UsageSeries, type TopRow } from './site-usage';
 export { lotFiguresJoin, usedSinceSql, lastActiveDaySql, siteMonthStart, siteTimeZone, moduleUseThisMonth, guestUseThisMonth, lotsOf, capsSetOn, allowanceRulesForRole, type ModuleUse, type LotRow } from './account-figures';
-export { rollOver, moduleRollovers, saveModuleRollover, rolloverLines, MAX_ROLLOVER_PERIODS, type RolloverSetting, type RolloverRun, type RolloverLine } from './rollover';
-export { recentPace, hourlyBaseline, type UsePace } from './use-pace';
+export { rollOver, moduleRollovers, saveModuleRollover, rolloverLines, rolloverLinesRead, MAX_ROLLOVER_PERIODS, type RolloverSetting, type RolloverRun, type RolloverLine } from './rollover';
+export { recentPace, hourlyBaseline, hourlyBaselineRead, type UsePace } from './use-pace';
 export { refreshAccountFigures, figuresAsOf, summaryPage, summaryKey, summaryJoin, type FiguresRefresh, type SummarySort } from './figures-summary';

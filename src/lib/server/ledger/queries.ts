@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
+import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { DomainError } from '../errors';
 import { wholeNumber } from './validate';
 import type { Level, LotSource, PaidBy, Period } from './types';
@@ -78,10 +79,15 @@ export async function allocationsOf(exec: Executor, accountId: string): Promise<
 
 /** `allocationsOf` for several accounts in one read (an account without live lots is absent). */
 export async function allocationsByAccount(exec: Executor, accountIds: string[]): Promise<Map<string, Allocation[]>> {
-	const rows = await queryRows<{
+	return readOne(exec, allocationsRead(accountIds));
+}
+
+/** The read behind `allocationsByAccount`. */
+export function allocationsRead(accountIds: string[]): Read<Map<string, Allocation[]>> {
+	return read<{
 		account_id: string; model: string | null; name: string | null; engine: string | null; source: LotSource; note: string | null;
 		remaining: number; amount: number; unlimited: boolean; expires_at: string | null;
-	}>(exec, sql`
+	}, Map<string, Allocation[]>>(sql`
 		select l.account_id, l.model, m.name, m.engine, min(l.source) as source, nullif(l.note_key, '') as note,
 		       sum(l.remaining)::int8 as remaining, sum(l.amount)::int8 as amount, bool_or(l.unlimited) as unlimited, l.expires_at
 		  from (select *, case when source = 'purchase' then '' else source || chr(31) || coalesce(note, '') end as part_key,
@@ -92,25 +98,26 @@ export async function allocationsByAccount(exec: Executor, accountIds: string[])
 		   and (l.expires_at is null or l.expires_at > now())
 		   and (l.remaining > 0 or l.unlimited)
 		 group by l.account_id, l.model, m.name, m.engine, l.part_key, l.note_key, l.expires_at
-		 order by l.account_id, l.model nulls first, l.expires_at nulls last, l.part_key`);
-	const byAccount = new Map<string, Allocation[]>();
-	for (const r of rows) {
-		const list = byAccount.get(r.account_id) ?? [];
-		let a = list.at(-1);
-		if (!a || a.model !== r.model) {
-			a = { model: r.model, name: r.name ?? 'All models', engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, parts: [] };
-			list.push(a);
+		 order by l.account_id, l.model nulls first, l.expires_at nulls last, l.part_key`, (rows) => {
+		const byAccount = new Map<string, Allocation[]>();
+		for (const r of rows) {
+			const list = byAccount.get(r.account_id) ?? [];
+			let a = list.at(-1);
+			if (!a || a.model !== r.model) {
+				a = { model: r.model, name: r.name ?? 'All models', engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, parts: [] };
+				list.push(a);
+			}
+			const expiresAt = r.expires_at ? new Date(r.expires_at).toISOString() : null;
+			const part = { source: r.source, note: r.note, remaining: Number(r.remaining), amount: Number(r.amount), unlimited: r.unlimited, expiresAt };
+			a.parts.push(part);
+			a.remaining += part.remaining;
+			a.amount += part.amount;
+			a.unlimited ||= part.unlimited;
+			a.expiresAt ??= expiresAt;
+			byAccount.set(r.account_id, list);
 		}
-		const expiresAt = r.expires_at ? new Date(r.expires_at).toISOString() : null;
-		const part = { source: r.source, note: r.note, remaining: Number(r.remaining), amount: Number(r.amount), unlimited: r.unlimited, expiresAt };
-		a.parts.push(part);
-		a.remaining += part.remaining;
-		a.amount += part.amount;
-		a.unlimited ||= part.unlimited;
-		a.expiresAt ??= expiresAt;
-		byAccount.set(r.account_id, list);
-	}
-	return byAccount;
+		return byAccount;
+	});
 }
 
 /**
@@ -124,62 +131,114 @@ export function availableOf(allocations: Allocation[], allowances: AllowanceStat
 	);
 }
 
-/** `allocationShare` of several accounts in three reads, whatever their number (alerts check many at once). */
+/** Tokens held by each account's open holds (an account without any is absent). */
+function heldRead(accountIds: string[]): Read<Map<string, number>> {
+	return read(
+		sql`select account_id, sum(amount)::int8 as held from holds
+		     where account_id = any(${uuidArray(accountIds)}) and status = 'open'
+		     group by account_id`,
+		(rows: { account_id: string; held: number }[]) => new Map(rows.map((h) => [h.account_id, Number(h.held)]))
+	);
+}
+
+/** `allocationShare` of several accounts in one statement, whatever their number (alerts check many at once). */
 export async function allocationShares(exec: Executor, accountIds: string[]): Promise<Map<string, AllocationShare>> {
-	const [allocations, allowances, held] = await Promise.all([
-		allocationsByAccount(exec, accountIds),
-		allowancesByAccount(exec, accountIds),
-		queryRows<{ account_id: string; held: number }>(exec, sql`
-			select account_id, sum(amount)::int8 as held from holds
-			 where account_id = any(${uuidArray(accountIds)}) and status = 'open'
-			 group by account_id`)
-	]);
-	const heldBy = new Map(held.map((h) => [h.account_id, Number(h.held)]));
+	const { allocations, allowances, held } = await readOne(
+		exec,
+		together({
+			allocations: allocationsRead(accountIds),
+			allowances: allowancesRead(accountIds),
+			held: heldRead(accountIds)
+		})
+	);
 	return new Map(
 		accountIds.map((id) => [
 			id,
-			allocationShare({ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: heldBy.get(id) ?? 0 })
+			allocationShare({ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: held.get(id) ?? 0 })
 		])
 	);
 }
 
-/** The dashboard's figures for one account, all from the ledger; `lowSharePercent` is the viewer's threshold (default: the site's). */
-export async function balances(exec: Executor, accountId: string, opts: { lowSharePercent?: number } = {}): Promise<Balances> {
-	const allocations = await allocationsOf(exec, accountId);
-	const [totals] = await queryRows<{
-		held: number; used_today: number; used_month: number; low_share: number; exists: boolean; ever_granted: boolean;
-	}>(exec, sql`
-		select (select coalesce(sum(amount), 0)::int8 from holds where account_id = ${accountId}::uuid and status = 'open') as held,
-		       (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('daily', 1) w
+/** What an account can spend now: the part of `Balances` the balance API answers. */
+export type Spendable = Pick<Balances, 'accountId' | 'allocations' | 'allowances' | 'available' | 'held'>;
+
+/**
+ * An account's live allocations, allowances, held tokens and `available` (see Balances), in one
+ * statement: `GET /api/v1/balance` answers these and no more. Throws `not_found` when there is no
+ * such account.
+ */
+export async function spendable(exec: Executor, accountId: string): Promise<Spendable> {
+	return readOne(exec, spendableRead(accountId));
+}
+
+/** The read behind `spendable`, and the part of `balancesRead` it shares. */
+export function spendableRead(accountId: string): Read<Spendable> {
+	const parts = together({
+		allocations: allocationsRead([accountId]),
+		allowances: allowancesRead([accountId]),
+		held: heldRead([accountId]),
+		exists: read(sql`select 1 as found from accounts where id = ${accountId}::uuid`, (rows: unknown[]) => rows.length > 0)
+	});
+	return mapRead(parts, (p) => {
+		if (!p.exists) throw new DomainError('not_found', 'No such account.');
+		const allocations = p.allocations.get(accountId) ?? [];
+		const allowances = p.allowances.get(accountId) ?? [];
+		return { accountId, allocations, allowances, available: availableOf(allocations, allowances), held: p.held.get(accountId) ?? 0 };
+	});
+}
+
+/**
+ * The dashboard's figures for one account, all from the ledger, in one statement (`balancesRead`).
+ * `lowSharePercent`: the viewer's threshold (a read, so it joins the same statement), default the
+ * site's. Throws `not_found` when there is no such account.
+ */
+export async function balances(exec: Executor, accountId: string, opts: { lowSharePercent?: Read<number | undefined> } = {}): Promise<Balances> {
+	return readOne(exec, balancesRead(accountId, opts));
+}
+
+/** The figures of `balances` beside `spendable`: use today and this month, the site's share, whether it was ever granted. */
+function balanceTotalsRead(accountId: string) {
+	return read(
+		sql`
+		select (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('daily', 1) w
 		          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used_today,
 		       (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('monthly', 1) w
 		          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used_month,
 		       s.low_share_percent as low_share,
-		       exists (select 1 from accounts where id = ${accountId}::uuid) as exists,
 		       exists (select 1 from lots where account_id = ${accountId}::uuid) as ever_granted
-		  from site_settings s where s.id = 1`);
-	if (!totals?.exists) throw new DomainError('not_found', 'No such account.');
-	const allowances = await allowanceStatus(exec, accountId);
-	const unlimited = allocations.some((a) => a.unlimited);
-	const available = availableOf(allocations, allowances);
-	const held = Number(totals.held);
-	const lowSharePercent = opts.lowSharePercent ?? totals.low_share;
-	return {
-		accountId,
-		total: available + held,
-		available,
-		held,
-		unlimited,
-		usedToday: Number(totals.used_today),
-		usedThisMonth: Number(totals.used_month),
-		activeAllocations: allocations.length,
-		everGranted: totals.ever_granted,
-		level: levelOf({ allocations, allowances, held }, lowSharePercent),
-		lowSharePercent,
-		allocations,
-		allowances,
-		asOf: new Date().toISOString()
-	};
+		  from site_settings s where s.id = 1`,
+		([t]: { used_today: number; used_month: number; low_share: number; ever_granted: boolean }[]) => ({
+			usedToday: Number(t!.used_today),
+			usedThisMonth: Number(t!.used_month),
+			lowShare: Number(t!.low_share),
+			everGranted: t!.ever_granted
+		})
+	);
+}
+
+/** The read behind `balances`: `spendable`, the totals (and the viewer's threshold) as one statement. */
+export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<number | undefined> } = {}): Read<Balances> {
+	const siteShare = read(sql`select 1`, () => undefined);
+	const parts = together({ spendable: spendableRead(accountId), totals: balanceTotalsRead(accountId), lowShare: opts.lowSharePercent ?? siteShare });
+	return mapRead(parts, ({ spendable: { allocations, allowances, available, held }, totals, lowShare }) => {
+		const lowSharePercent = lowShare ?? totals.lowShare;
+		return {
+			accountId,
+			total: available + held,
+			available,
+			held,
+			unlimited: allocations.some((a) => a.unlimited),
+			usedToday: totals.usedToday,
+			usedThisMonth: totals.usedThisMonth,
+			activeAllocations: allocations.length,
+			everGranted: totals.everGranted,
+			level: levelOf({ allocations, allowances, held }, lowSharePercent),
+			lowSharePercent,
+			allocations,
+			allowances,
+			asOf: new Date().toISOString()
+		};
+	});
 }
 
 /** Each module's free allowance for this account: used / limit / next reset. */
@@ -189,10 +248,15 @@ export async function allowanceStatus(exec: Executor, accountId: string): Promis
 
 /** `allowanceStatus` for several accounts in one read (an account without allowances is absent). */
 export async function allowancesByAccount(exec: Executor, accountIds: string[]): Promise<Map<string, AllowanceStatus[]>> {
-	const rows = await queryRows<{
+	return readOne(exec, allowancesRead(accountIds));
+}
+
+/** The read behind `allowancesByAccount`. */
+export function allowancesRead(accountIds: string[]): Read<Map<string, AllowanceStatus[]>> {
+	return read<{
 		account_id: string; module: string; name: string; message: string; limit_tokens: number | null; period: Period; used: number;
 		resets_at: string | null;
-	}>(exec, sql`
+	}, Map<string, AllowanceStatus[]>>(sql`
 		select a.id as account_id, m.key as module, m.name, m.limit_message as message, r.limit_tokens, r.period,
 		       coalesce(w.used, 0)::int8 as used,
 		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at
@@ -203,22 +267,23 @@ export async function allowancesByAccount(exec: Executor, accountIds: string[]):
 		  left join allowance_windows w on w.account_id = a.id and w.rule_id = r.id
 		       and w.window_start = quota_window_start(r.period, s.time_zone, s.week_start, now())
 		 where s.id = 1 and r.id is not null
-		 order by a.id, m.key`);
-	const byAccount = new Map<string, AllowanceStatus[]>();
-	for (const r of rows) {
-		const list = byAccount.get(r.account_id) ?? [];
-		list.push({
-			module: r.module,
-			name: r.name,
-			used: Number(r.used),
-			limit: r.limit_tokens === null ? null : Number(r.limit_tokens),
-			period: r.period,
-			resetsAt: r.resets_at ? new Date(r.resets_at).toISOString() : null,
-			message: r.message
-		});
-		byAccount.set(r.account_id, list);
-	}
-	return byAccount;
+		 order by a.id, m.key`, (rows) => {
+		const byAccount = new Map<string, AllowanceStatus[]>();
+		for (const r of rows) {
+			const list = byAccount.get(r.account_id) ?? [];
+			list.push({
+				module: r.module,
+				name: r.name,
+				used: Number(r.used),
+				limit: r.limit_tokens === null ? null : Number(r.limit_tokens),
+				period: r.period,
+				resetsAt: r.resets_at ? new Date(r.resets_at).toISOString() : null,
+				message: r.message
+			});
+			byAccount.set(r.account_id, list);
+		}
+		return byAccount;
+	});
 }
 
 export interface HistoryRow {
@@ -382,19 +447,20 @@ export async function rollups(
 	accountId: string,
 	opts: { period: ReportPeriod; windows: number; by: RollupBy; now?: Date }
 ): Promise<Rollup> {
+	return readOne(exec, rollupsRead(accountId, opts));
+}
+
+/** The read behind `rollups`: the windows and their rows in one statement. */
+export function rollupsRead(accountId: string, opts: { period: ReportPeriod; windows: number; by: RollupBy; now?: Date }): Read<Rollup> {
 	const at = { ...opts, now: opts.now ?? new Date() }; // one instant: the buckets and the rows are the same windows
-	const buckets = await queryRows<{ bucket: string }>(exec, sql`select to_char(first_day, 'YYYY-MM-DD') as bucket from ${reportWindows(at)} order by first_day`);
-	const rows = await queryRows<{ bucket: string; key: string | null; label: string; tokens: number; operations: number }>(exec, rollupQuery(accountId, at));
-	return {
-		buckets: buckets.map((b) => b.bucket),
-		rows: rows.map((r) => ({
-			bucket: r.bucket,
-			key: r.key ?? '',
-			label: r.label,
-			tokens: Number(r.tokens),
-			operations: Number(r.operations)
-		}))
-	};
+	return together({
+		buckets: read(sql`select to_char(first_day, 'YYYY-MM-DD') as bucket from ${reportWindows(at)} order by first_day`, (rows: { bucket: string }[]) =>
+			rows.map((b) => b.bucket)
+		),
+		rows: read(rollupQuery(accountId, at), (rows: { bucket: string; key: string | null; label: string; tokens: number; operations: number }[]) =>
+			rows.map((r) => ({ bucket: r.bucket, key: r.key ?? '', label: r.label, tokens: Number(r.tokens), operations: Number(r.operations) }))
+		)
+	});
 }
 
 /** The account a hold belongs to, so a caller's access can be checked before settling it. */

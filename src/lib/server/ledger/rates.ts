@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
+import { read, type Read } from '../db/reads';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import type { Period } from './types';
@@ -89,6 +90,10 @@ export const findModule = async (exec: Executor, key: string) => (await exec.sel
 export const findModel = async (exec: Executor, key: string) => (await exec.select().from(models).where(eq(models.key, key)))[0] ?? null;
 
 export const listModels = (exec: Executor) => exec.select().from(models).orderBy(asc(models.name));
+
+/** Each model's name by key, as a read that joins another statement (the purchases' contents name their models). */
+export const modelNamesRead = (): Read<Map<string, string>> =>
+	read(sql`select key, name from models`, (rows: { key: string; name: string }[]) => new Map(rows.map((m) => [m.key, m.name])));
 export const listModules = (exec: Executor) => exec.select().from(modules).orderBy(asc(modules.key));
 
 export interface AllowanceRuleInput {

@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { queryRows, uuidArray } from '../db/client';
+import { read, readOne, type Read } from '../db/reads';
 import { allowanceRules, modules } from '../db/schema';
 import { DomainError } from '../errors';
 import { callLedger } from './sql-result';
@@ -167,13 +168,14 @@ export interface RolloverLine {
 }
 
 /** The rollover lots `accountId` holds with tokens left at `now`, the newest first. */
-export async function rolloverLines(exec: Executor, accountId: string, now: Date = new Date()): Promise<RolloverLine[]> {
+export function rolloverLines(exec: Executor, accountId: string, now: Date = new Date()): Promise<RolloverLine[]> {
+	return readOne(exec, rolloverLinesRead(accountId, now));
+}
+
+/** The read behind `rolloverLines`. */
+export function rolloverLinesRead(accountId: string, now: Date = new Date()): Read<RolloverLine[]> {
 	const at = sql`${now.toISOString()}::timestamptz`;
-	const rows = await queryRows<{
-		lot_id: string; module: string; module_name: string; period: Period; from_day: string; from_previous: boolean;
-		tokens: number; remaining: number; expires_at: Date | string | null; last_day: string | null;
-	}>(
-		exec,
+	return read(
 		sql`select l.id as lot_id, ru.module, coalesce(m.name, l.note) as module_name, ru.period,
 		           to_char(r.window_start at time zone s.time_zone, 'YYYY-MM-DD') as from_day,
 		           r.window_end = quota_window_start(ru.period, s.time_zone, s.week_start, ${at}) as from_previous,
@@ -185,9 +187,11 @@ export async function rolloverLines(exec: Executor, accountId: string, now: Date
 		      left join modules m on m.key = ru.module
 		      cross join site_settings s
 		     where s.id = 1 and r.account_id = ${accountId}::uuid and l.remaining > 0 and (l.expires_at is null or l.expires_at > ${at})
-		     order by r.window_end desc, m.name`
-	);
-	return rows.map((r) => ({
+		     order by r.window_end desc, m.name`,
+		(rows: {
+			lot_id: string; module: string; module_name: string; period: Period; from_day: string; from_previous: boolean;
+			tokens: number; remaining: number; expires_at: Date | string | null; last_day: string | null;
+		}[]) => rows.map((r) => ({
 		lotId: r.lot_id,
 		module: r.module,
 		moduleName: r.module_name,
@@ -198,7 +202,8 @@ export async function rolloverLines(exec: Executor, accountId: string, now: Date
 		remaining: Number(r.remaining),
 		expiresAt: r.expires_at === null ? null : new Date(r.expires_at).toISOString(),
 		lastDay: r.last_day
-	}));
+	}))
+	);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
+import { read, readOne, type Read } from '../db/reads';
 
 /**
  * The baseline of the anomaly flags and of the dashboard's forecast (issue 17.5): what an account
@@ -84,10 +85,15 @@ const hourOf = (t: SQL) => sql`date_bin('1 hour', ${t}, timestamptz '2000-01-01 
  * figures refresh keeps (usage_hourly: every spend stamped before its cursor) and the account's
  * operations since that cursor, so a week of a busy account costs 168 rows, not its operations.
  */
-export async function hourlyBaseline(exec: Executor, accountIds: string[], now?: Date): Promise<Map<string, number[]>> {
+export function hourlyBaseline(exec: Executor, accountIds: string[], now?: Date): Promise<Map<string, number[]>> {
+	return readOne(exec, hourlyBaselineRead(accountIds, now));
+}
+
+/** The read behind `hourlyBaseline`. */
+export function hourlyBaselineRead(accountIds: string[], now?: Date): Read<Map<string, number[]>> {
 	const at = sql`coalesce(${now?.toISOString() ?? null}::timestamptz, now())`;
-	const rows = accountIds.length
-		? await queryRows<{ account_id: string; hour: number; tokens: string }>(exec, sql`
+	return read(
+		sql`
 			with b as (
 				select ${hourOf(at)} as h0,
 				       coalesce((select cursor from account_figures_refresh where id = 1), '-infinity'::timestamptz) as covered
@@ -102,9 +108,11 @@ export async function hourlyBaseline(exec: Executor, accountIds: string[], now?:
 			)
 			select s.account_id, mod(168 + (extract(epoch from s.hour - b.h0) / 3600)::int4, 24) as hour, sum(s.tokens) / ${BASELINE_DAYS} as tokens
 			  from spent s, b
-			 group by 1, 2`)
-		: [];
-	const out = new Map(accountIds.map((id) => [id, Array<number>(24).fill(0)]));
-	for (const r of rows) out.get(r.account_id)![Number(r.hour)] = Number(r.tokens);
-	return out;
+			 group by 1, 2`,
+		(rows: { account_id: string; hour: number; tokens: string | number }[]) => {
+			const out = new Map(accountIds.map((id) => [id, Array<number>(24).fill(0)]));
+			for (const r of rows) out.get(r.account_id)![Number(r.hour)] = Number(r.tokens);
+			return out;
+		}
+	);
 }

@@ -1,5 +1,5 @@
 import type { ApiKeyAuth } from '../accounts';
-import type { Balances, CheckResult, HistoryRow, PaidBy } from '../ledger';
+import type { CheckResult, HistoryRow, PaidBy, Spendable } from '../ledger';
 import type { listFeatures } from '../ledger';
 import type { z } from 'zod';
 import type { responses } from './schemas';
@@ -8,7 +8,8 @@ import type { responses } from './schemas';
 
 type Feature = Awaited<ReturnType<typeof listFeatures>>[number];
 
-export function balanceBody(b: Balances): z.infer<typeof responses.balance> {
+/** The balance API's body (`GET /api/v1/balance`, the stream's events): what `spendable` reads, in the seeds' names. */
+export function balanceBody(b: Spendable): z.infer<typeof responses.balance> {
 	const data: z.infer<typeof responses.balance>['data'] = {};
 	for (const a of b.allocations) {
 		data[a.model ?? 'general'] = {

@@ -1,13 +1,14 @@
 /** The token store: catalog, checkout, fulfilment of Paddle webhooks, purchases and subscriptions. */
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
+import { mapRead, readOne, together } from '../db/reads';
 import { orders } from '../db/schema';
 import { listModels } from '../ledger';
-import { balances } from '../ledger';
+import { spendable } from '../ledger';
 import { listProducts } from './catalog';
 import { toOffers } from './offer';
-import { getPurchase, listPurchases } from './orders';
-import { listSubscriptions } from './subscriptions';
+import { getPurchase, purchasesRead } from './orders';
+import { subscriptionsRead } from './subscriptions';
 import { paymentProvider } from './paddle';
 
 export { upsertProduct, saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
@@ -33,10 +34,14 @@ export async function storeFront(db: Db) {
 	return { offers: offers.filter((o) => o.paddlePriceId !== null), checkout: provider.browserCheckout() };
 }
 
-/** An account's purchase history and subscriptions, as the purchases page and the dashboard show them. */
-export async function accountPurchases(exec: Executor, accountId: string) {
-	const [purchases, subscriptions] = await Promise.all([listPurchases(exec, accountId), listSubscriptions(exec, accountId)]);
-	return { accountId, purchases, subscriptions };
+/** An account's purchase history and subscriptions, as the purchases page and the dashboard show them (one statement). */
+export function accountPurchases(exec: Executor, accountId: string) {
+	return readOne(exec, accountPurchasesRead(accountId));
+}
+
+/** The read behind `accountPurchases`, for a page that asks it with other figures. */
+export function accountPurchasesRead(accountId: string) {
+	return mapRead(together({ purchases: purchasesRead(accountId), subscriptions: subscriptionsRead(accountId) }), (p) => ({ accountId, ...p }));
 }
 
 /** The account an order belongs to (for the access check before showing it). */
@@ -49,6 +54,6 @@ export async function orderAccount(db: Db, orderId: string): Promise<string | nu
 /** An order while the store waits for its payment: its status, and the balance once tokens landed. */
 export async function orderProgress(db: Db, accountId: string, orderId: string) {
 	const purchase = await getPurchase(db.orm, accountId, orderId);
-	const balance = purchase.status === 'completed' ? (await balances(db.orm, accountId)).available : null;
+	const balance = purchase.status === 'completed' ? (await spendable(db.orm, accountId)).available : null;
 	return { purchase, balance };
 }

@@ -1,7 +1,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { orders, products } from '../db/schema';
-import { listModels } from '../ledger';
+import { mapRead, read, readOne, together, type Read } from '../db/reads';
+import { orders, products, type ProductGrant } from '../db/schema';
+import { modelNamesRead } from '../ledger';
 import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
 import { getProduct, priceIdOf } from './catalog';
@@ -112,46 +113,54 @@ export interface Purchase {
 }
 
 /** Purchase history of one account, newest first. */
-export async function listPurchases(exec: Executor, accountId: string, opts: { orderId?: string; limit?: number } = {}): Promise<Purchase[]> {
-	const rows = await exec
-		.select({
-			o: orders,
-			p: products,
-			renewal: sql<boolean>`exists (select 1 from orders first where first.subscription_id = ${orders.subscriptionId} and first.created_at < ${orders.createdAt})`
+export function listPurchases(exec: Executor, accountId: string, opts: { orderId?: string; limit?: number } = {}): Promise<Purchase[]> {
+	return readOne(exec, purchasesRead(accountId, opts));
+}
+
+/** The read behind `listPurchases` (the orders and the names of the models they granted, one statement). */
+export function purchasesRead(accountId: string, opts: { orderId?: string; limit?: number } = {}): Read<Purchase[]> {
+	const rows = read(
+		sql`select o.id, o.quantity, o.status, o.amount_cents, o.currency, o.created_at, o.completed_at, o.charged_subscription_id,
+		           p.id as product_id, p.name as product_name, p.kind, p.grants, p.price_cents,
+		           exists (select 1 from orders first where first.subscription_id = o.subscription_id and first.created_at < o.created_at) as renewal
+		      from orders o join products p on p.id = o.product_id
+		     where o.account_id = ${accountId}::uuid
+		       and ${opts.orderId
+							? sql`o.id = ${opts.orderId}::uuid`
+							: // A checkout opened and left without paying charges nothing: after an hour it leaves the history.
+								sql`(o.status <> 'pending' or o.created_at > now() - interval '1 hour')`}
+		     order by o.created_at desc, o.id desc
+		     limit ${opts.limit ?? 100}`,
+		(r: PurchaseRow[]) => r
+	);
+	return mapRead(together({ rows, names: modelNamesRead() }), ({ rows, names }) =>
+		rows.map((o) => {
+			const contents = o.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : null, tokens: g.tokens * o.quantity }));
+			return {
+				id: o.id,
+				productId: o.product_id,
+				productName: o.product_name,
+				kind: o.kind,
+				quantity: o.quantity,
+				contents,
+				tokens: contents.reduce((s, c) => s + c.tokens, 0),
+				amountCents: o.amount_cents === null ? (o.status === 'pending' ? o.price_cents * o.quantity : null) : Number(o.amount_cents),
+				currency: o.currency,
+				status: o.status,
+				renewal: o.renewal,
+				autoTopUp: o.charged_subscription_id !== null,
+				createdAt: new Date(o.created_at).toISOString(),
+				completedAt: o.completed_at === null ? null : new Date(o.completed_at).toISOString()
+			};
 		})
-		.from(orders)
-		.innerJoin(products, eq(products.id, orders.productId))
-		.where(
-			and(
-				eq(orders.accountId, accountId),
-				opts.orderId
-					? eq(orders.id, opts.orderId)
-					: // A checkout opened and left without paying charges nothing: after an hour it leaves the history.
-						sql`(${orders.status} <> 'pending' or ${orders.createdAt} > now() - interval '1 hour')`
-			)
-		)
-		.orderBy(desc(orders.createdAt), desc(orders.id))
-		.limit(opts.limit ?? 100);
-	const names = new Map((await listModels(exec)).map((m) => [m.key, m.name]));
-	return rows.map(({ o, p, renewal }) => {
-		const contents = p.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : null, tokens: g.tokens * o.quantity }));
-		return {
-			id: o.id,
-			productId: p.id,
-			productName: p.name,
-			kind: p.kind,
-			quantity: o.quantity,
-			contents,
-			tokens: contents.reduce((s, c) => s + c.tokens, 0),
-			amountCents: o.amountCents ?? (o.status === 'pending' ? p.priceCents * o.quantity : null),
-			currency: o.currency,
-			status: o.status,
-			renewal,
-			autoTopUp: o.chargedSubscriptionId !== null,
-			createdAt: o.createdAt.toISOString(),
-			completedAt: o.completedAt?.toISOString() ?? null
-		};
-	});
+	);
+}
+
+/** An order with its product, as purchasesRead selects it. */
+interface PurchaseRow {
+	id: string; quantity: number; status: PurchaseStatus; amount_cents: number | null; currency: string | null;
+	created_at: string | Date; completed_at: string | Date | null; charged_subscription_id: string | null;
+	product_id: string; product_name: string; kind: string; grants: ProductGrant[]; price_cents: number; renewal: boolean;
 }
 
 /** One order of one account (the store polls it while the payment is processed). */

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { SubscriptionNotification } from '@paddle/paddle-node-sdk';
 import type { Executor } from '../db';
+import { read, readOne, type Read } from '../db/reads';
 import { products, subscriptions } from '../db/schema';
 import { DomainError } from '../errors';
 import { orderOf } from './orders';
@@ -92,22 +93,30 @@ export interface SubscriptionView {
 	canceledAt: string | null;
 }
 
-export async function listSubscriptions(exec: Executor, accountId: string): Promise<SubscriptionView[]> {
-	const rows = await exec
-		.select({ s: subscriptions, productName: products.name })
-		.from(subscriptions)
-		.innerJoin(products, eq(products.id, subscriptions.productId))
-		.where(eq(subscriptions.accountId, accountId))
-		.orderBy(desc(subscriptions.createdAt));
-	return rows.map(({ s, productName }) => ({
-		id: s.id,
-		productId: s.productId,
-		productName,
-		status: s.status,
-		currentPeriodEnd: s.currentPeriodEnd?.toISOString() ?? null,
-		nextBilledAt: s.nextBilledAt?.toISOString() ?? null,
-		canceledAt: s.canceledAt?.toISOString() ?? null
-	}));
+/** The account's subscriptions, newest first. */
+export function listSubscriptions(exec: Executor, accountId: string): Promise<SubscriptionView[]> {
+	return readOne(exec, subscriptionsRead(accountId));
+}
+
+/** The read behind `listSubscriptions`. */
+export function subscriptionsRead(accountId: string): Read<SubscriptionView[]> {
+	const iso = (t: string | Date | null) => (t === null ? null : new Date(t).toISOString());
+	return read(
+		sql`select s.id, s.product_id, p.name as product_name, s.status, s.current_period_end, s.next_billed_at, s.canceled_at
+		      from subscriptions s join products p on p.id = s.product_id
+		     where s.account_id = ${accountId}::uuid
+		     order by s.created_at desc`,
+		(rows: { id: string; product_id: string; product_name: string; status: string; current_period_end: string | Date | null; next_billed_at: string | Date | null; canceled_at: string | Date | null }[]) =>
+			rows.map((s) => ({
+				id: s.id,
+				productId: s.product_id,
+				productName: s.product_name,
+				status: s.status,
+				currentPeriodEnd: iso(s.current_period_end),
+				nextBilledAt: iso(s.next_billed_at),
+				canceledAt: iso(s.canceled_at)
+			}))
+	);
 }
 
 /**

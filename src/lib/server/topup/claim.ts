@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { queryRows, uuidArray } from '../db/client';
 import { topupRules, topups } from '../db/schema';
-import { allocationsByAccount, allowancesByAccount, availableOf } from '../ledger';
+import { spendable } from '../ledger';
 import { getProduct } from '../store/catalog';
 import { enqueue } from '../schedule';
 import { holdBack, monthUse } from './rules';
@@ -20,9 +20,8 @@ export type CheckOutcome = 'claimed' | 'rearmed' | 'held' | 'none';
 
 /** Tokens available to spend now (lots and allowances, open holds deducted; see `Balances.available`), and whether general tokens are unlimited. */
 async function availableNow(exec: Executor, accountId: string) {
-	const [allocations, allowances] = await Promise.all([allocationsByAccount(exec, [accountId]), allowancesByAccount(exec, [accountId])]);
-	const lots = allocations.get(accountId) ?? [];
-	return { available: availableOf(lots, allowances.get(accountId) ?? []), unlimited: lots.some((a) => a.unlimited && a.model === null) };
+	const { available, allocations } = await spendable(exec, accountId);
+	return { available, unlimited: allocations.some((a) => a.unlimited && a.model === null) };
 }
 
 /**

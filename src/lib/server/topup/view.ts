@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows } from '../db/client';
-import { allocationsByAccount, allowancesByAccount, availableOf } from '../ledger';
+import { allocationsRead, allowancesRead, availableOf } from '../ledger';
+import { readOne, together } from '../db/reads';
 import { paymentProvider } from '../store';
 import { chargeableSubscription } from '../store/charges';
 import { holdBack, monthStart, monthUse, ruleAccounts, ruleFields, rulesOf, topupPackages, TOPUP_LIMITS, type TopupRuleInput } from './rules';
@@ -62,12 +63,11 @@ const tokensOf = (grants: { tokens: number }[]) => grants.reduce((s, g) => s + g
 export async function topupView(db: Db, userId: string): Promise<TopupView> {
 	const accounts = await ruleAccounts(db, userId);
 	const ids = accounts.map((a) => a.accountId);
-	const [rules, packs, provider, allocations, allowances] = await Promise.all([
+	const [rules, packs, provider, { allocations, allowances }] = await Promise.all([
 		rulesOf(db.orm, ids),
 		topupPackages(db.orm),
 		paymentProvider(),
-		allocationsByAccount(db.orm, ids),
-		allowancesByAccount(db.orm, ids)
+		readOne(db.orm, together({ allocations: allocationsRead(ids), allowances: allowancesRead(ids) }))
 	]);
 	const packages = packs.map((p) => ({ id: p.id, name: p.name, tokens: tokensOf(p.grants), priceCents: p.priceCents, currency: p.currency }));
 	const out: AccountTopup[] = [];

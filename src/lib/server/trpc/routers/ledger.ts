@@ -2,24 +2,37 @@ import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
-import { firstStepOf } from '../../alerts';
-import { balances, check, consume, history, hourlyBaseline, listFeatures, listModels, rolloverLines, rollups, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { firstStepRead } from '../../alerts';
+import { balancesRead, check, consume, history, hourlyBaselineRead, listFeatures, listModels, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
-import { accountPurchases } from '../../store';
+import { accountPurchasesRead } from '../../store';
+import { mapRead, readOne, together } from '../../db/reads';
 import { FORECAST_DAYS } from '../../../days';
-import type { Db } from '../../db';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 
 /** Balances as Settings says: yellow below the account's first alert step (the site's share when it has none). */
-async function summaryOf(db: Db, accountId: string) {
-	return balances(db.orm, accountId, { lowSharePercent: await firstStepOf(db.orm, accountId) });
+const summaryRead = (accountId: string) => balancesRead(accountId, { lowSharePercent: firstStepRead(accountId) });
+
+/** The dashboard's first answer as one statement (one round trip): see `dashboard` below. */
+function dashboardRead(accountId: string) {
+	return mapRead(
+		together({
+			summary: summaryRead(accountId),
+			recentUse: rollupsRead(accountId, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
+			purchases: accountPurchasesRead(accountId),
+			rolledOver: rolloverLinesRead(accountId),
+			pace: hourlyBaselineRead([accountId])
+		}),
+		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline.
+		(parts) => ({ accountId, ...parts, pace: parts.pace.get(accountId)! })
+	);
 }
 
 export const ledgerRouter = router({
 	/** Summary cards, allocations and allowance meters of the account. */
 	summary: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
-		return summaryOf(ctx.db, await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'));
+		return readOne(ctx.db.orm, summaryRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read')));
 	}),
 
 	/**
@@ -27,19 +40,12 @@ export const ledgerRouter = router({
 	 * purchases and the free tokens rolled over from earlier periods (still usable) in one call that names its account. The page asks before the settings say which
 	 * account is active (the server knows), and without dates, so the query can be written into
 	 * the page's HTML (lib/page-queries.ts) and its figures arrive while the scripts load; every
-	 * refresh asks it again with the account shown.
+	 * refresh asks it again with the account shown. One statement after the account's resolution:
+	 * each part is its reader's own read (the same the summary, the usage reports and the purchases
+	 * page run), joined by `together`.
 	 */
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
-		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		const [summary, recentUse, purchases, rolledOver, pace] = await Promise.all([
-			summaryOf(ctx.db, accountId),
-			rollups(ctx.db.orm, accountId, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
-			accountPurchases(ctx.db.orm, accountId),
-			rolloverLines(ctx.db.orm, accountId),
-			hourlyBaseline(ctx.db.orm, [accountId])
-		]);
-		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline.
-		return { accountId, summary, recentUse, purchases, rolledOver, pace: pace.get(accountId)! };
+		return readOne(ctx.db.orm, dashboardRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read')));
 	}),
 
 	history: memberProcedure

@@ -1,10 +1,10 @@
 import { endpoint } from '$lib/server/rest/handler';
 import { targetQuery } from '$lib/server/rest/schemas';
 import { balanceBody } from '$lib/server/rest/shapes';
-import { balances } from '$lib/server/ledger';
+import { spendable } from '$lib/server/ledger';
 
 export const GET = endpoint({
 	auth: 'key-or-session',
 	query: targetQuery,
-	handle: async (ctx) => ({ body: balanceBody(await balances(ctx.db.orm, await ctx.account(ctx.query, 'read'))) })
+	handle: async (ctx) => ({ body: balanceBody(await spendable(ctx.db.orm, await ctx.account(ctx.query, 'read'))) })
 });

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { backend, freshDb } from '../helpers/db';
+import { configureRates, expectInvariants, outcome } from '../helpers/ledger';
+import { setDb, type Db } from '../../src/lib/server/db';
+import { createUser, type Auth } from '../../src/lib/server/accounts';
+import {
+	allocationsOf,
+	allowanceStatus,
+	balances,
+	consume,
+	grant,
+	hold,
+	hourlyBaseline,
+	rolloverLines,
+	setAllowanceRule,
+	spendable,
+	updateSiteSettings
+} from '../../src/lib/server/ledger';
+import { listSubscriptions } from '../../src/lib/server/store';
+import { balanceBody } from '../../src/lib/server/rest/shapes';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+
+// The dashboard's first answer is one statement (db/reads.ts `together`): each part's rows come back
+// as JSON instead of the driver's types. These are the cases where that could change a figure:
+// unlimited lots, allowances with and without a limit, held tokens, an expired lot, a purchase's
+// contents, an account's own alert step, and an account that does not exist.
+let db: Db;
+let member: ReturnType<typeof appRouter.createCaller>;
+let accountId: string;
+const DAY = 86_400_000;
+const in30Days = new Date(Date.now() + 30 * DAY);
+
+beforeAll(async () => {
+	db = await freshDb();
+	setDb(db);
+	await configureRates(db);
+	await updateSiteSettings(db.orm, { spendOrder: 'allowance-first', lowSharePercent: 20 });
+	const u = await createUser(db.orm, { email: 'reads@example.test', name: 'Reads', password: 'correct-horse-battery-9' });
+	accountId = u.accountId;
+	const auth: Auth = { sessionId: 'reads', user: { id: u.id, accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
+	member = appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.7' }));
+
+	await setAllowanceRule(db.orm, { module: 'chat', audience: 'user', limitTokens: 100, period: 'daily' });
+	await setAllowanceRule(db.orm, { module: 'bots', audience: 'user', limitTokens: null, period: 'daily' });
+	await grant(db.orm, { accountId, tokens: 1000, source: 'purchase', note: 'Pack', expiresAt: in30Days });
+	await grant(db.orm, { accountId, tokens: 500, source: 'bonus', note: 'Welcome' });
+	await grant(db.orm, { accountId, tokens: 0, unlimited: true, source: 'bonus', note: 'Nano for free', model: 'gpt-5-nano' });
+	await grant(db.orm, { accountId, tokens: 700, source: 'purchase', effectiveAt: new Date(Date.now() - 2 * DAY), expiresAt: new Date(Date.now() - DAY) });
+	// 10 words × 2.5: 25 tokens of the chat allowance; then 200 tokens held from the soonest-expiring lot.
+	await consume(db.orm, { accountId, feature: 'ai_bots', units: 10, actor: { userId: u.id }, idempotency: { scope: 'reads', key: 'c1' } });
+	await hold(db.orm, { accountId, feature: 'generate_texts', maxTokens: 200, ttlSeconds: 600, actor: { userId: u.id }, idempotency: { scope: 'reads', key: 'h1' } });
+	await db.rows(sql`insert into alert_settings (account_id, share_steps) values (${accountId}::uuid, '{30, 10}')`);
+	await db.rows(sql`insert into products (id, kind, name, grants, price_cents) values
+		('reads-bundle', 'bundle', 'Reads bundle', '[{"model": null, "tokens": 1000}, {"model": "gpt-5-nano", "tokens": 250}]', 900)`);
+	await db.rows(sql`insert into orders (account_id, product_id, quantity, status, amount_cents, currency, created_at, completed_at)
+		values (${accountId}::uuid, 'reads-bundle', 2, 'completed', 1800, 'USD', '2026-11-20T10:00:00.123456Z', '2026-11-20T10:01:00Z')`);
+	await db.rows(sql`insert into subscriptions (account_id, product_id, paddle_subscription_id, status, current_period_end, last_event_at)
+		values (${accountId}::uuid, 'reads-bundle', 'sub_reads', 'active', '2026-12-20T10:00:00Z', now())`);
+});
+afterAll(async () => db?.close());
+
+describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
+	it('gives the figures each reader gives alone, with unlimited lots, both kinds of allowance, held tokens and an expired lot', async () => {
+		const dash = await member.ledger.dashboard({});
+		expect(dash.accountId).toBe(accountId);
+		const s = dash.summary;
+		// 800 of the pack (200 held), 500 of the bonus, 75 of the chat allowance; unlimited adds nothing countable.
+		expect({ available: s.available, held: s.held, total: s.total, unlimited: s.unlimited, usedToday: s.usedToday }).toEqual({
+			available: 1375,
+			held: 200,
+			total: 1575,
+			unlimited: true,
+			usedToday: 25
+		});
+		expect({ active: s.activeAllocations, everGranted: s.everGranted, lowSharePercent: s.lowSharePercent, level: s.level }).toEqual({
+			active: 2,
+			everGranted: true,
+			lowSharePercent: 30,
+			level: 'ok'
+		});
+		expect(s.allocations.map((a) => [a.model, a.remaining, a.unlimited, a.parts.map((p) => [p.source, p.note, p.remaining, p.expiresAt])])).toEqual([
+			[null, 1300, false, [['purchase', null, 800, in30Days.toISOString()], ['bonus', 'Welcome', 500, null]]],
+			['gpt-5-nano', 0, true, [['bonus', 'Nano for free', 0, null]]]
+		]);
+		expect(s.allowances.map((x) => [x.module, x.used, x.limit, x.period])).toEqual([
+			['bots', 0, null, 'daily'],
+			['chat', 25, 100, 'daily']
+		]);
+		// The same rows through the driver, one reader at a time.
+		expect(s.allocations).toEqual(await allocationsOf(db.orm, accountId));
+		expect(s.allowances).toEqual(await allowanceStatus(db.orm, accountId));
+		expect(dash.rolledOver).toEqual(await rolloverLines(db.orm, accountId));
+		expect(dash.pace).toEqual((await hourlyBaseline(db.orm, [accountId])).get(accountId));
+		expect(dash.pace).toHaveLength(24);
+		expect(dash.purchases.subscriptions).toEqual(await listSubscriptions(db.orm, accountId));
+		expect(dash.purchases.subscriptions).toEqual([expect.objectContaining({ productName: 'Reads bundle', currentPeriodEnd: '2026-12-20T10:00:00.000Z', canceledAt: null })]);
+		expect(dash.purchases.purchases).toEqual([
+			expect.objectContaining({
+				productName: 'Reads bundle',
+				quantity: 2,
+				contents: [
+					{ model: null, modelName: null, tokens: 2000 },
+					{ model: 'gpt-5-nano', modelName: 'GPT-5 Nano', tokens: 500 }
+				],
+				tokens: 2500,
+				amountCents: 1800,
+				renewal: false,
+				autoTopUp: false,
+				createdAt: '2026-11-20T10:00:00.123Z',
+				completedAt: '2026-11-20T10:01:00.000Z'
+			})
+		]);
+		expect(dash.recentUse.buckets).toHaveLength(14);
+		expect(dash.recentUse.rows).toEqual([{ bucket: dash.recentUse.buckets.at(-1), key: 'ai_bots', label: 'AI Bots', tokens: 25, operations: 1 }]);
+		await expectInvariants(db);
+	});
+
+	it('keeps one meaning with the summary, the balance API and the dashboard', async () => {
+		const [dash, summary, plain] = await Promise.all([member.ledger.dashboard({ accountId }), member.ledger.summary({}), balances(db.orm, accountId)]);
+		const { asOf: _a, ...fromDash } = dash.summary;
+		const { asOf: _b, ...fromSummary } = summary;
+		expect(fromDash).toEqual(fromSummary);
+		// Without the viewer's step, the site's share.
+		expect(plain).toMatchObject({ ...fromSummary, lowSharePercent: 20, asOf: expect.any(String) });
+		// The balance API reads the spendable part alone: the same figures.
+		const lean = await spendable(db.orm, accountId);
+		expect(lean).toEqual({ accountId, allocations: plain.allocations, allowances: plain.allowances, available: plain.available, held: plain.held });
+		expect(balanceBody(lean)).toMatchObject({ available: 1375, held: 200, data: { general: { credit: 1300 }, 'gpt-5-nano': { isUnlimited: true } } });
+	});
+
+	it('answers not_found for an account that does not exist, and no one else’s account to a member', async () => {
+		const nobody = crypto.randomUUID();
+		expect(await outcome(balances(db.orm, nobody))).toBe('not_found');
+		expect(await outcome(spendable(db.orm, nobody))).toBe('not_found');
+		const refused = { cause: expect.objectContaining({ code: 'forbidden' }) };
+		await expect(member.ledger.dashboard({ accountId: nobody })).rejects.toMatchObject(refused);
+		await expect(member.ledger.summary({ accountId: nobody })).rejects.toMatchObject(refused);
+	});
+});
