@@ -51,6 +51,20 @@ describe(`demo data on ${backend}`, () => {
 		expect(bought!.orphans).toBe(0);
 	});
 
+	it("spends each account's history in the order of its times, so every use's remaining reads down in time (the team's two members too)", async () => {
+		// Entries are numbered in the order they were written: a use written before an earlier one shows
+		// a remaining that already counts the later use.
+		const [out] = await db.rows<{ n: number; uses: number }>(sql`
+			select count(*) filter (where first_entry < prev_entry)::int as n, count(*)::int as uses from (
+			  select min(e.id) as first_entry,
+			         lag(min(e.id)) over (partition by o.account_id order by o.created_at, min(e.id)) as prev_entry
+			    from operations o join entries e on e.operation_id = o.id
+			   where o.kind = 'consume' and o.status = 'ok'
+			   group by o.id, o.account_id, o.created_at) uses`);
+		expect(out!.uses).toBeGreaterThan(500);
+		expect(out!.n).toBe(0);
+	});
+
 	it('creates the demo site key with the configured value', async () => {
 		const key = await authenticateApiKey(db, 'qk_demo_site_key_for_tests_0123456789');
 		expect(key.kind).toBe('site');

@@ -75,31 +75,38 @@ async function join(db: Db, teamId: string, owner: CreatedUser, member: CreatedU
 	await acceptInvite(db, token, { id: member.id, email: member.email });
 }
 
-/** Four weeks of realistic use, spread over the day, by the same consume the API uses. */
-async function backfillUsage(db: Db, accountId: string, actor: CreatedUser, plan: { feature: string; model?: string; units: [number, number]; perDay: number }[], seed: number) {
+/**
+ * Four weeks of realistic use, spread over the day, by the same consume the API uses, in the order of
+ * their times: each use's `remaining` is what was left after it, so the usage history reads down in
+ * time as it would have been spent.
+ */
+async function backfillUsage(db: Db, accountId: string, plan: { actor: CreatedUser; feature: string; model?: string; units: [number, number]; perDay: number }[], seed: number) {
 	const rnd = random(seed);
 	const now = Date.now();
 	let n = 0;
 	for (let day = 27; day >= 0; day--) {
+		const uses: { at: Date; actor: CreatedUser; feature: string; model: string | null; units: number }[] = [];
 		for (const p of plan) {
 			const count = Math.round(p.perDay * (0.5 + rnd()));
 			for (let i = 0; i < count; i++) {
 				const at = new Date(now - day * DAY - Math.floor(rnd() * (day === 0 ? 6 : 20)) * 3_600_000 - Math.floor(rnd() * 3_600_000));
-				const units = p.units[0] + Math.floor(rnd() * (p.units[1] - p.units[0] + 1));
-				try {
-					await consume(db.orm, {
-						accountId,
-						feature: p.feature,
-						model: p.model ?? null,
-						units,
-						actor: { userId: actor.id },
-						idempotency: { scope: 'demo', key: `${seed}-${n++}` },
-						metadata: { via: 'demo' },
-						effectiveAt: at
-					});
-				} catch (e) {
-					if (!(e instanceof Refusal)) throw e;
-				}
+				uses.push({ at, actor: p.actor, feature: p.feature, model: p.model ?? null, units: p.units[0] + Math.floor(rnd() * (p.units[1] - p.units[0] + 1)) });
+			}
+		}
+		for (const use of uses.sort((a, b) => a.at.getTime() - b.at.getTime())) {
+			try {
+				await consume(db.orm, {
+					accountId,
+					feature: use.feature,
+					model: use.model,
+					units: use.units,
+					actor: { userId: use.actor.id },
+					idempotency: { scope: 'demo', key: `${seed}-${n++}` },
+					metadata: { via: 'demo' },
+					effectiveAt: use.at
+				});
+			} catch (e) {
+				if (!(e instanceof Refusal)) throw e;
 			}
 		}
 	}
@@ -166,22 +173,21 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	await setCap(db.orm, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
 	await joinedBefore(db, new Date(month.getTime() - 10 * DAY), created, team);
 
-	await backfillUsage(db, mayaUser.accountId, mayaUser, [
-		{ feature: 'ai_bots', model: 'gpt-5-nano', units: [60, 240], perDay: 3 },
-		{ feature: 'training', model: 'text-embedding-3-small', units: [100, 500], perDay: 1 },
-		{ feature: 'ai_bots', model: 'claude-sonnet-4-5', units: [80, 300], perDay: 1 },
-		{ feature: 'generate_all', units: [1, 1], perDay: 2 },
-		{ feature: 'search_images', units: [1, 2], perDay: 1 }
+	await backfillUsage(db, mayaUser.accountId, [
+		{ actor: mayaUser, feature: 'ai_bots', model: 'gpt-5-nano', units: [60, 240], perDay: 3 },
+		{ actor: mayaUser, feature: 'training', model: 'text-embedding-3-small', units: [100, 500], perDay: 1 },
+		{ actor: mayaUser, feature: 'ai_bots', model: 'claude-sonnet-4-5', units: [80, 300], perDay: 1 },
+		{ actor: mayaUser, feature: 'generate_all', units: [1, 1], perDay: 2 },
+		{ actor: mayaUser, feature: 'search_images', units: [1, 2], perDay: 1 }
 	], 1);
-	await backfillUsage(db, team.accountId, mayaUser, [
-		{ feature: 'generate_all', units: [1, 3], perDay: 4 },
-		{ feature: 'generate_texts', units: [1, 2], perDay: 3 }
+	// The team pool's two members in one sequence, so its history is in the order it was spent.
+	await backfillUsage(db, team.accountId, [
+		{ actor: mayaUser, feature: 'generate_all', units: [1, 3], perDay: 4 },
+		{ actor: mayaUser, feature: 'generate_texts', units: [1, 2], perDay: 3 },
+		{ actor: leoUser, feature: 'generate_texts', units: [1, 2], perDay: 5 },
+		{ actor: leoUser, feature: 'search_prices', units: [1, 3], perDay: 3 }
 	], 2);
-	await backfillUsage(db, team.accountId, leoUser, [
-		{ feature: 'generate_texts', units: [1, 2], perDay: 5 },
-		{ feature: 'search_prices', units: [1, 3], perDay: 3 }
-	], 3);
-	await backfillUsage(db, leoUser.accountId, leoUser, [{ feature: 'ai_bots', units: [30, 200], perDay: 2 }], 4);
+	await backfillUsage(db, leoUser.accountId, [{ actor: leoUser, feature: 'ai_bots', units: [30, 200], perDay: 2 }], 4);
 
 	// Backdated (effectiveAt) operations lie behind the figures summary's cursor: recompute it all.
 	await refreshAccountFigures(db.orm, { full: true });
