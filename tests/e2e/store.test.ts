@@ -76,6 +76,10 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const bundle = offer(page, 'Starter bundle');
 		await expect(bundle.textContent()).resolves.toMatch(/Save \d+%/);
 		await expect(bundle.textContent()).resolves.toContain('50,000 GPT-5 Nano tokens');
+		// Each card says once whether its tokens expire or renew (its description does not repeat it).
+		for (const [name, said] of [['Token pack', /never expire/gi], ['Monthly plan', /roll over/gi]] as const) {
+			expect((await offer(page, name).textContent())!.match(said), name).toHaveLength(1);
+		}
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow).toBeLessThanOrEqual(0);
 		await screenshot(page, 'store');
