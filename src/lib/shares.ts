@@ -21,7 +21,7 @@ export function sharePercent(part: number, whole: number): number {
 
 /**
  * The first `limit` rows (biggest first, as given) and, when anything is left of `whole`, one more
- * row for the rest, labelled by `restLabel(rowsLeft)` (rowsLeft: how many keys it stands for, null when
+ * row for the rest (the next row itself when the rest is that one key, if `rows` holds it), labelled by `restLabel(rowsLeft)` (rowsLeft: how many keys it stands for, null when
  * unknown): the rows then add up to `whole`, tokens and operations. `whole` defaults to the rows' sum.
  */
 export function topWithRest<T extends RankedRow>(
@@ -30,7 +30,9 @@ export function topWithRest<T extends RankedRow>(
 	restLabel: (rowsLeft: number | null) => string,
 	whole: { tokens: number; operations: number; keys?: number } = { tokens: sum(rows, 'tokens'), operations: sum(rows, 'operations'), keys: rows.length }
 ): RankedRow[] {
-	const top = rows.slice(0, limit);
+	// A rest of one key that is among the rows is that row itself, by its name.
+	const shown = whole.keys === limit + 1 && rows.length > limit ? limit + 1 : limit;
+	const top = rows.slice(0, shown);
 	const tokens = whole.tokens - sum(top, 'tokens');
 	const operations = whole.operations - sum(top, 'operations');
 	if (tokens <= 0 && operations <= 0) return top;

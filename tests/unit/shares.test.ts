@@ -18,6 +18,11 @@ describe('topWithRest', () => {
 		expect(top.at(-1)).toEqual({ key: REST_KEY, label: 'left null', tokens: 370, operations: 3, rest: true });
 	});
 
+	it('shows a rest of one key as that key', () => {
+		const rows = [row('a', 5), row('b', 3), row('c', 1)];
+		expect(topWithRest(rows, 2, () => 'rest')).toEqual(rows);
+	});
+
 	it('adds no rest row when the top rows are the whole', () => {
 		const rows = [row('a', 5), row('b', 3)];
 		expect(topWithRest(rows, 5, () => 'rest')).toEqual(rows);

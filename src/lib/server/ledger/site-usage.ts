@@ -76,7 +76,8 @@ type CountedRow = TopRow & { keys: number };
 /**
  * Site-wide consumption over the site's last `span` days (7, 30 or 90, today included), per day
  * and by module or model, with the span's top features, models and users (5 each, then the rest as
- * one row, so every list adds up to the span's tokens and operations and shows the same shares).
+ * one row, or the sixth by name when it is all the rest: every list adds up to the span's tokens and
+ * operations and shows the same shares).
  * Errors: invalid_input (another span).
  */
 export async function siteUsage(exec: Executor, opts: { span: number; by: UsageBy }): Promise<SiteUsage> {
@@ -102,19 +103,19 @@ export async function siteUsage(exec: Executor, opts: { span: number; by: UsageB
 			select d.feature as key, coalesce(f.name, d.feature) as label, sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations,
 			       count(*) over ()::int8 as keys
 			  from usage_daily d left join features f on f.key = d.feature
-			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP}`),
+			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP + 1}`),
 		queryRows<CountedRow>(exec, sql`
 			select d.model as key, coalesce(m.name, case when d.model = '' then 'General' else d.model end) as label,
 			       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations, count(*) over ()::int8 as keys
 			  from usage_daily d left join models m on m.key = nullif(d.model, '')
-			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP}`),
+			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP + 1}`),
 		// A user's own account, or a team pool they spent: both are that user's use.
 		queryRows<CountedRow>(exec, sql`
 			select u.id::text as key, u.name || ' (' || coalesce(u.email, u.external_id, 'no e-mail') || ')' as label,
 			       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
 			  from usage_daily d
 			  join users u on u.id = nullif(d.actor_user_id, '')::uuid or (d.actor_user_id = '' and u.account_id = d.account_id)
-			 where ${span} group by u.id order by 3 desc, 1 limit ${TOP}`)
+			 where ${span} group by u.id order by 3 desc, 1 limit ${TOP + 1}`)
 	]);
 	const dayList = days.map((d) => d.day);
 	const index = new Map(dayList.map((d, i) => [d, i]));
