@@ -138,6 +138,20 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await screenshot(page, 'purchases');
 	});
 
+	it('a checkout closed without paying reads "Unpaid", says nothing is charged and when it leaves the list', async () => {
+		await page.goto('/store');
+		await offer(page, 'Text Embedding 25k').getByRole('button', { name: /^Buy/ }).click();
+		const sheet = page.frameLocator('iframe[title="Checkout"]');
+		await sheet.getByRole('button', { name: 'Close checkout' }).click();
+		await page.goto('/purchases');
+		const history = page.getByRole('region', { name: 'Purchase history' });
+		const left = history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).first();
+		await left.getByText('Unpaid', { exact: true }).waitFor();
+		await expect(history.getByText('Pending', { exact: true }).count()).resolves.toBe(0);
+		await history.getByText('Unpaid: nothing is charged or added yet. A checkout left unpaid is dropped from this list after an hour.').waitFor();
+		await screenshot(page, 'purchases-awaiting-payment');
+	});
+
 	it('offline, the store says purchases need a connection and does not offer to buy', async () => {
 		await page.goto('/store');
 		await offer(page, 'Token pack').waitFor();
