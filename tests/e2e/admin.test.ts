@@ -112,6 +112,9 @@ for (const size of sizes) {
 		it('sorts the whole list by balance, highest first, and says as of when that order is', async () => {
 			await page.goto('/admin/users');
 			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
+			// The date column says what it is: the account's last use of tokens, not a sign-in.
+			await page.getByText(/^Last use: the last day this account's tokens were spent/).waitFor();
+			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last use');
 			await page.getByLabel('Sort by').selectOption('balance');
 			await page.getByRole('button', { name: 'Ascending order; switch to descending' }).click();
 			// 100,000 accounts are ordered by the minute-old summary; the rows' figures are live.
