@@ -3,7 +3,10 @@ import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
 import type { Db } from '../../src/lib/server/db';
 import {
+	authenticateApiKey,
 	createUser,
+	ensureSiteKey,
+	targetAccount,
 	findOrCreateExternalUser,
 	guestAccountFor,
 	newGuestCookie,
@@ -228,6 +231,26 @@ describe('users created by the seed and the metering API', () => {
 		const [n] = await db.rows<{ n: number }>(sql`select count(*)::int as n from users where external_id = 'wp-user-42'`);
 		expect(n!.n).toBe(1);
 		expect((await refusal(findOrCreateExternalUser(db, ''))).code).toBe('invalid_input');
+	});
+
+	it('a site key’s users named at once (looked up together) each get their own account, a new one created once', async () => {
+		const site = await authenticateApiKey(db, (await ensureSiteKey(db, { name: 'batch', value: 'qk_batch_lookup_key_000000000000' })).value);
+		const byEmail = await createUser(db.orm, { email: email(), name: 'Known by id', password: 'correct-horse-battery-9' });
+		const byHost = await findOrCreateExternalUser(db, 'host-user-7');
+		const unseenUuid = crypto.randomUUID(); // a host id that happens to look like a Quota id
+		const names = [byEmail.id, byEmail.id.toUpperCase(), 'host-user-7', 'host-user-new', unseenUuid];
+		const asked = Array.from({ length: 30 }, (_, i) => names[i % names.length]!);
+		const accounts = await Promise.all(asked.map((user) => targetAccount(db, site, { user }, 'spend')));
+		const of = (user: string) => new Set(accounts.filter((_, i) => asked[i] === user));
+		expect(of(byEmail.id)).toEqual(new Set([byEmail.accountId]));
+		expect(of(byEmail.id.toUpperCase())).toEqual(new Set([byEmail.accountId]));
+		expect(of('host-user-7')).toEqual(new Set([byHost.accountId]));
+		for (const created of ['host-user-new', unseenUuid]) {
+			const rows = await db.rows<{ account_id: string }>(sql`select account_id from users where external_id = ${created}`);
+			expect(rows).toHaveLength(1);
+			expect(of(created)).toEqual(new Set([rows[0]!.account_id]));
+		}
+		expect(new Set(accounts).size).toBe(4);
 	});
 });
 

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, outcome } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
+import { readOne } from '../../src/lib/server/db/reads';
 import { createUser, type Auth } from '../../src/lib/server/accounts';
 import {
 	allocationsOf,
@@ -15,6 +16,7 @@ import {
 	rolloverLines,
 	setAllowanceRule,
 	spendable,
+	spendableRead,
 	updateSiteSettings
 } from '../../src/lib/server/ledger';
 import { listSubscriptions } from '../../src/lib/server/store';
@@ -128,6 +130,33 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		const lean = await spendable(db.orm, accountId);
 		expect(lean).toEqual({ accountId, allocations: plain.allocations, allowances: plain.allowances, available: plain.available, held: plain.held });
 		expect(balanceBody(lean)).toMatchObject({ available: 1375, held: 200, data: { general: { credit: 1300 }, 'gpt-5-nano': { isUnlimited: true } } });
+	});
+
+	it('answers balance reads made at once (one statement per batch) each with its own account, after every write before it', async () => {
+		const others = await Promise.all(
+			[100, 250, 0].map(async (tokens, i) => {
+				const u = await createUser(db.orm, { email: `reads-${i}@example.test`, name: `Reads ${i}`, password: 'correct-horse-battery-9' });
+				if (tokens) await grant(db.orm, { accountId: u.accountId, tokens, source: 'purchase' });
+				return u.accountId;
+			})
+		);
+		const ids = [accountId, ...others];
+		const alone = await Promise.all(ids.map((id) => readOne(db.orm, spendableRead(id))));
+		// Each new member has the chat allowance's 100 tokens besides their lots.
+		expect(alone.map((s) => s.available)).toEqual([1375, 200, 350, 100]);
+		// 40 reads in flight together, with an account that does not exist and an id that is no uuid among them.
+		const asked = Array.from({ length: 40 }, (_, i) => (i % 10 === 9 ? crypto.randomUUID() : i % 10 === 8 ? 'not-a-uuid' : ids[i % ids.length]!));
+		const answers = await Promise.all(asked.map((id) => spendable(db.orm, id).catch((e: unknown) => outcome(Promise.reject(e)))));
+		answers.forEach((answer, i) => {
+			const at = ids.indexOf(asked[i]!);
+			expect(answer).toEqual(at >= 0 ? alone[at] : 'not_found');
+		});
+		// A read that starts after a consume has answered sees it, whatever reads are in flight.
+		const inFlight = ids.map((id) => spendable(db.orm, id));
+		await consume(db.orm, { accountId: others[0]!, feature: 'ai_bots', units: 4, actor: { userId: null }, idempotency: { scope: 'reads', key: 'batched' } });
+		expect((await spendable(db.orm, others[0]!)).available).toBe(190);
+		await Promise.all(inFlight);
+		await expectInvariants(db);
 	});
 
 	it('answers not_found for an account that does not exist, and no one else’s account to a member', async () => {

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
+import { batcher, READ_BATCHES } from '../db/batches';
+import { queryRows, uuidArray } from '../db/client';
+import { isStorableText } from '../storable';
 import { DomainError } from '../errors';
 import { assertKeyMayAct, requireAccountAccess, type AccessLevel } from './access';
 import { activeAccount } from './active-account';
@@ -36,11 +39,30 @@ async function siteUserAccount(db: Db, user: string): Promise<string> {
 	const kept = keptUsersOf(db);
 	const known = kept.get(user);
 	if (known) return known;
-	const [row] = UUID.test(user) ? await db.rows<{ account_id: string }>(sql`select account_id from users where id = ${user}::uuid`) : [];
-	const accountId = row?.account_id ?? (await findOrCreateExternalUser(db, user)).accountId;
+	const found = isStorableText(user) ? await siteUserLookup(db.orm, user) : null;
+	const accountId = found ?? (await findOrCreateExternalUser(db, user)).accountId;
 	kept.set(user, accountId);
 	return accountId;
 }
+
+/**
+ * Users named while others are looked up go together (db/batches.ts): one statement finds each
+ * one's account by Quota id, else by the host's id; null when there is none yet.
+ */
+const siteUserLookup = batcher<string, string | null>(
+	async (exec, names) => {
+		const ids = names.filter((n) => UUID.test(n)).map((n) => n.toLowerCase());
+		const rows = await queryRows<{ id: string; external_id: string | null; account_id: string }>(
+			exec,
+			sql`select id, external_id, account_id from users
+			     where id = any(${uuidArray(ids)}) or external_id in (select jsonb_array_elements_text(${JSON.stringify(names)}::jsonb))`
+		);
+		const byId = new Map(rows.map((r) => [r.id, r.account_id]));
+		const byExternal = new Map(rows.filter((r) => r.external_id !== null).map((r) => [r.external_id!, r.account_id]));
+		return names.map((n) => ({ ok: true, value: (UUID.test(n) ? byId.get(n.toLowerCase()) : undefined) ?? byExternal.get(n) ?? null }));
+	},
+	() => READ_BATCHES
+);
 
 /** The account a signed-in user means: the one named (if they may use it) or their active pool. */
 export async function resolveAccount(db: Db, auth: Auth, accountId: string | undefined, level: AccessLevel): Promise<string> {

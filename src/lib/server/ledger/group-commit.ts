@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
+import { batcher, type BatchOptions, type Outcome } from '../db/batches';
 import { DomainError } from '../errors';
 
 /**
@@ -38,15 +39,10 @@ export interface SpendItem {
 /** More per-item savepoints than this overflow Postgres' subtransaction cache (see spend_batch.sql). */
 export const MAX_BATCH = 64;
 
-export interface GroupCommitOptions {
-	/** Batches in flight at once per app process (a batch holds one connection). */
-	inFlight: number;
-	/** Milliseconds a batch smaller than MAX_BATCH waits for more items while another batch is in flight (0: none). */
-	waitMs: number;
-}
+export type GroupCommitOptions = Omit<BatchOptions, 'maxBatch'>;
 
 export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = { inFlight: 2, waitMs: 1 };
-let options: GroupCommitOptions = { ...DEFAULT_GROUP_COMMIT };
+let options: BatchOptions = { ...DEFAULT_GROUP_COMMIT, maxBatch: MAX_BATCH };
 
 /** Changes how batches form (the bench measures the wait's effect); applies to batches formed after. */
 export function setGroupCommitOptions(next: Partial<GroupCommitOptions>): void {
@@ -63,20 +59,18 @@ export class ItemError extends Error {
 	}
 }
 
-interface Waiting {
-	/** The item as JSON (storableItem). */
-	item: string;
-	resolve: (answer: unknown) => void;
-	reject: (e: unknown) => void;
+/** One batch: the items (as JSON, storableItem) in one call of quota_spend_batch, answered in order. */
+async function runBatch(exec: Executor, items: string[]): Promise<Outcome<unknown>[]> {
+	const [row] = await queryRows<{ r: unknown }>(exec, sql`select quota_spend_batch(${`[${items.join(',')}]`}::jsonb) as r`);
+	const raw = row!.r;
+	const answers = (typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[];
+	return answers.map((answer) => {
+		const a = answer as { error?: { sqlstate: string; message: string } } | undefined;
+		return a?.error ? { ok: false, error: new ItemError(a.error.sqlstate, a.error.message) } : { ok: true, value: answer };
+	});
 }
 
-interface Queue {
-	waiting: Waiting[];
-	inFlight: number;
-	timer: ReturnType<typeof setTimeout> | null;
-}
-
-const queues = new WeakMap<Executor, Queue>();
+const submit = batcher(runBatch, () => options);
 
 /**
  * Queues `item` for the next batch on `exec` (the database) and resolves to its quota_spend answer
@@ -84,58 +78,7 @@ const queues = new WeakMap<Executor, Queue>();
  * the batch could not run at all (the database is unreachable).
  */
 export function spendInBatch(exec: Executor, spend: SpendItem): Promise<unknown> {
-	const item = storableItem(spend);
-	let q = queues.get(exec);
-	if (!q) queues.set(exec, (q = { waiting: [], inFlight: 0, timer: null }));
-	const queue = q;
-	return new Promise((resolve, reject) => {
-		queue.waiting.push({ item, resolve, reject });
-		pump(exec, queue);
-	});
-}
-
-function pump(exec: Executor, q: Queue): void {
-	while (q.inFlight < options.inFlight && q.waiting.length > 0) {
-		if (options.waitMs > 0 && q.inFlight > 0 && q.waiting.length < MAX_BATCH) {
-			q.timer ??= setTimeout(() => {
-				q.timer = null;
-				flush(exec, q);
-			}, options.waitMs);
-			return;
-		}
-		send(exec, q);
-	}
-}
-
-function flush(exec: Executor, q: Queue): void {
-	if (q.inFlight < options.inFlight && q.waiting.length > 0) send(exec, q);
-	pump(exec, q);
-}
-
-function send(exec: Executor, q: Queue): void {
-	if (q.timer) clearTimeout(q.timer);
-	q.timer = null;
-	const batch = q.waiting.splice(0, MAX_BATCH);
-	q.inFlight++;
-	void run(exec, batch).finally(() => {
-		q.inFlight--;
-		pump(exec, q);
-	});
-}
-
-async function run(exec: Executor, batch: Waiting[]): Promise<void> {
-	try {
-		const [row] = await queryRows<{ r: unknown }>(exec, sql`select quota_spend_batch(${`[${batch.map((w) => w.item).join(',')}]`}::jsonb) as r`);
-		const raw = row!.r;
-		const answers = (typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[];
-		batch.forEach((w, i) => {
-			const a = answers[i] as { ok?: boolean; error?: { sqlstate: string; message: string } } | undefined;
-			if (a?.error) w.reject(new ItemError(a.error.sqlstate, a.error.message));
-			else w.resolve(a);
-		});
-	} catch (e) {
-		for (const w of batch) w.reject(e);
-	}
+	return submit(exec, storableItem(spend));
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
+import { batcher, READ_BATCHES } from '../db/batches';
+import { isTransaction } from '../db/notices';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { DomainError } from '../errors';
 import { wholeNumber } from './validate';
@@ -164,26 +166,55 @@ export type Spendable = Pick<Balances, 'accountId' | 'allocations' | 'allowances
 
 /**
  * An account's live allocations, allowances, held tokens and `available` (see Balances), in one
- * statement: `GET /api/v1/balance` answers these and no more. Throws `not_found` when there is no
- * such account.
+ * statement: `GET /api/v1/balance` answers these and no more. On the database (not inside a
+ * transaction) concurrent calls share one statement (`spendableBatch`). Throws `not_found` when
+ * there is no such account.
  */
 export async function spendable(exec: Executor, accountId: string): Promise<Spendable> {
-	return readOne(exec, spendableRead(accountId));
+	if (isTransaction(exec)) return readOne(exec, spendableRead(accountId));
+	return spendableBatch(exec, accountId);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Balance requests that arrive while others are read go together: one statement per batch (db/batches.ts). */
+const spendableBatch = batcher<string, Spendable>(
+	async (exec, accountIds) => {
+		const ids = [...new Set(accountIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+		const found = ids.length ? await readOne(exec, spendableOfRead(ids)) : new Map<string, Spendable>();
+		return accountIds.map((id) => {
+			const value = found.get(id.toLowerCase());
+			return value ? { ok: true, value } : { ok: false, error: new DomainError('not_found', 'No such account.') };
+		});
+	},
+	() => READ_BATCHES
+);
 
 /** The read behind `spendable`, and the part of `balancesRead` it shares. */
 export function spendableRead(accountId: string): Read<Spendable> {
+	return mapRead(spendableOfRead([accountId]), (found) => {
+		const value = found.get(accountId.toLowerCase());
+		if (!value) throw new DomainError('not_found', 'No such account.');
+		return value;
+	});
+}
+
+/** `spendable` of several accounts in one statement (an account that does not exist is absent). */
+function spendableOfRead(accountIds: string[]): Read<Map<string, Spendable>> {
 	const parts = together({
-		allocations: allocationsRead([accountId]),
-		allowances: allowancesRead([accountId]),
-		held: heldRead([accountId]),
-		exists: read(sql`select 1 as found from accounts where id = ${accountId}::uuid`, (rows: unknown[]) => rows.length > 0)
+		allocations: allocationsRead(accountIds),
+		allowances: allowancesRead(accountIds),
+		held: heldRead(accountIds),
+		accounts: read(sql`select id from accounts where id = any(${uuidArray(accountIds)})`, (rows: { id: string }[]) => rows.map((r) => r.id))
 	});
 	return mapRead(parts, (p) => {
-		if (!p.exists) throw new DomainError('not_found', 'No such account.');
-		const allocations = p.allocations.get(accountId) ?? [];
-		const allowances = p.allowances.get(accountId) ?? [];
-		return { accountId, allocations, allowances, available: availableOf(allocations, allowances), held: p.held.get(accountId) ?? 0 };
+		return new Map(
+			p.accounts.map((accountId) => {
+				const allocations = p.allocations.get(accountId) ?? [];
+				const allowances = p.allowances.get(accountId) ?? [];
+				return [accountId, { accountId, allocations, allowances, available: availableOf(allocations, allowances), held: p.held.get(accountId) ?? 0 }];
+			})
+		);
 	});
 }
 

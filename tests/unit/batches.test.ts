@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { batcher, type Outcome } from '../../src/lib/server/db/batches';
+import type { Executor } from '../../src/lib/server/db/client';
+
+// The scheduling of db/batches.ts, with a `run` the test controls: when a batch leaves, what it
+// carries, and whose promise each answer settles. (The SQL behind each use is tested with it.)
+const db = {} as Executor;
+
+/** A run that records each batch and answers it only when the test says so. */
+function controlled() {
+	const batches: { items: number[]; answer: (outcomes?: Outcome<string>[]) => void; fail: (e: unknown) => void }[] = [];
+	const run = (_exec: Executor, items: number[]) =>
+		new Promise<Outcome<string>[]>((resolve, reject) => {
+			batches.push({ items, answer: (o) => resolve(o ?? items.map((i) => ({ ok: true, value: `answer ${i}` }))), fail: reject });
+		});
+	return { batches, run };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('batches', () => {
+	it('sends an item at once when nothing is in flight, and gathers what arrives meanwhile into the next batch', async () => {
+		const { batches, run } = controlled();
+		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 10 }));
+		const first = submit(db, 1);
+		expect(batches.map((b) => b.items)).toEqual([[1]]);
+		const later = [2, 3, 4].map((i) => submit(db, i));
+		await tick();
+		expect(batches).toHaveLength(1); // they wait for the batch in flight
+		batches[0]!.answer();
+		expect(await first).toBe('answer 1');
+		await tick();
+		expect(batches.map((b) => b.items)).toEqual([[1], [2, 3, 4]]);
+		batches[1]!.answer();
+		expect(await Promise.all(later)).toEqual(['answer 2', 'answer 3', 'answer 4']);
+	});
+
+	it('never adds an item to a batch already sent: it goes in the next one', async () => {
+		const { batches, run } = controlled();
+		const submit = batcher(run, () => ({ inFlight: 2, waitMs: 0, maxBatch: 10 }));
+		void submit(db, 1);
+		void submit(db, 2);
+		const third = submit(db, 3);
+		expect(batches.map((b) => b.items)).toEqual([[1], [2]]);
+		batches[1]!.answer();
+		await tick();
+		expect(batches.map((b) => b.items)).toEqual([[1], [2], [3]]);
+		batches[2]!.answer();
+		expect(await third).toBe('answer 3');
+	});
+
+	it('keeps batches within maxBatch and answers each item in its order', async () => {
+		const { batches, run } = controlled();
+		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 3 }));
+		void submit(db, 0);
+		const rest = [1, 2, 3, 4, 5].map((i) => submit(db, i));
+		batches[0]!.answer();
+		await tick();
+		batches[1]!.answer();
+		await tick();
+		batches[2]!.answer();
+		expect(batches.map((b) => b.items)).toEqual([[0], [1, 2, 3], [4, 5]]);
+		expect(await Promise.all(rest)).toEqual([1, 2, 3, 4, 5].map((i) => `answer ${i}`));
+	});
+
+	it('gives one item its own error and its neighbours their answers; a batch that fails fails its items only', async () => {
+		const { batches, run } = controlled();
+		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 10 }));
+		const a = submit(db, 1);
+		batches[0]!.fail(new Error('connection lost'));
+		await expect(a).rejects.toThrow('connection lost');
+		const blocker = submit(db, 0);
+		const [b, c] = [submit(db, 2), submit(db, 3)];
+		batches.at(-1)!.answer();
+		expect(await blocker).toBe('answer 0');
+		await tick();
+		expect(batches.at(-1)!.items).toEqual([2, 3]);
+		batches.at(-1)!.answer([{ ok: false, error: new Error('item 2 refused') }, { ok: true, value: 'answer 3' }]);
+		await expect(b).rejects.toThrow('item 2 refused');
+		expect(await c).toBe('answer 3');
+	});
+
+	it('rejects an item the batch gave no answer for, rather than leaving it waiting', async () => {
+		const { batches, run } = controlled();
+		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 10 }));
+		const a = submit(db, 1);
+		batches[0]!.answer([]);
+		await expect(a).rejects.toThrow('no answer');
+	});
+
+	it('waits up to waitMs for company only while another batch is in flight', async () => {
+		const { batches, run } = controlled();
+		const submit = batcher(run, () => ({ inFlight: 2, waitMs: 20, maxBatch: 10 }));
+		void submit(db, 1); // idle: at once
+		expect(batches).toHaveLength(1);
+		void submit(db, 2);
+		void submit(db, 3);
+		expect(batches).toHaveLength(1); // a slot is free, but a batch is in flight: wait for company
+		await new Promise((r) => setTimeout(r, 40));
+		expect(batches.map((b) => b.items)).toEqual([[1], [2, 3]]);
+	});
+
+	it('keeps one queue per database', async () => {
+		const { batches, run } = controlled();
+		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 10 }));
+		void submit(db, 1);
+		void submit({} as Executor, 2);
+		expect(batches.map((b) => b.items)).toEqual([[1], [2]]);
+	});
+});
