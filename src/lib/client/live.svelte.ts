@@ -51,13 +51,24 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 			updatedAt = at;
 			status = 'fresh';
 			error = null;
-			await writeSnapshot(target.userId, target.key, $state.snapshot(fresh), at);
+			// The answer is plain data (never a $state proxy: `data` is raw), so it is saved as it is.
+			await save(target, fresh, at);
 		} catch (e) {
 			if (mine !== generation || !answers.take(request)) return;
 			if (isUnauthorized(e)) return sessionExpired();
 			status = isNetworkError(e) ? 'offline' : 'error';
 			error = errorMessage(e);
 		}
+	}
+
+	/**
+	 * Saves `value` as `target`'s snapshot in a task after the one that renders it: the copy IndexedDB
+	 * makes is not added to the render's task (issue 16: tasks over 50 ms block a tap). Nothing is
+	 * written once that user is no longer signed in (a sign-out wipes the device).
+	 */
+	async function save(target: { userId: string; key: string }, value: unknown, at: number) {
+		await new Promise((resolve) => setTimeout(resolve, 0));
+		if (session.user?.id === target.userId) await writeSnapshot(target.userId, target.key, value, at);
 	}
 
 	$effect(() => {
@@ -104,9 +115,10 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		set(value: T) {
 			answers.supersede();
 			data = value;
-			updatedAt = Date.now();
+			const at = Date.now();
+			updatedAt = at;
 			status = 'fresh';
-			if (current) void writeSnapshot(current.userId, current.key, $state.snapshot(value));
+			if (current) void save(current, $state.snapshot(value), at);
 		}
 	};
 }
