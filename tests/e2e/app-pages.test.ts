@@ -90,6 +90,24 @@ describe('signed-in pages on a phone', () => {
 		await page.getByRole('button', { name: 'Clear filters' }).click();
 	});
 
+	it('filters the history by days, in the time zone it shows', async () => {
+		await page.goto('/usage');
+		await waitForFresh(page);
+		// The filters (and the time zone rules a date needs) load on the first opening of "Filters".
+		await page.getByText('Filters').click();
+		const day = await page.locator('tbody td.date').nth(30).textContent();
+		const iso = new Date(Date.parse(day!.replace(/, \d\d:\d\d$/, ''))).toLocaleDateString('en-CA');
+		await page.locator('#f-from').fill(iso);
+		await page.locator('#f-to').fill(iso);
+		const shown = day!.replace(/, \d{4}, .*$/, '');
+		await page.waitForFunction((d) => {
+			const dates = [...document.querySelectorAll('tbody td.date')].map((e) => e.textContent ?? '');
+			return dates.length > 0 && dates.every((t) => t.startsWith(d));
+		}, shown);
+		await page.getByRole('button', { name: 'Clear filters' }).click();
+		await page.waitForFunction(() => document.querySelectorAll('tbody td.date').length >= 50);
+	});
+
 	it('shows a team admin the use of each member of the team pool', async () => {
 		await page.goto('/reports');
 		await waitForFresh(page);
