@@ -115,6 +115,8 @@ for (const size of sizes) {
 			// The date column says what it is: the account's last use of tokens, not a sign-in.
 			await page.getByText(/^Last use: the last day this account's tokens were spent/).waitFor();
 			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last use');
+			// Under it, when the person last used the app: the admin browsing now, though she spent no tokens.
+			await page.getByRole('row').filter({ hasText: 'admin@quota.test' }).getByText(/^in the app [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
 			await page.getByLabel('Sort by').selectOption('balance');
 			await page.getByRole('button', { name: 'Ascending order; switch to descending' }).click();
 			// 100,000 accounts are ordered by the minute-old summary; the rows' figures are live.

@@ -182,6 +182,25 @@ describe('the users list', () => {
 		await expectInvariants(db);
 	});
 
+	it('shows when each person last used the app (a sign-in, then a signed-in request), beside the account\'s last use of tokens', async () => {
+		const tag = randomUUID().slice(0, 8);
+		const [signedIn, never] = await Promise.all(['seen', 'never'].map((n) => createUser(db.orm, { email: `${n}-${tag}@example.com`, name: `Seen ${n} ${tag}` })));
+		const row = async (userId: string) => (await admin.admin.users.list({ search: tag })).rows.find((r) => r.userId === userId)!;
+		expect(await row(signedIn!.id)).toMatchObject({ lastSeenAt: null, lastActiveDay: null });
+		const session = await createSession(db.orm, signedIn!.id);
+		const atSignIn = (await row(signedIn!.id)).lastSeenAt;
+		expect(Date.now() - Date.parse(atSignIn!)).toBeLessThan(60_000);
+		expect((await row(never!.id)).lastSeenAt).toBeNull();
+		// A request a while later (the session is touched at most once a minute) moves it on, and it stays when the session ends.
+		await db.rows(sql`update sessions set last_seen_at = now() - interval '10 minutes' where id = ${session.sessionId}`);
+		await db.rows(sql`update users set last_seen_at = now() - interval '10 minutes' where id = ${signedIn!.id}::uuid`);
+		expect(await validateSessionToken(db, session.token)).not.toBeNull();
+		const touched = (await row(signedIn!.id)).lastSeenAt!;
+		expect(Date.now() - Date.parse(touched)).toBeLessThan(60_000);
+		await db.rows(sql`delete from sessions where id = ${session.sessionId}`);
+		expect((await row(signedIn!.id)).lastSeenAt).toBe(touched);
+	});
+
 	it('sorts every account by the refreshed summary, showing the live figures the detail page shows, after spends, grants, expiries and holds', async () => {
 		const tag = randomUUID().slice(0, 8);
 		const [spender, expiring, holder, scoped, empty] = await Promise.all(

@@ -2,7 +2,7 @@
 // @oslojs/encoding: the cookie holds a random token, the database its SHA-256 (the session id).
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
-import { sessions, userSettings } from '../db/schema';
+import { sessions, userSettings, users } from '../db/schema';
 import { config } from '../config';
 import { hashToken, randomToken } from './tokens';
 import { rowsOf } from './users';
@@ -54,6 +54,7 @@ export async function createSession(
 		userAgent: meta.userAgent?.slice(0, 300) ?? null
 	});
 	await exec.update(userSettings).set({ activeAccountId: null, updatedAt: sql`now()` }).where(eq(userSettings.userId, userId));
+	await exec.update(users).set({ lastSeenAt: sql`now()` }).where(eq(users.id, userId));
 	return { token, sessionId, expiresAt };
 }
 
@@ -90,7 +91,9 @@ export async function validateSessionToken(db: Db, token: string, l: SessionLimi
 		), touched as (
 			update sessions set last_seen_at = now(), expires_at = least(now() + ${idle}, sessions.created_at + ${absolute})
 			from s where sessions.id = s.id and s.last_seen_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})
-			returning sessions.expires_at
+			returning sessions.expires_at, sessions.user_id
+		), seen as (
+			update users set last_seen_at = now() from touched where users.id = touched.user_id
 		)
 		select u.id as user_id, u.account_id, u.email, u.name, u.site_role, u.time_zone,
 			(select expires_at from touched) as renewed

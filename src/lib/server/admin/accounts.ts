@@ -40,6 +40,8 @@ export interface AccountRow {
 	usedByModule: ModuleUse[];
 	/** Last day with metered use (site-local date), null if never. */
 	lastActiveDay: string | null;
+	/** When the user last used the app (a sign-in or a signed-in request; ISO), null for a team or never. */
+	lastSeenAt: string | null;
 	joinedAt: string;
 }
 
@@ -93,7 +95,7 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 	const rows = await queryRows<{
 		kind: 'user' | 'team'; account_id: string; user_id: string | null; team_id: string | null; name: string; email: string | null;
 		external_id: string | null; site_role: string | null; disabled: boolean; created_at: string;
-		balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null; cursor_value: string | number;
+		balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null; last_seen: string | Date | null; cursor_value: string | number;
 	}>(exec, accountPageQuery(q));
 	const page = rows.slice(0, ACCOUNTS_PAGE_SIZE);
 	const last = page.at(-1);
@@ -115,6 +117,7 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 			usedThisPeriod: Number(r.used),
 			usedByModule: used.get(r.account_id) ?? [],
 			lastActiveDay: r.last_day,
+			lastSeenAt: r.last_seen === null ? null : new Date(r.last_seen).toISOString(),
 			joinedAt: new Date(r.created_at).toISOString()
 		})),
 		guests: q.cursor || q.search?.trim() ? [] : await guestModules(exec),
@@ -165,6 +168,7 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 		       lb.balance, lb.general_balance, lb.unlimited,
 		       ${usedSinceSql(sql`p.account_id`, siteMonthStart)} as used,
 		       to_char(${lastActiveDaySql(sql`p.account_id`)}, 'YYYY-MM-DD') as last_day,
+		       (select s.last_seen_at from users s where s.id = p.user_id) as last_seen,
 		       ${sort.text ?? sql`p.sort_key`} as cursor_value
 		  from page p
 		  ${lotFiguresJoin(sql`p.account_id`)}

@@ -48,6 +48,8 @@ export const users = pgTable(
 		externalId: text('external_id').unique(),
 		timeZone: text('time_zone'),
 		disabledAt: timestamp('disabled_at', { withTimezone: true }),
+		/** When they last used the app: a sign-in, or a signed-in request (as often as sessions are touched). */
+		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
 	(t) => [
