@@ -73,6 +73,13 @@ for (const size of sizes) {
 			await row.getByRole('button', { name: new RegExp(`^Balance of ${leo.name}`) }).click();
 			const amount = page.getByLabel(/^General balance/);
 			const general = Number((await amount.inputValue()).replace(/\D/g, ''));
+			// The editor says what it changes and from what figure; the balance's box lines up with its label.
+			await row.getByText(new RegExp(`^Changes the general balance \\(tokens for any model\\), now ${general.toLocaleString('en-US')}`)).waitFor();
+			if (size.name === 'phone') {
+				const left = async (l: import('playwright-core').Locator) => (await l.boundingBox())!.x;
+				const balance = row.getByRole('cell').filter({ has: page.getByRole('button', { name: /^Balance of/ }) });
+				expect(await left(balance.getByRole('button'))).toBe(await left(balance.getByText('Balance', { exact: true })));
+			}
 			const target = general + (size.name === 'phone' ? 1_234 : 2_345);
 			await amount.fill(String(target));
 			await page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`).waitFor();
@@ -105,6 +112,9 @@ for (const size of sizes) {
 		it('sorts the whole list by balance, highest first, and says as of when that order is', async () => {
 			await page.goto('/admin/users');
 			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
+			// The date column says what it is: the account's last use of tokens, not a sign-in.
+			await page.getByText(/^Last use: the last day this account's tokens were spent/).waitFor();
+			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last use');
 			await page.getByLabel('Sort by').selectOption('balance');
 			await page.getByRole('button', { name: 'Ascending order; switch to descending' }).click();
 			// 100,000 accounts are ordered by the minute-old summary; the rows' figures are live.
@@ -127,10 +137,19 @@ for (const size of sizes) {
 			await page.getByRole('heading', { level: 1, name: leo.name }).waitFor();
 			await page.getByRole('heading', { name: 'Lots' }).waitFor();
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
-			await page.getByLabel('Tokens').fill('77');
+			const form = page.getByRole('form', { name: 'Grant a bonus' });
+			await expect(form.textContent()).resolves.toContain('With no expiry date the tokens never expire.');
+			// A refusal shows in the form that caused it, on screen, not at the page's top.
+			await page.getByLabel('Tokens').fill('0');
 			await page.getByLabel('Note').fill(note);
+			await page.getByRole('button', { name: 'Grant bonus' }).click();
+			const refusal = form.getByRole('alert');
+			await refusal.getByText('The amount is a whole number of tokens, 1 or more.').waitFor();
+			await expect(refusal.evaluate((e) => e.getBoundingClientRect().bottom <= window.innerHeight && e.getBoundingClientRect().top >= 0)).resolves.toBe(true);
+			if (size.name === 'phone') await screen(page, 'admin-user-bonus-refused-phone');
+			await page.getByLabel('Tokens').fill('77');
 			await page.getByRole('button', { name: 'Grant bonus' }).dblclick();
-			await page.getByText(/^Bonus of 77 tokens granted/).waitFor();
+			await form.getByText(/^Bonus of 77 tokens granted/).waitFor();
 			const lots = page.getByRole('region', { name: /^Lots/ });
 			await expect(lots.getByRole('row').filter({ hasText: note }).count()).resolves.toBe(1);
 			// Where the bonus came from, in words (not the key "bonus"); a table wider than a phone says it scrolls.

@@ -64,7 +64,9 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		await expect(page.getByText(/left|buy more/i).count()).resolves.toBe(0);
 		await expect(page.getByRole('alert').count()).resolves.toBe(0);
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
-		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual(['No tokens yet. Buy a pack to get started.']);
+		// The allocations say what the total is made of (no lots: only free allowances), as the total's own line does.
+		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual(['No tokens of your own yet: the 15,000 in Total tokens are your free allowances, above. Buy a pack for tokens of your own.']);
+		await expect(summary.innerText()).resolves.toMatch(/Total tokens\s+15,000\s+all free allowances/);
 		expect(await brokenSentences(page)).toEqual([]);
 		await screenshot(page, 'member-new-dashboard');
 

@@ -76,6 +76,10 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const bundle = offer(page, 'Starter bundle');
 		await expect(bundle.textContent()).resolves.toMatch(/Save \d+%/);
 		await expect(bundle.textContent()).resolves.toContain('50,000 GPT-5 Nano tokens');
+		// Each card says once whether its tokens expire or renew (its description does not repeat it).
+		for (const [name, said] of [['Token pack', /never expire/gi], ['Monthly plan', /roll over/gi]] as const) {
+			expect((await offer(page, name).textContent())!.match(said), name).toHaveLength(1);
+		}
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow).toBeLessThanOrEqual(0);
 		await screenshot(page, 'store');
@@ -132,6 +136,20 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await history.getByText('Token pack × 2').click();
 		await history.getByText('Any model: 10,000 tokens').waitFor();
 		await screenshot(page, 'purchases');
+	});
+
+	it('a checkout closed without paying reads "Unpaid", says nothing is charged and when it leaves the list', async () => {
+		await page.goto('/store');
+		await offer(page, 'Text Embedding 25k').getByRole('button', { name: /^Buy/ }).click();
+		const sheet = page.frameLocator('iframe[title="Checkout"]');
+		await sheet.getByRole('button', { name: 'Close checkout' }).click();
+		await page.goto('/purchases');
+		const history = page.getByRole('region', { name: 'Purchase history' });
+		const left = history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).first();
+		await left.getByText('Unpaid', { exact: true }).waitFor();
+		await expect(history.getByText('Pending', { exact: true }).count()).resolves.toBe(0);
+		await history.getByText('Unpaid: nothing is charged or added yet. A checkout left unpaid is dropped from this list after an hour.').waitFor();
+		await screenshot(page, 'purchases-awaiting-payment');
 	});
 
 	it('offline, the store says purchases need a connection and does not offer to buy', async () => {

@@ -233,7 +233,7 @@ describe('users created by the seed and the metering API', () => {
 		expect((await refusal(findOrCreateExternalUser(db, ''))).code).toBe('invalid_input');
 	});
 
-	it('a site key’s users named at once (looked up together) each get their own account, a new one created once', async () => {
+	it('a site key’s users named at once (those by Quota id looked up together) each get their own account, a new one created once', async () => {
 		const site = await authenticateApiKey(db, (await ensureSiteKey(db, { name: 'batch', value: 'qk_batch_lookup_key_000000000000' })).value);
 		const byEmail = await createUser(db.orm, { email: email(), name: 'Known by id', password: 'correct-horse-battery-9' });
 		const byHost = await findOrCreateExternalUser(db, 'host-user-7');

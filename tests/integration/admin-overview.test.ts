@@ -76,6 +76,21 @@ describe('site-wide consumption', () => {
 		await expectInvariants(bed.db);
 	});
 
+	it('ends each top list with the rest, so every list adds up to the span’s total and a share reads the same in each', async () => {
+		// A team pool spent with no user named: no top user, so it is in "Everyone else".
+		await grant(bed.db.orm, { accountId: w.teamA.accountId, tokens: 10_000, source: 'purchase' });
+		await use(w.teamA.accountId, 'ai_bots', 37, new Date(), 'gpt-5-nano');
+		const usage = await admin.admin.overview.usage({ span: 7, by: 'module' });
+		const whole = usage.totals.reduce((a, b) => a + b, 0);
+		const sum = (rows: { tokens: number }[]) => rows.reduce((n, r) => n + r.tokens, 0);
+		for (const [name, rows] of Object.entries({ series: usage.series, ...usage.top })) expect(sum(rows), name).toBe(whole);
+		const rest = usage.top.users.at(-1)!;
+		expect([rest.key, rest.label, rest.rest]).toEqual(['(rest)', 'Everyone else', true]);
+		expect(rest.tokens).toBeGreaterThanOrEqual(93); // the pool's 37 units of ai_bots
+		expect(usage.top.features.some((f) => f.rest)).toBe(false); // two features: nothing left over
+		await expectInvariants(bed.db);
+	});
+
 	it('counts days in the site’s time zone, not in dates a caller sends', async () => {
 		await updateSiteSettings(bed.db.orm, { timeZone: 'Pacific/Kiritimati' });
 		try {

@@ -5,6 +5,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { balances, history, reconcile } from '../../src/lib/server/ledger';
 import { isEmpty, seedDemo } from '../../src/lib/server/demo/seed';
 import { authenticateApiKey } from '../../src/lib/server/accounts';
+import { listAudit } from '../../src/lib/server/admin';
 
 let db: Db;
 beforeAll(async () => {
@@ -51,7 +52,7 @@ describe(`demo data on ${backend}`, () => {
 		expect(bought!.orphans).toBe(0);
 	});
 
-	it("spends each account's history in the order of its times, so every use's remaining reads down in time (the team's two members too)", async () => {
+	it("writes each account's history in the order of its times, so every use's remaining reads down in time (the team's two members too, and Maya's referral bonus of 5 days ago among her uses)", async () => {
 		// Entries are numbered in the order they were written: a use written before an earlier one shows
 		// a remaining that already counts the later use.
 		const [out] = await db.rows<{ n: number; uses: number }>(sql`
@@ -63,6 +64,29 @@ describe(`demo data on ${backend}`, () => {
 			   group by o.id, o.account_id, o.created_at) uses`);
 		expect(out!.uses).toBeGreaterThan(500);
 		expect(out!.n).toBe(0);
+		// Grants have no entries: the referral bonus (5 days ago) adds its tokens to the balance of the
+		// operation just before it in time, not to a balance that had none of the later uses yet.
+		const [referral] = await db.rows<{ step: number; amount: number }>(sql`
+			select (g.balance_after - p.balance_after)::int8 as step, l.amount::int8 as amount
+			  from lots l join operations g on g.id = l.operation_id,
+			       lateral (select balance_after from operations p
+			                 where p.account_id = g.account_id and p.status = 'ok' and p.created_at < g.created_at and p.balance_after is not null
+			                 order by p.created_at desc limit 1) p
+			 where l.grant_key = 'demo:maya:referral'`);
+		expect(Number(referral!.step)).toBe(Number(referral!.amount));
+	});
+
+	it("dates the team's audit entries in the demo's history and names the member who joined as a person with their account", async () => {
+		const entries = await listAudit(db.orm, { action: 'team.member_joined' });
+		expect(entries.rows).toHaveLength(1);
+		const [leo] = await db.rows<{ id: string; account_id: string }>(sql`select id, account_id from users where email = 'leo@quota.test'`);
+		expect(entries.rows[0]!.user).toEqual({ userId: leo!.id, name: 'Leo Martin', email: 'leo@quota.test', accountId: leo!.account_id });
+		expect(JSON.stringify(entries.rows[0]!.after)).not.toContain(leo!.id);
+		const [late] = await db.rows<{ n: number; team: number }>(sql`
+			select count(*) filter (where g.at > (select min(d.day)::timestamptz from usage_daily d where d.account_id = t.account_id))::int as n, count(*)::int as team
+			  from audit_log g join teams t on t.account_id = g.account_id`);
+		expect(late!.team).toBe(3); // made, invited, joined
+		expect(late!.n).toBe(0);
 	});
 
 	it('creates the demo site key with the configured value', async () => {

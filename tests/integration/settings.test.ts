@@ -5,6 +5,7 @@ import { freshDb, backend } from '../helpers/db';
 import type { Db } from '../../src/lib/server/db/client';
 import { accounts, teamMembers, teams, users } from '../../src/lib/server/db/schema';
 import { applySettingsWrite, getSettings } from '../../src/lib/server/accounts/settings';
+import { createSession } from '../../src/lib/server/accounts/sessions';
 
 let db: Db;
 beforeAll(async () => {
@@ -84,6 +85,15 @@ describe(`user settings on ${backend}`, () => {
 		expect((await getSettings(db, fay.id)).activeAccountId).toBe(team.accountId);
 		// A refused write leaves its key unclaimed: nothing about it was recorded as applied.
 		expect(await appliedCount(refusedKey)).toBe(0);
+	});
+
+	it('start a new session (a sign-in) on the own account, whatever pool was chosen before', async () => {
+		const ida = await makeUser('Ida');
+		const team = await makeTeam('Returners', [{ userId: ida.id, role: 'member' }]);
+		await applySettingsWrite(db, ida.id, randomUUID(), { activeAccountId: team.accountId, emailAlerts: false });
+		expect((await getSettings(db, ida.id)).activeAccountId).toBe(team.accountId);
+		await createSession(db.orm, ida.id);
+		expect(await getSettings(db, ida.id)).toMatchObject({ activeAccountId: ida.accountId, emailAlerts: false }); // the other settings stay
 	});
 
 	it('fall back to the own account after leaving the team that was picked', async () => {

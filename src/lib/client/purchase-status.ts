@@ -1,11 +1,18 @@
 import type { PurchaseStatus } from '$lib/server/store/orders';
 
-/** A purchase's status in words and its badge tone; a chargeback is not a refund. */
+/**
+ * A purchase's status in words and its badge tone, the same on the member's pages and the admin's; a
+ * chargeback is not a refund. `pending` is a checkout (or a renewal's charge) not paid yet: nothing is
+ * charged or granted, and a checkout left unpaid leaves the history after an hour (UNPAID_CHECKOUT_NOTE).
+ */
 export const purchaseStatus: Record<PurchaseStatus, { label: string; tone: 'ok' | 'low' | 'empty' }> = {
-	pending: { label: 'Pending', tone: 'low' },
+	pending: { label: 'Unpaid', tone: 'low' },
 	completed: { label: 'Completed', tone: 'ok' },
 	failed: { label: 'Failed', tone: 'empty' },
 	refunded: { label: 'Refunded', tone: 'empty' },
 	charged_back: { label: 'Charged back', tone: 'empty' },
 	partially_refunded: { label: 'Partly refunded', tone: 'low' }
 };
+
+/** What happens to a checkout nobody pays (orders.ts purchasesRead drops it from the history after an hour). */
+export const UNPAID_CHECKOUT_NOTE = 'Unpaid: nothing is charged or added yet. A checkout left unpaid is dropped from this list after an hour.';

@@ -2,6 +2,32 @@ import { fail } from '@sveltejs/kit';
 import { databaseRefusal, DomainError } from './errors';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from './db/outage';
 import { answers } from './http/refusals';
+import { getDb, type Db } from './db';
+
+/**
+ * Runs a route's domain call with the app's database: the edge opens it and hands it over, as tRPC's
+ * context (`ctx.db`) and REST's `endpoint()` do, so no route imports the database (page loads,
+ * session routes).
+ */
+export async function withDb<T>(call: (db: Db) => T | Promise<T>): Promise<T> {
+	return call(await getDb());
+}
+
+/**
+ * A form action's domain call (`withDb`): its result, or the form's answer to a refusal or an
+ * unreachable database (`formFailure`, with `values` put back into the form).
+ */
+export async function formCall<T>(
+	setHeaders: (headers: Record<string, string>) => void,
+	values: Record<string, string>,
+	call: (db: Db) => Promise<T>
+): Promise<{ ok: true; value: T } | { ok: false; failure: ReturnType<typeof formFailure> }> {
+	try {
+		return { ok: true, value: await withDb(call) };
+	} catch (e) {
+		return { ok: false, failure: formFailure(e, setHeaders, values) };
+	}
+}
 
 /**
  * A form action's answer to a domain refusal: the status (`answers`, http/refusals.ts), the message, field errors, and the

@@ -13,6 +13,8 @@ export interface AuditEntry {
 	before?: unknown;
 	after?: unknown;
 	detail?: unknown;
+	/** When it happened, for history loaded after the fact (the demo's backdated team); default: now. */
+	at?: Date;
 }
 
 /**
@@ -30,7 +32,8 @@ export async function audit(exec: Executor, entry: AuditEntry): Promise<void> {
 		ip: validIp(entry.ip),
 		before: entry.before ?? null,
 		after: entry.after ?? null,
-		detail: entry.detail ?? null
+		detail: entry.detail ?? null,
+		...(entry.at && { at: entry.at })
 	});
 }
 

@@ -3,7 +3,6 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import { batcher, READ_BATCHES } from '../db/batches';
 import { queryRows, uuidArray } from '../db/client';
-import { isStorableText } from '../storable';
 import { DomainError } from '../errors';
 import { assertKeyMayAct, requireAccountAccess, type AccessLevel } from './access';
 import { activeAccount } from './active-account';
@@ -39,27 +38,23 @@ async function siteUserAccount(db: Db, user: string): Promise<string> {
 	const kept = keptUsersOf(db);
 	const known = kept.get(user);
 	if (known) return known;
-	const found = isStorableText(user) ? await siteUserLookup(db.orm, user) : null;
+	const found = UUID.test(user) ? await accountOfUserId(db.orm, user.toLowerCase()) : null;
 	const accountId = found ?? (await findOrCreateExternalUser(db, user)).accountId;
 	kept.set(user, accountId);
 	return accountId;
 }
 
 /**
- * Users named while others are looked up go together (db/batches.ts): one statement finds each
- * one's account by Quota id, else by the host's id; null when there is none yet.
+ * Users named by Quota id while others are looked up go together (db/batches.ts): one statement
+ * finds each one's account; null when there is no such user (the name may be a host's id that
+ * looks like a uuid). A host's own ids are looked up one by one: `= any(…)` on `external_id` can
+ * take its trigram index (the admin search's), much slower for equality than the unique one.
  */
-const siteUserLookup = batcher<string, string | null>(
-	async (exec, names) => {
-		const ids = names.filter((n) => UUID.test(n)).map((n) => n.toLowerCase());
-		const rows = await queryRows<{ id: string; external_id: string | null; account_id: string }>(
-			exec,
-			sql`select id, external_id, account_id from users
-			     where id = any(${uuidArray(ids)}) or external_id in (select jsonb_array_elements_text(${JSON.stringify(names)}::jsonb))`
-		);
+const accountOfUserId = batcher<string, string | null>(
+	async (exec, ids) => {
+		const rows = await queryRows<{ id: string; account_id: string }>(exec, sql`select id, account_id from users where id = any(${uuidArray(ids)})`);
 		const byId = new Map(rows.map((r) => [r.id, r.account_id]));
-		const byExternal = new Map(rows.filter((r) => r.external_id !== null).map((r) => [r.external_id!, r.account_id]));
-		return names.map((n) => ({ ok: true, value: (UUID.test(n) ? byId.get(n.toLowerCase()) : undefined) ?? byExternal.get(n) ?? null }));
+		return ids.map((id) => ({ ok: true, value: byId.get(id) ?? null }));
 	},
 	() => READ_BATCHES
 );

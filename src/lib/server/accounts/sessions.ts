@@ -2,7 +2,7 @@
 // @oslojs/encoding: the cookie holds a random token, the database its SHA-256 (the session id).
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
-import { sessions } from '../db/schema';
+import { sessions, userSettings } from '../db/schema';
 import { config } from '../config';
 import { hashToken, randomToken } from './tokens';
 import { rowsOf } from './users';
@@ -30,7 +30,11 @@ export interface NewSession {
 	expiresAt: Date;
 }
 
-/** A new session with a new id (ids are never reused, so a sign-in always rotates the cookie). */
+/**
+ * A new session with a new id (ids are never reused, so a sign-in always rotates the cookie). It
+ * starts on the person's own account: the pool they chose last (a team's) is forgotten at sign-in,
+ * so nobody spends a team's tokens in a new session without choosing it there.
+ */
 export async function createSession(
 	exec: Executor,
 	userId: string,
@@ -49,6 +53,7 @@ export async function createSession(
 		ip: meta.ip ?? null,
 		userAgent: meta.userAgent?.slice(0, 300) ?? null
 	});
+	await exec.update(userSettings).set({ activeAccountId: null, updatedAt: sql`now()` }).where(eq(userSettings.userId, userId));
 	return { token, sessionId, expiresAt };
 }
 

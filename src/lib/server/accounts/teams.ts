@@ -24,9 +24,10 @@ const INVITE_VALID_DAYS = 7;
 
 /**
  * A team with its own account (the shared token pool) and its creator as owner — one
- * statement, so there is never a team without an owner or an account.
+ * statement, so there is never a team without an owner or an account. `at`: when it happened, for
+ * history loaded after the fact (its audit entry's time; the demo's team).
  */
-export async function createTeam(exec: Executor, input: { name: string; ownerUserId: string }) {
+export async function createTeam(exec: Executor, input: { name: string; ownerUserId: string; at?: Date }) {
 	const name = parseInput(nameSchema, input.name);
 	const result = await exec.execute(sql`
 		with account as (insert into accounts (kind, name) values ('team', ${name}) returning id),
@@ -37,7 +38,7 @@ export async function createTeam(exec: Executor, input: { name: string; ownerUse
 		owner as (insert into team_members (team_id, user_id, role) select id, ${input.ownerUserId}, 'owner' from team)
 		select id, account_id from team`);
 	const row = rowsOf<{ id: string; account_id: string }>(result)[0]!;
-	await audit(exec, { action: 'team.created', actorUserId: input.ownerUserId, targetType: 'team', targetId: row.id, accountId: row.account_id, after: { name } });
+	await audit(exec, { action: 'team.created', actorUserId: input.ownerUserId, targetType: 'team', targetId: row.id, accountId: row.account_id, after: { name }, at: input.at });
 	return { id: row.id, accountId: row.account_id, name };
 }
 
@@ -93,7 +94,7 @@ export const inviteMailKey = (inviteId: string) => `invite:${inviteId}`;
  * the invitation (`mail.send`, key `inviteMailKey(id)`): sent right after the commit, retried
  * while the SMTP server is down.
  */
-export async function inviteToTeam(db: Db, input: { teamId: string; email: string; role: 'admin' | 'member' }, actor: TeamActor) {
+export async function inviteToTeam(db: Db, input: { teamId: string; email: string; role: 'admin' | 'member'; at?: Date }, actor: TeamActor) {
 	const v = parseInput(inviteSchema, input);
 	const actorRole = await requireTeamManager(db.orm, input.teamId, actor);
 	// Invitations send mail: a bounded number per inviter, so a team cannot be used to spam.
@@ -123,7 +124,7 @@ export async function inviteToTeam(db: Db, input: { teamId: string; email: strin
 				expiresAt: new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000)
 			})
 			.returning({ id: teamInvites.id, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt });
-		await audit(tx, { action: 'team.invited', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, detail: { email: v.email, role: v.role } });
+		await audit(tx, { action: 'team.invited', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, detail: { email: v.email, role: v.role }, at: input.at });
 		await queueMail(tx, teamInviteMail(v.email, team.name, inviter?.name ?? 'A team admin', `${config().ORIGIN}/invite/${token}`), inviteMailKey(invite!.id));
 		return invite!;
 	});
@@ -140,8 +141,8 @@ export async function describeInvite(db: Db, token: string) {
 	return { ...row, usable: !row.acceptedAt && row.expiresAt > new Date() };
 }
 
-/** Joins the team of an invitation sent to the signed-in user's email (each link works once). */
-export async function acceptInvite(db: Db, token: string, user: { id: string; email: string | null }, ip?: string | null) {
+/** Joins the team of an invitation sent to the signed-in user's email (each link works once); `at` as for createTeam. */
+export async function acceptInvite(db: Db, token: string, user: { id: string; email: string | null }, ip?: string | null, at?: Date) {
 	return db.orm.transaction(async (tx) => {
 		const [invite] = await tx
 			.update(teamInvites)
@@ -156,7 +157,7 @@ export async function acceptInvite(db: Db, token: string, user: { id: string; em
 			await tx.insert(teamMembers).values({ teamId: invite.teamId, userId: user.id, role: invite.role }).onConflictDoNothing().returning()
 		);
 		const [team] = await tx.select().from(teams).where(eq(teams.id, invite.teamId));
-		await audit(tx, { action: 'team.member_joined', actorUserId: user.id, targetType: 'team', targetId: invite.teamId, accountId: team?.accountId, ip, after: { userId: user.id, role: invite.role } });
+		await audit(tx, { action: 'team.member_joined', actorUserId: user.id, targetType: 'user', targetId: user.id, accountId: team?.accountId, ip, after: { role: invite.role }, detail: { teamId: invite.teamId }, at });
 		return { teamId: invite.teamId, teamName: team?.name ?? '', alreadyMember: joined.length === 0 };
 	});
 }

@@ -26,6 +26,8 @@ export interface AuditRow {
 	actor: { userId: string; name: string; email: string | null } | null;
 	actorKeyId: string | null;
 	account: { accountId: string; name: string; kind: string } | null;
+	/** The person an entry is about (target type `user`: a member joined, removed, given a role), for a link to their page. */
+	user: { userId: string; name: string; email: string | null; accountId: string } | null;
 	targetType: string | null;
 	targetId: string | null;
 	ip: string | null;
@@ -66,14 +68,16 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 	const rows = await queryRows<{
 		id: number; at: string; action: string; actor_user_id: string | null; actor_name: string | null; actor_email: string | null; actor_key_id: string | null;
 		account_id: string | null; account_name: string | null; account_kind: string | null; target_type: string | null; target_id: string | null;
+		user_name: string | null; user_email: string | null; user_account_id: string | null;
 		ip: string | null; before: unknown; after: unknown; detail: unknown;
 	}>(exec, sql`
 		select g.id, g.at, g.action, g.actor_user_id, u.name as actor_name, u.email as actor_email, g.actor_key_id,
 		       g.account_id, a.name as account_name, a.kind as account_kind, g.target_type, g.target_id, host(g.ip) as ip,
-		       g.before, g.after, g.detail
+		       g.before, g.after, g.detail, t.name as user_name, t.email as user_email, t.account_id as user_account_id
 		  from audit_log g
 		  left join users u on u.id = g.actor_user_id
 		  left join accounts a on a.id = g.account_id
+		  left join users t on t.id = (case when g.target_type = 'user' then g.target_id::uuid end)
 		 ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
 		 order by g.id desc
 		 limit ${pageSize + 1}`);
@@ -86,6 +90,7 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 			actor: r.actor_user_id ? { userId: r.actor_user_id, name: r.actor_name ?? '(deleted user)', email: r.actor_email } : null,
 			actorKeyId: r.actor_key_id,
 			account: r.account_id ? { accountId: r.account_id, name: r.account_name ?? '(unknown account)', kind: r.account_kind ?? 'user' } : null,
+			user: r.user_account_id ? { userId: r.target_id!, name: r.user_name!, email: r.user_email, accountId: r.user_account_id } : null,
 			targetType: r.target_type,
 			targetId: r.target_id,
 			ip: r.ip,

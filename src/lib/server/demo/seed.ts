@@ -66,21 +66,38 @@ async function configureSite(db: Db) {
 	await setAllowanceRule(x, { module: 'forms', audience: 'user', limitTokens: 5_000, period: 'weekly' });
 }
 
-/** Adds a member to a team the way the app does: an invitation, accepted (its mail is taken back from the queue: nobody is mailed for the demo). */
-async function join(db: Db, teamId: string, owner: CreatedUser, member: CreatedUser) {
-	const invite = await inviteToTeam(db, { teamId, email: member.email!, role: 'member' }, { userId: owner.id, siteAdmin: false });
+/**
+ * Adds a member to a team the way the app does: an invitation, accepted (its mail is taken back from
+ * the queue: nobody is mailed for the demo), audited at `at` and a minute later.
+ */
+async function join(db: Db, teamId: string, owner: CreatedUser, member: CreatedUser, at: Date) {
+	const invite = await inviteToTeam(db, { teamId, email: member.email!, role: 'member', at }, { userId: owner.id, siteAdmin: false });
 	const mail = await withdrawMail(db.orm, inviteMailKey(invite.id));
 	const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail?.link ?? '')?.[1];
 	if (!token) throw new Error('demo seed: the invitation mail had no link');
-	await acceptInvite(db, token, { id: member.id, email: member.email });
+	await acceptInvite(db, token, { id: member.id, email: member.email }, null, new Date(at.getTime() + 60_000));
 }
+
+/** Something else the account's history holds at a time (a grant): written in its place among the uses. */
+type TimedEvent = { at: Date; write: () => Promise<unknown> };
 
 /**
  * Four weeks of realistic use, spread over the day, by the same consume the API uses, in the order of
- * their times: each use's `remaining` is what was left after it, so the usage history reads down in
- * time as it would have been spent.
+ * their times, with `events` (grants dated inside those weeks) written in their place among them: each
+ * use's `remaining` is what was left after it, so the usage history reads down in time as it would
+ * have been spent, and a use before a grant does not count it.
  */
-async function backfillUsage(db: Db, accountId: string, plan: { actor: CreatedUser; feature: string; model?: string; units: [number, number]; perDay: number }[], seed: number) {
+async function backfillUsage(
+	db: Db,
+	accountId: string,
+	plan: { actor: CreatedUser; feature: string; model?: string; units: [number, number]; perDay: number }[],
+	seed: number,
+	events: TimedEvent[] = []
+) {
+	const pending = [...events].sort((a, b) => a.at.getTime() - b.at.getTime());
+	const writeUntil = async (at: number) => {
+		while (pending.length && pending[0]!.at.getTime() <= at) await pending.shift()!.write();
+	};
 	const rnd = random(seed);
 	const now = Date.now();
 	let n = 0;
@@ -94,6 +111,7 @@ async function backfillUsage(db: Db, accountId: string, plan: { actor: CreatedUs
 			}
 		}
 		for (const use of uses.sort((a, b) => a.at.getTime() - b.at.getTime())) {
+			await writeUntil(use.at.getTime());
 			try {
 				await consume(db.orm, {
 					accountId,
@@ -110,6 +128,7 @@ async function backfillUsage(db: Db, accountId: string, plan: { actor: CreatedUs
 			}
 		}
 	}
+	await writeUntil(Infinity);
 }
 
 /**
@@ -159,27 +178,35 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	for (const [i, g] of grants.entries()) {
 		await grant(db.orm, { accountId: mayaUser.accountId, ...g, grantKey: `demo:maya:${i}`, actor: { userId: ada.id }, effectiveAt: month });
 	}
-	await grant(db.orm, {
-		accountId: mayaUser.accountId, tokens: 2_000, source: 'referral', note: 'Invited Leo',
-		expiresAt: new Date(Date.now() + 10 * DAY), grantKey: 'demo:maya:referral', effectiveAt: new Date(Date.now() - 5 * DAY)
-	});
 
 	// Acme Studio: a shared pool with a daily team limit and a per-member cap.
-	const team = await createTeam(db.orm, { name: 'Acme Studio', ownerUserId: mayaUser.id });
-	await join(db, team.id, mayaUser, leoUser);
+	// Made and joined 10 days before the month of history: its audit entries say so.
+	const joined = new Date(month.getTime() - 10 * DAY);
+	const team = await createTeam(db.orm, { name: 'Acme Studio', ownerUserId: mayaUser.id, at: joined });
+	await join(db, team.id, mayaUser, leoUser, new Date(joined.getTime() + 60_000));
 	await grant(db.orm, { accountId: team.accountId, tokens: 120_000, source: 'admin', note: 'Pilot allocation: team pool', grantKey: 'demo:team:0', effectiveAt: month });
 	await grant(db.orm, { accountId: team.accountId, tokens: 5_000, source: 'event', note: 'Launch week bonus', grantKey: 'demo:team:event', expiresAt: new Date(Date.now() + 20 * DAY), effectiveAt: month });
 	await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 });
 	await setCap(db.orm, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
-	await joinedBefore(db, new Date(month.getTime() - 10 * DAY), created, team);
+	await joinedBefore(db, joined, created, team);
 
+	// The referral bonus of 5 days ago, written among the uses at its time.
+	const referredAt = new Date(Date.now() - 5 * DAY);
+	const referral: TimedEvent = {
+		at: referredAt,
+		write: () =>
+			grant(db.orm, {
+				accountId: mayaUser.accountId, tokens: 2_000, source: 'referral', note: 'Invited Leo',
+				expiresAt: new Date(referredAt.getTime() + 15 * DAY), grantKey: 'demo:maya:referral', effectiveAt: referredAt
+			})
+	};
 	await backfillUsage(db, mayaUser.accountId, [
 		{ actor: mayaUser, feature: 'ai_bots', model: 'gpt-5-nano', units: [60, 240], perDay: 3 },
 		{ actor: mayaUser, feature: 'training', model: 'text-embedding-3-small', units: [100, 500], perDay: 1 },
 		{ actor: mayaUser, feature: 'ai_bots', model: 'claude-sonnet-4-5', units: [80, 300], perDay: 1 },
 		{ actor: mayaUser, feature: 'generate_all', units: [1, 1], perDay: 2 },
 		{ actor: mayaUser, feature: 'search_images', units: [1, 2], perDay: 1 }
-	], 1);
+	], 1, [referral]);
 	// The team pool's two members in one sequence, so its history is in the order it was spent.
 	await backfillUsage(db, team.accountId, [
 		{ actor: mayaUser, feature: 'generate_all', units: [1, 3], perDay: 4 },

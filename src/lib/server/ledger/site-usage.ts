@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
+import { topWithRest, type RankedRow } from '../../shares';
 
 /** The chart's spans, in the site's days (the current day included). */
 export const USAGE_SPANS = [7, 30, 90] as const;
@@ -55,12 +56,8 @@ export interface UsageSeries {
 	perDay: number[];
 }
 
-export interface TopRow {
-	key: string;
-	label: string;
-	tokens: number;
-	operations: number;
-}
+/** A top row; the last one (`rest: true`, key REST_KEY) stands for everything below the top 5. */
+export type TopRow = RankedRow;
 
 export interface SiteUsage {
 	/** Every site-local day of the span, oldest first (YYYY-MM-DD). */
@@ -69,14 +66,18 @@ export interface SiteUsage {
 	totals: number[];
 	/** The same split by module or by model, biggest first. */
 	series: UsageSeries[];
+	/** The span's top 5 of each, then one row for the rest: each list adds up to the span's total. */
 	top: { features: TopRow[]; models: TopRow[]; users: TopRow[] };
 }
 
 const TOP = 5;
+type CountedRow = TopRow & { keys: number };
 
 /**
  * Site-wide consumption over the site's last `span` days (7, 30 or 90, today included), per day
- * and by module or model, with the span's top features, models and users (5 each).
+ * and by module or model, with the span's top features, models and users (5 each, then the rest as
+ * one row, or the sixth by name when it is all the rest: every list adds up to the span's tokens and
+ * operations and shows the same shares).
  * Errors: invalid_input (another span).
  */
 export async function siteUsage(exec: Executor, opts: { span: number; by: UsageBy }): Promise<SiteUsage> {
@@ -86,8 +87,8 @@ export async function siteUsage(exec: Executor, opts: { span: number; by: UsageB
 	const seriesKey = opts.by === 'module' ? sql`coalesce(f.module, d.feature)` : sql`d.model`;
 	const seriesLabel = opts.by === 'module' ? sql`coalesce(mo.name, f.module, d.feature)` : sql`coalesce(m.name, case when d.model = '' then 'General' else d.model end)`;
 	const [days, split, features, models, users] = await Promise.all([
-		queryRows<{ day: string; tokens: number }>(exec, sql`
-			select to_char(w.day, 'YYYY-MM-DD') as day, coalesce(sum(d.tokens), 0)::int8 as tokens
+		queryRows<{ day: string; tokens: number; operations: number }>(exec, sql`
+			select to_char(w.day, 'YYYY-MM-DD') as day, coalesce(sum(d.tokens), 0)::int8 as tokens, coalesce(sum(d.operations), 0)::int8 as operations
 			  from ${windows} w left join usage_daily d on d.day = w.day
 			 group by w.day order by w.day`),
 		queryRows<{ day: string; key: string; label: string; tokens: number; operations: number }>(exec, sql`
@@ -98,22 +99,23 @@ export async function siteUsage(exec: Executor, opts: { span: number; by: UsageB
 			  left join models m on m.key = nullif(d.model, '')
 			 where ${span}
 			 group by 1, 2, 3`),
-		queryRows<TopRow>(exec, sql`
-			select d.feature as key, coalesce(f.name, d.feature) as label, sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
+		queryRows<CountedRow>(exec, sql`
+			select d.feature as key, coalesce(f.name, d.feature) as label, sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations,
+			       count(*) over ()::int8 as keys
 			  from usage_daily d left join features f on f.key = d.feature
-			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP}`),
-		queryRows<TopRow>(exec, sql`
+			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP + 1}`),
+		queryRows<CountedRow>(exec, sql`
 			select d.model as key, coalesce(m.name, case when d.model = '' then 'General' else d.model end) as label,
-			       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
+			       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations, count(*) over ()::int8 as keys
 			  from usage_daily d left join models m on m.key = nullif(d.model, '')
-			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP}`),
+			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP + 1}`),
 		// A user's own account, or a team pool they spent: both are that user's use.
-		queryRows<TopRow>(exec, sql`
+		queryRows<CountedRow>(exec, sql`
 			select u.id::text as key, u.name || ' (' || coalesce(u.email, u.external_id, 'no e-mail') || ')' as label,
 			       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations
 			  from usage_daily d
 			  join users u on u.id = nullif(d.actor_user_id, '')::uuid or (d.actor_user_id = '' and u.account_id = d.account_id)
-			 where ${span} group by u.id order by 3 desc, 1 limit ${TOP}`)
+			 where ${span} group by u.id order by 3 desc, 1 limit ${TOP + 1}`)
 	]);
 	const dayList = days.map((d) => d.day);
 	const index = new Map(dayList.map((d, i) => [d, i]));
@@ -125,11 +127,23 @@ export async function siteUsage(exec: Executor, opts: { span: number; by: UsageB
 		s.perDay[index.get(r.day)!]! += Number(r.tokens);
 		series.set(r.key, s);
 	}
-	const numbers = (rows: TopRow[]) => rows.map((r) => ({ ...r, tokens: Number(r.tokens), operations: Number(r.operations) }));
+	const whole = { tokens: days.reduce((n, d) => n + Number(d.tokens), 0), operations: days.reduce((n, d) => n + Number(d.operations), 0) };
+	const top = (rows: CountedRow[], restLabel: (left: number | null) => string, counted = true) =>
+		topWithRest(
+			rows.map((r) => ({ key: r.key, label: r.label, tokens: Number(r.tokens), operations: Number(r.operations) })),
+			TOP,
+			restLabel,
+			{ ...whole, keys: counted ? Number(rows[0]?.keys ?? 0) : undefined }
+		);
 	return {
 		days: dayList,
 		totals: days.map((d) => Number(d.tokens)),
 		series: [...series.values()].sort((a, b) => b.tokens - a.tokens || a.key.localeCompare(b.key)),
-		top: { features: numbers(features), models: numbers(models), users: numbers(users) }
+		top: {
+			features: top(features, (n) => `Other features (${n})`),
+			models: top(models, (n) => `Other models (${n})`),
+			// Guests, team pools spent without a user and other users: what the top users leave.
+			users: top(users, () => 'Everyone else', false)
+		}
 	};
 }

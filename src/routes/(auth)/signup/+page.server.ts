@@ -1,10 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { getDb } from '$lib/server/db';
 import { signUp } from '$lib/server/accounts';
 import { invitation, recordReferral } from '$lib/server/referrals';
 import { setSessionCookie } from '$lib/server/http/identify';
-import { field, formFailure, safeNext } from '$lib/server/forms';
+import { field, formCall, safeNext, withDb } from '$lib/server/forms';
 
 /** The referral code of the link the visitor came through (`?ref=`), kept in the form while they fill it in. */
 const refOf = (url: URL) => url.searchParams.get('ref')?.slice(0, 32) ?? '';
@@ -16,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		next: url.searchParams.get('next') ?? '',
 		email: url.searchParams.get('email')?.slice(0, 254) ?? '',
 		ref,
-		invitation: ref ? await invitation((await getDb()).orm, ref) : null
+		invitation: ref ? await withDb((db) => invitation(db.orm, ref)) : null
 	};
 };
 
@@ -26,18 +25,11 @@ export const actions: Actions = {
 		const values = { name: field(data, 'name'), email: field(data, 'email') };
 		const ref = field(data, 'ref').slice(0, 32);
 		const ip = getClientAddress();
-		let session;
-		try {
-			session = await signUp(
-				await getDb(),
-				{ ...values, password: field(data, 'password') },
-				{ ip, userAgent: request.headers.get('user-agent') },
-				ref ? (tx, user) => recordReferral(tx, ref, user, ip) : undefined
-			);
-		} catch (e) {
-			return formFailure(e, setHeaders, values);
-		}
-		setSessionCookie(cookies, session.token, session.expiresAt);
+		const signedUp = await formCall(setHeaders, values, (db) =>
+			signUp(db, { ...values, password: field(data, 'password') }, { ip, userAgent: request.headers.get('user-agent') }, ref ? (tx, user) => recordReferral(tx, ref, user, ip) : undefined)
+		);
+		if (!signedUp.ok) return signedUp.failure;
+		setSessionCookie(cookies, signedUp.value.token, signedUp.value.expiresAt);
 		redirect(303, safeNext(url.searchParams.get('next')));
 	}
 };

@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
-import { getDb } from '$lib/server/db';
 import { DomainError } from '$lib/server/errors';
 import { isSiteAdmin } from '$lib/server/accounts';
 import { errorResponse } from '$lib/server/http/refusals';
+import { withDb } from '$lib/server/forms';
 import { auditCsv, operationsCsv, usersCsv, type CsvExport } from '$lib/server/admin';
 import type { Executor } from '$lib/server/db/client';
 
@@ -33,7 +33,7 @@ export const GET: RequestHandler = async ({ locals, params, url, request, route 
 		if (!isSiteAdmin(locals.auth)) throw new DomainError('forbidden', 'Only site admins can export.');
 		const make = Object.hasOwn(exports, params.kind) ? exports[params.kind] : undefined;
 		if (!make) throw new DomainError('not_found', 'No such export: users, audit or operations.');
-		const file = await make((await getDb()).orm, url);
+		const file = await withDb((db) => make(db.orm, url));
 		return new Response(file.body, {
 			headers: {
 				'content-type': 'text/csv; charset=utf-8',
