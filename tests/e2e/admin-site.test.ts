@@ -195,6 +195,15 @@ for (const size of sizes) {
 		it('exports the users CSV from the Users page, and the file has every user', async () => {
 			await page.goto('/admin/users');
 			const link = page.getByRole('link', { name: 'Users with balances' });
+			// The exports card under the list loads as it nears the screen: scroll down until it shows, as a person does.
+			const view = page.viewportSize()!;
+			await page.mouse.move(view.width / 2, view.height / 2);
+			await expect
+				.poll(async () => {
+					await page.mouse.wheel(0, view.height);
+					return link.count();
+				})
+				.toBe(1);
 			const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
 			expect(download.suggestedFilename()).toMatch(/^quota-users-\d{4}-\d{2}-\d{2}\.csv$/);
 			const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
