@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { isUuid } from '../db/client';
 import { DomainError } from '../errors';
 import type { ApiKeyAuth, Auth } from './types';
 
@@ -68,7 +69,7 @@ export async function requireAccountAccess(
 	level: AccessLevel
 ): Promise<AccessibleAccount> {
 	if (!auth) throw new DomainError('unauthorized', 'Sign in first.');
-	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(accountId)) throw denied();
+	if (!isUuid(accountId)) throw denied();
 	if ('keyId' in auth) {
 		assertKeyMayAct(auth, accountId, level);
 		const [account] = await db.rows<AccessibleAccount>(sql`select id, kind from accounts where id = ${accountId}`);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import { batcher, READ_BATCHES } from '../db/batches';
-import { queryRows, uuidArray } from '../db/client';
+import { isUuid, queryRows, uuidArray } from '../db/client';
 import { DomainError } from '../errors';
 import { assertKeyMayAct, requireAccountAccess, type AccessLevel } from './access';
 import { activeAccount } from './active-account';
@@ -16,8 +16,6 @@ export interface Target {
 	team?: string | null;
 	guest?: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Site users whose account each process keeps: the most recently used ones (a few MB at most). */
 const MAX_KEPT_SITE_USERS = 20_000;
@@ -38,7 +36,7 @@ async function siteUserAccount(db: Db, user: string): Promise<string> {
 	const kept = keptUsersOf(db);
 	const known = kept.get(user);
 	if (known) return known;
-	const found = UUID.test(user) ? await accountOfUserId(db.orm, user.toLowerCase()) : null;
+	const found = isUuid(user) ? await accountOfUserId(db.orm, user.toLowerCase()) : null;
 	const accountId = found ?? (await findOrCreateExternalUser(db, user)).accountId;
 	kept.set(user, accountId);
 	return accountId;
@@ -94,14 +92,14 @@ export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, lev
 	if (named.length > 1) throw new DomainError('invalid_input', 'Name one of "user", "team" or "guest", not several.');
 	let accountId: string | null = null;
 	if (target.team) {
-		if (!UUID.test(target.team)) throw new DomainError('not_found', 'No such team.');
+		if (!isUuid(target.team)) throw new DomainError('not_found', 'No such team.');
 		const [row] = await db.rows<{ account_id: string }>(sql`select account_id from teams where id = ${target.team}::uuid`);
 		if (!row) throw key.kind === 'site' ? new DomainError('not_found', 'No such team.') : new DomainError('forbidden', 'This key cannot act for that team.');
 		accountId = row.account_id;
 	} else if (target.user) {
 		if (key.kind !== 'site') {
 			const [row] = await db.rows<{ account_id: string }>(
-				sql`select account_id from users where ${UUID.test(target.user) ? sql`id = ${target.user}::uuid or ` : sql``} external_id = ${target.user}`
+				sql`select account_id from users where ${isUuid(target.user) ? sql`id = ${target.user}::uuid or ` : sql``} external_id = ${target.user}`
 			);
 			if (!row) throw new DomainError('forbidden', 'This key cannot act for that user.');
 			accountId = row.account_id;

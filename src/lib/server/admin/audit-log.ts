@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client';
+import { isUuid, queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteTimeZone } from '../ledger';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
@@ -36,8 +36,6 @@ export interface AuditRow {
 	detail: unknown;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The audit log newest first, `AUDIT_PAGE_SIZE` at a time by keyset on its id (the order entries
  * were recorded), filtered by actor, action, account and date (`pageSize` rows a page: the export reads
@@ -58,7 +56,7 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 		where.push(await oneOf(exec, sql`g.actor_user_id`, sql`select id from users where name ilike ${p} or email ilike ${p}`));
 	}
 	const account = q.account?.trim();
-	if (account && UUID.test(account)) where.push(sql`g.account_id = ${account}::uuid`);
+	if (account && isUuid(account)) where.push(sql`g.account_id = ${account}::uuid`);
 	else if (account) {
 		const p = likePattern(account);
 		where.push(await oneOf(exec, sql`g.account_id`, sql`select id from accounts where name ilike ${p} union select account_id from users where email ilike ${p}`));

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db';
+import { isUuid } from '../db/client';
 import { appSecret, siteKeyVouches, type ApiKeyAuth } from '../accounts';
 import { DomainError } from '../errors';
 
@@ -13,7 +14,6 @@ import { DomainError } from '../errors';
 export const EMBED_TTL_SECONDS = { min: 60, max: 3600, default: 900 } as const;
 
 const FORMAT = /^qe_([A-Za-z0-9_-]{20,200})\.([A-Za-z0-9_-]{43})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function mac(body: string, secret: string): string {
 	return createHmac('sha256', secret).update(`embed:${body}`).digest('base64url');
@@ -53,7 +53,7 @@ export async function readEmbedToken(db: Db, token: string | null | undefined, o
 	const expected = m ? Buffer.from(mac(m[1]!, opts.secret ?? appSecret())) : null;
 	if (!m || !expected || !timingSafeEqual(expected, Buffer.from(m[2]!))) throw refused('invalid', 'Send Authorization: Bearer <embed token> (qe_…), as POST /api/v1/embed-tokens answered it.');
 	const [keyId, accountId, expires] = Buffer.from(m[1]!, 'base64url').toString().split('.');
-	if (!UUID.test(keyId ?? '') || !UUID.test(accountId ?? '') || !/^\d+$/.test(expires ?? '')) throw refused('invalid', 'This embed token is malformed.');
+	if (!isUuid(keyId ?? '') || !isUuid(accountId ?? '') || !/^\d+$/.test(expires ?? '')) throw refused('invalid', 'This embed token is malformed.');
 	const expiresAt = new Date(Number(expires) * 1000);
 	if (expiresAt <= (opts.now ?? new Date())) throw refused('expired', 'This embed token has expired; the host site makes a new one.');
 	const state = await siteKeyVouches(db, keyId!, accountId!);

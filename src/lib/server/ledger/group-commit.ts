@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client';
+import { isUuid, queryRows, type Executor } from '../db/client';
 import { batcher, type BatchOptions, type Outcome } from '../db/batches';
 import { DomainError } from '../errors';
 
@@ -81,7 +81,6 @@ export function spendInBatch(exec: Executor, spend: SpendItem): Promise<unknown>
 	return submit(exec, storableItem(spend));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A NUL or a lone surrogate, as JSON.stringify escapes them (after an even run of backslashes): jsonb refuses both. */
 const UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 
@@ -93,7 +92,7 @@ const UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
  */
 export function storableItem(item: SpendItem): string {
 	for (const [field, id] of [['account', item.account], ['actor', item.actor_user], ['actor', item.actor_key]] as const) {
-		if (id !== null && !UUID.test(id)) throw new DomainError('invalid_input', `The ${field} id is not a uuid.`, { field });
+		if (id !== null && !isUuid(id)) throw new DomainError('invalid_input', `The ${field} id is not a uuid.`, { field });
 	}
 	const json = JSON.stringify(item);
 	if (UNSTORABLE.test(json)) throw new DomainError('invalid_input', 'A value in the request cannot be stored (out of range or malformed).');

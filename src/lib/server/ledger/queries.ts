@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, uuidArray, type Executor } from '../db/client';
+import { isUuid, queryRows, uuidArray, type Executor } from '../db/client';
 import { batcher, READ_BATCHES } from '../db/batches';
 import { isTransaction } from '../db/notices';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
@@ -175,12 +175,10 @@ export async function spendable(exec: Executor, accountId: string): Promise<Spen
 	return spendableBatch(exec, accountId);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Balance requests that arrive while others are read go together: one statement per batch (db/batches.ts). */
 const spendableBatch = batcher<string, Spendable>(
 	async (exec, accountIds) => {
-		const ids = [...new Set(accountIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+		const ids = [...new Set(accountIds.filter(isUuid).map((id) => id.toLowerCase()))];
 		const found = ids.length ? await readOne(exec, spendableOfRead(ids)) : new Map<string, Spendable>();
 		return accountIds.map((id) => {
 			const value = found.get(id.toLowerCase());
@@ -497,7 +495,7 @@ export function rollupsRead(accountId: string, opts: { period: ReportPeriod; win
 /** The account a hold belongs to, so a caller's access can be checked before settling it. */
 /** The account a hold belongs to; null when there is no such hold (or `holdId` is not a hold id). */
 export async function holdAccount(exec: Executor, holdId: string): Promise<string | null> {
-	if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(holdId)) return null;
+	if (!isUuid(holdId)) return null;
 	const [row] = await queryRows<{ account_id: string }>(exec, sql`select account_id from holds where id = ${holdId}::uuid`);
 	return row?.account_id ?? null;
 }

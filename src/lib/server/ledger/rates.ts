@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client';
+import { isUuid, queryRows, type Executor } from '../db/client';
 import { read, type Read } from '../db/reads';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
@@ -11,15 +11,13 @@ import { rolloverFollowsModule } from './rollover';
 export type Feature = typeof features.$inferSelect;
 export type FeatureInput = Omit<typeof features.$inferInsert, 'tokensPerUnit'> & { tokensPerUnit: number };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Refuses a write that names a module, team, user or account that does not exist with its domain
  * code (unknown_module, not_found), before the database would refuse it with a foreign-key error.
  */
 async function requireReferences(exec: Executor, r: { module?: string; teamId?: string | null; userId?: string | null; accountId?: string }) {
 	const ids = { team: r.teamId, user: r.userId, account: r.accountId };
-	for (const [what, id] of Object.entries(ids)) if (id != null && !UUID.test(id)) throw new DomainError('not_found', `No such ${what}.`);
+	for (const [what, id] of Object.entries(ids)) if (id != null && !isUuid(id)) throw new DomainError('not_found', `No such ${what}.`);
 	const [found] = await queryRows<{ module: boolean; team: boolean; user: boolean; account: boolean }>(
 		exec,
 		sql`select ${r.module === undefined ? sql`true` : sql`exists (select 1 from modules where key = ${r.module})`} as module,

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
+import { isUuid } from '../db/client';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { orders, products, type ProductGrant } from '../db/schema';
 import { modelNamesRead } from '../ledger';
@@ -10,11 +11,9 @@ import type { BrowserCheckout, PaymentProvider } from './paddle/provider';
 
 export type Order = typeof orders.$inferSelect;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Our order by id; undefined for anything that is not one (webhook custom data is only trusted this far). */
 export async function orderOf(exec: Executor, orderId: string): Promise<Order | undefined> {
-	if (!UUID.test(orderId)) return undefined;
+	if (!isUuid(orderId)) return undefined;
 	const [row] = await exec.select().from(orders).where(eq(orders.id, orderId));
 	return row;
 }
@@ -165,7 +164,7 @@ interface PurchaseRow {
 
 /** One order of one account (the store polls it while the payment is processed). */
 export async function getPurchase(exec: Executor, accountId: string, orderId: string): Promise<Purchase> {
-	if (!UUID.test(orderId)) throw new DomainError('not_found', 'No such order');
+	if (!isUuid(orderId)) throw new DomainError('not_found', 'No such order');
 	const [row] = await listPurchases(exec, accountId, { orderId, limit: 1 });
 	if (!row) throw new DomainError('not_found', 'No such order');
 	return row;
