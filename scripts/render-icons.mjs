@@ -1,5 +1,5 @@
-// Renders the app icons (static/icons/*.png, and static/favicon.svg, which the pages also show as
-// the brand mark) from one SVG drawing with Chromium:
+// Renders the app icons (static/icons/*.png, the brand mark the pages show among them, and
+// static/favicon.svg, the browser tab's icon) from one SVG drawing with Chromium:
 // `node scripts/render-icons.mjs`. The PNGs are committed; run this again only when the drawing changes.
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,11 @@ const icons = [
 	{ file: 'icon-512.png', size: 512, rounded: true, safe: false },
 	{ file: 'maskable-192.png', size: 192, rounded: false, safe: true },
 	{ file: 'maskable-512.png', size: 512, rounded: false, safe: true },
-	{ file: 'apple-touch-icon.png', size: 180, rounded: false, safe: false }
+	{ file: 'apple-touch-icon.png', size: 180, rounded: false, safe: false },
+	// The brand mark the pages show (32 px and under at 2x; 128 for the larger marks of home and sign-in):
+	// a PNG, because an <img> of an SVG makes Chromium build a whole document for it on every page.
+	{ file: 'logo-64.png', size: 64, rounded: true, safe: false },
+	{ file: 'logo-128.png', size: 128, rounded: true, safe: false }
 ];
 
 mkdirSync('static/icons', { recursive: true });
