@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isUuid, queryRows, uuidArray, type Executor } from '../db/client';
 import { batcher, READ_BATCHES } from '../db/batches';
 import { isTransaction } from '../db/notices';
-import { mapRead, read, readOne, together, type Read } from '../db/reads';
+import { mapRead, read, readOne, together, type Answer, type Read } from '../db/reads';
 import { DomainError } from '../errors';
 import { wholeNumber } from './validate';
 import type { Level, LotSource, PaidBy, Period } from './types';
@@ -247,8 +247,11 @@ function balanceTotalsRead(accountId: string) {
 
 /** The read behind `balances`: `spendable`, the totals (and the viewer's threshold) as one statement. */
 export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<number | undefined> } = {}): Read<Balances> {
-	const siteShare = read(sql`select 1`, () => undefined);
-	const parts = together({ spendable: spendableRead(accountId), totals: balanceTotalsRead(accountId), lowShare: opts.lowSharePercent ?? siteShare });
+	const figures = { spendable: spendableRead(accountId), totals: balanceTotalsRead(accountId) };
+	// The viewer's own threshold is read beside them when asked for; without one the site's (in totals) applies.
+	const parts: Read<{ [K in keyof typeof figures]: Answer<(typeof figures)[K]> } & { lowShare: number | undefined }> = opts.lowSharePercent
+		? together({ ...figures, lowShare: opts.lowSharePercent })
+		: mapRead(together(figures), (f) => ({ ...f, lowShare: undefined }));
 	return mapRead(parts, ({ spendable: { allocations, allowances, available, held }, totals, lowShare }) => {
 		const lowSharePercent = lowShare ?? totals.lowShare;
 		return {
