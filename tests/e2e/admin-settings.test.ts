@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch } from './browser';
 import { deviceStorage, leo, maya, screen } from './app';
-import { expectSound, openAt, sizes, type Size } from './console';
+import { expectSound, openAt, scrollUntilShown, sizes, type Size } from './console';
 import { DEMO_SITE_API_KEY } from './server';
 
 // The admin console's Overview, Limits and Rates pages at a phone's size and a desktop's. The e2e
@@ -77,7 +77,9 @@ for (const size of sizes) {
 			await page.getByRole('heading', { name: /^Open flags/ }).waitFor();
 			await page.getByRole('heading', { name: 'Revenue' }).waitFor();
 			await screen(page, `admin-overview-top-${size.name}`);
-			await page.getByRole('button', { name: '7 days' }).click();
+			const week = page.getByRole('button', { name: '7 days' });
+			await scrollUntilShown(page, week); // the chart, the tops and the links are below the first screen
+			await week.click();
 			await page.getByLabel('Split by').selectOption('model');
 			await page.getByRole('heading', { name: 'By model over 7 days' }).waitFor();
 			await page.getByRole('img', { name: /over the last 7 days/ }).waitFor();

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch, phone } from './browser';
 import { axe, screen, sessionCookies } from './app';
+import { scrollUntilShown } from './console';
 
 // The console's Catalog, Campaigns, Payments and Roles pages, the CSV exports and a member's own API
 // keys, at a phone's size and a desktop's. The member is a new sign-up, so the demo users that other
@@ -158,9 +159,10 @@ for (const size of sizes) {
 			await page.getByLabel('Site role').selectOption(role);
 			await page.getByRole('button', { name: 'Save role' }).click();
 			await page.getByText(`Role is now E2E testers ${size.name} ${run}.`).waitFor();
-			const statement = page.getByRole('region', { name: 'Statement (the table scrolls sideways)' });
-			await statement.getByRole('row').filter({ hasText: `E2E pack ${size.name} ${run}` }).waitFor();
 			await screen(page, `admin-user-detail-role-${size.name}`);
+			const statement = page.getByRole('region', { name: 'Statement (the table scrolls sideways)' });
+			await scrollUntilShown(page, statement); // the records under the bonus form
+			await statement.getByRole('row').filter({ hasText: `E2E pack ${size.name} ${run}` }).waitFor();
 			await statement.scrollIntoViewIfNeeded();
 			await screen(page, `admin-user-detail-statement-${size.name}`);
 			await expectSound(page);
@@ -195,15 +197,8 @@ for (const size of sizes) {
 		it('exports the users CSV from the Users page, and the file has every user', async () => {
 			await page.goto('/admin/users');
 			const link = page.getByRole('link', { name: 'Users with balances' });
-			// The exports card under the list loads as it nears the screen: scroll down until it shows, as a person does.
-			const view = page.viewportSize()!;
-			await page.mouse.move(view.width / 2, view.height / 2);
-			await expect
-				.poll(async () => {
-					await page.mouse.wheel(0, view.height);
-					return link.count();
-				})
-				.toBe(1);
+			await scrollUntilShown(page, link); // the exports card under the list
+			await expect(link.count()).resolves.toBe(1);
 			const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
 			expect(download.suggestedFilename()).toMatch(/^quota-users-\d{4}-\d{2}-\d{2}\.csv$/);
 			const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as Record<string, string>[];

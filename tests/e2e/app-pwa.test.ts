@@ -3,9 +3,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { baseURL, launch, phone, phoneContext } from './browser';
-import { leo, maya, openAs, screen, sessionCookies, waitForFresh, waitForServiceWorker } from './app';
+import { leo, maya, openAs, screen, sessionCookies, START_JS_BUDGET, startScripts, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -181,22 +180,12 @@ describe('first load', () => {
 
 	it('keeps the JavaScript the dashboard needs at start under 60 KB gzipped (charts load later)', async () => {
 		const context = await phoneContext(browser);
-		const page = await context.newPage();
-		const scripts = new Set<string>();
-		page.on('request', (r) => {
-			if (r.resourceType() === 'script') scripts.add(new URL(r.url()).pathname);
-		});
 		await context.addCookies(await sessionCookies(browser, maya.email));
-		await page.goto('/dashboard');
-		await waitForFresh(page);
-		const root = 'build/client';
-		const sizes = [...scripts].map((path) => ({ path, gz: gzipSync(readFileSync(join(root, path))).length })).sort((a, b) => b.gz - a.gz);
-		const total = sizes.reduce((n, s) => n + s.gz, 0);
-		console.log(sizes.slice(0, 6).map((s) => `${(s.gz / 1024).toFixed(1)} KB ${s.path}`).join('\n'));
-		expect(scripts.size).toBeGreaterThan(0);
-		expect([...scripts].some((s) => /uplot/i.test(readFileSync(join(root, s), 'utf8').slice(0, 2000)))).toBe(false);
-		console.log(`dashboard first load: ${scripts.size} scripts, ${(total / 1024).toFixed(1)} KB gzipped`);
-		expect(total).toBeLessThanOrEqual(60 * 1024);
+		const page = await context.newPage();
+		const { scripts, total } = await startScripts(page, '/dashboard', () => waitForFresh(page));
+		expect(scripts.length).toBeGreaterThan(0);
+		expect(scripts.some((s) => /uplot/i.test(readFileSync(join('build/client', s.path), 'utf8').slice(0, 2000)))).toBe(false);
+		expect(total).toBeLessThanOrEqual(START_JS_BUDGET);
 		await context.close();
 	});
 

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { baseURL, phoneContext, sharedApp } from './browser';
@@ -70,6 +71,32 @@ export async function openAs(browser: Browser, email: string, path = '/dashboard
 	const page = await context.newPage();
 	await page.goto(path);
 	return { context, page };
+}
+
+/** What a page's start may load: 60 KB of gzipped JavaScript (issue 16), as bench:web counts it. */
+export const START_JS_BUDGET = 60 * 1024;
+
+/**
+ * Opens `path` and lists the scripts its load requests until `loaded` resolves, each with the gzip -9
+ * size of its built file (bench:web's measure; the service worker is not the page's), largest first.
+ */
+export async function startScripts(page: Page, path: string, loaded: () => Promise<unknown>) {
+	const paths = new Set<string>();
+	const seen = (r: import('playwright-core').Request) => {
+		const url = new URL(r.url());
+		if (r.resourceType() === 'script' && url.pathname !== '/service-worker.js') paths.add(url.pathname);
+	};
+	page.on('request', seen);
+	try {
+		await page.goto(path);
+		await loaded();
+	} finally {
+		page.off('request', seen);
+	}
+	const scripts = [...paths].map((p) => ({ path: p, gz: gzipSync(readFileSync(join('build/client', p)), { level: 9 }).length })).sort((a, b) => b.gz - a.gz);
+	const total = scripts.reduce((n, s) => n + s.gz, 0);
+	console.log(`${path} first load: ${scripts.length} scripts, ${(total / 1024).toFixed(1)} KB gzipped; largest:\n${scripts.slice(0, 6).map((s) => `  ${(s.gz / 1024).toFixed(1)} KB ${s.path}`).join('\n')}`);
+	return { scripts, total };
 }
 
 /** Waits until the page shows fresh figures (its "Updated …" line). */

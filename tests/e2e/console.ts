@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { baseURL, phone } from './browser';
 import { axe, sessionCookies } from './app';
 
@@ -32,4 +32,23 @@ export async function expectSound(page: Page) {
 	);
 	expect(await page.evaluate(() => document.documentElement.scrollWidth), wide.join(' ')).toBeLessThanOrEqual(width);
 	expect(await axe(page)).toEqual([]);
+}
+
+/**
+ * Scrolls down, as a person does, until `target` is on the page: a part below the first screen loads
+ * its code as it nears the screen (NearScreen), so it is not there before.
+ */
+export async function scrollUntilShown(page: Page, target: Locator) {
+	const view = page.viewportSize()!;
+	await page.mouse.move(view.width / 2, view.height / 2);
+	// Seconds, not expect.poll's one: the part's code and the rows above it may still be on their way.
+	await expect
+		.poll(
+			async () => {
+				await page.mouse.wheel(0, view.height);
+				return target.count();
+			},
+			{ timeout: 10_000 }
+		)
+		.toBeGreaterThan(0);
 }
