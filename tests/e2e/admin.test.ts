@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch } from './browser';
+import { DEMO_SITE_API_KEY } from './server';
 import { deviceStorage, leo, maya, screen, shiftWhileLoading, startScripts } from './app';
 import { expectSound, openAt, scrollUntilShown, sizes, type Size } from './console';
 
@@ -63,6 +64,23 @@ for (const size of sizes) {
 			for (const path of ['/admin', '/admin/users', member!, '/admin/audit']) {
 				expect(await shiftWhileLoading(page, path), path).toBeLessThanOrEqual(0.05);
 			}
+		});
+
+		it('shows on a user’s page the id a site key names them by, and the API answers that user’s figures with it', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(leo.email);
+			await page.getByRole('link', { name: leo.name }).first().click();
+			const line = page.getByText(/^In the API: user=/);
+			await line.waitFor();
+			const id = (await line.locator('code').innerText()).replace(/^user=/, '');
+			const shown = Number((await page.locator('.figure').first().innerText()).replace(/\D/g, ''));
+			const res = await fetch(`${baseURL()}/api/v1/balance?user=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
+			expect(res.status).toBe(200);
+			expect(((await res.json()) as { available: number }).available).toBe(shown);
+			// The id named Leo: no new site user was made for it.
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(`Site user ${id}`);
+			await page.getByText(`No account matches “Site user ${id}”.`).waitFor();
 		});
 
 		it('finds a user by e-mail, sets their balance with a reason once despite a double press, and sees it in the audit log', async () => {
