@@ -26,11 +26,11 @@ export interface HttpSetup {
 }
 
 export interface ProcessFigures {
-	floor: Figures;
-	consumeSpread: Figures;
-	consumeHot: Figures;
-	balance: Figures;
-	check: Figures;
+	floor: Loaded;
+	consumeSpread: Loaded;
+	consumeHot: Loaded;
+	balance: Loaded;
+	check: Loaded;
 }
 
 /** Where a profiled run's CPU went, in µs per request: by part of the stack, and the functions with the most self time. */
@@ -42,7 +42,8 @@ export interface Breakdown {
 export interface HttpFigures {
 	one: ProcessFigures;
 	two: ProcessFigures;
-	profile: { requests: number; breakdown: Breakdown };
+	/** The profiled run: its requests, where its busy time went, and the process's CPU time per request (µs). */
+	profile: { requests: number; breakdown: Breakdown; cpuUs: number };
 }
 
 function startApps(setup: HttpSetup, count: number, nodeArgs: string[] = []): Promise<RunningApp[]> {
@@ -63,13 +64,27 @@ function startApps(setup: HttpSetup, count: number, nodeArgs: string[] = []): Pr
 	);
 }
 
-function load(setup: HttpSetup, apps: RunningApp[], route: Route, users: string, seconds = setup.seconds): Figures {
+/** Clock ticks per second of /proc's CPU times. */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU time (user + system, every thread) the process has used so far, in µs (/proc/<pid>/stat). */
+function cpuUs(pid: number): number {
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1e6;
+}
+
+/** A load's figures and the app processes' CPU time per request (µs), all threads, read from /proc. */
+type Loaded = Figures & { appCpuUs: number };
+
+function load(setup: HttpSetup, apps: RunningApp[], route: Route, users: string, seconds = setup.seconds): Loaded {
 	const origins = apps.map((a) => a.baseURL).join(',');
 	const args = ['bench/load.mjs', origins, setup.siteKey, users, String(setup.connections), String(seconds), 'bench_op', route];
+	const cpuBefore = apps.reduce((n, a) => n + cpuUs(a.pid), 0);
 	const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+	const cpu = apps.reduce((n, a) => n + cpuUs(a.pid), 0) - cpuBefore;
 	if (r.status !== 0) throw new Error(r.stderr);
 	const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-	return { rps: j.rps, p50: j.p50, p99: j.p99, errors: j.non2xx + j.errors, total: j.total };
+	return { rps: j.rps, p50: j.p50, p99: j.p99, errors: j.non2xx + j.errors, total: j.total, appCpuUs: cpu / Math.max(1, j.total) };
 }
 
 async function measure(setup: HttpSetup, count: number): Promise<ProcessFigures> {
@@ -180,7 +195,11 @@ async function profiled(setup: HttpSetup): Promise<HttpFigures['profile']> {
 	if ((await app!.stop()) === 'hung') throw new Error('the profiled app did not exit on SIGTERM, so it wrote no profile');
 	const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 	if (!file) throw new Error(`no .cpuprofile in ${dir}`);
-	return { requests: run.total, breakdown: breakdown(JSON.parse(readFileSync(join(dir, file), 'utf8')), run.total, (from - spawned) * 1000, (to - spawned) * 1000) };
+	return {
+		requests: run.total,
+		breakdown: breakdown(JSON.parse(readFileSync(join(dir, file), 'utf8')), run.total, (from - spawned) * 1000, (to - spawned) * 1000),
+		cpuUs: run.appCpuUs
+	};
 }
 
 /** Runs the HTTP part (about 11 × `seconds`). */
@@ -200,11 +219,12 @@ export function printHttp(h: HttpFigures, connections: number): boolean {
 	};
 	for (const [label, f] of [['one app process', h.one], ['two app processes', h.two]] as const) {
 		console.log(`\nHTTP, ${label}, ${connections} connections:`);
-		console.log(row('floor GET /api/v1/key (no database work)', f.floor));
-		console.log(row('POST /api/v1/consume, 10,000 accounts', f.consumeSpread));
-		console.log(row('POST /api/v1/consume, one hot account', f.consumeHot));
-		console.log(row('GET /api/v1/balance, 10,000 accounts', f.balance));
-		console.log(row('POST /api/v1/check, 10,000 accounts', f.check));
+		const line = (label: string, x: Loaded) => console.log(`${row(label, x)}  app CPU ${fmt(x.appCpuUs).padStart(5)} µs/req`);
+		line('floor GET /api/v1/key (no database work)', f.floor);
+		line('POST /api/v1/consume, 10,000 accounts', f.consumeSpread);
+		line('POST /api/v1/consume, one hot account', f.consumeHot);
+		line('GET /api/v1/balance, 10,000 accounts', f.balance);
+		line('POST /api/v1/check, 10,000 accounts', f.check);
 		target(`consume ÷ floor, 10,000 accounts: ${fmt(f.consumeSpread.rps / f.floor.rps, 2)} (≥ 0.7)`, f.consumeSpread.rps / f.floor.rps >= 0.7);
 		target(`consume ÷ floor, hot account: ${fmt(f.consumeHot.rps / f.floor.rps, 2)} (≥ 0.7)`, f.consumeHot.rps / f.floor.rps >= 0.7);
 		target(`balance ÷ consume: ${fmt(f.balance.rps / f.consumeSpread.rps, 2)} (≥ 1.0)`, f.balance.rps >= f.consumeSpread.rps);
@@ -214,7 +234,13 @@ export function printHttp(h: HttpFigures, connections: number): boolean {
 		target(`errors: ${errors} (0)`, errors === 0);
 	}
 	const total = h.profile.breakdown.parts.reduce((n, b) => n + b.us, 0);
-	console.log(`\nWhere one app process's CPU goes per consume (--cpu-prof, ${fmt(h.profile.requests)} requests, ${fmt(total)} µs each):`);
+	// The profiler samples the main thread's wall time between idle waits, so a stretch in which the
+	// process waited for a core (PostgreSQL and the load generator share the two) counts as busy: the
+	// process's CPU time from /proc is printed beside it.
+	console.log(
+		`\nWhere one app process's busy time goes per consume (--cpu-prof, ${fmt(h.profile.requests)} requests, ${fmt(total)} µs each; ` +
+			`its CPU time, all threads: ${fmt(h.profile.cpuUs)} µs each):`
+	);
 	for (const b of h.profile.breakdown.parts) console.log(`  ${b.part.padEnd(62)} ${fmt(b.us).padStart(7)} µs  ${fmt((100 * b.us) / total).padStart(3)} %`);
 	console.log('The functions with the most self time (µs per consume):');
 	for (const t of h.profile.breakdown.top) console.log(`  ${t.fn.slice(0, 90).padEnd(92)} ${fmt(t.us).padStart(7)}`);
