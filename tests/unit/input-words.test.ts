@@ -66,6 +66,13 @@ describe('invalid input, in Quota’s words', () => {
 	it('tRPC’s own refusal of a procedure’s input (zod’s issues as JSON) becomes the sentence', () => {
 		const r = z.object({ limit: z.number().int().min(1) }).strict().safeParse({ limit: 0 });
 		const mapped = toTRPCError(new TRPCError({ code: 'BAD_REQUEST', cause: r.error }));
-		expect({ code: mapped.code, message: mapped.message }).toEqual({ code: 'BAD_REQUEST', message: 'limit must be a whole number of at least 1.' });
+		expect({ code: mapped.code, message: mapped.message }).toEqual({ code: 'BAD_REQUEST', message: 'Limit must be a whole number of at least 1.' });
+	});
+
+	it('tRPC words the field for the person using the app: "Limit message", not "limitMessage"', () => {
+		const r = z.object({ limitMessage: z.string().trim().min(1, 'Write the limit message.').max(500), roles: z.record(z.string(), z.number().int().min(0)) }).safeParse({ limitMessage: 'x'.repeat(501), roles: {} });
+		expect(toTRPCError(r.error).message).toBe('Limit message must be text of 1 to 500 characters.');
+		const own = z.object({ limitMessage: z.string().trim().min(1, 'Write the limit message.') }).safeParse({ limitMessage: ' ' });
+		expect(toTRPCError(own.error).message).toBe('Limit message: Write the limit message.');
 	});
 });

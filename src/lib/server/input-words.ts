@@ -160,3 +160,17 @@ export function firstIssue(e: ZodError): string {
 	if (!first.path.length || message.startsWith(field)) return message;
 	return /^(must|cannot|is|are) /.test(message) ? `${field} ${message.replace(/\.?$/, '.')}` : `${field}: ${message}`;
 }
+
+/**
+ * `firstIssue` for a person reading it in the app (tRPC): the field in words, not as code names it
+ * ("Limit message must be text of 1 to 500 characters.", not "limitMessage must be …").
+ */
+export function firstIssueForPeople(e: ZodError): string {
+	const sentence = firstIssue(e);
+	const path = e.issues[0]?.path;
+	if (!path?.length) return sentence;
+	const field = fieldName(path);
+	if (!sentence.startsWith(field)) return sentence;
+	const words = field.replace(/\[\d+\]/g, '').replace(/[._]/g, ' ').replace(/([a-z\d])([A-Z])/g, '$1 $2').toLowerCase();
+	return `${words.charAt(0).toUpperCase()}${words.slice(1)}${sentence.slice(field.length)}`;
+}

@@ -6,13 +6,13 @@ import { logFailure } from '../log';
 import { refusalCodes } from '../ledger';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
 import { answers } from '../http/refusals';
-import { firstIssue } from '../input-words';
+import { firstIssueForPeople } from '../input-words';
 
-/** Invalid input as an `Error`: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
+/** Invalid input as an `Error` worded for the person using the app: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
 export class InvalidInput extends Error {
 	override name = 'InvalidInput';
 	constructor(readonly zod: ZodError) {
-		super(firstIssue(zod));
+		super(firstIssueForPeople(zod));
 	}
 }
 
