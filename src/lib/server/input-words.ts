@@ -21,20 +21,43 @@ const quoted = (values: readonly unknown[]): string => values.map((v) => JSON.st
 const bound = (n: number | null | undefined): number | null => (n == null || !Number.isFinite(n) || Math.abs(n) >= Number.MAX_SAFE_INTEGER ? null : n);
 
 interface NumberSchema {
-	minValue?: number | null;
-	maxValue?: number | null;
 	isInt?: boolean;
+	_zod?: { def?: { checks?: readonly { _zod: { def: { check: string; value?: unknown; inclusive?: boolean } } }[] } };
 }
+
+type Bound = { value: number; inclusive: boolean } | null;
+
+/** The tightest bound of one side among a number schema's checks (`min`/`gte`, `positive`/`gt`, …). */
+function schemaBound(schema: NumberSchema | undefined, side: 'greater_than' | 'less_than'): Bound {
+	let tightest: Bound = null;
+	for (const check of schema?._zod?.def?.checks ?? []) {
+		const { check: kind, value, inclusive = true } = check._zod.def;
+		if (kind !== side || typeof value !== 'number' || bound(value) === null) continue;
+		const tighter = !tightest || (side === 'greater_than' ? value > tightest.value : value < tightest.value) || (value === tightest.value && !inclusive);
+		if (tighter) tightest = { value, inclusive };
+	}
+	return tightest;
+}
+
+/** A bound of a whole number said inclusively: more than 0 is at least 1. */
+const wholeBound = (b: Bound, step: 1 | -1): Bound => (b && !b.inclusive && Number.isInteger(b.value) ? { value: b.value + step, inclusive: true } : b);
 
 /** "a whole number from 1 to 200", from the schema's own bounds (or the issue's, when the schema is not at hand). */
 function numberRule(schema: NumberSchema | undefined, iss: Issue): string {
-	const whole = schema?.isInt || ('format' in iss && iss.format === 'safeint') ? 'a whole number' : 'a number';
-	const min = bound(schema?.minValue ?? (iss.code === 'too_small' ? Number(iss.minimum) : null));
-	const max = bound(schema?.maxValue ?? (iss.code === 'too_big' ? Number(iss.maximum) : null));
-	if (min !== null && max !== null) return `${whole} from ${count(min)} to ${count(max)}`;
-	if (min !== null) return `${whole} of at least ${count(min)}`;
-	if (max !== null) return `${whole} of at most ${count(max)}`;
-	return whole;
+	const isWhole = Boolean(schema?.isInt || ('format' in iss && iss.format === 'safeint'));
+	const issued = (side: 'too_small' | 'too_big'): Bound =>
+		iss.code === side && bound(Number(side === 'too_small' ? iss.minimum : iss.maximum)) !== null
+			? { value: Number(side === 'too_small' ? iss.minimum : iss.maximum), inclusive: iss.inclusive !== false }
+			: null;
+	let min = schemaBound(schema, 'greater_than') ?? issued('too_small');
+	let max = schemaBound(schema, 'less_than') ?? issued('too_big');
+	if (isWhole) [min, max] = [wholeBound(min, 1), wholeBound(max, -1)];
+	const whole = isWhole ? 'a whole number' : 'a number';
+	if (min?.inclusive && max?.inclusive) return `${whole} from ${count(min.value)} to ${count(max.value)}`;
+	const lower = min && `${min.inclusive ? 'at least' : 'more than'} ${count(min.value)}`;
+	const upper = max && `${max.inclusive ? 'at most' : 'less than'} ${count(max.value)}`;
+	if (lower && upper) return `${whole} of ${lower} and ${upper}`;
+	return lower || upper ? `${whole} of ${lower ?? upper}` : whole;
 }
 
 interface TextSchema {
