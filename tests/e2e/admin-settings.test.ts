@@ -137,7 +137,7 @@ for (const size of sizes) {
 			}
 			// The demo's chat limits are role-based: one field per role of the Roles page's list, by its name.
 			await expect(chatForm(page).getByLabel('Author (tokens)').inputValue()).resolves.toBe('20000');
-			await expect(chatForm(page).getByLabel('Subscriber (tokens)').count()).resolves.toBe(1);
+			await expect(chatForm(page).getByLabel('Member (tokens)').count()).resolves.toBe(1);
 		});
 
 		it('changes a feature’s rate with a live cost preview, and the playground shows the new cost', async () => {

@@ -84,9 +84,9 @@ for (const size of sizes) {
 				await member.getByText('Only site admins can open the admin console').waitFor();
 			}
 			const statuses = await member.evaluate(async () =>
-				Promise.all(['users', 'audit', 'operations?from=2000-01-01&to=2100-01-01'].map(async (k) => (await fetch(`/admin/exports/${k}`)).status))
+				Promise.all(['users', 'teams', 'audit', 'operations?from=2000-01-01&to=2100-01-01'].map(async (k) => (await fetch(`/admin/exports/${k}`)).status))
 			);
-			expect(statuses).toEqual([403, 403, 403]);
+			expect(statuses).toEqual([403, 403, 403, 403]);
 			const signedOut = await fetch(`${baseURL()}/admin/exports/users`);
 			expect(signedOut.status).toBe(401);
 			expect(await signedOut.text()).not.toContain('@quota.test');
@@ -194,7 +194,7 @@ for (const size of sizes) {
 			await screen(member, `member-event-bonus-${size.name}`);
 		}, 150_000);
 
-		it('exports the users CSV from the Users page, and the file has every user', async () => {
+		it('exports the users CSV from the Users page, and the file has every user; the team pools’ file beside it has the demo’s pool', async () => {
 			await page.goto('/admin/users');
 			const link = page.getByRole('link', { name: 'Users with balances' });
 			await scrollUntilShown(page, link); // the exports card under the list
@@ -205,6 +205,12 @@ for (const size of sizes) {
 			const listed = await listedUserIds(page);
 			expect(rows.map((r) => r.user_id).sort()).toEqual([...listed].sort());
 			expect(rows.find((r) => r.email === person.email)).toMatchObject({ name: person.name, balance_tokens: String(1234 + 321) });
+			const pools = page.getByRole('link', { name: 'Team pools with balances' });
+			const [poolFile] = await Promise.all([page.waitForEvent('download'), pools.click()]);
+			expect(poolFile.suggestedFilename()).toMatch(/^quota-team-pools-\d{4}-\d{2}-\d{2}\.csv$/);
+			const poolRows = parse(readFileSync((await poolFile.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
+			expect(poolRows.find((r) => r.name === 'Acme Studio')).toMatchObject({ owner_email: 'maya@quota.test', members: '2', balance_tokens: expect.stringMatching(/^\d+$/) });
+			expect(rows.some((r) => poolRows.some((p) => p.account_id === r.account_id))).toBe(false);
 			await link.scrollIntoViewIfNeeded();
 			await screen(page, `admin-users-exports-${size.name}`);
 			await expectSound(page);

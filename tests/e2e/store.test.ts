@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
-import { launch, phoneContext, screenshot } from './browser';
+import { baseURL, launch, phoneContext, screenshot } from './browser';
 import { signIn } from './app';
 
+
+/** What every list of purchases says under an "Unpaid" one (src/lib/client/purchase-status.ts). */
+const UNPAID_NOTE = 'Unpaid: nothing is charged or added yet. An unpaid checkout leaves this list after an hour.';
 
 /** What the phone's screen shows right now (full-page shots of a long store are hard to read). */
 async function viewport(page: Page, name: string) {
@@ -138,7 +141,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await screenshot(page, 'purchases');
 	});
 
-	it('a checkout closed without paying reads "Unpaid", says nothing is charged and when it leaves the list', async () => {
+	it('a checkout closed without paying reads "Unpaid", and the history and the dashboard say alike that nothing is charged and when it leaves the list', async () => {
 		await page.goto('/store');
 		await offer(page, 'Text Embedding 25k').getByRole('button', { name: /^Buy/ }).click();
 		const sheet = page.frameLocator('iframe[title="Checkout"]');
@@ -148,8 +151,20 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const left = history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).first();
 		await left.getByText('Unpaid', { exact: true }).waitFor();
 		await expect(history.getByText('Pending', { exact: true }).count()).resolves.toBe(0);
-		await history.getByText('Unpaid: nothing is charged or added yet. A checkout left unpaid is dropped from this list after an hour.').waitFor();
+		await history.getByText(UNPAID_NOTE).waitFor();
 		await screenshot(page, 'purchases-awaiting-payment');
+
+		await page.goto('/dashboard');
+		const recent = page.getByRole('region', { name: 'Recent purchases' });
+		await recent.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).first().getByText('Unpaid', { exact: true }).waitFor();
+		await recent.getByText(UNPAID_NOTE).scrollIntoViewIfNeeded();
+		await viewport(page, 'dashboard-unpaid');
+		const wide = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
+		const desk = await signedIn(wide, 'leo@quota.test');
+		const deskRecent = desk.getByRole('region', { name: 'Recent purchases' });
+		await deskRecent.getByText(UNPAID_NOTE).scrollIntoViewIfNeeded();
+		await viewport(desk, 'dashboard-unpaid-desktop');
+		await wide.close();
 	});
 
 	it('offline, the store says purchases need a connection and does not offer to buy', async () => {

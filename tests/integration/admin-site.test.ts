@@ -9,13 +9,13 @@ import { expectInvariants } from '../helpers/ledger';
 import { paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { queryRows } from '../../src/lib/server/db/client';
-import { auditLog, lots, users } from '../../src/lib/server/db/schema';
+import { auditLog, lots, teamMembers, teams, users } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
-import { createSession, createUser, SESSION_COOKIE } from '../../src/lib/server/accounts';
+import { createSession, createTeam, createUser, SESSION_COOKIE } from '../../src/lib/server/accounts';
 import { call, callJson, useDb } from '../helpers/http';
-import { applyCampaign, auditCsv, operationsCsv, usersCsv } from '../../src/lib/server/admin';
+import { applyCampaign, auditCsv, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
 import { balances, consume, grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { listProducts } from '../../src/lib/server/store';
@@ -196,6 +196,28 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(rows.find((r) => r.user_id === odd.id)).toMatchObject({ name: 'O’Brien, "Bob" ; Jr.', balance_tokens: String((await balances(db.orm, odd.accountId)).available), disabled: 'false' });
 	});
 
+	it('the team pools export has every team once with the ledger’s figures, in the users export’s balance columns, and no person in it', async () => {
+		await upsertModule(db.orm, { key: 'pool', name: 'Pool module', limitMessage: 'No.' });
+		await upsertFeature(db.orm, { key: 'pool_op', name: 'Pool op', module: 'pool', unit: 'operation', tokensPerUnit: 7 });
+		const team = await createTeam(db.orm, { name: `Pool, "Export" ${tag()}`, ownerUserId: w.users.memberB.id });
+		await db.orm.insert(teamMembers).values({ teamId: team.id, userId: w.users.teamMember.id, role: 'member' });
+		await grant(db.orm, { accountId: team.accountId, tokens: 5000, source: 'bonus' });
+		await grant(db.orm, { accountId: team.accountId, tokens: 300, source: 'bonus', model: 'gpt-5-nano' });
+		for (let i = 0; i < 3; i++) await consume(db.orm, { accountId: team.accountId, feature: 'pool_op', units: 10, actor: { userId: w.users.teamMember.id }, idempotency: { scope: 'pool', key: randomUUID() } });
+		const rows = await csvRows((await teamsCsv(db.orm, 2)).body);
+		expect(Object.keys(rows[0]!)).toEqual(['account_id', 'team_id', 'name', 'owner_email', 'members', 'created_at', 'balance_tokens', 'general_balance_tokens', 'unlimited', 'used_this_month_tokens', 'last_active_day', 'figures_as_of']);
+		const all = await db.orm.select({ id: teams.id }).from(teams);
+		expect(rows.map((r) => r.team_id).sort()).toEqual(all.map((t) => t.id).sort());
+		const pool = rows.find((r) => r.team_id === team.id)!;
+		const ledger = await balances(db.orm, team.accountId);
+		// 5,300 granted, 3 × 10 units × 7 tokens = 210 spent from the general lot.
+		expect(ledger.available).toBe(5090);
+		expect(pool).toMatchObject({ account_id: team.accountId, name: team.name, owner_email: w.users.memberB.email, members: '2', balance_tokens: String(ledger.available), general_balance_tokens: '4790', unlimited: 'false', used_this_month_tokens: '210' });
+		const people = await csvRows((await usersCsv(db.orm)).body);
+		expect(people.some((r) => r.account_id === team.accountId)).toBe(false);
+		await expectInvariants(db);
+	});
+
 	it('the audit export follows the filters; the operations export has a date range’s operations once each', async () => {
 		const audit = await csvRows((await auditCsv(db.orm, { action: 'role.deleted' }, 1)).body);
 		expect(audit.length).toBeGreaterThan(0);
@@ -228,5 +250,8 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		const users = await call('/admin/exports/users', { headers: { cookie } });
 		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);
 		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
+		const pools = await call('/admin/exports/teams', { headers: { cookie } });
+		expect(pools.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-team-pools-\d{4}-\d{2}-\d{2}\.csv"$/);
+		expect((await pools.text()).split('\r\n')[0]).toBe('account_id,team_id,name,owner_email,members,created_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
 	});
 });

@@ -359,7 +359,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const m = await member(db, 0);
 		const r = await callJson('/api/v1/grants', { headers: bearer(site, idem()), body: { user: m.id, tokens: 500, source: 'bonus', expires_at: new Date(Date.now() - 60_000).toISOString() } });
 		expect(r.status).toBe(400);
-		expect(r.json).toMatchObject({ error: 'invalid_input', message: 'expires_at: expires_at must be in the future', details: { fieldErrors: { expires_at: expect.any(Array) } } });
+		expect(r.json).toMatchObject({ error: 'invalid_input', message: 'expires_at must be in the future.', details: { fieldErrors: { expires_at: expect.any(Array) } } });
 		expect(await lotTokens(m.accountId)).toBe(0);
 	});
 

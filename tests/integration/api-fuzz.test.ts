@@ -15,7 +15,19 @@ import { hasUnstorable, invalid, mutated, unstorable, valid, type Schema } from 
 
 // Random and malformed bodies, headers and keys against every REST route: never a 5xx, always a
 // JSON error body, and no change to any balance. The same for every tRPC procedure's input: NUL
-// and unpaired surrogates are a BAD_REQUEST naming the field, nothing is an unexpected 500.
+// and unpaired surrogates are a BAD_REQUEST naming the field, nothing is an unexpected 500. No
+// refusal of invalid input passes on zod's own words: every one is Quota's sentence naming the field.
+
+/** zod's wording ("Too small: expected number to be >=1", "Invalid input", "Unrecognized key"), never a caller's. */
+const ZOD_WORDS = /\bexpected\b|\breceived\b|Invalid (input|option|string|UUID|ISO|email|URL|key|element)|Too (small|big)|Unrecognized key|>=|<=/;
+
+/** A message without what it quotes of the input (a generated field named "unexpected" is the caller's word). */
+const ownWords = (message: string): string => message.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+
+/** Every message a 400 carries: the sentence and each field's, in `details`. */
+function invalidInputMessages(body: { message?: unknown; details?: { formErrors?: string[]; fieldErrors?: Record<string, string[]> } }): string[] {
+	return [String(body.message), ...(body.details?.formErrors ?? []), ...Object.values(body.details?.fieldErrors ?? {}).flat()];
+}
 
 let db: Db;
 let keys: string[];
@@ -114,6 +126,9 @@ describe(`REST fuzz on ${backend}`, () => {
 						expect(res.json, res.text).toMatchObject({ error: expect.any(String), message: expect.any(String) });
 						expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
 					}
+					if (res.status === 400 && res.json?.error === 'invalid_input') {
+						for (const message of invalidInputMessages(res.json)) expect(ownWords(message), `${method} ${url} ${payload}`).not.toMatch(ZOD_WORDS);
+					}
 				}
 			),
 			{ numRuns: 400 }
@@ -154,6 +169,7 @@ describe(`tRPC fuzz on ${backend}`, () => {
 					if (!(error instanceof TRPCError)) return void expect(error, what).toBeNull();
 					expect(error.code === 'INTERNAL_SERVER_ERROR' && !(error.cause instanceof DomainError), what).toBe(false);
 					if (hasUnstorable(input)) expect(error.code, what).toBe('BAD_REQUEST');
+					if (error.code === 'BAD_REQUEST') expect(ownWords(error.message), what).not.toMatch(ZOD_WORDS);
 				}),
 				{ numRuns: 6 }
 			);

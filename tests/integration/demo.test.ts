@@ -4,7 +4,7 @@ import { freshDb, backend } from '../helpers/db';
 import type { Db } from '../../src/lib/server/db/client';
 import { balances, history, reconcile } from '../../src/lib/server/ledger';
 import { isEmpty, seedDemo } from '../../src/lib/server/demo/seed';
-import { authenticateApiKey } from '../../src/lib/server/accounts';
+import { authenticateApiKey, listSiteRoles } from '../../src/lib/server/accounts';
 import { listAudit } from '../../src/lib/server/admin';
 
 let db: Db;
@@ -33,6 +33,14 @@ describe(`demo data on ${backend}`, () => {
 		expect(days[0]!.n).toBeGreaterThanOrEqual(20);
 		const [team] = await db.rows<{ n: number }>(sql`select count(*)::int as n from team_members`);
 		expect(team!.n).toBe(2);
+	});
+
+	it('calls the role every sign-up gets "Member", never "Subscriber" (the store sells subscriptions: paid plans)', async () => {
+		const roles = await listSiteRoles(db.orm);
+		expect(roles.find((r) => r.key === 'subscriber')).toMatchObject({ name: 'Member', users: 1 });
+		expect(roles.some((r) => /subscri/i.test(r.name))).toBe(false);
+		const [leo] = await db.rows<{ site_role: string }>(sql`select site_role from users where email = 'leo@quota.test'`);
+		expect(roles.find((r) => r.key === leo!.site_role)?.name).toBe('Member');
 	});
 
 	it('tells one story: everyone joined before their first use and their first tokens, and no lot says "Purchased" without a purchase', async () => {

@@ -14,5 +14,5 @@ export const purchaseStatus: Record<PurchaseStatus, { label: string; tone: 'ok' 
 	partially_refunded: { label: 'Partly refunded', tone: 'low' }
 };
 
-/** What happens to a checkout nobody pays (orders.ts purchasesRead drops it from the history after an hour). */
-export const UNPAID_CHECKOUT_NOTE = 'Unpaid: nothing is charged or added yet. A checkout left unpaid is dropped from this list after an hour.';
+/** What happens to a checkout nobody pays (orders.ts purchasesRead drops it from the history after an hour); shown under every list of purchases (UnpaidNote.svelte). */
+export const UNPAID_CHECKOUT_NOTE = 'Unpaid: nothing is charged or added yet. An unpaid checkout leaves this list after an hour.';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// Quota's words for invalid values ("PORT must be a whole number from 1 to 65,535."), not zod's.
+import './input-words';
 
 const bool = z
 	.enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -85,7 +87,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	const name = issue.path.join('.') || 'environment';
 	const value = cleaned[name];
 	const shown = value === undefined ? '' : ` (got ${JSON.stringify(name.includes('SECRET') || name.includes('KEY') ? '***' : value)})`;
-	throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
+	const sentence = (issue.message.startsWith(name) ? issue.message : `${name} ${issue.message}`).replace(/\.$/, '');
+	throw new ConfigError(`Invalid configuration: ${sentence}${shown}`);
 }
 
 export type PaymentsMode = 'paddle' | 'simulator' | 'none';

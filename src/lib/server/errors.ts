@@ -1,3 +1,6 @@
+// Every zod failure the server words is worded by Quota (input-words.ts installs its error map).
+import './input-words';
+
 /** Every refusal the domain can give, by the names the API uses. */
 export const errorCodes = [
 	'insufficient_tokens',

@@ -1,8 +1,8 @@
-// Streamed CSV exports of the admin console: users with balances, the audit log, a date range of
-// operations. Rows are read a page at a time by keyset and written as they come, so a file of a
+// Streamed CSV exports of the admin console: users with balances, team pools with balances, the
+// audit log, a date range of operations. Rows are read a page at a time by keyset and written as they come, so a file of a
 // million rows never sits in memory; a client that goes away stops the reading.
 import { Readable } from 'node:stream';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify';
 import { queryRows, type Executor } from '../db/client';
 import { operationsBetween, refreshAccountFigures, summaryJoin } from '../ledger';
@@ -11,7 +11,7 @@ import { listAudit, type AuditQuery } from './audit-log';
 /** Rows read per database round trip. */
 export const EXPORT_PAGE = 1000;
 
-export type ExportKind = 'users' | 'audit' | 'operations';
+export type ExportKind = 'users' | 'teams' | 'audit' | 'operations';
 
 export interface CsvExport {
 	filename: string;
@@ -27,61 +27,92 @@ function csv(columns: string[], rows: AsyncIterable<Row>): ReadableStream<Uint8A
 	return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
 }
 
-type UserPage = {
-	account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; disabled: boolean;
-	joined_at: string; balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null;
-}[];
+/** An account's figures from the summary (`fs`, summaryJoin), the same columns in every export of balances. */
+const FIGURES = sql`coalesce(fs.balance, 0) as balance, coalesce(fs.general_balance, 0) as general_balance, coalesce(fs.unlimited, false) as unlimited,
+		       coalesce(fs.used_this_month, 0) as used, to_char(fs.last_active_day, 'YYYY-MM-DD') as last_day`;
+type Figures = { balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null };
+const figureColumns = (r: Figures, asOf: string): Row => ({
+	balance_tokens: Number(r.balance),
+	general_balance_tokens: Number(r.general_balance),
+	unlimited: Boolean(r.unlimited),
+	used_this_month_tokens: Number(r.used),
+	last_active_day: r.last_day,
+	figures_as_of: asOf
+});
+const FIGURE_COLUMNS = ['balance_tokens', 'general_balance_tokens', 'unlimited', 'used_this_month_tokens', 'last_active_day', 'figures_as_of'];
+const utc = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * One page of users after `after` (account id order) with the summary's figures: a merge of two
- * primary-key walks. Marked handled at once: a download abandoned mid-way leaves the page read
- * ahead unawaited, and its failure is then nobody's to report.
+ * One page of accounts after `after` (account id order). Marked handled at once: a download
+ * abandoned mid-way leaves the page read ahead unawaited, and its failure is then nobody's to report.
  */
-function userPage(exec: Executor, after: string | null, pageSize: number): Promise<UserPage> {
-	const page = queryRows<UserPage[number]>(exec, sql`
+function accountPage<T>(exec: Executor, page: SQL): Promise<T[]> {
+	const rows = queryRows<T>(exec, page);
+	rows.catch(() => {});
+	return rows;
+}
+
+/**
+ * Rows of accounts, a page at a time by account id; the next page is read while this one is
+ * written, so the database and the CSV writing overlap.
+ */
+async function* accountRows<T extends { account_id: string }>(read: (after: string | null) => Promise<T[]>, pageSize: number, row: (r: T) => Row): AsyncGenerator<Row> {
+	let next: Promise<T[]> | null = read(null);
+	while (next) {
+		const page: T[] = await next;
+		next = page.length < pageSize ? null : read(page.at(-1)!.account_id);
+		for (const r of page) yield row(r);
+	}
+}
+
+type UserRow = Figures & { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; disabled: boolean; joined_at: string };
+
+/** A page of users with the summary's figures: a merge of two primary-key walks, no per-user probe of the lots. */
+const userPage = (exec: Executor, pageSize: number) => (after: string | null) =>
+	accountPage<UserRow>(exec, sql`
 		select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, u.disabled_at is not null as disabled,
-		       to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as joined_at,
-		       coalesce(fs.balance, 0) as balance, coalesce(fs.general_balance, 0) as general_balance, coalesce(fs.unlimited, false) as unlimited,
-		       coalesce(fs.used_this_month, 0) as used, to_char(fs.last_active_day, 'YYYY-MM-DD') as last_day
+		       ${utc(sql`u.created_at`)} as joined_at, ${FIGURES}
 		  from users u
 		  ${summaryJoin(sql`u.account_id`)}
 		 ${after ? sql`where u.account_id > ${after}::uuid` : sql``}
 		 order by u.account_id limit ${pageSize}`);
-	page.catch(() => {});
-	return page;
-}
 
-/**
- * Every user with their balances (spendable lots, general lots, unlimited) and this month's use
- * from the figures summary (ledger/figures-summary.ts, refreshed when the export starts), in
- * account id order, no per-user probe of the lots. The next page is read while this one is
- * written, so the database and the CSV writing overlap.
- */
-async function* userRows(exec: Executor, pageSize: number, asOf: string): AsyncGenerator<Row> {
-	let next: Promise<UserPage> | null = userPage(exec, null, pageSize);
-	while (next) {
-		const page: UserPage = await next;
-		next = page.length < pageSize ? null : userPage(exec, page.at(-1)!.account_id, pageSize);
-		for (const r of page) {
-			yield {
-				account_id: r.account_id,
-				user_id: r.user_id,
-				name: r.name,
-				email: r.email,
-				external_id: r.external_id,
-				role: r.site_role,
-				disabled: Boolean(r.disabled),
-				joined_at: r.joined_at,
-				balance_tokens: Number(r.balance),
-				general_balance_tokens: Number(r.general_balance),
-				unlimited: Boolean(r.unlimited),
-				used_this_month_tokens: Number(r.used),
-				last_active_day: r.last_day,
-				figures_as_of: asOf
-			};
-		}
-	}
-}
+const userRow = (asOf: string) => (r: UserRow): Row => ({
+	account_id: r.account_id,
+	user_id: r.user_id,
+	name: r.name,
+	email: r.email,
+	external_id: r.external_id,
+	role: r.site_role,
+	disabled: Boolean(r.disabled),
+	joined_at: r.joined_at,
+	...figureColumns(r, asOf)
+});
+
+type TeamRow = Figures & { account_id: string; team_id: string; name: string; owner_email: string | null; members: number; created_at: string };
+
+/** A page of team pools with the summary's figures, their first owner and how many members share them. */
+const teamPage = (exec: Executor, pageSize: number) => (after: string | null) =>
+	accountPage<TeamRow>(exec, sql`
+		select t.account_id, t.id as team_id, t.name,
+		       (select u.email from team_members m join users u on u.id = m.user_id
+		         where m.team_id = t.id and m.role = 'owner' order by m.joined_at, m.user_id limit 1) as owner_email,
+		       (select count(*) from team_members m where m.team_id = t.id)::int as members,
+		       ${utc(sql`t.created_at`)} as created_at, ${FIGURES}
+		  from teams t
+		  ${summaryJoin(sql`t.account_id`)}
+		 ${after ? sql`where t.account_id > ${after}::uuid` : sql``}
+		 order by t.account_id limit ${pageSize}`);
+
+const teamRow = (asOf: string) => (r: TeamRow): Row => ({
+	account_id: r.account_id,
+	team_id: r.team_id,
+	name: r.name,
+	owner_email: r.owner_email,
+	members: Number(r.members),
+	created_at: r.created_at,
+	...figureColumns(r, asOf)
+});
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -150,10 +181,8 @@ async function* operationRows(exec: Executor, range: { from: string; to: string 
 	}
 }
 
-const USER_COLUMNS = [
-	'account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'disabled', 'joined_at',
-	'balance_tokens', 'general_balance_tokens', 'unlimited', 'used_this_month_tokens', 'last_active_day', 'figures_as_of'
-];
+const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'disabled', 'joined_at', ...FIGURE_COLUMNS];
+const TEAM_COLUMNS = ['account_id', 'team_id', 'name', 'owner_email', 'members', 'created_at', ...FIGURE_COLUMNS];
 const AUDIT_COLUMNS = ['id', 'at', 'action', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
 const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];
 
@@ -165,7 +194,17 @@ const stamp = () => new Date().toISOString().slice(0, 10);
  */
 export async function usersCsv(exec: Executor, pageSize = EXPORT_PAGE): Promise<CsvExport> {
 	const { asOf } = await refreshAccountFigures(exec);
-	return { filename: `quota-users-${stamp()}.csv`, body: csv(USER_COLUMNS, userRows(exec, pageSize, asOf)) };
+	return { filename: `quota-users-${stamp()}.csv`, body: csv(USER_COLUMNS, accountRows(userPage(exec, pageSize), pageSize, userRow(asOf))) };
+}
+
+/**
+ * Every team pool with its balances and this month's use (the same figure columns as the users
+ * export), its first owner's email and its member count, as CSV. A file of its own: a pool is no
+ * person, so it has no user id, email, role or sign-up, and the users export's rows stay people.
+ */
+export async function teamsCsv(exec: Executor, pageSize = EXPORT_PAGE): Promise<CsvExport> {
+	const { asOf } = await refreshAccountFigures(exec);
+	return { filename: `quota-team-pools-${stamp()}.csv`, body: csv(TEAM_COLUMNS, accountRows(teamPage(exec, pageSize), pageSize, teamRow(asOf))) };
 }
 
 /**

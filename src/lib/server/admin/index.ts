@@ -8,4 +8,4 @@ export { grantBonus, setUserDisabled, type Bonus } from './user-actions';
 export { overview, type Overview } from './overview';
 export { startCampaign, applyCampaign, listCampaigns, campaignReach, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
 export { listPaymentEvents, PAYMENTS_PAGE, type PaymentEventRow, type PaymentFilter, type PaymentOutcome } from './payments';
-export { usersCsv, auditCsv, operationsCsv, EXPORT_PAGE, type CsvExport } from './exports';
+export { usersCsv, teamsCsv, auditCsv, operationsCsv, EXPORT_PAGE, type CsvExport } from './exports';

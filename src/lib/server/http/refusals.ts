@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError, z } from 'zod';
 import { databaseRefusal, DomainError, sqlState, type ErrorCode } from '../errors';
 import { logFailure } from '../log';
+import { firstIssue } from '../input-words';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
 
 /** Refusals only the edge gives: the request never reached a domain function, or failed outside one. */
@@ -97,12 +98,6 @@ export function refusalBody(code: string, message: string, details?: unknown): R
 export function errorResponse(e: unknown, site?: FailureSite): Response {
 	const err = toHttpError(e, site ? `${site.request.method} ${site.route.id ?? 'unknown route'}` : 'request');
 	return json(refusalBody(err.code, err.message, err.details), { status: err.status, headers: { 'cache-control': 'no-store', ...err.headers } });
-}
-
-/** A ZodError's first issue, named by its field, for a message. */
-export function firstIssue(e: ZodError): string {
-	const first = e.issues[0];
-	return first ? `${first.path.length ? `${first.path.join('.')}: ` : ''}${first.message}` : 'The request is not valid.';
 }
 
 /** Any failure as an `HttpError`; `what` names the request for the log. */

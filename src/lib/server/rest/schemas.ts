@@ -37,7 +37,7 @@ const MAX_METADATA = 4096;
 const metadata = z
 	.record(z.string(), z.unknown())
 	.optional()
-	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${MAX_METADATA} characters of JSON` })
+	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${MAX_METADATA.toLocaleString('en-US')} characters of JSON.` })
 	.meta({ description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON).` });
 
 export const checkBody = oneTarget(z.object({ ...targetFields, feature, units, model }).strict());
@@ -66,7 +66,7 @@ export const grantBody = oneTarget(
 			model,
 			expires_at: z.iso
 				.datetime({ offset: true })
-				.refine((at) => Date.parse(at) > Date.now(), { message: 'expires_at must be in the future' })
+				.refine((at) => Date.parse(at) > Date.now(), { message: 'expires_at must be in the future.' })
 				.nullish()
 				.meta({ description: 'When the granted tokens expire; must be in the future. Null or absent: never.' }),
 			note: z.string().max(500).nullish()

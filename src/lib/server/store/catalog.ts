@@ -5,6 +5,7 @@ import { audit } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels } from '../ledger';
 import { DomainError } from '../errors';
+import { firstIssue } from '../input-words';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
@@ -57,7 +58,7 @@ export type ProductInput = z.input<typeof productInput>;
 export async function upsertProduct(exec: Executor, input: ProductInput): Promise<Product> {
 	const parsed = productInput.safeParse(input);
 	if (!parsed.success) {
-		throw new DomainError('invalid_input', parsed.error.issues[0]?.message ?? 'Invalid package', z.flattenError(parsed.error).fieldErrors);
+		throw new DomainError('invalid_input', firstIssue(parsed.error), z.flattenError(parsed.error).fieldErrors);
 	}
 	const p = parsed.data;
 	const modelKeys = p.grants.map((g) => g.model).filter((m): m is string => m !== null);

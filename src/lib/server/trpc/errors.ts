@@ -5,23 +5,26 @@ import { databaseRefusal, DomainError, sqlState } from '../errors';
 import { logFailure } from '../log';
 import { refusalCodes } from '../ledger';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
-import { answers, firstIssue } from '../http/refusals';
+import { answers } from '../http/refusals';
+import { firstIssueForPeople } from '../input-words';
 
-/** Invalid input as an `Error`: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
+/** Invalid input as an `Error` worded for the person using the app: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
 export class InvalidInput extends Error {
 	override name = 'InvalidInput';
 	constructor(readonly zod: ZodError) {
-		super(firstIssue(zod));
+		super(firstIssueForPeople(zod));
 	}
 }
 
 /**
  * A procedure's failure as a TRPCError; `what` names the procedure for the log (never its input).
  * tRPC hands over what a procedure or middleware threw wrapped in an INTERNAL_SERVER_ERROR; that is
- * unwrapped and mapped here. Its own refusals (BAD_REQUEST for input, UNAUTHORIZED, …) stand.
+ * unwrapped and mapped here. Its own refusals (UNAUTHORIZED, …) stand; its BAD_REQUEST for input a
+ * procedure's schema refused (whose message is zod's issues as JSON) becomes Quota's sentence.
  */
 export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 	if (error instanceof TRPCError) {
+		if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) return toTRPCError(new InvalidInput(error.cause), what);
 		return error.code === 'INTERNAL_SERVER_ERROR' && error.cause !== undefined ? toTRPCError(error.cause, what) : error;
 	}
 	if (error instanceof DomainError) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { webhookEndpoints } from '../db/schema';
 import { DomainError } from '../errors';
+import { firstIssue } from '../input-words';
 import { domainEventTypes } from '../domain-events';
 import { audit } from '../accounts';
 
@@ -41,10 +42,7 @@ type Actor = { userId?: string | null; keyId?: string | null };
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 	const r = schema.safeParse(input);
-	if (!r.success) {
-		const issue = r.error.issues[0]!;
-		throw new DomainError('invalid_input', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-	}
+	if (!r.success) throw new DomainError('invalid_input', firstIssue(r.error));
 	return r.data;
 }
 

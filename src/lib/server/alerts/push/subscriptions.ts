@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Executor } from '../../db/client';
 import { pushSubscriptions } from '../../db/schema';
 import { DomainError } from '../../errors';
+import { firstIssue } from '../../input-words';
 
 /**
  * The push services browsers subscribe with (Chrome/Edge/Android: FCM; Firefox: Mozilla's autopush;
@@ -45,7 +46,7 @@ export async function subscribePush(
 	opts: { extraOrigins?: readonly string[] } = {}
 ): Promise<void> {
 	const parsed = deviceSubscriptionSchema.safeParse(subscription);
-	if (!parsed.success) throw new DomainError('invalid_input', `Not a push subscription: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}.`);
+	if (!parsed.success) throw new DomainError('invalid_input', `Not a push subscription: ${firstIssue(parsed.error)}`);
 	const { endpoint, keys } = parsed.data;
 	if (!isPushService(endpoint, opts.extraOrigins)) throw new DomainError('invalid_input', 'The subscription’s endpoint is not a known push service.');
 	const values = { userId: who.userId, sessionId: who.sessionId, p256dh: keys.p256dh, auth: keys.auth };

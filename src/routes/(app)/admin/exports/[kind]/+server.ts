@@ -3,7 +3,7 @@ import { DomainError } from '$lib/server/errors';
 import { isSiteAdmin } from '$lib/server/accounts';
 import { errorResponse } from '$lib/server/http/refusals';
 import { withDb } from '$lib/server/forms';
-import { auditCsv, operationsCsv, usersCsv, type CsvExport } from '$lib/server/admin';
+import { auditCsv, operationsCsv, teamsCsv, usersCsv, type CsvExport } from '$lib/server/admin';
 import type { Executor } from '$lib/server/db/client';
 
 // Downloads made on request, with the admin's session: never part of the prerendered shell.
@@ -13,6 +13,7 @@ const param = (url: URL, name: string) => url.searchParams.get(name)?.slice(0, 2
 
 const exports: Record<string, (exec: Executor, url: URL) => CsvExport | Promise<CsvExport>> = {
 	users: (exec) => usersCsv(exec),
+	teams: (exec) => teamsCsv(exec),
 	audit: (exec, url) => auditCsv(exec, { actor: param(url, 'actor'), action: param(url, 'action'), account: param(url, 'account'), from: param(url, 'from'), to: param(url, 'to') }),
 	operations: (exec, url) => {
 		const from = param(url, 'from');
@@ -23,7 +24,7 @@ const exports: Record<string, (exec: Executor, url: URL) => CsvExport | Promise<
 };
 
 /**
- * GET /admin/exports/users · /admin/exports/audit?actor&action&account&from&to ·
+ * GET /admin/exports/users · /admin/exports/teams · /admin/exports/audit?actor&action&account&from&to ·
  * /admin/exports/operations?from&to — a streamed CSV download for site admins (401 signed out,
  * 403 for members and team owners, 404 for another name, 422 for a bad range).
  */
@@ -32,7 +33,7 @@ export const GET: RequestHandler = async ({ locals, params, url, request, route 
 		if (!locals.auth) throw new DomainError('unauthorized', 'Sign in first.');
 		if (!isSiteAdmin(locals.auth)) throw new DomainError('forbidden', 'Only site admins can export.');
 		const make = Object.hasOwn(exports, params.kind) ? exports[params.kind] : undefined;
-		if (!make) throw new DomainError('not_found', 'No such export: users, audit or operations.');
+		if (!make) throw new DomainError('not_found', 'No such export: users, teams, audit or operations.');
 		const file = await withDb((db) => make(db.orm, url));
 		return new Response(file.body, {
 			headers: {

@@ -1,0 +1,199 @@
+import { z, type ZodError } from 'zod';
+
+// How Quota words invalid input: one sentence naming the field ("units must be a whole number from
+// 1 to 1,000,000."), never zod's own words ("Too small: expected number to be >=1"). Installed as
+// zod's error map for the whole server (every REST route, tRPC procedure, form action, domain
+// parse and the environment), so no parse site can forget it; a schema's own message still wins.
+
+type Issue = z.core.$ZodRawIssue;
+type Path = readonly PropertyKey[];
+
+/** The field an issue is about, as the caller named it: `units`, `event_types[0]`, `metadata.note`. */
+export function fieldName(path: Path | undefined): string {
+	if (!path?.length) return 'The input';
+	return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
+}
+
+const count = (n: number | bigint): string => Number(n).toLocaleString('en-US');
+const plural = (n: number | bigint, one: string, many = `${one}s`): string => `${count(n)} ${Number(n) === 1 ? one : many}`;
+const quoted = (values: readonly unknown[]): string => values.map((v) => JSON.stringify(v)).join(', ');
+/** A bound zod keeps for `int()` alone (the safe-integer range) says nothing a caller must know. */
+const bound = (n: number | null | undefined): number | null => (n == null || !Number.isFinite(n) || Math.abs(n) >= Number.MAX_SAFE_INTEGER ? null : n);
+
+interface NumberSchema {
+	isInt?: boolean;
+	_zod?: { def?: { checks?: readonly { _zod: { def: { check: string; value?: unknown; inclusive?: boolean } } }[] } };
+}
+
+type Bound = { value: number; inclusive: boolean } | null;
+
+/** The tightest bound of one side among a number schema's checks (`min`/`gte`, `positive`/`gt`, …). */
+function schemaBound(schema: NumberSchema | undefined, side: 'greater_than' | 'less_than'): Bound {
+	let tightest: Bound = null;
+	for (const check of schema?._zod?.def?.checks ?? []) {
+		const { check: kind, value, inclusive = true } = check._zod.def;
+		if (kind !== side || typeof value !== 'number' || bound(value) === null) continue;
+		const tighter = !tightest || (side === 'greater_than' ? value > tightest.value : value < tightest.value) || (value === tightest.value && !inclusive);
+		if (tighter) tightest = { value, inclusive };
+	}
+	return tightest;
+}
+
+/** A bound of a whole number said inclusively: more than 0 is at least 1. */
+const wholeBound = (b: Bound, step: 1 | -1): Bound => (b && !b.inclusive && Number.isInteger(b.value) ? { value: b.value + step, inclusive: true } : b);
+
+/** "a whole number from 1 to 200", from the schema's own bounds (or the issue's, when the schema is not at hand). */
+function numberRule(schema: NumberSchema | undefined, iss: Issue): string {
+	const isWhole = Boolean(schema?.isInt || ('format' in iss && iss.format === 'safeint'));
+	const issued = (side: 'too_small' | 'too_big'): Bound =>
+		iss.code === side && bound(Number(side === 'too_small' ? iss.minimum : iss.maximum)) !== null
+			? { value: Number(side === 'too_small' ? iss.minimum : iss.maximum), inclusive: iss.inclusive !== false }
+			: null;
+	let min = schemaBound(schema, 'greater_than') ?? issued('too_small');
+	let max = schemaBound(schema, 'less_than') ?? issued('too_big');
+	if (isWhole) [min, max] = [wholeBound(min, 1), wholeBound(max, -1)];
+	const whole = isWhole ? 'a whole number' : 'a number';
+	if (min?.inclusive && max?.inclusive) return `${whole} from ${count(min.value)} to ${count(max.value)}`;
+	const lower = min && `${min.inclusive ? 'at least' : 'more than'} ${count(min.value)}`;
+	const upper = max && `${max.inclusive ? 'at most' : 'less than'} ${count(max.value)}`;
+	if (lower && upper) return `${whole} of ${lower} and ${upper}`;
+	return lower || upper ? `${whole} of ${lower ?? upper}` : whole;
+}
+
+interface TextSchema {
+	minLength?: number | null;
+	maxLength?: number | null;
+}
+
+/** "text of 1 to 64 characters", from the schema's own lengths. */
+function textRule(schema: TextSchema | undefined, iss: Issue): string {
+	const min = schema?.minLength ?? (iss.code === 'too_small' ? Number(iss.minimum) : null);
+	const max = schema?.maxLength ?? (iss.code === 'too_big' ? Number(iss.maximum) : null);
+	if (min && max) return min === max ? `text of exactly ${plural(min, 'character')}` : `text of ${count(min)} to ${plural(max, 'character')}`;
+	if (min) return min === 1 ? 'text that is not empty' : `text of at least ${plural(min, 'character')}`;
+	if (max) return `text of at most ${plural(max, 'character')}`;
+	return 'text';
+}
+
+const TYPES: Record<string, string> = {
+	string: 'text',
+	boolean: 'true or false',
+	object: 'a JSON object',
+	record: 'a JSON object',
+	array: 'a list (a JSON array)',
+	tuple: 'a list (a JSON array)',
+	null: 'null',
+	date: 'a date',
+	bigint: 'a whole number'
+};
+
+const FORMATS: Record<string, string> = {
+	uuid: 'a UUID, like 123e4567-e89b-12d3-a456-426614174000',
+	guid: 'a UUID, like 123e4567-e89b-12d3-a456-426614174000',
+	email: 'an email address, like name@example.com',
+	url: 'a URL, like https://example.com/path',
+	datetime: 'a date and time in ISO 8601 with its offset, like 2026-12-31T23:00:00Z',
+	date: 'a date in ISO 8601, like 2026-12-31',
+	time: 'a time in ISO 8601, like 23:00:00',
+	duration: 'an ISO 8601 duration, like P1D',
+	base64: 'base64 text',
+	base64url: 'base64url text',
+	jwt: 'a JSON Web Token'
+};
+
+function sizeRule(iss: Extract<Issue, { code: 'too_small' | 'too_big' }>): string {
+	const small = iss.code === 'too_small';
+	const n = small ? iss.minimum : iss.maximum;
+	const exact = 'exact' in iss && iss.exact;
+	const how = exact ? 'exactly' : small ? (iss.inclusive === false ? 'more than' : 'at least') : iss.inclusive === false ? 'fewer than' : 'at most';
+	if (iss.origin === 'array' || iss.origin === 'set') return small && Number(n) === 1 && !exact ? 'list at least one item' : `list ${how} ${plural(n, 'item')}`;
+	if (iss.origin === 'date') return `be ${small ? 'on or after' : 'on or before'} ${new Date(Number(n)).toISOString()}`;
+	return `be ${how} ${plural(n, 'byte')}`;
+}
+
+/**
+ * A value no alternative of a union took: the types it may have, the values it may be, or else what
+ * its last (most general) alternative says, about this field.
+ */
+function unionSentence(field: string, errors: readonly (readonly z.core.$ZodIssue[])[]): string {
+	const firsts = errors.map((e) => e[0]).filter((i) => i !== undefined);
+	if (firsts.length && firsts.every((i) => i.code === 'invalid_value')) {
+		return `${field} must be one of ${quoted(firsts.flatMap((i) => (i.code === 'invalid_value' ? i.values : [])))}.`;
+	}
+	if (firsts.length && firsts.every((i) => i.code === 'invalid_type' && !i.path.length)) {
+		const types = [...new Set(firsts.map((i) => (i.code === 'invalid_type' ? (TYPES[i.expected] ?? (i.expected === 'int' ? 'a whole number' : i.expected === 'number' ? 'a number' : i.expected)) : '')))];
+		return `${field} must be ${types.join(' or ')}.`;
+	}
+	const last = firsts.at(-1);
+	return last ? last.message.replace(/^The input/, field) : `${field} is not valid here.`;
+}
+
+/** The sentence for one issue zod raised; `schema` is the schema that raised it, when zod says. */
+export function issueSentence(iss: Issue): string {
+	const field = fieldName(iss.path);
+	const schema = (iss as { schema?: unknown }).schema as (NumberSchema & TextSchema) | undefined;
+	switch (iss.code) {
+		case 'invalid_type':
+			if (iss.input === undefined) return `${field} is required.`;
+			if (iss.expected === 'number' || iss.expected === 'int') return `${field} must be ${numberRule(schema, iss)}.`;
+			if (iss.expected === 'string') return `${field} must be ${textRule(schema, iss)}.`;
+			return `${field} must be ${TYPES[iss.expected] ?? `of type ${iss.expected}`}.`;
+		case 'too_small':
+		case 'too_big':
+			if (iss.origin === 'number' || iss.origin === 'int' || iss.origin === 'bigint') return `${field} must be ${numberRule(schema, iss)}.`;
+			if (iss.origin === 'string') return `${field} must be ${textRule(schema, iss)}.`;
+			return `${field} must ${sizeRule(iss)}.`;
+		case 'invalid_format': {
+			if (iss.format === 'starts_with' && 'prefix' in iss) return `${field} must start with ${JSON.stringify(iss.prefix)}.`;
+			if (iss.format === 'ends_with' && 'suffix' in iss) return `${field} must end with ${JSON.stringify(iss.suffix)}.`;
+			if (iss.format === 'includes' && 'includes' in iss) return `${field} must contain ${JSON.stringify(iss.includes)}.`;
+			const format = FORMATS[iss.format];
+			return format ? `${field} must be ${format}.` : `${field} holds characters or a form that this field does not take.`;
+		}
+		case 'not_multiple_of':
+			return `${field} must be a multiple of ${count(Number(iss.divisor))}.`;
+		case 'unrecognized_keys': {
+			const where = iss.path?.length ? `${field} does not take` : 'This request does not take';
+			return `${where} ${iss.keys.length === 1 ? 'the field' : 'the fields'} ${quoted(iss.keys)}: leave ${iss.keys.length === 1 ? 'it' : 'them'} out.`;
+		}
+		case 'invalid_value':
+			return iss.values.length === 1 ? `${field} must be ${quoted(iss.values)}.` : `${field} must be one of ${quoted(iss.values)}.`;
+		case 'invalid_key':
+			return `${field} has a key that is not allowed.`;
+		case 'invalid_element':
+			return `${field} holds an item that is not allowed.`;
+		case 'invalid_union':
+			return unionSentence(field, iss.errors);
+		default:
+			return `${field} is not valid here.`;
+	}
+}
+
+z.config({ customError: issueSentence });
+
+/**
+ * A ZodError's first issue as one sentence naming its field. A schema's own message that does not
+ * name it gets it in front: a rule ("must be base64url") as the sentence's subject, else before a colon.
+ */
+export function firstIssue(e: ZodError): string {
+	const first = e.issues[0];
+	if (!first) return 'The input is not valid.';
+	const field = fieldName(first.path);
+	const message = first.message;
+	if (!first.path.length || message.startsWith(field)) return message;
+	return /^(must|cannot|is|are) /.test(message) ? `${field} ${message.replace(/\.?$/, '.')}` : `${field}: ${message}`;
+}
+
+/**
+ * `firstIssue` for a person reading it in the app (tRPC): the field in words, not as code names it
+ * ("Limit message must be text of 1 to 500 characters.", not "limitMessage must be …").
+ */
+export function firstIssueForPeople(e: ZodError): string {
+	const sentence = firstIssue(e);
+	const path = e.issues[0]?.path;
+	if (!path?.length) return sentence;
+	const field = fieldName(path);
+	if (!sentence.startsWith(field)) return sentence;
+	const words = field.replace(/\[\d+\]/g, '').replace(/[._]/g, ' ').replace(/([a-z\d])([A-Z])/g, '$1 $2').toLowerCase();
+	return `${words.charAt(0).toUpperCase()}${words.slice(1)}${sentence.slice(field.length)}`;
+}

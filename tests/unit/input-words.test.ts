@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { toHttpError } from '../../src/lib/server/http/refusals';
+import { TRPCError } from '@trpc/server';
+import { toTRPCError } from '../../src/lib/server/trpc/errors';
+import { firstIssue } from '../../src/lib/server/input-words';
+import { consumeBody, grantBody, holdBody, idempotencyHeader, usageQuery } from '../../src/lib/server/rest/schemas';
+
+// Every kind of issue zod raises reaches a caller as Quota's one sentence naming the field, never
+// zod's words ("Too small: expected number to be >=1"); a schema's own message still wins.
+
+const refusal = (schema: z.ZodType, input: unknown): string => {
+	const r = schema.safeParse(input);
+	if (r.success) throw new Error('expected a refusal');
+	return firstIssue(r.error);
+};
+
+const site = { user: 'wp-user-42' };
+
+describe('invalid input, in Quota’s words', () => {
+	it.each([
+		['too small (number)', consumeBody, { ...site, feature: 'ai_bots', units: 0 }, 'units must be a whole number from 1 to 1,000,000,000.'],
+		['too big (number)', holdBody, { ...site, feature: 'ai_bots', max_tokens: 5, ttl_seconds: 86_401 }, 'ttl_seconds must be a whole number from 1 to 86,400.'],
+		['not a whole number', consumeBody, { ...site, feature: 'ai_bots', units: 1.5 }, 'units must be a whole number from 1 to 1,000,000,000.'],
+		['wrong type', consumeBody, { ...site, feature: 'ai_bots', units: '5' }, 'units must be a whole number from 1 to 1,000,000,000.'],
+		['a query number', usageQuery, { limit: 'many' }, 'limit must be a whole number from 1 to 200.'],
+		['missing field', consumeBody, { ...site, units: 5 }, 'feature is required.'],
+		['text too short', consumeBody, { ...site, feature: '', units: 5 }, 'feature must be text of 1 to 64 characters.'],
+		['text too long', consumeBody, { ...site, feature: 'x'.repeat(65), units: 5 }, 'feature must be text of 1 to 64 characters.'],
+		['a header', idempotencyHeader, { 'Idempotency-Key': '' }, 'Idempotency-Key must be text of 1 to 255 characters.'],
+		['unknown enum value', grantBody, { ...site, tokens: 5, source: 'purchase' }, 'source must be one of "bonus", "referral", "event", "admin".'],
+		['bad format (uuid)', consumeBody, { team: 'team-1', feature: 'ai_bots', units: 5 }, 'team must be a UUID, like 123e4567-e89b-12d3-a456-426614174000.'],
+		['bad format (date-time)', grantBody, { ...site, tokens: 5, source: 'bonus', expires_at: 'next week' }, 'expires_at must be a date and time in ISO 8601 with its offset, like 2026-12-31T23:00:00Z.'],
+		['an unrecognized key', consumeBody, { ...site, feature: 'ai_bots', units: 5, unit: 5 }, 'This request does not take the field "unit": leave it out.'],
+		['unrecognized keys', consumeBody, { ...site, feature: 'ai_bots', units: 5, a: 1, b: 2 }, 'This request does not take the fields "a", "b": leave them out.'],
+		['not an object', consumeBody, [], 'The input must be a JSON object.'],
+		['a nested object', consumeBody, { ...site, feature: 'ai_bots', units: 5, metadata: 'note' }, 'metadata must be a JSON object.'],
+		['a union of types', consumeBody, { user: 42, feature: 'ai_bots', units: 5 }, 'user must be text.'],
+		['a schema’s own message', consumeBody, { user: '', feature: 'ai_bots', units: 5 }, 'user: The external user id is empty.']
+	])('%s', (_, schema, input, sentence) => {
+		expect(refusal(schema, input)).toBe(sentence);
+	});
+
+	it.each([
+		['a list too short', z.object({ event_types: z.array(z.string()).min(1) }), { event_types: [] }, 'event_types must list at least one item.'],
+		['a list too long', z.object({ ids: z.array(z.string()).max(2) }), { ids: ['a', 'b', 'c'] }, 'ids must list at most 2 items.'],
+		['a list item', z.object({ event_types: z.array(z.enum(['grant.created'])) }), { event_types: ['x'] }, 'event_types[0] must be "grant.created".'],
+		['true or false', z.object({ enabled: z.boolean() }), { enabled: 'yes' }, 'enabled must be true or false.'],
+		['a literal union', z.object({ span: z.union([z.literal('7d'), z.literal('30d')]) }), { span: '1y' }, 'span must be one of "7d", "30d".'],
+		['positive, whole', z.object({ deliveryId: z.coerce.number().int().positive() }), { deliveryId: '0' }, 'deliveryId must be a whole number of at least 1.'],
+		['positive, not whole', z.object({ tokensPerUnit: z.number().positive().max(1_000_000) }), { tokensPerUnit: 0 }, 'tokensPerUnit must be a number of more than 0 and at most 1,000,000.'],
+		['a multiple', z.object({ step: z.number().multipleOf(5) }), { step: 7 }, 'step must be a multiple of 5.'],
+		['an email', z.object({ email: z.email() }), { email: 'nope' }, 'email must be an email address, like name@example.com.'],
+		['a pattern', z.object({ key: z.string().regex(/^[a-z]+$/) }), { key: 'A' }, 'key holds characters or a form that this field does not take.'],
+		['a rule without words', z.object({ n: z.number().refine((n) => n % 2 === 0) }), { n: 1 }, 'n is not valid here.'],
+		['a schema’s rule', z.object({ p256dh: z.string().regex(/^x$/, 'must be base64url') }), { p256dh: 'y' }, 'p256dh must be base64url.']
+	])('%s', (_, schema, input, sentence) => {
+		expect(refusal(schema, input)).toBe(sentence);
+	});
+
+	it('REST keeps its body: 400 invalid_input, the sentence, and each field’s in details.fieldErrors', () => {
+		const r = consumeBody.safeParse({ ...site, feature: 'ai_bots', units: 0 });
+		const err = toHttpError(r.error, 'test');
+		expect({ status: err.status, code: err.code, message: err.message }).toEqual({ status: 400, code: 'invalid_input', message: 'units must be a whole number from 1 to 1,000,000,000.' });
+		expect(err.details).toEqual({ formErrors: [], fieldErrors: { units: ['units must be a whole number from 1 to 1,000,000,000.'] } });
+	});
+
+	it('tRPC’s own refusal of a procedure’s input (zod’s issues as JSON) becomes the sentence', () => {
+		const r = z.object({ limit: z.number().int().min(1) }).strict().safeParse({ limit: 0 });
+		const mapped = toTRPCError(new TRPCError({ code: 'BAD_REQUEST', cause: r.error }));
+		expect({ code: mapped.code, message: mapped.message }).toEqual({ code: 'BAD_REQUEST', message: 'Limit must be a whole number of at least 1.' });
+	});
+
+	it('tRPC words the field for the person using the app: "Limit message", not "limitMessage"', () => {
+		const r = z.object({ limitMessage: z.string().trim().min(1, 'Write the limit message.').max(500), roles: z.record(z.string(), z.number().int().min(0)) }).safeParse({ limitMessage: 'x'.repeat(501), roles: {} });
+		expect(toTRPCError(r.error).message).toBe('Limit message must be text of 1 to 500 characters.');
+		const own = z.object({ limitMessage: z.string().trim().min(1, 'Write the limit message.') }).safeParse({ limitMessage: ' ' });
+		expect(toTRPCError(own.error).message).toBe('Limit message: Write the limit message.');
+	});
+});
