@@ -1,5 +1,5 @@
 /**
  * Roles every site has (server and browser alike): `admin` opens the console, `subscriber` is what a
- * new user gets (its shown name is the site's: "Member" in the demo, where "Subscriber" read as a paid plan).
+ * new user gets (shown as "Member" unless the site names it: "Subscriber" read as a paid plan; drizzle/0026).
  */
 export const BUILT_IN_ROLES: readonly string[] = ['admin', 'subscriber'];

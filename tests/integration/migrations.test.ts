@@ -88,6 +88,24 @@ describe(`migrations on ${backend}`, () => {
 		}
 	});
 
+	it('show the role every sign-up gets as "Member", unless the site admin named or described it', async () => {
+		const [fresh] = await db.rows<{ name: string }>(sql`select name from site_roles where key = 'subscriber'`);
+		expect(fresh!.name).toBe('Member');
+		// 0026 once more, on the three states a site can be in before it: untouched, renamed, described.
+		const rename = readFileSync('drizzle/0026_member_role_name.sql', 'utf8');
+		const cases = [
+			{ name: 'Subscriber', description: '', after: 'Member' },
+			{ name: 'Supporter', description: '', after: 'Supporter' },
+			{ name: 'Subscriber', description: 'Pays monthly.', after: 'Subscriber' }
+		];
+		for (const c of cases) {
+			await db.rows(sql`update site_roles set name = ${c.name}, description = ${c.description} where key = 'subscriber'`);
+			await db.rows(sql.raw(rename));
+			const [row] = await db.rows<{ name: string }>(sql`select name from site_roles where key = 'subscriber'`);
+			expect(row!.name, `${c.name} / ${c.description}`).toBe(c.after);
+		}
+	});
+
 	it('reads token amounts back as numbers on this driver', async () => {
 		const [row] = await db.rows<{ n: number }>(sql`select 9007199254740991::int8 as n`);
 		expect(row!.n).toBe(Number.MAX_SAFE_INTEGER);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { uuidArray } from '../db/client';
-import { acceptInvite, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, saveSiteRole, type CreatedUser } from '../accounts';
+import { acceptInvite, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, type CreatedUser } from '../accounts';
 import { withdrawMail } from '../mail/job';
 import {
 	consume, grant, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings, upsertFeature, upsertModel, upsertModule, Refusal
@@ -163,10 +163,6 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 		created.push(await createUser(db.orm, { email: u.email, name: u.name, password: DEMO_PASSWORD, siteRole: u.role }));
 	}
 	const [ada, mayaUser, leoUser] = created as [CreatedUser, CreatedUser, CreatedUser];
-	// The role every sign-up gets is called "Member" in the demo: its built-in name, "Subscriber", reads as
-	// a paid plan beside the store's subscriptions. Only the name: the key stays `subscriber` (what users,
-	// allowances and the column's default store), and an existing site keeps the name it has.
-	await saveSiteRole(db, { userId: ada.id, ip: null }, { key: 'subscriber', name: 'Member', description: 'Everyone who signs up: the free allowances, no paid plan.' });
 	const month = new Date(Date.now() - 30 * DAY);
 
 	// Maya: per-model allocations (the seeds' dashboard), general tokens, a referral bonus, unlimited Claude.
