@@ -22,3 +22,11 @@ export function lotLabel(source: LotSource | null, note: string | null): string 
 export function sourceLabel(source: LotSource): string {
 	return SOURCE[source];
 }
+
+/**
+ * Why a lot that is no longer spendable ended, in words for its line: "none left" once its tokens are
+ * spent or taken back (a refund), else "expired" (a lot ends only these two ways: ledger `LotRow.active`).
+ */
+export function lotEnd(lot: { remaining: number; unlimited: boolean }): 'none left' | 'expired' {
+	return !lot.unlimited && lot.remaining === 0 ? 'none left' : 'expired';
+}

@@ -11,8 +11,8 @@ import { seedDemoCatalog } from '../store/demo-catalog';
 export const DEMO_PASSWORD = 'quota-demo-2026';
 export const demoLogins = [
 	{ email: 'admin@quota.test', name: 'Ada Admin', role: 'admin', about: 'site admin: every account, rates, limits' },
-	{ email: 'maya@quota.test', name: 'Maya Patel', role: 'author', about: 'member with model allocations; owns the Acme Studio team' },
-	{ email: 'leo@quota.test', name: 'Leo Martin', role: 'subscriber', about: 'member of Acme Studio, free allowance only' }
+	{ email: 'maya@quota.test', name: 'Maya Patel', role: 'author', about: 'role Author, model allocations; owns the Acme Studio team' },
+	{ email: 'leo@quota.test', name: 'Leo Martin', role: 'subscriber', about: 'role Member, in Maya\'s team Acme Studio; free allowances only' }
 ] as const;
 
 const DAY = 86_400_000;
