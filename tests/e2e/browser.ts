@@ -1,6 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { inject } from 'vitest';
+import { copyDemoData } from './server';
 
 export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -23,6 +24,11 @@ export function launch(): Promise<Browser> {
 export function sharedApp(): { baseURL: string; dataDir: string } {
 	const apps = inject('apps');
 	return apps[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % apps.length]!;
+}
+
+/** A new data directory with the demo loaded, for an app of the test's own (a copy of globalSetup's). */
+export function demoDataDir(prefix: string): string {
+	return copyDemoData(inject('demoTemplate'), prefix);
 }
 
 export function baseURL() {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -10,6 +10,8 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		/** One demo app per test worker (see `sharedApp`), each on its own embedded database. */
 		apps: { baseURL: string; dataDir: string }[];
+		/** A data directory with the demo loaded, made once per run (see `demoDataDir`). */
+		demoTemplate: string;
 	}
 }
 
@@ -135,30 +137,48 @@ export async function startPostgresDemo(prefix: string): Promise<{ baseURL: stri
 }
 
 const servers: { app: RunningApp; dataDir: string }[] = [];
+let template: string | undefined;
 
 /** How often the shared demo apps run the schedule's routine checks (seconds). */
 export const SHARED_APP_CHECK_SECONDS = 5;
 
 /**
- * Starts one production build per test worker (vitest.e2e.config.ts' maxWorkers), each on a fresh
- * embedded database with demo data: files run two at a time, and never share a server's state.
+ * A new data directory (under `prefix`) holding a copy of the demo database in `templateDir`: what a
+ * first start on an empty directory would load, without loading it again (seconds of CPU per start).
+ */
+export function copyDemoData(templateDir: string, prefix: string): string {
+	const dataDir = mkdtempSync(join(tmpdir(), prefix));
+	cpSync(join(templateDir, 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+	return dataDir;
+}
+
+/**
+ * Loads the demo once, into a template data directory, then starts one production build per test
+ * worker (vitest.e2e.config.ts' maxWorkers), each on its own copy of it: files run two at a time, and
+ * never share a server's state.
  */
 export async function setup(project: TestProject) {
 	// A run of one file (vitest run … tests/e2e/x.test.ts) needs one app.
 	const oneFile = process.argv.filter((arg) => arg.endsWith('.test.ts')).length === 1;
 	const workers = oneFile ? 1 : Number(project.config.maxWorkers) || 1;
+	template = mkdtempSync(join(tmpdir(), 'quota-e2e-demo-'));
+	const loading = await startBuild({ dataDir: template });
+	const stopped = await loading.stop();
+	if (stopped !== 0) throw new Error(`the app that loaded the demo did not exit cleanly (${stopped}):\n${loading.output()}`);
 	await Promise.all(
 		Array.from({ length: workers }, async () => {
-			const dataDir = mkdtempSync(join(tmpdir(), 'quota-e2e-'));
+			const dataDir = copyDemoData(template!, 'quota-e2e-');
 			// The routine checks (unusual use, expiry, rollover, catch-ups) every 5 s rather than every minute
 			// (SCHEDULE_CHECK_SECONDS, a production setting): a test waits seconds for a flag, not a minute.
 			servers.push({ app: await startBuild({ dataDir, env: { SCHEDULE_CHECK_SECONDS: String(SHARED_APP_CHECK_SECONDS) } }), dataDir });
 		})
 	);
 	project.provide('apps', servers.map((s) => ({ baseURL: s.app.baseURL, dataDir: s.dataDir })));
+	project.provide('demoTemplate', template);
 }
 
 export async function teardown() {
 	await Promise.all(servers.map((s) => s.app.stop()));
 	for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
+	if (template) rmSync(template, { recursive: true, force: true });
 }
