@@ -5,19 +5,14 @@ import { copyDemoData } from './server';
 
 export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-/** Debian's Chromium with the flags this machine needs (no network beyond loopback). */
+/**
+ * This test worker's Chromium (globalSetup starts one per worker, as it does the apps): a file connects
+ * to it rather than starting a browser of its own. Its contexts are the file's own; closing the
+ * Browser closes them and disconnects.
+ */
 export function launch(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-		args: [
-			'--headless=new',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--no-first-run'
-		]
-	});
+	const browsers = inject('browsers');
+	return chromium.connect(browsers[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % browsers.length]!);
 }
 
 /** The demo app this test worker uses (globalSetup starts one per worker) and its data directory. */

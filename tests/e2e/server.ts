@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import postgres from 'postgres';
+import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -12,6 +13,8 @@ declare module 'vitest' {
 		apps: { baseURL: string; dataDir: string }[];
 		/** A data directory with the demo loaded, made once per run (see `demoDataDir`). */
 		demoTemplate: string;
+		/** One Chromium per test worker (see `launch`), as its WebSocket endpoint. */
+		browsers: string[];
 	}
 }
 
@@ -44,6 +47,12 @@ export async function freshPostgresDatabase(serverUrl: string, prefix: string): 
 		}
 	};
 }
+
+/** Debian's Chromium with the flags this machine needs (no network beyond loopback). */
+export const chromiumOptions = {
+	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+};
 
 /** The demo site key the e2e server is started with (REST tests use it). */
 export const DEMO_SITE_API_KEY = 'qk_e2e_demo_site_key_0123456789abcdef';
@@ -138,6 +147,7 @@ export async function startPostgresDemo(prefix: string): Promise<{ baseURL: stri
 
 const servers: { app: RunningApp; dataDir: string }[] = [];
 let template: string | undefined;
+const browsers: BrowserServer[] = [];
 
 /** How often the shared demo apps run the schedule's routine checks (seconds). */
 export const SHARED_APP_CHECK_SECONDS = 5;
@@ -161,6 +171,8 @@ export async function setup(project: TestProject) {
 	// A run of one file (vitest run … tests/e2e/x.test.ts) needs one app.
 	const oneFile = process.argv.filter((arg) => arg.endsWith('.test.ts')).length === 1;
 	const workers = oneFile ? 1 : Number(project.config.maxWorkers) || 1;
+	// One Chromium per worker too, started while the demo loads.
+	const launching = Promise.all(Array.from({ length: workers }, () => chromium.launchServer(chromiumOptions)));
 	template = mkdtempSync(join(tmpdir(), 'quota-e2e-demo-'));
 	const loading = await startBuild({ dataDir: template });
 	const stopped = await loading.stop();
@@ -173,11 +185,14 @@ export async function setup(project: TestProject) {
 			servers.push({ app: await startBuild({ dataDir, env: { SCHEDULE_CHECK_SECONDS: String(SHARED_APP_CHECK_SECONDS) } }), dataDir });
 		})
 	);
+	browsers.push(...(await launching));
 	project.provide('apps', servers.map((s) => ({ baseURL: s.app.baseURL, dataDir: s.dataDir })));
+	project.provide('browsers', browsers.map((b) => b.wsEndpoint()));
 	project.provide('demoTemplate', template);
 }
 
 export async function teardown() {
+	await Promise.all(browsers.map((b) => b.close()));
 	await Promise.all(servers.map((s) => s.app.stop()));
 	for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
 	if (template) rmSync(template, { recursive: true, force: true });
