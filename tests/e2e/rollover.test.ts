@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { demoDataDir, launch, phone, screenshot } from './browser';
-import { openAs, signIn, waitForFresh } from './app';
+import { openAs, screen, signIn, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
 import { openPglite } from '../../src/lib/server/db/client';
 import { rollOver, saveModuleRollover } from '../../src/lib/server/ledger';
@@ -28,10 +28,14 @@ describe('rollover on the Limits page', () => {
 		await expect(form.getByText(/^Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends\.$/).isVisible()).resolves.toBe(true);
 		await form.getByRole('button', { name: 'Save rollover' }).click();
 		await form.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is on." }).waitFor();
-		await screenshot(page, 'admin-limits-rollover-phone');
+		// The form where it sits on the screen, at each size (a full-page shot of the long Limits page costs
+		// seconds and shows nothing more of the rollover), and the card alone.
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'admin-limits-rollover-phone');
 		await form.screenshot({ path: 'test-results/screens/admin-limits-rollover-card.png' });
 		await page.setViewportSize({ width: 1280, height: 800 });
-		await screenshot(page, 'admin-limits-rollover-desktop');
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'admin-limits-rollover-desktop');
 		// Read back after a reload: what was saved is what the form shows.
 		await page.reload();
 		const again = page.getByRole('form', { name: 'Rollover of Chatbot\'s free tokens' });
