@@ -99,7 +99,8 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 	// Generous: a first start migrates and loads the demo, and a shared CI machine can be slow.
 	const deadline = Date.now() + 180_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`the app exited during start:\n${log}`);
+		// A process ended by a signal has no exit code (exitCode stays null), only signalCode.
+		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited during start (${child.exitCode ?? child.signalCode}):\n${log}`);
 		try {
 			const res = await fetch(`${baseURL}/healthz`);
 			if (res.ok) break;
