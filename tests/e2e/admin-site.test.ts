@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch, phone } from './browser';
@@ -201,7 +201,8 @@ for (const size of sizes) {
 			await expect(link.count()).resolves.toBe(1);
 			const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
 			expect(download.suggestedFilename()).toMatch(/^quota-users-\d{4}-\d{2}-\d{2}\.csv$/);
-			const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
+			// Read from the browser (download.path() is only for a browser this process launched).
+			const rows = parse(await text(await download.createReadStream()), { columns: true }) as Record<string, string>[];
 			const listed = await listedUserIds(page);
 			expect(rows.map((r) => r.user_id).sort()).toEqual([...listed].sort());
 			expect(rows.find((r) => r.email === person.email)).toMatchObject({ name: person.name, balance_tokens: String(1234 + 321) });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_SITE_API_KEY, startBuild } from './server';
-import { baseURL } from './browser';
+import { baseURL, demoDataDir } from './browser';
 
 // The REST API and start-up checks on the production build (the contract tests cover every
 // status on both databases; these prove the built server wires them the same way).
@@ -86,7 +86,7 @@ describe('production build', () => {
 	}, 240_000);
 
 	it('on SIGTERM finishes the request under way, closes idle keep-alive connections and live streams, and exits cleanly', async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'quota-sigterm-'));
+		const dir = demoDataDir('quota-sigterm-');
 		const app = await startBuild({ dataDir: dir });
 		try {
 			const { hostname, port } = new URL(app.baseURL);

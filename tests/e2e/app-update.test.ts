@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { launch, phone } from './browser';
+import { demoDataDir, launch, phone } from './browser';
 import { screen, signIn, waitForServiceWorker } from './app';
 import { startBuild, type RunningApp } from './server';
 
@@ -23,7 +22,7 @@ beforeAll(async () => {
 	cpSync('build', join(deployDir, 'build'), { recursive: true });
 	cpSync('drizzle', join(deployDir, 'drizzle'), { recursive: true });
 	cpSync('scripts/serve.mjs', join(deployDir, 'scripts/serve.mjs'));
-	dataDir = mkdtempSync(join(tmpdir(), 'quota-deploy-'));
+	dataDir = demoDataDir('quota-deploy-');
 });
 afterAll(async () => {
 	await app?.stop();

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { baseURL, phoneContext, sharedApp } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
 
@@ -178,10 +180,31 @@ export async function deviceStorage(page: Page): Promise<{ databases: string[]; 
 
 const require = createRequire(import.meta.url);
 
+let axeServer: Promise<string> | undefined;
+
+/**
+ * axe-core's script at a cacheable URL of this worker's own: loaded by URL, Chromium keeps it (and its
+ * compiled code) for the browser context, where a script tag's inline text is compiled anew at every
+ * check (1–3 s on a busy 2-core machine, half of a check's time).
+ */
+function axeScriptURL(): Promise<string> {
+	axeServer ??= new Promise((resolve, reject) => {
+		const source = readFileSync(require.resolve('axe-core/axe.min.js'));
+		const server = createServer((_req, res) => {
+			res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=86400, immutable' });
+			res.end(source);
+		});
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/axe.min.js`));
+		server.unref();
+	});
+	return axeServer;
+}
+
 /** Runs axe-core in the page; returns the serious and critical violations. */
 export async function axe(page: Page) {
-	const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-	await page.addScriptTag({ content: source });
+	// Once per document: a page that moved on in place (a link, a form) still has it.
+	if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ url: await axeScriptURL() });
 	const result = await page.evaluate(async () => {
 		const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
 		return axe.run(document, { resultTypes: ['violations'] });

@@ -1,28 +1,29 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { inject } from 'vitest';
+import { copyDemoData } from './server';
 
 export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-/** Debian's Chromium with the flags this machine needs (no network beyond loopback). */
+/**
+ * This test worker's Chromium (globalSetup starts one per worker, as it does the apps): a file connects
+ * to it rather than starting a browser of its own. Its contexts are the file's own; closing the
+ * Browser closes them and disconnects.
+ */
 export function launch(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-		args: [
-			'--headless=new',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--no-first-run'
-		]
-	});
+	const browsers = inject('browsers');
+	return chromium.connect(browsers[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % browsers.length]!);
 }
 
 /** The demo app this test worker uses (globalSetup starts one per worker) and its data directory. */
 export function sharedApp(): { baseURL: string; dataDir: string } {
 	const apps = inject('apps');
 	return apps[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % apps.length]!;
+}
+
+/** A new data directory with the demo loaded, for an app of the test's own (a copy of globalSetup's). */
+export function demoDataDir(prefix: string): string {
+	return copyDemoData(inject('demoTemplate'), prefix);
 }
 
 export function baseURL() {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { buy, maya, openAs, screen, signIn, waitForFresh } from './app';
+import { buy, maya, openAs, screen, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -108,10 +108,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 	});
 
 	it('the statement shows each purchase and how the renewal moved the balance', async () => {
-		const admin = await phoneContext(browser);
-		const seller = await admin.newPage();
-		await signIn(seller, 'admin@quota.test');
-		await seller.goto('/paddle-simulator');
+		const { context: admin, page: seller } = await openAs(browser, 'admin@quota.test', '/paddle-simulator');
 		await seller.waitForLoadState('networkidle');
 		// The simulator lists the newest subscription (this member's) first.
 		await seller.getByRole('button', { name: 'Renew now' }).first().click();

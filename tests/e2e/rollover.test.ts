@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { launch, phone, screenshot } from './browser';
-import { openAs, signIn, waitForFresh } from './app';
+import { demoDataDir, launch, phone, screenshot } from './browser';
+import { openAs, screen, signIn, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
 import { openPglite } from '../../src/lib/server/db/client';
 import { rollOver, saveModuleRollover } from '../../src/lib/server/ledger';
@@ -29,10 +28,14 @@ describe('rollover on the Limits page', () => {
 		await expect(form.getByText(/^Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends\.$/).isVisible()).resolves.toBe(true);
 		await form.getByRole('button', { name: 'Save rollover' }).click();
 		await form.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is on." }).waitFor();
-		await screenshot(page, 'admin-limits-rollover-phone');
+		// The form where it sits on the screen, at each size (a full-page shot of the long Limits page costs
+		// seconds and shows nothing more of the rollover), and the card alone.
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'admin-limits-rollover-phone');
 		await form.screenshot({ path: 'test-results/screens/admin-limits-rollover-card.png' });
 		await page.setViewportSize({ width: 1280, height: 800 });
-		await screenshot(page, 'admin-limits-rollover-desktop');
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'admin-limits-rollover-desktop');
 		// Read back after a reload: what was saved is what the form shows.
 		await page.reload();
 		const again = page.getByRole('form', { name: 'Rollover of Chatbot\'s free tokens' });
@@ -47,17 +50,17 @@ describe('rollover on the Limits page', () => {
 
 describe('rolled-over tokens on the dashboard', () => {
 	let app: RunningApp | undefined;
-	const dir = mkdtempSync(join(tmpdir(), 'quota-rollover-'));
+	let dir: string | undefined;
 	afterAll(async () => {
 		await app?.stop();
-		rmSync(dir, { recursive: true, force: true });
+		if (dir) rmSync(dir, { recursive: true, force: true });
 	});
 
 	it('a member sees each rollover as its own line under the free allowance it came from', async () => {
 		// The demo's members used chat on the last days: with rollover on since three days ago, the days
-		// that ended since then roll over (the schedule's job, run here between two starts of the app).
-		app = await startBuild({ dataDir: dir });
-		await app.stop();
+		// that ended since then roll over (the schedule's job, run here on a copy of the demo's data
+		// before the app starts on it).
+		dir = demoDataDir('quota-rollover-');
 		const db = await openPglite(join(dir, 'pglite'));
 		await saveModuleRollover(db.orm, 'chat', { capTokens: null, capPercent: 100, expiresAfterPeriods: 2 });
 		await db.orm.execute(sql`update allowance_rules set rollover_since = now() - interval '3 days' where module = 'chat'`);
@@ -76,5 +79,5 @@ describe('rolled-over tokens on the dashboard', () => {
 		await screenshot(page, 'member-dashboard-rollover');
 		await chat.screenshot({ path: 'test-results/screens/member-dashboard-rollover-chat.png' });
 		await context.close();
-	}, 360_000); // two starts of the app (the first one migrates and loads the demo)
+	}, 360_000); // a start of the app, on a copy of the demo's data: slow on a busy machine
 });

@@ -1,15 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import postgres from 'postgres';
+import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		/** One demo app per test worker (see `sharedApp`), each on its own embedded database. */
 		apps: { baseURL: string; dataDir: string }[];
+		/** A data directory with the demo loaded, made once per run (see `demoDataDir`). */
+		demoTemplate: string;
+		/** One Chromium per test worker (see `launch`), as its WebSocket endpoint. */
+		browsers: string[];
 	}
 }
 
@@ -42,6 +47,12 @@ export async function freshPostgresDatabase(serverUrl: string, prefix: string): 
 		}
 	};
 }
+
+/** Debian's Chromium with the flags this machine needs (no network beyond loopback). */
+export const chromiumOptions = {
+	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+};
 
 /** The demo site key the e2e server is started with (REST tests use it). */
 export const DEMO_SITE_API_KEY = 'qk_e2e_demo_site_key_0123456789abcdef';
@@ -88,7 +99,8 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 	// Generous: a first start migrates and loads the demo, and a shared CI machine can be slow.
 	const deadline = Date.now() + 180_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`the app exited during start:\n${log}`);
+		// A process ended by a signal has no exit code (exitCode stays null), only signalCode.
+		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited during start (${child.exitCode ?? child.signalCode}):\n${log}`);
 		try {
 			const res = await fetch(`${baseURL}/healthz`);
 			if (res.ok) break;
@@ -135,30 +147,54 @@ export async function startPostgresDemo(prefix: string): Promise<{ baseURL: stri
 }
 
 const servers: { app: RunningApp; dataDir: string }[] = [];
+let template: string | undefined;
+const browsers: BrowserServer[] = [];
 
 /** How often the shared demo apps run the schedule's routine checks (seconds). */
 export const SHARED_APP_CHECK_SECONDS = 5;
 
 /**
- * Starts one production build per test worker (vitest.e2e.config.ts' maxWorkers), each on a fresh
- * embedded database with demo data: files run two at a time, and never share a server's state.
+ * A new data directory (under `prefix`) holding a copy of the demo database in `templateDir`: what a
+ * first start on an empty directory would load, without loading it again (seconds of CPU per start).
+ */
+export function copyDemoData(templateDir: string, prefix: string): string {
+	const dataDir = mkdtempSync(join(tmpdir(), prefix));
+	cpSync(join(templateDir, 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+	return dataDir;
+}
+
+/**
+ * Loads the demo once, into a template data directory, then starts one production build per test
+ * worker (vitest.e2e.config.ts' maxWorkers), each on its own copy of it: files run two at a time, and
+ * never share a server's state.
  */
 export async function setup(project: TestProject) {
 	// A run of one file (vitest run … tests/e2e/x.test.ts) needs one app.
 	const oneFile = process.argv.filter((arg) => arg.endsWith('.test.ts')).length === 1;
 	const workers = oneFile ? 1 : Number(project.config.maxWorkers) || 1;
+	// One Chromium per worker too, started while the demo loads.
+	const launching = Promise.all(Array.from({ length: workers }, () => chromium.launchServer(chromiumOptions)));
+	template = mkdtempSync(join(tmpdir(), 'quota-e2e-demo-'));
+	const loading = await startBuild({ dataDir: template });
+	const stopped = await loading.stop();
+	if (stopped !== 0) throw new Error(`the app that loaded the demo did not exit cleanly (${stopped}):\n${loading.output()}`);
 	await Promise.all(
 		Array.from({ length: workers }, async () => {
-			const dataDir = mkdtempSync(join(tmpdir(), 'quota-e2e-'));
+			const dataDir = copyDemoData(template!, 'quota-e2e-');
 			// The routine checks (unusual use, expiry, rollover, catch-ups) every 5 s rather than every minute
 			// (SCHEDULE_CHECK_SECONDS, a production setting): a test waits seconds for a flag, not a minute.
 			servers.push({ app: await startBuild({ dataDir, env: { SCHEDULE_CHECK_SECONDS: String(SHARED_APP_CHECK_SECONDS) } }), dataDir });
 		})
 	);
+	browsers.push(...(await launching));
 	project.provide('apps', servers.map((s) => ({ baseURL: s.app.baseURL, dataDir: s.dataDir })));
+	project.provide('browsers', browsers.map((b) => b.wsEndpoint()));
+	project.provide('demoTemplate', template);
 }
 
 export async function teardown() {
+	await Promise.all(browsers.map((b) => b.close()));
 	await Promise.all(servers.map((s) => s.app.stop()));
 	for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
+	if (template) rmSync(template, { recursive: true, force: true });
 }

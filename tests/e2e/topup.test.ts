@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launch, phoneContext } from './browser';
-import { buy, screen, signIn, siteApi as api, signUp, waitForFresh } from './app';
+import { buy, openAs, screen, siteApi as api, signUp, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -85,10 +85,7 @@ describe('auto top-up on a phone', () => {
 		await buy(page, 'Monthly plan', /Subscribe/, '$15.00', '20,000');
 
 		// The seller's simulator: this card accepts one-time charges, then their payment fails.
-		const seller = await phoneContext(browser);
-		const sim = await seller.newPage();
-		await signIn(sim, 'admin@quota.test');
-		await sim.goto('/paddle-simulator');
+		const { context: seller, page: sim } = await openAs(browser, 'admin@quota.test', '/paddle-simulator');
 		await sim.waitForLoadState('networkidle');
 		// The newest subscription (this member's) is listed first.
 		await screen(sim, 'paddle-simulator-subscription');
