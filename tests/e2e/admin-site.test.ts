@@ -209,7 +209,7 @@ for (const size of sizes) {
 			const pools = page.getByRole('link', { name: 'Team pools with balances' });
 			const [poolFile] = await Promise.all([page.waitForEvent('download'), pools.click()]);
 			expect(poolFile.suggestedFilename()).toMatch(/^quota-team-pools-\d{4}-\d{2}-\d{2}\.csv$/);
-			const poolRows = parse(readFileSync((await poolFile.path())!, 'utf8'), { columns: true }) as Record<string, string>[];
+			const poolRows = parse(await text(await poolFile.createReadStream()), { columns: true }) as Record<string, string>[];
 			expect(poolRows.find((r) => r.name === 'Acme Studio')).toMatchObject({ owner_email: 'maya@quota.test', members: '2', balance_tokens: expect.stringMatching(/^\d+$/) });
 			expect(rows.some((r) => poolRows.some((p) => p.account_id === r.account_id))).toBe(false);
 			await link.scrollIntoViewIfNeeded();
