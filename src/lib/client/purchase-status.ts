@@ -14,5 +14,13 @@ export const purchaseStatus: Record<PurchaseStatus, { label: string; tone: 'ok' 
 	partially_refunded: { label: 'Partly refunded', tone: 'low' }
 };
 
-/** What happens to a checkout nobody pays (orders.ts purchasesRead drops it from the history after an hour); shown under every list of purchases (UnpaidNote.svelte). */
+/** What happens to a checkout nobody pays (orders.ts purchasesRead drops it from the history after an hour); shown under every list of purchases that has one. */
 export const UNPAID_CHECKOUT_NOTE = 'Unpaid: nothing is charged or added yet. An unpaid checkout leaves this list after an hour.';
+
+/**
+ * Whether a list of purchases shows an unpaid checkout, so UNPAID_CHECKOUT_NOTE goes under it (class
+ * `unpaid-note`, app.css). A function and a class rather than a component: the dashboard's start is at its budget.
+ */
+export function hasUnpaid(purchases: readonly { status: string }[] | null | undefined): boolean {
+	return purchases?.some((p) => p.status === 'pending') ?? false;
+}
