@@ -37,16 +37,24 @@ async function available(page: Page): Promise<number> {
 const offer = (page: Page, name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
 
 /** Pays in the simulator's checkout sheet; holds the order poll a moment so the "processing" state can be seen. */
-async function payInSheet(page: Page, total: string, shot: string) {
+/**
+ * Pays in the simulator's sheet. The order's status answers are held back until the returned
+ * function is called, so "Processing your payment" stands until the test has seen it: a delay
+ * counted from the click let a slow payment call on a busy machine use it all up, and the
+ * processing state then lasted too briefly to be seen.
+ */
+async function payInSheet(page: Page, total: string, shot: string): Promise<() => void> {
 	const sheet = page.frameLocator('iframe[title="Checkout"]');
 	await sheet.locator('button:enabled', { hasText: `Pay ${total}` }).waitFor();
 	await viewport(page, shot);
-	const release = Date.now() + 2500;
+	let release!: () => void;
+	const released = new Promise<void>((r) => (release = r));
 	await page.route(/\/trpc\/[^?]*store\.order/, async (route) => {
-		await new Promise((r) => setTimeout(r, Math.max(0, release - Date.now())));
+		await released;
 		await route.continue().catch(() => {}); // the page may have moved on meanwhile
 	});
 	await sheet.getByRole('button', { name: `Pay ${total}` }).click();
+	return release;
 }
 
 describe('the Paddle webhook endpoint of the running app', () => {
@@ -96,9 +104,10 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await pack.getByRole('button', { name: 'One more' }).click();
 		await expect(pack.textContent()).resolves.toMatch(/10,000\s*tokens/);
 		await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
-		await payInSheet(page, '$10.00', 'checkout-sheet');
+		const release = await payInSheet(page, '$10.00', 'checkout-sheet');
 		await status(page).getByText('Processing your payment').waitFor();
 		await viewport(page, 'store-processing');
+		release();
 		await status(page).getByText('Tokens added: +10,000').waitFor({ timeout: 15_000 });
 		await expect(status(page).textContent()).resolves.toContain((before + 10_000).toLocaleString('en-US'));
 		expect(await available(page)).toBe(before + 10_000);
@@ -111,7 +120,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const before = await available(page);
 		const plan = offer(page, 'Monthly plan');
 		await plan.getByRole('button', { name: /Subscribe/ }).click();
-		await payInSheet(page, '$15.00', 'checkout-sheet-subscription');
+		(await payInSheet(page, '$15.00', 'checkout-sheet-subscription'))();
 		await status(page).getByText('Tokens added: +20,000').waitFor({ timeout: 15_000 });
 		// Bought from far down the page: the result is in sight without scrolling back up.
 		expect(await status(page).evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })).toBe(true);
