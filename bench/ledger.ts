@@ -15,7 +15,12 @@ import { fmt, mark, percentile, row, type Figures } from './shared';
 interface Wal { bytes: number; records: number }
 type Run = Figures & { wal: Wal };
 interface Pair { spread: Run; hot: Run }
-export interface LedgerFigures { plain: Pair; fn: Pair; batched: Pair; hotNoWait: Run; waitMs: number }
+/** The group-committed consume with another number of batches in flight per process than the default. */
+interface InFlightRun { inFlight: number; spread: Run; hot: Run }
+export interface LedgerFigures { plain: Pair; fn: Pair; batched: Pair; hotNoWait: Run; waitMs: number; inFlight: number; sweep: InFlightRun[] }
+
+/** Batches in flight tried beside the default: what the default is chosen by. */
+const IN_FLIGHT_SWEEP = [1, 2, 3, 4, 6];
 
 interface Options {
 	dbUrl: string;
@@ -72,7 +77,8 @@ SELECT quota_spend(p_mode => 'consume', p_account => account_id, p_feature => 'b
 let runs = 0;
 /** `connections` callers each consuming one token at a time through the ledger's consume() for `seconds`. */
 async function batched(o: Options, accountIds: string[]): Promise<Figures> {
-	const db = openPostgres(o.dbUrl, { max: 4 });
+	// The app's default pool (DATABASE_POOL_SIZE 10): room for every batch in flight the sweep tries.
+	const db = openPostgres(o.dbUrl, { max: 10 });
 	const run = ++runs;
 	const latencies: number[] = [];
 	let errors = 0;
@@ -94,7 +100,20 @@ async function batched(o: Options, accountIds: string[]): Promise<Figures> {
 	return { rps: latencies.length / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, total: latencies.length };
 }
 
-/** Measures the plain debit, quota_spend per transaction and the group-committed consume, spread and hot. */
+/** Runs `measure` with the group commit's options changed, then puts the defaults back. */
+async function withOptions<T>(next: Parameters<typeof setGroupCommitOptions>[0], measure: () => Promise<T>): Promise<T> {
+	setGroupCommitOptions(next);
+	try {
+		return await measure();
+	} finally {
+		setGroupCommitOptions(DEFAULT_GROUP_COMMIT);
+	}
+}
+
+/**
+ * Measures the plain debit, quota_spend per transaction and the group-committed consume, spread and
+ * hot; then the hot run without the batch wait, and both runs with other numbers of batches in flight.
+ */
 export async function ledgerBench(o: Options, db: Db): Promise<LedgerFigures> {
 	const ids = await db.rows<{ n: number; account_id: string }>(sql`select n, account_id from bench_ids order by n`);
 	const spread = ids.filter((r) => r.n <= o.accounts).map((r) => r.account_id);
@@ -106,16 +125,14 @@ export async function ledgerBench(o: Options, db: Db): Promise<LedgerFigures> {
 		fn: { spread: await withWal(db, () => pgbench(o, 'fn-spread', spendFn(spreadId))), hot: await withWal(db, () => pgbench(o, 'fn-hot', spendFn(hotId))) },
 		batched: { spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) },
 		waitMs: DEFAULT_GROUP_COMMIT.waitMs,
-		hotNoWait: await (async () => {
-			// The same hot run without the batch wait: the wait's effect on p50.
-			setGroupCommitOptions({ waitMs: 0 });
-			try {
-				return await withWal(db, () => batched(o, hot));
-			} finally {
-				setGroupCommitOptions(DEFAULT_GROUP_COMMIT);
-			}
-		})()
+		inFlight: DEFAULT_GROUP_COMMIT.inFlight,
+		// The same hot run without the batch wait: the wait's effect on p50.
+		hotNoWait: await withOptions({ waitMs: 0 }, () => withWal(db, () => batched(o, hot))),
+		sweep: [] as InFlightRun[]
 	};
+	for (const inFlight of IN_FLIGHT_SWEEP.filter((n) => n !== DEFAULT_GROUP_COMMIT.inFlight)) {
+		result.sweep.push(await withOptions({ inFlight }, async () => ({ inFlight, spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) })));
+	}
 	return result;
 }
 
@@ -129,9 +146,14 @@ export function printLedger(f: LedgerFigures, connections: number): boolean {
 		console.log(row(`${label}: consume(), group-committed`, f.batched[pair]) + wal(f.batched[pair]));
 	}
 	console.log(row('(b) consume(), group-committed without the batch wait', f.hotNoWait) + wal(f.hotNoWait));
+	const sweep = [{ inFlight: f.inFlight, spread: f.batched.spread, hot: f.batched.hot }, ...f.sweep].sort((a, b) => a.inFlight - b.inFlight);
+	console.log(`Batches in flight per process (default ${f.inFlight}), consume() ÷ plain debit, (a) 10,000 accounts / (b) hot:`);
+	for (const s of sweep) {
+		console.log(`  ${String(s.inFlight).padStart(2)}: (a) ${fmt(s.spread.rps).padStart(6)}/s ${fmt(s.spread.rps / f.plain.spread.rps, 2)}, p99 ${fmt(s.spread.p99, 1)} ms   (b) ${fmt(s.hot.rps).padStart(6)}/s ${fmt(s.hot.rps / f.plain.hot.rps, 2)}, p99 ${fmt(s.hot.p99, 1)} ms`);
+	}
 	const spread = f.batched.spread.rps / f.plain.spread.rps;
 	const hot = f.batched.hot.rps / f.plain.hot.rps;
-	const errors = f.batched.spread.errors + f.batched.hot.errors + f.hotNoWait.errors;
+	const errors = f.batched.spread.errors + f.batched.hot.errors + f.hotNoWait.errors + f.sweep.reduce((n, s) => n + s.spread.errors + s.hot.errors, 0);
 	const checks = [
 		[`batched ÷ plain debit, 10,000 accounts ${fmt(spread, 2)} (target ≥ 0.6)`, spread >= 0.6],
 		[`batched ÷ plain debit, hot account ${fmt(hot, 2)} (target ≥ 1.0)`, hot >= 1.0],
