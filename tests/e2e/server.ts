@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import postgres from 'postgres';
-import { chromium, type BrowserServer } from 'playwright-core';
+import { chromium, type BrowserServer, type Cookie } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -58,6 +58,53 @@ export const chromiumOptions = {
 
 /** The demo site key the e2e server is started with (REST tests use it). */
 export const DEMO_SITE_API_KEY = 'qk_e2e_demo_site_key_0123456789abcdef';
+
+export const DEMO_PASSWORD = 'quota-demo-2026';
+/** The demo logins signed in on the demo template (see `sessionCookies`). */
+const DEMO_EMAILS = ['admin@quota.test', 'maya@quota.test', 'leo@quota.test'];
+/** Where the demo template keeps its sessions' cookies, per e-mail. */
+export const SESSIONS_FILE = 'e2e-sessions.json';
+
+/** A Set-Cookie header of the app on localhost as the browser keeps it. */
+function browserCookie(header: string): Cookie {
+	const [pair, ...attributes] = header.split(';').map((part) => part.trim());
+	const eq = pair!.indexOf('=');
+	const attr = new Map(attributes.map((a) => [a.split('=')[0]!.toLowerCase(), a.slice(a.indexOf('=') + 1)] as const));
+	const maxAge = attr.get('max-age');
+	const expires = maxAge !== undefined ? Date.now() / 1000 + Number(maxAge) : attr.has('expires') ? Date.parse(attr.get('expires')!) / 1000 : -1;
+	const sameSite = attr.get('samesite')?.toLowerCase();
+	return {
+		name: pair!.slice(0, eq),
+		value: pair!.slice(eq + 1),
+		domain: 'localhost',
+		path: attr.get('path') ?? '/',
+		expires,
+		httpOnly: attr.has('httponly'),
+		secure: attr.has('secure'),
+		sameSite: sameSite === 'strict' ? 'Strict' : sameSite === 'none' ? 'None' : 'Lax'
+	};
+}
+
+/**
+ * Signs the demo logins in on the app at `baseURL` with the sign-in form's own POST, and writes their
+ * cookies to `dir`'s SESSIONS_FILE: the sessions are in the demo's database, so every copy of it has them.
+ */
+async function signInDemoLogins(baseURL: string, dir: string) {
+	const sessions: Record<string, Cookie[]> = {};
+	for (const email of DEMO_EMAILS) {
+		const res = await fetch(`${baseURL}/signin`, {
+			method: 'POST',
+			redirect: 'manual',
+			// As a browser posts the form without its script: the answer is the redirect to the dashboard.
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: baseURL },
+			body: new URLSearchParams({ email, password: DEMO_PASSWORD })
+		});
+		const cookies = res.headers.getSetCookie().map(browserCookie);
+		if (res.status !== 303 || !cookies.some((c) => c.name === 'quota_session')) throw new Error(`signing ${email} in on the demo template failed (${res.status})`);
+		sessions[email] = cookies;
+	}
+	writeFileSync(join(dir, SESSIONS_FILE), JSON.stringify(sessions));
+}
 
 export interface RunningApp {
 	baseURL: string;
@@ -198,6 +245,7 @@ export async function setup(project: TestProject) {
 	const loadingPostgres = serverUrl ? loadPostgresDemo(serverUrl) : undefined;
 	template = mkdtempSync(join(tmpdir(), 'quota-e2e-demo-'));
 	const loading = await startBuild({ dataDir: template });
+	await signInDemoLogins(loading.baseURL, template);
 	const stopped = await loading.stop();
 	if (stopped !== 0) throw new Error(`the app that loaded the demo did not exit cleanly (${stopped}):\n${loading.output()}`);
 	await Promise.all(
