@@ -61,7 +61,10 @@ export default defineConfig({
 		hookTimeout: 120_000,
 		projects: [
 			// Browser state in `*.svelte.ts` is tested beside it (`*.svelte.test.ts`, compiled with runes).
-			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'src/**/*.svelte.test.ts'] } },
+			// A worker runs its unit files in one process, importing what they share once (as the integration
+			// projects do): CPU 62 s → 25 s for the 41 files. No file keeps state for another; the one that sets
+			// the environment (accounts-secrets) imports its modules afresh.
+			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'src/**/*.svelte.test.ts'], isolate: false } },
 			integration('pglite'),
 			// The same integration tests on a real server when one is given (always in CI).
 			...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : [])

@@ -6,6 +6,10 @@ export default defineConfig({
 		include: ['tests/e2e/**/*.test.ts'],
 		globalSetup: ['tests/e2e/server.ts'],
 		pool: 'forks',
+		// A worker runs its files in one process: playwright-core, the helpers and the app's modules they
+		// import load once per worker, not once per file (vitest's import time 21.5 s → 5.2 s and 15 s less CPU
+		// on 8 small files). Each file still connects to the worker's browser and closes its own contexts.
+		isolate: false,
 		// Two files at a time, each worker against its own app (tests/e2e/server.ts starts one per
 		// worker): a browser test waits on the network and the server as much as it computes.
 		maxWorkers: 2,

@@ -61,7 +61,7 @@ for (const size of sizes) {
 
 		beforeAll(async () => {
 			adminContext = await browser.newContext({ ...size.options, baseURL: baseURL(), acceptDownloads: true });
-			await adminContext.addCookies(await sessionCookies(browser, admin.email));
+			await adminContext.addCookies(sessionCookies(admin.email));
 			page = await adminContext.newPage();
 			memberContext = await browser.newContext({ ...size.options, baseURL: baseURL() });
 			member = await memberContext.newPage();

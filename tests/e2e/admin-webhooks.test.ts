@@ -43,7 +43,7 @@ for (const size of sizes) {
 		let page: Page;
 		beforeAll(async () => {
 			context = await browser.newContext({ ...size.options, baseURL: baseURL() });
-			await context.addCookies(await sessionCookies(browser, admin.email));
+			await context.addCookies(sessionCookies(admin.email));
 			page = await context.newPage();
 		});
 		afterAll(async () => context?.close());

@@ -111,7 +111,7 @@ describe('a shared phone', () => {
 		await page.getByRole('button', { name: 'Sign out' }).click();
 		await page.waitForURL('**/signin');
 		// The next person signs in (their session cookie arrives, as after the sign-in form).
-		await context.addCookies(await sessionCookies(browser, leo.email));
+		await context.addCookies(sessionCookies(leo.email));
 		await page.goto('/dashboard');
 		await waitForFresh(page);
 		await page.goto('/usage');
@@ -138,7 +138,7 @@ describe('a shared phone', () => {
 
 		// Maya's session ends without a sign-out on this phone (expiry, revocation); Leo signs in.
 		await context.clearCookies();
-		await context.addCookies(await sessionCookies(browser, leo.email));
+		await context.addCookies(sessionCookies(leo.email));
 		await page.goto('/dashboard');
 		await waitForFresh(page);
 		const after = await deviceStorage(page);

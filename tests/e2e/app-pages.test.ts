@@ -9,7 +9,7 @@ let page: Page;
 beforeAll(async () => {
 	browser = await launch();
 	context = await phoneContext(browser);
-	await context.addCookies(await sessionCookies(browser, maya.email));
+	await context.addCookies(sessionCookies(maya.email));
 	page = await context.newPage();
 });
 afterAll(async () => {

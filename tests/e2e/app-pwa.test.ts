@@ -22,7 +22,7 @@ describe('installable app', () => {
 			baseURL: baseURL()
 		});
 		try {
-			await context.addCookies(await sessionCookies(browser, maya.email));
+			await context.addCookies(sessionCookies(maya.email));
 			const page = await context.newPage();
 			await page.goto('/dashboard');
 			const manifest = await (await context.request.get('/manifest.webmanifest')).json();
@@ -55,7 +55,7 @@ describe('installable app', () => {
 			baseURL: baseURL(),
 			userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
 		});
-		await context.addCookies(await sessionCookies(browser, leo.email));
+		await context.addCookies(sessionCookies(leo.email));
 		const page = await context.newPage();
 		await page.goto('/dashboard');
 		const hint = page.getByText('Add to Home Screen');
@@ -147,7 +147,7 @@ describe('live figures', () => {
 
 	it('refreshes every 30 seconds while the page is visible', async () => {
 		const context = await phoneContext(browser);
-		await context.addCookies(await sessionCookies(browser, leo.email));
+		await context.addCookies(sessionCookies(leo.email));
 		const page = await context.newPage();
 		await page.clock.install();
 		await page.goto('/dashboard');
@@ -173,14 +173,14 @@ describe('first load', () => {
 			return [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*>/g)].map((m) => m[0]).filter((tag) => !/\sdisabled/.test(tag));
 		};
 		expect(await blocking('/signin')).toEqual([]);
-		await context.addCookies(await sessionCookies(browser, maya.email));
+		await context.addCookies(sessionCookies(maya.email));
 		expect(await blocking('/dashboard')).toEqual([]);
 		await context.close();
 	});
 
 	it('keeps the JavaScript the dashboard needs at start under 60 KB gzipped (charts load later)', async () => {
 		const context = await phoneContext(browser);
-		await context.addCookies(await sessionCookies(browser, maya.email));
+		await context.addCookies(sessionCookies(maya.email));
 		const page = await context.newPage();
 		const { scripts, total } = await startScripts(page, '/dashboard', () => waitForFresh(page));
 		expect(scripts.length).toBeGreaterThan(0);
@@ -200,7 +200,7 @@ describe('first load', () => {
 
 		// Another phone, nothing saved on it: the dashboard asks before it knows the active account.
 		const fresh = await phoneContext(browser);
-		await fresh.addCookies(await sessionCookies(browser, leo.email));
+		await fresh.addCookies(sessionCookies(leo.email));
 		const page = await fresh.newPage();
 		const asked: string[] = [];
 		page.on('request', (r) => {

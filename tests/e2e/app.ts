@@ -1,14 +1,15 @@
 import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { baseURL, phoneContext, sharedApp } from './browser';
-import { DEMO_SITE_API_KEY } from './server';
+import { inject } from 'vitest';
+import { baseURL, phoneContext } from './browser';
+import { DEMO_PASSWORD, DEMO_SITE_API_KEY, SESSIONS_FILE } from './server';
 
-export const DEMO_PASSWORD = 'quota-demo-2026';
+export { DEMO_PASSWORD };
 export const maya = { email: 'maya@quota.test', name: 'Maya Patel' };
 export const leo = { email: 'leo@quota.test', name: 'Leo Martin' };
 
@@ -52,24 +53,20 @@ export async function signIn(page: Page, email: string, next = '/dashboard') {
 }
 
 /**
- * A signed-in session of a demo user, made once per test run through the sign-in page and
- * reused by every test that does not end it (sign-in is rate limited per address and e-mail).
+ * The cookies of a signed-in session of a demo user, made once per test run on the demo template
+ * (tests/e2e/server.ts), so every copy of the demo has it; reused by every test that does not end it.
  */
-export async function sessionCookies(browser: Browser, email: string): Promise<Cookie[]> {
-	const file = join(sharedApp().dataDir, `e2e-session-${email}.json`);
-	if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Cookie[];
-	const context = await phoneContext(browser);
-	await signIn(await context.newPage(), email);
-	const cookies = await context.cookies();
-	await context.close();
-	writeFileSync(file, JSON.stringify(cookies));
+export function sessionCookies(email: string): Cookie[] {
+	const sessions = JSON.parse(readFileSync(join(inject('demoTemplate'), SESSIONS_FILE), 'utf8')) as Record<string, Cookie[]>;
+	const cookies = sessions[email];
+	if (!cookies) throw new Error(`no session of ${email} on the demo template`);
 	return cookies;
 }
 
 /** A phone with `email` signed in, on `path`. */
 export async function openAs(browser: Browser, email: string, path = '/dashboard') {
 	const context = await phoneContext(browser);
-	await context.addCookies(await sessionCookies(browser, email));
+	await context.addCookies(sessionCookies(email));
 	const page = await context.newPage();
 	await page.goto(path);
 	return { context, page };

@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { inject } from 'vitest';
-import { copyDemoData } from './server';
+import { copyDemoData, startPostgresDemo } from './server';
 
 export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -24,6 +24,16 @@ export function sharedApp(): { baseURL: string; dataDir: string } {
 /** A new data directory with the demo loaded, for an app of the test's own (a copy of globalSetup's). */
 export function demoDataDir(prefix: string): string {
 	return copyDemoData(inject('demoTemplate'), prefix);
+}
+
+/**
+ * The demo on PostgreSQL (TEST_DATABASE_URL), in an app of the test's own: a production build on a
+ * copy of globalSetup's demo database. `stop` ends the app and drops the copy.
+ */
+export function postgresDemo(prefix: string) {
+	const template = inject('postgresDemoTemplate');
+	if (!template) throw new Error('no PostgreSQL demo: globalSetup loads one when TEST_DATABASE_URL is set');
+	return startPostgresDemo(prefix, template);
 }
 
 export function baseURL() {

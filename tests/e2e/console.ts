@@ -15,7 +15,7 @@ export type Size = (typeof sizes)[number];
 /** A browser context of `size` signed in as `email`, with a page. */
 export async function openAt(browser: Browser, email: string, size: Size) {
 	const context = await browser.newContext({ ...size.options, baseURL: baseURL() });
-	await context.addCookies(await sessionCookies(browser, email));
+	await context.addCookies(sessionCookies(email));
 	return { context, page: await context.newPage() };
 }
 

@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEMO_SITE_API_KEY, startPostgresDemo } from './server';
+import { DEMO_SITE_API_KEY } from './server';
 import type * as Sdk from '../../sdk/src/index.js';
-import { baseURL } from './browser';
+import { baseURL, postgresDemo } from './browser';
 
 // The built SDK package (sdk/dist, as published) against the production build, on the embedded
 // database and, when TEST_DATABASE_URL is set, on PostgreSQL. npm test builds both first.
@@ -18,9 +18,9 @@ afterAll(async () => {
 	for (const c of cleanups.reverse()) await c();
 });
 
-/** The PostgreSQL server: a production build of its own on a fresh database, with the demo. */
+/** The PostgreSQL server: a production build of its own on a copy of the run's demo database. */
 async function postgresApp(): Promise<string> {
-	const app = await startPostgresDemo('quota_sdk');
+	const app = await postgresDemo('quota_sdk');
 	cleanups.push(app.stop);
 	return app.baseURL;
 }

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import postgres from 'postgres';
-import { chromium, type BrowserServer } from 'playwright-core';
+import { chromium, type BrowserServer, type Cookie } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -13,6 +13,8 @@ declare module 'vitest' {
 		apps: { baseURL: string; dataDir: string }[];
 		/** A data directory with the demo loaded, made once per run (see `demoDataDir`). */
 		demoTemplate: string;
+		/** With TEST_DATABASE_URL: the name of a database of that server with the demo loaded, made once per run (see `startPostgresDemo`). */
+		postgresDemoTemplate: string | null;
 		/** One Chromium per test worker (see `launch`), as its WebSocket endpoint. */
 		browsers: string[];
 	}
@@ -30,13 +32,13 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A new, empty database on the PostgreSQL server at `serverUrl` (TEST_DATABASE_URL); `drop` removes
- * it (call it after the app using it stopped).
+ * A new database on the PostgreSQL server at `serverUrl` (TEST_DATABASE_URL): empty, or a copy of
+ * the database `template`; `drop` removes it (call it after the app using it stopped).
  */
-export async function freshPostgresDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshPostgresDatabase(serverUrl: string, prefix: string, template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
 	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
 	const name = `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-	await admin.unsafe(`create database ${name}`);
+	await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`);
 	const url = new URL(serverUrl);
 	url.pathname = `/${name}`;
 	return {
@@ -56,6 +58,53 @@ export const chromiumOptions = {
 
 /** The demo site key the e2e server is started with (REST tests use it). */
 export const DEMO_SITE_API_KEY = 'qk_e2e_demo_site_key_0123456789abcdef';
+
+export const DEMO_PASSWORD = 'quota-demo-2026';
+/** The demo logins signed in on the demo template (see `sessionCookies`). */
+const DEMO_EMAILS = ['admin@quota.test', 'maya@quota.test', 'leo@quota.test'];
+/** Where the demo template keeps its sessions' cookies, per e-mail. */
+export const SESSIONS_FILE = 'e2e-sessions.json';
+
+/** A Set-Cookie header of the app on localhost as the browser keeps it. */
+function browserCookie(header: string): Cookie {
+	const [pair, ...attributes] = header.split(';').map((part) => part.trim());
+	const eq = pair!.indexOf('=');
+	const attr = new Map(attributes.map((a) => [a.split('=')[0]!.toLowerCase(), a.slice(a.indexOf('=') + 1)] as const));
+	const maxAge = attr.get('max-age');
+	const expires = maxAge !== undefined ? Date.now() / 1000 + Number(maxAge) : attr.has('expires') ? Date.parse(attr.get('expires')!) / 1000 : -1;
+	const sameSite = attr.get('samesite')?.toLowerCase();
+	return {
+		name: pair!.slice(0, eq),
+		value: pair!.slice(eq + 1),
+		domain: 'localhost',
+		path: attr.get('path') ?? '/',
+		expires,
+		httpOnly: attr.has('httponly'),
+		secure: attr.has('secure'),
+		sameSite: sameSite === 'strict' ? 'Strict' : sameSite === 'none' ? 'None' : 'Lax'
+	};
+}
+
+/**
+ * Signs the demo logins in on the app at `baseURL` with the sign-in form's own POST, and writes their
+ * cookies to `dir`'s SESSIONS_FILE: the sessions are in the demo's database, so every copy of it has them.
+ */
+async function signInDemoLogins(baseURL: string, dir: string) {
+	const sessions: Record<string, Cookie[]> = {};
+	for (const email of DEMO_EMAILS) {
+		const res = await fetch(`${baseURL}/signin`, {
+			method: 'POST',
+			redirect: 'manual',
+			// As a browser posts the form without its script: the answer is the redirect to the dashboard.
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: baseURL },
+			body: new URLSearchParams({ email, password: DEMO_PASSWORD })
+		});
+		const cookies = res.headers.getSetCookie().map(browserCookie);
+		if (res.status !== 303 || !cookies.some((c) => c.name === 'quota_session')) throw new Error(`signing ${email} in on the demo template failed (${res.status})`);
+		sessions[email] = cookies;
+	}
+	writeFileSync(join(dir, SESSIONS_FILE), JSON.stringify(sessions));
+}
 
 export interface RunningApp {
 	baseURL: string;
@@ -129,11 +178,12 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 }
 
 /**
- * The demo on PostgreSQL: a production build of its own on a fresh database of TEST_DATABASE_URL's
- * server, with the demo loaded. `stop` ends the app and drops the database.
+ * The demo on PostgreSQL: a production build of its own on a new database of TEST_DATABASE_URL's
+ * server, a copy of `template` (globalSetup's, where the demo is loaded: see `loadPostgresDemo`).
+ * `stop` ends the app and drops the database.
  */
-export async function startPostgresDemo(prefix: string): Promise<{ baseURL: string; stop: () => Promise<void> }> {
-	const database = await freshPostgresDatabase(process.env.TEST_DATABASE_URL!, prefix);
+export async function startPostgresDemo(prefix: string, template: string): Promise<{ baseURL: string; stop: () => Promise<void> }> {
+	const database = await freshPostgresDatabase(process.env.TEST_DATABASE_URL!, prefix, template);
 	const dataDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
 	const app = await startBuild({ dataDir, env: { DATABASE_URL: database.url, SEED_DEMO: 'true' } });
 	return {
@@ -148,6 +198,7 @@ export async function startPostgresDemo(prefix: string): Promise<{ baseURL: stri
 
 const servers: { app: RunningApp; dataDir: string }[] = [];
 let template: string | undefined;
+let postgresTemplate: { name: string; drop: () => Promise<void> } | undefined;
 const browsers: BrowserServer[] = [];
 
 /** How often the shared demo apps run the schedule's routine checks (seconds). */
@@ -164,6 +215,21 @@ export function copyDemoData(templateDir: string, prefix: string): string {
 }
 
 /**
+ * Loads the demo into a new database of the PostgreSQL server at `serverUrl`, as a production build's
+ * first start there does (SEED_DEMO=true on an empty database), for `startPostgresDemo` to copy
+ * (`CREATE DATABASE … TEMPLATE`): the widget's and the SDK's tests each load it no more.
+ */
+async function loadPostgresDemo(serverUrl: string): Promise<{ name: string; drop: () => Promise<void> }> {
+	const database = await freshPostgresDatabase(serverUrl, 'quota_e2e_demo');
+	const dataDir = mkdtempSync(join(tmpdir(), 'quota-e2e-pg-demo-'));
+	const loading = await startBuild({ dataDir, env: { DATABASE_URL: database.url, SEED_DEMO: 'true' } });
+	const stopped = await loading.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+	if (stopped !== 0) throw new Error(`the app that loaded the demo on PostgreSQL did not exit cleanly (${stopped}):\n${loading.output()}`);
+	return { name: new URL(database.url).pathname.slice(1), drop: database.drop };
+}
+
+/**
  * Loads the demo once, into a template data directory, then starts one production build per test
  * worker (vitest.e2e.config.ts' maxWorkers), each on its own copy of it: files run two at a time, and
  * never share a server's state.
@@ -174,8 +240,12 @@ export async function setup(project: TestProject) {
 	const workers = oneFile ? 1 : Number(project.config.maxWorkers) || 1;
 	// One Chromium per worker too, started while the demo loads.
 	const launching = Promise.all(Array.from({ length: workers }, () => chromium.launchServer(chromiumOptions)));
+	// The demo on PostgreSQL loads beside the embedded one: each start is one process, and there are two cores.
+	const serverUrl = process.env.TEST_DATABASE_URL;
+	const loadingPostgres = serverUrl ? loadPostgresDemo(serverUrl) : undefined;
 	template = mkdtempSync(join(tmpdir(), 'quota-e2e-demo-'));
 	const loading = await startBuild({ dataDir: template });
+	await signInDemoLogins(loading.baseURL, template);
 	const stopped = await loading.stop();
 	if (stopped !== 0) throw new Error(`the app that loaded the demo did not exit cleanly (${stopped}):\n${loading.output()}`);
 	await Promise.all(
@@ -187,9 +257,11 @@ export async function setup(project: TestProject) {
 		})
 	);
 	browsers.push(...(await launching));
+	postgresTemplate = await loadingPostgres;
 	project.provide('apps', servers.map((s) => ({ baseURL: s.app.baseURL, dataDir: s.dataDir })));
 	project.provide('browsers', browsers.map((b) => b.wsEndpoint()));
 	project.provide('demoTemplate', template);
+	project.provide('postgresDemoTemplate', postgresTemplate?.name ?? null);
 }
 
 export async function teardown() {
@@ -197,4 +269,5 @@ export async function teardown() {
 	await Promise.all(servers.map((s) => s.app.stop()));
 	for (const s of servers) rmSync(s.dataDir, { recursive: true, force: true });
 	if (template) rmSync(template, { recursive: true, force: true });
+	await postgresTemplate?.drop();
 }

@@ -12,7 +12,7 @@ const cookie: Record<string, string> = {};
 beforeAll(async () => {
 	browser = await launch();
 	for (const email of ['maya@quota.test', 'leo@quota.test', 'admin@quota.test']) {
-		cookie[email] = (await sessionCookies(browser, email)).map((c) => `${c.name}=${c.value}`).join('; ');
+		cookie[email] = sessionCookies(email).map((c) => `${c.name}=${c.value}`).join('; ');
 	}
 });
 afterAll(async () => browser?.close());
@@ -76,7 +76,7 @@ describe('Paddle simulator access', () => {
 		expect((await as('admin@quota.test', sim(txn, 'chargeback'), { method: 'POST' })).status).toBe(409);
 
 		const context = await phoneContext(browser);
-		await context.addCookies(await sessionCookies(browser, 'admin@quota.test'));
+		await context.addCookies(sessionCookies('admin@quota.test'));
 		const page = await context.newPage();
 		await page.goto('/paddle-simulator');
 		const card = page.getByRole('listitem').filter({ hasText: txn });

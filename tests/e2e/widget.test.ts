@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { baseURL, launch, phone } from './browser';
+import { baseURL, launch, phone, postgresDemo } from './browser';
 import { axe, screen, signIn } from './app';
-import { DEMO_SITE_API_KEY, startPostgresDemo } from './server';
+import { DEMO_SITE_API_KEY } from './server';
 import { appSecret } from '../../src/lib/server/accounts/secret';
 import { mintEmbedToken } from '../../src/lib/server/embed/tokens';
 
@@ -87,7 +87,7 @@ if (process.env.TEST_DATABASE_URL) {
 	servers.push([
 		'PostgreSQL',
 		async () => {
-			const demo = await startPostgresDemo('quota_widget');
+			const demo = await postgresDemo('quota_widget');
 			stops.push(demo.stop);
 			return demo.baseURL;
 		}

@@ -1,11 +1,13 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// config() is read once per module instance: each test sets the environment, then imports afresh.
+// config() is read once per module instance: each test sets the environment, then imports afresh
+// (from the first test on: a file run before this one in the same worker may have imported them).
 const saved = { ...process.env };
 const cwd = process.cwd();
+beforeAll(() => vi.resetModules());
 afterEach(() => {
 	process.env = { ...saved };
 	process.chdir(cwd);
