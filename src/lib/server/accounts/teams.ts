@@ -4,14 +4,14 @@ import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { teamInvites, teamMembers, teams, users } from '../db/schema';
 import { capsInForce, setCap } from '../ledger';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
 import { audit } from './audit';
 import { rateLimit } from './rate-limit';
 import { hashToken, randomToken } from './tokens';
 import { rowsOf } from './users';
-import { emailSchema, nameSchema, parseInput, type TeamRole } from './validation';
+import { emailSchema, nameSchema, type TeamRole } from './validation';
 
 /** Who is acting on a team: their role in it (if any) and whether they are a site admin. */
 export interface TeamActor {

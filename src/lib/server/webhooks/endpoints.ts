@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { webhookEndpoints } from '../db/schema';
-import { DomainError } from '../errors';
-import { firstIssue } from '../input-words';
+import { DomainError, parseInput } from '../errors';
 import { domainEventTypes } from '../domain-events';
 import { audit } from '../accounts';
 
@@ -40,12 +39,6 @@ export type EndpointPatch = z.input<typeof endpointPatch>;
 
 type Actor = { userId?: string | null; keyId?: string | null };
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-	const r = schema.safeParse(input);
-	if (!r.success) throw new DomainError('invalid_input', firstIssue(r.error));
-	return r.data;
-}
-
 function view(row: typeof webhookEndpoints.$inferSelect): EndpointView {
 	return {
 		id: row.id,
@@ -69,7 +62,7 @@ function newSecret(): string {
  * Errors: invalid_input.
  */
 export async function createEndpoint(db: Db, input: unknown, actor: Actor): Promise<EndpointView & { secret: string }> {
-	const v = parse(endpointInput, input);
+	const v = parseInput(endpointInput, input);
 	const secret = newSecret();
 	return db.orm.transaction(async (tx) => {
 		const [row] = await tx
@@ -104,7 +97,7 @@ async function endpointRow(exec: Executor, id: string) {
  * Errors: invalid_input, not_found.
  */
 export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: Actor): Promise<EndpointView> {
-	const v = parse(endpointPatch, patch);
+	const v = parseInput(endpointPatch, patch);
 	return db.orm.transaction(async (tx) => {
 		const before = await endpointRow(tx, id);
 		const enabled = v.enabled ?? before.enabled;
