@@ -15,7 +15,8 @@ import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 import { createSession, createTeam, createUser, SESSION_COOKIE } from '../../src/lib/server/accounts';
 import { call, callJson, useDb } from '../helpers/http';
-import { applyCampaign, auditCsv, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
+import { applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
+import { bearer, siteKey } from '../helpers/api-fixture';
 import { balances, consume, grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { listProducts } from '../../src/lib/server/store';
@@ -160,6 +161,39 @@ describe(`the catalog on ${backend}`, () => {
 		expect((await listProducts(db.orm, { activeOnly: false })).map((p) => p.id)).toEqual(order);
 		expect(await refusal(admin.admin.catalog.reorder({ ids: order.slice(1) }))).toBe('invalid_input');
 		expect(await refusal(admin.admin.catalog.setActive({ id: 'no-such-pack', active: true }))).toBe('not_found');
+	});
+});
+
+describe(`the audit log on ${backend}`, () => {
+	// What the admin's audit log shows for an entry: listAudit is its page's read.
+	const shownIp = async (action: string, targetId: string) => (await listAudit(db.orm, { action })).rows.find((r) => r.targetId === targetId)?.ip;
+
+	it('shows the address of every action taken on behalf of a request: in the console, in the app, with a site key', async () => {
+		const endpoint = await admin.webhooks.create({ url: 'https://hooks.example.com/audited', event_types: ['grant.created'] });
+		await admin.webhooks.update({ id: endpoint.id, changes: { description: 'Audited' } });
+		await admin.webhooks.remove({ id: endpoint.id });
+		for (const action of ['webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete']) expect(await shownIp(action, endpoint.id), action).toBe('10.9.0.2');
+
+		const product = await admin.store.admin.saveProduct({ id: `audited-${tag()}`, kind: 'pack', name: 'Audited pack', grants: [{ model: null, tokens: 1_000 }], priceCents: 100 });
+		expect(await shownIp('store.product_created', product.id)).toBe('10.9.0.2');
+
+		const member = appRouter.createCaller(await createContext({ locals: { auth: w.auth.memberB, guestId: null }, getClientAddress: () => '10.9.0.3' }));
+		const team = await member.team.create({ name: `Audited team ${tag()}` });
+		expect(await shownIp('team.created', team.id)).toBe('10.9.0.3');
+
+		await useDb(db);
+		const site = bearer(await siteKey(db));
+		const clientAddress = '203.0.113.7';
+		const created = await callJson('/api/v1/webhook-endpoints', { headers: site, clientAddress, body: { url: 'https://hooks.example.com/by-key', event_types: ['grant.created'] } });
+		expect(created.status).toBe(201);
+		const id = String(created.json.id);
+		expect((await call(`/api/v1/webhook-endpoints/${id}`, { method: 'PATCH', headers: site, clientAddress, body: { enabled: false } })).status).toBe(200);
+		expect((await call(`/api/v1/webhook-endpoints/${id}`, { method: 'DELETE', headers: site, clientAddress })).status).toBeLessThan(300);
+		for (const action of ['webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete']) expect(await shownIp(action, id), action).toBe(clientAddress);
+
+		const granted = await callJson('/api/v1/grants', { headers: { ...site, 'idempotency-key': `audited-${tag()}` }, clientAddress, body: { user: `audited-${tag()}`, tokens: 5, source: 'bonus' } });
+		expect(granted.status).toBe(201);
+		expect(await shownIp('ledger.grant', String(granted.json.lot_id))).toBe(clientAddress);
 	});
 });
 

@@ -24,10 +24,11 @@ const INVITE_VALID_DAYS = 7;
 
 /**
  * A team with its own account (the shared token pool) and its creator as owner — one
- * statement, so there is never a team without an owner or an account. `at`: when it happened, for
- * history loaded after the fact (its audit entry's time; the demo's team).
+ * statement, so there is never a team without an owner or an account. `ip`: the request's address
+ * for its audit entry (none for the demo's team). `at`: when it happened, for history loaded after
+ * the fact (its audit entry's time; the demo's team).
  */
-export async function createTeam(exec: Executor, input: { name: string; ownerUserId: string; at?: Date }) {
+export async function createTeam(exec: Executor, input: { name: string; ownerUserId: string; ip?: string | null; at?: Date }) {
 	const name = parseInput(nameSchema, input.name);
 	const result = await exec.execute(sql`
 		with account as (insert into accounts (kind, name) values ('team', ${name}) returning id),
@@ -38,7 +39,7 @@ export async function createTeam(exec: Executor, input: { name: string; ownerUse
 		owner as (insert into team_members (team_id, user_id, role) select id, ${input.ownerUserId}, 'owner' from team)
 		select id, account_id from team`);
 	const row = rowsOf<{ id: string; account_id: string }>(result)[0]!;
-	await audit(exec, { action: 'team.created', actorUserId: input.ownerUserId, targetType: 'team', targetId: row.id, accountId: row.account_id, after: { name }, at: input.at });
+	await audit(exec, { action: 'team.created', actorUserId: input.ownerUserId, targetType: 'team', targetId: row.id, accountId: row.account_id, ip: input.ip, after: { name }, at: input.at });
 	return { id: row.id, accountId: row.account_id, name };
 }
 

@@ -109,11 +109,11 @@ export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, 
 }
 
 /** A site admin creates or changes a package: the change and its audit record commit together. */
-export async function saveProduct(db: Database, actorUserId: string, input: ProductInput): Promise<Product> {
+export async function saveProduct(db: Database, actor: { userId: string; ip: string | null }, input: ProductInput): Promise<Product> {
 	return db.transaction(async (tx) => {
 		const [before] = await tx.select().from(products).where(eq(products.id, String(input.id)));
 		const after = await upsertProduct(tx, input);
-		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', actorUserId, targetType: 'product', targetId: after.id, before: before ?? null, after });
+		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', actorUserId: actor.userId, targetType: 'product', targetId: after.id, ip: actor.ip, before: before ?? null, after });
 		return after;
 	});
 }
