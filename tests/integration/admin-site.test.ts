@@ -13,7 +13,7 @@ import { auditLog, lots, teamMembers, teams, users } from '../../src/lib/server/
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
-import { createSession, createTeam, createUser, SESSION_COOKIE } from '../../src/lib/server/accounts';
+import { createSession, createTeam, createUser, listSiteRoles, SESSION_COOKIE } from '../../src/lib/server/accounts';
 import { call, callJson, useDb } from '../helpers/http';
 import { applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
 import { bearer, siteKey } from '../helpers/api-fixture';
@@ -228,6 +228,9 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		const all = await db.orm.select({ id: users.id }).from(users);
 		expect(rows.map((r) => r.user_id).sort()).toEqual(all.map((u) => u.id).sort());
 		expect(rows.find((r) => r.user_id === odd.id)).toMatchObject({ name: 'O’Brien, "Bob" ; Jr.', balance_tokens: String((await balances(db.orm, odd.accountId)).available), disabled: 'false' });
+		// The role's key stays where spreadsheets and imports read it; its name, as the console shows it, beside it.
+		expect(rows.find((r) => r.user_id === odd.id)).toMatchObject({ role: 'subscriber', role_name: 'Member' });
+		expect(rows.find((r) => r.user_id === w.users.siteAdmin.id)).toMatchObject({ role: 'admin', role_name: (await listSiteRoles(db.orm)).find((r) => r.key === 'admin')!.name });
 	});
 
 	it('the team pools export has every team once with the ledger’s figures, in the users export’s balance columns, and no person in it', async () => {
@@ -283,7 +286,7 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(await callJson('/admin/exports/passwords', { headers: { cookie } })).toMatchObject({ status: 404, json: { error: 'not_found' } });
 		const users = await call('/admin/exports/users', { headers: { cookie } });
 		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);
-		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
+		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,role_name,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
 		const pools = await call('/admin/exports/teams', { headers: { cookie } });
 		expect(pools.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-team-pools-\d{4}-\d{2}-\d{2}\.csv"$/);
 		expect((await pools.text()).split('\r\n')[0]).toBe('account_id,team_id,name,owner_email,members,created_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
