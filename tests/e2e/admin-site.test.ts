@@ -206,6 +206,8 @@ for (const size of sizes) {
 			const listed = await listedUserIds(page);
 			expect(rows.map((r) => r.user_id).sort()).toEqual([...listed].sort());
 			expect(rows.find((r) => r.email === person.email)).toMatchObject({ name: person.name, balance_tokens: String(1234 + 321) });
+			// The role the Roles test gave Erin: its key, and beside it the name the console shows.
+			expect(rows.find((r) => r.email === person.email)).toMatchObject({ role: `testers-${size.name}-${run}`, role_name: `E2E testers ${size.name} ${run}` });
 			const pools = page.getByRole('link', { name: 'Team pools with balances' });
 			const [poolFile] = await Promise.all([page.waitForEvent('download'), pools.click()]);
 			expect(poolFile.suggestedFilename()).toMatch(/^quota-team-pools-\d{4}-\d{2}-\d{2}\.csv$/);

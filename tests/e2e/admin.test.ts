@@ -83,6 +83,40 @@ for (const size of sizes) {
 			await page.getByText(`No account matches “Site user ${id}”.`).waitFor();
 		});
 
+		it('keeps the users list’s search and order, and the audit log’s filters, in the URL: a reload, back and a shared link show the same list', async () => {
+			const matching = `1 account matching “${leo.email}”`;
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(leo.email);
+			await page.getByLabel('Sort by').selectOption('balance');
+			await page.waitForURL((u) => u.searchParams.get('search') === leo.email && u.searchParams.get('sort') === 'balance');
+			await page.getByText(matching).waitFor();
+			await page.reload();
+			await page.getByText(matching).waitFor();
+			await expect(page.getByLabel('Search').inputValue()).resolves.toBe(leo.email);
+			await expect(page.getByLabel('Sort by').inputValue()).resolves.toBe('balance');
+			await expect(page.getByRole('row').filter({ hasText: '@' }).count()).resolves.toBe(1);
+			await screen(page, `admin-users-search-kept-${size.name}`);
+			await page.getByRole('link', { name: leo.name }).first().click();
+			await page.waitForURL('**/admin/users/*');
+			await page.goBack();
+			await page.getByText(matching).waitFor();
+			await expect(page.getByLabel('Search').inputValue()).resolves.toBe(leo.email);
+
+			const shared = await openAs(admin.email, size);
+			try {
+				await shared.page.goto(page.url());
+				await shared.page.getByText(matching).waitFor();
+				await expect(shared.page.getByLabel('Sort by').inputValue()).resolves.toBe('balance');
+				await shared.page.goto('/admin/audit');
+				await shared.page.getByLabel('Who').fill(admin.name);
+				await shared.page.waitForURL((u) => u.searchParams.get('actor') === admin.name);
+				await shared.page.reload();
+				await expect(shared.page.getByLabel('Who').inputValue()).resolves.toBe(admin.name);
+			} finally {
+				await shared.context.close();
+			}
+		});
+
 		it('finds a user by e-mail, sets their balance with a reason once despite a double press, and sees it in the audit log', async () => {
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(leo.email);

@@ -47,7 +47,7 @@ describe('signed-in pages on a phone', () => {
 		await page.goto('/dashboard');
 		await waitForFresh(page);
 		const summary = page.getByRole('region', { name: 'Summary' });
-		for (const label of ['Total tokens', 'Available', 'Used this month', 'Active allocations']) {
+		for (const label of ['Balance', 'Available', 'Used this month', 'Active allocations']) {
 			await expect(summary.getByText(label, { exact: true }).isVisible()).resolves.toBe(true);
 		}
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });

@@ -211,8 +211,10 @@ describe('first load', () => {
 		// One request while the scripts load, and the page asked for none of it again.
 		expect(asked.filter((procedures) => /settings\.get|me\.profile|ledger\.(dashboard|summary)/.test(procedures))).toEqual(['settings.get,me.profile,ledger.dashboard']);
 		await expect(page.getByRole('radio', { name: /Acme Studio/ }).getAttribute('aria-checked')).resolves.toBe('true');
-		const total = await page.locator('[aria-label="Summary"] .stat:first-child .value').textContent();
-		expect(Number(total?.replace(/[^\d]/g, ''))).toBe(teamSummary.total);
+		// The first card is the pool's balance: its lots' tokens, not its free allowances (balance-figures.ts).
+		const balance = await page.locator('[aria-label="Summary"] .stat:first-child .value').textContent();
+		const lots = (teamSummary.allocations as { remaining: number; unlimited: boolean }[]).filter((a) => !a.unlimited);
+		expect(Number(balance?.replace(/[^\d]/g, ''))).toBe(lots.reduce((n, a) => n + a.remaining, 0));
 
 		await picking.page.getByRole('radio', { name: /Personal/ }).click();
 		await expect.poll(async () => (await activeAccount()).activeAccountId).not.toBe(team.accountId);

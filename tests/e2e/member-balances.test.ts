@@ -64,9 +64,9 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		await expect(page.getByText(/left|buy more/i).count()).resolves.toBe(0);
 		await expect(page.getByRole('alert').count()).resolves.toBe(0);
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
-		// The allocations say what the total is made of (no lots: only free allowances), as the total's own line does.
-		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual(['No tokens in this account yet: Total tokens are its free allowances. Buy a pack to add some.']);
-		await expect(summary.innerText()).resolves.toMatch(/Total tokens\s+15,000\s+all free allowances/);
+		// No lots: the balance is 0 and the allocations say that what is available is the free allowances.
+		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual(['No tokens in this account yet: free allowances only. Buy a pack to add some.']);
+		await expect(summary.innerText()).resolves.toMatch(/Balance\s+0\s+excl\. free allowances\s+Available\s+15,000/);
 		expect(await brokenSentences(page)).toEqual([]);
 		await screenshot(page, 'member-new-dashboard');
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, launch, phone, postgresDemo } from './browser';
-import { axe, screen, signIn } from './app';
+import { axe, screen, signIn, signUp } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 import { appSecret } from '../../src/lib/server/accounts/secret';
 import { mintEmbedToken } from '../../src/lib/server/embed/tokens';
@@ -184,6 +184,39 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		await open2.close();
 		await admin.close();
 	}, 180_000);
+});
+
+// The demo's Paddle simulator (embedded mode only) makes the checkout a member leaves unpaid.
+describe('the <quota-usage> widget’s purchases (embedded database)', () => {
+	beforeAll(() => {
+		app = baseURL();
+	});
+
+	it('an unpaid checkout reads "Unpaid", with the sentence the dashboard and Purchases say under it, in the page’s language', async () => {
+		const buyer = await browser.newContext({ ...phone, baseURL: app });
+		const member = await buyer.newPage();
+		const run = crypto.randomUUID().slice(0, 8);
+		const userId = await signUp(member, `Widget Buyer ${run}`, `widget-buyer-${run}@example.com`, 'widget-Passw0rd!');
+		await member.goto('/store');
+		await member.getByRole('listitem').filter({ has: member.getByRole('heading', { name: 'Token pack', exact: true }) }).getByRole('button', { name: /^Buy/ }).click();
+		await member.frameLocator('iframe[title="Checkout"]').getByRole('button', { name: 'Close checkout' }).click();
+		await buyer.close();
+
+		const made = await api('/api/v1/embed-tokens', { user: userId, ttl_seconds: 600 });
+		expect(made.status).toBe(201);
+		const url = hostPage('unpaid', `<quota-usage token="${made.json.token}" parts="balance,purchases"></quota-usage><quota-usage token="${made.json.token}" parts="purchases" locale="de"></quota-usage>`);
+		const { page, close } = await open(url);
+		const purchases = widget(page).getByRole('table', { name: 'Purchases' });
+		await expect.poll(() => purchases.getByText(/Unpaid$/).count(), { timeout: 15_000 }).toBe(1);
+		await expect(widget(page).getByText('Pending').count()).resolves.toBe(0);
+		await expect(widget(page).getByText('Unpaid: nothing is charged or added yet. An unpaid checkout leaves this list after an hour.').count()).resolves.toBe(1);
+		await expect.poll(() => widget(page, 1).getByText(/^Unbezahlt: Noch wurde nichts abgebucht/).count(), { timeout: 15_000 }).toBe(1);
+		expect(await axe(page)).toEqual([]);
+		await screen(page, 'widget-unpaid-390');
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await screen(page, 'widget-unpaid-1280');
+		await close();
+	}, 120_000);
 });
 
 /** The site key id inside an embed token (the token is signed, not secret). */

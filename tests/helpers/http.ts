@@ -70,6 +70,8 @@ export interface ApiRequest {
 	body?: unknown;
 	/** Aborts the request (what a client hanging up does: ends a stream). */
 	signal?: AbortSignal;
+	/** The caller's address (what `getClientAddress` answers); default 127.0.0.1. */
+	clientAddress?: string;
 }
 
 export async function useDb(db: Db) {
@@ -99,7 +101,7 @@ export async function call(path: string, req: ApiRequest = {}): Promise<Response
 		params,
 		locals: {} as App.Locals,
 		cookies: cookieJar(headers.get('cookie') ?? undefined),
-		getClientAddress: () => '127.0.0.1',
+		getClientAddress: () => req.clientAddress ?? '127.0.0.1',
 		platform: undefined,
 		route: { id: match ? url.pathname : null },
 		setHeaders: () => {},

@@ -13,9 +13,10 @@ import { auditLog, lots, teamMembers, teams, users } from '../../src/lib/server/
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
-import { createSession, createTeam, createUser, SESSION_COOKIE } from '../../src/lib/server/accounts';
+import { createSession, createTeam, createUser, listSiteRoles, SESSION_COOKIE } from '../../src/lib/server/accounts';
 import { call, callJson, useDb } from '../helpers/http';
-import { applyCampaign, auditCsv, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
+import { applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
+import { bearer, siteKey } from '../helpers/api-fixture';
 import { balances, consume, grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { listProducts } from '../../src/lib/server/store';
@@ -163,6 +164,39 @@ describe(`the catalog on ${backend}`, () => {
 	});
 });
 
+describe(`the audit log on ${backend}`, () => {
+	// What the admin's audit log shows for an entry: listAudit is its page's read.
+	const shownIp = async (action: string, targetId: string) => (await listAudit(db.orm, { action })).rows.find((r) => r.targetId === targetId)?.ip;
+
+	it('shows the address of every action taken on behalf of a request: in the console, in the app, with a site key', async () => {
+		const endpoint = await admin.webhooks.create({ url: 'https://hooks.example.com/audited', event_types: ['grant.created'] });
+		await admin.webhooks.update({ id: endpoint.id, changes: { description: 'Audited' } });
+		await admin.webhooks.remove({ id: endpoint.id });
+		for (const action of ['webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete']) expect(await shownIp(action, endpoint.id), action).toBe('10.9.0.2');
+
+		const product = await admin.store.admin.saveProduct({ id: `audited-${tag()}`, kind: 'pack', name: 'Audited pack', grants: [{ model: null, tokens: 1_000 }], priceCents: 100 });
+		expect(await shownIp('store.product_created', product.id)).toBe('10.9.0.2');
+
+		const member = appRouter.createCaller(await createContext({ locals: { auth: w.auth.memberB, guestId: null }, getClientAddress: () => '10.9.0.3' }));
+		const team = await member.team.create({ name: `Audited team ${tag()}` });
+		expect(await shownIp('team.created', team.id)).toBe('10.9.0.3');
+
+		await useDb(db);
+		const site = bearer(await siteKey(db));
+		const clientAddress = '203.0.113.7';
+		const created = await callJson('/api/v1/webhook-endpoints', { headers: site, clientAddress, body: { url: 'https://hooks.example.com/by-key', event_types: ['grant.created'] } });
+		expect(created.status).toBe(201);
+		const id = String(created.json.id);
+		expect((await call(`/api/v1/webhook-endpoints/${id}`, { method: 'PATCH', headers: site, clientAddress, body: { enabled: false } })).status).toBe(200);
+		expect((await call(`/api/v1/webhook-endpoints/${id}`, { method: 'DELETE', headers: site, clientAddress })).status).toBeLessThan(300);
+		for (const action of ['webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete']) expect(await shownIp(action, id), action).toBe(clientAddress);
+
+		const granted = await callJson('/api/v1/grants', { headers: { ...site, 'idempotency-key': `audited-${tag()}` }, clientAddress, body: { user: `audited-${tag()}`, tokens: 5, source: 'bonus' } });
+		expect(granted.status).toBe(201);
+		expect(await shownIp('ledger.grant', String(granted.json.lot_id))).toBe(clientAddress);
+	});
+});
+
 describe(`payments on ${backend}`, () => {
 	it('lists received events failed first, counts duplicate deliveries, and names the order and account', async () => {
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: w.users.memberA.accountId, userId: w.users.memberA.id, email: null, productId: 'tokens-5k', quantity: 1 });
@@ -194,6 +228,9 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		const all = await db.orm.select({ id: users.id }).from(users);
 		expect(rows.map((r) => r.user_id).sort()).toEqual(all.map((u) => u.id).sort());
 		expect(rows.find((r) => r.user_id === odd.id)).toMatchObject({ name: 'O’Brien, "Bob" ; Jr.', balance_tokens: String((await balances(db.orm, odd.accountId)).available), disabled: 'false' });
+		// The role's key stays where spreadsheets and imports read it; its name, as the console shows it, beside it.
+		expect(rows.find((r) => r.user_id === odd.id)).toMatchObject({ role: 'subscriber', role_name: 'Member' });
+		expect(rows.find((r) => r.user_id === w.users.siteAdmin.id)).toMatchObject({ role: 'admin', role_name: (await listSiteRoles(db.orm)).find((r) => r.key === 'admin')!.name });
 	});
 
 	it('the team pools export has every team once with the ledger’s figures, in the users export’s balance columns, and no person in it', async () => {
@@ -249,7 +286,7 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(await callJson('/admin/exports/passwords', { headers: { cookie } })).toMatchObject({ status: 404, json: { error: 'not_found' } });
 		const users = await call('/admin/exports/users', { headers: { cookie } });
 		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);
-		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
+		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,role_name,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
 		const pools = await call('/admin/exports/teams', { headers: { cookie } });
 		expect(pools.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-team-pools-\d{4}-\d{2}-\d{2}\.csv"$/);
 		expect((await pools.text()).split('\r\n')[0]).toBe('account_id,team_id,name,owner_email,members,created_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');

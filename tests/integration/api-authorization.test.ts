@@ -109,7 +109,7 @@ async function world(): Promise<World> {
 		},
 		holdId: async () =>
 			(await hold(db.orm, { accountId: a.accountId, feature: 'search_images', maxTokens: 5, ttlSeconds: 60, actor: {}, idempotency: { scope: 'authz', key: `${a.id}-${++k}` } })).holdId,
-		endpointId: async () => (await createEndpoint(db, { url: 'https://hooks.example.com/authz', event_types: ['grant.created'] }, {})).id
+		endpointId: async () => (await createEndpoint(db, { url: 'https://hooks.example.com/authz', event_types: ['grant.created'] }, { ip: null })).id
 	};
 }
 

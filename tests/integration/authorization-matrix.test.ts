@@ -68,7 +68,7 @@ const product = async (w: World, db: Db) => {
 };
 
 /** A webhook endpoint for the rows that change or read one. */
-const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: 'http://127.0.0.1:9/matrix', event_types: ['hold.expired'] }, {})).id;
+const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: 'http://127.0.0.1:9/matrix', event_types: ['hold.expired'] }, { ip: null })).id;
 /** A role on the site's list, held by no one. */
 const matrixRole = async (w: World, db: Db) => {
 	await saveSiteRole(db, { userId: w.users.siteAdmin.id, ip: null }, { key: `role-${w.tag}`, name: `Matrix role ${w.tag}` });

@@ -83,7 +83,7 @@ async function grantTo(target: Db, accountId: string, n: number) {
 describe(`webhook delivery on ${backend}`, () => {
 	it('500 three times, then 200: every event arrives signed, in per-account sequence, retries with the same id and body', async () => {
 		const flaky = await receiver((n, res) => res.writeHead(n <= 3 ? 500 : 200).end(n <= 3 ? 'busy' : 'ok'));
-		const ep = await createEndpoint(db, { url: flaky.url, event_types: ['grant.created'] }, {});
+		const ep = await createEndpoint(db, { url: flaky.url, event_types: ['grant.created'] }, { ip: null });
 		expect(ep.secret).toMatch(/^whsec_/);
 		const u = await makeUser(db);
 		for (let n = 1; n <= 3; n++) await grantTo(db, u.accountId, n);
@@ -110,7 +110,7 @@ describe(`webhook delivery on ${backend}`, () => {
 		expect(attempts).toHaveLength(6);
 		expect(attempts.filter((a) => a.statusCode === 500)).toHaveLength(3);
 		expect(attempts.filter((a) => a.statusCode === 500).every((a) => a.responseExcerpt === 'busy' && a.latencyMs >= 0)).toBe(true);
-		await updateEndpoint(db, ep.id, { enabled: false }, {});
+		await updateEndpoint(db, ep.id, { enabled: false }, { ip: null });
 		await expectInvariants(db);
 	});
 
@@ -118,8 +118,8 @@ describe(`webhook delivery on ${backend}`, () => {
 		let hang = true;
 		const slow = await receiver((_, res) => (hang ? undefined : res.writeHead(204).end()));
 		const healthy = await receiver((_, res) => res.writeHead(200).end('thanks'));
-		const slowEp = await createEndpoint(db, { url: slow.url, event_types: ['grant.created'] }, {});
-		const okEp = await createEndpoint(db, { url: healthy.url, event_types: ['grant.created'] }, {});
+		const slowEp = await createEndpoint(db, { url: slow.url, event_types: ['grant.created'] }, { ip: null });
+		const okEp = await createEndpoint(db, { url: healthy.url, event_types: ['grant.created'] }, { ip: null });
 		const u = await makeUser(db);
 		for (let n = 1; n <= 6; n++) await grantTo(db, u.accountId, n);
 
@@ -138,8 +138,8 @@ describe(`webhook delivery on ${backend}`, () => {
 		await deliverUntil(db, async () => (await listDeliveries(db.orm, slowEp.id)).every((d) => d.status === 'delivered'));
 		expect(new Set(slow.got.map((g) => g.id))).toEqual(new Set(healthy.got.map((g) => g.id)));
 		await Promise.all([slow.close(), healthy.close()]);
-		await updateEndpoint(db, slowEp.id, { enabled: false }, {});
-		await updateEndpoint(db, okEp.id, { enabled: false }, {});
+		await updateEndpoint(db, slowEp.id, { enabled: false }, { ip: null });
+		await updateEndpoint(db, okEp.id, { enabled: false }, { ip: null });
 	});
 
 	it('a receiver down while the app restarts gets every event once it is back, through the schedule', async () => {
@@ -154,7 +154,7 @@ describe(`webhook delivery on ${backend}`, () => {
 		const down = await receiver((_, res) => res.writeHead(200).end());
 		const port = down.port;
 		await down.close();
-		const ep = await createEndpoint(app, { url: `http://127.0.0.1:${port}/hooks`, event_types: ['grant.created'] }, {});
+		const ep = await createEndpoint(app, { url: `http://127.0.0.1:${port}/hooks`, event_types: ['grant.created'] }, { ip: null });
 		const u = await makeUser(app);
 		for (let n = 1; n <= 4; n++) await grantTo(app, u.accountId, n);
 
@@ -173,7 +173,7 @@ describe(`webhook delivery on ${backend}`, () => {
 		const events = await app.rows<{ id: string }>(sql`select id from webhook_events where account_id = ${u.accountId}::uuid`);
 		expect(new Set(back.got.map((g) => g.id))).toEqual(new Set(events.map((e) => e.id)));
 		await back.close();
-		await updateEndpoint(app, ep.id, { enabled: false }, {});
+		await updateEndpoint(app, ep.id, { enabled: false }, { ip: null });
 		await app.close();
 		if (dir) rmSync(dir, { recursive: true, force: true });
 	});
@@ -181,7 +181,7 @@ describe(`webhook delivery on ${backend}`, () => {
 	it('an endpoint failing every try is turned off with a notice to the site admins; redelivery after turning it on sends the same event', async () => {
 		const admin = await makeUser(db, 'admin');
 		const dead = await receiver((_, res) => res.writeHead(410).end('gone'));
-		const ep = await createEndpoint(db, { url: dead.url, event_types: ['grant.created'] }, {});
+		const ep = await createEndpoint(db, { url: dead.url, event_types: ['grant.created'] }, { ip: null });
 		const u = await makeUser(db);
 		await grantTo(db, u.accountId, 1);
 		await deliverUntil(db, async () => !(await getEndpoint(db.orm, ep.id)).enabled, { retrySchedule: [0.05, 0.05] });
@@ -198,22 +198,22 @@ describe(`webhook delivery on ${backend}`, () => {
 		const [audit] = await db.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'webhook_endpoint.disabled' and target_id = ${ep.id}`);
 		expect(audit!.n).toBe(1);
 
-		await expect(redeliver(db, ep.id, delivery!.id, {})).rejects.toMatchObject({ code: 'conflict' });
+		await expect(redeliver(db, ep.id, delivery!.id, { ip: null })).rejects.toMatchObject({ code: 'conflict' });
 		await dead.close();
 		const fixed = await receiver((_, res) => res.writeHead(200).end());
-		await updateEndpoint(db, ep.id, { enabled: true, url: fixed.url }, {});
-		await redeliver(db, ep.id, delivery!.id, {});
+		await updateEndpoint(db, ep.id, { enabled: true, url: fixed.url }, { ip: null });
+		await redeliver(db, ep.id, delivery!.id, { ip: null });
 		await deliverUntil(db, async () => (await listDeliveries(db.orm, ep.id))[0]!.status === 'delivered');
 		expect(fixed.got.map((g) => g.id)).toEqual([delivery!.eventId]);
 		expect(dead.got.every((g) => g.id === delivery!.eventId)).toBe(true);
 		await fixed.close();
-		await expect(redeliver(db, ep.id, 999_999, {})).rejects.toMatchObject({ code: 'not_found' });
-		await updateEndpoint(db, ep.id, { enabled: false }, {});
+		await expect(redeliver(db, ep.id, 999_999, { ip: null })).rejects.toMatchObject({ code: 'not_found' });
+		await updateEndpoint(db, ep.id, { enabled: false }, { ip: null });
 	});
 
 	it('two app processes delivering at once send each event once', async () => {
 		const sink = await receiver((_, res) => res.writeHead(200).end());
-		const ep = await createEndpoint(db, { url: sink.url, event_types: ['grant.created'] }, {});
+		const ep = await createEndpoint(db, { url: sink.url, event_types: ['grant.created'] }, { ip: null });
 		const u = await makeUser(db);
 		for (let n = 1; n <= 30; n++) await grantTo(db, u.accountId, n);
 		const other = backend === 'postgres' ? openPostgres(db.url!) : db;
@@ -224,14 +224,14 @@ describe(`webhook delivery on ${backend}`, () => {
 		const log = await listDeliveries(db.orm, ep.id);
 		expect(log.every((d) => d.status === 'delivered' && d.attempts.length === 1)).toBe(true);
 		await sink.close();
-		await updateEndpoint(db, ep.id, { enabled: false }, {});
+		await updateEndpoint(db, ep.id, { enabled: false }, { ip: null });
 	});
 
 	it('an event nobody subscribes to writes nothing; a change rolled back writes no event', async () => {
 		const u = await makeUser(db);
 		const before = await db.rows<{ n: number }>(sql`select count(*)::int as n from webhook_events`);
 		await grantTo(db, u.accountId, 1); // every endpoint is off now
-		const ep = await createEndpoint(db, { url: 'http://127.0.0.1:9/none', event_types: ['grant.created'] }, {});
+		const ep = await createEndpoint(db, { url: 'http://127.0.0.1:9/none', event_types: ['grant.created'] }, { ip: null });
 		await db.orm
 			.transaction(async (tx) => {
 				await grant(tx, { accountId: u.accountId, tokens: 5, source: 'bonus', grantKey: `rolled-back-${u.accountId}` });
@@ -240,6 +240,6 @@ describe(`webhook delivery on ${backend}`, () => {
 			.catch(() => {});
 		const after = await db.rows<{ n: number }>(sql`select count(*)::int as n from webhook_events`);
 		expect(after[0]!.n).toBe(before[0]!.n);
-		await updateEndpoint(db, ep.id, { enabled: false }, {});
+		await updateEndpoint(db, ep.id, { enabled: false }, { ip: null });
 	});
 });

@@ -22,7 +22,7 @@ beforeAll(async () => {
 	db = bed.db;
 	unsubscribe = startWebhookOutbox();
 	// Nothing listens there: these tests read the outbox, not the deliveries.
-	endpointId = (await createEndpoint(db, { url: 'http://127.0.0.1:9/', event_types: [...domainEventTypes] }, {})).id;
+	endpointId = (await createEndpoint(db, { url: 'http://127.0.0.1:9/', event_types: [...domainEventTypes] }, { ip: null })).id;
 });
 afterAll(async () => {
 	unsubscribe();
@@ -142,6 +142,6 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		]);
 		expect(levels[1]!.data.balance_after.available).toBe(0);
 		await expectInvariants(db);
-		await updateEndpoint(db, endpointId, { enabled: false }, {});
+		await updateEndpoint(db, endpointId, { enabled: false }, { ip: null });
 	});
 });

@@ -4,6 +4,7 @@ import { toHttpError } from '../../src/lib/server/http/refusals';
 import { TRPCError } from '@trpc/server';
 import { toTRPCError } from '../../src/lib/server/trpc/errors';
 import { firstIssue } from '../../src/lib/server/input-words';
+import { DomainError, parseInput } from '../../src/lib/server/errors';
 import { consumeBody, grantBody, holdBody, idempotencyHeader, usageQuery } from '../../src/lib/server/rest/schemas';
 
 // Every kind of issue zod raises reaches a caller as Quota's one sentence naming the field, never
@@ -63,6 +64,21 @@ describe('invalid input, in Quota’s words', () => {
 		const err = toHttpError(r.error, 'test');
 		expect({ status: err.status, code: err.code, message: err.message }).toEqual({ status: 400, code: 'invalid_input', message: 'units must be a whole number from 1 to 1,000,000,000.' });
 		expect(err.details).toEqual({ formErrors: [], fieldErrors: { units: ['units must be a whole number from 1 to 1,000,000,000.'] } });
+	});
+
+	it('a domain’s parse (parseInput) refuses in the same sentence, with each field’s in details.fieldErrors', () => {
+		const refused = (() => {
+			try {
+				parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 0 });
+			} catch (e) {
+				return e;
+			}
+		})();
+		expect(refused).toBeInstanceOf(DomainError);
+		expect(refused).toMatchObject({ code: 'invalid_input', message: 'units must be a whole number from 1 to 1,000,000,000.', details: { fieldErrors: { units: ['units must be a whole number from 1 to 1,000,000,000.'] } } });
+		expect(() => parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5, extra: 1 })).toThrow('This request does not take the field "extra": leave it out.');
+		expect(() => parseInput(consumeBody, { user: '', feature: 'ai_bots', units: 5 })).toThrow('user: The external user id is empty.');
+		expect(parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5 })).toMatchObject({ units: 5 });
 	});
 
 	it('tRPC’s own refusal of a procedure’s input (zod’s issues as JSON) becomes the sentence', () => {

@@ -1,5 +1,6 @@
 // Every zod failure the server words is worded by Quota (input-words.ts installs its error map).
-import './input-words';
+import { z } from 'zod';
+import { firstIssue } from './input-words';
 
 /** Every refusal the domain can give, by the names the API uses. */
 export const errorCodes = [
@@ -42,6 +43,17 @@ export class DomainError extends Error {
 }
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+/**
+ * The domain's one parse of input: the value as the schema gives it, or `invalid_input` worded as
+ * every refusal of input is (`firstIssue`: "units must be a whole number from 1 to 1,000,000,000.")
+ * with each field's messages in `details.fieldErrors` (a form puts them beside their fields).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+	const result = schema.safeParse(value);
+	if (result.success) return result.data;
+	throw new DomainError('invalid_input', firstIssue(result.error), { fieldErrors: z.flattenError(result.error).fieldErrors });
+}
 
 /** The SQLSTATE of a database error, found through drizzle's wrapper (`cause`) on both drivers. */
 export function sqlState(error: unknown): string | null {

@@ -2,13 +2,12 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { apiKeys } from '../db/schema';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { requireAccountAccess } from './access';
 import { audit } from './audit';
 import { hashToken, randomBase64url } from './tokens';
 import { keptKeys } from './kept-keys';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
-import { parseInput } from './validation';
 
 const scopesSchema = z
 	.array(z.enum(['read', 'consume']))

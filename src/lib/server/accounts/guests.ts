@@ -4,7 +4,8 @@ import { accounts, guests } from '../db/schema';
 import type { Db } from '../db';
 import { appSecret } from './secret';
 import { randomBase64url } from './tokens';
-import { guestIdSchema, parseInput } from './validation';
+import { parseInput } from '../errors';
+import { guestIdSchema } from './validation';
 
 export const GUEST_COOKIE = 'quota_guest';
 

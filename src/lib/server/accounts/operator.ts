@@ -2,9 +2,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { audit } from './audit';
-import { emailSchema, parseInput } from './validation';
+import { emailSchema } from './validation';
 
 /**
  * Makes the user with this e-mail a site admin: how a deployment without demo data gets its first

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { siteRoles } from '../db/schema';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { audit } from './audit';
 import { allowanceRulesForRole, rolesWithRules } from '../ledger';
-import { parseInput, siteRoleSchema } from './validation';
+import { siteRoleSchema } from './validation';
 import { BUILT_IN_ROLES } from '../../roles';
 
 /** A role of the site as the admin's roles list shows it. */

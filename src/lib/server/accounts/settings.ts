@@ -2,10 +2,10 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import { appliedClientWrites, userSettings, users } from '../db/schema';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { requestHash } from '../idempotency';
 import { activeAccount, spendableAccounts, type SpendableAccount } from './active-account';
-import { parseInput, timeZoneSchema } from './validation';
+import { timeZoneSchema } from './validation';
 
 export interface UserSettings {
 	/** Whether alerts (see alerts/level.ts) are also mailed; the in-app inbox gets them always. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { passwordResets, users } from '../db/schema';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { passwordResetMail } from '../mail/templates';
 import { audit } from './audit';
@@ -12,7 +12,7 @@ import { rateLimit, rateLimitGiveBack } from './rate-limit';
 import { createSession, invalidateSession, invalidateUserSessions, type NewSession } from './sessions';
 import { hashToken, randomToken } from './tokens';
 import { createUser, findUserByEmail, type CreatedUser } from './users';
-import { emailSchema, nameSchema, parseInput, passwordSchema } from './validation';
+import { emailSchema, nameSchema, passwordSchema } from './validation';
 
 export interface ClientMeta {
 	ip?: string | null;

@@ -24,7 +24,7 @@ export interface SiteGrant {
  * it in the same transaction: both commit, or neither. Only site keys grant (`forbidden`); an
  * account key could otherwise mint its own tokens. A replay (`created: false`) writes no audit row.
  */
-export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant): Promise<GrantResult> {
+export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip: string | null): Promise<GrantResult> {
 	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can grant tokens.');
 	const accountId = await targetAccount(db, key, g.target, 'spend');
 	return db.orm.transaction(async (tx) => {
@@ -45,6 +45,7 @@ export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant): P
 				targetType: 'lot',
 				targetId: result.lotId,
 				accountId,
+				ip,
 				after: { tokens: g.tokens, source: g.source, model: g.model ?? null, expires_at: g.expiresAt ?? null, note: g.note ?? null }
 			});
 		}

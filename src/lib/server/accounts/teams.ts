@@ -4,14 +4,14 @@ import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { teamInvites, teamMembers, teams, users } from '../db/schema';
 import { capsInForce, setCap } from '../ledger';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
 import { audit } from './audit';
 import { rateLimit } from './rate-limit';
 import { hashToken, randomToken } from './tokens';
 import { rowsOf } from './users';
-import { emailSchema, nameSchema, parseInput, type TeamRole } from './validation';
+import { emailSchema, nameSchema, type TeamRole } from './validation';
 
 /** Who is acting on a team: their role in it (if any) and whether they are a site admin. */
 export interface TeamActor {
@@ -24,10 +24,11 @@ const INVITE_VALID_DAYS = 7;
 
 /**
  * A team with its own account (the shared token pool) and its creator as owner — one
- * statement, so there is never a team without an owner or an account. `at`: when it happened, for
- * history loaded after the fact (its audit entry's time; the demo's team).
+ * statement, so there is never a team without an owner or an account. `ip`: the request's address
+ * for its audit entry (none for the demo's team). `at`: when it happened, for history loaded after
+ * the fact (its audit entry's time; the demo's team).
  */
-export async function createTeam(exec: Executor, input: { name: string; ownerUserId: string; at?: Date }) {
+export async function createTeam(exec: Executor, input: { name: string; ownerUserId: string; ip?: string | null; at?: Date }) {
 	const name = parseInput(nameSchema, input.name);
 	const result = await exec.execute(sql`
 		with account as (insert into accounts (kind, name) values ('team', ${name}) returning id),
@@ -38,7 +39,7 @@ export async function createTeam(exec: Executor, input: { name: string; ownerUse
 		owner as (insert into team_members (team_id, user_id, role) select id, ${input.ownerUserId}, 'owner' from team)
 		select id, account_id from team`);
 	const row = rowsOf<{ id: string; account_id: string }>(result)[0]!;
-	await audit(exec, { action: 'team.created', actorUserId: input.ownerUserId, targetType: 'team', targetId: row.id, accountId: row.account_id, after: { name }, at: input.at });
+	await audit(exec, { action: 'team.created', actorUserId: input.ownerUserId, targetType: 'team', targetId: row.id, accountId: row.account_id, ip: input.ip, after: { name }, at: input.at });
 	return { id: row.id, accountId: row.account_id, name };
 }
 

@@ -3,11 +3,11 @@ import { audit } from './audit';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { users } from '../db/schema';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { isUniqueViolation } from './db-errors';
 import { hashPassword } from './passwords';
 import { isSiteRole } from './roles';
-import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, parseInput, passwordSchema, siteRoleSchema, timeZoneSchema } from './validation';
+import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, passwordSchema, siteRoleSchema, timeZoneSchema } from './validation';
 
 export interface NewUser {
 	email: string | null;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DomainError } from '../errors';
 
 /** Emails are stored trimmed and lower-cased, so uniqueness is case-insensitive. */
 export const emailSchema = z
@@ -66,13 +65,4 @@ function isTimeZone(tz: string): boolean {
 	} catch {
 		return false;
 	}
-}
-
-/** Parses with a zod schema and refuses with `invalid_input` naming the first problem. */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
-	const result = schema.safeParse(value);
-	if (result.success) return result.data;
-	const fieldErrors = z.flattenError(result.error).fieldErrors as Record<string, string[] | undefined>;
-	const first = result.error.issues[0];
-	throw new DomainError('invalid_input', first?.message ?? 'Invalid input.', { fieldErrors });
 }

@@ -65,14 +65,18 @@ async function* accountRows<T extends { account_id: string }>(read: (after: stri
 	}
 }
 
-type UserRow = Figures & { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; disabled: boolean; joined_at: string };
+type UserRow = Figures & { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; role_name: string; disabled: boolean; joined_at: string };
 
-/** A page of users with the summary's figures: a merge of two primary-key walks, no per-user probe of the lots. */
+/**
+ * A page of users with the summary's figures: a merge of two primary-key walks, no per-user probe of
+ * the lots. A role's name is what the console shows ("Member"); a key without a role row shows itself.
+ */
 const userPage = (exec: Executor, pageSize: number) => (after: string | null) =>
 	accountPage<UserRow>(exec, sql`
-		select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, u.disabled_at is not null as disabled,
-		       ${utc(sql`u.created_at`)} as joined_at, ${FIGURES}
+		select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, coalesce(r.name, u.site_role) as role_name,
+		       u.disabled_at is not null as disabled, ${utc(sql`u.created_at`)} as joined_at, ${FIGURES}
 		  from users u
+		  left join site_roles r on r.key = u.site_role
 		  ${summaryJoin(sql`u.account_id`)}
 		 ${after ? sql`where u.account_id > ${after}::uuid` : sql``}
 		 order by u.account_id limit ${pageSize}`);
@@ -84,6 +88,7 @@ const userRow = (asOf: string) => (r: UserRow): Row => ({
 	email: r.email,
 	external_id: r.external_id,
 	role: r.site_role,
+	role_name: r.role_name,
 	disabled: Boolean(r.disabled),
 	joined_at: r.joined_at,
 	...figureColumns(r, asOf)
@@ -181,7 +186,7 @@ async function* operationRows(exec: Executor, range: { from: string; to: string 
 	}
 }
 
-const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'disabled', 'joined_at', ...FIGURE_COLUMNS];
+const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'role_name', 'disabled', 'joined_at', ...FIGURE_COLUMNS];
 const TEAM_COLUMNS = ['account_id', 'team_id', 'name', 'owner_email', 'members', 'created_at', ...FIGURE_COLUMNS];
 const AUDIT_COLUMNS = ['id', 'at', 'action', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
 const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];

@@ -87,8 +87,9 @@ function decodeCursor(cursor: string): Cursor {
 
 /**
  * An account's **statement**: every movement of its token balance, newest first, each with the
- * balance after it. The balance is what the account's lots hold, tokens reserved by running holds
- * included (the dashboard's "Total tokens"); unlimited lots add nothing countable. Uses paid
+ * balance after it. The balance is what the account's lots hold (the Balance of the dashboard and
+ * the admin's pages, lib/client/balance-figures.ts), with the tokens reserved by running holds still
+ * in it until they settle (a hold is no movement); unlimited lots add nothing countable. Uses paid
  * entirely by a free allowance or unlimited tokens do not move it (the usage history lists them).
  *
  * Keyset-paged (`limit` 1–200, default 50) so page N costs what page 1 costs: each page is two

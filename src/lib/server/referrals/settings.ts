@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import { referralSettings } from '../db/schema';
 import { auditedChange, type AdminActor } from '../admin/audited';
-import { parseInput } from '../accounts/validation';
+import { parseInput } from '../errors';
 import { MAX_TOKENS } from '../ledger';
 
 /** The site's referral rules: tokens for each side, whether a first purchase is needed, expiry, daily limit. */

@@ -5,6 +5,7 @@ import { authenticateApiKey, callerAccount, callerScope, type AccessLevel, type 
 import type { Actor } from '../ledger';
 import { DomainError } from '../errors';
 import { errorResponse, HttpError } from '../http/refusals';
+import { clientAddress } from '../http/client-address';
 import { KeyRateLimiter } from './rate-limit';
 import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
 import { assertStorable } from '../storable';
@@ -31,6 +32,8 @@ export interface RestContext<B, Q, P = Record<string, string>, I extends Idempot
 	params: P;
 	/** Who acts, as the ledger records it: the signed-in user or the API key. */
 	actor: Actor;
+	/** The caller's address, for the audit entries the call writes. */
+	ip: string | null;
 	/** The Idempotency-Key, scoped to the caller (a required key is always there). */
 	idempotency: { scope: string; key: I extends 'required' ? string : string | null };
 	/** The account this call acts on (`callerAccount`): the one a key's `target` names, or the signed-in user's pool. */
@@ -112,6 +115,7 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 				query: query as z.infer<Q>,
 				params: params as z.infer<P>,
 				actor: { userId: session?.user.id ?? null, keyId: key?.keyId ?? null },
+				ip: clientAddress(event),
 				idempotency: { scope: callerScope(caller), key: idem as string },
 				account: (target, level) => callerAccount(db, caller, target, level)
 			});

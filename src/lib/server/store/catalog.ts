@@ -4,8 +4,7 @@ import type { Database, Executor } from '../db';
 import { audit } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels } from '../ledger';
-import { DomainError } from '../errors';
-import { firstIssue } from '../input-words';
+import { DomainError, parseInput } from '../errors';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
@@ -56,11 +55,7 @@ export type ProductInput = z.input<typeof productInput>;
 
 /** Creates or replaces a catalog item (site admins, and the demo seed). Granted models must exist. */
 export async function upsertProduct(exec: Executor, input: ProductInput): Promise<Product> {
-	const parsed = productInput.safeParse(input);
-	if (!parsed.success) {
-		throw new DomainError('invalid_input', firstIssue(parsed.error), z.flattenError(parsed.error).fieldErrors);
-	}
-	const p = parsed.data;
+	const p = parseInput(productInput, input);
 	const modelKeys = p.grants.map((g) => g.model).filter((m): m is string => m !== null);
 	if (modelKeys.length) {
 		const known = new Set((await listModels(exec)).map((m) => m.key));
@@ -114,11 +109,11 @@ export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, 
 }
 
 /** A site admin creates or changes a package: the change and its audit record commit together. */
-export async function saveProduct(db: Database, actorUserId: string, input: ProductInput): Promise<Product> {
+export async function saveProduct(db: Database, actor: { userId: string; ip: string | null }, input: ProductInput): Promise<Product> {
 	return db.transaction(async (tx) => {
 		const [before] = await tx.select().from(products).where(eq(products.id, String(input.id)));
 		const after = await upsertProduct(tx, input);
-		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', actorUserId, targetType: 'product', targetId: after.id, before: before ?? null, after });
+		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', actorUserId: actor.userId, targetType: 'product', targetId: after.id, ip: actor.ip, before: before ?? null, after });
 		return after;
 	});
 }

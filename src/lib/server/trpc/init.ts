@@ -3,22 +3,15 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { getDb } from '../db';
 import { toTRPCError, formatError } from './errors';
 import { assertStorable } from '../storable';
+import { clientAddress } from '../http/client-address';
 
 export async function createContext(event: Pick<RequestEvent, 'locals' | 'getClientAddress'>) {
 	return {
 		db: await getDb(),
 		auth: event.locals.auth,
 		guestId: event.locals.guestId,
-		ip: safeAddress(event)
+		ip: clientAddress(event)
 	};
-}
-
-function safeAddress(event: Pick<RequestEvent, 'getClientAddress'>) {
-	try {
-		return event.getClientAddress();
-	} catch {
-		return null;
-	}
 }
 
 export type Context = Awaited<ReturnType<typeof createContext>>;

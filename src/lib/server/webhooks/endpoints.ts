@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { webhookEndpoints } from '../db/schema';
-import { DomainError } from '../errors';
-import { firstIssue } from '../input-words';
+import { DomainError, parseInput } from '../errors';
 import { domainEventTypes } from '../domain-events';
 import { audit } from '../accounts';
+import type { WebhookActor } from './operator';
 
 /** An endpoint as the site admin sees it: never its secret (shown once, at creation). */
 export interface EndpointView {
@@ -38,14 +38,6 @@ export const endpointPatch = endpointInput.partial().extend({ enabled: z.boolean
 export type EndpointInput = z.input<typeof endpointInput>;
 export type EndpointPatch = z.input<typeof endpointPatch>;
 
-type Actor = { userId?: string | null; keyId?: string | null };
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-	const r = schema.safeParse(input);
-	if (!r.success) throw new DomainError('invalid_input', firstIssue(r.error));
-	return r.data;
-}
-
 function view(row: typeof webhookEndpoints.$inferSelect): EndpointView {
 	return {
 		id: row.id,
@@ -68,15 +60,15 @@ function newSecret(): string {
  * Registers an endpoint; the answer carries its signing secret, the only time it is shown.
  * Errors: invalid_input.
  */
-export async function createEndpoint(db: Db, input: unknown, actor: Actor): Promise<EndpointView & { secret: string }> {
-	const v = parse(endpointInput, input);
+export async function createEndpoint(db: Db, input: unknown, actor: WebhookActor): Promise<EndpointView & { secret: string }> {
+	const v = parseInput(endpointInput, input);
 	const secret = newSecret();
 	return db.orm.transaction(async (tx) => {
 		const [row] = await tx
 			.insert(webhookEndpoints)
 			.values({ url: v.url, description: v.description, eventTypes: v.event_types, secret, createdBy: actor.userId ?? null })
 			.returning();
-		await audit(tx, { action: 'webhook_endpoint.create', actorUserId: actor.userId, actorKeyId: actor.keyId, targetType: 'webhook_endpoint', targetId: row!.id, after: { url: v.url, event_types: v.event_types } });
+		await audit(tx, { action: 'webhook_endpoint.create', actorUserId: actor.userId, actorKeyId: actor.keyId, ip: actor.ip, targetType: 'webhook_endpoint', targetId: row!.id, after: { url: v.url, event_types: v.event_types } });
 		return { ...view(row!), secret };
 	});
 }
@@ -103,8 +95,8 @@ async function endpointRow(exec: Executor, id: string) {
  * endpoint back on clears the reason; its failed deliveries stay failed (redeliver them one by one).
  * Errors: invalid_input, not_found.
  */
-export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: Actor): Promise<EndpointView> {
-	const v = parse(endpointPatch, patch);
+export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: WebhookActor): Promise<EndpointView> {
+	const v = parseInput(endpointPatch, patch);
 	return db.orm.transaction(async (tx) => {
 		const before = await endpointRow(tx, id);
 		const enabled = v.enabled ?? before.enabled;
@@ -125,6 +117,7 @@ export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: 
 			action: 'webhook_endpoint.update',
 			actorUserId: actor.userId,
 			actorKeyId: actor.keyId,
+			ip: actor.ip,
 			targetType: 'webhook_endpoint',
 			targetId: before.id,
 			before: { url: before.url, event_types: before.eventTypes, enabled: before.enabled },
@@ -135,10 +128,10 @@ export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: 
 }
 
 /** Deletes an endpoint with its deliveries and their log. Errors: not_found. */
-export async function deleteEndpoint(db: Db, id: string, actor: Actor): Promise<void> {
+export async function deleteEndpoint(db: Db, id: string, actor: WebhookActor): Promise<void> {
 	await db.orm.transaction(async (tx) => {
 		const before = await endpointRow(tx, id);
 		await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, before.id));
-		await audit(tx, { action: 'webhook_endpoint.delete', actorUserId: actor.userId, actorKeyId: actor.keyId, targetType: 'webhook_endpoint', targetId: before.id, before: { url: before.url } });
+		await audit(tx, { action: 'webhook_endpoint.delete', actorUserId: actor.userId, actorKeyId: actor.keyId, ip: actor.ip, targetType: 'webhook_endpoint', targetId: before.id, before: { url: before.url } });
 	});
 }

@@ -3,6 +3,7 @@ import type { Db, Executor } from '../db';
 import { queryRows } from '../db/client';
 import { DomainError } from '../errors';
 import { audit } from '../accounts';
+import type { WebhookActor } from './operator';
 
 export interface AttemptView {
 	at: string;
@@ -72,7 +73,7 @@ export async function listDeliveries(exec: Executor, endpointId: string, opts: {
  * and a fresh retry schedule. Errors: not_found (no such delivery of this endpoint), conflict
  * (the endpoint is off: turn it on first).
  */
-export async function redeliver(db: Db, endpointId: string, deliveryId: number, actor: { userId?: string | null; keyId?: string | null }): Promise<void> {
+export async function redeliver(db: Db, endpointId: string, deliveryId: number, actor: WebhookActor): Promise<void> {
 	await db.orm.transaction(async (tx) => {
 		const [row] = await queryRows<{ enabled: boolean; event_id: string }>(
 			tx,
@@ -83,6 +84,6 @@ export async function redeliver(db: Db, endpointId: string, deliveryId: number, 
 		if (!row.enabled) throw new DomainError('conflict', 'This endpoint is turned off. Turn it on, then redeliver.');
 		await tx.execute(sql`update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(), lease_until = null, delivered_at = null
 		                     where id = ${deliveryId}`);
-		await audit(tx, { action: 'webhook_delivery.redeliver', actorUserId: actor.userId, actorKeyId: actor.keyId, targetType: 'webhook_endpoint', targetId: endpointId, detail: { delivery_id: deliveryId, event_id: row.event_id } });
+		await audit(tx, { action: 'webhook_delivery.redeliver', actorUserId: actor.userId, actorKeyId: actor.keyId, ip: actor.ip, targetType: 'webhook_endpoint', targetId: endpointId, detail: { delivery_id: deliveryId, event_id: row.event_id } });
 	});
 }

@@ -1,8 +1,15 @@
 import type { ApiKeyAuth } from '../accounts';
 import { DomainError } from '../errors';
 
-/** Only the site's own keys manage its webhooks (an account key is `forbidden`). Returns the actor. */
-export function siteKeyActor(key: ApiKeyAuth | null): { keyId: string } {
+/** Who manages the webhooks, as their audit entries record them: a site admin or a site key, and the request's address. */
+export interface WebhookActor {
+	userId?: string | null;
+	keyId?: string | null;
+	ip: string | null;
+}
+
+/** Only the site's own keys manage its webhooks (an account key is `forbidden`). Returns the actor, from the request's address `ip`. */
+export function siteKeyActor(key: ApiKeyAuth | null, ip: string | null): WebhookActor {
 	if (key?.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can manage webhook endpoints.');
-	return { keyId: key.keyId };
+	return { keyId: key.keyId, ip };
 }

@@ -4,7 +4,8 @@ import type { Db } from '../../db';
 import type { Executor } from '../../db/client';
 import { pushQuietHours } from '../../db/schema';
 import { claimClientWrite } from '../../accounts';
-import { parseInput, timeZoneSchema } from '../../accounts/validation';
+import { parseInput } from '../../errors';
+import { timeZoneSchema } from '../../accounts/validation';
 import { requestHash } from '../../idempotency';
 
 /** Quiet hours: no push from `from` (inclusive) to `to` (exclusive), "HH:MM" on the clock of `timeZone`; may span midnight. */

@@ -2,8 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/client';
 import { pushSubscriptions } from '../../db/schema';
-import { DomainError } from '../../errors';
-import { firstIssue } from '../../input-words';
+import { DomainError, parseInput } from '../../errors';
 
 /**
  * The push services browsers subscribe with (Chrome/Edge/Android: FCM; Firefox: Mozilla's autopush;
@@ -45,9 +44,7 @@ export async function subscribePush(
 	subscription: unknown,
 	opts: { extraOrigins?: readonly string[] } = {}
 ): Promise<void> {
-	const parsed = deviceSubscriptionSchema.safeParse(subscription);
-	if (!parsed.success) throw new DomainError('invalid_input', `Not a push subscription: ${firstIssue(parsed.error)}`);
-	const { endpoint, keys } = parsed.data;
+	const { endpoint, keys } = parseInput(deviceSubscriptionSchema, subscription);
 	if (!isPushService(endpoint, opts.extraOrigins)) throw new DomainError('invalid_input', 'The subscription’s endpoint is not a known push service.');
 	const values = { userId: who.userId, sessionId: who.sessionId, p256dh: keys.p256dh, auth: keys.auth };
 	await exec

@@ -15,6 +15,7 @@ import {
 	startCheckout,
 	storeFront
 } from '../../store';
+import { actor } from './admin/shared';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 
@@ -68,7 +69,7 @@ export const storeRouter = router({
 
 	admin: router({
 		products: siteAdminProcedure.query(({ ctx }) => listProducts(ctx.db.orm, { activeOnly: false })),
-		saveProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, ctx.auth.user.id, input)),
+		saveProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input)),
 		/** Paddle events that need a person: unknown price ids, refunds of spent tokens, partial refunds. */
 		flaggedEvents: siteAdminProcedure.query(({ ctx }) => flaggedEvents(ctx.db.orm))
 	})

@@ -11,7 +11,7 @@ const teamId = z.object({ teamId: z.uuid() });
 export const teamRouter = router({
 	create: memberProcedure
 		.input(z.object({ name: z.string() }))
-		.mutation(({ ctx, input }) => ctx.db.orm.transaction((tx) => createTeam(tx, { name: input.name, ownerUserId: ctx.auth.user.id }))),
+		.mutation(({ ctx, input }) => ctx.db.orm.transaction((tx) => createTeam(tx, { name: input.name, ownerUserId: ctx.auth.user.id, ip: ctx.ip }))),
 
 	/** The team with its members; pending invitations for its admins. Members and site admins only. */
 	get: memberProcedure.input(teamId).query(({ ctx, input }) => getTeam(ctx.db, input.teamId, actor(ctx))),

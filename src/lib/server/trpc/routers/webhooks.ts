@@ -3,17 +3,18 @@ import { router } from '../init';
 import { siteAdminProcedure } from '../procedures';
 import { createEndpoint, deleteEndpoint, endpointInput, endpointPatch, listDeliveries, listEndpoints, redeliver, updateEndpoint, getEndpoint } from '../../webhooks';
 import { listJobs } from '../../schedule';
+import { actor } from './admin/shared';
 
 const endpointId = z.uuid();
 
 /** The admin console's Webhooks and Jobs pages: site admins only. */
 export const webhooksRouter = router({
 	list: siteAdminProcedure.query(({ ctx }) => listEndpoints(ctx.db.orm)),
-	create: siteAdminProcedure.input(endpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, input, { userId: ctx.auth.user.id })),
+	create: siteAdminProcedure.input(endpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, input, actor(ctx))),
 	update: siteAdminProcedure
 		.input(z.object({ id: endpointId, changes: endpointPatch }))
-		.mutation(({ ctx, input }) => updateEndpoint(ctx.db, input.id, input.changes, { userId: ctx.auth.user.id })),
-	remove: siteAdminProcedure.input(z.object({ id: endpointId })).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, input.id, { userId: ctx.auth.user.id })),
+		.mutation(({ ctx, input }) => updateEndpoint(ctx.db, input.id, input.changes, actor(ctx))),
+	remove: siteAdminProcedure.input(z.object({ id: endpointId })).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, input.id, actor(ctx))),
 	deliveries: siteAdminProcedure
 		.input(z.object({ id: endpointId, before: z.number().int().positive().optional() }))
 		.query(async ({ ctx, input }) => ({
@@ -22,6 +23,6 @@ export const webhooksRouter = router({
 		})),
 	redeliver: siteAdminProcedure
 		.input(z.object({ id: endpointId, deliveryId: z.number().int().positive() }))
-		.mutation(({ ctx, input }) => redeliver(ctx.db, input.id, input.deliveryId, { userId: ctx.auth.user.id })),
+		.mutation(({ ctx, input }) => redeliver(ctx.db, input.id, input.deliveryId, actor(ctx))),
 	jobs: siteAdminProcedure.query(({ ctx }) => listJobs(ctx.db.orm))
 });

@@ -6,9 +6,9 @@ export const POST = endpoint({
 	auth: 'key',
 	body: grantBody,
 	idempotencyKey: 'required',
-	handle: async ({ db, key, body, idempotency }) => {
+	handle: async ({ db, key, body, idempotency, ip }) => {
 		const { user, team, expires_at, ...grant } = body;
-		const g = await grantWithSiteKey(db, key!, { ...grant, target: { user, team }, expiresAt: expires_at, idempotencyKey: idempotency.key });
+		const g = await grantWithSiteKey(db, key!, { ...grant, target: { user, team }, expiresAt: expires_at, idempotencyKey: idempotency.key }, ip);
 		// A replay answers the first grant (its tokens, not this body's): the key's stored answer.
 		return {
 			status: 201,

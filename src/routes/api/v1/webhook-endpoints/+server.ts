@@ -4,8 +4,8 @@ import { createEndpoint, endpointInput, listEndpoints, siteKeyActor } from '$lib
 
 export const GET = endpoint({
 	auth: 'key',
-	handle: async ({ db, key }) => {
-		siteKeyActor(key);
+	handle: async ({ db, key, ip }) => {
+		siteKeyActor(key, ip);
 		return { body: { data: (await listEndpoints(db.orm)).map(endpointBody) } };
 	}
 });
@@ -13,5 +13,5 @@ export const GET = endpoint({
 export const POST = endpoint({
 	auth: 'key',
 	body: endpointInput,
-	handle: async ({ db, key, body }) => ({ status: 201, body: endpointBody(await createEndpoint(db, body, siteKeyActor(key))) })
+	handle: async ({ db, key, body, ip }) => ({ status: 201, body: endpointBody(await createEndpoint(db, body, siteKeyActor(key, ip))) })
 });

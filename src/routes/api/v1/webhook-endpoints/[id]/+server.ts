@@ -5,8 +5,8 @@ import { deleteEndpoint, endpointPatch, getEndpoint, siteKeyActor, updateEndpoin
 export const GET = endpoint({
 	auth: 'key',
 	params: endpointParams,
-	handle: async ({ db, key, params }) => {
-		siteKeyActor(key);
+	handle: async ({ db, key, params, ip }) => {
+		siteKeyActor(key, ip);
 		return { body: endpointBody(await getEndpoint(db.orm, params.id)) };
 	}
 });
@@ -15,14 +15,14 @@ export const PATCH = endpoint({
 	auth: 'key',
 	params: endpointParams,
 	body: endpointPatch,
-	handle: async ({ db, key, params, body }) => ({ body: endpointBody(await updateEndpoint(db, params.id, body, siteKeyActor(key))) })
+	handle: async ({ db, key, params, body, ip }) => ({ body: endpointBody(await updateEndpoint(db, params.id, body, siteKeyActor(key, ip))) })
 });
 
 export const DELETE = endpoint({
 	auth: 'key',
 	params: endpointParams,
-	handle: async ({ db, key, params }) => {
-		await deleteEndpoint(db, params.id, siteKeyActor(key));
+	handle: async ({ db, key, params, ip }) => {
+		await deleteEndpoint(db, params.id, siteKeyActor(key, ip));
 		return { body: { deleted: true } };
 	}
 });

@@ -6,8 +6,8 @@ export const GET = endpoint({
 	auth: 'key',
 	params: endpointParams,
 	query: deliveriesQuery,
-	handle: async ({ db, key, params, query }) => {
-		siteKeyActor(key);
+	handle: async ({ db, key, params, query, ip }) => {
+		siteKeyActor(key, ip);
 		await getEndpoint(db.orm, params.id);
 		return { body: { data: (await listDeliveries(db.orm, params.id, query)).map(deliveryBody) } };
 	}

@@ -5,8 +5,8 @@ import { redeliver, siteKeyActor } from '$lib/server/webhooks';
 export const POST = endpoint({
 	auth: 'key',
 	params: redeliverParams,
-	handle: async ({ db, key, params }) => {
-		await redeliver(db, params.id, params.deliveryId, siteKeyActor(key));
+	handle: async ({ db, key, params, ip }) => {
+		await redeliver(db, params.id, params.deliveryId, siteKeyActor(key, ip));
 		return { status: 202, body: { status: 'pending' } };
 	}
 });
