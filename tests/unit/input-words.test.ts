@@ -5,6 +5,8 @@ import { TRPCError } from '@trpc/server';
 import { toTRPCError } from '../../src/lib/server/trpc/errors';
 import { firstIssue } from '../../src/lib/server/input-words';
 import { DomainError, parseInput } from '../../src/lib/server/errors';
+import { formFailure } from '../../src/lib/server/forms';
+import { emailSchema } from '../../src/lib/server/accounts/validation';
 import { consumeBody, grantBody, holdBody, idempotencyHeader, usageQuery } from '../../src/lib/server/rest/schemas';
 
 // Every kind of issue zod raises reaches a caller as Quota's one sentence naming the field, never
@@ -79,6 +81,22 @@ describe('invalid input, in Quota’s words', () => {
 		expect(() => parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5, extra: 1 })).toThrow('This request does not take the field "extra": leave it out.');
 		expect(() => parseInput(consumeBody, { user: '', feature: 'ai_bots', units: 5 })).toThrow('user: The external user id is empty.');
 		expect(parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5 })).toMatchObject({ units: 5 });
+	});
+
+	it('a form and the app (tRPC) show a domain’s refusal of input with the field in words, as the API names it in code', () => {
+		const refused = (() => {
+			try {
+				parseInput(z.object({ email: emailSchema }), { email: 'not-an-email' });
+			} catch (e) {
+				return e;
+			}
+		})();
+		const sentence = 'Enter a valid email address, like name@example.com.';
+		expect(refused).toMatchObject({ code: 'invalid_input', message: `email: ${sentence}` });
+		const form = formFailure(refused, () => {}, { email: 'not-an-email' });
+		expect(form.status).toBe(400);
+		expect(form.data).toEqual({ message: `Email: ${sentence}`, code: 'invalid_input', fieldErrors: { email: sentence }, values: { email: 'not-an-email' } });
+		expect(toTRPCError(refused).message).toBe(`Email: ${sentence}`);
 	});
 
 	it('tRPC’s own refusal of a procedure’s input (zod’s issues as JSON) becomes the sentence', () => {

@@ -1,6 +1,6 @@
 // Every zod failure the server words is worded by Quota (input-words.ts installs its error map).
 import { z } from 'zod';
-import { firstIssue } from './input-words';
+import { firstIssue, firstIssueForPeople } from './input-words';
 
 /** Every refusal the domain can give, by the names the API uses. */
 export const errorCodes = [
@@ -45,14 +45,27 @@ export class DomainError extends Error {
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
 
 /**
- * The domain's one parse of input: the value as the schema gives it, or `invalid_input` worded as
- * every refusal of input is (`firstIssue`: "units must be a whole number from 1 to 1,000,000,000.")
- * with each field's messages in `details.fieldErrors` (a form puts them beside their fields).
+ * Input the domain refused (`invalid_input`), worded as every refusal of input is (`firstIssue`:
+ * "units must be a whole number from 1 to 1,000,000,000."), with each field's messages in
+ * `details.fieldErrors` (a form puts them beside their fields). `forPeople` is the same sentence for
+ * a person in the app, the field in words ("Email: Enter a valid email address…", not "email: …"):
+ * the forms' and tRPC's edges show that one, as they do for input their own schemas refuse.
  */
+export class InputRefusal extends DomainError {
+	constructor(readonly zod: z.ZodError) {
+		super('invalid_input', firstIssue(zod), { fieldErrors: z.flattenError(zod).fieldErrors });
+	}
+
+	get forPeople(): string {
+		return firstIssueForPeople(this.zod);
+	}
+}
+
+/** The domain's one parse of input: the value as the schema gives it, or an InputRefusal. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
-	throw new DomainError('invalid_input', firstIssue(result.error), { fieldErrors: z.flattenError(result.error).fieldErrors });
+	throw new InputRefusal(result.error);
 }
 
 /** The SQLSTATE of a database error, found through drizzle's wrapper (`cause`) on both drivers. */

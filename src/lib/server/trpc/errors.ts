@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { DefaultErrorShape } from '@trpc/server';
 import { ZodError, z } from 'zod';
-import { databaseRefusal, DomainError, sqlState } from '../errors';
+import { databaseRefusal, DomainError, InputRefusal, sqlState } from '../errors';
 import { logFailure } from '../log';
 import { refusalCodes } from '../ledger';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
@@ -28,7 +28,8 @@ export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 		return error.code === 'INTERNAL_SERVER_ERROR' && error.cause !== undefined ? toTRPCError(error.cause, what) : error;
 	}
 	if (error instanceof DomainError) {
-		return new TRPCError({ code: answers[error.code].trpc, message: error.message, cause: error });
+		const message = error instanceof InputRefusal ? error.forPeople : error.message;
+		return new TRPCError({ code: answers[error.code].trpc, message, cause: error });
 	}
 	if (error instanceof ZodError) return toTRPCError(new InvalidInput(error), what);
 	if (error instanceof InvalidInput) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
@@ -53,7 +54,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 			...shape.data,
 			stack: undefined,
 			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
-			fieldErrors: cause instanceof InvalidInput ? z.flattenError(cause.zod).fieldErrors : null,
+			fieldErrors: cause instanceof InvalidInput || cause instanceof InputRefusal ? z.flattenError(cause.zod).fieldErrors : null,
 			// A refusal's figures, so a page words it in the reader's locale (src/lib/refusal-message.ts).
 			refusal: cause instanceof DomainError && refusalCodes.has(cause.code) && cause.details ? cause.details : null
 		}
