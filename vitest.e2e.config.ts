@@ -10,10 +10,9 @@ export default defineConfig({
 		// import load once per worker, not once per file (vitest's import time 21.5 s → 5.2 s and 15 s less CPU
 		// on 8 small files). Each file still connects to the worker's browser and closes its own contexts.
 		isolate: false,
-		// Three files at a time on two cores, each worker against its own app (tests/e2e/server.ts starts
-		// one per worker): a browser test waits on the network and the server as much as it computes
-		// (two workers used 538 s of CPU over 888 s of wall time in a full run on a loaded machine).
-		maxWorkers: 3,
+		// Two files at a time, each worker against its own app (tests/e2e/server.ts starts one per
+		// worker): a browser test waits on the network and the server as much as it computes.
+		maxWorkers: 2,
 		testTimeout: 60_000,
 		hookTimeout: 120_000
 	}
