@@ -40,6 +40,11 @@ export class DomainError extends Error {
 	) {
 		super(message);
 	}
+
+	/** The refusal as a person in the app reads it (forms, tRPC); the API's message unless a kind words it otherwise. */
+	get forPeople(): string {
+		return this.message;
+	}
 }
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
@@ -56,7 +61,7 @@ export class InputRefusal extends DomainError {
 		super('invalid_input', firstIssue(zod), { fieldErrors: z.flattenError(zod).fieldErrors });
 	}
 
-	get forPeople(): string {
+	override get forPeople(): string {
 		return firstIssueForPeople(this.zod);
 	}
 }

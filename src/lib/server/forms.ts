@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { databaseRefusal, DomainError, InputRefusal } from './errors';
+import { databaseRefusal, DomainError } from './errors';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from './db/outage';
 import { answers } from './http/refusals';
 import { getDb, type Db } from './db';
@@ -46,8 +46,7 @@ export function formFailure(caught: unknown, setHeaders: (headers: Record<string
 	const details = error.details as { fieldErrors?: Record<string, string[] | undefined> } | undefined;
 	const fieldErrors = Object.fromEntries(Object.entries(details?.fieldErrors ?? {}).map(([k, v]) => [k, v?.[0] ?? '']));
 	const answer = answers[error.code];
-	const message = error instanceof InputRefusal ? error.forPeople : error.message;
-	return fail(answer.form ?? answer.status, { message, code: error.code, fieldErrors, values });
+	return fail(answer.form ?? answer.status, { message: error.forPeople, code: error.code, fieldErrors, values });
 }
 
 /** A form field as a string (absent and file fields become ''). */

@@ -28,8 +28,7 @@ export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 		return error.code === 'INTERNAL_SERVER_ERROR' && error.cause !== undefined ? toTRPCError(error.cause, what) : error;
 	}
 	if (error instanceof DomainError) {
-		const message = error instanceof InputRefusal ? error.forPeople : error.message;
-		return new TRPCError({ code: answers[error.code].trpc, message, cause: error });
+		return new TRPCError({ code: answers[error.code].trpc, message: error.forPeople, cause: error });
 	}
 	if (error instanceof ZodError) return toTRPCError(new InvalidInput(error), what);
 	if (error instanceof InvalidInput) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
