@@ -22,6 +22,26 @@ describe('home page on a phone', () => {
 		await context.close();
 	});
 
+	it('a mistyped address answers 404 with a page that says so and offers the dashboard and the start page', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		const res = await page.goto('/dashbord');
+		expect(res?.status()).toBe(404);
+		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Page not found');
+		expect(await page.getByText('There is no page at /dashbord.').isVisible()).toBe(true);
+		await expect(page.title()).resolves.toBe('Page not found · Quota');
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		expect(overflow).toBeLessThanOrEqual(0);
+		await screenshot(page, 'not-found');
+		await page.getByRole('link', { name: "Quota's start page" }).click();
+		await page.waitForURL((url) => url.pathname === '/');
+		await page.goBack();
+		await page.getByRole('link', { name: 'Open your dashboard' }).click();
+		// Signed out, the dashboard asks for a sign-in first.
+		await page.waitForURL(/\/signin/);
+		await context.close();
+	});
+
 	it('reports health with the app version and database state', async () => {
 		const context = await phoneContext(browser);
 		const res = await context.request.get('/healthz');
