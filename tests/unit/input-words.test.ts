@@ -68,6 +68,21 @@ describe('invalid input, in Quota’s words', () => {
 		expect(err.details).toEqual({ formErrors: [], fieldErrors: { units: ['units must be a whole number from 1 to 1,000,000,000.'] } });
 	});
 
+	it('a value that breaks two rules worded alike lists that sentence once per field, at every edge', () => {
+		const units = ['units must be a whole number from 1 to 1,000,000,000.'];
+		const r = consumeBody.safeParse({ ...site, feature: 'ai_bots', units: 1e30 });
+		expect(r.error?.issues.length).toBeGreaterThan(1); // the case: zod raises two issues for this one value
+		expect(toHttpError(r.error, 'test').details).toEqual({ formErrors: [], fieldErrors: { units } });
+		const refused = (() => {
+			try {
+				parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 1e30 });
+			} catch (e) {
+				return e;
+			}
+		})();
+		expect(refused).toMatchObject({ details: { fieldErrors: { units } } });
+	});
+
 	it('a domain’s parse (parseInput) refuses in the same sentence, with each field’s in details.fieldErrors', () => {
 		const refused = (() => {
 			try {

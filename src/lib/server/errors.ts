@@ -1,6 +1,6 @@
 // Every zod failure the server words is worded by Quota (input-words.ts installs its error map).
 import { z } from 'zod';
-import { firstIssue, firstIssueForPeople } from './input-words';
+import { firstIssue, firstIssueForPeople, flatIssues } from './input-words';
 
 /** Every refusal the domain can give, by the names the API uses. */
 export const errorCodes = [
@@ -58,7 +58,7 @@ export const isDomainError = (e: unknown): e is DomainError => e instanceof Doma
  */
 export class InputRefusal extends DomainError {
 	constructor(readonly zod: z.ZodError) {
-		super('invalid_input', firstIssue(zod), { fieldErrors: z.flattenError(zod).fieldErrors });
+		super('invalid_input', firstIssue(zod), { fieldErrors: flatIssues(zod).fieldErrors });
 	}
 
 	override get forPeople(): string {

@@ -197,3 +197,17 @@ export function firstIssueForPeople(e: ZodError): string {
 	const words = field.replace(/\[\d+\]/g, '').replace(/[._]/g, ' ').replace(/([a-z\d])([A-Z])/g, '$1 $2').toLowerCase();
 	return `${words.charAt(0).toUpperCase()}${words.slice(1)}${sentence.slice(field.length)}`;
 }
+
+/**
+ * zod's flattened errors (`formErrors`, and `fieldErrors` by field) with each message once: one value
+ * can break two rules that words give the same sentence (units 1e30 is both too big and not a safe
+ * integer: "units must be a whole number from 1 to 1,000,000,000." once, not twice).
+ */
+export function flatIssues(e: ZodError): { formErrors: string[]; fieldErrors: Record<string, string[]> } {
+	const flat = z.flattenError(e);
+	const once = (messages: string[] | undefined) => [...new Set(messages ?? [])];
+	return {
+		formErrors: once(flat.formErrors),
+		fieldErrors: Object.fromEntries(Object.entries(flat.fieldErrors as Record<string, string[] | undefined>).map(([field, messages]) => [field, once(messages)]))
+	};
+}

@@ -1,9 +1,9 @@
 import { json } from '@sveltejs/kit';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { ZodError, z } from 'zod';
+import { ZodError } from 'zod';
 import { databaseRefusal, DomainError, sqlState, type ErrorCode } from '../errors';
 import { logFailure } from '../log';
-import { firstIssue } from '../input-words';
+import { firstIssue, flatIssues } from '../input-words';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
 
 /** Refusals only the edge gives: the request never reached a domain function, or failed outside one. */
@@ -107,7 +107,7 @@ export function toHttpError(e: unknown, what: string): HttpError {
 		const headers: Record<string, string> = e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : {};
 		return new HttpError(e.code, e.message, e.details, headers);
 	}
-	if (e instanceof ZodError) return new HttpError('invalid_input', firstIssue(e), z.flattenError(e), {}, 400);
+	if (e instanceof ZodError) return new HttpError('invalid_input', firstIssue(e), flatIssues(e), {}, 400);
 	if (isDatabaseUnavailable(e)) return new HttpError('unavailable', UNAVAILABLE_MESSAGE, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 	const refusal = databaseRefusal(e);
 	if (refusal) {

@@ -1,12 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import type { DefaultErrorShape } from '@trpc/server';
-import { ZodError, z } from 'zod';
+import { ZodError } from 'zod';
 import { databaseRefusal, DomainError, InputRefusal, sqlState } from '../errors';
 import { logFailure } from '../log';
 import { refusalCodes } from '../ledger';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
 import { answers } from '../http/refusals';
-import { firstIssueForPeople } from '../input-words';
+import { firstIssueForPeople, flatIssues } from '../input-words';
 
 /** Invalid input as an `Error` worded for the person using the app: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
 export class InvalidInput extends Error {
@@ -53,7 +53,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 			...shape.data,
 			stack: undefined,
 			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
-			fieldErrors: cause instanceof InvalidInput || cause instanceof InputRefusal ? z.flattenError(cause.zod).fieldErrors : null,
+			fieldErrors: cause instanceof InvalidInput || cause instanceof InputRefusal ? flatIssues(cause.zod).fieldErrors : null,
 			// A refusal's figures, so a page words it in the reader's locale (src/lib/refusal-message.ts).
 			refusal: cause instanceof DomainError && refusalCodes.has(cause.code) && cause.details ? cause.details : null
 		}
