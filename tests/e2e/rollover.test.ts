@@ -22,7 +22,7 @@ describe('rollover on the Limits page', () => {
 		const { context, page } = await openAs(browser, 'admin@quota.test', '/admin/limits');
 		const form = page.getByRole('form', { name: 'Rollover of Chatbot\'s free tokens' });
 		await form.getByLabel('Roll unused free tokens over to the next period').check();
-		await form.getByLabel('A share of the period’s limit (%)').check();
+		await form.getByLabel("A share of the period's limit (%)").check();
 		await form.getByLabel('Cap (% of the limit)').fill('50');
 		await form.getByLabel('Expires after (periods)').fill('2');
 		await expect(form.getByText(/^Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends\.$/).isVisible()).resolves.toBe(true);
