@@ -191,6 +191,10 @@ for (const size of sizes) {
 			await page.getByText(`1 account matching “${leo.email}”`).waitFor();
 			await page.getByRole('link', { name: leo.name }).click();
 			await page.getByRole('heading', { level: 1, name: leo.name }).waitFor();
+			// Every figure the card shows is said what it is, in the dashboard's words.
+			const meaning = page.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus .* General balance: the part of the balance usable on any model/);
+			await meaning.scrollIntoViewIfNeeded();
+			await screen(page, `admin-user-figures-${size.name}`);
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
 			await expect(form.textContent()).resolves.toContain('With no expiry date the tokens never expire.');

@@ -56,6 +56,10 @@ describe('signed-in pages on a phone', () => {
 		await expect(allocations.getByText(/never expire/).first().isVisible()).resolves.toBe(true);
 		await expect(page.getByText(/At this pace your tokens (last about \d+ (days|hours?)|run out within the hour)\.|No use in the last/).isVisible()).resolves.toBe(true);
 		await expect(page.getByText(/resets in \d/).first().isVisible()).resolves.toBe(true);
+		// What the two first figures mean, each said once: Available builds on the Balance.
+		const meaning = await page.locator('p.meaning').innerText();
+		expect(meaning).toMatch(/^Balance: the tokens in the account's lots \(bought, granted, bonuses\).*Available: the balance plus what remains of this period's free allowances\.$/);
+		expect(meaning.match(/lots/g)).toHaveLength(1);
 	});
 
 	it('lists usage newest first, 50 at a time, and shows what paid for a use', async () => {

@@ -3,8 +3,9 @@
 
 /** What each figure is, in the words the pages show beside it. */
 export const FIGURE_MEANING = {
-	available: 'Available: the balance (tokens in the account’s lots: bought, granted, bonuses) plus what remains of this period’s free allowances.',
-	balance: 'Balance: the tokens in the account’s lots (bought, granted, bonuses), on every model, less any held by running jobs. Free allowances are not in it.',
+	// Read after `balance` wherever both show (the dashboard, a user's admin page): it builds on it.
+	available: "Available: the balance plus what remains of this period's free allowances.",
+	balance: "Balance: the tokens in the account's lots (bought, granted, bonuses), on every model, less any held by running jobs. Free allowances are not in it.",
 	general: 'General balance: the part of the balance usable on any model (not tied to one). Setting a balance sets this figure.'
 } as const;
 
