@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch, phone } from './browser';
-import { axe, screen, sessionCookies } from './app';
+import { axe, onScreen, screen, sessionCookies } from './app';
 import { scrollUntilShown } from './console';
 
 // The console's Catalog, Campaigns, Payments and Roles pages, the CSV exports and a member's own API
@@ -227,14 +227,15 @@ for (const size of sizes) {
 			const keys = member.locator('section', { has: member.getByRole('heading', { name: 'API keys' }) });
 			await keys.getByLabel('Name').fill(`My bot ${size.name}`);
 			await keys.getByRole('button', { name: 'Create key' }).click();
-			const value = (await member.locator('#new-key-value').textContent())!.trim();
+			const shown = keys.getByRole('region', { name: `New key “My bot ${size.name}”` });
+			const value = (await shown.locator('code').textContent())!.trim();
 			expect(value).toMatch(/^qk_/);
 			expect(await restStatus(value)).toBe(200);
-			await member.locator('#new-key-value').scrollIntoViewIfNeeded();
+			await expect(onScreen(shown)).resolves.toBe(true);
 			await screen(member, `settings-keys-created-${size.name}`);
 			await expectSound(member);
-			await keys.getByRole('button', { name: 'Done' }).click();
-			await expect(member.locator('#new-key-value').count()).resolves.toBe(0);
+			await shown.getByRole('button', { name: 'Done' }).click();
+			await expect(shown.count()).resolves.toBe(0);
 
 			const item = keys.getByRole('listitem').filter({ hasText: `My bot ${size.name}` });
 			await item.getByRole('button', { name: /^Revoke…/ }).click();

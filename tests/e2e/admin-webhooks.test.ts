@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch, phone } from './browser';
-import { axe, screen, sessionCookies } from './app';
+import { axe, onScreen, screen, sessionCookies } from './app';
 import { SHARED_APP_CHECK_SECONDS } from './server';
 
 // The admin console's Webhooks and Jobs pages against the production build: an admin adds an
@@ -57,10 +57,14 @@ for (const size of sizes) {
 				await page.getByRole('checkbox', { name: new RegExp(`^${type.replace(/[()]/g, '\\$&')}`) }).uncheck();
 			}
 			await page.getByRole('button', { name: 'Add endpoint' }).click();
-			const secret = page.locator('#new-secret');
+			const shown = page.getByRole('region', { name: `Signing secret for ${url}` });
+			const secret = shown.locator('code');
 			await expect(secret.innerText()).resolves.toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+			// Shown once, so brought on screen with the focus on it, though the form is further down on a phone.
+			await expect(onScreen(shown)).resolves.toBe(true);
+			await expect(shown.getByRole('heading').evaluate((h) => h === document.activeElement)).resolves.toBe(true);
 			await screen(page, `admin-webhooks-secret-${size.name}`);
-			await page.getByRole('button', { name: 'Done' }).click();
+			await shown.getByRole('button', { name: 'Done' }).click();
 			await expect(secret.count()).resolves.toBe(0);
 
 			// A bonus from the console grants a lot: its grant.created event goes to the new endpoint.

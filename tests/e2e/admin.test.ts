@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
-import { deviceStorage, leo, maya, screen, shiftWhileLoading, startScripts } from './app';
+import { deviceStorage, leo, maya, onScreen, screen, shiftWhileLoading, startScripts } from './app';
 import { expectSound, openAt, scrollUntilShown, sizes, type Size } from './console';
 
 // The admin console at a phone's size and a desktop's, as the demo's site admin and as a member.
@@ -204,7 +204,7 @@ for (const size of sizes) {
 			await page.getByRole('button', { name: 'Grant bonus' }).click();
 			const refusal = form.getByRole('alert');
 			await refusal.getByText('The amount is a whole number of tokens, 1 or more.').waitFor();
-			await expect(refusal.evaluate((e) => e.getBoundingClientRect().bottom <= window.innerHeight && e.getBoundingClientRect().top >= 0)).resolves.toBe(true);
+			await expect(onScreen(refusal)).resolves.toBe(true);
 			if (size.name === 'phone') await screen(page, 'admin-user-bonus-refused-phone');
 			await page.getByLabel('Tokens').fill('77');
 			await page.getByRole('button', { name: 'Grant bonus' }).dblclick();
@@ -227,13 +227,15 @@ for (const size of sizes) {
 			const name = `E2E ${size.name} ${Date.now()}`;
 			await page.getByLabel('Name').fill(name);
 			await page.getByRole('button', { name: 'Create key' }).click();
-			const value = (await page.locator('#new-key-value').textContent())!.trim();
+			const shown = page.getByRole('region', { name: `New key “${name}”` });
+			const value = (await shown.locator('code').textContent())!.trim();
 			expect(value).toMatch(/^qk_/);
 			expect(await restStatus(value)).toBe(200);
+			await expect(onScreen(shown)).resolves.toBe(true);
 			await screen(page, `admin-keys-created-${size.name}`);
 			await expectSound(page);
-			await page.getByRole('button', { name: 'Done' }).click();
-			await expect(page.locator('#new-key-value').count()).resolves.toBe(0); // never shown again
+			await shown.getByRole('button', { name: 'Done' }).click();
+			await expect(shown.count()).resolves.toBe(0); // never shown again
 
 			const item = page.getByRole('listitem').filter({ hasText: name });
 			await item.getByRole('button', { name: 'Revoke…' }).click();

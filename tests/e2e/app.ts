@@ -233,3 +233,11 @@ export async function buy(page: Page, offer: string, button: RegExp, total: stri
 	const status = page.getByRole('status', { name: 'Purchase status' });
 	await status.getByText(`Tokens added: +${added}`).waitFor({ timeout: 20_000 });
 }
+
+/** Whether the element is wholly inside the viewport as it stands (no scrolling): what a person sees without looking for it. */
+export function onScreen(locator: import('playwright-core').Locator): Promise<boolean> {
+	return locator.evaluate((e) => {
+		const box = e.getBoundingClientRect();
+		return box.top >= 0 && box.bottom <= window.innerHeight;
+	});
+}
