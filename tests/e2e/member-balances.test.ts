@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { buy, maya, openAs, screen, waitForFresh } from './app';
+import { buy, maya, openAs, screen, siteApi, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -140,6 +140,34 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 		await screenshot(page, 'member-statement');
 		await screen(page, 'member-statement-first-screen');
+	});
+
+	it("while a job holds tokens, the statement's Balance now is the dashboard's Balance and says what is held", async () => {
+		const me = ((await (await page.request.get('/trpc/me.profile')).json()) as { result: { data: { id: string } } }).result.data;
+		// A streamed reply holds 12,000: the chat allowance's 10,000 a day first, the rest from the lots.
+		const opened = await siteApi('holds', { user: me.id, feature: 'ai_bots', max_tokens: 12_000, ttl_seconds: 600 });
+		expect(opened.status).toBe(201);
+		const hold = (await opened.json()) as { hold_id: string; paid_by: { type: string; tokens: number }[] };
+		const fromLots = hold.paid_by.filter((p) => p.type === 'lot').reduce((n, p) => n + p.tokens, 0);
+		expect(fromLots).toBeGreaterThan(0);
+		try {
+			await page.goto('/dashboard');
+			await waitForFresh(page);
+			const balance = (await page.getByRole('region', { name: 'Summary' }).innerText()).match(/Balance\s+([\d,]+)/)![1]!;
+			expect(Number(balance.replace(/,/g, ''))).toBe(25_000 - fromLots);
+
+			await page.goto('/statement');
+			await waitForFresh(page);
+			const now = page.getByRole('region', { name: 'Balance now' });
+			await expect(now.locator('.figure').innerText()).resolves.toBe(balance);
+			await now.getByText(`${fromLots.toLocaleString('en-US')} more are held by running jobs: the movements below count them until the jobs settle.`).waitFor();
+			// A hold is no movement: the newest line's balance still counts it.
+			await expect(page.locator('.moves > li').first().innerText()).resolves.toMatch(/Balance 25,000$/);
+			await screen(page, 'member-statement-held');
+		} finally {
+			expect((await siteApi(`holds/${hold.hold_id}/release`, {})).status).toBe(200);
+		}
+		await expectLedgerInvariants();
 	});
 });
 

@@ -7,6 +7,7 @@ import {
 	type StatementRow
 } from '../../src/lib/server/ledger';
 import { DomainError } from '../../src/lib/server/errors';
+import { balanceOf } from '../../src/lib/client/balance-figures';
 
 let db: Db;
 beforeAll(async () => {
@@ -109,7 +110,11 @@ describe(`the account statement on ${backend}`, () => {
 		const page = await statement(db.orm, a.accountId);
 		expect(page.rows.map((r) => [r.kind, r.source, r.note, r.tokens, r.balanceAfter])).toEqual([['grant', 'bonus', 'Welcome bonus', 3_000, 3_000]]);
 		expect(page.balance).toBe(3_000);
-		expect((await balances(db.orm, a.accountId)).available).toBe(1_500);
+		// What the hold reserves, so the page can show the dashboard's Balance (the lots, less holds) beside it.
+		expect(page.held).toBe(1_500);
+		const now = await balances(db.orm, a.accountId);
+		expect(balanceOf(now.allocations).balance).toBe(page.balance! - page.held!);
+		expect(now.available).toBe(1_500);
 		expect(page.nextCursor).toBeNull();
 	});
 
@@ -132,7 +137,7 @@ describe(`the account statement on ${backend}`, () => {
 
 	it('is empty with a balance of 0 for a new member, and refuses a cursor it did not write', async () => {
 		const a = await makeUser(db);
-		await expect(statement(db.orm, a.accountId)).resolves.toEqual({ rows: [], balance: 0, nextCursor: null });
+		await expect(statement(db.orm, a.accountId)).resolves.toEqual({ rows: [], balance: 0, held: 0, nextCursor: null });
 		const bad = statement(db.orm, a.accountId, { cursor: Buffer.from('x|y|z').toString('base64url') });
 		await expect(bad).rejects.toBeInstanceOf(DomainError);
 		await expect(bad).rejects.toMatchObject({ code: 'invalid_input' });

@@ -50,8 +50,13 @@ export interface StatementRow {
 
 export interface StatementPage {
 	rows: StatementRow[];
-	/** The balance now (the first page only; the same figure as the newest row's balanceAfter). */
+	/** The balance now (the first page only; the same figure as the newest row's balanceAfter), in tokens: running holds' tokens still in it. */
 	balance: number | null;
+	/**
+	 * Tokens that running holds reserve now (the first page only): in `balance` until their jobs
+	 * settle, not in the dashboard's Balance, which is `balance - held`.
+	 */
+	held: number | null;
 	nextCursor: string | null;
 }
 
@@ -88,8 +93,8 @@ function decodeCursor(cursor: string): Cursor {
 /**
  * An account's **statement**: every movement of its token balance, newest first, each with the
  * balance after it. The balance is what the account's lots hold (the Balance of the dashboard and
- * the admin's pages, lib/client/balance-figures.ts), with the tokens reserved by running holds still
- * in it until they settle (a hold is no movement); unlimited lots add nothing countable. Uses paid
+ * the admin's pages, lib/client/balance-figures.ts) plus the tokens running holds reserve (`held`,
+ * first page): a hold is no movement until it settles; unlimited lots add nothing countable. Uses paid
  * entirely by a free allowance or unlimited tokens do not move it (the usage history lists them).
  *
  * Keyset-paged (`limit` 1–200, default 50) so page N costs what page 1 costs: each page is two
@@ -107,7 +112,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		id: string; kind: string; at_text: string; feature: string | null; feature_name: string | null; op_model: string | null;
 		metadata: { reason?: string } | null; actor_name: string | null; delta: string | null; allowance: string | null;
 		source: LotSource | null; note: string | null; lot_model: string | null; model_name: string | null;
-		expires_at: string | null; unlimited: boolean | null; balance_now: string | null;
+		expires_at: string | null; unlimited: boolean | null; lots_now: string | null; held_now: string | null;
 	}>(exec, sql`
 		with page as (
 		  (select o.id, o.kind, o.created_at, o.feature, o.model, o.metadata, o.actor_user_id, o.hold_id
@@ -129,11 +134,10 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		       to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text,
 		       case when p.kind = 'grant' then case when lot.unlimited then 0 else lot.amount end else moved.delta end as delta,
 		       moved.allowance, lot.source, lot.note, lot.model as lot_model, m.name as model_name, lot.expires_at, lot.unlimited,
-		       ${after ? sql`null::int8` : sql`(
-		         (select coalesce(sum(remaining), 0) from lots where account_id = ${accountId}::uuid and not unlimited)
-		         - (select coalesce(sum(e.amount), 0) from holds h join entries e on e.operation_id = h.operation_id
+		       ${after ? sql`null::int8` : sql`(select coalesce(sum(remaining), 0) from lots where account_id = ${accountId}::uuid and not unlimited)::int8`} as lots_now,
+		       ${after ? sql`null::int8` : sql`(select coalesce(-sum(e.amount), 0) from holds h join entries e on e.operation_id = h.operation_id
 		              join lots l on l.id = e.lot_id and not l.unlimited
-		             where h.account_id = ${accountId}::uuid and h.status = 'open'))::int8`} as balance_now
+		             where h.account_id = ${accountId}::uuid and h.status = 'open')::int8`} as held_now
 		  from page p
 		  -- What the movement did to lots (a settle counts its hold's debits too) and to free allowances.
 		  cross join lateral (
@@ -149,7 +153,10 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		  left join users u on u.id = p.actor_user_id
 		 order by p.created_at desc, p.id desc`);
 	const page = rows.slice(0, limit);
-	let balance = after ? after.balance : Number(rows[0]?.balance_now ?? 0);
+	// A hold is no movement: until it settles its tokens stay in the statement's balance.
+	const held = Number(rows[0]?.held_now ?? 0);
+	const balanceNow = Number(rows[0]?.lots_now ?? 0) + held;
+	let balance = after ? after.balance : balanceNow;
 	const out: StatementRow[] = page.map((r) => {
 		const tokens = Number(r.delta ?? 0);
 		const row: StatementRow = {
@@ -177,7 +184,8 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 	const last = page.at(-1);
 	return {
 		rows: out,
-		balance: after ? null : Number(rows[0]?.balance_now ?? 0),
+		balance: after ? null : balanceNow,
+		held: after ? null : held,
 		nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at_text, id: last.id, balance }) : null
 	};
 }
