@@ -4,6 +4,7 @@ import { toHttpError } from '../../src/lib/server/http/refusals';
 import { TRPCError } from '@trpc/server';
 import { toTRPCError } from '../../src/lib/server/trpc/errors';
 import { firstIssue } from '../../src/lib/server/input-words';
+import { assertStorable } from '../../src/lib/server/storable';
 import { DomainError, parseInput } from '../../src/lib/server/errors';
 import { formFailure } from '../../src/lib/server/forms';
 import { emailSchema } from '../../src/lib/server/accounts/validation';
@@ -39,7 +40,7 @@ describe('invalid input, in Quota’s words', () => {
 		['not an object', consumeBody, [], 'The input must be a JSON object.'],
 		['a nested object', consumeBody, { ...site, feature: 'ai_bots', units: 5, metadata: 'note' }, 'metadata must be a JSON object.'],
 		['a union of types', consumeBody, { user: 42, feature: 'ai_bots', units: 5 }, 'user must be text.'],
-		['a schema’s own message', consumeBody, { user: '', feature: 'ai_bots', units: 5 }, 'user: The external user id is empty.']
+		['a schema’s own message', consumeBody, { user: 'a\u0007b', feature: 'ai_bots', units: 5 }, 'user cannot contain control characters.']
 	])('%s', (_, schema, input, sentence) => {
 		expect(refusal(schema, input)).toBe(sentence);
 	});
@@ -68,6 +69,20 @@ describe('invalid input, in Quota’s words', () => {
 		expect(err.details).toEqual({ formErrors: [], fieldErrors: { units: ['units must be a whole number from 1 to 1,000,000,000.'] } });
 	});
 
+	it('text the database cannot store is refused as a rule of its field, the field named once', () => {
+		const sentence = (value: unknown) => {
+			try {
+				assertStorable(value);
+			} catch (e) {
+				return firstIssue(e as z.ZodError);
+			}
+			throw new Error('expected a refusal');
+		};
+		expect(sentence({ user: 'wp\u0000user' })).toBe('user cannot hold a NUL character or an unpaired surrogate: neither can be stored.');
+		expect(sentence({ metadata: { ['k\ud800']: 1 } })).toBe('metadata cannot have a key holding a NUL character or an unpaired surrogate: neither can be stored.');
+		expect(sentence('a\u0000')).toBe('The input holds a NUL character or an unpaired surrogate: neither can be stored.');
+	});
+
 	it('a value that breaks two rules worded alike lists that sentence once per field, at every edge', () => {
 		const units = ['units must be a whole number from 1 to 1,000,000,000.'];
 		const r = consumeBody.safeParse({ ...site, feature: 'ai_bots', units: 1e30 });
@@ -94,7 +109,7 @@ describe('invalid input, in Quota’s words', () => {
 		expect(refused).toBeInstanceOf(DomainError);
 		expect(refused).toMatchObject({ code: 'invalid_input', message: 'units must be a whole number from 1 to 1,000,000,000.', details: { fieldErrors: { units: ['units must be a whole number from 1 to 1,000,000,000.'] } } });
 		expect(() => parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5, extra: 1 })).toThrow('This request does not take the field "extra": leave it out.');
-		expect(() => parseInput(consumeBody, { user: '', feature: 'ai_bots', units: 5 })).toThrow('user: The external user id is empty.');
+		expect(() => parseInput(consumeBody, { user: '', feature: 'ai_bots', units: 5 })).toThrow('user must be text of 1 to 128 characters.');
 		expect(parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5 })).toMatchObject({ units: 5 });
 	});
 

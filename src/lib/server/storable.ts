@@ -40,11 +40,11 @@ export function unstorablePath(value: unknown, path: Path = []): { path: Path; i
 export function assertStorable(value: unknown, base: Path = []): void {
 	const found = unstorablePath(value, base);
 	if (!found) return;
-	const name = found.path.length ? found.path.join('.') : 'the input';
-	const what = found.inKey ? `A key in "${name}"` : `"${name}"`;
-	throw new ZodError([
-		{ code: 'custom', path: found.path, input: undefined, message: `${what} contains a NUL character or an unpaired surrogate, which cannot be stored.` }
-	]);
+	// Worded as a rule of the field, which the edges put the field's name before (input-words.ts firstIssue).
+	const message = !found.path.length
+		? 'The input holds a NUL character or an unpaired surrogate: neither can be stored.'
+		: `cannot ${found.inKey ? 'have a key holding' : 'hold'} a NUL character or an unpaired surrogate: neither can be stored.`;
+	throw new ZodError([{ code: 'custom', path: found.path, input: undefined, message }]);
 }
 
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');

@@ -16,7 +16,7 @@ export const nameSchema = z
 	.trim()
 	.min(1, 'Enter your name.')
 	.max(MAX_NAME, `Keep the name under ${MAX_NAME} characters.`)
-	.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'The name contains control characters.');
+	.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot contain control characters.');
 
 /** Longest id a host site may give its users (REST `user`; stored as `users.external_id`). */
 export const MAX_EXTERNAL_USER_ID = 128;
@@ -24,9 +24,9 @@ export const MAX_EXTERNAL_USER_ID = 128;
 /** A host site's own user id: 1–128 characters, no control characters (it also names the user). */
 export const externalUserIdSchema = z
 	.string()
-	.min(1, 'The external user id is empty.')
-	.max(MAX_EXTERNAL_USER_ID, `The external user id is limited to ${MAX_EXTERNAL_USER_ID} characters.`)
-	.regex(/^[^\u0000-\u001f\u007f]+$/, 'The external user id contains control characters.');
+	.min(1)
+	.max(MAX_EXTERNAL_USER_ID)
+	.regex(/^[^\u0000-\u001f\u007f]+$/, 'cannot contain control characters.');
 
 /** Longest id of an anonymous visitor a site key names (REST `guest`). */
 export const MAX_GUEST_ID = 128;
@@ -35,7 +35,7 @@ export const guestIdSchema = z
 	.string()
 	.min(1)
 	.max(MAX_GUEST_ID)
-	.regex(/^[A-Za-z0-9_.:-]+$/, `A guest id is 1–${MAX_GUEST_ID} letters, digits, or . _ : -`);
+	.regex(/^[A-Za-z0-9_.:-]+$/, `must be 1–${MAX_GUEST_ID} letters, digits, or . _ : -`);
 
 /** Long enough to resist guessing, and more than a dictionary word; no composition theatre. */
 export const passwordSchema = z
@@ -56,7 +56,7 @@ export type TeamRole = z.infer<typeof teamRoleSchema>;
 export const siteRoleSchema = z
 	.string()
 	.trim()
-	.regex(/^[a-z][a-z0-9_-]{1,31}$/, 'A role is 2–32 lower-case letters, digits, - or _.');
+	.regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be 2–32 lower-case letters, digits, - or _.');
 
 function isTimeZone(tz: string): boolean {
 	try {

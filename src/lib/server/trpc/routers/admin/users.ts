@@ -80,7 +80,7 @@ export const usersRoutes = {
 						accountId: z.uuid(),
 						mode: z.enum(['set', 'delta']),
 						tokens: z.number().int().min(-MAX_TOKENS).max(MAX_TOKENS),
-						reason: z.string().trim().min(1, 'A reason is required.').max(500),
+						reason: z.string().trim().min(1, 'cannot be empty: say why the balance changes.').max(500),
 						key: z.string().min(8).max(100)
 					})
 					.strict()
