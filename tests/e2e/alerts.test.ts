@@ -62,7 +62,16 @@ describe('alert steps and the inbox on a phone', () => {
 		await waitForFresh(page);
 		const list = page.getByRole('list', { name: 'Alerts, newest first' });
 		await expect(list.getByRole('listitem').count()).resolves.toBe(3);
-		await expect(list.getByRole('listitem').filter({ hasText: 'Your tokens are going fast' }).count()).resolves.toBe(1);
+		const fast = list.getByRole('listitem').filter({ hasText: 'Your tokens are going fast' });
+		await expect(fast.count()).resolves.toBe(1);
+		// Its one-tap cap is above the 12,040 used today (a new account's usual day is 0: 100 of room, rounded up
+		// to a hundred) and says so: tapping it leaves the rest of the day usable, not blocked at once.
+		await fast.getByRole('button', { name: "Cap today's and each day's use at 12,200 tokens" }).waitFor();
+		await expect(fast.getByText('12,040 used so far today: up to 160 more today, then 12,200 a day.').isVisible()).resolves.toBe(true);
+		await fast.scrollIntoViewIfNeeded();
+		await screen(page, 'alerts-anomaly-cap');
+		await fast.getByRole('button', { name: /^Cap today's/ }).click();
+		await fast.getByText('Daily cap set to 12,200 tokens.').waitFor();
 		const items = list.getByRole('listitem').filter({ hasText: /Below \d+ %/ });
 		await expect(items.count()).resolves.toBe(2);
 		expect(await items.nth(0).innerText()).toMatch(/Below 60 %[\s\S]*Your tokens dropped below 60 %[\s\S]*17,960 of 30,000 left/);
@@ -81,6 +90,9 @@ describe('alert steps and the inbox on a phone', () => {
 		await page.reload();
 		await waitForFresh(page);
 		await expect(list.getByRole('button', { name: /^Mark read/ }).count()).resolves.toBe(0);
+		// The cap in force is the one it suggested: nothing more to offer.
+		await expect(fast.getByText('Your tokens are going fast').isVisible()).resolves.toBe(true);
+		await expect(fast.getByRole('button', { name: /^Cap today's/ }).count()).resolves.toBe(0);
 		const unread = await page.evaluate(async () => (await (await fetch('/trpc/alerts.unread')).json()).result.data as { unread: number });
 		expect(unread).toEqual({ unread: 0 });
 		await context.setOffline(true);

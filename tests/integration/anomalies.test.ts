@@ -8,10 +8,10 @@ import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { apiKeys } from '../../src/lib/server/db/schema';
-import { authenticateApiKey, createAccountKey, createUser, type Auth } from '../../src/lib/server/accounts';
-import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, refreshAccountFigures } from '../../src/lib/server/ledger';
+import { authenticateApiKey, createAccountKey, createTeam, createUser, type Auth } from '../../src/lib/server/accounts';
+import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, refreshAccountFigures, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 import { listNotifications } from '../../src/lib/server/alerts';
-import { checkAnomalies, lowerCapFromFlag, openFlags, pauseFlaggedKey, suggestedDailyCap } from '../../src/lib/server/anomalies';
+import { checkAnomalies, lowerCapFromFlag, openFlags, pauseFlaggedKey, suggestedDailyCap, withCapSuggestions } from '../../src/lib/server/anomalies';
 
 let db: Db & { url?: string };
 beforeAll(async () => {
@@ -121,13 +121,42 @@ describe('anomaly flags', () => {
 		const [row] = await db.orm.select({ pausedAt: apiKeys.pausedAt }).from(apiKeys).where(sql`${apiKeys.id} = ${key.id}`);
 		expect(row!.pausedAt).not.toBeNull();
 
-		// Twice a usual day (200 × 7 ÷ 7 = 200 a day here), rounded up to a hundred: 400.
-		expect(await suggestedDailyCap(db.orm, u.accountId)).toBe(400);
-		expect(note!.anomaly!.suggestedCap).toBe(400);
-		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 400, changed: true });
-		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 400, changed: false });
-		expect(await capsInForce(db.orm, u.accountId)).toEqual([expect.objectContaining({ period: 'daily', limitTokens: 400, memberUserId: null })]);
+		// Twice a usual day (200 × 7 ÷ 7 = 200 a day here), rounded up to a hundred: 400, above the 150 used today.
+		expect(await suggestedDailyCap(db.orm, u.accountId)).toEqual({ limitTokens: 400, usedToday: 150 });
+		const shown = async () => (await withCapSuggestions(db.orm, await listNotifications(db.orm, u.id))).entries.find((e) => e.anomaly)!.anomaly!.suggestedCap;
+		expect(await shown()).toEqual({ limitTokens: 400, usedToday: 150 });
+		// Used on since the flag opened: the inbox suggests as of now, today's use plus a usual day (1,150 + 200, rounded up),
+		// never a cap the day has already passed (400 would block the account for the rest of the day).
+		await spend(u.accountId, 1_000, { userId: u.id });
+		expect(await shown()).toEqual({ limitTokens: 1_400, usedToday: 1_150 });
+		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 1_400, changed: true });
+		expect(await capsInForce(db.orm, u.accountId)).toEqual([expect.objectContaining({ period: 'daily', limitTokens: 1_400, memberUserId: null })]);
+		// The cap in force is the suggestion: none offered, and a second tap changes nothing.
+		expect(await shown()).toBeNull();
+		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 1_400, changed: false });
+		// The rest of the day stays usable up to the cap: 250 more, not one token beyond.
+		await spend(u.accountId, 250, { userId: u.id });
+		await expect(spend(u.accountId, 1, { userId: u.id })).rejects.toMatchObject({ code: 'cap_reached' });
 		await expectInvariants(db);
+	});
+
+	it("no cap is suggested when a daily cap no higher is in force: the team's own, or the site's default for teams (a tap must not raise it)", async () => {
+		const owner = await person('Owner');
+		const team = await createTeam(db.orm, { name: `Capped ${randomUUID().slice(0, 8)}`, ownerUserId: owner.id });
+		await grant(db.orm, { accountId: team.accountId, tokens: 100_000, source: 'purchase' });
+		const now = new Date();
+		await usualWeek(team.accountId, 200, now);
+		expect(await suggestedDailyCap(db.orm, team.accountId)).toEqual({ limitTokens: 400, usedToday: 0 });
+		await updateSiteSettings(db.orm, { defaultTeamDailyCap: 300 });
+		try {
+			expect(await suggestedDailyCap(db.orm, team.accountId)).toBeNull();
+		} finally {
+			await updateSiteSettings(db.orm, { defaultTeamDailyCap: null });
+		}
+		await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 400 });
+		expect(await suggestedDailyCap(db.orm, team.accountId)).toBeNull();
+		await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 5_000 });
+		expect(await suggestedDailyCap(db.orm, team.accountId)).toEqual({ limitTokens: 400, usedToday: 0 });
 	});
 
 	it('a burst of refused requests is flagged', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TRPCClientError } from '@trpc/client';
 import { Loader } from './loader.svelte';
 
 describe('an admin page loader', () => {
@@ -30,6 +31,19 @@ describe('an admin page loader', () => {
 		});
 		await loader.load();
 		expect([loader.status, loader.error]).toEqual(['error', 'Only site admins can do this.']);
+	});
+
+	it('tells what does not exist (no retry can help) from an outage (one may)', async () => {
+		const refusal = (message: string, code: string, domainCode: string) => new TRPCClientError(message, { result: { error: { message, code: -32000, data: { code, domainCode } } } } as never);
+		let answer = refusal('No such account.', 'NOT_FOUND', 'not_found');
+		const loader = new Loader(async () => {
+			throw answer;
+		});
+		await loader.load();
+		expect([loader.status, loader.error]).toEqual(['not_found', 'No such account.']);
+		answer = refusal('Quota cannot reach its database at the moment. Try again in a few seconds.', 'INTERNAL_SERVER_ERROR', 'unavailable');
+		await loader.load();
+		expect(loader.status).toBe('error');
 	});
 
 	it('passes its arguments on, and drops the failure of a read that a newer one superseded', async () => {

@@ -3,19 +3,8 @@ import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { audit, requireAccountAccess, setKeyPaused, type Auth } from '../accounts';
-import { capsInForce, hourlyBaseline, setCap } from '../ledger';
-
-/** The smallest daily cap suggested, in tokens (an account with next to no baseline still gets a usable day). */
-const MIN_SUGGESTED_CAP = 100;
-
-/**
- * The daily cap an anomaly suggests for an account: twice what it spends on a usual day (the sum of
- * its 24 hourly baselines, the forecast's figures), rounded up to a hundred tokens, at least 100.
- */
-export async function suggestedDailyCap(exec: Executor, accountId: string): Promise<number> {
-	const day = (await hourlyBaseline(exec, [accountId])).get(accountId)!.reduce((a, b) => a + b, 0);
-	return Math.max(MIN_SUGGESTED_CAP, Math.ceil((2 * day) / 100) * 100);
-}
+import { capsInForce, setCap } from '../ledger';
+import { suggestedDailyCap } from './suggest';
 
 async function flagOf(exec: Executor, flagId: number) {
 	const [f] = await queryRows<{ id: number; account_id: string; api_key_id: string | null }>(exec, sql`
@@ -39,10 +28,11 @@ export async function pauseFlaggedKey(db: Db, auth: Auth, flagId: number, ip?: s
 }
 
 /**
- * One tap on a flag: sets the account's daily cap to the suggested one (`suggestedDailyCap`), unless
- * a lower daily cap is already in force (then nothing changes). For whoever manages the account (its
- * user; a team's owners and admins) or a site admin. Audited as `cap.lowered_from_flag`. Returns the
- * daily cap in force after, in tokens, and whether it changed.
+ * One tap on a flag: sets the account's daily cap to the one suggested now (suggest.ts: above what
+ * today has used, so the account is not blocked at once), unless a daily cap at or below it is
+ * already in force (then nothing changes). For whoever manages the account (its user; a team's
+ * owners and admins) or a site admin. Audited as `cap.lowered_from_flag`. Returns the daily cap in
+ * force after, in tokens, and whether it changed.
  */
 export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: string | null): Promise<{ limitTokens: number; changed: boolean }> {
 	const f = await flagOf(db.orm, flagId);
@@ -50,10 +40,11 @@ export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: 
 		throw new DomainError('not_found', 'No such flag.');
 	});
 	return db.orm.transaction(async (tx) => {
+		const daily = (await capsInForce(tx, f.account_id)).filter((c) => c.memberUserId === null && c.period === 'daily');
 		const suggested = await suggestedDailyCap(tx, f.account_id);
-		const daily = (await capsInForce(tx, f.account_id)).find((c) => c.memberUserId === null && c.period === 'daily' && !c.siteDefault);
-		if (daily && daily.limitTokens <= suggested) return { limitTokens: daily.limitTokens, changed: false };
-		await setCap(tx, { accountId: f.account_id, period: 'daily', limitTokens: suggested });
+		if (!suggested) return { limitTokens: Math.min(...daily.map((c) => c.limitTokens)), changed: false };
+		const own = daily.find((c) => !c.siteDefault);
+		await setCap(tx, { accountId: f.account_id, period: 'daily', limitTokens: suggested.limitTokens });
 		await audit(tx, {
 			action: 'cap.lowered_from_flag',
 			actorUserId: auth.user.id,
@@ -61,10 +52,10 @@ export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: 
 			targetId: f.account_id,
 			accountId: f.account_id,
 			ip,
-			before: { daily: daily?.limitTokens ?? null },
-			after: { daily: suggested },
-			detail: { flagId }
+			before: { daily: own?.limitTokens ?? null },
+			after: { daily: suggested.limitTokens },
+			detail: { flagId, usedToday: suggested.usedToday }
 		});
-		return { limitTokens: suggested, changed: true };
+		return { limitTokens: suggested.limitTokens, changed: true };
 	});
 }

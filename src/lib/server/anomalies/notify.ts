@@ -4,7 +4,6 @@ import { notifications } from '../db/schema';
 import { queuePushes, type UserPush } from '../alerts';
 import type { RaisedFlag } from './check';
 import { anomalyWords } from './words';
-import { suggestedDailyCap } from './actions';
 
 export interface OpenedFlag extends RaisedFlag {
 	keyName: string | null;
@@ -12,7 +11,7 @@ export interface OpenedFlag extends RaisedFlag {
 	keyKind: 'site' | 'account' | null;
 }
 
-/** What an anomaly notification keeps (the inbox shows it with its actions). */
+/** What an anomaly notification keeps (the inbox shows it with its actions and the cap it suggests now: suggest.ts). */
 export interface AnomalyDetail {
 	flagId: number;
 	anomaly: RaisedFlag['kind'];
@@ -21,8 +20,6 @@ export interface AnomalyDetail {
 	keyName: string | null;
 	keyKind: 'site' | 'account' | null;
 	teamName: string | null;
-	/** The daily cap "Lower the cap" sets, in tokens (actions.ts). */
-	suggestedCap: number;
 	/** The flag in words (words.ts), as pushed. */
 	title: string;
 	body: string;
@@ -43,10 +40,9 @@ export async function notifyOpened(tx: Executor, flags: OpenedFlag[]): Promise<v
 		 where t.account_id = any(ids.list) and m.role in ('owner', 'admin') and u.disabled_at is null`);
 	const pushes: UserPush[] = [];
 	for (const f of flags) {
-		const suggestedCap = await suggestedDailyCap(tx, f.accountId);
 		for (const p of people.filter((x) => x.account_id === f.accountId)) {
 			const words = anomalyWords(f.kind, f.figures, { teamName: p.team_name, keyName: f.keyName });
-			const detail: AnomalyDetail = { flagId: f.id, anomaly: f.kind, figures: f.figures, keyId: f.keyId, keyName: f.keyName, keyKind: f.keyKind, teamName: p.team_name, suggestedCap, ...words };
+			const detail: AnomalyDetail = { flagId: f.id, anomaly: f.kind, figures: f.figures, keyId: f.keyId, keyName: f.keyName, keyKind: f.keyKind, teamName: p.team_name, ...words };
 			const dedupeKey = `anomaly:${f.id}:${p.user_id}`;
 			await tx.insert(notifications).values({ accountId: f.accountId, userId: p.user_id, kind: 'anomaly', dedupeKey, detail }).onConflictDoNothing({ target: notifications.dedupeKey });
 			pushes.push({ key: dedupeKey, userId: p.user_id, message: { ...words, url: '/alerts', tag: `anomaly-${f.id}` }, urgency: 'high' });

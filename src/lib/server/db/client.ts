@@ -25,15 +25,7 @@ export async function queryRows<T = Record<string, unknown>>(exec: Executor, que
 	return rowsOf<T>(await exec.execute(query));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Whether `id` is a uuid's text (any case): checked before `::uuid`, so a malformed id is the
- * caller's "no such" answer instead of a cast error from the database.
- */
-export function isUuid(id: string): boolean {
-	return UUID.test(id);
-}
+export { isUuid } from '../../uuid';
 
 /** A uuid[] of `ids` as one parameter (a JSON text): the same on PGlite and postgres.js, any length. */
 export function uuidArray(ids: string[]): SQL {

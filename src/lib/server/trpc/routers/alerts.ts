@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { listAlertSteps, listNotifications, markRead, setAlertSteps, unreadCount } from '../../alerts';
+import { withCapSuggestions } from '../../anomalies';
 import { pushRouter } from './push';
 
 /** A device-made key: a change made offline is sent later, maybe twice, and applied once. */
@@ -10,10 +11,10 @@ const deviceKey = z.string().min(8).max(100);
 export const alertsRouter = router({
 	push: pushRouter,
 
-	/** The inbox: the signed-in user's recent alerts (own tokens and managed team pools), newest first, and the unread count. */
+	/** The inbox: the signed-in user's recent alerts (own tokens and managed team pools), newest first, and the unread count; an anomaly with the daily cap it suggests now. */
 	list: memberProcedure
 		.input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).optional())
-		.query(({ ctx, input }) => listNotifications(ctx.db.orm, ctx.auth.user.id, input?.limit)),
+		.query(async ({ ctx, input }) => withCapSuggestions(ctx.db.orm, await listNotifications(ctx.db.orm, ctx.auth.user.id, input?.limit))),
 
 	/** The badge in the header: how many alerts are unread. */
 	unread: memberProcedure.query(async ({ ctx }) => ({ unread: await unreadCount(ctx.db.orm, ctx.auth.user.id) })),

@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client';
+import { capsInForce, hourlyBaseline } from '../ledger';
+import type { AnomalyDetail } from './notify';
+
+/** The least room a suggested cap leaves above today's use, in tokens (an account with next to no baseline still gets a usable day). */
+const MIN_ROOM = 100;
+
+/** A daily cap an anomaly suggests, with today's use it is above. */
+export interface CapSuggestion {
+	/** The daily cap, in tokens: always above what the cap counts today (used and held), so setting it never blocks the account at once. */
+	limitTokens: number;
+	/** Tokens used so far today (the site's day, as the cap counts them). */
+	usedToday: number;
+}
+
+/**
+ * The daily cap to suggest, from figures in tokens: twice a usual day (`usualDay`, the sum of the 24
+ * hourly baselines), or, once today has used more, today's use and holds plus a usual day — at least
+ * `MIN_ROOM` above them either way — rounded up to a hundred. Null when a daily cap on the whole
+ * account at or below it is already in force (`dailyCap`): setting it would change nothing or raise it.
+ */
+export function capSuggestion(f: { usualDay: number; usedToday: number; held: number; dailyCap: number | null }): CapSuggestion | null {
+	const counted = f.usedToday + f.held;
+	const limitTokens = Math.ceil(Math.max(2 * f.usualDay, counted + Math.max(f.usualDay, MIN_ROOM)) / 100) * 100;
+	if (f.dailyCap !== null && f.dailyCap <= limitTokens) return null;
+	return { limitTokens, usedToday: f.usedToday };
+}
+
+/** The daily cap an anomaly suggests for an account now (`capSuggestion` on its figures), or null when there is none to suggest. */
+export async function suggestedDailyCap(exec: Executor, accountId: string): Promise<CapSuggestion | null> {
+	const [baseline, [today], caps] = await Promise.all([
+		hourlyBaseline(exec, [accountId]),
+		// What the ledger's daily cap counts (drizzle/functions/spend_plan.sql): today's use and the open holds.
+		queryRows<{ used: number; held: number }>(exec, sql`
+			select (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('daily', 1) w
+			          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used,
+			       (select coalesce(sum(h.amount), 0)::int8 from holds h where h.account_id = ${accountId}::uuid and h.status = 'open') as held`),
+		capsInForce(exec, accountId)
+	]);
+	const daily = caps.filter((c) => c.memberUserId === null && c.period === 'daily').map((c) => c.limitTokens);
+	return capSuggestion({
+		usualDay: baseline.get(accountId)!.reduce((a, b) => a + b, 0),
+		usedToday: Number(today!.used),
+		held: Number(today!.held),
+		dailyCap: daily.length ? Math.min(...daily) : null
+	});
+}
+
+/** An anomaly notification as the inbox shows it: its stored detail and the daily cap it suggests now. */
+export type AnomalyEntry = AnomalyDetail & { suggestedCap: CapSuggestion | null };
+
+/**
+ * The inbox with each anomaly's cap suggestion as of now (the use since the flag opened counts), one
+ * reading per account. A suggestion kept with the notification would go stale as the day's use grows.
+ */
+export async function withCapSuggestions<E extends { accountId: string; anomaly: AnomalyDetail | null }>(
+	exec: Executor,
+	inbox: { entries: E[]; unread: number }
+): Promise<{ entries: (Omit<E, 'anomaly'> & { anomaly: AnomalyEntry | null })[]; unread: number }> {
+	const ids = [...new Set(inbox.entries.filter((e) => e.anomaly).map((e) => e.accountId))];
+	const now = new Map(await Promise.all(ids.map(async (id) => [id, await suggestedDailyCap(exec, id)] as const)));
+	return {
+		...inbox,
+		entries: inbox.entries.map((e) => ({ ...e, anomaly: e.anomaly && { ...e.anomaly, suggestedCap: now.get(e.accountId) ?? null } }))
+	};
+}
