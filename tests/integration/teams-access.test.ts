@@ -130,6 +130,21 @@ describe('teams and invitations', () => {
 		await expect(getTeam(db, w.teamA.id, actor('siteAdmin'))).resolves.toMatchObject({ canManage: true });
 	});
 
+	it('lists the members in one order for everyone: who joined first, and among those who joined together the owner first', async () => {
+		// As a team made with its members at one instant (the demo's): their joining times tie.
+		await db.rows(sql`update team_members set joined_at = now() - interval '1 day' where team_id = ${w.teamA.id}::uuid`);
+		// The owner's row rewritten last, so a tie left to the database would put them last.
+		await db.rows(sql`update team_members set role = role where team_id = ${w.teamA.id}::uuid and role = 'owner'`);
+		const seen = await Promise.all((['memberA', 'teamMember', 'siteAdmin'] as const).map(async (who) => (await getTeam(db, w.teamA.id, actor(who))).members));
+		const roleRank = { owner: 0, admin: 1, member: 2 } as const;
+		for (const members of seen) {
+			expect(members.map((m) => m.userId)).toEqual(seen[0]!.map((m) => m.userId));
+			expect(members[0]).toMatchObject({ userId: w.users.memberA.id, role: 'owner' });
+			const ranks = members.map((m) => roleRank[m.role as keyof typeof roleRank]);
+			expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+		}
+	});
+
 	it('changes roles with an audit record, and always keeps an owner', async () => {
 		const u = w.users.teamMember;
 		await expect(changeMemberRole(db, { teamId: w.teamA.id, userId: u.id, role: 'admin' }, actor('memberA'))).resolves.toEqual({ userId: u.id, role: 'admin' });

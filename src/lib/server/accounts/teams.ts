@@ -61,7 +61,9 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 		.from(teamMembers)
 		.innerJoin(users, eq(users.id, teamMembers.userId))
 		.where(eq(teamMembers.teamId, teamId))
-		.orderBy(asc(teamMembers.joinedAt));
+		// Who joined first; among those who joined together (a team made with its members), the owner,
+		// then admins, then by name: every member sees the list in the same order.
+		.orderBy(asc(teamMembers.joinedAt), sql`case ${teamMembers.role} when 'owner' then 0 when 'admin' then 1 else 2 end`, asc(users.name), asc(users.id));
 	const canManage = actor.siteAdmin || role === 'owner' || role === 'admin';
 	const invites = canManage
 		? await db.orm
