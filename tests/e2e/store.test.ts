@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { signIn } from './app';
+import { onScreen, signIn } from './app';
 
 
 /** What every list of purchases says under an "Unpaid" one (src/lib/client/purchase-status.ts). */
@@ -112,6 +112,9 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await expect(status(page).textContent()).resolves.toContain((before + 10_000).toLocaleString('en-US'));
 		expect(await available(page)).toBe(before + 10_000);
 		expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+		// Bought: the next purchase of the pack starts again from one.
+		await expect(pack.textContent()).resolves.toMatch(/5,000\s*tokens/);
+		await pack.getByRole('button', { name: 'Buy · $5.00' }).waitFor();
 		await viewport(page, 'store-tokens-added');
 	});
 
@@ -123,7 +126,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		(await payInSheet(page, '$15.00', 'checkout-sheet-subscription'))();
 		await status(page).getByText('Tokens added: +20,000').waitFor({ timeout: 15_000 });
 		// Bought from far down the page: the result is in sight without scrolling back up.
-		expect(await status(page).evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })).toBe(true);
+		expect(await onScreen(status(page))).toBe(true);
 		await viewport(page, 'store-subscription-added');
 		expect(await available(page)).toBe(before + 20_000);
 
