@@ -94,6 +94,8 @@ describe('the playground', () => {
 		const cost = page.getByRole('region', { name: 'Cost' });
 		await cost.getByText('65 tokens', { exact: true }).waitFor();
 		await cost.getByText('Would be paid by').waitFor();
+		// What is left is this feature's (its allowance and the lots it may use), not the account's Available.
+		await cost.getByText(/^· [\d,]+ left for this feature after it$/).waitFor();
 		const available = page.getByRole('region', { name: 'Balance' }).locator('strong');
 		const before = (await available.textContent())!;
 		await cost.scrollIntoViewIfNeeded();
