@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client';
-import { capsInForce, hourlyBaseline } from '../ledger';
+import type { Executor } from '../db/client';
+import { balances, capsInForce, hourlyBaseline } from '../ledger';
 import type { AnomalyDetail } from './notify';
 
 /** The least room a suggested cap leaves above today's use, in tokens (an account with next to no baseline still gets a usable day). */
@@ -29,20 +28,17 @@ export function capSuggestion(f: { usualDay: number; usedToday: number; held: nu
 
 /** The daily cap an anomaly suggests for an account now (`capSuggestion` on its figures), or null when there is none to suggest. */
 export async function suggestedDailyCap(exec: Executor, accountId: string): Promise<CapSuggestion | null> {
-	const [baseline, [today], caps] = await Promise.all([
+	const [baseline, today, caps] = await Promise.all([
 		hourlyBaseline(exec, [accountId]),
-		// What the ledger's daily cap counts (drizzle/functions/spend_plan.sql): today's use and the open holds.
-		queryRows<{ used: number; held: number }>(exec, sql`
-			select (select coalesce(sum(d.tokens), 0)::int8 from quota_windows('daily', 1) w
-			          join usage_daily d on d.account_id = ${accountId}::uuid and d.day between w.first_day and w.last_day) as used,
-			       (select coalesce(sum(h.amount), 0)::int8 from holds h where h.account_id = ${accountId}::uuid and h.status = 'open') as held`),
+		// What the ledger's daily cap counts (drizzle/functions/limits.sql): today's use and the open holds.
+		balances(exec, accountId),
 		capsInForce(exec, accountId)
 	]);
 	const daily = caps.filter((c) => c.memberUserId === null && c.period === 'daily').map((c) => c.limitTokens);
 	return capSuggestion({
 		usualDay: baseline.get(accountId)!.reduce((a, b) => a + b, 0),
-		usedToday: Number(today!.used),
-		held: Number(today!.held),
+		usedToday: today.usedToday,
+		held: today.held,
 		dailyCap: daily.length ? Math.min(...daily) : null
 	});
 }
