@@ -6,6 +6,7 @@ import { compressJson } from '$lib/server/http/compress';
 import { refuseCrossSite } from '$lib/server/http/csrf';
 import { answerOutage, handleOutage, trpcOutageMeta } from '$lib/server/http/unavailable';
 import { closeConnectionsWhenDraining } from '$lib/server/http/drain';
+import { answerNotFound } from '$lib/server/http/not-found';
 import { closeDb, getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
@@ -38,7 +39,7 @@ const firstQueries: Handle = ({ event, resolve }) =>
 			html.includes('<!--quota:first-queries-->') ? html.replace('<!--quota:first-queries-->', await firstQueriesHead(event.url.pathname)) : html
 	});
 
-export const handle = sequence(closeConnectionsWhenDraining, answerOutage, compressJson, refuseCrossSite, authenticate, trpc, firstQueries);
+export const handle = sequence(closeConnectionsWhenDraining, answerOutage, answerNotFound, compressJson, refuseCrossSite, authenticate, trpc, firstQueries);
 export const handleError = handleOutage;
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */

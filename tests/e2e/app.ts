@@ -94,7 +94,7 @@ export async function startScripts(page: Page, path: string, loaded: () => Promi
 	}
 	const scripts = [...paths].map((p) => ({ path: p, gz: gzipSync(readFileSync(join('build/client', p)), { level: 9 }).length })).sort((a, b) => b.gz - a.gz);
 	const total = scripts.reduce((n, s) => n + s.gz, 0);
-	console.log(`${path} first load: ${scripts.length} scripts, ${(total / 1024).toFixed(1)} KB gzipped; largest:\n${scripts.slice(0, 6).map((s) => `  ${(s.gz / 1024).toFixed(1)} KB ${s.path}`).join('\n')}`);
+	console.log(`${path} first load: ${scripts.length} scripts, ${(total / 1024).toFixed(1)} KB gzipped (${total} B); largest:\n${scripts.slice(0, 6).map((s) => `  ${(s.gz / 1024).toFixed(1)} KB ${s.path}`).join('\n')}`);
 	return { scripts, total };
 }
 

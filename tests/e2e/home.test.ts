@@ -39,6 +39,13 @@ describe('home page on a phone', () => {
 		await page.getByRole('link', { name: 'Open your dashboard' }).click();
 		// Signed out, the dashboard asks for a sign-in first.
 		await page.waitForURL(/\/signin/);
+		// The address is shown as text, whatever it holds; an API caller still gets its JSON 404.
+		const odd = await context.request.get("/o'reilly&co", { headers: { accept: 'text/html' } });
+		expect(odd.status()).toBe(404);
+		expect(await odd.text()).toContain('<code>/o&#39;reilly&amp;co</code>');
+		const api = await context.request.get('/api/v1/nothing-here', { headers: { accept: 'text/html,application/json' } });
+		expect(api.status()).toBe(404);
+		expect(api.headers()['content-type']).not.toContain('text/html');
 		await context.close();
 	});
 

@@ -5,8 +5,7 @@
 export const FIGURE_MEANING = {
 	// Read after `balance` wherever both show (the dashboard, a user's admin page): it builds on it.
 	available: "Available: the balance plus what remains of this period's free allowances.",
-	balance: "Balance: the tokens in the account's lots (bought, granted, bonuses), on every model, less any held by running jobs. Free allowances are not in it.",
-	general: 'General balance: the part of the balance usable on any model (not tied to one). Setting a balance sets this figure.'
+	balance: "Balance: the tokens in the account's lots (bought, granted, bonuses), on every model, less any held by running jobs. Free allowances are not in it."
 } as const;
 
 /**

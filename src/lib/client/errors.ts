@@ -18,11 +18,6 @@ export function domainCode(error: unknown): string | null {
 	return null;
 }
 
-/** The server says what was asked about does not exist (domain code `not_found`): asking again cannot help. */
-export function isNotFound(error: unknown): boolean {
-	return domainCode(error) === 'not_found';
-}
-
 /** A refusal's words with its figures in the reader's locale (the server's words when it sent no figures). */
 export function refusalText(r: { details: RefusalDetails | null; message: string | null }): string | null {
 	return refusalMessage(r.details, r.message, localeFormatter());

@@ -1,7 +1,7 @@
 // How an admin page reads what it shows: one place for "loading", "could not load (why)" and
 // "try again", so every page says the same thing the same way. What was read stays in memory only
 // (the page's own state): admin data is other people's and is never written to this device.
-import { errorMessage, isNetworkError, isNotFound } from '../errors';
+import { domainCode, errorMessage, isNetworkError } from '../errors';
 
 /** `not_found`: what the page is about does not exist (a retry cannot help); `offline` and `error` may pass. */
 export type LoadStatus = 'loading' | 'ready' | 'offline' | 'error' | 'not_found';
@@ -30,7 +30,7 @@ export class Loader<A extends unknown[] = []> {
 			this.error = null;
 		} catch (e) {
 			if (mine !== this.#generation) return;
-			this.status = isNetworkError(e) ? 'offline' : isNotFound(e) ? 'not_found' : 'error';
+			this.status = isNetworkError(e) ? 'offline' : domainCode(e) === 'not_found' ? 'not_found' : 'error';
 			this.error = errorMessage(e);
 		}
 	};

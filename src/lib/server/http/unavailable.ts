@@ -4,18 +4,12 @@ import type { TRPCError } from '@trpc/server';
 import { DatabaseUnreachableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
 import { getDb } from '../db';
 import { errorResponse } from './refusals';
+import { escapeHtml, plainPage, wantsPage } from './plain-page';
 
 /** The outage error of requests that failed on one, by their `locals` (the one object handle, load and handleError share). */
 const failedOnOutage = new WeakMap<object, unknown>();
 
 const retryAfter = { 'retry-after': String(RETRY_AFTER_SECONDS) };
-
-/** Whether the caller reads HTML (a page navigation), not JSON (REST, tRPC, form actions, `__data.json`). */
-function wantsPage(event: RequestEvent): boolean {
-	if (event.url.pathname.startsWith('/api/') || event.url.pathname.startsWith('/trpc') || event.isDataRequest) return false;
-	if (event.request.headers.has('x-sveltekit-action')) return false;
-	return (event.request.headers.get('accept') ?? '').includes('text/html');
-}
 
 /**
  * Whether a request may be refused without trying the database: not `/healthz` (it looks for
@@ -29,8 +23,14 @@ function refusableAtOnce(event: RequestEvent): boolean {
 /** A page that says what is going on and tries again by itself (GET only: a form is not re-sent). */
 function unavailablePage(event: RequestEvent): Response {
 	const refresh = event.request.method === 'GET' ? `<meta http-equiv="refresh" content="${RETRY_AFTER_SECONDS + 1}">` : '';
-	const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">${refresh}<title>Quota · briefly unavailable</title><style>body{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f6f7f9;color:#1b1f24}main{max-width:22rem;padding:1.5rem}h1{font-size:1.25rem;margin:0 0 .5rem}p{margin:0 0 1rem;color:#4a5260}a{color:#1d4ed8}</style></head><body><main><h1>Quota is briefly unavailable</h1><p>It cannot reach its database at the moment. ${refresh ? 'This page tries again in a few seconds.' : 'What you sent was not saved; send it again in a few seconds.'}</p><p><a href="${event.url.pathname}">Try again now</a></p></main></body></html>`;
-	return new Response(html, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...retryAfter } });
+	return plainPage({
+		status: 503,
+		title: 'Quota · briefly unavailable',
+		heading: 'Quota is briefly unavailable',
+		head: refresh,
+		body: `<p>It cannot reach its database at the moment. ${refresh ? 'This page tries again in a few seconds.' : 'What you sent was not saved; send it again in a few seconds.'}</p><p><a href="${escapeHtml(event.url.pathname)}">Try again now</a></p>`,
+		headers: retryAfter
+	});
 }
 
 /**

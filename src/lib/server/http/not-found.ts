@@ -1,0 +1,20 @@
+import type { Handle } from '@sveltejs/kit';
+import { escapeHtml, plainPage, wantsPage } from './plain-page';
+
+/**
+ * An address no route answers (a mistyped or stale link), asked for by a browser: a page that says
+ * so and offers the ways on, with its 404, instead of SvelteKit's bare status. Rendered here rather
+ * than by a root +error.svelte, which every page would load at start.
+ */
+export const answerNotFound: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (response.status !== 404 || event.route.id !== null || !wantsPage(event)) return response;
+	return plainPage({
+		status: 404,
+		title: 'Page not found · Quota',
+		heading: 'Page not found',
+		body:
+			`<p>There is no page at <code>${escapeHtml(event.url.pathname)}</code>. The address may be mistyped, or the page has moved.</p>` +
+			`<p class="actions"><a class="btn primary" href="/dashboard">Open your dashboard</a> <a class="btn" href="/">Quota's start page</a></p>`
+	});
+};
