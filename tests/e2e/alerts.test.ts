@@ -27,7 +27,7 @@ describe('alert steps and the inbox on a phone', () => {
 		await waitForFresh(page);
 		await waitForServiceWorker(page);
 		const mine = page.getByRole('group', { name: 'Your tokens' });
-		await expect(mine.getByText("Shares of 30,000 tokens: what the current lots were granted plus the free allowances' limits (30,000 left now).").isVisible()).resolves.toBe(true);
+		await mine.getByText("Shares of 30,000 tokens: what the current lots were granted plus the free allowances' limits (30,000 left now).").waitFor();
 		expect(await alertStepsShown(mine)).toEqual([20, 10, 5]);
 		for (const p of [20, 10, 5]) await mine.getByRole('button', { name: `Remove the ${p} % step` }).click();
 		for (const p of ['60', '80']) {
