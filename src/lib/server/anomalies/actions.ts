@@ -3,8 +3,8 @@ import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { audit, requireAccountAccess, setKeyPaused, type Auth } from '../accounts';
-import { capsInForce, setCap } from '../ledger';
-import { suggestedDailyCap } from './suggest';
+import { setCap } from '../ledger';
+import { dailyCapFigures } from './suggest';
 
 async function flagOf(exec: Executor, flagId: number) {
 	const [f] = await queryRows<{ id: number; account_id: string; api_key_id: string | null }>(exec, sql`
@@ -40,8 +40,8 @@ export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: 
 		throw new DomainError('not_found', 'No such flag.');
 	});
 	return db.orm.transaction(async (tx) => {
-		const daily = (await capsInForce(tx, f.account_id)).filter((c) => c.memberUserId === null && c.period === 'daily');
-		const suggested = await suggestedDailyCap(tx, f.account_id);
+		// One reading: the suggestion and the caps it was weighed against.
+		const { suggestion: suggested, daily } = await dailyCapFigures(tx, f.account_id);
 		if (!suggested) return { limitTokens: Math.min(...daily.map((c) => c.limitTokens)), changed: false };
 		const own = daily.find((c) => !c.siteDefault);
 		await setCap(tx, { accountId: f.account_id, period: 'daily', limitTokens: suggested.limitTokens });

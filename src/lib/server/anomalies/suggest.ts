@@ -1,5 +1,5 @@
 import type { Executor } from '../db/client';
-import { balances, capsInForce, hourlyBaseline } from '../ledger';
+import { balances, capsInForce, hourlyBaseline, type CapInForce } from '../ledger';
 import type { AnomalyDetail } from './notify';
 
 /** The least room a suggested cap leaves above today's use, in tokens (an account with next to no baseline still gets a usable day). */
@@ -26,21 +26,30 @@ export function capSuggestion(f: { usualDay: number; usedToday: number; held: nu
 	return { limitTokens, usedToday: f.usedToday };
 }
 
-/** The daily cap an anomaly suggests for an account now (`capSuggestion` on its figures), or null when there is none to suggest. */
-export async function suggestedDailyCap(exec: Executor, accountId: string): Promise<CapSuggestion | null> {
+/**
+ * The daily cap an anomaly suggests for an account now (`capSuggestion` on its figures; null when
+ * there is none to suggest), with the account-wide daily caps in force it was weighed against.
+ */
+export async function dailyCapFigures(exec: Executor, accountId: string): Promise<{ suggestion: CapSuggestion | null; daily: CapInForce[] }> {
 	const [baseline, today, caps] = await Promise.all([
 		hourlyBaseline(exec, [accountId]),
 		// What the ledger's daily cap counts (drizzle/functions/limits.sql): today's use and the open holds.
 		balances(exec, accountId),
 		capsInForce(exec, accountId)
 	]);
-	const daily = caps.filter((c) => c.memberUserId === null && c.period === 'daily').map((c) => c.limitTokens);
-	return capSuggestion({
+	const daily = caps.filter((c) => c.memberUserId === null && c.period === 'daily');
+	const suggestion = capSuggestion({
 		usualDay: baseline.get(accountId)!.reduce((a, b) => a + b, 0),
 		usedToday: today.usedToday,
 		held: today.held,
-		dailyCap: daily.length ? Math.min(...daily) : null
+		dailyCap: daily.length ? Math.min(...daily.map((c) => c.limitTokens)) : null
 	});
+	return { suggestion, daily };
+}
+
+/** The daily cap an anomaly suggests for an account now, or null when there is none to suggest. */
+export async function suggestedDailyCap(exec: Executor, accountId: string): Promise<CapSuggestion | null> {
+	return (await dailyCapFigures(exec, accountId)).suggestion;
 }
 
 /** An anomaly notification as the inbox shows it: its stored detail and the daily cap it suggests now. */
