@@ -45,8 +45,10 @@ export const everyPage = {
 };
 
 /**
- * Each signed-in page's own first queries, by pathname. `accountId` is left out: the server
- * answers for the user's active account and names it, so the request is the same for everyone.
+ * The signed-in pages that start with queries of their own, by pathname, and those queries (the
+ * other signed-in pages send every page's alone: lib/server/http/first-queries.ts). `accountId` is
+ * left out: the server answers for the user's active account and names it, so the request is the
+ * same for everyone. The browser's start loads this table: only what the pages read is in it.
  */
 export const pageQueries = {
 	'/dashboard': { overview: query('ledger.dashboard', {}) },
@@ -54,18 +56,5 @@ export const pageQueries = {
 		history: query('ledger.history', { limit: 50, feature: null, model: null, from: null, to: null }),
 		catalog: query('ledger.catalog', undefined)
 	},
-	'/statement': { statement: query('ledger.statement', { limit: 50 }) },
-	'/reports': {},
-	'/playground': {},
-	'/purchases': {},
-	'/store': {},
-	'/team': {},
-	'/settings': {},
-	'/more': {}
+	'/statement': { statement: query('ledger.statement', { limit: 50 }) }
 } satisfies Record<string, Record<string, PageQuery>>;
-
-/** The queries `pathname`'s HTML sends (every page's first), or null for a page that sends none. */
-export function firstQueriesOf(pathname: string): PageQuery[] | null {
-	const own = (pageQueries as Record<string, Record<string, PageQuery>>)[pathname];
-	return own ? [...Object.values(everyPage), ...Object.values(own)] : null;
-}

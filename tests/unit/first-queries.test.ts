@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { firstQueriesHead } from '../../src/lib/server/http/first-queries';
 import { pageQueries } from '../../src/lib/page-queries';
 
@@ -41,6 +43,33 @@ describe("a signed-in page's first queries", () => {
 		// A call without input has none in the list (the page compares inputs, and JSON has no undefined).
 		expect(first?.calls).toEqual([['settings.get'], ['me.profile'], ['ledger.dashboard', {}]]);
 		expect(first?.page).toBe('/dashboard');
+	});
+
+	it("are sent by every signed-in page, the console's included", async () => {
+		const root = 'src/routes/(app)';
+		const pages = readdirSync(root, { recursive: true, encoding: 'utf8' })
+			.filter((f) => f.endsWith('+page.svelte'))
+			.map((f) => `/${relative('.', join(f, '..'))}`.replace(/\/$/, '').replace('[id]', '0b5c3d6e-1f2a-4b3c-8d4e-5f6a7b8c9d0e'));
+		expect(pages).toContain('/admin/users/0b5c3d6e-1f2a-4b3c-8d4e-5f6a7b8c9d0e');
+		expect(pages.length).toBeGreaterThan(20);
+		for (const page of pages) expect(await firstQueriesHead(page), page).toContain(`page: "${page}"`);
+	});
+
+	it("serve a user's page in the console for every user, each on its own address", async () => {
+		const page = '/admin/users/0b5c3d6e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';
+		const { first, fetched } = runScript(await firstQueriesHead(page), page);
+		expect(first?.page).toBe(page);
+		expect(first?.calls).toEqual([['settings.get'], ['me.profile']]);
+		expect(fetched).toHaveLength(1);
+		// Another user's address does not take this page's answers; a malformed id gets no script.
+		expect(runScript(await firstQueriesHead(page), '/admin/users/1b5c3d6e-1f2a-4b3c-8d4e-5f6a7b8c9d0e').first).toBeUndefined();
+		expect(await firstQueriesHead('/admin/users/not-an-id')).toBe('');
+	});
+
+	it('warm the number and date formats before the scripts run', async () => {
+		const head = await firstQueriesHead('/admin');
+		expect(head).toContain('new Intl.NumberFormat().format(0)');
+		expect(head).toContain('new Intl.DateTimeFormat(undefined,');
 	});
 
 	it('are sent only on the page they were written for', async () => {

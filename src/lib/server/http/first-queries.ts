@@ -4,7 +4,47 @@
 // that hands the answers to the page (lib/client/first-answers.ts).
 import { createTRPCUntypedClient, httpBatchLink } from '@trpc/client';
 import type { AppRouter } from '../trpc/router';
-import { firstQueriesOf, type PageQuery } from '../../page-queries';
+import { everyPage, pageQueries, type PageQuery } from '../../page-queries';
+import { isUuid } from '../../uuid';
+
+/** The other signed-in pages: their first queries are every page's alone (who is signed in, their settings). */
+const OTHER_PAGES = new Set([
+	'/reports',
+	'/playground',
+	'/purchases',
+	'/store',
+	'/team',
+	'/settings',
+	'/more',
+	'/alerts',
+	// The console's: the profile (which says whether the console may open) arrives with the
+	// scripts, so the page's own queries go out as soon as the app starts.
+	'/admin',
+	'/admin/users',
+	'/admin/users/[id]',
+	'/admin/audit',
+	'/admin/bonuses',
+	'/admin/catalog',
+	'/admin/jobs',
+	'/admin/keys',
+	'/admin/limits',
+	'/admin/payments',
+	'/admin/rates',
+	'/admin/roles',
+	'/admin/webhooks'
+]);
+
+/** The route `pathname` opens: one route serves a user's page in the console for every user. */
+function routeOf(pathname: string): string {
+	const user = /^\/admin\/users\/([^/]+)$/.exec(pathname);
+	return user && isUuid(user[1]!) ? '/admin/users/[id]' : pathname;
+}
+
+/** The queries the HTML of the route sends (every page's first, then its own), or null for a page that sends none. */
+function firstQueriesOf(route: string): PageQuery[] | null {
+	const own = (pageQueries as Record<string, Record<string, PageQuery>>)[route] ?? (OTHER_PAGES.has(route) ? {} : null);
+	return own ? [...Object.values(everyPage), ...Object.values(own)] : null;
+}
 
 /** Stops the client once it has made its request: only the URL is wanted here. */
 class Captured extends Error {}
@@ -36,29 +76,36 @@ function scriptJson(value: unknown): string {
 	return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-async function head(page: string, queries: PageQuery[]): Promise<string> {
-	const url = await batchUrl(queries);
+/** The options of lib/client/format.ts's date and time formats, so the locale data they load is the page's. */
+const DATE_WARM_UP = `new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(0);`;
+
+function head(page: string, queries: PageQuery[], url: string): string {
 	// A call without input is written as [path]: JSON has no undefined, and the page compares inputs.
 	const written = queries.map(({ path, input }) => (input === undefined ? [path] : [path, input]));
 	// `crossorigin="anonymous"` is fetch()'s own mode (cors, same-origin credentials): the fetch
 	// below takes the preloaded response instead of asking again.
 	// The page's first Intl.NumberFormat loads the locale's number data, 20–40 ms on a desktop and
-	// several times that on a phone: made while the scripts download, the figures need not wait.
+	// several times that on a phone, and its first Intl.DateTimeFormat the calendar's (5–8 ms on a
+	// desktop): made while the scripts download, the render that shows the figures need not wait.
 	return (
 		`<link rel="preload" as="fetch" crossorigin="anonymous" href="${url.replaceAll('&', '&amp;')}">` +
 		`<script>if (location.pathname === ${scriptJson(page)}) { window.__quotaFirst = { page: ${scriptJson(page)}, calls: ${scriptJson(written)}, taken: new Set(), ` +
 		`answers: fetch(${scriptJson(url)}, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (a) { return Array.isArray(a) ? a : null; }, function () { return null; }) }; ` +
-		`setTimeout(function () { new Intl.NumberFormat().format(0); }); }</script>`
+		`setTimeout(function () { new Intl.NumberFormat().format(0); ${DATE_WARM_UP} }); }</script>`
 	);
 }
 
-const heads = new Map<string, Promise<string>>();
+const urls = new Map<string, Promise<string>>();
 
-/** The head elements that send `page`'s first queries, or '' for a page that has none. Made once per page. */
-export function firstQueriesHead(page: string): Promise<string> {
-	const queries = firstQueriesOf(page);
-	if (!queries) return Promise.resolve('');
-	let made = heads.get(page);
-	if (!made) heads.set(page, (made = head(page, queries)));
-	return made;
+/**
+ * The head elements that send `page`'s first queries, or '' for a page that has none. The request's
+ * URL is made once per route (a user's page in the console is one route for every user).
+ */
+export async function firstQueriesHead(page: string): Promise<string> {
+	const route = routeOf(page);
+	const queries = firstQueriesOf(route);
+	if (!queries) return '';
+	let url = urls.get(route);
+	if (!url) urls.set(route, (url = batchUrl(queries)));
+	return head(page, queries, await url);
 }
