@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draftOf, emptyDraft, parsePrice, priceText, toInput } from '../../src/lib/client/admin/catalog-form';
+import { PRICE_RULE } from '../../src/lib/price-range';
 
 describe('the catalog form', () => {
 	it('reads prices exactly, in cents, and writes them back', () => {
@@ -21,7 +22,11 @@ describe('the catalog form', () => {
 		if (!('input' in r)) throw new Error('no input');
 		const back = draftOf({ ...r.input, description: '', currency: 'USD', active: true, paddlePriceSandbox: null, paddlePriceProduction: null, createdAt: '' } as never);
 		expect(back).toMatchObject({ price: '9.90', grants: [{ model: '', tokens: '10000' }], billingInterval: 'year' });
-		expect(toInput({ ...d, price: 'free' }, 0)).toEqual({ problem: 'The price is an amount like 12 or 12.50.' });
+		expect(toInput({ ...d, price: 'free' }, 0)).toEqual({ problem: PRICE_RULE });
+		// Nothing is sold for nothing (a free pack would hand out tokens at checkout), nor above the catalog's highest price.
+		for (const price of ['0', '0.00', '1000000.01', '9999999']) expect(toInput({ ...d, price }, 0), price).toEqual({ problem: PRICE_RULE });
+		expect(toInput({ ...d, price: '0.01' }, 0)).toMatchObject({ input: { priceCents: 1 } });
+		expect(toInput({ ...d, price: '1000000' }, 0)).toMatchObject({ input: { priceCents: 100_000_000 } });
 		expect(toInput({ ...d, grants: [{ model: '', tokens: '0' }] }, 0)).toHaveProperty('problem');
 	});
 });

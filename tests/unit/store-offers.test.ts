@@ -55,7 +55,9 @@ describe('catalog rules', () => {
 		['a subscription sold by quantity', { ...base, kind: 'subscription', billingInterval: 'month', maxQuantity: 5 }],
 		['a price id that is not Paddle’s', { ...base, paddlePriceSandbox: 'price_123' }],
 		['the same model twice', { ...base, kind: 'bundle', grants: [{ model: 'a', tokens: 1 }, { model: 'a', tokens: 2 }] }],
-		['no tokens', { ...base, grants: [{ model: null, tokens: 0 }] }]
+		['no tokens', { ...base, grants: [{ model: null, tokens: 0 }] }],
+		['a price of nothing (tokens for free at checkout)', { ...base, priceCents: 0 }],
+		['a price above 1,000,000.00', { ...base, priceCents: 100_000_001 }]
 	])('refuses %s', (_, input) => {
 		expect(productInput.safeParse(input).success).toBe(false);
 	});

@@ -1,5 +1,6 @@
 // The Catalog page's package form: what the admin types, as the store's product input, and back.
 import type { Inputs, Outputs } from '../api-types';
+import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PRICE_RULE } from '$lib/price-range';
 
 export type Product = Outputs['store']['admin']['products'][number];
 export type ProductInput = Inputs['store']['admin']['saveProduct'];
@@ -82,7 +83,7 @@ export function draftOf(p: Product): ProductDraft {
  */
 export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problem: string } {
 	const priceCents = parsePrice(d.price);
-	if (priceCents === null) return { problem: 'The price is an amount like 12 or 12.50.' };
+	if (priceCents === null || priceCents < MIN_PRICE_CENTS || priceCents > MAX_PRICE_CENTS) return { problem: PRICE_RULE };
 	const grants = d.grants.map((g) => ({ model: g.model || null, tokens: Number(g.tokens.replace(/[\s,_]/g, '')) }));
 	if (grants.some((g) => !Number.isSafeInteger(g.tokens) || g.tokens < 1)) return { problem: 'Each line grants a whole number of tokens, 1 or more.' };
 	const maxQuantity = d.kind === 'subscription' ? 1 : Number(d.maxQuantity);

@@ -5,6 +5,7 @@ import { audit } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels } from '../ledger';
 import { DomainError, parseInput } from '../errors';
+import { MAX_PRICE_CENTS, MIN_PRICE_CENTS } from '../../price-range';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
@@ -25,7 +26,7 @@ export const productInput = z
 			.array(z.object({ model: z.string().min(1).nullable(), tokens: z.number().int().min(1).max(1e12) }))
 			.min(1)
 			.max(20),
-		priceCents: z.number().int().min(0).max(100_000_000),
+		priceCents: z.number().int().min(MIN_PRICE_CENTS, 'must be more than 0: tokens given away are a bonus, not a package').max(MAX_PRICE_CENTS, 'must be at most 1,000,000.00'),
 		currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
 		billingInterval: z.enum(['month', 'year']).nullable().default(null),
 		maxQuantity: z.number().int().min(1).max(1000).default(1),
