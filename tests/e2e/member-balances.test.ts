@@ -169,6 +169,23 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		}
 		await expectLedgerInvariants();
 	});
+
+	it('once every token is spent, the allocations say so, not that the account has none yet', async () => {
+		const me = ((await (await page.request.get('/trpc/me.profile')).json()) as { result: { data: { id: string } } }).result.data;
+		// Image generation (40 tokens an image, no free allowance for members) spends the lots' 25,000.
+		const spent = await siteApi('consume', { user: me.id, feature: 'image_generation', units: 625 });
+		expect(spent.status).toBe(200);
+		await expect(spent.json()).resolves.toMatchObject({ cost: 25_000 });
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
+		// The weekly forms allowance is untouched, so something is still available.
+		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual([
+			'No tokens left in this account: what it had is spent or expired, free allowances still apply. Buy a pack to add more.'
+		]);
+		expect(await brokenSentences(page)).toEqual([]);
+		await expectLedgerInvariants();
+	});
 });
 
 describe('usage history on a phone', () => {
