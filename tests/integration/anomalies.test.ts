@@ -58,7 +58,7 @@ describe('anomaly flags', () => {
 		const [note] = await inbox(u.id);
 		expect(note!.anomaly).toMatchObject({ anomaly: 'spike', title: 'Unusual use of your tokens', body: '2,000 tokens in the last hour; usually 100 at this hour.' });
 		expect(await inbox(u.id)).toHaveLength(1);
-		expect((await openFlags(db.orm)).flags).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: u.accountId, kind: 'spike', title: 'Unusual use of Spiky’s tokens' })]));
+		expect((await openFlags(db.orm)).flags).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: u.accountId, kind: 'spike', title: "Unusual use of Spiky's tokens" })]));
 
 		// Back under the threshold (the spend has left the last hour), but over it less than an hour ago (the check at +1 min): still open.
 		await checkAnomalies(db, { now: new Date(now.getTime() + HOUR + 30_000) });

@@ -6,7 +6,7 @@ import type { UsePace } from '../ledger';
  * hour of the last 7 days, on average (ledger/use-pace.ts).
  * - spike: the last hour spent at least `SPIKE_MIN_TOKENS` and more than `SPIKE_FACTOR` × the
  *   baseline, by an account or key that spent something before the last 24 hours.
- * - depletion (accounts): at the last hour's pace, the tokens left are gone within
+ * - depletion (accounts): at the last hour's pace, the tokens left (some) are gone within
  *   `DEPLETION_HOURS`, and that pace is above the baseline (a usual day's rush is not an anomaly).
  * - new_key: an account's own key made in the last 24 hours spends the tokens of an account that
  *   was used before (possible unauthorised access; a site's keys act for the site and are not flagged).
@@ -47,9 +47,10 @@ export function findings(p: UsePace, opts: { left?: number | null; newKeyAt?: Da
 	const base = { lastHour: p.lastHour, baseline: Math.round(p.baseline) };
 	const out: Finding[] = [];
 	if (p.hasHistory && p.lastHour >= SPIKE_MIN_TOKENS && p.lastHour > SPIKE_FACTOR * p.baseline) out.push({ kind: 'spike', figures: base });
-	if (p.keyId === null && opts.left != null && p.lastHour > 0 && p.lastHour > p.baseline) {
-		const hoursLeft = Math.max(opts.left, 0) / p.lastHour;
-		if (hoursLeft < DEPLETION_HOURS) out.push({ kind: 'depletion', figures: { ...base, left: Math.max(opts.left, 0), hoursLeft: Math.round(hoursLeft * 10) / 10 } });
+	// Nothing left is not "going fast": the balance alerts (below a step, ran out) already say it.
+	if (p.keyId === null && opts.left != null && opts.left > 0 && p.lastHour > 0 && p.lastHour > p.baseline) {
+		const hoursLeft = opts.left / p.lastHour;
+		if (hoursLeft < DEPLETION_HOURS) out.push({ kind: 'depletion', figures: { ...base, left: opts.left, hoursLeft: Math.round(hoursLeft * 10) / 10 } });
 	}
 	if (p.keyId !== null && opts.newKeyAt && opts.accountHasHistory && p.lastHour > 0) {
 		out.push({ kind: 'new_key', figures: { ...base, keyCreatedAt: opts.newKeyAt.toISOString() } });

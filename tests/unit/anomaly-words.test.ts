@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { anomalyWords } from '../../src/lib/server/anomalies/words';
+import { findings } from '../../src/lib/server/anomalies/rules';
+import type { UsePace } from '../../src/lib/server/ledger/use-pace';
+
+const pace = (lastHour: number, baseline: number): UsePace => ({ accountId: 'a', keyId: null, lastHour, baseline, hasHistory: true, refusals: 0, operations: 0 });
+
+describe('an unusual-use flag in words', () => {
+	it('says how long the tokens left last at the pace, an hour, in minutes under an hour', () => {
+		const fast = anomalyWords('depletion', { lastHour: 13_797, baseline: 0, left: 2_000, hoursLeft: 0.1 }, { teamName: null, keyName: null });
+		expect(fast).toEqual({
+			title: 'Your tokens are going fast',
+			body: "At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left last about 9 minutes; usually none an hour at this time."
+		});
+		expect(anomalyWords('depletion', { lastHour: 600, baseline: 10, left: 1_500, hoursLeft: 2.5 }, { teamName: 'Acme Studio', keyName: null }).body).toBe(
+			"At the last hour's pace (600 tokens an hour) the 1,500 tokens left last about 2.5 hours; usually 10 an hour at this time."
+		);
+		expect(anomalyWords('depletion', { lastHour: 600, baseline: 10, left: 600, hoursLeft: 1 }, { teamName: null, keyName: null }).body).toContain('last about 1 hour;');
+	});
+
+	it('writes when a new key was made as the app writes a moment, in UTC', () => {
+		const words = anomalyWords('new_key', { lastHour: 1_200, baseline: 0, keyCreatedAt: '2026-12-01T22:09:41.000Z' }, { teamName: 'Maya Patel', keyName: 'laptop' });
+		expect(words.title).toBe("A new key is spending Maya Patel's tokens");
+		expect(words.body).toBe('The key “laptop”, made Dec 1, 2026, 22:09 UTC, used 1,200 tokens in the last hour. If you did not make it, pause it.');
+	});
+});
+
+describe('the tokens-going-fast rule', () => {
+	it('flags tokens that last under 6 hours at a pace above the usual, but not an account with nothing left', () => {
+		expect(findings(pace(600, 10), { left: 330 }).map((f) => f.kind)).toEqual(['depletion']);
+		// Run out: the balance alerts (ran out) say so; "the 0 tokens left last about 0 hours" said nothing.
+		expect(findings(pace(13_797, 0), { left: 0 }).map((f) => f.kind)).not.toContain('depletion');
+		expect(findings(pace(600, 10), { left: 10_000 }).map((f) => f.kind)).not.toContain('depletion');
+	});
+});
