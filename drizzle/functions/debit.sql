@@ -29,7 +29,7 @@ BEGIN
       WHERE account_id = p_account AND model IS NULL AND NOT unlimited AND (expires_at IS NULL OR expires_at > p_now);
     IF v_available < p_tokens THEN
       RETURN jsonb_build_object('ok', false, 'code', 'insufficient_tokens',
-        'message', format('Only %s tokens are there to take back.', v_available));
+        'message', format('Only %s tokens are there to take back.', to_char(v_available, 'FM999,999,999,999,990')));
     END IF;
   END IF;
   INSERT INTO operations (id, account_id, kind, status, cost, actor_user_id, idem_scope, idem_key, metadata, created_at)

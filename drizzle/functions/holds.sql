@@ -89,7 +89,7 @@ BEGIN
   END IF;
   IF NOT p_release AND (p_tokens < 0 OR p_tokens > h.amount) THEN
     RETURN jsonb_build_object('ok', false, 'code', 'invalid_input',
-      'message', format('tokens must be between 0 and the %s held.', h.amount));
+      'message', format('tokens must be between 0 and the %s held.', to_char(h.amount, 'FM999,999,999,999,990')));
   END IF;
   v_result := quota_close_hold(h.id, CASE WHEN p_release THEN 0 ELSE p_tokens END,
     CASE WHEN p_release THEN 'released' ELSE 'settled' END, p_scope, p_key, p_now);

@@ -144,6 +144,12 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const twice = await callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 250 } });
 		expect(twice.status).toBe(409);
 		expect(twice.json.error).toBe('hold_already_settled');
+		// More than is held: refused with the held figure written as every figure is (thousands separated).
+		const big = await member(db, 5000);
+		const hb = await callJson('/api/v1/holds', { headers: bearer(big.key, idem()), body: { feature: 'generate_texts', max_tokens: 1297 } });
+		const over = await callJson(`/api/v1/holds/${hb.json.hold_id}/settle`, { headers: bearer(big.key), body: { tokens: 1298 } });
+		expect(over.status).toBe(422);
+		expect(over.json).toMatchObject({ error: 'invalid_input', message: 'tokens must be between 0 and the 1,297 held.' });
 		const h2 = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 100 } });
 		expect((await callJson(`/api/v1/holds/${h2.json.hold_id}/release`, { headers: bearer(m.key), body: {} })).status).toBe(200);
 		const h3 = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 100, ttl_seconds: 1 } });
