@@ -86,7 +86,7 @@ describe('anomaly flags', () => {
 		await member.context().close();
 
 		const { page: admin } = await openAs(browser, 'admin@quota.test', '/admin');
-		await admin.getByRole('region', { name: /Unusual use/ }).getByText('A new key is spending Maya Patel's tokens').waitFor();
+		await admin.getByRole('region', { name: /Unusual use/ }).getByText("A new key is spending Maya Patel's tokens").waitFor();
 		await admin.getByRole('region', { name: /Unusual use/ }).scrollIntoViewIfNeeded();
 		await screen(admin, 'anomaly-admin-overview');
 		await admin.context().close();
