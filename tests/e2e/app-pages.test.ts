@@ -76,6 +76,10 @@ describe('signed-in pages on a phone', () => {
 		const sheet = page.getByRole('dialog');
 		await sheet.getByText('Paid by').waitFor();
 		await expect(sheet.getByText('Tokens used').isVisible()).resolves.toBe(true);
+		// What paid is named as the app names it elsewhere (the module, the lot's source), never by its key.
+		const paid = await sheet.locator('ul.paid > li > span:first-child').allTextContents();
+		expect(paid.length).toBeGreaterThan(0);
+		for (const line of paid) expect(line).toMatch(/^(Free allowance · (Chatbot|AI Bots training|AI Forms|Image generator|Product generator)|Tokens · (Purchased|Subscription|Bonus|Referral bonus|Event bonus|Added by an admin|Rolled over))( · .+)?$/);
 		await screen(page, 'app-usage-details');
 		await sheet.getByRole('button', { name: 'Close' }).click();
 	});

@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, consume, history, hourlyBaselineRead, listFeatures, listModels, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, consume, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -102,7 +102,9 @@ export const ledgerRouter = router({
 	/** Feature rates (with fixed-cost breakdowns) and models, for the playground and docs. */
 	catalog: memberProcedure.query(async ({ ctx }) => ({
 		features: await listFeatures(ctx.db.orm),
-		models: await listModels(ctx.db.orm)
+		models: await listModels(ctx.db.orm),
+		// Their names, for what paid a use ("Free allowance · Chatbot"): the rest of a module is the console's.
+		modules: (await listModules(ctx.db.orm)).map((m) => ({ key: m.key, name: m.name }))
 	})),
 
 	/** The cost preview: what it costs, who pays, the indicator level; changes nothing. */

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { catalogNames, paidByLabel } from '../../src/lib/client/lots';
+
+const names = catalogNames({ models: [{ key: 'gpt-5-nano', name: 'GPT-5 Nano' }], modules: [{ key: 'chat', name: 'Chatbot' }] });
+const paid = (type: 'allowance' | 'lot', label: string, model: string | null = null) => ({ type, id: 'x', label, model, tokens: 10, unlimited: false });
+
+describe('what paid a use, in the names the app shows', () => {
+	it('names a free allowance by its module and a lot by its source, with its model', () => {
+		expect(paidByLabel(paid('allowance', 'chat'), names)).toBe('Free allowance · Chatbot');
+		expect(paidByLabel(paid('lot', 'purchase', 'gpt-5-nano'), names)).toBe('Tokens · Purchased · GPT-5 Nano');
+		expect(paidByLabel(paid('lot', 'referral'), names)).toBe('Tokens · Referral bonus');
+	});
+
+	it('falls back to the key for what the catalog does not list (yet)', () => {
+		expect(paidByLabel(paid('allowance', 'forms', 'old-model'), catalogNames(null))).toBe('Free allowance · forms · old-model');
+	});
+});
