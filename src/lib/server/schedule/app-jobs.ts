@@ -1,4 +1,5 @@
-import type { JobDefinition } from './jobs';
+import { enqueue, type JobDefinition } from './jobs';
+import type { Executor } from '../db/client';
 import { pruneJobs } from './view';
 import { refreshAccountFigures, rollOver, sweepExpired } from '../ledger';
 import { forgetEndedRateLimits } from '../accounts';
@@ -8,6 +9,27 @@ import { anomalyJob } from '../anomalies';
 import { topupJobs } from '../topup';
 import { pushJob } from '../alerts/push';
 import { alertCatchUpJob } from '../alerts/catch-up';
+
+/** The seconds of hold expiries this process has already asked a sweep for (pruned as they pass). */
+const sweepsAsked = new WeakMap<Executor, Set<number>>();
+
+/**
+ * Asks for the ledger's sweep (a one-off `ledger.sweep`) at the first whole second after a hold's
+ * expiry, so an expired hold's tokens come back and leave `held` within about a second (the
+ * runners look for due jobs every second) rather than at the next minute's sweep, which stays the
+ * backstop. Holds that expire in the same second share one job (its key), and this process asks
+ * for each second once.
+ */
+export async function sweepWhenHoldExpires(exec: Executor, expiresAt: Date): Promise<void> {
+	const second = Math.ceil(expiresAt.getTime() / 1000);
+	let asked = sweepsAsked.get(exec);
+	if (!asked) sweepsAsked.set(exec, (asked = new Set()));
+	if (asked.has(second)) return;
+	const now = Date.now() / 1000;
+	for (const s of asked) if (s < now) asked.delete(s);
+	asked.add(second);
+	await enqueue(exec, 'ledger.sweep', null, { key: `hold-expiry:${second}`, runAt: new Date(second * 1000), maxAttempts: 1 });
+}
 
 /** The interval of the routine checks (expired lots, rollovers, unusual use, the catch-ups of auto top-ups and alerts). */
 const CHECK_SECONDS = 60;

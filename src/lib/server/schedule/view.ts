@@ -22,14 +22,16 @@ export interface JobView {
 
 /**
  * The schedule as the admin sees it: every recurring job, then the one-off jobs that failed or are
- * still waiting (newest first, at most `limit`).
+ * still waiting (newest first, at most `limit`). An extra run of a recurring job asked for ahead
+ * of its time (the ledger's sweep at a hold's expiry) is part of that job's line unless it failed.
  */
 export async function listJobs(exec: Executor, limit = 50): Promise<JobView[]> {
 	const rows = await queryRows<Record<string, unknown>>(
 		exec,
 		sql`(select *, 0 as part from scheduled_jobs where every_seconds is not null)
 		    union all
-		    (select *, 1 as part from scheduled_jobs where every_seconds is null and (status <> 'done' or failures > 0)
+		    (select *, 1 as part from scheduled_jobs j where every_seconds is null and (status <> 'done' or failures > 0)
+		        and (failures > 0 or not exists (select 1 from scheduled_jobs r where r.name = j.name and r.every_seconds is not null))
 		      order by created_at desc limit ${limit})
 		    order by part, name, created_at desc`
 	);

@@ -1,0 +1,55 @@
+// An expired hold gives its tokens back about a second after it expires (a one-off sweep the hold
+// asks for), not at the next minute's sweep: GET /balance stops counting it as held.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { callJson } from '../helpers/http';
+import { bearer, member, openRestApi } from '../helpers/api-fixture';
+import { expectInvariants } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import { listJobs, startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { appJobs } from '../../src/lib/server/schedule/app-jobs';
+
+let db: Db;
+let runner: Schedule;
+beforeAll(async () => {
+	({ db } = await openRestApi());
+	// The ledger's sweep as the app runs it, but with its routine run an hour apart: it runs once at
+	// start (a new recurring job is due at once), so a sweep after the hold expires is the one it asked for.
+	runner = await startSchedule(db, appJobs(3600).filter((j) => j.name === 'ledger.sweep'), { pollMs: 100 });
+});
+afterAll(async () => {
+	await runner?.stop();
+	await db?.close();
+});
+
+describe('a hold left to expire', () => {
+	it('stops counting as held, and its tokens are available again, about a second after it expires', async () => {
+		const m = await member(db, 1000);
+		const h = await callJson('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `expiry-${Date.now()}` }), body: { feature: 'generate_texts', max_tokens: 300, ttl_seconds: 1 } });
+		expect(h.status).toBe(201);
+		const expiresAt = Date.parse(h.json.expires_at);
+		const second = Math.ceil(expiresAt / 1000);
+		const [job] = await db.rows<{ run_at: string }>(sql`select run_at from scheduled_jobs where name = 'ledger.sweep' and key = ${`hold-expiry:${second}`}`);
+		expect(Date.parse(job!.run_at)).toBe(second * 1000);
+		// The admin's Jobs page shows the sweep once: the extra run is part of its line.
+		expect((await listJobs(db.orm)).filter((j) => j.name === 'ledger.sweep').map((j) => j.key)).toEqual(['']);
+
+		const held = async () => (await callJson('/api/v1/balance', { headers: bearer(m.key) })).json as { held: number; available: number };
+		await expect(held()).resolves.toMatchObject({ held: 300 });
+		let back: { held: number; available: number } | null = null;
+		while (Date.now() < expiresAt + 4_000) {
+			const b = await held();
+			if (b.held === 0) {
+				back = b;
+				break;
+			}
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		// Back within the second after expiry, plus the runners' poll; not a minute later.
+		expect(back).not.toBeNull();
+		expect(Date.now() - expiresAt).toBeLessThan(3_000);
+		const [row] = await db.rows<{ status: string }>(sql`select status from holds where id = ${h.json.hold_id}::uuid`);
+		expect(row!.status).toBe('expired');
+		await expectInvariants(db);
+	});
+});
