@@ -151,6 +151,13 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await history.getByText('Token pack × 2').click();
 		await history.getByText('Any model: 10,000 tokens').waitFor();
 		await screenshot(page, 'purchases');
+
+		// Cancelled, it runs to its period's end: the badge says it is ending, not "Active" beside "Canceled".
+		await subs.getByRole('button', { name: 'Cancel…' }).click();
+		await subs.getByRole('button', { name: 'Cancel subscription' }).click();
+		await expect.poll(() => subs.textContent(), { timeout: 15_000 }).toMatch(/Monthly plan\s*Ending\s*Canceled · ends [A-Z][a-z]{2} \d{1,2}, \d{4}/);
+		await expect(subs.getByText('Active', { exact: true }).count()).resolves.toBe(0);
+		await screenshot(page, 'purchases-subscription-ending');
 	});
 
 	it('a checkout closed without paying reads "Unpaid", and the history and the dashboard say alike that nothing is charged and when it leaves the list', async () => {
