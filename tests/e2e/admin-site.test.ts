@@ -96,6 +96,10 @@ for (const size of sizes) {
 			const name = `E2E pack ${size.name} ${run}`;
 			await page.goto('/admin/catalog');
 			await page.getByRole('heading', { name: 'Packages, in store order' }).waitFor();
+			// Side by side, Name and Id are one row: the Id's hint under it does not stretch the Name's input.
+			const [nameBox, idBox] = [(await page.getByLabel('Name', { exact: true }).boundingBox())!, (await page.getByLabel('Id', { exact: true }).boundingBox())!];
+			expect(nameBox.height).toBe(idBox.height);
+			expect(nameBox.y).toBe(idBox.y);
 			await page.getByLabel('Name', { exact: true }).fill(name);
 			await page.getByLabel('Id', { exact: true }).fill(`e2e-${size.name}-${run}`);
 			await page.getByLabel('Price', { exact: true }).fill('3.50');
