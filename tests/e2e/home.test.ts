@@ -43,6 +43,10 @@ describe('home page on a phone', () => {
 		const odd = await context.request.get("/o'reilly&co", { headers: { accept: 'text/html' } });
 		expect(odd.status()).toBe(404);
 		expect(await odd.text()).toContain('<code>/o&#39;reilly&amp;co</code>');
+		// The address people guess first for signing in is the sign-in page, with where to go after.
+		const login = await context.request.get('/login?next=%2Fusage', { maxRedirects: 0 });
+		expect(login.status()).toBe(308);
+		expect(login.headers()['location']).toBe('/signin?next=%2Fusage');
 		const api = await context.request.get('/api/v1/nothing-here', { headers: { accept: 'text/html,application/json' } });
 		expect(api.status()).toBe(404);
 		expect(api.headers()['content-type']).not.toContain('text/html');
