@@ -1687,7 +1687,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Where the events are POSTed: an http(s) URL the site controls. */
+                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). */
                         url: string;
                         /** @default  */
                         description?: string;
@@ -1966,7 +1966,7 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /** @description Where the events are POSTed: an http(s) URL the site controls. */
+                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). */
                         url?: string;
                         /** @default  */
                         description?: string;

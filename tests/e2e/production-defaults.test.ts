@@ -7,10 +7,11 @@ import type { Browser } from 'playwright-core';
 import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
 import { SIMULATOR_WEBHOOK_SECRET } from '../../src/lib/server/config';
 import { launch, phone } from './browser';
-import { freshPostgresDatabase, startBuild, type RunningApp } from './server';
+import { DEMO_SITE_API_KEY, freshPostgresDatabase, startBuild, type RunningApp } from './server';
 
 // Each mode's defaults, from the production build as an operator starts it: the embedded database
-// gets the demo and the Paddle simulator; a PostgreSQL deployment gets neither unless it asks.
+// gets the demo and the Paddle simulator; a PostgreSQL deployment gets neither unless it asks, and
+// refuses webhooks to private addresses.
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 const paddleKeys = { PADDLE_API_KEY: 'pdl_sdbx_apikey_01quotatestkey', PADDLE_CLIENT_TOKEN: 'test_quota_client_token', PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_01quota_real_secret' };
@@ -95,10 +96,18 @@ describe('production defaults', () => {
 			await context.close();
 		}, 180_000);
 
-		it('with SEED_DEMO=true and PADDLE_SIMULATOR=true: the demo and the simulator, as asked', async () => {
-			const app = await start({ DATABASE_URL: await freshDatabase(), SEED_DEMO: 'true', PADDLE_SIMULATOR: 'true' });
+		it('with SEED_DEMO=true and PADDLE_SIMULATOR=true: the demo and the simulator, as asked, and still no webhooks to private addresses', async () => {
+			const app = await start({ DATABASE_URL: await freshDatabase(), SEED_DEMO: 'true', PADDLE_SIMULATOR: 'true', DEMO_SITE_API_KEY });
 			expect(paymentsLine(app)).toBe('the local Paddle simulator (test mode: no money moves)');
 			expect(app.output()).toContain('Demo logins');
+			// The cloud's metadata address as a webhook endpoint: refused, with the setting that would allow it.
+			const made = await fetch(`${app.baseURL}/api/v1/webhook-endpoints`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ url: 'http://169.254.169.254/latest', event_types: ['grant.created'] })
+			});
+			expect(made.status).toBe(422);
+			expect(await made.json()).toMatchObject({ error: 'invalid_input', message: expect.stringMatching(/^Webhook URLs must be public: 169\.254\.169\.254 is a link-local address \(set WEBHOOK_PRIVATE_URLS=true/) });
 		}, 180_000);
 
 		it('with Paddle keys: Paddle Billing live, still no demo', async () => {

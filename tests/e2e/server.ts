@@ -127,7 +127,7 @@ export interface RunningApp {
 export async function startBuild(opts: { dataDir: string; cwd?: string; port?: number; env?: Record<string, string>; nodeArgs?: string[] }): Promise<RunningApp> {
 	const port = opts.port ?? (await freePort());
 	const baseURL = `http://localhost:${port}`;
-	const { ORIGIN: _origin, SEED_DEMO: _seed, PADDLE_SIMULATOR: _sim, ...inherited } = process.env;
+	const { ORIGIN: _origin, SEED_DEMO: _seed, PADDLE_SIMULATOR: _sim, WEBHOOK_PRIVATE_URLS: _private, ...inherited } = process.env;
 	const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'scripts/serve.mjs'], {
 		cwd: opts.cwd,
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -180,12 +180,13 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 /**
  * The demo on PostgreSQL: a production build of its own on a new database of TEST_DATABASE_URL's
  * server, a copy of `template` (globalSetup's, where the demo is loaded: see `loadPostgresDemo`).
- * `stop` ends the app and drops the database.
+ * Its webhooks may go to the tests' receivers on loopback (WEBHOOK_PRIVATE_URLS, off by default
+ * with DATABASE_URL). `stop` ends the app and drops the database.
  */
 export async function startPostgresDemo(prefix: string, template: string): Promise<{ baseURL: string; stop: () => Promise<void> }> {
 	const database = await freshPostgresDatabase(process.env.TEST_DATABASE_URL!, prefix, template);
 	const dataDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-	const app = await startBuild({ dataDir, env: { DATABASE_URL: database.url, SEED_DEMO: 'true' } });
+	const app = await startBuild({ dataDir, env: { DATABASE_URL: database.url, SEED_DEMO: 'true', WEBHOOK_PRIVATE_URLS: 'true' } });
 	return {
 		baseURL: app.baseURL,
 		stop: async () => {

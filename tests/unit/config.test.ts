@@ -23,6 +23,13 @@ describe('config', () => {
 		expect(parseConfig({ SEED_DEMO: 'false', PADDLE_SIMULATOR: 'no' })).toMatchObject({ SEED_DEMO: false, PADDLE_SIMULATOR: false });
 	});
 
+	it('lets webhooks go to loopback and private addresses on the embedded database only, unless WEBHOOK_PRIVATE_URLS says otherwise', () => {
+		expect(parseConfig({}).WEBHOOK_PRIVATE_URLS).toBe(true);
+		expect(parseConfig({ DATABASE_URL: 'postgres://quota@db/quota' }).WEBHOOK_PRIVATE_URLS).toBe(false);
+		expect(parseConfig({ DATABASE_URL: 'postgres://quota@db/quota', WEBHOOK_PRIVATE_URLS: 'true' }).WEBHOOK_PRIVATE_URLS).toBe(true);
+		expect(parseConfig({ WEBHOOK_PRIVATE_URLS: 'false' }).WEBHOOK_PRIVATE_URLS).toBe(false);
+	});
+
 	it('takes real Paddle when its keys are set, in either mode, and never the simulator beside it', () => {
 		const keys = { PADDLE_API_KEY: 'pdl_sdbx_apikey_123', PADDLE_CLIENT_TOKEN: 'test_client_token', PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_real_secret' };
 		expect(paymentsMode(parseConfig(keys))).toBe('paddle');
@@ -52,6 +59,7 @@ describe('config', () => {
 		[{ SCHEDULE_CHECK_SECONDS: '0' }, /^Invalid configuration: SCHEDULE_CHECK_SECONDS /],
 		[{ SCHEDULE_CHECK_SECONDS: '1.5' }, /^Invalid configuration: SCHEDULE_CHECK_SECONDS /],
 		[{ PADDLE_SIMULATOR: 'sometimes' }, /^Invalid configuration: PADDLE_SIMULATOR /],
+		[{ WEBHOOK_PRIVATE_URLS: 'local' }, /^Invalid configuration: WEBHOOK_PRIVATE_URLS /],
 		[
 			{ PADDLE_SIMULATOR: 'true', PADDLE_API_KEY: 'pdl_sdbx_apikey_123', PADDLE_CLIENT_TOKEN: 'test_client_token', PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_real_secret' },
 			/^Invalid configuration: PADDLE_SIMULATOR cannot be on while PADDLE_API_KEY is set/

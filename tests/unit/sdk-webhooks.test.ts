@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { Agent } from 'undici';
 import { send } from '../../src/lib/server/webhooks/deliver';
 import { randomBytes } from 'node:crypto';
 import { verifyWebhook, WebhookVerificationError, type WebhookEvent } from '../../sdk/src/index.js';
@@ -15,6 +16,8 @@ const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 let server: Server;
 let url: string;
 let received: { body: string; headers: IncomingHttpHeaders }[] = [];
+// The receiver is on loopback: a dispatcher that may connect anywhere, as with WEBHOOK_PRIVATE_URLS on.
+const dispatcher = new Agent();
 beforeAll(async () => {
 	server = createServer(async (req, res) => {
 		let body = '';
@@ -26,7 +29,10 @@ beforeAll(async () => {
 	await new Promise((r) => server.once('listening', r));
 	url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
 });
-afterAll(() => new Promise((r) => server.close(r)));
+afterAll(async () => {
+	await dispatcher.close();
+	await new Promise((r) => server.close(r));
+});
 
 const payload = {
 	type: 'grant.created',
@@ -36,7 +42,7 @@ const payload = {
 
 async function delivered(secret: string, eventId = 'evt_1') {
 	received = [];
-	const result = await send(url, secret, eventId, payload, 5000);
+	const result = await send(dispatcher, url, secret, eventId, payload, 5000);
 	expect(result.ok).toBe(true);
 	return received[0]!;
 }

@@ -26,6 +26,10 @@ const schema = z
 		// PostgreSQL must never get the demo admin with its published password, nor a free "pay" button.
 		SEED_DEMO: bool,
 		PADDLE_SIMULATOR: bool,
+		// Whether webhook endpoints may be on loopback, private or link-local addresses: on for the
+		// embedded database (a developer's listener on localhost), off with DATABASE_URL (see parseConfig),
+		// where a URL like http://169.254.169.254/ would make the server fetch its own network for the admin.
+		WEBHOOK_PRIVATE_URLS: bool,
 		DEMO_SITE_API_KEY: z
 			.string()
 			.regex(/^qk_[A-Za-z0-9_-]{20,}$/, 'must look like qk_ followed by at least 20 letters/digits')
@@ -70,8 +74,8 @@ export class ConfigError extends Error {
 /**
  * Parses the environment; the error is one line that names the variable.
  * Defaults that depend on the mode: without DATABASE_URL (the zero-setup embedded database) the demo
- * data and the Paddle simulator are on; with DATABASE_URL (production) both are off unless
- * SEED_DEMO=true / PADDLE_SIMULATOR=true say otherwise.
+ * data, the Paddle simulator and webhooks to private addresses are on; with DATABASE_URL (production)
+ * all three are off unless SEED_DEMO=true / PADDLE_SIMULATOR=true / WEBHOOK_PRIVATE_URLS=true say otherwise.
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
 	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -81,6 +85,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	const embedded = cleaned.DATABASE_URL === undefined;
 	cleaned.SEED_DEMO ??= String(embedded);
 	cleaned.PADDLE_SIMULATOR ??= String(embedded && !cleaned.PADDLE_API_KEY);
+	cleaned.WEBHOOK_PRIVATE_URLS ??= String(embedded);
 	const result = schema.safeParse(cleaned);
 	if (result.success) return result.data;
 	const issue = result.error.issues[0]!;

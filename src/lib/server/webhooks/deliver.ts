@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
+import type { LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { Agent, fetch, type Dispatcher } from 'undici';
 import type { Db } from '../db';
 import { queryRows } from '../db/client';
 import { describeError, logFailure } from '../log';
 import { noticeDisabled } from './notice';
+import { privateUrlsAllowed, publicAgent, RefusedAddress } from './address';
 
 /**
  * Seconds to wait after each failed try: Standard Webhooks' suggested schedule (5 s, 5 min, 30 min,
@@ -18,6 +21,10 @@ export interface DeliveryOptions {
 	timeoutMs?: number;
 	retrySchedule?: number[];
 	signal?: AbortSignal;
+	/** Whether loopback and private addresses may be delivered to; WEBHOOK_PRIVATE_URLS unless given. */
+	privateUrls?: boolean;
+	/** Resolves host names (dns.lookup unless given); when private URLs are not allowed its every answer is checked. */
+	lookup?: LookupFunction;
 }
 
 /** At most this many deliveries of one endpoint in flight: a slow endpoint cannot take every slot. */
@@ -49,18 +56,30 @@ export interface AttemptResult {
  * and its failures wait out their backoff while the rest goes on (no head-of-line blocking).
  * A 2xx answer delivers; anything else is tried again on `retrySchedule`; after the last try the
  * delivery fails, and an endpoint that failed every try for that long is turned off with a notice
- * to the site admins. Returns how many attempts were made.
+ * to the site admins. Unless private URLs are allowed, a URL whose host is or resolves to a loopback,
+ * private or link-local address is never connected to: its attempt fails "Refused: …". Returns how
+ * many attempts were made.
  */
 export async function deliverDue(db: Db, opts: DeliveryOptions = {}): Promise<number> {
 	const timeoutMs = opts.timeoutMs ?? 10_000;
 	const schedule = opts.retrySchedule ?? RETRY_SCHEDULE_SECONDS;
 	const slots = opts.concurrency ?? 20;
+	const dispatcher = privateUrlsAllowed(opts.privateUrls) ? new Agent({ connect: { lookup: opts.lookup } }) : publicAgent(opts.lookup);
+	try {
+		return await deliverWith(db, dispatcher, { timeoutMs, schedule, slots, signal: opts.signal });
+	} finally {
+		await dispatcher.close();
+	}
+}
+
+async function deliverWith(db: Db, dispatcher: Dispatcher, opts: { timeoutMs: number; schedule: number[]; slots: number; signal?: AbortSignal }): Promise<number> {
+	const { timeoutMs, schedule, slots } = opts;
 	const inFlight = new Set<Promise<void>>();
 	let attempts = 0;
 	while (!opts.signal?.aborted) {
 		const due = inFlight.size < slots ? await claim(db, slots - inFlight.size, Math.ceil(timeoutMs / 1000) + 30) : [];
 		for (const d of due) {
-			const p: Promise<void> = send(d.url, d.secret, d.event_id, d.payload, timeoutMs, opts.signal)
+			const p: Promise<void> = send(dispatcher, d.url, d.secret, d.event_id, d.payload, timeoutMs, opts.signal)
 				.then((result) => record(db, d, result, schedule))
 				.catch((e) => void logFailure('webhooks', `recording delivery ${d.id}`, e))
 				.finally(() => inFlight.delete(p));
@@ -100,8 +119,8 @@ function claim(db: Db, n: number, leaseSeconds: number): Promise<Due[]> {
 /** Keep this much of an answer in the log (characters). */
 const EXCERPT = 500;
 
-/** One signed POST; never throws. */
-export async function send(url: string, secret: string, eventId: string, payload: unknown, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
+/** One signed POST through `dispatcher` (which decides where it may connect); never throws. */
+export async function send(dispatcher: Dispatcher, url: string, secret: string, eventId: string, payload: unknown, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
 	const body = JSON.stringify(payload);
 	const now = new Date();
 	const signature = new Webhook(secret).sign(eventId, now, body);
@@ -119,21 +138,22 @@ export async function send(url: string, secret: string, eventId: string, payload
 			},
 			body,
 			redirect: 'manual',
-			signal: signal ? AbortSignal.any([timeout, signal]) : timeout
+			signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+			dispatcher
 		});
 		const text = await res.text().catch(() => '');
 		return { statusCode: res.status, latencyMs: Math.round(performance.now() - started), excerpt: text.slice(0, EXCERPT) || null, error: null, ok: res.status >= 200 && res.status < 300 };
 	} catch (e) {
-		const timedOut = timeout.aborted;
-		const error = timedOut ? `No answer within ${timeoutMs / 1000} s` : `Could not connect: ${connectionError(e)}`;
+		const error = timeout.aborted ? `No answer within ${timeoutMs / 1000} s` : connectionError(e);
 		return { statusCode: null, latencyMs: Math.round(performance.now() - started), excerpt: null, error, ok: false };
 	}
 }
 
-/** fetch's failure cause (ECONNREFUSED, ENOTFOUND, a TLS code…), never the URL or body. */
+/** Why fetch failed: an address refused (not public), or its cause (ECONNREFUSED, ENOTFOUND, a TLS code…); never the body. */
 function connectionError(e: unknown): string {
 	const cause = (e as { cause?: { code?: unknown } }).cause;
-	return typeof cause?.code === 'string' ? cause.code : describeError(e).split('\n')[0]!;
+	if (cause instanceof RefusedAddress) return `Refused: ${cause.message}, and webhooks go to public addresses only`;
+	return `Could not connect: ${typeof cause?.code === 'string' ? cause.code : describeError(e).split('\n')[0]!}`;
 }
 
 async function record(db: Db, d: Due, r: AttemptResult, schedule: number[]): Promise<void> {

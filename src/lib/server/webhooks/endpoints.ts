@@ -7,6 +7,7 @@ import { DomainError, parseInput } from '../errors';
 import { domainEventTypes } from '../domain-events';
 import { audit } from '../accounts';
 import type { WebhookActor } from './operator';
+import { privateUrlsAllowed, urlRefusal } from './address';
 
 /** An endpoint as the site admin sees it: never its secret (shown once, at creation). */
 export interface EndpointView {
@@ -30,13 +31,26 @@ export const endpointInput = z.strictObject({
 		.string()
 		.max(2000)
 		.regex(URL_PATTERN, 'Give an http:// or https:// URL with a host name or IPv4 address.')
-		.meta({ description: 'Where the events are POSTed: an http(s) URL the site controls.' }),
+		.meta({ description: 'Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS).' }),
 	description: z.string().trim().max(200).default(''),
 	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)
 });
 export const endpointPatch = endpointInput.partial().extend({ enabled: z.boolean().optional() });
 export type EndpointInput = z.input<typeof endpointInput>;
 export type EndpointPatch = z.input<typeof endpointPatch>;
+
+/** `privateUrls`: whether the URL may be a loopback or private address (WEBHOOK_PRIVATE_URLS unless given). */
+export interface UrlPolicy {
+	privateUrls?: boolean;
+}
+
+/** Refuses a URL on loopback, a private network, link-local (the cloud's metadata address)… unless private URLs are allowed. */
+function checkPublic(url: string, policy: UrlPolicy): void {
+	const refused = privateUrlsAllowed(policy.privateUrls) ? null : urlRefusal(url);
+	if (!refused) return;
+	const message = `Webhook URLs must be public: ${refused} (set WEBHOOK_PRIVATE_URLS=true to allow private addresses, for development).`;
+	throw new DomainError('invalid_input', message, { fieldErrors: { url: [message] } });
+}
 
 function view(row: typeof webhookEndpoints.$inferSelect): EndpointView {
 	return {
@@ -58,10 +72,11 @@ function newSecret(): string {
 
 /**
  * Registers an endpoint; the answer carries its signing secret, the only time it is shown.
- * Errors: invalid_input.
+ * Errors: invalid_input (also a URL on a loopback or private address, unless `policy` allows it).
  */
-export async function createEndpoint(db: Db, input: unknown, actor: WebhookActor): Promise<EndpointView & { secret: string }> {
+export async function createEndpoint(db: Db, input: unknown, actor: WebhookActor, policy: UrlPolicy = {}): Promise<EndpointView & { secret: string }> {
 	const v = parseInput(endpointInput, input);
+	checkPublic(v.url, policy);
 	const secret = newSecret();
 	return db.orm.transaction(async (tx) => {
 		const [row] = await tx
@@ -93,10 +108,11 @@ async function endpointRow(exec: Executor, id: string) {
 /**
  * Changes an endpoint's URL, description, event types or whether it is on. Turning a disabled
  * endpoint back on clears the reason; its failed deliveries stay failed (redeliver them one by one).
- * Errors: invalid_input, not_found.
+ * Errors: invalid_input (also a URL on a loopback or private address, unless `policy` allows it), not_found.
  */
-export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: WebhookActor): Promise<EndpointView> {
+export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: WebhookActor, policy: UrlPolicy = {}): Promise<EndpointView> {
 	const v = parseInput(endpointPatch, patch);
+	if (v.url !== undefined) checkPublic(v.url, policy);
 	return db.orm.transaction(async (tx) => {
 		const before = await endpointRow(tx, id);
 		const enabled = v.enabled ?? before.enabled;
