@@ -181,7 +181,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
 		// The weekly forms allowance is untouched, so something is still available.
 		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual([
-			'No tokens left in this account: what it had is spent or expired, free allowances still apply. Buy a pack to add more.'
+			'No tokens left in this account: free allowances only. Buy a pack to add more.'
 		]);
 		expect(await brokenSentences(page)).toEqual([]);
 		await expectLedgerInvariants();

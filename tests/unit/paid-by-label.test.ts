@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogNames, paidByLabel } from '../../src/lib/client/lots';
+import { catalogNames, paidByLabel } from '../../src/lib/client/paid-by';
 
 const names = catalogNames({ models: [{ key: 'gpt-5-nano', name: 'GPT-5 Nano' }], modules: [{ key: 'chat', name: 'Chatbot' }] });
 const paid = (type: 'allowance' | 'lot', label: string, model: string | null = null) => ({ type, id: 'x', label, model, tokens: 10, unlimited: false });

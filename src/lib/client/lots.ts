@@ -1,4 +1,4 @@
-import type { LotSource, PaidBy } from '$lib/server/ledger/types';
+import type { LotSource } from '$lib/server/ledger/types';
 
 const SOURCE: Record<LotSource, string> = {
 	purchase: 'Purchased',
@@ -16,28 +16,6 @@ export function lotLabel(source: LotSource | null, note: string | null): string 
 	if (!source) return note ?? 'Tokens';
 	if (source === 'subscription' && note) return note;
 	return note && source !== 'purchase' ? `${SOURCE[source]}: ${note}` : SOURCE[source];
-}
-
-/** A model's and a module's name by key (the key itself until the catalog is known, or for one it no longer lists). */
-export interface CatalogNames {
-	model(key: string): string;
-	module(key: string): string;
-}
-
-/** The names of the catalog's models and modules (ledger.catalog). */
-export function catalogNames(catalog: { models: { key: string; name: string }[]; modules: { key: string; name: string }[] } | null | undefined): CatalogNames {
-	const models = new Map((catalog?.models ?? []).map((m) => [m.key, m.name]));
-	const modules = new Map((catalog?.modules ?? []).map((m) => [m.key, m.name]));
-	return { model: (key) => models.get(key) ?? key, module: (key) => modules.get(key) ?? key };
-}
-
-/**
- * What paid (part of) a use, by the names the app shows: "Free allowance · Chatbot", "Tokens ·
- * Purchased · GPT-5 Nano". The ledger names a module and a lot's source by their keys.
- */
-export function paidByLabel(p: PaidBy, names: CatalogNames): string {
-	const what = p.type === 'allowance' ? `Free allowance · ${names.module(p.label)}` : `Tokens · ${p.label in SOURCE ? SOURCE[p.label as LotSource] : p.label}`;
-	return p.model ? `${what} · ${names.model(p.model)}` : what;
 }
 
 /** The source alone ("Subscription", "Bonus", …), for a line that shows the note apart. */
