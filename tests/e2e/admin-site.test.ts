@@ -97,9 +97,13 @@ for (const size of sizes) {
 			await page.goto('/admin/catalog');
 			await page.getByRole('heading', { name: 'Packages, in store order' }).waitFor();
 			// Side by side, Name and Id are one row: the Id's hint under it does not stretch the Name's input.
-			const [nameBox, idBox] = [(await page.getByLabel('Name', { exact: true }).boundingBox())!, (await page.getByLabel('Id', { exact: true }).boundingBox())!];
-			expect(nameBox.height).toBe(idBox.height);
-			expect(nameBox.y).toBe(idBox.y);
+			// Measured together once the packages are listed (the list above the form on a phone grows as it loads).
+			await page.getByRole('button', { name: 'Edit' }).first().waitFor();
+			const [nameBox, idBox] = await page.evaluate(() => ['pkg-name', 'pkg-id'].map((id) => document.getElementById(id)!.getBoundingClientRect().toJSON() as DOMRect));
+			expect(nameBox!.height).toBe(idBox!.height);
+			expect(nameBox!.y).toBe(idBox!.y);
+			// With the form for a new package open beside the list (a wide screen), no button offers to open it; on a phone it leads down to it.
+			await expect(page.getByRole('button', { name: 'Add a package' }).isVisible()).resolves.toBe(size.name !== 'desktop');
 			await page.getByLabel('Name', { exact: true }).fill(name);
 			await page.getByLabel('Id', { exact: true }).fill(`e2e-${size.name}-${run}`);
 			await page.getByLabel('Price', { exact: true }).fill('3.50');
@@ -175,7 +179,12 @@ for (const size of sizes) {
 			await page.goto('/admin/bonuses');
 			await page.getByLabel('Users with a role').check();
 			await page.getByLabel('Role', { exact: true }).selectOption(role);
+			// A slip in the amount reads as the rule, not as a grant of it ("Grants -5 tokens").
+			await page.getByLabel('Tokens each').fill('-5');
+			await page.getByText('The amount is a whole number of tokens, 1 or more.').waitFor();
+			await expect(page.getByText(/Grants -5/).count()).resolves.toBe(0);
 			await page.getByLabel('Tokens each').fill('321');
+			await page.getByText(/^Grants 321 tokens to every enabled user with the role/).waitFor();
 			await page.getByLabel('Note shown to members').fill(note);
 			await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 			// Nothing goes out before the admin confirms the count of accounts it reaches.
