@@ -14,6 +14,7 @@ import { alertCatchUpJob, catchUpAlerts, evaluateAlerts, listAlertSteps, listNot
 import { accountsToAlert } from '../../src/lib/server/alerts/evaluate';
 import { listJobs, startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { mailJob } from '../../src/lib/server/mail/job';
+import { balanceStream } from '../../src/lib/server/live/stream';
 
 let db: Db & { url?: string };
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -252,6 +253,45 @@ describe('low-balance and out-of-tokens alerts', () => {
 		} finally {
 			await stop();
 			await poller.stop();
+		}
+		await expectInvariants(db);
+	});
+
+	it("tells the app's open streams of the account when an alert reaches the inbox, not a site key's, and no other account's", async () => {
+		const u = await person('Streamed');
+		const other = await person('Quiet');
+		await give(u.accountId, 1000);
+		await give(other.accountId, 1000);
+		const streams = [
+			{ accountId: u.accountId, inbox: true },
+			{ accountId: u.accountId, inbox: false },
+			{ accountId: other.accountId, inbox: true }
+		].map(({ accountId, inbox }) => {
+			const ctl = new AbortController();
+			const text = { seen: '' };
+			const open = balanceStream(db, accountId, ctl.signal, { render: (b) => b.available, inbox }).then(async (body) => {
+				const reader = body.getReader();
+				for (;;) {
+					const { value, done } = await reader.read();
+					if (done) return;
+					text.seen += new TextDecoder().decode(value);
+				}
+			});
+			return { text, stop: () => (ctl.abort(), open) };
+		});
+		try {
+			await expect.poll(() => streams.every((s) => s.text.seen.includes('event: balance'))).toBe(true);
+			await spend(u.accountId, 850);
+			expect(await evaluate(u.accountId)).toHaveLength(1);
+			// The balance event of the use, then the alert's: an inbox event, with no id (it changes no figure).
+			await expect.poll(() => streams[0]!.text.seen).toMatch(/event: inbox\ndata: \{\}\n\n/);
+			expect(streams[0]!.text.seen).not.toMatch(/event: inbox\nid:/);
+			await new Promise((r) => setTimeout(r, 300));
+			expect(streams[1]!.text.seen).toContain('data: 150');
+			expect(streams[1]!.text.seen).not.toContain('event: inbox');
+			expect(streams[2]!.text.seen).not.toContain('event: inbox');
+		} finally {
+			await Promise.all(streams.map((s) => s.stop()));
 		}
 		await expectInvariants(db);
 	});

@@ -56,23 +56,22 @@ export function startAutoRefresh(onReconnect: () => void): () => void {
 
 /**
  * The account's live stream (SSE): each `balance` event after the first (which only repeats what
- * the page just loaded) means something changed. A reconnect sends `Last-Event-ID`, so the server
- * sends figures again only when they changed while the stream was down. Where the stream is missing or refused,
- * EventSource closes and the 30-second refresh carries on alone.
+ * the page just loaded) means something changed, and so does each `inbox` event (new alerts). A
+ * reconnect sends `Last-Event-ID`, so the server sends figures again only when they changed while
+ * the stream was down. Where the stream is missing or refused, EventSource closes and the 30-second
+ * refresh carries on alone.
  */
 export function openStream(accountId: string): () => void {
 	if (typeof EventSource === 'undefined') return () => {};
 	const source = new EventSource(`/api/v1/stream?account=${encodeURIComponent(accountId)}`);
 	let first = true;
 	let pending: ReturnType<typeof setTimeout> | undefined;
-	source.addEventListener('balance', () => {
-		if (first) {
-			first = false;
-			return;
-		}
+	const soon = () => {
 		clearTimeout(pending);
 		pending = setTimeout(() => void refreshAll(), 250);
-	});
+	};
+	source.addEventListener('balance', () => (first ? (first = false) : soon()));
+	source.addEventListener('inbox', soon);
 	return () => {
 		clearTimeout(pending);
 		source.close();

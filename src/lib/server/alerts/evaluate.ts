@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
-import { allocationShares, everGrantedTokens, noticeChange, type AllocationShare } from '../ledger';
+import { allocationShares, everGrantedTokens, noticeInbox, type AllocationShare } from '../ledger';
 import { config } from '../config';
 import type { MailMessage } from '../mail';
 import { queueMail } from '../mail/job';
@@ -148,10 +148,10 @@ export async function evaluateAlerts(db: Db, accountId: string): Promise<SentAle
 			if (mailed) await queueMail(tx, alertMail(r, d.stage, share.left), `alert:${row.id}`);
 			await queuePushes(tx, [alertPush(r, d.stage, share.left, row.id)]);
 		}
+		// Open pages of the account refresh on the notice at its commit: the unread count shows the alert at once.
+		if (made.length) await noticeInbox(tx, accountId);
 		return made;
 	});
-	// Open pages of the account refresh on its change notice: the unread count shows the alert at once.
-	if (sent.length) noticeChange(db.orm, accountId);
 	return sent;
 }
 

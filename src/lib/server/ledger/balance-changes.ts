@@ -1,12 +1,14 @@
 import type { Db } from '../db';
-import { CHANGE_CHANNEL } from './change-notices';
+import { CHANGE_CHANNEL, INBOX_CHANNEL } from './change-notices';
 
-type Listener = () => void;
+/** What changed: the account's figures, or its people's inbox (new entries). */
+export type ChangeKind = 'balance' | 'inbox';
+type Listener = (kind: ChangeKind) => void;
 
 /**
- * Balance changes per account, from Postgres NOTIFY after each commit (see ledger/change-notices).
- * One LISTEN per app process fans out to every open stream, so several processes each see
- * every change, whichever process made it.
+ * Changes per account, from Postgres NOTIFY after each commit (see ledger/change-notices): of its
+ * balances, and of its people's inbox. One LISTEN per channel and app process fans out to every
+ * open stream, so several processes each see every change, whichever process made it.
  */
 export class BalanceChanges {
 	private listeners = new Map<string, Set<Listener>>();
@@ -17,27 +19,29 @@ export class BalanceChanges {
 
 	/** LISTENs once; a failed try (database unreachable) is not kept, so the next subscriber tries again. */
 	private start() {
-		this.started ??= this.db
-			.listen(
+		// Notices sent while a LISTEN was lost are gone: every open stream sends its figures again, and its inbox notice.
+		const relisten = (kind: ChangeKind) => () => this.listeners.forEach((fns) => fns.forEach((fn) => fn(kind)));
+		this.started ??= Promise.all([
+			this.db.listen(
 				CHANGE_CHANNEL,
 				(accountId) => {
-					for (const fn of this.listeners.get(accountId) ?? []) fn();
+					for (const fn of this.listeners.get(accountId) ?? []) fn('balance');
 					for (const fn of this.everyAccount) fn(accountId);
 				},
-				// Notices sent while the LISTEN was lost are gone: every open stream sends its figures again.
-				() => this.listeners.forEach((fns) => fns.forEach((fn) => fn()))
-			)
-			.then(
-				() => undefined,
-				(e) => {
-					this.started = null;
-					throw e;
-				}
-			);
+				relisten('balance')
+			),
+			this.db.listen(INBOX_CHANNEL, (accountId) => this.listeners.get(accountId)?.forEach((fn) => fn('inbox')), relisten('inbox'))
+		]).then(
+			() => undefined,
+			(e) => {
+				this.started = null;
+				throw e;
+			}
+		);
 		return this.started;
 	}
 
-	/** Calls `fn` after each committed change of the account; returns the unsubscribe function. */
+	/** Calls `fn` with what changed after each committed change of the account; returns the unsubscribe function. */
 	async subscribe(accountId: string, fn: Listener): Promise<() => void> {
 		await this.start();
 		let set = this.listeners.get(accountId);
@@ -49,7 +53,7 @@ export class BalanceChanges {
 		};
 	}
 
-	/** Calls `fn` with the account id after each committed change of any account (alerts). */
+	/** Calls `fn` with the account id after each committed change of any account's balances (alerts, top-ups). */
 	async subscribeAll(fn: (accountId: string) => void): Promise<() => void> {
 		await this.start();
 		this.everyAccount.add(fn);

@@ -1,8 +1,15 @@
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { isTransaction, notifyAfterCommit } from '../db/notices';
 
 /** The NOTIFY channel of balance changes (payload: the account id); live streams and alerts listen. */
 export const CHANGE_CHANNEL = 'quota_account';
+/**
+ * The NOTIFY channel of new inbox entries (alerts, unusual-use and top-up notices) for an account's
+ * people (payload: the account id). Apart from balance changes: an entry changes no figure, so the
+ * balance stream's unchanged figures would not carry it, and the alerts need not look again.
+ */
+export const INBOX_CHANNEL = 'quota_inbox';
 
 /**
  * Whether a ledger SQL function should NOTIFY inside its own transaction. Inside a caller's
@@ -17,4 +24,14 @@ export function notifiesInTransaction(exec: Executor): boolean {
 /** Announces a committed change of the account to every app process (within about 10 ms). */
 export function noticeChange(exec: Executor, accountId: string): void {
 	notifyAfterCommit(exec, CHANGE_CHANNEL, accountId);
+}
+
+/**
+ * Announces new inbox entries for the people of the account, once `exec` commits: inside a
+ * transaction with its commit (the entries are written there), otherwise batched right after.
+ * Open pages of the account then refresh their unread count at once (live/stream.ts).
+ */
+export async function noticeInbox(exec: Executor, accountId: string): Promise<void> {
+	if (isTransaction(exec)) await exec.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${accountId})`);
+	else notifyAfterCommit(exec, INBOX_CHANNEL, accountId);
 }

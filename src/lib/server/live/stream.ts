@@ -22,13 +22,14 @@ export function balanceEventId(figures: unknown): string {
  * `render(balances)` (the transport's public shape) and its id `balanceEventId` of that; the first
  * event is left out when its id equals `lastEventId` (the `Last-Event-ID` of a reconnect: the
  * client already holds those figures), and so is any event whose figures did not change since the
- * previous one.
+ * previous one. With `inbox`, an `inbox` event (data `{}`, no id) also comes each time new inbox
+ * entries are written for the account's people (alerts, notices), which change no figure.
  */
 export async function balanceStream(
 	db: Db,
 	accountId: string,
 	signal: AbortSignal,
-	opts: { render: (b: Balances) => unknown; lastEventId?: string | null }
+	opts: { render: (b: Balances) => unknown; lastEventId?: string | null; inbox?: boolean }
 ): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
 	let unsubscribe: (() => void) | null = null;
@@ -71,8 +72,9 @@ export async function balanceStream(
 			};
 			signal.addEventListener('abort', close);
 			offShutdown = onShutdown(close);
-			unsubscribe = await balanceChanges(db).subscribe(accountId, () => {
-				pending ??= setTimeout(send, COALESCE_MS);
+			unsubscribe = await balanceChanges(db).subscribe(accountId, (kind) => {
+				if (kind === 'balance') pending ??= setTimeout(send, COALESCE_MS);
+				else if (opts.inbox && !closed) controller.enqueue(encoder.encode('event: inbox\ndata: {}\n\n'));
 			});
 			// Closed (client gone, shutdown) while subscribing: nothing may outlive the stream.
 			if (closed) return stop();

@@ -2,7 +2,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { topupRules, topups, type TopupStatus } from '../db/schema';
 import { isDomainError } from '../errors';
-import { noticeChange } from '../ledger';
 import { logFailure } from '../log';
 import type { PaymentProvider } from '../store/paddle';
 import { chargeableSubscription, chargeOffSession } from '../store/charges';
@@ -43,7 +42,6 @@ export async function chargeTopup(db: Db, topupId: string, provider: PaymentProv
 			await tx.update(topups).set({ status: 'notice', finishedAt: sql`now()`, note: 'No subscription to charge: the owners were asked to buy with one tap.' }).where(eq(topups.id, topupId));
 			await notifyTopup(tx, topupId, accountId, 'topup_notice', detail);
 		});
-		noticeChange(db.orm, accountId);
 		return 'notice';
 	}
 	try {
@@ -58,8 +56,8 @@ export async function chargeTopup(db: Db, topupId: string, provider: PaymentProv
 		return (await db.orm.select({ status: topups.status }).from(topups).where(eq(topups.id, topupId)))[0]!.status;
 	} catch (e) {
 		if (isDomainError(e) && e.code === 'payment_declined') {
-			const declined = await db.orm.transaction((tx) => declineTopup(tx, { topupId }, e.message));
-			if (declined) noticeChange(db.orm, accountId);
+			// Its inbox notice (notifyTopup) refreshes the owners' open pages, Settings' rule included.
+			await db.orm.transaction((tx) => declineTopup(tx, { topupId }, e.message));
 			return 'declined';
 		}
 		logFailure('topup', `charging the top-up ${topupId} of account ${accountId} failed`, e);

@@ -5,6 +5,7 @@ import { notifications } from '../db/schema';
 import { config } from '../config';
 import { queuePushes, type UserPush } from '../alerts/push';
 import { queueMail } from '../mail/job';
+import { noticeInbox } from '../ledger';
 import { topupDeclinedMail } from '../mail/templates';
 
 /** The inbox kinds auto top-up adds: a one-tap notice to buy (no subscription to charge), and a declined charge. */
@@ -71,5 +72,6 @@ export async function notifyTopup(tx: Executor, topupId: string, accountId: stri
 		}
 	}
 	await queuePushes(tx, pushes);
+	if (pushes.length) await noticeInbox(tx, accountId);
 	return pushes.length;
 }

@@ -7,7 +7,8 @@ import { balanceStream } from '$lib/server/live/stream';
 /**
  * Server-Sent Events: the account's balance (GET /api/v1/balance's body) now and after every change;
  * honours `Last-Event-ID`. An API key names its target in the query (`user`, `team`, `guest`); a
- * signed-in session (the dashboard) may name one of its own accounts as `account`.
+ * signed-in session (the dashboard) may name one of its own accounts as `account`; its stream also
+ * says when new alerts reach the inbox (`inbox` events), which the app's header counts.
  */
 export const GET = endpoint({
 	auth: 'key-or-session',
@@ -17,7 +18,7 @@ export const GET = endpoint({
 		const accountId = key
 			? await account(targetQuery.parse(Object.fromEntries(url.searchParams)), 'read')
 			: await resolveAccount(db, session!, url.searchParams.get('account') ?? undefined, 'read');
-		const body = await balanceStream(db, accountId, request.signal, { render: balanceBody, lastEventId });
+		const body = await balanceStream(db, accountId, request.signal, { render: balanceBody, lastEventId, inbox: !key });
 		return new Response(body, {
 			headers: {
 				'content-type': 'text/event-stream; charset=utf-8',
