@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { launch, phone } from './browser';
 import { DEMO_PASSWORD, screen } from './app';
 import { freePort } from './server';
@@ -18,6 +18,8 @@ let app: ChildProcess | undefined;
 let out = '';
 let err = '';
 let port: number;
+/** The phone that signed in (kept for the restart: its session must survive it). */
+let context: BrowserContext | undefined;
 
 /** The files of this checkout as git sees them (tracked, plus new ones it does not ignore). */
 function checkoutFiles(): string[] {
@@ -35,14 +37,10 @@ async function waitFor(test: () => boolean, what: string, ms: number) {
 	}
 }
 
-beforeAll(async () => {
-	copy = mkdtempSync(join(tmpdir(), 'quota-first-run-'));
-	for (const file of checkoutFiles()) {
-		mkdirSync(dirname(join(copy, file)), { recursive: true });
-		cpSync(file, join(copy, file));
-	}
-	symlinkSync(resolve('node_modules'), join(copy, 'node_modules'), 'dir');
-	port = await freePort();
+/** `npm start` in the copy, as the README says; resolves once it prints its address. */
+async function npmStart() {
+	out = '';
+	err = '';
 	app = spawn('npm', ['start'], {
 		cwd: copy,
 		env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), PORT: String(port) },
@@ -53,16 +51,44 @@ beforeAll(async () => {
 	app.stderr!.on('data', (d) => (err += d));
 	// The first start builds the app: minutes on a 2-core machine that is also running the suite.
 	await waitFor(() => out.includes(`Open http://localhost:${port}`), 'address printed', 300_000);
+}
+
+/** Whether `npm start` is still running (it may have ended by a signal: no exit code then). */
+const running = () => app !== undefined && app.exitCode === null && app.signalCode === null;
+
+/**
+ * Ctrl+C in the terminal: SIGINT to npm and the server, as one process group. Resolves with how npm
+ * ended: it passes a signal on and then ends by it, as a shell expects after Ctrl+C.
+ */
+async function pressCtrlC(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+	const started = app!;
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => started.once('exit', (code, signal) => r({ code, signal })));
+	process.kill(-started.pid!, 'SIGINT');
+	const ended = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+	if (ended === 'hung') throw new Error(`npm start still running 15 s after Ctrl+C:\n${out}\n${err}`);
+	return ended;
+}
+
+beforeAll(async () => {
+	copy = mkdtempSync(join(tmpdir(), 'quota-first-run-'));
+	for (const file of checkoutFiles()) {
+		mkdirSync(dirname(join(copy, file)), { recursive: true });
+		cpSync(file, join(copy, file));
+	}
+	symlinkSync(resolve('node_modules'), join(copy, 'node_modules'), 'dir');
+	port = await freePort();
+	await npmStart();
 	browser = await launch();
 }, 330_000);
 
 afterAll(async () => {
+	await context?.close();
 	await browser?.close();
-	if (app?.pid && app.exitCode === null) {
+	if (app?.pid && running()) {
 		const exited = new Promise((r) => app!.once('exit', r));
 		process.kill(-app.pid, 'SIGTERM');
 		await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-		if (app.exitCode === null) process.kill(-app.pid, 'SIGKILL');
+		if (running()) process.kill(-app.pid, 'SIGKILL');
 	}
 	if (copy) rmSync(copy, { recursive: true, force: true });
 });
@@ -89,7 +115,7 @@ describe('npm start, exactly as the README says', () => {
 	});
 
 	it('lets a person open the printed address on a phone and sign in with a demo login', async () => {
-		const context = await browser.newContext({ ...phone });
+		context = await browser.newContext({ ...phone });
 		const page = await context.newPage();
 		await page.goto(`http://localhost:${port}`);
 		await page.getByRole('link', { name: 'Sign in' }).click();
@@ -101,7 +127,7 @@ describe('npm start, exactly as the README says', () => {
 		await page.waitForURL((url) => url.pathname === '/dashboard');
 		await expect(page.getByRole('heading', { level: 1 }).first().innerText()).resolves.toBeTruthy();
 		await screen(page, 'first-run-dashboard');
-		await context.close();
+		await page.close();
 		// Signing in printed nothing more.
 		expect(out.split('\n').filter(Boolean).at(-1)).toBe(`Open http://localhost:${port}`);
 		expect(err).toBe('');
@@ -112,5 +138,25 @@ describe('npm start, exactly as the README says', () => {
 		const html = await res.text();
 		expect(html).toContain(`http://localhost:${port}/api/v1/consume`);
 		expect(html).not.toContain('https://localhost');
+	});
+
+	it('stops cleanly on Ctrl+C, and the next npm start keeps the data: no build, no new key, the same session', async () => {
+		const stopped = await pressCtrlC();
+		expect(stopped.code === 0 || stopped.signal === 'SIGINT', JSON.stringify(stopped)).toBe(true);
+		// Nothing went wrong on the way out: no error printed; the next start below takes the same port.
+		expect(err).toBe('');
+		await npmStart();
+		const lines = out.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+		expect(lines.filter((line) => !expectedLines(port).some((re) => re.test(line)))).toEqual([]);
+		// Built and seeded once: the logins are printed again, the key only on the start that made it.
+		expect(lines.some((l) => l.startsWith('Quota: building'))).toBe(false);
+		expect(lines.filter((l) => /@quota\.test/.test(l))).toHaveLength(3);
+		expect(lines.some((l) => l.startsWith('Demo site API key'))).toBe(false);
+		// What the first run wrote is still there: the phone that signed in is still signed in.
+		const page = await context!.newPage();
+		await page.goto(`http://localhost:${port}/dashboard`);
+		await page.waitForURL((url) => url.pathname === '/dashboard');
+		await expect(page.getByRole('heading', { level: 1 }).first().innerText()).resolves.toBeTruthy();
+		expect(err).toBe('');
 	});
 });
