@@ -1,5 +1,6 @@
 // An expired hold gives its tokens back about a second after it expires (a one-off sweep the hold
-// asks for), not at the next minute's sweep: GET /balance stops counting it as held.
+// asks for), not at the next minute's sweep: GET /balance stops counting it as held. An expiring
+// lot's loss reaches the statement as soon (a sweep asks for one at the next lot expiry).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { callJson } from '../helpers/http';
@@ -8,18 +9,47 @@ import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { listJobs, startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { appJobs } from '../../src/lib/server/schedule/app-jobs';
+import { balances, grant, statement } from '../../src/lib/server/ledger';
 
 let db: Db;
 let runner: Schedule;
+/** A member whose bonus of 400 tokens expires 4 s after the schedule starts. */
+let expiring: { accountId: string; at: number };
 beforeAll(async () => {
 	({ db } = await openRestApi());
+	const m = await member(db, 1000);
+	expiring = { accountId: m.accountId, at: Date.now() + 4_000 };
+	await grant(db.orm, { accountId: m.accountId, tokens: 400, source: 'bonus', expiresAt: new Date(expiring.at) });
 	// The ledger's sweep as the app runs it, but with its routine run an hour apart: it runs once at
-	// start (a new recurring job is due at once), so a sweep after the hold expires is the one it asked for.
+	// start (a new recurring job is due at once), so a sweep after an expiry is one that was asked for.
 	runner = await startSchedule(db, appJobs(3600).filter((j) => j.name === 'ledger.sweep'), { pollMs: 100 });
 });
 afterAll(async () => {
 	await runner?.stop();
 	await db?.close();
+});
+
+describe('a lot that expires', () => {
+	it('is on the statement as an expiry about a second after it expires, with the balance the dashboard shows', async () => {
+		const { accountId, at } = expiring;
+		// The routine run at start asks for a sweep at the lot's expiry: one job, hidden beside the routine line.
+		const asked = async () => (await db.rows<{ run_at: string }>(sql`select run_at from scheduled_jobs where name = 'ledger.sweep' and key = ${`expiry:${Math.ceil(at / 1000)}`}`)).map((j) => Date.parse(j.run_at));
+		await expect.poll(asked, { timeout: 3_000 }).toEqual([Math.ceil(at / 1000) * 1000]);
+		expect((await listJobs(db.orm)).filter((j) => j.name === 'ledger.sweep').map((j) => j.key)).toEqual(['']);
+		expect((await statement(db.orm, accountId)).rows[0]).toMatchObject({ kind: 'grant', tokens: 400 });
+
+		let recorded = false;
+		while (!recorded && Date.now() < at + 4_000) {
+			recorded = (await statement(db.orm, accountId)).rows[0]?.kind === 'expiry';
+			if (!recorded) await new Promise((r) => setTimeout(r, 100));
+		}
+		expect(recorded).toBe(true);
+		expect(Date.now() - at).toBeLessThan(3_000);
+		const page = await statement(db.orm, accountId);
+		expect(page.rows[0]).toMatchObject({ kind: 'expiry', tokens: -400, balanceAfter: 1000 });
+		expect(page.balance).toBe((await balances(db.orm, accountId)).available);
+		await expectInvariants(db);
+	});
 });
 
 describe('a hold left to expire', () => {
@@ -29,7 +59,7 @@ describe('a hold left to expire', () => {
 		expect(h.status).toBe(201);
 		const expiresAt = Date.parse(h.json.expires_at);
 		const second = Math.ceil(expiresAt / 1000);
-		const [job] = await db.rows<{ run_at: string }>(sql`select run_at from scheduled_jobs where name = 'ledger.sweep' and key = ${`hold-expiry:${second}`}`);
+		const [job] = await db.rows<{ run_at: string }>(sql`select run_at from scheduled_jobs where name = 'ledger.sweep' and key = ${`expiry:${second}`}`);
 		expect(Date.parse(job!.run_at)).toBe(second * 1000);
 		// The admin's Jobs page shows the sweep once: the extra run is part of its line.
 		expect((await listJobs(db.orm)).filter((j) => j.name === 'ledger.sweep').map((j) => j.key)).toEqual(['']);

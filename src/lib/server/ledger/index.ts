@@ -39,7 +39,7 @@ export { operationsBetween, type OperationRecord } from './operations-range';
 export * from './rates';
 export { MAX_TOKENS, MAX_UNITS, MAX_IDEMPOTENCY_KEY } from './validate';
 export { refusalCodes } from './sql-result';
-export { sweepExpired } from './sweep';
+export { nextLotExpiry, sweepExpired } from './sweep';
 export { CHANGE_CHANNEL, noticeChange, noticeInbox } from './change-notices';
 export { balanceChanges, type BalanceChanges } from './balance-changes';
 export { accountsChangedAfter, lastEntryId, type ChangedAccounts } from './change-log';

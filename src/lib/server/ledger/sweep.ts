@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { queryRows, type Executor } from '../db/client';
 import { announceExpiredHolds } from './events';
 import { callLedger, sweepAnswer } from './sql-result';
 
@@ -15,4 +16,16 @@ export async function sweepExpired(db: Db, limit = 500): Promise<number> {
 		await announceExpiredHolds(tx);
 		return touched;
 	});
+}
+
+/**
+ * The earliest moment after now, up to `until`, at which a lot expires (not unlimited, not yet
+ * recorded), or null: the sweep asks for a run then (schedule/app-jobs.ts), so the statement
+ * records the expiry within about a second, as the balances already stop counting it.
+ */
+export async function nextLotExpiry(exec: Executor, until: Date): Promise<Date | null> {
+	const [row] = await queryRows<{ at: number | string | null }>(exec, sql`
+		select extract(epoch from min(expires_at))::float8 as at from lots
+		 where expires_at > now() and expires_at <= ${until.toISOString()}::timestamptz and expired_at is null and not unlimited`);
+	return row?.at == null ? null : new Date(Number(row.at) * 1000);
 }

@@ -1,7 +1,7 @@
 import { enqueue, type JobDefinition } from './jobs';
-import type { Executor } from '../db/client';
+import type { Db, Executor } from '../db/client';
 import { pruneJobs } from './view';
-import { refreshAccountFigures, rollOver, sweepExpired } from '../ledger';
+import { nextLotExpiry, refreshAccountFigures, rollOver, sweepExpired } from '../ledger';
 import { forgetEndedRateLimits } from '../accounts';
 import { mailJob } from '../mail/job';
 import { webhookDeliveryJob } from '../webhooks';
@@ -10,17 +10,18 @@ import { topupJobs } from '../topup';
 import { pushJob } from '../alerts/push';
 import { alertCatchUpJob } from '../alerts/catch-up';
 
-/** The seconds of hold expiries this process has already asked a sweep for (pruned as they pass). */
+/** The seconds of expiries this process has already asked a sweep for (pruned as they pass). */
 const sweepsAsked = new WeakMap<Executor, Set<number>>();
 
 /**
- * Asks for the ledger's sweep (a one-off `ledger.sweep`) at the first whole second after a hold's
- * expiry, so an expired hold's tokens come back and leave `held` within about a second (the
- * runners look for due jobs every second) rather than at the next minute's sweep, which stays the
- * backstop. Holds that expire in the same second share one job (its key), and this process asks
- * for each second once.
+ * Asks for the ledger's sweep (a one-off `ledger.sweep`) at the first whole second after `expiresAt`
+ * (a hold's or a lot's), so what expired is recorded within about a second (the runners look for
+ * due jobs every second) rather than at the next minute's sweep, which stays the backstop: an
+ * expired hold's tokens leave `held`, and an expired lot's loss reaches the statement, which the
+ * balances already leave it out of. Expiries in the same second share one job (its key), and this
+ * process asks for each second once.
  */
-export async function sweepWhenHoldExpires(exec: Executor, expiresAt: Date): Promise<void> {
+export async function sweepAtExpiry(exec: Executor, expiresAt: Date): Promise<void> {
 	const second = Math.ceil(expiresAt.getTime() / 1000);
 	let asked = sweepsAsked.get(exec);
 	if (!asked) sweepsAsked.set(exec, (asked = new Set()));
@@ -28,7 +29,20 @@ export async function sweepWhenHoldExpires(exec: Executor, expiresAt: Date): Pro
 	const now = Date.now() / 1000;
 	for (const s of asked) if (s < now) asked.delete(s);
 	asked.add(second);
-	await enqueue(exec, 'ledger.sweep', null, { key: `hold-expiry:${second}`, runAt: new Date(second * 1000), maxAttempts: 1 });
+	await enqueue(exec, 'ledger.sweep', null, { key: `expiry:${second}`, runAt: new Date(second * 1000), maxAttempts: 1 });
+}
+
+/**
+ * The sweep's run: expires what is due, then asks for a run at the next lot expiry before its next
+ * routine run (`checkSeconds` away), which does the same for the one after. A hold asks for its own
+ * when it is made (POST /api/v1/holds); a lot granted to expire sooner than a routine run away waits
+ * for that run.
+ */
+async function sweep(db: Db, checkSeconds: number): Promise<number> {
+	const touched = await sweepExpired(db);
+	const next = await nextLotExpiry(db.orm, new Date(Date.now() + checkSeconds * 1000));
+	if (next) await sweepAtExpiry(db.orm, next);
+	return touched;
 }
 
 /** The interval of the routine checks (expired lots, rollovers, unusual use, the catch-ups of auto top-ups and alerts). */
@@ -42,7 +56,7 @@ const CHECK_SECONDS = 60;
  */
 export function appJobs(checkSeconds = CHECK_SECONDS): JobDefinition[] {
 	const jobs: JobDefinition[] = [
-		{ name: 'ledger.sweep', everySeconds: CHECK_SECONDS, run: ({ db }) => sweepExpired(db) },
+		{ name: 'ledger.sweep', everySeconds: CHECK_SECONDS, run: ({ db }) => sweep(db, checkSeconds) },
 		{ name: 'ledger.rollover', everySeconds: CHECK_SECONDS, leaseSeconds: 300, run: ({ db }) => rollOver(db) },
 		// The admin list's figure sorts (ledger/figures-summary.ts); its cursor lives in its own table,
 		// moved in the same statement as the figures it covers.

@@ -2,7 +2,7 @@ import { endpoint, spending, spendingRequest } from '$lib/server/rest/handler';
 import { holdBody } from '$lib/server/rest/schemas';
 import { paidByBody } from '$lib/server/rest/shapes';
 import { hold } from '$lib/server/ledger';
-import { sweepWhenHoldExpires } from '$lib/server/schedule/app-jobs';
+import { sweepAtExpiry } from '$lib/server/schedule/app-jobs';
 import { logFailure } from '$lib/server/log';
 
 export const POST = endpoint({
@@ -12,7 +12,7 @@ export const POST = endpoint({
 		const h = await hold(ctx.db.orm, { ...(await spendingRequest(ctx)), maxTokens: ctx.body.max_tokens, ttlSeconds: ctx.body.ttl_seconds });
 		// Not settled in time, the hold gives its tokens back about a second after it expires; should
 		// asking for that fail, the minute's sweep still does it, and the hold stands either way.
-		if (!h.replayed) await sweepWhenHoldExpires(ctx.db.orm, new Date(h.expiresAt)).catch((e) => logFailure('ledger', "asking for the sweep at a hold's expiry", e));
+		if (!h.replayed) await sweepAtExpiry(ctx.db.orm, new Date(h.expiresAt)).catch((e) => logFailure('ledger', "asking for the sweep at a hold's expiry", e));
 		return { status: 201, body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt, paid_by: paidByBody(h.paidBy), remaining: h.remaining } };
 	}
 });
