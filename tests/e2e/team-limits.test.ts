@@ -55,36 +55,54 @@ async function inviteMails(to: string, count: number) {
 }
 
 describe('the Team page’s invitations', () => {
-	it('the owner invites, sends the invitation again and withdraws it; the withdrawn link says so', async () => {
+	it('the owner invites, is told at once who is already in or invited, sends again and withdraws; the withdrawn link says so; no console errors', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/team');
+		const consoleErrors: string[] = [];
+		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+		const invites: string[] = [];
+		page.on('request', (r) => void (r.url().includes('team.invite') && invites.push(r.url())));
 		await waitForFresh(page);
 		const card = page.getByRole('region', { name: 'Invite a member' });
 		const email = card.getByLabel('Email');
 		const send = card.getByRole('button', { name: 'Send invite' });
 
+		// Someone already in the team: said beside the field, nothing sent.
+		await email.fill(leo.email.toUpperCase());
+		await card.getByText(`${leo.email} is already in this team.`).waitFor();
+		await send.click();
+		expect(await email.getAttribute('aria-invalid')).toBe('true');
+
 		const invitee = `invitee-${Date.now().toString(36)}@example.com`;
 		await email.fill(invitee);
 		await send.click();
-		await page.getByText(`Invitation sent to ${invitee}.`).waitFor();
 		const pending = card.getByRole('list', { name: 'Waiting for an answer' }).getByRole('listitem').filter({ hasText: invitee });
 		await pending.getByText(/^Link valid until /).waitFor();
+		// Said in the card, and still said once the list has been read again.
+		await card.getByText(`Invitation sent to ${invitee}.`).waitFor();
 		const [first] = await inviteMails(invitee, 1);
 
+		// Invited already: said beside the field, nothing sent.
+		await email.fill(invitee);
+		await card.getByText(`${invitee} is already invited: send that invitation again below.`).waitFor();
+		await send.click();
+		expect(invites).toHaveLength(1);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 		expect(await axe(page)).toEqual([]);
 		await card.scrollIntoViewIfNeeded();
 		await screenshot(page, 'team-invites');
 
 		await pending.getByRole('button', { name: `Send again to ${invitee}` }).click();
-		await page.getByText(`Invitation sent again to ${invitee}, with a new link valid for 7 days; the earlier link no longer works.`).waitFor();
 		const mails = await inviteMails(invitee, 2);
+		await card.getByText(`Invitation sent again to ${invitee}, with a new link valid for 7 days; the earlier link no longer works.`).waitFor();
 		const newest = linkIn(mails.at(-1)!, '/invite/');
 		expect(newest).not.toBe(linkIn(first!, '/invite/'));
 
 		await pending.getByRole('button', { name: `Withdraw the invitation to ${invitee}` }).click();
-		await page.getByText(`Invitation to ${invitee} withdrawn: its link no longer works.`).waitFor();
-		await expect.poll(() => pending.count()).toBe(0);
+		await expect.poll(() => pending.count(), { timeout: 10_000 }).toBe(0);
+		await card.getByText(`Invitation to ${invitee} withdrawn: its link no longer works.`).waitFor();
+		await card.getByText(`Invitation to ${invitee} withdrawn`).scrollIntoViewIfNeeded();
 		await screenshot(page, 'team-invite-withdrawn');
+		expect(consoleErrors).toEqual([]);
 		await context.close();
 
 		const visitor = await phoneContext(browser);

@@ -126,6 +126,16 @@ describe('teams and invitations', () => {
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'not an email', role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'invalid_input' });
 	});
 
+	it('refuses a second invitation to an address still invited, also when both are sent at once', async () => {
+		const email = `twice-${w.tag}@example.com`;
+		const both = await Promise.allSettled([1, 2].map(() => inviteToTeam(db, { teamId: w.teamA.id, email, role: 'member' }, actor('memberA'))));
+		expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		expect(both.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict', message: `${email} is already invited: send that invitation again instead.` } });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: email.toUpperCase(), role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
+		const team = await getTeam(db, w.teamA.id, actor('memberA'));
+		expect(team.invites.filter((i) => i.email === email)).toHaveLength(1);
+	});
+
 	it('resends a pending invitation with a new link valid 7 more days, and withdraws one so its link says so; both audited', async () => {
 		const email = `pending-${w.tag}@example.com`;
 		const invitee = await createUser(db.orm, { email, name: 'Pending' });

@@ -99,27 +99,31 @@ const pending = () => and(isNull(teamInvites.acceptedAt), isNull(teamInvites.rev
 /**
  * Mails an invitation link (valid 7 days). Only owners may invite admins. The mail is queued with
  * the invitation (`mail.send`, key `inviteMailKey(id)`): sent right after the commit, retried
- * while the SMTP server is down.
+ * while the SMTP server is down. Refuses (`conflict`) someone already in the team, and an address
+ * with an invitation still pending (resend that one instead); the team's row is locked while it
+ * decides, so two invitations sent at once do not both pass.
  */
 export async function inviteToTeam(db: Db, input: { teamId: string; email: string; role: 'admin' | 'member'; at?: Date }, actor: TeamActor) {
 	const v = parseInput(inviteSchema, input);
 	const actorRole = await requireTeamManager(db.orm, input.teamId, actor);
-	// Invitations send mail: a bounded number per inviter, so a team cannot be used to spam.
-	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
 	if (v.role === 'admin' && actorRole !== 'owner' && !actor.siteAdmin) {
 		throw new DomainError('forbidden', 'Only a team owner can invite admins.');
 	}
-	const [team] = await db.orm.select().from(teams).where(eq(teams.id, input.teamId));
-	if (!team) throw new DomainError('not_found', 'No such team.');
-	const [already] = await db.orm
-		.select({ userId: users.id })
-		.from(teamMembers)
-		.innerJoin(users, eq(users.id, teamMembers.userId))
-		.where(and(eq(teamMembers.teamId, input.teamId), eq(users.email, v.email)));
-	if (already) throw new DomainError('conflict', `${v.email} is already in this team.`);
+	// Invitations send mail: a bounded number per inviter, so a team cannot be used to spam.
+	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
 	const [inviter] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
 	const token = randomToken();
 	return db.orm.transaction(async (tx) => {
+		const [team] = await tx.select().from(teams).where(eq(teams.id, input.teamId)).for('update');
+		if (!team) throw new DomainError('not_found', 'No such team.');
+		const [already] = await tx
+			.select({ userId: users.id })
+			.from(teamMembers)
+			.innerJoin(users, eq(users.id, teamMembers.userId))
+			.where(and(eq(teamMembers.teamId, input.teamId), eq(users.email, v.email)));
+		if (already) throw new DomainError('conflict', `${v.email} is already in this team.`);
+		const [waiting] = await tx.select({ id: teamInvites.id }).from(teamInvites).where(and(eq(teamInvites.teamId, input.teamId), eq(teamInvites.email, v.email), pending()));
+		if (waiting) throw new DomainError('conflict', `${v.email} is already invited: send that invitation again instead.`);
 		const [invite] = await tx
 			.insert(teamInvites)
 			.values({
