@@ -19,7 +19,7 @@ import { startAlerts } from '$lib/server/alerts';
 import { startTopups } from '$lib/server/topup';
 import { startSchedule } from '$lib/server/schedule';
 import { appJobs } from '$lib/server/schedule/app-jobs';
-import { startWebhookOutbox } from '$lib/server/webhooks';
+import { closeWebhookAgents, startWebhookOutbox } from '$lib/server/webhooks';
 import { onShutdown } from '$lib/server/shutdown';
 
 // Fail at start, with one clear line naming the variable, on a bad environment.
@@ -58,9 +58,10 @@ export const init: ServerInit = async () => {
 	const stopTopups = await startTopups(db);
 	// adapter-node stops taking requests on SIGTERM/SIGINT and emits this once the last one ended;
 	// finish the alert evaluations and scheduled jobs under way (a job cut short runs again after
-	// its lease, in another process or after the restart), then close the connections.
+	// its lease, in another process or after the restart), then close the connections: the
+	// webhooks' keep-alive ones once no delivery run uses them, then the database's.
 	process.once('sveltekit:shutdown', () => {
-		Promise.all([schedule.stop(), stopAlerts(), stopTopups()])
+		Promise.all([schedule.stop().then(closeWebhookAgents), stopAlerts(), stopTopups()])
 			.then(closeDb)
 			.catch((e) => console.error('Quota: shutting down cleanly failed', e));
 	});

@@ -52,7 +52,7 @@ export class Unauthorized extends QuotaError {
 export class Forbidden extends QuotaError {
 	override name = 'Forbidden';
 }
-/** No such team, hold or feature (404). */
+/** No such team, hold or feature, or (`unknown_user`) a user the site does not create for an unknown id (404). */
 export class NotFound extends QuotaError {
 	override name = 'NotFound';
 }
@@ -114,6 +114,7 @@ const byCode: Record<string, ErrorClass> = {
 	unauthorized: Unauthorized,
 	forbidden: Forbidden,
 	not_found: NotFound,
+	unknown_user: NotFound,
 	invalid_input: InvalidInput,
 	invalid_json: InvalidInput,
 	idempotency_key_missing: InvalidInput,

@@ -87,7 +87,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -159,7 +159,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -334,7 +334,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -383,7 +383,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use).
+                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -478,7 +478,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -564,7 +564,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use).
+                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -668,7 +668,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -763,7 +763,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use).
+                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -873,7 +873,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1020,7 +1020,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1161,7 +1161,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1256,7 +1256,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use).
+                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -1324,7 +1324,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1397,7 +1397,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -1461,7 +1461,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1509,7 +1509,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -1561,7 +1561,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1856,7 +1856,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1930,7 +1930,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2023,7 +2023,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2159,7 +2159,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2250,7 +2250,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2306,7 +2306,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use).
+                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -2366,7 +2366,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature */
+                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;

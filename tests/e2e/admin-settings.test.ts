@@ -117,6 +117,39 @@ for (const size of sizes) {
 			expect((await guestConsume(`e2e-open-again-${size.name}`)).status).toBe(200);
 		});
 
+		it('turns “Create users for unknown ids” off: a site key’s call for an unknown user is then 404; on again, it goes through', async () => {
+			await page.goto('/admin/limits');
+			const card = page.getByRole('form', { name: 'Users in the API' });
+			const create = card.getByLabel('Create users for unknown ids');
+			await create.waitFor();
+			expect(await create.isChecked()).toBe(true);
+			const typo = `e2e-typo-${size.name}-${Date.now().toString(36)}`;
+			const consume = () =>
+				fetch(`${baseURL()}/api/v1/consume`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `e2e-${typo}-${Math.random()}` },
+					body: JSON.stringify({ user: typo, feature: 'ai_bots', units: 1 })
+				});
+			try {
+				await create.uncheck();
+				await card.getByRole('button', { name: 'Save' }).click();
+				await card.getByText('Saved: unknown ids are refused (404). Recorded in the audit log.').waitFor();
+				await screen(page, `admin-unknown-users-${size.name}`);
+				await expectSound(page);
+				const refused = await consume();
+				expect(refused.status).toBe(404);
+				expect(await refused.json()).toMatchObject({ error: 'unknown_user' });
+				await page.reload();
+				await expect(page.getByRole('form', { name: 'Users in the API' }).getByLabel('Create users for unknown ids').isChecked()).resolves.toBe(false);
+			} finally {
+				const again = page.getByRole('form', { name: 'Users in the API' });
+				await again.getByLabel('Create users for unknown ids').check();
+				await again.getByRole('button', { name: 'Save' }).click();
+				await again.getByText('Saved: unknown ids create users. Recorded in the audit log.').waitFor();
+			}
+			expect((await consume()).status).toBe(200);
+		});
+
 		it('saves the team member cap default beside the team pool default, and names each role field by the role’s name', async () => {
 			await page.goto('/admin/limits');
 			const site = page.getByRole('form', { name: 'Periods, spend order and caps' });

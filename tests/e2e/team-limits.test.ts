@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch, screenshot } from './browser';
-import { leo, maya, openAs, waitForFresh } from './app';
+import { join } from 'node:path';
+import { launch, phoneContext, screenshot, sharedApp } from './browser';
+import { axe, leo, maya, openAs, waitForFresh } from './app';
+import { linkIn, readMailDir } from '../helpers/mail';
 
 // Issue 13.4: a team member's Team page shows the daily limit the owner set for them (Leo: 5,000)
 // and the team's own limit (Acme Studio: 20,000 a day); it never says "no daily limit" for a limit
-// that exists, nor guesses at other members' limits.
+// that exists, nor guesses at other members' limits. Its owner sends, resends and withdraws invitations.
 
 let browser: Browser;
 beforeAll(async () => {
@@ -37,5 +39,78 @@ describe('the Team page tells a member their limits', () => {
 		await expect(members.getByRole('listitem').filter({ hasText: leo.name }).getByText(/· limit 5,000 a day$/).isVisible()).resolves.toBe(true);
 		await expect(members.getByRole('listitem').filter({ hasText: maya.name }).getByText(/· no daily limit$/).isVisible()).resolves.toBe(true);
 		await context.close();
+	});
+});
+
+/** The newest invitation mail to `to` in the shared app's mail directory, once there are `count` of them. */
+async function inviteMails(to: string, count: number) {
+	const dir = join(sharedApp().dataDir, 'mail');
+	let mails = readMailDir(dir).filter((m) => m.to.includes(to));
+	for (let i = 0; i < 40 && mails.length < count; i++) {
+		await new Promise((r) => setTimeout(r, 250));
+		mails = readMailDir(dir).filter((m) => m.to.includes(to));
+	}
+	expect(mails, `invitation mails to ${to} in ${dir}`).toHaveLength(count);
+	return mails;
+}
+
+describe('the Team page’s invitations', () => {
+	it('the owner invites, is told at once who is already in or invited, sends again and withdraws; the withdrawn link says so; no console errors', async () => {
+		const { context, page } = await openAs(browser, maya.email, '/team');
+		const consoleErrors: string[] = [];
+		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+		const invites: string[] = [];
+		page.on('request', (r) => void (r.url().includes('team.invite') && invites.push(r.url())));
+		await waitForFresh(page);
+		const card = page.getByRole('region', { name: 'Invite a member' });
+		const email = card.getByLabel('Email');
+		const send = card.getByRole('button', { name: 'Send invite' });
+
+		// Someone already in the team: said beside the field, nothing sent.
+		await email.fill(leo.email.toUpperCase());
+		await card.getByText(`${leo.email} is already in this team.`).waitFor();
+		await send.click();
+		expect(await email.getAttribute('aria-invalid')).toBe('true');
+
+		const invitee = `invitee-${Date.now().toString(36)}@example.com`;
+		await email.fill(invitee);
+		await send.click();
+		const pending = card.getByRole('list', { name: 'Waiting for an answer' }).getByRole('listitem').filter({ hasText: invitee });
+		await pending.getByText(/^Link valid until /).waitFor();
+		// Said in the card, and still said once the list has been read again.
+		await card.getByText(`Invitation sent to ${invitee}.`).waitFor();
+		const [first] = await inviteMails(invitee, 1);
+
+		// Invited already: said beside the field, nothing sent.
+		await email.fill(invitee);
+		await card.getByText(`${invitee} is already invited: send that invitation again below.`).waitFor();
+		await send.click();
+		expect(invites).toHaveLength(1);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+		expect(await axe(page)).toEqual([]);
+		await card.scrollIntoViewIfNeeded();
+		await screenshot(page, 'team-invites');
+
+		await pending.getByRole('button', { name: `Send again to ${invitee}` }).click();
+		const mails = await inviteMails(invitee, 2);
+		await card.getByText(`Invitation sent again to ${invitee}, with a new link valid for 7 days; the earlier link no longer works.`).waitFor();
+		const newest = linkIn(mails.at(-1)!, '/invite/');
+		expect(newest).not.toBe(linkIn(first!, '/invite/'));
+
+		await pending.getByRole('button', { name: `Withdraw the invitation to ${invitee}` }).click();
+		await expect.poll(() => pending.count(), { timeout: 10_000 }).toBe(0);
+		await card.getByText(`Invitation to ${invitee} withdrawn: its link no longer works.`).waitFor();
+		await card.getByText(`Invitation to ${invitee} withdrawn`).scrollIntoViewIfNeeded();
+		await screenshot(page, 'team-invite-withdrawn');
+		expect(consoleErrors).toEqual([]);
+		await context.close();
+
+		const visitor = await phoneContext(browser);
+		const link = await visitor.newPage();
+		await link.goto(newest);
+		await link.getByRole('heading', { name: 'Invitation withdrawn' }).waitFor();
+		await link.getByText(/withdrew this invitation, so it no longer lets anyone join/).waitFor();
+		await screenshot(link, 'invite-withdrawn-link');
+		await visitor.close();
 	});
 });

@@ -62,6 +62,15 @@ async function inviteForMemberB(w: World, db: Db) {
 	return { token };
 }
 
+/** A pending invitation to memberA's team, for the rows that withdraw or resend one. */
+async function pendingInvite(w: World, db: Db) {
+	const [invite] = await db.orm
+		.insert(teamInvites)
+		.values({ teamId: w.teamA.id, email: `pending-${w.tag}@example.com`, role: 'member', tokenHash: hashToken(`pending${w.tag}`.padEnd(32, 'p')), invitedBy: w.users.memberA.id, expiresAt: new Date(Date.now() + 86_400_000) })
+		.returning();
+	return { teamId: w.teamA.id, inviteId: invite!.id };
+}
+
 const product = async (w: World, db: Db) => {
 	await upsertProduct(db.orm, { id: `pack-${w.tag}`, kind: 'pack', name: 'Matrix pack', grants: [{ model: null, tokens: 5000 }], priceCents: 500, paddlePriceSandbox: `pri_matrix${w.tag}`, paddlePriceProduction: `pri_matrixp${w.tag}` });
 	return { accountId: w.teamA.accountId, productId: `pack-${w.tag}`, quantity: 1 };
@@ -116,6 +125,8 @@ const matrix: Record<string, Entry> = {
 	'team.create': { allow: members, input: () => ({ name: 'New team' }) },
 	'team.get': { allow: teamAUsers, input: (w) => ({ teamId: w.teamA.id }) },
 	'team.invite': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, email: `new-${w.tag}@example.com`, role: 'member' }) },
+	'team.revokeInvite': { allow: teamAManagers, input: pendingInvite },
+	'team.resendInvite': { allow: teamAManagers, input: pendingInvite },
 	'team.acceptInvite': { allow: ['memberB'], input: inviteForMemberB },
 	'team.removeMember': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id }) },
 	'team.changeRole': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id, role: 'admin' }) },

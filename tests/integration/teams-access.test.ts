@@ -20,6 +20,8 @@ import {
 	leaveTeam,
 	removeMember,
 	requireAccountAccess,
+	resendInvite,
+	revokeInvite,
 	setActiveAccount,
 	setTeamCap,
 	spendableAccounts,
@@ -122,6 +124,68 @@ describe('teams and invitations', () => {
 		await expect(inviteToTeam(db, { teamId: w.teamB.id, email: 'x@example.com', role: 'admin' }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: w.users.teamMember.email!, role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'not an email', role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'invalid_input' });
+	});
+
+	it('refuses a second invitation to an address still invited, also when both are sent at once', async () => {
+		const email = `twice-${w.tag}@example.com`;
+		const both = await Promise.allSettled([1, 2].map(() => inviteToTeam(db, { teamId: w.teamA.id, email, role: 'member' }, actor('memberA'))));
+		expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		expect(both.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict', message: `${email} is already invited: send that invitation again instead.` } });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: email.toUpperCase(), role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
+		const team = await getTeam(db, w.teamA.id, actor('memberA'));
+		expect(team.invites.filter((i) => i.email === email)).toHaveLength(1);
+	});
+
+	it('resends a pending invitation with a new link valid 7 more days, and withdraws one so its link says so; both audited', async () => {
+		const email = `pending-${w.tag}@example.com`;
+		const invitee = await createUser(db.orm, { email, name: 'Pending' });
+		const invite = await inviteToTeam(db, { teamId: w.teamA.id, email, role: 'member' }, actor('memberA'));
+		const first = inviteToken(linkIn(await smtp.waitFor(email), '/invite/'));
+		// Two days before it would have expired.
+		await db.orm.execute(sql`update team_invites set expires_at = now() + interval '2 days' where id = ${invite.id}`);
+
+		const mailsBefore = smtp.messages.length;
+		const resent = await resendInvite(db, { teamId: w.teamA.id, inviteId: invite.id }, actor('memberA'));
+		expect(resent.expiresAt.getTime()).toBeGreaterThan(Date.now() + 6.9 * 86_400_000);
+		const again = await smtp.waitFor(email, mailsBefore);
+		const second = inviteToken(linkIn(again, '/invite/'));
+		expect(second).not.toBe(first);
+		expect(again.decoded).toMatch(new RegExp(`^Subject: MemberA ${w.tag} invited you to Team A ${w.tag} on Quota`, 'm'));
+		// Only the newest mail's link joins: the earlier one is no longer valid.
+		await expect(describeInvite(db, first)).rejects.toMatchObject({ code: 'not_found' });
+		await expect(describeInvite(db, second)).resolves.toMatchObject({ usable: true, revokedAt: null });
+		const [pendingRow] = (await getTeam(db, w.teamA.id, actor('memberA'))).invites.filter((i) => i.id === invite.id);
+		expect(pendingRow!.expiresAt).toEqual(resent.expiresAt);
+
+		// A plain member cannot withdraw it, someone outside the team learns nothing.
+		await expect(revokeInvite(db, { teamId: w.teamA.id, inviteId: invite.id }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(revokeInvite(db, { teamId: w.teamA.id, inviteId: invite.id }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'not_found' });
+		// Nor can another team's manager reach it through their own team.
+		await expect(revokeInvite(db, { teamId: w.teamB.id, inviteId: invite.id }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'not_found' });
+
+		await revokeInvite(db, { teamId: w.teamA.id, inviteId: invite.id }, actor('memberA'));
+		await expect(describeInvite(db, second)).resolves.toMatchObject({ usable: false, revokedAt: expect.any(Date) });
+		await expect(acceptInvite(db, second, { id: invitee.id, email })).rejects.toMatchObject({ code: 'not_found', message: 'This invitation was withdrawn by the team. Ask the team admin for a new one.' });
+		expect((await getTeam(db, w.teamA.id, actor('memberA'))).invites.map((i) => i.id)).not.toContain(invite.id);
+		expect((await spendableAccounts(db, invitee.id)).map((a) => a.kind)).toEqual(['user']);
+		// Withdrawn is final: neither withdrawn nor sent again; the address can be invited afresh.
+		await expect(revokeInvite(db, { teamId: w.teamA.id, inviteId: invite.id }, actor('memberA'))).rejects.toMatchObject({ code: 'not_found' });
+		await expect(resendInvite(db, { teamId: w.teamA.id, inviteId: invite.id }, actor('memberA'))).rejects.toMatchObject({ code: 'not_found' });
+		const fresh = await inviteToTeam(db, { teamId: w.teamA.id, email, role: 'member' }, actor('memberA'));
+		await revokeInvite(db, { teamId: w.teamA.id, inviteId: fresh.id }, actor('siteAdmin'));
+
+		const audit = await db.rows<{ action: string; detail: { email: string }; after: { expiresAt: string } | null }>(
+			sql`select action, detail, after from audit_log where action in ('team.invite_resent', 'team.invite_revoked') and detail->>'email' = ${email} order by id`
+		);
+		expect(audit.map((a) => a.action)).toEqual(['team.invite_resent', 'team.invite_revoked', 'team.invite_revoked']);
+		expect(new Date(audit[0]!.after!.expiresAt)).toEqual(resent.expiresAt);
+	});
+
+	it('lets only owners withdraw or resend an invitation for an admin', async () => {
+		const invite = await inviteToTeam(db, { teamId: w.teamB.id, email: `admin-${w.tag}@example.com`, role: 'admin' }, { userId: w.users.teamBOwner.id, siteAdmin: false });
+		await expect(resendInvite(db, { teamId: w.teamB.id, inviteId: invite.id }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(revokeInvite(db, { teamId: w.teamB.id, inviteId: invite.id }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(revokeInvite(db, { teamId: w.teamB.id, inviteId: invite.id }, { userId: w.users.teamBOwner.id, siteAdmin: false })).resolves.toEqual({ id: invite.id });
 	});
 
 	it('hides a team from people outside it', async () => {

@@ -21,7 +21,8 @@ import {
 	redeliver,
 	startWebhookOutbox,
 	updateEndpoint,
-	webhookDeliveryJob
+	webhookDeliveryJob,
+	closeWebhookAgents
 } from '../../src/lib/server/webhooks';
 import { backend, freshDb } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
@@ -35,6 +36,7 @@ interface Received {
 /** A receiver on loopback; `answer` decides each reply (call `res.end` or leave it hanging). */
 async function receiver(answer: (n: number, res: ServerResponse, req: IncomingMessage) => void, port = 0) {
 	const got: Received[] = [];
+	const sockets = { opened: 0 };
 	const server: Server = createServer((req, res) => {
 		let body = '';
 		req.on('data', (c) => (body += c));
@@ -43,10 +45,12 @@ async function receiver(answer: (n: number, res: ServerResponse, req: IncomingMe
 			answer(got.length, res, req);
 		});
 	});
+	server.on('connection', () => sockets.opened++);
 	await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
 	const bound = (server.address() as AddressInfo).port;
 	return {
 		got,
+		sockets,
 		url: `http://127.0.0.1:${bound}/hooks`,
 		port: bound,
 		close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())))
@@ -73,6 +77,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	unsubscribe();
+	await closeWebhookAgents();
 	await db.close();
 });
 
@@ -208,6 +213,23 @@ describe(`webhook delivery on ${backend}`, () => {
 		expect(dead.got.every((g) => g.id === delivery!.eventId)).toBe(true);
 		await fixed.close();
 		await expect(redeliver(db, ep.id, 999_999, { ip: null })).rejects.toMatchObject({ code: 'not_found' });
+		await updateEndpoint(db, ep.id, { enabled: false }, { ip: null });
+	});
+
+	it('runs one after another reuse the keep-alive connection to an endpoint', async () => {
+		const sink = await receiver((_, res) => res.writeHead(200).end());
+		const ep = await createEndpoint(db, { url: sink.url, event_types: ['grant.created'] }, { ip: null });
+		const u = await makeUser(db);
+		for (let n = 1; n <= 5; n++) {
+			await grantTo(db, u.accountId, n);
+			// One delivery per run, as the schedule's runs every 2 s send what came meanwhile.
+			expect(await deliverDue(db, { concurrency: 1 })).toBe(1);
+		}
+		expect(sink.got).toHaveLength(5);
+		// A run that made its own dispatcher opened one connection each (5). Kept, the runs share at
+		// most two (undici may open a second beside the first while that one is settling into its pool).
+		expect(sink.sockets.opened).toBeLessThanOrEqual(2);
+		await sink.close();
 		await updateEndpoint(db, ep.id, { enabled: false }, { ip: null });
 	});
 

@@ -11,6 +11,8 @@ export const errorCodes = [
 	'unknown_feature',
 	'unknown_model',
 	'unknown_module',
+	/** A site key named a `user` Quota does not know, on a site that does not create users for unknown ids. */
+	'unknown_user',
 	'hold_expired',
 	'hold_already_settled',
 	'idempotency_key_reused',

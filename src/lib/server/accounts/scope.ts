@@ -9,6 +9,7 @@ import { activeAccount } from './active-account';
 import { guestAccountFor } from './guests';
 import type { ApiKeyAuth, Auth } from './types';
 import { findOrCreateExternalUser } from './users';
+import { getSiteSettings } from '../ledger';
 
 /** Whom a request is about: a site key names the account; an account key acts on its own. */
 export interface Target {
@@ -28,16 +29,18 @@ function keptUsersOf(db: Db): LRUCache<string, string> {
 }
 
 /**
- * The account of a user a site key names by Quota id or the host's id, created on first sight.
- * A user never moves to another account and is never deleted, so each process keeps the answer
- * (the metering API would otherwise look it up on every request), for the users seen last.
+ * The account of a user a site key names by Quota id or the host's id, created on first sight
+ * unless the site turned that off (`unknown_user` then). A user never moves to another account and
+ * is never deleted, so each process keeps the answer (the metering API would otherwise look it up
+ * on every request), for the users seen last; the setting is read only for a user not found.
  */
 async function siteUserAccount(db: Db, user: string): Promise<string> {
 	const kept = keptUsersOf(db);
 	const known = kept.get(user);
 	if (known) return known;
 	const found = isUuid(user) ? await accountOfUserId(db.orm, user.toLowerCase()) : null;
-	const accountId = found ?? (await findOrCreateExternalUser(db, user)).accountId;
+	const mayCreate = async () => (await getSiteSettings(db.orm)).createUnknownUsers;
+	const accountId = found ?? (await findOrCreateExternalUser(db, user, mayCreate)).accountId;
 	kept.set(user, accountId);
 	return accountId;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
@@ -69,7 +69,8 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 		? await db.orm
 				.select({ id: teamInvites.id, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt })
 				.from(teamInvites)
-				.where(and(eq(teamInvites.teamId, teamId), isNull(teamInvites.acceptedAt), gt(teamInvites.expiresAt, sql`now()`)))
+				.where(and(eq(teamInvites.teamId, teamId), pending()))
+				.orderBy(asc(teamInvites.createdAt), asc(teamInvites.id))
 		: [];
 	// Every member sees the team's own limits and their own; managers see everyone's.
 	const limits = (await capsInForce(db.orm, team.accountId)).filter((c) => canManage || c.memberUserId === null || c.memberUserId === actor.userId);
@@ -89,33 +90,40 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 
 const inviteSchema = z.object({ email: emailSchema, role: z.enum(['admin', 'member']) });
 
-/** The key of an invitation's queued mail (`mail.send`), by the invitation's id. */
+/** The key of an invitation's first mail (`mail.send`), by the invitation's id; a resend's is this and its new expiry. */
 export const inviteMailKey = (inviteId: string) => `invite:${inviteId}`;
+
+/** An invitation still waiting for its answer: not accepted, not withdrawn, not expired. */
+const pending = () => and(isNull(teamInvites.acceptedAt), isNull(teamInvites.revokedAt), gt(teamInvites.expiresAt, sql`now()`));
 
 /**
  * Mails an invitation link (valid 7 days). Only owners may invite admins. The mail is queued with
  * the invitation (`mail.send`, key `inviteMailKey(id)`): sent right after the commit, retried
- * while the SMTP server is down.
+ * while the SMTP server is down. Refuses (`conflict`) someone already in the team, and an address
+ * with an invitation still pending (resend that one instead); the team's row is locked while it
+ * decides, so two invitations sent at once do not both pass.
  */
 export async function inviteToTeam(db: Db, input: { teamId: string; email: string; role: 'admin' | 'member'; at?: Date }, actor: TeamActor) {
 	const v = parseInput(inviteSchema, input);
 	const actorRole = await requireTeamManager(db.orm, input.teamId, actor);
-	// Invitations send mail: a bounded number per inviter, so a team cannot be used to spam.
-	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
 	if (v.role === 'admin' && actorRole !== 'owner' && !actor.siteAdmin) {
 		throw new DomainError('forbidden', 'Only a team owner can invite admins.');
 	}
-	const [team] = await db.orm.select().from(teams).where(eq(teams.id, input.teamId));
-	if (!team) throw new DomainError('not_found', 'No such team.');
-	const [already] = await db.orm
-		.select({ userId: users.id })
-		.from(teamMembers)
-		.innerJoin(users, eq(users.id, teamMembers.userId))
-		.where(and(eq(teamMembers.teamId, input.teamId), eq(users.email, v.email)));
-	if (already) throw new DomainError('conflict', `${v.email} is already in this team.`);
+	// Invitations send mail: a bounded number per inviter, so a team cannot be used to spam.
+	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
 	const [inviter] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
 	const token = randomToken();
 	return db.orm.transaction(async (tx) => {
+		const [team] = await tx.select().from(teams).where(eq(teams.id, input.teamId)).for('update');
+		if (!team) throw new DomainError('not_found', 'No such team.');
+		const [already] = await tx
+			.select({ userId: users.id })
+			.from(teamMembers)
+			.innerJoin(users, eq(users.id, teamMembers.userId))
+			.where(and(eq(teamMembers.teamId, input.teamId), eq(users.email, v.email)));
+		if (already) throw new DomainError('conflict', `${v.email} is already in this team.`);
+		const [waiting] = await tx.select({ id: teamInvites.id }).from(teamInvites).where(and(eq(teamInvites.teamId, input.teamId), eq(teamInvites.email, v.email), pending()));
+		if (waiting) throw new DomainError('conflict', `${v.email} is already invited: send that invitation again instead.`);
 		const [invite] = await tx
 			.insert(teamInvites)
 			.values({
@@ -133,15 +141,61 @@ export async function inviteToTeam(db: Db, input: { teamId: string; email: strin
 	});
 }
 
+/**
+ * A pending invitation of the team, locked, for a manager allowed to act on it (an admin's
+ * invitation: owners and site admins only, as for sending one). `not_found` when it is not pending.
+ */
+async function lockPendingInvite(exec: Executor, teamId: string, inviteId: string, actor: TeamActor, what: string) {
+	const actorRole = await requireTeamManager(exec, teamId, actor);
+	const [invite] = await exec
+		.select()
+		.from(teamInvites)
+		.where(and(eq(teamInvites.id, inviteId), eq(teamInvites.teamId, teamId), pending()))
+		.for('update');
+	if (!invite) throw new DomainError('not_found', 'This invitation is no longer pending: it was accepted, withdrawn or has expired.');
+	if (invite.role === 'admin' && actorRole !== 'owner' && !actor.siteAdmin) throw new DomainError('forbidden', `Only a team owner can ${what} an admin’s invitation.`);
+	const [team] = await exec.select().from(teams).where(eq(teams.id, teamId));
+	return { invite, team: team! };
+}
+
+/** Withdraws a pending invitation (owners and admins; an admin's, owners only): its link then says it was withdrawn. Audited. */
+export async function revokeInvite(db: Db, input: { teamId: string; inviteId: string }, actor: TeamActor) {
+	return db.orm.transaction(async (tx) => {
+		const { invite, team } = await lockPendingInvite(tx, input.teamId, input.inviteId, actor, 'withdraw');
+		await tx.update(teamInvites).set({ revokedAt: sql`now()` }).where(eq(teamInvites.id, invite.id));
+		await audit(tx, { action: 'team.invite_revoked', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, detail: { email: invite.email, role: invite.role } });
+		return { id: invite.id };
+	});
+}
+
+/**
+ * Sends a pending invitation's mail again, with a new link valid 7 days from now (the earlier
+ * link stops working: only the newest mail's link joins). Rate-limited with the invitations. Audited.
+ */
+export async function resendInvite(db: Db, input: { teamId: string; inviteId: string }, actor: TeamActor) {
+	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
+	const [inviter] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
+	const token = randomToken();
+	return db.orm.transaction(async (tx) => {
+		const { invite, team } = await lockPendingInvite(tx, input.teamId, input.inviteId, actor, 'resend');
+		const expiresAt = new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000);
+		await tx.update(teamInvites).set({ tokenHash: hashToken(token), expiresAt }).where(eq(teamInvites.id, invite.id));
+		await audit(tx, { action: 'team.invite_resent', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, before: { expiresAt: invite.expiresAt }, after: { expiresAt }, detail: { email: invite.email, role: invite.role } });
+		const mail = teamInviteMail(invite.email, team.name, inviter?.name ?? 'A team admin', `${config().ORIGIN}/invite/${token}`);
+		await queueMail(tx, mail, `${inviteMailKey(invite.id)}:${expiresAt.toISOString()}`);
+		return { id: invite.id, email: invite.email, role: invite.role, expiresAt };
+	});
+}
+
 /** What an invitation link is about, for the page that offers to accept it. */
 export async function describeInvite(db: Db, token: string) {
 	const [row] = await db.orm
-		.select({ teamName: teams.name, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt, acceptedAt: teamInvites.acceptedAt })
+		.select({ teamName: teams.name, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt, acceptedAt: teamInvites.acceptedAt, revokedAt: teamInvites.revokedAt })
 		.from(teamInvites)
 		.innerJoin(teams, eq(teams.id, teamInvites.teamId))
 		.where(eq(teamInvites.tokenHash, hashToken(token)));
 	if (!row) throw new DomainError('not_found', 'This invitation link is not valid. Ask the team admin for a new one.');
-	return { ...row, usable: !row.acceptedAt && row.expiresAt > new Date() };
+	return { ...row, usable: !row.acceptedAt && !row.revokedAt && row.expiresAt > new Date() };
 }
 
 /** Joins the team of an invitation sent to the signed-in user's email (each link works once); `at` as for createTeam. */
@@ -150,9 +204,13 @@ export async function acceptInvite(db: Db, token: string, user: { id: string; em
 		const [invite] = await tx
 			.update(teamInvites)
 			.set({ acceptedAt: sql`now()` })
-			.where(and(eq(teamInvites.tokenHash, hashToken(token)), isNull(teamInvites.acceptedAt), gt(teamInvites.expiresAt, sql`now()`)))
+			.where(and(eq(teamInvites.tokenHash, hashToken(token)), pending()))
 			.returning();
-		if (!invite) throw new DomainError('not_found', 'This invitation has expired or was already used. Ask the team admin for a new one.');
+		if (!invite) {
+			const [revoked] = await tx.select({ id: teamInvites.id }).from(teamInvites).where(and(eq(teamInvites.tokenHash, hashToken(token)), isNotNull(teamInvites.revokedAt)));
+			if (revoked) throw new DomainError('not_found', 'This invitation was withdrawn by the team. Ask the team admin for a new one.');
+			throw new DomainError('not_found', 'This invitation has expired or was already used. Ask the team admin for a new one.');
+		}
 		if (!user.email || user.email !== invite.email) {
 			throw new DomainError('forbidden', `This invitation was sent to ${invite.email}. Sign in with that email to accept it.`);
 		}

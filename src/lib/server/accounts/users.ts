@@ -64,9 +64,10 @@ export async function createUser(exec: Executor, input: NewUser): Promise<Create
 
 /**
  * The user a host site knows by its own id (metering API): created on first sight with an
- * empty account and no email. Concurrent first requests create it once.
+ * empty account and no email. Concurrent first requests create it once. `mayCreate` (the site's
+ * setting) is asked only when there is no such user: false refuses with `unknown_user`.
  */
-export async function findOrCreateExternalUser(db: Db, externalId: string): Promise<CreatedUser> {
+export async function findOrCreateExternalUser(db: Db, externalId: string, mayCreate: () => Promise<boolean> = async () => true): Promise<CreatedUser> {
 	const id = parseInput(externalUserIdSchema, externalId);
 	const find = async (exec: Executor) => {
 		const [u] = await exec
@@ -77,11 +78,15 @@ export async function findOrCreateExternalUser(db: Db, externalId: string): Prom
 	};
 	const existing = await find(db.orm);
 	if (existing) return existing;
+	if (!(await mayCreate())) throw unknownUser(id);
 	return db.orm.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'external-user:' + id}, 0))`);
 		return (await find(tx)) ?? createUser(tx, { email: null, name: externalUserName(id), externalId: id });
 	});
 }
+
+/** The refusal of a `user` that names nobody, on a site that does not create users for unknown ids. */
+const unknownUser = (user: string) => new DomainError('unknown_user', `No user "${user}" on this site: check the id. (This site does not create users for unknown ids.)`);
 
 /** The display name of a host site's user: its id, shortened to fit a name (ids are longer than names may be). */
 function externalUserName(id: string): string {

@@ -39,6 +39,8 @@ export const answers: { [C in ErrorCode]: DomainAnswer } & { [C in EdgeCode]: { 
 	unknown_feature: { status: 422, trpc: 'NOT_FOUND' },
 	unknown_model: { status: 422, trpc: 'NOT_FOUND' },
 	unknown_module: { status: 422, trpc: 'NOT_FOUND' },
+	// Like a team id that names no team: the resource the request is about does not exist.
+	unknown_user: { status: 404, trpc: 'NOT_FOUND' },
 	hold_expired: { status: 409, trpc: 'CONFLICT' },
 	hold_already_settled: { status: 409, trpc: 'CONFLICT' },
 	idempotency_key_reused: { status: 422, trpc: 'UNPROCESSABLE_CONTENT' },

@@ -194,7 +194,7 @@ export async function getSiteSettings(exec: Executor): Promise<SiteSettings> {
  */
 export async function updateSiteSettings(
 	exec: Executor,
-	patch: Partial<Pick<SiteSettings, 'timeZone' | 'weekStart' | 'spendOrder' | 'lowSharePercent' | 'defaultTeamDailyCap' | 'defaultMemberDailyCap'>>
+	patch: Partial<Pick<SiteSettings, 'timeZone' | 'weekStart' | 'spendOrder' | 'lowSharePercent' | 'defaultTeamDailyCap' | 'defaultMemberDailyCap' | 'createUnknownUsers'>>
 ): Promise<SiteSettings> {
 	if (patch.timeZone !== undefined && !isTimeZone(patch.timeZone)) {
 		throw new DomainError('invalid_input', `Unknown time zone '${patch.timeZone}'.`);

@@ -22,7 +22,7 @@ const errorText: Record<number, string> = {
 	401: '`unauthorized`: no or bad API key',
 	402: '`insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature’s free allowance and the lots its model may use, as `remaining` counts them; not the account’s `available`), `allowance_exhausted` or `cap_reached` (message: the module’s limit message)',
 	403: '`forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`',
-	404: '`not_found`: no such team, hold or feature',
+	404: '`not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits)',
 	409: '`idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict`',
 	413: '`payload_too_large`: body larger than 64 KB',
 	415: '`unsupported_media_type`: a body that is not `application/json`',

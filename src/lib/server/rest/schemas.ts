@@ -12,7 +12,7 @@ export const targetFields = {
 	user: z
 		.union([z.uuid(), externalUserIdSchema])
 		.optional()
-		.meta({ description: 'Site keys: a Quota user id or the host site’s own user id (created on first use).', example: 'wp-user-42' }),
+		.meta({ description: 'Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).', example: 'wp-user-42' }),
 	team: z.uuid().optional().meta({ description: 'Site keys: a team id (its shared pool).' }),
 	guest: guestIdSchema.optional().meta({ description: 'Site keys: an anonymous visitor id.', example: 'visitor-7f3a' })
 };

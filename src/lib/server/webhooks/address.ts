@@ -71,13 +71,39 @@ function publicLookup(resolve: LookupFunction): LookupFunction {
 		});
 }
 
+const agents = { private: new Map<LookupFunction, Agent>(), public: new Map<LookupFunction, Agent>() };
+
+/**
+ * The dispatcher webhooks are sent through, for `privateUrls` (whether non-public addresses are
+ * allowed) and the resolver (dns.lookup unless given: tests give theirs). One per pair for the
+ * process's life, made on first use, so the keep-alive connections to an endpoint are reused from
+ * one delivery run to the next (every 2 s); closed by closeWebhookAgents at shutdown. Off, it is
+ * publicAgent: every connection's address is checked where it is made.
+ */
+export function webhookAgent(privateUrls: boolean, resolve: LookupFunction = dnsLookup as LookupFunction): Agent {
+	const byResolver = agents[privateUrls ? 'private' : 'public'];
+	let agent = byResolver.get(resolve);
+	if (!agent) {
+		agent = privateUrls ? new Agent({ connect: { lookup: resolve } }) : publicAgent(resolve);
+		byResolver.set(resolve, agent);
+	}
+	return agent;
+}
+
+/** Closes the webhook dispatchers (at shutdown, once the schedule's runs have ended): requests under way finish first, idle connections go. */
+export async function closeWebhookAgents(): Promise<void> {
+	const all = [...agents.private.values(), ...agents.public.values()];
+	agents.private.clear();
+	agents.public.clear();
+	await Promise.all(all.map((a) => a.close()));
+}
+
 /**
  * An undici dispatcher that connects to public addresses only: IP literals and localhost names are
- * refused before connecting, names are resolved in the connection itself (`resolve`, dns.lookup by
- * default) and refused when any of their addresses is not public, so DNS cannot point a checked name
+ * refused before connecting, names are resolved in the connection itself (`resolve`) and refused when any of their addresses is not public, so DNS cannot point a checked name
  * elsewhere between the check and the use.
  */
-export function publicAgent(resolve: LookupFunction = dnsLookup as LookupFunction): Agent {
+function publicAgent(resolve: LookupFunction): Agent {
 	const connect = buildConnector({ lookup: publicLookup(resolve) });
 	return new Agent({
 		connect: (opts, callback) => {

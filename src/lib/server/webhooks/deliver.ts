@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { Agent, fetch, type Dispatcher } from 'undici';
+import { fetch, type Dispatcher } from 'undici';
 import type { Db } from '../db';
 import { queryRows } from '../db/client';
 import { describeError, logFailure } from '../log';
 import { noticeDisabled } from './notice';
-import { privateUrlsAllowed, publicAgent, RefusedAddress } from './address';
+import { privateUrlsAllowed, RefusedAddress, webhookAgent } from './address';
 
 /**
  * Seconds to wait after each failed try: Standard Webhooks' suggested schedule (5 s, 5 min, 30 min,
@@ -64,12 +64,8 @@ export async function deliverDue(db: Db, opts: DeliveryOptions = {}): Promise<nu
 	const timeoutMs = opts.timeoutMs ?? 10_000;
 	const schedule = opts.retrySchedule ?? RETRY_SCHEDULE_SECONDS;
 	const slots = opts.concurrency ?? 20;
-	const dispatcher = privateUrlsAllowed(opts.privateUrls) ? new Agent({ connect: { lookup: opts.lookup } }) : publicAgent(opts.lookup);
-	try {
-		return await deliverWith(db, dispatcher, { timeoutMs, schedule, slots, signal: opts.signal });
-	} finally {
-		await dispatcher.close();
-	}
+	// The process's dispatcher for this setting, kept between runs: its keep-alive connections are reused.
+	return deliverWith(db, webhookAgent(privateUrlsAllowed(opts.privateUrls), opts.lookup), { timeoutMs, schedule, slots, signal: opts.signal });
 }
 
 async function deliverWith(db: Db, dispatcher: Dispatcher, opts: { timeoutMs: number; schedule: number[]; slots: number; signal?: AbortSignal }): Promise<number> {

@@ -4,4 +4,5 @@ export { writeOutbox, startWebhookOutbox, webhookEventId } from './outbox';
 export { deliverDue, RETRY_SCHEDULE_SECONDS, type DeliveryOptions } from './deliver';
 export { listDeliveries, redeliver, type DeliveryView, type AttemptView } from './log';
 export { webhookDeliveryJob } from './job';
+export { closeWebhookAgents } from './address';
 export { siteKeyActor } from './operator';

@@ -126,6 +126,8 @@ export const teamInvites = pgTable('team_invites', {
 	invitedBy: uuid('invited_by').references(() => users.id),
 	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 	acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+	/** When a team's owner or admin withdrew it; its link then says so. */
+	revokedAt: timestamp('revoked_at', { withTimezone: true }),
 	createdAt: createdAt()
 });
 

@@ -36,6 +36,8 @@ export const siteSettings = pgTable('site_settings', {
 	defaultTeamDailyCap: tokens('default_team_daily_cap'),
 	/** Site default daily spending limit on each member's use of a team pool (not its owner's); null = none. */
 	defaultMemberDailyCap: tokens('default_member_daily_cap'),
+	/** Whether a site key naming a `user` Quota does not know creates that user (else: 404 unknown_user). */
+	createUnknownUsers: boolean('create_unknown_users').notNull().default(true),
 	updatedAt: ts('updated_at').notNull().defaultNow()
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure, teamAdminProcedure } from '../procedures';
-import { acceptInvite, changeMemberRole, createTeam, getTeam, inviteToTeam, isSiteAdmin, leaveTeam, removeMember, setTeamCap } from '../../accounts';
+import { acceptInvite, changeMemberRole, createTeam, getTeam, inviteToTeam, isSiteAdmin, leaveTeam, removeMember, resendInvite, revokeInvite, setTeamCap } from '../../accounts';
 import type { Context } from '../init';
 import type { Auth } from '../../accounts';
 
@@ -19,6 +19,12 @@ export const teamRouter = router({
 	invite: teamAdminProcedure
 		.input(z.object({ email: z.string(), role: z.enum(['admin', 'member']).default('member') }))
 		.mutation(({ ctx, input }) => inviteToTeam(ctx.db, input, actor(ctx))),
+
+	/** Withdraws a pending invitation: its link then says so. */
+	revokeInvite: teamAdminProcedure.input(z.object({ inviteId: z.uuid() })).mutation(({ ctx, input }) => revokeInvite(ctx.db, input, actor(ctx))),
+
+	/** Mails a pending invitation again with a new link, valid 7 days from now (the earlier link stops working). */
+	resendInvite: teamAdminProcedure.input(z.object({ inviteId: z.uuid() })).mutation(({ ctx, input }) => resendInvite(ctx.db, input, actor(ctx))),
 
 	acceptInvite: memberProcedure
 		.input(z.object({ token: z.string().max(64) }))

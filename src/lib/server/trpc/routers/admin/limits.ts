@@ -14,7 +14,8 @@ const siteSettingsInput = z
 		spendOrder: z.enum(['allowance-first', 'balance-first']),
 		lowSharePercent: z.number().int().min(1).max(99),
 		defaultTeamDailyCap: limit,
-		defaultMemberDailyCap: limit
+		defaultMemberDailyCap: limit,
+		createUnknownUsers: z.boolean()
 	})
 	.partial()
 	.strict();
@@ -62,7 +63,7 @@ const moduleLimitsOf = async (tx: Parameters<typeof listModuleLimits>[0], module
 export const limitsRoutes = {
 	settings: router({
 		get: siteAdminProcedure.query(({ ctx }) => getSiteSettings(ctx.db.orm)),
-		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team pool and team member daily cap defaults; audited. */
+		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team pool and team member daily cap defaults, whether site keys create users for unknown ids; audited. */
 		update: siteAdminProcedure
 			.input(siteSettingsInput)
 			.mutation(({ ctx, input }) =>
