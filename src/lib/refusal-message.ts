@@ -36,7 +36,8 @@ export interface Formatter {
 	time(iso: string, timeZone: string): string;
 }
 
-const plainNumbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Pure: the browser, which words refusals with localeFormatter, drops it.
+const plainNumbers = /* @__PURE__ */ new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** REST wording: "7,500" and "2026-12-01 00:00 (Europe/Berlin)", whatever the server's locale. */
 export const plainFormatter: Formatter = {
@@ -66,9 +67,7 @@ const periodWord = { daily: 'daily ', weekly: 'weekly ', monthly: 'monthly ', ne
 function limitName(d: Extract<RefusalDetails, { limit_of: LimitOf }>): { name: string; where: string } {
 	const period = periodWord[d.period];
 	if (d.limit_of === 'allowance') return { name: `your ${period}free ${d.module ? `${d.module} ` : ''}allowance`, where: '' };
-	if (d.limit_of === 'team') return { name: `the team’s ${period}spending limit`, where: '' };
-	if (d.limit_of === 'member') return { name: `your ${period}spending limit`, where: ' in this team' };
-	return { name: `your ${period}spending limit`, where: '' };
+	return { name: `${d.limit_of === 'team' ? 'the team’s' : 'your'} ${period}spending limit`, where: d.limit_of === 'member' ? ' in this team' : '' };
 }
 
 /**
