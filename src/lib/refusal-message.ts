@@ -67,7 +67,7 @@ const periodWord = { daily: 'daily ', weekly: 'weekly ', monthly: 'monthly ', ne
 function limitName(d: Extract<RefusalDetails, { limit_of: LimitOf }>): { name: string; where: string } {
 	const period = periodWord[d.period];
 	if (d.limit_of === 'allowance') return { name: `your ${period}free ${d.module ? `${d.module} ` : ''}allowance`, where: '' };
-	return { name: `${d.limit_of === 'team' ? 'the team’s' : 'your'} ${period}spending limit`, where: d.limit_of === 'member' ? ' in this team' : '' };
+	return { name: `${d.limit_of === 'team' ? "the team's" : 'your'} ${period}spending limit`, where: d.limit_of === 'member' ? ' in this team' : '' };
 }
 
 /**

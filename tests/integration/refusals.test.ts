@@ -137,7 +137,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 			status: 402,
 			body: {
 				error: 'cap_reached',
-				message: `This costs 7,500 tokens, more than the 7,000 left of the team’s daily spending limit of 12,000; it resets ${tomorrow()}.`,
+				message: `This costs 7,500 tokens, more than the 7,000 left of the team's daily spending limit of 12,000; it resets ${tomorrow()}.`,
 				details: { cost: 7500, limit: 12000, used: 5000, left: 7000, period: 'daily', time_zone: 'UTC' }
 			}
 		});

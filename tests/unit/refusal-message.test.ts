@@ -18,7 +18,7 @@ describe('refusal messages', () => {
 
 	it('the reset is written in the site’s time zone', () => {
 		expect(refusalMessage({ ...memberCap, limit_of: 'team', resets_at: '2026-11-30T23:00:00.000Z', time_zone: 'Europe/Berlin' }, null, plainFormatter)).toBe(
-			'This costs 7,500 tokens, more than the 4,735 left of the team’s daily spending limit of 5,000; it resets 2026-12-01 00:00 (Europe/Berlin).'
+			"This costs 7,500 tokens, more than the 4,735 left of the team's daily spending limit of 5,000; it resets 2026-12-01 00:00 (Europe/Berlin)."
 		);
 	});
 

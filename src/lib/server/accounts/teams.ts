@@ -170,7 +170,7 @@ async function requireTeamManager(exec: Executor, teamId: string, actor: TeamAct
 	if (role === 'owner' || role === 'admin' || actor.siteAdmin) return role;
 	// Someone outside the team is answered as for a team that does not exist.
 	if (!role) throw new DomainError('not_found', 'No such team.');
-	throw new DomainError('forbidden', 'Only the team’s owners and admins can do that.');
+	throw new DomainError('forbidden', "Only the team's owners and admins can do that.");
 }
 
 /**
@@ -183,7 +183,7 @@ async function lockForChange(exec: Executor, teamId: string, targetUserId: strin
 	const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
 	// Someone outside the team learns nothing about it: the same answer as for a team that does not exist.
 	if (!team || (!actorRole && !actor.siteAdmin)) throw new DomainError('not_found', 'No such team.');
-	if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', `Only the team’s owners and admins can ${what}.`);
+	if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', `Only the team's owners and admins can ${what}.`);
 	const target = rows.find((r) => r.userId === targetUserId);
 	if (!target) throw new DomainError('not_found', 'That person is not in this team.');
 	const owners = rows.filter((r) => r.role === 'owner').length;
