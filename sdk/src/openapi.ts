@@ -57,7 +57,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -87,7 +87,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -125,7 +125,7 @@ export interface paths {
                                 period: string;
                                 resets_at: string | null;
                             }[];
-                            /** @description Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The dashboard’s "Available" and the stream’s `available`. */
+                            /** @description Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The dashboard's "Available" and the stream's `available`. */
                             available: number;
                             /** @description Tokens reserved by open holds: not in `available`; settled or released later. */
                             held: number;
@@ -177,7 +177,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -254,7 +254,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -280,7 +280,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One feature’s rate */
+        /** One feature's rate */
         get: {
             parameters: {
                 query?: never;
@@ -343,7 +343,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -383,7 +383,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
+                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -435,15 +435,15 @@ export interface paths {
                                  * @description type allowance: the id of the allowance rule that pays; type lot: the id of the lot. The same id in /check and /consume.
                                  */
                                 id: string;
-                                /** @description The module (allowance) or the lot’s source (purchase, subscription, bonus, …). */
+                                /** @description The module (allowance) or the lot's source (purchase, subscription, bonus, …). */
                                 label: string;
-                                /** @description The lot’s model scope; null = any model (and always for allowances). */
+                                /** @description The lot's model scope; null = any model (and always for allowances). */
                                 model: string | null;
                                 /** @description Tokens this source pays (or would pay), in the order they are spent. */
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature’s module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
                             remaining_after: number | null;
                             active: boolean;
                             reason: string | null;
@@ -523,7 +523,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -564,7 +564,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
+                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -619,15 +619,15 @@ export interface paths {
                                  * @description type allowance: the id of the allowance rule that pays; type lot: the id of the lot. The same id in /check and /consume.
                                  */
                                 id: string;
-                                /** @description The module (allowance) or the lot’s source (purchase, subscription, bonus, …). */
+                                /** @description The module (allowance) or the lot's source (purchase, subscription, bonus, …). */
                                 label: string;
-                                /** @description The lot’s model scope; null = any model (and always for allowances). */
+                                /** @description The lot's model scope; null = any model (and always for allowances). */
                                 model: string | null;
                                 /** @description Tokens this source pays (or would pay), in the order they are spent. */
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature’s module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -650,7 +650,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature’s free allowance and the lots its model may use, as `remaining` counts them; not the account’s `available`), `allowance_exhausted` or `cap_reached` (message: the module’s limit message) */
+                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
                 402: {
                     headers: {
                         [name: string]: unknown;
@@ -722,7 +722,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -763,7 +763,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
+                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -824,15 +824,15 @@ export interface paths {
                                  * @description type allowance: the id of the allowance rule that pays; type lot: the id of the lot. The same id in /check and /consume.
                                  */
                                 id: string;
-                                /** @description The module (allowance) or the lot’s source (purchase, subscription, bonus, …). */
+                                /** @description The module (allowance) or the lot's source (purchase, subscription, bonus, …). */
                                 label: string;
-                                /** @description The lot’s model scope; null = any model (and always for allowances). */
+                                /** @description The lot's model scope; null = any model (and always for allowances). */
                                 model: string | null;
                                 /** @description Tokens this source pays (or would pay), in the order they are spent. */
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature’s module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -855,7 +855,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature’s free allowance and the lots its model may use, as `remaining` counts them; not the account’s `available`), `allowance_exhausted` or `cap_reached` (message: the module’s limit message) */
+                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
                 402: {
                     headers: {
                         [name: string]: unknown;
@@ -927,7 +927,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -988,7 +988,7 @@ export interface paths {
                         "application/json": {
                             cost: number;
                             released: number;
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature’s module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -1074,7 +1074,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1129,7 +1129,7 @@ export interface paths {
                         "application/json": {
                             cost: number;
                             released: number;
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature’s module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -1215,7 +1215,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1256,7 +1256,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
+                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -1369,7 +1369,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1397,7 +1397,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -1427,7 +1427,7 @@ export interface paths {
                                 model: string | null;
                                 tokens_used: number;
                                 date: string;
-                                /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature’s module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                                /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
                                 remaining: number | null;
                             }[];
                             next_cursor: string | null;
@@ -1479,7 +1479,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1505,11 +1505,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: the account’s balance whenever it changes */
+        /** Server-Sent Events: the account's balance whenever it changes */
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -1579,7 +1579,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1605,7 +1605,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The site’s webhook endpoints (site keys) */
+        /** The site's webhook endpoints (site keys) */
         get: {
             parameters: {
                 query?: never;
@@ -1664,7 +1664,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1772,7 +1772,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1865,7 +1865,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1939,7 +1939,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2059,7 +2059,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2110,7 +2110,7 @@ export interface paths {
                                 event_id: string;
                                 /** @enum {string} */
                                 event_type: "balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "hold.expired";
-                                /** @description The event’s number among its account’s events (1, 2, 3, …): order by it. */
+                                /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
                                 sequence: number;
                                 /** Format: uuid */
                                 account_id: string;
@@ -2168,7 +2168,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2204,7 +2204,7 @@ export interface paths {
                 path: {
                     /** @description The endpoint id POST /api/v1/webhook-endpoints answered. */
                     id: string;
-                    /** @description A delivery id from the endpoint’s delivery log. */
+                    /** @description A delivery id from the endpoint's delivery log. */
                     deliveryId: number;
                 };
                 cookie?: never;
@@ -2268,7 +2268,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2306,7 +2306,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).
+                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
                          * @example wp-user-42
                          */
                         user?: string;
@@ -2402,7 +2402,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2436,14 +2436,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The account’s figures */
+                /** @description The account's figures */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            /** @description Tokens the account can spend now (as GET /api/v1/balance’s `available`). */
+                            /** @description Tokens the account can spend now (as GET /api/v1/balance's `available`). */
                             available: number;
                             held: number;
                             /** @description A lot or allowance without a limit: the account is never refused for tokens. */
@@ -2451,7 +2451,7 @@ export interface paths {
                             used_today: number;
                             used_this_month: number;
                             /**
-                             * @description The dashboard’s colour: ok, low (under the low share) or empty.
+                             * @description The dashboard's colour: ok, low (under the low share) or empty.
                              * @enum {string}
                              */
                             level: "ok" | "low" | "empty";
@@ -2492,7 +2492,7 @@ export interface paths {
                                 status: string;
                                 created_at: string;
                             }[];
-                            /** @description Where the "Buy tokens" link goes: Quota’s store. */
+                            /** @description Where the "Buy tokens" link goes: Quota's store. */
                             store_url: string;
                             /** @description When the embed token stops reading. */
                             expires_at: string;
@@ -2517,7 +2517,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2583,7 +2583,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `internal_error`: a fault on Quota’s side, logged under the `ref` in the message */
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
                 500: {
                     headers: {
                         [name: string]: unknown;

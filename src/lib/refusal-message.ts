@@ -8,8 +8,11 @@
 
 export type LimitOf = 'user' | 'team' | 'guest' | 'member' | 'allowance';
 
-/** The ledger's figures behind a refusal (tokens; `resets_at` ISO time, null = never). */
-export type RefusalDetails =
+/**
+ * The ledger's figures behind a refusal (tokens; `resets_at` ISO time, null = never), and what was
+ * refused: a hold needs its tokens (`cost` is its `max_tokens`), a check or a consume costs them.
+ */
+export type RefusalDetails = { operation: 'check' | 'consume' | 'hold' } & (
 	| {
 			limit_of: LimitOf;
 			cost: number;
@@ -24,7 +27,8 @@ export type RefusalDetails =
 			module?: string;
 			module_message?: string;
 	  }
-	| { cost: number; available: number };
+	| { cost: number; available: number }
+);
 
 export interface Formatter {
 	tokens(n: number): string;
@@ -32,7 +36,8 @@ export interface Formatter {
 	time(iso: string, timeZone: string): string;
 }
 
-const plainNumbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Pure: the browser, which words refusals with localeFormatter, drops it.
+const plainNumbers = /* @__PURE__ */ new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** REST wording: "7,500" and "2026-12-01 00:00 (Europe/Berlin)", whatever the server's locale. */
 export const plainFormatter: Formatter = {
@@ -62,9 +67,7 @@ const periodWord = { daily: 'daily ', weekly: 'weekly ', monthly: 'monthly ', ne
 function limitName(d: Extract<RefusalDetails, { limit_of: LimitOf }>): { name: string; where: string } {
 	const period = periodWord[d.period];
 	if (d.limit_of === 'allowance') return { name: `your ${period}free ${d.module ? `${d.module} ` : ''}allowance`, where: '' };
-	if (d.limit_of === 'team') return { name: `the team’s ${period}spending limit`, where: '' };
-	if (d.limit_of === 'member') return { name: `your ${period}spending limit`, where: ' in this team' };
-	return { name: `your ${period}spending limit`, where: '' };
+	return { name: `${d.limit_of === 'team' ? "the team's" : 'your'} ${period}spending limit`, where: d.limit_of === 'member' ? ' in this team' : '' };
 }
 
 /**
@@ -74,9 +77,8 @@ function limitName(d: Extract<RefusalDetails, { limit_of: LimitOf }>): { name: s
  */
 export function refusalMessage(details: RefusalDetails | null, message: string | null, f: Formatter): string | null {
 	if (!details) return message;
-	if (!('limit_of' in details)) {
-		return `This costs ${f.tokens(details.cost)} tokens, more than the ${f.tokens(details.available)} available.`;
-	}
+	const asked = `This ${details.operation === 'hold' ? 'hold needs' : 'costs'} ${f.tokens(details.cost)} tokens, more than the`;
+	if (!('limit_of' in details)) return `${asked} ${f.tokens(details.available)} available.`;
 	const { name, where } = limitName(details);
 	const resets = details.resets_at ? `it resets ${f.time(details.resets_at, details.time_zone)}` : '';
 	if (details.left === 0) {
@@ -85,6 +87,6 @@ export function refusalMessage(details: RefusalDetails | null, message: string |
 		const sentence = `${name[0]!.toUpperCase()}${name.slice(1)} of ${f.tokens(details.limit)} tokens${where} is used up`;
 		return resets ? `${sentence}; ${resets}.` : `${sentence}.`;
 	}
-	const sentence = `This costs ${f.tokens(details.cost)} tokens, more than the ${f.tokens(details.left)} left of ${name} of ${f.tokens(details.limit)}${where}`;
+	const sentence = `${asked} ${f.tokens(details.left)} left of ${name} of ${f.tokens(details.limit)}${where}`;
 	return resets ? `${sentence}; ${resets}.` : `${sentence}.`;
 }

@@ -107,7 +107,14 @@ for (const size of sizes) {
 			await page.getByLabel('Name', { exact: true }).fill(name);
 			await page.getByLabel('Id', { exact: true }).fill(`e2e-${size.name}-${run}`);
 			await page.getByLabel('Price', { exact: true }).fill('3.50');
-			await page.getByLabel('Tokens', { exact: true }).fill('1234');
+			await page.getByLabel('Tokens', { exact: true }).fill('1,234');
+			// The model's select shows its whole option: full width on a phone (under Tokens), wide enough beside it on a desktop.
+			const select = page.getByLabel('Model', { exact: true });
+			expect(await select.evaluate((el: HTMLSelectElement) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().width >= 200)).toBe(true);
+			if (size.name === 'phone') {
+				await select.scrollIntoViewIfNeeded();
+				await screen(page, 'admin-catalog-form-phone');
+			}
 			await page.getByLabel('Paddle price id, sandbox').fill(`pri_e2e_${size.name}_${run}`);
 			await page.getByRole('button', { name: 'Add package' }).click();
 			await page.getByText(`“${name}” is saved and on sale.`).waitFor();

@@ -43,8 +43,8 @@ describe('referrals', () => {
 		await friend.getByRole('button', { name: 'Create account' }).click();
 		await friend.waitForURL(/\/dashboard$/);
 		await waitForFresh(friend);
-		await friend.getByText('Referral bonus: Joined through Maya Patel’s link').waitFor();
-		await friend.getByText('Referral bonus: Joined through Maya Patel’s link').scrollIntoViewIfNeeded();
+		await friend.getByText("Referral bonus: Joined through Maya Patel's link").waitFor();
+		await friend.getByText("Referral bonus: Joined through Maya Patel's link").scrollIntoViewIfNeeded();
 		await screen(friend, 'referrals-friend-dashboard');
 
 		await member.goto('/dashboard');

@@ -86,7 +86,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await expect(pack.textContent()).resolves.toContain('$1.00 per 1,000 tokens');
 		const bundle = offer(page, 'Starter bundle');
 		await expect(bundle.textContent()).resolves.toMatch(/Save \d+%/);
-		await expect(bundle.textContent()).resolves.toContain('50,000 GPT-5 Nano tokens');
+		await expect(bundle.textContent()).resolves.toContain('GPT-5 Nano: 50,000 tokens');
 		// Each card says once whether its tokens expire or renew (its description does not repeat it).
 		for (const [name, said] of [['Token pack', /never expire/gi], ['Monthly plan', /roll over/gi]] as const) {
 			expect((await offer(page, name).textContent())!.match(said), name).toHaveLength(1);
@@ -149,7 +149,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const subs = page.getByRole('region', { name: 'Subscriptions' });
 		await expect(subs.textContent()).resolves.toMatch(/Monthly plan\s*Active\s*Renews/);
 		await history.getByText('Token pack × 2').click();
-		await history.getByText('Any model: 10,000 tokens').waitFor();
+		await history.getByText('All models: 10,000 tokens').waitFor();
 		await screenshot(page, 'purchases');
 
 		// Cancelled, it runs to its period's end: the badge says it is ending, not "Active" beside "Canceled".

@@ -270,7 +270,7 @@ describe('profile and site roles', () => {
 		await expect(setSiteRole(db, { userId: member.id, siteRole: 'subscriber' }, member.id, 'admin')).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(setSiteRole(db, asAdmin, member.id, 'Not A Role!')).rejects.toMatchObject({ code: 'invalid_input' });
 		// A role must be on the site's list (the admin console's Roles page) before anyone gets it.
-		await expect(setSiteRole(db, asAdmin, member.id, 'author')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/not one of the site’s roles/) });
+		await expect(setSiteRole(db, asAdmin, member.id, 'author')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/not one of the site's roles/) });
 		await saveSiteRole(db, { userId: admin.id, ip: null }, { key: 'author', name: 'Author' });
 		await expect(setSiteRole(db, asAdmin, member.id, 'author')).resolves.toEqual({ userId: member.id, siteRole: 'author' });
 		const [rec] = await db.rows<{ before: unknown; after: unknown; actor: string }>(

@@ -280,9 +280,17 @@ describe(`streamed CSV exports on ${backend}`, () => {
 	it('the endpoint answers a bad range or an unknown export with a JSON error before any CSV', async () => {
 		await useDb(db);
 		const cookie = `${SESSION_COOKIE}=${(await createSession(db.orm, w.users.siteAdmin.id)).token}`;
-		expect(await callJson('/admin/exports/operations?from=2026-02-01&to=2026-01-01', { headers: { cookie } })).toMatchObject({ status: 422, json: { error: 'invalid_input' } });
-		expect(await callJson('/admin/exports/operations', { headers: { cookie } })).toMatchObject({ status: 422, json: { error: 'invalid_input' } });
-		expect(await callJson('/admin/exports/audit?from=13/01/2026', { headers: { cookie } })).toMatchObject({ status: 422, json: { error: 'invalid_input' } });
+		// Bad input to an export is 400, as to the console's forms and REST's schemas, through the one table (refusals.ts).
+		expect(await callJson('/admin/exports/operations?from=2026-02-01&to=2026-01-01', { headers: { cookie } })).toMatchObject({ status: 400, json: { error: 'invalid_input', message: 'The range ends before it starts.' } });
+		expect(await callJson('/admin/exports/operations', { headers: { cookie } })).toMatchObject({ status: 400, json: { error: 'invalid_input' } });
+		expect(await callJson('/admin/exports/operations?from=2026-01-01&to=2026-02-30', { headers: { cookie } })).toMatchObject({
+			status: 400,
+			json: { error: 'invalid_input', message: 'to must be a date as YYYY-MM-DD, such as 2026-01-31; got "2026-02-30".' }
+		});
+		expect(await callJson('/admin/exports/audit?from=13/01/2026', { headers: { cookie } })).toMatchObject({
+			status: 400,
+			json: { error: 'invalid_input', message: 'from must be a date as YYYY-MM-DD, such as 2026-01-31; got "13/01/2026".' }
+		});
 		expect(await callJson('/admin/exports/passwords', { headers: { cookie } })).toMatchObject({ status: 404, json: { error: 'not_found' } });
 		const users = await call('/admin/exports/users', { headers: { cookie } });
 		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);

@@ -75,7 +75,7 @@ describe('referral bonuses', () => {
 		expect(expiry).toBeGreaterThanOrEqual(before + 30 * 86_400_000 - 1000);
 		expect(expiry).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000 + 1000);
 		expect(await notes(ana.user.accountId)).toEqual(['Invited Leo Park']);
-		expect(await notes(leo.user.accountId)).toEqual(['Joined through Ana Lopez’s link']);
+		expect(await notes(leo.user.accountId)).toEqual(["Joined through Ana Lopez's link"]);
 		expect((await referralPanel(db.orm, ana.user.id)).referrals).toEqual([expect.objectContaining({ name: 'Leo', status: 'granted', reason: null })]);
 
 		// One referral per new account: recording it again (a retried sign-up step) grants nothing more.

@@ -137,7 +137,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 			status: 402,
 			body: {
 				error: 'cap_reached',
-				message: `This costs 7,500 tokens, more than the 7,000 left of the team’s daily spending limit of 12,000; it resets ${tomorrow()}.`,
+				message: `This costs 7,500 tokens, more than the 7,000 left of the team's daily spending limit of 12,000; it resets ${tomorrow()}.`,
 				details: { cost: 7500, limit: 12000, used: 5000, left: 7000, period: 'daily', time_zone: 'UTC' }
 			}
 		});
@@ -162,7 +162,17 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 	it('not enough tokens says the cost and what is available', async () => {
 		const m = await member(db, 100);
 		const r = await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'plain', units: 1234 } });
-		expect(r.json).toMatchObject({ error: 'insufficient_tokens', message: 'This costs 1,234 tokens, more than the 100 available.', details: { cost: 1234, available: 100 } });
+		expect(r.json).toMatchObject({ error: 'insufficient_tokens', message: 'This costs 1,234 tokens, more than the 100 available.', details: { operation: 'consume', cost: 1234, available: 100 } });
+		expect((await balances(db.orm, m.accountId)).available).toBe(100);
+	});
+
+	it('a refused hold says what the hold needs (nothing is spent yet), its details say it was a hold', async () => {
+		const m = await member(db, 100);
+		const r = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'plain', max_tokens: 1234, ttl_seconds: 60 } });
+		expect({ status: r.status, body: r.json }).toEqual({
+			status: 402,
+			body: { error: 'insufficient_tokens', message: 'This hold needs 1,234 tokens, more than the 100 available.', details: { operation: 'hold', cost: 1234, available: 100 } }
+		});
 		expect((await balances(db.orm, m.accountId)).available).toBe(100);
 	});
 });

@@ -5,7 +5,7 @@ import { localeFormatter, plainFormatter, refusalMessage, type RefusalDetails } 
 // REST messages: plain digits with thousands separators; pages: the reader's locale.
 
 const memberCap: RefusalDetails = {
-	limit_of: 'member', cost: 7500, limit: 5000, used: 265, left: 4735, period: 'daily',
+	operation: 'consume', limit_of: 'member', cost: 7500, limit: 5000, used: 265, left: 4735, period: 'daily',
 	resets_at: '2026-12-01T00:00:00.000Z', time_zone: 'UTC'
 };
 
@@ -18,7 +18,7 @@ describe('refusal messages', () => {
 
 	it('the reset is written in the site’s time zone', () => {
 		expect(refusalMessage({ ...memberCap, limit_of: 'team', resets_at: '2026-11-30T23:00:00.000Z', time_zone: 'Europe/Berlin' }, null, plainFormatter)).toBe(
-			'This costs 7,500 tokens, more than the 4,735 left of the team’s daily spending limit of 5,000; it resets 2026-12-01 00:00 (Europe/Berlin).'
+			"This costs 7,500 tokens, more than the 4,735 left of the team's daily spending limit of 5,000; it resets 2026-12-01 00:00 (Europe/Berlin)."
 		);
 	});
 
@@ -39,7 +39,14 @@ describe('refusal messages', () => {
 	});
 
 	it('not enough tokens states the cost and what is available; a refusal without figures keeps the ledger’s words', () => {
-		expect(refusalMessage({ cost: 1234, available: 100 }, null, plainFormatter)).toBe('This costs 1,234 tokens, more than the 100 available.');
+		expect(refusalMessage({ operation: 'consume', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This costs 1,234 tokens, more than the 100 available.');
 		expect(refusalMessage(null, 'Image generator is disabled.', plainFormatter)).toBe('Image generator is disabled.');
+	});
+
+	it('a refused hold says what it needs (it reserves tokens for work not done yet), of a balance or a limit', () => {
+		expect(refusalMessage({ operation: 'hold', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This hold needs 1,234 tokens, more than the 100 available.');
+		expect(refusalMessage({ ...memberCap, operation: 'hold' }, null, plainFormatter)).toBe(
+			'This hold needs 7,500 tokens, more than the 4,735 left of your daily spending limit of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
+		);
 	});
 });

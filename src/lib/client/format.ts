@@ -21,6 +21,14 @@ export function tokens(n: number | null | undefined): string {
 	return numberFormat.format(n);
 }
 
+/**
+ * What is left of a window's free allowance of `limit` tokens, as the dashboard, the admin's pages,
+ * the playground and the widget (in its own texts) say it: "1,500 of 2,000 left".
+ */
+export function allowanceLeft(used: number, limit: number): string {
+	return `${tokens(Math.max(0, limit - used))} of ${tokens(limit)} left`;
+}
+
 /** "Jan 3, 2026, 07:58" in the user's locale, in their chosen time zone (or the device's). */
 export function dateTime(value: string | number | Date, timeZone?: string | null): string {
 	return dateFormat('dateTime', timeZone).format(new Date(value));

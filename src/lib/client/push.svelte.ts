@@ -25,7 +25,7 @@ export async function deviceEndpoint(): Promise<string | undefined> {
  */
 export async function turnOnPush(publicKey: string): Promise<void> {
 	const permission = await Notification.requestPermission();
-	if (permission !== 'granted') throw new Error('Notifications are blocked for Quota: allow them in the browser’s site settings, then try again.');
+	if (permission !== 'granted') throw new Error("Notifications are blocked for Quota: allow them in the browser's site settings, then try again.");
 	const reg = await navigator.serviceWorker.ready;
 	let sub = await reg.pushManager.getSubscription();
 	const key = Uint8Array.from(atob(publicKey.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));

@@ -38,8 +38,8 @@ export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, time
 	if (a.state === 'served') return `This drop below ${below} was acted on. The next top-up comes once available tokens are back at ${below} or more and fall below again.`;
 	if (a.state === 'held' && a.heldBack) {
 		const currency = pack?.currency ?? 'USD';
-		if (a.heldBack.reason === 'count_cap') return `Held: this month’s ${rule.maxPerMonth} top-up${rule.maxPerMonth === 1 ? '' : 's'} are used. It tops up again next month.`;
-		if (a.heldBack.reason === 'money_cap') return `Held: another top-up would pass this month’s cap of ${money(rule.maxCentsPerMonth ?? 0, currency)}. It tops up again next month.`;
+		if (a.heldBack.reason === 'count_cap') return `Held: this month's ${rule.maxPerMonth} top-up${rule.maxPerMonth === 1 ? '' : 's'} are used. It tops up again next month.`;
+		if (a.heldBack.reason === 'money_cap') return `Held: another top-up would pass this month's cap of ${money(rule.maxCentsPerMonth ?? 0, currency)}. It tops up again next month.`;
 		const until = a.heldBack.until ? Date.parse(a.heldBack.until) : now;
 		return `Held: cooling down for ${duration(until - now)} (until ${dateTime(until, timeZone)}).`;
 	}

@@ -50,7 +50,7 @@ export const examples: Example[] = [
 		method: 'POST',
 		path: '/api/v1/consume',
 		title: 'Consume tokens',
-		about: 'Spends atomically: free allowance first, then lots (model-specific first, soonest expiry first). Send a fresh Idempotency-Key per use and reuse it on retries: the same key and body give back the first answer and spend once. 402 carries the module’s limit message; 403 feature_disabled means hide the feature.',
+		about: "Spends atomically: free allowance first, then lots (model-specific first, soonest expiry first). Send a fresh Idempotency-Key per use and reuse it on retries: the same key and body give back the first answer and spend once. 402 carries the module's limit message; 403 feature_disabled means hide the feature.",
 		idempotent: true,
 		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano', metadata: { conversation: 'c_81' } },
 		response: { status: 200, body: { operation_id: '6f1c…', cost: 250, paid_by: [{ type: 'lot', id: '0c9e…', label: 'purchase', model: 'gpt-5-nano', tokens: 250, unlimited: false }], remaining: 49750 } }

@@ -11,17 +11,15 @@ export interface BalanceChange {
 	delta: number;
 }
 
-const MAX = Number.MAX_SAFE_INTEGER;
+import { parseTokenAmount } from './amount';
 
 /** Reads "1,250", "+500", "−40" (either minus sign); null when it is not a whole number of tokens. */
 export function parseBalanceInput(text: string, generalBalance: number): BalanceChange | null {
-	const t = text.trim().replace(/[\s,_]/g, '').replace('−', '-');
-	const m = /^([+-]?)(\d{1,16})$/.exec(t);
-	if (!m) return null;
-	const n = Number(m[2]);
-	if (!Number.isSafeInteger(n) || n > MAX) return null;
+	const m = /^([+\-−]?)\s*(.*)$/.exec(text.trim())!;
+	const n = parseTokenAmount(m[2]!);
+	if (Number.isNaN(n)) return null;
 	if (m[1] === '') return { mode: 'set', tokens: n, delta: n - generalBalance };
-	const tokens = m[1] === '-' ? -n : n;
+	const tokens = m[1] === '' || m[1] === '+' ? n : -n;
 	return { mode: 'delta', tokens, delta: tokens };
 }
 

@@ -1,4 +1,5 @@
 // The Catalog page's package form: what the admin types, as the store's product input, and back.
+import { parseTokenAmount } from './amount';
 import type { Inputs, Outputs } from '../api-types';
 import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PRICE_RULE } from '$lib/price-range';
 
@@ -84,8 +85,8 @@ export function draftOf(p: Product): ProductDraft {
 export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problem: string } {
 	const priceCents = parsePrice(d.price);
 	if (priceCents === null || priceCents < MIN_PRICE_CENTS || priceCents > MAX_PRICE_CENTS) return { problem: PRICE_RULE };
-	const grants = d.grants.map((g) => ({ model: g.model || null, tokens: Number(g.tokens.replace(/[\s,_]/g, '')) }));
-	if (grants.some((g) => !Number.isSafeInteger(g.tokens) || g.tokens < 1)) return { problem: 'Each line grants a whole number of tokens, 1 or more.' };
+	const grants = d.grants.map((g) => ({ model: g.model || null, tokens: parseTokenAmount(g.tokens) }));
+	if (grants.some((g) => !(g.tokens >= 1))) return { problem: 'Each line grants a whole number of tokens, 1 or more.' };
 	const maxQuantity = d.kind === 'subscription' ? 1 : Number(d.maxQuantity);
 	if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || maxQuantity > 1000) return { problem: 'A buyer may take 1 to 1,000 at once.' };
 	return {

@@ -1,6 +1,8 @@
 // The Limits page's form: limits typed as text (blank = unlimited, 0 = disabled) and the preview
 // sentence of what each audience gets. Pure, so the sentence is unit-tested.
 
+import { parseTokenAmount } from './amount';
+
 export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
 export type LimitType = 'none' | 'general' | 'role';
 
@@ -11,10 +13,10 @@ const MAX = 1e15;
 
 /** Reads a limit field: blank = unlimited (null), otherwise whole tokens ≥ 0; thousands separators and spaces allowed. */
 export function parseLimit(text: string): { ok: true; value: Limit } | { ok: false; error: string } {
-	const t = text.trim().replace(/[\s,.'’_]/g, '');
-	if (t === '') return { ok: true, value: null };
-	if (!/^\d+$/.test(t) || Number(t) > MAX) return { ok: false, error: 'A whole number of tokens, 0 to disable, or empty for unlimited.' };
-	return { ok: true, value: Number(t) };
+	if (text.trim() === '') return { ok: true, value: null };
+	const n = parseTokenAmount(text);
+	if (!(n <= MAX)) return { ok: false, error: 'A whole number of tokens, 0 to disable, or empty for unlimited.' };
+	return { ok: true, value: n };
 }
 
 /** What a limit field shows for a stored limit. */

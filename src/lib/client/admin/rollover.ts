@@ -1,6 +1,7 @@
 // The Limits page's rollover form (issue 17.3): fields typed as text, read into the setting the
 // ledger stores, and the sentence that says what the setting does. Pure, so both are unit-tested.
 import type { Period } from './limits';
+import { parseTokenAmount } from './amount';
 
 /** As the ledger stores it (ledger/rollover.ts RolloverSetting): exactly one cap; expiry in periods, null = never. */
 export interface RolloverSetting {
@@ -31,10 +32,7 @@ export function rolloverFields(s: RolloverSetting | null): RolloverFields {
 	};
 }
 
-const whole = (text: string) => {
-	const t = text.trim().replace(/[\s,.'’_]/g, '');
-	return /^\d+$/.test(t) ? Number(t) : NaN;
-};
+const whole = parseTokenAmount;
 
 /** Reads the fields: the setting to save (null = off), or which field is wrong and why. */
 export function parseRollover(f: RolloverFields): { ok: true; value: RolloverSetting | null } | { ok: false; field: 'cap' | 'expiresAfter'; error: string } {

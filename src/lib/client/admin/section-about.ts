@@ -8,16 +8,16 @@ type Href = (typeof adminSections)[number]['href'];
  */
 const about: Record<Href, string> = {
 	'/admin': 'Tokens used, revenue, active users and open flags, site-wide',
-	'/admin/users': 'Every account with its balance and this month’s use; adjust a balance',
+	'/admin/users': "Every account with its balance and this month's use; adjust a balance",
 	'/admin/audit': 'Who changed what, for which account, with before and after',
-	'/admin/keys': 'The site’s keys for its AI apps: create and revoke',
+	'/admin/keys': "The site's keys for its AI apps: create and revoke",
 	'/admin/limits': 'Free tokens per module for guests, members and roles; time zone, week start, spend order',
 	'/admin/rates': 'What each feature costs, with a cost preview; modules and models',
-	'/admin/webhooks': 'Events sent to the site’s backend: endpoints, delivery log, redelivery',
+	'/admin/webhooks': "Events sent to the site's backend: endpoints, delivery log, redelivery",
 	'/admin/jobs': 'The scheduled work: last run, next run, failures',
 	'/admin/catalog': 'Packs, bundles and subscriptions for sale, their prices and Paddle price ids',
 	'/admin/bonuses': 'Event bonuses to all users, a role or a team, once per account',
-	'/admin/payments': 'Paddle’s notifications and what each did, failed ones first',
+	'/admin/payments': "Paddle's notifications and what each did, failed ones first",
 	'/admin/roles': 'The roles users can have; allowances can differ per role'
 };
 

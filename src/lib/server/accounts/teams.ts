@@ -153,7 +153,7 @@ async function lockPendingInvite(exec: Executor, teamId: string, inviteId: strin
 		.where(and(eq(teamInvites.id, inviteId), eq(teamInvites.teamId, teamId), pending()))
 		.for('update');
 	if (!invite) throw new DomainError('not_found', 'This invitation is no longer pending: it was accepted, withdrawn or has expired.');
-	if (invite.role === 'admin' && actorRole !== 'owner' && !actor.siteAdmin) throw new DomainError('forbidden', `Only a team owner can ${what} an admin’s invitation.`);
+	if (invite.role === 'admin' && actorRole !== 'owner' && !actor.siteAdmin) throw new DomainError('forbidden', `Only a team owner can ${what} an admin's invitation.`);
 	const [team] = await exec.select().from(teams).where(eq(teams.id, teamId));
 	return { invite, team: team! };
 }
@@ -228,7 +228,7 @@ async function requireTeamManager(exec: Executor, teamId: string, actor: TeamAct
 	if (role === 'owner' || role === 'admin' || actor.siteAdmin) return role;
 	// Someone outside the team is answered as for a team that does not exist.
 	if (!role) throw new DomainError('not_found', 'No such team.');
-	throw new DomainError('forbidden', 'Only the team’s owners and admins can do that.');
+	throw new DomainError('forbidden', "Only the team's owners and admins can do that.");
 }
 
 /**
@@ -241,7 +241,7 @@ async function lockForChange(exec: Executor, teamId: string, targetUserId: strin
 	const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
 	// Someone outside the team learns nothing about it: the same answer as for a team that does not exist.
 	if (!team || (!actorRole && !actor.siteAdmin)) throw new DomainError('not_found', 'No such team.');
-	if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', `Only the team’s owners and admins can ${what}.`);
+	if (!actor.siteAdmin && actorRole !== 'owner' && actorRole !== 'admin') throw new DomainError('forbidden', `Only the team's owners and admins can ${what}.`);
 	const target = rows.find((r) => r.userId === targetUserId);
 	if (!target) throw new DomainError('not_found', 'That person is not in this team.');
 	const owners = rows.filter((r) => r.role === 'owner').length;

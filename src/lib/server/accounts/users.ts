@@ -120,7 +120,7 @@ export async function setSiteRole(db: Db, actor: { userId: string; siteRole: str
 	if (actor.siteRole !== 'admin') throw new DomainError('forbidden', 'Only site admins can change roles.');
 	const next = parseInput(siteRoleSchema, role);
 	return db.orm.transaction(async (tx) => {
-		if (!(await isSiteRole(tx, next))) throw new DomainError('invalid_input', `“${next}” is not one of the site’s roles: add it to the list first.`);
+		if (!(await isSiteRole(tx, next))) throw new DomainError('invalid_input', `“${next}” is not one of the site's roles: add it to the list first.`);
 		const [before] = await tx.select({ siteRole: users.siteRole, accountId: users.accountId }).from(users).where(eq(users.id, userId)).for('update');
 		if (!before) throw new DomainError('not_found', 'No such user.');
 		if (before.siteRole === 'admin' && next !== 'admin') {

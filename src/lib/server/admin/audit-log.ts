@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { isUuid, queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
+import { dayRule, isDay } from '../input-words';
 import { siteTimeZone } from '../ledger';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
@@ -61,8 +62,8 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 		const p = likePattern(account);
 		where.push(await oneOf(exec, sql`g.account_id`, sql`select id from accounts where name ilike ${p} union select account_id from users where email ilike ${p}`));
 	}
-	if (q.from) where.push(sql`g.at >= (${day(q.from)}::date::timestamp at time zone ${siteTimeZone})`);
-	if (q.to) where.push(sql`g.at < ((${day(q.to)}::date + 1)::timestamp at time zone ${siteTimeZone})`);
+	if (q.from) where.push(sql`g.at >= (${day('from', q.from)}::date::timestamp at time zone ${siteTimeZone})`);
+	if (q.to) where.push(sql`g.at < ((${day('to', q.to)}::date + 1)::timestamp at time zone ${siteTimeZone})`);
 	const rows = await queryRows<{
 		id: number; at: string; action: string; actor_user_id: string | null; actor_name: string | null; actor_email: string | null; actor_key_id: string | null;
 		account_id: string | null; account_name: string | null; account_kind: string | null; target_type: string | null; target_id: string | null;
@@ -127,8 +128,8 @@ export async function auditActions(exec: Executor): Promise<string[]> {
 	return rows.map((r) => r.action);
 }
 
-function day(s: string): string {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`))) throw new DomainError('invalid_input', 'Dates are YYYY-MM-DD.');
+function day(field: 'from' | 'to', s: string): string {
+	if (!isDay(s)) throw new DomainError('invalid_input', dayRule(field, s));
 	return s;
 }
 

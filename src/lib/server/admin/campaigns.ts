@@ -66,7 +66,7 @@ export async function startCampaign(db: Db, actor: AdminActor, c: CampaignInput)
 	const teamId = c.audience === 'team' ? c.teamId : null;
 	const hash = requestHash(['campaign', c.audience, role, teamId, c.tokens, c.model ?? null, c.expiresAt?.toISOString() ?? null, note]);
 	const id = await db.orm.transaction(async (tx) => {
-		if (role && !(await tx.select().from(siteRoles).where(eq(siteRoles.key, role)))[0]) throw new DomainError('invalid_input', `“${role}” is not one of the site’s roles.`);
+		if (role && !(await tx.select().from(siteRoles).where(eq(siteRoles.key, role)))[0]) throw new DomainError('invalid_input', `“${role}” is not one of the site's roles.`);
 		if (c.model && !(await listModels(tx)).some((m) => m.key === c.model)) throw new DomainError('unknown_model', `Unknown model: ${c.model}`);
 		if (teamId && !(await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId)))[0]) throw new DomainError('not_found', 'No such team.');
 		// A resubmission racing the first submission finds its row instead of failing on the unique key.

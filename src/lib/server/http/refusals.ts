@@ -96,18 +96,22 @@ export function refusalBody(code: string, message: string, details?: unknown): R
 	return details === undefined ? { error: code, message } : { error: code, message, details };
 }
 
-/** Any failure as the JSON answer of an endpoint: domain refusals by `answers`, invalid input 400, outages 503, the rest a logged 500. */
-export function errorResponse(e: unknown, site?: FailureSite): Response {
-	const err = toHttpError(e, site ? `${site.request.method} ${site.route.id ?? 'unknown route'}` : 'request');
+/**
+ * Any failure as the JSON answer of an endpoint: domain refusals by `answers`, invalid input 400, outages 503, the rest a logged 500.
+ * `session`: a route a signed-in page calls (the admin's CSV exports) answers a refusal with a form's status,
+ * as the forms beside it do (invalid input: 400, not REST's 422).
+ */
+export function errorResponse(e: unknown, site?: FailureSite, session = false): Response {
+	const err = toHttpError(e, site ? `${site.request.method} ${site.route.id ?? 'unknown route'}` : 'request', session);
 	return json(refusalBody(err.code, err.message, err.details), { status: err.status, headers: { 'cache-control': 'no-store', ...err.headers } });
 }
 
 /** Any failure as an `HttpError`; `what` names the request for the log. */
-export function toHttpError(e: unknown, what: string): HttpError {
+export function toHttpError(e: unknown, what: string, session = false): HttpError {
 	if (e instanceof HttpError) return e;
 	if (e instanceof DomainError) {
 		const headers: Record<string, string> = e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : {};
-		return new HttpError(e.code, e.message, e.details, headers);
+		return new HttpError(e.code, e.message, e.details, headers, session ? answers[e.code].form : undefined);
 	}
 	if (e instanceof ZodError) return new HttpError('invalid_input', firstIssue(e), flatIssues(e), {}, 400);
 	if (isDatabaseUnavailable(e)) return new HttpError('unavailable', UNAVAILABLE_MESSAGE, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
@@ -115,7 +119,7 @@ export function toHttpError(e: unknown, what: string): HttpError {
 	if (refusal) {
 		// A value validation let through: answered as the refusal it is, and logged to close the gap.
 		console.warn(`[api] ${what}: the database refused a value (SQLSTATE ${sqlState(e)})`);
-		return toHttpError(refusal, what);
+		return toHttpError(refusal, what, session);
 	}
 	const ref = logFailure('api', `${what} failed`, e);
 	return new HttpError('internal_error', `Something went wrong on our side; it was logged (ref ${ref}).`);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
+import { dayRule, isDay } from '../input-words';
 
 /** One operation as the operations export writes it: every consume, hold, settle, grant, expiry, … and refusal. */
 export interface OperationRecord {
@@ -26,8 +27,6 @@ export interface OperationRecord {
 	balanceAfter: number | null;
 }
 
-const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
-
 /**
  * Operations recorded between two site-local days (both included, in the site's time zone), oldest
  * first, `limit` at a time after the (atKey, id) of the last one read: a keyset walk over the
@@ -40,7 +39,7 @@ export async function operationsBetween(
 	after: { atKey: string; id: string } | null,
 	limit: number
 ): Promise<OperationRecord[]> {
-	if (!isDay(range.from) || !isDay(range.to)) throw new DomainError('invalid_input', 'Dates are YYYY-MM-DD.');
+	for (const field of ['from', 'to'] as const) if (!isDay(range[field])) throw new DomainError('invalid_input', dayRule(field, range[field]));
 	if (range.to < range.from) throw new DomainError('invalid_input', 'The range ends before it starts.');
 	const zone = sql`(select time_zone from site_settings where id = 1)`;
 	const rows = await queryRows<{

@@ -9,18 +9,20 @@ import { noticeChange, notifiesInTransaction } from './change-notices';
 import { spendInBatch, storableItem, type SpendItem } from './group-commit';
 import { announceSpend } from './events';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
-import type { CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy } from './types';
+import type { CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalDetails } from './types';
 
-function toCheck(r: SpendAnswer): CheckResult {
+/** The answer as a check's result; a refusal's figures say which operation was refused (a hold words it as what it needs). */
+function toCheck(r: SpendAnswer, operation: RefusalDetails['operation']): CheckResult {
 	const allowance = r.allowance;
+	const details = r.details && { operation, ...r.details };
 	return {
 		allowed: r.ok,
 		active: r.active,
 		cost: r.cost,
 		code: r.code,
 		// Worded here from the figures, so a stored answer replays with the same words.
-		message: r.ok ? null : refusalMessage(r.details, r.message, plainFormatter),
-		details: r.details,
+		message: r.ok ? null : refusalMessage(details, r.message, plainFormatter),
+		details,
 		paidBy: r.paid_by,
 		remainingAfter: r.remaining,
 		level: r.level,
@@ -44,7 +46,7 @@ export async function check(exec: Executor, req: CheckRequest): Promise<CheckRes
 			p_model => ${req.model ?? null}) as r`,
 		checkAnswer
 	);
-	return toCheck(r);
+	return toCheck(r, 'check');
 }
 
 /** A refused consume: an answer (stored under its key), not an exception. */
@@ -80,7 +82,7 @@ async function spend<A extends SpendAnswer>(exec: Executor, item: SpendItem, ans
 	const r = inTransaction
 		? await callLedger(exec, sql`select quota_spend_item(${storableItem(item)}::jsonb, p_notify => true) as r`, answer)
 		: parseAnswer(await spendInBatch(exec, item), answer);
-	if (!r.ok) throw new Refusal(toCheck(r));
+	if (!r.ok) throw new Refusal(toCheck(r, item.mode));
 	if (!inTransaction && r.replayed !== true) noticeChange(exec, item.account);
 	if (r.replayed !== true) await announceSpend(exec, item.account, r);
 	return r as Extract<A, { ok: true }>;

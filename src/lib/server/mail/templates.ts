@@ -42,7 +42,7 @@ export interface BalanceAlertSubject {
 	teamName: string | null;
 }
 
-const settingsFooter = 'You get this mail once each time the balance passes one of its alert steps. Change the steps or turn these mails off in Settings; every alert is also in the app’s inbox.';
+const settingsFooter = "You get this mail once each time the balance passes one of its alert steps. Change the steps or turn these mails off in Settings; every alert is also in the app's inbox.";
 
 /**
  * A step crossed: `left` (formatted) is what is left of the allocation, the tokens granted plus the

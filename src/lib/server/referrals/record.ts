@@ -94,7 +94,7 @@ async function grantBoth(tx: Executor, referralId: string, referrer: Referrer, m
 	const expiresAt = rules.expiresDays ? new Date(Date.now() + rules.expiresDays * 86_400_000) : null;
 	const sides = [
 		{ accountId: referrer.account_id, tokens: rules.referrerTokens, side: 'referrer', note: `Invited ${member.name}` },
-		{ accountId: member.accountId, tokens: rules.referredTokens, side: 'referred', note: `Joined through ${referrer.name}’s link` }
+		{ accountId: member.accountId, tokens: rules.referredTokens, side: 'referred', note: `Joined through ${referrer.name}'s link` }
 	];
 	for (const s of sides) {
 		if (s.tokens <= 0) continue;

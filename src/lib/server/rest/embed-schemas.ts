@@ -21,7 +21,7 @@ export const embedTokenBody = z
 	.strict()
 	.refine((v) => (v.user === undefined) !== (v.team === undefined), { message: 'Name exactly one of "user" or "team": the account the widget shows.', path: ['user'] })
 	.meta({
-		description: 'Exactly one of `user` (your site’s user id, or a Quota user id) or `team`.',
+		description: "Exactly one of `user` (your site's user id, or a Quota user id) or `team`.",
 		anyOf: [{ required: ['user'] }, { required: ['team'] }],
 		not: { required: ['user', 'team'] }
 	});
@@ -29,12 +29,12 @@ export const embedTokenBody = z
 const nullableInt = z.number().int().nullable();
 
 const balancePart = {
-	available: z.number().int().meta({ description: 'Tokens the account can spend now (as GET /api/v1/balance’s `available`).' }),
+	available: z.number().int().meta({ description: "Tokens the account can spend now (as GET /api/v1/balance's `available`)." }),
 	held: z.number().int(),
 	unlimited: z.boolean().meta({ description: 'A lot or allowance without a limit: the account is never refused for tokens.' }),
 	used_today: z.number().int(),
 	used_this_month: z.number().int(),
-	level: z.enum(['ok', 'low', 'empty']).meta({ description: 'The dashboard’s colour: ok, low (under the low share) or empty.' }),
+	level: z.enum(['ok', 'low', 'empty']).meta({ description: "The dashboard's colour: ok, low (under the low share) or empty." }),
 	allowances: z.array(
 		z.object({ module: z.string(), name: z.string(), used: z.number().int(), limit: nullableInt.meta({ description: 'null = unlimited.' }), period: z.string(), resets_at: z.string().nullable() })
 	),
@@ -63,7 +63,7 @@ export const embedResponses = {
 		purchases: z.array(
 			z.object({ id: z.uuid(), product_name: z.string(), tokens: z.number().int(), amount_cents: nullableInt, currency: z.string().nullable(), status: z.string(), created_at: z.string() })
 		),
-		store_url: z.string().meta({ description: 'Where the "Buy tokens" link goes: Quota’s store.' }),
+		store_url: z.string().meta({ description: 'Where the "Buy tokens" link goes: Quota\'s store.' }),
 		expires_at: z.string().meta({ description: 'When the embed token stops reading.' })
 	})
 };

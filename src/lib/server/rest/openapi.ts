@@ -20,7 +20,7 @@ const errorRef = { $ref: '#/components/schemas/Error' };
 const errorText: Record<number, string> = {
 	400: '`invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing`',
 	401: '`unauthorized`: no or bad API key',
-	402: '`insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature’s free allowance and the lots its model may use, as `remaining` counts them; not the account’s `available`), `allowance_exhausted` or `cap_reached` (message: the module’s limit message)',
+	402: "Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), `allowance_exhausted` or `cap_reached` (message: the module's limit message)",
 	403: '`forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`',
 	404: '`not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits)',
 	409: '`idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict`',
@@ -28,7 +28,7 @@ const errorText: Record<number, string> = {
 	415: '`unsupported_media_type`: a body that is not `application/json`',
 	422: '`invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused`',
 	429: '`rate_limited`: too many requests for this API key (see `Retry-After`)',
-	500: '`internal_error`: a fault on Quota’s side, logged under the `ref` in the message'
+	500: "`internal_error`: a fault on Quota's side, logged under the `ref` in the message"
 };
 const errors = (...codes: number[]) =>
 	Object.fromEntries(
@@ -109,7 +109,7 @@ function buildDocument() {
 				'Check, consume, hold and settle AI tokens; read balances, rates and usage. Authenticate with `Authorization: Bearer <api key>`. ' +
 				'Site keys name the account with exactly one of `user`, `team` or `guest`; account keys act on their own account and name none. ' +
 				'Every answer is JSON (the stream excepted); every error is `{"error","message","details"?}`. ' +
-				'A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE answers `501 not_implemented` (a method Node’s HTTP parser does not know, such as TRACK, gets its bare 400 before any route).'
+				"A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE answers `501 not_implemented` (a method Node's HTTP parser does not know, such as TRACK, gets its bare 400 before any route)."
 		},
 		security: [{ apiKey: [] }],
 		components: {
@@ -141,7 +141,7 @@ function buildDocument() {
 			},
 			'/api/v1/feature-rates/{featureKey}': {
 				get: {
-					summary: 'One feature’s rate',
+					summary: "One feature's rate",
 					parameters: parameters(s.featureParams, 'path', true),
 					responses: { ...ok(200, z.object({ success: z.literal(true), data: s.responses.featureRate }), 'Rate'), ...errors(404) }
 				}
@@ -202,7 +202,7 @@ function buildDocument() {
 			},
 			'/api/v1/stream': {
 				get: {
-					summary: 'Server-Sent Events: the account’s balance whenever it changes',
+					summary: "Server-Sent Events: the account's balance whenever it changes",
 					parameters: [...targetParameters(s.targetQuery), ...parameters(s.lastEventIdHeader, 'header')],
 					responses: {
 						200: {
@@ -215,7 +215,7 @@ function buildDocument() {
 			},
 			'/api/v1/webhook-endpoints': {
 				get: {
-					summary: 'The site’s webhook endpoints (site keys)',
+					summary: "The site's webhook endpoints (site keys)",
 					responses: { ...ok(200, wh.webhookResponses.list, 'Every endpoint, newest first'), ...errors(403) }
 				},
 				post: {
@@ -267,7 +267,7 @@ function buildDocument() {
 				get: {
 					summary: 'What the widget shows: balance, allowances, allocations, recent use and purchases (embed token; CORS: any origin)',
 					security: [{ embedToken: [] }],
-					responses: { ...ok(200, em.embedResponses.summary, 'The account’s figures'), ...embedErrors }
+					responses: { ...ok(200, em.embedResponses.summary, "The account's figures"), ...embedErrors }
 				}
 			},
 			'/api/v1/embed/stream': {

@@ -12,7 +12,7 @@ export const targetFields = {
 	user: z
 		.union([z.uuid(), externalUserIdSchema])
 		.optional()
-		.meta({ description: 'Site keys: a Quota user id or the host site’s own user id (created on first use, unless the site turned “Create users for unknown ids” off: then 404 `unknown_user`).', example: 'wp-user-42' }),
+		.meta({ description: 'Site keys: a Quota user id or the host site\'s own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).', example: 'wp-user-42' }),
 	team: z.uuid().optional().meta({ description: 'Site keys: a team id (its shared pool).' }),
 	guest: guestIdSchema.optional().meta({ description: 'Site keys: an anonymous visitor id.', example: 'visitor-7f3a' })
 };
@@ -102,15 +102,15 @@ const paidBy = z
 	.object({
 		type: z.enum(['allowance', 'lot']),
 		id: z.uuid().meta({ description: 'type allowance: the id of the allowance rule that pays; type lot: the id of the lot. The same id in /check and /consume.' }),
-		label: z.string().meta({ description: 'The module (allowance) or the lot’s source (purchase, subscription, bonus, …).' }),
-		model: z.string().nullable().meta({ description: 'The lot’s model scope; null = any model (and always for allowances).' }),
+		label: z.string().meta({ description: "The module (allowance) or the lot's source (purchase, subscription, bonus, …)." }),
+		model: z.string().nullable().meta({ description: "The lot's model scope; null = any model (and always for allowances)." }),
 		tokens: z.number().int().meta({ description: 'Tokens this source pays (or would pay), in the order they are spent.' }),
 		unlimited: z.boolean()
 	})
 	.meta({ description: 'One source that pays for the request.' });
 const remaining = z.number().int().nullable().meta({
 	description:
-		'Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature’s module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited.'
+		"Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited."
 });
 
 export const responses = {
@@ -132,7 +132,7 @@ export const responses = {
 		),
 		available: z.number().int().meta({
 			description:
-				'Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The dashboard’s "Available" and the stream’s `available`.'
+				'Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The dashboard\'s "Available" and the stream\'s `available`.'
 		}),
 		held: z.number().int().meta({ description: 'Tokens reserved by open holds: not in `available`; settled or released later.' })
 	}),

@@ -5,7 +5,7 @@ import type { DeliveryView, EndpointView } from '../webhooks';
 // REST v1's webhook endpoints (site keys): request and answer shapes, used by the routes and the OpenAPI document.
 
 export const endpointParams = z.object({ id: z.uuid().meta({ description: 'The endpoint id POST /api/v1/webhook-endpoints answered.' }) });
-export const redeliverParams = endpointParams.extend({ deliveryId: z.coerce.number().int().positive().meta({ description: 'A delivery id from the endpoint’s delivery log.' }) });
+export const redeliverParams = endpointParams.extend({ deliveryId: z.coerce.number().int().positive().meta({ description: "A delivery id from the endpoint's delivery log." }) });
 export const deliveriesQuery = z.object({
 	limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Deliveries per page (1–200, default 50), newest first.' }),
 	before: z.coerce.number().int().positive().optional().meta({ description: 'The last delivery id of the previous page.' })
@@ -34,7 +34,7 @@ const delivery = z.object({
 	id: z.number().int(),
 	event_id: z.string().meta({ description: 'The webhook-id header: the same on every retry and redelivery of the event.' }),
 	event_type: z.enum(domainEventTypes),
-	sequence: z.number().int().meta({ description: 'The event’s number among its account’s events (1, 2, 3, …): order by it.' }),
+	sequence: z.number().int().meta({ description: "The event's number among its account's events (1, 2, 3, …): order by it." }),
 	account_id: z.uuid(),
 	status: z.enum(['pending', 'delivered', 'failed']),
 	next_attempt_at: z.string().nullable(),

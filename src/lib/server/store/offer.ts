@@ -1,5 +1,6 @@
 import type { PaddleEnvironment, Product } from './catalog';
 import { priceIdOf } from './catalog';
+import { ALL_MODELS } from '../../model-words';
 
 /** A catalog item as the store shows it: what you get, what it costs, and how it compares. */
 export interface Offer {
@@ -7,7 +8,8 @@ export interface Offer {
 	kind: Product['kind'];
 	name: string;
 	description: string;
-	grants: { model: string | null; modelName: string | null; tokens: number }[];
+	/** `modelName`: the model's name, or "All models" for tokens any model may spend. */
+	grants: { model: string | null; modelName: string; tokens: number }[];
 	/** Tokens per unit bought (per period for subscriptions). */
 	tokens: number;
 	priceCents: number;
@@ -79,7 +81,7 @@ export function toOffers(catalog: Product[], env: PaddleEnvironment, modelNames:
 			kind: p.kind,
 			name: p.name,
 			description: p.description,
-			grants: p.grants.map((g) => ({ model: g.model, modelName: g.model ? (modelNames.get(g.model) ?? g.model) : null, tokens: g.tokens })),
+			grants: p.grants.map((g) => ({ model: g.model, modelName: g.model ? (modelNames.get(g.model) ?? g.model) : ALL_MODELS, tokens: g.tokens })),
 			tokens,
 			priceCents: p.priceCents,
 			currency: p.currency,

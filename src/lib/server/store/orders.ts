@@ -5,6 +5,7 @@ import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { orders, products, type ProductGrant } from '../db/schema';
 import { modelNamesRead } from '../ledger';
 import { DomainError } from '../errors';
+import { ALL_MODELS } from '../../model-words';
 import { requestHash } from '../idempotency';
 import { getProduct, priceIdOf } from './catalog';
 import type { BrowserCheckout, PaymentProvider } from './paddle/provider';
@@ -98,7 +99,8 @@ export interface Purchase {
 	kind: string;
 	quantity: number;
 	/** What it granted (per unit × quantity), per model; one line for plain packs. */
-	contents: { model: string | null; modelName: string | null; tokens: number }[];
+	/** `modelName`: the model's name, or "All models" for tokens any model may spend. */
+	contents: { model: string | null; modelName: string; tokens: number }[];
 	tokens: number;
 	amountCents: number | null;
 	currency: string | null;
@@ -134,7 +136,7 @@ export function purchasesRead(accountId: string, opts: { orderId?: string; limit
 	);
 	return mapRead(together({ rows, names: modelNamesRead() }), ({ rows, names }) =>
 		rows.map((o) => {
-			const contents = o.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : null, tokens: g.tokens * o.quantity }));
+			const contents = o.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : ALL_MODELS, tokens: g.tokens * o.quantity }));
 			return {
 				id: o.id,
 				productId: o.product_id,

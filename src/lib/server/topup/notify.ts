@@ -40,7 +40,7 @@ export const packageWords = (d: Pick<TopupNoticeDetail, 'productName' | 'tokens'
 
 /** A notice's push words: who, what happened, what a tap does. */
 function pushWords(kind: TopupNoticeKind, d: TopupNoticeDetail) {
-	const whose = d.teamName ? `${d.teamName}’s pool` : 'Your tokens';
+	const whose = d.teamName ? `${d.teamName}'s pool` : 'Your tokens';
 	return kind === 'topup_notice'
 		? { title: `${whose}: below ${count.format(d.belowTokens)} tokens`, body: `Tap to top up with ${packageWords(d)}. Auto top-up needs a subscription to charge.` }
 		: { title: 'Auto top-up was declined', body: `The payment for ${packageWords(d)} was declined, so auto top-up is off. Check your payment method, then turn it on again: tap for the settings.` };

@@ -33,7 +33,7 @@ export const teamAdminProcedure = memberProcedure.input(z.object({ teamId: z.uui
 	if (role !== 'owner' && role !== 'admin' && !isSiteAdmin(auth)) {
 		// Someone outside the team is answered as for a team that does not exist (no existence oracle).
 		if (!role) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such team.', cause: new DomainError('not_found', 'No such team.') });
-		throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the team’s owners and admins can do that.' });
+		throw new TRPCError({ code: 'FORBIDDEN', message: "Only the team's owners and admins can do that." });
 	}
 	return next({ ctx: { ...ctx, auth, teamRole: role } });
 });

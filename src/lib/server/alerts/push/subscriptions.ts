@@ -45,7 +45,7 @@ export async function subscribePush(
 	opts: { extraOrigins?: readonly string[] } = {}
 ): Promise<void> {
 	const { endpoint, keys } = parseInput(deviceSubscriptionSchema, subscription);
-	if (!isPushService(endpoint, opts.extraOrigins)) throw new DomainError('invalid_input', 'The subscription’s endpoint is not a known push service.');
+	if (!isPushService(endpoint, opts.extraOrigins)) throw new DomainError('invalid_input', "The subscription's endpoint is not a known push service.");
 	const values = { userId: who.userId, sessionId: who.sessionId, p256dh: keys.p256dh, auth: keys.auth };
 	await exec
 		.insert(pushSubscriptions)

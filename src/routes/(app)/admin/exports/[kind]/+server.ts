@@ -18,7 +18,7 @@ const exports: Record<string, (exec: Executor, url: URL) => CsvExport | Promise<
 	operations: (exec, url) => {
 		const from = param(url, 'from');
 		const to = param(url, 'to');
-		if (!from || !to) throw new DomainError('invalid_input', 'Give the range as ?from=YYYY-MM-DD&to=YYYY-MM-DD.');
+		if (!from || !to) throw new DomainError('invalid_input', 'Give the range as ?from=YYYY-MM-DD&to=YYYY-MM-DD, such as ?from=2026-01-01&to=2026-01-31.');
 		return operationsCsv(exec, { from, to });
 	}
 };
@@ -26,7 +26,8 @@ const exports: Record<string, (exec: Executor, url: URL) => CsvExport | Promise<
 /**
  * GET /admin/exports/users · /admin/exports/teams · /admin/exports/audit?actor&action&account&from&to ·
  * /admin/exports/operations?from&to — a streamed CSV download for site admins (401 signed out,
- * 403 for members and team owners, 404 for another name, 422 for a bad range).
+ * 403 for members and team owners, 404 for another name, 400 for a bad date or range, as the
+ * console's forms answer bad input).
  */
 export const GET: RequestHandler = async ({ locals, params, url, request, route }) => {
 	try {
@@ -45,6 +46,6 @@ export const GET: RequestHandler = async ({ locals, params, url, request, route 
 			}
 		});
 	} catch (e) {
-		return errorResponse(e, { request, route });
+		return errorResponse(e, { request, route }, true);
 	}
 };
