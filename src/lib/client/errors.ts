@@ -1,5 +1,4 @@
 import { TRPCClientError } from '@trpc/client';
-import { localeFormatter, refusalMessage, type RefusalDetails } from '$lib/refusal-message';
 
 /** The server says the session is gone (or never was). */
 export function isUnauthorized(error: unknown): boolean {
@@ -18,14 +17,11 @@ export function domainCode(error: unknown): string | null {
 	return null;
 }
 
-/** A refusal's words with its figures in the reader's locale (the server's words when it sent no figures). */
-export function refusalText(r: { details: RefusalDetails | null; message: string | null }): string | null {
-	return refusalMessage(r.details, r.message, localeFormatter());
-}
-
+/**
+ * What to tell the reader: offline, or the server's words. A spend's refusal (only the playground's
+ * run can get one) is worded in the reader's locale by `refusal-text.ts`, kept out of every page's start.
+ */
 export function errorMessage(error: unknown): string {
 	if (isNetworkError(error)) return 'You are offline. Try again when you have a connection.';
-	const refusal = error instanceof TRPCClientError ? (error.data as { refusal?: RefusalDetails | null } | undefined)?.refusal : null;
-	if (refusal) return refusalText({ details: refusal, message: (error as Error).message }) ?? (error as Error).message;
 	return error instanceof Error ? error.message : 'Something went wrong.';
 }
