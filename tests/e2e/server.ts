@@ -232,7 +232,7 @@ async function loadPostgresDemo(serverUrl: string): Promise<{ name: string; drop
 
 /**
  * Loads the demo once, into a template data directory, then starts one production build per test
- * worker (vitest.e2e.config.ts' maxWorkers), each on its own copy of it: files run three at a time, and
+ * worker (vitest.e2e.config.ts' maxWorkers), each on its own copy of it: files run two at a time, and
  * never share a server's state.
  */
 export async function setup(project: TestProject) {

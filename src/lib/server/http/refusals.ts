@@ -98,8 +98,8 @@ export function refusalBody(code: string, message: string, details?: unknown): R
 
 /**
  * Any failure as the JSON answer of an endpoint: domain refusals by `answers`, invalid input 400, outages 503, the rest a logged 500.
- * `session`: a route a signed-in page calls (the admin's CSV exports) answers a refusal with a form's status,
- * as the forms beside it do (invalid input: 400, not REST's 422).
+ * `session`: a route a signed-in page calls (the admin's CSV exports) answers invalid input 400, as the
+ * forms beside it do, not REST's 422; its other refusals keep their status (signed out: 401).
  */
 export function errorResponse(e: unknown, site?: FailureSite, session = false): Response {
 	const err = toHttpError(e, site ? `${site.request.method} ${site.route.id ?? 'unknown route'}` : 'request', session);
@@ -111,7 +111,7 @@ export function toHttpError(e: unknown, what: string, session = false): HttpErro
 	if (e instanceof HttpError) return e;
 	if (e instanceof DomainError) {
 		const headers: Record<string, string> = e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : {};
-		return new HttpError(e.code, e.message, e.details, headers, session ? answers[e.code].form : undefined);
+		return new HttpError(e.code, e.message, e.details, headers, session && e.code === 'invalid_input' ? answers.invalid_input.form : undefined);
 	}
 	if (e instanceof ZodError) return new HttpError('invalid_input', firstIssue(e), flatIssues(e), {}, 400);
 	if (isDatabaseUnavailable(e)) return new HttpError('unavailable', UNAVAILABLE_MESSAGE, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
