@@ -93,6 +93,24 @@ const inviteSchema = z.object({ email: emailSchema, role: z.enum(['admin', 'memb
 /** The key of an invitation's first mail (`mail.send`), by the invitation's id; a resend's is this and its new expiry. */
 export const inviteMailKey = (inviteId: string) => `invite:${inviteId}`;
 
+/**
+ * What an invitation's mail needs before its transaction, for a sender within the rate limit
+ * (invitations send mail: a bounded number per inviter, so a team cannot be used to spam): the
+ * inviter's name and a new link token (`rate_limited` past 30 an hour).
+ */
+async function inviteSender(db: Db, actor: TeamActor): Promise<{ name: string; token: string }> {
+	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
+	const [inviter] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
+	return { name: inviter?.name ?? 'A team admin', token: randomToken() };
+}
+
+/** A new or resent invitation's expiry: 7 days from now. */
+const inviteExpiry = () => new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000);
+
+/** Queues an invitation's mail with its link (`mail.send` under `key`), in the invitation's transaction. */
+const queueInviteMail = (tx: Executor, email: string, teamName: string, sender: { name: string; token: string }, key: string) =>
+	queueMail(tx, teamInviteMail(email, teamName, sender.name, `${config().ORIGIN}/invite/${sender.token}`), key);
+
 /** An invitation still waiting for its answer: not accepted, not withdrawn, not expired. */
 const pending = () => and(isNull(teamInvites.acceptedAt), isNull(teamInvites.revokedAt), gt(teamInvites.expiresAt, sql`now()`));
 
@@ -109,10 +127,7 @@ export async function inviteToTeam(db: Db, input: { teamId: string; email: strin
 	if (v.role === 'admin' && actorRole !== 'owner' && !actor.siteAdmin) {
 		throw new DomainError('forbidden', 'Only a team owner can invite admins.');
 	}
-	// Invitations send mail: a bounded number per inviter, so a team cannot be used to spam.
-	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
-	const [inviter] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
-	const token = randomToken();
+	const sender = await inviteSender(db, actor);
 	return db.orm.transaction(async (tx) => {
 		const [team] = await tx.select().from(teams).where(eq(teams.id, input.teamId)).for('update');
 		if (!team) throw new DomainError('not_found', 'No such team.');
@@ -130,13 +145,13 @@ export async function inviteToTeam(db: Db, input: { teamId: string; email: strin
 				teamId: input.teamId,
 				email: v.email,
 				role: v.role,
-				tokenHash: hashToken(token),
+				tokenHash: hashToken(sender.token),
 				invitedBy: actor.userId,
-				expiresAt: new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000)
+				expiresAt: inviteExpiry()
 			})
 			.returning({ id: teamInvites.id, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt });
 		await audit(tx, { action: 'team.invited', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, detail: { email: v.email, role: v.role }, at: input.at });
-		await queueMail(tx, teamInviteMail(v.email, team.name, inviter?.name ?? 'A team admin', `${config().ORIGIN}/invite/${token}`), inviteMailKey(invite!.id));
+		await queueInviteMail(tx, v.email, team.name, sender, inviteMailKey(invite!.id));
 		return invite!;
 	});
 }
@@ -173,16 +188,13 @@ export async function revokeInvite(db: Db, input: { teamId: string; inviteId: st
  * link stops working: only the newest mail's link joins). Rate-limited with the invitations. Audited.
  */
 export async function resendInvite(db: Db, input: { teamId: string; inviteId: string }, actor: TeamActor) {
-	await rateLimit(db, `invite:user:${actor.userId}`, 30, 3600);
-	const [inviter] = await db.orm.select({ name: users.name }).from(users).where(eq(users.id, actor.userId));
-	const token = randomToken();
+	const sender = await inviteSender(db, actor);
 	return db.orm.transaction(async (tx) => {
 		const { invite, team } = await lockPendingInvite(tx, input.teamId, input.inviteId, actor, 'resend');
-		const expiresAt = new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000);
-		await tx.update(teamInvites).set({ tokenHash: hashToken(token), expiresAt }).where(eq(teamInvites.id, invite.id));
+		const expiresAt = inviteExpiry();
+		await tx.update(teamInvites).set({ tokenHash: hashToken(sender.token), expiresAt }).where(eq(teamInvites.id, invite.id));
 		await audit(tx, { action: 'team.invite_resent', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, before: { expiresAt: invite.expiresAt }, after: { expiresAt }, detail: { email: invite.email, role: invite.role } });
-		const mail = teamInviteMail(invite.email, team.name, inviter?.name ?? 'A team admin', `${config().ORIGIN}/invite/${token}`);
-		await queueMail(tx, mail, `${inviteMailKey(invite.id)}:${expiresAt.toISOString()}`);
+		await queueInviteMail(tx, invite.email, team.name, sender, `${inviteMailKey(invite.id)}:${expiresAt.toISOString()}`);
 		return { id: invite.id, email: invite.email, role: invite.role, expiresAt };
 	});
 }
