@@ -94,6 +94,16 @@ describe('a lot granted to expire before the next routine sweep', () => {
 		expect(page.balance).toBe((await balances(db.orm, m.accountId)).available);
 		await expectInvariants(db);
 	});
+
+	it('asks nothing for a lot that expires after the next routine run (that run asks for it) or never', async () => {
+		const m = await member(db, 0);
+		const later = Date.now() + 3_700_000;
+		await grant(db.orm, { accountId: m.accountId, tokens: 300, source: 'bonus', expiresAt: new Date(later) });
+		const soonUnlimited = Date.now() + 60_000;
+		await grant(db.orm, { accountId: m.accountId, tokens: 0, unlimited: true, source: 'bonus', expiresAt: new Date(soonUnlimited) });
+		expect([...(await sweepsAsked(later)), ...(await sweepsAsked(soonUnlimited))]).toEqual([]);
+		await expectInvariants(db);
+	});
 });
 
 describe('a hold left to expire', () => {
