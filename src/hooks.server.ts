@@ -18,7 +18,7 @@ import { firstQueriesHead } from '$lib/server/http/first-queries';
 import { startAlerts } from '$lib/server/alerts';
 import { startTopups } from '$lib/server/topup';
 import { startSchedule } from '$lib/server/schedule';
-import { appJobs } from '$lib/server/schedule/app-jobs';
+import { appJobs, sweepAtNewLotExpiries } from '$lib/server/schedule/app-jobs';
 import { closeWebhookAgents, startWebhookOutbox } from '$lib/server/webhooks';
 import { onShutdown } from '$lib/server/shutdown';
 
@@ -51,6 +51,7 @@ export const init: ServerInit = async () => {
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
 	startWebhookOutbox();
+	sweepAtNewLotExpiries(config().SCHEDULE_CHECK_SECONDS);
 	const schedule = await startSchedule(db, appJobs(config().SCHEDULE_CHECK_SECONDS));
 	// Draining: take no new job from the signal on (runs under way are cut short and run again after their lease).
 	onShutdown(() => void schedule.stop());

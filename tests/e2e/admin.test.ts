@@ -57,6 +57,20 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		it('shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site key and the seeded lots', async () => {
+			await page.goto('/admin/audit?action=key.created');
+			const key = page.getByRole('listitem').filter({ hasText: 'Demo site key' });
+			await key.getByText('By Quota (demo data)').waitFor();
+			await page.goto('/admin/audit?account=maya%40quota.test&action=ledger.grant');
+			const grants = page.getByRole('listitem').filter({ hasText: 'ledger.grant' });
+			await grants.filter({ hasText: 'Pilot allocation: GPT-5 Nano' }).getByText('By Quota (demo data)').waitFor();
+			await expect(grants.count()).resolves.toBe(5); // four allocations and the referral bonus
+			await expect(grants.filter({ hasText: 'By Quota (demo data)' }).count()).resolves.toBe(5);
+			await grants.first().scrollIntoViewIfNeeded();
+			await screen(page, `admin-audit-demo-${size.name}`);
+			await expectSound(page);
+		});
+
 		it('does not shift the overview, the users list, a user’s page or the audit log when their data arrives late', async () => {
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(maya.email);

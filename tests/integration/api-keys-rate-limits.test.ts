@@ -126,9 +126,12 @@ describe('API keys', () => {
 
 	it('ensureSiteKey creates the demo site key once with the configured value', async () => {
 		const value = 'qk_demo_site_key_for_the_seed_1234567890';
-		const first = await ensureSiteKey(db, { name: 'Demo site', value, createdBy: w.users.siteAdmin.id });
+		const first = await ensureSiteKey(db, { name: 'Demo site', value, via: 'demo data' });
 		const again = await ensureSiteKey(db, { name: 'Demo site', value });
 		expect(first.created).toBe(true);
+		// No person made it: its entry credits Quota, saying how.
+		const [entry] = await db.rows<{ actor_user_id: string | null; via: string }>(sql`select actor_user_id, detail->>'via' as via from audit_log where action = 'key.created' and target_id = ${first.id}`);
+		expect(entry).toEqual({ actor_user_id: null, via: 'demo data' });
 		expect(again).toMatchObject({ id: first.id, created: false });
 		await expect(authenticateApiKey(db, value)).resolves.toMatchObject({ kind: 'site', scopes: ['consume', 'read'] });
 		await expect(ensureSiteKey(db, { name: 'Bad', value: 'not-a-key' })).rejects.toMatchObject({ code: 'invalid_input' });

@@ -93,8 +93,31 @@ describe(`demo data on ${backend}`, () => {
 		const [late] = await db.rows<{ n: number; team: number }>(sql`
 			select count(*) filter (where g.at > (select min(d.day)::timestamptz from usage_daily d where d.account_id = t.account_id))::int as n, count(*)::int as team
 			  from audit_log g join teams t on t.account_id = g.account_id`);
-		expect(late!.team).toBe(3); // made, invited, joined
+		expect(late!.team).toBe(5); // made, invited, joined, and its two grants
 		expect(late!.n).toBe(0);
+	});
+
+	it("credits what the seed itself did to Quota (the demo data), never to a person: the site key, and each lot it granted, recorded as the product records a grant", async () => {
+		const site = await authenticateApiKey(db, 'qk_demo_site_key_for_tests_0123456789');
+		const keys = await listAudit(db.orm, { action: 'key.created' });
+		expect(keys.rows.map((r) => ({ key: r.targetId, actor: r.actor, keyId: r.actorKeyId, ip: r.ip, detail: r.detail }))).toEqual([
+			{ key: site.keyId, actor: null, keyId: null, ip: null, detail: { via: 'demo data' } }
+		]);
+		const lots = await db.rows<{ id: string; account_id: string; amount: number; source: string; unlimited: boolean; created_at: string }>(sql`select id, account_id, amount, source, unlimited, created_at from lots order by id`);
+		expect(lots).toHaveLength(7); // Maya's four and her referral bonus, the team's pool and launch bonus
+		const grants = new Map((await listAudit(db.orm, { action: 'ledger.grant' })).rows.map((r) => [r.targetId, r]));
+		expect([...grants.keys()].sort()).toEqual(lots.map((l) => l.id));
+		for (const l of lots) {
+			const r = grants.get(l.id)!;
+			expect(r).toMatchObject({ actor: null, actorKeyId: null, ip: null, detail: { via: 'demo data' }, account: { accountId: l.account_id } });
+			expect(r.after).toMatchObject({ tokens: Number(l.amount), source: l.source });
+			// Dated as the lot: the grants are part of the demo's backdated history.
+			expect(Date.parse(r.at)).toBe(Date.parse(l.created_at));
+		}
+		// Ada, the site admin, did nothing in the seed: no entry and no operation is hers.
+		expect((await listAudit(db.orm, { actor: 'admin@quota.test' })).rows).toEqual([]);
+		const [ops] = await db.rows<{ n: number }>(sql`select count(*)::int as n from operations o join users u on u.id = o.actor_user_id where u.email = 'admin@quota.test'`);
+		expect(ops!.n).toBe(0);
 	});
 
 	it('creates the demo site key with the configured value', async () => {

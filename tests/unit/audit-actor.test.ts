@@ -18,4 +18,10 @@ describe('who an audit entry says did it', () => {
 		expect(auditActor({ ...none, ip: '203.0.113.9' })).toBe('Someone not signed in');
 		expect(auditActor(none)).toBe('Quota');
 	});
+
+	it('says how Quota did it when the entry says (the demo data, an operator command)', () => {
+		expect(auditActor({ ...none, detail: { via: 'demo data' } })).toBe('Quota (demo data)');
+		expect(auditActor({ ...none, detail: { via: 'command line', reason: 'x' } }, true)).toBe('Quota (command line)');
+		expect(auditActor({ ...none, detail: { note: 'Pilot allocation' } })).toBe('Quota');
+	});
 });

@@ -37,13 +37,23 @@ interface KeyInput {
 	scopes: ApiKeyScope[];
 }
 
-async function insertKey(db: Db, row: { kind: 'site' | 'account'; accountId: string | null; name: string; scopes: ApiKeyScope[]; createdBy: string | null; value?: string }, ip?: string | null) {
+/** A new key with its `key.created` entry: by `createdBy`, or by Quota itself (no person; `via` says how). */
+async function insertKey(db: Db, row: { kind: 'site' | 'account'; accountId: string | null; name: string; scopes: ApiKeyScope[]; createdBy: string | null; via?: string; value?: string }, ip?: string | null) {
 	const value = row.value ?? `qk_${randomBase64url(32)}`;
 	const [key] = await db.orm
 		.insert(apiKeys)
 		.values({ kind: row.kind, accountId: row.accountId, name: row.name, scopes: row.scopes, createdBy: row.createdBy, prefix: value.slice(0, PREFIX_LENGTH), hash: hashToken(value) })
 		.returning(publicColumns);
-	await audit(db.orm, { action: 'key.created', actorUserId: row.createdBy, targetType: 'api_key', targetId: key!.id, accountId: row.accountId, ip, after: { name: row.name, kind: row.kind, scopes: row.scopes, prefix: key!.prefix } });
+	await audit(db.orm, {
+		action: 'key.created',
+		actorUserId: row.createdBy,
+		targetType: 'api_key',
+		targetId: key!.id,
+		accountId: row.accountId,
+		ip,
+		after: { name: row.name, kind: row.kind, scopes: row.scopes, prefix: key!.prefix },
+		detail: row.via ? { via: row.via } : null
+	});
 	return { ...key!, value };
 }
 
@@ -63,9 +73,10 @@ export async function createSiteKey(db: Db, auth: Auth, input: KeyInput, ip?: st
 
 /**
  * The site key the demo seed configures (DEMO_SITE_API_KEY): created once with the given
- * value (or a new one), kept on later starts.
+ * value (or a new one), kept on later starts. No person creates it: its audit entry credits Quota,
+ * with `via` saying how (`demo data`).
  */
-export async function ensureSiteKey(db: Db, input: { name: string; value?: string; createdBy?: string | null }) {
+export async function ensureSiteKey(db: Db, input: { name: string; value?: string; via?: string }) {
 	if (input.value !== undefined && !KEY_FORMAT.test(input.value)) throw new DomainError('invalid_input', 'An API key is qk_ followed by 20–128 letters, digits, - or _.');
 	if (input.value) {
 		const [existing] = await db.orm.select(publicColumns).from(apiKeys).where(eq(apiKeys.hash, hashToken(input.value)));
@@ -74,7 +85,7 @@ export async function ensureSiteKey(db: Db, input: { name: string; value?: strin
 		const [existing] = await db.orm.select(publicColumns).from(apiKeys).where(and(eq(apiKeys.kind, 'site'), eq(apiKeys.name, input.name), isNull(apiKeys.revokedAt)));
 		if (existing) return { ...existing, value: null, created: false };
 	}
-	const key = await insertKey(db, { kind: 'site', accountId: null, name: parseInput(keyNameSchema, input.name), scopes: ['consume', 'read'], createdBy: input.createdBy ?? null, value: input.value });
+	const key = await insertKey(db, { kind: 'site', accountId: null, name: parseInput(keyNameSchema, input.name), scopes: ['consume', 'read'], createdBy: null, via: input.via, value: input.value });
 	return { ...key, created: true };
 }
 

@@ -18,5 +18,5 @@ export { hostIdentityOf, siteAdminContacts } from './contacts';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
 export { resolveAccount, callerAccount, callerScope, targetAccount, type Caller, type Target } from './scope';
-export { grantWithSiteKey, type SiteGrant } from './site-grants';
+export { auditedGrant, grantWithSiteKey, type Granter, type SiteGrant } from './site-grants';
 export { appSecret } from './secret';

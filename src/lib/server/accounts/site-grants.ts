@@ -1,6 +1,6 @@
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { DomainError } from '../errors';
-import { grant, type GrantResult } from '../ledger';
+import { grant, type GrantRequest, type GrantResult } from '../ledger';
 import { audit } from './audit';
 import { targetAccount, type Target } from './scope';
 import type { ApiKeyAuth } from './types';
@@ -27,28 +27,43 @@ export interface SiteGrant {
 export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip: string | null): Promise<GrantResult> {
 	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can grant tokens.');
 	const accountId = await targetAccount(db, key, g.target, 'spend');
-	return db.orm.transaction(async (tx) => {
-		const result = await grant(tx, {
-			accountId,
-			tokens: g.tokens,
-			source: g.source,
-			model: g.model,
-			expiresAt: g.expiresAt ? new Date(g.expiresAt) : null,
-			note: g.note,
-			grantKey: `api:${key.keyId}:${g.idempotencyKey}`,
-			actor: { keyId: key.keyId }
+	const lot = { accountId, tokens: g.tokens, source: g.source, model: g.model, expiresAt: g.expiresAt ? new Date(g.expiresAt) : null, note: g.note };
+	return db.orm.transaction((tx) => auditedGrant(tx, { ...lot, grantKey: `api:${key.keyId}:${g.idempotencyKey}` }, { keyId: key.keyId, ip }));
+}
+
+/**
+ * Who grants, as the audit entry records them: a site key (from the request's address), or Quota
+ * itself, no person (`via` says how: `demo data`).
+ */
+export type Granter = { keyId: string; ip: string | null } | { via: string };
+
+/**
+ * Grants one lot and records it in the audit log (`ledger.grant`: the lot as granted) in the same
+ * transaction `tx`, dated as the grant (a backdated one, `effectiveAt`, too); a replay of the grant
+ * key (`created: false`) writes no entry.
+ */
+export async function auditedGrant(tx: Executor, g: Omit<GrantRequest, 'actor'>, by: Granter): Promise<GrantResult> {
+	const key = 'keyId' in by ? by : null;
+	const result = await grant(tx, { ...g, actor: key ? { keyId: key.keyId } : undefined });
+	if (result.created) {
+		await audit(tx, {
+			action: 'ledger.grant',
+			actorKeyId: key?.keyId,
+			targetType: 'lot',
+			targetId: result.lotId,
+			accountId: g.accountId,
+			ip: key?.ip,
+			after: {
+				tokens: g.tokens,
+				...(g.unlimited && { unlimited: true }),
+				source: g.source,
+				model: g.model ?? null,
+				expires_at: g.expiresAt?.toISOString() ?? null,
+				note: g.note ?? null
+			},
+			detail: 'via' in by ? { via: by.via } : null,
+			at: g.effectiveAt
 		});
-		if (result.created) {
-			await audit(tx, {
-				action: 'ledger.grant',
-				actorKeyId: key.keyId,
-				targetType: 'lot',
-				targetId: result.lotId,
-				accountId,
-				ip,
-				after: { tokens: g.tokens, source: g.source, model: g.model ?? null, expires_at: g.expiresAt ?? null, note: g.note ?? null }
-			});
-		}
-		return result;
-	});
+	}
+	return result;
 }

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { uuidArray } from '../db/client';
-import { acceptInvite, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, type CreatedUser } from '../accounts';
+import { acceptInvite, auditedGrant, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, type CreatedUser } from '../accounts';
 import { withdrawMail } from '../mail/job';
 import {
-	consume, grant, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings, upsertFeature, upsertModel, upsertModule, Refusal
+	consume, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings, upsertFeature, upsertModel, upsertModule, Refusal, type GrantRequest
 } from '../ledger';
 import { seedDemoCatalog } from '../store/demo-catalog';
 
@@ -16,6 +16,15 @@ export const demoLogins = [
 ] as const;
 
 const DAY = 86_400_000;
+
+/**
+ * How the audit log names what the seed itself does (no person does it: the entries credit Quota),
+ * as the entries of the `admin:promote` command say `command line`.
+ */
+const VIA = 'demo data';
+
+/** A grant of the seed's, recorded in the audit log as the product records a grant (`ledger.grant`), by Quota. */
+const seedGrant = (db: Db, g: GrantRequest) => db.orm.transaction((tx) => auditedGrant(tx, g, { via: VIA }));
 
 /** A small deterministic random generator, so every fresh demo looks the same. */
 function random(seed: number) {
@@ -162,13 +171,13 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	for (const u of demoLogins) {
 		created.push(await createUser(db.orm, { email: u.email, name: u.name, password: DEMO_PASSWORD, siteRole: u.role }));
 	}
-	const [ada, mayaUser, leoUser] = created as [CreatedUser, CreatedUser, CreatedUser];
+	const [, mayaUser, leoUser] = created as [CreatedUser, CreatedUser, CreatedUser];
 	const month = new Date(Date.now() - 30 * DAY);
 
 	// Maya: per-model allocations (the seeds' dashboard), general tokens, a referral bonus, unlimited Claude.
-	// Granted by the admin, not bought: a purchase is an order in the store's history, and the demo has
+	// Granted (source admin), not bought: a purchase is an order in the store's history, and the demo has
 	// none until someone buys through the simulator (the lots would otherwise say "Purchased" while
-	// the purchases list says "No purchases yet").
+	// the purchases list says "No purchases yet"). The seed grants them, not Ada: the audit log says Quota.
 	const grants = [
 		{ tokens: 50_000, source: 'admin' as const, model: 'gpt-5-nano', note: 'Pilot allocation: GPT-5 Nano' },
 		{ tokens: 25_000, source: 'admin' as const, model: 'text-embedding-3-small', note: 'Pilot allocation: Text Embedding' },
@@ -176,7 +185,7 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 		{ tokens: 0, unlimited: true, source: 'admin' as const, model: 'claude-sonnet-4-5', note: 'Enterprise: unlimited Claude' }
 	];
 	for (const [i, g] of grants.entries()) {
-		await grant(db.orm, { accountId: mayaUser.accountId, ...g, grantKey: `demo:maya:${i}`, actor: { userId: ada.id }, effectiveAt: month });
+		await seedGrant(db, { accountId: mayaUser.accountId, ...g, grantKey: `demo:maya:${i}`, effectiveAt: month });
 	}
 
 	// Acme Studio: a shared pool with a daily team limit and a per-member cap.
@@ -184,8 +193,8 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	const joined = new Date(month.getTime() - 10 * DAY);
 	const team = await createTeam(db.orm, { name: 'Acme Studio', ownerUserId: mayaUser.id, at: joined });
 	await join(db, team.id, mayaUser, leoUser, new Date(joined.getTime() + 60_000));
-	await grant(db.orm, { accountId: team.accountId, tokens: 120_000, source: 'admin', note: 'Pilot allocation: team pool', grantKey: 'demo:team:0', effectiveAt: month });
-	await grant(db.orm, { accountId: team.accountId, tokens: 5_000, source: 'event', note: 'Launch week bonus', grantKey: 'demo:team:event', expiresAt: new Date(Date.now() + 20 * DAY), effectiveAt: month });
+	await seedGrant(db, { accountId: team.accountId, tokens: 120_000, source: 'admin', note: 'Pilot allocation: team pool', grantKey: 'demo:team:0', effectiveAt: month });
+	await seedGrant(db, { accountId: team.accountId, tokens: 5_000, source: 'event', note: 'Launch week bonus', grantKey: 'demo:team:event', expiresAt: new Date(Date.now() + 20 * DAY), effectiveAt: month });
 	await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 });
 	await setCap(db.orm, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
 	await joinedBefore(db, joined, created, team);
@@ -195,7 +204,7 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	const referral: TimedEvent = {
 		at: referredAt,
 		write: () =>
-			grant(db.orm, {
+			seedGrant(db, {
 				accountId: mayaUser.accountId, tokens: 2_000, source: 'referral', note: 'Invited Leo',
 				expiresAt: new Date(referredAt.getTime() + 15 * DAY), grantKey: 'demo:maya:referral', effectiveAt: referredAt
 			})
@@ -218,6 +227,6 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 
 	// Backdated (effectiveAt) operations lie behind the figures summary's cursor: recompute it all.
 	await refreshAccountFigures(db.orm, { full: true });
-	const key = await ensureSiteKey(db, { name: 'Demo site key', value: opts.siteKeyValue, createdBy: ada.id });
+	const key = await ensureSiteKey(db, { name: 'Demo site key', value: opts.siteKeyValue, via: VIA });
 	return { siteKey: key.created ? key.value : null };
 }

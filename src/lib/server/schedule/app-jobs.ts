@@ -1,5 +1,6 @@
 import { enqueue, type JobDefinition } from './jobs';
 import type { Db, Executor } from '../db/client';
+import { subscribeDomainEvents } from '../domain-events';
 import { pruneJobs } from './view';
 import { nextLotExpiry, refreshAccountFigures, rollOver, sweepExpired } from '../ledger';
 import { forgetEndedRateLimits } from '../accounts';
@@ -35,14 +36,31 @@ export async function sweepAtExpiry(exec: Executor, expiresAt: Date): Promise<vo
 /**
  * The sweep's run: expires what is due, then asks for a run at the next lot expiry before its next
  * routine run (`checkSeconds` away), which does the same for the one after. A hold asks for its own
- * when it is made (POST /api/v1/holds); a lot granted to expire sooner than a routine run away waits
- * for that run.
+ * when it is made (POST /api/v1/holds), a lot granted to expire sooner than a routine run away when
+ * it is granted (`sweepAtNewLotExpiries`).
  */
 async function sweep(db: Db, checkSeconds: number): Promise<number> {
 	const touched = await sweepExpired(db);
 	const next = await nextLotExpiry(db.orm, new Date(Date.now() + checkSeconds * 1000));
 	if (next) await sweepAtExpiry(db.orm, next);
 	return touched;
+}
+
+/**
+ * Subscribes the schedule to the ledger's new lots (`grant.created`, domain-events.ts): a lot that
+ * expires sooner than the sweep's next routine run (`checkSeconds` away, when that run would look
+ * for it) asks for a sweep at its expiry, in the grant's transaction. Every path that makes a lot
+ * announces it (an admin's bonus, a REST grant, a campaign, a referral, the store, a rollover), so
+ * none waits for the routine run; lots are otherwise ended at once (`endLots` records the loss then).
+ * Once per process at start-up; returns the unsubscribe function.
+ */
+export function sweepAtNewLotExpiries(checkSeconds = CHECK_SECONDS): () => void {
+	return subscribeDomainEvents(async (exec, event) => {
+		const { expires_at: expiresAt, unlimited } = event.data;
+		if (event.type !== 'grant.created' || typeof expiresAt !== 'string' || unlimited) return;
+		const at = new Date(expiresAt);
+		if (at.getTime() <= Date.now() + checkSeconds * 1000) await sweepAtExpiry(exec, at);
+	});
 }
 
 /** The interval of the routine checks (expired lots, rollovers, unusual use, the catch-ups of auto top-ups and alerts). */
