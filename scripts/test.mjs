@@ -1,6 +1,6 @@
-// `npm test`: type checks, the dependency rules, the SDK build, the production build, then unit + integration tests (PGlite, and real
-// Postgres when TEST_DATABASE_URL is set) beside the browser tests. With CI=true a skipped suite fails the run.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm test`: type checks, the dependency rules, the SDK build, unit + integration tests (PGlite, and real Postgres when TEST_DATABASE_URL
+// is set), then the production build and the browser tests. With CI=true a skipped suite fails the run.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -22,42 +22,6 @@ function run(title, cmd, args, env = {}) {
 		failed = true;
 	}
 	return r.status === 0;
-}
-
-/**
- * Starts `cmd` as a step that runs beside another one; `done` resolves with whether it passed. Unless
- * `live`, its output is kept until `flush()` prints it and lets the rest through: two vitest runs
- * interleaved line by line would be unreadable. The event loop must stay free meanwhile (no spawnSync).
- */
-function startStep(title, cmd, args, { live }) {
-	console.log(`\n▶ ${title}${live ? '' : ' (beside the next step; its output follows that step\'s)'}`);
-	const started = Date.now();
-	const kept = [];
-	let passing = live;
-	const write = (stream, chunk) => (passing ? stream.write(chunk) : kept.push([stream, chunk]));
-	// Piped, vitest would drop its colours in a terminal.
-	const env = { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) };
-	const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-	child.stdout.on('data', (d) => write(process.stdout, d));
-	child.stderr.on('data', (d) => write(process.stderr, d));
-	function flush() {
-		if (passing) return;
-		passing = true;
-		console.log(`\n▶ ${title}, its output so far:`);
-		for (const [stream, chunk] of kept) stream.write(chunk);
-	}
-	const done = new Promise((resolve) =>
-		child.on('close', (code, signal) => {
-			flush();
-			console.log(`◀ ${title}: ${Math.round((Date.now() - started) / 1000)} s`);
-			if (code !== 0) {
-				console.error(`✗ ${title} failed (exit ${code ?? signal})`);
-				failed = true;
-			}
-			resolve(code === 0);
-		})
-	);
-	return { done, flush };
 }
 
 function count(jsonFile) {
@@ -91,23 +55,18 @@ run('SDK build (sdk/, tsc)', 'npm', ['run', '--silent', 'sdk:build']);
 if (!process.env.TEST_DATABASE_URL) {
 	skippedSuites.push('integration on real PostgreSQL (set TEST_DATABASE_URL=postgres://… to run it)');
 }
-const unitArgs = ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest/main.json'];
-const browserArgs = ['vitest', 'run', '--config', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest/e2e.json'];
+run('Unit and integration tests', 'npx', [
+	'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest/main.json'
+]);
+count('test-results/vitest/main.json');
 
-// The browser tests mostly wait (on pages, the app's schedule, the network): alone they kept about
-// one of the two cores busy. So they run beside the unit and integration tests, which need the CPU,
-// once the production build they test is made. Each uses its own databases and ports.
-let browser = null;
 if (!existsSync(chromium)) {
 	skippedSuites.push(`browser tests (no Chromium at ${chromium}; apt-get install chromium)`);
 } else if (run('Production build', 'npx', ['vite', 'build', '--logLevel', 'warn'])) {
-	browser = startStep('Browser tests (Playwright, Chromium, phone viewport)', 'npx', browserArgs, { live: false });
-}
-await startStep('Unit and integration tests', 'npx', unitArgs, { live: true }).done;
-count('test-results/vitest/main.json');
-if (browser) {
-	browser.flush();
-	await browser.done;
+	run('Browser tests (Playwright, Chromium, phone viewport)', 'npx', [
+		'vitest', 'run', '--config', 'vitest.e2e.config.ts',
+		'--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest/e2e.json'
+	]);
 	count('test-results/vitest/e2e.json');
 }
 
