@@ -286,7 +286,7 @@ describe('the admin console’s start on a phone', () => {
 });
 
 describe('the console’s ordinary refusals on a phone', () => {
-	it('are said on the page with no console error: the last admin’s role and access, a role’s taken key or name (nothing sent), a key taken elsewhere meanwhile (the server refuses)', async () => {
+	it('are said on the page with no console error: the last admin’s role and access, a taken price id, a role’s taken key or name (nothing sent), a key taken elsewhere meanwhile (the server refuses)', async () => {
 		const { context, page } = await openAs(admin.email, sizes[0]);
 		const consoleErrors: string[] = [];
 		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
@@ -307,6 +307,18 @@ describe('the console’s ordinary refusals on a phone', () => {
 			await page.getByText('You cannot disable yourself.').waitFor();
 			await screen(page, 'admin-last-admin-refused-phone');
 			await expectSound(page);
+
+			// Catalog: a Paddle price id another package sells with is said beside the field.
+			await page.goto('/admin/catalog');
+			await page.locator('li code', { hasText: /^pri_/ }).first().waitFor();
+			const taken = await page.evaluate(() => [...document.querySelectorAll('li code')].find((c) => c.previousSibling?.textContent?.trim().endsWith('sandbox'))?.textContent);
+			expect(taken).toMatch(/^pri_/);
+			await page.getByLabel('Paddle price id, sandbox').fill(taken!);
+			const priceNote = page.getByText(/^That Paddle price id already belongs to “.+” \(.+\): one price sells one package\.$/);
+			await priceNote.waitFor();
+			expect(await page.getByLabel('Paddle price id, sandbox').getAttribute('aria-invalid')).toBe('true');
+			await priceNote.scrollIntoViewIfNeeded();
+			await screen(page, 'admin-catalog-price-taken-phone');
 
 			// Roles: a key or a name the list already has is said beside its field.
 			await page.goto('/admin/roles');
