@@ -4,13 +4,14 @@ import { building } from '$app/environment';
 import { authenticate } from '$lib/server/http/authenticate';
 import { compressJson } from '$lib/server/http/compress';
 import { refuseCrossSite } from '$lib/server/http/csrf';
-import { answerOutage, handleOutage, trpcOutageMeta } from '$lib/server/http/unavailable';
+import { answerOutage, handleOutage } from '$lib/server/http/unavailable';
 import { closeConnectionsWhenDraining } from '$lib/server/http/drain';
 import { answerNotFound } from '$lib/server/http/not-found';
 import { closeDb, getDb } from '$lib/server/db';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
+import { trpcResponseMeta } from '$lib/server/trpc/response-meta';
 import { config, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { paymentsLine } from '$lib/server/store';
@@ -31,7 +32,7 @@ try {
 	process.exit(1);
 }
 
-const trpc = createTRPCHandle({ router: appRouter, createContext, responseMeta: trpcOutageMeta });
+const trpc = createTRPCHandle({ router: appRouter, createContext, responseMeta: trpcResponseMeta });
 
 /** Writes a signed-in page's first queries into its HTML (they are prerendered with it). */
 const firstQueries: Handle = ({ event, resolve }) =>

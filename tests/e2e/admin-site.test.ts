@@ -148,7 +148,7 @@ for (const size of sizes) {
 			await page.getByLabel('Name', { exact: true }).fill(`E2E testers ${size.name} ${run}`);
 			await page.getByRole('button', { name: 'Add role' }).click();
 			await page.getByText(`Role “E2E testers ${size.name} ${run}” (${role}) is saved.`).waitFor();
-			// Adding again under the same key is refused under the form, in view, and renames nothing.
+			// Adding again under the same key is refused beside the field, in view, and renames nothing.
 			await page.getByLabel('Key').fill(role);
 			await page.getByLabel('Name', { exact: true }).fill('Someone else');
 			await page.getByRole('button', { name: 'Add role' }).click();

@@ -298,3 +298,75 @@ describe('the admin console’s start on a phone', () => {
 		}
 	});
 });
+
+describe('the console’s ordinary refusals on a phone', () => {
+	it('are said on the page with no console error: the last admin’s role and access, a taken price id, a role’s taken key or name (nothing sent), a key taken elsewhere meanwhile (the server refuses)', async () => {
+		const { context, page } = await openAs(admin.email, sizes[0]);
+		const consoleErrors: string[] = [];
+		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+		const sent: string[] = [];
+		page.on('request', (r) => void (r.method() === 'POST' && r.url().includes('/trpc/') && sent.push(new URL(r.url()).pathname)));
+		try {
+			// The demo's only admin, on their own page: another role, or disabling them, would leave the site without one.
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(admin.email);
+			await page.getByText(`1 account matching “${admin.email}”`).waitFor();
+			await page.getByRole('link', { name: admin.name, exact: true }).click();
+			await page.getByRole('heading', { level: 1, name: admin.name }).waitFor();
+			await page.getByLabel('Site role').selectOption({ label: 'Member' });
+			await page.getByText('The site needs an admin: make someone else admin first.').waitFor();
+			expect(await page.getByLabel('Site role').getAttribute('aria-invalid')).toBe('true');
+			await page.getByRole('button', { name: 'Save role' }).click();
+			await expect(page.getByRole('button', { name: 'Disable…' }).isDisabled()).resolves.toBe(true);
+			await page.getByText('You cannot disable yourself.').waitFor();
+			await screen(page, 'admin-last-admin-refused-phone');
+			await expectSound(page);
+
+			// Catalog: a Paddle price id another package sells with is said beside the field.
+			await page.goto('/admin/catalog');
+			await page.locator('li code', { hasText: /^pri_/ }).first().waitFor();
+			const taken = await page.evaluate(() => [...document.querySelectorAll('li code')].find((c) => c.previousSibling?.textContent?.trim().endsWith('sandbox'))?.textContent);
+			expect(taken).toMatch(/^pri_/);
+			await page.getByLabel('Paddle price id, sandbox').fill(taken!);
+			const priceNote = page.getByText(/^That Paddle price id already belongs to “.+” \(.+\): one price sells one package\.$/);
+			await priceNote.waitFor();
+			expect(await page.getByLabel('Paddle price id, sandbox').getAttribute('aria-invalid')).toBe('true');
+			await priceNote.scrollIntoViewIfNeeded();
+			await screen(page, 'admin-catalog-price-taken-phone');
+
+			// Roles: a key or a name the list already has is said beside its field.
+			await page.goto('/admin/roles');
+			await page.getByRole('listitem').filter({ hasText: 'Member' }).first().waitFor();
+			const key = page.getByLabel('Key');
+			await key.fill('subscriber');
+			await page.getByLabel('Name', { exact: true }).fill('Readers');
+			await page.getByText('The key “subscriber” is already the role “Member”: pick another key, or edit that role in the list.').waitFor();
+			expect(await key.getAttribute('aria-invalid')).toBe('true');
+			await page.getByRole('button', { name: 'Add role' }).click();
+			const fresh = `late-${Date.now().toString(36)}`;
+			await key.fill(fresh);
+			await page.getByLabel('Name', { exact: true }).fill('member');
+			await page.getByText('The role “subscriber” is already called “Member”: give this one another name.').waitFor();
+			await page.getByRole('button', { name: 'Add role' }).click();
+			await screen(page, 'admin-role-name-taken-phone');
+			expect(sent).toEqual([]);
+
+			// Another admin adds that key meanwhile: the page cannot know, the server refuses, the page says why.
+			const added = await page.evaluate(async (k) => (await fetch('/trpc/admin.roles.save', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: k, name: `Late ${k}`, description: '', isNew: true }) })).status, fresh);
+			expect(added).toBe(200);
+			await page.getByLabel('Name', { exact: true }).fill('Latecomers');
+			const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/trpc/admin.roles.save');
+			await page.getByRole('button', { name: 'Add role' }).click();
+			// Answered 200 with the refusal in its body (409, conflict): the page reads it from there.
+			const refused = await answer;
+			expect(await refused.json()).toMatchObject([{ error: { data: { code: 'CONFLICT', httpStatus: 409, domainCode: 'conflict' } } }]);
+			expect(refused.status()).toBe(200);
+			await page.getByRole('alert').filter({ hasText: `The key “${fresh}” is already the role “Late ${fresh}”` }).waitFor();
+			await screen(page, 'admin-role-key-taken-meanwhile-phone');
+			expect(sent).toEqual(['/trpc/admin.roles.save', '/trpc/admin.roles.save']);
+			expect(consoleErrors).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+});

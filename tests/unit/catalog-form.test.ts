@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, emptyDraft, parsePrice, priceText, toInput } from '../../src/lib/client/admin/catalog-form';
+import { draftOf, emptyDraft, parsePrice, priceClash, priceText, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
 import { PRICE_RULE } from '../../src/lib/price-range';
 
 describe('the catalog form', () => {
@@ -28,5 +28,18 @@ describe('the catalog form', () => {
 		expect(toInput({ ...d, price: '0.01' }, 0)).toMatchObject({ input: { priceCents: 1 } });
 		expect(toInput({ ...d, price: '1000000' }, 0)).toMatchObject({ input: { priceCents: 100_000_000 } });
 		expect(toInput({ ...d, grants: [{ model: '', tokens: '0' }] }, 0)).toHaveProperty('problem');
+	});
+
+	it('says a Paddle price id another package has in that environment, not the package’s own', () => {
+		const products = [{ id: 'starter', name: 'Starter', paddlePriceSandbox: 'pri_sand_1', paddlePriceProduction: 'pri_prod_1' }] as Product[];
+		const d = { ...emptyDraft(), id: 'bigger' };
+		expect(priceClash(products, { ...d, paddlePriceSandbox: ' pri_sand_1' })).toEqual({
+			field: 'paddlePriceSandbox',
+			text: 'That Paddle price id already belongs to “Starter” (starter): one price sells one package.'
+		});
+		expect(priceClash(products, { ...d, paddlePriceProduction: 'pri_prod_1' })).toMatchObject({ field: 'paddlePriceProduction' });
+		expect(priceClash(products, { ...d, paddlePriceProduction: 'pri_sand_1' })).toBeNull();
+		expect(priceClash(products, { ...d, id: 'starter', paddlePriceSandbox: 'pri_sand_1' })).toBeNull();
+		expect(priceClash(products, d)).toBeNull();
 	});
 });

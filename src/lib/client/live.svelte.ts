@@ -71,9 +71,15 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		if (session.user?.id === target.userId) await writeSnapshot(target.userId, target.key, value, at);
 	}
 
+	// The key and the user as values: an answer that gives the page a new object with the same key
+	// (the settings a refresh after every action reads again) keeps the data shown, which the next
+	// answer updates in place. Starting over blanked it: the page emptied and redrew its lists.
+	const userKey = $derived(session.user?.id);
+	const snapshotKey = $derived(key());
+
 	$effect(() => {
-		const userId = session.user?.id;
-		const k = key();
+		const userId = userKey;
+		const k = snapshotKey;
 		generation++;
 		const mine = generation;
 		data = undefined;

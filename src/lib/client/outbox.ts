@@ -39,11 +39,13 @@ async function send(write: QueuedWrite): Promise<Outcome> {
 	} catch {
 		return { kind: 'retry' };
 	}
-	if (res.ok) return { kind: 'sent' };
+	// A refused mutation is answered 200 with its refusal in the body (trpc/response-meta.ts): the body says.
+	const body = (await res.json().catch(() => null)) as { error?: { message?: string; data?: { httpStatus?: number } } } | null;
+	if (res.ok && !body?.error) return { kind: 'sent' };
+	const status = body?.error?.data?.httpStatus ?? res.status;
 	// Signed out, rate limited or a server fault: keep it for later.
-	if (res.status === 401 || res.status === 429 || res.status >= 500) return { kind: 'retry' };
-	const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-	return { kind: 'rejected', message: body?.error?.message ?? `Refused (${res.status})` };
+	if (status === 401 || status === 429 || status >= 500) return { kind: 'retry' };
+	return { kind: 'rejected', message: body?.error?.message ?? `Refused (${status})` };
 }
 
 async function flushUnlocked(userId: string): Promise<FlushResult> {

@@ -107,3 +107,20 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 		}
 	};
 }
+
+export type PriceField = 'paddlePriceSandbox' | 'paddlePriceProduction';
+
+/**
+ * A Paddle price id that another package already has in that environment (one price sells one
+ * package: a payment's webhook must map back to it), said beside its field before anything is
+ * sent; the server still refuses it (store/catalog.ts), for a list that is out of date. Null when none.
+ */
+export function priceClash(products: readonly Product[], d: ProductDraft): { field: PriceField; text: string } | null {
+	const id = d.id.trim();
+	for (const field of ['paddlePriceSandbox', 'paddlePriceProduction'] as const) {
+		const price = d[field].trim();
+		const owner = price ? products.find((p) => p.id !== id && p[field] === price) : undefined;
+		if (owner) return { field, text: `That Paddle price id already belongs to “${owner.name}” (${owner.id}): one price sells one package.` };
+	}
+	return null;
+}
