@@ -57,7 +57,17 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site key and the seeded lots', async () => {
+		it('shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site’s setup, the site key and the seeded lots', async () => {
+			await page.goto('/admin/audit');
+			const packages = page.getByRole('listitem').filter({ hasText: 'store.product_created' });
+			await packages.first().getByText('By Quota (demo data)').waitFor();
+			await packages.first().scrollIntoViewIfNeeded();
+			await screen(page, `admin-audit-fresh-${size.name}`);
+			await page.goto('/admin/audit?action=rates.feature_saved');
+			const setup = page.getByRole('listitem').filter({ hasText: 'rates.feature_saved' });
+			await setup.first().getByText('By Quota (demo data)').waitFor();
+			await expect(setup.count()).resolves.toBe(8); // the demo's eight features
+			await expect(setup.filter({ hasText: 'By Quota (demo data)' }).count()).resolves.toBe(8);
 			await page.goto('/admin/audit?action=key.created');
 			const key = page.getByRole('listitem').filter({ hasText: 'Demo site key' });
 			await key.getByText('By Quota (demo data)').waitFor();

@@ -5,21 +5,21 @@ import type { Db } from '../../src/lib/server/db/client';
 import { freshDb } from './db';
 import { configureRates } from './ledger';
 import { upsertModel } from '../../src/lib/server/ledger';
-import { seedDemoCatalog } from '../../src/lib/server/store/demo-catalog';
+import { demoCatalog } from '../../src/lib/server/store/demo-catalog';
 import { receivePaddleWebhook } from '../../src/lib/server/store/paddle/webhook';
 import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
 import { PaddleSimulator } from '../../src/lib/server/store/paddle/simulator/simulator';
 import { adjustmentPayload, envelope, transactionPayload, type SimTransaction } from '../../src/lib/server/store/paddle/simulator/payloads';
-import { getProduct } from '../../src/lib/server/store/catalog';
+import { getProduct, upsertProduct } from '../../src/lib/server/store/catalog';
 
 export const SECRET = 'pdl_ntfset_test_secret_for_quota';
 
-/** The models and packages of the demo (what the store sells in these tests). */
+/** The models and packages of the demo (what the store sells in these tests), written as fixtures: no audit entries. */
 export async function setUpCatalog(db: Db) {
 	await upsertModel(db.orm, { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' });
 	await upsertModel(db.orm, { key: 'text-embedding-3-small', name: 'Text Embedding 3 Small', engine: 'openai' });
 	await upsertModel(db.orm, { key: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', engine: 'anthropic' });
-	await seedDemoCatalog(db.orm);
+	for (const p of demoCatalog) await upsertProduct(db.orm, p);
 }
 
 /**

@@ -90,9 +90,10 @@ describe(`demo data on ${backend}`, () => {
 		const [leo] = await db.rows<{ id: string; account_id: string }>(sql`select id, account_id from users where email = 'leo@quota.test'`);
 		expect(entries.rows[0]!.user).toEqual({ userId: leo!.id, name: 'Leo Martin', email: 'leo@quota.test', accountId: leo!.account_id });
 		expect(JSON.stringify(entries.rows[0]!.after)).not.toContain(leo!.id);
+		// Its two caps (cap.set) are the site's setup, audited when the seed runs: the test below.
 		const [late] = await db.rows<{ n: number; team: number }>(sql`
 			select count(*) filter (where g.at > (select min(d.day)::timestamptz from usage_daily d where d.account_id = t.account_id))::int as n, count(*)::int as team
-			  from audit_log g join teams t on t.account_id = g.account_id`);
+			  from audit_log g join teams t on t.account_id = g.account_id where g.action <> 'cap.set'`);
 		expect(late!.team).toBe(5); // made, invited, joined, and its two grants
 		expect(late!.n).toBe(0);
 	});
@@ -118,6 +119,32 @@ describe(`demo data on ${backend}`, () => {
 		expect((await listAudit(db.orm, { actor: 'admin@quota.test' })).rows).toEqual([]);
 		const [ops] = await db.rows<{ n: number }>(sql`select count(*)::int as n from operations o join users u on u.id = o.actor_user_id where u.email = 'admin@quota.test'`);
 		expect(ops!.n).toBe(0);
+	});
+
+	it("audits the site's setup as the console's own changes do, credited to Quota (the demo data): settings, modules, models, rates, allowances, team caps, packages", async () => {
+		const setup = await db.rows<{ action: string; target_type: string; target_id: string | null; account_id: string | null; actor_user_id: string | null; actor_key_id: string | null; ip: string | null; via: string | null }>(sql`
+			select action, target_type, target_id, account_id, actor_user_id, actor_key_id, ip::text, detail->>'via' as via from audit_log
+			 where action in ('site.settings_updated', 'rates.module_saved', 'rates.model_saved', 'rates.feature_saved', 'allowance.set', 'cap.set', 'store.product_created', 'store.product_updated')
+			 order by id`);
+		for (const r of setup) expect(r).toMatchObject({ actor_user_id: null, actor_key_id: null, ip: null, via: 'demo data' });
+		const targets = (action: string) => setup.filter((r) => r.action === action).map((r) => r.target_id);
+		expect(setup.filter((r) => r.action === 'site.settings_updated').map((r) => r.target_type)).toEqual(['site']);
+		const keysOf = async (table: string, column = 'key') => (await db.rows<{ k: string }>(sql.raw(`select ${column} as k from ${table}`))).map((r) => r.k).sort();
+		const features = await keysOf('features');
+		expect(targets('rates.module_saved').sort()).toEqual(await keysOf('modules'));
+		expect(targets('rates.model_saved').sort()).toEqual(await keysOf('models'));
+		expect(targets('rates.feature_saved').sort()).toEqual(features);
+		expect(targets('store.product_created').sort()).toEqual(await keysOf('products', 'id'));
+		expect(targets('store.product_updated')).toEqual([]);
+		const [rules] = await db.rows<{ n: number }>(sql`select count(*)::int as n from allowance_rules`);
+		expect(targets('allowance.set')).toHaveLength(rules!.n);
+		const [team] = await db.rows<{ account_id: string }>(sql`select account_id from teams where name = 'Acme Studio'`);
+		const [caps] = await db.rows<{ n: number }>(sql`select count(*)::int as n from caps`);
+		expect(setup.filter((r) => r.action === 'cap.set').map((r) => r.account_id)).toEqual(Array(caps!.n).fill(team!.account_id));
+		// As the audit page lists them: by Quota, not by a person.
+		const listed = await listAudit(db.orm, { action: 'rates.feature_saved' });
+		expect(listed.rows.map((r) => r.actor)).toEqual(features.map(() => null));
+		expect((await listAudit(db.orm, { actor: 'admin@quota.test' })).rows).toEqual([]);
 	});
 
 	it('creates the demo site key with the configured value', async () => {

@@ -18,6 +18,24 @@ export interface AuditEntry {
 }
 
 /**
+ * Who an entry credits: a person (their user and address), a key (its id and the request's address),
+ * or Quota itself, no person (`via` says how: `demo data`; no user, key or address).
+ */
+export type AuditActor = { userId: string; ip: string | null } | { keyId: string; ip: string | null } | { via: string };
+
+/** Who changes the site's setup (settings, rates, limits, caps, packages): a site admin, or Quota itself (the demo seed). */
+export type SetupActor = Exclude<AuditActor, { keyId: string }>;
+
+/**
+ * The entry's actor columns for `by`, with `detail` (an object or null): Quota's adds `detail.via`
+ * (to the detail's own fields), as the audit page reads it ("By Quota (demo data)").
+ */
+export function creditTo(by: AuditActor, detail: object | null = null): Pick<AuditEntry, 'actorUserId' | 'actorKeyId' | 'ip' | 'detail'> {
+	if ('via' in by) return { detail: { ...detail, via: by.via } };
+	return { ...('userId' in by ? { actorUserId: by.userId } : { actorKeyId: by.keyId }), ip: by.ip, detail };
+}
+
+/**
  * Appends one row to the audit log (a trigger rejects UPDATE and DELETE on it).
  * Pass the transaction that makes the change, so the record and the change commit together.
  */

@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../db';
 import { DomainError } from '../errors';
 import { grant, type GrantRequest, type GrantResult } from '../ledger';
-import { audit } from './audit';
+import { audit, creditTo, type AuditActor } from './audit';
 import { targetAccount, type Target } from './scope';
 import type { ApiKeyAuth } from './types';
 
@@ -35,7 +35,7 @@ export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip
  * Who grants, as the audit entry records them: a site key (from the request's address), or Quota
  * itself, no person (`via` says how: `demo data`).
  */
-export type Granter = { keyId: string; ip: string | null } | { via: string };
+export type Granter = Exclude<AuditActor, { userId: string }>;
 
 /**
  * Grants one lot and records it in the audit log (`ledger.grant`: the lot as granted) in the same
@@ -48,11 +48,10 @@ export async function auditedGrant(tx: Executor, g: Omit<GrantRequest, 'actor'>,
 	if (result.created) {
 		await audit(tx, {
 			action: 'ledger.grant',
-			actorKeyId: key?.keyId,
+			...creditTo(by),
 			targetType: 'lot',
 			targetId: result.lotId,
 			accountId: g.accountId,
-			ip: key?.ip,
 			after: {
 				tokens: g.tokens,
 				...(g.unlimited && { unlimited: true }),
@@ -61,7 +60,6 @@ export async function auditedGrant(tx: Executor, g: Omit<GrantRequest, 'actor'>,
 				expires_at: g.expiresAt?.toISOString() ?? null,
 				note: g.note ?? null
 			},
-			detail: 'via' in by ? { via: by.via } : null,
 			at: g.effectiveAt
 		});
 	}

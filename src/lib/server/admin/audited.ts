@@ -1,12 +1,14 @@
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
-import { audit } from '../accounts';
+import { audit, creditTo, type SetupActor } from '../accounts';
 
 /** The site admin making a change, as the audit log records them. */
 export interface AdminActor {
 	userId: string;
 	ip: string | null;
 }
+
+export type { SetupActor };
 
 export interface AuditedChange {
 	/** Dotted action name, e.g. `rates.feature_saved`. */
@@ -15,26 +17,24 @@ export interface AuditedChange {
 	targetId: string | null;
 	accountId?: string | null;
 	/** What the admin asked for. */
-	detail: unknown;
+	detail: object;
 	/** Reads the state before the change (in the same transaction), for the audit's `before`. */
 	before?: (tx: Executor) => Promise<unknown>;
 }
 
 /** Runs one admin change and its audit entry in one transaction: both commit, or neither. */
-export function auditedChange<T>(db: Db, actor: AdminActor, what: AuditedChange, change: (tx: Executor) => Promise<T>): Promise<T> {
+export function auditedChange<T>(db: Db, actor: SetupActor, what: AuditedChange, change: (tx: Executor) => Promise<T>): Promise<T> {
 	return db.orm.transaction(async (tx) => {
 		const before = what.before ? await what.before(tx) : null;
 		const result = await change(tx);
 		await audit(tx, {
 			action: what.action,
-			actorUserId: actor.userId,
+			...creditTo(actor, what.detail),
 			targetType: what.targetType,
 			targetId: what.targetId,
 			accountId: what.accountId ?? null,
-			ip: actor.ip,
 			before,
-			after: result ?? null,
-			detail: what.detail
+			after: result ?? null
 		});
 		return result;
 	});

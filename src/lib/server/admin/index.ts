@@ -1,5 +1,7 @@
 /** Site admins' changes (each one audited in the transaction that makes it) and the console's lists. */
-export { auditedChange, type AdminActor, type AuditedChange } from './audited';
+export { auditedChange, type AdminActor, type AuditedChange, type SetupActor } from './audited';
+export { saveFeature, saveModule, saveModel } from './rates';
+export { saveSiteSettings, setAllowance, saveLimits, saveRollover, setAccountCap, type SiteSettingsPatch, type CapInput } from './site-setup';
 export { adjustAccountBalance, type ManualAdjustment, type AdjustmentResult } from './adjust';
 export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPage, type AccountRow, type AccountSort, type GuestModuleRow } from './accounts';
 export { listAudit, auditActions, AUDIT_PAGE_SIZE, type AuditQuery, type AuditRow } from './audit-log';

@@ -3,9 +3,8 @@ import type { Db } from '../db';
 import { uuidArray } from '../db/client';
 import { acceptInvite, auditedGrant, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, type CreatedUser } from '../accounts';
 import { withdrawMail } from '../mail/job';
-import {
-	consume, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings, upsertFeature, upsertModel, upsertModule, Refusal, type GrantRequest
-} from '../ledger';
+import { saveFeature, saveModel, saveModule, saveSiteSettings, setAccountCap, setAllowance } from '../admin';
+import { consume, refreshAccountFigures, Refusal, type GrantRequest } from '../ledger';
 import { seedDemoCatalog } from '../store/demo-catalog';
 
 export const DEMO_PASSWORD = 'quota-demo-2026';
@@ -36,10 +35,13 @@ function random(seed: number) {
 	};
 }
 
-/** Rates, modules and models from the seeds' documentation. */
+/**
+ * The site's setup, from the seeds' documentation: settings, modules, models, rates, free
+ * allowances, made by the console's own changes, so each is audited as Quota's (demo data).
+ */
 async function configureSite(db: Db) {
-	const x = db.orm;
-	await updateSiteSettings(x, { timeZone: 'UTC', weekStart: 1, lowSharePercent: 20 });
+	const by = { via: VIA };
+	await saveSiteSettings(db, by, { timeZone: 'UTC', weekStart: 1, lowSharePercent: 20 });
 	const modules = [
 		{ key: 'chat', name: 'Chatbot', limitMessage: 'You have used your free chat tokens for today. Buy tokens to keep chatting.', onExhausted: 'message' as const },
 		{ key: 'bots', name: 'AI Bots training', limitMessage: 'Your bot is paused until more tokens are added.', onExhausted: 'inactive' as const },
@@ -47,13 +49,13 @@ async function configureSite(db: Db) {
 		{ key: 'images', name: 'Image generator', limitMessage: 'Image generation needs tokens.', onExhausted: 'message' as const },
 		{ key: 'product', name: 'Product generator', limitMessage: "Today's product generator limit is reached.", onExhausted: 'message' as const }
 	];
-	for (const m of modules) await upsertModule(x, m);
+	for (const m of modules) await saveModule(db, by, m);
 	for (const m of [
 		{ key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' },
 		{ key: 'text-embedding-3-small', name: 'Text Embedding 3 Small', engine: 'openai' },
 		{ key: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', engine: 'anthropic' }
 	])
-		await upsertModel(x, m);
+		await saveModel(db, by, m);
 	const features = [
 		{ key: 'ai_bots', name: 'Chatbot reply', module: 'chat', unit: 'word' as const, tokensPerUnit: 2.5 },
 		{ key: 'training', name: 'Bot training', module: 'bots', unit: 'word' as const, tokensPerUnit: 2 },
@@ -66,13 +68,13 @@ async function configureSite(db: Db) {
 		{ key: 'generate_all', name: 'Generate all', module: 'product', unit: 'operation' as const, tokensPerUnit: 65,
 			breakdown: [{ label: 'Generate texts', tokens: 45 }, { label: 'Search images', tokens: 10 }, { label: 'Search prices', tokens: 10 }] }
 	];
-	for (const f of features) await upsertFeature(x, f);
+	for (const f of features) await saveFeature(db, by, f);
 	// Free allowances: guests get a taste of chat, no images; members a daily chat allowance, authors more.
-	await setAllowanceRule(x, { module: 'chat', audience: 'guest', limitTokens: 2_000, period: 'daily' });
-	await setAllowanceRule(x, { module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
-	await setAllowanceRule(x, { module: 'chat', audience: 'user', limitTokens: 10_000, period: 'daily' });
-	await setAllowanceRule(x, { module: 'chat', audience: 'role', role: 'author', limitTokens: 20_000, period: 'daily' });
-	await setAllowanceRule(x, { module: 'forms', audience: 'user', limitTokens: 5_000, period: 'weekly' });
+	await setAllowance(db, by, { module: 'chat', audience: 'guest', limitTokens: 2_000, period: 'daily' });
+	await setAllowance(db, by, { module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
+	await setAllowance(db, by, { module: 'chat', audience: 'user', limitTokens: 10_000, period: 'daily' });
+	await setAllowance(db, by, { module: 'chat', audience: 'role', role: 'author', limitTokens: 20_000, period: 'daily' });
+	await setAllowance(db, by, { module: 'forms', audience: 'user', limitTokens: 5_000, period: 'weekly' });
 }
 
 /**
@@ -166,7 +168,7 @@ export async function isEmpty(db: Db): Promise<boolean> {
 /** Loads the demo: users with roles, a team pool, models, the seeds' rates, packages and four weeks of history. */
 export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Promise<DemoResult> {
 	await configureSite(db);
-	await seedDemoCatalog(db.orm);
+	await seedDemoCatalog(db.orm, { via: VIA });
 	const created: CreatedUser[] = [];
 	for (const u of demoLogins) {
 		created.push(await createUser(db.orm, { email: u.email, name: u.name, password: DEMO_PASSWORD, siteRole: u.role }));
@@ -195,8 +197,8 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	await join(db, team.id, mayaUser, leoUser, new Date(joined.getTime() + 60_000));
 	await seedGrant(db, { accountId: team.accountId, tokens: 120_000, source: 'admin', note: 'Pilot allocation: team pool', grantKey: 'demo:team:0', effectiveAt: month });
 	await seedGrant(db, { accountId: team.accountId, tokens: 5_000, source: 'event', note: 'Launch week bonus', grantKey: 'demo:team:event', expiresAt: new Date(Date.now() + 20 * DAY), effectiveAt: month });
-	await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 });
-	await setCap(db.orm, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
+	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 });
+	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
 	await joinedBefore(db, joined, created, team);
 
 	// The referral bonus of 5 days ago, written among the uses at its time.

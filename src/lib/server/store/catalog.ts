@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Executor } from '../db';
-import { audit } from '../accounts/audit';
+import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels } from '../ledger';
 import { DomainError, parseInput } from '../errors';
@@ -109,12 +109,15 @@ export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, 
 	return new Map(rows.map((r) => [priceIdOf(r, env)!, r]));
 }
 
-/** A site admin creates or changes a package: the change and its audit record commit together. */
-export async function saveProduct(db: Database, actor: { userId: string; ip: string | null }, input: ProductInput): Promise<Product> {
+/**
+ * A site admin (or Quota, the demo seed) creates or changes a package: the change and its audit
+ * entry (`store.product_created` or `store.product_updated`, the package before and after) commit together.
+ */
+export async function saveProduct(db: Database, actor: SetupActor, input: ProductInput): Promise<Product> {
 	return db.transaction(async (tx) => {
 		const [before] = await tx.select().from(products).where(eq(products.id, String(input.id)));
 		const after = await upsertProduct(tx, input);
-		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', actorUserId: actor.userId, targetType: 'product', targetId: after.id, ip: actor.ip, before: before ?? null, after });
+		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', ...creditTo(actor), targetType: 'product', targetId: after.id, before: before ?? null, after });
 		return after;
 	});
 }

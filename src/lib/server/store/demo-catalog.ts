@@ -1,5 +1,6 @@
-import type { Executor } from '../db';
-import { upsertProduct, type ProductInput } from './catalog';
+import type { SetupActor } from '../accounts/audit';
+import type { Database } from '../db';
+import { saveProduct, type ProductInput } from './catalog';
 
 /**
  * The demo's packages (the seeds' shapes: 5,000-token packs sold by quantity, single-model packs,
@@ -18,6 +19,7 @@ export const demoCatalog: ProductInput[] = [
 	{ id: 'annual-300k', kind: 'subscription', name: 'Annual plan', description: 'For steady use, billed once a year.', grants: [{ model: null, tokens: 300_000 }], priceCents: 18_000, billingInterval: 'year', paddlePriceSandbox: 'pri_quota_demo_annual_300k', sort: 70 }
 ];
 
-export async function seedDemoCatalog(exec: Executor) {
-	for (const p of demoCatalog) await upsertProduct(exec, p);
+/** Saves the demo's packages as a site admin saves a package (each audited, credited to `by`). */
+export async function seedDemoCatalog(db: Database, by: SetupActor) {
+	for (const p of demoCatalog) await saveProduct(db, by, p);
 }

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { auditedChange } from '../../../admin';
-import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, updateSiteSettings, MAX_ROLLOVER_PERIODS } from '../../../ledger';
+import { saveLimits, saveRollover, saveSiteSettings, setAllowance } from '../../../admin';
+import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, MAX_ROLLOVER_PERIODS } from '../../../ledger';
 import { limitRoles } from '../../../accounts';
 import { actor, key, limit, period } from './shared';
 
@@ -57,29 +57,20 @@ const rolloverInput = z
 	})
 	.strict();
 
-/** The one module's limits, as the audit's before and after. */
-const moduleLimitsOf = async (tx: Parameters<typeof listModuleLimits>[0], module: string) => (await listModuleLimits(tx)).find((m) => m.module === module) ?? null;
-
 export const limitsRoutes = {
 	settings: router({
 		get: siteAdminProcedure.query(({ ctx }) => getSiteSettings(ctx.db.orm)),
 		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team pool and team member daily cap defaults, whether site keys create users for unknown ids; audited. */
 		update: siteAdminProcedure
 			.input(siteSettingsInput)
-			.mutation(({ ctx, input }) =>
-				auditedChange(ctx.db, actor(ctx), { action: 'site.settings_updated', targetType: 'site', targetId: null, detail: input, before: getSiteSettings }, (tx) =>
-					updateSiteSettings(tx, input)
-				)
-			)
+			.mutation(({ ctx, input }) => saveSiteSettings(ctx.db, actor(ctx), input))
 	}),
 
 	allowances: router({
 		list: siteAdminProcedure.query(({ ctx }) => listAllowanceRules(ctx.db.orm)),
 		set: siteAdminProcedure
 			.input(allowanceInput)
-			.mutation(({ ctx, input }) =>
-				auditedChange(ctx.db, actor(ctx), { action: 'allowance.set', targetType: 'module', targetId: input.module, detail: input }, (tx) => setAllowanceRule(tx, input))
-			)
+			.mutation(({ ctx, input }) => setAllowance(ctx.db, actor(ctx), input))
 	}),
 
 	limits: router({
@@ -91,24 +82,10 @@ export const limitsRoutes = {
 		/** One module's guest limit, members' limits (general or per role), reset period, message and what happens when exhausted; audited with before and after. */
 		save: siteAdminProcedure
 			.input(moduleLimitsInput)
-			.mutation(({ ctx, input }) =>
-				auditedChange(
-					ctx.db,
-					actor(ctx),
-					{ action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module) },
-					(tx) => saveModuleLimits(tx, input)
-				)
-			),
+			.mutation(({ ctx, input }) => saveLimits(ctx.db, actor(ctx), input)),
 		/** How the module's unused free tokens roll over into the next period (cap, expiry), or off; audited with before and after. */
 		rollover: siteAdminProcedure
 			.input(rolloverInput)
-			.mutation(({ ctx, input }) =>
-				auditedChange(
-					ctx.db,
-					actor(ctx),
-					{ action: 'limits.rollover_saved', targetType: 'module', targetId: input.module, detail: input, before: async (tx) => (await moduleRollovers(tx))[input.module] ?? null },
-					(tx) => saveModuleRollover(tx, input.module, input.rollover)
-				)
-			)
+			.mutation(({ ctx, input }) => saveRollover(ctx.db, actor(ctx), input))
 	})
 };

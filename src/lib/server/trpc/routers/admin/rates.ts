@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { findFeature, findModel, findModule, listFeatures, listModels, listModules, upsertFeature, upsertModel, upsertModule } from '../../../ledger';
-import { key, name, savedByKey, tokens } from './shared';
+import { saveFeature, saveModel, saveModule } from '../../../admin';
+import { listFeatures, listModels, listModules } from '../../../ledger';
+import { actor, key, name, tokens } from './shared';
 
 const featureInput = z
 	.object({
@@ -27,16 +28,16 @@ export const ratesRoutes = {
 	features: router({
 		list: siteAdminProcedure.query(({ ctx }) => listFeatures(ctx.db.orm)),
 		/** Creates or changes a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
-		upsert: siteAdminProcedure.input(featureInput).mutation(savedByKey('rates.feature_saved', 'feature', upsertFeature, findFeature))
+		upsert: siteAdminProcedure.input(featureInput).mutation(({ ctx, input }) => saveFeature(ctx.db, actor(ctx), input))
 	}),
 
 	modules: router({
 		list: siteAdminProcedure.query(({ ctx }) => listModules(ctx.db.orm)),
-		upsert: siteAdminProcedure.input(moduleInput).mutation(savedByKey('rates.module_saved', 'module', upsertModule, findModule))
+		upsert: siteAdminProcedure.input(moduleInput).mutation(({ ctx, input }) => saveModule(ctx.db, actor(ctx), input))
 	}),
 
 	models: router({
 		list: siteAdminProcedure.query(({ ctx }) => listModels(ctx.db.orm)),
-		upsert: siteAdminProcedure.input(modelInput).mutation(savedByKey('rates.model_saved', 'model', upsertModel, findModel))
+		upsert: siteAdminProcedure.input(modelInput).mutation(({ ctx, input }) => saveModel(ctx.db, actor(ctx), input))
 	})
 };

@@ -3,24 +3,11 @@ import { z } from 'zod';
 import { catalogKey } from '../../../fields';
 import type { Context } from '../../init';
 import type { Auth } from '../../../accounts';
-import type { Executor } from '../../../db';
-import { auditedChange, type AdminActor } from '../../../admin';
+import type { AdminActor } from '../../../admin';
 import { MAX_TOKENS } from '../../../ledger';
 
 export type AdminContext = Context & { auth: Auth };
 export const actor = (ctx: AdminContext): AdminActor => ({ userId: ctx.auth.user.id, ip: ctx.ip });
-
-/**
- * Saves one keyed thing (feature, module, model) with an audit entry of what was asked, what it
- * was before (`read`, null when new) and what it is after.
- */
-export const savedByKey =
-	<T extends { key: string }, R>(action: string, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
-	({ ctx, input }: { ctx: AdminContext; input: T }) =>
-		auditedChange(ctx.db, actor(ctx), { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx) => {
-			await save(tx, input);
-			return read(tx, input.key);
-		});
 
 export const key = catalogKey;
 export const name = z.string().trim().min(1).max(120);

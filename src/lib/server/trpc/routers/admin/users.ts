@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { accountDetail, adjustAccountBalance, auditedChange, grantBonus, listAccounts, setUserDisabled } from '../../../admin';
+import { accountDetail, adjustAccountBalance, grantBonus, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
 import { setSiteRole } from '../../../accounts';
-import { setCap, MAX_TOKENS } from '../../../ledger';
+import { MAX_TOKENS } from '../../../ledger';
 import { actor, cursor, key } from './shared';
 
 const capInput = z
@@ -21,11 +21,7 @@ export const usersRoutes = {
 	caps: router({
 		set: siteAdminProcedure
 			.input(capInput)
-			.mutation(({ ctx, input }) =>
-				auditedChange(ctx.db, actor(ctx), { action: 'cap.set', targetType: 'account', targetId: input.accountId, accountId: input.accountId, detail: input }, (tx) =>
-					setCap(tx, input)
-				)
-			)
+			.mutation(({ ctx, input }) => setAccountCap(ctx.db, actor(ctx), input))
 	}),
 
 	users: router({

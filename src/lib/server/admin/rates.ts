@@ -1,0 +1,30 @@
+// The Rates and models page's changes (features, modules, models), each with its audit entry.
+import type { Db } from '../db';
+import type { Executor } from '../db/client';
+import { findFeature, findModel, findModule, upsertFeature, upsertModel, upsertModule } from '../ledger';
+import { auditedChange, type SetupActor } from './audited';
+
+/**
+ * Saves one keyed thing (feature, module, model) with an audit entry `action` on `targetType`
+ * `input.key`: what was asked (detail), what it was before (`read`, null when new) and what it is after.
+ */
+const savedByKey =
+	<T extends { key: string }, R>(action: string, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
+	(db: Db, actor: SetupActor, input: T): Promise<R | null> =>
+		auditedChange(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx) => {
+			await save(tx, input);
+			return read(tx, input.key);
+		});
+
+/**
+ * Creates or changes a feature (rate, unit, fixed-cost breakdown, enabled), audited
+ * `rates.feature_saved` on `feature` key with before and after (the feature as stored, its rate a
+ * number). Returns it as saved. Errors: invalid_input (rate, breakdown), unknown_module.
+ */
+export const saveFeature = savedByKey('rates.feature_saved', 'feature', upsertFeature, findFeature);
+
+/** Creates or changes a module (name, limit message, what happens when exhausted), audited `rates.module_saved` on `module` key with before and after. */
+export const saveModule = savedByKey('rates.module_saved', 'module', upsertModule, findModule);
+
+/** Creates or changes a model (name, engine), audited `rates.model_saved` on `model` key with before and after. */
+export const saveModel = savedByKey('rates.model_saved', 'model', upsertModel, findModel);

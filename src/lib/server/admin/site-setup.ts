@@ -1,0 +1,63 @@
+// The Limits page's changes (site settings, free allowances, module limits and rollover) and an
+// account's caps, each with its audit entry in the transaction that makes it.
+import type { Db } from '../db';
+import type { Executor } from '../db/client';
+import {
+	getSiteSettings, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
+	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
+} from '../ledger';
+import { auditedChange, type SetupActor } from './audited';
+
+export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
+export type CapInput = Parameters<typeof setCap>[1];
+
+/**
+ * Changes the site's settings (time zone, week start, spend order, low share, team and member daily
+ * cap defaults, whether site keys create unknown users): only the fields given. Audited
+ * `site.settings_updated` on `site` with the settings before and after. Errors: invalid_input.
+ */
+export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsPatch): Promise<SiteSettings> =>
+	auditedChange(db, actor, { action: 'site.settings_updated', targetType: 'site', targetId: null, detail: patch, before: getSiteSettings }, (tx) =>
+		updateSiteSettings(tx, patch)
+	);
+
+/**
+ * Sets one audience's free allowance for a module, audited `allowance.set` on `module` (no before or
+ * after: the detail is the rule). Errors: invalid_input, unknown_module, not_found (team, user).
+ */
+export const setAllowance = (db: Db, actor: SetupActor, rule: AllowanceRuleInput): Promise<void> =>
+	auditedChange(db, actor, { action: 'allowance.set', targetType: 'module', targetId: rule.module, detail: rule }, (tx) => setAllowanceRule(tx, rule));
+
+/** The one module's limits, as the audit's before and after. */
+const moduleLimitsOf = async (tx: Executor, module: string) => (await listModuleLimits(tx)).find((m) => m.module === module) ?? null;
+
+/**
+ * Saves one module's guest limit, members' limits (general or per role), reset period, message and
+ * what happens when exhausted, audited `limits.module_saved` on `module` with its limits before and
+ * after. Errors: invalid_input, unknown_module.
+ */
+export const saveLimits = (db: Db, actor: SetupActor, input: ModuleLimitsInput): Promise<ModuleLimits> =>
+	auditedChange(db, actor, { action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module) }, (tx) =>
+		saveModuleLimits(tx, input)
+	);
+
+/**
+ * How a module's unused free tokens roll over into the next period (cap, expiry), or off (null),
+ * audited `limits.rollover_saved` on `module` with the setting before and after. Errors:
+ * invalid_input, unknown_module.
+ */
+export const saveRollover = (db: Db, actor: SetupActor, input: { module: string; rollover: RolloverSetting | null }): Promise<RolloverSetting | null> =>
+	auditedChange(
+		db,
+		actor,
+		{ action: 'limits.rollover_saved', targetType: 'module', targetId: input.module, detail: input, before: async (tx) => (await moduleRollovers(tx))[input.module] ?? null },
+		(tx) => saveModuleRollover(tx, input.module, input.rollover)
+	);
+
+/**
+ * Sets a spending cap on an account, or on one member's use of a team pool (null or -1 removes it),
+ * audited `cap.set` on the `account` (no before or after: the detail is the cap). Errors:
+ * invalid_input, not_found (account, user).
+ */
+export const setAccountCap = (db: Db, actor: SetupActor, cap: CapInput): Promise<void> =>
+	auditedChange(db, actor, { action: 'cap.set', targetType: 'account', targetId: cap.accountId, accountId: cap.accountId, detail: cap }, (tx) => setCap(tx, cap));
