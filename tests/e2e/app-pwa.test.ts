@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseURL, launch, phone, phoneContext } from './browser';
 import { leo, maya, openAs, screen, sessionCookies, START_JS_BUDGET, startScripts, waitForFresh, waitForServiceWorker } from './app';
-import { chromiumOptions } from './server';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -17,7 +16,8 @@ describe('installable app', () => {
 	it('has a valid manifest, no installability errors, and a service worker that controls the page after reload', async () => {
 		const profile = mkdtempSync(join(tmpdir(), 'quota-pwa-'));
 		const context = await chromium.launchPersistentContext(profile, {
-			...chromiumOptions,
+			executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+			args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'],
 			...phone,
 			baseURL: baseURL()
 		});

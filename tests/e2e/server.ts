@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import postgres from 'postgres';
 import { chromium, type BrowserServer, type Cookie } from 'playwright-core';
@@ -51,12 +50,9 @@ export async function freshPostgresDatabase(serverUrl: string, prefix: string, t
 	};
 }
 
-/**
- * Debian's Chromium (CHROMIUM_PATH, else /usr/bin/chromium) with the flags this machine needs (no
- * network beyond loopback), started by chromium.sh so that it never raises its own priority.
- */
+/** Debian's Chromium with the flags this machine needs (no network beyond loopback). */
 export const chromiumOptions = {
-	executablePath: fileURLToPath(new URL('chromium.sh', import.meta.url)),
+	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
 	args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
 };
 
