@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { apiKeys } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
 import { requireAccountAccess } from './access';
-import { audit } from './audit';
+import { audit, creditTo } from './audit';
 import { hashToken, randomBase64url } from './tokens';
 import { keptKeys } from './kept-keys';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
@@ -46,13 +46,11 @@ async function insertKey(db: Db, row: { kind: 'site' | 'account'; accountId: str
 		.returning(publicColumns);
 	await audit(db.orm, {
 		action: 'key.created',
-		actorUserId: row.createdBy,
+		...(row.via ? creditTo({ via: row.via }) : { actorUserId: row.createdBy, ip }),
 		targetType: 'api_key',
 		targetId: key!.id,
 		accountId: row.accountId,
-		ip,
-		after: { name: row.name, kind: row.kind, scopes: row.scopes, prefix: key!.prefix },
-		detail: row.via ? { via: row.via } : null
+		after: { name: row.name, kind: row.kind, scopes: row.scopes, prefix: key!.prefix }
 	});
 	return { ...key!, value };
 }

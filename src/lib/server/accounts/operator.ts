@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
-import { audit } from './audit';
+import { audit, creditTo } from './audit';
 import { emailSchema } from './validation';
 
 /**
@@ -31,7 +31,7 @@ export async function promoteToSiteAdmin(db: Db, email: string): Promise<{ userI
 			accountId: user.accountId,
 			before: { siteRole: user.siteRole },
 			after: { siteRole: 'admin' },
-			detail: { via: 'command line' }
+			...creditTo({ via: 'command line' })
 		});
 		return { userId: user.id, changed: true };
 	});

@@ -2,11 +2,8 @@ import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import { audit, creditTo, type SetupActor } from '../accounts';
 
-/** The site admin making a change, as the audit log records them. */
-export interface AdminActor {
-	userId: string;
-	ip: string | null;
-}
+/** The site admin making a change, as the audit log records them (a person: their user and address). */
+export type AdminActor = Extract<SetupActor, { userId: string }>;
 
 export type { SetupActor };
 
