@@ -2,6 +2,7 @@
 // is set), then the production build and the browser tests. With CI=true a skipped suite fails the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -11,12 +12,29 @@ const skippedSuites = [];
 const failures = [];
 let failed = false;
 
+/** The machine's CPU time so far, busy and in all, in ms (every core, every process). */
+function cpuTime() {
+	let busy = 0;
+	let all = 0;
+	for (const { times } of cpus()) {
+		const total = times.user + times.nice + times.sys + times.idle + times.irq;
+		all += total;
+		busy += total - times.idle;
+	}
+	return { busy, all };
+}
+
 function run(title, cmd, args, env = {}) {
 	console.log(`\n▶ ${title}`);
 	const started = Date.now();
+	const cpu = cpuTime();
 	const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-	// Each step's wall time, so a slow suite shows which step grew.
-	console.log(`◀ ${title}: ${Math.round((Date.now() - started) / 1000)} s`);
+	// Each step's wall time, so a slow suite shows which step grew, and how busy it kept the machine's
+	// cores: a step short of all of them waits on something other than the CPU, and more workers could help.
+	const used = cpuTime();
+	const cores = cpus().length;
+	const busy = (cores * (used.busy - cpu.busy)) / Math.max(1, used.all - cpu.all);
+	console.log(`◀ ${title}: ${Math.round((Date.now() - started) / 1000)} s, ${busy.toFixed(2)} of ${cores} cores busy`);
 	if (r.status !== 0) {
 		console.error(`✗ ${title} failed (exit ${r.status ?? r.signal})`);
 		failed = true;
