@@ -2,19 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseURL, launch, phone } from './browser';
-import { axe, onScreen, screen, sessionCookies } from './app';
+import { launch } from './browser';
+import { onScreen, screen } from './app';
+import { expectSound, openAt, sizes, tour } from './console';
 import { SHARED_APP_CHECK_SECONDS } from './server';
 
 // The admin console's Webhooks and Jobs pages against the production build: an admin adds an
 // endpoint (its secret shown once), the schedule delivers a grant's event to a receiver on
 // loopback, and the delivery log shows it; the jobs page shows the schedule's last and next runs.
+// At a phone's size; a desktop's look of both pages is the tour at the end.
 
 const admin = { email: 'admin@quota.test' };
-const sizes = [
-	{ name: 'phone', options: phone },
-	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 } } }
-] as const;
+const size = sizes[0]; // the phone; the desktop looks at both pages below
 
 let browser: Browser;
 let receiver: Server;
@@ -32,95 +31,100 @@ afterAll(async () => {
 	await new Promise<void>((r) => (receiver.closeAllConnections(), receiver.close(() => r())));
 });
 
-async function expectSound(page: Page) {
-	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
-	expect(await axe(page)).toEqual([]);
-}
-
-for (const size of sizes) {
-	describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
-		let context: BrowserContext;
-		let page: Page;
-		beforeAll(async () => {
-			context = await browser.newContext({ ...size.options, baseURL: baseURL() });
-			await context.addCookies(sessionCookies(admin.email));
-			page = await context.newPage();
-		});
-		afterAll(async () => context?.close());
-
-		it('adds an endpoint, shows its secret once, and logs the delivery of a grant’s event', async () => {
-			await page.goto('/admin/webhooks');
-			const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/quota-${size.name}`;
-			await page.getByLabel('URL').fill(url);
-			await page.getByLabel('Description (optional)').fill(`Billing backend (${size.name})`);
-			for (const type of ['Balance low (each alert step)', 'Balance used up', 'Free allowance used up', 'Hold expired']) {
-				await page.getByRole('checkbox', { name: new RegExp(`^${type.replace(/[()]/g, '\\$&')}`) }).uncheck();
-			}
-			await page.getByRole('button', { name: 'Add endpoint' }).click();
-			const shown = page.getByRole('region', { name: `Signing secret for ${url}` });
-			const secret = shown.locator('code');
-			await expect(secret.innerText()).resolves.toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
-			// Shown once, so brought on screen with the focus on it, though the form is further down on a phone.
-			await expect(onScreen(shown)).resolves.toBe(true);
-			await expect(shown.getByRole('heading').evaluate((h) => h === document.activeElement)).resolves.toBe(true);
-			await screen(page, `admin-webhooks-secret-${size.name}`);
-			await shown.getByRole('button', { name: 'Done' }).click();
-			await expect(secret.count()).resolves.toBe(0);
-
-			// A bonus from the console grants a lot: its grant.created event goes to the new endpoint.
-			const status = await page.evaluate(async () => {
-				const list = await (await fetch('/trpc/admin.users.list?input=%7B%7D')).json();
-				const accountId = list.result.data.rows[0].accountId;
-				const res = await fetch('/trpc/admin.users.grantBonus', {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ accountId, tokens: 100, note: 'Webhook check', key: crypto.randomUUID() })
-				});
-				return res.status;
-			});
-			expect(status).toBe(200);
-			await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
-
-			const row = page.getByRole('listitem').filter({ hasText: url });
-			// The receiver has the event before the log records its answer: reopen the log until it does.
-			await expect
-				.poll(
-					async () => {
-						await row.getByRole('button', { name: 'Deliveries' }).click();
-						const status = row.getByText(/^(Delivered|Retrying|Failed)$/).first();
-						await status.waitFor();
-						const text = await status.innerText();
-						await row.getByRole('button', { name: 'Hide deliveries' }).click();
-						return text;
-					},
-					{ timeout: 30_000 }
-				)
-				.toBe('Delivered');
-			await row.getByRole('button', { name: 'Deliveries' }).click();
-			await expect(row.getByText('Delivered').first().innerText()).resolves.toBe('Delivered');
-			await expect(row.getByText(/· 200 · \d+ ms · “ok”/).first().count()).resolves.toBe(1);
-			await expectSound(page);
-			await screen(page, `admin-webhooks-${size.name}`);
-		});
-
-		it('shows the schedule: each job’s last run, next run and failures', async () => {
-			await page.goto('/admin/jobs');
-			const sweep = page.getByRole('listitem').filter({ hasText: 'ledger.sweep' });
-			await sweep.waitFor();
-			await screen(page, `admin-jobs-${size.name}`);
-			const text = await sweep.innerText();
-			// The routine checks' interval as the app was started with (SCHEDULE_CHECK_SECONDS).
-			expect(text).toContain(`every ${SHARED_APP_CHECK_SECONDS} s`);
-			expect(text).toMatch(/Last run \w{3} \d+, \d{4}.*next \w{3} \d+/s);
-			await expect(page.getByRole('listitem').filter({ hasText: 'webhooks.deliver' }).count()).resolves.toBe(1);
-			// The tab and the page's title say the same word; each job goes by its name.
-			await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
-			await expect(sweep.getByText('Expiry sweep', { exact: true }).count()).resolves.toBe(1);
-			// The alerts' catch-up behind the NOTIFY watcher runs on the schedule like the rest.
-			const catchUp = page.getByRole('listitem').filter({ hasText: 'alerts.evaluate' });
-			await expect(catchUp.getByText('Alert catch-up', { exact: true }).count()).resolves.toBe(1);
-			expect(await catchUp.innerText()).toContain(`every ${SHARED_APP_CHECK_SECONDS} s`);
-			await expectSound(page);
-		});
+describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
+	let context: BrowserContext;
+	let page: Page;
+	beforeAll(async () => {
+		({ context, page } = await openAt(browser, admin.email, size));
 	});
-}
+	afterAll(async () => context?.close());
+
+	it('adds an endpoint, shows its secret once, and logs the delivery of a grant’s event', async () => {
+		await page.goto('/admin/webhooks');
+		const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/quota-${size.name}`;
+		await page.getByLabel('URL').fill(url);
+		await page.getByLabel('Description (optional)').fill(`Billing backend (${size.name})`);
+		for (const type of ['Balance low (each alert step)', 'Balance used up', 'Free allowance used up', 'Hold expired']) {
+			await page.getByRole('checkbox', { name: new RegExp(`^${type.replace(/[()]/g, '\\$&')}`) }).uncheck();
+		}
+		await page.getByRole('button', { name: 'Add endpoint' }).click();
+		const shown = page.getByRole('region', { name: `Signing secret for ${url}` });
+		const secret = shown.locator('code');
+		await expect(secret.innerText()).resolves.toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+		// Shown once, so brought on screen with the focus on it, though the form is further down on a phone.
+		await expect(onScreen(shown)).resolves.toBe(true);
+		await expect(shown.getByRole('heading').evaluate((h) => h === document.activeElement)).resolves.toBe(true);
+		await screen(page, `admin-webhooks-secret-${size.name}`);
+		await shown.getByRole('button', { name: 'Done' }).click();
+		await expect(secret.count()).resolves.toBe(0);
+
+		// A bonus from the console grants a lot: its grant.created event goes to the new endpoint.
+		const status = await page.evaluate(async () => {
+			const list = await (await fetch('/trpc/admin.users.list?input=%7B%7D')).json();
+			const accountId = list.result.data.rows[0].accountId;
+			const res = await fetch('/trpc/admin.users.grantBonus', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ accountId, tokens: 100, note: 'Webhook check', key: crypto.randomUUID() })
+			});
+			return res.status;
+		});
+		expect(status).toBe(200);
+		await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+
+		const row = page.getByRole('listitem').filter({ hasText: url });
+		// The receiver has the event before the log records its answer: reopen the log until it does.
+		await expect
+			.poll(
+				async () => {
+					await row.getByRole('button', { name: 'Deliveries' }).click();
+					const status = row.getByText(/^(Delivered|Retrying|Failed)$/).first();
+					await status.waitFor();
+					const text = await status.innerText();
+					await row.getByRole('button', { name: 'Hide deliveries' }).click();
+					return text;
+				},
+				{ timeout: 30_000 }
+			)
+			.toBe('Delivered');
+		await row.getByRole('button', { name: 'Deliveries' }).click();
+		await expect(row.getByText('Delivered').first().innerText()).resolves.toBe('Delivered');
+		await expect(row.getByText(/· 200 · \d+ ms · “ok”/).first().count()).resolves.toBe(1);
+		await expectSound(page);
+		await screen(page, `admin-webhooks-${size.name}`);
+	});
+
+	it('shows the schedule: each job’s last run, next run and failures', async () => {
+		await page.goto('/admin/jobs');
+		const sweep = page.getByRole('listitem').filter({ hasText: 'ledger.sweep' });
+		await sweep.waitFor();
+		await screen(page, `admin-jobs-${size.name}`);
+		const text = await sweep.innerText();
+		// The routine checks' interval as the app was started with (SCHEDULE_CHECK_SECONDS).
+		expect(text).toContain(`every ${SHARED_APP_CHECK_SECONDS} s`);
+		expect(text).toMatch(/Last run \w{3} \d+, \d{4}.*next \w{3} \d+/s);
+		await expect(page.getByRole('listitem').filter({ hasText: 'webhooks.deliver' }).count()).resolves.toBe(1);
+		// The tab and the page's title say the same word; each job goes by its name.
+		await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
+		await expect(sweep.getByText('Expiry sweep', { exact: true }).count()).resolves.toBe(1);
+		// The alerts' catch-up behind the NOTIFY watcher runs on the schedule like the rest.
+		const catchUp = page.getByRole('listitem').filter({ hasText: 'alerts.evaluate' });
+		await expect(catchUp.getByText('Alert catch-up', { exact: true }).count()).resolves.toBe(1);
+		expect(await catchUp.innerText()).toContain(`every ${SHARED_APP_CHECK_SECONDS} s`);
+		await expectSound(page);
+	});
+});
+
+describe('webhooks and jobs in the admin console on a desktop', () => {
+	it('shows both pages whole, fitting the screen, with the endpoint added above', async () => {
+		const { context, page } = await openAt(browser, admin.email, sizes[1]);
+		try {
+			await tour(page, [
+				{ path: '/admin/webhooks', ready: page.getByRole('listitem').filter({ hasText: '/quota-phone' }), name: 'admin-webhooks-desktop' },
+				{ path: '/admin/jobs', ready: page.getByRole('listitem').filter({ hasText: 'ledger.sweep' }), name: 'admin-jobs-desktop' }
+			]);
+		} finally {
+			await context.close();
+		}
+	});
+});

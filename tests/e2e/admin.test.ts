@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { baseURL, launch } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
 import { deviceStorage, leo, maya, onScreen, screen, shiftWhileLoading, startScripts } from './app';
-import { expectSound, openAt, scrollUntilShown, sizes, type Size } from './console';
+import { expectSound, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
 
-// The admin console at a phone's size and a desktop's, as the demo's site admin and as a member.
+// The admin console as the demo's site admin and as a member: each behaviour at a phone's size, and
+// those whose layout differs at a desktop's too, where a tour looks at every page.
 const admin = { email: 'admin@quota.test', name: 'Ada Admin' };
 
 let browser: Browser;
@@ -29,7 +30,7 @@ for (const size of sizes) {
 		});
 		afterAll(async () => context?.close());
 
-		it('refuses a member and a team owner: no Admin in the navigation, a clear refusal, 403 from the API', async () => {
+		onPhone(size, 'refuses a member and a team owner: no Admin in the navigation, a clear refusal, 403 from the API', async () => {
 			const member = await openAs(maya.email, size); // Maya owns the demo team
 			try {
 				await member.page.goto('/admin');
@@ -57,7 +58,7 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site’s setup, the site key and the seeded lots', async () => {
+		onPhone(size, 'shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site’s setup, the site key and the seeded lots', async () => {
 			await page.goto('/admin/audit');
 			const packages = page.getByRole('listitem').filter({ hasText: 'store.product_created' });
 			await packages.first().getByText('By Quota (demo data)').waitFor();
@@ -90,7 +91,7 @@ for (const size of sizes) {
 			}
 		});
 
-		it('shows on a user’s page the id a site key names them by, and the API answers that user’s figures with it', async () => {
+		onPhone(size, 'shows on a user’s page the id a site key names them by, and the API answers that user’s figures with it', async () => {
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(leo.email);
 			await page.getByRole('link', { name: leo.name }).first().click();
@@ -107,7 +108,7 @@ for (const size of sizes) {
 			await page.getByText(`No account matches “Site user ${id}”.`).waitFor();
 		});
 
-		it('keeps the users list’s search and order, and the audit log’s filters, in the URL: a reload, back and a shared link show the same list', async () => {
+		onPhone(size, 'keeps the users list’s search and order, and the audit log’s filters, in the URL: a reload, back and a shared link show the same list', async () => {
 			const matching = `1 account matching “${leo.email}”`;
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(leo.email);
@@ -187,7 +188,7 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('sorts the whole list by balance, highest first, and says as of when that order is', async () => {
+		onPhone(size, 'sorts the whole list by balance, highest first, and says as of when that order is', async () => {
 			await page.goto('/admin/users');
 			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
 			// The date column says what it is: the account's last use of tokens, not a sign-in.
@@ -209,7 +210,7 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('opens a user’s detail, grants a bonus with a note, and shows the lot and its audit entry', async () => {
+		onPhone(size, 'opens a user’s detail, grants a bonus with a note, and shows the lot and its audit entry', async () => {
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(leo.email);
 			await page.getByText(`1 account matching “${leo.email}”`).waitFor();
@@ -229,7 +230,7 @@ for (const size of sizes) {
 			const refusal = form.getByRole('alert');
 			await refusal.getByText('The amount is a whole number of tokens, 1 or more.').waitFor();
 			await expect(onScreen(refusal)).resolves.toBe(true);
-			if (size.name === 'phone') await screen(page, 'admin-user-bonus-refused-phone');
+			await screen(page, 'admin-user-bonus-refused-phone');
 			// Typed with a thousands separator, as the Campaigns form takes it (one parser: lib/client/admin/amount.ts).
 			await page.getByLabel('Tokens').fill('1,000');
 			await page.getByRole('button', { name: 'Grant bonus' }).dblclick();
@@ -239,7 +240,7 @@ for (const size of sizes) {
 			await expect(lots.getByRole('row').filter({ hasText: note }).count()).resolves.toBe(1);
 			// Where the bonus came from, in words (not the key "bonus"); a table wider than a phone says it scrolls.
 			await expect(lots.getByRole('row').filter({ hasText: note }).getByRole('cell').first().innerText()).resolves.toBe('Bonus');
-			if (size.name === 'phone') await page.getByText('Scroll sideways for more columns →').first().waitFor();
+			await page.getByText('Scroll sideways for more columns →').first().waitFor();
 			await expect(page.getByText('General balance', { exact: true }).count()).resolves.toBe(1);
 			const audit = page.locator('section', { has: page.getByRole('heading', { name: 'Audit entries' }) });
 			await expect(audit.getByText(`“${note}”`).count()).resolves.toBe(1);
@@ -247,7 +248,7 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('creates a site key shown once, revokes it, and the REST API then refuses it', async () => {
+		onPhone(size, 'creates a site key shown once, revokes it, and the REST API then refuses it', async () => {
 			await page.goto('/admin/keys');
 			const name = `E2E ${size.name} ${Date.now()}`;
 			await page.getByLabel('Name').fill(name);
@@ -272,7 +273,7 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('needs a connection, and keeps none of the people it shows on the device', async () => {
+		onPhone(size, 'needs a connection, and keeps none of the people it shows on the device', async () => {
 			await page.goto('/admin/users');
 			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
 			await context.setOffline(true);
@@ -288,6 +289,26 @@ for (const size of sizes) {
 		});
 	});
 }
+
+describe('the admin console on a desktop, page by page', () => {
+	it('shows the audit log, the users list by balance, a user’s page and the site keys whole, fitting the screen', async () => {
+		const { context, page } = await openAs(admin.email, sizes[1]);
+		try {
+			const leoPage = async () => {
+				await page.goto(`/admin/users?search=${encodeURIComponent(leo.email)}`);
+				return (await page.getByRole('link', { name: leo.name }).first().getAttribute('href'))!;
+			};
+			await tour(page, [
+				{ path: '/admin/audit?action=rates.feature_saved', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: 'admin-audit-demo-desktop' },
+				{ path: '/admin/users?sort=balance', ready: page.getByText(/^Ordered by balance as of /), name: 'admin-users-by-balance-desktop' },
+				{ path: leoPage, ready: page.getByRole('region', { name: /^Lots/ }), name: 'admin-user-detail-desktop' },
+				{ path: '/admin/keys', ready: page.getByRole('listitem').filter({ hasText: 'Demo site key' }), name: 'admin-keys-desktop' }
+			]);
+		} finally {
+			await context.close();
+		}
+	});
+});
 
 describe('the admin console’s start on a phone', () => {
 	it('loads the parts under the first screen, and the users list’s balance editor, only when they are needed', async () => {

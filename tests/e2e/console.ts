@@ -1,10 +1,10 @@
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { baseURL, phone } from './browser';
+import { baseURL, phone, screenshot } from './browser';
 import { axe, sessionCookies } from './app';
 
-// What the admin console's browser tests share: its two sizes, a signed-in context, and the checks
-// every page passes.
+// What the admin console's browser tests share: its two sizes, a signed-in context, the checks
+// every page passes, and how a behaviour is tested once while each page is looked at in both sizes.
 
 export const sizes = [
 	{ name: 'phone', options: phone },
@@ -51,4 +51,39 @@ export async function scrollUntilShown(page: Page, target: Locator) {
 			{ timeout: 10_000 }
 		)
 		.toBeGreaterThan(0);
+}
+
+/**
+ * Registers a behaviour the layout does not change (a refusal, a saved setting, what a list keeps in
+ * its URL): it runs once, at the phone's size, the app's first size. The desktop looks at the same
+ * pages in its `tour`; behaviours whose layout differs (the navigation, a table's inline editor,
+ * shifts while loading) are plain `it`s that run at both sizes.
+ */
+export function onPhone(size: Size, name: string, fn: () => Promise<void>) {
+	if (size.name === 'phone') it(name, fn);
+}
+
+/** A page of the tour: where it is, and what shows once its content has arrived. */
+export interface TourStop {
+	/** The page's path, or how to reach it (e.g. a user's page, found by a search). */
+	path: string | (() => Promise<string>);
+	ready: Locator;
+	/** The screenshot's name under test-results/screens/. */
+	name: string;
+}
+
+/**
+ * Opens each page, scrolls until its content is on it (a part below the first screen loads as it
+ * nears the screen), saves the whole page as a screenshot, and checks it fits and is accessible.
+ */
+export async function tour(page: Page, stops: TourStop[]) {
+	for (const stop of stops) {
+		await page.goto(typeof stop.path === 'string' ? stop.path : await stop.path());
+		await scrollUntilShown(page, stop.ready);
+		await stop.ready.first().waitFor();
+		// From the top: a whole-page screenshot taken scrolled down draws the sticky bars midway.
+		await page.evaluate(() => window.scrollTo(0, 0));
+		await screenshot(page, stop.name);
+		await expectSound(page);
+	}
 }
