@@ -10,6 +10,12 @@ export interface Example {
 	response: { status: number; body: unknown };
 }
 
+/**
+ * The grant example's expiry: the end of next year, always ahead. The page's curl and fetch examples
+ * run as copied, and the API refuses an expiry in the past, so a fixed date would stop them working.
+ */
+const NEXT_NEW_YEARS_EVE = `${new Date().getUTCFullYear() + 1}-12-31T23:59:59Z`;
+
 export const examples: Example[] = [
 	{
 		id: 'balance',
@@ -81,7 +87,7 @@ export const examples: Example[] = [
 		title: 'Grant bonus tokens (site keys)',
 		about: 'Gifts, referrals and event tokens, optionally for one model and with an expiry. Once per Idempotency-Key.',
 		idempotent: true,
-		body: { user: 'wp-42', tokens: 1000, source: 'referral', expires_at: '2026-12-31T23:59:59Z', note: 'Invited a friend' },
+		body: { user: 'wp-42', tokens: 1000, source: 'referral', expires_at: NEXT_NEW_YEARS_EVE, note: 'Invited a friend' },
 		response: { status: 201, body: { lot_id: '5a2e…', operation_id: '77b0…', tokens: 1000, created: true } }
 	},
 	{
