@@ -1,6 +1,5 @@
 import { handleError } from './handle-error';
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
-import type { TRPCError } from '@trpc/server';
 import { DatabaseUnreachableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
 import { getDb } from '../db';
 import { errorResponse } from './refusals';
@@ -73,9 +72,3 @@ export const handleOutage: HandleServerError = (input) => {
 	}
 	return handleError(input);
 };
-
-/** tRPC's `responseMeta`: a call (or a whole batch) where every call failed on an outage answers `503` with `Retry-After`. */
-export function trpcOutageMeta({ data, errors }: { data: unknown[]; errors: TRPCError[] }) {
-	if (!errors.length || errors.length < data.length || !errors.every(isDatabaseUnavailable)) return {};
-	return { status: 503, headers: retryAfter };
-}
