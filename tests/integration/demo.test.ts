@@ -91,12 +91,15 @@ describe(`demo data on ${backend}`, () => {
 		const [leo] = await db.rows<{ id: string; account_id: string }>(sql`select id, account_id from users where email = 'leo@quota.test'`);
 		expect(entries.rows[0]!.user).toEqual({ userId: leo!.id, name: 'Leo Martin', email: 'leo@quota.test', accountId: leo!.account_id });
 		expect(JSON.stringify(entries.rows[0]!.after)).not.toContain(leo!.id);
-		// Its two caps (cap.set) are the site's setup, audited when the seed runs: the test below.
 		const [late] = await db.rows<{ n: number; team: number }>(sql`
 			select count(*) filter (where g.at > (select min(d.day)::timestamptz from usage_daily d where d.account_id = t.account_id))::int as n, count(*)::int as team
-			  from audit_log g join teams t on t.account_id = g.account_id where g.action <> 'cap.set'`);
-		expect(late!.team).toBe(5); // made, invited, joined, and its two grants
+			  from audit_log g join teams t on t.account_id = g.account_id`);
+		expect(late!.team).toBe(7); // made, invited, joined, its two grants and its two caps
 		expect(late!.n).toBe(0);
+		// Its daily limit and Leo's cap (cap.set) were set with its pool, when the month of history began, not when the seed ran.
+		const [pool] = await db.rows<{ account_id: string; created_at: string }>(sql`select account_id, created_at from lots where grant_key = 'demo:team:0'`);
+		const caps = (await listAudit(db.orm, { action: 'cap.set' })).rows;
+		expect(caps.map((r) => ({ account: r.account?.accountId, at: Date.parse(r.at) }))).toEqual(Array(2).fill({ account: pool!.account_id, at: Date.parse(pool!.created_at) }));
 	});
 
 	it("credits the demo's roles to Quota (the demo data) as the console records them: the Author role added, Ada made site admin and Maya an Author on their pages", async () => {

@@ -197,14 +197,15 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	}
 
 	// Acme Studio: a shared pool with a daily team limit and a per-member cap.
-	// Made and joined 10 days before the month of history: its audit entries say so.
+	// Made and joined 10 days before the month of history; its pool and caps were set when the month began.
+	// Its audit entries are dated so.
 	const joined = new Date(month.getTime() - 10 * DAY);
 	const team = await createTeam(db.orm, { name: 'Acme Studio', ownerUserId: mayaUser.id, at: joined });
 	await join(db, team.id, mayaUser, leoUser, new Date(joined.getTime() + 60_000));
 	await seedGrant(db, { accountId: team.accountId, tokens: 120_000, source: 'admin', note: 'Pilot allocation: team pool', grantKey: 'demo:team:0', effectiveAt: month });
 	await seedGrant(db, { accountId: team.accountId, tokens: 5_000, source: 'event', note: 'Launch week bonus', grantKey: 'demo:team:event', expiresAt: new Date(Date.now() + 20 * DAY), effectiveAt: month });
-	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 });
-	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
+	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 }, month);
+	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 }, month);
 	await joinedBefore(db, joined, created, team);
 
 	// The referral bonus of 5 days ago, written among the uses at its time.
