@@ -5,6 +5,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { balances, history, reconcile } from '../../src/lib/server/ledger';
 import { isEmpty, seedDemo } from '../../src/lib/server/demo/seed';
 import { authenticateApiKey, listSiteRoles } from '../../src/lib/server/accounts';
+import { BUILT_IN_ROLES } from '../../src/lib/roles';
 import { listAudit } from '../../src/lib/server/admin';
 
 let db: Db;
@@ -90,12 +91,46 @@ describe(`demo data on ${backend}`, () => {
 		const [leo] = await db.rows<{ id: string; account_id: string }>(sql`select id, account_id from users where email = 'leo@quota.test'`);
 		expect(entries.rows[0]!.user).toEqual({ userId: leo!.id, name: 'Leo Martin', email: 'leo@quota.test', accountId: leo!.account_id });
 		expect(JSON.stringify(entries.rows[0]!.after)).not.toContain(leo!.id);
-		// Its two caps (cap.set) are the site's setup, audited when the seed runs: the test below.
 		const [late] = await db.rows<{ n: number; team: number }>(sql`
 			select count(*) filter (where g.at > (select min(d.day)::timestamptz from usage_daily d where d.account_id = t.account_id))::int as n, count(*)::int as team
-			  from audit_log g join teams t on t.account_id = g.account_id where g.action <> 'cap.set'`);
-		expect(late!.team).toBe(5); // made, invited, joined, and its two grants
+			  from audit_log g join teams t on t.account_id = g.account_id`);
+		expect(late!.team).toBe(7); // made, invited, joined, its two grants and its two caps
 		expect(late!.n).toBe(0);
+		// Its daily limit and Leo's cap (cap.set) were set with its pool, when the month of history began, not when the seed ran.
+		const [pool] = await db.rows<{ account_id: string; created_at: string }>(sql`select account_id, created_at from lots where grant_key = 'demo:team:0'`);
+		const caps = (await listAudit(db.orm, { action: 'cap.set' })).rows;
+		expect(caps.map((r) => ({ account: r.account?.accountId, at: Date.parse(r.at) }))).toEqual(Array(2).fill({ account: pool!.account_id, at: Date.parse(pool!.created_at) }));
+	});
+
+	it("credits the demo's roles to Quota (the demo data) as the console records them: the Author role added, Ada made site admin and Maya an Author on their pages", async () => {
+		const roles = await listAudit(db.orm, { action: 'role.created' });
+		const added = (await listSiteRoles(db.orm)).filter((r) => !BUILT_IN_ROLES.includes(r.key));
+		expect(roles.rows.map((r) => ({ targetType: r.targetType, targetId: r.targetId, actor: r.actor, actorKeyId: r.actorKeyId, ip: r.ip, before: r.before, after: r.after, detail: r.detail }))).toEqual(
+			added.map((r) => ({ targetType: 'role', targetId: r.key, actor: null, actorKeyId: null, ip: null, before: null, after: { name: r.name, description: r.description }, detail: { via: 'demo data' } }))
+		);
+		expect(added.map((r) => r.name)).toEqual(['Author']);
+		const people = await db.rows<{ id: string; account_id: string; email: string; site_role: string }>(sql`select id, account_id, email, site_role from users order by email`);
+		const given = (await listAudit(db.orm, { action: 'user.role_changed' })).rows;
+		expect(given.map((r) => r.targetId).sort()).toEqual(people.filter((u) => u.site_role !== 'subscriber').map((u) => u.id).sort());
+		for (const u of people.filter((p) => p.site_role !== 'subscriber')) {
+			expect(given.find((r) => r.targetId === u.id)).toMatchObject({
+				targetType: 'user', actor: null, actorKeyId: null, ip: null, account: { accountId: u.account_id }, user: { email: u.email },
+				before: { siteRole: 'subscriber' }, after: { siteRole: u.site_role }, detail: { via: 'demo data' }
+			});
+		}
+		expect(people.map((u) => [u.email, u.site_role])).toEqual([['admin@quota.test', 'admin'], ['leo@quota.test', 'subscriber'], ['maya@quota.test', 'author']]);
+	});
+
+	it('lets a site admin account for every entry of a fresh demo: Quota (demo data) did all but what the team\'s members did themselves, and no sign-up is made up for its people', async () => {
+		const credited = await db.rows<{ action: string; by: string }>(sql`
+			select distinct g.action, coalesce(u.email, g.actor_key_id::text, 'Quota (' || (g.detail->>'via') || ')', 'nobody') as by
+			  from audit_log g left join users u on u.id = g.actor_user_id order by 1, 2`);
+		expect(credited.filter((r) => r.by !== 'Quota (demo data)')).toEqual([
+			{ action: 'team.created', by: 'maya@quota.test' },
+			{ action: 'team.invited', by: 'maya@quota.test' },
+			{ action: 'team.member_joined', by: 'leo@quota.test' }
+		]);
+		expect(credited.map((r) => r.action)).not.toContain('auth.signup');
 	});
 
 	it("credits what the seed itself did to Quota (the demo data), never to a person: the site key, and each lot it granted, recorded as the product records a grant", async () => {

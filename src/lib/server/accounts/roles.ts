@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { siteRoles } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
-import { audit } from './audit';
+import { audit, creditTo, type SetupActor } from './audit';
 import { allowanceRulesForRole, rolesWithRules } from '../ledger';
 import { siteRoleSchema } from './validation';
 import { BUILT_IN_ROLES } from '../../roles';
@@ -48,9 +48,9 @@ export async function isSiteRole(exec: Executor, key: string): Promise<boolean> 
  * Errors: `invalid_input` (key 2–32 lower-case letters, digits, - or _; a name); `conflict` when
  * another role already has the name (compared without case): every picker and the Limits page show
  * roles by name, so two of one name could not be told apart; `conflict` when `isNew` and the key is
- * already on the list (an add never renames a role).
+ * already on the list (an add never renames a role). `by`: a site admin, or Quota itself (the demo's roles).
  */
-export function saveSiteRole(db: Db, actor: { userId: string; ip: string | null }, input: z.input<typeof roleInput>): Promise<SiteRole> {
+export function saveSiteRole(db: Db, by: SetupActor, input: z.input<typeof roleInput>): Promise<SiteRole> {
 	const { isNew, ...role } = parseInput(roleInput, input);
 	return db.orm.transaction(async (tx) => {
 		const [before] = await tx.select({ name: siteRoles.name, description: siteRoles.description }).from(siteRoles).where(eq(siteRoles.key, role.key)).for('update');
@@ -66,10 +66,9 @@ export function saveSiteRole(db: Db, actor: { userId: string; ip: string | null 
 			.onConflictDoUpdate({ target: siteRoles.key, set: { name: role.name, description: role.description } });
 		await audit(tx, {
 			action: before ? 'role.updated' : 'role.created',
-			actorUserId: actor.userId,
+			...creditTo(by),
 			targetType: 'role',
 			targetId: role.key,
-			ip: actor.ip,
 			before: before ?? null,
 			after: { name: role.name, description: role.description }
 		});

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { audit } from './audit';
+import { audit, creditTo } from './audit';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { users } from '../db/schema';
@@ -115,9 +115,12 @@ export async function updateProfile(db: Db, userId: string, input: { name?: stri
 	return u;
 }
 
+/** Who changes a user's site role: a person (only a site admin may), or Quota itself (the demo's roles). */
+type RoleChanger = { userId: string; siteRole: string; ip?: string | null } | { via: string };
+
 /** Changes a user's site role to one on the site's list (`admin`, or a member role allowances key on); site admins only, audited. Errors: `invalid_input` for a role not on the list, `not_found`, `conflict` for the last admin. */
-export async function setSiteRole(db: Db, actor: { userId: string; siteRole: string; ip?: string | null }, userId: string, role: string) {
-	if (actor.siteRole !== 'admin') throw new DomainError('forbidden', 'Only site admins can change roles.');
+export async function setSiteRole(db: Db, by: RoleChanger, userId: string, role: string) {
+	if ('siteRole' in by && by.siteRole !== 'admin') throw new DomainError('forbidden', 'Only site admins can change roles.');
 	const next = parseInput(siteRoleSchema, role);
 	return db.orm.transaction(async (tx) => {
 		if (!(await isSiteRole(tx, next))) throw new DomainError('invalid_input', `“${next}” is not one of the site's roles: add it to the list first.`);
@@ -129,7 +132,15 @@ export async function setSiteRole(db: Db, actor: { userId: string; siteRole: str
 		}
 		if (before.siteRole === next) return { userId, siteRole: next };
 		await tx.update(users).set({ siteRole: next }).where(eq(users.id, userId));
-		await audit(tx, { action: 'user.role_changed', actorUserId: actor.userId, targetType: 'user', targetId: userId, accountId: before.accountId, ip: actor.ip, before: { siteRole: before.siteRole }, after: { siteRole: next } });
+		await audit(tx, {
+			action: 'user.role_changed',
+			...creditTo('via' in by ? by : { userId: by.userId, ip: by.ip ?? null }),
+			targetType: 'user',
+			targetId: userId,
+			accountId: before.accountId,
+			before: { siteRole: before.siteRole },
+			after: { siteRole: next }
+		});
 		return { userId, siteRole: next };
 	});
 }

@@ -17,6 +17,8 @@ export interface AuditedChange {
 	detail: object;
 	/** Reads the state before the change (in the same transaction), for the audit's `before`. */
 	before?: (tx: Executor) => Promise<unknown>;
+	/** When the change happened, for history loaded after the fact (the demo's backdated team); default: now. */
+	at?: Date;
 }
 
 /** Runs one admin change and its audit entry in one transaction: both commit, or neither. */
@@ -31,7 +33,8 @@ export function auditedChange<T>(db: Db, actor: SetupActor, what: AuditedChange,
 			targetId: what.targetId,
 			accountId: what.accountId ?? null,
 			before,
-			after: result ?? null
+			after: result ?? null,
+			at: what.at
 		});
 		return result;
 	});

@@ -56,8 +56,8 @@ export const saveRollover = (db: Db, actor: SetupActor, input: { module: string;
 
 /**
  * Sets a spending cap on an account, or on one member's use of a team pool (null or -1 removes it),
- * audited `cap.set` on the `account` (no before or after: the detail is the cap). Errors:
- * invalid_input, not_found (account, user).
+ * audited `cap.set` on the `account` (no before or after: the detail is the cap), dated `at` (default:
+ * now; the demo's team history is older). Errors: invalid_input, not_found (account, user).
  */
-export const setAccountCap = (db: Db, actor: SetupActor, cap: CapInput): Promise<void> =>
-	auditedChange(db, actor, { action: 'cap.set', targetType: 'account', targetId: cap.accountId, accountId: cap.accountId, detail: cap }, (tx) => setCap(tx, cap));
+export const setAccountCap = (db: Db, actor: SetupActor, cap: CapInput, at?: Date): Promise<void> =>
+	auditedChange(db, actor, { action: 'cap.set', targetType: 'account', targetId: cap.accountId, accountId: cap.accountId, detail: cap, at }, (tx) => setCap(tx, cap));

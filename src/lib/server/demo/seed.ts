@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { uuidArray } from '../db/client';
-import { acceptInvite, auditedGrant, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, type CreatedUser } from '../accounts';
+import { acceptInvite, auditedGrant, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, saveSiteRole, setSiteRole, type CreatedUser } from '../accounts';
 import { withdrawMail } from '../mail/job';
 import { saveFeature, saveModel, saveModule, saveSiteSettings, setAccountCap, setAllowance } from '../admin';
 import { consume, refreshAccountFigures, Refusal, type GrantRequest } from '../ledger';
@@ -36,8 +36,8 @@ function random(seed: number) {
 }
 
 /**
- * The site's setup, from the seeds' documentation: settings, modules, models, rates, free
- * allowances, made by the console's own changes, so each is audited as Quota's (demo data).
+ * The site's setup, from the seeds' documentation: settings, modules, models, rates, the Author role,
+ * free allowances, made by the console's own changes, so each is audited as Quota's (demo data).
  */
 async function configureSite(db: Db) {
 	const by = { via: VIA };
@@ -69,6 +69,8 @@ async function configureSite(db: Db) {
 			breakdown: [{ label: 'Generate texts', tokens: 45 }, { label: 'Search images', tokens: 10 }, { label: 'Search prices', tokens: 10 }] }
 	];
 	for (const f of features) await saveFeature(db, by, f);
+	// Admin and Member are every site's roles; Author is the demo's, added as on the Roles page.
+	await saveSiteRole(db, by, { key: 'author', name: 'Author', isNew: true });
 	// Free allowances: guests get a taste of chat, no images; members a daily chat allowance, authors more.
 	await setAllowance(db, by, { module: 'chat', audience: 'guest', limitTokens: 2_000, period: 'daily' });
 	await setAllowance(db, by, { module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
@@ -169,9 +171,13 @@ export async function isEmpty(db: Db): Promise<boolean> {
 export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Promise<DemoResult> {
 	await configureSite(db);
 	await seedDemoCatalog(db.orm, { via: VIA });
+	// Each is made a Member, as every new user is; Ada's admin role and Maya's Author are then given
+	// as on a user's page in the console, so the audit log says who gave them (Quota, demo data).
 	const created: CreatedUser[] = [];
 	for (const u of demoLogins) {
-		created.push(await createUser(db.orm, { email: u.email, name: u.name, password: DEMO_PASSWORD, siteRole: u.role }));
+		const user = await createUser(db.orm, { email: u.email, name: u.name, password: DEMO_PASSWORD });
+		if (u.role !== user.siteRole) await setSiteRole(db, { via: VIA }, user.id, u.role);
+		created.push({ ...user, siteRole: u.role });
 	}
 	const [, mayaUser, leoUser] = created as [CreatedUser, CreatedUser, CreatedUser];
 	const month = new Date(Date.now() - 30 * DAY);
@@ -191,14 +197,15 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	}
 
 	// Acme Studio: a shared pool with a daily team limit and a per-member cap.
-	// Made and joined 10 days before the month of history: its audit entries say so.
+	// Made and joined 10 days before the month of history; its pool and caps were set when the month began.
+	// Its audit entries are dated so.
 	const joined = new Date(month.getTime() - 10 * DAY);
 	const team = await createTeam(db.orm, { name: 'Acme Studio', ownerUserId: mayaUser.id, at: joined });
 	await join(db, team.id, mayaUser, leoUser, new Date(joined.getTime() + 60_000));
 	await seedGrant(db, { accountId: team.accountId, tokens: 120_000, source: 'admin', note: 'Pilot allocation: team pool', grantKey: 'demo:team:0', effectiveAt: month });
 	await seedGrant(db, { accountId: team.accountId, tokens: 5_000, source: 'event', note: 'Launch week bonus', grantKey: 'demo:team:event', expiresAt: new Date(Date.now() + 20 * DAY), effectiveAt: month });
-	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 });
-	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 });
+	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, period: 'daily', limitTokens: 20_000 }, month);
+	await setAccountCap(db, { via: VIA }, { accountId: team.accountId, memberUserId: leoUser.id, period: 'daily', limitTokens: 5_000 }, month);
 	await joinedBefore(db, joined, created, team);
 
 	// The referral bonus of 5 days ago, written among the uses at its time.
