@@ -272,7 +272,7 @@ describe('profile and site roles', () => {
 		// A role must be on the site's list (the admin console's Roles page) before anyone gets it.
 		await expect(setSiteRole(db, asAdmin, member.id, 'author')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/not one of the site's roles/) });
 		await saveSiteRole(db, { userId: admin.id, ip: null }, { key: 'author', name: 'Author' });
-		await expect(setSiteRole(db, asAdmin, member.id, 'author')).resolves.toEqual({ userId: member.id, siteRole: 'author' });
+		await expect(setSiteRole(db, asAdmin, member.id, 'author')).resolves.toEqual({ userId: member.id, siteRole: 'author', changed: true });
 		const [rec] = await db.rows<{ before: unknown; after: unknown; actor: string }>(
 			sql`select before, after, actor_user_id as actor from audit_log where action = 'user.role_changed' and target_id = ${member.id}`
 		);

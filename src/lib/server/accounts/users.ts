@@ -115,10 +115,16 @@ export async function updateProfile(db: Db, userId: string, input: { name?: stri
 	return u;
 }
 
-/** Who changes a user's site role: a person (only a site admin may), or Quota itself (the demo's roles). */
+/** Who changes a user's site role: a person (only a site admin may), or Quota itself (the demo's roles, `admin:promote`). */
 type RoleChanger = { userId: string; siteRole: string; ip?: string | null } | { via: string };
 
-/** Changes a user's site role to one on the site's list (`admin`, or a member role allowances key on); site admins only, audited. Errors: `invalid_input` for a role not on the list, `not_found`, `conflict` for the last admin. */
+/**
+ * Changes a user's site role to one on the site's list (`admin`, or a member role allowances key on);
+ * site admins only (or Quota: the demo, `admin:promote`), audited `user.role_changed` when it changes.
+ * Returns `{ userId, siteRole, changed }` (`changed` false: they had that role already).
+ * Errors: `forbidden` (not a site admin), `invalid_input` for a role not on the list, `not_found`,
+ * `conflict` for the last admin.
+ */
 export async function setSiteRole(db: Db, by: RoleChanger, userId: string, role: string) {
 	if ('siteRole' in by && by.siteRole !== 'admin') throw new DomainError('forbidden', 'Only site admins can change roles.');
 	const next = parseInput(siteRoleSchema, role);
@@ -130,7 +136,7 @@ export async function setSiteRole(db: Db, by: RoleChanger, userId: string, role:
 			const [admins] = await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(and(eq(users.siteRole, 'admin'), isNull(users.disabledAt)));
 			if (Number(admins?.n) <= 1) throw new DomainError('conflict', 'The site needs an admin: make someone else admin first.');
 		}
-		if (before.siteRole === next) return { userId, siteRole: next };
+		if (before.siteRole === next) return { userId, siteRole: next, changed: false };
 		await tx.update(users).set({ siteRole: next }).where(eq(users.id, userId));
 		await audit(tx, {
 			action: 'user.role_changed',
@@ -141,7 +147,7 @@ export async function setSiteRole(db: Db, by: RoleChanger, userId: string, role:
 			before: { siteRole: before.siteRole },
 			after: { siteRole: next }
 		});
-		return { userId, siteRole: next };
+		return { userId, siteRole: next, changed: true };
 	});
 }
 
