@@ -371,7 +371,10 @@ describe('the console’s ordinary refusals on a phone', () => {
 			const refused = await answer;
 			expect(await refused.json()).toMatchObject([{ error: { data: { code: 'CONFLICT', httpStatus: 409, domainCode: 'conflict' } } }]);
 			expect(refused.status()).toBe(200);
-			await page.getByRole('alert').filter({ hasText: `The key “${fresh}” is already the role “Late ${fresh}”` }).waitFor();
+			await page.getByRole('alert').filter({ hasText: `The key “${fresh}” is already the role “Late ${fresh}”` }).first().waitFor();
+			// And the list read again: the role is listed, and its key said beside the field too.
+			await page.getByRole('listitem').filter({ hasText: `Late ${fresh}` }).waitFor();
+			await page.locator('#role-key-note').waitFor();
 			await screen(page, 'admin-role-key-taken-meanwhile-phone');
 			expect(sent).toEqual(['/trpc/admin.roles.save', '/trpc/admin.roles.save']);
 			expect(consoleErrors).toEqual([]);
