@@ -192,11 +192,12 @@ for (const size of sizes) {
 				const refused = await answer;
 				expect(refused.status()).toBe(200);
 				expect(await refused.json()).toMatchObject([{ error: { data: { code: 'CONFLICT', httpStatus: 409, domainCode: 'conflict' } } }]);
-				const form = page.locator('#package-form');
-				await form.getByRole('alert').filter({ hasText: /^The id “tokens-5k” is already the package “.+”: pick another id, or edit that package in the list\.$/ }).first().waitFor();
-				// The list read again: the token pack is listed, and said beside the id as well.
+				// Said once, beside the id (in view, the id focused), with the list read again (the token pack listed).
+				const refusal = /^The id “tokens-5k” is already the package “.+”: pick another id, or edit that package in the list\.$/;
+				await page.locator('#package-form #pkg-id-note').filter({ hasText: refusal }).waitFor();
+				await expect(page.getByText(refusal).count()).resolves.toBe(1);
 				await page.getByRole('listitem').filter({ has: page.locator('code', { hasText: /^tokens-5k$/ }) }).waitFor();
-				await page.locator('#pkg-id-note').waitFor();
+				expect(await page.evaluate(() => document.activeElement?.id)).toBe('pkg-id');
 				if (size.name === 'phone') await screen(page, 'admin-catalog-id-taken-meanwhile-phone');
 				expect(sent).toEqual(['/trpc/store.admin.createProduct']);
 				expect(await stored()).toEqual(before);

@@ -371,10 +371,11 @@ describe('the console’s ordinary refusals on a phone', () => {
 			const refused = await answer;
 			expect(await refused.json()).toMatchObject([{ error: { data: { code: 'CONFLICT', httpStatus: 409, domainCode: 'conflict' } } }]);
 			expect(refused.status()).toBe(200);
-			await page.getByRole('alert').filter({ hasText: `The key “${fresh}” is already the role “Late ${fresh}”` }).first().waitFor();
-			// And the list read again: the role is listed, and its key said beside the field too.
+			// Said once, beside the key, with the list read again (the role listed).
+			await page.locator('#role-key-note').filter({ hasText: `The key “${fresh}” is already the role “Late ${fresh}”` }).waitFor();
+			await expect(page.getByText(`The key “${fresh}” is already the role`).count()).resolves.toBe(1);
 			await page.getByRole('listitem').filter({ hasText: `Late ${fresh}` }).waitFor();
-			await page.locator('#role-key-note').waitFor();
+			expect(await page.evaluate(() => document.activeElement?.id)).toBe('role-key');
 			await screen(page, 'admin-role-key-taken-meanwhile-phone');
 			expect(sent).toEqual(['/trpc/admin.roles.save', '/trpc/admin.roles.save']);
 			expect(consoleErrors).toEqual([]);
