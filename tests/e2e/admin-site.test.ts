@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page, Request, Route } from 'playwright-core';
 import { baseURL, launch, phone } from './browser';
 import { axe, onScreen, screen, sessionCookies } from './app';
 import { scrollUntilShown } from './console';
@@ -140,6 +140,74 @@ for (const size of sizes) {
 			await screen(page, `admin-payments-${size.name}`);
 			await expectSound(page);
 		}, 150_000); // two people, a checkout and four pages: longer than one step
+
+		it('refuses adding a package under a taken id: said beside the id with nothing sent; one taken meanwhile the server refuses, said in the form and the list read again; no console error', async () => {
+			const consoleErrors: string[] = [];
+			const onConsole = (m: ConsoleMessage) => void (m.type() === 'error' && consoleErrors.push(m.text()));
+			const sent: string[] = [];
+			const onRequest = (r: Request) => void (r.method() === 'POST' && r.url().includes('/trpc/') && sent.push(new URL(r.url()).pathname));
+			// The page's first list lacks the demo's token pack, as one read before another admin added it would.
+			const products = /\/trpc\/[^?]*store\.admin\.products/;
+			const stale = async (route: Route) => {
+				const response = await route.fetch();
+				const calls = new URL(route.request().url()).pathname.slice('/trpc/'.length).split(',');
+				const answers = (await response.json()) as { result: { data: { id: string }[] } }[];
+				const list = answers[calls.indexOf('store.admin.products')]!.result;
+				list.data = list.data.filter((p) => p.id !== 'tokens-5k');
+				await route.fulfill({ response, json: answers });
+			};
+			const stored = () => page.evaluate(async () => ((await (await fetch('/trpc/store.admin.products')).json()) as { result: { data: { id: string; name: string; priceCents: number }[] } }).result.data);
+			page.on('console', onConsole);
+			page.on('request', onRequest);
+			await page.route(products, stale);
+			try {
+				const name = `Taken id ${size.name} ${run}`;
+				await page.goto('/admin/catalog');
+				await page.getByRole('button', { name: 'Edit' }).first().waitFor();
+				await page.getByLabel('Name', { exact: true }).fill(name);
+				await page.getByLabel('Price', { exact: true }).fill('1.00');
+				await page.getByLabel('Tokens', { exact: true }).fill('10');
+				const id = page.getByLabel('Id', { exact: true });
+				await id.fill('gpt-5-nano-50k');
+				const note = page.getByText(/^The id “gpt-5-nano-50k” is already the package “.+”: pick another id, or edit that package in the list\.$/);
+				await note.waitFor();
+				expect(await id.getAttribute('aria-invalid')).toBe('true');
+				expect(await id.getAttribute('aria-describedby')).toContain(await note.getAttribute('id'));
+				await page.getByRole('button', { name: 'Add package' }).click();
+				expect(await page.evaluate(() => document.activeElement?.id)).toBe('pkg-id');
+				expect(sent).toEqual([]);
+				if (size.name === 'phone') {
+					await note.scrollIntoViewIfNeeded();
+					await screen(page, 'admin-catalog-id-taken-phone');
+				}
+				await expectSound(page);
+
+				// An id the page's list does not have (another admin took it meanwhile): sent, refused, nothing saved over.
+				await id.fill('tokens-5k');
+				await expect(note.count()).resolves.toBe(0);
+				await page.unroute(products, stale);
+				const before = await stored();
+				const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/trpc/store.admin.createProduct');
+				await page.getByRole('button', { name: 'Add package' }).click();
+				const refused = await answer;
+				expect(refused.status()).toBe(200);
+				expect(await refused.json()).toMatchObject([{ error: { data: { code: 'CONFLICT', httpStatus: 409, domainCode: 'conflict' } } }]);
+				// Said once, beside the id (in view, the id focused), with the list read again (the token pack listed).
+				const refusal = /^The id “tokens-5k” is already the package “.+”: pick another id, or edit that package in the list\.$/;
+				await page.locator('#package-form #pkg-id-note').filter({ hasText: refusal }).waitFor();
+				await expect(page.getByText(refusal).count()).resolves.toBe(1);
+				await page.getByRole('listitem').filter({ has: page.locator('code', { hasText: /^tokens-5k$/ }) }).waitFor();
+				expect(await page.evaluate(() => document.activeElement?.id)).toBe('pkg-id');
+				if (size.name === 'phone') await screen(page, 'admin-catalog-id-taken-meanwhile-phone');
+				expect(sent).toEqual(['/trpc/store.admin.createProduct']);
+				expect(await stored()).toEqual(before);
+				expect(consoleErrors).toEqual([]);
+			} finally {
+				await page.unroute(products, stale);
+				page.off('console', onConsole);
+				page.off('request', onRequest);
+			}
+		});
 
 		it('grants an event bonus to a role once despite a double press, and a member of that role sees it labelled on the dashboard', async () => {
 			const role = `testers-${size.name}-${run}`;

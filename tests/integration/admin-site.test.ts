@@ -162,6 +162,48 @@ describe(`the catalog on ${backend}`, () => {
 		expect(await refusal(admin.admin.catalog.reorder({ ids: order.slice(1) }))).toBe('invalid_input');
 		expect(await refusal(admin.admin.catalog.setActive({ id: 'no-such-pack', active: true }))).toBe('not_found');
 	});
+
+	it('adds a package only under a free id and changes only the package edited; a refused save changes nothing and is not audited', async () => {
+		const id = `own-${tag()}`;
+		const pack = { id, kind: 'pack' as const, name: 'Own pack', grants: [{ model: null, tokens: 1_000 }], priceCents: 700, paddlePriceSandbox: `pri_own_${id.slice(4)}` };
+		const created = await admin.store.admin.createProduct(pack);
+		expect(created).toMatchObject({ id, name: 'Own pack', priceCents: 700 });
+		expect(await auditOf('store.product_created', id)).toEqual([expect.objectContaining({ before: null, after: expect.objectContaining({ name: 'Own pack' }) })]);
+		const entries = async () => (await db.orm.select().from(auditLog).where(eq(auditLog.targetId, id))).length;
+		const stored = async () => (await listProducts(db.orm, { activeOnly: false })).find((p) => p.id === id);
+
+		// "Add package" with that id again (another admin's form, or an out-of-date list): refused, the package as it was.
+		const before = await stored();
+		const taken = admin.store.admin.createProduct({ ...pack, name: 'Someone else’s pack', priceCents: 100, paddlePriceSandbox: null, active: false });
+		await expect(taken).rejects.toThrow('The id “' + id + '” is already the package “Own pack”: pick another id, or edit that package in the list.');
+		expect(await refusal(admin.store.admin.createProduct(pack))).toBe('conflict');
+		expect(await stored()).toEqual(before);
+		expect(await entries()).toBe(1);
+
+		// "Save changes" of a package that is not there creates nothing.
+		const missing = `missing-${tag()}`;
+		expect(await refusal(admin.store.admin.updateProduct({ ...pack, id: missing, paddlePriceSandbox: null }))).toBe('not_found');
+		expect((await listProducts(db.orm, { activeOnly: false })).map((p) => p.id)).not.toContain(missing);
+		expect(await db.orm.select().from(auditLog).where(eq(auditLog.targetId, missing))).toEqual([]);
+
+		// Editing changes that package, audited with before and after.
+		expect(await admin.store.admin.updateProduct({ ...pack, name: 'Own pack, renamed', priceCents: 900 })).toMatchObject({ id, name: 'Own pack, renamed', priceCents: 900 });
+		expect(await auditOf('store.product_updated', id)).toEqual([expect.objectContaining({ before: expect.objectContaining({ name: 'Own pack', priceCents: 700 }), after: expect.objectContaining({ name: 'Own pack, renamed', priceCents: 900 }) })]);
+		expect(await entries()).toBe(2);
+	});
+
+	it('gives a free id to one of two admins adding a package under it at once; the other is refused', async () => {
+		const id = `race-${tag()}`;
+		const add = (name: string) => admin.store.admin.createProduct({ id, kind: 'pack', name, grants: [{ model: null, tokens: 10 }], priceCents: 100 }).then(
+			(p) => p.name,
+			(e: unknown) => refusal(Promise.reject(e))
+		);
+		const outcomes = await Promise.all([add('First'), add('Second')]);
+		expect(outcomes.filter((o) => o === 'conflict')).toHaveLength(1);
+		const kept = outcomes.find((o) => o !== 'conflict');
+		expect((await listProducts(db.orm, { activeOnly: false })).find((p) => p.id === id)?.name).toBe(kept);
+		expect(await auditOf('store.product_created', id)).toEqual([expect.objectContaining({ after: expect.objectContaining({ name: kept }) })]);
+	});
 });
 
 describe(`the audit log on ${backend}`, () => {
@@ -174,7 +216,7 @@ describe(`the audit log on ${backend}`, () => {
 		await admin.webhooks.remove({ id: endpoint.id });
 		for (const action of ['webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete']) expect(await shownIp(action, endpoint.id), action).toBe('10.9.0.2');
 
-		const product = await admin.store.admin.saveProduct({ id: `audited-${tag()}`, kind: 'pack', name: 'Audited pack', grants: [{ model: null, tokens: 1_000 }], priceCents: 100 });
+		const product = await admin.store.admin.createProduct({ id: `audited-${tag()}`, kind: 'pack', name: 'Audited pack', grants: [{ model: null, tokens: 1_000 }], priceCents: 100 });
 		expect(await shownIp('store.product_created', product.id)).toBe('10.9.0.2');
 
 		const member = appRouter.createCaller(await createContext({ locals: { auth: w.auth.memberB, guestId: null }, getClientAddress: () => '10.9.0.3' }));

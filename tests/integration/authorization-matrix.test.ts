@@ -171,7 +171,8 @@ const matrix: Record<string, Entry> = {
 	// subscription has ended, so an authorized caller gets the domain's "already ended".
 	'store.cancelSubscription': { allow: teamAManagers, input: endedSubscription, refusals: { memberA: 'conflict', siteAdmin: 'conflict' } },
 	'store.admin.products': { allow: siteAdmin },
-	'store.admin.saveProduct': { allow: siteAdmin, input: (w) => ({ id: `admin-pack-${w.tag}`, kind: 'pack', name: 'Admin pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }) },
+	'store.admin.createProduct': { allow: siteAdmin, input: (w) => ({ id: `admin-pack-${w.tag}`, kind: 'pack', name: 'Admin pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }) },
+	'store.admin.updateProduct': { allow: siteAdmin, input: async (w, db) => ({ id: (await product(w, db)).productId, kind: 'pack', name: 'Matrix pack, renamed', grants: [{ model: null, tokens: 5000 }], priceCents: 600, paddlePriceSandbox: `pri_matrix${w.tag}`, paddlePriceProduction: `pri_matrixp${w.tag}` }) },
 	'store.admin.flaggedEvents': { allow: siteAdmin },
 
 	'alerts.list': { allow: members },

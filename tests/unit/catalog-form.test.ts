@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, emptyDraft, parsePrice, priceClash, priceText, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
+import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
 import { PRICE_RULE } from '../../src/lib/price-range';
 
 describe('the catalog form', () => {
@@ -41,5 +41,14 @@ describe('the catalog form', () => {
 		expect(priceClash(products, { ...d, paddlePriceProduction: 'pri_sand_1' })).toBeNull();
 		expect(priceClash(products, { ...d, id: 'starter', paddlePriceSandbox: 'pri_sand_1' })).toBeNull();
 		expect(priceClash(products, d)).toBeNull();
+	});
+
+	it('says an id the list already has when adding, never when editing that package', () => {
+		const products = [{ id: 'starter', name: 'Starter' }] as Product[];
+		const d = { ...emptyDraft(), id: ' starter ' };
+		expect(idTaken(products, d, true)).toBe('The id “starter” is already the package “Starter”: pick another id, or edit that package in the list.');
+		expect(idTaken(products, d, false)).toBeNull();
+		expect(idTaken(products, { ...d, id: 'starter-2' }, true)).toBeNull();
+		expect(idTaken(products, { ...d, id: '' }, true)).toBeNull();
 	});
 });

@@ -4,7 +4,7 @@ import type { Inputs, Outputs } from '../api-types';
 import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PRICE_RULE } from '$lib/price-range';
 
 export type Product = Outputs['store']['admin']['products'][number];
-export type ProductInput = Inputs['store']['admin']['saveProduct'];
+export type ProductInput = Inputs['store']['admin']['createProduct'];
 export type ProductKind = Product['kind'];
 
 export interface GrantDraft {
@@ -106,6 +106,17 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 			sort
 		}
 	};
+}
+
+/**
+ * The id of a package the list already has, when adding one (an add never saves over a package):
+ * said beside the id field before anything is sent, in the words the server refuses it with
+ * (store/catalog.ts saveProduct: it still refuses it, for a list that is out of date). Null when free.
+ */
+export function idTaken(products: readonly Product[], d: ProductDraft, isNew: boolean): string | null {
+	const id = d.id.trim();
+	const owner = isNew ? products.find((p) => p.id === id) : undefined;
+	return owner ? `The id “${id}” is already the package “${owner.name}”: pick another id, or edit that package in the list.` : null;
 }
 
 export type PriceField = 'paddlePriceSandbox' | 'paddlePriceProduction';

@@ -34,14 +34,19 @@ export class Saving {
 
 	/**
 	 * Runs an action that says in words what it did, then `reload`, and only then shows those words:
-	 * the page shows the change when it says it is done. Returns the words, or undefined on failure.
+	 * the page shows the change when it says it is done. A refusal is shown once `reload` ran as well:
+	 * the server refuses what the page could not foresee (another admin's change meanwhile, a use it
+	 * does not list), so what the page shows beside the refusal is read again. Returns the words, or
+	 * undefined on failure.
 	 */
 	act(action: () => Promise<string>, reload: () => Promise<unknown>): Promise<string | undefined> {
 		return this.run(
 			async () => {
-				const done = await action();
-				await reload();
-				return done;
+				try {
+					return await action();
+				} finally {
+					await reload();
+				}
 			},
 			(done) => done
 		);

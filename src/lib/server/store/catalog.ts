@@ -54,8 +54,8 @@ export const productInput = z
 
 export type ProductInput = z.input<typeof productInput>;
 
-/** Creates or replaces a catalog item (site admins, and the demo seed). Granted models must exist. */
-export async function upsertProduct(exec: Executor, input: ProductInput): Promise<Product> {
+/** The input as stored, checked against the catalog: granted models exist, and no other package sells through its Paddle prices. */
+async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.output<typeof productInput>> {
 	const p = parseInput(productInput, input);
 	const modelKeys = p.grants.map((g) => g.model).filter((m): m is string => m !== null);
 	if (modelKeys.length) {
@@ -75,10 +75,19 @@ export async function upsertProduct(exec: Executor, input: ProductInput): Promis
 			.where(and(or(...priceClauses), ne(products.id, p.id)));
 		if (clash[0]) throw new DomainError('conflict', `That Paddle price id already belongs to “${clash[0].id}”`);
 	}
+	return p;
+}
+
+/** An insert's `on conflict` that replaces the package already there (its id stays). */
+const replacing = (p: z.output<typeof productInput>) => ({ target: products.id, set: { ...p, id: undefined } });
+
+/** Creates or replaces a catalog item, unaudited: the tests' fixtures. The console and the seed save through `saveProduct`. */
+export async function upsertProduct(exec: Executor, input: ProductInput): Promise<Product> {
+	const p = await checkedProduct(exec, input);
 	const [row] = await exec
 		.insert(products)
 		.values(p)
-		.onConflictDoUpdate({ target: products.id, set: { ...p, id: undefined } })
+		.onConflictDoUpdate(replacing(p))
 		.returning();
 	return row!;
 }
@@ -110,13 +119,30 @@ export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, 
 }
 
 /**
+ * How a save treats a package already there: `create` (the console's "Add package") refuses a taken
+ * id, `update` (its "Save changes") refuses an id that names no package, `create_or_update` (the demo
+ * seed only) brings a package already there back to the given shape.
+ */
+export type ProductSave = 'create' | 'update' | 'create_or_update';
+
+const idTaken = (id: string, name: string) => new DomainError('conflict', `The id “${id}” is already the package “${name}”: pick another id, or edit that package in the list.`);
+
+/**
  * A site admin (or Quota, the demo seed) creates or changes a package: the change and its audit
  * entry (`store.product_created` or `store.product_updated`, the package before and after) commit together.
+ * Errors: `conflict` when `create` names a package already there (it is left as it was) or a Paddle
+ * price id of another package; `not_found` when `update` names none; `unknown_model`; `invalid_input`.
  */
-export async function saveProduct(db: Database, actor: SetupActor, input: ProductInput): Promise<Product> {
+export async function saveProduct(db: Database, actor: SetupActor, input: ProductInput, save: ProductSave): Promise<Product> {
 	return db.transaction(async (tx) => {
-		const [before] = await tx.select().from(products).where(eq(products.id, String(input.id)));
-		const after = await upsertProduct(tx, input);
+		const p = await checkedProduct(tx, input);
+		const [before] = await tx.select().from(products).where(eq(products.id, p.id)).for('update');
+		if (before && save === 'create') throw idTaken(p.id, before.name);
+		if (!before && save === 'update') throw new DomainError('not_found', 'No such package');
+		const insert = tx.insert(products).values(p);
+		// A create that another one beat to the id (after the read above) inserts nothing, and is refused as well.
+		const [after] = await (save === 'create' ? insert.onConflictDoNothing() : insert.onConflictDoUpdate(replacing(p))).returning();
+		if (!after) throw idTaken(p.id, (await getProduct(tx, p.id)).name);
 		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', ...creditTo(actor), targetType: 'product', targetId: after.id, before: before ?? null, after });
 		return after;
 	});

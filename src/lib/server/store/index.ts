@@ -11,7 +11,7 @@ import { getPurchase, purchasesRead } from './orders';
 import { subscriptionsRead } from './subscriptions';
 import { paymentProvider } from './paddle';
 
-export { upsertProduct, saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
+export { saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
 export { catalogPreview, reorderProducts, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export type { Offer } from './offer';

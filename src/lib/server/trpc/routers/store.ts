@@ -69,7 +69,10 @@ export const storeRouter = router({
 
 	admin: router({
 		products: siteAdminProcedure.query(({ ctx }) => listProducts(ctx.db.orm, { activeOnly: false })),
-		saveProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input)),
+		/** "Add package": an id another package has is refused (`conflict`), never saved over it. */
+		createProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input, 'create')),
+		/** "Save changes" of the package with that id (`not_found` when there is none). */
+		updateProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input, 'update')),
 		/** Paddle events that need a person: unknown price ids, refunds of spent tokens, partial refunds. */
 		flaggedEvents: siteAdminProcedure.query(({ ctx }) => flaggedEvents(ctx.db.orm))
 	})
