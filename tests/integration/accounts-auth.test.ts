@@ -271,7 +271,7 @@ describe('profile and site roles', () => {
 		await expect(setSiteRole(db, asAdmin, member.id, 'Not A Role!')).rejects.toMatchObject({ code: 'invalid_input' });
 		// A role must be on the site's list (the admin console's Roles page) before anyone gets it.
 		await expect(setSiteRole(db, asAdmin, member.id, 'author')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/not one of the site's roles/) });
-		await saveSiteRole(db, { userId: admin.id, ip: null }, { key: 'author', name: 'Author' });
+		await saveSiteRole(db, { userId: admin.id, ip: null }, { key: 'author', name: 'Author', isNew: true });
 		await expect(setSiteRole(db, asAdmin, member.id, 'author')).resolves.toEqual({ userId: member.id, siteRole: 'author', changed: true });
 		const [rec] = await db.rows<{ before: unknown; after: unknown; actor: string }>(
 			sql`select before, after, actor_user_id as actor from audit_log where action = 'user.role_changed' and target_id = ${member.id}`
@@ -285,10 +285,10 @@ describe('profile and site roles', () => {
 
 	it('refuses a second role of the same name, whatever its case, or an add under a key in use, and changes nothing; a role keeps its own name', async () => {
 		const admin = { userId: (await createUser(db.orm, { email: email(), name: 'Namer', siteRole: 'admin' })).id, ip: null };
-		await saveSiteRole(db, admin, { key: 'testers-a', name: 'Beta testers' });
+		await saveSiteRole(db, admin, { key: 'testers-a', name: 'Beta testers', isNew: true });
 		const before = await db.rows(sql`select key, name from site_roles order by key`);
 		// The Limits page, the pickers and the bonus form show roles by name: two of one name could not be told apart.
-		await expect(saveSiteRole(db, admin, { key: 'testers-b', name: ' beta TESTERS ' })).rejects.toMatchObject({
+		await expect(saveSiteRole(db, admin, { key: 'testers-b', name: ' beta TESTERS ', isNew: true })).rejects.toMatchObject({
 			code: 'conflict',
 			message: 'The role “testers-a” is already called “Beta testers”: give this one another name.'
 		});
@@ -299,7 +299,7 @@ describe('profile and site roles', () => {
 		});
 		await expect(db.rows(sql`select key, name from site_roles order by key`)).resolves.toEqual(before);
 		// Saving a role again under its own name (a new description) is no clash.
-		await expect(saveSiteRole(db, admin, { key: 'testers-a', name: 'Beta testers', description: 'Early access' })).resolves.toMatchObject({ key: 'testers-a', description: 'Early access' });
+		await expect(saveSiteRole(db, admin, { key: 'testers-a', name: 'Beta testers', description: 'Early access', isNew: false })).resolves.toMatchObject({ key: 'testers-a', description: 'Early access' });
 	});
 });
 

@@ -97,7 +97,7 @@ describe('a module’s limits', () => {
 	});
 
 	it('gives a field, by its name, to every role on the Roles page’s list, the moment a role is added there', async () => {
-		await admin.admin.roles.save({ key: 'reviewer', name: 'Peer reviewer', description: 'Checks drafts' });
+		await admin.admin.roles.save({ key: 'reviewer', name: 'Peer reviewer', description: 'Checks drafts', isNew: true });
 		const { roles } = await admin.admin.limits.list();
 		expect(roles).toContainEqual({ key: 'reviewer', name: 'Peer reviewer' });
 		expect(roles).toContainEqual({ key: 'subscriber', name: expect.any(String) });

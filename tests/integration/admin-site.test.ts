@@ -8,8 +8,8 @@ import { makeWorld, type World } from '../helpers/world';
 import { expectInvariants } from '../helpers/ledger';
 import { paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
 import { setDb, type Db } from '../../src/lib/server/db';
-import { queryRows } from '../../src/lib/server/db/client';
-import { auditLog, lots, teamMembers, teams, users } from '../../src/lib/server/db/schema';
+import { openPostgres, queryRows } from '../../src/lib/server/db/client';
+import { auditLog, lots, products, siteRoles, teamMembers, teams, users } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
@@ -57,9 +57,9 @@ describe(`the site's roles on ${backend}`, () => {
 		expect(roles.map((r) => r.key)).toEqual(expect.arrayContaining(['admin', 'subscriber']));
 
 		expect(await refusal(admin.admin.users.setRole({ userId: w.users.memberB.id, role: key }))).toBe('invalid_input');
-		expect(await admin.admin.roles.save({ key, name: 'Editor' })).toMatchObject({ key, name: 'Editor', users: 0 });
+		expect(await admin.admin.roles.save({ key, name: 'Editor', isNew: true })).toMatchObject({ key, name: 'Editor', users: 0 });
 		expect((await auditOf('role.created', key))[0]).toMatchObject({ before: null, after: { name: 'Editor', description: '' } });
-		await admin.admin.roles.save({ key, name: 'Editors', description: 'Writes the blog' });
+		await admin.admin.roles.save({ key, name: 'Editors', description: 'Writes the blog', isNew: false });
 		expect((await auditOf('role.updated', key))[0]).toMatchObject({ before: { name: 'Editor' }, after: { name: 'Editors', description: 'Writes the blog' } });
 
 		await admin.admin.users.setRole({ userId: w.users.memberB.id, role: key });
@@ -72,7 +72,45 @@ describe(`the site's roles on ${backend}`, () => {
 		await admin.admin.roles.delete({ key });
 		expect((await admin.admin.roles.list()).map((r) => r.key)).not.toContain(key);
 		expect((await auditOf('role.deleted', key))[0]).toMatchObject({ before: { name: 'Editors' }, after: null });
-		expect(await refusal(admin.admin.roles.save({ key: 'Not A Key', name: 'x' }))).toBe('invalid_input');
+		expect(await refusal(admin.admin.roles.save({ key: 'Not A Key', name: 'x', isNew: true }))).toBe('invalid_input');
+	});
+
+	it('gives a free key to one of two admins adding a role under it at once; the other is refused and renames nothing', async () => {
+		const key = `race-${tag()}`;
+		const add = (name: string) => admin.admin.roles.save({ key, name, isNew: true }).then((r) => r.name, (e: unknown) => refusal(Promise.reject(e)));
+		const sameKey = await Promise.all([add(`First ${key}`), add(`Second ${key}`)]);
+		expect(sameKey.filter((o) => o === 'conflict')).toHaveLength(1);
+		const kept = sameKey.find((o) => o !== 'conflict');
+		expect((await listSiteRoles(db.orm)).find((r) => r.key === key)?.name).toBe(kept);
+		expect((await auditOf('role.created', key)).map((e) => e.after)).toEqual([{ name: kept, description: '' }]);
+		expect(await auditOf('role.updated', key)).toEqual([]);
+	});
+
+	// Only a server runs another admin's transaction beside this one; registered there alone (CI fails on a skip).
+	if (backend === 'postgres') it('checks a new role’s name only once a role another admin is adding is saved, and then refuses the twin', async () => {
+		const other = openPostgres(bed.db.url!, { max: 1 });
+		const name = `Twin ${tag()}`;
+		let saving: Promise<unknown> = Promise.resolve();
+		try {
+			await other.orm.transaction(async (tx) => {
+				await tx.insert(siteRoles).values({ key: `twin-b-${tag()}`, name });
+				saving = refusal(admin.admin.roles.save({ key: `twin-a-${tag()}`, name: name.toUpperCase(), isNew: true }));
+				await new Promise((r) => setTimeout(r, 300)); // the save reaches the roles' lock and waits for this commit
+			});
+			expect(await saving).toBe('conflict');
+			expect((await listSiteRoles(db.orm)).filter((r) => r.name.toLowerCase() === name.toLowerCase())).toHaveLength(1);
+		} finally {
+			await other.close();
+		}
+	});
+
+	it('refuses an edit of a role deleted meanwhile, and does not add it back', async () => {
+		const key = `gone-${tag()}`;
+		await admin.admin.roles.save({ key, name: `Gone ${key}`, isNew: true });
+		await admin.admin.roles.delete({ key });
+		expect(await refusal(admin.admin.roles.save({ key, name: 'Back again', isNew: false }))).toBe('not_found');
+		expect((await listSiteRoles(db.orm)).map((r) => r.key)).not.toContain(key);
+		expect(await auditOf('role.updated', key)).toEqual([]);
 	});
 
 	it('a user created with a role the list lacks puts it on the list', async () => {
@@ -85,7 +123,7 @@ describe(`the site's roles on ${backend}`, () => {
 describe(`campaigns on ${backend}`, () => {
 	it('grants an event bonus to every user of a role once per account, however often it is sent, and counts them', async () => {
 		const role = `vip-${tag()}`;
-		await admin.admin.roles.save({ key: role, name: 'VIP' });
+		await admin.admin.roles.save({ key: role, name: 'VIP', isNew: true });
 		const vips = await Promise.all([1, 2, 3].map((i) => createUser(db.orm, { email: `${role}-${i}@example.com`, name: `VIP ${i}`, siteRole: role })));
 		const note = `Launch week ${role}`;
 		const input = { audience: 'role' as const, role, tokens: 250, note, key: `campaign-${role}` };
@@ -203,6 +241,26 @@ describe(`the catalog on ${backend}`, () => {
 		const kept = outcomes.find((o) => o !== 'conflict');
 		expect((await listProducts(db.orm, { activeOnly: false })).find((p) => p.id === id)?.name).toBe(kept);
 		expect(await auditOf('store.product_created', id)).toEqual([expect.objectContaining({ after: expect.objectContaining({ name: kept }) })]);
+	});
+
+	// Only a server runs another admin's transaction beside this one; registered there alone (CI fails on a skip).
+	if (backend === 'postgres') it('checks a new package’s Paddle price only once a package another admin is adding is saved, and then refuses the second seller', async () => {
+		const other = openPostgres(bed.db.url!, { max: 1 });
+		const price = `pri_twin_${tag()}`;
+		const pack = (id: string) => ({ id, kind: 'pack' as const, name: `Twin ${id}`, grants: [{ model: null, tokens: 10 }], priceCents: 100, paddlePriceSandbox: price });
+		let saving: Promise<unknown> = Promise.resolve();
+		try {
+			await other.orm.transaction(async (tx) => {
+				await tx.insert(products).values(pack(`twin-b-${tag()}`));
+				saving = refusal(admin.store.admin.createProduct(pack(`twin-a-${tag()}`)));
+				await new Promise((r) => setTimeout(r, 300)); // the save reaches the catalog's lock and waits for this commit
+			});
+			expect(await saving).toBe('conflict');
+			// One package sells through the price: a payment for it is credited to that one.
+			expect((await listProducts(db.orm, { activeOnly: false })).filter((p) => p.paddlePriceSandbox === price)).toHaveLength(1);
+		} finally {
+			await other.close();
+		}
 	});
 });
 

@@ -504,7 +504,7 @@ describe('the user detail page', () => {
 
 	it('changes a role and disables a user (their session stops) and enables them again, each audited', async () => {
 		const target = w.users.teamMember;
-		await admin.admin.roles.save({ key: 'editor', name: 'Editor' }); // a role is picked from the site's list
+		await admin.admin.roles.save({ key: 'editor', name: 'Editor', isNew: true }); // a role is picked from the site's list
 		expect(await admin.admin.users.setRole({ userId: target.id, role: 'editor' })).toEqual({ userId: target.id, siteRole: 'editor', changed: true });
 		expect(await admin.admin.users.setDisabled({ userId: target.id, disabled: true })).toEqual({ userId: target.id, disabled: true });
 		expect(await validateSessionToken(db, (await createSession(db.orm, target.id)).token)).toBeNull();

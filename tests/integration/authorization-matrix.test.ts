@@ -80,7 +80,7 @@ const product = async (w: World, db: Db) => {
 const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: 'http://127.0.0.1:9/matrix', event_types: ['hold.expired'] }, { ip: null })).id;
 /** A role on the site's list, held by no one. */
 const matrixRole = async (w: World, db: Db) => {
-	await saveSiteRole(db, { userId: w.users.siteAdmin.id, ip: null }, { key: `role-${w.tag}`, name: `Matrix role ${w.tag}` });
+	await saveSiteRole(db, { userId: w.users.siteAdmin.id, ip: null }, { key: `role-${w.tag}`, name: `Matrix role ${w.tag}`, isNew: true });
 	return { key: `role-${w.tag}` };
 };
 
@@ -238,7 +238,7 @@ const matrix: Record<string, Entry> = {
 	}) },
 	'admin.payments.list': { allow: siteAdmin, input: () => ({ outcome: 'failed' }) },
 	'admin.roles.list': { allow: siteAdmin },
-	'admin.roles.save': { allow: siteAdmin, input: (w) => ({ key: `role-${w.tag}`, name: `Matrix role ${w.tag}` }) },
+	'admin.roles.save': { allow: siteAdmin, input: (w) => ({ key: `role-${w.tag}`, name: `Matrix role ${w.tag}`, isNew: true }) },
 	'admin.roles.delete': { allow: siteAdmin, input: matrixRole },
 	'admin.referrals.rules': { allow: siteAdmin },
 	'admin.referrals.setRules': { allow: siteAdmin, input: () => ({ enabled: true, referrerTokens: 100, referredTokens: 50, requirePurchase: false, expiresDays: null, dailyLimit: 10 }) },

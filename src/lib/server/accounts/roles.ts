@@ -24,8 +24,8 @@ const roleInput = z
 		key: siteRoleSchema,
 		name: z.string().trim().min(1, 'Name the role.').max(60, 'Keep the name under 60 characters.'),
 		description: z.string().trim().max(300, 'Keep the description under 300 characters.').default(''),
-		/** Adding, not editing: a key already on the list is refused instead of renaming that role. */
-		isNew: z.boolean().default(false)
+		/** Adding (a key already on the list is refused instead of renaming that role), or editing (a key no longer on it is refused instead of adding it back). */
+		isNew: z.boolean()
 	})
 	.strict();
 
@@ -44,26 +44,29 @@ export async function isSiteRole(exec: Executor, key: string): Promise<boolean> 
 }
 
 /**
- * Adds a role to the site's list or renames / redescribes one, audited with before and after.
+ * Adds a role to the site's list (`isNew`) or renames / redescribes one, audited with before and after.
  * Errors: `invalid_input` (key 2–32 lower-case letters, digits, - or _; a name); `conflict` when
  * another role already has the name (compared without case): every picker and the Limits page show
- * roles by name, so two of one name could not be told apart; `conflict` when `isNew` and the key is
- * already on the list (an add never renames a role). `by`: a site admin, or Quota itself (the demo's roles).
+ * roles by name, so two of one name could not be told apart; `conflict` when adding a key already on
+ * the list (an add never renames a role); `not_found` when editing a key no longer on it (an edit
+ * never adds a role back). `by`: a site admin, or Quota itself (the demo's roles).
  */
 export function saveSiteRole(db: Db, by: SetupActor, input: z.input<typeof roleInput>): Promise<SiteRole> {
 	const { isNew, ...role } = parseInput(roleInput, input);
 	return db.orm.transaction(async (tx) => {
-		const [before] = await tx.select({ name: siteRoles.name, description: siteRoles.description }).from(siteRoles).where(eq(siteRoles.key, role.key)).for('update');
+		// Saves of roles take turns (rare, an admin's), so the checks below see every save before this
+		// one: two admins adding one key, or two names alike, at the same moment cannot both pass.
+		await tx.execute(sql`lock table site_roles in share row exclusive mode`);
+		const [before] = await tx.select({ name: siteRoles.name, description: siteRoles.description }).from(siteRoles).where(eq(siteRoles.key, role.key));
 		if (before && isNew) throw new DomainError('conflict', `The key “${role.key}” is already the role “${before.name}”: pick another key, or edit that role in the list.`);
+		if (!before && !isNew) throw new DomainError('not_found', `No role has the key “${role.key}” any more: it was deleted. Add it again if it is still needed.`);
 		const [namesake] = await tx
 			.select({ key: siteRoles.key, name: siteRoles.name })
 			.from(siteRoles)
 			.where(and(sql`lower(${siteRoles.name}) = lower(${role.name})`, ne(siteRoles.key, role.key)));
 		if (namesake) throw new DomainError('conflict', `The role “${namesake.key}” is already called “${namesake.name}”: give this one another name.`);
-		await tx
-			.insert(siteRoles)
-			.values(role)
-			.onConflictDoUpdate({ target: siteRoles.key, set: { name: role.name, description: role.description } });
+		if (isNew) await tx.insert(siteRoles).values(role);
+		else await tx.update(siteRoles).set({ name: role.name, description: role.description }).where(eq(siteRoles.key, role.key));
 		await audit(tx, {
 			action: before ? 'role.updated' : 'role.created',
 			...creditTo(by),

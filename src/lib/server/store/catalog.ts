@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Executor } from '../db';
 import { audit, creditTo, type SetupActor } from '../accounts/audit';
@@ -78,16 +78,13 @@ async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.ou
 	return p;
 }
 
-/** An insert's `on conflict` that replaces the package already there (its id stays). */
-const replacing = (p: z.output<typeof productInput>) => ({ target: products.id, set: { ...p, id: undefined } });
-
 /** Creates or replaces a catalog item, unaudited: the tests' fixtures. The console and the seed save through `saveProduct`. */
 export async function upsertProduct(exec: Executor, input: ProductInput): Promise<Product> {
 	const p = await checkedProduct(exec, input);
 	const [row] = await exec
 		.insert(products)
 		.values(p)
-		.onConflictDoUpdate(replacing(p))
+		.onConflictDoUpdate({ target: products.id, set: { ...p, id: undefined } })
 		.returning();
 	return row!;
 }
@@ -119,13 +116,10 @@ export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, 
 }
 
 /**
- * How a save treats a package already there: `create` (the console's "Add package") refuses a taken
- * id, `update` (its "Save changes") refuses an id that names no package, `create_or_update` (the demo
- * seed only) brings a package already there back to the given shape.
+ * Which save it is: `create` (the console's "Add package", the demo seed) refuses a taken id,
+ * `update` (the console's "Save changes") refuses an id that names no package.
  */
-export type ProductSave = 'create' | 'update' | 'create_or_update';
-
-const idTaken = (id: string, name: string) => new DomainError('conflict', `The id “${id}” is already the package “${name}”: pick another id, or edit that package in the list.`);
+export type ProductSave = 'create' | 'update';
 
 /**
  * A site admin (or Quota, the demo seed) creates or changes a package: the change and its audit
@@ -135,15 +129,16 @@ const idTaken = (id: string, name: string) => new DomainError('conflict', `The i
  */
 export async function saveProduct(db: Database, actor: SetupActor, input: ProductInput, save: ProductSave): Promise<Product> {
 	return db.transaction(async (tx) => {
+		// Saves of packages take turns (rare, an admin's), so the checks below see every save before
+		// this one: two admins adding one id, or one Paddle price to two packages, cannot both pass.
+		// A price sold by two packages would credit a payment to either.
+		await tx.execute(sql`lock table products in share row exclusive mode`);
 		const p = await checkedProduct(tx, input);
-		const [before] = await tx.select().from(products).where(eq(products.id, p.id)).for('update');
-		if (before && save === 'create') throw idTaken(p.id, before.name);
+		const [before] = await tx.select().from(products).where(eq(products.id, p.id));
+		if (before && save === 'create') throw new DomainError('conflict', `The id “${p.id}” is already the package “${before.name}”: pick another id, or edit that package in the list.`);
 		if (!before && save === 'update') throw new DomainError('not_found', 'No such package');
-		const insert = tx.insert(products).values(p);
-		// A create that another one beat to the id (after the read above) inserts nothing, and is refused as well.
-		const [after] = await (save === 'create' ? insert.onConflictDoNothing() : insert.onConflictDoUpdate(replacing(p))).returning();
-		if (!after) throw idTaken(p.id, (await getProduct(tx, p.id)).name);
-		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', ...creditTo(actor), targetType: 'product', targetId: after.id, before: before ?? null, after });
-		return after;
+		const [after] = await (save === 'create' ? tx.insert(products).values(p) : tx.update(products).set({ ...p, id: undefined }).where(eq(products.id, p.id))).returning();
+		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', ...creditTo(actor), targetType: 'product', targetId: after!.id, before: before ?? null, after });
+		return after!;
 	});
 }

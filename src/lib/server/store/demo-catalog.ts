@@ -19,10 +19,7 @@ export const demoCatalog: ProductInput[] = [
 	{ id: 'annual-300k', kind: 'subscription', name: 'Annual plan', description: 'For steady use, billed once a year.', grants: [{ model: null, tokens: 300_000 }], priceCents: 18_000, billingInterval: 'year', paddlePriceSandbox: 'pri_quota_demo_annual_300k', sort: 70 }
 ];
 
-/**
- * Saves the demo's packages as a site admin saves a package (each audited, credited to `by`); one
- * already there is brought back to the demo's shape, where the console's "Add package" would refuse it.
- */
+/** Adds the demo's packages as a site admin adds a package (each audited, credited to `by`), into an empty catalog. */
 export async function seedDemoCatalog(db: Database, by: SetupActor) {
-	for (const p of demoCatalog) await saveProduct(db, by, p, 'create_or_update');
+	for (const p of demoCatalog) await saveProduct(db, by, p, 'create');
 }

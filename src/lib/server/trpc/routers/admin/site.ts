@@ -76,7 +76,7 @@ export const adminSiteRoutes = {
 		/** The site's roles with how many users hold each. */
 		list: siteAdminProcedure.query(({ ctx }) => listSiteRoles(ctx.db.orm)),
 		save: siteAdminProcedure
-			.input(z.object({ key: roleKey, name: z.string().max(60), description: z.string().max(300).optional(), isNew: z.boolean().optional() }).strict())
+			.input(z.object({ key: roleKey, name: z.string().max(60), description: z.string().max(300).optional(), isNew: z.boolean() }).strict())
 			.mutation(({ ctx, input }) => saveSiteRole(ctx.db, actor(ctx), input)),
 		delete: siteAdminProcedure.input(z.object({ key: roleKey }).strict()).mutation(({ ctx, input }) => deleteSiteRole(ctx.db, actor(ctx), input.key))
 	})
