@@ -3,7 +3,7 @@ export type { Auth, SessionUser, ApiKeyAuth, ApiKeyScope } from './types';
 export { isSiteAdmin } from './types';
 export { audit, creditTo, type AuditActor, type AuditEntry, type SetupActor } from './audit';
 export { rateLimit, forgetEndedRateLimits } from './rate-limit';
-export { createUser, findOrCreateExternalUser, updateProfile, setSiteRole, type NewUser, type CreatedUser } from './users';
+export { createUser, findOrCreateExternalUser, updateProfile, setSiteRole, lockEnabledAdmins, type NewUser, type CreatedUser } from './users';
 export { signUp, signIn, signOut, signOutEverywhere, requestPasswordReset, checkResetToken, resetPassword, type ClientMeta } from './signin';
 export { SESSION_COOKIE, createSession, validateSessionToken, invalidateSession, invalidateUserSessions, listSessions, sessionCookieOptions } from './sessions';
 export { GUEST_COOKIE, newGuestCookie, readGuestCookie, guestAccountFor } from './guests';

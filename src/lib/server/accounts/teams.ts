@@ -248,7 +248,8 @@ async function requireTeamManager(exec: Executor, teamId: string, actor: TeamAct
  * true), the actor's role (owner/admin, or null for a site admin) and the target's row.
  */
 async function lockForChange(exec: Executor, teamId: string, targetUserId: string, actor: TeamActor, what: string) {
-	const rows = await exec.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).for('update');
+	// Every member's row, in one order: a change that could leave the team without an owner sees the others' changes first, and two cannot deadlock.
+	const rows = await exec.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).orderBy(teamMembers.userId).for('update');
 	const [team] = await exec.select().from(teams).where(eq(teams.id, teamId));
 	const actorRole = rows.find((r) => r.userId === actor.userId)?.role ?? null;
 	// Someone outside the team learns nothing about it: the same answer as for a team that does not exist.
@@ -294,7 +295,7 @@ export async function removeMember(db: Db, input: { teamId: string; userId: stri
 /** Leaves a team; the last owner must hand the team over first. */
 export async function leaveTeam(db: Db, teamId: string, userId: string, ip?: string | null) {
 	return db.orm.transaction(async (tx) => {
-		const rows = await tx.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).for('update');
+		const rows = await tx.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).orderBy(teamMembers.userId).for('update');
 		const [team] = await tx.select().from(teams).where(eq(teams.id, teamId));
 		const me = rows.find((r) => r.userId === userId);
 		if (!team || !me) throw new DomainError('not_found', 'You are not in this team.');

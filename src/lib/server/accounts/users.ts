@@ -115,6 +115,17 @@ export async function updateProfile(db: Db, userId: string, input: { name?: stri
 	return u;
 }
 
+/**
+ * The enabled site admins' ids, their rows locked (in id order, before any other user row, so two
+ * changes cannot deadlock): a change that could leave the site without an admin (a role change,
+ * disabling) takes this first, so two admins demoting or disabling each other at once cannot both
+ * see the other one still there. Call inside a transaction.
+ */
+export async function lockEnabledAdmins(tx: Executor): Promise<string[]> {
+	const rows = await tx.select({ id: users.id }).from(users).where(and(eq(users.siteRole, 'admin'), isNull(users.disabledAt))).orderBy(users.id).for('update');
+	return rows.map((r) => r.id);
+}
+
 /** Who changes a user's site role: a person (only a site admin may), or Quota itself (the demo's roles, `admin:promote`). */
 type RoleChanger = { userId: string; siteRole: string; ip?: string | null } | { via: string };
 
@@ -130,11 +141,11 @@ export async function setSiteRole(db: Db, by: RoleChanger, userId: string, role:
 	const next = parseInput(siteRoleSchema, role);
 	return db.orm.transaction(async (tx) => {
 		if (!(await isSiteRole(tx, next))) throw new DomainError('invalid_input', `“${next}” is not one of the site's roles: add it to the list first.`);
+		const admins = await lockEnabledAdmins(tx);
 		const [before] = await tx.select({ siteRole: users.siteRole, accountId: users.accountId }).from(users).where(eq(users.id, userId)).for('update');
 		if (!before) throw new DomainError('not_found', 'No such user.');
-		if (before.siteRole === 'admin' && next !== 'admin') {
-			const [admins] = await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(and(eq(users.siteRole, 'admin'), isNull(users.disabledAt)));
-			if (Number(admins?.n) <= 1) throw new DomainError('conflict', 'The site needs an admin: make someone else admin first.');
+		if (before.siteRole === 'admin' && next !== 'admin' && !admins.some((id) => id !== userId)) {
+			throw new DomainError('conflict', 'The site needs an admin: make someone else admin first.');
 		}
 		if (before.siteRole === next) return { userId, siteRole: next, changed: false };
 		await tx.update(users).set({ siteRole: next }).where(eq(users.id, userId));

@@ -1,9 +1,9 @@
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { users } from '../db/schema';
 import { DomainError } from '../errors';
-import { audit } from '../accounts';
+import { audit, lockEnabledAdmins } from '../accounts';
 import { allocationsOf, grant } from '../ledger';
 import type { AdminActor } from './audited';
 
@@ -70,12 +70,12 @@ export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId
 export function setUserDisabled(db: Db, actor: AdminActor, userId: string, disabled: boolean): Promise<{ userId: string; disabled: boolean }> {
 	if (disabled && userId === actor.userId) throw new DomainError('conflict', 'You cannot disable yourself.');
 	return db.orm.transaction(async (tx) => {
+		const admins = await lockEnabledAdmins(tx);
 		const [u] = await tx.select({ accountId: users.accountId, siteRole: users.siteRole, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId)).for('update');
 		if (!u) throw new DomainError('not_found', 'No such user.');
 		if ((u.disabledAt !== null) === disabled) return { userId, disabled };
-		if (disabled && u.siteRole === 'admin') {
-			const [other] = await tx.select({ id: users.id }).from(users).where(and(eq(users.siteRole, 'admin'), isNull(users.disabledAt), ne(users.id, userId))).limit(1);
-			if (!other) throw new DomainError('conflict', 'The site needs an enabled admin: make someone else admin first.');
+		if (disabled && u.siteRole === 'admin' && !admins.some((id) => id !== userId)) {
+			throw new DomainError('conflict', 'The site needs an enabled admin: make someone else admin first.');
 		}
 		await tx.update(users).set({ disabledAt: disabled ? sql`now()` : null }).where(eq(users.id, userId));
 		await audit(tx, {
