@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, ConsoleMessage, Page, Request, Route } from 'playwright-core';
 import { baseURL, launch } from './browser';
-import { onScreen, screen, sessionCookies } from './app';
+import { onScreen, screen, sessionCookies, signUp } from './app';
 import { expectSound, openAt, scrollUntilShown, sizes, tour } from './console';
 
 // The console's Catalog, Campaigns, Payments and Roles pages, the CSV exports and a member's own API
@@ -56,13 +56,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		page = await adminContext.newPage();
 		memberContext = await browser.newContext({ ...size.options, baseURL: baseURL() });
 		member = await memberContext.newPage();
-		await member.goto('/signup');
-		await member.waitForLoadState('networkidle');
-		await member.getByLabel('Name').fill(person.name);
-		await member.getByLabel('Email').fill(person.email);
-		await member.getByRole('textbox', { name: /^Password/ }).fill(person.password);
-		await member.getByRole('button', { name: 'Create account' }).click();
-		await member.waitForURL(/\/dashboard$/);
+		await signUp(member, person.name, person.email, person.password);
 	});
 	afterAll(async () => {
 		await adminContext?.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { buy, maya, openAs, screen, siteApi, waitForFresh } from './app';
+import { buy, maya, openAs, screen, signUp, siteApi, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -44,13 +44,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 	beforeAll(async () => {
 		context = await phoneContext(browser);
 		page = await context.newPage();
-		await page.goto('/signup');
-		await page.waitForLoadState('networkidle');
-		await page.getByLabel('Name').fill(user.name);
-		await page.getByLabel('Email').fill(user.email);
-		await page.getByRole('textbox', { name: /^Password/ }).fill(user.password);
-		await page.getByRole('button', { name: 'Create account' }).click();
-		await page.waitForURL(/\/dashboard$/);
+		await signUp(page, user.name, user.email, user.password);
 	});
 	afterAll(async () => context?.close());
 
