@@ -4,6 +4,9 @@
 // is not: 100 × 0.07 is 7.000000000000001 in a double, and its ceiling 8.
 // Shared by the server and the pages: imports nothing.
 
+/** Most units one operation takes (the ledger refuses more; the playground says so before asking). */
+export const MAX_UNITS = 1_000_000_000;
+
 /** Decimal places a rate keeps: `features.tokens_per_unit` is numeric(14, 4). */
 export const RATE_DECIMALS = 4;
 

@@ -120,6 +120,53 @@ describe('the playground', () => {
 		await screen(page, 'playground-blocked');
 		await context.close();
 	});
+
+	it('says beside the units field what is wrong with a number it cannot take, shows no cost for it and sends nothing', async () => {
+		const { context, page } = await openAs(browser, maya.email, '/playground');
+		const consoleErrors: string[] = [];
+		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+		page.on('pageerror', (e) => consoleErrors.push(e.message));
+		await waitForFresh(page);
+		const field = page.getByLabel('Number of words');
+		const cost = page.getByRole('region', { name: 'Cost' });
+		const run = page.getByRole('button', { name: /^Run / });
+		await cost.getByText('250 tokens', { exact: true }).waitFor();
+		await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('button.run')?.disabled);
+		const asked: string[] = [];
+		page.on('request', (r) => {
+			const path = new URL(r.url()).pathname;
+			if (/^\/(trpc|api)\//.test(path) && (r.method() === 'POST' || /ledger\.(preview|consume)/.test(path))) asked.push(`${r.method()} ${path}`);
+		});
+		const rule = 'Units must be a whole number from 1 to 1,000,000,000.';
+		// Letters ("e" is one a number field lets through) leave an empty value, with validity.badInput.
+		for (const typed of ['', '0', '-5', '2.5', '99999999999999', 'e']) {
+			if (typed === 'e') {
+				await field.fill('');
+				await field.pressSequentially('e');
+				await expect(field.evaluate((e: HTMLInputElement) => e.validity.badInput)).resolves.toBe(true);
+			} else await field.fill(typed);
+			await page.locator('#units-error').getByText(rule, { exact: true }).waitFor();
+			await expect(field.getAttribute('aria-invalid'), typed).resolves.toBe('true');
+			await expect(field.getAttribute('aria-describedby'), typed).resolves.toBe('units-error');
+			await cost.getByText(/^No cost to show until/).waitFor();
+			const said = await cost.innerText();
+			expect(said, typed).not.toMatch(/250 tokens|Enough tokens|Would be paid by/);
+			await expect(cost.getAttribute('class'), typed).resolves.not.toMatch(/\bok\b/);
+			await expect(run.isDisabled(), typed).resolves.toBe(true);
+			if (typed === '2.5') {
+				await page.getByRole('region', { name: 'Options' }).evaluate((e) => e.scrollIntoView({ block: 'center' }));
+				await screen(page, 'playground-invalid-units');
+			}
+		}
+		await page.waitForTimeout(600); // longer than the preview's 250 ms wait
+		expect(asked).toEqual([]);
+		await field.fill('100');
+		await cost.getByText('250 tokens', { exact: true }).waitFor();
+		await expect(field.getAttribute('aria-invalid')).resolves.toBeNull();
+		await expect(page.locator('#units-error').count()).resolves.toBe(0);
+		expect(consoleErrors).toEqual([]);
+		await context.close();
+	});
 });
 
 describe('live figures', () => {

@@ -1,0 +1,20 @@
+import { MAX_UNITS } from '$lib/cost';
+
+// The playground's units field, read as the ledger will: a whole number from 1 to MAX_UNITS, said
+// in the server's words (lib/server/input-words.ts gives tRPC's refusal of units the same sentence),
+// so the page can say what is wrong beside the field before anything is asked or run.
+
+/** The server's sentence for units out of rule. */
+export const UNITS_RULE = `Units must be a whole number from 1 to ${MAX_UNITS.toLocaleString('en-US')}.`;
+
+export type UnitsField = { units: number; error: null } | { units: null; error: string };
+
+/**
+ * What the field holds. `value` is what `bind:value` gives a number input (null or undefined when
+ * empty); `badInput` is its `validity.badInput`, true when it holds text that is no number (letters,
+ * "1e"), which the browser also reports as an empty value.
+ */
+export function readUnits(value: number | null | undefined, badInput = false): UnitsField {
+	if (badInput || typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_UNITS) return { units: null, error: UNITS_RULE };
+	return { units: value, error: null };
+}
