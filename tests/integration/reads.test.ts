@@ -167,4 +167,14 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		await expect(member.ledger.dashboard({ accountId: nobody })).rejects.toMatchObject(refused);
 		await expect(member.ledger.summary({ accountId: nobody })).rejects.toMatchObject(refused);
 	});
+
+	it('refuses a usage history whose from is after its to, naming the field, instead of an empty page', async () => {
+		const refused = member.ledger.history({ accountId, from: '2026-11-25T00:00:00.000Z', to: '2026-11-20T23:59:59.999Z' });
+		await expect(refused).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'From must be on or before to.' });
+		// The same day as both ends is a range, and so is an open end.
+		const oneDay = await member.ledger.history({ accountId, from: '2026-11-20T00:00:00.000Z', to: '2026-11-20T23:59:59.999Z' });
+		expect(oneDay.rows).toEqual([]);
+		const since = await member.ledger.history({ accountId, from: new Date(Date.now() - DAY).toISOString() });
+		expect(since.rows.length).toBeGreaterThan(0);
+	});
 });

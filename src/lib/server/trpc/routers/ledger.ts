@@ -58,6 +58,8 @@ export const ledgerRouter = router({
 				from: z.iso.datetime().nullish(),
 				to: z.iso.datetime().nullish()
 			})
+			// Refused, not answered with an empty page: from after to is a mistake to say, not a quiet day.
+			.refine((i) => !i.from || !i.to || Date.parse(i.from) <= Date.parse(i.to), { path: ['from'], message: 'must be on or before to.' })
 		)
 		.query(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
