@@ -114,6 +114,46 @@ describe('signed-in pages on a phone', () => {
 		await page.waitForFunction(() => document.querySelectorAll('tbody td.date').length >= 50);
 	});
 
+	it('says beside the dates that From is after To, asks the server nothing for them, and swaps them on request', async () => {
+		const consoleErrors: string[] = [];
+		const onConsole = (m: import('playwright-core').ConsoleMessage) => void (m.type() === 'error' && consoleErrors.push(m.text()));
+		page.on('console', onConsole);
+		await page.goto('/usage');
+		await waitForFresh(page);
+		await page.getByText('Filters').click();
+		await page.locator('#f-from').fill('2026-11-25');
+		await page.waitForFunction(() => document.querySelectorAll('tbody td.date, tbody td.empty').length > 0);
+		const asked: string[] = [];
+		const onRequest = (r: import('playwright-core').Request) => {
+			const path = new URL(r.url()).pathname;
+			if (/^\/(trpc|api)\//.test(path) && (r.method() === 'POST' || path.includes('ledger.history'))) asked.push(`${r.method()} ${path}`);
+		};
+		page.on('request', onRequest);
+		await page.locator('#f-to').fill('2026-11-20');
+		const said = page.locator('#f-range-error');
+		await said.getByText('From is after To: swap them to see use between Nov 20, 2026 and Nov 25, 2026.', { exact: true }).waitFor();
+		for (const id of ['#f-from', '#f-to']) {
+			await expect(page.locator(id).getAttribute('aria-invalid')).resolves.toBe('true');
+			await expect(page.locator(id).getAttribute('aria-describedby')).resolves.toBe('f-range-error');
+		}
+		await page.getByText('Nothing to show until From is on or before To.').waitFor();
+		await expect(page.getByText('No usage matches these filters.').count()).resolves.toBe(0);
+		await expect(page.getByText('Loading…').count()).resolves.toBe(0);
+		await page.waitForTimeout(500);
+		expect(asked).toEqual([]);
+		await screen(page, 'app-usage-from-after-to');
+		await said.getByRole('button', { name: 'Swap the dates' }).click();
+		await expect(page.locator('#f-from').inputValue()).resolves.toBe('2026-11-20');
+		await expect(page.locator('#f-to').inputValue()).resolves.toBe('2026-11-25');
+		await said.waitFor({ state: 'detached' });
+		await page.waitForFunction(() => document.querySelectorAll('tbody td.date, tbody td.empty').length > 0);
+		expect(asked.filter((a) => a.includes('ledger.history')).length).toBeGreaterThan(0);
+		page.off('request', onRequest);
+		page.off('console', onConsole);
+		expect(consoleErrors).toEqual([]);
+		await page.getByRole('button', { name: 'Clear filters' }).click();
+	});
+
 	it('shows a team admin the use of each member of the team pool', async () => {
 		await page.goto('/reports');
 		await waitForFresh(page);
