@@ -1,8 +1,14 @@
-// The one reading of a token amount typed in the admin console (bonuses, campaigns, limits, rollover
-// caps, the balance editor): digits, with or without thousands separators.
+// The one reading of a token amount typed in the console (bonuses, campaigns, limits, rollover caps,
+// the balance editor, the catalog, a team's daily limits): digits, with or without thousands separators.
 
 /** Digits in groups of three split by one kind of separator (space, comma, dot, apostrophe, underscore), or bare digits. */
 const GROUPED = /^\d{1,3}(?:([\s,.'’_])\d{3}(?:\1\d{3})*)?$|^\d+$/;
+
+/** The digits of an amount as typed, or null when it is not one (a decimal, a sign, a letter, a short group). */
+function digitsOf(text: string): string | null {
+	const t = text.trim().replace(/\u00a0|\u202f/g, ' ');
+	return GROUPED.test(t) ? t.replace(/\D/g, '') : null;
+}
 
 /**
  * A whole number of tokens as typed: "1000", "1,000", "1 000", "1.000", "1'000", "10_000"; NaN for
@@ -10,8 +16,25 @@ const GROUPED = /^\d{1,3}(?:([\s,.'’_])\d{3}(?:\1\d{3})*)?$|^\d+$/;
  * than Number.MAX_SAFE_INTEGER). Callers apply their own range (≥ 1, 0 to disable, …).
  */
 export function parseTokenAmount(text: string): number {
-	const t = text.trim().replace(/\u00a0|\u202f/g, ' ');
-	if (!GROUPED.test(t)) return NaN;
-	const n = Number(t.replace(/\D/g, ''));
+	const digits = digitsOf(text);
+	const n = digits === null ? NaN : Number(digits);
 	return Number.isSafeInteger(n) ? n : NaN;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export type AmountRead = { ok: true; value: number } | { ok: false; error: string };
+
+/**
+ * A token amount typed into a field whose server takes `min` to `max`: its value, or the field's rule
+ * in words. Too many digits is "at most 1,000,000,000,000", however many are typed (never "not a
+ * whole number"); the words are the server's (input-words.ts), so a form and its refusal agree.
+ */
+export function readTokenAmount(text: string, range: { min: number; max: number; what?: string }): AmountRead {
+	const { min, max, what = 'The amount' } = range;
+	const digits = digitsOf(text);
+	if (digits !== null && Number(digits) > max) return { ok: false, error: `${what} is at most ${count(max)} tokens.` };
+	const n = digits === null ? NaN : Number(digits);
+	if (!(n >= min)) return { ok: false, error: `${what} is a whole number of tokens from ${count(min)} to ${count(max)}.` };
+	return { ok: true, value: n };
 }
