@@ -231,7 +231,7 @@ for (const size of sizes) {
 			await refusal.getByText('The amount is a whole number of tokens, 1 or more.').waitFor();
 			await expect(onScreen(refusal)).resolves.toBe(true);
 			await screen(page, 'admin-user-bonus-refused-phone');
-			// Typed with a thousands separator, as the Campaigns form takes it (one parser: lib/client/admin/amount.ts).
+			// Typed with a thousands separator, as the Campaigns form takes it (one parser: lib/client/amount.ts).
 			await page.getByLabel('Tokens').fill('1,000');
 			await page.getByRole('button', { name: 'Grant bonus' }).dblclick();
 			await form.getByText(/^Bonus of 1,000 tokens granted/).waitFor();

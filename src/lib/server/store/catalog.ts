@@ -5,14 +5,14 @@ import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels, MAX_TOKENS } from '../ledger';
 import { DomainError, parseInput } from '../errors';
-import { MAX_PRICE_CENTS, MIN_PRICE_CENTS } from '../../price-range';
+import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PADDLE_PRICE_ID } from '../../price-range';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
 
 const priceId = z
 	.string()
-	.regex(/^pri_[a-z0-9_]{4,}$/, 'must be a Paddle price id (pri_…)')
+	.regex(PADDLE_PRICE_ID, 'must be a Paddle price id: pri_ then at least 4 lower-case letters, digits or _')
 	.nullable()
 	.default(null);
 
