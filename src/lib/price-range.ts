@@ -10,4 +10,4 @@ export const PRICE_RULE = 'The price is an amount from 0.01 to 1,000,000, like 1
 /** A Paddle price id: pri_ then at least 4 lower-case letters, digits or underscores. */
 export const PADDLE_PRICE_ID = /^pri_[a-z0-9_]{4,}$/;
 /** That rule in words, as the form shows it beside the field. */
-export const PADDLE_PRICE_ID_RULE = 'A Paddle price id is pri_ then at least 4 lower-case letters, digits or _, like pri_01h8xce4x86pq3byesf9gjn0qs; or leave it empty.';
+export const PADDLE_PRICE_ID_RULE = 'That is not a Paddle price id: pri_ then at least 4 lower-case letters, digits or _ (Paddle shows it with the price); or leave it empty.';
