@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, ConsoleMessage, Page, Request, Route } from 'playwright-core';
 import { baseURL, launch } from './browser';
-import { onScreen, screen, sessionCookies, signUp } from './app';
+import { expectNoteBeside, onScreen, screen, sessionCookies, signUp } from './app';
 import { expectSound, openAt, scrollUntilShown, sizes, tour } from './console';
 
 // The console's Catalog, Campaigns, Payments and Roles pages, the CSV exports and a member's own API
@@ -235,10 +235,16 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.goto('/admin/bonuses');
 		await page.getByLabel('Users with a role').check();
 		await page.getByLabel('Role', { exact: true }).selectOption(role);
-		// A slip in the amount reads as the rule, not as a grant of it ("Grants -5 tokens").
-		await page.getByLabel('Tokens each').fill('-5');
-		await page.getByText('The amount is a whole number of tokens, 1 or more.').waitFor();
-		await expect(page.getByText(/Grants -5/).count()).resolves.toBe(0);
+		// A slip in the amount reads as the rule beside the field, not as a grant of it ("Grants -5 tokens"); too many digits is the maximum.
+		const amount = page.getByLabel('Tokens each');
+		for (const [typed, said] of [
+			['-5', 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.'],
+			['99999999999999999999', 'The amount is at most 1,000,000,000,000 tokens.']
+		] as const) {
+			await amount.fill(typed);
+			await expectNoteBeside(amount, said);
+		}
+		await expect(page.getByText(/Grants -5|Grants 99/).count()).resolves.toBe(0);
 		await page.getByLabel('Tokens each').fill('321');
 		await page.getByText(/^Grants 321 tokens to every enabled user with the role/).waitFor();
 		await page.getByLabel('Note shown to members').fill(note);

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
-import { deviceStorage, leo, maya, onScreen, screen, shiftWhileLoading, startScripts } from './app';
+import { deviceStorage, expectNoteBeside, leo, maya, onScreen, screen, shiftWhileLoading, startScripts } from './app';
 import { expectSound, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
+import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 
 // The admin console as the demo's site admin and as a member: each behaviour at a phone's size, and
 // those whose layout differs at a desktop's too, where a tour looks at every page.
@@ -223,15 +224,26 @@ for (const size of sizes) {
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
 			await expect(form.textContent()).resolves.toContain('With no expiry date the tokens never expire.');
-			// A refusal shows in the form that caused it, on screen, not at the page's top.
-			await page.getByLabel('Tokens').fill('0');
+			// A refusal shows beside the field that caused it, on screen, not at the page's top; nothing is sent.
+			const granted: string[] = [];
+			const count = (r: import('playwright-core').Request) => void (r.url().includes('grantBonus') && granted.push(r.url()));
+			page.on('request', count);
+			const amount = page.getByLabel('Tokens');
 			await page.getByLabel('Note').fill(note);
-			await page.getByRole('button', { name: 'Grant bonus' }).click();
-			const refusal = form.getByRole('alert');
-			await refusal.getByText('The amount is a whole number of tokens, 1 or more.').waitFor();
-			await expect(onScreen(refusal)).resolves.toBe(true);
-			await screen(page, 'admin-user-bonus-refused-phone');
-			// Typed with a thousands separator, as the Campaigns form takes it (one parser: lib/client/admin/amount.ts).
+			for (const [typed, said, shot] of [
+				['0', 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.', 'admin-user-bonus-refused-phone'],
+				['99999999999999999999', 'The amount is at most 1,000,000,000,000 tokens.', 'admin-user-bonus-too-large-phone'],
+				['lots', 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.', 'admin-user-bonus-letters-phone']
+			] as const) {
+				await amount.fill(typed);
+				await page.getByRole('button', { name: 'Grant bonus' }).click();
+				await expectNoteBeside(amount, said);
+				await expect(onScreen(form.getByRole('alert'))).resolves.toBe(true);
+				await screen(page, shot);
+			}
+			page.off('request', count);
+			expect(granted).toEqual([]);
+			// Typed with a thousands separator, as the Campaigns form takes it (one parser: lib/client/amount.ts).
 			await page.getByLabel('Tokens').fill('1,000');
 			await page.getByRole('button', { name: 'Grant bonus' }).dblclick();
 			await form.getByText(/^Bonus of 1,000 tokens granted/).waitFor();
@@ -331,7 +343,7 @@ describe('the admin console’s start on a phone', () => {
 });
 
 describe('the console’s ordinary refusals on a phone', () => {
-	it('are said on the page with no console error: the last admin’s role and access, a taken price id, a role’s taken key or name (nothing sent), a key taken elsewhere meanwhile (the server refuses)', async () => {
+	it('are said on the page with no console error: the last admin’s role and access, a taken price id, the catalog form’s slips beside their fields, a role’s taken key or name (nothing sent), a key taken elsewhere meanwhile (the server refuses)', async () => {
 		const { context, page } = await openAs(admin.email, sizes[0]);
 		const consoleErrors: string[] = [];
 		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
@@ -365,6 +377,28 @@ describe('the console’s ordinary refusals on a phone', () => {
 			expect(await page.getByLabel('Paddle price id, sandbox').getAttribute('aria-invalid')).toBe('true');
 			await priceNote.scrollIntoViewIfNeeded();
 			await screen(page, 'admin-catalog-price-taken-phone');
+
+			// Slips the form finds before sending, each said beside its field in words, nothing sent, nothing added.
+			const slip = `E2E slip ${Date.now().toString(36)}`;
+			await page.getByLabel('Paddle price id, sandbox').fill('');
+			await page.getByLabel('Name', { exact: true }).fill(slip);
+			await page.getByLabel('Id', { exact: true }).fill(`slip-${Date.now().toString(36)}`);
+			const tokensField = page.locator('#grant-tokens-0');
+			for (const [fieldId, fill, said, shot] of [
+				['pkg-price', { '#pkg-price': 'abc', '#grant-tokens-0': '1000' }, PRICE_RULE, 'admin-catalog-price-words-phone'],
+				['grant-tokens-0', { '#pkg-price': '5', '#grant-tokens-0': '99999999999999999999' }, 'The amount is at most 1,000,000,000,000 tokens.', 'admin-catalog-tokens-too-large-phone'],
+				['grant-tokens-0', { '#grant-tokens-0': 'lots' }, 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.', 'admin-catalog-tokens-letters-phone'],
+				['pkg-sandbox', { '#grant-tokens-0': '1000', '#pkg-sandbox': 'pri_x' }, PADDLE_PRICE_ID_RULE, 'admin-catalog-price-id-phone']
+			] as const) {
+				for (const [selector, value] of Object.entries(fill)) await page.locator(selector).fill(value);
+				await page.getByRole('button', { name: 'Add package' }).click();
+				const field = page.locator(`#${fieldId}`);
+				await expectNoteBeside(field, said);
+				expect(await page.evaluate(() => document.activeElement?.id)).toBe(fieldId);
+				await screen(page, shot);
+			}
+			expect(await tokensField.inputValue()).toBe('1000');
+			await expect(page.getByRole('listitem').filter({ hasText: slip }).count()).resolves.toBe(0);
 
 			// Roles: a key or a name the list already has is said beside its field.
 			await page.goto('/admin/roles');

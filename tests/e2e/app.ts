@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { baseURL, phoneContext } from './browser';
 import { DEMO_PASSWORD, DEMO_SITE_API_KEY, SESSIONS_FILE } from './server';
 
@@ -240,4 +240,18 @@ export function onScreen(locator: import('playwright-core').Locator): Promise<bo
 		const box = e.getBoundingClientRect();
 		return box.top >= 0 && box.bottom <= window.innerHeight;
 	});
+}
+
+/**
+ * A field's refusal said beside it: the note the field names (aria-describedby) says `text`, the field
+ * is marked invalid, and the note sits just under it (within two lines), not at the page's top or by its button.
+ */
+export async function expectNoteBeside(field: import('playwright-core').Locator, text: string) {
+	const note = field.page().locator(`[id="${await field.getAttribute('id')}-note"]`);
+	await note.getByText(text, { exact: true }).waitFor();
+	expect(await field.getAttribute('aria-invalid')).toBe('true');
+	expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain(`${await field.getAttribute('id')}-note`);
+	const [f, n] = await Promise.all([field.boundingBox(), note.boundingBox()]);
+	expect(n!.y - (f!.y + f!.height)).toBeGreaterThanOrEqual(0);
+	expect(n!.y - (f!.y + f!.height)).toBeLessThan(40);
 }

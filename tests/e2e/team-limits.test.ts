@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { join } from 'node:path';
 import { launch, phoneContext, screenshot, sharedApp } from './browser';
-import { axe, leo, maya, openAs, waitForFresh } from './app';
+import { axe, expectNoteBeside, leo, maya, openAs, waitForFresh } from './app';
 import { linkIn, readMailDir } from '../helpers/mail';
 
 // Issue 13.4: a team member's Team page shows the daily limit the owner set for them (Leo: 5,000)
@@ -54,8 +54,45 @@ describe('the Team page tells a member their limits', () => {
 			await quiet();
 			expect(await redrawn()).toEqual([]);
 		}
-		await page.getByText('Limit saved.').waitFor();
+		// Emptying the field on purpose removes the limit, and says so.
+		await page.getByText('Limit removed.').waitFor();
 		await screenshot(page, 'team-limit-saved');
+		await context.close();
+	});
+
+	it('refuses a limit too large or in letters beside the field, sends nothing and keeps Leo’s 5,000; a new edit clears the last save’s word', async () => {
+		const { context, page } = await openAs(browser, maya.email, '/team');
+		const sent: string[] = [];
+		page.on('request', (r) => void (r.url().includes('team.setCap') && sent.push(r.url())));
+		await waitForFresh(page);
+		const members = page.getByRole('region', { name: 'Members' });
+		const leoCard = members.getByRole('listitem').filter({ hasText: leo.name });
+		const mayaCard = members.getByRole('listitem').filter({ hasText: maya.name });
+
+		// A save of Maya's own limit leaves "Limit saved." on screen until the next edit starts.
+		await mayaCard.getByRole('button', { name: `Set daily limit for ${maya.name}` }).click();
+		await mayaCard.getByLabel(`Daily limit for ${maya.name}`, { exact: false }).fill('');
+		await mayaCard.getByRole('button', { name: 'Save' }).click();
+		await page.getByText('Limit removed.').waitFor();
+		sent.length = 0;
+		await leoCard.getByRole('button', { name: `Set daily limit for ${leo.name}` }).click();
+		expect(await page.getByText('Limit removed.').count()).toBe(0);
+
+		const field = leoCard.getByLabel(`Daily limit for ${leo.name}`, { exact: false });
+		for (const [typed, said] of [
+			['99999999999999999', 'A daily limit is at most 1,000,000,000,000 tokens.'],
+			['lots', 'Type a whole number of tokens, or leave the field empty for no limit.']
+		] as const) {
+			await field.fill(typed);
+			await leoCard.getByRole('button', { name: 'Save' }).click();
+			await expectNoteBeside(field, said);
+			await screenshot(page, `team-limit-refused-${typed === 'lots' ? 'letters' : 'too-large'}`);
+		}
+		expect(sent).toEqual([]);
+		await leoCard.getByRole('button', { name: 'Cancel' }).click();
+		await page.reload();
+		await waitForFresh(page);
+		await expect(leoCard.getByText(/· limit 5,000 a day$/).isVisible()).resolves.toBe(true);
 		await context.close();
 	});
 });

@@ -216,6 +216,10 @@ describe(`the catalog on ${backend}`, () => {
 		await expect(taken).rejects.toThrow('The id “' + id + '” is already the package “Own pack”: pick another id, or edit that package in the list.');
 		expect(await refusal(admin.store.admin.createProduct(pack))).toBe('conflict');
 		expect(await stored()).toEqual(before);
+		// A price id not in Paddle's form, or more tokens than the ledger takes, is said in words with the rule and its maximum.
+		await expect(admin.store.admin.updateProduct({ ...pack, paddlePriceSandbox: 'pri_x' })).rejects.toThrow('Paddle price sandbox must be a Paddle price id: pri_ then at least 4 lower-case letters, digits or _');
+		await expect(admin.store.admin.updateProduct({ ...pack, grants: [{ model: null, tokens: 1e20 }] })).rejects.toThrow('Grants tokens must be a whole number from 1 to 1,000,000,000,000.');
+		expect(await stored()).toEqual(before);
 		expect(await entries()).toBe(1);
 
 		// "Save changes" of a package that is not there creates nothing.

@@ -131,6 +131,10 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		expect((await refusalOf(use(1))).message).toBe(`Your daily spending limit of 5,000 tokens in this team is used up; it resets ${tomorrow()}.`);
 
 		// The team's own limit, through REST with a site key.
+		// A limit past the ledger's maximum (or past the safe integers) is told that maximum, not "not a whole number".
+		for (const limitTokens of [1e13, 99999999999999999]) {
+			await expect(owner.team.setCap({ teamId: w.teamA.id, userId: null, period: 'daily', limitTokens })).rejects.toThrow(/^Limit tokens must be a whole number from -1 to 1,000,000,000,000\.$/);
+		}
 		await owner.team.setCap({ teamId: w.teamA.id, userId: null, period: 'daily', limitTokens: 12_000 });
 		const r = await callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { team: w.teamA.id, feature: 'plain', units: 7500 } });
 		expect({ status: r.status, body: r.json }).toMatchObject({

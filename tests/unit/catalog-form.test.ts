@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
-import { PRICE_RULE } from '../../src/lib/price-range';
+import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 
 describe('the catalog form', () => {
 	it('reads prices exactly, in cents, and writes them back', () => {
@@ -22,12 +22,26 @@ describe('the catalog form', () => {
 		if (!('input' in r)) throw new Error('no input');
 		const back = draftOf({ ...r.input, description: '', currency: 'USD', active: true, paddlePriceSandbox: null, paddlePriceProduction: null, createdAt: '' } as never);
 		expect(back).toMatchObject({ price: '9.90', grants: [{ model: '', tokens: '10000' }], billingInterval: 'year' });
-		expect(toInput({ ...d, price: 'free' }, 0)).toEqual({ problem: PRICE_RULE });
+		expect(toInput({ ...d, price: 'free' }, 0)).toEqual({ problem: PRICE_RULE, field: 'pkg-price' });
 		// Nothing is sold for nothing (a free pack would hand out tokens at checkout), nor above the catalog's highest price.
-		for (const price of ['0', '0.00', '1000000.01', '9999999']) expect(toInput({ ...d, price }, 0), price).toEqual({ problem: PRICE_RULE });
+		for (const price of ['0', '0.00', '1000000.01', '9999999']) expect(toInput({ ...d, price }, 0), price).toEqual({ problem: PRICE_RULE, field: 'pkg-price' });
 		expect(toInput({ ...d, price: '0.01' }, 0)).toMatchObject({ input: { priceCents: 1 } });
 		expect(toInput({ ...d, price: '1000000' }, 0)).toMatchObject({ input: { priceCents: 100_000_000 } });
 		expect(toInput({ ...d, grants: [{ model: '', tokens: '0' }] }, 0)).toHaveProperty('problem');
+	});
+
+	it('says each slip beside its field: too many tokens is the maximum, a price id is its form in words', () => {
+		const d = { ...emptyDraft(), id: 'pack', name: 'Pack', price: '5', grants: [{ model: '', tokens: '1,000' }] };
+		expect(toInput({ ...d, grants: [{ model: '', tokens: '99999999999999999999' }] }, 0)).toEqual({ problem: 'The amount is at most 1,000,000,000,000 tokens.', field: 'grant-tokens-0' });
+		expect(toInput({ ...d, grants: [{ model: '', tokens: '1000' }, { model: 'x', tokens: 'many' }] }, 0)).toEqual({
+			problem: 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.',
+			field: 'grant-tokens-1'
+		});
+		expect(toInput({ ...d, maxQuantity: '0' }, 0)).toMatchObject({ field: 'pkg-max' });
+		expect(toInput({ ...d, paddlePriceSandbox: 'pri_x' }, 0)).toEqual({ problem: PADDLE_PRICE_ID_RULE, field: 'pkg-sandbox' });
+		expect(toInput({ ...d, paddlePriceProduction: 'PRI_ABCD' }, 0)).toEqual({ problem: PADDLE_PRICE_ID_RULE, field: 'pkg-production' });
+		expect(toInput({ ...d, paddlePriceSandbox: ' pri_01h8_x ', paddlePriceProduction: '' }, 0)).toMatchObject({ input: { paddlePriceSandbox: 'pri_01h8_x', paddlePriceProduction: null } });
+		expect(PRICE_RULE).toContain('(Campaigns)');
 	});
 
 	it('says a Paddle price id another package has in that environment, not the package’s own', () => {

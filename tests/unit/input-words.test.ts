@@ -83,6 +83,13 @@ describe('invalid input, in Quota’s words', () => {
 		expect(sentence('a\u0000')).toBe('The input holds a NUL character or an unpaired surrogate: neither can be stored.');
 	});
 
+	it('a number past the safe integers is told the maximum, never that it is not whole', () => {
+		expect(refusal(z.object({ limitTokens: z.number().int().nullable() }), { limitTokens: 1e17 })).toBe('limitTokens must be a whole number of at most 9,007,199,254,740,991.');
+		expect(refusal(z.object({ t: z.number().int().min(0) }), { t: 1e20 })).toBe('t must be a whole number from 0 to 9,007,199,254,740,991.');
+		expect(refusal(z.object({ tokens: z.number().int().min(1).max(1e12) }), { tokens: 1e20 })).toBe('tokens must be a whole number from 1 to 1,000,000,000,000.');
+		expect(refusal(z.object({ t: z.number().int() }), { t: 1.5 })).toBe('t must be a whole number.');
+	});
+
 	it('a value that breaks two rules worded alike lists that sentence once per field, at every edge', () => {
 		const units = ['units must be a whole number from 1 to 1,000,000,000.'];
 		const r = consumeBody.safeParse({ ...site, feature: 'ai_bots', units: 1e30 });

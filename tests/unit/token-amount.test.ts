@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTokenAmount } from '../../src/lib/client/admin/amount';
+import { parseTokenAmount, readTokenAmount } from '../../src/lib/client/amount';
+import { parseRollover } from '../../src/lib/client/admin/rollover';
 import { parseLimit } from '../../src/lib/client/admin/limits';
 import { parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
 
@@ -22,5 +23,27 @@ describe('a typed token amount', () => {
 		expect(parseBalanceInput('+1,000', 0)).toEqual({ mode: 'delta', tokens: 1000, delta: 1000 });
 		expect(parseBalanceInput('−1,000', 5000)).toEqual({ mode: 'delta', tokens: -1000, delta: -1000 });
 		expect(parseBalanceInput('1,250', 1000)).toEqual({ mode: 'set', tokens: 1250, delta: 250 });
+	});
+
+	it('reads a field against its server maximum: too many digits is "at most", never "not whole"', () => {
+		const range = { min: 1, max: 1_000_000_000_000 };
+		expect(readTokenAmount('1,000', range)).toEqual({ ok: true, value: 1000 });
+		expect(readTokenAmount('1,000,000,000,000', range)).toEqual({ ok: true, value: 1e12 });
+		for (const typed of ['1,000,000,000,001', '99999999999999999', '99999999999999999999', '9'.repeat(400)]) {
+			expect(readTokenAmount(typed, range), typed).toEqual({ ok: false, error: 'The amount is at most 1,000,000,000,000 tokens.' });
+		}
+		for (const typed of ['abc', '0', '1.5', '-5', '']) {
+			expect(readTokenAmount(typed, range), typed).toEqual({ ok: false, error: 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.' });
+		}
+		expect(readTokenAmount('abc', { ...range, what: 'A limit', rule: 'Or empty.' })).toEqual({ ok: false, error: 'Or empty.' });
+		expect(readTokenAmount('2,000,000,000,000', { ...range, what: 'A limit' })).toEqual({ ok: false, error: 'A limit is at most 1,000,000,000,000 tokens.' });
+	});
+
+	it('tells limits and rollover caps their maximum too', () => {
+		expect(parseLimit('99999999999999999')).toEqual({ ok: false, error: 'A limit is at most 1,000,000,000,000 tokens.' });
+		expect(parseLimit('0')).toEqual({ ok: true, value: 0 });
+		expect(parseLimit('')).toEqual({ ok: true, value: null });
+		expect(parseLimit('abc')).toEqual({ ok: false, error: 'A whole number of tokens, 0 to disable, or empty for unlimited.' });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '99999999999999999', expiresAfter: '' })).toEqual({ ok: false, field: 'cap', error: 'The cap is at most 9,007,199,254,740,991 tokens.' });
 	});
 });

@@ -45,8 +45,10 @@ const wholeBound = (b: Bound, step: 1 | -1): Bound => (b && !b.inclusive && Numb
 /** "a whole number from 1 to 200", from the schema's own bounds (or the issue's, when the schema is not at hand). */
 function numberRule(schema: NumberSchema | undefined, iss: Issue): string {
 	const isWhole = Boolean(schema?.isInt || ('format' in iss && iss.format === 'safeint'));
+	// The bound the value broke, even int()'s own safe-integer one: 1e20 for a schema with no maximum of
+	// its own is "at most 9,007,199,254,740,991", not "must be a whole number" (which it is).
 	const issued = (side: 'too_small' | 'too_big'): Bound =>
-		iss.code === side && bound(Number(side === 'too_small' ? iss.minimum : iss.maximum)) !== null
+		iss.code === side && Number.isFinite(Number(side === 'too_small' ? iss.minimum : iss.maximum))
 			? { value: Number(side === 'too_small' ? iss.minimum : iss.maximum), inclusive: iss.inclusive !== false }
 			: null;
 	let min = schemaBound(schema, 'greater_than') ?? issued('too_small');

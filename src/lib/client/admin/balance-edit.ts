@@ -11,7 +11,7 @@ export interface BalanceChange {
 	delta: number;
 }
 
-import { parseTokenAmount } from './amount';
+import { parseTokenAmount } from '../amount';
 
 /** Reads "1,250", "+500", "−40" (either minus sign); null when it is not a whole number of tokens. */
 export function parseBalanceInput(text: string, generalBalance: number): BalanceChange | null {

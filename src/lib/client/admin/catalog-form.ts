@@ -1,7 +1,8 @@
 // The Catalog page's package form: what the admin types, as the store's product input, and back.
-import { parseTokenAmount } from './amount';
+import { readTokenAmount } from '../amount';
 import type { Inputs, Outputs } from '../api-types';
-import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PRICE_RULE } from '$lib/price-range';
+import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PADDLE_PRICE_ID, PADDLE_PRICE_ID_RULE, PRICE_RULE } from '$lib/price-range';
+import { MAX_TOKENS } from '$lib/token-range';
 
 export type Product = Outputs['store']['admin']['products'][number];
 export type ProductInput = Inputs['store']['admin']['createProduct'];
@@ -78,17 +79,27 @@ export function draftOf(p: Product): ProductDraft {
 	};
 }
 
+/** The form's fields a problem is said beside (their input ids): `grant-tokens-0` is the first line's tokens. */
+export type DraftField = 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}`;
+
 /**
- * The draft as the save procedure's input, or the first thing to fix in words. The server checks
- * everything again (catalog.ts); this catches typing slips before a round trip.
+ * The draft as the save procedure's input, or the first thing to fix in words and the field it is
+ * said beside. The server checks everything again (catalog.ts); this catches typing slips before a round trip.
  */
-export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problem: string } {
+export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problem: string; field: DraftField } {
 	const priceCents = parsePrice(d.price);
-	if (priceCents === null || priceCents < MIN_PRICE_CENTS || priceCents > MAX_PRICE_CENTS) return { problem: PRICE_RULE };
-	const grants = d.grants.map((g) => ({ model: g.model || null, tokens: parseTokenAmount(g.tokens) }));
-	if (grants.some((g) => !(g.tokens >= 1))) return { problem: 'Each line grants a whole number of tokens, 1 or more.' };
+	if (priceCents === null || priceCents < MIN_PRICE_CENTS || priceCents > MAX_PRICE_CENTS) return { problem: PRICE_RULE, field: 'pkg-price' };
+	const grants = [];
+	for (const [i, g] of d.grants.entries()) {
+		const tokens = readTokenAmount(g.tokens, { min: 1, max: MAX_TOKENS });
+		if (!tokens.ok) return { problem: tokens.error, field: `grant-tokens-${i}` };
+		grants.push({ model: g.model || null, tokens: tokens.value });
+	}
 	const maxQuantity = d.kind === 'subscription' ? 1 : Number(d.maxQuantity);
-	if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || maxQuantity > 1000) return { problem: 'A buyer may take 1 to 1,000 at once.' };
+	if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || maxQuantity > 1000) return { problem: 'A buyer may take 1 to 1,000 at once.', field: 'pkg-max' };
+	for (const [field, id] of [['pkg-sandbox', d.paddlePriceSandbox], ['pkg-production', d.paddlePriceProduction]] as const) {
+		if (id.trim() && !PADDLE_PRICE_ID.test(id.trim())) return { problem: PADDLE_PRICE_ID_RULE, field };
+	}
 	return {
 		input: {
 			id: d.id.trim(),

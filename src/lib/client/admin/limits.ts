@@ -1,7 +1,8 @@
 // The Limits page's form: limits typed as text (blank = unlimited, 0 = disabled) and the preview
 // sentence of what each audience gets. Pure, so the sentence is unit-tested.
 
-import { parseTokenAmount } from './amount';
+import { readTokenAmount } from '../amount';
+import { MAX_TOKENS } from '$lib/token-range';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
 export type LimitType = 'none' | 'general' | 'role';
@@ -9,14 +10,10 @@ export type LimitType = 'none' | 'general' | 'role';
 /** A limit field's value: null = unlimited, 0 = disabled (DESIGN.md "Allowance"). */
 export type Limit = number | null;
 
-const MAX = 1e15;
-
-/** Reads a limit field: blank = unlimited (null), otherwise whole tokens ≥ 0; thousands separators and spaces allowed. */
+/** Reads a limit field: blank = unlimited (null), otherwise whole tokens from 0 to the ledger's maximum; thousands separators and spaces allowed. */
 export function parseLimit(text: string): { ok: true; value: Limit } | { ok: false; error: string } {
 	if (text.trim() === '') return { ok: true, value: null };
-	const n = parseTokenAmount(text);
-	if (!(n <= MAX)) return { ok: false, error: 'A whole number of tokens, 0 to disable, or empty for unlimited.' };
-	return { ok: true, value: n };
+	return readTokenAmount(text, { min: 0, max: MAX_TOKENS, what: 'A limit', rule: 'A whole number of tokens, 0 to disable, or empty for unlimited.' });
 }
 
 /** What a limit field shows for a stored limit. */

@@ -1,7 +1,7 @@
 // The Limits page's rollover form (issue 17.3): fields typed as text, read into the setting the
 // ledger stores, and the sentence that says what the setting does. Pure, so both are unit-tested.
 import type { Period } from './limits';
-import { parseTokenAmount } from './amount';
+import { parseTokenAmount, readTokenAmount } from '../amount';
 
 /** As the ledger stores it (ledger/rollover.ts RolloverSetting): exactly one cap; expiry in periods, null = never. */
 export interface RolloverSetting {
@@ -39,7 +39,8 @@ export function parseRollover(f: RolloverFields): { ok: true; value: RolloverSet
 	if (!f.on) return { ok: true, value: null };
 	const cap = whole(f.cap);
 	if (f.capKind === 'percent' && !(cap >= 1 && cap <= 100)) return { ok: false, field: 'cap', error: 'A whole percent from 1 to 100.' };
-	if (f.capKind === 'tokens' && !(cap >= 1 && Number.isSafeInteger(cap))) return { ok: false, field: 'cap', error: 'A whole number of tokens, at least 1.' };
+	const capTokens = f.capKind === 'tokens' ? readTokenAmount(f.cap, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'The cap', rule: 'A whole number of tokens, at least 1.' }) : null;
+	if (capTokens && !capTokens.ok) return { ok: false, field: 'cap', error: capTokens.error };
 	const expires = f.expiresAfter.trim() === '' ? null : whole(f.expiresAfter);
 	if (expires !== null && !(expires >= 1 && expires <= MAX_PERIODS)) return { ok: false, field: 'expiresAfter', error: `1 to ${MAX_PERIODS} periods, or empty for never.` };
 	return { ok: true, value: { capTokens: f.capKind === 'tokens' ? cap : null, capPercent: f.capKind === 'percent' ? cap : null, expiresAfterPeriods: expires } };

@@ -1,9 +1,9 @@
 import { DomainError } from '../errors';
 import { MAX_UNITS } from '../../cost';
+import { MAX_TOKENS } from '../../token-range';
 
-/** Largest token amount accepted anywhere: far below 2^53, so sums stay exact in JS numbers. */
-export const MAX_TOKENS = 1_000_000_000_000;
-export { MAX_UNITS };
+export { MAX_TOKENS, MAX_UNITS };
+
 /** Longest idempotency key (characters), for every keyed write. */
 export const MAX_IDEMPOTENCY_KEY = 255;
 

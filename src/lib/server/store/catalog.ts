@@ -3,16 +3,16 @@ import { z } from 'zod';
 import type { Database, Executor } from '../db';
 import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
-import { listModels } from '../ledger';
+import { listModels, MAX_TOKENS } from '../ledger';
 import { DomainError, parseInput } from '../errors';
-import { MAX_PRICE_CENTS, MIN_PRICE_CENTS } from '../../price-range';
+import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PADDLE_PRICE_ID } from '../../price-range';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
 
 const priceId = z
 	.string()
-	.regex(/^pri_[a-z0-9_]{4,}$/, 'must be a Paddle price id (pri_…)')
+	.regex(PADDLE_PRICE_ID, 'must be a Paddle price id: pri_ then at least 4 lower-case letters, digits or _')
 	.nullable()
 	.default(null);
 
@@ -23,7 +23,7 @@ export const productInput = z
 		name: z.string().trim().min(2).max(80),
 		description: z.string().trim().max(400).default(''),
 		grants: z
-			.array(z.object({ model: z.string().min(1).nullable(), tokens: z.number().int().min(1).max(1e12) }))
+			.array(z.object({ model: z.string().min(1).nullable(), tokens: z.number().int().min(1).max(MAX_TOKENS) }))
 			.min(1)
 			.max(20),
 		priceCents: z.number().int().min(MIN_PRICE_CENTS, 'must be more than 0: tokens given away are a bonus, not a package').max(MAX_PRICE_CENTS, 'must be at most 1,000,000.00'),

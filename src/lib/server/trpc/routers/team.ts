@@ -4,6 +4,7 @@ import { memberProcedure, teamAdminProcedure } from '../procedures';
 import { acceptInvite, changeMemberRole, createTeam, getTeam, inviteToTeam, isSiteAdmin, leaveTeam, removeMember, resendInvite, revokeInvite, setTeamCap } from '../../accounts';
 import type { Context } from '../init';
 import type { Auth } from '../../accounts';
+import { MAX_TOKENS } from '../../ledger';
 
 const actor = (ctx: Context & { auth: Auth }) => ({ userId: ctx.auth.user.id, siteAdmin: isSiteAdmin(ctx.auth), ip: ctx.ip });
 const teamId = z.object({ teamId: z.uuid() });
@@ -40,7 +41,7 @@ export const teamRouter = router({
 
 	/** A spending limit on the team pool: for one member (userId) or the whole team (null); null or -1 removes it. */
 	setCap: teamAdminProcedure
-		.input(z.object({ userId: z.uuid().nullable(), period: z.enum(['daily', 'weekly', 'monthly']), limitTokens: z.number().int().nullable() }))
+		.input(z.object({ userId: z.uuid().nullable(), period: z.enum(['daily', 'weekly', 'monthly']), limitTokens: z.number().int().min(-1).max(MAX_TOKENS).nullable() }))
 		.mutation(({ ctx, input }) => setTeamCap(ctx.db, input, actor(ctx))),
 
 	leave: memberProcedure.input(teamId).mutation(({ ctx, input }) => leaveTeam(ctx.db, input.teamId, ctx.auth.user.id, ctx.ip))
