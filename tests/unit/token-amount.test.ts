@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTokenAmount, readTokenAmount } from '../../src/lib/client/amount';
 import { parseRollover } from '../../src/lib/client/admin/rollover';
 import { parseLimit } from '../../src/lib/client/admin/limits';
-import { parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
+import { describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
 
 // Every token amount typed in the admin console (a user's bonus, a campaign, limits, rollover caps,
 // the balance editor) is read by one parser: with or without thousands separators.
@@ -23,6 +23,15 @@ describe('a typed token amount', () => {
 		expect(parseBalanceInput('+1,000', 0)).toEqual({ mode: 'delta', tokens: 1000, delta: 1000 });
 		expect(parseBalanceInput('−1,000', 5000)).toEqual({ mode: 'delta', tokens: -1000, delta: -1000 });
 		expect(parseBalanceInput('1,250', 1000)).toEqual({ mode: 'set', tokens: 1250, delta: 250 });
+	});
+
+	it('in the balance editor, says the most an adjustment takes for too many digits, and what to type for anything else', () => {
+		for (const typed of ['1,000,000,000,001', '+99999999999999999999', '−99999999999999999999']) {
+			expect(parseBalanceInput(typed, 0), typed).toBeNull();
+			expect(describeChange(null, 0, String, typed), typed).toBe('The amount is at most 1,000,000,000,000 tokens.');
+		}
+		expect(parseBalanceInput('+1,000,000,000,000', 0)).toEqual({ mode: 'delta', tokens: 1_000_000_000_000, delta: 1_000_000_000_000 });
+		for (const typed of ['', 'ten', '1.5']) expect(describeChange(parseBalanceInput(typed, 0), 0, String, typed), typed).toMatch(/^Type a number to set the general balance/);
 	});
 
 	it('reads a field against its server maximum: too many digits is "at most", never "not whole"', () => {

@@ -11,21 +11,34 @@ export interface BalanceChange {
 	delta: number;
 }
 
-import { parseTokenAmount } from '../amount';
+import { readTokenAmount } from '../amount';
+import { MAX_TOKENS } from '$lib/token-range';
 
-/** Reads "1,250", "+500", "−40" (either minus sign); null when it is not a whole number of tokens. */
+const TYPE_A_CHANGE = 'Type a number to set the general balance to it, or +N / −N to add or take N tokens.';
+
+/** The amount typed after the sign, read against what the server takes (an admin lot or a debit of at most MAX_TOKENS). */
+const amountOf = (text: string) => readTokenAmount(/^[+\-−]?\s*(.*)$/.exec(text.trim())![1]!, { min: 0, max: MAX_TOKENS, rule: TYPE_A_CHANGE });
+
+/** Reads "1,250", "+500", "−40" (either minus sign); null when it is not a whole number of tokens up to MAX_TOKENS. */
 export function parseBalanceInput(text: string, generalBalance: number): BalanceChange | null {
-	const m = /^([+\-−]?)\s*(.*)$/.exec(text.trim())!;
-	const n = parseTokenAmount(m[2]!);
-	if (Number.isNaN(n)) return null;
+	const m = /^([+\-−]?)/.exec(text.trim())!;
+	const read = amountOf(text);
+	if (!read.ok) return null;
+	const n = read.value;
 	if (m[1] === '') return { mode: 'set', tokens: n, delta: n - generalBalance };
 	const tokens = m[1] === '' || m[1] === '+' ? n : -n;
 	return { mode: 'delta', tokens, delta: tokens };
 }
 
-/** The sentence under the field: what saving will do to the ledger. */
-export function describeChange(c: BalanceChange | null, generalBalance: number, fmt: (n: number) => string = String): string {
-	if (!c) return 'Type a number to set the general balance to it, or +N / −N to add or take N tokens.';
+/**
+ * The sentence under the field: what saving will do to the ledger, or, for `text` that is no change,
+ * why (too many tokens says the most the server takes).
+ */
+export function describeChange(c: BalanceChange | null, generalBalance: number, fmt: (n: number) => string = String, text = ''): string {
+	if (!c) {
+		const read = amountOf(text);
+		return read.ok ? TYPE_A_CHANGE : read.error;
+	}
 	const to = generalBalance + c.delta;
 	if (c.delta > 0) return `Grants an admin lot of ${fmt(c.delta)} general tokens that never expire: general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
 	if (c.delta < 0) {
