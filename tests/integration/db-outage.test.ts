@@ -71,6 +71,28 @@ describe('an unreachable database', () => {
 			await victim.close();
 		}
 	});
+
+	// A connection that fails as it starts (here its first statement cancelled by a 1 ms statement
+	// timeout; in production, a server that restarts as the pool reconnects) fails the query sent on
+	// it, nothing more. postgres.js's own array-type lookup on a new connection once ended the app with
+	// an unhandled rejection there (porsager/postgres#1192): the outage e2e test's server died of it.
+	if (backend === 'postgres') it('a connection that fails as it starts fails its query, and leaves no unhandled rejection', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (e: unknown) => unhandled.push(e);
+		process.on('unhandledRejection', onUnhandled);
+		const url = new URL(db.url!);
+		url.searchParams.set('statement_timeout', '1');
+		const cut = openPostgres(url.toString(), { max: 1 });
+		try {
+			await expect(cut.rows(sql`select pg_sleep(0.05)`)).rejects.toMatchObject({ cause: { code: '57014' } });
+			// A rejection is reported unhandled once the microtasks after it have run: give it a turn of the event loop.
+			await new Promise((r) => setTimeout(r, 50));
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+			await cut.close();
+		}
+	});
 });
 
 // PGlite has no separate LISTEN connection to lose.

@@ -160,7 +160,7 @@ export async function authenticateApiKey(db: Db, bearerValue: string | null | un
 }
 
 async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
-	const [row] = await db.rows<{ id: string; kind: 'site' | 'account'; account_id: string | null; scopes: string[] | string; paused: boolean }>(sql`
+	const [row] = await db.rows<{ id: string; kind: 'site' | 'account'; account_id: string | null; scopes: ApiKeyScope[]; paused: boolean }>(sql`
 		with k as (
 			select id, kind, account_id, scopes, last_used_at, paused_at is not null as paused from api_keys
 			where hash = ${hash} and revoked_at is null
@@ -172,15 +172,11 @@ async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 			where api_keys.id = k.id and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute')
 			returning api_keys.id
 		)
-		select k.id, k.kind, k.account_id, k.scopes, k.paused, (select count(*) from touched) as touched from k`);
+		-- scopes as JSON: postgres.js does not parse array columns in raw reads (db/client.ts, fetch_types)
+		select k.id, k.kind, k.account_id, to_jsonb(k.scopes) as scopes, k.paused, (select count(*) from touched) as touched from k`);
 	if (!row) throw rejected();
 	if (row.paused) throw new DomainError('forbidden', 'This API key is paused by its owner: resume it in Settings, or use another key.');
-	return { keyId: row.id, kind: row.kind, accountId: row.account_id, scopes: parseTextArray(row.scopes) as ApiKeyScope[] };
-}
-
-/** text[] arrives as an array from postgres.js and Drizzle on PGlite; as `{a,b}` if a driver does not parse it. */
-function parseTextArray(v: string[] | string): string[] {
-	return Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+	return { keyId: row.id, kind: row.kind, accountId: row.account_id, scopes: row.scopes };
 }
 
 /**

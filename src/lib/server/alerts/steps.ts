@@ -12,10 +12,12 @@ export async function alertStepsOf(exec: Executor, accountIds: string[]): Promis
 /** The read behind `alertStepsOf`. */
 function alertStepsRead(accountIds: string[]): Read<Map<string, AlertSteps & { isDefault: boolean }>> {
 	return read(
-		sql`select account_id, share_steps, token_steps, depleted from alert_settings where account_id = any(${uuidArray(accountIds)})`,
-		(rows: { account_id: string; share_steps: number[]; token_steps: (number | string)[]; depleted: boolean }[]) => {
+		// Arrays as JSON: postgres.js does not parse array columns in raw reads (db/client.ts, fetch_types).
+		sql`select account_id, to_jsonb(share_steps) as share_steps, to_jsonb(token_steps) as token_steps, depleted
+		      from alert_settings where account_id = any(${uuidArray(accountIds)})`,
+		(rows: { account_id: string; share_steps: number[]; token_steps: number[]; depleted: boolean }[]) => {
 			const set = new Map(
-				rows.map((r) => [r.account_id, { shares: r.share_steps.map(Number), tokens: r.token_steps.map(Number), depleted: r.depleted, isDefault: false }])
+				rows.map((r) => [r.account_id, { shares: r.share_steps, tokens: r.token_steps, depleted: r.depleted, isDefault: false }])
 			);
 			return new Map(accountIds.map((id) => [id, set.get(id) ?? { ...DEFAULT_STEPS, isDefault: true }]));
 		}

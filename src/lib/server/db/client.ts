@@ -113,6 +113,12 @@ export async function openPglite(
 const CONNECT_TIMEOUT_S = 2;
 const MAX_BACKOFF_S = 0.25;
 const reconnectOptions = {
+	// No array-type lookup on each new connection: postgres.js runs it unawaited, so when the server
+	// goes away during it (a restart, a failover) its rejection is unhandled and ends the app
+	// (porsager/postgres#1192, open in 3.4.9). The app reads array columns through Drizzle, which
+	// parses `{a,b}` itself, or as JSON (`to_jsonb`) in raw SQL, and sends arrays as one JSON text
+	// (`uuidArray`), so it needs none of the types that lookup adds.
+	fetch_types: false,
 	connect_timeout: CONNECT_TIMEOUT_S,
 	backoff: (attempt: number) => Math.min(MAX_BACKOFF_S, 0.02 * 2 ** attempt),
 	onnotice: () => {}
