@@ -22,13 +22,52 @@ async function newMember(context: BrowserContext, name: string): Promise<Page> {
 	return page;
 }
 
-/** The notifications the service worker shows, as the system tray would list them. */
+/** How long a push may take to show: see `pushDelivery`. */
 const PUSH_SHOWN_MS = 30_000;
+/** The notifications the service worker shows, as the system tray would list them. */
 const shown = (page: Page) =>
 	page.evaluate(async () => {
 		const reg = await navigator.serviceWorker.ready;
 		return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown }));
 	});
+
+/**
+ * Pushes to the page's service worker through DevTools, as a push service would deliver them. Chromium
+ * drops a DevTools push silently when it cannot start the worker, so each push first starts the worker
+ * and waits until it runs (on a loaded 2-core machine starting it once took over 10 s); a notification
+ * that still does not show fails with the worker's state and errors.
+ */
+async function pushDelivery(page: Page) {
+	const cdp = await page.context().newCDPSession(page);
+	const origin = new URL(baseURL()).origin;
+	let registration: { registrationId: string; scopeURL: string } | undefined;
+	let version: { status: string; runningStatus: string } | undefined;
+	const errors: string[] = [];
+	cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+		registration ??= e.registrations.find((r) => r.scopeURL.startsWith(origin) && !r.isDeleted);
+	});
+	cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+		for (const v of e.versions) if (v.registrationId === registration?.registrationId && v.status === 'activated') version = v;
+	});
+	cdp.on('ServiceWorker.workerErrorReported', (e) => errors.push(e.errorMessage.errorMessage));
+	await cdp.send('ServiceWorker.enable');
+	await expect.poll(() => registration, { timeout: PUSH_SHOWN_MS }).toBeDefined();
+	const state = () => `worker ${JSON.stringify(version ?? 'not seen')}, errors ${JSON.stringify(errors)}`;
+	return {
+		async deliver(data: string) {
+			await cdp.send('ServiceWorker.startWorker', { scopeURL: registration!.scopeURL });
+			await expect.poll(() => version?.runningStatus, { timeout: PUSH_SHOWN_MS, message: 'the service worker runs' }).toBe('running');
+			await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registration!.registrationId, data });
+		},
+		async expectShown(read: () => Promise<unknown>, expected: unknown) {
+			try {
+				await expect.poll(read, { timeout: PUSH_SHOWN_MS }).toEqual(expected);
+			} catch (e) {
+				throw new Error(`The pushed notification did not show: ${state()}`, { cause: e });
+			}
+		}
+	};
+}
 
 describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert shown by the service worker', () => {
 	it('sets a fixed-number step and quiet hours in Settings, and shows a delivered push as the alert’s notification', async () => {
@@ -70,30 +109,17 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await screen(page, 'settings-push');
 
 		// A push as the server sends it for a crossed token step, delivered to the worker by DevTools.
-		const cdp = await context.newCDPSession(page);
-		const registered = new Promise<string>((resolve) =>
-			cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
-				const reg = e.registrations.find((r) => r.scopeURL.startsWith(baseURL()) && !r.isDeleted);
-				if (reg) resolve(reg.registrationId);
-			})
-		);
-		await cdp.send('ServiceWorker.enable');
-		const registrationId = await registered;
-		const message = { ...pushWords({ teamName: null }, 'tokens:500', 480), url: '/dashboard', tag: 'balance-e2e' };
-		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: JSON.stringify(message) });
-		// The worker shows it asynchronously: read the tray until it does. A stopped worker is started for
-		// each push first, which once took over 10 s in CI on a loaded 2-core machine: up to PUSH_SHOWN_MS
-		// for each (the test's own timeout leaves room for that).
-		await expect.poll(() => shown(page), { timeout: PUSH_SHOWN_MS }).toEqual([
+		const push = await pushDelivery(page);
+		await push.deliver(JSON.stringify({ ...pushWords({ teamName: null }, 'tokens:500', 480), url: '/dashboard', tag: 'balance-e2e' }));
+		await push.expectShown(() => shown(page), [
 			{ title: 'You are running low on tokens', body: 'Below 500 tokens: 480 tokens left. Tap to see the balance.', tag: 'balance-e2e', data: { url: '/dashboard' } }
 		]);
 
 		// A deeper alert of the same account replaces it; a push that is not ours shows the plain pointer to the inbox.
-		const out = { ...pushWords({ teamName: null }, 'depleted', 0), url: '/dashboard', tag: 'balance-e2e' };
-		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: JSON.stringify(out) });
-		await expect.poll(async () => (await shown(page)).map((n) => n.title), { timeout: PUSH_SHOWN_MS }).toEqual(['You are out of tokens']);
-		await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(baseURL()).origin, registrationId, data: 'not json' });
-		await expect.poll(async () => (await shown(page)).map((n) => [n.title, n.tag]).sort(), { timeout: PUSH_SHOWN_MS }).toEqual([
+		await push.deliver(JSON.stringify({ ...pushWords({ teamName: null }, 'depleted', 0), url: '/dashboard', tag: 'balance-e2e' }));
+		await push.expectShown(async () => (await shown(page)).map((n) => n.title), ['You are out of tokens']);
+		await push.deliver('not json');
+		await push.expectShown(async () => (await shown(page)).map((n) => [n.title, n.tag]).sort(), [
 			['Quota', 'quota'],
 			['You are out of tokens', 'balance-e2e']
 		]);

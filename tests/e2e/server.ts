@@ -159,11 +159,17 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 		if (Date.now() > deadline) throw new Error(`the app did not become healthy:\n${log}`);
 		await new Promise((r) => setTimeout(r, 250));
 	}
+	// An app that dies while a test uses it says why (a test sees only a refused or reset connection).
+	let ending = false;
+	child.on('exit', (code, signal) => {
+		if (!ending) process.stderr.write(`The app at ${baseURL} exited (${code ?? signal}) while in use. It printed:\n${log}\n`);
+	});
 	return {
 		baseURL,
 		pid: child.pid!,
 		output: () => log,
 		stop: async () => {
+			ending = true;
 			child.kill('SIGTERM');
 			const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
 			const code = await Promise.race([exited, hung]);
@@ -171,6 +177,7 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 			return code;
 		},
 		kill: (signal) => {
+			ending = true;
 			child.kill(signal);
 			return exited;
 		}
