@@ -9,7 +9,7 @@
 // version could never take over.
 import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
-import { flushOutbox, SYNC_TAG } from '$lib/client/outbox';
+import { flushOutbox, SYNC_TAG, type OutboxFlushed } from '$lib/client/outbox';
 import { messageOf, openFromNotification, showMessage } from '$lib/client/push-handlers';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -41,7 +41,11 @@ self.addEventListener('sync', (event) => {
 	const sync = event as SyncEvent;
 	if (sync.tag === SYNC_TAG) {
 		sync.waitUntil(
-			flushOutbox().then((r) => {
+			flushOutbox().then(async (r) => {
+				if (r.sent || r.rejected.length) {
+					const done: OutboxFlushed = { type: 'outbox-flushed', sent: r.sent, rejected: r.rejected.map((x) => ({ label: x.write.label, message: x.message })) };
+					for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage(done);
+				}
 				// A rejection makes the browser try again later, with backoff.
 				if (r.waiting > 0) throw new Error('writes still waiting');
 			})

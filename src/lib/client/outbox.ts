@@ -6,6 +6,17 @@ import { deviceUser, userDb, type QueuedWrite } from './storage';
 
 export const SYNC_TAG = 'quota-outbox';
 
+/**
+ * What the service worker's background sync tells the open pages after it sent or dropped writes:
+ * a page that did not see the connection come back (navigator.onLine can stay true on a network
+ * that carries nothing) would otherwise go on saying "will sync" about writes already applied.
+ */
+export interface OutboxFlushed {
+	type: 'outbox-flushed';
+	sent: number;
+	rejected: { label: string; message: string }[];
+}
+
 export interface FlushResult {
 	sent: number;
 	/** Writes the server refused for good (e.g. a team left since); they were dropped. */

@@ -28,11 +28,17 @@ export function refreshAll(opts: { afterWrite?: boolean } = {}): Promise<unknown
 	return running;
 }
 
-/** Starts the timers and listeners; returns a function that stops them. */
+/**
+ * Starts the timers and listeners; returns a function that stops them. `onReconnect` (sending the
+ * writes that wait) runs when the connection or the page comes back, and with each refresh: a
+ * network that carries nothing can leave navigator.onLine true, and then no `online` event comes.
+ */
 export function startAutoRefresh(onReconnect: () => void): () => void {
 	const tick = () => {
 		clock.now = Date.now();
-		if (document.visibilityState === 'visible' && navigator.onLine) void refreshAll();
+		if (document.visibilityState !== 'visible' || !navigator.onLine) return;
+		void refreshAll();
+		onReconnect();
 	};
 	const timer = setInterval(tick, AUTO_REFRESH_MS);
 	const visible = () => {

@@ -1,6 +1,6 @@
 // The page's view of writes made offline: what still waits ("will sync"), what the server
 // refused, and sending them when the connection is back.
-import { flushOutbox, pendingWrites, queueWrite } from './outbox';
+import { flushOutbox, pendingWrites, queueWrite, type OutboxFlushed } from './outbox';
 import { requestBackgroundSync } from './pwa.svelte';
 import { refreshAll } from './refresh.svelte';
 import { session } from './session.svelte';
@@ -20,13 +20,28 @@ export async function syncNow() {
 	const userId = session.user?.id;
 	if (!userId) return;
 	const result = await flushOutbox(userId);
-	if (result.rejected.length) {
-		outbox.rejected = [...outbox.rejected, ...result.rejected.map((r) => ({ label: r.write.label, message: r.message }))];
-	}
+	await settle(userId, result.sent, result.rejected.map((r) => ({ label: r.write.label, message: r.message })));
+}
+
+/** Takes in what a flush did, here or in the service worker: its refusals, the server's figures, what still waits. */
+async function settle(userId: string, sent: number, rejected: OutboxFlushed['rejected']) {
+	if (rejected.length) outbox.rejected = [...outbox.rejected, ...rejected];
 	// The server's figures first, then the overlay of what was waiting goes: dropped before them,
 	// the pages would show the figures from before the write for a moment (e.g. the previous pool).
-	if (result.sent || result.rejected.length) await refreshAll({ afterWrite: true });
+	if (sent || rejected.length) await refreshAll({ afterWrite: true });
 	await reload(userId);
+}
+
+/** Listens for the service worker's background sync (`OutboxFlushed`); returns a function that stops. */
+export function listenForBackgroundSync(): () => void {
+	if (!('serviceWorker' in navigator)) return () => {};
+	const onMessage = (e: MessageEvent) => {
+		const data = e.data as OutboxFlushed | undefined;
+		const userId = session.user?.id;
+		if (data?.type === 'outbox-flushed' && userId) void settle(userId, data.sent, data.rejected);
+	};
+	navigator.serviceWorker.addEventListener('message', onMessage);
+	return () => navigator.serviceWorker.removeEventListener('message', onMessage);
 }
 
 /** Queues a write (always, even online: one path), then tries to send it right away. */
