@@ -137,7 +137,8 @@ describe('the playground', () => {
 			const path = new URL(r.url()).pathname;
 			if (/^\/(trpc|api)\//.test(path) && (r.method() === 'POST' || /ledger\.(preview|consume)/.test(path))) asked.push(`${r.method()} ${path}`);
 		});
-		const rule = 'Units must be a whole number from 1 to 1,000,000,000.';
+		// Named as the field is labelled ("Number of words"), not as the API calls it (units).
+		const rule = 'The number of words must be a whole number from 1 to 1,000,000,000.';
 		// Letters ("e" is one a number field lets through) leave an empty value, with validity.badInput.
 		for (const typed of ['', '0', '-5', '2.5', '99999999999999', 'e']) {
 			if (typed === 'e') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readUnits, UNITS_RULE } from '../../src/lib/client/units-input';
+import { readUnits, unitsRule } from '../../src/lib/client/units-input';
 
 describe("the playground's units field", () => {
 	it('takes a whole number from 1 to 1,000,000,000', () => {
@@ -9,6 +9,7 @@ describe("the playground's units field", () => {
 	});
 
 	it("refuses anything else in the server's words", () => {
+		const UNITS_RULE = unitsRule();
 		expect(UNITS_RULE).toBe('Units must be a whole number from 1 to 1,000,000,000.');
 		for (const value of [null, undefined, 0, -5, 2.5, 1_000_000_001, 99_999_999_999_999, Number.NaN, Number.POSITIVE_INFINITY]) {
 			expect(readUnits(value), String(value)).toEqual({ units: null, error: UNITS_RULE });
@@ -16,7 +17,11 @@ describe("the playground's units field", () => {
 	});
 
 	it('refuses letters, which a number input reports as empty with badInput', () => {
-		expect(readUnits(null, true)).toEqual({ units: null, error: UNITS_RULE });
-		expect(readUnits(5, true)).toEqual({ units: null, error: UNITS_RULE });
+		expect(readUnits(null, true)).toEqual({ units: null, error: unitsRule() });
+		expect(readUnits(5, true)).toEqual({ units: null, error: unitsRule() });
+	});
+
+	it('names the field as the page labels it', () => {
+		expect(readUnits(0, false, 'The number of words')).toEqual({ units: null, error: 'The number of words must be a whole number from 1 to 1,000,000,000.' });
 	});
 });
