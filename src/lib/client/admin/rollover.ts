@@ -37,13 +37,19 @@ const whole = parseTokenAmount;
 /** Reads the fields: the setting to save (null = off), or which field is wrong and why. */
 export function parseRollover(f: RolloverFields): { ok: true; value: RolloverSetting | null } | { ok: false; field: 'cap' | 'expiresAfter'; error: string } {
 	if (!f.on) return { ok: true, value: null };
-	const cap = whole(f.cap);
-	if (f.capKind === 'percent' && !(cap >= 1 && cap <= 100)) return { ok: false, field: 'cap', error: 'A whole percent from 1 to 100.' };
-	const capTokens = f.capKind === 'tokens' ? readTokenAmount(f.cap, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'The cap', rule: 'A whole number of tokens, at least 1.' }) : null;
-	if (capTokens && !capTokens.ok) return { ok: false, field: 'cap', error: capTokens.error };
+	let cap: { capTokens: number | null; capPercent: number | null };
+	if (f.capKind === 'tokens') {
+		const read = readTokenAmount(f.cap, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'The cap', rule: 'A whole number of tokens, at least 1.' });
+		if (!read.ok) return { ok: false, field: 'cap', error: read.error };
+		cap = { capTokens: read.value, capPercent: null };
+	} else {
+		const percent = whole(f.cap);
+		if (!(percent >= 1 && percent <= 100)) return { ok: false, field: 'cap', error: 'A whole percent from 1 to 100.' };
+		cap = { capTokens: null, capPercent: percent };
+	}
 	const expires = f.expiresAfter.trim() === '' ? null : whole(f.expiresAfter);
 	if (expires !== null && !(expires >= 1 && expires <= MAX_PERIODS)) return { ok: false, field: 'expiresAfter', error: `1 to ${MAX_PERIODS} periods, or empty for never.` };
-	return { ok: true, value: { capTokens: f.capKind === 'tokens' ? cap : null, capPercent: f.capKind === 'percent' ? cap : null, expiresAfterPeriods: expires } };
+	return { ok: true, value: { ...cap, expiresAfterPeriods: expires } };
 }
 
 const unit: Record<Exclude<Period, 'never'>, [string, string, string]> = {
