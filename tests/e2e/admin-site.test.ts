@@ -244,6 +244,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 			await amount.fill(typed);
 			await expectNoteBeside(amount, said);
 		}
+		await screen(page, `admin-bonuses-amount-refused-${size.name}`);
 		await expect(page.getByText(/Grants -5|Grants 99/).count()).resolves.toBe(0);
 		await page.getByLabel('Tokens each').fill('321');
 		await page.getByText(/^Grants 321 tokens to every enabled user with the role/).waitFor();
