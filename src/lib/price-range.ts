@@ -1,4 +1,5 @@
-// A package's price, in cents, and its Paddle price ids: the catalog's rules (store/catalog.ts) and the admin's form say the same.
+// A package's price, in cents, its currency and its Paddle price ids: the catalog's rules (store/catalog.ts) and the admin's form say the same.
+import type { CurrencyCode } from '@paddle/paddle-node-sdk';
 
 /** The lowest price, in cents: a package costs something (tokens given away are a bonus, with its own audit trail). */
 export const MIN_PRICE_CENTS = 1;
@@ -11,3 +12,15 @@ export const PRICE_RULE = 'The price is an amount from 0.01 to 1,000,000, like 1
 export const PADDLE_PRICE_ID = /^pri_[a-z0-9_]{4,}$/;
 /** That rule in words, as the form shows it beside the field. */
 export const PADDLE_PRICE_ID_RULE = 'That is not a Paddle price id: pri_ then at least 4 lower-case letters, digits or _ (Paddle shows it with the price); or leave it empty.';
+
+/** The currencies Paddle Billing prices in (the SDK's CurrencyCode: the check below fails the build when Paddle's list and this differ). */
+const PADDLE_CURRENCY_SET = {
+	USD: 1, EUR: 1, GBP: 1, JPY: 1, AUD: 1, CAD: 1, CHF: 1, CLP: 1, HKD: 1, SGD: 1, SEK: 1, ARS: 1, BRL: 1, CNY: 1, COP: 1, CZK: 1, DKK: 1,
+	HUF: 1, ILS: 1, INR: 1, KRW: 1, MXN: 1, NOK: 1, NZD: 1, PEN: 1, PLN: 1, RUB: 1, THB: 1, TRY: 1, TWD: 1, UAH: 1, VND: 1, ZAR: 1
+} satisfies Record<CurrencyCode, 1>;
+/** Those currencies' ISO 4217 codes. */
+export const PADDLE_CURRENCIES = Object.keys(PADDLE_CURRENCY_SET) as CurrencyCode[];
+/** Whether `code` (upper case) is one of them. */
+export const isPaddleCurrency = (code: string): code is CurrencyCode => Object.hasOwn(PADDLE_CURRENCY_SET, code);
+/** The rule in words, after the field's name (the form offers only these, in a list). */
+export const CURRENCY_RULE = 'must be a currency Paddle Billing prices in, as its 3-letter code (USD, EUR, GBP, …)';

@@ -219,6 +219,10 @@ describe(`the catalog on ${backend}`, () => {
 		// A price id not in Paddle's form, or more tokens than the ledger takes, is said in words with the rule and its maximum.
 		await expect(admin.store.admin.updateProduct({ ...pack, paddlePriceSandbox: 'pri_x' })).rejects.toThrow('Paddle price sandbox must be a Paddle price id: pri_ then at least 4 lower-case letters, digits or _');
 		await expect(admin.store.admin.updateProduct({ ...pack, grants: [{ model: null, tokens: 1e20 }] })).rejects.toThrow('Grants tokens must be a whole number from 1 to 1,000,000,000,000.');
+		// A currency Paddle does not price in (a made-up code was saved and shown as "DOL 5.00"): refused with the rule.
+		for (const currency of ['DOL', 'XYZ', 'usd', 'DOLLARS']) {
+			await expect(admin.store.admin.updateProduct({ ...pack, currency }), currency).rejects.toThrow('Currency must be a currency Paddle Billing prices in, as its 3-letter code (USD, EUR, GBP, …)');
+		}
 		expect(await stored()).toEqual(before);
 		expect(await entries()).toBe(1);
 

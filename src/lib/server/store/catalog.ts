@@ -5,7 +5,7 @@ import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels, MAX_TOKENS } from '../ledger';
 import { DomainError, parseInput } from '../errors';
-import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PADDLE_PRICE_ID } from '../../price-range';
+import { CURRENCY_RULE, isPaddleCurrency, MAX_PRICE_CENTS, MIN_PRICE_CENTS, PADDLE_PRICE_ID } from '../../price-range';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
@@ -27,7 +27,7 @@ export const productInput = z
 			.min(1)
 			.max(20),
 		priceCents: z.number().int().min(MIN_PRICE_CENTS, 'must be more than 0: tokens given away are a bonus, not a package').max(MAX_PRICE_CENTS, 'must be at most 1,000,000.00'),
-		currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+		currency: z.string().refine(isPaddleCurrency, CURRENCY_RULE).default('USD'),
 		billingInterval: z.enum(['month', 'year']).nullable().default(null),
 		maxQuantity: z.number().int().min(1).max(1000).default(1),
 		paddlePriceSandbox: priceId,
