@@ -160,6 +160,15 @@ for (const size of sizes) {
 				const balance = row.getByRole('cell').filter({ has: page.getByRole('button', { name: /^Balance of/ }) });
 				expect(await left(balance.getByRole('button'))).toBe(await left(balance.getByText('Balance', { exact: true })));
 			}
+			// An amount it cannot save is said once, under the field, as the alert: not a second, other sentence.
+			await amount.fill('+99999999999999999');
+			await page.getByRole('button', { name: 'Save' }).click();
+			await expect(row.getByRole('alert').allInnerTexts()).resolves.toEqual(['The amount is at most 1,000,000,000,000 tokens.']);
+			await expect(amount.getAttribute('aria-invalid')).resolves.toBe('true');
+			await amount.fill(`-${general + 1}`);
+			await page.getByRole('button', { name: 'Save' }).click();
+			await expect(row.getByRole('alert').allInnerTexts()).resolves.toEqual([`Cannot take ${(general + 1).toLocaleString('en-US')}: the general balance is ${general.toLocaleString('en-US')}.`]);
+			await expect(row.getByText(/^Cannot take/).count()).resolves.toBe(1);
 			const target = general + (size.name === 'phone' ? 1_234 : 2_345);
 			await amount.fill(String(target));
 			await page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`).waitFor();

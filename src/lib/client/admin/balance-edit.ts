@@ -48,7 +48,12 @@ export function describeChange(c: BalanceChange | null, generalBalance: number, 
 	return `No change: the general balance is already ${fmt(generalBalance)}.`;
 }
 
-/** Whether the change can be sent: a number, a reason, a change, and not below zero. */
+/** Whether the amount makes a change that can be sent: a number, a change, and not below zero (`describeChange` says why not). */
+export function isSaveable(c: BalanceChange | null, generalBalance: number): c is BalanceChange {
+	return c !== null && c.delta !== 0 && generalBalance + c.delta >= 0;
+}
+
+/** Whether the change can be sent: a saveable amount and a reason. */
 export function canSave(c: BalanceChange | null, generalBalance: number, reason: string): c is BalanceChange {
-	return c !== null && c.delta !== 0 && generalBalance + c.delta >= 0 && reason.trim().length > 0;
+	return isSaveable(c, generalBalance) && reason.trim().length > 0;
 }
