@@ -147,5 +147,8 @@ describe('invalid input, in Quota’s words', () => {
 		expect(toTRPCError(r.error).message).toBe('Limit message must be text of 1 to 500 characters.');
 		const own = z.object({ limitMessage: z.string().trim().min(1, 'Write the limit message.') }).safeParse({ limitMessage: ' ' });
 		expect(toTRPCError(own.error).message).toBe('Limit message: Write the limit message.');
+		// Initialisms keep their capitals: a webhook's address is "URL", not "Url".
+		const url = z.object({ url: z.string().regex(/^https?:/, 'must be an http:// or https:// URL') }).safeParse({ url: 'ftp://example.com/x' });
+		expect(toTRPCError(url.error).message).toBe('URL must be an http:// or https:// URL.');
 	});
 });

@@ -196,7 +196,13 @@ export function firstIssueForPeople(e: ZodError): string {
 	if (!path?.length) return sentence;
 	const field = fieldName(path);
 	if (!sentence.startsWith(field)) return sentence;
-	const words = field.replace(/\[\d+\]/g, '').replace(/[._]/g, ' ').replace(/([a-z\d])([A-Z])/g, '$1 $2').toLowerCase();
+	const words = field
+		.replace(/\[\d+\]/g, '')
+		.replace(/[._]/g, ' ')
+		.replace(/([a-z\d])([A-Z])/g, '$1 $2')
+		.toLowerCase()
+		// Initialisms stay capitals ("URL", not "Url").
+		.replace(/\b(url|id|api|ip)\b/g, (w) => w.toUpperCase());
 	return `${words.charAt(0).toUpperCase()}${words.slice(1)}${sentence.slice(field.length)}`;
 }
 

@@ -30,7 +30,7 @@ export const endpointInput = z.strictObject({
 	url: z
 		.string()
 		.max(2000)
-		.regex(URL_PATTERN, 'Give an http:// or https:// URL with a host name or IPv4 address.')
+		.regex(URL_PATTERN, 'must be an http:// or https:// URL with a host name or IPv4 address')
 		.meta({ description: 'Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS).' }),
 	description: z.string().trim().max(200).default(''),
 	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)
