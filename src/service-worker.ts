@@ -9,7 +9,7 @@
 // version could never take over.
 import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
-import { flushOutbox, SYNC_TAG, type OutboxFlushed } from '$lib/client/outbox';
+import { flushedReport, flushOutbox, SYNC_TAG } from '$lib/client/outbox';
 import { messageOf, openFromNotification, showMessage } from '$lib/client/push-handlers';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -43,7 +43,7 @@ self.addEventListener('sync', (event) => {
 		sync.waitUntil(
 			flushOutbox().then(async (r) => {
 				if (r.sent || r.rejected.length) {
-					const done: OutboxFlushed = { type: 'outbox-flushed', sent: r.sent, rejected: r.rejected.map((x) => ({ label: x.write.label, message: x.message })) };
+					const done = flushedReport(r);
 					for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage(done);
 				}
 				// A rejection makes the browser try again later, with backoff.

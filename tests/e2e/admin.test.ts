@@ -169,6 +169,7 @@ for (const size of sizes) {
 			await page.getByRole('button', { name: 'Save' }).click();
 			await expect(row.getByRole('alert').allInnerTexts()).resolves.toEqual([`Cannot take ${(general + 1).toLocaleString('en-US')}: the general balance is ${general.toLocaleString('en-US')}.`]);
 			await expect(row.getByText(/^Cannot take/).count()).resolves.toBe(1);
+			await screen(page, `admin-users-balance-refused-${size.name}`);
 			const target = general + (size.name === 'phone' ? 1_234 : 2_345);
 			await amount.fill(String(target));
 			await page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`).waitFor();

@@ -25,6 +25,11 @@ export interface FlushResult {
 	waiting: number;
 }
 
+/** What a flush did, as `OutboxFlushed` words it for the pages (the service worker sends it; a page's own flush reads it too). */
+export function flushedReport(r: FlushResult): OutboxFlushed {
+	return { type: 'outbox-flushed', sent: r.sent, rejected: r.rejected.map((x) => ({ label: x.write.label, message: x.message })) };
+}
+
 export async function queueWrite(userId: string, path: string, input: Record<string, unknown>, label: string): Promise<QueuedWrite> {
 	const write: QueuedWrite = { key: crypto.randomUUID(), path, input, label, createdAt: Date.now() };
 	await (await userDb(userId)).put('outbox', write);

@@ -1,6 +1,6 @@
 // The page's view of writes made offline: what still waits ("will sync"), what the server
 // refused, and sending them when the connection is back.
-import { flushOutbox, pendingWrites, queueWrite, type OutboxFlushed } from './outbox';
+import { flushedReport, flushOutbox, pendingWrites, queueWrite, type OutboxFlushed } from './outbox';
 import { requestBackgroundSync } from './pwa.svelte';
 import { refreshAll } from './refresh.svelte';
 import { session } from './session.svelte';
@@ -19,12 +19,11 @@ async function reload(userId: string) {
 export async function syncNow() {
 	const userId = session.user?.id;
 	if (!userId) return;
-	const result = await flushOutbox(userId);
-	await settle(userId, result.sent, result.rejected.map((r) => ({ label: r.write.label, message: r.message })));
+	await settle(userId, flushedReport(await flushOutbox(userId)));
 }
 
 /** Takes in what a flush did, here or in the service worker: its refusals, the server's figures, what still waits. */
-async function settle(userId: string, sent: number, rejected: OutboxFlushed['rejected']) {
+async function settle(userId: string, { sent, rejected }: OutboxFlushed) {
 	if (rejected.length) outbox.rejected = [...outbox.rejected, ...rejected];
 	// The server's figures first, then the overlay of what was waiting goes: dropped before them,
 	// the pages would show the figures from before the write for a moment (e.g. the previous pool).
@@ -38,7 +37,7 @@ export function listenForBackgroundSync(): () => void {
 	const onMessage = (e: MessageEvent) => {
 		const data = e.data as OutboxFlushed | undefined;
 		const userId = session.user?.id;
-		if (data?.type === 'outbox-flushed' && userId) void settle(userId, data.sent, data.rejected);
+		if (data?.type === 'outbox-flushed' && userId) void settle(userId, data);
 	};
 	navigator.serviceWorker.addEventListener('message', onMessage);
 	return () => navigator.serviceWorker.removeEventListener('message', onMessage);
