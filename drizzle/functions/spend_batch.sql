@@ -7,8 +7,9 @@
 -- {ok: false, error: {sqlstate, message}} when that item raised an error.
 --
 -- Accounts are locked first, all at once, in uuid order: batches from several app processes take
--- their locks in one global order and cannot deadlock each other. Then each item runs as quota_spend
--- does on its own (re-locking its account is free). The items run inside one savepoint; should one
+-- their locks in one global order and cannot deadlock each other. Then the plain consumes are written
+-- together (quota_spend_plain, spend_plain.sql), and each other item runs as quota_spend does on its
+-- own (re-locking its account is free). The items run inside one savepoint; should one
 -- of them raise (validation in Node should have stopped it), everything is rolled back to it and
 -- the items run again, each inside its own savepoint, so only that item fails. At most 64 items:
 -- more subtransactions than that overflow each backend's subtransaction cache (PGPROC_MAX_CACHED_SUBXIDS),
@@ -17,6 +18,8 @@ CREATE OR REPLACE FUNCTION quota_spend_batch(p_items jsonb) RETURNS jsonb LANGUA
 DECLARE
   v_results jsonb[];
   v_item jsonb;
+  v_n int;
+  v_lane jsonb;
   v_at timestamptz := '-infinity';
 BEGIN
   IF jsonb_array_length(p_items) > 64 THEN
@@ -27,9 +30,16 @@ BEGIN
     WHERE id = ANY (ARRAY(SELECT DISTINCT (i->>'account')::uuid FROM jsonb_array_elements(p_items) i))
     ORDER BY id FOR UPDATE;
   BEGIN
-    FOR v_item IN SELECT i FROM jsonb_array_elements(p_items) i LOOP
-      v_at := greatest(clock_timestamp(), v_at + interval '1 microsecond');
-      v_results := v_results || quota_spend_item(v_item, v_at);
+    v_at := clock_timestamp();
+    v_lane := quota_spend_plain(p_items, v_at);
+    v_at := v_at + make_interval(secs => jsonb_array_length(p_items) / 1e6);
+    FOR v_item, v_n IN SELECT i, n FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(i, n) LOOP
+      IF jsonb_typeof(v_lane->(v_n - 1)) = 'object' THEN
+        v_results := v_results || (v_lane->(v_n - 1));
+      ELSE
+        v_at := greatest(clock_timestamp(), v_at + interval '1 microsecond');
+        v_results := v_results || quota_spend_item(v_item, v_at);
+      END IF;
     END LOOP;
   EXCEPTION WHEN OTHERS THEN
     v_results := '{}';

@@ -1,0 +1,140 @@
+-- Plain consumes, written together (issue 16). An item of quota_spend costs its batch about 25
+-- PL/pgSQL statements, each with its executor's start-up; most consumes of a busy site need none of
+-- the decisions those statements make. This writes the plain consumes of a batch in ONE statement,
+-- whatever their number: a lot several of them pay from is updated once, and their day's usage is one
+-- row per account, day, feature, model and member.
+--
+-- An account's items are plain when every one of them is a consume with no fixed `now`, of a known
+-- and enabled feature whose module has no free allowance, of a known model or none, under an
+-- idempotency key that is new, unique in the batch and free to claim; and the account is not a team,
+-- has no caps, has nothing that expires within the minute (no housekeeping due, the same usable lots
+-- for every item), has no unlimited lot and no lot of an item's model, and its general lots hold all
+-- of the items' costs. Then the spend rules reduce to arithmetic: the items, in batch order, pay from
+-- the lots in spend order (priority, soonest expiry, oldest), so item k takes from each lot the
+-- overlap of its interval [C(k-1), C(k)) of the account's running cost with the lot's interval
+-- [L(j-1), L(j)) of the running remaining. Every other item (a refusal, a hold, an allowance, a cap, a
+-- replay…) goes to quota_spend_item, one by one. The answers and rows are those quota_spend gives:
+-- ledger-plain-consumes.test.ts sends the same batches both ways and compares them.
+--
+-- A batch of one or two items goes item by item: this statement's fixed cost is about two items'
+-- worth (measured: docs/benchmarks.md, 2026-12-02).
+--
+-- A batch's items as rows, n their 1-based place. Declared ROWS 4 (a batch under load holds a few, at most 64)
+-- so that the plans built on them probe the indexes of the items' accounts, where the planner's guess
+-- for jsonb_array_elements (100 rows) joins whole tables.
+CREATE OR REPLACE FUNCTION quota_batch_items(p_items jsonb)
+RETURNS TABLE (n int, mode text, account uuid, actor_user uuid, actor_key uuid, feature text, units numeric, model text,
+  scope text, key text, hash text, metadata jsonb, fixed_now text)
+LANGUAGE plpgsql IMMUTABLE ROWS 4 AS $$
+BEGIN
+  RETURN QUERY SELECT x.n::int, x.i->>'mode', (x.i->>'account')::uuid, (x.i->>'actor_user')::uuid,
+      (x.i->>'actor_key')::uuid, x.i->>'feature', (x.i->>'units')::numeric, x.i->>'model', x.i->>'scope',
+      x.i->>'key', x.i->>'hash', nullif(x.i->'metadata', 'null'::jsonb), x.i->>'now'
+    FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(i, n);
+END $$;
+
+CREATE OR REPLACE FUNCTION quota_spend_plain(p_items jsonb, p_at timestamptz) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  s site_settings;
+  v_answers jsonb;
+BEGIN
+  IF jsonb_array_length(p_items) < 3 THEN
+    RETURN NULL;
+  END IF;
+  SELECT * INTO s FROM site_settings WHERE id = 1;
+  WITH it AS MATERIALIZED (
+    SELECT b.*, p_at + make_interval(secs => b.n / 1e6) AS at FROM quota_batch_items(p_items) b
+  ),
+  -- What each item is, and whether it is plain (its key claimed as quota_claim_key claims it, until commit).
+  item AS MATERIALIZED (
+    SELECT it.*, fe.module, ceil(it.units * fe.tokens_per_unit)::bigint AS cost,
+      it.mode = 'consume' AND it.fixed_now IS NULL AND it.key IS NOT NULL AND fe.enabled
+      AND (it.model IS NULL OR EXISTS (SELECT 1 FROM models mo WHERE mo.key = it.model))
+      AND NOT EXISTS (SELECT 1 FROM allowance_rules r WHERE r.module = fe.module)
+      AND NOT EXISTS (SELECT 1 FROM lots l WHERE l.account_id = it.account AND l.model = it.model
+                        AND (l.expires_at IS NULL OR l.expires_at > p_at))
+      AND count(*) OVER (PARTITION BY it.scope, it.key) = 1
+      AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.idem_scope = it.scope AND o.idem_key = it.key)
+      AND pg_try_advisory_xact_lock(hashtextextended(it.scope || chr(31) || it.key, 7243)) AS is_plain
+    FROM it LEFT JOIN features fe ON fe.key = it.feature
+  ),
+  -- The accounts whose every item is plain and nothing of which is due, with what their lots hold.
+  acct AS MATERIALIZED (
+    SELECT a.id, sum(item.cost) AS total,
+      (SELECT sum(l.remaining) FROM lots l WHERE l.account_id = a.id AND l.model IS NULL
+         AND (l.expires_at IS NULL OR l.expires_at > p_at)) AS lots_left,
+      (SELECT sum(l.amount) FROM lots l WHERE l.account_id = a.id AND l.model IS NULL
+         AND (l.expires_at IS NULL OR l.expires_at > p_at)) AS lots_allocated
+    FROM item JOIN accounts a ON a.id = item.account
+    WHERE a.kind <> 'team'
+      AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = a.id)
+      AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.account_id = a.id AND h.status = 'open'
+                        AND h.expires_at <= p_at + interval '1 minute')
+      AND NOT EXISTS (SELECT 1 FROM lots l WHERE l.account_id = a.id
+                        AND CASE WHEN l.unlimited THEN l.expires_at IS NULL OR l.expires_at > p_at
+                                 ELSE l.expired_at IS NULL AND l.expires_at <= p_at + interval '1 minute' END)
+    GROUP BY a.id
+    HAVING bool_and(coalesce(item.is_plain AND item.cost >= 0, false))
+  ),
+  plain AS MATERIALIZED (
+    SELECT item.*, gen_random_uuid() AS op, acct.lots_left, acct.lots_allocated,
+      sum(item.cost) OVER (PARTITION BY item.account ORDER BY item.n) AS spent
+    FROM item JOIN acct ON acct.id = item.account AND acct.total <= acct.lots_left
+  ),
+  -- The lots of the plain's accounts in spend order, each as its interval of the running remaining.
+  lot AS (
+    SELECT l.id, l.account_id, l.source, l.remaining,
+      row_number() OVER w AS rank, sum(l.remaining) OVER w AS upto
+    FROM lots l WHERE l.account_id IN (SELECT DISTINCT plain.account FROM plain) AND l.model IS NULL
+      AND l.remaining > 0 AND (l.expires_at IS NULL OR l.expires_at > p_at)
+    WINDOW w AS (PARTITION BY l.account_id ORDER BY l.priority DESC, l.expires_at ASC NULLS LAST, l.created_at, l.id)
+  ),
+  take AS MATERIALIZED (
+    SELECT plain.n, plain.op, plain.account, plain.at, lot.id AS lot_id, lot.source, lot.rank,
+      least(plain.spent, lot.upto) - greatest(plain.spent - plain.cost, lot.upto - lot.remaining) AS tokens,
+      greatest(lot.upto - plain.spent, 0) AS balance_after
+    FROM plain JOIN lot ON lot.account_id = plain.account AND plain.cost > 0
+     AND lot.upto - lot.remaining < plain.spent AND lot.upto > plain.spent - plain.cost
+  ),
+  lots_paid AS (
+    UPDATE lots l SET remaining = l.remaining - t.tokens
+      FROM (SELECT take.lot_id, sum(take.tokens) AS tokens FROM take GROUP BY take.lot_id) t
+     WHERE l.id = t.lot_id
+  ),
+  entries_written AS (
+    INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
+    SELECT take.op, take.account, take.lot_id, 'consume', -take.tokens, take.balance_after, take.at
+      FROM take ORDER BY take.n, take.rank
+  ),
+  usage_written AS (
+    INSERT INTO usage_daily AS d (account_id, day, feature, model, actor_user_id, tokens, operations)
+    SELECT plain.account, (plain.at AT TIME ZONE s.time_zone)::date, plain.feature, coalesce(plain.model, ''),
+        coalesce(plain.actor_user::text, ''), sum(plain.cost), count(*)
+      FROM plain GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (account_id, day, feature, model, actor_user_id)
+    DO UPDATE SET tokens = d.tokens + excluded.tokens, operations = d.operations + excluded.operations
+  ),
+  -- quota_spend_result's answer for an accepted spend without an allowance.
+  answer AS MATERIALIZED (
+    SELECT plain.*, r.remaining, jsonb_build_object('ok', true, 'code', NULL, 'message', NULL, 'details', NULL,
+        'cost', plain.cost, 'paid_by', coalesce((SELECT jsonb_agg(jsonb_build_object('type', 'lot', 'id', take.lot_id,
+            'label', take.source, 'model', NULL, 'tokens', take.tokens, 'unlimited', false) ORDER BY take.rank)
+          FROM take WHERE take.n = plain.n), '[]'::jsonb),
+        'remaining', r.remaining,
+        'level', CASE WHEN r.remaining <= 0 THEN 'empty'
+                      WHEN plain.lots_allocated > 0 AND r.remaining * 100 < plain.lots_allocated * s.low_share_percent THEN 'low'
+                      ELSE 'ok' END,
+        'active', true, 'allowance', NULL, 'operation_id', plain.op, 'hold_id', NULL, 'expires_at', NULL) AS result
+    FROM plain CROSS JOIN LATERAL (SELECT plain.lots_left - plain.spent AS remaining) r
+  ),
+  operations_written AS (
+    INSERT INTO operations (id, account_id, kind, status, code, feature, model, units, cost, actor_user_id, actor_key_id,
+        hold_id, idem_scope, idem_key, request_hash, response, balance_after, metadata, created_at)
+    SELECT answer.op, answer.account, 'consume', 'ok', NULL, answer.feature, answer.model, answer.units, answer.cost,
+        answer.actor_user, answer.actor_key, NULL, answer.scope, answer.key, answer.hash, answer.result,
+        answer.remaining, answer.metadata, answer.at
+      FROM answer ORDER BY answer.n
+  )
+  SELECT jsonb_agg(answer.result ORDER BY it.n) INTO v_answers FROM it LEFT JOIN answer ON answer.n = it.n;
+  RETURN v_answers;
+END $$;
