@@ -7,7 +7,7 @@
 -- {ok: false, error: {sqlstate, message}} when that item raised an error.
 --
 -- Accounts are locked first, all at once, in uuid order: batches from several app processes take
--- their locks in one global order and cannot deadlock each other. Then the plain consumes are written
+-- their locks in one global order and cannot deadlock each other. Then the plain spends are written
 -- together (quota_spend_plain, spend_plain.sql), and each other item runs as quota_spend does on its
 -- own (re-locking its account is free). The items run inside one savepoint; should one
 -- of them raise (validation in Node should have stopped it), everything is rolled back to it and

@@ -1,34 +1,43 @@
--- Plain consumes, written together (issue 16). An item of quota_spend costs its batch about 25
--- PL/pgSQL statements, each with its executor's start-up; most consumes of a busy site need none of
--- the decisions those statements make. This writes the plain consumes of a batch in ONE statement,
--- whatever their number: a lot several of them pay from is updated once, and their day's usage is one
--- row per account, day, feature, model and member.
+-- Plain spends, written together (issue 16). An item of quota_spend costs its batch about 25 PL/pgSQL
+-- statements, each with its executor's start-up; most consumes and holds of a busy site need none of
+-- the decisions those statements make. This writes a batch's plain spends in ONE statement, whatever
+-- their number: a lot several of them pay from is updated once, and their day's usage is one row per
+-- account, day, feature, model and member.
 --
--- An account's items are plain when every one of them is a consume with no fixed `now`, of a known
--- and enabled feature whose module has no free allowance, of a known model or none, under an
+-- An account's items are plain when every one of them is a consume or a hold with no fixed `now`, of
+-- a known and enabled feature whose module has no free allowance, of a known model or none, under an
 -- idempotency key that is new, unique in the batch and free to claim; and the account is not a team,
 -- has no caps, has nothing that expires within the minute (no housekeeping due, the same usable lots
 -- for every item), has no unlimited lot and no lot of an item's model, and its general lots hold all
 -- of the items' costs. Then the spend rules reduce to arithmetic: the items, in batch order, pay from
 -- the lots in spend order (priority, soonest expiry, oldest), so item k takes from each lot the
 -- overlap of its interval [C(k-1), C(k)) of the account's running cost with the lot's interval
--- [L(j-1), L(j)) of the running remaining. Every other item (a refusal, a hold, an allowance, a cap, a
--- replay…) goes to quota_spend_item, one by one. The answers and rows are those quota_spend gives:
--- ledger-plain-consumes.test.ts sends the same batches both ways and compares them.
+-- [L(j-1), L(j)) of the running remaining (a hold costs what it holds, as in quota_spend_price).
+-- Every other item (a refusal, an allowance, a cap, a replay…) goes to quota_spend_item, one by one.
+-- The answers and rows are those quota_spend gives: ledger-plain-spends.test.ts sends the same batches
+-- both ways and compares them.
 --
 -- A batch of one or two items goes item by item: this statement's fixed cost is about two items'
 -- worth (measured: docs/benchmarks.md, 2026-12-02).
---
+
+-- The items before they carried a hold's tokens and time to live (another row type) go first.
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'quota_batch_items' AND NOT ('hold_tokens' = ANY (proargnames))) THEN
+    DROP FUNCTION quota_batch_items(jsonb);
+  END IF;
+END $$;
+
 -- A batch's items as rows, n their 1-based place. Declared ROWS 4 (a batch under load holds a few, at most 64)
 -- so that the plans built on them probe the indexes of the items' accounts, where the planner's guess
 -- for jsonb_array_elements (100 rows) joins whole tables.
 CREATE OR REPLACE FUNCTION quota_batch_items(p_items jsonb)
 RETURNS TABLE (n int, mode text, account uuid, actor_user uuid, actor_key uuid, feature text, units numeric, model text,
-  scope text, key text, hash text, metadata jsonb, fixed_now text)
+  hold_tokens bigint, hold_ttl_seconds int, scope text, key text, hash text, metadata jsonb, fixed_now text)
 LANGUAGE plpgsql IMMUTABLE ROWS 4 AS $$
 BEGIN
   RETURN QUERY SELECT x.n::int, x.i->>'mode', (x.i->>'account')::uuid, (x.i->>'actor_user')::uuid,
-      (x.i->>'actor_key')::uuid, x.i->>'feature', (x.i->>'units')::numeric, x.i->>'model', x.i->>'scope',
+      (x.i->>'actor_key')::uuid, x.i->>'feature', (x.i->>'units')::numeric, x.i->>'model',
+      (x.i->>'hold_tokens')::bigint, (x.i->>'hold_ttl_seconds')::int, x.i->>'scope',
       x.i->>'key', x.i->>'hash', nullif(x.i->'metadata', 'null'::jsonb), x.i->>'now'
     FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(i, n);
 END $$;
@@ -47,8 +56,9 @@ BEGIN
   ),
   -- What each item is, and whether it is plain (its key claimed as quota_claim_key claims it, until commit).
   item AS MATERIALIZED (
-    SELECT it.*, fe.module, ceil(it.units * fe.tokens_per_unit)::bigint AS cost,
-      it.mode = 'consume' AND it.fixed_now IS NULL AND it.key IS NOT NULL AND fe.enabled
+    SELECT it.*, fe.module,
+      CASE WHEN it.mode = 'hold' THEN it.hold_tokens ELSE ceil(it.units * fe.tokens_per_unit)::bigint END AS cost,
+      (it.mode = 'consume' OR (it.mode = 'hold' AND it.hold_ttl_seconds > 0)) AND it.fixed_now IS NULL AND it.key IS NOT NULL AND fe.enabled
       AND (it.model IS NULL OR EXISTS (SELECT 1 FROM models mo WHERE mo.key = it.model))
       AND NOT EXISTS (SELECT 1 FROM allowance_rules r WHERE r.module = fe.module)
       AND NOT EXISTS (SELECT 1 FROM lots l WHERE l.account_id = it.account AND l.model = it.model
@@ -77,7 +87,8 @@ BEGIN
     HAVING bool_and(coalesce(item.is_plain AND item.cost >= 0, false))
   ),
   plain AS MATERIALIZED (
-    SELECT item.*, gen_random_uuid() AS op, acct.lots_left, acct.lots_allocated,
+    SELECT item.*, gen_random_uuid() AS op, CASE WHEN item.mode = 'hold' THEN gen_random_uuid() END AS hold,
+      CASE WHEN item.mode = 'hold' THEN item.at + make_interval(secs => item.hold_ttl_seconds) END AS expires_at, acct.lots_left, acct.lots_allocated,
       sum(item.cost) OVER (PARTITION BY item.account ORDER BY item.n) AS spent
     FROM item JOIN acct ON acct.id = item.account AND acct.total <= acct.lots_left
   ),
@@ -90,7 +101,7 @@ BEGIN
     WINDOW w AS (PARTITION BY l.account_id ORDER BY l.priority DESC, l.expires_at ASC NULLS LAST, l.created_at, l.id)
   ),
   take AS MATERIALIZED (
-    SELECT plain.n, plain.op, plain.account, plain.at, lot.id AS lot_id, lot.source, lot.rank,
+    SELECT plain.n, plain.op, plain.mode, plain.account, plain.at, lot.id AS lot_id, lot.source, lot.rank,
       least(plain.spent, lot.upto) - greatest(plain.spent - plain.cost, lot.upto - lot.remaining) AS tokens,
       greatest(lot.upto - plain.spent, 0) AS balance_after
     FROM plain JOIN lot ON lot.account_id = plain.account AND plain.cost > 0
@@ -103,16 +114,21 @@ BEGIN
   ),
   entries_written AS (
     INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
-    SELECT take.op, take.account, take.lot_id, 'consume', -take.tokens, take.balance_after, take.at
+    SELECT take.op, take.account, take.lot_id, take.mode, -take.tokens, take.balance_after, take.at
       FROM take ORDER BY take.n, take.rank
   ),
   usage_written AS (
     INSERT INTO usage_daily AS d (account_id, day, feature, model, actor_user_id, tokens, operations)
     SELECT plain.account, (plain.at AT TIME ZONE s.time_zone)::date, plain.feature, coalesce(plain.model, ''),
         coalesce(plain.actor_user::text, ''), sum(plain.cost), count(*)
-      FROM plain GROUP BY 1, 2, 3, 4, 5
+      FROM plain WHERE plain.mode = 'consume' GROUP BY 1, 2, 3, 4, 5
     ON CONFLICT (account_id, day, feature, model, actor_user_id)
     DO UPDATE SET tokens = d.tokens + excluded.tokens, operations = d.operations + excluded.operations
+  ),
+  holds_written AS (
+    INSERT INTO holds (id, account_id, operation_id, feature, model, amount, status, expires_at, created_at)
+    SELECT plain.hold, plain.account, plain.op, plain.feature, plain.model, plain.cost, 'open', plain.expires_at, plain.at
+      FROM plain WHERE plain.mode = 'hold' ORDER BY plain.n
   ),
   -- quota_spend_result's answer for an accepted spend without an allowance.
   answer AS MATERIALIZED (
@@ -124,14 +140,14 @@ BEGIN
         'level', CASE WHEN r.remaining <= 0 THEN 'empty'
                       WHEN plain.lots_allocated > 0 AND r.remaining * 100 < plain.lots_allocated * s.low_share_percent THEN 'low'
                       ELSE 'ok' END,
-        'active', true, 'allowance', NULL, 'operation_id', plain.op, 'hold_id', NULL, 'expires_at', NULL) AS result
+        'active', true, 'allowance', NULL, 'operation_id', plain.op, 'hold_id', plain.hold, 'expires_at', plain.expires_at) AS result
     FROM plain CROSS JOIN LATERAL (SELECT plain.lots_left - plain.spent AS remaining) r
   ),
   operations_written AS (
     INSERT INTO operations (id, account_id, kind, status, code, feature, model, units, cost, actor_user_id, actor_key_id,
         hold_id, idem_scope, idem_key, request_hash, response, balance_after, metadata, created_at)
-    SELECT answer.op, answer.account, 'consume', 'ok', NULL, answer.feature, answer.model, answer.units, answer.cost,
-        answer.actor_user, answer.actor_key, NULL, answer.scope, answer.key, answer.hash, answer.result,
+    SELECT answer.op, answer.account, answer.mode, 'ok', NULL, answer.feature, answer.model, answer.units, answer.cost,
+        answer.actor_user, answer.actor_key, answer.hold, answer.scope, answer.key, answer.hash, answer.result,
         answer.remaining, answer.metadata, answer.at
       FROM answer ORDER BY answer.n
   )

@@ -7,8 +7,10 @@ import type { Db } from '../../src/lib/server/db/client';
 import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { storableItem, type SpendItem } from '../../src/lib/server/ledger/group-commit';
 
-// A batch's plain consumes are written together, in one statement (drizzle/functions/spend_plain.sql). It must answer and write exactly what quota_spend does item by item: the same batch
-// is sent to one set of accounts as a batch, and item by item to their twins, and everything compared.
+// A batch's plain spends (consumes and holds) are written together, in one statement
+// (drizzle/functions/spend_plain.sql). It must answer and write exactly what quota_spend does item by
+// item: the same batch is sent to one set of accounts as a batch, and item by item to their twins, and
+// everything compared.
 
 let db: Db;
 beforeAll(async () => {
@@ -29,7 +31,7 @@ interface ItemPlan { account: number; mode: 'consume' | 'hold'; feature: string;
 
 const ACCOUNTS = 3;
 const MODELS = [null, 'gpt-5-nano', 'text-embedding-3-small'];
-/** Mostly plain consumes, with every reason an item is not now and then. */
+/** Mostly plain spends, with every reason an item is not now and then. */
 const rare = <T,>(common: fc.Arbitrary<T>, ...others: T[]) =>
 	fc.noBias(fc.oneof({ weight: 40, arbitrary: common }, ...others.map((o) => ({ weight: 1, arbitrary: fc.constant(o) }))));
 const lotPlan: fc.Arbitrary<LotPlan> = fc.record({
@@ -41,7 +43,7 @@ const lotPlan: fc.Arbitrary<LotPlan> = fc.record({
 });
 const itemPlan: fc.Arbitrary<ItemPlan> = fc.record({
 	account: fc.nat(ACCOUNTS - 1),
-	mode: rare(fc.constant('consume' as const), 'hold' as const),
+	mode: fc.noBias(fc.oneof({ weight: 4, arbitrary: fc.constant('consume' as const) }, { weight: 1, arbitrary: fc.constant('hold' as const) })),
 	feature: rare(fc.constantFrom('lane_op', 'ai_bots'), 'lane_free', 'nope'),
 	units: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 90 }) }),
 	model: fc.constantFrom(...MODELS),
@@ -113,7 +115,7 @@ async function ledgerOf(side: Side) {
 	return normalise(side, { lots, entries: byAccount(entries), usage: byAccount(usage), operations: byAccount(operations), holds: byAccount(holds) });
 }
 
-/** Which items of a batch are plain consumes right now (a dry run, rolled back): none in a batch of fewer than 3. */
+/** Which items of a batch are plain spends right now (a dry run, rolled back): none in a batch of fewer than 3. */
 async function plainItems(items: string[]): Promise<boolean[]> {
 	let taken: boolean[] = [];
 	const ROLLBACK = new Error('rollback');
@@ -134,12 +136,13 @@ async function plainItems(items: string[]): Promise<boolean[]> {
 
 const json = (raw: unknown) => (typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[];
 
-describe(`plain consumes written together on ${backend}`, () => {
+describe(`plain spends written together on ${backend}`, () => {
 	it('answers and writes exactly what quota_spend does item by item', async () => {
 		let run = 0;
 		let plain = 0;
 		let items = 0;
 		let split = 0;
+		let holds = 0;
 		await fc.assert(
 			fc.asyncProperty(scenario, async (plan) => {
 				run++;
@@ -157,6 +160,7 @@ describe(`plain consumes written together on ${backend}`, () => {
 					const [row] = await db.rows<{ r: unknown }>(sql`select quota_spend_batch(${`[${batchItems.join(',')}]`}::jsonb) as r`);
 					const got = json(row!.r).map((a) => normalise(batched, a));
 					split += got.filter((a, i) => takes[i] && (a as { paid_by: unknown[] }).paid_by.length > 1).length;
+					holds += got.filter((a, i) => takes[i] && (a as { hold_id: unknown }).hold_id !== null).length;
 					const want: unknown[] = [];
 					// Strictly later each time, as in a batch: the embedded database's clock can give two calls one instant.
 					let at = '-infinity';
@@ -177,12 +181,13 @@ describe(`plain consumes written together on ${backend}`, () => {
 		);
 		// The property says nothing if no item was plain: most items of these batches are.
 		expect(plain / items).toBeGreaterThan(0.2);
-		// …and some of them were paid by more than one lot.
+		// …and some of them were paid by more than one lot, and some were holds.
 		expect(split).toBeGreaterThan(0);
+		expect(holds).toBeGreaterThan(0);
 		await expectInvariants(db);
 	});
 
-	it('takes the plain consumes of a batch and leaves to quota_spend what needs a decision', async () => {
+	it('takes the plain spends of a batch and leaves to quota_spend what needs a decision', async () => {
 		const plain = await makeUser(db);
 		const team = await makeTeam(db);
 		const short = await makeUser(db);
@@ -204,7 +209,7 @@ describe(`plain consumes written together on ${backend}`, () => {
 		expect(await plainItems([item(0, 5, 'a'), item(0, 7, 'b', { model: 'gpt-5-nano' }), item(2, 6, 'd'), item(0, 1, 'f', { feature: 'lane_free' })])).toEqual([
 			false, false, true, false
 		]);
-		expect(await plainItems([item(0, 5, 'a'), item(0, 7, 'b', { model: 'gpt-5-nano', actor: true }), item(2, 10, 'd')])).toEqual([true, true, true]);
+		expect(await plainItems([item(0, 5, 'a'), item(0, 7, 'b', { model: 'gpt-5-nano', actor: true }), item(2, 10, 'd', { mode: 'hold' })])).toEqual([true, true, true]);
 		// A batch of one or two goes item by item.
 		expect(await plainItems([item(0, 5, 'a'), item(2, 10, 'd')])).toEqual([false, false]);
 	});
