@@ -1,5 +1,12 @@
-// A package's price, in cents, its currency and its Paddle price ids: the catalog's rules (store/catalog.ts) and the admin's form say the same.
+// A package's id, price in cents, currency and Paddle price ids: the catalog's rules (store/catalog.ts) and the admin's form say the same.
 import type { CurrencyCode } from '@paddle/paddle-node-sdk';
+
+/** A package's id: what checkouts and webhooks name it by, fixed once saved. */
+export const PACKAGE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+/** That rule in words, as the form shows it beside the field. */
+export const PACKAGE_ID_RULE = 'The id is 2 to 63 lower-case letters, digits and dashes, starting with a letter or digit, like token-pack.';
+/** A package's name: 2 to 80 characters, spaces at either end not counted. */
+export const PACKAGE_NAME_RULE = 'The name is 2 to 80 characters, like Token pack.';
 
 /** The lowest price, in cents: a package costs something (tokens given away are a bonus, with its own audit trail). */
 export const MIN_PRICE_CENTS = 1;

@@ -151,6 +151,13 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 			await page.getByLabel('Price', { exact: true }).fill('1.00');
 			await page.getByLabel('Tokens', { exact: true }).fill('10');
 			const id = page.getByLabel('Id', { exact: true });
+			// An id the server would refuse is said beside it in the form's words, not the browser's "match the requested format".
+			await id.fill('Token Pack');
+			await page.getByRole('button', { name: 'Add package' }).click();
+			await page.locator('#pkg-id-note').filter({ hasText: 'The id is 2 to 63 lower-case letters, digits and dashes, starting with a letter or digit, like token-pack.' }).waitFor();
+			expect(await page.evaluate(() => document.activeElement?.id)).toBe('pkg-id');
+			expect(sent).toEqual([]);
+			await screen(page, 'admin-catalog-id-slip-phone');
 			await id.fill('gpt-5-nano-50k');
 			const note = page.getByText(/^The id “gpt-5-nano-50k” is already the package “.+”: pick another id, or edit that package in the list\.$/);
 			await note.waitFor();
@@ -301,7 +308,13 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 	it('lets the member make an API key in Settings, shown once, and revoke it', async () => {
 		await member.goto('/settings');
 		const keys = member.locator('section', { has: member.getByRole('heading', { name: 'API keys' }) });
+		// Create pressed too early says what is missing beside it, instead of a button that does nothing.
+		await keys.getByRole('button', { name: 'Create key' }).click();
+		await keys.getByText('Name the key after the app that uses it, like Chatbot.').waitFor();
+		expect(await member.evaluate(() => document.activeElement?.id)).toBe('key-name');
+		await screen(member, `settings-keys-slip-${size.name}`);
 		await keys.getByLabel('Name').fill(`My bot ${size.name}`);
+		await keys.getByText('Name the key after the app that uses it, like Chatbot.').waitFor({ state: 'detached' });
 		await keys.getByRole('button', { name: 'Create key' }).click();
 		const shown = keys.getByRole('region', { name: `New key “My bot ${size.name}”` });
 		const value = (await shown.locator('code').textContent())!.trim();

@@ -42,6 +42,11 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 	it('adds an endpoint, shows its secret once, and logs the delivery of a grant’s event', async () => {
 		await page.goto('/admin/webhooks');
 		const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/quota-${size.name}`;
+		// Add pressed with no URL: said beside it, the field focused, nothing sent.
+		await page.getByRole('button', { name: 'Add endpoint' }).click();
+		await page.locator('#hook-url-note').filter({ hasText: "Type the URL of the site's webhook handler" }).waitFor();
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('hook-url');
+		await screen(page, `admin-webhooks-url-slip-${size.name}`);
 		await page.getByLabel('URL').fill(url);
 		await page.getByLabel('Description (optional)').fill(`Billing backend (${size.name})`);
 		for (const type of ['Balance low (each alert step)', 'Balance used up', 'Free allowance used up', 'Hold expired']) {

@@ -424,6 +424,16 @@ describe('the console’s ordinary refusals on a phone', () => {
 			await page.getByText('The role “subscriber” is already called “Member”: give this one another name.').waitFor();
 			await page.getByRole('button', { name: 'Add role' }).click();
 			await screen(page, 'admin-role-name-taken-phone');
+			// A key the server would refuse, and an empty name: said beside the key in the form's words when Add is pressed.
+			await key.fill('Readers!');
+			await page.getByLabel('Name', { exact: true }).fill('');
+			await page.getByRole('button', { name: 'Add role' }).click();
+			await page.locator('#role-key-note').filter({ hasText: 'The key is 2 to 32 lower-case letters, digits, - or _, starting with a letter, like editor.' }).waitFor();
+			expect(await page.evaluate(() => document.activeElement?.id)).toBe('role-key');
+			await screen(page, 'admin-role-key-slip-phone');
+			await key.fill(fresh);
+			await page.getByRole('button', { name: 'Add role' }).click();
+			await page.locator('#role-name-note').filter({ hasText: 'Name the role.' }).waitFor();
 			expect(sent).toEqual([]);
 
 			// Another admin adds that key meanwhile: the page cannot know, the server refuses, the page says why.

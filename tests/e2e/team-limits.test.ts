@@ -153,6 +153,12 @@ describe('the Team page’s invitations', () => {
 		const email = card.getByLabel('Email');
 		const send = card.getByRole('button', { name: 'Send invite' });
 
+		// Send with no address: said beside the field, nothing sent.
+		await send.click();
+		await card.getByText('Type the email address of the person to invite.').waitFor();
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('invite-email');
+		await screenshot(page, 'team-invite-empty');
+
 		// Someone already in the team: said beside the field, nothing sent.
 		await email.fill(leo.email.toUpperCase());
 		await card.getByText(`${leo.email} is already in this team.`).waitFor();

@@ -45,6 +45,22 @@ describe('auto top-up on a phone', () => {
 
 		const form = await turnOn(page, 20_000, async (f) => {
 			await expect(f.getByText(/No active subscription: Paddle can only charge without a checkout on a subscription/).isVisible()).resolves.toBe(true);
+			// Slips are said beside their fields as they are typed; Save sends nothing and goes to the first.
+			const trigger = f.getByLabel('When available tokens fall below');
+			await trigger.fill('0');
+			await f.getByLabel(/^At most, spent a month/).fill('1');
+			await f.getByText('The trigger is a whole number of tokens from 1 to 1,000,000,000.').waitFor();
+			await f.getByText('Less than one package ($5.00): no top-up could be made.').waitFor();
+			await expect(trigger.getAttribute('aria-invalid')).resolves.toBe('true');
+			await screen(page, 'settings-auto-topup-slips');
+			await f.getByText('Less than one package ($5.00): no top-up could be made.').scrollIntoViewIfNeeded();
+			await screen(page, 'settings-auto-topup-slips-money');
+			await f.getByRole('button', { name: 'Save auto top-up' }).click();
+			await expect.poll(() => trigger.evaluate((el) => el === document.activeElement)).toBe(true);
+			await expect(f.getByText('Saved', { exact: true }).count()).resolves.toBe(0);
+			await trigger.fill('20000');
+			await f.getByLabel(/^At most, spent a month/).fill('');
+			await f.getByText('The trigger is a whole number', { exact: false }).waitFor({ state: 'detached' });
 		});
 		// 6,000 granted plus the demo's member allowances (chat 10,000 a day, forms 5,000 a week): 21,000 available.
 		await form.getByText('Next top-up when available tokens fall below 20,000: 1,001 tokens from now.').waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
-import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
+import { PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 
 describe('the catalog form', () => {
 	it('reads prices exactly, in cents, and writes them back', () => {
@@ -13,6 +13,14 @@ describe('the catalog form', () => {
 		expect(parsePrice('')).toBeNull();
 		expect(priceText(1999)).toBe('19.99');
 		expect(priceText(5)).toBe('0.05');
+	});
+
+	it('says a name or id the server would refuse beside its field, in the form’s order, before the price', () => {
+		const d = { ...emptyDraft(), id: 'token-pack', name: 'Token pack', price: 'free', grants: [{ model: '', tokens: '5000' }] };
+		expect(toInput({ ...d, name: ' x ' }, 0)).toEqual({ problem: PACKAGE_NAME_RULE, field: 'pkg-name' });
+		expect(toInput({ ...d, name: 'n'.repeat(81) }, 0)).toEqual({ problem: PACKAGE_NAME_RULE, field: 'pkg-name' });
+		for (const id of ['', 'x', 'Token-Pack', '-pack', 'token pack', 'p'.repeat(64)]) expect(toInput({ ...d, id }, 0), id).toEqual({ problem: PACKAGE_ID_RULE, field: 'pkg-id' });
+		expect(toInput({ ...d, id: 'p'.repeat(63), price: '5' }, 0)).toMatchObject({ input: { id: 'p'.repeat(63), name: 'Token pack' } });
 	});
 
 	it('turns a draft into the save input and back, subscriptions one at a time', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { roleClash } from '../../src/lib/client/admin/role-clash';
+import { roleClash, roleSlip } from '../../src/lib/client/admin/role-clash';
+import { SITE_ROLE_KEY_RULE } from '../../src/lib/role-key';
 
 const roles = [
 	{ key: 'admin', name: 'Admin' },
@@ -23,5 +24,13 @@ describe('roleClash: a role’s key or name the list already has, said before an
 	it('lets a new key and name through, and an empty name waits for the field’s own check', () => {
 		expect(roleClash(roles, { key: 'readers', name: 'Readers' }, true)).toBeNull();
 		expect(roleClash(roles, { key: 'readers', name: '' }, true)).toBeNull();
+	});
+});
+
+describe('a role the server would refuse, said when Save is pressed', () => {
+	it('says a malformed key first, then an empty name; a good role passes', () => {
+		for (const key of ['', 'x', 'Editor', '1st', 'has space', 'a'.repeat(33)]) expect(roleSlip({ key, name: 'Editors' }), key).toEqual({ field: 'key', text: SITE_ROLE_KEY_RULE });
+		expect(roleSlip({ key: 'editor', name: '  ' })).toEqual({ field: 'name', text: 'Name the role.' });
+		expect(roleSlip({ key: ' editor_2-b ', name: 'Editors' })).toBeNull();
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capWords, recordWords, stateWords, type AccountTopup, type TopupPackage } from '../../src/lib/client/topup';
+import { capWords, recordWords, stateWords, topupProblems, type AccountTopup, type TopupPackage } from '../../src/lib/client/topup';
 
 const pack: TopupPackage = { id: 'tokens-5k', name: 'Token pack', tokens: 5_000, priceCents: 500, currency: 'USD' };
 const rule = { enabled: true, belowTokens: 5_000, productId: 'tokens-5k', maxPerMonth: 3, maxCentsPerMonth: 2_000, cooldownSeconds: 3_600, offReason: null };
@@ -42,5 +42,36 @@ describe('auto top-up in words (Settings and the dashboard)', () => {
 		expect(recordWords({ ...t, status: 'charged', orderStatus: 'pending' })).toBe('Charged · waiting for Paddle');
 		expect(recordWords({ ...t, status: 'notice', orderStatus: null })).toBe('Notice sent');
 		expect(recordWords({ ...t, status: 'declined', orderStatus: 'failed' })).toBe('Declined');
+	});
+});
+
+describe('the auto top-up form says each slip beside its field', () => {
+	const limits = { maxBelowTokens: 1_000_000_000, maxPerMonth: 100, maxCentsPerMonth: 100_000_000, maxCooldownSeconds: 30 * 86_400 };
+	const draft = { belowTokens: 1_000, maxPerMonth: 3, maxMoney: null };
+
+	it('finds nothing in a rule that can be saved', () => {
+		expect(topupProblems(draft, pack, limits)).toEqual({});
+		expect(topupProblems({ ...draft, maxPerMonth: null, maxMoney: 5 }, pack, limits)).toEqual({});
+	});
+
+	it('names every field that is wrong at once, each in its own words', () => {
+		expect(topupProblems({ belowTokens: 0, maxPerMonth: 101, maxMoney: 4.99 }, undefined, limits)).toEqual({
+			below: 'The trigger is a whole number of tokens from 1 to 1,000,000,000.',
+			pack: 'Choose a package.',
+			count: 'A whole number of top-ups from 1 to 100, or empty for no limit.'
+		});
+		// What the browser could not read (NaN) is a slip, not an empty field.
+		expect(topupProblems({ belowTokens: Number.NaN, maxPerMonth: Number.NaN, maxMoney: Number.NaN }, pack, limits)).toEqual({
+			below: 'The trigger is a whole number of tokens from 1 to 1,000,000,000.',
+			count: 'A whole number of top-ups from 1 to 100, or empty for no limit.',
+			money: 'An amount more than zero, or empty for no limit.'
+		});
+	});
+
+	it('holds the amount between one package and the most the server takes, and asks for one cap at least', () => {
+		expect(topupProblems({ ...draft, maxMoney: 4.99 }, pack, limits).money).toBe('Less than one package ($5.00): no top-up could be made.');
+		expect(topupProblems({ ...draft, maxMoney: 0 }, pack, limits).money).toBe('An amount more than zero, or empty for no limit.');
+		expect(topupProblems({ ...draft, maxMoney: 1_000_000.01 }, pack, limits).money).toBe('At most $1,000,000.00 a month, or empty for no limit.');
+		expect(topupProblems({ ...draft, maxPerMonth: null, maxMoney: null }, pack, limits)).toEqual({ count: 'Set a monthly cap: a number of top-ups, an amount, or both.' });
 	});
 });

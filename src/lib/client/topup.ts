@@ -70,3 +70,46 @@ export function recordWords(t: AccountTopup['month']['topups'][number]): string 
 			return 'Could not charge';
 	}
 }
+
+/** The auto top-up form's values as typed: numbers, null for an empty field, NaN for one the browser could not read. */
+export interface TopupDraft {
+	belowTokens: number | null;
+	maxPerMonth: number | null;
+	/** In the package's currency (dollars, euros…), not cents. */
+	maxMoney: number | null;
+}
+
+export type TopupField = 'below' | 'pack' | 'count' | 'money';
+
+/**
+ * What is wrong with the form, said beside each field (empty: it can be saved), with the server's
+ * limits (`topup.view`'s `limits`): the trigger 1 to maxBelowTokens tokens; at most 1 to maxPerMonth
+ * top-ups a month, and more than zero to maxCentsPerMonth a month, at least one of the two; the
+ * amount at least one package (else no top-up could ever be made).
+ */
+export function topupProblems(
+	d: TopupDraft,
+	pack: TopupPackage | undefined,
+	limits: { maxBelowTokens: number; maxPerMonth: number; maxCentsPerMonth: number }
+): Partial<Record<TopupField, string>> {
+	const problems: Partial<Record<TopupField, string>> = {};
+	const b = d.belowTokens;
+	if (b === null || !Number.isInteger(b) || b < 1 || b > limits.maxBelowTokens) {
+		problems.below = `The trigger is a whole number of tokens from 1 to ${limits.maxBelowTokens.toLocaleString('en-US')}.`;
+	}
+	if (!pack) problems.pack = 'Choose a package.';
+	const n = d.maxPerMonth;
+	// Letters in a cap are a slip, not "no limit": the field looks empty to the page but not to the member.
+	if (n !== null && (!Number.isInteger(n) || n < 1 || n > limits.maxPerMonth)) {
+		problems.count = `A whole number of top-ups from 1 to ${limits.maxPerMonth}, or empty for no limit.`;
+	}
+	const m = d.maxMoney;
+	if (m !== null && !(m > 0)) problems.money = 'An amount more than zero, or empty for no limit.';
+	else if (m !== null && Math.round(m * 100) > limits.maxCentsPerMonth) {
+		problems.money = `At most ${money(limits.maxCentsPerMonth, pack?.currency ?? 'USD')} a month, or empty for no limit.`;
+	} else if (m !== null && pack && Math.round(m * 100) < pack.priceCents) {
+		problems.money = `Less than one package (${money(pack.priceCents, pack.currency)}): no top-up could be made.`;
+	}
+	if (n === null && m === null) problems.count = 'Set a monthly cap: a number of top-ups, an amount, or both.';
+	return problems;
+}

@@ -1,7 +1,7 @@
 // The Catalog page's package form: what the admin types, as the store's product input, and back.
 import { readTokenAmount } from '../amount';
 import type { Inputs, Outputs } from '../api-types';
-import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PADDLE_PRICE_ID, PADDLE_PRICE_ID_RULE, PRICE_RULE } from '$lib/price-range';
+import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PACKAGE_ID, PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_PRICE_ID, PADDLE_PRICE_ID_RULE, PRICE_RULE } from '$lib/price-range';
 import { MAX_TOKENS } from '$lib/token-range';
 
 export type Product = Outputs['store']['admin']['products'][number];
@@ -80,13 +80,16 @@ export function draftOf(p: Product): ProductDraft {
 }
 
 /** The form's fields a problem is said beside (their input ids): `grant-tokens-0` is the first line's tokens. */
-export type DraftField = 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}`;
+export type DraftField = 'pkg-name' | 'pkg-id' | 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}`;
 
 /**
  * The draft as the save procedure's input, or the first thing to fix in words and the field it is
  * said beside. The server checks everything again (catalog.ts); this catches typing slips before a round trip.
  */
 export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problem: string; field: DraftField } {
+	const name = d.name.trim();
+	if (name.length < 2 || name.length > 80) return { problem: PACKAGE_NAME_RULE, field: 'pkg-name' };
+	if (!PACKAGE_ID.test(d.id.trim())) return { problem: PACKAGE_ID_RULE, field: 'pkg-id' };
 	const priceCents = parsePrice(d.price);
 	if (priceCents === null || priceCents < MIN_PRICE_CENTS || priceCents > MAX_PRICE_CENTS) return { problem: PRICE_RULE, field: 'pkg-price' };
 	const grants = [];
@@ -104,7 +107,7 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 		input: {
 			id: d.id.trim(),
 			kind: d.kind,
-			name: d.name.trim(),
+			name,
 			description: d.description.trim(),
 			grants,
 			priceCents,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SITE_ROLE_KEY } from '../../role-key';
 
 /** Emails are stored trimmed and lower-cased, so uniqueness is case-insensitive. */
 export const emailSchema = z
@@ -56,7 +57,7 @@ export type TeamRole = z.infer<typeof teamRoleSchema>;
 export const siteRoleSchema = z
 	.string()
 	.trim()
-	.regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be 2–32 lower-case letters, digits, - or _.');
+	.regex(SITE_ROLE_KEY, 'must be 2–32 lower-case letters, digits, - or _.');
 
 function isTimeZone(tz: string): boolean {
 	try {

@@ -5,7 +5,7 @@ import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels, MAX_TOKENS } from '../ledger';
 import { DomainError, parseInput } from '../errors';
-import { CURRENCY_RULE, isPaddleCurrency, MAX_PRICE_CENTS, MIN_PRICE_CENTS, PADDLE_PRICE_ID } from '../../price-range';
+import { CURRENCY_RULE, isPaddleCurrency, MAX_PRICE_CENTS, MIN_PRICE_CENTS, PACKAGE_ID, PADDLE_PRICE_ID } from '../../price-range';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
@@ -18,7 +18,7 @@ const priceId = z
 
 export const productInput = z
 	.object({
-		id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes'),
+		id: z.string().regex(PACKAGE_ID, 'lowercase letters, digits and dashes'),
 		kind: z.enum(['pack', 'model_pack', 'bundle', 'subscription']),
 		name: z.string().trim().min(2).max(80),
 		description: z.string().trim().max(400).default(''),
