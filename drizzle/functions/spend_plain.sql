@@ -92,7 +92,7 @@ BEGIN
       sum(item.cost) OVER (PARTITION BY item.account ORDER BY item.n) AS spent
     FROM item JOIN acct ON acct.id = item.account AND acct.total <= acct.lots_left
   ),
-  -- The lots of the plain's accounts in spend order, each as its interval of the running remaining.
+  -- The lots of the plain spends' accounts in spend order, each as its interval of the running remaining.
   lot AS (
     SELECT l.id, l.account_id, l.source, l.remaining,
       row_number() OVER w AS rank, sum(l.remaining) OVER w AS upto

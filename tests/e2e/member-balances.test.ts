@@ -246,7 +246,7 @@ describe('usage history on a phone', () => {
 		const first = page.locator('tbody tr').first();
 		await expect(first.locator('td').nth(1).innerText()).resolves.toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}$/);
 		await expect(first.innerText()).resolves.toMatch(/Used\s*[\d,]+/);
-		await expect(first.innerText()).resolves.toMatch(/Remaining\s*([\d,]+|Unlimited)/);
+		await expect(first.innerText()).resolves.toMatch(/Remaining after\s*([\d,]+|Unlimited)/);
 		await screen(page, 'usage-phone');
 
 		await showPool(page, /Acme Studio/, 5);
@@ -260,7 +260,7 @@ describe('usage history on a phone', () => {
 		const desk = await wide.newPage();
 		await desk.goto('/usage');
 		await waitForFresh(desk);
-		await expect(desk.getByRole('columnheader').allInnerTexts()).resolves.toEqual(['Generator', 'Tokens used', 'Date', 'Remaining', 'By']);
+		await expect(desk.getByRole('columnheader').allInnerTexts()).resolves.toEqual(['Generator', 'Tokens used', 'Date', 'Remaining after', 'By']);
 		await screen(desk, 'usage-team-wide');
 		await wide.close();
 

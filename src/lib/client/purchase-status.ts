@@ -1,4 +1,5 @@
 import type { PurchaseStatus } from '$lib/server/store/orders';
+import { money } from './money';
 
 /**
  * A purchase's status in words and its badge tone, the same on the member's pages and the admin's; a
@@ -23,4 +24,9 @@ export const UNPAID_CHECKOUT_NOTE = 'Unpaid: nothing is charged or added yet. An
  */
 export function hasUnpaid(purchases: readonly { status: string }[] | null | undefined): boolean {
 	return purchases?.some((p) => p.status === 'pending') ?? false;
+}
+
+/** A purchase's amount as the lists show it: "$5.00", or "nothing charged" for a failed one (no amount; never a bare "—"). */
+export function amountWords(p: { amountCents: number | null; currency: string | null }): string {
+	return p.amountCents === null ? 'nothing charged' : money(p.amountCents, p.currency ?? 'USD');
 }
