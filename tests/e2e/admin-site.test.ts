@@ -255,6 +255,16 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await expect(page.getByText(/Grants -5|Grants 99/).count()).resolves.toBe(0);
 		await page.getByLabel('Tokens each').fill('321');
 		await page.getByText(/^Grants 321 tokens to every enabled user with the role/).waitFor();
+		// A day already over, and no note: said beside each before the confirm step, nothing asked of the server.
+		const expires = page.getByLabel('Expires (optional)');
+		await expires.fill('2020-01-01');
+		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
+		await page.locator('#camp-expires-note').filter({ hasText: 'The expiry must be in the future: pick today or a later day, or leave it empty for never.' }).waitFor();
+		await page.locator('#camp-note-note').filter({ hasText: 'Add a note: members see it with the tokens.' }).waitFor();
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('camp-expires');
+		await expect(page.getByText(/This grants 321 tokens/).count()).resolves.toBe(0);
+		await screen(page, `admin-bonuses-past-expiry-${size.name}`);
+		await expires.fill('');
 		await page.getByLabel('Note shown to members').fill(note);
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		// Nothing goes out before the admin confirms the count of accounts it reaches.

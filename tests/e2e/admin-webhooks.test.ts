@@ -47,6 +47,11 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		await page.locator('#hook-url-note').filter({ hasText: "Type the URL of the site's webhook handler" }).waitFor();
 		expect(await page.evaluate(() => document.activeElement?.id)).toBe('hook-url');
 		await screen(page, `admin-webhooks-url-slip-${size.name}`);
+		// An address the server refuses is said in the same place, not in a box below the events.
+		await page.getByLabel('URL').fill('ftp://example.com/x');
+		await page.getByRole('button', { name: 'Add endpoint' }).click();
+		await page.locator('#hook-url-note').filter({ hasText: 'URL must be an http:// or https:// URL with a host name or IPv4 address.' }).waitFor();
+		await expect(page.getByRole('alert').filter({ hasText: 'URL must be' }).count()).resolves.toBe(1);
 		await page.getByLabel('URL').fill(url);
 		await page.getByLabel('Description (optional)').fill(`Billing backend (${size.name})`);
 		for (const type of ['Balance low (each alert step)', 'Balance used up', 'Free allowance used up', 'Hold expired']) {

@@ -180,6 +180,8 @@ describe('the Team page’s invitations', () => {
 		// Invited already: said beside the field, nothing sent.
 		await email.fill(invitee);
 		await card.getByText(`${invitee} is already invited: send that invitation again below.`).waitFor();
+		// The last send's "Invitation sent" goes once the field is typed in: never beside the refusal.
+		await expect(card.getByText(`Invitation sent to ${invitee}.`).count()).resolves.toBe(0);
 		await send.click();
 		expect(invites).toHaveLength(1);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);

@@ -7,6 +7,7 @@ import { isEmpty, seedDemo } from '../../src/lib/server/demo/seed';
 import { authenticateApiKey, listSiteRoles } from '../../src/lib/server/accounts';
 import { BUILT_IN_ROLES } from '../../src/lib/roles';
 import { listAudit } from '../../src/lib/server/admin';
+import { referralRules } from '../../src/lib/server/referrals';
 
 let db: Db;
 beforeAll(async () => {
@@ -131,6 +132,13 @@ describe(`demo data on ${backend}`, () => {
 			{ action: 'team.member_joined', by: 'leo@quota.test' }
 		]);
 		expect(credited.map((r) => r.action)).not.toContain('auth.signup');
+	});
+
+	it('has referrals on with the rules Maya’s referral bonus was granted by (2,000 tokens for 15 days)', async () => {
+		expect(await referralRules(db.orm)).toMatchObject({ enabled: true, referrerTokens: 2_000, expiresDays: 15 });
+		const [lot] = await db.rows<{ amount: number; days: number }>(sql`
+			select amount, round(extract(epoch from expires_at - created_at) / 86400) as days from lots where grant_key = 'demo:maya:referral'`);
+		expect({ amount: Number(lot!.amount), days: Number(lot!.days) }).toEqual({ amount: 2_000, days: 15 });
 	});
 
 	it("credits what the seed itself did to Quota (the demo data), never to a person: the site key, and each lot it granted, recorded as the product records a grant", async () => {

@@ -15,12 +15,27 @@ describe('the catalog form', () => {
 		expect(priceText(5)).toBe('0.05');
 	});
 
-	it('says a name or id the server would refuse beside its field, in the form’s order, before the price', () => {
-		const d = { ...emptyDraft(), id: 'token-pack', name: 'Token pack', price: 'free', grants: [{ model: '', tokens: '5000' }] };
-		expect(toInput({ ...d, name: ' x ' }, 0)).toEqual({ problem: PACKAGE_NAME_RULE, field: 'pkg-name' });
-		expect(toInput({ ...d, name: 'n'.repeat(81) }, 0)).toEqual({ problem: PACKAGE_NAME_RULE, field: 'pkg-name' });
-		for (const id of ['', 'x', 'Token-Pack', '-pack', 'token pack', 'p'.repeat(64)]) expect(toInput({ ...d, id }, 0), id).toEqual({ problem: PACKAGE_ID_RULE, field: 'pkg-id' });
-		expect(toInput({ ...d, id: 'p'.repeat(63), price: '5' }, 0)).toMatchObject({ input: { id: 'p'.repeat(63), name: 'Token pack' } });
+	it('says a name or id the server would refuse beside its field', () => {
+		const d = { ...emptyDraft(), id: 'token-pack', name: 'Token pack', price: '5', grants: [{ model: '', tokens: '5000' }] };
+		expect(toInput({ ...d, name: ' x ' }, 0)).toEqual({ problems: { 'pkg-name': PACKAGE_NAME_RULE } });
+		expect(toInput({ ...d, name: 'n'.repeat(81) }, 0)).toEqual({ problems: { 'pkg-name': PACKAGE_NAME_RULE } });
+		for (const id of ['', 'x', 'Token-Pack', '-pack', 'token pack', 'p'.repeat(64)]) expect(toInput({ ...d, id }, 0), id).toEqual({ problems: { 'pkg-id': PACKAGE_ID_RULE } });
+		expect(toInput({ ...d, id: 'p'.repeat(63) }, 0)).toMatchObject({ input: { id: 'p'.repeat(63), name: 'Token pack' } });
+	});
+
+	it('says every slip of an empty form at once, in the form’s order (where Save puts the focus)', () => {
+		const r = toInput({ ...emptyDraft(), id: 'Token Pack', price: 'abc', maxQuantity: '0', grants: [{ model: '', tokens: '0' }] }, 0);
+		expect(r).toEqual({
+			problems: {
+				'pkg-name': PACKAGE_NAME_RULE,
+				'pkg-id': PACKAGE_ID_RULE,
+				'pkg-max': 'A buyer may take 1 to 1,000 at once.',
+				'pkg-price': PRICE_RULE,
+				'grant-tokens-0': 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.'
+			}
+		});
+		if (!('problems' in r)) throw new Error('no problems');
+		expect(Object.keys(r.problems)).toEqual(['pkg-name', 'pkg-id', 'pkg-max', 'pkg-price', 'grant-tokens-0']);
 	});
 
 	it('turns a draft into the save input and back, subscriptions one at a time', () => {
@@ -30,24 +45,23 @@ describe('the catalog form', () => {
 		if (!('input' in r)) throw new Error('no input');
 		const back = draftOf({ ...r.input, description: '', currency: 'USD', active: true, paddlePriceSandbox: null, paddlePriceProduction: null, createdAt: '' } as never);
 		expect(back).toMatchObject({ price: '9.90', grants: [{ model: '', tokens: '10000' }], billingInterval: 'year' });
-		expect(toInput({ ...d, price: 'free' }, 0)).toEqual({ problem: PRICE_RULE, field: 'pkg-price' });
+		expect(toInput({ ...d, price: 'free' }, 0)).toEqual({ problems: { 'pkg-price': PRICE_RULE } });
 		// Nothing is sold for nothing (a free pack would hand out tokens at checkout), nor above the catalog's highest price.
-		for (const price of ['0', '0.00', '1000000.01', '9999999']) expect(toInput({ ...d, price }, 0), price).toEqual({ problem: PRICE_RULE, field: 'pkg-price' });
+		for (const price of ['0', '0.00', '1000000.01', '9999999']) expect(toInput({ ...d, price }, 0), price).toEqual({ problems: { 'pkg-price': PRICE_RULE } });
 		expect(toInput({ ...d, price: '0.01' }, 0)).toMatchObject({ input: { priceCents: 1 } });
 		expect(toInput({ ...d, price: '1000000' }, 0)).toMatchObject({ input: { priceCents: 100_000_000 } });
-		expect(toInput({ ...d, grants: [{ model: '', tokens: '0' }] }, 0)).toHaveProperty('problem');
+		expect(toInput({ ...d, grants: [{ model: '', tokens: '0' }] }, 0)).toHaveProperty('problems.grant-tokens-0');
 	});
 
 	it('says each slip beside its field: too many tokens is the maximum, a price id is its form in words', () => {
 		const d = { ...emptyDraft(), id: 'pack', name: 'Pack', price: '5', grants: [{ model: '', tokens: '1,000' }] };
-		expect(toInput({ ...d, grants: [{ model: '', tokens: '99999999999999999999' }] }, 0)).toEqual({ problem: 'The amount is at most 1,000,000,000,000 tokens.', field: 'grant-tokens-0' });
+		expect(toInput({ ...d, grants: [{ model: '', tokens: '99999999999999999999' }] }, 0)).toEqual({ problems: { 'grant-tokens-0': 'The amount is at most 1,000,000,000,000 tokens.' } });
 		expect(toInput({ ...d, grants: [{ model: '', tokens: '1000' }, { model: 'x', tokens: 'many' }] }, 0)).toEqual({
-			problem: 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.',
-			field: 'grant-tokens-1'
+			problems: { 'grant-tokens-1': 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.' }
 		});
-		expect(toInput({ ...d, maxQuantity: '0' }, 0)).toMatchObject({ field: 'pkg-max' });
-		expect(toInput({ ...d, paddlePriceSandbox: 'pri_x' }, 0)).toEqual({ problem: PADDLE_PRICE_ID_RULE, field: 'pkg-sandbox' });
-		expect(toInput({ ...d, paddlePriceProduction: 'PRI_ABCD' }, 0)).toEqual({ problem: PADDLE_PRICE_ID_RULE, field: 'pkg-production' });
+		expect(toInput({ ...d, maxQuantity: '0' }, 0)).toEqual({ problems: { 'pkg-max': 'A buyer may take 1 to 1,000 at once.' } });
+		expect(toInput({ ...d, paddlePriceSandbox: 'pri_x' }, 0)).toEqual({ problems: { 'pkg-sandbox': PADDLE_PRICE_ID_RULE } });
+		expect(toInput({ ...d, paddlePriceProduction: 'PRI_ABCD' }, 0)).toEqual({ problems: { 'pkg-production': PADDLE_PRICE_ID_RULE } });
 		expect(toInput({ ...d, paddlePriceSandbox: ' pri_01h8_x ', paddlePriceProduction: '' }, 0)).toMatchObject({ input: { paddlePriceSandbox: 'pri_01h8_x', paddlePriceProduction: null } });
 		expect(PRICE_RULE).toContain('(Campaigns)');
 	});

@@ -72,6 +72,6 @@ describe('the auto top-up form says each slip beside its field', () => {
 		expect(topupProblems({ ...draft, maxMoney: 4.99 }, pack, limits).money).toBe('Less than one package ($5.00): no top-up could be made.');
 		expect(topupProblems({ ...draft, maxMoney: 0 }, pack, limits).money).toBe('An amount more than zero, or empty for no limit.');
 		expect(topupProblems({ ...draft, maxMoney: 1_000_000.01 }, pack, limits).money).toBe('At most $1,000,000.00 a month, or empty for no limit.');
-		expect(topupProblems({ ...draft, maxPerMonth: null, maxMoney: null }, pack, limits)).toEqual({ count: 'Set a monthly cap: a number of top-ups, an amount, or both.' });
+		expect(topupProblems({ ...draft, maxPerMonth: null, maxMoney: null }, pack, limits)).toEqual({ count: 'Auto top-up needs a monthly cap: a number of top-ups, an amount, or both. Only one may be left empty.' });
 	});
 });

@@ -110,6 +110,6 @@ export function topupProblems(
 	} else if (m !== null && pack && Math.round(m * 100) < pack.priceCents) {
 		problems.money = `Less than one package (${money(pack.priceCents, pack.currency)}): no top-up could be made.`;
 	}
-	if (n === null && m === null) problems.count = 'Set a monthly cap: a number of top-ups, an amount, or both.';
+	if (n === null && m === null) problems.count = 'Auto top-up needs a monthly cap: a number of top-ups, an amount, or both. Only one may be left empty.';
 	return problems;
 }

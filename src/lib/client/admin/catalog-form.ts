@@ -82,27 +82,33 @@ export function draftOf(p: Product): ProductDraft {
 /** The form's fields a problem is said beside (their input ids): `grant-tokens-0` is the first line's tokens. */
 export type DraftField = 'pkg-name' | 'pkg-id' | 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}`;
 
+/** What is wrong with a draft, by the field it is said beside. */
+export type DraftProblems = Partial<Record<DraftField, string>>;
+
 /**
- * The draft as the save procedure's input, or the first thing to fix in words and the field it is
- * said beside. The server checks everything again (catalog.ts); this catches typing slips before a round trip.
+ * The draft as the save procedure's input, or everything to fix, each in words beside its field
+ * (all at once, in the form's order: one press of Save shows them all). The server checks everything again (catalog.ts);
+ * this catches typing slips before a round trip.
  */
-export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problem: string; field: DraftField } {
+export function toInput(d: ProductDraft, sort: number): { input: ProductInput } | { problems: DraftProblems } {
+	const problems: DraftProblems = {};
 	const name = d.name.trim();
-	if (name.length < 2 || name.length > 80) return { problem: PACKAGE_NAME_RULE, field: 'pkg-name' };
-	if (!PACKAGE_ID.test(d.id.trim())) return { problem: PACKAGE_ID_RULE, field: 'pkg-id' };
+	if (name.length < 2 || name.length > 80) problems['pkg-name'] = PACKAGE_NAME_RULE;
+	if (!PACKAGE_ID.test(d.id.trim())) problems['pkg-id'] = PACKAGE_ID_RULE;
+	const maxQuantity = d.kind === 'subscription' ? 1 : Number(d.maxQuantity);
+	if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || maxQuantity > 1000) problems['pkg-max'] = 'A buyer may take 1 to 1,000 at once.';
 	const priceCents = parsePrice(d.price);
-	if (priceCents === null || priceCents < MIN_PRICE_CENTS || priceCents > MAX_PRICE_CENTS) return { problem: PRICE_RULE, field: 'pkg-price' };
+	if (priceCents === null || priceCents < MIN_PRICE_CENTS || priceCents > MAX_PRICE_CENTS) problems['pkg-price'] = PRICE_RULE;
 	const grants = [];
 	for (const [i, g] of d.grants.entries()) {
 		const tokens = readTokenAmount(g.tokens, { min: 1, max: MAX_TOKENS });
-		if (!tokens.ok) return { problem: tokens.error, field: `grant-tokens-${i}` };
-		grants.push({ model: g.model || null, tokens: tokens.value });
+		if (tokens.ok) grants.push({ model: g.model || null, tokens: tokens.value });
+		else problems[`grant-tokens-${i}`] = tokens.error;
 	}
-	const maxQuantity = d.kind === 'subscription' ? 1 : Number(d.maxQuantity);
-	if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || maxQuantity > 1000) return { problem: 'A buyer may take 1 to 1,000 at once.', field: 'pkg-max' };
 	for (const [field, id] of [['pkg-sandbox', d.paddlePriceSandbox], ['pkg-production', d.paddlePriceProduction]] as const) {
-		if (id.trim() && !PADDLE_PRICE_ID.test(id.trim())) return { problem: PADDLE_PRICE_ID_RULE, field };
+		if (id.trim() && !PADDLE_PRICE_ID.test(id.trim())) problems[field] = PADDLE_PRICE_ID_RULE;
 	}
+	if (Object.keys(problems).length > 0 || priceCents === null) return { problems };
 	return {
 		input: {
 			id: d.id.trim(),

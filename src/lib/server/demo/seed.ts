@@ -6,6 +6,7 @@ import { withdrawMail } from '../mail/job';
 import { saveFeature, saveModel, saveModule, saveSiteSettings, setAccountCap, setAllowance } from '../admin';
 import { consume, refreshAccountFigures, Refusal, type GrantRequest } from '../ledger';
 import { seedDemoCatalog } from '../store/demo-catalog';
+import { setReferralRules } from '../referrals';
 
 export const DEMO_PASSWORD = 'quota-demo-2026';
 export const demoLogins = [
@@ -42,6 +43,8 @@ function random(seed: number) {
 async function configureSite(db: Db) {
 	const by = { via: VIA };
 	await saveSiteSettings(db, by, { timeZone: 'UTC', weekStart: 1, lowSharePercent: 20 });
+	// Referrals on, as Maya's bonus for inviting Leo says (2,000 tokens for 15 days): the rules and the demo agree.
+	await setReferralRules(db, by, { enabled: true, referrerTokens: 2_000, referredTokens: 0, requirePurchase: false, expiresDays: 15, dailyLimit: 10 });
 	const modules = [
 		{ key: 'chat', name: 'Chatbot', limitMessage: 'You have used your free chat tokens for today. Buy tokens to keep chatting.', onExhausted: 'message' as const },
 		{ key: 'bots', name: 'AI Bots training', limitMessage: 'Your bot is paused until more tokens are added.', onExhausted: 'inactive' as const },

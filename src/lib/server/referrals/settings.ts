@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import { referralSettings } from '../db/schema';
-import { auditedChange, type AdminActor } from '../admin/audited';
+import { auditedChange, type SetupActor } from '../admin/audited';
 import { parseInput } from '../errors';
 import { MAX_TOKENS } from '../ledger';
 
@@ -50,10 +50,10 @@ export async function referralRules(exec: Executor): Promise<ReferralSettings> {
  * `referrals.settings_saved`. They apply to referrals settled from now on; a pending referral takes
  * the rules of the day it is settled. Errors: `invalid_input` naming the field.
  */
-export async function setReferralRules(db: Db, actor: AdminActor, input: ReferralSettings): Promise<ReferralSettings> {
+export async function setReferralRules(db: Db, actor: SetupActor, input: ReferralSettings): Promise<ReferralSettings> {
 	const v = parseInput(settingsSchema, input);
 	return auditedChange(db, actor, { action: 'referrals.settings_saved', targetType: 'site', targetId: null, detail: v, before: referralRules }, async (tx) => {
-		const values = { ...v, updatedBy: actor.userId, updatedAt: new Date() };
+		const values = { ...v, updatedBy: 'userId' in actor ? actor.userId : null, updatedAt: new Date() };
 		await tx.insert(referralSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: referralSettings.id, set: values });
 		return referralRules(tx);
 	});

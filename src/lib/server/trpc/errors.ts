@@ -44,6 +44,12 @@ export function toTRPCError(error: unknown, what = 'procedure'): TRPCError {
 	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `Something went wrong on our side; it was logged (ref ${ref}).` });
 }
 
+/** The fields a domain's own refusal names (`details.fieldErrors`, as zod's), e.g. a webhook URL that is not public. */
+function domainFieldErrors(cause: unknown): Record<string, string[]> | null {
+	const fields = cause instanceof DomainError ? (cause.details as { fieldErrors?: unknown } | undefined)?.fieldErrors : undefined;
+	return fields && typeof fields === 'object' ? (fields as Record<string, string[]>) : null;
+}
+
 /** Adds the domain code and, for invalid input, zod's flattened field errors (for forms). */
 export function formatError({ shape, error }: { shape: DefaultErrorShape; error: TRPCError }) {
 	const cause = error.cause;
@@ -53,7 +59,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 			...shape.data,
 			stack: undefined,
 			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
-			fieldErrors: cause instanceof InvalidInput || cause instanceof InputRefusal ? flatIssues(cause.zod).fieldErrors : null,
+			fieldErrors: cause instanceof InvalidInput || cause instanceof InputRefusal ? flatIssues(cause.zod).fieldErrors : domainFieldErrors(cause),
 			// A refusal's figures, so a page words it in the reader's locale (src/lib/refusal-message.ts).
 			refusal: cause instanceof DomainError && refusalCodes.has(cause.code) && cause.details ? cause.details : null
 		}

@@ -1,0 +1,14 @@
+// A bonus's expiry as the console's forms take it: a day (the date field's YYYY-MM-DD), meaning the
+// end of that day on this device. The server refuses an expiry that is not in the future
+// (admin/campaigns.ts, admin/user-actions.ts); the form says so beside the field first.
+
+export type ExpiryRead = { ok: true; expiresAt: string | null } | { ok: false; error: string };
+
+/** The ISO instant a bonus expires at (null: never), or why the day will not do; `now` for tests. */
+export function readBonusExpiry(day: string, now: Date = new Date()): ExpiryRead {
+	if (!day) return { ok: true, expiresAt: null };
+	const end = new Date(`${day}T23:59:59`);
+	if (Number.isNaN(end.getTime())) return { ok: false, error: 'Pick a day from the calendar, or leave it empty for never.' };
+	if (end.getTime() <= now.getTime()) return { ok: false, error: 'The expiry must be in the future: pick today or a later day, or leave it empty for never.' };
+	return { ok: true, expiresAt: end.toISOString() };
+}

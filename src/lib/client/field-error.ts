@@ -1,0 +1,10 @@
+// A refusal that names a field, for the pages whose forms say it beside that field; apart from
+// errors.ts, which every page loads at start.
+import { TRPCClientError } from '@trpc/client';
+
+/** The refusal's words when it names `field` (the server's `fieldErrors`), so a form says them beside that field; else null. */
+export function fieldError(error: unknown, field: string): string | null {
+	if (!(error instanceof TRPCClientError)) return null;
+	const fields = (error.data as { fieldErrors?: Record<string, string[] | undefined> | null } | undefined)?.fieldErrors;
+	return fields?.[field]?.length ? error.message : null;
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { readBonusExpiry } from '../../src/lib/client/admin/bonus-expiry';
+
+describe('a bonus’s expiry day in the console’s forms', () => {
+	const now = new Date('2026-12-02T15:00:00');
+
+	it('is the end of the chosen day on this device, or never', () => {
+		expect(readBonusExpiry('', now)).toEqual({ ok: true, expiresAt: null });
+		expect(readBonusExpiry('2026-12-02', now)).toEqual({ ok: true, expiresAt: new Date('2026-12-02T23:59:59').toISOString() });
+		expect(readBonusExpiry('2027-01-31', now)).toMatchObject({ ok: true });
+	});
+
+	it('refuses a day already over, before anything is sent (the server would refuse it after the confirm)', () => {
+		const past = { ok: false, error: 'The expiry must be in the future: pick today or a later day, or leave it empty for never.' };
+		expect(readBonusExpiry('2020-01-01', now)).toEqual(past);
+		expect(readBonusExpiry('2026-12-01', now)).toEqual(past);
+		expect(readBonusExpiry('not a day', now)).toEqual({ ok: false, error: 'Pick a day from the calendar, or leave it empty for never.' });
+	});
+});
