@@ -19,7 +19,7 @@ DECLARE
   v_results jsonb[];
   v_item jsonb;
   v_n int;
-  v_lane jsonb;
+  v_plain jsonb;
   v_at timestamptz := '-infinity';
 BEGIN
   IF jsonb_array_length(p_items) > 64 THEN
@@ -31,11 +31,11 @@ BEGIN
     ORDER BY id FOR UPDATE;
   BEGIN
     v_at := clock_timestamp();
-    v_lane := quota_spend_plain(p_items, v_at);
+    v_plain := quota_spend_plain(p_items, v_at);
     v_at := v_at + make_interval(secs => jsonb_array_length(p_items) / 1e6);
     FOR v_item, v_n IN SELECT i, n FROM jsonb_array_elements(p_items) WITH ORDINALITY AS x(i, n) LOOP
-      IF jsonb_typeof(v_lane->(v_n - 1)) = 'object' THEN
-        v_results := v_results || (v_lane->(v_n - 1));
+      IF jsonb_typeof(v_plain->(v_n - 1)) = 'object' THEN
+        v_results := v_results || (v_plain->(v_n - 1));
       ELSE
         v_at := greatest(clock_timestamp(), v_at + interval '1 microsecond');
         v_results := v_results || quota_spend_item(v_item, v_at);

@@ -16,12 +16,12 @@ let db: Db;
 beforeAll(async () => {
 	db = await freshDb();
 	await configureRates(db);
-	await upsertModule(db.orm, { key: 'lanem', name: 'Lane', limitMessage: 'Lane allowance used.', onExhausted: 'message' });
-	await upsertFeature(db.orm, { key: 'lane_op', name: 'Lane op', module: 'lanem', unit: 'operation', tokensPerUnit: 1 });
+	await upsertModule(db.orm, { key: 'plainm', name: 'Plain', limitMessage: 'Plain allowance used.', onExhausted: 'message' });
+	await upsertFeature(db.orm, { key: 'plain_op', name: 'Plain op', module: 'plainm', unit: 'operation', tokensPerUnit: 1 });
 	// A module with a free allowance for everyone: its items are decided one by one.
-	await upsertModule(db.orm, { key: 'lanefree', name: 'Lane free', limitMessage: 'Free lane used.', onExhausted: 'message' });
-	await upsertFeature(db.orm, { key: 'lane_free', name: 'Lane free op', module: 'lanefree', unit: 'operation', tokensPerUnit: 1 });
-	await setAllowanceRule(db.orm, { module: 'lanefree', audience: 'user', limitTokens: 15, period: 'daily' });
+	await upsertModule(db.orm, { key: 'plainfree', name: 'Plain free', limitMessage: 'Free plain used.', onExhausted: 'message' });
+	await upsertFeature(db.orm, { key: 'plain_free', name: 'Plain free op', module: 'plainfree', unit: 'operation', tokensPerUnit: 1 });
+	await setAllowanceRule(db.orm, { module: 'plainfree', audience: 'user', limitTokens: 15, period: 'daily' });
 });
 afterAll(async () => db?.close());
 
@@ -44,7 +44,7 @@ const lotPlan: fc.Arbitrary<LotPlan> = fc.record({
 const itemPlan: fc.Arbitrary<ItemPlan> = fc.record({
 	account: fc.nat(ACCOUNTS - 1),
 	mode: fc.noBias(fc.oneof({ weight: 4, arbitrary: fc.constant('consume' as const) }, { weight: 1, arbitrary: fc.constant('hold' as const) })),
-	feature: rare(fc.constantFrom('lane_op', 'ai_bots'), 'lane_free', 'nope'),
+	feature: rare(fc.constantFrom('plain_op', 'ai_bots'), 'plain_free', 'nope'),
 	units: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 90 }) }),
 	model: fc.constantFrom(...MODELS),
 	actor: fc.boolean(),
@@ -196,7 +196,7 @@ describe(`plain spends written together on ${backend}`, () => {
 		await grant(db.orm, { accountId: short.accountId, tokens: 10, source: 'purchase' });
 		const side: Side = { accounts: [plain, { ...team, userId: null }, short], lots: [], scope: 'plain-which' };
 		const item = (account: number, units: number, key: string, over: Partial<ItemPlan> = {}) =>
-			storableItem(itemFor(side, { account, mode: 'consume', feature: 'lane_op', units, model: null, actor: false, key: 'new', ...over }, key));
+			storableItem(itemFor(side, { account, mode: 'consume', feature: 'plain_op', units, model: null, actor: false, key: 'new', ...over }, key));
 		const takes = await plainItems([
 			item(0, 5, 'a'),
 			item(0, 7, 'b', { model: 'gpt-5-nano' }),
@@ -206,7 +206,7 @@ describe(`plain spends written together on ${backend}`, () => {
 			item(0, 1, 'a') // the same key twice in one batch
 		]);
 		expect(takes).toEqual([false, false, false, false, false, false]);
-		expect(await plainItems([item(0, 5, 'a'), item(0, 7, 'b', { model: 'gpt-5-nano' }), item(2, 6, 'd'), item(0, 1, 'f', { feature: 'lane_free' })])).toEqual([
+		expect(await plainItems([item(0, 5, 'a'), item(0, 7, 'b', { model: 'gpt-5-nano' }), item(2, 6, 'd'), item(0, 1, 'f', { feature: 'plain_free' })])).toEqual([
 			false, false, true, false
 		]);
 		expect(await plainItems([item(0, 5, 'a'), item(0, 7, 'b', { model: 'gpt-5-nano', actor: true }), item(2, 10, 'd', { mode: 'hold' })])).toEqual([true, true, true]);
