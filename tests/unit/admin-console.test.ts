@@ -3,7 +3,7 @@ import { consoleAccess } from '../../src/lib/client/admin/access';
 import { canSave, describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
 import { SendOnce } from '../../src/lib/client/admin/send-once';
 import { KeysetList } from '../../src/lib/client/admin/keyset.svelte';
-import { auditChanges, auditReason } from '../../src/lib/client/admin/audit-diff';
+import { auditChanges, auditReason, auditSubject } from '../../src/lib/client/admin/audit-diff';
 
 describe('who sees the admin console', () => {
 	it('opens for a confirmed site admin only, and needs a connection for everyone', () => {
@@ -133,5 +133,15 @@ describe('an audit entry’s before and after', () => {
 		expect(auditReason({ reason: 'Goodwill', key: 'k' })).toBe('Goodwill');
 		expect(auditReason({ note: 'Launch bonus' })).toBe('Launch bonus');
 		expect(auditReason({ key: 'k' })).toBeNull();
+	});
+
+	it('says what an entry is about when no account or user line does: a role’s key, an invitation’s address', () => {
+		expect(auditSubject({ targetType: 'role', targetId: 'member', detail: null })).toEqual({ label: 'Role key', text: 'member' });
+		expect(auditSubject({ targetType: 'team', targetId: 't1', detail: { email: 'kim@example.com', role: 'member' }, user: null })).toEqual({ label: 'Email', text: 'kim@example.com · as member' });
+		expect(auditSubject({ targetType: 'webhook_endpoint', targetId: 'e1', detail: { url: 'https://example.com/hook' } })).toEqual({ label: 'Endpoint', text: 'https://example.com/hook' });
+		expect(auditSubject({ targetType: 'product', targetId: 'tokens-5k' })).toEqual({ label: 'Package', text: 'tokens-5k' });
+		// A sign-in's address is the user line's when the address is someone's.
+		expect(auditSubject({ targetType: 'user', targetId: 'u1', detail: { email: 'ada@quota.test' }, user: { name: 'Ada' } })).toBeNull();
+		expect(auditSubject({ targetType: 'lot', targetId: 'l1', detail: { via: 'demo data' } })).toBeNull();
 	});
 });

@@ -27,3 +27,18 @@ export function auditReason(detail: unknown): string | null {
 	const r = detail.reason ?? detail.note;
 	return typeof r === 'string' && r.trim() ? r : null;
 }
+
+/**
+ * What an entry is about when neither its account nor its user line says it: the role's key, the
+ * package's or module's id, the endpoint's URL, or the e-mail address of an invitation (with the
+ * role it offers) or of a sign-in that matched nobody. Null when the other lines say it all.
+ */
+export function auditSubject(r: { targetType: string | null; targetId: string | null; detail?: unknown; user?: unknown }): { label: string; text: string } | null {
+	const d = isRecord(r.detail) ? r.detail : {};
+	if (typeof d.email === 'string' && !r.user) return { label: 'Email', text: typeof d.role === 'string' ? `${d.email} · as ${d.role}` : d.email };
+	if (r.targetId && r.targetType === 'role') return { label: 'Role key', text: r.targetId };
+	if (r.targetId && r.targetType === 'product') return { label: 'Package', text: r.targetId };
+	if (r.targetId && r.targetType === 'module') return { label: 'Module', text: r.targetId };
+	if (r.targetType === 'webhook_endpoint' && typeof d.url === 'string') return { label: 'Endpoint', text: d.url };
+	return null;
+}
