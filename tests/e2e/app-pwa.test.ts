@@ -106,6 +106,9 @@ describe('the playground', () => {
 		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
 		expect(toNumber(before) - toNumber((await available.textContent())!)).toBe(65);
 		await screen(page, 'playground-ran');
+		// The outcome is about that run: another operation chosen, it goes (it read "Done … left" under the new one).
+		await page.getByRole('radio', { name: /Generate texts/ }).click();
+		await expect(page.getByText(/Done: 65 tokens spent/).count()).resolves.toBe(0);
 		await context.close();
 	});
 
