@@ -9,6 +9,7 @@ export async function showSlip(id: string, note = `${id}-note`): Promise<void> {
 	const field = document.getElementById(id);
 	field?.focus({ preventScroll: true });
 	await tick();
-	field?.scrollIntoView({ block: 'nearest' });
+	// The field with its label (a form's `.field` or fieldset), not the input alone under the sticky header.
+	(field?.closest('.field, fieldset') ?? field)?.scrollIntoView({ block: 'nearest' });
 	document.getElementById(note)?.scrollIntoView({ block: 'nearest' });
 }
