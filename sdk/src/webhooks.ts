@@ -30,7 +30,7 @@ export interface WebhookEvent {
 		user_id: string | null;
 		/** The account's balance when the event was written (tokens); `unlimited` when a lot or allowance has no limit. */
 		balance_after: { available: number; held: number; unlimited: boolean };
-		/** The event's own fields (`lot_id`, `tokens`, `hold_id`, …; see the README's webhook section). */
+		/** The event's own fields (`lot_id`, `tokens`, `hold_id`, …; see docs/integration-kit.md, "Webhooks to your backend"). */
 		[field: string]: unknown;
 	};
 }
