@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readBonusExpiry } from '../../src/lib/client/admin/bonus-expiry';
+import { bonusExpiryWords, readBonusExpiry } from '../../src/lib/client/admin/bonus-expiry';
+import { shortDate } from '../../src/lib/client/format';
 
 describe('a bonus’s expiry day in the console’s forms', () => {
 	const now = new Date('2026-12-02T15:00:00');
@@ -15,5 +16,13 @@ describe('a bonus’s expiry day in the console’s forms', () => {
 		expect(readBonusExpiry('2020-01-01', now)).toEqual(past);
 		expect(readBonusExpiry('2026-12-01', now)).toEqual(past);
 		expect(readBonusExpiry('not a day', now)).toEqual({ ok: false, error: 'Pick a day from the calendar, or leave it empty for never.' });
+	});
+
+	it('is summed up in the words the forms show, and not named when the field refuses it', () => {
+		// The chosen day, not the next one (an end of day read in UTC can be the next day here).
+		expect(bonusExpiryWords('2027-01-31', now)).toBe(`The tokens expire at the end of ${shortDate(new Date(2027, 0, 31, 12))}.`);
+		expect(bonusExpiryWords('', now)).toBe('With no expiry date the tokens never expire.');
+		expect(bonusExpiryWords('2020-01-01', now)).toBe('');
+		expect(bonusExpiryWords('not a day', now)).toBe('');
 	});
 });

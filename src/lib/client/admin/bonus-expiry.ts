@@ -1,6 +1,7 @@
 // A bonus's expiry as the console's forms take it: a day (the date field's YYYY-MM-DD), meaning the
 // end of that day on this device. The server refuses an expiry that is not in the future
 // (admin/campaigns.ts, admin/user-actions.ts); the form says so beside the field first.
+import { shortDate } from '../format';
 
 export type ExpiryRead = { ok: true; expiresAt: string | null } | { ok: false; error: string };
 
@@ -11,4 +12,14 @@ export function readBonusExpiry(day: string, now: Date = new Date()): ExpiryRead
 	if (Number.isNaN(end.getTime())) return { ok: false, error: 'Pick a day from the calendar, or leave it empty for never.' };
 	if (end.getTime() <= now.getTime()) return { ok: false, error: 'The expiry must be in the future: pick today or a later day, or leave it empty for never.' };
 	return { ok: true, expiresAt: end.toISOString() };
+}
+
+/**
+ * The forms' summary of the expiry: when the tokens expire, or that they never do; '' for a day the
+ * field's note refuses (the summary does not name a day that will not be sent).
+ */
+export function bonusExpiryWords(day: string, now: Date = new Date()): string {
+	const read = readBonusExpiry(day, now);
+	if (!read.ok) return '';
+	return read.expiresAt ? `The tokens expire at the end of ${shortDate(read.expiresAt)}.` : 'With no expiry date the tokens never expire.';
 }
