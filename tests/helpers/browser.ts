@@ -101,3 +101,24 @@ export function fakeBrowser(opts: BrowserOptions = {}) {
 		navigator
 	};
 }
+
+/**
+ * navigator.serviceWorker with one registration: Background Sync records the tags asked for, and
+ * the worker's messages to the page are `message` events on it (`post`).
+ */
+export function fakeServiceWorker() {
+	const registration = Object.assign(new EventTarget(), {
+		waiting: null as unknown,
+		installing: null as unknown,
+		syncTags: [] as string[],
+		sync: { register: async (tag: string) => void registration.syncTags.push(tag) }
+	});
+	const container = Object.assign(new EventTarget(), {
+		controller: null as unknown,
+		ready: Promise.resolve(registration),
+		register: async () => registration,
+		getRegistration: async () => registration,
+		post: (data: unknown) => container.dispatchEvent(new MessageEvent('message', { data }))
+	});
+	return { container, registration };
+}
