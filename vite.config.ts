@@ -1,5 +1,9 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { defaultClientConditions } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const helper = (file: string) => fileURLToPath(new URL(`tests/helpers/${file}`, import.meta.url));
 
 const integration = (backend: 'pglite' | 'postgres') => ({
 	extends: true as const,
@@ -64,7 +68,23 @@ export default defineConfig({
 			// A worker runs its unit files in one process, importing what they share once (as the integration
 			// projects do): CPU 62 s → 25 s for the 41 files. No file keeps state for another; the one that sets
 			// the environment (accounts-secrets) imports its modules afresh.
-			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'src/**/*.svelte.test.ts'], isolate: false } },
+			// A file headed `// @vitest-environment browser-state` runs as the browser's build (effects, onMount:
+			// tests/helpers/browser-state-environment.ts); there the device's IndexedDB is held in memory (the
+			// `idb` stand-in) and a navigation is recorded, not made (no router runs in a test).
+			{
+				extends: true,
+				resolve: { conditions: [...defaultClientConditions] },
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts', 'src/**/*.svelte.test.ts'],
+					isolate: false,
+					alias: {
+						'vitest-environment-browser-state': helper('browser-state-environment.ts'),
+						'$app/navigation': helper('app-navigation.ts'),
+						idb: helper('idb.ts')
+					}
+				}
+			},
 			integration('pglite'),
 			// The same integration tests on a real server when one is given (always in CI).
 			...(process.env.TEST_DATABASE_URL ? [integration('postgres')] : [])

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { consoleAccess } from '../../src/lib/client/admin/access';
 import { canSave, describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
 import { SendOnce } from '../../src/lib/client/admin/send-once';
-import { KeysetList } from '../../src/lib/client/admin/keyset.svelte';
 import { auditChanges, auditReason, auditSubject } from '../../src/lib/client/admin/audit-diff';
 
 describe('who sees the admin console', () => {
@@ -74,50 +73,6 @@ describe('a write sent once', () => {
 		expect(await once.submit({ tokens: 5 })).toBe(5);
 		expect(await once.submit({ tokens: 6 })).toBe(6);
 		expect(sent).toEqual(['5:key-1', '5:key-1', '6:key-2']);
-	});
-});
-
-describe('a keyset list', () => {
-	const pages: Record<string, { rows: number[]; nextCursor: string | null }> = {
-		'a:': { rows: [1, 2], nextCursor: 'c1' },
-		'a:c1': { rows: [3], nextCursor: null },
-		'b:': { rows: [9], nextCursor: null }
-	};
-
-	it('appends the next page by cursor and starts over when the query changes', async () => {
-		const asked: string[] = [];
-		const list = new KeysetList<number, string>(async (q, cursor) => {
-			asked.push(`${q}:${cursor ?? ''}`);
-			return pages[`${q}:${cursor ?? ''}`]!;
-		});
-		await list.load('a');
-		expect([list.rows, list.more, list.status]).toEqual([[1, 2], true, 'ready']);
-		await list.loadMore();
-		expect([list.rows, list.more]).toEqual([[1, 2, 3], false]);
-		await list.loadMore(); // nothing more to ask for
-		await list.load('b');
-		expect(list.rows).toEqual([9]);
-		expect(asked).toEqual(['a:', 'a:c1', 'b:']);
-	});
-
-	it('drops an answer to an older query that arrives after a newer one', async () => {
-		const waiting: Record<string, (p: { rows: number[]; nextCursor: null }) => void> = {};
-		const list = new KeysetList<number, string>((q) => new Promise((resolve) => (waiting[q] = resolve)));
-		const slow = list.load('slow');
-		const fast = list.load('fast');
-		waiting.fast!({ rows: [2], nextCursor: null });
-		await fast;
-		waiting.slow!({ rows: [1], nextCursor: null });
-		await slow;
-		expect(list.rows).toEqual([2]);
-	});
-
-	it('says when it could not load, and why', async () => {
-		const list = new KeysetList<number, string>(async () => {
-			throw new TypeError('Failed to fetch');
-		});
-		await list.load('x');
-		expect([list.status, list.error]).toEqual(['offline', 'You are offline. Try again when you have a connection.']);
 	});
 });
 
