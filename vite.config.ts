@@ -69,8 +69,8 @@ export default defineConfig({
 			// projects do): CPU 62 s → 25 s for the 41 files. No file keeps state for another; the one that sets
 			// the environment (accounts-secrets) imports its modules afresh.
 			// A file headed `// @vitest-environment browser-state` runs as the browser's build (effects, onMount:
-			// tests/helpers/browser-state-environment.ts); there the device's IndexedDB is held in memory (the
-			// `idb` stand-in) and a navigation is recorded, not made (no router runs in a test).
+			// tests/helpers/browser-state-environment.ts); there a navigation is recorded, not made (no router
+			// runs in a test). IndexedDB is fake-indexeddb's (tests/helpers/browser.ts).
 			{
 				extends: true,
 				resolve: { conditions: [...defaultClientConditions] },
@@ -80,8 +80,7 @@ export default defineConfig({
 					isolate: false,
 					alias: {
 						'vitest-environment-browser-state': helper('browser-state-environment.ts'),
-						'$app/navigation': helper('app-navigation.ts'),
-						idb: helper('idb.ts')
+						'$app/navigation': helper('app-navigation.ts')
 					}
 				}
 			},

@@ -3,7 +3,9 @@
 // behave like the real APIs in what the modules use. Install with `fakeBrowser()` in beforeEach and
 // remove with `vi.unstubAllGlobals()` in afterEach.
 import { vi } from 'vitest';
-import { indexedDB } from './idb';
+// IndexedDB itself (the spec's behaviour, the real `idb` wrapper on top), a fresh device per fakeBrowser().
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 
 type Answer = (input: unknown) => unknown;
 
@@ -82,7 +84,7 @@ export function fakeBrowser(opts: BrowserOptions = {}) {
 	};
 	const document = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState, readyState: 'complete' as DocumentReadyState });
 	const window = Object.assign(new EventTarget(), { fetch: fetchFromServer, location, navigator, document, ...opts.window });
-	const globals = { window, document, navigator, location, localStorage: memoryStorage(), indexedDB, fetch: fetchFromServer, matchMedia: () => ({ matches: false }), ...opts.window };
+	const globals = { window, document, navigator, location, localStorage: memoryStorage(), indexedDB: new IDBFactory(), fetch: fetchFromServer, matchMedia: () => ({ matches: false }), ...opts.window };
 	for (const [name, value] of Object.entries(globals)) vi.stubGlobal(name, value);
 	return {
 		server,
