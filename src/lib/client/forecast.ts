@@ -1,4 +1,4 @@
-import type { Rollup, RollupRow } from './api-types';
+import type { Rollup } from './api-types';
 
 /** Tokens used in each window of a rollup, oldest first (a window without use counts 0). */
 export function totalsPerWindow(rollup: Rollup): { bucket: string; tokens: number }[] {
@@ -44,16 +44,4 @@ export function forecastText(available: number, unlimited: boolean, hourly: numb
 	const days = Math.round(hours / 24);
 	if (days > 365) return 'At this pace your tokens last more than a year.';
 	return `At this pace your tokens last about ${days} days.`;
-}
-
-/** Totals per key (feature, model or member) over the whole range, biggest first. */
-export function totalsByKey(rows: RollupRow[]): { key: string; label: string; tokens: number; operations: number }[] {
-	const map = new Map<string, { key: string; label: string; tokens: number; operations: number }>();
-	for (const r of rows) {
-		const t = map.get(r.key) ?? { key: r.key, label: r.label, tokens: 0, operations: 0 };
-		t.tokens += r.tokens;
-		t.operations += r.operations;
-		map.set(r.key, t);
-	}
-	return [...map.values()].sort((a, b) => b.tokens - a.tokens);
 }
