@@ -20,7 +20,22 @@ export class Refusal extends Error {
 	}
 }
 
-const server = { up: true, answers: {} as Record<string, Answer>, calls: [] as { path: string; input: unknown }[] };
+const server = {
+	up: true,
+	/** A network that carries nothing: requests neither answer nor fail until their signal aborts them (as fetch rejects). */
+	silent: false,
+	answers: {} as Record<string, Answer>,
+	calls: [] as { path: string; input: unknown }[]
+};
+
+/** A request on a network that carries nothing: no answer and no failure until its signal aborts it, when it rejects as fetch does. */
+export function unanswered(init: RequestInit = {}): Promise<never> {
+	return new Promise((_, reject) => {
+		const signal = init.signal;
+		if (signal?.aborted) reject(signal.reason);
+		signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+	});
+}
 
 /**
  * The network to the app's server: tRPC's batched queries and mutations (`/trpc/a,b?batch=1`) and
@@ -29,6 +44,7 @@ const server = { up: true, answers: {} as Record<string, Answer>, calls: [] as {
  */
 async function fetchFromServer(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
 	if (!server.up) throw new TypeError('Failed to fetch');
+	if (server.silent) return unanswered(init);
 	const url = new URL(String(input), location.origin);
 	const batch = url.searchParams.get('batch') === '1';
 	const body = init.body ? JSON.parse(String(init.body)) : undefined;
@@ -72,6 +88,7 @@ export interface BrowserOptions {
 
 export function fakeBrowser(opts: BrowserOptions = {}) {
 	server.up = opts.online ?? true;
+	server.silent = false;
 	server.answers = {};
 	server.calls = [];
 	const location = Object.assign(new URL(opts.path ?? '/dashboard', 'https://quota.test'), { reload: vi.fn() });

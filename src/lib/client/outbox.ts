@@ -3,6 +3,7 @@
 // Background Sync) and by the service worker's `sync` event where it exists. Both run this code;
 // a Web Lock keeps them from sending at the same time, and the server applies each key once.
 import { deviceUser, userDb, type QueuedWrite } from './storage';
+import { timedFetch } from './timed-fetch';
 
 export const SYNC_TAG = 'quota-outbox';
 
@@ -46,7 +47,7 @@ type Outcome = { kind: 'sent' } | { kind: 'rejected'; message: string } | { kind
 async function send(write: QueuedWrite): Promise<Outcome> {
 	let res: Response;
 	try {
-		res = await fetch(`/trpc/${write.path}`, {
+		res = await timedFetch(`/trpc/${write.path}`, {
 			method: 'POST',
 			credentials: 'same-origin',
 			headers: { 'content-type': 'application/json' },

@@ -6,6 +6,7 @@ import { onRefresh } from './refresh.svelte';
 import { session } from './session.svelte';
 import { wipeDevice } from './storage';
 import { flushedReport, flushOutbox, SYNC_TAG } from './outbox';
+import { REQUEST_TIMEOUT_MS } from './timed-fetch';
 import { fakeBrowser, fakeServiceWorker, Refusal } from '../../../tests/helpers/browser';
 
 const ada = { id: 'u-ada', name: 'Ada' };
@@ -74,6 +75,24 @@ describe("the service worker's background sync", () => {
 		worker.container.post(flushedReport(await flushOutbox(ada.id)));
 		await vi.waitFor(() => expect(outbox.pending).toEqual([]));
 		expect([outbox.rejected, refreshes]).toEqual([[{ label: 'Time zone Europe/Paris', message: 'You left this team.' }], 1]);
+	});
+
+	it('gives up on a network that carries nothing: the write waits (and says so) instead of holding the sync lock, and goes once answers come', async () => {
+		browser.server.silent = true; // navigator.onLine stays true: no offline event comes
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			let done = false;
+			const sending = queueAndSync('settings.update', change, 'Time zone Europe/Paris').finally(() => (done = true));
+			// The page's clock moves a second at a time; the request is made after the device stores the write.
+			for (let s = 0; !done && s <= REQUEST_TIMEOUT_MS / 1000 + 5; s++) await vi.advanceTimersByTimeAsync(1000);
+			await sending;
+		} finally {
+			vi.useRealTimers();
+		}
+		expect(outbox.pending.map((w) => w.label)).toEqual(['Time zone Europe/Paris']);
+		browser.server.silent = false;
+		await syncNow();
+		expect([outbox.pending, browser.server.calls.map((c) => c.path)]).toEqual([[], ['settings.update']]); // the silent try never reached it
 	});
 
 	it('shows what still waits on this device when the page starts', async () => {
