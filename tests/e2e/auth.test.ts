@@ -18,6 +18,11 @@ async function sessionCookie(context: BrowserContext) {
 	return (await context.cookies()).find((c) => c.name === 'quota_session');
 }
 
+/** The mark beside the session that the pages' scripts read (lib/signed-in.ts). */
+async function signedInMark(context: BrowserContext) {
+	return (await context.cookies()).find((c) => c.name === 'quota_signed_in');
+}
+
 /** Submits a real form to /signout from the page, as the app's sign-out button does. */
 async function signOut(page: Page, everywhere = false) {
 	const response = page.waitForResponse((r) => r.url().endsWith('/signout'));
@@ -72,6 +77,10 @@ describe('accounts on a phone', () => {
 		const cookie = await sessionCookie(context);
 		expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
 		expect(cookie!.expires).toBeGreaterThan(Date.now() / 1000);
+		// Its mark for the pages' scripts: readable by them, ending with it.
+		const mark = await signedInMark(context);
+		expect(mark).toMatchObject({ value: '1', httpOnly: false, sameSite: 'Lax', path: '/' });
+		expect(Math.abs(mark!.expires - cookie!.expires)).toBeLessThan(2);
 	});
 
 	it('signs out with a POST that clears site storage; the old cookie is then refused', async () => {
@@ -81,6 +90,7 @@ describe('accounts on a phone', () => {
 		expect((await response.allHeaders())['clear-site-data']).toBe('"storage"');
 		await page.waitForURL(/\/signin$/);
 		expect(await sessionCookie(context)).toBeUndefined();
+		expect(await signedInMark(context)).toBeUndefined();
 
 		// Replaying the old cookie does not bring the session back.
 		await context.addCookies([{ name: old.name, value: old.value, url: baseURL() }]);
@@ -105,6 +115,18 @@ describe('accounts on a phone', () => {
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.waitForURL(/\/dashboard$/);
 		expect(new URL(page.url()).host).toBe(new URL(baseURL()).host);
+	});
+
+	it('gives a session from before the signed-in mark existed its mark: the page opens, after a detour by the sign-in page', async () => {
+		const older = await phoneContext(browser);
+		await older.addCookies([{ ...(await sessionCookie(context))!, name: 'quota_session' }]);
+		const tab = await older.newPage();
+		await tab.goto('/statement');
+		await tab.getByRole('heading', { name: 'Statement' }).waitFor();
+		expect(new URL(tab.url()).pathname).toBe('/statement');
+		await tab.getByRole('link', { name: new RegExp(`Signed in as ${user.name}`) }).waitFor();
+		expect(await signedInMark(older)).toMatchObject({ value: '1', httpOnly: false });
+		await older.close();
 	});
 
 	it('rotates the session id on every sign-in', async () => {
