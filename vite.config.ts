@@ -38,7 +38,7 @@ export default defineConfig({
 							groups: [
 								{ name: 'svelte', test: /node_modules[\\/](svelte|clsx|esm-env)[\\/]/, priority: 4 },
 								{ name: 'kit', test: /node_modules[\\/](@sveltejs[\\/]kit|devalue)[\\/]|vite[\\/]preload-helper/, priority: 3 },
-								{ name: 'forms', test: /src[\\/]lib[\\/](components[\\/](AuthForm|EmailField|PasswordField)\.svelte|client[\\/]hydrated\.svelte\.ts)/, minShareCount: 2, priority: 2 },
+								{ name: 'forms', test: /src[\\/]lib[\\/](components[\\/](AuthForm|EmailField|PasswordField)\.svelte|client[\\/](hydrated\.svelte|auth-slips)\.ts|account-fields\.ts)/, minShareCount: 2, priority: 2 },
 								// Only the signed-in shell's parts (the layout's and the dashboard's, named here) and the client
 								// state go in it; other pages' shared components and the console's client modules are split by
 								// the pages that use them, so the dashboard's start never pays for screens it does not show.

@@ -59,6 +59,48 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		it('says the section tabs scroll sideways where they do: the edge with tabs beyond it fades, with a chevron; the keyboard brings each tab clear of it', async () => {
+			await page.goto('/admin');
+			const nav = page.getByRole('navigation', { name: 'Admin console' });
+			await nav.getByRole('link', { name: 'Overview' }).waitFor();
+			const edges = () =>
+				nav.evaluate((n) => ({
+					before: getComputedStyle(n, '::before').opacity === '1',
+					after: getComputedStyle(n, '::after').opacity === '1'
+				}));
+			if (size.name === 'desktop') {
+				// Every tab is in sight (they wrap): nothing to hint at.
+				await expect.poll(edges).toEqual({ before: false, after: false });
+				return;
+			}
+			await expect.poll(edges).toEqual({ before: false, after: true });
+			await screen(page, 'admin-tabs-phone');
+			const list = nav.getByRole('list');
+			const box = (await list.boundingBox())!;
+			const links = nav.getByRole('link');
+			const count = await links.count();
+			await links.first().focus();
+			for (let i = 1; i < count; i++) {
+				await page.keyboard.press('Tab');
+				const focused = links.nth(i);
+				await expect.poll(() => focused.evaluate((e) => e === document.activeElement)).toBe(true);
+				// Wholly in sight, clear of the fading edges (3.25rem each), the last one at the strip's end.
+				await expect
+					.poll(async () => {
+						const b = (await focused.boundingBox())!;
+						return { left: b.x >= box.x + 50, right: i === count - 1 || b.x + b.width <= box.x + box.width - 50 };
+					})
+					.toEqual({ left: true, right: true });
+			}
+			await expect.poll(edges).toEqual({ before: true, after: false });
+			await screen(page, 'admin-tabs-phone-end');
+			// A section past the first screen opens with its tab in sight and both edges saying there is more.
+			await page.goto('/admin/jobs');
+			await nav.getByRole('link', { name: 'Jobs' }).waitFor();
+			await expect.poll(edges).toEqual({ before: true, after: true });
+			await screen(page, 'admin-tabs-phone-middle');
+		});
+
 		onPhone(size, 'shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site’s setup, the site key and the seeded lots', async () => {
 			await page.goto('/admin/audit');
 			const packages = page.getByRole('listitem').filter({ hasText: 'store.product_created' });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
 import { axe, maya, screen, sessionCookies, shiftWhileLoading, waitForFresh } from './app';
 
@@ -216,5 +218,54 @@ describe('signed-in pages on a phone', () => {
 		await expect(nav.getByRole('link', { name: 'More' }).isVisible()).resolves.toBe(false);
 		await screen(desk, 'app-dashboard-wide');
 		await wide.close();
+	});
+});
+
+/** Every signed-in page's address (src/routes/(app)), a user's page in the console for some user. */
+function signedInPages(): string[] {
+	const root = 'src/routes/(app)';
+	return readdirSync(root, { recursive: true, encoding: 'utf8' })
+		.filter((f) => f.endsWith('+page.svelte'))
+		.map((f) => `/${relative('.', join(f, '..'))}`.replace(/\/$/, '').replace('[id]', '0b5c3d6e-1f2a-4b3c-8d4e-5f6a7b8c9d0e'))
+		.sort();
+}
+
+describe('a signed-out visitor', () => {
+	/** Opens `path` in a fresh phone with no session; what the browser logged as an error, and where it ended. */
+	async function visit(path: string) {
+		const fresh = await phoneContext(browser);
+		const tab = await fresh.newPage();
+		const logged: string[] = [];
+		tab.on('console', (m) => void (m.type() === 'error' && logged.push(`console: ${m.text()}`)));
+		tab.on('pageerror', (e) => void logged.push(`page error: ${e.message}`));
+		tab.on('response', (r) => void (r.status() >= 400 && logged.push(`${r.status()} ${new URL(r.url()).pathname}`)));
+		await tab.goto(path);
+		return { fresh, tab, logged };
+	}
+
+	it('of any signed-in page is sent to sign in, where it was kept for after, with no error in the console', async () => {
+		const pages = signedInPages();
+		expect(pages).toContain('/dashboard');
+		expect(pages.length).toBeGreaterThan(20);
+		for (const path of [...pages, '/usage?feature=chat']) {
+			const { fresh, tab, logged } = await visit(path);
+			await tab.waitForURL((url) => url.pathname === '/signin', { timeout: 10_000 });
+			expect(new URL(tab.url()).searchParams.get('next'), path).toBe(path);
+			await tab.getByRole('heading', { name: 'Sign in' }).waitFor();
+			await tab.waitForLoadState('networkidle');
+			if (path === '/dashboard') await screen(tab, 'signed-out-dashboard');
+			expect(logged, path).toEqual([]);
+			await fresh.close();
+		}
+	});
+
+	it('of the public pages sees them with no error in the console', async () => {
+		for (const path of ['/', '/developers', '/signin', '/signup', '/forgot']) {
+			const { fresh, tab, logged } = await visit(path);
+			await tab.waitForLoadState('networkidle');
+			expect(new URL(tab.url()).pathname, path).toBe(path);
+			expect(logged, path).toEqual([]);
+			await fresh.close();
+		}
 	});
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { baseURL, launch, phoneContext, screenshot, sharedApp } from './browser';
+import { baseURL, launch, phone, phoneContext, screenshot, sharedApp } from './browser';
 import { linkIn, readMailDir } from '../helpers/mail';
-import { axe } from './app';
+import { axe, expectNoteBeside } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -16,6 +16,11 @@ const user = { name: 'Ada Tester', email: `ada-${stamp}@example.com`, password: 
 
 async function sessionCookie(context: BrowserContext) {
 	return (await context.cookies()).find((c) => c.name === 'quota_session');
+}
+
+/** The mark beside the session that the pages' scripts read (lib/signed-in.ts). */
+async function signedInMark(context: BrowserContext) {
+	return (await context.cookies()).find((c) => c.name === 'quota_signed_in');
 }
 
 /** Submits a real form to /signout from the page, as the app's sign-out button does. */
@@ -56,14 +61,50 @@ describe('accounts on a phone', () => {
 		expect(await page.getByLabel('Name').getAttribute('autocomplete')).toBe('name');
 		expect(await page.getByRole('textbox', { name: /^Password/ }).getAttribute('autocomplete')).toBe('new-password');
 		await screenshot(page, 'signup');
+		await page.waitForLoadState('networkidle');
 
+		// What the form can judge is said under each field before anything is sent, never in the browser's bubbles.
+		const posted: string[] = [];
+		const onRequest = (r: import('playwright-core').Request) => void (r.method() === 'POST' && posted.push(r.url()));
+		page.on('request', onRequest);
+		expect(await page.locator('form').evaluate((f: HTMLFormElement) => f.noValidate)).toBe(true);
+		const create = page.getByRole('button', { name: 'Create account' });
+		await create.click();
+		await expectNoteBeside(page.getByLabel('Name'), 'Enter your name.');
+		await expectNoteBeside(email, 'Enter your email address.');
+		await expectNoteBeside(page.getByRole('textbox', { name: /^Password/ }), 'Enter a password.');
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('name');
 		await page.getByLabel('Name').fill(user.name);
-		await email.fill(user.email);
+		await email.fill('ada at example.com');
 		await page.getByRole('textbox', { name: /^Password/ }).fill('lettersonly');
-		await page.getByRole('button', { name: 'Create account' }).click();
-		await expect(page.getByText('Add a digit or a symbol').first().waitFor()).resolves.toBeUndefined();
-		expect(await page.getByLabel('Email').inputValue()).toBe(user.email);
+		// The slips follow the typing: the name's went, the others say what is wrong now.
+		await page.locator('#name-note').waitFor({ state: 'detached' });
+		await expectNoteBeside(email, 'Enter a valid email address, like name@example.com.');
+		await expectNoteBeside(page.getByRole('textbox', { name: /^Password/ }), 'Add a digit or a symbol: letters alone are easy to guess.');
+		await create.click();
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+		await email.fill(user.email);
+		await create.click();
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+		expect(await create.isEnabled()).toBe(true);
+		expect(posted).toEqual([]);
+		page.off('request', onRequest);
+		await noHorizontalScroll(page);
 		await screenshot(page, 'signup-error');
+
+		// The server's refusal of a field is said under it too: an address that has an account, with the ways on.
+		await email.fill('maya@quota.test');
+		await page.getByRole('textbox', { name: /^Password/ }).fill(user.password);
+		await create.click();
+		await expectNoteBeside(email, 'An account with this email already exists.');
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+		expect(await page.getByRole('link', { name: 'Sign in with it' }).getAttribute('href')).toBe('/signin?email=maya%40quota.test');
+		expect(await page.getByRole('link', { name: 'reset its password' }).getAttribute('href')).toBe('/forgot?email=maya%40quota.test');
+		await noHorizontalScroll(page);
+		await screenshot(page, 'signup-taken');
+		await email.fill(user.email);
+		await page.locator('#email-note').waitFor({ state: 'detached' });
+		await page.getByRole('textbox', { name: /^Password/ }).fill('lettersonly');
 
 		await page.getByRole('textbox', { name: /^Password/ }).fill(user.password);
 		await page.getByRole('button', { name: 'Create account' }).click();
@@ -72,6 +113,10 @@ describe('accounts on a phone', () => {
 		const cookie = await sessionCookie(context);
 		expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
 		expect(cookie!.expires).toBeGreaterThan(Date.now() / 1000);
+		// Its mark for the pages' scripts: readable by them, ending with it.
+		const mark = await signedInMark(context);
+		expect(mark).toMatchObject({ value: '1', httpOnly: false, sameSite: 'Lax', path: '/' });
+		expect(Math.abs(mark!.expires - cookie!.expires)).toBeLessThan(2);
 	});
 
 	it('signs out with a POST that clears site storage; the old cookie is then refused', async () => {
@@ -81,6 +126,7 @@ describe('accounts on a phone', () => {
 		expect((await response.allHeaders())['clear-site-data']).toBe('"storage"');
 		await page.waitForURL(/\/signin$/);
 		expect(await sessionCookie(context)).toBeUndefined();
+		expect(await signedInMark(context)).toBeUndefined();
 
 		// Replaying the old cookie does not bring the session back.
 		await context.addCookies([{ name: old.name, value: old.value, url: baseURL() }]);
@@ -96,15 +142,59 @@ describe('accounts on a phone', () => {
 		expect(await email.getAttribute('autocomplete')).toBe('username');
 		expect(await page.getByRole('textbox', { name: 'Password' }).getAttribute('autocomplete')).toBe('current-password');
 		await screenshot(page, 'signin');
+		await page.waitForLoadState('networkidle');
+		expect(await page.locator('form').evaluate((f: HTMLFormElement) => f.noValidate)).toBe(true);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expectNoteBeside(email, 'Enter your email address.');
+		await expectNoteBeside(page.getByRole('textbox', { name: 'Password' }), 'Enter your password.');
+		await screenshot(page, 'signin-slips');
 		await email.fill(user.email.toUpperCase());
 		await page.getByRole('textbox', { name: 'Password' }).fill('not the password 1');
 		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.getByRole('alert').filter({ hasText: 'do not match' }).waitFor();
+		// The server's refusal, in the form's words, under the password, which takes the focus for the next try.
+		await expectNoteBeside(page.getByRole('textbox', { name: 'Password' }), 'That email and password do not match an account.');
+		await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('password');
+		await expect(page.locator('p.alert').count()).resolves.toBe(0);
+		await noHorizontalScroll(page);
 		await screenshot(page, 'signin-error');
 		await page.getByRole('textbox', { name: 'Password' }).fill(user.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.waitForURL(/\/dashboard$/);
 		expect(new URL(page.url()).host).toBe(new URL(baseURL()).host);
+	});
+
+	it('gives a session from before the signed-in mark existed its mark: the page opens, after a detour by the sign-in page', async () => {
+		const older = await phoneContext(browser);
+		await older.addCookies([{ ...(await sessionCookie(context))!, name: 'quota_session' }]);
+		const tab = await older.newPage();
+		await tab.goto('/statement');
+		await tab.getByRole('heading', { name: 'Statement' }).waitFor();
+		expect(new URL(tab.url()).pathname).toBe('/statement');
+		await tab.getByRole('link', { name: new RegExp(`Signed in as ${user.name}`) }).waitFor();
+		expect(await signedInMark(older)).toMatchObject({ value: '1', httpOnly: false });
+		await older.close();
+	});
+
+	it('says the same slips without JavaScript: the server refuses, under each field, with the page', async () => {
+		const plain = await browser.newContext({ ...phone, baseURL: baseURL(), javaScriptEnabled: false });
+		const tab = await plain.newPage();
+		await tab.goto('/signin');
+		await tab.getByRole('button', { name: 'Sign in' }).click();
+		await tab.waitForURL(/\/signin$/);
+		await expectNoteBeside(tab.getByLabel('Email'), 'Enter your email address.');
+		await tab.getByLabel('Email').fill(user.email);
+		await tab.getByRole('textbox', { name: 'Password' }).fill('not the password 2');
+		await tab.getByRole('button', { name: 'Sign in' }).click();
+		await expectNoteBeside(tab.getByRole('textbox', { name: 'Password' }), 'That email and password do not match an account.');
+		expect(await tab.getByLabel('Email').inputValue()).toBe(user.email);
+		await screenshot(tab, 'signin-error-no-js');
+		await tab.goto('/signup');
+		await tab.getByLabel('Name').fill('No Script');
+		await tab.getByLabel('Email').fill(`noscript-${stamp}@example.com`);
+		await tab.getByRole('textbox', { name: /^Password/ }).fill('lettersonly');
+		await tab.getByRole('button', { name: 'Create account' }).click();
+		await expectNoteBeside(tab.getByRole('textbox', { name: /^Password/ }), 'Add a digit or a symbol: letters alone are easy to guess.');
+		await plain.close();
 	});
 
 	it('rotates the session id on every sign-in', async () => {
@@ -146,6 +236,11 @@ describe('accounts on a phone', () => {
 		await page.waitForURL(/\/forgot$/);
 		await noHorizontalScroll(page);
 		await screenshot(page, 'forgot');
+		await page.waitForLoadState('networkidle');
+		await page.getByLabel('Email').fill(user.email.replace('@', ' at '));
+		await page.getByRole('button', { name: 'Send reset link' }).click();
+		await expectNoteBeside(page.getByLabel('Email'), 'Enter a valid email address, like name@example.com.');
+		await screenshot(page, 'forgot-slip');
 		await page.getByLabel('Email').fill(user.email);
 		await page.getByRole('button', { name: 'Send reset link' }).click();
 		await page.getByRole('status').filter({ hasText: 'we have sent it a link' }).waitFor();
@@ -163,6 +258,11 @@ describe('accounts on a phone', () => {
 		await page.goto(link);
 		await noHorizontalScroll(page);
 		await screenshot(page, 'reset');
+		await page.waitForLoadState('networkidle');
+		await page.getByRole('textbox', { name: /^New password/ }).fill('short 1');
+		await page.getByRole('button', { name: 'Save password and sign in' }).click();
+		await expectNoteBeside(page.getByRole('textbox', { name: /^New password/ }), 'Use at least 10 characters.');
+		await screenshot(page, 'reset-slip');
 		await page.getByRole('textbox', { name: /^New password/ }).fill('second pass 2027');
 		await page.getByRole('button', { name: 'Save password and sign in' }).click();
 		await page.waitForURL(/\/dashboard$/);

@@ -6,6 +6,7 @@ import { vi } from 'vitest';
 // IndexedDB itself (the spec's behaviour, the real `idb` wrapper on top), a fresh device per fakeBrowser().
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
+import { SIGNED_IN_COOKIE } from '../../src/lib/signed-in';
 
 type Answer = (input: unknown) => unknown;
 
@@ -82,6 +83,8 @@ export interface BrowserOptions {
 	userAgent?: string;
 	/** navigator.serviceWorker, where the test needs one (fakeServiceWorker). */
 	serviceWorker?: EventTarget;
+	/** Whether the device holds the signed-in mark (default: it does). */
+	signedIn?: boolean;
 	/** Extra properties of window (e.g. PushManager, Notification). */
 	window?: Record<string, unknown>;
 }
@@ -99,7 +102,8 @@ export function fakeBrowser(opts: BrowserOptions = {}) {
 		maxTouchPoints: 0,
 		...(opts.serviceWorker ? { serviceWorker: opts.serviceWorker } : {})
 	};
-	const document = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState, readyState: 'complete' as DocumentReadyState });
+	// A device signed in, as the server marks it beside the HttpOnly session cookie (lib/signed-in.ts).
+	const document = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState, readyState: 'complete' as DocumentReadyState, cookie: opts.signedIn === false ? '' : `${SIGNED_IN_COOKIE}=1` });
 	const window = Object.assign(new EventTarget(), { fetch: fetchFromServer, location, navigator, document, ...opts.window });
 	const globals = { window, document, navigator, location, localStorage: memoryStorage(), indexedDB: new IDBFactory(), fetch: fetchFromServer, matchMedia: () => ({ matches: false }), ...opts.window };
 	for (const [name, value] of Object.entries(globals)) vi.stubGlobal(name, value);

@@ -1,13 +1,26 @@
 import { TRPCClientError } from '@trpc/client';
 
-/** The server says the session is gone (or never was). */
+/**
+ * A request not sent: this device holds no session (no signed-in mark, lib/signed-in.ts), so the
+ * server could only answer 401, which the browser logs as an error (trpc.ts).
+ */
+export class SignedOut extends Error {
+	constructor() {
+		super('You are not signed in.');
+	}
+}
+
+/** A request not sent for want of a session on this device (`SignedOut`), not the server's 401. */
+export const isNotAsked = (error: unknown) => error instanceof Error && error.cause instanceof SignedOut;
+
+/** The server says the session is gone (or never was), or the device knows it has none (`isNotAsked`). */
 export function isUnauthorized(error: unknown): boolean {
-	return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED';
+	return error instanceof TRPCClientError && (isNotAsked(error) || (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED');
 }
 
 /** The request never got an answer: offline, server unreachable, or timed out. */
 export function isNetworkError(error: unknown): boolean {
-	if (error instanceof TRPCClientError) return !error.data && !error.shape;
+	if (error instanceof TRPCClientError) return !error.data && !error.shape && !isNotAsked(error);
 	return error instanceof TypeError || (error instanceof DOMException && (error.name === 'AbortError' || error.name === 'TimeoutError'));
 }
 

@@ -55,7 +55,7 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 			await save(target, fresh, at);
 		} catch (e) {
 			if (mine !== generation || !answers.take(request)) return;
-			if (isUnauthorized(e)) return sessionExpired();
+			if (isUnauthorized(e)) return sessionExpired(e);
 			status = isNetworkError(e) ? 'offline' : 'error';
 			error = errorMessage(e);
 		}

@@ -75,7 +75,7 @@ describe('a session that has ended', () => {
 	it('is ended the same way when a page learns of it later', async () => {
 		Object.assign(session, { user: ada, status: 'online', siteAdmin: true });
 		await setDeviceUser(ada);
-		await sessionExpired();
+		await sessionExpired(new Refusal('UNAUTHORIZED', 401, 'Sign in to continue.'));
 		expect([session.user, session.siteAdmin, await deviceUser()]).toEqual([null, false, undefined]);
 		expect(navigations.map((n) => n.url)).toEqual(['/signin?next=%2Fusage%3Ffeature%3Dchat']);
 	});

@@ -4,7 +4,7 @@
 import { goto } from '$app/navigation';
 import { firstOr } from './first-answers';
 import { everyPage } from '$lib/page-queries';
-import { isNetworkError, isUnauthorized } from './errors';
+import { isNetworkError, isNotAsked, isUnauthorized } from './errors';
 import { deviceUser, forgetUser, setDeviceUser, wipeDevice, type DeviceUser } from './storage';
 
 export type SessionStatus = 'starting' | 'online' | 'offline' | 'no-data';
@@ -20,12 +20,23 @@ export function signinUrl() {
 	return `/signin?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
-/** The session is gone: forget everything on this device and ask to sign in. */
-export async function sessionExpired() {
-	session.user = null;
-	session.siteAdmin = false;
-	await wipeDevice();
-	await goto(signinUrl(), { replaceState: true });
+let ending: Promise<void> | null = null;
+
+/**
+ * The session is gone (`error` said so): everything on this device is forgotten and the visitor is
+ * asked to sign in, once, however many of the page's requests find it out (a second navigation
+ * would cut the first short). When the device alone said so (no signed-in mark: nothing was asked),
+ * the server is asked first without a 401 (signed-out.ts): a session from before the mark is kept.
+ */
+export function sessionExpired(error: unknown): Promise<void> {
+	ending ??= (async () => {
+		session.user = null;
+		session.siteAdmin = false;
+		if (isNotAsked(error)) return (await import('./signed-out')).signedOutHere(signinUrl());
+		await wipeDevice();
+		await goto(signinUrl(), { replaceState: true });
+	})().finally(() => (ending = null));
+	return ending;
 }
 
 export async function startSession() {
@@ -46,7 +57,7 @@ export async function startSession() {
 		// Remembered for offline starts; a device that cannot store it still works online.
 		await setDeviceUser(user).catch((e) => console.warn('could not remember the user on this device', e));
 	} catch (error) {
-		if (isUnauthorized(error)) return sessionExpired();
+		if (isUnauthorized(error)) return sessionExpired(error);
 		// Offline, or the server cannot answer now: the device's last confirmed user and their figures.
 		if (!isNetworkError(error)) console.warn('profile unavailable', error);
 		const saved = await remembered;

@@ -1,13 +1,23 @@
 import { createTRPCClient, type TRPCClientInit } from 'trpc-sveltekit';
 import type { AppRouter } from '$lib/server/trpc/router';
+import { hasSignedInMark } from '$lib/signed-in';
+import { SignedOut } from './errors';
 
 let browserClient: ReturnType<typeof createTRPCClient<AppRouter>> | undefined;
+
+/**
+ * The browser's requests: none without a session on this device (no signed-in mark,
+ * lib/signed-in.ts), where the server could only answer 401, which the browser logs as an error;
+ * the call fails as `SignedOut` and the pages send the visitor to sign in. Offline they go as ever
+ * and fail as offline, so the device's last figures show.
+ */
+const sessionFetch: typeof fetch = (input, init) => (navigator.onLine && !hasSignedInMark(document.cookie) ? Promise.reject(new SignedOut()) : fetch(input, init));
 
 /** The typed tRPC client; in the browser one instance is shared. */
 export function trpc(init?: TRPCClientInit) {
 	const isBrowser = typeof window !== 'undefined';
 	if (isBrowser && browserClient) return browserClient;
-	const client = createTRPCClient<AppRouter>({ init });
+	const client = createTRPCClient<AppRouter>({ init: init ?? (isBrowser ? { url: location, fetch: sessionFetch } : undefined) });
 	if (isBrowser) browserClient = client;
 	return client;
 }

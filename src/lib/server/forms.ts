@@ -3,6 +3,7 @@ import { databaseRefusal, DomainError } from './errors';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from './db/outage';
 import { answers } from './http/refusals';
 import { getDb, type Db } from './db';
+import { MAX_EMAIL } from '../account-fields';
 
 /**
  * Runs a route's domain call with the app's database: the edge opens it and hands it over, as tRPC's
@@ -53,6 +54,11 @@ export function formFailure(caught: unknown, setHeaders: (headers: Record<string
 export function field(data: FormData, name: string): string {
 	const v = data.get(name);
 	return typeof v === 'string' ? v : '';
+}
+
+/** An address a link fills the form's Email with (`?email=`), at most as long as an address may be. */
+export function emailParam(url: URL): string {
+	return url.searchParams.get('email')?.slice(0, MAX_EMAIL) ?? '';
 }
 
 /** Where to go after signing in: a same-origin path from ?next=, or the dashboard. */

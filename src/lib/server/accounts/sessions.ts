@@ -62,6 +62,8 @@ export interface ValidSession {
 	auth: Auth;
 	/** Set when the idle timeout was pushed forward: the cookie should be sent again. */
 	renewedExpiresAt: Date | null;
+	/** When the session ends unless used (renewed or not). */
+	expiresAt: Date;
 }
 
 /**
@@ -82,9 +84,10 @@ export async function validateSessionToken(db: Db, token: string, l: SessionLimi
 		site_role: string;
 		time_zone: string | null;
 		renewed: Date | string | null;
+		expires_at: Date | string;
 	}>(sql`
 		with s as (
-			select s.id, s.user_id, s.last_seen_at from sessions s
+			select s.id, s.user_id, s.last_seen_at, s.expires_at from sessions s
 			join users u on u.id = s.user_id and u.disabled_at is null
 			where s.id = ${sessionId} and s.expires_at > now()
 				and s.last_seen_at > now() - ${idle} and s.created_at > now() - ${absolute}
@@ -96,7 +99,7 @@ export async function validateSessionToken(db: Db, token: string, l: SessionLimi
 			update users set last_seen_at = now() from touched where users.id = touched.user_id
 		)
 		select u.id as user_id, u.account_id, u.email, u.name, u.site_role, u.time_zone,
-			(select expires_at from touched) as renewed
+			(select expires_at from touched) as renewed, s.expires_at
 		from s join users u on u.id = s.user_id`);
 	if (!row) return null;
 	return {
@@ -111,7 +114,8 @@ export async function validateSessionToken(db: Db, token: string, l: SessionLimi
 				timeZone: row.time_zone
 			}
 		},
-		renewedExpiresAt: row.renewed ? new Date(row.renewed) : null
+		renewedExpiresAt: row.renewed ? new Date(row.renewed) : null,
+		expiresAt: new Date(row.renewed ?? row.expires_at)
 	};
 }
 

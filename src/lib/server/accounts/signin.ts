@@ -13,6 +13,7 @@ import { createSession, invalidateSession, invalidateUserSessions, type NewSessi
 import { hashToken, randomToken } from './tokens';
 import { createUser, findUserByEmail, type CreatedUser } from './users';
 import { emailSchema, nameSchema, passwordSchema } from './validation';
+import { ACCOUNT_WORDS, MAX_PASSWORD } from '../../account-fields';
 
 export interface ClientMeta {
 	ip?: string | null;
@@ -54,7 +55,7 @@ export async function signUp(
 	});
 }
 
-const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, 'Enter your password.').max(256) });
+const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, ACCOUNT_WORDS.currentPasswordMissing).max(MAX_PASSWORD) });
 
 const wrongCredentials = () => new DomainError('unauthorized', 'That email and password do not match an account.');
 

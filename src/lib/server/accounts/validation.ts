@@ -1,22 +1,23 @@
 import { z } from 'zod';
 import { SITE_ROLE_KEY } from '../../role-key';
+import { ACCOUNT_WORDS, lettersOnly, MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, repeatsTooMuch } from '../../account-fields';
 
 /** Emails are stored trimmed and lower-cased, so uniqueness is case-insensitive. */
 export const emailSchema = z
-	.string({ error: 'Enter your email address.' })
+	.string({ error: ACCOUNT_WORDS.emailMissing })
 	.trim()
-	.max(254, 'That email address is too long.')
-	.pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }))
+	.min(1, ACCOUNT_WORDS.emailMissing)
+	.max(MAX_EMAIL, ACCOUNT_WORDS.emailLong)
+	.pipe(z.email({ error: ACCOUNT_WORDS.emailInvalid }))
 	.transform((e) => e.toLowerCase());
 
-/** Longest display name of a user, team or account. */
-export const MAX_NAME = 100;
+export { MAX_NAME };
 
 export const nameSchema = z
-	.string({ error: 'Enter your name.' })
+	.string({ error: ACCOUNT_WORDS.nameMissing })
 	.trim()
-	.min(1, 'Enter your name.')
-	.max(MAX_NAME, `Keep the name under ${MAX_NAME} characters.`)
+	.min(1, ACCOUNT_WORDS.nameMissing)
+	.max(MAX_NAME, ACCOUNT_WORDS.nameLong)
 	.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot contain control characters.');
 
 /** Longest id a host site may give its users (REST `user`; stored as `users.external_id`). */
@@ -38,13 +39,13 @@ export const guestIdSchema = z
 	.max(MAX_GUEST_ID)
 	.regex(/^[A-Za-z0-9_.:-]+$/, `must be 1–${MAX_GUEST_ID} letters, digits, or . _ : -`);
 
-/** Long enough to resist guessing, and more than a dictionary word; no composition theatre. */
+/** Long enough to resist guessing, and more than a dictionary word; no composition theatre (lib/account-fields.ts). */
 export const passwordSchema = z
-	.string({ error: 'Enter a password.' })
-	.min(10, 'Use at least 10 characters.')
-	.max(256, 'Keep the password under 256 characters.')
-	.refine((p) => !/^[\p{L}\s]+$/u.test(p), 'Add a digit or a symbol: letters alone are easy to guess.')
-	.refine((p) => new Set(p).size >= 4, 'That password repeats too few characters.');
+	.string({ error: ACCOUNT_WORDS.passwordMissing })
+	.min(MIN_PASSWORD, ACCOUNT_WORDS.passwordShort)
+	.max(MAX_PASSWORD, ACCOUNT_WORDS.passwordLong)
+	.refine((p) => !lettersOnly(p), ACCOUNT_WORDS.passwordLetters)
+	.refine((p) => !repeatsTooMuch(p), ACCOUNT_WORDS.passwordRepeats);
 
 export const timeZoneSchema = z
 	.string()

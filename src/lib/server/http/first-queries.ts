@@ -1,11 +1,12 @@
 // A signed-in page's first queries (lib/page-queries.ts), written into its prerendered HTML
-// (hooks.server.ts): a preload link the browser fetches before the app's scripts, so on a phone
-// the figures arrive while the scripts download instead of queuing behind them, and a small script
-// that hands the answers to the page (lib/client/first-answers.ts).
+// (hooks.server.ts): a small script that fetches them before the app's scripts, so on a phone the
+// figures arrive while the scripts download instead of queuing behind them, and hands the answers
+// to the page (lib/client/first-answers.ts).
 import { createTRPCUntypedClient, httpBatchLink } from '@trpc/client';
 import type { AppRouter } from '../trpc/router';
 import { everyPage, pageQueries, type PageQuery } from '../../page-queries';
 import { isUuid } from '../../uuid';
+import { SIGNED_IN_MARK } from '../../signed-in';
 
 /** The other signed-in pages: their first queries are every page's alone (who is signed in, their settings). */
 const OTHER_PAGES = new Set([
@@ -51,7 +52,7 @@ class Captured extends Error {}
 
 /**
  * The URL of tRPC's batched GET of `queries`, made by tRPC's own client (the browser's link:
- * httpBatchLink on /trpc), so the preload is byte for byte the request the client would send.
+ * httpBatchLink on /trpc), so the early fetch is byte for byte the request the client would send.
  */
 async function batchUrl(queries: PageQuery[]): Promise<string> {
 	const urls: string[] = [];
@@ -82,14 +83,15 @@ const DATE_WARM_UP = `new Intl.DateTimeFormat(undefined, { month: 'short', day: 
 function head(page: string, queries: PageQuery[], url: string): string {
 	// A call without input is written as [path]: JSON has no undefined, and the page compares inputs.
 	const written = queries.map(({ path, input }) => (input === undefined ? [path] : [path, input]));
-	// `crossorigin="anonymous"` is fetch()'s own mode (cors, same-origin credentials): the fetch
-	// below takes the preloaded response instead of asking again.
+	// Asked only with the signed-in mark (lib/signed-in.ts): a signed-out visitor's figures would be
+	// a 401, logged by the browser as an error; the page sends them to sign in instead. (So no
+	// <link rel=preload>, which cannot be made conditional: the script's fetch starts at the same
+	// point of the page, before the app's scripts.)
 	// The page's first Intl.NumberFormat loads the locale's number data, 20–40 ms on a desktop and
 	// several times that on a phone, and its first Intl.DateTimeFormat the calendar's (5–8 ms on a
 	// desktop): made while the scripts download, the render that shows the figures need not wait.
 	return (
-		`<link rel="preload" as="fetch" crossorigin="anonymous" href="${url.replaceAll('&', '&amp;')}">` +
-		`<script>if (location.pathname === ${scriptJson(page)}) { window.__quotaFirst = { page: ${scriptJson(page)}, calls: ${scriptJson(written)}, taken: new Set(), ` +
+		`<script>if (location.pathname === ${scriptJson(page)} && ${SIGNED_IN_MARK}.test(document.cookie)) { window.__quotaFirst = { page: ${scriptJson(page)}, calls: ${scriptJson(written)}, taken: new Set(), ` +
 		`answers: fetch(${scriptJson(url)}, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (a) { return Array.isArray(a) ? a : null; }, function () { return null; }) }; ` +
 		`setTimeout(function () { new Intl.NumberFormat().format(0); ${DATE_WARM_UP} }); }</script>`
 	);

@@ -2,6 +2,7 @@ import type { Cookies } from '@sveltejs/kit';
 import type { Db } from '../db';
 import { config } from '../config';
 import { GUEST_COOKIE, newGuestCookie, readGuestCookie, SESSION_COOKIE, sessionCookieOptions, validateSessionToken, type Auth } from '../accounts';
+import { SIGNED_IN_COOKIE } from '../../signed-in';
 
 export interface RequestIdentity {
 	auth: Auth | null;
@@ -13,18 +14,23 @@ const GUEST_COOKIE_DAYS = 400; // the longest lifetime browsers accept
 
 /**
  * Who sent a request, from its cookies: a valid session, or else a guest with a signed id
- * (issued on first visit). A stale or forged session cookie is removed. API routes get no
- * guest cookie: AI apps identify themselves with keys.
+ * (issued on first visit). A stale or forged session cookie is removed, and with it the
+ * signed-in mark the pages' scripts read (lib/signed-in.ts); a session that lacks the mark (one
+ * from before it existed) gets it. API routes get no guest cookie: AI apps identify themselves
+ * with keys.
  */
 export async function identifyRequest(db: Db, cookies: Cookies, path: string): Promise<RequestIdentity> {
 	const token = cookies.get(SESSION_COOKIE);
 	if (token) {
 		const session = await validateSessionToken(db, token);
 		if (session) {
-			if (session.renewedExpiresAt) cookies.set(SESSION_COOKIE, token, sessionCookieOptions(session.renewedExpiresAt));
+			if (session.renewedExpiresAt) setSessionCookie(cookies, token, session.renewedExpiresAt);
+			else if (!cookies.get(SIGNED_IN_COOKIE)) markSignedIn(cookies, session.expiresAt);
 			return { auth: session.auth, guestId: null };
 		}
-		cookies.delete(SESSION_COOKIE, { path: '/' });
+		clearSessionCookie(cookies);
+	} else if (cookies.get(SIGNED_IN_COOKIE)) {
+		cookies.delete(SIGNED_IN_COOKIE, { path: '/' });
 	}
 	if (path.startsWith('/api/')) return { auth: null, guestId: null };
 	const known = readGuestCookie(cookies.get(GUEST_COOKIE));
@@ -40,11 +46,19 @@ export async function identifyRequest(db: Db, cookies: Cookies, path: string): P
 	return { auth: null, guestId: fresh.guestId };
 }
 
-/** Sets a new session cookie (sign-in, sign-up, password reset). */
-export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date) {
-	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt));
+/** The session's mark for the pages' scripts, with the session cookie's lifetime: readable by them, so not HttpOnly. */
+function markSignedIn(cookies: Cookies, expiresAt: Date) {
+	cookies.set(SIGNED_IN_COOKIE, '1', { ...sessionCookieOptions(expiresAt), httpOnly: false });
 }
 
+/** Sets a new session cookie (sign-in, sign-up, password reset, a renewal) and its signed-in mark. */
+export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date) {
+	cookies.set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt));
+	markSignedIn(cookies, expiresAt);
+}
+
+/** Removes the session cookie and its signed-in mark (sign-out, a session that ended). */
 export function clearSessionCookie(cookies: Cookies) {
 	cookies.delete(SESSION_COOKIE, { path: '/' });
+	cookies.delete(SIGNED_IN_COOKIE, { path: '/' });
 }

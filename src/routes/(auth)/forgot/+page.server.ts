@@ -1,6 +1,9 @@
-import type { Actions } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 import { requestPasswordReset } from '$lib/server/accounts';
-import { field, formCall } from '$lib/server/forms';
+import { emailParam, field, formCall } from '$lib/server/forms';
+
+/** The address to send the link to, when the page was opened with it (`?email=`: sign-up found it taken). */
+export const load: PageServerLoad = ({ url }) => ({ email: emailParam(url) });
 
 export const actions: Actions = {
 	default: async ({ request, getClientAddress, setHeaders }) => {

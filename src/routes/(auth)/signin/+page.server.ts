@@ -2,11 +2,11 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { invalidateSession, signIn } from '$lib/server/accounts';
 import { setSessionCookie } from '$lib/server/http/identify';
-import { field, formCall, safeNext } from '$lib/server/forms';
+import { emailParam, field, formCall, safeNext } from '$lib/server/forms';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, safeNext(url.searchParams.get('next')));
-	return { next: url.searchParams.get('next') ?? '', reset: url.searchParams.has('reset') };
+	return { next: url.searchParams.get('next') ?? '', reset: url.searchParams.has('reset'), email: emailParam(url) };
 };
 
 export const actions: Actions = {
@@ -19,7 +19,13 @@ export const actions: Actions = {
 			if (locals.auth) await invalidateSession(db.orm, locals.auth.sessionId);
 			return session;
 		});
-		if (!signedIn.ok) return signedIn.failure;
+		if (!signedIn.ok) {
+			// Which of the two is wrong is not said (who has an account stays private): the slip is
+			// the password's, where a second try starts.
+			const refused = signedIn.failure.data;
+			if (refused.code === 'unauthorized') refused.fieldErrors = { password: refused.message };
+			return signedIn.failure;
+		}
 		setSessionCookie(cookies, signedIn.value.token, signedIn.value.expiresAt);
 		redirect(303, safeNext(url.searchParams.get('next')));
 	}

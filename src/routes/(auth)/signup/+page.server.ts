@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { signUp } from '$lib/server/accounts';
 import { invitation, recordReferral } from '$lib/server/referrals';
 import { setSessionCookie } from '$lib/server/http/identify';
-import { field, formCall, safeNext, withDb } from '$lib/server/forms';
+import { emailParam, field, formCall, safeNext, withDb } from '$lib/server/forms';
 
 /** The referral code of the link the visitor came through (`?ref=`), kept in the form while they fill it in. */
 const refOf = (url: URL) => url.searchParams.get('ref')?.slice(0, 32) ?? '';
@@ -13,7 +13,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const ref = refOf(url);
 	return {
 		next: url.searchParams.get('next') ?? '',
-		email: url.searchParams.get('email')?.slice(0, 254) ?? '',
+		email: emailParam(url),
 		ref,
 		invitation: ref ? await withDb((db) => invitation(db.orm, ref)) : null
 	};

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { forgotSlips, resetSlips, signInSlips, signUpSlips, valuesOf } from '../../src/lib/client/auth-slips';
+import { emailProblem, newPasswordProblem, nameProblem, MAX_NAME } from '../../src/lib/account-fields';
+import { emailSchema, nameSchema, passwordSchema } from '../../src/lib/server/accounts/validation';
+
+describe("the sign-in pages' slips", () => {
+	it('sign in: an address and some password, each said under its field', () => {
+		expect(signInSlips({ email: '', password: '' })).toEqual({ email: 'Enter your email address.', password: 'Enter your password.' });
+		expect(signInSlips({ email: 'maya@quota', password: 'x' })).toEqual({ email: 'Enter a valid email address, like name@example.com.' });
+		// Any password will do here: the account's own is checked by the server, not the rules for a new one.
+		expect(signInSlips({ email: ' Maya@Quota.test ', password: 'short' })).toEqual({});
+	});
+
+	it('create an account: a name, an address and a password the server takes', () => {
+		expect(signUpSlips({})).toEqual({ name: 'Enter your name.', email: 'Enter your email address.', password: 'Enter a password.' });
+		expect(signUpSlips({ name: 'Ada', email: 'ada@example.com', password: 'lettersonly' })).toEqual({ password: 'Add a digit or a symbol: letters alone are easy to guess.' });
+		expect(signUpSlips({ name: 'x'.repeat(MAX_NAME + 1), email: 'ada@example.com', password: 'first pass 2026' })).toEqual({ name: 'Keep the name under 100 characters.' });
+		expect(signUpSlips({ name: 'Ada', email: 'ada@example.com', password: 'first pass 2026' })).toEqual({});
+	});
+
+	it('forgot and reset: an address; a new password', () => {
+		expect(forgotSlips({ email: 'ada at example.com' })).toEqual({ email: 'Enter a valid email address, like name@example.com.' });
+		expect(resetSlips({ username: 'ada@example.com', password: 'aaaaaaaaa1' })).toEqual({ password: 'That password repeats too few characters.' });
+		expect(resetSlips({ password: 'second pass 2027' })).toEqual({});
+	});
+
+	it("say what the server's schemas say, in its words, for what both can judge", () => {
+		const said = (schema: typeof passwordSchema | typeof nameSchema | typeof emailSchema, value: string) => {
+			const r = schema.safeParse(value);
+			return r.success ? null : r.error.issues[0]!.message;
+		};
+		for (const p of ['short1', 'x'.repeat(257), 'lettersonly', 'two words here', 'aaaaaaaaa1', 'first pass 2026', 'ÄÖÜäöüßéèà', '1234567890']) {
+			expect(newPasswordProblem(p), p).toBe(said(passwordSchema, p));
+		}
+		for (const n of ['   ', 'Ada', 'x'.repeat(101)]) expect(nameProblem(n), n).toBe(said(nameSchema, n));
+		for (const e of ['', '   ', 'name@example.com', ' Name@Example.COM ', 'not-an-email', 'a@b', '@example.com', 'a b@example.com', `${'x'.repeat(250)}@example.com`]) {
+			expect(emailProblem(e), e).toBe(said(emailSchema, e));
+		}
+	});
+
+	it('read a form’s text fields by name', () => {
+		const data = new FormData();
+		data.set('email', 'a@b.c');
+		data.set('file', new Blob(['x']));
+		expect(valuesOf(data)).toEqual({ email: 'a@b.c' });
+	});
+});
