@@ -28,7 +28,7 @@ export class LimitReached extends QuotaError {
 	}
 }
 
-/** The account's tokens do not cover the cost (402 `insufficient_tokens`). */
+/** The tokens spendable on this feature and model (its free allowance and the lots usable for its model: `details.available`, a part of the account's `available`) do not cover the cost (402 `insufficient_tokens`). */
 export class InsufficientTokens extends LimitReached {
 	override name = 'InsufficientTokens';
 }

@@ -650,7 +650,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
+                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`: the message says “more than the N spendable on this feature and model”), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
                 402: {
                     headers: {
                         [name: string]: unknown;
@@ -855,7 +855,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
+                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`: the message says “more than the N spendable on this feature and model”), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
                 402: {
                     headers: {
                         [name: string]: unknown;

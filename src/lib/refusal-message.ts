@@ -6,6 +6,12 @@
  * pages (numbers and times in the reader's locale): only the formatter differs.
  */
 
+/**
+ * What one request may draw on, as its refusal and the pages say it: its feature's free allowance and
+ * the tokens usable on its model (the API's `remaining`), a part of the account's Available.
+ */
+export const SPENDABLE_HERE = 'spendable on this feature and model';
+
 export type LimitOf = 'user' | 'team' | 'guest' | 'member' | 'allowance';
 
 /**
@@ -78,7 +84,8 @@ function limitName(d: Extract<RefusalDetails, { limit_of: LimitOf }>): { name: s
 export function refusalMessage(details: RefusalDetails | null, message: string | null, f: Formatter): string | null {
 	if (!details) return message;
 	const asked = `This ${details.operation === 'hold' ? 'hold needs' : 'costs'} ${f.tokens(details.cost)} tokens, more than the`;
-	if (!('limit_of' in details)) return `${asked} ${f.tokens(details.available)} available.`;
+	// Not the account's Available (every model, every free allowance): what this request may draw on.
+	if (!('limit_of' in details)) return `${asked} ${f.tokens(details.available)} ${SPENDABLE_HERE}.`;
 	const { name, where } = limitName(details);
 	const resets = details.resets_at ? `it resets ${f.time(details.resets_at, details.time_zone)}` : '';
 	if (details.left === 0) {

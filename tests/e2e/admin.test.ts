@@ -202,23 +202,36 @@ for (const size of sizes) {
 				const balance = row.getByRole('cell').filter({ has: page.getByRole('button', { name: /^Balance of/ }) });
 				expect(await left(balance.getByRole('button'))).toBe(await left(balance.getByText('Balance', { exact: true })));
 			}
-			// An amount it cannot save is said once, under the field, as the alert: not a second, other sentence.
+			// An amount it cannot save is said once, under the field, as its slip: not a second, other sentence;
+			// the missing reason under the reason; the focus on the first.
 			await amount.fill('+99999999999999999');
 			await page.getByRole('button', { name: 'Save' }).click();
-			await expect(row.getByRole('alert').allInnerTexts()).resolves.toEqual(['The amount is at most 1,000,000,000,000 tokens.']);
-			await expect(amount.getAttribute('aria-invalid')).resolves.toBe('true');
+			await expectNoteBeside(amount, 'The amount is at most 1,000,000,000,000 tokens.');
+			await expect(row.getByRole('alert').allInnerTexts()).resolves.toEqual(['The amount is at most 1,000,000,000,000 tokens.', 'Say why: the reason goes into the audit log.']);
+			await expect.poll(() => amount.evaluate((e) => e === document.activeElement)).toBe(true);
 			await amount.fill(`-${general + 1}`);
 			await page.getByRole('button', { name: 'Save' }).click();
-			await expect(row.getByRole('alert').allInnerTexts()).resolves.toEqual([`Cannot take ${(general + 1).toLocaleString('en-US')}: the general balance is ${general.toLocaleString('en-US')}.`]);
+			await expectNoteBeside(amount, `Cannot take ${(general + 1).toLocaleString('en-US')}: the general balance is ${general.toLocaleString('en-US')}.`);
 			await expect(row.getByText(/^Cannot take/).count()).resolves.toBe(1);
 			await screen(page, `admin-users-balance-refused-${size.name}`);
 			const target = general + (size.name === 'phone' ? 1_234 : 2_345);
 			await amount.fill(String(target));
-			await page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`).waitFor();
+			const preview = page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`);
+			await preview.waitFor();
+			// The preview (the resulting balance) is read with the amount it previews: just under it, above the reason.
+			const [amountBox, previewBox, reasonBox] = await Promise.all([amount.boundingBox(), preview.boundingBox(), page.getByText('Reason (kept in the audit log)').boundingBox()]);
+			expect(previewBox!.y - (amountBox!.y + amountBox!.height)).toBeGreaterThanOrEqual(0);
+			expect(previewBox!.y - (amountBox!.y + amountBox!.height)).toBeLessThan(20);
+			expect(previewBox!.y + previewBox!.height).toBeLessThanOrEqual(reasonBox!.y);
+			expect((await amount.getAttribute('aria-describedby'))?.split(' ')).toContain(await preview.getAttribute('id'));
 			await amount.press('Enter'); // no reason yet
-			await page.getByText('Say why: the reason goes into the audit log.').waitFor();
+			const reasonField = page.getByLabel(/^Reason/);
+			await expectNoteBeside(reasonField, 'Say why: the reason goes into the audit log.');
+			await expect.poll(() => reasonField.evaluate((e) => e === document.activeElement)).toBe(true);
+			await screen(page, `admin-users-reason-missing-${size.name}`);
 			const reason = `E2E goodwill on a ${size.name} ${Date.now()}`;
-			await page.getByLabel(/^Reason/).fill(reason);
+			await reasonField.fill(reason);
+			await page.locator('#balance-reason-note').waitFor({ state: 'detached' });
 			await screen(page, `admin-users-editing-${size.name}`);
 			await expectSound(page);
 			await page.getByRole('button', { name: 'Save' }).dblclick();

@@ -260,7 +260,7 @@ describe('a signed-out visitor', () => {
 	});
 
 	it('of the public pages sees them with no error in the console', async () => {
-		for (const path of ['/', '/developers', '/signin', '/signup', '/forgot']) {
+		for (const path of ['/', '/developers', '/signin', '/signup', '/forgot', '/reset/abcdefghijklmnopqrstuvwxyz234567', '/invite/abcdefghijklmnopqrstuvwxyz234567']) {
 			const { fresh, tab, logged } = await visit(path);
 			await tab.waitForLoadState('networkidle');
 			expect(new URL(tab.url()).pathname, path).toBe(path);

@@ -95,13 +95,13 @@ describe('the playground', () => {
 		await cost.getByText('65 tokens', { exact: true }).waitFor();
 		await cost.getByText('Would be paid by').waitFor();
 		// What is left is this feature's (its allowance and the lots it may use), not the account's Available.
-		await cost.getByText(/^· [\d,]+ left for this feature after it$/).waitFor();
+		await cost.getByText(/^· [\d,]+ spendable on this feature and model after it$/).waitFor();
 		const available = page.getByRole('region', { name: 'Balance' }).locator('strong');
 		const before = (await available.textContent())!;
 		await cost.scrollIntoViewIfNeeded();
 		await screen(page, 'playground-preview');
 		await page.getByRole('button', { name: 'Run generate all' }).click();
-		await page.getByText(/Done: 65 tokens spent/).waitFor();
+		await page.getByText(/^Done: 65 tokens spent; [\d,]+ still spendable on this feature and model\.$/).waitFor();
 		await page.waitForFunction((b) => document.querySelector('[aria-label="Balance"] strong')?.textContent !== b, before);
 		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
 		expect(toNumber(before) - toNumber((await available.textContent())!)).toBe(65);
@@ -109,6 +109,27 @@ describe('the playground', () => {
 		// The outcome is about that run: another operation chosen, it goes (it read "Done … left" under the new one).
 		await page.getByRole('radio', { name: /Generate texts/ }).click();
 		await expect(page.getByText(/Done: 65 tokens spent/).count()).resolves.toBe(0);
+		await context.close();
+	});
+
+	it("says what a refusal counts: the tokens spendable on this feature and model, not the account's Available shown above it", async () => {
+		const { context, page } = await openAs(browser, maya.email, '/playground');
+		await waitForFresh(page);
+		const card = page.getByRole('region', { name: 'Balance' });
+		await card.getByText('Available in the account', { exact: true }).waitFor();
+		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
+		const available = toNumber((await card.locator('strong').textContent())!);
+		// As much as the whole account holds, on general tokens: more than this feature and model may spend (Maya's model lots are not theirs).
+		await page.getByRole('radio', { name: /Chatbot reply/ }).click();
+		await page.getByLabel('Number of words').fill(String(Math.floor(available / 2.5)));
+		const refusal = page.getByRole('region', { name: 'Cost' }).getByRole('alert');
+		await refusal.waitFor();
+		const words = (await refusal.textContent())!;
+		const said = /^This costs ([\d,]+) tokens, more than the ([\d,]+) spendable on this feature and model\.$/.exec(words);
+		expect(said, words).not.toBeNull();
+		expect(toNumber(said![2]!)).toBeLessThan(available);
+		await refusal.scrollIntoViewIfNeeded();
+		await screen(page, 'playground-refused-spendable');
 		await context.close();
 	});
 

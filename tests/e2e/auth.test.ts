@@ -102,6 +102,10 @@ describe('accounts on a phone', () => {
 		expect(await page.getByRole('link', { name: 'reset its password' }).getAttribute('href')).toBe('/forgot?email=maya%40quota.test');
 		await noHorizontalScroll(page);
 		await screenshot(page, 'signup-taken');
+		// Edited, the address is the form's to judge again: the server's words and their links go.
+		await email.fill('maya@');
+		await expectNoteBeside(email, 'Enter a valid email address, like name@example.com.');
+		await expect(page.getByRole('link', { name: 'Sign in with it' }).count()).resolves.toBe(0);
 		await email.fill(user.email);
 		await page.locator('#email-note').waitFor({ state: 'detached' });
 		await page.getByRole('textbox', { name: /^Password/ }).fill('lettersonly');
@@ -195,6 +199,24 @@ describe('accounts on a phone', () => {
 		await tab.getByRole('button', { name: 'Create account' }).click();
 		await expectNoteBeside(tab.getByRole('textbox', { name: /^Password/ }), 'Add a digit or a symbol: letters alone are easy to guess.');
 		await plain.close();
+	});
+
+	it('says a refusal about no one field above the fields: too many attempts', async () => {
+		const tab = await (await phoneContext(browser)).newPage();
+		await tab.goto('/signin');
+		await tab.waitForLoadState('networkidle');
+		await tab.getByLabel('Email').fill(`limited-ui-${stamp}@example.com`);
+		const limited = tab.locator('p.alert').filter({ hasText: 'Too many attempts' });
+		for (let i = 0; i < 12 && !(await limited.count()); i++) {
+			await tab.getByRole('textbox', { name: 'Password' }).fill(`guess number ${i}`);
+			const answered = tab.waitForResponse((r) => new URL(r.url()).pathname === '/signin' && r.request().method() === 'POST');
+			await tab.getByRole('button', { name: 'Sign in' }).click();
+			await answered;
+		}
+		await limited.waitFor();
+		expect(await tab.locator('.field-note').count()).toBe(0);
+		await screenshot(tab, 'signin-rate-limited');
+		await tab.context().close();
 	});
 
 	it('rotates the session id on every sign-in', async () => {

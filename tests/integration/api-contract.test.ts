@@ -84,7 +84,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const headers = bearer(m.key, idem());
 		const short = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } });
 		expect(short.status).toBe(402);
-		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 45 tokens, more than the 10 available.', details: { operation: 'consume', cost: 45, available: 10 } });
+		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 45 tokens, more than the 10 spendable on this feature and model.', details: { operation: 'consume', cost: 45, available: 10 } });
 		expect((await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } })).text).toBe(short.text);
 		// Guests: chat is free up to 2,000 a day; images are disabled (0).
 		const guest = `guest-${backend}-${k}`;

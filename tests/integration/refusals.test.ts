@@ -166,7 +166,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 	it('not enough tokens says the cost and what is available', async () => {
 		const m = await member(db, 100);
 		const r = await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'plain', units: 1234 } });
-		expect(r.json).toMatchObject({ error: 'insufficient_tokens', message: 'This costs 1,234 tokens, more than the 100 available.', details: { operation: 'consume', cost: 1234, available: 100 } });
+		expect(r.json).toMatchObject({ error: 'insufficient_tokens', message: 'This costs 1,234 tokens, more than the 100 spendable on this feature and model.', details: { operation: 'consume', cost: 1234, available: 100 } });
 		expect((await balances(db.orm, m.accountId)).available).toBe(100);
 	});
 
@@ -175,7 +175,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		const r = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'plain', max_tokens: 1234, ttl_seconds: 60 } });
 		expect({ status: r.status, body: r.json }).toEqual({
 			status: 402,
-			body: { error: 'insufficient_tokens', message: 'This hold needs 1,234 tokens, more than the 100 available.', details: { operation: 'hold', cost: 1234, available: 100 } }
+			body: { error: 'insufficient_tokens', message: 'This hold needs 1,234 tokens, more than the 100 spendable on this feature and model.', details: { operation: 'hold', cost: 1234, available: 100 } }
 		});
 		expect((await balances(db.orm, m.accountId)).available).toBe(100);
 	});

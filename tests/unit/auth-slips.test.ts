@@ -45,3 +45,12 @@ describe("the sign-in pages' slips", () => {
 		expect(valuesOf(data)).toEqual({ email: 'a@b.c' });
 	});
 });
+
+describe("a sign-in page form's fields", () => {
+	it('are those its check finds wanting when all are empty (AuthForm reads them so): every field is required', () => {
+		expect(Object.keys(signInSlips({}))).toEqual(['email', 'password']);
+		expect(Object.keys(signUpSlips({}))).toEqual(['name', 'email', 'password']);
+		expect(Object.keys(forgotSlips({}))).toEqual(['email']);
+		expect(Object.keys(resetSlips({}))).toEqual(['password']);
+	});
+});

@@ -38,13 +38,13 @@ describe('refusal messages', () => {
 		);
 	});
 
-	it('not enough tokens states the cost and what is available; a refusal without figures keeps the ledger’s words', () => {
-		expect(refusalMessage({ operation: 'consume', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This costs 1,234 tokens, more than the 100 available.');
+	it('not enough tokens states the cost and what this feature and model may spend (not the account’s Available); a refusal without figures keeps the ledger’s words', () => {
+		expect(refusalMessage({ operation: 'consume', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This costs 1,234 tokens, more than the 100 spendable on this feature and model.');
 		expect(refusalMessage(null, 'Image generator is disabled.', plainFormatter)).toBe('Image generator is disabled.');
 	});
 
 	it('a refused hold says what it needs (it reserves tokens for work not done yet), of a balance or a limit', () => {
-		expect(refusalMessage({ operation: 'hold', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This hold needs 1,234 tokens, more than the 100 available.');
+		expect(refusalMessage({ operation: 'hold', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This hold needs 1,234 tokens, more than the 100 spendable on this feature and model.');
 		expect(refusalMessage({ ...memberCap, operation: 'hold' }, null, plainFormatter)).toBe(
 			'This hold needs 7,500 tokens, more than the 4,735 left of your daily spending limit of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
 		);
