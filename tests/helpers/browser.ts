@@ -94,7 +94,7 @@ export function fakeBrowser(opts: BrowserOptions = {}) {
 	server.silent = false;
 	server.answers = {};
 	server.calls = [];
-	const location = Object.assign(new URL(opts.path ?? '/dashboard', 'https://quota.test'), { reload: vi.fn() });
+	const location = Object.assign(new URL(opts.path ?? '/dashboard', 'https://quota.test'), { reload: vi.fn(), replace: vi.fn() });
 	const navigator = {
 		onLine: server.up,
 		userAgent: opts.userAgent ?? 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0',

@@ -7,6 +7,7 @@ import { live } from './live.svelte';
 import { refreshAll } from './refresh.svelte';
 import { session } from './session.svelte';
 import { trpc } from './trpc';
+import { REQUEST_TIMEOUT_MS } from './timed-fetch';
 import { readSnapshot, wipeDevice, writeSnapshot } from './storage';
 import { fakeBrowser, Refusal } from '../../../tests/helpers/browser';
 import { mounted } from '../../../tests/helpers/component.svelte';
@@ -122,6 +123,27 @@ describe('live data on a page', () => {
 		const unread = show(() => 'alerts-unread', () => trpc().alerts.unread.query());
 		await vi.waitFor(() => expect(navigations.map((n) => n.url)).toEqual(['/signin?next=%2Fdashboard']));
 		expect([session.user, unread.data]).toEqual([null, undefined]);
+	});
+
+	it('on a network that carries nothing, says offline after 20 s and lets the next refresh through, which shows the answer', async () => {
+		browser.server.answers['alerts.unread'] = () => 3;
+		const unread = show(() => 'alerts-unread', () => trpc().alerts.unread.query());
+		await vi.waitFor(() => expect(unread.data).toBe(3));
+		browser.server.answers['alerts.unread'] = () => 4;
+		browser.server.silent = true; // navigator.onLine stays true
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+		try {
+			let done = false;
+			const refreshing = refreshAll().finally(() => (done = true));
+			for (let s = 0; !done && s <= REQUEST_TIMEOUT_MS / 1000 + 5; s++) await vi.advanceTimersByTimeAsync(1000);
+			await refreshing;
+		} finally {
+			vi.useRealTimers();
+		}
+		expect([unread.status, unread.data]).toEqual(['offline', 3]);
+		browser.server.silent = false;
+		await refreshAll(); // not the hung one: it ended
+		expect([unread.status, unread.data]).toEqual(['fresh', 4]);
 	});
 
 	it('saves nothing for a user who has signed out meanwhile', async () => {
