@@ -63,7 +63,8 @@ export function localeFormatter(locale?: string): Formatter {
 	return {
 		tokens: (n) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n),
 		time: (iso, timeZone) =>
-			`${new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))} (${timeZone})`
+			// The app's date-and-time form (lib/client/format.ts, dateTime): "Dec 3, 2026, 00:00", 24-hour.
+			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))} (${timeZone})`
 	};
 }
 

@@ -101,7 +101,15 @@ describe('the playground', () => {
 		await cost.scrollIntoViewIfNeeded();
 		await screen(page, 'playground-preview');
 		await page.getByRole('button', { name: 'Run generate all' }).click();
-		await page.getByText(/^Done: 65 tokens spent; [\d,]+ still spendable on this feature and model\.$/).waitFor();
+		const done = page.getByText(/^Done: 65 tokens spent; [\d,]+ still spendable on this feature and model\.$/);
+		await done.waitFor();
+		// Said where it is read: in view, above the tab bar (it lands at the foot of the page).
+		await expect.poll(async () => {
+			const [box, bar] = await Promise.all([done.boundingBox(), page.getByRole('navigation', { name: 'Main' }).last().boundingBox()]);
+			return box !== null && bar !== null && box.y >= 0 && box.y + box.height <= bar.y;
+		}).toBe(true);
+		// Beside what is left now, the card prices the next run: said so, not a second "spendable" that disagrees.
+		await cost.getByText(/^· [\d,]+ spendable on this feature and model after running it again$/).waitFor();
 		await page.waitForFunction((b) => document.querySelector('[aria-label="Balance"] strong')?.textContent !== b, before);
 		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
 		expect(toNumber(before) - toNumber((await available.textContent())!)).toBe(65);
@@ -128,6 +136,10 @@ describe('the playground', () => {
 		const said = /^This costs ([\d,]+) tokens, more than the ([\d,]+) spendable on this feature and model\.$/.exec(words);
 		expect(said, words).not.toBeNull();
 		expect(toNumber(said![2]!)).toBeLessThan(available);
+		// The card's heading names what stops it, and offers the way out.
+		const cost = page.getByRole('region', { name: 'Cost' });
+		await cost.getByText('Not enough tokens', { exact: true }).waitFor();
+		await expect(cost.getByRole('link', { name: 'Buy tokens' }).getAttribute('href')).resolves.toBe('/store');
 		await refusal.scrollIntoViewIfNeeded();
 		await screen(page, 'playground-refused-spendable');
 		await context.close();

@@ -22,6 +22,10 @@ describe('refusal messages', () => {
 		);
 	});
 
+	it('pages write the reset as every other time in the app: 24-hour, whatever the locale’s habit', () => {
+		expect(refusalMessage(memberCap, null, localeFormatter('en-US'))).toMatch(/it resets Dec 1, 2026, 00:00 \(UTC\)\.$/);
+	});
+
 	it('pages write the numbers the reader’s way', () => {
 		expect(refusalMessage(memberCap, null, localeFormatter('de-DE'))).toMatch(/^This costs 7\.500 tokens, more than the 4\.735 left of your daily spending limit of 5\.000 in this team; it resets /);
 	});
