@@ -46,11 +46,13 @@ describe('the Team page tells a member their limits', () => {
 		await quiet();
 		const redrawn = await keep({ leo: leoCard, maya: mayaCard, pool: page.getByRole('region', { name: 'Acme Studio pool' }), invite: page.getByRole('region', { name: 'Invite a member' }) });
 		// Maya's own limit, set and taken off again: Leo's 5,000 stays for the other tests.
-		for (const [typed, shown] of [['900000', '· limit 900,000 a day'], ['', '· no daily limit']]) {
+		for (const [typed, shown] of [['900000', '· limit 900,000 a day'], ['0', '· limit 0 a day: nothing of the pool'], ['', '· no daily limit']]) {
 			await mayaCard.getByRole('button', { name: `Set daily limit for ${maya.name}` }).click();
 			await mayaCard.getByLabel(`Daily limit for ${maya.name}`, { exact: false }).fill(typed!);
 			await mayaCard.getByRole('button', { name: 'Save' }).click();
 			await mayaCard.getByText(shown!).waitFor();
+			// A limit of 0 is reached before any use: its bar is full, not an empty one that reads as room left.
+			if (typed === '0') await expect(mayaCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('100 %');
 			await quiet();
 			expect(await redrawn()).toEqual([]);
 		}
