@@ -32,7 +32,7 @@ describe('figures the pages work out themselves', () => {
 		await page.getByRole('radio', { name: /Summary/ }).click();
 		await page.getByLabel('Number of characters').fill('100');
 		const cost = page.getByRole('region', { name: 'Cost' });
-		await cost.getByText(/Offline: the estimate below uses the saved rates/).waitFor();
+		await cost.getByText(/Offline: the estimate above uses the saved rates/).waitFor();
 		await expect(cost.locator('.cost-figure').innerText()).resolves.toBe('≈ 7 tokens');
 		await cost.scrollIntoViewIfNeeded();
 		await screen(page, 'playground-offline-estimate');
