@@ -134,6 +134,9 @@ export async function startBuild(opts: { dataDir: string; cwd?: string; port?: n
 		env: {
 			...inherited,
 			PORT: String(port),
+			// Every browser test signs up from 127.0.0.1 into its worker's app: a worker holds more than the
+			// default 10 an hour (the limit itself is tested in accounts-auth; first-run starts the app plainly).
+			SIGNUPS_PER_IP_HOUR: '1000',
 			PGLITE_DIR: join(opts.dataDir, 'pglite'),
 			MAIL_DIR: join(opts.dataDir, 'mail'),
 			DATABASE_URL: '',

@@ -69,6 +69,19 @@ describe('sign up', () => {
 		expect([await count('accounts'), await count('users')]).toEqual([accountsBefore, usersBefore]);
 	});
 
+	it('takes 10 sign-ups an hour from one address (SIGNUPS_PER_IP_HOUR), then refuses with a retry time and creates nothing; another address is not held up', async () => {
+		const crowded = '198.51.100.7';
+		for (let i = 0; i < 10; i++) await signUp(db, { email: email(), name: `Crowd ${i}`, password: 'crowd pass 1' }, { ip: crowded });
+		const before = await count('users');
+		const limited = await refusal(signUp(db, { email: email(), name: 'One more', password: 'crowd pass 1' }, { ip: crowded }));
+		expect(limited.code).toBe('rate_limited');
+		expect(limited.retryAfterSeconds).toBeGreaterThan(0);
+		expect(limited.retryAfterSeconds).toBeLessThanOrEqual(3600);
+		expect(await count('users')).toBe(before);
+		await signUp(db, { email: email(), name: 'Elsewhere', password: 'crowd pass 1' }, { ip: ip() });
+		expect(await count('users')).toBe(before + 1);
+	});
+
 	it.each([
 		['malformed email', { email: 'not-an-email', name: 'X', password: 'good pass 12' }, /valid email/],
 		['overlong email', { email: `${'a'.repeat(250)}@example.com`, name: 'X', password: 'good pass 12' }, /too long/],

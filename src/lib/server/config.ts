@@ -46,6 +46,8 @@ const schema = z
 		PADDLE_WEBHOOK_SECRET: z.string().min(8).default(SIMULATOR_WEBHOOK_SECRET),
 		SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).default(60 * 24 * 7),
 		SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).default(30),
+		// Sign-ups from one address in an hour (every process counts them together, accounts/signin.ts).
+		SIGNUPS_PER_IP_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
 		// Seconds between the schedule's routine checks (see schedule/app-jobs.ts).
 		SCHEDULE_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')

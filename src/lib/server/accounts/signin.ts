@@ -20,14 +20,15 @@ export interface ClientMeta {
 	userAgent?: string | null;
 }
 
-// Attempts per window; every process shares them through the rate_limits table.
+// Attempts per window (count, seconds); every process shares them through the rate_limits table.
 const limits = {
 	signInPerIp: [50, 600],
 	signInPerEmail: [8, 900],
-	signUpPerIp: [10, 3600],
 	resetPerIp: [10, 3600],
 	resetPerEmail: [3, 3600]
 } as const satisfies Record<string, readonly [number, number]>;
+/** Sign-ups per address and hour: SIGNUPS_PER_IP_HOUR (10; a site behind one office's NAT may want more). */
+const signUpsPerIp = () => [config().SIGNUPS_PER_IP_HOUR, 3600] as const;
 
 const ipKey = (ip: string | null | undefined) => ip || 'unknown';
 
@@ -44,7 +45,7 @@ export async function signUp(
 	meta: ClientMeta = {},
 	joined?: (tx: Executor, user: CreatedUser) => Promise<unknown>
 ): Promise<NewSession & { user: CreatedUser }> {
-	await rateLimit(db, `signup:ip:${ipKey(meta.ip)}`, ...limits.signUpPerIp);
+	await rateLimit(db, `signup:ip:${ipKey(meta.ip)}`, ...signUpsPerIp());
 	const v = parseInput(signUpSchema, input);
 	return db.orm.transaction(async (tx) => {
 		const user = await createUser(tx, { ...v, siteRole: 'subscriber' });
