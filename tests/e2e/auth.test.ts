@@ -55,6 +55,8 @@ describe('accounts on a phone', () => {
 	it('signs up (refusing a weak password first) and lands on the dashboard with the name shown', async () => {
 		await page.goto('/signup');
 		await noHorizontalScroll(page);
+		// The promise is the demo's own rules for a new member (Limits), not a fixed sentence.
+		await page.getByText('Free to start: 10,000 tokens a day on Chatbot and 5,000 a week on AI Forms. Buy tokens when you need more.').waitFor();
 		const email = page.getByLabel('Email');
 		expect(await email.getAttribute('autocomplete')).toBe('email');
 		expect(await email.getAttribute('inputmode')).toBe('email');

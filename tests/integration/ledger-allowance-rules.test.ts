@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, makeTeam, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { check, consume, setAllowanceRule } from '../../src/lib/server/ledger';
+import { check, consume, newcomerAllowances, setAllowanceRule } from '../../src/lib/server/ledger';
 
 let db: Db;
 beforeAll(async () => {
@@ -65,5 +65,23 @@ describe(`allowance rule precedence on ${backend}`, () => {
 		expect(await check(db.orm, { accountId: team.accountId, feature: 'search_images', units: 1 })).toMatchObject({ allowance: null, allowed: false, code: 'insufficient_tokens' });
 		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: team.teamId, limitTokens: 30, period: 'daily' });
 		expect((await check(db.orm, { accountId: team.accountId, feature: 'search_images', units: 1 })).allowance).toMatchObject({ limit: 30 });
+	});
+
+	it('the sign-up page promises a newcomer exactly the allowances the ledger then gives them', async () => {
+		const x = db.orm;
+		// On top of the rules above (bots: editor 80, all users 50; chat: author 40, all users 1,000;
+		// product: all users 500): the sign-up role has product disabled, and its own weekly bots limit.
+		await setAllowanceRule(x, { module: 'product', audience: 'role', role: 'subscriber', limitTokens: 0, period: 'daily' });
+		await setAllowanceRule(x, { module: 'bots', audience: 'role', role: 'subscriber', limitTokens: 70, period: 'weekly' });
+		const promised = await newcomerAllowances(x, 'subscriber');
+		const newcomer = await makeUser(db, 'subscriber');
+		const given = [];
+		for (const [module, feature] of [['bots', 'training'], ['chat', 'ai_bots'], ['product', 'search_images']] as const) {
+			const answer = await check(x, { accountId: newcomer.accountId, feature, units: 1 });
+			if (answer.allowance && answer.allowance.limit !== 0) given.push({ module, tokens: answer.allowance.limit, period: answer.allowance.period });
+		}
+		expect(promised.map(({ module, tokens, period }) => ({ module, tokens, period }))).toEqual(given);
+		expect(promised.map((a) => a.module)).toEqual(['bots', 'chat']); // product is disabled for them: not promised
+		expect(promised[0]).toMatchObject({ name: 'AI Bots', tokens: 70, period: 'weekly' });
 	});
 });

@@ -14,6 +14,7 @@ import { hashToken, randomToken } from './tokens';
 import { createUser, findUserByEmail, type CreatedUser } from './users';
 import { emailSchema, nameSchema, passwordSchema } from './validation';
 import { ACCOUNT_WORDS, MAX_PASSWORD } from '../../account-fields';
+import { SIGN_UP_ROLE } from '../../roles';
 
 export interface ClientMeta {
 	ip?: string | null;
@@ -35,7 +36,7 @@ const ipKey = (ip: string | null | undefined) => ip || 'unknown';
 const signUpSchema = z.object({ email: emailSchema, name: nameSchema, password: passwordSchema });
 
 /**
- * Creates a member (`subscriber`) with a password and signs them in. `joined` runs in the same
+ * Creates a member (SIGN_UP_ROLE, `subscriber`) with a password and signs them in. `joined` runs in the same
  * transaction once the user exists (e.g. recording the referral link they came through), so a
  * refused sign-up leaves nothing of it behind.
  */
@@ -48,7 +49,7 @@ export async function signUp(
 	await rateLimit(db, `signup:ip:${ipKey(meta.ip)}`, ...signUpsPerIp());
 	const v = parseInput(signUpSchema, input);
 	return db.orm.transaction(async (tx) => {
-		const user = await createUser(tx, { ...v, siteRole: 'subscriber' });
+		const user = await createUser(tx, { ...v, siteRole: SIGN_UP_ROLE });
 		await joined?.(tx, user);
 		const session = await createSession(tx, user.id, meta);
 		await audit(tx, { action: 'auth.signup', actorUserId: user.id, targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });

@@ -7,13 +7,14 @@ import { DomainError, parseInput } from '../errors';
 import { isUniqueViolation } from './db-errors';
 import { hashPassword } from './passwords';
 import { isSiteRole } from './roles';
+import { SIGN_UP_ROLE } from '../../roles';
 import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, passwordSchema, siteRoleSchema, timeZoneSchema } from './validation';
 
 export interface NewUser {
 	email: string | null;
 	name: string;
 	password?: string | null;
-	/** Defaults to `subscriber`, the role every new sign-up gets. */
+	/** Defaults to SIGN_UP_ROLE (`subscriber`), the role every new sign-up gets. */
 	siteRole?: string;
 	externalId?: string | null;
 }
@@ -30,7 +31,7 @@ const newUserSchema = z.object({
 	email: emailSchema.nullable(),
 	name: nameSchema,
 	password: passwordSchema.nullish(),
-	siteRole: siteRoleSchema.default('subscriber'),
+	siteRole: siteRoleSchema.default(SIGN_UP_ROLE),
 	externalId: externalUserIdSchema.nullish()
 });
 

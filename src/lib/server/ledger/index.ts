@@ -44,6 +44,7 @@ export { CHANGE_CHANNEL, noticeChange, noticeInbox } from './change-notices';
 export { balanceChanges, type BalanceChanges } from './balance-changes';
 export { accountsChangedAfter, lastEntryId, type ChangedAccounts } from './change-log';
 export * from './limits';
+export { newcomerAllowances, type NewcomerAllowance } from './newcomer';
 export { siteUsageTotals, siteUsage, USAGE_SPANS, type SiteUsage, type SiteUsageTotals, type UsageBy, type UsageSeries, type TopRow } from './site-usage';
 export { lotFiguresJoin, usedSinceSql, lastActiveDaySql, siteMonthStart, siteTimeZone, moduleUseThisMonth, guestUseThisMonth, lotsOf, capsSetOn, allowanceRulesForRole, type ModuleUse, type LotRow } from './account-figures';
 export { rollOver, moduleRollovers, saveModuleRollover, rolloverLines, rolloverLinesRead, MAX_ROLLOVER_PERIODS, type RolloverSetting, type RolloverRun, type RolloverLine } from './rollover';

@@ -3,6 +3,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { signUp } from '$lib/server/accounts';
 import { invitation, recordReferral } from '$lib/server/referrals';
 import { setSessionCookie } from '$lib/server/http/identify';
+import { newcomerAllowances } from '$lib/server/ledger';
+import { SIGN_UP_ROLE } from '$lib/roles';
 import { emailParam, field, formCall, safeNext, withDb } from '$lib/server/forms';
 
 /** The referral code of the link the visitor came through (`?ref=`), kept in the form while they fill it in. */
@@ -15,7 +17,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		next: url.searchParams.get('next') ?? '',
 		email: emailParam(url),
 		ref,
-		invitation: ref ? await withDb((db) => invitation(db.orm, ref)) : null
+		invitation: ref ? await withDb((db) => invitation(db.orm, ref)) : null,
+		freeStart: await withDb((db) => newcomerAllowances(db.orm, SIGN_UP_ROLE))
 	};
 };
 
