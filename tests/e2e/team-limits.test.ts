@@ -161,6 +161,13 @@ describe('the Team page’s invitations', () => {
 		expect(await page.evaluate(() => document.activeElement?.id)).toBe('invite-email');
 		await screenshot(page, 'team-invite-empty');
 
+		// Not an address: the sign-up form's rule, said beside the field, nothing sent.
+		await email.fill('maya@example');
+		await send.click();
+		await card.locator('#invite-email-note').getByText('Enter a valid email address, like name@example.com.').waitFor();
+		expect(await email.getAttribute('aria-invalid')).toBe('true');
+		await screenshot(page, 'team-invite-invalid');
+
 		// Someone already in the team: said beside the field, nothing sent.
 		await email.fill(leo.email.toUpperCase());
 		await card.getByText(`${leo.email} is already in this team.`).waitFor();

@@ -122,7 +122,7 @@ describe('teams and invitations', () => {
 		// Someone outside the team is answered as for a team that does not exist.
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'x@example.com', role: 'member' }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'not_found' });
 		await expect(inviteToTeam(db, { teamId: w.teamB.id, email: 'x@example.com', role: 'admin' }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: w.users.teamMember.email!, role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
+		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: w.users.teamMember.email!, role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict', details: { fieldErrors: { email: ['Already in this team.'] } } });
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: 'not an email', role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'invalid_input' });
 	});
 
@@ -130,7 +130,7 @@ describe('teams and invitations', () => {
 		const email = `twice-${w.tag}@example.com`;
 		const both = await Promise.allSettled([1, 2].map(() => inviteToTeam(db, { teamId: w.teamA.id, email, role: 'member' }, actor('memberA'))));
 		expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-		expect(both.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict', message: `${email} is already invited: send that invitation again instead.` } });
+		expect(both.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict', message: `${email} is already invited: send that invitation again instead.`, details: { fieldErrors: { email: ['Already invited.'] } } } });
 		await expect(inviteToTeam(db, { teamId: w.teamA.id, email: email.toUpperCase(), role: 'member' }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
 		const team = await getTeam(db, w.teamA.id, actor('memberA'));
 		expect(team.invites.filter((i) => i.email === email)).toHaveLength(1);

@@ -136,9 +136,10 @@ export async function inviteToTeam(db: Db, input: { teamId: string; email: strin
 			.from(teamMembers)
 			.innerJoin(users, eq(users.id, teamMembers.userId))
 			.where(and(eq(teamMembers.teamId, input.teamId), eq(users.email, v.email)));
-		if (already) throw new DomainError('conflict', `${v.email} is already in this team.`);
+		// Named as the email field's refusal, so the form says it under the address typed.
+		if (already) throw new DomainError('conflict', `${v.email} is already in this team.`, { fieldErrors: { email: ['Already in this team.'] } });
 		const [waiting] = await tx.select({ id: teamInvites.id }).from(teamInvites).where(and(eq(teamInvites.teamId, input.teamId), eq(teamInvites.email, v.email), pending()));
-		if (waiting) throw new DomainError('conflict', `${v.email} is already invited: send that invitation again instead.`);
+		if (waiting) throw new DomainError('conflict', `${v.email} is already invited: send that invitation again instead.`, { fieldErrors: { email: ['Already invited.'] } });
 		const [invite] = await tx
 			.insert(teamInvites)
 			.values({
