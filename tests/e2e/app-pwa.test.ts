@@ -100,6 +100,8 @@ describe('the playground', () => {
 		const before = (await available.textContent())!;
 		await cost.scrollIntoViewIfNeeded();
 		await screen(page, 'playground-preview');
+		const previews: string[] = [];
+		page.on('request', (r) => void (r.url().includes('ledger.preview') && previews.push(r.url())));
 		await page.getByRole('button', { name: 'Run generate all' }).click();
 		const done = page.getByText(/^Done: 65 tokens spent; [\d,]+ still spendable on this feature and model\.$/);
 		await done.waitFor();
@@ -113,6 +115,9 @@ describe('the playground', () => {
 		await page.waitForFunction((b) => document.querySelector('[aria-label="Balance"] strong')?.textContent !== b, before);
 		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
 		expect(toNumber(before) - toNumber((await available.textContent())!)).toBe(65);
+		// The run's new figures are priced once, not again by the watch on the refreshed summary.
+		await page.waitForTimeout(600);
+		expect(previews).toHaveLength(1);
 		await screen(page, 'playground-ran');
 		// The outcome is about that run: another operation chosen, it goes (it read "Done … left" under the new one).
 		await page.getByRole('radio', { name: /Generate texts/ }).click();
