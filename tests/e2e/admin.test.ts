@@ -257,7 +257,8 @@ for (const size of sizes) {
 		onPhone(size, 'sorts the whole list by balance, highest first, and says as of when that order is', async () => {
 			await page.goto('/admin/users');
 			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
-			// The date column says what it is: the account's last use of tokens, not a sign-in.
+			// The date column says what it is: the account's last use of tokens, not a sign-in (folded, so the list starts on the first screen).
+			await page.getByText('What the figures mean').click();
 			await page.getByText(/^Last use: the last day this account's tokens were spent/).waitFor();
 			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last use');
 			// Under it, when the person last used the app: the admin browsing now, though she spent no tokens.
