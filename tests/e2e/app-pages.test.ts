@@ -64,7 +64,7 @@ describe('signed-in pages on a phone', () => {
 		expect(meaning.match(/lots/g)).toHaveLength(1);
 	});
 
-	it('lists usage newest first, 50 at a time, and shows what paid for a use', async () => {
+	it('lists usage newest first, 50 at a time, and shows what paid for a use in a dialog its row says it opens', async () => {
 		await page.goto('/usage');
 		await waitForFresh(page);
 		const rows = page.locator('tbody tr');
@@ -74,16 +74,39 @@ describe('signed-in pages on a phone', () => {
 		expect([...times].sort((a, b) => b - a)).toEqual(times);
 		await page.getByRole('button', { name: 'Load more' }).click();
 		await page.waitForFunction(() => document.querySelectorAll('tbody tr').length > 50);
-		await rows.first().getByRole('button').click();
-		const sheet = page.getByRole('dialog');
+		const opener = rows.first().getByRole('button');
+		await expect(opener.getAttribute('aria-haspopup')).resolves.toBe('dialog');
+		await expect(opener.getAttribute('aria-expanded')).resolves.toBe('false');
+		// What a row's button does is said to a screen reader with its name (the feature, the model).
+		await expect(opener.evaluate((b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent)).resolves.toBe('Open a use to see what paid for it.');
+		const feature = await opener.locator('.feature').textContent();
+		const balance = (await rows.first().locator('td').nth(2).innerText()).replace(/^Balance after\s*/, '');
+		await opener.click();
+		const sheet = page.getByRole('dialog', { name: feature! });
 		await sheet.getByText('Paid by').waitFor();
+		await expect(opener.getAttribute('aria-expanded')).resolves.toBe('true');
+		// Focus is in the dialog (modal: the page behind is inert).
+		await expect(page.evaluate(() => document.activeElement?.closest('dialog') !== null)).resolves.toBe(true);
 		await expect(sheet.getByText('Tokens used').isVisible()).resolves.toBe(true);
+		// The same balance as the row, and the figure per feature and model under its own name.
+		const detail = await sheet.locator('dl').innerText();
+		expect(detail).toContain(`Balance after\n${balance}`);
+		expect(detail).toMatch(/Spendable on this feature and model after it\n([\d,]+|Unlimited)/);
+		expect(detail).toMatch(/Module\n(Chatbot|AI Bots training|AI Forms|Image generator|Product generator)\n/);
 		// What paid is named as the app names it elsewhere (the module, the lot's source), never by its key.
 		const paid = await sheet.locator('ul.paid > li > span:first-child').allTextContents();
 		expect(paid.length).toBeGreaterThan(0);
 		for (const line of paid) expect(line).toMatch(/^(Free allowance · (Chatbot|AI Bots training|AI Forms|Image generator|Product generator)|Tokens · (Purchased|Subscription|Bonus|Referral bonus|Event bonus|Added by an admin|Rolled over))( · .+)?$/);
 		await screen(page, 'app-usage-details');
-		await sheet.getByRole('button', { name: 'Close' }).click();
+		// Escape closes it and gives the focus back to the row that opened it.
+		await page.keyboard.press('Escape');
+		await sheet.waitFor({ state: 'hidden' });
+		await expect(opener.evaluate((b) => b === document.activeElement)).resolves.toBe(true);
+		await expect(opener.getAttribute('aria-expanded')).resolves.toBe('false');
+		await rows.nth(1).getByRole('button').click();
+		await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+		await page.getByRole('dialog').waitFor({ state: 'hidden' });
+		await expect(rows.nth(1).getByRole('button').evaluate((b) => b === document.activeElement)).resolves.toBe(true);
 	});
 
 	it('filters the history by feature', async () => {
@@ -92,7 +115,7 @@ describe('signed-in pages on a phone', () => {
 		await page.getByText('Filters').click();
 		await page.getByLabel('Feature').selectOption({ label: 'Generate all' });
 		await page.waitForFunction(() => {
-			const names = [...document.querySelectorAll('tbody th .gen')].map((e) => e.textContent);
+			const names = [...document.querySelectorAll('tbody th .feature')].map((e) => e.textContent);
 			return names.length > 0 && names.every((n) => n === 'Generate all');
 		});
 		await page.getByRole('button', { name: 'Clear filters' }).click();

@@ -233,7 +233,7 @@ describe('usage history on a phone', () => {
 		}
 	}
 
-	it('shows generator, tokens used, the whole date and what remained for every use; a team pool also says who', async () => {
+	it('shows the feature (and model), tokens used, the whole date and the balance after every use; a team pool also says who', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/usage');
 		// Maya's chosen pool is saved on the server: whatever happens here, the next test finds her on Personal.
 		onTestFinished(async () => {
@@ -246,7 +246,21 @@ describe('usage history on a phone', () => {
 		const first = page.locator('tbody tr').first();
 		await expect(first.locator('td').nth(1).innerText()).resolves.toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}$/);
 		await expect(first.innerText()).resolves.toMatch(/Used\s*[\d,]+/);
-		await expect(first.innerText()).resolves.toMatch(/Remaining after\s*([\d,]+|Unlimited)/);
+		await expect(first.innerText()).resolves.toMatch(/Balance after\s*[\d,]+/);
+		// One rule for every row: the feature is the title, the model (when the use names one) the line under it.
+		await page.getByText('Filters').click();
+		// The filters load on their first opening, then list the catalog's features and models.
+		await page.locator('#f-model option').nth(1).waitFor({ state: 'attached' });
+		const features = new Set((await page.locator('#f-feature option').allTextContents()).slice(1));
+		const models = new Set((await page.locator('#f-model option').allTextContents()).slice(1));
+		expect(features.size).toBeGreaterThan(3);
+		const titles = await page.locator('tbody th .feature').allTextContents();
+		expect(titles.length).toBeGreaterThan(3);
+		for (const t of titles) expect(features, t).toContain(t);
+		const subs = await page.locator('tbody th .sub').allTextContents();
+		expect(subs.length).toBeGreaterThan(0);
+		for (const m of subs) expect(models, m).toContain(m);
+		await page.getByText('Filters').click();
 		await screen(page, 'usage-phone');
 
 		await showPool(page, /Acme Studio/, 5);
@@ -260,7 +274,7 @@ describe('usage history on a phone', () => {
 		const desk = await wide.newPage();
 		await desk.goto('/usage');
 		await waitForFresh(desk);
-		await expect(desk.getByRole('columnheader').allInnerTexts()).resolves.toEqual(['Generator', 'Tokens used', 'Date', 'Remaining after', 'By']);
+		await expect(desk.getByRole('columnheader').allInnerTexts()).resolves.toEqual(['Feature', 'Tokens used', 'Date', 'Balance after', 'By']);
 		await screen(desk, 'usage-team-wide');
 		await wide.close();
 

@@ -95,6 +95,26 @@ describe('auto top-up on a phone', () => {
 		await context.close();
 	}, 150_000);
 
+	it('a trigger set above the tokens available tops up at once, and the notice says they were already below it, not that they dropped', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signUp(page, 'Sam Set', `set-above-${Date.now()}@example.test`, 'set-above-2026-password');
+		// The demo's member allowances only (chat 10,000 a day, forms 5,000 a week): 15,000 available, under a trigger of 20,000.
+		const form = await turnOn(page, 20_000);
+		await form.getByText('Acted on while below 20,000. The next top-up comes once available tokens are back at 20,000 or more and fall below again.').waitFor();
+		await page.getByRole('banner').getByRole('link', { name: 'Alerts, 1 unread' }).waitFor({ timeout: 10_000 });
+		await page.getByRole('banner').getByRole('link', { name: /^Alerts/ }).click();
+		await page.waitForURL(/\/alerts$/);
+		await waitForFresh(page);
+		const entry = page.getByRole('list', { name: 'Alerts, newest first' }).getByRole('listitem').first();
+		expect(await entry.innerText()).toMatch(
+			/Top up[\s\S]*Your tokens were already below 20,000 tokens[\s\S]*The trigger was set above the tokens available\. Auto top-up needs a subscription to charge\. Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/
+		);
+		await expect(page.getByText(/dropped below/).count()).resolves.toBe(0);
+		await screen(page, 'alerts-topup-already-below');
+		await context.close();
+	}, 150_000);
+
 	it('a subscriber’s auto top-up whose payment Paddle reports failed later (payment_failed webhook) turns itself off and says so in the inbox and in Settings', async () => {
 		const context = await phoneContext(browser);
 		const page = await context.newPage();

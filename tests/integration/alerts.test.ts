@@ -441,8 +441,10 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		const set = await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false });
 		await deliver();
 		expect(set.steps.accounts).toEqual([expect.objectContaining({ accountId: u.accountId, shares: [50, 25, 15], depleted: false, isDefault: false, base: 1000, left: 300 })]);
-		// 30 % is below the new 50 % step: told at once.
+		// 30 % is below the new 50 % step: told at once, as already below it (the tokens did not drop: the step was set above them).
 		expect(await stagesOf(u.accountId)).toEqual(['share:50']);
+		expect((await listNotifications(db.orm, u.id)).entries).toEqual([expect.objectContaining({ kind: 'balance_low', sharePercent: 50, balance: 300, cause: 'set' })]);
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your token balance was already below 50 % of its allocation (the tokens granted plus the free allowances) when the alert steps were saved: 300 tokens left.');
 		// The same change sent again from the device (offline replay) is applied once.
 		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false })).replayed).toBe(true);
 		await deliver();
@@ -453,6 +455,9 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		await spend(u.accountId, 140); // 0: "depleted" is off, nothing more
 		await evaluate(u.accountId);
 		expect(await stagesOf(u.accountId)).toEqual(['share:50', 'share:25', 'share:15']);
+		// Those the spending passed say so.
+		expect((await listNotifications(db.orm, u.id)).entries.map((e) => [e.sharePercent, e.cause])).toEqual([[15, 'drop'], [25, 'drop'], [50, 'set']]);
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your token balance dropped below 15 % of its allocation');
 
 		for (const bad of [[0], [100], [12.5], [20, 20], [60, 50, 40, 30, 20, 10]]) {
 			await expect(setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: bad, tokens: [], depleted: true })).rejects.toMatchObject({ code: 'invalid_input' });

@@ -98,6 +98,39 @@ describe('anomaly flags', () => {
 		await expectInvariants(db);
 	});
 
+	it('one burst that is a spike and tokens going fast is one flag and one notice, saying both; found one after the other, the second tells no one again', async () => {
+		const u = await person('Burst');
+		// 700 for the usual week, 2,000 in one go: 300 left.
+		await grant(db.orm, { accountId: u.accountId, tokens: 3_000, source: 'purchase' });
+		const now = new Date();
+		await usualWeek(u.accountId, 100, now);
+		await spend(u.accountId, 2_000, { userId: u.id });
+		const raised = (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId);
+		expect(raised).toEqual([expect.objectContaining({ kind: 'spike', keyId: null, figures: { lastHour: 2_000, baseline: 100, left: 300, hoursLeft: 0.2 } })]);
+		expect(await flagsOf(u.accountId)).toHaveLength(1);
+		const notes = await inbox(u.id);
+		expect(notes.map((n) => n.anomaly!.body)).toEqual(['2,000 tokens in the last hour; usually 100 at this hour. At this pace the 300 tokens left last about 9 minutes.']);
+		expect(notes[0]!.anomaly!.title).toBe('Unusual use of your tokens');
+
+		// Going fast first (no spike: 500 is under the spike's 1,000), the spike a minute later: the same episode.
+		const v = await person('Slope');
+		await grant(db.orm, { accountId: v.accountId, tokens: 3_200, source: 'purchase' });
+		await usualWeek(v.accountId, 100, now);
+		await spend(v.accountId, 500, { userId: v.id });
+		expect((await checkAnomalies(db)).filter((f) => f.accountId === v.accountId)).toEqual([
+			expect.objectContaining({ kind: 'depletion', figures: { lastHour: 500, baseline: 100, left: 2_000, hoursLeft: 4 } })
+		]);
+		await spend(v.accountId, 1_000, { userId: v.id });
+		const later = new Date(Date.now() + 60_000);
+		expect((await checkAnomalies(db, { now: later })).filter((f) => f.accountId === v.accountId)).toEqual([]);
+		expect((await flagsOf(v.accountId)).map((f) => [f.kind, f.closed_at])).toEqual([['depletion', null]]);
+		expect((await inbox(v.id)).map((n) => n.anomaly!.title)).toEqual(['Your tokens are going fast']);
+		// The episode is kept open by either finding: an hour after the spike's last check it closes.
+		await checkAnomalies(db, { now: new Date(later.getTime() + 2 * HOUR) });
+		expect((await flagsOf(v.accountId))[0]!.closed_at).not.toBeNull();
+		await expectInvariants(db);
+	});
+
 	it('a new key of the account spending its tokens is flagged on the key; the one-tap actions pause it and lower the cap', async () => {
 		const u = await person('Keyed');
 		await grant(db.orm, { accountId: u.accountId, tokens: 100_000, source: 'purchase' });

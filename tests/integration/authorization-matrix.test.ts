@@ -108,7 +108,7 @@ const endedSubscription = async (w: World, db: Db) => {
 /** An open anomaly flag on memberA's account, about a key of that account. */
 const memberAFlag = async (w: World, db: Db) => {
 	const key = await createAccountKey(db, w.auth.memberA!, { accountId: w.users.memberA.accountId, name: 'Flagged', scopes: ['consume'] });
-	const [flag] = await db.orm.insert(anomalyFlags).values({ accountId: w.users.memberA.accountId, apiKeyId: key.id, kind: 'new_key', figures: { lastHour: 10, baseline: 0 } }).returning();
+	const [flag] = await db.orm.insert(anomalyFlags).values({ accountId: w.users.memberA.accountId, apiKeyId: key.id, kind: 'new_key', episode: 'new_key', figures: { lastHour: 10, baseline: 0 } }).returning();
 	return { flagId: flag!.id };
 };
 

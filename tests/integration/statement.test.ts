@@ -3,8 +3,8 @@ import { freshDb, backend } from '../helpers/db';
 import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import {
-	adjustBalance, balances, clawback, consume, endLots, grant, hold, setAllowanceRule, settle, statement, sweepExpired,
-	type StatementRow
+	adjustBalance, balances, clawback, consume, endLots, grant, history, hold, setAllowanceRule, settle, statement, sweepExpired,
+	type HistoryRow, type StatementRow
 } from '../../src/lib/server/ledger';
 import { DomainError } from '../../src/lib/server/errors';
 import { balanceOf } from '../../src/lib/client/balance-figures';
@@ -141,6 +141,66 @@ describe(`the account statement on ${backend}`, () => {
 		const bad = statement(db.orm, a.accountId, { cursor: Buffer.from('x|y|z').toString('base64url') });
 		await expect(bad).rejects.toBeInstanceOf(DomainError);
 		await expect(bad).rejects.toMatchObject({ code: 'invalid_input' });
+	});
+});
+
+describe(`the usage history's balance after each use on ${backend}`, () => {
+	/** Every page of the app's usage history (with balances), `limit` rows at a time, newest first. */
+	async function wholeHistory(accountId: string, limit: number, feature?: string): Promise<HistoryRow[]> {
+		const rows: HistoryRow[] = [];
+		let cursor: string | null = null;
+		do {
+			const page = await history(db.orm, accountId, { limit, cursor, feature, balances: true });
+			rows.push(...page.rows);
+			cursor = page.nextCursor;
+		} while (cursor);
+		return rows;
+	}
+
+	it("is the statement's balance after the same operation, one figure for every row whatever its feature, model or page", async () => {
+		const a = await makeUser(db, 'history-balance');
+		const admin = await makeUser(db, 'admin');
+		await setAllowanceRule(db.orm, { module: 'chat', audience: 'role', role: 'history-balance', limitTokens: 100, period: 'daily' });
+		const use = (feature: string, units: number, model?: string) =>
+			consume(db.orm, { accountId: a.accountId, feature, units, model, actor: { userId: a.userId }, idempotency: idem() });
+		await grant(db.orm, { accountId: a.accountId, tokens: 15_000, source: 'purchase', note: 'Token pack × 3' });
+		await use('ai_bots', 20); // 50, all from the free chat allowance: the balance stays 15,000
+		await use('ai_bots', 1_000); // 2,500: the allowance's last 50, then 2,450 from the pack
+		const streamed = await hold(db.orm, { accountId: a.accountId, feature: 'ai_bots', maxTokens: 1_000, ttlSeconds: 600, actor: { userId: a.userId }, idempotency: idem() });
+		await settle(db.orm, streamed.holdId, 480, idem());
+		await use('generate_texts', 1, 'gpt-5-nano'); // 45
+		await grant(db.orm, { accountId: a.accountId, tokens: 5_000, source: 'purchase', note: 'Token pack' });
+		await use('search_images', 1); // 10
+		await adjustBalance(db.orm, { accountId: a.accountId, mode: 'delta', tokens: -120, reason: 'Duplicate bonus', actorUserId: admin.userId, key: 'adj-history-1' });
+		// Running: 2,000 reserved, still in the statement's balance until it settles.
+		await hold(db.orm, { accountId: a.accountId, feature: 'ai_bots', maxTokens: 2_000, ttlSeconds: 600, actor: {}, idempotency: idem() });
+		await expectInvariants(db);
+
+		const rows = await wholeHistory(a.accountId, 2);
+		expect(rows.map((r) => [r.feature, r.tokensUsed, r.balanceAfter])).toEqual([
+			['search_images', 10, 17_015], // 15,000 − 2,450 − 480 − 45 + 5,000 − 10
+			['generate_texts', 45, 12_025],
+			['ai_bots', 480, 12_070],
+			['ai_bots', 2_500, 12_550],
+			['ai_bots', 50, 15_000]
+		]);
+		// Each use the statement lists has the balance the statement gives it.
+		const moves = new Map((await wholeStatement(a.accountId, 3)).map((r) => [r.id, r.balanceAfter]));
+		const listed = rows.filter((r) => moves.has(r.id));
+		expect(listed).toHaveLength(4);
+		for (const r of listed) expect(r.balanceAfter, r.feature).toBe(moves.get(r.id));
+		// What the API answered as `remaining` stays per feature and model: the 50-token use left 50 of the allowance beside the 15,000.
+		expect(rows.at(-1)!.remaining).toBe(15_050);
+
+		// Filtered, a page at a time: the same figures (the uses left out still move the balance).
+		expect((await wholeHistory(a.accountId, 1, 'ai_bots')).map((r) => r.balanceAfter)).toEqual([12_070, 12_550, 15_000]);
+		// A cursor written without balances (the API's; or before they were kept in it) walks back from now instead.
+		const first = await history(db.orm, a.accountId, { limit: 2 });
+		expect(first.rows.map((r) => r.balanceAfter)).toEqual([null, null]);
+		const next = await history(db.orm, a.accountId, { limit: 2, cursor: first.nextCursor, balances: true });
+		expect(next.rows.map((r) => r.balanceAfter)).toEqual([12_070, 12_550]);
+		await expect(history(db.orm, a.accountId, { cursor: Buffer.from('2026-01-01T00:00:00Z|00000000-0000-0000-0000-000000000000|lots').toString('base64url'), balances: true }))
+			.rejects.toMatchObject({ code: 'invalid_input' });
 	});
 });
 

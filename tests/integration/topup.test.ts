@@ -15,6 +15,7 @@ import { createMailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
 import { startSmtp } from '../helpers/mail';
 import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
+import { listProducts, upsertProduct } from '../../src/lib/server/store/catalog';
 import { parsePushMessage } from '../../src/lib/push-message';
 import { chargeTopup, checkTopup, checkTopups, DECLINED_REASON, setTopupRule, startTopups, topupView, type TopupRuleInput } from '../../src/lib/server/topup';
 import { holdBack } from '../../src/lib/server/topup/rules';
@@ -186,6 +187,60 @@ describe(`auto top-up on ${backend}`, () => {
 		// A notice is no top-up: the monthly caps do not count it.
 		expect((await topupView(db, u.id)).accounts[0]!.month).toMatchObject({ count: 0, topups: [expect.objectContaining({ status: 'notice' })] });
 		expect(await checkTopup(db, u.accountId)).toBe('none');
+		await expectInvariants(db);
+	});
+
+	it('a notice says what is true of the tokens: already below a trigger set above them, or dropped below it', async () => {
+		const u = await person();
+		const buyPack = async () => paddle.pay((await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 })).transactionId);
+		const newest = async () => (await listNotifications(db.orm, u.id)).entries[0];
+		await buyPack();
+		// 5,000 available and a trigger of 8,000: below it from the start, not a drop.
+		await setTopupRule(db, u.id, u.accountId, rule({ belowTokens: 8_000 }));
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['notice']);
+		expect(await newest()).toMatchObject({ kind: 'topup_notice', cause: 'set', topup: { belowTokens: 8_000, cause: 'set' } });
+		// Back above it (a purchase), then a use past it: that one dropped.
+		await buyPack();
+		expect(await checkTopup(db, u.accountId)).toBe('rearmed');
+		await spend(u.accountId, 2_001);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['notice']);
+		expect(await newest()).toMatchObject({ cause: 'drop', topup: { cause: 'drop' } });
+
+		// A trigger set below what is available: the first fall past it is a drop, even with no check between.
+		await buyPack(); // 12,999
+		expect(await checkTopup(db, u.accountId)).toBe('rearmed');
+		await setTopupRule(db, u.id, u.accountId, rule({ belowTokens: 12_000 }));
+		await spend(u.accountId, 1_000);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['notice']);
+		expect(await newest()).toMatchObject({ cause: 'drop', topup: { belowTokens: 12_000, cause: 'drop' } });
+		// Raised above the tokens again: already below the new trigger (this crossing was served: the next comes after a rise).
+		await setTopupRule(db, u.id, u.accountId, rule({ belowTokens: 20_000 }));
+		expect(await checkTopup(db, u.accountId)).toBe('none');
+		expect((await topupView(db, u.id)).accounts[0]!.state).toBe('served');
+		await expectInvariants(db);
+	});
+
+	it('a charge that failed is tried again as a crossing the tokens are still below, and its top-up says so', async () => {
+		const u = await person();
+		await subscribe(u.accountId);
+		await setTopupRule(db, u.id, u.accountId, rule());
+		await spend(u.accountId, 15_001);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		// The package is taken off sale between the claim and its charge: the charge fails, the rule is armed again.
+		const pack = (await listProducts(db.orm, { activeOnly: false })).find((p) => p.id === 'tokens-5k')!;
+		await upsertProduct(db.orm, { ...pack, active: false });
+		try {
+			expect(await runCharges(u.accountId)).toEqual(['failed']);
+		} finally {
+			await upsertProduct(db.orm, pack);
+		}
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['charged']);
+		const causes = await db.rows<{ cause: string; status: string }>(sql`select cause, status from topups where account_id = ${u.accountId}::uuid order by created_at`);
+		expect(causes).toEqual([{ cause: 'drop', status: 'failed' }, { cause: 'retry', status: 'charged' }]);
 		await expectInvariants(db);
 	});
 

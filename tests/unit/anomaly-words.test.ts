@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anomalyWords } from '../../src/lib/server/anomalies/words';
-import { findings } from '../../src/lib/server/anomalies/rules';
+import { episodeOf, findings } from '../../src/lib/server/anomalies/rules';
 import type { UsePace } from '../../src/lib/server/ledger/use-pace';
 
 const pace = (lastHour: number, baseline: number): UsePace => ({ accountId: 'a', keyId: null, lastHour, baseline, hasHistory: true, refusals: 0, operations: 0 });
@@ -18,6 +18,15 @@ describe('an unusual-use flag in words', () => {
 		expect(anomalyWords('depletion', { lastHour: 600, baseline: 10, left: 600, hoursLeft: 1 }, { teamName: null, keyName: null }).body).toContain('last about 1 hour;');
 	});
 
+	it('says, in one notice of unusual use, how long the tokens left last when they are going fast too', () => {
+		const burst = anomalyWords('spike', { lastHour: 2_000, baseline: 100, left: 300, hoursLeft: 0.2 }, { teamName: 'Acme Studio', keyName: null });
+		expect(burst).toEqual({
+			title: "Unusual use of Acme Studio's tokens",
+			body: '2,000 tokens in the last hour; usually 100 at this hour. At this pace the 300 tokens left last about 9 minutes.'
+		});
+		expect(anomalyWords('spike', { lastHour: 2_000, baseline: 100 }, { teamName: null, keyName: null }).body).toBe('2,000 tokens in the last hour; usually 100 at this hour.');
+	});
+
 	it('writes when a new key was made as the app writes a moment, in UTC', () => {
 		const words = anomalyWords('new_key', { lastHour: 1_200, baseline: 0, keyCreatedAt: '2026-12-01T22:09:41.000Z' }, { teamName: 'Maya Patel', keyName: 'laptop' });
 		expect(words.title).toBe("A new key is spending Maya Patel's tokens");
@@ -31,5 +40,17 @@ describe('the tokens-going-fast rule', () => {
 		// Run out: the balance alerts (ran out) say so; "the 0 tokens left last about 0 hours" said nothing.
 		expect(findings(pace(13_797, 0), { left: 0 }).map((f) => f.kind)).not.toContain('depletion');
 		expect(findings(pace(600, 10), { left: 10_000 }).map((f) => f.kind)).not.toContain('depletion');
+	});
+});
+
+describe('one event, one finding', () => {
+	it('a spike of an account whose tokens are going fast is one finding, the spike, with the tokens left and how long they last', () => {
+		expect(findings(pace(2_000, 100), { left: 300 })).toEqual([{ kind: 'spike', figures: { lastHour: 2_000, baseline: 100, left: 300, hoursLeft: 0.2 } }]);
+		expect(findings(pace(2_000, 100), { left: 1_000_000 })).toEqual([{ kind: 'spike', figures: { lastHour: 2_000, baseline: 100 } }]);
+		expect(findings(pace(600, 10), { left: 330 })).toEqual([{ kind: 'depletion', figures: { lastHour: 600, baseline: 10, left: 330, hoursLeft: 0.6 } }]);
+	});
+
+	it('counts a spike and tokens going fast as episodes of one event, fast use; the others as their own', () => {
+		expect(['spike', 'depletion', 'new_key', 'refusals'].map((k) => episodeOf(k as Parameters<typeof episodeOf>[0]))).toEqual(['fast_use', 'fast_use', 'new_key', 'refusals']);
 	});
 });

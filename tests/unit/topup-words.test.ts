@@ -25,7 +25,7 @@ describe('auto top-up in words (Settings and the dashboard)', () => {
 	});
 
 	it('says what holds a top-up back, and why a rule is off', () => {
-		expect(stateWords(account({ state: 'served', available: 3_000 }), pack, 'UTC')).toMatch(/^This drop below 5,000 was acted on\. The next top-up comes once available tokens are back at 5,000 or more/);
+		expect(stateWords(account({ state: 'served', available: 3_000 }), pack, 'UTC')).toMatch(/^Acted on while below 5,000\. The next top-up comes once available tokens are back at 5,000 or more/);
 		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'count_cap', until: null } }), pack, 'UTC')).toBe("Held: this month's 3 top-ups are used. It tops up again next month.");
 		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'money_cap', until: null } }), pack, 'UTC')).toBe("Held: another top-up would pass this month's cap of $20.00. It tops up again next month.");
 		const now = Date.parse('2026-11-30T12:00:00Z');

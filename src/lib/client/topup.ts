@@ -35,7 +35,8 @@ export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, time
 	const rule = a.rule;
 	if (!rule || a.state === 'off') return rule?.offReason ?? 'Off. Tokens are only bought when you buy them.';
 	const below = tokens(rule.belowTokens);
-	if (a.state === 'served') return `This drop below ${below} was acted on. The next top-up comes once available tokens are back at ${below} or more and fall below again.`;
+	// Served: whether they dropped below the trigger or were below it when it was set, this time below it was acted on.
+	if (a.state === 'served') return `Acted on while below ${below}. The next top-up comes once available tokens are back at ${below} or more and fall below again.`;
 	if (a.state === 'held' && a.heldBack) {
 		const currency = pack?.currency ?? 'USD';
 		if (a.heldBack.reason === 'count_cap') return `Held: this month's ${rule.maxPerMonth} top-up${rule.maxPerMonth === 1 ? '' : 's'} are used. It tops up again next month.`;

@@ -95,7 +95,7 @@ export const examples: Example[] = [
 		method: 'GET',
 		path: '/api/v1/usage?user=wp-42&limit=50',
 		title: 'Read the usage history',
-		about: 'Newest first, 50 per page; pass next_cursor as cursor for the next page. "remaining" is what was left for that generator after the use.',
+		about: 'Newest first, 50 per page; pass next_cursor as cursor for the next page. "remaining" is what was left to spend on that feature and model after the use (not the account balance).',
 		response: { status: 200, body: { data: [{ id: '6f1c…', generator: 'gpt-5-nano', feature: 'ai_bots', model: 'gpt-5-nano', tokens_used: 285, date: '2026-01-03T07:58:00.000Z', remaining: 49715 }], next_cursor: null } }
 	}
 ];

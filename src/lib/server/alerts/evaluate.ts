@@ -15,6 +15,12 @@ import { announceStage } from './events';
 
 export type AlertKind = 'balance_low' | 'balance_empty';
 
+/**
+ * Why a step was passed: `drop`, the tokens left fell below it; `set`, they were below it already
+ * when the steps were saved (the evaluation of a steps change), so no alert says they dropped.
+ */
+export type AlertCause = 'drop' | 'set';
+
 export interface SentAlert {
 	userId: string;
 	kind: AlertKind;
@@ -108,51 +114,56 @@ export async function accountsToAlert(exec: Executor, accountIds: string[]): Pro
  * balance change of the account (its live streams send the figures again).
  */
 export async function evaluateAlerts(db: Db, accountId: string): Promise<SentAlert[]> {
-	const sent = await db.orm.transaction(async (tx) => {
-		await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);
-		const people = await recipients(tx, [accountId]);
-		// Guests and teams without managers have nobody to tell: skip reading the balance.
-		if (!people.length) return [];
-		const f = (await figures(tx, [accountId]))(accountId);
-		const { share } = f;
-		const made: SentAlert[] = [];
-		for (const r of people) {
-			const d = decisionFor(r, f);
-			if (!d) continue;
-			// A re-arm ends the crossing: the next drop is a new one, with new dedupe keys.
-			const generation = (r.generation ?? 0) + (d.rearm ? 1 : 0);
-			await tx.execute(sql`
-				insert into alert_states (account_id, user_id, stage, tokens_left, base, generation)
-				values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${d.base}, ${generation})
-				on conflict (account_id, user_id) do update
-				  set stage = excluded.stage, tokens_left = excluded.tokens_left, base = excluded.base, generation = excluded.generation, updated_at = now()`);
-			if (!d.alert) continue;
-			const kind: AlertKind = d.stage === 'depleted' ? 'balance_empty' : 'balance_low';
-			const mailed = r.email_alerts && r.email !== null;
-			const step = { sharePercent: stageShare(d.stage), tokensStep: stageTokens(d.stage) };
-			const [row] = await tx
-				.insert(notifications)
-				.values({
-					accountId,
-					userId: r.user_id,
-					kind,
-					dedupeKey: `${d.stage}:${accountId}:${r.user_id}:${generation}`,
-					balance: share.left,
-					detail: { ...step, base: share.base, teamName: r.team_name, mailed }
-				})
-				.onConflictDoNothing({ target: notifications.dedupeKey })
-				.returning({ id: notifications.id });
-			if (!row) continue;
-			await announceStage(tx, accountId, d.stage, generation, share);
-			made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
-			if (mailed) await queueMail(tx, alertMail(r, d.stage, share.left), `alert:${row.id}`);
-			await queuePushes(tx, [alertPush(r, d.stage, share.left, row.id)]);
-		}
-		// Open pages of the account refresh on the notice at its commit: the unread count shows the alert at once.
-		if (made.length) await noticeInbox(tx, accountId);
-		return made;
-	});
-	return sent;
+	return db.orm.transaction((tx) => evaluateIn(tx, accountId, 'drop'));
+}
+
+/**
+ * `evaluateAlerts` in the caller's transaction (the alerts it records say `cause`): a steps change
+ * evaluates in its own, so no other evaluation sees the new steps before it (it waits on the lock).
+ */
+export async function evaluateIn(tx: Executor, accountId: string, cause: AlertCause): Promise<SentAlert[]> {
+	await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_CLASS}, hashtext(${accountId}))`);
+	const people = await recipients(tx, [accountId]);
+	// Guests and teams without managers have nobody to tell: skip reading the balance.
+	if (!people.length) return [];
+	const f = (await figures(tx, [accountId]))(accountId);
+	const { share } = f;
+	const made: SentAlert[] = [];
+	for (const r of people) {
+		const d = decisionFor(r, f);
+		if (!d) continue;
+		// A re-arm ends the crossing: the next drop is a new one, with new dedupe keys.
+		const generation = (r.generation ?? 0) + (d.rearm ? 1 : 0);
+		await tx.execute(sql`
+			insert into alert_states (account_id, user_id, stage, tokens_left, base, generation)
+			values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${d.base}, ${generation})
+			on conflict (account_id, user_id) do update
+			  set stage = excluded.stage, tokens_left = excluded.tokens_left, base = excluded.base, generation = excluded.generation, updated_at = now()`);
+		if (!d.alert) continue;
+		const kind: AlertKind = d.stage === 'depleted' ? 'balance_empty' : 'balance_low';
+		const mailed = r.email_alerts && r.email !== null;
+		const step = { sharePercent: stageShare(d.stage), tokensStep: stageTokens(d.stage) };
+		const [row] = await tx
+			.insert(notifications)
+			.values({
+				accountId,
+				userId: r.user_id,
+				kind,
+				dedupeKey: `${d.stage}:${accountId}:${r.user_id}:${generation}`,
+				balance: share.left,
+				detail: { ...step, base: share.base, teamName: r.team_name, mailed, cause }
+			})
+			.onConflictDoNothing({ target: notifications.dedupeKey })
+			.returning({ id: notifications.id });
+		if (!row) continue;
+		await announceStage(tx, accountId, d.stage, generation, share);
+		made.push({ userId: r.user_id, kind, stage: d.stage, notificationId: row.id, mailed });
+		if (mailed) await queueMail(tx, alertMail(r, d.stage, share.left, cause), `alert:${row.id}`);
+		await queuePushes(tx, [alertPush(r, d.stage, share.left, row.id)]);
+	}
+	// Open pages of the account refresh on the notice at its commit: the unread count shows the alert at once.
+	if (made.length) await noticeInbox(tx, accountId);
+	return made;
 }
 
 /** One alert as a push: opens the dashboard; one notification per account (a deeper step replaces the last one). */
@@ -166,10 +177,10 @@ function alertPush(r: Recipient, stage: Stage, left: number, notificationId: num
 	};
 }
 
-function alertMail(r: Recipient, stage: Stage, left: number): MailMessage {
+function alertMail(r: Recipient, stage: Stage, left: number, cause: AlertCause): MailMessage {
 	const who = { name: r.name, teamName: r.team_name };
 	const link = `${config().ORIGIN}/store`;
 	return stage === 'depleted'
 		? outOfTokensMail(r.email!, who, link)
-		: lowBalanceMail(r.email!, who, { left: new Intl.NumberFormat('en').format(left), step: stepWords(stage) }, link);
+		: lowBalanceMail(r.email!, who, { left: new Intl.NumberFormat('en').format(left), step: stepWords(stage), cause }, link);
 }

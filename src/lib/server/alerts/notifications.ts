@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
-import type { AlertKind } from './evaluate';
+import type { AlertCause, AlertKind } from './evaluate';
 import type { TopupNoticeDetail, TopupNoticeKind } from '../topup/notify';
+import type { TopupCause } from '../db/schema';
 import type { AnomalyDetail } from '../anomalies';
 
 export interface NotificationRow {
@@ -19,6 +20,12 @@ export interface NotificationRow {
 	tokensStep: number | null;
 	/** The allocation the share was of, in tokens (null for alerts made before steps existed). */
 	base: number | null;
+	/**
+	 * Why the tokens were past the step (a balance alert) or below the trigger (a top-up notice):
+	 * `drop` they fell below it, `set` they were below it already when it was set, `retry` (top-up)
+	 * still below after a charge that failed. Notices from before it was kept: `drop`, as they said.
+	 */
+	cause: AlertCause | TopupCause;
 	mailed: boolean;
 	/** An auto top-up notice's package and trigger (kinds topup_notice, topup_declined); null for balance alerts. */
 	topup: TopupNoticeDetail | null;
@@ -39,7 +46,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 	const [rows, unread] = await Promise.all([
 		queryRows<{
 			id: number; kind: NotificationRow['kind']; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
-			detail: ({ sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean } & Partial<TopupNoticeDetail> & Partial<AnomalyDetail>) | null;
+			detail: ({ sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean; cause?: AlertCause | TopupCause } & Partial<TopupNoticeDetail> & Partial<AnomalyDetail>) | null;
 		}>(exec, sql`
 			select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.read_at, n.detail, t.name as team_name
 			  from notifications n left join teams t on t.account_id = n.account_id
@@ -59,8 +66,9 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		sharePercent: r.kind === 'balance_empty' ? null : (r.detail?.sharePercent ?? null),
 		tokensStep: r.kind === 'balance_empty' ? null : (r.detail?.tokensStep ?? null),
 		base: r.detail?.base ?? null,
+		cause: r.detail?.cause ?? 'drop',
 		mailed: r.detail?.mailed ?? false,
-		topup: topupKinds.includes(r.kind) ? (r.detail as TopupNoticeDetail) : null,
+		topup: topupKinds.includes(r.kind) ? { ...(r.detail as TopupNoticeDetail), cause: r.detail?.cause ?? 'drop' } : null,
 		sentAt: new Date(r.sent_at).toISOString(),
 		readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
 		anomaly: r.kind === 'anomaly' ? (r.detail as AnomalyDetail) : null

@@ -5,7 +5,7 @@ import { DomainError } from '../errors';
 import { claimClientWrite, spendableAccounts } from '../accounts';
 import { requestHash } from '../idempotency';
 import { allocationShares } from '../ledger';
-import { evaluateAlerts } from './evaluate';
+import { evaluateIn } from './evaluate';
 import { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 import { alertStepsOf, validSteps } from './steps';
 
@@ -55,9 +55,10 @@ export async function listAlertSteps(db: Db, userId: string): Promise<AlertSteps
  * sent again later; see accounts/settings.ts). Only for an account whose alerts go to the user
  * (their own; a team pool they own or administer), else `forbidden`. Throws `invalid_input` for
  * bad steps, `idempotency_key_reused` for a key used by another user or for other steps.
- * Then evaluates the account, so a step set above the current share is alerted at once (and a
- * step set lower re-arms nothing that was not topped up). Returns whether this was a replay and
- * the user's steps as they are now.
+ * Then evaluates the account in the same transaction, so a step set above the current share is
+ * alerted at once, saying the tokens were below it already (cause `set`), and no other evaluation
+ * sees the new steps first and says they dropped; a step set lower re-arms nothing that was not
+ * topped up. Returns whether this was a replay and the user's steps as they are now.
  */
 export async function setAlertSteps(
 	db: Db,
@@ -74,8 +75,8 @@ export async function setAlertSteps(
 		if (await claimClientWrite(tx, userId, key, requestHash(['alert-steps', userId, accountId, valid]))) return true;
 		const values = { shareSteps: valid.shares, tokenSteps: valid.tokens, depleted: valid.depleted, updatedBy: userId, updatedAt: sql`now()` };
 		await tx.insert(alertSettings).values({ accountId, ...values }).onConflictDoUpdate({ target: alertSettings.accountId, set: values });
+		await evaluateIn(tx, accountId, 'set');
 		return false;
 	});
-	if (!replayed) await evaluateAlerts(db, accountId);
 	return { replayed, steps: await listAlertSteps(db, userId) };
 }

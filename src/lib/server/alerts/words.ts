@@ -2,7 +2,7 @@ import { stageShare, stageTokens, type Stage } from './level';
 
 const count = new Intl.NumberFormat('en');
 
-/** The step a low-balance alert names, after "dropped below": a share of the allocation, or a number of tokens. */
+/** The step a low-balance alert names, after "dropped below" (or "was already below"): a share of the allocation, or a number of tokens. */
 export function stepWords(stage: Stage): string {
 	const share = stageShare(stage);
 	if (share !== null) return `${share} % of its allocation (the tokens granted plus the free allowances)`;

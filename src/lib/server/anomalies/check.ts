@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import { allocationShares, recentPace, type UsePace } from '../ledger';
-import { EPISODE_QUIET_MINUTES, NEW_KEY_HOURS, findings, type AnomalyFigures, type AnomalyKind } from './rules';
+import { EPISODE_QUIET_MINUTES, NEW_KEY_HOURS, episodeOf, findings, type AnomalyFigures, type AnomalyKind } from './rules';
 import { notifyOpened, type OpenedFlag } from './notify';
 
 /** A flag opened by a check, as the caller (the job, a test) sees it. */
@@ -26,10 +26,12 @@ async function keysSeen(exec: Executor, keyIds: string[]): Promise<Map<string, {
  * One anomaly check (the `anomalies.check` job, every minute): reads the pace of every account and
  * key active in the last hour (ledger/use-pace.ts), applies the rules (rules.ts), keeps each
  * finding's episode open (`last_over_at`), opens a flag for a new one — one open flag per account,
- * key and kind, by a unique index, so concurrent checks in several processes open it once — and
- * closes the flags whose rule has not held for an hour. A key's finding is dropped when its account
- * has the same finding (one flag per event). Each flag opened is told to the account's owner (or a
- * team's owners and admins) in the inbox and by push (queued in the same transaction). `now` for tests.
+ * key and event (rules.ts `episodeOf`: a spike and tokens going fast are one), by a unique index, so
+ * concurrent checks in several processes open it once and a finding of an event already open tells
+ * no one again — and closes the flags whose event has not held for an hour. A key's finding is
+ * dropped when its account has a finding of the same event (one notice per event). Each flag opened
+ * is told to the account's owner (or a team's owners and admins) in the inbox and by push (queued in
+ * the same transaction). `now` for tests.
  */
 export async function checkAnomalies(db: Db, opts: { now?: Date } = {}): Promise<RaisedFlag[]> {
 	const at = opts.now ?? new Date();
@@ -50,10 +52,10 @@ export async function checkAnomalies(db: Db, opts: { now?: Date } = {}): Promise
 			});
 			return list.map((f) => ({ pace: p, ...f }));
 		});
-		const accountKinds = new Set(found.filter((f) => f.pace.keyId === null).map((f) => `${f.pace.accountId}:${f.kind}`));
+		const accountEvents = new Set(found.filter((f) => f.pace.keyId === null).map((f) => `${f.pace.accountId}:${episodeOf(f.kind)}`));
 		const opened: OpenedFlag[] = [];
 		for (const f of found) {
-			if (f.pace.keyId !== null && accountKinds.has(`${f.pace.accountId}:${f.kind}`)) continue;
+			if (f.pace.keyId !== null && accountEvents.has(`${f.pace.accountId}:${episodeOf(f.kind)}`)) continue;
 			const flag = await keepEpisode(tx, f.pace, f.kind, f.figures, at);
 			const key = f.pace.keyId ? keys.get(f.pace.keyId) : undefined;
 			if (flag) opened.push({ ...flag, keyName: key?.name ?? null, keyKind: key?.kind ?? null });
@@ -67,12 +69,15 @@ export async function checkAnomalies(db: Db, opts: { now?: Date } = {}): Promise
 	return opened.map(({ id, accountId, keyId, kind, figures }) => ({ id, accountId, keyId, kind, figures }));
 }
 
-/** Keeps a finding's episode: refreshes the open flag (its figures, `last_over_at`), or opens one; returns it only when opened now. */
+/**
+ * Keeps a finding's episode: refreshes the open flag of its event (`last_over_at`; the flag keeps the
+ * kind and figures it was told with), or opens one; returns it only when opened now.
+ */
 async function keepEpisode(tx: Executor, p: UsePace, kind: AnomalyKind, figures: AnomalyFigures, at: Date): Promise<RaisedFlag | null> {
 	const [row] = await queryRows<{ id: number; opened: boolean }>(tx, sql`
-		insert into anomaly_flags (account_id, api_key_id, kind, figures, opened_at, last_over_at)
-		values (${p.accountId}::uuid, ${p.keyId}::uuid, ${kind}, ${JSON.stringify(figures)}::jsonb, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz)
-		on conflict (account_id, coalesce(api_key_id::text, ''), kind) where closed_at is null
+		insert into anomaly_flags (account_id, api_key_id, kind, episode, figures, opened_at, last_over_at)
+		values (${p.accountId}::uuid, ${p.keyId}::uuid, ${kind}, ${episodeOf(kind)}, ${JSON.stringify(figures)}::jsonb, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz)
+		on conflict (account_id, coalesce(api_key_id::text, ''), episode) where closed_at is null
 		do update set last_over_at = excluded.last_over_at
 		returning id, (xmax = 0) as opened`);
 	return row?.opened ? { id: Number(row.id), accountId: p.accountId, keyId: p.keyId, kind, figures } : null;

@@ -11,8 +11,11 @@ import type { UsePace } from '../ledger';
  * - new_key: an account's own key made in the last 24 hours spends the tokens of an account that
  *   was used before (possible unauthorised access; a site's keys act for the site and are not flagged).
  * - refusals: at least `REFUSAL_BURST` refused requests in 10 minutes, half or more of the requests.
- * A flag is one episode: it opens when its rule first holds, and closes once the rule has not held
- * for `EPISODE_QUIET_MINUTES`; only opening notifies.
+ * A flag is one episode of an event (`episodeOf`): it opens when its rule first holds, and closes
+ * once no rule of its event has held for `EPISODE_QUIET_MINUTES`; only opening notifies. A spike and
+ * tokens going fast are one event, fast use (one burst sets off both, and both ask for the same cap):
+ * found together they are one finding, the spike saying how long the tokens left last; found one
+ * after the other, the second keeps the first one's episode open and tells no one again.
  */
 export const SPIKE_FACTOR = 3;
 export const SPIKE_MIN_TOKENS = 1000;
@@ -22,6 +25,14 @@ export const REFUSAL_BURST = 20;
 export const EPISODE_QUIET_MINUTES = 60;
 
 export type AnomalyKind = 'spike' | 'depletion' | 'new_key' | 'refusals';
+
+/** The events a flag is an episode of: one open flag (one notice) per account, key and event. */
+export type AnomalyEpisode = 'fast_use' | 'new_key' | 'refusals';
+
+/** The event a finding of this kind belongs to. */
+export function episodeOf(kind: AnomalyKind): AnomalyEpisode {
+	return kind === 'spike' || kind === 'depletion' ? 'fast_use' : kind;
+}
 
 /** The figures a flag was raised with (tokens; hours), shown to the owner and the admin as they were. */
 export interface AnomalyFigures {
@@ -42,16 +53,20 @@ export interface Finding {
 	figures: AnomalyFigures;
 }
 
-/** What one account's or key's figures set off, by the rules above. `left`: tokens left (null: unlimited; accounts only). `newKeyAt`: set for an account's own key made in the last 24 hours. */
+/**
+ * What one account's or key's figures set off, by the rules above, at most one finding per event: a
+ * spike with tokens going fast is the spike, with `left` and `hoursLeft` in its figures. `left`:
+ * tokens left (null: unlimited; accounts only). `newKeyAt`: set for an account's own key made in the last 24 hours.
+ */
 export function findings(p: UsePace, opts: { left?: number | null; newKeyAt?: Date | null; accountHasHistory?: boolean } = {}): Finding[] {
 	const base = { lastHour: p.lastHour, baseline: Math.round(p.baseline) };
 	const out: Finding[] = [];
-	if (p.hasHistory && p.lastHour >= SPIKE_MIN_TOKENS && p.lastHour > SPIKE_FACTOR * p.baseline) out.push({ kind: 'spike', figures: base });
+	const spike = p.hasHistory && p.lastHour >= SPIKE_MIN_TOKENS && p.lastHour > SPIKE_FACTOR * p.baseline;
 	// Nothing left is not "going fast": the balance alerts (below a step, ran out) already say it.
-	if (p.keyId === null && opts.left != null && opts.left > 0 && p.lastHour > 0 && p.lastHour > p.baseline) {
-		const hoursLeft = opts.left / p.lastHour;
-		if (hoursLeft < DEPLETION_HOURS) out.push({ kind: 'depletion', figures: { ...base, left: opts.left, hoursLeft: Math.round(hoursLeft * 10) / 10 } });
-	}
+	const hoursLeft = p.keyId === null && opts.left != null && opts.left > 0 && p.lastHour > 0 && p.lastHour > p.baseline ? opts.left / p.lastHour : null;
+	const fast = hoursLeft !== null && hoursLeft < DEPLETION_HOURS ? { left: opts.left!, hoursLeft: Math.round(hoursLeft * 10) / 10 } : null;
+	if (spike) out.push({ kind: 'spike', figures: { ...base, ...fast } });
+	else if (fast) out.push({ kind: 'depletion', figures: { ...base, ...fast } });
 	if (p.keyId !== null && opts.newKeyAt && opts.accountHasHistory && p.lastHour > 0) {
 		out.push({ kind: 'new_key', figures: { ...base, keyCreatedAt: opts.newKeyAt.toISOString() } });
 	}

@@ -21,8 +21,11 @@ export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamNa
 	const by = who.keyName ? ` through the key “${who.keyName}”` : '';
 	const baseline = f.baseline > 0 ? `usually ${count.format(f.baseline)}` : 'usually none';
 	switch (kind) {
-		case 'spike':
-			return { title: `Unusual use of ${whose}${by}`, body: `${count.format(f.lastHour)} tokens in the last hour; ${baseline} at this hour.` };
+		case 'spike': {
+			// Going fast too (one event, one notice: rules.ts): how long the tokens left last at this pace.
+			const lasts = f.left !== undefined ? ` At this pace the ${count.format(f.left)} tokens left last ${lasting(f.left, f.lastHour)}.` : '';
+			return { title: `Unusual use of ${whose}${by}`, body: `${count.format(f.lastHour)} tokens in the last hour; ${baseline} at this hour.${lasts}` };
+		}
 		case 'depletion':
 			return {
 				title: `${cap(whose)} are going fast`,

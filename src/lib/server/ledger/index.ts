@@ -16,15 +16,12 @@ export {
 	allowancesByAccount,
 	allowancesRead,
 	allocationShares,
-	history,
 	rollups,
 	rollupsRead,
 	holdAccount,
 	type Balances,
 	type Allocation,
 	type AllowanceStatus,
-	type HistoryRow,
-	type HistoryQuery,
 	type RollupRow,
 	type Rollup,
 	type ReportPeriod,
@@ -33,6 +30,7 @@ export {
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
 export { lotsByGrantKey, everGrantedTokens, type GrantedLot } from './lookups';
+export { history, type HistoryRow, type HistoryQuery } from './history';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export { operationsBetween, type OperationRecord } from './operations-range';

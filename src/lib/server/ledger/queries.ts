@@ -6,7 +6,7 @@ import { mapRead, read, readOne, together, type Answer, type Read } from '../db/
 import { DomainError } from '../errors';
 import { ALL_MODELS } from '../../model-words';
 import { wholeNumber } from './validate';
-import type { Level, LotSource, PaidBy, Period } from './types';
+import type { Level, LotSource, Period } from './types';
 import { allocationShare, levelOf, type AllocationShare } from './share';
 
 /**
@@ -317,102 +317,6 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		}
 		return byAccount;
 	});
-}
-
-export interface HistoryRow {
-	id: string;
-	/** The model when there is one, else the feature: the seeds' "Generator" column. */
-	generator: string;
-	feature: string;
-	featureName: string;
-	model: string | null;
-	units: number | null;
-	tokensUsed: number;
-	date: string;
-	/** What was left to spend on that generator after this use (null = unlimited). */
-	remaining: number | null;
-	actorUserId: string | null;
-	actorName: string | null;
-	paidBy: PaidBy[];
-	metadata: Record<string, unknown> | null;
-	rate: { tokensPerUnit: number; unit: string } | null;
-}
-
-export interface HistoryQuery {
-	limit?: number;
-	cursor?: string | null;
-	feature?: string | null;
-	model?: string | null;
-	from?: Date | null;
-	to?: Date | null;
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-	try {
-		const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-		if (!at || !id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(Date.parse(at))) throw new Error('bad');
-		return { at, id };
-	} catch {
-		throw new DomainError('invalid_input', 'Invalid cursor.');
-	}
-}
-
-/** Usage history, newest first, keyset-paged so page N costs the same as page 1. */
-export async function history(
-	exec: Executor,
-	accountId: string,
-	q: HistoryQuery = {}
-): Promise<{ rows: HistoryRow[]; nextCursor: string | null }> {
-	const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
-	const after = q.cursor ? decodeCursor(q.cursor) : null;
-	const rows = await queryRows<{
-		id: string; feature: string; feature_name: string | null; model: string | null; units: string | null; cost: number;
-		created_at: string; balance_after: number | null; actor_user_id: string | null; actor_name: string | null;
-		response: { paid_by?: PaidBy[] } | null; metadata: Record<string, unknown> | null; hold_op: { paid_by?: PaidBy[] } | null;
-		tokens_per_unit: string | null; unit: string | null; at_text: string;
-	}>(exec, sql`
-		select o.id, o.feature, f.name as feature_name, o.model, o.units, o.cost, o.created_at, o.balance_after,
-		       o.actor_user_id, u.name as actor_name, o.response, o.metadata, f.tokens_per_unit, f.unit,
-		       (select h.response from operations h join holds hh on hh.operation_id = h.id where hh.id = o.hold_id) as hold_op,
-		       to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text
-		  from operations o
-		  left join features f on f.key = o.feature
-		  left join users u on u.id = o.actor_user_id
-		 where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ('consume', 'settle')
-		   ${q.feature ? sql`and o.feature = ${q.feature}` : sql``}
-		   ${q.model ? sql`and o.model = ${q.model}` : sql``}
-		   ${q.from ? sql`and o.created_at >= ${q.from.toISOString()}::timestamptz` : sql``}
-		   ${q.to ? sql`and o.created_at < ${q.to.toISOString()}::timestamptz` : sql``}
-		   ${after ? sql`and (o.created_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
-		 -- nulls last: the order of operations_history_idx (both columns are never null). Plain
-		 -- "desc" means nulls first, which only operations_created_idx read backwards gives: the
-		 -- planner then walks every account's operations to find this one's newest.
-		 order by o.created_at desc nulls last, o.id desc nulls last
-		 limit ${limit + 1}`);
-	const page = rows.slice(0, limit);
-	const last = page.at(-1);
-	return {
-		rows: page.map((r) => ({
-			id: r.id,
-			generator: r.model ?? r.feature,
-			feature: r.feature,
-			featureName: r.feature_name ?? r.feature,
-			model: r.model,
-			units: r.units === null ? null : Number(r.units),
-			tokensUsed: Number(r.cost),
-			date: new Date(r.created_at).toISOString(),
-			remaining: r.balance_after === null ? null : Number(r.balance_after),
-			actorUserId: r.actor_user_id,
-			actorName: r.actor_name,
-			paidBy: r.response?.paid_by ?? r.hold_op?.paid_by ?? [],
-			metadata: r.metadata,
-			rate: r.tokens_per_unit ? { tokensPerUnit: Number(r.tokens_per_unit), unit: r.unit ?? 'unit' } : null
-		})),
-		nextCursor:
-			rows.length > limit && last
-				? Buffer.from(`${rows[limit - 1]!.at_text}|${last.id}`, 'utf8').toString('base64url')
-				: null
-	};
 }
 
 export type RollupBy = 'feature' | 'model' | 'member';

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import type { LotSource } from './types';
+import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
 
 /**
  * What moved an account's token balance:
@@ -125,27 +126,18 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		  union all
 		  (select o.id, o.kind, o.created_at, o.feature, o.model, o.metadata, o.actor_user_id, o.hold_id
 		     from operations o
-		    where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ('grant', 'expire', 'clawback', 'adjust') ${before}
+		    where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ${OTHER_MOVEMENTS} ${before}
 		      and not (o.kind = 'expire' and o.cost = 0)
 		    order by o.created_at desc, o.id desc limit ${limit + 1})
 		  order by created_at desc, id desc limit ${limit + 1}
 		)
 		select p.id, p.kind, p.feature, f.name as feature_name, p.model as op_model, p.metadata, u.name as actor_name,
 		       to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text,
-		       case when p.kind = 'grant' then case when lot.unlimited then 0 else lot.amount end else moved.delta end as delta,
-		       moved.allowance, lot.source, lot.note, lot.model as lot_model, m.name as model_name, lot.expires_at, lot.unlimited,
-		       ${after ? sql`null::int8` : sql`(select coalesce(sum(remaining), 0) from lots where account_id = ${accountId}::uuid and not unlimited)::int8`} as lots_now,
-		       ${after ? sql`null::int8` : sql`(select coalesce(-sum(e.amount), 0) from holds h join entries e on e.operation_id = h.operation_id
-		              join lots l on l.id = e.lot_id and not l.unlimited
-		             where h.account_id = ${accountId}::uuid and h.status = 'open')::int8`} as held_now
+		       moved.delta, moved.allowance, lot.source, lot.note, lot.model as lot_model, m.name as model_name, lot.expires_at, lot.unlimited,
+		       ${after ? sql`null::int8` : lotsNowSql(accountId)} as lots_now,
+		       ${after ? sql`null::int8` : heldNowSql(accountId)} as held_now
 		  from page p
-		  -- What the movement did to lots (a settle counts its hold's debits too) and to free allowances.
-		  cross join lateral (
-		    select sum(e.amount) filter (where l.id is not null and not l.unlimited)::int8 as delta,
-		           (-sum(e.amount) filter (where e.window_id is not null))::int8 as allowance,
-		           min(e.lot_id::text) as lot_id
-		      from entries e left join lots l on l.id = e.lot_id
-		     where e.operation_id in (p.id, (select h.operation_id from holds h where h.id = p.hold_id))) moved
+		  ${movedBy}
 		  left join lots lot on lot.id = case when p.kind = 'grant' then (p.metadata->>'lot_id')::uuid
 		                                      when p.kind in ('expire', 'clawback') then moved.lot_id::uuid end
 		  left join features f on f.key = p.feature

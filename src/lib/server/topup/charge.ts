@@ -63,8 +63,8 @@ export async function chargeTopup(db: Db, topupId: string, provider: PaymentProv
 		logFailure('topup', `charging the top-up ${topupId} of account ${accountId} failed`, e);
 		await db.orm.transaction(async (tx) => {
 			await tx.update(topups).set({ status: 'failed', finishedAt: sql`now()`, note: isDomainError(e) ? e.message : 'The charge could not be made.' }).where(eq(topups.id, topupId));
-			// Not paid: a later check may try again (after the cooldown) as a new crossing.
-			await tx.update(topupRules).set({ armed: true, crossing: sql`${topupRules.crossing} + 1` }).where(and(eq(topupRules.accountId, accountId), eq(topupRules.armed, false)));
+			// Not paid: a later check may try again (after the cooldown) as a new crossing, still below the trigger.
+			await tx.update(topupRules).set({ armed: true, crossing: sql`${topupRules.crossing} + 1`, crossingCause: 'retry' }).where(and(eq(topupRules.accountId, accountId), eq(topupRules.armed, false)));
 		});
 		return 'failed';
 	}

@@ -2,10 +2,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { queryRows, uuidArray } from '../db/client';
 import { topupRules, topups } from '../db/schema';
-import { spendable } from '../ledger';
 import { getProduct } from '../store/catalog';
 import { enqueue } from '../schedule';
-import { holdBack, monthUse } from './rules';
+import { availableNow, holdBack, monthUse } from './rules';
 
 /** The one-off job that acts on a claimed top-up (charge.ts). */
 export const CHARGE_JOB = 'topup.charge';
@@ -18,12 +17,6 @@ export const CHARGE_JOB = 'topup.charge';
  */
 export type CheckOutcome = 'claimed' | 'rearmed' | 'held' | 'none';
 
-/** Tokens available to spend now (lots and allowances, open holds deducted; see `Balances.available`), and whether general tokens are unlimited. */
-async function availableNow(exec: Executor, accountId: string) {
-	const { available, allocations } = await spendable(exec, accountId);
-	return { available, unlimited: allocations.some((a) => a.unlimited && a.model === null) };
-}
-
 /**
  * Checks one account's auto top-up rule against its available tokens, and claims at most one
  * top-up per crossing below the trigger. Safe with any number of app processes and concurrent
@@ -31,7 +24,8 @@ async function availableNow(exec: Executor, accountId: string) {
  * account run one after another and each sees the balance as committed before it; `armed` is
  * cleared in the same transaction as the claim, and `topups (account_id, crossing)` is unique as a
  * backstop. The charge job is queued in that transaction too (key: the top-up), so it exists exactly
- * when the claim committed.
+ * when the claim committed. Available seen at or above the trigger makes the crossing's cause
+ * `drop` (a later fall below it is one); the top-up claimed keeps its crossing's cause for its notice.
  */
 export async function checkTopup(db: Db, accountId: string): Promise<CheckOutcome> {
 	return db.orm.transaction(async (tx) => {
@@ -39,8 +33,11 @@ export async function checkTopup(db: Db, accountId: string): Promise<CheckOutcom
 		if (!rule) return 'none';
 		const { available, unlimited } = await availableNow(tx, accountId);
 		if (unlimited || available >= rule.belowTokens) {
-			if (rule.armed) return 'none';
-			await tx.update(topupRules).set({ armed: true, crossing: sql`${topupRules.crossing} + 1` }).where(eq(topupRules.accountId, accountId));
+			if (rule.armed) {
+				if (rule.crossingCause !== 'drop') await tx.update(topupRules).set({ crossingCause: 'drop' }).where(eq(topupRules.accountId, accountId));
+				return 'none';
+			}
+			await tx.update(topupRules).set({ armed: true, crossing: sql`${topupRules.crossing} + 1`, crossingCause: 'drop' }).where(eq(topupRules.accountId, accountId));
 			return 'rearmed';
 		}
 		if (!rule.armed) return 'none';
@@ -48,7 +45,7 @@ export async function checkTopup(db: Db, accountId: string): Promise<CheckOutcom
 		if (holdBack(rule, await monthUse(tx, accountId, product.currency), product.priceCents)) return 'held';
 		const [made] = await tx
 			.insert(topups)
-			.values({ accountId, crossing: rule.crossing, productId: product.id, amountCents: product.priceCents, currency: product.currency, available, status: 'claimed' })
+			.values({ accountId, crossing: rule.crossing, productId: product.id, amountCents: product.priceCents, currency: product.currency, available, cause: rule.crossingCause, status: 'claimed' })
 			.onConflictDoNothing()
 			.returning({ id: topups.id });
 		await tx.update(topupRules).set({ armed: false }).where(eq(topupRules.accountId, accountId));

@@ -18,7 +18,8 @@ export async function topupDetail(exec: Executor, topup: Topup): Promise<Omit<To
 		tokens: product.grants.reduce((s, g) => s + g.tokens, 0),
 		amountCents: topup.amountCents,
 		currency: topup.currency,
-		belowTokens: rule?.belowTokens ?? 0
+		belowTokens: rule?.belowTokens ?? 0,
+		cause: topup.cause
 	};
 }
 

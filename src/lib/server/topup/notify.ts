@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { queryRows } from '../db/client';
-import { notifications } from '../db/schema';
+import { notifications, type TopupCause } from '../db/schema';
 import { config } from '../config';
 import { queuePushes, type UserPush } from '../alerts/push';
 import { queueMail } from '../mail/job';
@@ -11,7 +11,7 @@ import { topupDeclinedMail } from '../mail/templates';
 /** The inbox kinds auto top-up adds: a one-tap notice to buy (no subscription to charge), and a declined charge. */
 export type TopupNoticeKind = 'topup_notice' | 'topup_declined';
 
-/** What an auto top-up notice names: the package (one unit), its price, and the trigger crossed. */
+/** What an auto top-up notice names: the package (one unit), its price, the trigger and why available was below it. */
 export interface TopupNoticeDetail {
 	productId: string;
 	productName: string;
@@ -19,6 +19,8 @@ export interface TopupNoticeDetail {
 	amountCents: number;
 	currency: string;
 	belowTokens: number;
+	/** Dropped below the trigger, already below it when it was set, or still below after a failed charge. */
+	cause: TopupCause;
 	teamName: string | null;
 }
 

@@ -1,11 +1,11 @@
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { queryRows } from '../db/client';
 import { topupRules } from '../db/schema';
 import { DomainError } from '../errors';
 import { spendableAccounts } from '../accounts';
 import { listProducts, type Product } from '../store';
-import { siteMonthStart, siteTimeZone } from '../ledger';
+import { siteMonthStart, siteTimeZone, spendable } from '../ledger';
 
 export type TopupRule = typeof topupRules.$inferSelect;
 
@@ -49,6 +49,12 @@ export async function topupPackages(exec: Executor): Promise<Product[]> {
 	return (await listProducts(exec, { activeOnly: true })).filter((p) => p.kind !== 'subscription');
 }
 
+/** Tokens available to spend now (lots and allowances, open holds deducted; see `Balances.available`), and whether general tokens are unlimited (never below a trigger). */
+export async function availableNow(exec: Executor, accountId: string) {
+	const { available, allocations } = await spendable(exec, accountId);
+	return { available, unlimited: allocations.some((a) => a.unlimited && a.model === null) };
+}
+
 /** The accounts whose auto top-up the user sets: their own, and team pools they own (the owner pays for the pool). */
 export async function ruleAccounts(db: Db, userId: string) {
 	return (await spendableAccounts(db, userId)).filter((a) => a.kind === 'user' || a.role === 'owner');
@@ -66,7 +72,9 @@ export async function rulesOf(exec: Executor, accountIds: string[]): Promise<Map
  * team's owner for its pool (else `forbidden`). `invalid_input` for values out of bounds, no monthly
  * cap, or a package that is not a one-time package for sale. Turning it on clears a reason it was
  * turned off for (a declined payment) and arms it: if available tokens are below the trigger
- * already, the next check tops up.
+ * already, the next check tops up. A rule turned on, or its trigger changed, starts a crossing whose
+ * cause is `set` when available is below the trigger then (the top-up's notice says they were
+ * already below it, not that they dropped), else `drop`.
  */
 export async function setTopupRule(db: Db, userId: string, accountId: string, input: TopupRuleInput): Promise<TopupRule> {
 	const rule = validRule(input);
@@ -75,16 +83,23 @@ export async function setTopupRule(db: Db, userId: string, accountId: string, in
 	}
 	if (!(await topupPackages(db.orm)).some((p) => p.id === rule.productId)) throw new DomainError('invalid_input', 'Choose a package that is for sale.');
 	const values = { ...ruleFields(rule), updatedBy: userId, updatedAt: sql`now()` };
-	const [row] = await db.orm
-		.insert(topupRules)
-		.values({ accountId, ...values })
-		.onConflictDoUpdate({
-			target: topupRules.accountId,
-			// Turned on again: the old off-reason goes; a crossing already served stays served (armed is left as it is).
-			set: { ...values, offReason: rule.enabled ? null : sql`${topupRules.offReason}` }
-		})
-		.returning();
-	return row!;
+	return db.orm.transaction(async (tx) => {
+		// Locked as a check locks it: the cause below is read against the balance a check would see next.
+		const [before] = await tx.select().from(topupRules).where(eq(topupRules.accountId, accountId)).for('update');
+		const starts = rule.enabled && (!before?.enabled || before.belowTokens !== rule.belowTokens);
+		const now = starts ? await availableNow(tx, accountId) : null;
+		const crossingCause = now ? (now.unlimited || now.available >= rule.belowTokens ? 'drop' : 'set') : (before?.crossingCause ?? 'drop');
+		const [row] = await tx
+			.insert(topupRules)
+			.values({ accountId, ...values, crossingCause })
+			.onConflictDoUpdate({
+				target: topupRules.accountId,
+				// Turned on again: the old off-reason goes; a crossing already served stays served (armed is left as it is).
+				set: { ...values, crossingCause, offReason: rule.enabled ? null : sql`${topupRules.offReason}` }
+			})
+			.returning();
+		return row!;
+	});
 }
 
 /** When this calendar month began in the site's time zone (a timestamptz): the monthly caps count from it. */

@@ -77,13 +77,15 @@ export const anomalyFlags = pgTable(
 			.references(() => accounts.id),
 		apiKeyId: uuid('api_key_id').references(() => apiKeys.id),
 		kind: text('kind', { enum: ['spike', 'depletion', 'new_key', 'refusals'] }).notNull(),
+		/** The event the flag is an episode of (anomalies/rules.ts `episodeOf`): one open flag per account, key and event. */
+		episode: text('episode', { enum: ['fast_use', 'new_key', 'refusals'] }).notNull(),
 		figures: jsonb('figures').notNull(),
 		openedAt: ts('opened_at').notNull().defaultNow(),
 		lastOverAt: ts('last_over_at').notNull().defaultNow(),
 		closedAt: ts('closed_at')
 	},
 	(t) => [
-		uniqueIndex('anomaly_flags_open_idx').on(t.accountId, sql`coalesce(${t.apiKeyId}::text, '')`, t.kind).where(sql`${t.closedAt} is null`),
+		uniqueIndex('anomaly_flags_open_idx').on(t.accountId, sql`coalesce(${t.apiKeyId}::text, '')`, t.episode).where(sql`${t.closedAt} is null`),
 		index('anomaly_flags_recent_idx').on(t.openedAt.desc()),
 		check('anomaly_flags_kind_check', sql`${t.kind} in ('spike', 'depletion', 'new_key', 'refusals')`)
 	]

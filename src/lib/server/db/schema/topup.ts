@@ -26,6 +26,8 @@ export const topupRules = pgTable(
 		crossing: integer('crossing').notNull().default(0),
 		/** Whether this crossing's top-up is still to be claimed. */
 		armed: boolean('armed').notNull().default(true),
+		/** Why available is (or will be) below the trigger in this crossing; its top-up's notice says so. */
+		crossingCause: text('crossing_cause').$type<TopupCause>().notNull().default('drop'),
 		/** Why the rule turned itself off (a declined payment). */
 		offReason: text('off_reason'),
 		updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
@@ -34,11 +36,19 @@ export const topupRules = pgTable(
 	(t) => [
 		check('topup_rules_below_check', sql`${t.belowTokens} >= 1`),
 		check('topup_rules_caps_check', sql`(${t.maxPerMonth} is null or ${t.maxPerMonth} >= 1) and (${t.maxCentsPerMonth} is null or ${t.maxCentsPerMonth} >= 1)`),
-		check('topup_rules_cooldown_check', sql`${t.cooldownSeconds} between 0 and 2592000`)
+		check('topup_rules_cooldown_check', sql`${t.cooldownSeconds} between 0 and 2592000`),
+		check('topup_rules_crossing_cause_check', sql`${t.crossingCause} in ('drop', 'set', 'retry')`)
 	]
 );
 
 export type TopupStatus = 'claimed' | 'charging' | 'charged' | 'notice' | 'declined' | 'failed';
+
+/**
+ * Why an account was below its auto top-up trigger: `drop` (available was at or above it, then fell
+ * below), `set` (already below when the rule was turned on or its trigger set), `retry` (still below
+ * after a charge that failed).
+ */
+export type TopupCause = 'drop' | 'set' | 'retry';
 
 /** One crossing acted on: a charge on the buyer's subscription, or a one-tap notice to buy. */
 export const topups = pgTable(
@@ -55,6 +65,8 @@ export const topups = pgTable(
 		currency: text('currency').notNull(),
 		/** Tokens available when the crossing was seen. */
 		available: bigint('available', { mode: 'number' }).notNull(),
+		/** Why they were below the trigger (the rule's `crossingCause` when claimed). */
+		cause: text('cause').$type<TopupCause>().notNull().default('drop'),
 		status: text('status').$type<TopupStatus>().notNull(),
 		orderId: uuid('order_id').references(() => orders.id),
 		note: text('note'),
@@ -64,6 +76,7 @@ export const topups = pgTable(
 	(t) => [
 		uniqueIndex('topups_crossing_idx').on(t.accountId, t.crossing),
 		index('topups_account_created_idx').on(t.accountId, t.createdAt),
-		check('topups_status_check', sql`${t.status} in ('claimed', 'charging', 'charged', 'notice', 'declined', 'failed')`)
+		check('topups_status_check', sql`${t.status} in ('claimed', 'charging', 'charged', 'notice', 'declined', 'failed')`),
+		check('topups_cause_check', sql`${t.cause} in ('drop', 'set', 'retry')`)
 	]
 );

@@ -69,7 +69,8 @@ export const ledgerRouter = router({
 				feature: input.feature,
 				model: input.model,
 				from: input.from ? new Date(input.from) : null,
-				to: input.to ? new Date(input.to) : null
+				to: input.to ? new Date(input.to) : null,
+				balances: true
 			});
 			// Named, so a page that asked before it knew the active account can tell whose rows these are.
 			return { accountId, ...page };

@@ -27,7 +27,7 @@ export const topupRouter = router({
 		.mutation(async ({ ctx, input }) => {
 			const { accountId, ...rule } = input;
 			await setTopupRule(ctx.db, ctx.auth.user.id, accountId, rule);
-			// Set below the current balance: the top-up starts now, not at the next consume.
+			// A trigger above the tokens available: the top-up starts now (its notice says they were already below it), not at the next consume.
 			await checkTopup(ctx.db, accountId);
 			return topupView(ctx.db, ctx.auth.user.id);
 		})

@@ -1,0 +1,51 @@
+// The alerts inbox in words (the Alerts page): each entry's title, badge and line of detail. A
+// balance alert or a top-up notice says what is true of the tokens: that they dropped below the step
+// or trigger, were below it already when it was set, or are still below it after a failed charge.
+import { tokens } from './format';
+import { money } from './money';
+import type { InboxEntry } from './api-types';
+
+/** Whose tokens, and the verbs that agree with it: "Your tokens were", "Acme's pool was". */
+function whose(e: InboxEntry) {
+	return e.teamName ? { who: `${e.teamName}'s pool`, was: 'was', is: 'is' } : { who: 'Your tokens', was: 'were', is: 'are' };
+}
+
+/** The step a balance alert passed: a share of the allocation, or a number of tokens. */
+const step = (e: InboxEntry) => (e.sharePercent !== null ? `${e.sharePercent} %` : `${tokens(e.tokensStep)} tokens`);
+
+/** "dropped below 60 %", "were already below 60 %", "are still below 20,000 tokens". */
+function below(e: InboxEntry, what: string): string {
+	const w = whose(e);
+	if (e.cause === 'set') return `${w.who} ${w.was} already below ${what}`;
+	if (e.cause === 'retry') return `${w.who} ${w.is} still below ${what}`;
+	return `${w.who} dropped below ${what}`;
+}
+
+const pack = (t: NonNullable<InboxEntry['topup']>) => `${t.productName} (${tokens(t.tokens)} tokens, ${money(t.amountCents, t.currency)})`;
+
+/** An entry's title: what happened to whose tokens. */
+export function inboxTitle(e: InboxEntry): string {
+	if (e.anomaly) return e.anomaly.title;
+	if (e.kind === 'topup_declined') return 'Auto top-up was declined';
+	if (e.topup) return below(e, `${tokens(e.topup.belowTokens)} tokens`);
+	return e.kind === 'balance_empty' ? `${whose(e).who} ran out` : below(e, step(e));
+}
+
+/** An entry's badge (anomalies have their own): its tone and words. */
+export function inboxBadge(e: InboxEntry): { tone: string; text: string } {
+	if (e.kind === 'topup_declined') return { tone: 'empty', text: 'Top-up declined' };
+	if (e.topup) return { tone: 'brand', text: 'Top up' };
+	return e.kind === 'balance_empty' ? { tone: 'empty', text: 'Out of tokens' } : { tone: 'low', text: `Below ${step(e)}` };
+}
+
+/** Why a top-up notice came when the tokens did not just drop below the trigger. */
+const TOPUP_CAUSE = { drop: '', set: 'The trigger was set above the tokens available. ', retry: 'The last top-up could not be charged. ' } as const;
+
+/** An entry's line of detail (an anomaly's is its own body): the tokens left, or what to do. */
+export function inboxDetail(e: InboxEntry): string {
+	if (e.kind === 'topup_declined' && e.topup) return `The payment for ${pack(e.topup)} was declined, so auto top-up is off. Check your payment method, then turn it on again in Settings.`;
+	if (e.topup) return `${TOPUP_CAUSE[e.topup.cause]}Auto top-up needs a subscription to charge. Buy ${pack(e.topup)} with one tap.`;
+	if (e.kind === 'balance_empty') return 'Nothing left to spend, free allowances included';
+	const left = e.base ? `${tokens(e.balance)} of ${tokens(e.base)} left` : `${tokens(e.balance)} left`;
+	return e.cause === 'set' ? `${left} when the alert steps were saved` : left;
+}

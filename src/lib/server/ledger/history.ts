@@ -1,0 +1,151 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client';
+import { DomainError } from '../errors';
+import type { PaidBy } from './types';
+import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
+
+export interface HistoryRow {
+	id: string;
+	/** The model when there is one, else the feature's key: the API's `generator` (REST v1 keeps it). */
+	generator: string;
+	feature: string;
+	featureName: string;
+	/** The module the feature belongs to (its allowance's), by key; null for a feature no longer in the catalog. */
+	module: string | null;
+	model: string | null;
+	units: number | null;
+	tokensUsed: number;
+	date: string;
+	/**
+	 * What was left to spend on this feature and model right after this use (the consume's
+	 * `remaining`: its module's allowance plus the lots usable for its model), in tokens; null =
+	 * unlimited. Per feature and model, so it differs from row to row: not the account's balance.
+	 */
+	remaining: number | null;
+	/**
+	 * The account's balance right after this use, in tokens, as the statement gives it for the same
+	 * operation (ledger/statement.ts: countable lots, running holds' tokens included until they
+	 * settle); a use paid by a free allowance or unlimited tokens leaves it as it was. Null unless
+	 * asked for (`HistoryQuery.balances`).
+	 */
+	balanceAfter: number | null;
+	actorUserId: string | null;
+	actorName: string | null;
+	paidBy: PaidBy[];
+	metadata: Record<string, unknown> | null;
+	rate: { tokensPerUnit: number; unit: string } | null;
+}
+
+export interface HistoryQuery {
+	limit?: number;
+	cursor?: string | null;
+	feature?: string | null;
+	model?: string | null;
+	from?: Date | null;
+	to?: Date | null;
+	/** Also each row's `balanceAfter` (the app's history; the API's leaves it out and skips its cost). */
+	balances?: boolean;
+}
+
+interface Cursor {
+	at: string;
+	id: string;
+	/** The balance after that row (a page that showed balances), so the next page walks back from it, not from now. */
+	balance: number | null;
+}
+
+function decodeCursor(cursor: string): Cursor {
+	try {
+		const [at, id, balance] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+		const n = balance === undefined ? null : Number(balance);
+		if (!at || !id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(Date.parse(at)) || (n !== null && !Number.isSafeInteger(n))) throw new Error('bad');
+		return { at, id, balance: n };
+	} catch {
+		throw new DomainError('invalid_input', 'Invalid cursor.');
+	}
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from([c.at, c.id, ...(c.balance === null ? [] : [c.balance])].join('|'), 'utf8').toString('base64url');
+
+/**
+ * Usage history (consumes and settled holds), newest first, keyset-paged (`limit` 1–200, default
+ * 50) so page N costs the same as page 1; filtered by feature, model and instants (`from`
+ * inclusive, `to` exclusive). With `balances`, each row's balance after it: the statement's
+ * balance now (or the one the cursor carries) less every movement since, the uses the filters
+ * leave out included, in the same statement — so that part costs the movements between the page
+ * and the newer end. Throws DomainError `invalid_input` for a cursor this function did not write.
+ */
+export async function history(exec: Executor, accountId: string, q: HistoryQuery = {}): Promise<{ rows: HistoryRow[]; nextCursor: string | null }> {
+	const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+	const after = q.cursor ? decodeCursor(q.cursor) : null;
+	const older = after ? sql`and (o.created_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
+	const page = sql`
+		select o.id, o.feature, f.name as feature_name, f.module, o.model, o.units, o.cost, o.created_at, o.balance_after as remaining,
+		       o.actor_user_id, u.name as actor_name, o.response, o.metadata, f.tokens_per_unit, f.unit,
+		       (select h.response from operations h join holds hh on hh.operation_id = h.id where hh.id = o.hold_id) as hold_op,
+		       to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text
+		  from operations o
+		  left join features f on f.key = o.feature
+		  left join users u on u.id = o.actor_user_id
+		 where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ('consume', 'settle')
+		   ${q.feature ? sql`and o.feature = ${q.feature}` : sql``}
+		   ${q.model ? sql`and o.model = ${q.model}` : sql``}
+		   ${q.from ? sql`and o.created_at >= ${q.from.toISOString()}::timestamptz` : sql``}
+		   ${q.to ? sql`and o.created_at < ${q.to.toISOString()}::timestamptz` : sql``}
+		   ${older}
+		 -- nulls last: the order of operations_history_idx (both columns are never null). Plain
+		 -- "desc" means nulls first, which only operations_created_idx read backwards gives: the
+		 -- planner then walks every account's operations to find this one's newest.
+		 order by o.created_at desc nulls last, o.id desc nulls last
+		 limit ${limit + 1}`;
+	// The movements from the page's oldest use up to the newer end (the cursor's row, whose balance
+	// it carries, or now), each with what it moved: the balance after a use is the end's less the
+	// movements after it. One scan of each partial index, as the statement's.
+	const newerEnd = after?.balance != null ? sql`and (o.created_at, o.id) <= (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
+	const oldest = sql`and (o.created_at, o.id) >= (select created_at, id from page order by created_at, id limit 1)`;
+	const rows = await queryRows<{
+		id: string; feature: string; feature_name: string | null; module: string | null; model: string | null; units: string | null; cost: number;
+		created_at: string; remaining: number | null; actor_user_id: string | null; actor_name: string | null;
+		response: { paid_by?: PaidBy[] } | null; metadata: Record<string, unknown> | null; hold_op: { paid_by?: PaidBy[] } | null;
+		tokens_per_unit: string | null; unit: string | null; at_text: string; balance: string | null;
+	}>(exec, q.balances ? sql`
+		with page as materialized (${page}),
+		p as (
+		  (select o.id, o.kind, o.created_at, o.hold_id, o.metadata from operations o
+		    where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ('consume', 'settle') ${oldest} ${newerEnd})
+		  union all
+		  (select o.id, o.kind, o.created_at, o.hold_id, o.metadata from operations o
+		    where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ${OTHER_MOVEMENTS} ${oldest} ${newerEnd})
+		),
+		since as (
+		  select p.id, sum(coalesce(moved.delta, 0)) over (order by p.created_at desc, p.id desc rows between unbounded preceding and 1 preceding) as tokens
+		    from p ${movedBy}
+		)
+		select page.*, (${after?.balance != null ? sql`${after.balance}::int8` : sql`${lotsNowSql(accountId)} + ${heldNowSql(accountId)}`}) - coalesce(since.tokens, 0) as balance
+		  from page left join since on since.id = page.id
+		 order by page.created_at desc, page.id desc` : page);
+	const shown = rows.slice(0, limit);
+	const last = shown.at(-1);
+	const balanceOf = (r: (typeof rows)[number]) => (q.balances && r.balance !== null ? Number(r.balance) : null);
+	return {
+		rows: shown.map((r) => ({
+			id: r.id,
+			generator: r.model ?? r.feature,
+			feature: r.feature,
+			featureName: r.feature_name ?? r.feature,
+			module: r.module,
+			model: r.model,
+			units: r.units === null ? null : Number(r.units),
+			tokensUsed: Number(r.cost),
+			date: new Date(r.created_at).toISOString(),
+			remaining: r.remaining === null ? null : Number(r.remaining),
+			balanceAfter: balanceOf(r),
+			actorUserId: r.actor_user_id,
+			actorName: r.actor_name,
+			paidBy: r.response?.paid_by ?? r.hold_op?.paid_by ?? [],
+			metadata: r.metadata,
+			rate: r.tokens_per_unit ? { tokensPerUnit: Number(r.tokens_per_unit), unit: r.unit ?? 'unit' } : null
+		})),
+		nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at_text, id: last.id, balance: balanceOf(last) }) : null
+	};
+}
