@@ -19,6 +19,7 @@ import { usersCsv } from '../src/lib/server/admin';
 import { appRouter } from '../src/lib/server/trpc/router';
 import { createContext } from '../src/lib/server/trpc/init';
 import { freshPostgresDatabase } from '../tests/e2e/server';
+import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from '../src/lib/server/ledger/movements';
 import { fmt, mark, percentile } from './shared';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
@@ -139,13 +140,22 @@ async function setUp(db: Db) {
 	return { large, small, admin };
 }
 
-/** The history cursor of the row half-way down an account's history (the format ledger/queries.ts's history pages with). */
+/**
+ * The history cursor of the row half-way down an account's history, as the app's "Load more" reaches
+ * it (ledger/history.ts's format): with the balance after that row, so the page walks back from it,
+ * not from now. The balance is worked out here once, with the statement's own movements.
+ */
 async function deepCursor(db: Db, accountId: string, count: number): Promise<string> {
 	const [row] = await db.rows<{ at: string; id: string }>(sql`
 		select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, id from operations
 		 where account_id = ${accountId}::uuid and status = 'ok' and kind in ('consume', 'settle')
 		 order by created_at desc, id desc offset ${Math.floor(count / 2)} limit 1`);
-	return Buffer.from(`${row!.at}|${row!.id}`, 'utf8').toString('base64url');
+	const [{ balance }] = (await db.rows<{ balance: string }>(sql`
+		select (${lotsNowSql(accountId)} + ${heldNowSql(accountId)}) - coalesce(sum(moved.delta), 0) as balance
+		  from (select o.id, o.kind, o.hold_id, o.metadata from operations o
+		         where o.account_id = ${accountId}::uuid and o.status = 'ok' and (o.kind in ('consume', 'settle') or o.kind in ${OTHER_MOVEMENTS})
+		           and (o.created_at, o.id) > (${row!.at}::timestamptz, ${row!.id}::uuid)) p ${movedBy}`)) as [{ balance: string }];
+	return Buffer.from(`${row!.at}|${row!.id}|${Number(balance)}`, 'utf8').toString('base64url');
 }
 
 interface Timing { p50: number; p99: number }

@@ -8,6 +8,7 @@ import {
 } from '../../src/lib/server/ledger';
 import { DomainError } from '../../src/lib/server/errors';
 import { balanceOf } from '../../src/lib/client/balance-figures';
+import { MAX_WALK } from '../../src/lib/server/ledger/history';
 
 let db: Db;
 beforeAll(async () => {
@@ -201,6 +202,23 @@ describe(`the usage history's balance after each use on ${backend}`, () => {
 		expect(next.rows.map((r) => r.balanceAfter)).toEqual([12_070, 12_550]);
 		await expect(history(db.orm, a.accountId, { cursor: Buffer.from('2026-01-01T00:00:00Z|00000000-0000-0000-0000-000000000000|lots').toString('base64url'), balances: true }))
 			.rejects.toMatchObject({ code: 'invalid_input' });
+	});
+
+	it('gives no balance for a page more than MAX_WALK movements from its newer end, rather than walking every one since', async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 50_000, source: 'purchase', note: 'Token pack × 10' });
+		const use = (feature: string) => consume(db.orm, { accountId: a.accountId, feature, units: 1, actor: {}, idempotency: idem() });
+		await use('search_images'); // 10 tokens: 49,990
+		for (let i = 0; i < MAX_WALK; i += 100) await Promise.all(Array.from({ length: 100 }, () => use('generate_texts'))); // 45 each
+		await expectInvariants(db);
+		// The one search is MAX_WALK + 1 movements back from now: said without a balance.
+		const rare = await history(db.orm, a.accountId, { feature: 'search_images', balances: true });
+		expect(rare.rows.map((r) => [r.feature, r.balanceAfter])).toEqual([['search_images', null]]);
+		// Paged from the newest, every row has its balance, the chain unbroken to the first use.
+		const rows = await wholeHistory(a.accountId, 200);
+		expect(rows).toHaveLength(MAX_WALK + 1);
+		expect(rows.at(-1)).toMatchObject({ feature: 'search_images', balanceAfter: 49_990 });
+		expect(rows[0]!.balanceAfter).toBe(49_990 - 45 * MAX_WALK);
 	});
 });
 
