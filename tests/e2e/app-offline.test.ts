@@ -92,6 +92,65 @@ describe('offline on a phone', () => {
 	});
 });
 
+describe('offline, pages never opened on this device', () => {
+	/** Every member page that shows the device's saved copies; only the dashboard was opened online. */
+	const pages = ['/statement', '/store', '/usage', '/reports', '/alerts', '/team', '/purchases', '/playground', '/settings'];
+
+	it('say calmly what is missing instead of loading forever, and show what another page saved', async () => {
+		const { context, page } = await openAs(browser, maya.email);
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		const available = await page.locator('.stat', { hasText: 'Available' }).locator('.value').innerText();
+
+		await context.setOffline(true);
+		for (const path of pages) {
+			await page.goto(path);
+			await page.getByRole('status').filter({ hasText: /^\s*Offline/ }).first().waitFor();
+			// Settled: nothing shimmers as if something were coming.
+			await expect.poll(() => page.locator('main .skeleton').count(), { message: path }).toBe(0);
+		}
+
+		await page.goto('/statement');
+		await page.getByRole('heading', { name: "No saved copy of this account's statement on this device yet" }).waitFor();
+		await expect(page.getByText('One visit with a connection saves it here for offline use. It fills in by itself as soon as you are back online.').isVisible()).resolves.toBe(true);
+		await screen(page, 'offline-nothing-saved-statement');
+		await page.goto('/store');
+		await page.getByRole('heading', { name: "No saved copy of the store's packages on this device yet" }).waitFor();
+		// Nothing below to be "as last seen": the card says it all.
+		await expect(page.getByText('the packages below are as last seen').count()).resolves.toBe(0);
+		await screen(page, 'offline-nothing-saved-store');
+
+		// The playground's "Available" is the dashboard's saved figure, its age said.
+		await page.goto('/playground');
+		const balance = page.getByRole('region', { name: 'Balance' });
+		await balance.getByText(available, { exact: true }).waitFor();
+		await page.getByRole('status').filter({ hasText: /^\s*Offline · updated (just now|\d+ min ago)/ }).waitFor();
+		await page.getByText('No saved copy of the operations and their rates on this device yet: it shows once you are back online.').waitFor();
+		await screen(page, 'offline-playground');
+		// The purchases too: the dashboard's copy holds the same list (Maya's has none yet).
+		await page.goto('/purchases');
+		await page.getByRole('status').filter({ hasText: /^\s*Offline · updated/ }).waitFor();
+		await page.getByText('No purchases yet. Visit the store to buy tokens.').waitFor();
+
+		await context.close();
+	});
+});
+
+describe('offline, nothing saved for what the dashboard shows', () => {
+	it('another account picked offline: the dashboard says so, with no skeletons', async () => {
+		const { context, page } = await openAs(browser, maya.email);
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		await context.setOffline(true);
+		// The choice waits in the outbox; this context closes offline, so it never reaches the server.
+		await page.getByRole('radio', { name: /Acme Studio/ }).click();
+		await page.getByRole('heading', { name: "No saved copy of this account's figures on this device yet" }).waitFor();
+		await expect.poll(() => page.locator('main .skeleton').count()).toBe(0);
+		await screen(page, 'offline-nothing-saved-dashboard');
+		await context.close();
+	});
+});
+
 describe('a shared phone', () => {
 	it("keeps nothing of the first user's data for the next one after sign-out", async () => {
 		const context = await phoneContext(browser);
