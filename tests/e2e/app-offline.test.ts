@@ -92,6 +92,132 @@ describe('offline on a phone', () => {
 	});
 });
 
+describe('offline, pages never opened on this device', () => {
+	/** Every member page that shows the device's saved copies; only the dashboard was opened online. */
+	const pages = ['/statement', '/store', '/usage', '/reports', '/alerts', '/team', '/purchases', '/playground', '/settings'];
+
+	it('say calmly what is missing instead of loading forever, show what another page saved, and fill in by themselves online', async () => {
+		const { context, page } = await openAs(browser, maya.email);
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		const available = await page.locator('.stat', { hasText: 'Available' }).locator('.value').innerText();
+
+		await context.setOffline(true);
+		for (const path of pages) {
+			await page.goto(path);
+			await page.getByRole('status').filter({ hasText: /^\s*Offline/ }).first().waitFor();
+			// Settled: nothing shimmers as if something were coming.
+			await expect.poll(() => page.locator('main .skeleton').count(), { message: path }).toBe(0);
+		}
+
+		await page.goto('/statement');
+		await page.getByRole('heading', { name: "No saved copy of this account's statement on this device yet" }).waitFor();
+		await expect(page.getByText('One visit with a connection saves it here for offline use. It fills in by itself as soon as you are back online.').isVisible()).resolves.toBe(true);
+		await screen(page, 'offline-nothing-saved-statement');
+		await page.goto('/store');
+		await page.getByRole('heading', { name: "No saved copy of the store's packages on this device yet" }).waitFor();
+		// Nothing below to be "as last seen": the card says it all.
+		await expect(page.getByText('the packages below are as last seen').count()).resolves.toBe(0);
+		await screen(page, 'offline-nothing-saved-store');
+
+		// The playground's "Available" is the dashboard's saved figure, its age said.
+		await page.goto('/playground');
+		const balance = page.getByRole('region', { name: 'Balance' });
+		await balance.getByText(available, { exact: true }).waitFor();
+		await page.getByRole('status').filter({ hasText: /^\s*Offline · updated (just now|\d+ min ago)/ }).waitFor();
+		await page.getByText('No saved copy of the operations and their rates on this device yet: it shows once you are back online.').waitFor();
+		await screen(page, 'offline-playground');
+		// The purchases too: the dashboard's copy holds the same list (Maya's has none yet).
+		await page.goto('/purchases');
+		await page.getByRole('status').filter({ hasText: /^\s*Offline · updated/ }).waitFor();
+		await page.getByText('No purchases yet. Visit the store to buy tokens.').waitFor();
+
+		await page.goto('/statement');
+		await page.getByRole('heading', { name: /No saved copy/ }).waitFor();
+		await context.setOffline(false);
+		await waitForFresh(page);
+		await page.getByRole('heading', { name: 'Every movement, newest first' }).waitFor();
+		await context.close();
+	});
+});
+
+describe('offline, nothing saved for what the dashboard shows', () => {
+	it('another account picked offline: the dashboard says so, with no skeletons', async () => {
+		const { context, page } = await openAs(browser, maya.email);
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		await context.setOffline(true);
+		// The choice waits in the outbox; this context closes offline, so it never reaches the server.
+		await page.getByRole('radio', { name: /Acme Studio/ }).click();
+		await page.getByRole('heading', { name: "No saved copy of this account's figures on this device yet" }).waitFor();
+		await expect.poll(() => page.locator('main .skeleton').count()).toBe(0);
+		await screen(page, 'offline-nothing-saved-dashboard');
+		await context.close();
+	});
+
+	it('a device whose saved data is gone, opened offline: says so, and fills in by itself when back online', async () => {
+		const { context, page } = await openAs(browser, maya.email);
+		await waitForServiceWorker(page);
+		await waitForFresh(page);
+		// The device's data wiped (storage cleared, a second profile): nobody is remembered here.
+		await page.evaluate(async () => {
+			for (const { name } of await indexedDB.databases()) {
+				if (name?.startsWith('quota-')) await new Promise((done) => (indexedDB.deleteDatabase(name).onsuccess = done));
+			}
+		});
+		await context.setOffline(true);
+		await page.reload();
+		await page.getByRole('heading', { name: "No saved copy of this account's figures on this device yet" }).waitFor();
+		await expect.poll(() => page.locator('main .skeleton').count()).toBe(0);
+		await context.setOffline(false);
+		await waitForFresh(page); // the session is confirmed again, and the figures come
+		await expect(page.locator('.stat .value').count()).resolves.toBe(4);
+		await context.close();
+	});
+});
+
+describe('back online when the browser does not say so', () => {
+	/**
+	 * The connection goes and comes back while navigator.onLine stays true and no `online` event
+	 * comes (as Chromium's offline emulation was seen to do, and networks that carry nothing): the
+	 * app's requests fail, then are answered again. The page's clock is the test's: its timers run
+	 * when the test moves it.
+	 */
+	async function cutOff(path: string) {
+		const context = await phoneContext(browser);
+		await context.addCookies(sessionCookies(maya.email));
+		const page = await context.newPage();
+		await page.clock.install();
+		await page.goto(path);
+		await waitForFresh(page);
+		const cut = (route: import('playwright-core').Route) => route.abort('internetdisconnected');
+		await page.route('**/trpc/**', cut);
+		await page.clock.runFor(AUTO_REFRESH_MS); // the 30-second refresh fails
+		await page.getByRole('status').filter({ hasText: /^\s*Offline · updated/ }).first().waitFor();
+		await page.unroute('**/trpc/**', cut);
+		return { context, page };
+	}
+	/** refresh.svelte.ts's AUTO_REFRESH_MS and RETRY_MS. */
+	const AUTO_REFRESH_MS = 30_000;
+	const RETRY_MS = 10_000;
+	const fresh = (page: import('playwright-core').Page) => page.getByRole('status').filter({ hasText: /^Updated / }).first().waitFor({ timeout: 5_000 });
+
+	it('tries again within 10 seconds by itself, without a tap', async () => {
+		const { context, page } = await cutOff('/dashboard');
+		await page.clock.runFor(RETRY_MS);
+		await fresh(page);
+		await context.close();
+	});
+
+	it('clears "Offline" at once when any request is answered again', async () => {
+		const { context, page } = await cutOff('/playground');
+		await page.getByLabel('Number of words').fill('120'); // the cost is asked of the server as the number changes
+		await page.clock.runFor(1_000);
+		await fresh(page);
+		await context.close();
+	});
+});
+
 describe('a shared phone', () => {
 	it("keeps nothing of the first user's data for the next one after sign-out", async () => {
 		const context = await phoneContext(browser);

@@ -2,7 +2,8 @@
 // The alerts inbox as the pages see it: the header's unread count, and marking alerts read, at
 // once on this device (offline too) and then on the server through the outbox.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MARK_READ_PATH, markRead, provideAlerts } from './alerts.svelte';
+import { provideAlerts } from './alerts.svelte';
+import { MARK_READ_PATH, markRead } from './alerts-read';
 import { live } from './live.svelte';
 import { session } from './session.svelte';
 import { outbox } from './sync.svelte';

@@ -6,6 +6,7 @@ import { appContext, provideAppContext, SETTINGS_PATH } from './app-context.svel
 import { session } from './session.svelte';
 import { outbox, queueAndSync } from './sync.svelte';
 import { wipeDevice } from './storage';
+import { link } from './timed-fetch';
 import { fakeBrowser, Refusal } from '../../../tests/helpers/browser';
 import { mounted } from '../../../tests/helpers/component.svelte';
 
@@ -45,6 +46,19 @@ describe("a signed-in page's settings", () => {
 		answer(settings);
 		await vi.waitFor(() => expect(app.ready).toBe(true));
 		expect([app.accountId, app.account?.name, app.timeZone]).toEqual(['acc-1', 'Design', 'Europe/Berlin']);
+	});
+
+	it('on a device that knew nobody, opened offline, asks for the settings once the session is confirmed online', async () => {
+		Object.assign(session, { user: null, status: 'no-data' });
+		browser.setOnline(false);
+		browser.server.answers['settings.get'] = () => settings;
+		const { provided: app } = page();
+		expect(app.settings.unavailable).toBe(true);
+		await vi.waitFor(() => expect(link.down).toBe(true)); // the page's first ask went unanswered
+		browser.setOnline(true);
+		Object.assign(session, { user: { id: 'u-ada', name: 'Ada' }, status: 'online' }); // startSession, on the connection's return
+		await vi.waitFor(() => expect(app.accountId).toBe('acc-1'));
+		expect(app.settings.status).toBe('fresh');
 	});
 
 	it('shows a change made offline at once, before the server has it', async () => {

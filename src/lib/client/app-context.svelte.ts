@@ -27,7 +27,9 @@ export function provideAppContext(): AppContext {
 	// Asked for at once, beside the identity check rather than after it (every page waits for the
 	// account it names); live() still shows it only once the identity is confirmed.
 	let early: Promise<Settings> | null = firstOr(everyPage.settings);
-	early.catch(() => {}); // the first refresh takes it, and its error, over
+	// The first refresh takes it over; failed (offline), it is dropped: a refresh that comes only
+	// later (a device that knew nobody, once the session is confirmed) asks the server itself.
+	early.catch(() => (early = null));
 	const settings = live<Settings>(
 		() => 'settings',
 		() => {

@@ -24,12 +24,6 @@ export function isNetworkError(error: unknown): boolean {
 	return error instanceof TypeError || (error instanceof DOMException && (error.name === 'AbortError' || error.name === 'TimeoutError'));
 }
 
-/** The domain code of a refusal (e.g. `insufficient_tokens`), when the server gave one. */
-export function domainCode(error: unknown): string | null {
-	if (error instanceof TRPCClientError) return (error.data as { domainCode?: string | null } | undefined)?.domainCode ?? null;
-	return null;
-}
-
 /**
  * What to tell the reader: offline, or the server's words. A spend's refusal (only the playground's
  * run can get one) is worded in the reader's locale by `refusal-text.ts`, kept out of every page's start.

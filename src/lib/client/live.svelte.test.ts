@@ -78,6 +78,52 @@ describe('live data on a page', () => {
 		expect([balance.data, balance.status, balance.error]).toEqual([{ tokens: 6 }, 'fresh', null]);
 	});
 
+	it('says it has nothing to show, not that it is loading, once the device has no copy and the request failed; an answer ends it', async () => {
+		const s = server<{ tokens: number }>();
+		const balance = show(() => 'balance', s.fetch);
+		expect([balance.status, balance.unavailable]).toEqual(['loading', false]);
+		s.fail(0, new TypeError('Failed to fetch'));
+		await vi.waitFor(() => expect(balance.unavailable).toBe(true));
+		expect([balance.status, balance.data]).toEqual(['offline', undefined]);
+		const again = balance.refresh();
+		expect(balance.unavailable).toBe(true); // trying again changes nothing until an answer comes
+		s.answer(1, { tokens: 7 });
+		await again;
+		expect([balance.unavailable, balance.data]).toEqual([false, { tokens: 7 }]);
+	});
+
+	it('does not say so before the device was read: its copy, found after the request failed, shows', async () => {
+		await writeSnapshot(ada.id, 'balance', { tokens: 10 }, 1_000);
+		const m = mounted(() => {
+			const balance = live(() => 'balance', () => Promise.reject(new TypeError('Failed to fetch')));
+			const seen: boolean[] = []; // every value the page would have shown
+			$effect(() => void seen.push(balance.unavailable));
+			return { balance, seen };
+		});
+		unmount = m.unmount;
+		const { balance, seen } = m.value;
+		await vi.waitFor(() => expect([balance.data, balance.status]).toEqual([{ tokens: 10 }, 'offline']));
+		expect(seen).not.toContain(true);
+	});
+
+	it("says so on the server's error too, and when nobody was ever signed in on this offline device", async () => {
+		browser.server.answers['alerts.unread'] = () => {
+			throw new Refusal('INTERNAL_SERVER_ERROR', 503, 'Quota cannot reach its database at the moment.');
+		};
+		const unread = show(() => 'alerts-unread', () => trpc().alerts.unread.query());
+		await vi.waitFor(() => expect(unread.unavailable).toBe(true));
+		expect([unread.status, unread.error]).toEqual(['error', 'Quota cannot reach its database at the moment.']);
+		unmount();
+		session.user = null;
+		session.status = 'no-data';
+		try {
+			const none = show(() => 'alerts-unread', () => trpc().alerts.unread.query());
+			expect([none.status, none.unavailable]).toEqual(['waiting', true]);
+		} finally {
+			session.status = 'starting';
+		}
+	});
+
 	it("drops a late answer to an earlier request, and a request's answer from before the page's own write", async () => {
 		const s = server<number>();
 		const count = show(() => 'count', s.fetch);

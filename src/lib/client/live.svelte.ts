@@ -17,6 +17,13 @@ export interface Live<T> {
 	readonly error: string | null;
 	/** The snapshot's key the data belongs to (null while unknown). */
 	readonly key: string | null;
+	/**
+	 * Nothing to show and nothing on its way: this device has no saved copy (it was read) and the
+	 * last request failed (offline, or the server's error), or nobody was ever signed in here and the
+	 * device is offline (session `no-data`). The page says so (Unavailable.svelte) instead of showing
+	 * skeletons, until a request answers.
+	 */
+	readonly unavailable: boolean;
 	refresh(): Promise<void>;
 	/** Replaces the data with a newer answer the page got otherwise (e.g. after a mutation). */
 	set(data: T): void;
@@ -31,6 +38,8 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 	let updatedAt = $state<number | null>(null);
 	let status = $state<LiveStatus>('waiting');
 	let error = $state<string | null>(null);
+	/** The device's saved copy for the current key was looked for (whether or not there was one). */
+	let read = $state(false);
 	// A new key (another account, filter or user) drops every answer for the previous one; among
 	// the answers for one key, a late answer to an earlier request is dropped (answer-order.ts).
 	let generation = 0;
@@ -42,7 +51,8 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		if (!target) return;
 		const mine = generation;
 		const request = answers.send();
-		if (data === undefined) status = 'loading';
+		// Trying again after a failure is not loading: a page that said it has nothing keeps saying so.
+		if (data === undefined && !error) status = 'loading';
 		try {
 			const fresh = await fetcher();
 			if (mine !== generation || !answers.take(request)) return;
@@ -85,6 +95,8 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		data = undefined;
 		updatedAt = null;
 		status = 'waiting';
+		error = null;
+		read = false;
 		current = userId && k ? { userId, key: k } : null;
 		if (!current) return;
 		const target = current;
@@ -92,7 +104,9 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		void readSnapshot<T>(target.userId, target.key)
 			.catch(() => undefined)
 			.then((saved) => {
-				if (mine !== generation || !saved || data !== undefined) return;
+				if (mine !== generation) return;
+				read = true;
+				if (!saved || data !== undefined) return;
 				data = saved.data;
 				updatedAt = saved.updatedAt;
 			});
@@ -116,6 +130,10 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		},
 		get key() {
 			return current?.key ?? null;
+		},
+		get unavailable() {
+			// `error` is set exactly while the last request failed (offline, or the server's error).
+			return data === undefined && (session.status === 'no-data' || (read && error !== null));
 		},
 		refresh,
 		set(value: T) {

@@ -1,7 +1,9 @@
-// When the page's data is refreshed: every 30 s while it is visible and online, at once when it is
-// shown again or the connection comes back, on the live stream's events, and after a write.
+// When the page's data is refreshed: every 30 s while it is visible (every 10 s while requests go
+// unanswered), at once when it is shown again, when the connection comes back or goes, or when a
+// request is answered after one was not; on the live stream's events, and after a write.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AUTO_REFRESH_MS, clock, onRefresh, openStream, refreshAll, startAutoRefresh } from './refresh.svelte';
+import { AUTO_REFRESH_MS, clock, onRefresh, openStream, refreshAll, RETRY_MS, startAutoRefresh } from './refresh.svelte';
+import { link, timedFetch } from './timed-fetch';
 import { fakeBrowser } from '../../../tests/helpers/browser';
 
 /** A resource that counts its refreshes; each takes `ms` (none: it answers at once, fake timers or not). */
@@ -10,6 +12,16 @@ function resource(ms = 0) {
 	r.stop = onRefresh(async () => {
 		r.refreshes++;
 		if (ms) await new Promise((done) => setTimeout(done, ms));
+	});
+	return r;
+}
+
+/** A resource that asks the server, as every request does (timedFetch); a refusal is an answer too. */
+function asking() {
+	const r = { refreshes: 0, stop: () => {} };
+	r.stop = onRefresh(async () => {
+		r.refreshes++;
+		await timedFetch('/trpc/ping').catch(() => {});
 	});
 	return r;
 }
@@ -49,41 +61,76 @@ describe('the automatic refresh', () => {
 	beforeEach(() => {
 		vi.useFakeTimers();
 		browser = fakeBrowser();
+		link.down = false;
 		reconnects = 0;
 		stops.push(startAutoRefresh(() => reconnects++));
 	});
 
-	it('every 30 s while the page is visible and online: refreshes, sends waiting writes and moves the clock', async () => {
+	it('every 30 s while the page is visible: refreshes, sends waiting writes and moves the clock', async () => {
 		const a = resource();
 		stops.push(a.stop);
-		await vi.advanceTimersByTimeAsync(AUTO_REFRESH_MS);
+		await vi.advanceTimersByTimeAsync(AUTO_REFRESH_MS - RETRY_MS);
+		expect(a.refreshes).toBe(0); // nothing went unanswered: nothing to try again
+		await vi.advanceTimersByTimeAsync(RETRY_MS);
 		expect([a.refreshes, reconnects]).toEqual([1, 1]);
 		expect(clock.now).toBe(Date.now());
 		browser.setVisible(false);
 		await vi.advanceTimersByTimeAsync(AUTO_REFRESH_MS);
+		expect(a.refreshes).toBe(1);
 		browser.setVisible(true); // shown again: at once
 		expect([a.refreshes, reconnects]).toEqual([2, 2]);
-		browser.setOnline(false);
-		await vi.advanceTimersByTimeAsync(AUTO_REFRESH_MS);
-		expect(a.refreshes).toBe(2);
 	});
 
-	it('when the connection comes back: refreshes and sends waiting writes at once', () => {
+	it('when the connection goes or comes back: refreshes and sends waiting writes at once', async () => {
 		const a = resource();
 		stops.push(a.stop);
-		browser.setOnline(false);
+		browser.setOnline(false); // its requests fail at once: the page says it is offline now, not at the next tick
+		await vi.advanceTimersByTimeAsync(0);
 		browser.setOnline(true);
-		expect([a.refreshes, reconnects]).toEqual([1, 1]);
+		expect([a.refreshes, reconnects]).toEqual([2, 2]);
+	});
+
+	it('while requests go unanswered, tries again every 10 s without an `online` event, then every 30 s once one is answered', async () => {
+		const a = asking();
+		stops.push(a.stop);
+		browser.server.up = false; // the connection is gone and the browser says nothing (navigator.onLine stays true)
+		await refreshAll();
+		await vi.advanceTimersByTimeAsync(2 * RETRY_MS);
+		expect([a.refreshes, reconnects, link.down]).toEqual([3, 2, true]);
+		browser.server.up = true;
+		await vi.advanceTimersByTimeAsync(RETRY_MS);
+		expect([a.refreshes, link.down]).toEqual([4, false]);
+		await vi.advanceTimersByTimeAsync(AUTO_REFRESH_MS - RETRY_MS);
+		expect(a.refreshes).toBe(4);
+		await vi.advanceTimersByTimeAsync(RETRY_MS);
+		expect(a.refreshes).toBe(5);
+	});
+
+	it('refreshes everything at once when any request is answered after one was not (no `online` event, no tap)', async () => {
+		const a = asking();
+		stops.push(a.stop);
+		browser.server.up = false;
+		await refreshAll();
+		expect(link.down).toBe(true);
+		browser.server.up = true;
+		await timedFetch('/trpc/ledger.preview'); // e.g. the playground's cost, asked as the user types
+		expect([a.refreshes, reconnects, link.down]).toEqual([2, 1, false]);
+		await timedFetch('/trpc/ledger.preview'); // answered while the way was up: nothing more
+		expect([a.refreshes, reconnects]).toEqual([2, 1]);
 	});
 
 	it('stops when the page is left', async () => {
-		const a = resource();
+		const a = asking();
 		stops.push(a.stop);
 		stops.shift()!(); // startAutoRefresh's stop
+		browser.server.up = false;
+		await refreshAll();
 		await vi.advanceTimersByTimeAsync(AUTO_REFRESH_MS);
+		browser.server.up = true;
+		await timedFetch('/trpc/ledger.preview');
 		browser.setVisible(true);
 		browser.setOnline(true);
-		expect([a.refreshes, reconnects]).toEqual([0, 0]);
+		expect([a.refreshes, reconnects]).toEqual([1, 0]);
 	});
 });
 

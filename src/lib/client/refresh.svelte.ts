@@ -1,11 +1,15 @@
-// When data is refreshed: every 30 s while the page is visible, at once when it becomes visible
-// again or the connection comes back, and on every event of the live stream (SSE) when the
-// server offers one. Resources register here; the layout starts the timers.
+// When data is refreshed: every 30 s while the page is visible (every 10 s while requests go
+// unanswered), at once when it becomes visible again or the connection comes back (an `online`
+// event, or the first request answered after one was not), and on every event of the live stream
+// (SSE) when the server offers one. Resources register here; the layout starts the timers.
+import { link } from './timed-fetch';
 
 type Refresher = () => Promise<unknown>;
 const refreshers = new Set<Refresher>();
 
 export const AUTO_REFRESH_MS = 30_000;
+/** While requests go unanswered, how often they are tried again. */
+export const RETRY_MS = 10_000;
 
 /** A ticking "now" so ages ("updated 3 min ago") and countdowns move without a refresh. */
 export const clock = $state({ now: Date.now() });
@@ -32,31 +36,36 @@ export function refreshAll(opts: { afterWrite?: boolean } = {}): Promise<unknown
  * Starts the timers and listeners; returns a function that stops them. `onReconnect` (sending the
  * writes that wait) runs when the connection or the page comes back, and with each refresh: a
  * network that carries nothing can leave navigator.onLine true, and then no `online` event comes.
+ * While requests go unanswered (`link.down`) the refresh is tried every RETRY_MS (offline it fails at
+ * once, on the device), and the first request answered refreshes everything: the page recovers
+ * without an `online` event or a tap.
  */
 export function startAutoRefresh(onReconnect: () => void): () => void {
+	const again = () => {
+		clock.now = Date.now();
+		void refreshAll();
+		onReconnect();
+	};
+	let ticks = 0;
 	const tick = () => {
 		clock.now = Date.now();
-		if (document.visibilityState !== 'visible' || !navigator.onLine) return;
-		void refreshAll();
-		onReconnect();
+		if (document.visibilityState === 'visible' && (link.down || ++ticks % (AUTO_REFRESH_MS / RETRY_MS) === 0)) again();
 	};
-	const timer = setInterval(tick, AUTO_REFRESH_MS);
+	const timer = setInterval(tick, RETRY_MS);
 	const visible = () => {
-		if (document.visibilityState !== 'visible') return;
-		clock.now = Date.now();
-		void refreshAll();
-		onReconnect();
+		if (document.visibilityState === 'visible') again();
 	};
-	const online = () => {
-		void refreshAll();
-		onReconnect();
-	};
+	link.back = again;
 	document.addEventListener('visibilitychange', visible);
-	window.addEventListener('online', online);
+	// Offline too: the requests fail at once and every page says it is offline now, not at the next tick.
+	window.addEventListener('online', again);
+	window.addEventListener('offline', again);
 	return () => {
 		clearInterval(timer);
+		link.back = () => {};
 		document.removeEventListener('visibilitychange', visible);
-		window.removeEventListener('online', online);
+		window.removeEventListener('online', again);
+		window.removeEventListener('offline', again);
 	};
 }
 

@@ -48,6 +48,25 @@ describe('starting a session', () => {
 		expect((await readSnapshot(ada.id, 'settings'))?.data).toEqual({ activeAccountId: 'a-ada' });
 	});
 
+	it('started offline, is confirmed when started again with a connection (as the layout does when requests are answered again)', async () => {
+		await setDeviceUser(ada);
+		browser.setOnline(false);
+		await startSession();
+		expect([session.user, session.status, session.siteAdmin]).toEqual([ada, 'offline', false]);
+		browser.setOnline(true);
+		browser.server.answers['me.profile'] = () => ({ ...ada, siteRole: 'admin' });
+		await startSession();
+		expect([session.user, session.status, session.siteAdmin]).toEqual([ada, 'online', true]);
+	});
+
+	it('calls made while one runs share it: the server is asked once', async () => {
+		browser.server.answers['me.profile'] = () => ({ ...ada, siteRole: null });
+		await Promise.all([startSession(), startSession()]);
+		expect(browser.server.calls.filter((c) => c.path === 'me.profile')).toHaveLength(1);
+		await startSession(); // one that ended is not shared: asked again
+		expect(browser.server.calls.filter((c) => c.path === 'me.profile')).toHaveLength(2);
+	});
+
 	it('when the server cannot answer now (not a refusal of the session), also keeps the last user', async () => {
 		await setDeviceUser(ada);
 		browser.server.answers['me.profile'] = () => {

@@ -39,7 +39,19 @@ export function sessionExpired(error: unknown): Promise<void> {
 	return ending;
 }
 
-export async function startSession() {
+let starting: Promise<void> | null = null;
+
+/**
+ * Confirms who uses the device with the server (the device's last user offline); calls made while
+ * one runs share it. Run at start, and again when the connection comes back to a session that
+ * started without it (the live stream opens, a site admin gets the console).
+ */
+export function startSession(): Promise<void> {
+	starting ??= confirmSession().finally(() => (starting = null));
+	return starting;
+}
+
+async function confirmSession() {
 	// Asked at once (or already, by the page's inline script) while the device is read.
 	const confirmed = firstOr(everyPage.profile, undefined, { signal: AbortSignal.timeout(8_000) });
 	confirmed.catch(() => {}); // awaited below

@@ -3,6 +3,13 @@
 // what waits on it waits too: the shared refresh (every later refresh joins the one under way) and
 // the outbox's flush (it holds the device's sync lock while it sends).
 
+/**
+ * The way to the server as the last request found it: `down` once one went unanswered, until one
+ * is answered (any answer, a refusal too), which runs `back` (the page refreshes what it shows).
+ * Requests alone say so: the browser's `online` event and navigator.onLine do not always.
+ */
+export const link = { down: false, back: () => {} };
+
 /** Milliseconds a request may go unanswered (its whole body read) before it fails as unreachable. */
 export const REQUEST_TIMEOUT_MS = 20_000;
 
@@ -20,5 +27,17 @@ export function timedFetch(input: RequestInfo | URL, init: RequestInit = {}, ms 
 	if (caller?.aborted) callerAborts();
 	else caller?.addEventListener('abort', callerAborts, { once: true });
 	setTimeout(() => both.abort(), ms);
-	return fetch(input, { ...init, signal: both.signal });
+	return fetch(input, { ...init, signal: both.signal }).then(
+		(res) => {
+			if (link.down) {
+				link.down = false;
+				link.back();
+			}
+			return res;
+		},
+		(e) => {
+			link.down = true;
+			throw e;
+		}
+	);
 }

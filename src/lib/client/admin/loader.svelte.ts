@@ -1,10 +1,16 @@
 // How an admin page reads what it shows: one place for "loading", "could not load (why)" and
 // "try again", so every page says the same thing the same way. What was read stays in memory only
 // (the page's own state): admin data is other people's and is never written to this device.
-import { domainCode, errorMessage, isNetworkError } from '../errors';
+import { TRPCClientError } from '@trpc/client';
+import { errorMessage, isNetworkError } from '../errors';
 
 /** `not_found`: what the page is about does not exist (a retry cannot help); `offline` and `error` may pass. */
 export type LoadStatus = 'loading' | 'ready' | 'offline' | 'error' | 'not_found';
+
+/** The domain code of a refusal (e.g. `not_found`), when the server gave one (kept here, out of the member pages' start: errors.ts). */
+function domainCode(error: unknown): string | null {
+	return error instanceof TRPCClientError ? ((error.data as { domainCode?: string | null } | undefined)?.domainCode ?? null) : null;
+}
 
 /**
  * Runs a page's `read` (which stores what it read in the page's own state) and keeps its outcome.
