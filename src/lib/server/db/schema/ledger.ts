@@ -235,7 +235,11 @@ export const operations = pgTable(
 		idemKey: text('idem_key'),
 		requestHash: text('request_hash'),
 		response: jsonb('response'),
-		/** Spendable balance (lots, excluding unlimited) after this operation. */
+		/**
+		 * After a consume or settle: what was spendable on its feature and model (the answer's
+		 * `remaining`; null = unlimited). After a grant: the lots usable for its model. Not the
+		 * account's balance, which the statement and the usage history work out (ledger/movements.ts).
+		 */
 		balanceAfter: tokens('balance_after'),
 		metadata: jsonb('metadata'),
 		createdAt: ts('created_at').notNull().defaultNow()
