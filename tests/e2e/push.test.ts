@@ -85,7 +85,7 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await mine.getByLabel('Add a step (tokens)').fill('500');
 		await mine.getByRole('button', { name: 'Add' }).click();
 		await mine.getByRole('button', { name: 'Save alert steps' }).click();
-		await mine.getByRole('button', { name: 'Saved', exact: true }).and(page.locator(':disabled')).waitFor();
+		await mine.getByRole('status').getByText(/^Alert steps saved for your tokens: /).waitFor();
 		await expect(mine.getByRole('list', { name: /Alert steps/ }).innerText()).resolves.toContain('Below 500 tokens');
 
 		// Quiet hours, in the zone the page shows times in.
@@ -94,6 +94,8 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await quiet.getByLabel('Quiet from').fill('22:30');
 		await quiet.getByLabel('Quiet until').fill('06:45');
 		await quiet.getByRole('button', { name: 'Save quiet hours' }).click();
+		// Said under the form, as every setting says it is saved.
+		await quiet.getByRole('status').getByText('Quiet hours saved: no push from 22:30 to 06:45.').waitFor();
 		await quiet.getByRole('button', { name: 'Save quiet hours' }).and(page.locator(':disabled')).waitFor();
 		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
 		await page.reload();
