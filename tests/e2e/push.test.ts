@@ -88,8 +88,23 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await mine.getByRole('status').getByText(/^Alert steps saved for your tokens: /).waitFor();
 		await expect(mine.getByRole('list', { name: /Alert steps/ }).innerText()).resolves.toContain('Below 500 tokens');
 
+		// The time zone is found by typing a city, named as every page names it, and saved like every setting.
+		const zone = page.getByRole('combobox', { name: 'Dates and resets are shown in' });
+		await zone.click();
+		await zone.fill('addis');
+		await page.getByRole('option', { name: /^Addis Ababa \(Africa\) · UTC\+03:00/ }).waitFor();
+		await screen(page, 'settings-time-zone-search');
+		await zone.press('Enter');
+		await page.getByRole('status').getByText('Time zone saved: dates and resets are shown in Addis Ababa (Africa) · UTC+03:00.').waitFor();
+		await expect(zone.inputValue()).resolves.toBe('Addis Ababa (Africa) · UTC+03:00');
+		// Escape leaves it as it was.
+		await zone.fill('berlin');
+		await zone.press('Escape');
+		await expect(zone.inputValue()).resolves.toBe('Addis Ababa (Africa) · UTC+03:00');
+
 		// Quiet hours, in the zone the page shows times in.
 		const quiet = page.getByRole('group', { name: 'Quiet hours' });
+		await quiet.getByText('In your time zone, Addis Ababa (Africa) · UTC+03:00.').waitFor();
 		await quiet.getByRole('checkbox', { name: 'No push from' }).check();
 		await quiet.getByLabel('Quiet from').fill('22:30');
 		await quiet.getByLabel('Quiet until').fill('06:45');
@@ -104,6 +119,8 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await expect(mine.getByRole('list', { name: /Alert steps/ }).innerText()).resolves.toMatch(/Below 500 tokens/);
 		await expect(quiet.getByLabel('Quiet from').inputValue()).resolves.toBe('22:30');
 		await expect(quiet.getByLabel('Quiet until').inputValue()).resolves.toBe('06:45');
+		const stored = await page.evaluate(async () => (await (await fetch('/trpc/alerts.push.status?input=%7B%7D')).json()).result.data.quietHours);
+		expect(stored).toEqual({ from: '22:30', to: '06:45', timeZone: 'Africa/Addis_Ababa' });
 		await expect(page.getByText('On iPhone and iPad, push works only in Quota added to the Home Screen.').isVisible()).resolves.toBe(true);
 		await mine.getByRole('list', { name: /Alert steps/ }).evaluate((e) => e.scrollIntoView({ block: 'center' }));
 		await screen(page, 'settings-token-step');
