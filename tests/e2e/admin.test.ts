@@ -336,6 +336,38 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		it('keeps the bonus form’s fields in line whatever slips show, and says which fields are required', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(leo.email);
+			await page.getByRole('link', { name: leo.name }).first().click();
+			const form = page.getByRole('form', { name: 'Grant a bonus' });
+			await form.waitFor();
+			// The labels say it (the mark has no words of its own: a screen reader hears "required" from the field).
+			const labels = await form.locator('label').evaluateAll((ls) => ls.map((l) => `${l.textContent}${getComputedStyle(l, '::after').content.startsWith('"') ? ' (required)' : ''}`));
+			expect(labels).toEqual(['Tokens (required)', 'Model', 'Expires', 'Note (required)']);
+			await expect(form.getByRole('textbox', { name: 'Note', exact: true }).getAttribute('required')).resolves.toBe('');
+			const fields = ['Tokens', 'Model', 'Expires', 'Note'].map((name) => form.getByLabel(name, { exact: true }));
+			const tops = async () => Promise.all(fields.map(async (f) => Math.round((await f.boundingBox())!.y)));
+			const rows = size.name === 'phone' ? [[0, 1], [2, 3]] : [[0, 1, 2, 3]];
+			const inLine = async () => {
+				const y = await tops();
+				for (const row of rows) expect(new Set(row.map((i) => y[i])).size, `fields ${row} at ${row.map((i) => y[i])}`).toBe(1);
+			};
+			await inLine();
+			// A slip under one field, then under three at once (the longest under the narrowest field).
+			await fields[0]!.fill('0');
+			await form.getByRole('button', { name: 'Grant bonus' }).click();
+			await expectNoteBeside(fields[0]!, 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.');
+			await inLine();
+			await fields[2]!.fill('2020-01-01');
+			await form.getByRole('button', { name: 'Grant bonus' }).click();
+			await expectNoteBeside(fields[3]!, 'Add a note: the member sees it with the tokens.');
+			await expect(form.getByRole('alert').count()).resolves.toBe(3);
+			await inLine();
+			await form.screenshot({ path: `test-results/screens/admin-user-bonus-slips-${size.name}.png` });
+			await expectSound(page);
+		});
+
 		onPhone(size, 'creates a site key shown once, revokes it, and the REST API then refuses it', async () => {
 			await page.goto('/admin/keys');
 			const name = `E2E ${size.name} ${Date.now()}`;
