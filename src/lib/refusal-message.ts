@@ -5,6 +5,7 @@
  * tokens. One wording for the REST API (plain digits with thousands separators, "7,500") and the
  * pages (numbers and times in the reader's locale): only the formatter differs.
  */
+import { zoneLabel } from './time-zones';
 
 /**
  * What one request may draw on, as its refusal and the pages say it: its feature's free allowance and
@@ -58,13 +59,16 @@ export const plainFormatter: Formatter = {
 	}
 };
 
-/** Page wording: numbers and times in the reader's locale (`undefined` = the browser's). */
+/**
+ * Page wording: numbers and times in the reader's locale (`undefined` = the browser's), the zone as
+ * every page names it: "Dec 3, 2026, 00:00, Berlin (Europe) · UTC+01:00".
+ */
 export function localeFormatter(locale?: string): Formatter {
 	return {
 		tokens: (n) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n),
 		time: (iso, timeZone) =>
 			// The app's date-and-time form (lib/client/format.ts, dateTime): "Dec 3, 2026, 00:00", 24-hour.
-			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))} (${timeZone})`
+			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))}, ${zoneLabel(timeZone, new Date(iso))}`
 	};
 }
 

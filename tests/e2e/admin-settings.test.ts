@@ -27,15 +27,40 @@ const guestConsume = (guest: string) =>
 		body: JSON.stringify({ guest, feature: 'ai_bots', units: 10 })
 	});
 
-/** The Chatbot module's form on the Limits page. */
-const chatForm = (page: Page) => page.getByRole('form', { name: /^Chatbot/ });
+/** The Chatbot module's card on the Limits page: what it gives, with its forms behind Edit. */
+const chatCard = (page: Page) => page.getByRole('region', { name: 'Chatbot' });
+/** The Chatbot module's limits form, open in its card. */
+const chatForm = (page: Page) => page.getByRole('form', { name: 'Chatbot: free allowances' });
+
+async function editChat(page: Page) {
+	await chatCard(page).getByRole('button', { name: 'Edit limits of Chatbot' }).click();
+	await chatForm(page).waitFor();
+}
 
 async function saveChat(page: Page, guest: string, message: string) {
+	if (!(await chatForm(page).count())) await editChat(page);
 	const form = chatForm(page);
 	await form.getByLabel('Guest limit (tokens)').fill(guest);
 	await form.getByLabel('Limit message', { exact: true }).fill(message);
 	await form.getByRole('button', { name: 'Save Chatbot' }).click();
-	await form.getByText('Chatbot saved. Recorded in the audit log.').waitFor();
+	// The form closes; the card says what it saved, with what it gives now.
+	await chatCard(page).getByRole('status').getByText('Chatbot saved. Recorded in the audit log.').waitFor();
+	await expect(chatForm(page).count()).resolves.toBe(0);
+}
+
+/** The site's periods, spend order and caps: as they are, and their form behind Edit. */
+const siteCard = (page: Page) => page.getByRole('region', { name: 'Periods, spend order and caps' });
+const siteForm = (page: Page) => page.getByRole('form', { name: 'Periods, spend order and caps' });
+
+/** The site's settings as the card lists them. */
+const facts = (page: Page) => siteCard(page).locator('dl').innerText();
+
+async function saveMemberCap(page: Page, cap: string) {
+	if (new URL(page.url()).pathname !== '/admin/limits') await page.goto('/admin/limits');
+	await siteCard(page).getByRole('button', { name: /^Edit/ }).click();
+	await siteForm(page).getByLabel('Team member daily cap (tokens)').fill(cap);
+	await siteForm(page).getByRole('button', { name: 'Save site settings' }).click();
+	await siteCard(page).getByText('Site settings saved. Recorded in the audit log.').waitFor();
 }
 
 async function setRate(page: Page, feature: string, rate: string) {
@@ -95,8 +120,8 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 
 	it('sets the guest chat limit to 0, and a guest’s consume is then refused with the configured message', async () => {
 		await page.goto('/admin/limits');
+		await editChat(page);
 		const form = chatForm(page);
-		await form.waitFor();
 		const original = { guest: await form.getByLabel('Guest limit (tokens)').inputValue(), message: await form.getByLabel('Limit message', { exact: true }).inputValue() };
 		const message = `Chat is for members on this ${size.name} test. Sign up to chat.`;
 		try {
@@ -108,6 +133,7 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 			expect((await guestConsume(`e2e-still-open-${size.name}`)).status).toBe(200);
 
 			await saveChat(page, '0', message);
+			await chatCard(page).getByText('A guest gets nothing: Chatbot is disabled for them.').waitFor();
 			await screen(page, `admin-limits-${size.name}`);
 			await expectSound(page);
 			const refused = await guestConsume(`e2e-refused-${size.name}`);
@@ -152,27 +178,55 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		expect((await consume()).status).toBe(200);
 	});
 
-	it('saves the team member cap default beside the team pool default, and names each role field by the role’s name', async () => {
+	it('saves the team member cap default beside the team pool default, says it in the audit log in words, and names each role field by the role’s name', async () => {
 		await page.goto('/admin/limits');
-		const site = page.getByRole('form', { name: 'Periods, spend order and caps' });
-		const field = site.getByLabel('Team member daily cap (tokens)');
-		await field.waitFor();
-		const before = await field.inputValue();
+		await expect(facts(page)).resolves.toMatch(/Team member daily cap\s+None/);
 		try {
-			await field.fill('750');
-			await site.getByRole('button', { name: 'Save site settings' }).click();
-			await site.getByText('Site settings saved. Recorded in the audit log.').waitFor();
+			await saveMemberCap(page, '750');
 			await page.reload();
-			await expect(page.getByRole('form', { name: 'Periods, spend order and caps' }).getByLabel('Team member daily cap (tokens)').inputValue()).resolves.toBe('750');
+			await expect(facts(page)).resolves.toMatch(/Team member daily cap\s+750 tokens a day/);
+			// The audit log says it as the page does: the field by its name, the figures as figures.
+			await page.goto('/admin/audit?action=site.settings_updated');
+			const row = page.getByRole('listitem').filter({ hasText: 'Site settings changed' }).first().getByRole('row').filter({ hasText: 'Team member daily cap (tokens)' });
+			await row.waitFor();
+			await expect(row.getByRole('cell').allTextContents()).resolves.toEqual(['None', '750']);
 		} finally {
-			const again = page.getByRole('form', { name: 'Periods, spend order and caps' });
-			await again.getByLabel('Team member daily cap (tokens)').fill(before);
-			await again.getByRole('button', { name: 'Save site settings' }).click();
-			await again.getByText('Site settings saved. Recorded in the audit log.').waitFor();
+			await saveMemberCap(page, '');
 		}
+		await expect(facts(page)).resolves.toMatch(/Team member daily cap\s+None/);
 		// The demo's chat limits are role-based: one field per role of the Roles page's list, by its name.
+		await editChat(page);
 		await expect(chatForm(page).getByLabel('Author (tokens)').inputValue()).resolves.toBe('20000');
 		await expect(chatForm(page).getByLabel('Member (tokens)').count()).resolves.toBe(1);
+		await chatForm(page).getByRole('button', { name: 'Cancel' }).click();
+		await expect(chatForm(page).count()).resolves.toBe(0);
+	});
+
+	it('fits every module and the site’s settings in a few screens, each form one Edit away; a zone is found by typing, and Cancel keeps what was saved', async () => {
+		await page.goto('/admin/limits');
+		await chatCard(page).waitFor();
+		// Every module's card says what each audience gets and what its rollover does.
+		const modules = page.getByRole('region').filter({ has: page.getByRole('button', { name: /^Edit limits of / }) });
+		await expect(modules.count()).resolves.toBeGreaterThanOrEqual(5); // the demo's, and any a test added
+		for (const card of await modules.all()) await expect(card.innerText()).resolves.toMatch(/A guest gets[\s\S]*Rollover:/);
+		await expect(facts(page)).resolves.toMatch(/Time zone\s+UTC\s+Week starts on\s+Monday/);
+		const height = await page.evaluate(() => document.documentElement.scrollHeight);
+		expect(height).toBeLessThan(4 * 844); // was 9,100 px, the forms of every module open at once
+		await screen(page, `admin-limits-summary-${size.name}`);
+		await expectSound(page);
+
+		await siteCard(page).getByRole('button', { name: /^Edit/ }).click();
+		const zone = siteForm(page).getByRole('combobox', { name: 'Time zone' });
+		await zone.click();
+		await zone.fill('addis');
+		await page.getByRole('option', { name: /^Addis Ababa \(Africa\) · UTC\+03:00/ }).click();
+		await expect(zone.inputValue()).resolves.toBe('Addis Ababa (Africa) · UTC+03:00');
+		await screen(page, `admin-limits-site-form-${size.name}`);
+		await expectSound(page);
+		await siteForm(page).getByRole('button', { name: 'Cancel' }).click();
+		await expect(facts(page)).resolves.toMatch(/Time zone\s+UTC\s/);
+		// Back on the button that opened it (the keyboard's place is kept).
+		await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('site-edit');
 	});
 
 	it('changes a feature’s rate with a live cost preview, and the playground shows the new cost', async () => {
@@ -221,11 +275,11 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 
 	it('needs a connection, and keeps none of what it shows on the device', async () => {
 		await page.goto('/admin/limits');
-		await chatForm(page).waitFor();
+		await chatCard(page).waitFor();
 		await context.setOffline(true);
 		try {
 			await page.getByText('The admin console needs a connection').waitFor();
-			await expect(chatForm(page).count()).resolves.toBe(0);
+			await expect(chatCard(page).count()).resolves.toBe(0);
 			const stored = await deviceStorage(page);
 			expect(stored.idb + stored.cached).not.toContain('Chat is for members');
 		} finally {
@@ -240,7 +294,7 @@ describe('the admin Overview, Limits and Rates on a desktop', () => {
 		try {
 			await tour(page, [
 				{ path: '/admin', ready: page.getByRole('heading', { name: 'Top features' }), name: 'admin-overview-desktop' },
-				{ path: '/admin/limits', ready: chatForm(page), name: 'admin-limits-desktop' },
+				{ path: '/admin/limits', ready: chatCard(page), name: 'admin-limits-desktop' },
 				{ path: '/admin/rates', ready: page.getByRole('row', { name: /Search prices/ }), name: 'admin-rates-desktop' }
 			]);
 		} finally {

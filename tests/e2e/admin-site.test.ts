@@ -256,7 +256,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByLabel('Tokens each').fill('321');
 		await page.getByText(/^Grants 321 tokens to every enabled user with the role/).waitFor();
 		// A day already over, and no note: said beside each before the confirm step, nothing asked of the server.
-		const expires = page.getByLabel('Expires (optional)');
+		const expires = page.getByLabel('Expires', { exact: true });
 		await expires.fill('2020-01-01');
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		await page.locator('#camp-expires-note').filter({ hasText: 'The expiry must be in the future: pick today or a later day, or leave it empty for never.' }).waitFor();

@@ -53,7 +53,7 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		await page.locator('#hook-url-note').filter({ hasText: 'URL must be an http:// or https:// URL with a host name or IPv4 address.' }).waitFor();
 		await expect(page.getByRole('alert').filter({ hasText: 'URL must be' }).count()).resolves.toBe(1);
 		await page.getByLabel('URL').fill(url);
-		await page.getByLabel('Description (optional)').fill(`Billing backend (${size.name})`);
+		await page.getByLabel('Description', { exact: true }).fill(`Billing backend (${size.name})`);
 		for (const type of ['Balance low (each alert step)', 'Balance used up', 'Free allowance used up', 'Hold expired']) {
 			await page.getByRole('checkbox', { name: new RegExp(`^${type.replace(/[()]/g, '\\$&')}`) }).uncheck();
 		}

@@ -7,6 +7,7 @@ import { DEMO_SITE_API_KEY } from './server';
 import { deviceStorage, expectNoteBeside, leo, maya, onScreen, screen, shiftWhileLoading, startScripts } from './app';
 import { expectSound, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
 import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
+import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
 
 // The admin console as the demo's site admin and as a member: each behaviour at a phone's size, and
 // those whose layout differs at a desktop's too, where a tour looks at every page.
@@ -103,12 +104,12 @@ for (const size of sizes) {
 
 		onPhone(size, 'shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site’s setup, the site key and the seeded lots', async () => {
 			await page.goto('/admin/audit');
-			const packages = page.getByRole('listitem').filter({ hasText: 'store.product_created' });
+			const packages = page.getByRole('listitem').filter({ hasText: 'Package added' });
 			await packages.first().getByText('By Quota (demo data)').waitFor();
 			await packages.first().scrollIntoViewIfNeeded();
 			await screen(page, `admin-audit-fresh-${size.name}`);
 			await page.goto('/admin/audit?action=rates.feature_saved');
-			const setup = page.getByRole('listitem').filter({ hasText: 'rates.feature_saved' });
+			const setup = page.getByRole('listitem').filter({ hasText: 'Feature added' });
 			await setup.first().getByText('By Quota (demo data)').waitFor();
 			await expect(setup.count()).resolves.toBe(8); // the demo's eight features
 			await expect(setup.filter({ hasText: 'By Quota (demo data)' }).count()).resolves.toBe(8);
@@ -116,10 +117,15 @@ for (const size of sizes) {
 			const key = page.getByRole('listitem').filter({ hasText: 'Demo site key' });
 			await key.getByText('By Quota (demo data)').waitFor();
 			await page.goto('/admin/audit?account=maya%40quota.test&action=ledger.grant');
-			const grants = page.getByRole('listitem').filter({ hasText: 'ledger.grant' });
+			const grants = page.getByRole('listitem').filter({ hasText: 'Tokens granted' });
 			await grants.filter({ hasText: 'Pilot allocation: GPT-5 Nano' }).getByText('By Quota (demo data)').waitFor();
 			await expect(grants.count()).resolves.toBe(5); // four allocations and the referral bonus
 			await expect(grants.filter({ hasText: 'By Quota (demo data)' }).count()).resolves.toBe(5);
+			// In words: where the tokens came from, how many, for which model; no action's code name, no field's key.
+			await expect(grants.filter({ hasText: 'Pilot allocation: GPT-5 Nano' }).innerText()).resolves.toMatch(/As Added by an admin[\s\S]*Model GPT-5 Nano/);
+			const shown = await page.locator('main').innerText();
+			for (const action of AUDIT_ACTIONS) expect(shown).not.toContain(action);
+			expect(shown).not.toMatch(/\b(expires_at|lotId|limitTokens|source)\b/);
 			await grants.first().scrollIntoViewIfNeeded();
 			await screen(page, `admin-audit-demo-${size.name}`);
 			await expectSound(page);
@@ -246,10 +252,13 @@ for (const size of sizes) {
 			const entry = page.getByRole('listitem').filter({ hasText: reason });
 			await entry.waitFor();
 			await expect(entry.count()).resolves.toBe(1); // sent once
-			await expect(entry.getByText('balance.adjusted').isVisible()).resolves.toBe(true);
-			await expect(entry.getByText(`${admin.name} (${admin.email})`).isVisible()).resolves.toBe(true);
-			const cells = await entry.getByRole('row').filter({ hasText: 'balance' }).getByRole('cell').allTextContents();
-			expect(cells).toEqual([String(general), String(target)]);
+			await expect(entry.getByText('Balance adjusted', { exact: true }).isVisible()).resolves.toBe(true);
+			await expect(entry.innerText()).resolves.toContain(`By ${admin.name} (${admin.email})`);
+			// The actor links to their own page; the figures are figures, with thousands separators.
+			await expect(entry.getByRole('link', { name: admin.name }).getAttribute('href')).resolves.toMatch(/^\/admin\/users\/[0-9a-f-]{36}$/);
+			const cells = await entry.getByRole('row').filter({ hasText: 'General balance (tokens)' }).getByRole('cell').allTextContents();
+			expect(cells).toEqual([general.toLocaleString('en-US'), target.toLocaleString('en-US')]);
+			await expect(entry.innerText()).resolves.toContain(`Change (tokens) +${(target - general).toLocaleString('en-US')}`);
 			await screen(page, `admin-audit-${size.name}`);
 			await expectSound(page);
 		});
@@ -321,8 +330,42 @@ for (const size of sizes) {
 			await page.getByText('Scroll sideways for more columns →').first().waitFor();
 			await expect(page.getByText('General balance', { exact: true }).count()).resolves.toBe(1);
 			const audit = page.locator('section', { has: page.getByRole('heading', { name: 'Audit entries' }) });
-			await expect(audit.getByText(`“${note}”`).count()).resolves.toBe(1);
+			await expect(audit.getByText(`Note: ${note}`).count()).resolves.toBe(1);
+			await expect(audit.getByText(/^Bonus granted$/).count()).resolves.toBeGreaterThan(0);
+			await expect(audit.innerText()).resolves.not.toMatch(/lotId|bonus\.granted|balance \d+ →/);
 			await screen(page, `admin-user-detail-${size.name}`);
+			await expectSound(page);
+		});
+
+		it('keeps the bonus form’s fields in line whatever slips show, and says which fields are required', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(leo.email);
+			await page.getByRole('link', { name: leo.name }).first().click();
+			const form = page.getByRole('form', { name: 'Grant a bonus' });
+			await form.waitFor();
+			// The labels say it (the mark has no words of its own: a screen reader hears "required" from the field).
+			const labels = await form.locator('label').evaluateAll((ls) => ls.map((l) => `${l.textContent}${getComputedStyle(l, '::after').content.startsWith('"') ? ' (required)' : ''}`));
+			expect(labels).toEqual(['Tokens (required)', 'Model', 'Expires', 'Note (required)']);
+			await expect(form.getByRole('textbox', { name: 'Note', exact: true }).getAttribute('required')).resolves.toBe('');
+			const fields = ['Tokens', 'Model', 'Expires', 'Note'].map((name) => form.getByLabel(name, { exact: true }));
+			const tops = async () => Promise.all(fields.map(async (f) => Math.round((await f.boundingBox())!.y)));
+			const rows = size.name === 'phone' ? [[0, 1], [2, 3]] : [[0, 1, 2, 3]];
+			const inLine = async () => {
+				const y = await tops();
+				for (const row of rows) expect(new Set(row.map((i) => y[i])).size, `fields ${row} at ${row.map((i) => y[i])}`).toBe(1);
+			};
+			await inLine();
+			// A slip under one field, then under three at once (the longest under the narrowest field).
+			await fields[0]!.fill('0');
+			await form.getByRole('button', { name: 'Grant bonus' }).click();
+			await expectNoteBeside(fields[0]!, 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.');
+			await inLine();
+			await fields[2]!.fill('2020-01-01');
+			await form.getByRole('button', { name: 'Grant bonus' }).click();
+			await expectNoteBeside(fields[3]!, 'Add a note: the member sees it with the tokens.');
+			await expect(form.getByRole('alert').count()).resolves.toBe(3);
+			await inLine();
+			await form.screenshot({ path: `test-results/screens/admin-user-bonus-slips-${size.name}.png` });
 			await expectSound(page);
 		});
 

@@ -44,7 +44,7 @@ describe('alert steps and the inbox on a phone', () => {
 		await screen(page, 'settings-alert-step-letters');
 		await mine.getByLabel('Add a step (%)').fill('');
 		await mine.getByRole('button', { name: 'Save alert steps' }).click();
-		await mine.getByRole('button', { name: 'Saved', exact: true }).and(page.locator(':disabled')).waitFor();
+		await mine.getByRole('status').getByText(/^Alert steps saved for your tokens: /).waitFor();
 		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
 		await page.reload();
 		await waitForFresh(page);

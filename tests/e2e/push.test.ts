@@ -99,15 +99,32 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await mine.getByLabel('Add a step (tokens)').fill('500');
 		await mine.getByRole('button', { name: 'Add' }).click();
 		await mine.getByRole('button', { name: 'Save alert steps' }).click();
-		await mine.getByRole('button', { name: 'Saved', exact: true }).and(page.locator(':disabled')).waitFor();
+		await mine.getByRole('status').getByText(/^Alert steps saved for your tokens: /).waitFor();
 		await expect(mine.getByRole('list', { name: /Alert steps/ }).innerText()).resolves.toContain('Below 500 tokens');
+
+		// The time zone is found by typing a city, named as every page names it, and saved like every setting.
+		const zone = page.getByRole('combobox', { name: 'Dates and resets are shown in' });
+		await zone.click();
+		await zone.fill('addis');
+		await page.getByRole('option', { name: /^Addis Ababa \(Africa\) · UTC\+03:00/ }).waitFor();
+		await screen(page, 'settings-time-zone-search');
+		await zone.press('Enter');
+		await page.getByRole('status').getByText('Time zone saved: dates and resets are shown in Addis Ababa (Africa) · UTC+03:00.').waitFor();
+		await expect(zone.inputValue()).resolves.toBe('Addis Ababa (Africa) · UTC+03:00');
+		// Escape leaves it as it was.
+		await zone.fill('berlin');
+		await zone.press('Escape');
+		await expect(zone.inputValue()).resolves.toBe('Addis Ababa (Africa) · UTC+03:00');
 
 		// Quiet hours, in the zone the page shows times in.
 		const quiet = page.getByRole('group', { name: 'Quiet hours' });
+		await quiet.getByText('In your time zone, Addis Ababa (Africa) · UTC+03:00.').waitFor();
 		await quiet.getByRole('checkbox', { name: 'No push from' }).check();
 		await quiet.getByLabel('Quiet from').fill('22:30');
 		await quiet.getByLabel('Quiet until').fill('06:45');
 		await quiet.getByRole('button', { name: 'Save quiet hours' }).click();
+		// Said under the form, as every setting says it is saved.
+		await quiet.getByRole('status').getByText('Quiet hours saved: no push from 22:30 to 06:45.').waitFor();
 		await quiet.getByRole('button', { name: 'Save quiet hours' }).and(page.locator(':disabled')).waitFor();
 		await page.getByText('will sync when you are back online').waitFor({ state: 'detached' });
 		await page.reload();
@@ -116,6 +133,8 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await expect(mine.getByRole('list', { name: /Alert steps/ }).innerText()).resolves.toMatch(/Below 500 tokens/);
 		await expect(quiet.getByLabel('Quiet from').inputValue()).resolves.toBe('22:30');
 		await expect(quiet.getByLabel('Quiet until').inputValue()).resolves.toBe('06:45');
+		const stored = await page.evaluate(async () => (await (await fetch('/trpc/alerts.push.status?input=%7B%7D')).json()).result.data.quietHours);
+		expect(stored).toEqual({ from: '22:30', to: '06:45', timeZone: 'Africa/Addis_Ababa' });
 		await expect(page.getByText('On iPhone and iPad, push works only in Quota added to the Home Screen.').isVisible()).resolves.toBe(true);
 		await mine.getByRole('list', { name: /Alert steps/ }).evaluate((e) => e.scrollIntoView({ block: 'center' }));
 		await screen(page, 'settings-token-step');

@@ -20,30 +20,36 @@ afterAll(async () => browser?.close());
 describe('rollover on the Limits page', () => {
 	it('the site admin switches a module’s rollover on with a cap and an expiry, and sees what it does', async () => {
 		const { context, page } = await openAs(browser, 'admin@quota.test', '/admin/limits');
+		const card = page.getByRole('region', { name: 'Chatbot' });
+		await card.getByText('Rollover: Unused free tokens are lost when the period resets.').waitFor();
+		await card.getByRole('button', { name: 'Edit rollover of Chatbot' }).click();
 		const form = page.getByRole('form', { name: 'Rollover of Chatbot\'s free tokens' });
 		await form.getByLabel('Roll unused free tokens over to the next period').check();
 		await form.getByLabel("A share of the period's limit (%)").check();
 		await form.getByLabel('Cap (% of the limit)').fill('50');
 		await form.getByLabel('Expires after (periods)').fill('2');
-		await expect(form.getByText(/^Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends\.$/).isVisible()).resolves.toBe(true);
-		await form.getByRole('button', { name: 'Save rollover' }).click();
-		await form.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is on." }).waitFor();
-		// The form where it sits on the screen, at each size (a full-page shot of the long Limits page costs
-		// seconds and shows nothing more of the rollover), and the card alone.
+		const words = "Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends.";
+		await expect(form.getByText(words, { exact: true }).isVisible()).resolves.toBe(true);
+		// The form where it sits on the screen, at each size (a full-page shot shows nothing more of the rollover), and the card alone.
 		await form.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-limits-rollover-phone');
-		await form.screenshot({ path: 'test-results/screens/admin-limits-rollover-card.png' });
+		await card.screenshot({ path: 'test-results/screens/admin-limits-rollover-card.png' });
+		await form.getByRole('button', { name: 'Save rollover' }).click();
+		// Saved: the form closes, and the card says so and what the rollover does now.
+		await card.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is on." }).waitFor();
+		await expect(card.innerText()).resolves.toContain(`Rollover: ${words}`);
 		await page.setViewportSize({ width: 1280, height: 800 });
-		await form.scrollIntoViewIfNeeded();
+		await card.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-limits-rollover-desktop');
-		// Read back after a reload: what was saved is what the form shows.
+		// Read back after a reload: what was saved is what the card says and the form shows.
 		await page.reload();
-		const again = page.getByRole('form', { name: 'Rollover of Chatbot\'s free tokens' });
-		await expect(again.getByLabel('Cap (% of the limit)').inputValue()).resolves.toBe('50');
+		await card.getByText(`Rollover: ${words}`).waitFor();
+		await card.getByRole('button', { name: 'Edit rollover of Chatbot' }).click();
+		await expect(form.getByLabel('Cap (% of the limit)').inputValue()).resolves.toBe('50');
 		// Off again, so the shared demo site rolls nothing over at midnight for the other tests.
-		await again.getByLabel('Roll unused free tokens over to the next period').uncheck();
-		await again.getByRole('button', { name: 'Save rollover' }).click();
-		await again.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is off." }).waitFor();
+		await form.getByLabel('Roll unused free tokens over to the next period').uncheck();
+		await form.getByRole('button', { name: 'Save rollover' }).click();
+		await card.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is off." }).waitFor();
 		await context.close();
 	}, 120_000);
 });

@@ -516,6 +516,11 @@ describe('the user detail page', () => {
 			['user.disabled', { disabled: false }, { disabled: true }],
 			['user.role_changed', { siteRole: 'subscriber' }, { siteRole: 'editor' }]
 		]);
+		expect(log.rows.filter((r) => r.action.startsWith('user.')).map((r) => [r.words.title, r.words.changes])).toEqual([
+			['User enabled', []],
+			['User disabled: signed out everywhere, keys refused', []],
+			['Site role changed', [{ field: 'Site role', before: { text: 'Member' }, after: { text: 'Editor' } }]]
+		]);
 		expect(await refusal(admin.admin.users.setDisabled({ userId: w.users.siteAdmin.id, disabled: true }))).toMatchObject({ code: 'CONFLICT' });
 	});
 });
@@ -547,7 +552,16 @@ describe('the audit log', () => {
 		const today = new Date().toISOString().slice(0, 10);
 		expect((await admin.admin.audit.list({ account: accountId, from: today, to: today })).rows).toHaveLength(50);
 		expect((await admin.admin.audit.list({ account: accountId, to: '2020-01-01' })).rows).toEqual([]);
-		expect(await admin.admin.audit.actions()).toEqual(expect.arrayContaining(['balance.adjusted']));
+		expect(await admin.admin.audit.actions()).toEqual(expect.arrayContaining([{ action: 'balance.adjusted', title: 'Balance adjusted' }]));
+		// In words: the change, the reason, the balance before and after as figures.
+		expect(first.rows[0]!.words).toEqual({
+			title: 'Balance adjusted',
+			lines: [
+				{ label: 'Change (tokens)', value: { figure: 10, signed: true } },
+				{ label: 'Reason', value: { text: 'Step 52' } }
+			],
+			changes: [{ field: 'General balance (tokens)', before: { figure: 510 }, after: { figure: 520 } }]
+		});
 		expect(await refusal(admin.admin.audit.list({ from: '2026-02-30' }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await refusal(admin.admin.audit.list({ cursor: 'bm9wZQ' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		await expectInvariants(db);

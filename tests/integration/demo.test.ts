@@ -134,6 +134,27 @@ describe(`demo data on ${backend}`, () => {
 		expect(credited.map((r) => r.action)).not.toContain('auth.signup');
 	});
 
+	it('reads every entry of the demo\'s audit log in words, with the names of what it names (no key, id or JSON as a name or a value)', async () => {
+		const rows = [];
+		for (let cursor: string | null = null; ; ) {
+			const page = await listAudit(db.orm, { cursor });
+			rows.push(...page.rows);
+			if (!(cursor = page.nextCursor)) break;
+		}
+		expect(rows.length).toBeGreaterThan(30);
+		for (const { action, words } of rows) {
+			for (const name of [words.title, ...words.lines.map((l) => l.label), ...words.changes.map((c) => c.field)]) expect(name, action).not.toMatch(/[a-z][A-Z]|_|\.[a-z]/);
+			for (const v of [...words.lines.map((l) => l.value), ...words.changes.flatMap((c) => [c.before, c.after])])
+				if ('text' in v) expect(v.text, action).not.toMatch(/^[[{]|\bnull\b|undefined|\[object/);
+		}
+		// Names, not keys: Maya's role, the team's member cap linked to Leo's page.
+		const role = rows.find((r) => r.action === 'user.role_changed' && r.user?.email === 'maya@quota.test')!;
+		expect(role.words.changes).toEqual([{ field: 'Site role', before: { text: 'Member' }, after: { text: 'Author' } }]);
+		const cap = rows.find((r) => r.action === 'cap.set' && (r.detail as { memberUserId?: string }).memberUserId)!;
+		const [leo] = await db.rows<{ account_id: string }>(sql`select account_id from users where email = 'leo@quota.test'`);
+		expect(cap.words.lines[0]).toEqual({ label: 'For', value: { text: 'Leo Martin', account: leo!.account_id } });
+	});
+
 	it('has referrals on with the rules Maya’s referral bonus was granted by (2,000 tokens for 15 days)', async () => {
 		expect(await referralRules(db.orm)).toMatchObject({ enabled: true, referrerTokens: 2_000, expiresDays: 15 });
 		const [lot] = await db.rows<{ amount: number; days: number }>(sql`

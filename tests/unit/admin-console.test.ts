@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { consoleAccess } from '../../src/lib/client/admin/access';
 import { canSave, describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
 import { SendOnce } from '../../src/lib/client/admin/send-once';
-import { auditChanges, auditReason, auditSubject } from '../../src/lib/client/admin/audit-diff';
 
 describe('who sees the admin console', () => {
 	it('opens for a confirmed site admin only, and needs a connection for everyone', () => {
@@ -73,30 +72,5 @@ describe('a write sent once', () => {
 		expect(await once.submit({ tokens: 5 })).toBe(5);
 		expect(await once.submit({ tokens: 6 })).toBe(6);
 		expect(sent).toEqual(['5:key-1', '5:key-1', '6:key-2']);
-	});
-});
-
-describe('an audit entry’s before and after', () => {
-	it('lists the fields that changed, and every field of a creation or a removal', () => {
-		expect(auditChanges({ balance: 0, name: 'x' }, { balance: 500, name: 'x' })).toEqual([{ field: 'balance', before: '0', after: '500' }]);
-		expect(auditChanges(null, { name: 'Bot', scopes: ['read'] })).toEqual([
-			{ field: 'name', before: '—', after: 'Bot' },
-			{ field: 'scopes', before: '—', after: '["read"]' }
-		]);
-		expect(auditChanges(null, null)).toEqual([]);
-		expect(auditChanges(null, 5)).toEqual([{ field: 'value', before: '—', after: '5' }]);
-		expect(auditReason({ reason: 'Goodwill', key: 'k' })).toBe('Goodwill');
-		expect(auditReason({ note: 'Launch bonus' })).toBe('Launch bonus');
-		expect(auditReason({ key: 'k' })).toBeNull();
-	});
-
-	it('says what an entry is about when no account or user line does: a role’s key, an invitation’s address', () => {
-		expect(auditSubject({ targetType: 'role', targetId: 'member', detail: null })).toEqual({ label: 'Role key', text: 'member' });
-		expect(auditSubject({ targetType: 'team', targetId: 't1', detail: { email: 'kim@example.com', role: 'member' }, user: null })).toEqual({ label: 'Email', text: 'kim@example.com · as member' });
-		expect(auditSubject({ targetType: 'webhook_endpoint', targetId: 'e1', detail: { url: 'https://example.com/hook' } })).toEqual({ label: 'Endpoint', text: 'https://example.com/hook' });
-		expect(auditSubject({ targetType: 'product', targetId: 'tokens-5k' })).toEqual({ label: 'Package', text: 'tokens-5k' });
-		// A sign-in's address is the user line's when the address is someone's.
-		expect(auditSubject({ targetType: 'user', targetId: 'u1', detail: { email: 'ada@quota.test' }, user: { name: 'Ada' } })).toBeNull();
-		expect(auditSubject({ targetType: 'lot', targetId: 'l1', detail: { via: 'demo data' } })).toBeNull();
 	});
 });

@@ -19,6 +19,23 @@ export function parseLimit(text: string): { ok: true; value: Limit } | { ok: fal
 /** What a limit field shows for a stored limit. */
 export const limitField = (limit: Limit | undefined) => (limit === null || limit === undefined ? '' : String(limit));
 
+/** When a module's free tokens reset, as its form and its summary say it. */
+export const PERIOD_HINTS: Record<Period, string> = {
+	daily: "Resets at midnight in the site's time zone.",
+	weekly: "Resets at midnight on the site's week start.",
+	monthly: 'Resets at midnight on the 1st of each month.',
+	never: 'Never resets: a one-time total.'
+};
+
+/** The days a week may start on, by their number (0 = Sunday), as the site's settings store them. */
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The site's spend orders, in words. */
+export const SPEND_ORDERS = [
+	{ value: 'allowance-first', label: 'Free allowance first, then the balance' },
+	{ value: 'balance-first', label: 'Balance first, then the free allowance' }
+] as const;
+
 const per: Record<Period, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month', never: 'in total, never reset' };
 
 /** "2,000 free tokens a day", "unlimited free use", "nothing: Chatbot is disabled". */

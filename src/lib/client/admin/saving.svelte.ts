@@ -1,7 +1,6 @@
 // A settings form's save: busy while it runs, then one message (saved, or why not) for the form to show.
 import { errorMessage } from '$lib/client/errors';
-
-export type SaveMessage = { kind: 'ok' | 'empty'; text: string };
+import type { SaveMessage } from '$lib/client/save-message';
 
 export class Saving {
 	busy = $state(false);

@@ -1,12 +1,17 @@
-import { adminSections } from './sections';
+// Types only: the navigation's list reaches the overview through the layout's context (see
+// `SECTIONS_CONTEXT`), so it stays in the layout's own file, not a chunk every console page fetches.
+import type { adminSections } from './sections';
 
-type Href = (typeof adminSections)[number]['href'];
+type Section = (typeof adminSections)[number];
+
+/** The context key under which the console's layout hands its navigation's list to the overview. */
+export const SECTIONS_CONTEXT = 'admin-sections';
 
 /**
  * A line on what each admin page holds, for the overview's list of them. Apart from the navigation's
  * names, which every console page loads at start: these lines load with the overview's lower part.
  */
-const about: Record<Href, string> = {
+const about: Record<Section['href'], string> = {
 	'/admin': 'Tokens used, revenue, active users and open flags, site-wide',
 	'/admin/users': "Every account with its balance and this month's use; adjust a balance",
 	'/admin/audit': 'Who changed what, for which account, with before and after',
@@ -22,4 +27,4 @@ const about: Record<Href, string> = {
 };
 
 /** The admin pages with what each holds, in the navigation's order. */
-export const adminSectionsAbout = adminSections.map((s) => ({ ...s, about: about[s.href] }));
+export const withAbout = (sections: readonly Section[]) => sections.map((s) => ({ ...s, about: about[s.href] }));

@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { apiKeys } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
 import { requireAccountAccess } from './access';
-import { audit, creditTo } from './audit';
+import { audit, creditTo, type AuditAction } from './audit';
 import { hashToken, randomBase64url } from './tokens';
 import { keptKeys } from './kept-keys';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
@@ -114,7 +114,7 @@ async function changeableKey(db: Db, auth: Auth, keyId: string) {
 }
 
 /** Records a key's change in the audit log, with what it was and is. */
-function auditKey(db: Db, auth: Auth, action: string, before: Record<string, unknown>, after: Record<string, unknown>, key: { id: string; accountId: string | null }, ip?: string | null) {
+function auditKey(db: Db, auth: Auth, action: AuditAction, before: Record<string, unknown>, after: Record<string, unknown>, key: { id: string; accountId: string | null }, ip?: string | null) {
 	return audit(db.orm, { action, actorUserId: auth.user.id, targetType: 'api_key', targetId: key.id, accountId: key.accountId, ip, before, after });
 }
 

@@ -1,9 +1,68 @@
 import { auditLog } from '../db/schema';
 import type { Executor } from '../db';
 
+/**
+ * Every action the code writes to the audit log, dotted (`auth.signin`, `team.role_changed`, …):
+ * `audit()` takes no other, and the console words each one (admin/audit-words.ts; a unit test goes
+ * through this list, so a new action without words fails it).
+ */
+export const AUDIT_ACTIONS = [
+	'auth.signup',
+	'auth.signin',
+	'auth.signin_failed',
+	'auth.signout',
+	'auth.signout_everywhere',
+	'auth.password_reset_requested',
+	'auth.password_reset',
+	'user.role_changed',
+	'user.disabled',
+	'user.enabled',
+	'role.created',
+	'role.updated',
+	'role.deleted',
+	'key.created',
+	'key.revoked',
+	'key.paused',
+	'key.resumed',
+	'team.created',
+	'team.invited',
+	'team.invite_revoked',
+	'team.invite_resent',
+	'team.member_joined',
+	'team.role_changed',
+	'team.member_removed',
+	'team.member_left',
+	'team.cap_set',
+	'ledger.grant',
+	'bonus.granted',
+	'balance.adjusted',
+	'campaign.created',
+	'campaign.applied',
+	'cap.set',
+	'cap.lowered_from_flag',
+	'site.settings_updated',
+	'allowance.set',
+	'limits.module_saved',
+	'limits.rollover_saved',
+	'rates.feature_saved',
+	'rates.module_saved',
+	'rates.model_saved',
+	'referrals.settings_saved',
+	'store.product_created',
+	'store.product_updated',
+	'store.products_reordered',
+	'webhook_endpoint.create',
+	'webhook_endpoint.update',
+	'webhook_endpoint.delete',
+	'webhook_endpoint.disabled',
+	'webhook_delivery.redeliver'
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
-	/** What happened, dotted: `auth.signin`, `auth.signin_failed`, `team.role_changed`, `key.created`, … */
-	action: string;
+	/** What happened (one of AUDIT_ACTIONS). */
+	action: AuditAction;
 	actorUserId?: string | null;
 	actorKeyId?: string | null;
 	targetType?: string | null;

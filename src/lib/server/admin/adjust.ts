@@ -4,7 +4,7 @@ import { queryRows } from '../db/client';
 import { auditLog } from '../db/schema';
 import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
-import { audit } from '../accounts';
+import { audit, type AuditAction } from '../accounts';
 import { adjustBalance } from '../ledger';
 import type { AdminActor } from './audited';
 
@@ -27,7 +27,7 @@ export interface AdjustmentResult {
 	replayed: boolean;
 }
 
-const ACTION = 'balance.adjusted';
+const ACTION: AuditAction = 'balance.adjusted';
 
 /**
  * An admin's manual balance change with its audit entry (before/after balance, reason) in the

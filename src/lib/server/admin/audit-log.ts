@@ -2,8 +2,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isUuid, queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { dayRule, isDay } from '../input-words';
-import { siteTimeZone } from '../ledger';
+import { listModels, listModules, siteTimeZone } from '../ledger';
+import { listSiteRoles } from '../accounts';
+import { listProducts } from '../store';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
+import { auditTitle, auditWords, namesNeeded, noNames, type AuditEntryFacts, type AuditNames, type AuditWords } from './audit-words';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -24,7 +27,10 @@ export interface AuditRow {
 	id: number;
 	at: string;
 	action: string;
-	actor: { userId: string; name: string; email: string | null } | null;
+	/** The entry as a site owner reads it (audit-words.ts). */
+	words: AuditWords;
+	/** Who did it, when a person: `accountId` is their own account, whose page the log links. */
+	actor: { userId: string; name: string; email: string | null; accountId: string | null } | null;
 	actorKeyId: string | null;
 	account: { accountId: string; name: string; kind: string } | null;
 	/** The person an entry is about (target type `user`: a member joined, removed, given a role), for a link to their page. */
@@ -65,12 +71,12 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 	if (q.from) where.push(sql`g.at >= (${day('from', q.from)}::date::timestamp at time zone ${siteTimeZone})`);
 	if (q.to) where.push(sql`g.at < ((${day('to', q.to)}::date + 1)::timestamp at time zone ${siteTimeZone})`);
 	const rows = await queryRows<{
-		id: number; at: string; action: string; actor_user_id: string | null; actor_name: string | null; actor_email: string | null; actor_key_id: string | null;
+		id: number; at: string; action: string; actor_user_id: string | null; actor_name: string | null; actor_email: string | null; actor_account_id: string | null; actor_key_id: string | null;
 		account_id: string | null; account_name: string | null; account_kind: string | null; target_type: string | null; target_id: string | null;
 		user_name: string | null; user_email: string | null; user_account_id: string | null;
 		ip: string | null; before: unknown; after: unknown; detail: unknown;
 	}>(exec, sql`
-		select g.id, g.at, g.action, g.actor_user_id, u.name as actor_name, u.email as actor_email, g.actor_key_id,
+		select g.id, g.at, g.action, g.actor_user_id, u.name as actor_name, u.email as actor_email, u.account_id as actor_account_id, g.actor_key_id,
 		       g.account_id, a.name as account_name, a.kind as account_kind, g.target_type, g.target_id, host(g.ip) as ip,
 		       g.before, g.after, g.detail, t.name as user_name, t.email as user_email, t.account_id as user_account_id
 		  from audit_log g
@@ -80,22 +86,25 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 		 ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
 		 order by g.id desc
 		 limit ${pageSize + 1}`);
-	const page = rows.slice(0, pageSize);
+	const page = rows.map((r) => ({ ...r, before: parsed(r.before), after: parsed(r.after), detail: parsed(r.detail) })).slice(0, pageSize);
+	const facts = page.map((r): AuditEntryFacts => ({ action: r.action, targetType: r.target_type, targetId: r.target_id, before: r.before, after: r.after, detail: r.detail }));
+	const names = await auditNames(exec, facts);
 	return {
-		rows: page.map((r) => ({
+		rows: page.map((r, i) => ({
 			id: Number(r.id),
 			at: new Date(r.at).toISOString(),
 			action: r.action,
-			actor: r.actor_user_id ? { userId: r.actor_user_id, name: r.actor_name ?? '(deleted user)', email: r.actor_email } : null,
+			words: auditWords(facts[i]!, names),
+			actor: r.actor_user_id ? { userId: r.actor_user_id, name: r.actor_name ?? '(deleted user)', email: r.actor_email, accountId: r.actor_account_id } : null,
 			actorKeyId: r.actor_key_id,
 			account: r.account_id ? { accountId: r.account_id, name: r.account_name ?? '(unknown account)', kind: r.account_kind ?? 'user' } : null,
 			user: r.user_account_id ? { userId: r.target_id!, name: r.user_name!, email: r.user_email, accountId: r.user_account_id } : null,
 			targetType: r.target_type,
 			targetId: r.target_id,
 			ip: r.ip,
-			before: parsed(r.before),
-			after: parsed(r.after),
-			detail: parsed(r.detail)
+			before: r.before,
+			after: r.after,
+			detail: r.detail
 		})),
 		nextCursor: rows.length > pageSize ? encodeCursor('id', Number(page.at(-1)!.id)) : null
 	};
@@ -116,8 +125,32 @@ async function oneOf(exec: Executor, column: SQL, ids: SQL): Promise<SQL> {
 	return rows.length <= FILTER_IDS ? sql`${column} in (${sql.join(rows.map((r) => sql`${r.id}::uuid`), sql`, `)})` : sql`${column} in (${ids})`;
 }
 
-/** Every action name the log holds, for the filter (a loose index scan: one probe per name). */
-export async function auditActions(exec: Executor): Promise<string[]> {
+/**
+ * The names the words of a page of entries read: the site's roles, modules, models and packages
+ * each entry names by key (only the lists some entry needs), and the users and teams named by id.
+ */
+async function auditNames(exec: Executor, entries: AuditEntryFacts[]): Promise<AuditNames> {
+	const { lists, ids } = namesNeeded(entries);
+	const names = noNames();
+	const byKey = (items: { key: string; name: string }[]) => new Map(items.map((i) => [i.key, i.name]));
+	if (lists.has('roles')) names.roles = byKey(await listSiteRoles(exec));
+	if (lists.has('modules')) names.modules = byKey(await listModules(exec));
+	if (lists.has('models')) names.models = byKey(await listModels(exec));
+	if (lists.has('products')) names.products = new Map((await listProducts(exec, { activeOnly: false })).map((p) => [p.id, p.name]));
+	const uuids = [...ids].filter(isUuid);
+	if (uuids.length) {
+		const list = sql.join(uuids.map((id) => sql`${id}::uuid`), sql`, `);
+		const people = await queryRows<{ id: string; name: string; account_id: string }>(exec, sql`
+			select u.id::text, u.name, u.account_id::text from users u where u.id in (${list})
+			union all
+			select t.id::text, t.name, t.account_id::text from teams t where t.id in (${list})`);
+		names.people = new Map(people.map((p) => [p.id, { name: p.name, accountId: p.account_id }]));
+	}
+	return names;
+}
+
+/** Every action the log holds, with its words, for the filter (a loose index scan: one probe per action). */
+export async function auditActions(exec: Executor): Promise<{ action: string; title: string }[]> {
 	const rows = await queryRows<{ action: string }>(exec, sql`
 		with recursive a(action) as (
 			(select action from audit_log order by action limit 1)
@@ -125,7 +158,7 @@ export async function auditActions(exec: Executor): Promise<string[]> {
 			select (select g.action from audit_log g where g.action > a.action order by g.action limit 1) from a where a.action is not null
 		)
 		select action from a where action is not null`);
-	return rows.map((r) => r.action);
+	return rows.map((r) => ({ action: r.action, title: auditTitle(r.action) })).sort((a, b) => a.title.localeCompare(b.title));
 }
 
 function day(field: 'from' | 'to', s: string): string {

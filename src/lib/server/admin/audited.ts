@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
-import { audit, creditTo, type SetupActor } from '../accounts';
+import { audit, creditTo, type AuditAction, type SetupActor } from '../accounts';
 
 /** The site admin making a change, as the audit log records them (a person: their user and address). */
 export type AdminActor = Extract<SetupActor, { userId: string }>;
@@ -8,8 +8,8 @@ export type AdminActor = Extract<SetupActor, { userId: string }>;
 export type { SetupActor };
 
 export interface AuditedChange {
-	/** Dotted action name, e.g. `rates.feature_saved`. */
-	action: string;
+	/** What the change is, e.g. `rates.feature_saved`. */
+	action: AuditAction;
 	targetType: string;
 	targetId: string | null;
 	accountId?: string | null;

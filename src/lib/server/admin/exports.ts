@@ -130,6 +130,7 @@ async function* auditRows(exec: Executor, q: AuditQuery, pageSize: number): Asyn
 				id: r.id,
 				at: r.at,
 				action: r.action,
+				what: r.words.title,
 				actor_user_id: r.actor?.userId ?? null,
 				actor: r.actor ? (r.actor.email ? `${r.actor.name} <${r.actor.email}>` : r.actor.name) : null,
 				actor_key_id: r.actorKeyId,
@@ -188,7 +189,7 @@ async function* operationRows(exec: Executor, range: { from: string; to: string 
 
 const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'role_name', 'disabled', 'joined_at', ...FIGURE_COLUMNS];
 const TEAM_COLUMNS = ['account_id', 'team_id', 'name', 'owner_email', 'members', 'created_at', ...FIGURE_COLUMNS];
-const AUDIT_COLUMNS = ['id', 'at', 'action', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
+const AUDIT_COLUMNS = ['id', 'at', 'action', 'what', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
 const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];
 
 const stamp = () => new Date().toISOString().slice(0, 10);
@@ -213,8 +214,8 @@ export async function teamsCsv(exec: Executor, pageSize = EXPORT_PAGE): Promise<
 }
 
 /**
- * The audit log (newest first), filtered as on the Audit page, as CSV; before/after/detail as JSON
- * text. Errors: `invalid_input` for a bad date, before the download starts.
+ * The audit log (newest first), filtered as on the Audit page, as CSV: `what` in the page's words
+ * ("Bonus granted"), before/after/detail as JSON text. Errors: `invalid_input` for a bad date, before the download starts.
  */
 export async function auditCsv(exec: Executor, q: AuditQuery, pageSize = EXPORT_PAGE): Promise<CsvExport> {
 	await listAudit(exec, q, 1);

@@ -2,6 +2,7 @@
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import { findFeature, findModel, findModule, upsertFeature, upsertModel, upsertModule } from '../ledger';
+import type { AuditAction } from '../accounts';
 import { auditedChange, type SetupActor } from './audited';
 
 /**
@@ -9,7 +10,7 @@ import { auditedChange, type SetupActor } from './audited';
  * `input.key`: what was asked (detail), what it was before (`read`, null when new) and what it is after.
  */
 const savedByKey =
-	<T extends { key: string }, R>(action: string, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
+	<T extends { key: string }, R>(action: AuditAction, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
 	(db: Db, actor: SetupActor, input: T): Promise<R | null> =>
 		auditedChange(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx) => {
 			await save(tx, input);

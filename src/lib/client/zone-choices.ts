@@ -1,0 +1,88 @@
+// The time zone picker's list (components/ZonePicker.svelte): every zone the browser knows, named as
+// every page names it (lib/time-zones.ts), ordered by offset, and found by what a person types: a
+// city, a region, the zone's name ("eastern", "central european") or an offset ("+5:30", "utc-3").
+import { offsetLabel, zoneFacts, zoneLabel, zonePlace } from '$lib/time-zones';
+
+export interface ZoneChoice {
+	/** What is stored and sent: the IANA id, or '' for a choice of the page's own ("this device's zone"). */
+	value: string;
+	label: string;
+	/** A second line: the zone's English name ("East Africa Time"), when it has one. */
+	detail: string | null;
+	/** Minutes east of UTC now: the list's order. */
+	offset: number;
+	/** What a search looks in, normalized (see `normalize`). */
+	words: string;
+	/** The label, normalized: a search ranks the places that begin with what was typed first. */
+	name: string;
+}
+
+/** Lower case, without accents, underscores as spaces and a minus as a hyphen: "São Paulo" and "sao paulo" match. */
+export function normalize(s: string): string {
+	return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('_', ' ').replaceAll('\u2212', '-');
+}
+
+/** "+5:30" and "+05:30", or "+3" and "+03:00": the ways an offset is typed. */
+function offsetWords(minutes: number): string {
+	const sign = minutes < 0 ? '-' : '+';
+	const h = Math.floor(Math.abs(minutes) / 60);
+	const m = String(Math.abs(minutes) % 60).padStart(2, '0');
+	return `utc${sign}${h}:${m} utc${sign}${h}${m === '00' ? '' : `:${m}`} ${normalize(offsetLabel(minutes))}`;
+}
+
+/** One zone as the picker lists it, with its offset and name at `at`; null for an id the engine does not know. */
+export function zoneChoice(zone: string, at: Date): ZoneChoice | null {
+	let facts;
+	try {
+		facts = zoneFacts(zone, at);
+	} catch {
+		return null;
+	}
+	const label = zoneLabel(zone, at);
+	const name = normalize(label);
+	return { value: zone, label, detail: facts.generic, offset: facts.offset, name, words: `${name} ${normalize(zone)} ${normalize(facts.generic ?? '')} ${offsetWords(facts.offset)}` };
+}
+
+/** The engine's own id for a zone ("US/Eastern" → "America/New_York"), or the id as given when it knows none. */
+function canonicalZone(zone: string): string {
+	try {
+		return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+	} catch {
+		return zone;
+	}
+}
+
+/**
+ * The choices for `zones` (the browser's list), west to east, then by place, and UTC (browsers list
+ * only places); `keep` (a stored id the list names otherwise or not at all, e.g. "Asia/Kolkata" where
+ * the list has "Asia/Calcutta") is listed too, in place of the list's entry for the same zone, so the
+ * stored value stays chosen.
+ */
+export function zoneChoices(zones: readonly string[], at: Date, keep?: string): ZoneChoice[] {
+	const kept = keep && canonicalZone(keep);
+	const ids = [...new Set([...(keep ? [keep] : []), ...(kept === 'UTC' ? [] : ['UTC']), ...zones.filter((z) => z !== keep && z !== kept)])];
+	return ids
+		.map((z) => zoneChoice(z, at))
+		.filter((c): c is ZoneChoice => c !== null)
+		.sort((a, b) => a.offset - b.offset || a.name.localeCompare(b.name));
+}
+
+/**
+ * The choices a search finds: each word typed ("new york", "+5:30", "gmt-3") is somewhere in the
+ * choice's words; places that begin with the first word come first, then those with a word that
+ * begins with it, each in the list's order. An empty search finds every choice.
+ */
+export function matchZones(choices: readonly ZoneChoice[], query: string): ZoneChoice[] {
+	const terms = normalize(query)
+		.replace(/\bgmt/g, 'utc')
+		.split(/[\s,()·/]+/)
+		.filter(Boolean);
+	if (!terms.length) return [...choices];
+	const first = terms[0]!;
+	const rank = (c: ZoneChoice) => (c.name.startsWith(first) ? 0 : c.name.split(/[\s(,]+/).some((w) => w.startsWith(first)) ? 1 : 2);
+	return choices
+		.filter((c) => terms.every((t) => c.words.includes(t)))
+		.map((c, i) => ({ c, i, r: rank(c) }))
+		.sort((a, b) => a.r - b.r || a.i - b.i)
+		.map((x) => x.c);
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS, type AuditAction } from '../../src/lib/server/accounts/audit';
+import { auditTitle, auditWords, hasWords, namesNeeded, noNames, type AuditEntryFacts, type AuditNames, type AuditValue } from '../../src/lib/server/admin/audit-words';
+
+// The audit log reads as words a site owner reads: "Signed in", "Bonus granted", a balance of
+// 18,120 before and 18,620 after, never `auth.signin`, `balance 18120 → 18620`, `lotId` or
+// `limitTokens`. Every action the code can write (AUDIT_ACTIONS, the only ones `audit()` takes) has
+// an entry here as the code writes it: a new action fails this file until it has words.
+
+const memberId = '1184e63a-ef62-4163-80aa-08796b567ef2';
+const teamId = 'b5188d45-ff57-4b19-99a9-7215ebb9debd';
+const names: AuditNames = {
+	...noNames(),
+	people: new Map([
+		[memberId, { name: 'Leo Martin', accountId: 'acc-leo' }],
+		[teamId, { name: 'Acme Studio', accountId: 'acc-acme' }]
+	]),
+	roles: new Map([['author', 'Author'], ['subscriber', 'Member'], ['admin', 'Admin']]),
+	modules: new Map([['chat', 'Chatbot']]),
+	models: new Map([['gpt-5-nano', 'GPT-5 Nano']]),
+	products: new Map([['tokens-5k', 'Token pack'], ['annual-300k', 'Annual plan']])
+};
+
+type Sample = Omit<AuditEntryFacts, 'action'>;
+const entry = (s: Partial<Sample>): Sample => ({ targetType: null, targetId: null, before: null, after: null, detail: null, ...s });
+const limits = { module: 'chat', name: 'Chatbot', guest: 2000, limitType: 'role', members: 10000, roles: { author: 20000, admin: 10000 }, period: 'daily', limitMessage: 'Buy tokens.', onExhausted: 'message' };
+const product = { id: 'annual-300k', kind: 'subscription', name: 'Annual plan', sort: 70, active: true, grants: [{ model: null, tokens: 300000 }], currency: 'USD', createdAt: '2026-12-02T22:25:08.819Z', priceCents: 18000, description: 'Billed once a year.', maxQuantity: 1, billingInterval: 'year', paddlePriceSandbox: 'pri_01hdemo', paddlePriceProduction: null };
+const site = { id: 1, timeZone: 'UTC', updatedAt: '2026-12-02T22:25:07.977Z', weekStart: 1, spendOrder: 'allowance-first', lowSharePercent: 20, createUnknownUsers: true, defaultTeamDailyCap: null, defaultMemberDailyCap: null };
+const referrals = { enabled: false, dailyLimit: 10, expiresDays: null, referredTokens: 0, referrerTokens: 0, requirePurchase: false };
+
+/** Each action as the code writes it (see the `audit(` calls under src/lib/server). */
+const samples: Record<AuditAction, Sample> = {
+	'auth.signup': entry({ targetType: 'user', targetId: memberId }),
+	'auth.signin': entry({ targetType: 'user', targetId: memberId }),
+	'auth.signin_failed': entry({ targetType: 'user', detail: { email: 'nobody@example.com', reason: 'unknown_email' } }),
+	'auth.signout': entry({ targetType: 'session' }),
+	'auth.signout_everywhere': entry({ targetType: 'user', detail: { sessions: 3 } }),
+	'auth.password_reset_requested': entry({ targetType: 'user' }),
+	'auth.password_reset': entry({ targetType: 'user' }),
+	'user.role_changed': entry({ targetType: 'user', before: { siteRole: 'subscriber' }, after: { siteRole: 'author' }, detail: { via: 'demo data' } }),
+	'user.disabled': entry({ targetType: 'user', before: { disabled: false }, after: { disabled: true } }),
+	'user.enabled': entry({ targetType: 'user', before: { disabled: true }, after: { disabled: false } }),
+	'role.created': entry({ targetType: 'role', targetId: 'author', after: { name: 'Author', description: '' } }),
+	'role.updated': entry({ targetType: 'role', targetId: 'author', before: { name: 'Author', description: '' }, after: { name: 'Authors', description: 'Write the blog' } }),
+	'role.deleted': entry({ targetType: 'role', targetId: 'author', before: { name: 'Authors', description: 'Write the blog' } }),
+	'key.created': entry({ targetType: 'api_key', after: { name: 'Chatbot', kind: 'account', scopes: ['consume', 'read'], prefix: 'qk_3gybdbLS' } }),
+	'key.revoked': entry({ targetType: 'api_key', before: { name: 'Chatbot', prefix: 'qk_3gybdbLS', revokedAt: null }, after: { name: 'Chatbot', prefix: 'qk_3gybdbLS', revokedAt: '2026-12-03T10:00:00.000Z' } }),
+	'key.paused': entry({ targetType: 'api_key', before: { name: 'Chatbot', prefix: 'qk_3gybdbLS', pausedAt: null }, after: { name: 'Chatbot', prefix: 'qk_3gybdbLS', pausedAt: '2026-12-03T10:00:00.000Z' } }),
+	'key.resumed': entry({ targetType: 'api_key', before: { name: 'Chatbot', prefix: 'qk_3gybdbLS', pausedAt: '2026-12-03T10:00:00.000Z' }, after: { name: 'Chatbot', prefix: 'qk_3gybdbLS', pausedAt: null } }),
+	'team.created': entry({ targetType: 'team', targetId: teamId, after: { name: 'Acme Studio' } }),
+	'team.invited': entry({ targetType: 'team', targetId: teamId, detail: { email: 'kim@example.com', role: 'member' } }),
+	'team.invite_revoked': entry({ targetType: 'team', targetId: teamId, detail: { email: 'kim@example.com', role: 'admin' } }),
+	'team.invite_resent': entry({ targetType: 'team', before: { expiresAt: '2026-12-03T10:00:00.000Z' }, after: { expiresAt: '2026-12-10T10:00:00.000Z' }, detail: { email: 'kim@example.com', role: 'member' } }),
+	'team.member_joined': entry({ targetType: 'user', targetId: memberId, after: { role: 'member' }, detail: { teamId } }),
+	'team.role_changed': entry({ targetType: 'user', targetId: memberId, before: { role: 'member' }, after: { role: 'admin' }, detail: { teamId } }),
+	'team.member_removed': entry({ targetType: 'user', targetId: memberId, before: { role: 'member' } }),
+	'team.member_left': entry({ targetType: 'team', targetId: teamId, before: { role: 'admin' } }),
+	'team.cap_set': entry({ targetType: 'user', targetId: memberId, before: { period: 'daily', limitTokens: null }, after: { period: 'daily', limitTokens: 5000 } }),
+	'ledger.grant': entry({ targetType: 'lot', after: { note: 'Invited Leo', model: null, source: 'referral', tokens: 2000, expires_at: '2026-12-12T22:25:08.993Z' }, detail: { via: 'demo data' } }),
+	'bonus.granted': entry({
+		targetType: 'account',
+		before: { balance: 18120 },
+		after: { balance: 18620, lotId: '0d9c2b4e-7f1a-4c3e-9b8a-2f6e5d4c3b2a' },
+		detail: { key: 'k-1', tokens: 500, model: 'gpt-5-nano', expiresAt: null, note: 'Thanks for the bug report' }
+	}),
+	'balance.adjusted': entry({ targetType: 'account', before: { balance: 510 }, after: { balance: 520 }, detail: { key: 'k', hash: 'h', mode: 'set', tokens: 520, delta: 10, reason: 'Goodwill' } }),
+	'campaign.created': entry({
+		targetType: 'campaign',
+		after: { audience: 'team', role: null, teamId, tokens: 1000, model: null, expiresAt: '2027-01-01T00:00:00.000Z', note: 'Launch week', key: 'c-1' },
+		detail: { audience: 'team', role: null, teamId, tokens: 1000, model: null, expiresAt: '2027-01-01T00:00:00.000Z', note: 'Launch week', key: 'c-1' }
+	}),
+	'campaign.applied': entry({ targetType: 'campaign', before: { reached: 0 }, after: { reached: 1204 }, detail: { note: 'Launch week' } }),
+	'cap.set': entry({ targetType: 'account', detail: { via: 'demo data', period: 'daily', accountId: 'acc-acme', limitTokens: 5000, memberUserId: memberId } }),
+	'cap.lowered_from_flag': entry({ targetType: 'account', before: { daily: null }, after: { daily: 12200 }, detail: { flagId: 'f-1', usedToday: 12040 } }),
+	'site.settings_updated': entry({ targetType: 'site', before: site, after: { ...site, timeZone: 'Africa/Addis_Ababa', weekStart: 0, defaultTeamDailyCap: 50000, updatedAt: '2026-12-03T10:00:00.000Z' }, detail: { timeZone: 'Africa/Addis_Ababa' } }),
+	'allowance.set': entry({ targetType: 'module', targetId: 'chat', detail: { via: 'demo data', module: 'chat', period: 'weekly', audience: 'role', role: 'author', limitTokens: 5000 } }),
+	'limits.module_saved': entry({ targetType: 'module', targetId: 'chat', before: limits, after: { ...limits, guest: 0, roles: { author: 25000, admin: 10000 }, limitMessage: 'Sign up to chat.' }, detail: { module: 'chat' } }),
+	'limits.rollover_saved': entry({ targetType: 'module', targetId: 'chat', before: null, after: { capTokens: null, capPercent: 50, expiresAfterPeriods: 2 }, detail: { module: 'chat', rollover: null } }),
+	'rates.feature_saved': entry({
+		targetType: 'feature',
+		targetId: 'generate_all',
+		before: { key: 'generate_all', name: 'Generate all', unit: 'operation', module: 'chat', enabled: true, breakdown: [], tokensPerUnit: 65 },
+		after: { key: 'generate_all', name: 'Generate all', unit: 'operation', module: 'chat', enabled: false, breakdown: [{ label: 'Texts', tokens: 45 }, { label: 'Images', tokens: 25 }], tokensPerUnit: 70 }
+	}),
+	'rates.module_saved': entry({ targetType: 'module', targetId: 'chat', after: { key: 'chat', name: 'Chatbot', limitType: 'none', onExhausted: 'message', limitMessage: 'Buy tokens.' } }),
+	'rates.model_saved': entry({ targetType: 'model', targetId: 'gpt-5-nano', before: { key: 'gpt-5-nano', name: 'GPT-5 nano', engine: 'openai' }, after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }),
+	'referrals.settings_saved': entry({ targetType: 'site', before: referrals, after: { ...referrals, enabled: true, expiresDays: 15, referrerTokens: 2000 } }),
+	'store.product_created': entry({ targetType: 'product', targetId: 'annual-300k', after: product }),
+	'store.product_updated': entry({ targetType: 'product', targetId: 'tokens-5k', before: { active: true }, after: { active: false } }),
+	'store.products_reordered': entry({ targetType: 'product', before: { order: ['tokens-5k', 'annual-300k'] }, after: { order: ['annual-300k', 'tokens-5k'] } }),
+	'webhook_endpoint.create': entry({ targetType: 'webhook_endpoint', after: { url: 'https://example.com/hooks', event_types: ['grant.created', 'balance.low'] } }),
+	'webhook_endpoint.update': entry({
+		targetType: 'webhook_endpoint',
+		before: { url: 'https://example.com/hooks', event_types: ['grant.created'], enabled: true },
+		after: { url: 'https://example.com/hooks', event_types: ['grant.created'], enabled: false }
+	}),
+	'webhook_endpoint.delete': entry({ targetType: 'webhook_endpoint', before: { url: 'https://example.com/hooks' } }),
+	'webhook_endpoint.disabled': entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', reason: 'Every delivery failed for a day.' } }),
+	'webhook_delivery.redeliver': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 'd-1', event_id: 'evt-1' } })
+};
+
+const words = (action: AuditAction) => auditWords({ action, ...samples[action] }, names);
+const textOf = (v: AuditValue) => ('text' in v ? v.text : null);
+/** A key as code names it: camelCase, snake_case or dotted. */
+const RAW_KEY = /[a-z][A-Z]|_|\.[a-z]/;
+
+describe('the audit log in words', () => {
+	it('words every action the code can write: its title, and each line and field named, never a key', () => {
+		expect(Object.keys(samples).sort()).toEqual([...AUDIT_ACTIONS].sort());
+		for (const action of AUDIT_ACTIONS) {
+			expect(hasWords(action), action).toBe(true);
+			const w = words(action);
+			for (const title of [w.title, auditTitle(action)]) {
+				expect(title, action).not.toMatch(RAW_KEY);
+				expect(title, action).toMatch(/^[A-Z]/);
+			}
+			for (const name of [...w.lines.map((l) => l.label), ...w.changes.map((c) => c.field)]) {
+				expect(name, `${action}: ${name}`).not.toMatch(RAW_KEY);
+				expect(name, `${action}: ${name}`).toMatch(/^[A-Z]/);
+			}
+			for (const v of [...w.lines.map((l) => l.value), ...w.changes.flatMap((c) => [c.before, c.after])]) {
+				const t = textOf(v);
+				// Values are figures, instants, money or words: no JSON, no code's enum ("unknown_email").
+				if (t !== null) expect(t, `${action}: ${t}`).not.toMatch(/^[[{]|^[a-z]+(_[a-z]+)+$|\bnull\b|undefined|\[object/);
+			}
+		}
+	});
+
+	it('says a bonus as a figure before and after, with its tokens, model and note; no lot id', () => {
+		expect(words('bonus.granted')).toEqual({
+			title: 'Bonus granted',
+			lines: [
+				{ label: 'Tokens', value: { figure: 500 } },
+				{ label: 'Model', value: { text: 'GPT-5 Nano' } },
+				{ label: 'Expires', value: { text: 'Never' } },
+				{ label: 'Note', value: { text: 'Thanks for the bug report' } }
+			],
+			changes: [{ field: 'Balance (tokens)', before: { figure: 18120 }, after: { figure: 18620 } }]
+		});
+		expect(words('balance.adjusted').lines).toEqual([
+			{ label: 'Change (tokens)', value: { figure: 10, signed: true } },
+			{ label: 'Reason', value: { text: 'Goodwill' } }
+		]);
+	});
+
+	it('names a sign-in and why one was refused', () => {
+		expect(words('auth.signin')).toEqual({ title: 'Signed in', lines: [], changes: [] });
+		expect(words('auth.signin_failed')).toEqual({
+			title: 'Sign-in refused',
+			lines: [
+				{ label: 'Email', value: { text: 'nobody@example.com' } },
+				{ label: 'Why', value: { text: 'No account has this e-mail address' } }
+			],
+			changes: []
+		});
+	});
+
+	it('links the member or team an entry names by id to their page', () => {
+		expect(words('cap.set')).toEqual({
+			title: 'Daily spending cap set',
+			lines: [
+				{ label: 'For', value: { text: 'Leo Martin', account: 'acc-leo' } },
+				{ label: 'Cap (tokens)', value: { figure: 5000 } }
+			],
+			changes: []
+		});
+		expect(words('campaign.created').lines[0]).toEqual({ label: 'Who gets it', value: { text: 'Acme Studio', account: 'acc-acme' } });
+		expect(namesNeeded([{ action: 'cap.set', ...samples['cap.set'] }]).ids).toEqual(new Set([memberId]));
+	});
+
+	it('lists only the settings that changed, each by its name and in its own words', () => {
+		const w = words('site.settings_updated');
+		expect(w.changes.map((c) => c.field)).toEqual(['Time zone', 'Week starts on', 'Team pool daily cap (tokens)']);
+		expect(w.changes[0]).toMatchObject({ before: { text: 'UTC' }, after: { text: expect.stringMatching(/^Addis Ababa \(Africa\) · UTC\+03:00$/) } });
+		expect(w.changes[1]).toEqual({ field: 'Week starts on', before: { text: 'Monday' }, after: { text: 'Sunday' } });
+		expect(w.changes[2]).toEqual({ field: 'Team pool daily cap (tokens)', before: { text: 'None' }, after: { figure: 50000 } });
+		// A module's limits: one field per role, by the role's name.
+		expect(words('limits.module_saved').changes).toEqual([
+			{ field: 'Guest limit', before: { figure: 2000 }, after: { text: 'Nothing (disabled)' } },
+			{ field: 'Limit message', before: { text: 'Buy tokens.' }, after: { text: 'Sign up to chat.' } },
+			{ field: 'Limit for Author', before: { figure: 20000 }, after: { figure: 25000 } }
+		]);
+		// Saved as it was (the demo's setup): what was asked, so the entry still says something.
+		expect(auditWords({ action: 'site.settings_updated', ...samples['site.settings_updated'], after: { ...site, updatedAt: 'later' }, detail: { via: 'demo data', timeZone: 'UTC', weekStart: 1 } }, names)).toEqual({
+			title: 'Site settings changed',
+			lines: [
+				{ label: 'Changed', value: { text: 'Nothing: saved as it was' } },
+				{ label: 'Time zone', value: { text: 'UTC' } },
+				{ label: 'Week starts on', value: { text: 'Monday' } }
+			],
+			changes: []
+		});
+		expect(words('limits.rollover_saved').changes).toEqual([
+			{ field: 'Rollover', before: { text: 'Off' }, after: { text: 'On, up to 50 % of the limit held at a time; each rollover expires after 2 periods' } }
+		]);
+	});
+
+	it('lists what a new thing is, field by field, and leaves out ids and bookkeeping', () => {
+		const w = words('store.product_created');
+		expect(w.title).toBe('Package added');
+		expect(w.lines.map((l) => l.label)).toEqual([
+			'Name', 'Kind', 'Price', 'Currency', 'Tokens', 'Most at once', 'Renews', 'On sale', 'Description', 'Paddle price id, sandbox', 'Paddle price id, production'
+		]);
+		expect(w.lines[2]).toEqual({ label: 'Price', value: { cents: 18000, currency: 'USD' } });
+		expect(words('key.created').lines).toEqual([
+			{ label: 'Key', value: { text: 'Chatbot' } },
+			{ label: 'Starts with', value: { text: 'qk_3gybdbLS' } },
+			{ label: 'Kind', value: { text: 'Account key: acts on this account' } },
+			{ label: 'May', value: { text: 'spend tokens and read balances and use' } }
+		]);
+	});
+
+	it('still reads an action this release does not know as words', () => {
+		expect(auditWords({ action: 'store.price_synced', targetType: null, targetId: null, before: { limitTokens: 1 }, after: { limitTokens: 2 }, detail: null }, names)).toEqual({
+			title: 'Store price synced',
+			lines: [],
+			changes: [{ field: 'Limit tokens', before: { text: '1' }, after: { text: '2' } }]
+		});
+		expect(auditTitle('store.price_synced')).toBe('Store price synced');
+		expect(hasWords('store.price_synced')).toBe(false);
+	});
+});
