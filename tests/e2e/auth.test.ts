@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 const stamp = Date.now().toString(36);
-const user = { name: 'Ada Tester', email: `ada-${stamp}@example.com`, password: 'first pass 2026' };
+const user = { name: 'Adaline Featherstonehaugh-Tester', email: `ada-${stamp}@example.com`, password: 'first pass 2026' };
 
 async function sessionCookie(context: BrowserContext) {
 	return (await context.cookies()).find((c) => c.name === 'quota_session');
@@ -116,6 +116,10 @@ describe('accounts on a phone', () => {
 		await page.getByRole('button', { name: 'Create account' }).click();
 		await page.waitForURL(/\/dashboard$/);
 		await page.getByRole('link', { name: new RegExp(`Signed in as ${user.name}`) }).waitFor();
+		// A long name gives way to the wordmark, not the other way round (it wrapped "Quo / ta"): one line each.
+		await expect(page.locator('header .brand span').evaluate((e) => e.getClientRects().length)).resolves.toBe(1);
+		await expect(page.locator('header .brand span').evaluate((e) => e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).fontSize))).resolves.toBe(true);
+		await expect(page.locator('header .who .name').evaluate((e) => e.scrollWidth > e.clientWidth)).resolves.toBe(true); // ends in …
 		const cookie = await sessionCookie(context);
 		expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: false, path: '/' });
 		expect(cookie!.expires).toBeGreaterThan(Date.now() / 1000);
