@@ -89,7 +89,10 @@ describe('signed-in pages on a phone', () => {
 		await expect(page.evaluate(() => document.activeElement?.closest('dialog') !== null)).resolves.toBe(true);
 		await expect(sheet.getByText('Tokens used').isVisible()).resolves.toBe(true);
 		// The same balance as the row, and the figure per feature and model under its own name.
-		const detail = await sheet.locator('dl').innerText();
+		const detail = await sheet.locator('dl').first().innerText();
+		// A use names a model or none: "All models" is a lot's word; and what the app sent with it is never raw JSON.
+		expect(detail).toMatch(/Model\n(?!All models)[^\n]+\n/);
+		await expect(sheet.locator('pre').count()).resolves.toBe(0);
 		expect(detail).toContain(`Balance after\n${balance}`);
 		expect(detail).toMatch(/Spendable on this feature and model after it\n([\d,]+|Unlimited)/);
 		expect(detail).toMatch(/Module\n(Chatbot|AI Bots training|AI Forms|Image generator|Product generator)\n/);
