@@ -37,9 +37,13 @@ describe('alert steps and the inbox on a phone', () => {
 		await mine.getByLabel('Add a step (%)').fill('80');
 		await expect(mine.getByText('80 % is already a step.').isVisible()).resolves.toBe(true);
 		// What the number field cannot read (letters; "e" is the one Chromium lets through) is said, not taken for empty.
+		const warnings: string[] = [];
+		page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())));
 		await mine.getByLabel('Add a step (%)').fill('');
 		await mine.getByLabel('Add a step (%)').pressSequentially('e');
 		await mine.getByText('A whole number from 1 to 99.').waitFor();
+		// Nor is it written back as NaN, which the browser refuses with a warning.
+		expect(warnings.filter((w) => w.includes('NaN'))).toEqual([]);
 		await expect(mine.getByRole('button', { name: 'Add', exact: true }).isDisabled()).resolves.toBe(true);
 		await screen(page, 'settings-alert-step-letters');
 		await mine.getByLabel('Add a step (%)').fill('');
