@@ -271,6 +271,12 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await editor.getByRole('button', { name: 'Save feature' }).click();
 		await editor.getByRole('alert').getByText('The breakdown adds up to 65 tokens, but the operation costs 70.').waitFor();
 		await page.getByRole('row', { name: /Generate all/ }).getByText('65 per operation').waitFor();
+		// Corrected, the refusal of what was sent goes: it is no longer true.
+		await editor.getByLabel('Tokens per operation').fill('65');
+		await expect(editor.getByRole('alert').count()).resolves.toBe(0);
+		// One token is one token.
+		await editor.getByLabel('Tokens per operation').fill('1');
+		await editor.getByText(/× 1 = 1 token$/).waitFor();
 	});
 
 	it('needs a connection, and keeps none of what it shows on the device', async () => {
