@@ -520,7 +520,7 @@ describe('the console’s ordinary refusals on a phone', () => {
 			await page.getByRole('button', { name: 'Add role' }).click();
 			await key.fill(fresh);
 			await page.getByLabel('Name', { exact: true }).fill('member');
-			await page.getByText('The role “subscriber” is already called “Member”: give this one another name.').waitFor();
+			await page.getByText('Another role is already called “Member”: give this one another name.').waitFor();
 			await page.getByRole('button', { name: 'Add role' }).click();
 			await screen(page, 'admin-role-name-taken-phone');
 			// A key the server would refuse, and an empty name: said beside the key in the form's words when Add is pressed.

@@ -303,7 +303,7 @@ describe('profile and site roles', () => {
 		// The Limits page, the pickers and the bonus form show roles by name: two of one name could not be told apart.
 		await expect(saveSiteRole(db, admin, { key: 'testers-b', name: ' beta TESTERS ', isNew: true })).rejects.toMatchObject({
 			code: 'conflict',
-			message: 'The role “testers-a” is already called “Beta testers”: give this one another name.'
+			message: 'Another role is already called “Beta testers”: give this one another name.'
 		});
 		// Adding under a key already on the list is refused; it never renames that role.
 		await expect(saveSiteRole(db, admin, { key: 'testers-a', name: 'Writers', isNew: true })).rejects.toMatchObject({

@@ -16,7 +16,7 @@ describe('roleClash: a role’s key or name the list already has, said before an
 	});
 
 	it('says a name another role has, without case; a role keeps its own name when edited', () => {
-		expect(roleClash(roles, { key: 'readers', name: ' member' }, true)).toEqual({ field: 'name', text: 'The role “subscriber” is already called “Member”: give this one another name.' });
+		expect(roleClash(roles, { key: 'readers', name: ' member' }, true)).toEqual({ field: 'name', text: 'Another role is already called “Member”: give this one another name.' });
 		expect(roleClash(roles, { key: 'subscriber', name: 'MEMBER' }, false)).toBeNull();
 		expect(roleClash(roles, { key: 'subscriber', name: 'admin' }, false)).toMatchObject({ field: 'name' });
 	});

@@ -18,7 +18,7 @@ export function roleClash(roles: readonly Role[], form: Role, isNew: boolean): R
 	if (same) return { field: 'key', text: `The key “${key}” is already the role “${same.name}”: pick another key, or edit that role in the list.` };
 	const name = form.name.trim().toLowerCase();
 	const namesake = name ? roles.find((r) => r.key !== key && r.name.toLowerCase() === name) : undefined;
-	if (namesake) return { field: 'name', text: `The role “${namesake.key}” is already called “${namesake.name}”: give this one another name.` };
+	if (namesake) return { field: 'name', text: `Another role is already called “${namesake.name}”: give this one another name.` };
 	return null;
 }
 

@@ -64,7 +64,7 @@ export function saveSiteRole(db: Db, by: SetupActor, input: z.input<typeof roleI
 			.select({ key: siteRoles.key, name: siteRoles.name })
 			.from(siteRoles)
 			.where(and(sql`lower(${siteRoles.name}) = lower(${role.name})`, ne(siteRoles.key, role.key)));
-		if (namesake) throw new DomainError('conflict', `The role “${namesake.key}” is already called “${namesake.name}”: give this one another name.`);
+		if (namesake) throw new DomainError('conflict', `Another role is already called “${namesake.name}”: give this one another name.`);
 		if (isNew) await tx.insert(siteRoles).values(role);
 		else await tx.update(siteRoles).set({ name: role.name, description: role.description }).where(eq(siteRoles.key, role.key));
 		await audit(tx, {
