@@ -174,6 +174,12 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await offer(page, 'Annual plan').getByRole('button', { name: /Subscribe/ }).waitFor();
 		await plan.scrollIntoViewIfNeeded();
 		await viewport(page, 'store-plan-held');
+		const wide = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
+		const desk = await signedIn(wide, 'leo@quota.test');
+		await desk.goto('/store');
+		await offer(desk, 'Monthly plan').getByRole('link', { name: 'Manage in Purchases' }).scrollIntoViewIfNeeded();
+		await viewport(desk, 'store-plan-held-desktop');
+		await wide.close();
 
 		// A link that opens a checkout at once (a top-up notice's) for the plan it has: refused, nothing opened.
 		await page.goto('/store?buy=monthly-20k');
