@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
 import { onScreen, signIn } from './app';
+import { scrollUntilShown } from './console';
 
 
 /** What every list of purchases says under an "Unpaid" one (src/lib/client/purchase-status.ts). */
@@ -129,6 +130,9 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		expect(await onScreen(status(page))).toBe(true);
 		await viewport(page, 'store-subscription-added');
 		expect(await available(page)).toBe(before + 20_000);
+		// Bought, the plan's card says it is the account's plan instead of offering it again.
+		await plan.getByText(/^Active Your plan · Renews [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
+		await expect(plan.getByRole('button', { name: /Subscribe/ }).count()).resolves.toBe(0);
 
 		// Paddle's billing clock, on demand: a site admin renews it in the simulator's dashboard.
 		const admin = await phoneContext(browser);
@@ -158,6 +162,45 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await expect.poll(() => subs.textContent(), { timeout: 15_000 }).toMatch(/Monthly plan\s*Ending\s*Canceled · ends [A-Z][a-z]{2} \d{1,2}, \d{4}/);
 		await expect(subs.getByText('Active', { exact: true }).count()).resolves.toBe(0);
 		await screenshot(page, 'purchases-subscription-ending');
+	});
+
+	it('a plan the account has shows as its plan with a way to manage it; asked for again, the store refuses in words; the admin’s page says what Purchases says', async () => {
+		await page.goto('/store');
+		const plan = offer(page, 'Monthly plan');
+		await plan.getByText(/^Ending Your plan · Canceled · ends [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
+		await expect(plan.getByRole('button', { name: /Subscribe/ }).count()).resolves.toBe(0);
+		await expect(plan.getByRole('link', { name: 'Manage in Purchases' }).getAttribute('href')).resolves.toBe('/purchases');
+		// Another plan is still for sale.
+		await offer(page, 'Annual plan').getByRole('button', { name: /Subscribe/ }).waitFor();
+		await plan.scrollIntoViewIfNeeded();
+		await viewport(page, 'store-plan-held');
+		const wide = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
+		const desk = await signedIn(wide, 'leo@quota.test');
+		await desk.goto('/store');
+		await offer(desk, 'Monthly plan').getByRole('link', { name: 'Manage in Purchases' }).scrollIntoViewIfNeeded();
+		await viewport(desk, 'store-plan-held-desktop');
+		await wide.close();
+
+		// A link that opens a checkout at once (a top-up notice's) for the plan it has: refused, nothing opened.
+		await page.goto('/store?buy=monthly-20k');
+		await status(page).getByText('Could not start the checkout.').waitFor();
+		await status(page).getByText('You already subscribe to Monthly plan on this account; manage it in Purchases.').waitFor();
+		await expect(page.locator('iframe[title="Checkout"]').count()).resolves.toBe(0);
+		await viewport(page, 'store-plan-refused');
+		await status(page).getByRole('button', { name: 'Close' }).click();
+
+		const admin = await phoneContext(browser);
+		const adminPage = await signedIn(admin, 'admin@quota.test');
+		await adminPage.goto('/admin/users');
+		await adminPage.getByLabel('Search').fill('leo@quota.test');
+		await adminPage.getByRole('link', { name: 'Leo Martin' }).first().click();
+		const records = adminPage.getByRole('region', { name: 'Purchases and subscriptions' });
+		await scrollUntilShown(adminPage, records); // the account's records load as they near the screen
+		const sub = records.getByRole('listitem').filter({ hasText: /^Monthly plan · (Ending|Active)/ });
+		await expect.poll(() => sub.textContent(), { timeout: 15_000 }).toMatch(/^Monthly plan · Ending · Canceled · ends [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+		await sub.scrollIntoViewIfNeeded();
+		await viewport(adminPage, 'admin-user-subscription-ending');
+		await admin.close();
 	});
 
 	it('a checkout closed without paying reads "Unpaid", and the history and the dashboard say alike that nothing is charged and when it leaves the list', async () => {

@@ -209,6 +209,62 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('a plan the account has is not sold to it again: refused while active or ending, its unpaid checkout reopened, sold again once ended', async () => {
+		const u = await makeUser(db);
+		const c = await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'monthly-20k', quantity: 1, checkoutKey: 'k1' });
+		// Closed unpaid and asked again: the same checkout (one Paddle transaction, payable once), not a second one.
+		const again = await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'monthly-20k', quantity: 1, checkoutKey: 'k2' });
+		expect(again).toMatchObject({ orderId: c.orderId, transactionId: c.transactionId });
+		const other = (await makeUser(db)).userId;
+		await expect(startCheckout(db.orm, paddle, { accountId: u.accountId, userId: other, email: null, productId: 'monthly-20k', quantity: 1 })).rejects.toMatchObject({
+			code: 'conflict',
+			message: 'Another member of this account has a checkout for Monthly plan open; it lapses an hour after it was opened.'
+		});
+		expect((await listPurchases(db.orm, u.accountId)).map((p) => p.status)).toEqual(['pending']);
+		ok(await paddle.pay(c.transactionId));
+		const refused = buy(u.accountId, 'monthly-20k');
+		await expect(refused).rejects.toMatchObject({ code: 'conflict', message: 'You already subscribe to Monthly plan on this account; manage it in Purchases.' });
+		const [sub] = await listSubscriptions(db.orm, u.accountId);
+		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id);
+		await expect(buy(u.accountId, 'monthly-20k')).rejects.toMatchObject({ code: 'conflict' });
+		// Another account, and packs, are not affected.
+		expect((await buy((await makeUser(db)).accountId, 'monthly-20k')).orderId).toBeTruthy();
+		expect((await buy(u.accountId, 'tokens-5k', 2)).orderId).toBeTruthy();
+		const paddleSub = (await paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
+		ok(await paddle.renew(paddleSub.id));
+		expect((await listSubscriptions(db.orm, u.accountId))[0]).toMatchObject({ status: 'canceled' });
+		expect((await buy(u.accountId, 'monthly-20k')).orderId).toBeTruthy();
+		expect(await available(u.accountId)).toBe(20_000);
+		await expectInvariants(db);
+	});
+
+	it('a second subscription to a plan that still arrives from Paddle is granted (it was paid), flagged for an admin, and refundable', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const u = await makeUser(db);
+		// Opened, left past the hour (Paddle still takes it), a new checkout paid, then the old tab paid too.
+		const old = await buy(u.accountId, 'monthly-20k');
+		await db.rows(sql`update orders set created_at = now() - interval '2 hours' where id = ${old.orderId}::uuid`);
+		const c = await buy(u.accountId, 'monthly-20k');
+		ok(await paddle.pay(c.transactionId));
+		ok(await paddle.pay(old.transactionId));
+		expect(await available(u.accountId)).toBe(40_000);
+		const subs = await listSubscriptions(db.orm, u.accountId);
+		expect(subs.map((s) => [s.productId, s.status])).toEqual([
+			['monthly-20k', 'active'],
+			['monthly-20k', 'active']
+		]);
+		const completions = (await eventRows(db)).filter((e) => e.event_type === 'transaction.completed' && e.note?.includes('second Monthly plan subscription'));
+		expect(completions).toHaveLength(1);
+		expect(completions[0]!.outcome).toBe('flagged');
+		expect((await getPurchase(db.orm, u.accountId, old.orderId)).status).toBe('completed');
+		await expectInvariants(db);
+		// The admin refunds the second one: its tokens go back, the first plan's stay.
+		ok(await paddle.refund(old.transactionId));
+		expect(await available(u.accountId)).toBe(20_000);
+		expect((await getPurchase(db.orm, u.accountId, old.orderId)).status).toBe('refunded');
+		await expectInvariants(db);
+	});
+
 	it('checkout refuses quantities outside 1..max and packages without a price', async () => {
 		const u = await makeUser(db);
 		await expect(buy(u.accountId, 'tokens-5k', 0)).rejects.toMatchObject({ code: 'invalid_input' });

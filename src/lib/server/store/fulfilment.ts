@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import type { AdjustmentNotification, TransactionNotification } from '@paddle/paddle-node-sdk';
 import { queryRows, type Executor } from '../db/client';
 import { orders, paddleEvents, subscriptions, type PaddleEventEffect } from '../db/schema';
@@ -75,12 +75,14 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	const items = txn.items.map((i) => ({ product: catalog.get(i.price!.id)!, quantity: i.quantity, priceId: i.price!.id }));
 	const main = items[0]!.product;
 	let sub: { id: string } | null = null;
+	let twin: string | null = null;
 	let periodEnd: Date | null = null;
 	if (main.kind === 'subscription') {
 		const start = txn.billingPeriod ? new Date(txn.billingPeriod.startsAt) : occurredAt;
 		periodEnd = txn.billingPeriod ? new Date(txn.billingPeriod.endsAt) : addCalendar(start, main.billingInterval ?? 'month');
 		if (txn.subscriptionId) {
 			sub = await ensureSubscription(exec, { paddleSubscriptionId: txn.subscriptionId, accountId, productId: main.id, periodStart: start, periodEnd });
+			if (txn.origin !== 'subscription_recurring') twin = await twinSubscription(exec, accountId, main.id, txn.subscriptionId);
 		}
 	}
 
@@ -139,7 +141,21 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	});
 	// A referred member's first purchase settles their referral (when the site's rules wait for one).
 	await settleOnPurchase(exec, accountId, () => paidForAnotherAccount(exec, txn.customerId, accountId));
-	return { outcome: 'processed', effect: { orderId, granted, ...(ended.length ? { ended } : {}) } };
+	const effect = { orderId, granted, ...(ended.length ? { ended } : {}) };
+	// Paid for, so granted; but one account holds a plan once (startCheckout refuses a second one, two
+	// checkouts opened before either was paid still can): an admin refunds and cancels one of them.
+	if (twin) return { outcome: 'flagged', note: `second ${main.name} subscription for this account (already has ${twin}): granted; refund and cancel one`, effect };
+	return { outcome: 'processed', effect };
+}
+
+/** Another subscription of the account to the same plan that has not ended (its Paddle id), if any. */
+async function twinSubscription(exec: Executor, accountId: string, productId: string, paddleSubscriptionId: string): Promise<string | null> {
+	const [row] = await exec
+		.select({ id: subscriptions.paddleSubscriptionId })
+		.from(subscriptions)
+		.where(and(eq(subscriptions.accountId, accountId), eq(subscriptions.productId, productId), ne(subscriptions.status, 'canceled'), ne(subscriptions.paddleSubscriptionId, paddleSubscriptionId)))
+		.limit(1);
+	return row?.id ?? null;
 }
 
 /** Ends what is left of a subscription's earlier periods (lots that expire before the newest one). */
@@ -184,7 +200,8 @@ async function fulfilled(exec: Executor, transactionId: string) {
 	const [row] = await exec
 		.select({ effect: paddleEvents.effect })
 		.from(paddleEvents)
-		.where(and(eq(paddleEvents.transactionId, transactionId), eq(paddleEvents.eventType, 'transaction.completed'), eq(paddleEvents.outcome, 'processed')));
+		// A flagged completion that granted (a second subscription to a plan) can be refunded like any other.
+		.where(and(eq(paddleEvents.transactionId, transactionId), eq(paddleEvents.eventType, 'transaction.completed'), inArray(paddleEvents.outcome, ['processed', 'flagged']), isNotNull(paddleEvents.effect)));
 	return row?.effect ?? null;
 }
 

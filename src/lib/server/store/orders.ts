@@ -3,6 +3,7 @@ import type { Executor } from '../db';
 import { isUuid } from '../db/client';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { orders, products, type ProductGrant } from '../db/schema';
+import { queryRows } from '../db/client';
 import { modelNamesRead } from '../ledger';
 import { DomainError } from '../errors';
 import { ALL_MODELS } from '../../model-words';
@@ -35,6 +36,7 @@ export interface CheckoutStart {
  * request answer the same order and transaction: one key = one request (account, package,
  * quantity); the same key with another request is `idempotency_key_reused`, with one still being
  * created `idempotency_key_in_flight`, with one whose transaction failed `payment_provider_error`.
+ * A plan the account already has is `conflict`; an unpaid checkout for it is reopened (heldPlan).
  */
 export async function startCheckout(
 	exec: Executor,
@@ -48,6 +50,8 @@ export async function startCheckout(
 		throw new DomainError('invalid_input', `Choose between 1 and ${product.maxQuantity}.`);
 	}
 	const key = req.checkoutKey && req.userId ? req.checkoutKey : null;
+	const reopened = product.kind === 'subscription' ? await heldPlan(exec, provider, req, product) : null;
+	if (reopened) return reopened;
 	const hash = key ? requestHash(['checkout', req.accountId, product.id, req.quantity]) : null;
 	const [order] = await exec
 		.insert(orders)
@@ -73,6 +77,28 @@ export async function startCheckout(
 	}
 	await exec.update(orders).set({ paddleTransactionId: transactionId }).where(eq(orders.id, order!.id));
 	return { orderId: order!.id, transactionId, checkout: provider.browserCheckout(), customerEmail: req.email };
+}
+
+/**
+ * One account holds a plan once. A plan it has that has not ended (active, trialing, past due, paused,
+ * or canceled at its period's end) is refused (`conflict`). An unpaid checkout for it, opened in the
+ * last hour (while Purchases shows it), is reopened for the member who opened it, so closing the
+ * checkout does not lock them out and one Paddle transaction can be paid only once; another member
+ * of the account is refused.
+ */
+async function heldPlan(exec: Executor, provider: PaymentProvider, req: { accountId: string; userId: string | null; email: string | null }, plan: { id: string; name: string }): Promise<CheckoutStart | null> {
+	const [sub] = await queryRows(exec, sql`select 1 from subscriptions where account_id = ${req.accountId}::uuid and product_id = ${plan.id} and status <> 'canceled' limit 1`);
+	if (sub) throw new DomainError('conflict', `You already subscribe to ${plan.name} on this account; manage it in Purchases.`);
+	const [open] = await queryRows<{ id: string; user_id: string | null; paddle_transaction_id: string }>(
+		exec,
+		sql`select id, user_id, paddle_transaction_id from orders
+		     where account_id = ${req.accountId}::uuid and product_id = ${plan.id} and status = 'pending'
+		       and paddle_transaction_id is not null and created_at > now() - interval '1 hour'
+		     order by created_at desc limit 1`
+	);
+	if (!open) return null;
+	if (open.user_id !== req.userId) throw new DomainError('conflict', `Another member of this account has a checkout for ${plan.name} open; it lapses an hour after it was opened.`);
+	return { orderId: open.id, transactionId: open.paddle_transaction_id, checkout: provider.browserCheckout(), customerEmail: req.email };
 }
 
 /** The stored answer of a checkout key that already made its order. */
