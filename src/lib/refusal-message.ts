@@ -61,12 +61,14 @@ export const plainFormatter: Formatter = {
 
 /**
  * Page wording: numbers and times in the reader's locale (`undefined` = the browser's), the zone as
- * every page names it: "Dec 3, 2026, 00:00, Berlin (Europe) · UTC+01:00".
+ * every page names it: "Dec 3, 2026, 00:00, Berlin (Europe) · UTC+01:00". `readerZone`: the zone the
+ * reader reads times in (their Settings' choice, or the device's), which a reset time is shown in
+ * rather than the site's; without it, the site's.
  */
-export function localeFormatter(locale?: string): Formatter {
+export function localeFormatter(locale?: string, readerZone?: string): Formatter {
 	return {
 		tokens: (n) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n),
-		time: (iso, timeZone) =>
+		time: (iso, siteZone, timeZone = readerZone ?? siteZone) =>
 			// The app's date-and-time form (lib/client/format.ts, dateTime): "Dec 3, 2026, 00:00", 24-hour.
 			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))}, ${zoneLabel(timeZone, new Date(iso))}`
 	};

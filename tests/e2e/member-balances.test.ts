@@ -97,10 +97,30 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		await expect(general.textContent()).resolves.toMatch(/25,000\s*available/);
 		const parts = await texts(general.getByRole('list', { name: /where the tokens came from/ }).getByRole('listitem'));
 		expect(parts).toHaveLength(2);
-		expect(parts[0]).toMatch(/^20,000 expire [A-Z][a-z]{2} \d{1,2}, \d{4} · Monthly plan$/);
+		expect(parts[0]).toMatch(/^20,000 expire [A-Z][a-z]{2} \d{1,2}, \d{4},? \d{2}:\d{2} · Monthly plan$/); // the instant, with its time
 		expect(parts[1]).toBe('5,000 never expire · Purchased');
 		await general.scrollIntoViewIfNeeded();
 		await screen(page, 'member-dashboard-allocations');
+	});
+
+	it('shows the expiry in the time zone chosen in Settings, not the device’s', async () => {
+		const expiresAt = await page.evaluate(async () => {
+			const dash = (await (await fetch('/trpc/ledger.dashboard?input=' + encodeURIComponent('{}'))).json()).result.data;
+			return dash.summary.allocations.flatMap((a: { parts: { expiresAt: string | null }[] }) => a.parts).find((p: { expiresAt: string | null }) => p.expiresAt).expiresAt as string;
+		});
+		const inZone = (timeZone: string) =>
+			new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(expiresAt));
+		expect(inZone('Asia/Tokyo')).not.toBe(inZone(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)));
+		const status = await page.evaluate(
+			async () => (await fetch('/trpc/me.updateProfile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeZone: 'Asia/Tokyo' }) })).status
+		);
+		expect(status).toBe(200);
+		onTestFinished(async () => {
+			await page.evaluate(() => fetch('/trpc/me.updateProfile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeZone: null }) }));
+		});
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		await page.getByText(`20,000 expire ${inZone('Asia/Tokyo')}`).waitFor();
 	});
 
 	it('the statement shows each purchase and how the renewal moved the balance', async () => {

@@ -185,7 +185,20 @@ describe('sign in and sessions', () => {
 		const s = await signUp(db, { email: address, name: 'Gone', password: 'gone away 11' }, { ip: ip() });
 		await db.rows(sql`update users set disabled_at = now() where id = ${s.user.id}`);
 		expect(await validateSessionToken(db, s.token, limits)).toBeNull();
-		expect((await refusal(signIn(db, { email: address, password: 'gone away 11' }, { ip: ip() }))).code).toBe('unauthorized');
+		const sessionsBefore = await count('sessions');
+		// The right password: told the account is disabled and whom to ask, not sent into password resets.
+		const right = await refusal(signIn(db, { email: address, password: 'gone away 11' }, { ip: ip() }));
+		const [admin] = await db.rows<{ email: string }>(sql`select email from users where site_role = 'admin' and disabled_at is null and email is not null order by created_at limit 1`);
+		expect(right.code).toBe('forbidden');
+		expect(right.message).toBe(
+			`This account is disabled, so it cannot sign in. To use it again, ask ${admin ? `the site's admin (${admin.email})` : "the site's admin"} to enable it.`
+		);
+		// A wrong password: the one answer an unknown address gets, so nobody learns the account exists or is disabled.
+		const wrong = await refusal(signIn(db, { email: address, password: 'gone away 12' }, { ip: ip() }));
+		const unknown = await refusal(signIn(db, { email: `nobody-${address}`, password: 'gone away 11' }, { ip: ip() }));
+		expect([wrong.code, wrong.message]).toEqual([unknown.code, unknown.message]);
+		expect(wrong.code).toBe('unauthorized');
+		expect(await count('sessions')).toBe(sessionsBefore);
 	});
 
 	it('rate limits sign-in attempts per email with a retry time', async () => {

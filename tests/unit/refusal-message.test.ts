@@ -29,6 +29,10 @@ describe('refusal messages', () => {
 		);
 	});
 
+	it('pages write the reset in the reader’s time zone, named, when they have one (the site’s day ends at 09:00 in Tokyo)', () => {
+		expect(refusalMessage(memberCap, null, localeFormatter('en-US', 'Asia/Tokyo'))).toMatch(/it resets Dec 1, 2026, 09:00, .*Tokyo.*UTC\+09:00\.$/);
+	});
+
 	it('pages write the numbers the reader’s way', () => {
 		expect(refusalMessage(memberCap, null, localeFormatter('de-DE'))).toMatch(/^This costs 7\.500 tokens, more than the 4\.735 left of your daily spending limit of 5\.000 in this team; it resets /);
 	});

@@ -5,6 +5,7 @@ import { live, type Live } from './live.svelte';
 import { session } from './session.svelte';
 import { outbox } from './sync.svelte';
 import { ask, firstOr } from './first-answers';
+import { appZone } from './format';
 import { everyPage } from '$lib/page-queries';
 import type { Settings, SettingsChanges } from './api-types';
 
@@ -62,6 +63,7 @@ export function provideAppContext(): AppContext {
 			return settings.data !== undefined || settings.status === 'offline' || settings.status === 'error' || session.status === 'no-data';
 		}
 	};
+	appZone.now = () => ctx.timeZone;
 	setContext(KEY, ctx);
 	return ctx;
 }

@@ -30,12 +30,15 @@ export function forecastHours(available: number, hourly: number[]): number | nul
 /**
  * The dashboard's pace line: "At this pace your tokens last about 6 days" (or hours), from the
  * same-hour baseline of the last 7 days; `everGranted` false: the account never had tokens, so none are "left" either.
+ * `daily`: tokens used per site day, today last (the sparkline's). The baseline reads whole clock
+ * hours before this one, the days reach now: an empty baseline with use yesterday or today means
+ * every token of the last 7 days went this hour, which is no "no use".
  */
-export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean): string {
+export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[]): string {
 	if (unlimited) return 'Unlimited tokens: no need to count.';
 	if (available <= 0) return everGranted ? 'No tokens left at the moment.' : 'No tokens yet.';
 	const hours = forecastHours(available, hourly);
-	if (hours === null) return 'No use in the last 7 days.';
+	if (hours === null) return daily.slice(-2).some(Boolean) ? 'Too early to forecast: your first use in 7 days came this hour.' : 'No use in the last 7 days.';
 	if (hours < 1) return 'At this pace your tokens run out within the hour.';
 	if (hours < 36) {
 		const n = Math.round(hours);

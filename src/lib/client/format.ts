@@ -1,10 +1,17 @@
 // Numbers, dates and durations in the user's locale and time zone.
 
+/**
+ * The app's time zone now, the member's choice in Settings (null: the device's), for every instant a
+ * page shows: the app context sets `now` to its getter (once), read at each call so a page redraws
+ * its dates when it changes.
+ */
+export const appZone = { now: (): string | null => null };
+
 // Formatters are costly to make (a page of history formats a hundred dates): one per time zone.
 let numberFormat: Intl.NumberFormat | undefined;
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function dateFormat(kind: 'dateTime' | 'date', timeZone: string | null | undefined): Intl.DateTimeFormat {
+function dateFormat(kind: 'dateTime' | 'date', timeZone = appZone.now()): Intl.DateTimeFormat {
 	const key = `${kind} ${timeZone ?? ''}`;
 	let format = dateFormats.get(key);
 	if (!format) {
@@ -29,11 +36,16 @@ export function allowanceLeft(used: number, limit: number): string {
 	return `${tokens(Math.max(0, limit - used))} of ${tokens(limit)} left`;
 }
 
-/** "Jan 3, 2026, 07:58" in the user's locale, in their chosen time zone (or the device's). */
+
+/**
+ * "Jan 3, 2026, 07:58" in the user's locale, in `timeZone`: by default the app's (the member's
+ * chosen zone, or the device's); a calendar day ("2026-01-03T12:00:00Z") names its own, 'UTC'.
+ */
 export function dateTime(value: string | number | Date, timeZone?: string | null): string {
 	return dateFormat('dateTime', timeZone).format(new Date(value));
 }
 
+/** "Jan 3, 2026": the day of an instant, in the same zone as `dateTime`. */
 export function shortDate(value: string | number | Date, timeZone?: string | null): string {
 	return dateFormat('date', timeZone).format(new Date(value));
 }

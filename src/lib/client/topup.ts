@@ -29,9 +29,9 @@ export function capWords(rule: NonNullable<AccountTopup['rule']>, currency: stri
 
 /**
  * Where the rule stands, with the next trigger point: how far available tokens are from it, or what
- * holds the next top-up back. `now` and `timeZone` for a cooldown's end.
+ * holds the next top-up back. `now` and `timeZone` (default the app's) for a cooldown's end.
  */
-export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, timeZone: string | null, now = Date.now()): string {
+export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, timeZone?: string | null, now = Date.now()): string {
 	const rule = a.rule;
 	if (!rule || a.state === 'off') return rule?.offReason ?? 'Off. Tokens are only bought when you buy them.';
 	const below = tokens(rule.belowTokens);

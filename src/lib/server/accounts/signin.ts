@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
@@ -62,8 +62,26 @@ const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, 
 const wrongCredentials = () => new DomainError('unauthorized', 'That email and password do not match an account.');
 
 /**
+ * The answer to the right password of a disabled account: said only to whoever knows it, so it
+ * tells a stranger nothing, and it sends its owner to the site's admin (the longest-serving enabled
+ * one, by address) rather than into password resets that cannot help.
+ */
+async function disabledAccount(exec: Executor): Promise<DomainError> {
+	const [admin] = await exec
+		.select({ email: users.email })
+		.from(users)
+		.where(and(eq(users.siteRole, 'admin'), isNull(users.disabledAt), isNotNull(users.email)))
+		.orderBy(asc(users.createdAt))
+		.limit(1);
+	const who = admin?.email ? `the site's admin (${admin.email})` : "the site's admin";
+	return new DomainError('forbidden', `This account is disabled, so it cannot sign in. To use it again, ask ${who} to enable it.`);
+}
+
+/**
  * Checks email and password and starts a new session. Failures are audited and rate limited (per
  * IP and per email); a successful sign-in gives its attempts back, so only failures use up the limit.
+ * Errors: `unauthorized` for an unknown address or a wrong password alike; `forbidden` for the right
+ * password of a disabled account, naming whom to ask; `rate_limited`; `invalid_input`.
  */
 export async function signIn(db: Db, input: { email: string; password: string }, meta: ClientMeta = {}): Promise<NewSession & { userId: string }> {
 	const v = parseInput(signInSchema, input);
@@ -81,7 +99,8 @@ export async function signIn(db: Db, input: { email: string; password: string },
 			ip: meta.ip,
 			detail: { email: v.email, reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled' }
 		});
-		throw wrongCredentials();
+		// A wrong password gets the one answer whatever the account's state (no enumeration).
+		throw user && ok ? await disabledAccount(db.orm) : wrongCredentials();
 	}
 	const session = await db.orm.transaction(async (tx) => {
 		const session = await createSession(tx, user.id, meta);
