@@ -3,7 +3,8 @@ import { isUuid, queryRows, type Executor } from '../db/client';
 import { read, type Read } from '../db/reads';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
-import type { Period } from './types';
+import type { CapLeft, Period } from './types';
+import { limitLeftText, plainFormatter } from '../../refusal-message';
 import { RATE_DECIMALS, rateUnits } from '../../cost';
 import { closeMovedWindows } from './limits';
 import { rolloverFollowsModule } from './rollover';
@@ -177,6 +178,27 @@ export async function capsInForce(exec: Executor, accountId: string): Promise<Ca
 		sql`select period, limit_tokens, member_user_id, site_default from quota_account_caps(${accountId}::uuid) order by member_user_id nulls first, period`
 	);
 	return rows.map((r) => ({ memberUserId: r.member_user_id, period: r.period, limitTokens: Number(r.limit_tokens), siteDefault: r.site_default }));
+}
+
+/**
+ * The cap in force on `userId`'s use of an account that leaves the least now (quota_caps_use: the
+ * account's own, or the member's limit in a team pool; open holds count), worded for the dashboard
+ * (limitLeftText); null when no cap is in force.
+ */
+export function tightestCapTextRead(accountId: string, userId: string): Read<string | null> {
+	return read(
+		sql`select c.limit_of, c.period, c.limit_tokens, c.used
+		      from accounts a cross join site_settings s
+		      cross join lateral quota_caps_use(a.id, a.kind, ${userId}::uuid, s, now()) c
+		     where a.id = ${accountId}::uuid and s.id = 1
+		     order by c.limit_tokens - c.used, c.limit_of = 'member' desc limit 1`,
+		(rows: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit_tokens: number; used: number }[]) => {
+			const c = rows[0];
+			if (!c) return null;
+			const limit = Number(c.limit_tokens);
+			return limitLeftText({ limit_of: c.limit_of, period: c.period, limit, left: Math.max(limit - Number(c.used), 0) }, plainFormatter);
+		}
+	);
 }
 
 export type SiteSettings = typeof siteSettings.$inferSelect;
