@@ -138,10 +138,14 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 export const listAllowanceRules = (exec: Executor) =>
 	exec.select().from(allowanceRules).orderBy(asc(allowanceRules.module), asc(allowanceRules.audience));
 
-/** Sets a spending cap on an account (or on one member's use of a team pool); null or -1 removes it. Errors: invalid_input, not_found (account, user). */
+/**
+ * Sets a spending cap on an account (or on one member's use of a team pool); null or -1 removes it.
+ * `setByUserId`: the account's own user when they set it themselves (theirs to change in Settings).
+ * Errors: invalid_input, not_found (account, user).
+ */
 export async function setCap(
 	exec: Executor,
-	c: { accountId: string; memberUserId?: string | null; period: 'daily' | 'weekly' | 'monthly'; limitTokens: number | null }
+	c: { accountId: string; memberUserId?: string | null; period: 'daily' | 'weekly' | 'monthly'; limitTokens: number | null; setByUserId?: string | null }
 ): Promise<void> {
 	const where = and(
 		eq(caps.accountId, c.accountId),
@@ -157,9 +161,10 @@ export async function setCap(
 	}
 	await requireReferences(exec, { accountId: c.accountId, userId: c.memberUserId });
 	await exec.execute(sql`
-		insert into caps (account_id, member_user_id, period, limit_tokens)
-		values (${c.accountId}::uuid, ${c.memberUserId ?? null}::uuid, ${c.period}, ${c.limitTokens})
-		on conflict (account_id, coalesce(member_user_id::text, ''), period) do update set limit_tokens = excluded.limit_tokens`);
+		insert into caps (account_id, member_user_id, period, limit_tokens, set_by_user_id)
+		values (${c.accountId}::uuid, ${c.memberUserId ?? null}::uuid, ${c.period}, ${c.limitTokens}, ${c.setByUserId ?? null}::uuid)
+		on conflict (account_id, coalesce(member_user_id::text, ''), period)
+		do update set limit_tokens = excluded.limit_tokens, set_by_user_id = excluded.set_by_user_id`);
 }
 
 export interface CapInForce {
@@ -199,6 +204,45 @@ export function tightestCapTextRead(accountId: string, userId: string): Read<str
 			return limitLeftText({ limit_of: c.limit_of, period: c.period, limit, left: Math.max(limit - Number(c.used), 0) }, plainFormatter);
 		}
 	);
+}
+
+/** A whole-account cap its own user set, with its use this period (open holds count), in tokens. */
+export interface SelfSetCap {
+	period: 'daily' | 'weekly' | 'monthly';
+	limitTokens: number;
+	used: number;
+	/** limitTokens − used, never below 0. */
+	left: number;
+}
+
+/** The whole-account caps `userId` set on `accountId` themselves (setCap's setByUserId), daily, weekly, monthly. */
+export async function selfSetCaps(exec: Executor, accountId: string, userId: string): Promise<SelfSetCap[]> {
+	const rows = await queryRows<{ period: SelfSetCap['period']; limit_tokens: number; used: number | null }>(exec, sql`
+		select c.period, c.limit_tokens, u.used
+		  from caps c
+		  join accounts a on a.id = c.account_id
+		  cross join site_settings s
+		  left join lateral quota_caps_use(a.id, a.kind, ${userId}::uuid, s, now()) u on u.period = c.period and u.limit_of <> 'member'
+		 where c.account_id = ${accountId}::uuid and c.member_user_id is null and c.set_by_user_id = ${userId}::uuid
+		   and s.id = 1 and c.limit_tokens >= 0
+		 order by array_position(array['daily', 'weekly', 'monthly'], c.period)`);
+	return rows.map((r) => {
+		const limitTokens = Number(r.limit_tokens);
+		const used = Number(r.used ?? 0);
+		return { period: r.period, limitTokens, used, left: Math.max(limitTokens - used, 0) };
+	});
+}
+
+/** An account's whole-account cap of `period` and who set it (null: not its own user), locked for a change; null when none. */
+export async function wholeAccountCapForUpdate(
+	exec: Executor,
+	accountId: string,
+	period: SelfSetCap['period']
+): Promise<{ limitTokens: number; setByUserId: string | null } | null> {
+	const [row] = await queryRows<{ limit_tokens: number; set_by_user_id: string | null }>(exec, sql`
+		select limit_tokens, set_by_user_id from caps
+		 where account_id = ${accountId}::uuid and member_user_id is null and period = ${period} for update`);
+	return row ? { limitTokens: Number(row.limit_tokens), setByUserId: row.set_by_user_id } : null;
 }
 
 export type SiteSettings = typeof siteSettings.$inferSelect;
