@@ -77,36 +77,60 @@ BEGIN
   END IF;
 END $$;
 
--- Caps: per-period spending limits that hold even with tokens available (open holds count too). The
--- figures of the first cap that p_cost would cross (quota_limit_details, whose limit: the account's
--- kind, or member), or NULL when none would.
-CREATE OR REPLACE FUNCTION quota_cap_reached(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
-    p_settings site_settings, p_now timestamptz)
-RETURNS jsonb LANGUAGE plpgsql AS $$
+-- Caps: per-period spending limits that hold even with tokens available (open holds count too). Each
+-- cap in force on p_actor_user's use of the account (whose: the account's kind, or member) with its
+-- limit, its use this period and when that period ends. One definition for a spend's refusal
+-- (quota_cap_reached) and for what a check says is left (quota_spend).
+CREATE OR REPLACE FUNCTION quota_caps_use(p_account uuid, p_kind text, p_actor_user uuid, p_settings site_settings,
+    p_now timestamptz)
+RETURNS TABLE (limit_of text, period text, limit_tokens bigint, used bigint, resets_at timestamptz) LANGUAGE plpgsql AS $$
 DECLARE
   s site_settings := p_settings;
   v_cap record;
-  v_used bigint;
 BEGIN
   -- Only a team's limits include the site's defaults (quota_account_caps): an account of another kind
   -- with no caps of its own has none, which one index probe tells on every consume.
   IF p_kind <> 'team' AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = p_account) THEN
-    RETURN NULL;
+    RETURN;
   END IF;
   FOR v_cap IN
     SELECT c.period, c.limit_tokens, c.member_user_id FROM quota_account_caps(p_account) c
      WHERE c.member_user_id IS NULL OR c.member_user_id = p_actor_user
   LOOP
-    SELECT coalesce(sum(d.tokens), 0) INTO v_used FROM usage_daily d
+    limit_of := CASE WHEN v_cap.member_user_id IS NOT NULL THEN 'member' ELSE p_kind END;
+    period := v_cap.period;
+    limit_tokens := v_cap.limit_tokens;
+    SELECT coalesce(sum(d.tokens), 0) INTO used FROM usage_daily d
      WHERE d.account_id = p_account
        AND d.day >= (quota_window_start(v_cap.period, s.time_zone, s.week_start, p_now) AT TIME ZONE s.time_zone)::date
        AND (v_cap.member_user_id IS NULL OR d.actor_user_id = v_cap.member_user_id::text);
-    v_used := v_used + coalesce((SELECT sum(h.amount) FROM holds h WHERE h.account_id = p_account AND h.status = 'open'), 0);
-    IF v_used + p_cost > v_cap.limit_tokens THEN
-      RETURN quota_limit_details(CASE WHEN v_cap.member_user_id IS NOT NULL THEN 'member' ELSE p_kind END,
-        p_cost, v_cap.limit_tokens, v_used, v_cap.period,
-        quota_window_end(v_cap.period, s.time_zone, s.week_start, p_now), s.time_zone);
+    used := used + coalesce((SELECT sum(h.amount) FROM holds h WHERE h.account_id = p_account AND h.status = 'open'), 0);
+    resets_at := quota_window_end(v_cap.period, s.time_zone, s.week_start, p_now);
+    RETURN NEXT;
+  END LOOP;
+END $$;
+
+-- The figures of the first cap that p_cost would cross (quota_limit_details), or NULL when none would.
+CREATE OR REPLACE FUNCTION quota_cap_reached(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
+    p_settings site_settings, p_now timestamptz)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_cap record;
+BEGIN
+  FOR v_cap IN SELECT * FROM quota_caps_use(p_account, p_kind, p_actor_user, p_settings, p_now) LOOP
+    IF v_cap.used + p_cost > v_cap.limit_tokens THEN
+      RETURN quota_limit_details(v_cap.limit_of, p_cost, v_cap.limit_tokens, v_cap.used, v_cap.period,
+        v_cap.resets_at, p_settings.time_zone);
     END IF;
   END LOOP;
   RETURN NULL;
 END $$;
+
+-- The cap in force that leaves the least (quota_limit_details with p_cost), or NULL when none is.
+CREATE OR REPLACE FUNCTION quota_tightest_cap(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
+    p_settings site_settings, p_now timestamptz)
+RETURNS jsonb LANGUAGE sql AS $$
+  SELECT quota_limit_details(c.limit_of, p_cost, c.limit_tokens, c.used, c.period, c.resets_at, p_settings.time_zone)
+    FROM quota_caps_use(p_account, p_kind, p_actor_user, p_settings, p_now) c
+   ORDER BY c.limit_tokens - c.used, c.limit_of = 'member' DESC LIMIT 1
+$$;

@@ -443,7 +443,7 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
                             remaining_after: number | null;
                             active: boolean;
                             reason: string | null;
@@ -627,7 +627,7 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -832,7 +832,7 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -988,7 +988,7 @@ export interface paths {
                         "application/json": {
                             cost: number;
                             released: number;
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -1129,7 +1129,7 @@ export interface paths {
                         "application/json": {
                             cost: number;
                             released: number;
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -1427,7 +1427,7 @@ export interface paths {
                                 model: string | null;
                                 tokens_used: number;
                                 date: string;
-                                /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage. null = unlimited. */
+                                /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
                                 remaining: number | null;
                             }[];
                             next_cursor: string | null;

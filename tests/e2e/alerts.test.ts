@@ -114,6 +114,32 @@ describe('alert steps and the inbox on a phone', () => {
 		await page.getByText(/Offline · updated (just now|\d+ min ago)/).waitFor();
 		await expect(items.count()).resolves.toBe(2);
 		await screen(page, 'alerts-inbox-offline');
+
+		// The cap the tap set binds the member, so it is where they look: the dashboard says what it
+		// leaves today (12,200 − 12,040), and Settings lists it as theirs to change or remove.
+		await context.setOffline(false);
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		await page.getByText('Your daily spending limit: 160 of 12,200 tokens left today', { exact: true }).waitFor();
+		await screen(page, 'dashboard-own-cap');
+		await page.goto('/settings');
+		await waitForFresh(page);
+		const limits = page.getByRole('region', { name: 'Spending limits' });
+		const daily = limits.getByRole('listitem').filter({ hasText: 'Daily: 12,200 tokens' });
+		await daily.getByText('· 160 left today').waitFor();
+		await daily.getByRole('button', { name: 'Change the daily limit' }).click();
+		await limits.getByLabel('Daily limit (tokens)').fill('12,500');
+		await limits.getByRole('button', { name: 'Save' }).click();
+		await limits.getByText('Daily limit set to 12,500 tokens.').waitFor();
+		await limits.getByText('· 460 left today').waitFor();
+		await screen(page, 'settings-own-cap');
+		await limits.getByRole('button', { name: 'Remove the daily limit' }).click();
+		await limits.getByText('Daily limit removed.').waitFor();
+		await limits.getByText('No spending limit on your tokens.').waitFor();
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		await page.getByText('none on hold').waitFor();
+		await expect(page.getByText(/spending limit/).count()).resolves.toBe(0);
 		await context.close();
 	}, 180_000); // a whole journey: sign-up, Settings, two uses, the inbox, offline
 });

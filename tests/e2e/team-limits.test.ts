@@ -30,6 +30,27 @@ describe('the Team page tells a member their limits', () => {
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow).toBeLessThanOrEqual(0);
 		await screenshot(page, 'team-member-limits');
+
+		// His limit binds him everywhere he spends the pool: the dashboard says what it leaves today, and
+		// the Playground's "spendable" is no more than that, less the cost.
+		const left = Number((await pool.getByText(/^Your limit: /).textContent())!.match(/· ([\d,]+) left today$/)![1]!.replace(/,/g, ''));
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Acme Studio/ }).click();
+		await page.getByText(`Your daily spending limit in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today`, { exact: true }).waitFor();
+		await screenshot(page, 'dashboard-member-limit');
+		await page.goto('/playground');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Generate all/ }).click();
+		const cost = page.getByRole('region', { name: 'Cost' });
+		await cost.getByText('65 tokens', { exact: true }).waitFor();
+		await cost.getByText(`Your daily spending limit in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today.`, { exact: true }).waitFor();
+		const spendable = (await cost.getByText(/spendable on this feature and model after it$/).textContent())!;
+		expect(Number(spendable.match(/([\d,]+) spendable/)![1]!.replace(/,/g, ''))).toBe(left - 65);
+		await screenshot(page, 'playground-member-limit');
+		// Back to his own tokens, as the other tests find him.
+		await page.getByRole('radio', { name: /Personal/ }).click();
+		await cost.getByText(/spending limit in this team/).waitFor({ state: 'detached' });
 		await context.close();
 	});
 

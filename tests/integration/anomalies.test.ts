@@ -11,6 +11,7 @@ import { apiKeys } from '../../src/lib/server/db/schema';
 import { authenticateApiKey, createAccountKey, createTeam, createUser, type Auth } from '../../src/lib/server/accounts';
 import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, refreshAccountFigures, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 import { listNotifications } from '../../src/lib/server/alerts';
+import { ownCaps, setOwnCap } from '../../src/lib/server/accounts';
 import { checkAnomalies, lowerCapFromFlag, openFlags, pauseFlaggedKey, suggestedDailyCap, withCapSuggestions } from '../../src/lib/server/anomalies';
 
 let db: Db & { url?: string };
@@ -24,7 +25,7 @@ afterAll(async () => db?.close());
 const HOUR = 3_600_000;
 const person = async (name = 'Alex') => {
 	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name });
-	const auth = { user: { id: u.id, siteRole: 'subscriber', name, email: u.email }, sessionId: 'test' } as unknown as Auth;
+	const auth = { user: { id: u.id, accountId: u.accountId, siteRole: 'subscriber', name, email: u.email }, sessionId: 'test' } as unknown as Auth;
 	return { ...u, auth };
 };
 const spend = (accountId: string, tokens: number, opts: { at?: Date; keyId?: string; userId?: string } = {}) =>
@@ -170,6 +171,20 @@ describe('anomaly flags', () => {
 		// The rest of the day stays usable up to the cap: 250 more, not one token beyond.
 		await spend(u.accountId, 250, { userId: u.id });
 		await expect(spend(u.accountId, 1, { userId: u.id })).rejects.toMatchObject({ code: 'cap_reached' });
+		// The member set it: Settings lists it with what is left today, and they may change or remove it there (audited).
+		expect(await ownCaps(db, u.auth)).toEqual([{ period: 'daily', limitTokens: 1_400, used: 1_400, left: 0 }]);
+		expect(await setOwnCap(db, u.auth, { period: 'daily', limitTokens: 1_500 })).toEqual([{ period: 'daily', limitTokens: 1_500, used: 1_400, left: 100 }]);
+		expect(await setOwnCap(db, u.auth, { period: 'daily', limitTokens: null })).toEqual([]);
+		await spend(u.accountId, 1, { userId: u.id });
+		await expect(setOwnCap(db, u.auth, { period: 'weekly', limitTokens: -5 })).rejects.toMatchObject({ code: 'invalid_input' });
+		// A cap the site's administrators set is not the member's to change, nor listed as theirs.
+		await setCap(db.orm, { accountId: u.accountId, period: 'weekly', limitTokens: 90_000 });
+		await expect(setOwnCap(db, u.auth, { period: 'weekly', limitTokens: null })).rejects.toMatchObject({ code: 'forbidden' });
+		expect(await capsInForce(db.orm, u.accountId)).toEqual([expect.objectContaining({ period: 'weekly', limitTokens: 90_000 })]);
+		expect(await ownCaps(db, u.auth)).toEqual([]);
+		const audited = await db.rows<{ before: unknown; after: unknown }>(sql`
+			select before, after from audit_log where action = 'cap.set_own' and account_id = ${u.accountId}::uuid order by at, id`);
+		expect(audited).toEqual([{ before: { daily: 1_400 }, after: { daily: 1_500 } }, { before: { daily: 1_500 }, after: { daily: null } }]);
 		await expectInvariants(db);
 	});
 

@@ -159,6 +159,8 @@ const matrix: Record<string, Entry> = {
 
 	'settings.get': { allow: members },
 	'settings.update': { allow: members, input: (w) => ({ key: `device-${w.tag}`, changes: { emailAlerts: false } }) },
+	'settings.ownCaps': { allow: members },
+	'settings.setOwnCap': { allow: members, input: () => ({ period: 'weekly', limitTokens: 900 }) },
 
 	'store.front': { allow: members },
 	'store.checkout': { allow: teamAUsers, input: product },

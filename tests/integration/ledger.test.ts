@@ -5,9 +5,10 @@ import { configureRates, expectInvariants, lotRemaining, makeTeam, makeUser } fr
 import type { Db } from '../../src/lib/server/db/client';
 import {
 	adjustBalance, availableOf, balances, check, clawback, consume, grant, history, hold, release, Refusal, rollups, setAllowanceRule,
-	setCap, settle, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired, CHANGE_CHANNEL
+	setCap, settle, tightestCapTextRead, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired, CHANGE_CHANNEL
 } from '../../src/lib/server/ledger';
 import { openPostgres } from '../../src/lib/server/db/client';
+import { readOne } from '../../src/lib/server/db/reads';
 import { DomainError } from '../../src/lib/server/errors';
 
 /**
@@ -202,6 +203,36 @@ describe(`ledger on ${backend}`, () => {
 		} finally {
 			await updateSiteSettings(db.orm, { defaultTeamDailyCap: null, defaultMemberDailyCap: null });
 		}
+	});
+
+	it("a check's remaining is no more than the tightest cap in force leaves: the account's own, or the member's in a pool", async () => {
+		const a = await makeUser(db);
+		await grant(db.orm, { accountId: a.accountId, tokens: 1_000, source: 'purchase' });
+		await setCap(db.orm, { accountId: a.accountId, period: 'daily', limitTokens: 100 });
+		const first = await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 1 });
+		expect(first).toMatchObject({ allowed: true, cost: 45, remainingAfter: 55, cap: { limitOf: 'user', limit: 100, used: 0, left: 100, period: 'daily' } });
+		await consumeAs(a.accountId, 'generate_texts', 1);
+		const second = await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 1 });
+		expect(second).toMatchObject({ allowed: true, remainingAfter: 10, cap: { used: 45, left: 55 } });
+		const over = await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 2 });
+		expect(over).toMatchObject({ allowed: false, code: 'cap_reached', remainingAfter: 0, level: 'empty' });
+		// A consume's remaining (the operation's balance_after) stays the lots' and allowance's figure.
+		expect((await consumeAs(a.accountId, 'generate_texts', 1)).remaining).toBe(910);
+		// The dashboard says the same limit in words.
+		expect(await readOne(db.orm, tightestCapTextRead(a.accountId, a.userId))).toBe('Your daily spending limit: 10 of 100 tokens left today');
+
+		const t = await makeTeam(db);
+		const limited = await makeUser(db);
+		const free = await makeUser(db);
+		await grant(db.orm, { accountId: t.accountId, tokens: 10_000, source: 'purchase' });
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: limited.userId, period: 'daily', limitTokens: 200 });
+		const asLimited = await check(db.orm, { accountId: t.accountId, actorUserId: limited.userId, feature: 'generate_texts', units: 1 });
+		expect(asLimited).toMatchObject({ remainingAfter: 155, cap: { limitOf: 'member', limit: 200, left: 200 } });
+		const asFree = await check(db.orm, { accountId: t.accountId, actorUserId: free.userId, feature: 'generate_texts', units: 1 });
+		expect(asFree).toMatchObject({ remainingAfter: 9_955, cap: null });
+		expect(await readOne(db.orm, tightestCapTextRead(t.accountId, limited.userId))).toBe('Your daily spending limit in this team: 200 of 200 tokens left today');
+		expect(await readOne(db.orm, tightestCapTextRead(t.accountId, free.userId))).toBeNull();
+		await expectInvariants(db);
 	});
 
 	it('holds reserve tokens, settle charges the real amount once, release gives everything back', async () => {

@@ -72,6 +72,7 @@ const samples: Record<AuditAction, Sample> = {
 	'campaign.applied': entry({ targetType: 'campaign', before: { reached: 0 }, after: { reached: 1204 }, detail: { note: 'Launch week' } }),
 	'cap.set': entry({ targetType: 'account', detail: { via: 'demo data', period: 'daily', accountId: 'acc-acme', limitTokens: 5000, memberUserId: memberId } }),
 	'cap.lowered_from_flag': entry({ targetType: 'account', before: { daily: null }, after: { daily: 12200 }, detail: { flagId: 'f-1', usedToday: 12040 } }),
+	'cap.set_own': entry({ targetType: 'account', before: { daily: 14600 }, after: { daily: null } }),
 	'site.settings_updated': entry({ targetType: 'site', before: site, after: { ...site, timeZone: 'Africa/Addis_Ababa', weekStart: 0, defaultTeamDailyCap: 50000, updatedAt: '2026-12-03T10:00:00.000Z' }, detail: { timeZone: 'Africa/Addis_Ababa' } }),
 	'allowance.set': entry({ targetType: 'module', targetId: 'chat', detail: { via: 'demo data', module: 'chat', period: 'weekly', audience: 'role', role: 'author', limitTokens: 5000 } }),
 	'limits.module_saved': entry({ targetType: 'module', targetId: 'chat', before: limits, after: { ...limits, guest: 0, roles: { author: 25000, admin: 10000 }, limitMessage: 'Sign up to chat.' }, detail: { module: 'chat' } }),

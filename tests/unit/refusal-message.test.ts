@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localeFormatter, plainFormatter, refusalMessage, type RefusalDetails } from '../../src/lib/refusal-message';
+import { limitLeftText, localeFormatter, plainFormatter, refusalMessage, type RefusalDetails } from '../../src/lib/refusal-message';
 
 // Issue 13.4: a refusal says what it refuses: the cost, what is left of the limit and when it resets.
 // REST messages: plain digits with thousands separators; pages: the reader's locale.
@@ -58,6 +58,18 @@ describe('refusal messages', () => {
 		expect(refusalMessage({ operation: 'hold', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This hold needs 1,234 tokens, more than the 100 spendable on this feature and model.');
 		expect(refusalMessage({ ...memberCap, operation: 'hold' }, null, plainFormatter)).toBe(
 			'This hold needs 7,500 tokens, more than the 4,735 left of your daily spending limit of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
+		);
+	});
+});
+
+describe('what a limit in force leaves (dashboard, playground)', () => {
+	it('names whose limit it is, as the refusal does, and what is left of it this period', () => {
+		expect(limitLeftText({ limit_of: 'user', limit: 14_600, left: 100, period: 'daily' }, plainFormatter)).toBe('Your daily spending limit: 100 of 14,600 tokens left today');
+		expect(limitLeftText({ limit_of: 'member', limit: 5_000, left: 4_705, period: 'daily' }, plainFormatter)).toBe(
+			'Your daily spending limit in this team: 4,705 of 5,000 tokens left today'
+		);
+		expect(limitLeftText({ limit_of: 'team', limit: 90_000, left: 0, period: 'monthly' }, plainFormatter)).toBe(
+			"The team's monthly spending limit: 0 of 90,000 tokens left this month"
 		);
 	});
 });

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
 	'campaign.applied',
 	'cap.set',
 	'cap.lowered_from_flag',
+	'cap.set_own',
 	'site.settings_updated',
 	'allowance.set',
 	'limits.module_saved',

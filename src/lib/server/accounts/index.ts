@@ -13,6 +13,7 @@ export { claimClientWrite } from './settings';
 export { requireAccountAccess, requireAccessById, assertKeyMayAct, type AccessLevel } from './access';
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused, authenticateApiKey, siteKeyVouches } from './api-keys';
 export { profile } from './profile';
+export { ownCaps, setOwnCap, type OwnCap } from './own-caps';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, type SiteRole } from './roles';
 export { hostIdentityOf, siteAdminContacts } from './contacts';
 export { promoteToSiteAdmin } from './operator';

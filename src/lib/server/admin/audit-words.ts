@@ -320,6 +320,10 @@ const WORDS: Record<AuditAction, Spec> = {
 		lines: (e) => [line('Used that day (tokens)', tokensOr('—')(obj(e.detail).usedToday, noNames(), {}))],
 		fields: { daily: ['Daily cap (tokens)', tokensOr('None')] }
 	},
+	'cap.set_own': {
+		title: 'Own spending limit set in Settings',
+		fields: { daily: ['Daily limit (tokens)', tokensOr('None')], weekly: ['Weekly limit (tokens)', tokensOr('None')], monthly: ['Monthly limit (tokens)', tokensOr('None')] }
+	},
 	'site.settings_updated': {
 		title: 'Site settings changed',
 		fields: {

@@ -44,7 +44,9 @@ export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: 
 		const { suggestion: suggested, daily } = await dailyCapFigures(tx, f.account_id);
 		if (!suggested) return { limitTokens: Math.min(...daily.map((c) => c.limitTokens)), changed: false };
 		const own = daily.find((c) => !c.siteDefault);
-		await setCap(tx, { accountId: f.account_id, period: 'daily', limitTokens: suggested.limitTokens });
+		// Set by the account's own user: theirs to change or remove in Settings.
+		const setByUserId = f.account_id === auth.user.accountId ? auth.user.id : null;
+		await setCap(tx, { accountId: f.account_id, period: 'daily', limitTokens: suggested.limitTokens, setByUserId });
 		await audit(tx, {
 			action: 'cap.lowered_from_flag',
 			actorUserId: auth.user.id,

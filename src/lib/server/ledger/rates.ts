@@ -3,7 +3,8 @@ import { isUuid, queryRows, type Executor } from '../db/client';
 import { read, type Read } from '../db/reads';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
-import type { Period } from './types';
+import type { CapLeft, Period } from './types';
+import { limitLeftText, plainFormatter } from '../../refusal-message';
 import { RATE_DECIMALS, rateUnits } from '../../cost';
 import { closeMovedWindows } from './limits';
 import { rolloverFollowsModule } from './rollover';
@@ -137,10 +138,14 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 export const listAllowanceRules = (exec: Executor) =>
 	exec.select().from(allowanceRules).orderBy(asc(allowanceRules.module), asc(allowanceRules.audience));
 
-/** Sets a spending cap on an account (or on one member's use of a team pool); null or -1 removes it. Errors: invalid_input, not_found (account, user). */
+/**
+ * Sets a spending cap on an account (or on one member's use of a team pool); null or -1 removes it.
+ * `setByUserId`: the account's own user when they set it themselves (theirs to change in Settings).
+ * Errors: invalid_input, not_found (account, user).
+ */
 export async function setCap(
 	exec: Executor,
-	c: { accountId: string; memberUserId?: string | null; period: 'daily' | 'weekly' | 'monthly'; limitTokens: number | null }
+	c: { accountId: string; memberUserId?: string | null; period: 'daily' | 'weekly' | 'monthly'; limitTokens: number | null; setByUserId?: string | null }
 ): Promise<void> {
 	const where = and(
 		eq(caps.accountId, c.accountId),
@@ -156,9 +161,10 @@ export async function setCap(
 	}
 	await requireReferences(exec, { accountId: c.accountId, userId: c.memberUserId });
 	await exec.execute(sql`
-		insert into caps (account_id, member_user_id, period, limit_tokens)
-		values (${c.accountId}::uuid, ${c.memberUserId ?? null}::uuid, ${c.period}, ${c.limitTokens})
-		on conflict (account_id, coalesce(member_user_id::text, ''), period) do update set limit_tokens = excluded.limit_tokens`);
+		insert into caps (account_id, member_user_id, period, limit_tokens, set_by_user_id)
+		values (${c.accountId}::uuid, ${c.memberUserId ?? null}::uuid, ${c.period}, ${c.limitTokens}, ${c.setByUserId ?? null}::uuid)
+		on conflict (account_id, coalesce(member_user_id::text, ''), period)
+		do update set limit_tokens = excluded.limit_tokens, set_by_user_id = excluded.set_by_user_id`);
 }
 
 export interface CapInForce {
@@ -177,6 +183,66 @@ export async function capsInForce(exec: Executor, accountId: string): Promise<Ca
 		sql`select period, limit_tokens, member_user_id, site_default from quota_account_caps(${accountId}::uuid) order by member_user_id nulls first, period`
 	);
 	return rows.map((r) => ({ memberUserId: r.member_user_id, period: r.period, limitTokens: Number(r.limit_tokens), siteDefault: r.site_default }));
+}
+
+/**
+ * The cap in force on `userId`'s use of an account that leaves the least now (quota_caps_use: the
+ * account's own, or the member's limit in a team pool; open holds count), worded for the dashboard
+ * (limitLeftText); null when no cap is in force.
+ */
+export function tightestCapTextRead(accountId: string, userId: string): Read<string | null> {
+	return read(
+		sql`select c.limit_of, c.period, c.limit_tokens, c.used
+		      from accounts a cross join site_settings s
+		      cross join lateral quota_caps_use(a.id, a.kind, ${userId}::uuid, s, now()) c
+		     where a.id = ${accountId}::uuid and s.id = 1
+		     order by c.limit_tokens - c.used, c.limit_of = 'member' desc limit 1`,
+		(rows: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit_tokens: number; used: number }[]) => {
+			const c = rows[0];
+			if (!c) return null;
+			const limit = Number(c.limit_tokens);
+			return limitLeftText({ limit_of: c.limit_of, period: c.period, limit, left: Math.max(limit - Number(c.used), 0) }, plainFormatter);
+		}
+	);
+}
+
+/** A whole-account cap its own user set, with its use this period (open holds count), in tokens. */
+export interface SelfSetCap {
+	period: 'daily' | 'weekly' | 'monthly';
+	limitTokens: number;
+	used: number;
+	/** limitTokens − used, never below 0. */
+	left: number;
+}
+
+/** The whole-account caps `userId` set on `accountId` themselves (setCap's setByUserId), daily, weekly, monthly. */
+export async function selfSetCaps(exec: Executor, accountId: string, userId: string): Promise<SelfSetCap[]> {
+	const rows = await queryRows<{ period: SelfSetCap['period']; limit_tokens: number; used: number | null }>(exec, sql`
+		select c.period, c.limit_tokens, u.used
+		  from caps c
+		  join accounts a on a.id = c.account_id
+		  cross join site_settings s
+		  left join lateral quota_caps_use(a.id, a.kind, ${userId}::uuid, s, now()) u on u.period = c.period and u.limit_of <> 'member'
+		 where c.account_id = ${accountId}::uuid and c.member_user_id is null and c.set_by_user_id = ${userId}::uuid
+		   and s.id = 1 and c.limit_tokens >= 0
+		 order by array_position(array['daily', 'weekly', 'monthly'], c.period)`);
+	return rows.map((r) => {
+		const limitTokens = Number(r.limit_tokens);
+		const used = Number(r.used ?? 0);
+		return { period: r.period, limitTokens, used, left: Math.max(limitTokens - used, 0) };
+	});
+}
+
+/** An account's whole-account cap of `period` and who set it (null: not its own user), locked for a change; null when none. */
+export async function wholeAccountCapForUpdate(
+	exec: Executor,
+	accountId: string,
+	period: SelfSetCap['period']
+): Promise<{ limitTokens: number; setByUserId: string | null } | null> {
+	const [row] = await queryRows<{ limit_tokens: number; set_by_user_id: string | null }>(exec, sql`
+		select limit_tokens, set_by_user_id from caps
+		 where account_id = ${accountId}::uuid and member_user_id is null and period = ${period} for update`);
+	return row ? { limitTokens: Number(row.limit_tokens), setByUserId: row.set_by_user_id } : null;
 }
 
 export type SiteSettings = typeof siteSettings.$inferSelect;

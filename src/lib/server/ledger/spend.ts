@@ -9,7 +9,7 @@ import { noticeChange, notifiesInTransaction } from './change-notices';
 import { spendInBatch, storableItem, type SpendItem } from './group-commit';
 import { announceSpend } from './events';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
-import type { CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalDetails } from './types';
+import type { CapLeft, CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalDetails } from './types';
 
 /** The answer as a check's result; a refusal's figures say which operation was refused (a hold words it as what it needs). */
 function toCheck(r: SpendAnswer, operation: RefusalDetails['operation']): CheckResult {
@@ -32,8 +32,13 @@ function toCheck(r: SpendAnswer, operation: RefusalDetails['operation']): CheckR
 			limit: allowance.limit,
 			period: allowance.period,
 			resetsAt: allowance.resets_at
-		}
+		},
+		cap: r.cap ? capLeft(r.cap) : null
 	};
+}
+
+function capLeft(c: NonNullable<SpendAnswer['cap']>): CapLeft {
+	return { limitOf: c.limit_of, limit: c.limit, used: c.used, left: c.left, period: c.period, resetsAt: c.resets_at };
 }
 
 /** What an operation would cost and who would pay; changes nothing. */

@@ -23,20 +23,22 @@ const period = z.enum(['daily', 'weekly', 'monthly', 'never']);
 /** `{ok: false, code, message}`: what every function answers for an error (thrown by callLedger). */
 const errorAnswer = z.object({ ok: z.literal(false), code: z.enum(errorCodes), message: z.string() });
 
-/** quota_limit_details (a cap or an allowance), or the figures of insufficient_tokens. */
+/** quota_limit_details: a cap's or an allowance's figures. */
+const limitDetails = z.object({
+	limit_of: z.enum(['user', 'team', 'guest', 'member', 'allowance']),
+	cost: tokens,
+	limit: tokens,
+	used: tokens,
+	left: tokens,
+	period,
+	resets_at: instant.nullable(),
+	time_zone: z.string(),
+	module: z.string().optional(),
+	module_message: z.string().optional()
+});
+/** quota_limit_details, or the figures of insufficient_tokens. */
 const refusalDetails = z.union([
-	z.object({
-		limit_of: z.enum(['user', 'team', 'guest', 'member', 'allowance']),
-		cost: tokens,
-		limit: tokens,
-		used: tokens,
-		left: tokens,
-		period,
-		resets_at: instant.nullable(),
-		time_zone: z.string(),
-		module: z.string().optional(),
-		module_message: z.string().optional()
-	}),
+	limitDetails,
 	z.object({ cost: tokens, available: tokens })
 ]);
 
@@ -61,7 +63,9 @@ const spendFields = {
 	allowance: z
 		.object({ module: z.string(), used: tokens, limit: tokens.nullable(), period, resets_at: instant.nullable() })
 		.nullable(),
-	replayed: z.literal(true).optional()
+	replayed: z.literal(true).optional(),
+	/** A check's: the cap in force that leaves the least (its figures with this cost). */
+	cap: limitDetails.extend({ limit_of: z.enum(['user', 'team', 'guest', 'member']) }).optional()
 };
 const spendRefused = z.object({ ok: z.literal(false), code: refusalCode, ...spendFields });
 export const checkAnswer = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), code: z.null(), ...spendFields }), spendRefused]);

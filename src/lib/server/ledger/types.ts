@@ -47,6 +47,22 @@ export interface CheckResult {
 	remainingAfter: number | null;
 	level: Level;
 	allowance: { module: string; used: number; limit: number | null; period: Period; resetsAt: string | null } | null;
+	/**
+	 * The cap in force on this use that leaves the least (the account's own, or the member's limit in a
+	 * team pool); remainingAfter is never more than its `left` less the cost. null = no cap.
+	 */
+	cap: CapLeft | null;
+}
+
+/** A cap in force: whose it is, its limit and its use this period (open holds included), in tokens. */
+export interface CapLeft {
+	limitOf: 'user' | 'team' | 'guest' | 'member';
+	limit: number;
+	used: number;
+	/** limit − used, never below 0. */
+	left: number;
+	period: Period;
+	resetsAt: string | null;
 }
 
 /** The figures behind a refusal (cost, the limit and what is left of it, its reset; or what is available). */

@@ -149,7 +149,9 @@ export const caps = pgTable(
 		memberUserId: uuid('member_user_id').references(() => users.id),
 		period: text('period', { enum: ['daily', 'weekly', 'monthly'] }).notNull(),
 		/** null or -1 = none. */
-		limitTokens: tokens('limit_tokens')
+		limitTokens: tokens('limit_tokens'),
+		/** The account's own user when they set it themselves (Settings, an alert's one tap): theirs to change or remove. */
+		setByUserId: uuid('set_by_user_id').references(() => users.id)
 	},
 	(t) => [uniqueIndex('caps_target_idx').on(t.accountId, sql`coalesce(${t.memberUserId}::text, '')`, t.period)]
 );

@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, consume, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, tightestCapTextRead, consume, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -15,14 +15,15 @@ const accountInput = z.object({ accountId: z.uuid().optional() });
 const summaryRead = (accountId: string) => balancesRead(accountId, { lowSharePercent: firstStepRead(accountId) });
 
 /** The dashboard's first answer as one statement (one round trip): see `dashboard` below. */
-function dashboardRead(accountId: string) {
+function dashboardRead(accountId: string, userId: string) {
 	return mapRead(
 		together({
 			summary: summaryRead(accountId),
 			recentUse: rollupsRead(accountId, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
 			purchases: accountPurchasesRead(accountId),
 			rolledOver: rolloverLinesRead(accountId),
-			pace: hourlyBaselineRead([accountId])
+			pace: hourlyBaselineRead([accountId]),
+			cap: tightestCapTextRead(accountId, userId)
 		}),
 		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline.
 		(parts) => ({ accountId, ...parts, pace: parts.pace.get(accountId)! })
@@ -45,7 +46,7 @@ export const ledgerRouter = router({
 	 * page run), joined by `together`.
 	 */
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
-		return readOne(ctx.db.orm, dashboardRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read')));
+		return readOne(ctx.db.orm, dashboardRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'), ctx.auth.user.id));
 	}),
 
 	history: memberProcedure

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { applySettingsWrite, getSettings } from '../../accounts/settings';
+import { ownCaps, setOwnCap } from '../../accounts';
 
 export const settingsRouter = router({
 	get: memberProcedure.query(({ ctx }) => getSettings(ctx.db, ctx.auth.user.id)),
@@ -20,5 +21,13 @@ export const settingsRouter = router({
 					.strict()
 			})
 		)
-		.mutation(({ ctx, input }) => applySettingsWrite(ctx.db, ctx.auth.user.id, input.key, input.changes))
+		.mutation(({ ctx, input }) => applySettingsWrite(ctx.db, ctx.auth.user.id, input.key, input.changes)),
+
+	/** The spending limits the member set on their own account, with what is left of each this period. */
+	ownCaps: memberProcedure.query(({ ctx }) => ownCaps(ctx.db, ctx.auth)),
+
+	/** Sets (tokens) or removes (null) one of the member's own spending limits; answers the limits after. */
+	setOwnCap: memberProcedure
+		.input(z.object({ period: z.enum(['daily', 'weekly', 'monthly']), limitTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() }))
+		.mutation(({ ctx, input }) => setOwnCap(ctx.db, ctx.auth, input, ctx.ip))
 });

@@ -1,0 +1,82 @@
+// The spending limits a member set on their own account, as Settings edits them: one period's form
+// open at a time, the typed limit read as the server takes it, and what came of a save said under it.
+import { readTokenAmount } from './amount';
+import { errorMessage } from './errors';
+import { tokens } from './format';
+import type { SaveMessage } from './save-message';
+import { MAX_TOKENS } from '../token-range';
+import type { Outputs } from './api-types';
+
+export type OwnCap = Outputs['settings']['ownCaps'][number];
+export type OwnCapPeriod = OwnCap['period'];
+/** Sets (tokens) or removes (null) one limit; answers the member's limits after. */
+export type SaveOwnCap = (period: OwnCapPeriod, limitTokens: number | null) => Promise<OwnCap[]>;
+
+export const PERIOD_NAME: Record<OwnCapPeriod, string> = { daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly' };
+export const PERIOD_NOW: Record<OwnCapPeriod, string> = { daily: 'today', weekly: 'this week', monthly: 'this month' };
+
+export class OwnCapsEditor {
+	/** null until the server has answered. */
+	caps = $state<OwnCap[] | null>(null);
+	/** The period whose form is open (a new limit's, or one to change). */
+	editing = $state<OwnCapPeriod | null>(null);
+	text = $state('');
+	/** What is wrong with the limit typed, or the server's refusal: said beside the field. */
+	error = $state<string | null>(null);
+	message = $state<SaveMessage | null>(null);
+	busy = $state(false);
+
+	constructor(private readonly save: SaveOwnCap) {}
+
+	/** Periods without a limit of the member's own (a new one can be set for these). */
+	get free(): OwnCapPeriod[] {
+		return (['daily', 'weekly', 'monthly'] as const).filter((p) => !this.caps?.some((c) => c.period === p));
+	}
+
+	edit(period: OwnCapPeriod) {
+		const cap = this.caps?.find((c) => c.period === period);
+		this.editing = period;
+		this.text = cap ? String(cap.limitTokens) : '';
+		this.error = null;
+		this.message = null;
+	}
+
+	cancel() {
+		this.editing = null;
+		this.error = null;
+	}
+
+	/** Saves the open form's limit; false when the typed limit is refused (the field says why). */
+	async submit(): Promise<boolean> {
+		const period = this.editing;
+		if (!period) return false;
+		const typed = readTokenAmount(this.text, { min: 0, max: MAX_TOKENS, what: 'A spending limit', rule: 'Type a whole number of tokens, 0 or more.' });
+		if (!typed.ok) {
+			this.error = typed.error;
+			return false;
+		}
+		const done = await this.run(period, typed.value, `${PERIOD_NAME[period]} limit set to ${tokens(typed.value)} tokens.`);
+		if (done) this.editing = null;
+		return done;
+	}
+
+	remove(period: OwnCapPeriod): Promise<boolean> {
+		return this.run(period, null, `${PERIOD_NAME[period]} limit removed.`);
+	}
+
+	private async run(period: OwnCapPeriod, limitTokens: number | null, said: string): Promise<boolean> {
+		this.busy = true;
+		this.message = null;
+		try {
+			this.caps = await this.save(period, limitTokens);
+			this.message = { kind: 'ok', text: said };
+			return true;
+		} catch (err) {
+			if (this.editing === period) this.error = errorMessage(err);
+			else this.message = { kind: 'empty', text: errorMessage(err) };
+			return false;
+		} finally {
+			this.busy = false;
+		}
+	}
+}
