@@ -1,9 +1,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
-import { isUuid } from '../db/client';
+import { isUuid, queryRows } from '../db/client';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { orders, products, type ProductGrant } from '../db/schema';
-import { queryRows } from '../db/client';
 import { modelNamesRead } from '../ledger';
 import { DomainError } from '../errors';
 import { ALL_MODELS } from '../../model-words';
