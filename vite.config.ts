@@ -37,7 +37,9 @@ export default defineConfig({
 						codeSplitting: {
 							groups: [
 								{ name: 'svelte', test: /node_modules[\\/](svelte|clsx|esm-env)[\\/]/, priority: 4 },
-								{ name: 'kit', test: /node_modules[\\/](@sveltejs[\\/]kit|devalue)[\\/]|vite[\\/]preload-helper/, priority: 3 },
+								// Not $app/forms, though: only pages with form actions use it (sign-in, the store, settings); in this
+								// chunk it cost the dashboard's start about 500 B.
+								{ name: 'kit', test: /node_modules[\\/](@sveltejs[\\/]kit[\\/](?!src[\\/]runtime[\\/]app[\\/]forms\.js)|devalue[\\/])|vite[\\/]preload-helper/, priority: 3 },
 								// What the sign-in forms share with the app's other forms (the slip's focus and scroll, the account
 								// fields' rules) is a file of its own: else a console page with one slip, or the team's invite,
 								// loads the sign-in forms too.

@@ -209,6 +209,8 @@ describe('signed-in pages on a phone', () => {
 		const refused = await page.goto('/paddle-simulator');
 		expect(refused?.status()).toBe(403);
 		await page.getByRole('heading', { level: 1, name: 'This page is not for this account' }).waitFor();
+		// The refusal's own words, under the heading.
+		expect(await page.getByText('Only site admins can act as the seller in the Paddle simulator.').isVisible()).toBe(true);
 		await expect(page.getByRole('link', { name: 'Go to your dashboard' }).getAttribute('href')).resolves.toBe('/dashboard');
 		expect(await axe(page)).toEqual([]);
 		await screenshot(page, 'error-403');

@@ -3,8 +3,9 @@ import { escapeHtml, plainPage, wantsPage } from './plain-page';
 
 /**
  * An address no route answers (a mistyped or stale link), asked for by a browser: a page that says
- * so and offers the ways on, with its 404, instead of SvelteKit's bare status. Rendered here rather
- * than by a root +error.svelte, which every page would load at start.
+ * so, names the address and offers the ways on, with its 404, and needs no script. The root
+ * +error.svelte answers the same on a navigation inside the app, in fewer words: every page loads it
+ * at start.
  */
 export const answerNotFound: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
