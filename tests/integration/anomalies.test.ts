@@ -188,6 +188,26 @@ describe('anomaly flags', () => {
 		await expectInvariants(db);
 	});
 
+	it("a tap that lowers a daily cap the site's administrators set keeps it theirs: the member cannot then remove it", async () => {
+		const u = await person('Capped');
+		await grant(db.orm, { accountId: u.accountId, tokens: 100_000, source: 'purchase' });
+		await setCap(db.orm, { accountId: u.accountId, period: 'daily', limitTokens: 5_000 });
+		const now = new Date();
+		await usualWeek(u.accountId, 200, now);
+		const key = await createAccountKey(db, u.auth, { accountId: u.accountId, name: 'Night bot', scopes: ['consume', 'read'] });
+		await spend(u.accountId, 150, { keyId: key.id });
+		const [flag] = (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId);
+
+		expect(await lowerCapFromFlag(db, u.auth, flag!.id)).toEqual({ limitTokens: 400, changed: true });
+		expect(await ownCaps(db, u.auth)).toEqual([]);
+		await expect(setOwnCap(db, u.auth, { period: 'daily', limitTokens: null })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(setOwnCap(db, u.auth, { period: 'daily', limitTokens: 5_000 })).rejects.toMatchObject({ code: 'forbidden' });
+		expect(await capsInForce(db.orm, u.accountId)).toEqual([expect.objectContaining({ period: 'daily', limitTokens: 400, memberUserId: null })]);
+		await spend(u.accountId, 250, { userId: u.id });
+		await expect(spend(u.accountId, 1, { userId: u.id })).rejects.toMatchObject({ code: 'cap_reached' });
+		await expectInvariants(db);
+	});
+
 	it("no cap is suggested when a daily cap no higher is in force: the team's own, or the site's default for teams (a tap must not raise it)", async () => {
 		const owner = await person('Owner');
 		const team = await createTeam(db.orm, { name: `Capped ${randomUUID().slice(0, 8)}`, ownerUserId: owner.id });

@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { audit, requireAccountAccess, setKeyPaused, type Auth } from '../accounts';
-import { setCap } from '../ledger';
+import { setCap, wholeAccountCapForUpdate } from '../ledger';
 import { dailyCapFigures } from './suggest';
 
 async function flagOf(exec: Executor, flagId: number) {
@@ -32,7 +32,8 @@ export async function pauseFlaggedKey(db: Db, auth: Auth, flagId: number, ip?: s
  * today has used, so the account is not blocked at once), unless a daily cap at or below it is
  * already in force (then nothing changes). For whoever manages the account (its user; a team's
  * owners and admins) or a site admin. Audited as `cap.lowered_from_flag`. Returns the daily cap in
- * force after, in tokens, and whether it changed.
+ * force after, in tokens, and whether it changed. The cap stays whoever's it was (a site admin's
+ * stays theirs); a new one is the account user's own when they tapped it (Settings lists it).
  */
 export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: string | null): Promise<{ limitTokens: number; changed: boolean }> {
 	const f = await flagOf(db.orm, flagId);
@@ -40,12 +41,14 @@ export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: 
 		throw new DomainError('not_found', 'No such flag.');
 	});
 	return db.orm.transaction(async (tx) => {
+		const before = await wholeAccountCapForUpdate(tx, f.account_id, 'daily');
 		// One reading: the suggestion and the caps it was weighed against.
 		const { suggestion: suggested, daily } = await dailyCapFigures(tx, f.account_id);
 		if (!suggested) return { limitTokens: Math.min(...daily.map((c) => c.limitTokens)), changed: false };
 		const own = daily.find((c) => !c.siteDefault);
-		// Set by the account's own user: theirs to change or remove in Settings.
-		const setByUserId = f.account_id === auth.user.accountId ? auth.user.id : null;
+		// A new cap set by the account's own user is theirs to change or remove in Settings; lowering a
+		// cap the site's administrators set keeps it theirs, else the member could tap and then remove it.
+		const setByUserId = before ? before.setByUserId : f.account_id === auth.user.accountId ? auth.user.id : null;
 		await setCap(tx, { accountId: f.account_id, period: 'daily', limitTokens: suggested.limitTokens, setByUserId });
 		await audit(tx, {
 			action: 'cap.lowered_from_flag',
