@@ -201,6 +201,18 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await sub.scrollIntoViewIfNeeded();
 		await viewport(adminPage, 'admin-user-subscription-ending');
 		await admin.close();
+
+		// Changed their mind before the period's end: kept, it renews as before, and the store says so.
+		await page.goto('/purchases');
+		const subs = page.getByRole('region', { name: 'Subscriptions' });
+		await subs.getByText(/Keep it and it renews [A-Z][a-z]{2} \d{1,2}, \d{4} as before/).waitFor();
+		await screenshot(page, 'purchases-subscription-keep');
+		await subs.getByRole('button', { name: 'Keep subscription' }).click();
+		await expect.poll(() => subs.textContent(), { timeout: 15_000 }).toMatch(/Monthly plan\s*Active\s*Renews [A-Z][a-z]{2} \d{1,2}, \d{4}/);
+		await expect(subs.getByRole('button', { name: 'Keep subscription' }).count()).resolves.toBe(0);
+		await subs.getByRole('button', { name: 'Cancel…' }).waitFor();
+		await page.goto('/store');
+		await offer(page, 'Monthly plan').getByText(/^Active Your plan · Renews [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
 	});
 
 	it('a checkout closed without paying reads "Unpaid", and the history and the dashboard say alike that nothing is charged and when it leaves the list', async () => {

@@ -169,9 +169,10 @@ const matrix: Record<string, Entry> = {
 		return { orderId };
 	} },
 	'store.purchases': { allow: teamAUsers, input: teamA },
-	// Cancelling at Paddle is the payment provider's part (tests/integration/store-*); here the
-	// subscription has ended, so an authorized caller gets the domain's "already ended".
+	// Cancelling and keeping at Paddle are the payment provider's part (tests/integration/store-*);
+	// here the subscription has ended, so an authorized caller gets the domain's "already ended".
 	'store.cancelSubscription': { allow: teamAManagers, input: endedSubscription, refusals: { memberA: 'conflict', siteAdmin: 'conflict' } },
+	'store.resumeSubscription': { allow: teamAManagers, input: endedSubscription, refusals: { memberA: 'conflict', siteAdmin: 'conflict' } },
 	'store.admin.products': { allow: siteAdmin },
 	'store.admin.createProduct': { allow: siteAdmin, input: (w) => ({ id: `admin-pack-${w.tag}`, kind: 'pack', name: 'Admin pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }) },
 	'store.admin.updateProduct': { allow: siteAdmin, input: async (w, db) => ({ id: (await product(w, db)).productId, kind: 'pack', name: 'Matrix pack, renamed', grants: [{ model: null, tokens: 5000 }], priceCents: 600, paddlePriceSandbox: `pri_matrix${w.tag}`, paddlePriceProduction: `pri_matrixp${w.tag}` }) },

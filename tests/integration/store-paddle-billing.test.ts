@@ -6,7 +6,7 @@ import { makeUser } from '../helpers/ledger';
 import { post, storeTestBed } from '../helpers/paddle';
 import { getProduct, type Product } from '../../src/lib/server/store/catalog';
 import { getPurchase, startCheckout } from '../../src/lib/server/store/orders';
-import { cancelSubscription } from '../../src/lib/server/store/subscriptions';
+import { cancelSubscription, resumeSubscription } from '../../src/lib/server/store/subscriptions';
 import { chargeOffSession } from '../../src/lib/server/store/charges';
 import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
 import { envelope, paddleId, subscriptionPayload, transactionPayload } from '../../src/lib/server/store/paddle/simulator/payloads';
@@ -101,6 +101,16 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		answer = async () => subscriptionAnswer(subId, product, { canceling: true });
 		await cancelSubscription(bed.db.orm, paddle, u.accountId, row!.id);
 		expect(requests.at(-1)).toMatchObject({ method: 'POST', path: `/subscriptions/${subId}/cancel`, body: { effective_from: 'next_billing_period' } });
+	});
+
+	it('keeps a subscription by taking back its scheduled cancellation (scheduled_change: null), once Paddle has said it is ending', async () => {
+		const product = await getProduct(bed.db.orm, 'monthly-20k');
+		const u = await makeUser(bed.db);
+		const subId = paddleId('sub');
+		const [row] = await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', nextBilledAt: null, lastEventAt: new Date() }).returning();
+		answer = async () => subscriptionAnswer(subId, product, { canceling: false });
+		await resumeSubscription(bed.db.orm, paddle, u.accountId, row!.id);
+		expect(requests.at(-1)).toEqual(expect.objectContaining({ method: 'PATCH', path: `/subscriptions/${subId}`, body: { scheduled_change: null } }));
 	});
 
 	it('an auto top-up is a one-time charge on the subscription, billed now; a decline is payment_declined and fails the order', async () => {

@@ -8,7 +8,7 @@ import { subscriptions } from '../../src/lib/server/db/schema';
 import { balances, consume, statement } from '../../src/lib/server/ledger';
 import { getProduct } from '../../src/lib/server/store/catalog';
 import { getPurchase, listPurchases, startCheckout } from '../../src/lib/server/store/orders';
-import { cancelSubscription, listSubscriptions } from '../../src/lib/server/store/subscriptions';
+import { cancelSubscription, listSubscriptions, resumeSubscription } from '../../src/lib/server/store/subscriptions';
 import {
 	envelope,
 	paddleId,
@@ -195,6 +195,31 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await expect(cancelSubscription(db.orm, paddle, u.accountId, sub!.id)).rejects.toMatchObject({ code: 'conflict' });
 		const other = await makeUser(db);
 		await expect(cancelSubscription(db.orm, paddle, other.accountId, sub!.id)).rejects.toMatchObject({ code: 'not_found' });
+		await expectInvariants(db);
+	});
+
+	it("keeping a subscription takes back its scheduled end: it renews at the period's end as before, billed once", async () => {
+		const u = await makeUser(db);
+		const c = await buy(u.accountId, 'monthly-20k');
+		ok(await paddle.pay(c.transactionId));
+		const [sub] = await listSubscriptions(db.orm, u.accountId);
+		await expect(resumeSubscription(db.orm, paddle, u.accountId, sub!.id)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('not ending') });
+		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id);
+		expect((await listSubscriptions(db.orm, u.accountId))[0]).toMatchObject({ status: 'active', nextBilledAt: null });
+		const other = await makeUser(db);
+		await expect(resumeSubscription(db.orm, paddle, other.accountId, sub!.id)).rejects.toMatchObject({ code: 'not_found' });
+
+		await resumeSubscription(db.orm, paddle, u.accountId, sub!.id);
+		const [kept] = await listSubscriptions(db.orm, u.accountId);
+		expect(kept).toMatchObject({ status: 'active', nextBilledAt: kept!.currentPeriodEnd });
+		expect(kept!.nextBilledAt).not.toBeNull();
+		// The period's end bills the next period (not the end), and the plan's tokens come again.
+		const paddleSub = (await paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
+		expect((await paddle.renew(paddleSub.id)).map((d) => d.eventType)).not.toContain('subscription.canceled');
+		expect((await listSubscriptions(db.orm, u.accountId))[0]).toMatchObject({ status: 'active' });
+		expect(await available(u.accountId)).toBe(20_000);
+		const grants = await db.rows<{ n: number }>(sql`select count(*)::int as n from operations where account_id = ${u.accountId}::uuid and kind = 'grant'`);
+		expect(grants[0]!.n).toBe(2);
 		await expectInvariants(db);
 	});
 

@@ -21,6 +21,7 @@ const BADGES: Record<string, { label: string; tone: 'ok' | 'low' | 'empty' }> = 
  * user page: its badge (`label`, `tone`) and `when` ("Renews Jan 2", "Canceled · ends Jan 2",
  * "Ended Jan 2"). Cancelled at its period's end it is still active until then: "Ending".
  * `held`: it has not ended, so the account has this plan (the store sells it no second time).
+ * `ending`: cancelled at its period's end and not yet ended (it can still be kept).
  */
 export function subscriptionState(s: SubscriptionState, timeZone?: string | null) {
 	const date = (iso: string) => shortDate(iso, timeZone);
@@ -30,5 +31,5 @@ export function subscriptionState(s: SubscriptionState, timeZone?: string | null
 	if (s.status === 'canceled') when = s.canceledAt ? `Ended ${date(s.canceledAt)}` : 'Ended';
 	else if (s.nextBilledAt) when = `Renews ${date(s.nextBilledAt)}`;
 	else when = s.currentPeriodEnd ? `Canceled · ends ${date(s.currentPeriodEnd)}` : 'Canceled';
-	return { ...badge, when, held: s.status !== 'canceled' };
+	return { ...badge, when, held: s.status !== 'canceled', ending };
 }

@@ -16,7 +16,7 @@ export { catalogPreview, reorderProducts, setProductActive } from './catalog-adm
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export type { Offer } from './offer';
 export { startCheckout, listPurchases, type Purchase, type PurchaseStatus } from './orders';
-export { listSubscriptions, cancelSubscription, type SubscriptionView } from './subscriptions';
+export { listSubscriptions, cancelSubscription, resumeSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';
 export { siteRevenue, paymentFlags, type Revenue, type PaymentFlag } from './overview';
 export { paymentProvider, requireProvider, activeSimulator, paymentsLine } from './paddle';

@@ -124,11 +124,28 @@ export function subscriptionsRead(accountId: string): Read<SubscriptionView[]> {
  * Paddle's subscription.updated webhook arrives, like every other status.
  */
 export async function cancelSubscription(exec: Executor, provider: PaymentProvider, accountId: string, subscriptionId: string) {
+	const row = await runningSubscription(exec, accountId, subscriptionId);
+	await provider.cancelSubscription(row.paddleSubscriptionId);
+}
+
+/**
+ * Asks Paddle to take back the cancellation scheduled for the period's end ("Keep subscription"),
+ * so it renews as before. As with cancelling, the row changes when Paddle's subscription.updated
+ * webhook arrives. Errors: not_found (not this account's), conflict (ended, or not ending).
+ */
+export async function resumeSubscription(exec: Executor, provider: PaymentProvider, accountId: string, subscriptionId: string) {
+	const row = await runningSubscription(exec, accountId, subscriptionId);
+	if (row.nextBilledAt) throw new DomainError('conflict', 'This subscription is not ending: it renews as before.');
+	await provider.resumeSubscription(row.paddleSubscriptionId);
+}
+
+/** The account's subscription that has not ended. Errors: not_found, conflict (it ended). */
+async function runningSubscription(exec: Executor, accountId: string, subscriptionId: string): Promise<Subscription> {
 	const [row] = await exec
 		.select()
 		.from(subscriptions)
 		.where(and(eq(subscriptions.id, subscriptionId), eq(subscriptions.accountId, accountId)));
 	if (!row) throw new DomainError('not_found', 'No such subscription');
 	if (row.status === 'canceled') throw new DomainError('conflict', 'This subscription has already ended.');
-	await provider.cancelSubscription(row.paddleSubscriptionId);
+	return row;
 }

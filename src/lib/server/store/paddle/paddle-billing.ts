@@ -37,6 +37,10 @@ export class PaddleBillingProvider implements PaymentProvider {
 		);
 	}
 
+	async resumeSubscription(paddleSubscriptionId: string) {
+		await this.call('keep the subscription', () => this.paddle.subscriptions.update(paddleSubscriptionId, { scheduledChange: null }));
+	}
+
 	async chargeSubscription(paddleSubscriptionId: string, priceId: string) {
 		await this.call(
 			'charge the subscription',

@@ -22,6 +22,12 @@ export interface PaymentProvider {
 	createTransaction(input: CreateTransaction): Promise<{ transactionId: string }>;
 	/** Cancels at the end of the current billing period (Paddle's default for customers). */
 	cancelSubscription(paddleSubscriptionId: string): Promise<void>;
+	/**
+	 * Takes back a cancellation scheduled for the period's end, so the subscription renews again
+	 * (Paddle Billing: `PATCH /subscriptions/{id}` with `scheduled_change: null`, the one change of
+	 * `scheduled_change` its API accepts: errors/subscriptions/subscription_scheduled_change_invalid_update).
+	 */
+	resumeSubscription(paddleSubscriptionId: string): Promise<void>;
 	browserCheckout(): BrowserCheckout;
 	/**
 	 * Bills a one-time charge for one unit of a non-recurring price on the buyer's subscription, now

@@ -5,6 +5,7 @@ import { rateLimit, requireAccessById, resolveAccount } from '../../accounts';
 import {
 	accountPurchases,
 	cancelSubscription,
+	resumeSubscription,
 	flaggedEvents,
 	listProducts,
 	orderAccount,
@@ -18,6 +19,14 @@ import {
 import { actor } from './admin/shared';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
+
+/** A change to one of the account's subscriptions that Paddle makes (the row follows by webhook); for those who manage the account. */
+const subscriptionChange = (change: typeof cancelSubscription) =>
+	memberProcedure.input(accountInput.extend({ subscriptionId: z.uuid() })).mutation(async ({ ctx, input }) => {
+		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'manage');
+		await change(ctx.db.orm, await requireProvider(), accountId, input.subscriptionId);
+		return { ok: true };
+	});
 
 export const storeRouter = router({
 	/** Packages for sale (with per-1k prices and bundle savings) and how to open the checkout. */
@@ -59,13 +68,9 @@ export const storeRouter = router({
 		return accountPurchases(ctx.db.orm, accountId);
 	}),
 
-	cancelSubscription: memberProcedure
-		.input(accountInput.extend({ subscriptionId: z.uuid() }))
-		.mutation(async ({ ctx, input }) => {
-			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'manage');
-			await cancelSubscription(ctx.db.orm, await requireProvider(), accountId, input.subscriptionId);
-			return { ok: true };
-		}),
+	/** "Cancel subscription" at the period's end, and "Keep subscription" that takes it back. */
+	cancelSubscription: subscriptionChange(cancelSubscription),
+	resumeSubscription: subscriptionChange(resumeSubscription),
 
 	admin: router({
 		products: siteAdminProcedure.query(({ ctx }) => listProducts(ctx.db.orm, { activeOnly: false })),

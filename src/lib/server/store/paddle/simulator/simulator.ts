@@ -219,6 +219,15 @@ export class PaddleSimulator implements PaymentProvider {
 		await this.deliver([envelope('subscription.updated', subscriptionPayload(sub, await this.product(sub.priceId)))]);
 	}
 
+	/** Paddle's update with `scheduled_change: null`: a cancellation due at the period's end is taken back. */
+	async resumeSubscription(paddleSubscriptionId: string) {
+		const sub = await this.subscription(paddleSubscriptionId);
+		if (sub.status !== 'active' || !sub.cancelAt) return;
+		sub.cancelAt = null;
+		await this.save('subscription', sub.id, sub);
+		await this.deliver([envelope('subscription.updated', subscriptionPayload(sub, await this.product(sub.priceId)))]);
+	}
+
 	/** A full refund as the seller issues it in Paddle: created for approval, then approved. Once per transaction. */
 	async refund(transactionId: string): Promise<Delivery[]> {
 		const { txn, product } = await this.adjustable(transactionId, 'refund');
