@@ -263,6 +263,25 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('two tabs that subscribe to one plan at the same moment get one order and one Paddle transaction', async () => {
+		const u = await makeUser(db);
+		const start = (key: string) => startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'monthly-20k', quantity: 1, checkoutKey: key });
+		const tries = await Promise.allSettled([start('tab-1'), start('tab-2'), start('tab-3')]);
+		// Each is the one order (reopened once Paddle answered for it), or "still being started" (retry): never a second.
+		const answered = tries.flatMap((t) => (t.status === 'fulfilled' ? [t.value.orderId] : []));
+		const refused = tries.flatMap((t) => (t.status === 'rejected' ? [t.reason as { code: string }] : []));
+		expect(new Set(answered).size).toBe(1);
+		expect(refused.map((r) => r.code)).toEqual(refused.map(() => 'idempotency_key_in_flight'));
+		const orders = await db.rows<{ n: number }>(sql`select count(*)::int as n from orders where account_id = ${u.accountId}::uuid`);
+		expect(orders[0]!.n).toBe(1);
+		// Retried, the refused tab gets the same checkout.
+		expect((await start('tab-4')).orderId).toBe(answered[0]);
+		// An order whose Paddle transaction never came (the server stopped mid-way) holds nothing back after a minute.
+		await db.rows(sql`update orders set paddle_transaction_id = null, created_at = now() - interval '2 minutes' where account_id = ${u.accountId}::uuid`);
+		expect((await start('tab-5')).orderId).not.toBe(answered[0]);
+		await expectInvariants(db);
+	});
+
 	it('a second subscription to a plan that still arrives from Paddle is granted (it was paid), flagged for an admin, and refundable', async () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const u = await makeUser(db);

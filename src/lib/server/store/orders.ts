@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../db';
+import type { Database, Executor } from '../db';
 import { isUuid, queryRows } from '../db/client';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { orders, products, type ProductGrant } from '../db/schema';
@@ -36,46 +36,56 @@ export interface CheckoutStart {
  * quantity); the same key with another request is `idempotency_key_reused`, with one still being
  * created `idempotency_key_in_flight`, with one whose transaction failed `payment_provider_error`.
  * A plan the account already has is `conflict`; an unpaid checkout for it is reopened (heldPlan).
+ * Checkouts of one plan for one account are taken in turn (a transaction-scoped advisory lock over
+ * the check and the order's insert), so two tabs that subscribe at the same moment get one order.
  */
 export async function startCheckout(
-	exec: Executor,
+	db: Database,
 	provider: PaymentProvider,
 	req: { accountId: string; userId: string | null; email: string | null; productId: string; quantity: number; checkoutKey?: string | null }
 ): Promise<CheckoutStart> {
-	const product = await getProduct(exec, req.productId);
+	const product = await getProduct(db, req.productId);
 	const priceId = priceIdOf(product, provider.environment);
 	if (!product.active || !priceId) throw new DomainError('not_found', 'This package is not for sale right now.');
 	if (!Number.isInteger(req.quantity) || req.quantity < 1 || req.quantity > product.maxQuantity) {
 		throw new DomainError('invalid_input', `Choose between 1 and ${product.maxQuantity}.`);
 	}
 	const key = req.checkoutKey && req.userId ? req.checkoutKey : null;
-	const reopened = product.kind === 'subscription' ? await heldPlan(exec, provider, req, product) : null;
-	if (reopened) return reopened;
 	const hash = key ? requestHash(['checkout', req.accountId, product.id, req.quantity]) : null;
-	const [order] = await exec
-		.insert(orders)
-		.values({
-			accountId: req.accountId,
-			userId: req.userId,
-			productId: product.id,
-			quantity: req.quantity,
-			status: 'pending',
-			currency: product.currency,
-			checkoutKey: key,
-			requestHash: hash
-		})
-		.onConflictDoNothing({ target: [orders.userId, orders.checkoutKey] })
-		.returning();
-	if (!order) return earlierCheckout(exec, provider, req, key!, hash!);
+	const made = await db.transaction(async (tx) => {
+		if (product.kind === 'subscription') {
+			await queryRows(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`plan-checkout:${req.accountId}:${product.id}`}, 0))`);
+			const reopened = await heldPlan(tx, provider, req, product);
+			if (reopened) return { reopened };
+		}
+		const [order] = await tx
+			.insert(orders)
+			.values({
+				accountId: req.accountId,
+				userId: req.userId,
+				productId: product.id,
+				quantity: req.quantity,
+				status: 'pending',
+				currency: product.currency,
+				checkoutKey: key,
+				requestHash: hash
+			})
+			.onConflictDoNothing({ target: [orders.userId, orders.checkoutKey] })
+			.returning();
+		return { order };
+	});
+	if (made.reopened) return made.reopened;
+	const order = made.order;
+	if (!order) return earlierCheckout(db, provider, req, key!, hash!);
 	let transactionId: string;
 	try {
-		({ transactionId } = await provider.createTransaction({ priceId, quantity: req.quantity, customData: { orderId: order!.id } }));
+		({ transactionId } = await provider.createTransaction({ priceId, quantity: req.quantity, customData: { orderId: order.id } }));
 	} catch (e) {
-		await exec.update(orders).set({ status: 'failed' }).where(eq(orders.id, order!.id));
+		await db.update(orders).set({ status: 'failed' }).where(eq(orders.id, order.id));
 		throw e;
 	}
-	await exec.update(orders).set({ paddleTransactionId: transactionId }).where(eq(orders.id, order!.id));
-	return { orderId: order!.id, transactionId, checkout: provider.browserCheckout(), customerEmail: req.email };
+	await db.update(orders).set({ paddleTransactionId: transactionId }).where(eq(orders.id, order.id));
+	return { orderId: order.id, transactionId, checkout: provider.browserCheckout(), customerEmail: req.email };
 }
 
 /**
@@ -83,20 +93,23 @@ export async function startCheckout(
  * or canceled at its period's end) is refused (`conflict`). An unpaid checkout for it, opened in the
  * last hour (while Purchases shows it), is reopened for the member who opened it, so closing the
  * checkout does not lock them out and one Paddle transaction can be paid only once; another member
- * of the account is refused.
+ * of the account is refused. One whose Paddle transaction is still being created (a request a moment
+ * earlier) is `idempotency_key_in_flight` for the same member: they retry and get it reopened.
  */
 async function heldPlan(exec: Executor, provider: PaymentProvider, req: { accountId: string; userId: string | null; email: string | null }, plan: { id: string; name: string }): Promise<CheckoutStart | null> {
 	const [sub] = await queryRows(exec, sql`select 1 from subscriptions where account_id = ${req.accountId}::uuid and product_id = ${plan.id} and status <> 'canceled' limit 1`);
 	if (sub) throw new DomainError('conflict', `You already subscribe to ${plan.name} on this account; manage it in Purchases.`);
-	const [open] = await queryRows<{ id: string; user_id: string | null; paddle_transaction_id: string }>(
+	// A transaction Paddle has not answered for within a minute will not come: that order no longer counts.
+	const [open] = await queryRows<{ id: string; user_id: string | null; paddle_transaction_id: string | null }>(
 		exec,
 		sql`select id, user_id, paddle_transaction_id from orders
 		     where account_id = ${req.accountId}::uuid and product_id = ${plan.id} and status = 'pending'
-		       and paddle_transaction_id is not null and created_at > now() - interval '1 hour'
+		       and created_at > now() - case when paddle_transaction_id is null then interval '1 minute' else interval '1 hour' end
 		     order by created_at desc limit 1`
 	);
 	if (!open) return null;
 	if (open.user_id !== req.userId) throw new DomainError('conflict', `Another member of this account has a checkout for ${plan.name} open; it lapses an hour after it was opened.`);
+	if (!open.paddle_transaction_id) throw new DomainError('idempotency_key_in_flight', 'This checkout is still being started; try again in a moment.');
 	return { orderId: open.id, transactionId: open.paddle_transaction_id, checkout: provider.browserCheckout(), customerEmail: req.email };
 }
 
