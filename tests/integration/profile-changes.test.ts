@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
+import { refusal } from '../helpers/refusal';
 import type { Db } from '../../src/lib/server/db';
 import { changeEmail, changePassword, createSession, signIn, signUp, updateProfile, validateSessionToken } from '../../src/lib/server/accounts';
-import { DomainError } from '../../src/lib/server/errors';
+import type { DomainError } from '../../src/lib/server/errors';
 
 // A signed-in member changes their own name, sign-in address and password (Settings → Profile):
 // each change is audited, the address and password need the current password, and a refusal
@@ -24,14 +25,6 @@ async function member(name = 'Ada Lovelace') {
 	return { email, user: s.user, token: s.token, self: { userId: s.user.id, sessionId: s.sessionId } };
 }
 
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-	const e = await p.then(
-		() => null,
-		(err: unknown) => err
-	);
-	expect(e, 'expected a refusal').toBeInstanceOf(DomainError);
-	return e as DomainError;
-}
 const fieldsOf = (e: DomainError) => Object.keys((e.details as { fieldErrors?: object } | undefined)?.fieldErrors ?? {});
 
 async function row(userId: string) {
