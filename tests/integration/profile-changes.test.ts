@@ -91,6 +91,9 @@ describe('changing the email address', () => {
 		expect((await row(m.user.id)).email).toBe(m.email);
 		expect(await auditOf(m.user.id, 'user.email_changed')).toEqual([]);
 		expect(await mailsTo(m.email)).toEqual([]);
+		// The guess is in the log, as a refused sign-in is; never the password tried.
+		const failed = await auditOf(m.user.id, 'auth.current_password_failed');
+		expect(failed).toEqual([{ before: null, after: null, detail: { change: 'email' }, actor_user_id: m.user.id, ip: null }]);
 	});
 
 	it('a taken address changes nothing and is said under the email field in sign-up’s words', async () => {

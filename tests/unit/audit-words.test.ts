@@ -33,6 +33,7 @@ const samples: Record<AuditAction, Sample> = {
 	'auth.signup': entry({ targetType: 'user', targetId: memberId }),
 	'auth.signin': entry({ targetType: 'user', targetId: memberId }),
 	'auth.signin_failed': entry({ targetType: 'user', detail: { email: 'nobody@example.com', reason: 'unknown_email' } }),
+	'auth.current_password_failed': entry({ targetType: 'user', targetId: memberId, detail: { change: 'email' } }),
 	'auth.signout': entry({ targetType: 'session' }),
 	'auth.signout_everywhere': entry({ targetType: 'user', detail: { sessions: 3 } }),
 	'auth.password_reset_requested': entry({ targetType: 'user' }),
@@ -162,6 +163,7 @@ describe('the audit log in words', () => {
 	it("says a member's own changes in Settings: the name and address before and after, how many other sessions a new password ended", () => {
 		expect(words('user.name_changed')).toEqual({ title: 'Name changed in Settings', lines: [], changes: [{ field: 'Name', before: { text: 'Leo M.' }, after: { text: 'Leo Martin' } }] });
 		expect(words('user.email_changed').changes).toEqual([{ field: 'Email', before: { text: 'leo@example.com' }, after: { text: 'leo.martin@example.com' } }]);
+		expect(words('auth.current_password_failed')).toEqual({ title: 'Wrong current password in Settings', lines: [{ label: 'Trying to change', value: { text: 'The email address' } }], changes: [] });
 		expect(words('user.password_changed')).toEqual({ title: 'Password changed in Settings', lines: [{ label: 'Other sessions signed out', value: { figure: 2 } }], changes: [] });
 	});
 

@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
 	'auth.signup',
 	'auth.signin',
 	'auth.signin_failed',
+	'auth.current_password_failed',
 	'auth.signout',
 	'auth.signout_everywhere',
 	'auth.password_reset_requested',

@@ -79,7 +79,7 @@ const emailChangeSchema = z.object({ email: emailSchema, currentPassword: curren
 export async function changeEmail(db: Db, self: Self, input: { email: string; currentPassword: string }, meta: ClientMeta = {}): Promise<{ email: string }> {
 	const v = parseInput(emailChangeSchema, input);
 	await rateLimit(db, `email-change:user:${self.userId}`, ...signUpsPerIp());
-	await checkCurrentPassword(db, self.userId, v.currentPassword);
+	await checkCurrentPassword(db, self.userId, v.currentPassword, 'email', meta);
 	try {
 		return await db.orm.transaction(async (tx) => {
 			const before = await lockUser(tx, self.userId);
@@ -111,7 +111,7 @@ const passwordChangeSchema = z.object({ currentPassword: currentPasswordSchema, 
  */
 export async function changePassword(db: Db, self: Self, input: { currentPassword: string; newPassword: string }, meta: ClientMeta = {}): Promise<{ otherSessionsEnded: number }> {
 	const v = parseInput(passwordChangeSchema, input);
-	await checkCurrentPassword(db, self.userId, v.currentPassword);
+	await checkCurrentPassword(db, self.userId, v.currentPassword, 'password', meta);
 	const passwordHash = await hashPassword(v.newPassword);
 	return db.orm.transaction(async (tx) => {
 		const user = await lockUser(tx, self.userId);

@@ -118,16 +118,19 @@ export async function signIn(db: Db, input: { email: string; password: string },
 export const WRONG_CURRENT_PASSWORD = 'That is not your current password.';
 
 /**
- * Checks a signed-in user's current password before a change that needs it (their address, their
- * password), counted as sign-in counts its attempts: per user, only failures use up the limit.
+ * Checks a signed-in user's current password before a change that needs it (`change`: their address,
+ * their password), counted as sign-in counts its attempts: per user, only failures use up the limit;
+ * a wrong one is audited (`auth.current_password_failed`), as a refused sign-in is: guesses from a
+ * session left open somewhere are in the log.
  * Errors: `forbidden` naming the field `currentPassword` when it is wrong (not `unauthorized`: the
  * session itself is fine, and the app takes a 401 as "sign in again"); `rate_limited`.
  */
-export async function checkCurrentPassword(db: Db, userId: string, password: string): Promise<void> {
+export async function checkCurrentPassword(db: Db, userId: string, password: string, change: 'email' | 'password', meta: ClientMeta = {}): Promise<void> {
 	const key = `current-password:user:${userId}`;
 	await rateLimit(db, key, ...limits.currentPasswordPerUser);
-	const [user] = await db.orm.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+	const [user] = await db.orm.select({ passwordHash: users.passwordHash, accountId: users.accountId }).from(users).where(eq(users.id, userId));
 	if (!(await verifyPassword(user?.passwordHash ?? null, password))) {
+		await audit(db.orm, { action: 'auth.current_password_failed', actorUserId: userId, targetType: 'user', targetId: userId, accountId: user?.accountId, ip: meta.ip, detail: { change } });
 		throw new DomainError('forbidden', WRONG_CURRENT_PASSWORD, { fieldErrors: { currentPassword: [WRONG_CURRENT_PASSWORD] } });
 	}
 	await rateLimitGiveBack(db, key);
