@@ -103,6 +103,19 @@ describe('the profile in Settings', () => {
 		await page.waitForURL(/\/dashboard$/);
 		await expect.poll(() => page.locator('header .name').innerText()).toBe('Leo Marvel');
 		await context.close();
+
+		// The site admin reads each change in the audit log, in words.
+		const admin = await device();
+		await signInWith(admin.page, 'admin@quota.test', DEMO_PASSWORD, '/admin/audit?account=leo%40quota.test');
+		const entries = admin.page.getByRole('listitem');
+		const renamed = entries.filter({ hasText: 'Name changed in Settings' });
+		await renamed.first().waitFor();
+		await expect(renamed.getByRole('row').filter({ hasText: 'Name' }).getByRole('cell').allTextContents()).resolves.toEqual(['Leo Martin', 'Leo Marvel']);
+		await expect(entries.filter({ hasText: 'Password changed in Settings' }).innerText()).resolves.toMatch(/Other sessions signed out\s+\d+/);
+		await expect(entries.filter({ hasText: 'Wrong current password in Settings' }).innerText()).resolves.toMatch(/Trying to change\s+The email address/);
+		await entries.filter({ hasText: 'Password changed in Settings' }).scrollIntoViewIfNeeded();
+		await screen(admin.page, 'profile-audit-390');
+		await admin.context.close();
 	});
 
 	it('on a desktop: the address and the password side by side, a slip under each field it is about', { timeout: 60_000 }, async () => {
