@@ -44,7 +44,7 @@ export default defineConfig({
 								// fields' rules) is a file of its own: else a console page with one slip, or the team's invite,
 								// loads the sign-in forms too.
 								{ name: 'form-rules', test: /src[\\/]lib[\\/](client[\\/]slip\.ts|account-fields\.ts)/, minShareCount: 2, priority: 3 },
-								{ name: 'forms', test: /src[\\/]lib[\\/](components[\\/](AuthForm|EmailField|PasswordField)\.svelte|client[\\/](hydrated\.svelte|auth-slips)\.ts)/, minShareCount: 2, priority: 2 },
+								{ name: 'forms', test: /src[\\/]lib[\\/](components[\\/](AuthForm|EmailField|NameField|PasswordField)\.svelte|client[\\/](hydrated\.svelte|auth-slips)\.ts)/, minShareCount: 2, priority: 2 },
 								// Only the signed-in shell's parts (the layout's and the dashboard's, named here) and the client
 								// state go in it; other pages' shared components and the console's client modules are split by
 								// the pages that use them, so the dashboard's start never pays for screens it does not show.

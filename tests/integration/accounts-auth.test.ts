@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
+import { refusal } from '../helpers/refusal';
 import type { Db } from '../../src/lib/server/db';
 import {
 	authenticateApiKey,
@@ -21,7 +22,6 @@ import {
 	promoteToSiteAdmin,
 	saveSiteRole
 } from '../../src/lib/server/accounts';
-import { DomainError } from '../../src/lib/server/errors';
 
 let db: Db;
 beforeAll(async () => {
@@ -33,15 +33,6 @@ const limits = { idleMinutes: 60, absoluteDays: 30 };
 let n = 0;
 const email = () => `person${++n}@example.com`;
 const ip = () => `10.0.${Math.floor(n / 200)}.${n % 200}`; // a fresh address per test: rate limits stay out of the way
-
-async function refusal(p: Promise<unknown>): Promise<DomainError> {
-	const e = await p.then(
-		() => null,
-		(err: unknown) => err
-	);
-	expect(e, 'expected a refusal').toBeInstanceOf(DomainError);
-	return e as DomainError;
-}
 
 /** A database error's message with its causes (drizzle wraps the driver's error). */
 const causes = (e: unknown): string => (e instanceof Error ? `${e.message} ${causes(e.cause)}` : '');

@@ -31,7 +31,9 @@ import { createAccountKey, createSession, createSiteKey, saveSiteRole, SESSION_C
 import { call as callRoute, useDb } from '../helpers/http';
 import { startCampaign } from '../../src/lib/server/admin';
 import { listProducts } from '../../src/lib/server/store';
-import { anomalyFlags, subscriptions, teamInvites } from '../../src/lib/server/db/schema';
+import { anomalyFlags, subscriptions, teamInvites, users } from '../../src/lib/server/db/schema';
+import { inArray } from 'drizzle-orm';
+import { hashPassword } from '../../src/lib/server/accounts/passwords';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
 import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
@@ -112,11 +114,22 @@ const memberAFlag = async (w: World, db: Db) => {
 	return { flagId: flag!.id };
 };
 
+const MATRIX_PASSWORD = 'matrix-password-1';
+let matrixHash: Promise<string> | undefined;
+/** Gives every user of the world one known password (hashed once), for the rows that ask for the current one. */
+async function knownPasswords(w: World, db: Db) {
+	matrixHash ??= hashPassword(MATRIX_PASSWORD);
+	await db.orm.update(users).set({ passwordHash: await matrixHash }).where(inArray(users.id, Object.values(w.users).map((u) => u.id)));
+	return MATRIX_PASSWORD;
+}
+
 const matrix: Record<string, Entry> = {
 	'system.health': { allow: everyone },
 
 	'me.profile': { allow: members },
 	'me.updateProfile': { allow: members, input: () => ({ name: 'Renamed', timeZone: 'Europe/Berlin' }) },
+	'me.changeEmail': { allow: members, input: async (w, db) => ({ email: `renamed-${w.tag}@example.com`, currentPassword: await knownPasswords(w, db) }) },
+	'me.changePassword': { allow: members, input: async (w, db) => ({ currentPassword: await knownPasswords(w, db), newPassword: 'a new password 2' }) },
 	'me.setActiveAccount': { allow: ['memberA', 'teamMember'], input: teamA },
 	'me.sessions': { allow: members },
 	'me.revokeSession': { allow: ['memberA'], input: (w) => ({ sessionId: w.auth.memberA!.sessionId }) },

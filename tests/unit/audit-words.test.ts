@@ -33,10 +33,14 @@ const samples: Record<AuditAction, Sample> = {
 	'auth.signup': entry({ targetType: 'user', targetId: memberId }),
 	'auth.signin': entry({ targetType: 'user', targetId: memberId }),
 	'auth.signin_failed': entry({ targetType: 'user', detail: { email: 'nobody@example.com', reason: 'unknown_email' } }),
+	'auth.current_password_failed': entry({ targetType: 'user', targetId: memberId, detail: { change: 'email' } }),
 	'auth.signout': entry({ targetType: 'session' }),
 	'auth.signout_everywhere': entry({ targetType: 'user', detail: { sessions: 3 } }),
 	'auth.password_reset_requested': entry({ targetType: 'user' }),
 	'auth.password_reset': entry({ targetType: 'user' }),
+	'user.name_changed': entry({ targetType: 'user', targetId: memberId, before: { name: 'Leo M.' }, after: { name: 'Leo Martin' } }),
+	'user.email_changed': entry({ targetType: 'user', targetId: memberId, before: { email: 'leo@example.com' }, after: { email: 'leo.martin@example.com' } }),
+	'user.password_changed': entry({ targetType: 'user', targetId: memberId, detail: { otherSessionsEnded: 2 } }),
 	'user.role_changed': entry({ targetType: 'user', before: { siteRole: 'subscriber' }, after: { siteRole: 'author' }, detail: { via: 'demo data' } }),
 	'user.disabled': entry({ targetType: 'user', before: { disabled: false }, after: { disabled: true } }),
 	'user.enabled': entry({ targetType: 'user', before: { disabled: true }, after: { disabled: false } }),
@@ -154,6 +158,13 @@ describe('the audit log in words', () => {
 			],
 			changes: []
 		});
+	});
+
+	it("says a member's own changes in Settings: the name and address before and after, how many other sessions a new password ended", () => {
+		expect(words('user.name_changed')).toEqual({ title: 'Name changed in Settings', lines: [], changes: [{ field: 'Name', before: { text: 'Leo M.' }, after: { text: 'Leo Martin' } }] });
+		expect(words('user.email_changed').changes).toEqual([{ field: 'Email', before: { text: 'leo@example.com' }, after: { text: 'leo.martin@example.com' } }]);
+		expect(words('auth.current_password_failed')).toEqual({ title: 'Wrong current password in Settings', lines: [{ label: 'Trying to change', value: { text: 'The email address' } }], changes: [] });
+		expect(words('user.password_changed')).toEqual({ title: 'Password changed in Settings', lines: [{ label: 'Other sessions signed out', value: { figure: 2 } }], changes: [] });
 	});
 
 	it('links the member or team an entry names by id to their page', () => {

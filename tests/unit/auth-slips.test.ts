@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgotSlips, resetSlips, signInSlips, signUpSlips, valuesOf } from '../../src/lib/client/auth-slips';
+import { emailChangeSlips, forgotSlips, nameSlips, passwordChangeSlips, resetSlips, signInSlips, signUpSlips, valuesOf } from '../../src/lib/client/auth-slips';
 import { emailProblem, newPasswordProblem, nameProblem, MAX_NAME } from '../../src/lib/account-fields';
 import { emailSchema, nameSchema, passwordSchema } from '../../src/lib/server/accounts/validation';
 
@@ -22,6 +22,16 @@ describe("the sign-in pages' slips", () => {
 		expect(forgotSlips({ email: 'ada at example.com' })).toEqual({ email: 'Enter a valid email address, like name@example.com.' });
 		expect(resetSlips({ username: 'ada@example.com', password: 'aaaaaaaaa1' })).toEqual({ password: 'That password repeats too few characters.' });
 		expect(resetSlips({ password: 'second pass 2027' })).toEqual({});
+	});
+
+	it("Settings' profile: a name; a new address with the current password; the current password and a new one by sign-up's rule", () => {
+		expect(nameSlips({ name: '   ' })).toEqual({ name: 'Enter your name.' });
+		expect(nameSlips({ name: ' Ada King ' })).toEqual({});
+		expect(emailChangeSlips({ email: 'ada@', currentPassword: '' })).toEqual({ email: 'Enter a valid email address, like name@example.com.', currentPassword: 'Enter your password.' });
+		expect(emailChangeSlips({ email: ' Ada@Example.com ', currentPassword: 'any' })).toEqual({});
+		expect(passwordChangeSlips({ currentPassword: '', newPassword: 'short 1' })).toEqual({ currentPassword: 'Enter your password.', newPassword: 'Use at least 10 characters.' });
+		expect(passwordChangeSlips({ currentPassword: 'x', newPassword: 'only letters here' })).toEqual({ newPassword: 'Add a digit or a symbol: letters alone are easy to guess.' });
+		expect(passwordChangeSlips({ currentPassword: 'x', newPassword: 'second pass 2027' })).toEqual({});
 	});
 
 	it("say what the server's schemas say, in its words, for what both can judge", () => {

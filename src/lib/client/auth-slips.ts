@@ -1,6 +1,7 @@
-// The sign-in pages' forms (sign in, create an account, forgot and choose a password): what is
-// wrong with each field as typed, said under it before anything is sent (AuthForm.svelte), with
-// the server's rules and words (lib/account-fields.ts).
+// The forms of a person's sign-in details (the sign-in pages: sign in, create an account, forgot
+// and choose a password; Settings' profile: name, address, password): what is wrong with each field
+// as typed, said under it before anything is sent, with the server's rules and words
+// (lib/account-fields.ts).
 import { ACCOUNT_WORDS, emailProblem, nameProblem, newPasswordProblem } from '$lib/account-fields';
 
 /** A form's fields as typed, by their `name`. */
@@ -33,3 +34,14 @@ export const resetSlips: AuthCheck = (v) => only({ password: newPasswordProblem(
 export function valuesOf(data: FormData): Record<string, string> {
 	return Object.fromEntries([...data].filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
+
+const currentPassword = (v: AuthValues) => (typed(v, 'currentPassword') ? null : ACCOUNT_WORDS.currentPasswordMissing);
+
+/** Settings: a new display name. */
+export const nameSlips: AuthCheck = (v) => only({ name: nameProblem(typed(v, 'name')) });
+
+/** Settings: a new address, with the current password. */
+export const emailChangeSlips: AuthCheck = (v) => only({ email: emailProblem(typed(v, 'email')), currentPassword: currentPassword(v) });
+
+/** Settings: the current password and a new one the server will take. */
+export const passwordChangeSlips: AuthCheck = (v) => only({ currentPassword: currentPassword(v), newPassword: newPasswordProblem(typed(v, 'newPassword')) });

@@ -8,3 +8,10 @@ export function fieldError(error: unknown, field: string): string | null {
 	const fields = (error.data as { fieldErrors?: Record<string, string[] | undefined> | null } | undefined)?.fieldErrors;
 	return fields?.[field]?.length ? error.message : null;
 }
+
+/** Each field a refusal names (the server's `fieldErrors`) with its first words, for a form that says them under the fields. */
+export function fieldWords(error: unknown): Record<string, string> {
+	if (!(error instanceof TRPCClientError)) return {};
+	const fields = (error.data as { fieldErrors?: Record<string, string[] | undefined> | null } | undefined)?.fieldErrors ?? {};
+	return Object.fromEntries(Object.entries(fields).flatMap(([field, words]) => (words?.[0] ? [[field, words[0]]] : [])));
+}

@@ -26,10 +26,13 @@ const limits = {
 	signInPerIp: [50, 600],
 	signInPerEmail: [8, 900],
 	resetPerIp: [10, 3600],
-	resetPerEmail: [3, 3600]
+	resetPerEmail: [3, 3600],
+	// A signed-in person's current password, asked before their address or password changes: a
+	// stolen session gets as many guesses at it as a stranger gets at signing in.
+	currentPasswordPerUser: [8, 900]
 } as const satisfies Record<string, readonly [number, number]>;
 /** Sign-ups per address and hour: SIGNUPS_PER_IP_HOUR (10; a site behind one office's NAT may want more). */
-const signUpsPerIp = () => [config().SIGNUPS_PER_IP_HOUR, 3600] as const;
+export const signUpsPerIp = () => [config().SIGNUPS_PER_IP_HOUR, 3600] as const;
 
 const ipKey = (ip: string | null | undefined) => ip || 'unknown';
 
@@ -109,6 +112,28 @@ export async function signIn(db: Db, input: { email: string; password: string },
 	});
 	for (const key of keys) await rateLimitGiveBack(db, key);
 	return session;
+}
+
+/** The words under the current-password field when it is not the account's. */
+export const WRONG_CURRENT_PASSWORD = 'That is not your current password.';
+
+/**
+ * Checks a signed-in user's current password before a change that needs it (`change`: their address,
+ * their password), counted as sign-in counts its attempts: per user, only failures use up the limit;
+ * a wrong one is audited (`auth.current_password_failed`), as a refused sign-in is: guesses from a
+ * session left open somewhere are in the log.
+ * Errors: `forbidden` naming the field `currentPassword` when it is wrong (not `unauthorized`: the
+ * session itself is fine, and the app takes a 401 as "sign in again"); `rate_limited`.
+ */
+export async function checkCurrentPassword(db: Db, userId: string, password: string, change: 'email' | 'password', meta: ClientMeta = {}): Promise<void> {
+	const key = `current-password:user:${userId}`;
+	await rateLimit(db, key, ...limits.currentPasswordPerUser);
+	const [user] = await db.orm.select({ passwordHash: users.passwordHash, accountId: users.accountId }).from(users).where(eq(users.id, userId));
+	if (!(await verifyPassword(user?.passwordHash ?? null, password))) {
+		await audit(db.orm, { action: 'auth.current_password_failed', actorUserId: userId, targetType: 'user', targetId: userId, accountId: user?.accountId, ip: meta.ip, detail: { change } });
+		throw new DomainError('forbidden', WRONG_CURRENT_PASSWORD, { fieldErrors: { currentPassword: [WRONG_CURRENT_PASSWORD] } });
+	}
+	await rateLimitGiveBack(db, key);
 }
 
 /** Ends one session server-side (the cookie stops working at once). */

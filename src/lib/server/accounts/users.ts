@@ -8,7 +8,7 @@ import { isUniqueViolation } from './db-errors';
 import { hashPassword } from './passwords';
 import { isSiteRole } from './roles';
 import { SIGN_UP_ROLE } from '../../roles';
-import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, passwordSchema, siteRoleSchema, timeZoneSchema } from './validation';
+import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, passwordSchema, siteRoleSchema } from './validation';
 
 export interface NewUser {
 	email: string | null;
@@ -97,22 +97,6 @@ function externalUserName(id: string): string {
 
 export async function findUserByEmail(exec: Executor, email: string) {
 	const [u] = await exec.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
-	return u;
-}
-
-const profileUpdateSchema = z.object({
-	name: nameSchema.optional(),
-	timeZone: timeZoneSchema.nullable().optional()
-});
-
-export async function updateProfile(db: Db, userId: string, input: { name?: string; timeZone?: string | null }) {
-	const v = parseInput(profileUpdateSchema, input);
-	const changes = { ...(v.name !== undefined && { name: v.name }), ...(v.timeZone !== undefined && { timeZone: v.timeZone }) };
-	const columns = { id: users.id, name: users.name, timeZone: users.timeZone };
-	const [u] = Object.keys(changes).length
-		? await db.orm.update(users).set(changes).where(eq(users.id, userId)).returning(columns)
-		: await db.orm.select(columns).from(users).where(eq(users.id, userId));
-	if (!u) throw new DomainError('not_found', 'This user no longer exists.');
 	return u;
 }
 

@@ -221,10 +221,20 @@ const WORDS: Record<AuditAction, Spec> = {
 			return [d.reason === 'unknown_email' ? say('Email', d.email) : null, line('Why', words({ unknown_email: 'No account has this e-mail address', wrong_password: 'Wrong password', disabled: 'The user is disabled' })(d.reason, noNames(), d))];
 		}
 	},
+	'auth.current_password_failed': {
+		title: 'Wrong current password in Settings',
+		lines: (e) => [line('Trying to change', words({ email: 'The email address', password: 'The password' })(obj(e.detail).change, noNames(), {}))]
+	},
 	'auth.signout': { title: 'Signed out' },
 	'auth.signout_everywhere': { title: 'Signed out everywhere', lines: (e) => [line('Sessions ended', tokensOr('—')(obj(e.detail).sessions, noNames(), {}))] },
 	'auth.password_reset_requested': { title: 'Asked for a password reset' },
 	'auth.password_reset': { title: 'Password reset' },
+	'user.name_changed': { title: 'Name changed in Settings', fields: { name: ['Name', plain()] } },
+	'user.email_changed': { title: 'Email address changed in Settings', fields: { email: ['Email', plain('None')] } },
+	'user.password_changed': {
+		title: 'Password changed in Settings',
+		lines: (e) => [line('Other sessions signed out', tokensOr('—')(obj(e.detail).otherSessionsEnded, noNames(), {}))]
+	},
 	'user.role_changed': { title: 'Site role changed', fields: { siteRole: ['Site role', named('roles')] }, names: ['roles'] },
 	'user.disabled': { title: 'User disabled: signed out everywhere, keys refused', hide: ['disabled'] },
 	'user.enabled': { title: 'User enabled', hide: ['disabled'] },

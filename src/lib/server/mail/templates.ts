@@ -103,3 +103,31 @@ export function webhookDisabledMail(to: string, name: string, endpointUrl: strin
 		'You get this mail as an admin of the site.'
 	);
 }
+
+/**
+ * To the address a member signed in with until now: it was changed (to `newEmail`). Whoever changed
+ * it knew the password; if that was not its owner, only the site's admin can give the account back.
+ */
+export function emailChangedMail(to: string, name: string, newEmail: string, admin: string | null, link: string): MailMessage {
+	const who = admin ? `the site's admin (${admin})` : "the site's admin";
+	return linkMail(
+		to,
+		'The email address of your Quota account was changed',
+		[`Hi ${name},`, `The email address of your Quota account was changed from ${to} to ${newEmail}. You now sign in with ${newEmail}; mail about the account goes there.`],
+		'Sign in',
+		link,
+		`If you did not change it, someone else knows your password: write to ${who} at once.`
+	);
+}
+
+/** To a member whose password was just changed in Settings (their other devices were signed out). */
+export function passwordChangedMail(to: string, name: string, link: string): MailMessage {
+	return linkMail(
+		to,
+		'The password of your Quota account was changed',
+		[`Hi ${name},`, 'The password of your Quota account was changed in Settings, and every other device signed in to it was signed out.'],
+		'Choose a new password',
+		link,
+		'If you did not change it, choose a new password with this link at once: it signs out whoever changed it.'
+	);
+}

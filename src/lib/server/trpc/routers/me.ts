@@ -1,15 +1,29 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure } from '../procedures';
-import { listSessions, invalidateSession, profile, setActiveAccount, signOutEverywhere, updateProfile } from '../../accounts';
+import { changeEmail, changePassword, listSessions, invalidateSession, profile, setActiveAccount, signOutEverywhere, updateProfile } from '../../accounts';
 import { DomainError } from '../../errors';
+import type { Auth } from '../../accounts';
+
+/** The signed-in member, in this session. */
+const self = (auth: Auth) => ({ userId: auth.user.id, sessionId: auth.sessionId });
 
 export const meRouter = router({
 	profile: memberProcedure.query(({ ctx }) => profile(ctx.db, ctx.auth)),
 
 	updateProfile: memberProcedure
 		.input(z.object({ name: z.string().optional(), timeZone: z.string().nullable().optional() }))
-		.mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.auth.user.id, input)),
+		.mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.auth.user.id, input, { ip: ctx.ip })),
+
+	/** Changes the address the member signs in with; needs the current password. Answers `{ email }`. */
+	changeEmail: memberProcedure
+		.input(z.object({ email: z.string(), currentPassword: z.string() }))
+		.mutation(({ ctx, input }) => changeEmail(ctx.db, self(ctx.auth), input, { ip: ctx.ip })),
+
+	/** Sets a new password (current one needed) and signs out the member's other sessions; this one stays. Answers `{ otherSessionsEnded }`. */
+	changePassword: memberProcedure
+		.input(z.object({ currentPassword: z.string(), newPassword: z.string() }))
+		.mutation(({ ctx, input }) => changePassword(ctx.db, self(ctx.auth), input, { ip: ctx.ip })),
 
 	setActiveAccount: memberProcedure
 		.input(z.object({ accountId: z.uuid() }))
