@@ -69,7 +69,7 @@ describe('the Team page tells a member their caps', () => {
 		// Maya's own limit, set and taken off again: Leo's 5,000 stays for the other tests.
 		for (const [typed, shown] of [['900000', '· cap 900,000 tokens a day'], ['0', '· cap 0 tokens a day (nothing of the pool)'], ['', '· no cap']]) {
 			await mayaCard.getByRole('button', { name: `Caps for ${maya.name}` }).click();
-			await mayaCard.getByLabel(`Daily cap for ${maya.name}`, { exact: false }).fill(typed!);
+			await mayaCard.getByRole('textbox', { name: `Daily cap for ${maya.name} (tokens)` }).fill(typed!);
 			await mayaCard.getByRole('button', { name: 'Save caps' }).click();
 			await mayaCard.getByText(shown!).waitFor();
 			// A limit of 0 is reached before any use: its bar is full, not an empty one that reads as room left.
@@ -94,14 +94,14 @@ describe('the Team page tells a member their caps', () => {
 
 		// A save of Maya's own cap is said in her row, not in Leo's, whose edit starts next.
 		await mayaCard.getByRole('button', { name: `Caps for ${maya.name}` }).click();
-		await mayaCard.getByLabel(`Daily cap for ${maya.name}`, { exact: false }).fill('');
+		await mayaCard.getByRole('textbox', { name: `Daily cap for ${maya.name} (tokens)` }).fill('');
 		await mayaCard.getByRole('button', { name: 'Save caps' }).click();
 		await mayaCard.getByText(`Caps saved for ${maya.name}: no cap.`).waitFor();
 		sent.length = 0;
 		await leoCard.getByRole('button', { name: `Caps for ${leo.name}` }).click();
 		expect(await leoCard.getByText(/^Caps saved/).count()).toBe(0);
 
-		const field = leoCard.getByLabel(`Daily cap for ${leo.name}`, { exact: false });
+		const field = leoCard.getByRole('textbox', { name: `Daily cap for ${leo.name} (tokens)` });
 		for (const [typed, said] of [
 			['99999999999999999', 'A daily cap is at most 1,000,000,000,000 tokens.'],
 			['lots', 'Type a whole number of tokens, or leave the field empty for no cap.']

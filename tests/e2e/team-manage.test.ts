@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { demoDataDir, launch, phone, screenshot } from './browser';
 import { axe, expectNoteBeside, leo, maya, sessionCookies, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
+import { linkIn, readMailDir } from '../helpers/mail';
 
 // A team run by its owner and left by a member, on an app of its own (the demo's team changes here):
 // Maya renames Acme Studio, makes Leo an admin, caps the pool and Leo; Leo sees each change, leaves
-// the team and is back on his own tokens, with a team of his own one step away.
+// the team and is back on his own tokens, with a team of his own one step away. In that team Maya,
+// invited, draws from its pool until Leo removes her: she is then back on her own tokens too.
 
 let browser: Browser;
 let app: RunningApp;
@@ -71,7 +74,7 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		const leoRow = members.getByRole('listitem').filter({ hasText: leo.name });
 		const mayaRow = members.getByRole('listitem').filter({ hasText: maya.name });
 		// The only owner cannot step down or leave, and is told so in words.
-		await mayaRow.getByText('You are the only owner: make someone else owner before you step down or leave.').waitFor();
+		await mayaRow.getByText('You are the only owner: make someone else owner before you step down.').waitFor();
 		expect(await mayaRow.getByRole('combobox').count()).toBe(0);
 		expect(await mayaRow.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
 		await page.getByRole('region', { name: 'Leave Acme Studio' }).getByText('You are the only owner: make someone else owner before you leave, so the team keeps one.').waitFor();
@@ -111,10 +114,11 @@ describe('a team’s owner manages it and a member leaves it', () => {
 
 		// The pool's caps: a slip under its field, nothing sent; then a weekly cap beside the team's daily one.
 		await page.getByRole('button', { name: 'Pool caps' }).click();
-		const weekly = page.getByLabel('Weekly cap for the pool', { exact: false });
+		const weekly = page.getByRole('textbox', { name: 'Weekly cap for the pool (tokens)' });
 		await weekly.fill('lots');
 		await page.getByRole('button', { name: 'Save caps' }).click();
 		await expectNoteBeside(weekly, 'Type a whole number of tokens, or leave the field empty for no cap.');
+		await screenshot(page, 'team-pool-caps-refused');
 		await weekly.fill('150,000');
 		await page.getByRole('button', { name: 'Save caps' }).click();
 		await page.getByText('Caps saved for the pool: 20,000 tokens a day · 150,000 a week.').waitFor();
@@ -122,7 +126,7 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		await pool.getByText('Team pool weekly cap: 150,000 tokens', { exact: true }).waitFor();
 		// Leo's daily cap raised from 5,000 to 6,000.
 		await leoRow.getByRole('button', { name: `Caps for ${leo.name}` }).click();
-		const leoDaily = leoRow.getByLabel(`Daily cap for ${leo.name}`, { exact: false });
+		const leoDaily = leoRow.getByRole('textbox', { name: `Daily cap for ${leo.name} (tokens)` });
 		expect(await leoDaily.inputValue()).toBe('5000');
 		await leoDaily.fill('6000');
 		await leoRow.getByRole('button', { name: 'Save caps' }).click();
@@ -175,4 +179,51 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		await leoSide.context.close();
 		await context.close();
 	}, 240_000);
+
+	it('Leo removes Maya from his own team after saying what happens to her use of it; she is back on her own tokens', async () => {
+		const leoSide = await open(leo.email, '/team');
+		const invite = leoSide.page.getByRole('region', { name: 'Invite a member' });
+		await invite.getByLabel('Email').fill(maya.email);
+		await invite.getByRole('button', { name: 'Send invite' }).click();
+		await invite.getByText(`Invitation sent to ${maya.email}.`).waitFor();
+		let mails = readMailDir(join(dir, 'mail')).filter((m) => m.to.includes(maya.email));
+		for (let i = 0; i < 40 && !mails.length; i++) {
+			await new Promise((r) => setTimeout(r, 250));
+			mails = readMailDir(join(dir, 'mail')).filter((m) => m.to.includes(maya.email));
+		}
+		const mayaSide = await open(maya.email, '/dashboard');
+		await mayaSide.page.goto(linkIn(mails.at(-1)!, '/invite/'));
+		await mayaSide.page.getByRole('button', { name: 'Join the team' }).click();
+		await mayaSide.page.waitForURL(/\/dashboard$/);
+		await waitForFresh(mayaSide.page);
+		await mayaSide.page.getByRole('radio', { name: /Leo's Lab/ }).click();
+		await expect.poll(async () => {
+			const s = await settingsOf(mayaSide.page);
+			return s.accounts.find((a) => a.accountId === s.activeAccountId)?.name;
+		}).toBe("Leo's Lab");
+
+		const page = leoSide.page;
+		await page.reload();
+		await waitForFresh(page);
+		const members = page.getByRole('region', { name: 'Members' });
+		const mayaRow = members.getByRole('listitem').filter({ hasText: maya.name });
+		await mayaRow.getByRole('button', { name: `Remove ${maya.name}` }).click();
+		const sheet = page.getByRole('dialog', { name: `Remove ${maya.name}?` });
+		await sheet.getByText(`${maya.name} will no longer draw tokens from the Leo's Lab pool: if it is the pool they draw from now, their uses move to their personal tokens at once.`, { exact: false }).waitFor();
+		await sheet.getByRole('button', { name: 'Remove' }).click();
+		await members.getByText(`${maya.name} was removed from Leo's Lab: they no longer draw from its pool.`).waitFor();
+		await expect.poll(() => mayaRow.count()).toBe(0);
+		await screenshot(page, 'team-member-removed');
+
+		// Not left on the pool she no longer belongs to.
+		await mayaSide.page.reload();
+		await waitForFresh(mayaSide.page);
+		const after = await settingsOf(mayaSide.page);
+		expect(after.accounts.map((a) => a.name)).toEqual(['Personal', 'Acme Design']);
+		expect(after.activeAccountId).toBe(after.accounts[0]!.accountId);
+		expect(await mayaSide.page.getByRole('radio', { name: /Leo's Lab/ }).count()).toBe(0);
+		await expect(mayaSide.page.getByRole('radio', { name: /Personal/ }).isChecked()).resolves.toBe(true);
+		await mayaSide.context.close();
+		await leoSide.context.close();
+	}, 120_000);
 });

@@ -17,7 +17,7 @@ describe('who may change whom on the Team page', () => {
 		const t = team('maya', [maya, ana, leo]);
 		expect(memberActions(t, leo)).toEqual({ roles: ['owner', 'admin', 'member'], removable: true, note: null });
 		expect(memberActions(t, ana)).toEqual({ roles: ['owner', 'admin', 'member'], removable: true, note: null });
-		expect(memberActions(t, maya)).toEqual({ roles: [], removable: false, note: 'You are the only owner: make someone else owner before you step down or leave.' });
+		expect(memberActions(t, maya)).toEqual({ roles: [], removable: false, note: 'You are the only owner: make someone else owner before you step down.' });
 		expect(leaveRefusal(t)).toBe('You are the only owner: make someone else owner before you leave, so the team keeps one.');
 		// With a second owner, either may step down or leave.
 		const two = team('maya', [maya, member('kim', 'owner'), leo]);

@@ -16,7 +16,8 @@ export type CapPeriod = Cap['period'];
 export type CapFigure = Pick<Cap, 'period' | 'limitTokens' | 'siteDefault'>;
 
 export const PERIODS: readonly CapPeriod[] = ['daily', 'weekly', 'monthly'];
-export const CAP_NAME: Record<CapPeriod, string> = { daily: 'Daily cap', weekly: 'Weekly cap', monthly: 'Monthly cap' };
+/** A window's name as a label starts: "Daily", "Weekly", "Monthly". */
+export const windowName = (p: CapPeriod) => p[0]!.toUpperCase() + p.slice(1);
 const PER: Record<CapPeriod, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month' };
 export const ROLE_NAME: Record<TeamRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 
@@ -42,7 +43,7 @@ export function memberActions(team: Team, m: Member): MemberActions {
 	if (!team.canManage) return none;
 	const self = m.userId === team.myUserId;
 	if (m.role === 'owner' && ownersOf(team) === 1) {
-		return { ...none, note: self ? 'You are the only owner: make someone else owner before you step down or leave.' : null };
+		return { ...none, note: self ? 'You are the only owner: make someone else owner before you step down.' : null };
 	}
 	if (actsAsOwner(team)) return { roles: ['owner', 'admin', 'member'], removable: !self, note: null };
 	if (m.role === 'owner') return none;
