@@ -224,6 +224,15 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		expect(await mayaSide.page.getByRole('radio', { name: /Leo's Lab/ }).count()).toBe(0);
 		await expect(mayaSide.page.getByRole('radio', { name: /Personal/ }).isChecked()).resolves.toBe(true);
 		await mayaSide.context.close();
+
+		// Someone already in a team starts another: the page then shows it, and picks between the two.
+		await page.getByRole('button', { name: 'New team' }).click();
+		await page.getByLabel('Team name').fill('Leo Research');
+		await page.getByRole('button', { name: 'Create team' }).click();
+		await page.getByText('Leo Research is created and you are its owner', { exact: false }).waitFor();
+		await page.getByRole('region', { name: 'Leo Research pool' }).waitFor();
+		const pick = page.getByRole('combobox', { name: 'Team', exact: true });
+		expect(await pick.locator('option').allTextContents()).toEqual(['Leo Research', "Leo's Lab"]);
 		await leoSide.context.close();
 	}, 120_000);
 });
