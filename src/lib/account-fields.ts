@@ -17,6 +17,7 @@ export const ACCOUNT_WORDS = {
 	emailLong: 'That email address is too long.',
 	emailInvalid: 'Enter a valid email address, like name@example.com.',
 	nameMissing: 'Enter your name.',
+	teamNameMissing: "Enter the team's name.",
 	nameLong: `Keep the name under ${MAX_NAME} characters.`,
 	passwordMissing: 'Enter a password.',
 	/** Signing in: the password the account has, whatever it is. */
@@ -42,10 +43,10 @@ export function emailProblem(email: string): string | null {
 	return null;
 }
 
-/** What is wrong with a name as typed, or null. */
-export function nameProblem(name: string): string | null {
+/** What is wrong with a name as typed, or null; `missing`: what an empty one is told (a person's name unless said). */
+export function nameProblem(name: string, missing: string = ACCOUNT_WORDS.nameMissing): string | null {
 	const n = name.trim();
-	if (!n) return ACCOUNT_WORDS.nameMissing;
+	if (!n) return missing;
 	if (n.length > MAX_NAME) return ACCOUNT_WORDS.nameLong;
 	return null;
 }

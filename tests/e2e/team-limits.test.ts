@@ -5,8 +5,8 @@ import { launch, phoneContext, screenshot, sharedApp } from './browser';
 import { axe, expectNoteBeside, leo, maya, openAs, waitForFresh } from './app';
 import { linkIn, readMailDir } from '../helpers/mail';
 
-// Issue 13.4: a team member's Team page shows the daily limit the owner set for them (Leo: 5,000)
-// and the team's own limit (Acme Studio: 20,000 a day); it never says "no daily limit" for a limit
+// Issue 13.4: a team member's Team page shows the daily cap the owner set for them (Leo: 5,000)
+// and the team pool's own cap (Acme Studio: 20,000 a day); it never says "no cap" for a cap
 // that exists, nor guesses at other members' limits. Its owner sends, resends and withdraws invitations.
 // After each action the page changes in place: the cards on it are the same elements, not drawn anew.
 
@@ -16,24 +16,24 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-describe('the Team page tells a member their limits', () => {
-	it('a member sees the team’s daily limit and their own, in their locale’s numbers', async () => {
+describe('the Team page tells a member their caps', () => {
+	it('a member sees the team pool’s daily cap and their own, in their locale’s numbers', async () => {
 		const { context, page } = await openAs(browser, leo.email, '/team');
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
-		await expect(pool.getByText('Team limit: 20,000 tokens a day', { exact: true }).isVisible()).resolves.toBe(true);
-		await expect(pool.getByText(/^Your limit: 5,000 tokens a day · [\d,]+ left today$/).isVisible()).resolves.toBe(true);
+		await expect(pool.getByText('Team pool daily cap: 20,000 tokens', { exact: true }).isVisible()).resolves.toBe(true);
+		await expect(pool.getByText(/^Your daily cap: 5,000 tokens · [\d,]+ left today$/).isVisible()).resolves.toBe(true);
 		const members = page.getByRole('region', { name: 'Members' });
 		const own = members.getByRole('listitem').filter({ hasText: leo.name });
-		await expect(own.getByText(/· limit 5,000 a day$/).isVisible()).resolves.toBe(true);
-		await expect(members.getByText(/no daily limit/).count()).resolves.toBe(0);
+		await expect(own.getByText(/· cap 5,000 tokens a day$/).isVisible()).resolves.toBe(true);
+		await expect(members.getByText(/no cap/).count()).resolves.toBe(0);
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow).toBeLessThanOrEqual(0);
 		await screenshot(page, 'team-member-limits');
 
 		// His limit binds him everywhere he spends the pool: the dashboard says what it leaves today, and
 		// the Playground's "spendable" is no more than that, less the cost.
-		const left = Number((await pool.getByText(/^Your limit: /).textContent())!.match(/· ([\d,]+) left today$/)![1]!.replace(/,/g, ''));
+		const left = Number((await pool.getByText(/^Your daily cap: /).textContent())!.match(/· ([\d,]+) left today$/)![1]!.replace(/,/g, ''));
 		await page.goto('/dashboard');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Acme Studio/ }).click();
@@ -54,36 +54,36 @@ describe('the Team page tells a member their limits', () => {
 		await context.close();
 	});
 
-	it('the owner sees every member’s limit, and changes one in place: the cards stay, only the figure changes', async () => {
+	it('the owner sees every member’s caps, and changes one in place: the cards stay, only the figure changes', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/team');
 		const quiet = trpcQuiet(page);
 		await waitForFresh(page);
 		const members = page.getByRole('region', { name: 'Members' });
 		const leoCard = members.getByRole('listitem').filter({ hasText: leo.name });
 		const mayaCard = members.getByRole('listitem').filter({ hasText: maya.name });
-		await expect(leoCard.getByText(/· limit 5,000 a day$/).isVisible()).resolves.toBe(true);
-		await expect(mayaCard.getByText(/· no daily limit$/).isVisible()).resolves.toBe(true);
+		await expect(leoCard.getByText(/· cap 5,000 tokens a day$/).isVisible()).resolves.toBe(true);
+		await expect(mayaCard.getByText(/· no cap$/).isVisible()).resolves.toBe(true);
 
 		await quiet();
 		const redrawn = await keep({ leo: leoCard, maya: mayaCard, pool: page.getByRole('region', { name: 'Acme Studio pool' }), invite: page.getByRole('region', { name: 'Invite a member' }) });
 		// Maya's own limit, set and taken off again: Leo's 5,000 stays for the other tests.
-		for (const [typed, shown] of [['900000', '· limit 900,000 a day'], ['0', '· limit 0 a day: nothing of the pool'], ['', '· no daily limit']]) {
-			await mayaCard.getByRole('button', { name: `Set daily limit for ${maya.name}` }).click();
-			await mayaCard.getByLabel(`Daily limit for ${maya.name}`, { exact: false }).fill(typed!);
-			await mayaCard.getByRole('button', { name: 'Save' }).click();
+		for (const [typed, shown] of [['900000', '· cap 900,000 tokens a day'], ['0', '· cap 0 tokens a day (nothing of the pool)'], ['', '· no cap']]) {
+			await mayaCard.getByRole('button', { name: `Caps for ${maya.name}` }).click();
+			await mayaCard.getByRole('textbox', { name: `Daily cap for ${maya.name} (tokens)` }).fill(typed!);
+			await mayaCard.getByRole('button', { name: 'Save caps' }).click();
 			await mayaCard.getByText(shown!).waitFor();
 			// A limit of 0 is reached before any use: its bar is full, not an empty one that reads as room left.
 			if (typed === '0') await expect(mayaCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('100 %');
 			await quiet();
 			expect(await redrawn()).toEqual([]);
 		}
-		// Emptying the field on purpose removes the limit, and says so.
-		await page.getByText('Limit removed.').waitFor();
+		// Emptying the field on purpose removes the cap, and says so in her row.
+		await mayaCard.getByText(`Caps saved for ${maya.name}: no cap.`).waitFor();
 		await screenshot(page, 'team-limit-saved');
 		await context.close();
 	});
 
-	it('refuses a limit too large or in letters beside the field, sends nothing and keeps Leo’s 5,000; a new edit clears the last save’s word', async () => {
+	it('refuses a cap too large or in letters beside the field, sends nothing and keeps Leo’s 5,000; the last save’s word stays in its own row', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/team');
 		const sent: string[] = [];
 		page.on('request', (r) => void (r.url().includes('team.setCap') && sent.push(r.url())));
@@ -92,22 +92,22 @@ describe('the Team page tells a member their limits', () => {
 		const leoCard = members.getByRole('listitem').filter({ hasText: leo.name });
 		const mayaCard = members.getByRole('listitem').filter({ hasText: maya.name });
 
-		// A save of Maya's own limit leaves "Limit saved." on screen until the next edit starts.
-		await mayaCard.getByRole('button', { name: `Set daily limit for ${maya.name}` }).click();
-		await mayaCard.getByLabel(`Daily limit for ${maya.name}`, { exact: false }).fill('');
-		await mayaCard.getByRole('button', { name: 'Save' }).click();
-		await page.getByText('Limit removed.').waitFor();
+		// A save of Maya's own cap is said in her row, not in Leo's, whose edit starts next.
+		await mayaCard.getByRole('button', { name: `Caps for ${maya.name}` }).click();
+		await mayaCard.getByRole('textbox', { name: `Daily cap for ${maya.name} (tokens)` }).fill('');
+		await mayaCard.getByRole('button', { name: 'Save caps' }).click();
+		await mayaCard.getByText(`Caps saved for ${maya.name}: no cap.`).waitFor();
 		sent.length = 0;
-		await leoCard.getByRole('button', { name: `Set daily limit for ${leo.name}` }).click();
-		expect(await page.getByText('Limit removed.').count()).toBe(0);
+		await leoCard.getByRole('button', { name: `Caps for ${leo.name}` }).click();
+		expect(await leoCard.getByText(/^Caps saved/).count()).toBe(0);
 
-		const field = leoCard.getByLabel(`Daily limit for ${leo.name}`, { exact: false });
+		const field = leoCard.getByRole('textbox', { name: `Daily cap for ${leo.name} (tokens)` });
 		for (const [typed, said] of [
-			['99999999999999999', 'A daily limit is at most 1,000,000,000,000 tokens.'],
-			['lots', 'Type a whole number of tokens, or leave the field empty for no limit.']
+			['99999999999999999', 'A daily cap is at most 1,000,000,000,000 tokens.'],
+			['lots', 'Type a whole number of tokens, or leave the field empty for no cap.']
 		] as const) {
 			await field.fill(typed);
-			await leoCard.getByRole('button', { name: 'Save' }).click();
+			await leoCard.getByRole('button', { name: 'Save caps' }).click();
 			await expectNoteBeside(field, said);
 			await screenshot(page, `team-limit-refused-${typed === 'lots' ? 'letters' : 'too-large'}`);
 		}
@@ -115,7 +115,7 @@ describe('the Team page tells a member their limits', () => {
 		await leoCard.getByRole('button', { name: 'Cancel' }).click();
 		await page.reload();
 		await waitForFresh(page);
-		await expect(leoCard.getByText(/· limit 5,000 a day$/).isVisible()).resolves.toBe(true);
+		await expect(leoCard.getByText(/· cap 5,000 tokens a day$/).isVisible()).resolves.toBe(true);
 		await context.close();
 	});
 });

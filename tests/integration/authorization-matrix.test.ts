@@ -141,6 +141,7 @@ const matrix: Record<string, Entry> = {
 	'team.revokeInvite': { allow: teamAManagers, input: pendingInvite },
 	'team.resendInvite': { allow: teamAManagers, input: pendingInvite },
 	'team.acceptInvite': { allow: ['memberB'], input: inviteForMemberB },
+	'team.rename': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, name: 'Renamed team' }) },
 	'team.removeMember': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id }) },
 	'team.changeRole': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id, role: 'admin' }) },
 	'team.setCap': { allow: teamAManagers, input: (w) => ({ teamId: w.teamA.id, userId: w.users.teamMember.id, period: 'daily', limitTokens: 500 }) },

@@ -3,22 +3,27 @@ import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
 import { linkIn, startSmtp } from '../helpers/mail';
 import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
-import type { Db } from '../../src/lib/server/db';
+import { setDb, type Db } from '../../src/lib/server/db';
 import { createMailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { TRPCError } from '@trpc/server';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
 import {
 	acceptInvite,
 	activeAccount,
 	changeMemberRole,
 	createAccountKey,
 	createSiteKey,
+	createTeam,
 	createUser,
 	describeInvite,
 	getTeam,
 	inviteToTeam,
 	leaveTeam,
 	removeMember,
+	renameTeam,
 	requireAccountAccess,
 	resendInvite,
 	revokeInvite,
@@ -260,6 +265,53 @@ describe('teams and invitations', () => {
 			{ before: { period: 'daily', limitTokens: null }, after: { period: 'daily', limitTokens: 500 } },
 			{ before: { period: 'daily', limitTokens: 500 }, after: { period: 'daily', limitTokens: null } }
 		]);
+	});
+
+	it('renames a team and its pool for its owner, audited; refuses admins, members, outsiders and a bad name, changing nothing', async () => {
+		const team = await db.orm.transaction((tx) => createTeam(tx, { name: `Renamable ${w.tag}`, ownerUserId: w.users.memberA.id }));
+		const owner = actor('memberA');
+		const named = async () => ({
+			team: (await getTeam(db, team.id, owner)).name,
+			pool: (await db.rows<{ name: string }>(sql`select name from accounts where id = ${team.accountId}::uuid`))[0]!.name,
+			listed: (await spendableAccounts(db, w.users.memberA.id)).find((a) => a.accountId === team.accountId)?.name,
+			audited: (await db.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'team.renamed' and target_id = ${team.id}`))[0]!.n
+		});
+
+		// Spaces around the name are not part of it; the pool the member picks from carries the new name.
+		await expect(renameTeam(db, { teamId: team.id, name: `  Design ${w.tag} ` }, owner)).resolves.toEqual({ id: team.id, name: `Design ${w.tag}` });
+		expect(await named()).toEqual({ team: `Design ${w.tag}`, pool: `Design ${w.tag}`, listed: `Design ${w.tag}`, audited: 1 });
+		const [entry] = await db.rows<{ before: unknown; after: unknown; actor_user_id: string; account_id: string }>(
+			sql`select before, after, actor_user_id, account_id from audit_log where action = 'team.renamed' and target_id = ${team.id}`
+		);
+		expect(entry).toEqual({ before: { name: `Renamable ${w.tag}` }, after: { name: `Design ${w.tag}` }, actor_user_id: w.users.memberA.id, account_id: team.accountId });
+		// The same name again is no change: nothing more in the log.
+		await renameTeam(db, { teamId: team.id, name: `Design ${w.tag}` }, owner);
+		expect((await named()).audited).toBe(1);
+
+		// Each refusal typed in the domain, the name's under its field; nothing changes.
+		const unchanged = await named();
+		for (const [name, said] of [
+			['   ', "Enter the team's name."],
+			['x'.repeat(101), 'Keep the name under 100 characters.'],
+			['Tab\there', 'cannot contain control characters.']
+		] as const) {
+			await expect(renameTeam(db, { teamId: team.id, name }, owner)).rejects.toMatchObject({ code: 'invalid_input', details: { fieldErrors: { name: [said] } } });
+		}
+		await expect(renameTeam(db, { teamId: w.teamA.id, name: 'By a member' }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(renameTeam(db, { teamId: w.teamB.id, name: 'By an admin' }, actor('otherTeamAdmin'))).rejects.toMatchObject({ code: 'forbidden', message: "Only the team's owner can rename it." });
+		await expect(renameTeam(db, { teamId: team.id, name: 'By a stranger' }, actor('memberB'))).rejects.toMatchObject({ code: 'not_found' });
+		expect(await named()).toEqual(unchanged);
+
+		// At the edge (tRPC), as the other refusals are: the procedure's code, the field named for the form.
+		setDb(db);
+		const as = async (who: 'memberA' | 'otherTeamAdmin') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who]!, guestId: null }, getClientAddress: () => '10.9.0.7' }));
+		const edge = async (p: Promise<unknown>) => p.then(() => null, (e: TRPCError) => ({ code: e.code, domain: (e.cause as { code?: string }).code }));
+		expect(await edge((await as('otherTeamAdmin')).team.rename({ teamId: w.teamB.id, name: 'By an admin' }))).toEqual({ code: 'FORBIDDEN', domain: 'forbidden' });
+		expect(await edge((await as('memberA')).team.rename({ teamId: team.id, name: '' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		await expect((await as('memberA')).team.rename({ teamId: team.id, name: `Studio ${w.tag}` })).resolves.toEqual({ id: team.id, name: `Studio ${w.tag}` });
+		expect(await named()).toMatchObject({ team: `Studio ${w.tag}`, audited: 2 });
+		const [viaEdge] = await db.rows<{ ip: string | null }>(sql`select ip::text as ip from audit_log where action = 'team.renamed' and target_id = ${team.id} order by id desc limit 1`);
+		expect(viaEdge?.ip).toMatch(/^10\.9\.0\.7/);
 	});
 
 	it('lets a user in several teams choose which pool they draw from, only among their own', async () => {

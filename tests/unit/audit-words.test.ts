@@ -52,6 +52,7 @@ const samples: Record<AuditAction, Sample> = {
 	'key.paused': entry({ targetType: 'api_key', before: { name: 'Chatbot', prefix: 'qk_3gybdbLS', pausedAt: null }, after: { name: 'Chatbot', prefix: 'qk_3gybdbLS', pausedAt: '2026-12-03T10:00:00.000Z' } }),
 	'key.resumed': entry({ targetType: 'api_key', before: { name: 'Chatbot', prefix: 'qk_3gybdbLS', pausedAt: '2026-12-03T10:00:00.000Z' }, after: { name: 'Chatbot', prefix: 'qk_3gybdbLS', pausedAt: null } }),
 	'team.created': entry({ targetType: 'team', targetId: teamId, after: { name: 'Acme Studio' } }),
+	'team.renamed': entry({ targetType: 'team', targetId: teamId, before: { name: 'Acme Studio' }, after: { name: 'Acme Design' } }),
 	'team.invited': entry({ targetType: 'team', targetId: teamId, detail: { email: 'kim@example.com', role: 'member' } }),
 	'team.invite_revoked': entry({ targetType: 'team', targetId: teamId, detail: { email: 'kim@example.com', role: 'admin' } }),
 	'team.invite_resent': entry({ targetType: 'team', before: { expiresAt: '2026-12-03T10:00:00.000Z' }, after: { expiresAt: '2026-12-10T10:00:00.000Z' }, detail: { email: 'kim@example.com', role: 'member' } }),

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
 	'key.paused',
 	'key.resumed',
 	'team.created',
+	'team.renamed',
 	'team.invited',
 	'team.invite_revoked',
 	'team.invite_resent',

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
-import { teamInvites, teamMembers, teams, users } from '../db/schema';
+import { accounts, teamInvites, teamMembers, teams, users } from '../db/schema';
 import { capsInForce, setCap } from '../ledger';
 import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
@@ -11,7 +11,7 @@ import { audit } from './audit';
 import { rateLimit } from './rate-limit';
 import { hashToken, randomToken } from './tokens';
 import { rowsOf } from './users';
-import { emailSchema, nameSchema, type TeamRole } from './validation';
+import { emailSchema, teamNameSchema, type TeamRole } from './validation';
 
 /** Who is acting on a team: their role in it (if any) and whether they are a site admin. */
 export interface TeamActor {
@@ -29,7 +29,7 @@ const INVITE_VALID_DAYS = 7;
  * the fact (its audit entry's time; the demo's team).
  */
 export async function createTeam(exec: Executor, input: { name: string; ownerUserId: string; ip?: string | null; at?: Date }) {
-	const name = parseInput(nameSchema, input.name);
+	const { name } = parseInput(teamNameInput, { name: input.name });
 	const result = await exec.execute(sql`
 		with account as (insert into accounts (kind, name) values ('team', ${name}) returning id),
 		team as (
@@ -41,6 +41,31 @@ export async function createTeam(exec: Executor, input: { name: string; ownerUse
 	const row = rowsOf<{ id: string; account_id: string }>(result)[0]!;
 	await audit(exec, { action: 'team.created', actorUserId: input.ownerUserId, targetType: 'team', targetId: row.id, accountId: row.account_id, ip: input.ip, after: { name }, at: input.at });
 	return { id: row.id, accountId: row.account_id, name };
+}
+
+/** A team's name as a field, so a refusal names it (`details.fieldErrors.name`) and a form says it under the name. */
+const teamNameInput = z.object({ name: teamNameSchema });
+
+/**
+ * Renames a team and its pool (owners and site admins): 1–100 characters, trimmed. The same name
+ * again changes nothing and is not audited. Returns `{ id, name }`. Errors: invalid_input (the name,
+ * in `fieldErrors.name`), not_found (no such team, or the actor is not in it), forbidden (an admin
+ * or member of the team).
+ */
+export async function renameTeam(db: Db, input: { teamId: string; name: string }, actor: TeamActor) {
+	const { name } = parseInput(teamNameInput, { name: input.name });
+	const role = await requireTeamManager(db.orm, input.teamId, actor);
+	if (role !== 'owner' && !actor.siteAdmin) throw new DomainError('forbidden', "Only the team's owner can rename it.");
+	return db.orm.transaction(async (tx) => {
+		const [team] = await tx.select().from(teams).where(eq(teams.id, input.teamId)).for('update');
+		if (!team) throw new DomainError('not_found', 'No such team.');
+		if (team.name === name) return { id: team.id, name };
+		await tx.update(teams).set({ name }).where(eq(teams.id, team.id));
+		// The pool is named after its team wherever an account's name is shown (the console, the audit log).
+		await tx.update(accounts).set({ name }).where(eq(accounts.id, team.accountId));
+		await audit(tx, { action: 'team.renamed', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, before: { name: team.name }, after: { name } });
+		return { id: team.id, name };
+	});
 }
 
 export async function teamRoleOf(exec: Executor, teamId: string, userId: string): Promise<TeamRole | null> {

@@ -13,12 +13,19 @@ export const emailSchema = z
 
 export { MAX_NAME };
 
-export const nameSchema = z
-	.string({ error: ACCOUNT_WORDS.nameMissing })
-	.trim()
-	.min(1, ACCOUNT_WORDS.nameMissing)
-	.max(MAX_NAME, ACCOUNT_WORDS.nameLong)
-	.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot contain control characters.');
+/** A display name (1–100 characters, trimmed, no control characters); `missing`: what an empty one is told. */
+const displayName = (missing: string) =>
+	z
+		.string({ error: missing })
+		.trim()
+		.min(1, missing)
+		.max(MAX_NAME, ACCOUNT_WORDS.nameLong)
+		.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot contain control characters.');
+
+/** A person's name. */
+export const nameSchema = displayName(ACCOUNT_WORDS.nameMissing);
+/** A team's name (its pool's too). */
+export const teamNameSchema = displayName(ACCOUNT_WORDS.teamNameMissing);
 
 /** Longest id a host site may give its users (REST `user`; stored as `users.external_id`). */
 export const MAX_EXTERNAL_USER_ID = 128;

@@ -254,6 +254,7 @@ const WORDS: Record<AuditAction, Spec> = {
 	'key.paused': { title: 'API key paused: its requests are refused', lines: KEY_LINES, hide: ['name', 'prefix', 'pausedAt'] },
 	'key.resumed': { title: 'API key resumed', lines: KEY_LINES, hide: ['name', 'prefix', 'pausedAt'] },
 	'team.created': { title: 'Team created', fields: { name: ['Name', plain()] } },
+	'team.renamed': { title: 'Team renamed', fields: { name: ['Name', plain()] } },
 	'team.invited': { title: 'Invited to the team', lines: INVITE_LINES },
 	'team.invite_revoked': { title: 'Invitation withdrawn', lines: INVITE_LINES },
 	'team.invite_resent': { title: 'Invitation sent again', lines: INVITE_LINES, fields: { expiresAt: ['Link valid until', instant('—')] } },

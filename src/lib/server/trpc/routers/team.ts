@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure, teamAdminProcedure } from '../procedures';
-import { acceptInvite, changeMemberRole, createTeam, getTeam, inviteToTeam, isSiteAdmin, leaveTeam, removeMember, resendInvite, revokeInvite, setTeamCap } from '../../accounts';
+import { acceptInvite, changeMemberRole, createTeam, getTeam, inviteToTeam, isSiteAdmin, leaveTeam, removeMember, renameTeam, resendInvite, revokeInvite, setTeamCap } from '../../accounts';
 import type { Context } from '../init';
 import type { Auth } from '../../accounts';
 import { MAX_TOKENS } from '../../ledger';
@@ -30,6 +30,9 @@ export const teamRouter = router({
 	acceptInvite: memberProcedure
 		.input(z.object({ token: z.string().max(64) }))
 		.mutation(({ ctx, input }) => acceptInvite(ctx.db, input.token, ctx.auth.user, ctx.ip)),
+
+	/** Renames the team and its pool: owners (and site admins) only. */
+	rename: teamAdminProcedure.input(z.object({ name: z.string() })).mutation(({ ctx, input }) => renameTeam(ctx.db, input, actor(ctx))),
 
 	removeMember: teamAdminProcedure
 		.input(z.object({ userId: z.uuid() }))

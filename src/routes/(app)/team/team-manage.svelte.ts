@@ -1,0 +1,141 @@
+// What the Team page lets its viewer do, by the rules the server keeps (accounts/teams.ts): who may
+// change whose role or remove whom, when leaving is refused, and a set of caps (daily, weekly,
+// monthly) typed, read as the server takes them and saved one period at a time.
+import { readTokenAmount } from '$lib/client/amount';
+import { errorMessage } from '$lib/client/errors';
+import { tokens } from '$lib/client/format';
+import { MAX_TOKENS } from '$lib/token-range';
+import type { Outputs } from '$lib/client/api-types';
+
+export type Team = Outputs['team']['get'];
+export type Member = Team['members'][number];
+export type TeamRole = Member['role'];
+export type Cap = Team['caps'][number];
+export type CapPeriod = Cap['period'];
+/** A cap as words need it. */
+export type CapFigure = Pick<Cap, 'period' | 'limitTokens' | 'siteDefault'>;
+
+export const PERIODS: readonly CapPeriod[] = ['daily', 'weekly', 'monthly'];
+/** A window's name as a label starts: "Daily", "Weekly", "Monthly". */
+export const windowName = (p: CapPeriod) => p[0]!.toUpperCase() + p.slice(1);
+const PER: Record<CapPeriod, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month' };
+export const ROLE_NAME: Record<TeamRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
+
+const ownersOf = (team: Team) => team.members.filter((m) => m.role === 'owner').length;
+/** An owner of the team, or a site admin outside it (the server lets both act as owners). */
+const actsAsOwner = (team: Team) => team.myRole === 'owner' || (team.canManage && team.myRole === null);
+
+export interface MemberActions {
+	/** The roles the viewer may give this member (empty: the role is not theirs to change). */
+	roles: TeamRole[];
+	removable: boolean;
+	/** Why the viewer's own role cannot change, in words; null when it can or is not theirs to change. */
+	note: string | null;
+}
+
+/**
+ * What the viewer may do to `m`: an owner changes anyone's role and removes anyone; an admin moves
+ * people between member and admin and removes members; a team keeps one owner, so its only owner can
+ * neither step down nor be removed. The viewer's own row has no Remove: they leave instead.
+ */
+export function memberActions(team: Team, m: Member): MemberActions {
+	const none: MemberActions = { roles: [], removable: false, note: null };
+	if (!team.canManage) return none;
+	const self = m.userId === team.myUserId;
+	if (m.role === 'owner' && ownersOf(team) === 1) {
+		return { ...none, note: self ? 'You are the only owner: make someone else owner before you step down.' : null };
+	}
+	if (actsAsOwner(team)) return { roles: ['owner', 'admin', 'member'], removable: !self, note: null };
+	if (m.role === 'owner') return none;
+	return { roles: ['admin', 'member'], removable: !self && m.role === 'member', note: null };
+}
+
+/** Why the viewer cannot leave the team (its only owner), or null when they can. */
+export function leaveRefusal(team: Team): string | null {
+	return team.myRole === 'owner' && ownersOf(team) === 1 ? 'You are the only owner: make someone else owner before you leave, so the team keeps one.' : null;
+}
+
+/** The caps in force on the pool (`userId` null) or on one member's use of it, by period. */
+export const capsFor = (team: Team, userId: string | null) => team.caps.filter((c) => c.memberUserId === userId);
+
+/** Caps in words: "5,000 tokens a day · 20,000 a week", the site's defaults said as such; "no cap" when none. */
+export function capsWords(caps: readonly CapFigure[]): string {
+	const sorted = PERIODS.flatMap((p) => caps.filter((c) => c.period === p));
+	if (!sorted.length) return 'no cap';
+	return sorted
+		.map((c, i) => `${tokens(c.limitTokens)}${i === 0 ? ' tokens' : ''} ${PER[c.period]}${c.limitTokens === 0 ? ' (nothing of the pool)' : ''}${c.siteDefault ? " (the site's default)" : ''}`)
+		.join(' · ');
+}
+
+/** Sets (tokens) or removes (null) one period's cap. */
+export type SaveCap = (period: CapPeriod, limitTokens: number | null) => Promise<unknown>;
+
+/**
+ * A form of the three caps of the pool or of one member: each field starts at the team's own cap
+ * (empty: none of its own, where the site's default may apply), a field left empty removes that cap.
+ * Save reads every field first (a slip under each wrong one, nothing sent), then sends the periods
+ * that changed, one by one; a refusal of one is said under its field and stops there.
+ */
+export class CapsForm {
+	texts = $state<Record<CapPeriod, string>>({ daily: '', weekly: '', monthly: '' });
+	slips = $state<Partial<Record<CapPeriod, string>>>({});
+	busy = $state(false);
+	private readonly own: Record<CapPeriod, number | null>;
+	private readonly defaults: CapFigure[];
+
+	constructor(
+		caps: readonly Cap[],
+		private readonly save: SaveCap
+	) {
+		this.defaults = caps.filter((c) => c.siteDefault);
+		const own = (p: CapPeriod) => caps.find((c) => c.period === p && !c.siteDefault)?.limitTokens ?? null;
+		this.own = { daily: own('daily'), weekly: own('weekly'), monthly: own('monthly') };
+		for (const p of PERIODS) this.texts[p] = this.own[p] === null ? '' : String(this.own[p]);
+	}
+
+	/** The caps in force as saved: the team's own, else the site's default where there is one. */
+	get inForce(): CapFigure[] {
+		return PERIODS.flatMap((p) => {
+			const own = this.own[p];
+			if (own !== null) return [{ period: p, limitTokens: own, siteDefault: false }];
+			return this.defaults.filter((c) => c.period === p);
+		});
+	}
+
+	/** The first period with a slip (its field takes the focus), or null. */
+	get firstSlip(): CapPeriod | null {
+		return PERIODS.find((p) => this.slips[p]) ?? null;
+	}
+
+	/** Saves what changed; true when all of it was saved (or nothing had changed). */
+	async submit(): Promise<boolean> {
+		const wanted = {} as Record<CapPeriod, number | null>;
+		this.slips = {};
+		for (const p of PERIODS) {
+			if (this.texts[p].trim() === '') {
+				wanted[p] = null;
+				continue;
+			}
+			const typed = readTokenAmount(this.texts[p], { min: 0, max: MAX_TOKENS, what: `A ${p} cap`, rule: 'Type a whole number of tokens, or leave the field empty for no cap.' });
+			if (typed.ok) wanted[p] = typed.value;
+			else this.slips[p] = typed.error;
+		}
+		if (this.firstSlip) return false;
+		this.busy = true;
+		try {
+			for (const p of PERIODS) {
+				if (wanted[p] === this.own[p]) continue;
+				try {
+					await this.save(p, wanted[p]);
+					this.own[p] = wanted[p];
+				} catch (err) {
+					this.slips[p] = errorMessage(err);
+					return false;
+				}
+			}
+			return true;
+		} finally {
+			this.busy = false;
+		}
+	}
+}
