@@ -53,6 +53,18 @@ describe('home page on a phone', () => {
 		await context.close();
 	});
 
+	it("serves the widget's script for shared caches without a cookie, and sets the guest cookie only on the app's own pages", async () => {
+		const context = await phoneContext(browser);
+		const script = await context.request.get('/embed/quota-usage.js');
+		expect(script.status()).toBe(200);
+		expect(script.headers()['cache-control']).toBe('public, max-age=300');
+		expect(script.headers()['set-cookie']).toBeUndefined();
+		const home = await context.request.get('/');
+		expect(home.headers()['set-cookie']).toMatch(/^quota_guest=/);
+		expect(home.headers()['cache-control'] ?? '').not.toMatch(/public|s-maxage/);
+		await context.close();
+	});
+
 	it('reports health with the app version and database state', async () => {
 		const context = await phoneContext(browser);
 		const res = await context.request.get('/healthz');

@@ -8,6 +8,7 @@ import { rejectsNonJson } from './json-only';
 import { errorResponse, HttpError } from './refusals';
 import { answerUnrepresentableMethods } from './methods';
 import { jsonApiAnswer } from './json-answers';
+import { privateWhenSettingCookies } from './cookie-cache';
 
 answerUnrepresentableMethods();
 
@@ -24,7 +25,7 @@ function assertStorableRequest(event: RequestEvent): void {
 	for (const [name, value] of event.request.headers) assertStorable(value, [name]);
 }
 
-/** First handle of every request: JSON-only bodies and storable text on JSON endpoints, then who is asking; API answers are JSON. */
+/** First handle of every request: JSON-only bodies and storable text on JSON endpoints, then who is asking; API answers are JSON; an answer that sets a cookie is never shared-cacheable. */
 export const authenticate: Handle = async ({ event, resolve }) => {
 	// Prerendering (at build time) renders the app shell for nobody, without a database.
 	if (building) return resolve(event);
@@ -43,5 +44,5 @@ export const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.auth = identity.auth;
 	event.locals.guestId = identity.guestId;
 	const response = await resolve(event);
-	return api ? jsonApiAnswer(response, event.request.method) : response;
+	return privateWhenSettingCookies(api ? jsonApiAnswer(response, event.request.method) : response);
 };

@@ -17,7 +17,8 @@ const GUEST_COOKIE_DAYS = 400; // the longest lifetime browsers accept
  * (issued on first visit). A stale or forged session cookie is removed, and with it the
  * signed-in mark the pages' scripts read (lib/signed-in.ts); a session that lacks the mark (one
  * from before it existed) gets it. API routes get no guest cookie: AI apps identify themselves
- * with keys.
+ * with keys. Nor does what host sites load from other origins (/embed/: the widget's script, a
+ * public, cached file): a cookie set there would be a third party's, and useless.
  */
 export async function identifyRequest(db: Db, cookies: Cookies, path: string): Promise<RequestIdentity> {
 	const token = cookies.get(SESSION_COOKIE);
@@ -32,7 +33,7 @@ export async function identifyRequest(db: Db, cookies: Cookies, path: string): P
 	} else if (cookies.get(SIGNED_IN_COOKIE)) {
 		cookies.delete(SIGNED_IN_COOKIE, { path: '/' });
 	}
-	if (path.startsWith('/api/')) return { auth: null, guestId: null };
+	if (path.startsWith('/api/') || path.startsWith('/embed/')) return { auth: null, guestId: null };
 	const known = readGuestCookie(cookies.get(GUEST_COOKIE));
 	if (known) return { auth: null, guestId: known };
 	const fresh = newGuestCookie();
