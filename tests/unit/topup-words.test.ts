@@ -20,7 +20,7 @@ describe('auto top-up in words (Settings and the dashboard)', () => {
 	it('names the next trigger point: how many tokens until available falls below the trigger', () => {
 		expect(stateWords(account({}), pack, 'UTC')).toBe('Next top-up when available tokens fall below 5,000: 2,501 tokens from now.');
 		// At the trigger exactly, one more token crosses it.
-		expect(stateWords(account({ available: 5_000 }), pack, 'UTC')).toBe('Next top-up when available tokens fall below 5,000: 1 tokens from now.');
+		expect(stateWords(account({ available: 5_000 }), pack, 'UTC')).toBe('Next top-up when available tokens fall below 5,000: 1 token from now.');
 		expect(stateWords(account({ available: 4_999 }), pack, 'UTC')).toBe('Below 5,000 now: a top-up starts in a moment.');
 	});
 

@@ -1,5 +1,6 @@
 // The words Settings and the dashboard use for auto top-up: the rule, where it stands, how it pays.
 import { tokens, duration, dateTime } from './format';
+import { counted } from '../counted';
 import { money } from './money';
 import type { Outputs } from './api-types';
 
@@ -9,7 +10,7 @@ export type TopupPackage = TopupView['packages'][number];
 
 /** "Token pack (5,000 tokens, $5.00)". */
 export function packageWords(p: TopupPackage): string {
-	return `${p.name} (${tokens(p.tokens)} tokens, ${money(p.priceCents, p.currency)})`;
+	return `${p.name} (${counted(p.tokens, 'token')}, ${money(p.priceCents, p.currency)})`;
 }
 
 /** "When available tokens fall below 5,000, buy Token pack (5,000 tokens, $5.00)." */
@@ -45,7 +46,7 @@ export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, time
 		return `Held: cooling down for ${duration(until - now)} (until ${dateTime(until, timeZone)}).`;
 	}
 	if (a.available < rule.belowTokens) return `Below ${below} now: a top-up starts in a moment.`;
-	return `Next top-up when available tokens fall below ${below}: ${tokens(a.available - rule.belowTokens + 1)} tokens from now.`;
+	return `Next top-up when available tokens fall below ${below}: ${counted(a.available - rule.belowTokens + 1, 'token')} from now.`;
 }
 
 /** How a top-up is paid for this account, and why a notice comes instead when there is no subscription. */
