@@ -362,12 +362,17 @@ describe('joining a team by an emailed invitation', () => {
 		await screenshot(page, 'invite');
 		await page.getByRole('link', { name: 'Create an account' }).click();
 		await page.waitForURL(/\/signup\?/);
+		// The sign-up page names the team, the role and what signing up does: they join it at once.
+		await expect(page.getByRole('note').innerText()).resolves.toBe(
+			`Acme Studio invited you to join as a member. Create your account with ${invitee} and you join the team at once, sharing its token pool.`
+		);
 		expect(await page.getByLabel('Email').inputValue()).toBe(invitee);
+		await noHorizontalScroll(page);
+		await screenshot(page, 'signup-team-invite');
 		await page.getByLabel('Name').fill('Nina New');
 		await page.getByRole('textbox', { name: /^Password/ }).fill('joining team 1');
 		await page.getByRole('button', { name: 'Create account' }).click();
-		await page.waitForURL((url) => url.pathname === new URL(link).pathname);
-		await page.getByRole('button', { name: 'Join the team' }).click();
+		// No second step on the invitation's page: the new account is in the team.
 		await page.waitForURL(/\/dashboard$/);
 		const mine = await (await context.request.get('/trpc/me.profile')).json();
 		expect(mine.result.data.teams).toEqual([expect.objectContaining({ name: 'Acme Studio', role: 'member' })]);
