@@ -1,5 +1,6 @@
 // The sign-up page's promise, from what the site really gives a newcomer (ledger/newcomer.ts). Pure,
 // so every case is unit-tested.
+import { counted } from './counted';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
 
@@ -21,7 +22,7 @@ export function freeStartWords(allowances: readonly FreeAllowance[], format: (n:
 	if (allowances.length === 0) return 'Buy tokens when you need them: you pay only for what you use.';
 	const firstCount = allowances.findIndex((a) => a.tokens !== null);
 	const parts = allowances.map((a, i) =>
-		a.tokens === null ? `unlimited use of ${a.name}` : `${format(a.tokens)}${i === firstCount ? ' tokens' : ''} ${per[a.period]} on ${a.name}`
+		a.tokens === null ? `unlimited use of ${a.name}` : `${i === firstCount ? counted(a.tokens, 'token', format) : format(a.tokens)} ${per[a.period]} on ${a.name}`
 	);
 	return `Free to start: ${new Intl.ListFormat('en', { type: 'conjunction' }).format(parts)}. Buy tokens when you need more.`;
 }

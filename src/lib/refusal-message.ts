@@ -5,6 +5,7 @@
  * tokens. One wording for the REST API (plain digits with thousands separators, "7,500") and the
  * pages (numbers and times in the reader's locale): only the formatter differs.
  */
+import { counted } from './counted';
 import { zoneLabel } from './time-zones';
 
 /**
@@ -91,7 +92,7 @@ const periodNow = { daily: 'today', weekly: 'this week', monthly: 'this month', 
  */
 export function limitLeftText(d: { limit_of: Exclude<LimitOf, 'allowance'>; limit: number; left: number; period: keyof typeof periodNow }, f: Pick<Formatter, 'tokens'>): string {
 	const { name, where } = limitName(d);
-	return `${name[0]!.toUpperCase()}${name.slice(1)}${where}: ${f.tokens(d.left)} of ${f.tokens(d.limit)} tokens left ${periodNow[d.period]}`;
+	return `${name[0]!.toUpperCase()}${name.slice(1)}${where}: ${f.tokens(d.left)} of ${counted(d.limit, 'token', f.tokens)} left ${periodNow[d.period]}`;
 }
 
 /**
@@ -101,7 +102,7 @@ export function limitLeftText(d: { limit_of: Exclude<LimitOf, 'allowance'>; limi
  */
 export function refusalMessage(details: RefusalDetails | null, message: string | null, f: Formatter): string | null {
 	if (!details) return message;
-	const asked = `This ${details.operation === 'hold' ? 'hold needs' : 'costs'} ${f.tokens(details.cost)} tokens, more than the`;
+	const asked = `This ${details.operation === 'hold' ? 'hold needs' : 'costs'} ${counted(details.cost, 'token', f.tokens)}, more than the`;
 	// Not the account's Available (every model, every free allowance): what this request may draw on.
 	if (!('limit_of' in details)) return `${asked} ${f.tokens(details.available)} ${SPENDABLE_HERE}.`;
 	const { name, where } = limitName(details);
@@ -109,7 +110,7 @@ export function refusalMessage(details: RefusalDetails | null, message: string |
 	if (details.left === 0) {
 		const configured = details.module_message;
 		if (details.limit_of === 'allowance' && configured) return resets ? `${configured} ${resets[0]!.toUpperCase()}${resets.slice(1)}.` : configured;
-		const sentence = `${name[0]!.toUpperCase()}${name.slice(1)} of ${f.tokens(details.limit)} tokens${where} is used up`;
+		const sentence = `${name[0]!.toUpperCase()}${name.slice(1)} of ${counted(details.limit, 'token', f.tokens)}${where} is used up`;
 		return resets ? `${sentence}; ${resets}.` : `${sentence}.`;
 	}
 	const sentence = `${asked} ${f.tokens(details.left)} left of ${name} of ${f.tokens(details.limit)}${where}`;

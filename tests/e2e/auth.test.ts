@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { baseURL, launch, phone, phoneContext, screenshot, sharedApp } from './browser';
 import { linkIn, readMailDir } from '../helpers/mail';
-import { axe, expectNoteBeside } from './app';
+import { axe, expectNoteBeside, sessionCookies } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -330,29 +330,29 @@ describe('accounts on a phone', () => {
 });
 
 describe('joining a team by an emailed invitation', () => {
-	it('an owner invites by email; the invitee creates an account from the link and joins the pool', async () => {
+	/** Maya, Acme Studio's owner, invites `email` as `role`; the link in the mail it gets. */
+	async function invitationLink(email: string, role: 'member' | 'admin') {
 		const owner = await phoneContext(browser);
-		const ownerPage = await owner.newPage();
-		await ownerPage.goto('/signin');
-		await ownerPage.getByLabel('Email').fill('maya@quota.test');
-		await ownerPage.getByRole('textbox', { name: 'Password' }).fill('quota-demo-2026');
-		await ownerPage.getByRole('button', { name: 'Sign in' }).click();
-		await ownerPage.waitForURL(/\/dashboard$/);
+		await owner.addCookies(sessionCookies('maya@quota.test'));
 		const profile = await (await owner.request.get('/trpc/me.profile')).json();
 		const team = profile.result.data.teams.find((t: { name: string }) => t.name === 'Acme Studio');
-		const invitee = `new-member-${stamp}@example.com`;
-		const res = await owner.request.post('/trpc/team.invite', { data: { teamId: team.id, email: invitee, role: 'member' } });
+		const res = await owner.request.post('/trpc/team.invite', { data: { teamId: team.id, email, role } });
 		expect(res.status()).toBe(200);
 		await owner.close();
 
 		const mailDir = join(sharedApp().dataDir, 'mail');
 		let mail;
 		for (let i = 0; i < 40 && !mail; i++) {
-			mail = readMailDir(mailDir).filter((m) => m.to.includes(invitee)).at(-1);
+			mail = readMailDir(mailDir).filter((m) => m.to.includes(email)).at(-1);
 			if (!mail) await new Promise((r) => setTimeout(r, 250));
 		}
 		expect(mail, `no invitation mail in ${mailDir}`).toBeTruthy();
-		const link = linkIn(mail!, '/invite/');
+		return linkIn(mail!, '/invite/');
+	}
+
+	it('an owner invites by email; the invitee creates an account from the link and joins the pool', async () => {
+		const invitee = `new-member-${stamp}@example.com`;
+		const link = await invitationLink(invitee, 'member');
 
 		const context = await phoneContext(browser);
 		const page = await context.newPage();
@@ -362,15 +362,43 @@ describe('joining a team by an emailed invitation', () => {
 		await screenshot(page, 'invite');
 		await page.getByRole('link', { name: 'Create an account' }).click();
 		await page.waitForURL(/\/signup\?/);
+		// The sign-up page names the team, the role and what signing up does: they join it at once.
+		await expect(page.getByRole('note').innerText()).resolves.toBe(
+			`Acme Studio invited you to join as a member. Create your account with ${invitee} and you join the team at once, sharing its token pool.`
+		);
 		expect(await page.getByLabel('Email').inputValue()).toBe(invitee);
+		await noHorizontalScroll(page);
+		await screenshot(page, 'signup-team-invite');
 		await page.getByLabel('Name').fill('Nina New');
 		await page.getByRole('textbox', { name: /^Password/ }).fill('joining team 1');
 		await page.getByRole('button', { name: 'Create account' }).click();
-		await page.waitForURL((url) => url.pathname === new URL(link).pathname);
-		await page.getByRole('button', { name: 'Join the team' }).click();
+		// No second step on the invitation's page: the new account is in the team.
 		await page.waitForURL(/\/dashboard$/);
 		const mine = await (await context.request.get('/trpc/me.profile')).json();
 		expect(mine.result.data.teams).toEqual([expect.objectContaining({ name: 'Acme Studio', role: 'member' })]);
+		await context.close();
+	});
+
+	it('a sign-up from an invitation with another address makes the account but joins nothing, and the invitation says why', async () => {
+		const invited = `invited-admin-${stamp}@example.com`;
+		const other = `someone-else-${stamp}@example.com`;
+		const link = await invitationLink(invited, 'admin');
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await page.goto(link);
+		await page.getByRole('link', { name: 'Create an account' }).click();
+		await page.waitForURL(/\/signup\?/);
+		await expect(page.getByRole('note').innerText()).resolves.toBe(
+			`Acme Studio invited you to join as an admin. Create your account with ${invited} and you join the team at once, sharing its token pool.`
+		);
+		await page.getByLabel('Name').fill('Otto Other');
+		await page.getByLabel('Email').fill(other);
+		await page.getByRole('textbox', { name: /^Password/ }).fill('joining team 2');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await page.waitForURL((url) => url.pathname === new URL(link).pathname);
+		await page.getByText(`You are signed in as ${other}. Sign in with ${invited} to accept.`).waitFor();
+		const mine = await (await context.request.get('/trpc/me.profile')).json();
+		expect(mine.result.data.teams).toEqual([]);
 		await context.close();
 	});
 });

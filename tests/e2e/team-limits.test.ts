@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { join } from 'node:path';
 import { launch, phoneContext, screenshot, sharedApp } from './browser';
-import { axe, expectNoteBeside, leo, maya, openAs, waitForFresh } from './app';
+import { axe, expectNoteBeside, leo, maya, openAs, sessionCookies, waitForFresh } from './app';
 import { linkIn, readMailDir } from '../helpers/mail';
 
 // Issue 13.4: a team member's Team page shows the daily cap the owner set for them (Leo: 5,000)
@@ -51,6 +51,40 @@ describe('the Team page tells a member their caps', () => {
 		// Back to his own tokens, as the other tests find him.
 		await page.getByRole('radio', { name: /Personal/ }).click();
 		await cost.getByText(/spending limit in this team/).waitFor({ state: 'detached' });
+		await context.close();
+	});
+
+	it('a run refused on a stale price says why once, in the cost card, not again under Run', async () => {
+		// No live word on this page (its stream refused), so the price it shows can go stale.
+		const context = await phoneContext(browser);
+		await context.addCookies(sessionCookies(leo.email));
+		const page = await context.newPage();
+		await page.route('**/api/v1/stream**', (route) => route.abort());
+		await page.goto('/playground');
+		await waitForFresh(page);
+		const me = (await (await context.request.get('/trpc/me.profile')).json()).result.data as { id: string; teams: { id: string; name: string }[] };
+		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
+		await page.getByRole('radio', { name: /Acme Studio/ }).click();
+		await page.getByRole('radio', { name: /Generate all/ }).click();
+		const cost = page.getByRole('region', { name: 'Cost' });
+		await cost.getByText(/spendable on this feature and model after it$/).waitFor();
+		// The price goes stale: the owner takes Leo's daily limit to 0 meanwhile.
+		const owner = await phoneContext(browser);
+		await owner.addCookies(sessionCookies(maya.email));
+		const setLimit = (limitTokens: number) => owner.request.post('/trpc/team.setCap', { data: { teamId: team.id, userId: me.id, period: 'daily', limitTokens } });
+		expect((await setLimit(0)).status()).toBe(200);
+		try {
+			await page.getByRole('button', { name: /^Run / }).click();
+			const why = /^Your daily spending limit of 0 tokens in this team is used up/;
+			await cost.getByText('Spending limit reached').waitFor();
+			await expect(cost.getByText(why).count()).resolves.toBe(1);
+			await expect(page.getByText(why).count()).resolves.toBe(1);
+			await screenshot(page, 'playground-stale-refusal');
+		} finally {
+			expect((await setLimit(5_000)).status()).toBe(200);
+			await owner.close();
+		}
+		await page.getByRole('radio', { name: /Personal/ }).click();
 		await context.close();
 	});
 

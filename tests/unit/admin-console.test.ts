@@ -25,7 +25,7 @@ describe('the in-place balance editor', () => {
 	});
 
 	it('says what saving does to the ledger: a raise grants an admin lot, a cut debits through the spend order', () => {
-		expect(describeChange(parseBalanceInput('1500', 1000), 1000)).toBe('Grants an admin lot of 500 general tokens that never expire: general balance 1000 → 1500.');
+		expect(describeChange(parseBalanceInput('1500', 1000), 1000)).toBe('Grants an admin lot of 500 general tokens (it never expires): general balance 1000 → 1500.');
 		expect(describeChange(parseBalanceInput('-300', 1000), 1000)).toBe('Debits 300 tokens through the spend order (soonest-expiring lots first): general balance 1000 → 700.');
 		expect(describeChange(parseBalanceInput('1000', 1000), 1000)).toBe('No change: the general balance is already 1000.');
 		expect(describeChange(parseBalanceInput('-1001', 1000), 1000)).toBe('Cannot take 1001: the general balance is 1000.');

@@ -10,12 +10,26 @@ describe('an unusual-use flag in words', () => {
 		const fast = anomalyWords('depletion', { lastHour: 13_797, baseline: 0, left: 2_000, hoursLeft: 0.1 }, { teamName: null, keyName: null });
 		expect(fast).toEqual({
 			title: 'Your tokens are going fast',
-			body: "At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left last about 9 minutes; usually none an hour at this time."
+			body: "At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left last about 9 minutes; usually nothing at this time."
 		});
 		expect(anomalyWords('depletion', { lastHour: 600, baseline: 10, left: 1_500, hoursLeft: 2.5 }, { teamName: 'Acme Studio', keyName: null }).body).toBe(
 			"At the last hour's pace (600 tokens an hour) the 1,500 tokens left last about 2.5 hours; usually 10 an hour at this time."
 		);
 		expect(anomalyWords('depletion', { lastHour: 600, baseline: 10, left: 600, hoursLeft: 1 }, { teamName: null, keyName: null }).body).toContain('last about 1 hour;');
+	});
+
+	it('says of a new account’s first burst that there is no earlier use to compare it with, not that it usually spends none', () => {
+		const first = anomalyWords('depletion', { lastHour: 13_797, baseline: 0, firstUse: true, left: 2_000, hoursLeft: 0.1 }, { teamName: null, keyName: null });
+		expect(first.body).toBe("At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left last about 9 minutes. There is no earlier use of this account to compare it with.");
+		// The rule marks it so: no use before the last 24 hours.
+		expect(findings({ ...pace(13_797, 0), hasHistory: false }, { left: 2_000 })).toEqual([{ kind: 'depletion', figures: { lastHour: 13_797, baseline: 0, firstUse: true, left: 2_000, hoursLeft: 0.1 } }]);
+	});
+
+	it('says one token as one: "1 token an hour", "the 1 token left"', () => {
+		expect(anomalyWords('depletion', { lastHour: 1, baseline: 0, left: 1, hoursLeft: 1 }, { teamName: null, keyName: null }).body).toBe(
+			"At the last hour's pace (1 token an hour) the 1 token left last about 1 hour; usually nothing at this time."
+		);
+		expect(anomalyWords('new_key', { lastHour: 1, baseline: 0, keyCreatedAt: '2026-12-01T22:09:41.000Z' }, { teamName: null, keyName: 'laptop' }).body).toContain('used 1 token in the last hour.');
 	});
 
 	it('says, in one notice of unusual use, how long the tokens left last when they are going fast too', () => {

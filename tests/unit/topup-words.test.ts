@@ -20,13 +20,14 @@ describe('auto top-up in words (Settings and the dashboard)', () => {
 	it('names the next trigger point: how many tokens until available falls below the trigger', () => {
 		expect(stateWords(account({}), pack, 'UTC')).toBe('Next top-up when available tokens fall below 5,000: 2,501 tokens from now.');
 		// At the trigger exactly, one more token crosses it.
-		expect(stateWords(account({ available: 5_000 }), pack, 'UTC')).toBe('Next top-up when available tokens fall below 5,000: 1 tokens from now.');
+		expect(stateWords(account({ available: 5_000 }), pack, 'UTC')).toBe('Next top-up when available tokens fall below 5,000: 1 token from now.');
 		expect(stateWords(account({ available: 4_999 }), pack, 'UTC')).toBe('Below 5,000 now: a top-up starts in a moment.');
 	});
 
 	it('says what holds a top-up back, and why a rule is off', () => {
 		expect(stateWords(account({ state: 'served', available: 3_000 }), pack, 'UTC')).toMatch(/^Acted on while below 5,000\. The next top-up comes once available tokens are back at 5,000 or more/);
 		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'count_cap', until: null } }), pack, 'UTC')).toBe("Held: this month's 3 top-ups are used. It tops up again next month.");
+		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'count_cap', until: null }, rule: { ...rule, maxPerMonth: 1 } }), pack, 'UTC')).toBe("Held: this month's 1 top-up is used. It tops up again next month.");
 		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'money_cap', until: null } }), pack, 'UTC')).toBe("Held: another top-up would pass this month's cap of $20.00. It tops up again next month.");
 		const now = Date.parse('2026-11-30T12:00:00Z');
 		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'cooldown', until: '2026-11-30T12:45:00Z' } }), pack, 'UTC', now)).toMatch(/^Held: cooling down for 45 min \(until .*12:45\)\.$/);

@@ -1,5 +1,6 @@
 // The one reading of a token amount typed in the app (the console's bonuses, campaigns, limits, rollover
 // caps, balance editor and catalog, and a team's daily limits): digits, with or without thousands separators.
+import { counted } from '../counted';
 
 /** Digits in groups of three split by one kind of separator (space, comma, dot, apostrophe, underscore), or bare digits. */
 const GROUPED = /^\d{1,3}(?:([\s,.'’_])\d{3}(?:\1\d{3})*)?$|^\d+$/;
@@ -43,7 +44,7 @@ export interface AmountRange {
 export function readTokenAmount(text: string, range: AmountRange): AmountRead {
 	const { min, max, what = 'The amount' } = range;
 	const digits = digitsOf(text);
-	if (digits !== null && Number(digits) > max) return { ok: false, error: `${what} is at most ${count(max)} tokens.` };
+	if (digits !== null && Number(digits) > max) return { ok: false, error: `${what} is at most ${counted(max, 'token', count)}.` };
 	const n = digits === null ? NaN : Number(digits);
 	if (!(n >= min)) return { ok: false, error: range.rule ?? `${what} is a whole number of tokens from ${count(min)} to ${count(max)}.` };
 	return { ok: true, value: n };

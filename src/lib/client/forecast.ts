@@ -1,4 +1,5 @@
 import type { Rollup } from './api-types';
+import { counted } from '../counted';
 
 /** Tokens used in each window of a rollup, oldest first (a window without use counts 0). */
 export function totalsPerWindow(rollup: Rollup): { bucket: string; tokens: number }[] {
@@ -42,7 +43,7 @@ export function forecastText(available: number, unlimited: boolean, hourly: numb
 	if (hours < 1) return 'At this pace your tokens run out within the hour.';
 	if (hours < 36) {
 		const n = Math.round(hours);
-		return `At this pace your tokens last about ${n} ${n === 1 ? 'hour' : 'hours'}.`;
+		return `At this pace your tokens last about ${counted(n, 'hour')}.`;
 	}
 	const days = Math.round(hours / 24);
 	if (days > 365) return 'At this pace your tokens last more than a year.';

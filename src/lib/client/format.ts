@@ -1,4 +1,5 @@
 // Numbers, dates and durations in the user's locale and time zone.
+import { counted, figure } from '../counted';
 
 /**
  * The app's time zone now, the member's choice in Settings (null: the device's), for every instant a
@@ -8,7 +9,6 @@
 export const appZone = { now: (): string | null => null };
 
 // Formatters are costly to make (a page of history formats a hundred dates): one per time zone.
-let numberFormat: Intl.NumberFormat | undefined;
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 function dateFormat(kind: 'dateTime' | 'date', timeZone = appZone.now()): Intl.DateTimeFormat {
@@ -22,10 +22,9 @@ function dateFormat(kind: 'dateTime' | 'date', timeZone = appZone.now()): Intl.D
 	return format;
 }
 
+/** A figure in the reader's locale ("1,500"), '—' for none. With its noun, `counted` (lib/counted.ts): "1 token". */
 export function tokens(n: number | null | undefined): string {
-	if (n === null || n === undefined) return '—';
-	numberFormat ??= new Intl.NumberFormat();
-	return numberFormat.format(n);
+	return figure(n);
 }
 
 /**
@@ -60,7 +59,7 @@ export function duration(ms: number): string {
 	const days = Math.floor(ms / DAY);
 	const hours = Math.floor((ms % DAY) / HOUR);
 	const minutes = Math.floor((ms % HOUR) / MINUTE);
-	if (days > 0) return hours ? `${days} ${days === 1 ? 'day' : 'days'} ${hours} h` : `${days} ${days === 1 ? 'day' : 'days'}`;
+	if (days > 0) return counted(days, 'day') + (hours ? ` ${hours} h` : '');
 	if (hours > 0) return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
 	return `${minutes} min`;
 }
@@ -72,5 +71,5 @@ export function age(updatedAt: number, now = Date.now()): string {
 	if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
 	if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`;
 	const days = Math.floor(ms / DAY);
-	return `${days} ${days === 1 ? 'day' : 'days'} ago`;
+	return `${counted(days, 'day')} ago`;
 }

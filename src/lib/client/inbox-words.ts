@@ -2,6 +2,7 @@
 // balance alert or a top-up notice says what is true of the tokens: that they dropped below the step
 // or trigger, were below it already when it was set, or are still below it after a failed charge.
 import { tokens } from './format';
+import { counted } from '../counted';
 import { money } from './money';
 import type { InboxEntry } from './api-types';
 
@@ -11,7 +12,7 @@ function whose(e: InboxEntry) {
 }
 
 /** The step a balance alert passed: a share of the allocation, or a number of tokens. */
-const step = (e: InboxEntry) => (e.sharePercent !== null ? `${e.sharePercent} %` : `${tokens(e.tokensStep)} tokens`);
+const step = (e: InboxEntry) => (e.sharePercent !== null ? `${e.sharePercent} %` : counted(e.tokensStep ?? 0, 'token'));
 
 /** "dropped below 60 %", "were already below 60 %", "are still below 20,000 tokens". */
 function below(e: InboxEntry, what: string): string {
@@ -21,13 +22,13 @@ function below(e: InboxEntry, what: string): string {
 	return `${w.who} dropped below ${what}`;
 }
 
-const pack = (t: NonNullable<InboxEntry['topup']>) => `${t.productName} (${tokens(t.tokens)} tokens, ${money(t.amountCents, t.currency)})`;
+const pack = (t: NonNullable<InboxEntry['topup']>) => `${t.productName} (${counted(t.tokens, 'token')}, ${money(t.amountCents, t.currency)})`;
 
 /** An entry's title: what happened to whose tokens. */
 export function inboxTitle(e: InboxEntry): string {
 	if (e.anomaly) return e.anomaly.title;
 	if (e.kind === 'topup_declined') return 'Auto top-up was declined';
-	if (e.topup) return below(e, `${tokens(e.topup.belowTokens)} tokens`);
+	if (e.topup) return below(e, counted(e.topup.belowTokens, 'token'));
 	return e.kind === 'balance_empty' ? `${whose(e).who} ran out` : below(e, step(e));
 }
 

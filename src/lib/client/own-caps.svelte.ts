@@ -2,7 +2,7 @@
 // open at a time, the typed limit read as the server takes it, and what came of a save said under it.
 import { readTokenAmount } from './amount';
 import { errorMessage } from './errors';
-import { tokens } from './format';
+import { counted } from '../counted';
 import type { SaveMessage } from './save-message';
 import { MAX_TOKENS } from '../token-range';
 import type { Outputs } from './api-types';
@@ -55,7 +55,7 @@ export class OwnCapsEditor {
 			this.error = typed.error;
 			return false;
 		}
-		const done = await this.run(period, typed.value, `${PERIOD_NAME[period]} limit set to ${tokens(typed.value)} tokens.`);
+		const done = await this.run(period, typed.value, `${PERIOD_NAME[period]} limit set to ${counted(typed.value, 'token')}.`);
 		if (done) this.editing = null;
 		return done;
 	}

@@ -1,5 +1,6 @@
 // The words Settings and the dashboard use for auto top-up: the rule, where it stands, how it pays.
 import { tokens, duration, dateTime } from './format';
+import { counted } from '../counted';
 import { money } from './money';
 import type { Outputs } from './api-types';
 
@@ -9,7 +10,7 @@ export type TopupPackage = TopupView['packages'][number];
 
 /** "Token pack (5,000 tokens, $5.00)". */
 export function packageWords(p: TopupPackage): string {
-	return `${p.name} (${tokens(p.tokens)} tokens, ${money(p.priceCents, p.currency)})`;
+	return `${p.name} (${counted(p.tokens, 'token')}, ${money(p.priceCents, p.currency)})`;
 }
 
 /** "When available tokens fall below 5,000, buy Token pack (5,000 tokens, $5.00)." */
@@ -20,7 +21,7 @@ export function ruleWords(rule: NonNullable<AccountTopup['rule']>, pack: TopupPa
 /** "At most 3 a month and $20.00 a month, at least 1 h apart." */
 export function capWords(rule: NonNullable<AccountTopup['rule']>, currency: string): string {
 	const caps = [
-		rule.maxPerMonth !== null ? `${rule.maxPerMonth} top-up${rule.maxPerMonth === 1 ? '' : 's'} a month` : null,
+		rule.maxPerMonth !== null ? `${counted(rule.maxPerMonth, 'top-up')} a month` : null,
 		rule.maxCentsPerMonth !== null ? `${money(rule.maxCentsPerMonth, currency)} a month` : null
 	].filter(Boolean);
 	const apart = rule.cooldownSeconds > 0 ? `, at least ${duration(rule.cooldownSeconds * 1000)} apart` : '';
@@ -39,13 +40,13 @@ export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, time
 	if (a.state === 'served') return `Acted on while below ${below}. The next top-up comes once available tokens are back at ${below} or more and fall below again.`;
 	if (a.state === 'held' && a.heldBack) {
 		const currency = pack?.currency ?? 'USD';
-		if (a.heldBack.reason === 'count_cap') return `Held: this month's ${rule.maxPerMonth} top-up${rule.maxPerMonth === 1 ? '' : 's'} are used. It tops up again next month.`;
+		if (a.heldBack.reason === 'count_cap') return `Held: this month's ${counted(rule.maxPerMonth ?? 0, 'top-up')} ${rule.maxPerMonth === 1 ? 'is' : 'are'} used. It tops up again next month.`;
 		if (a.heldBack.reason === 'money_cap') return `Held: another top-up would pass this month's cap of ${money(rule.maxCentsPerMonth ?? 0, currency)}. It tops up again next month.`;
 		const until = a.heldBack.until ? Date.parse(a.heldBack.until) : now;
 		return `Held: cooling down for ${duration(until - now)} (until ${dateTime(until, timeZone)}).`;
 	}
 	if (a.available < rule.belowTokens) return `Below ${below} now: a top-up starts in a moment.`;
-	return `Next top-up when available tokens fall below ${below}: ${tokens(a.available - rule.belowTokens + 1)} tokens from now.`;
+	return `Next top-up when available tokens fall below ${below}: ${counted(a.available - rule.belowTokens + 1, 'token')} from now.`;
 }
 
 /** How a top-up is paid for this account, and why a notice comes instead when there is no subscription. */

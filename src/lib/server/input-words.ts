@@ -1,4 +1,5 @@
 import { z, type ZodError } from 'zod';
+import { counted } from '../counted';
 
 // How Quota words invalid input: one sentence naming the field ("units must be a whole number from
 // 1 to 1,000,000."), never zod's own words ("Too small: expected number to be >=1"). Installed as
@@ -15,7 +16,7 @@ export function fieldName(path: Path | undefined): string {
 }
 
 const count = (n: number | bigint): string => Number(n).toLocaleString('en-US');
-const plural = (n: number | bigint, one: string, many = `${one}s`): string => `${count(n)} ${Number(n) === 1 ? one : many}`;
+const plural = (n: number | bigint, noun: string): string => counted(Number(n), noun, count);
 const quoted = (values: readonly unknown[]): string => values.map((v) => JSON.stringify(v)).join(', ');
 /** A bound zod keeps for `int()` alone (the safe-integer range) says nothing a caller must know. */
 const bound = (n: number | null | undefined): number | null => (n == null || !Number.isFinite(n) || Math.abs(n) >= Number.MAX_SAFE_INTEGER ? null : n);

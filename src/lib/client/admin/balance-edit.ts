@@ -13,6 +13,7 @@ export interface BalanceChange {
 
 import { readTokenAmount } from '../amount';
 import { MAX_TOKENS } from '$lib/token-range';
+import { counted } from '../../counted';
 
 const TYPE_A_CHANGE = 'Type a number to set the general balance to it, or +N / −N to add or take N tokens.';
 
@@ -40,10 +41,10 @@ export function describeChange(c: BalanceChange | null, generalBalance: number, 
 		return read.ok ? TYPE_A_CHANGE : read.error;
 	}
 	const to = generalBalance + c.delta;
-	if (c.delta > 0) return `Grants an admin lot of ${fmt(c.delta)} general tokens that never expire: general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
+	if (c.delta > 0) return `Grants an admin lot of ${counted(c.delta, 'general token', fmt)} (it never expires): general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
 	if (c.delta < 0) {
 		if (to < 0) return `Cannot take ${fmt(-c.delta)}: the general balance is ${fmt(generalBalance)}.`;
-		return `Debits ${fmt(-c.delta)} tokens through the spend order (soonest-expiring lots first): general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
+		return `Debits ${counted(-c.delta, 'token', fmt)} through the spend order (soonest-expiring lots first): general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
 	}
 	return `No change: the general balance is already ${fmt(generalBalance)}.`;
 }

@@ -3,6 +3,7 @@
 
 import { readTokenAmount } from '../amount';
 import { MAX_TOKENS } from '$lib/token-range';
+import { counted } from '../../counted';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
 export type LimitType = 'none' | 'general' | 'role';
@@ -42,7 +43,7 @@ const per: Record<Period, string> = { daily: 'a day', weekly: 'a week', monthly:
 export function allowanceWords(limit: Limit, period: Period, moduleName: string, format: (n: number) => string): string {
 	if (limit === null) return 'unlimited free use';
 	if (limit === 0) return `nothing: ${moduleName} is disabled for them`;
-	return `${format(limit)} free tokens ${per[period]}`;
+	return `${counted(limit, 'free token', format)} ${per[period]}`;
 }
 
 export interface LimitsForm {

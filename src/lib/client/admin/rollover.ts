@@ -2,6 +2,7 @@
 // ledger stores, and the sentence that says what the setting does. Pure, so both are unit-tested.
 import type { Period } from './limits';
 import { parseTokenAmount, readTokenAmount } from '../amount';
+import { counted } from '../../counted';
 
 /** As the ledger stores it (ledger/rollover.ts RolloverSetting): exactly one cap; expiry in periods, null = never. */
 export interface RolloverSetting {
@@ -66,7 +67,7 @@ export function rolloverWords(s: RolloverSetting | null, period: Period, format:
 	if (period === 'never') return 'These free tokens never reset, so there is nothing to roll over.';
 	if (!s) return 'Unused free tokens are lost when the period resets.';
 	const [one, many, next] = unit[period];
-	const cap = s.capTokens !== null ? `${format(s.capTokens)} tokens` : `${s.capPercent} % of the limit`;
+	const cap = s.capTokens !== null ? counted(s.capTokens, 'token', format) : `${s.capPercent} % of the limit`;
 	const k = s.expiresAfterPeriods;
 	const expiry = k === null ? 'they never expire' : `each ${one}'s rollover expires ${k === 1 ? `when ${next} ends` : `${k} ${many} after its ${one} ends`}`;
 	return `Unused free tokens roll over into ${next}, up to ${cap} held at a time; ${expiry}.`;

@@ -5,6 +5,7 @@
 // (AUDIT_ACTIONS) has words here; a unit test goes through them all.
 import type { AuditAction } from '../accounts';
 import { zoneLabel } from '../../time-zones';
+import { counted } from '../../counted';
 
 /**
  * One value as the page shows it: words (`account`: the account whose page they link to), a figure
@@ -111,13 +112,13 @@ const model = named('models', 'Any model');
 const zone: Format = (v) => text(typeof v === 'string' ? zoneLabel(v) : '—');
 const price: Format = (v, _n, whole) => (typeof v === 'number' && typeof whole.currency === 'string' ? { cents: v, currency: whole.currency } : text('—'));
 const grants: Format = (v, n) =>
-	text(Array.isArray(v) ? v.map((g) => `${num(obj(g).tokens)} ${obj(g).model ? `${n.models.get(String(obj(g).model)) ?? obj(g).model} ` : ''}tokens`).join(' + ') : '—');
+	text(Array.isArray(v) ? v.map((g) => counted(Number(obj(g).tokens), `${obj(g).model ? `${n.models.get(String(obj(g).model)) ?? obj(g).model} ` : ''}token`, num)).join(' + ') : '—');
 const breakdown: Format = (v) => text(Array.isArray(v) && v.length ? v.map((p) => `${obj(p).label} ${num(obj(p).tokens)}`).join(' + ') : 'None');
 const rollover: Format = (v) => {
 	if (!isObj(v)) return text('Off');
-	const cap = typeof v.capTokens === 'number' ? `up to ${num(v.capTokens)} tokens` : `up to ${v.capPercent} % of the limit`;
+	const cap = typeof v.capTokens === 'number' ? `up to ${counted(v.capTokens, 'token', num)}` : `up to ${v.capPercent} % of the limit`;
 	const k = v.expiresAfterPeriods;
-	return text(`On, ${cap} held at a time; ${typeof k === 'number' ? `each rollover expires after ${k} ${k === 1 ? 'period' : 'periods'}` : 'never expires'}`);
+	return text(`On, ${cap} held at a time; ${typeof k === 'number' ? `each rollover expires after ${counted(k, 'period')}` : 'never expires'}`);
 };
 
 /** Fields no person needs: ids, keys, hashes, bookkeeping times, how Quota did it (the By line says). */
@@ -389,7 +390,7 @@ const WORDS: Record<AuditAction, Spec> = {
 			referrerTokens: ['Tokens for the member who invites', tokensOr('—')],
 			referredTokens: ['Tokens for the new member', tokensOr('—')],
 			requirePurchase: ['Only after a first purchase', yesNo],
-			expiresDays: ['Bonus expires after', (v) => text(typeof v === 'number' ? `${v} ${v === 1 ? 'day' : 'days'}` : 'Never')],
+			expiresDays: ['Bonus expires after', (v) => text(typeof v === 'number' ? counted(v, 'day', num) : 'Never')],
 			dailyLimit: ['Referrals rewarded a day, at most', plain()]
 		}
 	},

@@ -182,5 +182,5 @@ function alertMail(r: Recipient, stage: Stage, left: number, cause: AlertCause):
 	const link = `${config().ORIGIN}/store`;
 	return stage === 'depleted'
 		? outOfTokensMail(r.email!, who, link)
-		: lowBalanceMail(r.email!, who, { left: new Intl.NumberFormat('en').format(left), step: stepWords(stage), cause }, link);
+		: lowBalanceMail(r.email!, who, { left, step: stepWords(stage), cause }, link);
 }

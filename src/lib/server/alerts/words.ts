@@ -1,4 +1,5 @@
 import { stageShare, stageTokens, type Stage } from './level';
+import { counted } from '../../counted';
 
 const count = new Intl.NumberFormat('en');
 
@@ -6,14 +7,14 @@ const count = new Intl.NumberFormat('en');
 export function stepWords(stage: Stage): string {
 	const share = stageShare(stage);
 	if (share !== null) return `${share} % of its allocation (the tokens granted plus the free allowances)`;
-	return `${count.format(stageTokens(stage) ?? 0)} tokens`;
+	return counted(stageTokens(stage) ?? 0, 'token', count.format);
 }
 
 /** The short form of a step, as a badge shows it: "Below 20 %", "Below 500 tokens", "Out of tokens". */
 export function stepBadge(stage: Stage): string {
 	if (stage === 'depleted') return 'Out of tokens';
 	const share = stageShare(stage);
-	return share !== null ? `Below ${share} %` : `Below ${count.format(stageTokens(stage) ?? 0)} tokens`;
+	return share !== null ? `Below ${share} %` : `Below ${counted(stageTokens(stage) ?? 0, 'token', count.format)}`;
 }
 
 /**
@@ -26,5 +27,5 @@ export function pushWords(who: { teamName: string | null }, stage: Stage, left: 
 	if (stage === 'depleted') {
 		return { title: `${subject} ${verb} out of tokens`, body: 'Features that need tokens stop until more are added or an allowance resets. Tap to see the balance.' };
 	}
-	return { title: `${subject} ${verb} running low on tokens`, body: `${stepBadge(stage)}: ${count.format(left)} tokens left. Tap to see the balance.` };
+	return { title: `${subject} ${verb} running low on tokens`, body: `${stepBadge(stage)}: ${counted(left, 'token', count.format)} left. Tap to see the balance.` };
 }

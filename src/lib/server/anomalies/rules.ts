@@ -38,6 +38,8 @@ export function episodeOf(kind: AnomalyKind): AnomalyEpisode {
 export interface AnomalyFigures {
 	lastHour: number;
 	baseline: number;
+	/** depletion: no use before the last 24 hours, so no usual pace to compare with (a spike needs one). */
+	firstUse?: true;
 	/** depletion: tokens left and the hours they last at the last hour's pace. */
 	left?: number;
 	hoursLeft?: number;
@@ -66,7 +68,7 @@ export function findings(p: UsePace, opts: { left?: number | null; newKeyAt?: Da
 	const hoursLeft = p.keyId === null && opts.left != null && opts.left > 0 && p.lastHour > 0 && p.lastHour > p.baseline ? opts.left / p.lastHour : null;
 	const fast = hoursLeft !== null && hoursLeft < DEPLETION_HOURS ? { left: opts.left!, hoursLeft: Math.round(hoursLeft * 10) / 10 } : null;
 	if (spike) out.push({ kind: 'spike', figures: { ...base, ...fast } });
-	else if (fast) out.push({ kind: 'depletion', figures: { ...base, ...fast } });
+	else if (fast) out.push({ kind: 'depletion', figures: { ...base, ...(p.hasHistory ? {} : { firstUse: true as const }), ...fast } });
 	if (p.keyId !== null && opts.newKeyAt && opts.accountHasHistory && p.lastHour > 0) {
 		out.push({ kind: 'new_key', figures: { ...base, keyCreatedAt: opts.newKeyAt.toISOString() } });
 	}

@@ -1,4 +1,5 @@
 import type { AnomalyFigures, AnomalyKind } from './rules';
+import { counted } from '../../counted';
 
 const count = new Intl.NumberFormat('en');
 /** "Dec 1, 2026, 22:09" as the app writes a moment (lib/client/format.ts), in UTC: the words are the same for everyone. */
@@ -9,7 +10,7 @@ function lasting(left: number, perHour: number): string {
 	const hours = left / perHour;
 	if (hours < 1) return `about ${Math.max(1, Math.round(hours * 60))} minutes`;
 	const rounded = Math.round(hours * 10) / 10;
-	return `about ${rounded} ${rounded === 1 ? 'hour' : 'hours'}`;
+	return `about ${counted(rounded, 'hour', count.format)}`;
 }
 
 /**
@@ -19,20 +20,23 @@ function lasting(left: number, perHour: number): string {
 export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamName: string | null; keyName: string | null }): { title: string; body: string } {
 	const whose = who.teamName ? `${who.teamName}'s tokens` : 'your tokens';
 	const by = who.keyName ? ` through the key “${who.keyName}”` : '';
-	const baseline = f.baseline > 0 ? `usually ${count.format(f.baseline)}` : 'usually none';
+	const tokens = (n: number) => counted(n, 'token', count.format);
+	// What the same hour of the last 7 days spent, on average (rounded): "usually 10", "usually nothing".
+	const usual = f.baseline > 0 ? `usually ${count.format(f.baseline)}` : 'usually nothing';
 	switch (kind) {
 		case 'spike': {
 			// Going fast too (one event, one notice: rules.ts): how long the tokens left last at this pace.
-			const lasts = f.left !== undefined ? ` At this pace the ${count.format(f.left)} tokens left last ${lasting(f.left, f.lastHour)}.` : '';
-			return { title: `Unusual use of ${whose}${by}`, body: `${count.format(f.lastHour)} tokens in the last hour; ${baseline} at this hour.${lasts}` };
+			const lasts = f.left !== undefined ? ` At this pace the ${tokens(f.left)} left last ${lasting(f.left, f.lastHour)}.` : '';
+			return { title: `Unusual use of ${whose}${by}`, body: `${tokens(f.lastHour)} in the last hour; ${usual} at this hour.${lasts}` };
 		}
 		case 'depletion':
 			return {
 				title: `${cap(whose)} are going fast`,
-				body: `At the last hour's pace (${count.format(f.lastHour)} tokens an hour) the ${count.format(f.left ?? 0)} tokens left last ${lasting(f.left ?? 0, f.lastHour)}; ${baseline} an hour at this time.`
+				// A new account's first burst is flagged too (it is offered a cap), without a usual pace to compare.
+				body: `At the last hour's pace (${tokens(f.lastHour)} an hour) the ${tokens(f.left ?? 0)} left last ${lasting(f.left ?? 0, f.lastHour)}${f.firstUse ? '. There is no earlier use of this account to compare it with.' : `; ${usual}${f.baseline > 0 ? ' an hour' : ''} at this time.`}`
 			};
 		case 'new_key':
-			return { title: `A new key is spending ${whose}`, body: `The key “${who.keyName ?? 'unnamed'}”, made ${moment.format(new Date(f.keyCreatedAt!))} UTC, used ${count.format(f.lastHour)} tokens in the last hour. If you did not make it, pause it.` };
+			return { title: `A new key is spending ${whose}`, body: `The key “${who.keyName ?? 'unnamed'}”, made ${moment.format(new Date(f.keyCreatedAt!))} UTC, used ${tokens(f.lastHour)} in the last hour. If you did not make it, pause it.` };
 		case 'refusals':
 			return { title: `Many refused requests on ${whose}${by}`, body: `${count.format(f.refusals ?? 0)} of ${count.format(f.operations ?? 0)} requests refused in 10 minutes.` };
 	}

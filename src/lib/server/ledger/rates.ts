@@ -8,6 +8,7 @@ import { limitLeftText, plainFormatter } from '../../refusal-message';
 import { RATE_DECIMALS, rateUnits } from '../../cost';
 import { closeMovedWindows } from './limits';
 import { rolloverFollowsModule } from './rollover';
+import { counted } from '../../counted';
 
 export type Feature = typeof features.$inferSelect;
 export type FeatureInput = Omit<typeof features.$inferInsert, 'tokensPerUnit'> & { tokensPerUnit: number };
@@ -53,7 +54,7 @@ export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<vo
 		// A composite operation's parts make up its fixed cost (seeds: "Generate all" 65 = 45 + 10 + 10).
 		const sum = f.breakdown.reduce((t, b) => t + b.tokens, 0);
 		if (f.unit !== 'operation' || rateUnits(sum) !== rate) {
-			throw new DomainError('invalid_input', f.unit !== 'operation' ? 'Only a fixed-cost operation has a breakdown.' : `The breakdown adds up to ${sum} tokens, but the operation costs ${f.tokensPerUnit}.`, { field: 'breakdown' });
+			throw new DomainError('invalid_input', f.unit !== 'operation' ? 'Only a fixed-cost operation has a breakdown.' : `The breakdown adds up to ${counted(sum, 'token', String)}, but the operation costs ${f.tokensPerUnit}.`, { field: 'breakdown' });
 		}
 	}
 	await requireReferences(exec, { module: f.module });

@@ -1,4 +1,7 @@
 import type { MailMessage } from './index';
+import { counted } from '../../counted';
+
+const count = new Intl.NumberFormat('en');
 
 const escape = (s: string) =>
 	s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -45,17 +48,17 @@ export interface BalanceAlertSubject {
 const settingsFooter = "You get this mail once each time the balance passes one of its alert steps. Change the steps or turn these mails off in Settings; every alert is also in the app's inbox.";
 
 /**
- * A step passed: `left` (formatted) is what is left of the allocation, the tokens granted plus the
+ * A step passed: `left` (tokens) is what is left of the allocation, the tokens granted plus the
  * free allowances; `step` says which ("20 % of its allocation (…)" or "500 tokens"; alerts/words.ts);
  * `cause` whether the balance dropped below it or was below it already when the steps were saved.
  */
-export function lowBalanceMail(to: string, who: BalanceAlertSubject, figures: { left: string; step: string; cause: 'drop' | 'set' }, link: string): MailMessage {
+export function lowBalanceMail(to: string, who: BalanceAlertSubject, figures: { left: number; step: string; cause: 'drop' | 'set' }, link: string): MailMessage {
 	const whose = who.teamName ? `The token pool of ${who.teamName}` : 'Your token balance';
 	const passed = figures.cause === 'set' ? `was already below ${figures.step} when the alert steps were saved` : `dropped below ${figures.step}`;
 	return linkMail(
 		to,
 		who.teamName ? `${who.teamName} is running low on tokens` : 'You are running low on tokens',
-		[`Hi ${who.name},`, `${whose} ${passed}: ${figures.left} tokens left.`, 'Get more tokens now so nothing stops when it runs out.'],
+		[`Hi ${who.name},`, `${whose} ${passed}: ${counted(figures.left, 'token', count.format)} left.`, 'Get more tokens now so nothing stops when it runs out.'],
 		'Get more tokens',
 		link,
 		settingsFooter

@@ -12,6 +12,7 @@ import { announceCompletion, announceRefund } from './events';
 import { paidForAnotherAccount } from './customers';
 import { settleOnPurchase } from '../referrals';
 import { declineTopup } from '../topup/decline';
+import { counted } from '../../counted';
 
 export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
 
@@ -250,7 +251,7 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 		await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId: completed.orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
 	}
 	return shortfall > 0
-		? { outcome: 'flagged', note: `${adj.action}: took back ${taken}; ${shortfall} tokens were already spent`, effect: { clawedBack } }
+		? { outcome: 'flagged', note: `${adj.action}: took back ${taken}; ${counted(shortfall, 'token', String)} ${shortfall === 1 ? 'was' : 'were'} already spent`, effect: { clawedBack } }
 		: { outcome: 'processed', note: `${adj.action}: took back ${taken}`, effect: { clawedBack } };
 }
 

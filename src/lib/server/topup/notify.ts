@@ -7,6 +7,7 @@ import { queuePushes, type UserPush } from '../alerts/push';
 import { queueMail } from '../mail/job';
 import { noticeInbox } from '../ledger';
 import { topupDeclinedMail } from '../mail/templates';
+import { counted } from '../../counted';
 
 /** The inbox kinds auto top-up adds: a one-tap notice to buy (no subscription to charge), and a declined charge. */
 export type TopupNoticeKind = 'topup_notice' | 'topup_declined';
@@ -38,13 +39,13 @@ const count = new Intl.NumberFormat('en');
 export const priceWords = (cents: number, currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
 /** The package in words: "Token pack (5,000 tokens, $5.00)". */
 export const packageWords = (d: Pick<TopupNoticeDetail, 'productName' | 'tokens' | 'amountCents' | 'currency'>) =>
-	`${d.productName} (${count.format(d.tokens)} tokens, ${priceWords(d.amountCents, d.currency)})`;
+	`${d.productName} (${counted(d.tokens, 'token', count.format)}, ${priceWords(d.amountCents, d.currency)})`;
 
 /** A notice's push words: who, what happened, what a tap does. */
 function pushWords(kind: TopupNoticeKind, d: TopupNoticeDetail) {
 	const whose = d.teamName ? `${d.teamName}'s pool` : 'Your tokens';
 	return kind === 'topup_notice'
-		? { title: `${whose}: below ${count.format(d.belowTokens)} tokens`, body: `Tap to top up with ${packageWords(d)}. Auto top-up needs a subscription to charge.` }
+		? { title: `${whose}: below ${counted(d.belowTokens, 'token', count.format)}`, body: `Tap to top up with ${packageWords(d)}. Auto top-up needs a subscription to charge.` }
 		: { title: 'Auto top-up was declined', body: `The payment for ${packageWords(d)} was declined, so auto top-up is off. Check your payment method, then turn it on again: tap for the settings.` };
 }
 

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { runOutcome } from '../../src/lib/client/run-outcome';
+import { figure } from '../../src/lib/counted';
+
+// The playground's line under Run. A run refused on a stale price (tokens spent elsewhere, a limit
+// lowered since the preview) was said twice: here and in the reloaded cost card, in the same words.
+const refusal = 'This costs 65 tokens, more than the 40 spendable on this feature and model.';
+const refused = { result: null, error: refusal, current: true };
+
+describe('what a playground run came to', () => {
+	it('says a refusal once: not under Run when the reloaded cost card is refused and says why', () => {
+		expect(runOutcome({ ...refused, settling: false }, { allowed: false })).toBeNull();
+	});
+
+	it('says nothing while the figures reload after a refusal (no line that shows and goes)', () => {
+		expect(runOutcome({ ...refused, settling: true }, { allowed: true })).toBeNull();
+	});
+
+	it('says a failure the cost card does not show: offline (no preview), or a preview that allows it again', () => {
+		expect(runOutcome({ ...refused, settling: false }, null)).toEqual({ kind: 'empty', text: refusal });
+		expect(runOutcome({ ...refused, settling: false }, { allowed: true })).toEqual({ kind: 'empty', text: refusal });
+	});
+
+	it('says what a run spent and what is still spendable, at once, with one token as one', () => {
+		const done = { error: null, current: true, settling: true };
+		expect(runOutcome({ ...done, result: { cost: 65, remaining: 1_935 } }, { allowed: true })).toEqual({
+			kind: 'ok',
+			text: `Done: 65 tokens spent; ${figure(1_935)} still spendable on this feature and model.`
+		});
+		expect(runOutcome({ ...done, result: { cost: 1, remaining: null } }, { allowed: true })!.text).toBe('Done: 1 token spent.');
+	});
+
+	it('says nothing once the operation, number or model is no longer the one that ran', () => {
+		expect(runOutcome({ result: { cost: 65, remaining: null }, error: null, current: false, settling: false }, { allowed: true })).toBeNull();
+		expect(runOutcome({ ...refused, current: false, settling: false }, null)).toBeNull();
+	});
+});
