@@ -8,3 +8,12 @@ export function fieldError(error: unknown, field: string): string | null {
 	const fields = (error.data as { fieldErrors?: Record<string, string[] | undefined> | null } | undefined)?.fieldErrors;
 	return fields?.[field]?.length ? error.message : null;
 }
+
+/** The first of `fields` (the server's names, in the form's order) the refusal names, with its words; else null. */
+export function refusedField<F extends string>(error: unknown, fields: readonly F[]): [F, string] | null {
+	for (const f of fields) {
+		const text = fieldError(error, f);
+		if (text) return [f, text];
+	}
+	return null;
+}

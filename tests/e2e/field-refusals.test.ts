@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launch } from './browser';
+import { screen } from './app';
+import { openAt, sizes } from './console';
+
+// A refusal of one field is said under that field, which is marked invalid, names the note
+// (aria-describedby) and takes the focus; the form's box by its button stays for refusals of no one field.
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** `field`'s refusal matching `text`: in the note it names, just under it, the field invalid and focused; no box by the button. */
+async function expectRefusalUnder(field: Locator, text: RegExp, form: Locator) {
+	const id = await field.getAttribute('id');
+	const note = field.page().locator(`[id="${id}-note"]`);
+	await expect.poll(() => note.textContent()).toMatch(text);
+	expect(await field.getAttribute('aria-invalid')).toBe('true');
+	expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain(`${id}-note`);
+	expect(await field.evaluate((e) => e === document.activeElement)).toBe(true);
+	const [f, n] = await Promise.all([field.boundingBox(), note.boundingBox()]);
+	expect(n!.y - (f!.y + f!.height)).toBeGreaterThanOrEqual(0);
+	expect(n!.y - (f!.y + f!.height)).toBeLessThan(40);
+	// The note is the form's only alert: nothing in a box by the button.
+	await expect(form.locator('.alert').count()).resolves.toBe(0);
+}
+
+const admin = 'admin@quota.test';
+
+for (const size of sizes) {
+	describe(`refusals under their fields on a ${size.name}`, () => {
+		let page: Page;
+		let close: () => Promise<void>;
+		beforeAll(async () => {
+			const opened = await openAt(browser, admin, size);
+			page = opened.page;
+			close = () => opened.context.close();
+		});
+		afterAll(async () => close?.());
+
+		it('an API key’s name: the form’s own check, and the server’s refusal of a name it let through', async () => {
+			await page.goto('/admin/keys');
+			const form = page.getByRole('form', { name: 'Create a site key' });
+			const name = form.getByLabel('Name', { exact: true });
+			await form.getByRole('button', { name: 'Create key' }).click();
+			await expectRefusalUnder(name, /^Name the key after the app that uses it, like Chatbot\.$/, form);
+			// Past the field's own length limit (a pasted name, an old browser): the server's refusal comes back under the field too.
+			await name.evaluate((e) => e.removeAttribute('maxlength'));
+			await name.fill('x'.repeat(81));
+			await form.getByRole('button', { name: 'Create key' }).click();
+			await expectRefusalUnder(name, /Keep the name under 80 characters\.$/, form);
+			await screen(page, `field-refusal-key-name-${size.name}`);
+		});
+
+		it('the site’s team pool cap on Limits', async () => {
+			await page.goto('/admin/limits');
+			await page.getByRole('region', { name: 'Periods, spend order and caps' }).getByRole('button', { name: /^Edit/ }).click();
+			const form = page.getByRole('form', { name: 'Periods, spend order and caps' });
+			const cap = form.getByLabel('Team pool daily cap (tokens)');
+			await cap.fill('lots');
+			await form.getByRole('button', { name: 'Save site settings' }).click();
+			await expectRefusalUnder(cap, /^A daily cap is a whole number of tokens, or empty for none\.$/, form);
+			await screen(page, `field-refusal-team-cap-${size.name}`);
+			// Typing again takes the slip away.
+			await cap.fill('');
+			await expect(cap.getAttribute('aria-invalid')).resolves.toBeNull();
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+
+		it('a module’s guest limit and its limit message', async () => {
+			await page.goto('/admin/limits');
+			await page.getByRole('region', { name: 'Chatbot' }).getByRole('button', { name: 'Edit limits of Chatbot' }).click();
+			const form = page.getByRole('form', { name: 'Chatbot: free allowances' });
+			const guest = form.getByLabel('Guest limit (tokens)');
+			const message = form.getByLabel('Limit message', { exact: true });
+			const original = await guest.inputValue();
+			await guest.fill('ten');
+			await form.getByRole('button', { name: 'Save Chatbot' }).click();
+			await expectRefusalUnder(guest, /whole number/, form);
+			await screen(page, `field-refusal-guest-limit-${size.name}`);
+			await guest.fill(original);
+			await message.fill('   ');
+			await form.getByRole('button', { name: 'Save Chatbot' }).click();
+			await expectRefusalUnder(message, /^Write the limit message\.$/, form);
+			await screen(page, `field-refusal-limit-message-${size.name}`);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+	});
+}
