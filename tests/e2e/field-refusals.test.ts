@@ -88,5 +88,16 @@ for (const size of sizes) {
 			await screen(page, `field-refusal-limit-message-${size.name}`);
 			await form.getByRole('button', { name: 'Cancel' }).click();
 		});
+
+		it('a feature’s rate on Rates', async () => {
+			await page.goto('/admin/rates');
+			await page.getByRole('button', { name: 'Edit Search prices' }).click();
+			const form = page.getByRole('form', { name: 'Edit Search prices' });
+			const rate = form.getByLabel(/^Tokens per /);
+			await rate.fill('a lot');
+			await form.getByRole('button', { name: 'Save feature' }).click();
+			await expectRefusalUnder(rate, /./, form);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
 	});
 }
