@@ -98,6 +98,15 @@ for (const size of sizes) {
 			await form.getByRole('button', { name: 'Save feature' }).click();
 			await expectRefusalUnder(rate, /./, form);
 			await form.getByRole('button', { name: 'Cancel' }).click();
+
+			// A model's key the server refuses (the form has no rule of its own for it) comes back under the key.
+			const models = page.getByRole('form', { name: 'Add to models' });
+			await models.getByLabel('Key', { exact: true }).fill('Not A Key!');
+			await models.getByLabel('Name', { exact: true }).fill('Refused model');
+			await models.getByLabel('Engine', { exact: true }).fill('none');
+			await models.getByRole('button', { name: 'Add' }).click();
+			await expectRefusalUnder(models.getByLabel('Key', { exact: true }), /./, models);
+			await screen(page, `field-refusal-model-key-${size.name}`);
 		});
 	});
 }
