@@ -108,5 +108,20 @@ for (const size of sizes) {
 			await expectRefusalUnder(models.getByLabel('Key', { exact: true }), /./, models);
 			await screen(page, `field-refusal-model-key-${size.name}`);
 		});
+
+		it('a balance adjustment’s reason the server refuses (past its length), nothing changed', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill('leo@quota.test');
+			const row = page.getByRole('row').filter({ hasText: 'Leo Martin' });
+			await row.getByRole('button', { name: /^Balance of Leo Martin/ }).click();
+			const form = page.getByRole('form', { name: /^Adjust the balance of Leo Martin/ });
+			await form.getByLabel(/^General balance/).fill('+1');
+			const reason = form.getByLabel(/^Reason/);
+			await reason.evaluate((e) => e.removeAttribute('maxlength'));
+			await reason.fill('x'.repeat(501));
+			await form.getByRole('button', { name: 'Save' }).click();
+			await expectRefusalUnder(reason, /500/, form);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
 	});
 }
