@@ -80,6 +80,8 @@ for (const size of sizes) {
 			await guest.fill('ten');
 			await form.getByRole('button', { name: 'Save Chatbot' }).click();
 			await expectRefusalUnder(guest, /whole number/, form);
+			// Its preview promises nothing for a limit typed wrong (not "unlimited free use").
+			await form.getByRole('listitem').filter({ hasText: /^A guest gets — until its limit above is a whole number of tokens\.$/ }).waitFor();
 			await screen(page, `field-refusal-guest-limit-${size.name}`);
 			await guest.fill(original);
 			await message.fill('   ');
