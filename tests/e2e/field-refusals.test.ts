@@ -125,5 +125,20 @@ for (const size of sizes) {
 			await expectRefusalUnder(reason, /500/, form);
 			await form.getByRole('button', { name: 'Cancel' }).click();
 		});
+
+		it('a package’s description the server refuses (past its length) on Catalog', async () => {
+			await page.goto('/admin/catalog');
+			const form = page.locator('#package-form');
+			await form.getByLabel('Name', { exact: true }).fill('Refused pack');
+			await form.getByLabel('Id', { exact: true }).fill(`refused-${size.name}-${Date.now().toString(36)}`);
+			await form.locator('#pkg-price').fill('5');
+			await form.locator('#grant-tokens-0').fill('1000');
+			const description = form.getByLabel('Description', { exact: true });
+			await description.evaluate((e) => e.removeAttribute('maxlength'));
+			await description.fill('x'.repeat(401));
+			await form.getByRole('button', { name: /^(Add|Save)/ }).click();
+			await expectRefusalUnder(description, /400/, form);
+			await screen(page, `field-refusal-package-description-${size.name}`);
+		});
 	});
 }

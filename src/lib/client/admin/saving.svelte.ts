@@ -67,9 +67,9 @@ export class Saving {
 	 * the page shows the change when it says it is done. A refusal is shown once `reload` ran as well:
 	 * the server refuses what the page could not foresee (another admin's change meanwhile, a use it
 	 * does not list), so what the page shows beside the refusal is read again. Returns the words, or
-	 * undefined on failure.
+	 * undefined on failure. `fields`: as for `run`.
 	 */
-	act(action: () => Promise<string>, reload: () => Promise<unknown>): Promise<string | undefined> {
+	act(action: () => Promise<string>, reload: () => Promise<unknown>, fields: Record<string, string> = {}): Promise<string | undefined> {
 		return this.run(
 			async () => {
 				try {
@@ -78,7 +78,8 @@ export class Saving {
 					await reload();
 				}
 			},
-			(done) => done
+			(done) => done,
+			fields
 		);
 	}
 }
