@@ -50,7 +50,7 @@ export default defineConfig({
 								// the pages that use them, so the dashboard's start never pays for screens it does not show.
 								{
 									name: 'shared',
-									test: /src[\\/]lib[\\/](client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|outbox-save|subscription-status)|components[\\/](AccountPicker|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
+									test: /src[\\/]lib[\\/](client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|outbox-save|subscription-status|checkout)|components[\\/](AccountPicker|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
 									minShareCount: 2,
 									priority: 1
 								}

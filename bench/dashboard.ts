@@ -302,7 +302,8 @@ try {
 	const parts: Record<string, (accountId: string) => Promise<unknown>> = {
 		'summary (balances)': (id) => balances(db.orm, id),
 		[`daily use by feature, ${FORECAST_DAYS} days`]: (id) => rollups(db.orm, id, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
-		purchases: (id) => accountPurchases(db.orm, id),
+		// Each account's own member (the open checkout shown is the viewer's).
+		purchases: (id) => accountPurchases(db.orm, id, id === w.large.accountId ? w.large.id : w.small.id),
 		'rolled-over lines': (id) => rolloverLines(db.orm, id),
 		'pace baseline (24 hours)': (id) => hourlyBaseline(db.orm, [id])
 	};

@@ -24,8 +24,7 @@
 			buy: 'Buy tokens', loading: 'Loading your usage…', expired: 'This usage view has expired. Reload the page to see your latest figures.',
 			revoked: 'This usage view is no longer available.', invalid: 'This usage view could not be opened.', offline: 'Could not reach Quota; trying again…',
 			live: 'Live', low: 'Running low', empty: 'No tokens left',
-			unpaid: 'Unpaid: nothing is charged or added yet. An unpaid checkout leaves this list after an hour.',
-			s: { pending: 'Unpaid', completed: 'Paid', failed: 'Failed', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
+			s: { completed: 'Paid', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
 		},
 		de: {
 			title: 'Ihre Tokens', available: 'Tokens verfügbar', unlimited: 'Unbegrenzt', held: 'reserviert', today: 'heute verbraucht', month: 'diesen Monat verbraucht',
@@ -35,8 +34,7 @@
 			buy: 'Tokens kaufen', loading: 'Nutzung wird geladen…', expired: 'Diese Ansicht ist abgelaufen. Laden Sie die Seite neu, um aktuelle Zahlen zu sehen.',
 			revoked: 'Diese Ansicht ist nicht mehr verfügbar.', invalid: 'Diese Ansicht konnte nicht geöffnet werden.', offline: 'Quota ist nicht erreichbar; neuer Versuch…',
 			live: 'Live', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr',
-			unpaid: 'Unbezahlt: Noch wurde nichts abgebucht oder gutgeschrieben. Ein unbezahlter Kauf verschwindet nach einer Stunde aus dieser Liste.',
-			s: { pending: 'Unbezahlt', completed: 'Bezahlt', failed: 'Fehlgeschlagen', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
+			s: { completed: 'Bezahlt', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
 		},
 		fr: {
 			title: 'Vos jetons', available: 'jetons disponibles', unlimited: 'Illimité', held: 'réservés', today: "utilisés aujourd'hui", month: 'utilisés ce mois-ci',
@@ -46,8 +44,7 @@
 			buy: 'Acheter des jetons', loading: 'Chargement…', expired: 'Cette vue a expiré. Rechargez la page pour voir vos derniers chiffres.',
 			revoked: "Cette vue n'est plus disponible.", invalid: "Cette vue n'a pas pu être ouverte.", offline: 'Quota est injoignable ; nouvel essai…',
 			live: 'En direct', low: 'Bientôt épuisé', empty: 'Plus de jetons',
-			unpaid: "Non payé : rien n'est encore débité ni ajouté. Un achat non payé quitte cette liste au bout d'une heure.",
-			s: { pending: 'Non payé', completed: 'Payé', failed: 'Échoué', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
+			s: { completed: 'Payé', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
 		},
 		es: {
 			title: 'Tus tokens', available: 'tokens disponibles', unlimited: 'Ilimitado', held: 'reservados', today: 'usados hoy', month: 'usados este mes',
@@ -57,8 +54,7 @@
 			buy: 'Comprar tokens', loading: 'Cargando tu uso…', expired: 'Esta vista ha caducado. Recarga la página para ver tus cifras.',
 			revoked: 'Esta vista ya no está disponible.', invalid: 'No se pudo abrir esta vista.', offline: 'No se puede conectar con Quota; reintentando…',
 			live: 'En directo', low: 'Quedan pocos', empty: 'Sin tokens',
-			unpaid: 'Sin pagar: aún no se ha cobrado ni añadido nada. Una compra sin pagar sale de esta lista al cabo de una hora.',
-			s: { pending: 'Sin pagar', completed: 'Pagado', failed: 'Fallido', refunded: 'Reembolsado', charged_back: 'Contracargo', partially_refunded: 'Reembolso parcial' }
+			s: { completed: 'Pagado', refunded: 'Reembolsado', charged_back: 'Contracargo', partially_refunded: 'Reembolso parcial' }
 		}
 	};
 
@@ -70,7 +66,7 @@ h2{font-size:1.05em;margin:0 0 .5em;display:flex;justify-content:space-between;g
 h3{font-size:.95em;margin:1.1em 0 .4em}
 .live{font-size:.75em;font-weight:500;color:var(--m)}.live::before{content:"";display:inline-block;width:.55em;height:.55em;border-radius:50%;background:var(--quota-good,#1a7f45);margin-right:.35em}
 .big{font-size:1.9em;font-weight:650;margin:0;font-variant-numeric:tabular-nums}.big small{font-size:.45em;font-weight:500;color:var(--m);margin-left:.3em}
-.sub,.note,td small{color:var(--m);font-size:.85em;margin:.2em 0 0}.unpaid{margin-top:.5em}
+.sub,.note,td small{color:var(--m);font-size:.85em;margin:.2em 0 0}
 .low .big{color:var(--quota-warn,#9a5b00)}.empty .big{color:var(--quota-bad,#b3261e)}
 ul{list-style:none;margin:0;padding:0}li{margin:.55em 0}
 .row{display:flex;justify-content:space-between;gap:.75em;flex-wrap:wrap}
@@ -319,9 +315,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 				const money = (p) => (p.amount_cents === null || !p.currency ? '' : new Intl.NumberFormat(this.lang, { style: 'currency', currency: p.currency }).format(p.amount_cents / 100));
 				out.push(
 					`<h3>${esc(t.purchases)}</h3>` +
-						table(t.purchases, [t.date, t.product, t.amount], d.purchases.map((p) => [esc(dateOf(p.created_at, day)), `${esc(p.product_name)}<br><small>${esc(num.format(p.tokens))} ${esc(t.tokens)} · ${esc(t.s[p.status] || p.status)}</small>`, esc(money(p))])) +
-						// What "Unpaid" means, under the list as the app's purchase lists say it (UNPAID_CHECKOUT_NOTE).
-						(d.purchases.some((p) => p.status === 'pending') ? `<p class="note unpaid">${esc(t.unpaid)}</p>` : '')
+						table(t.purchases, [t.date, t.product, t.amount], d.purchases.map((p) => [esc(dateOf(p.created_at, day)), `${esc(p.product_name)}<br><small>${esc(num.format(p.tokens))} ${esc(t.tokens)} · ${esc(t.s[p.status] || p.status)}</small>`, esc(money(p))]))
 				);
 			}
 			if (wanted.includes('buy')) out.push(`<a class="buy" part="buy" href="${esc(d.store_url)}" target="_blank" rel="noopener">${esc(t.buy)}</a>`);

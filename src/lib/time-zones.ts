@@ -102,3 +102,11 @@ export function zoneLabel(zone: string, at: Date = new Date()): string {
 	}
 	return place ? `${place} · ${offsetLabel(offset)}` : offsetLabel(offset);
 }
+
+/**
+ * The calendar day (YYYY-MM-DD) it is in `zone` at `at`: the site's "today" for a date range the
+ * server reads in the site's zone (the console's operations export), whatever the device's zone.
+ */
+export function dayIn(zone: string, at: Date = new Date()): string {
+	return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

@@ -129,7 +129,8 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 			await form.getByText('A guest gets nothing: Chatbot is disabled for them.').waitFor();
 			await form.getByLabel('Guest limit (tokens)').fill('ten');
 			await form.getByRole('button', { name: 'Save Chatbot' }).click();
-			await form.getByRole('alert').getByText(/Fix the limits/).waitFor(); // bad input: nothing sent
+			// Bad input: said under the field (field-refusals.test.ts), nothing sent.
+			await form.getByRole('alert').getByText(/whole number/).waitFor();
 			expect((await guestConsume(`e2e-still-open-${size.name}`)).status).toBe(200);
 
 			await saveChat(page, '0', message);

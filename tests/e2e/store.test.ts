@@ -6,9 +6,6 @@ import { onScreen, signIn } from './app';
 import { scrollUntilShown } from './console';
 
 
-/** What every list of purchases says under an "Unpaid" one (src/lib/client/purchase-status.ts). */
-const UNPAID_NOTE = 'Unpaid: nothing is charged or added yet. An unpaid checkout leaves this list after an hour.';
-
 /** What the phone's screen shows right now (full-page shots of a long store are hard to read). */
 async function viewport(page: Page, name: string) {
 	mkdirSync('test-results/screens', { recursive: true });
@@ -215,30 +212,51 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await offer(page, 'Monthly plan').getByText(/^Active Your plan · Renews [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
 	});
 
-	it('a checkout closed without paying reads "Unpaid", and the history and the dashboard say alike that nothing is charged and when it leaves the list', async () => {
-		await page.goto('/store');
-		await offer(page, 'Text Embedding 25k').getByRole('button', { name: /^Buy/ }).click();
-		const sheet = page.frameLocator('iframe[title="Checkout"]');
-		await sheet.getByRole('button', { name: 'Close checkout' }).click();
-		await page.goto('/purchases');
+	it('a checkout closed without paying is no purchase: Purchases offers it apart to resume or dismiss, and neither list shows it', async () => {
+		const leave = async () => {
+			await page.goto('/store');
+			await offer(page, 'Text Embedding 25k').getByRole('button', { name: /^Buy/ }).click();
+			await page.frameLocator('iframe[title="Checkout"]').getByRole('button', { name: 'Close checkout' }).click();
+			await page.goto('/purchases');
+		};
+		await leave();
+		const open = page.getByRole('region', { name: 'Checkout not paid yet' });
+		await open.getByText('Text Embedding 25k').waitFor();
+		await expect(open.textContent()).resolves.toMatch(/not paid yet: nothing is charged or added\. You can resume it for (59|60) min more\./);
 		const history = page.getByRole('region', { name: 'Purchase history' });
-		const left = history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).first();
-		await left.getByText('Unpaid', { exact: true }).waitFor();
-		await expect(history.getByText('Pending', { exact: true }).count()).resolves.toBe(0);
-		await history.getByText(UNPAID_NOTE).waitFor();
-		await screenshot(page, 'purchases-awaiting-payment');
+		await history.getByRole('listitem').first().waitFor();
+		await expect(page.getByText(/^(Unpaid|Pending)$/).count()).resolves.toBe(0);
+		await screenshot(page, 'purchases-open-checkout');
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await viewport(page, 'purchases-open-checkout-desktop');
+		await page.setViewportSize({ width: 390, height: 844 });
+		const paidBefore = await history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).count();
 
+		// The dashboard's recent purchases are the same paid ones, never the open checkout.
 		await page.goto('/dashboard');
 		const recent = page.getByRole('region', { name: 'Recent purchases' });
-		await recent.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).first().getByText('Unpaid', { exact: true }).waitFor();
-		await recent.getByText(UNPAID_NOTE).scrollIntoViewIfNeeded();
-		await viewport(page, 'dashboard-unpaid');
-		const wide = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
-		const desk = await signedIn(wide, 'leo@quota.test');
-		const deskRecent = desk.getByRole('region', { name: 'Recent purchases' });
-		await deskRecent.getByText(UNPAID_NOTE).scrollIntoViewIfNeeded();
-		await viewport(desk, 'dashboard-unpaid-desktop');
-		await wide.close();
+		await recent.getByRole('listitem').first().waitFor();
+		await expect(recent.getByText(/^(Unpaid|Pending)$/).count()).resolves.toBe(0);
+
+		// Resumed: the same checkout opens; paid, it becomes a purchase and the open one is gone.
+		await page.goto('/purchases');
+		await open.getByRole('button', { name: 'Resume checkout' }).click();
+		const sheet = page.frameLocator('iframe[title="Checkout"]');
+		await sheet.getByRole('button', { name: /^Pay / }).click();
+		await open.getByText(/Payment received: [\d,]+ tokens? will be added in a moment\./).waitFor();
+		await expect.poll(() => history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).count(), { timeout: 15_000 }).toBe(paidBefore + 1);
+		await expect.poll(() => open.count(), { timeout: 15_000 }).toBe(0);
+		await page.goto('/dashboard');
+		await recent.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).first().getByText('Completed', { exact: true }).waitFor();
+
+		// Dismissed: gone, and nothing added to the history.
+		await leave();
+		await open.getByRole('button', { name: 'Dismiss' }).click();
+		await expect.poll(() => open.count(), { timeout: 15_000 }).toBe(0);
+		await expect(history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).count()).resolves.toBe(paidBefore + 1);
+		await page.reload();
+		await history.getByRole('listitem').first().waitFor();
+		await expect(open.count()).resolves.toBe(0);
 	});
 
 	it('offline, the store says purchases need a connection and does not offer to buy', async () => {

@@ -107,6 +107,12 @@ const endedSubscription = async (w: World, db: Db) => {
 	return { ...teamA(w), subscriptionId: sub!.id };
 };
 
+/** An unpaid checkout memberA opened on team A's account: theirs alone to resume or dismiss. */
+const memberACheckout = async (w: World, db: Db) => {
+	const { orderId } = await appRouter.createCaller(await contextFor(w, 'memberA')).store.checkout(await product(w, db));
+	return { accountId: w.teamA.accountId, orderId };
+};
+
 /** An open anomaly flag on memberA's account, about a key of that account. */
 const memberAFlag = async (w: World, db: Db) => {
 	const key = await createAccountKey(db, w.auth.memberA!, { accountId: w.users.memberA.accountId, name: 'Flagged', scopes: ['consume'] });
@@ -187,6 +193,9 @@ const matrix: Record<string, Entry> = {
 	// here the subscription has ended, so an authorized caller gets the domain's "already ended".
 	'store.cancelSubscription': { allow: teamAManagers, input: endedSubscription, refusals: { memberA: 'conflict', siteAdmin: 'conflict' } },
 	'store.resumeSubscription': { allow: teamAManagers, input: endedSubscription, refusals: { memberA: 'conflict', siteAdmin: 'conflict' } },
+	// Only the member who opened a checkout can pay it: another caller with access is told there is no such checkout.
+	'store.resumeCheckout': { allow: teamAUsers, input: memberACheckout, refusals: { teamMember: 'not_found', siteAdmin: 'not_found' } },
+	'store.dismissCheckout': { allow: teamAUsers, input: memberACheckout, refusals: { teamMember: 'not_found', siteAdmin: 'not_found' } },
 	'store.admin.products': { allow: siteAdmin },
 	'store.admin.createProduct': { allow: siteAdmin, input: (w) => ({ id: `admin-pack-${w.tag}`, kind: 'pack', name: 'Admin pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }) },
 	'store.admin.updateProduct': { allow: siteAdmin, input: async (w, db) => ({ id: (await product(w, db)).productId, kind: 'pack', name: 'Matrix pack, renamed', grants: [{ model: null, tokens: 5000 }], priceCents: 600, paddlePriceSandbox: `pri_matrix${w.tag}`, paddlePriceProduction: `pri_matrixp${w.tag}` }) },

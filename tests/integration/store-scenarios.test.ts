@@ -7,7 +7,10 @@ import type { Db } from '../../src/lib/server/db/client';
 import { subscriptions } from '../../src/lib/server/db/schema';
 import { balances, consume, statement } from '../../src/lib/server/ledger';
 import { getProduct } from '../../src/lib/server/store/catalog';
-import { getPurchase, listPurchases, startCheckout } from '../../src/lib/server/store/orders';
+import { dismissCheckout, getPurchase, listPurchases, resumeCheckout, startCheckout } from '../../src/lib/server/store/orders';
+import { accountPurchases, accountPurchasesRead } from '../../src/lib/server/store';
+import { siteRevenue } from '../../src/lib/server/store/overview';
+import { readOne } from '../../src/lib/server/db/reads';
 import { cancelSubscription, listSubscriptions, resumeSubscription } from '../../src/lib/server/store/subscriptions';
 import {
 	envelope,
@@ -223,14 +226,49 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	it('a checkout left unpaid for an hour leaves the purchase history; a late payment still completes it', async () => {
+	it('an unpaid checkout is no purchase: its opener sees it apart for an hour, to resume or dismiss; the lists and the revenue count paid orders only', async () => {
 		const u = await makeUser(db);
-		const c = await buy(u.accountId, 'tokens-5k', 1);
-		expect((await listPurchases(db.orm, u.accountId)).map((p) => p.status)).toEqual(['pending']);
-		await db.rows(sql`update orders set created_at = now() - interval '2 hours' where id = ${c.orderId}::uuid`);
-		expect(await listPurchases(db.orm, u.accountId)).toEqual([]);
+		const other = await makeUser(db);
+		const open = (userId = u.userId) => accountPurchases(db.orm, u.accountId, userId);
+		const checkout = (key: string) => startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 2, checkoutKey: key });
+		const usdPurchasesToday = async () => (await siteRevenue(db.orm)).today.find((r) => r.currency === 'USD')?.purchases ?? 0;
+		const paidBefore = await usdPurchasesToday();
+
+		const c = await checkout('a');
+		expect(await open()).toMatchObject({ purchases: [], openCheckout: { id: c.orderId, status: 'pending', tokens: 10_000, quantity: 2 } });
+		const { openCheckout } = await open();
+		expect(Date.parse(openCheckout!.openUntil) - Date.parse(openCheckout!.createdAt)).toBe(3_600_000);
+		// Only its opener is offered it (only they can pay it again); the dashboard's read says the same.
+		expect((await open(other.userId)).openCheckout).toBeNull();
+		expect(await readOne(db.orm, accountPurchasesRead(u.accountId, u.userId))).toEqual(await open());
+		const mine = { accountId: u.accountId, userId: u.userId, orderId: c.orderId };
+		await expect(resumeCheckout(db.orm, paddle, { ...mine, email: null })).resolves.toMatchObject({ orderId: c.orderId, transactionId: c.transactionId });
+		await expect(resumeCheckout(db.orm, paddle, { ...mine, userId: other.userId, email: null })).rejects.toMatchObject({ code: 'not_found' });
+		await expect(dismissCheckout(db.orm, { ...mine, accountId: other.accountId })).rejects.toMatchObject({ code: 'not_found' });
 		ok(await paddle.pay(c.transactionId));
-		expect((await listPurchases(db.orm, u.accountId)).map((p) => p.status)).toEqual(['completed']);
+		expect(await open()).toMatchObject({ purchases: [{ id: c.orderId, status: 'completed' }], openCheckout: null });
+
+		// Dismissed: gone from the page, charged nothing, not resumable; a payment Paddle still reports completes it.
+		const d = await checkout('b');
+		await dismissCheckout(db.orm, { ...mine, orderId: d.orderId });
+		expect(await open()).toMatchObject({ purchases: [{ id: c.orderId }], openCheckout: null });
+		await expect(resumeCheckout(db.orm, paddle, { ...mine, orderId: d.orderId, email: null })).rejects.toMatchObject({ code: 'not_found' });
+		await expect(dismissCheckout(db.orm, { ...mine, orderId: d.orderId })).rejects.toMatchObject({ code: 'not_found' });
+		ok(await paddle.pay(d.transactionId));
+		expect((await listPurchases(db.orm, u.accountId)).map((p) => [p.id, p.status])).toEqual([[d.orderId, 'completed'], [c.orderId, 'completed']]);
+
+		// Left an hour: abandoned, shown nowhere; declined: failed, shown nowhere.
+		const e = await checkout('c');
+		await db.rows(sql`update orders set created_at = now() - interval '61 minutes' where id = ${e.orderId}::uuid`);
+		const f = await checkout('d');
+		ok(await paddle.decline(f.transactionId));
+		expect(await open()).toMatchObject({ openCheckout: null });
+		expect((await listPurchases(db.orm, u.accountId)).map((p) => p.id)).toEqual([d.orderId, c.orderId]);
+		await expect(resumeCheckout(db.orm, paddle, { ...mine, orderId: e.orderId, email: null })).rejects.toMatchObject({ code: 'not_found' });
+		// The store still follows any one order it waits on.
+		expect((await getPurchase(db.orm, u.accountId, f.orderId)).status).toBe('failed');
+		// The console's revenue counts the same purchases: the two paid, none of the four unpaid, dismissed, abandoned or declined.
+		expect((await usdPurchasesToday()) - paidBefore).toBe(2);
 		await expectInvariants(db);
 	});
 
@@ -245,7 +283,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 			code: 'conflict',
 			message: 'Another member of this account has a checkout for Monthly plan open; it lapses an hour after it was opened.'
 		});
-		expect((await listPurchases(db.orm, u.accountId)).map((p) => p.status)).toEqual(['pending']);
+		expect((await accountPurchases(db.orm, u.accountId, u.userId)).openCheckout).toMatchObject({ id: c.orderId });
 		ok(await paddle.pay(c.transactionId));
 		const refused = buy(u.accountId, 'monthly-20k');
 		await expect(refused).rejects.toMatchObject({ code: 'conflict', message: 'You already subscribe to Monthly plan on this account; manage it in Purchases.' });

@@ -264,7 +264,8 @@ describe(`auto top-up on ${backend}`, () => {
 		expect(await available(u.accountId)).toBe(4_000);
 		const view = (await topupView(db, u.id)).accounts[0]!;
 		expect(view).toMatchObject({ state: 'off', rule: { enabled: false, offReason: DECLINED_REASON }, month: { topups: [expect.objectContaining({ status: 'declined', orderStatus: 'failed' })] } });
-		expect((await listPurchases(db.orm, u.accountId)).find((p) => p.autoTopUp)).toMatchObject({ status: 'failed' });
+		// A declined charge charged nothing: no purchase (the top-up view above and the inbox say it).
+		expect((await listPurchases(db.orm, u.accountId)).find((p) => p.autoTopUp)).toBeUndefined();
 		expect((await listNotifications(db.orm, u.id)).entries.filter((n) => n.kind === 'topup_declined')).toEqual([
 			expect.objectContaining({ topup: expect.objectContaining({ productName: 'Token pack' }) })
 		]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLimit, previewLines } from '../../src/lib/client/admin/limits';
+import { parseLimit, previewLines, UNREAD_LIMIT } from '../../src/lib/client/admin/limits';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -31,6 +31,13 @@ describe('the preview sentence', () => {
 			{ who: 'A member with the role Senior editor', gets: 'unlimited free use' },
 			{ who: 'A member with any other role', gets: '10,000 free tokens a week' }
 		]);
+	});
+	it('promises nothing for a limit typed wrong, not unlimited use', () => {
+		expect(previewLines({ ...base, guest: undefined, limitType: 'general', members: undefined }, fmt)).toEqual([
+			{ who: 'A guest', gets: UNREAD_LIMIT },
+			{ who: 'A member', gets: UNREAD_LIMIT }
+		]);
+		expect(UNREAD_LIMIT).not.toMatch(/unlimited|free use/);
 	});
 	it('says members pay from their balance when they have no free allowance', () => {
 		expect(previewLines({ ...base, guest: null, limitType: 'none', period: 'never' }, fmt)).toEqual([

@@ -46,7 +46,8 @@ describe('the dashboard forecast', () => {
 				{ bucket: '2026-01-01', key: 'chat', label: 'Chat', tokens: 300, operations: 3 },
 				{ bucket: '2026-01-01', key: 'forms', label: 'Forms', tokens: 100, operations: 1 },
 				{ bucket: '2026-01-03', key: 'chat', label: 'Chat', tokens: 400, operations: 2 }
-			]
+			],
+			timeZone: 'Etc/UTC'
 		}).map((d) => d.tokens);
 		expect(daily).toEqual([400, 0, 400]);
 	});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offsetLabel, zoneLabel, zonePlace } from '../../src/lib/time-zones';
+import { dayIn, offsetLabel, zoneLabel, zonePlace } from '../../src/lib/time-zones';
 import { matchZones, zoneChoices } from '../../src/lib/client/zone-choices';
 
 // One way to name a time zone on every page: "Addis Ababa (Africa) · UTC+03:00", never the IANA id
@@ -86,5 +86,16 @@ describe('the time zone picker’s list', () => {
 		expect(kept.length).toBe(choices.length);
 		expect(zoneChoices(zones, winter, 'Etc/UTC').filter((c) => c.label === 'UTC').map((c) => c.value)).toEqual(['Etc/UTC']);
 		expect(kept.filter((c) => c.label.startsWith('Kolkata')).map((c) => c.value)).toEqual([alias]);
+	});
+});
+
+describe('the day it is in a zone', () => {
+	// The console's export range defaults to the site's today: a device west or east of the site must not shift it.
+	it('is that zone’s calendar day, not the device’s nor UTC’s', () => {
+		const at = new Date('2026-12-31T23:30:00Z');
+		expect(dayIn('Etc/UTC', at)).toBe('2026-12-31');
+		expect(dayIn('Europe/Berlin', at)).toBe('2027-01-01');
+		expect(dayIn('Pacific/Kiritimati', new Date('2026-03-01T10:00:00Z'))).toBe('2026-03-02');
+		expect(dayIn('America/Los_Angeles', new Date('2026-03-01T05:00:00Z'))).toBe('2026-02-28');
 	});
 });

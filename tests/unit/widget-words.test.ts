@@ -1,22 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { purchaseStatus, UNPAID_CHECKOUT_NOTE } from '../../src/lib/client/purchase-status';
+import { PAID_STATUSES } from '../../src/lib/server/store/orders';
+import { purchaseStatus } from '../../src/lib/client/purchase-status';
 import { ALL_MODELS } from '../../src/lib/model-words';
 
-// The <quota-usage> widget is a classic script with its own texts (it imports nothing); in English it
-// words an unpaid checkout as the app's purchase lists do, and says under the list what that means.
+// The <quota-usage> widget is a classic script with its own texts (it imports nothing); it words the
+// purchases it lists (paid orders, PAID_STATUSES, as the app's lists) in every language.
 const widget = readFileSync(new URL('../../widget/quota-usage.js', import.meta.url), 'utf8');
 const english = widget.slice(widget.indexOf('en: {'), widget.indexOf('de: {'));
 
 describe('the widget’s words for a purchase’s state', () => {
-	it('an unpaid checkout reads as on the dashboard and Purchases, with the same sentence under the list', () => {
-		expect(english).toContain(`pending: '${purchaseStatus.pending.label}'`);
-		expect(english).toContain(`unpaid: '${UNPAID_CHECKOUT_NOTE}'`);
-	});
-
-	it('every language has the sentence and no "Pending" left', () => {
-		expect(widget.match(/^\t{3}unpaid: /gm)).toHaveLength(4);
-		expect(widget).not.toMatch(/pending: '(Pending|Offen|En attente|Pendiente)'/);
+	it('every language words each state a purchase can have, and no other (an unpaid checkout is no purchase)', () => {
+		const tables = widget.match(/^\t{3}s: \{.*\}$/gm) ?? [];
+		expect(tables).toHaveLength(4);
+		for (const t of tables) expect([...t.matchAll(/(\w+): '/g)].map((m) => m[1])).toEqual([...PAID_STATUSES]);
+		expect(english).toContain(`refunded: '${purchaseStatus.refunded.label}'`);
+		expect(widget).not.toMatch(/unpaid|pending/i);
 	});
 });
 

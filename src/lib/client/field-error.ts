@@ -15,3 +15,12 @@ export function fieldWords(error: unknown): Record<string, string> {
 	const fields = (error.data as { fieldErrors?: Record<string, string[] | undefined> | null } | undefined)?.fieldErrors ?? {};
 	return Object.fromEntries(Object.entries(fields).flatMap(([field, words]) => (words?.[0] ? [[field, words[0]]] : [])));
 }
+
+/** The first of `fields` (the server's names, in the form's order) the refusal names, with its words; else null. */
+export function refusedField<F extends string>(error: unknown, fields: readonly F[]): [F, string] | null {
+	for (const f of fields) {
+		const text = fieldError(error, f);
+		if (text) return [f, text];
+	}
+	return null;
+}

@@ -80,7 +80,7 @@ export function draftOf(p: Product): ProductDraft {
 }
 
 /** The form's fields a problem is said beside (their input ids): `grant-tokens-0` is the first line's tokens. */
-export type DraftField = 'pkg-name' | 'pkg-id' | 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}`;
+export type DraftField = 'pkg-name' | 'pkg-id' | 'pkg-desc' | 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}`;
 
 /** What is wrong with a draft, by the field it is said beside. */
 export type DraftProblems = Partial<Record<DraftField, string>>;

@@ -46,19 +46,25 @@ export function allowanceWords(limit: Limit, period: Period, moduleName: string,
 	return `${counted(limit, 'free token', format)} ${per[period]}`;
 }
 
+/** A limit as the form has it: `undefined` while what is typed is no limit at all ("ten"). */
+type TypedLimit = Limit | undefined;
+
 export interface LimitsForm {
 	name: string;
-	guest: Limit;
+	guest: TypedLimit;
 	limitType: LimitType;
-	members: Limit;
+	members: TypedLimit;
 	/** Each role's limit, by the role's name (the site's list of roles names them). */
-	roles: { name: string; limit: Limit }[];
+	roles: { name: string; limit: TypedLimit }[];
 	period: Period;
 }
 
+/** What the preview says of a limit typed that is no limit: it promises nothing (not "unlimited") until the field is fixed. */
+export const UNREAD_LIMIT = '— until its limit above is a whole number of tokens';
+
 /** One line per audience: a guest, a member (or each role and "any other role"), as the ledger would treat them today. */
 export function previewLines(f: LimitsForm, format: (n: number) => string): { who: string; gets: string }[] {
-	const words = (l: Limit) => allowanceWords(l, f.period, f.name, format);
+	const words = (l: TypedLimit) => (l === undefined ? UNREAD_LIMIT : allowanceWords(l, f.period, f.name, format));
 	const lines = [{ who: 'A guest', gets: words(f.guest) }];
 	if (f.limitType === 'none') lines.push({ who: 'A member', gets: 'no free tokens: they pay from their balance' });
 	else if (f.limitType === 'general') lines.push({ who: 'A member', gets: words(f.members) });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Saving } from './saving.svelte';
+import { TRPCClientError } from '@trpc/client';
 
 describe('a settings form’s save', () => {
 	it('is busy while it runs, then says it saved and hands back the result', async () => {
@@ -38,5 +39,33 @@ describe('a settings form’s save', () => {
 		expect(order.slice(2)).toEqual(['refused', 'reload (message: none)']);
 		expect(s.message).toEqual({ kind: 'empty', text: 'No such role.' });
 		expect(s.busy).toBe(false);
+	});
+});
+
+describe('a settings form’s refusal of one field', () => {
+	const refusal = (field: string, message: string) => new TRPCClientError(message, { result: { error: { message, code: -32600, data: { fieldErrors: { [field]: [message] } } } } });
+
+	it('is said under that field, which takes the focus, not in the form’s message', async () => {
+		const shown: string[] = [];
+		const s = new Saving((id) => shown.push(id));
+		const fields = { limitMessage: 'limits-chat-message', guest: 'limits-chat-guest' };
+		await s.run(() => Promise.reject(refusal('limitMessage', 'Write the limit message.')), () => 'no', fields);
+		expect(s.message).toBeNull();
+		expect(s.noteOf('limits-chat-message')).toBe('Write the limit message.');
+		expect(s.noteOf('limits-chat-guest')).toBeNull();
+		expect(shown).toEqual(['limits-chat-message']);
+		// A refusal of a field the form does not name, or of none, stays in the message; a new save clears the slip.
+		await s.run(() => Promise.reject(refusal('module', 'Unknown module.')), () => 'no', fields);
+		expect(s.slip).toBeNull();
+		expect(s.message).toEqual({ kind: 'empty', text: 'Unknown module.' });
+	});
+
+	it('found before sending moves the focus to the field, and a later form-wide refusal replaces it', () => {
+		const shown: string[] = [];
+		const s = new Saving((id) => shown.push(id));
+		s.refuseField('site-team-cap', 'A limit must be a whole number of tokens.');
+		expect([s.noteOf('site-team-cap'), s.message, shown]).toEqual(['A limit must be a whole number of tokens.', null, ['site-team-cap']]);
+		s.refuse('Pick a time zone.');
+		expect([s.slip, s.message?.text]).toEqual([null, 'Pick a time zone.']);
 	});
 });

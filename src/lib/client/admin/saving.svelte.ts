@@ -1,30 +1,61 @@
-// A settings form's save: busy while it runs, then one message (saved, or why not) for the form to show.
+// A settings form's save: busy while it runs, then one message (saved, or why not) for the form to
+// show; a refusal of one field is said under that field instead (`slip`), the focus moved to it.
 import { errorMessage } from '$lib/client/errors';
+import { refusedField } from '$lib/client/field-error';
+import { showSlip } from '$lib/client/slip';
 import type { SaveMessage } from '$lib/client/save-message';
 
 export class Saving {
 	busy = $state(false);
 	message = $state<SaveMessage | null>(null);
+	/** A refusal of the field `id`: said under it (`<id>-note`, `noteOf`) until the form is changed or saved again. */
+	slip = $state<{ id: string; text: string } | null>(null);
 
-	/** Shows why the form cannot be saved yet, without sending anything. */
+	/** `show`: how a field's slip takes the focus and comes into view (slip.ts; the page's DOM). */
+	constructor(private readonly show: (id: string) => unknown = showSlip) {}
+
+	/** Shows why the form cannot be saved yet, without sending anything: a refusal of no one field. */
 	refuse(text: string) {
+		this.slip = null;
 		this.message = { kind: 'empty', text };
+	}
+
+	/** Says why the field `id` cannot be saved, under it, and moves the focus there; nothing is sent. */
+	refuseField(id: string, text: string) {
+		this.message = null;
+		this.slip = { id, text };
+		void this.show(id);
+	}
+
+	/** The slip said under the field `id`, or null (for its note, aria-invalid and aria-describedby). */
+	noteOf(id: string): string | null {
+		return this.slip?.id === id ? this.slip.text : null;
+	}
+
+	/** The field `id`'s aria-describedby: its `hints` (ids), then its note while a slip is said. */
+	describedBy(id: string, ...hints: string[]): string | undefined {
+		return [...hints, ...(this.noteOf(id) ? [`${id}-note`] : [])].join(' ') || undefined;
 	}
 
 	/**
 	 * Runs `save`; on success shows `saved(result)` and returns the result, on failure shows the
 	 * error's message (the server's words for a refusal) and returns undefined. Ignored while a save runs.
+	 * `fields`: the form's fields by the name the server gives them (`fieldErrors`) → their element id;
+	 * a refusal that names one of them is said under that field (refuseField), not in the message.
 	 */
-	async run<T>(save: () => Promise<T>, saved: (result: T) => string): Promise<T | undefined> {
+	async run<T>(save: () => Promise<T>, saved: (result: T) => string, fields: Record<string, string> = {}): Promise<T | undefined> {
 		if (this.busy) return undefined;
 		this.busy = true;
 		this.message = null;
+		this.slip = null;
 		try {
 			const result = await save();
 			this.message = { kind: 'ok', text: saved(result) };
 			return result;
 		} catch (err) {
-			this.message = { kind: 'empty', text: errorMessage(err) };
+			const refused = refusedField(err, Object.keys(fields));
+			if (refused) this.refuseField(fields[refused[0]]!, refused[1]);
+			else this.message = { kind: 'empty', text: errorMessage(err) };
 			return undefined;
 		} finally {
 			this.busy = false;
@@ -36,9 +67,9 @@ export class Saving {
 	 * the page shows the change when it says it is done. A refusal is shown once `reload` ran as well:
 	 * the server refuses what the page could not foresee (another admin's change meanwhile, a use it
 	 * does not list), so what the page shows beside the refusal is read again. Returns the words, or
-	 * undefined on failure.
+	 * undefined on failure. `fields`: as for `run`.
 	 */
-	act(action: () => Promise<string>, reload: () => Promise<unknown>): Promise<string | undefined> {
+	act(action: () => Promise<string>, reload: () => Promise<unknown>, fields: Record<string, string> = {}): Promise<string | undefined> {
 		return this.run(
 			async () => {
 				try {
@@ -47,7 +78,8 @@ export class Saving {
 					await reload();
 				}
 			},
-			(done) => done
+			(done) => done,
+			fields
 		);
 	}
 }

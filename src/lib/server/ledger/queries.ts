@@ -8,6 +8,7 @@ import { ALL_MODELS } from '../../model-words';
 import { wholeNumber } from './validate';
 import type { Level, LotSource, Period } from './types';
 import { allocationShare, levelOf, type AllocationShare } from './share';
+import { siteTimeZone } from './account-figures';
 
 /**
  * One part of an allocation: its live lots that expire together and, for grants a member tells
@@ -339,6 +340,8 @@ export interface Rollup {
 	buckets: string[];
 	/** Use per window and key (feature, model or member), windows in order, biggest first within one; a window without use has none. */
 	rows: RollupRow[];
+	/** The site's time zone (IANA id), whose days the windows are: a report names it. */
+	timeZone: string;
 }
 
 /** The site's last `windows` report windows of `period` (quota_windows); `invalid_input` past MAX_REPORT_WINDOWS. */
@@ -396,7 +399,8 @@ export function rollupsRead(accountId: string, opts: { period: ReportPeriod; win
 		),
 		rows: read(rollupQuery(accountId, at), (rows: { bucket: string; key: string | null; label: string; tokens: number; operations: number }[]) =>
 			rows.map((r) => ({ bucket: r.bucket, key: r.key ?? '', label: r.label, tokens: Number(r.tokens), operations: Number(r.operations) }))
-		)
+		),
+		timeZone: read(sql`select ${siteTimeZone} as zone`, ([row]: { zone: string }[]) => row!.zone)
 	});
 }
 

@@ -7,7 +7,7 @@ import { listModels } from '../ledger';
 import { spendable } from '../ledger';
 import { listProducts } from './catalog';
 import { toOffers } from './offer';
-import { getPurchase, purchasesRead } from './orders';
+import { getPurchase, openCheckoutRead, purchasesRead } from './orders';
 import { subscriptionsRead } from './subscriptions';
 import { paymentProvider } from './paddle';
 
@@ -15,7 +15,7 @@ export { saveProduct, listProducts, productInput, type Product, type ProductInpu
 export { catalogPreview, reorderProducts, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export type { Offer } from './offer';
-export { startCheckout, listPurchases, type Purchase, type PurchaseStatus } from './orders';
+export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, type Purchase, type PurchaseStatus } from './orders';
 export { listSubscriptions, cancelSubscription, resumeSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';
 export { siteRevenue, paymentFlags, type Revenue, type PaymentFlag } from './overview';
@@ -34,14 +34,20 @@ export async function storeFront(db: Db) {
 	return { offers: offers.filter((o) => o.paddlePriceId !== null), checkout: provider.browserCheckout() };
 }
 
-/** An account's purchase history and subscriptions, as the purchases page and the dashboard show them (one statement). */
-export function accountPurchases(exec: Executor, accountId: string) {
-	return readOne(exec, accountPurchasesRead(accountId));
+/**
+ * An account's purchases (paid orders, newest first), subscriptions and the checkout `userId` left
+ * open on it (`openCheckout`, or null), as the purchases page and the dashboard show them (one statement).
+ */
+export function accountPurchases(exec: Executor, accountId: string, userId: string) {
+	return readOne(exec, accountPurchasesRead(accountId, userId));
 }
 
 /** The read behind `accountPurchases`, for a page that asks it with other figures. */
-export function accountPurchasesRead(accountId: string) {
-	return mapRead(together({ purchases: purchasesRead(accountId), subscriptions: subscriptionsRead(accountId) }), (p) => ({ accountId, ...p }));
+export function accountPurchasesRead(accountId: string, userId: string) {
+	return mapRead(
+		together({ purchases: purchasesRead(accountId), subscriptions: subscriptionsRead(accountId), openCheckout: openCheckoutRead(accountId, userId) }),
+		(p) => ({ accountId, ...p })
+	);
 }
 
 /** The account an order belongs to (for the access check before showing it). */

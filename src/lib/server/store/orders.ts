@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { isUuid, queryRows } from '../db/client';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
@@ -104,7 +104,7 @@ async function heldPlan(exec: Executor, provider: PaymentProvider, req: { accoun
 		exec,
 		sql`select id, user_id, paddle_transaction_id from orders
 		     where account_id = ${req.accountId}::uuid and product_id = ${plan.id} and status = 'pending'
-		       and created_at > now() - case when paddle_transaction_id is null then interval '1 minute' else interval '1 hour' end
+		       and created_at > now() - case when paddle_transaction_id is null then interval '1 minute' else ${OPEN_CHECKOUT} end
 		     order by created_at desc limit 1`
 	);
 	if (!open) return null;
@@ -151,25 +151,61 @@ export interface Purchase {
 	completedAt: string | null;
 }
 
-/** Purchase history of one account, newest first. */
+/**
+ * What counts as a purchase: an order Paddle completed, whatever happened to it later (a refund or a
+ * chargeback is said on it). An unpaid checkout, a failed payment or a declined auto top-up charged
+ * nothing: no purchase (the top-up card and the inbox tell of a decline; an open checkout is
+ * `openCheckoutRead`'s). The one rule for the member's lists (Purchases, the dashboard, the widget)
+ * and the console's revenue.
+ */
+export const PAID_STATUSES = ['completed', 'refunded', 'charged_back', 'partially_refunded'] as const satisfies readonly PurchaseStatus[];
+export const PAID_SQL = sql.raw(`(${PAID_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+
+/** How long a checkout opened and not paid is offered again (Purchases' "Resume"), in minutes; a plan's is reopened that long too (heldPlan). */
+const OPEN_CHECKOUT_MINUTES = 60;
+const OPEN_CHECKOUT = sql`make_interval(mins => ${OPEN_CHECKOUT_MINUTES})`;
+
+/** A checkout opened and not paid yet; `openUntil` (ISO): when it can no longer be resumed. */
+export interface OpenCheckout extends Purchase {
+	openUntil: string;
+}
+
+/** Purchase history of one account (paid orders, PAID_STATUSES), newest first; `orderId`: that one order in any state. */
 export function listPurchases(exec: Executor, accountId: string, opts: { orderId?: string; limit?: number } = {}): Promise<Purchase[]> {
 	return readOne(exec, purchasesRead(accountId, opts));
 }
 
 /** The read behind `listPurchases` (the orders and the names of the models they granted, one statement). */
 export function purchasesRead(accountId: string, opts: { orderId?: string; limit?: number } = {}): Read<Purchase[]> {
+	return ordersRead(sql`o.account_id = ${accountId}::uuid and ${opts.orderId ? sql`o.id = ${opts.orderId}::uuid` : sql`o.status in ${PAID_SQL}`}`, opts.limit ?? 100);
+}
+
+/**
+ * The checkout `userId` opened on the account and has not paid, if one is still open (opened within
+ * the hour, its Paddle transaction made, not dismissed): the newest, or null. Another member's is
+ * not shown to them (only its opener can resume it).
+ */
+export function openCheckoutRead(accountId: string, userId: string): Read<OpenCheckout | null> {
+	return mapRead(
+		ordersRead(
+			sql`o.account_id = ${accountId}::uuid and o.user_id = ${userId}::uuid and o.status = 'pending'
+			    and o.paddle_transaction_id is not null and o.charged_subscription_id is null and o.created_at > now() - ${OPEN_CHECKOUT}`,
+			1
+		),
+		([row]) => (row ? { ...row, openUntil: new Date(Date.parse(row.createdAt) + OPEN_CHECKOUT_MINUTES * 60_000).toISOString() } : null)
+	);
+}
+
+/** Orders matching `where` (over `orders o`) with their products and the names of the models they grant, newest first. */
+function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 	const rows = read(
 		sql`select o.id, o.quantity, o.status, o.amount_cents, o.currency, o.created_at, o.completed_at, o.charged_subscription_id,
 		           p.id as product_id, p.name as product_name, p.kind, p.grants, p.price_cents,
 		           exists (select 1 from orders first where first.subscription_id = o.subscription_id and first.created_at < o.created_at) as renewal
 		      from orders o join products p on p.id = o.product_id
-		     where o.account_id = ${accountId}::uuid
-		       and ${opts.orderId
-							? sql`o.id = ${opts.orderId}::uuid`
-							: // A checkout opened and left without paying charges nothing: after an hour it leaves the history.
-								sql`(o.status <> 'pending' or o.created_at > now() - interval '1 hour')`}
+		     where ${where}
 		     order by o.created_at desc, o.id desc
-		     limit ${opts.limit ?? 100}`,
+		     limit ${limit}`,
 		(r: PurchaseRow[]) => r
 	);
 	return mapRead(together({ rows, names: modelNamesRead() }), ({ rows, names }) =>
@@ -193,6 +229,36 @@ export function purchasesRead(accountId: string, opts: { orderId?: string; limit
 			};
 		})
 	);
+}
+
+/** The open checkout `orderId` of `userId` (openCheckoutRead's conditions), or `not_found`. */
+async function openCheckoutOf(exec: Executor, req: { accountId: string; userId: string; orderId: string }): Promise<{ id: string; paddle_transaction_id: string }> {
+	const [row] = isUuid(req.orderId)
+		? await queryRows<{ id: string; paddle_transaction_id: string }>(
+				exec,
+				sql`select id, paddle_transaction_id from orders
+				     where id = ${req.orderId}::uuid and account_id = ${req.accountId}::uuid and user_id = ${req.userId}::uuid and status = 'pending'
+				       and paddle_transaction_id is not null and charged_subscription_id is null and created_at > now() - ${OPEN_CHECKOUT}`
+			)
+		: [];
+	if (!row) throw new DomainError('not_found', 'This checkout is no longer open: start a new one in the store.');
+	return row;
+}
+
+/** Opens the member's unpaid checkout again (Purchases' "Resume"): the same order and Paddle transaction, payable once. `not_found` when it is no longer open. */
+export async function resumeCheckout(exec: Executor, provider: PaymentProvider, req: { accountId: string; userId: string; email: string | null; orderId: string }): Promise<CheckoutStart> {
+	const open = await openCheckoutOf(exec, req);
+	return { orderId: open.id, transactionId: open.paddle_transaction_id, checkout: provider.browserCheckout(), customerEmail: req.email };
+}
+
+/**
+ * The member leaves their unpaid checkout (Purchases' "Dismiss"): it ends as a failed payment does
+ * (nothing charged; a payment Paddle still reports completes it, as fulfilment takes a failed order),
+ * and a plan's next checkout is a new one. `not_found` when it is no longer open.
+ */
+export async function dismissCheckout(exec: Executor, req: { accountId: string; userId: string; orderId: string }): Promise<void> {
+	const open = await openCheckoutOf(exec, req);
+	await exec.update(orders).set({ status: 'failed' }).where(and(eq(orders.id, open.id), eq(orders.status, 'pending')));
 }
 
 /** An order with its product, as purchasesRead selects it. */

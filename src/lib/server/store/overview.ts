@@ -2,6 +2,7 @@
 // month (quota_windows), and the Paddle events that need a person.
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
+import { PAID_SQL } from './orders';
 
 export interface Revenue {
 	currency: string;
@@ -12,9 +13,6 @@ export interface Revenue {
 	netCents: number;
 	purchases: number;
 }
-
-/** Paid orders are those Paddle completed, whatever happened to them later (a refund is counted as a refund). */
-const PAID = sql`('completed', 'refunded', 'charged_back', 'partially_refunded')`;
 
 /**
  * Revenue per currency in the site's current day (`today`) and month (`month`): gross from the
@@ -31,7 +29,8 @@ export async function siteRevenue(exec: Executor): Promise<{ today: Revenue[]; m
 		paid as (
 		  select s.span, o.currency, sum(o.amount_cents)::int8 as gross, count(*)::int8 as purchases
 		    from spans s join orders o on o.completed_at >= s.window_start and o.completed_at < s.window_end
-		   where o.status in ${PAID} and o.currency is not null
+		   -- The member's purchases, by the same rule (a refund is counted as a refund, below).
+		   where o.status in ${PAID_SQL} and o.currency is not null
 		   group by 1, 2),
 		adjustments as (
 		  select distinct on (e.payload #>> '{data,id}') e.payload #>> '{data,id}' as id, e.occurred_at,

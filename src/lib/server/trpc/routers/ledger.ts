@@ -20,7 +20,7 @@ function dashboardRead(accountId: string, userId: string) {
 		together({
 			summary: summaryRead(accountId),
 			recentUse: rollupsRead(accountId, { period: 'daily', windows: FORECAST_DAYS, by: 'feature' }),
-			purchases: accountPurchasesRead(accountId),
+			purchases: accountPurchasesRead(accountId, userId),
 			rolledOver: rolloverLinesRead(accountId),
 			pace: hourlyBaselineRead([accountId]),
 			cap: tightestCapTextRead(accountId, userId)

@@ -6,11 +6,13 @@ import {
 	accountPurchases,
 	cancelSubscription,
 	resumeSubscription,
+	dismissCheckout,
 	flaggedEvents,
 	listProducts,
 	orderAccount,
 	orderProgress,
 	requireProvider,
+	resumeCheckout,
 	productInput,
 	saveProduct,
 	startCheckout,
@@ -65,7 +67,20 @@ export const storeRouter = router({
 	/** Purchase history (newest first) and subscriptions of the account. */
 	purchases: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		return accountPurchases(ctx.db.orm, accountId);
+		return accountPurchases(ctx.db.orm, accountId, ctx.auth.user.id);
+	}),
+
+	/** The member's unpaid checkout opened again (the same order and transaction); `not_found` once it is no longer open. */
+	resumeCheckout: memberProcedure.input(accountInput.extend({ orderId: z.uuid() })).mutation(async ({ ctx, input }) => {
+		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'spend');
+		return resumeCheckout(ctx.db.orm, await requireProvider(), { accountId, userId: ctx.auth.user.id, email: ctx.auth.user.email, orderId: input.orderId });
+	}),
+
+	/** The member leaves their unpaid checkout: it is no longer offered; nothing was charged. */
+	dismissCheckout: memberProcedure.input(accountInput.extend({ orderId: z.uuid() })).mutation(async ({ ctx, input }) => {
+		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+		await dismissCheckout(ctx.db.orm, { accountId, userId: ctx.auth.user.id, orderId: input.orderId });
+		return { ok: true };
 	}),
 
 	/** "Cancel subscription" at the period's end, and "Keep subscription" that takes it back. */

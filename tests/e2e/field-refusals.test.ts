@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launch } from './browser';
+import { screen } from './app';
+import { openAt, sizes } from './console';
+
+// A refusal of one field is said under that field, which is marked invalid, names the note
+// (aria-describedby) and takes the focus; the form's box by its button stays for refusals of no one field.
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** `field`'s refusal matching `text`: in the note it names, just under it, the field invalid and focused; no box by the button. */
+async function expectRefusalUnder(field: Locator, text: RegExp, form: Locator) {
+	const id = await field.getAttribute('id');
+	const note = field.page().locator(`[id="${id}-note"]`);
+	await expect.poll(() => note.textContent()).toMatch(text);
+	expect(await field.getAttribute('aria-invalid')).toBe('true');
+	expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain(`${id}-note`);
+	expect(await field.evaluate((e) => e === document.activeElement)).toBe(true);
+	const [f, n] = await Promise.all([field.boundingBox(), note.boundingBox()]);
+	expect(n!.y - (f!.y + f!.height)).toBeGreaterThanOrEqual(0);
+	expect(n!.y - (f!.y + f!.height)).toBeLessThan(40);
+	// The note is the form's only alert: nothing in a box by the button.
+	await expect(form.locator('.alert').count()).resolves.toBe(0);
+}
+
+const admin = 'admin@quota.test';
+
+for (const size of sizes) {
+	describe(`refusals under their fields on a ${size.name}`, () => {
+		let page: Page;
+		let close: () => Promise<void>;
+		beforeAll(async () => {
+			const opened = await openAt(browser, admin, size);
+			page = opened.page;
+			close = () => opened.context.close();
+		});
+		afterAll(async () => close?.());
+
+		it('an API key’s name: the form’s own check, and the server’s refusal of a name it let through', async () => {
+			await page.goto('/admin/keys');
+			const form = page.getByRole('form', { name: 'Create a site key' });
+			const name = form.getByLabel('Name', { exact: true });
+			await form.getByRole('button', { name: 'Create key' }).click();
+			await expectRefusalUnder(name, /^Name the key after the app that uses it, like Chatbot\.$/, form);
+			// Past the field's own length limit (a pasted name, an old browser): the server's refusal comes back under the field too.
+			await name.evaluate((e) => e.removeAttribute('maxlength'));
+			await name.fill('x'.repeat(81));
+			await form.getByRole('button', { name: 'Create key' }).click();
+			await expectRefusalUnder(name, /Keep the name under 80 characters\.$/, form);
+			await screen(page, `field-refusal-key-name-${size.name}`);
+		});
+
+		it('the site’s team pool cap on Limits', async () => {
+			await page.goto('/admin/limits');
+			await page.getByRole('region', { name: 'Periods, spend order and caps' }).getByRole('button', { name: /^Edit/ }).click();
+			const form = page.getByRole('form', { name: 'Periods, spend order and caps' });
+			const cap = form.getByLabel('Team pool daily cap (tokens)');
+			await cap.fill('lots');
+			await form.getByRole('button', { name: 'Save site settings' }).click();
+			await expectRefusalUnder(cap, /^A daily cap is a whole number of tokens, or empty for none\.$/, form);
+			await screen(page, `field-refusal-team-cap-${size.name}`);
+			// Typing again takes the slip away.
+			await cap.fill('');
+			await expect(cap.getAttribute('aria-invalid')).resolves.toBeNull();
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+
+		it('a module’s guest limit and its limit message', async () => {
+			await page.goto('/admin/limits');
+			await page.getByRole('region', { name: 'Chatbot' }).getByRole('button', { name: 'Edit limits of Chatbot' }).click();
+			const form = page.getByRole('form', { name: 'Chatbot: free allowances' });
+			const guest = form.getByLabel('Guest limit (tokens)');
+			const message = form.getByLabel('Limit message', { exact: true });
+			const original = await guest.inputValue();
+			await guest.fill('ten');
+			await form.getByRole('button', { name: 'Save Chatbot' }).click();
+			await expectRefusalUnder(guest, /whole number/, form);
+			// Its preview promises nothing for a limit typed wrong (not "unlimited free use").
+			await form.getByRole('listitem').filter({ hasText: /^A guest gets — until its limit above is a whole number of tokens\.$/ }).waitFor();
+			await screen(page, `field-refusal-guest-limit-${size.name}`);
+			await guest.fill(original);
+			await message.fill('   ');
+			await form.getByRole('button', { name: 'Save Chatbot' }).click();
+			await expectRefusalUnder(message, /^Write the limit message\.$/, form);
+			await screen(page, `field-refusal-limit-message-${size.name}`);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+
+		it('a feature’s rate on Rates', async () => {
+			await page.goto('/admin/rates');
+			await page.getByRole('button', { name: 'Edit Search prices' }).click();
+			const form = page.getByRole('form', { name: 'Edit Search prices' });
+			const rate = form.getByLabel(/^Tokens per /);
+			await rate.fill('a lot');
+			await form.getByRole('button', { name: 'Save feature' }).click();
+			await expectRefusalUnder(rate, /./, form);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+
+			// A model's key the server refuses (the form has no rule of its own for it) comes back under the key.
+			const models = page.getByRole('form', { name: 'Add to models' });
+			await models.getByLabel('Key', { exact: true }).fill('Not A Key!');
+			await models.getByLabel('Name', { exact: true }).fill('Refused model');
+			await models.getByLabel('Engine', { exact: true }).fill('none');
+			await models.getByRole('button', { name: 'Add' }).click();
+			await expectRefusalUnder(models.getByLabel('Key', { exact: true }), /./, models);
+			await screen(page, `field-refusal-model-key-${size.name}`);
+		});
+
+		it('a balance adjustment’s reason the server refuses (past its length), nothing changed', async () => {
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill('leo@quota.test');
+			const row = page.getByRole('row').filter({ hasText: 'Leo Martin' });
+			await row.getByRole('button', { name: /^Balance of Leo Martin/ }).click();
+			const form = page.getByRole('form', { name: /^Adjust the balance of Leo Martin/ });
+			await form.getByLabel(/^General balance/).fill('+1');
+			const reason = form.getByLabel(/^Reason/);
+			await reason.evaluate((e) => e.removeAttribute('maxlength'));
+			await reason.fill('x'.repeat(501));
+			await form.getByRole('button', { name: 'Save' }).click();
+			await expectRefusalUnder(reason, /500/, form);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+
+		it('a package’s description the server refuses (past its length) on Catalog', async () => {
+			await page.goto('/admin/catalog');
+			const form = page.locator('#package-form');
+			await form.getByLabel('Name', { exact: true }).fill('Refused pack');
+			await form.getByLabel('Id', { exact: true }).fill(`refused-${size.name}-${Date.now().toString(36)}`);
+			await form.locator('#pkg-price').fill('5');
+			await form.locator('#grant-tokens-0').fill('1000');
+			const description = form.getByLabel('Description', { exact: true });
+			await description.evaluate((e) => e.removeAttribute('maxlength'));
+			await description.fill('x'.repeat(401));
+			await form.getByRole('button', { name: /^(Add|Save)/ }).click();
+			await expectRefusalUnder(description, /400/, form);
+			await screen(page, `field-refusal-package-description-${size.name}`);
+		});
+	});
+}
