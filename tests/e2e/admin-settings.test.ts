@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch } from './browser';
-import { deviceStorage, leo, maya, screen } from './app';
+import { deviceStorage, expectNoteBeside, leo, maya, screen } from './app';
 import { expectSound, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
 import { DEMO_SITE_API_KEY } from './server';
 
@@ -278,6 +278,19 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		// One token is one token.
 		await editor.getByLabel('Tokens per operation').fill('1');
 		await editor.getByText(/× 1 = 1 token$/).waitFor();
+	});
+
+	it("a new feature's empty rate is not called a mistake until Add; then it is said under the field, which gets the focus", async () => {
+		await page.goto('/admin/rates');
+		await page.getByRole('button', { name: 'New feature' }).click();
+		const editor = page.getByRole('form', { name: 'New feature' });
+		const rate = editor.locator('#f-rate');
+		await expect(rate.getAttribute('aria-invalid')).resolves.toBeNull();
+		await expect(editor.getByText(/^Tokens per unit: above 0/).count()).resolves.toBe(0);
+		await editor.getByRole('button', { name: 'Add feature' }).click();
+		await expectNoteBeside(rate, 'Tokens per unit: above 0, at most 1,000,000, with at most 4 decimal places.');
+		await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('f-rate');
+		await editor.getByRole('button', { name: 'Cancel' }).click();
 	});
 
 	it('needs a connection, and keeps none of what it shows on the device', async () => {
