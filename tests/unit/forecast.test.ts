@@ -12,31 +12,36 @@ describe('the dashboard forecast', () => {
 		// 800 a day: 4,000 tokens last five whole days, the fifth day's last hour ending at hour 17.
 		expect(forecastHours(4_000, office)).toBe(4 * 24 + 17);
 		expect(forecastHours(250, office)).toBe(11.5);
-		expect(forecastText(4_000, false, office, true, week)).toBe('At this pace your tokens last about 5 days.');
-		expect(forecastText(250, false, office, true, week)).toBe('At this pace your tokens last about 12 hours.');
+		expect(forecastText(4_000, false, office, true, week, 4_000)).toBe('At this pace your tokens last about 5 days.');
+		expect(forecastText(250, false, office, true, week, 250)).toBe('At this pace your tokens last about 12 hours.');
 		// Quiet hours cost nothing: a use at hour 0 runs out at once.
-		expect(forecastText(5, false, [10, ...Array(23).fill(0)], true, week)).toBe('At this pace your tokens run out within the hour.');
+		expect(forecastText(5, false, [10, ...Array(23).fill(0)], true, week, 5)).toBe('At this pace your tokens run out within the hour.');
 	});
 
 	it('says so when there is nothing to forecast', () => {
-		expect(forecastText(500, true, office, true, week)).toBe('Unlimited tokens: no need to count.');
-		expect(forecastText(0, false, office, true, week)).toBe('No tokens left at the moment.');
-		expect(forecastText(500, false, Array(24).fill(0), true, quiet)).toBe('No use in the last 7 days.');
-		expect(forecastText(10_000_000, false, office, true, week)).toBe('At this pace your tokens last more than a year.');
+		expect(forecastText(500, true, office, true, week, 500)).toBe('Unlimited tokens: no need to count.');
+		expect(forecastText(0, false, office, true, week, 0)).toBe('No tokens left at the moment.');
+		expect(forecastText(500, false, Array(24).fill(0), true, quiet, 500)).toBe('No use in the last 7 days.');
+		expect(forecastText(10_000_000, false, office, true, week, 10_000_000)).toBe('At this pace your tokens last more than a year.');
 	});
 
 	it('does not say "no use" when all the use of the last 7 days came this hour (the baseline reads whole hours before it)', () => {
 		// A new member's first 14,500 tokens, this hour: the sparkline ends with them, the baseline is still empty.
 		const firstDay = [...Array(13).fill(0), 14_500];
-		expect(forecastText(85_500, false, Array(24).fill(0), true, firstDay)).toBe('Too early to forecast: your first use in 7 days came this hour.');
+		expect(forecastText(85_500, false, Array(24).fill(0), true, firstDay, 85_500)).toBe('Too early to forecast: your first use in 7 days came this hour.');
 		// Just after midnight the current hour may have begun on yesterday's site day.
-		expect(forecastText(85_500, false, Array(24).fill(0), true, [...Array(12).fill(0), 14_500, 0])).toBe('Too early to forecast: your first use in 7 days came this hour.');
+		expect(forecastText(85_500, false, Array(24).fill(0), true, [...Array(12).fill(0), 14_500, 0], 85_500)).toBe('Too early to forecast: your first use in 7 days came this hour.');
 		// Use 8 to 14 days ago is outside the baseline and the 7 days it names.
-		expect(forecastText(85_500, false, Array(24).fill(0), true, [900, ...Array(13).fill(0)])).toBe('No use in the last 7 days.');
+		expect(forecastText(85_500, false, Array(24).fill(0), true, [900, ...Array(13).fill(0)], 85_500)).toBe('No use in the last 7 days.');
+	});
+
+	it('does not forecast free allowances alone: they renew (a member with no tokens in lots was told they last 34 days)', () => {
+		expect(forecastText(9_000, false, office, false, week, 0)).toBe('Only free allowances left: they renew, so nothing runs out.');
+		expect(forecastText(9_000, false, office, true, week, 0)).toBe('Only free allowances left: they renew, so nothing runs out.');
 	});
 
 	it('does not tell a member who never had tokens that none are left', () => {
-		expect(forecastText(0, false, office, false, quiet)).toBe('No tokens yet.');
+		expect(forecastText(0, false, office, false, quiet, 0)).toBe('No tokens yet.');
 	});
 
 	it('counts a day without use as zero in the sparkline', () => {

@@ -33,11 +33,13 @@ export function forecastHours(available: number, hourly: number[]): number | nul
  * same-hour baseline of the last 7 days; `everGranted` false: the account never had tokens, so none are "left" either.
  * `daily`: tokens used per site day, today last (the sparkline's). The baseline reads whole clock
  * hours before this one, the days reach now: an empty baseline with use yesterday or today means
- * every token of the last 7 days went this hour, which is no "no use".
+ * every token of the last 7 days went this hour, which is no "no use". `balance`: the tokens in lots;
+ * with none, what is available is free allowances, which renew: nothing to forecast.
  */
-export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[]): string {
+export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[], balance: number): string {
 	if (unlimited) return 'Unlimited tokens: no need to count.';
 	if (available <= 0) return everGranted ? 'No tokens left at the moment.' : 'No tokens yet.';
+	if (balance <= 0) return 'Only free allowances left: they renew, so nothing runs out.';
 	const hours = forecastHours(available, hourly);
 	if (hours === null) return daily.slice(-2).some(Boolean) ? 'Too early to forecast: your first use in 7 days came this hour.' : 'No use in the last 7 days.';
 	if (hours < 1) return 'At this pace your tokens run out within the hour.';
