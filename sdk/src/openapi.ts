@@ -443,7 +443,7 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining_after: number | null;
                             /** @description Whether to show the feature at all. false when it is off for this account (`reason` `feature_disabled`: the feature is disabled, the account's free allowance for its module is 0, or a guest has no guest limit for it), or when nothing is left to pay with (no free tokens and no balance) and the module is set to show as inactive then. A consume of the same request is refused with the same `reason`. */
                             active: boolean;
@@ -629,7 +629,7 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -834,7 +834,7 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -990,7 +990,7 @@ export interface paths {
                         "application/json": {
                             cost: number;
                             released: number;
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -1131,7 +1131,7 @@ export interface paths {
                         "application/json": {
                             cost: number;
                             released: number;
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -1429,7 +1429,7 @@ export interface paths {
                                 model: string | null;
                                 tokens_used: number;
                                 date: string;
-                                /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                                /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                                 remaining: number | null;
                             }[];
                             next_cursor: string | null;

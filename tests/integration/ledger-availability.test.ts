@@ -68,6 +68,8 @@ describe(`whether a module is there for an account, on ${backend}`, () => {
 		const g = await guest();
 		const { lotId } = await grant(db.orm, { accountId: g, tokens: 500, source: 'admin' });
 		expect(await answers(g, 'unset')).toMatchObject({ check: { code: 'feature_disabled', active: false }, consume: 'feature_disabled' });
+		// Nothing is spendable on it, whatever the lots hold.
+		expect(await check(db.orm, { accountId: g, feature: 'unset_op', units: 1 })).toMatchObject({ remainingAfter: 0, level: 'empty' });
 		// Four at once: the batch's plain spends (quota_spend_plain) must not pay what quota_spend refuses.
 		const items = [0, 1, 2, 3].map((i) =>
 			storableItem({ mode: 'consume', account: g, actor_user: null, actor_key: null, feature: 'unset_op', units: 1, model: null, hold_tokens: null, hold_ttl_seconds: null,
