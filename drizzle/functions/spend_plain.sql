@@ -6,7 +6,8 @@
 --
 -- An account's items are plain when every one of them is a consume or a hold with no fixed `now`, of
 -- a known and enabled feature whose module has no free allowance, of a known model or none, under an
--- idempotency key that is new, unique in the batch and free to claim; and the account is not a team,
+-- idempotency key that is new, unique in the batch and free to claim; and the account is a user's (a
+-- team's has caps and allowances of its own; for a guest, a module without a rule is off),
 -- has no caps, has nothing that expires within the minute (no housekeeping due, the same usable lots
 -- for every item), has no unlimited lot and no lot of an item's model, and its general lots hold all
 -- of the items' costs. Then the spend rules reduce to arithmetic: the items, in batch order, pay from
@@ -76,7 +77,7 @@ BEGIN
       (SELECT sum(l.amount) FROM lots l WHERE l.account_id = a.id AND l.model IS NULL
          AND (l.expires_at IS NULL OR l.expires_at > p_at)) AS lots_allocated
     FROM item JOIN accounts a ON a.id = item.account
-    WHERE a.kind <> 'team'
+    WHERE a.kind = 'user'
       AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = a.id)
       AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.account_id = a.id AND h.status = 'open'
                         AND h.expires_at <= p_at + interval '1 minute')

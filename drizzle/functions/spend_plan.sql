@@ -6,8 +6,9 @@ DO $$ BEGIN
 END $$;
 
 -- quota_spend's step 4, the plan: who would pay p_cost, or why nobody may (code, message, details, and
--- active: false when the feature is off for this account). Refusals in order: the feature is disabled
--- (for everyone, or by a zero allowance), a cap is reached, not enough tokens (the allowance is
+-- active: false when the feature is off for this account, or nothing is left and its module then shows
+-- as inactive). Refusals in order: the feature is disabled (for everyone, by a zero allowance, or for a
+-- guest by no guest rule), a cap is reached, not enough tokens (the allowance is
 -- exhausted when no lot could help). Also what the plan rests on: the allowance rule that applies and its
 -- current window (start, end, used, left: NULL = unlimited; no rule: used 0, the rest NULL) and the
 -- usable lots' allocation (their amounts, for the level) and what they hold (lots_left; lots_unlimited).
@@ -30,20 +31,22 @@ BEGIN
   END IF;
 
   rule := quota_allowance_rule(p_account, p_feature.module);
+  -- A module is off for whom its rule gives 0, and for a guest whom no rule names: a guest's allowance
+  -- is the module's guest limit (blank = unlimited, 0 = off), and without one a guest gets nothing
+  -- (the Limits page's "A guest gets nothing", the balance's limit 0). Off = hidden: active false.
+  IF code IS NULL AND (rule.limit_tokens = 0 OR (rule.id IS NULL AND p_kind = 'guest')) THEN
+    code := 'feature_disabled';
+    message := p_module.limit_message;
+    active := false;
+  END IF;
   IF code IS NULL AND rule.id IS NOT NULL THEN
-    IF rule.limit_tokens = 0 THEN
-      code := 'feature_disabled';
-      message := p_module.limit_message;
-      active := false;
-    ELSE
-      allowance_start := quota_window_start(rule.period, s.time_zone, s.week_start, p_now);
-      allowance_end := quota_window_end(rule.period, s.time_zone, s.week_start, p_now);
-      SELECT w.used INTO allowance_used FROM allowance_windows w
-        WHERE w.account_id = p_account AND w.rule_id = rule.id AND w.window_start = allowance_start;
-      allowance_used := coalesce(allowance_used, 0);
-      allowance_left := CASE WHEN rule.limit_tokens IS NULL THEN NULL
-                             ELSE greatest(rule.limit_tokens - allowance_used, 0) END;
-    END IF;
+    allowance_start := quota_window_start(rule.period, s.time_zone, s.week_start, p_now);
+    allowance_end := quota_window_end(rule.period, s.time_zone, s.week_start, p_now);
+    SELECT w.used INTO allowance_used FROM allowance_windows w
+      WHERE w.account_id = p_account AND w.rule_id = rule.id AND w.window_start = allowance_start;
+    allowance_used := coalesce(allowance_used, 0);
+    allowance_left := CASE WHEN rule.limit_tokens IS NULL THEN NULL
+                           ELSE greatest(rule.limit_tokens - allowance_used, 0) END;
   END IF;
 
   IF code IS NULL THEN
@@ -59,16 +62,18 @@ BEGIN
     FROM lots l WHERE l.account_id = p_account AND (l.model IS NULL OR l.model = p_model)
      AND (l.expires_at IS NULL OR l.expires_at > p_now);
 
-  -- Enough to pay? Decided from the totals, so the burn-down can write as it goes.
+  -- Enough to pay? Decided from the totals, so the burn-down can write as it goes. When nobody can
+  -- and no balance is left (lots_left = 0: the free tokens ran out, or there are none), the module's
+  -- "when the free tokens run out" decides whether it still shows (active), with or without a rule.
   IF code IS NULL AND NOT (lots_unlimited OR (rule.id IS NOT NULL AND allowance_left IS NULL)
       OR CASE WHEN rule.id IS NULL THEN 0 ELSE allowance_left END + lots_left >= p_cost) THEN
+    active := lots_left > 0 OR p_module.on_exhausted <> 'inactive';
     IF rule.id IS NOT NULL AND lots_left = 0 THEN
       code := 'allowance_exhausted';
       details := quota_limit_details('allowance', p_cost, rule.limit_tokens, allowance_used, rule.period, allowance_end, s.time_zone)
         || jsonb_build_object('module', p_module.name, 'module_message', p_module.limit_message);
       -- The module's own words ("You have used your free chat tokens…"): the app shows them only when nothing is left.
       message := p_module.limit_message;
-      active := p_module.on_exhausted <> 'inactive';
     ELSE
       code := 'insufficient_tokens';
       details := jsonb_build_object('cost', p_cost, 'available', coalesce(allowance_left, 0) + lots_left);

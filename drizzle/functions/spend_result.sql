@@ -19,8 +19,10 @@ DECLARE
 BEGIN
   -- An accepted spend: the plan summed what quota_remaining sums (the same lots, rule and window, read
   -- under the account's lock), so what is left is that less the cost, without reading it all again.
-  -- A refusal may have stopped the plan before the allowance's window: it asks quota_remaining.
-  remaining := CASE WHEN p_code IS NOT NULL THEN quota_remaining(p_account, p_feature, p_model, p_now)
+  -- A refusal may have stopped the plan before the allowance's window: it asks quota_remaining. Nothing
+  -- is spendable on a feature that is off for the account, whatever its lots hold.
+  remaining := CASE WHEN p_code = 'feature_disabled' THEN 0
+                    WHEN p_code IS NOT NULL THEN quota_remaining(p_account, p_feature, p_model, p_now)
                     WHEN p_lots_unlimited OR (p_rule.id IS NOT NULL AND p_rule.limit_tokens IS NULL) THEN NULL
                     ELSE p_lots_left + coalesce(p_allowance_left, 0) - p_cost END;
   v_level := CASE WHEN remaining IS NULL THEN 'ok'

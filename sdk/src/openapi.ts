@@ -150,7 +150,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -443,9 +443,11 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining_after: number | null;
+                            /** @description Whether to show the feature at all. false when it is off for this account (`reason` `feature_disabled`: the feature is disabled, the account's free allowance for its module is 0, or a guest has no guest limit for it), or when nothing is left to pay with (no free tokens and no balance) and the module is set to show as inactive then. A consume of the same request is refused with the same `reason`. */
                             active: boolean;
+                            /** @description Why it would be refused: the refusal code a consume of the same request gets (`feature_disabled`, `cap_reached`, `allowance_exhausted`, `insufficient_tokens`); null when allowed. */
                             reason: string | null;
                             message: string | null;
                         };
@@ -469,7 +471,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -627,7 +629,7 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -659,7 +661,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -832,7 +834,7 @@ export interface paths {
                                 tokens: number;
                                 unlimited: boolean;
                             }[];
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -864,7 +866,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -988,7 +990,7 @@ export interface paths {
                         "application/json": {
                             cost: number;
                             released: number;
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -1011,7 +1013,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1129,7 +1131,7 @@ export interface paths {
                         "application/json": {
                             cost: number;
                             released: number;
-                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                            /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
                     };
@@ -1152,7 +1154,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1315,7 +1317,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1427,7 +1429,7 @@ export interface paths {
                                 model: string | null;
                                 tokens_used: number;
                                 date: string;
-                                /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited. */
+                                /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                                 remaining: number | null;
                             }[];
                             next_cursor: string | null;
@@ -1452,7 +1454,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1552,7 +1554,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1655,7 +1657,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1736,7 +1738,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1847,7 +1849,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1921,7 +1923,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2014,7 +2016,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2150,7 +2152,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2241,7 +2243,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2357,7 +2359,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;

@@ -146,6 +146,37 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		expect((await guestConsume(`e2e-open-again-${size.name}`)).status).toBe(200);
 	});
 
+	it('says a module no guest rule names is disabled for guests, as the API then answers for a guest: hidden in check, refused in consume, limit 0 in the balance', async () => {
+		await page.goto('/admin/limits');
+		// The demo gives members AI Forms and nothing to guests; AI Bots training shows as inactive when nothing is left.
+		const forms = page.getByRole('region', { name: 'AI Forms' });
+		await forms.getByText('A guest gets nothing: AI Forms is disabled for them.').waitFor();
+		await forms.getByText('When the free tokens run out and no balance is left: the limit message shows.').waitFor();
+		const bots = page.getByRole('region', { name: 'AI Bots training' });
+		await bots.getByText('A guest gets nothing: AI Bots training is disabled for them.').waitFor();
+		await bots.getByText('When the free tokens run out and no balance is left: AI Bots training shows as inactive.').waitFor();
+		await forms.evaluate((card) => card.scrollIntoView({ block: 'start' }));
+		await screen(page, `admin-limits-guests-${size.name}`);
+		await expectSound(page);
+
+		const guest = `e2e-nothing-${size.name}`;
+		const api = (path: string, body?: object) =>
+			fetch(`${baseURL()}/api/v1/${path}`, {
+				method: body ? 'POST' : 'GET',
+				headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `e2e-${guest}-${path}-${Date.now()}` },
+				body: body && JSON.stringify(body)
+			});
+		for (const feature of ['form_answer', 'training', 'image_generation']) {
+			expect(await (await api('check', { guest, feature, units: 10 })).json()).toMatchObject({ allowed: false, active: false, reason: 'feature_disabled' });
+			const refused = await api('consume', { guest, feature, units: 10 });
+			expect(refused.status).toBe(403);
+			expect(await refused.json()).toMatchObject({ error: 'feature_disabled' });
+		}
+		const balance = (await (await api(`balance?guest=${guest}`)).json()) as { allowances: { module: string; limit: number | null }[] };
+		expect(balance.allowances.filter((a) => a.limit === 0).map((a) => a.module)).toEqual(['bots', 'forms', 'images', 'product']);
+		expect(balance.allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 2000 });
+	});
+
 	it('turns “Create users for unknown ids” off: a site key’s call for an unknown user is then 404; on again, it goes through', async () => {
 		await page.goto('/admin/limits');
 		const card = page.getByRole('form', { name: 'Users in the API' });

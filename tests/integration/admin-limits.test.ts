@@ -11,6 +11,7 @@ import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 import { guestAccountFor } from '../../src/lib/server/accounts';
+import { listAudit } from '../../src/lib/server/admin';
 import { balances, capsInForce, consume, grant, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 
 // The Limits page's procedures: a module's free allowances saved as one audited change, with what
@@ -62,6 +63,21 @@ describe('a module’s limits', () => {
 		const refused = await consume(db.orm, { accountId: guest, feature: 'ai_bots', units: 1, actor: {}, idempotency: { scope: 'limits-test', key: randomUUID() } }).catch((e: unknown) => e);
 		expect(refused).toBeInstanceOf(DomainError);
 		expect(refused).toMatchObject({ code: 'feature_disabled', message: 'Chat is for members only. Sign up to chat.' });
+		await expectInvariants(db);
+	});
+
+	it('a module no guest rule names is disabled for guests on the page, in the ledger and in the audit log', async () => {
+		// configureRates' product module has no guest rule: the page says 0, a guest is refused as with 0.
+		const product = (await admin.admin.limits.list()).modules.find((m) => m.module === 'product')!;
+		expect(product.guest).toBe(0);
+		const guest = await guestAccountFor(db, `g-${randomUUID()}`);
+		const use = () => consume(db.orm, { accountId: guest, feature: 'search_images', units: 1, actor: {}, idempotency: { scope: 'limits-test', key: randomUUID() } });
+		expect(await outcome(use())).toBe('feature_disabled');
+		const { name: _name, ...asked } = product;
+		await admin.admin.limits.save({ ...asked, guest: 1000, members: product.members ?? null });
+		expect(await outcome(use())).toBe('ok');
+		const [saved] = (await listAudit(db.orm, { action: 'limits.module_saved' })).rows;
+		expect(saved!.words.changes.find((c) => c.field === 'Guest limit')).toEqual({ field: 'Guest limit', before: { text: 'Nothing (disabled)' }, after: { figure: 1000 } });
 		await expectInvariants(db);
 	});
 

@@ -193,6 +193,14 @@ describe('the audit log in words', () => {
 			{ field: 'Limit message', before: { text: 'Buy tokens.' }, after: { text: 'Sign up to chat.' } },
 			{ field: 'Limit for Author', before: { figure: 20000 }, after: { figure: 25000 } }
 		]);
+		// No guest rule is what a limit of 0 is (guests get nothing, the ledger refuses them alike): an
+		// older entry without the guest field says so, never "Unlimited"; members without a rule pay.
+		const { guest: _noGuestRule, members: _noMemberRule, ...ruleless } = limits;
+		const fromNoRule = auditWords({ action: 'limits.module_saved', ...samples['limits.module_saved'], before: ruleless, after: { ...limits, guest: 1000, limitType: 'role' } }, names);
+		expect(fromNoRule.changes.slice(0, 2)).toEqual([
+			{ field: 'Guest limit', before: { text: 'Nothing (disabled)' }, after: { figure: 1000 } },
+			{ field: 'Member limit (any other role)', before: { text: 'None: pays from the balance' }, after: { figure: 10000 } }
+		]);
 		// Saved as it was (the demo's setup): what was asked, so the entry still says something.
 		expect(auditWords({ action: 'site.settings_updated', ...samples['site.settings_updated'], after: { ...site, updatedAt: 'later' }, detail: { via: 'demo data', timeZone: 'UTC', weekStart: 1 } }, names)).toEqual({
 			title: 'Site settings changed',

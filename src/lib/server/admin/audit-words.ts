@@ -76,6 +76,15 @@ const tokensOr =
 		typeof v === 'number' ? { figure: v } : text(none);
 /** A free allowance's limit: null is unlimited, 0 turns the module off for them. */
 const limit: Format = (v) => (v === null || v === undefined ? text('Unlimited') : v === 0 ? text('Nothing (disabled)') : { figure: Number(v) });
+/**
+ * A module's limit for an audience that may have no rule at all (absent from older entries' before
+ * and after): guests without one get nothing, as a limit of 0 (quota_spend_plan); members without
+ * one have no free tokens and pay from their balance.
+ */
+const limitOr =
+	(missing: string): Format =>
+	(v, n, d) =>
+		v === undefined ? text(missing) : limit(v, n, d);
 const yesNo: Format = (v) => text(v ? 'Yes' : 'No');
 const onOff: Format = (v) => text(v ? 'On' : 'Off');
 const instant =
@@ -173,9 +182,9 @@ const INVITE_LINES = (e: AuditEntryFacts): (AuditLine | null)[] => {
 };
 const LIMIT_FIELDS: Record<string, Field> = {
 	name: ['Module', plain()],
-	guest: ['Guest limit', limit],
+	guest: ['Guest limit', limitOr('Nothing (disabled)')],
 	limitType: ["Members' free allowance", words(LIMIT_TYPE)],
-	members: ['Member limit (any other role)', limit],
+	members: ['Member limit (any other role)', limitOr('None: pays from the balance')],
 	period: ['Resets', words(PERIOD)],
 	limitMessage: ['Limit message', plain()],
 	onExhausted: ['When the free tokens run out', words(ON_EXHAUSTED)]

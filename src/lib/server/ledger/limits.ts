@@ -18,8 +18,8 @@ export type Limit = number | null;
 export interface ModuleLimits {
 	module: string;
 	name: string;
-	/** Guests' free tokens per period; null = unlimited, 0 = disabled. `undefined` when no guest rule exists (guests get nothing free). */
-	guest: Limit | undefined;
+	/** Guests' free tokens per period; null = unlimited, 0 = disabled for guests, also when no guest rule exists (quota_spend_plan refuses it alike). */
+	guest: Limit;
 	limitType: LimitType;
 	/** General: every member's limit. Role-based: the limit of a member whose role has no limit of its own. `undefined` = no such rule. */
 	members: Limit | undefined;
@@ -69,7 +69,7 @@ export async function listModuleLimits(exec: Executor): Promise<ModuleLimits[]> 
 		return {
 			module: m.key,
 			name: m.name,
-			guest: limitOf('guest'),
+			guest: limitOf('guest') ?? 0,
 			limitType: m.limitType,
 			members: limitOf('user'),
 			roles: Object.fromEntries(own.filter((r) => r.audience === 'role').map((r) => [r.role!, r.limitTokens === null ? null : Number(r.limitTokens)])),

@@ -280,7 +280,11 @@ export async function allowanceStatus(exec: Executor, accountId: string): Promis
 	return (await allowancesByAccount(exec, [accountId])).get(accountId) ?? [];
 }
 
-/** `allowanceStatus` for several accounts in one read (an account without allowances is absent). */
+/**
+ * `allowanceStatus` for several accounts in one read (an account without allowances is absent). A
+ * guest has every module: one no guest rule names is off for them as a limit of 0 is (limit 0, period
+ * never, no reset), as a spend refuses it (`feature_disabled`, quota_spend_plan).
+ */
 export async function allowancesByAccount(exec: Executor, accountIds: string[]): Promise<Map<string, AllowanceStatus[]>> {
 	return readOne(exec, allowancesRead(accountIds));
 }
@@ -291,16 +295,18 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		account_id: string; module: string; name: string; message: string; limit_tokens: number | null; period: Period; used: number;
 		resets_at: string | null;
 	}, Map<string, AllowanceStatus[]>>(sql`
-		select a.id as account_id, m.key as module, m.name, m.limit_message as message, r.limit_tokens, r.period,
+		select a.id as account_id, m.key as module, m.name, m.limit_message as message,
+		       case when r.id is null then 0 else r.limit_tokens end as limit_tokens, coalesce(r.period, 'never') as period,
 		       coalesce(w.used, 0)::int8 as used,
 		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at
 		  from unnest(${uuidArray(accountIds)}) as a(id)
+		  join accounts acc on acc.id = a.id
 		  cross join modules m
 		  cross join site_settings s
 		  cross join lateral quota_allowance_rule(a.id, m.key) r
 		  left join allowance_windows w on w.account_id = a.id and w.rule_id = r.id
 		       and w.window_start = quota_window_start(r.period, s.time_zone, s.week_start, now())
-		 where s.id = 1 and r.id is not null
+		 where s.id = 1 and (r.id is not null or acc.kind = 'guest')
 		 order by a.id, m.key`, (rows) => {
 		const byAccount = new Map<string, AllowanceStatus[]>();
 		for (const r of rows) {

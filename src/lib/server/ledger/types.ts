@@ -33,7 +33,11 @@ export interface CheckRequest {
 
 export interface CheckResult {
 	allowed: boolean;
-	/** Whether the feature should be offered at all (false: disabled, or exhausted with on_exhausted = inactive). */
+	/**
+	 * Whether the feature should be offered at all: false when it is off for this account (`feature_disabled`:
+	 * disabled, a free allowance of 0, or a guest without a guest rule), or when nothing is left to pay with
+	 * (allowance used up or none, and no lots) and its module shows as inactive then.
+	 */
 	active: boolean;
 	cost: number;
 	code: RefusalCode | null;

@@ -21,7 +21,7 @@ const errorText: Record<number, string> = {
 	400: '`invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing`',
 	401: '`unauthorized`: no or bad API key',
 	402: "Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`: the message says “more than the N spendable on this feature and model”), `allowance_exhausted` or `cap_reached` (message: the module's limit message)",
-	403: '`forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`',
+	403: "`forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false`",
 	404: '`not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits)',
 	409: '`idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict`',
 	413: '`payload_too_large`: body larger than 64 KB',

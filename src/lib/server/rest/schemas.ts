@@ -110,7 +110,7 @@ const paidBy = z
 	.meta({ description: 'One source that pays for the request.' });
 const remaining = z.number().int().nullable().meta({
 	description:
-		"Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. null = unlimited."
+		"Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest spending limit (cap) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited."
 });
 
 export const responses = {
@@ -150,8 +150,11 @@ export const responses = {
 		level: z.enum(['ok', 'low', 'empty']),
 		paid_by: z.array(paidBy),
 		remaining_after: remaining,
-		active: z.boolean(),
-		reason: z.string().nullable(),
+		active: z.boolean().meta({
+			description:
+				"Whether to show the feature at all. false when it is off for this account (`reason` `feature_disabled`: the feature is disabled, the account's free allowance for its module is 0, or a guest has no guest limit for it), or when nothing is left to pay with (no free tokens and no balance) and the module is set to show as inactive then. A consume of the same request is refused with the same `reason`."
+		}),
+		reason: z.string().nullable().meta({ description: 'Why it would be refused: the refusal code a consume of the same request gets (`feature_disabled`, `cap_reached`, `allowance_exhausted`, `insufficient_tokens`); null when allowed.' }),
 		message: z.string().nullable()
 	}),
 	key: z.object({
