@@ -9,7 +9,7 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { apiKeys } from '../../src/lib/server/db/schema';
 import { authenticateApiKey, createAccountKey, createTeam, createUser, type Auth } from '../../src/lib/server/accounts';
-import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, refreshAccountFigures, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
+import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 import { listNotifications } from '../../src/lib/server/alerts';
 import { ownCaps, setOwnCap } from '../../src/lib/server/accounts';
 import { checkAnomalies, lowerCapFromFlag, openFlags, pauseFlaggedKey, suggestedDailyCap, withCapSuggestions } from '../../src/lib/server/anomalies';
@@ -129,6 +129,20 @@ describe('anomaly flags', () => {
 		// The episode is kept open by either finding: an hour after the spike's last check it closes.
 		await checkAnomalies(db, { now: new Date(later.getTime() + 2 * HOUR) });
 		expect((await flagsOf(v.accountId))[0]!.closed_at).not.toBeNull();
+		await expectInvariants(db);
+	});
+
+	it("the tokens left of a burst are the ones its use can spend: a free allowance of another module is not counted", async () => {
+		const w = await person('Forms');
+		await grant(db.orm, { accountId: w.accountId, tokens: 3_200, source: 'purchase' });
+		// A weekly allowance on a module this burst does not use (the demo's AI Forms, for wp-42).
+		await setAllowanceRule(db.orm, { module: 'bots', audience: 'member', userId: w.id, limitTokens: 5_000, period: 'weekly' });
+		const now = new Date();
+		await usualWeek(w.accountId, 100, now);
+		await spend(w.accountId, 500, { userId: w.id });
+		expect((await checkAnomalies(db)).filter((f) => f.accountId === w.accountId)).toEqual([
+			expect.objectContaining({ kind: 'depletion', figures: { lastHour: 500, baseline: 100, left: 2_000, hoursLeft: 4 } })
+		]);
 		await expectInvariants(db);
 	});
 

@@ -3,7 +3,7 @@ import { anomalyWords } from '../../src/lib/server/anomalies/words';
 import { episodeOf, findings } from '../../src/lib/server/anomalies/rules';
 import type { UsePace } from '../../src/lib/server/ledger/use-pace';
 
-const pace = (lastHour: number, baseline: number): UsePace => ({ accountId: 'a', keyId: null, lastHour, baseline, hasHistory: true, refusals: 0, operations: 0 });
+const pace = (lastHour: number, baseline: number): UsePace => ({ accountId: 'a', keyId: null, lastHour, baseline, hasHistory: true, refusals: 0, operations: 0, modules: [] });
 
 describe('an unusual-use flag in words', () => {
 	it('says how long the tokens left last at the pace, an hour, in minutes under an hour', () => {

@@ -38,11 +38,13 @@ export async function checkAnomalies(db: Db, opts: { now?: Date } = {}): Promise
 	const opened = await db.orm.transaction(async (tx) => {
 		const pace = await recentPace(tx, at);
 		const accountIds = [...new Set(pace.map((p) => p.accountId))];
+		const whole = new Map(pace.filter((p) => p.keyId === null).map((p) => [p.accountId, p]));
+		// "The tokens left" of a burst: the lots, and the free allowances of the modules it spent on only.
+		const usedModules = new Map([...whole].map(([id, p]) => [id, new Set(p.modules)]));
 		const [shares, keys] = await Promise.all([
-			allocationShares(tx, accountIds),
+			allocationShares(tx, accountIds, (id) => usedModules.get(id)),
 			keysSeen(tx, pace.flatMap((p) => (p.keyId ? [p.keyId] : [])))
 		]);
-		const whole = new Map(pace.filter((p) => p.keyId === null).map((p) => [p.accountId, p]));
 		const found = pace.flatMap((p) => {
 			const share = shares.get(p.accountId);
 			const list = findings(p, {

@@ -145,8 +145,11 @@ function heldRead(accountIds: string[]): Read<Map<string, number>> {
 	);
 }
 
-/** `allocationShare` of several accounts in one statement, whatever their number (alerts check many at once). */
-export async function allocationShares(exec: Executor, accountIds: string[]): Promise<Map<string, AllocationShare>> {
+/**
+ * `allocationShare` of several accounts in one statement, whatever their number (alerts check many
+ * at once); `modulesOf` narrows an account's free allowances to those modules' (see allocationShare).
+ */
+export async function allocationShares(exec: Executor, accountIds: string[], modulesOf?: (accountId: string) => ReadonlySet<string> | undefined): Promise<Map<string, AllocationShare>> {
 	const { allocations, allowances, held } = await readOne(
 		exec,
 		together({
@@ -158,7 +161,7 @@ export async function allocationShares(exec: Executor, accountIds: string[]): Pr
 	return new Map(
 		accountIds.map((id) => [
 			id,
-			allocationShare({ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: held.get(id) ?? 0 })
+			allocationShare({ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: held.get(id) ?? 0 }, modulesOf?.(id))
 		])
 	);
 }

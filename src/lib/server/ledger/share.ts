@@ -15,8 +15,11 @@ export interface AllocationShare {
 	unlimited: boolean;
 }
 
-/** `AllocationShare` from the dashboard's figures of one account. */
-export function allocationShare(b: { allocations: Allocation[]; allowances: AllowanceStatus[]; held: number }): AllocationShare {
+/**
+ * `AllocationShare` from the dashboard's figures of one account; with `modules`, of the free
+ * allowances only those of these modules count (what a use of them can draw on).
+ */
+export function allocationShare(b: { allocations: Allocation[]; allowances: AllowanceStatus[]; held: number }, modules?: ReadonlySet<string>): AllocationShare {
 	let base = 0;
 	let left = b.held;
 	for (const a of b.allocations) {
@@ -25,7 +28,7 @@ export function allocationShare(b: { allocations: Allocation[]; allowances: Allo
 		left += a.remaining;
 	}
 	for (const a of b.allowances) {
-		if (a.limit === null) continue;
+		if (a.limit === null || (modules && !modules.has(a.module))) continue;
 		base += a.limit;
 		left += Math.max(a.limit - a.used, 0);
 	}

@@ -29,6 +29,8 @@ export interface UsePace {
 	refusals: number;
 	/** Operations (spent or refused) in the last 10 minutes. */
 	operations: number;
+	/** The modules of the features it spent on in the last hour (their free allowances are what that use can draw on). */
+	modules: string[];
 }
 
 /**
@@ -40,18 +42,19 @@ export interface UsePace {
 export async function recentPace(exec: Executor, now?: Date): Promise<UsePace[]> {
 	const at = sql`coalesce(${now?.toISOString() ?? null}::timestamptz, now())`;
 	const rows = await queryRows<{
-		account_id: string; key_id: string | null; whole: boolean; last_hour: string; refusals: string; operations: string; baseline: string | null; has_history: boolean;
+		account_id: string; key_id: string | null; whole: boolean; last_hour: string; refusals: string; operations: string; baseline: string | null; has_history: boolean; modules: string[];
 	}>(exec, sql`
 		with recent as (
 			select o.account_id, o.actor_key_id as key_id, grouping(o.actor_key_id) = 1 as whole,
 			       coalesce(sum(o.cost) filter (where ${spent}), 0) as last_hour,
 			       count(*) filter (where o.status = 'refused' and o.created_at > ${at} - interval '10 minutes') as refusals,
-			       count(*) filter (where o.created_at > ${at} - interval '10 minutes' and o.kind in ('consume', 'hold', 'settle')) as operations
-			  from operations o
+			       count(*) filter (where o.created_at > ${at} - interval '10 minutes' and o.kind in ('consume', 'hold', 'settle')) as operations,
+			       coalesce(array_agg(distinct f.module) filter (where ${spent} and f.module is not null), '{}') as modules
+			  from operations o left join features f on f.key = o.feature
 			 where o.created_at > ${at} - interval '1 hour' and o.created_at < ${at} + interval '1 millisecond' and o.kind in ('consume', 'hold', 'settle')
 			 group by grouping sets ((o.account_id), (o.account_id, o.actor_key_id))
 		)
-		select r.account_id, r.key_id, r.whole, r.last_hour, r.refusals, r.operations,
+		select r.account_id, r.key_id, r.whole, r.last_hour, r.refusals, r.operations, r.modules,
 		       b.baseline, coalesce(b.has_history, false) as has_history
 		  from recent r
 		  left join lateral (
@@ -70,7 +73,8 @@ export async function recentPace(exec: Executor, now?: Date): Promise<UsePace[]>
 		baseline: Number(r.baseline ?? 0),
 		hasHistory: r.has_history,
 		refusals: Number(r.refusals),
-		operations: Number(r.operations)
+		operations: Number(r.operations),
+		modules: r.modules
 	}));
 }
 
