@@ -39,22 +39,40 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
+                    };
+                };
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -63,7 +81,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -132,49 +153,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest` */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -183,7 +219,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -236,22 +275,40 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
+                    };
+                };
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -260,7 +317,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -316,31 +376,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
+                    };
+                };
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -349,7 +430,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -451,49 +535,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -502,16 +601,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `unknown_feature`: no such feature. `unknown_model`: no such model */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "unknown_feature" | "unknown_model";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -520,7 +625,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -529,7 +637,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -554,7 +665,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -632,67 +743,88 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json" | "idempotency_key_missing";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`: the message says “more than the N spendable on this feature and model”), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
+                /** @description Every refusal's `details.operation` says what was refused (`consume` or `hold`) and `details.cost` what it costs (a hold: its `max_tokens`). `insufficient_tokens`: not enough tokens: `details.available` is what this request could spend (its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), and the message says “more than the N spendable on this feature and model”. `allowance_exhausted`: the feature's free allowance has fewer tokens left than the request needs (it may not be used up: “more than the 8,800 left”) and no lot may pay the rest; message: the module's limit message. `cap_reached`: a spending limit (the member's cap, or the site's) would be passed; message: the module's limit message */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "insufficient_tokens" | "allowance_exhausted" | "cap_reached";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this user: hide it */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden" | "feature_disabled";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -701,16 +833,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_feature`: no such feature. `unknown_model`: no such model */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "idempotency_key_reused" | "unknown_feature" | "unknown_model";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -719,7 +857,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -728,7 +869,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -753,7 +897,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -837,67 +981,88 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json" | "idempotency_key_missing";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`: the message says “more than the N spendable on this feature and model”), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
+                /** @description Every refusal's `details.operation` says what was refused (`consume` or `hold`) and `details.cost` what it costs (a hold: its `max_tokens`). `insufficient_tokens`: not enough tokens: `details.available` is what this request could spend (its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), and the message says “more than the N spendable on this feature and model”. `allowance_exhausted`: the feature's free allowance has fewer tokens left than the request needs (it may not be used up: “more than the 8,800 left”) and no lot may pay the rest; message: the module's limit message. `cap_reached`: a spending limit (the member's cap, or the site's) would be passed; message: the module's limit message */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "insufficient_tokens" | "allowance_exhausted" | "cap_reached";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this user: hide it */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden" | "feature_disabled";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -906,16 +1071,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_feature`: no such feature. `unknown_model`: no such model */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "idempotency_key_reused" | "unknown_feature" | "unknown_model";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -924,7 +1095,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -933,7 +1107,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -958,7 +1135,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -993,58 +1170,76 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly. `hold_expired`: the hold expired (its tokens went back). `hold_already_settled`: the hold was settled or released already */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight" | "hold_expired" | "hold_already_settled";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1053,16 +1248,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request. `invalid_input`: a `tokens` above what the hold holds */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_reused" | "invalid_input";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -1071,7 +1272,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1080,7 +1284,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1105,7 +1312,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1134,58 +1341,76 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly. `hold_expired`: the hold expired (its tokens went back). `hold_already_settled`: the hold was settled or released already */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight" | "hold_expired" | "hold_already_settled";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1194,16 +1419,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_reused";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -1212,7 +1443,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1221,7 +1455,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1246,7 +1483,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -1297,58 +1534,76 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json" | "idempotency_key_missing";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1357,16 +1612,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a value the ledger refuses (an expiry in the past). `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_model`: no such model */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "idempotency_key_reused" | "unknown_model";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1375,7 +1636,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1434,49 +1698,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a `cursor` this list did not give */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1485,7 +1764,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1534,49 +1816,64 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest` */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1585,7 +1882,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1637,31 +1937,40 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1670,7 +1979,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1718,40 +2030,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1760,16 +2084,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a URL Quota will not send to (`details.fieldErrors.url` says why) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1778,7 +2108,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1829,40 +2162,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1871,7 +2216,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1903,40 +2251,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1945,7 +2305,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1996,49 +2359,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -2047,16 +2425,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a URL Quota will not send to (`details.fieldErrors.url` says why) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -2065,7 +2449,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2132,40 +2519,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -2174,7 +2573,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2223,49 +2625,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `conflict`: the state does not allow it now */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "conflict";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -2274,7 +2691,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2339,49 +2759,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -2390,16 +2825,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest` */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -2408,7 +2849,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2499,13 +2943,16 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid` */
@@ -2523,7 +2970,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2565,13 +3015,16 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid` */
@@ -2589,7 +3042,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
