@@ -27,7 +27,7 @@ const codeText = {
 	insufficient_tokens:
 		'not enough tokens: `details.available` is what this request could spend (its feature\'s free allowance and the lots its model may use, as `remaining` counts them; not the account\'s `available`), and the message says “more than the N spendable on this feature and model”',
 	allowance_exhausted:
-		"the feature's free allowance has fewer tokens left than the request needs (it may not be used up: “more than the 8,800 left”) and no lot may pay the rest; message: the module's limit message",
+		"the feature's free allowance has fewer tokens left than the request needs (not necessarily none: “more than the 8,800 left”) and the account has no tokens of its own this model may use; message: the module's limit message",
 	cap_reached: "a spending limit (the member's cap, or the site's) would be passed; message: the module's limit message",
 	feature_disabled: 'the feature is off for this user: hide it',
 	forbidden:
@@ -84,6 +84,22 @@ function errorResponses(codes: Documented[], invalid422?: string, always: Docume
 		])
 	);
 }
+/**
+ * Every refusal code REST documents, grouped by status with what it means (the table on
+ * /developers; each route's own list is in its OpenAPI responses).
+ */
+export function refusalMeanings(): { status: number; codes: { code: string; meaning: string }[] }[] {
+	const rows = new Map<number, { code: string; meaning: string }[]>([
+		[400, [{ code: 'invalid_input', meaning: INVALID_400.replace(/^`invalid_input`: /, '') }]],
+		[422, [{ code: 'invalid_input', meaning: `a well-formed request a rule refuses: ${NO_TARGET}, a value the ledger refuses` }]]
+	]);
+	for (const [code, meaning] of Object.entries(codeText)) {
+		const status = answers[code as keyof typeof codeText].status;
+		rows.set(status, [...(rows.get(status) ?? []), { code, meaning }]);
+	}
+	return [...rows].sort(([a], [b]) => a - b).map(([status, codes]) => ({ status, codes }));
+}
+
 const NO_TARGET = 'a site key named no `user`, `team` or `guest`';
 const errors = (codes: Documented[] = [], invalid422 = NO_TARGET) => errorResponses(codes, codes.includes('invalid_input') ? invalid422 : undefined);
 
