@@ -45,6 +45,7 @@ for (const size of sizes) {
 				await member.page.goto('/more');
 				await member.page.getByRole('heading', { name: 'More' }).waitFor();
 				await expect(member.page.getByRole('link', { name: /^Admin/ }).count()).resolves.toBe(0);
+				await expect(member.page.getByRole('link', { name: /^Developers/ }).count()).resolves.toBe(0);
 			} finally {
 				await member.context.close();
 			}
@@ -52,6 +53,8 @@ for (const size of sizes) {
 
 		it('shows the site admin the console from the navigation', async () => {
 			await page.goto(size.name === 'phone' ? '/more' : '/dashboard');
+			// The developer guide is where a site admin looks for how to integrate: on More beside Admin.
+			if (size.name === 'phone') expect(await page.getByRole('link', { name: /^Developers/ }).getAttribute('href')).toBe('/developers');
 			await page.getByRole('link', { name: /^Admin/ }).first().click();
 			await page.waitForURL('**/admin');
 			await page.getByRole('navigation', { name: 'Admin console' }).waitFor();
