@@ -39,22 +39,40 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
+                    };
+                };
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -63,7 +81,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -132,49 +153,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest` */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -183,7 +219,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -236,22 +275,40 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
+                    };
+                };
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -260,7 +317,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -316,31 +376,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
+                    };
+                };
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -349,7 +430,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -453,49 +537,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -504,16 +603,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `unknown_feature`: no such feature. `unknown_model`: no such model */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "unknown_feature" | "unknown_model";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -522,7 +627,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -531,7 +639,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -556,7 +667,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -634,67 +745,88 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json" | "idempotency_key_missing";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`: the message says “more than the N spendable on this feature and model”), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
+                /** @description Every refusal's `details.operation` says what was refused (`consume` or `hold`) and `details.cost` what it costs (a hold: its `max_tokens`). `insufficient_tokens`: not enough tokens: `details.available` is what this request could spend (its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), and the message says “more than the N spendable on this feature and model”. `allowance_exhausted`: the feature's free allowance has fewer tokens left than the request needs (not necessarily none: “more than the 8,800 left”) and the account has no tokens of its own this model may use; message: the module's limit message. `cap_reached`: a spending limit (the member's cap, or the site's) would be passed; message: the module's limit message */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "insufficient_tokens" | "allowance_exhausted" | "cap_reached";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit (a guest gets nothing); message: the module's limit message. A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden" | "feature_disabled";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -703,16 +835,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_feature`: no such feature. `unknown_model`: no such model */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "idempotency_key_reused" | "unknown_feature" | "unknown_model";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -721,7 +859,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -730,7 +871,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -755,7 +899,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -839,67 +983,88 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json" | "idempotency_key_missing";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`: the message says “more than the N spendable on this feature and model”), `allowance_exhausted` or `cap_reached` (message: the module's limit message) */
+                /** @description Every refusal's `details.operation` says what was refused (`consume` or `hold`) and `details.cost` what it costs (a hold: its `max_tokens`). `insufficient_tokens`: not enough tokens: `details.available` is what this request could spend (its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`), and the message says “more than the N spendable on this feature and model”. `allowance_exhausted`: the feature's free allowance has fewer tokens left than the request needs (not necessarily none: “more than the 8,800 left”) and the account has no tokens of its own this model may use; message: the module's limit message. `cap_reached`: a spending limit (the member's cap, or the site's) would be passed; message: the module's limit message */
                 402: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "insufficient_tokens" | "allowance_exhausted" | "cap_reached";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit (a guest gets nothing); message: the module's limit message. A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden" | "feature_disabled";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -908,16 +1073,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_feature`: no such feature. `unknown_model`: no such model */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "idempotency_key_reused" | "unknown_feature" | "unknown_model";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -926,7 +1097,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -935,7 +1109,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -960,7 +1137,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -995,58 +1172,76 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly. `hold_expired`: the hold expired (its tokens went back). `hold_already_settled`: the hold was settled or released already */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight" | "hold_expired" | "hold_already_settled";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1055,16 +1250,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request. `invalid_input`: a `tokens` above what the hold holds */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_reused" | "invalid_input";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -1073,7 +1274,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1082,7 +1286,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1107,7 +1314,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1136,58 +1343,76 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly. `hold_expired`: the hold expired (its tokens went back). `hold_already_settled`: the hold was settled or released already */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight" | "hold_expired" | "hold_already_settled";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1196,16 +1421,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_reused";
+                        };
                     };
                 };
                 /** @description `rate_limited`: too many requests for this API key (see `Retry-After`) */
@@ -1214,7 +1445,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "rate_limited";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1223,7 +1457,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1248,7 +1485,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -1299,58 +1536,76 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json" | "idempotency_key_missing";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_in_flight";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1359,16 +1614,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a value the ledger refuses (an expiry in the past). `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_model`: no such model */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "idempotency_key_reused" | "unknown_model";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1377,7 +1638,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1436,49 +1700,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a `cursor` this list did not give */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1487,7 +1766,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1536,49 +1818,64 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest` */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1587,7 +1884,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1639,31 +1939,40 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1672,7 +1981,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1720,40 +2032,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1762,16 +2086,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a URL Quota will not send to (`details.fieldErrors.url` says why) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1780,7 +2110,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1831,40 +2164,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1873,7 +2218,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1905,40 +2253,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -1947,7 +2307,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -1998,49 +2361,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -2049,16 +2427,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a URL Quota will not send to (`details.fieldErrors.url` says why) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -2067,7 +2451,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2134,40 +2521,52 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -2176,7 +2575,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2225,49 +2627,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
                     };
                 };
-                /** @description `idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict` */
+                /** @description `conflict`: the state does not allow it now */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "conflict";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -2276,7 +2693,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2341,49 +2761,64 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
                     };
                 };
-                /** @description `unauthorized`: no or bad API key */
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
                     };
                 };
-                /** @description `forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
                     };
                 };
-                /** @description `not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours). `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found" | "unknown_user";
+                        };
                     };
                 };
-                /** @description `payload_too_large`: body larger than 64 KB */
+                /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
                     };
                 };
                 /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -2392,16 +2827,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
                     };
                 };
-                /** @description `invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused` */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest` */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
@@ -2410,7 +2851,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2501,13 +2945,16 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid` */
@@ -2525,7 +2972,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };
@@ -2567,13 +3017,16 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing` */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
                     };
                 };
                 /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid` */
@@ -2591,7 +3044,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
                     };
                 };
             };

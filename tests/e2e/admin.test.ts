@@ -45,6 +45,7 @@ for (const size of sizes) {
 				await member.page.goto('/more');
 				await member.page.getByRole('heading', { name: 'More' }).waitFor();
 				await expect(member.page.getByRole('link', { name: /^Admin/ }).count()).resolves.toBe(0);
+				await expect(member.page.getByRole('link', { name: /^Developers/ }).count()).resolves.toBe(0);
 			} finally {
 				await member.context.close();
 			}
@@ -52,6 +53,8 @@ for (const size of sizes) {
 
 		it('shows the site admin the console from the navigation', async () => {
 			await page.goto(size.name === 'phone' ? '/more' : '/dashboard');
+			// The developer guide is where a site admin looks for how to integrate: on More beside Admin.
+			if (size.name === 'phone') expect(await page.getByRole('link', { name: /^Developers/ }).getAttribute('href')).toBe('/developers');
 			await page.getByRole('link', { name: /^Admin/ }).first().click();
 			await page.waitForURL('**/admin');
 			await page.getByRole('navigation', { name: 'Admin console' }).waitFor();
@@ -155,6 +158,24 @@ for (const size of sizes) {
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(`Site user ${id}`);
 			await page.getByText(`No account matches “Site user ${id}”.`).waitFor();
+		});
+
+		onPhone(size, "shows on a team pool's page the team id a site key names it by, with a button to copy it, and the API answers the team's figures with it", async () => {
+			await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill('Acme Studio');
+			await page.getByRole('link', { name: 'Acme Studio' }).first().click();
+			const line = page.getByText(/^In the API: team=/);
+			await line.waitFor();
+			const id = (await line.locator('code').innerText()).replace(/^team=/, '');
+			expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+			await line.getByRole('button', { name: 'Copy id' }).click();
+			await line.getByRole('button', { name: 'Copied' }).waitFor();
+			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id);
+			const shown = Number((await page.locator('.figure').first().innerText()).replace(/\D/g, ''));
+			const res = await fetch(`${baseURL()}/api/v1/balance?team=${id}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
+			expect(res.status).toBe(200);
+			expect(((await res.json()) as { available: number }).available).toBe(shown);
 		});
 
 		onPhone(size, 'keeps the users list’s search and order, and the audit log’s filters, in the URL: a reload, back and a shared link show the same list', async () => {

@@ -21,6 +21,20 @@ describe('API docs page on a phone', () => {
 			expect(await page.getByRole('heading', { name: title }).isVisible()).toBe(true);
 		}
 		const origin = new URL(page.url()).origin;
+		// Beyond REST: how to install the SDK (it is not on the registry), the widget with this server's script, and how to verify a webhook.
+		for (const title of ['TypeScript SDK', 'Usage widget for your pages', 'Webhooks to your backend']) {
+			expect(await page.getByRole('heading', { name: title }).isVisible()).toBe(true);
+		}
+		expect(await page.getByLabel('shell: install the SDK').textContent()).toContain('npm install /path/to/quota/sdk/quota-sdk-');
+		expect(await page.getByLabel('HTML: show the widget').textContent()).toContain(`<script src="${origin}/embed/quota-usage.js" defer></script>`);
+		expect(await page.getByLabel('Node: verify a webhook by hand').textContent()).toContain("createHmac('sha256', key).update(`${id}.${timestamp}.${body}`)");
+		// Each endpoint says what the OpenAPI document says of it: consume requires an Idempotency-Key, check takes none and cannot answer its refusals.
+		expect(await page.locator('#consume').getByText('Idempotency-Key: required').isVisible()).toBe(true);
+		expect(await page.locator('#check').getByText('Idempotency-Key:').count()).toBe(0);
+		const checkRefusals = await page.locator('#check details.refusals').textContent();
+		expect(checkRefusals).toContain('unknown_feature');
+		expect(checkRefusals).not.toContain('idempotency_key');
+		expect(await page.locator('#errors').textContent()).toContain('fewer tokens left than the request needs');
 		const consumeCurl = await page.locator('#consume pre').first().textContent();
 		expect(consumeCurl).toContain(`curl -sS -X POST "${origin}/api/v1/consume"`);
 		expect(consumeCurl).toContain('Idempotency-Key: $(openssl rand -hex 16)');

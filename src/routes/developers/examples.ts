@@ -47,9 +47,9 @@ export const examples: Example[] = [
 		method: 'POST',
 		path: '/api/v1/check',
 		title: 'Show the cost before running',
-		about: 'Prices the operation on the server, says who would pay and the green/yellow/red level. Changes nothing: call it to show the cost in your UI.',
+		about: 'Prices the operation on the server, says who would pay (free allowance first, as consume spends) and the green/yellow/red level. Changes nothing: call it to show the cost in your UI.',
 		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano' },
-		response: { status: 200, body: { allowed: true, cost: 250, level: 'ok', paid_by: [{ type: 'allowance', id: '5d2a…', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining_after: 59630, active: true, reason: null, message: null } }
+		response: { status: 200, body: { allowed: true, cost: 250, level: 'ok', paid_by: [{ type: 'allowance', id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining_after: 59630, active: true, reason: null, message: null } }
 	},
 	{
 		id: 'consume',
@@ -59,24 +59,24 @@ export const examples: Example[] = [
 		about: "Spends atomically: free allowance first, then lots (model-specific first, soonest expiry first). Send a fresh Idempotency-Key per use and reuse it on retries: the same key and body give back the first answer and spend once. 402 carries the module's limit message; 403 feature_disabled means hide the feature.",
 		idempotent: true,
 		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano', metadata: { conversation: 'c_81' } },
-		response: { status: 200, body: { operation_id: '6f1c…', cost: 250, paid_by: [{ type: 'lot', id: '0c9e…', label: 'purchase', model: 'gpt-5-nano', tokens: 250, unlimited: false }], remaining: 49750 } }
+		response: { status: 200, body: { operation_id: '6f1c2b7a-8d3e-4c5f-a1b2-c3d4e5f60718', cost: 250, paid_by: [{ type: 'allowance', id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining: 59630 } }
 	},
 	{
 		id: 'holds',
 		method: 'POST',
 		path: '/api/v1/holds',
 		title: 'Hold tokens while a reply streams',
-		about: 'Reserves up to max_tokens for ttl_seconds; other uses cannot spend them meanwhile. Then POST /api/v1/holds/{id}/settle with {"tokens": <real cost>} (the rest is released) or /release. A hold settles at most once; an expired hold answers 409 hold_expired.',
+		about: 'Reserves up to max_tokens for ttl_seconds; other uses cannot spend them meanwhile. Then POST /api/v1/holds/{id}/settle with {"tokens": <real cost>} (the rest is released) or /release. A hold closes once: a second settle or release answers 409 hold_already_settled, so their Idempotency-Key is optional (with one, a retry gets the first answer back); an expired hold answers 409 hold_expired.',
 		idempotent: true,
 		body: { user: 'wp-42', feature: 'ai_bots', max_tokens: 2000, ttl_seconds: 120 },
 		response: {
 			status: 201,
 			body: {
-				hold_id: '3b7d…',
+				hold_id: '3b7d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
 				held: 2000,
 				expires_at: '2026-11-23T10:02:00.000Z',
-				paid_by: [{ type: 'lot', id: '0c9e…', label: 'purchase', model: 'gpt-5-nano', tokens: 2000, unlimited: false }],
-				remaining: 47750
+				paid_by: [{ type: 'allowance', id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', label: 'chat', model: null, tokens: 2000, unlimited: false }],
+				remaining: 57880
 			}
 		}
 	},
@@ -88,7 +88,7 @@ export const examples: Example[] = [
 		about: 'Gifts, referrals and event tokens, optionally for one model and with an expiry. Once per Idempotency-Key.',
 		idempotent: true,
 		body: { user: 'wp-42', tokens: 1000, source: 'referral', expires_at: NEXT_NEW_YEARS_EVE, note: 'Invited a friend' },
-		response: { status: 201, body: { lot_id: '5a2e…', operation_id: '77b0…', tokens: 1000, created: true } }
+		response: { status: 201, body: { lot_id: '5a2e6b7c-8d9e-4f0a-b1c2-d3e4f5a6b7c8', operation_id: '77b0c1d2-e3f4-4a5b-8c6d-7e8f9a0b1c2d', tokens: 1000, created: true } }
 	},
 	{
 		id: 'usage',
@@ -96,21 +96,8 @@ export const examples: Example[] = [
 		path: '/api/v1/usage?user=wp-42&limit=50',
 		title: 'Read the usage history',
 		about: 'Newest first, 50 per page; pass next_cursor as cursor for the next page. "remaining" is what was left to spend on that feature and model after the use (not the account balance).',
-		response: { status: 200, body: { data: [{ id: '6f1c…', generator: 'gpt-5-nano', feature: 'ai_bots', model: 'gpt-5-nano', tokens_used: 285, date: '2026-01-03T07:58:00.000Z', remaining: 49715 }], next_cursor: null } }
+		response: { status: 200, body: { data: [{ id: '6f1c2b7a-8d3e-4c5f-a1b2-c3d4e5f60718', generator: 'gpt-5-nano', feature: 'ai_bots', model: 'gpt-5-nano', tokens_used: 285, date: '2026-01-03T07:58:00.000Z', remaining: 59595 }], next_cursor: null } }
 	}
-];
-
-export const errors: [number, string, string][] = [
-	[400, 'invalid_input · invalid_json · idempotency_key_missing', 'The body, query or headers are malformed; details name the fields.'],
-	[401, 'unauthorized', 'No key, or a revoked or unknown key.'],
-	[402, 'insufficient_tokens · allowance_exhausted · cap_reached', 'Not enough tokens, free allowance used up, or a spending limit reached. message is the text to show.'],
-	[403, 'feature_disabled · forbidden', 'The feature is off for this user, or the key may not act on that account (or lacks a scope).'],
-	[404, 'not_found', 'No such team, hold or feature.'],
-	[409, 'idempotency_key_in_flight · hold_expired · hold_already_settled', 'Retry later, or the hold is closed.'],
-	[413, 'payload_too_large', 'Bodies are limited to 64 KB.'],
-	[415, 'unsupported_media_type', 'Send Content-Type: application/json.'],
-	[422, 'idempotency_key_reused · unknown_feature · unknown_model', 'The key was used with another body, or the feature or model does not exist.'],
-	[429, 'rate_limited', 'Too many requests for this key; wait Retry-After seconds.']
 ];
 
 /** The one line a reader runs first; every example below reads the key from it. */
@@ -141,4 +128,10 @@ export function fetchModule(e: Example, origin: string): string {
 		`});`,
 		`const data = await res.json();`
 	].join('\n');
+}
+
+/** The documented route an example's path is one of (`/api/v1/feature-rates/ai_bots` is `…/{featureKey}`). */
+export function routeOf(e: Example, routes: string[]): string | undefined {
+	const path = e.path.split('?')[0]!;
+	return routes.find((r) => new RegExp(`^${r.replace(/\{\w+\}/g, '[^/]+')}$`).test(path));
 }

@@ -159,6 +159,9 @@ export async function authenticateApiKey(db: Db, bearerValue: string | null | un
 	return keptKeys(db).lookup(hash, () => lookUpKey(db, hash));
 }
 
+/** Where a paused key is resumed: a site key by a site admin, an account key by its owner. */
+const RESUMED_IN = { site: 'a site admin resumes it in Admin → API keys', account: 'its owner resumes it in Settings → API keys' } as const;
+
 async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 	const [row] = await db.rows<{ id: string; kind: 'site' | 'account'; account_id: string | null; scopes: ApiKeyScope[]; paused: boolean }>(sql`
 		with k as (
@@ -175,7 +178,7 @@ async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 		-- scopes as JSON: postgres.js does not parse array columns in raw reads (db/client.ts, fetch_types)
 		select k.id, k.kind, k.account_id, to_jsonb(k.scopes) as scopes, k.paused, (select count(*) from touched) as touched from k`);
 	if (!row) throw rejected();
-	if (row.paused) throw new DomainError('forbidden', 'This API key is paused by its owner: resume it in Settings, or use another key.');
+	if (row.paused) throw new DomainError('forbidden', `This API key is paused: ${RESUMED_IN[row.kind]}, or use another key.`, { reason: 'paused' });
 	return { keyId: row.id, kind: row.kind, accountId: row.account_id, scopes: row.scopes };
 }
 

@@ -6,6 +6,7 @@ import * as s from './schemas';
 import * as wh from './webhook-schemas';
 import * as em from './embed-schemas';
 import { endpointInput, endpointPatch } from '../webhooks/endpoints';
+import { answers, type AnswerCode } from '../http/refusals';
 
 // OpenAPI 3.1 generated from the same zod schemas that validate requests (JSON Schema 2020-12).
 
@@ -17,27 +18,95 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 }
 
 const errorRef = { $ref: '#/components/schemas/Error' };
-const errorText: Record<number, string> = {
-	400: '`invalid_input` (a field or header fails its schema, or holds text that cannot be stored: NUL, an unpaired surrogate; `details.fieldErrors` names it), `invalid_json`, `idempotency_key_missing`',
-	401: '`unauthorized`: no or bad API key',
-	402: "Every refusal's `details.operation` says what was refused (`consume`, `hold`, or `check` in a check's answer) and `details.cost` what it costs (a hold: its `max_tokens`, what it needs). `insufficient_tokens` (`details.cost`, and `details.available`: what this request could spend, its feature's free allowance and the lots its model may use, as `remaining` counts them; not the account's `available`: the message says “more than the N spendable on this feature and model”), `allowance_exhausted` or `cap_reached` (message: the module's limit message)",
-	403: "`forbidden` (a missing scope, or an account the key may not act on) or `feature_disabled`: the feature is off for this account, so hide it (the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit: a guest gets nothing; message: the module's limit message). A check answers the same with `active: false`",
-	404: '`not_found`: no such team, hold or feature; `unknown_user`: a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits)',
-	409: '`idempotency_key_in_flight`, `hold_expired`, `hold_already_settled` or `conflict`',
-	413: '`payload_too_large`: body larger than 64 KB',
-	415: '`unsupported_media_type`: a body that is not `application/json`',
-	422: '`invalid_input` (a site key named no `user`, `team` or `guest`; a value the ledger refuses), `unknown_feature`, `unknown_model` or `idempotency_key_reused`',
-	429: '`rate_limited`: too many requests for this API key (see `Retry-After`)',
-	500: "`internal_error`: a fault on Quota's side, logged under the `ref` in the message"
-};
-const errors = (...codes: number[]) =>
-	Object.fromEntries(
-		[400, 401, ...codes, 500].map((c) => [String(c), { description: errorText[c]!, content: { 'application/json': { schema: errorRef } } }])
+
+/** What each refusal code means, said once; a route lists the codes it can answer (`errors`). */
+const codeText = {
+	invalid_json: 'the body is not JSON',
+	idempotency_key_missing: 'no `Idempotency-Key` header (this route requires one)',
+	unauthorized: 'no API key, or an unknown or revoked one',
+	insufficient_tokens:
+		'not enough tokens: `details.available` is what this request could spend (its feature\'s free allowance and the lots its model may use, as `remaining` counts them; not the account\'s `available`), and the message says “more than the N spendable on this feature and model”',
+	allowance_exhausted:
+		"the feature's free allowance has fewer tokens left than the request needs (not necessarily none: “more than the 8,800 left”) and the account has no tokens of its own this model may use; message: the module's limit message",
+	cap_reached: "a spending limit (the member's cap, or the site's) would be passed; message: the module's limit message",
+	feature_disabled:
+		"the feature is off for this account, so hide it: the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit (a guest gets nothing); message: the module's limit message. A check answers the same with `active: false`",
+	forbidden:
+		'the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys)',
+	not_found: 'no such resource (the path names one that does not exist, or is not yours)',
+	unknown_user: 'a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits)',
+	unknown_feature: 'no such feature',
+	unknown_model: 'no such model',
+	hold_expired: 'the hold expired (its tokens went back)',
+	hold_already_settled: 'the hold was settled or released already',
+	idempotency_key_in_flight: 'a request with this Idempotency-Key is still running: retry shortly',
+	idempotency_key_reused: 'this Idempotency-Key was used with another request',
+	conflict: 'the state does not allow it now',
+	payload_too_large: 'the body is larger than 64 KB',
+	unsupported_media_type: 'a body that is not `application/json`',
+	rate_limited: 'too many requests for this API key (see `Retry-After`)',
+	internal_error: "a fault on Quota's side, logged under the `ref` in the message"
+} satisfies Partial<Record<AnswerCode, string>>;
+type Documented = keyof typeof codeText | 'invalid_input';
+
+/** `invalid_input` is 400 when the request breaks its schema, 422 when the domain refuses a well-formed value (its meaning per route). */
+const INVALID_400 = '`invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it';
+const PREFACE_402 = "Every refusal's `details.operation` says what was refused (`consume` or `hold`) and `details.cost` what it costs (a hold: its `max_tokens`)";
+const BODY: Documented[] = ['invalid_json', 'payload_too_large', 'unsupported_media_type'];
+const TARGET: Documented[] = ['forbidden', 'not_found', 'unknown_user', 'invalid_input'];
+const IDEMPOTENT: Documented[] = ['idempotency_key_in_flight', 'idempotency_key_reused'];
+const URL_REFUSED = 'a URL Quota will not send to (`details.fieldErrors.url` says why)';
+/** Settle and release: the caller's own hold, closed once. */
+const CLOSING: Documented[] = ['not_found', ...BODY, ...IDEMPOTENT, 'hold_expired', 'hold_already_settled', 'invalid_input', 'rate_limited'];
+const SPENDING: Documented[] = [...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_key_missing', 'insufficient_tokens', 'allowance_exhausted', 'cap_reached', 'feature_disabled', 'unknown_feature', 'unknown_model', 'rate_limited'];
+
+/**
+ * A route's error answers from the codes it can give (every route: 400 `invalid_input` for a
+ * malformed request, 401, a paused key's 403, 500): each status lists its codes in the description
+ * and as the `error` enum of its body, so a client (and the contract test) knows exactly which.
+ * `invalid422` says what a 422 `invalid_input` means on this route, when it can answer one.
+ */
+function errorResponses(codes: Documented[], invalid422?: string, always: Documented[] = ['unauthorized', 'forbidden']) {
+	const byStatus = new Map<number, string[]>([[400, ['invalid_input']]]);
+	const texts = new Map<number, string[]>([[400, [INVALID_400]], [402, [PREFACE_402]]]);
+	for (const code of new Set<Documented>([...always, ...codes, 'internal_error'])) {
+		if (code === 'invalid_input' && !invalid422) throw new Error('Say what a 422 invalid_input means on this route.');
+		const status = code === 'invalid_input' ? 422 : answers[code].status;
+		byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+		texts.set(status, [...(texts.get(status) ?? []), `\`${code}\`: ${code === 'invalid_input' ? invalid422 : codeText[code]}`]);
+	}
+	return Object.fromEntries(
+		[...byStatus].sort(([a], [b]) => a - b).map(([status, list]) => [
+			String(status),
+			{
+				description: texts.get(status)!.join('. '),
+				content: { 'application/json': { schema: { allOf: [errorRef, { type: 'object', properties: { error: { enum: list } } }] } } }
+			}
+		])
 	);
+}
+/**
+ * Every refusal code REST documents, grouped by status with what it means (the table on
+ * /developers; each route's own list is in its OpenAPI responses).
+ */
+export function refusalMeanings(): { status: number; codes: { code: string; meaning: string }[] }[] {
+	const rows = new Map<number, { code: string; meaning: string }[]>([
+		[400, [{ code: 'invalid_input', meaning: INVALID_400.replace(/^`invalid_input`: /, '') }]],
+		[422, [{ code: 'invalid_input', meaning: `a well-formed request a rule refuses: ${NO_TARGET}, a value the ledger refuses` }]]
+	]);
+	for (const [code, meaning] of Object.entries(codeText)) {
+		const status = answers[code as keyof typeof codeText].status;
+		rows.set(status, [...(rows.get(status) ?? []), { code, meaning }]);
+	}
+	return [...rows].sort(([a], [b]) => a - b).map(([status, codes]) => ({ status, codes }));
+}
+
+const NO_TARGET = 'a site key named no `user`, `team` or `guest`';
+const errors = (codes: Documented[] = [], invalid422 = NO_TARGET) => errorResponses(codes, codes.includes('invalid_input') ? invalid422 : undefined);
 
 /** The widget's routes: 401 says why the embed token no longer reads. */
 const embedErrors = {
-	...errors(),
+	...errorResponses([], undefined, []),
 	401: { description: '`unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid`', content: { 'application/json': { schema: errorRef } } }
 };
 
@@ -45,7 +114,9 @@ const idempotencyHeader = (required: boolean) => ({
 	name: 'Idempotency-Key',
 	in: 'header',
 	required,
-	description: 'Scoped to your API key: a retry with the same key and body returns the first answer and spends once.',
+	description: required
+		? 'Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once.'
+		: 'Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409.',
 	schema: jsonSchema(s.idempotencyHeader.shape['Idempotency-Key'], 'input')
 });
 
@@ -130,7 +201,7 @@ function buildDocument() {
 				get: {
 					summary: 'Balances per model, allowances, available and held tokens',
 					parameters: targetParameters(s.targetQuery),
-					responses: { ...ok(200, s.responses.balance, 'Balances'), ...errors(403, 404, 422) }
+					responses: { ...ok(200, s.responses.balance, 'Balances'), ...errors(TARGET) }
 				}
 			},
 			'/api/v1/feature-rates': {
@@ -143,14 +214,14 @@ function buildDocument() {
 				get: {
 					summary: "One feature's rate",
 					parameters: parameters(s.featureParams, 'path', true),
-					responses: { ...ok(200, z.object({ success: z.literal(true), data: s.responses.featureRate }), 'Rate'), ...errors(404) }
+					responses: { ...ok(200, z.object({ success: z.literal(true), data: s.responses.featureRate }), 'Rate'), ...errors(['not_found']) }
 				}
 			},
 			'/api/v1/check': {
 				post: {
 					summary: 'What an operation would cost and who would pay; changes nothing',
 					requestBody: body(s.checkBody),
-					responses: { ...ok(200, s.responses.check, 'Cost preview'), ...errors(403, 404, 413, 415, 422, 429) }
+					responses: { ...ok(200, s.responses.check, 'Cost preview'), ...errors([...TARGET, ...BODY, 'unknown_feature', 'unknown_model', 'rate_limited']) }
 				}
 			},
 			'/api/v1/consume': {
@@ -158,7 +229,7 @@ function buildDocument() {
 					summary: 'Spend tokens for one use, atomically and at most once per Idempotency-Key',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.consumeBody),
-					responses: { ...ok(200, s.responses.consume, 'Spent'), ...errors(402, 403, 404, 409, 413, 415, 422, 429) }
+					responses: { ...ok(200, s.responses.consume, 'Spent'), ...errors(SPENDING) }
 				}
 			},
 			'/api/v1/holds': {
@@ -166,7 +237,7 @@ function buildDocument() {
 					summary: 'Reserve tokens for a running operation (a streaming reply)',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.holdBody),
-					responses: { ...ok(201, s.responses.hold, 'Held'), ...errors(402, 403, 404, 409, 413, 415, 422, 429) }
+					responses: { ...ok(201, s.responses.hold, 'Held'), ...errors(SPENDING) }
 				}
 			},
 			'/api/v1/holds/{id}/settle': {
@@ -174,7 +245,7 @@ function buildDocument() {
 					summary: 'Charge the real amount (≤ held); the rest is released',
 					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
 					requestBody: body(s.settleBody),
-					responses: { ...ok(200, s.responses.settle, 'Settled'), ...errors(403, 404, 409, 413, 415, 422, 429) }
+					responses: { ...ok(200, s.responses.settle, 'Settled'), ...errors(CLOSING, 'a `tokens` above what the hold holds') }
 				}
 			},
 			'/api/v1/holds/{id}/release': {
@@ -182,7 +253,7 @@ function buildDocument() {
 					summary: 'Give every held token back (no body needed)',
 					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
 					requestBody: body(s.emptyBody, false),
-					responses: { ...ok(200, s.responses.settle, 'Released'), ...errors(403, 404, 409, 413, 415, 422, 429) }
+					responses: { ...ok(200, s.responses.settle, 'Released'), ...errors(CLOSING.filter((c) => c !== 'invalid_input')) }
 				}
 			},
 			'/api/v1/grants': {
@@ -190,14 +261,14 @@ function buildDocument() {
 					summary: 'Grant bonus, referral, event or admin tokens (site keys)',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.grantBody),
-					responses: { ...ok(201, s.responses.grant, 'Granted'), ...errors(403, 404, 409, 413, 415, 422) }
+					responses: { ...ok(201, s.responses.grant, 'Granted'), ...errors([...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_key_missing', 'unknown_model'], `${NO_TARGET}, or a value the ledger refuses (an expiry in the past)`) }
 				}
 			},
 			'/api/v1/usage': {
 				get: {
 					summary: 'Usage history, newest first',
 					parameters: targetParameters(s.usageQuery),
-					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(403, 404, 422) }
+					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(TARGET, `${NO_TARGET}, or a \`cursor\` this list did not give`) }
 				}
 			},
 			'/api/v1/stream': {
@@ -209,58 +280,58 @@ function buildDocument() {
 							description: 'text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id)',
 							content: { 'text/event-stream': { schema: { type: 'string' } } }
 						},
-						...errors(403, 404, 422)
+						...errors(TARGET)
 					}
 				}
 			},
 			'/api/v1/webhook-endpoints': {
 				get: {
 					summary: "The site's webhook endpoints (site keys)",
-					responses: { ...ok(200, wh.webhookResponses.list, 'Every endpoint, newest first'), ...errors(403) }
+					responses: { ...ok(200, wh.webhookResponses.list, 'Every endpoint, newest first'), ...errors() }
 				},
 				post: {
 					summary: 'Register an endpoint for some event types; the answer holds its signing secret, shown only once (site keys)',
 					requestBody: body(endpointInput),
-					responses: { ...ok(201, wh.webhookResponses.created, 'Registered'), ...errors(403, 413, 415, 422) }
+					responses: { ...ok(201, wh.webhookResponses.created, 'Registered'), ...errors([...BODY, 'invalid_input'], URL_REFUSED) }
 				}
 			},
 			'/api/v1/webhook-endpoints/{id}': {
 				get: {
 					summary: 'One endpoint (site keys)',
 					parameters: parameters(wh.endpointParams, 'path', true),
-					responses: { ...ok(200, wh.webhookResponses.endpoint, 'The endpoint'), ...errors(403, 404) }
+					responses: { ...ok(200, wh.webhookResponses.endpoint, 'The endpoint'), ...errors(['not_found']) }
 				},
 				patch: {
 					summary: 'Change its URL, description or event types, or turn it off or on (site keys)',
 					parameters: parameters(wh.endpointParams, 'path', true),
 					requestBody: body(endpointPatch, false),
-					responses: { ...ok(200, wh.webhookResponses.endpoint, 'Changed'), ...errors(403, 404, 413, 415, 422) }
+					responses: { ...ok(200, wh.webhookResponses.endpoint, 'Changed'), ...errors(['not_found', ...BODY, 'invalid_input'], URL_REFUSED) }
 				},
 				delete: {
 					summary: 'Delete it with its delivery log (site keys)',
 					parameters: parameters(wh.endpointParams, 'path', true),
-					responses: { ...ok(200, wh.webhookResponses.deleted, 'Deleted'), ...errors(403, 404) }
+					responses: { ...ok(200, wh.webhookResponses.deleted, 'Deleted'), ...errors(['not_found']) }
 				}
 			},
 			'/api/v1/webhook-endpoints/{id}/deliveries': {
 				get: {
 					summary: 'The delivery log: each event sent to this endpoint, with its attempts (site keys)',
 					parameters: [...parameters(wh.endpointParams, 'path', true), ...parameters(wh.deliveriesQuery, 'query')],
-					responses: { ...ok(200, wh.webhookResponses.deliveries, 'A page of deliveries, newest first'), ...errors(403, 404) }
+					responses: { ...ok(200, wh.webhookResponses.deliveries, 'A page of deliveries, newest first'), ...errors(['not_found']) }
 				}
 			},
 			'/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver': {
 				post: {
 					summary: 'Send a delivery again now, with the same event id and body (site keys)',
 					parameters: parameters(wh.redeliverParams, 'path', true),
-					responses: { ...ok(202, wh.webhookResponses.redelivered, 'Queued'), ...errors(403, 404, 409) }
+					responses: { ...ok(202, wh.webhookResponses.redelivered, 'Queued'), ...errors(['not_found', 'conflict']) }
 				}
 			},
 			'/api/v1/embed-tokens': {
 				post: {
 					summary: 'A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys)',
 					requestBody: body(em.embedTokenBody),
-					responses: { ...ok(201, em.embedResponses.token, 'Made'), ...errors(403, 404, 413, 415, 422) }
+					responses: { ...ok(201, em.embedResponses.token, 'Made'), ...errors([...TARGET, ...BODY]) }
 				}
 			},
 			'/api/v1/embed/summary': {
