@@ -47,10 +47,11 @@ export default defineConfig({
 								{ name: 'forms', test: /src[\\/]lib[\\/](components[\\/](AuthForm|EmailField|NameField|PasswordField)\.svelte|client[\\/](hydrated\.svelte|auth-slips)\.ts)/, minShareCount: 2, priority: 2 },
 								// Only the signed-in shell's parts (the layout's and the dashboard's, named here) and the client
 								// state go in it; other pages' shared components and the console's client modules are split by
-								// the pages that use them, so the dashboard's start never pays for screens it does not show.
+								// the pages that use them, so the dashboard's start never pays for screens it does not show (the
+								// checkout's parts, shared by the member store and the embedded store, among them).
 								{
 									name: 'shared',
-									test: /src[\\/]lib[\\/](client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|outbox-save|subscription-status|checkout)|components[\\/](AccountPicker|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
+									test: /src[\\/]lib[\\/](client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|outbox-save|subscription-status|checkout|purchase\.svelte|offers\.ts)|components[\\/](AccountPicker|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
 									minShareCount: 2,
 									priority: 1
 								}

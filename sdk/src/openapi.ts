@@ -2938,7 +2938,7 @@ export interface paths {
                                 status: string;
                                 created_at: string;
                             }[];
-                            /** @description Where the "Buy tokens" link goes: Quota's store. */
+                            /** @description Where the "Buy tokens" link goes: Quota's embedded store (/embed/store) for this account, no sign-in; the packages on sale and the Paddle checkout, and the tokens land on this account. The fragment (#qs_…) is a store ticket for this account only, good until 30 minutes after expires_at and only while the site key works; a fragment is never sent to a server. Use it as it is. */
                             store_url: string;
                             /** @description When the embed token stops reading. */
                             expires_at: string;

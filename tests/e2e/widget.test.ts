@@ -111,7 +111,8 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		await expect(first.getByRole('heading', { name: 'Free allowances' }).count()).resolves.toBe(1);
 		await expect(first.getByRole('table', { name: 'Recent use' }).getByRole('cell', { name: '90' }).count()).resolves.toBe(1);
 		const buy = first.getByRole('link', { name: 'Buy tokens' });
-		expect(await buy.getAttribute('href')).toBe(`${app}/store`);
+		// Quota's store for this user's account, its store ticket in the fragment (never sent to a server).
+		expect(await buy.getAttribute('href')).toMatch(new RegExp(`^${app}/embed/store#qs_[\\w-]+\\.[\\w-]{43}$`));
 		// The second element: German figures, only the parts it asked for, the host's own colours.
 		const second = widget(page, 1);
 		await expect.poll(() => second.locator('[part="balance"]').textContent()).toBe(shown(before, 'de-DE', 'Tokens verfügbar'));

@@ -33,6 +33,9 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
 	[/^\/api\/v1\/embed-tokens$/, [], () => import('../../src/routes/api/v1/embed-tokens/+server')],
 	[/^\/api\/v1\/embed\/summary$/, [], () => import('../../src/routes/api/v1/embed/summary/+server')],
 	[/^\/api\/v1\/embed\/stream$/, [], () => import('../../src/routes/api/v1/embed/stream/+server')],
+	[/^\/embed\/store\/front$/, [], () => import('../../src/routes/embed/store/front/+server')],
+	[/^\/embed\/store\/checkout$/, [], () => import('../../src/routes/embed/store/checkout/+server')],
+	[/^\/embed\/store\/orders\/([^/]+)$/, ['id'], () => import('../../src/routes/embed/store/orders/[id]/+server')],
 	[/^\/admin\/exports\/([^/]+)$/, ['kind'], () => import('../../src/routes/(app)/admin/exports/[kind]/+server')]
 ];
 

@@ -65,7 +65,7 @@ describe(`embed tokens on ${backend}`, () => {
 		expect(s.json.allocations).toEqual([expect.objectContaining({ model: null, remaining: 970, amount: 1000 })]);
 		expect(s.json.usage).toEqual([expect.objectContaining({ feature: 'search_images', tokens_used: 30 })]);
 		expect(s.json.purchases).toEqual([]);
-		expect(s.json.store_url).toMatch(/\/store$/);
+		expect(s.json.store_url).toMatch(/^http.*\/embed\/store#qs_[\w-]+\.[\w-]{43}$/);
 		expect(s.headers.get('access-control-allow-origin')).toBe('*');
 		expect(s.headers.get('access-control-allow-credentials')).toBeNull();
 

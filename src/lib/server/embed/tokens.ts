@@ -9,14 +9,26 @@ import { DomainError } from '../errors';
 // `qe_` + base64url(`keyId.accountId.expiresAtSeconds`) + `.` + HMAC-SHA256 of that (APP_SECRET):
 // nothing is stored; the token is good until it expires, its site key is revoked or its user is
 // disabled (checked on every use). It reads; nothing it can reach writes.
+// Store tickets (`qs_…`, the same shape under another MAC domain) are what the widget's "Buy tokens"
+// trades its embed token for: they open /embed/store for the same account and start checkouts there.
 
 /** Lifetime bounds (seconds): minutes, as a page view lasts; the widget shows an expired state after. */
 export const EMBED_TTL_SECONDS = { min: 60, max: 3600, default: 900 } as const;
 
-const FORMAT = /^qe_([A-Za-z0-9_-]{20,200})\.([A-Za-z0-9_-]{43})$/;
+/** How long a store ticket outlives its embed token (seconds): a buyer who taps "Buy tokens" as the view expires still has time to choose and pay. */
+export const STORE_TICKET_SECONDS = 1800;
 
-function mac(body: string, secret: string): string {
-	return createHmac('sha256', secret).update(`embed:${body}`).digest('base64url');
+type Purpose = 'embed' | 'store';
+const PREFIX: Record<Purpose, string> = { embed: 'qe_', store: 'qs_' };
+const FORMAT = /^(q[es]_)([A-Za-z0-9_-]{20,200})\.([A-Za-z0-9_-]{43})$/;
+
+function mac(purpose: Purpose, body: string, secret: string): string {
+	return createHmac('sha256', secret).update(`${purpose}:${body}`).digest('base64url');
+}
+
+function sign(purpose: Purpose, keyId: string, accountId: string, expires: number, secret: string): string {
+	const body = Buffer.from(`${keyId}.${accountId}.${expires}`).toString('base64url');
+	return `${PREFIX[purpose]}${body}.${mac(purpose, body, secret)}`;
 }
 
 export interface EmbedGrant {
@@ -36,11 +48,47 @@ export function mintEmbedToken(key: Pick<ApiKeyAuth, 'keyId' | 'kind'>, accountI
 		throw new DomainError('invalid_input', `ttl_seconds must be a whole number from ${EMBED_TTL_SECONDS.min} to ${EMBED_TTL_SECONDS.max}.`);
 	}
 	const expires = Math.floor((opts.now ?? new Date()).getTime() / 1000) + ttlSeconds;
-	const body = Buffer.from(`${key.keyId}.${accountId}.${expires}`).toString('base64url');
-	return { token: `qe_${body}.${mac(body, opts.secret ?? appSecret())}`, expiresAt: new Date(expires * 1000) };
+	return { token: sign('embed', key.keyId, accountId, expires, opts.secret ?? appSecret()), expiresAt: new Date(expires * 1000) };
+}
+
+/**
+ * A store ticket (`qs_…`) for the account an embed token reads, good until STORE_TICKET_SECONDS after
+ * the token ends and only while the same site key vouches for it. It opens /embed/store and starts
+ * checkouts there; it reads no usage. Pure: `secret` defaults to APP_SECRET.
+ */
+export function mintStoreTicket(grant: EmbedGrant, opts: { secret?: string } = {}): { ticket: string; expiresAt: Date } {
+	const expires = Math.floor(grant.expiresAt.getTime() / 1000) + STORE_TICKET_SECONDS;
+	return { ticket: sign('store', grant.keyId, grant.accountId, expires, opts.secret ?? appSecret()), expiresAt: new Date(expires * 1000) };
 }
 
 const refused = (reason: 'invalid' | 'expired' | 'revoked', message: string) => new DomainError('unauthorized', message, { reason });
+
+const WORDS: Record<Purpose, { invalid: string; expired: string; revoked: string }> = {
+	embed: {
+		invalid: 'Send Authorization: Bearer <embed token> (qe_…), as POST /api/v1/embed-tokens answered it.',
+		expired: 'This embed token has expired; the host site makes a new one.',
+		revoked: 'This embed token no longer works: its site key was revoked or its user disabled.'
+	},
+	store: {
+		invalid: 'This store link is not valid. Reload the page you came from and tap Buy tokens again.',
+		expired: 'This store link has expired. Reload the page you came from and tap Buy tokens again.',
+		revoked: 'This store link no longer works: the site that sent you here has withdrawn it, or your account is disabled.'
+	}
+};
+
+async function readToken(db: Db, purpose: Purpose, token: string | null | undefined, opts: { secret?: string; now?: Date }): Promise<EmbedGrant> {
+	const words = WORDS[purpose];
+	const m = FORMAT.exec(token?.trim() ?? '');
+	const expected = m && m[1] === PREFIX[purpose] ? Buffer.from(mac(purpose, m[2]!, opts.secret ?? appSecret())) : null;
+	if (!m || !expected || !timingSafeEqual(expected, Buffer.from(m[3]!))) throw refused('invalid', words.invalid);
+	const [keyId, accountId, expires] = Buffer.from(m[2]!, 'base64url').toString().split('.');
+	if (!isUuid(keyId ?? '') || !isUuid(accountId ?? '') || !/^\d+$/.test(expires ?? '')) throw refused('invalid', words.invalid);
+	const expiresAt = new Date(Number(expires) * 1000);
+	if (expiresAt <= (opts.now ?? new Date())) throw refused('expired', words.expired);
+	const state = await siteKeyVouches(db, keyId!, accountId!);
+	if (state !== 'active') throw refused('revoked', words.revoked);
+	return { keyId: keyId!, accountId: accountId!, expiresAt };
+}
 
 /**
  * The account an embed token reads, after checking its signature, its expiry and that its site key
@@ -48,15 +96,11 @@ const refused = (reason: 'invalid' | 'expired' | 'revoked', message: string) => 
  * forged), `expired`, or `revoked` (the key was revoked or the user disabled), so the widget can say
  * which.
  */
-export async function readEmbedToken(db: Db, token: string | null | undefined, opts: { secret?: string; now?: Date } = {}): Promise<EmbedGrant> {
-	const m = FORMAT.exec(token?.trim() ?? '');
-	const expected = m ? Buffer.from(mac(m[1]!, opts.secret ?? appSecret())) : null;
-	if (!m || !expected || !timingSafeEqual(expected, Buffer.from(m[2]!))) throw refused('invalid', 'Send Authorization: Bearer <embed token> (qe_…), as POST /api/v1/embed-tokens answered it.');
-	const [keyId, accountId, expires] = Buffer.from(m[1]!, 'base64url').toString().split('.');
-	if (!isUuid(keyId ?? '') || !isUuid(accountId ?? '') || !/^\d+$/.test(expires ?? '')) throw refused('invalid', 'This embed token is malformed.');
-	const expiresAt = new Date(Number(expires) * 1000);
-	if (expiresAt <= (opts.now ?? new Date())) throw refused('expired', 'This embed token has expired; the host site makes a new one.');
-	const state = await siteKeyVouches(db, keyId!, accountId!);
-	if (state !== 'active') throw refused('revoked', 'This embed token no longer works: its site key was revoked or its user disabled.');
-	return { keyId: keyId!, accountId: accountId!, expiresAt };
+export function readEmbedToken(db: Db, token: string | null | undefined, opts: { secret?: string; now?: Date } = {}): Promise<EmbedGrant> {
+	return readToken(db, 'embed', token, opts);
+}
+
+/** The account a store ticket buys for: the same checks and refusals as `readEmbedToken`, in the store page's words. An embed token is not a ticket. */
+export function readStoreTicket(db: Db, ticket: string | null | undefined, opts: { secret?: string; now?: Date } = {}): Promise<EmbedGrant> {
+	return readToken(db, 'store', ticket, opts);
 }

@@ -63,7 +63,10 @@ export const embedResponses = {
 		purchases: z.array(
 			z.object({ id: z.uuid(), product_name: z.string(), tokens: z.number().int(), amount_cents: nullableInt, currency: z.string().nullable(), status: z.string(), created_at: z.string() })
 		),
-		store_url: z.string().meta({ description: 'Where the "Buy tokens" link goes: Quota\'s store.' }),
+		store_url: z.string().meta({
+			description:
+				'Where the "Buy tokens" link goes: Quota\'s embedded store (/embed/store) for this account, no sign-in; the packages on sale and the Paddle checkout, and the tokens land on this account. The fragment (#qs_…) is a store ticket for this account only, good until 30 minutes after expires_at and only while the site key works; a fragment is never sent to a server. Use it as it is.'
+		}),
 		expires_at: z.string().meta({ description: 'When the embed token stops reading.' })
 	})
 };

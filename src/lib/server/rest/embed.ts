@@ -1,6 +1,6 @@
 import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import { getDb, type Db } from '../db';
-import { readEmbedToken, type EmbedGrant } from '../embed';
+import { readEmbedToken, readStoreTicket, type EmbedGrant } from '../embed';
 import { errorResponse } from '../http/refusals';
 
 /**
@@ -24,21 +24,36 @@ function withCors(res: Response): Response {
 	return res;
 }
 
+type Handle = (ctx: { db: Db; grant: EmbedGrant; event: RequestEvent }) => Promise<Response>;
+
+/** Reads `Authorization: Bearer <token>` with `read`, answers with `handle`, any refusal through the one table. */
+function bearerRoute(read: typeof readEmbedToken, handle: Handle, finish: (res: Response) => Response = (res) => res): RequestHandler {
+	return async (event) => {
+		try {
+			const db = await getDb();
+			const header = event.request.headers.get('authorization');
+			const grant = await read(db, /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1]);
+			return finish(await handle({ db, grant, event }));
+		} catch (e) {
+			return finish(errorResponse(e, event));
+		}
+	};
+}
+
 /**
  * A widget route: reads `Authorization: Bearer qe_…` (never a URL parameter: URLs end up in logs and
  * Referer headers), checks the token (401 with `details.reason` expired/revoked/invalid), then
  * `handle` answers for the token's one account. Every answer, errors included, carries EMBED_CORS, so
  * the widget can read the refusal and say what happened.
  */
-export function embedRoute(handle: (ctx: { db: Db; grant: EmbedGrant; event: RequestEvent }) => Promise<Response>): RequestHandler {
-	return async (event) => {
-		try {
-			const db = await getDb();
-			const header = event.request.headers.get('authorization');
-			const grant = await readEmbedToken(db, /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1]);
-			return withCors(await handle({ db, grant, event }));
-		} catch (e) {
-			return withCors(errorResponse(e, event));
-		}
-	};
+export function embedRoute(handle: Handle): RequestHandler {
+	return bearerRoute(readEmbedToken, handle, withCors);
+}
+
+/**
+ * A route of the /embed/store page (same origin, no CORS): `Authorization: Bearer qs_…`, the store
+ * ticket the page took from its fragment; 401 with `details.reason` as for embed tokens.
+ */
+export function storeTicketRoute(handle: Handle): RequestHandler {
+	return bearerRoute(readStoreTicket, handle);
 }

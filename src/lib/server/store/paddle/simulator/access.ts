@@ -4,8 +4,12 @@ import { DomainError } from '../../../errors';
 import { activeSimulator } from '..';
 import type { PaddleSimulator } from './simulator';
 
-/** Who may take a simulator action: the buyer of one transaction, or the seller (a site admin). */
-export type SimulatorActor = { customerOf: string } | 'seller';
+/**
+ * Who may take a simulator action: the buyer of one transaction, or the seller (a site admin).
+ * `ticketAccount`: the account of the store ticket the embedded store (/embed/store) holds, for a
+ * host site's user, who has no session.
+ */
+export type SimulatorActor = { customerOf: string; ticketAccount?: string | null } | 'seller';
 
 /**
  * The running simulator, if `auth` may act as `who` in it. `not_found` when the simulator is not
@@ -20,8 +24,10 @@ export async function simulatorFor(auth: Auth | null, who: SimulatorActor): Prom
 	if (who === 'seller') {
 		if (!isSiteAdmin(auth)) throw new DomainError('forbidden', 'Only site admins can act as the seller in the Paddle simulator.');
 	} else {
-		if (!auth) throw new DomainError('unauthorized', 'Sign in as the buyer to use this checkout.');
-		if ((await sim.buyerOf(who.customerOf)) !== auth.user.id) throw new DomainError('not_found', `The simulator has no transaction ${who.customerOf}.`);
+		if (!auth && !who.ticketAccount) throw new DomainError('unauthorized', 'Sign in as the buyer to use this checkout.');
+		const buyer = await sim.buyerOf(who.customerOf);
+		const mine = buyer && ((auth && buyer.userId === auth.user.id) || (who.ticketAccount && buyer.accountId === who.ticketAccount));
+		if (!mine) throw new DomainError('not_found', `The simulator has no transaction ${who.customerOf}.`);
 	}
 	return sim;
 }

@@ -75,13 +75,14 @@ export class PaddleSimulator implements PaymentProvider {
 	}
 
 	/**
-	 * The user who started the checkout of a transaction (our order's buyer), or null for a
-	 * transaction the simulator does not hold or one without a buyer (a renewal has the first order's).
+	 * Who started the checkout of a transaction (our order's buyer: its user, null for none, and its
+	 * account), or null for a transaction the simulator does not hold (a renewal has the first order's).
 	 */
-	async buyerOf(transactionId: string): Promise<string | null> {
+	async buyerOf(transactionId: string): Promise<{ userId: string | null; accountId: string } | null> {
 		const orderId = (await this.find<SimTransaction>('transaction', transactionId))?.customData.orderId;
 		if (typeof orderId !== 'string') return null;
-		return (await orderOf(this.db.orm, orderId))?.userId ?? null;
+		const order = await orderOf(this.db.orm, orderId);
+		return order ? { userId: order.userId, accountId: order.accountId } : null;
 	}
 
 	/** What the checkout sheet shows. */

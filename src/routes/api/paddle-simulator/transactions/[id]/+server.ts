@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { simulatorAction } from '$lib/server/http/simulator';
+import { customerOf, simulatorAction } from '$lib/server/http/simulator';
 
 /** What the simulator's checkout sheet shows for a transaction. */
-export const GET: RequestHandler = (event) => simulatorAction(event, { customerOf: event.params.id }, (sim) => sim.checkoutSummary(event.params.id));
+export const GET: RequestHandler = async (event) => simulatorAction(event, await customerOf(event, event.params.id), (sim) => sim.checkoutSummary(event.params.id));

@@ -1,16 +1,16 @@
 import type { RequestHandler } from './$types';
-import { simulatorAction } from '$lib/server/http/simulator';
+import { customerOf, simulatorAction } from '$lib/server/http/simulator';
 import { errorResponse } from '$lib/server/http/refusals';
 import { DomainError } from '$lib/server/errors';
 
 /** The customer pays or is declined in the checkout sheet; the seller refunds, or a bank disputes. */
-export const POST: RequestHandler = (event) => {
+export const POST: RequestHandler = async (event) => {
 	const id = event.params.id;
 	switch (event.params.action) {
 		case 'pay':
-			return simulatorAction(event, { customerOf: id }, (sim) => sim.pay(id));
+			return simulatorAction(event, await customerOf(event, id), (sim) => sim.pay(id));
 		case 'decline':
-			return simulatorAction(event, { customerOf: id }, (sim) => sim.decline(id));
+			return simulatorAction(event, await customerOf(event, id), (sim) => sim.decline(id));
 		case 'refund':
 			return simulatorAction(event, 'seller', (sim) => sim.refund(id));
 		case 'chargeback':

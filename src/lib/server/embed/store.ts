@@ -1,0 +1,51 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { rateLimit } from '../accounts';
+import { spendable } from '../ledger';
+import { listSubscriptions, orderProgress, startCheckout, storeFront, type CheckoutStart, type PaymentProvider } from '../store';
+import { mintStoreTicket, type EmbedGrant } from './tokens';
+
+// The store a host site's user reaches from the widget's "Buy tokens": the member store's packages
+// and checkout, for the one account the embed token reads, with no sign-in. The widget's summary
+// carries the link with a store ticket in its fragment (never sent to a server, never in a Referer).
+
+/** The path of the store page; the ticket follows it as the fragment. */
+export const EMBED_STORE_PATH = '/embed/store';
+
+/** "Buy tokens": the store page's link for the embed token's account, `origin` + path + `#` + store ticket. */
+export function storeLink(grant: EmbedGrant, origin: string): string {
+	return `${new URL(EMBED_STORE_PATH, origin).href}#${mintStoreTicket(grant).ticket}`;
+}
+
+/**
+ * What /embed/store shows: the packages for sale and how to open the checkout (`storeFront`), the
+ * ids of the plans the account already holds (not ended), which it is not offered again, and the
+ * tokens it can spend now (`available`).
+ */
+export async function embedStoreFront(db: Db, accountId: string) {
+	const [front, subscriptions, balance] = await Promise.all([storeFront(db), listSubscriptions(db.orm, accountId), spendable(db.orm, accountId)]);
+	return { ...front, heldPlans: subscriptions.filter((s) => s.status !== 'canceled').map((s) => s.productId), available: balance.available };
+}
+
+/**
+ * Starts a checkout for the ticket's account, exactly as the member store does (`startCheckout`: its
+ * refusals are `not_found` for a package not for sale, `conflict` for a plan already held,
+ * `invalid_input` for a quantity out of range). The order names the account's own user (a user's
+ * account; none for a team's) and no e-mail: Paddle's checkout asks the buyer for it. At most 20
+ * checkouts per account in 10 minutes (`rate_limited`).
+ */
+export async function embedCheckout(
+	db: Db,
+	provider: PaymentProvider,
+	grant: EmbedGrant,
+	req: { productId: string; quantity: number; checkoutKey?: string | null }
+): Promise<CheckoutStart> {
+	await rateLimit(db, `checkout:account:${grant.accountId}`, 20, 600);
+	const [owner] = await db.rows<{ id: string }>(sql`select id from users where account_id = ${grant.accountId}::uuid limit 1`);
+	return startCheckout(db.orm, provider, { accountId: grant.accountId, userId: owner?.id ?? null, email: null, ...req });
+}
+
+/** One order of the ticket's account while its payment is processed (another account's order is `not_found`, as an unknown id). */
+export function embedOrder(db: Db, grant: EmbedGrant, orderId: string) {
+	return orderProgress(db, grant.accountId, orderId);
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { baseURL, launch, phone } from './browser';
+import { axe, screen } from './app';
+import { DEMO_SITE_API_KEY } from './server';
+import { appSecret } from '../../src/lib/server/accounts/secret';
+import { mintStoreTicket, STORE_TICKET_SECONDS } from '../../src/lib/server/embed/tokens';
+
+// A host site's user (known to Quota only by the host's id: no e-mail, no password) buys tokens from
+// the <quota-usage> widget on a page of ANOTHER origin: "Buy tokens" opens Quota's /embed/store in a
+// new tab for exactly that user's account, a pack is paid in the Paddle simulator's sheet (embedded
+// database only), the page says the tokens were added, and the widget on the host page shows them.
+
+let browser: Browser;
+let host: Server;
+let app = '';
+let hostOrigin: string;
+const pages = new Map<string, string>();
+
+beforeAll(async () => {
+	browser = await launch();
+	app = baseURL();
+	host = createServer((req, res) => {
+		const html = pages.get(req.url ?? '');
+		res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+		res.end(html ?? 'not found');
+	});
+	host.listen(0, '127.0.0.1');
+	await new Promise((r) => host.once('listening', r));
+	hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+	await browser?.close();
+	await new Promise((r) => host?.close(r));
+});
+
+async function api(path: string, body: unknown) {
+	const res = await fetch(`${app}${path}`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+		body: JSON.stringify(body)
+	});
+	return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+async function available(user: string): Promise<number> {
+	const res = await fetch(`${app}/api/v1/balance?user=${user}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
+	return ((await res.json()) as { available: number }).available;
+}
+
+/** A host-site user with 5,000 bonus tokens, and the host page with their widget. */
+async function hostPage() {
+	const user = `wp-store-${crypto.randomUUID().slice(0, 8)}`;
+	expect((await api('/api/v1/grants', { user, tokens: 5000, source: 'bonus' })).status).toBe(201);
+	const made = await api('/api/v1/embed-tokens', { user, ttl_seconds: 600 });
+	expect(made.status).toBe(201);
+	pages.set(`/${user}`, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host site</title></head>
+<body><main><h1>My AI site</h1><quota-usage token="${made.json.token}"></quota-usage></main><script src="${app}/embed/quota-usage.js"></script></body></html>`);
+	return { user, url: `${hostOrigin}/${user}`, token: made.json.token as string, accountId: made.json.account_id as string };
+}
+
+/** The summary's store_url for a host user's widget (what "Buy tokens" links to). */
+async function ticketLink(u: { token: string }): Promise<string> {
+	const res = await fetch(`${app}/api/v1/embed/summary`, { headers: { authorization: `Bearer ${u.token}` } });
+	return ((await res.json()) as { store_url: string }).store_url;
+}
+
+const offer = (page: Page, name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+const shown = (n: number) => `${n.toLocaleString('en-US')}tokens available`;
+
+describe('buying tokens from the widget, as a host site’s user (Paddle simulator)', () => {
+	it('Buy tokens opens the store for that user’s account in a new tab, a pack is paid, the page says so and the widget shows the new balance', async () => {
+		const u = await hostPage();
+		const context = await browser.newContext(phone);
+		const page = await context.newPage();
+		const requests: string[] = [];
+		context.on('request', (r) => requests.push(r.url()));
+		await page.goto(u.url);
+		const widget = page.locator('quota-usage');
+		const before = await available(u.user);
+		await expect.poll(() => widget.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before));
+
+		const [store] = await Promise.all([context.waitForEvent('page'), widget.getByRole('link', { name: 'Buy tokens' }).click()]);
+		await store.getByRole('heading', { name: 'Buy tokens', level: 1 }).waitFor();
+		// The ticket left the address bar at once; it never travelled in a request's URL.
+		expect(store.url()).toBe(`${app}/embed/store`);
+		await offer(store, 'Token pack').getByRole('button', { name: /^Buy/ }).waitFor();
+		await expect(store.getByLabel('Tokens available').textContent()).resolves.toBe(`${before.toLocaleString('en-US')} tokens available`);
+		expect(await axe(store)).toEqual([]);
+		await screen(store, 'embed-store-390');
+
+		await offer(store, 'Token pack').getByRole('button', { name: 'Buy · $5.00' }).click();
+		const sheet = store.frameLocator('iframe[title="Checkout"]');
+		await sheet.locator('button:enabled', { hasText: 'Pay $5.00' }).waitFor();
+		await screen(store, 'embed-store-sheet-390');
+		// The simulator's sheet knows this buyer by the ticket alone: another host user's ticket gets the
+		// same 404 as an unknown transaction, no ticket at all a 401.
+		const transaction = decodeURIComponent(new URL((await store.locator('iframe[title="Checkout"]').getAttribute('src'))!, app).pathname.split('/').pop()!);
+		const other = await hostPage();
+		const otherTicket = new URL(await ticketLink(other)).hash.slice(1);
+		const asks = await browser.newContext();
+		const ask = (cookie: string | null) => asks.request.get(`${app}/api/paddle-simulator/transactions/${transaction}`, { headers: cookie ? { cookie: `quota_store_ticket=${cookie}` } : {} });
+		expect((await ask(otherTicket)).status()).toBe(404);
+		expect((await ask(null)).status()).toBe(401);
+		await asks.close();
+		await sheet.getByRole('button', { name: 'Pay $5.00' }).click();
+		const status = store.getByRole('status', { name: 'Purchase status' });
+		await expect.poll(() => status.getByText('Tokens added: +5,000').count(), { timeout: 20_000 }).toBe(1);
+		await expect(status.getByText(`Available now: ${(before + 5000).toLocaleString('en-US')} tokens`).count()).resolves.toBe(1);
+		await screen(store, 'embed-store-added-390');
+		expect(await available(u.user)).toBe(before + 5000);
+
+		// The widget on the host page is live: it shows the tokens without a reload.
+		await expect.poll(() => widget.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before + 5000));
+		expect(requests.filter((r) => r.includes('qs_') || r.includes('qe_'))).toEqual([]);
+
+		await store.setViewportSize({ width: 1280, height: 800 });
+		await status.getByRole('button', { name: 'Close' }).click();
+		await screen(store, 'embed-store-1280');
+		await context.close();
+	}, 120_000);
+
+	it('an expired link, or none, says what to do, and offers nothing to buy', async () => {
+		const u = await hostPage();
+		const context = await browser.newContext(phone);
+		const page = await context.newPage();
+		const keyId = Buffer.from(u.token.slice(3).split('.')[0]!, 'base64url').toString().split('.')[0]!;
+		const { ticket } = mintStoreTicket({ keyId, accountId: u.accountId, expiresAt: new Date(Date.now() - (STORE_TICKET_SECONDS + 60) * 1000) }, { secret: appSecret() });
+		await page.goto(`${app}/embed/store#${ticket}`);
+		const alert = page.getByRole('alert');
+		await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toContain('This store link has expired. Reload the page you came from and tap Buy tokens again.');
+		await expect(page.getByRole('button', { name: /^Buy/ }).count()).resolves.toBe(0);
+		await screen(page, 'embed-store-expired-390');
+
+		const fresh = await browser.newContext(phone);
+		const none = await fresh.newPage();
+		await none.goto(`${app}/embed/store`);
+		await expect.poll(() => none.getByRole('alert').textContent(), { timeout: 15_000 }).toContain('Open this page with the Buy tokens button on the site you came from.');
+		await fresh.close();
+		await context.close();
+	}, 60_000);
+});
