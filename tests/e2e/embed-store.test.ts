@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, launch, phone } from './browser';
 import { axe, screen } from './app';
-import { DEMO_SITE_API_KEY } from './server';
+import { hostBackend, hostSite } from './host-site';
 import { appSecret } from '../../src/lib/server/accounts/secret';
 import { mintStoreTicket, STORE_TICKET_SECONDS } from '../../src/lib/server/embed/tokens';
 
@@ -14,41 +12,19 @@ import { mintStoreTicket, STORE_TICKET_SECONDS } from '../../src/lib/server/embe
 // database only), the page says the tokens were added, and the widget on the host page shows them.
 
 let browser: Browser;
-let host: Server;
+let host: Awaited<ReturnType<typeof hostSite>>;
 let app = '';
-let hostOrigin: string;
-const pages = new Map<string, string>();
+const { api, available } = hostBackend(() => app);
 
 beforeAll(async () => {
 	browser = await launch();
 	app = baseURL();
-	host = createServer((req, res) => {
-		const html = pages.get(req.url ?? '');
-		res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-		res.end(html ?? 'not found');
-	});
-	host.listen(0, '127.0.0.1');
-	await new Promise((r) => host.once('listening', r));
-	hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+	host = await hostSite();
 });
 afterAll(async () => {
 	await browser?.close();
-	await new Promise((r) => host?.close(r));
+	await host?.close();
 });
-
-async function api(path: string, body: unknown) {
-	const res = await fetch(`${app}${path}`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-		body: JSON.stringify(body)
-	});
-	return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
-
-async function available(user: string): Promise<number> {
-	const res = await fetch(`${app}/api/v1/balance?user=${user}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
-	return ((await res.json()) as { available: number }).available;
-}
 
 /** A host-site user with 5,000 bonus tokens, and the host page with their widget. */
 async function hostPage() {
@@ -56,9 +32,9 @@ async function hostPage() {
 	expect((await api('/api/v1/grants', { user, tokens: 5000, source: 'bonus' })).status).toBe(201);
 	const made = await api('/api/v1/embed-tokens', { user, ttl_seconds: 600 });
 	expect(made.status).toBe(201);
-	pages.set(`/${user}`, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host site</title></head>
+	const url = host.set(`/${user}`, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host site</title></head>
 <body><main><h1>My AI site</h1><quota-usage token="${made.json.token}"></quota-usage></main><script src="${app}/embed/quota-usage.js"></script></body></html>`);
-	return { user, url: `${hostOrigin}/${user}`, token: made.json.token as string, accountId: made.json.account_id as string };
+	return { user, url, token: made.json.token as string, accountId: made.json.account_id as string };
 }
 
 /** The summary's store_url for a host user's widget (what "Buy tokens" links to). */

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, launch, phone, postgresDemo } from './browser';
 import { axe, screen, signIn, signUp } from './app';
 import { DEMO_SITE_API_KEY } from './server';
+import { hostBackend, hostSite } from './host-site';
 import { appSecret } from '../../src/lib/server/accounts/secret';
 import { mintEmbedToken } from '../../src/lib/server/embed/tokens';
 
@@ -14,44 +13,22 @@ import { mintEmbedToken } from '../../src/lib/server/embed/tokens';
 // an expired and a revoked token.
 
 let browser: Browser;
-let host: Server;
+let host: Awaited<ReturnType<typeof hostSite>>;
 /** The app the widget is served from: the worker's demo, then (with TEST_DATABASE_URL) one on PostgreSQL. */
 let app = '';
 const stops: (() => Promise<void>)[] = [];
-let hostOrigin: string;
-const pages = new Map<string, string>();
+const { api, available } = hostBackend(() => app);
 
 beforeAll(async () => {
 	browser = await launch();
-	host = createServer((req, res) => {
-		const html = pages.get(req.url ?? '');
-		res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-		res.end(html ?? 'not found');
-	});
-	host.listen(0, '127.0.0.1');
-	await new Promise((r) => host.once('listening', r));
-	hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+	host = await hostSite();
 });
 afterAll(async () => {
 	for (const stop of stops) await stop();
 	await browser?.close();
-	await new Promise((r) => host?.close(r));
+	await host?.close();
 });
 
-async function api(path: string, body: unknown, key = DEMO_SITE_API_KEY) {
-	const res = await fetch(`${app}${path}`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-		body: JSON.stringify(body)
-	});
-	return { status: res.status, json: (await res.json()) as Record<string, any> };
-}
-
-/** What the account can spend now, as the metering API says (lots plus the demo's free allowances). */
-async function available(user: string): Promise<number> {
-	const res = await fetch(`${app}/api/v1/balance?user=${user}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
-	return ((await res.json()) as { available: number }).available;
-}
 const shown = (n: number, locale = 'en-US', words = 'tokens available') => `${n.toLocaleString(locale)}${words}`;
 
 /** A host-site user with 5,000 bonus tokens, and an embed token for them. */
@@ -65,10 +42,9 @@ async function hostUser(key = DEMO_SITE_API_KEY) {
 
 /** Serves a host page with the widget script from the app and `elements`; answers its URL. */
 function hostPage(name: string, elements: string) {
-	pages.set(`/${name}`, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host site</title>
+	return host.set(`/${name}`, `<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host site</title>
 <style>body{font-family:Georgia,serif;margin:16px;background:#f6f3ee} quota-usage{margin-bottom:16px} .dark{--quota-bg:#1d2230;--quota-fg:#f2f4f8;--quota-muted:#b8bfcc;--quota-line:#394056;--quota-accent:#8fb0ff;--quota-on-accent:#101420}</style>
 </head><body><main><h1>My AI site</h1>${elements}</main><script src="${app}/embed/quota-usage.js"></script></body></html>`);
-	return `${hostOrigin}/${name}`;
 }
 
 async function open(url: string) {
