@@ -243,7 +243,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await open.getByRole('button', { name: 'Resume checkout' }).click();
 		const sheet = page.frameLocator('iframe[title="Checkout"]');
 		await sheet.getByRole('button', { name: /^Pay / }).click();
-		await open.getByText(/Payment received: [\d,]+ tokens? will be added in a moment\./).waitFor();
+		await page.getByText(/Payment received: [\d,]+ tokens? will be added in a moment\./).waitFor();
 		await expect.poll(() => history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).count(), { timeout: 15_000 }).toBe(paidBefore + 1);
 		await expect.poll(() => open.count(), { timeout: 15_000 }).toBe(0);
 		await page.goto('/dashboard');
