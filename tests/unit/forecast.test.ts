@@ -36,8 +36,10 @@ describe('the dashboard forecast', () => {
 	});
 
 	it('does not forecast free allowances alone: they renew (a member with no tokens in lots was told they last 34 days)', () => {
-		expect(forecastText(9_000, false, office, false, week, 0)).toBe('Only free allowances left: they renew, so nothing runs out.');
-		expect(forecastText(9_000, false, office, true, week, 0)).toBe('Only free allowances left: they renew, so nothing runs out.');
+		expect(forecastText(9_000, false, office, false, week, 0)).toBe('Your free allowances renew on their own, so nothing runs out.');
+		expect(forecastText(9_000, false, office, true, week, 0)).toBe('Your free allowances renew on their own, so nothing runs out.');
+		// A new member who has used nothing yet is told that, as anyone is.
+		expect(forecastText(9_000, false, Array(24).fill(0), false, quiet, 0)).toBe('No use in the last 7 days.');
 	});
 
 	it('does not tell a member who never had tokens that none are left', () => {

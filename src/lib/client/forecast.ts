@@ -39,9 +39,9 @@ export function forecastHours(available: number, hourly: number[]): number | nul
 export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[], balance: number): string {
 	if (unlimited) return 'Unlimited tokens: no need to count.';
 	if (available <= 0) return everGranted ? 'No tokens left at the moment.' : 'No tokens yet.';
-	if (balance <= 0) return 'Only free allowances left: they renew, so nothing runs out.';
 	const hours = forecastHours(available, hourly);
 	if (hours === null) return daily.slice(-2).some(Boolean) ? 'Too early to forecast: your first use in 7 days came this hour.' : 'No use in the last 7 days.';
+	if (balance <= 0) return 'Your free allowances renew on their own, so nothing runs out.';
 	if (hours < 1) return 'At this pace your tokens run out within the hour.';
 	if (hours < 36) {
 		const n = Math.round(hours);
