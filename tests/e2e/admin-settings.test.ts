@@ -311,7 +311,7 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await editor.getByText(/× 1 = 1 token$/).waitFor();
 	});
 
-	it("a new feature's empty rate is not called a mistake until Add; then it is said under the field, which gets the focus", async () => {
+	it("a new feature's empty rate is not called a mistake until Add, then it is said under the field; a key another feature has is refused, never saved over it", async () => {
 		await page.goto('/admin/rates');
 		await page.getByRole('button', { name: 'New feature' }).click();
 		const editor = page.getByRole('form', { name: 'New feature' });
@@ -321,6 +321,13 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await editor.getByRole('button', { name: 'Add feature' }).click();
 		await expectNoteBeside(rate, 'Tokens per unit: above 0, at most 1,000,000, with at most 4 decimal places.');
 		await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('f-rate');
+		// A key another feature has: refused under the key, and that feature's live rate is not saved over.
+		await editor.getByLabel('Key').fill('ai_bots');
+		await editor.getByLabel('Name').fill('Something else');
+		await rate.fill('9');
+		await editor.getByRole('button', { name: 'Add feature' }).click();
+		await expectNoteBeside(editor.getByLabel('Key'), 'The key “ai_bots” is already the feature “Chatbot reply”: choose another key, or edit that feature in the list.');
+		await page.getByRole('row', { name: /Chatbot reply/ }).getByText('2.5 per word').waitFor();
 		await editor.getByRole('button', { name: 'Cancel' }).click();
 	});
 

@@ -584,6 +584,13 @@ describe('rates, limits and site settings', () => {
 		expect((await admin.admin.features.list()).find((f) => f.key === 'image_generation')).toMatchObject({ tokensPerUnit: 40, module: 'images', enabled: true });
 		expect(await refusal(admin.admin.features.upsert({ key: 'image_generation', name: 'Free?', module: 'images', unit: 'operation', tokensPerUnit: 0 }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect((await db.orm.select().from(features).where(eq(features.key, 'image_generation')))[0]).toMatchObject({ name: 'Image generation', tokensPerUnit: '40.0000' });
+		// "New feature" (and Add of a module or model) with a key that is taken: refused under the key, nothing saved over it.
+		const taken = admin.admin.features.upsert({ create: true, key: 'image_generation', name: 'X', module: 'images', unit: 'operation', tokensPerUnit: 2 });
+		await expect(taken).rejects.toMatchObject({ message: 'The key “image_generation” is already the feature “Image generation”: choose another key, or edit that feature in the list.', cause: { code: 'conflict', details: { fieldErrors: { key: [expect.any(String)] } } } });
+		await expect(admin.admin.modules.upsert({ create: true, key: 'images', name: 'X', limitMessage: 'X' })).rejects.toMatchObject({ cause: { code: 'conflict' } });
+		await expect(admin.admin.models.upsert({ create: true, key: 'flux-1', name: 'X', engine: 'x' })).rejects.toMatchObject({ cause: { code: 'conflict' } });
+		expect((await db.orm.select().from(features).where(eq(features.key, 'image_generation')))[0]).toMatchObject({ name: 'Image generation', tokensPerUnit: '40.0000' });
+		expect((await admin.admin.modules.list()).find((m) => m.key === 'images')).toMatchObject({ name: 'Images' });
 
 		await admin.admin.allowances.set({ module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
 		expect((await admin.admin.allowances.list()).filter((r) => r.module === 'images')).toEqual([expect.objectContaining({ audience: 'guest', limitTokens: 0, period: 'daily' })]);

@@ -1,5 +1,6 @@
 // The Rates and models page's changes (features, modules, models), each with its audit entry.
 import type { Db } from '../db';
+import { DomainError } from '../errors';
 import type { Executor } from '../db/client';
 import { findFeature, findModel, findModule, upsertFeature, upsertModel, upsertModule } from '../ledger';
 import type { AuditAction } from '../accounts';
@@ -8,11 +9,18 @@ import { auditedChange, type SetupActor } from './audited';
 /**
  * Saves one keyed thing (feature, module, model) with an audit entry `action` on `targetType`
  * `input.key`: what was asked (detail), what it was before (`read`, null when new) and what it is after.
+ * `create` (the console's "New" and "Add"): a key that is taken is `conflict`, said under the key,
+ * never saved over what has it (the live rate of another feature, say).
  */
 const savedByKey =
-	<T extends { key: string }, R>(action: AuditAction, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
-	(db: Db, actor: SetupActor, input: T): Promise<R | null> =>
+	<T extends { key: string }, R extends { name: string }>(action: AuditAction, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
+	(db: Db, actor: SetupActor, input: T, create = false): Promise<R | null> =>
 		auditedChange(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx) => {
+			const taken = create ? await read(tx, input.key) : null;
+			if (taken) {
+				const words = `The key “${input.key}” is already the ${targetType} “${taken.name}”: choose another key, or edit that ${targetType} in the list.`;
+				throw new DomainError('conflict', words, { fieldErrors: { key: [words] } });
+			}
 			await save(tx, input);
 			return read(tx, input.key);
 		});

@@ -27,17 +27,17 @@ const modelInput = z.object({ key, name, engine: z.string().trim().min(1).max(60
 export const ratesRoutes = {
 	features: router({
 		list: siteAdminProcedure.query(({ ctx }) => listFeatures(ctx.db.orm)),
-		/** Creates or changes a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
-		upsert: siteAdminProcedure.input(featureInput).mutation(({ ctx, input }) => saveFeature(ctx.db, actor(ctx), input))
+		/** Creates (`create`: a key that is taken is `conflict`) or changes a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
+		upsert: siteAdminProcedure.input(featureInput.extend({ create: z.boolean().default(false) })).mutation(({ ctx, input: { create, ...f } }) => saveFeature(ctx.db, actor(ctx), f, create))
 	}),
 
 	modules: router({
 		list: siteAdminProcedure.query(({ ctx }) => listModules(ctx.db.orm)),
-		upsert: siteAdminProcedure.input(moduleInput).mutation(({ ctx, input }) => saveModule(ctx.db, actor(ctx), input))
+		upsert: siteAdminProcedure.input(moduleInput.extend({ create: z.boolean().default(false) })).mutation(({ ctx, input: { create, ...m } }) => saveModule(ctx.db, actor(ctx), m, create))
 	}),
 
 	models: router({
 		list: siteAdminProcedure.query(({ ctx }) => listModels(ctx.db.orm)),
-		upsert: siteAdminProcedure.input(modelInput).mutation(({ ctx, input }) => saveModel(ctx.db, actor(ctx), input))
+		upsert: siteAdminProcedure.input(modelInput.extend({ create: z.boolean().default(false) })).mutation(({ ctx, input: { create, ...m } }) => saveModel(ctx.db, actor(ctx), m, create))
 	})
 };
