@@ -112,7 +112,7 @@ describe('the profile in Settings', () => {
 		await renamed.first().waitFor();
 		await expect(renamed.getByRole('row').filter({ hasText: 'Name' }).getByRole('cell').allTextContents()).resolves.toEqual(['Leo Martin', 'Leo Marvel']);
 		await expect(entries.filter({ hasText: 'Password changed in Settings' }).innerText()).resolves.toMatch(/Other sessions signed out\s+\d+/);
-		await expect(entries.filter({ hasText: 'Wrong current password in Settings' }).innerText()).resolves.toMatch(/Trying to change\s+The email address/);
+		await expect(entries.filter({ hasText: 'Wrong current password in Settings' }).innerText()).resolves.toMatch(/Trying to change\s+their e-mail address/);
 		await entries.filter({ hasText: 'Password changed in Settings' }).scrollIntoViewIfNeeded();
 		await screen(admin.page, 'profile-audit-390');
 		await admin.context.close();

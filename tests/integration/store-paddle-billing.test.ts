@@ -99,7 +99,7 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		const subId = paddleId('sub');
 		const [row] = await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', lastEventAt: new Date() }).returning();
 		answer = async () => subscriptionAnswer(subId, product, { canceling: true });
-		await cancelSubscription(bed.db.orm, paddle, u.accountId, row!.id);
+		await cancelSubscription(bed.db.orm, paddle, u.accountId, row!.id, { userId: u.userId });
 		expect(requests.at(-1)).toMatchObject({ method: 'POST', path: `/subscriptions/${subId}/cancel`, body: { effective_from: 'next_billing_period' } });
 	});
 
@@ -109,7 +109,7 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		const subId = paddleId('sub');
 		const [row] = await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', nextBilledAt: null, lastEventAt: new Date() }).returning();
 		answer = async () => subscriptionAnswer(subId, product, { canceling: false });
-		await resumeSubscription(bed.db.orm, paddle, u.accountId, row!.id);
+		await resumeSubscription(bed.db.orm, paddle, u.accountId, row!.id, { userId: u.userId });
 		expect(requests.at(-1)).toEqual(expect.objectContaining({ method: 'PATCH', path: `/subscriptions/${subId}`, body: { scheduled_change: null } }));
 	});
 

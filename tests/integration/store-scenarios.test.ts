@@ -187,7 +187,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const c = await buy(u.accountId, 'annual-300k');
 		ok(await paddle.pay(c.transactionId));
 		const [sub] = await listSubscriptions(db.orm, u.accountId);
-		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id);
+		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId });
 		const [scheduled] = await listSubscriptions(db.orm, u.accountId);
 		expect(scheduled).toMatchObject({ status: 'active', nextBilledAt: null });
 		const paddleSub = (await paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
@@ -195,9 +195,9 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const [ended] = await listSubscriptions(db.orm, u.accountId);
 		expect(ended).toMatchObject({ status: 'canceled' });
 		expect(await available(u.accountId)).toBe(300_000);
-		await expect(cancelSubscription(db.orm, paddle, u.accountId, sub!.id)).rejects.toMatchObject({ code: 'conflict' });
+		await expect(cancelSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId })).rejects.toMatchObject({ code: 'conflict' });
 		const other = await makeUser(db);
-		await expect(cancelSubscription(db.orm, paddle, other.accountId, sub!.id)).rejects.toMatchObject({ code: 'not_found' });
+		await expect(cancelSubscription(db.orm, paddle, other.accountId, sub!.id, { userId: other.userId })).rejects.toMatchObject({ code: 'not_found' });
 		await expectInvariants(db);
 	});
 
@@ -206,13 +206,20 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const c = await buy(u.accountId, 'monthly-20k');
 		ok(await paddle.pay(c.transactionId));
 		const [sub] = await listSubscriptions(db.orm, u.accountId);
-		await expect(resumeSubscription(db.orm, paddle, u.accountId, sub!.id)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('not ending') });
-		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id);
+		await expect(resumeSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('not ending') });
+		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId });
 		expect((await listSubscriptions(db.orm, u.accountId))[0]).toMatchObject({ status: 'active', nextBilledAt: null });
 		const other = await makeUser(db);
-		await expect(resumeSubscription(db.orm, paddle, other.accountId, sub!.id)).rejects.toMatchObject({ code: 'not_found' });
+		await expect(resumeSubscription(db.orm, paddle, other.accountId, sub!.id, { userId: other.userId })).rejects.toMatchObject({ code: 'not_found' });
 
-		await resumeSubscription(db.orm, paddle, u.accountId, sub!.id);
+		await resumeSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId });
+		// Both asks are in the audit log, by the member, on the subscription (the refused ones are not).
+		const asked = await db.rows<{ action: string; actor_user_id: string; detail: unknown }>(sql`
+			select action, actor_user_id, detail from audit_log where target_type = 'subscription' and target_id = ${sub!.id} order by at, id`);
+		expect(asked).toEqual([
+			{ action: 'store.subscription_cancel_asked', actor_user_id: u.userId, detail: { package: 'Monthly plan' } },
+			{ action: 'store.subscription_keep_asked', actor_user_id: u.userId, detail: { package: 'Monthly plan' } }
+		]);
 		const [kept] = await listSubscriptions(db.orm, u.accountId);
 		expect(kept).toMatchObject({ status: 'active', nextBilledAt: kept!.currentPeriodEnd });
 		expect(kept!.nextBilledAt).not.toBeNull();
@@ -288,7 +295,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const refused = buy(u.accountId, 'monthly-20k');
 		await expect(refused).rejects.toMatchObject({ code: 'conflict', message: 'You already subscribe to Monthly plan on this account; manage it in Purchases.' });
 		const [sub] = await listSubscriptions(db.orm, u.accountId);
-		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id);
+		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId });
 		await expect(buy(u.accountId, 'monthly-20k')).rejects.toMatchObject({ code: 'conflict' });
 		// Another account, and packs, are not affected.
 		expect((await buy((await makeUser(db)).accountId, 'monthly-20k')).orderId).toBeTruthy();

@@ -93,6 +93,8 @@ const samples: Record<AuditAction, Sample> = {
 	'referrals.settings_saved': entry({ targetType: 'site', before: referrals, after: { ...referrals, enabled: true, expiresDays: 15, referrerTokens: 2000 } }),
 	'store.product_created': entry({ targetType: 'product', targetId: 'annual-300k', after: product }),
 	'store.product_updated': entry({ targetType: 'product', targetId: 'tokens-5k', before: { active: true }, after: { active: false } }),
+	'store.subscription_cancel_asked': entry({ targetType: 'subscription', detail: { package: 'Monthly plan' } }),
+	'store.subscription_keep_asked': entry({ targetType: 'subscription', detail: { package: 'Monthly plan' } }),
 	'store.products_reordered': entry({ targetType: 'product', before: { order: ['tokens-5k', 'annual-300k'] }, after: { order: ['annual-300k', 'tokens-5k'] } }),
 	'webhook_endpoint.create': entry({ targetType: 'webhook_endpoint', after: { url: 'https://example.com/hooks', event_types: ['grant.created', 'balance.low'] } }),
 	'webhook_endpoint.update': entry({
@@ -111,6 +113,12 @@ const textOf = (v: AuditValue) => ('text' in v ? v.text : null);
 const RAW_KEY = /[a-z][A-Z]|_|\.[a-z]/;
 
 describe('the audit log in words', () => {
+	it("names each action apart in the log's filter: no two actions share their words", () => {
+		const byTitle = new Map<string, string[]>();
+		for (const action of AUDIT_ACTIONS) byTitle.set(auditTitle(action), [...(byTitle.get(auditTitle(action)) ?? []), action]);
+		expect([...byTitle.values()].filter((actions) => actions.length > 1)).toEqual([]);
+	});
+
 	it('words every action the code can write: its title, and each line and field named, never a key', () => {
 		expect(Object.keys(samples).sort()).toEqual([...AUDIT_ACTIONS].sort());
 		for (const action of AUDIT_ACTIONS) {
@@ -164,7 +172,7 @@ describe('the audit log in words', () => {
 	it("says a member's own changes in Settings: the name and address before and after, how many other sessions a new password ended", () => {
 		expect(words('user.name_changed')).toEqual({ title: 'Name changed in Settings', lines: [], changes: [{ field: 'Name', before: { text: 'Leo M.' }, after: { text: 'Leo Martin' } }] });
 		expect(words('user.email_changed').changes).toEqual([{ field: 'Email', before: { text: 'leo@example.com' }, after: { text: 'leo.martin@example.com' } }]);
-		expect(words('auth.current_password_failed')).toEqual({ title: 'Wrong current password in Settings', lines: [{ label: 'Trying to change', value: { text: 'The email address' } }], changes: [] });
+		expect(words('auth.current_password_failed')).toEqual({ title: 'Wrong current password in Settings', lines: [{ label: 'Trying to change', value: { text: 'their e-mail address' } }], changes: [] });
 		expect(words('user.password_changed')).toEqual({ title: 'Password changed in Settings', lines: [{ label: 'Other sessions signed out', value: { figure: 2 } }], changes: [] });
 	});
 

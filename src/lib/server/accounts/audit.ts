@@ -57,6 +57,8 @@ export const AUDIT_ACTIONS = [
 	'store.product_created',
 	'store.product_updated',
 	'store.products_reordered',
+	'store.subscription_cancel_asked',
+	'store.subscription_keep_asked',
 	'webhook_endpoint.create',
 	'webhook_endpoint.update',
 	'webhook_endpoint.delete',

@@ -161,7 +161,8 @@ interface Spec {
 type NameList = Exclude<keyof AuditNames, 'people'>;
 
 /** "Daily spending cap set". */
-const capTitle = (period: unknown) => (period === 'daily' || period === 'weekly' || period === 'monthly' ? `${PERIOD[period]} spending cap set` : 'Spending cap set');
+// A team owner's caps (the pool's, a member's) read apart from a site admin's, in the entries and the filter.
+const capTitle = (period: unknown, what = 'spending cap') => (period === 'daily' || period === 'weekly' || period === 'monthly' ? `${PERIOD[period]} ${what} set` : `${what[0]!.toUpperCase()}${what.slice(1)} set`);
 
 const line = (label: string, value: AuditValue | null): AuditLine | null => (value ? { label, value } : null);
 const say = (label: string, v: unknown): AuditLine | null => (str(v) ? { label, value: text(v as string) } : null);
@@ -233,7 +234,7 @@ const WORDS: Record<AuditAction, Spec> = {
 	},
 	'auth.current_password_failed': {
 		title: 'Wrong current password in Settings',
-		lines: (e) => [line('Trying to change', words({ email: 'The email address', password: 'The password' })(obj(e.detail).change, noNames(), {}))]
+		lines: (e) => [line('Trying to change', words({ email: 'their e-mail address', password: 'their password' })(obj(e.detail).change, noNames(), {}))]
 	},
 	'auth.signout': { title: 'Signed out' },
 	'auth.signout_everywhere': { title: 'Signed out everywhere', lines: (e) => [line('Sessions ended', tokensOr('—')(obj(e.detail).sessions, noNames(), {}))] },
@@ -273,8 +274,8 @@ const WORDS: Record<AuditAction, Spec> = {
 	'team.member_removed': { title: 'Removed from the team', fields: { role: ['Team role', words(TEAM_ROLE)] } },
 	'team.member_left': { title: 'Left the team', fields: { role: ['Team role', words(TEAM_ROLE)] } },
 	'team.cap_set': {
-		title: 'Spending cap set',
-		titleOf: (e) => capTitle(obj(e.after).period ?? obj(e.before).period),
+		title: 'Team cap set by its owner',
+		titleOf: (e) => capTitle(obj(e.after).period ?? obj(e.before).period, 'team cap'),
 		fields: { limitTokens: ['Cap (tokens)', tokensOr('None')] },
 		hide: ['period']
 	},
@@ -404,6 +405,8 @@ const WORDS: Record<AuditAction, Spec> = {
 		}
 	},
 	'store.product_created': { title: 'Package added', fields: PRODUCT_FIELDS, names: ['models'] },
+	'store.subscription_cancel_asked': { title: "Asked to end a subscription at its period's end", lines: (e) => [say('Package', obj(e.detail).package)] },
+	'store.subscription_keep_asked': { title: 'Asked to keep an ending subscription', lines: (e) => [say('Package', obj(e.detail).package)] },
 	'store.product_updated': {
 		title: 'Package changed',
 		titleOf: (e) => (isObj(e.after) && Object.keys(e.after).length === 1 && 'active' in e.after ? (e.after.active ? 'Package put on sale' : 'Package taken off sale') : 'Package changed'),

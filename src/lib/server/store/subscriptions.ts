@@ -7,6 +7,13 @@ import { DomainError } from '../errors';
 import { orderOf } from './orders';
 import type { PaymentProvider } from './paddle/provider';
 import { announceCancellation } from './events';
+import { audit } from '../accounts/audit';
+
+/** Who asked for a change to a subscription (the member, from Purchases), for the audit log. */
+export interface SubscriptionActor {
+	userId: string;
+	ip?: string | null;
+}
 
 export type Subscription = typeof subscriptions.$inferSelect;
 
@@ -123,20 +130,29 @@ export function subscriptionsRead(accountId: string): Read<SubscriptionView[]> {
  * Asks Paddle to end the subscription at the end of its period. The row changes only when
  * Paddle's subscription.updated webhook arrives, like every other status.
  */
-export async function cancelSubscription(exec: Executor, provider: PaymentProvider, accountId: string, subscriptionId: string) {
+export async function cancelSubscription(exec: Executor, provider: PaymentProvider, accountId: string, subscriptionId: string, actor: SubscriptionActor) {
 	const row = await runningSubscription(exec, accountId, subscriptionId);
 	await provider.cancelSubscription(row.paddleSubscriptionId);
+	await auditAsked(exec, 'store.subscription_cancel_asked', row, actor);
 }
 
 /**
  * Asks Paddle to take back the cancellation scheduled for the period's end ("Keep subscription"),
  * so it renews as before. As with cancelling, the row changes when Paddle's subscription.updated
  * webhook arrives. Errors: not_found (not this account's), conflict (ended, or not ending).
+ * Both are audited once Paddle has taken the request.
  */
-export async function resumeSubscription(exec: Executor, provider: PaymentProvider, accountId: string, subscriptionId: string) {
+export async function resumeSubscription(exec: Executor, provider: PaymentProvider, accountId: string, subscriptionId: string, actor: SubscriptionActor) {
 	const row = await runningSubscription(exec, accountId, subscriptionId);
 	if (row.nextBilledAt) throw new DomainError('conflict', 'This subscription is not ending: it renews as before.');
 	await provider.resumeSubscription(row.paddleSubscriptionId);
+	await auditAsked(exec, 'store.subscription_keep_asked', row, actor);
+}
+
+/** What the member asked Paddle for (the row itself changes by webhook), with the package's name. */
+async function auditAsked(exec: Executor, action: 'store.subscription_cancel_asked' | 'store.subscription_keep_asked', row: Subscription, actor: SubscriptionActor) {
+	const [p] = await exec.select({ name: products.name }).from(products).where(eq(products.id, row.productId));
+	await audit(exec, { action, actorUserId: actor.userId, targetType: 'subscription', targetId: row.id, accountId: row.accountId, ip: actor.ip ?? null, detail: { package: p?.name ?? row.productId } });
 }
 
 /** The account's subscription that has not ended. Errors: not_found, conflict (it ended). */

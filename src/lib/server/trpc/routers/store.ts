@@ -26,7 +26,7 @@ const accountInput = z.object({ accountId: z.uuid().optional() });
 const subscriptionChange = (change: typeof cancelSubscription) =>
 	memberProcedure.input(accountInput.extend({ subscriptionId: z.uuid() })).mutation(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'manage');
-		await change(ctx.db.orm, await requireProvider(), accountId, input.subscriptionId);
+		await change(ctx.db.orm, await requireProvider(), accountId, input.subscriptionId, { userId: ctx.auth.user.id, ip: ctx.ip });
 		return { ok: true };
 	});
 
