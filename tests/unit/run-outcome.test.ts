@@ -30,6 +30,12 @@ describe('what a playground run came to', () => {
 		expect(runOutcome({ ...done, result: { cost: 1, remaining: null } }, { allowed: true })!.text).toBe('Done: 1 token spent.');
 	});
 
+	it('with a cap in force, leaves what is spendable to the cost card (the run counts lots and allowance, not the cap)', () => {
+		const done = { error: null, current: true, settling: false };
+		const capped = { allowed: true, cap: { period: 'daily', limit: 5_000, left: 4_615, limitOf: 'member' } };
+		expect(runOutcome({ ...done, result: { cost: 250, remaining: 91_650 } }, capped)!.text).toBe('Done: 250 tokens spent.');
+	});
+
 	it('says nothing once the operation, number or model is no longer the one that ran', () => {
 		expect(runOutcome({ result: { cost: 65, remaining: null }, error: null, current: false, settling: false }, { allowed: true })).toBeNull();
 		expect(runOutcome({ ...refused, current: false, settling: false }, null)).toBeNull();
