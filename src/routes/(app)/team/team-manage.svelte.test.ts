@@ -1,7 +1,7 @@
 // The Team page's rules of who may do what (the server's, said before anything is sent) and its caps
 // form: every field read as the server takes it, only what changed sent, a refusal under its field.
 import { describe, expect, it } from 'vitest';
-import { CapsForm, capsWords, leaveRefusal, memberActions, type Cap, type CapPeriod, type Member, type Team } from './team-manage.svelte';
+import { CapsForm, capsWords, leaveRefusal, memberActions, usedByOthers, type Cap, type CapPeriod, type Member, type Team } from './team-manage.svelte';
 
 const member = (userId: string, role: Member['role']): Member => ({ userId, name: userId, email: `${userId}@example.com`, role, joinedAt: '2026-11-01T00:00:00.000Z' });
 function team(myUserId: string, members: Member[], siteAdmin = false): Team {
@@ -98,5 +98,14 @@ describe('the caps form', () => {
 		expect(await f.submit()).toBe(false);
 		expect(f.slips).toEqual({ weekly: 'No such team.' });
 		expect(capsWords(f.inForce)).toBe('100 tokens a day');
+	});
+});
+
+describe("the pool's use by people no longer listed", () => {
+	it('is what the members listed did not use: a member who left, a use with no member', () => {
+		const rows = [{ key: 'maya', tokens: 350 }, { key: 'leo', tokens: 385 }, { key: '', tokens: 15 }];
+		expect(usedByOthers(rows, [maya])).toBe(400);
+		expect(usedByOthers(rows, [maya, leo])).toBe(15);
+		expect(usedByOthers([], [maya])).toBe(0);
 	});
 });

@@ -139,3 +139,13 @@ export class CapsForm {
 		}
 	}
 }
+
+/**
+ * Tokens the pool's use by member (`rows`: the usage rollup `by: 'member'`, keyed by user id) gives to
+ * no one listed in `members`: people who left or were removed, and uses with no member (a site key
+ * for the team). The pool's "used today" counts them; the members' rows alone would not add up to it.
+ */
+export function usedByOthers(rows: readonly { key: string; tokens: number }[], members: readonly Pick<Member, 'userId'>[]): number {
+	const listed = new Set(members.map((m) => m.userId));
+	return rows.reduce((n, r) => (listed.has(r.key) ? n : n + r.tokens), 0);
+}
