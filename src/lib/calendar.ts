@@ -8,10 +8,18 @@ import { TZDate } from '@date-fns/tz';
 
 /**
  * `from` plus `count` calendar months or years, read in time zone `tz` (an IANA name; billing
- * periods are UTC), clamped to the end of a shorter month. Returns a new instant.
+ * periods are UTC), clamped to the end of a shorter month. A wall time that happens twice (the hour a
+ * clock goes back) is its later instant, standard time, as Postgres reads it. Returns a new instant.
  */
 export function addCalendar(from: Date, unit: 'month' | 'year', count = 1, tz = 'UTC'): Date {
-	return new Date(addMonths(new TZDate(from.getTime(), tz), unit === 'year' ? count * 12 : count).getTime());
+	const at = addMonths(new TZDate(from.getTime(), tz), unit === 'year' ? count * 12 : count).getTime();
+	return new Date(Math.max(...[0, 30, 60].map((min) => at + min * 60_000).filter((t) => sameWallTime(t, at, tz))));
+}
+
+/** Whether two instants read the same on a clock in `tz` (one of them in a repeated hour). */
+function sameWallTime(a: number, b: number, tz: string): boolean {
+	const [x, y] = [new TZDate(a, tz), new TZDate(b, tz)];
+	return x.getDate() === y.getDate() && x.getHours() === y.getHours() && x.getMinutes() === y.getMinutes() && x.getMonth() === y.getMonth();
 }
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;

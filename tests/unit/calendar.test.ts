@@ -5,6 +5,13 @@ const at = (iso: string) => new Date(iso);
 const iso = (d: Date) => d.toISOString();
 
 describe('calendar arithmetic clamps to the end of the month', () => {
+	it("reads a wall time that happens twice as its later instant, as Postgres does (01:00 on the night New York's clocks go back)", () => {
+		// 28 June 2001 01:00 EDT + 4 months = 28 October 2001 01:00, which New York lived twice: Postgres gives EST's (06:00Z).
+		expect(addCalendar(new Date('2001-06-28T05:00:00.000Z'), 'month', 4, 'America/New_York').toISOString()).toBe('2001-10-28T06:00:00.000Z');
+		// An hour that happens once is as it was.
+		expect(addCalendar(new Date('2001-06-28T09:00:00.000Z'), 'month', 4, 'America/New_York').toISOString()).toBe('2001-10-28T10:00:00.000Z');
+	});
+
 	it('a monthly period that starts on 31 March ends on 30 April, not 1 May', () => {
 		const start = at('2026-03-31T10:00:00.000Z');
 		const overflow = new Date(start);
