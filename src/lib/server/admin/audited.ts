@@ -21,11 +21,11 @@ export interface AuditedChange {
 	at?: Date;
 }
 
-/** Runs one admin change and its audit entry in one transaction: both commit, or neither. */
-export function auditedChange<T>(db: Db, actor: SetupActor, what: AuditedChange, change: (tx: Executor) => Promise<T>): Promise<T> {
+/** Runs one admin change and its audit entry in one transaction: both commit, or neither. `change` gets the state `what.before` read. */
+export function auditedChange<T>(db: Db, actor: SetupActor, what: AuditedChange, change: (tx: Executor, before: unknown) => Promise<T>): Promise<T> {
 	return db.orm.transaction(async (tx) => {
 		const before = what.before ? await what.before(tx) : null;
-		const result = await change(tx);
+		const result = await change(tx, before);
 		await audit(tx, {
 			action: what.action,
 			...creditTo(actor, what.detail),

@@ -15,8 +15,8 @@ import { auditedChange, type SetupActor } from './audited';
 const savedByKey =
 	<T extends { key: string }, R extends { name: string }>(action: AuditAction, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
 	(db: Db, actor: SetupActor, input: T, create = false): Promise<R | null> =>
-		auditedChange(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx) => {
-			const taken = create ? await read(tx, input.key) : null;
+		auditedChange(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx, before) => {
+			const taken = create ? (before as R | null) : null;
 			if (taken) {
 				const words = `The key “${input.key}” is already the ${targetType} “${taken.name}”: choose another key, or edit that ${targetType} in the list.`;
 				throw new DomainError('conflict', words, { fieldErrors: { key: [words] } });
