@@ -11,10 +11,12 @@ import { DomainError } from '../errors';
  * answer. On a hot account one lock and one commit then serve a whole batch instead of each consume
  * queueing for the previous one's commit.
  *
- * The wait is small and bounded: with no batch in flight an item goes at once (an idle ledger adds no
- * latency); while one is in flight, a batch waits up to `waitMs` (1 ms) for company before it takes
- * the next free slot, so batches under load are whole rather than one early item and the rest.
- * An item never waits for more than that plus the round trip of the batch ahead of it.
+ * The wait is small and bounded: a batch leaves at the end of the event loop's turn in which a slot
+ * is free (`gather: 'turn'`, db/batches.ts), with every consume submitted in that turn: the requests
+ * whose data arrived together, and the next calls of the callers the last batch answered. No timer:
+ * an idle ledger adds no latency, and an item never waits for more than the rest of that turn plus
+ * the batches ahead of it. (A 1 ms timer instead, tried up to 3 December, kept the database idle
+ * while it ran: bench:consume in docs/benchmarks.md.)
  */
 
 /** One consume or hold, in quota_spend's terms (snake_case, as the SQL reads it). */
@@ -41,10 +43,10 @@ export const MAX_BATCH = 64;
 
 export type GroupCommitOptions = Omit<BatchOptions, 'maxBatch'>;
 
-export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = { inFlight: 2, waitMs: 1 };
+export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = { inFlight: 2, gather: 'turn' };
 let options: BatchOptions = { ...DEFAULT_GROUP_COMMIT, maxBatch: MAX_BATCH };
 
-/** Changes how batches form (the bench measures the wait's effect); applies to batches formed after. */
+/** Changes how batches form (the bench measures gathering's effect); applies to batches formed after. */
 export function setGroupCommitOptions(next: Partial<GroupCommitOptions>): void {
 	options = { ...options, ...next };
 }
