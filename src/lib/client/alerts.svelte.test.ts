@@ -63,8 +63,9 @@ describe('the alerts inbox', () => {
 		await markRead(inbox, unread, { ids: [3] });
 		expect([readIds(inbox.data), inbox.data?.unread, unread.data]).toEqual([[3, 2], 1, { unread: 1 }]);
 		expect(outbox.pending.map((w) => [w.path, w.input, w.label])).toEqual([[MARK_READ_PATH, { ids: [3] }, 'Alert marked read']]);
+		// Each snapshot is written on its own (IndexedDB): wait for both, not for one and then read the other.
 		await vi.waitFor(async () => expect((await readSnapshot<Inbox>(ada.id, 'alerts-inbox'))?.data.unread).toBe(1));
-		expect((await readSnapshot(ada.id, 'alerts-unread'))?.data).toEqual({ unread: 1 });
+		await vi.waitFor(async () => expect((await readSnapshot(ada.id, 'alerts-unread'))?.data).toEqual({ unread: 1 }));
 	});
 
 	it('"mark all read" marks the list seen (up to its newest), counting an already read one once', async () => {
