@@ -15,18 +15,28 @@ END $$;
 
 -- What is left to spend on a feature (and model) now: what its module's free allowance has left in
 -- the current window plus the usable lots (general and that model's; open holds already deducted).
--- NULL = unlimited. The one definition of `remaining` for check, consume, hold, settle, release and history.
+-- NULL = unlimited. 0 when the feature is off for the account (disabled, or its module's limit is 0
+-- for the account, or a guest that no guest rule names), as quota_spend_plan refuses it: whatever the
+-- lots hold, nothing is spendable there. The one definition of `remaining` for check, consume, hold,
+-- settle, release and history.
 CREATE OR REPLACE FUNCTION quota_remaining(p_account uuid, p_feature text, p_model text, p_now timestamptz)
 RETURNS bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
   s site_settings;
+  f features;
   v_rule allowance_rules;
-  v_lots bigint := quota_lot_balance(p_account, p_model, p_now);
+  v_lots bigint;
   v_used bigint;
 BEGIN
+  SELECT * INTO f FROM features WHERE key = p_feature;
+  IF NOT coalesce(f.enabled, false) THEN RETURN 0; END IF;
+  v_rule := quota_allowance_rule(p_account, f.module);
+  IF v_rule.limit_tokens = 0 OR (v_rule.id IS NULL AND (SELECT kind FROM accounts WHERE id = p_account) = 'guest') THEN
+    RETURN 0;
+  END IF;
+  v_lots := quota_lot_balance(p_account, p_model, p_now);
   IF v_lots IS NULL THEN RETURN NULL; END IF;
-  v_rule := quota_allowance_rule(p_account, (SELECT module FROM features WHERE key = p_feature));
-  IF v_rule.id IS NULL OR v_rule.limit_tokens = 0 THEN RETURN v_lots; END IF;
+  IF v_rule.id IS NULL THEN RETURN v_lots; END IF;
   IF v_rule.limit_tokens IS NULL THEN RETURN NULL; END IF;
   SELECT * INTO s FROM site_settings WHERE id = 1;
   SELECT used INTO v_used FROM allowance_windows WHERE account_id = p_account AND rule_id = v_rule.id
