@@ -87,6 +87,13 @@ describe('buying tokens from the widget, as a host site’s user (Paddle simulat
 		await expect(status.getByText(`Available now: ${(before + 5000).toLocaleString('en-US')} tokens`).count()).resolves.toBe(1);
 		await screen(store, 'embed-store-added-390');
 		expect(await available(u.user)).toBe(before + 5000);
+		// Scrolled down to the packs, the status stays in sight at the top of the page (no app top bar here).
+		await store.mouse.wheel(0, 2000);
+		await expect.poll(() => store.evaluate(() => scrollY), { timeout: 5_000 }).toBeGreaterThan(100);
+		const top = (await status.boundingBox())!.y;
+		expect(top).toBeGreaterThanOrEqual(0);
+		expect(top).toBeLessThanOrEqual(16);
+		await screen(store, 'embed-store-added-scrolled-390');
 
 		// The widget on the host page is live: it shows the tokens without a reload.
 		await expect.poll(() => widget.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before + 5000));
