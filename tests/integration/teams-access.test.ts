@@ -247,6 +247,48 @@ describe('teams and invitations', () => {
 		await expect(removeMember(db, { teamId: w.teamA.id, userId: w.users.memberA.id }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
 	});
 
+	it("ends a member's caps on the team with their membership, audited: invited again, they start without them", async () => {
+		const person = (name: string) => createUser(db.orm, { email: `${name}-${w.tag}@example.com`, name });
+		const [leaver, removed, stays] = [await person('capped-leaver'), await person('capped-removed'), await person('capped-stays')];
+		const join = async (u: typeof leaver) => {
+			const after = smtp.messages.length;
+			await inviteToTeam(db, { teamId: w.teamA.id, email: u.email!, role: 'member' }, actor('memberA'));
+			await acceptInvite(db, inviteToken(linkIn(await smtp.waitFor(u.email!, after), '/invite/')), u);
+		};
+		const capsOf = async (userId: string) => (await getTeam(db, w.teamA.id, actor('memberA'))).caps.filter((c) => c.memberUserId === userId);
+		for (const u of [leaver, removed, stays]) {
+			await join(u);
+			await setTeamCap(db, { teamId: w.teamA.id, userId: u.id, period: 'weekly', limitTokens: 2_000 }, actor('memberA'));
+			await setTeamCap(db, { teamId: w.teamA.id, userId: u.id, period: 'daily', limitTokens: 500 }, actor('memberA'));
+		}
+
+		await leaveTeam(db, w.teamA.id, leaver.id);
+		await removeMember(db, { teamId: w.teamA.id, userId: removed.id }, actor('memberA'));
+		const left = await db.rows<{ n: number }>(sql`select count(*)::int as n from caps where account_id = ${w.teamA.accountId}::uuid and member_user_id in (${leaver.id}::uuid, ${removed.id}::uuid)`);
+		expect(left).toEqual([{ n: 0 }]);
+		// Another member's caps are not theirs: they stay.
+		expect((await capsOf(stays.id)).map((c) => [c.period, c.limitTokens])).toEqual([['daily', 500], ['weekly', 2_000]]);
+		const trail = await db.rows<{ action: string; detail: unknown }>(sql`
+			select action, detail from audit_log
+			 where (action = 'team.member_left' and actor_user_id = ${leaver.id}::uuid) or (action = 'team.member_removed' and target_id = ${removed.id})
+			 order by id`);
+		const ended = [{ period: 'daily', limitTokens: 500 }, { period: 'weekly', limitTokens: 2_000 }];
+		expect(trail).toEqual([
+			{ action: 'team.member_left', detail: { capsEnded: ended } },
+			{ action: 'team.member_removed', detail: { capsEnded: ended } }
+		]);
+
+		// Invited again, each is a member with no cap of their own; leaving then ends none, and says so.
+		for (const u of [leaver, removed]) {
+			await join(u);
+			expect(await capsOf(u.id)).toEqual([]);
+		}
+		await leaveTeam(db, w.teamA.id, leaver.id);
+		for (const u of [removed, stays]) await removeMember(db, { teamId: w.teamA.id, userId: u.id }, actor('memberA'));
+		const [last] = await db.rows<{ detail: unknown }>(sql`select detail from audit_log where action = 'team.member_left' and actor_user_id = ${leaver.id}::uuid order by id desc limit 1`);
+		expect(last).toEqual({ detail: { capsEnded: [] } });
+	});
+
 	it('lets team managers cap what one member may spend from the pool, through the ledger, audited', async () => {
 		const m = w.users.teamMember;
 		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });

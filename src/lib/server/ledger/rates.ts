@@ -168,6 +168,20 @@ export async function setCap(
 		do update set limit_tokens = excluded.limit_tokens, set_by_user_id = excluded.set_by_user_id`);
 }
 
+/**
+ * Ends every cap set on `memberUserId`'s use of the pool `accountId` (their membership ended: a cap
+ * they would meet again on rejoining was set for the person they were then). Answers the caps ended,
+ * by period, daily first (limitTokens in tokens); empty when none was set. The site's default member
+ * cap is no row here: it follows membership by itself (quota_account_caps).
+ */
+export async function endMemberCaps(exec: Executor, accountId: string, memberUserId: string): Promise<{ period: CapInForce['period']; limitTokens: number }[]> {
+	const rows = await queryRows<{ period: CapInForce['period']; limit_tokens: number }>(exec, sql`
+		delete from caps where account_id = ${accountId}::uuid and member_user_id = ${memberUserId}::uuid
+		returning period, limit_tokens`);
+	const order = ['daily', 'weekly', 'monthly'];
+	return rows.map((r) => ({ period: r.period, limitTokens: Number(r.limit_tokens) })).sort((a, b) => order.indexOf(a.period) - order.indexOf(b.period));
+}
+
 export interface CapInForce {
 	/** null: the whole account; set: one member's use of a team pool. */
 	memberUserId: string | null;
