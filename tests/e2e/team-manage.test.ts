@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoDataDir, launch, phone, screenshot } from './browser';
+import { bothSizes, demoDataDir, launch, phone, screenshot } from './browser';
 import { axe, expectNoteBeside, leo, maya, sessionCookies, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
 import { linkIn, readMailDir } from '../helpers/mail';
@@ -33,14 +33,6 @@ async function open(email: string, path: string): Promise<{ context: BrowserCont
 	await page.goto(path);
 	await waitForFresh(page);
 	return { context, page };
-}
-
-/** The page at 390×844 (the phone's) and at 1280×800, each saved to look at. */
-async function bothSizes(page: Page, name: string) {
-	await screenshot(page, `${name}-390`);
-	await page.setViewportSize({ width: 1280, height: 800 });
-	await screenshot(page, `${name}-1280`);
-	await page.setViewportSize(phone.viewport);
 }
 
 const settingsOf = (page: Page) =>

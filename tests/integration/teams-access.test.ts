@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
 import { linkIn, startSmtp } from '../helpers/mail';
+import { configureRates } from '../helpers/ledger';
+import { grant } from '../../src/lib/server/ledger';
+import { randomUUID } from 'node:crypto';
 import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { createMailer } from '../../src/lib/server/mail';
@@ -364,5 +367,50 @@ describe('teams and invitations', () => {
 		await expect(setActiveAccount(db, m.id, w.teamB.accountId)).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(setActiveAccount(db, m.id, w.users.memberA.accountId)).rejects.toMatchObject({ code: 'forbidden' });
 		expect((await activeAccount(db, m.id)).accountId).toBe(w.teamA.accountId);
+	});
+});
+
+describe('the cap that limits a member now, in whichever window', () => {
+	it('is the same on the dashboard, in the playground and on the Team page: a weekly or monthly cap tighter than the daily one, named by its window', async () => {
+		await configureRates(db);
+		setDb(db);
+		const pool = w.teamA.accountId;
+		await grant(db.orm, { accountId: pool, tokens: 50_000, source: 'purchase' });
+		const as = async (who: 'teamMember' | 'memberA') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who]!, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+		const member = await as('teamMember');
+		const cap = (period: 'daily' | 'weekly' | 'monthly', limitTokens: number | null, userId: string | null = w.users.teamMember.id) =>
+			setTeamCap(db, { teamId: w.teamA.id, userId, period, limitTokens }, actor('memberA'));
+		/** What the member is told limits them: the dashboard's words, the playground's figures, the Team page's figures. */
+		const told = async () => ({
+			dashboard: (await member.ledger.dashboard({ accountId: pool })).cap,
+			playground: (await member.ledger.preview({ accountId: pool, feature: 'generate_texts', units: 1 })).cap,
+			team: (await member.team.get({ teamId: w.teamA.id })).myCap
+		});
+		try {
+			await cap('daily', 5_000);
+			await cap('weekly', 3_000);
+			await member.ledger.consume({ accountId: pool, feature: 'generate_texts', units: 1, idempotencyKey: randomUUID() });
+			const weekly = { limitOf: 'member', period: 'weekly', limit: 3_000, used: 45, left: 2_955 };
+			expect(await told()).toEqual({
+				dashboard: 'Your weekly spending limit in this team: 2,955 of 3,000 tokens left this week',
+				playground: expect.objectContaining(weekly),
+				team: expect.objectContaining(weekly)
+			});
+			// A monthly cap tighter still; then the pool's own weekly cap, tighter than all of the member's.
+			await cap('monthly', 1_000);
+			expect((await told()).dashboard).toBe('Your monthly spending limit in this team: 955 of 1,000 tokens left this month');
+			expect((await told()).team).toMatchObject({ period: 'monthly', left: 955 });
+			await cap('weekly', 500, null);
+			const t = await told();
+			expect(t.dashboard).toMatch(/^The team's weekly spending limit: [\d,]+ of 500 tokens left this week$/);
+			expect([t.playground, t.team]).toEqual([expect.objectContaining({ limitOf: 'team', period: 'weekly', limit: 500 }), expect.objectContaining({ limitOf: 'team', period: 'weekly', limit: 500 })]);
+			// The member's caps gone, and the pool's: nothing limits them, and nothing is said.
+			for (const p of ['daily', 'weekly', 'monthly'] as const) await cap(p, null);
+			await cap('weekly', null, null);
+			expect(await told()).toEqual({ dashboard: null, playground: null, team: null });
+		} finally {
+			for (const p of ['daily', 'weekly', 'monthly'] as const) await cap(p, null);
+			await cap('weekly', null, null);
+		}
 	});
 });

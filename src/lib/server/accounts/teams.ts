@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { accounts, teamInvites, teamMembers, teams, users } from '../db/schema';
-import { capsInForce, endMemberCaps, setCap } from '../ledger';
+import { capsInForce, endMemberCaps, setCap, tightestCapRead } from '../ledger';
+import { readOne } from '../db/reads';
 import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
@@ -76,7 +77,11 @@ export async function teamRoleOf(exec: Executor, teamId: string, userId: string)
 	return m?.role ?? null;
 }
 
-/** A team, its members and (for its admins) pending invitations. Members and site admins only. */
+/**
+ * A team, its members and (for its admins) pending invitations, the caps in force its viewer may see,
+ * and `myCap`: the one that limits the viewer's own use of the pool now (the least left, any window;
+ * null for a site admin outside the team, or with none). Members and site admins only.
+ */
 export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 	const [team] = await db.orm.select().from(teams).where(eq(teams.id, teamId));
 	const role = team ? await teamRoleOf(db.orm, teamId, actor.userId) : null;
@@ -99,6 +104,8 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 		: [];
 	// Every member sees the team's own limits and their own; managers see everyone's.
 	const limits = (await capsInForce(db.orm, team.accountId)).filter((c) => canManage || c.memberUserId === null || c.memberUserId === actor.userId);
+	// What limits the viewer's own use of the pool now, in whichever window: the dashboard's and the playground's figure.
+	const myCap = role ? await readOne(db.orm, tightestCapRead(team.accountId, actor.userId)) : null;
 	return {
 		id: team.id,
 		name: team.name,
@@ -109,7 +116,8 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 		canManage,
 		members,
 		invites,
-		caps: limits
+		caps: limits,
+		myCap
 	};
 }
 

@@ -6,7 +6,7 @@ import { CapsForm, capsWords, leaveRefusal, memberActions, usedByOthers, type Ca
 const member = (userId: string, role: Member['role']): Member => ({ userId, name: userId, email: `${userId}@example.com`, role, joinedAt: '2026-11-01T00:00:00.000Z' });
 function team(myUserId: string, members: Member[], siteAdmin = false): Team {
 	const myRole = members.find((m) => m.userId === myUserId)?.role ?? null;
-	return { id: 't', name: 'Acme', accountId: 'a', createdAt: '2026-11-01T00:00:00.000Z', myRole, myUserId, canManage: siteAdmin || myRole === 'owner' || myRole === 'admin', members, invites: [], caps: [] };
+	return { id: 't', name: 'Acme', accountId: 'a', createdAt: '2026-11-01T00:00:00.000Z', myRole, myUserId, canManage: siteAdmin || myRole === 'owner' || myRole === 'admin', members, invites: [], caps: [], myCap: null };
 }
 const maya = member('maya', 'owner');
 const ana = member('ana', 'admin');
