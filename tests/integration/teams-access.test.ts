@@ -400,6 +400,11 @@ describe('the cap that limits a member now, in whichever window', () => {
 			await cap('monthly', 1_000);
 			expect((await told()).dashboard).toBe('Your monthly spending limit in this team: 955 of 1,000 tokens left this month');
 			expect((await told()).team).toMatchObject({ period: 'monthly', left: 955 });
+			// A daily cap that leaves as much (955 of 1,000 today): the monthly one still limits longer, and is the one said.
+			await cap('daily', 1_000);
+			const tie = await told();
+			expect(tie.dashboard).toBe('Your monthly spending limit in this team: 955 of 1,000 tokens left this month');
+			expect([tie.playground?.period, tie.team?.period]).toEqual(['monthly', 'monthly']);
 			await cap('weekly', 500, null);
 			const t = await told();
 			expect(t.dashboard).toMatch(/^The team's weekly spending limit: [\d,]+ of 500 tokens left this week$/);
