@@ -42,8 +42,9 @@ export default defineConfig({
 								{ name: 'kit', test: /node_modules[\\/](@sveltejs[\\/]kit[\\/](?!src[\\/]runtime[\\/]app[\\/]forms\.js)|devalue[\\/])|vite[\\/]preload-helper/, priority: 3 },
 								// What the sign-in forms share with the app's other forms (the slip's focus and scroll, the account
 								// fields' rules) is a file of its own: else a console page with one slip, or the team's invite,
-								// loads the sign-in forms too.
-								{ name: 'form-rules', test: /src[\\/]lib[\\/](client[\\/]slip\.ts|account-fields\.ts)/, minShareCount: 2, priority: 3 },
+								// loads the sign-in forms too. The forms' one answer at a time (said.svelte.ts) goes with them: a
+								// chunk of its own would add its name to every page's preload list in the start's entry.
+								{ name: 'form-rules', test: /src[\\/]lib[\\/](client[\\/](slip\.ts|said\.svelte\.ts)|account-fields\.ts)/, minShareCount: 2, priority: 3 },
 								{ name: 'forms', test: /src[\\/]lib[\\/](components[\\/](AuthForm|EmailField|NameField|PasswordField)\.svelte|client[\\/](hydrated\.svelte|auth-slips)\.ts)/, minShareCount: 2, priority: 2 },
 								// Only the signed-in shell's parts (the layout's and the dashboard's, named here) and the client
 								// state go in it; other pages' shared components and the console's client modules are split by
@@ -51,7 +52,7 @@ export default defineConfig({
 								// checkout's parts, shared by the member store and the embedded store, among them).
 								{
 									name: 'shared',
-									test: /src[\\/]lib[\\/](client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|outbox-save|subscription-status|checkout|purchase\.svelte|offers\.ts)|components[\\/](AccountPicker|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
+									test: /src[\\/]lib[\\/](client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|outbox-save|profile\.svelte|own-caps|subscription-status|checkout|purchase\.svelte|offers\.ts)|components[\\/](AccountPicker|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
 									minShareCount: 2,
 									priority: 1
 								}

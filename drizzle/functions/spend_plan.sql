@@ -131,11 +131,13 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- The cap in force that leaves the least (quota_limit_details with p_cost), or NULL when none is.
+-- The cap in force that leaves the least, in whichever window (quota_limit_details with p_cost), or NULL
+-- when none is. Of two that leave as little, the member's, then the longer window's (it holds the
+-- longer): the dashboard says the same cap (ledger/rates.ts tightestCapRead).
 CREATE OR REPLACE FUNCTION quota_tightest_cap(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
     p_settings site_settings, p_now timestamptz)
 RETURNS jsonb LANGUAGE sql AS $$
   SELECT quota_limit_details(c.limit_of, p_cost, c.limit_tokens, c.used, c.period, c.resets_at, p_settings.time_zone)
     FROM quota_caps_use(p_account, p_kind, p_actor_user, p_settings, p_now) c
-   ORDER BY c.limit_tokens - c.used, c.limit_of = 'member' DESC LIMIT 1
+   ORDER BY c.limit_tokens - c.used, c.limit_of = 'member' DESC, c.resets_at DESC LIMIT 1
 $$;

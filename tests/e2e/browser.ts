@@ -49,3 +49,12 @@ export async function screenshot(page: Page, name: string) {
 	mkdirSync('test-results/screens', { recursive: true });
 	await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
 }
+
+/** The page at its size (the phone's, 390×844) and at 1280×800, each saved to look at (`name-390`, `name-1280`). */
+export async function bothSizes(page: Page, name: string) {
+	await screenshot(page, `${name}-390`);
+	const size = page.viewportSize()!;
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await screenshot(page, `${name}-1280`);
+	await page.setViewportSize(size);
+}

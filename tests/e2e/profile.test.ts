@@ -68,6 +68,8 @@ describe('the profile in Settings', () => {
 		await emailPassword.fill('not my password 1');
 		await emailForm.getByRole('button', { name: 'Change email' }).click();
 		await expectNoteBeside(emailPassword, 'That is not your current password.');
+		// The name's answer went when this form was sent: it answered another action.
+		expect(await profile.getByText('Name changed to Leo Marvel.').count()).toBe(0);
 		await emailPassword.fill(DEMO_PASSWORD);
 		await emailForm.getByRole('button', { name: 'Change email' }).click();
 		await expectNoteBeside(email, 'An account with this email already exists.');

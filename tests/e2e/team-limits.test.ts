@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { join } from 'node:path';
-import { launch, phoneContext, screenshot, sharedApp } from './browser';
+import { bothSizes, launch, phoneContext, screenshot, sharedApp } from './browser';
 import { axe, expectNoteBeside, leo, maya, openAs, sessionCookies, waitForFresh } from './app';
 import { linkIn, readMailDir } from '../helpers/mail';
 
 // Issue 13.4: a team member's Team page shows the daily cap the owner set for them (Leo: 5,000)
 // and the team pool's own cap (Acme Studio: 20,000 a day); it never says "no cap" for a cap
-// that exists, nor guesses at other members' limits. Its owner sends, resends and withdraws invitations.
+// that exists, nor guesses at other members' limits. The cap that limits him now, in whichever
+// window, is said in the same words and figures on the Team page, the dashboard and the playground. Its owner sends, resends and withdraws invitations.
 // After each action the page changes in place: the cards on it are the same elements, not drawn anew.
 
 let browser: Browser;
@@ -22,7 +23,7 @@ describe('the Team page tells a member their caps', () => {
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
 		await expect(pool.getByText('Team pool daily cap: 20,000 tokens', { exact: true }).isVisible()).resolves.toBe(true);
-		await expect(pool.getByText(/^Your daily cap: 5,000 tokens · [\d,]+ left today$/).isVisible()).resolves.toBe(true);
+		await expect(pool.getByText(/^Your daily spending limit in this team: [\d,]+ of 5,000 tokens left today$/).isVisible()).resolves.toBe(true);
 		const members = page.getByRole('region', { name: 'Members' });
 		const own = members.getByRole('listitem').filter({ hasText: leo.name });
 		await expect(own.getByText(/· cap 5,000 tokens a day$/).isVisible()).resolves.toBe(true);
@@ -33,7 +34,7 @@ describe('the Team page tells a member their caps', () => {
 
 		// His limit binds him everywhere he spends the pool: the dashboard says what it leaves today, and
 		// the Playground's "spendable" is no more than that, less the cost.
-		const left = Number((await pool.getByText(/^Your daily cap: /).textContent())!.match(/· ([\d,]+) left today$/)![1]!.replace(/,/g, ''));
+		const left = Number((await pool.getByText(/^Your daily spending limit in this team: /).textContent())!.match(/: ([\d,]+) of/)![1]!.replace(/,/g, ''));
 		await page.goto('/dashboard');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Acme Studio/ }).click();
@@ -51,6 +52,49 @@ describe('the Team page tells a member their caps', () => {
 		// Back to his own tokens, as the other tests find him.
 		await page.getByRole('radio', { name: /Personal/ }).click();
 		await cost.getByText(/spending limit in this team/).waitFor({ state: 'detached' });
+		await context.close();
+	});
+
+	it('a weekly cap tighter than his daily one is what Leo is told limits him, with the same figures on the Team page, the dashboard and the playground', async () => {
+		const { context, page } = await openAs(browser, leo.email, '/team');
+		await waitForFresh(page);
+		const me = (await (await context.request.get('/trpc/me.profile')).json()).result.data as { id: string; teams: { id: string; name: string; accountId?: string }[] };
+		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
+		const detail = (await (await context.request.get(`/trpc/team.get?input=${encodeURIComponent(JSON.stringify({ teamId: team.id }))}`)).json()).result.data as { accountId: string };
+		// His use of the pool this week, so that a weekly cap leaves him 1,000 tokens (less than his daily cap does).
+		const input = encodeURIComponent(JSON.stringify({ accountId: detail.accountId, period: 'weekly', windows: 1, by: 'member' }));
+		const week = (await (await context.request.get(`/trpc/ledger.rollups?input=${input}`)).json()).result.data as { rows: { key: string; tokens: number }[] };
+		const weekly = (week.rows.find((r) => r.key === me.id)?.tokens ?? 0) + 1_000;
+		const owner = await phoneContext(browser);
+		await owner.addCookies(sessionCookies(maya.email));
+		const setWeekly = (limitTokens: number | null) => owner.request.post('/trpc/team.setCap', { data: { teamId: team.id, userId: me.id, period: 'weekly', limitTokens } });
+		expect((await setWeekly(weekly)).status()).toBe(200);
+		try {
+			await page.reload();
+			await waitForFresh(page);
+			const said = new RegExp(`^Your weekly spending limit in this team: ([\\d,]+) of ${weekly.toLocaleString('en-US')} tokens left this week$`);
+			const pool = page.getByRole('region', { name: 'Acme Studio pool' });
+			const sentence = (await pool.getByText(said).textContent())!;
+			expect(Number(sentence.match(said)![1]!.replace(/,/g, ''))).toBeLessThanOrEqual(1_000);
+			await bothSizes(page, 'team-member-weekly-cap');
+
+			await page.goto('/dashboard');
+			await waitForFresh(page);
+			await page.getByRole('radio', { name: /Acme Studio/ }).click();
+			await page.getByText(sentence, { exact: true }).waitFor();
+			await bothSizes(page, 'dashboard-member-weekly-cap');
+			await page.goto('/playground');
+			await waitForFresh(page);
+			await page.getByRole('radio', { name: /Generate all/ }).click();
+			const cost = page.getByRole('region', { name: 'Cost' });
+			await cost.getByText(`${sentence}.`, { exact: true }).waitFor();
+			await bothSizes(page, 'playground-member-weekly-cap');
+			await page.getByRole('radio', { name: /Personal/ }).click();
+			await cost.getByText(/spending limit in this team/).waitFor({ state: 'detached' });
+		} finally {
+			expect((await setWeekly(null)).status()).toBe(200);
+			await owner.close();
+		}
 		await context.close();
 	});
 
@@ -117,7 +161,7 @@ describe('the Team page tells a member their caps', () => {
 		await context.close();
 	});
 
-	it('refuses a cap too large or in letters beside the field, sends nothing and keeps Leo’s 5,000; the last save’s word stays in its own row', async () => {
+	it('refuses a cap too large or in letters beside the field, sends nothing and keeps Leo’s 5,000; a save’s word is said in its own row, until another edit starts', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/team');
 		const sent: string[] = [];
 		page.on('request', (r) => void (r.url().includes('team.setCap') && sent.push(r.url())));
@@ -126,14 +170,14 @@ describe('the Team page tells a member their caps', () => {
 		const leoCard = members.getByRole('listitem').filter({ hasText: leo.name });
 		const mayaCard = members.getByRole('listitem').filter({ hasText: maya.name });
 
-		// A save of Maya's own cap is said in her row, not in Leo's, whose edit starts next.
+		// A save of Maya's own cap is said in her row, not in Leo's; his edit starting next takes it away.
 		await mayaCard.getByRole('button', { name: `Caps for ${maya.name}` }).click();
 		await mayaCard.getByRole('textbox', { name: `Daily cap for ${maya.name} (tokens)` }).fill('');
 		await mayaCard.getByRole('button', { name: 'Save caps' }).click();
 		await mayaCard.getByText(`Caps saved for ${maya.name}: no cap.`).waitFor();
 		sent.length = 0;
 		await leoCard.getByRole('button', { name: `Caps for ${leo.name}` }).click();
-		expect(await leoCard.getByText(/^Caps saved/).count()).toBe(0);
+		expect(await page.getByText(/^Caps saved/).count()).toBe(0);
 
 		const field = leoCard.getByRole('textbox', { name: `Daily cap for ${leo.name} (tokens)` });
 		for (const [typed, said] of [

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoDataDir, launch, phone, screenshot } from './browser';
+import { bothSizes, demoDataDir, launch, phone, screenshot } from './browser';
 import { axe, expectNoteBeside, leo, maya, sessionCookies, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
 import { linkIn, readMailDir } from '../helpers/mail';
@@ -33,14 +33,6 @@ async function open(email: string, path: string): Promise<{ context: BrowserCont
 	await page.goto(path);
 	await waitForFresh(page);
 	return { context, page };
-}
-
-/** The page at 390×844 (the phone's) and at 1280×800, each saved to look at. */
-async function bothSizes(page: Page, name: string) {
-	await screenshot(page, `${name}-390`);
-	await page.setViewportSize({ width: 1280, height: 800 });
-	await screenshot(page, `${name}-1280`);
-	await page.setViewportSize(phone.viewport);
 }
 
 const settingsOf = (page: Page) =>
@@ -98,10 +90,11 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		await page.getByRole('region', { name: 'Acme Design pool' }).waitFor();
 		await page.getByRole('region', { name: 'Leave Acme Design' }).waitFor();
 
-		// Leo made an admin: said in his row, his badge follows.
+		// Leo made an admin: said in his row, his badge follows; the name's answer is gone (it answered another action).
 		await leoRow.getByRole('combobox', { name: `Role of ${leo.name}` }).selectOption('admin');
 		await leoRow.getByText(`${leo.name} is now an admin.`).waitFor();
 		await leoRow.locator('.badge', { hasText: 'admin' }).waitFor();
+		expect(await page.getByText('The team is now called Acme Design.').count()).toBe(0);
 
 		// Removing him is asked first, saying what happens to his use of the pool; cancelled, nothing happens.
 		await leoRow.getByRole('button', { name: `Remove ${leo.name}` }).click();
@@ -112,8 +105,10 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		await sheet.waitFor({ state: 'hidden' });
 		await expect(leoRow.count()).resolves.toBe(1);
 
-		// The pool's caps: a slip under its field, nothing sent; then a weekly cap beside the team's daily one.
+		// The pool's caps: opening them is another action, so Leo's row no longer says his role changed;
+		// a slip under its field, nothing sent; then a weekly cap beside the team's daily one.
 		await page.getByRole('button', { name: 'Pool caps' }).click();
+		expect(await leoRow.getByText(`${leo.name} is now an admin.`).count()).toBe(0);
 		const weekly = page.getByRole('textbox', { name: 'Weekly cap for the pool (tokens)' });
 		await weekly.fill('lots');
 		await page.getByRole('button', { name: 'Save caps' }).click();
@@ -132,6 +127,8 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		await leoRow.getByRole('button', { name: 'Save caps' }).click();
 		await leoRow.getByText(`Caps saved for ${leo.name}: 6,000 tokens a day.`).waitFor();
 		await leoRow.getByText(`${leo.email} · cap 6,000 tokens a day`).waitFor();
+		// One answer on the page: Leo's caps', not the pool's before it.
+		expect(await page.locator('.alert').allInnerTexts()).toEqual([`Caps saved for ${leo.name}: 6,000 tokens a day.`]);
 		await bothSizes(page, 'team-owner-after-changes');
 		expect(consoleErrors).toEqual([]);
 

@@ -5,6 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { freshDb, backend } from '../helpers/db';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
+import { setCap } from '../../src/lib/server/ledger';
+import { makeTeam, makeUser } from '../helpers/ledger';
 
 let db: Db;
 beforeAll(async () => {
@@ -104,6 +106,18 @@ describe(`migrations on ${backend}`, () => {
 			const [row] = await db.rows<{ name: string }>(sql`select name from site_roles where key = 'subscriber'`);
 			expect(row!.name, `${c.name} / ${c.description}`).toBe(c.after);
 		}
+	});
+
+	it("end the caps left on people no longer in the team (0032), and keep its members' and the pool's", async () => {
+		const team = await makeTeam(db);
+		const [here, gone] = [await makeUser(db), await makeUser(db)];
+		await db.rows(sql`insert into team_members (team_id, user_id, role) values (${team.teamId}::uuid, ${here.userId}::uuid, 'member')`);
+		for (const member of [here.userId, gone.userId, null]) {
+			await setCap(db.orm, { accountId: team.accountId, memberUserId: member, period: 'weekly', limitTokens: 700 });
+		}
+		await db.rows(sql.raw(readFileSync('drizzle/0032_member_caps_end.sql', 'utf8')));
+		const left = await db.rows<{ member_user_id: string | null }>(sql`select member_user_id from caps where account_id = ${team.accountId}::uuid order by member_user_id nulls first`);
+		expect(left.map((r) => r.member_user_id)).toEqual([null, here.userId]);
 	});
 
 	it('reads token amounts back as numbers on this driver', async () => {

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
 import { linkIn, startSmtp } from '../helpers/mail';
+import { configureRates } from '../helpers/ledger';
+import { grant } from '../../src/lib/server/ledger';
+import { randomUUID } from 'node:crypto';
 import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { createMailer } from '../../src/lib/server/mail';
@@ -247,6 +250,48 @@ describe('teams and invitations', () => {
 		await expect(removeMember(db, { teamId: w.teamA.id, userId: w.users.memberA.id }, actor('memberA'))).rejects.toMatchObject({ code: 'conflict' });
 	});
 
+	it("ends a member's caps on the team with their membership, audited: invited again, they start without them", async () => {
+		const person = (name: string) => createUser(db.orm, { email: `${name}-${w.tag}@example.com`, name });
+		const [leaver, removed, stays] = [await person('capped-leaver'), await person('capped-removed'), await person('capped-stays')];
+		const join = async (u: typeof leaver) => {
+			const after = smtp.messages.length;
+			await inviteToTeam(db, { teamId: w.teamA.id, email: u.email!, role: 'member' }, actor('memberA'));
+			await acceptInvite(db, inviteToken(linkIn(await smtp.waitFor(u.email!, after), '/invite/')), u);
+		};
+		const capsOf = async (userId: string) => (await getTeam(db, w.teamA.id, actor('memberA'))).caps.filter((c) => c.memberUserId === userId);
+		for (const u of [leaver, removed, stays]) {
+			await join(u);
+			await setTeamCap(db, { teamId: w.teamA.id, userId: u.id, period: 'weekly', limitTokens: 2_000 }, actor('memberA'));
+			await setTeamCap(db, { teamId: w.teamA.id, userId: u.id, period: 'daily', limitTokens: 500 }, actor('memberA'));
+		}
+
+		await leaveTeam(db, w.teamA.id, leaver.id);
+		await removeMember(db, { teamId: w.teamA.id, userId: removed.id }, actor('memberA'));
+		const left = await db.rows<{ n: number }>(sql`select count(*)::int as n from caps where account_id = ${w.teamA.accountId}::uuid and member_user_id in (${leaver.id}::uuid, ${removed.id}::uuid)`);
+		expect(left).toEqual([{ n: 0 }]);
+		// Another member's caps are not theirs: they stay.
+		expect((await capsOf(stays.id)).map((c) => [c.period, c.limitTokens])).toEqual([['daily', 500], ['weekly', 2_000]]);
+		const trail = await db.rows<{ action: string; detail: unknown }>(sql`
+			select action, detail from audit_log
+			 where (action = 'team.member_left' and actor_user_id = ${leaver.id}::uuid) or (action = 'team.member_removed' and target_id = ${removed.id})
+			 order by id`);
+		const ended = [{ period: 'daily', limitTokens: 500 }, { period: 'weekly', limitTokens: 2_000 }];
+		expect(trail).toEqual([
+			{ action: 'team.member_left', detail: { capsEnded: ended } },
+			{ action: 'team.member_removed', detail: { capsEnded: ended } }
+		]);
+
+		// Invited again, each is a member with no cap of their own; leaving then ends none, and says so.
+		for (const u of [leaver, removed]) {
+			await join(u);
+			expect(await capsOf(u.id)).toEqual([]);
+		}
+		await leaveTeam(db, w.teamA.id, leaver.id);
+		for (const u of [removed, stays]) await removeMember(db, { teamId: w.teamA.id, userId: u.id }, actor('memberA'));
+		const [last] = await db.rows<{ detail: unknown }>(sql`select detail from audit_log where action = 'team.member_left' and actor_user_id = ${leaver.id}::uuid order by id desc limit 1`);
+		expect(last).toEqual({ detail: { capsEnded: [] } });
+	});
+
 	it('lets team managers cap what one member may spend from the pool, through the ledger, audited', async () => {
 		const m = w.users.teamMember;
 		await expect(setTeamCap(db, { teamId: w.teamA.id, userId: m.id, period: 'daily', limitTokens: 500 }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
@@ -322,5 +367,55 @@ describe('teams and invitations', () => {
 		await expect(setActiveAccount(db, m.id, w.teamB.accountId)).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(setActiveAccount(db, m.id, w.users.memberA.accountId)).rejects.toMatchObject({ code: 'forbidden' });
 		expect((await activeAccount(db, m.id)).accountId).toBe(w.teamA.accountId);
+	});
+});
+
+describe('the cap that limits a member now, in whichever window', () => {
+	it('is the same on the dashboard, in the playground and on the Team page: a weekly or monthly cap tighter than the daily one, named by its window', async () => {
+		await configureRates(db);
+		setDb(db);
+		const pool = w.teamA.accountId;
+		await grant(db.orm, { accountId: pool, tokens: 50_000, source: 'purchase' });
+		const as = async (who: 'teamMember' | 'memberA') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who]!, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+		const member = await as('teamMember');
+		const cap = (period: 'daily' | 'weekly' | 'monthly', limitTokens: number | null, userId: string | null = w.users.teamMember.id) =>
+			setTeamCap(db, { teamId: w.teamA.id, userId, period, limitTokens }, actor('memberA'));
+		/** What the member is told limits them: the dashboard's words, the playground's figures, the Team page's figures. */
+		const told = async () => ({
+			dashboard: (await member.ledger.dashboard({ accountId: pool })).cap,
+			playground: (await member.ledger.preview({ accountId: pool, feature: 'generate_texts', units: 1 })).cap,
+			team: (await member.team.get({ teamId: w.teamA.id })).myCap
+		});
+		try {
+			await cap('daily', 5_000);
+			await cap('weekly', 3_000);
+			await member.ledger.consume({ accountId: pool, feature: 'generate_texts', units: 1, idempotencyKey: randomUUID() });
+			const weekly = { limitOf: 'member', period: 'weekly', limit: 3_000, used: 45, left: 2_955 };
+			expect(await told()).toEqual({
+				dashboard: 'Your weekly spending limit in this team: 2,955 of 3,000 tokens left this week',
+				playground: expect.objectContaining(weekly),
+				team: expect.objectContaining(weekly)
+			});
+			// A monthly cap tighter still; then the pool's own weekly cap, tighter than all of the member's.
+			await cap('monthly', 1_000);
+			expect((await told()).dashboard).toBe('Your monthly spending limit in this team: 955 of 1,000 tokens left this month');
+			expect((await told()).team).toMatchObject({ period: 'monthly', left: 955 });
+			// A daily cap that leaves as much (955 of 1,000 today): the monthly one still limits longer, and is the one said.
+			await cap('daily', 1_000);
+			const tie = await told();
+			expect(tie.dashboard).toBe('Your monthly spending limit in this team: 955 of 1,000 tokens left this month');
+			expect([tie.playground?.period, tie.team?.period]).toEqual(['monthly', 'monthly']);
+			await cap('weekly', 500, null);
+			const t = await told();
+			expect(t.dashboard).toMatch(/^The team's weekly spending limit: [\d,]+ of 500 tokens left this week$/);
+			expect([t.playground, t.team]).toEqual([expect.objectContaining({ limitOf: 'team', period: 'weekly', limit: 500 }), expect.objectContaining({ limitOf: 'team', period: 'weekly', limit: 500 })]);
+			// The member's caps gone, and the pool's: nothing limits them, and nothing is said.
+			for (const p of ['daily', 'weekly', 'monthly'] as const) await cap(p, null);
+			await cap('weekly', null, null);
+			expect(await told()).toEqual({ dashboard: null, playground: null, team: null });
+		} finally {
+			for (const p of ['daily', 'weekly', 'monthly'] as const) await cap(p, null);
+			await cap('weekly', null, null);
+		}
 	});
 });

@@ -58,8 +58,8 @@ const samples: Record<AuditAction, Sample> = {
 	'team.invite_resent': entry({ targetType: 'team', before: { expiresAt: '2026-12-03T10:00:00.000Z' }, after: { expiresAt: '2026-12-10T10:00:00.000Z' }, detail: { email: 'kim@example.com', role: 'member' } }),
 	'team.member_joined': entry({ targetType: 'user', targetId: memberId, after: { role: 'member' }, detail: { teamId } }),
 	'team.role_changed': entry({ targetType: 'user', targetId: memberId, before: { role: 'member' }, after: { role: 'admin' }, detail: { teamId } }),
-	'team.member_removed': entry({ targetType: 'user', targetId: memberId, before: { role: 'member' } }),
-	'team.member_left': entry({ targetType: 'team', targetId: teamId, before: { role: 'admin' } }),
+	'team.member_removed': entry({ targetType: 'user', targetId: memberId, before: { role: 'member' }, detail: { capsEnded: [{ period: 'daily', limitTokens: 5000 }, { period: 'weekly', limitTokens: 20000 }] } }),
+	'team.member_left': entry({ targetType: 'team', targetId: teamId, before: { role: 'admin' }, detail: { capsEnded: [] } }),
 	'team.cap_set': entry({ targetType: 'user', targetId: memberId, before: { period: 'daily', limitTokens: null }, after: { period: 'daily', limitTokens: 5000 } }),
 	'ledger.grant': entry({ targetType: 'lot', after: { note: 'Invited Leo', model: null, source: 'referral', tokens: 2000, expires_at: '2026-12-12T22:25:08.993Z' }, detail: { via: 'demo data' } }),
 	'bonus.granted': entry({
@@ -174,6 +174,18 @@ describe('the audit log in words', () => {
 		expect(words('user.email_changed').changes).toEqual([{ field: 'Email', before: { text: 'leo@example.com' }, after: { text: 'leo.martin@example.com' } }]);
 		expect(words('auth.current_password_failed')).toEqual({ title: 'Wrong current password in Settings', lines: [{ label: 'Trying to change', value: { text: 'their e-mail address' } }], changes: [] });
 		expect(words('user.password_changed')).toEqual({ title: 'Password changed in Settings', lines: [{ label: 'Other sessions signed out', value: { figure: 2 } }], changes: [] });
+	});
+
+	it("says which of a member's caps on the team ended with their membership, and nothing of caps when none did", () => {
+		expect(words('team.member_removed')).toEqual({
+			title: 'Removed from the team',
+			lines: [
+				{ label: 'Their caps, ended with it', value: { text: '5,000 tokens a day · 20,000 tokens a week' } },
+				{ label: 'Team role', value: { text: 'Member' } }
+			],
+			changes: []
+		});
+		expect(words('team.member_left')).toEqual({ title: 'Left the team', lines: [{ label: 'Team role', value: { text: 'Admin' } }], changes: [] });
 	});
 
 	it('links the member or team an entry names by id to their page', () => {

@@ -55,6 +55,21 @@ describe('a setting saved through the outbox', () => {
 		expect(s.message).toBeNull();
 	});
 
+	it("says one save's answer at a time on the page: a second form's save takes the first's away, its refusal standing alone", async () => {
+		const zone = new OutboxSave();
+		const quietHours = new OutboxSave();
+		browser.server.answers['settings.update'] = () => ({ ok: true });
+		await zone.save('settings.update', { changes: { timeZone: 'Europe/Paris' } }, 'Time zone: Paris', 'Time zone saved.');
+		expect(zone.message).toEqual({ kind: 'ok', text: 'Time zone saved.' });
+		browser.server.answers[PATH] = () => {
+			throw new Refusal('BAD_REQUEST', 400, 'Quiet hours must end at another time than they start.');
+		};
+		const saving = quietHours.save(PATH, quiet, 'Quiet hours 22:00–22:00', 'Quiet hours saved.');
+		expect(zone.message).toBeNull();
+		await saving;
+		expect([zone.message, quietHours.message]).toEqual([null, { kind: 'empty', text: 'Not saved: Quiet hours must end at another time than they start.' }]);
+	});
+
 	it('says why when nothing could be queued', async () => {
 		session.user = null;
 		const s = new OutboxSave();

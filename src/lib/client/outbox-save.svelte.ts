@@ -3,6 +3,7 @@
 // saved; saved on this device until the connection is back; or refused, with the server's words.
 import { errorMessage } from './errors';
 import { outbox, queueAndSync } from './sync.svelte';
+import { Said } from './said.svelte';
 import type { SaveMessage } from './save-message';
 
 /** What a write waiting offline is told: it is kept, and goes by itself. */
@@ -13,13 +14,17 @@ export class OutboxSave {
 	#last = $state<{ path: string; label: string; refusedBefore: number; saved: string } | null>(null);
 	#sending = $state(false);
 	#error = $state<string | null>(null);
+	/** Its words are said until another action on the page starts (said.svelte.ts). */
+	readonly #said = new Said();
 
 	/**
 	 * Null before the first save and while one is on its way; then follows the write: waiting in the
-	 * outbox ("low"), refused when sent ("empty"), else applied ("ok", the `saved` words).
+	 * outbox ("low"), refused when sent ("empty"), else applied ("ok", the `saved` words); null again
+	 * once another action on the page started.
 	 */
 	readonly message: SaveMessage | null = $derived.by(() => {
 		const last = this.#last;
+		if (!this.#said.current) return null;
 		if (this.#error) return { kind: 'empty', text: this.#error };
 		if (!last || this.#sending) return null;
 		const refused = outbox.rejected.slice(last.refusedBefore).find((r) => r.label === last.label);
@@ -30,6 +35,7 @@ export class OutboxSave {
 
 	/** Queues the write (`label` says it in the page's list of waiting writes) and sends it when it can; `saved` is said once it applied. */
 	async save(path: string, input: Record<string, unknown>, label: string, saved: string): Promise<void> {
+		this.#said.start();
 		this.#last = { path, label, refusedBefore: outbox.rejected.length, saved };
 		this.#error = null;
 		this.#sending = true;

@@ -2,6 +2,7 @@
 // did, and a refusal is said where the member is looking (the field, or under the list).
 import { describe, expect, it } from 'vitest';
 import { OwnCapsEditor, type OwnCap, type OwnCapPeriod } from './own-caps.svelte';
+import { Said } from './said.svelte';
 
 /** A server that keeps the limits it was given (used 100 of each this period), or refuses with `refuse`. */
 function server(refuse?: string) {
@@ -65,5 +66,22 @@ describe('own spending limits in Settings', () => {
 		expect(await refused.remove('weekly')).toBe(false);
 		expect(refused.message).toEqual({ kind: 'empty', text: "Your weekly spending limit was set by the site's administrators; ask them to change it." });
 		expect(refused.caps).toHaveLength(1);
+	});
+
+	it("says its answer until another action on the page starts: another form's save takes it away, and a slip here takes away another's", async () => {
+		const e = new OwnCapsEditor(server().save);
+		const profile = new Said();
+		e.caps = [];
+		e.edit('daily');
+		e.text = '500';
+		await e.submit();
+		expect(e.message).toEqual({ kind: 'ok', text: 'Daily limit set to 500 tokens.' });
+		profile.start();
+		expect(e.message).toBeNull();
+		profile.message = { kind: 'ok', text: 'Name changed to Ada L.' };
+		e.edit('weekly');
+		e.text = 'lots';
+		expect(await e.submit()).toBe(false);
+		expect(profile.message).toBeNull();
 	});
 });

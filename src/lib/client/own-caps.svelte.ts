@@ -3,7 +3,7 @@
 import { readTokenAmount } from './amount';
 import { errorMessage } from './errors';
 import { counted } from '../counted';
-import type { SaveMessage } from './save-message';
+import { Said } from './said.svelte';
 import { MAX_TOKENS } from '../token-range';
 import type { Outputs } from './api-types';
 
@@ -23,8 +23,13 @@ export class OwnCapsEditor {
 	text = $state('');
 	/** What is wrong with the limit typed, or the server's refusal: said beside the field. */
 	error = $state<string | null>(null);
-	message = $state<SaveMessage | null>(null);
 	busy = $state(false);
+	/** What the last save or removal came to, until another action on the page starts (said.svelte.ts). */
+	readonly #said = new Said();
+
+	get message() {
+		return this.#said.message;
+	}
 
 	constructor(private readonly save: SaveOwnCap) {}
 
@@ -38,7 +43,7 @@ export class OwnCapsEditor {
 		this.editing = period;
 		this.text = cap ? String(cap.limitTokens) : '';
 		this.error = null;
-		this.message = null;
+		this.#said.start();
 	}
 
 	cancel() {
@@ -50,6 +55,7 @@ export class OwnCapsEditor {
 	async submit(): Promise<boolean> {
 		const period = this.editing;
 		if (!period) return false;
+		this.#said.start();
 		const typed = readTokenAmount(this.text, { min: 0, max: MAX_TOKENS, what: 'A spending limit', rule: 'Type a whole number of tokens, 0 or more.' });
 		if (!typed.ok) {
 			this.error = typed.error;
@@ -66,14 +72,14 @@ export class OwnCapsEditor {
 
 	private async run(period: OwnCapPeriod, limitTokens: number | null, said: string): Promise<boolean> {
 		this.busy = true;
-		this.message = null;
+		this.#said.start();
 		try {
 			this.caps = await this.save(period, limitTokens);
-			this.message = { kind: 'ok', text: said };
+			this.#said.message = { kind: 'ok', text: said };
 			return true;
 		} catch (err) {
 			if (this.editing === period) this.error = errorMessage(err);
-			else this.message = { kind: 'empty', text: errorMessage(err) };
+			else this.#said.message = { kind: 'empty', text: errorMessage(err) };
 			return false;
 		} finally {
 			this.busy = false;

@@ -35,6 +35,20 @@ describe("Settings' profile forms", () => {
 		expect(form.busy).toBe(false);
 	});
 
+	it("says one form's answer at a time on the page: the name's 'changed' goes once the password form is sent, and its refusal stands alone", async () => {
+		const nameForm = new ProfileForm(() => ({}), async () => 'Name changed to Ada L.');
+		const wrong = 'Too many attempts: try again in an hour.';
+		const passwordForm = new ProfileForm(passwordChangeSlips, () => Promise.reject(refused(wrong, { domainCode: 'rate_limited' })));
+		await nameForm.submit({ name: 'Ada L.' });
+		expect(nameForm.message).toEqual({ kind: 'ok', text: 'Name changed to Ada L.' });
+		// Sent with a slip only (nothing goes to the server): the name's answer goes all the same.
+		await passwordForm.submit({ currentPassword: '', newPassword: '' });
+		expect(nameForm.message).toBeNull();
+		await nameForm.submit({ name: 'Ada L.' });
+		await passwordForm.submit({ currentPassword: 'old one', newPassword: 'second pass 2027' });
+		expect([nameForm.message, passwordForm.message]).toEqual([null, { kind: 'empty', text: wrong }]);
+	});
+
 	it("says the server's refusal of a field under that field, in its own words", async () => {
 		const wrong = 'That is not your current password.';
 		const form = new ProfileForm(emailChangeSlips, () => Promise.reject(refused(wrong, { domainCode: 'forbidden', fieldErrors: { currentPassword: [wrong] } })));

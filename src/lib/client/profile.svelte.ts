@@ -7,7 +7,7 @@ import { session } from './session.svelte';
 import { setDeviceUser } from './storage';
 import { fieldWords } from './field-error';
 import type { AuthCheck, AuthValues, Slips } from './auth-slips';
-import type { SaveMessage } from './save-message';
+import { Said } from './said.svelte';
 
 /** Sends a form's values; answers what to tell the member, or throws the server's refusal. */
 export type SendProfile = (values: AuthValues) => Promise<string>;
@@ -15,13 +15,18 @@ export type SendProfile = (values: AuthValues) => Promise<string>;
 export class ProfileForm {
 	/** What is wrong, under each field by its name. */
 	slips = $state<Slips>({});
-	message = $state<SaveMessage | null>(null);
 	busy = $state(false);
+	/** What the last send came to, until another action on the page starts (said.svelte.ts). */
+	readonly #said = new Said();
 
 	constructor(
 		private readonly check: AuthCheck,
 		private readonly send: SendProfile
 	) {}
+
+	get message() {
+		return this.#said.message;
+	}
 
 	/** A field was edited: what was said about it no longer holds. */
 	edited(field: string) {
@@ -36,19 +41,19 @@ export class ProfileForm {
 	 */
 	async submit(values: AuthValues): Promise<string | null> {
 		if (this.busy) return null;
-		this.message = null;
+		this.#said.start();
 		this.slips = this.check(values);
 		const fields = Object.keys(values);
 		const first = () => fields.find((f) => this.slips[f]) ?? null;
 		if (first()) return first();
 		this.busy = true;
 		try {
-			this.message = { kind: 'ok', text: await this.send(values) };
+			this.#said.message = { kind: 'ok', text: await this.send(values) };
 			return null;
 		} catch (err) {
 			const words = fieldWords(err);
 			this.slips = Object.fromEntries(fields.filter((f) => words[f]).map((f) => [f, words[f]!]));
-			if (!first()) this.message = { kind: 'empty', text: errorMessage(err) };
+			if (!first()) this.#said.message = { kind: 'empty', text: errorMessage(err) };
 			return first();
 		} finally {
 			this.busy = false;

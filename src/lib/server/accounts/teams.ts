@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { accounts, teamInvites, teamMembers, teams, users } from '../db/schema';
-import { capsInForce, setCap } from '../ledger';
+import { capsInForce, endMemberCaps, setCap, tightestCapRead } from '../ledger';
+import { readOne } from '../db/reads';
 import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
@@ -76,7 +77,11 @@ export async function teamRoleOf(exec: Executor, teamId: string, userId: string)
 	return m?.role ?? null;
 }
 
-/** A team, its members and (for its admins) pending invitations. Members and site admins only. */
+/**
+ * A team, its members and (for its admins) pending invitations, the caps in force its viewer may see,
+ * and `myCap`: the one that limits the viewer's own use of the pool now (the least left, any window;
+ * null for a site admin outside the team, or with none). Members and site admins only.
+ */
 export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 	const [team] = await db.orm.select().from(teams).where(eq(teams.id, teamId));
 	const role = team ? await teamRoleOf(db.orm, teamId, actor.userId) : null;
@@ -99,6 +104,8 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 		: [];
 	// Every member sees the team's own limits and their own; managers see everyone's.
 	const limits = (await capsInForce(db.orm, team.accountId)).filter((c) => canManage || c.memberUserId === null || c.memberUserId === actor.userId);
+	// What limits the viewer's own use of the pool now, in whichever window: the dashboard's and the playground's figure.
+	const myCap = role ? await readOne(db.orm, tightestCapRead(team.accountId, actor.userId)) : null;
 	return {
 		id: team.id,
 		name: team.name,
@@ -109,7 +116,8 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 		canManage,
 		members,
 		invites,
-		caps: limits
+		caps: limits,
+		myCap
 	};
 }
 
@@ -313,8 +321,8 @@ export async function removeMember(db: Db, input: { teamId: string; userId: stri
 		if (target.role !== 'member' && !actorIsOwner) throw new DomainError('forbidden', 'Only an owner can remove admins and owners.');
 		if (target.role === 'owner' && owners === 1) throw new DomainError('conflict', 'A team needs an owner: the last owner cannot be removed.');
 		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, input.teamId), eq(teamMembers.userId, input.userId)));
-		await clearActiveAccount(tx, input.userId, team.accountId);
-		await audit(tx, { action: 'team.member_removed', actorUserId: actor.userId, targetType: 'user', targetId: input.userId, accountId: team.accountId, ip: actor.ip, before: { role: target.role } });
+		const capsEnded = await endMembership(tx, input.userId, team.accountId);
+		await audit(tx, { action: 'team.member_removed', actorUserId: actor.userId, targetType: 'user', targetId: input.userId, accountId: team.accountId, ip: actor.ip, before: { role: target.role }, detail: { capsEnded } });
 	});
 }
 
@@ -329,14 +337,19 @@ export async function leaveTeam(db: Db, teamId: string, userId: string, ip?: str
 			throw new DomainError('conflict', 'You are the last owner: make someone else owner before leaving.');
 		}
 		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
-		await clearActiveAccount(tx, userId, team.accountId);
-		await audit(tx, { action: 'team.member_left', actorUserId: userId, targetType: 'team', targetId: teamId, accountId: team.accountId, ip, before: { role: me.role } });
+		const capsEnded = await endMembership(tx, userId, team.accountId);
+		await audit(tx, { action: 'team.member_left', actorUserId: userId, targetType: 'team', targetId: teamId, accountId: team.accountId, ip, before: { role: me.role }, detail: { capsEnded } });
 	});
 }
 
-/** Someone who left a team no longer draws from its pool. */
-async function clearActiveAccount(exec: Executor, userId: string, accountId: string) {
+/**
+ * What ends with someone's membership of the team whose pool is `accountId`: they no longer draw from
+ * the pool, and the caps set on their use of it end (an owner who invites them again starts from the
+ * team's defaults, not from limits set for who they were). Answers the caps ended, for the audit entry.
+ */
+async function endMembership(exec: Executor, userId: string, accountId: string) {
 	await exec.execute(sql`update user_settings set active_account_id = null, updated_at = now() where user_id = ${userId} and active_account_id = ${accountId}`);
+	return endMemberCaps(exec, accountId, userId);
 }
 
 const capSchema = z.object({

@@ -162,6 +162,13 @@ type NameList = Exclude<keyof AuditNames, 'people'>;
 
 /** "Daily spending cap set". */
 // A team owner's caps (the pool's, a member's) read apart from a site admin's, in the entries and the filter.
+const PER_WINDOW: Record<string, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month' };
+/** The caps set on a member that ended with their membership ("5,000 tokens a day · 20,000 a week"); no line when none were. */
+const capsEnded = (e: AuditEntryFacts): (AuditLine | null)[] => {
+	const ended = obj(e.detail).capsEnded;
+	if (!Array.isArray(ended) || !ended.length) return [];
+	return [line('Their caps, ended with it', text(ended.map((c) => `${num(obj(c).limitTokens)} tokens ${PER_WINDOW[String(obj(c).period)] ?? ''}`.trim()).join(' · ')))];
+};
 const capTitle = (period: unknown, what = 'spending cap') => (period === 'daily' || period === 'weekly' || period === 'monthly' ? `${PERIOD[period]} ${what} set` : `${what[0]!.toUpperCase()}${what.slice(1)} set`);
 
 const line = (label: string, value: AuditValue | null): AuditLine | null => (value ? { label, value } : null);
@@ -271,8 +278,8 @@ const WORDS: Record<AuditAction, Spec> = {
 	'team.invite_resent': { title: 'Invitation sent again', lines: INVITE_LINES, fields: { expiresAt: ['Link valid until', instant('—')] } },
 	'team.member_joined': { title: 'Joined the team', fields: { role: ['Team role', words(TEAM_ROLE)] } },
 	'team.role_changed': { title: 'Team role changed', fields: { role: ['Team role', words(TEAM_ROLE)] } },
-	'team.member_removed': { title: 'Removed from the team', fields: { role: ['Team role', words(TEAM_ROLE)] } },
-	'team.member_left': { title: 'Left the team', fields: { role: ['Team role', words(TEAM_ROLE)] } },
+	'team.member_removed': { title: 'Removed from the team', lines: capsEnded, fields: { role: ['Team role', words(TEAM_ROLE)] } },
+	'team.member_left': { title: 'Left the team', lines: capsEnded, fields: { role: ['Team role', words(TEAM_ROLE)] } },
 	'team.cap_set': {
 		title: 'Team cap set by its owner',
 		titleOf: (e) => capTitle(obj(e.after).period ?? obj(e.before).period, 'team cap'),

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { isUuid, queryRows, type Executor } from '../db/client';
-import { read, type Read } from '../db/reads';
+import { mapRead, read, type Read } from '../db/reads';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import type { CapLeft, Period } from './types';
@@ -168,6 +168,20 @@ export async function setCap(
 		do update set limit_tokens = excluded.limit_tokens, set_by_user_id = excluded.set_by_user_id`);
 }
 
+/**
+ * Ends every cap set on `memberUserId`'s use of the pool `accountId` (their membership ended: a cap
+ * they would meet again on rejoining was set for the person they were then). Answers the caps ended,
+ * by period, daily first (limitTokens in tokens); empty when none was set. The site's default member
+ * cap is no row here: it follows membership by itself (quota_account_caps).
+ */
+export async function endMemberCaps(exec: Executor, accountId: string, memberUserId: string): Promise<{ period: CapInForce['period']; limitTokens: number }[]> {
+	const rows = await queryRows<{ period: CapInForce['period']; limit_tokens: number }>(exec, sql`
+		delete from caps where account_id = ${accountId}::uuid and member_user_id = ${memberUserId}::uuid
+		returning period, limit_tokens`);
+	const order = ['daily', 'weekly', 'monthly'];
+	return rows.map((r) => ({ period: r.period, limitTokens: Number(r.limit_tokens) })).sort((a, b) => order.indexOf(a.period) - order.indexOf(b.period));
+}
+
 export interface CapInForce {
 	/** null: the whole account; set: one member's use of a team pool. */
 	memberUserId: string | null;
@@ -187,25 +201,31 @@ export async function capsInForce(exec: Executor, accountId: string): Promise<Ca
 }
 
 /**
- * The cap in force on `userId`'s use of an account that leaves the least now (quota_caps_use: the
- * account's own, or the member's limit in a team pool; open holds count), worded for the dashboard
- * (limitLeftText); null when no cap is in force.
+ * The cap in force on `userId`'s use of an account that leaves the least now, in whichever window
+ * (quota_caps_use: the account's own or the member's limit in a team pool, daily, weekly or monthly;
+ * open holds count), as a check's `cap` gives it; null when no cap is in force. Of two that leave
+ * as little, the member's, then the one of the longer window (it holds the longer).
  */
-export function tightestCapTextRead(accountId: string, userId: string): Read<string | null> {
+export function tightestCapRead(accountId: string, userId: string): Read<CapLeft | null> {
 	return read(
-		sql`select c.limit_of, c.period, c.limit_tokens, c.used
+		sql`select c.limit_of, c.period, c.limit_tokens, c.used, c.resets_at
 		      from accounts a cross join site_settings s
 		      cross join lateral quota_caps_use(a.id, a.kind, ${userId}::uuid, s, now()) c
 		     where a.id = ${accountId}::uuid and s.id = 1
-		     order by c.limit_tokens - c.used, c.limit_of = 'member' desc limit 1`,
-		(rows: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit_tokens: number; used: number }[]) => {
+		     order by c.limit_tokens - c.used, c.limit_of = 'member' desc, c.resets_at desc limit 1`,
+		(rows: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit_tokens: number; used: number; resets_at: string | Date | null }[]) => {
 			const c = rows[0];
 			if (!c) return null;
 			const limit = Number(c.limit_tokens);
-			return limitLeftText({ limit_of: c.limit_of, period: c.period, limit, left: Math.max(limit - Number(c.used), 0) }, plainFormatter);
+			const used = Number(c.used);
+			return { limitOf: c.limit_of, period: c.period, limit, used, left: Math.max(limit - used, 0), resetsAt: c.resets_at ? new Date(c.resets_at).toISOString() : null };
 		}
 	);
 }
+
+/** The same cap worded for the dashboard (limitLeftText: "Your weekly spending limit in this team: 1,000 of 3,000 tokens left this week"). */
+export const tightestCapTextRead = (accountId: string, userId: string): Read<string | null> =>
+	mapRead(tightestCapRead(accountId, userId), (c) => (c ? limitLeftText({ ...c, limit_of: c.limitOf }, plainFormatter) : null));
 
 /** A whole-account cap its own user set, with its use this period (open holds count), in tokens. */
 export interface SelfSetCap {

@@ -1,12 +1,13 @@
-// The Team page's rules of who may do what (the server's, said before anything is sent) and its caps
-// form: every field read as the server takes it, only what changed sent, a refusal under its field.
+// The Team page's rules of who may do what (the server's, said before anything is sent), its caps
+// form (every field read as the server takes it, only what changed sent, a refusal under its field),
+// and its answers: one at a time on the page, each gone once another action starts.
 import { describe, expect, it } from 'vitest';
-import { CapsForm, capsWords, leaveRefusal, memberActions, usedByOthers, type Cap, type CapPeriod, type Member, type Team } from './team-manage.svelte';
+import { CapsForm, capsWords, leaveRefusal, memberActions, TeamPlaces, usedByOthers, type Cap, type CapPeriod, type Member, type Team } from './team-manage.svelte';
 
 const member = (userId: string, role: Member['role']): Member => ({ userId, name: userId, email: `${userId}@example.com`, role, joinedAt: '2026-11-01T00:00:00.000Z' });
 function team(myUserId: string, members: Member[], siteAdmin = false): Team {
 	const myRole = members.find((m) => m.userId === myUserId)?.role ?? null;
-	return { id: 't', name: 'Acme', accountId: 'a', createdAt: '2026-11-01T00:00:00.000Z', myRole, myUserId, canManage: siteAdmin || myRole === 'owner' || myRole === 'admin', members, invites: [], caps: [] };
+	return { id: 't', name: 'Acme', accountId: 'a', createdAt: '2026-11-01T00:00:00.000Z', myRole, myUserId, canManage: siteAdmin || myRole === 'owner' || myRole === 'admin', members, invites: [], caps: [], myCap: null };
 }
 const maya = member('maya', 'owner');
 const ana = member('ana', 'admin');
@@ -69,13 +70,15 @@ describe('the caps form', () => {
 
 	it('starts from the team’s own caps (a site default is no own cap), sends only what changed, and says the caps then in force', async () => {
 		const s = server();
-		const f = new CapsForm([cap('daily', 20_000, true), cap('weekly', 90_000)], s.save);
+		const pool = new TeamPlaces().pool;
+		const f = new CapsForm([cap('daily', 20_000, true), cap('weekly', 90_000)], s.save, pool, 'the pool');
 		expect(f.texts).toEqual({ daily: '', weekly: '90000', monthly: '' });
 		f.texts.monthly = '1,000,000';
 		f.texts.weekly = '';
 		expect(await f.submit()).toBe(true);
 		expect(s.calls).toEqual([['weekly', null], ['monthly', 1_000_000]]);
 		expect(capsWords(f.inForce)).toBe("20,000 tokens a day (the site's default) · 1,000,000 a month");
+		expect(pool.message).toEqual({ kind: 'ok', text: "Caps saved for the pool: 20,000 tokens a day (the site's default) · 1,000,000 a month." });
 		// Saved again as it is: nothing is sent.
 		expect(await f.submit()).toBe(true);
 		expect(s.calls).toHaveLength(2);
@@ -83,7 +86,7 @@ describe('the caps form', () => {
 
 	it('reads every field before sending: each slip under its own field, nothing sent', async () => {
 		const s = server();
-		const f = new CapsForm([], s.save);
+		const f = new CapsForm([], s.save, new TeamPlaces().row('leo'), 'Leo');
 		f.texts = { daily: 'lots', weekly: '500', monthly: '99999999999999999' };
 		expect(await f.submit()).toBe(false);
 		expect(f.slips).toEqual({ daily: 'Type a whole number of tokens, or leave the field empty for no cap.', monthly: 'A monthly cap is at most 1,000,000,000,000 tokens.' });
@@ -93,11 +96,53 @@ describe('the caps form', () => {
 
 	it('says a refusal of the server under the field of the period refused, keeping what was saved before it', async () => {
 		const s = server({ period: 'weekly', said: 'No such team.' });
-		const f = new CapsForm([], s.save);
+		const row = new TeamPlaces().row('leo');
+		const f = new CapsForm([], s.save, row, 'Leo');
 		f.texts = { daily: '100', weekly: '700', monthly: '' };
 		expect(await f.submit()).toBe(false);
 		expect(f.slips).toEqual({ weekly: 'No such team.' });
 		expect(capsWords(f.inForce)).toBe('100 tokens a day');
+		expect(row.message).toBeNull();
+	});
+});
+
+describe("the Team page's answers", () => {
+	const saved = (text: string) => ({ kind: 'ok' as const, text });
+
+	it('says one at a time: an answer goes as soon as another action starts anywhere on the page, and a refusal replaces it', () => {
+		const said = new TeamPlaces();
+		said.pool.start();
+		said.pool.message = saved('The team is now called Acme Design.');
+		// Leo's role changed in his row: the pool's "name saved" is no longer said, his row's answer is.
+		said.row('leo').start();
+		expect(said.pool.message).toBeNull();
+		said.row('leo').message = saved('Leo is now an admin.');
+		expect([said.pool.message, said.row('leo').message]).toEqual([null, saved('Leo is now an admin.')]);
+		// Maya's caps opened: Leo's row goes quiet, before anything is sent.
+		said.row('maya').start();
+		expect(said.row('leo').message).toBeNull();
+		// An invitation refused: the refusal is the page's one answer, nothing sits beside it.
+		said.invite.message = { kind: 'empty', text: 'Too many invitations: try again in an hour.' };
+		const all = [said.page, said.pool, said.members, said.invite, said.row('leo'), said.row('maya')].map((p) => p.message).filter(Boolean);
+		expect(all).toEqual([{ kind: 'empty', text: 'Too many invitations: try again in an hour.' }]);
+		// A place keeps being the same place for a row: its answer is there to read.
+		expect(said.row('maya')).toBe(said.row('maya'));
+	});
+
+	it('a save of caps starts its own action: what the page said elsewhere goes, even when a slip stops the send; saved, it is said in its own place only', async () => {
+		const said = new TeamPlaces();
+		said.page.message = saved('Acme Design is created and you are its owner.');
+		const sent: unknown[] = [];
+		const form = new CapsForm([], async (...call) => void sent.push(call), said.row('leo'), 'Leo Martin');
+		form.texts.daily = 'lots';
+		expect(await form.submit()).toBe(false);
+		expect([said.page.message, said.row('leo').message, sent]).toEqual([null, null, []]);
+		form.texts.daily = '6000';
+		expect(await form.submit()).toBe(true);
+		expect(said.row('leo').message).toEqual(saved('Caps saved for Leo Martin: 6,000 tokens a day.'));
+		// Another row's caps opened next: Leo's "Caps saved" goes.
+		said.row('maya').start();
+		expect(said.row('leo').message).toBeNull();
 	});
 });
 

@@ -1,7 +1,9 @@
 // What the Team page lets its viewer do, by the rules the server keeps (accounts/teams.ts): who may
-// change whose role or remove whom, when leaving is refused, and a set of caps (daily, weekly,
-// monthly) typed, read as the server takes them and saved one period at a time.
+// change whose role or remove whom, when leaving is refused, a set of caps (daily, weekly, monthly)
+// typed, read as the server takes them and saved one period at a time, and where each action's
+// answer is said: one at a time on the page.
 import { readTokenAmount } from '$lib/client/amount';
+import { Said } from '$lib/client/said.svelte';
 import { errorMessage } from '$lib/client/errors';
 import { tokens } from '$lib/client/format';
 import { MAX_TOKENS } from '$lib/token-range';
@@ -67,14 +69,38 @@ export function capsWords(caps: readonly CapFigure[]): string {
 		.join(' · ');
 }
 
+/**
+ * The places of the Team page that say what an action came to: the page's head (a team created or
+ * left), the pool's card (its name, its caps), the members' list (a removal), each member's row (their
+ * role, their caps) and the invitations' card. One answer on the page at a time (Said): an action
+ * starting at any of them (a form opened or sent, a role picked, a removal asked) silences the others,
+ * and its refusal replaces what another said.
+ */
+export class TeamPlaces {
+	readonly page = new Said();
+	readonly pool = new Said();
+	readonly members = new Said();
+	readonly invite = new Said();
+	readonly #rows = new Map<string, Said>();
+
+	/** A member's row, the same place for as long as the page lives. */
+	row(userId: string): Said {
+		let said = this.#rows.get(userId);
+		if (!said) this.#rows.set(userId, (said = new Said()));
+		return said;
+	}
+}
+
 /** Sets (tokens) or removes (null) one period's cap. */
 export type SaveCap = (period: CapPeriod, limitTokens: number | null) => Promise<unknown>;
 
 /**
- * A form of the three caps of the pool or of one member: each field starts at the team's own cap
- * (empty: none of its own, where the site's default may apply), a field left empty removes that cap.
- * Save reads every field first (a slip under each wrong one, nothing sent), then sends the periods
- * that changed, one by one; a refusal of one is said under its field and stops there.
+ * A form of the three caps of the pool or of one member (`who`: "the pool", "Leo Martin"): each field
+ * starts at the team's own cap (empty: none of its own, where the site's default may apply), a field
+ * left empty removes that cap. Save starts an action at `said` (what the page said elsewhere goes),
+ * reads every field first (a slip under each wrong one, nothing sent), then sends the periods that
+ * changed, one by one; a refusal of one is said under its field and stops there; all saved, `said`
+ * says the caps now in force.
  */
 export class CapsForm {
 	texts = $state<Record<CapPeriod, string>>({ daily: '', weekly: '', monthly: '' });
@@ -85,7 +111,9 @@ export class CapsForm {
 
 	constructor(
 		caps: readonly Cap[],
-		private readonly save: SaveCap
+		private readonly save: SaveCap,
+		private readonly said: Said,
+		private readonly who: string
 	) {
 		this.defaults = caps.filter((c) => c.siteDefault);
 		const own = (p: CapPeriod) => caps.find((c) => c.period === p && !c.siteDefault)?.limitTokens ?? null;
@@ -110,6 +138,7 @@ export class CapsForm {
 	/** Saves what changed; true when all of it was saved (or nothing had changed). */
 	async submit(): Promise<boolean> {
 		const wanted = {} as Record<CapPeriod, number | null>;
+		this.said.start();
 		this.slips = {};
 		for (const p of PERIODS) {
 			if (this.texts[p].trim() === '') {
@@ -133,6 +162,7 @@ export class CapsForm {
 					return false;
 				}
 			}
+			this.said.message = { kind: 'ok', text: `Caps saved for ${this.who}: ${capsWords(this.inForce)}.` };
 			return true;
 		} finally {
 			this.busy = false;

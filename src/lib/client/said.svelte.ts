@@ -1,0 +1,35 @@
+// One answer on a page at a time. What an action came to ("Name saved", "Cap saved", a refusal) is
+// said where it was taken, and only until another action on the page starts: two answers on screen
+// could contradict each other, or one describe a state another action has since changed. A `Said` is
+// one place that says an action's answer (a form, a card, a row); starting an action at any place
+// silences every other, so its refusal replaces an earlier success rather than sitting beside it.
+import type { SaveMessage } from './save-message';
+
+/** The place whose action started last (one per app: a page's places are the ones alive on it). */
+const latest = $state<{ place: Said | null }>({ place: null });
+
+export class Said {
+	#message = $state<SaveMessage | null>(null);
+
+	/** An action starts here: what was said here or anywhere else goes. */
+	start(): void {
+		latest.place = this;
+		this.#message = null;
+	}
+
+	/** What the action started here came to; null once another action started, here or elsewhere. */
+	get message(): SaveMessage | null {
+		return this.current ? this.#message : null;
+	}
+
+	/** Says what the action came to (here, and so nowhere else). */
+	set message(m: SaveMessage | null) {
+		latest.place = this;
+		this.#message = m;
+	}
+
+	/** Whether this place's action is the latest on the page (for an answer that follows a write, as OutboxSave's does). */
+	get current(): boolean {
+		return latest.place === this;
+	}
+}
