@@ -9,6 +9,14 @@ CREATE OR REPLACE FUNCTION quota_limit_details(p_limit_of text, p_cost bigint, p
     'left', greatest(p_limit - p_used, 0), 'period', p_period, 'resets_at', p_resets_at, 'time_zone', p_tz)
 $$;
 
+-- What a guest is told of a module no guest rule names (off for guests: they never had any of it, so
+-- the module's limit message, "You've used today's…", would mislead): it needs an account. One sentence
+-- for the spend's refusal (quota_spend_plan: /check, /consume, holds) and the balance's allowances
+-- (ledger/queries.ts allowancesRead). IMMUTABLE SQL: inlined, no query on the spend path.
+CREATE OR REPLACE FUNCTION quota_guest_off_message(p_module_name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT format('%s needs an account: sign in or sign up to use it.', p_module_name)
+$$;
+
 -- The spending limits that apply to an account: its own caps (whole account, or one member's use of a
 -- team pool) and, for a team without a daily limit of its own, the site's default team daily limit;
 -- for each member of a team (not its owner) without a daily cap of their own, the site's default

@@ -32,11 +32,13 @@ BEGIN
 
   rule := quota_allowance_rule(p_account, p_feature.module);
   -- A module is off for whom its rule gives 0, and for a guest whom no rule names: a guest's allowance
-  -- is the module's guest limit (blank = unlimited, 0 = off), and without one a guest gets nothing
-  -- (the Limits page's "A guest gets nothing", the balance's limit 0). Off = hidden: active false.
+  -- is the module's guest limit (0 = off), and without one a guest gets nothing (the Limits page's
+  -- "A guest gets nothing", the balance's limit 0). Off = hidden: active false. The words: the module's
+  -- limit message where a rule says 0 (the site's own, e.g. "Chat is for members only"); for a guest
+  -- no rule names, that the module needs an account (they never had any of it to use up).
   IF code IS NULL AND (rule.limit_tokens = 0 OR (rule.id IS NULL AND p_kind = 'guest')) THEN
     code := 'feature_disabled';
-    message := p_module.limit_message;
+    message := CASE WHEN rule.id IS NULL THEN quota_guest_off_message(p_module.name) ELSE p_module.limit_message END;
     active := false;
   END IF;
   IF code IS NULL AND rule.id IS NOT NULL THEN

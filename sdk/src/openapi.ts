@@ -145,6 +145,8 @@ export interface paths {
                                 limit: number | null;
                                 period: string;
                                 resets_at: string | null;
+                                /** @description What to tell the user when this allowance stops them: the module's limit message; for a guest and a module with no guest limit (listed with limit 0, period never: guests get none of it), that it needs an account, the message a consume of it is refused with (`feature_disabled`). */
+                                message: string;
                             }[];
                             /** @description Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The dashboard's "Available" and the stream's `available`. */
                             available: number;
@@ -781,7 +783,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit (a guest gets nothing); message: the module's limit message. A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0 (message: the module's limit message), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1019,7 +1021,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit (a guest gets nothing); message: the module's limit message. A check answers the same with `active: false` */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0 (message: the module's limit message), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false` */
                 403: {
                     headers: {
                         [name: string]: unknown;

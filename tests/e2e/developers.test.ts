@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { axe, screen } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 import { examples } from '../../src/routes/developers/examples';
+import { domainEventTypes } from '../../src/lib/server/domain-events';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -28,6 +29,16 @@ describe('API docs page on a phone', () => {
 		expect(await page.getByLabel('shell: install the SDK').textContent()).toContain('npm install /path/to/quota/sdk/quota-sdk-');
 		expect(await page.getByLabel('HTML: show the widget').textContent()).toContain(`<script src="${origin}/embed/quota-usage.js" defer></script>`);
 		expect(await page.getByLabel('Node: verify a webhook by hand').textContent()).toContain("createHmac('sha256', key).update(`${id}.${timestamp}.${body}`)");
+		// How a host site follows usage without a webhook per consume: each answer's remaining, the history, the live stream, the threshold events.
+		const following = page.getByRole('region', { name: 'Following usage' });
+		const said = (await following.textContent())!;
+		for (const part of ['no webhook per consume', 'remaining', 'GET /api/v1/usage', 'next_cursor', 'GET /api/v1/stream', 'Last-Event-ID']) expect(said).toContain(part);
+		for (const type of ['balance.low', 'balance.depleted', 'allowance.exhausted']) {
+			expect(said).toContain(type);
+			expect(domainEventTypes).toContain(type);
+		}
+		await following.scrollIntoViewIfNeeded();
+		await screen(page, 'developers-following-usage');
 		// Each endpoint says what the OpenAPI document says of it: consume requires an Idempotency-Key, check takes none and cannot answer its refusals.
 		expect(await page.locator('#consume').getByText('Idempotency-Key: required').isVisible()).toBe(true);
 		expect(await page.locator('#check').getByText('Idempotency-Key:').count()).toBe(0);

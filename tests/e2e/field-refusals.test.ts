@@ -91,6 +91,40 @@ for (const size of sizes) {
 			await form.getByRole('button', { name: 'Cancel' }).click();
 		});
 
+		it('a module’s member limit left empty: refused under it, unlimited only when ticked, and saved so', async () => {
+			await page.goto('/admin/limits');
+			const card = page.getByRole('region', { name: 'AI Forms' });
+			await card.getByRole('button', { name: 'Edit limits of AI Forms' }).click();
+			const form = page.getByRole('form', { name: 'AI Forms: free allowances' });
+			await form.getByLabel('General: one limit for every member').check();
+			const members = form.getByLabel('Member limit (tokens)');
+			const original = await members.inputValue();
+			await members.fill('');
+			await form.getByRole('button', { name: 'Save AI Forms' }).click();
+			await expectRefusalUnder(members, /^Enter a number of tokens \(0 turns it off\), or tick Unlimited\.$/, form);
+			await form.getByRole('listitem').filter({ hasText: /^A member gets — until its limit above is a whole number of tokens\.$/ }).waitFor();
+			await screen(page, `field-refusal-member-limit-${size.name}`);
+
+			// Unlimited, ticked: the number is set aside, the preview says so, and it saves as unlimited.
+			const unlimited = form.getByRole('checkbox', { name: 'Unlimited (Member limit)' });
+			await unlimited.check();
+			await expect(members.isDisabled()).resolves.toBe(true);
+			await form.getByRole('listitem').filter({ hasText: /^A member gets unlimited free use\.$/ }).waitFor();
+			await screen(page, `limits-member-unlimited-${size.name}`);
+			await form.getByRole('button', { name: 'Save AI Forms' }).click();
+			await card.getByRole('status').getByText('AI Forms saved. Recorded in the audit log.').waitFor();
+			await card.getByText('A member gets unlimited free use.').waitFor();
+
+			// Back to what it was: the box starts ticked, and a number again once it is unticked.
+			await card.getByRole('button', { name: 'Edit limits of AI Forms' }).click();
+			await expect(form.getByRole('checkbox', { name: 'Unlimited (Member limit)' }).isChecked()).resolves.toBe(true);
+			await form.getByRole('checkbox', { name: 'Unlimited (Member limit)' }).uncheck();
+			await form.getByLabel('Member limit (tokens)').fill(original);
+			await form.getByRole('button', { name: 'Save AI Forms' }).click();
+			await card.getByRole('status').getByText('AI Forms saved. Recorded in the audit log.').waitFor();
+			await expect(card.getByText('A member gets unlimited free use.').count()).resolves.toBe(0);
+		});
+
 		it('a feature’s rate on Rates', async () => {
 			await page.goto('/admin/rates');
 			await page.getByRole('button', { name: 'Edit Search prices' }).click();

@@ -74,7 +74,8 @@ describe('a module’s limits', () => {
 		const use = () => consume(db.orm, { accountId: guest, feature: 'search_images', units: 1, actor: {}, idempotency: { scope: 'limits-test', key: randomUUID() } });
 		expect(await outcome(use())).toBe('feature_disabled');
 		const { name: _name, ...asked } = product;
-		await admin.admin.limits.save({ ...asked, guest: 1000, members: product.members ?? null });
+		const kept = (l: number | null | undefined) => (l === null ? 'unlimited' : (l ?? null));
+		await admin.admin.limits.save({ ...asked, guest: 1000, members: kept(product.members), roles: Object.fromEntries(Object.entries(product.roles).map(([r, l]) => [r, kept(l)])) });
 		expect(await outcome(use())).toBe('ok');
 		const [saved] = (await listAudit(db.orm, { action: 'limits.module_saved' })).rows;
 		expect(saved!.words.changes.find((c) => c.field === 'Guest limit')).toEqual({ field: 'Guest limit', before: { text: 'Nothing (disabled)' }, after: { figure: 1000 } });
@@ -96,7 +97,7 @@ describe('a module’s limits', () => {
 	});
 
 	it('gives each role its own limit, and members of other roles the “any other role” limit', async () => {
-		const saved = await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { author: 5000, editor: null }, members: 200 });
+		const saved = await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { author: 5000, editor: 'unlimited' }, members: 200 });
 		expect(saved).toMatchObject({ limitType: 'role', roles: { author: 5000, editor: null }, members: 200 });
 		const author = await makeUser(db, 'author');
 		const other = await makeUser(db, 'contributor');
@@ -142,6 +143,27 @@ describe('a module’s limits', () => {
 		expect(await refusal(admin.admin.limits.save({ ...chat, limitMessage: '   ' }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await refusal(admin.admin.limits.save({ ...chat, limitType: 'role', roles: { '': 5 } }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await chatLimits()).toEqual(before);
+	});
+
+	it('saves unlimited only when it is chosen in so many words: a limit left empty (null) is refused under its field, and nothing changes', async () => {
+		await admin.admin.limits.save(chat);
+		const before = await chatLimits();
+		const refused = (input: object) => admin.admin.limits.save({ ...chat, ...input }).then(() => null, (e: TRPCError) => ({ code: e.code, message: e.message, fieldErrors: (e.cause as DomainError).details }));
+		expect(await refused({ members: null })).toEqual({
+			code: 'BAD_REQUEST',
+			message: 'Member limit: Enter a number of tokens (0 turns it off), or tick Unlimited.',
+			fieldErrors: { fieldErrors: { members: ['Member limit: Enter a number of tokens (0 turns it off), or tick Unlimited.'] } }
+		});
+		expect(await refused({ guest: null })).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { fieldErrors: { guest: [expect.stringMatching(/^Guest limit: Enter a number/)] } } });
+		expect(await refused({ limitType: 'role', roles: { author: null }, members: 5 })).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { fieldErrors: { 'roles.author': [expect.any(String)] } } });
+		expect(await refused({ limitType: 'role', roles: { author: 5 }, members: null })).toMatchObject({ message: expect.stringMatching(/^Limit of any other role: /) });
+		expect(await chatLimits()).toEqual(before);
+
+		// Chosen: unlimited for every member. Members' limit does not apply to "none", so it may stay empty there.
+		expect(await admin.admin.limits.save({ ...chat, members: 'unlimited' })).toMatchObject({ limitType: 'general', members: null });
+		const { accountId } = await makeUser(db);
+		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: null });
+		expect(await admin.admin.limits.save({ ...chat, module: 'bots', limitType: 'none', members: null })).toMatchObject({ module: 'bots', limitType: 'none' });
 	});
 });
 

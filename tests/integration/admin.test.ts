@@ -4,7 +4,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { backend, freshDb } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
-import { configureRates, expectInvariants } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
+import { auditCsv, listAudit } from '../../src/lib/server/admin';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
@@ -565,6 +566,42 @@ describe('the audit log', () => {
 		expect(await refusal(admin.admin.audit.list({ from: '2026-02-30' }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await refusal(admin.admin.audit.list({ cursor: 'bm9wZQ' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		await expectInvariants(db);
+	});
+
+	it('orders entries by when they happened, not by when they were recorded, and pages across equal times without skipping or repeating one', async () => {
+		const { accountId } = await makeUser(db);
+		// Recorded in this order (ids ascending); `at` as the entries say. The backdated ones come last,
+		// as the demo writes its history; three share a time to the microsecond, two differ by one.
+		const written = [
+			['newest', '2026-03-05T10:00:03.000000Z'],
+			['tie a', '2026-03-05T10:00:01.000000Z'],
+			['tie b', '2026-03-05T10:00:01.000000Z'],
+			['later by a microsecond', '2026-03-05T10:00:01.000001Z'],
+			['backdated', '2026-03-01T08:00:00.000000Z'],
+			['tie c', '2026-03-05T10:00:01.000000Z'],
+			['backdated between', '2026-03-05T10:00:02.000000Z']
+		];
+		for (const [reason, at] of written)
+			await db.rows(sql`insert into audit_log (at, action, account_id, target_type, target_id, detail)
+				values (${at}::timestamptz, 'balance.adjusted', ${accountId}::uuid, 'account', ${accountId}, ${JSON.stringify({ reason })}::jsonb)`);
+		const newestFirst = ['newest', 'backdated between', 'later by a microsecond', 'tie c', 'tie b', 'tie a', 'backdated'];
+		const reason = (r: { detail: unknown }) => (r.detail as { reason: string }).reason;
+		for (const pageSize of [1, 2, 3, 50]) {
+			const seen: string[] = [];
+			for (let cursor: string | null = null; ; ) {
+				const page = await listAudit(db.orm, { account: accountId, cursor }, pageSize);
+				seen.push(...page.rows.map(reason));
+				if (!(cursor = page.nextCursor)) break;
+			}
+			expect(seen, `pages of ${pageSize}`).toEqual(newestFirst);
+		}
+		// The page's procedure and the export read the same order.
+		expect((await admin.admin.audit.list({ account: accountId })).rows.map(reason)).toEqual(newestFirst);
+		const csv = await new Response((await auditCsv(db.orm, { account: accountId }, 2)).body).text();
+		expect(csv.split('\r\n').slice(1, -1).map((line) => /""reason"":""([^"]+)""/.exec(line)![1])).toEqual(newestFirst);
+		// A cursor of the old shape (the id alone) is refused as one this list did not make, not a fault.
+		const idOnly = Buffer.from(JSON.stringify(['id', 5])).toString('base64url');
+		expect(await refusal(admin.admin.audit.list({ cursor: idOnly }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 	});
 });
 

@@ -100,8 +100,26 @@ describe(`REST v1 contract on ${backend}`, () => {
 		});
 		const disabled = await g({ feature: 'image_generation', units: 1 });
 		expect(disabled.status).toBe(403);
-		expect(disabled.json.error).toBe('feature_disabled');
+		expect(disabled.json).toEqual({ error: 'feature_disabled', message: 'Image generation needs tokens.' });
 		await expectInvariants(db);
+	});
+
+	it('a guest on a module no guest rule names (AI Forms) is told it needs an account, the same in /check, /consume and /balance', async () => {
+		const guest = `guest-forms-${backend}-${++k}`;
+		const needsAccount = 'AI Forms needs an account: sign in or sign up to use it.';
+		const checked = await callJson('/api/v1/check', { headers: bearer(site), body: { guest, feature: 'form_answer', units: 10 } });
+		expect(checked.json).toMatchObject({ allowed: false, active: false, reason: 'feature_disabled', message: needsAccount });
+		const consumed = await callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { guest, feature: 'form_answer', units: 10 } });
+		expect(consumed.status).toBe(403);
+		expect(consumed.json).toEqual({ error: 'feature_disabled', message: needsAccount });
+		const balance = await callJson(`/api/v1/balance?guest=${guest}`, { headers: bearer(site) });
+		expect(balance.json.allowances).toEqual(
+			expect.arrayContaining([
+				{ module: 'forms', used: 0, limit: 0, period: 'never', resets_at: null, message: needsAccount },
+				// Chat has a guest limit: its line keeps the module's own words.
+				expect.objectContaining({ module: 'chat', limit: 2000, message: 'You have used your free chat tokens for today. Buy tokens to keep chatting.' })
+			])
+		);
 	});
 
 	it('POST /api/v1/consume with one key sent concurrently: one effect; the others replay it or get 409', async () => {

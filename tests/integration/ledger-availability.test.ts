@@ -57,8 +57,29 @@ describe(`whether a module is there for an account, on ${backend}`, () => {
 		expect(await answers(g, 'unset')).toEqual(off);
 		// Whatever the module does when tokens run out: it is not there for guests at all.
 		expect(await answers(g, 'unsetinactive')).toEqual(off);
-		const refused = await consume(db.orm, { accountId: g, feature: 'off_op', units: 1, actor: {}, idempotency: { scope: 'availability', key: randomUUID() } }).catch((e: unknown) => e);
-		expect(refused).toMatchObject({ code: 'feature_disabled', message: 'off is not for you.' });
+		await expectInvariants(db);
+	});
+
+	it('tells a guest refused a module no guest rule names that it needs an account, in check, consume and the balance alike; a guest limit of 0 keeps the module’s own words', async () => {
+		const g = await guest();
+		const words = async (module: string) => {
+			const c = await check(db.orm, { accountId: g, feature: `${module}_op`, units: 1 });
+			const refused = await consume(db.orm, { accountId: g, feature: `${module}_op`, units: 1, actor: {}, idempotency: { scope: 'availability', key: randomUUID() } }).catch((e: { message: string }) => e.message);
+			const line = (await spendable(db.orm, g)).allowances.find((a) => a.module === module);
+			return { check: c.message, consume: refused, balance: line?.message };
+		};
+		const needsAccount = 'Module unset needs an account: sign in or sign up to use it.';
+		expect(await words('unset')).toEqual({ check: needsAccount, consume: needsAccount, balance: needsAccount });
+		// The site said 0 for guests, with its own words for them.
+		expect(await words('off')).toEqual({ check: 'off is not for you.', consume: 'off is not for you.', balance: 'off is not for you.' });
+		// A member refused by a limit of 0 gets the module's words too.
+		const m = await makeUser(db);
+		await setAllowanceRule(db.orm, { module: 'unset', audience: 'user', limitTokens: 0, period: 'daily' });
+		try {
+			expect((await check(db.orm, { accountId: m.accountId, feature: 'unset_op', units: 1 })).message).toBe('unset is not for you.');
+		} finally {
+			await db.rows(sql`delete from allowance_rules where module = 'unset' and audience = 'user'`);
+		}
 		// A guest limit spends as a member's does.
 		expect(await answers(g, 'free')).toEqual({ check: { allowed: true, code: null, active: true }, consume: 'ok', balance: { limit: 100, used: 10 } });
 		await expectInvariants(db);
@@ -76,8 +97,9 @@ describe(`whether a module is there for an account, on ${backend}`, () => {
 				scope: 'availability', key: `batch-${g}-${i}`, hash: `h${i}`, metadata: null, now: null })
 		);
 		const [row] = await db.rows<{ r: unknown }>(sql`select quota_spend_batch(${`[${items.join(',')}]`}::jsonb) as r`);
-		const results = (typeof row!.r === 'string' ? JSON.parse(row!.r) : row!.r) as { ok: boolean; code: string | null }[];
+		const results = (typeof row!.r === 'string' ? JSON.parse(row!.r) : row!.r) as { ok: boolean; code: string | null; message: string | null }[];
 		expect(results.map((r) => r.code)).toEqual(['feature_disabled', 'feature_disabled', 'feature_disabled', 'feature_disabled']);
+		expect(new Set(results.map((r) => r.message))).toEqual(new Set(['Module unset needs an account: sign in or sign up to use it.']));
 		expect(await lotRemaining(db, lotId)).toBe(500);
 		await expectInvariants(db);
 	});

@@ -8,7 +8,7 @@ import { storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
 import { consume, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
-import { evaluateAlerts } from '../../src/lib/server/alerts';
+import { evaluateAlerts, setAlertSteps } from '../../src/lib/server/alerts';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { createEndpoint, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
 import { domainEventTypes } from '../../src/lib/server/domain-events';
@@ -115,6 +115,17 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		expect(e1[0]!.data).toMatchObject({ released_tokens: 300, feature: 'generate_texts' });
 		expect(e2[0]!.data.balance_after.available).toBe(5000);
 		await expectInvariants(db);
+	});
+
+	it('a token step crossed (“below 500 tokens”): balance.low with threshold_tokens, not balance.depleted', async () => {
+		const u = await makeUser(db);
+		await setAlertSteps(db, u.userId, `hooks-${u.userId}`, u.accountId, { shares: [], tokens: [500], depleted: true });
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
+		ok(await bed.paddle.pay(c.transactionId));
+		await consume(db.orm, { accountId: u.accountId, feature: 'search_images', units: 460, actor: {}, idempotency: spendKey() }); // 400 left
+		await evaluateAlerts(db, u.accountId);
+		const levels = (await eventsOf(u.accountId)).filter((e) => e.type.startsWith('balance.'));
+		expect(levels.map((e) => [e.type, e.data.threshold_tokens, e.data.threshold_percent, e.data.tokens_left])).toEqual([['balance.low', 500, undefined, 400]]);
 	});
 
 	it('the last free tokens of a window: allowance.exhausted once; running low and out: balance.low per step, then balance.depleted', async () => {

@@ -1,18 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { parseLimit, previewLines, UNREAD_LIMIT } from '../../src/lib/client/admin/limits';
+import { limitChoice, limitDraft, parseCap, previewLines, readLimit, UNREAD_LIMIT } from '../../src/lib/client/admin/limits';
+import { NO_LIMIT_CHOSEN } from '../../src/lib/limit-choice';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const typed = (text: string) => readLimit({ text, unlimited: false });
 
 describe('a limit field', () => {
-	it('reads blank as unlimited, 0 as disabled, and a number with separators as tokens', () => {
-		expect(parseLimit('')).toEqual({ ok: true, value: null });
-		expect(parseLimit('  ')).toEqual({ ok: true, value: null });
-		expect(parseLimit('0')).toEqual({ ok: true, value: 0 });
-		expect(parseLimit('2,000')).toEqual({ ok: true, value: 2000 });
-		expect(parseLimit('10 000')).toEqual({ ok: true, value: 10000 });
+	it('reads 0 as disabled and a number with separators as tokens', () => {
+		expect(typed('0')).toEqual({ ok: true, value: 0 });
+		expect(typed('2,000')).toEqual({ ok: true, value: 2000 });
+		expect(typed('10 000')).toEqual({ ok: true, value: 10000 });
+	});
+	it('is unlimited only with Unlimited ticked, whatever the number says, and sends it as "unlimited"', () => {
+		expect(readLimit({ text: '', unlimited: true })).toEqual({ ok: true, value: null });
+		expect(readLimit({ text: '500', unlimited: true })).toEqual({ ok: true, value: null });
+		expect(limitChoice(null)).toBe('unlimited');
+		expect(limitChoice(0)).toBe(0);
+	});
+	it('refuses an empty number without Unlimited, saying how to choose either', () => {
+		expect(typed('')).toEqual({ ok: false, error: NO_LIMIT_CHOSEN });
+		expect(typed('  ')).toEqual({ ok: false, error: NO_LIMIT_CHOSEN });
+		expect(NO_LIMIT_CHOSEN).toMatch(/Unlimited/);
 	});
 	it('refuses what is not a whole number of tokens', () => {
-		for (const bad of ['-5', 'ten', '1e3', '12abc']) expect(parseLimit(bad).ok).toBe(false);
+		for (const bad of ['-5', 'ten', '1e3', '12abc']) expect(typed(bad).ok).toBe(false);
+	});
+	it('starts from what is saved: unlimited ticked, a number, or (no rule yet) empty to be chosen', () => {
+		expect(limitDraft(null)).toEqual({ text: '', unlimited: true });
+		expect(limitDraft(2000)).toEqual({ text: '2000', unlimited: false });
+		expect(limitDraft(undefined)).toEqual({ text: '', unlimited: false });
+	});
+});
+
+describe('a site default cap field', () => {
+	it('reads blank as no cap and a number as tokens', () => {
+		expect(parseCap('')).toEqual({ ok: true, value: null });
+		expect(parseCap('5,000')).toEqual({ ok: true, value: 5000 });
+		expect(parseCap('lots').ok).toBe(false);
 	});
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTokenAmount, readTokenAmount } from '../../src/lib/client/amount';
 import { parseRollover } from '../../src/lib/client/admin/rollover';
-import { parseLimit } from '../../src/lib/client/admin/limits';
+import { readLimit } from '../../src/lib/client/admin/limits';
 import { describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
 
 // Every token amount typed in the admin console (a user's bonus, a campaign, limits, rollover caps,
@@ -18,8 +18,8 @@ describe('a typed token amount', () => {
 	});
 
 	it('is the reading of the bonus form, the campaign form, limits and the balance editor alike', () => {
-		expect(parseLimit('2,000')).toEqual({ ok: true, value: 2000 });
-		expect(parseLimit('1.5')).toMatchObject({ ok: false });
+		expect(readLimit({ text: '2,000', unlimited: false })).toEqual({ ok: true, value: 2000 });
+		expect(readLimit({ text: '1.5', unlimited: false })).toMatchObject({ ok: false });
 		expect(parseBalanceInput('+1,000', 0)).toEqual({ mode: 'delta', tokens: 1000, delta: 1000 });
 		expect(parseBalanceInput('−1,000', 5000)).toEqual({ mode: 'delta', tokens: -1000, delta: -1000 });
 		expect(parseBalanceInput('1,250', 1000)).toEqual({ mode: 'set', tokens: 1250, delta: 250 });
@@ -49,10 +49,10 @@ describe('a typed token amount', () => {
 	});
 
 	it('tells limits and rollover caps their maximum too', () => {
-		expect(parseLimit('99999999999999999')).toEqual({ ok: false, error: 'A limit is at most 1,000,000,000,000 tokens.' });
-		expect(parseLimit('0')).toEqual({ ok: true, value: 0 });
-		expect(parseLimit('')).toEqual({ ok: true, value: null });
-		expect(parseLimit('abc')).toEqual({ ok: false, error: 'A whole number of tokens, 0 to disable, or empty for unlimited.' });
+		const limit = (text: string) => readLimit({ text, unlimited: false });
+		expect(limit('99999999999999999')).toEqual({ ok: false, error: 'A limit is at most 1,000,000,000,000 tokens.' });
+		expect(limit('0')).toEqual({ ok: true, value: 0 });
+		expect(limit('abc')).toEqual({ ok: false, error: 'A whole number of tokens, 0 to turn it off, or tick Unlimited.' });
 		expect(parseRollover({ on: true, capKind: 'tokens', cap: '99999999999999999', expiresAfter: '' })).toEqual({ ok: false, field: 'cap', error: 'The cap is at most 9,007,199,254,740,991 tokens.' });
 	});
 });

@@ -22,13 +22,15 @@ export const examples: Example[] = [
 		method: 'GET',
 		path: '/api/v1/balance?user=wp-42',
 		title: 'Read a balance',
-		about: 'Tokens per model ("general" is usable by every model), free allowances with their next reset, what is available now (lots plus what is left of the free allowances; holds excluded) and what is held. Site keys name the account with user, team or guest; account keys leave them out.',
+		about: 'Tokens per model ("general" is usable by every model), free allowances with their next reset and the words to show when one stops the user, what is available now (lots plus what is left of the free allowances; holds excluded) and what is held. Site keys name the account with user, team or guest; account keys leave them out.',
 		response: {
 			status: 200,
 			body: {
 				success: true,
 				data: { 'gpt-5-nano': { credit: 50000, isUnlimited: false, entity_key: 'gpt-5-nano', engine: 'openai', expires_at: null } },
-				allowances: [{ module: 'chat', used: 120, limit: 10000, period: 'daily', resets_at: '2026-11-24T00:00:00.000Z' }],
+				allowances: [
+					{ module: 'chat', used: 120, limit: 10000, period: 'daily', resets_at: '2026-11-24T00:00:00.000Z', message: 'You have used your free chat tokens for today. Buy tokens to keep chatting.' }
+				],
 				available: 59880,
 				held: 0
 			}

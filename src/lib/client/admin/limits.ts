@@ -1,8 +1,10 @@
-// The Limits page's form: limits typed as text (blank = unlimited, 0 = disabled) and the preview
-// sentence of what each audience gets. Pure, so the sentence is unit-tested.
+// The Limits page's form: limits typed as text with an Unlimited box (0 = disabled; empty without
+// the box is refused: lib/limit-choice.ts) and the preview sentence of what each audience gets. Pure,
+// so the sentence is unit-tested.
 
 import { readTokenAmount } from '../amount';
 import { MAX_TOKENS } from '$lib/token-range';
+import { NO_LIMIT_CHOSEN, UNLIMITED, type LimitChoice } from '$lib/limit-choice';
 import { counted } from '../../counted';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
@@ -11,14 +13,37 @@ export type LimitType = 'none' | 'general' | 'role';
 /** A limit field's value: null = unlimited, 0 = disabled (DESIGN.md "Allowance"). */
 export type Limit = number | null;
 
-/** Reads a limit field: blank = unlimited (null), otherwise whole tokens from 0 to the ledger's maximum; thousands separators and spaces allowed. */
-export function parseLimit(text: string): { ok: true; value: Limit } | { ok: false; error: string } {
-	if (text.trim() === '') return { ok: true, value: null };
-	return readTokenAmount(text, { min: 0, max: MAX_TOKENS, what: 'A limit', rule: 'A whole number of tokens, 0 to disable, or empty for unlimited.' });
+/** A limit field as the admin has it: the number typed, and whether Unlimited is ticked (the number is then not read). */
+export interface LimitDraft {
+	text: string;
+	unlimited: boolean;
 }
 
-/** What a limit field shows for a stored limit. */
-export const limitField = (limit: Limit | undefined) => (limit === null || limit === undefined ? '' : String(limit));
+/** The field for a stored limit: null ticks Unlimited; a module without the rule (undefined) starts empty, to be chosen. */
+export const limitDraft = (limit: Limit | undefined): LimitDraft => ({ text: limit === null || limit === undefined ? '' : String(limit), unlimited: limit === null });
+
+/** Reads a limit field: Unlimited ticked = null; else whole tokens from 0 to the ledger's maximum (separators allowed); empty is refused. */
+export function readLimit(d: LimitDraft): { ok: true; value: Limit } | { ok: false; error: string } {
+	if (d.unlimited) return { ok: true, value: null };
+	if (d.text.trim() === '') return { ok: false, error: NO_LIMIT_CHOSEN };
+	return readTokenAmount(d.text, { min: 0, max: MAX_TOKENS, what: 'A limit', rule: 'A whole number of tokens, 0 to turn it off, or tick Unlimited.' });
+}
+
+/** A limit as the server takes it: unlimited said in so many words. */
+export const limitChoice = (limit: Limit): LimitChoice => limit ?? UNLIMITED;
+
+/**
+ * Reads a site default cap field (Periods, spend order and caps): blank = no cap (null), otherwise
+ * whole tokens from 0 to the ledger's maximum. Blank stays "none" there: no default cap gives nothing
+ * away (members still pay from their balance), unlike an allowance left unlimited.
+ */
+export function parseCap(text: string): { ok: true; value: number | null } | { ok: false; error: string } {
+	if (text.trim() === '') return { ok: true, value: null };
+	return readTokenAmount(text, { min: 0, max: MAX_TOKENS, what: 'A daily cap' });
+}
+
+/** What a cap field shows for a stored cap (null: none, empty). */
+export const capField = (cap: number | null) => (cap === null ? '' : String(cap));
 
 /** When a module's free tokens reset, as its form and its summary say it. */
 export const PERIOD_HINTS: Record<Period, string> = {

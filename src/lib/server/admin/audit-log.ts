@@ -44,17 +44,17 @@ export interface AuditRow {
 }
 
 /**
- * The audit log newest first, `AUDIT_PAGE_SIZE` at a time by keyset on its id (the order entries
- * were recorded), filtered by actor, action, account and date (`pageSize` rows a page: the export reads
- * bigger pages). Errors: `invalid_input` for a bad
- * date or cursor.
+ * The audit log newest first by when each entry happened (`at`; ties by id), `AUDIT_PAGE_SIZE` at a
+ * time by keyset on (at, id), filtered by actor, action, account and date (`pageSize` rows a page: the
+ * export reads bigger pages). Not by id alone: an entry recorded later with an earlier time (the
+ * demo's backdated history) belongs where its time puts it. Errors: `invalid_input` for a bad date
+ * or cursor (one made before this order included).
  */
 export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = AUDIT_PAGE_SIZE): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
 	const where: SQL[] = [];
 	if (q.cursor) {
-		const [, id] = decodeCursor(q.cursor);
-		if (typeof id !== 'number') throw new DomainError('invalid_input', 'That page cursor is not one this list made; start from the first page.');
-		where.push(sql`g.id < ${id}`);
+		const [at, id] = auditCursor(q.cursor);
+		where.push(sql`(g.at, g.id) < (${at}::timestamptz, ${id}::bigint)`);
 	}
 	if (q.action?.trim()) where.push(sql`g.action = ${q.action.trim()}`);
 	const actor = q.actor?.trim();
@@ -71,12 +71,12 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 	if (q.from) where.push(sql`g.at >= (${day('from', q.from)}::date::timestamp at time zone ${siteTimeZone})`);
 	if (q.to) where.push(sql`g.at < ((${day('to', q.to)}::date + 1)::timestamp at time zone ${siteTimeZone})`);
 	const rows = await queryRows<{
-		id: number; at: string; action: string; actor_user_id: string | null; actor_name: string | null; actor_email: string | null; actor_account_id: string | null; actor_key_id: string | null;
+		id: number; at: string; at_key: string; action: string; actor_user_id: string | null; actor_name: string | null; actor_email: string | null; actor_account_id: string | null; actor_key_id: string | null;
 		account_id: string | null; account_name: string | null; account_kind: string | null; target_type: string | null; target_id: string | null;
 		user_name: string | null; user_email: string | null; user_account_id: string | null;
 		ip: string | null; before: unknown; after: unknown; detail: unknown;
 	}>(exec, sql`
-		select g.id, g.at, g.action, g.actor_user_id, u.name as actor_name, u.email as actor_email, u.account_id as actor_account_id, g.actor_key_id,
+		select g.id, g.at, ${AT_KEY} as at_key, g.action, g.actor_user_id, u.name as actor_name, u.email as actor_email, u.account_id as actor_account_id, g.actor_key_id,
 		       g.account_id, a.name as account_name, a.kind as account_kind, g.target_type, g.target_id, host(g.ip) as ip,
 		       g.before, g.after, g.detail, t.name as user_name, t.email as user_email, t.account_id as user_account_id
 		  from audit_log g
@@ -84,7 +84,7 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 		  left join accounts a on a.id = g.account_id
 		  left join users t on t.id = (case when g.target_type = 'user' then g.target_id::uuid end)
 		 ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
-		 order by g.id desc
+		 order by g.at desc, g.id desc
 		 limit ${pageSize + 1}`);
 	const page = rows.map((r) => ({ ...r, before: parsed(r.before), after: parsed(r.after), detail: parsed(r.detail) })).slice(0, pageSize);
 	const facts = page.map((r): AuditEntryFacts => ({ action: r.action, targetType: r.target_type, targetId: r.target_id, before: r.before, after: r.after, detail: r.detail }));
@@ -106,8 +106,19 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 			after: r.after,
 			detail: r.detail
 		})),
-		nextCursor: rows.length > pageSize ? encodeCursor('id', Number(page.at(-1)!.id)) : null
+		nextCursor: rows.length > pageSize ? encodeCursor(page.at(-1)!.at_key, Number(page.at(-1)!.id)) : null
 	};
+}
+
+/** An entry's time to the microsecond (a JavaScript date keeps milliseconds), in UTC: the cursor's half that pages by time. */
+const AT_KEY = sql`to_char(g.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const AT_KEY_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The (at, id) of a cursor listAudit made; anything else (an id-only cursor of before) is `invalid_input`. */
+function auditCursor(cursor: string): [string, number] {
+	const [at, id] = decodeCursor(cursor);
+	if (typeof at === 'string' && AT_KEY_SHAPE.test(at) && !Number.isNaN(Date.parse(at)) && Number.isSafeInteger(id) && (id as number) > 0) return [at, id as number];
+	throw new DomainError('invalid_input', 'That page cursor is not one this list made; start from the first page.');
 }
 
 /** Most ids a filter passes to the log's query as values (beyond, it stays a subquery). */

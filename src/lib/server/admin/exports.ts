@@ -121,7 +121,7 @@ const teamRow = (asOf: string) => (r: TeamRow): Row => ({
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
-/** The audit log, newest first, with the console's filters. */
+/** The audit log, newest first by when each entry happened (listAudit's order), with the console's filters. */
 async function* auditRows(exec: Executor, q: AuditQuery, pageSize: number): AsyncGenerator<Row> {
 	for (let cursor: string | null = null; ; ) {
 		const page = await listAudit(exec, { ...q, cursor }, pageSize);

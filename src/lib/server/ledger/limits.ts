@@ -8,6 +8,7 @@ import { allowanceRules, modules } from '../db/schema';
 import { DomainError } from '../errors';
 import type { Period } from './types';
 import { rolloverFollowsModule } from './rollover';
+import { NO_LIMIT_CHOSEN, UNLIMITED, type LimitChoice } from '../../limit-choice';
 
 /** How members' free allowance is set: one limit for all, one per site role, or none (they pay from their balance). */
 export type LimitType = 'none' | 'general' | 'role';
@@ -30,14 +31,18 @@ export interface ModuleLimits {
 	onExhausted: 'message' | 'inactive';
 }
 
+/**
+ * The Limits page's form. Each limit is tokens or `'unlimited'`, chosen; null is a field left empty,
+ * refused where the limit applies (`invalid_input` naming the field), never read as unlimited.
+ */
 export interface ModuleLimitsInput {
 	module: string;
-	guest: Limit;
+	guest: LimitChoice | null;
 	limitType: LimitType;
 	/** General: all members. Role-based: members whose role has no limit below. Ignored for `none`. */
-	members: Limit;
-	/** Role-based: one limit per role (null = unlimited). Ignored otherwise. */
-	roles: Record<string, Limit>;
+	members: LimitChoice | null;
+	/** Role-based: one limit per role. Ignored otherwise. */
+	roles: Record<string, LimitChoice | null>;
 	period: Period;
 	limitMessage: string;
 	onExhausted: 'message' | 'inactive';
@@ -80,8 +85,15 @@ export async function listModuleLimits(exec: Executor): Promise<ModuleLimits[]> 
 	});
 }
 
-function checkLimit(what: string, v: Limit) {
-	if (v !== null && !(Number.isSafeInteger(v) && v >= 0)) throw new DomainError('invalid_input', `${what}: a whole number of tokens ≥ 0, or empty for unlimited.`, { field: what });
+/**
+ * The limit the ledger stores for a field of the form (null = unlimited). `field`: the input's name
+ * for `fieldErrors` (`roles.<role>` for a role's); `what`: the field in words.
+ */
+function chosenLimit(field: string, what: string, v: LimitChoice | null): Limit {
+	if (v === UNLIMITED) return null;
+	if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+	const words = `${what}: ${v === null ? NO_LIMIT_CHOSEN : 'a whole number of tokens ≥ 0, or unlimited.'}`;
+	throw new DomainError('invalid_input', words, { fieldErrors: { [field]: [words] } });
 }
 
 /**
@@ -98,11 +110,12 @@ function checkLimit(what: string, v: Limit) {
 export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput): Promise<ModuleLimits> {
 	const message = input.limitMessage.trim();
 	if (!message || message.length > 500) throw new DomainError('invalid_input', 'The limit message is required (at most 500 characters).', { field: 'limitMessage' });
-	checkLimit('guest', input.guest);
-	checkLimit('members', input.members);
-	for (const [role, v] of Object.entries(input.roles)) {
+	const guest = chosenLimit('guest', 'Guest limit', input.guest);
+	const members = input.limitType === 'none' ? null : chosenLimit('members', input.limitType === 'role' ? 'Limit of any other role' : 'Member limit', input.members);
+	const roleLimits: Record<string, Limit> = {};
+	for (const [role, v] of Object.entries(input.limitType === 'role' ? input.roles : {})) {
 		if (!role.trim() || role.length > 60) throw new DomainError('invalid_input', 'A role name is 1–60 characters.', { field: 'roles' });
-		checkLimit(role, v);
+		roleLimits[role.trim()] = chosenLimit(`roles.${role}`, `Limit of ${role}`, v);
 	}
 	const [mod] = await exec.select().from(modules).where(eq(modules.key, input.module)).for('update');
 	if (!mod) throw new DomainError('unknown_module', `Unknown module '${input.module}'.`);
@@ -116,7 +129,7 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 			on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
 			do update set limit_tokens = excluded.limit_tokens, period = excluded.period`);
 
-	await set('guest', input.guest);
+	await set('guest', guest);
 	const memberRules = existing.filter((r) => r.audience === 'user' || r.audience === 'role');
 	if (input.limitType === 'none') {
 		if (memberRules.length) {
@@ -128,10 +141,9 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 			await exec.delete(allowanceRules).where(and(eq(allowanceRules.module, input.module), inArray(allowanceRules.id, ids)));
 		}
 	} else {
-		await set('user', input.members);
-		const roleLimits = input.limitType === 'role' ? input.roles : {};
-		for (const r of memberRules.filter((r) => r.audience === 'role' && !(r.role! in roleLimits))) await set('role', input.members, r.role);
-		for (const [role, v] of Object.entries(roleLimits)) await set('role', v, role.trim());
+		await set('user', members);
+		for (const r of memberRules.filter((r) => r.audience === 'role' && !(r.role! in roleLimits))) await set('role', members, r.role);
+		for (const [role, v] of Object.entries(roleLimits)) await set('role', v, role);
 	}
 	// Rules of other audiences (a team, one member) of this module follow the module's period too.
 	await exec.update(allowanceRules).set({ period: input.period }).where(eq(allowanceRules.module, input.module));

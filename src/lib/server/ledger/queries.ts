@@ -286,7 +286,8 @@ export async function allowanceStatus(exec: Executor, accountId: string): Promis
 /**
  * `allowanceStatus` for several accounts in one read (an account without allowances is absent). A
  * guest has every module: one no guest rule names is off for them as a limit of 0 is (limit 0, period
- * never, no reset), as a spend refuses it (`feature_disabled`, quota_spend_plan).
+ * never, no reset), as a spend refuses it (`feature_disabled`, quota_spend_plan), and its message is
+ * the spend's: that it needs an account (quota_guest_off_message), not the module's limit message.
  */
 export async function allowancesByAccount(exec: Executor, accountIds: string[]): Promise<Map<string, AllowanceStatus[]>> {
 	return readOne(exec, allowancesRead(accountIds));
@@ -298,7 +299,8 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		account_id: string; module: string; name: string; message: string; limit_tokens: number | null; period: Period; used: number;
 		resets_at: string | null;
 	}, Map<string, AllowanceStatus[]>>(sql`
-		select a.id as account_id, m.key as module, m.name, m.limit_message as message,
+		select a.id as account_id, m.key as module, m.name,
+		       case when r.id is null then quota_guest_off_message(m.name) else m.limit_message end as message,
 		       case when r.id is null then 0 else r.limit_tokens end as limit_tokens, coalesce(r.period, 'never') as period,
 		       coalesce(w.used, 0)::int8 as used,
 		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at

@@ -30,7 +30,7 @@ const codeText = {
 		"the feature's free allowance has fewer tokens left than the request needs (not necessarily none: “more than the 8,800 left”) and the account has no tokens of its own this model may use; message: the module's limit message",
 	cap_reached: "a spending limit (the member's cap, or the site's) would be passed; message: the module's limit message",
 	feature_disabled:
-		"the feature is off for this account, so hide it: the feature is disabled, the account's free allowance for its module is 0, or, for a guest, the module has no guest limit (a guest gets nothing); message: the module's limit message. A check answers the same with `active: false`",
+		"the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0 (message: the module's limit message), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`",
 	forbidden:
 		'the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys)',
 	not_found: 'no such resource (the path names one that does not exist, or is not yours)',

@@ -128,7 +128,17 @@ export const responses = {
 			})
 		),
 		allowances: z.array(
-			z.object({ module: z.string(), used: z.number().int(), limit: z.number().int().nullable(), period: z.string(), resets_at: z.string().nullable() })
+			z.object({
+				module: z.string(),
+				used: z.number().int(),
+				limit: z.number().int().nullable(),
+				period: z.string(),
+				resets_at: z.string().nullable(),
+				message: z.string().meta({
+					description:
+						"What to tell the user when this allowance stops them: the module's limit message; for a guest and a module with no guest limit (listed with limit 0, period never: guests get none of it), that it needs an account, the message a consume of it is refused with (`feature_disabled`)."
+				})
+			})
 		),
 		available: z.number().int().meta({
 			description:

@@ -23,7 +23,7 @@ export function balanceBody(b: Spendable): z.infer<typeof responses.balance> {
 	return {
 		success: true,
 		data,
-		allowances: b.allowances.map((x) => ({ module: x.module, used: x.used, limit: x.limit, period: x.period, resets_at: x.resetsAt })),
+		allowances: b.allowances.map((x) => ({ module: x.module, used: x.used, limit: x.limit, period: x.period, resets_at: x.resetsAt, message: x.message })),
 		available: b.available,
 		held: b.held
 	};

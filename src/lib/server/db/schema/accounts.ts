@@ -191,12 +191,11 @@ export const auditLog = pgTable(
 		detail: jsonb('detail')
 	},
 	(t) => [
-		index('audit_log_at_idx').on(t.at),
-		index('audit_log_account_idx').on(t.accountId, t.at),
-		// The admin audit page: newest first (by id) within one account, actor or action.
-		index('audit_log_account_id_idx').on(t.accountId, t.id),
-		index('audit_log_actor_id_idx').on(t.actorUserId, t.id),
-		index('audit_log_action_id_idx').on(t.action, t.id)
+		// The admin audit page: newest first by (at, id), in all, within one account, actor or action (drizzle/0033).
+		index('audit_log_at_id_idx').on(t.at, t.id),
+		index('audit_log_account_at_idx').on(t.accountId, t.at, t.id),
+		index('audit_log_actor_at_idx').on(t.actorUserId, t.at, t.id),
+		index('audit_log_action_at_idx').on(t.action, t.at, t.id)
 	]
 );
 

@@ -5,7 +5,7 @@ import { siteAdminProcedure } from '../../procedures';
 import { saveLimits, saveRollover, saveSiteSettings, setAllowance } from '../../../admin';
 import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, MAX_ROLLOVER_PERIODS } from '../../../ledger';
 import { limitRoles } from '../../../accounts';
-import { actor, key, limit, period } from './shared';
+import { actor, key, limit, limitChoice, period } from './shared';
 
 const siteSettingsInput = z
 	.object({
@@ -35,10 +35,10 @@ const allowanceInput = z
 const moduleLimitsInput = z
 	.object({
 		module: key,
-		guest: limit,
+		guest: limitChoice,
 		limitType: z.enum(['none', 'general', 'role']),
-		members: limit,
-		roles: z.record(z.string().trim().min(1).max(60), limit).refine((r) => Object.keys(r).length <= 50, 'At most 50 roles.'),
+		members: limitChoice,
+		roles: z.record(z.string().trim().min(1).max(60), limitChoice).refine((r) => Object.keys(r).length <= 50, 'At most 50 roles.'),
 		period,
 		limitMessage: z.string().trim().min(1, 'Write the limit message.').max(500),
 		onExhausted: z.enum(['message', 'inactive'])
