@@ -88,40 +88,46 @@ describe('batches', () => {
 		await expect(a).rejects.toThrow('no answer');
 	});
 
-	it("with gather 'turn', sends at the end of the event loop's turn everything submitted in it, with no timer", async () => {
-		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 1, gather: 'turn', maxBatch: 10 }));
-		const first = [1, 2, 3].map((i) => submit(db, i));
-		expect(batches).toHaveLength(0); // still this turn: gathering
-		await new Promise((r) => setImmediate(r));
-		expect(batches.map((b) => b.items)).toEqual([[1, 2, 3]]);
-		void submit(db, 4); // the slot is taken: waits for the batch in flight
-		await new Promise((r) => setImmediate(r));
-		expect(batches).toHaveLength(1);
-		batches[0]!.answer();
-		// The callers the batch answered submit again in the same turn: they leave together with 4.
-		await Promise.all(first).then(() => [5, 6].map((i) => submit(db, i)));
-		await new Promise((r) => setImmediate(r));
-		expect(batches.map((b) => b.items)).toEqual([[1, 2, 3], [4, 5, 6]]);
-	});
-
-	it("with gather 'turn', an idle queue's item leaves within the turn, before any timer", async () => {
+	it("with gather 'turn', while a batch is in flight, sends at the end of the event loop's turn everything submitted in it, with no timer", async () => {
 		const { batches, run } = controlled();
 		const submit = batcher(run, () => ({ inFlight: 2, gather: 'turn', maxBatch: 10 }));
-		void submit(db, 1);
-		await new Promise((r) => setTimeout(r, 0));
+		const first = submit(db, 1); // idle: at once
 		expect(batches.map((b) => b.items)).toEqual([[1]]);
+		const second = [2, 3].map((i) => submit(db, i));
+		expect(batches).toHaveLength(1); // a slot is free, but a batch is in flight: gathering this turn
+		await new Promise((r) => setImmediate(r));
+		expect(batches.map((b) => b.items)).toEqual([[1], [2, 3]]);
+		void submit(db, 4); // both slots taken: waits
+		batches[1]!.answer();
+		// The callers batch 2 answered submit again in the same turn: they leave together with 4.
+		await Promise.all(second).then(() => [5, 6].map((i) => submit(db, i)));
+		await new Promise((r) => setImmediate(r));
+		expect(batches.map((b) => b.items)).toEqual([[1], [2, 3], [4, 5, 6]]);
+		batches[0]!.answer();
+		expect(await first).toBe('answer 1');
 	});
 
 	it("with gather 'turn', splits what one turn gathered into batches of maxBatch over the free slots", async () => {
 		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 2, gather: 'turn', maxBatch: 2 }));
+		const submit = batcher(run, () => ({ inFlight: 3, gather: 'turn', maxBatch: 2 }));
+		void submit(db, 0);
 		[1, 2, 3, 4, 5].forEach((i) => void submit(db, i));
 		await new Promise((r) => setImmediate(r));
-		expect(batches.map((b) => b.items)).toEqual([[1, 2], [3, 4]]);
-		batches[0]!.answer();
+		expect(batches.map((b) => b.items)).toEqual([[0], [1, 2], [3, 4]]);
+		batches[1]!.answer();
 		await new Promise((r) => setTimeout(r, 5));
-		expect(batches.map((b) => b.items)).toEqual([[1, 2], [3, 4], [5]]);
+		expect(batches.map((b) => b.items)).toEqual([[0], [1, 2], [3, 4], [5]]);
+	});
+
+	it('moves while other code keeps the microtask queue busy, as a loop awaiting the embedded database does (no later turn needed)', async () => {
+		// A database that answers in microtasks, as PGlite does: a loop awaiting it never lets a turn end.
+		const run = async (_exec: Executor, items: number[]) => items.map((i) => ({ ok: true as const, value: `answer ${i}` }));
+		const submit = batcher(run, () => ({ inFlight: 2, gather: 'turn', maxBatch: 10 }));
+		let done = false;
+		const answers = Promise.all([1, 2, 3, 4].map((i) => submit(db, i))).then((a) => ((done = true), a));
+		for (let spins = 0; !done && spins < 100_000; spins++) await Promise.resolve();
+		expect(done).toBe(true);
+		expect(await answers).toEqual(['answer 1', 'answer 2', 'answer 3', 'answer 4']);
 	});
 
 	it('keeps one queue per database', async () => {

@@ -13,10 +13,12 @@ export interface BatchOptions {
 	/** Batches in flight at once per app process and database (a batch holds one connection). */
 	inFlight: number;
 	/**
-	 * When a batch leaves once a slot is free. `'turn'`: at the end of the event loop's current turn
-	 * (`setImmediate`), with every item submitted during it: the requests whose data arrived together,
-	 * and the next calls of the callers a batch just answered. No timer, so an idle database still
-	 * answers at once. `'none'`: the first item leaves alone, at once.
+	 * When a batch leaves while another is in flight and a slot is free. `'turn'`: at the end of the
+	 * event loop's current turn (`setImmediate`, no timer), with every item submitted during it: the
+	 * requests whose data arrived together, and the next calls of the callers a batch just answered.
+	 * `'none'`: at once. With nothing in flight an item always leaves at once: an idle database adds
+	 * no latency, and a queue never waits on a later turn to move (the embedded database answers in
+	 * microtasks, so code awaiting it in a loop can hold a turn open for as long as it runs).
 	 */
 	gather: 'turn' | 'none';
 	/** Items per batch at most. */
@@ -52,7 +54,7 @@ export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outco
 
 	const pump = (exec: Executor, q: Queue<I, O>): void => {
 		if (q.inFlight >= options().inFlight) return; // the batch that ends next pumps again
-		if (options().gather === 'turn') {
+		if (options().gather === 'turn' && q.inFlight > 0) {
 			q.gathering ??= setImmediate(() => {
 				q.gathering = null;
 				sendWhileFree(exec, q);

@@ -11,12 +11,12 @@ import { DomainError } from '../errors';
  * answer. On a hot account one lock and one commit then serve a whole batch instead of each consume
  * queueing for the previous one's commit.
  *
- * The wait is small and bounded: a batch leaves at the end of the event loop's turn in which a slot
- * is free (`gather: 'turn'`, db/batches.ts), with every consume submitted in that turn: the requests
- * whose data arrived together, and the next calls of the callers the last batch answered. No timer:
- * an idle ledger adds no latency, and an item never waits for more than the rest of that turn plus
- * the batches ahead of it. (A 1 ms timer instead, tried up to 3 December, kept the database idle
- * while it ran: bench:consume in docs/benchmarks.md.)
+ * The wait is small and bounded: with no batch in flight an item goes at once (an idle ledger adds no
+ * latency); while one is in flight, a batch leaves at the end of the event loop's turn (`gather:
+ * 'turn'`, db/batches.ts) with every consume submitted in it: the requests whose data arrived
+ * together, and the next calls of the callers the last batch answered. No timer: a 1 ms one, used up
+ * to 3 December, kept the second slot idle while those calls were already queued (bench:consume,
+ * docs/benchmarks.md).
  */
 
 /** One consume or hold, in quota_spend's terms (snake_case, as the SQL reads it). */
