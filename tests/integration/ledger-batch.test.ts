@@ -41,7 +41,7 @@ const NUL_METADATA = { note: 'a\u0000b' };
 describe(`group commit on ${backend}`, () => {
 	it('one item breaking a constraint, or carrying a value Postgres cannot store, fails alone; its batch neighbours commit', async () => {
 		// One batch at a time: of what is sent in one tick the first item goes at once, the rest as one batch after it.
-		setGroupCommitOptions({ inFlight: 1, waitMs: 0 });
+		setGroupCommitOptions({ inFlight: 1, gather: 'none' });
 		const a = await makeUser(db);
 		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
 		const key = (i: number) => ({ scope: 'batch-fail', key: `k${i}` });
@@ -75,7 +75,7 @@ describe(`group commit on ${backend}`, () => {
 	});
 
 	it('lists a batch’s operations in the order they were applied', async () => {
-		setGroupCommitOptions({ inFlight: 1, waitMs: 0 });
+		setGroupCommitOptions({ inFlight: 1, gather: 'none' });
 		const a = await makeUser(db);
 		await grant(db.orm, { accountId: a.accountId, tokens: 1000, source: 'purchase' });
 		const ops = await Promise.all(
@@ -193,7 +193,7 @@ async function runStream(exec: Db, run: string, batches: Batch[], shared: string
 describe(`group commit model check on ${backend}`, () => {
 	it('two streams of batches agree with a sequential model, item by item, and never deadlock', async () => {
 		// One batch at a time per process: a stream's items go in the order sent, in one or two batches.
-		setGroupCommitOptions({ inFlight: 1, waitMs: 0 });
+		setGroupCommitOptions({ inFlight: 1, gather: 'none' });
 		// Another app process: its own connections (PGlite has one process).
 		const other: Db = db.url ? openPostgres(db.url, { max: 4 }) : db;
 		const shared = await Promise.all([makeUser(db), makeUser(db)]);

@@ -21,7 +21,7 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 describe('batches', () => {
 	it('sends an item at once when nothing is in flight, and gathers what arrives meanwhile into the next batch', async () => {
 		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 10 }));
+		const submit = batcher(run, () => ({ inFlight: 1, gather: 'none', maxBatch: 10 }));
 		const first = submit(db, 1);
 		expect(batches.map((b) => b.items)).toEqual([[1]]);
 		const later = [2, 3, 4].map((i) => submit(db, i));
@@ -37,7 +37,7 @@ describe('batches', () => {
 
 	it('never adds an item to a batch already sent: it goes in the next one', async () => {
 		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 2, waitMs: 0, maxBatch: 10 }));
+		const submit = batcher(run, () => ({ inFlight: 2, gather: 'none', maxBatch: 10 }));
 		void submit(db, 1);
 		void submit(db, 2);
 		const third = submit(db, 3);
@@ -51,7 +51,7 @@ describe('batches', () => {
 
 	it('keeps batches within maxBatch and answers each item in its order', async () => {
 		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 3 }));
+		const submit = batcher(run, () => ({ inFlight: 1, gather: 'none', maxBatch: 3 }));
 		void submit(db, 0);
 		const rest = [1, 2, 3, 4, 5].map((i) => submit(db, i));
 		batches[0]!.answer();
@@ -65,7 +65,7 @@ describe('batches', () => {
 
 	it('gives one item its own error and its neighbours their answers; a batch that fails fails its items only', async () => {
 		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 10 }));
+		const submit = batcher(run, () => ({ inFlight: 1, gather: 'none', maxBatch: 10 }));
 		const a = submit(db, 1);
 		batches[0]!.fail(new Error('connection lost'));
 		await expect(a).rejects.toThrow('connection lost');
@@ -82,28 +82,47 @@ describe('batches', () => {
 
 	it('rejects an item the batch gave no answer for, rather than leaving it waiting', async () => {
 		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 10 }));
+		const submit = batcher(run, () => ({ inFlight: 1, gather: 'none', maxBatch: 10 }));
 		const a = submit(db, 1);
 		batches[0]!.answer([]);
 		await expect(a).rejects.toThrow('no answer');
 	});
 
-	it('waits up to waitMs for company only while another batch is in flight', async () => {
+	it("with gather 'turn', while a batch is in flight, sends at the end of the event loop's turn everything submitted in it, with no timer", async () => {
 		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 2, waitMs: 20, maxBatch: 10 }));
-		void submit(db, 1); // idle: at once
-		expect(batches).toHaveLength(1);
-		void submit(db, 2);
-		void submit(db, 3);
-		expect(batches).toHaveLength(1); // a slot is free, but a batch is in flight: wait for company
-		await new Promise((r) => setTimeout(r, 40));
+		const submit = batcher(run, () => ({ inFlight: 2, gather: 'turn', maxBatch: 10 }));
+		const first = submit(db, 1); // idle: at once
+		expect(batches.map((b) => b.items)).toEqual([[1]]);
+		const second = [2, 3].map((i) => submit(db, i));
+		expect(batches).toHaveLength(1); // a slot is free, but a batch is in flight: gathering this turn
+		await new Promise((r) => setImmediate(r));
 		expect(batches.map((b) => b.items)).toEqual([[1], [2, 3]]);
+		void submit(db, 4); // both slots taken: waits
+		batches[1]!.answer();
+		// The callers batch 2 answered submit again in the same turn: they leave together with 4.
+		await Promise.all(second).then(() => [5, 6].map((i) => submit(db, i)));
+		await new Promise((r) => setImmediate(r));
+		expect(batches.map((b) => b.items)).toEqual([[1], [2, 3], [4, 5, 6]]);
+		batches[0]!.answer();
+		expect(await first).toBe('answer 1');
 	});
 
-	it('moves while other code keeps the microtask queue busy, as a loop awaiting the embedded database does: no timer needs to fire', async () => {
-		// A database that answers in microtasks, as PGlite does: a loop awaiting it never lets a timer run.
+	it("with gather 'turn', splits what one turn gathered into batches of maxBatch over the free slots", async () => {
+		const { batches, run } = controlled();
+		const submit = batcher(run, () => ({ inFlight: 3, gather: 'turn', maxBatch: 2 }));
+		void submit(db, 0);
+		[1, 2, 3, 4, 5].forEach((i) => void submit(db, i));
+		await new Promise((r) => setImmediate(r));
+		expect(batches.map((b) => b.items)).toEqual([[0], [1, 2], [3, 4]]);
+		batches[1]!.answer();
+		await new Promise((r) => setTimeout(r, 5));
+		expect(batches.map((b) => b.items)).toEqual([[0], [1, 2], [3, 4], [5]]);
+	});
+
+	it('moves while other code keeps the microtask queue busy, as a loop awaiting the embedded database does (no later turn needed)', async () => {
+		// A database that answers in microtasks, as PGlite does: a loop awaiting it never lets a turn end.
 		const run = async (_exec: Executor, items: number[]) => items.map((i) => ({ ok: true as const, value: `answer ${i}` }));
-		const submit = batcher(run, () => ({ inFlight: 2, waitMs: 20, maxBatch: 10 }));
+		const submit = batcher(run, () => ({ inFlight: 2, gather: 'turn', maxBatch: 10 }));
 		let done = false;
 		const answers = Promise.all([1, 2, 3, 4].map((i) => submit(db, i))).then((a) => ((done = true), a));
 		for (let spins = 0; !done && spins < 100_000; spins++) await Promise.resolve();
@@ -113,7 +132,7 @@ describe('batches', () => {
 
 	it('keeps one queue per database', async () => {
 		const { batches, run } = controlled();
-		const submit = batcher(run, () => ({ inFlight: 1, waitMs: 0, maxBatch: 10 }));
+		const submit = batcher(run, () => ({ inFlight: 1, gather: 'none', maxBatch: 10 }));
 		void submit(db, 1);
 		void submit({} as Executor, 2);
 		expect(batches.map((b) => b.items)).toEqual([[1], [2]]);

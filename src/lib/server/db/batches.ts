@@ -2,10 +2,9 @@ import type { Executor } from './client';
 
 /**
  * Requests that arrive while the database is busy go to it together (DESIGN.md "Throughput"):
- * with no batch in flight an item goes at once (an idle database adds no latency); while
- * `inFlight` batches are out, new items wait and leave together in the next one, so under load
- * one round trip (and, for writes, one commit) serves many requests. An item never joins a batch
- * that was already sent, so a batch reads what every request before it committed.
+ * while `inFlight` batches are out, new items wait and leave together in the next one, so under
+ * load one round trip (and, for writes, one commit) serves many requests. An item never joins a
+ * batch that was already sent, so a batch reads what every request before it committed.
  *
  * Used by the ledger's group commit (consumes and holds) and by reads that every metering request
  * makes (an account's spendable figures, a host site's user).
@@ -13,14 +12,21 @@ import type { Executor } from './client';
 export interface BatchOptions {
 	/** Batches in flight at once per app process and database (a batch holds one connection). */
 	inFlight: number;
-	/** Milliseconds a batch smaller than `maxBatch` waits for more items while another is in flight (0: none). */
-	waitMs: number;
+	/**
+	 * When a batch leaves while another is in flight and a slot is free. `'turn'`: at the end of the
+	 * event loop's current turn (`setImmediate`, no timer), with every item submitted during it: the
+	 * requests whose data arrived together, and the next calls of the callers a batch just answered.
+	 * `'none'`: at once. With nothing in flight an item always leaves at once: an idle database adds
+	 * no latency, and a queue never waits on a later turn to move (the embedded database answers in
+	 * microtasks, so code awaiting it in a loop can hold a turn open for as long as it runs).
+	 */
+	gather: 'turn' | 'none';
 	/** Items per batch at most. */
 	maxBatch: number;
 }
 
-/** Reads batch without a wait (there is no commit to share); two in flight keep two database cores busy. */
-export const READ_BATCHES: Readonly<BatchOptions> = { inFlight: 2, waitMs: 0, maxBatch: 256 };
+/** Reads batch without gathering (there is no commit to share); two in flight keep two database cores busy. */
+export const READ_BATCHES: Readonly<BatchOptions> = { inFlight: 2, gather: 'none', maxBatch: 256 };
 
 /** One item's answer, or the error thrown to its caller alone. */
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
@@ -34,7 +40,8 @@ interface Waiting<I, O> {
 interface Queue<I, O> {
 	waiting: Waiting<I, O>[];
 	inFlight: number;
-	timer: ReturnType<typeof setTimeout> | null;
+	/** The end-of-turn send scheduled by gather `'turn'`. */
+	gathering: ReturnType<typeof setImmediate> | null;
 }
 
 /**
@@ -46,28 +53,25 @@ export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outco
 	const queues = new WeakMap<Executor, Queue<I, O>>();
 
 	const pump = (exec: Executor, q: Queue<I, O>): void => {
-		const { inFlight, waitMs, maxBatch } = options();
-		while (q.inFlight < inFlight && q.waiting.length > 0) {
-			if (waitMs > 0 && q.inFlight > 0 && q.waiting.length < maxBatch) {
-				q.timer ??= setTimeout(() => {
-					q.timer = null;
-					if (q.inFlight < options().inFlight && q.waiting.length > 0) send(exec, q);
-					pump(exec, q);
-				}, waitMs);
-				return;
-			}
-			send(exec, q);
-		}
+		if (q.inFlight >= options().inFlight) return; // the batch that ends next pumps again
+		if (options().gather === 'turn' && q.inFlight > 0) {
+			q.gathering ??= setImmediate(() => {
+				q.gathering = null;
+				sendWhileFree(exec, q);
+			});
+		} else sendWhileFree(exec, q);
+	};
+
+	const sendWhileFree = (exec: Executor, q: Queue<I, O>): void => {
+		while (q.inFlight < options().inFlight && q.waiting.length > 0) send(exec, q);
 	};
 
 	const send = (exec: Executor, q: Queue<I, O>): void => {
-		if (q.timer) clearTimeout(q.timer);
-		q.timer = null;
 		const batch = q.waiting.splice(0, options().maxBatch);
 		q.inFlight++;
 		void settle(exec, batch).finally(() => {
 			q.inFlight--;
-			pump(exec, q);
+			if (q.waiting.length > 0) pump(exec, q);
 		});
 	};
 
@@ -90,7 +94,7 @@ export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outco
 
 	return function submit(exec: Executor, item: I): Promise<O> {
 		let queue = queues.get(exec);
-		if (!queue) queues.set(exec, (queue = { waiting: [], inFlight: 0, timer: null }));
+		if (!queue) queues.set(exec, (queue = { waiting: [], inFlight: 0, gathering: null }));
 		const q = queue;
 		return new Promise<O>((resolve, reject) => {
 			q.waiting.push({ item, resolve, reject });

@@ -12,9 +12,12 @@ import { DomainError } from '../errors';
  * queueing for the previous one's commit.
  *
  * The wait is small and bounded: with no batch in flight an item goes at once (an idle ledger adds no
- * latency); while one is in flight, a batch waits up to `waitMs` (1 ms) for company before it takes
- * the next free slot, so batches under load are whole rather than one early item and the rest.
- * An item never waits for more than that plus the round trip of the batch ahead of it.
+ * latency); while one is in flight, a batch leaves at the end of the event loop's turn (`gather:
+ * 'turn'`, db/batches.ts) with every consume submitted in it: the requests whose data arrived
+ * together, and the next calls of the callers the last batch answered. No timer: against the 1 ms one
+ * used up to 3 December, in back-to-back runs of bench:consume on a quiet machine, the ledger did as
+ * well or better (0.36 and 1.84 of the plain debit against 0.32 and 1.75) and HTTP the same; and a
+ * timer fires late on a busy machine (docs/benchmarks.md, 3 December).
  */
 
 /** One consume or hold, in quota_spend's terms (snake_case, as the SQL reads it). */
@@ -41,10 +44,10 @@ export const MAX_BATCH = 64;
 
 export type GroupCommitOptions = Omit<BatchOptions, 'maxBatch'>;
 
-export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = { inFlight: 2, waitMs: 1 };
+export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = { inFlight: 2, gather: 'turn' };
 let options: BatchOptions = { ...DEFAULT_GROUP_COMMIT, maxBatch: MAX_BATCH };
 
-/** Changes how batches form (the bench measures the wait's effect); applies to batches formed after. */
+/** Changes how batches form (the bench measures gathering's effect); applies to batches formed after. */
 export function setGroupCommitOptions(next: Partial<GroupCommitOptions>): void {
 	options = { ...options, ...next };
 }
