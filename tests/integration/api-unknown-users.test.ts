@@ -99,4 +99,13 @@ describe(`a site key naming an unknown user, on ${backend}`, () => {
 		expect(r.status).toBe(201);
 		expect(await db.rows(sql`select 1 from users where external_id = ${user}`)).toHaveLength(1);
 	});
+	it('a user named twice in a query (?user=a&user=b) is a malformed request, 400, naming the field, and creates nobody', async () => {
+		const before = await counts();
+		for (const path of ['/api/v1/balance', '/api/v1/usage']) {
+			const r = await callJson(`${path}?user=twice-a-${tag}&user=twice-b-${tag}`, { headers: bearer(site) });
+			expect(r.status, r.text).toBe(400);
+			expect(r.json).toMatchObject({ error: 'invalid_input', message: 'Send "user" once: the query names it 2 times.', details: { fieldErrors: { user: [expect.any(String)] } } });
+		}
+		expect(await counts()).toEqual(before);
+	});
 });

@@ -80,6 +80,23 @@ function bearer(request: Request): string | null {
 	return m[1]!;
 }
 
+/**
+ * The query as one value per name, as every route's schema reads it. A name sent twice
+ * (`?user=a&user=b`) is a malformed request, 400 `invalid_input` naming it: which of the values a
+ * route acted on would otherwise be an accident of parsing.
+ */
+export function singleValued(params: URLSearchParams): Record<string, string> {
+	const seen: Record<string, string> = {};
+	for (const [name, value] of params) {
+		if (Object.hasOwn(seen, name)) {
+			const words = `Send "${name}" once: the query names it ${params.getAll(name).length} times.`;
+			throw new HttpError('invalid_input', words, { formErrors: [], fieldErrors: { [name]: [words] } }, {}, 400);
+		}
+		seen[name] = value;
+	}
+	return seen;
+}
+
 /** A REST v1 route: authenticate, validate, call one domain function, map the answer or the error. */
 export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, I extends IdempotencyRule = undefined>(
 	opts: EndpointOptions<B, Q, P, I>
@@ -97,7 +114,8 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 
 			// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
 			const params = opts.params ? opts.params.parse(event.params) : event.params;
-			const query = opts.query ? opts.query.parse(Object.fromEntries(event.url.searchParams)) : undefined;
+			const search = singleValued(event.url.searchParams);
+			const query = opts.query ? opts.query.parse(search) : undefined;
 			const body = opts.body ? opts.body.parse(storable(await readJson(event.request))) : undefined;
 
 			const idem = event.request.headers.get('idempotency-key');

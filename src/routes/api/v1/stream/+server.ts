@@ -1,5 +1,5 @@
 import { resolveAccount } from '$lib/server/accounts';
-import { endpoint } from '$lib/server/rest/handler';
+import { endpoint, singleValued } from '$lib/server/rest/handler';
 import { lastEventIdHeader, targetQuery } from '$lib/server/rest/schemas';
 import { balanceBody } from '$lib/server/rest/shapes';
 import { balanceStream } from '$lib/server/live/stream';
@@ -16,7 +16,7 @@ export const GET = endpoint({
 		const { request, url } = event;
 		const { 'Last-Event-ID': lastEventId } = lastEventIdHeader.parse({ 'Last-Event-ID': request.headers.get('last-event-id') ?? undefined });
 		const accountId = key
-			? await account(targetQuery.parse(Object.fromEntries(url.searchParams)), 'read')
+			? await account(targetQuery.parse(singleValued(url.searchParams)), 'read')
 			: await resolveAccount(db, session!, url.searchParams.get('account') ?? undefined, 'read');
 		const body = await balanceStream(db, accountId, request.signal, { render: balanceBody, lastEventId, inbox: !key });
 		return new Response(body, {
