@@ -316,6 +316,8 @@ for (const size of sizes) {
 			// Every figure the card shows is said what it is, in the dashboard's words.
 			const meaning = page.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus .* General balance: the part of the balance usable on any model/);
 			await meaning.scrollIntoViewIfNeeded();
+			// The balance is set on the Users list, not here: the card says so and links to this account's row.
+			await expect(meaning.getByRole('link', { name: "this account's row in the Users list" }).getAttribute('href')).resolves.toBe(`/admin/users?search=${encodeURIComponent(leo.email)}`);
 			await screen(page, `admin-user-figures-${size.name}`);
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
 			const form = page.getByRole('form', { name: 'Grant a bonus' });

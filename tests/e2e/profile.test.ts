@@ -83,6 +83,11 @@ describe('the profile in Settings', () => {
 		await newPassword.fill('lettersonly');
 		await passwordForm.getByRole('button', { name: 'Change password' }).click();
 		await expectNoteBeside(newPassword, 'Add a digit or a symbol: letters alone are easy to guess.');
+		// The address's refusal answered another action: it went when this form was sent, the field no longer marked.
+		expect(await emailForm.getByText('An account with this email already exists.').count()).toBe(0);
+		expect(await email.getAttribute('aria-invalid')).toBeNull();
+		await passwordForm.scrollIntoViewIfNeeded();
+		await screen(page, 'profile-password-refused-390');
 		await newPassword.fill(NEW_PASSWORD);
 		await passwordForm.getByRole('button', { name: 'Change password' }).click();
 		const said = profile.getByText(/^Password changed\. Your \d+ other sessions? (was|were) signed out\. You stay signed in on this device\.$/);
@@ -126,11 +131,19 @@ describe('the profile in Settings', () => {
 		await page.waitForURL(/\/settings$/);
 		const profile = page.getByRole('region', { name: 'Profile' });
 		await expect.poll(() => profile.getByLabel('Name').inputValue()).toBe(maya.name);
+		// The address refused (a wrong current password), then the password form sent: only its refusal stays up.
+		const emailForm = profile.getByRole('form', { name: 'Email address' });
+		await emailForm.getByLabel('Email').fill('maya.new@quota.test');
+		await emailForm.getByLabel('Current password').fill('not it 12345');
+		await emailForm.getByRole('button', { name: 'Change email' }).click();
+		await expectNoteBeside(emailForm.getByLabel('Current password'), 'That is not your current password.');
 		const passwordForm = profile.getByRole('form', { name: 'Password' });
 		await passwordForm.getByLabel('Current password').fill('not it 12345');
 		await passwordForm.getByLabel('New password').fill('short');
 		await passwordForm.getByRole('button', { name: 'Change password' }).click();
 		await expectNoteBeside(passwordForm.getByLabel('New password'), 'Use at least 10 characters.');
+		expect(await emailForm.getByText('That is not your current password.').count()).toBe(0);
+		expect(await emailForm.getByLabel('Current password').getAttribute('aria-invalid')).toBeNull();
 		await passwordForm.getByLabel('New password').fill('maya new pass 2027');
 		await passwordForm.getByRole('button', { name: 'Change password' }).click();
 		await expectNoteBeside(passwordForm.getByLabel('Current password'), 'That is not your current password.');

@@ -119,6 +119,14 @@ describe('the audit log in words', () => {
 		expect([...byTitle.values()].filter((actions) => actions.length > 1)).toEqual([]);
 	});
 
+	it("titles an entry so its action in the filter is known from it: the entry's title holds the filter's words but its last (the verb)", () => {
+		for (const action of AUDIT_ACTIONS) {
+			const entry = words(action).title.toLowerCase();
+			const named = auditTitle(action).toLowerCase().split(' ').slice(0, -1);
+			expect(named.filter((w) => !entry.split(' ').includes(w)), `${action}: “${auditTitle(action)}” / “${words(action).title}”`).toEqual([]);
+		}
+	});
+
 	it('words every action the code can write: its title, and each line and field named, never a key', () => {
 		expect(Object.keys(samples).sort()).toEqual([...AUDIT_ACTIONS].sort());
 		for (const action of AUDIT_ACTIONS) {

@@ -83,5 +83,9 @@ describe('own spending limits in Settings', () => {
 		e.text = 'lots';
 		expect(await e.submit()).toBe(false);
 		expect(profile.message).toBeNull();
+		// The slip beside the field is this form's answer too: another action starting takes it away.
+		expect(e.error).toBe('Type a whole number of tokens, 0 or more.');
+		profile.start();
+		expect(e.error).toBeNull();
 	});
 });

@@ -21,11 +21,19 @@ export class OwnCapsEditor {
 	/** The period whose form is open (a new limit's, or one to change). */
 	editing = $state<OwnCapPeriod | null>(null);
 	text = $state('');
-	/** What is wrong with the limit typed, or the server's refusal: said beside the field. */
-	error = $state<string | null>(null);
+	#error = $state<string | null>(null);
 	busy = $state(false);
 	/** What the last save or removal came to, until another action on the page starts (said.svelte.ts). */
 	readonly #said = new Said();
+
+	/** What is wrong with the limit typed, or the server's refusal: said beside the field until another action on the page starts. */
+	get error(): string | null {
+		return this.#said.current ? this.#error : null;
+	}
+
+	set error(e: string | null) {
+		this.#error = e;
+	}
 
 	get message() {
 		return this.#said.message;

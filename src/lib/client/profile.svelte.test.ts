@@ -49,6 +49,20 @@ describe("Settings' profile forms", () => {
 		expect([nameForm.message, passwordForm.message]).toEqual([null, { kind: 'empty', text: wrong }]);
 	});
 
+	it("takes a form's field refusals away once another form is sent, as its message: the e-mail's wrong password goes when the password form is refused", async () => {
+		const wrong = 'That is not your current password.';
+		const emailForm = new ProfileForm(emailChangeSlips, () => Promise.reject(refused(wrong, { domainCode: 'forbidden', fieldErrors: { currentPassword: [wrong] } })));
+		const passwordForm = new ProfileForm(passwordChangeSlips, async () => 'never sent');
+		expect(await emailForm.submit({ email: 'ada@example.com', currentPassword: 'guess 1' })).toBe('currentPassword');
+		expect(emailForm.slips).toEqual({ currentPassword: wrong });
+		expect(await passwordForm.submit({ currentPassword: 'right 1', newPassword: 'short' })).toBe('newPassword');
+		expect(passwordForm.slips).toEqual({ newPassword: 'Use at least 10 characters.' });
+		expect(emailForm.slips).toEqual({});
+		// Sent again, the e-mail form says its refusal again, and the password form's goes.
+		await emailForm.submit({ email: 'ada@example.com', currentPassword: 'guess 2' });
+		expect([emailForm.slips, passwordForm.slips]).toEqual([{ currentPassword: wrong }, {}]);
+	});
+
 	it("says the server's refusal of a field under that field, in its own words", async () => {
 		const wrong = 'That is not your current password.';
 		const form = new ProfileForm(emailChangeSlips, () => Promise.reject(refused(wrong, { domainCode: 'forbidden', fieldErrors: { currentPassword: [wrong] } })));

@@ -13,11 +13,15 @@ import { Said } from './said.svelte';
 export type SendProfile = (values: AuthValues) => Promise<string>;
 
 export class ProfileForm {
-	/** What is wrong, under each field by its name. */
-	slips = $state<Slips>({});
+	#slips = $state<Slips>({});
 	busy = $state(false);
 	/** What the last send came to, until another action on the page starts (said.svelte.ts). */
 	readonly #said = new Said();
+
+	/** What is wrong, under each field by its name; like the message, gone once another action on the page starts. */
+	get slips(): Slips {
+		return this.#said.current ? this.#slips : {};
+	}
 
 	constructor(
 		private readonly check: AuthCheck,
@@ -30,9 +34,9 @@ export class ProfileForm {
 
 	/** A field was edited: what was said about it no longer holds. */
 	edited(field: string) {
-		if (!this.slips[field]) return;
-		const { [field]: _gone, ...rest } = this.slips;
-		this.slips = rest;
+		if (!this.#slips[field]) return;
+		const { [field]: _gone, ...rest } = this.#slips;
+		this.#slips = rest;
 	}
 
 	/**
@@ -42,9 +46,9 @@ export class ProfileForm {
 	async submit(values: AuthValues): Promise<string | null> {
 		if (this.busy) return null;
 		this.#said.start();
-		this.slips = this.check(values);
+		this.#slips = this.check(values);
 		const fields = Object.keys(values);
-		const first = () => fields.find((f) => this.slips[f]) ?? null;
+		const first = () => fields.find((f) => this.#slips[f]) ?? null;
 		if (first()) return first();
 		this.busy = true;
 		try {
@@ -52,7 +56,7 @@ export class ProfileForm {
 			return null;
 		} catch (err) {
 			const words = fieldWords(err);
-			this.slips = Object.fromEntries(fields.filter((f) => words[f]).map((f) => [f, words[f]!]));
+			this.#slips = Object.fromEntries(fields.filter((f) => words[f]).map((f) => [f, words[f]!]));
 			if (!first()) this.#said.message = { kind: 'empty', text: errorMessage(err) };
 			return first();
 		} finally {

@@ -1,8 +1,11 @@
 // The in-place balance editor of the admin users list: what the typed value means, in words, before
 // it is sent. "250" sets the general balance to 250; "+250" / "-250" add or take 250.
 
-/** The figure the editor sets, as the admin's pages explain it beside FIGURE_MEANING's (kept here, off the dashboard's start). */
-export const GENERAL_BALANCE_MEANING = 'General balance: the part of the balance usable on any model (not tied to one). Setting a balance sets this figure.';
+/**
+ * The figure the editor sets, as the admin's pages explain it beside FIGURE_MEANING's (kept here, off the dashboard's start);
+ * where the editor is (the Users list) that page adds that setting a balance sets it, and a user's page says where that is.
+ */
+export const GENERAL_BALANCE_MEANING = 'General balance: the part of the balance usable on any model (not tied to one).';
 
 export interface BalanceChange {
 	mode: 'set' | 'delta';

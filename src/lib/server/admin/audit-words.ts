@@ -142,7 +142,7 @@ const humanize = (key: string) => {
 interface Spec {
 	/** What happened, as the log's filter names the action. */
 	title: string;
-	/** The title of one entry, when it says more than the action's ("Feature added", "Feature changed"). */
+	/** The title of one entry, when it says more than the action's ("Feature added", "Feature changed"): the title's words but its verb, so a reader knows it by the filter's. */
 	titleOf?: (e: AuditEntryFacts) => string;
 	/** What the entry was about, in named lines (null: nothing to say). */
 	lines?: (e: AuditEntryFacts, n: AuditNames) => (AuditLine | null)[];
@@ -281,7 +281,7 @@ const WORDS: Record<AuditAction, Spec> = {
 	'team.member_removed': { title: 'Removed from the team', lines: capsEnded, fields: { role: ['Team role', words(TEAM_ROLE)] } },
 	'team.member_left': { title: 'Left the team', lines: capsEnded, fields: { role: ['Team role', words(TEAM_ROLE)] } },
 	'team.cap_set': {
-		title: 'Team cap set by its owner',
+		title: 'Team cap set',
 		titleOf: (e) => capTitle(obj(e.after).period ?? obj(e.before).period, 'team cap'),
 		fields: { limitTokens: ['Cap (tokens)', tokensOr('None')] },
 		hide: ['period']
