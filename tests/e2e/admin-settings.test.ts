@@ -151,10 +151,13 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		// The demo gives members AI Forms and nothing to guests; AI Bots training shows as inactive when nothing is left.
 		const forms = page.getByRole('region', { name: 'AI Forms' });
 		await forms.getByText('A guest gets nothing: AI Forms is disabled for them.').waitFor();
-		await forms.getByText('When the free tokens run out and no balance is left: the limit message shows.').waitFor();
+		// Guests get none of it: running out is said of members alone.
+		await forms.getByText('When the free tokens of a member run out and no balance is left: the limit message shows.').waitFor();
 		const bots = page.getByRole('region', { name: 'AI Bots training' });
 		await bots.getByText('A guest gets nothing: AI Bots training is disabled for them.').waitFor();
-		await bots.getByText('When the free tokens run out and no balance is left: AI Bots training shows as inactive.').waitFor();
+		// Nobody has free tokens of it to run out of: members pay, and it hides once their balance is empty.
+		await bots.getByText('A member gets no free tokens: they pay from their balance, and once it is empty AI Bots training shows as inactive.').waitFor();
+		await expect(bots.getByText('When the free tokens').count()).resolves.toBe(0);
 		await forms.evaluate((card) => card.scrollIntoView({ block: 'start' }));
 		await screen(page, `admin-limits-guests-${size.name}`);
 		await expectSound(page);

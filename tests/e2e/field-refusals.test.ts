@@ -80,8 +80,8 @@ for (const size of sizes) {
 			await guest.fill('ten');
 			await form.getByRole('button', { name: 'Save Chatbot' }).click();
 			await expectRefusalUnder(guest, /whole number/, form);
-			// Its preview promises nothing for a limit typed wrong (not "unlimited free use").
-			await form.getByRole('listitem').filter({ hasText: /^A guest gets — until its limit above is a whole number of tokens\.$/ }).waitFor();
+			// Its preview promises nothing for a limit typed wrong (not "unlimited free use"): it is not set yet.
+			await form.getByRole('listitem').filter({ hasText: 'A guest has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.' }).waitFor();
 			await screen(page, `field-refusal-guest-limit-${size.name}`);
 			await guest.fill(original);
 			await message.fill('   ');
@@ -102,7 +102,7 @@ for (const size of sizes) {
 			await members.fill('');
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
 			await expectRefusalUnder(members, /^Enter a number of tokens \(0 turns it off\), or tick Unlimited\.$/, form);
-			await form.getByRole('listitem').filter({ hasText: /^A member gets — until its limit above is a whole number of tokens\.$/ }).waitFor();
+			await form.getByRole('listitem').filter({ hasText: 'A member has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.' }).waitFor();
 			await screen(page, `field-refusal-member-limit-${size.name}`);
 
 			// Unlimited, ticked: the number is set aside, the preview says so, and it saves as unlimited.
@@ -110,6 +110,8 @@ for (const size of sizes) {
 			await unlimited.check();
 			await expect(members.isDisabled()).resolves.toBe(true);
 			await form.getByRole('listitem').filter({ hasText: /^A member gets unlimited free use\.$/ }).waitFor();
+			// Unlimited never runs out, and guests get none of AI Forms: nothing to say of running out.
+			await expect(form.getByText(/no balance is left:/).count()).resolves.toBe(0);
 			await screen(page, `limits-member-unlimited-${size.name}`);
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
 			await card.getByRole('status').getByText('AI Forms saved. Recorded in the audit log.').waitFor();

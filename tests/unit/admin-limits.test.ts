@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitChoice, limitDraft, parseCap, previewLines, readLimit, UNREAD_LIMIT } from '../../src/lib/client/admin/limits';
+import { limitChoice, limitDraft, parseCap, previewLines, readLimit, runOutWords, UNSET_LIMIT, type LimitsForm } from '../../src/lib/client/admin/limits';
 import { NO_LIMIT_CHOSEN } from '../../src/lib/limit-choice';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -41,32 +41,71 @@ describe('a site default cap field', () => {
 });
 
 describe('the preview sentence', () => {
-	const base = { name: 'Chatbot', guest: 2000, members: 10000, roles: [], period: 'daily' as const };
-	it('says what a guest and a member get with a general limit', () => {
-		expect(previewLines({ ...base, limitType: 'general' }, fmt)).toEqual([
-			{ who: 'A guest', gets: '2,000 free tokens a day' },
-			{ who: 'A member', gets: '10,000 free tokens a day' }
-		]);
+	const base: LimitsForm = { name: 'Chatbot', guest: 2000, limitType: 'general', members: 10000, roles: [], period: 'daily', onExhausted: 'message' };
+	const said = (f: LimitsForm) => previewLines(f, fmt).map((l) => `${l.who} ${l.says}.`);
+	it('says what a guest and a member get with a general limit, and what happens when their free tokens run out', () => {
+		expect(said(base)).toEqual(['A guest gets 2,000 free tokens a day.', 'A member gets 10,000 free tokens a day.']);
+		expect(runOutWords(base)).toBe('When the free tokens run out and no balance is left: the limit message shows.');
+		expect(runOutWords({ ...base, onExhausted: 'inactive' })).toBe('When the free tokens run out and no balance is left: Chatbot shows as inactive.');
 	});
 	it('names each role, and the limit of any other role, when role-based', () => {
-		expect(previewLines({ ...base, guest: 0, limitType: 'role', roles: [{ name: 'Author', limit: 20000 }, { name: 'Senior editor', limit: null }], period: 'weekly' }, fmt)).toEqual([
-			{ who: 'A guest', gets: 'nothing: Chatbot is disabled for them' },
-			{ who: 'A member with the role Author', gets: '20,000 free tokens a week' },
-			{ who: 'A member with the role Senior editor', gets: 'unlimited free use' },
-			{ who: 'A member with any other role', gets: '10,000 free tokens a week' }
+		const f: LimitsForm = { ...base, guest: 0, limitType: 'role', roles: [{ name: 'Author', limit: 20000 }, { name: 'Senior editor', limit: null }], period: 'weekly' };
+		expect(said(f)).toEqual([
+			'A guest gets nothing: Chatbot is disabled for them.',
+			'A member with the role Author gets 20,000 free tokens a week.',
+			'A member with the role Senior editor gets unlimited free use.',
+			'A member with any other role gets 10,000 free tokens a week.'
 		]);
+		expect(runOutWords(f)).toBe('When the free tokens of a member with the role Author and a member with any other role run out and no balance is left: the limit message shows.');
 	});
-	it('promises nothing for a limit typed wrong, not unlimited use', () => {
-		expect(previewLines({ ...base, guest: undefined, limitType: 'general', members: undefined }, fmt)).toEqual([
-			{ who: 'A guest', gets: UNREAD_LIMIT },
-			{ who: 'A member', gets: UNREAD_LIMIT }
+	it('says a limit left empty (or typed wrong) is not set yet, promising nothing, in a sentence of its own', () => {
+		expect(said({ ...base, guest: undefined, members: undefined })).toEqual([
+			'A guest has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.',
+			'A member has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.'
 		]);
-		expect(UNREAD_LIMIT).not.toMatch(/unlimited|free use/);
+		expect(UNSET_LIMIT).not.toMatch(/unlimited free|free use|gets/);
+		expect(runOutWords({ ...base, guest: undefined, members: undefined })).toBeNull();
 	});
-	it('says members pay from their balance when they have no free allowance', () => {
-		expect(previewLines({ ...base, guest: null, limitType: 'none', period: 'never' }, fmt)).toEqual([
-			{ who: 'A guest', gets: 'unlimited free use' },
-			{ who: 'A member', gets: 'no free tokens: they pay from their balance' }
-		]);
+	it('says nothing runs out for an audience that is unlimited, off (0) or not set yet, and names who it does run out for', () => {
+		for (const onExhausted of ['message', 'inactive'] as const) {
+			const outcome = onExhausted === 'message' ? 'the limit message shows' : 'Chatbot shows as inactive';
+			expect(runOutWords({ ...base, guest: null, members: null, onExhausted })).toBeNull();
+			expect(runOutWords({ ...base, guest: 0, members: null, onExhausted })).toBeNull();
+			expect(runOutWords({ ...base, guest: null, members: 500, onExhausted })).toBe(`When the free tokens of a member run out and no balance is left: ${outcome}.`);
+			expect(runOutWords({ ...base, guest: 500, members: undefined, onExhausted })).toBe(`When the free tokens of a guest run out and no balance is left: ${outcome}.`);
+		}
+	});
+	it('is true of every audience for every choice of its field: empty, 0, a number, Unlimited; message or inactive', () => {
+		const choices = [undefined, 0, 750, null];
+		const runsOut = (l: number | null | undefined) => typeof l === 'number' && l > 0;
+		for (const onExhausted of ['message', 'inactive'] as const)
+			for (const guest of choices)
+				for (const role of choices)
+					for (const members of choices) {
+						const f: LimitsForm = { ...base, limitType: 'role', guest, members, roles: [{ name: 'Author', limit: role }], onExhausted };
+						const limits = [guest, role, members];
+						const lines = said(f);
+						lines.forEach((line, i) => {
+							const l = limits[i];
+							if (l === undefined) expect(line).toMatch(/has no limit set yet/);
+							else if (l === null) expect(line).toMatch(/gets unlimited free use\.$/);
+							else if (l === 0) expect(line).toMatch(/gets nothing: Chatbot is disabled for them\.$/);
+							else expect(line).toMatch(/gets 750 free tokens a day\.$/);
+						});
+						const runOut = runOutWords(f);
+						const named = ['a guest', 'a member with the role Author', 'a member with any other role'].filter((_, i) => runsOut(limits[i]));
+						if (named.length === 0) expect(runOut).toBeNull();
+						else if (named.length === 3) expect(runOut).toMatch(/^When the free tokens run out/);
+						else expect(runOut).toMatch(new RegExp(`^When the free tokens of ${named.join(' and ')} run out and no balance is left: `));
+						if (runOut) expect(runOut).toMatch(onExhausted === 'message' ? /: the limit message shows\.$/ : /: Chatbot shows as inactive\.$/);
+					}
+	});
+	it('says members without a free allowance pay from their balance, and what "inactive" does once it is empty', () => {
+		const none: LimitsForm = { ...base, guest: null, limitType: 'none', period: 'never' };
+		expect(said(none)).toEqual(['A guest gets unlimited free use.', 'A member gets no free tokens: they pay from their balance.']);
+		expect(runOutWords(none)).toBeNull();
+		expect(said({ ...none, onExhausted: 'inactive' })[1]).toBe('A member gets no free tokens: they pay from their balance, and once it is empty Chatbot shows as inactive.');
+		// A guest's free tokens still run out; members had none, so they are not among those it is said of.
+		expect(runOutWords({ ...none, guest: 100 })).toBe('When the free tokens of a guest run out and no balance is left: the limit message shows.');
 	});
 });

@@ -71,8 +71,11 @@ export function allowanceWords(limit: Limit, period: Period, moduleName: string,
 	return `${counted(limit, 'free token', format)} ${per[period]}`;
 }
 
-/** A limit as the form has it: `undefined` while what is typed is no limit at all ("ten"). */
+/** A limit as the form has it: `undefined` while what is typed is no limit at all (empty, or "ten"). */
 type TypedLimit = Limit | undefined;
+
+/** What a module does for someone whose free tokens have run out and who has no balance left (DESIGN.md "Allowance"). */
+export type OnExhausted = 'message' | 'inactive';
 
 export interface LimitsForm {
 	name: string;
@@ -82,20 +85,58 @@ export interface LimitsForm {
 	/** Each role's limit, by the role's name (the site's list of roles names them). */
 	roles: { name: string; limit: TypedLimit }[];
 	period: Period;
+	onExhausted: OnExhausted;
 }
 
-/** What the preview says of a limit typed that is no limit: it promises nothing (not "unlimited") until the field is fixed. */
-export const UNREAD_LIMIT = '— until its limit above is a whole number of tokens';
+/** One preview line: who (said in bold) and the rest of its sentence, without the full stop. */
+export interface PreviewLine {
+	who: string;
+	says: string;
+}
 
-/** One line per audience: a guest, a member (or each role and "any other role"), as the ledger would treat them today. */
-export function previewLines(f: LimitsForm, format: (n: number) => string): { who: string; gets: string }[] {
-	const words = (l: TypedLimit) => (l === undefined ? UNREAD_LIMIT : allowanceWords(l, f.period, f.name, format));
-	const lines = [{ who: 'A guest', gets: words(f.guest) }];
-	if (f.limitType === 'none') lines.push({ who: 'A member', gets: 'no free tokens: they pay from their balance' });
-	else if (f.limitType === 'general') lines.push({ who: 'A member', gets: words(f.members) });
-	else {
-		for (const role of f.roles) lines.push({ who: `A member with the role ${role.name}`, gets: words(role.limit) });
-		lines.push({ who: 'A member with any other role', gets: words(f.members) });
+/** What the preview says of a limit not chosen yet: it promises nothing (not "unlimited") until the field is filled in. */
+export const UNSET_LIMIT = `has no limit set yet: ${NO_LIMIT_CHOSEN.charAt(0).toLowerCase()}${NO_LIMIT_CHOSEN.slice(1, -1)}`;
+
+/** Each audience the form sets, with its limit: a guest, then a member (or each role and "any other role"); none for members without a free allowance. */
+function audiences(f: LimitsForm): { who: string; limit: TypedLimit }[] {
+	const guest = { who: 'A guest', limit: f.guest };
+	if (f.limitType === 'none') return [guest];
+	if (f.limitType === 'general') return [guest, { who: 'A member', limit: f.members }];
+	return [guest, ...f.roles.map((r) => ({ who: `A member with the role ${r.name}`, limit: r.limit })), { who: 'A member with any other role', limit: f.members }];
+}
+
+/** What the module does once nothing is left to pay with, in words. */
+const outcome = (f: LimitsForm) => (f.onExhausted === 'inactive' ? `${f.name} shows as inactive` : 'the limit message shows');
+
+/**
+ * The preview, one line per audience as the ledger would treat them today (quota_spend_plan). Members
+ * without a free allowance pay from their balance; once it is empty only "inactive" changes anything
+ * for them (the ledger gives them no limit message: they had no free tokens to use up).
+ */
+export function previewLines(f: LimitsForm, format: (n: number) => string): PreviewLine[] {
+	const lines = audiences(f).map(({ who, limit }) => ({ who, says: limit === undefined ? UNSET_LIMIT : `gets ${allowanceWords(limit, f.period, f.name, format)}` }));
+	if (f.limitType === 'none') {
+		const once = f.onExhausted === 'inactive' ? `, and once it is empty ${outcome(f)}` : '';
+		lines.push({ who: 'A member', says: `gets no free tokens: they pay from their balance${once}` });
 	}
 	return lines;
 }
+
+/**
+ * What happens when free tokens run out and no balance is left ("When the free tokens run out and no
+ * balance is left: the limit message shows."), or null when no audience has free tokens that can run
+ * out: never said of an unlimited limit (it never runs out), of 0 (the module is off for them, said
+ * by its line), of a limit not set yet, or of members without a free allowance. Said of everyone when
+ * every audience of the preview has such tokens; else names those who do.
+ */
+export function runOutWords(f: LimitsForm): string | null {
+	const each = audiences(f);
+	const runOut = each.filter(({ limit }) => typeof limit === 'number' && limit > 0);
+	if (runOut.length === 0) return null;
+	const everyone = runOut.length === each.length && f.limitType !== 'none';
+	const whose = everyone ? 'the free tokens' : `the free tokens of ${listed(runOut.map((a) => a.who.replace(/^A /, 'a ')))}`;
+	return `When ${whose} run out and no balance is left: ${outcome(f)}.`;
+}
+
+/** "a", "a and b", "a, b and c". */
+const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
