@@ -60,7 +60,7 @@ describe('signed-in pages on a phone', () => {
 		await expect(page.getByText(/resets in \d/).first().isVisible()).resolves.toBe(true);
 		// What the two first figures mean, each said once: Available builds on the Balance.
 		const meaning = await page.locator('p.meaning').innerText();
-		expect(meaning).toMatch(/^Balance: the tokens in the account's lots \(bought, granted, bonuses\).*Available: the balance plus what this period's free allowances have left \(one with no limit adds nothing\)\.$/);
+		expect(meaning).toMatch(/^Balance: the tokens in the account's lots \(bought, granted, bonuses\).*Available: the balance plus what remains of this period's free allowances \(one with no limit adds nothing\)\.$/);
 		expect(meaning.match(/lots/g)).toHaveLength(1);
 	});
 
