@@ -62,8 +62,9 @@ BEGIN
       (it.mode = 'consume' OR (it.mode = 'hold' AND it.hold_ttl_seconds > 0)) AND it.fixed_now IS NULL AND it.key IS NOT NULL AND fe.enabled
       AND (it.model IS NULL OR EXISTS (SELECT 1 FROM models mo WHERE mo.key = it.model))
       AND NOT EXISTS (SELECT 1 FROM allowance_rules r WHERE r.module = fe.module)
-      AND NOT EXISTS (SELECT 1 FROM lots l WHERE l.account_id = it.account AND l.model = it.model
-                        AND (l.expires_at IS NULL OR l.expires_at > p_at))
+      -- The model's test first: for a hashed subplan the planner may read every lot of the site.
+      AND (it.model IS NULL OR NOT EXISTS (SELECT 1 FROM lots l WHERE l.account_id = it.account AND l.model = it.model
+                        AND (l.expires_at IS NULL OR l.expires_at > p_at)))
       AND count(*) OVER (PARTITION BY it.scope, it.key) = 1
       AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.idem_scope = it.scope AND o.idem_key = it.key)
       AND pg_try_advisory_xact_lock(hashtextextended(it.scope || chr(31) || it.key, 7243)) AS is_plain
