@@ -17,7 +17,7 @@ type Run = Figures & { wal: Wal };
 interface Pair { spread: Run; hot: Run }
 /** The group-committed consume with another number of batches in flight per process than the default. */
 interface InFlightRun { inFlight: number; spread: Run; hot: Run }
-export interface LedgerFigures { plain: Pair; fn: Pair; batched: Pair; noGather: Pair; inFlight: number; sweep: InFlightRun[] }
+export interface LedgerFigures { plain: Pair; fn: Pair; batched: Pair; noGather: Pair; shareAll: Pair; inFlight: number; sweep: InFlightRun[] }
 
 /** Batches in flight tried beside the default: what the default is chosen by. */
 const IN_FLIGHT_SWEEP = [1, 2, 3, 4, 6];
@@ -127,6 +127,8 @@ export async function ledgerBench(o: Options, db: Db): Promise<LedgerFigures> {
 		inFlight: DEFAULT_GROUP_COMMIT.inFlight,
 		// The same runs with an item leaving as soon as a slot is free: gathering's effect on rate and p50.
 		noGather: await withOptions({ gather: 'none' }, async () => ({ spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) })),
+		// The same runs with each batch taking every waiting item, not its even share: what sharing brings.
+		shareAll: await withOptions({ share: 'all' }, async () => ({ spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) })),
 		sweep: [] as InFlightRun[]
 	};
 	for (const inFlight of IN_FLIGHT_SWEEP.filter((n) => n !== DEFAULT_GROUP_COMMIT.inFlight)) {
@@ -146,6 +148,8 @@ export function printLedger(f: LedgerFigures, connections: number): boolean {
 	}
 	console.log(row('(a) consume(), each batch leaving at once', f.noGather.spread) + wal(f.noGather.spread));
 	console.log(row('(b) consume(), each batch leaving at once', f.noGather.hot) + wal(f.noGather.hot));
+	console.log(row('(a) consume(), each batch taking all waiting', f.shareAll.spread) + wal(f.shareAll.spread));
+	console.log(row('(b) consume(), each batch taking all waiting', f.shareAll.hot) + wal(f.shareAll.hot));
 	const sweep = [{ inFlight: f.inFlight, spread: f.batched.spread, hot: f.batched.hot }, ...f.sweep].sort((a, b) => a.inFlight - b.inFlight);
 	console.log(`Batches in flight per process (default ${f.inFlight}), consume() ÷ plain debit, (a) 10,000 accounts / (b) hot:`);
 	for (const s of sweep) {
@@ -153,7 +157,7 @@ export function printLedger(f: LedgerFigures, connections: number): boolean {
 	}
 	const spread = f.batched.spread.rps / f.plain.spread.rps;
 	const hot = f.batched.hot.rps / f.plain.hot.rps;
-	const errors = f.batched.spread.errors + f.batched.hot.errors + f.noGather.spread.errors + f.noGather.hot.errors + f.sweep.reduce((n, s) => n + s.spread.errors + s.hot.errors, 0);
+	const errors = [f.batched, f.noGather, f.shareAll].reduce((n, p) => n + p.spread.errors + p.hot.errors, 0) + f.sweep.reduce((n, s) => n + s.spread.errors + s.hot.errors, 0);
 	const checks = [
 		[`batched ÷ plain debit, 10,000 accounts ${fmt(spread, 2)} (target ≥ 0.6)`, spread >= 0.6],
 		[`batched ÷ plain debit, hot account ${fmt(hot, 2)} (target ≥ 1.0)`, hot >= 1.0],
@@ -163,7 +167,8 @@ export function printLedger(f: LedgerFigures, connections: number): boolean {
 	console.log(
 		`quota_spend per call ÷ plain debit: (a) ${fmt(f.fn.spread.rps / f.plain.spread.rps, 2)}  (b) ${fmt(f.fn.hot.rps / f.plain.hot.rps, 2)}; ` +
 			`gathering a batch until the end of the event loop's turn: (a) ${fmt(f.noGather.spread.rps)}/s, p50 ${fmt(f.noGather.spread.p50, 1)} ms without, ` +
-			`${fmt(f.batched.spread.rps)}/s, ${fmt(f.batched.spread.p50, 1)} ms with; (b) ${fmt(f.noGather.hot.rps)}/s, p50 ${fmt(f.noGather.hot.p50, 1)} ms without, ${fmt(f.batched.hot.rps)}/s, ${fmt(f.batched.hot.p50, 1)} ms with`
+			`${fmt(f.batched.spread.rps)}/s, ${fmt(f.batched.spread.p50, 1)} ms with; (b) ${fmt(f.noGather.hot.rps)}/s, p50 ${fmt(f.noGather.hot.p50, 1)} ms without, ${fmt(f.batched.hot.rps)}/s, ${fmt(f.batched.hot.p50, 1)} ms with; ` +
+			`each batch its even share against all waiting: (a) ${fmt(f.batched.spread.rps / f.shareAll.spread.rps, 2)}×, (b) ${fmt(f.batched.hot.rps / f.shareAll.hot.rps, 2)}×`
 	);
 	return checks.every(([, ok]) => ok);
 }

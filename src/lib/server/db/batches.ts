@@ -23,10 +23,19 @@ export interface BatchOptions {
 	gather: 'turn' | 'none';
 	/** Items per batch at most. */
 	maxBatch: number;
+	/**
+	 * How the waiting items are shared among the free slots. `'all'`: the next batch takes every
+	 * waiting item (up to maxBatch). `'even'`: a batch takes at most its share of all the items out,
+	 * waiting and in flight (their number ÷ inFlight, rounded up), so that the callers of a large
+	 * batch, answered in one turn while a small batch holds the other slot, do not leave together
+	 * and leave that slot carrying one item at a time: the batches stay of a size and every slot's
+	 * connection keeps working. What is held back leaves when the next slot frees.
+	 */
+	share: 'all' | 'even';
 }
 
 /** Reads batch without gathering (there is no commit to share); two in flight keep two database cores busy. */
-export const READ_BATCHES: Readonly<BatchOptions> = { inFlight: 2, gather: 'none', maxBatch: 256 };
+export const READ_BATCHES: Readonly<BatchOptions> = { inFlight: 2, gather: 'none', maxBatch: 256, share: 'all' };
 
 /** One item's answer, or the error thrown to its caller alone. */
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
@@ -40,6 +49,8 @@ interface Waiting<I, O> {
 interface Queue<I, O> {
 	waiting: Waiting<I, O>[];
 	inFlight: number;
+	/** Items in the batches in flight. */
+	flying: number;
 	/** The end-of-turn send scheduled by gather `'turn'`. */
 	gathering: ReturnType<typeof setImmediate> | null;
 }
@@ -67,10 +78,14 @@ export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outco
 	};
 
 	const send = (exec: Executor, q: Queue<I, O>): void => {
-		const batch = q.waiting.splice(0, options().maxBatch);
+		const o = options();
+		const share = o.share === 'even' ? Math.ceil((q.waiting.length + q.flying) / o.inFlight) : o.maxBatch;
+		const batch = q.waiting.splice(0, Math.min(o.maxBatch, share));
 		q.inFlight++;
+		q.flying += batch.length;
 		void settle(exec, batch).finally(() => {
 			q.inFlight--;
+			q.flying -= batch.length;
 			if (q.waiting.length > 0) pump(exec, q);
 		});
 	};
@@ -94,7 +109,7 @@ export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outco
 
 	return function submit(exec: Executor, item: I): Promise<O> {
 		let queue = queues.get(exec);
-		if (!queue) queues.set(exec, (queue = { waiting: [], inFlight: 0, gathering: null }));
+		if (!queue) queues.set(exec, (queue = { waiting: [], inFlight: 0, flying: 0, gathering: null }));
 		const q = queue;
 		return new Promise<O>((resolve, reject) => {
 			q.waiting.push({ item, resolve, reject });
