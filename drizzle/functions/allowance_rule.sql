@@ -23,3 +23,11 @@ BEGIN
   LIMIT 1;
   RETURN v_rule;
 END $$;
+
+-- Whether a module is off for an account, from the rule that applies to it (quota_allowance_rule, no
+-- rule: all NULL) and its kind: the rule gives 0, or it is a guest that no rule names (a guest's
+-- allowance is the module's guest limit; without one a guest gets nothing). One definition for the
+-- refusal (quota_spend_plan) and for remaining 0 (quota_remaining). IMMUTABLE SQL: inlined.
+CREATE OR REPLACE FUNCTION quota_module_off(p_rule allowance_rules, p_kind text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(p_rule.limit_tokens = 0, false) OR (p_rule.id IS NULL AND p_kind = 'guest')
+$$;

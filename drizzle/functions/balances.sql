@@ -15,9 +15,8 @@ END $$;
 
 -- What is left to spend on a feature (and model) now: what its module's free allowance has left in
 -- the current window plus the usable lots (general and that model's; open holds already deducted).
--- NULL = unlimited. 0 when the feature is off for the account (disabled, or its module's limit is 0
--- for the account, or a guest that no guest rule names), as quota_spend_plan refuses it: whatever the
--- lots hold, nothing is spendable there. The one definition of `remaining` for check, consume, hold,
+-- NULL = unlimited. 0 when the feature is off for the account (disabled, or its module is off for it:
+-- quota_module_off), as quota_spend_plan refuses it: whatever the lots hold, nothing is spendable there. The one definition of `remaining` for check, consume, hold,
 -- settle, release and history.
 CREATE OR REPLACE FUNCTION quota_remaining(p_account uuid, p_feature text, p_model text, p_now timestamptz)
 RETURNS bigint LANGUAGE plpgsql STABLE AS $$
@@ -31,7 +30,8 @@ BEGIN
   SELECT * INTO f FROM features WHERE key = p_feature;
   IF NOT coalesce(f.enabled, false) THEN RETURN 0; END IF;
   v_rule := quota_allowance_rule(p_account, f.module);
-  IF v_rule.limit_tokens = 0 OR (v_rule.id IS NULL AND (SELECT kind FROM accounts WHERE id = p_account) = 'guest') THEN
+  -- The account's kind matters only where no rule applies.
+  IF quota_module_off(v_rule, CASE WHEN v_rule.id IS NULL THEN (SELECT kind FROM accounts WHERE id = p_account) END) THEN
     RETURN 0;
   END IF;
   v_lots := quota_lot_balance(p_account, p_model, p_now);

@@ -31,12 +31,11 @@ BEGIN
   END IF;
 
   rule := quota_allowance_rule(p_account, p_feature.module);
-  -- A module is off for whom its rule gives 0, and for a guest whom no rule names: a guest's allowance
-  -- is the module's guest limit (0 = off), and without one a guest gets nothing (the Limits page's
-  -- "A guest gets nothing", the balance's limit 0). Off = hidden: active false. The words: the module's
-  -- limit message where a rule says 0 (the site's own, e.g. "Chat is for members only"); for a guest
-  -- no rule names, that the module needs an account (they never had any of it to use up).
-  IF code IS NULL AND (rule.limit_tokens = 0 OR (rule.id IS NULL AND p_kind = 'guest')) THEN
+  -- A module off for this account (quota_module_off; the Limits page's "A guest gets nothing", the
+  -- balance's limit 0) is hidden: active false. The words: the module's limit message where a rule
+  -- says 0 (the site's own, e.g. "Chat is for members only"); for a guest no rule names, that the
+  -- module needs an account (they never had any of it to use up).
+  IF code IS NULL AND quota_module_off(rule, p_kind) THEN
     code := 'feature_disabled';
     message := CASE WHEN rule.id IS NULL THEN quota_guest_off_message(p_module.name) ELSE p_module.limit_message END;
     active := false;
