@@ -134,7 +134,7 @@ END $$;
 
 -- The cap in force that leaves the least, in whichever window (quota_limit_details with p_cost), or NULL
 -- when none is. Of two that leave as little, the member's, then the longer window's (it holds the
--- longer): the dashboard says the same cap (ledger/rates.ts tightestCapRead).
+-- longer). The dashboard, playground and Team page read it too (ledger/rates.ts tightestCapRead).
 CREATE OR REPLACE FUNCTION quota_tightest_cap(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
     p_settings site_settings, p_now timestamptz)
 RETURNS jsonb LANGUAGE sql AS $$

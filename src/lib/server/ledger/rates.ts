@@ -204,21 +204,18 @@ export async function capsInForce(exec: Executor, accountId: string): Promise<Ca
  * The cap in force on `userId`'s use of an account that leaves the least now, in whichever window
  * (quota_caps_use: the account's own or the member's limit in a team pool, daily, weekly or monthly;
  * open holds count), as a check's `cap` gives it; null when no cap is in force. Of two that leave
- * as little, the member's, then the one of the longer window (it holds the longer).
+ * as little, the member's, then the one of the longer window (it holds the longer): quota_tightest_cap,
+ * the order a refusal's cap comes from too.
  */
 export function tightestCapRead(accountId: string, userId: string): Read<CapLeft | null> {
 	return read(
-		sql`select c.limit_of, c.period, c.limit_tokens, c.used, c.resets_at
+		sql`select quota_tightest_cap(a.id, a.kind, ${userId}::uuid, 0, s, now()) as cap
 		      from accounts a cross join site_settings s
-		      cross join lateral quota_caps_use(a.id, a.kind, ${userId}::uuid, s, now()) c
-		     where a.id = ${accountId}::uuid and s.id = 1
-		     order by c.limit_tokens - c.used, c.limit_of = 'member' desc, c.resets_at desc limit 1`,
-		(rows: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit_tokens: number; used: number; resets_at: string | Date | null }[]) => {
-			const c = rows[0];
+		     where a.id = ${accountId}::uuid and s.id = 1`,
+		(rows: { cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null }[]) => {
+			const c = rows[0]?.cap;
 			if (!c) return null;
-			const limit = Number(c.limit_tokens);
-			const used = Number(c.used);
-			return { limitOf: c.limit_of, period: c.period, limit, used, left: Math.max(limit - used, 0), resetsAt: c.resets_at ? new Date(c.resets_at).toISOString() : null };
+			return { limitOf: c.limit_of, period: c.period, limit: Number(c.limit), used: Number(c.used), left: Number(c.left), resetsAt: c.resets_at ? new Date(c.resets_at).toISOString() : null };
 		}
 	);
 }
