@@ -25,9 +25,9 @@ import { DomainError } from '../errors';
  * waiting item, hot 4,195–4,371/s against 3,997–4,258/s (probe runs alternated, 3 December).
  */
 
-/** One consume or hold, in quota_spend's terms (snake_case, as the SQL reads it). */
+/** One consume or hold (or a check, read in batches of its own: spend.ts), in quota_spend's terms (snake_case, as the SQL reads it). */
 export interface SpendItem {
-	mode: 'consume' | 'hold';
+	mode: 'consume' | 'hold' | 'check';
 	account: string;
 	actor_user: string | null;
 	actor_key: string | null;

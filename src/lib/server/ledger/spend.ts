@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../db/client';
+import { batcher, READ_BATCHES } from '../db/batches';
+import { queryRows, type Executor } from '../db/client';
+import { isTransaction } from '../db/notices';
 import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
 import { plainFormatter, refusalMessage } from '../../refusal-message';
@@ -41,18 +43,35 @@ function capLeft(c: NonNullable<SpendAnswer['cap']>): CapLeft {
 	return { limitOf: c.limit_of, limit: c.limit, used: c.used, left: c.left, period: c.period, resetsAt: c.resets_at };
 }
 
-/** What an operation would cost and who would pay; changes nothing. */
+/**
+ * What an operation would cost and who would pay; changes nothing. On the database (not inside a
+ * transaction) checks asked while others are read share one statement (`checkBatch`), as balance
+ * reads do: a check costs about what a consume does in Node and in PostgreSQL, one round trip each
+ * otherwise. Throws `invalid_input` for units out of range or an id that is not a uuid.
+ */
 export async function check(exec: Executor, req: CheckRequest): Promise<CheckResult> {
 	const units = wholeNumber('units', req.units, 1, MAX_UNITS);
-	const r = await callLedger(
-		exec,
-		sql`select quota_spend(p_mode => 'check', p_account => ${req.accountId}::uuid,
-			p_actor_user => ${req.actorUserId ?? null}::uuid, p_feature => ${req.feature}, p_units => ${units},
-			p_model => ${req.model ?? null}) as r`,
-		checkAnswer
-	);
+	const item = storableItem({
+		mode: 'check', account: req.accountId, actor_user: req.actorUserId ?? null, actor_key: null, feature: req.feature, units,
+		model: req.model ?? null, hold_tokens: null, hold_ttl_seconds: null, scope: '', key: '', hash: '', metadata: null, now: null
+	});
+	const r = isTransaction(exec)
+		? await callLedger(exec, sql`select quota_spend_item(${item}::jsonb) as r`, checkAnswer)
+		: parseAnswer(await checkBatch(exec, item), checkAnswer);
 	return toCheck(r, 'check');
 }
+
+/** Checks (storableItem JSON) asked while others are read: one statement per batch, each quota_spend's own check. */
+const checkBatch = batcher<string, unknown>(
+	async (exec, items) => {
+		const rows = await queryRows<{ r: unknown }>(
+			exec,
+			sql`select quota_spend_item(x.i) as r from jsonb_array_elements(${`[${items.join(',')}]`}::jsonb) with ordinality as x(i, n) order by x.n`
+		);
+		return rows.map((row) => ({ ok: true, value: row.r }));
+	},
+	() => READ_BATCHES
+);
 
 /** A refused consume: an answer (stored under its key), not an exception. */
 export class Refusal extends DomainError {
