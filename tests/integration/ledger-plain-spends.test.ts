@@ -210,7 +210,8 @@ describe(`plain spends written together on ${backend}`, () => {
 			false, false, true, false
 		]);
 		expect(await plainItems([item(0, 5, 'a'), item(0, 7, 'b', { model: 'gpt-5-nano', actor: true }), item(2, 10, 'd', { mode: 'hold' })])).toEqual([true, true, true]);
-		// A batch of one or two goes item by item.
-		expect(await plainItems([item(0, 5, 'a'), item(2, 10, 'd')])).toEqual([false, false]);
+		// A batch of one goes item by item; two go together.
+		expect(await plainItems([item(0, 5, 'a')])).toEqual([false]);
+		expect(await plainItems([item(0, 5, 'a'), item(2, 10, 'd')])).toEqual([true, true]);
 	});
 });
