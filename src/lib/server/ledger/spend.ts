@@ -45,9 +45,9 @@ function capLeft(c: NonNullable<SpendAnswer['cap']>): CapLeft {
 
 /**
  * What an operation would cost and who would pay; changes nothing. On the database (not inside a
- * transaction) checks asked while others are read share one statement (`checkBatch`), as balance
- * reads do: a check costs about what a consume does in Node and in PostgreSQL, one round trip each
- * otherwise. Throws `invalid_input` for units out of range or an id that is not a uuid.
+ * transaction) checks asked while others are read share one round trip and one statement
+ * (`checkBatch`), as balance reads do. Throws `invalid_input` for units out of range or an id that
+ * is not a uuid.
  */
 export async function check(exec: Executor, req: CheckRequest): Promise<CheckResult> {
 	const units = wholeNumber('units', req.units, 1, MAX_UNITS);
