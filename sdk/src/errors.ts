@@ -36,7 +36,7 @@ export class InsufficientTokens extends LimitReached {
 export class AllowanceExhausted extends LimitReached {
 	override name = 'AllowanceExhausted';
 }
-/** A team member's cap or the team's limit is reached (402 `cap_reached`). */
+/** A cap (the account's own, a team pool's or a member's in one; per day, week or month) would be passed (402 `cap_reached`). */
 export class CapReached extends LimitReached {
 	override name = 'CapReached';
 }

@@ -77,18 +77,18 @@ export function localeFormatter(locale?: string, readerZone?: string): Formatter
 
 const periodWord = { daily: 'daily ', weekly: 'weekly ', monthly: 'monthly ', never: '' } as const;
 
-/** Whose limit, as a person reads it: "your daily spending limit", "the team's daily spending limit", … */
+/** Whose limit, as a person reads it: "your daily cap", "the team's daily cap", "your daily free Chat allowance", … */
 function limitName(d: Pick<Extract<RefusalDetails, { limit_of: LimitOf }>, 'limit_of' | 'period' | 'module'>): { name: string; where: string } {
 	const period = periodWord[d.period];
 	if (d.limit_of === 'allowance') return { name: `your ${period}free ${d.module ? `${d.module} ` : ''}allowance`, where: '' };
-	return { name: `${d.limit_of === 'team' ? "the team's" : 'your'} ${period}spending limit`, where: d.limit_of === 'member' ? ' in this team' : '' };
+	return { name: `${d.limit_of === 'team' ? "the team's" : 'your'} ${period}cap`, where: d.limit_of === 'member' ? ' in this team' : '' };
 }
 
 const periodNow = { daily: 'today', weekly: 'this week', monthly: 'this month', never: 'in all' } as const;
 
 /**
- * What a spending limit in force leaves, as the dashboard and the playground show it: "Your daily
- * spending limit: 100 of 14,600 tokens left today", "Your daily spending limit in this team: …".
+ * What a cap in force leaves, as the dashboard and the playground show it: "Your daily cap: 100 of
+ * 14,600 tokens left today", "Your daily cap in this team: …".
  */
 export function limitLeftText(d: { limit_of: Exclude<LimitOf, 'allowance'>; limit: number; left: number; period: keyof typeof periodNow }, f: Pick<Formatter, 'tokens'>): string {
 	const { name, where } = limitName(d);

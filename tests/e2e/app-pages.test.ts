@@ -52,6 +52,12 @@ describe('signed-in pages on a phone', () => {
 		for (const label of ['Balance', 'Available', 'Used this month', 'Active allocations']) {
 			await expect(summary.getByText(label, { exact: true }).isVisible()).resolves.toBe(true);
 		}
+		// Under the figures, what Maya's allocations are (three models and the general pool; Claude
+		// unlimited on top of the balance), each line whole on a phone.
+		const under = (label: string) => summary.locator('.stat', { has: page.getByText(label, { exact: true }) }).locator('.sub');
+		await expect(under('Balance').innerText()).resolves.toBe('1 model unlimited');
+		await expect(under('Active allocations').innerText()).resolves.toBe('3 models + general');
+		await expect(summary.locator('.sub').evaluateAll((subs) => subs.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))).resolves.toEqual([]);
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
 		await expect(allocations.getByText('Claude Sonnet 4.5').isVisible()).resolves.toBe(true);
 		await expect(allocations.getByText('Unlimited').first().isVisible()).resolves.toBe(true);

@@ -63,6 +63,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		// No lots: the balance is 0 and the allocations say that what is available is the free allowances.
 		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual(['No tokens in this account yet: free allowances only. Buy a pack to add some.']);
 		await expect(summary.innerText()).resolves.toMatch(/Balance\s+0\s+excl\. free allowances\s+Available\s+15,000/);
+		await expect(summary.innerText()).resolves.toMatch(/Active allocations\s+0\s+no tokens in lots/);
 		expect(await brokenSentences(page)).toEqual([]);
 		await screenshot(page, 'member-new-dashboard');
 

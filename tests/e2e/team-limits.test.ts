@@ -23,7 +23,7 @@ describe('the Team page tells a member their caps', () => {
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
 		await expect(pool.getByText('Team pool daily cap: 20,000 tokens', { exact: true }).isVisible()).resolves.toBe(true);
-		await expect(pool.getByText(/^Your daily spending limit in this team: [\d,]+ of 5,000 tokens left today$/).isVisible()).resolves.toBe(true);
+		await expect(pool.getByText(/^Your daily cap in this team: [\d,]+ of 5,000 tokens left today$/).isVisible()).resolves.toBe(true);
 		const members = page.getByRole('region', { name: 'Members' });
 		const own = members.getByRole('listitem').filter({ hasText: leo.name });
 		await expect(own.getByText(/· cap 5,000 tokens a day$/).isVisible()).resolves.toBe(true);
@@ -34,24 +34,24 @@ describe('the Team page tells a member their caps', () => {
 
 		// His limit binds him everywhere he spends the pool: the dashboard says what it leaves today, and
 		// the Playground's "spendable" is no more than that, less the cost.
-		const left = Number((await pool.getByText(/^Your daily spending limit in this team: /).textContent())!.match(/: ([\d,]+) of/)![1]!.replace(/,/g, ''));
+		const left = Number((await pool.getByText(/^Your daily cap in this team: /).textContent())!.match(/: ([\d,]+) of/)![1]!.replace(/,/g, ''));
 		await page.goto('/dashboard');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Acme Studio/ }).click();
-		await page.getByText(`Your daily spending limit in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today`, { exact: true }).waitFor();
+		await page.getByText(`Your daily cap in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today`, { exact: true }).waitFor();
 		await screenshot(page, 'dashboard-member-limit');
 		await page.goto('/playground');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Generate all/ }).click();
 		const cost = page.getByRole('region', { name: 'Cost' });
 		await cost.getByText('65 tokens', { exact: true }).waitFor();
-		await cost.getByText(`Your daily spending limit in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today.`, { exact: true }).waitFor();
+		await cost.getByText(`Your daily cap in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today.`, { exact: true }).waitFor();
 		const spendable = (await cost.getByText(/spendable on this feature and model after it$/).textContent())!;
 		expect(Number(spendable.match(/([\d,]+) spendable/)![1]!.replace(/,/g, ''))).toBe(left - 65);
 		await screenshot(page, 'playground-member-limit');
 		// Back to his own tokens, as the other tests find him.
 		await page.getByRole('radio', { name: /Personal/ }).click();
-		await cost.getByText(/spending limit in this team/).waitFor({ state: 'detached' });
+		await cost.getByText(/cap in this team/).waitFor({ state: 'detached' });
 		await context.close();
 	});
 
@@ -72,7 +72,7 @@ describe('the Team page tells a member their caps', () => {
 		try {
 			await page.reload();
 			await waitForFresh(page);
-			const said = new RegExp(`^Your weekly spending limit in this team: ([\\d,]+) of ${weekly.toLocaleString('en-US')} tokens left this week$`);
+			const said = new RegExp(`^Your weekly cap in this team: ([\\d,]+) of ${weekly.toLocaleString('en-US')} tokens left this week$`);
 			const pool = page.getByRole('region', { name: 'Acme Studio pool' });
 			const sentence = (await pool.getByText(said).textContent())!;
 			expect(Number(sentence.match(said)![1]!.replace(/,/g, ''))).toBeLessThanOrEqual(1_000);
@@ -90,7 +90,7 @@ describe('the Team page tells a member their caps', () => {
 			await cost.getByText(`${sentence}.`, { exact: true }).waitFor();
 			await bothSizes(page, 'playground-member-weekly-cap');
 			await page.getByRole('radio', { name: /Personal/ }).click();
-			await cost.getByText(/spending limit in this team/).waitFor({ state: 'detached' });
+			await cost.getByText(/cap in this team/).waitFor({ state: 'detached' });
 		} finally {
 			expect((await setWeekly(null)).status()).toBe(200);
 			await owner.close();
@@ -119,8 +119,8 @@ describe('the Team page tells a member their caps', () => {
 		expect((await setLimit(0)).status()).toBe(200);
 		try {
 			await page.getByRole('button', { name: /^Run / }).click();
-			const why = /^Your daily spending limit of 0 tokens in this team is used up/;
-			await cost.getByText('Spending limit reached').waitFor();
+			const why = /^Your daily cap of 0 tokens in this team is used up/;
+			await cost.getByText('Cap reached').waitFor();
 			await expect(cost.getByText(why).count()).resolves.toBe(1);
 			await expect(page.getByText(why).count()).resolves.toBe(1);
 			await screenshot(page, 'playground-stale-refusal');

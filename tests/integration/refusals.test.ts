@@ -125,10 +125,10 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		await use(265);
 		expect(await refusalOf(use(7500))).toEqual({
 			code: 'cap_reached',
-			message: `This costs 7,500 tokens, more than the 4,735 left of your daily spending limit of 5,000 in this team; it resets ${tomorrow()}.`
+			message: `This costs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets ${tomorrow()}.`
 		});
 		await use(4735);
-		expect((await refusalOf(use(1))).message).toBe(`Your daily spending limit of 5,000 tokens in this team is used up; it resets ${tomorrow()}.`);
+		expect((await refusalOf(use(1))).message).toBe(`Your daily cap of 5,000 tokens in this team is used up; it resets ${tomorrow()}.`);
 
 		// The team's own limit, through REST with a site key.
 		// A limit past the ledger's maximum (or past the safe integers) is told that maximum, not "not a whole number".
@@ -141,7 +141,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 			status: 402,
 			body: {
 				error: 'cap_reached',
-				message: `This costs 7,500 tokens, more than the 7,000 left of the team's daily spending limit of 12,000; it resets ${tomorrow()}.`,
+				message: `This costs 7,500 tokens, more than the 7,000 left of the team's daily cap of 12,000; it resets ${tomorrow()}.`,
 				details: { cost: 7500, limit: 12000, used: 5000, left: 7000, period: 'daily', time_zone: 'UTC' }
 			}
 		});

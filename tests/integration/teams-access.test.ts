@@ -392,22 +392,22 @@ describe('the cap that limits a member now, in whichever window', () => {
 			await member.ledger.consume({ accountId: pool, feature: 'generate_texts', units: 1, idempotencyKey: randomUUID() });
 			const weekly = { limitOf: 'member', period: 'weekly', limit: 3_000, used: 45, left: 2_955 };
 			expect(await told()).toEqual({
-				dashboard: 'Your weekly spending limit in this team: 2,955 of 3,000 tokens left this week',
+				dashboard: 'Your weekly cap in this team: 2,955 of 3,000 tokens left this week',
 				playground: expect.objectContaining(weekly),
 				team: expect.objectContaining(weekly)
 			});
 			// A monthly cap tighter still; then the pool's own weekly cap, tighter than all of the member's.
 			await cap('monthly', 1_000);
-			expect((await told()).dashboard).toBe('Your monthly spending limit in this team: 955 of 1,000 tokens left this month');
+			expect((await told()).dashboard).toBe('Your monthly cap in this team: 955 of 1,000 tokens left this month');
 			expect((await told()).team).toMatchObject({ period: 'monthly', left: 955 });
 			// A daily cap that leaves as much (955 of 1,000 today): the monthly one still limits longer, and is the one said.
 			await cap('daily', 1_000);
 			const tie = await told();
-			expect(tie.dashboard).toBe('Your monthly spending limit in this team: 955 of 1,000 tokens left this month');
+			expect(tie.dashboard).toBe('Your monthly cap in this team: 955 of 1,000 tokens left this month');
 			expect([tie.playground?.period, tie.team?.period]).toEqual(['monthly', 'monthly']);
 			await cap('weekly', 500, null);
 			const t = await told();
-			expect(t.dashboard).toMatch(/^The team's weekly spending limit: [\d,]+ of 500 tokens left this week$/);
+			expect(t.dashboard).toMatch(/^The team's weekly cap: [\d,]+ of 500 tokens left this week$/);
 			expect([t.playground, t.team]).toEqual([expect.objectContaining({ limitOf: 'team', period: 'weekly', limit: 500 }), expect.objectContaining({ limitOf: 'team', period: 'weekly', limit: 500 })]);
 			// The member's caps gone, and the pool's: nothing limits them, and nothing is said.
 			for (const p of ['daily', 'weekly', 'monthly'] as const) await cap(p, null);

@@ -198,7 +198,7 @@ describe('the audit log in words', () => {
 
 	it('links the member or team an entry names by id to their page', () => {
 		expect(words('cap.set')).toEqual({
-			title: 'Daily spending cap set',
+			title: 'Daily cap set',
 			lines: [
 				{ label: 'For', value: { text: 'Leo Martin', account: 'acc-leo' } },
 				{ label: 'Cap (tokens)', value: { figure: 5000 } }

@@ -12,13 +12,13 @@ const memberCap: RefusalDetails = {
 describe('refusal messages', () => {
 	it('a request that would exceed a cap: its cost, what is left and the reset, in REST wording', () => {
 		expect(refusalMessage(memberCap, null, plainFormatter)).toBe(
-			'This costs 7,500 tokens, more than the 4,735 left of your daily spending limit of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
+			'This costs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
 		);
 	});
 
 	it('the reset is written in the site’s time zone', () => {
 		expect(refusalMessage({ ...memberCap, limit_of: 'team', resets_at: '2026-11-30T23:00:00.000Z', time_zone: 'Europe/Berlin' }, null, plainFormatter)).toBe(
-			"This costs 7,500 tokens, more than the 4,735 left of the team's daily spending limit of 5,000; it resets 2026-12-01 00:00 (Europe/Berlin)."
+			"This costs 7,500 tokens, more than the 4,735 left of the team's daily cap of 5,000; it resets 2026-12-01 00:00 (Europe/Berlin)."
 		);
 	});
 
@@ -34,12 +34,12 @@ describe('refusal messages', () => {
 	});
 
 	it('pages write the numbers the reader’s way', () => {
-		expect(refusalMessage(memberCap, null, localeFormatter('de-DE'))).toMatch(/^This costs 7\.500 tokens, more than the 4\.735 left of your daily spending limit of 5\.000 in this team; it resets /);
+		expect(refusalMessage(memberCap, null, localeFormatter('de-DE'))).toMatch(/^This costs 7\.500 tokens, more than the 4\.735 left of your daily cap of 5\.000 in this team; it resets /);
 	});
 
 	it('a used-up limit says so; a used-up free allowance keeps the module’s own words and adds the reset', () => {
 		expect(refusalMessage({ ...memberCap, limit_of: 'user', used: 5000, left: 0, cost: 10 }, null, plainFormatter)).toBe(
-			'Your daily spending limit of 5,000 tokens is used up; it resets 2026-12-01 00:00 (UTC).'
+			'Your daily cap of 5,000 tokens is used up; it resets 2026-12-01 00:00 (UTC).'
 		);
 		const allowance: RefusalDetails = { ...memberCap, limit_of: 'allowance', module: 'Chatbot', module_message: 'You have used your free chat tokens for today.', limit: 2000 };
 		expect(refusalMessage({ ...allowance, used: 2000, left: 0 }, 'ignored', plainFormatter)).toBe('You have used your free chat tokens for today. It resets 2026-12-01 00:00 (UTC).');
@@ -57,19 +57,19 @@ describe('refusal messages', () => {
 	it('a refused hold says what it needs (it reserves tokens for work not done yet), of a balance or a limit', () => {
 		expect(refusalMessage({ operation: 'hold', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This hold needs 1,234 tokens, more than the 100 spendable on this feature and model.');
 		expect(refusalMessage({ ...memberCap, operation: 'hold' }, null, plainFormatter)).toBe(
-			'This hold needs 7,500 tokens, more than the 4,735 left of your daily spending limit of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
+			'This hold needs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
 		);
 	});
 });
 
 describe('what a limit in force leaves (dashboard, playground)', () => {
 	it('names whose limit it is, as the refusal does, and what is left of it this period', () => {
-		expect(limitLeftText({ limit_of: 'user', limit: 14_600, left: 100, period: 'daily' }, plainFormatter)).toBe('Your daily spending limit: 100 of 14,600 tokens left today');
+		expect(limitLeftText({ limit_of: 'user', limit: 14_600, left: 100, period: 'daily' }, plainFormatter)).toBe('Your daily cap: 100 of 14,600 tokens left today');
 		expect(limitLeftText({ limit_of: 'member', limit: 5_000, left: 4_705, period: 'daily' }, plainFormatter)).toBe(
-			'Your daily spending limit in this team: 4,705 of 5,000 tokens left today'
+			'Your daily cap in this team: 4,705 of 5,000 tokens left today'
 		);
 		expect(limitLeftText({ limit_of: 'team', limit: 90_000, left: 0, period: 'monthly' }, plainFormatter)).toBe(
-			"The team's monthly spending limit: 0 of 90,000 tokens left this month"
+			"The team's monthly cap: 0 of 90,000 tokens left this month"
 		);
 	});
 });

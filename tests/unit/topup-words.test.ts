@@ -28,7 +28,7 @@ describe('auto top-up in words (Settings and the dashboard)', () => {
 		expect(stateWords(account({ state: 'served', available: 3_000 }), pack, 'UTC')).toMatch(/^Acted on while below 5,000\. The next top-up comes once available tokens are back at 5,000 or more/);
 		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'count_cap', until: null } }), pack, 'UTC')).toBe("Held: this month's 3 top-ups are used. It tops up again next month.");
 		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'count_cap', until: null }, rule: { ...rule, maxPerMonth: 1 } }), pack, 'UTC')).toBe("Held: this month's 1 top-up is used. It tops up again next month.");
-		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'money_cap', until: null } }), pack, 'UTC')).toBe("Held: another top-up would pass this month's cap of $20.00. It tops up again next month.");
+		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'money_cap', until: null } }), pack, 'UTC')).toBe("Held: another top-up would pass this month's limit of $20.00. It tops up again next month.");
 		const now = Date.parse('2026-11-30T12:00:00Z');
 		expect(stateWords(account({ state: 'held', available: 3_000, heldBack: { reason: 'cooldown', until: '2026-11-30T12:45:00Z' } }), pack, 'UTC', now)).toMatch(/^Held: cooling down for 45 min \(until .*12:45\)\.$/);
 		expect(stateWords(account({ state: 'off', rule: { ...rule, enabled: false, offReason: 'The last top-up payment was declined.' } }), pack, 'UTC')).toBe('The last top-up payment was declined.');
@@ -73,6 +73,6 @@ describe('the auto top-up form says each slip beside its field', () => {
 		expect(topupProblems({ ...draft, maxMoney: 4.99 }, pack, limits).money).toBe('Less than one package ($5.00): no top-up could be made.');
 		expect(topupProblems({ ...draft, maxMoney: 0 }, pack, limits).money).toBe('An amount more than zero, or empty for no limit.');
 		expect(topupProblems({ ...draft, maxMoney: 1_000_000.01 }, pack, limits).money).toBe('At most $1,000,000.00 a month, or empty for no limit.');
-		expect(topupProblems({ ...draft, maxPerMonth: null, maxMoney: null }, pack, limits)).toEqual({ count: 'Auto top-up needs a monthly cap: a number of top-ups, an amount, or both. Only one may be left empty.' });
+		expect(topupProblems({ ...draft, maxPerMonth: null, maxMoney: null }, pack, limits)).toEqual({ count: 'Auto top-up needs a monthly limit: a number of top-ups, an amount, or both. Only one may be left empty.' });
 	});
 });

@@ -1,10 +1,10 @@
-// Settings' own spending limits: a typed limit is read as the server takes it, a save says what it
+// Settings' own caps: a typed cap is read as the server takes it, a save says what it
 // did, and a refusal is said where the member is looking (the field, or under the list).
 import { describe, expect, it } from 'vitest';
 import { OwnCapsEditor, type OwnCap, type OwnCapPeriod } from './own-caps.svelte';
 import { Said } from './said.svelte';
 
-/** A server that keeps the limits it was given (used 100 of each this period), or refuses with `refuse`. */
+/** A server that keeps the caps it was given (used 100 of each this period), or refuses with `refuse`. */
 function server(refuse?: string) {
 	let caps: OwnCap[] = [];
 	const calls: [OwnCapPeriod, number | null][] = [];
@@ -18,8 +18,8 @@ function server(refuse?: string) {
 	return { save, calls };
 }
 
-describe('own spending limits in Settings', () => {
-	it('sets a limit typed with separators, says so, closes the form and offers only the periods left', async () => {
+describe('own caps in Settings', () => {
+	it('sets a cap typed with separators, says so, closes the form and offers only the periods left', async () => {
 		const s = server();
 		const e = new OwnCapsEditor(s.save);
 		e.caps = [];
@@ -28,7 +28,7 @@ describe('own spending limits in Settings', () => {
 		expect(await e.submit()).toBe(true);
 		expect(s.calls).toEqual([['daily', 14_600]]);
 		expect(e.caps).toEqual([{ period: 'daily', limitTokens: 14_600, used: 100, left: 14_500 }]);
-		expect(e.message).toEqual({ kind: 'ok', text: 'Daily limit set to 14,600 tokens.' });
+		expect(e.message).toEqual({ kind: 'ok', text: 'Daily cap set to 14,600 tokens.' });
 		expect(e.editing).toBeNull();
 		expect(e.free).toEqual(['weekly', 'monthly']);
 		// Changing it starts from what is set.
@@ -50,7 +50,7 @@ describe('own spending limits in Settings', () => {
 		expect(e.editing).toBe('weekly');
 	});
 
-	it('removes a limit, and says a refusal of the server under the list', async () => {
+	it('removes a cap, and says a refusal of the server under the list', async () => {
 		const ok = server();
 		const e = new OwnCapsEditor(ok.save);
 		e.caps = [];
@@ -59,12 +59,12 @@ describe('own spending limits in Settings', () => {
 		await e.submit();
 		expect(await e.remove('monthly')).toBe(true);
 		expect(e.caps).toEqual([]);
-		expect(e.message).toEqual({ kind: 'ok', text: 'Monthly limit removed.' });
+		expect(e.message).toEqual({ kind: 'ok', text: 'Monthly cap removed.' });
 
-		const refused = new OwnCapsEditor(server("Your weekly spending limit was set by the site's administrators; ask them to change it.").save);
+		const refused = new OwnCapsEditor(server("Your weekly cap was set by the site's administrators; ask them to change it.").save);
 		refused.caps = [{ period: 'weekly', limitTokens: 90_000, used: 0, left: 90_000 }];
 		expect(await refused.remove('weekly')).toBe(false);
-		expect(refused.message).toEqual({ kind: 'empty', text: "Your weekly spending limit was set by the site's administrators; ask them to change it." });
+		expect(refused.message).toEqual({ kind: 'empty', text: "Your weekly cap was set by the site's administrators; ask them to change it." });
 		expect(refused.caps).toHaveLength(1);
 	});
 
@@ -75,7 +75,7 @@ describe('own spending limits in Settings', () => {
 		e.edit('daily');
 		e.text = '500';
 		await e.submit();
-		expect(e.message).toEqual({ kind: 'ok', text: 'Daily limit set to 500 tokens.' });
+		expect(e.message).toEqual({ kind: 'ok', text: 'Daily cap set to 500 tokens.' });
 		profile.start();
 		expect(e.message).toBeNull();
 		profile.message = { kind: 'ok', text: 'Name changed to Ada L.' };

@@ -1,5 +1,5 @@
-// The spending limits a member set on their own account, as Settings edits them: one period's form
-// open at a time, the typed limit read as the server takes it, and what came of a save said under it.
+// The caps a member set on their own account, as Settings edits them: one period's form open at a
+// time, the typed cap read as the server takes it, and what came of a save said under it.
 import { readTokenAmount } from './amount';
 import { errorMessage } from './errors';
 import { counted } from '../counted';
@@ -9,7 +9,7 @@ import type { Outputs } from './api-types';
 
 export type OwnCap = Outputs['settings']['ownCaps'][number];
 export type OwnCapPeriod = OwnCap['period'];
-/** Sets (tokens) or removes (null) one limit; answers the member's limits after. */
+/** Sets (tokens) or removes (null) one cap; answers the member's caps after. */
 export type SaveOwnCap = (period: OwnCapPeriod, limitTokens: number | null) => Promise<OwnCap[]>;
 
 export const PERIOD_NAME: Record<OwnCapPeriod, string> = { daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly' };
@@ -18,7 +18,7 @@ export const PERIOD_NOW: Record<OwnCapPeriod, string> = { daily: 'today', weekly
 export class OwnCapsEditor {
 	/** null until the server has answered. */
 	caps = $state<OwnCap[] | null>(null);
-	/** The period whose form is open (a new limit's, or one to change). */
+	/** The period whose form is open (a new cap's, or one to change). */
 	editing = $state<OwnCapPeriod | null>(null);
 	text = $state('');
 	#error = $state<string | null>(null);
@@ -26,7 +26,7 @@ export class OwnCapsEditor {
 	/** What the last save or removal came to, until another action on the page starts (said.svelte.ts). */
 	readonly #said = new Said();
 
-	/** What is wrong with the limit typed, or the server's refusal: said beside the field until another action on the page starts. */
+	/** What is wrong with the cap typed, or the server's refusal: said beside the field until another action on the page starts. */
 	get error(): string | null {
 		return this.#said.current ? this.#error : null;
 	}
@@ -41,7 +41,7 @@ export class OwnCapsEditor {
 
 	constructor(private readonly save: SaveOwnCap) {}
 
-	/** Periods without a limit of the member's own (a new one can be set for these). */
+	/** Periods without a cap of the member's own (a new one can be set for these). */
 	get free(): OwnCapPeriod[] {
 		return (['daily', 'weekly', 'monthly'] as const).filter((p) => !this.caps?.some((c) => c.period === p));
 	}
@@ -59,23 +59,23 @@ export class OwnCapsEditor {
 		this.error = null;
 	}
 
-	/** Saves the open form's limit; false when the typed limit is refused (the field says why). */
+	/** Saves the open form's cap; false when the typed cap is refused (the field says why). */
 	async submit(): Promise<boolean> {
 		const period = this.editing;
 		if (!period) return false;
 		this.#said.start();
-		const typed = readTokenAmount(this.text, { min: 0, max: MAX_TOKENS, what: 'A spending limit', rule: 'Type a whole number of tokens, 0 or more.' });
+		const typed = readTokenAmount(this.text, { min: 0, max: MAX_TOKENS, what: 'A cap', rule: 'Type a whole number of tokens, 0 or more.' });
 		if (!typed.ok) {
 			this.error = typed.error;
 			return false;
 		}
-		const done = await this.run(period, typed.value, `${PERIOD_NAME[period]} limit set to ${counted(typed.value, 'token')}.`);
+		const done = await this.run(period, typed.value, `${PERIOD_NAME[period]} cap set to ${counted(typed.value, 'token')}.`);
 		if (done) this.editing = null;
 		return done;
 	}
 
 	remove(period: OwnCapPeriod): Promise<boolean> {
-		return this.run(period, null, `${PERIOD_NAME[period]} limit removed.`);
+		return this.run(period, null, `${PERIOD_NAME[period]} cap removed.`);
 	}
 
 	private async run(period: OwnCapPeriod, limitTokens: number | null, said: string): Promise<boolean> {

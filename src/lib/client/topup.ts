@@ -41,7 +41,7 @@ export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, time
 	if (a.state === 'held' && a.heldBack) {
 		const currency = pack?.currency ?? 'USD';
 		if (a.heldBack.reason === 'count_cap') return `Held: this month's ${counted(rule.maxPerMonth ?? 0, 'top-up')} ${rule.maxPerMonth === 1 ? 'is' : 'are'} used. It tops up again next month.`;
-		if (a.heldBack.reason === 'money_cap') return `Held: another top-up would pass this month's cap of ${money(rule.maxCentsPerMonth ?? 0, currency)}. It tops up again next month.`;
+		if (a.heldBack.reason === 'money_cap') return `Held: another top-up would pass this month's limit of ${money(rule.maxCentsPerMonth ?? 0, currency)}. It tops up again next month.`;
 		const until = a.heldBack.until ? Date.parse(a.heldBack.until) : now;
 		return `Held: cooling down for ${duration(until - now)} (until ${dateTime(until, timeZone)}).`;
 	}
@@ -112,6 +112,6 @@ export function topupProblems(
 	} else if (m !== null && pack && Math.round(m * 100) < pack.priceCents) {
 		problems.money = `Less than one package (${money(pack.priceCents, pack.currency)}): no top-up could be made.`;
 	}
-	if (n === null && m === null) problems.count = 'Auto top-up needs a monthly cap: a number of top-ups, an amount, or both. Only one may be left empty.';
+	if (n === null && m === null) problems.count = 'Auto top-up needs a monthly limit: a number of top-ups, an amount, or both. Only one may be left empty.';
 	return problems;
 }

@@ -28,13 +28,13 @@ export async function setOwnCap(
 ): Promise<OwnCap[]> {
 	const { period, limitTokens } = input;
 	if (limitTokens !== null && (!Number.isSafeInteger(limitTokens) || limitTokens < 0)) {
-		throw new DomainError('invalid_input', 'A spending limit is a whole number of tokens, 0 or more (or none).');
+		throw new DomainError('invalid_input', 'A cap is a whole number of tokens, 0 or more (or none).');
 	}
 	const accountId = auth.user.accountId;
 	await db.orm.transaction(async (tx) => {
 		const before = await wholeAccountCapForUpdate(tx, accountId, period);
 		if (before && before.setByUserId !== auth.user.id) {
-			throw new DomainError('forbidden', `Your ${period} spending limit was set by the site's administrators; ask them to change it.`);
+			throw new DomainError('forbidden', `Your ${period} cap was set by the site's administrators; ask them to change it.`);
 		}
 		await setCap(tx, { accountId, period, limitTokens, setByUserId: auth.user.id });
 		await audit(tx, {

@@ -160,7 +160,7 @@ interface Spec {
 
 type NameList = Exclude<keyof AuditNames, 'people'>;
 
-/** "Daily spending cap set". */
+/** "Daily cap set". */
 // A team owner's caps (the pool's, a member's) read apart from a site admin's, in the entries and the filter.
 const PER_WINDOW: Record<string, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month' };
 /** The caps set on a member that ended with their membership ("5,000 tokens a day · 20,000 a week"); no line when none were. */
@@ -169,7 +169,7 @@ const capsEnded = (e: AuditEntryFacts): (AuditLine | null)[] => {
 	if (!Array.isArray(ended) || !ended.length) return [];
 	return [line('Their caps, ended with it', text(ended.map((c) => `${num(obj(c).limitTokens)} tokens ${PER_WINDOW[String(obj(c).period)] ?? ''}`.trim()).join(' · ')))];
 };
-const capTitle = (period: unknown, what = 'spending cap') => (period === 'daily' || period === 'weekly' || period === 'monthly' ? `${PERIOD[period]} ${what} set` : `${what[0]!.toUpperCase()}${what.slice(1)} set`);
+const capTitle = (period: unknown, what = 'cap') => (period === 'daily' || period === 'weekly' || period === 'monthly' ? `${PERIOD[period]} ${what} set` : `${what[0]!.toUpperCase()}${what.slice(1)} set`);
 
 const line = (label: string, value: AuditValue | null): AuditLine | null => (value ? { label, value } : null);
 const say = (label: string, v: unknown): AuditLine | null => (str(v) ? { label, value: text(v as string) } : null);
@@ -334,7 +334,7 @@ const WORDS: Record<AuditAction, Spec> = {
 	},
 	'campaign.applied': { title: 'Event bonus sent', lines: (e) => [say('Note', obj(e.detail).note)], fields: { reached: ['Accounts reached', tokensOr('0')] } },
 	'cap.set': {
-		title: 'Spending cap set',
+		title: 'Cap set',
 		titleOf: (e) => capTitle(obj(e.detail).period),
 		lines: (e, n) => {
 			const d = obj(e.detail);
@@ -350,8 +350,8 @@ const WORDS: Record<AuditAction, Spec> = {
 		fields: { daily: ['Daily cap (tokens)', tokensOr('None')] }
 	},
 	'cap.set_own': {
-		title: 'Own spending limit set in Settings',
-		fields: { daily: ['Daily limit (tokens)', tokensOr('None')], weekly: ['Weekly limit (tokens)', tokensOr('None')], monthly: ['Monthly limit (tokens)', tokensOr('None')] }
+		title: 'Own cap set in Settings',
+		fields: { daily: ['Daily cap (tokens)', tokensOr('None')], weekly: ['Weekly cap (tokens)', tokensOr('None')], monthly: ['Monthly cap (tokens)', tokensOr('None')] }
 	},
 	'site.settings_updated': {
 		title: 'Site settings changed',

@@ -55,7 +55,7 @@ export const saveRollover = (db: Db, actor: SetupActor, input: { module: string;
 	);
 
 /**
- * Sets a spending cap on an account, or on one member's use of a team pool (null or -1 removes it),
+ * Sets a cap on an account, or on one member's use of a team pool (null or -1 removes it),
  * audited `cap.set` on the `account` (no before or after: the detail is the cap), dated `at` (default:
  * now; the demo's team history is older). Errors: invalid_input, not_found (account, user).
  */

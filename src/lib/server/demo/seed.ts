@@ -199,7 +199,7 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 		await seedGrant(db, { accountId: mayaUser.accountId, ...g, grantKey: `demo:maya:${i}`, effectiveAt: month });
 	}
 
-	// Acme Studio: a shared pool with a daily team limit and a per-member cap.
+	// Acme Studio: a shared pool with a daily team cap and a per-member cap.
 	// Made and joined 10 days before the month of history; its pool and caps were set when the month began.
 	// Its audit entries are dated so.
 	const joined = new Date(month.getTime() - 10 * DAY);

@@ -140,7 +140,7 @@ export const listAllowanceRules = (exec: Executor) =>
 	exec.select().from(allowanceRules).orderBy(asc(allowanceRules.module), asc(allowanceRules.audience));
 
 /**
- * Sets a spending cap on an account (or on one member's use of a team pool); null or -1 removes it.
+ * Sets a cap on an account (or on one member's use of a team pool); null or -1 removes it.
  * `setByUserId`: the account's own user when they set it themselves (theirs to change in Settings).
  * Errors: invalid_input, not_found (account, user).
  */
@@ -191,7 +191,7 @@ export interface CapInForce {
 	siteDefault: boolean;
 }
 
-/** The spending limits in force on an account: the ones the ledger applies (quota_account_caps). */
+/** The caps in force on an account: the ones the ledger applies (quota_account_caps). */
 export async function capsInForce(exec: Executor, accountId: string): Promise<CapInForce[]> {
 	const rows = await queryRows<{ period: CapInForce['period']; limit_tokens: number; member_user_id: string | null; site_default: boolean }>(
 		exec,
@@ -202,7 +202,7 @@ export async function capsInForce(exec: Executor, accountId: string): Promise<Ca
 
 /**
  * The cap in force on `userId`'s use of an account that leaves the least now, in whichever window
- * (quota_caps_use: the account's own or the member's limit in a team pool, daily, weekly or monthly;
+ * (quota_caps_use: the account's own or the member's cap in a team pool, daily, weekly or monthly;
  * open holds count), as a check's `cap` gives it; null when no cap is in force. Of two that leave
  * as little, the member's, then the one of the longer window (it holds the longer): quota_tightest_cap,
  * the order a refusal's cap comes from too.
@@ -220,7 +220,7 @@ export function tightestCapRead(accountId: string, userId: string): Read<CapLeft
 	);
 }
 
-/** The same cap worded for the dashboard (limitLeftText: "Your weekly spending limit in this team: 1,000 of 3,000 tokens left this week"). */
+/** The same cap worded for the dashboard (limitLeftText: "Your weekly cap in this team: 1,000 of 3,000 tokens left this week"). */
 export const tightestCapTextRead = (accountId: string, userId: string): Read<string | null> =>
 	mapRead(tightestCapRead(accountId, userId), (c) => (c ? limitLeftText({ ...c, limit_of: c.limitOf }, plainFormatter) : null));
 

@@ -28,7 +28,8 @@ const codeText = {
 		'not enough tokens: `details.available` is what this request could spend (its feature\'s free allowance and the lots its model may use, as `remaining` counts them; not the account\'s `available`), and the message says “more than the N spendable on this feature and model”',
 	allowance_exhausted:
 		"the feature's free allowance has fewer tokens left than the request needs (not necessarily none: “more than the 8,800 left”) and the account has no tokens of its own this model may use; message: the module's limit message",
-	cap_reached: "a spending limit (the member's cap, or the site's) would be passed; message: the module's limit message",
+	cap_reached:
+		"a cap would be passed: a limit on spending per day, week or month that holds even when tokens are there (the account's own, a team pool's, or a member's in a team pool; a team's may be the site's default). `details.limit_of` says whose (`user`, `guest`, `team` or `member`) beside its `limit`, `used`, `left`, `period` and `resets_at`, and the message says them: “Your daily cap of 5,000 tokens in this team is used up; it resets …”",
 	feature_disabled:
 		"the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0 (message: the module's limit message), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`",
 	forbidden:

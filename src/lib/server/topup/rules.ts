@@ -33,8 +33,8 @@ export function validRule(input: TopupRuleInput): TopupRuleInput {
 	const whole = (v: number, min: number, max: number) => Number.isSafeInteger(v) && v >= min && v <= max;
 	if (!whole(input.belowTokens, 1, L.maxBelowTokens)) throw new DomainError('invalid_input', `The trigger must be a whole number of tokens from 1 to ${L.maxBelowTokens.toLocaleString('en')}.`);
 	if (input.maxPerMonth !== null && !whole(input.maxPerMonth, 1, L.maxPerMonth)) throw new DomainError('invalid_input', `At most 1 to ${L.maxPerMonth} top-ups a month.`);
-	if (input.maxCentsPerMonth !== null && !whole(input.maxCentsPerMonth, 1, L.maxCentsPerMonth)) throw new DomainError('invalid_input', 'The monthly spending cap must be a positive amount.');
-	if (input.maxPerMonth === null && input.maxCentsPerMonth === null) throw new DomainError('invalid_input', 'Set a monthly cap: a number of top-ups, an amount of money, or both.');
+	if (input.maxCentsPerMonth !== null && !whole(input.maxCentsPerMonth, 1, L.maxCentsPerMonth)) throw new DomainError('invalid_input', 'The most spent a month must be a positive amount.');
+	if (input.maxPerMonth === null && input.maxCentsPerMonth === null) throw new DomainError('invalid_input', 'Set a monthly limit: a number of top-ups, an amount of money, or both.');
 	if (!whole(input.cooldownSeconds, 0, L.maxCooldownSeconds)) throw new DomainError('invalid_input', 'The cooldown must be between 0 and 30 days.');
 	return input;
 }

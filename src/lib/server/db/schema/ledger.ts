@@ -32,9 +32,9 @@ export const siteSettings = pgTable('site_settings', {
 		.notNull()
 		.default('allowance-first'),
 	lowSharePercent: integer('low_share_percent').notNull().default(20),
-	/** Site default daily spending limit for team pools; null = none. */
+	/** Site default daily cap for team pools; null = none. */
 	defaultTeamDailyCap: tokens('default_team_daily_cap'),
-	/** Site default daily spending limit on each member's use of a team pool (not its owner's); null = none. */
+	/** Site default daily cap on each member's use of a team pool (not its owner's); null = none. */
 	defaultMemberDailyCap: tokens('default_member_daily_cap'),
 	/** Whether a site key naming a `user` Quota does not know creates that user (else: 404 unknown_user). */
 	createUnknownUsers: boolean('create_unknown_users').notNull().default(true),

@@ -8,6 +8,7 @@ import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../field
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
 import { FORECAST_DAYS } from '../../../days';
+import { allocationWords } from '../../../allocation-words';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 
@@ -26,7 +27,8 @@ function dashboardRead(accountId: string, userId: string) {
 			cap: tightestCapTextRead(accountId, userId)
 		}),
 		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline.
-		(parts) => ({ accountId, ...parts, pace: parts.pace.get(accountId)! })
+		// `allocationWords`: what the Balance and Active allocations cards say under their figures.
+		(parts) => ({ accountId, ...parts, pace: parts.pace.get(accountId)!, allocationWords: allocationWords(parts.summary.allocations) })
 	);
 }
 
@@ -38,8 +40,9 @@ export const ledgerRouter = router({
 
 	/**
 	 * The dashboard's first answer: summary, daily use by feature over the site's last FORECAST_DAYS days,
-	 * purchases and the free tokens rolled over from earlier periods (still usable) in one call that names its account. The page asks before the settings say which
-	 * account is active (the server knows), and without dates, so the query can be written into
+	 * purchases, the free tokens rolled over from earlier periods (still usable), the cap in force and
+	 * the summary cards' words (lib/allocation-words.ts) in one call that names its account. The page
+	 * asks before the settings say which account is active (the server knows), and without dates, so the query can be written into
 	 * the page's HTML (lib/page-queries.ts) and its figures arrive while the scripts load; every
 	 * refresh asks it again with the account shown. One statement after the account's resolution:
 	 * each part is its reader's own read (the same the summary, the usage reports and the purchases

@@ -23,10 +23,10 @@ export const settingsRouter = router({
 		)
 		.mutation(({ ctx, input }) => applySettingsWrite(ctx.db, ctx.auth.user.id, input.key, input.changes)),
 
-	/** The spending limits the member set on their own account, with what is left of each this period. */
+	/** The caps the member set on their own account, with what is left of each this period. */
 	ownCaps: memberProcedure.query(({ ctx }) => ownCaps(ctx.db, ctx.auth)),
 
-	/** Sets (tokens) or removes (null) one of the member's own spending limits; answers the limits after. */
+	/** Sets (tokens) or removes (null) one of the member's own caps; answers the caps after. */
 	setOwnCap: memberProcedure
 		.input(z.object({ period: z.enum(['daily', 'weekly', 'monthly']), limitTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() }))
 		.mutation(({ ctx, input }) => setOwnCap(ctx.db, ctx.auth, input, ctx.ip))

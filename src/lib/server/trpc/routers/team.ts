@@ -42,7 +42,7 @@ export const teamRouter = router({
 		.input(z.object({ userId: z.uuid(), role: z.enum(['owner', 'admin', 'member']) }))
 		.mutation(({ ctx, input }) => changeMemberRole(ctx.db, input, actor(ctx))),
 
-	/** A spending limit on the team pool: for one member (userId) or the whole team (null); null or -1 removes it. */
+	/** A cap on the team pool: for one member (userId) or the whole team (null); null or -1 removes it. */
 	setCap: teamAdminProcedure
 		.input(z.object({ userId: z.uuid().nullable(), period: z.enum(['daily', 'weekly', 'monthly']), limitTokens: z.number().int().min(-1).max(MAX_TOKENS).nullable() }))
 		.mutation(({ ctx, input }) => setTeamCap(ctx.db, input, actor(ctx))),
