@@ -118,6 +118,29 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await expectSound(page);
 	});
 
+	it('spaces the rows of Chatbot’s role limits as its other fields, though none has help or a slip under it', async () => {
+		await page.goto('/admin/limits');
+		await editChat(page);
+		const form = chatForm(page);
+		await form.getByRole('radio', { name: /^Role-based/ }).check();
+		const names = ['Admin', 'Author', 'Member', 'Any other role'];
+		// Each limit's label and input, top to bottom: from one row's input to the next row's label, the
+		// same space as between the form's other fields (its grid's gap), not that and empty rows' gaps.
+		const boxes = await Promise.all(
+			names.map(async (n) => ({ label: (await form.getByText(`${n} (tokens)`, { exact: true }).boundingBox())!, input: (await form.getByLabel(`${n} (tokens)`).boundingBox())! }))
+		);
+		const fieldGap = await form.evaluate((f) => parseFloat(getComputedStyle(f).rowGap));
+		const rows = boxes.filter((b, i) => i === 0 || b.label.y > boxes[i - 1]!.label.y + 1);
+		expect(rows.length).toBeGreaterThan(1);
+		for (let i = 1; i < rows.length; i++) {
+			const space = rows[i]!.label.y - (rows[i - 1]!.input.y + rows[i - 1]!.input.height);
+			expect(space).toBeGreaterThan(0);
+			expect(space).toBeLessThanOrEqual(fieldGap + 1);
+		}
+		await screen(page, `admin-limits-roles-${size.name}`);
+		await form.getByRole('button', { name: 'Cancel' }).click();
+	});
+
 	it('sets the guest chat limit to 0, and a guest’s consume is then refused with the configured message', async () => {
 		await page.goto('/admin/limits');
 		await editChat(page);

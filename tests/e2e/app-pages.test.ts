@@ -222,6 +222,33 @@ describe('signed-in pages on a phone', () => {
 		await screenshot(page, 'error-403');
 	});
 
+	it('jumps from the list of Settings sections to a section, its heading in view and focused', async () => {
+		await page.goto('/settings');
+		await waitForFresh(page);
+		const nav = page.getByRole('navigation', { name: 'Settings sections' });
+		const links = nav.getByRole('link');
+		await links.last().waitFor();
+		// Every link names a section heading on the page, in the page's order.
+		const headings = await page.locator('main h2').allInnerTexts();
+		const listed = await links.allInnerTexts();
+		expect(listed.length).toBeGreaterThanOrEqual(8);
+		expect(headings.filter((h) => listed.includes(h))).toEqual(listed);
+
+		await nav.getByRole('link', { name: 'API keys' }).click();
+		const heading = page.getByRole('heading', { level: 2, name: 'API keys' });
+		await expect.poll(() => heading.evaluate((h) => h === document.activeElement)).toBe(true);
+		expect(new URL(page.url()).hash).toBe('#api-keys-title');
+		// In view, below the sticky top bar, on the 844 px tall screen far down the page.
+		const { top, bottom, scrolled, barBottom } = await heading.evaluate((h) => ({
+			...h.getBoundingClientRect().toJSON(),
+			scrolled: window.scrollY,
+			barBottom: document.querySelector('.topbar')!.getBoundingClientRect().bottom
+		}));
+		expect(top).toBeGreaterThanOrEqual(barBottom);
+		expect(bottom).toBeLessThan(844 / 2);
+		expect(scrolled).toBeGreaterThan(844);
+	});
+
 	it('lets a keyboard move through a radio group with the arrow keys', async () => {
 		await page.goto('/reports');
 		await waitForFresh(page);

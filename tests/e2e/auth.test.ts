@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { baseURL, launch, phone, phoneContext, screenshot, sharedApp } from './browser';
+import { baseURL, bothSizes, launch, phone, phoneContext, screenshot, sharedApp } from './browser';
 import { linkIn, readMailDir } from '../helpers/mail';
-import { axe, expectNoteBeside, sessionCookies } from './app';
+import { axe, expectNoteBeside, sessionCookies, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -372,10 +372,20 @@ describe('joining a team by an emailed invitation', () => {
 		await page.getByLabel('Name').fill('Nina New');
 		await page.getByRole('textbox', { name: /^Password/ }).fill('joining team 1');
 		await page.getByRole('button', { name: 'Create account' }).click();
-		// No second step on the invitation's page: the new account is in the team.
-		await page.waitForURL(/\/dashboard$/);
+		// No second step on the invitation's page: the new account is in the team, and its page says so, once.
+		await page.waitForURL((url) => url.pathname === '/team');
+		const said = page.getByRole('status').filter({ hasText: 'You joined Acme Studio as a member.' });
+		await said.waitFor();
+		await page.getByRole('region', { name: 'Acme Studio pool' }).waitFor();
+		expect(new URL(page.url()).search).toBe('');
+		await noHorizontalScroll(page);
+		await bothSizes(page, 'team-joined');
 		const mine = await (await context.request.get('/trpc/me.profile')).json();
 		expect(mine.result.data.teams).toEqual([expect.objectContaining({ name: 'Acme Studio', role: 'member' })]);
+		await page.reload();
+		await page.getByRole('region', { name: 'Acme Studio pool' }).waitFor();
+		await waitForFresh(page);
+		expect(await page.getByText('You joined').count()).toBe(0);
 		await context.close();
 	});
 

@@ -200,7 +200,15 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		const mayaSide = await open(maya.email, '/dashboard');
 		await mayaSide.page.goto(linkIn(mails.at(-1)!, '/invite/'));
 		await mayaSide.page.getByRole('button', { name: 'Join the team' }).click();
-		await mayaSide.page.waitForURL(/\/dashboard$/);
+		// Her Team page shows the team she joined, though she was in another already, and says so once.
+		await mayaSide.page.waitForURL((url) => url.pathname === '/team');
+		await mayaSide.page.getByRole('status').filter({ hasText: "You joined Leo's Lab as a member." }).waitFor();
+		await mayaSide.page.getByRole('region', { name: "Leo's Lab pool" }).waitFor();
+		await mayaSide.page.reload();
+		await mayaSide.page.getByRole('region', { name: /pool$/ }).waitFor();
+		await waitForFresh(mayaSide.page);
+		expect(await mayaSide.page.getByText('You joined').count()).toBe(0);
+		await mayaSide.page.goto('/dashboard');
 		await waitForFresh(mayaSide.page);
 		await mayaSide.page.getByRole('radio', { name: /Leo's Lab/ }).click();
 		await expect.poll(async () => {

@@ -2,7 +2,7 @@
 // form (every field read as the server takes it, only what changed sent, a refusal under its field),
 // and its answers: one at a time on the page, each gone once another action starts.
 import { describe, expect, it } from 'vitest';
-import { CapsForm, capsWords, leaveRefusal, memberActions, TeamPlaces, usedByOthers, type Cap, type CapPeriod, type Member, type Team } from './team-manage.svelte';
+import { CapsForm, capsWords, joinedWords, leaveRefusal, memberActions, TeamPlaces, usedByOthers, type Cap, type CapPeriod, type Member, type Team } from './team-manage.svelte';
 
 const member = (userId: string, role: Member['role']): Member => ({ userId, name: userId, email: `${userId}@example.com`, role, joinedAt: '2026-11-01T00:00:00.000Z' });
 function team(myUserId: string, members: Member[], siteAdmin = false): Team {
@@ -152,5 +152,13 @@ describe("the pool's use by people no longer listed", () => {
 		expect(usedByOthers(rows, [maya])).toBe(400);
 		expect(usedByOthers(rows, [maya, leo])).toBe(15);
 		expect(usedByOthers([], [maya])).toBe(0);
+	});
+});
+
+describe('what the Team page says to someone who has just joined by an invitation', () => {
+	it('names the team and the role they joined as', () => {
+		expect(joinedWords({ name: 'Acme Studio', role: 'member' })).toBe('You joined Acme Studio as a member.');
+		expect(joinedWords({ name: 'Acme Studio', role: 'admin' })).toBe('You joined Acme Studio as an admin.');
+		expect(joinedWords({ name: "Leo's Lab", role: 'owner' })).toBe("You joined Leo's Lab as an owner.");
 	});
 });

@@ -23,6 +23,12 @@ export const windowName = (p: CapPeriod) => p[0]!.toUpperCase() + p.slice(1);
 const PER: Record<CapPeriod, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month' };
 export const ROLE_NAME: Record<TeamRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 
+/** What the Team page says once to someone who has just joined `team` by its invitation: "You joined Acme as a member." */
+export function joinedWords(team: { name: string; role: TeamRole | null }): string {
+	const as = team.role === 'owner' ? 'an owner' : team.role === 'admin' ? 'an admin' : 'a member';
+	return `You joined ${team.name} as ${as}.`;
+}
+
 const ownersOf = (team: Team) => team.members.filter((m) => m.role === 'owner').length;
 /** An owner of the team, or a site admin outside it (the server lets both act as owners). */
 const actsAsOwner = (team: Team) => team.myRole === 'owner' || (team.canManage && team.myRole === null);

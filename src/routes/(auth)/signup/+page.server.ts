@@ -6,6 +6,7 @@ import { invitation, recordReferral } from '$lib/server/referrals';
 import { setSessionCookie } from '$lib/server/http/identify';
 import { newcomerAllowances } from '$lib/server/ledger';
 import { SIGN_UP_ROLE } from '$lib/roles';
+import { pathAfterJoining } from '$lib/team-joined';
 import { emailParam, field, formCall, safeNext, withDb } from '$lib/server/forms';
 
 /** The referral code of the link the visitor came through (`?ref=`), kept in the form while they fill it in. */
@@ -57,7 +58,7 @@ export const actions: Actions = {
 		const token = inviteTokenOf(url);
 		if (token) {
 			const joined = await formCall(setHeaders, {}, (db) => acceptInvite(db, token, signedUp.value.user, ip));
-			if (joined.ok) redirect(303, '/dashboard');
+			if (joined.ok) redirect(303, pathAfterJoining(joined.value));
 		}
 		redirect(303, safeNext(url.searchParams.get('next')));
 	}

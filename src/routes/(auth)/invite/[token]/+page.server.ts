@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { acceptInvite, describeInvite } from '$lib/server/accounts';
 import { DomainError } from '$lib/server/errors';
+import { pathAfterJoining } from '$lib/team-joined';
 import { formCall, withDb } from '$lib/server/forms';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
@@ -21,6 +22,6 @@ export const actions: Actions = {
 		const auth = locals.auth;
 		const joined = await formCall(setHeaders, {}, (db) => acceptInvite(db, params.token, auth.user, getClientAddress()));
 		if (!joined.ok) return joined.failure;
-		redirect(303, '/dashboard');
+		redirect(303, pathAfterJoining(joined.value));
 	}
 };
