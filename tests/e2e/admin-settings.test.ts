@@ -123,17 +123,27 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await editChat(page);
 		const form = chatForm(page);
 		await form.getByRole('radio', { name: /^Role-based/ }).check();
-		const names = ['Admin', 'Author', 'Member', 'Any other role'];
-		// Each limit's label and input, top to bottom: from one row's input to the next row's label, the
-		// same space as between the form's other fields (its grid's gap), not that and empty rows' gaps.
-		const boxes = await Promise.all(
-			names.map(async (n) => ({ label: (await form.getByText(`${n} (tokens)`, { exact: true }).boundingBox())!, input: (await form.getByLabel(`${n} (tokens)`).boundingBox())! }))
-		);
+		for (const n of ['Admin', 'Author', 'Member', 'Any other role']) await form.getByLabel(`${n} (tokens)`).waitFor();
+		// Every role's limit, top to bottom (other browser tests add roles to the shared server), then
+		// "Any other role" under them: from one row's inputs to the next row's labels, the same space as
+		// between the form's other fields (its grid's gap), not that and empty rows' gaps. Measured in
+		// one layout, so nothing that moves meanwhile can skew it.
+		const rows = await form.evaluate((f) => {
+			const fields = [...f.querySelectorAll('.roles > .field'), [...f.querySelectorAll('.field')].find((x) => x.querySelector('label')?.textContent?.trim() === 'Any other role (tokens)')!];
+			const rows: { top: number; bottom: number }[] = [];
+			for (const field of fields) {
+				const top = field.querySelector('label')!.getBoundingClientRect().top;
+				const bottom = field.querySelector('input.input')!.getBoundingClientRect().bottom;
+				const last = rows.at(-1);
+				if (last && Math.abs(top - last.top) <= 1) last.bottom = Math.max(last.bottom, bottom); // side by side: one row
+				else rows.push({ top, bottom });
+			}
+			return rows;
+		});
 		const fieldGap = await form.evaluate((f) => parseFloat(getComputedStyle(f).rowGap));
-		const rows = boxes.filter((b, i) => i === 0 || b.label.y > boxes[i - 1]!.label.y + 1);
 		expect(rows.length).toBeGreaterThan(1);
 		for (let i = 1; i < rows.length; i++) {
-			const space = rows[i]!.label.y - (rows[i - 1]!.input.y + rows[i - 1]!.input.height);
+			const space = rows[i]!.top - rows[i - 1]!.bottom;
 			expect(space).toBeGreaterThan(0);
 			expect(space).toBeLessThanOrEqual(fieldGap + 1);
 		}

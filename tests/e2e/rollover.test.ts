@@ -26,7 +26,7 @@ describe('rollover on the Limits page', () => {
 		const form = page.getByRole('form', { name: 'Rollover of Chatbot\'s free tokens' });
 		await form.getByLabel('Roll unused free tokens over to the next period').check();
 		await form.getByLabel("A share of the period's limit (%)").check();
-		await form.getByLabel('Cap (% of the limit)').fill('50');
+		await form.getByLabel('Maximum held (% of the limit)').fill('50');
 		await form.getByLabel('Expires after (periods)').fill('2');
 		const words = "Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends.";
 		await expect(form.getByText(words, { exact: true }).isVisible()).resolves.toBe(true);
@@ -45,7 +45,7 @@ describe('rollover on the Limits page', () => {
 		await page.reload();
 		await card.getByText(`Rollover: ${words}`).waitFor();
 		await card.getByRole('button', { name: 'Edit rollover of Chatbot' }).click();
-		await expect(form.getByLabel('Cap (% of the limit)').inputValue()).resolves.toBe('50');
+		await expect(form.getByLabel('Maximum held (% of the limit)').inputValue()).resolves.toBe('50');
 		// Off again, so the shared demo site rolls nothing over at midnight for the other tests.
 		await form.getByLabel('Roll unused free tokens over to the next period').uncheck();
 		await form.getByRole('button', { name: 'Save rollover' }).click();

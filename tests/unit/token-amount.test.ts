@@ -4,7 +4,7 @@ import { parseRollover } from '../../src/lib/client/admin/rollover';
 import { readLimit } from '../../src/lib/client/admin/limits';
 import { describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
 
-// Every token amount typed in the admin console (a user's bonus, a campaign, limits, rollover caps,
+// Every token amount typed in the admin console (a user's bonus, a campaign, limits, rollover maximums,
 // the balance editor) is read by one parser: with or without thousands separators.
 describe('a typed token amount', () => {
 	it('takes digits with or without one kind of thousands separator', () => {
@@ -48,11 +48,11 @@ describe('a typed token amount', () => {
 		expect(readTokenAmount('2,000,000,000,000', { ...range, what: 'A limit' })).toEqual({ ok: false, error: 'A limit is at most 1,000,000,000,000 tokens.' });
 	});
 
-	it('tells limits and rollover caps their maximum too', () => {
+	it('tells limits and rollover maximums their own maximum too', () => {
 		const limit = (text: string) => readLimit({ text, unlimited: false });
 		expect(limit('99999999999999999')).toEqual({ ok: false, error: 'A limit is at most 1,000,000,000,000 tokens.' });
 		expect(limit('0')).toEqual({ ok: true, value: 0 });
 		expect(limit('abc')).toEqual({ ok: false, error: 'A whole number of tokens, 0 to turn it off, or tick Unlimited.' });
-		expect(parseRollover({ on: true, capKind: 'tokens', cap: '99999999999999999', expiresAfter: '' })).toEqual({ ok: false, field: 'cap', error: 'The cap is at most 9,007,199,254,740,991 tokens.' });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '99999999999999999', expiresAfter: '' })).toEqual({ ok: false, field: 'cap', error: 'The maximum held is at most 9,007,199,254,740,991 tokens.' });
 	});
 });

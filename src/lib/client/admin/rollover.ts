@@ -40,7 +40,7 @@ export function parseRollover(f: RolloverFields): { ok: true; value: RolloverSet
 	if (!f.on) return { ok: true, value: null };
 	let cap: { capTokens: number | null; capPercent: number | null };
 	if (f.capKind === 'tokens') {
-		const read = readTokenAmount(f.cap, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'The cap', rule: 'A whole number of tokens, at least 1.' });
+		const read = readTokenAmount(f.cap, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'The maximum held', rule: 'A whole number of tokens, at least 1.' });
 		if (!read.ok) return { ok: false, field: 'cap', error: read.error };
 		cap = { capTokens: read.value, capPercent: null };
 	} else {

@@ -110,10 +110,10 @@ export async function moduleRollovers(exec: Executor): Promise<Record<string, Ro
 function checkSetting(s: RolloverSetting) {
 	const whole = (v: number | null, min: number, max: number) => v === null || (Number.isSafeInteger(v) && v >= min && v <= max);
 	if ((s.capTokens === null) === (s.capPercent === null)) {
-		throw new DomainError('invalid_input', 'Give the rollover cap either in tokens or as a share of the limit.', { field: 'cap' });
+		throw new DomainError('invalid_input', 'Give the most rolled-over tokens held at a time either in tokens or as a share of the limit.', { field: 'cap' });
 	}
-	if (!whole(s.capTokens, 1, Number.MAX_SAFE_INTEGER)) throw new DomainError('invalid_input', 'The cap in tokens is a whole number ≥ 1.', { field: 'capTokens' });
-	if (!whole(s.capPercent, 1, 100)) throw new DomainError('invalid_input', 'The cap as a share is a whole percent from 1 to 100.', { field: 'capPercent' });
+	if (!whole(s.capTokens, 1, Number.MAX_SAFE_INTEGER)) throw new DomainError('invalid_input', 'The maximum held in tokens is a whole number ≥ 1.', { field: 'capTokens' });
+	if (!whole(s.capPercent, 1, 100)) throw new DomainError('invalid_input', 'The maximum held as a share is a whole percent from 1 to 100.', { field: 'capPercent' });
 	if (!whole(s.expiresAfterPeriods, 1, MAX_ROLLOVER_PERIODS)) {
 		throw new DomainError('invalid_input', `Rolled-over tokens expire after 1 to ${MAX_ROLLOVER_PERIODS} periods, or never.`, { field: 'expiresAfterPeriods' });
 	}
