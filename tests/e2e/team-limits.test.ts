@@ -22,7 +22,7 @@ describe('the Team page tells a member their caps', () => {
 		const { context, page } = await openAs(browser, leo.email, '/team');
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
-		await expect(pool.getByText('Team pool daily cap: 20,000 tokens', { exact: true }).isVisible()).resolves.toBe(true);
+		await expect(pool.getByText(/^Team pool daily cap: 20,000 tokens · [\d,]+ left today$/).isVisible()).resolves.toBe(true);
 		await expect(pool.getByText(/^Your daily cap in this team: [\d,]+ of 5,000 tokens left today$/).isVisible()).resolves.toBe(true);
 		const members = page.getByRole('region', { name: 'Members' });
 		const own = members.getByRole('listitem').filter({ hasText: leo.name });
@@ -52,6 +52,23 @@ describe('the Team page tells a member their caps', () => {
 		// Back to his own tokens, as the other tests find him.
 		await page.getByRole('radio', { name: /Personal/ }).click();
 		await cost.getByText(/cap in this team/).waitFor({ state: 'detached' });
+		await context.close();
+	});
+
+	it('the owner reads the pool’s daily cap once, with what it leaves today, and its bar of today’s use under that line, not under the pool’s tokens', async () => {
+		const { context, page } = await openAs(browser, maya.email, '/team');
+		await waitForFresh(page);
+		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
+		const line = pool.getByText(/^Team pool daily cap: 20,000 tokens · ([\d,]+) left today$/);
+		const left = Number((await line.textContent())!.match(/· ([\d,]+) left/)![1]!.replace(/,/g, ''));
+		const bar = pool.getByRole('meter', { name: `Team pool daily cap: ${(20_000 - left).toLocaleString('en-US')} of 20,000 used` });
+		// The bar follows its line; the pool's figure is above both.
+		const [figure, said, drawn] = await Promise.all([pool.getByText(/tokens available$/).boundingBox(), line.boundingBox(), bar.boundingBox()]);
+		expect(figure!.y).toBeLessThan(said!.y);
+		expect(said!.y).toBeLessThan(drawn!.y);
+		// The same cap is not said again as "The team's daily cap: … left today".
+		await expect(pool.getByText(/^The team's daily cap/).count()).resolves.toBe(0);
+		await screenshot(page, 'team-owner-pool');
 		await context.close();
 	});
 
