@@ -298,6 +298,14 @@ describe('the Team page’s invitations', () => {
 		// Said in the card, and still said once the list has been read again.
 		await card.getByText(`Invitation sent to ${invitee}.`).waitFor();
 		const [first] = await inviteMails(invitee, 1);
+		// The link the mail carries, there to share another way (a demo without mail, a chat message).
+		const shown = card.getByLabel(/^Or share the link yourself/);
+		expect(await shown.inputValue()).toBe(linkIn(first!, '/invite/'));
+		await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+		await card.getByRole('button', { name: 'Copy link' }).click();
+		await card.getByRole('button', { name: 'Copied' }).waitFor();
+		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(linkIn(first!, '/invite/'));
+		await screenshot(page, 'team-invite-link');
 		await quiet();
 		expect(await redrawn()).toEqual([]);
 		const redrawnInvite = await keep({ invitation: pending });
@@ -319,6 +327,7 @@ describe('the Team page’s invitations', () => {
 		await card.getByText(`Invitation sent again to ${invitee}, with a new link valid for 7 days; the earlier link no longer works.`).waitFor();
 		const newest = linkIn(mails.at(-1)!, '/invite/');
 		expect(newest).not.toBe(linkIn(first!, '/invite/'));
+		expect(await shown.inputValue()).toBe(newest);
 		await quiet();
 		expect([...(await redrawn()), ...(await redrawnInvite())]).toEqual([]);
 

@@ -140,9 +140,12 @@ async function inviteSender(db: Db, actor: TeamActor): Promise<{ name: string; t
 /** A new or resent invitation's expiry: 7 days from now. */
 const inviteExpiry = () => new Date(Date.now() + INVITE_VALID_DAYS * 86_400_000);
 
+/** The page an invitation's token opens (the link its mail carries). */
+const inviteLink = (token: string) => `${config().ORIGIN}/invite/${token}`;
+
 /** Queues an invitation's mail with its link (`mail.send` under `key`), in the invitation's transaction. */
 const queueInviteMail = (tx: Executor, email: string, teamName: string, sender: { name: string; token: string }, key: string) =>
-	queueMail(tx, teamInviteMail(email, teamName, sender.name, `${config().ORIGIN}/invite/${sender.token}`), key);
+	queueMail(tx, teamInviteMail(email, teamName, sender.name, inviteLink(sender.token)), key);
 
 /** An invitation still waiting for its answer: not accepted, not withdrawn, not expired. */
 const pending = () => and(isNull(teamInvites.acceptedAt), isNull(teamInvites.revokedAt), gt(teamInvites.expiresAt, sql`now()`));
@@ -152,7 +155,8 @@ const pending = () => and(isNull(teamInvites.acceptedAt), isNull(teamInvites.rev
  * the invitation (`mail.send`, key `inviteMailKey(id)`): sent right after the commit, retried
  * while the SMTP server is down. Refuses (`conflict`) someone already in the team, and an address
  * with an invitation still pending (resend that one instead); the team's row is locked while it
- * decides, so two invitations sent at once do not both pass.
+ * decides, so two invitations sent at once do not both pass. Answers the invitation with its `link`
+ * (the URL mailed), for the inviter to share another way: said once, as only its hash is kept.
  */
 export async function inviteToTeam(db: Db, input: { teamId: string; email: string; role: 'admin' | 'member'; at?: Date }, actor: TeamActor) {
 	const v = parseInput(inviteSchema, input);
@@ -186,7 +190,7 @@ export async function inviteToTeam(db: Db, input: { teamId: string; email: strin
 			.returning({ id: teamInvites.id, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt });
 		await audit(tx, { action: 'team.invited', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, detail: { email: v.email, role: v.role }, at: input.at });
 		await queueInviteMail(tx, v.email, team.name, sender, inviteMailKey(invite!.id));
-		return invite!;
+		return { ...invite!, link: inviteLink(sender.token) };
 	});
 }
 
@@ -220,6 +224,7 @@ export async function revokeInvite(db: Db, input: { teamId: string; inviteId: st
 /**
  * Sends a pending invitation's mail again, with a new link valid 7 days from now (the earlier
  * link stops working: only the newest mail's link joins). Rate-limited with the invitations. Audited.
+ * Answers with the new `link`, as inviteToTeam does.
  */
 export async function resendInvite(db: Db, input: { teamId: string; inviteId: string }, actor: TeamActor) {
 	const sender = await inviteSender(db, actor);
@@ -229,7 +234,7 @@ export async function resendInvite(db: Db, input: { teamId: string; inviteId: st
 		await tx.update(teamInvites).set({ tokenHash: hashToken(sender.token), expiresAt }).where(eq(teamInvites.id, invite.id));
 		await audit(tx, { action: 'team.invite_resent', actorUserId: actor.userId, targetType: 'team', targetId: team.id, accountId: team.accountId, ip: actor.ip, before: { expiresAt: invite.expiresAt }, after: { expiresAt }, detail: { email: invite.email, role: invite.role } });
 		await queueInviteMail(tx, invite.email, team.name, sender, `${inviteMailKey(invite.id)}:${expiresAt.toISOString()}`);
-		return { id: invite.id, email: invite.email, role: invite.role, expiresAt };
+		return { id: invite.id, email: invite.email, role: invite.role, expiresAt, link: inviteLink(sender.token) };
 	});
 }
 
