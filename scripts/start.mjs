@@ -16,7 +16,8 @@ function newestMtime(path) {
 const sourcesAt = Math.max(...inputs.map(newestMtime));
 const builtAt = existsSync(stampFile) ? statSync(stampFile).mtimeMs : 0;
 if (!existsSync('build/index.js') || sourcesAt > builtAt) {
-	console.log('Quota: building the app (first start, or sources changed)…');
+	console.log('Quota: building the app (first start, or sources changed; about a minute)…');
+	const started = Date.now();
 	// The build's own report (chunk sizes, plugin timings, adapter hints) is for `npm run build`;
 	// a start shows it only when the build fails.
 	const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -26,6 +27,7 @@ if (!existsSync('build/index.js') || sourcesAt > builtAt) {
 		process.exit(build.status ?? 1);
 	}
 	writeFileSync(stampFile, new Date().toISOString());
+	console.log(`Quota: built in ${Math.round((Date.now() - started) / 1000)} s; starting the server…`);
 }
 
 const server = spawn(process.execPath, ['scripts/serve.mjs'], { stdio: 'inherit' });

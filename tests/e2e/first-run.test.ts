@@ -97,7 +97,8 @@ afterAll(async () => {
 const expectedLines = (p: number) => [
 	/^> quota@\S+ start$/,
 	/^> node scripts\/start\.mjs$/,
-	/^Quota: building the app \(first start, or sources changed\)…$/,
+	/^Quota: building the app \(first start, or sources changed; about a minute\)…$/,
+	/^Quota: built in \d+ s; starting the server…$/,
 	/^Quota: database embedded PGlite in \.\/data\/pglite · payments: the local Paddle simulator \(test mode: no money moves\)$/,
 	/^Demo logins \(password for all: quota-demo-2026\):$/,
 	/^ {2}(admin|maya|leo)@quota\.test {2,}\S/,
@@ -106,10 +107,12 @@ const expectedLines = (p: number) => [
 ];
 
 describe('npm start, exactly as the README says', () => {
-	it('prints only the build line, the database and payments line, the demo logins, the key and the address', () => {
+	it('prints only the build’s two lines, the database and payments line, the demo logins, the key and the address', () => {
 		const lines = out.split('\n').map((l) => l.trimEnd()).filter(Boolean);
 		const unexpected = lines.filter((line) => !expectedLines(port).some((re) => re.test(line)));
 		expect(unexpected).toEqual([]);
+		// The build is said before and after: nothing looks stuck while it runs.
+		expect(lines.findIndex((l) => l.startsWith('Quota: built in'))).toBe(lines.findIndex((l) => l.startsWith('Quota: building')) + 1);
 		expect(lines.filter((l) => /@quota\.test/.test(l))).toHaveLength(3);
 		expect(err).toBe('');
 	});
