@@ -149,6 +149,12 @@ for (const size of sizes) {
 			await page.getByRole('link', { name: leo.name }).first().click();
 			const line = page.getByText(/^In the API: user=/);
 			await line.waitFor();
+			// What caps him is listed here too: the cap his team set on his use of its pool, with the team.
+			const teamCap = page.getByRole('listitem').filter({ hasText: /^In Acme Studio's pool: 5,000 tokens a day$/ });
+			await scrollUntilShown(page, teamCap); // the records load when scrolled to
+			await expect(teamCap.getByRole('link', { name: 'Acme Studio' }).getAttribute('href')).resolves.toMatch(/^\/admin\/users\/[0-9a-f-]{36}$/);
+			await teamCap.scrollIntoViewIfNeeded();
+			await screen(page, 'admin-user-team-caps-phone');
 			const id = (await line.locator('code').innerText()).replace(/^user=/, '');
 			const shown = Number((await page.locator('.figure').first().innerText()).replace(/\D/g, ''));
 			const res = await fetch(`${baseURL()}/api/v1/balance?user=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });

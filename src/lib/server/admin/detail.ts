@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client';
+import { queryRows, uuidArray, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteRoleKeys } from '../accounts';
-import { capsSetOn, lotsOf, type LotRow } from '../ledger';
+import { capsOnMember, capsSetOn, lotsOf, type LotRow } from '../ledger';
 import { users } from '../db/schema';
 import { inArray } from 'drizzle-orm';
 
@@ -19,6 +19,8 @@ export interface AccountDetail {
 	/** Newest first: active lots and the ones that ended. */
 	lots: AccountLot[];
 	caps: { memberUserId: string | null; memberName: string | null; period: string; limitTokens: number }[];
+	/** A user's caps on their use of team pools (set by each team), with the team's account and name. */
+	teamCaps: { accountId: string; teamName: string; period: string; limitTokens: number }[];
 	/** The site's list of roles (accounts/roles.ts), for the role picker. */
 	roles: string[];
 }
@@ -39,7 +41,17 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		  from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
 		 where a.id = ${accountId}::uuid`);
 	if (!a) throw new DomainError('not_found', 'No such account.');
-	const [lots, caps, roles] = await Promise.all([lotsOf(exec, accountId, DETAIL_LOTS), capsSetOn(exec, accountId), siteRoleKeys(exec)]);
+	const [lots, caps, roles, teamCaps] = await Promise.all([
+		lotsOf(exec, accountId, DETAIL_LOTS),
+		capsSetOn(exec, accountId),
+		siteRoleKeys(exec),
+		a.user_id ? capsOnMember(exec, a.user_id) : []
+	]);
+	const teamNames = new Map(
+		teamCaps.length
+			? (await queryRows<{ account_id: string; name: string }>(exec, sql`select account_id, name from teams where account_id = any(${uuidArray([...new Set(teamCaps.map((c) => c.accountId))])})`)).map((t) => [t.account_id, t.name])
+			: []
+	);
 	const memberIds = caps.flatMap((c) => (c.memberUserId ? [c.memberUserId] : []));
 	const names = new Map(
 		memberIds.length ? (await exec.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, memberIds))).map((u) => [u.id, u.name]) : []
@@ -54,6 +66,7 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		joinedAt: when(a.created_at)!,
 		lots,
 		caps: caps.map((c) => ({ ...c, memberName: c.memberUserId ? (names.get(c.memberUserId) ?? null) : null })),
+		teamCaps: teamCaps.map((c) => ({ ...c, teamName: teamNames.get(c.accountId) ?? 'A team' })),
 		roles
 	};
 }
