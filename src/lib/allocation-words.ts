@@ -7,7 +7,7 @@ import { counted } from './counted';
 /**
  * The sub-labels of an account's allocations (one per model scope; `model` null is the general pool):
  * `balance`, what the balance leaves out, or which tokens are unlimited on top of it ("excl. free
- * allowances", "1 model unlimited", "all models unlimited" when the general pool is);
+ * allowances", "+ 1 unlimited model", "all models unlimited" when the general pool is);
  * `allocations`, what they are ("2 models + general", "general pool only", "1 model only", "no
  * tokens in lots").
  */
@@ -16,7 +16,7 @@ export function allocationWords(allocations: readonly { model: string | null; un
 	const models = allocations.length - (general ? 1 : 0);
 	const unlimited = allocations.filter((a) => a.model !== null && a.unlimited).length;
 	return {
-		balance: general?.unlimited ? 'all models unlimited' : unlimited ? `${counted(unlimited, 'model', String)} unlimited` : 'excl. free allowances',
+		balance: general?.unlimited ? 'all models unlimited' : unlimited ? `+ ${counted(unlimited, 'unlimited model', String)}` : 'excl. free allowances',
 		allocations: models ? `${counted(models, 'model', String)} ${general ? '+ general' : 'only'}` : general ? 'general pool only' : 'no tokens in lots'
 	};
 }

@@ -55,7 +55,7 @@ describe('signed-in pages on a phone', () => {
 		// Under the figures, what Maya's allocations are (three models and the general pool; Claude
 		// unlimited on top of the balance), each line whole on a phone.
 		const under = (label: string) => summary.locator('.stat', { has: page.getByText(label, { exact: true }) }).locator('.sub');
-		await expect(under('Balance').innerText()).resolves.toBe('1 model unlimited');
+		await expect(under('Balance').innerText()).resolves.toBe('+ 1 unlimited model');
 		await expect(under('Active allocations').innerText()).resolves.toBe('3 models + general');
 		await expect(summary.locator('.sub').evaluateAll((subs) => subs.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))).resolves.toEqual([]);
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });

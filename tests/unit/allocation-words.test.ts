@@ -19,8 +19,8 @@ describe('the dashboard’s words under Balance and Active allocations', () => {
 	it('says the balance leaves out the free allowances, or which models have unlimited tokens on top of it', () => {
 		expect(allocationWords([]).balance).toBe('excl. free allowances');
 		expect(allocationWords([general, nano]).balance).toBe('excl. free allowances');
-		expect(allocationWords([general, nano, claude]).balance).toBe('1 model unlimited');
-		expect(allocationWords([claude, { model: 'gpt-5', unlimited: true }]).balance).toBe('2 models unlimited');
+		expect(allocationWords([general, nano, claude]).balance).toBe('+ 1 unlimited model');
+		expect(allocationWords([claude, { model: 'gpt-5', unlimited: true }]).balance).toBe('+ 2 unlimited models');
 		// An unlimited general pool is usable by every model: a count of unlimited models would say less.
 		expect(allocationWords([{ model: null, unlimited: true }, nano, claude]).balance).toBe('all models unlimited');
 	});
