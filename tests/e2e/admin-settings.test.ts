@@ -382,6 +382,36 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 	});
 });
 
+describe('the Limits form’s limit message', () => {
+	for (const size of sizes) {
+		it(`is shown whole while it is edited on a ${size.name}: the box is as tall as the message, growing and shrinking with it`, async () => {
+			const { context, page } = await openAs(admin.email, size);
+			try {
+				await page.goto('/admin/limits');
+				await editChat(page);
+				const box = chatForm(page).getByLabel('Limit message', { exact: true });
+				/** No line of the message hidden behind the box's scrollbar. */
+				const whole = () => box.evaluate((e) => e.scrollHeight <= e.clientHeight);
+				const height = async () => (await box.boundingBox())!.height;
+				await expect(whole()).resolves.toBe(true); // the saved message, as the form opens
+				const long = Array.from({ length: 6 }, (_, i) => `Sentence ${i + 1} of a long limit message that a member reads when the free chat tokens are gone.`).join(' ');
+				await box.fill(long);
+				await expect.poll(whole).toBe(true);
+				const tall = await height();
+				await box.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+				await screen(page, `admin-limits-message-${size.name}`);
+				await expectSound(page);
+				await box.fill('Buy tokens to keep chatting.');
+				await expect.poll(height).toBeLessThan(tall);
+				await expect(whole()).resolves.toBe(true);
+				await chatForm(page).getByRole('button', { name: 'Cancel' }).click(); // nothing saved
+			} finally {
+				await context.close();
+			}
+		});
+	}
+});
+
 describe('the admin Overview, Limits and Rates on a desktop', () => {
 	it('shows each page whole, fitting the screen', async () => {
 		const { context, page } = await openAs(admin.email, sizes[1]);
