@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, uuidArray, type Executor } from '../db/client';
+import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteRoleKeys } from '../accounts';
-import { capsOnMember, capsSetOn, lotsOf, type LotRow } from '../ledger';
+import { capsOnMemberSql, capsSetOn, lotsOf, type LotRow } from '../ledger';
 import { users } from '../db/schema';
 import { inArray } from 'drizzle-orm';
 
@@ -45,13 +45,8 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		lotsOf(exec, accountId, DETAIL_LOTS),
 		capsSetOn(exec, accountId),
 		siteRoleKeys(exec),
-		a.user_id ? capsOnMember(exec, a.user_id) : []
+		a.user_id ? teamCapsOn(exec, a.user_id) : []
 	]);
-	const teamNames = new Map(
-		teamCaps.length
-			? (await queryRows<{ account_id: string; name: string }>(exec, sql`select account_id, name from teams where account_id = any(${uuidArray([...new Set(teamCaps.map((c) => c.accountId))])})`)).map((t) => [t.account_id, t.name])
-			: []
-	);
 	const memberIds = caps.flatMap((c) => (c.memberUserId ? [c.memberUserId] : []));
 	const names = new Map(
 		memberIds.length ? (await exec.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, memberIds))).map((u) => [u.id, u.name]) : []
@@ -66,7 +61,16 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		joinedAt: when(a.created_at)!,
 		lots,
 		caps: caps.map((c) => ({ ...c, memberName: c.memberUserId ? (names.get(c.memberUserId) ?? null) : null })),
-		teamCaps: teamCaps.map((c) => ({ ...c, teamName: teamNames.get(c.accountId) ?? 'A team' })),
+		teamCaps,
 		roles
 	};
+}
+
+/** The caps teams set on the user's use of their pools, each with its team's name, in one read (the ledger's caps joined to the teams). */
+async function teamCapsOn(exec: Executor, userId: string): Promise<AccountDetail['teamCaps']> {
+	const rows = await queryRows<{ account_id: string; team_name: string | null; period: string; limit_tokens: number }>(exec, sql`
+		select c.account_id, t.name as team_name, c.period, c.limit_tokens
+		  from (${capsOnMemberSql(userId)}) c left join teams t on t.account_id = c.account_id
+		 order by c.account_id, c.period_rank`);
+	return rows.map((c) => ({ accountId: c.account_id, teamName: c.team_name ?? 'A team', period: c.period, limitTokens: Number(c.limit_tokens) }));
 }

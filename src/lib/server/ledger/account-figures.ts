@@ -108,14 +108,14 @@ export async function capsSetOn(exec: Executor, accountId: string): Promise<{ me
 	return rows.map((c) => ({ memberUserId: c.member_user_id, period: c.period, limitTokens: Number(c.limit_tokens) }));
 }
 
-/** The caps set on a user's use of other accounts' pools (a team member's own), in account, period order. */
-export async function capsOnMember(exec: Executor, userId: string): Promise<{ accountId: string; period: string; limitTokens: number }[]> {
-	const rows = await queryRows<{ account_id: string; period: string; limit_tokens: number }>(exec, sql`
-		select account_id, period, limit_tokens from caps
-		 where member_user_id = ${userId}::uuid and limit_tokens is not null and limit_tokens >= 0
-		 order by account_id, array_position(array['daily', 'weekly', 'monthly'], period)`);
-	return rows.map((c) => ({ accountId: c.account_id, period: c.period, limitTokens: Number(c.limit_tokens) }));
-}
+/**
+ * The caps set on a user's use of other accounts' pools (a team member's own), as SQL rows
+ * (`account_id`, `period`, `limit_tokens`, and `period_rank`: 1 daily, 2 weekly, 3 monthly) for a
+ * caller's query to join to what it knows of those accounts (the admin's, to the teams' names).
+ */
+export const capsOnMemberSql = (userId: string) => sql`
+	select account_id, period, limit_tokens, array_position(array['daily', 'weekly', 'monthly'], period) as period_rank from caps
+	 where member_user_id = ${userId}::uuid and limit_tokens is not null and limit_tokens >= 0`;
 
 /** How many free allowance rules are set for this role (a role still named by one cannot be removed). */
 export async function allowanceRulesForRole(exec: Executor, role: string): Promise<number> {
