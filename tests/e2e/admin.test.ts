@@ -290,6 +290,15 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		onPhone(size, 'says what each balance in the list is made of, in the dashboard’s words, and nothing false of an empty one', async () => {
+			await page.goto('/admin/users');
+			const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+			// The demo's team pool holds general tokens only; its admin holds no lot at all.
+			await row('Acme Studio').getByText('general pool only', { exact: true }).waitFor();
+			await row(admin.name).getByText('no tokens in lots', { exact: true }).waitFor();
+			await expect(page.getByText('all general').count()).resolves.toBe(0);
+		});
+
 		onPhone(size, 'sorts the whole list by balance, highest first, and says as of when that order is', async () => {
 			await page.goto('/admin/users');
 			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();

@@ -14,7 +14,7 @@ import { DomainError } from '../../src/lib/server/errors';
 import { createSession, createTeam, createUser, guestAccountFor, validateSessionToken } from '../../src/lib/server/accounts';
 import { accountPageQuery } from '../../src/lib/server/admin/accounts';
 import { queryRows } from '../../src/lib/server/db/client';
-import { adjustBalance, balances, consume, grant, hold, refreshAccountFigures, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+import { adjustBalance, balances, consume, grant, history, hold, refreshAccountFigures, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { balanceOf } from '../../src/lib/client/balance-figures';
 
 let db: Db;
@@ -161,14 +161,18 @@ describe('the users list', () => {
 			[people[3]!.name, 650, 400], // the model-scoped lot counts in the balance, not in the general balance
 			[`Credit team ${tag}`, 600, 600]
 		]);
+		// What each balance is made of, in the dashboard's words; an account with nothing says so, not "all general".
+		expect(byBalance.rows.slice(0, 4).map((r) => r.allocationWords.allocations)).toEqual(['general pool only', '1 model + general', 'general pool only', 'no tokens in lots']);
 		const today = new Date().toISOString().slice(0, 10);
 		const active = await admin.admin.users.list({ search: tag, sort: 'lastActive', dir: 'desc' });
+		// The use by feature, by the name the member's usage page gives it (one name for one thing).
+		const [use] = (await history(db.orm, people[3]!.accountId, { limit: 1 })).rows;
 		expect(active.rows[0]).toMatchObject({
 			userId: people[3]!.id,
 			lastActiveDay: today,
 			// 40 words × 2.5, this month, whether the allowance or a lot paid.
 			usedThisPeriod: 100,
-			usedByModule: [{ module: 'chat', tokens: 100 }]
+			usedByFeature: [{ feature: 'ai_bots', name: use!.featureName, tokens: 100 }]
 		});
 		expect(active.rows[1]!.lastActiveDay).toBeNull();
 		expect((await admin.admin.users.list({ search: tag, sort: 'used', dir: 'desc' })).rows[0]!.userId).toBe(people[3]!.id);

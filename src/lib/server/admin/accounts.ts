@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
-import { figuresAsOf, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, moduleUseThisMonth, refreshAccountFigures, siteMonthStart, summaryKey, summaryPage, usedSinceSql, type ModuleUse, type SummarySort } from '../ledger';
+import { allocationsByAccount, featureUseThisMonth, figuresAsOf, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, refreshAccountFigures, siteMonthStart, summaryKey, summaryPage, usedSinceSql, type FeatureUse, type SummarySort } from '../ledger';
+import { allocationWords } from '../../allocation-words';
 import { DomainError } from '../errors';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
@@ -17,7 +18,7 @@ export interface AccountListQuery {
 	cursor?: string | null;
 }
 
-export type { ModuleUse };
+export type { FeatureUse };
 
 export interface AccountRow {
 	kind: 'user' | 'team';
@@ -35,9 +36,11 @@ export interface AccountRow {
 	/** Active lots without a model scope: what a manual adjustment changes. */
 	generalBalance: number;
 	unlimited: boolean;
-	/** Tokens consumed this month (site time zone), in total and per module. */
+	/** What the balance is made of, in the member dashboard's words (lib/allocation-words.ts). */
+	allocationWords: { balance: string; allocations: string };
+	/** Tokens consumed this month (site time zone), in total and per feature (named as members' usage pages name it). */
 	usedThisPeriod: number;
-	usedByModule: ModuleUse[];
+	usedByFeature: FeatureUse[];
 	/** Last day with metered use (site-local date), null if never. */
 	lastActiveDay: string | null;
 	/** When the user last used the app (a sign-in or a signed-in request; ISO), null for a team or never. */
@@ -99,7 +102,8 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 	}>(exec, accountPageQuery(q));
 	const page = rows.slice(0, ACCOUNTS_PAGE_SIZE);
 	const last = page.at(-1);
-	const used = await moduleUseThisMonth(exec, page.map((r) => r.account_id));
+	const ids = page.map((r) => r.account_id);
+	const [used, allocations] = await Promise.all([featureUseThisMonth(exec, ids), allocationsByAccount(exec, ids)]);
 	return {
 		rows: page.map((r) => ({
 			kind: r.kind,
@@ -114,8 +118,9 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 			balance: Number(r.balance),
 			generalBalance: Number(r.general_balance),
 			unlimited: r.unlimited,
+			allocationWords: allocationWords(allocations.get(r.account_id) ?? []),
 			usedThisPeriod: Number(r.used),
-			usedByModule: used.get(r.account_id) ?? [],
+			usedByFeature: used.get(r.account_id) ?? [],
 			lastActiveDay: r.last_day,
 			lastSeenAt: r.last_seen === null ? null : new Date(r.last_seen).toISOString(),
 			joinedAt: new Date(r.created_at).toISOString()

@@ -30,21 +30,23 @@ export const usedSinceSql = (accountId: SQL, since: SQL) =>
 /** The last day the account consumed anything (SQL `date`, null when never). */
 export const lastActiveDaySql = (accountId: SQL) => sql`(select max(d.day) from usage_daily d where d.account_id = ${accountId})`;
 
-export interface ModuleUse {
-	module: string;
+export interface FeatureUse {
+	/** The feature's key, and the name members' usage pages show for it (the key, for a feature since removed). */
+	feature: string;
+	name: string;
 	tokens: number;
 }
 
-/** Tokens per account and module since the first of the site's month (a gone feature counts as its own module). */
-export async function moduleUseThisMonth(exec: Executor, accountIds: string[]): Promise<Map<string, ModuleUse[]>> {
-	const byAccount = new Map<string, ModuleUse[]>();
+/** Tokens per account and feature since the first of the site's month, by the features' names. */
+export async function featureUseThisMonth(exec: Executor, accountIds: string[]): Promise<Map<string, FeatureUse[]>> {
+	const byAccount = new Map<string, FeatureUse[]>();
 	if (!accountIds.length) return byAccount;
-	const rows = await queryRows<{ account_id: string; module: string; tokens: number }>(exec, sql`
-		select d.account_id, coalesce(f.module, d.feature) as module, sum(d.tokens)::int8 as tokens
+	const rows = await queryRows<{ account_id: string; feature: string; name: string; tokens: number }>(exec, sql`
+		select d.account_id, d.feature, coalesce(f.name, d.feature) as name, sum(d.tokens)::int8 as tokens
 		  from usage_daily d left join features f on f.key = d.feature
 		 where d.account_id = any(${uuidArray(accountIds)}) and d.day >= ${siteMonthStart}
-		 group by 1, 2 order by 2`);
-	for (const r of rows) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), { module: r.module, tokens: Number(r.tokens) }]);
+		 group by 1, 2, 3 order by 3, 2`);
+	for (const r of rows) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), { feature: r.feature, name: r.name, tokens: Number(r.tokens) }]);
 	return byAccount;
 }
 
