@@ -290,6 +290,17 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		onPhone(size, 'names a team pool once on its page, and says when it was created (a team joins nothing)', async () => {
+			await page.goto('/admin/users?search=Acme');
+			await page.getByRole('link', { name: 'Acme Studio' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Acme Studio' }).waitFor();
+			const card = page.getByRole('region', { name: 'Account', exact: true });
+			await card.getByText(/^Created [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
+			await expect(card.getByText('Team pool', { exact: true }).count()).resolves.toBe(1);
+			await expect(card.getByText(/Joined/).count()).resolves.toBe(0);
+			await screen(page, `admin-team-detail-${size.name}`);
+		});
+
 		onPhone(size, 'says what each balance in the list is made of, in the dashboard’s words, and nothing false of an empty one', async () => {
 			await page.goto('/admin/users');
 			const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
