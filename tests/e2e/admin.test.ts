@@ -290,6 +290,31 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		it('sets a user’s general balance from their page and stays there, with the new figures and what changed', async () => {
+			await page.goto(`/admin/users?search=${encodeURIComponent(leo.email)}`);
+			await page.getByRole('link', { name: leo.name }).click();
+			await page.getByRole('heading', { level: 1, name: leo.name }).waitFor();
+			const here = page.url();
+			const card = page.getByRole('region', { name: 'Account', exact: true });
+			const figure = (label: string) => card.locator('dl > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+			const general = Number((await figure('General balance').innerText()).replace(/\D/g, ''));
+			await card.getByRole('button', { name: 'Set the general balance' }).click();
+			const add = size.name === 'phone' ? 321 : 654;
+			await card.getByLabel(/^General balance/).fill(`+${add}`);
+			await card.getByLabel(/^Reason/).fill(`E2E from ${leo.name}'s page on a ${size.name}`);
+			await screen(page, `admin-user-balance-editing-${size.name}`);
+			await expectSound(page);
+			await card.getByRole('button', { name: 'Save' }).click();
+			const after = (general + add).toLocaleString('en-US');
+			await card.getByRole('status').getByText(`${leo.name}: general balance ${general.toLocaleString('en-US')} → ${after} (+${add.toLocaleString('en-US')}). Recorded in the audit log.`).waitFor();
+			// Still on this user's page, its figures read again: the card shows the new general balance.
+			expect(page.url()).toBe(here);
+			await expect(figure('General balance').innerText()).resolves.toBe(after);
+			await expect(card.getByLabel(/^General balance/).count()).resolves.toBe(0); // the editor closed
+			await screen(page, `admin-user-balance-saved-${size.name}`);
+			await expectSound(page);
+		});
+
 		onPhone(size, 'names a team pool once on its page, and says when it was created (a team joins nothing)', async () => {
 			await page.goto('/admin/users?search=Acme');
 			await page.getByRole('link', { name: 'Acme Studio' }).click();
@@ -342,8 +367,6 @@ for (const size of sizes) {
 			// Every figure the card shows is said what it is, in the dashboard's words.
 			const meaning = page.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus .* General balance: the part of the balance usable on any model/);
 			await meaning.scrollIntoViewIfNeeded();
-			// The balance is set on the Users list, not here: the card says so and links to this account's row.
-			await expect(meaning.getByRole('link', { name: "this account's row in the Users list" }).getAttribute('href')).resolves.toBe(`/admin/users?search=${encodeURIComponent(leo.email)}`);
 			await screen(page, `admin-user-figures-${size.name}`);
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
 			const form = page.getByRole('form', { name: 'Grant a bonus' });

@@ -1,9 +1,9 @@
-// The in-place balance editor of the admin users list: what the typed value means, in words, before
-// it is sent. "250" sets the general balance to 250; "+250" / "-250" add or take 250.
+// The console's in-place balance editor (the users list's, and a user's page's): what the typed value
+// means, in words, before it is sent. "250" sets the general balance to 250; "+250" / "-250" add or take 250.
 
 /**
  * The figure the editor sets, as the admin's pages explain it beside FIGURE_MEANING's (kept here, off the dashboard's start);
- * where the editor is (the Users list) that page adds that setting a balance sets it, and a user's page says where that is.
+ * the Users list adds that setting a balance (pressing it) sets this figure; a user's page sets it with its own button.
  */
 export const GENERAL_BALANCE_MEANING = 'General balance: the part of the balance usable on any model (not tied to one).';
 
@@ -50,6 +50,12 @@ export function describeChange(c: BalanceChange | null, generalBalance: number, 
 		return `Debits ${counted(-c.delta, 'token', fmt)} through the spend order (soonest-expiring lots first): general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
 	}
 	return `No change: the general balance is already ${fmt(generalBalance)}.`;
+}
+
+/** What the console says once an adjustment is saved: `name`'s general balance before → after (the change). */
+export function adjustedWords(name: string, r: { before: number; after: number; delta: number }, fmt: (n: number) => string = String): string {
+	const change = r.delta > 0 ? `+${fmt(r.delta)}` : `−${fmt(-r.delta)}`;
+	return `${name}: general balance ${fmt(r.before)} → ${fmt(r.after)} (${change}). Recorded in the audit log.`;
 }
 
 /** Whether the amount makes a change that can be sent: a number, a change, and not below zero (`describeChange` says why not). */
