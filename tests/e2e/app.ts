@@ -34,6 +34,19 @@ export async function signUp(page: Page, name: string, email: string, password: 
 	return page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data.id as string);
 }
 
+/**
+ * A user of the test's own, signed up on a phone of its own (on its dashboard), with `tokens` granted
+ * as a bonus lot: what the test picks, spends or changes is nobody else's. The demo's users are
+ * shared by every file on the worker's app, and two files run at once.
+ */
+export async function ownUser(browser: Browser, name: string, tokens: number): Promise<{ context: BrowserContext; page: Page; id: string }> {
+	const context = await phoneContext(browser);
+	const page = await context.newPage();
+	const id = await signUp(page, name, `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now().toString(36)}@example.test`, 'own-user-2026-password');
+	if (tokens) expect((await siteApi('grants', { user: id, tokens, source: 'bonus', note: 'A test of its own' })).status).toBe(201);
+	return { context, page, id };
+}
+
 /** Signs in through the sign-in page, as a person would, and waits for the dashboard. */
 export async function signIn(page: Page, email: string, next = '/dashboard') {
 	await page.goto(`/signin?next=${encodeURIComponent(next)}`);
