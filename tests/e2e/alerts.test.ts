@@ -128,6 +128,8 @@ describe('alert steps and the inbox on a phone', () => {
 		await page.goto('/dashboard');
 		await waitForFresh(page);
 		await page.getByText('Your daily cap: 160 of 12,200 tokens left today', { exact: true }).waitFor();
+		// Its bar warns as the balance's would: 1 % left is below the 20 % share, so yellow.
+		await expect(page.getByRole('meter', { name: 'Your daily cap: 160 of 12,200 tokens left today' }).getAttribute('class')).resolves.toMatch(/\blow\b/);
 		await screen(page, 'dashboard-own-cap');
 		await page.goto('/settings');
 		await waitForFresh(page);

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { axe, maya, screen, sessionCookies, shiftWhileLoading, waitForFresh } from './app';
+import { axe, maya, ownTeam, screen, sessionCookies, shiftWhileLoading, waitForFresh } from './app';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -189,19 +189,25 @@ describe('signed-in pages on a phone', () => {
 	});
 
 	it('shows a team admin the use of each member of the team pool', async () => {
+		// A team of its own: picking its pool is saved on the server, which a file beside this one must not see of a demo user.
+		const { owner, member, team, call } = await ownTeam(browser, 'Orbit Works', 'Olga Owner', 'Milo Member', 5_000);
+		for (const { page: spender } of [owner, member]) await call(spender, 'ledger.consume', { accountId: team.accountId, feature: 'search_prices', units: 1, idempotencyKey: crypto.randomUUID() });
+		await member.context.close();
+		const page = owner.page;
 		await page.goto('/reports');
 		await waitForFresh(page);
 		await expect(page.getByRole('heading', { name: 'By member' }).count()).resolves.toBe(0);
-		await page.getByRole('radio', { name: /Acme Studio/ }).click();
+		await page.getByRole('radio', { name: /Orbit Works/ }).click();
 		const members = page.locator('section', { has: page.getByRole('heading', { name: 'By member' }) });
-		await members.getByText('Leo Martin').waitFor();
-		await members.getByText('Maya Patel').waitFor();
+		await members.getByText('Milo Member').waitFor();
+		await members.getByText('Olga Owner').waitFor();
 		await page.getByRole('radio', { name: /Weekly/ }).click();
-		await members.getByText('Leo Martin').waitFor();
+		await members.getByText('Milo Member').waitFor();
 		await members.scrollIntoViewIfNeeded();
 		await screen(page, 'app-reports-team');
 		await page.getByRole('radio', { name: /Personal/ }).click();
 		await page.getByRole('heading', { name: 'By member' }).waitFor({ state: 'detached' });
+		await owner.context.close();
 	});
 
 	for (const path of ['/dashboard', '/usage', '/statement']) {

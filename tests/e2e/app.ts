@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, inject } from 'vitest';
-import { baseURL, phoneContext } from './browser';
+import { baseURL, phoneContext, sharedApp } from './browser';
+import { linkIn, readMailDir } from '../helpers/mail';
 import { DEMO_PASSWORD, DEMO_SITE_API_KEY, SESSIONS_FILE } from './server';
 
 export { DEMO_PASSWORD };
@@ -32,6 +33,42 @@ export async function signUp(page: Page, name: string, email: string, password: 
 	await page.getByRole('button', { name: 'Create account' }).click();
 	await page.waitForURL(/\/dashboard$/);
 	return page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data.id as string);
+}
+
+/**
+ * A user of the test's own, signed up on a phone of its own (on its dashboard), with `tokens` granted
+ * as a bonus lot: what the test picks, spends or changes is nobody else's. The demo's users are
+ * shared by every file on the worker's app, and two files run at once.
+ */
+export async function ownUser(browser: Browser, name: string, tokens: number): Promise<{ context: BrowserContext; page: Page; id: string; email: string }> {
+	const context = await phoneContext(browser);
+	const page = await context.newPage();
+	const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now().toString(36)}@example.test`;
+	const id = await signUp(page, name, email, 'own-user-2026-password');
+	if (tokens) expect((await siteApi('grants', { user: id, tokens, source: 'bonus', note: 'A test of its own' })).status).toBe(201);
+	return { context, page, id, email };
+}
+
+/**
+ * A team of the test's own, `teamName`: its owner and a member (ownUser each, the member joined through
+ * the invitation's mail), its pool granted `tokens` through the site API.
+ */
+export async function ownTeam(browser: Browser, teamName: string, ownerName: string, memberName: string, tokens: number) {
+	const owner = await ownUser(browser, ownerName, 0);
+	const member = await ownUser(browser, memberName, 0);
+	const call = async (page: Page, procedure: string, data: object) => {
+		const res = await page.request.post(`/trpc/${procedure}`, { data });
+		expect(res.status(), `${procedure}: ${await res.text()}`).toBe(200);
+		return (await res.json()).result.data;
+	};
+	const team = (await call(owner.page, 'team.create', { name: teamName })) as { id: string; accountId: string };
+	expect((await siteApi('grants', { team: team.id, tokens, source: 'bonus', note: 'A team of its own' })).status).toBe(201);
+	await call(owner.page, 'team.invite', { teamId: team.id, email: member.email });
+	const mailDir = join(sharedApp().dataDir, 'mail');
+	await expect.poll(() => readMailDir(mailDir).filter((m) => m.to.includes(member.email)).length).toBe(1);
+	const link = linkIn(readMailDir(mailDir).find((m) => m.to.includes(member.email))!, '/invite/');
+	await call(member.page, 'team.acceptInvite', { token: link.slice(link.lastIndexOf('/') + 1) });
+	return { owner, member, team, call };
 }
 
 /** Signs in through the sign-in page, as a person would, and waits for the dashboard. */

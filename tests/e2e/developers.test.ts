@@ -18,6 +18,9 @@ describe('API docs page on a phone', () => {
 		const context = await phoneContext(browser);
 		const page = await context.newPage();
 		expect((await page.goto('/developers'))?.status()).toBe(200);
+		// Whoever signs in is a user ("member" is a team's role): they make account keys and set their own alert steps.
+		await expect(page.getByText(/An account key \(a user makes it in Settings → API keys\)/).count()).resolves.toBe(1);
+		await expect(page.getByText(/a user sets their own in Settings, as shares or numbers of tokens/).count()).resolves.toBe(1);
 		for (const title of ['Read a balance', 'Consume tokens', 'Hold tokens while a reply streams', 'Grant bonus tokens (site keys)', 'Read the usage history']) {
 			expect(await page.getByRole('heading', { name: title }).isVisible()).toBe(true);
 		}

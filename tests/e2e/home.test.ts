@@ -16,6 +16,8 @@ describe('home page on a phone', () => {
 		expect(res?.status()).toBe(200);
 		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Quota');
 		expect(await page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+		// "Member" is a team's role (and a site role's default name), not a word for anyone signed in.
+		await page.getByText('Daily, weekly or monthly free tokens per module for guests, signed-in users and site roles.', { exact: true }).waitFor();
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow).toBeLessThanOrEqual(0);
 		await screenshot(page, 'home');

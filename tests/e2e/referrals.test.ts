@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { maya, openAs, screen, waitForFresh } from './app';
+import { maya, openAs, ownUser, screen, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -40,7 +40,9 @@ describe('referrals', () => {
 		await screenshot(admin, 'referrals-admin-rules');
 		await admin.context().close();
 
-		const { page: member } = await openAs(browser, maya.email, '/settings');
+		// A referrer of the test's own: the bonus is theirs, not a demo user's whom other files read.
+		const { page: member } = await ownUser(browser, 'Rita Referrer', 0);
+		await member.goto('/settings');
 		const card = member.getByRole('region', { name: 'Invite friends' });
 		await card.waitFor();
 		const link = await card.locator('code').innerText();
@@ -50,7 +52,7 @@ describe('referrals', () => {
 
 		const friend = await (await phoneContext(browser)).newPage();
 		await friend.goto(new URL(link).pathname + new URL(link).search);
-		await expect(friend.getByRole('note').innerText()).resolves.toBe('Maya invited you: you get 300 bonus tokens when you create your account.');
+		await expect(friend.getByRole('note').innerText()).resolves.toBe('Rita invited you: you get 300 bonus tokens when you create your account.');
 		await screen(friend, 'referrals-signup');
 		await friend.getByLabel('Name').fill('Fran Friend');
 		await friend.getByLabel('Email').fill(`fran-${Date.now()}@example.test`);
@@ -58,8 +60,8 @@ describe('referrals', () => {
 		await friend.getByRole('button', { name: 'Create account' }).click();
 		await friend.waitForURL(/\/dashboard$/);
 		await waitForFresh(friend);
-		await friend.getByText("Referral bonus: Joined through Maya Patel's link").waitFor();
-		await friend.getByText("Referral bonus: Joined through Maya Patel's link").scrollIntoViewIfNeeded();
+		await friend.getByText("Referral bonus: Joined through Rita Referrer's link").waitFor();
+		await friend.getByText("Referral bonus: Joined through Rita Referrer's link").scrollIntoViewIfNeeded();
 		await screen(friend, 'referrals-friend-dashboard');
 
 		await member.goto('/dashboard');

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { join } from 'node:path';
-import { bothSizes, launch, phoneContext, screenshot, sharedApp } from './browser';
-import { axe, expectNoteBeside, leo, maya, openAs, sessionCookies, waitForFresh } from './app';
+import { rmSync } from 'node:fs';
+import { bothSizes, demoDataDir, launch, phone, screenshot } from './browser';
+import { axe, expectNoteBeside, leo, maya, sessionCookies, waitForFresh } from './app';
+import { startBuild, type RunningApp } from './server';
 import { linkIn, readMailDir } from '../helpers/mail';
 
 // Issue 13.4: a team member's Team page shows the daily cap the owner set for them (Leo: 5,000)
@@ -11,11 +13,32 @@ import { linkIn, readMailDir } from '../helpers/mail';
 // window, is said in the same words and figures on the Team page, the dashboard and the playground. Its owner sends, resends and withdraws invitations.
 // After each action the page changes in place: the cards on it are the same elements, not drawn anew.
 
+// On an app of its own (a copy of the demo): these tests switch Leo to the team's pool and change
+// his and Maya's caps, which a file running beside them on the shared app would see.
 let browser: Browser;
+let app: RunningApp;
+let dataDir: string;
 beforeAll(async () => {
 	browser = await launch();
+	dataDir = demoDataDir('quota-team-limits-');
+	app = await startBuild({ dataDir });
+}, 360_000); // a start of the app, on a copy of the demo's data: slow on a busy machine
+afterAll(async () => {
+	await browser?.close();
+	await app?.stop();
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-afterAll(async () => browser?.close());
+
+const phoneContext = (browser: Browser) => browser.newContext({ ...phone, baseURL: app.baseURL });
+
+/** A phone with `email` signed in, on `path` of this file's app. */
+async function openAs(browser: Browser, email: string, path: string) {
+	const context = await phoneContext(browser);
+	await context.addCookies(sessionCookies(email));
+	const page = await context.newPage();
+	await page.goto(path);
+	return { context, page };
+}
 
 describe('the Team page tells a member their caps', () => {
 	it('a member sees the team pool’s daily cap and their own, in their locale’s numbers', async () => {
@@ -245,7 +268,7 @@ async function keep(cards: Record<string, Locator>) {
 
 /** The newest invitation mail to `to` in the shared app's mail directory, once there are `count` of them. */
 async function inviteMails(to: string, count: number) {
-	const dir = join(sharedApp().dataDir, 'mail');
+	const dir = join(dataDir, 'mail');
 	let mails = readMailDir(dir).filter((m) => m.to.includes(to));
 	for (let i = 0; i < 40 && mails.length < count; i++) {
 		await new Promise((r) => setTimeout(r, 250));

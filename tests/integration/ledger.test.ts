@@ -5,7 +5,7 @@ import { configureRates, expectInvariants, lotRemaining, makeTeam, makeUser } fr
 import type { Db } from '../../src/lib/server/db/client';
 import {
 	adjustBalance, availableOf, balances, check, clawback, consume, grant, history, hold, release, Refusal, rollups, setAllowanceRule,
-	setCap, settle, tightestCapTextRead, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired, CHANGE_CHANNEL
+	setCap, settle, capLineRead, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired, CHANGE_CHANNEL
 } from '../../src/lib/server/ledger';
 import { openPostgres } from '../../src/lib/server/db/client';
 import { readOne } from '../../src/lib/server/db/reads';
@@ -219,7 +219,7 @@ describe(`ledger on ${backend}`, () => {
 		// A consume's remaining (the operation's balance_after) stays the lots' and allowance's figure.
 		expect((await consumeAs(a.accountId, 'generate_texts', 1)).remaining).toBe(910);
 		// The dashboard says the same limit in words.
-		expect(await readOne(db.orm, tightestCapTextRead(a.accountId, a.userId))).toBe('Your daily cap: 10 of 100 tokens left today');
+		expect(await readOne(db.orm, capLineRead(a.accountId, a.userId))).toEqual({ text: 'Your daily cap: 10 of 100 tokens left today', limit: 100, left: 10 });
 
 		const t = await makeTeam(db);
 		const limited = await makeUser(db);
@@ -230,8 +230,8 @@ describe(`ledger on ${backend}`, () => {
 		expect(asLimited).toMatchObject({ remainingAfter: 155, cap: { limitOf: 'member', limit: 200, left: 200 } });
 		const asFree = await check(db.orm, { accountId: t.accountId, actorUserId: free.userId, feature: 'generate_texts', units: 1 });
 		expect(asFree).toMatchObject({ remainingAfter: 9_955, cap: null });
-		expect(await readOne(db.orm, tightestCapTextRead(t.accountId, limited.userId))).toBe('Your daily cap in this team: 200 of 200 tokens left today');
-		expect(await readOne(db.orm, tightestCapTextRead(t.accountId, free.userId))).toBeNull();
+		expect(await readOne(db.orm, capLineRead(t.accountId, limited.userId))).toEqual({ text: 'Your daily cap in this team: 200 of 200 tokens left today', limit: 200, left: 200 });
+		expect(await readOne(db.orm, capLineRead(t.accountId, free.userId))).toBeNull();
 		await expectInvariants(db);
 	});
 

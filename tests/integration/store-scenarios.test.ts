@@ -288,7 +288,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const other = (await makeUser(db)).userId;
 		await expect(startCheckout(db.orm, paddle, { accountId: u.accountId, userId: other, email: null, productId: 'monthly-20k', quantity: 1 })).rejects.toMatchObject({
 			code: 'conflict',
-			message: 'Another member of this account has a checkout for Monthly plan open; it lapses an hour after it was opened.'
+			message: 'Another member of this team has a checkout for Monthly plan open; it lapses an hour after it was opened.'
 		});
 		expect((await accountPurchases(db.orm, u.accountId, u.userId)).openCheckout).toMatchObject({ id: c.orderId });
 		ok(await paddle.pay(c.transactionId));

@@ -382,7 +382,7 @@ describe('the cap that limits a member now, in whichever window', () => {
 			setTeamCap(db, { teamId: w.teamA.id, userId, period, limitTokens }, actor('memberA'));
 		/** What the member is told limits them: the dashboard's words, the playground's figures, the Team page's figures. */
 		const told = async () => ({
-			dashboard: (await member.ledger.dashboard({ accountId: pool })).cap,
+			dashboard: (await member.ledger.dashboard({ accountId: pool })).capLine?.text ?? null,
 			playground: (await member.ledger.preview({ accountId: pool, feature: 'generate_texts', units: 1 })).cap,
 			team: (await member.team.get({ teamId: w.teamA.id })).myCap
 		});

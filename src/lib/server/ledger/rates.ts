@@ -220,9 +220,16 @@ export function tightestCapRead(accountId: string, userId: string): Read<CapLeft
 	);
 }
 
-/** The same cap worded for the dashboard (limitLeftText: "Your weekly cap in this team: 1,000 of 3,000 tokens left this week"). */
-export const tightestCapTextRead = (accountId: string, userId: string): Read<string | null> =>
-	mapRead(tightestCapRead(accountId, userId), (c) => (c ? limitLeftText({ ...c, limit_of: c.limitOf }, plainFormatter) : null));
+/** The dashboard's cap line: that cap worded (limitLeftText: "Your weekly cap in this team: 1,000 of 3,000 tokens left this week") and its figures for the line's meter, in tokens. */
+export interface CapLine {
+	text: string;
+	limit: number;
+	left: number;
+}
+
+/** The dashboard's line of the cap `tightestCapRead` gives; null when no cap is in force. */
+export const capLineRead = (accountId: string, userId: string): Read<CapLine | null> =>
+	mapRead(tightestCapRead(accountId, userId), (c) => (c ? { text: limitLeftText({ ...c, limit_of: c.limitOf }, plainFormatter), limit: c.limit, left: c.left } : null));
 
 /** A whole-account cap its own user set, with its use this period (open holds count), in tokens. */
 export interface SelfSetCap {

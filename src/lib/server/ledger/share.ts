@@ -1,5 +1,6 @@
 import type { Allocation, AllowanceStatus } from './queries';
 import type { Level } from './types';
+import { levelOfLeft } from '../../share-level';
 
 /**
  * An account's allocation, the 100 % of every share the dashboard and the alerts speak of.
@@ -42,7 +43,5 @@ export function allocationShare(b: { allocations: Allocation[]; allowances: Allo
  */
 export function levelOf(b: Parameters<typeof allocationShare>[0], sharePercent: number): Level {
 	const { base, left, unlimited } = allocationShare(b);
-	if (unlimited) return 'ok';
-	if (left <= 0) return 'empty';
-	return left * 100 < base * sharePercent ? 'low' : 'ok';
+	return unlimited ? 'ok' : levelOfLeft(left, base, sharePercent);
 }

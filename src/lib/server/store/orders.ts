@@ -108,7 +108,7 @@ async function heldPlan(exec: Executor, provider: PaymentProvider, req: { accoun
 		     order by created_at desc limit 1`
 	);
 	if (!open) return null;
-	if (open.user_id !== req.userId) throw new DomainError('conflict', `Another member of this account has a checkout for ${plan.name} open; it lapses an hour after it was opened.`);
+	if (open.user_id !== req.userId) throw new DomainError('conflict', `Another member of this team has a checkout for ${plan.name} open; it lapses an hour after it was opened.`);
 	if (!open.paddle_transaction_id) throw new DomainError('idempotency_key_in_flight', 'This checkout is still being started; try again in a moment.');
 	return { orderId: open.id, transactionId: open.paddle_transaction_id, checkout: provider.browserCheckout(), customerEmail: req.email };
 }

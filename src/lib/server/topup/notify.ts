@@ -8,6 +8,7 @@ import { queueMail } from '../mail/job';
 import { noticeInbox } from '../ledger';
 import { topupDeclinedMail } from '../mail/templates';
 import { counted } from '../../counted';
+import { SETTINGS_SECTIONS } from '../../settings-sections';
 
 /** The inbox kinds auto top-up adds: a one-tap notice to buy (no subscription to charge), and a declined charge. */
 export type TopupNoticeKind = 'topup_notice' | 'topup_declined';
@@ -68,10 +69,10 @@ export async function notifyTopup(tx: Executor, topupId: string, accountId: stri
 			.onConflictDoNothing({ target: notifications.dedupeKey })
 			.returning({ id: notifications.id });
 		if (!row) continue;
-		const url = kind === 'topup_notice' ? `/store?buy=${encodeURIComponent(detail.productId)}&account=${accountId}` : '/settings#topup-title';
+		const url = kind === 'topup_notice' ? `/store?buy=${encodeURIComponent(detail.productId)}&account=${accountId}` : `/settings#${SETTINGS_SECTIONS.topup.id}`;
 		pushes.push({ key: dedupeKey, userId: p.user_id, message: { ...pushWords(kind, d), url, tag: `topup-${accountId}` }, urgency: 'normal', topic: `topup${accountId.replaceAll('-', '').slice(0, 24)}` });
 		if (kind === 'topup_declined' && p.email) {
-			await queueMail(tx, topupDeclinedMail(p.email, { name: p.name, teamName: p.team_name }, packageWords(d), `${config().ORIGIN}/settings#topup-title`), dedupeKey);
+			await queueMail(tx, topupDeclinedMail(p.email, { name: p.name, teamName: p.team_name }, packageWords(d), `${config().ORIGIN}/settings#${SETTINGS_SECTIONS.topup.id}`), dedupeKey);
 		}
 	}
 	await queuePushes(tx, pushes);

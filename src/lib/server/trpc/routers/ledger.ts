@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, tightestCapTextRead, consume, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, capLineRead, consume, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -24,7 +24,7 @@ function dashboardRead(accountId: string, userId: string) {
 			purchases: accountPurchasesRead(accountId, userId),
 			rolledOver: rolloverLinesRead(accountId),
 			pace: hourlyBaselineRead([accountId]),
-			cap: tightestCapTextRead(accountId, userId)
+			capLine: capLineRead(accountId, userId)
 		}),
 		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline.
 		// `allocationWords`: what the Balance and Active allocations cards say under their figures.
