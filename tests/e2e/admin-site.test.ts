@@ -260,12 +260,12 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await expires.fill('2020-01-01');
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		await page.locator('#camp-expires-note').filter({ hasText: 'The expiry must be in the future: pick today or a later day, or leave it empty for never.' }).waitFor();
-		await page.locator('#camp-note-note').filter({ hasText: 'Add a note: members see it with the tokens.' }).waitFor();
+		await page.locator('#camp-note-note').filter({ hasText: 'Add a note: users see it with the tokens.' }).waitFor();
 		expect(await page.evaluate(() => document.activeElement?.id)).toBe('camp-expires');
 		await expect(page.getByText(/This grants 321 tokens/).count()).resolves.toBe(0);
 		await screen(page, `admin-bonuses-past-expiry-${size.name}`);
 		await expires.fill('');
-		await page.getByLabel('Note shown to members').fill(note);
+		await page.getByLabel('Note shown to users').fill(note);
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		// Nothing goes out before the admin confirms the count of accounts it reaches.
 		await page.getByText(/This grants 321 tokens to each of 1 account/).waitFor();

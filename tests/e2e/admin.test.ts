@@ -434,7 +434,7 @@ for (const size of sizes) {
 			await inLine();
 			await fields[2]!.fill('2020-01-01');
 			await form.getByRole('button', { name: 'Grant bonus' }).click();
-			await expectNoteBeside(fields[3]!, 'Add a note: the member sees it with the tokens.');
+			await expectNoteBeside(fields[3]!, 'Add a note: the user sees it with the tokens.');
 			await expect(form.getByRole('alert').count()).resolves.toBe(3);
 			await inLine();
 			await form.screenshot({ path: `test-results/screens/admin-user-bonus-slips-${size.name}.png` });

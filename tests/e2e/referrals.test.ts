@@ -18,22 +18,22 @@ describe('referrals', () => {
 		const rules = admin.getByRole('form', { name: 'Referral bonus' });
 		await rules.getByLabel('Referrals on').check();
 		// Slips are said beside their fields, all at once; Save sends nothing and goes to the first.
-		const inviter = rules.getByLabel('Tokens for the member who invites');
+		const inviter = rules.getByLabel('Tokens for the user who invites');
 		await inviter.fill('0');
-		await rules.getByLabel('Tokens for the new member').fill('0');
+		await rules.getByLabel('Tokens for the new user').fill('0');
 		await rules.getByLabel('Bonus expires after (days)').fill('0');
-		await rules.getByLabel('Rewarded per member per day').fill('');
+		await rules.getByLabel('Rewarded per user per day').fill('');
 		await rules.getByRole('button', { name: 'Save referral rules' }).click();
 		await rules.getByText('Give at least one side some tokens, or turn referrals off.').waitFor();
 		await rules.getByText('A whole number of days from 1 to 3,650, or empty for never.').waitFor();
-		await rules.getByText('A whole number of new members from 1 to 1,000.').waitFor();
+		await rules.getByText('A whole number of new users from 1 to 1,000.').waitFor();
 		await expect.poll(() => inviter.evaluate((el) => el === document.activeElement)).toBe(true);
 		await expect(inviter.getAttribute('aria-invalid')).resolves.toBe('true');
 		await screenshot(admin, 'referrals-admin-rules-slips');
-		await rules.getByLabel('Rewarded per member per day').fill('10');
+		await rules.getByLabel('Rewarded per user per day').fill('10');
 		await expect(rules.locator('.field-note').count()).resolves.toBe(0);
 		await inviter.fill('500');
-		await rules.getByLabel('Tokens for the new member').fill('300');
+		await rules.getByLabel('Tokens for the new user').fill('300');
 		await rules.getByLabel('Bonus expires after (days)').fill('30');
 		await rules.getByRole('button', { name: 'Save referral rules' }).click();
 		await rules.getByText('Saved: referrals are on.').waitFor();

@@ -151,15 +151,15 @@ describe('a module’s limits', () => {
 		const refused = (input: object) => admin.admin.limits.save({ ...chat, ...input }).then(() => null, (e: TRPCError) => ({ code: e.code, message: e.message, fieldErrors: (e.cause as DomainError).details }));
 		expect(await refused({ members: null })).toEqual({
 			code: 'BAD_REQUEST',
-			message: 'Member limit: Enter a number of tokens (0 turns it off), or tick Unlimited.',
-			fieldErrors: { fieldErrors: { members: ['Member limit: Enter a number of tokens (0 turns it off), or tick Unlimited.'] } }
+			message: 'User limit: Enter a number of tokens (0 turns it off), or tick Unlimited.',
+			fieldErrors: { fieldErrors: { members: ['User limit: Enter a number of tokens (0 turns it off), or tick Unlimited.'] } }
 		});
 		expect(await refused({ guest: null })).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { fieldErrors: { guest: [expect.stringMatching(/^Guest limit: Enter a number/)] } } });
 		expect(await refused({ limitType: 'role', roles: { author: null }, members: 5 })).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { fieldErrors: { 'roles.author': [expect.any(String)] } } });
 		expect(await refused({ limitType: 'role', roles: { author: 5 }, members: null })).toMatchObject({ message: expect.stringMatching(/^Limit of any other role: /) });
 		expect(await chatLimits()).toEqual(before);
 
-		// Chosen: unlimited for every member. Members' limit does not apply to "none", so it may stay empty there.
+		// Chosen: unlimited for every user. Users' limit does not apply to "none", so it may stay empty there.
 		expect(await admin.admin.limits.save({ ...chat, members: 'unlimited' })).toMatchObject({ limitType: 'general', members: null });
 		const { accountId } = await makeUser(db);
 		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: null });

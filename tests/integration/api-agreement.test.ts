@@ -19,7 +19,7 @@ beforeAll(async () => {
 	db = await freshDb();
 	await useDb(db);
 	await configureRates(db);
-	// Every member: 10,000 free chat tokens a day (ai_bots: 2.5 tokens a word). generate_texts (45) has no allowance.
+	// Every user: 10,000 free chat tokens a day (ai_bots: 2.5 tokens a word). generate_texts (45) has no allowance.
 	await setAllowanceRule(db.orm, { module: 'chat', audience: 'user', limitTokens: 10_000, period: 'daily' });
 }, 120_000);
 afterAll(async () => db?.close());

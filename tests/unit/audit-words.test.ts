@@ -227,7 +227,7 @@ describe('the audit log in words', () => {
 		const fromNoRule = auditWords({ action: 'limits.module_saved', ...samples['limits.module_saved'], before: ruleless, after: { ...limits, guest: 1000, limitType: 'role' } }, names);
 		expect(fromNoRule.changes.slice(0, 2)).toEqual([
 			{ field: 'Guest limit', before: { text: 'Nothing (disabled)' }, after: { figure: 1000 } },
-			{ field: 'Member limit (any other role)', before: { text: 'None: pays from the balance' }, after: { figure: 10000 } }
+			{ field: 'User limit (any other role)', before: { text: 'None: pays from the balance' }, after: { figure: 10000 } }
 		]);
 		// Saved as it was (the demo's setup): what was asked, so the entry still says something.
 		expect(auditWords({ action: 'site.settings_updated', ...samples['site.settings_updated'], after: { ...site, updatedAt: 'later' }, detail: { via: 'demo data', timeZone: 'UTC', weekStart: 1 } }, names)).toEqual({

@@ -17,7 +17,7 @@ describe('the referral rules form reads what the admin typed with the server’s
 				referrerTokens: 'The amount is a whole number of tokens from 0 to 1,000,000,000,000.',
 				referredTokens: 'The amount is a whole number of tokens from 0 to 1,000,000,000,000.',
 				expiresDays: 'A whole number of days from 1 to 3,650, or empty for never.',
-				dailyLimit: 'A whole number of new members from 1 to 1,000.'
+				dailyLimit: 'A whole number of new users from 1 to 1,000.'
 			}
 		});
 		expect(readReferralDraft({ ...draft, referredTokens: '10000000000000' })).toEqual({ problems: { referredTokens: 'The amount is at most 1,000,000,000,000 tokens.' } });

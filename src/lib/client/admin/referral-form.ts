@@ -62,7 +62,7 @@ export function readReferralDraft(d: ReferralDraft): { input: ReferralInput } | 
 	const expires = d.expiresDays.trim() === '' ? null : wholeIn(d.expiresDays, 1, MAX_DAYS);
 	if (expires === null && d.expiresDays.trim() !== '') problems.expiresDays = `A whole number of days from 1 to ${MAX_DAYS.toLocaleString('en-US')}, or empty for never.`;
 	const daily = wholeIn(d.dailyLimit, 1, MAX_DAILY);
-	if (daily === null) problems.dailyLimit = `A whole number of new members from 1 to ${MAX_DAILY.toLocaleString('en-US')}.`;
+	if (daily === null) problems.dailyLimit = `A whole number of new users from 1 to ${MAX_DAILY.toLocaleString('en-US')}.`;
 	if (d.enabled && referrer.ok && referred.ok && referrer.value + referred.value === 0) {
 		problems.referrerTokens = 'Give at least one side some tokens, or turn referrals off.';
 	}

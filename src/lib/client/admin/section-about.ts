@@ -16,7 +16,7 @@ const about: Record<Section['href'], string> = {
 	'/admin/users': "Every account with its balance and this month's use; adjust a balance",
 	'/admin/audit': 'Who changed what, for which account, with before and after',
 	'/admin/keys': "The site's keys for its AI apps: create and revoke",
-	'/admin/limits': 'Free tokens per module for guests, members and roles; time zone, week start, spend order',
+	'/admin/limits': 'Free tokens per module for guests, users and roles; time zone, week start, spend order',
 	'/admin/rates': 'What each feature costs, with a cost preview; modules and models',
 	'/admin/webhooks': "Events sent to the site's backend: endpoints, delivery log, redelivery",
 	'/admin/jobs': 'The scheduled work: last run, next run, failures',

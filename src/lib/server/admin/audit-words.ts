@@ -107,7 +107,7 @@ const words =
 const PERIOD = { daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly', never: 'Never (a one-time total)' };
 const TEAM_ROLE = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 const WEEKDAY = { 0: 'Sunday', 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday' };
-const LIMIT_TYPE = { none: 'None: members pay from their balance', general: 'One limit for every member', role: 'A limit per role' };
+const LIMIT_TYPE = { none: 'None: users pay from their balance', general: 'One limit for every user', role: 'A limit per role' };
 const ON_EXHAUSTED = { message: 'Show the limit message', inactive: 'Show the module as inactive' };
 const SOURCE = { bonus: 'Bonus', referral: 'Referral bonus', event: 'Event bonus', admin: 'Added by an admin' };
 const KIND = { pack: 'Token pack', model_pack: 'Model pack', bundle: 'Bundle', subscription: 'Subscription' };
@@ -191,8 +191,8 @@ const INVITE_LINES = (e: AuditEntryFacts): (AuditLine | null)[] => {
 const LIMIT_FIELDS: Record<string, Field> = {
 	name: ['Module', plain()],
 	guest: ['Guest limit', limitOr('Nothing (disabled)')],
-	limitType: ["Members' free allowance", words(LIMIT_TYPE)],
-	members: ['Member limit (any other role)', limitOr('None: pays from the balance')],
+	limitType: ["Users' free allowance", words(LIMIT_TYPE)],
+	members: ['User limit (any other role)', limitOr('None: pays from the balance')],
 	period: ['Resets', words(PERIOD)],
 	limitMessage: ['Limit message', plain()],
 	onExhausted: ['When the free tokens run out', words(ON_EXHAUSTED)]
@@ -220,11 +220,11 @@ const PRODUCT_FIELDS: Record<string, Field> = {
 };
 const ENDPOINT_FIELDS: Record<string, Field> = { url: ['Endpoint', plain()], event_types: ['Events', plain('None')], enabled: ['Enabled', yesNo] };
 const endpointLine = (e: AuditEntryFacts) => say('Endpoint', obj(e.after).url ?? obj(e.before).url ?? obj(e.detail).url);
-/** Who a free allowance is for: guests, every member, a role, a team, one member. */
+/** Who a free allowance is for: guests, every user, a role, a team, one member of a team's pool. */
 const audience = (d: Obj, n: AuditNames): AuditValue => {
 	if (d.audience === 'guest') return text('Guests');
-	if (d.audience === 'user') return text('Every member');
-	if (d.audience === 'role') return text(`Members with the role ${n.roles.get(String(d.role)) ?? d.role}`);
+	if (d.audience === 'user') return text('Every user');
+	if (d.audience === 'role') return text(`Users with the role ${n.roles.get(String(d.role)) ?? d.role}`);
 	return person(d.audience === 'team' ? d.teamId : d.userId, n, d);
 };
 

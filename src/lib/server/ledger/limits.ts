@@ -22,7 +22,7 @@ export interface ModuleLimits {
 	/** Guests' free tokens per period; null = unlimited, 0 = disabled for guests, also when no guest rule exists (quota_spend_plan refuses it alike). */
 	guest: Limit;
 	limitType: LimitType;
-	/** General: every member's limit. Role-based: the limit of a member whose role has no limit of its own. `undefined` = no such rule. */
+	/** General: every user's limit. Role-based: the limit of a user whose role has no limit of its own. `undefined` = no such rule. */
 	members: Limit | undefined;
 	/** Role-based limits by site role. */
 	roles: Record<string, Limit>;
@@ -111,7 +111,7 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 	const message = input.limitMessage.trim();
 	if (!message || message.length > 500) throw new DomainError('invalid_input', 'The limit message is required (at most 500 characters).', { field: 'limitMessage' });
 	const guest = chosenLimit('guest', 'Guest limit', input.guest);
-	const members = input.limitType === 'none' ? null : chosenLimit('members', input.limitType === 'role' ? 'Limit of any other role' : 'Member limit', input.members);
+	const members = input.limitType === 'none' ? null : chosenLimit('members', input.limitType === 'role' ? 'Limit of any other role' : 'User limit', input.members);
 	const roleLimits: Record<string, Limit> = {};
 	for (const [role, v] of Object.entries(input.limitType === 'role' ? input.roles : {})) {
 		if (!role.trim() || role.length > 60) throw new DomainError('invalid_input', 'A role name is 1–60 characters.', { field: 'roles' });
