@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
-import { deviceStorage, expectNoteBeside, leo, maya, onScreen, screen, shiftWhileLoading, startScripts } from './app';
+import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, screen, shiftWhileLoading, startScripts } from './app';
 import { expectSound, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
 import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
@@ -106,10 +106,11 @@ for (const size of sizes) {
 		});
 
 		onPhone(size, 'shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site’s setup, the site key and the seeded lots', async () => {
-			await page.goto('/admin/audit');
-			const packages = page.getByRole('listitem').filter({ hasText: 'Package added' });
-			await packages.first().getByText('By Quota (demo data)').waitFor();
-			await packages.first().scrollIntoViewIfNeeded();
+			// The demo's packages, among any a test running beside this one adds: oldest last, so seen by action.
+			await page.goto('/admin/audit?action=store.product_created');
+			const packages = page.getByRole('listitem').filter({ hasText: 'Package added' }).filter({ hasText: 'By Quota (demo data)' });
+			await packages.last().waitFor();
+			await packages.last().scrollIntoViewIfNeeded();
 			await screen(page, `admin-audit-fresh-${size.name}`);
 			await page.goto('/admin/audit?action=rates.feature_saved');
 			const setup = page.getByRole('listitem').filter({ hasText: 'Feature added' });
@@ -252,7 +253,7 @@ for (const size of sizes) {
 			const preview = page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`);
 			await preview.waitFor();
 			// The preview (the resulting balance) is read with the amount it previews: just under it, above the reason.
-			const [amountBox, previewBox, reasonBox] = await Promise.all([amount.boundingBox(), preview.boundingBox(), page.getByText('Reason (kept in the audit log)').boundingBox()]);
+			const [amountBox, previewBox, reasonBox] = await boxesTogether(amount, preview, page.getByText('Reason (kept in the audit log)'));
 			expect(previewBox!.y - (amountBox!.y + amountBox!.height)).toBeGreaterThanOrEqual(0);
 			expect(previewBox!.y - (amountBox!.y + amountBox!.height)).toBeLessThan(20);
 			expect(previewBox!.y + previewBox!.height).toBeLessThanOrEqual(reasonBox!.y);
@@ -420,7 +421,7 @@ for (const size of sizes) {
 			expect(labels).toEqual(['Tokens (required)', 'Model', 'Expires', 'Note (required)']);
 			await expect(form.getByRole('textbox', { name: 'Note', exact: true }).getAttribute('required')).resolves.toBe('');
 			const fields = ['Tokens', 'Model', 'Expires', 'Note'].map((name) => form.getByLabel(name, { exact: true }));
-			const tops = async () => Promise.all(fields.map(async (f) => Math.round((await f.boundingBox())!.y)));
+			const tops = async () => (await boxesTogether(...fields)).map((b) => Math.round(b.y));
 			const rows = size.name === 'phone' ? [[0, 1], [2, 3]] : [[0, 1, 2, 3]];
 			const inLine = async () => {
 				const y = await tops();

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseURL, launch, phone, phoneContext } from './browser';
-import { leo, maya, openAs, ownUser, screen, sessionCookies, START_JS_BUDGET, startScripts, waitForFresh, waitForServiceWorker } from './app';
+import { boxesTogether, leo, maya, openAs, ownUser, screen, sessionCookies, START_JS_BUDGET, startScripts, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -109,8 +109,8 @@ describe('the playground', () => {
 		await done.waitFor();
 		// Said where it is read: in view, above the tab bar (it lands at the foot of the page).
 		await expect.poll(async () => {
-			const [box, bar] = await Promise.all([done.boundingBox(), page.getByRole('navigation', { name: 'Main' }).last().boundingBox()]);
-			return box !== null && bar !== null && box.y >= 0 && box.y + box.height <= bar.y;
+			const [box, bar] = await boxesTogether(done, page.getByRole('navigation', { name: 'Main' }).last());
+			return box!.y >= 0 && box!.y + box!.height <= bar!.y;
 		}).toBe(true);
 		// Beside what is left now, the card prices the next run: said so, not a second "spendable" that disagrees.
 		await cost.getByText(/^· [\d,]+ spendable on this feature and model after running it again$/).waitFor();

@@ -293,7 +293,29 @@ export async function expectNoteBeside(field: import('playwright-core').Locator,
 	await note.getByText(text, { exact: true }).waitFor();
 	expect(await field.getAttribute('aria-invalid')).toBe('true');
 	expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain(`${await field.getAttribute('id')}-note`);
-	const [f, n] = await Promise.all([field.boundingBox(), note.boundingBox()]);
+	await expectJustUnder(field, note);
+}
+
+/** `note` starts under `field`, within two lines of it (both read in one layout: boxesTogether). */
+export async function expectJustUnder(field: import('playwright-core').Locator, note: import('playwright-core').Locator) {
+	const [f, n] = await boxesTogether(field, note);
 	expect(n!.y - (f!.y + f!.height)).toBeGreaterThanOrEqual(0);
 	expect(n!.y - (f!.y + f!.height)).toBeLessThan(40);
+}
+
+/**
+ * The boxes of `locators` (CSS px, from the viewport's top left) read in one layout: each its own
+ * `boundingBox()` call can straddle a scroll (a refusal scrolls its note into view) or a re-render, and
+ * then compares two different layouts.
+ */
+export async function boxesTogether(...locators: import('playwright-core').Locator[]): Promise<{ x: number; y: number; width: number; height: number }[]> {
+	const handles = await Promise.all(locators.map((l) => l.elementHandle()));
+	return locators[0]!.page().evaluate(
+		(els) =>
+			els.map((e) => {
+				const r = (e as Element).getBoundingClientRect();
+				return { x: r.x, y: r.y, width: r.width, height: r.height };
+			}),
+		handles
+	);
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launch } from './browser';
-import { screen } from './app';
+import { expectJustUnder, screen } from './app';
 import { openAt, sizes } from './console';
 
 // A refusal of one field is said under that field, which is marked invalid, names the note
@@ -21,9 +21,7 @@ async function expectRefusalUnder(field: Locator, text: RegExp, form: Locator) {
 	expect(await field.getAttribute('aria-invalid')).toBe('true');
 	expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain(`${id}-note`);
 	expect(await field.evaluate((e) => e === document.activeElement)).toBe(true);
-	const [f, n] = await Promise.all([field.boundingBox(), note.boundingBox()]);
-	expect(n!.y - (f!.y + f!.height)).toBeGreaterThanOrEqual(0);
-	expect(n!.y - (f!.y + f!.height)).toBeLessThan(40);
+	await expectJustUnder(field, note);
 	// The note is the form's only alert: nothing in a box by the button.
 	await expect(form.locator('.alert').count()).resolves.toBe(0);
 }
@@ -96,8 +94,8 @@ for (const size of sizes) {
 			const card = page.getByRole('region', { name: 'AI Forms' });
 			await card.getByRole('button', { name: 'Edit limits of AI Forms' }).click();
 			const form = page.getByRole('form', { name: 'AI Forms: free allowances' });
-			await form.getByLabel('General: one limit for every member').check();
-			const members = form.getByLabel('Member limit (tokens)');
+			await form.getByLabel('General: one limit for every user').check();
+			const members = form.getByLabel('User limit (tokens)');
 			const original = await members.inputValue();
 			await members.fill('');
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
@@ -106,7 +104,7 @@ for (const size of sizes) {
 			await screen(page, `field-refusal-member-limit-${size.name}`);
 
 			// Unlimited, ticked: the number is set aside, the preview says so, and it saves as unlimited.
-			const unlimited = form.getByRole('checkbox', { name: 'Unlimited (Member limit)' });
+			const unlimited = form.getByRole('checkbox', { name: 'Unlimited (User limit)' });
 			await unlimited.check();
 			await expect(members.isDisabled()).resolves.toBe(true);
 			await form.getByRole('listitem').filter({ hasText: /^A member gets unlimited free use\.$/ }).waitFor();
@@ -119,9 +117,9 @@ for (const size of sizes) {
 
 			// Back to what it was: the box starts ticked, and a number again once it is unticked.
 			await card.getByRole('button', { name: 'Edit limits of AI Forms' }).click();
-			await expect(form.getByRole('checkbox', { name: 'Unlimited (Member limit)' }).isChecked()).resolves.toBe(true);
-			await form.getByRole('checkbox', { name: 'Unlimited (Member limit)' }).uncheck();
-			await form.getByLabel('Member limit (tokens)').fill(original);
+			await expect(form.getByRole('checkbox', { name: 'Unlimited (User limit)' }).isChecked()).resolves.toBe(true);
+			await form.getByRole('checkbox', { name: 'Unlimited (User limit)' }).uncheck();
+			await form.getByLabel('User limit (tokens)').fill(original);
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
 			await card.getByRole('status').getByText('AI Forms saved. Recorded in the audit log.').waitFor();
 			await expect(card.getByText('A member gets unlimited free use.').count()).resolves.toBe(0);

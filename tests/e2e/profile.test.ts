@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { demoDataDir, launch, phone } from './browser';
 import { startBuild, type RunningApp } from './server';
-import { axe, DEMO_PASSWORD, expectNoteBeside, leo, maya, screen } from './app';
+import { axe, boxesTogether, DEMO_PASSWORD, expectNoteBeside, leo, maya, screen } from './app';
 
 let browser: Browser;
 let app: RunningApp;
@@ -148,7 +148,7 @@ describe('the profile in Settings', () => {
 		await passwordForm.getByRole('button', { name: 'Change password' }).click();
 		await expectNoteBeside(passwordForm.getByLabel('Current password'), 'That is not your current password.');
 		// Side by side: the two forms start level.
-		const [emailBox, passwordBox] = await Promise.all([profile.getByRole('form', { name: 'Email address' }).boundingBox(), passwordForm.boundingBox()]);
+		const [emailBox, passwordBox] = await boxesTogether(profile.getByRole('form', { name: 'Email address' }), passwordForm);
 		expect(Math.abs(emailBox!.y - passwordBox!.y)).toBeLessThan(2);
 		expect(passwordBox!.x).toBeGreaterThan(emailBox!.x + emailBox!.width);
 		await page.evaluate(() => window.scrollTo(0, 0));

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page, Request } from 'playwright-core';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { bothSizes, demoDataDir, launch, phone, screenshot } from './browser';
-import { axe, expectNoteBeside, leo, maya, sessionCookies, waitForFresh } from './app';
+import { axe, boxesTogether, expectNoteBeside, leo, maya, sessionCookies, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
 import { linkIn, readMailDir } from '../helpers/mail';
 
@@ -86,7 +86,7 @@ describe('the Team page tells a member their caps', () => {
 		const left = Number((await line.textContent())!.match(/· ([\d,]+) left/)![1]!.replace(/,/g, ''));
 		const bar = pool.getByRole('meter', { name: `Team pool daily cap: ${(20_000 - left).toLocaleString('en-US')} of 20,000 used` });
 		// The bar follows its line; the pool's figure is above both.
-		const [figure, said, drawn] = await Promise.all([pool.getByText(/tokens available$/).boundingBox(), line.boundingBox(), bar.boundingBox()]);
+		const [figure, said, drawn] = await boxesTogether(pool.getByText(/tokens available$/), line, bar);
 		expect(figure!.y).toBeLessThan(said!.y);
 		expect(said!.y).toBeLessThan(drawn!.y);
 		// The same cap is not said again as "The team's daily cap: … left today".
