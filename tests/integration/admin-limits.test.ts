@@ -96,6 +96,19 @@ describe('a module’s limits', () => {
 		await expectInvariants(db);
 	});
 
+	it('keeps what a user used today when the form is saved with a field per role: a role given the “any other role” limit gets no rule of its own', async () => {
+		await admin.admin.limits.save({ ...chat, members: 1000 });
+		const { accountId } = await makeUser(db, 'subscriber');
+		await spend(accountId, 120); // 300 tokens of today's 1,000
+		const left = async () => (await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat');
+		expect(await left()).toMatchObject({ used: 300, limit: 1000 });
+		// The Limits form sends every site role, each prefilled with the limit it has now.
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { author: 5000, subscriber: 1000 }, members: 1000, limitMessage: 'A new message.' });
+		expect(await left()).toMatchObject({ used: 300, limit: 1000 });
+		expect((await chatLimits()).roles).not.toHaveProperty('subscriber');
+		await expectInvariants(db);
+	});
+
 	it('gives each role its own limit, and members of other roles the “any other role” limit', async () => {
 		const saved = await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { author: 5000, editor: 'unlimited' }, members: 200 });
 		expect(saved).toMatchObject({ limitType: 'role', roles: { author: 5000, editor: null }, members: 200 });

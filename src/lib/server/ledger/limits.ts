@@ -100,7 +100,8 @@ function chosenLimit(field: string, what: string, v: LimitChoice | null): Limit 
  * Saves a module's free allowances in one go (the Limits page's form) and returns them as saved.
  * - guest: the guest rule. general: the all-members rule; role rules that exist get the same limit,
  *   since a role rule outranks the general one and cannot be deleted once its windows exist.
- *   role: one rule per role given, plus the all-members rule for roles without one.
+ *   role: one rule per role given its own limit (or that has a rule already), plus the all-users rule
+ *   for roles without one.
  *   none: removes the members' rules; refused (`conflict`) for a rule members have already used,
  *   whose windows the ledger keeps.
  * - Every rule of the module takes `period`; when the period changes, the windows open now close
@@ -143,7 +144,10 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 	} else {
 		await set('user', members);
 		for (const r of memberRules.filter((r) => r.audience === 'role' && !(r.role! in roleLimits))) await set('role', members, r.role);
-		for (const [role, v] of Object.entries(roleLimits)) await set('role', v, role);
+		// A role given the "any other role" limit needs no rule of its own, and must not get one: a new
+		// rule opens new windows, so its users would start the period again with nothing used.
+		const ruled = new Set(memberRules.flatMap((r) => (r.audience === 'role' ? [r.role!] : [])));
+		for (const [role, v] of Object.entries(roleLimits)) if (ruled.has(role) || v !== members) await set('role', v, role);
 	}
 	// Rules of other audiences (a team, one member) of this module follow the module's period too.
 	await exec.update(allowanceRules).set({ period: input.period }).where(eq(allowanceRules.module, input.module));
