@@ -185,11 +185,11 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		const forms = page.getByRole('region', { name: 'AI Forms' });
 		await forms.getByText('A guest gets nothing: AI Forms is disabled for them.').waitFor();
 		// Guests get none of it: running out is said of members alone.
-		await forms.getByText('When the free tokens of a member run out and no balance is left: the limit message shows.').waitFor();
+		await forms.getByText('When the free tokens of a user run out and no balance is left: the limit message shows.').waitFor();
 		const bots = page.getByRole('region', { name: 'AI Bots training' });
 		await bots.getByText('A guest gets nothing: AI Bots training is disabled for them.').waitFor();
 		// Nobody has free tokens of it to run out of: members pay, and it hides once their balance is empty.
-		await bots.getByText('A member gets no free tokens: they pay from their balance, and once it is empty AI Bots training shows as inactive.').waitFor();
+		await bots.getByText('A user gets no free tokens: they pay from their balance, and once it is empty AI Bots training shows as inactive.').waitFor();
 		await expect(bots.getByText('When the free tokens').count()).resolves.toBe(0);
 		await forms.evaluate((card) => card.scrollIntoView({ block: 'start' }));
 		await screen(page, `admin-limits-guests-${size.name}`);

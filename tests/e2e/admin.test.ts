@@ -241,7 +241,7 @@ for (const size of sizes) {
 			await amount.fill('+99999999999999999');
 			await page.getByRole('button', { name: 'Save' }).click();
 			await expectNoteBeside(amount, 'The amount is at most 1,000,000,000,000 tokens.');
-			await expect(row.getByRole('alert').allInnerTexts()).resolves.toEqual(['The amount is at most 1,000,000,000,000 tokens.', 'Say why: the reason goes into the audit log.']);
+			await expect(row.getByRole('alert').allInnerTexts()).resolves.toEqual(['The amount is at most 1,000,000,000,000 tokens.', 'Say why: the user sees the reason with the change, and it is kept in the audit log.']);
 			await expect.poll(() => amount.evaluate((e) => e === document.activeElement)).toBe(true);
 			await amount.fill(`-${general + 1}`);
 			await page.getByRole('button', { name: 'Save' }).click();
@@ -253,14 +253,14 @@ for (const size of sizes) {
 			const preview = page.getByText(`Grants an admin lot of ${(target - general).toLocaleString('en-US')} general tokens`);
 			await preview.waitFor();
 			// The preview (the resulting balance) is read with the amount it previews: just under it, above the reason.
-			const [amountBox, previewBox, reasonBox] = await boxesTogether(amount, preview, page.getByText('Reason (kept in the audit log)'));
+			const [amountBox, previewBox, reasonBox] = await boxesTogether(amount, preview, page.getByText('Reason (the user sees it; kept in the audit log)'));
 			expect(previewBox!.y - (amountBox!.y + amountBox!.height)).toBeGreaterThanOrEqual(0);
 			expect(previewBox!.y - (amountBox!.y + amountBox!.height)).toBeLessThan(20);
 			expect(previewBox!.y + previewBox!.height).toBeLessThanOrEqual(reasonBox!.y);
 			expect((await amount.getAttribute('aria-describedby'))?.split(' ')).toContain(await preview.getAttribute('id'));
 			await amount.press('Enter'); // no reason yet
 			const reasonField = page.getByLabel(/^Reason/);
-			await expectNoteBeside(reasonField, 'Say why: the reason goes into the audit log.');
+			await expectNoteBeside(reasonField, 'Say why: the user sees the reason with the change, and it is kept in the audit log.');
 			await expect.poll(() => reasonField.evaluate((e) => e === document.activeElement)).toBe(true);
 			await screen(page, `admin-users-reason-missing-${size.name}`);
 			const reason = `E2E goodwill on a ${size.name} ${Date.now()}`;

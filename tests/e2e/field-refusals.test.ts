@@ -100,20 +100,20 @@ for (const size of sizes) {
 			await members.fill('');
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
 			await expectRefusalUnder(members, /^Enter a number of tokens \(0 turns it off\), or tick Unlimited\.$/, form);
-			await form.getByRole('listitem').filter({ hasText: 'A member has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.' }).waitFor();
+			await form.getByRole('listitem').filter({ hasText: 'A user has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.' }).waitFor();
 			await screen(page, `field-refusal-member-limit-${size.name}`);
 
 			// Unlimited, ticked: the number is set aside, the preview says so, and it saves as unlimited.
 			const unlimited = form.getByRole('checkbox', { name: 'Unlimited (User limit)' });
 			await unlimited.check();
 			await expect(members.isDisabled()).resolves.toBe(true);
-			await form.getByRole('listitem').filter({ hasText: /^A member gets unlimited free use\.$/ }).waitFor();
+			await form.getByRole('listitem').filter({ hasText: /^A user gets unlimited free use\.$/ }).waitFor();
 			// Unlimited never runs out, and guests get none of AI Forms: nothing to say of running out.
 			await expect(form.getByText(/no balance is left:/).count()).resolves.toBe(0);
 			await screen(page, `limits-member-unlimited-${size.name}`);
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
 			await card.getByRole('status').getByText('AI Forms saved. Recorded in the audit log.').waitFor();
-			await card.getByText('A member gets unlimited free use.').waitFor();
+			await card.getByText('A user gets unlimited free use.').waitFor();
 
 			// Back to what it was: the box starts ticked, and a number again once it is unticked.
 			await card.getByRole('button', { name: 'Edit limits of AI Forms' }).click();
@@ -122,7 +122,7 @@ for (const size of sizes) {
 			await form.getByLabel('User limit (tokens)').fill(original);
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
 			await card.getByRole('status').getByText('AI Forms saved. Recorded in the audit log.').waitFor();
-			await expect(card.getByText('A member gets unlimited free use.').count()).resolves.toBe(0);
+			await expect(card.getByText('A user gets unlimited free use.').count()).resolves.toBe(0);
 		});
 
 		it('a feature’s rate on Rates', async () => {

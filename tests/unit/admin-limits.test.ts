@@ -44,7 +44,7 @@ describe('the preview sentence', () => {
 	const base: LimitsForm = { name: 'Chatbot', guest: 2000, limitType: 'general', members: 10000, roles: [], period: 'daily', onExhausted: 'message' };
 	const said = (f: LimitsForm) => previewLines(f, fmt).map((l) => `${l.who} ${l.says}.`);
 	it('says what a guest and a member get with a general limit, and what happens when their free tokens run out', () => {
-		expect(said(base)).toEqual(['A guest gets 2,000 free tokens a day.', 'A member gets 10,000 free tokens a day.']);
+		expect(said(base)).toEqual(['A guest gets 2,000 free tokens a day.', 'A user gets 10,000 free tokens a day.']);
 		expect(runOutWords(base)).toBe('When the free tokens run out and no balance is left: the limit message shows.');
 		expect(runOutWords({ ...base, onExhausted: 'inactive' })).toBe('When the free tokens run out and no balance is left: Chatbot shows as inactive.');
 	});
@@ -52,16 +52,16 @@ describe('the preview sentence', () => {
 		const f: LimitsForm = { ...base, guest: 0, limitType: 'role', roles: [{ name: 'Author', limit: 20000 }, { name: 'Senior editor', limit: null }], period: 'weekly' };
 		expect(said(f)).toEqual([
 			'A guest gets nothing: Chatbot is disabled for them.',
-			'A member with the role Author gets 20,000 free tokens a week.',
-			'A member with the role Senior editor gets unlimited free use.',
-			'A member with any other role gets 10,000 free tokens a week.'
+			'A user with the role Author gets 20,000 free tokens a week.',
+			'A user with the role Senior editor gets unlimited free use.',
+			'A user with any other role gets 10,000 free tokens a week.'
 		]);
-		expect(runOutWords(f)).toBe('When the free tokens of a member with the role Author and a member with any other role run out and no balance is left: the limit message shows.');
+		expect(runOutWords(f)).toBe('When the free tokens of a user with the role Author and a user with any other role run out and no balance is left: the limit message shows.');
 	});
 	it('says a limit left empty (or typed wrong) is not set yet, promising nothing, in a sentence of its own', () => {
 		expect(said({ ...base, guest: undefined, members: undefined })).toEqual([
 			'A guest has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.',
-			'A member has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.'
+			'A user has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.'
 		]);
 		expect(UNSET_LIMIT).not.toMatch(/unlimited free|free use|gets/);
 		expect(runOutWords({ ...base, guest: undefined, members: undefined })).toBeNull();
@@ -71,7 +71,7 @@ describe('the preview sentence', () => {
 			const outcome = onExhausted === 'message' ? 'the limit message shows' : 'Chatbot shows as inactive';
 			expect(runOutWords({ ...base, guest: null, members: null, onExhausted })).toBeNull();
 			expect(runOutWords({ ...base, guest: 0, members: null, onExhausted })).toBeNull();
-			expect(runOutWords({ ...base, guest: null, members: 500, onExhausted })).toBe(`When the free tokens of a member run out and no balance is left: ${outcome}.`);
+			expect(runOutWords({ ...base, guest: null, members: 500, onExhausted })).toBe(`When the free tokens of a user run out and no balance is left: ${outcome}.`);
 			expect(runOutWords({ ...base, guest: 500, members: undefined, onExhausted })).toBe(`When the free tokens of a guest run out and no balance is left: ${outcome}.`);
 		}
 	});
@@ -93,18 +93,18 @@ describe('the preview sentence', () => {
 							else expect(line).toMatch(/gets 750 free tokens a day\.$/);
 						});
 						const runOut = runOutWords(f);
-						const named = ['a guest', 'a member with the role Author', 'a member with any other role'].filter((_, i) => runsOut(limits[i]));
+						const named = ['a guest', 'a user with the role Author', 'a user with any other role'].filter((_, i) => runsOut(limits[i]));
 						if (named.length === 0) expect(runOut).toBeNull();
 						else if (named.length === 3) expect(runOut).toMatch(/^When the free tokens run out/);
 						else expect(runOut).toMatch(new RegExp(`^When the free tokens of ${named.join(' and ')} run out and no balance is left: `));
 						if (runOut) expect(runOut).toMatch(onExhausted === 'message' ? /: the limit message shows\.$/ : /: Chatbot shows as inactive\.$/);
 					}
 	});
-	it('says members without a free allowance pay from their balance, and what "inactive" does once it is empty', () => {
+	it('says users without a free allowance pay from their balance, and what "inactive" does once it is empty', () => {
 		const none: LimitsForm = { ...base, guest: null, limitType: 'none', period: 'never' };
-		expect(said(none)).toEqual(['A guest gets unlimited free use.', 'A member gets no free tokens: they pay from their balance.']);
+		expect(said(none)).toEqual(['A guest gets unlimited free use.', 'A user gets no free tokens: they pay from their balance.']);
 		expect(runOutWords(none)).toBeNull();
-		expect(said({ ...none, onExhausted: 'inactive' })[1]).toBe('A member gets no free tokens: they pay from their balance, and once it is empty Chatbot shows as inactive.');
+		expect(said({ ...none, onExhausted: 'inactive' })[1]).toBe('A user gets no free tokens: they pay from their balance, and once it is empty Chatbot shows as inactive.');
 		// A guest's free tokens still run out; members had none, so they are not among those it is said of.
 		expect(runOutWords({ ...none, guest: 100 })).toBe('When the free tokens of a guest run out and no balance is left: the limit message shows.');
 	});

@@ -97,12 +97,12 @@ export interface PreviewLine {
 /** What the preview says of a limit not chosen yet: it promises nothing (not "unlimited") until the field is filled in. */
 export const UNSET_LIMIT = `has no limit set yet: ${NO_LIMIT_CHOSEN.charAt(0).toLowerCase()}${NO_LIMIT_CHOSEN.slice(1, -1)}`;
 
-/** Each audience the form sets, with its limit: a guest, then a member (or each role and "any other role"); none for members without a free allowance. */
+/** Each audience the form sets, with its limit: a guest, then a user (or each role and "any other role"); none for users without a free allowance. */
 function audiences(f: LimitsForm): { who: string; limit: TypedLimit }[] {
 	const guest = { who: 'A guest', limit: f.guest };
 	if (f.limitType === 'none') return [guest];
-	if (f.limitType === 'general') return [guest, { who: 'A member', limit: f.members }];
-	return [guest, ...f.roles.map((r) => ({ who: `A member with the role ${r.name}`, limit: r.limit })), { who: 'A member with any other role', limit: f.members }];
+	if (f.limitType === 'general') return [guest, { who: 'A user', limit: f.members }];
+	return [guest, ...f.roles.map((r) => ({ who: `A user with the role ${r.name}`, limit: r.limit })), { who: 'A user with any other role', limit: f.members }];
 }
 
 /** What the module does once nothing is left to pay with, in words. */
@@ -117,7 +117,7 @@ export function previewLines(f: LimitsForm, format: (n: number) => string): Prev
 	const lines = audiences(f).map(({ who, limit }) => ({ who, says: limit === undefined ? UNSET_LIMIT : `gets ${allowanceWords(limit, f.period, f.name, format)}` }));
 	if (f.limitType === 'none') {
 		const once = f.onExhausted === 'inactive' ? `, and once it is empty ${outcome(f)}` : '';
-		lines.push({ who: 'A member', says: `gets no free tokens: they pay from their balance${once}` });
+		lines.push({ who: 'A user', says: `gets no free tokens: they pay from their balance${once}` });
 	}
 	return lines;
 }
