@@ -46,6 +46,8 @@ async function saveChat(page: Page, guest: string, message: string) {
 	// The form closes; the card says what it saved, with what it gives now.
 	await chatCard(page).getByRole('status').getByText('Chatbot saved. Recorded in the audit log.').waitFor();
 	await expect(chatForm(page).count()).resolves.toBe(0);
+	// The message saved is read on the card, without opening the form again.
+	await expect(chatCard(page).locator('p', { hasText: /^Limit message:/ }).innerText()).resolves.toBe(`Limit message: ${message}`);
 }
 
 /** The site's periods, spend order and caps: as they are, and their form behind Edit. */
