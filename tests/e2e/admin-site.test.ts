@@ -6,7 +6,7 @@ import { baseURL, launch } from './browser';
 import { expectNoteBeside, onScreen, screen, sessionCookies, signUp } from './app';
 import { expectSound, openAt, scrollUntilShown, sizes, tour } from './console';
 
-// The console's Catalog, Campaigns, Payments and Roles pages, the CSV exports and a member's own API
+// The console's Catalog, Bonuses, Payments and Roles pages, the CSV exports and a member's own API
 // keys: each behaviour at a phone's size, and a desktop's look of each page with the catalog's form
 // beside its list. The member is a new sign-up, so the demo users that other test files count on keep
 // their balances and roles.

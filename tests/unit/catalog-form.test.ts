@@ -63,7 +63,7 @@ describe('the catalog form', () => {
 		expect(toInput({ ...d, paddlePriceSandbox: 'pri_x' }, 0)).toEqual({ problems: { 'pkg-sandbox': PADDLE_PRICE_ID_RULE } });
 		expect(toInput({ ...d, paddlePriceProduction: 'PRI_ABCD' }, 0)).toEqual({ problems: { 'pkg-production': PADDLE_PRICE_ID_RULE } });
 		expect(toInput({ ...d, paddlePriceSandbox: ' pri_01h8_x ', paddlePriceProduction: '' }, 0)).toMatchObject({ input: { paddlePriceSandbox: 'pri_01h8_x', paddlePriceProduction: null } });
-		expect(PRICE_RULE).toContain('(Campaigns)');
+		expect(PRICE_RULE).toContain('(Bonuses)');
 	});
 
 	it('says a Paddle price id another package has in that environment, not the package’s own', () => {

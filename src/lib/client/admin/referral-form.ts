@@ -1,4 +1,4 @@
-// The Campaigns page's referral rules form: what the admin types, read with the server's limits
+// The Bonuses page's referral rules form: what the admin types, read with the server's limits
 // (referrals/settings.ts), so each slip is said beside its field before anything is sent.
 import { parseTokenAmount, readTokenAmount } from '../amount';
 import type { Inputs, Outputs } from '../api-types';

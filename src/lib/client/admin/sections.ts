@@ -9,7 +9,7 @@ export const adminSections = [
 	{ href: '/admin/webhooks', label: 'Webhooks' },
 	{ href: '/admin/jobs', label: 'Jobs' },
 	{ href: '/admin/catalog', label: 'Catalog' },
-	{ href: '/admin/bonuses', label: 'Campaigns' },
+	{ href: '/admin/bonuses', label: 'Bonuses' },
 	{ href: '/admin/payments', label: 'Payments' },
 	{ href: '/admin/roles', label: 'Roles' }
 ] as const;

@@ -104,7 +104,7 @@ function audienceBatch(exec: Executor, c: Audience, after: string | null, size: 
 
 /**
  * How many accounts a campaign to `a` reaches if it goes out now: the enabled users (of the role),
- * or 1 for the team's pool (0 when there is no such team or role). The Campaigns page asks the admin
+ * or 1 for the team's pool (0 when there is no such team or role). The Bonuses page asks the admin
  * to confirm with this count before anything is granted.
  */
 export async function campaignReach(exec: Executor, a: CampaignAudience): Promise<number> {

@@ -1,4 +1,4 @@
-// The console's Catalog, Campaigns, Payments and Roles procedures (site admins only), mounted under
+// The console's Catalog, Bonuses (event bonuses, referral rules), Payments and Roles procedures (site admins only), mounted under
 // `admin` by routers/admin.ts. Thin: the work is in store/, admin/ and accounts/.
 import { z } from 'zod';
 import { router, type Context } from '../../init';
