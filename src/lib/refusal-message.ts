@@ -95,6 +95,25 @@ export function limitLeftText(d: { limit_of: Exclude<LimitOf, 'allowance'>; limi
 	return `${name[0]!.toUpperCase()}${name.slice(1)}${where}: ${f.tokens(d.left)} of ${counted(d.limit, 'token', f.tokens)} left ${periodNow[d.period]}`;
 }
 
+type UsedUp = { limit_of: Exclude<LimitOf, 'allowance'>; limit: number; period: keyof typeof periodNow; resets_at: string | null; time_zone: string };
+
+/** Where a used-up cap stops its user spending, until when: "this pool until Dec 7, 2026, 00:00, …". */
+const stoppedUntil = (d: UsedUp, f: Formatter) =>
+	`${d.limit_of === 'team' || d.limit_of === 'member' ? 'this pool' : 'this account'}${d.resets_at ? ` until ${f.time(d.resets_at, d.time_zone)}` : ''}`;
+
+/**
+ * A cap in force with nothing left of it, as the dashboard's cap line says it: "Your weekly cap of
+ * 1,000 tokens in this team is used up: you cannot spend from this pool until Dec 7, 2026, 00:00, …"
+ * (the reset in `f`'s zone; `time_zone`: the site's).
+ */
+export function limitReachedText(d: UsedUp, f: Formatter): string {
+	const { name, where } = limitName(d);
+	return `${name[0]!.toUpperCase()}${name.slice(1)} of ${counted(d.limit, 'token', f.tokens)}${where} is used up: you cannot spend from ${stoppedUntil(d, f)}.`;
+}
+
+/** The Pace card's words while that cap leaves nothing: "Capped: nothing can be spent from this pool until …". */
+export const cappedText = (d: UsedUp, f: Formatter): string => `Capped: nothing can be spent from ${stoppedUntil(d, f)}, whatever the balance.`;
+
 /**
  * The message of a refusal. A module's own text for a used-up free allowance ("You have used your
  * free chat tokens for today…") is shown only when nothing is left of it. Without details (e.g.

@@ -138,6 +138,62 @@ describe('the Team page tells a member their caps', () => {
 		await context.close();
 	});
 
+	it('a weekly cap the owner sets below what Leo used this week: she is told it binds; his dashboard and both Team pages say he cannot spend until it resets, and the Pace card promises no days', async () => {
+		const { context, page } = await openAs(browser, leo.email, '/team');
+		await waitForFresh(page);
+		const me = (await (await context.request.get('/trpc/me.profile')).json()).result.data as { id: string; teams: { id: string; name: string }[] };
+		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
+		const detail = (await (await context.request.get(`/trpc/team.get?input=${encodeURIComponent(JSON.stringify({ teamId: team.id }))}`)).json()).result.data as { accountId: string };
+		const input = encodeURIComponent(JSON.stringify({ accountId: detail.accountId, period: 'weekly', windows: 1, by: 'member' }));
+		const week = (await (await context.request.get(`/trpc/ledger.rollups?input=${input}`)).json()).result.data as { rows: { key: string; tokens: number }[] };
+		// Below what he used this week, and below his daily 5,000.
+		const weekly = Math.max(0, Math.min((week.rows.find((r) => r.key === me.id)?.tokens ?? 0) - 1, 1_000));
+		const shown = weekly.toLocaleString('en-US');
+		const { context: owner, page: ownerPage } = await openAs(browser, maya.email, '/team');
+		try {
+			await waitForFresh(ownerPage);
+			const leoCard = ownerPage.getByRole('region', { name: 'Members' }).getByRole('listitem').filter({ hasText: leo.name });
+			await leoCard.getByRole('button', { name: `Caps for ${leo.name}` }).click();
+			await leoCard.getByRole('textbox', { name: `Weekly cap for ${leo.name} (tokens)` }).fill(String(weekly));
+			await leoCard.getByRole('button', { name: 'Save caps' }).click();
+			// Taken, as a valid choice, and said to be the one that binds.
+			await leoCard.getByText(`Caps saved for ${leo.name}: 5,000 tokens a day · ${shown} a week. The weekly cap (${shown}) is below the daily cap: at most ${shown} a week.`).waitFor();
+			// His row shows the cap that binds now, used up, in words, not today's use against the daily cap.
+			const reached = leoCard.getByText(/^Weekly cap reached · resets .+\d\d:\d\d$/);
+			await reached.waitFor();
+			await expect(leoCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('100 %');
+			await bothSizes(ownerPage, 'team-owner-weekly-cap-reached');
+
+			await page.reload();
+			await waitForFresh(page);
+			const own = page.getByRole('region', { name: 'Members' }).getByRole('listitem').filter({ hasText: leo.name });
+			await own.getByText(/^Weekly cap reached · resets /).waitFor();
+			const pool = page.getByRole('region', { name: 'Acme Studio pool' });
+			await pool.getByText(new RegExp(`^Your weekly cap of ${shown} tokens? in this team is used up: you cannot spend from this pool until .+\\.$`)).waitFor();
+			await bothSizes(page, 'team-member-weekly-cap-reached');
+
+			await page.goto('/dashboard');
+			await waitForFresh(page);
+			await page.getByRole('radio', { name: /Acme Studio/ }).click();
+			const line = page.getByText(new RegExp(`^Your weekly cap of ${shown} tokens? in this team is used up: you cannot spend from this pool until .+\\.$`));
+			await line.waitFor();
+			// A warning, as the alerts are: the line in the empty colour, its empty bar still red.
+			const [color, bar] = await Promise.all([line.evaluate((e) => getComputedStyle(e).color), page.getByRole('meter', { name: /weekly cap/ }).evaluate((e) => getComputedStyle(e).backgroundColor)]);
+			expect(color).toBe('rgb(179, 38, 30)');
+			expect(bar).toBe('rgb(253, 231, 230)');
+			const pace = page.getByRole('region', { name: 'Pace' });
+			await pace.getByText(/^Capped: nothing can be spent from this pool until .+, whatever the balance\.$/).waitFor();
+			await expect(pace.getByText(/last about/).count()).resolves.toBe(0);
+			await bothSizes(page, 'dashboard-member-weekly-cap-reached');
+			await page.getByRole('radio', { name: /Personal/ }).click();
+			await line.waitFor({ state: 'detached' });
+		} finally {
+			expect((await owner.request.post('/trpc/team.setCap', { data: { teamId: team.id, userId: me.id, period: 'weekly', limitTokens: null } })).status()).toBe(200);
+			await owner.close();
+		}
+		await context.close();
+	});
+
 	it('a run refused on a stale price says why once, in the cost card, not again under Run', async () => {
 		// No live word on this page (its stream refused), so the price it shows can go stale.
 		const context = await phoneContext(browser);
@@ -151,6 +207,8 @@ describe('the Team page tells a member their caps', () => {
 		await page.getByRole('radio', { name: /Acme Studio/ }).click();
 		await page.getByRole('radio', { name: /Generate all/ }).click();
 		const cost = page.getByRole('region', { name: 'Cost' });
+		// The pool's price, with his cap in it (not the one of his own tokens shown a moment before, while the pool's was asked for).
+		await cost.getByText(/^Your daily cap in this team: [\d,]+ of 5,000 tokens left today\.$/).waitFor();
 		await cost.getByText(/spendable on this feature and model after it$/).waitFor();
 		// The price goes stale: the owner takes Leo's daily limit to 0 meanwhile.
 		const owner = await phoneContext(browser);

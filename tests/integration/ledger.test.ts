@@ -5,7 +5,7 @@ import { configureRates, expectInvariants, lotRemaining, makeTeam, makeUser } fr
 import type { Db } from '../../src/lib/server/db/client';
 import {
 	adjustBalance, availableOf, balances, check, clawback, consume, grant, history, hold, release, Refusal, rollups, setAllowanceRule,
-	setCap, settle, capLineRead, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired, CHANGE_CHANNEL
+	setCap, settle, capLineRead, tightestCapsRead, updateSiteSettings, endLots, upsertFeature, upsertModule, sweepExpired, CHANGE_CHANNEL
 } from '../../src/lib/server/ledger';
 import { openPostgres } from '../../src/lib/server/db/client';
 import { readOne } from '../../src/lib/server/db/reads';
@@ -219,7 +219,7 @@ describe(`ledger on ${backend}`, () => {
 		// A consume's remaining (the operation's balance_after) stays the lots' and allowance's figure.
 		expect((await consumeAs(a.accountId, 'generate_texts', 1)).remaining).toBe(910);
 		// The dashboard says the same limit in words.
-		expect(await readOne(db.orm, capLineRead(a.accountId, a.userId))).toEqual({ text: 'Your daily cap: 10 of 100 tokens left today', limit: 100, left: 10 });
+		expect(await readOne(db.orm, capLineRead(a.accountId, a.userId))).toEqual({ text: 'Your daily cap: 10 of 100 tokens left today', limit: 100, left: 10, capped: null });
 
 		const t = await makeTeam(db);
 		const limited = await makeUser(db);
@@ -230,9 +230,33 @@ describe(`ledger on ${backend}`, () => {
 		expect(asLimited).toMatchObject({ remainingAfter: 155, cap: { limitOf: 'member', limit: 200, left: 200 } });
 		const asFree = await check(db.orm, { accountId: t.accountId, actorUserId: free.userId, feature: 'generate_texts', units: 1 });
 		expect(asFree).toMatchObject({ remainingAfter: 9_955, cap: null });
-		expect(await readOne(db.orm, capLineRead(t.accountId, limited.userId))).toEqual({ text: 'Your daily cap in this team: 200 of 200 tokens left today', limit: 200, left: 200 });
+		expect(await readOne(db.orm, capLineRead(t.accountId, limited.userId))).toEqual({ text: 'Your daily cap in this team: 200 of 200 tokens left today', limit: 200, left: 200, capped: null });
 		expect(await readOne(db.orm, capLineRead(t.accountId, free.userId))).toBeNull();
 		await expectInvariants(db);
+	});
+
+	it('a weekly cap set below what a member already used this week binds them: the dashboard says they cannot spend until it resets, in their zone, and the Team page reads the same cap', async () => {
+		const t = await makeTeam(db);
+		const leo = await makeUser(db);
+		const kim = await makeUser(db);
+		await grant(db.orm, { accountId: t.accountId, tokens: 10_000, source: 'purchase' });
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: leo.userId, period: 'daily', limitTokens: 5_000 });
+		await consumeAs(t.accountId, 'generate_texts', 2, { userId: leo.userId });
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: leo.userId, period: 'weekly', limitTokens: 50 });
+		await db.orm.execute(sql`update users set time_zone = 'Asia/Tokyo' where id = ${leo.userId}::uuid`);
+		const line = (await readOne(db.orm, capLineRead(t.accountId, leo.userId)))!;
+		expect(line).toMatchObject({ limit: 50, left: 0 });
+		// The reset is the next start of the site's week, said in Leo's own zone.
+		const resets = (await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId]))).get(leo.userId)!.resetsAt!;
+		const inTokyo = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Tokyo', month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(resets));
+		expect(line.text).toBe(`Your weekly cap of 50 tokens in this team is used up: you cannot spend from this pool until ${inTokyo}, Tokyo (Asia) · UTC+09:00.`);
+		expect(line.capped).toBe(`Capped: nothing can be spent from this pool until ${inTokyo}, Tokyo (Asia) · UTC+09:00, whatever the balance.`);
+		// Every member's binding cap at once, by the same rule: Leo's weekly one (its use counted past its limit), none for Kim.
+		const now = await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId, kim.userId]));
+		expect(now.get(leo.userId)).toMatchObject({ limitOf: 'member', period: 'weekly', limit: 50, used: 90, left: 0 });
+		expect(now.has(kim.userId)).toBe(false);
+		// The ledger refuses what the line says it refuses.
+		expect(await refusal(consumeAs(t.accountId, 'generate_texts', 1, { userId: leo.userId }))).toMatchObject({ code: 'cap_reached', details: { limit_of: 'member', period: 'weekly' } });
 	});
 
 	it('holds reserve tokens, settle charges the real amount once, release gives everything back', async () => {

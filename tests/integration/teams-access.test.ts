@@ -396,6 +396,12 @@ describe('the cap that limits a member now, in whichever window', () => {
 				playground: expect.objectContaining(weekly),
 				team: expect.objectContaining(weekly)
 			});
+			// The Team page's member row says the same cap, to the member and to the team's manager.
+			const own = await member.team.get({ teamId: w.teamA.id });
+			const managed = await (await as('memberA')).team.get({ teamId: w.teamA.id });
+			for (const seen of [own, managed]) expect(seen.members.find((m) => m.userId === w.users.teamMember.id)?.capNow).toEqual(own.myCap);
+			// Another member's cap is not a plain member's to know.
+			expect(own.members.filter((m) => m.userId !== w.users.teamMember.id).map((m) => m.capNow)).toEqual(own.members.slice(1).map(() => null));
 			// A monthly cap tighter still; then the pool's own weekly cap, tighter than all of the member's.
 			await cap('monthly', 1_000);
 			expect((await told()).dashboard).toBe('Your monthly cap in this team: 955 of 1,000 tokens left this month');

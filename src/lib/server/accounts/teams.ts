@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { config } from '../config';
 import { accounts, teamInvites, teamMembers, teams, users } from '../db/schema';
-import { capsInForce, endMemberCaps, setCap, tightestCapRead } from '../ledger';
+import { capsInForce, endMemberCaps, setCap, tightestCapsRead } from '../ledger';
 import { readOne } from '../db/reads';
 import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
@@ -79,8 +79,10 @@ export async function teamRoleOf(exec: Executor, teamId: string, userId: string)
 
 /**
  * A team, its members and (for its admins) pending invitations, the caps in force its viewer may see,
- * and `myCap`: the one that limits the viewer's own use of the pool now (the least left, any window;
- * null for a site admin outside the team, or with none). Members and site admins only.
+ * `myCap`: the one that limits the viewer's own use of the pool now (the least left, any window;
+ * null for a site admin outside the team, or with none), and each member's `capNow`, the same for
+ * them (tightestCapsRead: the dashboard's rule), for the members whose caps the viewer sees (null
+ * otherwise). Members and site admins only.
  */
 export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 	const [team] = await db.orm.select().from(teams).where(eq(teams.id, teamId));
@@ -104,8 +106,10 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 		: [];
 	// Every member sees the team's own limits and their own; managers see everyone's.
 	const limits = (await capsInForce(db.orm, team.accountId)).filter((c) => canManage || c.memberUserId === null || c.memberUserId === actor.userId);
-	// What limits the viewer's own use of the pool now, in whichever window: the dashboard's and the playground's figure.
-	const myCap = role ? await readOne(db.orm, tightestCapRead(team.accountId, actor.userId)) : null;
+	// What limits each use of the pool now, in whichever window: the dashboard's and the playground's figure.
+	const known = members.filter((m) => canManage || m.userId === actor.userId).map((m) => m.userId);
+	const capsNow = await readOne(db.orm, tightestCapsRead(team.accountId, role ? [...new Set([...known, actor.userId])] : known));
+	const myCap = role ? (capsNow.get(actor.userId) ?? null) : null;
 	return {
 		id: team.id,
 		name: team.name,
@@ -114,7 +118,7 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 		myRole: role,
 		myUserId: actor.userId,
 		canManage,
-		members,
+		members: members.map((m) => ({ ...m, capNow: capsNow.get(m.userId) ?? null })),
 		invites,
 		caps: limits,
 		myCap

@@ -4,7 +4,7 @@ import { mapRead, read, type Read } from '../db/reads';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import type { CapLeft, Period } from './types';
-import { limitLeftText, plainFormatter } from '../../refusal-message';
+import { cappedText, limitLeftText, limitReachedText, localeFormatter } from '../../refusal-message';
 import { RATE_DECIMALS, rateUnits } from '../../cost';
 import { closeMovedWindows } from './limits';
 import { rolloverFollowsModule } from './rollover';
@@ -200,36 +200,64 @@ export async function capsInForce(exec: Executor, accountId: string): Promise<Ca
 	return rows.map((r) => ({ memberUserId: r.member_user_id, period: r.period, limitTokens: Number(r.limit_tokens), siteDefault: r.site_default }));
 }
 
+type TightestRow = { user_id: string; zone: string; site_zone: string; cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null };
+
 /**
- * The cap in force on `userId`'s use of an account that leaves the least now, in whichever window
- * (quota_caps_use: the account's own or the member's cap in a team pool, daily, weekly or monthly;
- * open holds count), as a check's `cap` gives it; null when no cap is in force. Of two that leave
- * as little, the member's, then the one of the longer window (it holds the longer): quota_tightest_cap,
- * the order a refusal's cap comes from too.
+ * The cap in force on each of `userIds`' use of an account that leaves the least now, in whichever
+ * window (quota_caps_use: the account's own or the member's cap in a team pool, daily, weekly or
+ * monthly; open holds count), as a check's `cap` gives it, with the zone the user reads times in
+ * (their Settings' choice, else the site's). Of two that leave as little, the member's, then the one
+ * of the longer window (it holds the longer): quota_tightest_cap, the order a refusal's cap comes from
+ * too. The one rule of "which cap binds and when it resets" of every page.
  */
-export function tightestCapRead(accountId: string, userId: string): Read<CapLeft | null> {
+function tightestCapsRows(accountId: string, userIds: readonly string[]): Read<TightestRow[]> {
+	const ids = userIds.length ? sql.join(userIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null::uuid`;
 	return read(
-		sql`select quota_tightest_cap(a.id, a.kind, ${userId}::uuid, 0, s, now()) as cap
-		      from accounts a cross join site_settings s
+		sql`select u.id as user_id, coalesce(u.time_zone, s.time_zone) as zone, s.time_zone as site_zone,
+		           quota_tightest_cap(a.id, a.kind, u.id, 0, s, now()) as cap
+		      from accounts a cross join site_settings s join users u on u.id in (${ids})
 		     where a.id = ${accountId}::uuid and s.id = 1`,
-		(rows: { cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null }[]) => {
-			const c = rows[0]?.cap;
-			if (!c) return null;
-			return { limitOf: c.limit_of, period: c.period, limit: Number(c.limit), used: Number(c.used), left: Number(c.left), resetsAt: c.resets_at ? new Date(c.resets_at).toISOString() : null };
-		}
+		(rows: TightestRow[]) => rows
 	);
 }
 
-/** The dashboard's cap line: that cap worded (limitLeftText: "Your weekly cap in this team: 1,000 of 3,000 tokens left this week") and its figures for the line's meter, in tokens. */
+const capLeftOf = (c: NonNullable<TightestRow['cap']>): CapLeft => ({
+	limitOf: c.limit_of,
+	period: c.period,
+	limit: Number(c.limit),
+	used: Number(c.used),
+	left: Number(c.left),
+	resetsAt: c.resets_at ? new Date(c.resets_at).toISOString() : null
+});
+
+/** The tightest cap now of each of `userIds` in `accountId` (tightestCapsRows), by user id; a user with none in force is absent. */
+export const tightestCapsRead = (accountId: string, userIds: readonly string[]): Read<Map<string, CapLeft>> =>
+	mapRead(tightestCapsRows(accountId, userIds), (rows) => new Map(rows.flatMap((r) => (r.cap ? [[r.user_id, capLeftOf(r.cap)] as const] : []))));
+
+/**
+ * The dashboard's cap line: that cap worded (limitLeftText: "Your weekly cap in this team: 1,000 of
+ * 3,000 tokens left this week"; used up, limitReachedText: "… is used up: you cannot spend from this
+ * pool until Dec 7, 2026, 00:00, …") and its figures for the line's meter, in tokens.
+ */
 export interface CapLine {
 	text: string;
 	limit: number;
 	left: number;
+	/** Nothing is left of it: the Pace card's words in place of a forecast ("Capped: nothing can be spent from this pool until …"); null while some is left. */
+	capped: string | null;
 }
 
-/** The dashboard's line of the cap `tightestCapRead` gives; null when no cap is in force. */
+/** The dashboard's line of `userId`'s tightest cap on `accountId` (tightestCapsRows), its reset in the user's zone; null when no cap is in force. */
 export const capLineRead = (accountId: string, userId: string): Read<CapLine | null> =>
-	mapRead(tightestCapRead(accountId, userId), (c) => (c ? { text: limitLeftText({ ...c, limit_of: c.limitOf }, plainFormatter), limit: c.limit, left: c.left } : null));
+	mapRead(tightestCapsRows(accountId, [userId]), (rows) => {
+		const r = rows[0];
+		if (!r?.cap) return null;
+		const c = capLeftOf(r.cap);
+		const d = { ...c, limit_of: c.limitOf, resets_at: c.resetsAt, time_zone: r.site_zone };
+		const f = localeFormatter('en', r.zone);
+		if (c.left > 0) return { text: limitLeftText(d, f), limit: c.limit, left: c.left, capped: null };
+		return { text: limitReachedText(d, f), limit: c.limit, left: 0, capped: cappedText(d, f) };
+	});
 
 /** A whole-account cap its own user set, with its use this period (open holds count), in tokens. */
 export interface SelfSetCap {

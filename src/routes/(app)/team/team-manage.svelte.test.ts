@@ -2,9 +2,10 @@
 // form (every field read as the server takes it, only what changed sent, a refusal under its field),
 // and its answers: one at a time on the page, each gone once another action starts.
 import { describe, expect, it } from 'vitest';
-import { CapsForm, capsWords, joinedWords, leaveRefusal, memberActions, TeamPlaces, usedByOthers, type Cap, type CapPeriod, type Member, type Team } from './team-manage.svelte';
+import { appZone } from '$lib/client/format';
+import { bindingNote, CapsForm, capNowWords, capsWords, joinedWords, leaveRefusal, memberActions, TeamPlaces, usedByOthers, type Cap, type CapPeriod, type Member, type Team } from './team-manage.svelte';
 
-const member = (userId: string, role: Member['role']): Member => ({ userId, name: userId, email: `${userId}@example.com`, role, joinedAt: '2026-11-01T00:00:00.000Z' });
+const member = (userId: string, role: Member['role']): Member => ({ userId, name: userId, email: `${userId}@example.com`, role, joinedAt: '2026-11-01T00:00:00.000Z', capNow: null });
 function team(myUserId: string, members: Member[], siteAdmin = false): Team {
 	const myRole = members.find((m) => m.userId === myUserId)?.role ?? null;
 	return { id: 't', name: 'Acme', accountId: 'a', createdAt: '2026-11-01T00:00:00.000Z', myRole, myUserId, canManage: siteAdmin || myRole === 'owner' || myRole === 'admin', members, invites: [], caps: [], myCap: null };
@@ -57,6 +58,30 @@ describe('caps in words', () => {
 	});
 });
 
+describe('the cap that binds a member now, in words', () => {
+	it('says what it leaves in its window, whose it is when it is the pool’s, and once used up, that it is reached and when it resets in the reader’s zone', () => {
+		const zone = appZone.now;
+		appZone.now = () => 'UTC';
+		try {
+			const weekly = { limitOf: 'member' as const, period: 'weekly' as const, limit: 1_000, used: 600, left: 400, resetsAt: '2026-12-07T00:00:00.000Z' };
+			expect(capNowWords(weekly)).toBe('Weekly cap: 400 of 1,000 left this week');
+			expect(capNowWords({ ...weekly, limitOf: 'team', period: 'daily', limit: 20_000, left: 19_400 })).toBe("Team's daily cap: 19,400 of 20,000 left today");
+			expect(capNowWords({ ...weekly, used: 1_700, left: 0 })).toBe('Weekly cap reached · resets Dec 7, 2026, 00:00');
+		} finally {
+			appZone.now = zone;
+		}
+	});
+});
+
+describe('caps whose longer window allows less than a shorter one', () => {
+	it('says the smaller cap binds, for each such pair, and nothing when every cap is at least the one before it', () => {
+		expect(bindingNote([cap('daily', 5_000), cap('weekly', 1_000)])).toBe('The weekly cap (1,000) is below the daily cap: at most 1,000 a week.');
+		expect(bindingNote([cap('monthly', 3_000), cap('daily', 5_000), cap('weekly', 20_000)])).toBe('The monthly cap (3,000) is below the daily cap: at most 3,000 a month.');
+		expect(bindingNote([cap('daily', 5_000), cap('weekly', 5_000), cap('monthly', 100_000)])).toBeNull();
+		expect(bindingNote([])).toBeNull();
+	});
+});
+
 describe('the caps form', () => {
 	/** A server that takes every cap, or refuses one period's with `refuse`. */
 	function server(refuse?: { period: CapPeriod; said: string }) {
@@ -82,6 +107,16 @@ describe('the caps form', () => {
 		// Saved again as it is: nothing is sent.
 		expect(await f.submit()).toBe(true);
 		expect(s.calls).toHaveLength(2);
+	});
+
+	it('takes a weekly cap below the daily one, and says after saving that the weekly one binds', async () => {
+		const s = server();
+		const row = new TeamPlaces().row('leo');
+		const f = new CapsForm([{ ...cap('daily', 5_000), memberUserId: 'leo' }], s.save, row, 'Leo');
+		f.texts.weekly = '1000';
+		expect(await f.submit()).toBe(true);
+		expect(s.calls).toEqual([['weekly', 1_000]]);
+		expect(row.message).toEqual({ kind: 'ok', text: 'Caps saved for Leo: 5,000 tokens a day · 1,000 a week. The weekly cap (1,000) is below the daily cap: at most 1,000 a week.' });
 	});
 
 	it('reads every field before sending: each slip under its own field, nothing sent', async () => {

@@ -5,7 +5,7 @@
 import { readTokenAmount } from '$lib/client/amount';
 import { Said } from '$lib/client/said.svelte';
 import { errorMessage } from '$lib/client/errors';
-import { tokens } from '$lib/client/format';
+import { dateTime, tokens } from '$lib/client/format';
 import { MAX_TOKENS } from '$lib/token-range';
 import type { Outputs } from '$lib/client/api-types';
 
@@ -19,7 +19,7 @@ export type CapFigure = Pick<Cap, 'period' | 'limitTokens' | 'siteDefault'>;
 
 export const PERIODS: readonly CapPeriod[] = ['daily', 'weekly', 'monthly'];
 /** A window's name as a label starts: "Daily", "Weekly", "Monthly". */
-export const windowName = (p: CapPeriod) => p[0]!.toUpperCase() + p.slice(1);
+export const windowName = (p: string) => p[0]!.toUpperCase() + p.slice(1);
 const PER: Record<CapPeriod, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month' };
 export const ROLE_NAME: Record<TeamRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 
@@ -73,6 +73,35 @@ export function capsWords(caps: readonly CapFigure[]): string {
 	return sorted
 		.map((c, i) => `${tokens(c.limitTokens)}${i === 0 ? ' tokens' : ''} ${PER[c.period]}${c.limitTokens === 0 ? ' (nothing of the pool)' : ''}${c.siteDefault ? " (the site's default)" : ''}`)
 		.join(' · ');
+}
+
+type CapNow = NonNullable<Member['capNow']>;
+const NOW: Record<CapNow['period'], string> = { daily: 'today', weekly: 'this week', monthly: 'this month', never: 'in all' };
+
+/**
+ * A member's row's words of the cap that binds them now (the server's `capNow`: the tightest, the
+ * dashboard's rule): "Weekly cap: 400 of 1,000 left this week", the pool's own "Team's daily cap: …";
+ * used up, when it lets them spend again, in the reader's zone: "Weekly cap reached · resets Dec 7,
+ * 2026, 00:00".
+ */
+export function capNowWords(cap: CapNow): string {
+	const name = `${cap.limitOf === 'team' ? "Team's " + cap.period : windowName(cap.period)} cap`;
+	if (cap.left > 0) return `${name}: ${tokens(cap.left)} of ${tokens(cap.limit)} left ${NOW[cap.period]}`;
+	return `${name} reached${cap.resetsAt ? ` · resets ${dateTime(cap.resetsAt)}` : ''}`;
+}
+
+/**
+ * What saved caps come to when a longer window's cap is below a shorter one's: "The weekly cap (1,000)
+ * is below the daily cap: at most 1,000 a week." (each such pair; the smaller binds, a valid choice,
+ * said so it is not a surprise); null when each cap is at least the one of the window before.
+ */
+export function bindingNote(caps: readonly CapFigure[]): string | null {
+	const sorted = PERIODS.flatMap((p) => caps.filter((c) => c.period === p));
+	const notes = sorted.flatMap((c, i) => {
+		const shorter = sorted.slice(0, i).find((s) => s.limitTokens > c.limitTokens);
+		return shorter ? [`The ${c.period} cap (${tokens(c.limitTokens)}) is below the ${shorter.period} cap: at most ${tokens(c.limitTokens)} ${PER[c.period]}.`] : [];
+	});
+	return notes.length ? notes.join(' ') : null;
 }
 
 /**
@@ -168,7 +197,7 @@ export class CapsForm {
 					return false;
 				}
 			}
-			this.said.message = { kind: 'ok', text: `Caps saved for ${this.who}: ${capsWords(this.inForce)}.` };
+			this.said.message = { kind: 'ok', text: [`Caps saved for ${this.who}: ${capsWords(this.inForce)}.`, bindingNote(this.inForce)].filter(Boolean).join(' ') };
 			return true;
 		} finally {
 			this.busy = false;
