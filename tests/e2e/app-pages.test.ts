@@ -320,21 +320,27 @@ describe('a signed-out visitor', () => {
 		return { fresh, tab, logged };
 	}
 
-	it('of any signed-in page is sent to sign in, where it was kept for after, with no error in the console', async () => {
-		const pages = signedInPages();
+	// One test a page: each its own time budget (over 20 pages in one test outran it on a slow machine).
+	const pages = signedInPages();
+	it('finds every signed-in page to try', () => {
 		expect(pages).toContain('/dashboard');
 		expect(pages.length).toBeGreaterThan(20);
-		for (const path of [...pages, '/usage?feature=chat']) {
-			const { fresh, tab, logged } = await visit(path);
-			await tab.waitForURL((url) => url.pathname === '/signin', { timeout: 10_000 });
-			expect(new URL(tab.url()).searchParams.get('next'), path).toBe(path);
-			await tab.getByRole('heading', { name: 'Sign in' }).waitFor();
-			await tab.waitForLoadState('networkidle');
-			if (path === '/dashboard') await screen(tab, 'signed-out-dashboard');
-			expect(logged, path).toEqual([]);
-			await fresh.close();
-		}
 	});
+	for (const path of [...pages, '/usage?feature=chat']) {
+		it(`of ${path} is sent to sign in, where it was kept for after, with no error in the console`, async () => {
+			const { fresh, tab, logged } = await visit(path);
+			try {
+				await tab.waitForURL((url) => url.pathname === '/signin', { timeout: 10_000 });
+				expect(new URL(tab.url()).searchParams.get('next'), path).toBe(path);
+				await tab.getByRole('heading', { name: 'Sign in' }).waitFor();
+				await tab.waitForLoadState('networkidle');
+				if (path === '/dashboard') await screen(tab, 'signed-out-dashboard');
+				expect(logged, path).toEqual([]);
+			} finally {
+				await fresh.close();
+			}
+		});
+	}
 
 	it('of the public pages sees them with no error in the console', async () => {
 		for (const path of ['/', '/developers', '/signin', '/signup', '/forgot', '/reset/abcdefghijklmnopqrstuvwxyz234567', '/invite/abcdefghijklmnopqrstuvwxyz234567']) {
