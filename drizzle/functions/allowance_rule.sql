@@ -31,3 +31,14 @@ END $$;
 CREATE OR REPLACE FUNCTION quota_module_off(p_rule allowance_rules, p_kind text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT coalesce(p_rule.limit_tokens = 0, false) OR (p_rule.id IS NULL AND p_kind = 'guest')
 $$;
+
+-- What an account used of a module's free allowance in the window that starts at p_start, whichever
+-- rule it was used under: each rule keeps its own window, and every window of the module's rules
+-- with p_rule's period and that start counts. So a change of which rule applies mid-window (a role
+-- change, a new role, team or member rule) keeps what was used, and only a new window starts from 0.
+-- 0 when nothing was used. SQL: inlined where it is read.
+CREATE OR REPLACE FUNCTION quota_allowance_used(p_account uuid, p_rule allowance_rules, p_start timestamptz)
+RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT coalesce(sum(w.used), 0)::bigint FROM allowance_windows w JOIN allowance_rules r ON r.id = w.rule_id
+   WHERE w.account_id = p_account AND w.window_start = p_start AND r.module = p_rule.module AND r.period = p_rule.period
+$$;

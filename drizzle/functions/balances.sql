@@ -39,7 +39,6 @@ BEGIN
   IF v_rule.id IS NULL THEN RETURN v_lots; END IF;
   IF v_rule.limit_tokens IS NULL THEN RETURN NULL; END IF;
   SELECT * INTO s FROM site_settings WHERE id = 1;
-  SELECT used INTO v_used FROM allowance_windows WHERE account_id = p_account AND rule_id = v_rule.id
-     AND window_start = quota_window_start(v_rule.period, s.time_zone, s.week_start, p_now);
-  RETURN greatest(v_rule.limit_tokens - coalesce(v_used, 0), 0) + v_lots;
+  v_used := quota_allowance_used(p_account, v_rule, quota_window_start(v_rule.period, s.time_zone, s.week_start, p_now));
+  RETURN greatest(v_rule.limit_tokens - v_used, 0) + v_lots;
 END $$;

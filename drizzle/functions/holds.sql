@@ -35,8 +35,10 @@ BEGIN
       INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
         VALUES (v_op, h.account_id, v_entry.lot_id, 'release', v_give, v_after, p_now);
     ELSE
-      UPDATE allowance_windows SET used = used - v_give WHERE id = v_entry.window_id
-        RETURNING CASE WHEN limit_tokens IS NULL THEN NULL ELSE limit_tokens - used END INTO v_after;
+      UPDATE allowance_windows SET used = used - v_give WHERE id = v_entry.window_id;
+      -- What the window's limit leaves after it, of the module's use in that window under every rule.
+      SELECT CASE WHEN w.limit_tokens IS NULL THEN NULL ELSE greatest(w.limit_tokens - quota_allowance_used(w.account_id, r, w.window_start), 0) END
+        INTO v_after FROM allowance_windows w JOIN allowance_rules r ON r.id = w.rule_id WHERE w.id = v_entry.window_id;
       INSERT INTO entries (operation_id, account_id, window_id, kind, amount, balance_after, created_at)
         VALUES (v_op, h.account_id, v_entry.window_id, 'release', v_give, v_after, p_now);
     END IF;

@@ -48,9 +48,13 @@ BEGIN
     ON CONFLICT DO NOTHING;
   IF NOT FOUND THEN RETURN; END IF;
   PERFORM 1 FROM accounts WHERE id = p_account FOR UPDATE;
-  -- The window(s) of the period: one, or more when the period's boundaries moved inside it.
-  SELECT coalesce(sum(w.used), 0), max(w.limit_tokens) INTO v_used, v_limit FROM allowance_windows w
-   WHERE w.account_id = p_account AND w.rule_id = p_rule.id AND w.window_start >= p_start AND w.window_start < p_end;
+  -- The window(s) of the period: one, or more when the period's boundaries moved inside it, of every
+  -- rule of the module with this period (what was used under a rule that applied earlier in the period
+  -- counts, as quota_allowance_used counts it); the limit is this rule's.
+  SELECT max(w.limit_tokens) FILTER (WHERE w.rule_id = p_rule.id), coalesce(sum(w.used), 0) INTO v_limit, v_used
+    FROM allowance_windows w JOIN allowance_rules r ON r.id = w.rule_id
+   WHERE w.account_id = p_account AND r.module = p_rule.module AND r.period = p_rule.period
+     AND w.window_start >= p_start AND w.window_start < p_end;
   v_limit := coalesce(v_limit, p_rule.limit_tokens);
   v_unused := greatest(coalesce(v_limit, 0) - v_used, 0);
   SELECT coalesce(sum(l.remaining), 0) INTO v_held FROM allowance_rollovers r JOIN lots l ON l.id = r.lot_id

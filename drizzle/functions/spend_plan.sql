@@ -43,9 +43,7 @@ BEGIN
   IF code IS NULL AND rule.id IS NOT NULL THEN
     allowance_start := quota_window_start(rule.period, s.time_zone, s.week_start, p_now);
     allowance_end := quota_window_end(rule.period, s.time_zone, s.week_start, p_now);
-    SELECT w.used INTO allowance_used FROM allowance_windows w
-      WHERE w.account_id = p_account AND w.rule_id = rule.id AND w.window_start = allowance_start;
-    allowance_used := coalesce(allowance_used, 0);
+    allowance_used := quota_allowance_used(p_account, rule, allowance_start);
     allowance_left := CASE WHEN rule.limit_tokens IS NULL THEN NULL
                            ELSE greatest(rule.limit_tokens - allowance_used, 0) END;
   END IF;

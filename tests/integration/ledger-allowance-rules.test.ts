@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, makeTeam, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { check, consume, newcomerAllowances, setAllowanceRule } from '../../src/lib/server/ledger';
+import { allowanceStatus, check, consume, hold, newcomerAllowances, release, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { setSiteRole } from '../../src/lib/server/accounts';
 
 let db: Db;
 beforeAll(async () => {
@@ -83,5 +84,43 @@ describe(`allowance rule precedence on ${backend}`, () => {
 		expect(promised.map(({ module, tokens, period }) => ({ module, tokens, period }))).toEqual(given);
 		expect(promised.map((a) => a.module)).toEqual(['bots', 'chat']); // product is disabled for them: not promised
 		expect(promised[0]).toMatchObject({ name: 'AI Bots', tokens: 70, period: 'weekly' });
+	});
+	it('a change of which rule applies keeps what was used in the window: a new role rule, a role change, a member rule', async () => {
+		const x = db.orm;
+		await upsertModule(x, { key: 'write', name: 'Writer', limitMessage: 'Writing limit reached.', onExhausted: 'message' });
+		await upsertFeature(x, { key: 'rewrite', name: 'Rewrite', module: 'write', unit: 'word', tokensPerUnit: 1 });
+		await setAllowanceRule(x, { module: 'write', audience: 'user', limitTokens: 100, period: 'daily' });
+		const painter = await makeUser(db, 'painter');
+		const write = (words: number) =>
+			consume(x, { accountId: painter.accountId, feature: 'rewrite', units: words, actor: {}, idempotency: { scope: 'rules', key: `k-${++k}` } });
+		const window = async () => {
+			const answer = (await check(x, { accountId: painter.accountId, feature: 'rewrite', units: 1 })).allowance;
+			const status = (await allowanceStatus(x, painter.accountId)).find((a) => a.module === 'write');
+			expect(status).toMatchObject({ used: answer!.used, limit: answer!.limit });
+			return { used: answer!.used, limit: answer!.limit };
+		};
+
+		await write(30); // under the all-users rule: 30 of 100
+		// The site gives painters their own, larger limit mid-day: the 30 already used still count.
+		await setAllowanceRule(x, { module: 'write', audience: 'role', role: 'painter', limitTokens: 80, period: 'daily' });
+		expect(await window()).toEqual({ used: 30, limit: 80 });
+		const held = await hold(x, { accountId: painter.accountId, feature: 'rewrite', maxTokens: 20, ttlSeconds: 600, actor: {}, idempotency: { scope: 'rules', key: `k-${++k}` } });
+		expect(await window()).toEqual({ used: 50, limit: 80 });
+
+		// Moved to a role without a rule of its own, back to the all-users 100: what both rules' windows used.
+		await setSiteRole(db, { via: 'quota' }, painter.userId, 'subscriber');
+		expect(await window()).toEqual({ used: 50, limit: 100 });
+		const released = await release(x, held.holdId, { scope: 'rules', key: `k-${++k}` });
+		expect(released.remaining).toBe(70);
+		expect(await window()).toEqual({ used: 30, limit: 100 });
+		expect((await write(70)).paidBy).toEqual([expect.objectContaining({ type: 'allowance', tokens: 70 })]);
+		expect(await outcome(write(1))).toBe('allowance_exhausted');
+
+		// A rule for this one user, lower than what they used today: nothing more today, and no more than used shown left.
+		await setAllowanceRule(x, { module: 'write', audience: 'member', userId: painter.userId, limitTokens: 60, period: 'daily' });
+		expect(await window()).toEqual({ used: 100, limit: 60 });
+		expect(await check(x, { accountId: painter.accountId, feature: 'rewrite', units: 1 })).toMatchObject({ allowed: false, code: 'allowance_exhausted', remainingAfter: 0 });
+		expect(await outcome(write(1))).toBe('allowance_exhausted');
+		await expectInvariants(db);
 	});
 });

@@ -157,6 +157,16 @@ describe(`allowance rollover on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('what was used under a rule that applied earlier in the period counts: a role rule set mid-week rolls over its limit less the week\'s use', async () => {
+		const m = await ruleModule(100, 'weekly', { capTokens: 500, capPercent: null, expiresAfterPeriods: null }, '2026-06-01T00:00:00Z');
+		const patron = await makeUser(db, 'patron');
+		await use(patron.accountId, m.feature, 30, '2026-06-09T10:00:00Z'); // week of Mon 8 June, under the all-users 100
+		await setAllowanceRule(db.orm, { module: m.module, audience: 'role', role: 'patron', limitTokens: 80, period: 'weekly' });
+		await rollOver(db, { now: new Date('2026-06-15T00:00:00Z') });
+		expect((await rolloverLots(patron.accountId, m)).map((l) => l.amount)).toEqual([50]); // 80 less the 30 used
+		await expectInvariants(db);
+	});
+
 	it('the setting is checked, and switching it off stops rollovers', async () => {
 		const m = await ruleModule(100, 'daily', { capTokens: 10, capPercent: null, expiresAfterPeriods: null }, '2026-06-01T00:00:00Z');
 		const refused = async (s: RolloverSetting) => {

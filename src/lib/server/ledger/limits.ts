@@ -144,8 +144,8 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 	} else {
 		await set('user', members);
 		for (const r of memberRules.filter((r) => r.audience === 'role' && !(r.role! in roleLimits))) await set('role', members, r.role);
-		// A role given the "any other role" limit needs no rule of its own, and must not get one: a new
-		// rule opens new windows, so its users would start the period again with nothing used.
+		// A role given the "any other role" limit needs no rule of its own: one would pin that role to
+		// today's figure when the "any other role" limit later changes.
 		const ruled = new Set(memberRules.flatMap((r) => (r.audience === 'role' ? [r.role!] : [])));
 		for (const [role, v] of Object.entries(roleLimits)) if (ruled.has(role) || v !== members) await set('role', v, role);
 	}

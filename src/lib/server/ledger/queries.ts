@@ -302,15 +302,13 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		select a.id as account_id, m.key as module, m.name,
 		       case when r.id is null then quota_guest_off_message(m.name) else m.limit_message end as message,
 		       case when r.id is null then 0 else r.limit_tokens end as limit_tokens, coalesce(r.period, 'never') as period,
-		       coalesce(w.used, 0)::int8 as used,
+		       case when r.id is null then 0 else quota_allowance_used(a.id, r, quota_window_start(r.period, s.time_zone, s.week_start, now())) end as used,
 		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at
 		  from unnest(${uuidArray(accountIds)}) as a(id)
 		  join accounts acc on acc.id = a.id
 		  cross join modules m
 		  cross join site_settings s
 		  cross join lateral quota_allowance_rule(a.id, m.key) r
-		  left join allowance_windows w on w.account_id = a.id and w.rule_id = r.id
-		       and w.window_start = quota_window_start(r.period, s.time_zone, s.week_start, now())
 		 where s.id = 1 and (r.id is not null or acc.kind = 'guest')
 		 order by a.id, m.key`, (rows) => {
 		const byAccount = new Map<string, AllowanceStatus[]>();

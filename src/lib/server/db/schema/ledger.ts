@@ -133,6 +133,7 @@ export const allowanceWindows = pgTable(
 	},
 	(t) => [
 		uniqueIndex('allowance_windows_key_idx').on(t.accountId, t.ruleId, t.windowStart),
+		index('allowance_windows_account_start_idx').on(t.accountId, t.windowStart),
 		check('allowance_windows_used_check', sql`${t.used} >= 0 and (${t.limitTokens} is null or ${t.used} <= ${t.limitTokens})`)
 	]
 );
