@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
-import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, screen, shiftWhileLoading, startScripts } from './app';
+import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, startScripts } from './app';
 import { expectSound, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
 import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
@@ -27,8 +27,14 @@ for (const size of sizes) {
 	describe(`the admin console on a ${size.name}`, () => {
 		let context: BrowserContext;
 		let page: Page;
+		// The user whose balance the admin sets: one of the test's own, so no other test's figures move.
+		let tess: { name: string; email: string };
 		beforeAll(async () => {
 			({ context, page } = await openAs(admin.email, size));
+			const name = `Tess ${size.name === 'phone' ? 'Phone' : 'Desk'}`;
+			const own = await ownUser(browser, name, 5_000);
+			await own.context.close();
+			tess = { name, email: own.email };
 		});
 		afterAll(async () => context?.close());
 
@@ -221,12 +227,12 @@ for (const size of sizes) {
 
 		it('finds a user by e-mail, sets their balance with a reason once despite a double press, and sees it in the audit log', async () => {
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill(leo.email);
-			await page.getByText(`1 account matching “${leo.email}”`).waitFor();
-			const row = page.getByRole('row').filter({ hasText: leo.name });
+			await page.getByLabel('Search').fill(tess.email);
+			await page.getByText(`1 account matching “${tess.email}”`).waitFor();
+			const row = page.getByRole('row').filter({ hasText: tess.name });
 			await row.waitFor();
 			await expect(page.getByRole('row').filter({ hasText: '@' }).count()).resolves.toBe(1);
-			await row.getByRole('button', { name: new RegExp(`^Balance of ${leo.name}`) }).click();
+			await row.getByRole('button', { name: new RegExp(`^Balance of ${tess.name}`) }).click();
 			const amount = page.getByLabel(/^General balance/);
 			const general = Number((await amount.inputValue()).replace(/\D/g, ''));
 			// The editor says what it changes and from what figure; the balance's box lines up with its label.
@@ -292,9 +298,9 @@ for (const size of sizes) {
 		});
 
 		it('sets a user’s general balance from their page and stays there, with the new figures and what changed', async () => {
-			await page.goto(`/admin/users?search=${encodeURIComponent(leo.email)}`);
-			await page.getByRole('link', { name: leo.name }).click();
-			await page.getByRole('heading', { level: 1, name: leo.name }).waitFor();
+			await page.goto(`/admin/users?search=${encodeURIComponent(tess.email)}`);
+			await page.getByRole('link', { name: tess.name }).click();
+			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
 			const here = page.url();
 			const card = page.getByRole('region', { name: 'Account', exact: true });
 			const figure = (label: string) => card.locator('dl > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
@@ -302,12 +308,12 @@ for (const size of sizes) {
 			await card.getByRole('button', { name: 'Set the general balance' }).click();
 			const add = size.name === 'phone' ? 321 : 654;
 			await card.getByLabel(/^General balance/).fill(`+${add}`);
-			await card.getByLabel(/^Reason/).fill(`E2E from ${leo.name}'s page on a ${size.name}`);
+			await card.getByLabel(/^Reason/).fill(`E2E from ${tess.name}'s page on a ${size.name}`);
 			await screen(page, `admin-user-balance-editing-${size.name}`);
 			await expectSound(page);
 			await card.getByRole('button', { name: 'Save' }).click();
 			const after = (general + add).toLocaleString('en-US');
-			await card.getByRole('status').getByText(`${leo.name}: general balance ${general.toLocaleString('en-US')} → ${after} (+${add.toLocaleString('en-US')}). Recorded in the audit log.`).waitFor();
+			await card.getByRole('status').getByText(`${tess.name}: general balance ${general.toLocaleString('en-US')} → ${after} (+${add.toLocaleString('en-US')}). Recorded in the audit log.`).waitFor();
 			// Still on this user's page, its figures read again: the card shows the new general balance.
 			expect(page.url()).toBe(here);
 			await expect(figure('General balance').innerText()).resolves.toBe(after);
@@ -361,10 +367,10 @@ for (const size of sizes) {
 
 		onPhone(size, 'opens a user’s detail, grants a bonus with a note, and shows the lot and its audit entry', async () => {
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill(leo.email);
-			await page.getByText(`1 account matching “${leo.email}”`).waitFor();
-			await page.getByRole('link', { name: leo.name }).click();
-			await page.getByRole('heading', { level: 1, name: leo.name }).waitFor();
+			await page.getByLabel('Search').fill(tess.email);
+			await page.getByText(`1 account matching “${tess.email}”`).waitFor();
+			await page.getByRole('link', { name: tess.name }).click();
+			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
 			// Every figure the card shows is said what it is, in the dashboard's words.
 			const meaning = page.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus .* General balance: the part of the balance usable on any model/);
 			await meaning.scrollIntoViewIfNeeded();
