@@ -78,13 +78,15 @@ describe('the Team page tells a member their caps', () => {
 		await context.close();
 	});
 
-	it('the owner reads the pool’s daily cap once, with what it leaves today, and its bar of today’s use under that line, not under the pool’s tokens', async () => {
+	it('the owner reads the pool’s daily cap once, with what it leaves today, and its bar of what is left (as every bar of the app) under that line, not under the pool’s tokens', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/team');
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
 		const line = pool.getByText(/^Team pool daily cap: 20,000 tokens · ([\d,]+) left today$/);
 		const left = Number((await line.textContent())!.match(/· ([\d,]+) left/)![1]!.replace(/,/g, ''));
-		const bar = pool.getByRole('meter', { name: `Team pool daily cap: ${(20_000 - left).toLocaleString('en-US')} of 20,000 used` });
+		// The bar is what is left, as the dashboard's bars are: full when nothing was used, empty when the cap is reached.
+		const bar = pool.getByRole('meter', { name: `Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` });
+		await expect(bar.getAttribute('aria-valuenow')).resolves.toBe(String(left));
 		// The bar follows its line; the pool's figure is above both.
 		const [figure, said, drawn] = await boxesTogether(pool.getByText(/tokens available$/), line, bar);
 		expect(figure!.y).toBeLessThan(said!.y);
@@ -161,7 +163,9 @@ describe('the Team page tells a member their caps', () => {
 			// His row shows the cap that binds now, used up, in words, not today's use against the daily cap.
 			const reached = leoCard.getByText(/^Weekly cap reached · resets .+\d\d:\d\d$/);
 			await reached.waitFor();
-			await expect(leoCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('100 %');
+			// Its bar is what is left of it, as on the dashboard: nothing, an empty red bar.
+			await expect(leoCard.getByRole('meter').getAttribute('aria-valuenow')).resolves.toBe('0');
+			await expect(leoCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('0 %');
 			await bothSizes(ownerPage, 'team-owner-weekly-cap-reached');
 
 			await page.reload();
@@ -248,8 +252,11 @@ describe('the Team page tells a member their caps', () => {
 			await mayaCard.getByRole('textbox', { name: `Daily cap for ${maya.name} (tokens)` }).fill(typed!);
 			await mayaCard.getByRole('button', { name: 'Save caps' }).click();
 			await mayaCard.getByText(shown!).waitFor();
-			// A limit of 0 is reached before any use: its bar is full, not an empty one that reads as room left.
-			if (typed === '0') await expect(mayaCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('100 %');
+			// A limit of 0 is reached before any use: nothing is left of it, an empty bar in the warning's red, as on the dashboard.
+			if (typed === '0') {
+				await expect(mayaCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('0 %');
+				await expect(mayaCard.getByRole('meter').getAttribute('class')).resolves.toMatch(/\bempty\b/);
+			}
 			await quiet();
 			expect(await redrawn()).toEqual([]);
 		}
