@@ -94,7 +94,14 @@ describe('the Team page tells a member their caps', () => {
 		expect(said!.y).toBeLessThan(drawn!.y);
 		// The same cap is not said again as "The team's daily cap: … left today".
 		await expect(pool.getByText(/^The team's daily cap/).count()).resolves.toBe(0);
-		await screenshot(page, 'team-owner-pool');
+		// Maya has no cap of her own: the one that binds her is the pool's, and her row says so in the pool card's name,
+		// with its bar of what it leaves; Leo's row names his own daily cap, the tighter one.
+		const rows = page.getByRole('region', { name: 'Members' }).getByRole('listitem');
+		const mayaRow = rows.filter({ hasText: maya.name });
+		await mayaRow.getByText(`Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today`, { exact: true }).waitFor();
+		await mayaRow.getByRole('meter', { name: `${maya.name}: Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` }).waitFor();
+		await rows.filter({ hasText: leo.name }).getByText(/^Daily cap: [\d,]+ of 5,000 left today$/).waitFor();
+		await bothSizes(page, 'team-owner-pool');
 		await context.close();
 	});
 
