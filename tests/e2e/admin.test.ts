@@ -340,6 +340,13 @@ for (const size of sizes) {
 			await row('Acme Studio').getByText('general pool only', { exact: true }).waitFor();
 			await row(admin.name).getByText('no tokens in lots', { exact: true }).waitFor();
 			await expect(page.getByText('all general').count()).resolves.toBe(0);
+			// The figures in full are a link away: the dashboard's one paragraph, in view.
+			await page.getByText('What the figures mean').click();
+			await page.getByRole('link', { name: 'The figures in full' }).click();
+			const full = page.locator('#balance-figures');
+			await full.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus /).waitFor();
+			await expect(full.evaluate((e) => e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().bottom <= window.innerHeight)).resolves.toBe(true);
+			await screen(page, `admin-figures-in-full-${size.name}`);
 		});
 
 		onPhone(size, 'sorts the whole list by balance, highest first, and says as of when that order is', async () => {
@@ -348,6 +355,11 @@ for (const size of sizes) {
 			// The date column says what it is: the account's last use of tokens, not a sign-in (folded, so the list starts on the first screen).
 			await page.getByText('What the figures mean').click();
 			await page.getByText(/^Last use: the last day this account's tokens were spent/).waitFor();
+			// The balance in one line, the balance buttons' description; the dashboard says it in full, a link away.
+			const brief = page.locator('#balance-meaning');
+			await expect(brief.innerText()).resolves.toMatch(/^Balance: tokens in lots, less what running jobs hold\. Available: the balance plus free allowances left\. General balance: .* The figures in full$/);
+			await expect(brief.getByRole('link', { name: 'The figures in full' }).getAttribute('href')).resolves.toBe('/dashboard#balance-figures');
+			await expect(page.getByText(/the tokens in the account's lots/).count()).resolves.toBe(0);
 			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last use');
 			// Under it, when the person last used the app: the admin browsing now, though she spent no tokens.
 			await page.getByRole('row').filter({ hasText: 'admin@quota.test' }).getByText(/^in the app [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
@@ -371,9 +383,11 @@ for (const size of sizes) {
 			await page.getByText(`1 account matching “${tess.email}”`).waitFor();
 			await page.getByRole('link', { name: tess.name }).click();
 			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
-			// Every figure the card shows is said what it is, in the dashboard's words.
-			const meaning = page.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus .* General balance: the part of the balance usable on any model/);
+			// Every figure the card shows is said what it is in one line, as the users list says it; in full once, on the dashboard, a link away.
+			const meaning = page.getByText(/^Balance: tokens in lots, less what running jobs hold\. Available: the balance plus free allowances left\. General balance: the part of the balance usable on any model/);
 			await meaning.scrollIntoViewIfNeeded();
+			await expect(meaning.getByRole('link', { name: 'The figures in full' }).getAttribute('href')).resolves.toBe('/dashboard#balance-figures');
+			await expect(page.getByText(/the tokens in the account's lots/).count()).resolves.toBe(0);
 			await screen(page, `admin-user-figures-${size.name}`);
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
 			const form = page.getByRole('form', { name: 'Grant a bonus' });

@@ -65,7 +65,8 @@ describe('signed-in pages on a phone', () => {
 		await expect(page.getByText(/At this pace your tokens (last about \d+ (days|hours?)|run out within the hour)\.|No use in the last|Your free allowances renew/).isVisible()).resolves.toBe(true);
 		await expect(page.getByText(/resets in \d/).first().isVisible()).resolves.toBe(true);
 		// What the two first figures mean, each said once: Available builds on the Balance.
-		const meaning = await page.locator('p.meaning').innerText();
+		// Said in full here only: the console's pages give a line and link here.
+		const meaning = await page.locator('p.meaning#balance-figures').innerText();
 		expect(meaning).toMatch(/^Balance: the tokens in the account's lots \(bought, granted, bonuses\).*Available: the balance plus what remains of this period's free allowances \(one with no limit adds nothing\)\.$/);
 		expect(meaning.match(/lots/g)).toHaveLength(1);
 	});

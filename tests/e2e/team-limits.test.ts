@@ -6,6 +6,7 @@ import { bothSizes, demoDataDir, launch, phone, screenshot } from './browser';
 import { axe, boxesTogether, expectNoteBeside, leo, maya, sessionCookies, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
 import { linkIn, readMailDir } from '../helpers/mail';
+import { counted } from '../../src/lib/counted';
 
 // Issue 13.4: a team member's Team page shows the daily cap the owner set for them (Leo: 5,000)
 // and the team pool's own cap (Acme Studio: 20,000 a day); it never says "no cap" for a cap
@@ -78,20 +79,29 @@ describe('the Team page tells a member their caps', () => {
 		await context.close();
 	});
 
-	it('the owner reads the pool’s daily cap once, with what it leaves today, and its bar of today’s use under that line, not under the pool’s tokens', async () => {
+	it('the owner reads the pool’s daily cap once, with what it leaves today, and its bar of what is left (as every bar of the app) under that line, not under the pool’s tokens', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/team');
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
 		const line = pool.getByText(/^Team pool daily cap: 20,000 tokens · ([\d,]+) left today$/);
 		const left = Number((await line.textContent())!.match(/· ([\d,]+) left/)![1]!.replace(/,/g, ''));
-		const bar = pool.getByRole('meter', { name: `Team pool daily cap: ${(20_000 - left).toLocaleString('en-US')} of 20,000 used` });
+		// The bar is what is left, as the dashboard's bars are: full when nothing was used, empty when the cap is reached.
+		const bar = pool.getByRole('meter', { name: `Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` });
+		await expect(bar.getAttribute('aria-valuenow')).resolves.toBe(String(left));
 		// The bar follows its line; the pool's figure is above both.
 		const [figure, said, drawn] = await boxesTogether(pool.getByText(/tokens available$/), line, bar);
 		expect(figure!.y).toBeLessThan(said!.y);
 		expect(said!.y).toBeLessThan(drawn!.y);
 		// The same cap is not said again as "The team's daily cap: … left today".
 		await expect(pool.getByText(/^The team's daily cap/).count()).resolves.toBe(0);
-		await screenshot(page, 'team-owner-pool');
+		// Maya has no cap of her own: the one that binds her is the pool's, and her row says so in the pool card's name,
+		// with its bar of what it leaves; Leo's row names his own daily cap, the tighter one.
+		const rows = page.getByRole('region', { name: 'Members' }).getByRole('listitem');
+		const mayaRow = rows.filter({ hasText: maya.name });
+		await mayaRow.getByText(`Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today`, { exact: true }).waitFor();
+		await mayaRow.getByRole('meter', { name: `${maya.name}: Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` }).waitFor();
+		await rows.filter({ hasText: leo.name }).getByText(/^Daily cap: [\d,]+ of 5,000 left today$/).waitFor();
+		await bothSizes(page, 'team-owner-pool');
 		await context.close();
 	});
 
@@ -159,23 +169,28 @@ describe('the Team page tells a member their caps', () => {
 			// Taken, as a valid choice, and said to be the one that binds.
 			await leoCard.getByText(`Caps saved for ${leo.name}: 5,000 tokens a day · ${shown} a week. The weekly cap (${shown}) is below the daily cap: at most ${shown} a week.`).waitFor();
 			// His row shows the cap that binds now, used up, in words, not today's use against the daily cap.
-			const reached = leoCard.getByText(/^Weekly cap reached · resets .+\d\d:\d\d$/);
+			// When it resets, as a dashboard says it: in the reader's zone (Settings', else the site's), the zone named.
+			const reached = leoCard.getByText(/^Weekly cap reached · resets .+\d\d:\d\d, (UTC|.+ · UTC[+−]\d\d:\d\d)$/);
 			await reached.waitFor();
-			await expect(leoCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('100 %');
+			// Its bar is what is left of it, as on the dashboard: nothing, an empty red bar.
+			await expect(leoCard.getByRole('meter').getAttribute('aria-valuenow')).resolves.toBe('0');
+			await expect(leoCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('0 %');
 			await bothSizes(ownerPage, 'team-owner-weekly-cap-reached');
 
 			await page.reload();
 			await waitForFresh(page);
 			const own = page.getByRole('region', { name: 'Members' }).getByRole('listitem').filter({ hasText: leo.name });
-			await own.getByText(/^Weekly cap reached · resets /).waitFor();
+			const resets = (await own.getByText(/^Weekly cap reached · resets /).textContent())!.replace('Weekly cap reached · resets ', '');
 			const pool = page.getByRole('region', { name: 'Acme Studio pool' });
-			await pool.getByText(new RegExp(`^Your weekly cap of ${shown} tokens? in this team is used up: you cannot spend from this pool until .+\\.$`)).waitFor();
+			const usedUp = `Your weekly cap of ${counted(weekly, 'token', (n) => n.toLocaleString('en-US'))} in this team is used up: you cannot spend from this pool until ${resets}.`;
+			await pool.getByText(usedUp, { exact: true }).waitFor();
 			await bothSizes(page, 'team-member-weekly-cap-reached');
 
+			// His dashboard says the same reset in the same words: one rule, one formatter.
 			await page.goto('/dashboard');
 			await waitForFresh(page);
 			await page.getByRole('radio', { name: /Acme Studio/ }).click();
-			const line = page.getByText(new RegExp(`^Your weekly cap of ${shown} tokens? in this team is used up: you cannot spend from this pool until .+\\.$`));
+			const line = page.getByText(usedUp, { exact: true });
 			await line.waitFor();
 			// A warning, as the alerts are: the line in the empty colour, its empty bar still red.
 			const [color, bar] = await Promise.all([line.evaluate((e) => getComputedStyle(e).color), page.getByRole('meter', { name: /weekly cap/ }).evaluate((e) => getComputedStyle(e).backgroundColor)]);
@@ -248,8 +263,11 @@ describe('the Team page tells a member their caps', () => {
 			await mayaCard.getByRole('textbox', { name: `Daily cap for ${maya.name} (tokens)` }).fill(typed!);
 			await mayaCard.getByRole('button', { name: 'Save caps' }).click();
 			await mayaCard.getByText(shown!).waitFor();
-			// A limit of 0 is reached before any use: its bar is full, not an empty one that reads as room left.
-			if (typed === '0') await expect(mayaCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('100 %');
+			// A limit of 0 is reached before any use: nothing is left of it, an empty bar in the warning's red, as on the dashboard.
+			if (typed === '0') {
+				await expect(mayaCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('0 %');
+				await expect(mayaCard.getByRole('meter').getAttribute('class')).resolves.toMatch(/\bempty\b/);
+			}
 			await quiet();
 			expect(await redrawn()).toEqual([]);
 		}

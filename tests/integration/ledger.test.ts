@@ -9,6 +9,7 @@ import {
 } from '../../src/lib/server/ledger';
 import { openPostgres } from '../../src/lib/server/db/client';
 import { readOne } from '../../src/lib/server/db/reads';
+import { localeFormatter } from '../../src/lib/refusal-message';
 import { DomainError } from '../../src/lib/server/errors';
 
 /**
@@ -247,13 +248,18 @@ describe(`ledger on ${backend}`, () => {
 		const line = (await readOne(db.orm, capLineRead(t.accountId, leo.userId)))!;
 		expect(line).toMatchObject({ limit: 50, left: 0 });
 		// The reset is the next start of the site's week, said in Leo's own zone.
-		const resets = (await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId]))).get(leo.userId)!.resetsAt!;
-		const inTokyo = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Tokyo', month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(resets));
+		const own = (await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId], leo.userId))).get(leo.userId)!;
+		const at = (zone: string) => new Intl.DateTimeFormat('en', { timeZone: zone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(own.resetsAt!));
+		const inTokyo = at('Asia/Tokyo');
 		expect(line.text).toBe(`Your weekly cap of 50 tokens in this team is used up: you cannot spend from this pool until ${inTokyo}, Tokyo (Asia) · UTC+09:00.`);
 		expect(line.capped).toBe(`Capped: nothing can be spent from this pool until ${inTokyo}, Tokyo (Asia) · UTC+09:00, whatever the balance.`);
+		// The Team page says the same reset in the same words, for the reader: Leo's own, in Tokyo, as his dashboard says it.
+		expect(own.resets).toBe(`${inTokyo}, Tokyo (Asia) · UTC+09:00`);
 		// Every member's binding cap at once, by the same rule: Leo's weekly one (its use counted past its limit), none for Kim.
-		const now = await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId, kim.userId]));
-		expect(now.get(leo.userId)).toMatchObject({ limitOf: 'member', period: 'weekly', limit: 50, used: 90, left: 0 });
+		// Read by Kim, who chose no zone: its reset in the site's zone, named, as Kim's dashboard would say it.
+		const site = (await db.rows<{ zone: string }>(sql`select time_zone as zone from site_settings where id = 1`))[0]!.zone;
+		const now = await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId, kim.userId], kim.userId));
+		expect(now.get(leo.userId)).toMatchObject({ limitOf: 'member', period: 'weekly', limit: 50, used: 90, left: 0, resets: localeFormatter('en', site).time(own.resetsAt!, site) });
 		expect(now.has(kim.userId)).toBe(false);
 		// The ledger refuses what the line says it refuses.
 		expect(await refusal(consumeAs(t.accountId, 'generate_texts', 1, { userId: leo.userId }))).toMatchObject({ code: 'cap_reached', details: { limit_of: 'member', period: 'weekly' } });

@@ -2,7 +2,17 @@
 // means, in words, before it is sent. "250" sets the general balance to 250; "+250" / "-250" add or take 250.
 
 /**
- * The figure the editor sets, as the admin's pages explain it beside FIGURE_MEANING's (kept here, off the dashboard's start);
+ * The balance figures in one line, for the console's pages that show them (the users list, a user's
+ * page), kept here, off the dashboard's start: their meaning (balance-figures.ts, FIGURE_MEANING) is
+ * said in full once, on the dashboard under its Balance and Available (FIGURE_MEANING_HREF); this line
+ * is what those pages show and what a screen reader hears as their description, and it links there.
+ */
+export const FIGURE_BRIEF = 'Balance: tokens in lots, less what running jobs hold. Available: the balance plus free allowances left.';
+/** Where FIGURE_MEANING is said in full: the dashboard's paragraph under its figures. */
+export const FIGURE_MEANING_HREF = '/dashboard#balance-figures';
+
+/**
+ * The figure the editor sets, as the admin's pages explain it beside FIGURE_BRIEF (kept here, off the dashboard's start);
  * the Users list adds that setting a balance (pressing it) sets this figure; a user's page sets it with its own button.
  */
 export const GENERAL_BALANCE_MEANING = 'General balance: the part of the balance usable on any model (not tied to one).';

@@ -82,7 +82,8 @@ export async function teamRoleOf(exec: Executor, teamId: string, userId: string)
  * `myCap`: the one that limits the viewer's own use of the pool now (the least left, any window;
  * null for a site admin outside the team, or with none), and each member's `capNow`, the same for
  * them (tightestCapsRead: the dashboard's rule), for the members whose caps the viewer sees (null
- * otherwise). Members and site admins only.
+ * otherwise); each one's `resets` worded as the viewer's dashboard words a reset (their zone, or the
+ * site's, named). Members and site admins only.
  */
 export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 	const [team] = await db.orm.select().from(teams).where(eq(teams.id, teamId));
@@ -108,7 +109,8 @@ export async function getTeam(db: Db, teamId: string, actor: TeamActor) {
 	const limits = (await capsInForce(db.orm, team.accountId)).filter((c) => canManage || c.memberUserId === null || c.memberUserId === actor.userId);
 	// What limits each use of the pool now, in whichever window: the dashboard's and the playground's figure.
 	const known = members.filter((m) => canManage || m.userId === actor.userId).map((m) => m.userId);
-	const capsNow = await readOne(db.orm, tightestCapsRead(team.accountId, role ? [...new Set([...known, actor.userId])] : known));
+	// Their resets in the viewer's words, as the viewer's dashboard says a reset: in their zone (or the site's), named.
+	const capsNow = await readOne(db.orm, tightestCapsRead(team.accountId, role ? [...new Set([...known, actor.userId])] : known, actor.userId));
 	const myCap = role ? (capsNow.get(actor.userId) ?? null) : null;
 	return {
 		id: team.id,

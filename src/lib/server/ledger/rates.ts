@@ -200,20 +200,21 @@ export async function capsInForce(exec: Executor, accountId: string): Promise<Ca
 	return rows.map((r) => ({ memberUserId: r.member_user_id, period: r.period, limitTokens: Number(r.limit_tokens), siteDefault: r.site_default }));
 }
 
-type TightestRow = { user_id: string; zone: string; site_zone: string; cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null };
+type TightestRow = { user_id: string; reader_zone: string; site_zone: string; cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null };
 
 /**
  * The cap in force on each of `userIds`' use of an account that leaves the least now, in whichever
  * window (quota_caps_use: the account's own or the member's cap in a team pool, daily, weekly or
- * monthly; open holds count), as a check's `cap` gives it, with the zone the user reads times in
+ * monthly; open holds count), as a check's `cap` gives it, with the zone `readerId` reads times in
  * (their Settings' choice, else the site's). Of two that leave as little, the member's, then the one
  * of the longer window (it holds the longer): quota_tightest_cap, the order a refusal's cap comes from
  * too. The one rule of "which cap binds and when it resets" of every page.
  */
-function tightestCapsRows(accountId: string, userIds: readonly string[]): Read<TightestRow[]> {
+function tightestCapsRows(accountId: string, userIds: readonly string[], readerId: string): Read<TightestRow[]> {
 	const ids = userIds.length ? sql.join(userIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null::uuid`;
 	return read(
-		sql`select u.id as user_id, coalesce(u.time_zone, s.time_zone) as zone, s.time_zone as site_zone,
+		sql`select u.id as user_id, s.time_zone as site_zone,
+		           coalesce((select r.time_zone from users r where r.id = ${readerId}::uuid), s.time_zone) as reader_zone,
 		           quota_tightest_cap(a.id, a.kind, u.id, 0, s, now()) as cap
 		      from accounts a cross join site_settings s join users u on u.id in (${ids})
 		     where a.id = ${accountId}::uuid and s.id = 1`,
@@ -230,9 +231,30 @@ const capLeftOf = (c: NonNullable<TightestRow['cap']>): CapLeft => ({
 	resetsAt: c.resets_at ? new Date(c.resets_at).toISOString() : null
 });
 
-/** The tightest cap now of each of `userIds` in `accountId` (tightestCapsRows), by user id; a user with none in force is absent. */
-export const tightestCapsRead = (accountId: string, userIds: readonly string[]): Read<Map<string, CapLeft>> =>
-	mapRead(tightestCapsRows(accountId, userIds), (rows) => new Map(rows.flatMap((r) => (r.cap ? [[r.user_id, capLeftOf(r.cap)] as const] : []))));
+/**
+ * The dashboard's formatter of a cap's figures for the row's reader (localeFormatter): numbers in
+ * English, a reset time in the reader's zone (their Settings' choice, else the site's), the zone named:
+ * "Dec 7, 2026, 00:00, Berlin (Europe) · UTC+01:00".
+ */
+const readerFormatter = (r: TightestRow) => localeFormatter('en', r.reader_zone);
+
+/** A binding cap as a page shows it to its reader: `resets`, when it lets its user spend again in the dashboard's words for that reader (readerFormatter); null: never. */
+export type CapNow = CapLeft & { resets: string | null };
+
+/**
+ * The tightest cap now of each of `userIds` in `accountId` (tightestCapsRows), by user id, its reset
+ * worded for `readerId` as their dashboard words it; a user with none in force is absent.
+ */
+export const tightestCapsRead = (accountId: string, userIds: readonly string[], readerId: string): Read<Map<string, CapNow>> =>
+	mapRead(tightestCapsRows(accountId, userIds, readerId), (rows) =>
+		new Map(
+			rows.flatMap((r) => {
+				if (!r.cap) return [];
+				const c = capLeftOf(r.cap);
+				return [[r.user_id, { ...c, resets: c.resetsAt ? readerFormatter(r).time(c.resetsAt, r.site_zone) : null }] as const];
+			})
+		)
+	);
 
 /**
  * The dashboard's cap line: that cap worded (limitLeftText: "Your weekly cap in this team: 1,000 of
@@ -249,12 +271,12 @@ export interface CapLine {
 
 /** The dashboard's line of `userId`'s tightest cap on `accountId` (tightestCapsRows), its reset in the user's zone; null when no cap is in force. */
 export const capLineRead = (accountId: string, userId: string): Read<CapLine | null> =>
-	mapRead(tightestCapsRows(accountId, [userId]), (rows) => {
+	mapRead(tightestCapsRows(accountId, [userId], userId), (rows) => {
 		const r = rows[0];
 		if (!r?.cap) return null;
 		const c = capLeftOf(r.cap);
 		const d = { ...c, limit_of: c.limitOf, resets_at: c.resetsAt, time_zone: r.site_zone };
-		const f = localeFormatter('en', r.zone);
+		const f = readerFormatter(r);
 		if (c.left > 0) return { text: limitLeftText(d, f), limit: c.limit, left: c.left, capped: null };
 		return { text: limitReachedText(d, f), limit: c.limit, left: 0, capped: cappedText(d, f) };
 	});

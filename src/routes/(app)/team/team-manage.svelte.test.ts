@@ -59,14 +59,19 @@ describe('caps in words', () => {
 });
 
 describe('the cap that binds a member now, in words', () => {
-	it('says what it leaves in its window, whose it is when it is the pool’s, and once used up, that it is reached and when it resets in the reader’s zone', () => {
+	it('says what it leaves in its window, whose it is (the pool’s, in the pool card’s name, or their own), and once used up, that it is reached and when it resets as the server worded it for the reader, not in the device’s zone', () => {
 		const zone = appZone.now;
-		appZone.now = () => 'UTC';
+		// A zone of the device's (or of the app's) is not the one said: the server's words are, the dashboard's.
+		appZone.now = () => 'Pacific/Honolulu';
 		try {
-			const weekly = { limitOf: 'member' as const, period: 'weekly' as const, limit: 1_000, used: 600, left: 400, resetsAt: '2026-12-07T00:00:00.000Z' };
+			const resets = 'Dec 7, 2026, 00:00, Berlin (Europe) · UTC+01:00';
+			const weekly = { limitOf: 'member' as const, period: 'weekly' as const, limit: 1_000, used: 600, left: 400, resetsAt: '2026-12-06T23:00:00.000Z', resets };
 			expect(capNowWords(weekly)).toBe('Weekly cap: 400 of 1,000 left this week');
-			expect(capNowWords({ ...weekly, limitOf: 'team', period: 'daily', limit: 20_000, left: 19_400 })).toBe("Team's daily cap: 19,400 of 20,000 left today");
-			expect(capNowWords({ ...weekly, used: 1_700, left: 0 })).toBe('Weekly cap reached · resets Dec 7, 2026, 00:00');
+			// The pool's cap that binds them is said to be the pool's, in the pool card's name, left or reached.
+			const pool = { ...weekly, limitOf: 'team' as const, period: 'daily' as const, limit: 20_000, left: 19_400 };
+			expect(capNowWords(pool)).toBe('Team pool daily cap: 19,400 of 20,000 left today');
+			expect(capNowWords({ ...pool, left: 0, resets: 'Dec 4, 2026, 00:00, UTC' })).toBe('Team pool daily cap reached · resets Dec 4, 2026, 00:00, UTC');
+			expect(capNowWords({ ...weekly, used: 1_700, left: 0 })).toBe(`Weekly cap reached · resets ${resets}`);
 		} finally {
 			appZone.now = zone;
 		}

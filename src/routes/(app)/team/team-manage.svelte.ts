@@ -5,7 +5,7 @@
 import { readTokenAmount } from '$lib/client/amount';
 import { Said } from '$lib/client/said.svelte';
 import { errorMessage } from '$lib/client/errors';
-import { dateTime, tokens } from '$lib/client/format';
+import { tokens } from '$lib/client/format';
 import { MAX_TOKENS } from '$lib/token-range';
 import type { Outputs } from '$lib/client/api-types';
 
@@ -80,15 +80,24 @@ const NOW: Record<CapNow['period'], string> = { daily: 'today', weekly: 'this we
 
 /**
  * A member's row's words of the cap that binds them now (the server's `capNow`: the tightest, the
- * dashboard's rule): "Weekly cap: 400 of 1,000 left this week", the pool's own "Team's daily cap: …";
- * used up, when it lets them spend again, in the reader's zone: "Weekly cap reached · resets Dec 7,
- * 2026, 00:00".
+ * dashboard's rule), naming whose it is: their own, "Weekly cap: 400 of 1,000 left this week" (their
+ * row, beside their caps), or the pool's, as the pool's card names it, "Team pool daily cap: …", so a
+ * pool's cap that binds them is not read as one set for them;
+ * used up, when it lets them spend again as the server worded it for the reader (`resets`: the
+ * dashboard's words, in their Settings' zone or the site's, named): "Weekly cap reached · resets Dec 7,
+ * 2026, 00:00, Berlin (Europe) · UTC+01:00".
  */
 export function capNowWords(cap: CapNow): string {
-	const name = `${cap.limitOf === 'team' ? "Team's " + cap.period : windowName(cap.period)} cap`;
+	const name = `${cap.limitOf === 'team' ? `Team pool ${cap.period}` : windowName(cap.period)} cap`;
 	if (cap.left > 0) return `${name}: ${tokens(cap.left)} of ${tokens(cap.limit)} left ${NOW[cap.period]}`;
-	return `${name} reached${cap.resetsAt ? ` · resets ${dateTime(cap.resetsAt)}` : ''}`;
+	return `${name} reached${cap.resets ? ` · resets ${cap.resets}` : ''}`;
 }
+
+/**
+ * The page's formatter of a cap's words (lib/refusal-message.ts) for a cap the server sent: its reset
+ * as the server worded it for the reader (`resets`, the dashboard's words), not in the device's zone.
+ */
+export const capFormatter = (cap: Pick<CapNow, 'resets'>) => ({ tokens, time: () => cap.resets ?? '' });
 
 /**
  * What saved caps come to when a longer window's cap is below a shorter one's: "The weekly cap (1,000)
