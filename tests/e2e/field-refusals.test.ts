@@ -78,8 +78,16 @@ for (const size of sizes) {
 			await guest.fill('ten');
 			await form.getByRole('button', { name: 'Save Chatbot' }).click();
 			await expectRefusalUnder(guest, /whole number/, form);
-			// Its preview promises nothing for a limit typed wrong (not "unlimited free use"): it is not set yet.
-			await form.getByRole('listitem').filter({ hasText: 'A guest has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.' }).waitFor();
+			// Its preview promises nothing for a limit typed wrong (not "unlimited free use", not "no limit"): it says it is not valid, as the refusal does, while it is typed.
+			const preview = form.getByRole('listitem').filter({ hasText: /^A guest / });
+			await preview.filter({ hasText: 'A guest has a limit that is not valid: a whole number of tokens, 0 to turn it off, or tick Unlimited.' }).waitFor();
+			for (const typed of ['-5', '1.5']) {
+				await guest.fill(typed);
+				await preview.filter({ hasText: 'A guest has a limit that is not valid: a whole number of tokens, 0 to turn it off, or tick Unlimited.' }).waitFor();
+				await expect(preview.textContent()).resolves.not.toMatch(/no limit/);
+			}
+			await preview.scrollIntoViewIfNeeded();
+			await screen(page, `limits-preview-invalid-${size.name}`);
 			await screen(page, `field-refusal-guest-limit-${size.name}`);
 			await guest.fill(original);
 			await message.fill('   ');
