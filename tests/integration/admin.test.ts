@@ -572,6 +572,27 @@ describe('the audit log', () => {
 		await expectInvariants(db);
 	});
 
+	it('says what each actor was: a site admin in the console (even on their own account or a team not theirs), a user on their own account or team', async () => {
+		const as = async (who: 'memberA' | 'siteAdmin') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who], guestId: null }, getClientAddress: () => '10.9.0.3' }));
+		const own = w.users.siteAdmin.accountId;
+		await admin.admin.users.adjustBalance({ accountId: own, mode: 'delta', tokens: 5, reason: 'Own test tokens', key: `k-${randomUUID()}` });
+		await admin.admin.users.adjustBalance({ accountId: w.users.memberB.accountId, mode: 'delta', tokens: 5, reason: 'Kind of actor', key: `k-${randomUUID()}` });
+		await (await as('memberA')).team.rename({ teamId: w.teamA.id, name: `Team A renamed ${w.tag}` });
+		await (await as('siteAdmin')).team.rename({ teamId: w.teamB.id, name: `Team B renamed ${w.tag}` });
+		await (await as('siteAdmin')).me.updateProfile({ name: `${w.users.siteAdmin.name} (renamed)` });
+		/** The actor's kind of the one entry of `action` on `account` (with `reason`, of the adjustments: other tests make some). */
+		const kindOf = async (account: string, action: string, reason?: string) => {
+			const rows = (await admin.admin.audit.list({ account, action })).rows.filter((r) => !reason || (r.detail as { reason?: string }).reason === reason);
+			expect(rows).toHaveLength(1);
+			return rows[0]!.actorKind;
+		};
+		expect(await kindOf(own, 'balance.adjusted', 'Own test tokens')).toBe('Admin');
+		expect(await kindOf(w.users.memberB.accountId, 'balance.adjusted', 'Kind of actor')).toBe('Admin');
+		expect(await kindOf(w.teamA.accountId, 'team.renamed')).toBe('User');
+		expect(await kindOf(w.teamB.accountId, 'team.renamed')).toBe('Admin');
+		expect(await kindOf(own, 'user.name_changed')).toBe('User');
+	});
+
 	it('orders entries by when they happened, not by when they were recorded, and pages across equal times without skipping or repeating one', async () => {
 		const { accountId } = await makeUser(db);
 		// Recorded in this order (ids ascending); `at` as the entries say. The backdated ones come last,
