@@ -338,6 +338,25 @@ for (const size of sizes) {
 			await expect(page.getByText('all general').count()).resolves.toBe(0);
 		});
 
+		it('lists guests as one read-only row whose use is named by feature, as users’ rows name it, not by module', async () => {
+			const used = await fetch(`${baseURL()}/api/v1/consume`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `e2e-guest-row-${size.name}-${Date.now()}` },
+				body: JSON.stringify({ guest: `e2e-guest-row-${size.name}`, feature: 'ai_bots', units: 1 })
+			});
+			expect(used.status).toBe(200);
+			await page.goto('/admin/users');
+			const guests = page.getByRole('row').filter({ hasText: /guests? this month · read-only/ });
+			await guests.waitFor();
+			await expect(guests.count()).resolves.toBe(1);
+			await expect(guests.locator('.name').innerText()).resolves.toBe('Guests');
+			// The demo's Chatbot reply feature (of the Chatbot module), as a user's row and the member pages name it.
+			await expect(guests.getByRole('cell').nth(2).innerText()).resolves.toMatch(/Chatbot reply [\d,]+/);
+			await guests.scrollIntoViewIfNeeded();
+			await screen(page, `admin-users-guests-${size.name}`);
+			await expectSound(page);
+		});
+
 		onPhone(size, 'sorts the whole list by balance, highest first, and says as of when that order is', async () => {
 			await page.goto('/admin/users');
 			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();

@@ -142,7 +142,7 @@ describe('the users list', () => {
 		const first = await admin.admin.users.list({ search: tag.toUpperCase() });
 		expect(first.rows).toHaveLength(50);
 		expect(first.rows[0]!.name).toBe(`Credit 00 ${tag}`);
-		expect(first.guests).toEqual([]); // a search names accounts; guests have none
+		expect(first.guests).toBeNull(); // a search names accounts; guests have none
 		const byName = await walk({ search: tag });
 		expect(byName.pages).toBe(2);
 		expect(byName.rows.map((r) => r.name)).toEqual([...people.map((p) => p.name), `Credit team ${tag}`]);
@@ -256,13 +256,22 @@ describe('the users list', () => {
 		await expectInvariants(db);
 	});
 
-	it('shows guests as one read-only row per module with this month’s use', async () => {
+	it('shows guests as one read-only row with this month’s use, per feature by the features’ names as an account’s row names them', async () => {
 		const guest = await guestAccountFor(db, `admin-list-${randomUUID()}`);
 		await setAllowanceRule(db.orm, { module: 'product', audience: 'guest', limitTokens: 1000, period: 'daily' });
-		const before = (await admin.admin.users.list({})).guests.find((g) => g.module === 'product');
+		const before = (await admin.admin.users.list({})).guests;
 		await spend(guest, 1, undefined, 'generate_texts');
-		const after = (await admin.admin.users.list({})).guests.find((g) => g.module === 'product');
+		const after = (await admin.admin.users.list({})).guests;
 		expect(after).toMatchObject({ guests: (before?.guests ?? 0) + 1, usedThisPeriod: (before?.usedThisPeriod ?? 0) + 45, lastActiveDay: new Date().toISOString().slice(0, 10) });
+		// Named as a user's row names the same feature (not by its module), with the tokens each feature took.
+		const feature = (g: typeof after) => g?.usedByFeature.find((f) => f.feature === 'generate_texts');
+		const [name] = await queryRows<{ name: string }>(db.orm, sql`select name from features where key = 'generate_texts'`);
+		expect(feature(after)).toEqual({ feature: 'generate_texts', name: name!.name, tokens: (feature(before)?.tokens ?? 0) + 45 });
+		expect(after!.usedByFeature.reduce((n, f) => n + f.tokens, 0)).toBe(after!.usedThisPeriod);
+		const member = (await admin.admin.users.list({ search: w.users.memberB.email! })).rows[0]!;
+		await spend(member.accountId, 1, undefined, 'generate_texts');
+		const memberRow = (await admin.admin.users.list({ search: w.users.memberB.email! })).rows[0]!;
+		expect(memberRow.usedByFeature.find((f) => f.feature === 'generate_texts')?.name).toBe(feature(after)!.name);
 		expect((await admin.admin.users.list({})).rows.some((r) => r.accountId === guest)).toBe(false);
 		await expectInvariants(db);
 	});
