@@ -97,6 +97,37 @@ for (const size of sizes) {
 			await form.getByRole('button', { name: 'Cancel' }).click();
 		});
 
+		it('a long limit message: the room left is said under it near the maximum, politely, not cut silently', async () => {
+			await page.goto('/admin/limits');
+			await page.getByRole('region', { name: 'Chatbot' }).getByRole('button', { name: 'Edit limits of Chatbot' }).click();
+			const form = page.getByRole('form', { name: 'Chatbot: free allowances' });
+			const message = form.getByLabel('Limit message', { exact: true });
+			const room = form.locator(`[id="${await message.getAttribute('id')}-room"]`);
+			await expect(room.getAttribute('aria-live')).resolves.toBe('polite');
+			await message.fill('x'.repeat(300)); // room enough: nothing said
+			await expect(room.textContent()).resolves.toBe('');
+			await message.fill('x'.repeat(488));
+			await expect.poll(() => room.textContent()).toBe('12 characters left');
+			await expectJustUnder(message, room);
+			await screen(page, `room-left-limit-message-${size.name}`);
+			await message.pressSequentially('y'.repeat(15)); // 3 past the maximum are not taken, and it says so
+			await expect.poll(() => room.textContent()).toBe('No room left: 500 characters at most');
+			await expect(message.inputValue()).resolves.toHaveLength(500);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+
+		it('an API key’s name: the room left once near its 80 characters', async () => {
+			await page.goto('/admin/keys');
+			const form = page.getByRole('form', { name: 'Create a site key' });
+			const name = form.getByLabel('Name', { exact: true });
+			await name.fill('k'.repeat(70));
+			const room = form.locator('[id="key-name-room"]');
+			await expect.poll(() => room.textContent()).toBe('10 characters left');
+			await expectJustUnder(name, room);
+			await screen(page, `room-left-key-name-${size.name}`);
+			await name.fill('');
+		});
+
 		it('a module’s member limit left empty: refused under it, unlimited only when ticked, and saved so', async () => {
 			await page.goto('/admin/limits');
 			const card = page.getByRole('region', { name: 'AI Forms' });
