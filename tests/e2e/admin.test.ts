@@ -288,6 +288,8 @@ for (const size of sizes) {
 			await expect(entry.count()).resolves.toBe(1); // sent once
 			await expect(entry.getByText('Balance adjusted', { exact: true }).isVisible()).resolves.toBe(true);
 			await expect(entry.innerText()).resolves.toContain(`By ${admin.name} (${admin.email})`);
+			// The badge by the admin's name says what they were: a site admin in the console, not a user.
+			await expect(entry.locator('p', { hasText: /^By / }).locator('.badge').allTextContents()).resolves.toEqual(['Admin']);
 			// The actor links to their own page; the figures are figures, with thousands separators.
 			await expect(entry.getByRole('link', { name: admin.name }).getAttribute('href')).resolves.toMatch(/^\/admin\/users\/[0-9a-f-]{36}$/);
 			const cells = await entry.getByRole('row').filter({ hasText: 'General balance (tokens)' }).getByRole('cell').allTextContents();
@@ -347,6 +349,25 @@ for (const size of sizes) {
 			await full.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus /).waitFor();
 			await expect(full.evaluate((e) => e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().bottom <= window.innerHeight)).resolves.toBe(true);
 			await screen(page, `admin-figures-in-full-${size.name}`);
+		});
+
+		it('lists guests as one read-only row whose use is named by feature, as users’ rows name it, not by module', async () => {
+			const used = await fetch(`${baseURL()}/api/v1/consume`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': `e2e-guest-row-${size.name}-${Date.now()}` },
+				body: JSON.stringify({ guest: `e2e-guest-row-${size.name}`, feature: 'ai_bots', units: 1 })
+			});
+			expect(used.status).toBe(200);
+			await page.goto('/admin/users');
+			const guests = page.getByRole('row').filter({ hasText: /guests? this month · read-only/ });
+			await guests.waitFor();
+			await expect(guests.count()).resolves.toBe(1);
+			await expect(guests.locator('.name').innerText()).resolves.toBe('Guests');
+			// The demo's Chatbot reply feature (of the Chatbot module), as a user's row and the member pages name it.
+			await expect(guests.getByRole('cell').nth(2).innerText()).resolves.toMatch(/Chatbot reply [\d,]+/);
+			await guests.scrollIntoViewIfNeeded();
+			await screen(page, `admin-users-guests-${size.name}`);
+			await expectSound(page);
 		});
 
 		onPhone(size, 'sorts the whole list by balance, highest first, and says as of when that order is', async () => {

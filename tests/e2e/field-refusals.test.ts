@@ -78,8 +78,16 @@ for (const size of sizes) {
 			await guest.fill('ten');
 			await form.getByRole('button', { name: 'Save Chatbot' }).click();
 			await expectRefusalUnder(guest, /whole number/, form);
-			// Its preview promises nothing for a limit typed wrong (not "unlimited free use"): it is not set yet.
-			await form.getByRole('listitem').filter({ hasText: 'A guest has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.' }).waitFor();
+			// Its preview promises nothing for a limit typed wrong (not "unlimited free use", not "no limit"): it says it is not valid, as the refusal does, while it is typed.
+			const preview = form.getByRole('listitem').filter({ hasText: /^A guest / });
+			await preview.filter({ hasText: 'A guest has a limit that is not valid: a whole number of tokens, 0 to turn it off, or tick Unlimited.' }).waitFor();
+			for (const typed of ['-5', '1.5']) {
+				await guest.fill(typed);
+				await preview.filter({ hasText: 'A guest has a limit that is not valid: a whole number of tokens, 0 to turn it off, or tick Unlimited.' }).waitFor();
+				await expect(preview.textContent()).resolves.not.toMatch(/no limit/);
+			}
+			await preview.scrollIntoViewIfNeeded();
+			await screen(page, `limits-preview-invalid-${size.name}`);
 			await screen(page, `field-refusal-guest-limit-${size.name}`);
 			await guest.fill(original);
 			await message.fill('   ');
@@ -87,6 +95,37 @@ for (const size of sizes) {
 			await expectRefusalUnder(message, /^Write the limit message\.$/, form);
 			await screen(page, `field-refusal-limit-message-${size.name}`);
 			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+
+		it('a long limit message: the room left is said under it near the maximum, politely, not cut silently', async () => {
+			await page.goto('/admin/limits');
+			await page.getByRole('region', { name: 'Chatbot' }).getByRole('button', { name: 'Edit limits of Chatbot' }).click();
+			const form = page.getByRole('form', { name: 'Chatbot: free allowances' });
+			const message = form.getByLabel('Limit message', { exact: true });
+			const room = form.locator(`[id="${await message.getAttribute('id')}-room"]`);
+			await expect(room.getAttribute('aria-live')).resolves.toBe('polite');
+			await message.fill('x'.repeat(300)); // room enough: nothing said
+			await expect(room.textContent()).resolves.toBe('');
+			await message.fill('x'.repeat(488));
+			await expect.poll(() => room.textContent()).toBe('12 characters left');
+			await expectJustUnder(message, room);
+			await screen(page, `room-left-limit-message-${size.name}`);
+			await message.pressSequentially('y'.repeat(15)); // 3 past the maximum are not taken, and it says so
+			await expect.poll(() => room.textContent()).toBe('No room left: 500 characters at most');
+			await expect(message.inputValue()).resolves.toHaveLength(500);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+
+		it('an API key’s name: the room left once near its 80 characters', async () => {
+			await page.goto('/admin/keys');
+			const form = page.getByRole('form', { name: 'Create a site key' });
+			const name = form.getByLabel('Name', { exact: true });
+			await name.fill('k'.repeat(70));
+			const room = form.locator('[id="key-name-room"]');
+			await expect.poll(() => room.textContent()).toBe('10 characters left');
+			await expectJustUnder(name, room);
+			await screen(page, `room-left-key-name-${size.name}`);
+			await name.fill('');
 		});
 
 		it('a module’s member limit left empty: refused under it, unlimited only when ticked, and saved so', async () => {

@@ -142,7 +142,7 @@ describe('the users list', () => {
 		const first = await admin.admin.users.list({ search: tag.toUpperCase() });
 		expect(first.rows).toHaveLength(50);
 		expect(first.rows[0]!.name).toBe(`Credit 00 ${tag}`);
-		expect(first.guests).toEqual([]); // a search names accounts; guests have none
+		expect(first.guests).toBeNull(); // a search names accounts; guests have none
 		const byName = await walk({ search: tag });
 		expect(byName.pages).toBe(2);
 		expect(byName.rows.map((r) => r.name)).toEqual([...people.map((p) => p.name), `Credit team ${tag}`]);
@@ -256,13 +256,22 @@ describe('the users list', () => {
 		await expectInvariants(db);
 	});
 
-	it('shows guests as one read-only row per module with this month’s use', async () => {
+	it('shows guests as one read-only row with this month’s use, per feature by the features’ names as an account’s row names them', async () => {
 		const guest = await guestAccountFor(db, `admin-list-${randomUUID()}`);
 		await setAllowanceRule(db.orm, { module: 'product', audience: 'guest', limitTokens: 1000, period: 'daily' });
-		const before = (await admin.admin.users.list({})).guests.find((g) => g.module === 'product');
+		const before = (await admin.admin.users.list({})).guests;
 		await spend(guest, 1, undefined, 'generate_texts');
-		const after = (await admin.admin.users.list({})).guests.find((g) => g.module === 'product');
+		const after = (await admin.admin.users.list({})).guests;
 		expect(after).toMatchObject({ guests: (before?.guests ?? 0) + 1, usedThisPeriod: (before?.usedThisPeriod ?? 0) + 45, lastActiveDay: new Date().toISOString().slice(0, 10) });
+		// Named as a user's row names the same feature (not by its module), with the tokens each feature took.
+		const feature = (g: typeof after) => g?.usedByFeature.find((f) => f.feature === 'generate_texts');
+		const [name] = await queryRows<{ name: string }>(db.orm, sql`select name from features where key = 'generate_texts'`);
+		expect(feature(after)).toEqual({ feature: 'generate_texts', name: name!.name, tokens: (feature(before)?.tokens ?? 0) + 45 });
+		expect(after!.usedByFeature.reduce((n, f) => n + f.tokens, 0)).toBe(after!.usedThisPeriod);
+		const member = (await admin.admin.users.list({ search: w.users.memberB.email! })).rows[0]!;
+		await spend(member.accountId, 1, undefined, 'generate_texts');
+		const memberRow = (await admin.admin.users.list({ search: w.users.memberB.email! })).rows[0]!;
+		expect(memberRow.usedByFeature.find((f) => f.feature === 'generate_texts')?.name).toBe(feature(after)!.name);
 		expect((await admin.admin.users.list({})).rows.some((r) => r.accountId === guest)).toBe(false);
 		await expectInvariants(db);
 	});
@@ -570,6 +579,27 @@ describe('the audit log', () => {
 		expect(await refusal(admin.admin.audit.list({ from: '2026-02-30' }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await refusal(admin.admin.audit.list({ cursor: 'bm9wZQ' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		await expectInvariants(db);
+	});
+
+	it('says what each actor was: a site admin in the console (even on their own account or a team not theirs), a user on their own account or team', async () => {
+		const as = async (who: 'memberA' | 'siteAdmin') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who], guestId: null }, getClientAddress: () => '10.9.0.3' }));
+		const own = w.users.siteAdmin.accountId;
+		await admin.admin.users.adjustBalance({ accountId: own, mode: 'delta', tokens: 5, reason: 'Own test tokens', key: `k-${randomUUID()}` });
+		await admin.admin.users.adjustBalance({ accountId: w.users.memberB.accountId, mode: 'delta', tokens: 5, reason: 'Kind of actor', key: `k-${randomUUID()}` });
+		await (await as('memberA')).team.rename({ teamId: w.teamA.id, name: `Team A renamed ${w.tag}` });
+		await (await as('siteAdmin')).team.rename({ teamId: w.teamB.id, name: `Team B renamed ${w.tag}` });
+		await (await as('siteAdmin')).me.updateProfile({ name: `${w.users.siteAdmin.name} (renamed)` });
+		/** The actor's kind of the one entry of `action` on `account` (with `reason`, of the adjustments: other tests make some). */
+		const kindOf = async (account: string, action: string, reason?: string) => {
+			const rows = (await admin.admin.audit.list({ account, action })).rows.filter((r) => !reason || (r.detail as { reason?: string }).reason === reason);
+			expect(rows).toHaveLength(1);
+			return rows[0]!.actorKind;
+		};
+		expect(await kindOf(own, 'balance.adjusted', 'Own test tokens')).toBe('Admin');
+		expect(await kindOf(w.users.memberB.accountId, 'balance.adjusted', 'Kind of actor')).toBe('Admin');
+		expect(await kindOf(w.teamA.accountId, 'team.renamed')).toBe('User');
+		expect(await kindOf(w.teamB.accountId, 'team.renamed')).toBe('Admin');
+		expect(await kindOf(own, 'user.name_changed')).toBe('User');
 	});
 
 	it('orders entries by when they happened, not by when they were recorded, and pages across equal times without skipping or repeating one', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitChoice, limitDraft, parseCap, previewLines, readLimit, runOutWords, UNSET_LIMIT, type LimitsForm } from '../../src/lib/client/admin/limits';
+import { limitChoice, limitDraft, parseCap, previewLines, readLimit, runOutWords, typedLimit, UNSET_LIMIT, type LimitsForm } from '../../src/lib/client/admin/limits';
 import { NO_LIMIT_CHOSEN } from '../../src/lib/limit-choice';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -58,7 +58,29 @@ describe('the preview sentence', () => {
 		]);
 		expect(runOutWords(f)).toBe('When the free tokens of a user with the role Author and a user with any other role run out and no balance is left: the limit message shows.');
 	});
-	it('says a limit left empty (or typed wrong) is not set yet, promising nothing, in a sentence of its own', () => {
+	it('says a limit typed wrong is not valid, in the words of the field’s refusal, never that there is no limit', () => {
+		for (const bad of ['-5', '1.5', 'ten', '12abc']) {
+			const draft = { text: bad, unlimited: false };
+			const refusal = readLimit(draft);
+			expect(refusal.ok).toBe(false);
+			const [guest] = said({ ...base, guest: typedLimit(draft) });
+			expect(guest).toBe('A guest has a limit that is not valid: a whole number of tokens, 0 to turn it off, or tick Unlimited.');
+			expect(guest!.toLowerCase()).toContain(!refusal.ok && refusal.error.replace(/\.$/, '').toLowerCase());
+			expect(guest).not.toMatch(/no limit|unlimited free|gets/);
+			expect(runOutWords({ ...base, guest: typedLimit(draft), members: typedLimit(draft) })).toBeNull();
+		}
+		// Past the ledger's maximum: the refusal's own words again.
+		const huge = { text: '9'.repeat(30), unlimited: false };
+		const refusal = readLimit(huge);
+		expect(said({ ...base, members: typedLimit(huge) })[1]).toBe(`A user has a limit that is not valid: ${!refusal.ok && refusal.error.charAt(0).toLowerCase() + refusal.error.slice(1, -1)}.`);
+	});
+	it('reads an empty field as not set yet, a number or Unlimited as itself, and anything else as not valid', () => {
+		expect(typedLimit({ text: ' ', unlimited: false })).toBeUndefined();
+		expect(typedLimit({ text: '2,000', unlimited: false })).toBe(2000);
+		expect(typedLimit({ text: 'ten', unlimited: true })).toBeNull();
+		expect(typedLimit({ text: '-5', unlimited: false })).toEqual({ invalid: 'A whole number of tokens, 0 to turn it off, or tick Unlimited.' });
+	});
+	it('says a limit left empty is not set yet, promising nothing, in a sentence of its own', () => {
 		expect(said({ ...base, guest: undefined, members: undefined })).toEqual([
 			'A guest has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.',
 			'A user has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.'

@@ -71,8 +71,18 @@ export function allowanceWords(limit: Limit, period: Period, moduleName: string,
 	return `${counted(limit, 'free token', format)} ${per[period]}`;
 }
 
-/** A limit as the form has it: `undefined` while what is typed is no limit at all (empty, or "ten"). */
-type TypedLimit = Limit | undefined;
+/**
+ * A limit as the form has it: `undefined` while the field is empty (no limit chosen yet), `{ invalid }`
+ * while what is typed is not a limit ("-5", "1.5", "ten"), with the words the field's refusal says.
+ */
+export type TypedLimit = Limit | undefined | { invalid: string };
+
+/** What the preview takes of a limit field: what it reads, or why it cannot (empty is not chosen yet; anything else is not valid). */
+export function typedLimit(d: LimitDraft): TypedLimit {
+	const read = readLimit(d);
+	if (read.ok) return read.value;
+	return d.text.trim() === '' ? undefined : { invalid: read.error };
+}
 
 /** What a module does for someone whose free tokens have run out and who has no balance left (DESIGN.md "Allowance"). */
 export type OnExhausted = 'message' | 'inactive';
@@ -94,8 +104,23 @@ export interface PreviewLine {
 	says: string;
 }
 
+/** A sentence of its own ("Enter a number….") as the end of another: its first letter small, without its full stop. */
+function inSentence(words: string): string {
+	return `${words.charAt(0).toLowerCase()}${words.slice(1).replace(/\.$/, '')}`;
+}
+
 /** What the preview says of a limit not chosen yet: it promises nothing (not "unlimited") until the field is filled in. */
-export const UNSET_LIMIT = `has no limit set yet: ${NO_LIMIT_CHOSEN.charAt(0).toLowerCase()}${NO_LIMIT_CHOSEN.slice(1, -1)}`;
+export const UNSET_LIMIT = `has no limit set yet: ${inSentence(NO_LIMIT_CHOSEN)}`;
+
+/** What the preview says of a limit typed wrong: not valid, in the words of the field's refusal; never "no limit", nor what it would give. */
+export const invalidLimit = (refusal: string) => `has a limit that is not valid: ${inSentence(refusal)}`;
+
+/** What one audience gets, in the preview's words. */
+function says(limit: TypedLimit, f: LimitsForm, format: (n: number) => string): string {
+	if (limit === undefined) return UNSET_LIMIT;
+	if (typeof limit === 'object' && limit !== null) return invalidLimit(limit.invalid);
+	return `gets ${allowanceWords(limit, f.period, f.name, format)}`;
+}
 
 /** Each audience the form sets, with its limit: a guest, then a user (or each role and "any other role"); none for users without a free allowance. */
 function audiences(f: LimitsForm): { who: string; limit: TypedLimit }[] {
@@ -114,7 +139,7 @@ const outcome = (f: LimitsForm) => (f.onExhausted === 'inactive' ? `${f.name} sh
  * for them (the ledger gives them no limit message: they had no free tokens to use up).
  */
 export function previewLines(f: LimitsForm, format: (n: number) => string): PreviewLine[] {
-	const lines = audiences(f).map(({ who, limit }) => ({ who, says: limit === undefined ? UNSET_LIMIT : `gets ${allowanceWords(limit, f.period, f.name, format)}` }));
+	const lines = audiences(f).map(({ who, limit }) => ({ who, says: says(limit, f, format) }));
 	if (f.limitType === 'none') {
 		const once = f.onExhausted === 'inactive' ? `, and once it is empty ${outcome(f)}` : '';
 		lines.push({ who: 'A user', says: `gets no free tokens: they pay from their balance${once}` });
@@ -126,7 +151,7 @@ export function previewLines(f: LimitsForm, format: (n: number) => string): Prev
  * What happens when free tokens run out and no balance is left ("When the free tokens run out and no
  * balance is left: the limit message shows."), or null when no audience has free tokens that can run
  * out: never said of an unlimited limit (it never runs out), of 0 (the module is off for them, said
- * by its line), of a limit not set yet, or of members without a free allowance. Said of everyone when
+ * by its line), of a limit not set yet or typed wrong, or of members without a free allowance. Said of everyone when
  * every audience of the preview has such tokens; else names those who do.
  */
 export function runOutWords(f: LimitsForm): string | null {

@@ -48,19 +48,19 @@ export interface AccountRow {
 	joinedAt: string;
 }
 
-/** Guests are many and anonymous: one read-only row per module with what they used this month. */
-export interface GuestModuleRow {
-	module: string;
-	/** Guest accounts that used the module this month. */
+/** Guests are many and anonymous: one read-only row of what they used this month, per feature as an account's row names it. */
+export interface GuestsRow {
+	/** Guest accounts that used anything this month. */
 	guests: number;
 	usedThisPeriod: number;
+	usedByFeature: FeatureUse[];
 	lastActiveDay: string | null;
 }
 
 export interface AccountPage {
 	rows: AccountRow[];
-	/** Only on the first page of an unfiltered list. */
-	guests: GuestModuleRow[];
+	/** Only on the first page of an unfiltered list, when guests used anything this month. */
+	guests: GuestsRow | null;
 	/** Sorted by balance, use or last active: the ISO time of the figures the order follows (the summary's); else null. */
 	orderAsOf: string | null;
 	nextCursor: string | null;
@@ -125,7 +125,7 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 			lastSeenAt: r.last_seen === null ? null : new Date(r.last_seen).toISOString(),
 			joinedAt: new Date(r.created_at).toISOString()
 		})),
-		guests: q.cursor || q.search?.trim() ? [] : await guestModules(exec),
+		guests: q.cursor || q.search?.trim() ? null : await guestsRow(exec),
 		orderAsOf,
 		nextCursor: rows.length > ACCOUNTS_PAGE_SIZE && last ? encodeCursor(sort.numeric ? Number(last.cursor_value) : String(last.cursor_value), last.account_id) : null
 	};
@@ -180,6 +180,7 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 		 order by p.sort_key ${order}, p.account_id ${order}`;
 }
 
-async function guestModules(exec: Executor): Promise<GuestModuleRow[]> {
-	return (await guestUseThisMonth(exec)).map((r) => ({ module: r.module, guests: r.guests, usedThisPeriod: r.used, lastActiveDay: r.lastDay }));
+async function guestsRow(exec: Executor): Promise<GuestsRow | null> {
+	const use = await guestUseThisMonth(exec);
+	return use && { guests: use.guests, usedThisPeriod: use.used, usedByFeature: use.byFeature, lastActiveDay: use.lastDay };
 }

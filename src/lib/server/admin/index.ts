@@ -3,7 +3,7 @@ export { auditedChange, type AdminActor, type AuditedChange, type SetupActor } f
 export { saveFeature, saveModule, saveModel } from './rates';
 export { saveSiteSettings, setAllowance, saveLimits, saveRollover, setAccountCap, type SiteSettingsPatch, type CapInput } from './site-setup';
 export { adjustAccountBalance, type ManualAdjustment, type AdjustmentResult } from './adjust';
-export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPage, type AccountRow, type AccountSort, type GuestModuleRow } from './accounts';
+export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPage, type AccountRow, type AccountSort, type GuestsRow } from './accounts';
 export { listAudit, auditActions, AUDIT_PAGE_SIZE, type AuditQuery, type AuditRow } from './audit-log';
 export { accountDetail, type AccountDetail, type AccountLot } from './detail';
 export { grantBonus, setUserDisabled, type Bonus } from './user-actions';

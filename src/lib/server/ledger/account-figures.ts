@@ -50,17 +50,30 @@ export async function featureUseThisMonth(exec: Executor, accountIds: string[]):
 	return byAccount;
 }
 
-/** Guests this month per module: how many guest accounts used it, their tokens, the last day (`YYYY-MM-DD`). */
-export async function guestUseThisMonth(exec: Executor): Promise<{ module: string; guests: number; used: number; lastDay: string | null }[]> {
-	const rows = await queryRows<{ module: string; guests: number; used: number; last_day: string | null }>(exec, sql`
-		select coalesce(f.module, d.feature) as module, count(distinct d.account_id)::int as guests, sum(d.tokens)::int8 as used,
-		       to_char(max(d.day), 'YYYY-MM-DD') as last_day
-		  from usage_daily d
-		  join accounts a on a.id = d.account_id and a.kind = 'guest'
+/**
+ * Guests' use this month, all guests together as one read-only row (they are many and anonymous): how
+ * many guest accounts used anything, their tokens, the last day (`YYYY-MM-DD`), and their tokens per
+ * feature by the features' names, as an account's use is named (`featureUseThisMonth`). Null when no
+ * guest used anything this month.
+ */
+export async function guestUseThisMonth(exec: Executor): Promise<{ guests: number; used: number; lastDay: string | null; byFeature: FeatureUse[] } | null> {
+	const [total] = await queryRows<{ guests: number; used: number | null; last_day: string | null }>(exec, sql`
+		select count(distinct d.account_id)::int as guests, sum(d.tokens)::int8 as used, to_char(max(d.day), 'YYYY-MM-DD') as last_day
+		  from usage_daily d join accounts a on a.id = d.account_id and a.kind = 'guest'
+		 where d.day >= ${siteMonthStart}`);
+	if (!total || !Number(total.guests)) return null;
+	const byFeature = await queryRows<{ feature: string; name: string; tokens: number }>(exec, sql`
+		select d.feature, coalesce(f.name, d.feature) as name, sum(d.tokens)::int8 as tokens
+		  from usage_daily d join accounts a on a.id = d.account_id and a.kind = 'guest'
 		  left join features f on f.key = d.feature
 		 where d.day >= ${siteMonthStart}
-		 group by 1 order by 1`);
-	return rows.map((r) => ({ module: r.module, guests: Number(r.guests), used: Number(r.used), lastDay: r.last_day }));
+		 group by 1, 2 order by 2, 1`);
+	return {
+		guests: Number(total.guests),
+		used: Number(total.used ?? 0),
+		lastDay: total.last_day,
+		byFeature: byFeature.map((r) => ({ feature: r.feature, name: r.name, tokens: Number(r.tokens) }))
+	};
 }
 
 export interface LotRow {

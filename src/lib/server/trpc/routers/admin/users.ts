@@ -25,7 +25,7 @@ export const usersRoutes = {
 	}),
 
 	users: router({
-		/** Users and teams with balances and this month's use, 50 a page by keyset; guests as one row per module. */
+		/** Users and teams with balances and this month's use, 50 a page by keyset; guests as one read-only row, their use per feature as an account's. */
 		list: siteAdminProcedure
 			.input(
 				z

@@ -1,0 +1,43 @@
+// How much room a console field has left, said under it once its text nears the field's maxlength:
+// the browser stops taking characters there, silently, and a long note or message was cut without
+// a word. One action for every such field; the limit is the field's own `maxlength`, never restated.
+// Here, with the console's client code, it stays off the signed-in pages' start (vite.config.ts).
+import type { Action } from 'svelte/action';
+import { counted } from '$lib/counted';
+
+/** The share of a field's maxlength left at which the room left is said (and below). */
+export const ROOM_SHOWN_BELOW = 0.2;
+
+/** What is said of a field with `max` characters at most and `length` typed: "12 characters left", "No room left: 500 characters at most", or nothing while there is room enough. */
+export function roomLeftWords(length: number, max: number): string {
+	const left = Math.max(0, max - length);
+	if (max <= 0 || left > max * ROOM_SHOWN_BELOW) return '';
+	return left === 0 ? `No room left: ${counted(max, 'character')} at most` : `${counted(left, 'character')} left`;
+}
+
+/**
+ * `<input maxlength="500" use:roomLeft={value}>`: a note just after the field (`<id>-room`), said
+ * politely to a screen reader, with the room left once the text is within ROOM_SHOWN_BELOW of the
+ * field's maxlength, empty (and out of the layout) before. Follows typing and `value` changes (a form
+ * loaded or reset).
+ */
+export const roomLeft: Action<HTMLInputElement | HTMLTextAreaElement, string | null | undefined> = (field) => {
+	const note = document.createElement('span');
+	note.className = 'room-left';
+	if (field.id) note.id = `${field.id}-room`;
+	note.setAttribute('aria-live', 'polite');
+	field.after(note);
+	const say = () => {
+		const words = roomLeftWords(field.value.length, field.maxLength);
+		if (note.textContent !== words) note.textContent = words;
+	};
+	say();
+	field.addEventListener('input', say);
+	return {
+		update: say,
+		destroy: () => {
+			field.removeEventListener('input', say);
+			note.remove();
+		}
+	};
+};
