@@ -12,6 +12,7 @@ import {
 	consume,
 	grant,
 	hold,
+	freeUsePerDayRead,
 	hourlyBaseline,
 	rolloverLines,
 	setAllowanceRule,
@@ -98,6 +99,7 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		expect(dash.rolledOver).toEqual(await rolloverLines(db.orm, accountId));
 		expect(dash.pace).toEqual((await hourlyBaseline(db.orm, [accountId])).get(accountId));
 		expect(dash.pace).toHaveLength(24);
+		expect(dash.freeUsePerDay).toBe(await readOne(db.orm, freeUsePerDayRead(accountId)));
 		expect(dash.purchases.subscriptions).toEqual(await listSubscriptions(db.orm, accountId));
 		expect(dash.purchases.subscriptions).toEqual([expect.objectContaining({ productName: 'Reads bundle', currentPeriodEnd: '2026-12-20T10:00:00.000Z', canceledAt: null })]);
 		expect(dash.purchases.purchases).toEqual([
@@ -118,6 +120,19 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		]);
 		expect(dash.recentUse.buckets).toHaveLength(14);
 		expect(dash.recentUse.rows).toEqual([{ bucket: dash.recentUse.buckets.at(-1), key: 'ai_bots', label: 'AI Bots', tokens: 25, operations: 1 }]);
+		await expectInvariants(db);
+	});
+
+	it("gives the forecast what a usual day's free allowances paid: their windows of the baseline's 7 days, not the lots", async () => {
+		const u = await createUser(db.orm, { email: 'free-pace@example.test', name: 'Free pace', password: 'correct-horse-battery-9' });
+		await grant(db.orm, { accountId: u.accountId, tokens: 500, source: 'bonus', note: 'Some balance' });
+		const use = (words: number, daysAgo: number, key: string) =>
+			consume(db.orm, { accountId: u.accountId, feature: 'ai_bots', units: words, actor: { userId: u.id }, idempotency: { scope: 'reads', key }, effectiveAt: new Date(Date.now() - daysAgo * DAY) });
+		await use(40, 2, 'free-1'); // 100 tokens: the day's whole chat allowance
+		await use(20, 3, 'free-2'); // 50 of the allowance
+		await use(60, 3, 'free-3'); // 50 more of the allowance, then 100 from the balance
+		await use(40, 9, 'free-4'); // before the 7 days: not in the baseline
+		expect(await readOne(db.orm, freeUsePerDayRead(u.accountId))).toBeCloseTo(200 / 7, 6);
 		await expectInvariants(db);
 	});
 

@@ -42,6 +42,14 @@ describe('the dashboard forecast', () => {
 		expect(forecastText(9_000, false, Array(24).fill(0), false, quiet, 0)).toBe('No use in the last 7 days.');
 	});
 
+	it('forecasts the balance at the part of the pace the free allowances do not pay: they renew (a user whose chat allowance covers his use was told 500 tokens last 32 days)', () => {
+		// 800 a usual day, all of it paid by the free allowance: the 500 in lots are not being spent.
+		expect(forecastText(9_500, false, office, true, week, 500, 800)).toBe('Your free allowances cover this pace, so your balance is not being spent.');
+		expect(forecastText(9_500, false, office, true, week, 500, 1_000)).toBe('Your free allowances cover this pace, so your balance is not being spent.');
+		// Half of it paid by the allowance: 400 a day from the balance, so 4,000 last 10 days (not 13,000 ÷ 800, the allowance left counted once).
+		expect(forecastText(13_000, false, office, true, week, 4_000, 400)).toBe('At this pace your tokens last about 10 days.');
+	});
+
 	it('does not tell a member who never had tokens that none are left', () => {
 		expect(forecastText(0, false, office, false, quiet, 0)).toBe('No tokens yet.');
 	});

@@ -34,14 +34,19 @@ export function forecastHours(available: number, hourly: number[]): number | nul
  * `daily`: tokens used per site day, today last (the sparkline's). The baseline reads whole clock
  * hours before this one, the days reach now: an empty baseline with use yesterday or today means
  * every token of the last 7 days went this hour, which is no "no use". `balance`: the tokens in lots;
- * with none, what is available is free allowances, which renew: nothing to forecast.
+ * with none, what is available is free allowances, which renew: nothing to forecast. `freePerDay`:
+ * tokens a usual day's free allowances paid (server: freeUsePerDayRead); they renew, so only the rest
+ * of the pace draws on the balance, and the forecast is of the balance at that rest.
  */
-export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[], balance: number): string {
+export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[], balance: number, freePerDay = 0): string {
 	if (unlimited) return 'Unlimited tokens: no need to count.';
 	if (available <= 0) return everGranted ? 'No tokens left at the moment.' : 'No tokens yet.';
-	const hours = forecastHours(available, hourly);
-	if (hours === null) return daily.slice(-2).some(Boolean) ? 'Too early to forecast: your first use in 7 days came this hour.' : 'No use in the last 7 days.';
+	const day = hourly.reduce((a, b) => a + b, 0);
+	if (day <= 0) return daily.slice(-2).some(Boolean) ? 'Too early to forecast: your first use in 7 days came this hour.' : 'No use in the last 7 days.';
 	if (balance <= 0) return 'Your free allowances renew on their own, so nothing runs out.';
+	const fromBalance = Math.max(day - freePerDay, 0) / day;
+	if (fromBalance === 0) return 'Your free allowances cover this pace, so your balance is not being spent.';
+	const hours = freePerDay > 0 ? forecastHours(balance, hourly.map((h) => h * fromBalance))! : forecastHours(available, hourly)!;
 	if (hours < 1) return 'At this pace your tokens run out within the hour.';
 	if (hours < 36) {
 		const n = Math.round(hours);

@@ -120,3 +120,18 @@ export function hourlyBaselineRead(accountIds: string[], now?: Date): Read<Map<s
 		}
 	);
 }
+
+/**
+ * Tokens a day that an account's free allowances paid, on average over the baseline's 7 days: what
+ * its windows that started in those days used, ÷ 7. The forecast takes it off the baseline's day,
+ * since allowances renew and only the rest draws on the balance. Windows are whole periods, so a
+ * week's or month's window that started before the 7 days is not counted (the forecast errs short).
+ */
+export function freeUsePerDayRead(accountId: string): Read<number> {
+	return read(
+		sql`select coalesce(sum(w.used), 0) / ${BASELINE_DAYS} as tokens from allowance_windows w
+		     where w.account_id = ${accountId}::uuid and w.window_start >= ${hourOf(sql`now()`)} - make_interval(days => ${BASELINE_DAYS})
+		       and w.window_start < ${hourOf(sql`now()`)}`,
+		(rows: { tokens: string | number }[]) => Number(rows[0]?.tokens ?? 0)
+	);
+}

@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, capLineRead, consume, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, capLineRead, consume, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -24,9 +24,11 @@ function dashboardRead(accountId: string, userId: string) {
 			purchases: accountPurchasesRead(accountId, userId),
 			rolledOver: rolloverLinesRead(accountId),
 			pace: hourlyBaselineRead([accountId]),
+			freeUsePerDay: freeUsePerDayRead(accountId),
 			capLine: capLineRead(accountId, userId)
 		}),
-		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline.
+		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline;
+		// `freeUsePerDay`: how much of a usual day the free allowances paid (they renew: the rest draws on the balance).
 		// `allocationWords`: what the Balance and Active allocations cards say under their figures.
 		(parts) => ({ accountId, ...parts, pace: parts.pace.get(accountId)!, allocationWords: allocationWords(parts.summary.allocations) })
 	);
