@@ -93,6 +93,8 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 			['bots', 0, null, 'daily'],
 			['chat', 25, 100, 'daily']
 		]);
+		// What spends each allowance, by the names usage gives it (a module's name is not a feature's).
+		expect(s.allowances.map((x) => [x.name, x.features])).toEqual([['AI Bots', ['Training']], ['Chatbot', ['AI Bots']]]);
 		// The same rows through the driver, one reader at a time.
 		expect(s.allocations).toEqual(await allocationsOf(db.orm, accountId));
 		expect(s.allowances).toEqual(await allowanceStatus(db.orm, accountId));

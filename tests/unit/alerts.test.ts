@@ -21,7 +21,8 @@ const allowance = (used: number, limit: number | null) => ({
 	limit,
 	period: 'daily' as const,
 	resetsAt: null,
-	message: ''
+	message: '',
+	features: ['Chatbot reply']
 });
 const steps = DEFAULT_STEPS;
 const at = (left: number, base: number, extra: Partial<AllocationShare> = {}): AllocationShare => ({ left, base, unlimited: false, ...extra });

@@ -48,6 +48,8 @@ export interface AllowanceStatus {
 	period: Period;
 	resetsAt: string | null;
 	message: string;
+	/** The names of the module's features (enabled ones, by name): what spends this allowance, as usage names it. */
+	features: string[];
 }
 
 export interface Balances {
@@ -297,13 +299,14 @@ export async function allowancesByAccount(exec: Executor, accountIds: string[]):
 export function allowancesRead(accountIds: string[]): Read<Map<string, AllowanceStatus[]>> {
 	return read<{
 		account_id: string; module: string; name: string; message: string; limit_tokens: number | null; period: Period; used: number;
-		resets_at: string | null;
+		resets_at: string | null; features: string[];
 	}, Map<string, AllowanceStatus[]>>(sql`
 		select a.id as account_id, m.key as module, m.name,
 		       case when r.id is null then quota_guest_off_message(m.name) else m.limit_message end as message,
 		       case when r.id is null then 0 else r.limit_tokens end as limit_tokens, coalesce(r.period, 'never') as period,
 		       case when r.id is null then 0 else quota_allowance_used(a.id, r, quota_window_start(r.period, s.time_zone, s.week_start, now())) end as used,
-		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at
+		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at,
+		       array(select f.name from features f where f.module = m.key and f.enabled order by f.name) as features
 		  from unnest(${uuidArray(accountIds)}) as a(id)
 		  join accounts acc on acc.id = a.id
 		  cross join modules m
@@ -321,7 +324,8 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 				limit: r.limit_tokens === null ? null : Number(r.limit_tokens),
 				period: r.period,
 				resetsAt: r.resets_at ? new Date(r.resets_at).toISOString() : null,
-				message: r.message
+				message: r.message,
+				features: r.features
 			});
 			byAccount.set(r.account_id, list);
 		}
