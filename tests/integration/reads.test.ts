@@ -101,7 +101,8 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		expect(dash.rolledOver).toEqual(await rolloverLines(db.orm, accountId));
 		expect(dash.pace).toEqual((await hourlyBaseline(db.orm, [accountId])).get(accountId));
 		expect(dash.pace).toHaveLength(24);
-		expect(dash.freeUsePerDay).toBe(await readOne(db.orm, freeUsePerDayRead(accountId)));
+		// The Pace line: 1,300 in lots, the pace of the 25 tokens this hour not yet a baseline.
+		expect(dash.forecast).toBe('Too early to forecast: your first use in 7 days came this hour.');
 		expect(dash.purchases.subscriptions).toEqual(await listSubscriptions(db.orm, accountId));
 		expect(dash.purchases.subscriptions).toEqual([expect.objectContaining({ productName: 'Reads bundle', currentPeriodEnd: '2026-12-20T10:00:00.000Z', canceledAt: null })]);
 		expect(dash.purchases.purchases).toEqual([

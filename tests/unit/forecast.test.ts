@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forecastHours, forecastText, totalsPerWindow } from '../../src/lib/client/forecast';
+import { forecastHours, forecastText, totalsPerWindow } from '../../src/lib/forecast';
 
 /** A usual day: 100 tokens an hour from 9 to 17 (the hour starting now is 0). */
 const office = Array.from({ length: 24 }, (_, h) => (h >= 9 && h < 17 ? 100 : 0));
@@ -43,9 +43,9 @@ describe('the dashboard forecast', () => {
 	});
 
 	it('forecasts the balance at the part of the pace the free allowances do not pay: they renew (a user whose chat allowance covers his use was told 500 tokens last 32 days)', () => {
-		// 800 a usual day, all of it paid by the free allowance: the 500 in lots are not being spent.
-		expect(forecastText(9_500, false, office, true, week, 500, 800)).toBe('Your free allowances cover this pace, so your balance is not being spent.');
-		expect(forecastText(9_500, false, office, true, week, 500, 1_000)).toBe('Your free allowances cover this pace, so your balance is not being spent.');
+		// 800 a usual day, all of it paid by the free allowance: the 500 in lots are not drawn on.
+		expect(forecastText(9_500, false, office, true, week, 500, 800)).toBe('Your free allowances renew on their own, so nothing runs out.');
+		expect(forecastText(9_500, false, office, true, week, 500, 1_000)).toBe('Your free allowances renew on their own, so nothing runs out.');
 		// Half of it paid by the allowance: 400 a day from the balance, so 4,000 last 10 days (not 13,000 ÷ 800, the allowance left counted once).
 		expect(forecastText(13_000, false, office, true, week, 4_000, 400)).toBe('At this pace your tokens last about 10 days.');
 	});
@@ -61,8 +61,7 @@ describe('the dashboard forecast', () => {
 				{ bucket: '2026-01-01', key: 'chat', label: 'Chat', tokens: 300, operations: 3 },
 				{ bucket: '2026-01-01', key: 'forms', label: 'Forms', tokens: 100, operations: 1 },
 				{ bucket: '2026-01-03', key: 'chat', label: 'Chat', tokens: 400, operations: 2 }
-			],
-			timeZone: 'Etc/UTC'
+			]
 		}).map((d) => d.tokens);
 		expect(daily).toEqual([400, 0, 400]);
 	});

@@ -9,6 +9,8 @@ import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
 import { FORECAST_DAYS } from '../../../days';
 import { allocationWords } from '../../../allocation-words';
+import { forecastText, totalsPerWindow } from '../../../forecast';
+import { balanceOf } from '../../../client/balance-figures';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 
@@ -28,9 +30,16 @@ function dashboardRead(accountId: string, userId: string) {
 			capLine: capLineRead(accountId, userId)
 		}),
 		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline;
-		// `freeUsePerDay`: how much of a usual day the free allowances paid (they renew: the rest draws on the balance).
-		// `allocationWords`: what the Balance and Active allocations cards say under their figures.
-		(parts) => ({ accountId, ...parts, pace: parts.pace.get(accountId)!, allocationWords: allocationWords(parts.summary.allocations) })
+		// `forecast`: the Pace card's line from it, with what a usual day's free allowances paid (they renew:
+		// only the rest draws on the balance). `allocationWords`: what the Balance and Active allocations cards say under their figures.
+		({ freeUsePerDay, ...parts }) => {
+			const s = parts.summary;
+			const pace = parts.pace.get(accountId)!;
+			const allUnlimited = s.allocations.length > 0 && s.allocations.every((a) => a.unlimited);
+			const daily = totalsPerWindow(parts.recentUse).map((d) => d.tokens);
+			const forecast = forecastText(s.available, allUnlimited, pace, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay);
+			return { accountId, ...parts, pace, forecast, allocationWords: allocationWords(s.allocations) };
+		}
 	);
 }
 

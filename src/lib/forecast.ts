@@ -1,8 +1,10 @@
-import type { Rollup } from './api-types';
-import { counted } from '../counted';
+// The dashboard's forecast and the windows' totals behind it and the reports' chart. The pace line is
+// worded by the server, with the dashboard's answer (trpc/routers/ledger.ts), as the cap line is: the
+// dashboard's start JavaScript has no room for it.
+import { counted } from './counted';
 
 /** Tokens used in each window of a rollup, oldest first (a window without use counts 0). */
-export function totalsPerWindow(rollup: Rollup): { bucket: string; tokens: number }[] {
+export function totalsPerWindow<Row extends { bucket: string; tokens: number }>(rollup: { buckets: string[]; rows: Row[] }): { bucket: string; tokens: number }[] {
 	const sums = new Map<string, number>();
 	for (const r of rollup.rows) sums.set(r.bucket, (sums.get(r.bucket) ?? 0) + r.tokens);
 	return rollup.buckets.map((bucket) => ({ bucket, tokens: sums.get(bucket) ?? 0 }));
@@ -36,17 +38,16 @@ export function forecastHours(available: number, hourly: number[]): number | nul
  * every token of the last 7 days went this hour, which is no "no use". `balance`: the tokens in lots;
  * with none, what is available is free allowances, which renew: nothing to forecast. `freePerDay`:
  * tokens a usual day's free allowances paid (server: freeUsePerDayRead); they renew, so only the rest
- * of the pace draws on the balance, and the forecast is of the balance at that rest.
+ * of the pace draws on the balance, and the forecast is of the balance at that rest (nothing runs
+ * out when they pay it all).
  */
 export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[], balance: number, freePerDay = 0): string {
 	if (unlimited) return 'Unlimited tokens: no need to count.';
 	if (available <= 0) return everGranted ? 'No tokens left at the moment.' : 'No tokens yet.';
 	const day = hourly.reduce((a, b) => a + b, 0);
 	if (day <= 0) return daily.slice(-2).some(Boolean) ? 'Too early to forecast: your first use in 7 days came this hour.' : 'No use in the last 7 days.';
-	if (balance <= 0) return 'Your free allowances renew on their own, so nothing runs out.';
-	const fromBalance = Math.max(day - freePerDay, 0) / day;
-	if (fromBalance === 0) return 'Your free allowances cover this pace, so your balance is not being spent.';
-	const hours = freePerDay > 0 ? forecastHours(balance, hourly.map((h) => h * fromBalance))! : forecastHours(available, hourly)!;
+	if (balance <= 0 || day <= freePerDay) return 'Your free allowances renew on their own, so nothing runs out.';
+	const hours = forecastHours(balance, hourly.map((h) => (h * (day - freePerDay)) / day))!;
 	if (hours < 1) return 'At this pace your tokens run out within the hour.';
 	if (hours < 36) {
 		const n = Math.round(hours);
