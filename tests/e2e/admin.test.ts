@@ -339,8 +339,11 @@ for (const size of sizes) {
 			await page.goto('/admin/users');
 			const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
 			// The demo's team pool holds general tokens only; its admin holds no lot at all.
-			await row('Acme Studio').getByText('general pool only', { exact: true }).waitFor();
+			// Named "general balance", as the vocabulary and the figures' line above the list name them: not a "pool" (a team's is one).
+			await row('Acme Studio').getByText('general balance only', { exact: true }).waitFor();
+			await row(leo.name).getByText('general balance only', { exact: true }).waitFor();
 			await row(admin.name).getByText('no tokens in lots', { exact: true }).waitFor();
+			await expect(page.getByText(/general pool/i).count()).resolves.toBe(0);
 			await expect(page.getByText('all general').count()).resolves.toBe(0);
 			// The figures in full are a link away: the dashboard's one paragraph, in view.
 			await page.getByText('What the figures mean').click();
@@ -412,6 +415,8 @@ for (const size of sizes) {
 			await screen(page, `admin-user-figures-${size.name}`);
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
+			// No model chosen is the general balance, in the vocabulary's words (not "general" alone).
+			await expect(form.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).resolves.toBe('Any model (general balance)');
 			await expect(form.textContent()).resolves.toContain('With no expiry date the tokens never expire.');
 			// A refusal shows beside the field that caused it, on screen, not at the page's top; nothing is sent.
 			const granted: string[] = [];
@@ -442,7 +447,9 @@ for (const size of sizes) {
 			// Where the bonus came from, in words (not the key "bonus"); a table wider than a phone says it scrolls.
 			await expect(lots.getByRole('row').filter({ hasText: note }).getByRole('cell').first().innerText()).resolves.toBe('Bonus');
 			await page.getByText('Scroll sideways for more columns →').first().waitFor();
-			await expect(page.getByText('General balance', { exact: true }).count()).resolves.toBe(1);
+			// The bonus went to the general balance, and the lot and the Account card call it that.
+			await expect(page.getByRole('region', { name: 'Account', exact: true }).getByText('General balance', { exact: true }).count()).resolves.toBe(1);
+			await expect(lots.getByRole('row').filter({ hasText: note }).getByRole('cell', { name: 'General balance', exact: true }).count()).resolves.toBe(1);
 			const audit = page.locator('section', { has: page.getByRole('heading', { name: 'Audit entries' }) });
 			await expect(audit.getByText(`Note: ${note}`).count()).resolves.toBe(1);
 			await expect(audit.getByText(/^Bonus granted$/).count()).resolves.toBeGreaterThan(0);
