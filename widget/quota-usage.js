@@ -19,7 +19,7 @@
 		en: {
 			title: 'Your tokens', available: 'tokens available', unlimited: 'Unlimited', held: 'held', today: 'used today', month: 'used this month',
 			allowances: 'Free allowances', left: '{0} of {1} left', resets: 'Resets {0}', noReset: 'Does not reset', models: 'Allocations',
-			model: 'Model', general: 'All models', remaining: 'Left', expires: 'Expires', never: 'Never', usage: 'Recent use', date: 'Date',
+			model: 'Model', general: 'General balance', remaining: 'Left', expires: 'Expires', never: 'Never', usage: 'Recent use', date: 'Date',
 			feature: 'Feature', tokens: 'Tokens', purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
 			buy: 'Buy tokens', loading: 'Loading your usage…', expired: 'This usage view has expired. Reload the page to see your latest figures.',
 			revoked: 'This usage view is no longer available.', invalid: 'This usage view could not be opened.', offline: 'Could not reach Quota; trying again…',
@@ -29,7 +29,7 @@
 		de: {
 			title: 'Ihre Tokens', available: 'Tokens verfügbar', unlimited: 'Unbegrenzt', held: 'reserviert', today: 'heute verbraucht', month: 'diesen Monat verbraucht',
 			allowances: 'Freikontingente', left: '{0} von {1} übrig', resets: 'Neu ab {0}', noReset: 'Wird nicht zurückgesetzt', models: 'Zuteilungen',
-			model: 'Modell', general: 'Alle Modelle', remaining: 'Übrig', expires: 'Läuft ab', never: 'Nie', usage: 'Letzte Nutzung', date: 'Datum',
+			model: 'Modell', general: 'Allgemeines Guthaben', remaining: 'Übrig', expires: 'Läuft ab', never: 'Nie', usage: 'Letzte Nutzung', date: 'Datum',
 			feature: 'Funktion', tokens: 'Tokens', purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
 			buy: 'Tokens kaufen', loading: 'Nutzung wird geladen…', expired: 'Diese Ansicht ist abgelaufen. Laden Sie die Seite neu, um aktuelle Zahlen zu sehen.',
 			revoked: 'Diese Ansicht ist nicht mehr verfügbar.', invalid: 'Diese Ansicht konnte nicht geöffnet werden.', offline: 'Quota ist nicht erreichbar; neuer Versuch…',
@@ -39,7 +39,7 @@
 		fr: {
 			title: 'Vos jetons', available: 'jetons disponibles', unlimited: 'Illimité', held: 'réservés', today: "utilisés aujourd'hui", month: 'utilisés ce mois-ci',
 			allowances: 'Quotas gratuits', left: '{0} sur {1} restants', resets: 'Renouvelé {0}', noReset: "Pas de renouvellement", models: 'Allocations',
-			model: 'Modèle', general: 'Tous les modèles', remaining: 'Restant', expires: 'Expire', never: 'Jamais', usage: 'Utilisation récente', date: 'Date',
+			model: 'Modèle', general: 'Solde général', remaining: 'Restant', expires: 'Expire', never: 'Jamais', usage: 'Utilisation récente', date: 'Date',
 			feature: 'Fonction', tokens: 'Jetons', purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
 			buy: 'Acheter des jetons', loading: 'Chargement…', expired: 'Cette vue a expiré. Rechargez la page pour voir vos derniers chiffres.',
 			revoked: "Cette vue n'est plus disponible.", invalid: "Cette vue n'a pas pu être ouverte.", offline: 'Quota est injoignable ; nouvel essai…',
@@ -49,7 +49,7 @@
 		es: {
 			title: 'Tus tokens', available: 'tokens disponibles', unlimited: 'Ilimitado', held: 'reservados', today: 'usados hoy', month: 'usados este mes',
 			allowances: 'Cupos gratuitos', left: 'Quedan {0} de {1}', resets: 'Se renueva {0}', noReset: 'No se renueva', models: 'Asignaciones',
-			model: 'Modelo', general: 'Todos los modelos', remaining: 'Quedan', expires: 'Caduca', never: 'Nunca', usage: 'Uso reciente', date: 'Fecha',
+			model: 'Modelo', general: 'Saldo general', remaining: 'Quedan', expires: 'Caduca', never: 'Nunca', usage: 'Uso reciente', date: 'Fecha',
 			feature: 'Función', tokens: 'Tokens', purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
 			buy: 'Comprar tokens', loading: 'Cargando tu uso…', expired: 'Esta vista ha caducado. Recarga la página para ver tus cifras.',
 			revoked: 'Esta vista ya no está disponible.', invalid: 'No se pudo abrir esta vista.', offline: 'No se puede conectar con Quota; reintentando…',

@@ -14,7 +14,7 @@ export const MIN_PASSWORD_CHARACTERS = 4;
 
 export const ACCOUNT_WORDS = {
 	emailMissing: 'Enter your email address.',
-	emailLong: 'That email address is too long.',
+	emailLong: `An email address is at most ${MAX_EMAIL} characters.`,
 	emailInvalid: 'Enter a valid email address, like name@example.com.',
 	nameMissing: 'Enter your name.',
 	teamNameMissing: "Enter the team's name.",

@@ -3,12 +3,13 @@
 // under them is: the dashboard's start JavaScript has no room for it. Each fits a card's line on a
 // 390 px phone as "excl. free allowances" does (the card cuts a longer one short).
 import { counted } from './counted';
+import { GENERAL_BALANCE } from './model-words';
 
 /**
- * The sub-labels of an account's allocations (one per model scope; `model` null is the general pool):
+ * The sub-labels of an account's allocations (one per model scope; `model` null is the general balance):
  * `balance`, what the balance leaves out, or which tokens are unlimited on top of it ("excl. free
- * allowances", "+ 1 unlimited model", "all models unlimited" when the general pool is);
- * `allocations`, what they are ("2 models + general", "general pool only", "1 model only", "no
+ * allowances", "+ 1 unlimited model", "all models unlimited" when the general balance is);
+ * `allocations`, what they are ("2 models + general", "general balance only", "1 model only", "no
  * tokens in lots").
  */
 export function allocationWords(allocations: readonly { model: string | null; unlimited: boolean }[]): { balance: string; allocations: string } {
@@ -17,6 +18,6 @@ export function allocationWords(allocations: readonly { model: string | null; un
 	const unlimited = allocations.filter((a) => a.model !== null && a.unlimited).length;
 	return {
 		balance: general?.unlimited ? 'all models unlimited' : unlimited ? `+ ${counted(unlimited, 'unlimited model', String)}` : 'excl. free allowances',
-		allocations: models ? `${counted(models, 'model', String)} ${general ? '+ general' : 'only'}` : general ? 'general pool only' : 'no tokens in lots'
+		allocations: models ? `${counted(models, 'model', String)} ${general ? '+ general' : 'only'}` : general ? `${GENERAL_BALANCE.toLowerCase()} only` : 'no tokens in lots'
 	};
 }

@@ -1,5 +1,10 @@
 /**
- * The name of tokens, an allocation or a use that no one model is tied to: the same words on the
- * dashboard, the admin's pages, reports and the usage charts (the widget, plain JS, says it in its own languages).
+ * The words for tokens, an allocation or a use that no one model is tied to, as the vocabulary
+ * (docs/ARCHITECTURE.md) names them: the "general balance", the part of the balance usable on any model.
+ * One source for the dashboard, the admin's pages, the store, reports and the usage charts (the widget,
+ * plain JS, says it in its own languages), so no page calls them a "pool" or "all models".
  */
-export const ALL_MODELS = 'All models';
+export const GENERAL_BALANCE = 'General balance';
+
+/** A model picker's choice of no one model: the tokens go to the general balance. */
+export const ANY_MODEL = 'Any model (general balance)';

@@ -339,8 +339,10 @@ for (const size of sizes) {
 			await page.goto('/admin/users');
 			const row = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
 			// The demo's team pool holds general tokens only; its admin holds no lot at all.
-			await row('Acme Studio').getByText('general pool only', { exact: true }).waitFor();
+			// Named "general balance", as the vocabulary and the figures' line above the list name them: not a "pool" (a team's is one).
+			await row('Acme Studio').getByText('general balance only', { exact: true }).waitFor();
 			await row(admin.name).getByText('no tokens in lots', { exact: true }).waitFor();
+			await expect(page.getByText(/general pool/i).count()).resolves.toBe(0);
 			await expect(page.getByText('all general').count()).resolves.toBe(0);
 			// The figures in full are a link away: the dashboard's one paragraph, in view.
 			await page.getByText('What the figures mean').click();
@@ -412,6 +414,8 @@ for (const size of sizes) {
 			await screen(page, `admin-user-figures-${size.name}`);
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
+			// No model chosen is the general balance, in the vocabulary's words (not "general" alone).
+			await expect(form.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).resolves.toBe('Any model (general balance)');
 			await expect(form.textContent()).resolves.toContain('With no expiry date the tokens never expire.');
 			// A refusal shows beside the field that caused it, on screen, not at the page's top; nothing is sent.
 			const granted: string[] = [];
@@ -442,13 +446,47 @@ for (const size of sizes) {
 			// Where the bonus came from, in words (not the key "bonus"); a table wider than a phone says it scrolls.
 			await expect(lots.getByRole('row').filter({ hasText: note }).getByRole('cell').first().innerText()).resolves.toBe('Bonus');
 			await page.getByText('Scroll sideways for more columns →').first().waitFor();
-			await expect(page.getByText('General balance', { exact: true }).count()).resolves.toBe(1);
+			// The bonus went to the general balance, and the lot and the Account card call it that.
+			await expect(page.getByRole('region', { name: 'Account', exact: true }).getByText('General balance', { exact: true }).count()).resolves.toBe(1);
+			await expect(lots.getByRole('row').filter({ hasText: note }).getByRole('cell', { name: 'General balance', exact: true }).count()).resolves.toBe(1);
 			const audit = page.locator('section', { has: page.getByRole('heading', { name: 'Audit entries' }) });
 			await expect(audit.getByText(`Note: ${note}`).count()).resolves.toBe(1);
 			await expect(audit.getByText(/^Bonus granted$/).count()).resolves.toBeGreaterThan(0);
 			await expect(audit.innerText()).resolves.not.toMatch(/lotId|bonus\.granted|balance \d+ →/);
 			await screen(page, `admin-user-detail-${size.name}`);
 			await expectSound(page);
+		});
+
+		it('shows each form select’s choice whole, the longest one chosen: none is cut short ("Any model (gen")', async () => {
+			// Each select with its longest option chosen: the words that option takes, against the room the closed select gives them.
+			const cut = () =>
+				page.locator('main select:visible').evaluateAll((selects) =>
+					selects.flatMap((el) => {
+						const s = el as HTMLSelectElement;
+						const style = getComputedStyle(s);
+						const ctx = document.createElement('canvas').getContext('2d')!;
+						ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+						const longest = [...s.options].reduce((a, o) => (ctx.measureText(o.text).width > ctx.measureText(a.text).width ? o : a));
+						// The room: the box less its padding and the arrow (drawn in the right padding's place, about 1.2em).
+						const room = s.clientWidth - parseFloat(style.paddingLeft) - Math.max(parseFloat(style.paddingRight), 0) - 1.2 * parseFloat(style.fontSize);
+						const width = ctx.measureText(longest.text).width;
+						return width > room ? [`${s.id}: "${longest.text}" ${Math.round(width)} px in ${Math.round(room)} px`] : [];
+					})
+				);
+			await page.goto('/admin/bonuses');
+			await page.getByLabel('Model', { exact: true }).waitFor();
+			await expect(page.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).resolves.toBe('Any model (general balance)');
+			await expect(cut()).resolves.toEqual([]);
+			await page.getByLabel('Model', { exact: true }).scrollIntoViewIfNeeded();
+			await screen(page, `admin-bonuses-model-${size.name}`);
+			await page.goto('/admin/users');
+			await page.getByLabel('Search').fill(leo.email);
+			await page.getByRole('link', { name: leo.name }).first().click();
+			const form = page.getByRole('form', { name: 'Grant a bonus' });
+			await form.getByLabel('Model', { exact: true }).waitFor();
+			await expect(cut()).resolves.toEqual([]);
+			await form.scrollIntoViewIfNeeded();
+			await screen(page, `admin-user-bonus-model-${size.name}`);
 		});
 
 		it('keeps the bonus form’s fields in line whatever slips show, and says which fields are required', async () => {
@@ -463,7 +501,8 @@ for (const size of sizes) {
 			await expect(form.getByRole('textbox', { name: 'Note', exact: true }).getAttribute('required')).resolves.toBe('');
 			const fields = ['Tokens', 'Model', 'Expires', 'Note'].map((name) => form.getByLabel(name, { exact: true }));
 			const tops = async () => (await boxesTogether(...fields)).map((b) => Math.round(b.y));
-			const rows = size.name === 'phone' ? [[0, 1], [2, 3]] : [[0, 1, 2, 3]];
+			// On a phone the model's select takes its own row, so its choice shows whole.
+			const rows = size.name === 'phone' ? [[0], [1], [2, 3]] : [[0, 1, 2, 3]];
 			const inLine = async () => {
 				const y = await tops();
 				for (const row of rows) expect(new Set(row.map((i) => y[i])).size, `fields ${row} at ${row.map((i) => y[i])}`).toBe(1);

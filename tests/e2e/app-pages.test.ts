@@ -52,7 +52,7 @@ describe('signed-in pages on a phone', () => {
 		for (const label of ['Balance', 'Available', 'Used this month', 'Active allocations']) {
 			await expect(summary.getByText(label, { exact: true }).isVisible()).resolves.toBe(true);
 		}
-		// Under the figures, what Maya's allocations are (three models and the general pool; Claude
+		// Under the figures, what Maya's allocations are (three models and the general balance; Claude
 		// unlimited on top of the balance), each line whole on a phone.
 		const under = (label: string) => summary.locator('.stat', { has: page.getByText(label, { exact: true }) }).locator('.sub');
 		await expect(under('Balance').innerText()).resolves.toBe('+ 1 unlimited model');
@@ -97,8 +97,8 @@ describe('signed-in pages on a phone', () => {
 		await expect(sheet.getByText('Tokens used').isVisible()).resolves.toBe(true);
 		// The same balance as the row, and the figure per feature and model under its own name.
 		const detail = await sheet.locator('dl').first().innerText();
-		// A use names a model or none: "All models" is a lot's word; and what the app sent with it is never raw JSON.
-		expect(detail).toMatch(/Model\n(?!All models)[^\n]+\n/);
+		// A use names a model or none: "General balance" is a lot's word; and what the app sent with it is never raw JSON.
+		expect(detail).toMatch(/Model\n(?!General balance)[^\n]+\n/);
 		await expect(sheet.locator('pre').count()).resolves.toBe(0);
 		expect(detail).toContain(`Balance after\n${balance}`);
 		expect(detail).toMatch(/Spendable on this feature and model after it\n([\d,]+|Unlimited)/);

@@ -94,8 +94,12 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		await expectLedgerInvariants();
 		await page.goto('/dashboard');
 		await waitForFresh(page);
-		const general = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) }).getByRole('listitem').filter({ hasText: 'All models' }).first();
+		const general = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) }).getByRole('listitem').filter({ hasText: 'General balance' }).first();
 		await expect(general.textContent()).resolves.toMatch(/25,000\s*available/);
+		// Named as the vocabulary and the admin's pages name these tokens: not "All models", not a "pool".
+		await expect(general.innerText()).resolves.toMatch(/^General balance\n[\s\S]*\nUsable by every model$/);
+		await expect(page.getByText(/All models|general pool/i).count()).resolves.toBe(0);
+		await expect(page.getByRole('region', { name: 'Summary' }).locator('.stat', { has: page.getByText('Active allocations', { exact: true }) }).locator('.sub').innerText()).resolves.toBe('general balance only');
 		const parts = await texts(general.getByRole('list', { name: /where the tokens came from/ }).getByRole('listitem'));
 		expect(parts).toHaveLength(2);
 		expect(parts[0]).toMatch(/^20,000 expire [A-Z][a-z]{2} \d{1,2}, \d{4},? \d{2}:\d{2} · Monthly plan$/); // the instant, with its time

@@ -150,7 +150,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const subs = page.getByRole('region', { name: 'Subscriptions' });
 		await expect(subs.textContent()).resolves.toMatch(/Monthly plan\s*Active\s*Renews/);
 		await history.getByText('Token pack × 2').click();
-		await history.getByText('All models: 10,000 tokens').waitFor();
+		await history.getByText('General balance: 10,000 tokens').waitFor();
 		await screenshot(page, 'purchases');
 
 		// Cancelled, it runs to its period's end: the badge says it is ending, not "Active" beside "Canceled".

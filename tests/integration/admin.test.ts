@@ -162,7 +162,7 @@ describe('the users list', () => {
 			[`Credit team ${tag}`, 600, 600]
 		]);
 		// What each balance is made of, in the dashboard's words; an account with nothing says so, not "all general".
-		expect(byBalance.rows.slice(0, 4).map((r) => r.allocationWords.allocations)).toEqual(['general pool only', '1 model + general', 'general pool only', 'no tokens in lots']);
+		expect(byBalance.rows.slice(0, 4).map((r) => r.allocationWords.allocations)).toEqual(['general balance only', '1 model + general', 'general balance only', 'no tokens in lots']);
 		const today = new Date().toISOString().slice(0, 10);
 		const active = await admin.admin.users.list({ search: tag, sort: 'lastActive', dir: 'desc' });
 		// The use by feature, by the name the member's usage page gives it (one name for one thing).

@@ -110,7 +110,7 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 				productName: 'Reads bundle',
 				quantity: 2,
 				contents: [
-					{ model: null, modelName: 'All models', tokens: 2000 },
+					{ model: null, modelName: 'General balance', tokens: 2000 },
 					{ model: 'gpt-5-nano', modelName: 'GPT-5 Nano', tokens: 500 }
 				],
 				tokens: 2500,

@@ -235,7 +235,7 @@ describe(`allocations by model scope and expiry on ${backend}`, () => {
 		await expectInvariants(db);
 		const { allocations, everGranted } = await balances(db.orm, a.accountId);
 		expect(everGranted).toBe(true);
-		expect(allocations.map((x) => [x.name, x.remaining])).toEqual([['All models', 36_955], ['GPT-5 Nano', 4_000]]);
+		expect(allocations.map((x) => [x.name, x.remaining])).toEqual([['General balance', 36_955], ['GPT-5 Nano', 4_000]]);
 		// The spend order: soonest expiry first, purchased (never expiring) last, both packs in one part.
 		expect(allocations[0]!.parts).toEqual([
 			{ source: 'referral', note: 'Invited Leo', remaining: 2_000, amount: 2_000, unlimited: false, expiresAt: expect.any(String) },

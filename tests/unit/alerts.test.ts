@@ -5,7 +5,7 @@ import { batchKeys } from '../../src/lib/server/alerts/watcher';
 
 const lot = (remaining: number, amount: number, extra: { unlimited?: boolean; model?: string | null } = {}) => ({
 	model: extra.model ?? null,
-	name: 'All models',
+	name: 'General balance',
 	engine: null,
 	remaining,
 	amount,

@@ -43,6 +43,7 @@ describe("the sign-in pages' slips", () => {
 			expect(newPasswordProblem(p), p).toBe(said(passwordSchema, p));
 		}
 		for (const n of ['   ', 'Ada', 'x'.repeat(101)]) expect(nameProblem(n), n).toBe(said(nameSchema, n));
+		expect(emailProblem(`${'x'.repeat(250)}@example.com`)).toBe('An email address is at most 254 characters.');
 		for (const e of ['', '   ', 'name@example.com', ' Name@Example.COM ', 'not-an-email', 'a@b', '@example.com', 'a b@example.com', `${'x'.repeat(250)}@example.com`]) {
 			expect(emailProblem(e), e).toBe(said(emailSchema, e));
 		}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PAID_STATUSES } from '../../src/lib/server/store/orders';
 import { purchaseStatus } from '../../src/lib/client/purchase-status';
-import { ALL_MODELS } from '../../src/lib/model-words';
+import { GENERAL_BALANCE } from '../../src/lib/model-words';
 
 // The <quota-usage> widget is a classic script with its own texts (it imports nothing); it words the
 // purchases it lists (paid orders, PAID_STATUSES, as the app's lists) in every language.
@@ -20,8 +20,8 @@ describe('the widget’s words for a purchase’s state', () => {
 });
 
 describe('the widget’s name for tokens no one model is tied to', () => {
-	it('is the app’s "All models" in English, and no language says "General"', () => {
-		expect(english).toContain(`general: '${ALL_MODELS}'`);
+	it('is the app’s "General balance" in English (its vocabulary), and no language says a bare "General"', () => {
+		expect(english).toContain(`general: '${GENERAL_BALANCE}'`);
 		expect(widget).not.toMatch(/general: '(General|Allgemein|Général)'/);
 	});
 });

@@ -6,6 +6,7 @@
 import type { AuditAction } from '../accounts';
 import { zoneLabel } from '../../time-zones';
 import { counted } from '../../counted';
+import { ANY_MODEL } from '../../model-words';
 
 /**
  * One value as the page shows it: words (`account`: the account whose page they link to), a figure
@@ -117,7 +118,7 @@ const UNIT = { word: 'Word', character: 'Character', token: 'Model token', opera
 const digits = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const num = (v: unknown) => (typeof v === 'number' ? digits.format(v) : String(v));
 
-const model = named('models', 'Any model');
+const model = named('models', ANY_MODEL);
 const zone: Format = (v) => text(typeof v === 'string' ? zoneLabel(v) : '—');
 const price: Format = (v, _n, whole) => (typeof v === 'number' && typeof whole.currency === 'string' ? { cents: v, currency: whole.currency } : text('—'));
 const grants: Format = (v, n) =>

@@ -4,7 +4,7 @@ import { batcher, READ_BATCHES } from '../db/batches';
 import { isTransaction } from '../db/notices';
 import { mapRead, read, readOne, together, type Answer, type Read } from '../db/reads';
 import { DomainError } from '../errors';
-import { ALL_MODELS } from '../../model-words';
+import { GENERAL_BALANCE } from '../../model-words';
 import { wholeNumber } from './validate';
 import type { Level, LotSource, Period } from './types';
 import { allocationShare, levelOf, type AllocationShare } from './share';
@@ -110,7 +110,7 @@ export function allocationsRead(accountIds: string[]): Read<Map<string, Allocati
 			const list = byAccount.get(r.account_id) ?? [];
 			let a = list.at(-1);
 			if (!a || a.model !== r.model) {
-				a = { model: r.model, name: r.name ?? ALL_MODELS, engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, parts: [] };
+				a = { model: r.model, name: r.name ?? GENERAL_BALANCE, engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, parts: [] };
 				list.push(a);
 			}
 			const expiresAt = r.expires_at ? new Date(r.expires_at).toISOString() : null;
@@ -375,7 +375,7 @@ export function rollupQuery(accountId: string, opts: { period: ReportPeriod; win
 		opts.by === 'feature'
 			? sql`coalesce(f.name, d.feature)`
 			: opts.by === 'model'
-				? sql`coalesce(m.name, ${ALL_MODELS}::text)`
+				? sql`coalesce(m.name, ${GENERAL_BALANCE}::text)`
 				: sql`coalesce(u.name, 'API')`;
 	return sql`
 		select to_char(w.first_day, 'YYYY-MM-DD') as bucket, ${key} as key, ${label} as label,

@@ -1,6 +1,6 @@
 import type { PaddleEnvironment, Product } from './catalog';
 import { priceIdOf } from './catalog';
-import { ALL_MODELS } from '../../model-words';
+import { GENERAL_BALANCE } from '../../model-words';
 
 /** A catalog item as the store shows it: what you get, what it costs, and how it compares. */
 export interface Offer {
@@ -8,7 +8,7 @@ export interface Offer {
 	kind: Product['kind'];
 	name: string;
 	description: string;
-	/** `modelName`: the model's name, or "All models" for tokens any model may spend. */
+	/** `modelName`: the model's name, or "General balance" for tokens any model may spend. */
 	grants: { model: string | null; modelName: string; tokens: number }[];
 	/** Tokens per unit bought (per period for subscriptions). */
 	tokens: number;
@@ -81,7 +81,7 @@ export function toOffers(catalog: Product[], env: PaddleEnvironment, modelNames:
 			kind: p.kind,
 			name: p.name,
 			description: p.description,
-			grants: p.grants.map((g) => ({ model: g.model, modelName: g.model ? (modelNames.get(g.model) ?? g.model) : ALL_MODELS, tokens: g.tokens })),
+			grants: p.grants.map((g) => ({ model: g.model, modelName: g.model ? (modelNames.get(g.model) ?? g.model) : GENERAL_BALANCE, tokens: g.tokens })),
 			tokens,
 			priceCents: p.priceCents,
 			currency: p.currency,

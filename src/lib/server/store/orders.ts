@@ -5,7 +5,7 @@ import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { orders, products, type ProductGrant } from '../db/schema';
 import { modelNamesRead } from '../ledger';
 import { DomainError } from '../errors';
-import { ALL_MODELS } from '../../model-words';
+import { GENERAL_BALANCE } from '../../model-words';
 import { requestHash } from '../idempotency';
 import { getProduct, priceIdOf } from './catalog';
 import type { BrowserCheckout, PaymentProvider } from './paddle/provider';
@@ -137,7 +137,7 @@ export interface Purchase {
 	kind: string;
 	quantity: number;
 	/** What it granted (per unit × quantity), per model; one line for plain packs. */
-	/** `modelName`: the model's name, or "All models" for tokens any model may spend. */
+	/** `modelName`: the model's name, or "General balance" for tokens any model may spend. */
 	contents: { model: string | null; modelName: string; tokens: number }[];
 	tokens: number;
 	amountCents: number | null;
@@ -210,7 +210,7 @@ function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 	);
 	return mapRead(together({ rows, names: modelNamesRead() }), ({ rows, names }) =>
 		rows.map((o) => {
-			const contents = o.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : ALL_MODELS, tokens: g.tokens * o.quantity }));
+			const contents = o.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : GENERAL_BALANCE, tokens: g.tokens * o.quantity }));
 			return {
 				id: o.id,
 				productId: o.product_id,
