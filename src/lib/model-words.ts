@@ -6,5 +6,8 @@
  */
 export const GENERAL_BALANCE = 'General balance';
 
+/** A use (a report's or a chart's row, a usage entry) that named no model: "general balance" is a lot's word, not a use's. */
+export const NO_MODEL = 'No model named';
+
 /** A model picker's choice of no one model: the tokens go to the general balance. */
 export const ANY_MODEL = 'Any model (general balance)';

@@ -4,7 +4,7 @@ import { batcher, READ_BATCHES } from '../db/batches';
 import { isTransaction } from '../db/notices';
 import { mapRead, read, readOne, together, type Answer, type Read } from '../db/reads';
 import { DomainError } from '../errors';
-import { GENERAL_BALANCE } from '../../model-words';
+import { GENERAL_BALANCE, NO_MODEL } from '../../model-words';
 import { wholeNumber } from './validate';
 import type { Level, LotSource, Period } from './types';
 import { allocationShare, levelOf, type AllocationShare } from './share';
@@ -375,7 +375,7 @@ export function rollupQuery(accountId: string, opts: { period: ReportPeriod; win
 		opts.by === 'feature'
 			? sql`coalesce(f.name, d.feature)`
 			: opts.by === 'model'
-				? sql`coalesce(m.name, ${GENERAL_BALANCE}::text)`
+				? sql`coalesce(m.name, ${NO_MODEL}::text)`
 				: sql`coalesce(u.name, 'API')`;
 	return sql`
 		select to_char(w.first_day, 'YYYY-MM-DD') as bucket, ${key} as key, ${label} as label,

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { topWithRest, type RankedRow } from '../../shares';
-import { GENERAL_BALANCE } from '../../model-words';
+import { NO_MODEL } from '../../model-words';
 
 /** The chart's spans, in the site's days (the current day included). */
 export const USAGE_SPANS = [7, 30, 90] as const;
@@ -86,7 +86,7 @@ export async function siteUsage(exec: Executor, opts: { span: number; by: UsageB
 	const windows = sql`(select first_day as day from quota_windows('daily', ${opts.span}))`;
 	const span = sql`d.day between (select min(day) from ${windows} w) and (select max(day) from ${windows} w)`;
 	const seriesKey = opts.by === 'module' ? sql`coalesce(f.module, d.feature)` : sql`d.model`;
-	const seriesLabel = opts.by === 'module' ? sql`coalesce(mo.name, f.module, d.feature)` : sql`coalesce(m.name, case when d.model = '' then ${GENERAL_BALANCE}::text else d.model end)`;
+	const seriesLabel = opts.by === 'module' ? sql`coalesce(mo.name, f.module, d.feature)` : sql`coalesce(m.name, case when d.model = '' then ${NO_MODEL}::text else d.model end)`;
 	const [days, split, features, models, users] = await Promise.all([
 		queryRows<{ day: string; tokens: number; operations: number }>(exec, sql`
 			select to_char(w.day, 'YYYY-MM-DD') as day, coalesce(sum(d.tokens), 0)::int8 as tokens, coalesce(sum(d.operations), 0)::int8 as operations
@@ -106,7 +106,7 @@ export async function siteUsage(exec: Executor, opts: { span: number; by: UsageB
 			  from usage_daily d left join features f on f.key = d.feature
 			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP + 1}`),
 		queryRows<CountedRow>(exec, sql`
-			select d.model as key, coalesce(m.name, case when d.model = '' then ${GENERAL_BALANCE}::text else d.model end) as label,
+			select d.model as key, coalesce(m.name, case when d.model = '' then ${NO_MODEL}::text else d.model end) as label,
 			       sum(d.tokens)::int8 as tokens, sum(d.operations)::int8 as operations, count(*) over ()::int8 as keys
 			  from usage_daily d left join models m on m.key = nullif(d.model, '')
 			 where ${span} group by 1, 2 order by 3 desc, 1 limit ${TOP + 1}`),
