@@ -9,7 +9,7 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { apiKeys } from '../../src/lib/server/db/schema';
 import { authenticateApiKey, createAccountKey, createTeam, createUser, type Auth } from '../../src/lib/server/accounts';
-import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
+import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, recentPace, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 import { listNotifications } from '../../src/lib/server/alerts';
 import { ownCaps, setOwnCap } from '../../src/lib/server/accounts';
 import { checkAnomalies, lowerCapFromFlag, openFlags, pauseFlaggedKey, suggestedDailyCap, withCapSuggestions } from '../../src/lib/server/anomalies';
@@ -96,6 +96,9 @@ describe('anomaly flags', () => {
 		await spend(u.accountId, 600, { userId: u.id });
 		const raised = (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId);
 		expect(raised).toEqual([expect.objectContaining({ kind: 'depletion', figures: { lastHour: 600, baseline: 10, left: 330, hoursLeft: 0.6 } })]);
+		// The modules it spent on (whose free allowances "left" counts) are a list on either database, not Postgres' '{product}' text.
+		const pace = (await recentPace(db.orm)).find((p) => p.accountId === u.accountId && p.keyId === null);
+		expect(pace?.modules).toEqual(['product']);
 		await expectInvariants(db);
 	});
 

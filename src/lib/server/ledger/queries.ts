@@ -306,7 +306,7 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		       case when r.id is null then 0 else r.limit_tokens end as limit_tokens, coalesce(r.period, 'never') as period,
 		       case when r.id is null then 0 else quota_allowance_used(a.id, r, quota_window_start(r.period, s.time_zone, s.week_start, now())) end as used,
 		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at,
-		       array(select f.name from features f where f.module = m.key and f.enabled order by f.name) as features
+		       to_jsonb(array(select f.name from features f where f.module = m.key and f.enabled order by f.name)) as features
 		  from unnest(${uuidArray(accountIds)}) as a(id)
 		  join accounts acc on acc.id = a.id
 		  cross join modules m

@@ -49,7 +49,7 @@ export async function recentPace(exec: Executor, now?: Date): Promise<UsePace[]>
 			       coalesce(sum(o.cost) filter (where ${spent}), 0) as last_hour,
 			       count(*) filter (where o.status = 'refused' and o.created_at > ${at} - interval '10 minutes') as refusals,
 			       count(*) filter (where o.created_at > ${at} - interval '10 minutes' and o.kind in ('consume', 'hold', 'settle')) as operations,
-			       coalesce(array_agg(distinct f.module) filter (where ${spent} and f.module is not null), '{}') as modules
+			       coalesce(to_jsonb(array_agg(distinct f.module) filter (where ${spent} and f.module is not null)), '[]') as modules
 			  from operations o left join features f on f.key = o.feature
 			 where o.created_at > ${at} - interval '1 hour' and o.created_at < ${at} + interval '1 millisecond' and o.kind in ('consume', 'hold', 'settle')
 			 group by grouping sets ((o.account_id), (o.account_id, o.actor_key_id))
