@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,10 @@ import { baseURL } from './browser';
 // The SDK as a host site gets it (/developers, "Install"): `npm pack` in sdk/, then `npm install` of
 // that tarball in a project of its own. sdk.test.ts tests the same code from sdk/dist; this one tests
 // the package: what the tarball holds, that its exports and types resolve from outside the repository,
-// and that it meters against the production build. `--offline`: its one dependency (openapi-fetch) is
-// in npm's cache since `npm ci`, and a test must not need the network.
+// and that it meters against the production build. `--offline`, and a test must not need the network:
+// its dependencies go in as tarballs packed from the repository's node_modules (the versions `npm ci`
+// installed), since npm's cache holds their tarballs but not always the registry's metadata that
+// resolving a version range needs (ENOTCACHED on a machine whose cache only `npm ci` filled).
 
 const sdkDir = fileURLToPath(new URL('../../sdk/', import.meta.url));
 const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
@@ -21,6 +23,21 @@ const work = mkdtempSync(join(tmpdir(), 'quota-sdk-package-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+
+/** The SDK's dependencies and theirs, as the repository installed them: their directories under node_modules. */
+function dependencyDirs(): string[] {
+	const root = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+	const seen = new Set<string>();
+	const walk = (deps: Record<string, string> = {}) => {
+		for (const name of Object.keys(deps)) {
+			if (seen.has(name)) continue;
+			seen.add(name);
+			walk(JSON.parse(readFileSync(join(root, name, 'package.json'), 'utf8')).dependencies);
+		}
+	};
+	walk(JSON.parse(readFileSync(join(sdkDir, 'package.json'), 'utf8')).dependencies);
+	return [...seen].map((name) => join(root, name));
+}
 
 describe('the SDK tarball, installed as /developers says', () => {
 	it('holds the built package only, installs in a project of its own, type-checks there and consumes', async () => {
@@ -32,7 +49,9 @@ describe('the SDK tarball, installed as /developers says', () => {
 		const site = join(work, 'site');
 		execFileSync('mkdir', ['-p', site]);
 		writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'host-site', private: true, type: 'module' }));
-		npm(['install', '--offline', join(work, packed[0]!.filename)], site);
+		const deps = dependencyDirs().map((dir) => join(work, (JSON.parse(npm(['pack', '--json', '--pack-destination', work], dir)) as { filename: string }[])[0]!.filename));
+		expect(deps.length).toBeGreaterThan(0);
+		npm(['install', '--offline', join(work, packed[0]!.filename), ...deps], site);
 		expect(readdirSync(join(site, 'node_modules/@quota/sdk'))).toContain('dist');
 
 		// The types a host's editor and compiler see, through the package's exports map.
