@@ -21,6 +21,7 @@ import {
 	updateSiteSettings
 } from '../../src/lib/server/ledger';
 import { listSubscriptions } from '../../src/lib/server/store';
+import { forecastText, totalsPerWindow } from '../../src/lib/forecast';
 import { balanceBody } from '../../src/lib/server/rest/shapes';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
@@ -99,8 +100,11 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		expect(s.allocations).toEqual(await allocationsOf(db.orm, accountId));
 		expect(s.allowances).toEqual(await allowanceStatus(db.orm, accountId));
 		expect(dash.rolledOver).toEqual(await rolloverLines(db.orm, accountId));
-		expect(dash.pace).toEqual((await hourlyBaseline(db.orm, [accountId])).get(accountId));
-		expect(dash.pace).toHaveLength(24);
+		// The Pace line is the forecast of the readers' own figures: the baseline, the allowances' share, the days.
+		const pace = (await hourlyBaseline(db.orm, [accountId])).get(accountId)!;
+		expect(pace).toHaveLength(24);
+		const days = totalsPerWindow(dash.recentUse).map((d) => d.tokens);
+		expect(dash.forecast).toBe(forecastText(s.available, false, pace, s.everGranted, days, 1300, await readOne(db.orm, freeUsePerDayRead(accountId))));
 		// The Pace line: 1,300 in lots, the pace of the 25 tokens this hour not yet a baseline.
 		expect(dash.forecast).toBe('Too early to forecast: your first use in 7 days came this hour.');
 		expect(dash.purchases.subscriptions).toEqual(await listSubscriptions(db.orm, accountId));

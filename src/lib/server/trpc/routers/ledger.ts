@@ -29,16 +29,15 @@ function dashboardRead(accountId: string, userId: string) {
 			freeUsePerDay: freeUsePerDayRead(accountId),
 			capLine: capLineRead(accountId, userId)
 		}),
-		// `pace`: the usual tokens per hour for the next 24 hours, the forecast's (and the anomaly flags') baseline;
-		// `forecast`: the Pace card's line from it, with what a usual day's free allowances paid (they renew:
-		// only the rest draws on the balance). `allocationWords`: what the Balance and Active allocations cards say under their figures.
-		({ freeUsePerDay, ...parts }) => {
+		// `forecast`: the Pace card's line, from the usual tokens per hour for the next 24 hours (`pace`, the
+		// anomaly flags' baseline too) and what a usual day's free allowances paid (they renew: only the rest
+		// draws on the balance); neither is sent. `allocationWords`: what the Balance and Active allocations cards say under their figures.
+		({ pace, freeUsePerDay, ...parts }) => {
 			const s = parts.summary;
-			const pace = parts.pace.get(accountId)!;
 			const allUnlimited = s.allocations.length > 0 && s.allocations.every((a) => a.unlimited);
 			const daily = totalsPerWindow(parts.recentUse).map((d) => d.tokens);
-			const forecast = forecastText(s.available, allUnlimited, pace, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay);
-			return { accountId, ...parts, pace, forecast, allocationWords: allocationWords(s.allocations) };
+			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay);
+			return { accountId, ...parts, forecast, allocationWords: allocationWords(s.allocations) };
 		}
 	);
 }
