@@ -148,7 +148,7 @@ export interface paths {
                                 /** @description What to tell the user when this allowance stops them: the module's limit message; for a guest and a module with no guest limit (listed with limit 0, period never: guests get none of it), that it needs an account, the message a consume of it is refused with (`feature_disabled`). */
                                 message: string;
                             }[];
-                            /** @description Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The dashboard's "Available" and the stream's `available`. */
+                            /** @description Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The stream's `available`, and the dashboard's "Available" unless a cap on the person's use leaves less (then the card shows what the cap leaves, as /check's `remaining_after` counts it, and this figure under it). */
                             available: number;
                             /** @description Tokens reserved by open holds: not in `available`; settled or released later. */
                             held: number;

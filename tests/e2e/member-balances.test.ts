@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { baseURL, launch, phoneContext, screenshot } from './browser';
+import { baseURL, bothSizes, launch, phoneContext, screenshot } from './browser';
 import { buy, maya, openAs, ownTeam, screen, signUp, siteApi, waitForFresh } from './app';
 
 let browser: Browser;
@@ -307,5 +307,63 @@ describe('usage history on a phone', () => {
 		await screen(desk, 'usage-team-wide');
 		await wide.close();
 
+	});
+});
+
+describe('a member a daily cap binds in a team pool', () => {
+	it('reads as Available what the cap leaves them (what a check counts down from), with the pool’s own figure under it; the uncapped owner reads the pool’s', async () => {
+		// A team of its own: the owner caps the member and both pick the pool, which files beside this one must not see of a demo user.
+		const { owner, member, team, call } = await ownTeam(browser, 'Cap Crew', 'Cora Capper', 'Cal Capped', 91_900);
+		onTestFinished(() => Promise.all([owner.context.close(), member.context.close()]).then(() => undefined));
+		await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 5_000 });
+		await call(member.page, 'ledger.consume', { accountId: team.accountId, feature: 'search_prices', units: 1, idempotencyKey: crypto.randomUUID() });
+		const card = (page: Page) => page.locator('.stat', { hasText: 'Available' });
+		const figure = async (page: Page) => Number((await card(page).locator('.value').innerText()).replace(/[^\d]/g, ''));
+
+		const page = member.page;
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Cap Crew/ }).click();
+		const line = page.getByText(/^Your daily cap in this team: [\d,]+ of 5,000 tokens left today$/);
+		await line.waitFor();
+		const left = Number((await line.innerText()).match(/: ([\d,]+) of/)![1]!.replace(/,/g, ''));
+		expect(left).toBeLessThan(5_000);
+		await expect.poll(() => figure(page)).toBe(left);
+		// Under it, what the pool itself has: the owner's Available, and the Team page's pool figure.
+		const sub = await card(page).locator('.sub').innerText();
+		const pool = Number(sub.match(/^of ([\d,]+) in the pool$/)![1]!.replace(/,/g, ''));
+		expect(pool).toBeGreaterThan(90_000);
+		await page.getByText(`For you it is what the cap above leaves, less than the pool's ${pool.toLocaleString('en-US')}.`).waitFor();
+		// The API's check for this member counts down from the card's figure (a session's check is on its active account: the pool, once saved).
+		await expect.poll(async () => (await (await page.request.get('/trpc/settings.get')).json()).result.data.activeAccountId).toBe(team.accountId);
+		const res = await page.request.post('/api/v1/check', { headers: { origin: baseURL() }, data: { feature: 'search_prices', units: 1 } });
+		expect(res.status()).toBe(200);
+		const check = (await res.json()) as { cost: number; remaining_after: number };
+		expect(check.remaining_after + check.cost).toBe(left);
+		await bothSizes(page, 'dashboard-capped-member');
+
+		// The playground says the same figure, and the pool's under it.
+		await page.goto('/playground');
+		await waitForFresh(page);
+		const balance = page.getByRole('region', { name: 'Balance' });
+		await balance.getByText('Available to you', { exact: true }).waitFor();
+		await expect(balance.locator('strong').innerText()).resolves.toBe(left.toLocaleString('en-US'));
+		await balance.getByText(`of ${pool.toLocaleString('en-US')} in the pool`, { exact: true }).waitFor();
+		await bothSizes(page, 'playground-capped-member');
+		// The Team page's pool card: the pool's figure, and the member's cap with what it leaves.
+		await page.goto('/team');
+		await waitForFresh(page);
+		const poolCard = page.getByRole('region', { name: 'Cap Crew pool' });
+		await poolCard.getByText(`${pool.toLocaleString('en-US')} tokens available`).waitFor();
+		await poolCard.getByText(`Your daily cap in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today`).waitFor();
+		await bothSizes(page, 'team-capped-member');
+
+		// The owner has no cap: the pool's Available, and the card's usual line about held tokens.
+		await owner.page.goto('/dashboard');
+		await waitForFresh(owner.page);
+		await owner.page.getByRole('radio', { name: /Cap Crew/ }).click();
+		await expect.poll(() => figure(owner.page)).toBe(pool);
+		await card(owner.page).getByText('none on hold', { exact: true }).waitFor();
+		await expect(owner.page.getByText(/For you it is what the cap/).count()).resolves.toBe(0);
 	});
 });

@@ -220,7 +220,7 @@ describe(`ledger on ${backend}`, () => {
 		// A consume's remaining (the operation's balance_after) stays the lots' and allowance's figure.
 		expect((await consumeAs(a.accountId, 'generate_texts', 1)).remaining).toBe(910);
 		// The dashboard says the same limit in words.
-		expect(await readOne(db.orm, capLineRead(a.accountId, a.userId))).toEqual({ text: 'Your daily cap: 10 of 100 tokens left today', limit: 100, left: 10, capped: null });
+		expect(await readOne(db.orm, capLineRead(a.accountId, a.userId))).toEqual({ text: 'Your daily cap: 10 of 100 tokens left today', limitOf: 'user', limit: 100, left: 10, capped: null });
 
 		const t = await makeTeam(db);
 		const limited = await makeUser(db);
@@ -231,7 +231,7 @@ describe(`ledger on ${backend}`, () => {
 		expect(asLimited).toMatchObject({ remainingAfter: 155, cap: { limitOf: 'member', limit: 200, left: 200 } });
 		const asFree = await check(db.orm, { accountId: t.accountId, actorUserId: free.userId, feature: 'generate_texts', units: 1 });
 		expect(asFree).toMatchObject({ remainingAfter: 9_955, cap: null });
-		expect(await readOne(db.orm, capLineRead(t.accountId, limited.userId))).toEqual({ text: 'Your daily cap in this team: 200 of 200 tokens left today', limit: 200, left: 200, capped: null });
+		expect(await readOne(db.orm, capLineRead(t.accountId, limited.userId))).toEqual({ text: 'Your daily cap in this team: 200 of 200 tokens left today', limitOf: 'member', limit: 200, left: 200, capped: null });
 		expect(await readOne(db.orm, capLineRead(t.accountId, free.userId))).toBeNull();
 		await expectInvariants(db);
 	});

@@ -371,6 +371,54 @@ describe('teams and invitations', () => {
 });
 
 describe('the cap that limits a member now, in whichever window', () => {
+	it('makes the dashboard’s and the playground’s Available what a capped member can spend: a check’s remaining before its cost, never more than the pool’s Available; the uncapped owner’s is the pool’s', async () => {
+		await configureRates(db);
+		setDb(db);
+		// A team of its own (owner memberA, plain member teamMember): no other test's caps or uses touch its pool.
+		const own = await makeWorld(db);
+		const pool = own.teamA.accountId;
+		await grant(db.orm, { accountId: pool, tokens: 91_900, source: 'purchase' });
+		const as = async (auth: typeof own.auth.teamMember) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+		const [member, owner] = await Promise.all([as(own.auth.teamMember), as(own.auth.memberA)]);
+		const cap = (limitTokens: number | null) =>
+			setTeamCap(db, { teamId: own.teamA.id, userId: own.users.teamMember.id, period: 'daily', limitTokens }, { userId: own.users.memberA.id, siteAdmin: false });
+		const seen = async (caller: typeof member) => {
+			const [dash, summary, check] = await Promise.all([
+				caller.ledger.dashboard({ accountId: pool }),
+				caller.ledger.summary({ accountId: pool }),
+				// The playground's preview is the ledger's check, as POST /api/v1/check answers it.
+				caller.ledger.preview({ accountId: pool, feature: 'generate_texts', units: 1 })
+			]);
+			return { available: dash.summary.available, headline: dash.capBound?.tokens ?? dash.summary.available, dash, playground: summary.capBound, check };
+		};
+
+		await cap(5_000);
+		await member.ledger.consume({ accountId: pool, feature: 'generate_texts', units: 1, idempotencyKey: randomUUID() });
+		const capped = await seen(member);
+		const pooled = capped.available.toLocaleString('en-US');
+		expect(capped.available).toBeGreaterThan(91_000);
+		// His daily cap leaves 4,955 of the pool's tokens: the card's figure, what a check counts down from, the pool's own under it.
+		expect(capped.dash.capBound).toEqual({ tokens: 4_955, sub: `of ${pooled} in the pool`, meaning: `For you it is what the cap above leaves, less than the pool's ${pooled}.` });
+		expect(capped.headline).toBe(capped.check.remainingAfter! + capped.check.cost);
+		expect(capped.dash.capLine).toMatchObject({ left: capped.headline, text: 'Your daily cap in this team: 4,955 of 5,000 tokens left today' });
+		expect(capped.playground).toEqual(capped.dash.capBound);
+
+		// The owner has no cap: the pool's Available is what the card shows them, as before, and nothing is added.
+		const uncapped = await seen(owner);
+		expect([uncapped.dash.capBound, uncapped.playground, uncapped.check.cap]).toEqual([null, null, null]);
+		expect(uncapped.headline).toBe(capped.available);
+		expect(uncapped.check.remainingAfter! + uncapped.check.cost).toBe(capped.available);
+
+		// A cap that leaves more than the pool holds binds nothing the card shows: the pool's Available.
+		await cap(200_000);
+		expect((await seen(member)).dash.capBound).toBeNull();
+		// Used up: nothing to spend today, the pool's tokens under it.
+		await cap(45);
+		const none = await seen(member);
+		expect(none.dash.capBound).toMatchObject({ tokens: 0, sub: `of ${pooled} in the pool` });
+		expect([none.check.allowed, none.check.remainingAfter]).toEqual([false, 0]);
+	});
+
 	it('is the same on the dashboard, in the playground and on the Team page: a weekly or monthly cap tighter than the daily one, named by its window', async () => {
 		await configureRates(db);
 		setDb(db);

@@ -263,6 +263,8 @@ export const tightestCapsRead = (accountId: string, userIds: readonly string[], 
  */
 export interface CapLine {
 	text: string;
+	/** Whose cap it is (a check's `cap.limitOf`): the account's own, or the member's in a team pool. */
+	limitOf: CapLeft['limitOf'];
 	limit: number;
 	left: number;
 	/** Nothing is left of it: the Pace card's words in place of a forecast ("Capped: nothing can be spent from this pool until …"); null while some is left. */
@@ -277,8 +279,8 @@ export const capLineRead = (accountId: string, userId: string): Read<CapLine | n
 		const c = capLeftOf(r.cap);
 		const d = { ...c, limit_of: c.limitOf, resets_at: c.resetsAt, time_zone: r.site_zone };
 		const f = readerFormatter(r);
-		if (c.left > 0) return { text: limitLeftText(d, f), limit: c.limit, left: c.left, capped: null };
-		return { text: limitReachedText(d, f), limit: c.limit, left: 0, capped: cappedText(d, f) };
+		if (c.left > 0) return { text: limitLeftText(d, f), limitOf: c.limitOf, limit: c.limit, left: c.left, capped: null };
+		return { text: limitReachedText(d, f), limitOf: c.limitOf, limit: c.limit, left: 0, capped: cappedText(d, f) };
 	});
 
 /** A whole-account cap its own user set, with its use this period (open holds count), in tokens. */

@@ -142,7 +142,7 @@ export const responses = {
 		),
 		available: z.number().int().meta({
 			description:
-				'Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The dashboard\'s "Available" and the stream\'s `available`.'
+				'Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The stream\'s `available`, and the dashboard\'s "Available" unless a cap on the person\'s use leaves less (then the card shows what the cap leaves, as /check\'s `remaining_after` counts it, and this figure under it).'
 		}),
 		held: z.number().int().meta({ description: 'Tokens reserved by open holds: not in `available`; settled or released later.' })
 	}),

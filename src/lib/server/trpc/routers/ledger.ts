@@ -9,6 +9,7 @@ import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
 import { FORECAST_DAYS } from '../../../days';
 import { allocationWords } from '../../../allocation-words';
+import { capBoundAvailable } from '../../../available-words';
 import { forecastText, totalsPerWindow } from '../../../forecast';
 import { balanceOf } from '../../../client/balance-figures';
 
@@ -16,6 +17,13 @@ const accountInput = z.object({ accountId: z.uuid().optional() });
 
 /** Balances as Settings says: yellow below the account's first alert step (the site's share when it has none). */
 const summaryRead = (accountId: string) => balancesRead(accountId, { lowSharePercent: firstStepRead(accountId) });
+
+/** The summary, with what `userId` can spend of it when a cap on their use leaves less than its Available (`capBound`, the playground's figure). */
+const viewerSummaryRead = (accountId: string, userId: string) =>
+	mapRead(together({ summary: summaryRead(accountId), capLine: capLineRead(accountId, userId) }), ({ summary, capLine }) => ({
+		...summary,
+		capBound: capBoundAvailable(summary.available, capLine)
+	}));
 
 /** The dashboard's first answer as one statement (one round trip): see `dashboard` below. */
 function dashboardRead(accountId: string, userId: string) {
@@ -32,20 +40,21 @@ function dashboardRead(accountId: string, userId: string) {
 		// `forecast`: the Pace card's line, from the usual tokens per hour for the next 24 hours (`pace`, the
 		// anomaly flags' baseline too) and what a usual day's free allowances paid (they renew: only the rest
 		// draws on the balance); neither is sent. `allocationWords`: what the Balance and Active allocations cards say under their figures.
+		// `capBound`: what the viewer can spend when a cap on their use leaves less than Available, which the Available card shows then.
 		({ pace, freeUsePerDay, ...parts }) => {
 			const s = parts.summary;
 			const allUnlimited = s.allocations.length > 0 && s.allocations.every((a) => a.unlimited);
 			const daily = totalsPerWindow(parts.recentUse).map((d) => d.tokens);
 			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay);
-			return { accountId, ...parts, forecast, allocationWords: allocationWords(s.allocations) };
+			return { accountId, ...parts, forecast, allocationWords: allocationWords(s.allocations), capBound: capBoundAvailable(s.available, parts.capLine) };
 		}
 	);
 }
 
 export const ledgerRouter = router({
-	/** Summary cards, allocations and allowance meters of the account. */
+	/** Summary cards, allocations and allowance meters of the account; `capBound`, what a cap on the caller's use leaves them of it, when less. */
 	summary: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
-		return readOne(ctx.db.orm, summaryRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read')));
+		return readOne(ctx.db.orm, viewerSummaryRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'), ctx.auth.user.id));
 	}),
 
 	/**

@@ -1,0 +1,26 @@
+// What a person can spend of an account now, when a cap on their use leaves less than the account's
+// Available: the figure the dashboard's Available card and the playground show them, the one a check's
+// remaining (POST /api/v1/check) counts down from. Worded with the figures by the server (the dashboard's
+// answer): the dashboard's start JavaScript has no room for it.
+
+const en = new Intl.NumberFormat('en').format;
+
+/** Whose cap binds (a check's `cap.limitOf`): a member's or the pool's own in a team pool, else the account's own. */
+type CapOf = 'user' | 'team' | 'guest' | 'member';
+
+/**
+ * `tokens`: what the cap leaves the viewer, when that is less than the account's `available`; `sub`,
+ * under it, what the account itself has, short enough for a summary card's line on a 390 px phone
+ * ("of 91,900 in the pool"; the cap line under the cards names the cap and says the same figure);
+ * `meaning`, what the dashboard adds to the figures' meaning then. null when no cap is in force or it
+ * leaves as much as the account has or more: the account's Available is then what the viewer can spend.
+ */
+export function capBoundAvailable(available: number, cap: { limitOf: CapOf; left: number } | null): { tokens: number; sub: string; meaning: string } | null {
+	if (!cap || cap.left >= available) return null;
+	const pool = cap.limitOf === 'member' || cap.limitOf === 'team';
+	return {
+		tokens: cap.left,
+		sub: `of ${en(available)} in the ${pool ? 'pool' : 'account'}`,
+		meaning: `For you it is what the cap above leaves, less than the ${pool ? "pool's" : "account's"} ${en(available)}.`
+	};
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { capBoundAvailable } from '../../src/lib/available-words';
+
+describe('what a capped person is told they can spend (the dashboard’s Available card, the playground)', () => {
+	it('is what the cap leaves when that is less than the account’s Available, with the pool’s or the account’s own figure under it, short enough for a card’s line at 390 px', () => {
+		const member = capBoundAvailable(91_900, { limitOf: 'member', left: 4_705 });
+		expect(member).toEqual({ tokens: 4_705, sub: 'of 91,900 in the pool', meaning: "For you it is what the cap above leaves, less than the pool's 91,900." });
+		expect(capBoundAvailable(91_900, { limitOf: 'team', left: 0 })).toMatchObject({ tokens: 0, sub: 'of 91,900 in the pool' });
+		expect(capBoundAvailable(12_000, { limitOf: 'user', left: 100 })).toMatchObject({ tokens: 100, sub: 'of 12,000 in the account' });
+	});
+
+	it('is nothing (the account’s Available is what they can spend) without a cap, or with one that leaves as much or more', () => {
+		expect(capBoundAvailable(91_900, null)).toBeNull();
+		expect(capBoundAvailable(4_000, { limitOf: 'member', left: 4_705 })).toBeNull();
+		expect(capBoundAvailable(4_705, { limitOf: 'member', left: 4_705 })).toBeNull();
+	});
+});
