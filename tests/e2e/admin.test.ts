@@ -377,15 +377,24 @@ for (const size of sizes) {
 			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
 			// The date column says what it is: the account's last use of tokens, not a sign-in (folded, so the list starts on the first screen).
 			await page.getByText('What the figures mean').click();
-			await page.getByText(/^Last use: the last day this account's tokens were spent/).waitFor();
+			await page.getByText(/^Last token use: the last day this account's tokens were spent.* Under it, when the person was last seen in the app/).waitFor();
 			// The balance in one line, the balance buttons' description; the dashboard says it in full, a link away.
 			const brief = page.locator('#balance-meaning');
 			await expect(brief.innerText()).resolves.toMatch(/^Balance: tokens in lots, less what running jobs hold\. Available: the balance plus free allowances left\. General balance: .* The figures in full$/);
 			await expect(brief.getByRole('link', { name: 'The figures in full' }).getAttribute('href')).resolves.toBe('/dashboard#balance-figures');
 			await expect(page.getByText(/the tokens in the account's lots/).count()).resolves.toBe(0);
-			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last use');
-			// Under it, when the person last used the app: the admin browsing now, though she spent no tokens.
-			await page.getByRole('row').filter({ hasText: 'admin@quota.test' }).getByText(/^in the app [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
+			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last token use');
+			// Under it, each fact named: when the person was last seen in the app (the admin browsing now), though she spent no tokens.
+			const adminRow = page.getByRole('row').filter({ hasText: 'admin@quota.test' });
+			await adminRow.getByText(/^Seen in the app [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
+			await adminRow.getByText('No tokens used yet', { exact: true }).waitFor();
+			// Looked at on the phone and on a desktop (where a column header names the first fact).
+			for (const viewport of [size.options.viewport, { width: 1280, height: 800 }]) {
+				await page.setViewportSize(viewport);
+				await adminRow.scrollIntoViewIfNeeded();
+				await screen(page, `admin-users-last-use-${viewport.width}`);
+			}
+			await page.setViewportSize(size.options.viewport);
 			await page.getByLabel('Sort by').selectOption('balance');
 			await page.getByRole('button', { name: 'Ascending order; switch to descending' }).click();
 			// 100,000 accounts are ordered by the minute-old summary; the rows' figures are live.
