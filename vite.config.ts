@@ -46,13 +46,13 @@ export default defineConfig({
 								// chunk of its own would add its name to every page's preload list in the start's entry.
 								{ name: 'form-rules', test: /src[\\/]lib[\\/](client[\\/](slip\.ts|said\.svelte\.ts)|account-fields\.ts)/, minShareCount: 2, priority: 3 },
 								{ name: 'forms', test: /src[\\/]lib[\\/](components[\\/](AuthForm|EmailField|NameField|PasswordField)\.svelte|client[\\/](hydrated\.svelte|auth-slips)\.ts)/, minShareCount: 2, priority: 2 },
-								// Only the signed-in shell's parts (the layout's and the dashboard's, named here) and the client
+								// Only the signed-in shell's parts (the layout's and the dashboard's, named here, with the balance figures' meaning) and the client
 								// state go in it; other pages' shared components and the console's client modules are split by
 								// the pages that use them, so the dashboard's start never pays for screens it does not show (the
 								// checkout's parts, shared by the member store and the embedded store, among them).
 								{
 									name: 'shared',
-									test: /src[\\/]lib[\\/](client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|outbox-save|profile\.svelte|own-caps|subscription-status|checkout|purchase\.svelte|offers\.ts)|components[\\/](AccountPicker|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
+									test: /src[\\/]lib[\\/](balance-figures\.ts|client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|outbox-save|profile\.svelte|own-caps|subscription-status|checkout|purchase\.svelte|offers\.ts)|components[\\/](AccountPicker|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
 									minShareCount: 2,
 									priority: 1
 								}

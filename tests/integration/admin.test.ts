@@ -15,7 +15,7 @@ import { createSession, createTeam, createUser, guestAccountFor, validateSession
 import { accountPageQuery } from '../../src/lib/server/admin/accounts';
 import { queryRows } from '../../src/lib/server/db/client';
 import { adjustBalance, balances, consume, grant, history, hold, refreshAccountFigures, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
-import { balanceOf } from '../../src/lib/client/balance-figures';
+import { balanceOf } from '../../src/lib/balance-figures';
 
 let db: Db;
 let w: World;

@@ -7,7 +7,7 @@ import {
 	type HistoryRow, type StatementRow
 } from '../../src/lib/server/ledger';
 import { DomainError } from '../../src/lib/server/errors';
-import { balanceOf } from '../../src/lib/client/balance-figures';
+import { balanceOf } from '../../src/lib/balance-figures';
 import { MAX_WALK } from '../../src/lib/server/ledger/history';
 
 let db: Db;

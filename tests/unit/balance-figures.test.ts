@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { balanceOf } from '../../src/lib/client/balance-figures';
+import { balanceOf } from '../../src/lib/balance-figures';
 
 describe('an account’s balance figures', () => {
 	it('counts every model’s lots in the balance and only the model-free ones in the general balance; unlimited lots add nothing', () => {

@@ -94,7 +94,7 @@ function decodeCursor(cursor: string): Cursor {
 /**
  * An account's **statement**: every movement of its token balance, newest first, each with the
  * balance after it. The balance is what the account's lots hold (the Balance of the dashboard and
- * the admin's pages, lib/client/balance-figures.ts) plus the tokens running holds reserve (`held`,
+ * the admin's pages, lib/balance-figures.ts) plus the tokens running holds reserve (`held`,
  * first page): a hold is no movement until it settles; unlimited lots add nothing countable. Uses paid
  * entirely by a free allowance or unlimited tokens do not move it (the usage history lists them).
  *

@@ -11,7 +11,7 @@ import { FORECAST_DAYS } from '../../../days';
 import { allocationWords } from '../../../allocation-words';
 import { capBoundAvailable } from '../../../available-words';
 import { forecastText, totalsPerWindow } from '../../../forecast';
-import { balanceOf } from '../../../client/balance-figures';
+import { balanceOf } from '../../../balance-figures';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 
