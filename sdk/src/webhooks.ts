@@ -12,6 +12,7 @@ export type WebhookEventType =
 	| 'subscription.renewed'
 	| 'subscription.canceled'
 	| 'grant.created'
+	| 'balance.adjusted'
 	| 'hold.expired';
 
 /** A verified webhook: Standard Webhooks' `{type, timestamp, data}`, as Quota sends it. */

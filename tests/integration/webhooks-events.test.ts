@@ -11,6 +11,7 @@ import { consume, hold, setAllowanceRule, settle, sweepExpired } from '../../src
 import { evaluateAlerts, setAlertSteps } from '../../src/lib/server/alerts';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { createEndpoint, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
+import { adjustAccountBalance } from '../../src/lib/server/admin';
 import { domainEventTypes } from '../../src/lib/server/domain-events';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
@@ -57,6 +58,27 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		const deliveries = await db.rows<{ event_id: string }>(sql`select d.event_id from webhook_deliveries d join webhook_events e on e.id = d.event_id
 		                                                           where e.account_id = ${u.accountId}::uuid and d.endpoint_id = ${endpointId}::uuid`);
 		expect(deliveries).toHaveLength(3);
+		await expectInvariants(db);
+	});
+
+	it('an admin setting the balance by hand: balance.adjusted up and down, once per adjustment, with the general balance after', async () => {
+		const [u, admin] = [await makeUser(db), await makeUser(db)];
+		const actor = { userId: admin.userId, ip: null };
+		const change = (mode: 'delta' | 'set', tokens: number, key: string) => adjustAccountBalance(db, actor, { accountId: u.accountId, mode, tokens, reason: `test ${key}`, key });
+		await change('delta', 700, 'a');
+		await change('delta', 700, 'a'); // a double tap: the same change, answered again
+		await change('delta', -200, 'b');
+		await change('set', 500, 'c'); // already 500: nothing changes
+		await expect(change('delta', -9_000, 'd')).rejects.toMatchObject({ code: 'insufficient_tokens' });
+		await change('set', 1_250, 'e');
+		const events = (await eventsOf(u.accountId)).filter((e) => e.type === 'balance.adjusted');
+		expect(events.map((e) => [e.data.delta, e.data.general_balance, e.data.balance_after.available, e.data.reason])).toEqual([
+			[700, 700, 700, 'test a'],
+			[-200, 500, 500, 'test b'],
+			[750, 1_250, 1_250, 'test e']
+		]);
+		// The admin lots the rises made are this event only, so a site adding up events counts them once.
+		expect(await types(u.accountId)).toEqual(['balance.adjusted', 'balance.adjusted', 'balance.adjusted']);
 		await expectInvariants(db);
 	});
 

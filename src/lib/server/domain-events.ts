@@ -16,6 +16,7 @@ export const domainEventTypes = [
 	'subscription.renewed',
 	'subscription.canceled',
 	'grant.created',
+	'balance.adjusted',
 	'hold.expired'
 ] as const;
 

@@ -55,6 +55,22 @@ export async function announceGrant(exec: Executor, accountId: string, lot: { lo
 }
 
 /**
+ * `balance.adjusted`: an admin's manual change of the general balance (ledger/grants.ts
+ * `adjustBalance`), up or down, once per adjustment key. `delta` tokens added (+) or taken (−);
+ * `general_balance` the tokens usable on any model after it. A rise makes an admin lot in SQL
+ * (`quota_adjust`), announced as this event only, not also as `grant.created`, so a site adding up
+ * events counts it once.
+ */
+export async function announceAdjustment(exec: Executor, accountId: string, a: { key: string; delta: number; generalBalance: number; reason: string }): Promise<void> {
+	await announce(exec, {
+		type: 'balance.adjusted',
+		accountId,
+		key: a.key,
+		data: { delta: a.delta, general_balance: a.generalBalance, reason: a.reason }
+	});
+}
+
+/**
  * `hold.expired`, for every expired hold not announced yet, oldest first (at most `limit`), marking
  * each announced in `tx`. A hold expires in the sweep, in a consume's or grant's housekeeping of its
  * account, when a settle or release comes too late, or when lots are ended; all of them are closed

@@ -5,7 +5,7 @@ import { requestHash } from '../idempotency';
 import { adjustAnswer, callLedger, debitAnswer, grantAnswer } from './sql-result';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
-import { announceGrant } from './events';
+import { announceAdjustment, announceGrant } from './events';
 import type { Actor, GrantRequest, GrantResult } from './types';
 
 /**
@@ -85,7 +85,12 @@ export interface AdjustRequest {
 	key: string;
 }
 
-/** An admin's manual balance change: always new entries (a lot, or debits), never an edited row. */
+/**
+ * An admin's manual balance change: always new entries (a lot, or debits), never an edited row.
+ * `delta` tokens added (+) or taken (−), `balance` the general balance after, in tokens; a change
+ * announces `balance.adjusted` (a replayed key, or a set to the same figure, announces nothing).
+ * Errors: invalid_input (no reason; tokens out of range), not_found, and what quota_debit_lots refuses.
+ */
 export async function adjustBalance(exec: Executor, a: AdjustRequest): Promise<{ delta: number; balance: number }> {
 	if (!a.reason.trim()) throw new DomainError('invalid_input', 'A reason is required for a manual adjustment.');
 	const tokens = wholeNumber('tokens', a.tokens, a.mode === 'set' ? 0 : -MAX_TOKENS, MAX_TOKENS);
@@ -95,5 +100,6 @@ export async function adjustBalance(exec: Executor, a: AdjustRequest): Promise<{
 			p_reason => ${a.reason}, p_actor_user => ${a.actorUserId}::uuid, p_key => ${a.key}) as r`,
 		adjustAnswer
 	);
+	if (!r.replayed && r.delta !== 0) await announceAdjustment(exec, a.accountId, { key: a.key, delta: r.delta, generalBalance: r.balance, reason: a.reason });
 	return { delta: r.delta, balance: r.balance };
 }
