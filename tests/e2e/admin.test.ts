@@ -496,6 +496,44 @@ for (const size of sizes) {
 			await expect(cut()).resolves.toEqual([]);
 			await form.scrollIntoViewIfNeeded();
 			await screen(page, `admin-user-bonus-model-${size.name}`);
+
+			// A package's form, each kind's fields: the kinds' and the models' names take the row on a phone; the
+			// currency ("USD") keeps its half, beside the price.
+			await page.goto('/admin/catalog');
+			const pkg = page.getByRole('form', { name: 'Add a package' });
+			for (const kind of ['Token pack', 'Bundle of models', 'Subscription']) {
+				await pkg.getByLabel('Kind', { exact: true }).selectOption({ label: kind });
+				await expect(cut(), kind).resolves.toEqual([]);
+			}
+			const [price, currency] = await boxesTogether(pkg.getByLabel('Price', { exact: true }), pkg.getByLabel('Currency', { exact: true }));
+			expect(currency!.y).toBe(price!.y);
+			expect(currency!.x).toBeGreaterThan(price!.x);
+			await pkg.getByLabel('Kind', { exact: true }).scrollIntoViewIfNeeded();
+			await screen(page, `admin-catalog-selects-${size.name}`);
+			// The site settings and each module's limits, a feature's editor, and the lists' own selects.
+			await page.goto('/admin/limits');
+			await page.getByRole('region', { name: 'Periods, spend order and caps' }).getByRole('button', { name: /^Edit/ }).click();
+			await page.getByLabel('Week starts on').waitFor();
+			await expect(cut()).resolves.toEqual([]);
+			await page.getByLabel('Week starts on').scrollIntoViewIfNeeded();
+			await screen(page, `admin-limits-site-selects-${size.name}`);
+			await page.getByRole('region', { name: 'Chatbot' }).getByRole('button', { name: /^Edit limits of / }).click();
+			await page.getByRole('form', { name: 'Chatbot: free allowances' }).getByLabel('Reset period').waitFor();
+			await expect(cut()).resolves.toEqual([]);
+			await page.getByRole('form', { name: 'Chatbot: free allowances' }).getByLabel('Reset period').scrollIntoViewIfNeeded();
+			await screen(page, `admin-limits-module-selects-${size.name}`);
+			await page.goto('/admin/rates');
+			await page.getByRole('button', { name: 'New feature' }).click();
+			await page.getByRole('form', { name: 'New feature' }).getByLabel('Unit', { exact: true }).waitFor();
+			await expect(cut()).resolves.toEqual([]);
+			await screen(page, `admin-rates-feature-selects-${size.name}`);
+			// The lists' own selects whose choices are the console's words (the audit log's actions and the overview's
+			// series are what the log and the site hold: other files add to them).
+			for (const [path, label] of [['/admin/users', 'Sort by'], ['/admin/payments', 'Show']]) {
+				await page.goto(path!);
+				await page.getByLabel(label!, { exact: true }).waitFor();
+				await expect(cut(), path).resolves.toEqual([]);
+			}
 		});
 
 		it('keeps the bonus form’s fields in line whatever slips show, and says which fields are required', async () => {

@@ -602,6 +602,22 @@ describe('the audit log', () => {
 		expect(await kindOf(own, 'user.name_changed')).toBe('User');
 	});
 
+	it('keeps what the actor was when the entry was written: a co-owner who has left the team still renamed it as a user', async () => {
+		const [owner, member] = [await createUser(db.orm, { email: `owner-left-${w.tag}@example.com`, name: 'Left owner' }), await createUser(db.orm, { email: `member-left-${w.tag}@example.com`, name: 'Left member' })];
+		const team = await createTeam(db.orm, { name: `Left team ${w.tag}`, ownerUserId: owner.id });
+		await db.rows(sql`insert into team_members (team_id, user_id, role) values (${team.id}::uuid, ${member.id}::uuid, 'owner')`);
+		const session = await createSession(db.orm, member.id);
+		const asMember = appRouter.createCaller(await createContext({ locals: { auth: (await validateSessionToken(db, session.token))!.auth, guestId: null }, getClientAddress: () => '10.9.0.4' }));
+		await asMember.team.rename({ teamId: team.id, name: `Left team renamed ${w.tag}` });
+		await asMember.team.leave({ teamId: team.id });
+		const entries = (await admin.admin.audit.list({ account: team.accountId })).rows.map((r) => [r.action, r.actor?.userId, r.actorKind]);
+		expect(entries).toEqual([
+			['team.member_left', member.id, 'User'],
+			['team.renamed', member.id, 'User'],
+			['team.created', owner.id, 'User']
+		]);
+	});
+
 	it('orders entries by when they happened, not by when they were recorded, and pages across equal times without skipping or repeating one', async () => {
 		const { accountId } = await makeUser(db);
 		// Recorded in this order (ids ascending); `at` as the entries say. The backdated ones come last,

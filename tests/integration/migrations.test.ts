@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { readdirSync, readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { freshDb, backend } from '../helpers/db';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { setCap } from '../../src/lib/server/ledger';
@@ -118,6 +118,37 @@ describe(`migrations on ${backend}`, () => {
 		await db.rows(sql.raw(readFileSync('drizzle/0032_member_caps_end.sql', 'utf8')));
 		const left = await db.rows<{ member_user_id: string | null }>(sql`select member_user_id from caps where account_id = ${team.accountId}::uuid order by member_user_id nulls first`);
 		expect(left.map((r) => r.member_user_id)).toEqual([null, here.userId]);
+	});
+
+	it('give the entries written before 0035 what their actor was by the rule the log read then, and leave the log append-only', async () => {
+		const team = await makeTeam(db);
+		const [member, outsider] = [await makeUser(db), await makeUser(db)];
+		await db.rows(sql`insert into team_members (team_id, user_id, role) values (${team.teamId}::uuid, ${member.userId}::uuid, 'member')`);
+		const before = [
+			['a key', { key: randomUUID(), ip: '10.0.0.1' }, 'key'],
+			['the schedule', {}, 'system'],
+			['not signed in', { ip: '10.0.0.2' }, null],
+			['console on own account', { user: member.userId, action: 'balance.adjusted', account: member.accountId }, 'admin'],
+			['own account', { user: member.userId, action: 'user.name_changed', account: member.accountId }, 'user'],
+			['own team', { user: member.userId, action: 'team.renamed', account: team.accountId }, 'user'],
+			['a team not theirs', { user: outsider.userId, action: 'team.renamed', account: team.accountId }, 'admin'],
+			['their leaving', { user: outsider.userId, action: 'team.member_left', account: team.accountId }, 'user'],
+			['the site', { user: outsider.userId, action: 'key.created' }, 'admin']
+		] as const;
+		const tag = randomUUID();
+		for (const [name, e] of before) {
+			const f = e as { key?: string; ip?: string; user?: string; action?: string; account?: string };
+			await db.rows(sql`insert into audit_log (action, actor_user_id, actor_key_id, account_id, ip, detail)
+				values (${f.action ?? 'ledger.grant'}, ${f.user ?? null}::uuid, ${f.key ?? null}::uuid, ${f.account ?? null}::uuid, ${f.ip ?? null}::inet, ${JSON.stringify({ tag, name })}::jsonb)`);
+		}
+		// Written with its kind (after 0035): kept as written, though today's rule says otherwise.
+		await db.rows(sql`insert into audit_log (action, actor_user_id, account_id, actor_kind, detail)
+			values ('team.renamed', ${outsider.userId}::uuid, ${team.accountId}::uuid, 'user', ${JSON.stringify({ tag, name: 'written with it' })}::jsonb)`);
+		for (const statement of readFileSync('drizzle/0035_audit_log_actor_kind.sql', 'utf8').split('--> statement-breakpoint')) await db.rows(sql.raw(statement));
+		const rows = await db.rows<{ name: string; actor_kind: string | null }>(sql`select detail->>'name' as name, actor_kind from audit_log where detail->>'tag' = ${tag} order by id`);
+		expect(rows.map((r) => [r.name, r.actor_kind])).toEqual([...before.map(([name, , kind]) => [name, kind]), ['written with it', 'user']]);
+		// Its triggers are on again: an entry cannot be changed.
+		await expect(db.rows(sql`update audit_log set actor_kind = 'admin' where detail->>'tag' = ${tag}`)).rejects.toThrow();
 	});
 
 	it('reads token amounts back as numbers on this driver', async () => {

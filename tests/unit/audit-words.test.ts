@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, type AuditAction } from '../../src/lib/server/accounts/audit';
-import { actorKind, auditTitle, auditWords, hasWords, namesNeeded, noNames, type ActorFacts, type AuditEntryFacts, type AuditNames, type AuditValue } from '../../src/lib/server/admin/audit-words';
+import { actorBadge, auditTitle, auditWords, hasWords, namesNeeded, noNames, type AuditEntryFacts, type AuditNames, type AuditValue } from '../../src/lib/server/admin/audit-words';
 
 // The audit log reads as words a site owner reads: "Signed in", "Bonus granted", a balance of
 // 18,120 before and 18,620 after, never `auth.signin`, `balance 18120 → 18620`, `lotId` or
@@ -270,26 +270,9 @@ describe('the audit log in words', () => {
 	});
 });
 
-describe('the kind of an entry’s actor', () => {
-	const facts = (f: Partial<ActorFacts>): ActorFacts => ({ action: 'auth.signin', actorUserId: null, actorKeyId: null, ip: null, ownAccount: false, ...f });
-	const person = { actorUserId: 'u1', ip: '10.0.0.1' };
-	it('is Admin for what only the console does, even to the admin’s own account, and for what a person did to the site or to an account not theirs', () => {
-		expect(actorKind(facts({ ...person, action: 'balance.adjusted', ownAccount: true }))).toBe('Admin');
-		expect(actorKind(facts({ ...person, action: 'bonus.granted', ownAccount: false }))).toBe('Admin');
-		expect(actorKind(facts({ ...person, action: 'limits.module_saved' }))).toBe('Admin');
-		expect(actorKind(facts({ ...person, action: 'key.created', ownAccount: false }))).toBe('Admin');
-		expect(actorKind(facts({ ...person, action: 'team.renamed', ownAccount: false }))).toBe('Admin');
-	});
-	it('is User for a person on their own account or team, and on their own membership after they left', () => {
-		expect(actorKind(facts({ ...person, action: 'auth.signin', ownAccount: true }))).toBe('User');
-		expect(actorKind(facts({ ...person, action: 'key.created', ownAccount: true }))).toBe('User');
-		expect(actorKind(facts({ ...person, action: 'cap.lowered_from_flag', ownAccount: true }))).toBe('User');
-		expect(actorKind(facts({ ...person, action: 'team.member_left', ownAccount: false }))).toBe('User');
-	});
-	it('is API key for a key, System for Quota itself, and none for someone not signed in (the By line says so)', () => {
-		expect(actorKind(facts({ action: 'ledger.grant', actorKeyId: 'k1', ip: '10.0.0.2' }))).toBe('API key');
-		expect(actorKind(facts({ action: 'ledger.grant' }))).toBe('System');
-		expect(actorKind(facts({ action: 'webhook_endpoint.disabled' }))).toBe('System');
-		expect(actorKind(facts({ action: 'auth.signin_failed', ip: '10.0.0.3' }))).toBeNull();
+describe('the badge of an entry’s actor', () => {
+	it('says the kind written with the entry in words, and nothing for someone not signed in', () => {
+		expect(['admin', 'user', 'key', 'system'].map(actorBadge)).toEqual(['Admin', 'User', 'API key', 'System']);
+		expect(actorBadge(null)).toBeNull();
 	});
 });

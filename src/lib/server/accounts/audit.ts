@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { auditLog } from '../db/schema';
-import type { Executor } from '../db';
+import { queryRows, type Executor } from '../db/client';
 
 /**
  * Every action the code writes to the audit log, dotted (`auth.signin`, `team.role_changed`, …):
@@ -103,18 +104,76 @@ export function creditTo(by: AuditActor, detail: object | null = null): Pick<Aud
 }
 
 /**
- * Appends one row to the audit log (a trigger rejects UPDATE and DELETE on it).
- * Pass the transaction that makes the change, so the record and the change commit together.
+ * What an entry's actor was when it was written (`audit_log.actor_kind`; the audit log's badge): a site admin,
+ * a user, an API key, or Quota itself (`system`).
+ */
+export type ActorKind = 'admin' | 'user' | 'key' | 'system';
+
+/** The actions only the console writes (site admins' procedures): whoever wrote one acted as a site admin, even on their own account. */
+const CONSOLE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
+	'user.role_changed', 'user.disabled', 'user.enabled', 'role.created', 'role.updated', 'role.deleted',
+	'bonus.granted', 'balance.adjusted', 'campaign.created', 'campaign.applied', 'cap.set',
+	'site.settings_updated', 'allowance.set', 'limits.module_saved', 'limits.rollover_saved',
+	'rates.feature_saved', 'rates.module_saved', 'rates.model_saved', 'referrals.settings_saved',
+	'store.product_created', 'store.product_updated', 'store.products_reordered',
+	'webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete', 'webhook_delivery.redeliver'
+]);
+
+/** A person's doings on their own membership of a team, theirs even once they are no longer in it. */
+const OWN_MEMBERSHIP: ReadonlySet<AuditAction> = new Set<AuditAction>(['team.member_joined', 'team.member_left']);
+
+/** What the actor of an entry was, as it is written. */
+export interface ActorFacts {
+	action: AuditAction;
+	actorUserId: string | null;
+	actorKeyId: string | null;
+	ip: string | null;
+	/** The entry's account is the actor's own, or the pool of a team they are in, as the entry is written. */
+	ownAccount: boolean;
+}
+
+/**
+ * The actor's kind: an API key; a person, as a site admin for what only the console does and for
+ * anything they did to the site's setup (no account) or to an account not theirs (only the console
+ * lets anyone), else as a user; Quota itself (the schedule, a payment provider, the demo seed) when
+ * neither a person nor a key and no request wrote it. Someone not signed in (a failed sign-in) has
+ * none: the log's By line says so.
+ */
+export function actorKind(e: ActorFacts): ActorKind | null {
+	if (e.actorKeyId) return 'key';
+	if (!e.actorUserId) return e.ip ? null : 'system';
+	if (CONSOLE_ACTIONS.has(e.action)) return 'admin';
+	return e.ownAccount || OWN_MEMBERSHIP.has(e.action) ? 'user' : 'admin';
+}
+
+/** `accountId` is the user's own account or the pool of a team they are in now (in the transaction writing the entry). */
+async function isOwnAccount(exec: Executor, userId: string, accountId: string): Promise<boolean> {
+	const [row] = await queryRows<{ own: boolean }>(exec, sql`
+		select exists (select 1 from users where id = ${userId}::uuid and account_id = ${accountId}::uuid)
+		    or exists (select 1 from teams t join team_members m on m.team_id = t.id where t.account_id = ${accountId}::uuid and m.user_id = ${userId}::uuid) as own`);
+	return row!.own;
+}
+
+/**
+ * Appends one row to the audit log (a trigger rejects UPDATE and DELETE on it), with what its actor was
+ * at this moment (`actorKind`): the log reads that, not today's memberships, so what someone did in a
+ * team they have since left still reads as a user's. Pass the transaction that makes the change, so
+ * the record and the change commit together.
  */
 export async function audit(exec: Executor, entry: AuditEntry): Promise<void> {
+	const actorUserId = entry.actorUserId ?? null;
+	const actorKeyId = entry.actorKeyId ?? null;
+	const ip = validIp(entry.ip);
+	const ownAccount = !!actorUserId && !actorKeyId && !!entry.accountId && (await isOwnAccount(exec, actorUserId, entry.accountId));
 	await exec.insert(auditLog).values({
 		action: entry.action,
-		actorUserId: entry.actorUserId ?? null,
-		actorKeyId: entry.actorKeyId ?? null,
+		actorUserId,
+		actorKeyId,
+		actorKind: actorKind({ action: entry.action, actorUserId, actorKeyId, ip, ownAccount }),
 		targetType: entry.targetType ?? null,
 		targetId: entry.targetId ?? null,
 		accountId: entry.accountId ?? null,
-		ip: validIp(entry.ip),
+		ip,
 		before: entry.before ?? null,
 		after: entry.after ?? null,
 		detail: entry.detail ?? null,

@@ -1,7 +1,7 @@
 // Accounts and access: users, sessions, roles, teams, guests, API keys, audit log, rate limits.
 export type { Auth, SessionUser, ApiKeyAuth, ApiKeyScope } from './types';
 export { isSiteAdmin } from './types';
-export { audit, creditTo, AUDIT_ACTIONS, type AuditAction, type AuditActor, type AuditEntry, type SetupActor } from './audit';
+export { audit, creditTo, actorKind, AUDIT_ACTIONS, type ActorKind, type ActorFacts, type AuditAction, type AuditActor, type AuditEntry, type SetupActor } from './audit';
 export { rateLimit, forgetEndedRateLimits } from './rate-limit';
 export { createUser, findOrCreateExternalUser, setSiteRole, lockEnabledAdmins, type NewUser, type CreatedUser } from './users';
 export { signUp, signIn, signOut, signOutEverywhere, requestPasswordReset, checkResetToken, resetPassword, type ClientMeta } from './signin';

@@ -6,7 +6,7 @@ import { listModels, listModules, siteTimeZone } from '../ledger';
 import { listSiteRoles } from '../accounts';
 import { listProducts } from '../store';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
-import { actorKind, auditTitle, auditWords, namesNeeded, noNames, type ActorKind, type AuditEntryFacts, type AuditNames, type AuditWords } from './audit-words';
+import { actorBadge, auditTitle, auditWords, namesNeeded, noNames, type ActorBadge, type AuditEntryFacts, type AuditNames, type AuditWords } from './audit-words';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -32,8 +32,8 @@ export interface AuditRow {
 	/** Who did it, when a person: `accountId` is their own account, whose page the log links. */
 	actor: { userId: string; name: string; email: string | null; accountId: string | null } | null;
 	actorKeyId: string | null;
-	/** What the actor was, as its badge says (audit-words.ts `actorKind`); null for someone not signed in. */
-	actorKind: ActorKind | null;
+	/** What the actor was when the entry was written, as its badge says (accounts/audit.ts `actorKind`); null for someone not signed in. */
+	actorKind: ActorBadge | null;
 	account: { accountId: string; name: string; kind: string } | null;
 	/** The person an entry is about (target type `user`: a member joined, removed, given a role), for a link to their page. */
 	user: { userId: string; name: string; email: string | null; accountId: string } | null;
@@ -76,13 +76,11 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 		id: number; at: string; at_key: string; action: string; actor_user_id: string | null; actor_name: string | null; actor_email: string | null; actor_account_id: string | null; actor_key_id: string | null;
 		account_id: string | null; account_name: string | null; account_kind: string | null; target_type: string | null; target_id: string | null;
 		user_name: string | null; user_email: string | null; user_account_id: string | null;
-		ip: string | null; before: unknown; after: unknown; detail: unknown; own_account: boolean;
+		ip: string | null; before: unknown; after: unknown; detail: unknown; actor_kind: string | null;
 	}>(exec, sql`
 		select g.id, g.at, ${AT_KEY} as at_key, g.action, g.actor_user_id, u.name as actor_name, u.email as actor_email, u.account_id as actor_account_id, g.actor_key_id,
 		       g.account_id, a.name as account_name, a.kind as account_kind, g.target_type, g.target_id, host(g.ip) as ip,
-		       g.before, g.after, g.detail, t.name as user_name, t.email as user_email, t.account_id as user_account_id,
-		       (g.account_id = u.account_id or exists (select 1 from teams tm join team_members m on m.team_id = tm.id
-		                                                where tm.account_id = g.account_id and m.user_id = g.actor_user_id)) is true as own_account
+		       g.before, g.after, g.detail, t.name as user_name, t.email as user_email, t.account_id as user_account_id, g.actor_kind
 		  from audit_log g
 		  left join users u on u.id = g.actor_user_id
 		  left join accounts a on a.id = g.account_id
@@ -101,7 +99,7 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 			words: auditWords(facts[i]!, names),
 			actor: r.actor_user_id ? { userId: r.actor_user_id, name: r.actor_name ?? '(deleted user)', email: r.actor_email, accountId: r.actor_account_id } : null,
 			actorKeyId: r.actor_key_id,
-			actorKind: actorKind({ action: r.action, actorUserId: r.actor_user_id, actorKeyId: r.actor_key_id, ip: r.ip, ownAccount: r.own_account }),
+			actorKind: actorBadge(r.actor_kind),
 			account: r.account_id ? { accountId: r.account_id, name: r.account_name ?? '(unknown account)', kind: r.account_kind ?? 'user' } : null,
 			user: r.user_account_id ? { userId: r.target_id!, name: r.user_name!, email: r.user_email, accountId: r.user_account_id } : null,
 			targetType: r.target_type,

@@ -3,7 +3,7 @@
 // changed, field by named field, before and after. Figures stay figures (tokens, instants, money):
 // the page writes them in the reader's locale and time zone. Every action the code writes
 // (AUDIT_ACTIONS) has words here; a unit test goes through them all.
-import type { AuditAction } from '../accounts';
+import type { ActorKind, AuditAction } from '../accounts';
 import { zoneLabel } from '../../time-zones';
 import { counted } from '../../counted';
 import { ANY_MODEL } from '../../model-words';
@@ -506,41 +506,9 @@ export function auditWords(e: AuditEntryFacts, names: AuditNames): AuditWords {
 }
 
 /** What an entry's actor was, as its badge says: a site admin in the console, a user on their own account or team, an API key, or Quota itself. */
-export type ActorKind = 'Admin' | 'User' | 'API key' | 'System';
+export type ActorBadge = 'Admin' | 'User' | 'API key' | 'System';
 
-/** The actions only the console writes (site admins' procedures): whoever wrote one acted as a site admin, even on their own account. */
-const CONSOLE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
-	'user.role_changed', 'user.disabled', 'user.enabled', 'role.created', 'role.updated', 'role.deleted',
-	'bonus.granted', 'balance.adjusted', 'campaign.created', 'campaign.applied', 'cap.set',
-	'site.settings_updated', 'allowance.set', 'limits.module_saved', 'limits.rollover_saved',
-	'rates.feature_saved', 'rates.module_saved', 'rates.model_saved', 'referrals.settings_saved',
-	'store.product_created', 'store.product_updated', 'store.products_reordered',
-	'webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete', 'webhook_delivery.redeliver'
-]);
+const BADGES: Record<ActorKind, ActorBadge> = { admin: 'Admin', user: 'User', key: 'API key', system: 'System' };
 
-/** A person's doings on their own membership of a team, theirs even once they are no longer in it. */
-const OWN_MEMBERSHIP: ReadonlySet<string> = new Set(['team.member_joined', 'team.member_left']);
-
-/** What the actor of an entry was, as the audit log reads it. */
-export interface ActorFacts {
-	action: string;
-	actorUserId: string | null;
-	actorKeyId: string | null;
-	ip: string | null;
-	/** The entry's account is the actor's own, or the pool of a team they are in. */
-	ownAccount: boolean;
-}
-
-/**
- * The actor's kind: an API key; a person, as a site admin for what only the console does and for
- * anything they did to the site's setup (no account) or to an account not theirs (only the console
- * lets anyone), else as a user; Quota itself (the schedule, a payment provider, the demo seed) when
- * neither a person nor a key and no request wrote it. Someone not signed in (a failed sign-in) has
- * none: the By line says so.
- */
-export function actorKind(e: ActorFacts): ActorKind | null {
-	if (e.actorKeyId) return 'API key';
-	if (!e.actorUserId) return e.ip ? null : 'System';
-	if (CONSOLE_ACTIONS.has(e.action as AuditAction)) return 'Admin';
-	return e.ownAccount || OWN_MEMBERSHIP.has(e.action) ? 'User' : 'Admin';
-}
+/** The badge of what an entry's actor was when it was written (accounts/audit.ts `actorKind`); none for someone not signed in. */
+export const actorBadge = (kind: string | null): ActorBadge | null => BADGES[kind as ActorKind] ?? null;

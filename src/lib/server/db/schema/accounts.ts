@@ -186,11 +186,14 @@ export const auditLog = pgTable(
 		targetId: text('target_id'),
 		accountId: uuid('account_id'),
 		ip: inet('ip'),
+		/** What the actor was as the entry was written (accounts/audit.ts `actorKind`, drizzle/0035); null for someone not signed in. */
+		actorKind: text('actor_kind'),
 		before: jsonb('before'),
 		after: jsonb('after'),
 		detail: jsonb('detail')
 	},
 	(t) => [
+		check('audit_log_actor_kind_check', sql`${t.actorKind} in ('admin', 'user', 'key', 'system')`),
 		// The admin audit page: newest first by (at, id), in all, within one account, actor or action (drizzle/0033).
 		index('audit_log_at_id_idx').on(t.at, t.id),
 		index('audit_log_account_at_idx').on(t.accountId, t.at, t.id),
