@@ -1931,7 +1931,7 @@ export interface paths {
                                 id: string;
                                 url: string;
                                 description: string;
-                                event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "hold.expired")[];
+                                event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                                 enabled: boolean;
                                 /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                                 disabled_reason: string | null;
@@ -2007,7 +2007,7 @@ export interface paths {
                         url: string;
                         /** @default  */
                         description?: string;
-                        event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "hold.expired")[];
+                        event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                     };
                 };
             };
@@ -2023,7 +2023,7 @@ export interface paths {
                             id: string;
                             url: string;
                             description: string;
-                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "hold.expired")[];
+                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                             enabled: boolean;
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
@@ -2157,7 +2157,7 @@ export interface paths {
                             id: string;
                             url: string;
                             description: string;
-                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "hold.expired")[];
+                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                             enabled: boolean;
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
@@ -2337,7 +2337,7 @@ export interface paths {
                         url?: string;
                         /** @default  */
                         description?: string;
-                        event_types?: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "hold.expired")[];
+                        event_types?: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                         enabled?: boolean;
                     };
                 };
@@ -2354,7 +2354,7 @@ export interface paths {
                             id: string;
                             url: string;
                             description: string;
-                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "hold.expired")[];
+                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                             enabled: boolean;
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
@@ -2500,7 +2500,7 @@ export interface paths {
                                 /** @description The webhook-id header: the same on every retry and redelivery of the event. */
                                 event_id: string;
                                 /** @enum {string} */
-                                event_type: "balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "hold.expired";
+                                event_type: "balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired";
                                 /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
                                 sequence: number;
                                 /** Format: uuid */

@@ -13,6 +13,7 @@ export type WebhookEventType =
 	| 'subscription.canceled'
 	| 'grant.created'
 	| 'balance.adjusted'
+	| 'lot.expired'
 	| 'hold.expired';
 
 /** A verified webhook: Standard Webhooks' `{type, timestamp, data}`, as Quota sends it. */

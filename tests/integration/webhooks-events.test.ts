@@ -7,7 +7,7 @@ import { expectInvariants, makeUser } from '../helpers/ledger';
 import { storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
-import { consume, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
+import { consume, grant, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
 import { evaluateAlerts, setAlertSteps } from '../../src/lib/server/alerts';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { createEndpoint, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
@@ -79,6 +79,35 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		]);
 		// The admin lots the rises made are this event only, so a site adding up events counts them once.
 		expect(await types(u.accountId)).toEqual(['balance.adjusted', 'balance.adjusted', 'balance.adjusted']);
+		await expectInvariants(db);
+	});
+
+	it('lots that reach their expiry: lot.expired at the next sweep, once each, with the tokens lost, wherever the expiry was recorded', async () => {
+		const [swept, used] = [await makeUser(db), await makeUser(db)];
+		const soon = () => new Date(Date.now() + 1000);
+		const bonus = await grant(db.orm, { accountId: swept.accountId, tokens: 400, source: 'bonus', expiresAt: soon() });
+		await grant(db.orm, { accountId: swept.accountId, tokens: 1000, source: 'purchase' });
+		await consume(db.orm, { accountId: swept.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: spendKey() });
+		const spentBonus = await grant(db.orm, { accountId: used.accountId, tokens: 10, source: 'bonus', expiresAt: soon() });
+		const usedBonus = await grant(db.orm, { accountId: used.accountId, tokens: 300, source: 'bonus', expiresAt: soon() });
+		await grant(db.orm, { accountId: used.accountId, tokens: 1000, source: 'purchase' });
+		await consume(db.orm, { accountId: used.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: spendKey() });
+		await new Promise((r) => setTimeout(r, 1100));
+		// The second account's expiries are recorded by its own consume's housekeeping, not by the sweep.
+		await consume(db.orm, { accountId: used.accountId, feature: 'search_images', units: 1, actor: {}, idempotency: spendKey() });
+		await sweepExpired(db);
+		await sweepExpired(db);
+		const expiredOf = async (accountId: string) => (await eventsOf(accountId)).filter((e) => e.type === 'lot.expired').map((e) => e.data);
+		const lostOf = async (lotId: string) => Number((await db.rows<{ lost: string }>(sql`select coalesce(-sum(amount), 0) as lost from entries where lot_id = ${lotId}::uuid and kind = 'expire'`))[0]!.lost);
+		const [a, b] = [await expiredOf(swept.accountId), await expiredOf(used.accountId)];
+		expect(a).toMatchObject([{ lot_id: bonus.lotId, source: 'bonus', model: null, tokens_lost: await lostOf(bonus.lotId) }]);
+		expect(b.map((e) => [e.lot_id, e.tokens_lost])).toEqual(
+			[[spentBonus.lotId, await lostOf(spentBonus.lotId)], [usedBonus.lotId, await lostOf(usedBonus.lotId)]].sort((x, y) => String(x[0]).localeCompare(String(y[0])))
+		);
+		// What was lost is what the lot still held: the consume paid from the bonus first (soonest expiry).
+		expect(a[0]!.tokens_lost).toBeGreaterThan(0);
+		expect(a[0]!.tokens_lost).toBeLessThan(400);
+		expect(a[0]!.balance_after.available).toBe(1000);
 		await expectInvariants(db);
 	});
 

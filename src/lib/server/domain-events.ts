@@ -17,6 +17,7 @@ export const domainEventTypes = [
 	'subscription.canceled',
 	'grant.created',
 	'balance.adjusted',
+	'lot.expired',
 	'hold.expired'
 ] as const;
 

@@ -100,3 +100,32 @@ export async function announceExpiredHolds(tx: Executor, limit = 1000): Promise<
 	}
 	return holds.length;
 }
+
+/**
+ * `lot.expired`, for every lot whose expiry the ledger recorded and that is not announced yet, in the
+ * order they expired (at most `limit`), marking each announced in `tx`: `tokens_lost` is what it still
+ * held (0 for a lot spent before its end). A lot's expiry is recorded in SQL (`quota_housekeep`: a
+ * consume's or grant's housekeeping, the sweep, the end of a subscription period), which cannot call
+ * the subscribers, so the sweep announces them, as `announceExpiredHolds` does holds (SKIP LOCKED).
+ */
+export async function announceExpiredLots(tx: Executor, limit = 1000): Promise<number> {
+	const lots = await queryRows<{ id: string; account_id: string; source: string; model: string | null; expired_at: string; lost: number | string }>(
+		tx,
+		sql`with due as (
+		      select id from lots where expired_at is not null and expiry_announced_at is null
+		       order by expired_at, id limit ${limit} for update skip locked)
+		    update lots l set expiry_announced_at = now() from due where l.id = due.id
+		    returning l.id, l.account_id, l.source, l.model, l.expired_at,
+		      (select coalesce(-sum(e.amount), 0) from entries e where e.lot_id = l.id and e.kind = 'expire') as lost`
+	);
+	lots.sort((a, b) => Date.parse(a.expired_at) - Date.parse(b.expired_at) || a.id.localeCompare(b.id));
+	for (const l of lots) {
+		await recordDomainEvent(tx, {
+			type: 'lot.expired',
+			accountId: l.account_id,
+			key: l.id,
+			data: { lot_id: l.id, tokens_lost: Number(l.lost), source: l.source, model: l.model, expired_at: new Date(l.expired_at).toISOString() }
+		});
+	}
+	return lots.length;
+}

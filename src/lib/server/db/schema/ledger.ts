@@ -176,6 +176,8 @@ export const lots = pgTable(
 		expiresAt: ts('expires_at'),
 		/** Set once the expiry entry has recorded what was lost. */
 		expiredAt: ts('expired_at'),
+		/** Set once its expiry was announced to host sites (`lot.expired`, ledger/events.ts). */
+		expiryAnnouncedAt: ts('expiry_announced_at'),
 		/** What granted it (Paddle transaction and item, API idempotency key, …): grants at most once. */
 		grantKey: text('grant_key').unique(),
 		operationId: uuid('operation_id'),
@@ -186,6 +188,7 @@ export const lots = pgTable(
 		index('lots_account_idx').on(t.accountId),
 		// Lots whose expiry passed since the figures' last refresh (0024).
 		index('lots_expires_idx').on(t.expiresAt).where(sql`${t.expiresAt} is not null`),
+		index('lots_unannounced_idx').on(t.expiredAt).where(sql`${t.expiredAt} is not null and ${t.expiryAnnouncedAt} is null`),
 		check('lots_remaining_check', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount}`),
 		check('lots_amount_check', sql`${t.amount} >= 0`)
 	]
