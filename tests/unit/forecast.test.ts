@@ -18,6 +18,12 @@ describe('the dashboard forecast', () => {
 		expect(forecastText(5, false, [10, ...Array(23).fill(0)], true, week, 5)).toBe('At this pace your tokens run out within the hour.');
 	});
 
+	it("says whose tokens: a team pool's pace is every member's, so its line speaks of the pool's tokens, not the reader's", () => {
+		expect(forecastText(4_000, false, office, true, week, 4_000, 0, "the pool's")).toBe("At this pace the pool's tokens last about 5 days.");
+		expect(forecastText(9_000, false, office, true, week, 0, 0, "the pool's")).toBe("The pool's free allowances renew on their own, so nothing runs out.");
+		expect(forecastText(85_500, false, Array(24).fill(0), true, [...Array(13).fill(0), 14_500], 85_500, 0, "the pool's")).toBe("Too early to forecast: the pool's first use in 7 days came this hour.");
+	});
+
 	it('says so when there is nothing to forecast', () => {
 		expect(forecastText(500, true, office, true, week, 500)).toBe('Unlimited tokens: no need to count.');
 		expect(forecastText(0, false, office, true, week, 0)).toBe('No tokens left at the moment.');

@@ -26,7 +26,7 @@ const viewerSummaryRead = (accountId: string, userId: string) =>
 	}));
 
 /** The dashboard's first answer as one statement (one round trip): see `dashboard` below. */
-function dashboardRead(accountId: string, userId: string) {
+function dashboardRead(accountId: string, userId: string, own: boolean) {
 	return mapRead(
 		together({
 			summary: summaryRead(accountId),
@@ -45,7 +45,7 @@ function dashboardRead(accountId: string, userId: string) {
 			const s = parts.summary;
 			const allUnlimited = s.allocations.length > 0 && s.allocations.every((a) => a.unlimited);
 			const daily = totalsPerWindow(parts.recentUse).map((d) => d.tokens);
-			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay);
+			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay, own ? 'your' : "the pool's");
 			return { accountId, ...parts, forecast, allocationWords: allocationWords(s.allocations), capBound: capBoundAvailable(s.available, parts.capLine) };
 		}
 	);
@@ -68,7 +68,8 @@ export const ledgerRouter = router({
 	 * page run), joined by `together`.
 	 */
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
-		return readOne(ctx.db.orm, dashboardRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'), ctx.auth.user.id));
+		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
+		return readOne(ctx.db.orm, dashboardRead(accountId, ctx.auth.user.id, accountId === ctx.auth.user.accountId));
 	}),
 
 	history: memberProcedure
