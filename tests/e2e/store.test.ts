@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { onScreen, signIn } from './app';
+import { onScreen, ownUser, signIn } from './app';
 import { scrollUntilShown } from './console';
 
 
@@ -99,7 +99,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const before = await available(page);
 		await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
 		const pack = offer(page, 'Token pack');
-		await pack.getByRole('button', { name: 'One more' }).click();
+		await pack.getByRole('button', { name: 'One more Token pack' }).click();
 		await expect(pack.textContent()).resolves.toMatch(/10,000\s*tokens/);
 		await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
 		const release = await payInSheet(page, '$10.00', 'checkout-sheet');
@@ -271,3 +271,32 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 });
 
 const status = (page: Page) => page.getByRole('status', { name: 'Purchase status' });
+
+describe("the simulator's checkout sheet and the quantity stepper (a person of their own)", () => {
+	it('names each quantity button by its pack; Escape closes the sheet from inside it, after a declined card too', async () => {
+		const { context, page } = await ownUser(browser, 'Sheet Keys', 0);
+		try {
+			await page.goto('/store');
+			const pack = offer(page, 'Token pack');
+			await pack.getByRole('button', { name: 'One more Token pack' }).click();
+			await expect(pack.getByRole('button', { name: 'One fewer Token pack' }).isEnabled()).resolves.toBe(true);
+			await expect(page.getByRole('button', { name: /^One (more|fewer)$/ }).count()).resolves.toBe(0);
+			await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
+			const frame = page.locator('iframe[title="Checkout"]');
+			const sheet = page.frameLocator('iframe[title="Checkout"]');
+			// Focus inside the sheet (a declined card tried): Escape still closes it.
+			await sheet.getByRole('button', { name: 'Simulate a declined card' }).click();
+			await sheet.getByText('Your card was declined.').waitFor();
+			await viewport(page, 'checkout-sheet-declined');
+			await page.keyboard.press('Escape');
+			await frame.waitFor({ state: 'detached' });
+			// And from its Pay button.
+			await pack.getByRole('button', { name: /^Buy · / }).click();
+			await sheet.getByRole('button', { name: /^Pay / }).focus();
+			await page.keyboard.press('Escape');
+			await frame.waitFor({ state: 'detached' });
+		} finally {
+			await context.close();
+		}
+	});
+});
