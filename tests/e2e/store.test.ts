@@ -300,3 +300,47 @@ describe("the simulator's checkout sheet and the quantity stepper (a person of t
 		}
 	});
 });
+
+describe('a checkout left unpaid, then the same pack bought in another (a person of their own)', () => {
+	it('Purchases says the pack was bought since, and leaving the old checkout comes first', async () => {
+		const { context, page } = await ownUser(browser, 'Twice Buyer', 0);
+		try {
+			const pack = offer(page, 'Token pack');
+			const frame = page.locator('iframe[title="Checkout"]');
+			const sheet = page.frameLocator('iframe[title="Checkout"]');
+			// Two packs in a checkout left with Escape from its Pay button: an unpaid checkout.
+			const twoPacks = async () => {
+				await page.goto('/store');
+				await pack.getByRole('button', { name: 'One more Token pack' }).click();
+				await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
+			};
+			await twoPacks();
+			await sheet.getByRole('button', { name: 'Pay $10.00' }).focus();
+			await page.keyboard.press('Escape');
+			await frame.waitFor({ state: 'detached' });
+			await page.goto('/purchases');
+			const open = page.getByRole('region', { name: 'Checkout not paid yet' });
+			await open.getByRole('button', { name: 'Resume checkout' }).waitFor();
+
+			// The same two packs bought and paid in a new checkout.
+			await twoPacks();
+			await sheet.getByRole('button', { name: 'Pay $10.00' }).click();
+			await status(page).getByText('Tokens added: +10,000').waitFor({ timeout: 20_000 });
+
+			await page.goto('/purchases');
+			await open.getByText(/^You bought Token pack × 2 at \d{2}:\d{2} since: resuming buys it again\.$/).waitFor();
+			// Resuming is no longer the way to finish a purchase: leaving it comes first, and buying again is named so.
+			await expect(open.getByRole('button', { name: 'Resume checkout' }).count()).resolves.toBe(0);
+			const buttons = await open.getByRole('button').allTextContents();
+			expect(buttons.map((b) => b.trim())).toEqual(['Dismiss', 'Buy it again']);
+			await screenshot(page, 'purchases-bought-since');
+			await page.setViewportSize({ width: 1280, height: 800 });
+			await viewport(page, 'purchases-bought-since-desktop');
+			await page.setViewportSize({ width: 390, height: 844 });
+			await open.getByRole('button', { name: 'Dismiss' }).click();
+			await expect.poll(() => open.count(), { timeout: 15_000 }).toBe(0);
+		} finally {
+			await context.close();
+		}
+	});
+});
