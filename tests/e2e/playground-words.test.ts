@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { bothSizes, launch } from './browser';
+import { ownUser, waitForFresh } from './app';
+
+// The playground says what stops a run and what paid it in the words the rest of the app uses for the
+// same thing, on a personal account and a team pool alike. People of their own: what they spend is
+// nobody else's.
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+const cost = (page: Page) => page.getByRole('region', { name: 'Cost' });
+
+describe('the playground, in the words of the rest of the app', () => {
+	it('a free allowance too small for the request is "not enough", not "used up", until none of it is left', async () => {
+		const { context, page } = await ownUser(browser, 'Many Words', 0);
+		onTestFinished(() => context.close());
+		await page.goto('/playground');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Chatbot reply/ }).click();
+		await page.getByLabel('Number of words').fill('99999999');
+		const refusal = cost(page).getByRole('alert');
+		await refusal.getByText(/^This costs 249,999,998 tokens, more than the 10,000 left of your daily free Chatbot allowance of 10,000; it resets /).waitFor();
+		await cost(page).getByText('Not enough free allowance', { exact: true }).waitFor();
+		await expect(cost(page).getByText('Free allowance used up').count()).resolves.toBe(0);
+		await refusal.scrollIntoViewIfNeeded();
+		await bothSizes(page, 'playground-allowance-too-small');
+
+		// Every free token of the day spent: now it is used up, in the module's own words.
+		const res = await page.request.post('/trpc/ledger.consume', { data: { feature: 'ai_bots', units: 4_000, idempotencyKey: crypto.randomUUID() } });
+		expect(res.status(), await res.text()).toBe(200);
+		await page.reload();
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Chatbot reply/ }).click();
+		await page.getByLabel('Number of words').fill('10');
+		await refusal.getByText(/^You have used your free chat tokens for today\./).waitFor();
+		await cost(page).getByText('Free allowance used up', { exact: true }).waitFor();
+	});
+});
