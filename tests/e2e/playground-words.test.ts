@@ -40,4 +40,18 @@ describe('the playground, in the words of the rest of the app', () => {
 		await refusal.getByText(/^You have used your free chat tokens for today\./).waitFor();
 		await cost(page).getByText('Free allowance used up', { exact: true }).waitFor();
 	});
+
+	it('names the model choice and the lots that would pay as the dashboard does', async () => {
+		const { context, page } = await ownUser(browser, 'Lot Names', 50_000);
+		onTestFinished(() => context.close());
+		await page.goto('/playground');
+		await waitForFresh(page);
+		await expect(page.getByLabel('Model').locator('option').first().textContent()).resolves.toBe('Any model (general balance)');
+		await page.getByRole('radio', { name: /Chatbot reply/ }).click();
+		await page.getByLabel('Number of words').fill('5000');
+		const paid = cost(page).locator('ul.paid > li > span:first-child');
+		await expect.poll(() => paid.allTextContents()).toEqual(['Free allowance · Chatbot', 'General balance · Bonus']);
+		await paid.first().scrollIntoViewIfNeeded();
+		await bothSizes(page, 'playground-paid-by');
+	});
 });
