@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { bothSizes, launch } from './browser';
-import { ownUser, waitForFresh } from './app';
+import { ownTeam, ownUser, waitForFresh } from './app';
 
 // The playground says what stops a run and what paid it in the words the rest of the app uses for the
 // same thing, on a personal account and a team pool alike. People of their own: what they spend is
@@ -53,5 +53,28 @@ describe('the playground, in the words of the rest of the app', () => {
 		await expect.poll(() => paid.allTextContents()).toEqual(['Free allowance · Chatbot', 'General balance · Bonus']);
 		await paid.first().scrollIntoViewIfNeeded();
 		await bothSizes(page, 'playground-paid-by');
+	});
+
+	it('after a run on a team pool says what the capped member can still spend, as on a personal account', async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Run Crew', 'Rita Runs', 'Rob Runs', 91_900);
+		onTestFinished(() => Promise.all([owner.context.close(), member.context.close()]).then(() => undefined));
+		await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 5_000 });
+		const page = member.page;
+		await page.goto('/playground');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Run Crew/ }).click();
+		await page.getByRole('region', { name: 'Balance' }).getByText('Available to you', { exact: true }).waitFor();
+		await page.getByRole('radio', { name: /Search prices/ }).click();
+		await page.getByRole('button', { name: 'Run search prices' }).click();
+		const done = page.getByText(/^Done: 10 tokens spent; [\d,]+ still spendable on this feature and model\.$/);
+		await done.waitFor();
+		const left = Number((await done.innerText()).match(/; ([\d,]+) still/)![1]!.replace(/,/g, ''));
+		// What the cap leaves him, not the pool's 91,890: the figure the cost card's next run counts down from.
+		expect(left).toBeLessThanOrEqual(4_990);
+		// (once the cost card's figures are reloaded after the run)
+		const after = cost(page).getByText(/spendable on this feature and model after running it again/);
+		await expect.poll(async () => Number((await after.innerText()).match(/([\d,]+) spendable/)![1]!.replace(/,/g, '')) + 10, { timeout: 15_000 }).toBe(left);
+		await done.scrollIntoViewIfNeeded();
+		await bothSizes(page, 'playground-pool-done');
 	});
 });
