@@ -115,6 +115,19 @@ export function limitReachedText(d: UsedUp, f: Formatter): string {
 export const cappedText = (d: UsedUp, f: Formatter): string => `Capped: nothing can be spent from ${stoppedUntil(d, f)}, whatever the balance.`;
 
 /**
+ * What stops a refused operation, in a heading's few words that agree with its message: "Not enough
+ * free allowance" while some of it is left (allowance_exhausted means the request needs more than is
+ * left, not that none is: the message says "more than the 8,547 left"), "Free allowance used up" only
+ * once nothing is; "Not enough tokens", "Cap reached", "Not available" for the other refusals.
+ */
+export function refusalHeading(code: 'insufficient_tokens' | 'allowance_exhausted' | 'cap_reached' | 'feature_disabled' | null, details: RefusalDetails | null): string {
+	if (code === 'allowance_exhausted') return details && 'limit_of' in details && details.left > 0 ? 'Not enough free allowance' : 'Free allowance used up';
+	if (code === 'insufficient_tokens') return 'Not enough tokens';
+	if (code === 'cap_reached') return 'Cap reached';
+	return 'Not available';
+}
+
+/**
  * The message of a refusal. A module's own text for a used-up free allowance ("You have used your
  * free chat tokens for today…") is shown only when nothing is left of it. Without details (e.g.
  * feature_disabled) the ledger's `message` is the message.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { onScreen, signIn } from './app';
+import { onScreen, ownUser, signIn } from './app';
 import { scrollUntilShown } from './console';
 
 
@@ -99,7 +99,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const before = await available(page);
 		await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
 		const pack = offer(page, 'Token pack');
-		await pack.getByRole('button', { name: 'One more' }).click();
+		await pack.getByRole('button', { name: 'One more Token pack' }).click();
 		await expect(pack.textContent()).resolves.toMatch(/10,000\s*tokens/);
 		await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
 		const release = await payInSheet(page, '$10.00', 'checkout-sheet');
@@ -271,3 +271,76 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 });
 
 const status = (page: Page) => page.getByRole('status', { name: 'Purchase status' });
+
+describe("the simulator's checkout sheet and the quantity stepper (a person of their own)", () => {
+	it('names each quantity button by its pack; Escape closes the sheet from inside it, after a declined card too', async () => {
+		const { context, page } = await ownUser(browser, 'Sheet Keys', 0);
+		try {
+			await page.goto('/store');
+			const pack = offer(page, 'Token pack');
+			await pack.getByRole('button', { name: 'One more Token pack' }).click();
+			await expect(pack.getByRole('button', { name: 'One fewer Token pack' }).isEnabled()).resolves.toBe(true);
+			await expect(page.getByRole('button', { name: /^One (more|fewer)$/ }).count()).resolves.toBe(0);
+			await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
+			const frame = page.locator('iframe[title="Checkout"]');
+			const sheet = page.frameLocator('iframe[title="Checkout"]');
+			// Focus inside the sheet (a declined card tried): Escape still closes it.
+			await sheet.getByRole('button', { name: 'Simulate a declined card' }).click();
+			await sheet.getByText('Your card was declined.').waitFor();
+			await viewport(page, 'checkout-sheet-declined');
+			await page.keyboard.press('Escape');
+			await frame.waitFor({ state: 'detached' });
+			// And from its Pay button.
+			await pack.getByRole('button', { name: /^Buy · / }).click();
+			await sheet.getByRole('button', { name: /^Pay / }).focus();
+			await page.keyboard.press('Escape');
+			await frame.waitFor({ state: 'detached' });
+		} finally {
+			await context.close();
+		}
+	});
+});
+
+describe('a checkout left unpaid, then the same pack bought in another (a person of their own)', () => {
+	it('Purchases says the pack was bought since, and leaving the old checkout comes first', async () => {
+		const { context, page } = await ownUser(browser, 'Twice Buyer', 0);
+		try {
+			const pack = offer(page, 'Token pack');
+			const frame = page.locator('iframe[title="Checkout"]');
+			const sheet = page.frameLocator('iframe[title="Checkout"]');
+			// Two packs in a checkout left with Escape from its Pay button: an unpaid checkout.
+			const twoPacks = async () => {
+				await page.goto('/store');
+				await pack.getByRole('button', { name: 'One more Token pack' }).click();
+				await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
+			};
+			await twoPacks();
+			await sheet.getByRole('button', { name: 'Pay $10.00' }).focus();
+			await page.keyboard.press('Escape');
+			await frame.waitFor({ state: 'detached' });
+			await page.goto('/purchases');
+			const open = page.getByRole('region', { name: 'Checkout not paid yet' });
+			await open.getByRole('button', { name: 'Resume checkout' }).waitFor();
+
+			// The same two packs bought and paid in a new checkout.
+			await twoPacks();
+			await sheet.getByRole('button', { name: 'Pay $10.00' }).click();
+			await status(page).getByText('Tokens added: +10,000').waitFor({ timeout: 20_000 });
+
+			await page.goto('/purchases');
+			await open.getByText(/^You bought Token pack × 2 at \d{2}:\d{2} since: resuming buys it again\.$/).waitFor();
+			// Resuming is no longer the way to finish a purchase: leaving it comes first, and buying again is named so.
+			await expect(open.getByRole('button', { name: 'Resume checkout' }).count()).resolves.toBe(0);
+			const buttons = await open.getByRole('button').allTextContents();
+			expect(buttons.map((b) => b.trim())).toEqual(['Dismiss', 'Buy it again']);
+			await screenshot(page, 'purchases-bought-since');
+			await page.setViewportSize({ width: 1280, height: 800 });
+			await viewport(page, 'purchases-bought-since-desktop');
+			await page.setViewportSize({ width: 390, height: 844 });
+			await open.getByRole('button', { name: 'Dismiss' }).click();
+			await expect.poll(() => open.count(), { timeout: 15_000 }).toBe(0);
+		} finally {
+			await context.close();
+		}
+	});
+});

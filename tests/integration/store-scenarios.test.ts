@@ -279,6 +279,28 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('an unpaid checkout of what was bought since says so: resuming it would buy the same pack a second time', async () => {
+		const u = await makeUser(db);
+		const checkout = (key: string, quantity = 2) => startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity, checkoutKey: key });
+		const open = async () => (await accountPurchases(db.orm, u.accountId, u.userId)).openCheckout;
+
+		// Bought before it started, or another quantity since: nothing bought again.
+		ok(await paddle.pay((await checkout('before')).transactionId));
+		await db.rows(sql`update orders set created_at = created_at - interval '2 minutes', completed_at = completed_at - interval '2 minutes' where account_id = ${u.accountId}::uuid`);
+		const left = await checkout('left');
+		ok(await paddle.pay((await checkout('three', 3)).transactionId));
+		expect(await open()).toMatchObject({ id: left.orderId, boughtSince: null });
+
+		// The same pack and quantity paid after it started: the open one says when, and in the page's words who.
+		const again = await checkout('again');
+		ok(await paddle.pay(again.transactionId));
+		const [paid] = await listPurchases(db.orm, u.accountId, { orderId: again.orderId });
+		expect(await open()).toMatchObject({ id: left.orderId, boughtSince: { orderId: again.orderId, completedAt: paid!.completedAt, bought: 'You bought Token pack × 2' } });
+		// Still the opener's to resume (a person may want two) or dismiss.
+		await expect(resumeCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: null, orderId: left.orderId })).resolves.toMatchObject({ orderId: left.orderId });
+		await expectInvariants(db);
+	});
+
 	it('a plan the account has is not sold to it again: refused while active or ending, its unpaid checkout reopened, sold again once ended', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'monthly-20k', quantity: 1, checkoutKey: 'k1' });

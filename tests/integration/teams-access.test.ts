@@ -371,10 +371,13 @@ describe('teams and invitations', () => {
 });
 
 describe('the cap that limits a member now, in whichever window', () => {
-	it('makes the dashboard’s and the playground’s Available what a capped member can spend: a check’s remaining before its cost, never more than the pool’s Available; the uncapped owner’s is the pool’s', async () => {
+	/**
+	 * A team of its own (owner memberA, plain member teamMember) with 91,900 tokens in its pool: no other
+	 * test's caps or uses touch it. `cap` sets the member's daily cap; each caller is the app's, as that person.
+	 */
+	async function poolOfItsOwn() {
 		await configureRates(db);
 		setDb(db);
-		// A team of its own (owner memberA, plain member teamMember): no other test's caps or uses touch its pool.
 		const own = await makeWorld(db);
 		const pool = own.teamA.accountId;
 		await grant(db.orm, { accountId: pool, tokens: 91_900, source: 'purchase' });
@@ -382,6 +385,11 @@ describe('the cap that limits a member now, in whichever window', () => {
 		const [member, owner] = await Promise.all([as(own.auth.teamMember), as(own.auth.memberA)]);
 		const cap = (limitTokens: number | null) =>
 			setTeamCap(db, { teamId: own.teamA.id, userId: own.users.teamMember.id, period: 'daily', limitTokens }, { userId: own.users.memberA.id, siteAdmin: false });
+		return { pool, member, owner, cap };
+	}
+
+	it('makes the dashboard’s and the playground’s Available what a capped member can spend: a check’s remaining before its cost, never more than the pool’s Available; the uncapped owner’s is the pool’s', async () => {
+		const { pool, member, owner, cap } = await poolOfItsOwn();
 		const seen = async (caller: typeof member) => {
 			const [dash, summary, check] = await Promise.all([
 				caller.ledger.dashboard({ accountId: pool }),
@@ -417,6 +425,26 @@ describe('the cap that limits a member now, in whichever window', () => {
 		const none = await seen(member);
 		expect(none.dash.capBound).toMatchObject({ tokens: 0, sub: `of ${pooled} in the pool` });
 		expect([none.check.allowed, none.check.remainingAfter]).toEqual([false, 0]);
+	});
+
+	it('a run from the playground on a pool says what the member can still spend, their cap counted, as on a personal account; the uncapped owner’s is the pool’s', async () => {
+		const { pool, member, owner, cap } = await poolOfItsOwn();
+		await cap(5_000);
+		const run = (caller: typeof member) => caller.ledger.consume({ accountId: pool, feature: 'generate_texts', units: 1, idempotencyKey: randomUUID() });
+		const next = (caller: typeof member) => caller.ledger.preview({ accountId: pool, feature: 'generate_texts', units: 1 });
+
+		const ran = await run(member);
+		// What his daily cap leaves after the run (5,000 less its 45), not the pool's lots: what the next check counts down from.
+		expect(ran.spendable).toBe(5_000 - ran.cost);
+		expect(ran.remaining).toBeGreaterThan(90_000);
+		const check = await next(member);
+		expect(check.remainingAfter! + check.cost).toBe(ran.spendable);
+
+		// The owner has no cap: what is left on the pool's lots and allowance, as the consume's remaining.
+		const theirs = await run(owner);
+		expect(theirs.spendable).toBe(theirs.remaining);
+		const ownerCheck = await next(owner);
+		expect(ownerCheck.remainingAfter! + ownerCheck.cost).toBe(theirs.spendable);
 	});
 
 	it('is the same on the dashboard, in the playground and on the Team page: a weekly or monthly cap tighter than the daily one, named by its window', async () => {

@@ -5,10 +5,11 @@ const names = catalogNames({ models: [{ key: 'gpt-5-nano', name: 'GPT-5 Nano' }]
 const paid = (type: 'allowance' | 'lot', label: string, model: string | null = null) => ({ type, id: 'x', label, model, tokens: 10, unlimited: false });
 
 describe('what paid a use, in the names the app shows', () => {
-	it('names a free allowance by its module and a lot by its source, with its model', () => {
+	it('names a free allowance by its module, and a lot as the dashboard does: its model or the general balance, then its source', () => {
 		expect(paidByLabel(paid('allowance', 'chat'), names)).toBe('Free allowance · Chatbot');
-		expect(paidByLabel(paid('lot', 'purchase', 'gpt-5-nano'), names)).toBe('Tokens · Purchased · GPT-5 Nano');
-		expect(paidByLabel(paid('lot', 'referral'), names)).toBe('Tokens · Referral bonus');
+		expect(paidByLabel(paid('lot', 'purchase', 'gpt-5-nano'), names)).toBe('GPT-5 Nano · Purchased');
+		expect(paidByLabel(paid('lot', 'referral'), names)).toBe('General balance · Referral bonus');
+		expect(paidByLabel(paid('lot', 'admin'), names)).toBe('General balance · Added by an admin');
 	});
 
 	it('falls back to the key for what the catalog does not list (yet)', () => {

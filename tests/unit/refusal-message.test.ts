@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitLeftText, localeFormatter, plainFormatter, refusalMessage, type RefusalDetails } from '../../src/lib/refusal-message';
+import { limitLeftText, localeFormatter, plainFormatter, refusalHeading, refusalMessage, type RefusalDetails } from '../../src/lib/refusal-message';
 
 // Issue 13.4: a refusal says what it refuses: the cost, what is left of the limit and when it resets.
 // REST messages: plain digits with thousands separators; pages: the reader's locale.
@@ -71,5 +71,17 @@ describe('what a limit in force leaves (dashboard, playground)', () => {
 		expect(limitLeftText({ limit_of: 'team', limit: 90_000, left: 0, period: 'monthly' }, plainFormatter)).toBe(
 			"The team's monthly cap: 0 of 90,000 tokens left this month"
 		);
+	});
+
+	it('a free allowance too small for the request is "not enough", not "used up", while some of it is left: the heading agrees with the message', () => {
+		const allowance: RefusalDetails = { ...memberCap, limit_of: 'allowance', module: 'Chatbot', cost: 250_000_000, limit: 10_000, used: 1_453, left: 8_547 };
+		expect(refusalHeading('allowance_exhausted', allowance)).toBe('Not enough free allowance');
+		expect(refusalMessage(allowance, null, plainFormatter)).toMatch(/^This costs 250,000,000 tokens, more than the 8,547 left of your daily free Chatbot allowance of 10,000;/);
+		const none = { ...allowance, used: 10_000, left: 0 };
+		expect(refusalHeading('allowance_exhausted', none)).toBe('Free allowance used up');
+		expect(refusalMessage(none, null, plainFormatter)).toMatch(/^Your daily free Chatbot allowance of 10,000 tokens is used up;/);
+		expect(refusalHeading('insufficient_tokens', { operation: 'check', cost: 10, available: 5 })).toBe('Not enough tokens');
+		expect(refusalHeading('cap_reached', memberCap)).toBe('Cap reached');
+		expect(refusalHeading('feature_disabled', null)).toBe('Not available');
 	});
 });

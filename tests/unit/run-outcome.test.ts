@@ -23,21 +23,22 @@ describe('what a playground run came to', () => {
 
 	it('says what a run spent and what is still spendable, at once, with one token as one', () => {
 		const done = { error: null, current: true, settling: true };
-		expect(runOutcome({ ...done, result: { cost: 65, remaining: 1_935 } }, { allowed: true })).toEqual({
+		expect(runOutcome({ ...done, result: { cost: 65, spendable: 1_935 } }, { allowed: true })).toEqual({
 			kind: 'ok',
 			text: `Done: 65 tokens spent; ${figure(1_935)} still spendable on this feature and model.`
 		});
-		expect(runOutcome({ ...done, result: { cost: 1, remaining: null } }, { allowed: true })!.text).toBe('Done: 1 token spent.');
+		expect(runOutcome({ ...done, result: { cost: 1, spendable: null } }, { allowed: true })!.text).toBe('Done: 1 token spent.');
 	});
 
-	it('with a cap in force, leaves what is spendable to the cost card (the run counts lots and allowance, not the cap)', () => {
+	it('on a team pool says what the member can still spend as on a personal account (the server counts their cap in it)', () => {
 		const done = { error: null, current: true, settling: false };
-		const capped = { allowed: true, cap: { period: 'daily', limit: 5_000, left: 4_615, limitOf: 'member' } };
-		expect(runOutcome({ ...done, result: { cost: 250, remaining: 91_650 } }, capped)!.text).toBe('Done: 250 tokens spent.');
+		expect(runOutcome({ ...done, result: { cost: 250, spendable: 4_365 } }, { allowed: true })!.text).toBe(
+			`Done: 250 tokens spent; ${figure(4_365)} still spendable on this feature and model.`
+		);
 	});
 
 	it('says nothing once the operation, number or model is no longer the one that ran', () => {
-		expect(runOutcome({ result: { cost: 65, remaining: null }, error: null, current: false, settling: false }, { allowed: true })).toBeNull();
+		expect(runOutcome({ result: { cost: 65, spendable: null }, error: null, current: false, settling: false }, { allowed: true })).toBeNull();
 		expect(runOutcome({ ...refused, current: false, settling: false }, null)).toBeNull();
 	});
 });

@@ -2,6 +2,7 @@
 // Apart from lots.ts: the dashboard's start (which loads lots.ts) never shows it.
 import type { LotSource, PaidBy } from '$lib/server/ledger/types';
 import { sourceLabel } from './lots';
+import { GENERAL_BALANCE } from '../model-words';
 
 /** A model's and a module's name by key (the key itself until the catalog is known, or for one it no longer lists). */
 export interface CatalogNames {
@@ -17,10 +18,13 @@ export function catalogNames(catalog: { models: { key: string; name: string }[];
 }
 
 /**
- * What paid (part of) a use, by the names the app shows: "Free allowance · Chatbot", "Tokens ·
- * Purchased · GPT-5 Nano". The ledger names a module and a lot's source by their keys.
+ * What paid (part of) a use, by the names the app shows: "Free allowance · Chatbot"; a lot as the
+ * dashboard's allocations name it, its model (or the general balance) then its source: "General
+ * balance · Added by an admin", "GPT-5 Nano · Purchased". The ledger names a module and a lot's
+ * source by their keys.
  */
 export function paidByLabel(p: PaidBy, names: CatalogNames): string {
-	const what = p.type === 'allowance' ? `Free allowance · ${names.module(p.label)}` : `Tokens · ${sourceLabel(p.label as LotSource) ?? p.label}`;
+	if (p.type === 'lot') return `${p.model ? names.model(p.model) : GENERAL_BALANCE} · ${sourceLabel(p.label as LotSource) ?? p.label}`;
+	const what = `Free allowance · ${names.module(p.label)}`;
 	return p.model ? `${what} · ${names.model(p.model)}` : what;
 }

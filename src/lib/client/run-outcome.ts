@@ -4,23 +4,23 @@ import { SPENDABLE_HERE } from '../refusal-message';
 
 /**
  * What a playground run came to, as the line under its Run button says it, or null for nothing to
- * say. `run`: its answer (`result`: tokens spent and still spendable, null = unlimited) or the words
- * of its failure (`error`), `current` while the operation, number and model are still the ones it
- * ran with, `settling` while the page reloads the figures after it. `preview`: the cost card's answer
- * for the choice now. A refusal (a price gone stale: spent elsewhere since, a limit lowered) is said
- * once: the reloaded preview, refused on the same figures, says why in the cost card, so the line says
- * nothing, and nothing before that reload lands either (no line that comes and goes); a failure the
- * card does not show (offline, a preview that allows it again) is said here. With a cap in force
- * (`preview.cap`) the run's "still spendable" (its lots and allowance) is more than the cap lets the
- * member spend: the line leaves the figure to the cost card, which says the capped one.
+ * say. `run`: its answer (`result`: tokens spent and what the person can still spend on that feature
+ * and model, the cap on their use counted, as the server's `spendable` says it; null = unlimited) or
+ * the words of its failure (`error`), `current` while the operation, number and model are still the
+ * ones it ran with, `settling` while the page reloads the figures after it. `preview`: the cost card's
+ * answer for the choice now. A refusal (a price gone stale: spent elsewhere since, a limit lowered) is
+ * said once: the reloaded preview, refused on the same figures, says why in the cost card, so the line
+ * says nothing, and nothing before that reload lands either (no line that comes and goes); a failure
+ * the card does not show (offline, a preview that allows it again) is said here. A personal account
+ * and a team pool read the same line: on a pool, what the member's cap leaves them when that is less.
  */
 export function runOutcome(
-	run: { result: { cost: number; remaining: number | null } | null; error: string | null; current: boolean; settling: boolean },
-	preview: { allowed: boolean; cap?: unknown } | null
+	run: { result: { cost: number; spendable: number | null } | null; error: string | null; current: boolean; settling: boolean },
+	preview: { allowed: boolean } | null
 ): SaveMessage | null {
 	if (!run.current) return null;
 	if (run.result) {
-		const left = run.result.remaining !== null && !preview?.cap ? `; ${figure(run.result.remaining)} still ${SPENDABLE_HERE}` : '';
+		const left = run.result.spendable !== null ? `; ${figure(run.result.spendable)} still ${SPENDABLE_HERE}` : '';
 		return { kind: 'ok', text: `Done: ${counted(run.result.cost, 'token')} spent${left}.` };
 	}
 	if (!run.error || run.settling || preview?.allowed === false) return null;

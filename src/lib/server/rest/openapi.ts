@@ -27,7 +27,7 @@ const codeText = {
 	insufficient_tokens:
 		'not enough tokens: `details.available` is what this request could spend (its feature\'s free allowance and the lots its model may use, as `remaining` counts them; not the account\'s `available`), and the message says “more than the N spendable on this feature and model”',
 	allowance_exhausted:
-		"the feature's free allowance has fewer tokens left than the request needs (not necessarily none: “more than the 8,800 left”) and the account has no tokens of its own this model may use; message: the module's limit message",
+		"the feature's free allowance has fewer tokens left than the request needs (not necessarily none) and the account has no tokens of its own this model may use. `details` gives its `limit`, `used`, `left`, `period` and `resets_at`; while some is left the message says so (“This costs 25,000 tokens, more than the 8,800 left of your daily free Chatbot allowance of 10,000; it resets …”: the app heads it “Not enough free allowance”), and once none is left it is the module's limit message with the reset (“Free allowance used up”)",
 	cap_reached:
 		"a cap would be passed: a limit on spending per day, week or month that holds even when tokens are there (the account's own, a team pool's, or a member's in a team pool; a team's may be the site's default). `details.limit_of` says whose (`user`, `guest`, `team` or `member`) beside its `limit`, `used`, `left`, `period` and `resets_at`, and the message says them: “Your daily cap of 5,000 tokens in this team is used up; it resets …”",
 	feature_disabled:

@@ -165,9 +165,15 @@ export const PAID_SQL = sql.raw(`(${PAID_STATUSES.map((s) => `'${s}'`).join(', '
 const OPEN_CHECKOUT_MINUTES = 60;
 const OPEN_CHECKOUT = sql`make_interval(mins => ${OPEN_CHECKOUT_MINUTES})`;
 
-/** A checkout opened and not paid yet; `openUntil` (ISO): when it can no longer be resumed. */
+/**
+ * A checkout opened and not paid yet; `openUntil` (ISO): when it can no longer be resumed.
+ * `boughtSince`: the same product in the same quantity, bought and paid on this account after this
+ * checkout started (the newest such purchase), so resuming it would buy it a second time: when it was
+ * completed, and who bought it as the page says it ("You bought Token pack × 2"); null when none was.
+ */
 export interface OpenCheckout extends Purchase {
 	openUntil: string;
+	boughtSince: { orderId: string; completedAt: string; bought: string } | null;
 }
 
 /** Purchase history of one account (paid orders, PAID_STATUSES), newest first; `orderId`: that one order in any state. */
@@ -180,20 +186,41 @@ export function purchasesRead(accountId: string, opts: { orderId?: string; limit
 	return ordersRead(sql`o.account_id = ${accountId}::uuid and ${opts.orderId ? sql`o.id = ${opts.orderId}::uuid` : sql`o.status in ${PAID_SQL}`}`, opts.limit ?? 100);
 }
 
+/** An order's product as the member's lists name it: "Token pack × 2", "Token pack". */
+const itemName = (o: { productName: string; quantity: number }) => (o.quantity > 1 ? `${o.productName} × ${o.quantity}` : o.productName);
+
+/** The checkout `userId` may still resume on the account (opened within the hour, its Paddle transaction made, not dismissed, no auto top-up), over `orders o`. */
+const openCheckoutWhere = (accountId: string, userId: string) =>
+	sql`o.account_id = ${accountId}::uuid and o.user_id = ${userId}::uuid and o.status = 'pending'
+	    and o.paddle_transaction_id is not null and o.charged_subscription_id is null and o.created_at > now() - ${OPEN_CHECKOUT}`;
+
 /**
  * The checkout `userId` opened on the account and has not paid, if one is still open (opened within
  * the hour, its Paddle transaction made, not dismissed): the newest, or null. Another member's is
- * not shown to them (only its opener can resume it).
+ * not shown to them (only its opener can resume it). With it, the purchase that already bought what
+ * it would buy (`boughtSince`), by anyone on the account: a person who paid a second checkout of the
+ * same pack is told that resuming the first buys it again.
  */
 export function openCheckoutRead(accountId: string, userId: string): Read<OpenCheckout | null> {
-	return mapRead(
-		ordersRead(
-			sql`o.account_id = ${accountId}::uuid and o.user_id = ${userId}::uuid and o.status = 'pending'
-			    and o.paddle_transaction_id is not null and o.charged_subscription_id is null and o.created_at > now() - ${OPEN_CHECKOUT}`,
-			1
-		),
-		([row]) => (row ? { ...row, openUntil: new Date(Date.parse(row.createdAt) + OPEN_CHECKOUT_MINUTES * 60_000).toISOString() } : null)
+	const where = openCheckoutWhere(accountId, userId);
+	const since = read(
+		sql`select b.id, b.completed_at, b.user_id = o.user_id as by_opener
+		      from (select o.* from orders o where ${where} order by o.created_at desc, o.id desc limit 1) o
+		      join lateral (select x.id, x.completed_at, x.user_id from orders x
+		                     where x.account_id = o.account_id and x.product_id = o.product_id and x.quantity = o.quantity
+		                       and x.id <> o.id and x.status in ${PAID_SQL} and x.completed_at > o.created_at
+		                     order by x.completed_at desc, x.id desc limit 1) b on true`,
+		(rows: { id: string; completed_at: string | Date; by_opener: boolean | null }[]) => rows[0] ?? null
 	);
+	return mapRead(together({ open: ordersRead(where, 1), since }), ({ open: [row], since }) => {
+		if (!row) return null;
+		const boughtSince = since && {
+			orderId: since.id,
+			completedAt: new Date(since.completed_at).toISOString(),
+			bought: `${since.by_opener ? 'You bought' : 'This account bought'} ${itemName(row)}`
+		};
+		return { ...row, openUntil: new Date(Date.parse(row.createdAt) + OPEN_CHECKOUT_MINUTES * 60_000).toISOString(), boughtSince };
+	});
 }
 
 /** Orders matching `where` (over `orders o`) with their products and the names of the models they grant, newest first. */
@@ -236,9 +263,7 @@ async function openCheckoutOf(exec: Executor, req: { accountId: string; userId: 
 	const [row] = isUuid(req.orderId)
 		? await queryRows<{ id: string; paddle_transaction_id: string }>(
 				exec,
-				sql`select id, paddle_transaction_id from orders
-				     where id = ${req.orderId}::uuid and account_id = ${req.accountId}::uuid and user_id = ${req.userId}::uuid and status = 'pending'
-				       and paddle_transaction_id is not null and charged_subscription_id is null and created_at > now() - ${OPEN_CHECKOUT}`
+				sql`select o.id, o.paddle_transaction_id from orders o where o.id = ${req.orderId}::uuid and ${openCheckoutWhere(req.accountId, req.userId)}`
 			)
 		: [];
 	if (!row) throw new DomainError('not_found', 'This checkout is no longer open: start a new one in the store.');

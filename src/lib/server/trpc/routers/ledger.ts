@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, capLineRead, consume, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, capLineRead, consumeAsPerson, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -142,7 +142,7 @@ export const ledgerRouter = router({
 			return check(ctx.db.orm, { accountId, feature: input.feature, units: input.units, model: input.model, actorUserId: ctx.auth.user.id });
 		}),
 
-	/** Runs one metered use from the app (the playground): a real consume, once per device-made key. */
+	/** Runs one metered use from the app (the playground): a real consume, once per device-made key; `spendable`, what the person can still spend on it, caps counted. */
 	consume: memberProcedure
 		.input(
 			accountInput.extend({
@@ -154,7 +154,7 @@ export const ledgerRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'spend');
-			return consume(ctx.db.orm, {
+			return consumeAsPerson(ctx.db.orm, {
 				accountId,
 				feature: input.feature,
 				units: input.units,
