@@ -118,12 +118,14 @@ export const cappedText = (d: UsedUp, f: Formatter): string => `Capped: nothing 
  * What stops a refused operation, in a heading's few words that agree with its message: "Not enough
  * free allowance" while some of it is left (allowance_exhausted means the request needs more than is
  * left, not that none is: the message says "more than the 8,547 left"), "Free allowance used up" only
- * once nothing is; "Not enough tokens", "Cap reached", "Not available" for the other refusals.
+ * once nothing is; a cap alike ("Not enough left under the cap" while some is left, "Cap reached"
+ * once none is); "Not enough tokens", "Not available" for the other refusals.
  */
 export function refusalHeading(code: 'insufficient_tokens' | 'allowance_exhausted' | 'cap_reached' | 'feature_disabled' | null, details: RefusalDetails | null): string {
-	if (code === 'allowance_exhausted') return details && 'limit_of' in details && details.left > 0 ? 'Not enough free allowance' : 'Free allowance used up';
+	const someLeft = !!details && 'limit_of' in details && details.left > 0;
+	if (code === 'allowance_exhausted') return someLeft ? 'Not enough free allowance' : 'Free allowance used up';
 	if (code === 'insufficient_tokens') return 'Not enough tokens';
-	if (code === 'cap_reached') return 'Cap reached';
+	if (code === 'cap_reached') return someLeft ? 'Not enough left under the cap' : 'Cap reached';
 	return 'Not available';
 }
 

@@ -81,7 +81,9 @@ describe('what a limit in force leaves (dashboard, playground)', () => {
 		expect(refusalHeading('allowance_exhausted', none)).toBe('Free allowance used up');
 		expect(refusalMessage(none, null, plainFormatter)).toMatch(/^Your daily free Chatbot allowance of 10,000 tokens is used up;/);
 		expect(refusalHeading('insufficient_tokens', { operation: 'check', cost: 10, available: 5 })).toBe('Not enough tokens');
-		expect(refusalHeading('cap_reached', memberCap)).toBe('Cap reached');
+		// A cap alike: reached only once nothing of it is left.
+		expect(refusalHeading('cap_reached', { ...memberCap, left: 0 })).toBe('Cap reached');
+		expect(refusalHeading('cap_reached', { ...memberCap, left: 7_000 })).toBe('Not enough left under the cap');
 		expect(refusalHeading('feature_disabled', null)).toBe('Not available');
 	});
 });
