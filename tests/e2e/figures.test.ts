@@ -55,13 +55,13 @@ describe('figures the pages work out themselves', () => {
 		await expect.poll(rows).toBe(12);
 		// A week says it is one; a month carries its year ("Nov 26" read as the 26th of November).
 		const busiest = () => trend.getByText(/busiest:/).innerText();
-		await expect.poll(busiest).toMatch(/ · busiest: week of [A-Z][a-z]{2} \d{1,2} \([\d,]+\)$/);
+		await expect.poll(busiest).toMatch(/ · busiest: week of [A-Z][a-z]{2}\u00a0\d{1,2} \([\d,]+\)$/);
 		await trend.getByText('Show as a table').scrollIntoViewIfNeeded();
 		await screen(page, 'reports-weekly');
 		await page.getByRole('radio', { name: 'Monthly' }).click();
 		await expect.poll(rows).toBe(12);
-		await expect.poll(busiest).toMatch(/ · busiest: [A-Z][a-z]{2} 20\d\d \([\d,]+\)$/);
-		for (const month of await trend.locator('tbody th').allTextContents()) expect(month).toMatch(/^[A-Z][a-z]{2} 20\d\d$/);
+		await expect.poll(busiest).toMatch(/ · busiest: [A-Z][a-z]{2}\u00a020\d\d \([\d,]+\)$/);
+		for (const month of await trend.locator('tbody th').allTextContents()) expect(month).toMatch(/^[A-Z][a-z]{2}\u00a020\d\d$/);
 		await screen(page, 'reports-monthly');
 		await page.setViewportSize({ width: 1280, height: 800 });
 		await trend.scrollIntoViewIfNeeded();

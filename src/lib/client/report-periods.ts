@@ -13,6 +13,7 @@ const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'num
  */
 export function windowLabel(period: ReportPeriod, firstDay: string): string {
 	const day = new Date(`${firstDay}T12:00:00Z`);
-	if (period === 'monthly') return monthFormat.format(day);
-	return `${period === 'weekly' ? 'week of ' : ''}${dayFormat.format(day)}`;
+	// Its date kept on one line: "Nov" at a line's end and "23" on the next read apart.
+	const date = (period === 'monthly' ? monthFormat : dayFormat).format(day).replace(/ /g, '\u00a0');
+	return period === 'weekly' ? `week of ${date}` : date;
 }
