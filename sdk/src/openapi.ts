@@ -2070,6 +2070,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `conflict`: the state does not allow it now */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "conflict";
+                        };
+                    };
+                };
                 /** @description `payload_too_large`: the body is larger than 64 KB */
                 413: {
                     headers: {
@@ -2408,6 +2420,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "not_found";
+                        };
+                    };
+                };
+                /** @description `conflict`: the state does not allow it now */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "conflict";
                         };
                     };
                 };

@@ -58,26 +58,53 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 			await page.getByRole('checkbox', { name: new RegExp(`^${type.replace(/[()]/g, '\\$&')}`) }).uncheck();
 		}
 		await page.getByRole('button', { name: 'Add endpoint' }).click();
-		const shown = page.getByRole('region', { name: `Signing secret for ${url}` });
+		// Named by its description, the URL in its sentence: several endpoints' URLs may differ by a path only.
+		const shown = page.getByRole('region', { name: `Signing secret of “Billing backend (${size.name})”` });
 		const secret = shown.locator('code');
 		await expect(secret.innerText()).resolves.toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+		await expect(shown.getByText(`For ${url}. Copy it now`).count()).resolves.toBe(1);
 		// Shown once, so brought on screen with the focus on it, though the form is further down on a phone.
 		await expect(onScreen(shown)).resolves.toBe(true);
 		await expect(shown.getByRole('heading').evaluate((h) => h === document.activeElement)).resolves.toBe(true);
 		await screen(page, `admin-webhooks-secret-${size.name}`);
+
+		// The same URL again is refused beside the URL, in words, and the secret not yet copied stays.
+		await page.getByLabel('URL').fill(url);
+		await page.getByRole('button', { name: 'Add endpoint' }).click();
+		await page.locator('#hook-url-note').filter({ hasText: 'An endpoint at this URL exists already (“Billing backend' }).waitFor();
+		await screen(page, `admin-webhooks-url-taken-${size.name}`);
+		await expect(page.getByRole('listitem').filter({ hasText: url }).count()).resolves.toBe(1);
+		// Another endpoint while the first secret is on screen: both secrets stay until each one's Done.
+		const audit = `${url}/audit`;
+		await page.getByLabel('URL').fill(audit);
+		await page.getByLabel('Description', { exact: true }).fill('');
+		await page.getByRole('button', { name: 'Add endpoint' }).click();
+		const second = page.getByRole('region', { name: `Signing secret for ${audit}` });
+		await expect(second.locator('code').innerText()).resolves.toMatch(/^whsec_/);
+		await expect(secret.innerText()).resolves.toMatch(/^whsec_/);
+		await expect(second.locator('code').innerText()).resolves.not.toBe(await secret.innerText());
+		await screen(page, `admin-webhooks-two-secrets-${size.name}`);
+		await second.getByRole('button', { name: 'Done' }).click();
+		await expect(second.count()).resolves.toBe(0);
+		await expect(secret.count()).resolves.toBe(1);
+		// Deleting an endpoint takes its secret's panel with it: there is nothing left to copy it into.
+		const auditRow = page.getByRole('listitem').filter({ hasText: audit });
+		await auditRow.getByRole('button', { name: 'Delete…' }).click();
+		await auditRow.getByRole('button', { name: 'Delete it and its log' }).click();
+		await expect.poll(() => page.getByRole('listitem').filter({ hasText: audit }).count()).toBe(0);
 		await shown.getByRole('button', { name: 'Done' }).click();
 		await expect(secret.count()).resolves.toBe(0);
 
 		// A bonus from the console grants a lot: its grant.created event goes to the new endpoint.
-		const status = await page.evaluate(async () => {
+		const { status, name, kind } = await page.evaluate(async () => {
 			const list = await (await fetch('/trpc/admin.users.list?input=%7B%7D')).json();
-			const accountId = list.result.data.rows[0].accountId;
+			const { accountId, name, kind } = list.result.data.rows[0];
 			const res = await fetch('/trpc/admin.users.grantBonus', {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ accountId, tokens: 100, note: 'Webhook check', key: crypto.randomUUID() })
 			});
-			return res.status;
+			return { status: res.status, name: name as string, kind: kind as 'user' | 'team' };
 		});
 		expect(status).toBe(200);
 		await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
@@ -100,7 +127,10 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		await row.getByRole('button', { name: 'Deliveries' }).click();
 		await expect(row.getByText('Delivered').first().innerText()).resolves.toBe('Delivered');
 		await expect(row.getByText(/· 200 · \d+ ms · “ok”/).first().count()).resolves.toBe(1);
+		// Each delivery names its account (a team's as one): every account numbers its own events from #1.
+		expect(await row.locator('.deliveries').innerText()).toContain(`${name}${kind === 'team' ? ' (team)' : ''} · #`);
 		await expectSound(page);
+		await row.locator('.deliveries').scrollIntoViewIfNeeded();
 		await screen(page, `admin-webhooks-${size.name}`);
 	});
 

@@ -53,10 +53,24 @@ describe('figures the pages work out themselves', () => {
 		await trend.getByText('Show as a table').click();
 		const rows = () => trend.locator('tbody tr').count();
 		await expect.poll(rows).toBe(12);
+		// A week says it is one; a month carries its year ("Nov 26" read as the 26th of November).
+		const busiest = () => trend.getByText(/busiest:/).innerText();
+		await expect.poll(busiest).toMatch(/ · busiest: week of [A-Z][a-z]{2}\u00a0\d{1,2} \([\d,]+\)$/);
 		await trend.getByText('Show as a table').scrollIntoViewIfNeeded();
 		await screen(page, 'reports-weekly');
 		await page.getByRole('radio', { name: 'Monthly' }).click();
 		await expect.poll(rows).toBe(12);
+		await expect.poll(busiest).toMatch(/ · busiest: [A-Z][a-z]{2}\u00a020\d\d \([\d,]+\)$/);
+		for (const month of await trend.locator('tbody th').allTextContents()) expect(month).toMatch(/^[A-Z][a-z]{2}\u00a020\d\d$/);
+		await screen(page, 'reports-monthly');
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await trend.scrollIntoViewIfNeeded();
+		await screen(page, 'reports-monthly-1280');
+		await page.getByRole('radio', { name: 'Weekly' }).click();
+		await expect.poll(busiest).toMatch(/busiest: week of/);
+		await screen(page, 'reports-weekly-1280');
+		await page.setViewportSize({ width: 390, height: 844 });
+		await page.getByRole('radio', { name: 'Monthly' }).click();
 		await page.getByRole('radio', { name: 'Daily' }).click();
 		await expect.poll(rows).toBe(30);
 		await context.close();

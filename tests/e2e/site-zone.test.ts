@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { baseURL, launch } from './browser';
-import { screen, sessionCookies } from './app';
+import { baseURL, bothSizes, launch } from './browser';
+import { ownUser, screen, sessionCookies, waitForFresh } from './app';
 import { scrollUntilShown } from './console';
 import { zoneLabel } from '../../src/lib/time-zones';
 
@@ -59,4 +59,31 @@ describe('days in the site’s time zone', () => {
 		await screen(wide.page, 'admin-exports-site-days-1280');
 		await wide.context.close();
 	}, 120_000);
+});
+
+describe('the dashboard’s today is the site’s day', () => {
+	it('says from when on the viewer’s clock it counts, once their zone starts the day at another moment than the site’s', async () => {
+		const { context, page } = await ownUser(browser, 'Kenji Far', 0);
+		const used = page.getByRole('region', { name: 'Summary' }).locator('.stat', { has: page.getByText('Used this month', { exact: true }) }).locator('.sub');
+		const meaning = page.locator('#balance-figures');
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		// No zone of their own: the app's dates and the site's days are not told apart.
+		await expect(used.innerText()).resolves.toBe('0 today');
+		expect(await meaning.innerText()).not.toContain("the site's");
+
+		const status = await page.evaluate(
+			async () => (await fetch('/trpc/me.updateProfile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeZone: 'Asia/Tokyo' }) })).status
+		);
+		expect(status).toBe(200);
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		// The demo's site runs on UTC: its day begins at 09:00 in Tokyo, the line short enough for the card on a phone.
+		await expect.poll(() => used.innerText()).toBe('0 since 09:00');
+		// From 15:00 UTC it is already the next day in Tokyo: the site's day began there yesterday.
+		expect(await meaning.innerText()).toMatch(/ This month and today are the site's \(UTC\), as caps and free allowances count them: its today began (yesterday )?at 09:00 in your zone, Tokyo \(Asia\)\.$/);
+		await meaning.scrollIntoViewIfNeeded();
+		await bothSizes(page, 'dashboard-site-day');
+		await context.close();
+	});
 });

@@ -59,7 +59,7 @@ const matrix: Record<string, Row> = {
 	'api/v1/stream': { allow: readers, request: (w) => ({ path: `/api/v1/stream?user=${w.a.id}` }) },
 	'api/v1/openapi.json': { allow: callers, request: () => ({ path: '/api/v1/openapi.json' }) },
 	// The site's own endpoints: its key only (site admins manage them in the console, over tRPC).
-	'api/v1/webhook-endpoints': { allow: ['siteKey'], request: () => ({ path: '/api/v1/webhook-endpoints', body: { url: 'https://hooks.example.com/authz', event_types: ['grant.created'] } }) },
+	'api/v1/webhook-endpoints': { allow: ['siteKey'], request: () => ({ path: '/api/v1/webhook-endpoints', body: { url: `https://hooks.example.com/authz/${crypto.randomUUID()}`, event_types: ['grant.created'] } }) },
 	'api/v1/webhook-endpoints/[id]': { allow: ['siteKey'], request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}` }) },
 	'api/v1/webhook-endpoints/[id]/deliveries': { allow: ['siteKey'], request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}/deliveries` }) },
 	'api/v1/webhook-endpoints/[id]/deliveries/[deliveryId]/redeliver': {
@@ -109,7 +109,7 @@ async function world(): Promise<World> {
 		},
 		holdId: async () =>
 			(await hold(db.orm, { accountId: a.accountId, feature: 'search_images', maxTokens: 5, ttlSeconds: 60, actor: {}, idempotency: { scope: 'authz', key: `${a.id}-${++k}` } })).holdId,
-		endpointId: async () => (await createEndpoint(db, { url: 'https://hooks.example.com/authz', event_types: ['grant.created'] }, { ip: null })).id
+		endpointId: async () => (await createEndpoint(db, { url: `https://hooks.example.com/authz/${crypto.randomUUID()}`, event_types: ['grant.created'] }, { ip: null })).id
 	};
 }
 

@@ -79,7 +79,7 @@ const product = async (w: World, db: Db) => {
 };
 
 /** A webhook endpoint for the rows that change or read one. */
-const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: 'http://127.0.0.1:9/matrix', event_types: ['hold.expired'] }, { ip: null })).id;
+const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: `http://127.0.0.1:9/matrix/${crypto.randomUUID()}`, event_types: ['hold.expired'] }, { ip: null })).id;
 /** A role on the site's list, held by no one. */
 const matrixRole = async (w: World, db: Db) => {
 	await saveSiteRole(db, { userId: w.users.siteAdmin.id, ip: null }, { key: `role-${w.tag}`, name: `Matrix role ${w.tag}`, isNew: true });
@@ -161,7 +161,7 @@ const matrix: Record<string, Entry> = {
 	'keys.createSite': { allow: siteAdmin, input: () => ({ name: 'Site bot', scopes: ['consume'] }) },
 
 	'webhooks.list': { allow: siteAdmin },
-	'webhooks.create': { allow: siteAdmin, input: () => ({ url: 'http://127.0.0.1:9/matrix', event_types: ['grant.created'] }) },
+	'webhooks.create': { allow: siteAdmin, input: () => ({ url: `http://127.0.0.1:9/matrix/${crypto.randomUUID()}`, event_types: ['grant.created'] }) },
 	'webhooks.update': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), changes: { enabled: false } }) },
 	'webhooks.remove': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.deliveries': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },

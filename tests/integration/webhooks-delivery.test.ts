@@ -33,6 +33,8 @@ interface Received {
 	headers: Record<string, string>;
 }
 
+/** Receivers made so far: each one's URL has a path of its own. */
+let receivers = 0;
 /** A receiver on loopback; `answer` decides each reply (call `res.end` or leave it hanging). */
 async function receiver(answer: (n: number, res: ServerResponse, req: IncomingMessage) => void, port = 0) {
 	const got: Received[] = [];
@@ -51,7 +53,8 @@ async function receiver(answer: (n: number, res: ServerResponse, req: IncomingMe
 	return {
 		got,
 		sockets,
-		url: `http://127.0.0.1:${bound}/hooks`,
+		// A path of its own: a port the system hands out again must not make it an earlier endpoint's URL.
+		url: `http://127.0.0.1:${bound}/hooks/${++receivers}`,
 		port: bound,
 		close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())))
 	};
@@ -159,7 +162,7 @@ describe(`webhook delivery on ${backend}`, () => {
 		const down = await receiver((_, res) => res.writeHead(200).end());
 		const port = down.port;
 		await down.close();
-		const ep = await createEndpoint(app, { url: `http://127.0.0.1:${port}/hooks`, event_types: ['grant.created'] }, { ip: null });
+		const ep = await createEndpoint(app, { url: `http://127.0.0.1:${port}/hooks/${++receivers}`, event_types: ['grant.created'] }, { ip: null });
 		const u = await makeUser(app);
 		for (let n = 1; n <= 4; n++) await grantTo(app, u.accountId, n);
 

@@ -293,7 +293,7 @@ function buildDocument() {
 				post: {
 					summary: 'Register an endpoint for some event types; the answer holds its signing secret, shown only once (site keys)',
 					requestBody: body(endpointInput),
-					responses: { ...ok(201, wh.webhookResponses.created, 'Registered'), ...errors([...BODY, 'invalid_input'], URL_REFUSED) }
+					responses: { ...ok(201, wh.webhookResponses.created, 'Registered'), ...errors([...BODY, 'invalid_input', 'conflict'], URL_REFUSED) }
 				}
 			},
 			'/api/v1/webhook-endpoints/{id}': {
@@ -306,7 +306,7 @@ function buildDocument() {
 					summary: 'Change its URL, description or event types, or turn it off or on (site keys)',
 					parameters: parameters(wh.endpointParams, 'path', true),
 					requestBody: body(endpointPatch, false),
-					responses: { ...ok(200, wh.webhookResponses.endpoint, 'Changed'), ...errors(['not_found', ...BODY, 'invalid_input'], URL_REFUSED) }
+					responses: { ...ok(200, wh.webhookResponses.endpoint, 'Changed'), ...errors(['not_found', ...BODY, 'invalid_input', 'conflict'], URL_REFUSED) }
 				},
 				delete: {
 					summary: 'Delete it with its delivery log (site keys)',

@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
@@ -65,6 +65,28 @@ function view(row: typeof webhookEndpoints.$inferSelect): EndpointView {
 	};
 }
 
+/** The URL as fetch sends it (host in lower case, no default port, "/" for an empty path): two spellings of one address are one. */
+const sameAddress = (url: string) => new URL(url).href;
+
+/** Separates this advisory lock from other users of pg_advisory_xact_lock(int, int). */
+const ENDPOINT_URL_LOCK_CLASS = 7243018;
+
+/**
+ * Refuses a second endpoint at an address one already has: the site would get every event twice,
+ * signed with two secrets. Endpoints are added and changed one at a time (an advisory lock), so two
+ * admins adding the same URL at once cannot both succeed. Errors: conflict, said beside the URL.
+ */
+async function checkUnused(tx: Executor, url: string, except?: string): Promise<void> {
+	await tx.execute(sql`select pg_advisory_xact_lock(${ENDPOINT_URL_LOCK_CLASS}, 0)`);
+	const address = sameAddress(url);
+	const rows = await tx.select({ id: webhookEndpoints.id, url: webhookEndpoints.url, description: webhookEndpoints.description, enabled: webhookEndpoints.enabled }).from(webhookEndpoints);
+	const taken = rows.find((r) => r.id !== except && sameAddress(r.url) === address);
+	if (!taken) return;
+	const which = [taken.description && `“${taken.description}”`, !taken.enabled && 'turned off'].filter(Boolean).join(', ');
+	const message = `An endpoint at this URL exists already${which ? ` (${which})` : ''}: ${taken.enabled ? 'change its events' : 'turn it on and change its events'} instead of adding a second one, which would get every event twice.`;
+	throw new DomainError('conflict', message, { fieldErrors: { url: [message] } });
+}
+
 /** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 function newSecret(): string {
 	return `whsec_${randomBytes(32).toString('base64')}`;
@@ -72,13 +94,15 @@ function newSecret(): string {
 
 /**
  * Registers an endpoint; the answer carries its signing secret, the only time it is shown.
- * Errors: invalid_input (also a URL on a loopback or private address, unless `policy` allows it).
+ * Errors: invalid_input (also a URL on a loopback or private address, unless `policy` allows it),
+ * conflict (an endpoint at this URL exists already).
  */
 export async function createEndpoint(db: Db, input: unknown, actor: WebhookActor, policy: UrlPolicy = {}): Promise<EndpointView & { secret: string }> {
 	const v = parseInput(endpointInput, input);
 	checkPublic(v.url, policy);
 	const secret = newSecret();
 	return db.orm.transaction(async (tx) => {
+		await checkUnused(tx, v.url);
 		const [row] = await tx
 			.insert(webhookEndpoints)
 			.values({ url: v.url, description: v.description, eventTypes: v.event_types, secret, createdBy: actor.userId ?? null })
@@ -108,13 +132,15 @@ async function endpointRow(exec: Executor, id: string) {
 /**
  * Changes an endpoint's URL, description, event types or whether it is on. Turning a disabled
  * endpoint back on clears the reason; its failed deliveries stay failed (redeliver them one by one).
- * Errors: invalid_input (also a URL on a loopback or private address, unless `policy` allows it), not_found.
+ * Errors: invalid_input (also a URL on a loopback or private address, unless `policy` allows it), not_found,
+ * conflict (another endpoint is at the new URL).
  */
 export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: WebhookActor, policy: UrlPolicy = {}): Promise<EndpointView> {
 	const v = parseInput(endpointPatch, patch);
 	if (v.url !== undefined) checkPublic(v.url, policy);
 	return db.orm.transaction(async (tx) => {
 		const before = await endpointRow(tx, id);
+		if (v.url !== undefined) await checkUnused(tx, v.url, before.id);
 		const enabled = v.enabled ?? before.enabled;
 		const [row] = await tx
 			.update(webhookEndpoints)

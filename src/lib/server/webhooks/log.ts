@@ -20,6 +20,8 @@ export interface DeliveryView {
 	eventType: string;
 	sequence: number;
 	accountId: string;
+	/** Whose event it is, as the console names the account: its user's or team's name (the sequence counts per account). */
+	account: { name: string; kind: 'user' | 'team' | 'guest' };
 	status: 'pending' | 'delivered' | 'failed';
 	attempts: AttemptView[];
 	/** When the next try is due (pending only). */
@@ -32,17 +34,18 @@ const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOStrin
 
 /**
  * An endpoint's delivery log: its latest deliveries (at most `limit`, before the delivery id
- * `before` for the next page), each with up to 10 attempts: when, HTTP status or the connection
+ * `before` for the next page), each with its account's name and up to 10 attempts: when, HTTP status or the connection
  * error, latency (ms) and the first 500 characters of the answer.
  */
 export async function listDeliveries(exec: Executor, endpointId: string, opts: { limit?: number; before?: number } = {}): Promise<DeliveryView[]> {
 	const rows = await queryRows<Record<string, unknown>>(
 		exec,
-		sql`select d.id, d.event_id, ev.type, ev.seq, ev.account_id, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
+		sql`select d.id, d.event_id, ev.type, ev.seq, ev.account_id, coalesce(u.name, t.name, a.name) as account_name, a.kind as account_kind, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
 		           coalesce((select json_agg(json_build_object('at', a.at, 'status_code', a.status_code, 'latency_ms', a.latency_ms,
 		                       'response_excerpt', a.response_excerpt, 'error', a.error) order by a.at desc)
 		                       from (select * from webhook_attempts a where a.delivery_id = d.id order by a.at desc limit 10) a), '[]') as attempts
 		      from webhook_deliveries d join webhook_events ev on ev.id = d.event_id
+		      join accounts a on a.id = ev.account_id left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
 		     where d.endpoint_id = ${endpointId}::uuid ${opts.before ? sql`and d.id < ${opts.before}` : sql``}
 		     order by d.id desc limit ${Math.min(opts.limit ?? 50, 200)}`
 	);
@@ -52,6 +55,7 @@ export async function listDeliveries(exec: Executor, endpointId: string, opts: {
 		eventType: r.type as string,
 		sequence: Number(r.seq),
 		accountId: r.account_id as string,
+		account: { name: r.account_name as string, kind: r.account_kind as DeliveryView['account']['kind'] },
 		status: r.status as DeliveryView['status'],
 		attempts: (typeof r.attempts === 'string' ? JSON.parse(r.attempts) : (r.attempts as Record<string, unknown>[])).map(
 			(a: Record<string, unknown>) => ({

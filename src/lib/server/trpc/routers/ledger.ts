@@ -12,6 +12,7 @@ import { allocationWords } from '../../../allocation-words';
 import { capBoundAvailable } from '../../../available-words';
 import { forecastText, totalsPerWindow } from '../../../forecast';
 import { balanceOf } from '../../../balance-figures';
+import { siteDayWords } from '../../../site-day';
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 
@@ -26,7 +27,7 @@ const viewerSummaryRead = (accountId: string, userId: string) =>
 	}));
 
 /** The dashboard's first answer as one statement (one round trip): see `dashboard` below. */
-function dashboardRead(accountId: string, userId: string, own: boolean) {
+function dashboardRead(accountId: string, userId: string, viewer: { own: boolean; zone: string | null }) {
 	return mapRead(
 		together({
 			summary: summaryRead(accountId),
@@ -41,12 +42,20 @@ function dashboardRead(accountId: string, userId: string, own: boolean) {
 		// anomaly flags' baseline too) and what a usual day's free allowances paid (they renew: only the rest
 		// draws on the balance); neither is sent. `allocationWords`: what the Balance and Active allocations cards say under their figures.
 		// `capBound`: what the viewer can spend when a cap on their use leaves less than Available, which the Available card shows then.
+		// `siteDay`: the Used this month card's "today" line and why, when the viewer's zone starts the day at another moment than the site's.
 		({ pace, freeUsePerDay, ...parts }) => {
 			const s = parts.summary;
 			const allUnlimited = s.allocations.length > 0 && s.allocations.every((a) => a.unlimited);
 			const daily = totalsPerWindow(parts.recentUse).map((d) => d.tokens);
-			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay, own ? 'your' : "the pool's");
-			return { accountId, ...parts, forecast, allocationWords: allocationWords(s.allocations), capBound: capBoundAvailable(s.available, parts.capLine) };
+			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay, viewer.own ? 'your' : "the pool's");
+			return {
+				accountId,
+				...parts,
+				forecast,
+				allocationWords: allocationWords(s.allocations),
+				capBound: capBoundAvailable(s.available, parts.capLine),
+				siteDay: siteDayWords(s.usedToday, parts.recentUse.timeZone, viewer.zone)
+			};
 		}
 	);
 }
@@ -69,7 +78,8 @@ export const ledgerRouter = router({
 	 */
 	dashboard: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
-		return readOne(ctx.db.orm, dashboardRead(accountId, ctx.auth.user.id, accountId === ctx.auth.user.accountId));
+		const viewer = { own: accountId === ctx.auth.user.accountId, zone: ctx.auth.user.timeZone };
+		return readOne(ctx.db.orm, dashboardRead(accountId, ctx.auth.user.id, viewer));
 	}),
 
 	history: memberProcedure

@@ -1,0 +1,49 @@
+// "Today" on the dashboard is the site's day, the one caps and free allowances count: a viewer whose
+// own zone starts the day at another moment is told so, in words the server writes with the figures
+// (the dashboard's start JavaScript has no room for the zone arithmetic).
+import { offsetLabel, zoneFacts, zoneLabel, zonePlace } from './time-zones';
+
+const en = new Intl.NumberFormat('en').format;
+const DAY = 86_400_000;
+
+/** The viewer's wall clock at `at` in `zone`: its calendar day (as a UTC midnight) and "HH:MM". */
+function wall(zone: string, at: number): { day: number; time: string } {
+	const local = at + zoneFacts(zone, new Date(at)).offset * 60_000;
+	const minutes = Math.floor((local % DAY) / 60_000);
+	return { day: local - (local % DAY), time: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}` };
+}
+
+/** The instant the site's day that holds `now` began (its midnight, after any summer-time change that day). */
+function siteMidnight(siteZone: string, now: number): number {
+	const today = wall(siteZone, now).day;
+	let start = today - zoneFacts(siteZone, new Date(today)).offset * 60_000;
+	start = today - zoneFacts(siteZone, new Date(start)).offset * 60_000;
+	return start;
+}
+
+/**
+ * The Used this month card's line and what the figures' meaning adds, when the viewer's zone
+ * (`viewerZone`, their Settings' choice) starts the day at another moment than the site's: "1,478
+ * since 09:00" (the site's midnight on the viewer's clock, short enough for a summary card on a
+ * 390 px phone) and the sentence that says why. null when the viewer has no zone of their own or
+ * their midnight is the site's: "today" then means the same to both.
+ */
+export function siteDayWords(usedToday: number, siteZone: string, viewerZone: string | null, now: Date = new Date()): { sub: string; meaning: string } | null {
+	if (!viewerZone) return null;
+	let began: { day: number; time: string };
+	let viewerToday: number;
+	try {
+		const start = siteMidnight(siteZone, now.getTime());
+		began = wall(viewerZone, start);
+		viewerToday = wall(viewerZone, now.getTime()).day;
+	} catch {
+		return null; // a zone this engine does not know: nothing to compare
+	}
+	if (began.time === '00:00') return null;
+	const when = `${began.day < viewerToday ? 'yesterday ' : ''}at ${began.time}`;
+	const yours = zonePlace(viewerZone) ?? offsetLabel(zoneFacts(viewerZone, now).offset);
+	return {
+		sub: `${en(usedToday)} since ${began.time}`,
+		meaning: `This month and today are the site's (${zoneLabel(siteZone, now)}), as caps and free allowances count them: its today began ${when} in your zone, ${yours}.`
+	};
+}

@@ -1,0 +1,69 @@
+// What an admin relies on when managing webhook endpoints: one endpoint per address (a second would
+// get every event twice, under another secret), refused in words beside the URL on every transport;
+// and a delivery log that names each event's account, since every account counts its events from #1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backend, freshDb } from '../helpers/db';
+import { makeTeam, makeUser } from '../helpers/ledger';
+import { bearer, siteKey } from '../helpers/api-fixture';
+import { callJson, useDb } from '../helpers/http';
+import type { Db } from '../../src/lib/server/db/client';
+import { grant } from '../../src/lib/server/ledger';
+import { createEndpoint, deleteEndpoint, listDeliveries, listEndpoints, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
+
+let db: Db;
+let unsubscribe: () => void;
+beforeAll(async () => {
+	db = await freshDb();
+	unsubscribe = startWebhookOutbox();
+});
+afterAll(async () => {
+	unsubscribe();
+	await db.close();
+});
+
+const nobody = { ip: null };
+const taken = /^An endpoint at this URL exists already \(“Billing backend”\): change its events instead of adding a second one, which would get every event twice\.$/;
+
+describe(`webhook endpoints on ${backend}`, () => {
+	it('refuses a second endpoint at the same URL, however it is spelled, beside the URL and with nothing stored', async () => {
+		const first = await createEndpoint(db, { url: 'https://hooks.example.com/quota', description: 'Billing backend', event_types: ['grant.created'] }, nobody);
+		for (const url of ['https://hooks.example.com/quota', 'https://HOOKS.example.com:443/quota']) {
+			await expect(createEndpoint(db, { url, event_types: ['hold.expired'] }, nobody)).rejects.toMatchObject({
+				code: 'conflict',
+				message: expect.stringMatching(taken),
+				details: { fieldErrors: { url: [expect.stringMatching(taken)] } }
+			});
+		}
+		expect((await listEndpoints(db.orm)).filter((e) => e.url.toLowerCase().includes('hooks.example.com/quota'))).toHaveLength(1);
+
+		// Another path is another endpoint; moving it onto the first one's URL is refused too, keeping its own is not.
+		const second = await createEndpoint(db, { url: 'https://hooks.example.com/quota/audit', event_types: ['grant.created'] }, nobody);
+		await expect(updateEndpoint(db, second.id, { url: 'https://hooks.example.com/quota' }, nobody)).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(taken) });
+		await expect(updateEndpoint(db, second.id, { url: 'https://hooks.example.com/quota/audit', description: 'Audit' }, nobody)).resolves.toMatchObject({ description: 'Audit' });
+
+		// The site key's REST call gets the same words as a 409, the field named as the API names it.
+		await useDb(db);
+		const refused = await callJson('/api/v1/webhook-endpoints', { headers: bearer(await siteKey(db)), body: { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] } });
+		expect(refused.status).toBe(409);
+		expect(refused.json).toMatchObject({ error: 'conflict', message: expect.stringMatching(taken) });
+
+		// Once the first is deleted, its URL is free again.
+		await deleteEndpoint(db, first.id, nobody);
+		await expect(createEndpoint(db, { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] }, nobody)).resolves.toMatchObject({ url: 'https://hooks.example.com/quota' });
+	});
+
+	it('names the account of each delivery: a user’s and a team’s first events are both #1', async () => {
+		const ep = await createEndpoint(db, { url: 'https://hooks.example.com/names', event_types: ['grant.created'] }, nobody);
+		const user = await makeUser(db);
+		const team = await makeTeam(db);
+		for (const [i, who] of [user, team].entries()) await grant(db.orm, { accountId: who.accountId, tokens: 100, source: 'bonus', grantKey: `names-${i}-${who.accountId}` });
+		const rows = (await listDeliveries(db.orm, ep.id)).map((d) => [d.eventType, d.sequence, d.account]);
+		expect(rows).toEqual(
+			expect.arrayContaining([
+				['grant.created', 1, { name: expect.stringMatching(/^User \d+$/), kind: 'user' }],
+				['grant.created', 1, { name: expect.stringMatching(/^Team \d+$/), kind: 'team' }]
+			])
+		);
+		expect(rows).toHaveLength(2);
+	});
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { siteDayWords } from '../../src/lib/site-day';
+
+// Dec 3, 2026, 14:30 UTC: 23:30 in Tokyo, 09:30 in New York.
+const now = new Date(Date.UTC(2026, 11, 3, 14, 30));
+
+describe("the dashboard's today, when the viewer's day is not the site's", () => {
+	it("says from when, on the viewer's clock, the site's today counts (Leo in Tokyo, a UTC site)", () => {
+		expect(siteDayWords(1478, 'UTC', 'Asia/Tokyo', now)).toEqual({
+			sub: '1,478 since 09:00',
+			meaning: "This month and today are the site's (UTC), as caps and free allowances count them: its today began at 09:00 in your zone, Tokyo (Asia)."
+		});
+	});
+
+	it('a site day that began on the viewer’s yesterday says so', () => {
+		expect(siteDayWords(25, 'UTC', 'America/New_York', now)).toEqual({
+			sub: '25 since 19:00',
+			meaning: "This month and today are the site's (UTC), as caps and free allowances count them: its today began yesterday at 19:00 in your zone, New York (America)."
+		});
+		// A site in Tokyo seen from UTC: its day began at 15:00 UTC the day before.
+		expect(siteDayWords(0, 'Asia/Tokyo', 'UTC', now)?.meaning).toContain("This month and today are the site's (Tokyo (Asia) · UTC+09:00), as caps and free allowances count them: its today began yesterday at 15:00 in your zone, UTC.");
+		// A day of a summer-time change: the site's midnight is its own, not an hour off.
+		expect(siteDayWords(1, 'Europe/Berlin', 'UTC', new Date(Date.UTC(2026, 2, 29, 12)))?.sub).toBe('1 since 23:00');
+	});
+
+	it('says nothing when the viewer has no zone of their own or starts the day when the site does', () => {
+		expect(siteDayWords(1478, 'UTC', null, now)).toBeNull();
+		expect(siteDayWords(1478, 'UTC', 'UTC', now)).toBeNull();
+		expect(siteDayWords(1478, 'UTC', 'Europe/London', now)).toBeNull(); // UTC+00:00 in December
+		expect(siteDayWords(1478, 'Asia/Tokyo', 'Asia/Seoul', now)).toBeNull();
+		expect(siteDayWords(1478, 'UTC', 'Not/AZone', now)).toBeNull();
+	});
+});
