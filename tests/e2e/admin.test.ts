@@ -69,6 +69,27 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		it('tells a site admin on Reports that these are one account\'s, and where the whole site\'s use is', async () => {
+			await page.goto('/reports');
+			const hint = page.getByText(/^These are one account's reports\. The whole site's use/);
+			await hint.waitFor();
+			await screen(page, `reports-admin-hint-${size.name}`);
+			await hint.getByRole('link', { name: 'Admin → Overview' }).click();
+			await page.waitForURL('**/admin');
+			// The site's use loads as it comes near the screen.
+			await page.getByRole('heading', { name: 'Revenue' }).waitFor();
+			await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+			await page.getByRole('heading', { name: 'Daily consumption' }).waitFor();
+			if (size.name === 'phone') {
+				// A member is told nothing of the kind: they have no console.
+				const member = await openAs(maya.email, size);
+				await member.page.goto('/reports');
+				await member.page.getByRole('heading', { name: /^Consumption, / }).waitFor();
+				await expect(member.page.getByText(/The whole site's use/).count()).resolves.toBe(0);
+				await member.context.close();
+			}
+		});
+
 		it('says the section tabs scroll sideways where they do: the edge with tabs beyond it fades, with a chevron; the keyboard brings each tab clear of it', async () => {
 			await page.goto('/admin');
 			const nav = page.getByRole('navigation', { name: 'Admin console' });
