@@ -89,16 +89,18 @@ export async function announceExpiredHolds(tx: Executor, limit = 1000): Promise<
 		    returning h.id, h.account_id, h.amount, h.feature, h.model, h.expires_at, h.closed_at`
 	);
 	// In the order they closed, so each account's events get their sequence numbers in that order.
-	holds.sort((a, b) => Date.parse(a.closed_at) - Date.parse(b.closed_at) || Date.parse(a.expires_at) - Date.parse(b.expires_at));
-	for (const h of holds) {
-		await recordDomainEvent(tx, {
-			type: 'hold.expired',
-			accountId: h.account_id,
-			key: h.id,
-			data: { hold_id: h.id, released_tokens: Number(h.amount), feature: h.feature, model: h.model, expired_at: new Date(h.expires_at).toISOString() }
-		});
-	}
-	return holds.length;
+	return announceInOrder(tx, holds, (a, b) => Date.parse(a.closed_at) - Date.parse(b.closed_at) || Date.parse(a.expires_at) - Date.parse(b.expires_at), (h) => ({
+		type: 'hold.expired',
+		accountId: h.account_id,
+		key: h.id,
+		data: { hold_id: h.id, released_tokens: Number(h.amount), feature: h.feature, model: h.model, expired_at: new Date(h.expires_at).toISOString() }
+	}));
+}
+
+/** Records the event of each claimed row in `order` (an account's sequence numbers follow it); returns how many. */
+async function announceInOrder<R>(tx: Executor, rows: R[], order: (a: R, b: R) => number, event: (row: R) => DomainEvent): Promise<number> {
+	for (const row of rows.sort(order)) await recordDomainEvent(tx, event(row));
+	return rows.length;
 }
 
 /**
@@ -118,14 +120,10 @@ export async function announceExpiredLots(tx: Executor, limit = 1000): Promise<n
 		    returning l.id, l.account_id, l.source, l.model, l.expired_at,
 		      (select coalesce(-sum(e.amount), 0) from entries e where e.lot_id = l.id and e.kind = 'expire') as lost`
 	);
-	lots.sort((a, b) => Date.parse(a.expired_at) - Date.parse(b.expired_at) || a.id.localeCompare(b.id));
-	for (const l of lots) {
-		await recordDomainEvent(tx, {
-			type: 'lot.expired',
-			accountId: l.account_id,
-			key: l.id,
-			data: { lot_id: l.id, tokens_lost: Number(l.lost), source: l.source, model: l.model, expired_at: new Date(l.expired_at).toISOString() }
-		});
-	}
-	return lots.length;
+	return announceInOrder(tx, lots, (a, b) => Date.parse(a.expired_at) - Date.parse(b.expired_at) || a.id.localeCompare(b.id), (l) => ({
+		type: 'lot.expired',
+		accountId: l.account_id,
+		key: l.id,
+		data: { lot_id: l.id, tokens_lost: Number(l.lost), source: l.source, model: l.model, expired_at: new Date(l.expired_at).toISOString() }
+	}));
 }
