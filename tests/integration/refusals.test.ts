@@ -150,6 +150,22 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it("a cost past both the team's cap and the member's names the one that leaves the member least, as their cap line does", async () => {
+		// The team's cap set first: the refusal once named the first cap found, the team's 19,735 left, beside a cap line of 4,735.
+		await grant(db.orm, { accountId: w.teamB.accountId, tokens: 50_000, source: 'purchase' });
+		const owner = { userId: w.users.teamBOwner.id, siteAdmin: false };
+		await setTeamCap(db, { teamId: w.teamB.id, userId: null, period: 'daily', limitTokens: 20_000 }, owner);
+		await setTeamCap(db, { teamId: w.teamB.id, userId: w.users.otherTeamAdmin.id, period: 'daily', limitTokens: 5000 }, owner);
+		const member = await caller(w.auth.otherTeamAdmin);
+		const use = (units: number) => member.ledger.consume({ accountId: w.teamB.accountId, feature: 'plain', units, idempotencyKey: randomUUID() });
+		await use(265);
+		expect(await refusalOf(use(30_000))).toEqual({
+			code: 'cap_reached',
+			message: `This costs 30,000 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets ${tomorrow()}.`
+		});
+		await expectInvariants(db);
+	});
+
 	it('a fresh guest asking for more than the free allowance is told so, not that it is used up', async () => {
 		await setAllowanceRule(db.orm, { module: 'chat', audience: 'guest', limitTokens: 2000, period: 'daily' });
 		const guest = `guest-${tag}`;
