@@ -328,7 +328,7 @@ describe('a checkout left unpaid, then the same pack bought in another (a person
 			await status(page).getByText('Tokens added: +10,000').waitFor({ timeout: 20_000 });
 
 			await page.goto('/purchases');
-			await open.getByText(/^You bought Token pack × 2 at \d{2}:\d{2} since: resuming buys it again\.$/).waitFor();
+			await open.getByText(/^You bought Token pack × 2 at \d{2}:\d{2}, after this checkout began: resuming it buys it again\.$/).waitFor();
 			// Resuming is no longer the way to finish a purchase: leaving it comes first, and buying again is named so.
 			await expect(open.getByRole('button', { name: 'Resume checkout' }).count()).resolves.toBe(0);
 			const buttons = await open.getByRole('button').allTextContents();
