@@ -73,6 +73,7 @@ for (const size of sizes) {
 			await page.goto('/reports');
 			const hint = page.getByText(/^These are one account's reports\. The whole site's use/);
 			await hint.waitFor();
+			await page.locator('.uplot').first().waitFor();
 			await screen(page, `reports-admin-hint-${size.name}`);
 			await hint.getByRole('link', { name: 'Admin → Overview' }).click();
 			await page.waitForURL('**/admin');
