@@ -77,4 +77,19 @@ describe('the playground, in the words of the rest of the app', () => {
 		await done.scrollIntoViewIfNeeded();
 		await bothSizes(page, 'playground-pool-done');
 	});
+
+	it('after a run that leaves too little for another, the refusal above its Done says it is about running it again', async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Again Crew', 'Ann Again', 'Abe Again', 10_000);
+		onTestFinished(() => Promise.all([owner.context.close(), member.context.close()]).then(() => undefined));
+		await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 15 });
+		const page = member.page;
+		await page.goto('/playground');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Again Crew/ }).click();
+		await page.getByRole('radio', { name: /Search prices/ }).click();
+		await page.getByRole('button', { name: 'Run search prices' }).click();
+		await page.getByText(/^Done: 10 tokens spent; 5 still spendable on this feature and model\.$/).waitFor();
+		await cost(page).getByText('Running it again: Not enough left under the cap', { exact: true }).waitFor();
+		await expect(cost(page).getByRole('alert').innerText()).resolves.toMatch(/^This costs 10 tokens, more than the 5 left of your daily cap of 15 in this team;/);
+	});
 });
