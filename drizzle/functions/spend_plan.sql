@@ -114,19 +114,6 @@ BEGIN
   END LOOP;
 END $$;
 
--- The figures of the cap that p_cost would cross (quota_limit_details), or NULL when none would: of those
--- it crosses, the one that leaves the least, as quota_tightest_cap orders them (whichever cap a cost
--- crosses, it crosses the tightest too), so a refusal names the cap the dashboard's cap line shows. The
--- first one found named the team's cap for a member whose own daily cap left far less.
-CREATE OR REPLACE FUNCTION quota_cap_reached(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
-    p_settings site_settings, p_now timestamptz)
-RETURNS jsonb LANGUAGE sql AS $$
-  SELECT quota_limit_details(c.limit_of, p_cost, c.limit_tokens, c.used, c.period, c.resets_at, p_settings.time_zone)
-    FROM quota_caps_use(p_account, p_kind, p_actor_user, p_settings, p_now) c
-   WHERE c.used + p_cost > c.limit_tokens
-   ORDER BY c.limit_tokens - c.used, c.limit_of = 'member' DESC, c.resets_at DESC LIMIT 1
-$$;
-
 -- The cap in force that leaves the least, in whichever window (quota_limit_details with p_cost), or NULL
 -- when none is. Of two that leave as little, the member's, then the longer window's (it holds the
 -- longer). The dashboard, playground and Team page read it too (ledger/rates.ts tightestCapRead).
@@ -136,4 +123,16 @@ RETURNS jsonb LANGUAGE sql AS $$
   SELECT quota_limit_details(c.limit_of, p_cost, c.limit_tokens, c.used, c.period, c.resets_at, p_settings.time_zone)
     FROM quota_caps_use(p_account, p_kind, p_actor_user, p_settings, p_now) c
    ORDER BY c.limit_tokens - c.used, c.limit_of = 'member' DESC, c.resets_at DESC LIMIT 1
+$$;
+
+-- The figures of the cap that p_cost would cross (quota_limit_details), or NULL when none would: the
+-- tightest cap when the cost crosses it (whichever cap a cost crosses, it crosses the tightest too), so a
+-- refusal names the cap the dashboard's cap line shows. The first one found once named the team's cap for
+-- a member whose own daily cap left far less. After quota_tightest_cap: a SQL function's body is checked
+-- when it is created.
+CREATE OR REPLACE FUNCTION quota_cap_reached(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
+    p_settings site_settings, p_now timestamptz)
+RETURNS jsonb LANGUAGE sql AS $$
+  SELECT t FROM quota_tightest_cap(p_account, p_kind, p_actor_user, p_cost, p_settings, p_now) t
+   WHERE (t->>'used')::bigint + p_cost > (t->>'limit')::bigint
 $$;
