@@ -60,7 +60,7 @@ const facts = (page: Page) => siteCard(page).locator('dl').innerText();
 async function saveMemberCap(page: Page, cap: string) {
 	if (new URL(page.url()).pathname !== '/admin/limits') await page.goto('/admin/limits');
 	await siteCard(page).getByRole('button', { name: /^Edit/ }).click();
-	await siteForm(page).getByLabel('Team member daily cap (tokens)').fill(cap);
+	await siteForm(page).getByLabel("Each team member's daily cap (default, tokens)").fill(cap);
 	await siteForm(page).getByRole('button', { name: 'Save site settings' }).click();
 	await siteCard(page).getByText('Site settings saved. Recorded in the audit log.').waitFor();
 }
@@ -250,20 +250,20 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 
 	it('saves the team member cap default beside the team pool default, says it in the audit log in words, and names each role field by the role’s name', async () => {
 		await page.goto('/admin/limits');
-		await expect(facts(page)).resolves.toMatch(/Team member daily cap\s+None/);
+		await expect(facts(page)).resolves.toMatch(/Each team member's daily cap \(default\)\s+None/);
 		try {
 			await saveMemberCap(page, '750');
 			await page.reload();
-			await expect(facts(page)).resolves.toMatch(/Team member daily cap\s+750 tokens a day/);
+			await expect(facts(page)).resolves.toMatch(/Each team member's daily cap \(default\)\s+750 tokens a day/);
 			// The audit log says it as the page does: the field by its name, the figures as figures.
 			await page.goto('/admin/audit?action=site.settings_updated');
-			const row = page.getByRole('listitem').filter({ hasText: 'Site settings changed' }).first().getByRole('row').filter({ hasText: 'Team member daily cap (tokens)' });
+			const row = page.getByRole('listitem').filter({ hasText: 'Site settings changed' }).first().getByRole('row').filter({ hasText: "Each team member's daily cap (default, tokens)" });
 			await row.waitFor();
 			await expect(row.getByRole('cell').allTextContents()).resolves.toEqual(['None', '750']);
 		} finally {
 			await saveMemberCap(page, '');
 		}
-		await expect(facts(page)).resolves.toMatch(/Team member daily cap\s+None/);
+		await expect(facts(page)).resolves.toMatch(/Each team member's daily cap \(default\)\s+None/);
 		// The demo's chat limits are role-based: one field per role of the Roles page's list, by its name.
 		await editChat(page);
 		await expect(chatForm(page).getByLabel('Author (tokens)').inputValue()).resolves.toBe('20000');

@@ -57,7 +57,7 @@ for (const size of sizes) {
 			await page.goto('/admin/limits');
 			await page.getByRole('region', { name: 'Periods, spend order and caps' }).getByRole('button', { name: /^Edit/ }).click();
 			const form = page.getByRole('form', { name: 'Periods, spend order and caps' });
-			const cap = form.getByLabel('Team pool daily cap (tokens)');
+			const cap = form.getByLabel("Each team's daily cap (default, tokens)");
 			await cap.fill('lots');
 			await form.getByRole('button', { name: 'Save site settings' }).click();
 			await expectRefusalUnder(cap, /^A daily cap is a whole number of tokens, or empty for none\.$/, form);

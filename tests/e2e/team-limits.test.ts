@@ -46,7 +46,7 @@ describe('the Team page tells a member their caps', () => {
 		const { context, page } = await openAs(browser, leo.email, '/team');
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
-		await expect(pool.getByText(/^Team pool daily cap: 20,000 tokens · [\d,]+ left today$/).isVisible()).resolves.toBe(true);
+		await expect(pool.getByText(/^The team's daily cap: 20,000 tokens · [\d,]+ left today$/).isVisible()).resolves.toBe(true);
 		await expect(pool.getByText(/^Your daily cap in this team: [\d,]+ of 5,000 tokens left today$/).isVisible()).resolves.toBe(true);
 		const members = page.getByRole('region', { name: 'Members' });
 		const own = members.getByRole('listitem').filter({ hasText: leo.name });
@@ -83,23 +83,23 @@ describe('the Team page tells a member their caps', () => {
 		const { context, page } = await openAs(browser, maya.email, '/team');
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
-		const line = pool.getByText(/^Team pool daily cap: 20,000 tokens · ([\d,]+) left today$/);
+		const line = pool.getByText(/^The team's daily cap: 20,000 tokens · ([\d,]+) left today$/);
 		const left = Number((await line.textContent())!.match(/· ([\d,]+) left/)![1]!.replace(/,/g, ''));
 		// The bar is what is left, as the dashboard's bars are: full when nothing was used, empty when the cap is reached.
-		const bar = pool.getByRole('meter', { name: `Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` });
+		const bar = pool.getByRole('meter', { name: `The team's daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` });
 		await expect(bar.getAttribute('aria-valuenow')).resolves.toBe(String(left));
 		// The bar follows its line; the pool's figure is above both.
 		const [figure, said, drawn] = await boxesTogether(pool.getByText(/tokens available$/), line, bar);
 		expect(figure!.y).toBeLessThan(said!.y);
 		expect(said!.y).toBeLessThan(drawn!.y);
-		// The same cap is not said again as "The team's daily cap: … left today".
-		await expect(pool.getByText(/^The team's daily cap/).count()).resolves.toBe(0);
+		// The same cap is not said again as the dashboard's line says it, "The team's daily cap: … of 20,000 tokens left today".
+		await expect(pool.getByText(/^The team's daily cap: [\d,]+ of /).count()).resolves.toBe(0);
 		// Maya has no cap of her own: the one that binds her is the pool's, and her row says so in the pool card's name,
 		// with its bar of what it leaves; Leo's row names his own daily cap, the tighter one.
 		const rows = page.getByRole('region', { name: 'Members' }).getByRole('listitem');
 		const mayaRow = rows.filter({ hasText: maya.name });
-		await mayaRow.getByText(`Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today`, { exact: true }).waitFor();
-		await mayaRow.getByRole('meter', { name: `${maya.name}: Team pool daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` }).waitFor();
+		await mayaRow.getByText(`The team's daily cap: ${left.toLocaleString('en-US')} of 20,000 left today`, { exact: true }).waitFor();
+		await mayaRow.getByRole('meter', { name: `${maya.name}: The team's daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` }).waitFor();
 		await rows.filter({ hasText: leo.name }).getByText(/^Daily cap: [\d,]+ of 5,000 left today$/).waitFor();
 		await bothSizes(page, 'team-owner-pool');
 		await context.close();

@@ -118,7 +118,7 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		await page.getByRole('button', { name: 'Save caps' }).click();
 		await page.getByText('Caps saved for the pool: 20,000 tokens a day · 150,000 a week.').waitFor();
 		const pool = page.getByRole('region', { name: 'Acme Design pool' });
-		await pool.getByText('Team pool weekly cap: 150,000 tokens', { exact: true }).waitFor();
+		await pool.getByText("The team's weekly cap: 150,000 tokens", { exact: true }).waitFor();
 		// Leo's daily cap raised from 5,000 to 6,000.
 		await leoRow.getByRole('button', { name: `Caps for ${leo.name}` }).click();
 		const leoDaily = leoRow.getByRole('textbox', { name: `Daily cap for ${leo.name} (tokens)` });
@@ -136,7 +136,7 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		await leoPage.reload();
 		await waitForFresh(leoPage);
 		const leoPool = leoPage.getByRole('region', { name: 'Acme Design pool' });
-		await leoPool.getByText('Team pool weekly cap: 150,000 tokens', { exact: true }).waitFor();
+		await leoPool.getByText("The team's weekly cap: 150,000 tokens", { exact: true }).waitFor();
 		const own = leoPage.getByRole('region', { name: 'Members' }).getByRole('listitem').filter({ hasText: leo.name });
 		await own.locator('.badge', { hasText: 'admin' }).waitFor();
 		await own.getByText(`${leo.email} · cap 6,000 tokens a day`).waitFor();

@@ -361,8 +361,8 @@ const WORDS: Record<AuditAction, Spec> = {
 			weekStart: ['Week starts on', words(WEEKDAY)],
 			spendOrder: ['Spend order', words({ 'allowance-first': 'Free allowance first, then the balance', 'balance-first': 'Balance first, then the free allowance' })],
 			lowSharePercent: ['Low balance below', (v) => text(`${v} %`)],
-			defaultTeamDailyCap: ['Team pool daily cap (tokens)', tokensOr('None')],
-			defaultMemberDailyCap: ['Team member daily cap (tokens)', tokensOr('None')],
+			defaultTeamDailyCap: ["Each team's daily cap (default, tokens)", tokensOr('None')],
+			defaultMemberDailyCap: ["Each team member's daily cap (default, tokens)", tokensOr('None')],
 			createUnknownUsers: ['Create users for unknown ids', onOff]
 		}
 	},

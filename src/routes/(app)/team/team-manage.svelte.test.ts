@@ -69,8 +69,8 @@ describe('the cap that binds a member now, in words', () => {
 			expect(capNowWords(weekly)).toBe('Weekly cap: 400 of 1,000 left this week');
 			// The pool's cap that binds them is said to be the pool's, in the pool card's name, left or reached.
 			const pool = { ...weekly, limitOf: 'team' as const, period: 'daily' as const, limit: 20_000, left: 19_400 };
-			expect(capNowWords(pool)).toBe('Team pool daily cap: 19,400 of 20,000 left today');
-			expect(capNowWords({ ...pool, left: 0, resets: 'Dec 4, 2026, 00:00, UTC' })).toBe('Team pool daily cap reached · resets Dec 4, 2026, 00:00, UTC');
+			expect(capNowWords(pool)).toBe("The team's daily cap: 19,400 of 20,000 left today");
+			expect(capNowWords({ ...pool, left: 0, resets: 'Dec 4, 2026, 00:00, UTC' })).toBe("The team's daily cap reached · resets Dec 4, 2026, 00:00, UTC");
 			expect(capNowWords({ ...weekly, used: 1_700, left: 0 })).toBe(`Weekly cap reached · resets ${resets}`);
 		} finally {
 			appZone.now = zone;

@@ -81,14 +81,14 @@ const NOW: Record<CapNow['period'], string> = { daily: 'today', weekly: 'this we
 /**
  * A member's row's words of the cap that binds them now (the server's `capNow`: the tightest, the
  * dashboard's rule), naming whose it is: their own, "Weekly cap: 400 of 1,000 left this week" (their
- * row, beside their caps), or the pool's, as the pool's card names it, "Team pool daily cap: …", so a
+ * row, beside their caps), or the pool's, as the pool's card, the dashboard and refusals name it, "The team's daily cap: …", so a
  * pool's cap that binds them is not read as one set for them;
  * used up, when it lets them spend again as the server worded it for the reader (`resets`: the
  * dashboard's words, in their Settings' zone or the site's, named): "Weekly cap reached · resets Dec 7,
  * 2026, 00:00, Berlin (Europe) · UTC+01:00".
  */
 export function capNowWords(cap: CapNow): string {
-	const name = `${cap.limitOf === 'team' ? `Team pool ${cap.period}` : windowName(cap.period)} cap`;
+	const name = `${cap.limitOf === 'team' ? `The team's ${cap.period}` : windowName(cap.period)} cap`;
 	if (cap.left > 0) return `${name}: ${tokens(cap.left)} of ${tokens(cap.limit)} left ${NOW[cap.period]}`;
 	return `${name} reached${cap.resets ? ` · resets ${cap.resets}` : ''}`;
 }
