@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { auditActor } from '../../src/lib/client/admin/audit-actor';
+import { accountBadge, auditActor, auditBy } from '../../src/lib/client/admin/audit-actor';
+import { actorKind, type ActorFacts } from '../../src/lib/server/accounts/audit';
+import { actorBadge } from '../../src/lib/server/admin/audit-words';
 
 const none = { actor: null, actorKeyId: null, ip: null };
 
@@ -23,5 +25,57 @@ describe('who an audit entry says did it', () => {
 		expect(auditActor({ ...none, detail: { via: 'demo data' } })).toBe('Quota (demo data)');
 		expect(auditActor({ ...none, detail: { via: 'command line', reason: 'x' } }, true)).toBe('Quota (command line)');
 		expect(auditActor({ ...none, detail: { note: 'Pilot allocation' } })).toBe('Quota');
+	});
+});
+
+describe('the audit log’s By line of every kind of actor with its badge, and its Account line', () => {
+	const person = { name: 'Maya Patel', email: 'maya@quota.test' };
+	const facts = (f: Partial<ActorFacts>): ActorFacts => ({ action: 'auth.signin', actorUserId: null, actorKeyId: null, ip: null, ownAccount: false, ...f });
+	/** The line as the page writes it: "By", who, the badge, where from. */
+	const byLine = (f: ActorFacts, detail?: unknown) => {
+		const r = { actor: f.actorUserId ? person : null, actorKeyId: f.actorKeyId, ip: f.ip, detail };
+		const badge = actorBadge(actorKind(f));
+		return `By ${auditBy(r)}${badge ? ` ${badge}` : ''}${f.ip ? ` · from ${f.ip}` : ''}`;
+	};
+	/** A word or words said twice in a row ("An API key API key", "Guest Guest"). */
+	const twice = /\b(\w[\w ]*?) \1\b/i;
+
+	it('reads as a sentence for each kind of actor: a badge beside a person says what they acted as, and nothing is said twice', () => {
+		const ip = '203.0.113.9';
+		const lines = [
+			byLine(facts({ actorUserId: 'u1', ip, action: 'balance.adjusted', ownAccount: true })),
+			byLine(facts({ actorUserId: 'u1', ip, action: 'auth.signin', ownAccount: true })),
+			byLine(facts({ actorKeyId: 'k1', ip, action: 'ledger.grant' })),
+			byLine(facts({ actorKeyId: 'k1', action: 'ledger.grant' })),
+			byLine(facts({ ip, action: 'auth.signin_failed' })),
+			byLine(facts({ action: 'ledger.grant' })),
+			byLine(facts({ action: 'ledger.grant' }), { via: 'demo data' })
+		];
+		expect(lines).toEqual([
+			`By Maya Patel (maya@quota.test) Admin · from ${ip}`,
+			`By Maya Patel (maya@quota.test) User · from ${ip}`,
+			`By an API key · from ${ip}`,
+			'By an API key',
+			`By someone not signed in · from ${ip}`,
+			'By Quota',
+			'By Quota (demo data)'
+		]);
+		// Every kind written with an entry beside every actor's words, possible or not: none reads a word twice.
+		const actors = [{ actorUserId: 'u1' }, { actorKeyId: 'k1' }, { ip }, {}];
+		for (const who of actors) for (const kind of ['admin', 'user', 'key', 'system', null]) {
+			const badge = actorBadge(kind);
+			const r = { actor: 'actorUserId' in who ? person : null, actorKeyId: null, ip: null, ...who };
+			expect(`By ${auditBy(r)}${badge ? ` ${badge}` : ''}`).not.toMatch(twice);
+		}
+	});
+
+	it('names an account’s kind beside its name unless the name says it (every guest’s account is named “Guest”)', () => {
+		expect(accountBadge({ name: 'Maya Patel', kind: 'user' })).toBe('User');
+		expect(accountBadge({ name: 'Acme Studio', kind: 'team' })).toBe('Team pool');
+		expect(accountBadge({ name: 'Guest', kind: 'guest' })).toBeNull();
+		for (const kind of ['user', 'team', 'guest']) for (const name of ['Guest', 'Acme Studio', 'Maya Patel', 'Team pool', 'User']) {
+			const badge = accountBadge({ name, kind });
+			expect(`Account ${name}${badge ? ` ${badge}` : ''}`).not.toMatch(twice);
+		}
 	});
 });

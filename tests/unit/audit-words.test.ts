@@ -271,8 +271,8 @@ describe('the audit log in words', () => {
 });
 
 describe('the badge of an entry’s actor', () => {
-	it('says the kind written with the entry in words, and nothing for someone not signed in', () => {
-		expect(['admin', 'user', 'key', 'system'].map(actorBadge)).toEqual(['Admin', 'User', 'API key', 'System']);
+	it('says in words what a person acted as, and nothing beside an API key, Quota itself or someone not signed in, whose words say what they were', () => {
+		expect(['admin', 'user', 'key', 'system'].map(actorBadge)).toEqual(['Admin', 'User', null, null]);
 		expect(actorBadge(null)).toBeNull();
 	});
 });

@@ -8,16 +8,39 @@ interface Actor {
 	detail?: unknown;
 }
 
-/**
- * The entry's actor as a person reads it: the signed-in user (with their e-mail when `withEmail`),
- * else an API key, else someone who was not signed in (a request wrote it: a failed sign-in, a
- * password reset asked for), else Quota itself (the schedule, a payment provider's webhook), with
- * how when the entry says (`Quota (demo data)`).
- */
-export function auditActor(r: Actor, withEmail = false): string {
+/** Who did it, as a sentence says it after "by": a person's name, else what it was ("an API key", "Quota (demo data)"). */
+function actorPhrase(r: Actor, withEmail: boolean): string {
 	if (r.actor) return withEmail && r.actor.email ? `${r.actor.name} (${r.actor.email})` : r.actor.name;
-	if (r.actorKeyId) return 'An API key';
-	if (r.ip) return 'Someone not signed in';
+	if (r.actorKeyId) return 'an API key';
+	if (r.ip) return 'someone not signed in';
 	const via = typeof r.detail === 'object' && r.detail !== null ? (r.detail as { via?: unknown }).via : null;
 	return typeof via === 'string' && via ? `Quota (${via})` : 'Quota';
+}
+
+/**
+ * The entry's actor as a person reads it at the start of a phrase (a user's page: "… · An API key"):
+ * the signed-in user (with their e-mail when `withEmail`), else an API key, else someone who was not
+ * signed in (a request wrote it: a failed sign-in, a password reset asked for), else Quota itself
+ * (the schedule, a payment provider's webhook), with how when the entry says (`Quota (demo data)`).
+ */
+export function auditActor(r: Actor, withEmail = false): string {
+	const phrase = actorPhrase(r, withEmail);
+	return r.actor ? phrase : `${phrase[0]!.toUpperCase()}${phrase.slice(1)}`;
+}
+
+/**
+ * Who did it, as the audit log's line says it after "By": a person's name and e-mail, else what it was
+ * ("By an API key", "By someone not signed in", "By Quota (demo data)").
+ */
+export const auditBy = (r: Actor): string => actorPhrase(r, true);
+
+const ACCOUNT_KIND: Record<string, string> = { user: 'User', team: 'Team pool', guest: 'Guest' };
+
+/**
+ * The badge beside an entry's account: its kind ("User", "Team pool", "Guest"), or none when its name
+ * already says it (every guest's account is named "Guest": "Guest Guests" it read).
+ */
+export function accountBadge(a: { name: string; kind: string }): string | null {
+	const badge = ACCOUNT_KIND[a.kind] ?? a.kind;
+	return a.name.trim().toLowerCase() === badge.toLowerCase() ? null : badge;
 }

@@ -505,10 +505,15 @@ export function auditWords(e: AuditEntryFacts, names: AuditNames): AuditWords {
 	return { title: spec.titleOf?.(e) ?? spec.title, lines, changes };
 }
 
-/** What an entry's actor was, as its badge says: a site admin in the console, a user on their own account or team, an API key, or Quota itself. */
-export type ActorBadge = 'Admin' | 'User' | 'API key' | 'System';
+/** What a person was when they did an entry's action, as the badge beside their name says: a site admin in the console, or a user on their own account or team. */
+export type ActorBadge = 'Admin' | 'User';
 
-const BADGES: Record<ActorKind, ActorBadge> = { admin: 'Admin', user: 'User', key: 'API key', system: 'System' };
+const BADGES: Partial<Record<ActorKind, ActorBadge>> = { admin: 'Admin', user: 'User' };
 
-/** The badge of what an entry's actor was when it was written (accounts/audit.ts `actorKind`); none for someone not signed in. */
+/**
+ * The badge beside an entry's actor (accounts/audit.ts `actorKind`, written with it): what a person
+ * acted as. None for an API key or Quota itself, whose words in the log already say what they were
+ * ("An API key", "Quota (demo data)": a badge repeated them, "An API key API key"), nor for someone
+ * not signed in.
+ */
 export const actorBadge = (kind: string | null): ActorBadge | null => BADGES[kind as ActorKind] ?? null;
