@@ -56,6 +56,10 @@ describe('figures the pages work out themselves', () => {
 		// A week says it is one; a month carries its year ("Nov 26" read as the 26th of November).
 		const busiest = () => trend.getByText(/busiest:/).innerText();
 		await expect.poll(busiest).toMatch(/ · busiest: week of [A-Z][a-z]{2}\u00a0\d{1,2} \([\d,]+\)$/);
+		// The table's rows, under "Week of", name each week by the date the chart and the busiest line do ("Sep 14", not "Sep 14, 2026").
+		const weeks = await trend.locator('tbody th').allTextContents();
+		for (const week of weeks) expect(week).toMatch(/^[A-Z][a-z]{2}\u00a0\d{1,2}$/);
+		expect(weeks).toContain((await busiest()).match(/week of (\S+\u00a0\d+)/)![1]);
 		await trend.getByText('Show as a table').scrollIntoViewIfNeeded();
 		await screen(page, 'reports-weekly');
 		await page.getByRole('radio', { name: 'Monthly' }).click();
