@@ -229,6 +229,20 @@ describe('signed-in pages on a phone', () => {
 		await screenshot(page, 'error-403');
 	});
 
+	it('names a team pool in the account picker in one piece, under its name: Settings’ narrower card split it as “team / pool”', async () => {
+		for (const path of ['/settings', '/dashboard']) {
+			await page.goto(path);
+			await waitForFresh(page);
+			const picker = page.getByRole('radiogroup', { name: 'Account to draw from' });
+			const kind = picker.getByText('team pool', { exact: true });
+			await expect(kind.evaluate((e) => e.getClientRects().length)).resolves.toBe(1);
+			const [name, under] = await Promise.all([picker.getByRole('radio', { name: /Acme Studio/ }).boundingBox(), kind.boundingBox()]);
+			expect(under!.y).toBeGreaterThanOrEqual(name!.y + name!.height / 2 - 2); // on the button's second line
+			await picker.scrollIntoViewIfNeeded();
+			await screen(page, `app-picker${path.replace('/', '-')}`);
+		}
+	});
+
 	it('jumps from the list of Settings sections to a section, its heading in view and focused', async () => {
 		await page.goto('/settings');
 		await waitForFresh(page);
