@@ -131,6 +131,16 @@ for (const size of sizes) {
 			await nav.getByRole('link', { name: 'Jobs' }).waitFor();
 			await expect.poll(edges).toEqual({ before: true, after: true });
 			await screen(page, 'admin-tabs-phone-middle');
+			// A section whose tab is in sight with the strip at its start opens there, the first tab whole:
+			// centring Audit log cut Overview off the strip's start ("‹ Users").
+			await page.goto('/admin/audit');
+			const current = nav.getByRole('link', { name: 'Audit log' });
+			await current.waitFor();
+			await expect.poll(edges).toEqual({ before: false, after: true });
+			await expect(list.evaluate((l) => l.scrollLeft)).resolves.toBe(0);
+			const tab = (await current.boundingBox())!;
+			expect(tab.x + tab.width).toBeLessThanOrEqual(box.x + box.width);
+			await screen(page, 'admin-tabs-phone-audit');
 		});
 
 		onPhone(size, 'shows what the demo data did as Quota’s in the audit log, not the site admin’s: the site’s setup, the site key and the seeded lots', async () => {
