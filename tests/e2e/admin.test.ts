@@ -182,6 +182,24 @@ for (const size of sizes) {
 			}
 		});
 
+		it('shows the audit log’s Action filter as wide as its longest choice, beside the searches on a desktop, across the form on a phone', async () => {
+			await page.goto('/admin/audit');
+			const select = page.getByLabel('Action');
+			await expect.poll(() => select.locator('option').count()).toBeGreaterThan(5);
+			// The same select at its own width (its longest choice, its padding and its arrow) beside the one shown.
+			const widths = await select.evaluate((s: HTMLSelectElement) => {
+				const probe = s.cloneNode(true) as HTMLSelectElement;
+				Object.assign(probe.style, { position: 'absolute', width: 'auto', visibility: 'hidden' });
+				s.parentElement!.append(probe);
+				const own = probe.getBoundingClientRect().width;
+				probe.remove();
+				return { shown: s.getBoundingClientRect().width, own, form: s.closest('form')!.getBoundingClientRect().width };
+			});
+			if (size.name === 'desktop') expect(widths.shown).toBeGreaterThanOrEqual(widths.own - 0.5);
+			else expect(widths.shown).toBeCloseTo(widths.form, 0);
+			await expectSound(page);
+		});
+
 		onPhone(size, 'shows on a user’s page the id a site key names them by, and the API answers that user’s figures with it', async () => {
 			await page.goto('/admin/users');
 			await page.getByLabel('Search').fill(leo.email);
