@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch } from './browser';
-import { deviceStorage, expectNoteBeside, leo, maya, screen } from './app';
-import { expectSound, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
+import { deviceStorage, expectNoteBeside, leo, maya, screen, waitForServiceWorker } from './app';
+import { expectSound, installed, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
 import { DEMO_SITE_API_KEY } from './server';
 
 // The admin console's Overview, Limits and Rates pages: each behaviour at a phone's size, and a
@@ -370,16 +370,20 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 	});
 
 	it('needs a connection, and keeps none of what it shows on the device', async () => {
-		await page.goto('/admin/limits');
-		await chatCard(page).waitFor();
-		await context.setOffline(true);
+		// As the installed app: its service worker is what could keep a copy.
+		const { context, page } = await openAs(admin.email, installed);
 		try {
+			await page.goto('/admin/limits');
+			await waitForServiceWorker(page);
+			await chatCard(page).waitFor();
+			await context.setOffline(true);
 			await page.getByText('The admin console needs a connection').waitFor();
 			await expect(chatCard(page).count()).resolves.toBe(0);
 			const stored = await deviceStorage(page);
+			expect(stored.caches.length, 'the service worker\'s caches').toBeGreaterThan(0);
 			expect(stored.idb + stored.cached).not.toContain('Chat is for members');
 		} finally {
-			await context.setOffline(false);
+			await context.close();
 		}
 	});
 });

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
-import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, startScripts } from './app';
-import { expectSound, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
+import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, startScripts, waitForServiceWorker } from './app';
+import { expectSound, installed, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
 import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
 
@@ -645,17 +645,21 @@ for (const size of sizes) {
 		});
 
 		onPhone(size, 'needs a connection, and keeps none of the people it shows on the device', async () => {
-			await page.goto('/admin/users');
-			await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
-			await context.setOffline(true);
+			// As the installed app: its service worker is what could keep a copy.
+			const { context, page } = await openAs(admin.email, installed);
 			try {
+				await page.goto('/admin/users');
+				await waitForServiceWorker(page);
+				await page.getByRole('row').filter({ hasText: leo.name }).first().waitFor();
+				await context.setOffline(true);
 				await page.getByText('The admin console needs a connection').waitFor();
 				await expect(page.getByRole('row').count()).resolves.toBe(0);
 				await screen(page, `admin-offline-${size.name}`);
 				const stored = await deviceStorage(page);
+				expect(stored.caches.length, 'the service worker\'s caches').toBeGreaterThan(0);
 				expect(stored.idb + stored.cached).not.toContain(leo.email);
 			} finally {
-				await context.setOffline(false);
+				await context.close();
 			}
 		});
 	});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, phoneContext } from './browser';
+import { installedPhone, launch, phoneContext } from './browser';
 import { alertStepsShown, screen, siteApi as api, signUp, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
@@ -16,7 +16,7 @@ const unreadOf = (name: string | null) => Number(/(\d+) unread/.exec(name ?? '')
 
 describe('alert steps and the inbox on a phone', () => {
 	it('a member sets steps in Settings, spends down through the API, sees the unread count and the entries, and marks them read', async () => {
-		const context = await phoneContext(browser);
+		const context = await phoneContext(browser, installedPhone);
 		const page = await context.newPage();
 		const me = { id: await signUp(page, 'Sam Steps', `steps-${Date.now()}@example.test`, 'steps-2026-password') };
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch, phoneContext } from './browser';
+import { installedPhone, launch, phoneContext } from './browser';
 import { alertStepsShown, deviceStorage, maya, openAs, ownUser, screen, sessionCookies, signIn, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
@@ -14,7 +14,7 @@ const cards = (page: import('playwright-core').Page) => page.getByRole('region',
 
 describe('offline on a phone', () => {
 	it('reopens the dashboard and the history with the same figures and says how old they are', async () => {
-		const { context, page } = await openAs(browser, maya.email);
+		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
 		const figures = await cards(page);
@@ -41,7 +41,7 @@ describe('offline on a phone', () => {
 
 	it('queues an alert steps change made offline and applies it once when the connection is back', async () => {
 		// A user of its own (the site's default steps: 20, 10 and 5 %): the steps set here stay, and set a demo user's yellow.
-		const { context, page } = await ownUser(browser, 'Omar Offline', 5_000);
+		const { context, page } = await ownUser(browser, 'Omar Offline', 5_000, installedPhone);
 		await page.goto('/settings');
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
@@ -101,7 +101,7 @@ describe('offline, pages never opened on this device', () => {
 	const pages = ['/statement', '/store', '/usage', '/reports', '/alerts', '/team', '/purchases', '/playground', '/settings'];
 
 	it('say calmly what is missing instead of loading forever, show what another page saved, and fill in by themselves online', async () => {
-		const { context, page } = await openAs(browser, maya.email);
+		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
 		const available = await page.locator('.stat', { hasText: 'Available' }).locator('.value').innerText();
@@ -147,7 +147,7 @@ describe('offline, pages never opened on this device', () => {
 
 describe('offline, nothing saved for what the dashboard shows', () => {
 	it('another account picked offline: the dashboard says so, with no skeletons', async () => {
-		const { context, page } = await openAs(browser, maya.email);
+		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
 		await context.setOffline(true);
@@ -160,7 +160,7 @@ describe('offline, nothing saved for what the dashboard shows', () => {
 	});
 
 	it('a device whose saved data is gone, opened offline: says so, and fills in by itself when back online', async () => {
-		const { context, page } = await openAs(browser, maya.email);
+		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForServiceWorker(page);
 		await waitForFresh(page);
 		// The device's data wiped (storage cleared, a second profile): nobody is remembered here.
@@ -188,7 +188,7 @@ describe('back online when the browser does not say so', () => {
 	 * when the test moves it.
 	 */
 	async function cutOff(path: string) {
-		const context = await phoneContext(browser);
+		const context = await phoneContext(browser, installedPhone);
 		await context.addCookies(sessionCookies(maya.email));
 		const page = await context.newPage();
 		await page.clock.install();
@@ -228,7 +228,7 @@ describe('a shared phone', () => {
 	// rightly names her (ci85 failed on it).
 	const next = { email: 'admin@quota.test', name: 'Ada Admin' };
 	it("keeps nothing of the first user's data for the next one after sign-out", async () => {
-		const context = await phoneContext(browser);
+		const context = await phoneContext(browser, installedPhone);
 		const page = await context.newPage();
 		await signIn(page, maya.email);
 		await waitForServiceWorker(page);
@@ -265,7 +265,7 @@ describe('a shared phone', () => {
 	});
 
 	it("forgets the first user when their session ended without sign-out and someone else signs in", async () => {
-		const { context, page } = await openAs(browser, maya.email);
+		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForFresh(page);
 		const me = await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data as { id: string; personalAccountId: string });
 		expect((await deviceStorage(page)).databases).toContain(`quota-user-${me.id}`);
@@ -283,7 +283,7 @@ describe('a shared phone', () => {
 	});
 
 	it('asks to sign in again, and forgets the saved data, when the server says the session is gone', async () => {
-		const { context, page } = await openAs(browser, maya.email);
+		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForFresh(page);
 		await context.clearCookies();
 		await page.goto('/usage?feature=ai_bots');

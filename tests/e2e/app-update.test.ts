@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { demoDataDir, launch, phone } from './browser';
+import { demoDataDir, installedPhone, launch } from './browser';
 import { screen, signIn, waitForServiceWorker } from './app';
 import { startBuild, type RunningApp } from './server';
 
@@ -45,7 +45,7 @@ describe('a new version deployed', () => {
 	it('is offered to the open app, and taken when the user reloads from the offer', { timeout: 180_000 }, async () => {
 		app = await startBuild({ dataDir, cwd: deployDir });
 		const port = Number(new URL(app.baseURL).port);
-		const context = await browser.newContext({ ...phone, baseURL: app.baseURL });
+		const context = await browser.newContext({ ...installedPhone, baseURL: app.baseURL });
 		const page = await context.newPage();
 		await signIn(page, 'maya@quota.test');
 		await waitForServiceWorker(page);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, inject } from 'vitest';
-import { baseURL, phoneContext, sharedApp } from './browser';
+import { baseURL, phone, phoneContext, sharedApp } from './browser';
 import { linkIn, readMailDir } from '../helpers/mail';
 import { DEMO_PASSWORD, DEMO_SITE_API_KEY, SESSIONS_FILE } from './server';
 
@@ -40,8 +40,8 @@ export async function signUp(page: Page, name: string, email: string, password: 
  * as a bonus lot: what the test picks, spends or changes is nobody else's. The demo's users are
  * shared by every file on the worker's app, and two files run at once.
  */
-export async function ownUser(browser: Browser, name: string, tokens: number): Promise<{ context: BrowserContext; page: Page; id: string; email: string }> {
-	const context = await phoneContext(browser);
+export async function ownUser(browser: Browser, name: string, tokens: number, device: Parameters<typeof phoneContext>[1] = phone): Promise<{ context: BrowserContext; page: Page; id: string; email: string }> {
+	const context = await phoneContext(browser, device);
 	const page = await context.newPage();
 	const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now().toString(36)}@example.test`;
 	const id = await signUp(page, name, email, 'own-user-2026-password');
@@ -100,9 +100,9 @@ export function sessionCookies(email: string): Cookie[] {
 	return cookies;
 }
 
-/** A phone with `email` signed in, on `path`. */
-export async function openAs(browser: Browser, email: string, path = '/dashboard') {
-	const context = await phoneContext(browser);
+/** A phone (or `device`, e.g. an `installedPhone`) with `email` signed in, on `path`. */
+export async function openAs(browser: Browser, email: string, path = '/dashboard', device: Parameters<typeof phoneContext>[1] = phone) {
+	const context = await phoneContext(browser, device);
 	await context.addCookies(sessionCookies(email));
 	const page = await context.newPage();
 	await page.goto(path);

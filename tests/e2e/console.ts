@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { baseURL, phone, screenshot } from './browser';
+import { baseURL, installedPhone, phone, screenshot } from './browser';
 import { axe, sessionCookies } from './app';
 
 // What the admin console's browser tests share: its two sizes, a signed-in context, the checks
@@ -8,9 +8,11 @@ import { axe, sessionCookies } from './app';
 
 export const sizes = [
 	{ name: 'phone', options: phone },
-	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 } } }
+	{ name: 'desktop', options: { viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' as const } }
 ] as const;
-export type Size = (typeof sizes)[number];
+/** The phone with the console's service worker installed: for what the installed app keeps on the device. */
+export const installed = { name: 'phone', options: installedPhone } as const;
+export type Size = (typeof sizes)[number] | typeof installed;
 
 /** A browser context of `size` signed in as `email`, with a page. */
 export async function openAt(browser: Browser, email: string, size: Size) {

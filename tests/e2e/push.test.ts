@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, phoneContext, baseURL } from './browser';
+import { baseURL, installedPhone, launch, phoneContext } from './browser';
 import { alertStepsShown, screen, waitForFresh, waitForServiceWorker } from './app';
 import { pushWords } from '../../src/lib/server/alerts/words';
 
@@ -85,7 +85,7 @@ async function pushDelivery(page: Page) {
 
 describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert shown by the service worker', () => {
 	it('sets a fixed-number step and quiet hours in Settings, and shows a delivered push as the alert’s notification', async () => {
-		const context = await phoneContext(browser);
+		const context = await phoneContext(browser, installedPhone);
 		await context.grantPermissions(['notifications'], { origin: baseURL() });
 		const page = await newMember(context, 'Pat Push');
 

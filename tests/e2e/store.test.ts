@@ -25,9 +25,13 @@ async function signedIn(context: BrowserContext, email: string): Promise<Page> {
 	return page;
 }
 
-/** The spendable balance as the server has it (the same tRPC query the dashboard makes). */
+/**
+ * The spendable balance as the server has it (the same tRPC query the dashboard makes). Asked again
+ * after a purchase, more than the server's 5 s keep-alive later: a reset of the connection it was
+ * closing meanwhile is retried, as a browser retries an idempotent request on a reused connection.
+ */
 async function available(page: Page): Promise<number> {
-	const res = await page.request.get(`/trpc/ledger.summary?input=${encodeURIComponent('{}')}`);
+	const res = await page.request.get(`/trpc/ledger.summary?input=${encodeURIComponent('{}')}`, { maxRetries: 2 });
 	expect(res.status()).toBe(200);
 	return ((await res.json()) as { result: { data: { available: number } } }).result.data.available;
 }
