@@ -108,11 +108,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                 };
                 header?: never;
@@ -469,17 +469,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool).
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id.
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -679,17 +679,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool).
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id.
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -911,17 +911,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool).
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id.
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -1497,13 +1497,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool).
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
                          */
                         team?: string;
                         /** @example 1000 */
@@ -1665,11 +1665,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                     limit?: number;
                     cursor?: string;
@@ -1795,11 +1795,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                 };
                 header?: {
@@ -2754,13 +2754,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: a Quota user id or the host site's own user id (created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`).
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool).
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
                          */
                         team?: string;
                         /**

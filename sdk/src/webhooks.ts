@@ -26,10 +26,15 @@ export interface WebhookEvent {
 		event_id: string;
 		/** The event's number among its account's events (1, 2, 3, …): order by it. */
 		sequence: number;
+		/** Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`). */
 		account_id: string;
 		account_kind: 'user' | 'team' | 'guest';
-		/** Your site's own user id for the account, when it has one. */
+		/** A user's account: your site's own id for them, else their Quota user id (send it as `user`); null for a team or guest. */
 		user_id: string | null;
+		/** A team pool: the team's id (send it as `team`); else null. */
+		team_id: string | null;
+		/** A guest: the guest id (send it as `guest`); else null. */
+		guest_id: string | null;
 		/** The account's balance when the event was written (tokens); `unlimited` when a lot or allowance has no limit. */
 		balance_after: { available: number; held: number; unlimited: boolean };
 		/** The event's own fields (`lot_id`, `tokens`, `hold_id`, …; see docs/integration-kit.md, "Webhooks to your backend"). */

@@ -112,6 +112,10 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await member.goto('/store');
 		const offer = member.getByRole('listitem').filter({ has: member.getByRole('heading', { name, exact: true }) });
 		await offer.getByRole('button', { name: 'Buy · $3.50' }).click();
+		// A declined card first, then paid: Paddle's payment_failed, then the completion.
+		const sheet = member.frameLocator('iframe[title="Checkout"]');
+		await sheet.getByRole('button', { name: 'Simulate a declined card' }).click();
+		await sheet.getByText('Your card was declined.').waitFor();
 		await pay(member, '$3.50');
 		await member.getByText('Tokens added: +1,234').waitFor({ timeout: 20_000 });
 
@@ -120,6 +124,9 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await event.first().waitFor();
 		await expect(event.first().getByText('Applied', { exact: true }).isVisible()).resolves.toBe(true);
 		await expect(event.first().textContent()).resolves.toContain('+1,234 tokens');
+		// The declined card's event says what it did to the order (failed), not the order's later status alone.
+		const failed = page.getByRole('listitem').filter({ hasText: person.name }).filter({ hasText: 'transaction.payment_failed' });
+		await expect(failed.first().textContent()).resolves.toMatch(/Order E2E pack .*failed\s+· now completed/);
 		await screen(page, `admin-payments-${size.name}`);
 		await expectSound(page);
 	}, 150_000); // two people, a checkout and four pages: longer than one step

@@ -52,6 +52,15 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		await page.getByRole('button', { name: 'Add endpoint' }).click();
 		await page.locator('#hook-url-note').filter({ hasText: 'URL must be an http:// or https:// URL with a host name or IPv4 address.' }).waitFor();
 		await expect(page.getByRole('alert').filter({ hasText: 'URL must be' }).count()).resolves.toBe(1);
+		// A URL longer than the server keeps is kept whole and refused beside the field, never cut into another address and saved.
+		const pasted = `https://${'a'.repeat(3000)}.com`;
+		await page.getByLabel('URL').fill(pasted);
+		await expect(page.getByLabel('URL').inputValue()).resolves.toBe(pasted);
+		await page.getByRole('button', { name: 'Add endpoint' }).click();
+		await page.locator('#hook-url-note').filter({ hasText: 'This URL is 3,012 characters long: 2,000 characters at most.' }).waitFor();
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('hook-url');
+		await screen(page, `admin-webhooks-url-long-${size.name}`);
+		await expect(page.getByRole('listitem').filter({ hasText: 'aaaaaaaaaa' }).count()).resolves.toBe(0);
 		await page.getByLabel('URL').fill(url);
 		await page.getByLabel('Description', { exact: true }).fill(`Billing backend (${size.name})`);
 		for (const type of ['Balance low (each alert step)', 'Balance used up', 'Free allowance used up', 'Hold expired']) {

@@ -639,6 +639,8 @@ for (const size of sizes) {
 			await item.getByRole('button', { name: `Revoke ${name}` }).click();
 			await page.getByText(`“${name}” is revoked`).waitFor();
 			await item.getByText('Revoked', { exact: true }).waitFor();
+			// Used once above, then revoked: the two times are apart ("21:39 · revoked", not "21:39· revoked").
+			await expect(item.getByText(/^Created /).textContent()).resolves.toMatch(/last used .*\d · revoked \w/);
 			expect(await restStatus(value)).toBe(401);
 			await screen(page, `admin-keys-${size.name}`);
 			await expectSound(page);

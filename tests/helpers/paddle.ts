@@ -95,6 +95,7 @@ export async function paddleEventsFor(db: Db, checkout: { transactionId: string;
 	};
 	return {
 		completed: (at?: Date) => envelope('transaction.completed', transactionPayload(txn, product), at),
+		paymentFailed: (at?: Date) => envelope('transaction.payment_failed', transactionPayload({ ...txn, status: 'past_due', payments: [{ status: 'error', at: now }] }, product), at),
 		refund: () => envelope('adjustment.updated', adjustmentPayload(txn, product, 'refund', 'approved'))
 	};
 }

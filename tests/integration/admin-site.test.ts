@@ -322,6 +322,22 @@ describe(`payments on ${backend}`, () => {
 		expect(await refusal(admin.admin.payments.list({ cursor: 'garbage' }))).toBe('invalid_input');
 		await expectInvariants(db);
 	});
+
+	it('a failed payment whose order completed later says what it did (failed), then what the order is now', async () => {
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: w.users.memberA.accountId, userId: w.users.memberA.id, email: null, productId: 'tokens-5k', quantity: 1 });
+		const events = await paddleEventsFor(db, c, 'tokens-5k', 1);
+		const failed = events.paymentFailed();
+		expect((await post(bed.hook.url, failed)).body).toMatchObject({ outcome: 'processed' });
+		const before = (await admin.admin.payments.list({})).rows.find((r) => r.eventId === failed.event_id)!;
+		expect(before.order).toEqual({ id: c.orderId, productName: expect.any(String), status: 'failed', statusNow: 'failed' });
+		expect((await post(bed.hook.url, events.completed())).body).toMatchObject({ outcome: 'processed' });
+		const rows = (await admin.admin.payments.list({})).rows.filter((r) => r.transactionId === c.transactionId);
+		expect(rows.map((r) => [r.eventType, r.outcome, r.order?.status, r.order?.statusNow])).toEqual([
+			['transaction.completed', 'applied', 'completed', 'completed'],
+			['transaction.payment_failed', 'applied', 'failed', 'completed']
+		]);
+		await expectInvariants(db);
+	});
 });
 
 async function csvRows(body: ReadableStream<Uint8Array>): Promise<Record<string, string>[]> {

@@ -52,6 +52,27 @@ describe(`webhook endpoints on ${backend}`, () => {
 		await expect(createEndpoint(db, { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] }, nobody)).resolves.toMatchObject({ url: 'https://hooks.example.com/quota' });
 	});
 
+	it('refuses a URL over 2,000 characters or with a host name no lookup finds, on every transport, and stores nothing', async () => {
+		const before = (await listEndpoints(db.orm)).length;
+		const tooLong = `https://hooks.example.com/${'p'.repeat(2000)}`;
+		const longLabel = `https://${'a'.repeat(1992)}`; // the 3,000 a's a browser's maxlength cut to 2,000 characters, ".com" gone
+		const hostWords = 'url must have a host name of at most 253 characters, each part between dots at most 63.';
+		await expect(createEndpoint(db, { url: tooLong, event_types: ['grant.created'] }, nobody)).rejects.toMatchObject({ code: 'invalid_input', details: { fieldErrors: { url: [expect.stringContaining('2,000')] } } });
+		await expect(createEndpoint(db, { url: longLabel, event_types: ['grant.created'] }, nobody)).rejects.toMatchObject({ code: 'invalid_input', message: hostWords });
+		const kept = await createEndpoint(db, { url: 'https://hooks.example.com/kept', event_types: ['grant.created'] }, nobody);
+		await expect(updateEndpoint(db, kept.id, { url: longLabel }, nobody)).rejects.toMatchObject({ code: 'invalid_input', message: hostWords });
+		await useDb(db);
+		const site = bearer(await siteKey(db));
+		for (const url of [tooLong, longLabel]) {
+			const r = await callJson('/api/v1/webhook-endpoints', { headers: site, body: { url, event_types: ['grant.created'] } });
+			expect(r.status).toBe(400);
+			expect(r.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { url: [expect.any(String)] } } });
+		}
+		expect((await listEndpoints(db.orm)).map((e) => e.url)).not.toContain(longLabel);
+		expect((await listEndpoints(db.orm)).length).toBe(before + 1);
+		await deleteEndpoint(db, kept.id, nobody);
+	});
+
 	it('names the account of each delivery: a user’s and a team’s first events are both #1', async () => {
 		const ep = await createEndpoint(db, { url: 'https://hooks.example.com/names', event_types: ['grant.created'] }, nobody);
 		const user = await makeUser(db);

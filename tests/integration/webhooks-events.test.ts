@@ -1,5 +1,5 @@
 // Each webhook event comes from the domain that made the change, written to the outbox in the
-// change's own transaction, with the account's host-site user id and the balance after it.
+// change's own transaction, with the id the API takes the account back by and the balance after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';

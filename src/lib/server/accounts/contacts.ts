@@ -2,13 +2,22 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { queryRows } from '../db/client';
 
-/** Who an account is for the host site: its kind and, for a user, the host site's user id (null when it has none). */
-export async function hostIdentityOf(exec: Executor, accountId: string): Promise<{ kind: 'user' | 'team' | 'guest'; hostUserId: string | null } | null> {
-	const [row] = await queryRows<{ kind: 'user' | 'team' | 'guest'; external_id: string | null }>(
+/**
+ * How the API names an account (what a site key sends back as `user`, `team` or `guest`): a user by
+ * the host site's id when they have one, else by their Quota user id (the console's "In the API"
+ * says the same); a team pool by the team's id; a guest by the guest id. Null when there is no such account.
+ */
+export async function apiIdentityOf(
+	exec: Executor,
+	accountId: string
+): Promise<{ kind: 'user' | 'team' | 'guest'; userId: string | null; teamId: string | null; guestId: string | null } | null> {
+	const [row] = await queryRows<{ kind: 'user' | 'team' | 'guest'; user_id: string | null; team_id: string | null; guest_id: string | null }>(
 		exec,
-		sql`select a.kind, u.external_id from accounts a left join users u on u.account_id = a.id where a.id = ${accountId}::uuid`
+		sql`select a.kind, coalesce(u.external_id, u.id::text) as user_id, t.id::text as team_id, g.id as guest_id
+		      from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id left join guests g on g.account_id = a.id
+		     where a.id = ${accountId}::uuid`
 	);
-	return row ? { kind: row.kind, hostUserId: row.external_id } : null;
+	return row ? { kind: row.kind, userId: row.user_id, teamId: row.team_id, guestId: row.guest_id } : null;
 }
 
 /** The site admins who can be mailed (an e-mail address, not disabled): for notices about the site itself. */

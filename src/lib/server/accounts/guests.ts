@@ -33,11 +33,13 @@ export function readGuestCookie(value: string | undefined, secret = appSecret())
 /**
  * The account of a guest, created the first time the guest uses a metered feature
  * (visitors who only look never get a row). Safe when two requests race: one creates it.
+ * `beforeCreate` runs (and may refuse) only when the guest is new.
  */
-export async function guestAccountFor(db: Db, guestId: string): Promise<string> {
+export async function guestAccountFor(db: Db, guestId: string, beforeCreate?: () => Promise<void>): Promise<string> {
 	parseInput(guestIdSchema, guestId);
 	const [existing] = await db.rows<{ account_id: string }>(sql`select account_id from guests where id = ${guestId}`);
 	if (existing) return existing.account_id;
+	await beforeCreate?.();
 	return db.orm.transaction(async (tx) => {
 		// Serialises first uses of one guest id; each later statement sees the winner's commit.
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'guest:' + guestId}, 0))`);

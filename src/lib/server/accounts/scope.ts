@@ -6,6 +6,7 @@ import { isUuid, queryRows, uuidArray } from '../db/client';
 import { DomainError } from '../errors';
 import { assertKeyMayAct, requireAccountAccess, type AccessLevel } from './access';
 import { activeAccount } from './active-account';
+import { apiIdentityOf } from './contacts';
 import { guestAccountFor } from './guests';
 import type { ApiKeyAuth, Auth } from './types';
 import { findOrCreateExternalUser } from './users';
@@ -39,10 +40,28 @@ async function siteUserAccount(db: Db, user: string): Promise<string> {
 	const known = kept.get(user);
 	if (known) return known;
 	const found = isUuid(user) ? await accountOfUserId(db.orm, user.toLowerCase()) : null;
-	const mayCreate = async () => (await getSiteSettings(db.orm)).createUnknownUsers;
+	const mayCreate = async () => {
+		await refuseAccountId(db, 'user', user);
+		return (await getSiteSettings(db.orm)).createUnknownUsers;
+	};
 	const accountId = found ?? (await findOrCreateExternalUser(db, user, mayCreate)).accountId;
 	kept.set(user, accountId);
 	return accountId;
+}
+
+/**
+ * Refuses an account id sent as a `user`, `team` or `guest` the site does not have: the console's
+ * address and every webhook's `account_id` hold one, and taking it for a host's new id would make an
+ * empty user instead of answering for the account. Says the name the API takes (`apiIdentityOf`).
+ * Asked only before a new user or guest is made and for a team not found, so known names cost nothing.
+ */
+async function refuseAccountId(db: Db, named: keyof Target, id: string): Promise<void> {
+	if (!isUuid(id)) return;
+	const who = await apiIdentityOf(db.orm, id.toLowerCase());
+	if (!who) return;
+	const name = who.userId ? `user=${who.userId}` : who.teamId ? `team=${who.teamId}` : `guest=${who.guestId}`;
+	const message = `${named}=${id} is an account id, not a ${named} id: send ${name} for that account.`;
+	throw new DomainError('invalid_input', message, { fieldErrors: { [named]: [message] } });
 }
 
 /**
@@ -97,6 +116,7 @@ export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, lev
 	if (target.team) {
 		if (!isUuid(target.team)) throw new DomainError('not_found', 'No such team.');
 		const [row] = await db.rows<{ account_id: string }>(sql`select account_id from teams where id = ${target.team}::uuid`);
+		if (!row && key.kind === 'site') await refuseAccountId(db, 'team', target.team);
 		if (!row) throw key.kind === 'site' ? new DomainError('not_found', 'No such team.') : new DomainError('forbidden', 'This key cannot act for that team.');
 		accountId = row.account_id;
 	} else if (target.user) {
@@ -111,7 +131,8 @@ export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, lev
 		}
 	} else if (target.guest) {
 		if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can act for guests.');
-		accountId = await guestAccountFor(db, target.guest);
+		const guest = target.guest;
+		accountId = await guestAccountFor(db, guest, () => refuseAccountId(db, 'guest', guest));
 	} else {
 		if (key.kind === 'site') throw new DomainError('invalid_input', 'A site key must name "user", "team" or "guest".');
 		accountId = key.accountId!;

@@ -142,7 +142,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	});
 	// A referred member's first purchase settles their referral (when the site's rules wait for one).
 	await settleOnPurchase(exec, accountId, () => paidForAnotherAccount(exec, txn.customerId, accountId));
-	const effect = { orderId, granted, ...(ended.length ? { ended } : {}) };
+	const effect = { orderId, orderStatus: 'completed', granted, ...(ended.length ? { ended } : {}) };
 	// Paid for, so granted; but one account holds a plan once (startCheckout refuses a second one, two
 	// checkouts opened before either was paid still can): an admin refunds and cancels one of them.
 	if (twin) return { outcome: 'flagged', note: `second ${main.name} subscription for this account (already has ${twin}): granted; refund and cancel one`, effect };
@@ -192,9 +192,9 @@ export async function failTransaction(exec: Executor, env: PaddleEnvironment, tx
 	if (!changed.length) return { outcome: 'ignored', note: 'order is no longer pending' };
 	const orderId = owner.checkoutOrder.id;
 	if (txn.origin === 'subscription_charge' && (await declineTopup(exec, { orderId }, 'Paddle reported the payment as failed.'))) {
-		return { outcome: 'processed', note: 'auto top-up declined: turned off, owners told', effect: { orderId } };
+		return { outcome: 'processed', note: 'auto top-up declined: turned off, owners told', effect: { orderId, orderStatus: 'failed' } };
 	}
-	return { outcome: 'processed', effect: { orderId } };
+	return { outcome: 'processed', effect: { orderId, orderStatus: 'failed' } };
 }
 
 async function fulfilled(exec: Executor, transactionId: string) {
@@ -227,7 +227,7 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 	// that says `full` refunds the whole transaction (its older payloads carry no `type` at all).
 	if (adj.action === 'refund' && adj.type !== 'full') {
 		await setOrderStatus(exec, completed.orderId, 'partially_refunded');
-		return { outcome: 'flagged', note: 'partial refund: tokens left as they are, for an admin to decide' };
+		return { outcome: 'flagged', note: 'partial refund: tokens left as they are, for an admin to decide', effect: { orderStatus: 'partially_refunded' } };
 	}
 	if (adj.action === 'chargeback_reverse') return reverseChargeback(exec, adj, completed.orderId);
 
@@ -243,7 +243,8 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 		});
 		clawedBack.push({ lotId: lot.id, model: lot.model, tokens: r.clawedBack, shortfall: r.shortfall, expiresAt: lot.expiresAt });
 	}
-	await setOrderStatus(exec, completed.orderId, adj.action === 'chargeback' ? 'charged_back' : 'refunded');
+	const orderStatus = adj.action === 'chargeback' ? 'charged_back' : 'refunded';
+	await setOrderStatus(exec, completed.orderId, orderStatus);
 	const shortfall = clawedBack.reduce((s, c) => s + c.shortfall, 0);
 	const taken = clawedBack.reduce((s, c) => s + c.tokens, 0);
 	if (lots[0]) {
@@ -251,8 +252,8 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 		await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId: completed.orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
 	}
 	return shortfall > 0
-		? { outcome: 'flagged', note: `${adj.action}: took back ${taken}; ${counted(shortfall, 'token', String)} ${shortfall === 1 ? 'was' : 'were'} already spent`, effect: { clawedBack } }
-		: { outcome: 'processed', note: `${adj.action}: took back ${taken}`, effect: { clawedBack } };
+		? { outcome: 'flagged', note: `${adj.action}: took back ${taken}; ${counted(shortfall, 'token', String)} ${shortfall === 1 ? 'was' : 'were'} already spent`, effect: { clawedBack, orderStatus } }
+		: { outcome: 'processed', note: `${adj.action}: took back ${taken}`, effect: { clawedBack, orderStatus } };
 }
 
 async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, orderId: string | undefined): Promise<Outcome> {
@@ -282,5 +283,5 @@ async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, or
 		granted.push({ lotId: r.lotId, model: c.model, tokens: c.tokens });
 	}
 	await setOrderStatus(exec, orderId, 'completed');
-	return { outcome: 'processed', note: `chargeback reversed: gave back ${granted.reduce((s, g) => s + g.tokens, 0)}`, effect: { granted } };
+	return { outcome: 'processed', note: `chargeback reversed: gave back ${granted.reduce((s, g) => s + g.tokens, 0)}`, effect: { granted, orderStatus: 'completed' } };
 }

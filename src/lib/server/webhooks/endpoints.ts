@@ -8,6 +8,7 @@ import { domainEventTypes } from '../domain-events';
 import { audit } from '../accounts';
 import type { WebhookActor } from './operator';
 import { privateUrlsAllowed, urlRefusal } from './address';
+import { hostNameFits, MAX_WEBHOOK_URL } from '../../webhook-url';
 
 /** An endpoint as the site admin sees it: never its secret (shown once, at creation). */
 export interface EndpointView {
@@ -29,8 +30,9 @@ const URL_PATTERN = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?
 export const endpointInput = z.strictObject({
 	url: z
 		.string()
-		.max(2000)
+		.max(MAX_WEBHOOK_URL)
 		.regex(URL_PATTERN, 'must be an http:// or https:// URL with a host name or IPv4 address')
+		.refine(hostNameFits, 'must have a host name of at most 253 characters, each part between dots at most 63')
 		.meta({ description: 'Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS).' }),
 	description: z.string().trim().max(200).default(''),
 	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)

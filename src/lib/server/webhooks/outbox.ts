@@ -4,7 +4,7 @@ import type { Executor } from '../db/client';
 import { queryRows } from '../db/client';
 import { subscribeDomainEvents, type DomainEvent } from '../domain-events';
 import { balances } from '../ledger';
-import { hostIdentityOf } from '../accounts';
+import { apiIdentityOf } from '../accounts';
 
 /**
  * The webhook event id of a domain event: the same change gives the same id, so a change
@@ -19,7 +19,8 @@ export function webhookEventId(event: Pick<DomainEvent, 'type' | 'key'>): string
  * enabled endpoint takes its type: the event row with the account's next sequence number, and one
  * pending delivery per endpoint. Nothing is read or written when no endpoint wants it.
  * The payload (Standard Webhooks' `{type, timestamp, data}`) carries the event id, the sequence
- * number, the account, its host-site user id and the balance after the change (tokens).
+ * number, the account, the name the API takes it back by (`user_id`: the host site's id, else the Quota
+ * user id; `team_id`; `guest_id`: `apiIdentityOf`) and the balance after the change (tokens).
  */
 export async function writeOutbox(exec: Executor, event: DomainEvent): Promise<void> {
 	const [wanted] = await queryRows<{ n: number }>(
@@ -28,7 +29,7 @@ export async function writeOutbox(exec: Executor, event: DomainEvent): Promise<v
 	);
 	if (!wanted?.n) return;
 	const id = webhookEventId(event);
-	const who = await hostIdentityOf(exec, event.accountId);
+	const who = await apiIdentityOf(exec, event.accountId);
 	if (!who) return;
 	const b = await balances(exec, event.accountId);
 	// The sequence row is the account's lock for its events: concurrent changes of one account get 1, 2, 3… in commit order.
@@ -48,7 +49,9 @@ export async function writeOutbox(exec: Executor, event: DomainEvent): Promise<v
 			sequence: Number(seq.last_seq),
 			account_id: event.accountId,
 			account_kind: who.kind,
-			user_id: who.hostUserId,
+			user_id: who.userId,
+			team_id: who.teamId,
+			guest_id: who.guestId,
 			balance_after: { available: b.available, held: b.held, unlimited: b.unlimited },
 			...event.data
 		}

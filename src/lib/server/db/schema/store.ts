@@ -80,6 +80,8 @@ export const subscriptions = pgTable('subscriptions', {
 /** What a stored event did to the ledger; a chargeback reversal gives back exactly what its chargeback took. */
 export type PaddleEventEffect = {
 	orderId?: string;
+	/** The status this event gave its order (the order's own status may have moved on since: a failed payment, then a completion). */
+	orderStatus?: string;
 	granted?: { lotId: string; model: string | null; tokens: number }[];
 	clawedBack?: { lotId: string; model: string | null; tokens: number; shortfall: number; expiresAt: string | null }[];
 	ended?: string[];
