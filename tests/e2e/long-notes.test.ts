@@ -27,25 +27,17 @@ describe("an admin's long reason", () => {
 		try {
 			for (const size of sizes) {
 				await me.page.setViewportSize(size.options.viewport);
-				await me.page.goto('/dashboard');
-				await waitForFresh(me.page);
-				const part = me.page.locator('li.clamp', { hasText: 'Goodwill for the outage' });
-				await part.scrollIntoViewIfNeeded();
-				await expect(lines(part)).resolves.toBeLessThanOrEqual(2);
-				await screen(me.page, `long-reason-dashboard-${size.name}`);
-				await part.click();
-				await expect(lines(part)).resolves.toBeGreaterThan(2);
-				await screen(me.page, `long-reason-dashboard-open-${size.name}`);
-
-				await me.page.goto('/statement');
-				await waitForFresh(me.page);
-				const line = me.page.locator('.clamp', { hasText: 'Goodwill for the outage' });
-				await line.scrollIntoViewIfNeeded();
-				await expect(lines(line)).resolves.toBeLessThanOrEqual(2);
-				await screen(me.page, `long-reason-statement-${size.name}`);
-				await line.click();
-				await expect(lines(line)).resolves.toBeGreaterThan(2);
-				await screen(me.page, `long-reason-statement-open-${size.name}`);
+				for (const [path, where] of [['/dashboard', 'dashboard'], ['/statement', 'statement']] as const) {
+					await me.page.goto(path);
+					await waitForFresh(me.page);
+					const line = me.page.locator('.clamp', { hasText: 'Goodwill for the outage' });
+					await line.scrollIntoViewIfNeeded();
+					await expect(lines(line)).resolves.toBeLessThanOrEqual(2);
+					await screen(me.page, `long-reason-${where}-${size.name}`);
+					await line.click();
+					await expect(lines(line)).resolves.toBeGreaterThan(2);
+					await screen(me.page, `long-reason-${where}-open-${size.name}`);
+				}
 			}
 
 			await adminPage.goto(`/admin/users/${accountId}`);

@@ -5,7 +5,7 @@ import { configureRates } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { setAllowanceRule, updateSiteSettings } from '../../src/lib/server/ledger';
 import { createUser } from '../../src/lib/server/accounts';
-import { balanceStream } from '../../src/lib/server/live/stream';
+import { watchAvailable } from '../helpers/stream';
 
 // Figures that change without a ledger operation (an allowance rule, the site's settings) reach
 // the open streams of every account they change, as a spend does: an open dashboard kept the old
@@ -20,25 +20,10 @@ afterAll(async () => db?.close());
 
 const person = (name: string) => createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 6)}@example.com`, name });
 
-/** An open stream of the account's Available, as the app's pages hold one. */
-function watch(accountId: string) {
-	const ctl = new AbortController();
-	const text = { seen: '' };
-	const open = balanceStream(db, accountId, ctl.signal, { render: (b) => b.available }).then(async (body) => {
-		const reader = body.getReader();
-		for (;;) {
-			const { value, done } = await reader.read();
-			if (done) return;
-			text.seen += new TextDecoder().decode(value);
-		}
-	});
-	return { text, stop: () => (ctl.abort(), open) };
-}
-
 describe(`open streams and rule changes, on ${backend}`, () => {
 	it("send every account's new figures after an allowance rule changes, and nothing when the figures stay", async () => {
 		const [a, b] = [await person('Ana'), await person('Ben')];
-		const streams = [watch(a.accountId), watch(b.accountId)];
+		const streams = [watchAvailable(db, a.accountId), watchAvailable(db, b.accountId)];
 		try {
 			await expect.poll(() => streams.every((s) => s.text.seen.includes('data: 100'))).toBe(true);
 			await setAllowanceRule(db.orm, { module: 'chat', audience: 'user', limitTokens: 300, period: 'daily' });
