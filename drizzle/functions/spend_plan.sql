@@ -69,10 +69,13 @@ BEGIN
     active := lots_left > 0 OR p_module.on_exhausted <> 'inactive';
     IF rule.id IS NOT NULL AND lots_left = 0 THEN
       code := 'allowance_exhausted';
+      -- The module's own words ("You have used your free chat tokens…") only when nothing is left: a
+      -- cost past what is left of an untouched allowance ("used": 0) was told it was used up, in the
+      -- module_message the docs tell sites to show. The message then is the figures' (refusal-message.ts).
       details := quota_limit_details('allowance', p_cost, rule.limit_tokens, allowance_used, rule.period, allowance_end, s.time_zone)
-        || jsonb_build_object('module', p_module.name, 'module_message', p_module.limit_message);
-      -- The module's own words ("You have used your free chat tokens…"): the app shows them only when nothing is left.
-      message := p_module.limit_message;
+        || jsonb_build_object('module', p_module.name)
+        || CASE WHEN allowance_left = 0 THEN jsonb_build_object('module_message', p_module.limit_message) ELSE '{}'::jsonb END;
+      message := CASE WHEN allowance_left = 0 THEN p_module.limit_message END;
     ELSE
       code := 'insufficient_tokens';
       details := jsonb_build_object('cost', p_cost, 'available', coalesce(allowance_left, 0) + lots_left);

@@ -18,8 +18,9 @@ export class QuotaError extends Error {
 }
 
 /**
- * A limit refusal (402). `message` (also `userMessage`) is the module's limit message, written for
- * the end user: show it as is.
+ * A limit refusal (402). `message` (also `userMessage`) is written for the end user: show it as is.
+ * A used-up free allowance gives the module's limit message; a request past what is left of one, or
+ * of a cap, or of the tokens, says what it costs and what is left.
  */
 export class LimitReached extends QuotaError {
 	override name = 'LimitReached';

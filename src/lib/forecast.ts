@@ -39,16 +39,19 @@ export function forecastHours(available: number, hourly: number[]): number | nul
  * with none, what is available is free allowances, which renew: nothing to forecast. `freePerDay`:
  * tokens a usual day's free allowances paid (server: freeUsePerDayRead); they renew, so only the rest
  * of the pace draws on the balance, and the forecast is of the balance at that rest (nothing runs
- * out when they pay it all). `whose`: the tokens' owner as the reader sees it, "your" for their own
+ * out when they pay it all). `lotsPerDay`: tokens a day the lots paid over the last 7 days up to now
+ * (server: lotUsePerDayRead): once an allowance is used up, its use draws on the balance though a
+ * usual day's allowances paid it all, so the balance is drawn at no less than that. `whose`: the tokens' owner as the reader sees it, "your" for their own
  * account, "the pool's" for a team pool (its pace is every member's).
  */
-export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[], balance: number, freePerDay = 0, whose: 'your' | "the pool's" = 'your'): string {
+export function forecastText(available: number, unlimited: boolean, hourly: number[], everGranted: boolean, daily: number[], balance: number, freePerDay = 0, lotsPerDay = 0, whose: 'your' | "the pool's" = 'your'): string {
 	if (unlimited) return 'Unlimited tokens: no need to count.';
 	if (available <= 0) return everGranted ? 'No tokens left at the moment.' : 'No tokens yet.';
 	const day = hourly.reduce((a, b) => a + b, 0);
 	if (day <= 0) return daily.slice(-2).some(Boolean) ? `Too early to forecast: ${whose} first use in 7 days came this hour.` : 'No use in the last 7 days.';
-	if (balance <= 0 || day <= freePerDay) return `${whose[0]!.toUpperCase()}${whose.slice(1)} free allowances renew on their own, so nothing runs out.`;
-	const hours = forecastHours(balance, hourly.map((h) => (h * (day - freePerDay)) / day))!;
+	const drawn = Math.max(day - freePerDay, lotsPerDay);
+	if (balance <= 0 || drawn <= 0) return `${whose[0]!.toUpperCase()}${whose.slice(1)} free allowances renew on their own, so nothing runs out.`;
+	const hours = forecastHours(balance, hourly.map((h) => (h * drawn) / day))!;
 	if (hours < 1) return `At this pace ${whose} tokens run out within the hour.`;
 	if (hours < 36) {
 		const n = Math.round(hours);

@@ -14,7 +14,7 @@ import { alertCatchUpJob, catchUpAlerts, evaluateAlerts, listAlertSteps, listNot
 import { accountsToAlert } from '../../src/lib/server/alerts/evaluate';
 import { listJobs, startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { mailJob } from '../../src/lib/server/mail/job';
-import { balanceStream } from '../../src/lib/server/live/stream';
+import { watchAvailable } from '../helpers/stream';
 
 let db: Db & { url?: string };
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -266,19 +266,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 			{ accountId: u.accountId, inbox: true },
 			{ accountId: u.accountId, inbox: false },
 			{ accountId: other.accountId, inbox: true }
-		].map(({ accountId, inbox }) => {
-			const ctl = new AbortController();
-			const text = { seen: '' };
-			const open = balanceStream(db, accountId, ctl.signal, { render: (b) => b.available, inbox }).then(async (body) => {
-				const reader = body.getReader();
-				for (;;) {
-					const { value, done } = await reader.read();
-					if (done) return;
-					text.seen += new TextDecoder().decode(value);
-				}
-			});
-			return { text, stop: () => (ctl.abort(), open) };
-		});
+		].map(({ accountId, inbox }) => watchAvailable(db, accountId, inbox));
 		try {
 			await expect.poll(() => streams.every((s) => s.text.seen.includes('event: balance'))).toBe(true);
 			await spend(u.accountId, 850);

@@ -113,7 +113,7 @@ describe('anomaly flags', () => {
 		expect(raised).toEqual([expect.objectContaining({ kind: 'spike', keyId: null, figures: { lastHour: 2_000, baseline: 100, left: 300, hoursLeft: 0.2 } })]);
 		expect(await flagsOf(u.accountId)).toHaveLength(1);
 		const notes = await inbox(u.id);
-		expect(notes.map((n) => n.anomaly!.body)).toEqual(['2,000 tokens in the last hour; usually 100 at this hour. At this pace the 300 tokens left last about 9 minutes.']);
+		expect(notes.map((n) => n.anomaly!.body)).toEqual(['2,000 tokens in the last hour; usually 100 at this hour. At this pace the 300 tokens left then would last about 9 minutes.']);
 		expect(notes[0]!.anomaly!.title).toBe('Unusual use of your tokens');
 
 		// Going fast first (no spike: 500 is under the spike's 1,000), the spike a minute later: the same episode.
@@ -167,7 +167,10 @@ describe('anomaly flags', () => {
 		await expect(pauseFlaggedKey(db, stranger.auth, raised[0]!.id)).rejects.toMatchObject({ code: 'not_found' });
 		await expect(lowerCapFromFlag(db, stranger.auth, raised[0]!.id)).rejects.toMatchObject({ code: 'not_found' });
 
+		expect(note!.readAt).toBeNull();
 		await pauseFlaggedKey(db, u.auth, raised[0]!.id);
+		// The key paused, the notice about it is read.
+		expect((await inbox(u.id)).map((n) => n.readAt)).toEqual([expect.any(String)]);
 		await expect(authenticateApiKey(db, key.value)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('paused') });
 		const [row] = await db.orm.select({ pausedAt: apiKeys.pausedAt }).from(apiKeys).where(sql`${apiKeys.id} = ${key.id}`);
 		expect(row!.pausedAt).not.toBeNull();
@@ -215,7 +218,10 @@ describe('anomaly flags', () => {
 		await spend(u.accountId, 150, { keyId: key.id });
 		const [flag] = (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId);
 
+		expect((await inbox(u.id)).map((n) => n.readAt)).toEqual([null]);
 		expect(await lowerCapFromFlag(db, u.auth, flag!.id)).toEqual({ limitTokens: 400, changed: true });
+		// Acted on, the notice is read: it stayed "Unread" under "Daily cap set to 400 tokens."
+		expect((await inbox(u.id)).map((n) => n.readAt)).toEqual([expect.any(String)]);
 		expect(await ownCaps(db, u.auth)).toEqual([]);
 		await expect(setOwnCap(db, u.auth, { period: 'daily', limitTokens: null })).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(setOwnCap(db, u.auth, { period: 'daily', limitTokens: 5_000 })).rejects.toMatchObject({ code: 'forbidden' });

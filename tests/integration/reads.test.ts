@@ -13,6 +13,7 @@ import {
 	grant,
 	hold,
 	freeUsePerDayRead,
+	lotUsePerDayRead,
 	hourlyBaseline,
 	rolloverLines,
 	setAllowanceRule,
@@ -140,6 +141,23 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		await use(60, 3, 'free-3'); // 50 more of the allowance, then 100 from the balance
 		await use(40, 9, 'free-4'); // before the 7 days: not in the baseline
 		expect(await readOne(db.orm, freeUsePerDayRead(u.accountId))).toBeCloseTo(200 / 7, 6);
+		await expectInvariants(db);
+	});
+
+	it("forecasts the balance once today's use, its allowance spent, draws on the lots, though a usual day's allowance paid it all", async () => {
+		// Leo spent his chat allowance and went on into his balance: the Pace card said nothing runs out.
+		const u = await createUser(db.orm, { email: 'spent-pace@example.test', name: 'Spent pace', password: 'correct-horse-battery-9' });
+		const auth: Auth = { sessionId: 'spent-pace', user: { id: u.id, accountId: u.accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
+		const own = appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.8' }));
+		await grant(db.orm, { accountId: u.accountId, tokens: 500, source: 'bonus', note: 'Some balance' });
+		const use = (words: number, daysAgo: number, key: string) =>
+			consume(db.orm, { accountId: u.accountId, feature: 'ai_bots', units: words, actor: { userId: u.id }, idempotency: { scope: 'reads', key }, effectiveAt: new Date(Date.now() - daysAgo * DAY) });
+		await use(40, 2, 'spent-1'); // 100 tokens two days ago, this hour of the day: the day's whole chat allowance
+		await use(40, 0, 'spent-2'); // today's whole allowance
+		await use(20, 0, 'spent-3'); // 50 from the balance
+		expect(await readOne(db.orm, lotUsePerDayRead(u.accountId))).toBeCloseTo(50 / 7, 6);
+		// 450 left at 50 tokens a week, the baseline's hour of use each day.
+		expect((await own.ledger.dashboard({})).forecast).toBe('At this pace your tokens last about 62 days.');
 		await expectInvariants(db);
 	});
 

@@ -170,12 +170,20 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		await setAllowanceRule(db.orm, { module: 'chat', audience: 'guest', limitTokens: 2000, period: 'daily' });
 		const guest = `guest-${tag}`;
 		const ask = (words: number) => callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { guest, feature: 'ai_bots', units: words } });
-		expect((await ask(1000)).json).toMatchObject({
+		const tooMuch = (await ask(1000)).json as { details: Record<string, unknown> };
+		expect(tooMuch).toMatchObject({
 			error: 'allowance_exhausted',
-			message: `This costs 2,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets ${tomorrow()}.`
+			message: `This costs 2,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets ${tomorrow()}.`,
+			details: { module: 'Chatbot', used: 0, left: 2000 }
 		});
+		// The module's "used up" words are not in its details either (sites show module_message): nothing was used.
+		expect(tooMuch.details).not.toHaveProperty('module_message');
 		expect((await ask(800)).status).toBe(200);
-		expect((await ask(1)).json).toMatchObject({ error: 'allowance_exhausted', message: `You have used today’s free chat tokens. It resets ${tomorrow()}.` });
+		expect((await ask(1)).json).toMatchObject({
+			error: 'allowance_exhausted',
+			message: `You have used today’s free chat tokens. It resets ${tomorrow()}.`,
+			details: { module: 'Chatbot', used: 2000, left: 0, module_message: 'You have used today’s free chat tokens.' }
+		});
 		await expectInvariants(db);
 	});
 

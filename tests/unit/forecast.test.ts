@@ -19,9 +19,9 @@ describe('the dashboard forecast', () => {
 	});
 
 	it("says whose tokens: a team pool's pace is every member's, so its line speaks of the pool's tokens, not the reader's", () => {
-		expect(forecastText(4_000, false, office, true, week, 4_000, 0, "the pool's")).toBe("At this pace the pool's tokens last about 5 days.");
-		expect(forecastText(9_000, false, office, true, week, 0, 0, "the pool's")).toBe("The pool's free allowances renew on their own, so nothing runs out.");
-		expect(forecastText(85_500, false, Array(24).fill(0), true, [...Array(13).fill(0), 14_500], 85_500, 0, "the pool's")).toBe("Too early to forecast: the pool's first use in 7 days came this hour.");
+		expect(forecastText(4_000, false, office, true, week, 4_000, 0, 0, "the pool's")).toBe("At this pace the pool's tokens last about 5 days.");
+		expect(forecastText(9_000, false, office, true, week, 0, 0, 0, "the pool's")).toBe("The pool's free allowances renew on their own, so nothing runs out.");
+		expect(forecastText(85_500, false, Array(24).fill(0), true, [...Array(13).fill(0), 14_500], 85_500, 0, 0, "the pool's")).toBe("Too early to forecast: the pool's first use in 7 days came this hour.");
 	});
 
 	it('says so when there is nothing to forecast', () => {
@@ -54,6 +54,14 @@ describe('the dashboard forecast', () => {
 		expect(forecastText(9_500, false, office, true, week, 500, 1_000)).toBe('Your free allowances renew on their own, so nothing runs out.');
 		// Half of it paid by the allowance: 400 a day from the balance, so 4,000 last 10 days (not 13,000 ÷ 800, the allowance left counted once).
 		expect(forecastText(13_000, false, office, true, week, 4_000, 400)).toBe('At this pace your tokens last about 10 days.');
+	});
+
+	it("forecasts the balance once a used-up allowance draws on it, though a usual day's allowances paid it all (Leo, his chat allowance spent, 501 in lots, was told nothing runs out)", () => {
+		// The allowances paid the whole usual day of 800, but the lots paid 2,800 this week (400 a day): 501 at 50 an hour from hour 9.
+		expect(forecastText(5_501, false, office, true, week, 501, 800, 400)).toBe('At this pace your tokens last about 35 hours.');
+		expect(forecastText(5_501, false, office, true, week, 501, 800, 0)).toBe('Your free allowances renew on their own, so nothing runs out.');
+		// The lots paid less than the part of the usual day the allowances leave: that part is the pace.
+		expect(forecastText(13_000, false, office, true, week, 4_000, 400, 100)).toBe('At this pace your tokens last about 10 days.');
 	});
 
 	it('does not tell a member who never had tokens that none are left', () => {

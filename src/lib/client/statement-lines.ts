@@ -41,3 +41,10 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 
 /** +1,200 / −40 / 0 tokens, with a true minus sign. */
 export const signedTokens = (n: number) => (n > 0 ? `+${tokens(n)}` : n < 0 ? `−${tokens(-n)}` : tokens(0));
+
+/**
+ * Characters past which a statement's or a record's line is shown as two lines that a tap opens
+ * (app.css `.clamp`): an admin's reason runs to 500 characters, ~14 lines on a phone. A shorter
+ * line shows whole, as it is.
+ */
+export const LONG_LINE = 120;

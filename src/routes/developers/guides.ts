@@ -22,7 +22,7 @@ export const sdkUse = (origin: string) =>
 		'try {',
 		"  await quota.consume({ user: 'wp-42', feature: 'ai_bots', units: 100 }); // makes and reuses the Idempotency-Key",
 		'} catch (e) {',
-		"  if (e instanceof LimitReached) showToUser(e.userMessage); // the module's limit message",
+		"  if (e instanceof LimitReached) showToUser(e.userMessage); // words for the end user",
 		'  else throw e;',
 		'}'
 	].join('\n');

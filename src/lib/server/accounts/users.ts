@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { audit, creditTo } from './audit';
+import { noticeFigures } from '../ledger';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { users } from '../db/schema';
@@ -134,6 +135,8 @@ export async function setSiteRole(db: Db, by: RoleChanger, userId: string, role:
 		}
 		if (before.siteRole === next) return { userId, siteRole: next, changed: false };
 		await tx.update(users).set({ siteRole: next }).where(eq(users.id, userId));
+		// Allowances follow the role: the user's open pages show the new figures.
+		await noticeFigures(tx, before.accountId);
 		await audit(tx, {
 			action: 'user.role_changed',
 			...creditTo('via' in by ? by : { userId: by.userId, ip: by.ip ?? null }),

@@ -5,6 +5,7 @@ import { DomainError } from '../errors';
 import { audit, requireAccountAccess, setKeyPaused, type Auth } from '../accounts';
 import { setCap, wholeAccountCapForUpdate } from '../ledger';
 import { dailyCapFigures } from './suggest';
+import { markFlagRead } from './notify';
 
 async function flagOf(exec: Executor, flagId: number) {
 	const [f] = await queryRows<{ id: number; account_id: string; api_key_id: string | null }>(exec, sql`
@@ -24,7 +25,9 @@ export async function pauseFlaggedKey(db: Db, auth: Auth, flagId: number, ip?: s
 		throw new DomainError('not_found', 'No such flag.');
 	});
 	if (!f.api_key_id) throw new DomainError('invalid_input', 'This flag is about the whole account, not one key.');
-	return setKeyPaused(db, auth, f.api_key_id, true, ip);
+	const paused = await setKeyPaused(db, auth, f.api_key_id, true, ip);
+	await markFlagRead(db.orm, f, auth.user.id);
+	return paused;
 }
 
 /**
@@ -33,7 +36,8 @@ export async function pauseFlaggedKey(db: Db, auth: Auth, flagId: number, ip?: s
  * already in force (then nothing changes). For whoever manages the account (its user; a team's
  * owners and admins) or a site admin. Audited as `cap.lowered_from_flag`. Returns the daily cap in
  * force after, in tokens, and whether it changed. The cap stays whoever's it was (a site admin's
- * stays theirs); a new one is the account user's own when they tapped it (Settings lists it).
+ * stays theirs); a new one is the account user's own when they tapped it (Settings lists it). The
+ * tapper's notice of the flag is read after, as after pausing its key.
  */
 export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: string | null): Promise<{ limitTokens: number; changed: boolean }> {
 	const f = await flagOf(db.orm, flagId);
@@ -44,6 +48,8 @@ export async function lowerCapFromFlag(db: Db, auth: Auth, flagId: number, ip?: 
 		const before = await wholeAccountCapForUpdate(tx, f.account_id, 'daily');
 		// One reading: the suggestion and the caps it was weighed against.
 		const { suggestion: suggested, daily } = await dailyCapFigures(tx, f.account_id);
+		// Acted on, whether or not the cap changed: the tapper's notice of it is read.
+		await markFlagRead(tx, f, auth.user.id);
 		if (!suggested) return { limitTokens: Math.min(...daily.map((c) => c.limitTokens)), changed: false };
 		const own = daily.find((c) => !c.siteDefault);
 		// A new cap set by the account's own user is theirs to change or remove in Settings; lowering a

@@ -44,11 +44,25 @@ export async function notifyOpened(tx: Executor, flags: OpenedFlag[]): Promise<v
 		for (const p of people.filter((x) => x.account_id === f.accountId)) {
 			const words = anomalyWords(f.kind, f.figures, { teamName: p.team_name, keyName: f.keyName });
 			const detail: AnomalyDetail = { flagId: f.id, anomaly: f.kind, figures: f.figures, keyId: f.keyId, keyName: f.keyName, keyKind: f.keyKind, teamName: p.team_name, ...words };
-			const dedupeKey = `anomaly:${f.id}:${p.user_id}`;
+			const dedupeKey = noticeKey(f.id, p.user_id);
 			await tx.insert(notifications).values({ accountId: f.accountId, userId: p.user_id, kind: 'anomaly', dedupeKey, detail }).onConflictDoNothing({ target: notifications.dedupeKey });
 			pushes.push({ key: dedupeKey, userId: p.user_id, message: { ...words, url: '/alerts', tag: `anomaly-${f.id}` }, urgency: 'high' });
 		}
 	}
 	await queuePushes(tx, pushes);
 	for (const accountId of new Set(flags.map((f) => f.accountId))) await noticeInbox(tx, accountId);
+}
+
+/** A flag's notification for one person: one per flag and person. */
+const noticeKey = (flagId: number, userId: string) => `anomaly:${flagId}:${userId}`;
+
+/**
+ * Marks read the notification of a flag that `userId` has just acted on (paused its key, set its
+ * cap): an alert acted on is dealt with, and stayed "Unread" under "Daily cap set to 23,500 tokens."
+ * Others who look after the account keep theirs unread. Open pages refresh their inbox and badge.
+ */
+export async function markFlagRead(exec: Executor, flag: { id: number; account_id: string }, userId: string): Promise<void> {
+	const read = await queryRows<{ id: number }>(exec, sql`
+		update notifications set read_at = now() where dedupe_key = ${noticeKey(flag.id, userId)} and read_at is null returning id`);
+	if (read.length) await noticeInbox(exec, flag.account_id);
 }

@@ -5,17 +5,19 @@ const count = new Intl.NumberFormat('en');
 /** "Dec 1, 2026, 22:09" as the app writes a moment (lib/client/format.ts), in UTC: the words are the same for everyone. */
 const moment = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 
-/** "about 40 minutes", "about 1 hour", "about 2.5 hours": how long `left` tokens last at `perHour`. */
+/** "about 40 minutes", "about 1 minute", "about 1 hour", "about 2.5 hours": how long `left` tokens last at `perHour`. */
 function lasting(left: number, perHour: number): string {
 	const hours = left / perHour;
-	if (hours < 1) return `about ${Math.max(1, Math.round(hours * 60))} minutes`;
+	if (hours < 1) return `about ${counted(Math.max(1, Math.round(hours * 60)), 'minute', count.format)}`;
 	const rounded = Math.round(hours * 10) / 10;
 	return `about ${counted(rounded, 'hour', count.format)}`;
 }
 
 /**
  * A flag in words, the same in the inbox, the push and the admin's list: the title says what
- * happened to whose tokens, the body the figures that set it off (tokens; hours).
+ * happened to whose tokens, the body the figures that set it off (tokens; hours). A notice is a
+ * record of its moment, which the list dates: the tokens left are those left then ("the 1 token left
+ * then would last …"), so a bonus or a cap set since does not make it read false.
  */
 export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamName: string | null; keyName: string | null }): { title: string; body: string } {
 	const whose = who.teamName ? `${who.teamName}'s tokens` : 'your tokens';
@@ -26,14 +28,14 @@ export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamNa
 	switch (kind) {
 		case 'spike': {
 			// Going fast too (one event, one notice: rules.ts): how long the tokens left last at this pace.
-			const lasts = f.left !== undefined ? ` At this pace the ${tokens(f.left)} left last ${lasting(f.left, f.lastHour)}.` : '';
+			const lasts = f.left !== undefined ? ` At this pace the ${tokens(f.left)} left then would last ${lasting(f.left, f.lastHour)}.` : '';
 			return { title: `Unusual use of ${whose}${by}`, body: `${tokens(f.lastHour)} in the last hour; ${usual} at this hour.${lasts}` };
 		}
 		case 'depletion':
 			return {
 				title: `${cap(whose)} are going fast`,
 				// A new account's first burst is flagged too (it is offered a cap), without a usual pace to compare.
-				body: `At the last hour's pace (${tokens(f.lastHour)} an hour) the ${tokens(f.left ?? 0)} left last ${lasting(f.left ?? 0, f.lastHour)}${f.firstUse ? '. There is no earlier use of this account to compare it with.' : `; ${usual}${f.baseline > 0 ? ' an hour' : ''} at this time.`}`
+				body: `At the last hour's pace (${tokens(f.lastHour)} an hour) the ${tokens(f.left ?? 0)} left then would last ${lasting(f.left ?? 0, f.lastHour)}${f.firstUse ? '. There is no earlier use of this account to compare it with.' : `; ${usual}${f.baseline > 0 ? ' an hour' : ''} at this time.`}`
 			};
 		case 'new_key':
 			return { title: `A new key is spending ${whose}`, body: `The key “${who.keyName ?? 'unnamed'}”, made ${moment.format(new Date(f.keyCreatedAt!))} UTC, used ${tokens(f.lastHour)} in the last hour. If you did not make it, pause it.` };

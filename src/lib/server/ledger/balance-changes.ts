@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { CHANGE_CHANNEL, INBOX_CHANNEL } from './change-notices';
+import { CHANGE_CHANNEL, EVERY_ACCOUNT, INBOX_CHANNEL } from './change-notices';
 
 /** What changed: the account's figures, or its people's inbox (new entries). */
 export type ChangeKind = 'balance' | 'inbox';
@@ -25,6 +25,8 @@ export class BalanceChanges {
 			this.db.listen(
 				CHANGE_CHANNEL,
 				(accountId) => {
+					// Every account's figures (a rule changed): every open stream looks again, as after a lost LISTEN.
+					if (accountId === EVERY_ACCOUNT) return this.listeners.forEach((fns) => fns.forEach((fn) => fn('balance')));
 					for (const fn of this.listeners.get(accountId) ?? []) fn('balance');
 					for (const fn of this.everyAccount) fn(accountId);
 				},

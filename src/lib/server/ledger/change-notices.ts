@@ -26,6 +26,21 @@ export function noticeChange(exec: Executor, accountId: string): void {
 	notifyAfterCommit(exec, CHANGE_CHANNEL, accountId);
 }
 
+/** The payload of a change of every account's figures (a rule, not a ledger operation, changed them). */
+export const EVERY_ACCOUNT = '*';
+
+/**
+ * Announces, once `exec` commits, a change of an account's figures that no ledger operation made
+ * (a site role, an allowance rule, a cap, the site's settings), or with `EVERY_ACCOUNT` of every
+ * account's: open pages then show the new figures without a reload (an open dashboard still said
+ * 8,547 of 10,000 after the admin made its user an Author with 20,000). Inside a transaction with
+ * its commit, otherwise batched right after. Streams send only figures that changed.
+ */
+export async function noticeFigures(exec: Executor, accountId: string): Promise<void> {
+	if (isTransaction(exec)) await exec.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${accountId})`);
+	else notifyAfterCommit(exec, CHANGE_CHANNEL, accountId);
+}
+
 /**
  * Announces new inbox entries for the people of the account, once `exec` commits: inside a
  * transaction with its commit (the entries are written there), otherwise batched right after.

@@ -8,6 +8,7 @@ import { allowanceRules, modules } from '../db/schema';
 import { DomainError } from '../errors';
 import type { Period } from './types';
 import { rolloverFollowsModule } from './rollover';
+import { EVERY_ACCOUNT, noticeFigures } from './change-notices';
 import { NO_LIMIT_CHOSEN, UNLIMITED, type LimitChoice } from '../../limit-choice';
 
 /** How members' free allowance is set: one limit for all, one per site role, or none (they pay from their balance). */
@@ -154,6 +155,7 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 	await exec.update(modules).set({ limitMessage: message, onExhausted: input.onExhausted, limitType: input.limitType }).where(eq(modules.key, input.module));
 	if (periodChanged) await closeMovedWindows(exec, input.module);
 	await rolloverFollowsModule(exec, input.module);
+	await noticeFigures(exec, EVERY_ACCOUNT);
 	return (await listModuleLimits(exec)).find((m) => m.module === input.module)!;
 }
 

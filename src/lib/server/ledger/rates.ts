@@ -8,6 +8,7 @@ import { cappedText, limitLeftText, limitReachedText, localeFormatter } from '..
 import { RATE_DECIMALS, rateUnits } from '../../cost';
 import { closeMovedWindows } from './limits';
 import { rolloverFollowsModule } from './rollover';
+import { EVERY_ACCOUNT, noticeFigures } from './change-notices';
 import { counted } from '../../counted';
 
 export type Feature = typeof features.$inferSelect;
@@ -128,6 +129,8 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 		on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
 		do update set limit_tokens = excluded.limit_tokens, period = excluded.period`);
 	await rolloverFollowsModule(exec, r.module);
+	// Whose figures it changes depends on roles, teams and members: every open page looks again.
+	await noticeFigures(exec, EVERY_ACCOUNT);
 	// The Limits page shows a module the way its member rules are set: a role rule makes it role-based.
 	if (r.audience === 'role' || r.audience === 'user') {
 		await exec.execute(sql`
@@ -354,6 +357,8 @@ export async function updateSiteSettings(
 		.where(eq(siteSettings.id, 1))
 		.returning();
 	if (patch.timeZone !== undefined || patch.weekStart !== undefined) await closeMovedWindows(exec);
+	// Windows' resets and the low share are in every account's figures.
+	if (patch.timeZone !== undefined || patch.weekStart !== undefined || patch.lowSharePercent !== undefined) await noticeFigures(exec, EVERY_ACCOUNT);
 	return s!;
 }
 

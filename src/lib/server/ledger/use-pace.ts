@@ -135,3 +135,24 @@ export function freeUsePerDayRead(accountId: string): Read<number> {
 		(rows: { tokens: string | number }[]) => Number(rows[0]?.tokens ?? 0)
 	);
 }
+
+/**
+ * Tokens a day that an account's lots paid for its use, on average over the last 7 days up to now:
+ * what its spends (consumes, and settled holds net of what they gave back) took from lots that
+ * have a limit, ÷ 7. Once a free allowance is used up,
+ * the use it would have paid draws on the balance, which the allowances' usual day cannot show (a
+ * user who spent his chat allowance through the API and then drew on his 501 tokens was told
+ * nothing runs out); the forecast draws the balance at no less than this.
+ */
+export function lotUsePerDayRead(accountId: string): Read<number> {
+	return read(
+		sql`select greatest(coalesce(sum(p.paid), 0), 0) / ${BASELINE_DAYS} as tokens
+		      from operations o
+		      cross join lateral (
+				select -sum(e.amount) as paid from entries e join lots l on l.id = e.lot_id and not l.unlimited
+				 where e.operation_id = o.id or e.operation_id = (select h.operation_id from holds h where h.id = o.hold_id)
+		      ) p
+		     where o.account_id = ${accountId}::uuid and ${spent} and o.created_at > now() - make_interval(days => ${BASELINE_DAYS})`,
+		(rows: { tokens: string | number }[]) => Number(rows[0]?.tokens ?? 0)
+	);
+}

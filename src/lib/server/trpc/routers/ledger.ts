@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, capLineRead, consumeAsPerson, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, capLineRead, consumeAsPerson, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -36,18 +36,19 @@ function dashboardRead(accountId: string, userId: string, viewer: { own: boolean
 			rolledOver: rolloverLinesRead(accountId),
 			pace: hourlyBaselineRead([accountId]),
 			freeUsePerDay: freeUsePerDayRead(accountId),
+			lotUsePerDay: lotUsePerDayRead(accountId),
 			capLine: capLineRead(accountId, userId)
 		}),
 		// `forecast`: the Pace card's line, from the usual tokens per hour for the next 24 hours (`pace`, the
 		// anomaly flags' baseline too) and what a usual day's free allowances paid (they renew: only the rest
-		// draws on the balance); neither is sent. `allocationWords`: what the Balance and Active allocations cards say under their figures.
+		// draws on the balance) and what the lots paid of late (a used-up allowance's use draws on them); none is sent. `allocationWords`: what the Balance and Active allocations cards say under their figures.
 		// `capBound`: what the viewer can spend when a cap on their use leaves less than Available, which the Available card shows then.
 		// `siteDay`: the Used this month card's "today" line and why, when the viewer's zone starts the day at another moment than the site's.
-		({ pace, freeUsePerDay, ...parts }) => {
+		({ pace, freeUsePerDay, lotUsePerDay, ...parts }) => {
 			const s = parts.summary;
 			const allUnlimited = s.allocations.length > 0 && s.allocations.every((a) => a.unlimited);
 			const daily = totalsPerWindow(parts.recentUse).map((d) => d.tokens);
-			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay, viewer.own ? 'your' : "the pool's");
+			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay, lotUsePerDay, viewer.own ? 'your' : "the pool's");
 			return {
 				accountId,
 				...parts,

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator } from 'playwright-core';
+import { launch } from './browser';
+import { ownUser, screen, siteApi, waitForFresh } from './app';
+import { openAt, sizes } from './console';
+
+// An admin's reason runs to 500 characters: it filled ~14 lines of Leo's dashboard, his statement and
+// his admin page. Each shows two lines of it, and a tap (or a click, or the keyboard) the rest.
+const admin = { email: 'admin@quota.test' };
+const reason = `Goodwill for the outage of 3 December: ${'the long explanation an admin wrote, '.repeat(12)}`.slice(0, 500);
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** Lines a box shows, at its line height. */
+const lines = (box: Locator) => box.evaluate((el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
+
+describe("an admin's long reason", () => {
+	it('shows two lines on the dashboard, the statement and the admin page, and the rest on a tap', async () => {
+		const me = await ownUser(browser, 'Long Reason', 0);
+		expect((await siteApi('grants', { user: me.id, tokens: 300, source: 'bonus', note: reason })).status).toBe(201);
+		const accountId = ((await (await me.page.request.get('/trpc/settings.get')).json()).result.data as { activeAccountId: string }).activeAccountId;
+		const { context: adminContext, page: adminPage } = await openAt(browser, admin.email, sizes[1]);
+		try {
+			for (const size of sizes) {
+				await me.page.setViewportSize(size.options.viewport);
+				for (const [path, where] of [['/dashboard', 'dashboard'], ['/statement', 'statement']] as const) {
+					await me.page.goto(path);
+					await waitForFresh(me.page);
+					const line = me.page.locator('.clamp', { hasText: 'Goodwill for the outage' });
+					await line.scrollIntoViewIfNeeded();
+					await expect(lines(line)).resolves.toBeLessThanOrEqual(2);
+					await screen(me.page, `long-reason-${where}-${size.name}`);
+					await line.click();
+					await expect(lines(line)).resolves.toBeGreaterThan(2);
+					await screen(me.page, `long-reason-${where}-open-${size.name}`);
+				}
+			}
+
+			await adminPage.goto(`/admin/users/${accountId}`);
+			const note = adminPage.locator('td .clamp', { hasText: 'Goodwill for the outage' }).first();
+			await note.scrollIntoViewIfNeeded();
+			await expect(lines(note)).resolves.toBeLessThanOrEqual(2);
+			await screen(adminPage, 'long-reason-admin-desktop');
+			await note.focus();
+			await expect(lines(note)).resolves.toBeGreaterThan(2);
+		} finally {
+			await adminContext.close();
+			await me.context.close();
+		}
+	});
+});
