@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openPostgres, type Db } from '../src/lib/server/db/client';
 import { setDb } from '../src/lib/server/db';
+import { readOne } from '../src/lib/server/db/reads';
 import { createUser, promoteToSiteAdmin, type Auth } from '../src/lib/server/accounts';
-import { balances, hourlyBaseline, reconcile, refreshAccountFigures, rolloverLines, rollups, upsertFeature, upsertModule } from '../src/lib/server/ledger';
+import { balances, freeUsePerDayRead, hourlyBaseline, lotUsePerDayRead, reconcile, refreshAccountFigures, rolloverLines, rollups, upsertFeature, upsertModule } from '../src/lib/server/ledger';
 import { accountPurchases } from '../src/lib/server/store';
 import { FORECAST_DAYS } from '../src/lib/days';
 import { usersCsv } from '../src/lib/server/admin';
@@ -305,7 +306,9 @@ try {
 		// Each account's own member (the open checkout shown is the viewer's).
 		purchases: (id) => accountPurchases(db.orm, id, id === w.large.accountId ? w.large.id : w.small.id),
 		'rolled-over lines': (id) => rolloverLines(db.orm, id),
-		'pace baseline (24 hours)': (id) => hourlyBaseline(db.orm, [id])
+		'pace baseline (24 hours)': (id) => hourlyBaseline(db.orm, [id]),
+		"what a usual day's allowances paid": (id) => readOne(db.orm, freeUsePerDayRead(id)),
+		'what the balance paid a day of late': (id) => readOne(db.orm, lotUsePerDayRead(id))
 	};
 	for (const [name, part] of Object.entries(parts)) {
 		const [big, little] = await timedPair(() => part(w.large.accountId), () => part(w.small.accountId));
