@@ -52,18 +52,26 @@ describe(`webhook endpoints on ${backend}`, () => {
 		await expect(createEndpoint(db, { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] }, nobody)).resolves.toMatchObject({ url: 'https://hooks.example.com/quota' });
 	});
 
-	it('refuses a URL over 2,000 characters or with a host name no lookup finds, on every transport, and stores nothing', async () => {
+	it('refuses a URL over 2,000 characters, with a host name no lookup finds or one the URL parser refuses, on every transport, and stores nothing', async () => {
 		const before = (await listEndpoints(db.orm)).length;
 		const tooLong = `https://hooks.example.com/${'p'.repeat(2000)}`;
 		const longLabel = `https://${'a'.repeat(1992)}`; // the 3,000 a's a browser's maxlength cut to 2,000 characters, ".com" gone
 		const hostWords = 'url must have a host name of at most 253 characters, each part between dots at most 63.';
 		await expect(createEndpoint(db, { url: tooLong, event_types: ['grant.created'] }, nobody)).rejects.toMatchObject({ code: 'invalid_input', details: { fieldErrors: { url: [expect.stringContaining('2,000')] } } });
 		await expect(createEndpoint(db, { url: longLabel, event_types: ['grant.created'] }, nobody)).rejects.toMatchObject({ code: 'invalid_input', message: hostWords });
+		// The tRPC fuzz's counterexample: it matched the URL pattern and then threw in the URL parser (a 500).
+		const unparsed = 'http://a.0';
+		for (const privateUrls of [true, false]) {
+			await expect(createEndpoint(db, { url: unparsed, event_types: ['balance.low'] }, nobody, { privateUrls })).rejects.toMatchObject({
+				code: 'invalid_input',
+				details: { fieldErrors: { url: [expect.stringContaining('whole IPv4 address')] } }
+			});
+		}
 		const kept = await createEndpoint(db, { url: 'https://hooks.example.com/kept', event_types: ['grant.created'] }, nobody);
 		await expect(updateEndpoint(db, kept.id, { url: longLabel }, nobody)).rejects.toMatchObject({ code: 'invalid_input', message: hostWords });
 		await useDb(db);
 		const site = bearer(await siteKey(db));
-		for (const url of [tooLong, longLabel]) {
+		for (const url of [tooLong, longLabel, unparsed]) {
 			const r = await callJson('/api/v1/webhook-endpoints', { headers: site, body: { url, event_types: ['grant.created'] } });
 			expect(r.status).toBe(400);
 			expect(r.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { url: [expect.any(String)] } } });

@@ -23,7 +23,11 @@ export interface EndpointView {
 	createdAt: string;
 }
 
-/** http(s), a host name or IPv4 address, an optional port (1–65535), then a path/query without spaces: every match is a URL fetch accepts. */
+/**
+ * http(s), a host name or IPv4 address, an optional port (1–65535), then a path/query without spaces.
+ * Not every match parses: a host whose last part is a number ("a.0") is read as an IPv4 address and
+ * refused by the URL parser, so the schema also asks `URL.canParse` (the address checks parse it).
+ */
 const URL_PATTERN = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?(?:[/?#]\S*)?$/;
 
 /** What an admin or the site key may set; `url` is http(s), ≤ 2,000 characters; at least one event type. */
@@ -32,6 +36,7 @@ export const endpointInput = z.strictObject({
 		.string()
 		.max(MAX_WEBHOOK_URL)
 		.regex(URL_PATTERN, 'must be an http:// or https:// URL with a host name or IPv4 address')
+		.refine((url) => URL.canParse(url), 'must be a URL that parses: a host whose last part is a number must be a whole IPv4 address, like 203.0.113.7')
 		.refine(hostNameFits, 'must have a host name of at most 253 characters, each part between dots at most 63')
 		.meta({ description: 'Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS).' }),
 	description: z.string().trim().max(200).default(''),
