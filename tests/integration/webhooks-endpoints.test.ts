@@ -59,21 +59,22 @@ describe(`webhook endpoints on ${backend}`, () => {
 		const hostWords = 'url must have a host name of at most 253 characters, each part between dots at most 63.';
 		await expect(createEndpoint(db, { url: tooLong, event_types: ['grant.created'] }, nobody)).rejects.toMatchObject({ code: 'invalid_input', details: { fieldErrors: { url: [expect.stringContaining('2,000')] } } });
 		await expect(createEndpoint(db, { url: longLabel, event_types: ['grant.created'] }, nobody)).rejects.toMatchObject({ code: 'invalid_input', message: hostWords });
-		// The fuzz's counterexample: it matched the URL pattern (the OpenAPI document's too) and then threw in the URL parser (a 500).
+		// The fuzz's counterexample: it matches the URL pattern (the OpenAPI document's too) and threw in the URL parser (a 500).
 		const unparsed = 'http://a.0';
 		for (const privateUrls of [true, false]) {
 			await expect(createEndpoint(db, { url: unparsed, event_types: ['balance.low'] }, nobody, { privateUrls })).rejects.toMatchObject({
 				code: 'invalid_input',
-				details: { fieldErrors: { url: ['must be an http:// or https:// URL with an IPv4 address or a host name whose last part starts with a letter'] } }
+				details: { fieldErrors: { url: [expect.stringContaining('must be a whole IPv4 address')] } }
 			});
 		}
 		const kept = await createEndpoint(db, { url: 'https://hooks.example.com/kept', event_types: ['grant.created'] }, nobody);
 		await expect(updateEndpoint(db, kept.id, { url: longLabel }, nobody)).rejects.toMatchObject({ code: 'invalid_input', message: hostWords });
 		await useDb(db);
 		const site = bearer(await siteKey(db));
-		for (const url of [tooLong, longLabel, unparsed]) {
+		// The schema's refusals are 400s; a URL that fits the documented pattern but does not parse is a rule's, 422.
+		for (const [url, status] of [[tooLong, 400], [longLabel, 400], [unparsed, 422]] as const) {
 			const r = await callJson('/api/v1/webhook-endpoints', { headers: site, body: { url, event_types: ['grant.created'] } });
-			expect(r.status).toBe(400);
+			expect(r.status).toBe(status);
 			expect(r.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { url: [expect.any(String)] } } });
 		}
 		expect((await listEndpoints(db.orm)).map((e) => e.url)).not.toContain(longLabel);
