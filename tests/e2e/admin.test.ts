@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseURL, launch } from './browser';
+import { baseURL, launch, screenshot } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
 import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, startScripts, waitForServiceWorker } from './app';
 import { expectSound, installed, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
@@ -615,7 +615,7 @@ for (const size of sizes) {
 			await expectNoteBeside(fields[3]!, 'Add a note: the user sees it with the tokens.');
 			await expect(form.getByRole('alert').count()).resolves.toBe(3);
 			await inLine();
-			await form.screenshot({ path: `test-results/screens/admin-user-bonus-slips-${size.name}.png` });
+			await screenshot(form, `admin-user-bonus-slips-${size.name}`);
 			await expectSound(page);
 		});
 

@@ -1,12 +1,12 @@
 import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, inject } from 'vitest';
-import { baseURL, phone, phoneContext, sharedApp } from './browser';
+import { baseURL, phone, phoneContext, screenshot, sharedApp } from './browser';
 import { linkIn, readMailDir } from '../helpers/mail';
 import { DEMO_PASSWORD, DEMO_SITE_API_KEY, SESSIONS_FILE } from './server';
 
@@ -255,8 +255,7 @@ export async function axe(page: Page) {
 
 /** The first screen as a phone shows it (the full-page screenshots of long lists are too tall to look at). */
 export async function screen(page: Page, name: string) {
-	mkdirSync('test-results/screens', { recursive: true });
-	await page.screenshot({ path: `test-results/screens/${name}.png` });
+	await screenshot(page, name, { firstScreen: true });
 }
 
 /** The alert steps Settings shows in a group ("Your tokens", a team pool), highest first, as numbers. */

@@ -33,7 +33,7 @@ describe('rollover on the Limits page', () => {
 		// The form where it sits on the screen, at each size (a full-page shot shows nothing more of the rollover), and the card alone.
 		await form.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-limits-rollover-phone');
-		await card.screenshot({ path: 'test-results/screens/admin-limits-rollover-card.png' });
+		await screenshot(card, 'admin-limits-rollover-card');
 		await form.getByRole('button', { name: 'Save rollover' }).click();
 		// Saved: the form closes, and the card says so and what the rollover does now.
 		await card.getByRole('status').filter({ hasText: "Saved: Chatbot's rollover is on." }).waitFor();
@@ -83,7 +83,7 @@ describe('rolled-over tokens on the dashboard', () => {
 		expect(lines.length).toBeGreaterThan(0);
 		for (const line of lines) expect(line).toMatch(/^\+[\d,.  ]+ rolled over from (yesterday|[A-Z][a-z]{2} \d{1,2})(, [\d,.  ]+ left)?, usable until [A-Z][a-z]{2} \d{1,2}$/);
 		await screenshot(page, 'member-dashboard-rollover');
-		await chat.screenshot({ path: 'test-results/screens/member-dashboard-rollover-chat.png' });
+		await screenshot(chat, 'member-dashboard-rollover-chat');
 		await context.close();
 	}, 360_000); // a start of the app, on a copy of the demo's data: slow on a busy machine
 });

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { onScreen, ownUser, signIn } from './app';
+import { onScreen, ownUser, screen, signIn } from './app';
 import { scrollUntilShown } from './console';
-
-
-/** What the phone's screen shows right now (full-page shots of a long store are hard to read). */
-async function viewport(page: Page, name: string) {
-	mkdirSync('test-results/screens', { recursive: true });
-	await page.screenshot({ path: `test-results/screens/${name}.png` });
-}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -48,7 +40,7 @@ const offer = (page: Page, name: string) => page.getByRole('listitem').filter({ 
 async function payInSheet(page: Page, total: string, shot: string): Promise<() => void> {
 	const sheet = page.frameLocator('iframe[title="Checkout"]');
 	await sheet.locator('button:enabled', { hasText: `Pay ${total}` }).waitFor();
-	await viewport(page, shot);
+	await screen(page, shot);
 	let release!: () => void;
 	const released = new Promise<void>((r) => (release = r));
 	await page.route(/\/trpc\/[^?]*store\.order/, async (route) => {
@@ -96,7 +88,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow).toBeLessThanOrEqual(0);
 		await screenshot(page, 'store');
-		await viewport(page, 'store-top');
+		await screen(page, 'store-top');
 	});
 
 	it('buys 2 packs: processing, then "tokens added" and a balance 10,000 higher, without a reload', async () => {
@@ -108,7 +100,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
 		const release = await payInSheet(page, '$10.00', 'checkout-sheet');
 		await status(page).getByText('Processing your payment').waitFor();
-		await viewport(page, 'store-processing');
+		await screen(page, 'store-processing');
 		release();
 		await status(page).getByText('Tokens added: +10,000').waitFor({ timeout: 15_000 });
 		await expect(status(page).textContent()).resolves.toContain((before + 10_000).toLocaleString('en-US'));
@@ -117,7 +109,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		// Bought: the next purchase of the pack starts again from one.
 		await expect(pack.textContent()).resolves.toMatch(/5,000\s*tokens/);
 		await pack.getByRole('button', { name: 'Buy · $5.00' }).waitFor();
-		await viewport(page, 'store-tokens-added');
+		await screen(page, 'store-tokens-added');
 	});
 
 	it('a subscription, then its renewal: the allocation is replaced, not added; the history shows both', async () => {
@@ -129,7 +121,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await status(page).getByText('Tokens added: +20,000').waitFor({ timeout: 15_000 });
 		// Bought from far down the page: the result is in sight without scrolling back up.
 		expect(await onScreen(status(page))).toBe(true);
-		await viewport(page, 'store-subscription-added');
+		await screen(page, 'store-subscription-added');
 		expect(await available(page)).toBe(before + 20_000);
 		// Bought, the plan's card says it is the account's plan instead of offering it again.
 		await plan.getByText(/^Active Your plan · Renews [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
@@ -155,14 +147,14 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await expect(subs.textContent()).resolves.toMatch(/Monthly plan\s*Active\s*Renews/);
 		await history.getByText('Token pack × 2').click();
 		await history.getByText('General balance: 10,000 tokens').waitFor();
-		await screenshot(page, 'purchases');
+		await screen(page, 'purchases');
 
 		// Cancelled, it runs to its period's end: the badge says it is ending, not "Active" beside "Canceled".
 		await subs.getByRole('button', { name: 'Cancel…' }).click();
 		await subs.getByRole('button', { name: 'Cancel subscription' }).click();
 		await expect.poll(() => subs.textContent(), { timeout: 15_000 }).toMatch(/Monthly plan\s*Ending\s*Canceled · ends [A-Z][a-z]{2} \d{1,2}, \d{4}/);
 		await expect(subs.getByText('Active', { exact: true }).count()).resolves.toBe(0);
-		await screenshot(page, 'purchases-subscription-ending');
+		await screen(page, 'purchases-subscription-ending');
 	});
 
 	it('a plan the account has shows as its plan with a way to manage it; asked for again, the store refuses in words; the admin’s page says what Purchases says', async () => {
@@ -174,12 +166,12 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		// Another plan is still for sale.
 		await offer(page, 'Annual plan').getByRole('button', { name: /Subscribe/ }).waitFor();
 		await plan.scrollIntoViewIfNeeded();
-		await viewport(page, 'store-plan-held');
+		await screen(page, 'store-plan-held');
 		const wide = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
 		const desk = await signedIn(wide, 'leo@quota.test');
 		await desk.goto('/store');
 		await offer(desk, 'Monthly plan').getByRole('link', { name: 'Manage in Purchases' }).scrollIntoViewIfNeeded();
-		await viewport(desk, 'store-plan-held-desktop');
+		await screen(desk, 'store-plan-held-desktop');
 		await wide.close();
 
 		// A link that opens a checkout at once (a top-up notice's) for the plan it has: refused, nothing opened.
@@ -187,7 +179,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await status(page).getByText('Could not start the checkout.').waitFor();
 		await status(page).getByText('You already subscribe to Monthly plan on this account; manage it in Purchases.').waitFor();
 		await expect(page.locator('iframe[title="Checkout"]').count()).resolves.toBe(0);
-		await viewport(page, 'store-plan-refused');
+		await screen(page, 'store-plan-refused');
 		await status(page).getByRole('button', { name: 'Close' }).click();
 
 		const admin = await phoneContext(browser);
@@ -200,14 +192,14 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const sub = records.getByRole('listitem').filter({ hasText: /^Monthly plan · (Ending|Active)/ });
 		await expect.poll(() => sub.textContent(), { timeout: 15_000 }).toMatch(/^Monthly plan · Ending · Canceled · ends [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
 		await sub.scrollIntoViewIfNeeded();
-		await viewport(adminPage, 'admin-user-subscription-ending');
+		await screen(adminPage, 'admin-user-subscription-ending');
 		await admin.close();
 
 		// Changed their mind before the period's end: kept, it renews as before, and the store says so.
 		await page.goto('/purchases');
 		const subs = page.getByRole('region', { name: 'Subscriptions' });
 		await subs.getByText(/Keep it and it renews [A-Z][a-z]{2} \d{1,2}, \d{4} as before/).waitFor();
-		await screenshot(page, 'purchases-subscription-keep');
+		await screen(page, 'purchases-subscription-keep');
 		await subs.getByRole('button', { name: 'Keep subscription' }).click();
 		await expect.poll(() => subs.textContent(), { timeout: 15_000 }).toMatch(/Monthly plan\s*Active\s*Renews [A-Z][a-z]{2} \d{1,2}, \d{4}/);
 		await expect(subs.getByRole('button', { name: 'Keep subscription' }).count()).resolves.toBe(0);
@@ -230,9 +222,9 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const history = page.getByRole('region', { name: 'Purchase history' });
 		await history.getByRole('listitem').first().waitFor();
 		await expect(page.getByText(/^(Unpaid|Pending)$/).count()).resolves.toBe(0);
-		await screenshot(page, 'purchases-open-checkout');
+		await screen(page, 'purchases-open-checkout');
 		await page.setViewportSize({ width: 1280, height: 800 });
-		await viewport(page, 'purchases-open-checkout-desktop');
+		await screen(page, 'purchases-open-checkout-desktop');
 		await page.setViewportSize({ width: 390, height: 844 });
 		const paidBefore = await history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).count();
 
@@ -269,7 +261,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await context.setOffline(true);
 		await page.getByText('You are offline. Purchases need a connection').waitFor();
 		await expect(offer(page, 'Token pack').getByRole('button', { name: /Buy/ }).isDisabled()).resolves.toBe(true);
-		await viewport(page, 'store-offline');
+		await screen(page, 'store-offline');
 		await context.setOffline(false);
 	});
 });
@@ -291,7 +283,7 @@ describe("the simulator's checkout sheet and the quantity stepper (a person of t
 			// Focus inside the sheet (a declined card tried): Escape still closes it.
 			await sheet.getByRole('button', { name: 'Simulate a declined card' }).click();
 			await sheet.getByText('Your card was declined.').waitFor();
-			await viewport(page, 'checkout-sheet-declined');
+			await screen(page, 'checkout-sheet-declined');
 			await page.keyboard.press('Escape');
 			await frame.waitFor({ state: 'detached' });
 			// And from its Pay button.
@@ -337,9 +329,9 @@ describe('a checkout left unpaid, then the same pack bought in another (a person
 			await expect(open.getByRole('button', { name: 'Resume checkout' }).count()).resolves.toBe(0);
 			const buttons = await open.getByRole('button').allTextContents();
 			expect(buttons.map((b) => b.trim())).toEqual(['Dismiss', 'Buy it again']);
-			await screenshot(page, 'purchases-bought-since');
+			await screen(page, 'purchases-bought-since');
 			await page.setViewportSize({ width: 1280, height: 800 });
-			await viewport(page, 'purchases-bought-since-desktop');
+			await screen(page, 'purchases-bought-since-desktop');
 			await page.setViewportSize({ width: 390, height: 844 });
 			await open.getByRole('button', { name: 'Dismiss' }).click();
 			await expect.poll(() => open.count(), { timeout: 15_000 }).toBe(0);
