@@ -78,7 +78,12 @@ BEGIN
       message := CASE WHEN allowance_left = 0 THEN p_module.limit_message END;
     ELSE
       code := 'insufficient_tokens';
-      details := jsonb_build_object('cost', p_cost, 'available', coalesce(allowance_left, 0) + lots_left);
+      -- With nothing at all left to pay with (no free allowance, no tokens this model may use), the
+      -- module's words are the site's for this moment too ("Your bot is paused until more tokens are
+      -- added."): the Limits page's "when the free tokens run out (and no balance is left)".
+      details := jsonb_build_object('cost', p_cost, 'available', coalesce(allowance_left, 0) + lots_left)
+        || CASE WHEN rule.id IS NULL AND lots_left = 0
+                THEN jsonb_build_object('module', p_module.name, 'module_message', p_module.limit_message) ELSE '{}'::jsonb END;
       message := NULL;
     END IF;
   END IF;

@@ -19,8 +19,9 @@ export class QuotaError extends Error {
 
 /**
  * A limit refusal (402). `message` (also `userMessage`) is written for the end user: show it as is.
- * A used-up free allowance gives the module's limit message; a request past what is left of one, or
- * of a cap, or of the tokens, says what it costs and what is left.
+ * A used-up free allowance, or nothing left to pay with in a module without one, gives the module's
+ * limit message; a request past what is left of one, or of a cap, or of the tokens, says what it
+ * costs and what is left.
  */
 export class LimitReached extends QuotaError {
 	override name = 'LimitReached';

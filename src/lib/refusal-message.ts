@@ -35,7 +35,8 @@ export type RefusalDetails = { operation: 'check' | 'consume' | 'hold' } & (
 			module?: string;
 			module_message?: string;
 	  }
-	| { cost: number; available: number }
+	/** `module` and `module_message` only when nothing at all is left to pay with (`available` 0, no free allowance). */
+	| { cost: number; available: number; module?: string; module_message?: string }
 );
 
 export interface Formatter {
@@ -130,15 +131,16 @@ export function refusalHeading(code: 'insufficient_tokens' | 'allowance_exhauste
 }
 
 /**
- * The message of a refusal. A module's own text for a used-up free allowance ("You have used your
- * free chat tokens for today…") is shown only when nothing is left of it. Without details (e.g.
- * feature_disabled) the ledger's `message` is the message.
+ * The message of a refusal. A module's own text ("You have used your free chat tokens for today…")
+ * is shown only when nothing is left: of its free allowance, or of anything to pay with where the
+ * module has no free allowance ("Your bot is paused until more tokens are added."). Without details
+ * (e.g. feature_disabled) the ledger's `message` is the message.
  */
 export function refusalMessage(details: RefusalDetails | null, message: string | null, f: Formatter): string | null {
 	if (!details) return message;
 	const asked = `This ${details.operation === 'hold' ? 'hold needs' : 'costs'} ${counted(details.cost, 'token', f.tokens)}, more than the`;
 	// Not the account's Available (every model, every free allowance): what this request may draw on.
-	if (!('limit_of' in details)) return `${asked} ${f.tokens(details.available)} ${SPENDABLE_HERE}.`;
+	if (!('limit_of' in details)) return details.module_message ?? `${asked} ${f.tokens(details.available)} ${SPENDABLE_HERE}.`;
 	const { name, where } = limitName(details);
 	const resets = details.resets_at ? `it resets ${f.time(details.resets_at, details.time_zone)}` : '';
 	if (details.left === 0) {

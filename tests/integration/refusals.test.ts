@@ -11,7 +11,7 @@ import { setUpCatalog } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { DomainError } from '../../src/lib/server/errors';
 import { createAccountKey, setTeamCap } from '../../src/lib/server/accounts';
-import { balances, grant, setAllowanceRule, setCap, upsertFeature } from '../../src/lib/server/ledger';
+import { balances, grant, setAllowanceRule, setCap, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import type { Auth } from '../../src/lib/server/accounts';
@@ -23,6 +23,9 @@ beforeAll(async () => {
 	({ db, site } = await openRestApi());
 	await setUpCatalog(db);
 	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
+	// A module paid from the balance only (no free allowance), hidden once nothing is left, as the demo's AI Bots training.
+	await upsertModule(db.orm, { key: 'paused', name: 'Bot training', limitMessage: 'Your bot is paused until more tokens are added.', onExhausted: 'inactive' });
+	await upsertFeature(db.orm, { key: 'bot_training', name: 'Bot training', module: 'paused', unit: 'token', tokensPerUnit: 1 });
 	w = await makeWorld(db);
 }, 120_000);
 afterAll(async () => db?.close());
@@ -192,6 +195,29 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		const r = await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'plain', units: 1234 } });
 		expect(r.json).toMatchObject({ error: 'insufficient_tokens', message: 'This costs 1,234 tokens, more than the 100 spendable on this feature and model.', details: { operation: 'consume', cost: 1234, available: 100 } });
 		expect((await balances(db.orm, m.accountId)).available).toBe(100);
+	});
+
+	it("with nothing left to pay with, in a module without a free allowance, the message is the module's limit message (check, consume, hold alike)", async () => {
+		const words = 'Your bot is paused until more tokens are added.';
+		const empty = await member(db, 0);
+		const body = { feature: 'bot_training', units: 10 };
+		const consumed = await callJson('/api/v1/consume', { headers: bearer(empty.key, idem()), body });
+		expect({ status: consumed.status, body: consumed.json }).toEqual({
+			status: 402,
+			body: { error: 'insufficient_tokens', message: words, details: { operation: 'consume', cost: 10, available: 0, module: 'Bot training', module_message: words } }
+		});
+		const held = await callJson('/api/v1/holds', { headers: bearer(empty.key, idem()), body: { feature: 'bot_training', max_tokens: 10 } });
+		expect(held.json).toMatchObject({ error: 'insufficient_tokens', message: words, details: { operation: 'hold', available: 0, module_message: words } });
+		// The check says the same, and that the module is set to show as inactive now.
+		const checked = await callJson('/api/v1/check', { headers: bearer(empty.key), body });
+		expect(checked.json).toMatchObject({ allowed: false, active: false, reason: 'insufficient_tokens', message: words });
+		// Some tokens left, but fewer than the cost: the figures, as for any module, and no module words.
+		const some = await member(db, 4);
+		const short = await callJson('/api/v1/consume', { headers: bearer(some.key, idem()), body });
+		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 10 tokens, more than the 4 spendable on this feature and model.', details: { operation: 'consume', cost: 10, available: 4 } });
+		expect((await callJson('/api/v1/check', { headers: bearer(some.key), body })).json).toMatchObject({ active: true, reason: 'insufficient_tokens' });
+		expect([(await balances(db.orm, empty.accountId)).available, (await balances(db.orm, some.accountId)).available]).toEqual([0, 4]);
+		await expectInvariants(db);
 	});
 
 	it('a refused hold says what the hold needs (nothing is spent yet), its details say it was a hold', async () => {

@@ -58,7 +58,7 @@ export const examples: Example[] = [
 		method: 'POST',
 		path: '/api/v1/consume',
 		title: 'Consume tokens',
-		about: "Spends atomically: free allowance first, then lots (model-specific first, soonest expiry first). Send a fresh Idempotency-Key per use and reuse it on retries: the same key and body give back the first answer and spend once. 402's message is for the end user (the module's limit message once its free allowance is used up, else what the request costs and what is left); 403 feature_disabled means hide the feature.",
+		about: "Spends atomically: free allowance first, then lots (model-specific first, soonest expiry first). Send a fresh Idempotency-Key per use and reuse it on retries: the same key and body give back the first answer and spend once. 402's message is for the end user (the module's limit message once nothing is left to pay with, of its free allowance or of the tokens, else what the request costs and what is left); 403 feature_disabled means hide the feature.",
 		idempotent: true,
 		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano', metadata: { conversation: 'c_81' } },
 		response: { status: 200, body: { operation_id: '6f1c2b7a-8d3e-4c5f-a1b2-c3d4e5f60718', cost: 250, paid_by: [{ type: 'allowance', id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining: 59630 } }

@@ -39,7 +39,7 @@ const limitDetails = z.object({
 /** quota_limit_details, or the figures of insufficient_tokens. */
 const refusalDetails = z.union([
 	limitDetails,
-	z.object({ cost: tokens, available: tokens })
+	z.object({ cost: tokens, available: tokens, module: z.string().optional(), module_message: z.string().optional() })
 ]);
 
 const paidBy = z.object({

@@ -25,7 +25,7 @@ const codeText = {
 	idempotency_key_missing: 'no `Idempotency-Key` header (this route requires one)',
 	unauthorized: 'no API key, or an unknown or revoked one',
 	insufficient_tokens:
-		'not enough tokens: `details.available` is what this request could spend (its feature\'s free allowance and the lots its model may use, as `remaining` counts them; not the account\'s `available`), and the message says “more than the N spendable on this feature and model”',
+		'not enough tokens: `details.available` is what this request could spend (its feature\'s free allowance and the lots its model may use, as `remaining` counts them; not the account\'s `available`), and the message says “more than the N spendable on this feature and model”; with nothing at all left to pay with (no free allowance for the module, `available` 0), the message is the module\'s limit message as written (“Your bot is paused until more tokens are added.”), and `details.module` and `details.module_message` are there as for a used-up allowance',
 	allowance_exhausted:
 		"the feature's free allowance has fewer tokens left than the request needs (not necessarily none) and the account has no tokens of its own this model may use. `details` gives its `limit`, `used`, `left`, `period` and `resets_at`; while some is left the message says so (“This costs 25,000 tokens, more than the 8,800 left of your daily free Chatbot allowance of 10,000; it resets …”: the app heads it “Not enough free allowance”), and once none is left it is the module's limit message with the reset (“Free allowance used up”). `details.module` names the module; `details.module_message`, its limit message as written, is there only once none is left",
 	cap_reached:

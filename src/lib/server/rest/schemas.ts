@@ -181,7 +181,7 @@ export const responses = {
 		data: z.array(
 			z.object({
 				id: z.uuid(),
-				generator: z.string(),
+				generator: z.string().meta({ description: 'What the use was made with: its `model` when it has one, else its `feature` key (the first version of this API\'s field; `feature` and `model` say each).' }),
 				feature: z.string(),
 				model: z.string().nullable(),
 				tokens_used: z.number().int(),
