@@ -183,15 +183,15 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 
 	it('says a module no guest rule names is disabled for guests, as the API then answers for a guest: hidden in check, refused in consume, limit 0 in the balance', async () => {
 		await page.goto('/admin/limits');
-		// The demo gives members AI Forms and nothing to guests; AI Bots training shows as inactive when nothing is left.
+		// The demo gives members AI Forms and nothing to guests; Bot training shows as inactive when nothing is left.
 		const forms = page.getByRole('region', { name: 'AI Forms' });
 		await forms.getByText('A guest gets nothing: AI Forms is disabled for them.').waitFor();
 		// Guests get none of it: running out is said of members alone.
 		await forms.getByText('When the free tokens of a user run out and no balance is left: the limit message shows.').waitFor();
-		const bots = page.getByRole('region', { name: 'AI Bots training' });
-		await bots.getByText('A guest gets nothing: AI Bots training is disabled for them.').waitFor();
+		const bots = page.getByRole('region', { name: 'Bot training' });
+		await bots.getByText('A guest gets nothing: Bot training is disabled for them.').waitFor();
 		// Nobody has free tokens of it to run out of: members pay, and it hides once their balance is empty.
-		await bots.getByText('A user gets no free tokens: they pay from their balance, and once it is empty AI Bots training shows as inactive.').waitFor();
+		await bots.getByText('A user gets no free tokens: they pay from their balance, and once it is empty Bot training shows as inactive.').waitFor();
 		await expect(bots.getByText('When the free tokens').count()).resolves.toBe(0);
 		await forms.evaluate((card) => card.scrollIntoView({ block: 'start' }));
 		await screen(page, `admin-limits-guests-${size.name}`);

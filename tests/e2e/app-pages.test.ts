@@ -102,11 +102,11 @@ describe('signed-in pages on a phone', () => {
 		await expect(sheet.locator('pre').count()).resolves.toBe(0);
 		expect(detail).toContain(`Balance after\n${balance}`);
 		expect(detail).toMatch(/Spendable on this feature and model after it\n([\d,]+|Unlimited)/);
-		expect(detail).toMatch(/Module\n(Chatbot|AI Bots training|AI Forms|Image generator|Product generator)\n/);
+		expect(detail).toMatch(/Module\n(Chatbot|Bot training|AI Forms|Image generator|Product generator)\n/);
 		// What paid is named as the app names it elsewhere (the module, the lot's source), never by its key.
 		const paid = await sheet.locator('ul.paid > li > span:first-child').allTextContents();
 		expect(paid.length).toBeGreaterThan(0);
-		for (const line of paid) expect(line).toMatch(/^(Free allowance · (Chatbot|AI Bots training|AI Forms|Image generator|Product generator)( · .+)?|(General balance|[^·]+) · (Purchased|Subscription|Bonus|Referral bonus|Event bonus|Added by an admin|Rolled over))$/);
+		for (const line of paid) expect(line).toMatch(/^(Free allowance · (Chatbot|Bot training|AI Forms|Image generator|Product generator)( · .+)?|(General balance|[^·]+) · (Purchased|Subscription|Bonus|Referral bonus|Event bonus|Added by an admin|Rolled over))$/);
 		await screen(page, 'app-usage-details');
 		// Escape closes it and gives the focus back to the row that opened it.
 		await page.keyboard.press('Escape');

@@ -23,7 +23,7 @@ beforeAll(async () => {
 	({ db, site } = await openRestApi());
 	await setUpCatalog(db);
 	await upsertFeature(db.orm, { key: 'plain', name: 'Plain', module: 'product', unit: 'token', tokensPerUnit: 1 });
-	// A module paid from the balance only (no free allowance), hidden once nothing is left, as the demo's AI Bots training.
+	// A module paid from the balance only (no free allowance), hidden once nothing is left, as the demo's Bot training.
 	await upsertModule(db.orm, { key: 'paused', name: 'Bot training', limitMessage: 'Your bot is paused until more tokens are added.', onExhausted: 'inactive' });
 	await upsertFeature(db.orm, { key: 'bot_training', name: 'Bot training', module: 'paused', unit: 'token', tokensPerUnit: 1 });
 	w = await makeWorld(db);

@@ -89,7 +89,7 @@ describe('what a limit in force leaves (dashboard, playground)', () => {
 
 	it("not enough tokens gives the module's limit message only with nothing left to pay with (the ledger sends it then), else the figures", () => {
 		const words = 'Your bot is paused until more tokens are added.';
-		const empty: RefusalDetails = { operation: 'consume', cost: 10, available: 0, module: 'AI Bots training', module_message: words };
+		const empty: RefusalDetails = { operation: 'consume', cost: 10, available: 0, module: 'Bot training', module_message: words };
 		expect(refusalMessage(empty, null, plainFormatter)).toBe(words);
 		expect(refusalHeading('insufficient_tokens', empty)).toBe('Not enough tokens');
 		expect(refusalMessage({ operation: 'consume', cost: 10, available: 4 }, null, plainFormatter)).toBe('This costs 10 tokens, more than the 4 spendable on this feature and model.');

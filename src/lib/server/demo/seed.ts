@@ -47,7 +47,7 @@ async function configureSite(db: Db) {
 	await setReferralRules(db, by, { enabled: true, referrerTokens: 2_000, referredTokens: 0, requirePurchase: false, expiresDays: 15, dailyLimit: 10 });
 	const modules = [
 		{ key: 'chat', name: 'Chatbot', limitMessage: 'You have used your free chat tokens for today. Buy tokens to keep chatting.', onExhausted: 'message' as const },
-		{ key: 'bots', name: 'AI Bots training', limitMessage: 'Your bot is paused until more tokens are added.', onExhausted: 'inactive' as const },
+		{ key: 'bots', name: 'Bot training', limitMessage: 'Your bot is paused until more tokens are added.', onExhausted: 'inactive' as const },
 		{ key: 'forms', name: 'AI Forms', limitMessage: "This week's free AI form tokens are used up.", onExhausted: 'message' as const },
 		{ key: 'images', name: 'Image generator', limitMessage: 'Image generation needs tokens.', onExhausted: 'message' as const },
 		{ key: 'product', name: 'Product generator', limitMessage: "Today's product generator limit is reached.", onExhausted: 'message' as const }
