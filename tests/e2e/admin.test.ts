@@ -8,6 +8,7 @@ import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ow
 import { expectSound, installed, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
 import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
+import { auditTitle as auditFilterTitle } from '../../src/lib/server/admin/audit-words';
 
 // The admin console as the demo's site admin and as a member: each behaviour at a phone's size, and
 // those whose layout differs at a desktop's too, where a tour looks at every page.
@@ -182,21 +183,32 @@ for (const size of sizes) {
 			}
 		});
 
-		it('shows the audit log’s Action filter as wide as its longest choice, beside the searches on a desktop, across the form on a phone', async () => {
+		it('shows the audit log’s Action filter as wide as its longest choice, beside the searches on a desktop, across the form on a phone, every choice whole', async () => {
 			await page.goto('/admin/audit');
 			const select = page.getByLabel('Action');
 			await expect.poll(() => select.locator('option').count()).toBeGreaterThan(5);
-			// The same select at its own width (its longest choice, its padding and its arrow) beside the one shown.
-			const widths = await select.evaluate((s: HTMLSelectElement) => {
-				const probe = s.cloneNode(true) as HTMLSelectElement;
-				Object.assign(probe.style, { position: 'absolute', width: 'auto', visibility: 'hidden' });
-				s.parentElement!.append(probe);
-				const own = probe.getBoundingClientRect().width;
-				probe.remove();
-				return { shown: s.getBoundingClientRect().width, own, form: s.closest('form')!.getBoundingClientRect().width };
-			});
+			// The same select at its own width (its longest choice, its padding and its arrow) beside the one shown:
+			// with the log's choices, and with every action's ("Webhook endpoint turned off: its deliveries kept
+			// failing" was cut at 390 px) that the log may come to hold.
+			const titles = AUDIT_ACTIONS.map(auditFilterTitle);
+			const widths = await select.evaluate((s: HTMLSelectElement, every: string[]) => {
+				const ownWidth = (options: string[] | null) => {
+					const probe = s.cloneNode(true) as HTMLSelectElement;
+					if (options) probe.replaceChildren(...options.map((t) => new Option(t)));
+					Object.assign(probe.style, { position: 'absolute', width: 'auto', visibility: 'hidden' });
+					s.parentElement!.append(probe);
+					const own = probe.getBoundingClientRect().width;
+					probe.remove();
+					return own;
+				};
+				return { shown: s.getBoundingClientRect().width, own: ownWidth(null), every: ownWidth(every), form: s.closest('form')!.getBoundingClientRect().width };
+			}, titles);
 			if (size.name === 'desktop') expect(widths.shown).toBeGreaterThanOrEqual(widths.own - 0.5);
 			else expect(widths.shown).toBeCloseTo(widths.form, 0);
+			expect(widths.every, titles.reduce((a, b) => (b.length > a.length ? b : a))).toBeLessThanOrEqual(Math.max(widths.shown, widths.form) + 0.5);
+			const longest = (await select.locator('option').allInnerTexts()).reduce((a, b) => (b.length > a.length ? b : a));
+			await select.selectOption({ label: longest });
+			await screen(page, `admin-audit-action-filter-${size.name}`);
 			await expectSound(page);
 		});
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch } from './browser';
-import { ownUser, screen, waitForFresh } from './app';
+import { ownTeam, ownUser, screen, waitForFresh } from './app';
 import { openAt, sizes } from './console';
 
 // Figures an admin changes without a ledger operation (a site role, an allowance rule) reach open
@@ -39,3 +39,37 @@ describe('an open dashboard and the admin', () => {
 		}
 	});
 });
+
+// A cap set or changed reached open pages only with the 30-second refresh: the member's dashboard
+// and Team page kept the old cap line (or none) after the owner saved one. A team of the test's own.
+describe('open pages of a team member and the owner', () => {
+	it("show the member's new daily cap without a reload, on the dashboard and the Team page", async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Live Caps', 'Lina Owner', 'Luca Member', 50_000);
+		try {
+			const page = member.page;
+			await page.goto('/dashboard');
+			await waitForFresh(page);
+			await page.getByRole('radio', { name: /Live Caps/ }).click();
+			await page.getByText('50,000', { exact: true }).first().waitFor();
+			await page.evaluate(() => ((window as unknown as { kept: boolean }).kept = true));
+
+			await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 4_000 });
+			await page.getByText('Your daily cap in this team: 4,000 of 4,000 tokens left today', { exact: true }).waitFor({ timeout: 8_000 });
+			await expect(page.evaluate(() => (window as unknown as { kept?: boolean }).kept)).resolves.toBe(true);
+			await screen(page, 'dashboard-cap-set-live');
+
+			await page.goto('/team');
+			await waitForFresh(page);
+			const poolCard = page.getByRole('region', { name: 'Live Caps pool' });
+			await poolCard.getByText('Your daily cap in this team: 4,000 of 4,000 tokens left today', { exact: true }).waitFor();
+			await page.evaluate(() => ((window as unknown as { kept: boolean }).kept = true));
+			await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 2_500 });
+			await poolCard.getByText('Your daily cap in this team: 2,500 of 2,500 tokens left today', { exact: true }).waitFor({ timeout: 8_000 });
+			await expect(page.evaluate(() => (window as unknown as { kept?: boolean }).kept)).resolves.toBe(true);
+			await screen(page, 'team-cap-changed-live');
+		} finally {
+			await Promise.all([owner.context.close(), member.context.close()]);
+		}
+	});
+});
+

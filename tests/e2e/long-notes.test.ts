@@ -5,7 +5,7 @@ import { ownUser, screen, siteApi, waitForFresh } from './app';
 import { openAt, sizes } from './console';
 
 // An admin's reason runs to 500 characters: it filled ~14 lines of Leo's dashboard, his statement and
-// his admin page. Each shows two lines of it, and a tap (or a click, or the keyboard) the rest.
+// his admin page, and the audit log. Each shows two lines of it, and a tap (or a click, or the keyboard) the rest.
 const admin = { email: 'admin@quota.test' };
 const reason = `Goodwill for the outage of 3 December: ${'the long explanation an admin wrote, '.repeat(12)}`.slice(0, 500);
 
@@ -19,7 +19,7 @@ afterAll(async () => browser?.close());
 const lines = (box: Locator) => box.evaluate((el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
 
 describe("an admin's long reason", () => {
-	it('shows two lines on the dashboard, the statement and the admin page, and the rest on a tap', async () => {
+	it('shows two lines on the dashboard, the statement, the admin page and the audit log, and the rest on a tap', async () => {
 		const me = await ownUser(browser, 'Long Reason', 0);
 		expect((await siteApi('grants', { user: me.id, tokens: 300, source: 'bonus', note: reason })).status).toBe(201);
 		const accountId = ((await (await me.page.request.get('/trpc/settings.get')).json()).result.data as { activeAccountId: string }).activeAccountId;
@@ -47,6 +47,21 @@ describe("an admin's long reason", () => {
 			await screen(adminPage, 'long-reason-admin-desktop');
 			await note.focus();
 			await expect(lines(note)).resolves.toBeGreaterThan(2);
+
+			// The audit log's entry of the grant: its Note line, as on the admin page.
+			for (const size of [...sizes].reverse()) {
+				await adminPage.setViewportSize(size.options.viewport);
+				await adminPage.goto(`/admin/audit?account=${accountId}`);
+				const line = adminPage.locator('.line.clamp', { hasText: 'Goodwill for the outage' }).first();
+				await line.scrollIntoViewIfNeeded();
+				await expect(lines(line)).resolves.toBeLessThanOrEqual(2);
+				await screen(adminPage, `long-reason-audit-${size.name}`);
+				await line.click();
+				await expect(lines(line)).resolves.toBeGreaterThan(2);
+				// Open, its words as they were: the label, a space, the note.
+				await expect(line.innerText()).resolves.toMatch(/^Note Goodwill for the outage/);
+				await screen(adminPage, `long-reason-audit-open-${size.name}`);
+			}
 		} finally {
 			await adminContext.close();
 			await me.context.close();

@@ -1,14 +1,15 @@
 import type { Db } from '../../src/lib/server/db/client';
-import { balanceStream } from '../../src/lib/server/live/stream';
+import { balanceStream, type LiveFigures } from '../../src/lib/server/live/stream';
 
 /**
- * An open stream of an account's Available, as an app page holds one: `text.seen` is what it sent
- * so far; `stop` closes it. `inbox`: with the inbox events.
+ * An open stream of an account's figures as `render` writes them, as an app page holds one:
+ * `text.seen` is what it sent so far; `stop` closes it. `inbox`: with the inbox events; `caps`:
+ * with the caps in force among the figures (the app's streams).
  */
-export function watchAvailable(db: Db, accountId: string, inbox = false) {
+export function watchStream(db: Db, accountId: string, render: (f: LiveFigures) => unknown, opts: { inbox?: boolean; caps?: boolean } = {}) {
 	const ctl = new AbortController();
 	const text = { seen: '' };
-	const open = balanceStream(db, accountId, ctl.signal, { render: (b) => b.available, inbox }).then(async (body) => {
+	const open = balanceStream(db, accountId, ctl.signal, { render, ...opts }).then(async (body) => {
 		const reader = body.getReader();
 		for (;;) {
 			const { value, done } = await reader.read();
@@ -17,4 +18,9 @@ export function watchAvailable(db: Db, accountId: string, inbox = false) {
 		}
 	});
 	return { text, stop: () => (ctl.abort(), open) };
+}
+
+/** An open stream of an account's Available (see watchStream). */
+export function watchAvailable(db: Db, accountId: string, inbox = false) {
+	return watchStream(db, accountId, (b) => b.available, { inbox });
 }

@@ -7,6 +7,8 @@ import { freshDb, backend } from '../helpers/db';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { setCap } from '../../src/lib/server/ledger';
 import { makeTeam, makeUser } from '../helpers/ledger';
+import { anomalyWords } from '../../src/lib/server/anomalies/words';
+import type { AnomalyFigures, AnomalyKind } from '../../src/lib/server/anomalies/rules';
 
 let db: Db;
 beforeAll(async () => {
@@ -149,6 +151,31 @@ describe(`migrations on ${backend}`, () => {
 		expect(rows.map((r) => [r.name, r.actor_kind])).toEqual([...before.map(([name, , kind]) => [name, kind]), ['written with it', 'user']]);
 		// Its triggers are on again: an entry cannot be changed.
 		await expect(db.rows(sql`update audit_log set actor_kind = 'admin' where detail->>'tag' = ${tag}`)).rejects.toThrow();
+	});
+
+	it("rewrite the unusual-use notices stored before eca5afa in today's words (0037), and leave the others as they are", async () => {
+		const u = await makeUser(db);
+		const who = { teamName: null, keyName: null };
+		// The words of the day, with the figures that made them, and what today's generator says of those figures.
+		const stored: [AnomalyKind, AnomalyFigures, string][] = [
+			['spike', { lastHour: 21_796, baseline: 10, left: 1 }, '21,796 tokens in the last hour; usually 10 at this hour. At this pace the 1 token left last about 1 minutes.'],
+			['depletion', { lastHour: 600, baseline: 0, left: 400, firstUse: true }, "At the last hour's pace (600 tokens an hour) the 400 tokens left last about 40 minutes. There is no earlier use of this account to compare it with."],
+			['depletion', { lastHour: 100, baseline: 20, left: 250 }, "At the last hour's pace (100 tokens an hour) the 250 tokens left last about 2.5 hours; usually 20 an hour at this time."],
+			// Written in today's words: kept.
+			['depletion', { lastHour: 21_796, baseline: 0, left: 1, firstUse: true }, anomalyWords('depletion', { lastHour: 21_796, baseline: 0, left: 1, firstUse: true }, who).body]
+		];
+		const tag = randomUUID();
+		const insert = (kind: string, i: number, detail: object) =>
+			db.rows(sql`insert into notifications (account_id, user_id, kind, dedupe_key, detail)
+				values (${u.accountId}::uuid, ${u.userId}::uuid, ${kind}, ${`${tag}:${i}`}, ${JSON.stringify({ ...detail, tag })}::jsonb)`);
+		for (const [i, [anomaly, figures, body]] of stored.entries()) await insert('anomaly', i, { anomaly, figures, title: anomalyWords(anomaly, figures, who).title, body });
+		// Another kind of notice with such words is not this generator's.
+		await insert('balance.low', stored.length, { body: 'the 5 tokens left last about 1 minutes' });
+
+		await db.rows(sql.raw(readFileSync('drizzle/0037_anomaly_notice_words.sql', 'utf8')));
+		const rows = await db.rows<{ body: string }>(sql`select detail->>'body' as body from notifications where detail->>'tag' = ${tag} order by dedupe_key`);
+		expect(rows.map((r) => r.body)).toEqual([...stored.map(([anomaly, figures]) => anomalyWords(anomaly, figures, who).body), 'the 5 tokens left last about 1 minutes']);
+		expect(rows[0]!.body).toContain('the 1 token left then would last about 1 minute.');
 	});
 
 	it('reads token amounts back as numbers on this driver', async () => {

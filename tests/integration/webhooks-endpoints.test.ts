@@ -67,6 +67,18 @@ describe(`webhook endpoints on ${backend}`, () => {
 				details: { fieldErrors: { url: [expect.stringContaining('must be a whole IPv4 address')] } }
 			});
 		}
+		// Each cause the pattern leaves is said as it is: a malformed xn-- part was told of a number that was not there.
+		const causes = [
+			['http://xn--a.com/', '“xn--a” begins with xn--, the mark of an internationalized name, and is not one.', false],
+			['http://hooks.XN--ab--c.example/q', '“XN--ab--c” begins with xn--', false],
+			['http://256.1.1.1/', 'a host whose last part is a number must be a whole IPv4 address', true],
+			['http://xn--a.0/', '“xn--a” begins with xn--, the mark of an internationalized name, and is not one; a host whose last part is a number must be a whole IPv4 address', true]
+		] as const;
+		for (const [url, words, number] of causes) {
+			const refusal = await createEndpoint(db, { url, event_types: ['balance.low'] }, nobody).catch((e: unknown) => e);
+			expect(refusal, url).toMatchObject({ code: 'invalid_input', details: { fieldErrors: { url: [expect.stringContaining(words)] } } });
+			if (!number) expect((refusal as Error).message, url).not.toMatch(/number|IPv4/);
+		}
 		const kept = await createEndpoint(db, { url: 'https://hooks.example.com/kept', event_types: ['grant.created'] }, nobody);
 		await expect(updateEndpoint(db, kept.id, { url: longLabel }, nobody)).rejects.toMatchObject({ code: 'invalid_input', message: hostWords });
 		await useDb(db);

@@ -141,7 +141,10 @@ const humanize = (key: string) => {
 };
 
 interface Spec {
-	/** What happened, as the log's filter names the action. */
+	/**
+	 * What happened, as the log's filter names the action: short enough to read whole in the closed
+	 * select on a phone (390 px: about 38 characters); an entry's title may say what followed (`titleOf`).
+	 */
 	title: string;
 	/** The title of one entry, when it says more than the action's ("Feature added", "Feature changed"): the title's words but its verb, so a reader knows it by the filter's. */
 	titleOf?: (e: AuditEntryFacts) => string;
@@ -255,7 +258,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		lines: (e) => [line('Other sessions signed out', tokensOr('—')(obj(e.detail).otherSessionsEnded, noNames(), {}))]
 	},
 	'user.role_changed': { title: 'Site role changed', fields: { siteRole: ['Site role', named('roles')] }, names: ['roles'] },
-	'user.disabled': { title: 'User disabled: signed out everywhere, keys refused', hide: ['disabled'] },
+	'user.disabled': { title: 'User disabled', titleOf: () => 'User disabled: signed out everywhere, keys refused', hide: ['disabled'] },
 	'user.enabled': { title: 'User enabled', hide: ['disabled'] },
 	'role.created': { title: 'Role added', fields: ROLE_FIELDS },
 	'role.updated': { title: 'Role changed', lines: subject('Role'), fields: ROLE_FIELDS },
@@ -270,7 +273,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		hide: ['name', 'prefix']
 	},
 	'key.revoked': { title: 'API key revoked', lines: KEY_LINES, hide: ['name', 'prefix', 'revokedAt'] },
-	'key.paused': { title: 'API key paused: its requests are refused', lines: KEY_LINES, hide: ['name', 'prefix', 'pausedAt'] },
+	'key.paused': { title: 'API key paused', titleOf: () => 'API key paused: its requests are refused', lines: KEY_LINES, hide: ['name', 'prefix', 'pausedAt'] },
 	'key.resumed': { title: 'API key resumed', lines: KEY_LINES, hide: ['name', 'prefix', 'pausedAt'] },
 	'team.created': { title: 'Team created', fields: { name: ['Name', plain()] } },
 	'team.renamed': { title: 'Team renamed', fields: { name: ['Name', plain()] } },
@@ -413,7 +416,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		}
 	},
 	'store.product_created': { title: 'Package added', fields: PRODUCT_FIELDS, names: ['models'] },
-	'store.subscription_cancel_asked': { title: "Asked to end a subscription at its period's end", lines: (e) => [say('Package', obj(e.detail).package)] },
+	'store.subscription_cancel_asked': { title: 'Asked to end a subscription', titleOf: () => "Asked to end a subscription at its period's end", lines: (e) => [say('Package', obj(e.detail).package)] },
 	'store.subscription_keep_asked': { title: 'Asked to keep an ending subscription', lines: (e) => [say('Package', obj(e.detail).package)] },
 	'store.product_updated': {
 		title: 'Package changed',
@@ -431,7 +434,8 @@ const WORDS: Record<AuditAction, Spec> = {
 	'webhook_endpoint.update': { title: 'Webhook endpoint changed', lines: (e) => [say('Endpoint', obj(e.before).url)], fields: ENDPOINT_FIELDS },
 	'webhook_endpoint.delete': { title: 'Webhook endpoint removed', fields: ENDPOINT_FIELDS },
 	'webhook_endpoint.disabled': {
-		title: 'Webhook endpoint turned off: its deliveries kept failing',
+		title: 'Webhook endpoint turned off',
+		titleOf: () => 'Webhook endpoint turned off: its deliveries kept failing',
 		lines: (e) => [endpointLine(e), say('Why', obj(e.detail).reason)]
 	},
 	'webhook_delivery.redeliver': {

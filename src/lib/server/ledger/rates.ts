@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { isUuid, queryRows, type Executor } from '../db/client';
-import { mapRead, read, type Read } from '../db/reads';
+import { mapRead, read, readOne, type Read } from '../db/reads';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import type { CapLeft, Period } from './types';
@@ -145,7 +145,8 @@ export const listAllowanceRules = (exec: Executor) =>
 /**
  * Sets a cap on an account (or on one member's use of a team pool); null or -1 removes it.
  * `setByUserId`: the account's own user when they set it themselves (theirs to change in Settings).
- * Errors: invalid_input, not_found (account, user).
+ * The account's open pages are told once `exec` commits (noticeFigures: the caps in force are among
+ * their stream's figures). Errors: invalid_input, not_found (account, user).
  */
 export async function setCap(
 	exec: Executor,
@@ -158,6 +159,7 @@ export async function setCap(
 	);
 	if (c.limitTokens === null || c.limitTokens === -1) {
 		await exec.delete(caps).where(where);
+		await noticeFigures(exec, c.accountId);
 		return;
 	}
 	if (!Number.isInteger(c.limitTokens) || c.limitTokens < 0) {
@@ -169,6 +171,7 @@ export async function setCap(
 		values (${c.accountId}::uuid, ${c.memberUserId ?? null}::uuid, ${c.period}, ${c.limitTokens}, ${c.setByUserId ?? null}::uuid)
 		on conflict (account_id, coalesce(member_user_id::text, ''), period)
 		do update set limit_tokens = excluded.limit_tokens, set_by_user_id = excluded.set_by_user_id`);
+	await noticeFigures(exec, c.accountId);
 }
 
 /**
@@ -181,6 +184,7 @@ export async function endMemberCaps(exec: Executor, accountId: string, memberUse
 	const rows = await queryRows<{ period: CapInForce['period']; limit_tokens: number }>(exec, sql`
 		delete from caps where account_id = ${accountId}::uuid and member_user_id = ${memberUserId}::uuid
 		returning period, limit_tokens`);
+	if (rows.length) await noticeFigures(exec, accountId);
 	const order = ['daily', 'weekly', 'monthly'];
 	return rows.map((r) => ({ period: r.period, limitTokens: Number(r.limit_tokens) })).sort((a, b) => order.indexOf(a.period) - order.indexOf(b.period));
 }
@@ -196,12 +200,16 @@ export interface CapInForce {
 
 /** The caps in force on an account: the ones the ledger applies (quota_account_caps). */
 export async function capsInForce(exec: Executor, accountId: string): Promise<CapInForce[]> {
-	const rows = await queryRows<{ period: CapInForce['period']; limit_tokens: number; member_user_id: string | null; site_default: boolean }>(
-		exec,
-		sql`select period, limit_tokens, member_user_id, site_default from quota_account_caps(${accountId}::uuid) order by member_user_id nulls first, period`
-	);
-	return rows.map((r) => ({ memberUserId: r.member_user_id, period: r.period, limitTokens: Number(r.limit_tokens), siteDefault: r.site_default }));
+	return readOne(exec, capsInForceRead(accountId));
 }
+
+/** The read behind `capsInForce`. */
+export const capsInForceRead = (accountId: string): Read<CapInForce[]> =>
+	read(
+		sql`select period, limit_tokens, member_user_id, site_default from quota_account_caps(${accountId}::uuid) order by member_user_id nulls first, period`,
+		(rows: { period: CapInForce['period']; limit_tokens: number; member_user_id: string | null; site_default: boolean }[]) =>
+			rows.map((r) => ({ memberUserId: r.member_user_id, period: r.period, limitTokens: Number(r.limit_tokens), siteDefault: r.site_default }))
+	);
 
 type TightestRow = { user_id: string; reader_zone: string; site_zone: string; cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null };
 
@@ -357,8 +365,9 @@ export async function updateSiteSettings(
 		.where(eq(siteSettings.id, 1))
 		.returning();
 	if (patch.timeZone !== undefined || patch.weekStart !== undefined) await closeMovedWindows(exec);
-	// Windows' resets and the low share are in every account's figures.
-	if (patch.timeZone !== undefined || patch.weekStart !== undefined || patch.lowSharePercent !== undefined) await noticeFigures(exec, EVERY_ACCOUNT);
+	// Windows' resets, the low share and the default caps (in the caps in force) are in every account's figures.
+	const everyAccount = [patch.timeZone, patch.weekStart, patch.lowSharePercent, patch.defaultTeamDailyCap, patch.defaultMemberDailyCap];
+	if (everyAccount.some((v) => v !== undefined)) await noticeFigures(exec, EVERY_ACCOUNT);
 	return s!;
 }
 

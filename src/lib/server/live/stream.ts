@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db';
-import { balanceChanges, balances, type Balances } from '../ledger';
+import { readOne, together } from '../db/reads';
+import { balanceChanges, balances, balancesRead, capsInForceRead, type Balances, type CapInForce } from '../ledger';
 import { onShutdown } from '../shutdown';
 
 const HEARTBEAT_MS = 25_000;
@@ -15,6 +16,16 @@ export function balanceEventId(figures: unknown): string {
 	return createHash('sha256').update(JSON.stringify(figures)).digest('base64url').slice(0, 22);
 }
 
+/** What a stream renders: the account's balances and, when asked for (`caps`), the caps in force on it. */
+export type LiveFigures = Balances & { caps?: CapInForce[] };
+
+/** The figures of `accountId` a stream sends, in one statement. */
+async function liveFigures(db: Db, accountId: string, caps: boolean): Promise<LiveFigures> {
+	if (!caps) return balances(db.orm, accountId);
+	const f = await readOne(db.orm, together({ balances: balancesRead(accountId), caps: capsInForceRead(accountId) }));
+	return { ...f.balances, caps: f.caps };
+}
+
 /**
  * An SSE stream of one account's balances: the current figures at once, then after every change
  * (bursts coalesced), with a heartbeat so proxies keep the connection open. It ends when the
@@ -23,13 +34,16 @@ export function balanceEventId(figures: unknown): string {
  * event is left out when its id equals `lastEventId` (the `Last-Event-ID` of a reconnect: the
  * client already holds those figures), and so is any event whose figures did not change since the
  * previous one. With `inbox`, an `inbox` event (data `{}`, no id) also comes each time new inbox
- * entries are written for the account's people (alerts, notices), which change no figure.
+ * entries are written for the account's people (alerts, notices), which change no figure. With
+ * `caps`, the caps in force on the account (quota_account_caps: its own, its members', the site's
+ * defaults) are among the figures `render` gets, so a cap set or changed sends an event as a spend
+ * does (the app's pages show the cap that binds their user).
  */
 export async function balanceStream(
 	db: Db,
 	accountId: string,
 	signal: AbortSignal,
-	opts: { render: (b: Balances) => unknown; lastEventId?: string | null; inbox?: boolean }
+	opts: { render: (f: LiveFigures) => unknown; lastEventId?: string | null; inbox?: boolean; caps?: boolean }
 ): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
 	let unsubscribe: (() => void) | null = null;
@@ -61,7 +75,7 @@ export async function balanceStream(
 				pending = undefined;
 				if (closed) return;
 				try {
-					const data = opts.render(await balances(db.orm, accountId));
+					const data = opts.render(await liveFigures(db, accountId, opts.caps ?? false));
 					const id = balanceEventId(data);
 					if (id === lastSent) return;
 					lastSent = id;

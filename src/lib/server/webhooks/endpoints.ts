@@ -27,7 +27,8 @@ export interface EndpointView {
  * http(s), a host name or IPv4 address (in any form the URL parser reads as one, so that 0x7f.1 is
  * refused as the loopback address it is), an optional port (1–65535), then a path/query without
  * spaces. Not every match parses ("a.0": a last part that is a number makes the host an IPv4
- * address, and that one is none): `checkParses` refuses those, as a rule (422), not a schema error.
+ * address, and that one is none; "xn--a": no internationalized name): `checkParses` refuses those, as
+ * a rule (422), not a schema error.
  */
 const URL_PATTERN = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?(?:[/?#]\S*)?$/;
 
@@ -52,13 +53,32 @@ export interface UrlPolicy {
 }
 
 /**
+ * Why a URL that matches the pattern does not parse, in words true of it, or null when it parses.
+ * The causes the pattern leaves (found by fuzzing it against the URL parser): a host whose last part
+ * is a number ("a.0", "256.1.1.1": the parser reads it as an IPv4 address, and it is none), and a part
+ * that begins with xn--, the mark of an internationalized name, but is none ("xn--a"). A URL may
+ * have both; any other cause is said without a reason.
+ */
+function parseProblem(url: string): string | null {
+	if (URL.canParse(url)) return null;
+	const labels = url.replace(/^https?:\/\//i, '').split(/[:/?#]/, 1)[0]!.split('.');
+	const causes: string[] = [];
+	const badIdn = labels.filter((l) => /^xn--/i.test(l) && !URL.canParse(`http://${l}/`));
+	if (badIdn.length) {
+		const parts = badIdn.map((l) => `“${l}”`).join(', ');
+		causes.push(`${badIdn.length === 1 ? `its host's part ${parts} begins` : `its host's parts ${parts} begin`} with xn--, the mark of an internationalized name, and ${badIdn.length === 1 ? 'is not one' : 'are not'}`);
+	}
+	if (/^(?:0x[0-9a-f]*|\d+)$/i.test(labels.at(-1)!)) causes.push('a host whose last part is a number must be a whole IPv4 address, like 203.0.113.7');
+	return `${url} is not a URL a request can go to${causes.length ? `: ${causes.join('; ')}` : ''}.`;
+}
+
+/**
  * Refuses a URL that matches the pattern but does not parse (the tRPC fuzz's "http://a.0" reached the
- * URL parser below and was a 500): invalid_input beside the URL.
+ * URL parser below and was a 500): invalid_input beside the URL, saying why (parseProblem).
  */
 function checkParses(url: string): void {
-	if (URL.canParse(url)) return;
-	const message = `${url} is not a URL a request can go to: a host whose last part is a number must be a whole IPv4 address, like 203.0.113.7.`;
-	throw new DomainError('invalid_input', message, { fieldErrors: { url: [message] } });
+	const message = parseProblem(url);
+	if (message) throw new DomainError('invalid_input', message, { fieldErrors: { url: [message] } });
 }
 
 /** Refuses a URL on loopback, a private network, link-local (the cloud's metadata address)… unless private URLs are allowed. */

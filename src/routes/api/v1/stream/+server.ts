@@ -2,13 +2,14 @@ import { resolveAccount } from '$lib/server/accounts';
 import { endpoint, singleValued } from '$lib/server/rest/handler';
 import { lastEventIdHeader, targetQuery } from '$lib/server/rest/schemas';
 import { balanceBody } from '$lib/server/rest/shapes';
-import { balanceStream } from '$lib/server/live/stream';
+import { balanceStream, type LiveFigures } from '$lib/server/live/stream';
 
 /**
  * Server-Sent Events: the account's balance (GET /api/v1/balance's body) now and after every change;
  * honours `Last-Event-ID`. An API key names its target in the query (`user`, `team`, `guest`); a
  * signed-in session (the dashboard) may name one of its own accounts as `account`; its stream also
- * says when new alerts reach the inbox (`inbox` events), which the app's header counts.
+ * says when new alerts reach the inbox (`inbox` events), which the app's header counts, and its
+ * figures hold the caps in force on the account (`caps`), so the pages' cap lines follow a cap's change.
  */
 export const GET = endpoint({
 	auth: 'key-or-session',
@@ -18,7 +19,8 @@ export const GET = endpoint({
 		const accountId = key
 			? await account(targetQuery.parse(singleValued(url.searchParams)), 'read')
 			: await resolveAccount(db, session!, url.searchParams.get('account') ?? undefined, 'read');
-		const body = await balanceStream(db, accountId, request.signal, { render: balanceBody, lastEventId, inbox: !key });
+		const render = key ? balanceBody : (f: LiveFigures) => ({ ...balanceBody(f), caps: f.caps });
+		const body = await balanceStream(db, accountId, request.signal, { render, lastEventId, inbox: !key, caps: !key });
 		return new Response(body, {
 			headers: {
 				'content-type': 'text/event-stream; charset=utf-8',
