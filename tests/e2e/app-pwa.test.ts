@@ -3,7 +3,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseURL, installedPhone, launch, phoneContext } from './browser';
+import { baseURL, installedPhone, launch, phone, phoneContext } from './browser';
 import { boxesTogether, leo, maya, openAs, ownUser, screen, sessionCookies, START_JS_BUDGET, startScripts, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
@@ -50,8 +50,9 @@ describe('installable app', () => {
 	});
 
 	it('tells iPhone users how to add the app to the home screen when they come back, until dismissed', async () => {
+		// Said in the browser, before the app is installed: without the service worker, which has no part in it.
 		const context = await browser.newContext({
-			...installedPhone,
+			...phone,
 			baseURL: baseURL(),
 			userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
 		});
