@@ -3,7 +3,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseURL, installedPhone, launch, phoneContext } from './browser';
+import { baseURL, installedPhone, launch, phone, phoneContext } from './browser';
 import { boxesTogether, leo, maya, openAs, ownUser, screen, sessionCookies, START_JS_BUDGET, startScripts, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
@@ -50,8 +50,9 @@ describe('installable app', () => {
 	});
 
 	it('tells iPhone users how to add the app to the home screen when they come back, until dismissed', async () => {
+		// Said in the browser, before the app is installed: without the service worker, which has no part in it.
 		const context = await browser.newContext({
-			...installedPhone,
+			...phone,
 			baseURL: baseURL(),
 			userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
 		});
@@ -89,7 +90,7 @@ describe('installable app', () => {
 describe('the playground', () => {
 	it('shows the cost and who would pay before running, then runs a real consume and the balance follows', async () => {
 		// A user of its own: the balance must move by this run's 65 tokens only.
-		const { context, page } = await ownUser(browser, 'Pat Playground', 5_000, installedPhone);
+		const { context, page } = await ownUser(browser, 'Pat Playground', 5_000);
 		await page.goto('/playground');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Generate all/ }).click();
@@ -128,7 +129,7 @@ describe('the playground', () => {
 	});
 
 	it("says what a refusal counts: the tokens spendable on this feature and model, not the account's Available shown above it", async () => {
-		const { context, page } = await openAs(browser, maya.email, '/playground', installedPhone);
+		const { context, page } = await openAs(browser, maya.email, '/playground');
 		await waitForFresh(page);
 		const card = page.getByRole('region', { name: 'Balance' });
 		await card.getByText('Available in the account', { exact: true }).waitFor();
@@ -153,7 +154,7 @@ describe('the playground', () => {
 	});
 
 	it('blocks an operation the account cannot pay, with the configured message', async () => {
-		const { context, page } = await openAs(browser, leo.email, '/playground', installedPhone);
+		const { context, page } = await openAs(browser, leo.email, '/playground');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Image generation/ }).click();
 		await page.getByLabel('How many times').fill('5000');
@@ -165,7 +166,7 @@ describe('the playground', () => {
 	});
 
 	it('says beside the units field what is wrong with a number it cannot take, shows no cost for it and sends nothing', async () => {
-		const { context, page } = await openAs(browser, maya.email, '/playground', installedPhone);
+		const { context, page } = await openAs(browser, maya.email, '/playground');
 		const consoleErrors: string[] = [];
 		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
 		page.on('pageerror', (e) => consoleErrors.push(e.message));
@@ -216,7 +217,7 @@ describe('the playground', () => {
 describe('live figures', () => {
 	it('updates an open dashboard at once when tokens are spent elsewhere (server-sent events)', async () => {
 		// A user of its own: a demo user's spending elsewhere at the same time would move the figure too.
-		const { context, page } = await ownUser(browser, 'Liv Figures', 5_000, installedPhone);
+		const { context, page } = await ownUser(browser, 'Liv Figures', 5_000);
 		await waitForFresh(page);
 		const used = page.getByRole('region', { name: 'Summary' }).locator('.stat', { hasText: 'Used this month' }).locator('.value');
 		const before = Number((await used.textContent())!.replace(/[^\d]/g, ''));
@@ -240,7 +241,7 @@ describe('live figures', () => {
 	});
 
 	it('refreshes every 30 seconds while the page is visible', async () => {
-		const context = await phoneContext(browser, installedPhone);
+		const context = await phoneContext(browser);
 		await context.addCookies(sessionCookies(leo.email));
 		const page = await context.newPage();
 		await page.clock.install();
@@ -258,7 +259,7 @@ describe('live figures', () => {
 
 describe('first load', () => {
 	it('paints the sign-in page and the dashboard without waiting for a stylesheet (their CSS is inline)', async () => {
-		const context = await phoneContext(browser, installedPhone);
+		const context = await phoneContext(browser);
 		const blocking = async (path: string) => {
 			const res = await context.request.get(path, { maxRedirects: 0 });
 			expect(res.status(), path).toBe(200);
@@ -273,7 +274,7 @@ describe('first load', () => {
 	});
 
 	it('keeps the JavaScript the dashboard needs at start under 60 KB gzipped (charts load later)', async () => {
-		const context = await phoneContext(browser, installedPhone);
+		const context = await phoneContext(browser);
 		await context.addCookies(sessionCookies(maya.email));
 		const page = await context.newPage();
 		const { scripts, total } = await startScripts(page, '/dashboard', () => waitForFresh(page));
@@ -286,7 +287,7 @@ describe('first load', () => {
 	it('asks for its figures while the scripts load, and shows the pool the user last picked, not their own', async () => {
 		// A user of the test's own, with tokens of their own and an empty team pool: picking the pool
 		// changes what they see everywhere, which a file running beside this one must not see of a demo user.
-		const { context: picking, page: pickingPage } = await ownUser(browser, 'Pia Picker', 5_000, installedPhone);
+		const { context: picking, page: pickingPage } = await ownUser(browser, 'Pia Picker', 5_000);
 		const team = (await (await pickingPage.request.post('/trpc/team.create', { data: { name: 'Pia Studio' } })).json()).result.data as { accountId: string };
 		const activeAccount = async () => (await (await pickingPage.request.get('/trpc/settings.get')).json()).result.data as { activeAccountId: string };
 		await pickingPage.reload();
@@ -295,7 +296,7 @@ describe('first load', () => {
 		await expect.poll(async () => (await activeAccount()).activeAccountId).toBe(team.accountId);
 
 		// Another phone, nothing saved on it: the dashboard asks before it knows the active account.
-		const fresh = await phoneContext(browser, installedPhone);
+		const fresh = await phoneContext(browser);
 		await fresh.addCookies(await picking.cookies());
 		const page = await fresh.newPage();
 		const asked: string[] = [];

@@ -4,7 +4,8 @@
  * account, which callers get past authorization: those must succeed (2xx, or the one domain
  * refusal the row lists in `refusals`), the others must be refused with 401, 403 or 404 and a JSON
  * error. A 500, a 400 from a wrong request or an unlisted refusal fails the row, so each row's
- * success path really runs; the ledger invariants are checked after each row.
+ * success path really runs; the ledger invariants are checked after each row. Each allowed caller
+ * calls in a world of its own; the refused callers go first, in the first allowed caller's world.
  * Add a route: one entry in `matrix` with `allow` and a `request` built from the world `w`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,9 +127,18 @@ describe(`REST authorization on ${backend}`, () => {
 		const row = matrix[route]!;
 		it(`${route}: ${row.allow.join(', ')}`, async () => {
 			const problems: string[] = [];
-			for (const who of callers) {
-				const w = await world();
-				const req = await row.request(w);
+			// The refused callers first, on the world (and request) the first allowed caller then gets: a refusal
+			// changes nothing, and a call that wrongly gets through is a problem of the row whatever it changed.
+			// Each further allowed caller gets a world of its own, as its success may change what the next finds.
+			const refused = callers.filter((who) => !row.allow.includes(who));
+			const allowed = callers.filter((who) => row.allow.includes(who));
+			let w: World | undefined;
+			let req: Awaited<ReturnType<typeof row.request>> | undefined;
+			for (const [i, who] of [...refused, ...allowed].entries()) {
+				if (!w || !req || i > refused.length) {
+					w = await world();
+					req = await row.request(w);
+				}
 				const res = route.endsWith('/stream') ? await streamStatus(req.path, w.headers[who]) : await callJson(req.path, { ...req, headers: { ...req.headers, ...w.headers[who] } });
 				const error = res.json?.error;
 				const got = `${res.status}${error ? ` ${error}` : ''}`;

@@ -10,7 +10,8 @@
  *   It may be async and receives the db as its second argument to create what it needs.
  * - `refusals` (optional): the one domain refusal an allowed caller gets instead of success, with
  *   the reason, e.g. `{ memberA: 'conflict' }` for "the last owner cannot leave".
- * Each (procedure, caller) pair runs against its own fresh world, so mutations cannot leak.
+ * Each allowed caller runs against a fresh world of its own, so one's success cannot change what the
+ * next finds; the refused callers go first, on the first allowed caller's world (a refusal changes nothing).
  * Expected outcomes:
  * - a caller NOT in `allow` is refused with UNAUTHORIZED, FORBIDDEN or NOT_FOUND;
  * - a caller in `allow` succeeds, or gets exactly the refusal its row lists; anything else (a 500,
@@ -335,9 +336,18 @@ describe('authorization matrix', () => {
 		if (!entry) continue; // reported by the test above
 		it(`${path}: ${entry.allow.length === callerKinds.length ? 'everyone' : entry.allow.join(', ')}`, async () => {
 			const problems: string[] = [];
-			for (const who of callerKinds) {
-				const w = await makeWorld(db);
-				const input = entry.input ? await entry.input(w, db) : undefined;
+			// The refused callers first, on the world (and input) the first allowed caller then gets: a refusal
+			// changes nothing, and a call that wrongly gets through is a problem of the row whatever it changed.
+			// Each further allowed caller gets a world of its own, as its success may change what the next finds.
+			const refused = callerKinds.filter((who) => !entry.allow.includes(who));
+			const allowed = callerKinds.filter((who) => entry.allow.includes(who));
+			let w: World | undefined;
+			let input: unknown;
+			for (const [i, who] of [...refused, ...allowed].entries()) {
+				if (!w || i > refused.length) {
+					w = await makeWorld(db);
+					input = entry.input ? await entry.input(w, db) : undefined;
+				}
 				const result = await call(path, who, input, w);
 				if (!entry.allow.includes(who)) {
 					if (!isAuthRefusal(result)) problems.push(`${who} should be refused but got ${describeOutcome(result)}`);

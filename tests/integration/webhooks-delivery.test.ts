@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { openPglite, openPostgres, type Db } from '../../src/lib/server/db/client';
+import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { grant } from '../../src/lib/server/ledger';
 import { startSchedule } from '../../src/lib/server/schedule';
 import {
@@ -24,7 +24,7 @@ import {
 	webhookDeliveryJob,
 	closeWebhookAgents
 } from '../../src/lib/server/webhooks';
-import { backend, freshDb } from '../helpers/db';
+import { backend, freshDb, pgliteDir } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
 
 interface Received {
@@ -154,7 +154,7 @@ describe(`webhook delivery on ${backend}`, () => {
 		// The "app": its own database connection (a PGlite directory it reopens, or a Postgres pool).
 		const dir = backend === 'pglite' ? mkdtempSync(join(tmpdir(), 'quota-hooks-')) : null;
 		const open = async () => {
-			const app = dir ? await openPglite(dir) : openPostgres(db.url!);
+			const app = dir ? await pgliteDir(dir) : openPostgres(db.url!);
 			await app.migrate();
 			return app;
 		};
