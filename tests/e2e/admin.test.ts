@@ -38,6 +38,16 @@ for (const size of sizes) {
 		});
 		afterAll(async () => context?.close());
 
+		/** Tess's page, found through the users list as an admin would: its address, its Account card and a figure of the card by its label. */
+		async function openTess() {
+			await page.goto(`/admin/users?search=${encodeURIComponent(tess.email)}`);
+			await page.getByRole('link', { name: tess.name }).click();
+			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
+			const card = page.getByRole('region', { name: 'Account', exact: true });
+			const figure = (label: string) => card.locator('dl > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+			return { here: page.url(), card, figure };
+		}
+
 		onPhone(size, 'refuses a member and a team owner: no Admin in the navigation, a clear refusal, 403 from the API', async () => {
 			const member = await openAs(maya.email, size); // Maya owns the demo team
 			try {
@@ -350,12 +360,7 @@ for (const size of sizes) {
 		});
 
 		it('sets a user’s general balance from their page and stays there, with the new figures and what changed', async () => {
-			await page.goto(`/admin/users?search=${encodeURIComponent(tess.email)}`);
-			await page.getByRole('link', { name: tess.name }).click();
-			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
-			const here = page.url();
-			const card = page.getByRole('region', { name: 'Account', exact: true });
-			const figure = (label: string) => card.locator('dl > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+			const { here, card, figure } = await openTess();
 			const general = Number((await figure('General balance').innerText()).replace(/\D/g, ''));
 			await card.getByRole('button', { name: 'Set the general balance' }).click();
 			const add = size.name === 'phone' ? 321 : 654;
@@ -375,12 +380,7 @@ for (const size of sizes) {
 		});
 
 		it('explains a user’s figures in full on their page, with their own figures, not the admin’s dashboard', async () => {
-			await page.goto(`/admin/users?search=${encodeURIComponent(tess.email)}`);
-			await page.getByRole('link', { name: tess.name }).click();
-			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
-			const here = page.url();
-			const card = page.getByRole('region', { name: 'Account', exact: true });
-			const figure = (label: string) => card.locator('dl > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+			const { here, card, figure } = await openTess();
 			const available = (await card.locator('.figure').innerText()).match(/^[\d,]+/)![0];
 			const [balance, free] = [await figure('Balance').innerText(), await figure('Free tokens left').innerText()];
 			await expect(card.getByRole('link', { name: 'The figures in full' }).count()).resolves.toBe(0);

@@ -388,6 +388,7 @@ describe('a member a daily cap binds in a team pool', () => {
 		await expect(status.innerText()).resolves.toMatch(new RegExp(`^Tokens added: \\+5,000\\s+Available to you now: ${left} tokens of ${pool} in the pool\\s+${dash.capLine.text}\\s`));
 		// Not the pool's figure as his.
 		await expect(status.getByText(/^Available now:/).count()).resolves.toBe(0);
+		await screen(page, 'store-capped-member-added');
 		await bothSizes(page, 'store-capped-member-added');
 		// His dashboard's Available card, opened from the status: the same figure, the pool's under it.
 		await status.getByRole('link', { name: 'See balance' }).click();
