@@ -39,6 +39,16 @@ for (const size of sizes) {
 		});
 		afterAll(async () => context?.close());
 
+		/** Tess's page, found through the users list as an admin would: its address, its Account card and a figure of the card by its label. */
+		async function openTess() {
+			await page.goto(`/admin/users?search=${encodeURIComponent(tess.email)}`);
+			await page.getByRole('link', { name: tess.name }).click();
+			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
+			const card = page.getByRole('region', { name: 'Account', exact: true });
+			const figure = (label: string) => card.locator('dl > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+			return { here: page.url(), card, figure };
+		}
+
 		onPhone(size, 'refuses a member and a team owner: no Admin in the navigation, a clear refusal, 403 from the API', async () => {
 			const member = await openAs(maya.email, size); // Maya owns the demo team
 			try {
@@ -362,12 +372,7 @@ for (const size of sizes) {
 		});
 
 		it('sets a user’s general balance from their page and stays there, with the new figures and what changed', async () => {
-			await page.goto(`/admin/users?search=${encodeURIComponent(tess.email)}`);
-			await page.getByRole('link', { name: tess.name }).click();
-			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
-			const here = page.url();
-			const card = page.getByRole('region', { name: 'Account', exact: true });
-			const figure = (label: string) => card.locator('dl > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+			const { here, card, figure } = await openTess();
 			const general = Number((await figure('General balance').innerText()).replace(/\D/g, ''));
 			await card.getByRole('button', { name: 'Set the general balance' }).click();
 			const add = size.name === 'phone' ? 321 : 654;
@@ -384,6 +389,19 @@ for (const size of sizes) {
 			await expect(card.getByLabel(/^General balance/).count()).resolves.toBe(0); // the editor closed
 			await screen(page, `admin-user-balance-saved-${size.name}`);
 			await expectSound(page);
+		});
+
+		it('explains a user’s figures in full on their page, with their own figures, not the admin’s dashboard', async () => {
+			const { here, card, figure } = await openTess();
+			const available = (await card.locator('.figure').innerText()).match(/^[\d,]+/)![0];
+			const [balance, free] = [await figure('Balance').innerText(), await figure('Free tokens left').innerText()];
+			await expect(card.getByRole('link', { name: 'The figures in full' }).count()).resolves.toBe(0);
+			await card.getByText('The figures in full', { exact: true }).click();
+			await card.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus /).waitFor();
+			await card.getByText(`${tess.name}: ${available} available = ${balance} balance + ${free} free tokens left.`, { exact: true }).waitFor();
+			expect(page.url()).toBe(here);
+			await card.getByText('The figures in full', { exact: true }).scrollIntoViewIfNeeded();
+			await screen(page, `admin-user-figures-in-full-${size.name}`);
 		});
 
 		onPhone(size, 'names a team pool once on its page, and says when it was created (a team joins nothing)', async () => {
@@ -406,12 +424,14 @@ for (const size of sizes) {
 			await row(admin.name).getByText('no tokens in lots', { exact: true }).waitFor();
 			await expect(page.getByText(/general pool/i).count()).resolves.toBe(0);
 			await expect(page.getByText('all general').count()).resolves.toBe(0);
-			// The figures in full are a link away: the dashboard's one paragraph, in view.
+			// The figures in full unfold in place, in the dashboard's words: no link to the admin's own dashboard and figures.
 			await page.getByText('What the figures mean').click();
-			await page.getByRole('link', { name: 'The figures in full' }).click();
-			const full = page.locator('#balance-figures');
-			await full.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus /).waitFor();
-			await expect(full.evaluate((e) => e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().bottom <= window.innerHeight)).resolves.toBe(true);
+			await expect(page.getByRole('link', { name: 'The figures in full' }).count()).resolves.toBe(0);
+			await page.getByText('The figures in full', { exact: true }).click();
+			const full = page.getByText(/^Balance: the tokens in the account's lots .* Available: the balance plus /);
+			await full.waitFor();
+			expect(new URL(page.url()).pathname).toBe('/admin/users');
+			await full.scrollIntoViewIfNeeded();
 			await screen(page, `admin-figures-in-full-${size.name}`);
 		});
 
@@ -440,11 +460,10 @@ for (const size of sizes) {
 			// The date column says what it is: the account's last use of tokens, not a sign-in (folded, so the list starts on the first screen).
 			await page.getByText('What the figures mean').click();
 			await page.getByText(/^Last token use: the last day this account's tokens were spent.* Under it, when the person was last seen in the app/).waitFor();
-			// The balance in one line, the balance buttons' description; the dashboard says it in full, a link away.
+			// The balance in one line, the balance buttons' description; in full, folded under it.
 			const brief = page.locator('#balance-meaning');
-			await expect(brief.innerText()).resolves.toMatch(/^Balance: tokens in lots, less what running jobs hold\. Available: the balance plus free allowances left\. General balance: .* The figures in full$/);
-			await expect(brief.getByRole('link', { name: 'The figures in full' }).getAttribute('href')).resolves.toBe('/dashboard#balance-figures');
-			await expect(page.getByText(/the tokens in the account's lots/).count()).resolves.toBe(0);
+			await expect(brief.innerText()).resolves.toMatch(/^Balance: tokens in lots, less what running jobs hold\. Available: the balance plus free allowances left\. General balance: .* sets this figure\.$/);
+			await expect(page.getByText(/the tokens in the account's lots/).isVisible()).resolves.toBe(false);
 			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last token use');
 			// Under it, each fact named: when the person was last seen in the app (the admin browsing now), though she spent no tokens.
 			const adminRow = page.getByRole('row').filter({ hasText: 'admin@quota.test' });

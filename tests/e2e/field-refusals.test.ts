@@ -13,14 +13,17 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-/** `field`'s refusal matching `text`: in the note it names, just under it, the field invalid and focused; no box by the button. */
-async function expectRefusalUnder(field: Locator, text: RegExp, form: Locator) {
+/**
+ * `field`'s refusal matching `text`: in the note it names, just under it, the field invalid and focused
+ * (`focused: false` for a form's second refused field: the first has the focus); no box by the button.
+ */
+async function expectRefusalUnder(field: Locator, text: RegExp, form: Locator, { focused = true } = {}) {
 	const id = await field.getAttribute('id');
 	const note = field.page().locator(`[id="${id}-note"]`);
 	await expect.poll(() => note.textContent()).toMatch(text);
 	expect(await field.getAttribute('aria-invalid')).toBe('true');
 	expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain(`${id}-note`);
-	expect(await field.evaluate((e) => e === document.activeElement)).toBe(true);
+	expect(await field.evaluate((e) => e === document.activeElement)).toBe(focused);
 	await expectJustUnder(field, note);
 	// The note is the form's only alert: nothing in a box by the button.
 	await expect(form.locator('.alert').count()).resolves.toBe(0);
@@ -58,13 +61,20 @@ for (const size of sizes) {
 			await page.getByRole('region', { name: 'Periods, spend order and caps' }).getByRole('button', { name: /^Edit/ }).click();
 			const form = page.getByRole('form', { name: 'Periods, spend order and caps' });
 			const cap = form.getByLabel("Each team's daily cap (default, tokens)");
+			const memberCap = form.getByLabel("Each team member's daily cap (default, tokens)");
+			const memberOriginal = await memberCap.inputValue();
 			await cap.fill('lots');
+			await memberCap.fill('-1');
 			await form.getByRole('button', { name: 'Save site settings' }).click();
+			// Each refused cap is said under its own field, the focus on the first.
 			await expectRefusalUnder(cap, /^A daily cap is a whole number of tokens, or empty for none\.$/, form);
+			await expectRefusalUnder(memberCap, /^A daily cap is a whole number of tokens, or empty for none\.$/, form, { focused: false });
 			await screen(page, `field-refusal-team-cap-${size.name}`);
-			// Typing again takes the slip away.
+			// Typing again takes the slips away.
 			await cap.fill('');
 			await expect(cap.getAttribute('aria-invalid')).resolves.toBeNull();
+			await expect(memberCap.getAttribute('aria-invalid')).resolves.toBeNull();
+			await memberCap.fill(memberOriginal);
 			await form.getByRole('button', { name: 'Cancel' }).click();
 		});
 
@@ -94,6 +104,24 @@ for (const size of sizes) {
 			await form.getByRole('button', { name: 'Save Chatbot' }).click();
 			await expectRefusalUnder(message, /^Write the limit message\.$/, form);
 			await screen(page, `field-refusal-limit-message-${size.name}`);
+			await form.getByRole('button', { name: 'Cancel' }).click();
+		});
+
+		it('a module’s limits refused together: each refused field has its own note beside it, not only the first', async () => {
+			await page.goto('/admin/limits');
+			await page.getByRole('region', { name: 'Chatbot' }).getByRole('button', { name: 'Edit limits of Chatbot' }).click();
+			const form = page.getByRole('form', { name: 'Chatbot: free allowances' });
+			await form.getByRole('radio', { name: 'Role-based: a limit per role' }).check();
+			const guest = form.getByLabel('Guest limit (tokens)');
+			const adminRole = form.getByLabel('Admin (tokens)');
+			await guest.fill('-10');
+			await adminRole.fill('abc');
+			await form.getByRole('button', { name: 'Save Chatbot' }).click();
+			const rule = /^A whole number of tokens, 0 to turn it off, or tick Unlimited\.$/;
+			await expectRefusalUnder(guest, rule, form);
+			await expectRefusalUnder(adminRole, rule, form, { focused: false });
+			await adminRole.scrollIntoViewIfNeeded();
+			await screen(page, `field-refusal-limits-two-${size.name}`);
 			await form.getByRole('button', { name: 'Cancel' }).click();
 		});
 

@@ -366,4 +366,35 @@ describe('a member a daily cap binds in a team pool', () => {
 		await card(owner.page).getByText('none on hold', { exact: true }).waitFor();
 		await expect(owner.page.getByText(/For you it is what the cap/).count()).resolves.toBe(0);
 	});
+
+	it('buying for the pool, the store says what the dashboard says: what the cap leaves them, and the pool’s figure as the pool’s', async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Buy Crew', 'Bea Buyer', 'Ben Bound', 91_900);
+		onTestFinished(() => Promise.all([owner.context.close(), member.context.close()]).then(() => undefined));
+		await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 5_000 });
+		await call(member.page, 'ledger.consume', { accountId: team.accountId, feature: 'search_prices', units: 1, idempotencyKey: crypto.randomUUID() });
+		const page = member.page;
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Buy Crew/ }).click();
+		await expect.poll(async () => (await (await page.request.get('/trpc/settings.get')).json()).result.data.activeAccountId).toBe(team.accountId);
+
+		await buy(page, 'Token pack', /^Buy · \$5\.00$/, '$5.00', '5,000');
+		const status = page.getByRole('status', { name: 'Purchase status' });
+		// The dashboard's figures for him, read after the purchase: the store said the same.
+		const input = encodeURIComponent(JSON.stringify({ accountId: team.accountId }));
+		const dash = (await (await page.request.get(`/trpc/ledger.dashboard?input=${input}`)).json()).result.data as { summary: { available: number }; capBound: { tokens: number; sub: string }; capLine: { text: string } };
+		const [left, pool] = [dash.capBound.tokens.toLocaleString('en-US'), dash.summary.available.toLocaleString('en-US')];
+		expect(dash.capBound.sub).toBe(`of ${pool} in the pool`);
+		await expect(status.innerText()).resolves.toMatch(new RegExp(`^Tokens added: \\+5,000\\s+Available to you now: ${left} tokens of ${pool} in the pool\\s+${dash.capLine.text}\\s`));
+		// Not the pool's figure as his.
+		await expect(status.getByText(/^Available now:/).count()).resolves.toBe(0);
+		await screen(page, 'store-capped-member-added');
+		await bothSizes(page, 'store-capped-member-added');
+		// His dashboard's Available card, opened from the status: the same figure, the pool's under it.
+		await status.getByRole('link', { name: 'See balance' }).click();
+		await waitForFresh(page);
+		const card = page.locator('.stat', { hasText: 'Available' });
+		await expect.poll(() => card.locator('.value').innerText()).toBe(left);
+		await expect(card.locator('.sub').innerText()).resolves.toBe(`of ${pool} in the pool`);
+	});
 });

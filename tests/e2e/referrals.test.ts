@@ -35,12 +35,15 @@ describe('referrals', () => {
 		await rules.getByText('A whole number of new users from 1 to 1,000.').waitFor();
 		await expect.poll(() => inviter.evaluate((el) => el === document.activeElement)).toBe(true);
 		await expect(inviter.getAttribute('aria-invalid')).resolves.toBe('true');
+		// The summary states no figure the form refuses: the refused side and the expiry are to fix.
+		await rules.getByText("The inviter's tokens to fix and 0 tokens to the new user, when the new user signs up, expiry to fix;", { exact: false }).waitFor();
 		await screenshot(admin, 'referrals-admin-rules-slips');
 		await rules.getByLabel('Rewarded per user per day').fill('10');
 		await expect(rules.locator('.field-note').count()).resolves.toBe(0);
 		await inviter.fill('500');
 		await rules.getByLabel('Tokens for the new user').fill('300');
 		await rules.getByLabel('Bonus expires after (days)').fill('30');
+		await rules.getByText('500 tokens to the inviter and 300 to the new user, when the new user signs up, lasting 30 days;', { exact: false }).waitFor();
 		await rules.getByRole('button', { name: 'Save referral rules' }).click();
 		await rules.getByText('Saved: referrals are on.').waitFor();
 		await screenshot(admin, 'referrals-admin-rules');

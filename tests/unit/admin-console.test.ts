@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleAccess } from '../../src/lib/client/admin/access';
-import { canSave, describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
+import { canSave, describeChange, figuresSum, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
 import { SendOnce } from '../../src/lib/client/admin/send-once';
 
 describe('who sees the admin console', () => {
@@ -72,5 +72,14 @@ describe('a write sent once', () => {
 		expect(await once.submit({ tokens: 5 })).toBe(5);
 		expect(await once.submit({ tokens: 6 })).toBe(6);
 		expect(sent).toEqual(['5:key-1', '5:key-1', '6:key-2']);
+	});
+});
+
+describe('a user’s figures in full on their console page', () => {
+	it('sums the account’s own figures: available is the balance plus the free tokens left', () => {
+		expect(figuresSum('Leo Martin', { available: 26_350, balance: 1_600, held: 0, unlimited: false })).toBe('Leo Martin: 26,350 available = 1,600 balance + 24,750 free tokens left.');
+		expect(figuresSum('Acme Studio', { available: 96_900, balance: 96_900, held: 1, unlimited: true })).toBe(
+			'Acme Studio: 96,900 available = 96,900 balance + 0 free tokens left. The balance is after the 1 token running jobs hold. Its unlimited tokens add nothing countable to either.'
+		);
 	});
 });

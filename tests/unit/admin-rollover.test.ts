@@ -12,12 +12,19 @@ describe('the rollover form', () => {
 		expect(parseRollover({ on: false, capKind: 'percent', cap: 'junk', expiresAfter: 'junk' })).toEqual({ ok: true, value: null });
 	});
 
-	it('says which field is wrong', () => {
-		expect(parseRollover({ on: true, capKind: 'percent', cap: '101', expiresAfter: '' })).toMatchObject({ ok: false, field: 'cap' });
-		expect(parseRollover({ on: true, capKind: 'tokens', cap: '0', expiresAfter: '' })).toMatchObject({ ok: false, field: 'cap' });
-		expect(parseRollover({ on: true, capKind: 'tokens', cap: '-5', expiresAfter: '' })).toMatchObject({ ok: false, field: 'cap' });
-		expect(parseRollover({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '0' })).toMatchObject({ ok: false, field: 'expiresAfter' });
-		expect(parseRollover({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '121' })).toMatchObject({ ok: false, field: 'expiresAfter' });
+	it('says which fields are wrong, each of them at once', () => {
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: 'abc', expiresAfter: '-1' })).toEqual({
+			ok: false,
+			problems: [
+				{ field: 'cap', error: 'A whole number of tokens, at least 1.' },
+				{ field: 'expiresAfter', error: '1 to 120 periods, or empty for never.' }
+			]
+		});
+		expect(parseRollover({ on: true, capKind: 'percent', cap: '101', expiresAfter: '' })).toMatchObject({ ok: false, problems: [{ field: 'cap' }] });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '0', expiresAfter: '' })).toMatchObject({ ok: false, problems: [{ field: 'cap' }] });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '-5', expiresAfter: '' })).toMatchObject({ ok: false, problems: [{ field: 'cap' }] });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '0' })).toMatchObject({ ok: false, problems: [{ field: 'expiresAfter' }] });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '121' })).toMatchObject({ ok: false, problems: [{ field: 'expiresAfter' }] });
 	});
 
 	it('shows a stored setting back as it was saved', () => {

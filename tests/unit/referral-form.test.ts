@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiryWords, readReferralDraft, type ReferralDraft } from '../../src/lib/client/admin/referral-form';
+import { expiryWords, readReferralDraft, referralSummary, type ReferralDraft } from '../../src/lib/client/admin/referral-form';
 
 const draft: ReferralDraft = { enabled: true, referrerTokens: '500', referredTokens: '1,000', requirePurchase: false, expiresDays: '', dailyLimit: '10' };
 
@@ -36,5 +36,24 @@ describe('the referral rules summary', () => {
 		expect(expiryWords('1,000')).toBe('lasting 1,000 days');
 		expect(expiryWords('0')).toBe('expiry to fix');
 		expect(expiryWords('soon')).toBe('expiry to fix');
+	});
+});
+
+describe('the referral rules summary while referrals are on', () => {
+	it('states the tokens a save would give each side', () => {
+		expect(referralSummary(draft)).toBe('500 tokens to the inviter and 1,000 to the new user, when the new user signs up, never expiring; shown on both dashboards as “Referral bonus”.');
+		expect(referralSummary({ ...draft, referrerTokens: '1', requirePurchase: true, expiresDays: '15' })).toBe(
+			'1 token to the inviter and 1,000 to the new user, when the new user first buys, lasting 15 days; shown on both dashboards as “Referral bonus”.'
+		);
+	});
+
+	it('never states a figure the form refuses: a side typed wrong, or both sides at 0, is to fix', () => {
+		expect(referralSummary({ ...draft, referrerTokens: '-5', referredTokens: '0', expiresDays: '15' })).toBe(
+			"The inviter's tokens to fix and 0 tokens to the new user, when the new user signs up, lasting 15 days; shown on both dashboards as “Referral bonus”."
+		);
+		expect(referralSummary({ ...draft, referredTokens: '' })).toMatch(/^500 tokens to the inviter and the new user's tokens to fix, /);
+		expect(referralSummary({ ...draft, referrerTokens: 'ten', referredTokens: '1.5' })).toMatch(/^The inviter's and the new user's tokens to fix, /);
+		// 0 and 0 with referrals on is refused beside the inviter's field: the summary does not promise "0 tokens to the inviter".
+		expect(referralSummary({ ...draft, referrerTokens: '0', referredTokens: '0' })).toMatch(/^The inviter's tokens to fix and 0 tokens to the new user, /);
 	});
 });

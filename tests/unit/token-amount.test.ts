@@ -53,6 +53,6 @@ describe('a typed token amount', () => {
 		expect(limit('99999999999999999')).toEqual({ ok: false, error: 'A limit is at most 1,000,000,000,000 tokens.' });
 		expect(limit('0')).toEqual({ ok: true, value: 0 });
 		expect(limit('abc')).toEqual({ ok: false, error: 'A whole number of tokens, 0 to turn it off, or tick Unlimited.' });
-		expect(parseRollover({ on: true, capKind: 'tokens', cap: '99999999999999999', expiresAfter: '' })).toEqual({ ok: false, field: 'cap', error: 'The maximum held is at most 9,007,199,254,740,991 tokens.' });
+		expect(parseRollover({ on: true, capKind: 'tokens', cap: '99999999999999999', expiresAfter: '' })).toEqual({ ok: false, problems: [{ field: 'cap', error: 'The maximum held is at most 9,007,199,254,740,991 tokens.' }] });
 	});
 });

@@ -18,7 +18,7 @@ function stand(orders: string[] = ['completed'], opts: { startFails?: number } =
 			return { orderId: `order-${calls.starts.length}` } as Start;
 		},
 		open: async (_start, on) => void (sheet = on),
-		order: async () => ({ purchase: { status: orders[Math.min(calls.polls++, orders.length - 1)]!, tokens: 10_000 }, balance: 12_500 }),
+		order: async () => ({ purchase: { status: orders[Math.min(calls.polls++, orders.length - 1)]!, tokens: 10_000 }, balance: 12_500, capBound: null }),
 		onRefresh: (check) => {
 			live = check;
 			return () => (live = null);

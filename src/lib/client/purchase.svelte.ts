@@ -20,6 +20,15 @@ export interface Purchase<Offer> {
 	/** Tokens the order added and the account's balance after them (phase `added`), in tokens. */
 	added?: number;
 	balance?: number | null;
+	/** What a cap on the buyer's use leaves them of that balance, when less (phase `added`): their dashboard's Available, the account's figure named. */
+	capBound?: CapBound | null;
+}
+
+/** What a cap leaves the buyer, the account's figure ("of 96,900 in the pool") and the cap's line, as the server words them. */
+export interface CapBound {
+	tokens: number;
+	sub: string;
+	line: string;
 }
 
 type CheckoutStart = Outputs['store']['checkout'];
@@ -30,8 +39,8 @@ export interface PurchaseParts {
 	start(input: Inputs['store']['checkout']): Promise<CheckoutStart>;
 	/** Opens the payment sheet; it reports completed, failed or closed through `on`. */
 	open(start: CheckoutStart, on: (e: CheckoutEvent) => void): Promise<void>;
-	/** The order's status, and the account's balance once its tokens landed. */
-	order(orderId: string): Promise<{ purchase: { status: string; tokens: number }; balance: number | null }>;
+	/** The order's status; once its tokens landed, the account's balance and what a cap leaves the buyer of it, when less. */
+	order(orderId: string): Promise<{ purchase: { status: string; tokens: number }; balance: number | null; capBound: CapBound | null }>;
 	/** Registers a check to run on every live-stream event; returns how to unregister it. */
 	onRefresh(check: () => Promise<unknown>): () => void;
 	/** Between two polls of the order, and before it is called slow, in ms. */
@@ -69,10 +78,10 @@ export function purchaseFlow<Offer extends { id: string }>(parts: Partial<Purcha
 		const check = async () => {
 			if (done || current?.orderId !== orderId) return;
 			try {
-				const { purchase: order, balance } = await p.order(orderId);
+				const { purchase: order, balance, capBound } = await p.order(orderId);
 				if (order.status === 'completed' && current?.orderId === orderId) {
 					done = true;
-					current = { ...current, phase: 'added', added: order.tokens, balance };
+					current = { ...current, phase: 'added', added: order.tokens, balance, capBound };
 				}
 			} catch {
 				// A blip while polling: the next tick tries again.

@@ -3,13 +3,23 @@
 
 /**
  * The balance figures in one line, for the console's pages that show them (the users list, a user's
- * page), kept here, off the dashboard's start: their meaning (balance-figures.ts, FIGURE_MEANING) is
- * said in full once, on the dashboard under its Balance and Available (FIGURE_MEANING_HREF); this line
- * is what those pages show and what a screen reader hears as their description, and it links there.
+ * page), kept here, off the dashboard's start: what those pages show and what a screen reader hears as
+ * their description. Their meaning in full (balance-figures.ts, FIGURE_MEANING, the dashboard's words)
+ * unfolds in place under it (FiguresInFull.svelte), with the account's own figures on a user's page: a
+ * link to the dashboard showed the admin's own figures beside it.
  */
 export const FIGURE_BRIEF = 'Balance: tokens in lots, less what running jobs hold. Available: the balance plus free allowances left.';
-/** Where FIGURE_MEANING is said in full: the dashboard's paragraph under its figures. */
-export const FIGURE_MEANING_HREF = '/dashboard#balance-figures';
+
+/**
+ * An account's figures as its console page shows them, summed in words under their meaning in full:
+ * "Leo Martin: 26,350 available = 1,600 balance + 24,750 free tokens left." `balance` and `available`
+ * as balanceOf and the summary give them (holds already taken off; unlimited lots add nothing countable).
+ */
+export function figuresSum(name: string, f: { available: number; balance: number; held: number; unlimited: boolean }): string {
+	const held = f.held ? ` The balance is after the ${counted(f.held, 'token')} running jobs hold.` : '';
+	const unlimited = f.unlimited ? ' Its unlimited tokens add nothing countable to either.' : '';
+	return `${name}: ${figure(f.available)} available = ${figure(f.balance)} balance + ${figure(f.available - f.balance)} free tokens left.${held}${unlimited}`;
+}
 
 /**
  * The figure the editor sets, as the admin's pages explain it beside FIGURE_BRIEF (kept here, off the dashboard's start);
@@ -26,7 +36,7 @@ export interface BalanceChange {
 
 import { readTokenAmount } from '../amount';
 import { MAX_TOKENS } from '$lib/token-range';
-import { counted } from '../../counted';
+import { counted, figure } from '../../counted';
 
 const TYPE_A_CHANGE = 'Type a number to set the general balance to it, or +N / −N to add or take N tokens.';
 

@@ -3,6 +3,7 @@
 import { parseTokenAmount, readTokenAmount } from '../amount';
 import type { Inputs, Outputs } from '../api-types';
 import { MAX_TOKENS } from '$lib/token-range';
+import { counted, figure } from '../../counted';
 
 export type ReferralRules = Outputs['admin']['referrals']['rules'];
 export type ReferralInput = Inputs['admin']['referrals']['setRules'];
@@ -70,4 +71,23 @@ export function readReferralDraft(d: ReferralDraft): { input: ReferralInput } | 
 	return {
 		input: { enabled: d.enabled, referrerTokens: referrer.value, referredTokens: referred.value, requirePurchase: d.requirePurchase, expiresDays: expires, dailyLimit: daily }
 	};
+}
+
+/**
+ * The summary under the form while referrals are on, as a save would keep the rules: each side's
+ * tokens, when they are given, how long they last. A side the form refuses (readReferralDraft: not a
+ * whole number in range, or both sides 0) is "to fix", never a figure, as the expiry is (expiryWords).
+ */
+export function referralSummary(d: ReferralDraft): string {
+	const read = readReferralDraft(d);
+	const problems = 'problems' in read ? read.problems : {};
+	const inviter = problems.referrerTokens ? null : parseTokenAmount(d.referrerTokens);
+	const newUser = problems.referredTokens ? null : parseTokenAmount(d.referredTokens);
+	let given: string;
+	if (inviter === null && newUser === null) given = "The inviter's and the new user's tokens to fix";
+	else if (inviter === null) given = `The inviter's tokens to fix and ${counted(newUser!, 'token')} to the new user`;
+	else if (newUser === null) given = `${counted(inviter, 'token')} to the inviter and the new user's tokens to fix`;
+	else given = `${counted(inviter, 'token')} to the inviter and ${figure(newUser)} to the new user`;
+	const when = d.requirePurchase ? 'when the new user first buys' : 'when the new user signs up';
+	return `${given}, ${when}, ${expiryWords(d.expiresDays)}; shown on both dashboards as “Referral bonus”.`;
 }

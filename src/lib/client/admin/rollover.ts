@@ -35,21 +35,23 @@ export function rolloverFields(s: RolloverSetting | null): RolloverFields {
 
 const whole = parseTokenAmount;
 
-/** Reads the fields: the setting to save (null = off), or which field is wrong and why. */
-export function parseRollover(f: RolloverFields): { ok: true; value: RolloverSetting | null } | { ok: false; field: 'cap' | 'expiresAfter'; error: string } {
+/** Reads the fields: the setting to save (null = off), or each field that is wrong and why, in the form's order. */
+export function parseRollover(f: RolloverFields): { ok: true; value: RolloverSetting | null } | { ok: false; problems: { field: 'cap' | 'expiresAfter'; error: string }[] } {
 	if (!f.on) return { ok: true, value: null };
-	let cap: { capTokens: number | null; capPercent: number | null };
+	const problems: { field: 'cap' | 'expiresAfter'; error: string }[] = [];
+	let cap: { capTokens: number | null; capPercent: number | null } = { capTokens: null, capPercent: null };
 	if (f.capKind === 'tokens') {
 		const read = readTokenAmount(f.cap, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'The maximum held', rule: 'A whole number of tokens, at least 1.' });
-		if (!read.ok) return { ok: false, field: 'cap', error: read.error };
-		cap = { capTokens: read.value, capPercent: null };
+		if (read.ok) cap = { capTokens: read.value, capPercent: null };
+		else problems.push({ field: 'cap', error: read.error });
 	} else {
 		const percent = whole(f.cap);
-		if (!(percent >= 1 && percent <= 100)) return { ok: false, field: 'cap', error: 'A whole percent from 1 to 100.' };
-		cap = { capTokens: null, capPercent: percent };
+		if (percent >= 1 && percent <= 100) cap = { capTokens: null, capPercent: percent };
+		else problems.push({ field: 'cap', error: 'A whole percent from 1 to 100.' });
 	}
 	const expires = f.expiresAfter.trim() === '' ? null : whole(f.expiresAfter);
-	if (expires !== null && !(expires >= 1 && expires <= MAX_PERIODS)) return { ok: false, field: 'expiresAfter', error: `1 to ${MAX_PERIODS} periods, or empty for never.` };
+	if (expires !== null && !(expires >= 1 && expires <= MAX_PERIODS)) problems.push({ field: 'expiresAfter', error: `1 to ${MAX_PERIODS} periods, or empty for never.` });
+	if (problems.length) return { ok: false, problems };
 	return { ok: true, value: { ...cap, expiresAfterPeriods: expires } };
 }
 

@@ -56,7 +56,7 @@ describe('a settings form’s refusal of one field', () => {
 		expect(shown).toEqual(['limits-chat-message']);
 		// A refusal of a field the form does not name, or of none, stays in the message; a new save clears the slip.
 		await s.run(() => Promise.reject(refusal('module', 'Unknown module.')), () => 'no', fields);
-		expect(s.slip).toBeNull();
+		expect(s.slips).toEqual([]);
 		expect(s.message).toEqual({ kind: 'empty', text: 'Unknown module.' });
 	});
 
@@ -66,6 +66,31 @@ describe('a settings form’s refusal of one field', () => {
 		s.refuseField('site-team-cap', 'A limit must be a whole number of tokens.');
 		expect([s.noteOf('site-team-cap'), s.message, shown]).toEqual(['A limit must be a whole number of tokens.', null, ['site-team-cap']]);
 		s.refuse('Pick a time zone.');
-		expect([s.slip, s.message?.text]).toEqual([null, 'Pick a time zone.']);
+		expect([s.slips, s.message?.text]).toEqual([[], 'Pick a time zone.']);
+	});
+
+	it('of several fields found before sending is said under each of them, the focus on the first', () => {
+		const shown: string[] = [];
+		const s = new Saving((id) => shown.push(id));
+		s.refuseFields([
+			['limits-chat-guest', 'A whole number of tokens, 0 to turn it off, or tick Unlimited.'],
+			['limits-chat-role-admin', 'A whole number of tokens, 0 to turn it off, or tick Unlimited.']
+		]);
+		expect([s.noteOf('limits-chat-guest'), s.noteOf('limits-chat-role-admin'), s.noteOf('limits-chat-members')]).toEqual([
+			'A whole number of tokens, 0 to turn it off, or tick Unlimited.',
+			'A whole number of tokens, 0 to turn it off, or tick Unlimited.',
+			null
+		]);
+		expect(shown).toEqual(['limits-chat-guest']);
+		expect(s.describedBy('limits-chat-role-admin', 'hint')).toBe('hint limits-chat-role-admin-note');
+	});
+
+	it('of several fields by the server is said under each, in its own words', async () => {
+		const s = new Saving(() => undefined);
+		const both = new TRPCClientError('Guest: too small. Roles admin: not a number.', {
+			result: { error: { message: 'Guest: too small. Roles admin: not a number.', code: -32600, data: { fieldErrors: { guest: ['Guest: too small.'], 'roles.admin': ['Roles admin: not a number.'] } } } }
+		});
+		await s.run(() => Promise.reject(both), () => 'no', { guest: 'g', members: 'm', 'roles.admin': 'ra' });
+		expect([s.noteOf('g'), s.noteOf('ra'), s.noteOf('m'), s.message]).toEqual(['Guest: too small.', 'Roles admin: not a number.', null, null]);
 	});
 });

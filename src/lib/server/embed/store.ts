@@ -47,5 +47,5 @@ export async function embedCheckout(
 
 /** One order of the ticket's account while its payment is processed (another account's order is `not_found`, as an unknown id). */
 export function embedOrder(db: Db, grant: EmbedGrant, orderId: string) {
-	return orderProgress(db, grant.accountId, orderId);
+	return orderProgress(db, grant.accountId, orderId, null);
 }

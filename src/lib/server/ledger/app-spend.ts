@@ -1,7 +1,9 @@
 import type { Executor } from '../db/client';
-import { readOne } from '../db/reads';
+import { mapRead, readOne, together, type Read } from '../db/reads';
+import { capBoundAvailable } from '../../available-words';
 import { consume } from './spend';
-import { tightestCapsRead } from './rates';
+import { spendableRead } from './queries';
+import { capLineRead, tightestCapsRead } from './rates';
 import type { ConsumeRequest, ConsumeResult } from './types';
 
 /**
@@ -17,3 +19,23 @@ export async function consumeAsPerson(exec: Executor, req: ConsumeRequest & { ac
 	const spendable = cap ? Math.min(result.remaining ?? Infinity, cap.left) : result.remaining;
 	return { ...result, spendable };
 }
+
+/** What a cap on a person's use leaves them of an account, when less than its Available: the figure, the account's named ("of 96,900 in the pool") and the cap's line. */
+export interface CapBound {
+	tokens: number;
+	sub: string;
+	/** The dashboard's cap line: "Your daily cap in this team: 4,955 of 5,000 tokens left today". */
+	line: string;
+}
+
+/**
+ * What `userId` can spend of `accountId` now, with the figures and rule their dashboard's Available
+ * card reads (the account's `available`, the tightest cap's line, capBoundAvailable): `available`, the
+ * account's; `capBound`, when a cap on their use leaves less, what it leaves. One statement; the
+ * store's "Tokens added" says it, so a capped member is not told the pool's figure as theirs.
+ */
+export const viewerAvailableRead = (accountId: string, userId: string): Read<{ available: number; capBound: CapBound | null }> =>
+	mapRead(together({ spendable: spendableRead(accountId), capLine: capLineRead(accountId, userId) }), ({ spendable, capLine }) => {
+		const bound = capBoundAvailable(spendable.available, capLine);
+		return { available: spendable.available, capBound: bound && capLine ? { tokens: bound.tokens, sub: bound.sub, line: capLine.text } : null };
+	});

@@ -3,11 +3,10 @@ import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { mapRead, readOne, together } from '../db/reads';
 import { orders } from '../db/schema';
-import { listModels } from '../ledger';
-import { spendable } from '../ledger';
+import { listModels, spendable, viewerAvailableRead, type CapBound } from '../ledger';
 import { listProducts } from './catalog';
 import { toOffers } from './offer';
-import { getPurchase, openCheckoutRead, purchasesRead } from './orders';
+import { getPurchase, openCheckoutRead, purchasesRead, type Purchase } from './orders';
 import { subscriptionsRead } from './subscriptions';
 import { paymentProvider } from './paddle';
 
@@ -58,9 +57,16 @@ export async function orderAccount(db: Db, orderId: string): Promise<string | nu
 	return row?.account_id ?? null;
 }
 
-/** An order while the store waits for its payment: its status, and the balance once tokens landed. */
-export async function orderProgress(db: Db, accountId: string, orderId: string) {
+/**
+ * An order while the store waits for its payment: its status; once its tokens landed, the account's
+ * Available (`balance`) and, for `viewerId` (the member who bought), what a cap on their use leaves
+ * them when less (`capBound`): what their dashboard's Available card says (viewerAvailableRead). The
+ * embedded store names no viewer: its page shows the account's figure, as the widget does.
+ */
+export async function orderProgress(db: Db, accountId: string, orderId: string, viewerId: string | null): Promise<{ purchase: Purchase; balance: number | null; capBound: CapBound | null }> {
 	const purchase = await getPurchase(db.orm, accountId, orderId);
-	const balance = purchase.status === 'completed' ? (await spendable(db.orm, accountId)).available : null;
-	return { purchase, balance };
+	if (purchase.status !== 'completed') return { purchase, balance: null, capBound: null };
+	if (!viewerId) return { purchase, balance: (await spendable(db.orm, accountId)).available, capBound: null };
+	const figures = await readOne(db.orm, viewerAvailableRead(accountId, viewerId));
+	return { purchase, balance: figures.available, capBound: figures.capBound };
 }

@@ -57,11 +57,11 @@ export const storeRouter = router({
 			});
 		}),
 
-	/** One order, polled while its payment is processed; the balance once the tokens landed. */
+	/** One order, polled while its payment is processed; once the tokens landed, the balance and what a cap on the caller's use leaves them of it, when less. */
 	order: memberProcedure.input(z.object({ orderId: z.uuid() })).query(async ({ ctx, input }) => {
 		// Someone else's order is answered exactly like an unknown id.
 		const { id: accountId } = await requireAccessById(ctx.db, ctx.auth, await orderAccount(ctx.db, input.orderId), 'read', 'No such order.');
-		return orderProgress(ctx.db, accountId, input.orderId);
+		return orderProgress(ctx.db, accountId, input.orderId, ctx.auth.user.id);
 	}),
 
 	/** Purchase history (newest first) and subscriptions of the account. */
