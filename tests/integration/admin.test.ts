@@ -595,11 +595,11 @@ describe('the audit log', () => {
 			expect(rows).toHaveLength(1);
 			return rows[0]!.actorKind;
 		};
-		expect(await kindOf(own, 'balance.adjusted', 'Own test tokens')).toBe('Admin');
-		expect(await kindOf(w.users.memberB.accountId, 'balance.adjusted', 'Kind of actor')).toBe('Admin');
-		expect(await kindOf(w.teamA.accountId, 'team.renamed')).toBe('User');
-		expect(await kindOf(w.teamB.accountId, 'team.renamed')).toBe('Admin');
-		expect(await kindOf(own, 'user.name_changed')).toBe('User');
+		expect(await kindOf(own, 'balance.adjusted', 'Own test tokens')).toBe('in the console');
+		expect(await kindOf(w.users.memberB.accountId, 'balance.adjusted', 'Kind of actor')).toBe('in the console');
+		expect(await kindOf(w.teamA.accountId, 'team.renamed')).toBe('on their account');
+		expect(await kindOf(w.teamB.accountId, 'team.renamed')).toBe('in the console');
+		expect(await kindOf(own, 'user.name_changed')).toBe('on their account');
 	});
 
 	it('keeps what the actor was when the entry was written: a co-owner who has left the team still renamed it as a user', async () => {
@@ -612,9 +612,9 @@ describe('the audit log', () => {
 		await asMember.team.leave({ teamId: team.id });
 		const entries = (await admin.admin.audit.list({ account: team.accountId })).rows.map((r) => [r.action, r.actor?.userId, r.actorKind]);
 		expect(entries).toEqual([
-			['team.member_left', member.id, 'User'],
-			['team.renamed', member.id, 'User'],
-			['team.created', owner.id, 'User']
+			['team.member_left', member.id, 'on their account'],
+			['team.renamed', member.id, 'on their account'],
+			['team.created', owner.id, 'on their account']
 		]);
 	});
 
