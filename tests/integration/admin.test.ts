@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
+import { SEARCH_MAX } from '../../src/lib/search-text';
 import { TRPCError } from '@trpc/server';
 import { backend, freshDb } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
@@ -561,7 +562,7 @@ describe('the audit log', () => {
 		// The same entries found by the account's e-mail, by the actor's name, and by today's date in the site's zone.
 		const byEmail = await admin.admin.audit.list({ account: w.users.otherTeamAdmin.email!, action: 'balance.adjusted' });
 		expect(byEmail.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
-		const byActor = await admin.admin.audit.list({ actor: w.users.siteAdmin.name, account: accountId });
+		const byActor = await admin.admin.audit.list({ who: w.users.siteAdmin.name, account: accountId });
 		expect(byActor.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
 		const today = new Date().toISOString().slice(0, 10);
 		expect((await admin.admin.audit.list({ account: accountId, from: today, to: today })).rows).toHaveLength(50);
@@ -579,6 +580,17 @@ describe('the audit log', () => {
 		expect(await refusal(admin.admin.audit.list({ from: '2026-02-30' }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await refusal(admin.admin.audit.list({ cursor: 'bm9wZQ' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		await expectInvariants(db);
+	});
+
+	it('names a search box as its page labels it when the text is longer than it takes (Search, Who, Account), and takes the longest it allows', async () => {
+		const words = (p: Promise<unknown>) => p.then(() => null, (e: Error) => e.message);
+		const long = 'x'.repeat(SEARCH_MAX + 1);
+		expect(await words(admin.admin.users.list({ search: long }))).toBe('Search must be text of at most 200 characters.');
+		expect(await words(admin.admin.audit.list({ who: long }))).toBe('Who must be text of at most 200 characters.');
+		expect(await words(admin.admin.audit.list({ account: long }))).toBe('Account must be text of at most 200 characters.');
+		const longest = 'x'.repeat(SEARCH_MAX);
+		expect((await admin.admin.audit.list({ who: longest, account: longest })).rows).toEqual([]);
+		expect((await admin.admin.users.list({ search: longest })).rows).toEqual([]);
 	});
 
 	it('says what each actor was: a site admin in the console (even on their own account or a team not theirs), a user on their own account or team', async () => {
