@@ -238,7 +238,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByRole('button', { name: 'Save role' }).click();
 		await page.getByText(`Role is now E2E testers ${size.name} ${run}.`).waitFor();
 		await screen(page, `admin-user-detail-role-${size.name}`);
-		const statement = page.getByRole('region', { name: 'Statement (the table scrolls sideways)' });
+		const statement = page.getByRole('table', { name: 'Statement' });
 		await scrollUntilShown(page, statement); // the records under the bonus form
 		await statement.getByRole('row').filter({ hasText: `E2E pack ${size.name} ${run}` }).waitFor();
 		await statement.scrollIntoViewIfNeeded();

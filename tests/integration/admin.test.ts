@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
+import { SEARCH_MAX } from '../../src/lib/search-text';
 import { TRPCError } from '@trpc/server';
 import { backend, freshDb } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
@@ -561,7 +562,7 @@ describe('the audit log', () => {
 		// The same entries found by the account's e-mail, by the actor's name, and by today's date in the site's zone.
 		const byEmail = await admin.admin.audit.list({ account: w.users.otherTeamAdmin.email!, action: 'balance.adjusted' });
 		expect(byEmail.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
-		const byActor = await admin.admin.audit.list({ actor: w.users.siteAdmin.name, account: accountId });
+		const byActor = await admin.admin.audit.list({ who: w.users.siteAdmin.name, account: accountId });
 		expect(byActor.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
 		const today = new Date().toISOString().slice(0, 10);
 		expect((await admin.admin.audit.list({ account: accountId, from: today, to: today })).rows).toHaveLength(50);
@@ -581,6 +582,17 @@ describe('the audit log', () => {
 		await expectInvariants(db);
 	});
 
+	it('names a search box as its page labels it when the text is longer than it takes (Search, Who, Account), and takes the longest it allows', async () => {
+		const words = (p: Promise<unknown>) => p.then(() => null, (e: Error) => e.message);
+		const long = 'x'.repeat(SEARCH_MAX + 1);
+		expect(await words(admin.admin.users.list({ search: long }))).toBe('Search must be text of at most 200 characters.');
+		expect(await words(admin.admin.audit.list({ who: long }))).toBe('Who must be text of at most 200 characters.');
+		expect(await words(admin.admin.audit.list({ account: long }))).toBe('Account must be text of at most 200 characters.');
+		const longest = 'x'.repeat(SEARCH_MAX);
+		expect((await admin.admin.audit.list({ who: longest, account: longest })).rows).toEqual([]);
+		expect((await admin.admin.users.list({ search: longest })).rows).toEqual([]);
+	});
+
 	it('says what each actor was: a site admin in the console (even on their own account or a team not theirs), a user on their own account or team', async () => {
 		const as = async (who: 'memberA' | 'siteAdmin') => appRouter.createCaller(await createContext({ locals: { auth: w.auth[who], guestId: null }, getClientAddress: () => '10.9.0.3' }));
 		const own = w.users.siteAdmin.accountId;
@@ -595,11 +607,11 @@ describe('the audit log', () => {
 			expect(rows).toHaveLength(1);
 			return rows[0]!.actorKind;
 		};
-		expect(await kindOf(own, 'balance.adjusted', 'Own test tokens')).toBe('Admin');
-		expect(await kindOf(w.users.memberB.accountId, 'balance.adjusted', 'Kind of actor')).toBe('Admin');
-		expect(await kindOf(w.teamA.accountId, 'team.renamed')).toBe('User');
-		expect(await kindOf(w.teamB.accountId, 'team.renamed')).toBe('Admin');
-		expect(await kindOf(own, 'user.name_changed')).toBe('User');
+		expect(await kindOf(own, 'balance.adjusted', 'Own test tokens')).toBe('in the console');
+		expect(await kindOf(w.users.memberB.accountId, 'balance.adjusted', 'Kind of actor')).toBe('in the console');
+		expect(await kindOf(w.teamA.accountId, 'team.renamed')).toBe('on their account');
+		expect(await kindOf(w.teamB.accountId, 'team.renamed')).toBe('in the console');
+		expect(await kindOf(own, 'user.name_changed')).toBe('on their account');
 	});
 
 	it('keeps what the actor was when the entry was written: a co-owner who has left the team still renamed it as a user', async () => {
@@ -612,9 +624,9 @@ describe('the audit log', () => {
 		await asMember.team.leave({ teamId: team.id });
 		const entries = (await admin.admin.audit.list({ account: team.accountId })).rows.map((r) => [r.action, r.actor?.userId, r.actorKind]);
 		expect(entries).toEqual([
-			['team.member_left', member.id, 'User'],
-			['team.renamed', member.id, 'User'],
-			['team.created', owner.id, 'User']
+			['team.member_left', member.id, 'on their account'],
+			['team.renamed', member.id, 'on their account'],
+			['team.created', owner.id, 'on their account']
 		]);
 	});
 

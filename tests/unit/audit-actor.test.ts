@@ -40,7 +40,7 @@ describe('the audit log’s By line of every kind of actor with its badge, and i
 	/** A word or words said twice in a row ("An API key API key", "Guest Guest"). */
 	const twice = /\b(\w[\w ]*?) \1\b/i;
 
-	it('reads as a sentence for each kind of actor: a badge beside a person says what they acted as, and nothing is said twice', () => {
+	it('reads as a sentence for each kind of actor: the words beside a person say where they acted (the console, their account), never a role\'s name, and nothing is said twice', () => {
 		const ip = '203.0.113.9';
 		const lines = [
 			byLine(facts({ actorUserId: 'u1', ip, action: 'balance.adjusted', ownAccount: true })),
@@ -52,20 +52,22 @@ describe('the audit log’s By line of every kind of actor with its badge, and i
 			byLine(facts({ action: 'ledger.grant' }), { via: 'demo data' })
 		];
 		expect(lines).toEqual([
-			`By Maya Patel (maya@quota.test) Admin · from ${ip}`,
-			`By Maya Patel (maya@quota.test) User · from ${ip}`,
+			`By Maya Patel (maya@quota.test) in the console · from ${ip}`,
+			`By Maya Patel (maya@quota.test) on their account · from ${ip}`,
 			`By an API key · from ${ip}`,
 			'By an API key',
 			`By someone not signed in · from ${ip}`,
 			'By Quota',
 			'By Quota (demo data)'
 		]);
-		// Every kind written with an entry beside every actor's words, possible or not: none reads a word twice.
+		// Every kind an entry may hold beside a person (a person's was written by an older rule, maybe), and each
+		// other actor's own: none reads a word twice, and none names a role ("Admin", "User": what a person is).
 		const actors = [{ actorUserId: 'u1' }, { actorKeyId: 'k1' }, { ip }, {}];
-		for (const who of actors) for (const kind of ['admin', 'user', 'key', 'system', null]) {
+		for (const who of actors) for (const kind of 'actorUserId' in who ? ['admin', 'user', 'key', 'system', null] : [actorKind(facts(who))]) {
 			const badge = actorBadge(kind);
 			const r = { actor: 'actorUserId' in who ? person : null, actorKeyId: null, ip: null, ...who };
 			expect(`By ${auditBy(r)}${badge ? ` ${badge}` : ''}`).not.toMatch(twice);
+			expect(badge ?? '').not.toMatch(/\b(admin|user|member|owner|author|subscriber)\b/i);
 		}
 	});
 

@@ -271,8 +271,8 @@ describe('the audit log in words', () => {
 });
 
 describe('the badge of an entry’s actor', () => {
-	it('says in words what a person acted as, and nothing beside an API key, Quota itself or someone not signed in, whose words say what they were', () => {
-		expect(['admin', 'user', 'key', 'system'].map(actorBadge)).toEqual(['Admin', 'User', null, null]);
+	it('says in words where a person acted (not a role), and nothing beside an API key, Quota itself or someone not signed in, whose words say what they were', () => {
+		expect(['admin', 'user', 'key', 'system'].map(actorBadge)).toEqual(['in the console', 'on their account', null, null]);
 		expect(actorBadge(null)).toBeNull();
 	});
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { roomLeftWords } from '../../src/lib/client/admin/room-left';
+import { roomLeftWords, tooLongWords } from '../../src/lib/client/admin/room-left';
 
 // A console field stops taking characters at its maxlength, silently: the user is told how much room
 // is left once within a fifth of it, and every such field in the console says so the same way.
@@ -18,6 +18,10 @@ describe('the room a field has left', () => {
 	});
 	it('says nothing of a field without a maximum', () => {
 		expect(roomLeftWords(10, -1)).toBe('');
+	});
+	it('says of a search longer than its box takes (a link brought it) what the server would, with its length and what to do', () => {
+		expect(tooLongWords('Who', 'x'.repeat(200), 200)).toBeNull();
+		expect(tooLongWords('Who', 'x'.repeat(201), 200)).toBe('Who must be text of at most 200 characters; this is 201 characters. Shorten it to search.');
 	});
 });
 
@@ -37,6 +41,15 @@ describe('the console’s fields with a maxlength', () => {
 		);
 		expect(fields.length).toBeGreaterThanOrEqual(14);
 		expect(fields.filter((f) => !/\buse:roomLeft=\{/.test(f.field)).map((f) => `${f.file}: ${f.field.slice(0, 80)}`)).toEqual([]);
+	});
+});
+
+describe('the search and filter boxes of the console and the member pages', () => {
+	it('take at most the text the server searches, and say their room left', () => {
+		const files = [...consoleFiles('src/routes'), ...consoleFiles('src/lib/components')];
+		const boxes = files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/<input\b[^>]*\btype="search"[^>]*>/g)].map((m) => `${file}: ${m[0]}`));
+		expect(boxes.length).toBeGreaterThanOrEqual(4);
+		expect(boxes.filter((b) => !/\bmaxlength=\{SEARCH_MAX\}/.test(b) || !/\buse:roomLeft=\{/.test(b))).toEqual([]);
 	});
 });
 

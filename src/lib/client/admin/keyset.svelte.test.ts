@@ -81,6 +81,16 @@ describe('a keyset list', () => {
 		expect([list.status, list.error, list.rows, asked]).toEqual(['ready', null, [1, 2, 3], [null, 'c1', 'c1']]);
 	});
 
+	it('shows no rows of the query before when a new one fails: they would read as its matches', async () => {
+		const list = new KeysetList<number, string, Page>(async (q, cursor) => {
+			if (q === 'b') throw new Error('Account must be text of at most 200 characters.');
+			return pages[`${q}:${cursor ?? ''}`]!;
+		});
+		await list.load('a');
+		await list.load('b');
+		expect([list.status, list.error, list.rows, list.first, list.more]).toEqual(['error', 'Account must be text of at most 200 characters.', [], null, false]);
+	});
+
 	it("gives the server's reason when it refused", async () => {
 		const list = new KeysetList<number, string>(async () => {
 			throw new Error('Only site admins can do this.');

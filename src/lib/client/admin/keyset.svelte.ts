@@ -58,6 +58,8 @@ export class KeysetList<T, Q, P extends Page<T> = Page<T>> {
 			this.error = null;
 		} catch (e) {
 			if (mine !== this.#generation) return;
+			// The rows shown answered the query before: under a new query's filters they read as its matches.
+			if (fresh) [this.rows, this.first, this.more] = [[], null, false];
 			this.status = isNetworkError(e) ? 'offline' : 'error';
 			this.error = errorMessage(e);
 		}

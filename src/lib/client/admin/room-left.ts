@@ -41,3 +41,12 @@ export const roomLeft: Action<HTMLInputElement | HTMLTextAreaElement, string | n
 		}
 	};
 };
+
+/**
+ * What a search box says of text longer than its maxlength (typing stops there, but a link or a
+ * reload brings what the URL says): the server's sentence for it, with its length and what to do, or
+ * null when it fits. The list is not asked for then: the server would refuse it (a 400, logged).
+ */
+export function tooLongWords(label: string, text: string, max: number): string | null {
+	return text.length > max ? `${label} must be text of at most ${counted(max, 'character')}; this is ${counted(text.length, 'character')}. Shorten it to search.` : null;
+}

@@ -32,7 +32,7 @@ export interface AuditRow {
 	/** Who did it, when a person: `accountId` is their own account, whose page the log links. */
 	actor: { userId: string; name: string; email: string | null; accountId: string | null } | null;
 	actorKeyId: string | null;
-	/** What a person was when they did it, as the badge beside their name says (accounts/audit.ts `actorKind`, audit-words.ts `actorBadge`); null for an API key, Quota itself or someone not signed in. */
+	/** Where a person did it, as the words beside their name say ("in the console", "on their account": accounts/audit.ts `actorKind`, audit-words.ts `actorBadge`); null for an API key, Quota itself or someone not signed in. */
 	actorKind: ActorBadge | null;
 	account: { accountId: string; name: string; kind: string } | null;
 	/** The person an entry is about (target type `user`: a member joined, removed, given a role), for a link to their page. */

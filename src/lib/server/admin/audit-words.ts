@@ -509,14 +509,19 @@ export function auditWords(e: AuditEntryFacts, names: AuditNames): AuditWords {
 	return { title: spec.titleOf?.(e) ?? spec.title, lines, changes };
 }
 
-/** What a person was when they did an entry's action, as the badge beside their name says: a site admin in the console, or a user on their own account or team. */
-export type ActorBadge = 'Admin' | 'User';
+/**
+ * Where a person did an entry's action, as the words after their name say: a site admin in the
+ * console, or a user on their account (their own, or a team pool they are in). Words of a place, not
+ * a role's name: "Ada Admin (admin@…) User" on her sign-in and "… Admin" on her console actions read
+ * as two roles of one person.
+ */
+export type ActorBadge = 'in the console' | 'on their account';
 
-const BADGES: Partial<Record<ActorKind, ActorBadge>> = { admin: 'Admin', user: 'User' };
+const BADGES: Partial<Record<ActorKind, ActorBadge>> = { admin: 'in the console', user: 'on their account' };
 
 /**
- * The badge beside an entry's actor (accounts/audit.ts `actorKind`, written with it): what a person
- * acted as. None for an API key or Quota itself, whose words in the log already say what they were
+ * The words beside an entry's actor (accounts/audit.ts `actorKind`, written with it): where a person
+ * acted. None for an API key or Quota itself, whose words in the log already say what they were
  * ("An API key", "Quota (demo data)": a badge repeated them, "An API key API key"), nor for someone
  * not signed in.
  */

@@ -4,24 +4,29 @@ import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { auditActions, listAudit } from '../../../admin';
 import { cursor } from './shared';
+import { SEARCH_MAX } from '../../../../search-text';
 
 export const auditRoutes = {
 	audit: router({
-		/** The audit log newest first, 50 a page, filtered by actor, action, account and site-local dates. */
+		/**
+		 * The audit log newest first, 50 a page, filtered by who did it (the domain's actor), action,
+		 * account and site-local dates. The fields are named as the page labels them, so a refusal
+		 * names the box ("Who must be text of at most 200 characters.", not "Actor …").
+		 */
 		list: siteAdminProcedure
 			.input(
 				z
 					.object({
-						actor: z.string().max(200).nullish(),
+						who: z.string().max(SEARCH_MAX).nullish(),
 						action: z.string().max(100).nullish(),
-						account: z.string().max(200).nullish(),
+						account: z.string().max(SEARCH_MAX).nullish(),
 						from: z.iso.date().nullish(),
 						to: z.iso.date().nullish(),
 						cursor: cursor.nullish()
 					})
 					.strict()
 			)
-			.query(({ ctx, input }) => listAudit(ctx.db.orm, input)),
+			.query(({ ctx, input: { who, ...input } }) => listAudit(ctx.db.orm, { ...input, actor: who })),
 		/** The action names the log holds, for the filter. */
 		actions: siteAdminProcedure.query(({ ctx }) => auditActions(ctx.db.orm))
 	})

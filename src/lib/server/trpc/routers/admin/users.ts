@@ -6,6 +6,7 @@ import { accountDetail, adjustAccountBalance, grantBonus, listAccounts, setAccou
 import { setSiteRole } from '../../../accounts';
 import { MAX_TOKENS } from '../../../ledger';
 import { actor, cursor, key } from './shared';
+import { SEARCH_MAX } from '../../../../search-text';
 
 const capInput = z
 	.object({
@@ -30,7 +31,7 @@ export const usersRoutes = {
 			.input(
 				z
 					.object({
-						search: z.string().max(200).nullish(),
+						search: z.string().max(SEARCH_MAX).nullish(),
 						sort: z.enum(['name', 'balance', 'used', 'lastActive', 'joined']).default('name'),
 						dir: z.enum(['asc', 'desc']).default('asc'),
 						cursor: cursor.nullish()

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch } from './browser';
+import { expectNoteBeside, screen } from './app';
+import { expectSound, openAt, sizes } from './console';
+
+// The console's search boxes keep their text in the URL. Typing stops at what the server searches
+// (200 characters, the room left said under the box); a longer text a link or a reload brought is
+// said beside its box, in the server's words naming the box as the page labels it, and nothing is
+// asked: the server's 400 was a console error, its "Try again" could never work, and the audit log
+// left its unfiltered entries under the refusal as if they all matched.
+const admin = { email: 'admin@quota.test' };
+const long = 'x'.repeat(201);
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+const boxes = [
+	{ path: `/admin/users?search=${long}`, label: 'Search', list: 'table' as const, name: 'users' },
+	{ path: `/admin/audit?actor=${long}`, label: 'Who', list: 'entries' as const, name: 'audit-who' },
+	{ path: `/admin/audit?account=${long}`, label: 'Account', list: 'entries' as const, name: 'audit-account' }
+];
+
+describe('a search longer than its box takes', () => {
+	for (const size of sizes) {
+		it(`is said beside its box with nothing asked, and the box then takes 200 characters (${size.name})`, async () => {
+			const { context, page } = await openAt(browser, admin.email, size);
+			const errors: string[] = [];
+			page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+			const refused: string[] = [];
+			page.on('response', (r) => void (r.status() >= 400 && refused.push(`${r.status()} ${r.url().slice(0, 80)}`)));
+			try {
+				for (const box of boxes) {
+					await page.goto(box.path);
+					const field = page.getByLabel(box.label, { exact: true });
+					await expectNoteBeside(field, `${box.label} must be text of at most 200 characters; this is 201 characters. Shorten it to search.`);
+					await expect(field.inputValue()).resolves.toBe(long);
+					// No dead retry, and no list that would read as the search's matches.
+					await expect(page.getByRole('button', { name: 'Try again' }).count()).resolves.toBe(0);
+					await expect(page.getByText(/Could not load/).count()).resolves.toBe(0);
+					if (box.list === 'table') await expect(page.getByRole('table').count()).resolves.toBe(0);
+					else await expect(page.getByRole('heading', { name: 'Newest first' }).count()).resolves.toBe(0);
+					await screen(page, `search-too-long-${box.name}-${size.name}`);
+					await expectSound(page);
+
+					// Shortened by hand: the note goes and the list is asked for. Typed or pasted, the box stops at 200.
+					await field.fill('y'.repeat(250));
+					await expect(field.inputValue()).resolves.toBe('y'.repeat(200));
+					await page.locator(`[id="${await field.getAttribute('id')}-room"]`).getByText('No room left: 200 characters at most').waitFor();
+					await expect(page.locator(`[id="${await field.getAttribute('id')}-note"]`).count()).resolves.toBe(0);
+					await page.getByText(box.list === 'table' ? 'No account matches' : 'No entry matches these filters.').waitFor();
+				}
+				expect(errors).toEqual([]);
+				expect(refused).toEqual([]);
+			} finally {
+				await context.close();
+			}
+		});
+	}
+});
