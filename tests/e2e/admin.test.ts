@@ -22,22 +22,31 @@ afterAll(async () => browser?.close());
 
 const openAs = (email: string, size: Size) => openAt(browser, email, size);
 
+/**
+ * The site admin's page at `size`, one for the whole file: each test that needs no fresh device goes
+ * to its pages with `goto` (a visit in an open tab costs a third of a new context's and its first load).
+ * Closed with the browser.
+ */
+const adminPages = new Map<Size, Promise<{ context: BrowserContext; page: Page }>>();
+function adminPage(size: (typeof sizes)[number]) {
+	if (!adminPages.has(size)) adminPages.set(size, openAs(admin.email, size));
+	return adminPages.get(size)!;
+}
+
 const restStatus = async (key: string) => (await fetch(`${baseURL()}/api/v1/feature-rates`, { headers: { authorization: `Bearer ${key}` } })).status;
 
 for (const size of sizes) {
 	describe(`the admin console on a ${size.name}`, () => {
-		let context: BrowserContext;
 		let page: Page;
 		// The user whose balance the admin sets: one of the test's own, so no other test's figures move.
 		let tess: { name: string; email: string };
 		beforeAll(async () => {
-			({ context, page } = await openAs(admin.email, size));
+			({ page } = await adminPage(size));
 			const name = `Tess ${size.name === 'phone' ? 'Phone' : 'Desk'}`;
 			const own = await ownUser(browser, name, 5_000);
 			await own.context.close();
 			tess = { name, email: own.email };
 		});
-		afterAll(async () => context?.close());
 
 		onPhone(size, 'refuses a member and a team owner: no Admin in the navigation, a clear refusal, 403 from the API', async () => {
 			const member = await openAs(maya.email, size); // Maya owns the demo team
@@ -681,45 +690,37 @@ for (const size of sizes) {
 
 describe('the admin console on a desktop, page by page', () => {
 	it('shows the audit log, the users list by balance, a user’s page and the site keys whole, fitting the screen', async () => {
-		const { context, page } = await openAs(admin.email, sizes[1]);
-		try {
-			const leoPage = async () => {
-				await page.goto(`/admin/users?search=${encodeURIComponent(leo.email)}`);
-				return (await page.getByRole('link', { name: leo.name }).first().getAttribute('href'))!;
-			};
-			await tour(page, [
-				{ path: '/admin/audit?action=rates.feature_saved', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: 'admin-audit-demo-desktop' },
-				{ path: '/admin/users?sort=balance', ready: page.getByText(/^Ordered by balance as of /), name: 'admin-users-by-balance-desktop' },
-				{ path: leoPage, ready: page.getByRole('region', { name: /^Lots/ }), name: 'admin-user-detail-desktop' },
-				{ path: '/admin/keys', ready: page.getByRole('listitem').filter({ hasText: 'Demo site key' }), name: 'admin-keys-desktop' }
-			]);
-		} finally {
-			await context.close();
-		}
+		const { page } = await adminPage(sizes[1]);
+		const leoPage = async () => {
+			await page.goto(`/admin/users?search=${encodeURIComponent(leo.email)}`);
+			return (await page.getByRole('link', { name: leo.name }).first().getAttribute('href'))!;
+		};
+		await tour(page, [
+			{ path: '/admin/audit?action=rates.feature_saved', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: 'admin-audit-demo-desktop' },
+			{ path: '/admin/users?sort=balance', ready: page.getByText(/^Ordered by balance as of /), name: 'admin-users-by-balance-desktop' },
+			{ path: leoPage, ready: page.getByRole('region', { name: /^Lots/ }), name: 'admin-user-detail-desktop' },
+			{ path: '/admin/keys', ready: page.getByRole('listitem').filter({ hasText: 'Demo site key' }), name: 'admin-keys-desktop' }
+		]);
 	});
 });
 
 describe('the admin console’s tables', () => {
 	for (const size of sizes) {
 		it(`fit their cards on a ${size.name === 'phone' ? 'phone (they scroll inside, never the page)' : 'desktop, whole'}: the overview, users, a user’s lots and statement, audit log, rates`, async () => {
-			const { context, page } = await openAs(admin.email, size);
-			try {
-				// Maya's lots carry notes and an expiry time: the widest cells the demo has.
-				const mayaPage = async () => {
-					await page.goto(`/admin/users?search=${encodeURIComponent(maya.email)}`);
-					return (await page.getByRole('link', { name: maya.name }).first().getAttribute('href'))!;
-				};
-				await tour(page, [
-					{ path: '/admin', ready: page.getByRole('heading', { name: 'Revenue' }), name: `admin-tables-overview-${size.name}` },
-					{ path: '/admin/users', ready: page.getByRole('link', { name: leo.name }), name: `admin-tables-users-${size.name}` },
-					{ path: mayaPage, ready: page.getByRole('region', { name: /^Statement/ }).getByRole('row').nth(2), name: `admin-tables-user-${size.name}` },
-					{ path: '/admin/audit', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: `admin-tables-audit-${size.name}` },
-					{ path: '/admin/rates', ready: page.getByRole('region', { name: /^Features/ }), name: `admin-tables-rates-${size.name}` }
-				]);
-				// Each stop's check (expectSound): the page fits the screen's width and, on a desktop, each table its card.
-			} finally {
-				await context.close();
-			}
+			const { page } = await adminPage(size);
+			// Maya's lots carry notes and an expiry time: the widest cells the demo has.
+			const mayaPage = async () => {
+				await page.goto(`/admin/users?search=${encodeURIComponent(maya.email)}`);
+				return (await page.getByRole('link', { name: maya.name }).first().getAttribute('href'))!;
+			};
+			await tour(page, [
+				{ path: '/admin', ready: page.getByRole('heading', { name: 'Revenue' }), name: `admin-tables-overview-${size.name}` },
+				{ path: '/admin/users', ready: page.getByRole('link', { name: leo.name }), name: `admin-tables-users-${size.name}` },
+				{ path: mayaPage, ready: page.getByRole('region', { name: /^Statement/ }).getByRole('row').nth(2), name: `admin-tables-user-${size.name}` },
+				{ path: '/admin/audit', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: `admin-tables-audit-${size.name}` },
+				{ path: '/admin/rates', ready: page.getByRole('region', { name: /^Features/ }), name: `admin-tables-rates-${size.name}` }
+			]);
+			// Each stop's check (expectSound): the page fits the screen's width and, on a desktop, each table its card.
 		});
 	}
 });
@@ -746,11 +747,13 @@ describe('the admin console’s start on a phone', () => {
 
 describe('the console’s ordinary refusals on a phone', () => {
 	it('are said on the page with no console error: the last admin’s role and access, a taken price id, the catalog form’s slips beside their fields, a role’s taken key or name (nothing sent), a key taken elsewhere meanwhile (the server refuses)', async () => {
-		const { context, page } = await openAs(admin.email, sizes[0]);
+		const { context, page } = await adminPage(sizes[0]);
 		const consoleErrors: string[] = [];
-		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+		const consoleError = (m: import('playwright-core').ConsoleMessage) => void (m.type() === 'error' && consoleErrors.push(m.text()));
+		page.on('console', consoleError);
 		const sent: string[] = [];
-		page.on('request', (r) => void (r.method() === 'POST' && r.url().includes('/trpc/') && sent.push(new URL(r.url()).pathname)));
+		const trpcPost = (r: import('playwright-core').Request) => void (r.method() === 'POST' && r.url().includes('/trpc/') && sent.push(new URL(r.url()).pathname));
+		page.on('request', trpcPost);
 		const fresh = `late-${Date.now().toString(36)}`;
 		try {
 			// The demo's only admin, on their own page: another role, or disabling them, would leave the site without one.
@@ -849,7 +852,8 @@ describe('the console’s ordinary refusals on a phone', () => {
 		} finally {
 			// The role "another admin" added goes again: the demo database is shared with later tests and their screenshots.
 			await context.request.post('/trpc/admin.roles.delete', { data: { key: fresh } });
-			await context.close();
+			page.off('console', consoleError);
+			page.off('request', trpcPost);
 		}
 	});
 });
