@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { baseURL, launch } from './browser';
 import { deviceStorage, expectNoteBeside, leo, maya, screen, waitForServiceWorker } from './app';
-import { expectSound, installed, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
+import { expectSound, installed, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
 import { DEMO_SITE_API_KEY } from './server';
 
 // The admin console's Overview, Limits and Rates pages: each behaviour at a phone's size, and a
@@ -19,16 +19,8 @@ afterAll(async () => browser?.close());
 
 const openAs = (email: string, size: Size) => openAt(browser, email, size);
 
-/**
- * The site admin's page at `size`, one for the whole file: each test that needs no fresh device goes
- * to its pages with `goto` (a visit in an open tab costs a third of a new context's and its first load).
- * Closed with the browser.
- */
-const adminPages = new Map<Size, Promise<{ context: BrowserContext; page: Page }>>();
-function adminPage(size: (typeof sizes)[number]) {
-	if (!adminPages.has(size)) adminPages.set(size, openAs(admin.email, size));
-	return adminPages.get(size)!;
-}
+/** The site admin's page at each size, for the tests that need no fresh device. */
+const adminPage = pagePerSize(() => browser, admin.email);
 
 /** A guest's chat use through the REST API with the demo site key. */
 const guestConsume = (guest: string) =>

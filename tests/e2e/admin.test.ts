@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch, screenshot } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
 import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, startScripts, waitForServiceWorker } from './app';
-import { expectSound, installed, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
+import { expectSound, installed, onPhone, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
 import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
 import { auditTitle as auditFilterTitle } from '../../src/lib/server/admin/audit-words';
@@ -22,16 +22,8 @@ afterAll(async () => browser?.close());
 
 const openAs = (email: string, size: Size) => openAt(browser, email, size);
 
-/**
- * The site admin's page at `size`, one for the whole file: each test that needs no fresh device goes
- * to its pages with `goto` (a visit in an open tab costs a third of a new context's and its first load).
- * Closed with the browser.
- */
-const adminPages = new Map<Size, Promise<{ context: BrowserContext; page: Page }>>();
-function adminPage(size: (typeof sizes)[number]) {
-	if (!adminPages.has(size)) adminPages.set(size, openAs(admin.email, size));
-	return adminPages.get(size)!;
-}
+/** The site admin's page at each size, for the tests that need no fresh device. */
+const adminPage = pagePerSize(() => browser, admin.email);
 
 const restStatus = async (key: string) => (await fetch(`${baseURL()}/api/v1/feature-rates`, { headers: { authorization: `Bearer ${key}` } })).status;
 
