@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { baseURL, launch } from './browser';
 import { deviceStorage, expectNoteBeside, leo, maya, screen, waitForServiceWorker } from './app';
-import { expectSound, installed, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
+import { expectSound, installed, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
 import { DEMO_SITE_API_KEY } from './server';
 
 // The admin console's Overview, Limits and Rates pages: each behaviour at a phone's size, and a
@@ -18,6 +18,9 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 const openAs = (email: string, size: Size) => openAt(browser, email, size);
+
+/** The site admin's page at each size, for the tests that need no fresh device. */
+const adminPage = pagePerSize(() => browser, admin.email);
 
 /** A guest's chat use through the REST API with the demo site key. */
 const guestConsume = (guest: string) =>
@@ -75,12 +78,10 @@ async function setRate(page: Page, feature: string, rate: string) {
 const size = sizes[0]; // the phone
 
 describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
-	let context: BrowserContext;
 	let page: Page;
 	beforeAll(async () => {
-		({ context, page } = await openAs(admin.email, size));
+		({ page } = await adminPage(size));
 	});
-	afterAll(async () => context?.close());
 
 	it('refuses a member and a team owner each page, and the API answers them 403', async () => {
 		const member = await openAs(maya.email, size); // Maya owns the demo team
@@ -391,44 +392,36 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 describe('the Limits form’s limit message', () => {
 	for (const size of sizes) {
 		it(`is shown whole while it is edited on a ${size.name}: the box is as tall as the message, growing and shrinking with it`, async () => {
-			const { context, page } = await openAs(admin.email, size);
-			try {
-				await page.goto('/admin/limits');
-				await editChat(page);
-				const box = chatForm(page).getByLabel('Limit message', { exact: true });
-				/** No line of the message hidden behind the box's scrollbar. */
-				const whole = () => box.evaluate((e) => e.scrollHeight <= e.clientHeight);
-				const height = async () => (await box.boundingBox())!.height;
-				await expect(whole()).resolves.toBe(true); // the saved message, as the form opens
-				const long = Array.from({ length: 6 }, (_, i) => `Sentence ${i + 1} of a long limit message that a member reads when the free chat tokens are gone.`).join(' ');
-				await box.fill(long);
-				await expect.poll(whole).toBe(true);
-				const tall = await height();
-				await box.evaluate((e) => e.scrollIntoView({ block: 'center' }));
-				await screen(page, `admin-limits-message-${size.name}`);
-				await expectSound(page);
-				await box.fill('Buy tokens to keep chatting.');
-				await expect.poll(height).toBeLessThan(tall);
-				await expect(whole()).resolves.toBe(true);
-				await chatForm(page).getByRole('button', { name: 'Cancel' }).click(); // nothing saved
-			} finally {
-				await context.close();
-			}
+			const { page } = await adminPage(size);
+			await page.goto('/admin/limits');
+			await editChat(page);
+			const box = chatForm(page).getByLabel('Limit message', { exact: true });
+			/** No line of the message hidden behind the box's scrollbar. */
+			const whole = () => box.evaluate((e) => e.scrollHeight <= e.clientHeight);
+			const height = async () => (await box.boundingBox())!.height;
+			await expect(whole()).resolves.toBe(true); // the saved message, as the form opens
+			const long = Array.from({ length: 6 }, (_, i) => `Sentence ${i + 1} of a long limit message that a member reads when the free chat tokens are gone.`).join(' ');
+			await box.fill(long);
+			await expect.poll(whole).toBe(true);
+			const tall = await height();
+			await box.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+			await screen(page, `admin-limits-message-${size.name}`);
+			await expectSound(page);
+			await box.fill('Buy tokens to keep chatting.');
+			await expect.poll(height).toBeLessThan(tall);
+			await expect(whole()).resolves.toBe(true);
+			await chatForm(page).getByRole('button', { name: 'Cancel' }).click(); // nothing saved
 		});
 	}
 });
 
 describe('the admin Overview, Limits and Rates on a desktop', () => {
 	it('shows each page whole, fitting the screen', async () => {
-		const { context, page } = await openAs(admin.email, sizes[1]);
-		try {
-			await tour(page, [
-				{ path: '/admin', ready: page.getByRole('heading', { name: 'Top features' }), name: 'admin-overview-desktop' },
-				{ path: '/admin/limits', ready: chatCard(page), name: 'admin-limits-desktop' },
-				{ path: '/admin/rates', ready: page.getByRole('row', { name: /Search prices/ }), name: 'admin-rates-desktop' }
-			]);
-		} finally {
-			await context.close();
-		}
+		const { page } = await adminPage(sizes[1]);
+		await tour(page, [
+			{ path: '/admin', ready: page.getByRole('heading', { name: 'Top features' }), name: 'admin-overview-desktop' },
+			{ path: '/admin/limits', ready: chatCard(page), name: 'admin-limits-desktop' },
+			{ path: '/admin/rates', ready: page.getByRole('row', { name: /Search prices/ }), name: 'admin-rates-desktop' }
+		]);
 	});
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch, screenshot } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
 import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, startScripts, waitForServiceWorker } from './app';
-import { expectSound, installed, onPhone, openAt, scrollUntilShown, sizes, tour, type Size } from './console';
+import { expectSound, installed, onPhone, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
 import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
 import { auditTitle as auditFilterTitle } from '../../src/lib/server/admin/audit-words';
@@ -22,22 +22,23 @@ afterAll(async () => browser?.close());
 
 const openAs = (email: string, size: Size) => openAt(browser, email, size);
 
+/** The site admin's page at each size, for the tests that need no fresh device. */
+const adminPage = pagePerSize(() => browser, admin.email);
+
 const restStatus = async (key: string) => (await fetch(`${baseURL()}/api/v1/feature-rates`, { headers: { authorization: `Bearer ${key}` } })).status;
 
 for (const size of sizes) {
 	describe(`the admin console on a ${size.name}`, () => {
-		let context: BrowserContext;
 		let page: Page;
 		// The user whose balance the admin sets: one of the test's own, so no other test's figures move.
 		let tess: { name: string; email: string };
 		beforeAll(async () => {
-			({ context, page } = await openAs(admin.email, size));
+			({ page } = await adminPage(size));
 			const name = `Tess ${size.name === 'phone' ? 'Phone' : 'Desk'}`;
 			const own = await ownUser(browser, name, 5_000);
 			await own.context.close();
 			tess = { name, email: own.email };
 		});
-		afterAll(async () => context?.close());
 
 		/** Tess's page, found through the users list as an admin would: its address, its Account card and a figure of the card by its label. */
 		async function openTess() {
@@ -698,46 +699,38 @@ for (const size of sizes) {
 
 describe('the admin console on a desktop, page by page', () => {
 	it('shows the audit log, the users list by balance, a user’s page and the site keys whole, fitting the screen', async () => {
-		const { context, page } = await openAs(admin.email, sizes[1]);
-		try {
-			const leoPage = async () => {
-				await page.goto(`/admin/users?search=${encodeURIComponent(leo.email)}`);
-				return (await page.getByRole('link', { name: leo.name }).first().getAttribute('href'))!;
-			};
-			await tour(page, [
-				{ path: '/admin/audit?action=rates.feature_saved', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: 'admin-audit-demo-desktop' },
-				{ path: '/admin/users?sort=balance', ready: page.getByText(/^Ordered by balance as of /), name: 'admin-users-by-balance-desktop' },
-				{ path: leoPage, ready: page.getByRole('table', { name: 'Lots' }), name: 'admin-user-detail-desktop' },
-				{ path: '/admin/keys', ready: page.getByRole('listitem').filter({ hasText: 'Demo site key' }), name: 'admin-keys-desktop' }
-			]);
-		} finally {
-			await context.close();
-		}
+		const { page } = await adminPage(sizes[1]);
+		const leoPage = async () => {
+			await page.goto(`/admin/users?search=${encodeURIComponent(leo.email)}`);
+			return (await page.getByRole('link', { name: leo.name }).first().getAttribute('href'))!;
+		};
+		await tour(page, [
+			{ path: '/admin/audit?action=rates.feature_saved', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: 'admin-audit-demo-desktop' },
+			{ path: '/admin/users?sort=balance', ready: page.getByText(/^Ordered by balance as of /), name: 'admin-users-by-balance-desktop' },
+			{ path: leoPage, ready: page.getByRole('table', { name: 'Lots' }), name: 'admin-user-detail-desktop' },
+			{ path: '/admin/keys', ready: page.getByRole('listitem').filter({ hasText: 'Demo site key' }), name: 'admin-keys-desktop' }
+		]);
 	});
 });
 
 describe('the admin console’s tables', () => {
 	for (const size of sizes) {
 		it(`fit their cards on a ${size.name === 'phone' ? 'phone (each row a card: no sideways scroll)' : 'desktop, whole'}: the overview, users, a user’s lots and statement, audit log, rates`, async () => {
-			const { context, page } = await openAs(admin.email, size);
-			try {
-				// Maya's lots carry notes and an expiry time: the widest cells the demo has.
-				const mayaPage = async () => {
-					await page.goto(`/admin/users?search=${encodeURIComponent(maya.email)}`);
-					return (await page.getByRole('link', { name: maya.name }).first().getAttribute('href'))!;
-				};
-				await tour(page, [
-					// The revenue's rows (the demo's purchases this month), or its words for none: not the heading, there before its figures.
-					{ path: '/admin', ready: page.getByRole('table', { name: 'Revenue per currency' }).getByRole('row').nth(1).or(page.getByText('No purchases or refunds this month yet.')), name: `admin-tables-overview-${size.name}` },
-					{ path: '/admin/users', ready: page.getByRole('link', { name: leo.name }), name: `admin-tables-users-${size.name}` },
-					{ path: mayaPage, ready: page.getByRole('table', { name: 'Statement' }).getByRole('row').nth(2), name: `admin-tables-user-${size.name}` },
-					{ path: '/admin/audit', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: `admin-tables-audit-${size.name}` },
-					{ path: '/admin/rates', ready: page.getByRole('table', { name: 'Features' }), name: `admin-tables-rates-${size.name}` }
-				]);
-				// Each stop's check (expectSound): the page fits the screen's width, and each table its card.
-			} finally {
-				await context.close();
-			}
+			const { page } = await adminPage(size);
+			// Maya's lots carry notes and an expiry time: the widest cells the demo has.
+			const mayaPage = async () => {
+				await page.goto(`/admin/users?search=${encodeURIComponent(maya.email)}`);
+				return (await page.getByRole('link', { name: maya.name }).first().getAttribute('href'))!;
+			};
+			await tour(page, [
+				// The revenue's rows (the demo's purchases this month), or its words for none: not the heading, there before its figures.
+				{ path: '/admin', ready: page.getByRole('table', { name: 'Revenue per currency' }).getByRole('row').nth(1).or(page.getByText('No purchases or refunds this month yet.')), name: `admin-tables-overview-${size.name}` },
+				{ path: '/admin/users', ready: page.getByRole('link', { name: leo.name }), name: `admin-tables-users-${size.name}` },
+				{ path: mayaPage, ready: page.getByRole('table', { name: 'Statement' }).getByRole('row').nth(2), name: `admin-tables-user-${size.name}` },
+				{ path: '/admin/audit', ready: page.getByRole('listitem').getByText('By Quota (demo data)'), name: `admin-tables-audit-${size.name}` },
+				{ path: '/admin/rates', ready: page.getByRole('table', { name: 'Features' }), name: `admin-tables-rates-${size.name}` }
+			]);
+			// Each stop's check (expectSound): the page fits the screen's width, and each table its card.
 		});
 	}
 });
@@ -764,11 +757,13 @@ describe('the admin console’s start on a phone', () => {
 
 describe('the console’s ordinary refusals on a phone', () => {
 	it('are said on the page with no console error: the last admin’s role and access, a taken price id, the catalog form’s slips beside their fields, a role’s taken key or name (nothing sent), a key taken elsewhere meanwhile (the server refuses)', async () => {
-		const { context, page } = await openAs(admin.email, sizes[0]);
+		const { context, page } = await adminPage(sizes[0]);
 		const consoleErrors: string[] = [];
-		page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+		const consoleError = (m: import('playwright-core').ConsoleMessage) => void (m.type() === 'error' && consoleErrors.push(m.text()));
+		page.on('console', consoleError);
 		const sent: string[] = [];
-		page.on('request', (r) => void (r.method() === 'POST' && r.url().includes('/trpc/') && sent.push(new URL(r.url()).pathname)));
+		const trpcPost = (r: import('playwright-core').Request) => void (r.method() === 'POST' && r.url().includes('/trpc/') && sent.push(new URL(r.url()).pathname));
+		page.on('request', trpcPost);
 		const fresh = `late-${Date.now().toString(36)}`;
 		try {
 			// The demo's only admin, on their own page: another role, or disabling them, would leave the site without one.
@@ -867,7 +862,8 @@ describe('the console’s ordinary refusals on a phone', () => {
 		} finally {
 			// The role "another admin" added goes again: the demo database is shared with later tests and their screenshots.
 			await context.request.post('/trpc/admin.roles.delete', { data: { key: fresh } });
-			await context.close();
+			page.off('console', consoleError);
+			page.off('request', trpcPost);
 		}
 	});
 });

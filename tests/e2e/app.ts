@@ -35,6 +35,9 @@ export async function signUp(page: Page, name: string, email: string, password: 
 	return page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data.id as string);
 }
 
+/** The password every `ownUser` signs up with. */
+export const OWN_USER_PASSWORD = 'own-user-2026-password';
+
 /**
  * A user of the test's own, signed up on a phone of its own (on its dashboard), with `tokens` granted
  * as a bonus lot: what the test picks, spends or changes is nobody else's. The demo's users are
@@ -44,7 +47,7 @@ export async function ownUser(browser: Browser, name: string, tokens: number, de
 	const context = await phoneContext(browser, device);
 	const page = await context.newPage();
 	const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now().toString(36)}@example.test`;
-	const id = await signUp(page, name, email, 'own-user-2026-password');
+	const id = await signUp(page, name, email, OWN_USER_PASSWORD);
 	if (tokens) expect((await siteApi('grants', { user: id, tokens, source: 'bonus', note: 'A test of its own' })).status).toBe(201);
 	return { context, page, id, email };
 }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, installedPhone, phone, screenshot } from './browser';
 import { axe, sessionCookies } from './app';
 
@@ -19,6 +19,19 @@ export async function openAt(browser: Browser, email: string, size: Size) {
 	const context = await browser.newContext({ ...size.options, baseURL: baseURL() });
 	await context.addCookies(sessionCookies(email));
 	return { context, page: await context.newPage() };
+}
+
+/**
+ * `email`'s page at each size, one for the whole file, opened when a test first asks for it: each test
+ * that needs no fresh device goes to its pages in it with `goto` (a visit in an open tab costs a third
+ * of a new context's and its first load). Closed with the browser.
+ */
+export function pagePerSize(browser: () => Browser, email: string) {
+	const pages = new Map<Size, Promise<{ context: BrowserContext; page: Page }>>();
+	return (size: (typeof sizes)[number]) => {
+		if (!pages.has(size)) pages.set(size, openAt(browser(), email, size));
+		return pages.get(size)!;
+	};
 }
 
 /**

@@ -1,22 +1,18 @@
-// Settings' profile on a phone: a demo member changes their name (the header says it at once), is
-// told under the field when the current password is wrong or the address is someone else's, changes
-// their password (their other device is signed out, this one stays), signs out and signs in with the
-// new password. On an app of its own: the shared one's demo logins must keep their names and password.
+// Settings' profile on a phone: a member changes their name (the header says it at once), is told
+// under the field when the current password is wrong or the address is someone else's, changes their
+// password (their other device is signed out, this one stays), signs out and signs in with the new
+// password. Users of the test's own (ownUser) on the shared app: the demo's logins keep their names
+// and passwords for the files beside it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoDataDir, launch, phone } from './browser';
-import { startBuild, type RunningApp } from './server';
-import { axe, boxesTogether, DEMO_PASSWORD, expectNoteBeside, leo, maya, screen } from './app';
+import type { Browser, Page } from 'playwright-core';
+import { phone, launch, phoneContext } from './browser';
+import { axe, boxesTogether, expectNoteBeside, maya, openAs, OWN_USER_PASSWORD, ownUser, screen } from './app';
 
 let browser: Browser;
-let app: RunningApp;
 beforeAll(async () => {
-	[browser, app] = await Promise.all([launch(), startBuild({ dataDir: demoDataDir('quota-profile-') })]);
-}, 200_000);
-afterAll(async () => {
-	await browser?.close();
-	await app?.stop();
+	browser = await launch();
 });
+afterAll(async () => browser?.close());
 
 const NEW_PASSWORD = 'leo new pass 2027';
 
@@ -29,23 +25,20 @@ async function signInWith(page: Page, email: string, password: string, next = '/
 	await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-async function device(viewport = phone): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await browser.newContext({ ...viewport, baseURL: app.baseURL });
-	return { context, page: await context.newPage() };
-}
 
 describe('the profile in Settings', () => {
 	it('changes the name, refuses a wrong password and a taken address under their fields, changes the password and signs in with it', { timeout: 180_000 }, async () => {
-		const other = await device();
-		await signInWith(other.page, leo.email, DEMO_PASSWORD, '/dashboard');
-		await other.page.waitForURL(/\/dashboard$/);
+		// The phone Leo signed up on is his other device.
+		const leo = await ownUser(browser, 'Leo Martin', 0);
+		const other = { context: leo.context, page: leo.page };
 
-		const { context, page } = await device();
-		await signInWith(page, leo.email, DEMO_PASSWORD);
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signInWith(page, leo.email, OWN_USER_PASSWORD);
 		await page.waitForURL(/\/settings$/);
 		const profile = page.getByRole('region', { name: 'Profile' });
 		const name = profile.getByLabel('Name');
-		await expect.poll(() => name.inputValue()).toBe(leo.name);
+		await expect.poll(() => name.inputValue()).toBe('Leo Martin');
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 		expect(await axe(page)).toEqual([]);
 
@@ -70,7 +63,7 @@ describe('the profile in Settings', () => {
 		await expectNoteBeside(emailPassword, 'That is not your current password.');
 		// The name's answer went when this form was sent: it answered another action.
 		expect(await profile.getByText('Name changed to Leo Marvel.').count()).toBe(0);
-		await emailPassword.fill(DEMO_PASSWORD);
+		await emailPassword.fill(OWN_USER_PASSWORD);
 		await emailForm.getByRole('button', { name: 'Change email' }).click();
 		await expectNoteBeside(email, 'An account with this email already exists.');
 		await emailForm.scrollIntoViewIfNeeded();
@@ -79,7 +72,7 @@ describe('the profile in Settings', () => {
 		// The password: the other device is signed out, this one stays and says so.
 		const passwordForm = profile.getByRole('form', { name: 'Password' });
 		const newPassword = passwordForm.getByLabel('New password');
-		await passwordForm.getByLabel('Current password').fill(DEMO_PASSWORD);
+		await passwordForm.getByLabel('Current password').fill(OWN_USER_PASSWORD);
 		await newPassword.fill('lettersonly');
 		await passwordForm.getByRole('button', { name: 'Change password' }).click();
 		await expectNoteBeside(newPassword, 'Add a digit or a symbol: letters alone are easy to guess.');
@@ -104,7 +97,7 @@ describe('the profile in Settings', () => {
 		// Signed out, the old password no longer signs in; the new one does, and the header has the new name.
 		await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 		await page.waitForURL(/\/signin/);
-		await signInWith(page, leo.email, DEMO_PASSWORD, '/dashboard');
+		await signInWith(page, leo.email, OWN_USER_PASSWORD, '/dashboard');
 		await page.getByText('That email and password do not match an account.').waitFor();
 		await signInWith(page, leo.email, NEW_PASSWORD, '/dashboard');
 		await page.waitForURL(/\/dashboard$/);
@@ -112,8 +105,7 @@ describe('the profile in Settings', () => {
 		await context.close();
 
 		// The site admin reads each change in the audit log, in words.
-		const admin = await device();
-		await signInWith(admin.page, 'admin@quota.test', DEMO_PASSWORD, '/admin/audit?account=leo%40quota.test');
+		const admin = await openAs(browser, 'admin@quota.test', `/admin/audit?account=${encodeURIComponent(leo.email)}`);
 		const entries = admin.page.getByRole('listitem');
 		const renamed = entries.filter({ hasText: 'Name changed in Settings' });
 		await renamed.first().waitFor();
@@ -126,11 +118,10 @@ describe('the profile in Settings', () => {
 	});
 
 	it('on a desktop: the address and the password side by side, a slip under each field it is about', { timeout: 60_000 }, async () => {
-		const { context, page } = await device({ viewport: { width: 1280, height: 800 } } as typeof phone);
-		await signInWith(page, maya.email, DEMO_PASSWORD);
-		await page.waitForURL(/\/settings$/);
+		const { context, page } = await ownUser(browser, 'Maya Patel', 0, { viewport: { width: 1280, height: 800 } } as typeof phone);
+		await page.goto('/settings');
 		const profile = page.getByRole('region', { name: 'Profile' });
-		await expect.poll(() => profile.getByLabel('Name').inputValue()).toBe(maya.name);
+		await expect.poll(() => profile.getByLabel('Name').inputValue()).toBe('Maya Patel');
 		// The address refused (a wrong current password), then the password form sent: only its refusal stays up.
 		const emailForm = profile.getByRole('form', { name: 'Email address' });
 		await emailForm.getByLabel('Email').fill('maya.new@quota.test');

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { bothSizes, demoDataDir, launch, phone, screenshot } from './browser';
@@ -41,9 +41,27 @@ async function openAs(browser: Browser, email: string, path: string) {
 	return { context, page };
 }
 
+/**
+ * Leo's or Maya's phone, one each for the file, on `path`: the tests that need no fresh device go to
+ * their pages with `goto` (a visit in an open tab costs a third of a new context's and its first
+ * load). Closed with the browser.
+ */
+const phones = new Map<string, Promise<{ context: BrowserContext; page: Page }>>();
+async function phoneOf(email: string, path: string) {
+	const open = phones.get(email);
+	if (!open) {
+		const opening = openAs(browser, email, path);
+		phones.set(email, opening);
+		return opening;
+	}
+	const opened = await open;
+	await opened.page.goto(path);
+	return opened;
+}
+
 describe('the Team page tells a member their caps', () => {
 	it('a member sees the team pool’s daily cap and their own, in their locale’s numbers', async () => {
-		const { context, page } = await openAs(browser, leo.email, '/team');
+		const { page } = await phoneOf(leo.email, '/team');
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
 		await expect(pool.getByText(/^The team's daily cap: 20,000 tokens · [\d,]+ left today$/).isVisible()).resolves.toBe(true);
@@ -76,11 +94,10 @@ describe('the Team page tells a member their caps', () => {
 		// Back to his own tokens, as the other tests find him.
 		await page.getByRole('radio', { name: /Personal/ }).click();
 		await cost.getByText(/cap in this team/).waitFor({ state: 'detached' });
-		await context.close();
 	});
 
 	it('the owner reads the pool’s daily cap once, with what it leaves today, and its bar of what is left (as every bar of the app) under that line, not under the pool’s tokens', async () => {
-		const { context, page } = await openAs(browser, maya.email, '/team');
+		const { page } = await phoneOf(maya.email, '/team');
 		await waitForFresh(page);
 		const pool = page.getByRole('region', { name: 'Acme Studio pool' });
 		const line = pool.getByText(/^The team's daily cap: 20,000 tokens · ([\d,]+) left today$/);
@@ -102,11 +119,10 @@ describe('the Team page tells a member their caps', () => {
 		await mayaRow.getByRole('meter', { name: `${maya.name}: The team's daily cap: ${left.toLocaleString('en-US')} of 20,000 left today` }).waitFor();
 		await rows.filter({ hasText: leo.name }).getByText(/^Daily cap: [\d,]+ of 5,000 left today$/).waitFor();
 		await bothSizes(page, 'team-owner-pool');
-		await context.close();
 	});
 
 	it('a weekly cap tighter than his daily one is what Leo is told limits him, with the same figures on the Team page, the dashboard and the playground', async () => {
-		const { context, page } = await openAs(browser, leo.email, '/team');
+		const { context, page } = await phoneOf(leo.email, '/team');
 		await waitForFresh(page);
 		const me = (await (await context.request.get('/trpc/me.profile')).json()).result.data as { id: string; teams: { id: string; name: string; accountId?: string }[] };
 		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
@@ -145,11 +161,10 @@ describe('the Team page tells a member their caps', () => {
 			expect((await setWeekly(null)).status()).toBe(200);
 			await owner.close();
 		}
-		await context.close();
 	});
 
 	it('a weekly cap the owner sets below what Leo used this week: she is told it binds; his dashboard and both Team pages say he cannot spend until it resets, and the Pace card promises no days', async () => {
-		const { context, page } = await openAs(browser, leo.email, '/team');
+		const { context, page } = await phoneOf(leo.email, '/team');
 		await waitForFresh(page);
 		const me = (await (await context.request.get('/trpc/me.profile')).json()).result.data as { id: string; teams: { id: string; name: string }[] };
 		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
@@ -159,7 +174,7 @@ describe('the Team page tells a member their caps', () => {
 		// Below what he used this week, and below his daily 5,000.
 		const weekly = Math.max(0, Math.min((week.rows.find((r) => r.key === me.id)?.tokens ?? 0) - 1, 1_000));
 		const shown = weekly.toLocaleString('en-US');
-		const { context: owner, page: ownerPage } = await openAs(browser, maya.email, '/team');
+		const { context: owner, page: ownerPage } = await phoneOf(maya.email, '/team');
 		try {
 			await waitForFresh(ownerPage);
 			const leoCard = ownerPage.getByRole('region', { name: 'Members' }).getByRole('listitem').filter({ hasText: leo.name });
@@ -204,9 +219,7 @@ describe('the Team page tells a member their caps', () => {
 			await line.waitFor({ state: 'detached' });
 		} finally {
 			expect((await owner.request.post('/trpc/team.setCap', { data: { teamId: team.id, userId: me.id, period: 'weekly', limitTokens: null } })).status()).toBe(200);
-			await owner.close();
 		}
-		await context.close();
 	});
 
 	it('a run refused on a stale price says why once, in the cost card, not again under Run', async () => {
@@ -246,7 +259,7 @@ describe('the Team page tells a member their caps', () => {
 	});
 
 	it('the owner sees every member’s caps, and changes one in place: the cards stay, only the figure changes', async () => {
-		const { context, page } = await openAs(browser, maya.email, '/team');
+		const { page } = await phoneOf(maya.email, '/team');
 		const quiet = trpcQuiet(page);
 		await waitForFresh(page);
 		const members = page.getByRole('region', { name: 'Members' });
@@ -274,13 +287,14 @@ describe('the Team page tells a member their caps', () => {
 		// Emptying the field on purpose removes the cap, and says so in her row.
 		await mayaCard.getByText(`Caps saved for ${maya.name}: no cap.`).waitFor();
 		await screenshot(page, 'team-limit-saved');
-		await context.close();
 	});
 
 	it('refuses a cap too large or in letters beside the field, sends nothing and keeps Leo’s 5,000; a save’s word is said in its own row, until another edit starts', async () => {
-		const { context, page } = await openAs(browser, maya.email, '/team');
+		const { page } = await phoneOf(maya.email, '/team');
 		const sent: string[] = [];
-		page.on('request', (r) => void (r.url().includes('team.setCap') && sent.push(r.url())));
+		const setCap = (r: Request) => void (r.url().includes('team.setCap') && sent.push(r.url()));
+		page.on('request', setCap);
+		onTestFinished(() => void page.off('request', setCap));
 		await waitForFresh(page);
 		const members = page.getByRole('region', { name: 'Members' });
 		const leoCard = members.getByRole('listitem').filter({ hasText: leo.name });
@@ -310,7 +324,6 @@ describe('the Team page tells a member their caps', () => {
 		await page.reload();
 		await waitForFresh(page);
 		await expect(leoCard.getByText(/· cap 5,000 tokens a day$/).isVisible()).resolves.toBe(true);
-		await context.close();
 	});
 });
 
@@ -326,6 +339,8 @@ function trpcQuiet(page: Page) {
 	page.on('request', start);
 	page.on('requestfinished', end);
 	page.on('requestfailed', end);
+	// The page is the file's: what listens for this test stops with it.
+	onTestFinished(() => void page.off('request', start).off('requestfinished', end).off('requestfailed', end));
 	return () => expect.poll(() => (open.size === 0 && Date.now() - last > 500 ? [] : [...open].map((r) => r.url()).concat('…')), { timeout: 10_000 }).toEqual([]);
 }
 
