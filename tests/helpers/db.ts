@@ -8,10 +8,6 @@ import type {} from './template-db'; // its ProvidedContext declaration
 export const backend = (process.env.QUOTA_TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
 
 /**
- * A fresh, migrated database for one test file: in-memory PGlite, or a new database on
- * TEST_DATABASE_URL; both copied from the run's migrated template (tests/helpers/template-db.ts).
- */
-/**
  * A PGlite database in the directory `dir` (as an app process keeps it, to close and reopen), started
  * from the run's migrated template on its first opening: migrating an empty directory takes seconds.
  */
@@ -20,6 +16,10 @@ export async function pgliteDir(dir: string): Promise<Db> {
 	return openPglite(dir, empty ? { loadDataDir: new Blob([readFileSync(inject('templateDb'))]) } : {});
 }
 
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite, or a new database on
+ * TEST_DATABASE_URL; both copied from the run's migrated template (tests/helpers/template-db.ts).
+ */
 export async function freshDb(opts: { poolSize?: number } = {}): Promise<Db & { url?: string }> {
 	const template = inject('templateDb');
 	if (backend === 'pglite') {
