@@ -24,3 +24,14 @@ export function capBoundAvailable(available: number, cap: { limitOf: CapOf; left
 		meaning: `For you it is what the cap above leaves, less than the ${pool ? "pool's" : "account's"} ${en(available)}.`
 	};
 }
+
+/**
+ * What a cap on a person's use leaves them of an account, when less than its Available (capBoundAvailable's
+ * `tokens` and `sub`), with the cap's line as the dashboard shows it ("Your daily cap in this team: 4,955 of
+ * 5,000 tokens left today"): what the store says after a purchase (ledger viewerAvailableRead).
+ */
+export interface CapBound {
+	tokens: number;
+	sub: string;
+	line: string;
+}

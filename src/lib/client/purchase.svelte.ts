@@ -6,6 +6,7 @@ import { onRefresh } from './refresh.svelte';
 import { openCheckout, type CheckoutEvent } from './checkout';
 import { errorMessage } from './errors';
 import type { Inputs, Outputs } from './api-types';
+import type { CapBound } from '$lib/available-words';
 
 export type PurchasePhase = 'starting' | 'checkout' | 'declined' | 'processing' | 'added' | 'slow' | 'error';
 
@@ -22,13 +23,6 @@ export interface Purchase<Offer> {
 	balance?: number | null;
 	/** What a cap on the buyer's use leaves them of that balance, when less (phase `added`): their dashboard's Available, the account's figure named. */
 	capBound?: CapBound | null;
-}
-
-/** What a cap leaves the buyer, the account's figure ("of 96,900 in the pool") and the cap's line, as the server words them. */
-export interface CapBound {
-	tokens: number;
-	sub: string;
-	line: string;
 }
 
 type CheckoutStart = Outputs['store']['checkout'];

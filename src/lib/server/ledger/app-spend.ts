@@ -1,6 +1,6 @@
 import type { Executor } from '../db/client';
 import { mapRead, readOne, together, type Read } from '../db/reads';
-import { capBoundAvailable } from '../../available-words';
+import { capBoundAvailable, type CapBound } from '../../available-words';
 import { consume } from './spend';
 import { spendableRead } from './queries';
 import { capLineRead, tightestCapsRead } from './rates';
@@ -18,14 +18,6 @@ export async function consumeAsPerson(exec: Executor, req: ConsumeRequest & { ac
 	const cap = (await readOne(exec, tightestCapsRead(req.accountId, [req.actor.userId], req.actor.userId))).get(req.actor.userId);
 	const spendable = cap ? Math.min(result.remaining ?? Infinity, cap.left) : result.remaining;
 	return { ...result, spendable };
-}
-
-/** What a cap on a person's use leaves them of an account, when less than its Available: the figure, the account's named ("of 96,900 in the pool") and the cap's line. */
-export interface CapBound {
-	tokens: number;
-	sub: string;
-	/** The dashboard's cap line: "Your daily cap in this team: 4,955 of 5,000 tokens left today". */
-	line: string;
 }
 
 /**

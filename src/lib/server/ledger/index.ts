@@ -1,7 +1,7 @@
 /** THE token ledger: the only code that writes balances. See "The ledger" in DESIGN.md. */
 export * from './types';
 export { check, consume, hold, settle, release, Refusal, type HoldRequest, type HoldResult, type SettleResult } from './spend';
-export { consumeAsPerson, viewerAvailableRead, type CapBound } from './app-spend';
+export { consumeAsPerson, viewerAvailableRead } from './app-spend';
 export { grant, clawback, endLots, adjustBalance, type AdjustRequest, type ClawbackRequest } from './grants';
 export {
 	balances,
