@@ -162,7 +162,6 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		}
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 		await screenshot(page, 'member-statement');
-		await screen(page, 'member-statement-first-screen');
 	});
 
 	it("while a job holds tokens, the statement's Balance now is the dashboard's Balance and says what is held", async () => {
@@ -401,7 +400,6 @@ describe('a member a daily cap binds in a team pool', () => {
 		await expect(status.innerText()).resolves.toMatch(new RegExp(`^Tokens added: \\+5,000\\s+Available to you now: ${left} tokens of ${pool} in the pool\\s+${dash.capLine.text}\\s`));
 		// Not the pool's figure as his.
 		await expect(status.getByText(/^Available now:/).count()).resolves.toBe(0);
-		await screen(page, 'store-capped-member-added');
 		await bothSizes(page, 'store-capped-member-added');
 		// His dashboard's Available card, opened from the status: the same figure, the pool's under it.
 		await status.getByRole('link', { name: 'See balance' }).click();
