@@ -61,3 +61,46 @@ describe('a search longer than its box takes', () => {
 		});
 	}
 });
+
+// The audit log's other filters, as a link brings them: an action name longer than the server takes,
+// a date that is none (2026-13-45) or that PostgreSQL has not (year 0000, the query's 500). Each was
+// the server's 400 under a "Try again" that could never work; now it is said beside its field and
+// nothing is asked, until the field is set again.
+const filters = [
+	{ query: `action=${'a'.repeat(101)}`, label: 'Action', note: 'Action must be text of at most 100 characters; this is 101 characters. Choose an action from the list.', fix: (f: import('playwright-core').Locator) => f.selectOption('') },
+	{ query: 'from=2026-13-45', label: 'From', note: 'From must be a date as YYYY-MM-DD, such as 2026-01-31; got "2026-13-45". Pick a date to filter by.', fix: (f: import('playwright-core').Locator) => f.fill('2026-01-01') },
+	{ query: 'to=0000-01-01', label: 'To', note: 'To must be a date as YYYY-MM-DD, such as 2026-01-31; got "0000-01-01". Pick a date to filter by.', fix: (f: import('playwright-core').Locator) => f.fill('2099-12-31') }
+];
+
+describe('an audit log filter the server refuses, from a link', () => {
+	for (const size of sizes) {
+		it(`is said beside its field with nothing asked, until the field is set (${size.name})`, async () => {
+			const { context, page } = await openAt(browser, admin.email, size);
+			const errors: string[] = [];
+			page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+			const refused: string[] = [];
+			page.on('response', (r) => void (r.status() >= 400 && refused.push(`${r.status()} ${r.url().slice(0, 80)}`)));
+			try {
+				for (const f of filters) {
+					await page.goto(`/admin/audit?${f.query}`);
+					const field = page.getByLabel(f.label, { exact: true });
+					await expectNoteBeside(field, f.note);
+					await expect(page.getByRole('button', { name: 'Try again' }).count()).resolves.toBe(0);
+					await expect(page.getByText(/Could not load/).count()).resolves.toBe(0);
+					await expect(page.getByRole('heading', { name: 'Newest first' }).count()).resolves.toBe(0);
+					await screen(page, `audit-filter-refused-${f.label.toLowerCase()}-${size.name}`);
+					await expectSound(page);
+
+					await f.fix(field);
+					await page.getByRole('heading', { name: 'Newest first' }).waitFor();
+					await page.getByText(/^\d+\+? (entry|entries)$/).waitFor();
+					await expect(page.locator(`[id="${await field.getAttribute('id')}-note"]`).count()).resolves.toBe(0);
+				}
+				expect(errors).toEqual([]);
+				expect(refused).toEqual([]);
+			} finally {
+				await context.close();
+			}
+		});
+	}
+});
