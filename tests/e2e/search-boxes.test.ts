@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch } from './browser';
-import { expectNoteBeside, screen } from './app';
+import { expectJustUnder, expectNoteBeside, screen } from './app';
 import { expectSound, openAt, sizes } from './console';
 
 // The console's search boxes keep their text in the URL. Typing stops at what the server searches
@@ -98,6 +98,36 @@ describe('an audit log filter the server refuses, from a link', () => {
 				}
 				expect(errors).toEqual([]);
 				expect(refused).toEqual([]);
+			} finally {
+				await context.close();
+			}
+		});
+	}
+});
+
+// The Bonuses page's team search: a search that fails says so under its box, with a retry that works.
+describe("the Bonuses page's team search", () => {
+	for (const size of sizes) {
+		it(`says a failed search under its box and finds the team on Try again (${size.name})`, async () => {
+			const { context, page } = await openAt(browser, admin.email, size);
+			try {
+				await page.goto('/admin/bonuses');
+				await page.getByLabel("A team's shared pool").check();
+				const box = page.getByLabel('Find a team by name');
+				await box.fill('Acme');
+				await page.route('**/trpc/admin.users.list**', (r) => r.abort('internetdisconnected'));
+				await page.getByRole('button', { name: 'Find', exact: true }).click();
+				const failed = page.getByRole('alert').filter({ hasText: 'Could not load the teams matching “Acme”' });
+				await failed.waitFor();
+				await expectJustUnder(box, failed);
+				await expect(page.getByLabel('Team', { exact: true }).count()).resolves.toBe(0);
+				await screen(page, `bonuses-team-search-failed-${size.name}`);
+				await expectSound(page);
+
+				await page.unroute('**/trpc/admin.users.list**');
+				await failed.getByRole('button', { name: 'Try again' }).click();
+				await expect(page.getByLabel('Team', { exact: true }).locator('option:checked').innerText()).resolves.toBe('Acme Studio');
+				await expect(failed.count()).resolves.toBe(0);
 			} finally {
 				await context.close();
 			}
