@@ -18,6 +18,16 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
+/** The admin's page at `size`, with the console errors and the 4xx/5xx answers it meets. */
+async function watchedAdmin(size: (typeof sizes)[number]) {
+	const { context, page } = await openAt(browser, admin.email, size);
+	const errors: string[] = [];
+	page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+	const refused: string[] = [];
+	page.on('response', (r) => void (r.status() >= 400 && refused.push(`${r.status()} ${r.url().slice(0, 80)}`)));
+	return { context, page, errors, refused };
+}
+
 const boxes = [
 	{ path: `/admin/users?search=${long}`, label: 'Search', list: 'table' as const, name: 'users' },
 	{ path: `/admin/audit?actor=${long}`, label: 'Who', list: 'entries' as const, name: 'audit-who' },
@@ -27,11 +37,7 @@ const boxes = [
 describe('a search longer than its box takes', () => {
 	for (const size of sizes) {
 		it(`is said beside its box with nothing asked, and the box then takes 200 characters (${size.name})`, async () => {
-			const { context, page } = await openAt(browser, admin.email, size);
-			const errors: string[] = [];
-			page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-			const refused: string[] = [];
-			page.on('response', (r) => void (r.status() >= 400 && refused.push(`${r.status()} ${r.url().slice(0, 80)}`)));
+			const { context, page, errors, refused } = await watchedAdmin(size);
 			try {
 				for (const box of boxes) {
 					await page.goto(box.path);
@@ -75,11 +81,7 @@ const filters = [
 describe('an audit log filter the server refuses, from a link', () => {
 	for (const size of sizes) {
 		it(`is said beside its field with nothing asked, until the field is set (${size.name})`, async () => {
-			const { context, page } = await openAt(browser, admin.email, size);
-			const errors: string[] = [];
-			page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-			const refused: string[] = [];
-			page.on('response', (r) => void (r.status() >= 400 && refused.push(`${r.status()} ${r.url().slice(0, 80)}`)));
+			const { context, page, errors, refused } = await watchedAdmin(size);
 			try {
 				for (const f of filters) {
 					await page.goto(`/admin/audit?${f.query}`);
