@@ -286,9 +286,12 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 			const out = [];
 			if (wanted.includes('balance')) {
 				const state = d.level === 'low' ? t.low : d.level === 'empty' ? t.empty : '';
+				// A cap that leaves the user less than the account has: its figure, the account's beside it and the cap's line, as their dashboard says them.
+				const cap = d.cap;
 				out.push(
-					`<p class="big" part="balance" aria-live="polite">${d.unlimited ? esc(t.unlimited) : esc(num.format(d.available)) + `<small>${esc(t.available)}</small>`}</p>` +
-						`<p class="sub">${[state, d.held ? num.format(d.held) + ' ' + t.held : '', num.format(d.used_today) + ' ' + t.today, num.format(d.used_this_month) + ' ' + t.month].filter(Boolean).map(esc).join(' · ')}</p>`
+					`<p class="big" part="balance" aria-live="polite">${d.unlimited && !cap ? esc(t.unlimited) : esc(num.format(cap ? cap.available : d.available)) + `<small>${esc(t.available)}</small>`}</p>` +
+						`<p class="sub">${[cap && cap.of, state, d.held ? num.format(d.held) + ' ' + t.held : '', num.format(d.used_today) + ' ' + t.today, num.format(d.used_this_month) + ' ' + t.month].filter(Boolean).map(esc).join(' · ')}</p>` +
+						(cap ? `<p class="note">${esc(cap.line)}</p>` : '')
 				);
 			}
 			const allowances = d.allowances.filter((a) => !modules.length || modules.includes(a.module));

@@ -2004,7 +2004,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). */
+                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400). */
                         url: string;
                         /** @default  */
                         description?: string;
@@ -2346,7 +2346,7 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). */
+                        /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400). */
                         url?: string;
                         /** @default  */
                         description?: string;
@@ -2965,6 +2965,15 @@ export interface paths {
                                 status: string;
                                 created_at: string;
                             }[];
+                            /** @description A user's account whose user a cap (daily, weekly or monthly) leaves less than `available`: what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool. Not in the stream's events: the widget reads the summary again after each. */
+                            cap: {
+                                /** @description What the cap leaves the user to spend now: less than `available`, and what they can spend. */
+                                available: number;
+                                /** @description The account's own figure beside it, in the dashboard's words: "of 96,900 in the account". */
+                                of: string;
+                                /** @description The cap as the user's dashboard says it: "Your daily cap: 4,955 of 5,000 tokens left today". */
+                                line: string;
+                            } | null;
                             /** @description Where the "Buy tokens" link goes: Quota's embedded store (/embed/store) for this account, no sign-in; the packages on sale and the Paddle checkout, and the tokens land on this account. The fragment (#qs_…) is a store ticket for this account only, good until 30 minutes after expires_at and only while the site key works; a fragment is never sent to a server. Use it as it is. */
                             store_url: string;
                             /** @description When the embed token stops reading. */

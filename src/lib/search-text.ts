@@ -3,3 +3,6 @@
 // longer value a URL brought (lib/client/admin/room-left.ts) read the same number.
 
 export const SEARCH_MAX = 200;
+
+/** The longest action name the audit log's Action filter takes (a link may bring longer; the page says so beside it). */
+export const ACTION_MAX = 100;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, launch, phone } from './browser';
-import { axe, screen } from './app';
+import { axe, screen, sessionCookies } from './app';
 import { hostBackend, hostSite } from './host-site';
 import { appSecret } from '../../src/lib/server/accounts/secret';
 import { mintStoreTicket, STORE_TICKET_SECONDS } from '../../src/lib/server/embed/tokens';
@@ -102,6 +102,52 @@ describe('buying tokens from the widget, as a host site’s user (Paddle simulat
 		await store.setViewportSize({ width: 1280, height: 800 });
 		await status.getByRole('button', { name: 'Close' }).click();
 		await screen(store, 'embed-store-1280');
+		await context.close();
+	}, 120_000);
+
+	it('a user a daily cap binds is told what their dashboard says, in the widget and the store: what the cap leaves, the account’s figure named, the cap’s line', async () => {
+		const u = await hostPage();
+		const admin = await browser.newContext({ baseURL: app });
+		await admin.addCookies(sessionCookies('admin@quota.test'));
+		const set = await admin.request.post('/trpc/admin.caps.set', { headers: { origin: app }, data: { accountId: u.accountId, period: 'daily', limitTokens: 1000 } });
+		expect(set.status()).toBe(200);
+		await admin.close();
+		const all = await available(u.user);
+		const line = 'Your daily cap: 1,000 of 1,000 tokens left today';
+
+		const context = await browser.newContext(phone);
+		const page = await context.newPage();
+		await page.goto(u.url);
+		const widget = page.locator('quota-usage');
+		await expect.poll(() => widget.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(1000));
+		await widget.getByText(`of ${all.toLocaleString('en-US')} in the account`).waitFor();
+		await widget.getByText(line, { exact: true }).waitFor();
+		await screen(page, 'widget-capped-390');
+
+		const [store] = await Promise.all([context.waitForEvent('page'), widget.getByRole('link', { name: 'Buy tokens' }).click()]);
+		await offer(store, 'Token pack').getByRole('button', { name: 'Buy · $5.00' }).waitFor();
+		await expect(store.getByLabel('Tokens available').textContent()).resolves.toBe(`1,000 tokens available to you of ${all.toLocaleString('en-US')} in the account`);
+		await store.getByText(line, { exact: true }).waitFor();
+		expect(await axe(store)).toEqual([]);
+		await screen(store, 'embed-store-capped-390');
+
+		await offer(store, 'Token pack').getByRole('button', { name: 'Buy · $5.00' }).click();
+		await store.frameLocator('iframe[title="Checkout"]').locator('button:enabled', { hasText: 'Pay $5.00' }).click();
+		const status = store.getByRole('status', { name: 'Purchase status' });
+		await expect.poll(() => status.getByText('Tokens added: +5,000').count(), { timeout: 20_000 }).toBe(1);
+		const after = `of ${(all + 5000).toLocaleString('en-US')} in the account`;
+		await status.getByText(`Available to you now: 1,000 tokens ${after}`).waitFor();
+		await status.getByText(line, { exact: true }).waitFor();
+		await expect(store.getByLabel('Tokens available').textContent()).resolves.toBe(`1,000 tokens available to you ${after}`);
+		await screen(store, 'embed-store-capped-added-390');
+		// The widget reads the summary again after the stream's change: still the cap's figure, the account's new one beside it.
+		await widget.getByText(after).waitFor({ timeout: 15_000 });
+		await expect(widget.locator('[part="balance"]').textContent()).resolves.toBe(shown(1000));
+
+		await store.setViewportSize({ width: 1280, height: 800 });
+		await screen(store, 'embed-store-capped-added-1280');
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await screen(page, 'widget-capped-1280');
 		await context.close();
 	}, 120_000);
 

@@ -11,6 +11,7 @@ import { hasUnstorable, invalid, matches, mutated, operations, record, valid, ty
 import type { Db } from '../../src/lib/server/db/client';
 import { authenticateApiKey } from '../../src/lib/server/accounts';
 import { mintEmbedToken } from '../../src/lib/server/embed';
+import { hostNameFits } from '../../src/lib/webhook-url';
 
 // The OpenAPI document is the contract both ways: requests generated from its schemas (valid ones,
 // and ones just outside them: a limit passed, a wrong type, NUL and unpaired surrogates, an unknown
@@ -141,7 +142,7 @@ function request(op: Operation): fc.Arbitrary<Generated> {
 }
 
 /** Whether the request keeps every rule of the document, the described ones included. */
-function keepsTheContract(op: Operation, g: Generated): boolean {
+function keepsTheContract(path: string, op: Operation, g: Generated): boolean {
 	const ps = op.parameters ?? [];
 	for (const p of ps) {
 		const v = (p.in === 'path' ? g.params : p.in === 'query' ? g.query : g.headers)[p.name];
@@ -169,6 +170,9 @@ function keepsTheContract(op: Operation, g: Generated): boolean {
 	// metadata's size, in its description.
 	const meta = (json as { metadata?: unknown } | null)?.metadata;
 	if (meta !== undefined && JSON.stringify(meta).length > 4096) return false;
+	// A webhook URL's host name lengths, in its description.
+	const url = path === '/api/v1/webhook-endpoints' || path === '/api/v1/webhook-endpoints/{id}' ? (json as { url?: unknown } | null)?.url : undefined;
+	if (typeof url === 'string' && !hostNameFits(url)) return false;
 	return !hasUnstorable(json) && matches(schema, json).ok;
 }
 
@@ -239,7 +243,7 @@ describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
 					}
 					const known = embedOnly(op) ? g.key === 'embed' : g.key === 'site' || g.key === 'member';
 					if (g.body !== null && !g.contentType.startsWith('application/json')) expect(res.status, what).toBe(415);
-					else if (known) expect(res.status === 400, what).toBe(!keepsTheContract(op, g));
+					else if (known) expect(res.status === 400, what).toBe(!keepsTheContract(path, op, g));
 					else if (!Object.values(g.query).concat(Object.values(g.params)).some(hasUnstorable)) expect(res.status, what).toBe(401);
 				}),
 				{ numRuns: 60, examples: [[example(path, op)]] }
@@ -250,13 +254,26 @@ describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
 		});
 	}
 
+	it("a webhook URL the pattern matches but the API refuses (a host name's part over 63 characters) is refused by a rule the document states", async () => {
+		const url = `https://${'a'.repeat(64)}.example.com/hooks`;
+		for (const { path, method, op } of operations.filter((o) => o.path.startsWith('/api/v1/webhook-endpoints') && o.op.requestBody)) {
+			const schema = op.requestBody!.content['application/json'].schema as { properties: Record<string, { pattern: string; description: string }> };
+			const property = schema.properties.url!;
+			expect(new RegExp(property.pattern).test(url), `${method} ${path}`).toBe(true);
+			expect(property.description, `${method} ${path}`).toMatch(/host name is at most 253 characters, each part between dots at most 63 characters/);
+		}
+		const res = await call('/api/v1/webhook-endpoints', { headers: bearer(keys.site!), body: { url, event_types: ['grant.created'] } });
+		expect(res.status).toBe(400);
+		expect(((await res.json()) as { message: string }).message).toMatch(/each part between dots at most 63/);
+	});
+
 	it('text the database cannot store is refused in every body field, query and path parameter, naming the field', async () => {
 		for (const { path, method, op } of operations) {
 			const schema = op.requestBody?.content['application/json'].schema;
 			// A valid request of this route, then one field at a time made unstorable. Random requests that keep
 			// a route's whole contract can be rare (the embed-token body needs exactly one of user or team),
 			// so the search is bounded and the route's plain example, sent with the site key, is the fallback.
-			const valid = (g: Generated) => g.key === 'site' && keepsTheContract(op, g) && (g.body === null || 'json' in g.body);
+			const valid = (g: Generated) => g.key === 'site' && keepsTheContract(path, op, g) && (g.body === null || 'json' in g.body);
 			const base = fc.sample(request(op), { numRuns: 2000, seed: 12 }).find(valid) ?? { ...example(path, op), key: 'site' as const };
 			const fields = [
 				...(op.parameters ?? []).filter((p) => p.in !== 'header').map((p) => ({ where: p.in, name: p.name })),

@@ -12,7 +12,8 @@ import { setUpCatalog, simulatorFor, startWebhookServer } from '../helpers/paddl
 import type { Db } from '../../src/lib/server/db/client';
 import { authenticateApiKey, ensureSiteKey } from '../../src/lib/server/accounts';
 import { embedCheckout, mintEmbedToken, readStoreTicket, STORE_TICKET_SECONDS } from '../../src/lib/server/embed';
-import { balances } from '../../src/lib/server/ledger';
+import { balances, setCap, viewerAvailableRead } from '../../src/lib/server/ledger';
+import { readOne } from '../../src/lib/server/db/reads';
 import { paymentProvider } from '../../src/lib/server/store';
 
 let db: Db;
@@ -105,6 +106,34 @@ describe(`the embedded store on ${backend}`, () => {
 		// B's ticket cannot see A's order: answered like an unknown id.
 		const other = await callJson(`/embed/store/orders/${started.orderId}`, { headers: bearer(ticketB) });
 		expect(other).toMatchObject({ status: 404, json: { error: 'not_found' } });
+		await expectInvariants(db);
+	});
+
+	it('a user a daily cap binds is told in the widget and the store what their dashboard says they can spend, the account’s figure named; uncapped, the account’s', async () => {
+		const a = await hostUser(91_900);
+		await setCap(db.orm, { accountId: a.accountId, period: 'daily', limitTokens: 5_000 });
+		const used = await callJson('/api/v1/consume', { headers: bearer(site, { 'idempotency-key': `c-${a.user}` }), body: { user: a.user, feature: 'search_images', units: 3 } });
+		expect(used.status).toBe(200);
+		// Their dashboard's Available card: 4,970 of the account's 91,870, with the cap's line.
+		const dashboard = await readOne(db.orm, viewerAvailableRead(a.accountId, a.userId));
+		const capBound = { tokens: 4_970, sub: 'of 91,870 in the account', line: 'Your daily cap: 4,970 of 5,000 tokens left today' };
+		expect(dashboard.capBound).toEqual(capBound);
+
+		const { ticket, token } = await storeLinkFor(a.user);
+		const widget = await callJson('/api/v1/embed/summary', { headers: bearer(token) });
+		expect(widget.json).toMatchObject({ available: 91_870, cap: { available: 4_970, of: capBound.sub, line: capBound.line } });
+		expect((await front(ticket)).json).toMatchObject({ available: 91_870, capBound });
+
+		const started = await embedCheckout(db, paddle, await readStoreTicket(db, ticket), { productId: 'tokens-5k', quantity: 1 });
+		expect((await paddle.pay(started.transactionId)).every((d) => d.status === 200)).toBe(true);
+		const progress = await callJson(`/embed/store/orders/${started.orderId}`, { headers: bearer(ticket) });
+		expect(progress.json).toMatchObject({ purchase: { status: 'completed' }, balance: 96_870, capBound: { ...capBound, sub: 'of 96,870 in the account' } });
+
+		// Without a cap that binds: the account's figure, as the dashboard's card shows it.
+		const b = await hostUser(100);
+		const other = await storeLinkFor(b.user);
+		expect((await callJson('/api/v1/embed/summary', { headers: bearer(other.token) })).json).toMatchObject({ available: 100, cap: null });
+		expect((await front(other.ticket)).json).toMatchObject({ available: 100, capBound: null });
 		await expectInvariants(db);
 	});
 

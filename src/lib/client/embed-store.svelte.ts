@@ -8,6 +8,7 @@ import { openCheckout } from './checkout';
 import { STORE_TICKET_COOKIE } from '../store-ticket';
 import { isNetworkError } from './errors';
 import type { Outputs } from './api-types';
+import type { CapBound } from '../available-words';
 
 type Offer = Outputs['store']['front']['offers'][number];
 export interface EmbedFront {
@@ -17,6 +18,8 @@ export interface EmbedFront {
 	heldPlans: string[];
 	/** Tokens the account can spend now. */
 	available: number;
+	/** What a cap on the account's user leaves them, when less: their dashboard's figure and cap line. */
+	capBound: CapBound | null;
 }
 
 /** Why the page cannot go on, in words; `expired` and friends as the server's `details.reason` says. */

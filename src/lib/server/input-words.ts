@@ -220,9 +220,3 @@ export function flatIssues(e: ZodError): { formErrors: string[]; fieldErrors: Re
 		fieldErrors: Object.fromEntries(Object.entries(flat.fieldErrors as Record<string, string[] | undefined>).map(([field, messages]) => [field, once(messages)]))
 	};
 }
-
-/** A calendar day as a query gives it: YYYY-MM-DD, and a real date (not 2026-02-30, which Date.parse rolls over). */
-export const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-
-/** The refusal of a date that is not one: names the field and shows the form ("from must be a date as YYYY-MM-DD, such as 2026-01-31; got "13/01/2026"."). */
-export const dayRule = (field: string, got: string) => `${field} must be a date as YYYY-MM-DD, such as 2026-01-31; got ${JSON.stringify(got.slice(0, 40))}.`;

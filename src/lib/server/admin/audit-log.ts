@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { isUuid, queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
-import { dayRule, isDay } from '../input-words';
+import { dayRule, isDay } from '../../day-text';
 import { listModels, listModules, siteTimeZone } from '../ledger';
 import { listSiteRoles } from '../accounts';
 import { listProducts } from '../store';

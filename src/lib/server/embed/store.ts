@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { rateLimit } from '../accounts';
 import { spendable } from '../ledger';
 import { listSubscriptions, orderProgress, startCheckout, storeFront, type CheckoutStart, type PaymentProvider } from '../store';
 import { mintStoreTicket, type EmbedGrant } from './tokens';
+import { accountUser, ownerCapBound } from './view';
 
 // The store a host site's user reaches from the widget's "Buy tokens": the member store's packages
 // and checkout, for the one account the embed token reads, with no sign-in. The widget's summary
@@ -19,12 +19,13 @@ export function storeLink(grant: EmbedGrant, origin: string): string {
 
 /**
  * What /embed/store shows: the packages for sale and how to open the checkout (`storeFront`), the
- * ids of the plans the account already holds (not ended), which it is not offered again, and the
- * tokens it can spend now (`available`).
+ * ids of the plans the account already holds (not ended), which it is not offered again, the
+ * tokens it can spend now (`available`) and, when a cap on its user leaves them less, what it leaves
+ * (`capBound`, their dashboard's figure and cap line, as the widget says it).
  */
 export async function embedStoreFront(db: Db, accountId: string) {
-	const [front, subscriptions, balance] = await Promise.all([storeFront(db), listSubscriptions(db.orm, accountId), spendable(db.orm, accountId)]);
-	return { ...front, heldPlans: subscriptions.filter((s) => s.status !== 'canceled').map((s) => s.productId), available: balance.available };
+	const [front, subscriptions, balance, capBound] = await Promise.all([storeFront(db), listSubscriptions(db.orm, accountId), spendable(db.orm, accountId), ownerCapBound(db, accountId)]);
+	return { ...front, heldPlans: subscriptions.filter((s) => s.status !== 'canceled').map((s) => s.productId), available: balance.available, capBound };
 }
 
 /**
@@ -41,11 +42,14 @@ export async function embedCheckout(
 	req: { productId: string; quantity: number; checkoutKey?: string | null }
 ): Promise<CheckoutStart> {
 	await rateLimit(db, `checkout:account:${grant.accountId}`, 20, 600);
-	const [owner] = await db.rows<{ id: string }>(sql`select id from users where account_id = ${grant.accountId}::uuid limit 1`);
-	return startCheckout(db.orm, provider, { accountId: grant.accountId, userId: owner?.id ?? null, email: null, ...req });
+	return startCheckout(db.orm, provider, { accountId: grant.accountId, userId: await accountUser(db, grant.accountId), email: null, ...req });
 }
 
-/** One order of the ticket's account while its payment is processed (another account's order is `not_found`, as an unknown id). */
-export function embedOrder(db: Db, grant: EmbedGrant, orderId: string) {
-	return orderProgress(db, grant.accountId, orderId, null);
+/**
+ * One order of the ticket's account while its payment is processed (another account's order is
+ * `not_found`, as an unknown id); once paid, the figures for the account's user, as their dashboard
+ * says them (a cap on their use that leaves less is what they can spend).
+ */
+export async function embedOrder(db: Db, grant: EmbedGrant, orderId: string) {
+	return orderProgress(db, grant.accountId, orderId, await accountUser(db, grant.accountId));
 }

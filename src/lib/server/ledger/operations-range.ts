@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
-import { dayRule, isDay } from '../input-words';
+import { dayRule, isDay } from '../../day-text';
 
 /** One operation as the operations export writes it: every consume, hold, settle, grant, expiry, … and refusal. */
 export interface OperationRecord {

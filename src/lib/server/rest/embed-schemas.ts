@@ -63,6 +63,17 @@ export const embedResponses = {
 		purchases: z.array(
 			z.object({ id: z.uuid(), product_name: z.string(), tokens: z.number().int(), amount_cents: nullableInt, currency: z.string().nullable(), status: z.string(), created_at: z.string() })
 		),
+		cap: z
+			.object({
+				available: z.number().int().meta({ description: 'What the cap leaves the user to spend now: less than `available`, and what they can spend.' }),
+				of: z.string().meta({ description: 'The account\'s own figure beside it, in the dashboard\'s words: "of 96,900 in the account".' }),
+				line: z.string().meta({ description: 'The cap as the user\'s dashboard says it: "Your daily cap: 4,955 of 5,000 tokens left today".' })
+			})
+			.nullable()
+			.meta({
+				description:
+					"A user's account whose user a cap (daily, weekly or monthly) leaves less than `available`: what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool. Not in the stream's events: the widget reads the summary again after each."
+			}),
 		store_url: z.string().meta({
 			description:
 				'Where the "Buy tokens" link goes: Quota\'s embedded store (/embed/store) for this account, no sign-in; the packages on sale and the Paddle checkout, and the tokens land on this account. The fragment (#qs_…) is a store ticket for this account only, good until 30 minutes after expires_at and only while the site key works; a fragment is never sent to a server. Use it as it is.'
@@ -90,6 +101,7 @@ export function embedSummaryBody(v: EmbedView, extra: { storeUrl: string; expire
 		...embedBalanceBody(v.balances),
 		usage: v.usage.map((r) => ({ id: r.id, feature: r.feature, feature_name: r.featureName, model: r.model, tokens_used: r.tokensUsed, date: r.date })),
 		purchases: v.purchases.map((p) => ({ id: p.id, product_name: p.productName, tokens: p.tokens, amount_cents: p.amountCents, currency: p.currency, status: p.status, created_at: p.createdAt })),
+		cap: v.capBound && { available: v.capBound.tokens, of: v.capBound.sub, line: v.capBound.line },
 		store_url: extra.storeUrl,
 		expires_at: extra.expiresAt.toISOString()
 	};

@@ -62,7 +62,7 @@ export async function orderAccount(db: Db, orderId: string): Promise<string | nu
  * An order while the store waits for its payment: its status; once its tokens landed, the account's
  * Available (`balance`) and, for `viewerId` (the member who bought), what a cap on their use leaves
  * them when less (`capBound`): what their dashboard's Available card says (viewerAvailableRead). The
- * embedded store names no viewer: its page shows the account's figure, as the widget does.
+ * embedded store's viewer is the account's own user (none for a team's pool).
  */
 export async function orderProgress(db: Db, accountId: string, orderId: string, viewerId: string | null): Promise<{ purchase: Purchase; balance: number | null; capBound: CapBound | null }> {
 	const purchase = await getPurchase(db.orm, accountId, orderId);

@@ -32,6 +32,12 @@ export interface EndpointView {
  */
 const URL_PATTERN = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?(?:[/?#]\S*)?$/;
 
+/**
+ * The host name's lengths, which the pattern cannot say (hostNameFits reads the host as the URL parser
+ * gives it), stated in the document so a client knows before the API refuses it.
+ */
+const HOST_NAME_RULE = 'Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400).';
+
 /** What an admin or the site key may set; `url` is http(s), ≤ 2,000 characters; at least one event type. */
 export const endpointInput = z.strictObject({
 	url: z
@@ -39,7 +45,7 @@ export const endpointInput = z.strictObject({
 		.max(MAX_WEBHOOK_URL)
 		.regex(URL_PATTERN, 'must be an http:// or https:// URL with a host name or IPv4 address')
 		.refine(hostNameFits, 'must have a host name of at most 253 characters, each part between dots at most 63')
-		.meta({ description: 'Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS).' }),
+		.meta({ description: `Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). ${HOST_NAME_RULE}` }),
 	description: z.string().trim().max(200).default(''),
 	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)
 });

@@ -4,7 +4,7 @@ import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { auditActions, listAudit } from '../../../admin';
 import { cursor } from './shared';
-import { SEARCH_MAX } from '../../../../search-text';
+import { ACTION_MAX, SEARCH_MAX } from '../../../../search-text';
 
 export const auditRoutes = {
 	audit: router({
@@ -18,7 +18,7 @@ export const auditRoutes = {
 				z
 					.object({
 						who: z.string().max(SEARCH_MAX).nullish(),
-						action: z.string().max(100).nullish(),
+						action: z.string().max(ACTION_MAX).nullish(),
 						account: z.string().max(SEARCH_MAX).nullish(),
 						from: z.iso.date().nullish(),
 						to: z.iso.date().nullish(),
