@@ -2,8 +2,6 @@
 // asks for), not at the next minute's sweep: GET /balance stops counting it as held. An expiring
 // lot's loss reaches the statement as soon (a sweep asks for one at the next lot expiry, and a lot
 // granted to expire before the next routine sweep asks for one when it is granted).
-// Each case waits for its own expiry on the clock, on accounts of its own: they wait side by side
-// (describe.concurrent), as the app's sweep serves every account at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -52,8 +50,8 @@ async function expiryOnStatement(accountId: string, at: number): Promise<boolean
 	return false;
 }
 
-describe.concurrent('a lot that expires', () => {
-	it('is on the statement as an expiry about a second after it expires, with the balance the dashboard shows', async ({ expect }) => {
+describe('a lot that expires', () => {
+	it('is on the statement as an expiry about a second after it expires, with the balance the dashboard shows', async () => {
 		const { accountId, at } = expiring;
 		// The routine run at start asks for a sweep at the lot's expiry: one job, hidden beside the routine line.
 		await expect.poll(() => sweepsAsked(at), { timeout: 3_000 }).toEqual([Math.ceil(at / 1000) * 1000]);
@@ -69,7 +67,7 @@ describe.concurrent('a lot that expires', () => {
 	});
 });
 
-describe.concurrent('a lot granted to expire before the next routine sweep', () => {
+describe('a lot granted to expire before the next routine sweep', () => {
 	// Two of the ways a lot is made (every one announces grant.created, which asks for the sweep).
 	const ways: Record<string, (m: { id: string; accountId: string }, at: Date) => Promise<unknown>> = {
 		"an admin's bonus": async (m, at) => {
@@ -81,7 +79,7 @@ describe.concurrent('a lot granted to expire before the next routine sweep', () 
 			expect(r.status).toBe(201);
 		}
 	};
-	it.for(Object.keys(ways))('%s: is on the statement as an expiry within seconds, with the balance the dashboard shows', async (way, { expect }) => {
+	it.each(Object.keys(ways))('%s: is on the statement as an expiry within seconds, with the balance the dashboard shows', async (way) => {
 		const m = await member(db, 1000);
 		const at = Date.now() + 2_000;
 		await ways[way]!(m, new Date(at));
@@ -97,7 +95,7 @@ describe.concurrent('a lot granted to expire before the next routine sweep', () 
 		await expectInvariants(db);
 	});
 
-	it('asks nothing for a lot that expires after the next routine run (that run asks for it) or never', async ({ expect }) => {
+	it('asks nothing for a lot that expires after the next routine run (that run asks for it) or never', async () => {
 		const m = await member(db, 0);
 		const later = Date.now() + 3_700_000;
 		await grant(db.orm, { accountId: m.accountId, tokens: 300, source: 'bonus', expiresAt: new Date(later) });
@@ -108,8 +106,8 @@ describe.concurrent('a lot granted to expire before the next routine sweep', () 
 	});
 });
 
-describe.concurrent('a hold left to expire', () => {
-	it('stops counting as held, and its tokens are available again, about a second after it expires', async ({ expect }) => {
+describe('a hold left to expire', () => {
+	it('stops counting as held, and its tokens are available again, about a second after it expires', async () => {
 		const m = await member(db, 1000);
 		const h = await callJson('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `expiry-${Date.now()}` }), body: { feature: 'generate_texts', max_tokens: 300, ttl_seconds: 1 } });
 		expect(h.status).toBe(201);
