@@ -108,7 +108,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -469,7 +469,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
@@ -679,7 +679,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
@@ -911,7 +911,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
@@ -1497,7 +1497,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;
@@ -1665,7 +1665,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -1796,7 +1796,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -2755,7 +2755,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`) is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
                          * @example wp-user-42
                          */
                         user?: string;

@@ -93,8 +93,11 @@ describe(`webhooks name their account as the API takes it, on ${backend}`, () =>
 		expect(asGuest.status).toBe(422);
 		expect((asGuest.json as { message: string }).message).toContain(`send user=${native.userId}`);
 		expect(await accountCount()).toBe(before);
-		// A uuid that is no account is still a host's new id, made on first sight as before.
-		expect((await balanceOf(`user=${crypto.randomUUID()}`)).status).toBe(200);
+		// A uuid that is no account is still a host's new id: read as a new user (made by nobody), made by an embed token.
+		const hostId = crypto.randomUUID();
+		expect((await balanceOf(`user=${hostId}`)).status).toBe(200);
+		expect(await accountCount()).toBe(before);
+		expect((await callJson('/api/v1/embed-tokens', { headers: bearer(site), body: { user: hostId } })).status).toBe(201);
 		expect(await accountCount()).toBe(before + 1);
 	});
 });

@@ -25,7 +25,7 @@ export function assertKeyMayAct(key: ApiKeyAuth, accountId: string, level: Acces
 }
 
 /** Whether a key may do this kind of thing at all, whatever the account. */
-function assertKeyScope(key: ApiKeyAuth, level: AccessLevel): void {
+export function assertKeyScope(key: ApiKeyAuth, level: AccessLevel): void {
 	if (level === 'manage') throw denied();
 	if (!key.scopes.includes(level === 'read' ? 'read' : 'consume')) {
 		throw new DomainError('forbidden', `This API key lacks the ${level === 'read' ? 'read' : 'consume'} scope.`);

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { accounts, guests } from '../db/schema';
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { appSecret } from './secret';
 import { randomBase64url } from './tokens';
 import { parseInput } from '../errors';
@@ -37,16 +37,27 @@ export function readGuestCookie(value: string | undefined, secret = appSecret())
  */
 export async function guestAccountFor(db: Db, guestId: string, beforeCreate?: () => Promise<void>): Promise<string> {
 	parseInput(guestIdSchema, guestId);
-	const [existing] = await db.rows<{ account_id: string }>(sql`select account_id from guests where id = ${guestId}`);
-	if (existing) return existing.account_id;
+	const existing = await findGuestAccount(db.orm, guestId);
+	if (existing) return existing;
 	await beforeCreate?.();
-	return db.orm.transaction(async (tx) => {
-		// Serialises first uses of one guest id; each later statement sees the winner's commit.
-		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'guest:' + guestId}, 0))`);
-		const [row] = await tx.select({ accountId: guests.accountId }).from(guests).where(eq(guests.id, guestId));
-		if (row) return row.accountId;
-		const [account] = await tx.insert(accounts).values({ kind: 'guest', name: 'Guest' }).returning({ id: accounts.id });
-		await tx.insert(guests).values({ id: guestId, accountId: account!.id });
-		return account!.id;
-	});
+	return db.orm.transaction((tx) => makeGuestAccount(tx, guestId));
+}
+
+/** The account of the guest `guestId` (already checked by guestIdSchema), or null when the guest has none yet. */
+export async function findGuestAccount(exec: Executor, guestId: string): Promise<string | null> {
+	const [row] = await exec.select({ accountId: guests.accountId }).from(guests).where(eq(guests.id, guestId));
+	return row?.accountId ?? null;
+}
+
+/**
+ * Makes the guest's account inside the transaction `tx`, or finds the one a concurrent first use
+ * made (first uses of one guest id wait for each other). Rolled back, the guest never had one.
+ */
+export async function makeGuestAccount(tx: Executor, guestId: string): Promise<string> {
+	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'guest:' + guestId}, 0))`);
+	const existing = await findGuestAccount(tx, guestId);
+	if (existing) return existing;
+	const [account] = await tx.insert(accounts).values({ kind: 'guest', name: 'Guest' }).returning({ id: accounts.id });
+	await tx.insert(guests).values({ id: guestId, accountId: account!.id });
+	return account!.id;
 }

@@ -1,15 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
-import type { Db } from '../db';
+import type { Db, Executor } from '../db';
 import { batcher, READ_BATCHES } from '../db/batches';
 import { isUuid, queryRows, uuidArray } from '../db/client';
-import { DomainError } from '../errors';
-import { assertKeyMayAct, requireAccountAccess, type AccessLevel } from './access';
+import { DomainError, parseInput } from '../errors';
+import { assertKeyMayAct, assertKeyScope, requireAccountAccess, type AccessLevel } from './access';
 import { activeAccount } from './active-account';
 import { apiIdentityOf } from './contacts';
-import { guestAccountFor } from './guests';
+import { findGuestAccount, makeGuestAccount } from './guests';
 import type { ApiKeyAuth, Auth } from './types';
-import { findOrCreateExternalUser } from './users';
+import { findExternalUser, findUserByEmail, makeExternalUser, unknownUser } from './users';
+import { externalUserIdSchema, guestIdSchema } from './validation';
 import { getSiteSettings } from '../ledger';
 
 /** Whom a request is about: a site key names the account; an account key acts on its own. */
@@ -30,23 +31,39 @@ function keptUsersOf(db: Db): LRUCache<string, string> {
 }
 
 /**
- * The account of a user a site key names by Quota id or the host's id, created on first sight
- * unless the site turned that off (`unknown_user` then). A user never moves to another account and
- * is never deleted, so each process keeps the answer (the metering API would otherwise look it up
- * on every request), for the users seen last; the setting is read only for a user not found.
+ * Where a site key's user is: the account of the user it names by Quota id or the host's id, or,
+ * for a host's user the site has not seen, how to make one (unless the site turned that off:
+ * `unknown_user`). A user never moves to another account and is never deleted, so each process
+ * keeps the answer (the metering API would otherwise look it up on every request), for the users
+ * seen last; the setting is read only for a user not found.
  */
-async function siteUserAccount(db: Db, user: string): Promise<string> {
+async function locateSiteUser(db: Db, user: string): Promise<Located> {
 	const kept = keptUsersOf(db);
 	const known = kept.get(user);
-	if (known) return known;
-	const found = isUuid(user) ? await accountOfUserId(db.orm, user.toLowerCase()) : null;
-	const mayCreate = async () => {
-		await refuseAccountId(db, 'user', user);
-		return (await getSiteSettings(db.orm)).createUnknownUsers;
-	};
-	const accountId = found ?? (await findOrCreateExternalUser(db, user, mayCreate)).accountId;
-	kept.set(user, accountId);
-	return accountId;
+	if (known) return { accountId: known };
+	const id = parseInput(externalUserIdSchema, user);
+	const accountId = (isUuid(user) ? await accountOfUserId(db.orm, user.toLowerCase()) : null) ?? (await findExternalUser(db.orm, id))?.accountId;
+	if (accountId) {
+		kept.set(user, accountId);
+		return { accountId };
+	}
+	await refuseAccountId(db, 'user', user);
+	await refuseMemberEmail(db, user);
+	if (!(await getSiteSettings(db.orm)).createUnknownUsers) throw unknownUser(id);
+	return { make: async (tx) => (await makeExternalUser(tx, id)).accountId };
+}
+
+/**
+ * Refuses a new host user whose id is a member's e-mail: the site most likely means that member,
+ * and a "Site user maya@…" beside Maya would answer for an empty account as if it were hers. Says
+ * the member's id, which the API takes. Asked only before a new user is made.
+ */
+async function refuseMemberEmail(db: Db, user: string): Promise<void> {
+	if (!user.includes('@')) return;
+	const member = await findUserByEmail(db.orm, user);
+	if (!member) return;
+	const message = `user=${user} is the e-mail of ${member.name}, a member of this site, not a user id: send user=${member.id} for their account.`;
+	throw new DomainError('invalid_input', message, { fieldErrors: { user: [message] } });
 }
 
 /**
@@ -108,36 +125,88 @@ export function callerScope(caller: Caller): string {
 	throw new DomainError('unauthorized', 'Sign in first.');
 }
 
-/** Resolves the account a key acts on, creating a host site's unseen user or guest on first use. */
-export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, level: AccessLevel): Promise<string> {
+/**
+ * Where a key's target is: the account it names, or, for a host site's user or guest the site has
+ * not seen yet, `make`, which makes its account inside a caller's transaction (made, found again or
+ * refused: the site's setting, an account id sent as a user's) only when the call is judged.
+ */
+type Located = { accountId: string } | { make: (tx: Executor) => Promise<string> };
+
+async function locateTarget(db: Db, key: ApiKeyAuth, target: Target): Promise<Located> {
 	const named = [target.user, target.team, target.guest].filter((v) => v != null && v !== '');
 	if (named.length > 1) throw new DomainError('invalid_input', 'Name one of "user", "team" or "guest", not several.');
-	let accountId: string | null = null;
 	if (target.team) {
 		if (!isUuid(target.team)) throw new DomainError('not_found', 'No such team.');
 		const [row] = await db.rows<{ account_id: string }>(sql`select account_id from teams where id = ${target.team}::uuid`);
 		if (!row && key.kind === 'site') await refuseAccountId(db, 'team', target.team);
 		if (!row) throw key.kind === 'site' ? new DomainError('not_found', 'No such team.') : new DomainError('forbidden', 'This key cannot act for that team.');
-		accountId = row.account_id;
-	} else if (target.user) {
-		if (key.kind !== 'site') {
-			const [row] = await db.rows<{ account_id: string }>(
-				sql`select account_id from users where ${isUuid(target.user) ? sql`id = ${target.user}::uuid or ` : sql``} external_id = ${target.user}`
-			);
-			if (!row) throw new DomainError('forbidden', 'This key cannot act for that user.');
-			accountId = row.account_id;
-		} else {
-			accountId = await siteUserAccount(db, target.user);
-		}
-	} else if (target.guest) {
-		if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can act for guests.');
-		const guest = target.guest;
-		accountId = await guestAccountFor(db, guest, () => refuseAccountId(db, 'guest', guest));
-	} else {
-		if (key.kind === 'site') throw new DomainError('invalid_input', 'A site key must name "user", "team" or "guest".');
-		accountId = key.accountId!;
+		return { accountId: row.account_id };
 	}
-	// The account was found (or created) above, so only the key's rights are left to check.
+	if (target.user) {
+		if (key.kind === 'site') return locateSiteUser(db, target.user);
+		const [row] = await db.rows<{ account_id: string }>(
+			sql`select account_id from users where ${isUuid(target.user) ? sql`id = ${target.user}::uuid or ` : sql``} external_id = ${target.user}`
+		);
+		if (!row) throw new DomainError('forbidden', 'This key cannot act for that user.');
+		return { accountId: row.account_id };
+	}
+	if (target.guest) {
+		if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can act for guests.');
+		const guest = parseInput(guestIdSchema, target.guest);
+		const accountId = await findGuestAccount(db.orm, guest);
+		if (accountId) return { accountId };
+		await refuseAccountId(db, 'guest', guest);
+		return { make: (tx) => makeGuestAccount(tx, guest) };
+	}
+	if (key.kind === 'site') throw new DomainError('invalid_input', 'A site key must name "user", "team" or "guest".');
+	return { accountId: key.accountId! };
+}
+
+/**
+ * The account a key acts on, checked for `level`; a host site's user or guest the site has not
+ * seen yet is made now and kept (an embed token and an event stream need an account to name).
+ */
+export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, level: AccessLevel): Promise<string> {
+	assertKeyScope(key, level);
+	const at = await locateTarget(db, key, target);
+	const accountId = 'accountId' in at ? at.accountId : await db.orm.transaction(at.make);
 	assertKeyMayAct(key, accountId, level);
 	return accountId;
+}
+
+/** A read's answer for an account made only to answer it: thrown to roll the account back. */
+class Unkept<T> {
+	constructor(readonly value: T) {}
+}
+
+/**
+ * Runs `use` on the account a key acts on, checked for `level`. A host site's user or guest the
+ * site has not seen yet has no account: `use` then runs inside the transaction that makes one, so
+ * it answers what a new user would get. The new account is kept only when `level` is `spend` and
+ * `use` succeeds; a refused spend, or any read, leaves nothing behind (not even the user).
+ * `use` gets the database, or that transaction: spend and read through the executor it is given.
+ */
+export async function onTargetAccount<T>(db: Db, key: ApiKeyAuth, target: Target, level: AccessLevel, use: (exec: Executor, accountId: string) => Promise<T>): Promise<T> {
+	assertKeyScope(key, level);
+	const at = await locateTarget(db, key, target);
+	if ('accountId' in at) {
+		assertKeyMayAct(key, at.accountId, level);
+		return use(db.orm, at.accountId);
+	}
+	try {
+		return await db.orm.transaction(async (tx) => {
+			const value = await use(tx, await at.make(tx));
+			if (level !== 'spend') throw new Unkept(value);
+			return value;
+		});
+	} catch (e) {
+		if (e instanceof Unkept) return e.value as T;
+		throw e;
+	}
+}
+
+/** `onTargetAccount` for whoever calls: a key's target, or the signed-in user's active pool (never made). */
+export async function onCallerAccount<T>(db: Db, caller: Caller, target: Target, level: AccessLevel, use: (exec: Executor, accountId: string) => Promise<T>): Promise<T> {
+	if (caller.key) return onTargetAccount(db, caller.key, target, level, use);
+	return use(db.orm, await callerAccount(db, caller, target, level));
 }

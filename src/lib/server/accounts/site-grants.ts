@@ -2,7 +2,8 @@ import type { Db, Executor } from '../db';
 import { DomainError } from '../errors';
 import { grant, type GrantRequest, type GrantResult } from '../ledger';
 import { audit, creditTo, type AuditActor } from './audit';
-import { targetAccount, type Target } from './scope';
+import { onTargetAccount, type Target } from './scope';
+import { isTransaction } from '../db/notices';
 import type { ApiKeyAuth } from './types';
 
 /** What a host site grants one of its users or teams (REST `POST /api/v1/grants`). */
@@ -20,15 +21,18 @@ export interface SiteGrant {
 }
 
 /**
- * A site key grants tokens to a user (created on first sight) or team, and the audit log records
+ * A site key grants tokens to a user (made on first sight, kept only when the grant is made) or team, and the audit log records
  * it in the same transaction: both commit, or neither. Only site keys grant (`forbidden`); an
  * account key could otherwise mint its own tokens. A replay (`created: false`) writes no audit row.
  */
 export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip: string | null): Promise<GrantResult> {
 	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can grant tokens.');
-	const accountId = await targetAccount(db, key, g.target, 'spend');
-	const lot = { accountId, tokens: g.tokens, source: g.source, model: g.model, expiresAt: g.expiresAt ? new Date(g.expiresAt) : null, note: g.note };
-	return db.orm.transaction((tx) => auditedGrant(tx, { ...lot, grantKey: `api:${key.keyId}:${g.idempotencyKey}` }, { keyId: key.keyId, ip }));
+	return onTargetAccount(db, key, g.target, 'spend', (exec, accountId) => {
+		const lot = { accountId, tokens: g.tokens, source: g.source, model: g.model, expiresAt: g.expiresAt ? new Date(g.expiresAt) : null, note: g.note };
+		const run = (tx: Executor) => auditedGrant(tx, { ...lot, grantKey: `api:${key.keyId}:${g.idempotencyKey}` }, { keyId: key.keyId, ip });
+		// A user not seen before is made in a transaction already, which the grant joins.
+		return isTransaction(exec) ? run(exec) : db.orm.transaction(run);
+	});
 }
 
 /**

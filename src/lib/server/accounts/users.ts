@@ -71,24 +71,33 @@ export async function createUser(exec: Executor, input: NewUser): Promise<Create
  */
 export async function findOrCreateExternalUser(db: Db, externalId: string, mayCreate: () => Promise<boolean> = async () => true): Promise<CreatedUser> {
 	const id = parseInput(externalUserIdSchema, externalId);
-	const find = async (exec: Executor) => {
-		const [u] = await exec
-			.select({ id: users.id, accountId: users.accountId, email: users.email, name: users.name, siteRole: users.siteRole })
-			.from(users)
-			.where(eq(users.externalId, id));
-		return u;
-	};
-	const existing = await find(db.orm);
+	const existing = await findExternalUser(db.orm, id);
 	if (existing) return existing;
 	if (!(await mayCreate())) throw unknownUser(id);
-	return db.orm.transaction(async (tx) => {
-		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'external-user:' + id}, 0))`);
-		return (await find(tx)) ?? createUser(tx, { email: null, name: externalUserName(id), externalId: id });
-	});
+	return db.orm.transaction((tx) => makeExternalUser(tx, id));
+}
+
+/** The user a host site knows as `externalId` (already checked by externalUserIdSchema), if there is one. */
+export async function findExternalUser(exec: Executor, externalId: string): Promise<CreatedUser | undefined> {
+	const [u] = await exec
+		.select({ id: users.id, accountId: users.accountId, email: users.email, name: users.name, siteRole: users.siteRole })
+		.from(users)
+		.where(eq(users.externalId, externalId));
+	return u;
+}
+
+/**
+ * Makes the host site's user `externalId` inside the transaction `tx`, or finds the one a
+ * concurrent first request made: first uses of one id wait for each other, and each then sees the
+ * winner's commit. What `tx` does next decides whether the user is kept (rolled back, it never was).
+ */
+export async function makeExternalUser(tx: Executor, externalId: string): Promise<CreatedUser> {
+	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'external-user:' + externalId}, 0))`);
+	return (await findExternalUser(tx, externalId)) ?? createUser(tx, { email: null, name: externalUserName(externalId), externalId });
 }
 
 /** The refusal of a `user` that names nobody, on a site that does not create users for unknown ids. */
-const unknownUser = (user: string) => new DomainError('unknown_user', `No user "${user}" on this site: check the id. (This site does not create users for unknown ids.)`);
+export const unknownUser = (user: string) => new DomainError('unknown_user', `No user "${user}" on this site: check the id. (This site does not create users for unknown ids.)`);
 
 /** The display name of a host site's user: its id, shortened to fit a name (ids are longer than names may be). */
 function externalUserName(id: string): string {

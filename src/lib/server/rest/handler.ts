@@ -1,7 +1,7 @@
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getDb, type Db } from '../db';
-import { authenticateApiKey, callerAccount, callerScope, type AccessLevel, type ApiKeyAuth, type Auth, type Target } from '../accounts';
+import { getDb, type Db, type Executor } from '../db';
+import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, type AccessLevel, type ApiKeyAuth, type Auth, type Target } from '../accounts';
 import type { Actor } from '../ledger';
 import { DomainError } from '../errors';
 import { errorResponse, HttpError } from '../http/refusals';
@@ -36,8 +36,18 @@ export interface RestContext<B, Q, P = Record<string, string>, I extends Idempot
 	ip: string | null;
 	/** The Idempotency-Key, scoped to the caller (a required key is always there). */
 	idempotency: { scope: string; key: I extends 'required' ? string : string | null };
-	/** The account this call acts on (`callerAccount`): the one a key's `target` names, or the signed-in user's pool. */
+	/**
+	 * The account this call acts on (`callerAccount`): the one a key's `target` names, or the
+	 * signed-in user's pool. A host's user or guest not seen yet is made and kept: for the calls that
+	 * hand out an account to follow (embed tokens, the event stream); the others use `onAccount`.
+	 */
 	account(target: Target, level: AccessLevel): Promise<string>;
+	/**
+	 * Runs `use` on that account (`onCallerAccount`): a host's user or guest not seen yet is made
+	 * inside `use`'s transaction and kept only by a `spend` that succeeds, so a refused spend or a
+	 * read leaves nothing behind. Read and write through the executor `use` is given.
+	 */
+	onAccount<T>(target: Target, level: AccessLevel, use: (exec: Executor, accountId: string) => Promise<T>): Promise<T>;
 }
 
 export interface RestResult {
@@ -135,7 +145,8 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 				actor: { userId: session?.user.id ?? null, keyId: key?.keyId ?? null },
 				ip: clientAddress(event),
 				idempotency: { scope: callerScope(caller), key: idem as string },
-				account: (target, level) => callerAccount(db, caller, target, level)
+				account: (target, level) => callerAccount(db, caller, target, level),
+				onAccount: (target, level, use) => onCallerAccount(db, caller, target, level, use)
 			});
 			if (result instanceof Response) return result;
 			return json(result.body, { status: result.status ?? 200, headers: { 'cache-control': 'no-store', ...result.headers } });
@@ -154,8 +165,23 @@ interface SpendingBody extends Target {
 	metadata?: Record<string, unknown> | null;
 }
 
-/** What a spending call sends the ledger besides its amounts: the account it spends from (checked for `spend`), feature, model, who acts, the key, metadata. */
-export async function spendingRequest(ctx: RestContext<SpendingBody, unknown, unknown, 'required'>) {
+/**
+ * Runs a spending call (consume, hold) through `spend`, given what it sends the ledger besides its
+ * amounts: the executor to spend through and the account (checked for `spend`; a host's new user
+ * is kept only when the spend succeeds), feature, model, who acts, the key, metadata.
+ */
+export function spendingRequest<T>(ctx: RestContext<SpendingBody, unknown, unknown, 'required'>, spend: (exec: Executor, request: SpendingRequest) => Promise<T>): Promise<T> {
 	const { feature, model, metadata } = ctx.body;
-	return { accountId: await ctx.account(ctx.body, 'spend'), feature, model, actor: ctx.actor, idempotency: ctx.idempotency, metadata: metadata ?? null };
+	return ctx.onAccount(ctx.body, 'spend', (exec, accountId) =>
+		spend(exec, { accountId, feature, model, actor: ctx.actor, idempotency: ctx.idempotency, metadata: metadata ?? null })
+	);
+}
+
+interface SpendingRequest {
+	accountId: string;
+	feature: string;
+	model?: string | null;
+	actor: Actor;
+	idempotency: { scope: string; key: string };
+	metadata: Record<string, unknown> | null;
 }

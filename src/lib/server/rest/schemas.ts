@@ -12,7 +12,7 @@ export const targetFields = {
 	user: z
 		.union([z.uuid(), externalUserIdSchema])
 		.optional()
-		.meta({ description: 'Site keys: the host site\'s own user id or a Quota user id (a webhook\'s `user_id` is one of these; created on first use, unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook\'s `account_id`) is refused with 422 `invalid_input` naming the id to send.', example: 'wp-user-42' }),
+		.meta({ description: 'Site keys: the host site\'s own user id or a Quota user id (a webhook\'s `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook\'s `account_id`), or a member\'s e-mail, is refused with 422 `invalid_input` naming the id to send.', example: 'wp-user-42' }),
 	team: z.uuid().optional().meta({ description: 'Site keys: a team id (its shared pool; a webhook\'s `team_id`). A team pool\'s account id is refused with 422 `invalid_input` naming the team id.' }),
 	guest: guestIdSchema.optional().meta({ description: 'Site keys: an anonymous visitor id (a webhook\'s `guest_id`).', example: 'visitor-7f3a' })
 };

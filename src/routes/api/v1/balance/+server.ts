@@ -6,5 +6,5 @@ import { spendable } from '$lib/server/ledger';
 export const GET = endpoint({
 	auth: 'key-or-session',
 	query: targetQuery,
-	handle: async (ctx) => ({ body: balanceBody(await spendable(ctx.db.orm, await ctx.account(ctx.query, 'read'))) })
+	handle: async (ctx) => ({ body: balanceBody(await ctx.onAccount(ctx.query, 'read', spendable)) })
 });

@@ -8,8 +8,8 @@ export const POST = endpoint({
 	body: checkBody,
 	metered: true,
 	handle: async (ctx) => {
-		const accountId = await ctx.account(ctx.body, 'read');
-		const result = await check(ctx.db.orm, { accountId, feature: ctx.body.feature, units: ctx.body.units, model: ctx.body.model, actorUserId: ctx.session?.user.id });
+		const { feature, units, model } = ctx.body;
+		const result = await ctx.onAccount(ctx.body, 'read', (exec, accountId) => check(exec, { accountId, feature, units, model, actorUserId: ctx.session?.user.id }));
 		return { body: checkResultBody(result) };
 	}
 });

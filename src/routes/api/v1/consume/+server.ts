@@ -7,7 +7,7 @@ export const POST = endpoint({
 	...spending,
 	body: consumeBody,
 	handle: async (ctx) => {
-		const r = await consume(ctx.db.orm, { ...(await spendingRequest(ctx)), units: ctx.body.units });
+		const r = await spendingRequest(ctx, (exec, req) => consume(exec, { ...req, units: ctx.body.units }));
 		return {
 			body: { operation_id: r.operationId, cost: r.cost, paid_by: paidByBody(r.paidBy), remaining: r.remaining },
 			headers: r.replayed ? { 'idempotent-replayed': 'true' } : undefined

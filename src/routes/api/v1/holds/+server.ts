@@ -9,7 +9,7 @@ export const POST = endpoint({
 	...spending,
 	body: holdBody,
 	handle: async (ctx) => {
-		const h = await hold(ctx.db.orm, { ...(await spendingRequest(ctx)), maxTokens: ctx.body.max_tokens, ttlSeconds: ctx.body.ttl_seconds });
+		const h = await spendingRequest(ctx, (exec, req) => hold(exec, { ...req, maxTokens: ctx.body.max_tokens, ttlSeconds: ctx.body.ttl_seconds }));
 		// Not settled in time, the hold gives its tokens back about a second after it expires; should
 		// asking for that fail, the minute's sweep still does it, and the hold stands either way.
 		if (!h.replayed) await sweepAtExpiry(ctx.db.orm, new Date(h.expiresAt)).catch((e) => logFailure('ledger', "asking for the sweep at a hold's expiry", e));

@@ -7,8 +7,8 @@ export const GET = endpoint({
 	auth: 'key-or-session',
 	query: usageQuery,
 	handle: async (ctx) => {
-		const accountId = await ctx.account(ctx.query, 'read');
-		const page = await history(ctx.db.orm, accountId, { limit: ctx.query.limit, cursor: ctx.query.cursor });
+		const { limit, cursor } = ctx.query;
+		const page = await ctx.onAccount(ctx.query, 'read', (exec, accountId) => history(exec, accountId, { limit, cursor }));
 		return { body: { data: page.rows.map(usageRowBody), next_cursor: page.nextCursor } };
 	}
 });
