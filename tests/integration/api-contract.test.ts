@@ -86,7 +86,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(short.status).toBe(402);
 		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 45 tokens, more than the 10 spendable on this feature and model.', details: { operation: 'consume', cost: 45, available: 10 } });
 		expect((await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } })).text).toBe(short.text);
-		// Guests: chat is free up to 2,000 a day; images are disabled (0).
+		// Guests: chat is free up to 2,000 a day; no guest rule names images, so they need an account.
 		const guest = `guest-${backend}-${k}`;
 		const g = (body: object) => callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { guest, ...body } });
 		expect((await g({ feature: 'ai_bots', units: 800 })).status).toBe(200);
@@ -100,7 +100,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		});
 		const disabled = await g({ feature: 'image_generation', units: 1 });
 		expect(disabled.status).toBe(403);
-		expect(disabled.json).toEqual({ error: 'feature_disabled', message: 'Image generation needs tokens.' });
+		expect(disabled.json).toEqual({ error: 'feature_disabled', message: 'Image generator needs an account: sign in or sign up to use it.' });
 		await expectInvariants(db);
 	});
 

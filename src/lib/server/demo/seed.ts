@@ -74,9 +74,10 @@ async function configureSite(db: Db) {
 	for (const f of features) await saveFeature(db, by, f);
 	// Admin and Member are every site's roles; Author is the demo's, added as on the Roles page.
 	await saveSiteRole(db, by, { key: 'author', name: 'Author', isNew: true });
-	// Free allowances: guests get a taste of chat, no images; members a daily chat allowance, authors more.
+	// Free allowances: guests get a taste of chat; members a daily chat allowance, authors more. No
+	// guest rule names images, so a guest is told images need an account (a rule of 0 would say the
+	// module's "needs tokens", which a guest cannot buy).
 	await setAllowance(db, by, { module: 'chat', audience: 'guest', limitTokens: 2_000, period: 'daily' });
-	await setAllowance(db, by, { module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
 	await setAllowance(db, by, { module: 'chat', audience: 'user', limitTokens: 10_000, period: 'daily' });
 	await setAllowance(db, by, { module: 'chat', audience: 'role', role: 'author', limitTokens: 20_000, period: 'daily' });
 	await setAllowance(db, by, { module: 'forms', audience: 'user', limitTokens: 5_000, period: 'weekly' });
