@@ -73,7 +73,7 @@ BEGIN
       -- cost past what is left of an untouched allowance ("used": 0) was told it was used up, in the
       -- module_message the docs tell sites to show. The message then is the figures' (refusal-message.ts).
       details := quota_limit_details('allowance', p_cost, rule.limit_tokens, allowance_used, rule.period, allowance_end, s.time_zone)
-        || jsonb_build_object('module', p_module.name)
+        || jsonb_build_object('module', p_module.key, 'module_name', p_module.name)
         || CASE WHEN allowance_left = 0 THEN jsonb_build_object('module_message', p_module.limit_message) ELSE '{}'::jsonb END;
       message := CASE WHEN allowance_left = 0 THEN p_module.limit_message END;
     ELSE
@@ -83,7 +83,7 @@ BEGIN
       -- added."): the Limits page's "when the free tokens run out (and no balance is left)".
       details := jsonb_build_object('cost', p_cost, 'available', coalesce(allowance_left, 0) + lots_left)
         || CASE WHEN rule.id IS NULL AND lots_left = 0
-                THEN jsonb_build_object('module', p_module.name, 'module_message', p_module.limit_message) ELSE '{}'::jsonb END;
+                THEN jsonb_build_object('module', p_module.key, 'module_name', p_module.name, 'module_message', p_module.limit_message) ELSE '{}'::jsonb END;
       message := NULL;
     END IF;
   END IF;

@@ -31,12 +31,13 @@ export type RefusalDetails = { operation: 'check' | 'consume' | 'hold' } & (
 			resets_at: string | null;
 			/** The site's time zone, in which the period resets. */
 			time_zone: string;
-			/** For allowances: the module's name and its own message for a used-up allowance. */
+			/** For allowances: the module's key (as /balance and webhooks say it), its name, and its own message for a used-up allowance. */
 			module?: string;
+			module_name?: string;
 			module_message?: string;
 	  }
-	/** `module` and `module_message` only when nothing at all is left to pay with (`available` 0, no free allowance). */
-	| { cost: number; available: number; module?: string; module_message?: string }
+	/** `module`, `module_name` and `module_message` only when nothing at all is left to pay with (`available` 0, no free allowance). */
+	| { cost: number; available: number; module?: string; module_name?: string; module_message?: string }
 );
 
 export interface Formatter {
@@ -79,9 +80,9 @@ export function localeFormatter(locale?: string, readerZone?: string): Formatter
 const periodWord = { daily: 'daily ', weekly: 'weekly ', monthly: 'monthly ', never: '' } as const;
 
 /** Whose limit, as a person reads it: "your daily cap", "the team's daily cap", "your daily free Chat allowance", … */
-function limitName(d: Pick<Extract<RefusalDetails, { limit_of: LimitOf }>, 'limit_of' | 'period' | 'module'>): { name: string; where: string } {
+function limitName(d: Pick<Extract<RefusalDetails, { limit_of: LimitOf }>, 'limit_of' | 'period' | 'module_name'>): { name: string; where: string } {
 	const period = periodWord[d.period];
-	if (d.limit_of === 'allowance') return { name: `your ${period}free ${d.module ? `${d.module} ` : ''}allowance`, where: '' };
+	if (d.limit_of === 'allowance') return { name: `your ${period}free ${d.module_name ? `${d.module_name} ` : ''}allowance`, where: '' };
 	return { name: `${d.limit_of === 'team' ? "the team's" : 'your'} ${period}cap`, where: d.limit_of === 'member' ? ' in this team' : '' };
 }
 

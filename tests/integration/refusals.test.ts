@@ -177,7 +177,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		expect(tooMuch).toMatchObject({
 			error: 'allowance_exhausted',
 			message: `This costs 2,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets ${tomorrow()}.`,
-			details: { module: 'Chatbot', used: 0, left: 2000 }
+			details: { module: 'chat', module_name: 'Chatbot', used: 0, left: 2000 }
 		});
 		// The module's "used up" words are not in its details either (sites show module_message): nothing was used.
 		expect(tooMuch.details).not.toHaveProperty('module_message');
@@ -185,7 +185,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		expect((await ask(1)).json).toMatchObject({
 			error: 'allowance_exhausted',
 			message: `You have used today’s free chat tokens. It resets ${tomorrow()}.`,
-			details: { module: 'Chatbot', used: 2000, left: 0, module_message: 'You have used today’s free chat tokens.' }
+			details: { module: 'chat', module_name: 'Chatbot', used: 2000, left: 0, module_message: 'You have used today’s free chat tokens.' }
 		});
 		await expectInvariants(db);
 	});
@@ -204,7 +204,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		const consumed = await callJson('/api/v1/consume', { headers: bearer(empty.key, idem()), body });
 		expect({ status: consumed.status, body: consumed.json }).toEqual({
 			status: 402,
-			body: { error: 'insufficient_tokens', message: words, details: { operation: 'consume', cost: 10, available: 0, module: 'Bot training', module_message: words } }
+			body: { error: 'insufficient_tokens', message: words, details: { operation: 'consume', cost: 10, available: 0, module: 'paused', module_name: 'Bot training', module_message: words } }
 		});
 		const held = await callJson('/api/v1/holds', { headers: bearer(empty.key, idem()), body: { feature: 'bot_training', max_tokens: 10 } });
 		expect(held.json).toMatchObject({ error: 'insufficient_tokens', message: words, details: { operation: 'hold', available: 0, module_message: words } });

@@ -41,7 +41,7 @@ describe('refusal messages', () => {
 		expect(refusalMessage({ ...memberCap, limit_of: 'user', used: 5000, left: 0, cost: 10 }, null, plainFormatter)).toBe(
 			'Your daily cap of 5,000 tokens is used up; it resets 2026-12-01 00:00 (UTC).'
 		);
-		const allowance: RefusalDetails = { ...memberCap, limit_of: 'allowance', module: 'Chatbot', module_message: 'You have used your free chat tokens for today.', limit: 2000 };
+		const allowance: RefusalDetails = { ...memberCap, limit_of: 'allowance', module: 'chat', module_name: 'Chatbot', module_message: 'You have used your free chat tokens for today.', limit: 2000 };
 		expect(refusalMessage({ ...allowance, used: 2000, left: 0 }, 'ignored', plainFormatter)).toBe('You have used your free chat tokens for today. It resets 2026-12-01 00:00 (UTC).');
 		// A fresh guest asking for more than the whole allowance is not told it is used up.
 		expect(refusalMessage({ ...allowance, used: 0, left: 2000 }, null, plainFormatter)).toBe(
@@ -74,7 +74,7 @@ describe('what a limit in force leaves (dashboard, playground)', () => {
 	});
 
 	it('a free allowance too small for the request is "not enough", not "used up", while some of it is left: the heading agrees with the message', () => {
-		const allowance: RefusalDetails = { ...memberCap, limit_of: 'allowance', module: 'Chatbot', cost: 250_000_000, limit: 10_000, used: 1_453, left: 8_547 };
+		const allowance: RefusalDetails = { ...memberCap, limit_of: 'allowance', module: 'chat', module_name: 'Chatbot', cost: 250_000_000, limit: 10_000, used: 1_453, left: 8_547 };
 		expect(refusalHeading('allowance_exhausted', allowance)).toBe('Not enough free allowance');
 		expect(refusalMessage(allowance, null, plainFormatter)).toMatch(/^This costs 250,000,000 tokens, more than the 8,547 left of your daily free Chatbot allowance of 10,000;/);
 		const none = { ...allowance, used: 10_000, left: 0 };
@@ -89,7 +89,7 @@ describe('what a limit in force leaves (dashboard, playground)', () => {
 
 	it("not enough tokens gives the module's limit message only with nothing left to pay with (the ledger sends it then), else the figures", () => {
 		const words = 'Your bot is paused until more tokens are added.';
-		const empty: RefusalDetails = { operation: 'consume', cost: 10, available: 0, module: 'Bot training', module_message: words };
+		const empty: RefusalDetails = { operation: 'consume', cost: 10, available: 0, module: 'bots', module_name: 'Bot training', module_message: words };
 		expect(refusalMessage(empty, null, plainFormatter)).toBe(words);
 		expect(refusalHeading('insufficient_tokens', empty)).toBe('Not enough tokens');
 		expect(refusalMessage({ operation: 'consume', cost: 10, available: 4 }, null, plainFormatter)).toBe('This costs 10 tokens, more than the 4 spendable on this feature and model.');

@@ -34,12 +34,13 @@ const limitDetails = z.object({
 	resets_at: instant.nullable(),
 	time_zone: z.string(),
 	module: z.string().optional(),
+	module_name: z.string().optional(),
 	module_message: z.string().optional()
 });
 /** quota_limit_details, or the figures of insufficient_tokens. */
 const refusalDetails = z.union([
 	limitDetails,
-	z.object({ cost: tokens, available: tokens, module: z.string().optional(), module_message: z.string().optional() })
+	z.object({ cost: tokens, available: tokens, module: z.string().optional(), module_name: z.string().optional(), module_message: z.string().optional() })
 ]);
 
 const paidBy = z.object({
