@@ -10,7 +10,7 @@ type Get<P extends keyof paths> = NonNullable<paths[P]['get']>;
 
 /** Site keys name the account (exactly one of these); account keys name none. */
 export interface Target {
-	/** A Quota user id or the host site's own user id (created on first use). */
+	/** A Quota user id or the host site's own user id (a new one is made by its first consume, hold, grant or embed token that succeeds; reads make nobody). */
 	user?: string;
 	/** A team id (its shared pool). */
 	team?: string;
