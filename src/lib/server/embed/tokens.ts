@@ -8,7 +8,8 @@ import { DomainError } from '../errors';
 // one account's figures in the browser, without the site key ever leaving the server.
 // `qe_` + base64url(`keyId.accountId.expiresAtSeconds`) + `.` + HMAC-SHA256 of that (APP_SECRET):
 // nothing is stored; the token is good until it expires, its site key is revoked or paused or its
-// user is disabled (checked on every use, and watched while its stream is open). It reads; nothing it can reach writes.
+// user is disabled (checked on every use, and watched while its stream is open). It reads; nothing
+// it can reach writes.
 // Store tickets (`qs_…`, the same shape under another MAC domain) are what the widget's "Buy tokens"
 // trades its embed token for: they open /embed/store for the same account and start checkouts there.
 
