@@ -151,6 +151,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 		refused(reason) {
 			this.stop();
 			clearTimeout(this.expiry);
+			clearTimeout(this.refresh);
 			this.data = null;
 			this.state = reason === 'expired' || reason === 'revoked' ? reason : 'invalid';
 			this.render();
@@ -238,6 +239,8 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 					const id = /^id: ?(.*)$/m.exec(block);
 					const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, '')).join('\n');
 					if (!data) continue;
+					// The key behind the token was revoked or paused meanwhile: the stream's last word, as a refused request's.
+					if (/^event: ?refused$/m.test(block)) return this.refused((JSON.parse(data).details || {}).reason);
 					const first = this.lastId === null;
 					if (id) this.lastId = id[1];
 					// The balance lands at once; the recent use and purchases it implies follow with the summary.

@@ -164,7 +164,8 @@ export class Quota {
 	 * it, or abort `signal`, to stop). A dropped connection is opened again after the time the
 	 * server asked (`retry`), with `Last-Event-ID`, so figures that did not change in between are
 	 * not repeated. Refusals (a bad key, an account the key may not read) and a server unreachable
-	 * past the retry budget end the loop with their error.
+	 * past the retry budget end the loop with their error; so does the key's revocation or pause
+	 * while the loop runs, at once (the server ends the stream with a `refused` event).
 	 */
 	async *stream(target: Target = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<Balance> {
 		const { signal } = options;
@@ -180,9 +181,15 @@ export class Quota {
 				if (signal?.aborted) return;
 				throw e;
 			}
+			// The key stopped working while the stream was open: asked again at once, to end the loop with the refusal (status and all).
+			let refused = false;
 			try {
 				for await (const event of serverSentEvents(body)) {
 					if (event.retry !== null) retryMs = event.retry;
+					if (event.event === 'refused') {
+						refused = true;
+						break;
+					}
 					if (event.event !== 'balance') continue;
 					lastId = event.id ?? undefined;
 					yield JSON.parse(event.data) as Balance;
@@ -190,7 +197,7 @@ export class Quota {
 			} catch {
 				// The connection dropped: opened again below.
 			}
-			if (!(await delay(retryMs, signal))) return;
+			if (!refused && !(await delay(retryMs, signal))) return;
 		}
 	}
 }

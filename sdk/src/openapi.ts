@@ -1812,7 +1812,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id) */
+                /** @description text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id). When the key is revoked or paused (or its user disabled) meanwhile, a last `refused` event ends it at once: `data` is the refusal its next request gets (`{"error","message","details"?}`) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3031,7 +3031,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: the balance part of the summary now and after every change; ends within a minute, reconnect with Last-Event-ID (embed token; CORS: any origin) */
+        /** Server-Sent Events: the balance part of the summary now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused (embed token; CORS: any origin) */
         get: {
             parameters: {
                 query?: never;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { baseURL, launch, phone, postgresDemo } from './browser';
+import { baseURL, bothSizes, launch, phone, postgresDemo } from './browser';
 import { axe, screen, signIn, signUp } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 import { hostBackend, hostSite } from './host-site';
@@ -10,7 +10,7 @@ import { mintEmbedToken } from '../../src/lib/server/embed/tokens';
 // The <quota-usage> widget on a host page of ANOTHER origin (127.0.0.1 vs the app's localhost), in
 // Chromium at 390×844, against the production build: the figures of the token's account, live
 // updates through the header-authorised stream, CORS only on the widget's reads, and the states of
-// an expired and a revoked token.
+// an expired token and of a token whose site key is revoked or paused while it is shown.
 
 let browser: Browser;
 let host: Awaited<ReturnType<typeof hostSite>>;
@@ -132,8 +132,8 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		await close();
 	}, 60_000);
 
-	it('an expired token shows a clear state and no figures; so does a revoked one, at the next change', async () => {
-		// Expired: a token whose minutes are over (signed as the app signs them).
+	it('an expired token shows a clear state and no figures', async () => {
+		// A token whose minutes are over (signed as the app signs them).
 		const u = await hostUser();
 		const expired = mintEmbedToken({ keyId: (await keyIdOf(u.token))!, kind: 'site' }, u.accountId, 60, { secret: appSecret(), now: new Date(Date.now() - 61_000) }).token;
 		const gone = await open(hostPage('expired', `<quota-usage token="${expired}"></quota-usage>`));
@@ -141,28 +141,47 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		await expect(widget(gone.page).locator('[part="balance"]').count()).resolves.toBe(0);
 		if (name === 'embedded database') await screen(gone.page, 'widget-expired-390');
 		await gone.close();
+	}, 60_000);
 
-		// Revoked: a site key made in the console, revoked while its widget is open.
-		const admin = await browser.newContext({ ...phone, baseURL: app });
-		const adminPage = await admin.newPage();
-		await signIn(adminPage, 'admin@quota.test', '/admin');
-		const trpc = (path: string, input: unknown) =>
-			adminPage.evaluate(
-				async ({ path, input }) => (await (await fetch(`/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()).result.data,
-				{ path, input }
-			);
-		const key = await trpc('keys.createSite', { name: 'Widget e2e', scopes: ['read', 'consume'] });
+	it('a revoked key’s widget drops its figures and says so within seconds, with nothing else changing, and stops asking', async () => {
+		// A site key made in the console, revoked while its widget is open and live.
+		const admin = await siteAdmin();
+		const key = await admin.trpc('keys.createSite', { name: 'Widget e2e', scopes: ['read', 'consume'] });
 		const v = await hostUser(key.value);
-		const open2 = await open(hostPage('revoked', `<quota-usage token="${v.token}"></quota-usage>`));
-		await expect.poll(() => widget(open2.page).locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(await available(v.user)));
-		await expect.poll(() => widget(open2.page).getByText('Live').count(), { timeout: 15_000 }).toBe(1);
-		await trpc('keys.revoke', { keyId: key.id });
-		expect((await api('/api/v1/consume', { user: v.user, feature: 'generate_texts', units: 1 })).status).toBe(200);
-		await expect.poll(() => widget(open2.page).getByRole('alert').textContent(), { timeout: 15_000 }).toBe('This usage view is no longer available.');
-		await expect(widget(open2.page).locator('[part="balance"]').count()).resolves.toBe(0);
-		await open2.close();
+		const shown2 = await open(hostPage('revoked', `<quota-usage token="${v.token}"></quota-usage>`));
+		await expect.poll(() => widget(shown2.page).locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(await available(v.user)));
+		await expect.poll(() => widget(shown2.page).getByText('Live').count(), { timeout: 15_000 }).toBe(1);
+		const streams = () => shown2.requests.filter((r) => r.includes('/api/v1/embed/')).length;
+		const asked = streams();
+		await admin.trpc('keys.revoke', { keyId: key.id });
+		await expect.poll(() => widget(shown2.page).getByRole('alert').textContent(), { timeout: 5_000, interval: 100 }).toBe('This usage view is no longer available.');
+		await expect(widget(shown2.page).locator('[part="balance"]').count()).resolves.toBe(0);
+		// Told by its stream's last event: it asks nothing more (no reconnect, no retry).
+		await new Promise((r) => setTimeout(r, 3_000));
+		expect(streams()).toBe(asked);
+		if (name === 'embedded database') await bothSizes(shown2.page, 'widget-revoked');
+		await shown2.close();
 		await admin.close();
-	}, 180_000);
+	}, 120_000);
+
+	it('a paused key’s widget says so within seconds; once the key is resumed, the widget loaded again shows the figures', async () => {
+		const admin = await siteAdmin();
+		const key = await admin.trpc('keys.createSite', { name: 'Widget e2e paused', scopes: ['read', 'consume'] });
+		const v = await hostUser(key.value);
+		const page = await open(hostPage('paused', `<quota-usage token="${v.token}"></quota-usage>`));
+		const figures = shown(await available(v.user));
+		await expect.poll(() => widget(page.page).locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(figures);
+		await expect.poll(() => widget(page.page).getByText('Live').count(), { timeout: 15_000 }).toBe(1);
+		await admin.trpc('keys.setPaused', { keyId: key.id, paused: true });
+		await expect.poll(() => widget(page.page).getByRole('alert').textContent(), { timeout: 5_000, interval: 100 }).toBe('This usage view is no longer available.');
+		await expect(widget(page.page).locator('[part="balance"]').count()).resolves.toBe(0);
+		await admin.trpc('keys.setPaused', { keyId: key.id, paused: false });
+		await page.page.reload();
+		await expect.poll(() => widget(page.page).locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(figures);
+		await expect.poll(() => widget(page.page).getByText('Live').count(), { timeout: 15_000 }).toBe(1);
+		await page.close();
+		await admin.close();
+	}, 120_000);
 });
 
 // The demo's Paddle simulator (embedded mode only) makes the checkout a member leaves unpaid.
@@ -193,6 +212,19 @@ describe('the <quota-usage> widget’s purchases (embedded database)', () => {
 		await close();
 	}, 120_000);
 });
+
+/** The demo's site admin, signed in on the app, calling its tRPC API (keys.createSite, keys.revoke, keys.setPaused). */
+async function siteAdmin() {
+	const context = await browser.newContext({ ...phone, baseURL: app });
+	const page = await context.newPage();
+	await signIn(page, 'admin@quota.test', '/admin');
+	const trpc = (path: string, input: unknown) =>
+		page.evaluate(
+			async ({ path, input }) => (await (await fetch(`/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()).result.data,
+			{ path, input }
+		);
+	return { trpc, close: () => context.close() };
+}
 
 /** The site key id inside an embed token (the token is signed, not secret). */
 async function keyIdOf(token: string) {

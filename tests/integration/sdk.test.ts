@@ -5,6 +5,7 @@ import { member, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { seedDemo } from '../../src/lib/server/demo/seed';
+import { listAccountKeys, revokeApiKey } from '../../src/lib/server/accounts';
 import { balances } from '../../src/lib/server/ledger';
 import { AllowanceExhausted, FeatureDisabled, HoldAlreadySettled, InsufficientTokens, Unauthorized, type Balance } from '../../sdk/src/index.js';
 
@@ -127,4 +128,20 @@ describe(`SDK against the app on ${backend}`, () => {
 		controller.abort();
 		await expectInvariants(db);
 	}, 30_000);
+
+	it('stream ends at once with Unauthorized when its key is revoked while the loop runs', async () => {
+		const m = await member(db, 1000);
+		const seen: Balance[] = [];
+		const loop = (async () => {
+			for await (const b of sdk(m.key).stream()) seen.push(b);
+		})().catch((e: unknown) => e);
+		await expect.poll(() => seen.length).toBe(1);
+		const [key] = await listAccountKeys(db, m.auth, m.accountId);
+		const at = Date.now();
+		await revokeApiKey(db, m.auth, key!.id);
+		// Not after the server's `retry` (3 s): the stream's last event says so, and the loop ends with the refusal.
+		expect(await loop).toBeInstanceOf(Unauthorized);
+		expect(Date.now() - at).toBeLessThan(1500);
+		expect(seen).toHaveLength(1);
+	});
 });

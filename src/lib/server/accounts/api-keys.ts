@@ -7,6 +7,7 @@ import { requireAccountAccess } from './access';
 import { audit, creditTo, type AuditAction } from './audit';
 import { hashToken, randomBase64url } from './tokens';
 import { keptKeys } from './kept-keys';
+import { keyStates, keyWatch, type KeyState } from './key-watch';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
 
 const scopesSchema = z
@@ -161,6 +162,7 @@ export async function authenticateApiKey(db: Db, bearerValue: string | null | un
 
 /** Where a paused key is resumed: a site key by a site admin, an account key by its owner. */
 const RESUMED_IN = { site: 'a site admin resumes it in Admin → API keys', account: 'its owner resumes it in Settings → API keys' } as const;
+const paused = (kind: ApiKeyAuth['kind']) => new DomainError('forbidden', `This API key is paused: ${RESUMED_IN[kind]}, or use another key.`, { reason: 'paused' });
 
 async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 	const [row] = await db.rows<{ id: string; kind: 'site' | 'account'; account_id: string | null; scopes: ApiKeyScope[]; paused: boolean }>(sql`
@@ -178,20 +180,32 @@ async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 		-- scopes as JSON: postgres.js does not parse array columns in raw reads (db/client.ts, fetch_types)
 		select k.id, k.kind, k.account_id, to_jsonb(k.scopes) as scopes, k.paused, (select count(*) from touched) as touched from k`);
 	if (!row) throw rejected();
-	if (row.paused) throw new DomainError('forbidden', `This API key is paused: ${RESUMED_IN[row.kind]}, or use another key.`, { reason: 'paused' });
+	if (row.paused) throw paused(row.kind);
 	return { keyId: row.id, kind: row.kind, accountId: row.account_id, scopes: row.scopes };
 }
 
 /**
- * Whether a site key still vouches for reading `accountId` (an embed token it minted): the key is a
- * site key, not revoked, and the account is not a disabled user's. One indexed read, not kept: an
- * embed token stops working the moment its key is revoked or its user disabled.
+ * Calls `stopped` once, with the refusal the key's next request would get, when an accepted key
+ * stops working: revoked, paused, or its user disabled, by this process or another (key-watch.ts).
+ * Resolves to the function that stops watching. For what stays open after the request that
+ * checked the key: the event stream.
  */
-export async function siteKeyVouches(db: Db, keyId: string, accountId: string): Promise<'active' | 'revoked' | 'disabled'> {
-	const [row] = await db.rows<{ active: boolean; disabled: boolean }>(sql`
-		select (k.kind = 'site' and k.revoked_at is null) as active,
-		       exists (select 1 from users u where u.account_id = ${accountId}::uuid and u.disabled_at is not null) as disabled
-		  from api_keys k where k.id = ${keyId}::uuid`);
-	if (!row?.active) return 'revoked';
-	return row.disabled ? 'disabled' : 'active';
+export function watchApiKey(db: Db, key: ApiKeyAuth, stopped: (refusal: DomainError) => void): Promise<() => void> {
+	return keyWatch(db).watch({ keyId: key.keyId, accountId: key.accountId }, (state) => stopped(state === 'paused' ? paused(key.kind) : rejected()));
+}
+
+/**
+ * Whether a site key still vouches for reading `accountId` (an embed token it minted): `active` when
+ * the key is a site key, neither revoked nor paused, and the account is not a disabled user's. One
+ * indexed read, not kept: an embed token stops working the moment its key is revoked or paused or
+ * its user disabled, and works again when the key is resumed.
+ */
+export async function siteKeyVouches(db: Db, keyId: string, accountId: string): Promise<KeyState> {
+	const [state] = await keyStates(db, [{ keyId, accountId, site: true }]);
+	return state!;
+}
+
+/** Calls `stopped` once, with the key's state, when the site key stops vouching for reading `accountId` (see siteKeyVouches); resolves to the function that stops watching. */
+export function watchSiteKeyVouch(db: Db, keyId: string, accountId: string, stopped: (state: Exclude<KeyState, 'active'>) => void): Promise<() => void> {
+	return keyWatch(db).watch({ keyId, accountId, site: true }, stopped);
 }

@@ -1,14 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db';
 import { isUuid } from '../db/client';
-import { appSecret, siteKeyVouches, type ApiKeyAuth } from '../accounts';
+import { appSecret, siteKeyVouches, watchSiteKeyVouch, type ApiKeyAuth } from '../accounts';
 import { DomainError } from '../errors';
 
 // Embed tokens: what a host site's backend gives its page so that the <quota-usage> widget can read
 // one account's figures in the browser, without the site key ever leaving the server.
 // `qe_` + base64url(`keyId.accountId.expiresAtSeconds`) + `.` + HMAC-SHA256 of that (APP_SECRET):
-// nothing is stored; the token is good until it expires, its site key is revoked or its user is
-// disabled (checked on every use). It reads; nothing it can reach writes.
+// nothing is stored; the token is good until it expires, its site key is revoked or paused or its
+// user is disabled (checked on every use, and watched while its stream is open). It reads; nothing
+// it can reach writes.
 // Store tickets (`qs_…`, the same shape under another MAC domain) are what the widget's "Buy tokens"
 // trades its embed token for: they open /embed/store for the same account and start checkouts there.
 
@@ -67,7 +68,7 @@ const WORDS: Record<Purpose, { invalid: string; expired: string; revoked: string
 	embed: {
 		invalid: 'Send Authorization: Bearer <embed token> (qe_…), as POST /api/v1/embed-tokens answered it.',
 		expired: 'This embed token has expired; the host site makes a new one.',
-		revoked: 'This embed token no longer works: its site key was revoked or its user disabled.'
+		revoked: 'This embed token no longer works: its site key was revoked or paused, or its user disabled.'
 	},
 	store: {
 		invalid: 'This store link is not valid. Reload the page you came from and tap Buy tokens again.',
@@ -93,8 +94,8 @@ async function readToken(db: Db, purpose: Purpose, token: string | null | undefi
 /**
  * The account an embed token reads, after checking its signature, its expiry and that its site key
  * still vouches for it. Throws 401 `unauthorized` with `details.reason`: `invalid` (malformed or
- * forged), `expired`, or `revoked` (the key was revoked or the user disabled), so the widget can say
- * which.
+ * forged), `expired`, or `revoked` (the key was revoked or paused, or the user disabled), so the
+ * widget can say which.
  */
 export function readEmbedToken(db: Db, token: string | null | undefined, opts: { secret?: string; now?: Date } = {}): Promise<EmbedGrant> {
 	return readToken(db, 'embed', token, opts);
@@ -103,4 +104,13 @@ export function readEmbedToken(db: Db, token: string | null | undefined, opts: {
 /** The account a store ticket buys for: the same checks and refusals as `readEmbedToken`, in the store page's words. An embed token is not a ticket. */
 export function readStoreTicket(db: Db, ticket: string | null | undefined, opts: { secret?: string; now?: Date } = {}): Promise<EmbedGrant> {
 	return readToken(db, 'store', ticket, opts);
+}
+
+/**
+ * Calls `stopped` once, with the refusal the token's next use would get (401 `revoked`), when its
+ * site key stops vouching for it (revoked, paused, its user disabled; in any process): what keeps
+ * a widget's open stream honest between its checks. Resolves to the function that stops watching.
+ */
+export function watchEmbedGrant(db: Db, grant: EmbedGrant, stopped: (refusal: DomainError) => void): Promise<() => void> {
+	return watchSiteKeyVouch(db, grant.keyId, grant.accountId, () => stopped(refused('revoked', WORDS.embed.revoked)));
 }

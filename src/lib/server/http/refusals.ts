@@ -106,6 +106,11 @@ export function errorResponse(e: unknown, site?: FailureSite, session = false): 
 	return json(refusalBody(err.code, err.message, err.details), { status: err.status, headers: { 'cache-control': 'no-store', ...err.headers } });
 }
 
+/** A domain refusal as the JSON body an endpoint answers it with: what an event stream's last `refused` event carries. */
+export function refusalOf(e: DomainError): Record<string, unknown> {
+	return refusalBody(e.code, e.message, e.details);
+}
+
 /** Any failure as an `HttpError`; `what` names the request for the log. */
 export function toHttpError(e: unknown, what: string, session = false): HttpError {
 	if (e instanceof HttpError) return e;

@@ -37,16 +37,27 @@ async function liveFigures(db: Db, accountId: string, caps: boolean): Promise<Li
  * entries are written for the account's people (alerts, notices), which change no figure. With
  * `caps`, the caps in force on the account (quota_account_caps: its own, its members', the site's
  * defaults) are among the figures `render` gets, so a cap set or changed sends an event as a spend
- * does (the app's pages show the cap that binds their user).
+ * does (the app's pages show the cap that binds their user). With `watch` (a stream a key or an
+ * embed token opened), the stream also ends as soon as what let it open no longer does: `watch`
+ * calls back with the refusal the next request would get, which comes as a last `refused` event
+ * (data: the refusal's JSON body) before the end, so the client stops instead of reconnecting.
  */
 export async function balanceStream(
 	db: Db,
 	accountId: string,
 	signal: AbortSignal,
-	opts: { render: (f: LiveFigures) => unknown; lastEventId?: string | null; inbox?: boolean; caps?: boolean }
+	opts: {
+		render: (f: LiveFigures) => unknown;
+		lastEventId?: string | null;
+		inbox?: boolean;
+		caps?: boolean;
+		/** Calls `refuse` once if the stream's authority ends; resolves to the function that stops watching. */
+		watch?: (refuse: (refusal: unknown) => void) => Promise<() => void>;
+	}
 ): Promise<ReadableStream<Uint8Array>> {
 	const encoder = new TextEncoder();
 	let unsubscribe: (() => void) | null = null;
+	let unwatch: (() => void) | null = null;
 	let offShutdown: (() => void) | null = null;
 	let heartbeat: ReturnType<typeof setInterval> | undefined;
 	let pending: ReturnType<typeof setTimeout> | undefined;
@@ -56,6 +67,7 @@ export async function balanceStream(
 	const stop = () => {
 		closed = true;
 		unsubscribe?.();
+		unwatch?.();
 		offShutdown?.();
 		clearInterval(heartbeat);
 		clearTimeout(pending);
@@ -84,13 +96,20 @@ export async function balanceStream(
 					close();
 				}
 			};
+			const refuse = (refusal: unknown) => {
+				if (closed) return;
+				controller.enqueue(encoder.encode(`event: refused\ndata: ${JSON.stringify(refusal)}\n\n`));
+				close();
+			};
 			signal.addEventListener('abort', close);
 			offShutdown = onShutdown(close);
 			unsubscribe = await balanceChanges(db).subscribe(accountId, (kind) => {
 				if (kind === 'balance') pending ??= setTimeout(send, COALESCE_MS);
 				else if (opts.inbox && !closed) controller.enqueue(encoder.encode('event: inbox\ndata: {}\n\n'));
 			});
-			// Closed (client gone, shutdown) while subscribing: nothing may outlive the stream.
+			// Watched before the first figures: none go out once the authority has ended.
+			unwatch = (await opts.watch?.(refuse)) ?? null;
+			// Closed (client gone, shutdown, refused) while subscribing: nothing may outlive the stream.
 			if (closed) return stop();
 			heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(': keep-alive\n\n')), HEARTBEAT_MS);
 			controller.enqueue(encoder.encode('retry: 3000\n\n'));

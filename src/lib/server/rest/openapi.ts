@@ -278,7 +278,9 @@ function buildDocument() {
 					parameters: [...targetParameters(s.targetQuery), ...parameters(s.lastEventIdHeader, 'header')],
 					responses: {
 						200: {
-							description: 'text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id)',
+							description:
+								'text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id). ' +
+								'When the key is revoked or paused (or its user disabled) meanwhile, a last `refused` event ends it at once: `data` is the refusal its next request gets (`{"error","message","details"?}`)',
 							content: { 'text/event-stream': { schema: { type: 'string' } } }
 						},
 						...errors(TARGET)
@@ -344,7 +346,8 @@ function buildDocument() {
 			},
 			'/api/v1/embed/stream': {
 				get: {
-					summary: 'Server-Sent Events: the balance part of the summary now and after every change; ends within a minute, reconnect with Last-Event-ID (embed token; CORS: any origin)',
+					summary:
+						'Server-Sent Events: the balance part of the summary now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused (embed token; CORS: any origin)',
 					security: [{ embedToken: [] }],
 					parameters: parameters(s.lastEventIdHeader, 'header'),
 					responses: {

@@ -1,7 +1,8 @@
-import { resolveAccount } from '$lib/server/accounts';
+import { resolveAccount, watchApiKey } from '$lib/server/accounts';
 import { endpoint, singleValued } from '$lib/server/rest/handler';
 import { lastEventIdHeader, targetQuery } from '$lib/server/rest/schemas';
 import { balanceBody } from '$lib/server/rest/shapes';
+import { refusalOf } from '$lib/server/http/refusals';
 import { balanceStream, type LiveFigures } from '$lib/server/live/stream';
 
 /**
@@ -10,6 +11,8 @@ import { balanceStream, type LiveFigures } from '$lib/server/live/stream';
  * signed-in session (the dashboard) may name one of its own accounts as `account`; its stream also
  * says when new alerts reach the inbox (`inbox` events), which the app's header counts, and its
  * figures hold the caps in force on the account (`caps`), so the pages' cap lines follow a cap's change.
+ * A key's stream ends as soon as the key is revoked or paused (or its user disabled), with a last
+ * `refused` event holding the refusal its next request would get.
  */
 export const GET = endpoint({
 	auth: 'key-or-session',
@@ -20,7 +23,13 @@ export const GET = endpoint({
 			? await account(targetQuery.parse(singleValued(url.searchParams)), 'read')
 			: await resolveAccount(db, session!, url.searchParams.get('account') ?? undefined, 'read');
 		const render = key ? balanceBody : (f: LiveFigures) => ({ ...balanceBody(f), caps: f.caps });
-		const body = await balanceStream(db, accountId, request.signal, { render, lastEventId, inbox: !key, caps: !key });
+		const body = await balanceStream(db, accountId, request.signal, {
+			render,
+			lastEventId,
+			inbox: !key,
+			caps: !key,
+			watch: key ? (refuse) => watchApiKey(db, key, (e) => refuse(refusalOf(e))) : undefined
+		});
 		return new Response(body, {
 			headers: {
 				'content-type': 'text/event-stream; charset=utf-8',
