@@ -196,7 +196,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	it('a site key may address a host site’s user id never seen before: made by its first consume, with the site's free allowances and no tokens', async () => {
+	it('a site key may address a host site’s user id never seen before: made by its first consume, with the site’s free allowances and no tokens', async () => {
 		const external = `wp-user-${backend}-${Date.now()}`;
 		const r = await callJson('/api/v1/consume', { headers: bearer(site, idem()), body: { user: external, feature: 'ai_bots', units: 10 } });
 		expect(r.status).toBe(200);
