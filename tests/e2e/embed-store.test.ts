@@ -106,11 +106,26 @@ describe('buying tokens from the widget, as a host site’s user (Paddle simulat
 
 		// The widget on the host page is live: it shows the tokens without a reload.
 		await expect.poll(() => widget.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before + 5000));
+		// Its purchases say what the app's Purchases and dashboard say: "5,000 tokens · Completed", not "5,000 Tokens · Paid".
+		await expect.poll(() => widget.getByRole('region', { name: 'Purchases' }).innerText(), { timeout: 15_000 }).toContain('5,000 tokens · Completed');
+		await widget.getByRole('region', { name: 'Purchases' }).scrollIntoViewIfNeeded();
+		await screen(page, 'widget-purchases-390');
 		expect(requests.filter((r) => r.includes('qs_') || r.includes('qe_'))).toEqual([]);
 
 		await store.setViewportSize({ width: 1280, height: 800 });
 		await status.getByRole('button', { name: 'Close' }).click();
 		await screen(store, 'embed-store-1280');
+
+		// A plan bought here is then said as the member store and Purchases say it: its state and when it renews.
+		const plan = offer(store, 'Monthly plan');
+		await plan.getByRole('button', { name: /Subscribe/ }).click();
+		await sheet.locator('button:enabled', { hasText: /^Pay / }).waitFor();
+		await sheet.getByLabel('Email').fill('buyer@example.com');
+		await sheet.locator('button', { hasText: /^Pay / }).click();
+		await plan.getByText(/^Active Your plan · Renews [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor({ timeout: 20_000 });
+		await expect(plan.getByRole('button', { name: /Subscribe/ }).count()).resolves.toBe(0);
+		await plan.scrollIntoViewIfNeeded();
+		await screen(store, 'embed-store-plan-1280');
 		await context.close();
 	}, 120_000);
 

@@ -145,7 +145,10 @@ describe(`the embedded store on ${backend}`, () => {
 		const plan = await embedCheckout(db, paddle, grant, { productId: 'monthly-20k', quantity: 1 });
 		await paddle.pay(plan.transactionId);
 		await expect(embedCheckout(db, paddle, grant, { productId: 'monthly-20k', quantity: 1 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('already subscribe') });
-		expect((await front((await storeLinkFor(a.user)).ticket)).json.heldPlans).toEqual(['monthly-20k']);
+		// The plan held, with what the page says its state by (subscriptionState, as the member store and Purchases say it).
+		expect((await front((await storeLinkFor(a.user)).ticket)).json.heldPlans).toEqual([
+			{ productId: 'monthly-20k', status: 'active', currentPeriodEnd: expect.any(String), nextBilledAt: expect.any(String), canceledAt: null }
+		]);
 		await expectInvariants(db);
 	});
 
