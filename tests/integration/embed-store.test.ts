@@ -205,6 +205,9 @@ describe(`the embedded store on ${backend}`, () => {
 			expect(r.status, raw).toBeGreaterThanOrEqual(400);
 			expect(r.status, raw).toBeLessThan(500);
 		}
+		// A key the body does not take, beside the field it meant, is said in the message, as on every REST route.
+		const slip = await callJson('/embed/store/checkout', { headers: bearer(ticket), body: { productId: 'tokens-5k', qty: 1 } });
+		expect(slip.json).toMatchObject({ error: 'invalid_input', message: 'quantity is required (the body also has the field "qty", which it does not take).' });
 		expect(await db.rows(sql`select count(*)::int as n from orders`)).toEqual(before);
 		await expectInvariants(db);
 	});
