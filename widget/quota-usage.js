@@ -20,41 +20,41 @@
 			title: 'Your tokens', available: 'tokens available', unlimited: 'Unlimited', held: 'held', today: 'used today', month: 'used this month',
 			allowances: 'Free allowances', left: '{0} of {1} left', resets: 'Resets {0}', noReset: 'Does not reset', models: 'Allocations',
 			model: 'Model', general: 'General balance', remaining: 'Left', expires: 'Expires', never: 'Never', usage: 'Recent use', date: 'Date',
-			feature: 'Feature', tokens: 'Tokens', purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
+			feature: 'Feature', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
 			buy: 'Buy tokens', loading: 'Loading your usage…', expired: 'This usage view has expired. Reload the page to see your latest figures.',
 			revoked: 'This usage view is no longer available.', invalid: 'This usage view could not be opened.', offline: 'Could not reach Quota; trying again…',
 			live: 'Live', low: 'Running low', empty: 'No tokens left',
-			s: { completed: 'Paid', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
+			s: { completed: 'Completed', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
 		},
 		de: {
 			title: 'Ihre Tokens', available: 'Tokens verfügbar', unlimited: 'Unbegrenzt', held: 'reserviert', today: 'heute verbraucht', month: 'diesen Monat verbraucht',
 			allowances: 'Freikontingente', left: '{0} von {1} übrig', resets: 'Neu ab {0}', noReset: 'Wird nicht zurückgesetzt', models: 'Zuteilungen',
 			model: 'Modell', general: 'Allgemeines Guthaben', remaining: 'Übrig', expires: 'Läuft ab', never: 'Nie', usage: 'Letzte Nutzung', date: 'Datum',
-			feature: 'Funktion', tokens: 'Tokens', purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
+			feature: 'Funktion', tokens: 'Tokens', unit: ['Token', 'Tokens'], purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
 			buy: 'Tokens kaufen', loading: 'Nutzung wird geladen…', expired: 'Diese Ansicht ist abgelaufen. Laden Sie die Seite neu, um aktuelle Zahlen zu sehen.',
 			revoked: 'Diese Ansicht ist nicht mehr verfügbar.', invalid: 'Diese Ansicht konnte nicht geöffnet werden.', offline: 'Quota ist nicht erreichbar; neuer Versuch…',
 			live: 'Live', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr',
-			s: { completed: 'Bezahlt', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
+			s: { completed: 'Abgeschlossen', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
 		},
 		fr: {
 			title: 'Vos jetons', available: 'jetons disponibles', unlimited: 'Illimité', held: 'réservés', today: "utilisés aujourd'hui", month: 'utilisés ce mois-ci',
 			allowances: 'Quotas gratuits', left: '{0} sur {1} restants', resets: 'Renouvelé {0}', noReset: "Pas de renouvellement", models: 'Allocations',
 			model: 'Modèle', general: 'Solde général', remaining: 'Restant', expires: 'Expire', never: 'Jamais', usage: 'Utilisation récente', date: 'Date',
-			feature: 'Fonction', tokens: 'Jetons', purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
+			feature: 'Fonction', tokens: 'Jetons', unit: ['jeton', 'jetons'], purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
 			buy: 'Acheter des jetons', loading: 'Chargement…', expired: 'Cette vue a expiré. Rechargez la page pour voir vos derniers chiffres.',
 			revoked: "Cette vue n'est plus disponible.", invalid: "Cette vue n'a pas pu être ouverte.", offline: 'Quota est injoignable ; nouvel essai…',
 			live: 'En direct', low: 'Bientôt épuisé', empty: 'Plus de jetons',
-			s: { completed: 'Payé', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
+			s: { completed: 'Terminé', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
 		},
 		es: {
 			title: 'Tus tokens', available: 'tokens disponibles', unlimited: 'Ilimitado', held: 'reservados', today: 'usados hoy', month: 'usados este mes',
 			allowances: 'Cupos gratuitos', left: 'Quedan {0} de {1}', resets: 'Se renueva {0}', noReset: 'No se renueva', models: 'Asignaciones',
 			model: 'Modelo', general: 'Saldo general', remaining: 'Quedan', expires: 'Caduca', never: 'Nunca', usage: 'Uso reciente', date: 'Fecha',
-			feature: 'Función', tokens: 'Tokens', purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
+			feature: 'Función', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
 			buy: 'Comprar tokens', loading: 'Cargando tu uso…', expired: 'Esta vista ha caducado. Recarga la página para ver tus cifras.',
 			revoked: 'Esta vista ya no está disponible.', invalid: 'No se pudo abrir esta vista.', offline: 'No se puede conectar con Quota; reintentando…',
 			live: 'En directo', low: 'Quedan pocos', empty: 'Sin tokens',
-			s: { completed: 'Pagado', refunded: 'Reembolsado', charged_back: 'Contracargo', partially_refunded: 'Reembolso parcial' }
+			s: { completed: 'Completado', refunded: 'Reembolsado', charged_back: 'Contracargo', partially_refunded: 'Reembolso parcial' }
 		}
 	};
 
@@ -275,6 +275,8 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 
 		figures(d, t) {
 			const num = new Intl.NumberFormat(this.lang);
+			// "1 token", "5,000 tokens" in running text, as the app says them.
+			const plural = new Intl.PluralRules(this.lang);
 			const day = new Intl.DateTimeFormat(this.lang, { dateStyle: 'medium' });
 			const when = new Intl.DateTimeFormat(this.lang, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
 			const dateOf = (iso, f) => (iso ? f.format(new Date(iso)) : t.never);
@@ -321,7 +323,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 				const money = (p) => (p.amount_cents === null || !p.currency ? '' : new Intl.NumberFormat(this.lang, { style: 'currency', currency: p.currency }).format(p.amount_cents / 100));
 				out.push(
 					`<h3>${esc(t.purchases)}</h3>` +
-						table(t.purchases, [t.date, t.product, t.amount], d.purchases.map((p) => [esc(dateOf(p.created_at, day)), `${esc(p.product_name)}<br><small>${esc(num.format(p.tokens))} ${esc(t.tokens)} · ${esc(t.s[p.status] || p.status)}</small>`, esc(money(p))]))
+						table(t.purchases, [t.date, t.product, t.amount], d.purchases.map((p) => [esc(dateOf(p.created_at, day)), `${esc(p.product_name)}<br><small>${esc(num.format(p.tokens))} ${esc(t.unit[+(plural.select(p.tokens) !== 'one')])} · ${esc(t.s[p.status] || p.status)}</small>`, esc(money(p))]))
 				);
 			}
 			if (wanted.includes('buy')) out.push(`<a class="buy" part="buy" href="${esc(d.store_url)}" target="_blank" rel="noopener">${esc(t.buy)}</a>`);

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { axe, maya, ownTeam, screen, sessionCookies, shiftWhileLoading, waitForFresh } from './app';
+import { axe, disclosuresWithoutSign, maya, ownTeam, screen, sessionCookies, shiftWhileLoading, waitForFresh } from './app';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -43,6 +43,7 @@ describe('signed-in pages on a phone', () => {
 			// whose whole page is too tall to look at and the costliest to draw.
 			if (p.path === '/usage' || p.path === '/statement') await screen(page, `app${p.path.replaceAll('/', '-')}-first-screen`);
 			else await screenshot(page, `app${p.path.replaceAll('/', '-')}`);
+			expect(await disclosuresWithoutSign(page)).toEqual([]);
 			expect(await axe(page)).toEqual([]);
 		});
 	}

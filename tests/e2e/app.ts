@@ -321,3 +321,23 @@ export async function boxesTogether(...locators: import('playwright-core').Locat
 		handles
 	);
 }
+
+/**
+ * The closed sections (`<details>`) on the page whose summary shows nothing that says it opens, by
+ * their words: neither the browser's disclosure triangle (a summary keeps it as a list item: one
+ * styled `display: flex` loses it) nor a sign of its own (a drawn `::before`, or a chevron beside its words).
+ */
+export function disclosuresWithoutSign(page: Page): Promise<string[]> {
+	return page.evaluate(() =>
+		[...document.querySelectorAll('details:not([open]) > summary')]
+			.filter((s) => s.getBoundingClientRect().width > 0)
+			.filter((s) => {
+				const style = getComputedStyle(s);
+				const triangle = style.display === 'list-item' && style.listStyleType !== 'none';
+				const drawn = !['none', 'normal', '""'].includes(getComputedStyle(s, '::before').content);
+				const chevron = [...s.querySelectorAll('[aria-hidden="true"]')].some((e) => /^[›▸▶⌄▾]$/.test(e.textContent?.trim() ?? ''));
+				return !triangle && !drawn && !chevron;
+			})
+			.map((s) => s.textContent?.trim() ?? '')
+	);
+}

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, installedPhone, phone, screenshot } from './browser';
-import { axe, sessionCookies } from './app';
+import { axe, disclosuresWithoutSign, sessionCookies } from './app';
 
 // What the admin console's browser tests share: its two sizes, a signed-in context, the checks
 // every page passes, and how a behaviour is tested once while each page is looked at in both sizes.
@@ -35,7 +35,7 @@ export function pagePerSize(browser: () => Browser, email: string) {
 }
 
 /**
- * Fits the screen's width (no sideways scroll) and has no serious accessibility problem. The width is
+ * Fits the screen's width (no sideways scroll), shows each closed section opens, and has no serious accessibility problem. The width is
  * the device's, not window.innerWidth: a phone widens its layout viewport to fit what overflows.
  */
 export async function expectSound(page: Page) {
@@ -48,6 +48,8 @@ export async function expectSound(page: Page) {
 	expect(await page.evaluate(() => document.documentElement.scrollWidth), wide.join(' ')).toBeLessThanOrEqual(width);
 	// A table fits its card whole: a desktop has the room, and a phone's rows are cards (ScrollTable), no figure behind a sideways scroll.
 	expect(await tablesWiderThanTheirBox(page)).toEqual([]);
+	// A closed section shows that it opens.
+	expect(await disclosuresWithoutSign(page)).toEqual([]);
 	expect(await axe(page)).toEqual([]);
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, phoneContext, screenshot } from './browser';
 import { spawnSync } from 'node:child_process';
-import { axe, screen } from './app';
+import { axe, disclosuresWithoutSign, screen } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 import { examples } from '../../src/routes/developers/examples';
 import { domainEventTypes } from '../../src/lib/server/domain-events';
@@ -63,6 +63,28 @@ describe('API docs page on a phone', () => {
 		await screen(page, 'developers-consume');
 		await screenshot(page, 'developers');
 		await context.close();
+	});
+
+	it('shows that each closed section opens (its disclosure triangle), on a phone and on a desktop', async () => {
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		try {
+			await page.goto('/developers');
+			for (const width of [390, 1280]) {
+				await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+				expect(await page.locator('details.refusals').count()).toBeGreaterThan(5);
+				expect(await disclosuresWithoutSign(page)).toEqual([]);
+				await page.locator('#consume details.refusals').scrollIntoViewIfNeeded();
+				await screenshot(page, `developers-refusals-${width}`, { firstScreen: true });
+			}
+			// A thumb can still open it: the summary is a 44 px target.
+			const summary = page.locator('#consume details.refusals summary');
+			expect((await summary.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+			await summary.click();
+			expect(await page.locator('#consume details.refusals').getAttribute('open')).not.toBeNull();
+		} finally {
+			await context.close();
+		}
 	});
 
 	it('every curl example runs as copied, in bash and in zsh, after the export line the page shows', async () => {

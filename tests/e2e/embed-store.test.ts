@@ -81,6 +81,15 @@ describe('buying tokens from the widget, as a host site’s user (Paddle simulat
 		expect((await ask(otherTicket)).status()).toBe(404);
 		expect((await ask(null)).status()).toBe(401);
 		await asks.close();
+		// Paddle's checkout asks for an e-mail, and Quota knows none for a host site's user: the sheet asks,
+		// as Paddle does, and pays only with one.
+		const email = sheet.getByLabel('Email');
+		await expect(email.inputValue()).resolves.toBe('');
+		await sheet.getByRole('button', { name: 'Pay $5.00' }).click();
+		await sheet.getByText('Enter your email address: your receipt is sent there.').waitFor();
+		await expect(email.getAttribute('aria-invalid')).resolves.toBe('true');
+		await screen(store, 'embed-store-sheet-email-390');
+		await email.fill('buyer@example.com');
 		await sheet.getByRole('button', { name: 'Pay $5.00' }).click();
 		const status = store.getByRole('status', { name: 'Purchase status' });
 		await expect.poll(() => status.getByText('Tokens added: +5,000').count(), { timeout: 20_000 }).toBe(1);
@@ -97,11 +106,26 @@ describe('buying tokens from the widget, as a host site’s user (Paddle simulat
 
 		// The widget on the host page is live: it shows the tokens without a reload.
 		await expect.poll(() => widget.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before + 5000));
+		// Its purchases say what the app's Purchases and dashboard say: "5,000 tokens · Completed", not "5,000 Tokens · Paid".
+		await expect.poll(() => widget.getByRole('region', { name: 'Purchases' }).innerText(), { timeout: 15_000 }).toContain('5,000 tokens · Completed');
+		await widget.getByRole('region', { name: 'Purchases' }).scrollIntoViewIfNeeded();
+		await screen(page, 'widget-purchases-390');
 		expect(requests.filter((r) => r.includes('qs_') || r.includes('qe_'))).toEqual([]);
 
 		await store.setViewportSize({ width: 1280, height: 800 });
 		await status.getByRole('button', { name: 'Close' }).click();
 		await screen(store, 'embed-store-1280');
+
+		// A plan bought here is then said as the member store and Purchases say it: its state and when it renews.
+		const plan = offer(store, 'Monthly plan');
+		await plan.getByRole('button', { name: /Subscribe/ }).click();
+		await sheet.locator('button:enabled', { hasText: /^Pay / }).waitFor();
+		await sheet.getByLabel('Email').fill('buyer@example.com');
+		await sheet.locator('button', { hasText: /^Pay / }).click();
+		await plan.getByText(/^Active Your plan · Renews [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor({ timeout: 20_000 });
+		await expect(plan.getByRole('button', { name: /Subscribe/ }).count()).resolves.toBe(0);
+		await plan.scrollIntoViewIfNeeded();
+		await screen(store, 'embed-store-plan-1280');
 		await context.close();
 	}, 120_000);
 
@@ -132,7 +156,10 @@ describe('buying tokens from the widget, as a host site’s user (Paddle simulat
 		await screen(store, 'embed-store-capped-390');
 
 		await offer(store, 'Token pack').getByRole('button', { name: 'Buy · $5.00' }).click();
-		await store.frameLocator('iframe[title="Checkout"]').locator('button:enabled', { hasText: 'Pay $5.00' }).click();
+		const sheet = store.frameLocator('iframe[title="Checkout"]');
+		await sheet.locator('button:enabled', { hasText: 'Pay $5.00' }).waitFor();
+		await sheet.getByLabel('Email').fill('buyer@example.com');
+		await sheet.getByRole('button', { name: 'Pay $5.00' }).click();
 		const status = store.getByRole('status', { name: 'Purchase status' });
 		await expect.poll(() => status.getByText('Tokens added: +5,000').count(), { timeout: 20_000 }).toBe(1);
 		const after = `of ${(all + 5000).toLocaleString('en-US')} in the account`;

@@ -28,6 +28,24 @@ describe('rollover on the Limits page', () => {
 		await form.getByLabel("A share of the period's limit (%)").check();
 		await form.getByLabel('Maximum held (% of the limit)').fill('50');
 		await form.getByLabel('Expires after (periods)').fill('2');
+		// Values the form cannot save: the summary states no outcome, and Save says under each field, once, what it takes.
+		await form.getByLabel('Maximum held (% of the limit)').fill('500');
+		await form.getByLabel('Expires after (periods)').fill('0');
+		const summary = form.locator('.words');
+		await expect(summary.innerText()).resolves.toBe('Once the fields above hold values the form takes, this says what happens to unused free tokens.');
+		await form.getByRole('button', { name: 'Save rollover' }).click();
+		await form.getByText('A whole percent from 1 to 100.').waitFor();
+		const said = await form.innerText();
+		for (const rule of ['1 to 100', 'never']) expect(said.split(rule).length - 1, rule).toBeLessThanOrEqual(1);
+		expect(said).toContain('1 to 120 periods, or empty for never.');
+		expect(said).not.toMatch(/lost/);
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'admin-limits-rollover-invalid-phone');
+		await page.setViewportSize({ width: 1280, height: 800 });
+		await screen(page, 'admin-limits-rollover-invalid-desktop');
+		await page.setViewportSize({ width: 390, height: 844 });
+		await form.getByLabel('Maximum held (% of the limit)').fill('50');
+		await form.getByLabel('Expires after (periods)').fill('2');
 		const words = "Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends.";
 		await expect(form.getByText(words, { exact: true }).isVisible()).resolves.toBe(true);
 		// The form where it sits on the screen, at each size (a full-page shot shows nothing more of the rollover), and the card alone.

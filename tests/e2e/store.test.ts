@@ -98,6 +98,9 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await pack.getByRole('button', { name: 'One more Token pack' }).click();
 		await expect(pack.textContent()).resolves.toMatch(/10,000\s*tokens/);
 		await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
+		// Paddle's checkout asks for an e-mail; the store fills in the signed-in user's, as it does Paddle's (customer.email).
+		const email = page.frameLocator('iframe[title="Checkout"]').getByLabel('Email');
+		await expect(email.inputValue()).resolves.toBe('leo@quota.test');
 		const release = await payInSheet(page, '$10.00', 'checkout-sheet');
 		await status(page).getByText('Processing your payment').waitFor();
 		await screen(page, 'store-processing');

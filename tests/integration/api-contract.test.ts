@@ -364,6 +364,28 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(body.status).toBe(400);
 	});
 
+	it('a body key a route does not take, beside the field it meant, is said in the message on every route: "did you mean"', async () => {
+		const m = await member(db, 100);
+		const hold = '00000000-0000-4000-8000-0000000000aa';
+		const cases: [string, string, Record<string, unknown>, string][] = [
+			['/api/v1/consume', m.key, { feature: 'ai_bots', unit: 10 }, 'units is required (the body has "unit": did you mean "units"?)'],
+			['/api/v1/check', m.key, { feature: 'ai_bots', Units: 10 }, 'units is required (the body has "Units": did you mean "units"?)'],
+			['/api/v1/holds', m.key, { feature: 'ai_bots', max_token: 50 }, 'max_tokens is required (the body has "max_token": did you mean "max_tokens"?)'],
+			[`/api/v1/holds/${hold}/settle`, m.key, { token: 5 }, 'tokens is required (the body has "token": did you mean "tokens"?)'],
+			['/api/v1/grants', site, { user: m.id, tokens: 5, sorce: 'bonus' }, 'source is required: one of "bonus", "referral", "event", "admin" (the body has "sorce": did you mean "source"?)'],
+			['/api/v1/consume', m.key, { feature: 'ai_bots', count: 10 }, 'units is required (the body also has the field "count", which it does not take).']
+		];
+		for (const [path, key, body, message] of cases) {
+			const r = await callJson(path, { headers: bearer(key, idem()), body });
+			expect(r.status, path).toBe(400);
+			expect(r.json, path).toMatchObject({ error: 'invalid_input', message });
+		}
+		const query = await callJson(`/api/v1/usage?limit=5&limt=5`, { headers: bearer(m.key) });
+		expect(query.status).toBe(400);
+		expect(query.json.message).toContain('"limt"');
+		expect(await lotTokens(m.accountId)).toBe(100);
+	});
+
 	it('a team that does not exist is 404 "No such team" wherever a team can be named', async () => {
 		const team = '00000000-0000-4000-8000-00000000beef';
 		const answers = await Promise.all([

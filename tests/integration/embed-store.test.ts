@@ -145,7 +145,10 @@ describe(`the embedded store on ${backend}`, () => {
 		const plan = await embedCheckout(db, paddle, grant, { productId: 'monthly-20k', quantity: 1 });
 		await paddle.pay(plan.transactionId);
 		await expect(embedCheckout(db, paddle, grant, { productId: 'monthly-20k', quantity: 1 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('already subscribe') });
-		expect((await front((await storeLinkFor(a.user)).ticket)).json.heldPlans).toEqual(['monthly-20k']);
+		// The plan held, with what the page says its state by (subscriptionState, as the member store and Purchases say it).
+		expect((await front((await storeLinkFor(a.user)).ticket)).json.heldPlans).toEqual([
+			{ productId: 'monthly-20k', status: 'active', currentPeriodEnd: expect.any(String), nextBilledAt: expect.any(String), canceledAt: null }
+		]);
 		await expectInvariants(db);
 	});
 
@@ -202,6 +205,9 @@ describe(`the embedded store on ${backend}`, () => {
 			expect(r.status, raw).toBeGreaterThanOrEqual(400);
 			expect(r.status, raw).toBeLessThan(500);
 		}
+		// A key the body does not take, beside the field it meant, is said in the message, as on every REST route.
+		const slip = await callJson('/embed/store/checkout', { headers: bearer(ticket), body: { productId: 'tokens-5k', qty: 1 } });
+		expect(slip.json).toMatchObject({ error: 'invalid_input', message: 'quantity is required (the body also has the field "qty", which it does not take).' });
 		expect(await db.rows(sql`select count(*)::int as n from orders`)).toEqual(before);
 		await expectInvariants(db);
 	});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRollover, rolloverFields, rolloverWords } from '../../src/lib/client/admin/rollover';
+import { parseRollover, rolloverFields, rolloverPreview, rolloverWords } from '../../src/lib/client/admin/rollover';
 
 // The Limits page's rollover form: what an admin types becomes the setting the ledger stores, and
 // the sentence under it says what that setting does.
@@ -43,5 +43,13 @@ describe('the rollover form', () => {
 		expect(rolloverWords({ capTokens: null, capPercent: 100, expiresAfterPeriods: null }, 'monthly', n)).toContain('they never expire');
 		expect(rolloverWords(null, 'daily', n)).toBe('Unused free tokens are lost when the period resets.');
 		expect(rolloverWords(null, 'never', n)).toContain('never reset');
+	});
+
+	it('states no outcome while a field holds a value the form cannot save', () => {
+		const bad = rolloverPreview({ on: true, capKind: 'percent', cap: '500', expiresAfter: '' }, 'daily', n);
+		expect(bad).not.toMatch(/lost|roll over into|expire/);
+		expect(rolloverPreview({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '0' }, 'daily', n)).toBe(bad);
+		expect(rolloverPreview({ on: true, capKind: 'percent', cap: '50', expiresAfter: '2' }, 'daily', n)).toBe(rolloverWords({ capTokens: null, capPercent: 50, expiresAfterPeriods: 2 }, 'daily', n));
+		expect(rolloverPreview({ on: false, capKind: 'percent', cap: 'junk', expiresAfter: '' }, 'daily', n)).toBe('Unused free tokens are lost when the period resets.');
 	});
 });

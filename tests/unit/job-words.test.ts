@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { appJobs } from '../../src/lib/server/schedule/app-jobs';
-import { jobWords } from '../../src/lib/client/admin/jobs';
+import { jobCadence, jobWords } from '../../src/lib/client/admin/jobs';
 
 describe('the Jobs page’s words', () => {
 	it('name every job the app runs and say what it does, and no job it no longer runs', () => {
 		const names = appJobs().map((j) => j.name);
 		expect(names.filter((n) => !jobWords[n]?.name || !jobWords[n]?.does)).toEqual([]);
 		expect(Object.keys(jobWords).filter((n) => !names.includes(n))).toEqual([]);
+	});
+
+	it('say the expiry sweep runs about a second after each expiry, the routine run its fallback, not only "every 1 min"', () => {
+		expect(jobCadence({ name: 'ledger.sweep', everySeconds: 60, attempts: 0 })).toBe('about a second after each hold or lot expires, and every minute as the fallback');
+		expect(jobCadence({ name: 'ledger.rollover', everySeconds: 60, attempts: 0 })).toBe('every minute');
+		expect(jobCadence({ name: 'accounts.rate-limit-sweep', everySeconds: 600, attempts: 0 })).toBe('every 10 min');
+		expect(jobCadence({ name: 'schedule.prune', everySeconds: 3600, attempts: 0 })).toBe('every hour');
+		expect(jobCadence({ name: 'mail.send', everySeconds: null, attempts: 2 })).toBe('one-off, try 2');
 	});
 });

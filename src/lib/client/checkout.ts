@@ -42,7 +42,9 @@ export async function openCheckout(
 		});
 		return;
 	}
-	openSimulatorSheet(`${c.sheetUrl}/${encodeURIComponent(start.transactionId)}`, on);
+	// The e-mail Paddle.js would fill in goes to the simulator's sheet, which asks for one as Paddle does.
+	const email = start.customerEmail ? `?email=${encodeURIComponent(start.customerEmail)}` : '';
+	openSimulatorSheet(`${c.sheetUrl}/${encodeURIComponent(start.transactionId)}${email}`, on);
 }
 
 function openSimulatorSheet(url: string, on: (e: CheckoutEvent) => void) {

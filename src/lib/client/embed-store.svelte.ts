@@ -14,8 +14,8 @@ type Offer = Outputs['store']['front']['offers'][number];
 export interface EmbedFront {
 	offers: Offer[];
 	checkout: Outputs['store']['front']['checkout'];
-	/** Ids of the plans the account holds (not ended): not offered again. */
-	heldPlans: string[];
+	/** The plans the account holds (not ended): not offered again; their state said as the member store says it. */
+	heldPlans: { productId: string; status: string; currentPeriodEnd: string | null; nextBilledAt: string | null; canceledAt: string | null }[];
 	/** Tokens the account can spend now. */
 	available: number;
 	/** What a cap on the account's user leaves them, when less: their dashboard's figure and cap line. */

@@ -160,6 +160,7 @@ export function issueSentence(iss: Issue): string {
 			return `${where} ${iss.keys.length === 1 ? 'the field' : 'the fields'} ${quoted(iss.keys)}: leave ${iss.keys.length === 1 ? 'it' : 'them'} out.`;
 		}
 		case 'invalid_value':
+			if (iss.input === undefined && iss.path?.length) return `${field} is required: ${iss.values.length === 1 ? quoted(iss.values) : `one of ${quoted(iss.values)}`}.`;
 			return iss.values.length === 1 ? `${field} must be ${quoted(iss.values)}.` : `${field} must be one of ${quoted(iss.values)}.`;
 		case 'invalid_key':
 			return `${field} has a key that is not allowed.`;
@@ -174,17 +175,52 @@ export function issueSentence(iss: Issue): string {
 
 z.config({ customError: issueSentence });
 
+/** Two keys one slip apart ("unit" for "units", "max_token", "Feature", "feautre"): a caller meant the other. */
+function slipOf(sent: string, meant: string): boolean {
+	const [a, b] = [sent, meant].map((k) => k.toLowerCase().replace(/[-_\s]/g, '')) as [string, string];
+	if (a === b) return true;
+	if (Math.min(a.length, b.length) < 3) return false;
+	// Levenshtein distance, a transposition counted as one edit.
+	const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+	for (let i = 1; i <= a.length; i++) {
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+		}
+	}
+	return d[a.length]![b.length]! <= (Math.max(a.length, b.length) > 6 ? 2 : 1);
+}
+
+/**
+ * A sentence about one field, with the keys its input had that it does not take (zod says those in an
+ * issue of their own, after the fields'): a missing `units` beside an unknown `unit` is one slip, and
+ * the sentence says so rather than only "units is required." (`source`: where the input was, "body").
+ */
+function withStrayKeys(e: ZodError, first: z.core.$ZodIssue, sentence: string, source: string): string {
+	const stray = e.issues.find((i): i is z.core.$ZodIssueUnrecognizedKeys => i.code === 'unrecognized_keys');
+	if (!stray || stray === first) return sentence;
+	const holder = stray.path.length ? fieldName(stray.path) : `the ${source}`;
+	const name = first.path.at(-1);
+	const meant = typeof name === 'string' && sentence.startsWith(`${fieldName(first.path)} is required`) && fieldName(first.path.slice(0, -1)) === fieldName(stray.path);
+	const slip = meant ? stray.keys.find((key) => slipOf(key, name)) : undefined;
+	const bare = sentence.replace(/\.$/, '');
+	if (slip !== undefined) return `${bare} (${holder} has ${JSON.stringify(slip)}: did you mean ${JSON.stringify(name)}?)`;
+	return `${bare} (${holder} also has ${stray.keys.length === 1 ? 'the field' : 'the fields'} ${quoted(stray.keys)}, which it does not take).`;
+}
+
 /**
  * A ZodError's first issue as one sentence naming its field. A schema's own message that does not
  * name it gets it in front: a rule ("must be base64url") as the sentence's subject, else before a colon.
+ * Keys the input had that it does not take are said too, in brackets (`source`: where they were).
  */
-export function firstIssue(e: ZodError): string {
+export function firstIssue(e: ZodError, source = 'input'): string {
 	const first = e.issues[0];
 	if (!first) return 'The input is not valid.';
 	const field = fieldName(first.path);
 	const message = first.message;
-	if (!first.path.length || message.startsWith(field)) return message;
-	return /^(must|cannot|is|are) /.test(message) ? `${field} ${message.replace(/\.?$/, '.')}` : `${field}: ${message}`;
+	const sentence = !first.path.length || message.startsWith(field) ? message : /^(must|cannot|is|are) /.test(message) ? `${field} ${message.replace(/\.?$/, '.')}` : `${field}: ${message}`;
+	return withStrayKeys(e, first, sentence, source);
 }
 
 /**

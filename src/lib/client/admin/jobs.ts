@@ -1,9 +1,12 @@
 /**
  * Each scheduled job's name and what it does, in the admin's words (the Jobs page). Every job the
  * app runs has an entry (tests/unit/job-words.test.ts); the page shows a job's key beside them.
+ * `asked`: when the app asks for a run of its own besides the routine one, which is then the fallback.
  */
-export const jobWords: Record<string, { name: string; does: string }> = {
-	'ledger.sweep': { name: 'Expiry sweep', does: 'Expires holds and lots that are due' },
+export const jobWords: Record<string, { name: string; does: string; asked?: string }> = {
+	// schedule/app-jobs.ts sweepAtExpiry: a hold asks for a run at its expiry when it is made, a lot
+	// when it is granted or when a run finds it next; the runners look for due jobs every second.
+	'ledger.sweep': { name: 'Expiry sweep', does: 'Expires holds and lots that are due', asked: 'about a second after each hold or lot expires' },
 	'ledger.figures': { name: 'Users list figures', does: 'Refreshes the balance, use and last use the users list sorts by' },
 	'ledger.rollover': { name: 'Allowance rollover', does: 'Rolls unused free tokens over when a period ends' },
 	'accounts.rate-limit-sweep': { name: 'Rate limit sweep', does: 'Forgets ended sign-in and sign-up counters' },
@@ -16,3 +19,20 @@ export const jobWords: Record<string, { name: string; does: string }> = {
 	'topup.check': { name: 'Auto top-up check', does: 'Checks the auto top-up rules for crossings a process missed' },
 	'topup.charge': { name: 'Auto top-up charge', does: 'Charges one claimed top-up, or sends its one-tap notice' }
 };
+
+/** A recurring job's interval in words: "every 5 s", "every minute", "every 10 min", "every hour". */
+function every(seconds: number): string {
+	if (seconds < 60) return `every ${seconds} s`;
+	if (seconds < 3600) return seconds === 60 ? 'every minute' : `every ${seconds / 60} min`;
+	return seconds === 3600 ? 'every hour' : `every ${seconds / 3600} h`;
+}
+
+/**
+ * When a job runs, as its line on the Jobs page says it: a recurring job's interval, after the runs
+ * the app asks for when it asks for them (the expiry sweep); a one-off's try.
+ */
+export function jobCadence(job: { name: string; everySeconds: number | null; attempts: number }): string {
+	if (!job.everySeconds) return `one-off, try ${job.attempts}`;
+	const asked = jobWords[job.name]?.asked;
+	return asked ? `${asked}, and ${every(job.everySeconds)} as the fallback` : every(job.everySeconds);
+}

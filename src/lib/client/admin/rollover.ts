@@ -74,3 +74,12 @@ export function rolloverWords(s: RolloverSetting | null, period: Period, format:
 	const expiry = k === null ? 'they never expire' : `each ${one}'s rollover expires ${k === 1 ? `when ${next} ends` : `${k} ${many} after its ${one} ends`}`;
 	return `Unused free tokens roll over into ${next}, up to ${cap} held at a time; ${expiry}.`;
 }
+
+/**
+ * The form's summary as the admin types: what the fields would do once saved, or, while a field holds
+ * a value the form cannot save, no outcome at all (the saved setting's "lost" is not what they are asking for).
+ */
+export function rolloverPreview(f: RolloverFields, period: Period, format: (n: number) => string): string {
+	const parsed = parseRollover(f);
+	return parsed.ok ? rolloverWords(parsed.value, period, format) : 'Once the fields above hold values the form takes, this says what happens to unused free tokens.';
+}

@@ -19,13 +19,15 @@ export function storeLink(grant: EmbedGrant, origin: string): string {
 
 /**
  * What /embed/store shows: the packages for sale and how to open the checkout (`storeFront`), the
- * ids of the plans the account already holds (not ended), which it is not offered again, the
+ * plans the account already holds (not ended), which it is not offered again and whose state it says
+ * as the member store and Purchases do (`subscriptionState`: Active, Payment due, Ending…), the
  * tokens it can spend now (`available`) and, when a cap on its user leaves them less, what it leaves
  * (`capBound`, their dashboard's figure and cap line, as the widget says it).
  */
 export async function embedStoreFront(db: Db, accountId: string) {
 	const [front, subscriptions, balance, capBound] = await Promise.all([storeFront(db), listSubscriptions(db.orm, accountId), spendable(db.orm, accountId), ownerCapBound(db, accountId)]);
-	return { ...front, heldPlans: subscriptions.filter((s) => s.status !== 'canceled').map((s) => s.productId), available: balance.available, capBound };
+	const heldPlans = subscriptions.filter((s) => s.status !== 'canceled').map(({ productId, status, currentPeriodEnd, nextBilledAt, canceledAt }) => ({ productId, status, currentPeriodEnd, nextBilledAt, canceledAt }));
+	return { ...front, heldPlans, available: balance.available, capBound };
 }
 
 /**

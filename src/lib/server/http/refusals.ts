@@ -111,6 +111,11 @@ export function refusalOf(e: DomainError): Record<string, unknown> {
 	return refusalBody(e.code, e.message, e.details);
 }
 
+/** Input a schema refused: 400 `invalid_input`, its first issue as the message; `source` is where it was ("body", "query"). */
+export function invalidInput(e: ZodError, source?: string): HttpError {
+	return new HttpError('invalid_input', firstIssue(e, source), flatIssues(e), {}, 400);
+}
+
 /** Any failure as an `HttpError`; `what` names the request for the log. */
 export function toHttpError(e: unknown, what: string, session = false): HttpError {
 	if (e instanceof HttpError) return e;
@@ -118,7 +123,7 @@ export function toHttpError(e: unknown, what: string, session = false): HttpErro
 		const headers: Record<string, string> = e.retryAfterSeconds ? { 'retry-after': String(e.retryAfterSeconds) } : {};
 		return new HttpError(e.code, e.message, e.details, headers, session && e.code === 'invalid_input' ? answers.invalid_input.form : undefined);
 	}
-	if (e instanceof ZodError) return new HttpError('invalid_input', firstIssue(e), flatIssues(e), {}, 400);
+	if (e instanceof ZodError) return invalidInput(e);
 	if (isDatabaseUnavailable(e)) return new HttpError('unavailable', UNAVAILABLE_MESSAGE, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 	const refusal = databaseRefusal(e);
 	if (refusal) {

@@ -4,7 +4,7 @@ import { getDb, type Db, type Executor } from '../db';
 import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, type AccessLevel, type ApiKeyAuth, type Auth, type Target } from '../accounts';
 import type { Actor } from '../ledger';
 import { DomainError } from '../errors';
-import { errorResponse, HttpError } from '../http/refusals';
+import { errorResponse, HttpError, invalidInput } from '../http/refusals';
 import { clientAddress } from '../http/client-address';
 import { KeyRateLimiter } from './rate-limit';
 import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
@@ -107,6 +107,13 @@ export function singleValued(params: URLSearchParams): Record<string, string> {
 	return seen;
 }
 
+/** A schema's parse whose refusal says where the input was: "(the body has "unit": did you mean "units"?)". */
+function parseFrom<S extends z.ZodType>(schema: S, value: unknown, source: 'body' | 'query'): z.infer<S> {
+	const parsed = schema.safeParse(value);
+	if (!parsed.success) throw invalidInput(parsed.error, source);
+	return parsed.data;
+}
+
 /** A REST v1 route: authenticate, validate, call one domain function, map the answer or the error. */
 export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, I extends IdempotencyRule = undefined>(
 	opts: EndpointOptions<B, Q, P, I>
@@ -125,8 +132,8 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 			// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
 			const params = opts.params ? opts.params.parse(event.params) : event.params;
 			const search = singleValued(event.url.searchParams);
-			const query = opts.query ? opts.query.parse(search) : undefined;
-			const body = opts.body ? opts.body.parse(storable(await readJson(event.request))) : undefined;
+			const query = opts.query ? parseFrom(opts.query, search, 'query') : undefined;
+			const body = opts.body ? parseFrom(opts.body, storable(await readJson(event.request)), 'body') : undefined;
 
 			const idem = event.request.headers.get('idempotency-key');
 			if (opts.idempotencyKey === 'required' && idem === null) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { embedCheckout } from '$lib/server/embed';
 import { requireProvider } from '$lib/server/store';
 import { storeTicketRoute } from '$lib/server/rest/embed';
-import { HttpError } from '$lib/server/http/refusals';
+import { HttpError, invalidInput } from '$lib/server/http/refusals';
 import { assertStorable } from '$lib/server/storable';
 
 const body = z.strictObject({
@@ -19,6 +19,8 @@ export const POST = storeTicketRoute(async ({ db, grant, event }) => {
 		throw new HttpError('invalid_json', 'The body is not valid JSON.');
 	});
 	assertStorable(raw);
-	const input = body.parse(raw);
+	const parsed = body.safeParse(raw);
+	if (!parsed.success) throw invalidInput(parsed.error, 'body');
+	const input = parsed.data;
 	return json(await embedCheckout(db, await requireProvider(), grant, input), { headers: { 'cache-control': 'no-store' } });
 });
