@@ -552,7 +552,7 @@ const BADGES: Partial<Record<ActorKind, ActorBadge>> = { admin: 'in the console'
 /**
  * The words beside an entry's actor (accounts/audit.ts `actorKind`, written with it): where a person
  * acted. None for an API key or Quota itself, whose words in the log already say what they were
- * ("An API key", "Quota (demo data)": a badge repeated them, "An API key API key"), nor for someone
+ * ("The API key “Billing” (qk_3gybdbLS…)", "Quota (demo data)": a badge repeated them, "An API key API key"), nor for someone
  * not signed in.
  */
 export const actorBadge = (kind: string | null): ActorBadge | null => BADGES[kind as ActorKind] ?? null;
