@@ -141,7 +141,9 @@ export interface paths {
                             };
                             allowances: {
                                 module: string;
+                                /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
                                 used: number;
+                                /** @description The most this allowance gives in a window; null = unlimited; 0 = none (the module is off for this account). */
                                 limit: number | null;
                                 period: string;
                                 resets_at: string | null;
@@ -150,7 +152,7 @@ export interface paths {
                             }[];
                             /** @description Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The stream's `available`, and the dashboard's "Available" unless a cap on the person's use leaves less (then the card shows what the cap leaves, as /check's `remaining_after` counts it, and this figure under it). */
                             available: number;
-                            /** @description Tokens reserved by open holds: not in `available`; settled or released later. */
+                            /** @description Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`. */
                             held: number;
                         };
                     };
@@ -2918,6 +2920,7 @@ export interface paths {
                         "application/json": {
                             /** @description Tokens the account can spend now (as GET /api/v1/balance's `available`). */
                             available: number;
+                            /** @description Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`. */
                             held: number;
                             /** @description A lot or allowance without a limit: the account is never refused for tokens. */
                             unlimited: boolean;
@@ -2931,6 +2934,7 @@ export interface paths {
                             allowances: {
                                 module: string;
                                 name: string;
+                                /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
                                 used: number;
                                 /** @description null = unlimited. */
                                 limit: number | null;
