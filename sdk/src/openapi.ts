@@ -141,7 +141,9 @@ export interface paths {
                             };
                             allowances: {
                                 module: string;
+                                /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
                                 used: number;
+                                /** @description The most this allowance gives in a window; null = unlimited; 0 = none (the module is off for this account). */
                                 limit: number | null;
                                 period: string;
                                 resets_at: string | null;
@@ -150,7 +152,7 @@ export interface paths {
                             }[];
                             /** @description Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The stream's `available`, and the dashboard's "Available" unless a cap on the person's use leaves less (then the card shows what the cap leaves, as /check's `remaining_after` counts it, and this figure under it). */
                             available: number;
-                            /** @description Tokens reserved by open holds: not in `available`; settled or released later. */
+                            /** @description Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`. */
                             held: number;
                         };
                     };
@@ -2918,6 +2920,7 @@ export interface paths {
                         "application/json": {
                             /** @description Tokens the account can spend now (as GET /api/v1/balance's `available`). */
                             available: number;
+                            /** @description Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`. */
                             held: number;
                             /** @description A lot or allowance without a limit: the account is never refused for tokens. */
                             unlimited: boolean;
@@ -2931,6 +2934,7 @@ export interface paths {
                             allowances: {
                                 module: string;
                                 name: string;
+                                /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
                                 used: number;
                                 /** @description null = unlimited. */
                                 limit: number | null;
@@ -3097,7 +3101,890 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "balance.low": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The balance fell below an alert step
+         * @description One per step crossed (a share of the allocation, or a number of tokens); a step crosses anew once the balance recovered. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "balance.low";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** @description A share step: its percent. */
+                            threshold_percent?: number;
+                            /** @description A token step: its number of tokens. */
+                            threshold_tokens?: number;
+                            tokens_left: number;
+                            allocation: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "balance.depleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Nothing is left to spend
+         * @description Once per running out; again after the balance recovered. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "balance.depleted";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            tokens_left: number;
+                            allocation: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "allowance.exhausted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A consume or hold took a free allowance's last tokens
+         * @description Once per window. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "allowance.exhausted";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** @description The module's key, as /balance says it. */
+                            module: string;
+                            limit: number;
+                            period: string;
+                            resets_at: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "purchase.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A checkout was paid: the money side of a purchase
+         * @description Once per paid Paddle transaction (a checkout, an auto top-up): the order, the package and what was paid. The tokens it bought arrive as `grant.created` events, one per lot, written in the same transaction; `tokens_granted` is their sum. **Total this for revenue, not for tokens** (a host totalling tokens from both counts a purchase twice). Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "purchase.completed";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description The order, as the purchases lists show it.
+                             */
+                            order_id: string;
+                            /** @description The package's id in the catalog. */
+                            product_id: string;
+                            /** @description What Paddle charged, in minor units of `currency`; null when Paddle gave no total. */
+                            amount_cents: number | null;
+                            currency: string;
+                            /** @description Every token the purchase granted, over all its lots: the sum of the `tokens` of the `grant.created` events it sent (one per lot). A figure to show or to check against, not to add to theirs: a host that totals `grant.created` counts these tokens already. */
+                            tokens_granted: number;
+                            /**
+                             * Format: uuid
+                             * @description A subscription package: the subscription.
+                             */
+                            subscription_id?: string;
+                            /** @description A subscription package: when this period's lots expire. */
+                            period_ends_at?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "purchase.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A full refund or a chargeback took back what was left of a purchase
+         * @description The tokens taken back leave the lots the purchase made (a later `lot.expired` of those lots loses only what was left): subtract `tokens_taken_back` from a total of `grant.created`. A partial refund takes no tokens and sends nothing; a chargeback reversed gives the tokens back as `grant.created` (source `refund-reversal`). Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "purchase.refunded";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            order_id: string | null;
+                            /** @enum {string} */
+                            cause: "refund" | "chargeback";
+                            /** @description What was left of the purchase's lots, now gone. */
+                            tokens_taken_back: number;
+                            /** @description What had been spent before: not taken back. */
+                            tokens_already_spent: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.renewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Paddle billed a subscription's next period: the money side of a renewal
+         * @description As `purchase.completed`, for a period Paddle billed on a subscription: the new period's lots are `grant.created` events, `tokens_granted` their sum; the last period's lots end (`lot.expired`). Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "subscription.renewed";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description The order, as the purchases lists show it.
+                             */
+                            order_id: string;
+                            /** @description The package's id in the catalog. */
+                            product_id: string;
+                            /** @description What Paddle charged, in minor units of `currency`; null when Paddle gave no total. */
+                            amount_cents: number | null;
+                            currency: string;
+                            /** @description Every token the purchase granted, over all its lots: the sum of the `tokens` of the `grant.created` events it sent (one per lot). A figure to show or to check against, not to add to theirs: a host that totals `grant.created` counts these tokens already. */
+                            tokens_granted: number;
+                            /**
+                             * Format: uuid
+                             * @description A subscription package: the subscription.
+                             */
+                            subscription_id?: string;
+                            /** @description A subscription package: when this period's lots expire. */
+                            period_ends_at?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.canceled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A subscription ended (canceled in Paddle)
+         * @description Once, when the status Quota mirrors from Paddle becomes canceled. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "subscription.canceled";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** Format: uuid */
+                            subscription_id: string;
+                            product_id: string;
+                            canceled_at: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "grant.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lot was made: tokens added to the account
+         * @description One event per lot, however it was made: a purchase or a subscription period (one lot per model its package grants), a renewal, an auto top-up, a bonus, a referral, an event bonus, a grant through the API, a free allowance rolled over, a chargeback reversed. **Total these for the tokens an account was given**: every lot is here once (an admin's manual change is `balance.adjusted` instead, never also this). A purchase also sends `purchase.completed` (or `subscription.renewed`) for its money side, whose `tokens_granted` is the sum of its lots here: do not add both. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "grant.created";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** Format: uuid */
+                            lot_id: string;
+                            /** Format: uuid */
+                            operation_id: string;
+                            /** @description The tokens the lot holds (0 when `unlimited`). */
+                            tokens: number;
+                            /** @description A lot without a limit: no countable tokens. */
+                            unlimited: boolean;
+                            /**
+                             * @description How it was made: `purchase` and `subscription` for what was bought (renewals and auto top-ups included).
+                             * @enum {string}
+                             */
+                            source: "purchase" | "subscription" | "bonus" | "referral" | "event" | "admin" | "rollover" | "refund-reversal";
+                            /** @description The model its tokens are for; null = any model. */
+                            model: string | null;
+                            /** @description ISO 8601; null = never. */
+                            expires_at: string | null;
+                            /** @description Its note ("Token pack × 2", "Invited Leo"). */
+                            note: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "balance.adjusted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A site admin changed the general balance by hand
+         * @description Up or down, in the console, once per adjustment: a rise is not also a `grant.created`, so add `delta` to a total of them. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "balance.adjusted";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** @description Tokens added (+) or taken (−). */
+                            delta: number;
+                            /** @description The tokens usable on any model after it. */
+                            general_balance: number;
+                            reason: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lot.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A lot reached its expiry or its subscription period ended
+         * @description From the expiry sweep, about a second after the expiry, once per lot. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "lot.expired";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** Format: uuid */
+                            lot_id: string;
+                            /** @description What it still held. */
+                            tokens_lost: number;
+                            source: string;
+                            model: string | null;
+                            /** @description ISO 8601. */
+                            expired_at: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "hold.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A hold ran out unsettled: its tokens went back
+         * @description From the expiry sweep about a second after the hold's end (also for a hold that ran out while its account was used). Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "hold.expired";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** Format: uuid */
+                            hold_id: string;
+                            released_tokens: number;
+                            feature: string;
+                            model: string | null;
+                            /** @description ISO 8601. */
+                            expired_at: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Error: {

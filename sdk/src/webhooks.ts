@@ -37,7 +37,11 @@ export interface WebhookEvent {
 		guest_id: string | null;
 		/** The account's balance when the event was written (tokens); `unlimited` when a lot or allowance has no limit. */
 		balance_after: { available: number; held: number; unlimited: boolean };
-		/** The event's own fields (`lot_id`, `tokens`, `hold_id`, …; see docs/integration-kit.md, "Webhooks to your backend"). */
+		/**
+		 * The event's own fields (`lot_id`, `tokens`, `hold_id`, …; the OpenAPI document's `webhooks` and docs/integration-kit.md,
+		 * "Webhooks to your backend"). Total `grant.created`'s `tokens` for what an account was given; a purchase's
+		 * `tokens_granted` is the sum of its lots there, not more to add.
+		 */
 		[field: string]: unknown;
 	};
 }

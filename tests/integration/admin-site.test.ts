@@ -13,7 +13,7 @@ import { auditLog, lots, products, siteRoles, teamMembers, teams, users } from '
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
-import { createSession, createTeam, createUser, listSiteRoles, SESSION_COOKIE } from '../../src/lib/server/accounts';
+import { createSession, createSiteKey, createTeam, createUser, listSiteRoles, revokeApiKey, SESSION_COOKIE } from '../../src/lib/server/accounts';
 import { call, callJson, useDb } from '../helpers/http';
 import { applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
 import { bearer, siteKey } from '../helpers/api-fixture';
@@ -302,6 +302,25 @@ describe(`the audit log on ${backend}`, () => {
 		const granted = await callJson('/api/v1/grants', { headers: { ...site, 'idempotency-key': `audited-${tag()}` }, clientAddress, body: { user: `audited-${tag()}`, tokens: 5, source: 'bonus' } });
 		expect(granted.status).toBe(201);
 		expect(await shownIp('ledger.grant', String(granted.json.lot_id))).toBe(clientAddress);
+	});
+
+	it('names the API key that granted, by its name and prefix as the API keys page lists it, in the log and its export, also once it is revoked', async () => {
+		const name = `Billing backend ${tag()}`;
+		const key = await createSiteKey(db, w.auth.siteAdmin!, { name, scopes: ['read', 'consume'] });
+		await useDb(db);
+		const granted = await callJson('/api/v1/grants', { headers: bearer(key.value, { 'idempotency-key': `named-${tag()}` }), body: { user: `named-${tag()}`, tokens: 5, source: 'bonus' } });
+		expect(granted.status).toBe(201);
+		const lotId = String(granted.json.lot_id);
+		const entry = async () => (await listAudit(db.orm, { action: 'ledger.grant' })).rows.find((r) => r.targetId === lotId);
+		const exported = async () => (await csvRows((await auditCsv(db.orm, { action: 'ledger.grant' })).body)).find((r) => r.target_id === lotId);
+
+		expect(await entry()).toMatchObject({ actor: null, actorKeyId: key.id, actorKey: { name, prefix: key.prefix, revoked: false } });
+		expect((await exported())?.actor).toBe(`API key “${name}” (${key.prefix}…)`);
+		expect(key.prefix).toMatch(/^qk_.{8}$/);
+
+		await revokeApiKey(db, w.auth.siteAdmin!, key.id);
+		expect(await entry()).toMatchObject({ actorKeyId: key.id, actorKey: { name, prefix: key.prefix, revoked: true } });
+		expect((await exported())?.actor).toBe(`API key “${name}” (${key.prefix}…, revoked since)`);
 	});
 });
 

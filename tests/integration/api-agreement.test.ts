@@ -99,6 +99,20 @@ describe(`the API's figures agree after one sequence, on ${backend}`, () => {
 		expect(await streamedBalance(m.key)).toMatchObject({ available: withHold.available, held: 300 });
 		expect((await post('/api/v1/check', { feature: 'ai_bots', units: 1 }, false)).json.remaining_after).toBe(withHold.available - 3);
 
+		// 5b. The 300 the hold took from the free allowance are in the allowance's `used` (the dashboard's
+		// "N of M left" counts them used too) and in `held`: `limit − used` is what is left, and a host adds
+		// `held` to neither `used` nor `available − held`. The document says so where a host reads the figures.
+		const held = await callJson('/api/v1/balance', { headers: bearer(m.key) });
+		const [chat] = held.json.allowances as { used: number; limit: number }[];
+		expect(chat).toMatchObject({ used: 450 + 300, limit: 10_000 });
+		expect((await dashboard.ledger.summary({})).allowances).toEqual([expect.objectContaining({ module: 'chat', used: chat!.used, limit: 10_000 })]);
+		expect(held.json.available).toBe(held.json.data.general.credit + (chat!.limit - chat!.used));
+		expect(held.json.available + held.json.held).toBe(withHold.total);
+		const doc = (await callJson('/api/v1/openapi.json')).json;
+		const body = doc.paths['/api/v1/balance'].get.responses['200'].content['application/json'].schema.properties;
+		expect(body.allowances.items.properties.used.description).toMatch(/plus what open holds took from it.*`limit − used` is what is left.*in this `used` and in the account's `held` alike: add neither to the other/s);
+		expect(body.held.description).toMatch(/from its lots and its free allowances alike.*also in that allowance's `used`/s);
+
 		// 6. The usage history's `remaining` after each use is the figure that use answered.
 		const usage = await callJson('/api/v1/usage', { headers: bearer(m.key) });
 		expect(usage.json.data.map((r: { remaining: number }) => r.remaining)).toEqual([settle.json.remaining, lotConsume.json.remaining, consume.json.remaining]);

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { storeTestBed } from '../helpers/paddle';
+import { post, storeTestBed } from '../helpers/paddle';
+import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
+import { openApiDocument } from '../../src/lib/server/rest/openapi';
 import type { Db } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
 import { consume, grant, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
@@ -58,6 +60,35 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		const deliveries = await db.rows<{ event_id: string }>(sql`select d.event_id from webhook_deliveries d join webhook_events e on e.id = d.event_id
 		                                                           where e.account_id = ${u.accountId}::uuid and d.endpoint_id = ${endpointId}::uuid`);
 		expect(deliveries).toHaveLength(3);
+		await expectInvariants(db);
+	});
+
+	it('a purchase sends exactly one grant.created per lot and one purchase.completed whose tokens are their sum, once however often Paddle sends it, and the document says which to total', async () => {
+		const u = await makeUser(db);
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'starter-bundle', quantity: 2 });
+		ok(await bed.paddle.pay(c.transactionId));
+		const [completed] = await db.rows<{ payload: Record<string, unknown> }>(sql`select payload from paddle_events where transaction_id = ${c.transactionId} and event_type = 'transaction.completed'`);
+		expect((await post(bed.hook.url, { ...completed!.payload, event_id: paddleId('evt') })).status).toBe(200);
+
+		const events = await eventsOf(u.accountId);
+		expect(events.map((e) => e.type)).toEqual(['grant.created', 'grant.created', 'grant.created', 'purchase.completed']);
+		const lots = events.filter((e) => e.type === 'grant.created').map((e) => e.data);
+		expect(lots.map((l) => [l.model, l.tokens, l.source]).sort()).toEqual([
+			['claude-sonnet-4-5', 20_000, 'purchase'],
+			['gpt-5-nano', 100_000, 'purchase'],
+			['text-embedding-3-small', 50_000, 'purchase']
+		]);
+		const purchase = events.at(-1)!.data;
+		expect(purchase).toMatchObject({ order_id: c.orderId, product_id: 'starter-bundle', amount_cents: 6_400, currency: 'USD', tokens_granted: 170_000 });
+		expect(lots.reduce((sum, l) => sum + Number(l.tokens), 0)).toBe(purchase.tokens_granted);
+
+		// Where a host reads what each event means: grant.created is the one to total for tokens, purchase.completed the money.
+		const webhooks = JSON.parse(JSON.stringify(openApiDocument('').webhooks)) as Record<string, { post: { description: string; requestBody: { content: { 'application/json': { schema: { properties: { data: { properties: Record<string, { description?: string }> } } } } } } } }>;
+		expect(Object.keys(webhooks).sort()).toEqual([...domainEventTypes].sort());
+		expect(webhooks['grant.created']!.post.description).toMatch(/One event per lot.*Total these for the tokens an account was given.*do not add both/s);
+		expect(webhooks['purchase.completed']!.post.description).toMatch(/Total this for revenue, not for tokens/);
+		const paidFields = webhooks['purchase.completed']!.post.requestBody.content['application/json'].schema.properties.data.properties;
+		expect(paidFields.tokens_granted!.description).toMatch(/the sum of the `tokens` of the `grant.created` events it sent/);
 		await expectInvariants(db);
 	});
 

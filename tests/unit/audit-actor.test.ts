@@ -12,8 +12,13 @@ describe('who an audit entry says did it', () => {
 		expect(auditActor(r, true)).toBe('Ada Admin (admin@quota.test)');
 	});
 
-	it('says an API key did what a key did', () => {
-		expect(auditActor({ ...none, actorKeyId: '5d1c0d7e-0000-4000-8000-000000000001', ip: '203.0.113.9' })).toBe('An API key');
+	it('names the API key that did it, by its name and prefix as the API keys page lists it, a revoked one too', () => {
+		const keyId = '5d1c0d7e-0000-4000-8000-000000000001';
+		const actorKey = { name: 'Billing backend', prefix: 'qk_3gybdbLS', revoked: false };
+		expect(auditActor({ ...none, actorKeyId: keyId, actorKey, ip: '203.0.113.9' })).toBe('The API key “Billing backend” (qk_3gybdbLS…)');
+		expect(auditBy({ ...none, actorKeyId: keyId, actorKey: { ...actorKey, revoked: true } })).toBe('the API key “Billing backend” (qk_3gybdbLS…, revoked since)');
+		// An entry whose key the log cannot name still says a key did it.
+		expect(auditActor({ ...none, actorKeyId: keyId, actorKey: null })).toBe('An API key');
 	});
 
 	it('tells a request by someone not signed in (a failed sign-in) from Quota itself (a scheduled job)', () => {
@@ -33,7 +38,7 @@ describe('the audit log’s By line of every kind of actor with its badge, and i
 	const facts = (f: Partial<ActorFacts>): ActorFacts => ({ action: 'auth.signin', actorUserId: null, actorKeyId: null, ip: null, ownAccount: false, ...f });
 	/** The line as the page writes it: "By", who, the badge, where from. */
 	const byLine = (f: ActorFacts, detail?: unknown) => {
-		const r = { actor: f.actorUserId ? person : null, actorKeyId: f.actorKeyId, ip: f.ip, detail };
+		const r = { actor: f.actorUserId ? person : null, actorKeyId: f.actorKeyId, actorKey: f.actorKeyId ? { name: 'Chatbot', prefix: 'qk_3gybdbLS', revoked: false } : null, ip: f.ip, detail };
 		const badge = actorBadge(actorKind(f));
 		return `By ${auditBy(r)}${badge ? ` ${badge}` : ''}${f.ip ? ` · from ${f.ip}` : ''}`;
 	};
@@ -54,8 +59,8 @@ describe('the audit log’s By line of every kind of actor with its badge, and i
 		expect(lines).toEqual([
 			`By Maya Patel (maya@quota.test) in the console · from ${ip}`,
 			`By Maya Patel (maya@quota.test) on their account · from ${ip}`,
-			`By an API key · from ${ip}`,
-			'By an API key',
+			`By the API key “Chatbot” (qk_3gybdbLS…) · from ${ip}`,
+			'By the API key “Chatbot” (qk_3gybdbLS…)',
 			`By someone not signed in · from ${ip}`,
 			'By Quota',
 			'By Quota (demo data)'

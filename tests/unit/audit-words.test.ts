@@ -95,6 +95,14 @@ const samples: Record<AuditAction, Sample> = {
 	'store.product_updated': entry({ targetType: 'product', targetId: 'tokens-5k', before: { active: true }, after: { active: false } }),
 	'store.subscription_cancel_asked': entry({ targetType: 'subscription', detail: { package: 'Monthly plan' } }),
 	'store.subscription_keep_asked': entry({ targetType: 'subscription', detail: { package: 'Monthly plan' } }),
+	'store.purchase_completed': entry({ targetType: 'order', targetId: 'o-1', after: { package: 'tokens-5k', quantity: 2, tokens: 10000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', origin: 'web' }, detail: { via: 'Paddle' } }),
+	'store.purchase_refunded': entry({
+		targetType: 'order',
+		targetId: 'o-1',
+		after: { cause: 'refund', tokens_taken_back: 7000, tokens_already_spent: 3000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9a2c' },
+		detail: { via: 'Paddle' }
+	}),
+	'store.chargeback_reversed': entry({ targetType: 'order', targetId: 'o-1', after: { tokens_given_back: 7000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9b7d' }, detail: { via: 'Paddle' } }),
 	'store.products_reordered': entry({ targetType: 'product', before: { order: ['tokens-5k', 'annual-300k'] }, after: { order: ['annual-300k', 'tokens-5k'] } }),
 	'webhook_endpoint.create': entry({ targetType: 'webhook_endpoint', after: { url: 'https://example.com/hooks', event_types: ['grant.created', 'balance.low'] } }),
 	'webhook_endpoint.update': entry({
@@ -256,6 +264,40 @@ describe('the audit log in words', () => {
 			{ label: 'Starts with', value: { text: 'qk_3gybdbLS' } },
 			{ label: 'Kind', value: { text: 'Account key: acts on this account' } },
 			{ label: 'May', value: { text: 'spend tokens and read balances and use' } }
+		]);
+	});
+
+	it('says a purchase, a refund and a chargeback reversal with the package, the tokens and the money, and how Paddle billed it', () => {
+		expect(words('store.purchase_completed')).toEqual({
+			title: 'Purchase completed',
+			lines: [
+				{ label: 'Package', value: { text: 'Token pack' } },
+				{ label: 'Quantity', value: { text: '2' } },
+				{ label: 'Tokens', value: { figure: 10000 } },
+				{ label: 'Amount', value: { cents: 2000, currency: 'USD' } },
+				{ label: 'Paid as', value: { text: 'A checkout' } },
+				{ label: 'Paddle transaction', value: { text: 'txn_01hv8x4k' } }
+			],
+			changes: []
+		});
+		const renewal = { action: 'store.purchase_completed', ...samples['store.purchase_completed'], after: { ...(samples['store.purchase_completed'].after as object), origin: 'subscription_recurring' } };
+		expect(auditWords(renewal, names).title).toBe('Purchase completed: a subscription renewed');
+		expect(words('store.purchase_refunded')).toEqual({
+			title: 'Purchase refunded',
+			lines: [
+				{ label: 'Tokens taken back', value: { figure: 7000 } },
+				{ label: 'Tokens already spent', value: { figure: 3000 } },
+				{ label: 'Amount', value: { cents: 2000, currency: 'USD' } },
+				{ label: 'Paddle transaction', value: { text: 'txn_01hv8x4k' } },
+				{ label: 'Paddle adjustment', value: { text: 'adj_01hv9a2c' } }
+			],
+			changes: []
+		});
+		const chargeback = { action: 'store.purchase_refunded', ...samples['store.purchase_refunded'], after: { ...(samples['store.purchase_refunded'].after as object), cause: 'chargeback' } };
+		expect(auditWords(chargeback, names).title).toBe('Purchase charged back');
+		expect(words('store.chargeback_reversed').lines.slice(0, 2)).toEqual([
+			{ label: 'Tokens given back', value: { figure: 7000 } },
+			{ label: 'Amount', value: { cents: 2000, currency: 'USD' } }
 		]);
 	});
 

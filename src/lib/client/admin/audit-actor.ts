@@ -1,17 +1,20 @@
 // Who an audit entry says did it, in one wording for the audit log and a user's page.
+import { keyNamed, type KeyNamed } from '$lib/key-named';
 
 interface Actor {
 	actor: { name: string; email: string | null } | null;
 	actorKeyId: string | null;
+	/** The key by name (absent in entries read before keys were named, null when its row is gone). */
+	actorKey?: KeyNamed | null;
 	ip: string | null;
 	/** `via` in it: how Quota did it (`demo data`, `command line`). */
 	detail?: unknown;
 }
 
-/** Who did it, as a sentence says it after "by": a person's name, else what it was ("an API key", "Quota (demo data)"). */
+/** Who did it, as a sentence says it after "by": a person's name, else what it was ("the API key “Billing” (qk_3gybdbLS…)", "Quota (demo data)"). */
 function actorPhrase(r: Actor, withEmail: boolean): string {
 	if (r.actor) return withEmail && r.actor.email ? `${r.actor.name} (${r.actor.email})` : r.actor.name;
-	if (r.actorKeyId) return 'an API key';
+	if (r.actorKeyId) return r.actorKey ? `the ${keyNamed(r.actorKey)}` : 'an API key';
 	if (r.ip) return 'someone not signed in';
 	const via = typeof r.detail === 'object' && r.detail !== null ? (r.detail as { via?: unknown }).via : null;
 	return typeof via === 'string' && via ? `Quota (${via})` : 'Quota';
@@ -30,7 +33,7 @@ export function auditActor(r: Actor, withEmail = false): string {
 
 /**
  * Who did it, as the audit log's line says it after "By": a person's name and e-mail, else what it was
- * ("By an API key", "By someone not signed in", "By Quota (demo data)").
+ * ("By the API key “Billing” (qk_3gybdbLS…)", "By someone not signed in", "By Quota (demo data)").
  */
 export const auditBy = (r: Actor): string => actorPhrase(r, true);
 

@@ -6,6 +6,7 @@ import { listModels, listModules, siteTimeZone } from '../ledger';
 import { listSiteRoles } from '../accounts';
 import { listProducts } from '../store';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
+import type { KeyNamed } from '../../key-named';
 import { actorBadge, auditTitle, auditWords, namesNeeded, noNames, type ActorBadge, type AuditEntryFacts, type AuditNames, type AuditWords } from './audit-words';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -32,6 +33,8 @@ export interface AuditRow {
 	/** Who did it, when a person: `accountId` is their own account, whose page the log links. */
 	actor: { userId: string; name: string; email: string | null; accountId: string | null } | null;
 	actorKeyId: string | null;
+	/** The API key that did it, named as the API keys pages list it (a revoked key too): lib/key-named.ts. */
+	actorKey: KeyNamed | null;
 	/** Where a person did it, as the words beside their name say ("in the console", "on their account": accounts/audit.ts `actorKind`, audit-words.ts `actorBadge`); null for an API key, Quota itself or someone not signed in. */
 	actorKind: ActorBadge | null;
 	account: { accountId: string; name: string; kind: string } | null;
@@ -77,12 +80,15 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 		account_id: string | null; account_name: string | null; account_kind: string | null; target_type: string | null; target_id: string | null;
 		user_name: string | null; user_email: string | null; user_account_id: string | null;
 		ip: string | null; before: unknown; after: unknown; detail: unknown; actor_kind: string | null;
+		key_name: string | null; key_prefix: string | null; key_revoked: boolean | null;
 	}>(exec, sql`
 		select g.id, g.at, ${AT_KEY} as at_key, g.action, g.actor_user_id, u.name as actor_name, u.email as actor_email, u.account_id as actor_account_id, g.actor_key_id,
 		       g.account_id, a.name as account_name, a.kind as account_kind, g.target_type, g.target_id, host(g.ip) as ip,
-		       g.before, g.after, g.detail, t.name as user_name, t.email as user_email, t.account_id as user_account_id, g.actor_kind
+		       g.before, g.after, g.detail, t.name as user_name, t.email as user_email, t.account_id as user_account_id, g.actor_kind,
+		       k.name as key_name, k.prefix as key_prefix, k.revoked_at is not null as key_revoked
 		  from audit_log g
 		  left join users u on u.id = g.actor_user_id
+		  left join api_keys k on k.id = g.actor_key_id
 		  left join accounts a on a.id = g.account_id
 		  left join users t on t.id = (case when g.target_type = 'user' then g.target_id::uuid end)
 		 ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
@@ -99,6 +105,7 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 			words: auditWords(facts[i]!, names),
 			actor: r.actor_user_id ? { userId: r.actor_user_id, name: r.actor_name ?? '(deleted user)', email: r.actor_email, accountId: r.actor_account_id } : null,
 			actorKeyId: r.actor_key_id,
+			actorKey: r.key_name !== null && r.key_prefix !== null ? { name: r.key_name, prefix: r.key_prefix, revoked: !!r.key_revoked } : null,
 			actorKind: actorBadge(r.actor_kind),
 			account: r.account_id ? { accountId: r.account_id, name: r.account_name ?? '(unknown account)', kind: r.account_kind ?? 'user' } : null,
 			user: r.user_account_id ? { userId: r.target_id!, name: r.user_name!, email: r.user_email, accountId: r.user_account_id } : null,

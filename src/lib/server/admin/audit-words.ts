@@ -222,6 +222,22 @@ const PRODUCT_FIELDS: Record<string, Field> = {
 	paddlePriceSandbox: ['Paddle price id, sandbox', plain('None')],
 	paddlePriceProduction: ['Paddle price id, production', plain('None')]
 };
+/** How Paddle's transaction came (its `origin`): a checkout, or billed on a subscription. */
+const ORIGIN = { web: 'A checkout', api: 'A checkout', subscription_recurring: 'A subscription renewal', subscription_charge: 'An auto top-up' };
+/** A Paddle payment's fields, as the purchase, refund and reversal entries hold them. */
+const PAYMENT_FIELDS: Record<string, Field> = {
+	package: ['Package', named('products')],
+	quantity: ['Quantity', plain()],
+	tokens: ['Tokens', tokensOr('—')],
+	tokens_taken_back: ['Tokens taken back', tokensOr('0')],
+	tokens_already_spent: ['Tokens already spent', tokensOr('0')],
+	tokens_given_back: ['Tokens given back', tokensOr('0')],
+	amount_cents: ['Amount', price],
+	origin: ['Paid as', words(ORIGIN)],
+	transaction_id: ['Paddle transaction', plain()],
+	adjustment_id: ['Paddle adjustment', plain()]
+};
+const PAYMENT_HIDDEN = ['currency', 'cause'];
 const ENDPOINT_FIELDS: Record<string, Field> = { url: ['Endpoint', plain()], event_types: ['Events', plain('None')], enabled: ['Enabled', yesNo] };
 const endpointLine = (e: AuditEntryFacts) => say('Endpoint', obj(e.after).url ?? obj(e.before).url ?? obj(e.detail).url);
 /** Who a free allowance is for: guests, every user, a role, a team, one member of a team's pool. */
@@ -425,6 +441,20 @@ const WORDS: Record<AuditAction, Spec> = {
 		fields: PRODUCT_FIELDS,
 		names: ['products', 'models']
 	},
+	'store.purchase_completed': {
+		title: 'Purchase completed',
+		titleOf: (e) => ({ subscription_recurring: 'Purchase completed: a subscription renewed', subscription_charge: 'Purchase completed: an auto top-up' })[String(obj(e.after).origin)] ?? 'Purchase completed',
+		fields: PAYMENT_FIELDS,
+		hide: PAYMENT_HIDDEN,
+		names: ['products']
+	},
+	'store.purchase_refunded': {
+		title: 'Purchase refunded',
+		titleOf: (e) => (obj(e.after).cause === 'chargeback' ? 'Purchase charged back' : 'Purchase refunded'),
+		fields: PAYMENT_FIELDS,
+		hide: PAYMENT_HIDDEN
+	},
+	'store.chargeback_reversed': { title: 'Chargeback reversed', fields: PAYMENT_FIELDS, hide: PAYMENT_HIDDEN },
 	'store.products_reordered': {
 		title: 'Packages put in a new order',
 		fields: { order: ['Order', (v, n) => text(Array.isArray(v) ? v.map((id) => n.products.get(String(id)) ?? String(id)).join(' · ') : '—')] },
@@ -522,7 +552,7 @@ const BADGES: Partial<Record<ActorKind, ActorBadge>> = { admin: 'in the console'
 /**
  * The words beside an entry's actor (accounts/audit.ts `actorKind`, written with it): where a person
  * acted. None for an API key or Quota itself, whose words in the log already say what they were
- * ("An API key", "Quota (demo data)": a badge repeated them, "An API key API key"), nor for someone
+ * ("The API key “Billing” (qk_3gybdbLS…)", "Quota (demo data)": a badge repeated them, "An API key API key"), nor for someone
  * not signed in.
  */
 export const actorBadge = (kind: string | null): ActorBadge | null => BADGES[kind as ActorKind] ?? null;

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify';
 import { queryRows, type Executor } from '../db/client';
 import { operationsBetween, refreshAccountFigures, summaryJoin } from '../ledger';
 import { listAudit, type AuditQuery } from './audit-log';
+import { keyNamed } from '../../key-named';
 
 /** Rows read per database round trip. */
 export const EXPORT_PAGE = 1000;
@@ -132,7 +133,7 @@ async function* auditRows(exec: Executor, q: AuditQuery, pageSize: number): Asyn
 				action: r.action,
 				what: r.words.title,
 				actor_user_id: r.actor?.userId ?? null,
-				actor: r.actor ? (r.actor.email ? `${r.actor.name} <${r.actor.email}>` : r.actor.name) : null,
+				actor: r.actor ? (r.actor.email ? `${r.actor.name} <${r.actor.email}>` : r.actor.name) : r.actorKey ? keyNamed(r.actorKey) : null,
 				actor_key_id: r.actorKeyId,
 				account_id: r.account?.accountId ?? null,
 				account: r.account?.name ?? null,

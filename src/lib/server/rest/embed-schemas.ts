@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EMBED_TTL_SECONDS, type EmbedView } from '../embed';
 import type { Balances } from '../ledger';
-import { targetFields } from './schemas';
+import { ALLOWANCE_USED, BALANCE_HELD, targetFields } from './schemas';
 
 // REST v1's embed tokens (site keys) and what the <quota-usage> widget reads with one: request and
 // answer shapes, used by the routes and the OpenAPI document.
@@ -30,13 +30,13 @@ const nullableInt = z.number().int().nullable();
 
 const balancePart = {
 	available: z.number().int().meta({ description: "Tokens the account can spend now (as GET /api/v1/balance's `available`)." }),
-	held: z.number().int(),
+	held: z.number().int().meta({ description: BALANCE_HELD }),
 	unlimited: z.boolean().meta({ description: 'A lot or allowance without a limit: the account is never refused for tokens.' }),
 	used_today: z.number().int(),
 	used_this_month: z.number().int(),
 	level: z.enum(['ok', 'low', 'empty']).meta({ description: "The dashboard's colour: ok, low (under the low share) or empty." }),
 	allowances: z.array(
-		z.object({ module: z.string(), name: z.string(), used: z.number().int(), limit: nullableInt.meta({ description: 'null = unlimited.' }), period: z.string(), resets_at: z.string().nullable() })
+		z.object({ module: z.string(), name: z.string(), used: z.number().int().meta({ description: ALLOWANCE_USED }), limit: nullableInt.meta({ description: 'null = unlimited.' }), period: z.string(), resets_at: z.string().nullable() })
 	),
 	allocations: z.array(
 		z.object({

@@ -191,6 +191,20 @@ function buildDocument() {
 			},
 			schemas: { Error: jsonSchema(s.responses.error, 'output') }
 		},
+		// What Quota POSTs to a registered endpoint (docs/integration-kit.md, "Webhooks to your backend").
+		webhooks: Object.fromEntries(
+			wh.webhookEvents.map((e) => [
+				e.type,
+				{
+					post: {
+						summary: e.summary,
+						description: `${e.description} Signed with Standard Webhooks' \`webhook-id\`, \`webhook-timestamp\` and \`webhook-signature\` headers; delivered at least once.`,
+						requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(e.body, 'output') } } },
+						responses: { 200: { description: 'Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).' } }
+					}
+				}
+			])
+		),
 		paths: {
 			'/api/v1/key': {
 				get: {

@@ -113,6 +113,15 @@ const remaining = z.number().int().nullable().meta({
 		"Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest cap (a limit per day, week or month that holds even when tokens are there) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited."
 });
 
+/**
+ * What `allowances[].used` and `held` count, said once for the balance API, its stream and the widget's: the
+ * free tokens an open hold took are in both (the dashboard's "N of M left" and /check count them used too).
+ */
+export const ALLOWANCE_USED =
+	"Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other.";
+export const BALANCE_HELD =
+	"Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`.";
+
 export const responses = {
 	error: z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() }),
 	balance: z.object({
@@ -130,8 +139,8 @@ export const responses = {
 		allowances: z.array(
 			z.object({
 				module: z.string(),
-				used: z.number().int(),
-				limit: z.number().int().nullable(),
+				used: z.number().int().meta({ description: ALLOWANCE_USED }),
+				limit: z.number().int().nullable().meta({ description: 'The most this allowance gives in a window; null = unlimited; 0 = none (the module is off for this account).' }),
 				period: z.string(),
 				resets_at: z.string().nullable(),
 				message: z.string().meta({
@@ -144,7 +153,7 @@ export const responses = {
 			description:
 				'Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The stream\'s `available`, and the dashboard\'s "Available" unless a cap on the person\'s use leaves less (then the card shows what the cap leaves, as /check\'s `remaining_after` counts it, and this figure under it).'
 		}),
-		held: z.number().int().meta({ description: 'Tokens reserved by open holds: not in `available`; settled or released later.' })
+		held: z.number().int().meta({ description: BALANCE_HELD })
 	}),
 	featureRate: z.object({
 		feature_key: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { domainEventTypes } from '../domain-events';
+import { domainEventTypes, type DomainEventType } from '../domain-events';
 import type { DeliveryView, EndpointView } from '../webhooks';
 
 // REST v1's webhook endpoints (site keys): request and answer shapes, used by the routes and the OpenAPI document.
@@ -80,3 +80,131 @@ export function deliveryBody(d: DeliveryView) {
 		attempts: d.attempts.map((a) => ({ at: a.at, status_code: a.statusCode, latency_ms: a.latencyMs, response_excerpt: a.responseExcerpt, error: a.error }))
 	};
 }
+
+// The events Quota POSTs to an endpoint (the OpenAPI document's `webhooks`): Standard Webhooks'
+// `{type, timestamp, data}`, `data` with the fields every event has (webhooks/outbox.ts) and its own
+// (each announcing domain's events.ts).
+
+const sent = {
+	event_id: z.string().meta({ description: 'The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it.' }),
+	sequence: z.number().int().meta({ description: "The event's number among its account's events (1, 2, 3, …): order by it." }),
+	account_id: z.uuid().meta({ description: "Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`)." }),
+	account_kind: z.enum(['user', 'team', 'guest']),
+	user_id: z.string().nullable().meta({ description: "A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest." }),
+	team_id: z.string().nullable().meta({ description: "A team pool's team id (send it as `team`); else null." }),
+	guest_id: z.string().nullable().meta({ description: "A guest's id (send it as `guest`); else null." }),
+	balance_after: z
+		.object({ available: z.number().int(), held: z.number().int(), unlimited: z.boolean() })
+		.meta({ description: "The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit." })
+};
+
+const n = () => z.number().int();
+const instant = () => z.string().meta({ description: 'ISO 8601.' });
+/** A purchase's and a renewal's money side. */
+const paid = {
+	order_id: z.uuid().meta({ description: 'The order, as the purchases lists show it.' }),
+	product_id: z.string().meta({ description: "The package's id in the catalog." }),
+	amount_cents: n().nullable().meta({ description: 'What Paddle charged, in minor units of `currency`; null when Paddle gave no total.' }),
+	currency: z.string(),
+	tokens_granted: n().meta({
+		description:
+			"Every token the purchase granted, over all its lots: the sum of the `tokens` of the `grant.created` events it sent (one per lot). A figure to show or to check against, not to add to theirs: a host that totals `grant.created` counts these tokens already."
+	}),
+	subscription_id: z.uuid().optional().meta({ description: 'A subscription package: the subscription.' }),
+	period_ends_at: instant().nullable().optional().meta({ description: "A subscription package: when this period's lots expire." })
+};
+
+/** What each event means, and its own fields. */
+const EVENTS: Record<DomainEventType, { summary: string; description: string; fields: z.ZodRawShape }> = {
+	'grant.created': {
+		summary: 'A lot was made: tokens added to the account',
+		description:
+			'One event per lot, however it was made: a purchase or a subscription period (one lot per model its package grants), a renewal, an auto top-up, a bonus, a referral, an event bonus, a grant through the API, a free allowance rolled over, a chargeback reversed. **Total these for the tokens an account was given**: every lot is here once (an admin\'s manual change is `balance.adjusted` instead, never also this). A purchase also sends `purchase.completed` (or `subscription.renewed`) for its money side, whose `tokens_granted` is the sum of its lots here: do not add both.',
+		fields: {
+			lot_id: z.uuid(),
+			operation_id: z.uuid(),
+			tokens: n().meta({ description: 'The tokens the lot holds (0 when `unlimited`).' }),
+			unlimited: z.boolean().meta({ description: 'A lot without a limit: no countable tokens.' }),
+			source: z.enum(['purchase', 'subscription', 'bonus', 'referral', 'event', 'admin', 'rollover', 'refund-reversal']).meta({ description: 'How it was made: `purchase` and `subscription` for what was bought (renewals and auto top-ups included).' }),
+			model: z.string().nullable().meta({ description: 'The model its tokens are for; null = any model.' }),
+			expires_at: instant().nullable().meta({ description: 'ISO 8601; null = never.' }),
+			note: z.string().nullable().meta({ description: 'Its note ("Token pack × 2", "Invited Leo").' })
+		}
+	},
+	'purchase.completed': {
+		summary: 'A checkout was paid: the money side of a purchase',
+		description:
+			"Once per paid Paddle transaction (a checkout, an auto top-up): the order, the package and what was paid. The tokens it bought arrive as `grant.created` events, one per lot, written in the same transaction; `tokens_granted` is their sum. **Total this for revenue, not for tokens** (a host totalling tokens from both counts a purchase twice).",
+		fields: paid
+	},
+	'subscription.renewed': {
+		summary: "Paddle billed a subscription's next period: the money side of a renewal",
+		description: "As `purchase.completed`, for a period Paddle billed on a subscription: the new period's lots are `grant.created` events, `tokens_granted` their sum; the last period's lots end (`lot.expired`).",
+		fields: paid
+	},
+	'purchase.refunded': {
+		summary: 'A full refund or a chargeback took back what was left of a purchase',
+		description: 'The tokens taken back leave the lots the purchase made (a later `lot.expired` of those lots loses only what was left): subtract `tokens_taken_back` from a total of `grant.created`. A partial refund takes no tokens and sends nothing; a chargeback reversed gives the tokens back as `grant.created` (source `refund-reversal`).',
+		fields: {
+			order_id: z.uuid().nullable(),
+			cause: z.enum(['refund', 'chargeback']),
+			tokens_taken_back: n().meta({ description: "What was left of the purchase's lots, now gone." }),
+			tokens_already_spent: n().meta({ description: 'What had been spent before: not taken back.' })
+		}
+	},
+	'subscription.canceled': {
+		summary: 'A subscription ended (canceled in Paddle)',
+		description: 'Once, when the status Quota mirrors from Paddle becomes canceled.',
+		fields: { subscription_id: z.uuid(), product_id: z.string(), canceled_at: instant().nullable() }
+	},
+	'balance.adjusted': {
+		summary: 'A site admin changed the general balance by hand',
+		description: 'Up or down, in the console, once per adjustment: a rise is not also a `grant.created`, so add `delta` to a total of them.',
+		fields: { delta: n().meta({ description: 'Tokens added (+) or taken (−).' }), general_balance: n().meta({ description: 'The tokens usable on any model after it.' }), reason: z.string() }
+	},
+	'lot.expired': {
+		summary: 'A lot reached its expiry or its subscription period ended',
+		description: 'From the expiry sweep, about a second after the expiry, once per lot.',
+		fields: { lot_id: z.uuid(), tokens_lost: n().meta({ description: 'What it still held.' }), source: z.string(), model: z.string().nullable(), expired_at: instant() }
+	},
+	'hold.expired': {
+		summary: 'A hold ran out unsettled: its tokens went back',
+		description: "From the expiry sweep about a second after the hold's end (also for a hold that ran out while its account was used).",
+		fields: { hold_id: z.uuid(), released_tokens: n(), feature: z.string(), model: z.string().nullable(), expired_at: instant() }
+	},
+	'allowance.exhausted': {
+		summary: "A consume or hold took a free allowance's last tokens",
+		description: 'Once per window.',
+		fields: { module: z.string().meta({ description: "The module's key, as /balance says it." }), limit: n(), period: z.string(), resets_at: instant().nullable() }
+	},
+	'balance.low': {
+		summary: 'The balance fell below an alert step',
+		description: 'One per step crossed (a share of the allocation, or a number of tokens); a step crosses anew once the balance recovered.',
+		fields: {
+			threshold_percent: n().optional().meta({ description: 'A share step: its percent.' }),
+			threshold_tokens: n().optional().meta({ description: 'A token step: its number of tokens.' }),
+			tokens_left: n(),
+			allocation: n()
+		}
+	},
+	'balance.depleted': {
+		summary: 'Nothing is left to spend',
+		description: 'Once per running out; again after the balance recovered.',
+		fields: { tokens_left: n(), allocation: n() }
+	}
+};
+
+/** Each event as the OpenAPI document's `webhooks` names it: what it means, and the body POSTed. */
+export const webhookEvents = domainEventTypes.map((type) => {
+	const e = EVENTS[type];
+	return {
+		type,
+		summary: e.summary,
+		description: e.description,
+		body: z.object({
+			type: z.literal(type),
+			timestamp: instant().meta({ description: 'When the event was written (ISO 8601).' }),
+			data: z.object({ ...sent, ...e.fields })
+		})
+	};
+});

@@ -13,6 +13,7 @@ import { paidForAnotherAccount } from './customers';
 import { settleOnPurchase } from '../referrals';
 import { declineTopup } from '../topup/decline';
 import { counted } from '../../counted';
+import { auditAdjustment, auditPurchase } from './purchase-audit';
 
 export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
 
@@ -113,6 +114,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	}
 
 	const granted: NonNullable<PaddleEventEffect['granted']> = [];
+	let made = false;
 	for (const item of items) {
 		for (const g of item.product.grants) {
 			const tokens = g.tokens * item.quantity;
@@ -126,7 +128,23 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 				note: `${item.product.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${NOTE_SUFFIX[txn.origin] ?? ''}`
 			});
 			granted.push({ lotId: r.lotId, model: g.model, tokens });
+			made ||= r.created;
 		}
+	}
+	const tokens = granted.reduce((s, g) => s + g.tokens, 0);
+	if (made) {
+		await auditPurchase(exec, {
+			accountId,
+			buyerUserId: owner.checkoutOrder?.userId ?? null,
+			orderId,
+			transactionId: txn.id,
+			origin: txn.origin,
+			productId: main.id,
+			quantity: items[0]!.quantity,
+			tokens,
+			amountCents: completion.amountCents,
+			currency: txn.currencyCode
+		});
 	}
 	const ended = sub && periodEnd ? await endEarlierPeriods(exec, sub.id, periodEnd) : [];
 	await announceCompletion(exec, accountId, {
@@ -136,7 +154,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 		productId: main.id,
 		amountCents: completion.amountCents,
 		currency: txn.currencyCode,
-		tokens: granted.reduce((s, g) => s + g.tokens, 0),
+		tokens,
 		subscriptionId: sub?.id ?? null,
 		periodEnd
 	});
@@ -206,9 +224,19 @@ async function fulfilled(exec: Executor, transactionId: string) {
 	return row?.effect ?? null;
 }
 
-async function setOrderStatus(exec: Executor, orderId: string | undefined, status: Order['status']) {
-	if (orderId) await exec.update(orders).set({ status }).where(eq(orders.id, orderId));
+/** Sets an order's status; answers its account when the status changed (null when it was already so, or there is no order). */
+async function setOrderStatus(exec: Executor, orderId: string | undefined, status: Order['status']): Promise<string | null> {
+	if (!orderId) return null;
+	const [row] = await exec
+		.update(orders)
+		.set({ status })
+		.where(and(eq(orders.id, orderId), ne(orders.status, status)))
+		.returning({ accountId: orders.accountId });
+	return row?.accountId ?? null;
 }
+
+/** What a Paddle adjustment moved: its total in minor units and its currency. */
+const adjustedMoney = (adj: AdjustmentNotification) => ({ amountCents: adj.totals?.total !== undefined ? Number(adj.totals.total) : null, currency: adj.currencyCode ?? null });
 
 /**
  * adjustment.created / adjustment.updated. An approved full refund or chargeback takes back what
@@ -244,9 +272,20 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 		clawedBack.push({ lotId: lot.id, model: lot.model, tokens: r.clawedBack, shortfall: r.shortfall, expiresAt: lot.expiresAt });
 	}
 	const orderStatus = adj.action === 'chargeback' ? 'charged_back' : 'refunded';
-	await setOrderStatus(exec, completed.orderId, orderStatus);
+	const changed = await setOrderStatus(exec, completed.orderId, orderStatus);
 	const shortfall = clawedBack.reduce((s, c) => s + c.shortfall, 0);
 	const taken = clawedBack.reduce((s, c) => s + c.tokens, 0);
+	if (changed) {
+		await auditAdjustment(exec, {
+			action: 'store.purchase_refunded',
+			accountId: changed,
+			orderId: completed.orderId!,
+			transactionId: adj.transactionId,
+			adjustmentId: adj.id,
+			...adjustedMoney(adj),
+			what: { cause: adj.action === 'chargeback' ? 'chargeback' : 'refund', tokens_taken_back: taken, tokens_already_spent: shortfall }
+		});
+	}
 	if (lots[0]) {
 		const cause = adj.action === 'chargeback' ? 'chargeback' : 'refund';
 		await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId: completed.orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
@@ -282,6 +321,18 @@ async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, or
 		});
 		granted.push({ lotId: r.lotId, model: c.model, tokens: c.tokens });
 	}
-	await setOrderStatus(exec, orderId, 'completed');
-	return { outcome: 'processed', note: `chargeback reversed: gave back ${granted.reduce((s, g) => s + g.tokens, 0)}`, effect: { granted, orderStatus: 'completed' } };
+	const changed = await setOrderStatus(exec, orderId, 'completed');
+	const given = granted.reduce((s, g) => s + g.tokens, 0);
+	if (changed) {
+		await auditAdjustment(exec, {
+			action: 'store.chargeback_reversed',
+			accountId: changed,
+			orderId: orderId!,
+			transactionId: adj.transactionId,
+			adjustmentId: adj.id,
+			...adjustedMoney(adj),
+			what: { tokens_given_back: given }
+		});
+	}
+	return { outcome: 'processed', note: `chargeback reversed: gave back ${given}`, effect: { granted, orderStatus: 'completed' } };
 }

@@ -1,0 +1,64 @@
+import type { Executor } from '../db/client';
+import { audit, creditTo, type AuditActor } from '../accounts/audit';
+
+/**
+ * Where a purchase's money came from, as its audit entry credits it: Paddle's notification is the
+ * source (no person, no request), so the entry is Quota's own (`By Quota (Paddle)`) unless the order
+ * names the user who opened its checkout, who bought it.
+ */
+const PADDLE: AuditActor = { via: 'Paddle' };
+const buyerOr = (userId: string | null): AuditActor => (userId ? { userId, ip: null } : PADDLE);
+
+/** Paddle's money in the audit log: minor units and the currency, or nothing when Paddle gave no total. */
+function money(amountCents: number | null, currency: string | null) {
+	return amountCents === null ? {} : { amount_cents: amountCents, currency };
+}
+
+/**
+ * `store.purchase_completed`: a Paddle transaction granted its tokens (a checkout paid, a subscription
+ * renewed, an auto top-up charged), in the transaction of the grant. Write it only when this
+ * notification made the lots (a replay of the same transaction, under another event id, makes none).
+ */
+export async function auditPurchase(
+	exec: Executor,
+	p: { accountId: string; buyerUserId: string | null; orderId: string; transactionId: string; origin: string; productId: string; quantity: number; tokens: number; amountCents: number | null; currency: string }
+): Promise<void> {
+	await audit(exec, {
+		action: 'store.purchase_completed',
+		...creditTo(buyerOr(p.buyerUserId)),
+		targetType: 'order',
+		targetId: p.orderId,
+		accountId: p.accountId,
+		after: { package: p.productId, quantity: p.quantity, tokens: p.tokens, ...money(p.amountCents, p.currency), transaction_id: p.transactionId, origin: p.origin }
+	});
+}
+
+/**
+ * `store.purchase_refunded` (a full refund or a chargeback took back what was left of an order's
+ * tokens) or `store.chargeback_reversed` (what a chargeback took, given back), credited to Paddle, in
+ * the transaction of the ledger's change. Write it only when the order's status changed with it, so
+ * a second notification of the same adjustment adds no entry.
+ */
+export async function auditAdjustment(
+	exec: Executor,
+	a: {
+		action: 'store.purchase_refunded' | 'store.chargeback_reversed';
+		accountId: string;
+		orderId: string;
+		transactionId: string;
+		adjustmentId: string;
+		amountCents: number | null;
+		currency: string | null;
+		/** The entry's own fields: what the ledger took back or gave back. */
+		what: Record<string, number | string>;
+	}
+): Promise<void> {
+	await audit(exec, {
+		action: a.action,
+		...creditTo(PADDLE),
+		targetType: 'order',
+		targetId: a.orderId,
+		accountId: a.accountId,
+		after: { ...a.what, ...money(a.amountCents, a.currency), transaction_id: a.transactionId, adjustment_id: a.adjustmentId }
+	});
+}
