@@ -19,41 +19,41 @@
 		en: {
 			title: 'Your tokens', available: 'tokens available', unlimited: 'Unlimited', held: 'held', today: 'used today', month: 'used this month',
 			allowances: 'Free allowances', left: '{0} of {1} left', resets: 'Resets {0}', noReset: 'Does not reset', models: 'Allocations',
-			model: 'Model', general: 'General balance', remaining: 'Left', expires: 'Expires', never: 'Never', usage: 'Recent use', date: 'Date',
+			model: 'Model', general: 'General balance', remaining: 'Left', expires: 'Expires', never: 'Never', exp: ['{0} expire {1}', '{0} never expire'], usage: 'Recent use', date: 'Date',
 			feature: 'Feature', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
 			buy: 'Buy tokens', loading: 'Loading your usage…', expired: 'This usage view has expired. Reload the page to see your latest figures.',
 			revoked: 'This usage view is no longer available.', invalid: 'This usage view could not be opened.', offline: 'Could not reach Quota; trying again…',
-			live: 'Live', low: 'Running low', empty: 'No tokens left',
+			live: 'Live', low: 'Running low', empty: 'No tokens left', um: ['+ {0} unlimited model', '+ {0} unlimited models', 'all models unlimited'],
 			s: { completed: 'Completed', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
 		},
 		de: {
 			title: 'Ihre Tokens', available: 'Tokens verfügbar', unlimited: 'Unbegrenzt', held: 'reserviert', today: 'heute verbraucht', month: 'diesen Monat verbraucht',
 			allowances: 'Freikontingente', left: '{0} von {1} übrig', resets: 'Neu ab {0}', noReset: 'Wird nicht zurückgesetzt', models: 'Zuteilungen',
-			model: 'Modell', general: 'Allgemeines Guthaben', remaining: 'Übrig', expires: 'Läuft ab', never: 'Nie', usage: 'Letzte Nutzung', date: 'Datum',
+			model: 'Modell', general: 'Allgemeines Guthaben', remaining: 'Übrig', expires: 'Läuft ab', never: 'Nie', exp: ['{0} laufen am {1} ab', '{0} laufen nie ab'], usage: 'Letzte Nutzung', date: 'Datum',
 			feature: 'Funktion', tokens: 'Tokens', unit: ['Token', 'Tokens'], purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
 			buy: 'Tokens kaufen', loading: 'Nutzung wird geladen…', expired: 'Diese Ansicht ist abgelaufen. Laden Sie die Seite neu, um aktuelle Zahlen zu sehen.',
 			revoked: 'Diese Ansicht ist nicht mehr verfügbar.', invalid: 'Diese Ansicht konnte nicht geöffnet werden.', offline: 'Quota ist nicht erreichbar; neuer Versuch…',
-			live: 'Live', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr',
+			live: 'Live', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr', um: ['+ {0} unbegrenztes Modell', '+ {0} unbegrenzte Modelle', 'alle Modelle unbegrenzt'],
 			s: { completed: 'Abgeschlossen', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
 		},
 		fr: {
 			title: 'Vos jetons', available: 'jetons disponibles', unlimited: 'Illimité', held: 'réservés', today: "utilisés aujourd'hui", month: 'utilisés ce mois-ci',
 			allowances: 'Quotas gratuits', left: '{0} sur {1} restants', resets: 'Renouvelé {0}', noReset: "Pas de renouvellement", models: 'Allocations',
-			model: 'Modèle', general: 'Solde général', remaining: 'Restant', expires: 'Expire', never: 'Jamais', usage: 'Utilisation récente', date: 'Date',
+			model: 'Modèle', general: 'Solde général', remaining: 'Restant', expires: 'Expire', never: 'Jamais', exp: ['{0} expirent le {1}', "{0} n'expirent jamais"], usage: 'Utilisation récente', date: 'Date',
 			feature: 'Fonction', tokens: 'Jetons', unit: ['jeton', 'jetons'], purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
 			buy: 'Acheter des jetons', loading: 'Chargement…', expired: 'Cette vue a expiré. Rechargez la page pour voir vos derniers chiffres.',
 			revoked: "Cette vue n'est plus disponible.", invalid: "Cette vue n'a pas pu être ouverte.", offline: 'Quota est injoignable ; nouvel essai…',
-			live: 'En direct', low: 'Bientôt épuisé', empty: 'Plus de jetons',
+			live: 'En direct', low: 'Bientôt épuisé', empty: 'Plus de jetons', um: ['+ {0} modèle illimité', '+ {0} modèles illimités', 'tous les modèles illimités'],
 			s: { completed: 'Terminé', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
 		},
 		es: {
 			title: 'Tus tokens', available: 'tokens disponibles', unlimited: 'Ilimitado', held: 'reservados', today: 'usados hoy', month: 'usados este mes',
 			allowances: 'Cupos gratuitos', left: 'Quedan {0} de {1}', resets: 'Se renueva {0}', noReset: 'No se renueva', models: 'Asignaciones',
-			model: 'Modelo', general: 'Saldo general', remaining: 'Quedan', expires: 'Caduca', never: 'Nunca', usage: 'Uso reciente', date: 'Fecha',
+			model: 'Modelo', general: 'Saldo general', remaining: 'Quedan', expires: 'Caduca', never: 'Nunca', exp: ['{0} caducan el {1}', '{0} no caducan'], usage: 'Uso reciente', date: 'Fecha',
 			feature: 'Función', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
 			buy: 'Comprar tokens', loading: 'Cargando tu uso…', expired: 'Esta vista ha caducado. Recarga la página para ver tus cifras.',
 			revoked: 'Esta vista ya no está disponible.', invalid: 'No se pudo abrir esta vista.', offline: 'No se puede conectar con Quota; reintentando…',
-			live: 'En directo', low: 'Quedan pocos', empty: 'Sin tokens',
+			live: 'En directo', low: 'Quedan pocos', empty: 'Sin tokens', um: ['+ {0} modelo ilimitado', '+ {0} modelos ilimitados', 'todos los modelos ilimitados'],
 			s: { completed: 'Completado', refunded: 'Reembolsado', charged_back: 'Contracargo', partially_refunded: 'Reembolso parcial' }
 		}
 	};
@@ -151,7 +151,6 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 		refused(reason) {
 			this.stop();
 			clearTimeout(this.expiry);
-			clearTimeout(this.refresh);
 			this.data = null;
 			this.state = reason === 'expired' || reason === 'revoked' ? reason : 'invalid';
 			this.render();
@@ -201,7 +200,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 			this.render();
 		}
 
-		/** The balance stream: SSE over fetch, reconnecting with Last-Event-ID while visible. */
+		/** The figures' stream: SSE over fetch, reconnecting with Last-Event-ID while visible. */
 		async follow() {
 			const abort = (this.abort = new AbortController());
 			let wait = 1000;
@@ -241,15 +240,10 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 					if (!data) continue;
 					// The key behind the token was revoked or paused meanwhile: the stream's last word, as a refused request's.
 					if (/^event: ?refused$/m.test(block)) return this.refused((JSON.parse(data).details || {}).reason);
-					const first = this.lastId === null;
 					if (id) this.lastId = id[1];
-					// The balance lands at once; the recent use and purchases it implies follow with the summary.
+					// Each event is the whole summary but its store link and expiry: a purchase lands with the tokens it bought.
 					Object.assign(this.data, JSON.parse(data));
 					this.render();
-					if (!first) {
-						clearTimeout(this.refresh);
-						this.refresh = setTimeout(() => this.load(), 300);
-					}
 				}
 			}
 		}
@@ -293,9 +287,12 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 				const state = d.level === 'low' ? t.low : d.level === 'empty' ? t.empty : '';
 				// A cap that leaves the user less than the account has: its figure, the account's beside it and the cap's line, as their dashboard says them.
 				const cap = d.cap;
+				// Unlimited lots say which, beside the figure, as the dashboard's Balance card ("+ 1 unlimited model"; lib/allocation-words.ts).
+				const n = d.allocations.filter((a) => a.model && a.unlimited).length;
+				const all = d.allocations.some((a) => !a.model && a.unlimited);
 				out.push(
-					`<p class="big" part="balance" aria-live="polite">${d.unlimited && !cap ? esc(t.unlimited) : esc(num.format(cap ? cap.available : d.available)) + `<small>${esc(t.available)}</small>`}</p>` +
-						`<p class="sub">${[cap && cap.of, state, d.held ? num.format(d.held) + ' ' + t.held : '', num.format(d.used_today) + ' ' + t.today, num.format(d.used_this_month) + ' ' + t.month].filter(Boolean).map(esc).join(' · ')}</p>` +
+					`<p class="big" part="balance" aria-live="polite">${esc(num.format(cap ? cap.available : d.available))}<small>${esc(t.available)}</small></p>` +
+						`<p class="sub">${[cap && cap.of, all ? t.um[2] : n ? fill(t.um[+(plural.select(n) !== 'one')], num.format(n)) : '', state, d.held ? num.format(d.held) + ' ' + t.held : '', num.format(d.used_today) + ' ' + t.today, num.format(d.used_this_month) + ' ' + t.month].filter(Boolean).map(esc).join(' · ')}</p>` +
 						(cap ? `<p class="note">${esc(cap.line)}</p>` : '')
 				);
 			}
@@ -314,10 +311,12 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 				);
 			}
 			if (wanted.includes('models') && d.allocations.length) {
-				out.push(`<h3>${esc(t.models)}</h3>` + table(t.models, [t.model, t.expires, t.remaining], d.allocations.map((a) => [esc(a.model ? a.name : t.general), esc(dateOf(a.expires_at, day)), esc(a.unlimited ? t.unlimited : num.format(a.remaining))])));
+				// A mix says what expires when ("1,225 expire Dec 14, 2026"), never the soonest date for the whole.
+				const ends = (a) => (a.parts.length > 1 && !a.unlimited ? a.parts.map((p) => esc(fill(t.exp[+!p.expires_at], num.format(p.remaining), p.expires_at && day.format(new Date(p.expires_at))))).join('<br>') : esc(dateOf(a.expires_at, day)));
+				out.push(`<h3>${esc(t.models)}</h3>` + table(t.models, [t.model, t.expires, t.remaining], d.allocations.map((a) => [esc(a.model ? a.name : t.general), ends(a), esc(a.unlimited ? t.unlimited : num.format(a.remaining))])));
 			}
 			if (wanted.includes('usage')) {
-				out.push(`<h3>${esc(t.usage)}</h3>` + table(t.usage, [t.date, t.feature, t.tokens], d.usage.map((u) => [esc(dateOf(u.date, day)), esc(u.feature_name) + (u.model ? `<br><small>${esc(u.model)}</small>` : ''), esc(num.format(u.tokens_used))])));
+				out.push(`<h3>${esc(t.usage)}</h3>` + table(t.usage, [t.date, t.feature, t.tokens], d.usage.map((u) => [esc(dateOf(u.date, day)), esc(u.feature_name) + (u.model ? `<br><small>${esc(u.model_name)}</small>` : ''), esc(num.format(u.tokens_used))])));
 			}
 			if (wanted.includes('purchases')) {
 				const money = (p) => (p.amount_cents === null || !p.currency ? '' : new Intl.NumberFormat(this.lang, { style: 'currency', currency: p.currency }).format(p.amount_cents / 100));

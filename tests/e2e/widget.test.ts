@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, bothSizes, launch, phone, postgresDemo } from './browser';
-import { axe, screen, signIn, signUp } from './app';
+import { axe, maya, openAs, screen, signIn, signUp, waitForFresh } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 import { hostBackend, hostSite } from './host-site';
 import { appSecret } from '../../src/lib/server/accounts/secret';
@@ -210,6 +210,81 @@ describe('the <quota-usage> widget’s purchases (embedded database)', () => {
 		await expect.poll(() => widget(page, 1).getByText('Noch nichts.').count(), { timeout: 15_000 }).toBe(1);
 		expect(await axe(page)).toEqual([]);
 		await close();
+	}, 120_000);
+
+	it('a purchase made in the embedded store shows in Purchases with the new balance, without a reload or another request', async () => {
+		const u = await hostUser();
+		const { page, requests, close } = await open(hostPage('bought', `<quota-usage token="${u.token}" parts="balance,purchases,buy"></quota-usage>`));
+		const before = await available(u.user);
+		await expect.poll(() => widget(page).locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before));
+		await expect.poll(() => widget(page).getByText('Live').count(), { timeout: 15_000 }).toBe(1);
+		await expect(widget(page).getByText('Nothing yet.').count()).resolves.toBe(1);
+		const summaries = () => requests.filter((r) => r.endsWith('/api/v1/embed/summary')).length;
+		const asked = summaries();
+		// Every picture the widget draws from now on: its balance, and whether Purchases lists any.
+		await widget(page).evaluate((w) => {
+			const drawn: [string | null | undefined, boolean][] = ((window as unknown as { drawn: typeof drawn }).drawn = []);
+			new MutationObserver(() => drawn.push([w.shadowRoot!.querySelector('[part="balance"]')?.textContent, !!w.shadowRoot!.querySelector('[aria-label="Purchases"] table')])).observe(w.shadowRoot!, { childList: true, subtree: true });
+		});
+		const [store] = await Promise.all([page.context().waitForEvent('page'), widget(page).getByRole('link', { name: 'Buy tokens' }).click()]);
+		await store.getByRole('listitem').filter({ has: store.getByRole('heading', { name: 'Token pack', exact: true }) }).getByRole('button', { name: 'Buy · $5.00' }).click();
+		const sheet = store.frameLocator('iframe[title="Checkout"]');
+		await sheet.getByLabel('Email').fill('buyer@example.com');
+		await sheet.locator('button:enabled', { hasText: 'Pay $5.00' }).click();
+		await store.getByRole('status', { name: 'Purchase status' }).getByText('Tokens added: +5,000').waitFor({ timeout: 20_000 });
+		// The balance and the purchase that made it come together, as the app's Purchases has it at once.
+		await expect.poll(() => widget(page).locator('[part="balance"]').textContent(), { timeout: 15_000, interval: 50 }).toBe(shown(before + 5000));
+		await expect(widget(page).getByRole('region', { name: 'Purchases' }).innerText()).resolves.toContain('5,000 tokens · Completed');
+		// Never the new balance beside "Nothing yet.": the stream's event brings both, and the summary is not asked again.
+		const drawn = (await page.evaluate(() => (window as unknown as { drawn: [string, boolean][] }).drawn)).filter(([balance]) => balance === shown(before + 5000));
+		expect(drawn.length).toBeGreaterThan(0);
+		expect(drawn.filter(([, listed]) => !listed)).toEqual([]);
+		await new Promise((r) => setTimeout(r, 1_000));
+		expect(summaries()).toBe(asked);
+		await page.bringToFront();
+		await bothSizes(page, 'widget-purchase-live');
+		await close();
+	}, 120_000);
+});
+
+// Maya (the demo's seeds): three model allocations, Claude Sonnet 4.5 unlimited, a general balance part of
+// which (the referral bonus) expires and the rest never does, and a month of uses on named models.
+describe('the <quota-usage> widget says what the dashboard says (embedded database)', () => {
+	beforeAll(() => {
+		app = baseURL();
+	});
+
+	it('Available with the dashboard’s figure and unlimited model, what of the general balance expires when, and the models’ names', async () => {
+		const { context, page: dash } = await openAs(browser, maya.email);
+		await waitForFresh(dash);
+		const id = ((await dash.evaluate(async () => (await fetch('/trpc/me.profile')).json())) as { result: { data: { id: string } } }).result.data.id;
+		const card = (label: string) => dash.getByRole('region', { name: 'Summary' }).locator('.stat', { has: dash.getByText(label, { exact: true }) });
+		const figure = (await card('Available').locator('.value').innerText()).trim();
+		const note = (await card('Balance').locator('.sub').innerText()).trim();
+		expect(note).toBe('+ 1 unlimited model');
+		const made = await api('/api/v1/embed-tokens', { user: id, ttl_seconds: 600 });
+		expect(made.status).toBe(201);
+		const { page, close } = await open(hostPage('maya', `<quota-usage token="${made.json.token}"></quota-usage>`));
+		const w = widget(page);
+		// The dashboard's Available, not "Unlimited": one model's unlimited lot leaves every other model counted.
+		await expect.poll(() => w.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(`${figure}tokens available`);
+		await expect(w.locator('.sub').first().innerText()).resolves.toMatch(new RegExp(`^\\+ 1 unlimited model · `));
+		// The general balance: the part that expires with its date, the rest "never expire", as the dashboard's parts say.
+		const general = w.getByRole('table', { name: 'Allocations' }).getByRole('row').filter({ hasText: 'General balance' });
+		const ends = (await general.getByRole('cell').nth(1).innerText()).split('\n');
+		expect(ends).toHaveLength(2);
+		expect(ends[0]).toMatch(/^[\d,]+ expire [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+		expect(ends[1]).toMatch(/^[\d,]+ never expire$/);
+		const left = Number((await general.getByRole('cell').nth(2).innerText()).replaceAll(',', ''));
+		expect(ends.map((e) => Number(e.split(' ')[0]!.replaceAll(',', ''))).reduce((a, b) => a + b)).toBe(left);
+		// Recent use names its models as Allocations does; no model's key shows.
+		const use = await w.getByRole('table', { name: 'Recent use' }).innerText();
+		expect(use).toMatch(/GPT-5 Nano|Claude Sonnet 4\.5|Text Embedding/);
+		expect(use).not.toMatch(/gpt-5-nano|claude-sonnet-4-5|text-embedding-3-small/);
+		expect(await axe(page)).toEqual([]);
+		await bothSizes(page, 'widget-maya');
+		await close();
+		await context.close();
 	}, 120_000);
 });
 

@@ -1,21 +1,25 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { readOne } from '../db/reads';
-import { balances, history, viewerAvailableRead, type Balances, type HistoryRow } from '../ledger';
+import { balances, history, modelNamesRead, viewerAvailableRead, type Balances, type HistoryRow } from '../ledger';
 import { listPurchases, type Purchase } from '../store';
 import type { CapBound } from '../../available-words';
 
 /** How many of the latest uses and purchases the widget shows. */
 export const EMBED_RECENT = { usage: 10, purchases: 5 } as const;
 
-export interface EmbedView {
-	balances: Balances;
-	/** The latest uses, newest first. */
-	usage: HistoryRow[];
+/** What the widget shows besides the balances: its latest uses and purchases, and what a cap leaves its user. Read again with every change its stream tells, so a purchase lands with the tokens it bought. */
+export interface EmbedRecent {
+	/** The latest uses, newest first, each with its model's name (`modelName`, as Allocations and the dashboard say it; the key when the model is gone). */
+	usage: (HistoryRow & { modelName: string | null })[];
 	/** The latest purchases, newest first (a checkout left unpaid drops out after an hour, as on /purchases). */
 	purchases: Purchase[];
 	/** What a cap on the account's user leaves them when less than the account's available: what their dashboard's Available card says (viewerAvailableRead); null when none binds, and for a team's pool, which no one person views. */
 	capBound: CapBound | null;
+}
+
+export interface EmbedView extends EmbedRecent {
+	balances: Balances;
 }
 
 /** The user whose own account `accountId` is (a host site's user), or null for a team's pool or a guest's. */
@@ -30,13 +34,19 @@ export async function ownerCapBound(db: Db, accountId: string): Promise<CapBound
 	return user ? (await readOne(db.orm, viewerAvailableRead(accountId, user))).capBound : null;
 }
 
-/** What the `<quota-usage>` widget shows of one account: balances, allowances, allocations, recent use and purchases, and what a cap on its user leaves them. */
-export async function embedView(db: Db, accountId: string): Promise<EmbedView> {
-	const [b, usage, purchases, capBound] = await Promise.all([
-		balances(db.orm, accountId),
+/** The widget's latest uses (with their models' names) and purchases of one account, and what a cap on its user leaves them. */
+export async function embedRecent(db: Db, accountId: string): Promise<EmbedRecent> {
+	const [usage, names, purchases, capBound] = await Promise.all([
 		history(db.orm, accountId, { limit: EMBED_RECENT.usage }),
+		readOne(db.orm, modelNamesRead()),
 		listPurchases(db.orm, accountId, { limit: EMBED_RECENT.purchases }),
 		ownerCapBound(db, accountId)
 	]);
-	return { balances: b, usage: usage.rows, purchases, capBound };
+	return { usage: usage.rows.map((r) => ({ ...r, modelName: r.model && (names.get(r.model) ?? r.model) })), purchases, capBound };
+}
+
+/** What the `<quota-usage>` widget shows of one account: balances, allowances, allocations, recent use and purchases, and what a cap on its user leaves them. */
+export async function embedView(db: Db, accountId: string): Promise<EmbedView> {
+	const [b, recent] = await Promise.all([balances(db.orm, accountId), embedRecent(db, accountId)]);
+	return { balances: b, ...recent };
 }

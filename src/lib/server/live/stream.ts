@@ -47,7 +47,8 @@ export async function balanceStream(
 	accountId: string,
 	signal: AbortSignal,
 	opts: {
-		render: (f: LiveFigures) => unknown;
+		/** May read more of the account (the widget's stream adds its recent use and purchases): each event then has it with the figures. */
+		render: (f: LiveFigures) => unknown | Promise<unknown>;
 		lastEventId?: string | null;
 		inbox?: boolean;
 		caps?: boolean;
@@ -87,7 +88,7 @@ export async function balanceStream(
 				pending = undefined;
 				if (closed) return;
 				try {
-					const data = opts.render(await liveFigures(db, accountId, opts.caps ?? false));
+					const data = await opts.render(await liveFigures(db, accountId, opts.caps ?? false));
 					const id = balanceEventId(data);
 					if (id === lastSent) return;
 					lastSent = id;

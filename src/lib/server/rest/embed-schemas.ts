@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { EMBED_TTL_SECONDS, type EmbedView } from '../embed';
+import { EMBED_TTL_SECONDS, type EmbedRecent, type EmbedView } from '../embed';
 import type { Balances } from '../ledger';
-import { ALLOWANCE_USED, BALANCE_HELD, targetFields } from './schemas';
+import { ALLOWANCE_USED, BALANCE_HELD, EXPIRES_AT_SOONEST, targetFields } from './schemas';
 
 // REST v1's embed tokens (site keys) and what the <quota-usage> widget reads with one: request and
 // answer shapes, used by the routes and the OpenAPI document.
@@ -45,9 +45,41 @@ const balancePart = {
 			remaining: z.number().int(),
 			amount: z.number().int(),
 			unlimited: z.boolean(),
-			expires_at: z.string().nullable()
+			expires_at: z.string().nullable().meta({ description: EXPIRES_AT_SOONEST }),
+			parts: z
+				.array(z.object({ remaining: z.number().int(), unlimited: z.boolean(), expires_at: z.string().nullable().meta({ description: 'null = these tokens never expire.' }) }))
+				.meta({ description: "What expires when: the allocation's tokens by expiry, soonest first, never-expiring last (the dashboard's \"1,225 expire Dec 14, 2026 · 16,895 never expire\")." })
 		})
 	)
+};
+
+/** The rest of what the widget shows, in the summary and in every event of its stream alike. */
+const recentPart = {
+	usage: z.array(
+		z.object({
+			id: z.uuid(),
+			feature: z.string(),
+			feature_name: z.string(),
+			model: z.string().nullable(),
+			model_name: z.string().nullable().meta({ description: 'The model\'s name, as the allocations name it ("Claude Sonnet 4.5"); null when the use named no model.' }),
+			tokens_used: z.number().int(),
+			date: z.string()
+		})
+	),
+	purchases: z.array(
+		z.object({ id: z.uuid(), product_name: z.string(), tokens: z.number().int(), amount_cents: nullableInt, currency: z.string().nullable(), status: z.string(), created_at: z.string() })
+	),
+	cap: z
+		.object({
+			available: z.number().int().meta({ description: 'What the cap leaves the user to spend now: less than `available`, and what they can spend.' }),
+			of: z.string().meta({ description: 'The account\'s own figure beside it, in the dashboard\'s words: "of 96,900 in the account".' }),
+			line: z.string().meta({ description: 'The cap as the user\'s dashboard says it: "Your daily cap: 4,955 of 5,000 tokens left today".' })
+		})
+		.nullable()
+		.meta({
+			description:
+				"A user's account whose user a cap (daily, weekly or monthly) leaves less than `available`: what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool."
+		})
 };
 
 export const embedResponses = {
@@ -56,24 +88,11 @@ export const embedResponses = {
 		expires_at: z.string(),
 		account_id: z.uuid()
 	}),
-	balance: z.object(balancePart),
+	/** Each event of the stream: everything the summary has but its store link and expiry, so a change (a purchase, a use) lands whole at once. */
+	live: z.object({ ...balancePart, ...recentPart }),
 	summary: z.object({
 		...balancePart,
-		usage: z.array(z.object({ id: z.uuid(), feature: z.string(), feature_name: z.string(), model: z.string().nullable(), tokens_used: z.number().int(), date: z.string() })),
-		purchases: z.array(
-			z.object({ id: z.uuid(), product_name: z.string(), tokens: z.number().int(), amount_cents: nullableInt, currency: z.string().nullable(), status: z.string(), created_at: z.string() })
-		),
-		cap: z
-			.object({
-				available: z.number().int().meta({ description: 'What the cap leaves the user to spend now: less than `available`, and what they can spend.' }),
-				of: z.string().meta({ description: 'The account\'s own figure beside it, in the dashboard\'s words: "of 96,900 in the account".' }),
-				line: z.string().meta({ description: 'The cap as the user\'s dashboard says it: "Your daily cap: 4,955 of 5,000 tokens left today".' })
-			})
-			.nullable()
-			.meta({
-				description:
-					"A user's account whose user a cap (daily, weekly or monthly) leaves less than `available`: what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool. Not in the stream's events: the widget reads the summary again after each."
-			}),
+		...recentPart,
 		store_url: z.string().meta({
 			description:
 				'Where the "Buy tokens" link goes: Quota\'s embedded store (/embed/store) for this account, no sign-in; the packages on sale and the Paddle checkout, and the tokens land on this account. The fragment (#qs_…) is a store ticket for this account only, good until 30 minutes after expires_at and only while the site key works; a fragment is never sent to a server. Use it as it is.'
@@ -82,8 +101,19 @@ export const embedResponses = {
 	})
 };
 
-/** The balance part of the widget's figures (also each event of its stream). */
-export function embedBalanceBody(b: Balances): z.infer<typeof embedResponses.balance> {
+/** An allocation's tokens by expiry, soonest first (its parts merged where they expire together: the widget names no source). */
+function byExpiry(parts: Balances['allocations'][number]['parts']) {
+	const out: { remaining: number; unlimited: boolean; expires_at: string | null }[] = [];
+	for (const p of parts) {
+		const same = out.find((o) => o.expires_at === p.expiresAt && o.unlimited === p.unlimited);
+		if (same) same.remaining += p.remaining;
+		else out.push({ remaining: p.remaining, unlimited: p.unlimited, expires_at: p.expiresAt });
+	}
+	return out;
+}
+
+/** Each event of the widget's stream: its figures but the store link and expiry. */
+export function embedLiveBody(b: Balances, r: EmbedRecent): z.infer<typeof embedResponses.live> {
 	return {
 		available: b.available,
 		held: b.held,
@@ -92,17 +122,13 @@ export function embedBalanceBody(b: Balances): z.infer<typeof embedResponses.bal
 		used_this_month: b.usedThisMonth,
 		level: b.level,
 		allowances: b.allowances.map((a) => ({ module: a.module, name: a.name, used: a.used, limit: a.limit, period: a.period, resets_at: a.resetsAt })),
-		allocations: b.allocations.map((a) => ({ model: a.model, name: a.name, remaining: a.remaining, amount: a.amount, unlimited: a.unlimited, expires_at: a.expiresAt }))
+		allocations: b.allocations.map((a) => ({ model: a.model, name: a.name, remaining: a.remaining, amount: a.amount, unlimited: a.unlimited, expires_at: a.expiresAt, parts: byExpiry(a.parts) })),
+		usage: r.usage.map((u) => ({ id: u.id, feature: u.feature, feature_name: u.featureName, model: u.model, model_name: u.modelName, tokens_used: u.tokensUsed, date: u.date })),
+		purchases: r.purchases.map((p) => ({ id: p.id, product_name: p.productName, tokens: p.tokens, amount_cents: p.amountCents, currency: p.currency, status: p.status, created_at: p.createdAt })),
+		cap: r.capBound && { available: r.capBound.tokens, of: r.capBound.sub, line: r.capBound.line }
 	};
 }
 
 export function embedSummaryBody(v: EmbedView, extra: { storeUrl: string; expiresAt: Date }): z.infer<typeof embedResponses.summary> {
-	return {
-		...embedBalanceBody(v.balances),
-		usage: v.usage.map((r) => ({ id: r.id, feature: r.feature, feature_name: r.featureName, model: r.model, tokens_used: r.tokensUsed, date: r.date })),
-		purchases: v.purchases.map((p) => ({ id: p.id, product_name: p.productName, tokens: p.tokens, amount_cents: p.amountCents, currency: p.currency, status: p.status, created_at: p.createdAt })),
-		cap: v.capBound && { available: v.capBound.tokens, of: v.capBound.sub, line: v.capBound.line },
-		store_url: extra.storeUrl,
-		expires_at: extra.expiresAt.toISOString()
-	};
+	return { ...embedLiveBody(v.balances, v), store_url: extra.storeUrl, expires_at: extra.expiresAt.toISOString() };
 }

@@ -361,7 +361,7 @@ function buildDocument() {
 			'/api/v1/embed/stream': {
 				get: {
 					summary:
-						'Server-Sent Events: the balance part of the summary now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused (embed token; CORS: any origin)',
+						'Server-Sent Events: the summary (all but `store_url` and `expires_at`: balance, allocations, recent use, purchases, cap) now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused (embed token; CORS: any origin)',
 					security: [{ embedToken: [] }],
 					parameters: parameters(s.lastEventIdHeader, 'header'),
 					responses: {

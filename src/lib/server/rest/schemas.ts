@@ -122,6 +122,10 @@ export const ALLOWANCE_USED =
 export const BALANCE_HELD =
 	"Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`.";
 
+/** An allocation's `expires_at` (GET /api/v1/balance, the widget's figures): the soonest of its lots', not every token's. */
+export const EXPIRES_AT_SOONEST =
+	'When the soonest-expiring of this allocation\'s tokens expire (ISO 8601): only those; the rest may expire later or never. null = none of them expires. A mix (1,225 expiring on a date, 16,895 never) states that date here: do not show it as the whole allocation\'s.';
+
 export const responses = {
 	error: z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() }),
 	balance: z.object({
@@ -133,7 +137,7 @@ export const responses = {
 				isUnlimited: z.boolean(),
 				entity_key: z.string(),
 				engine: z.string().nullable(),
-				expires_at: z.string().nullable()
+				expires_at: z.string().nullable().meta({ description: EXPIRES_AT_SOONEST })
 			})
 		),
 		allowances: z.array(

@@ -1,8 +1,8 @@
 import { lastEventIdHeader } from '$lib/server/rest/schemas';
 import { embedPreflight, embedRoute } from '$lib/server/rest/embed';
-import { embedBalanceBody } from '$lib/server/rest/embed-schemas';
+import { embedLiveBody } from '$lib/server/rest/embed-schemas';
 import { balanceStream } from '$lib/server/live/stream';
-import { watchEmbedGrant } from '$lib/server/embed';
+import { embedRecent, watchEmbedGrant } from '$lib/server/embed';
 import { refusalOf } from '$lib/server/http/refusals';
 
 /**
@@ -13,13 +13,13 @@ import { refusalOf } from '$lib/server/http/refusals';
  */
 const RECHECK_MS = 60_000;
 
-/** GET (embed token): Server-Sent Events of the account's balance part of the summary, now and after every change, until the token stops working. */
+/** GET (embed token): Server-Sent Events of the account's summary (but its store link and expiry), now and after every change, until the token stops working: a purchase comes with the tokens it bought. */
 export const GET = embedRoute(async ({ db, grant, event }) => {
 	const { 'Last-Event-ID': lastEventId } = lastEventIdHeader.parse({ 'Last-Event-ID': event.request.headers.get('last-event-id') ?? undefined });
 	const until = Math.max(1000, Math.min(RECHECK_MS, grant.expiresAt.getTime() - Date.now()));
 	const signal = AbortSignal.any([event.request.signal, AbortSignal.timeout(until)]);
 	const body = await balanceStream(db, grant.accountId, signal, {
-		render: embedBalanceBody,
+		render: async (b) => embedLiveBody(b, await embedRecent(db, grant.accountId)),
 		lastEventId,
 		watch: (refuse) => watchEmbedGrant(db, grant, (e) => refuse(refusalOf(e)))
 	});
