@@ -9,7 +9,8 @@ import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { authenticateApiKey, ensureSiteKey } from '../../src/lib/server/accounts';
 import { mintEmbedToken } from '../../src/lib/server/embed';
-import { consume } from '../../src/lib/server/ledger';
+import { consume, grant } from '../../src/lib/server/ledger';
+import { EXPIRES_AT_SOONEST } from '../../src/lib/server/rest/schemas';
 
 let db: Db;
 let site: string;
@@ -149,6 +150,29 @@ describe(`embed tokens on ${backend}`, () => {
 		const got = await events(res, 2, () => spend(a.accountId, 2));
 		expect(got.map((g) => g.data.available)).toEqual([1000, 980]);
 		expect(got[1]!.data).toMatchObject({ used_today: 20, allocations: [expect.objectContaining({ remaining: 980 })] });
+		await expectInvariants(db);
+	});
+
+	it('says what of an allocation expires when, names each use’s model, and streams the whole summary (uses, purchases) with each change', async () => {
+		const a = await member(db, 1000);
+		const soon = new Date(Date.now() + 10 * 86_400_000);
+		await grant(db.orm, { accountId: a.accountId, tokens: 200, source: 'bonus', expiresAt: soon });
+		await grant(db.orm, { accountId: a.accountId, tokens: 500, source: 'bonus', model: 'gpt-5-nano' });
+		const { json } = await mint(site, { user: a.id });
+		const s = await summary(json.token);
+		// The general balance's expires_at is its soonest part's; its parts say how many tokens that is, and that the rest never expire.
+		const general = s.json.allocations.find((x: { model: string | null }) => x.model === null);
+		expect(general).toMatchObject({ remaining: 1200, expires_at: soon.toISOString(), parts: [{ remaining: 200, unlimited: false, expires_at: soon.toISOString() }, { remaining: 1000, unlimited: false, expires_at: null }] });
+		const res = await call('/api/v1/embed/stream', { headers: bearer(json.token) });
+		const use = () => consume(db.orm, { accountId: a.accountId, feature: 'ai_bots', units: 10, model: 'gpt-5-nano', actor: {}, idempotency: { scope: 'embed', key: crypto.randomUUID() } });
+		const got = await events(res, 2, use);
+		expect(got[0]!.data).toMatchObject({ usage: [], purchases: [], cap: null });
+		// The use comes with the figures it changed, its model named as Allocations names it.
+		expect(got[1]!.data.usage).toEqual([expect.objectContaining({ feature: 'ai_bots', model: 'gpt-5-nano', model_name: 'GPT-5 Nano' })]);
+		expect((await summary(json.token)).json.usage).toEqual(got[1]!.data.usage);
+		// The balance API's expires_at says it is the soonest of a mix.
+		const doc = await callJson('/api/v1/openapi.json', {});
+		expect(JSON.stringify(doc.json)).toContain(JSON.stringify(EXPIRES_AT_SOONEST).slice(1, -1));
 		await expectInvariants(db);
 	});
 });
