@@ -31,7 +31,7 @@ const nullableInt = z.number().int().nullable();
 const balancePart = {
 	available: z.number().int().meta({ description: "Tokens the account can spend now (as GET /api/v1/balance's `available`)." }),
 	held: z.number().int().meta({ description: BALANCE_HELD }),
-	unlimited: z.boolean().meta({ description: 'A lot or allowance without a limit: the account is never refused for tokens.' }),
+	unlimited: z.boolean().meta({ description: 'Some lot of the account has no limit: a model\'s (only that model is never refused for tokens; `available` still counts the rest) or the general balance\'s (see `allocations`). The widget says which beside `available`, as the dashboard does.' }),
 	used_today: z.number().int(),
 	used_this_month: z.number().int(),
 	level: z.enum(['ok', 'low', 'empty']).meta({ description: "The dashboard's colour: ok, low (under the low share) or empty." }),
