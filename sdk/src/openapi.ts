@@ -136,6 +136,7 @@ export interface paths {
                                     isUnlimited: boolean;
                                     entity_key: string;
                                     engine: string | null;
+                                    /** @description When the soonest-expiring of this allocation's tokens expire (ISO 8601): only those; the rest may expire later or never. null = none of them expires. A mix (1,225 expiring on a date, 16,895 never) states that date here: do not show it as the whole allocation's. */
                                     expires_at: string | null;
                                 };
                             };
@@ -2922,7 +2923,7 @@ export interface paths {
                             available: number;
                             /** @description Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`. */
                             held: number;
-                            /** @description A lot or allowance without a limit: the account is never refused for tokens. */
+                            /** @description Some lot of the account has no limit: a model's (only that model is never refused for tokens; `available` still counts the rest) or the general balance's (see `allocations`). The widget says which beside `available`, as the dashboard does. */
                             unlimited: boolean;
                             used_today: number;
                             used_this_month: number;
@@ -2948,7 +2949,15 @@ export interface paths {
                                 remaining: number;
                                 amount: number;
                                 unlimited: boolean;
+                                /** @description When the soonest-expiring of this allocation's tokens expire (ISO 8601): only those; the rest may expire later or never. null = none of them expires. A mix (1,225 expiring on a date, 16,895 never) states that date here: do not show it as the whole allocation's. */
                                 expires_at: string | null;
+                                /** @description What expires when: the allocation's tokens by expiry, soonest first, never-expiring last (the dashboard's "1,225 expire Dec 14, 2026 · 16,895 never expire"). */
+                                parts: {
+                                    remaining: number;
+                                    unlimited: boolean;
+                                    /** @description null = these tokens never expire. */
+                                    expires_at: string | null;
+                                }[];
                             }[];
                             usage: {
                                 /** Format: uuid */
@@ -2956,6 +2965,8 @@ export interface paths {
                                 feature: string;
                                 feature_name: string;
                                 model: string | null;
+                                /** @description The model's name, as the allocations name it ("Claude Sonnet 4.5"); null when the use named no model. */
+                                model_name: string | null;
                                 tokens_used: number;
                                 date: string;
                             }[];
@@ -2969,7 +2980,7 @@ export interface paths {
                                 status: string;
                                 created_at: string;
                             }[];
-                            /** @description A user's account whose user a cap (daily, weekly or monthly) leaves less than `available`: what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool. Not in the stream's events: the widget reads the summary again after each. */
+                            /** @description A user's account whose user a cap (daily, weekly or monthly) leaves less than `available`: what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool. */
                             cap: {
                                 /** @description What the cap leaves the user to spend now: less than `available`, and what they can spend. */
                                 available: number;
@@ -3035,7 +3046,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: the balance part of the summary now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused (embed token; CORS: any origin) */
+        /** Server-Sent Events: the summary (all but `store_url` and `expires_at`: balance, allocations, recent use, purchases, cap) now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused (embed token; CORS: any origin) */
         get: {
             parameters: {
                 query?: never;
