@@ -39,7 +39,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -157,7 +157,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -279,7 +279,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -380,7 +380,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -541,7 +541,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -613,7 +613,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `unknown_feature`: no such feature. `unknown_model`: no such model */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `unknown_feature`: no such feature: the message names the nearest feature key when one is a slip away (“Unknown feature 'ai_bot': did you mean 'ai_bots'?”) and says that `GET /api/v1/feature-rates` lists them. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -749,7 +749,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -845,7 +845,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_feature`: no such feature. `unknown_model`: no such model */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `unknown_feature`: no such feature: the message names the nearest feature key when one is a slip away (“Unknown feature 'ai_bot': did you mean 'ai_bots'?”) and says that `GET /api/v1/feature-rates` lists them. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -987,7 +987,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1083,7 +1083,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_feature`: no such feature. `unknown_model`: no such model */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `unknown_feature`: no such feature: the message names the nearest feature key when one is a slip away (“Unknown feature 'ai_bot': did you mean 'ai_bots'?”) and says that `GET /api/v1/feature-rates` lists them. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1176,7 +1176,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1260,7 +1260,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request. `invalid_input`: a `tokens` above what the hold holds */
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `invalid_input`: a `tokens` above what the hold holds (`details.fieldErrors.tokens` says the held figure) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1347,7 +1347,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1431,7 +1431,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1540,7 +1540,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1624,7 +1624,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a value the ledger refuses (an expiry in the past). `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_model`: no such model */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a value the ledger refuses (an expiry in the past). `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1705,7 +1705,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1823,7 +1823,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1944,7 +1944,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2037,7 +2037,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2181,7 +2181,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2270,7 +2270,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2378,7 +2378,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2550,7 +2550,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2656,7 +2656,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2790,7 +2790,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2985,7 +2985,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3057,7 +3057,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
