@@ -355,7 +355,8 @@ describe(`REST v1 contract on ${backend}`, () => {
 		for (const path of ['/api/v1/balance', '/api/v1/usage', '/api/v1/stream']) {
 			const none = await callJson(path, { headers: bearer(site) });
 			expect(none.status, path).toBe(422);
-			expect(none.json).toEqual({ error: 'invalid_input', message: 'A site key must name "user", "team" or "guest".' });
+			const words = 'A site key must name "user", "team" or "guest".';
+			expect(none.json).toEqual({ error: 'invalid_input', message: words, details: { formErrors: [], fieldErrors: { user: [words] } } });
 			const several = await callJson(`${path}?user=a&guest=b`, { headers: bearer(site) });
 			expect(several.status, path).toBe(400);
 			expect(several.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { user: [expect.stringContaining('at most one')] } } });

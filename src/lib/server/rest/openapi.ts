@@ -94,7 +94,7 @@ function errorResponses(codes: Documented[], invalid422?: string, always: Docume
 export function refusalMeanings(): { status: number; codes: { code: string; meaning: string }[] }[] {
 	const rows = new Map<number, { code: string; meaning: string }[]>([
 		[400, [{ code: 'invalid_input', meaning: INVALID_400.replace(/^`invalid_input`: /, '') }]],
-		[422, [{ code: 'invalid_input', meaning: `a well-formed request a rule refuses: ${NO_TARGET}, a value the ledger refuses` }]]
+		[422, [{ code: 'invalid_input', meaning: `a well-formed request a rule refuses: ${NO_TARGET}, a value the ledger refuses (a settle above what is held); \`details.fieldErrors\` names the field a value was refused in` }]]
 	]);
 	for (const [code, meaning] of Object.entries(codeText)) {
 		const status = answers[code as keyof typeof codeText].status;
