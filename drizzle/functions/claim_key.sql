@@ -16,7 +16,7 @@ BEGIN
   IF NOT FOUND THEN RETURN NULL; END IF;
   IF v_existing.request_hash IS DISTINCT FROM p_hash THEN
     RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_reused',
-      'message', 'This idempotency key was already used with a different request.');
+      'message', 'This idempotency key was already used with a different request: send a new Idempotency-Key for a new request; the same key replays only the same request.');
   END IF;
   RETURN v_existing.response || '{"replayed": true}'::jsonb;
 END $$;

@@ -20,7 +20,7 @@ BEGIN
     IF FOUND THEN
       IF p_hash IS NOT NULL AND v_first.request_hash IS NOT NULL AND v_first.request_hash <> p_hash THEN
         RETURN jsonb_build_object('ok', false, 'code', 'idempotency_key_reused',
-          'message', 'This idempotency key was already used with a different request.');
+          'message', 'This idempotency key was already used with a different request: send a new Idempotency-Key for a new request; the same key replays only the same request.');
       END IF;
       RETURN coalesce(v_first.response, jsonb_build_object('ok', true, 'lot_id', v_first.id,
         'operation_id', v_first.operation_id, 'tokens', v_first.amount)) || '{"created": false}'::jsonb;

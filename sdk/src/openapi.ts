@@ -39,7 +39,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -158,7 +158,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -280,7 +280,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -381,7 +381,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -542,7 +542,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -614,7 +614,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `unknown_feature`: no such feature. `unknown_model`: no such model */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `unknown_feature`: no such feature: the message names the nearest feature key when one is a slip away (“Unknown feature 'ai_bot': did you mean 'ai_bots'?”) and says that `GET /api/v1/feature-rates` lists them. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -750,7 +750,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -846,7 +846,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_feature`: no such feature. `unknown_model`: no such model */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `unknown_feature`: no such feature: the message names the nearest feature key when one is a slip away (“Unknown feature 'ai_bot': did you mean 'ai_bots'?”) and says that `GET /api/v1/feature-rates` lists them. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -988,7 +988,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1084,7 +1084,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_feature`: no such feature. `unknown_model`: no such model */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`. `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `unknown_feature`: no such feature: the message names the nearest feature key when one is a slip away (“Unknown feature 'ai_bot': did you mean 'ai_bots'?”) and says that `GET /api/v1/feature-rates` lists them. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1177,7 +1177,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1261,7 +1261,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request. `invalid_input`: a `tokens` above what the hold holds */
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `invalid_input`: a `tokens` above what the hold holds (`details.fieldErrors.tokens` says the held figure) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1348,7 +1348,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1432,7 +1432,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1541,7 +1541,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1625,7 +1625,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a value the ledger refuses (an expiry in the past). `idempotency_key_reused`: this Idempotency-Key was used with another request. `unknown_model`: no such model */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a value the ledger refuses (an expiry in the past). `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1706,7 +1706,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1824,7 +1824,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1945,7 +1945,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2038,7 +2038,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2182,7 +2182,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2271,7 +2271,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2379,7 +2379,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2551,7 +2551,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2657,7 +2657,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2791,7 +2791,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2996,7 +2996,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3068,7 +3068,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
                 400: {
                     headers: {
                         [name: string]: unknown;

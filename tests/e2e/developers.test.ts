@@ -21,6 +21,9 @@ describe('API docs page on a phone', () => {
 		// Whoever signs in is a user ("member" is a team's role): they make account keys and set their own alert steps.
 		await expect(page.getByText(/An account key \(a user makes it in Settings → API keys\)/).count()).resolves.toBe(1);
 		await expect(page.getByText(/a user sets their own in Settings, as shares or numbers of tokens/).count()).resolves.toBe(1);
+		// What makes a new host id a user, as the integration kit says: every request that needs one, the event stream too.
+		const auth = (await page.locator('#auth').textContent())!.replace(/\s+/g, ' ');
+		expect(auth).toContain("from the first request that needs one and succeeds: a consume, hold or grant, an embed token for the widget, or a key's event stream, GET /api/v1/stream?user=…;");
 		for (const title of ['Read a balance', 'Consume tokens', 'Hold tokens while a reply streams', 'Grant bonus tokens (site keys)', 'Read the usage history']) {
 			expect(await page.getByRole('heading', { name: title }).isVisible()).toBe(true);
 		}

@@ -167,7 +167,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const hb = await callJson('/api/v1/holds', { headers: bearer(big.key, idem()), body: { feature: 'generate_texts', max_tokens: 1297 } });
 		const over = await callJson(`/api/v1/holds/${hb.json.hold_id}/settle`, { headers: bearer(big.key), body: { tokens: 1298 } });
 		expect(over.status).toBe(422);
-		expect(over.json).toMatchObject({ error: 'invalid_input', message: 'tokens must be between 0 and the 1,297 held.' });
+		expect(over.json).toMatchObject({ error: 'invalid_input', message: 'tokens must be between 0 and the 1,297 held.', details: { fieldErrors: { tokens: ['tokens must be between 0 and the 1,297 held.'] } } });
 		const h2 = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 100 } });
 		expect((await callJson(`/api/v1/holds/${h2.json.hold_id}/release`, { headers: bearer(m.key), body: {} })).status).toBe(200);
 		const h3 = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'generate_texts', max_tokens: 100, ttl_seconds: 1 } });
@@ -355,7 +355,8 @@ describe(`REST v1 contract on ${backend}`, () => {
 		for (const path of ['/api/v1/balance', '/api/v1/usage', '/api/v1/stream']) {
 			const none = await callJson(path, { headers: bearer(site) });
 			expect(none.status, path).toBe(422);
-			expect(none.json).toEqual({ error: 'invalid_input', message: 'A site key must name "user", "team" or "guest".' });
+			const words = 'A site key must name "user", "team" or "guest".';
+			expect(none.json).toEqual({ error: 'invalid_input', message: words, details: { formErrors: [], fieldErrors: { user: [words] } } });
 			const several = await callJson(`${path}?user=a&guest=b`, { headers: bearer(site) });
 			expect(several.status, path).toBe(400);
 			expect(several.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { user: [expect.stringContaining('at most one')] } } });
@@ -373,7 +374,8 @@ describe(`REST v1 contract on ${backend}`, () => {
 			['/api/v1/holds', m.key, { feature: 'ai_bots', max_token: 50 }, 'max_tokens is required (the body has "max_token": did you mean "max_tokens"?)'],
 			[`/api/v1/holds/${hold}/settle`, m.key, { token: 5 }, 'tokens is required (the body has "token": did you mean "tokens"?)'],
 			['/api/v1/grants', site, { user: m.id, tokens: 5, sorce: 'bonus' }, 'source is required: one of "bonus", "referral", "event", "admin" (the body has "sorce": did you mean "source"?)'],
-			['/api/v1/consume', m.key, { feature: 'ai_bots', count: 10 }, 'units is required (the body also has the field "count", which it does not take).']
+			['/api/v1/consume', m.key, { feature: 'ai_bots', count: 10 }, 'units is required (the body has "count": did you mean "units"?)'],
+			['/api/v1/consume', m.key, { feature: 'ai_bots', extra: 10 }, 'units is required (the body also has the field "extra", which it does not take).']
 		];
 		for (const [path, key, body, message] of cases) {
 			const r = await callJson(path, { headers: bearer(key, idem()), body });

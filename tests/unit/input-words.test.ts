@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { toHttpError } from '../../src/lib/server/http/refusals';
 import { TRPCError } from '@trpc/server';
 import { toTRPCError } from '../../src/lib/server/trpc/errors';
-import { firstIssue } from '../../src/lib/server/input-words';
+import { firstIssue, flatIssues, nearestKey } from '../../src/lib/server/input-words';
 import { assertStorable } from '../../src/lib/server/storable';
 import { DomainError, parseInput } from '../../src/lib/server/errors';
 import { formFailure } from '../../src/lib/server/forms';
@@ -35,13 +35,17 @@ describe('invalid input, in Quota’s words', () => {
 		['unknown enum value', grantBody, { ...site, tokens: 5, source: 'purchase' }, 'source must be one of "bonus", "referral", "event", "admin".'],
 		['bad format (uuid)', consumeBody, { team: 'team-1', feature: 'ai_bots', units: 5 }, 'team must be a UUID, like 123e4567-e89b-12d3-a456-426614174000.'],
 		['bad format (date-time)', grantBody, { ...site, tokens: 5, source: 'bonus', expires_at: 'next week' }, 'expires_at must be a date and time in ISO 8601 with its offset, like 2026-12-31T23:00:00Z.'],
-		['an unrecognized key', consumeBody, { ...site, feature: 'ai_bots', units: 5, unit: 5 }, 'This request does not take the field "unit": leave it out.'],
-		['unrecognized keys', consumeBody, { ...site, feature: 'ai_bots', units: 5, a: 1, b: 2 }, 'This request does not take the fields "a", "b": leave them out.'],
+		['an unrecognized key', consumeBody, { ...site, feature: 'ai_bots', units: 5, unit: 5 }, 'This request does not take the field "unit": leave it out. It takes "user", "team", "guest", "feature", "units", "model", "metadata".'],
+		['unrecognized keys', consumeBody, { ...site, feature: 'ai_bots', units: 5, a: 1, b: 2 }, 'This request does not take the fields "a", "b": leave them out. It takes "user", "team", "guest", "feature", "units", "model", "metadata".'],
+		['a field by another name', grantBody, { ...site, tokens: 5, source: 'bonus', reason: 'welcome' }, 'This request does not take the field "reason": did you mean "note"?'],
+		['a field by another name, beside the one it means', grantBody, { ...site, tokens: 5, source: 'bonus', note: 'a', reason: 'b' }, 'This request does not take the field "reason": leave it out. It takes "user", "team", "tokens", "source", "model", "expires_at", "note".'],
+		['a required field by another name', holdBody, { ...site, feature: 'ai_bots', tokens: 5 }, 'max_tokens is required (the input has "tokens": did you mean "max_tokens"?)'],
 		['a missing field beside a slip of its name', consumeBody, { ...site, feature: 'ai_bots', unit: 5 }, 'units is required (the input has "unit": did you mean "units"?)'],
 		['a slip of case and underscores', holdBody, { ...site, feature: 'ai_bots', maxTokens: 5 }, 'max_tokens is required (the input has "maxTokens": did you mean "max_tokens"?)'],
 		['a transposed slip', consumeBody, { ...site, feautre: 'ai_bots', units: 5 }, 'feature is required (the input has "feautre": did you mean "feature"?)'],
 		['a missing choice', grantBody, { ...site, tokens: 5 }, 'source is required: one of "bonus", "referral", "event", "admin".'],
-		['a missing field beside another key', consumeBody, { ...site, feature: 'ai_bots', count: 5 }, 'units is required (the input also has the field "count", which it does not take).'],
+		['a missing field beside another key', consumeBody, { ...site, feature: 'ai_bots', extra: 5 }, 'units is required (the input also has the field "extra", which it does not take).'],
+		['a missing field beside another name for it', consumeBody, { ...site, feature: 'ai_bots', count: 5 }, 'units is required (the input has "count": did you mean "units"?)'],
 		['a refused field beside keys not taken', consumeBody, { ...site, feature: 'ai_bots', units: 1.5, a: 1, b: 2 }, 'units must be a whole number from 1 to 1,000,000,000 (the input also has the fields "a", "b", which it does not take).'],
 		['not an object', consumeBody, [], 'The input must be a JSON object.'],
 		['a nested object', consumeBody, { ...site, feature: 'ai_bots', units: 5, metadata: 'note' }, 'metadata must be a JSON object.'],
@@ -111,6 +115,22 @@ describe('invalid input, in Quota’s words', () => {
 		expect(refused).toMatchObject({ details: { fieldErrors: { units } } });
 	});
 
+	it('a value that is no date is told so once, not also that it must be in the future', () => {
+		const r = grantBody.safeParse({ ...site, tokens: 5, source: 'bonus', expires_at: 'tomorrow' });
+		expect(r.success).toBe(false);
+		expect(flatIssues(r.error!).fieldErrors).toEqual({ expires_at: ['expires_at must be a date and time in ISO 8601 with its offset, like 2026-12-31T23:00:00Z.'] });
+		const past = grantBody.safeParse({ ...site, tokens: 5, source: 'bonus', expires_at: '2020-01-01T00:00:00Z' });
+		expect(flatIssues(past.error!).fieldErrors).toEqual({ expires_at: ['expires_at must be in the future.'] });
+	});
+
+	it('the known key a caller meant: one slip away, the nearest, never the key itself or one far off', () => {
+		expect(nearestKey('ai_bot', ['ai_bots', 'ai_chat', 'export'])).toBe('ai_bots');
+		expect(nearestKey('AI-Bots', ['ai_bots'])).toBe('ai_bots');
+		expect(nearestKey('gpt5', ['gpt-5', 'gpt-5-nano'])).toBe('gpt-5');
+		expect(nearestKey('ai_bots', ['ai_bots'])).toBeUndefined();
+		expect(nearestKey('translate', ['ai_bots', 'export'])).toBeUndefined();
+	});
+
 	it('a domain’s parse (parseInput) refuses in the same sentence, with each field’s in details.fieldErrors', () => {
 		const refused = (() => {
 			try {
@@ -121,7 +141,7 @@ describe('invalid input, in Quota’s words', () => {
 		})();
 		expect(refused).toBeInstanceOf(DomainError);
 		expect(refused).toMatchObject({ code: 'invalid_input', message: 'units must be a whole number from 1 to 1,000,000,000.', details: { fieldErrors: { units: ['units must be a whole number from 1 to 1,000,000,000.'] } } });
-		expect(() => parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5, extra: 1 })).toThrow('This request does not take the field "extra": leave it out.');
+		expect(() => parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5, extra: 1 })).toThrow('This request does not take the field "extra": leave it out. It takes "user", "team", "guest", "feature", "units", "model", "metadata".');
 		expect(() => parseInput(consumeBody, { user: '', feature: 'ai_bots', units: 5 })).toThrow('user must be text of 1 to 128 characters.');
 		expect(parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5 })).toMatchObject({ units: 5 });
 	});

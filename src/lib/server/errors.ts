@@ -49,6 +49,14 @@ export class DomainError extends Error {
 	}
 }
 
+/**
+ * Input the domain refused about one field (`invalid_input`): the sentence, and the same sentence in
+ * `details.fieldErrors` under that field, as every refusal of input a schema gives has it.
+ */
+export function fieldRefusal(field: string, message: string): DomainError {
+	return new DomainError('invalid_input', message, { formErrors: [], fieldErrors: { [field]: [message] } });
+}
+
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
 
 /**

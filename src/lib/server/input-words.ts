@@ -131,6 +131,49 @@ function unionSentence(field: string, errors: readonly (readonly z.core.$ZodIssu
 	return last ? last.message.replace(/^The input/, field) : `${field} is not valid here.`;
 }
 
+/**
+ * Names callers give a field that a body calls otherwise, by the field Quota has: a grant's
+ * `"reason"` is its `note`. Suggested only where the body has that field and the caller did not send it.
+ */
+const SYNONYMS: Record<string, readonly string[]> = {
+	note: ['reason', 'comment', 'description', 'memo', 'notes'],
+	tokens: ['amount', 'credits', 'tokens_used', 'cost'],
+	units: ['quantity', 'qty', 'count', 'amount'],
+	max_tokens: ['tokens', 'amount', 'max'],
+	ttl_seconds: ['ttl', 'timeout', 'expires_in'],
+	expires_at: ['expires', 'expiry', 'expiration', 'expire_at', 'expiresAt'],
+	user: ['user_id', 'userId', 'uid', 'customer'],
+	team: ['team_id', 'teamId'],
+	feature: ['feature_key', 'featureKey', 'action'],
+	model: ['model_key', 'modelKey', 'model_id'],
+	event_types: ['events', 'types', 'event'],
+	url: ['endpoint', 'webhook_url', 'callback_url']
+};
+
+interface ObjectSchema {
+	_zod?: { def?: { shape?: Record<string, unknown> } };
+}
+
+/** The field of `fields` a caller meant by `sent` (a slip of it, or a name it is also called), when it did not send that one. */
+function meantField(sent: string, fields: readonly string[], input: unknown): string | undefined {
+	const open = fields.filter((f) => !(input && typeof input === 'object' && Object.hasOwn(input, f)));
+	return nearestKey(sent, open) ?? open.find((f) => SYNONYMS[f]?.includes(sent));
+}
+
+/**
+ * Keys an object does not take, and what to send instead: the field each one means ("did you mean
+ * "note"?"), else the fields the object takes. `holder`: the object's field, or null for the body.
+ */
+function strayKeysSentence(holder: string | null, keys: readonly string[], input: unknown, schema: ObjectSchema | undefined): string {
+	const where = holder ? `${holder} does not take` : 'This request does not take';
+	const them = `${keys.length === 1 ? 'the field' : 'the fields'} ${quoted(keys)}`;
+	const fields = Object.keys(schema?._zod?.def?.shape ?? {});
+	const meant = keys.map((k) => meantField(k, fields, input));
+	if (meant.every((m) => m !== undefined)) return `${where} ${them}: did you mean ${quoted(meant)}?`;
+	const takes = fields.length ? ` ${holder ? `${holder} takes` : 'It takes'} ${quoted(fields)}.` : '';
+	return `${where} ${them}: leave ${keys.length === 1 ? 'it' : 'them'} out.${takes}`;
+}
+
 /** The sentence for one issue zod raised; `schema` is the schema that raised it, when zod says. */
 export function issueSentence(iss: Issue): string {
 	const field = fieldName(iss.path);
@@ -155,10 +198,8 @@ export function issueSentence(iss: Issue): string {
 		}
 		case 'not_multiple_of':
 			return `${field} must be a multiple of ${count(Number(iss.divisor))}.`;
-		case 'unrecognized_keys': {
-			const where = iss.path?.length ? `${field} does not take` : 'This request does not take';
-			return `${where} ${iss.keys.length === 1 ? 'the field' : 'the fields'} ${quoted(iss.keys)}: leave ${iss.keys.length === 1 ? 'it' : 'them'} out.`;
-		}
+		case 'unrecognized_keys':
+			return strayKeysSentence(iss.path?.length ? field : null, iss.keys, iss.input, (iss as { inst?: ObjectSchema }).inst);
 		case 'invalid_value':
 			if (iss.input === undefined && iss.path?.length) return `${field} is required: ${iss.values.length === 1 ? quoted(iss.values) : `one of ${quoted(iss.values)}`}.`;
 			return iss.values.length === 1 ? `${field} must be ${quoted(iss.values)}.` : `${field} must be one of ${quoted(iss.values)}.`;
@@ -175,11 +216,9 @@ export function issueSentence(iss: Issue): string {
 
 z.config({ customError: issueSentence });
 
-/** Two keys one slip apart ("unit" for "units", "max_token", "Feature", "feautre"): a caller meant the other. */
-function slipOf(sent: string, meant: string): boolean {
+/** How many edits apart two keys are (case, `-`, `_` and spaces aside; a transposition is one edit). */
+function editsApart(sent: string, meant: string): number {
 	const [a, b] = [sent, meant].map((k) => k.toLowerCase().replace(/[-_\s]/g, '')) as [string, string];
-	if (a === b) return true;
-	if (Math.min(a.length, b.length) < 3) return false;
 	// Levenshtein distance, a transposition counted as one edit.
 	const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
 	for (let i = 1; i <= a.length; i++) {
@@ -189,7 +228,26 @@ function slipOf(sent: string, meant: string): boolean {
 			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
 		}
 	}
-	return d[a.length]![b.length]! <= (Math.max(a.length, b.length) > 6 ? 2 : 1);
+	return d[a.length]![b.length]!;
+}
+
+/** Two keys one slip apart ("unit" for "units", "max_token", "Feature", "feautre", "ai_bot"): a caller meant the other. */
+function slipOf(sent: string, meant: string): boolean {
+	const edits = editsApart(sent, meant);
+	if (edits === 0) return true;
+	const [a, b] = [sent, meant].map((k) => k.replace(/[-_\s]/g, '').length) as [number, number];
+	return Math.min(a, b) >= 3 && edits <= (Math.max(a, b) > 6 ? 2 : 1);
+}
+
+/** The known key a caller most likely meant by `sent` (one slip apart, the fewest edits), or undefined. */
+export function nearestKey(sent: string, known: Iterable<string>): string | undefined {
+	let best: { key: string; edits: number } | undefined;
+	for (const key of known) {
+		if (key === sent || !slipOf(sent, key)) continue;
+		const edits = editsApart(sent, key);
+		if (!best || edits < best.edits) best = { key, edits };
+	}
+	return best?.key;
 }
 
 /**
@@ -203,7 +261,7 @@ function withStrayKeys(e: ZodError, first: z.core.$ZodIssue, sentence: string, s
 	const holder = stray.path.length ? fieldName(stray.path) : `the ${source}`;
 	const name = first.path.at(-1);
 	const meant = typeof name === 'string' && sentence.startsWith(`${fieldName(first.path)} is required`) && fieldName(first.path.slice(0, -1)) === fieldName(stray.path);
-	const slip = meant ? stray.keys.find((key) => slipOf(key, name)) : undefined;
+	const slip = meant ? stray.keys.find((key) => slipOf(key, name) || SYNONYMS[name]?.includes(key)) : undefined;
 	const bare = sentence.replace(/\.$/, '');
 	if (slip !== undefined) return `${bare} (${holder} has ${JSON.stringify(slip)}: did you mean ${JSON.stringify(name)}?)`;
 	return `${bare} (${holder} also has ${stray.keys.length === 1 ? 'the field' : 'the fields'} ${quoted(stray.keys)}, which it does not take).`;

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db, Executor } from '../db';
 import { batcher, READ_BATCHES } from '../db/batches';
 import { isUuid, queryRows, uuidArray } from '../db/client';
-import { DomainError, parseInput } from '../errors';
+import { DomainError, fieldRefusal, parseInput } from '../errors';
 import { assertKeyMayAct, assertKeyScope, requireAccountAccess, type AccessLevel } from './access';
 import { activeAccount } from './active-account';
 import { apiIdentityOf } from './contacts';
@@ -133,8 +133,11 @@ export function callerScope(caller: Caller): string {
 type Located = { accountId: string } | { make: (tx: Executor) => Promise<string> };
 
 async function locateTarget(db: Db, key: ApiKeyAuth, target: Target): Promise<Located> {
-	const named = [target.user, target.team, target.guest].filter((v) => v != null && v !== '');
-	if (named.length > 1) throw new DomainError('invalid_input', 'Name one of "user", "team" or "guest", not several.');
+	const named = (['user', 'team', 'guest'] as const).filter((f) => target[f] != null && target[f] !== '');
+	if (named.length > 1) {
+		const message = 'Name one of "user", "team" or "guest", not several.';
+		throw new DomainError('invalid_input', message, { formErrors: [], fieldErrors: Object.fromEntries(named.map((f) => [f, [message]])) });
+	}
 	if (target.team) {
 		if (!isUuid(target.team)) throw new DomainError('not_found', 'No such team.');
 		const [row] = await db.rows<{ account_id: string }>(sql`select account_id from teams where id = ${target.team}::uuid`);
@@ -158,7 +161,8 @@ async function locateTarget(db: Db, key: ApiKeyAuth, target: Target): Promise<Lo
 		await refuseAccountId(db, 'guest', guest);
 		return { make: (tx) => makeGuestAccount(tx, guest) };
 	}
-	if (key.kind === 'site') throw new DomainError('invalid_input', 'A site key must name "user", "team" or "guest".');
+	// Said on `user`, as the body's schema says two of them: the field a site key most often names.
+	if (key.kind === 'site') throw fieldRefusal('user', 'A site key must name "user", "team" or "guest".');
 	return { accountId: key.accountId! };
 }
 

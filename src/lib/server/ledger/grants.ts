@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray, type Executor } from '../db/client';
-import { DomainError } from '../errors';
+import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
 import { adjustAnswer, callLedger, debitAnswer, grantAnswer } from './sql-result';
+import { namingKnownKeys } from './known-keys';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
 import { announceAdjustment, announceGrant } from './events';
@@ -17,12 +18,12 @@ import type { Actor, GrantRequest, GrantResult } from './types';
 export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResult> {
 	const tokens = g.unlimited ? 0 : wholeNumber('tokens', g.tokens, 1, MAX_TOKENS);
 	if (g.expiresAt && !(g.expiresAt instanceof Date && Number.isFinite(g.expiresAt.getTime()))) {
-		throw new DomainError('invalid_input', 'expires_at must be a valid date.');
+		throw fieldRefusal('expires_at', 'expires_at must be a valid date.');
 	}
 	const hash = g.grantKey
 		? requestHash(['grant', g.accountId, tokens, g.source, g.model ?? null, g.priority ?? 0, g.expiresAt ?? null, g.unlimited ?? false, g.note ?? null])
 		: null;
-	const r = await callLedger(
+	const r = await namingKnownKeys(exec, g, () => callLedger(
 		exec,
 		sql`select quota_grant(p_account => ${g.accountId}::uuid, p_tokens => ${tokens}, p_source => ${g.source},
 			p_model => ${g.model ?? null}, p_priority => ${g.priority ?? 0},
@@ -31,7 +32,7 @@ export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResul
 			p_actor_user => ${g.actor?.userId ?? null}::uuid, p_actor_key => ${g.actor?.keyId ?? null}::uuid,
 			p_now => ${g.effectiveAt?.toISOString() ?? null}::timestamptz, p_hash => ${hash}) as r`,
 		grantAnswer
-	);
+	));
 	const result = { lotId: r.lot_id, operationId: r.operation_id, created: r.created, tokens: r.tokens };
 	if (result.created) await announceGrant(exec, g.accountId, { ...result, source: g.source, model: g.model, expiresAt: g.expiresAt, unlimited: g.unlimited, note: g.note });
 	return result;

@@ -10,6 +10,7 @@ import { closeMovedWindows } from './limits';
 import { rolloverFollowsModule } from './rollover';
 import { EVERY_ACCOUNT, noticeFigures } from './change-notices';
 import { counted } from '../../counted';
+import { unknownFeatureWords } from './known-keys';
 
 export type Feature = typeof features.$inferSelect;
 export type FeatureInput = Omit<typeof features.$inferInsert, 'tokensPerUnit'> & { tokensPerUnit: number };
@@ -70,7 +71,7 @@ export async function listFeatures(exec: Executor) {
 
 export async function getFeature(exec: Executor, key: string) {
 	const f = await findFeature(exec, key);
-	if (!f) throw new DomainError('unknown_feature', `Unknown feature '${key}'.`);
+	if (!f) throw new DomainError('unknown_feature', await unknownFeatureWords(exec, key));
 	return f;
 }
 

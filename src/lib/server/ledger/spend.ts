@@ -6,6 +6,7 @@ import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
 import { plainFormatter, refusalMessage } from '../../refusal-message';
 import type { z } from 'zod';
+import { namingKnownKeys } from './known-keys';
 import { callLedger, checkAnswer, consumeAnswer, finishHoldAnswer, holdAnswer, parseAnswer, type SpendAnswer } from './sql-result';
 import { noticeChange, notifiesInTransaction } from './change-notices';
 import { spendInBatch, storableItem, type SpendItem } from './group-commit';
@@ -55,9 +56,9 @@ export async function check(exec: Executor, req: CheckRequest): Promise<CheckRes
 		mode: 'check', account: req.accountId, actor_user: req.actorUserId ?? null, actor_key: null, feature: req.feature, units,
 		model: req.model ?? null, hold_tokens: null, hold_ttl_seconds: null, scope: '', key: '', hash: '', metadata: null, now: null
 	});
-	const r = isTransaction(exec)
-		? await callLedger(exec, sql`select quota_spend_item(${item}::jsonb) as r`, checkAnswer)
-		: parseAnswer(await checkBatch(exec, item), checkAnswer);
+	const r = await namingKnownKeys(exec, req, async () =>
+		isTransaction(exec) ? await callLedger(exec, sql`select quota_spend_item(${item}::jsonb) as r`, checkAnswer) : parseAnswer(await checkBatch(exec, item), checkAnswer)
+	);
 	return toCheck(r, 'check');
 }
 
@@ -103,9 +104,11 @@ export async function consume(exec: Executor, req: ConsumeRequest): Promise<Cons
  */
 async function spend<A extends SpendAnswer>(exec: Executor, item: SpendItem, answer: z.ZodType<A>): Promise<Extract<A, { ok: true }>> {
 	const inTransaction = notifiesInTransaction(exec);
-	const r = inTransaction
-		? await callLedger(exec, sql`select quota_spend_item(${storableItem(item)}::jsonb, p_notify => true) as r`, answer)
-		: parseAnswer(await spendInBatch(exec, item), answer);
+	const r = await namingKnownKeys(exec, item, async () =>
+		inTransaction
+			? await callLedger(exec, sql`select quota_spend_item(${storableItem(item)}::jsonb, p_notify => true) as r`, answer)
+			: parseAnswer(await spendInBatch(exec, item), answer)
+	);
 	if (!r.ok) throw new Refusal(toCheck(r, item.mode));
 	if (!inTransaction && r.replayed !== true) noticeChange(exec, item.account);
 	if (r.replayed !== true) await announceSpend(exec, item.account, r);

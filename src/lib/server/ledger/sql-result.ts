@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Executor } from '../db/client';
-import { DomainError, errorCodes, type ErrorCode } from '../errors';
+import { DomainError, errorCodes, fieldRefusal, type ErrorCode } from '../errors';
 
 /*
  * The answers of the ledger's SQL functions (drizzle/functions/*.sql): one schema per function,
@@ -20,8 +20,11 @@ const tokens = z.number().int();
 const instant = z.string();
 const period = z.enum(['daily', 'weekly', 'monthly', 'never']);
 
-/** `{ok: false, code, message}`: what every function answers for an error (thrown by callLedger). */
-const errorAnswer = z.object({ ok: z.literal(false), code: z.enum(errorCodes), message: z.string() });
+/**
+ * `{ok: false, code, message, field?}`: what every function answers for an error (thrown by
+ * callLedger); `field`, for invalid_input, names the input the message is about.
+ */
+const errorAnswer = z.object({ ok: z.literal(false), code: z.enum(errorCodes), message: z.string(), field: z.string().optional() });
 
 /** quota_limit_details: a cap's or an allowance's figures. */
 const limitDetails = z.object({
@@ -133,6 +136,9 @@ export function parseAnswer<T>(raw: unknown, answer: z.ZodType<T>): T {
 	const parsed = answer.safeParse(value);
 	if (parsed.success) return parsed.data;
 	const error = errorAnswer.safeParse(value);
-	if (error.success) throw new DomainError(error.data.code, error.data.message);
+	if (error.success) {
+		const { code, message, field } = error.data;
+		throw code === 'invalid_input' && field ? fieldRefusal(field, message) : new DomainError(code, message);
+	}
 	throw new Error(`A ledger SQL function answered outside its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`).join('; ')}`);
 }

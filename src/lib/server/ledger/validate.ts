@@ -1,4 +1,4 @@
-import { DomainError } from '../errors';
+import { DomainError, fieldRefusal } from '../errors';
 import { MAX_UNITS } from '../../cost';
 import { MAX_TOKENS } from '../../token-range';
 
@@ -9,10 +9,7 @@ export const MAX_IDEMPOTENCY_KEY = 255;
 
 export function wholeNumber(name: string, value: unknown, min: number, max: number): number {
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-		throw new DomainError('invalid_input', `${name} must be a whole number from ${min} to ${max}.`, {
-			field: name,
-			value: typeof value === 'number' && !Number.isFinite(value) ? String(value) : value
-		});
+		throw fieldRefusal(name, `${name} must be a whole number from ${min} to ${max}.`);
 	}
 	return value;
 }

@@ -36,12 +36,12 @@ const codeText = {
 		'the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys)',
 	not_found: 'no such resource (the path names one that does not exist, or is not yours)',
 	unknown_user: 'a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits)',
-	unknown_feature: 'no such feature',
-	unknown_model: 'no such model',
+	unknown_feature: "no such feature: the message names the nearest feature key when one is a slip away (“Unknown feature 'ai_bot': did you mean 'ai_bots'?”) and says that `GET /api/v1/feature-rates` lists them",
+	unknown_model: 'no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out)',
 	hold_expired: 'the hold expired (its tokens went back)',
 	hold_already_settled: 'the hold was settled or released already',
 	idempotency_key_in_flight: 'a request with this Idempotency-Key is still running: retry shortly',
-	idempotency_key_reused: 'this Idempotency-Key was used with another request',
+	idempotency_key_reused: 'this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request',
 	conflict: 'the state does not allow it now',
 	payload_too_large: 'the body is larger than 64 KB',
 	unsupported_media_type: 'a body that is not `application/json`',
@@ -51,7 +51,8 @@ const codeText = {
 type Documented = keyof typeof codeText | 'invalid_input';
 
 /** `invalid_input` is 400 when the request breaks its schema, 422 when the domain refuses a well-formed value (its meaning per route). */
-const INVALID_400 = '`invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it';
+const INVALID_400 =
+	'`invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes';
 const PREFACE_402 = "Every refusal's `details.operation` says what was refused (`consume` or `hold`) and `details.cost` what it costs (a hold: its `max_tokens`)";
 const BODY: Documented[] = ['invalid_json', 'payload_too_large', 'unsupported_media_type'];
 const TARGET: Documented[] = ['forbidden', 'not_found', 'unknown_user', 'invalid_input'];
@@ -93,7 +94,7 @@ function errorResponses(codes: Documented[], invalid422?: string, always: Docume
 export function refusalMeanings(): { status: number; codes: { code: string; meaning: string }[] }[] {
 	const rows = new Map<number, { code: string; meaning: string }[]>([
 		[400, [{ code: 'invalid_input', meaning: INVALID_400.replace(/^`invalid_input`: /, '') }]],
-		[422, [{ code: 'invalid_input', meaning: `a well-formed request a rule refuses: ${NO_TARGET}, a value the ledger refuses` }]]
+		[422, [{ code: 'invalid_input', meaning: `a well-formed request a rule refuses: ${NO_TARGET}, a value the ledger refuses (a settle above what is held); \`details.fieldErrors\` names the field a value was refused in` }]]
 	]);
 	for (const [code, meaning] of Object.entries(codeText)) {
 		const status = answers[code as keyof typeof codeText].status;
@@ -260,7 +261,7 @@ function buildDocument() {
 					summary: 'Charge the real amount (≤ held); the rest is released',
 					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
 					requestBody: body(s.settleBody),
-					responses: { ...ok(200, s.responses.settle, 'Settled'), ...errors(CLOSING, 'a `tokens` above what the hold holds') }
+					responses: { ...ok(200, s.responses.settle, 'Settled'), ...errors(CLOSING, 'a `tokens` above what the hold holds (`details.fieldErrors.tokens` says the held figure)') }
 				}
 			},
 			'/api/v1/holds/{id}/release': {

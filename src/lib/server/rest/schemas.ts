@@ -64,8 +64,9 @@ export const grantBody = oneTarget(
 			tokens: tokens(1).meta({ example: 1000 }),
 			source: z.enum(['bonus', 'referral', 'event', 'admin']),
 			model,
+			// A value that is no date is told so alone, not also "must be in the future" (abort).
 			expires_at: z.iso
-				.datetime({ offset: true })
+				.datetime({ offset: true, abort: true })
 				.refine((at) => Date.parse(at) > Date.now(), { message: 'expires_at must be in the future.' })
 				.nullish()
 				.meta({ description: 'When the granted tokens expire; must be in the future. Null or absent: never.' }),
