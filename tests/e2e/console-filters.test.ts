@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 describe('the audit log’s filters and the users count', () => {
-	it('finds by Who an API key’s entries by its name, says From after To beside To, and counts the guests’ row in words', async () => {
+	it("finds by Who an API key's entries by its name, says From after To beside To, and counts the guests' row in words", async () => {
 		// A grant by the demo's site key: an entry "By the API key “Demo site key” (qk_…)" on the user's account.
 		const me = await ownUser(browser, 'Who Key', 1234);
 		await me.context.close();
@@ -40,7 +40,7 @@ describe('the audit log’s filters and the users count', () => {
 				const count = page.getByRole('status').filter({ hasText: /accounts?/ });
 				await count.waitFor();
 				const guests = await page.getByRole('row').filter({ hasText: 'this month · read-only' }).count();
-				await expect(count.innerText()).resolves.toMatch(guests ? / accounts and the guests’ row$/ : / accounts$/);
+				await expect(count.innerText()).resolves.toMatch(guests ? / accounts and the guests' row$/ : / accounts$/);
 				await screenshot(page, `console-filters-users-count-${size.name}`, { firstScreen: true });
 			} finally {
 				await context.close();

@@ -8,5 +8,5 @@ import { counted, figure } from '$lib/counted';
  */
 export function accountsCount(n: number, more: boolean, guests: boolean, search: string): string {
 	const shown = more ? `${figure(n)}+ accounts` : counted(n, 'account');
-	return `${shown}${guests ? ' and the guests’ row' : ''}${search ? ` matching “${search}”` : ''}`;
+	return `${shown}${guests ? " and the guests' row" : ''}${search ? ` matching “${search}”` : ''}`;
 }
