@@ -28,10 +28,20 @@ describe('rollover on the Limits page', () => {
 		await form.getByLabel("A share of the period's limit (%)").check();
 		await form.getByLabel('Maximum held (% of the limit)').fill('50');
 		await form.getByLabel('Expires after (periods)').fill('2');
+		// Another unit empties the cap (50 % is not 50 tokens), says it needs a value, and the summary states no outcome.
+		const summary = form.locator('.words');
+		await form.getByLabel('A number of tokens').check();
+		await expect(form.getByLabel('Maximum held (tokens)').inputValue()).resolves.toBe('');
+		await form.getByText('Needs a value: a number of tokens, at least 1.').waitFor();
+		await expect(summary.innerText()).resolves.toBe('Once the fields above hold values the form takes, this says what happens to unused free tokens.');
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'admin-limits-rollover-unit-switched-phone');
+		await form.getByLabel("A share of the period's limit (%)").check();
+		await expect(form.getByLabel('Maximum held (% of the limit)').inputValue()).resolves.toBe('');
+		await form.getByLabel('Maximum held (% of the limit)').fill('50');
 		// Values the form cannot save: the summary states no outcome, and Save says under each field, once, what it takes.
 		await form.getByLabel('Maximum held (% of the limit)').fill('500');
 		await form.getByLabel('Expires after (periods)').fill('0');
-		const summary = form.locator('.words');
 		await expect(summary.innerText()).resolves.toBe('Once the fields above hold values the form takes, this says what happens to unused free tokens.');
 		await form.getByRole('button', { name: 'Save rollover' }).click();
 		await form.getByText('A whole percent from 1 to 100.').waitFor();

@@ -12,7 +12,7 @@ import { auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
-import { createSession, createTeam, createUser, guestAccountFor, validateSessionToken } from '../../src/lib/server/accounts';
+import { auditedGrant, createSession, createSiteKey, createTeam, createUser, guestAccountFor, validateSessionToken } from '../../src/lib/server/accounts';
 import { accountPageQuery } from '../../src/lib/server/admin/accounts';
 import { queryRows } from '../../src/lib/server/db/client';
 import { adjustBalance, balances, consume, grant, history, hold, refreshAccountFigures, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
@@ -591,6 +591,22 @@ describe('the audit log', () => {
 		const longest = 'x'.repeat(SEARCH_MAX);
 		expect((await admin.admin.audit.list({ who: longest, account: longest })).rows).toEqual([]);
 		expect((await admin.admin.users.list({ search: longest })).rows).toEqual([]);
+	});
+
+	it('finds by Who what an API key did by its name or its prefix as the By line shows it, and what Quota did by its line', async () => {
+		const key = await createSiteKey(db, w.auth.siteAdmin!, { name: `Who key ${w.tag}`, scopes: ['consume'] });
+		const accountId = w.users.memberA.accountId;
+		const byKey = await db.orm.transaction((tx) => auditedGrant(tx, { accountId, tokens: 7, source: 'bonus', grantKey: `who-key-${w.tag}` }, { keyId: key.id, ip: '10.9.0.7' }));
+		const byQuota = await db.orm.transaction((tx) => auditedGrant(tx, { accountId, tokens: 9, source: 'bonus', grantKey: `who-quota-${w.tag}` }, { via: `who test ${w.tag}` }));
+		const lots = async (who: string) => (await admin.admin.audit.list({ who, account: accountId, action: 'ledger.grant' })).rows.map((r) => r.targetId);
+		expect(await lots(`Who key ${w.tag}`)).toEqual([byKey.lotId]);
+		expect(await lots(`who KEY ${w.tag}`.toUpperCase())).toEqual([byKey.lotId]);
+		expect(await lots(key.prefix)).toEqual([byKey.lotId]);
+		expect(await lots(`${key.prefix}…`)).toEqual([byKey.lotId]);
+		expect(await lots(`Quota (who test ${w.tag})`)).toEqual([byQuota.lotId]);
+		expect(await lots('Quota')).toContain(byQuota.lotId);
+		expect(await lots('Quota')).not.toContain(byKey.lotId);
+		expect(await lots(`nobody ${w.tag}`)).toEqual([]);
 	});
 
 	it('says what each actor was: a site admin in the console (even on their own account or a team not theirs), a user on their own account or team', async () => {

@@ -57,7 +57,7 @@ describe(`purchases in the audit log on ${backend}`, () => {
 			account: { accountId: u.accountId },
 			targetType: 'order',
 			targetId: c.orderId,
-			after: { package: 'tokens-5k', quantity: 2, tokens: 10_000, amount_cents: 1000, currency: 'USD', transaction_id: c.transactionId, origin: 'api' }
+			after: { package: 'tokens-5k', quantity: 2, tokens: 10_000, amount_cents: 1000, currency: 'USD', transaction_id: c.transactionId, origin: 'api', channel: 'store' }
 		});
 		expect(entry!.words).toEqual({
 			title: 'Purchase completed',
@@ -67,6 +67,7 @@ describe(`purchases in the audit log on ${backend}`, () => {
 				{ label: 'Tokens', value: { figure: 10_000 } },
 				{ label: 'Amount', value: { cents: 1000, currency: 'USD' } },
 				{ label: 'Paid as', value: { text: 'A checkout' } },
+				{ label: 'Bought in', value: { text: 'The member store' } },
 				{ label: 'Paddle transaction', value: { text: c.transactionId } }
 			],
 			changes: []
@@ -76,6 +77,15 @@ describe(`purchases in the audit log on ${backend}`, () => {
 			select (select at from audit_log where action = 'store.purchase_completed' and target_id = ${c.orderId}) =
 			       (select created_at from lots where account_id = ${u.accountId}::uuid) as same`);
 		expect(same!.same).toBe(true);
+	});
+
+	it('a checkout opened in the embedded store says so, beside its host-site buyer', async () => {
+		const u = await makeUser(db);
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1, channel: 'embed' });
+		ok(await bed.paddle.pay(c.transactionId));
+		const [entry] = await logged(u.accountId, 'store.purchase_completed');
+		expect(entry!.after).toMatchObject({ origin: 'api', channel: 'embed' });
+		expect(entry!.words.lines).toContainEqual({ label: 'Bought in', value: { text: 'The embedded store' } });
 	});
 
 	it('the log’s action filter lists purchases, refunds and reversals by their words', async () => {

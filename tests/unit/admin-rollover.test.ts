@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRollover, rolloverFields, rolloverPreview, rolloverWords } from '../../src/lib/client/admin/rollover';
+import { capHint, parseRollover, rolloverFields, rolloverPreview, rolloverWords, withCapKind } from '../../src/lib/client/admin/rollover';
 
 // The Limits page's rollover form: what an admin types becomes the setting the ledger stores, and
 // the sentence under it says what that setting does.
@@ -25,6 +25,19 @@ describe('the rollover form', () => {
 		expect(parseRollover({ on: true, capKind: 'tokens', cap: '-5', expiresAfter: '' })).toMatchObject({ ok: false, problems: [{ field: 'cap' }] });
 		expect(parseRollover({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '0' })).toMatchObject({ ok: false, problems: [{ field: 'expiresAfter' }] });
 		expect(parseRollover({ on: true, capKind: 'tokens', cap: '10', expiresAfter: '121' })).toMatchObject({ ok: false, problems: [{ field: 'expiresAfter' }] });
+	});
+
+	it('empties the cap when its unit switches, says it needs a value, and the summary states no outcome until it has one', () => {
+		const percent = { on: true, capKind: 'percent' as const, cap: '100', expiresAfter: '' };
+		const tokens = withCapKind(percent, 'tokens');
+		expect(tokens).toEqual({ ...percent, capKind: 'tokens', cap: '' });
+		expect(capHint(tokens)).toBe('Needs a value: a number of tokens, at least 1.');
+		expect(rolloverPreview(tokens, 'daily', n)).toBe('Once the fields above hold values the form takes, this says what happens to unused free tokens.');
+		expect(capHint(withCapKind({ ...tokens, cap: '500' }, 'percent'))).toBe('Needs a value: a whole percent of the limit, 1 to 100.');
+		// The same unit again keeps what was typed.
+		expect(withCapKind(percent, 'percent')).toBe(percent);
+		expect(capHint(percent)).toBe('1 to 100.');
+		expect(capHint({ ...tokens, cap: '500' })).toBe('At least 1.');
 	});
 
 	it('shows a stored setting back as it was saved', () => {

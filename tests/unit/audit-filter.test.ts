@@ -29,4 +29,12 @@ describe("the audit log's filters from a link", () => {
 		expect(slips.who).toMatch(/^Who must be text of at most 200 characters; this is 201 characters/);
 		expect(slips.account).toMatch(/^Account must be text of at most 200 characters; this is 201 characters/);
 	});
+
+	it('says beside To that From is after it, and asks nothing', () => {
+		const slips = auditFilterSlips({ ...none, from: '2026-12-04', to: '2026-11-20' });
+		expect(slips.to).toBe('From is after To: swap them to see entries between Nov 20, 2026 and Dec 4, 2026.');
+		expect(slips.from).toBeNull();
+		expect(anySlip(slips)).toBe(true);
+		expect(anySlip(auditFilterSlips({ ...none, from: '2026-11-20', to: '2026-11-20' }))).toBe(false);
+	});
 });

@@ -33,6 +33,22 @@ export function rolloverFields(s: RolloverSetting | null): RolloverFields {
 	};
 }
 
+/**
+ * The fields with the cap's unit switched: a number typed for one unit means another thing in the
+ * other (100 % of the limit is not 100 tokens), so the cap is emptied for the admin to fill in the
+ * new unit, and the summary states no outcome until they do (rolloverPreview).
+ */
+export function withCapKind(f: RolloverFields, capKind: RolloverFields['capKind']): RolloverFields {
+	return capKind === f.capKind ? f : { ...f, capKind, cap: '' };
+}
+
+/** The hint under the cap: its rule, and, while it is empty (a switched unit empties it), that it needs a value. */
+export function capHint(f: RolloverFields): string {
+	const rule = f.capKind === 'percent' ? '1 to 100.' : 'At least 1.';
+	if (f.cap.trim()) return rule;
+	return f.capKind === 'percent' ? 'Needs a value: a whole percent of the limit, 1 to 100.' : 'Needs a value: a number of tokens, at least 1.';
+}
+
 const whole = parseTokenAmount;
 
 /** Reads the fields: the setting to save (null = off), or each field that is wrong and why, in the form's order. */

@@ -12,7 +12,7 @@ import { actorBadge, auditTitle, auditWords, namesNeeded, noNames, type ActorBad
 export const AUDIT_PAGE_SIZE = 50;
 
 export interface AuditQuery {
-	/** Who did it: part of the actor's name or e-mail. */
+	/** Who did it: part of a person's name or e-mail, an API key's name or prefix, or Quota's own name as the By line says it (`byWho`). */
 	actor?: string | null;
 	/** Exact action name, e.g. `balance.adjusted`. */
 	action?: string | null;
@@ -63,10 +63,7 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 	}
 	if (q.action?.trim()) where.push(sql`g.action = ${q.action.trim()}`);
 	const actor = q.actor?.trim();
-	if (actor) {
-		const p = likePattern(actor);
-		where.push(await oneOf(exec, sql`g.actor_user_id`, sql`select id from users where name ilike ${p} or email ilike ${p}`));
-	}
+	if (actor) where.push(await byWho(exec, actor));
 	const account = q.account?.trim();
 	if (account && isUuid(account)) where.push(sql`g.account_id = ${account}::uuid`);
 	else if (account) {
@@ -129,6 +126,26 @@ function auditCursor(cursor: string): [string, number] {
 	const [at, id] = decodeCursor(cursor);
 	if (typeof at === 'string' && AT_KEY_SHAPE.test(at) && !Number.isNaN(Date.parse(at)) && Number.isSafeInteger(id) && (id as number) > 0) return [at, id as number];
 	throw new DomainError('invalid_input', 'That page cursor is not one this list made; start from the first page.');
+}
+
+/**
+ * Who, as the log's By line names them: a person by part of their name or e-mail, an API key by part
+ * of its name or of its prefix (as shown, "qk_Hm9B40Rt…": a trailing ellipsis is the line's, not the
+ * key's), and Quota itself by its line ("Quota (Paddle)", "Quota (demo data)") when the text is part
+ * of "Quota" or names it: only then, so a search for a person stays on the indexes.
+ */
+async function byWho(exec: Executor, text: string): Promise<SQL> {
+	const p = likePattern(text);
+	const prefix = likePattern(text.replace(/(…|\.\.\.)$/, ''));
+	const ways = [
+		await oneOf(exec, sql`g.actor_user_id`, sql`select id from users where name ilike ${p} or email ilike ${p}`),
+		await oneOf(exec, sql`g.actor_key_id`, sql`select id from api_keys where name ilike ${p} or prefix ilike ${prefix}`)
+	];
+	const lower = text.toLowerCase();
+	if (lower.includes('quota') || 'quota'.includes(lower)) {
+		ways.push(sql`(g.actor_user_id is null and g.actor_key_id is null and g.ip is null and ('Quota' || coalesce(' (' || (g.detail->>'via') || ')', '')) ilike ${p})`);
+	}
+	return sql`(${sql.join(ways, sql` or `)})`;
 }
 
 /** Most ids a filter passes to the log's query as values (beyond, it stays a subquery). */

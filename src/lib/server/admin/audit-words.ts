@@ -224,6 +224,8 @@ const PRODUCT_FIELDS: Record<string, Field> = {
 };
 /** How Paddle's transaction came (its `origin`): a checkout, or billed on a subscription. */
 const ORIGIN = { web: 'A checkout', api: 'A checkout', subscription_recurring: 'A subscription renewal', subscription_charge: 'An auto top-up' };
+/** Where a purchase's checkout was opened (its order's `channel`): a member in the store, or a host site's user in the embedded store. */
+const CHANNEL = { store: 'The member store', embed: 'The embedded store' };
 /** A Paddle payment's fields, as the purchase, refund and reversal entries hold them. */
 const PAYMENT_FIELDS: Record<string, Field> = {
 	package: ['Package', named('products')],
@@ -234,6 +236,7 @@ const PAYMENT_FIELDS: Record<string, Field> = {
 	tokens_given_back: ['Tokens given back', tokensOr('0')],
 	amount_cents: ['Amount', price],
 	origin: ['Paid as', words(ORIGIN)],
+	channel: ['Bought in', words(CHANNEL)],
 	transaction_id: ['Paddle transaction', plain()],
 	adjustment_id: ['Paddle adjustment', plain()]
 };

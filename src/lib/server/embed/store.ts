@@ -44,7 +44,7 @@ export async function embedCheckout(
 	req: { productId: string; quantity: number; checkoutKey?: string | null }
 ): Promise<CheckoutStart> {
 	await rateLimit(db, `checkout:account:${grant.accountId}`, 20, 600);
-	return startCheckout(db.orm, provider, { accountId: grant.accountId, userId: await accountUser(db, grant.accountId), email: null, ...req });
+	return startCheckout(db.orm, provider, { accountId: grant.accountId, userId: await accountUser(db, grant.accountId), email: null, ...req, channel: 'embed' });
 }
 
 /**

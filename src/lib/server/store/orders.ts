@@ -36,13 +36,14 @@ export interface CheckoutStart {
  * quantity); the same key with another request is `idempotency_key_reused`, with one still being
  * created `idempotency_key_in_flight`, with one whose transaction failed `payment_provider_error`.
  * A plan the account already has is `conflict`; an unpaid checkout for it is reopened (heldPlan).
+ * `channel` says where the checkout was opened (the member store by default), for the purchase's audit entry.
  * Checkouts of one plan for one account are taken in turn (a transaction-scoped advisory lock over
  * the check and the order's insert), so two tabs that subscribe at the same moment get one order.
  */
 export async function startCheckout(
 	db: Database,
 	provider: PaymentProvider,
-	req: { accountId: string; userId: string | null; email: string | null; productId: string; quantity: number; checkoutKey?: string | null }
+	req: { accountId: string; userId: string | null; email: string | null; productId: string; quantity: number; checkoutKey?: string | null; channel?: 'store' | 'embed' }
 ): Promise<CheckoutStart> {
 	const product = await getProduct(db, req.productId);
 	const priceId = priceIdOf(product, provider.environment);
@@ -68,7 +69,8 @@ export async function startCheckout(
 				status: 'pending',
 				currency: product.currency,
 				checkoutKey: key,
-				requestHash: hash
+				requestHash: hash,
+				channel: req.channel ?? 'store'
 			})
 			.onConflictDoNothing({ target: [orders.userId, orders.checkoutKey] })
 			.returning();

@@ -18,10 +18,12 @@ function money(amountCents: number | null, currency: string | null) {
  * `store.purchase_completed`: a Paddle transaction granted its tokens (a checkout paid, a subscription
  * renewed, an auto top-up charged), in the transaction of the grant. Write it only when this
  * notification made the lots (a replay of the same transaction, under another event id, makes none).
+ * `channel`: where its checkout was opened (the member store, the embedded store), so the entry says
+ * it; null for what Paddle's billing made (a renewal, an auto top-up: `origin` says which).
  */
 export async function auditPurchase(
 	exec: Executor,
-	p: { accountId: string; buyerUserId: string | null; orderId: string; transactionId: string; origin: string; productId: string; quantity: number; tokens: number; amountCents: number | null; currency: string }
+	p: { accountId: string; buyerUserId: string | null; orderId: string; transactionId: string; origin: string; channel: 'store' | 'embed' | null; productId: string; quantity: number; tokens: number; amountCents: number | null; currency: string }
 ): Promise<void> {
 	await audit(exec, {
 		action: 'store.purchase_completed',
@@ -29,7 +31,7 @@ export async function auditPurchase(
 		targetType: 'order',
 		targetId: p.orderId,
 		accountId: p.accountId,
-		after: { package: p.productId, quantity: p.quantity, tokens: p.tokens, ...money(p.amountCents, p.currency), transaction_id: p.transactionId, origin: p.origin }
+		after: { package: p.productId, quantity: p.quantity, tokens: p.tokens, ...money(p.amountCents, p.currency), transaction_id: p.transactionId, origin: p.origin, ...(p.channel ? { channel: p.channel } : {}) }
 	});
 }
 

@@ -49,7 +49,9 @@ export const orders = pgTable(
 		/** The checkout request's hash: one key = one request. */
 		requestHash: text('request_hash'),
 		/** Paid off-session on this subscription (an auto top-up); its subscription_charge webhook completes it. */
-		chargedSubscriptionId: uuid('charged_subscription_id')
+		chargedSubscriptionId: uuid('charged_subscription_id'),
+		/** Where its checkout was opened: the member store, or the store embedded in a host site; null for what Paddle's billing made (renewals, auto top-ups). */
+		channel: text('channel', { enum: ['store', 'embed'] })
 	},
 	(t) => [
 		index('orders_account_idx').on(t.accountId, t.createdAt),

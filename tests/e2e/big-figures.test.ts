@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, screenshot } from './browser';
+import { ownUser, siteApi } from './app';
+import { openAt, sizes } from './console';
+import { MAX_TOKENS } from '../../src/lib/token-range';
+import { MAX_UNITS } from '../../src/lib/cost';
+
+// The largest figures the ledger holds, in every console box that shows one: a grant takes up to
+// MAX_TOKENS, and a balance is the sum of its lots, so an account of two such grants has twice it.
+// "1,000,000,005,000" on Admin → Users ran over "Used this month" beside it, at 390 and at 1280.
+const admin = { email: 'admin@quota.test' };
+
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** The elements of the page's main part showing `figure` whose box runs past their cell's (a table cell, a row's cell, a card) or whose text is cut. */
+const spilled = (page: Page, figure: string) =>
+	page.evaluate((figure) => {
+		const shows = [...document.querySelectorAll('main *')].filter((e) => e.children.length === 0 && (e as HTMLElement).innerText?.includes(figure));
+		return shows.flatMap((e) => {
+			const box = e.getBoundingClientRect();
+			const cell = e.parentElement!.closest('td, th, [role=cell], .card, li, dd, section') ?? e.parentElement!;
+			const room = cell.getBoundingClientRect();
+			return box.right > room.right + 1 || box.left < room.left - 1 || e.scrollWidth > e.clientWidth + 1 ? [`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${box.left}–${box.right} in ${room.left}–${room.right}`] : [];
+		});
+	}, figure);
+
+/** The summary cards' figures cut short (an ellipsis where digits were). */
+const cutFigures = (page: Page) =>
+	page.evaluate(() => [...document.querySelectorAll('main .stat .value')].flatMap((e) => (e.scrollWidth > e.clientWidth + 1 ? [(e as HTMLElement).innerText] : [])));
+
+describe('the largest figures in the console', () => {
+	it('stay inside their boxes on Users, a user’s page, Overview, Payments and Bonuses, on a phone and a desktop', async () => {
+		const me = await ownUser(browser, 'Big Figures', MAX_TOKENS);
+		expect((await siteApi('grants', { user: me.id, tokens: MAX_TOKENS, source: 'bonus', note: 'The largest grant, twice' })).status).toBe(201);
+		// The most units one request takes, at 45 tokens each: today's use on the Overview runs to 11 digits at least.
+		expect((await siteApi('consume', { user: me.id, feature: 'generate_texts', units: MAX_UNITS })).status).toBe(200);
+		const accountId = ((await (await me.page.request.get('/trpc/settings.get')).json()).result.data as { activeAccountId: string }).activeAccountId;
+		// The member's own dashboard shows the same figures in the same cards.
+		await me.page.goto('/dashboard');
+		await me.page.getByText(new Intl.NumberFormat('en-US').format(2 * MAX_TOKENS - 45 * MAX_UNITS)).first().waitFor();
+		await screenshot(me.page, 'big-figures-dashboard-phone', { firstScreen: true });
+		await expect(cutFigures(me.page)).resolves.toEqual([]);
+		await me.context.close();
+		const balance = new Intl.NumberFormat('en-US').format(2 * MAX_TOKENS - 45 * MAX_UNITS);
+		const grant = new Intl.NumberFormat('en-US').format(MAX_TOKENS);
+		for (const size of sizes) {
+			const { context, page } = await openAt(browser, admin.email, size);
+			try {
+				await page.goto(`/admin/users?search=${encodeURIComponent(me.email)}`);
+				await page.getByRole('row').filter({ hasText: balance }).waitFor();
+				await expect(spilled(page, balance)).resolves.toEqual([]);
+				await screenshot(page, `big-figures-users-${size.name}`, { firstScreen: true });
+
+				await page.goto(`/admin/users/${accountId}`);
+				await page.getByText(balance).first().waitFor();
+				await expect(spilled(page, balance)).resolves.toEqual([]);
+				await expect(spilled(page, grant)).resolves.toEqual([]);
+				await screenshot(page, `big-figures-user-${size.name}`);
+
+				await page.goto('/admin');
+				await expect(page.locator('.stat', { hasText: 'Tokens used today' }).locator('.value').innerText()).resolves.toMatch(/^\d{2,3}(,\d{3}){3,}$/);
+				for (const path of ['/admin', '/admin/payments', '/admin/bonuses']) {
+					await page.goto(path);
+					await page.locator('main h1').waitFor();
+					await page.waitForLoadState('networkidle');
+					await expect(spilled(page, balance), path).resolves.toEqual([]);
+					await expect(spilled(page, grant), path).resolves.toEqual([]);
+					await expect(cutFigures(page), path).resolves.toEqual([]);
+					await screenshot(page, `big-figures-${path.split('/').pop()}-${size.name}`);
+				}
+			} finally {
+				await context.close();
+			}
+		}
+	}, 180_000);
+});
