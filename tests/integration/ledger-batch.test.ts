@@ -193,7 +193,7 @@ async function runStream(exec: Db, run: string, batches: Batch[], shared: string
 describe(`group commit model check on ${backend}`, () => {
 	it('two streams of batches agree with a sequential model, item by item, and never deadlock', async () => {
 		// One batch at a time per process: a stream's items go in the order sent, in one or two batches.
-		setGroupCommitOptions({ inFlight: 1, gather: 'none' });
+		setGroupCommitOptions({ inFlight: 1, disjointSlots: 0, gather: 'none' });
 		// Another app process: its own connections (PGlite has one process).
 		const other: Db = db.url ? openPostgres(db.url, { max: 4 }) : db;
 		const shared = await Promise.all([makeUser(db), makeUser(db)]);
@@ -215,6 +215,31 @@ describe(`group commit model check on ${backend}`, () => {
 		}
 		const left = await Promise.all(sharedIds.map((id) => balances(db.orm, id)));
 		expect(left.reduce((n, b) => n + b.available, 0)).toBe(2_000_000 - sharedUses);
+		await expectInvariants(db);
+	});
+});
+
+describe(`group commit over many accounts on ${backend}`, () => {
+	it('spends each account exactly to zero when two processes send thousands of consumes over 40 accounts at once, batches of disjoint accounts beside the others', async () => {
+		setGroupCommitOptions({ inFlight: 2, disjointSlots: 1 });
+		const other: Db = db.url ? openPostgres(db.url, { max: 4 }) : db;
+		const accounts = await Promise.all(Array.from({ length: 40 }, () => makeUser(db)));
+		for (const a of accounts) await grant(db.orm, { accountId: a.accountId, tokens: 25, source: 'purchase' });
+		try {
+			// 50 consumes per account, 2,000 in all, half from each process, the accounts in opposite orders.
+			const results = await Promise.all(
+				Array.from({ length: 2000 }, (_, i) => {
+					const k = Math.floor(i / 2) % 40;
+					const [exec, n] = i % 2 ? [other, 39 - k] : [db, k];
+					return outcome(consume(exec.orm, { accountId: accounts[n]!.accountId, feature: 'batch_op', units: 1, actor: {}, idempotency: { scope: 'disjoint', key: `d${i}` } }));
+				})
+			);
+			expect(results.filter((r) => r === 'ok')).toHaveLength(1000);
+			expect(results.filter((r) => r !== 'ok').every((r) => r === 'insufficient_tokens')).toBe(true);
+		} finally {
+			if (other !== db) await other.close();
+		}
+		for (const a of accounts) expect((await balances(db.orm, a.accountId)).available).toBe(0);
 		await expectInvariants(db);
 	});
 });

@@ -156,6 +156,73 @@ describe('batches', () => {
 		expect(await answers).toEqual(['answer 1', 'answer 2', 'answer 3', 'answer 4']);
 	});
 
+	describe('with disjointSlots', () => {
+		/** Items as [account, n]: keyOf names the account. */
+		const keyed = () => {
+			const batches: { items: [string, number][]; answer: () => void }[] = [];
+			const run = (_exec: Executor, items: [string, number][]) =>
+				new Promise<Outcome<string>[]>((resolve) => batches.push({ items, answer: () => resolve(items.map(([a, n]) => ({ ok: true, value: `${a}${n}` }))) }));
+			const submit = batcher(run, () => ({ inFlight: 2, gather: 'none', maxBatch: 64, share: 'all', disjointSlots: 1 }), ([account]) => account);
+			return { batches, submit };
+		};
+
+		it('sends a further batch beyond inFlight only with items whose account no batch in flight has, in their order', async () => {
+			const { batches, submit } = keyed();
+			const answers = [submit(db, ['a', 1]), submit(db, ['b', 2]), submit(db, ['a', 3]), submit(db, ['c', 4]), submit(db, ['b', 5]), submit(db, ['d', 6])];
+			// a1 and b2 fill the two slots; the disjoint slot takes c4 past a3, whose account is in flight; the rest wait.
+			expect(batches.map((b) => b.items)).toEqual([[['a', 1]], [['b', 2]], [['c', 4]]]);
+			batches[2]!.answer();
+			await tick();
+			// The disjoint slot again: d6, past a3 and b5.
+			expect(batches.map((b) => b.items).slice(3)).toEqual([[['d', 6]]]);
+			batches[0]!.answer();
+			await tick();
+			// a's batch answered, two still in flight (b2, d6): a third batch is a disjoint one, so a3 leaves and b5 waits.
+			expect(batches.map((b) => b.items).slice(4)).toEqual([[['a', 3]]]);
+			batches[1]!.answer();
+			await tick();
+			// b2 answered: b is free, so b5 leaves beside a3's and d6's batches.
+			expect(batches.map((b) => b.items).slice(5)).toEqual([[['b', 5]]]);
+			batches.slice(3).forEach((b) => b.answer());
+			expect(await Promise.all(answers)).toEqual(['a1', 'b2', 'a3', 'c4', 'b5', 'd6']);
+		});
+
+		it('forms no further batch on one hot account: its items wait for a slot, as with inFlight alone', async () => {
+			const { batches, submit } = keyed();
+			const answers = [1, 2, 3, 4].map((n) => submit(db, ['hot', n]));
+			expect(batches.map((b) => b.items)).toEqual([[['hot', 1]], [['hot', 2]]]);
+			batches[1]!.answer();
+			await tick();
+			expect(batches.map((b) => b.items)).toEqual([[['hot', 1]], [['hot', 2]], [['hot', 3], ['hot', 4]]]);
+			batches[0]!.answer();
+			batches[2]!.answer();
+			expect(await Promise.all(answers)).toEqual(['hot1', 'hot2', 'hot3', 'hot4']);
+		});
+
+		it('frees an account for the disjoint slot once its batch is answered, however its items failed', async () => {
+			const batches: { items: [string, number][]; fail: () => void; answer: () => void }[] = [];
+			const run = (_exec: Executor, items: [string, number][]) =>
+				new Promise<Outcome<string>[]>((resolve, reject) =>
+					batches.push({ items, fail: () => reject(new Error('connection lost')), answer: () => resolve(items.map(([a, n]) => ({ ok: true, value: `${a}${n}` }))) })
+				);
+			const submit = batcher(run, () => ({ inFlight: 1, gather: 'none', maxBatch: 64, share: 'all', disjointSlots: 1 }), ([account]) => account);
+			const first = submit(db, ['a', 1]);
+			const second = submit(db, ['a', 2]); // a is in flight: no disjoint batch
+			expect(batches).toHaveLength(1);
+			batches[0]!.fail();
+			await expect(first).rejects.toThrow('connection lost');
+			await tick();
+			expect(batches.map((b) => b.items)).toEqual([[['a', 1]], [['a', 2]]]);
+			const third = submit(db, ['a', 3]); // a in flight again
+			const fourth = submit(db, ['b', 4]); // b is not: the disjoint slot
+			expect(batches.map((b) => b.items).slice(2)).toEqual([[['b', 4]]]);
+			batches.slice(1).forEach((b) => b.answer());
+			await tick();
+			batches.at(-1)!.answer();
+			expect(await Promise.all([second, third, fourth])).toEqual(['a2', 'a3', 'b4']);
+		});
+	});
+
 	it('keeps one queue per database', async () => {
 		const { batches, run } = controlled();
 		const submit = batcher(run, () => ({ inFlight: 1, gather: 'none', maxBatch: 10, share: 'all' }));
