@@ -208,6 +208,22 @@ describe(`streams a signed-in session opened, on ${backend}`, () => {
 		}
 	});
 
+	it('end when the session times out, which no notice says', async () => {
+		const m = await member(db, 1000);
+		const s = await createSession(db.orm, m.id);
+		// As a session last used a moment before its idle timeout: it ends 2 s from now unless used.
+		await db.rows(sql`update sessions set expires_at = now() + interval '2 seconds' where id = ${s.sessionId}`);
+		const stream = await open(`/api/v1/stream?account=${m.accountId}`, { cookie: `${SESSION_COOKIE}=${s.token}` });
+		try {
+			const endsAt = Date.now() + 2000;
+			await endsRefused(stream, endsAt, sessionEnded);
+			// Not before: the session worked until then.
+			expect(stream.seen.endedAt).toBeGreaterThan(endsAt - 500);
+		} finally {
+			await stream.hangUp();
+		}
+	});
+
 	it('on a team’s account end with 403 when the member is removed from the team; their own account’s stream goes on', async () => {
 		const owner = await member(db, 0);
 		const m = await member(db, 1000);

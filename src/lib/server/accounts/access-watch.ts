@@ -35,15 +35,21 @@ export interface WatchedSession {
 type Watched = WatchedKey | WatchedSession;
 type StateOf<T extends Watched> = T extends WatchedSession ? SessionState : KeyState;
 
+interface Read {
+	state: KeyState | SessionState;
+	/** When an active session ends unless it is used meanwhile (ms since epoch); null for a key. */
+	until: number | null;
+}
+
 /**
  * The state of each of `items`, keys and sessions, in their order: one read, whatever their number.
  * A session counts as `validateSessionToken` and `requireAccountAccess` ('read') count it.
  */
-async function states(db: Db, items: Watched[]): Promise<(KeyState | SessionState)[]> {
+async function states(db: Db, items: Watched[]): Promise<Read[]> {
 	const asked = items.map((w) =>
 		'sessionId' in w ? { session_id: w.sessionId, account_id: w.accountId } : { key_id: w.keyId, account_id: w.accountId, site: w.site ?? false }
 	);
-	const rows = await db.rows<{ n: string; state: KeyState | SessionState }>(sql`
+	const rows = await db.rows<{ n: string; state: Read['state']; until: string | null }>(sql`
 		select w.n::text as n, case
 			when w.session_id is not null then case
 				when u.id is null then 'ended'
@@ -53,24 +59,26 @@ async function states(db: Db, items: Watched[]): Promise<(KeyState | SessionStat
 			when k.id is null or k.revoked_at is not null or (w.site and k.kind <> 'site') then 'revoked'
 			when k.paused_at is not null then 'paused'
 			when exists (select 1 from users u where u.account_id = w.account_id and u.disabled_at is not null) then 'disabled'
-			else 'active' end as state
+			else 'active' end as state,
+			(extract(epoch from s.expires_at) * 1000)::bigint::text as until
 		from rows from (jsonb_to_recordset(${JSON.stringify(asked)}::jsonb) as (key_id uuid, session_id text, account_id uuid, site boolean)) with ordinality as w(key_id, session_id, account_id, site, n)
 		left join api_keys k on k.id = w.key_id
 		left join sessions s on s.id = w.session_id and s.expires_at > now()
 		left join users u on u.id = s.user_id and u.disabled_at is null`);
-	const byN = new Map(rows.map((r) => [Number(r.n), r.state]));
-	return items.map((w, i) => byN.get(i + 1) ?? ('sessionId' in w ? 'ended' : 'revoked'));
+	const byN = new Map(rows.map((r) => [Number(r.n), { state: r.state, until: r.until === null ? null : Number(r.until) }]));
+	return items.map((w, i) => byN.get(i + 1) ?? { state: 'sessionId' in w ? 'ended' : 'revoked', until: null });
 }
 
 /** The state of each of `keys`, in their order: one read, whatever their number. */
-export function keyStates(db: Db, keys: WatchedKey[]): Promise<KeyState[]> {
-	return states(db, keys) as Promise<KeyState[]>;
+export async function keyStates(db: Db, keys: WatchedKey[]): Promise<KeyState[]> {
+	return (await states(db, keys)).map((r) => r.state as KeyState);
 }
 
 /** A notice this recent may have come between a request's check and its watch: such a watch checks at once. */
 const RECENT_MS = 10_000;
 
-type Watch = Watched & { end: (state: string) => void };
+/** `until`: when its session ends unless used (as last read), when it is a session's. */
+type Watch = Watched & { end: (state: string) => void; until?: number | null };
 
 /**
  * The keys and sessions this process's open streams stand on. The notice that a key was revoked or
@@ -87,6 +95,8 @@ class AccessWatch {
 	/** A check running, and whether a notice came during it (then one more follows). */
 	private checking: Promise<void> | null = null;
 	private again = false;
+	/** The next time a watched session ends unless used: everything is read again then. */
+	private expiry: { at: number; timer: ReturnType<typeof setTimeout> } | null = null;
 
 	constructor(private readonly db: Db) {}
 
@@ -126,11 +136,33 @@ class AccessWatch {
 		if (!watches.length) return;
 		// Unreadable now (the database away): the LISTEN coming back reads them again.
 		const now = await states(this.db, watches).catch(() => null);
-		now?.forEach((state, i) => {
+		now?.forEach(({ state, until }, i) => {
 			const w = watches[i]!;
+			w.until = until;
 			if (state === 'active' || !this.watches.delete(w)) return;
 			w.end(state);
 		});
+		this.wakeAtExpiry();
+	}
+
+	/**
+	 * A session that times out (idle, or at its lifetime's end) sends no notice: the watch reads
+	 * again when the first watched one would end, which finds it ended or renewed by its use.
+	 */
+	private wakeAtExpiry() {
+		let at = Infinity;
+		for (const w of this.watches) if (w.until && w.until < at) at = w.until;
+		if (this.expiry?.at === at) return;
+		if (this.expiry) clearTimeout(this.expiry.timer);
+		this.expiry = null;
+		if (at === Infinity) return;
+		const timer = setTimeout(() => {
+			this.expiry = null;
+			void this.checkAll();
+			// setTimeout's longest wait is under 25 days: a later end is read then, and waited for again.
+		}, Math.min(Math.max(0, at - Date.now()) + 100, 2 ** 31 - 1));
+		timer.unref?.();
+		this.expiry = { at, timer };
 	}
 
 	/**
@@ -142,7 +174,8 @@ class AccessWatch {
 		await this.start();
 		const w = { ...item, end } as Watch;
 		this.watches.add(w);
-		if (Date.now() - this.lastNotice < RECENT_MS) await this.check([w]);
+		// A session is read at once: when it times out is known only then.
+		if ('sessionId' in item || Date.now() - this.lastNotice < RECENT_MS) await this.check([w]);
 		return () => {
 			this.watches.delete(w);
 		};
