@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch } from './browser';
+import { bothSizes, launch } from './browser';
 import { ownTeam, ownUser, screen, waitForFresh } from './app';
 import { openAt, sizes } from './console';
 
@@ -93,7 +93,7 @@ describe('an open dashboard whose access ends', () => {
 			await me.page.waitForURL((url) => url.pathname === '/signin', { timeout: 5_000 });
 			await me.page.getByRole('heading', { name: 'Sign in' }).waitFor();
 			await expect(me.page.getByText('5,000', { exact: true }).count()).resolves.toBe(0);
-			await screen(me.page, 'dashboard-user-disabled-live');
+			await bothSizes(me.page, 'dashboard-user-disabled-live');
 		} finally {
 			await adminContext.close();
 			await me.context.close();
@@ -112,7 +112,7 @@ describe('an open dashboard whose access ends', () => {
 			await call(owner.page, 'team.removeMember', { teamId: team.id, userId: member.id });
 			await page.getByRole('radio', { name: /Gone Pool/ }).waitFor({ state: 'detached', timeout: 5_000 });
 			await expect.poll(() => page.getByText('40,000', { exact: true }).count(), { timeout: 5_000 }).toBe(0);
-			await screen(page, 'dashboard-team-removed-live');
+			await bothSizes(page, 'dashboard-team-removed-live');
 		} finally {
 			await Promise.all([owner.context.close(), member.context.close()]);
 		}
