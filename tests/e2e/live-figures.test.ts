@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch } from './browser';
+import { bothSizes, launch } from './browser';
 import { ownTeam, ownUser, screen, waitForFresh } from './app';
 import { openAt, sizes } from './console';
 
@@ -73,3 +73,48 @@ describe('open pages of a team member and the owner', () => {
 	});
 });
 
+
+// A disabled user's open dashboard kept receiving live figures (its session's stream was not
+// watched) until it was reloaded or the 30-second refresh met the 401; a member removed from a team
+// kept the team pool's. The stream now ends at once with a `refused` event and the page refreshes.
+describe('an open dashboard whose access ends', () => {
+	it('leaves the live figures for sign-in within seconds of an admin disabling the user', async () => {
+		const me = await ownUser(browser, 'Dana Disabled', 5_000);
+		const { context: adminContext, page: adminPage } = await openAt(browser, admin.email, sizes[0]);
+		try {
+			await me.page.goto('/dashboard');
+			await waitForFresh(me.page);
+			await me.page.getByText('5,000', { exact: true }).first().waitFor();
+
+			const res = await adminPage.request.post('/trpc/admin.users.setDisabled', { data: { userId: me.id, disabled: true } });
+			expect(res.status(), await res.text()).toBe(200);
+
+			// Well within the 30-second refresh: the stream's last event.
+			await me.page.waitForURL((url) => url.pathname === '/signin', { timeout: 5_000 });
+			await me.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+			await expect(me.page.getByText('5,000', { exact: true }).count()).resolves.toBe(0);
+			await bothSizes(me.page, 'dashboard-user-disabled-live');
+		} finally {
+			await adminContext.close();
+			await me.context.close();
+		}
+	});
+
+	it("leaves a team pool's live figures within seconds of the member's removal, for their own", async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Gone Pool', 'Gita Owner', 'Goran Member', 40_000);
+		try {
+			const page = member.page;
+			await page.goto('/dashboard');
+			await waitForFresh(page);
+			await page.getByRole('radio', { name: /Gone Pool/ }).click();
+			await page.getByText('40,000', { exact: true }).first().waitFor();
+
+			await call(owner.page, 'team.removeMember', { teamId: team.id, userId: member.id });
+			await page.getByRole('radio', { name: /Gone Pool/ }).waitFor({ state: 'detached', timeout: 5_000 });
+			await expect.poll(() => page.getByText('40,000', { exact: true }).count(), { timeout: 5_000 }).toBe(0);
+			await bothSizes(page, 'dashboard-team-removed-live');
+		} finally {
+			await Promise.all([owner.context.close(), member.context.close()]);
+		}
+	});
+});

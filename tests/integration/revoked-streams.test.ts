@@ -2,13 +2,30 @@
 // (GET /api/v1/stream) and the widget streams of the embed tokens it minted end within about a
 // second, in every app process, with a last `refused` event saying what the next request gets.
 // A newcomer saw a widget keep showing an account's figures 54 s after its site key was revoked.
+// So does a signed-in session's stream (the dashboard's) when the session ends (signed out, revoked,
+// its user disabled) or its user may no longer read the account (removed from the team).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { call, callJson } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
-import { createSiteKey, createUser, revokeApiKey, setKeyPaused, watchSiteKeyVouch, type Auth } from '../../src/lib/server/accounts';
+import {
+	createSession,
+	createSiteKey,
+	createTeam,
+	createUser,
+	invalidateSession,
+	removeMember,
+	revokeApiKey,
+	SESSION_COOKIE,
+	setKeyPaused,
+	signOutEverywhere,
+	watchSiteKeyVouch,
+	type Auth
+} from '../../src/lib/server/accounts';
+import { setUserDisabled } from '../../src/lib/server/admin';
+import { teamMembers } from '../../src/lib/server/db/schema';
 import { consume } from '../../src/lib/server/ledger';
 import { serverSentEvents } from '../../sdk/src/sse';
 
@@ -31,9 +48,9 @@ afterAll(async () => {
 const AT_ONCE_MS = 1500;
 
 /** Opens an event stream and reads it as it comes: its events and when it ended; `hangUp` is the client going away. */
-async function open(path: string, token: string) {
+async function open(path: string, headers: Record<string, string>) {
 	const client = new AbortController();
-	const res = await call(path, { headers: bearer(token), signal: client.signal });
+	const res = await call(path, { headers, signal: client.signal });
 	expect(res.status).toBe(200);
 	const seen = { events: [] as { event: string; data: Record<string, unknown> }[], endedAt: 0 };
 	const ended = (async () => {
@@ -43,9 +60,15 @@ async function open(path: string, token: string) {
 	await expect.poll(() => seen.events.length).toBe(1);
 	return { seen, ended, hangUp: () => (client.abort(), ended) };
 }
-const widgetStream = (token: string) => open('/api/v1/embed/stream', token);
+const widgetStream = (token: string) => open('/api/v1/embed/stream', bearer(token));
 /** A key's own stream: a site key names the user; an account key reads its own account. */
-const keyStream = (key: string, user?: string) => open(user ? `/api/v1/stream?user=${user}` : '/api/v1/stream', key);
+const keyStream = (key: string, user?: string) => open(user ? `/api/v1/stream?user=${user}` : '/api/v1/stream', bearer(key));
+/** The dashboard's stream: a new session of `userId` reading `account` (else the pool it draws from); `sessionId` ends it. */
+async function sessionStream(userId: string, account?: string) {
+	const s = await createSession(db.orm, userId);
+	const stream = await open(account ? `/api/v1/stream?account=${account}` : '/api/v1/stream', { cookie: `${SESSION_COOKIE}=${s.token}` });
+	return { ...stream, sessionId: s.sessionId };
+}
 
 const spend = (accountId: string) => consume(db.orm, { accountId, feature: 'search_images', units: 1, actor: {}, idempotency: { scope: 'streams', key: crypto.randomUUID() } });
 
@@ -142,5 +165,81 @@ describe(`streams a key opened, on ${backend}`, () => {
 		const unwatch = await watchSiteKeyVouch(db, key.id, m.accountId, (state) => ended.push(state));
 		expect(ended).toEqual(['revoked']);
 		unwatch();
+	});
+});
+
+const sessionEnded = { error: 'unauthorized', message: 'Sign in, or send Authorization: Bearer <api key>.' };
+
+describe(`streams a signed-in session opened, on ${backend}`, () => {
+	it('end within a second of an admin disabling the user in another process, every session’s; another user’s stream goes on', async () => {
+		const m = await member(db, 1000);
+		const kept = await member(db, 1000);
+		const streams = [await sessionStream(m.id), await sessionStream(m.id, m.accountId)];
+		const untouched = await sessionStream(kept.id);
+		try {
+			const at = Date.now();
+			await setUserDisabled(other, { userId: admin.user.id, ip: null }, m.id, true);
+			for (const s of streams) await endsRefused(s, at, sessionEnded);
+			await spend(kept.accountId);
+			await expect.poll(() => untouched.seen.events.map((e) => e.event).join()).toBe('balance,balance');
+			expect(untouched.seen.endedAt).toBe(0);
+		} finally {
+			await Promise.all([...streams, untouched].map((s) => s.hangUp()));
+		}
+	});
+
+	it('end when the session is revoked in Settings (the user’s other session goes on), and when the user signs out everywhere', async () => {
+		const m = await member(db, 1000);
+		const [revoked, other1] = [await sessionStream(m.id), await sessionStream(m.id)];
+		try {
+			const at = Date.now();
+			await invalidateSession(other.orm, revoked.sessionId);
+			await endsRefused(revoked, at, sessionEnded);
+			await spend(m.accountId);
+			await expect.poll(() => other1.seen.events.map((e) => e.event).join()).toBe('balance,balance');
+			expect(other1.seen.endedAt).toBe(0);
+			expect(revoked.seen.events.map((e) => e.event)).toEqual(['balance', 'refused']);
+
+			const everywhereAt = Date.now();
+			await signOutEverywhere(other, m.id);
+			await endsRefused(other1, everywhereAt, sessionEnded);
+		} finally {
+			await Promise.all([revoked, other1].map((s) => s.hangUp()));
+		}
+	});
+
+	it('end when the session times out, which no notice says', async () => {
+		const m = await member(db, 1000);
+		const s = await createSession(db.orm, m.id);
+		// As a session last used a moment before its idle timeout: it ends 2 s from now unless used.
+		await db.rows(sql`update sessions set expires_at = now() + interval '2 seconds' where id = ${s.sessionId}`);
+		const stream = await open(`/api/v1/stream?account=${m.accountId}`, { cookie: `${SESSION_COOKIE}=${s.token}` });
+		try {
+			const endsAt = Date.now() + 2000;
+			await endsRefused(stream, endsAt, sessionEnded);
+			// Not before: the session worked until then.
+			expect(stream.seen.endedAt).toBeGreaterThan(endsAt - 500);
+		} finally {
+			await stream.hangUp();
+		}
+	});
+
+	it('on a team’s account end with 403 when the member is removed from the team; their own account’s stream goes on', async () => {
+		const owner = await member(db, 0);
+		const m = await member(db, 1000);
+		const team = await createTeam(db.orm, { name: `Streams ${crypto.randomUUID().slice(0, 8)}`, ownerUserId: owner.id });
+		await db.orm.insert(teamMembers).values({ teamId: team.id, userId: m.id, role: 'member' });
+		const teamStream = await sessionStream(m.id, team.accountId);
+		const ownStream = await sessionStream(m.id, m.accountId);
+		try {
+			const at = Date.now();
+			await removeMember(other, { teamId: team.id, userId: m.id }, { userId: owner.id, siteAdmin: false });
+			await endsRefused(teamStream, at, { error: 'forbidden', message: 'You do not have access to this account.' });
+			await spend(m.accountId);
+			await expect.poll(() => ownStream.seen.events.map((e) => e.event).join()).toBe('balance,balance');
+			expect(ownStream.seen.endedAt).toBe(0);
+		} finally {
+			await Promise.all([teamStream, ownStream].map((s) => s.hangUp()));
+		}
 	});
 });

@@ -181,6 +181,16 @@ describe("the account's live stream", () => {
 		expect([FakeEventSource.opened[0]!.closed, a.refreshes]).toEqual([true, 0]);
 	});
 
+	it('refreshes at once on a refused event (the session ended, or its access to the account), so the pages meet the refusal', async () => {
+		const a = resource();
+		stops.push(a.stop, openStream('acc-1'));
+		const stream = FakeEventSource.opened[0]!;
+		stream.emit('balance');
+		stream.emit('refused');
+		await vi.advanceTimersByTimeAsync(1_000);
+		expect(a.refreshes).toBe(1);
+	});
+
 	it('is skipped where the browser has no EventSource (the 30-second refresh carries on alone)', () => {
 		vi.stubGlobal('EventSource', undefined);
 		expect(() => openStream('acc-1')()).not.toThrow();

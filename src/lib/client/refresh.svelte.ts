@@ -74,7 +74,8 @@ export function startAutoRefresh(onReconnect: () => void): () => void {
  * the page just loaded) means something changed, and so does each `inbox` event (new alerts). A
  * reconnect sends `Last-Event-ID`, so the server sends figures again only when they changed while
  * the stream was down. Where the stream is missing or refused, EventSource closes and the 30-second
- * refresh carries on alone.
+ * refresh carries on alone; a `refused` event (the session ended, or its access to the account)
+ * refreshes at once.
  */
 export function openStream(accountId: string): () => void {
 	if (typeof EventSource === 'undefined') return () => {};
@@ -87,6 +88,10 @@ export function openStream(accountId: string): () => void {
 	};
 	source.addEventListener('balance', () => (first ? (first = false) : soon()));
 	source.addEventListener('inbox', soon);
+	// The last event: the session ended, or its right to read this account. The refresh at once meets
+	// the same refusal and the pages do what they do on it (sign-in; the pool the user still draws
+	// from), which closes this stream; a reconnect before that is refused, and EventSource stops.
+	source.addEventListener('refused', soon);
 	return () => {
 		clearTimeout(pending);
 		source.close();

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { isUuid } from '../db/client';
 import { DomainError } from '../errors';
+import { accessWatch } from './access-watch';
 import type { ApiKeyAuth, Auth } from './types';
 
 /** read: see balances and history · spend: draw tokens · manage: keys, members, caps. */
@@ -90,4 +91,17 @@ export async function requireAccountAccess(
 	const allowed = row.own || (level === 'manage' ? row.team_role === 'owner' || row.team_role === 'admin' : row.team_role !== null);
 	if (!allowed) throw denied();
 	return { id: row.id, kind: row.kind };
+}
+
+/**
+ * Calls `stopped` once, with the refusal the session's next request for `accountId` would get, when
+ * the session stops letting its user read that account, in this process or another
+ * (access-watch.ts): 401 once the session ended (signed out, revoked, its user disabled), 403 once
+ * the user may no longer read the account (no longer in its team). Resolves to the function that
+ * stops watching. For what stays open after the request that checked the access: the event stream.
+ */
+export function watchSessionAccess(db: Db, auth: Auth, accountId: string, stopped: (refusal: DomainError) => void): Promise<() => void> {
+	return accessWatch(db).watch({ sessionId: auth.sessionId, accountId }, (state) =>
+		stopped(state === 'forbidden' ? denied() : new DomainError('unauthorized', 'Sign in, or send Authorization: Bearer <api key>.'))
+	);
 }

@@ -7,7 +7,7 @@ import { requireAccountAccess } from './access';
 import { audit, creditTo, type AuditAction } from './audit';
 import { hashToken, randomBase64url } from './tokens';
 import { keptKeys } from './kept-keys';
-import { keyStates, keyWatch, type KeyState } from './key-watch';
+import { accessWatch, keyStates, type KeyState } from './access-watch';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
 
 const scopesSchema = z
@@ -186,12 +186,12 @@ async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 
 /**
  * Calls `stopped` once, with the refusal the key's next request would get, when an accepted key
- * stops working: revoked, paused, or its user disabled, by this process or another (key-watch.ts).
+ * stops working: revoked, paused, or its user disabled, by this process or another (access-watch.ts).
  * Resolves to the function that stops watching. For what stays open after the request that
  * checked the key: the event stream.
  */
 export function watchApiKey(db: Db, key: ApiKeyAuth, stopped: (refusal: DomainError) => void): Promise<() => void> {
-	return keyWatch(db).watch({ keyId: key.keyId, accountId: key.accountId }, (state) => stopped(state === 'paused' ? paused(key.kind) : rejected()));
+	return accessWatch(db).watch({ keyId: key.keyId, accountId: key.accountId }, (state) => stopped(state === 'paused' ? paused(key.kind) : rejected()));
 }
 
 /**
@@ -207,5 +207,5 @@ export async function siteKeyVouches(db: Db, keyId: string, accountId: string): 
 
 /** Calls `stopped` once, with the key's state, when the site key stops vouching for reading `accountId` (see siteKeyVouches); resolves to the function that stops watching. */
 export function watchSiteKeyVouch(db: Db, keyId: string, accountId: string, stopped: (state: Exclude<KeyState, 'active'>) => void): Promise<() => void> {
-	return keyWatch(db).watch({ keyId, accountId, site: true }, stopped);
+	return accessWatch(db).watch({ keyId, accountId, site: true }, stopped);
 }

@@ -2,7 +2,11 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import type { ApiKeyAuth } from './types';
 
-/** Notified by a trigger (drizzle/functions/api_key_notices.sql) whenever a key is revoked or a user disabled. */
+/**
+ * Notified by a trigger (drizzle/functions/api_key_notices.sql) whenever a key is revoked or a user
+ * disabled; with the payload `access` (access_notices.sql) when a session ends or a team member is
+ * removed, which changes no key.
+ */
 export const KEY_CHANGE_CHANNEL = 'quota_api_keys';
 /** How long a kept key is used without asking again: the bound if a notice is missed. */
 const KEEP_MS = 10_000;
@@ -21,7 +25,7 @@ class KeptKeys {
 
 	constructor(db: Db) {
 		// A notice missed while the database was unreachable is covered by forgetting everything when the LISTEN is back.
-		this.listening = db.listen(KEY_CHANGE_CHANNEL, () => this.forget(), () => this.forget()).then(
+		this.listening = db.listen(KEY_CHANGE_CHANNEL, (payload) => (payload === 'access' ? undefined : this.forget()), () => this.forget()).then(
 			() => true,
 			() => false
 		);

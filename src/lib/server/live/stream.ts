@@ -37,10 +37,11 @@ async function liveFigures(db: Db, accountId: string, caps: boolean): Promise<Li
  * entries are written for the account's people (alerts, notices), which change no figure. With
  * `caps`, the caps in force on the account (quota_account_caps: its own, its members', the site's
  * defaults) are among the figures `render` gets, so a cap set or changed sends an event as a spend
- * does (the app's pages show the cap that binds their user). With `watch` (a stream a key or an
- * embed token opened), the stream also ends as soon as what let it open no longer does: `watch`
- * calls back with the refusal the next request would get, which comes as a last `refused` event
- * (data: the refusal's JSON body) before the end, so the client stops instead of reconnecting.
+ * does (the app's pages show the cap that binds their user). With `watch` (every stream: a key, an
+ * embed token or a signed-in session opened it), the stream also ends as soon as what let it open
+ * no longer does: `watch` calls back with the refusal the next request would get, which comes as a
+ * last `refused` event (data: the refusal's JSON body) before the end, so the client stops instead
+ * of reconnecting.
  */
 export async function balanceStream(
 	db: Db,

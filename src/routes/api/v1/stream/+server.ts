@@ -1,4 +1,4 @@
-import { resolveAccount, watchApiKey } from '$lib/server/accounts';
+import { resolveAccount, watchApiKey, watchSessionAccess } from '$lib/server/accounts';
 import { endpoint, singleValued } from '$lib/server/rest/handler';
 import { lastEventIdHeader, targetQuery } from '$lib/server/rest/schemas';
 import { balanceBody } from '$lib/server/rest/shapes';
@@ -11,8 +11,10 @@ import { balanceStream, type LiveFigures } from '$lib/server/live/stream';
  * signed-in session (the dashboard) may name one of its own accounts as `account`; its stream also
  * says when new alerts reach the inbox (`inbox` events), which the app's header counts, and its
  * figures hold the caps in force on the account (`caps`), so the pages' cap lines follow a cap's change.
- * A key's stream ends as soon as the key is revoked or paused (or its user disabled), with a last
- * `refused` event holding the refusal its next request would get.
+ * A key's stream ends as soon as the key is revoked or paused (or its user disabled), a session's as
+ * soon as the session ends (signed out, revoked, its user disabled) or its user may no longer read
+ * the account (removed from the team), with a last `refused` event holding the refusal its next
+ * request would get.
  */
 export const GET = endpoint({
 	auth: 'key-or-session',
@@ -28,7 +30,7 @@ export const GET = endpoint({
 			lastEventId,
 			inbox: !key,
 			caps: !key,
-			watch: key ? (refuse) => watchApiKey(db, key, (e) => refuse(refusalOf(e))) : undefined
+			watch: (refuse) => (key ? watchApiKey(db, key, (e) => refuse(refusalOf(e))) : watchSessionAccess(db, session!, accountId, (e) => refuse(refusalOf(e))))
 		});
 		return new Response(body, {
 			headers: {
