@@ -1815,7 +1815,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id). When the key is revoked or paused (or its user disabled) meanwhile, a last `refused` event ends it at once: `data` is the refusal its next request gets (`{"error","message","details"?}`) */
+                /** @description text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id). When the key is revoked or paused (or its user disabled) meanwhile, a last `refused` event ends it at once: `data` is the refusal its next request gets (`{"error","message","details"?}`). A signed-in session's stream ends the same way when the session ends (401) or may no longer read the account (403: a team member removed) */
                 200: {
                     headers: {
                         [name: string]: unknown;

@@ -295,7 +295,8 @@ function buildDocument() {
 						200: {
 							description:
 								'text/event-stream of `balance` events: `data` is the body of GET /api/v1/balance, `id` a digest of it (the same figures, the same id). ' +
-								'When the key is revoked or paused (or its user disabled) meanwhile, a last `refused` event ends it at once: `data` is the refusal its next request gets (`{"error","message","details"?}`)',
+								'When the key is revoked or paused (or its user disabled) meanwhile, a last `refused` event ends it at once: `data` is the refusal its next request gets (`{"error","message","details"?}`). ' +
+								"A signed-in session's stream ends the same way when the session ends (401) or may no longer read the account (403: a team member removed)",
 							content: { 'text/event-stream': { schema: { type: 'string' } } }
 						},
 						...errors(TARGET)
