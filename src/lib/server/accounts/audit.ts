@@ -62,6 +62,8 @@ export const AUDIT_ACTIONS = [
 	'store.subscription_keep_asked',
 	'store.purchase_completed',
 	'store.purchase_refunded',
+	'store.purchase_partly_refunded',
+	'store.purchase_credited',
 	'store.chargeback_reversed',
 	'webhook_endpoint.create',
 	'webhook_endpoint.update',
