@@ -163,7 +163,7 @@ describe(`purchases in the audit log on ${backend}`, () => {
 /** Every entry of the account that moved money (Paddle's purchases and adjustments), oldest first. */
 async function moneyEntries(accountId: string): Promise<AuditRow[]> {
 	const { rows } = await listAudit(db.orm, { account: accountId }, 200);
-	return rows.filter((r) => /^store\.(purchase_|chargeback_)/.test(r.action)).reverse();
+	return rows.filter((r) => /^store\.(purchase|chargeback|credit)_/.test(r.action)).reverse();
 }
 
 /** A member who bought 2 × the 5,000-token pack ($10.00, 10,000 tokens) through the store and Paddle. */
@@ -174,7 +174,7 @@ async function buyer() {
 	return { ...u, ...c };
 }
 
-type Adjustment = { id: string; action: 'refund' | 'credit' | 'chargeback' | 'chargeback_reverse' | 'chargeback_warning'; type: 'full' | 'partial'; cents: number };
+type Adjustment = { id: string; action: 'refund' | 'credit' | 'credit_reverse' | 'chargeback' | 'chargeback_reverse' | 'chargeback_warning'; type: 'full' | 'partial'; cents: number };
 
 /** Paddle's notification of an adjustment of the buyer's transaction, in one status, with its own amount (Paddle's payload shape: the SDK reads it). */
 async function adjustment(b: { transactionId: string; orderId: string }, a: Adjustment, status: 'pending_approval' | 'approved' | 'rejected', eventType = 'adjustment.updated') {
@@ -286,6 +286,19 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback', type: 'full', cents: 1000 }, 'approved', 'adjustment.created'));
 		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback_reverse', type: 'full', cents: 1000 }, 'approved', 'adjustment.created'));
 		expect((await moneyEntries(b.accountId)).map((e) => e.words.title)).toEqual(['Purchase completed', 'Purchase charged back', 'Chargeback reversed']);
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+		await expectInvariants(db);
+	});
+
+	it('a credit and its reversal delivered again and again: one entry each, neither moving tokens', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const b = await buyer();
+		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'credit', type: 'partial', cents: 400 }, 'approved', 'adjustment.created'));
+		const reversal = paddleId('adj');
+		await deliverAndReplay(await adjustment(b, { id: reversal, action: 'credit_reverse', type: 'partial', cents: 400 }, 'approved', 'adjustment.created'));
+		const entries = await moneyEntries(b.accountId);
+		expect(entries.map((e) => e.words.title)).toEqual(['Purchase completed', "Purchase credited to the buyer's Paddle balance", "Credit to the buyer's Paddle balance reversed"]);
+		expect(entries[2]).toMatchObject({ detail: { via: 'Paddle' }, after: { paid_cents: 1000, amount_cents: 400, currency: 'USD', adjustment_id: reversal } });
 		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
 		await expectInvariants(db);
 	});

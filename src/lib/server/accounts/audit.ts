@@ -64,6 +64,7 @@ export const AUDIT_ACTIONS = [
 	'store.purchase_refunded',
 	'store.purchase_partly_refunded',
 	'store.purchase_credited',
+	'store.credit_reversed',
 	'store.chargeback_reversed',
 	'webhook_endpoint.create',
 	'webhook_endpoint.update',

@@ -476,6 +476,12 @@ const WORDS: Record<AuditAction, Spec> = {
 		fields: keptTokens('a credit'),
 		hide: PAYMENT_HIDDEN
 	},
+	'store.credit_reversed': {
+		title: 'Credit reversed',
+		titleOf: () => "Credit to the buyer's Paddle balance reversed",
+		fields: { amount_cents: ['Taken back from the buyer', price], paid_cents: PAYMENT_FIELDS.paid_cents!, transaction_id: PAYMENT_FIELDS.transaction_id!, adjustment_id: PAYMENT_FIELDS.adjustment_id! },
+		hide: PAYMENT_HIDDEN
+	},
 	'store.chargeback_reversed': { title: 'Chargeback reversed', fields: PAYMENT_FIELDS, hide: PAYMENT_HIDDEN },
 	'store.products_reordered': {
 		title: 'Packages put in a new order',

@@ -233,14 +233,14 @@ async function setOrderStatus(exec: Executor, orderId: string | undefined, statu
 /** What a Paddle adjustment moved: its total in minor units and its currency. */
 const adjustedMoney = (adj: AdjustmentNotification) => ({ amountCents: adj.totals?.total !== undefined ? Number(adj.totals.total) : null, currency: adj.currencyCode ?? null });
 
-/** Adjustments that move money: a refund, a credit to the buyer's Paddle balance, a chargeback and its reversal (a chargeback warning moves none yet). */
-const MONEY_ACTIONS = ['refund', 'credit', 'chargeback', 'chargeback_reverse'];
+/** Adjustments that move money: a refund, a credit to the buyer's Paddle balance and its reversal, a chargeback and its reversal (a chargeback warning moves none yet). */
+const MONEY_ACTIONS = ['refund', 'credit', 'credit_reverse', 'chargeback', 'chargeback_reverse'];
 
 /**
  * adjustment.created / adjustment.updated. An approved full refund or chargeback takes back what
  * is left of the transaction's lots (never more: the spent part is recorded as the shortfall); a
- * chargeback reversal gives back what its chargeback took; a partial refund or a credit leaves the
- * tokens (keptTokens). Each writes its audit entry once per adjustment. An adjustment that arrives
+ * chargeback reversal gives back what its chargeback took; a partial refund, a credit or its reversal
+ * leaves the tokens (keptTokens). Each writes its audit entry once per adjustment. An adjustment that arrives
  * before its transaction was fulfilled waits (outcome `deferred`) and is applied right after it.
  */
 export async function applyAdjustment(exec: Executor, adj: AdjustmentNotification): Promise<Outcome> {
@@ -252,7 +252,7 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 
 	// Paddle: `type` is "string or null"; "if omitted, defaults to partial". Only an adjustment
 	// that says `full` refunds the whole transaction (its older payloads carry no `type` at all).
-	if (adj.action === 'credit' || (adj.action === 'refund' && adj.type !== 'full')) return keptTokens(exec, adj, order);
+	if (adj.action === 'credit' || adj.action === 'credit_reverse' || (adj.action === 'refund' && adj.type !== 'full')) return keptTokens(exec, adj, order);
 	if (adj.action === 'chargeback_reverse') return reverseChargeback(exec, adj, order);
 
 	const lots = await transactionLots(exec, adj.transactionId);
@@ -293,22 +293,25 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
  * An approved partial refund (it marks the order partly refunded) or a credit to the buyer's Paddle
  * balance: money went back, and the tokens are left as they are, since Paddle does not say which of
  * them it was for: flagged, for an admin to take some back in the console (Balance adjusted) if they
- * should. Its audit entry says how much, of what the order paid.
+ * should. A credit's reversal (the credit taken back from the buyer's balance) gives back no tokens
+ * either, as its credit took none. Each audit entry says how much, of what the order paid.
  */
 async function keptTokens(exec: Executor, adj: AdjustmentNotification, order: Order | undefined): Promise<Outcome> {
 	const partial = adj.action === 'refund';
+	const reversal = adj.action === 'credit_reverse';
 	if (partial) await setOrderStatus(exec, order?.id, 'partially_refunded');
 	if (order) {
 		await auditAdjustment(exec, {
-			action: partial ? 'store.purchase_partly_refunded' : 'store.purchase_credited',
+			action: partial ? 'store.purchase_partly_refunded' : reversal ? 'store.credit_reversed' : 'store.purchase_credited',
 			accountId: order.accountId,
 			orderId: order.id,
 			transactionId: adj.transactionId,
 			adjustmentId: adj.id,
 			...adjustedMoney(adj),
-			what: { tokens_taken_back: 0, ...(order.amountCents === null ? {} : { paid_cents: Number(order.amountCents) }) }
+			what: { ...(reversal ? {} : { tokens_taken_back: 0 }), ...(order.amountCents === null ? {} : { paid_cents: Number(order.amountCents) }) }
 		});
 	}
+	if (reversal) return { outcome: 'processed', note: "credit to the buyer's Paddle balance reversed: tokens as they are" };
 	const what = partial ? 'partial refund' : "credit to the buyer's Paddle balance";
 	return { outcome: 'flagged', note: `${what}: tokens left as they are, for an admin to decide`, ...(partial && { effect: { orderStatus: 'partially_refunded' } }) };
 }
