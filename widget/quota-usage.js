@@ -23,7 +23,7 @@
 			feature: 'Feature', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
 			buy: 'Buy tokens', loading: 'Loading your usage…', expired: 'This usage view has expired. Reload the page to see your latest figures.',
 			revoked: 'This usage view is no longer available.', invalid: 'This usage view could not be opened.', offline: 'Could not reach Quota; trying again…',
-			live: 'Live', low: 'Running low', empty: 'No tokens left', um: ['+ {0} unlimited model', '+ {0} unlimited models', 'all models unlimited'],
+			live: 'Live', low: 'Running low', empty: 'No tokens left', yet: 'No tokens yet', um: ['+ {0} unlimited model', '+ {0} unlimited models', 'all models unlimited'],
 			s: { completed: 'Completed', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
 		},
 		de: {
@@ -33,7 +33,7 @@
 			feature: 'Funktion', tokens: 'Tokens', unit: ['Token', 'Tokens'], purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
 			buy: 'Tokens kaufen', loading: 'Nutzung wird geladen…', expired: 'Diese Ansicht ist abgelaufen. Laden Sie die Seite neu, um aktuelle Zahlen zu sehen.',
 			revoked: 'Diese Ansicht ist nicht mehr verfügbar.', invalid: 'Diese Ansicht konnte nicht geöffnet werden.', offline: 'Quota ist nicht erreichbar; neuer Versuch…',
-			live: 'Live', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr', um: ['+ {0} unbegrenztes Modell', '+ {0} unbegrenzte Modelle', 'alle Modelle unbegrenzt'],
+			live: 'Live', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr', yet: 'Noch keine Tokens', um: ['+ {0} unbegrenztes Modell', '+ {0} unbegrenzte Modelle', 'alle Modelle unbegrenzt'],
 			s: { completed: 'Abgeschlossen', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
 		},
 		fr: {
@@ -43,7 +43,7 @@
 			feature: 'Fonction', tokens: 'Jetons', unit: ['jeton', 'jetons'], purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
 			buy: 'Acheter des jetons', loading: 'Chargement…', expired: 'Cette vue a expiré. Rechargez la page pour voir vos derniers chiffres.',
 			revoked: "Cette vue n'est plus disponible.", invalid: "Cette vue n'a pas pu être ouverte.", offline: 'Quota est injoignable ; nouvel essai…',
-			live: 'En direct', low: 'Bientôt épuisé', empty: 'Plus de jetons', um: ['+ {0} modèle illimité', '+ {0} modèles illimités', 'tous les modèles illimités'],
+			live: 'En direct', low: 'Bientôt épuisé', empty: 'Plus de jetons', yet: 'Pas encore de jetons', um: ['+ {0} modèle illimité', '+ {0} modèles illimités', 'tous les modèles illimités'],
 			s: { completed: 'Terminé', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
 		},
 		es: {
@@ -53,7 +53,7 @@
 			feature: 'Función', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
 			buy: 'Comprar tokens', loading: 'Cargando tu uso…', expired: 'Esta vista ha caducado. Recarga la página para ver tus cifras.',
 			revoked: 'Esta vista ya no está disponible.', invalid: 'No se pudo abrir esta vista.', offline: 'No se puede conectar con Quota; reintentando…',
-			live: 'En directo', low: 'Quedan pocos', empty: 'Sin tokens', um: ['+ {0} modelo ilimitado', '+ {0} modelos ilimitados', 'todos los modelos ilimitados'],
+			live: 'En directo', low: 'Quedan pocos', empty: 'Sin tokens', yet: 'Aún no hay tokens', um: ['+ {0} modelo ilimitado', '+ {0} modelos ilimitados', 'todos los modelos ilimitados'],
 			s: { completed: 'Completado', refunded: 'Reembolsado', charged_back: 'Contracargo', partially_refunded: 'Reembolso parcial' }
 		}
 	};
@@ -284,7 +284,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 					: `<p class="note">${esc(t.none)}</p>`;
 			const out = [];
 			if (wanted.includes('balance')) {
-				const state = d.level === 'low' ? t.low : d.level === 'empty' ? t.empty : '';
+				const state = d.level === 'low' ? t.low : d.level === 'empty' ? (d.ever_granted ? t.empty : t.yet) : '';
 				// A cap that leaves the user less than the account has: its figure, the account's beside it and the cap's line, as their dashboard says them.
 				const cap = d.cap;
 				// Unlimited lots say which, beside the figure, as the dashboard's Balance card ("+ 1 unlimited model"; lib/allocation-words.ts).

@@ -2932,6 +2932,8 @@ export interface paths {
                              * @enum {string}
                              */
                             level: "ok" | "low" | "empty";
+                            /** @description Whether the account was ever granted tokens (spent, expired or refunded ones count). An empty account that never was has none yet ("No tokens yet", as the dashboard says), one that was has none left ("No tokens left"). */
+                            ever_granted: boolean;
                             allowances: {
                                 module: string;
                                 name: string;

@@ -1,13 +1,54 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch } from './browser';
+import { baseURL, launch } from './browser';
 import { buy, ownUser, screen } from './app';
 import { expectSound, openAt, scrollUntilShown, sizes } from './console';
+import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
+import { SIMULATOR_WEBHOOK_SECRET } from '../../src/lib/server/config';
 
 // What changed a balance with money behind it, and which API key granted tokens, as the site admin
 // reads them in the audit log: a member's purchase in the store (the simulator's checkout) is an
 // entry by its buyer, and the grant the host site's key made names that key.
 const admin = { email: 'admin@quota.test' };
+
+/**
+ * Paddle tells the app (signed with the simulator's secret, as the shared app's Paddle) that it refunded
+ * part of a transaction, approved: as a seller's partial refund in Paddle's dashboard arrives.
+ */
+async function partialRefund(transactionId: string, cents: number) {
+	const id = (p: string) => `${p}_${crypto.randomUUID().replaceAll('-', '').slice(0, 26)}`;
+	const at = new Date().toISOString();
+	const money = { fee: '0', tax: '0', total: String(cents), earnings: String(cents), subtotal: String(cents), retained_fee: '0', currency_code: 'USD' };
+	const body = JSON.stringify({
+		event_id: id('evt'),
+		event_type: 'adjustment.updated',
+		occurred_at: at,
+		notification_id: id('ntf'),
+		data: {
+			id: id('adj'),
+			items: [{ id: id('adjitm'), type: 'partial', amount: String(cents), totals: money, item_id: id('txnitm'), proration: null }],
+			action: 'refund',
+			type: 'partial',
+			reason: 'Part of the pack was not needed',
+			status: 'approved',
+			totals: money,
+			payout_totals: money,
+			created_at: at,
+			updated_at: at,
+			customer_id: id('ctm'),
+			currency_code: 'USD',
+			transaction_id: transactionId,
+			subscription_id: null,
+			credit_applied_to_balance: false
+		}
+	});
+	const res = await fetch(`${baseURL()}/api/webhooks/paddle`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'paddle-signature': signatureHeader(body, SIMULATOR_WEBHOOK_SECRET) },
+		body
+	});
+	expect(await res.json()).toMatchObject({ ok: true, outcome: 'flagged' });
+}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -54,6 +95,40 @@ describe('the audit log’s purchases and API keys', () => {
 				await expect(records.innerText()).resolves.toMatch(/Tokens granted · [^\n]* · The API key “Demo site key” \(qk_\S{8}…\)/);
 				await records.scrollIntoViewIfNeeded();
 				await screen(page, `admin-user-audit-entries-${size.name === 'phone' ? 390 : 1280}`);
+			} finally {
+				await context.close();
+			}
+		});
+	}
+	for (const size of sizes) {
+		it(`on a ${size.name}: a partial refund by Paddle, with what it paid back of the order and why no tokens went with it`, async () => {
+			const name = `Rita Refund ${size.name}`;
+			const buyer = await ownUser(browser, name, 1_000);
+			await buy(buyer.page, 'Token pack', /^Buy/, '$5.00', '5,000');
+			await buyer.context.close();
+
+			const { context, page } = await openAt(browser, admin.email, size);
+			try {
+				await page.goto(`/admin/audit?account=${encodeURIComponent(buyer.email)}&action=store.purchase_completed`);
+				const entries = page.getByRole('listitem').filter({ hasText: /^Purchase (completed|partly refunded)/ });
+				await entries.first().waitFor();
+				const transaction = (await entries.first().innerText()).match(/Paddle transaction (txn_\w+)/)![1]!;
+				await partialRefund(transaction, 125);
+
+				// The Action filter names it (once the log holds one) and keeps only it.
+				await page.reload();
+				await page.getByLabel('Action').selectOption({ label: 'Purchase partly refunded' });
+				await page.waitForURL(/action=store\.purchase_partly_refunded/);
+				const refund = entries.filter({ hasText: /^Purchase partly refunded/ });
+				await refund.waitFor();
+				await expect.poll(() => entries.count()).toBe(1);
+				const said = await refund.innerText();
+				expect(said).toMatch(/^Purchase partly refunded/);
+				expect(said).toMatch(/By Quota \(Paddle\)/);
+				expect(said).toMatch(/Paid back \$1\.25[\s\S]*Paid for the order \$5\.00[\s\S]*Tokens taken back None: Paddle does not say which of the tokens a partial refund is for; adjust the balance to take some back[\s\S]*Paddle transaction txn_/);
+				await refund.scrollIntoViewIfNeeded();
+				await screen(page, `admin-audit-partial-refund-${size.name === 'phone' ? 390 : 1280}`);
+				await expectSound(page);
 			} finally {
 				await context.close();
 			}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, bothSizes, launch, phone, postgresDemo } from './browser';
-import { axe, maya, openAs, screen, signIn, signUp, waitForFresh } from './app';
+import { axe, maya, openAs, ownUser, screen, siteApi, signIn, signUp, waitForFresh } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 import { hostBackend, hostSite } from './host-site';
 import { appSecret } from '../../src/lib/server/accounts/secret';
@@ -300,6 +300,40 @@ async function siteAdmin() {
 		);
 	return { trpc, close: () => context.close() };
 }
+
+describe('the widget and the app on an account with nothing to spend', () => {
+	beforeAll(() => {
+		app = baseURL();
+	});
+
+	it('both say "No tokens yet" for a team pool never granted any, and "No tokens left" once it spent what it had', async () => {
+		const owner = await ownUser(browser, 'Yara Empty', 0);
+		const res = await owner.page.request.post('/trpc/team.create', { data: { name: `Empty pool ${crypto.randomUUID().slice(0, 6)}` } });
+		const team = (await res.json()).result.data as { id: string };
+		const made = await api('/api/v1/embed-tokens', { team: team.id, ttl_seconds: 600 });
+		expect(made.status).toBe(201);
+		const { page, close } = await open(hostPage('empty-pool', `<quota-usage token="${made.json.token}" parts="balance"></quota-usage>`));
+		const sub = widget(page).locator('p.sub');
+		const badge = owner.page.getByText(/^No tokens (yet|left)$/);
+		try {
+			await expect.poll(() => sub.textContent(), { timeout: 15_000 }).toMatch(/^No tokens yet · /);
+			await owner.page.goto('/team');
+			await expect.poll(() => badge.textContent()).toBe('No tokens yet');
+			await screen(page, 'widget-no-tokens-yet');
+
+			// 400 tokens, spent on 10 images (40 tokens each): the pool had tokens, and has none left.
+			expect((await siteApi('grants', { team: team.id, tokens: 400, source: 'bonus' })).status).toBe(201);
+			expect((await siteApi('consume', { team: team.id, feature: 'image_generation', units: 10 })).status).toBe(200);
+			await expect.poll(() => sub.textContent(), { timeout: 15_000 }).toMatch(/^No tokens left · /);
+			await owner.page.reload();
+			await expect.poll(() => badge.textContent()).toBe('No tokens left');
+			await screen(page, 'widget-no-tokens-left');
+		} finally {
+			await close();
+			await owner.context.close();
+		}
+	});
+});
 
 /** The site key id inside an embed token (the token is signed, not secret). */
 async function keyIdOf(token: string) {

@@ -9,7 +9,8 @@ import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { authenticateApiKey, ensureSiteKey } from '../../src/lib/server/accounts';
 import { mintEmbedToken } from '../../src/lib/server/embed';
-import { consume, grant } from '../../src/lib/server/ledger';
+import { balances, consume, grant } from '../../src/lib/server/ledger';
+import { balanceLabel } from '../../src/lib/client/level';
 import { EXPIRES_AT_SOONEST } from '../../src/lib/server/rest/schemas';
 
 let db: Db;
@@ -78,6 +79,20 @@ describe(`embed tokens on ${backend}`, () => {
 		const balance = await call(`/api/v1/balance?user=${a.id}`, { headers: { ...bearer(site), origin: 'https://host.example' } });
 		expect(balance.status).toBe(200);
 		expect(balance.headers.get('access-control-allow-origin')).toBeNull();
+	});
+
+	it('an empty account has no tokens "yet" until it was granted some, and none "left" once it spent them: the widget reads the field the app does', async () => {
+		const a = await member(db, 0);
+		const { json: made } = await mint(site, { user: a.id, ttl_seconds: 120 });
+		const fresh = await summary(made.token);
+		expect(fresh.json).toMatchObject({ available: 0, level: 'empty', ever_granted: false });
+		expect(balanceLabel(await balances(db.orm, a.accountId))).toBe('No tokens yet');
+		await grant(db.orm, { accountId: a.accountId, tokens: 100, source: 'purchase' });
+		await spend(a.accountId, 10);
+		const spent = await summary(made.token);
+		expect(spent.json).toMatchObject({ available: 0, level: 'empty', ever_granted: true });
+		expect(balanceLabel(await balances(db.orm, a.accountId))).toBe('No tokens left');
+		await expectInvariants(db);
 	});
 
 	it('only a site key makes one, for exactly one user or team, for 60–3600 s', async () => {

@@ -1,15 +1,19 @@
-// Money changes balances: a purchase, a refund, a chargeback and its reversal are in the audit log,
-// written with the ledger's change, worded as the log says them, and once however often Paddle
-// sends the notification.
+// Money changes balances: a purchase, a refund (full or partial), a credit, a chargeback and its
+// reversal are in the audit log, written with the ledger's change, worded as the log says them, and
+// once however often Paddle sends the notification.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { makeUser } from '../helpers/ledger';
 import { post, storeTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
+import { expectInvariants } from '../helpers/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
+import { chargeOffSession } from '../../src/lib/server/store/charges';
+import { getProduct } from '../../src/lib/server/store/catalog';
+import { balances } from '../../src/lib/server/ledger';
 import { auditActions, listAudit, type AuditRow } from '../../src/lib/server/admin';
-import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
+import { adjustmentPayload, envelope, paddleId, type SimTransaction } from '../../src/lib/server/store/paddle/simulator/payloads';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
 let db: Db;
@@ -153,5 +157,183 @@ describe(`purchases in the audit log on ${backend}`, () => {
 		expect(first).toMatchObject({ actor: { userId: u.userId }, after: { origin: 'api' } });
 		expect(renewal).toMatchObject({ actor: null, detail: { via: 'Paddle' }, after: { package: 'monthly-20k', origin: 'subscription_recurring' } });
 		expect(renewal!.words.title).toBe('Purchase completed: a subscription renewed');
+	});
+});
+
+/** Every entry of the account that moved money (Paddle's purchases and adjustments), oldest first. */
+async function moneyEntries(accountId: string): Promise<AuditRow[]> {
+	const { rows } = await listAudit(db.orm, { account: accountId }, 200);
+	return rows.filter((r) => /^store\.(purchase|chargeback|credit)_/.test(r.action)).reverse();
+}
+
+/** A member who bought 2 × the 5,000-token pack ($10.00, 10,000 tokens) through the store and Paddle. */
+async function buyer() {
+	const u = await makeUser(db);
+	const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 2 });
+	ok(await bed.paddle.pay(c.transactionId));
+	return { ...u, ...c };
+}
+
+type Adjustment = { id: string; action: 'refund' | 'credit' | 'credit_reverse' | 'chargeback' | 'chargeback_reverse' | 'chargeback_warning'; type: 'full' | 'partial'; cents: number };
+
+/** Paddle's notification of an adjustment of the buyer's transaction, in one status, with its own amount (Paddle's payload shape: the SDK reads it). */
+async function adjustment(b: { transactionId: string; orderId: string }, a: Adjustment, status: 'pending_approval' | 'approved' | 'rejected', eventType = 'adjustment.updated') {
+	const product = await getProduct(db.orm, 'tokens-5k');
+	const at = new Date().toISOString();
+	const txn: SimTransaction = {
+		id: b.transactionId, status: 'completed', origin: 'api', priceId: product.paddlePriceSandbox!, quantity: 2,
+		customData: { orderId: b.orderId }, subscriptionId: null, billingPeriod: null, payments: [], createdAt: at, billedAt: at
+	};
+	const base = adjustmentPayload(txn, product, 'refund', 'approved', a.id);
+	const cents = String(a.cents);
+	return envelope(eventType, {
+		...base,
+		action: a.action,
+		type: a.type,
+		status,
+		items: base.items.map((i) => ({ ...i, type: a.type, amount: cents, totals: { ...i.totals, total: cents, subtotal: cents } })),
+		totals: { ...base.totals, total: cents, subtotal: cents }
+	});
+}
+
+/** Delivers an event, then delivers it again (the same event id) and once more under a new event id, as Paddle's retries and redeliveries do. */
+async function deliverAndReplay(event: { event_id: string }) {
+	const first = await post(bed.hook.url, event);
+	expect(first.status).toBe(200);
+	expect((await post(bed.hook.url, event)).body).toMatchObject({ duplicate: true });
+	expect((await post(bed.hook.url, { ...event, event_id: paddleId('evt') })).body).toMatchObject({ duplicate: false });
+	return first.body;
+}
+
+describe(`every money movement in the audit log, once, on ${backend}`, () => {
+	it('a partial refund: an entry by Paddle with what it paid back of the order, and that it took no tokens, and why; a second partial refund has its own', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const b = await buyer();
+		const first: Adjustment = { id: paddleId('adj'), action: 'refund', type: 'partial', cents: 250 };
+		expect((await post(bed.hook.url, await adjustment(b, first, 'pending_approval', 'adjustment.created'))).body).toMatchObject({ outcome: 'ignored' });
+		expect(await moneyEntries(b.accountId)).toHaveLength(1); // the purchase: nothing moved while Paddle waits for approval
+		expect(await deliverAndReplay(await adjustment(b, first, 'approved'))).toMatchObject({ outcome: 'flagged' });
+
+		const [purchase, refund, ...more] = await moneyEntries(b.accountId);
+		expect(purchase!.action).toBe('store.purchase_completed');
+		expect(more).toEqual([]);
+		expect(refund).toMatchObject({
+			action: 'store.purchase_partly_refunded',
+			actor: null,
+			actorKind: null,
+			detail: { via: 'Paddle' },
+			targetType: 'order',
+			targetId: b.orderId,
+			after: { tokens_taken_back: 0, paid_cents: 1000, amount_cents: 250, currency: 'USD', transaction_id: b.transactionId, adjustment_id: first.id }
+		});
+		expect(refund!.words).toEqual({
+			title: 'Purchase partly refunded',
+			lines: [
+				{ label: 'Paid back', value: { cents: 250, currency: 'USD' } },
+				{ label: 'Paid for the order', value: { cents: 1000, currency: 'USD' } },
+				{ label: 'Tokens taken back', value: { text: 'None: Paddle does not say which of the tokens a partial refund is for; adjust the balance to take some back' } },
+				{ label: 'Paddle transaction', value: { text: b.transactionId } },
+				{ label: 'Paddle adjustment', value: { text: first.id } }
+			],
+			changes: []
+		});
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+
+		const second: Adjustment = { id: paddleId('adj'), action: 'refund', type: 'partial', cents: 100 };
+		await deliverAndReplay(await adjustment(b, second, 'approved', 'adjustment.created'));
+		const partial = await logged(b.accountId, 'store.purchase_partly_refunded');
+		expect(partial.map((e) => [e.after, e.actorKind])).toEqual([
+			[expect.objectContaining({ amount_cents: 100, adjustment_id: second.id }), null],
+			[expect.objectContaining({ amount_cents: 250, adjustment_id: first.id }), null]
+		]);
+		expect(await auditActions(db.orm)).toContainEqual({ action: 'store.purchase_partly_refunded', title: 'Purchase partly refunded' });
+		await expectInvariants(db);
+	});
+
+	// Each adjustment Paddle sends, in each status: approved ones that move money write one entry (whatever
+	// their type), a pending or rejected one, or a chargeback warning, none; replays none more.
+	const cases: { a: Omit<Adjustment, 'id'>; action: string | null; title?: string; left: number }[] = [
+		{ a: { action: 'refund', type: 'partial', cents: 250 }, action: 'store.purchase_partly_refunded', title: 'Purchase partly refunded', left: 10_000 },
+		{ a: { action: 'refund', type: 'full', cents: 1000 }, action: 'store.purchase_refunded', title: 'Purchase refunded', left: 0 },
+		{ a: { action: 'credit', type: 'partial', cents: 300 }, action: 'store.purchase_credited', title: "Purchase credited to the buyer's Paddle balance", left: 10_000 },
+		{ a: { action: 'credit', type: 'full', cents: 1000 }, action: 'store.purchase_credited', title: "Purchase credited to the buyer's Paddle balance", left: 10_000 },
+		{ a: { action: 'chargeback', type: 'full', cents: 1000 }, action: 'store.purchase_refunded', title: 'Purchase charged back', left: 0 },
+		{ a: { action: 'chargeback_warning', type: 'full', cents: 1000 }, action: null, left: 10_000 }
+	];
+	for (const c of cases) {
+		it(`${c.a.type} ${c.a.action}: ${c.action ? `one entry (“${c.title}”) once approved` : 'no entry'}, none while pending or when rejected, none on a replay`, async () => {
+			vi.spyOn(console, 'warn').mockImplementation(() => {});
+			const b = await buyer();
+			const rejected: Adjustment = { ...c.a, id: paddleId('adj') };
+			await deliverAndReplay(await adjustment(b, rejected, 'pending_approval', 'adjustment.created'));
+			await deliverAndReplay(await adjustment(b, rejected, 'rejected'));
+			const approved: Adjustment = { ...c.a, id: paddleId('adj') };
+			await deliverAndReplay(await adjustment(b, approved, 'pending_approval', 'adjustment.created'));
+			await deliverAndReplay(await adjustment(b, approved, 'approved'));
+
+			const [purchase, ...adjusted] = await moneyEntries(b.accountId);
+			expect(purchase!.action).toBe('store.purchase_completed');
+			expect(adjusted.map((e) => [e.action, e.words.title, e.detail, e.after])).toEqual(
+				c.action ? [[c.action, c.title, { via: 'Paddle' }, expect.objectContaining({ amount_cents: c.a.cents, currency: 'USD', adjustment_id: approved.id })]] : []
+			);
+			expect((await balances(db.orm, b.accountId)).available).toBe(c.left);
+			await expectInvariants(db);
+		});
+	}
+
+	it('a chargeback and its reversal delivered again and again: one entry each', async () => {
+		const b = await buyer();
+		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback', type: 'full', cents: 1000 }, 'approved', 'adjustment.created'));
+		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback_reverse', type: 'full', cents: 1000 }, 'approved', 'adjustment.created'));
+		expect((await moneyEntries(b.accountId)).map((e) => e.words.title)).toEqual(['Purchase completed', 'Purchase charged back', 'Chargeback reversed']);
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+		await expectInvariants(db);
+	});
+
+	it('a credit and its reversal delivered again and again: one entry each, neither moving tokens', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const b = await buyer();
+		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'credit', type: 'partial', cents: 400 }, 'approved', 'adjustment.created'));
+		const reversal = paddleId('adj');
+		await deliverAndReplay(await adjustment(b, { id: reversal, action: 'credit_reverse', type: 'partial', cents: 400 }, 'approved', 'adjustment.created'));
+		const entries = await moneyEntries(b.accountId);
+		expect(entries.map((e) => e.words.title)).toEqual(['Purchase completed', "Purchase credited to the buyer's Paddle balance", "Credit to the buyer's Paddle balance reversed"]);
+		expect(entries[2]).toMatchObject({ detail: { via: 'Paddle' }, after: { paid_cents: 1000, amount_cents: 400, currency: 'USD', adjustment_id: reversal } });
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+		await expectInvariants(db);
+	});
+
+	it('a subscription: its first payment, each renewal and each auto top-up one entry; past due and cancellation move no money and write none; replays none', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const u = await makeUser(db);
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'monthly-20k', quantity: 1 });
+		ok(await bed.paddle.pay(c.transactionId));
+		const [sub] = await db.rows<{ id: string; paddle: string }>(sql`select id, paddle_subscription_id as paddle from subscriptions where account_id = ${u.accountId}::uuid`);
+		ok(await bed.paddle.renew(sub!.paddle));
+		await chargeOffSession(db.orm, bed.paddle, { accountId: u.accountId, productId: 'tokens-5k', subscription: { id: sub!.id, paddleSubscriptionId: sub!.paddle } });
+
+		// The next renewal's payment fails: Paddle reports the failed transaction and the subscription past due.
+		const stored = await db.rows<{ event_type: string; payload: { data: Record<string, unknown> } }>(
+			sql`select event_type, payload from paddle_events where payload->'data'->>'id' = ${sub!.paddle} or payload->'data'->>'subscription_id' = ${sub!.paddle} order by received_at`
+		);
+		const renewal = stored.filter((e) => e.event_type === 'transaction.completed').at(-1)!.payload.data;
+		const subscription = stored.filter((e) => e.event_type.startsWith('subscription.')).at(-1)!.payload.data;
+		await deliverAndReplay(envelope('transaction.payment_failed', { ...renewal, id: paddleId('txn'), status: 'past_due', billed_at: null, payments: [{ ...(renewal.payments as object[])[0], status: 'error' }] }));
+		await deliverAndReplay(envelope('subscription.past_due', { ...subscription, status: 'past_due' }));
+		// Then it is canceled.
+		await deliverAndReplay(envelope('subscription.canceled', { ...subscription, status: 'canceled', canceled_at: new Date().toISOString(), scheduled_change: null, next_billed_at: null }));
+
+		// Every stored notification of the account, delivered again under a new event id: no entry more.
+		for (const e of await db.rows<{ payload: { event_id: string } }>(sql`select payload from paddle_events where payload->'data'->>'id' = ${sub!.paddle} or payload->'data'->>'subscription_id' = ${sub!.paddle}`)) {
+			expect((await post(bed.hook.url, { ...e.payload, event_id: paddleId('evt') })).status).toBe(200);
+		}
+		expect((await moneyEntries(u.accountId)).map((e) => e.words.title)).toEqual([
+			'Purchase completed',
+			'Purchase completed: a subscription renewed',
+			'Purchase completed: an auto top-up'
+		]);
+		const [status] = await db.rows<{ status: string }>(sql`select status from subscriptions where id = ${sub!.id}::uuid`);
+		expect(status!.status).toBe('canceled');
+		await expectInvariants(db);
 	});
 });

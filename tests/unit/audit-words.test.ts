@@ -102,6 +102,24 @@ const samples: Record<AuditAction, Sample> = {
 		after: { cause: 'refund', tokens_taken_back: 7000, tokens_already_spent: 3000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9a2c' },
 		detail: { via: 'Paddle' }
 	}),
+	'store.purchase_partly_refunded': entry({
+		targetType: 'order',
+		targetId: 'o-1',
+		after: { tokens_taken_back: 0, paid_cents: 2000, amount_cents: 250, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9c3e' },
+		detail: { via: 'Paddle' }
+	}),
+	'store.purchase_credited': entry({
+		targetType: 'order',
+		targetId: 'o-1',
+		after: { tokens_taken_back: 0, paid_cents: 2000, amount_cents: 500, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9d8f' },
+		detail: { via: 'Paddle' }
+	}),
+	'store.credit_reversed': entry({
+		targetType: 'order',
+		targetId: 'o-1',
+		after: { paid_cents: 2000, amount_cents: 500, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9e1a' },
+		detail: { via: 'Paddle' }
+	}),
 	'store.chargeback_reversed': entry({ targetType: 'order', targetId: 'o-1', after: { tokens_given_back: 7000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9b7d' }, detail: { via: 'Paddle' } }),
 	'store.products_reordered': entry({ targetType: 'product', before: { order: ['tokens-5k', 'annual-300k'] }, after: { order: ['annual-300k', 'tokens-5k'] } }),
 	'webhook_endpoint.create': entry({ targetType: 'webhook_endpoint', after: { url: 'https://example.com/hooks', event_types: ['grant.created', 'balance.low'] } }),
@@ -292,6 +310,29 @@ describe('the audit log in words', () => {
 				{ label: 'Paddle adjustment', value: { text: 'adj_01hv9a2c' } }
 			],
 			changes: []
+		});
+		// Money paid back without tokens: how much, of what the order paid, and why no tokens went with it.
+		expect(words('store.purchase_partly_refunded')).toEqual({
+			title: 'Purchase partly refunded',
+			lines: [
+				{ label: 'Paid back', value: { cents: 250, currency: 'USD' } },
+				{ label: 'Paid for the order', value: { cents: 2000, currency: 'USD' } },
+				{ label: 'Tokens taken back', value: { text: 'None: Paddle does not say which of the tokens a partial refund is for; adjust the balance to take some back' } },
+				{ label: 'Paddle transaction', value: { text: 'txn_01hv8x4k' } },
+				{ label: 'Paddle adjustment', value: { text: 'adj_01hv9c3e' } }
+			],
+			changes: []
+		});
+		expect(words('store.purchase_credited').title).toBe("Purchase credited to the buyer's Paddle balance");
+		expect(words('store.purchase_credited').lines[2]!.value).toEqual({ text: 'None: Paddle does not say which of the tokens a credit is for; adjust the balance to take some back' });
+		expect(words('store.credit_reversed')).toMatchObject({
+			title: "Credit to the buyer's Paddle balance reversed",
+			lines: [
+				{ label: 'Taken back from the buyer', value: { cents: 500, currency: 'USD' } },
+				{ label: 'Paid for the order', value: { cents: 2000, currency: 'USD' } },
+				{ label: 'Paddle transaction', value: { text: 'txn_01hv8x4k' } },
+				{ label: 'Paddle adjustment', value: { text: 'adj_01hv9e1a' } }
+			]
 		});
 		const chargeback = { action: 'store.purchase_refunded', ...samples['store.purchase_refunded'], after: { ...(samples['store.purchase_refunded'].after as object), cause: 'chargeback' } };
 		expect(auditWords(chargeback, names).title).toBe('Purchase charged back');

@@ -5,6 +5,7 @@ import { PAID_STATUSES } from '../../src/lib/server/store/orders';
 import { purchaseStatus } from '../../src/lib/client/purchase-status';
 import { GENERAL_BALANCE } from '../../src/lib/model-words';
 import { allocationWords } from '../../src/lib/allocation-words';
+import { balanceLabel } from '../../src/lib/client/level';
 
 // The <quota-usage> widget is a classic script with its own texts (it imports nothing); it words the
 // purchases it lists (paid orders, PAID_STATUSES, as the app's lists) in every language.
@@ -52,6 +53,14 @@ describe('the widget’s words for unlimited lots and for what expires when', ()
 	it('say a count of tokens with its expiry or "never", as the dashboard’s allocation parts do, in every language', () => {
 		expect(english).toContain("exp: ['{0} expire {1}', '{0} never expire']");
 		expect(widget.match(/\bexp: \[.*\{0\}.*\{1\}.*, .*\{0\}.*\]/g)).toHaveLength(4);
+	});
+});
+
+describe('the widget’s words for an account with nothing left to spend', () => {
+	it('are the app’s: none "yet" for an account never granted tokens, none "left" once it had some, in every language, by the summary’s ever_granted', () => {
+		expect(english).toContain(`empty: '${balanceLabel({ level: 'empty', everGranted: true })}', yet: '${balanceLabel({ level: 'empty', everGranted: false })}'`);
+		expect(widget.match(/\bempty: '[^']+', yet: '[^']+'/g)).toHaveLength(4);
+		expect(widget).toContain("d.level === 'empty' ? (d.ever_granted ? t.empty : t.yet)");
 	});
 });
 

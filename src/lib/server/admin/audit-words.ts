@@ -235,12 +235,24 @@ const PAYMENT_FIELDS: Record<string, Field> = {
 	tokens_already_spent: ['Tokens already spent', tokensOr('0')],
 	tokens_given_back: ['Tokens given back', tokensOr('0')],
 	amount_cents: ['Amount', price],
+	paid_cents: ['Paid for the order', price],
 	origin: ['Paid as', words(ORIGIN)],
 	channel: ['Bought in', words(CHANNEL)],
 	transaction_id: ['Paddle transaction', plain()],
 	adjustment_id: ['Paddle adjustment', plain()]
 };
 const PAYMENT_HIDDEN = ['currency', 'cause'];
+/**
+ * The fields of money Paddle paid back without tokens (a partial refund, a credit): how much, of what
+ * the order paid, then what it did to the tokens and why.
+ */
+const keptTokens = (what: string): Record<string, Field> => ({
+	amount_cents: ['Paid back', price],
+	paid_cents: PAYMENT_FIELDS.paid_cents!,
+	tokens_taken_back: ['Tokens taken back', () => text(`None: Paddle does not say which of the tokens ${what} is for; adjust the balance to take some back`)],
+	transaction_id: PAYMENT_FIELDS.transaction_id!,
+	adjustment_id: PAYMENT_FIELDS.adjustment_id!
+});
 const ENDPOINT_FIELDS: Record<string, Field> = { url: ['Endpoint', plain()], event_types: ['Events', plain('None')], enabled: ['Enabled', yesNo] };
 const endpointLine = (e: AuditEntryFacts) => say('Endpoint', obj(e.after).url ?? obj(e.before).url ?? obj(e.detail).url);
 /** Who a free allowance is for: guests, every user, a role, a team, one member of a team's pool. */
@@ -455,6 +467,19 @@ const WORDS: Record<AuditAction, Spec> = {
 		title: 'Purchase refunded',
 		titleOf: (e) => (obj(e.after).cause === 'chargeback' ? 'Purchase charged back' : 'Purchase refunded'),
 		fields: PAYMENT_FIELDS,
+		hide: PAYMENT_HIDDEN
+	},
+	'store.purchase_partly_refunded': { title: 'Purchase partly refunded', fields: keptTokens('a partial refund'), hide: PAYMENT_HIDDEN },
+	'store.purchase_credited': {
+		title: 'Purchase credited',
+		titleOf: () => "Purchase credited to the buyer's Paddle balance",
+		fields: keptTokens('a credit'),
+		hide: PAYMENT_HIDDEN
+	},
+	'store.credit_reversed': {
+		title: 'Credit reversed',
+		titleOf: () => "Credit to the buyer's Paddle balance reversed",
+		fields: { amount_cents: ['Taken back from the buyer', price], paid_cents: PAYMENT_FIELDS.paid_cents!, transaction_id: PAYMENT_FIELDS.transaction_id!, adjustment_id: PAYMENT_FIELDS.adjustment_id! },
 		hide: PAYMENT_HIDDEN
 	},
 	'store.chargeback_reversed': { title: 'Chargeback reversed', fields: PAYMENT_FIELDS, hide: PAYMENT_HIDDEN },

@@ -7,7 +7,7 @@ import { paymentFlags, siteRevenue, type PaymentFlag, type Revenue } from '../st
 export interface Overview {
 	usage: SiteUsageTotals;
 	revenue: { today: Revenue[]; month: Revenue[] };
-	/** What needs an admin: Paddle events rejected or flagged (unknown price ids, partial refunds, refunds of spent tokens). */
+	/** What needs an admin: Paddle events rejected or flagged (unknown price ids, partial refunds, credits, refunds of spent tokens). */
 	flags: { rejected: number; unknownPrice: number; otherFlagged: number; newest: PaymentFlag[] };
 	asOf: string;
 	/** The site's time zone (IANA id), whose days and months these are. */

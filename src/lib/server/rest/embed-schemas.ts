@@ -35,6 +35,10 @@ const balancePart = {
 	used_today: z.number().int(),
 	used_this_month: z.number().int(),
 	level: z.enum(['ok', 'low', 'empty']).meta({ description: "The dashboard's colour: ok, low (under the low share) or empty." }),
+	ever_granted: z.boolean().meta({
+		description:
+			'Whether the account was ever granted tokens (spent, expired or refunded ones count). An empty account that never was has none yet ("No tokens yet", as the dashboard says), one that was has none left ("No tokens left").'
+	}),
 	allowances: z.array(
 		z.object({ module: z.string(), name: z.string(), used: z.number().int().meta({ description: ALLOWANCE_USED }), limit: nullableInt.meta({ description: 'null = unlimited.' }), period: z.string(), resets_at: z.string().nullable() })
 	),
@@ -121,6 +125,7 @@ export function embedLiveBody(b: Balances, r: EmbedRecent): z.infer<typeof embed
 		used_today: b.usedToday,
 		used_this_month: b.usedThisMonth,
 		level: b.level,
+		ever_granted: b.everGranted,
 		allowances: b.allowances.map((a) => ({ module: a.module, name: a.name, used: a.used, limit: a.limit, period: a.period, resets_at: a.resetsAt })),
 		allocations: b.allocations.map((a) => ({ model: a.model, name: a.name, remaining: a.remaining, amount: a.amount, unlimited: a.unlimited, expires_at: a.expiresAt, parts: byExpiry(a.parts) })),
 		usage: r.usage.map((u) => ({ id: u.id, feature: u.feature, feature_name: u.featureName, model: u.model, model_name: u.modelName, tokens_used: u.tokensUsed, date: u.date })),

@@ -225,40 +225,35 @@ async function fulfilled(exec: Executor, transactionId: string) {
 	return row?.effect ?? null;
 }
 
-/** Sets an order's status; answers its account when the status changed (null when it was already so, or there is no order). */
-async function setOrderStatus(exec: Executor, orderId: string | undefined, status: Order['status']): Promise<string | null> {
-	if (!orderId) return null;
-	const [row] = await exec
-		.update(orders)
-		.set({ status })
-		.where(and(eq(orders.id, orderId), ne(orders.status, status)))
-		.returning({ accountId: orders.accountId });
-	return row?.accountId ?? null;
+/** Sets an order's status (when it has one). */
+async function setOrderStatus(exec: Executor, orderId: string | undefined, status: Order['status']): Promise<void> {
+	if (orderId) await exec.update(orders).set({ status }).where(and(eq(orders.id, orderId), ne(orders.status, status)));
 }
 
 /** What a Paddle adjustment moved: its total in minor units and its currency. */
 const adjustedMoney = (adj: AdjustmentNotification) => ({ amountCents: adj.totals?.total !== undefined ? Number(adj.totals.total) : null, currency: adj.currencyCode ?? null });
 
+/** Adjustments that move money: a refund, a credit to the buyer's Paddle balance and its reversal, a chargeback and its reversal (a chargeback warning moves none yet). */
+const MONEY_ACTIONS = ['refund', 'credit', 'credit_reverse', 'chargeback', 'chargeback_reverse'];
+
 /**
  * adjustment.created / adjustment.updated. An approved full refund or chargeback takes back what
  * is left of the transaction's lots (never more: the spent part is recorded as the shortfall); a
- * chargeback reversal gives back what its chargeback took. An adjustment that arrives before its
- * transaction was fulfilled waits (outcome `deferred`) and is applied right after it.
+ * chargeback reversal gives back what its chargeback took; a partial refund, a credit or its reversal
+ * leaves the tokens (keptTokens). Each writes its audit entry once per adjustment. An adjustment that arrives
+ * before its transaction was fulfilled waits (outcome `deferred`) and is applied right after it.
  */
 export async function applyAdjustment(exec: Executor, adj: AdjustmentNotification): Promise<Outcome> {
-	const actions = ['refund', 'chargeback', 'chargeback_reverse'];
-	if (!actions.includes(adj.action)) return { outcome: 'ignored', note: `${adj.action} adjustments do not change tokens` };
+	if (!MONEY_ACTIONS.includes(adj.action)) return { outcome: 'ignored', note: `${adj.action} adjustments move no money and change no tokens` };
 	if (adj.status !== 'approved') return { outcome: 'ignored', note: `adjustment is ${adj.status}` };
 	const completed = await fulfilled(exec, adj.transactionId);
 	if (!completed) return { outcome: 'deferred', note: 'waiting for the transaction to complete' };
+	const order = completed.orderId ? await orderOf(exec, completed.orderId) : undefined;
 
 	// Paddle: `type` is "string or null"; "if omitted, defaults to partial". Only an adjustment
 	// that says `full` refunds the whole transaction (its older payloads carry no `type` at all).
-	if (adj.action === 'refund' && adj.type !== 'full') {
-		await setOrderStatus(exec, completed.orderId, 'partially_refunded');
-		return { outcome: 'flagged', note: 'partial refund: tokens left as they are, for an admin to decide', effect: { orderStatus: 'partially_refunded' } };
-	}
-	if (adj.action === 'chargeback_reverse') return reverseChargeback(exec, adj, completed.orderId);
+	if (adj.action === 'credit' || adj.action === 'credit_reverse' || (adj.action === 'refund' && adj.type !== 'full')) return keptTokens(exec, adj, order);
+	if (adj.action === 'chargeback_reverse') return reverseChargeback(exec, adj, order);
 
 	const lots = await transactionLots(exec, adj.transactionId);
 	const clawedBack: NonNullable<PaddleEventEffect['clawedBack']> = [];
@@ -273,30 +268,55 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 		clawedBack.push({ lotId: lot.id, model: lot.model, tokens: r.clawedBack, shortfall: r.shortfall, expiresAt: lot.expiresAt });
 	}
 	const orderStatus = adj.action === 'chargeback' ? 'charged_back' : 'refunded';
-	const changed = await setOrderStatus(exec, completed.orderId, orderStatus);
+	await setOrderStatus(exec, order?.id, orderStatus);
 	const shortfall = clawedBack.reduce((s, c) => s + c.shortfall, 0);
 	const taken = clawedBack.reduce((s, c) => s + c.tokens, 0);
-	if (changed) {
+	const cause = adj.action === 'chargeback' ? 'chargeback' : 'refund';
+	if (order) {
 		await auditAdjustment(exec, {
 			action: 'store.purchase_refunded',
-			accountId: changed,
-			orderId: completed.orderId!,
+			accountId: order.accountId,
+			orderId: order.id,
 			transactionId: adj.transactionId,
 			adjustmentId: adj.id,
 			...adjustedMoney(adj),
-			what: { cause: adj.action === 'chargeback' ? 'chargeback' : 'refund', tokens_taken_back: taken, tokens_already_spent: shortfall }
+			what: { cause, tokens_taken_back: taken, tokens_already_spent: shortfall }
 		});
 	}
-	if (lots[0]) {
-		const cause = adj.action === 'chargeback' ? 'chargeback' : 'refund';
-		await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId: completed.orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
-	}
+	if (lots[0]) await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId: completed.orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
 	return shortfall > 0
 		? { outcome: 'flagged', note: `${adj.action}: took back ${taken}; ${counted(shortfall, 'token', String)} ${shortfall === 1 ? 'was' : 'were'} already spent`, effect: { clawedBack, orderStatus } }
 		: { outcome: 'processed', note: `${adj.action}: took back ${taken}`, effect: { clawedBack, orderStatus } };
 }
 
-async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, orderId: string | undefined): Promise<Outcome> {
+/**
+ * An approved partial refund (it marks the order partly refunded) or a credit to the buyer's Paddle
+ * balance: money went back, and the tokens are left as they are, since Paddle does not say which of
+ * them it was for: flagged, for an admin to take some back in the console (Balance adjusted) if they
+ * should. A credit's reversal (the credit taken back from the buyer's balance) gives back no tokens
+ * either, as its credit took none. Each audit entry says how much, of what the order paid.
+ */
+async function keptTokens(exec: Executor, adj: AdjustmentNotification, order: Order | undefined): Promise<Outcome> {
+	const partial = adj.action === 'refund';
+	const reversal = adj.action === 'credit_reverse';
+	if (partial) await setOrderStatus(exec, order?.id, 'partially_refunded');
+	if (order) {
+		await auditAdjustment(exec, {
+			action: partial ? 'store.purchase_partly_refunded' : reversal ? 'store.credit_reversed' : 'store.purchase_credited',
+			accountId: order.accountId,
+			orderId: order.id,
+			transactionId: adj.transactionId,
+			adjustmentId: adj.id,
+			...adjustedMoney(adj),
+			what: { ...(reversal ? {} : { tokens_taken_back: 0 }), ...(order.amountCents === null ? {} : { paid_cents: Number(order.amountCents) }) }
+		});
+	}
+	if (reversal) return { outcome: 'processed', note: "credit to the buyer's Paddle balance reversed: tokens as they are" };
+	const what = partial ? 'partial refund' : "credit to the buyer's Paddle balance";
+	return { outcome: 'flagged', note: `${what}: tokens left as they are, for an admin to decide`, ...(partial && { effect: { orderStatus: 'partially_refunded' } }) };
+}
+
+async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, order: Order | undefined): Promise<Outcome> {
 	const [chargeback] = await queryRows<{ effect: PaddleEventEffect }>(
 		exec,
 		sql`select effect from paddle_events
@@ -322,13 +342,13 @@ async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, or
 		});
 		granted.push({ lotId: r.lotId, model: c.model, tokens: c.tokens });
 	}
-	const changed = await setOrderStatus(exec, orderId, 'completed');
+	await setOrderStatus(exec, order?.id, 'completed');
 	const given = granted.reduce((s, g) => s + g.tokens, 0);
-	if (changed) {
+	if (order) {
 		await auditAdjustment(exec, {
 			action: 'store.chargeback_reversed',
-			accountId: changed,
-			orderId: orderId!,
+			accountId: order.accountId,
+			orderId: order.id,
 			transactionId: adj.transactionId,
 			adjustmentId: adj.id,
 			...adjustedMoney(adj),

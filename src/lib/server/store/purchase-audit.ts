@@ -1,4 +1,5 @@
-import type { Executor } from '../db/client';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client';
 import { audit, creditTo, type AuditActor } from '../accounts/audit';
 
 /**
@@ -35,26 +36,40 @@ export async function auditPurchase(
 	});
 }
 
+/** The audit entries of Paddle's adjustments: each says what its adjustment did to the order's tokens. */
+export type AdjustmentAction = 'store.purchase_refunded' | 'store.purchase_partly_refunded' | 'store.purchase_credited' | 'store.credit_reversed' | 'store.chargeback_reversed';
+
 /**
- * `store.purchase_refunded` (a full refund or a chargeback took back what was left of an order's
- * tokens) or `store.chargeback_reversed` (what a chargeback took, given back), credited to Paddle, in
- * the transaction of the ledger's change. Write it only when the order's status changed with it, so
- * a second notification of the same adjustment adds no entry.
+ * One entry per Paddle adjustment that moved money, credited to Paddle, in the transaction of what
+ * it changed: `store.purchase_refunded` (a full refund or a chargeback took back what was left of an
+ * order's tokens), `store.purchase_partly_refunded` (part of the money back, the tokens left as they
+ * are), `store.purchase_credited` (money credited to the buyer's Paddle balance, the tokens left as
+ * they are), `store.credit_reversed` (that credit taken back; no tokens either) or `store.chargeback_reversed` (what a chargeback took, given back). An adjustment that
+ * already has its entry gets none more: Paddle sends one adjustment several times (created, then
+ * updated; a redelivery under a new event id), and an order may have several (two partial refunds).
  */
 export async function auditAdjustment(
 	exec: Executor,
 	a: {
-		action: 'store.purchase_refunded' | 'store.chargeback_reversed';
+		action: AdjustmentAction;
 		accountId: string;
 		orderId: string;
 		transactionId: string;
 		adjustmentId: string;
 		amountCents: number | null;
 		currency: string | null;
-		/** The entry's own fields: what the ledger took back or gave back. */
+		/** The entry's own fields: what the ledger took back or gave back, and why. */
 		what: Record<string, number | string>;
 	}
 ): Promise<void> {
+	const [written] = await queryRows(
+		exec,
+		sql`select 1 from audit_log
+		     where account_id = ${a.accountId}::uuid and target_type = 'order' and target_id = ${a.orderId}
+		       and action like 'store.%' and after->>'adjustment_id' = ${a.adjustmentId}
+		     limit 1`
+	);
+	if (written) return;
 	await audit(exec, {
 		action: a.action,
 		...creditTo(PADDLE),
