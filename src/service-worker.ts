@@ -9,7 +9,8 @@
 // version could never take over.
 import { build, files, prerendered, version } from '$service-worker';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
-import { flushedReport, flushOutbox, SYNC_TAG } from '$lib/client/outbox';
+import { flushedReport, flushOutbox } from '$lib/client/outbox';
+import { SYNC_TAG } from '$lib/client/storage';
 import { messageOf, openFromNotification, showMessage } from '$lib/client/push-handlers';
 
 declare const self: ServiceWorkerGlobalScope;

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import { live } from './live.svelte';
-import { refreshAll } from './refresh.svelte';
+import { refreshAll, startAutoRefresh } from './refresh.svelte';
 import { session } from './session.svelte';
 import { trpc } from './trpc';
 import { REQUEST_TIMEOUT_MS } from './timed-fetch';
@@ -190,6 +190,24 @@ describe('live data on a page', () => {
 		browser.server.silent = false;
 		await refreshAll(); // not the hung one: it ended
 		expect([unread.status, unread.data]).toEqual(['fresh', 4]);
+	});
+
+	it('says offline as soon as the connection goes while a refresh waits for an answer, not when that request gives up', async () => {
+		// Nothing saved on this device, and a refresh under way on a slow network (a loaded phone, a
+		// weak signal): the connection then drops. The page said "Refreshing" until the request gave up.
+		browser.server.silent = true;
+		const stop = startAutoRefresh(() => {});
+		try {
+			const catalog = show(() => 'catalog', () => trpc().ledger.catalog.query());
+			await vi.waitFor(() => expect(catalog.status).toBe('loading'));
+			void refreshAll(); // e.g. the 30-second one, or the page shown again
+			await new Promise((resolve) => setTimeout(resolve, 10));
+			browser.setOnline(false);
+			await vi.waitFor(() => expect([catalog.status, catalog.error]).toEqual(['offline', 'You are offline. Try again when you have a connection.']), { timeout: 2_000 });
+			expect(catalog.unavailable).toBe(true); // the page says it has nothing saved, with no skeletons
+		} finally {
+			stop();
+		}
 	});
 
 	it('saves nothing for a user who has signed out meanwhile', async () => {

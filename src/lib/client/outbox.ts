@@ -1,11 +1,9 @@
-// Writes made offline wait here (in the user's IndexedDB) with a key made on the device, and are
-// sent when the connection is back: by the page on `online`/`visibilitychange` (iOS has no
+// Sending the writes made offline, which wait in the user's IndexedDB (storage.ts, `queueWrite`)
+// with a key made on the device, when the connection is back: by the page on `online`/`visibilitychange` (iOS has no
 // Background Sync) and by the service worker's `sync` event where it exists. Both run this code;
 // a Web Lock keeps them from sending at the same time, and the server applies each key once.
-import { deviceUser, userDb, type QueuedWrite } from './storage';
+import { deviceUser, pendingWrites, SYNC_TAG, userDb, type QueuedWrite } from './storage';
 import { timedFetch } from './timed-fetch';
-
-export const SYNC_TAG = 'quota-outbox';
 
 /**
  * What the service worker's background sync tells the open pages after it sent or dropped writes:
@@ -29,16 +27,6 @@ export interface FlushResult {
 /** What a flush did, as `OutboxFlushed` words it for the pages (the service worker sends it; a page's own flush reads it too). */
 export function flushedReport(r: FlushResult): OutboxFlushed {
 	return { type: 'outbox-flushed', sent: r.sent, rejected: r.rejected.map((x) => ({ label: x.write.label, message: x.message })) };
-}
-
-export async function queueWrite(userId: string, path: string, input: Record<string, unknown>, label: string): Promise<QueuedWrite> {
-	const write: QueuedWrite = { key: crypto.randomUUID(), path, input, label, createdAt: Date.now() };
-	await (await userDb(userId)).put('outbox', write);
-	return write;
-}
-
-export async function pendingWrites(userId: string): Promise<QueuedWrite[]> {
-	return (await userDb(userId)).getAllFromIndex('outbox', 'byTime');
 }
 
 type Outcome = { kind: 'sent' } | { kind: 'rejected'; message: string } | { kind: 'retry' };

@@ -1,7 +1,7 @@
 // Service worker registration, the "new version" prompt, the install prompt (where the browser
 // offers one) and the "Add to Home Screen" hint on iOS Safari (which offers none).
 import { dev } from '$app/environment';
-import { SYNC_TAG } from './outbox';
+import { SYNC_TAG } from './storage';
 
 interface InstallPromptEvent extends Event {
 	prompt(): Promise<void>;

@@ -24,11 +24,16 @@ let running: Promise<unknown> | null = null;
 /**
  * Refreshes every registered resource; calls made while one runs share it. `afterWrite`: the
  * caller just changed something on the server, so a run already under way (its requests sent
- * before the change) is not enough: another one follows it.
+ * before the change) is not enough: another one follows it. `anew`: the connection went or came
+ * back, so the answers a run under way waits for will not come (or no longer tell): one starts at
+ * once, whose answers are the ones shown (offline, they fail at once and every page says so).
  */
-export function refreshAll(opts: { afterWrite?: boolean } = {}): Promise<unknown> {
+export function refreshAll(opts: { afterWrite?: boolean; anew?: boolean } = {}): Promise<unknown> {
 	if (opts.afterWrite && running) return running.then(() => refreshAll());
-	running ??= Promise.allSettled([...refreshers].map((fn) => fn())).finally(() => (running = null));
+	if (!running || opts.anew) {
+		const run: Promise<unknown> = Promise.allSettled([...refreshers].map((fn) => fn())).finally(() => running === run && (running = null));
+		running = run;
+	}
 	return running;
 }
 
@@ -41,11 +46,13 @@ export function refreshAll(opts: { afterWrite?: boolean } = {}): Promise<unknown
  * without an `online` event or a tap.
  */
 export function startAutoRefresh(onReconnect: () => void): () => void {
-	const again = () => {
+	const again = (anew = false) => {
 		clock.now = Date.now();
-		void refreshAll();
+		void refreshAll({ anew });
 		onReconnect();
 	};
+	/** The browser says the connection went or came back: what a run under way waits for is moot. */
+	const connection = () => again(true);
 	let ticks = 0;
 	const tick = () => {
 		clock.now = Date.now();
@@ -55,17 +62,18 @@ export function startAutoRefresh(onReconnect: () => void): () => void {
 	const visible = () => {
 		if (document.visibilityState === 'visible') again();
 	};
-	link.back = again;
+	link.back = () => again();
 	document.addEventListener('visibilitychange', visible);
-	// Offline too: the requests fail at once and every page says it is offline now, not at the next tick.
-	window.addEventListener('online', again);
-	window.addEventListener('offline', again);
+	// Offline too: new requests fail at once and every page says it is offline now, not at the next tick
+	// nor once a request under way gives up (up to REQUEST_TIMEOUT_MS on a slow network).
+	window.addEventListener('online', connection);
+	window.addEventListener('offline', connection);
 	return () => {
 		clearInterval(timer);
 		link.back = () => {};
 		document.removeEventListener('visibilitychange', visible);
-		window.removeEventListener('online', again);
-		window.removeEventListener('offline', again);
+		window.removeEventListener('online', connection);
+		window.removeEventListener('offline', connection);
 	};
 }
 

@@ -91,6 +91,19 @@ export async function writeSnapshot<T>(userId: string, key: string, data: T, upd
 	await (await userDb(userId)).put('snapshots', { data, updatedAt }, key);
 }
 
+/** The outbox's Background Sync tag, and the Web Lock that keeps a page and the service worker from sending at once (outbox.ts). */
+export const SYNC_TAG = 'quota-outbox';
+
+export async function queueWrite(userId: string, path: string, input: Record<string, unknown>, label: string): Promise<QueuedWrite> {
+	const write: QueuedWrite = { key: crypto.randomUUID(), path, input, label, createdAt: Date.now() };
+	await (await userDb(userId)).put('outbox', write);
+	return write;
+}
+
+export async function pendingWrites(userId: string): Promise<QueuedWrite[]> {
+	return (await userDb(userId)).getAllFromIndex('outbox', 'byTime');
+}
+
 async function dropUserDb(userId: string) {
 	const open = userDbs.get(userId);
 	userDbs.delete(userId);

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { listenForBackgroundSync, loadOutbox, outbox, queueAndSync, syncNow } from './sync.svelte';
 import { onRefresh } from './refresh.svelte';
 import { session } from './session.svelte';
-import { wipeDevice } from './storage';
-import { flushedReport, flushOutbox, SYNC_TAG } from './outbox';
+import { SYNC_TAG, wipeDevice } from './storage';
+import { flushedReport, flushOutbox } from './outbox';
 import { REQUEST_TIMEOUT_MS } from './timed-fetch';
 import { fakeBrowser, fakeServiceWorker, Refusal } from '../../../tests/helpers/browser';
 
@@ -83,8 +83,12 @@ describe("the service worker's background sync", () => {
 		try {
 			let done = false;
 			const sending = queueAndSync('settings.update', change, 'Time zone Europe/Paris').finally(() => (done = true));
-			// The page's clock moves a second at a time; the request is made after the device stores the write.
-			for (let s = 0; !done && s <= REQUEST_TIMEOUT_MS / 1000 + 5; s++) await vi.advanceTimersByTimeAsync(1000);
+			// The page's clock moves a second at a time; the request is made after the device stores the write
+			// and the sending code has loaded (a task of its own, which each second lets run).
+			for (let s = 0; !done && s <= REQUEST_TIMEOUT_MS / 1000 + 5; s++) {
+				await new Promise((resolve) => setImmediate(resolve));
+				await vi.advanceTimersByTimeAsync(1000);
+			}
 			await sending;
 		} finally {
 			vi.useRealTimers();

@@ -1,10 +1,10 @@
 // The page's view of writes made offline: what still waits ("will sync"), what the server
 // refused, and sending them when the connection is back.
-import { flushedReport, flushOutbox, pendingWrites, queueWrite, type OutboxFlushed } from './outbox';
+import type { OutboxFlushed } from './outbox';
 import { requestBackgroundSync } from './pwa.svelte';
 import { refreshAll } from './refresh.svelte';
 import { session } from './session.svelte';
-import type { QueuedWrite } from './storage';
+import { pendingWrites, queueWrite, type QueuedWrite } from './storage';
 
 export const outbox = $state({
 	pending: [] as QueuedWrite[],
@@ -15,10 +15,15 @@ async function reload(userId: string) {
 	outbox.pending = await pendingWrites(userId);
 }
 
-/** Sends what waits (if anything); safe to call often. */
+/**
+ * Sends what waits (if anything); safe to call often. The sending code loads only when something
+ * waits: most starts have nothing to send, and it is no part of the signed-in start JS.
+ */
 export async function syncNow() {
 	const userId = session.user?.id;
 	if (!userId) return;
+	if (!(await pendingWrites(userId)).length) return void (outbox.pending = []);
+	const { flushedReport, flushOutbox } = await import('./outbox');
 	await settle(userId, flushedReport(await flushOutbox(userId)));
 }
 
