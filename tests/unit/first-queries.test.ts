@@ -1,19 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { firstQueriesHead } from '../../src/lib/server/http/first-queries';
+import { FIRST_QUERIES_TIMEOUT_MS, firstQueriesHead } from '../../src/lib/server/http/first-queries';
+import { REQUEST_TIMEOUT_MS } from '../../src/lib/client/timed-fetch';
 import { pageQueries } from '../../src/lib/page-queries';
 
 const FIRST_HISTORY_INPUT = pageQueries['/usage'].history.input;
 
 /** Runs the head's script as a browser on `pathname` would (signed in: `cookie` holds the mark), with `fetch` recording its URL. */
-function runScript(head: string, pathname: string, cookie = 'quota_guest=g.h; quota_signed_in=1') {
+function runScript(head: string, pathname: string, cookie = 'quota_guest=g.h; quota_signed_in=1', answer: (signal: AbortSignal) => Promise<unknown> = () => Promise.resolve({ json: () => Promise.resolve([{ result: { data: 1 } }]) })) {
 	const script = /<script>([\s\S]*)<\/script>/.exec(head)?.[1];
 	const fetched: string[] = [];
 	const window: { __quotaFirst?: { page: string; calls: unknown[][]; answers: Promise<unknown> } } = {};
-	const fetch = (url: string) => {
+	const fetch = (url: string, init: { signal: AbortSignal }) => {
 		fetched.push(url);
-		return Promise.resolve({ json: () => Promise.resolve([{ result: { data: 1 } }]) });
+		return answer(init.signal);
 	};
 	new Function('window', 'location', 'document', 'fetch', script!)(window, { pathname }, { cookie }, fetch);
 	return { first: window.__quotaFirst, fetched };
@@ -89,5 +90,23 @@ describe("a signed-in page's first queries", () => {
 	it('hand over the answers as an array, or null when the request failed', async () => {
 		const { first } = runScript(await firstQueriesHead('/usage'), '/usage');
 		await expect(first?.answers).resolves.toEqual([{ result: { data: 1 } }]);
+	});
+
+	it("give up after the app's request timeout on a network that carries nothing: the page then asks the server itself", async () => {
+		expect(FIRST_QUERIES_TIMEOUT_MS).toBe(REQUEST_TIMEOUT_MS);
+		vi.useFakeTimers();
+		try {
+			// A fetch that neither answers nor fails until it is aborted.
+			const never = (signal: AbortSignal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+			const { first } = runScript(await firstQueriesHead('/dashboard'), '/dashboard', undefined, never);
+			let settled: unknown = 'pending';
+			void first!.answers.then((a) => (settled = a));
+			await vi.advanceTimersByTimeAsync(FIRST_QUERIES_TIMEOUT_MS - 1);
+			expect(settled).toBe('pending');
+			await vi.advanceTimersByTimeAsync(1);
+			expect(settled).toBeNull();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });

@@ -80,6 +80,13 @@ function scriptJson(value: unknown): string {
 /** The options of lib/client/format.ts's date and time formats, so the locale data they load is the page's. */
 const DATE_WARM_UP = `new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(0);`;
 
+/**
+ * Milliseconds the early request may go unanswered: the app's own (REQUEST_TIMEOUT_MS,
+ * lib/client/timed-fetch.ts). On a network that carries nothing a fetch neither answers nor fails
+ * for minutes, and the page's first refresh waits on this one: aborted, it asks the server itself.
+ */
+export const FIRST_QUERIES_TIMEOUT_MS = 20_000;
+
 function head(page: string, queries: PageQuery[], url: string): string {
 	// A call without input is written as [path]: JSON has no undefined, and the page compares inputs.
 	const written = queries.map(({ path, input }) => (input === undefined ? [path] : [path, input]));
@@ -92,7 +99,7 @@ function head(page: string, queries: PageQuery[], url: string): string {
 	// desktop): made while the scripts download, the render that shows the figures need not wait.
 	return (
 		`<script>if (location.pathname === ${scriptJson(page)} && ${SIGNED_IN_MARK}.test(document.cookie)) { window.__quotaFirst = { page: ${scriptJson(page)}, calls: ${scriptJson(written)}, taken: new Set(), ` +
-		`answers: fetch(${scriptJson(url)}, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (a) { return Array.isArray(a) ? a : null; }, function () { return null; }) }; ` +
+		`answers: (function () { var c = new AbortController(); setTimeout(function () { c.abort(); }, ${FIRST_QUERIES_TIMEOUT_MS}); return fetch(${scriptJson(url)}, { credentials: 'same-origin', signal: c.signal }); })().then(function (r) { return r.json(); }).then(function (a) { return Array.isArray(a) ? a : null; }, function () { return null; }) }; ` +
 		`setTimeout(function () { new Intl.NumberFormat().format(0); ${DATE_WARM_UP} }); }</script>`
 	);
 }
