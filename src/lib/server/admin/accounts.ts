@@ -41,6 +41,11 @@ export interface AccountRow {
 	/** Tokens consumed this month (site time zone), in total and per feature (named as members' usage pages name it). */
 	usedThisPeriod: number;
 	usedByFeature: FeatureUse[];
+	/**
+	 * A user's: tokens they spent this month from the pools of the teams they are in now (the Team
+	 * page's member figures, summed); not in `usedThisPeriod`, which is their own account's. 0 for a team.
+	 */
+	usedFromTeams: number;
 	/** Last day with metered use (site-local date), null if never. */
 	lastActiveDay: string | null;
 	/** When the user last used the app (a sign-in or a signed-in request; ISO), null for a team or never. */
@@ -98,7 +103,7 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 	const rows = await queryRows<{
 		kind: 'user' | 'team'; account_id: string; user_id: string | null; team_id: string | null; name: string; email: string | null;
 		external_id: string | null; site_role: string | null; disabled: boolean; created_at: string;
-		balance: number; general_balance: number; unlimited: boolean; used: number; last_day: string | null; last_seen: string | Date | null; cursor_value: string | number;
+		balance: number; general_balance: number; unlimited: boolean; used: number; team_used: number; last_day: string | null; last_seen: string | Date | null; cursor_value: string | number;
 	}>(exec, accountPageQuery(q));
 	const page = rows.slice(0, ACCOUNTS_PAGE_SIZE);
 	const last = page.at(-1);
@@ -121,6 +126,7 @@ export async function listAccounts(exec: Executor, q: AccountListQuery = {}): Pr
 			allocationWords: allocationWords(allocations.get(r.account_id) ?? []),
 			usedThisPeriod: Number(r.used),
 			usedByFeature: used.get(r.account_id) ?? [],
+			usedFromTeams: Number(r.team_used),
 			lastActiveDay: r.last_day,
 			lastSeenAt: r.last_seen === null ? null : new Date(r.last_seen).toISOString(),
 			joinedAt: new Date(r.created_at).toISOString()
@@ -172,6 +178,9 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 		select p.kind, p.account_id, p.user_id, p.team_id, p.name, p.email, p.external_id, p.site_role, p.disabled, p.created_at,
 		       lb.balance, lb.general_balance, lb.unlimited,
 		       ${usedSinceSql(sql`p.account_id`, siteMonthStart)} as used,
+		       (select coalesce(sum(d.tokens), 0)::int8 from team_members m join teams t on t.id = m.team_id
+		          join usage_daily d on d.account_id = t.account_id and d.day >= ${siteMonthStart} and d.actor_user_id = p.user_id::text
+		         where m.user_id = p.user_id) as team_used,
 		       to_char(${lastActiveDaySql(sql`p.account_id`)}, 'YYYY-MM-DD') as last_day,
 		       (select s.last_seen_at from users s where s.id = p.user_id) as last_seen,
 		       ${sort.text ?? sql`p.sort_key`} as cursor_value

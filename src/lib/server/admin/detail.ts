@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteRoleKeys } from '../accounts';
-import { capsOnMemberSql, capsSetOn, lotsOf, type LotRow } from '../ledger';
+import { capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, siteMonthStart, type CapLeft, type LotRow, type TightestRow } from '../ledger';
 import { users } from '../db/schema';
 import { inArray } from 'drizzle-orm';
 
@@ -21,8 +21,28 @@ export interface AccountDetail {
 	caps: { memberUserId: string | null; memberName: string | null; period: string; limitTokens: number }[];
 	/** A user's caps on their use of team pools (set by each team), with the team's account and name. */
 	teamCaps: { accountId: string; teamName: string; period: string; limitTokens: number }[];
+	/** A user's teams (the ones they are in now), by name: what the Team page says of them. */
+	teams: UserTeam[];
+	/** The account's auto top-up rule, when it has one (on, or off with the reason it turned itself off). */
+	autoTopup: { enabled: boolean; belowTokens: number; productName: string; offReason: string | null } | null;
 	/** The site's list of roles (accounts/roles.ts), for the role picker. */
 	roles: string[];
+}
+
+/**
+ * One team of a user as the console shows it: their role, what they spent from its pool today and
+ * this month (the site's day and month: the Team page's "used today"), and the cap that limits their
+ * use of the pool now (the Team page's: the tightest in force, the pool's or their own, with what was
+ * used of it in its window; null with none).
+ */
+export interface UserTeam {
+	teamId: string;
+	accountId: string;
+	name: string;
+	role: string;
+	usedToday: number;
+	usedThisMonth: number;
+	cap: CapLeft | null;
 }
 
 export const DETAIL_LOTS = 200;
@@ -41,11 +61,13 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		  from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
 		 where a.id = ${accountId}::uuid`);
 	if (!a) throw new DomainError('not_found', 'No such account.');
-	const [lots, caps, roles, teamCaps] = await Promise.all([
+	const [lots, caps, roles, teamCaps, teams, autoTopup] = await Promise.all([
 		lotsOf(exec, accountId, DETAIL_LOTS),
 		capsSetOn(exec, accountId),
 		siteRoleKeys(exec),
-		a.user_id ? teamCapsOn(exec, a.user_id) : []
+		a.user_id ? teamCapsOn(exec, a.user_id) : [],
+		a.user_id ? teamsOf(exec, a.user_id) : [],
+		topupRuleOf(exec, accountId)
 	]);
 	const memberIds = caps.flatMap((c) => (c.memberUserId ? [c.memberUserId] : []));
 	const names = new Map(
@@ -62,6 +84,8 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		lots,
 		caps: caps.map((c) => ({ ...c, memberName: c.memberUserId ? (names.get(c.memberUserId) ?? null) : null })),
 		teamCaps,
+		teams,
+		autoTopup,
 		roles
 	};
 }
@@ -73,4 +97,40 @@ async function teamCapsOn(exec: Executor, userId: string): Promise<AccountDetail
 		  from (${capsOnMemberSql(userId)}) c left join teams t on t.account_id = c.account_id
 		 order by c.account_id, c.period_rank`);
 	return rows.map((c) => ({ accountId: c.account_id, teamName: c.team_name ?? 'A team', period: c.period, limitTokens: Number(c.limit_tokens) }));
+}
+
+/**
+ * The teams the user is in, in one read: each with their role, their use of its pool today and this
+ * month (usage_daily by actor, the Team page's member figures) and their tightest cap there
+ * (quota_tightest_cap, the one rule of which cap binds: the Team page's and the playground's).
+ */
+async function teamsOf(exec: Executor, userId: string): Promise<UserTeam[]> {
+	const rows = await queryRows<{ team_id: string; account_id: string; name: string; role: string; used_today: number; used_month: number; cap: TightestRow['cap'] }>(exec, sql`
+		select t.id as team_id, t.account_id, t.name, m.role,
+		       (select coalesce(sum(d.tokens), 0)::int8 from usage_daily d
+		         where d.account_id = t.account_id and d.actor_user_id = ${userId} and d.day = (now() at time zone s.time_zone)::date) as used_today,
+		       (select coalesce(sum(d.tokens), 0)::int8 from usage_daily d
+		         where d.account_id = t.account_id and d.actor_user_id = ${userId} and d.day >= ${siteMonthStart}) as used_month,
+		       quota_tightest_cap(a.id, a.kind, m.user_id, 0, s, now()) as cap
+		  from team_members m join teams t on t.id = m.team_id join accounts a on a.id = t.account_id cross join site_settings s
+		 where m.user_id = ${userId}::uuid and s.id = 1
+		 order by lower(t.name), t.id`);
+	return rows.map((r) => ({
+		teamId: r.team_id,
+		accountId: r.account_id,
+		name: r.name,
+		role: r.role,
+		usedToday: Number(r.used_today),
+		usedThisMonth: Number(r.used_month),
+		cap: r.cap ? capLeftOf(r.cap) : null
+	}));
+}
+
+/** The account's auto top-up rule with its package's name, or null without one. */
+async function topupRuleOf(exec: Executor, accountId: string): Promise<AccountDetail['autoTopup']> {
+	const [r] = await queryRows<{ enabled: boolean; below_tokens: number; product_name: string; off_reason: string | null }>(exec, sql`
+		select r.enabled, r.below_tokens, p.name as product_name, r.off_reason
+		  from topup_rules r join products p on p.id = r.product_id
+		 where r.account_id = ${accountId}::uuid`);
+	return r ? { enabled: r.enabled, belowTokens: Number(r.below_tokens), productName: r.product_name, offReason: r.off_reason } : null;
 }

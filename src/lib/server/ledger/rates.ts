@@ -212,7 +212,7 @@ export const capsInForceRead = (accountId: string): Read<CapInForce[]> =>
 			rows.map((r) => ({ memberUserId: r.member_user_id, period: r.period, limitTokens: Number(r.limit_tokens), siteDefault: r.site_default }))
 	);
 
-type TightestRow = { user_id: string; reader_zone: string; site_zone: string; cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null };
+export type TightestRow = { user_id: string; reader_zone: string; site_zone: string; cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null };
 
 /**
  * The cap in force on each of `userIds`' use of an account that leaves the least now, in whichever
@@ -234,7 +234,8 @@ function tightestCapsRows(accountId: string, userIds: readonly string[], readerI
 	);
 }
 
-const capLeftOf = (c: NonNullable<TightestRow['cap']>): CapLeft => ({
+/** A cap as quota_tightest_cap gives it (SQL json), in a page's figures. */
+export const capLeftOf = (c: NonNullable<TightestRow['cap']>): CapLeft => ({
 	limitOf: c.limit_of,
 	period: c.period,
 	limit: Number(c.limit),

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, screenshot } from './browser';
+import { ownTeam } from './app';
+import { openAt, sizes } from './console';
+
+// A newcomer found a member stopped by their team's daily cap of 300 after spending 300 of the pool's
+// tokens: the Team page said "300 used today · Daily cap reached", the console's users list "0" and
+// "No tokens used yet", and the user's page "0 used today" with neither the team nor the cap. The
+// console now says what the Team page says. A team of the test's own; the demo people are untouched.
+
+const admin = 'admin@quota.test';
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe("the console's user page and list for a member stopped by their team's cap", () => {
+	it('name the team, their role, the cap reached and the pool tokens they spent, as the Team page does', async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Capped Studio', 'Cleo Owner', 'Cato Member', 20_000);
+		const adminTab = await openAt(browser, admin, sizes[0]);
+		try {
+			await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 300 });
+			await call(member.page, 'ledger.consume', { accountId: team.accountId, feature: 'search_prices', units: 30, idempotencyKey: crypto.randomUUID() });
+
+			// The Team page's words, for the console to agree with.
+			await owner.page.goto('/team');
+			await owner.page.getByText('Daily cap reached', { exact: false }).first().waitFor();
+
+			const page = adminTab.page;
+			await page.goto(`/admin/users?search=${encodeURIComponent(member.email)}`);
+			const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Cato Member' }) });
+			await row.getByText('+ 300 from team pools', { exact: true }).waitFor();
+			await expect(row.getByText('No tokens used yet', { exact: true }).count()).resolves.toBe(0);
+			await row.getByText('None of its own yet', { exact: true }).waitFor();
+			await screenshot(page, 'admin-user-teams-list-390');
+
+			await row.getByRole('link', { name: 'Cato Member' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Cato Member' }).waitFor();
+			const account = page.getByRole('region', { name: 'Account', exact: true });
+			await account.getByText(/\+ 300 today and 300 this month from team pools/).waitFor();
+			const teams = page.getByRole('region', { name: 'Teams' });
+			await teams.getByRole('link', { name: 'Capped Studio' }).waitFor();
+			await teams.getByText('Member', { exact: true }).waitFor();
+			await teams.getByText('From its pool: 300 used today · 300 this month', { exact: true }).waitFor();
+			await teams.getByText(/^Their daily cap: 300 of 300 used today · reached · resets /).waitFor();
+			await page.getByRole('region', { name: 'Subscriptions and purchases' }).getByText('No subscription.').waitFor();
+			await screenshot(page, 'admin-user-teams-member-390');
+			await page.setViewportSize({ width: 1280, height: 900 });
+			await screenshot(page, 'admin-user-teams-member-1280');
+
+			// The owner's page: the team, owned, nothing spent from it and no cap on them.
+			await page.goto(`/admin/users?search=${encodeURIComponent(owner.email)}`);
+			await page.getByRole('link', { name: 'Cleo Owner' }).click();
+			const ownerTeams = page.getByRole('region', { name: 'Teams' });
+			await ownerTeams.getByText('Owner', { exact: true }).waitFor();
+			await ownerTeams.getByText('No cap on their use of this pool.').waitFor();
+
+			// The team's link opens the team's page in the console.
+			await ownerTeams.getByRole('link', { name: 'Capped Studio' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Capped Studio' }).waitFor();
+			expect(new URL(page.url()).pathname).toBe(`/admin/users/${team.accountId}`);
+		} finally {
+			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
+		}
+	});
+});

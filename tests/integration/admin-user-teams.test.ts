@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { freshDb } from '../helpers/db';
+import { configureRates, makeTeam, makeUser, outcome } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import { teamMembers } from '../../src/lib/server/db/schema';
+import { accountDetail, listAccounts } from '../../src/lib/server/admin';
+import { consume, grant, setCap } from '../../src/lib/server/ledger';
+
+// A newcomer found a member stopped by their team's daily cap of 300 after spending 300 of the
+// pool's tokens, while the console said "0 used today" on their page and "No tokens used yet" on the
+// users list, and named neither the team nor the cap. The console's user page and list now say what
+// the Team page says of them.
+
+let db: Db;
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+});
+afterAll(async () => db?.close());
+
+const spend = (accountId: string, userId: string, units: number) =>
+	consume(db.orm, { accountId, feature: 'search_images', units, actor: { userId }, idempotency: { scope: 'admin-user-teams', key: randomUUID() } });
+
+describe("a user's teams on the console", () => {
+	it("names each team with their role, what they spent from its pool and the cap that stopped them, and the list adds the pools' tokens", async () => {
+		const team = await makeTeam(db);
+		const [owner, member] = [await makeUser(db), await makeUser(db)];
+		await db.orm.insert(teamMembers).values([
+			{ teamId: team.teamId, userId: owner.userId, role: 'owner' },
+			{ teamId: team.teamId, userId: member.userId, role: 'member' }
+		]);
+		await grant(db.orm, { accountId: team.accountId, tokens: 10_000, source: 'purchase' });
+		await setCap(db.orm, { accountId: team.accountId, memberUserId: member.userId, period: 'daily', limitTokens: 300 });
+		await spend(team.accountId, member.userId, 30);
+		// The cap stops them: the console says so, as the Team page does.
+		expect(await outcome(spend(team.accountId, member.userId, 1))).not.toBe('ok');
+		const { name } = (await db.rows<{ name: string }>(sql`select name from teams where id = ${team.teamId}::uuid`))[0]!;
+
+		const detail = await accountDetail(db.orm, member.accountId);
+		expect(detail.teams).toEqual([
+			{
+				teamId: team.teamId,
+				accountId: team.accountId,
+				name,
+				role: 'member',
+				usedToday: 300,
+				usedThisMonth: 300,
+				cap: expect.objectContaining({ limitOf: 'member', period: 'daily', limit: 300, used: 300, left: 0, resetsAt: expect.any(String) })
+			}
+		]);
+		expect(detail.autoTopup).toBeNull();
+		// The owner spent nothing from it, and no cap holds them.
+		expect((await accountDetail(db.orm, owner.accountId)).teams).toEqual([expect.objectContaining({ role: 'owner', usedToday: 0, usedThisMonth: 0, cap: null })]);
+
+		// The list: their own account used nothing; the pool's 300 are said beside it.
+		const email = (await db.rows<{ email: string }>(sql`select email from users where id = ${member.userId}::uuid`))[0]!.email;
+		const [row] = (await listAccounts(db.orm, { search: email })).rows;
+		expect(row).toMatchObject({ accountId: member.accountId, usedThisPeriod: 0, usedFromTeams: 300, lastActiveDay: null });
+		const teamRow = (await listAccounts(db.orm, { search: name })).rows.find((r) => r.accountId === team.accountId);
+		expect(teamRow).toMatchObject({ usedThisPeriod: 300, usedFromTeams: 0 });
+
+		// Out of the team, the pool's use is the team's alone (its Team page: "people no longer in the team").
+		await db.orm.delete(teamMembers).where(sql`${teamMembers.userId} = ${member.userId}::uuid`);
+		expect((await accountDetail(db.orm, member.accountId)).teams).toEqual([]);
+		expect((await listAccounts(db.orm, { search: email })).rows[0]).toMatchObject({ usedFromTeams: 0 });
+	});
+
+	it('says the auto top-up rule of the account, with its package', async () => {
+		const user = await makeUser(db);
+		const product = `topup-${randomUUID().slice(0, 8)}`;
+		await db.orm.execute(sql`insert into products (id, kind, name, grants, price_cents) values (${product}, 'one_time', 'Top-up 5k', '[]'::jsonb, 500)`);
+		await db.orm.execute(sql`insert into topup_rules (account_id, enabled, below_tokens, product_id, max_per_month) values (${user.accountId}::uuid, true, 1000, ${product}, 3)`);
+		expect((await accountDetail(db.orm, user.accountId)).autoTopup).toEqual({ enabled: true, belowTokens: 1000, productName: 'Top-up 5k', offReason: null });
+	});
+});
