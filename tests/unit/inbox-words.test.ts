@@ -25,7 +25,7 @@ const topup = (cause: 'drop' | 'set' | 'retry', teamName: string | null = null) 
 		cause,
 		teamName,
 		sharePercent: null,
-		topup: { productId: 'tokens-5k', productName: 'Token pack', tokens: 5_000, amountCents: 500, currency: 'USD', belowTokens: 20_000, cause, teamName }
+		topup: { productId: 'tokens-5k', productName: 'Token pack', tokens: 5_000, amountCents: 500, currency: 'USD', belowTokens: 20_000, cause, teamName, topupId: null, boughtAt: null }
 	});
 
 describe('a balance alert in the inbox says what is true of the tokens', () => {
