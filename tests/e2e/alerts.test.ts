@@ -96,8 +96,8 @@ describe('alert steps and the inbox on a phone', () => {
 		await expect(fast.getByText('Daily cap set to 12,200 tokens.').isVisible()).resolves.toBe(true);
 		const items = list.getByRole('listitem').filter({ hasText: /Below \d+ %/ });
 		await expect(items.count()).resolves.toBe(2);
-		expect(await items.nth(0).innerText()).toMatch(/Below 60 %[\s\S]*Your tokens dropped below 60 %[\s\S]*17,960 of 30,000 left/);
-		expect(await items.nth(1).innerText()).toMatch(/Below 80 %[\s\S]*Your tokens dropped below 80 %[\s\S]*23,960 of 30,000 left/);
+		expect(await items.nth(0).innerText()).toMatch(/Below 60 %[\s\S]*Your available tokens dropped below 60 %[\s\S]*17,960 of 30,000 available/);
+		expect(await items.nth(1).innerText()).toMatch(/Below 80 %[\s\S]*Your available tokens dropped below 80 %[\s\S]*23,960 of 30,000 available/);
 		await screen(page, 'alerts-inbox');
 
 		await items.nth(0).getByRole('button', { name: /^Mark read/ }).click();

@@ -30,7 +30,7 @@ async function turnOn(page: Page, below: number, check?: (form: Locator) => Prom
  * the alert that follows with `title`. The spend may also open an unusual-use notice ("going fast": the
  * images' 4,960 tokens left last under 6 hours at that pace), when the anomaly check next runs.
  */
-async function crossAndOpenAlert(page: Page, me: string, title = 'Your tokens dropped below'): Promise<Locator> {
+async function crossAndOpenAlert(page: Page, me: string, title = 'Your available tokens dropped below'): Promise<Locator> {
 	expect((await api('consume', { user: me, feature: 'image_generation', units: 26 })).status).toBe(200);
 	// Within seconds of the alert, not at the page's next 30-second refresh: the live stream says so.
 	await page.getByRole('banner').getByRole('link', { name: /^Alerts, [12] unread$/ }).waitFor({ timeout: 10_000 });
@@ -77,7 +77,7 @@ describe('auto top-up on a phone', () => {
 
 		// Image generation costs 40 tokens an operation: 1,040 spent leaves 19,960, below the trigger.
 		const entry = await crossAndOpenAlert(page, me);
-		expect(await entry.innerText()).toMatch(/Top up[\s\S]*Your tokens dropped below 20,000 tokens[\s\S]*Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/);
+		expect(await entry.innerText()).toMatch(/Top up[\s\S]*Your available tokens dropped below 20,000 tokens[\s\S]*Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/);
 		await screen(page, 'alerts-topup-notice');
 
 		// One tap: the store opens the package's checkout at once.
@@ -112,7 +112,7 @@ describe('auto top-up on a phone', () => {
 		await waitForFresh(page);
 		const entry = page.getByRole('list', { name: 'Alerts, newest first' }).getByRole('listitem').first();
 		expect(await entry.innerText()).toMatch(
-			/Top up[\s\S]*Your tokens were already below 20,000 tokens[\s\S]*The trigger was set above the tokens available\. Auto top-up needs a subscription to charge\. Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/
+			/Top up[\s\S]*Your available tokens were already below 20,000 tokens[\s\S]*The trigger was set above the tokens available\. Auto top-up needs a subscription to charge\. Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/
 		);
 		await expect(page.getByText(/dropped below/).count()).resolves.toBe(0);
 		await screen(page, 'alerts-topup-already-below');
