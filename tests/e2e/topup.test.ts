@@ -93,9 +93,16 @@ describe('auto top-up on a phone', () => {
 		await card.getByText('When available tokens fall below 20,000, buy Token pack (5,000 tokens, $5.00).').waitFor();
 		// Back above the trigger after the purchase: armed for the next drop.
 		await card.getByText(/Next top-up when available tokens fall below 20,000: 4,961 tokens from now\./).waitFor({ timeout: 20_000 });
-		expect(await card.innerText()).toMatch(/At most 2 top-ups a month\. This month: 0 top-ups, \$0\.00\.[\s\S]*Token pack · 5,000 tokens · \$5\.00 · Notice sent/);
+		// Bought from its notice, it is that top-up: counted in the month, said bought.
+		expect(await card.innerText()).toMatch(/At most 2 top-ups a month\. This month: 1 top-up, \$5\.00\.[\s\S]*Token pack · 5,000 tokens · \$5\.00 · Bought /);
 		await card.scrollIntoViewIfNeeded();
 		await screen(page, 'dashboard-auto-topup');
+		// The inbox entry no longer offers to buy it again.
+		await page.goto('/alerts');
+		const bought = page.getByRole('listitem').filter({ hasText: 'Your available tokens dropped below 20,000 tokens' });
+		await bought.getByText(/^Bought /).waitFor();
+		expect(await bought.getByRole('link', { name: 'Buy now' }).count()).toBe(0);
+		await screen(page, 'alerts-topup-bought');
 		await context.close();
 	}, 150_000);
 
