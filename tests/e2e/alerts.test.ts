@@ -79,7 +79,7 @@ describe('alert steps and the inbox on a phone', () => {
 		// Its tokens left are what image generation can spend: 15,000 before these spends, less the last
 		// hour's (the check runs at a moment of its own: after the first spend or both), never also the
 		// free allowances of other modules that the 60 % alert's whole allocation (17,960 left) counts.
-		const said = (await fast.innerText()).match(/At the last hour's pace \(([\d,]+) tokens an hour\) the ([\d,]+) tokens left then would last about [\d.]+ (minutes|hours?)\. There is no earlier use of this account to compare it with\./);
+		const said = (await fast.innerText()).match(/At the last hour's pace \(([\d,]+) tokens an hour\) the ([\d,]+) tokens left then for this use \(Available on the dashboard, counting only the free allowances of the features it used\) would last about [\d.]+ (minutes|hours?)\. There is no earlier use of this account to compare it with\./);
 		expect(said).not.toBeNull();
 		expect(Number(said![1]!.replace(/,/g, '')) + Number(said![2]!.replace(/,/g, ''))).toBe(15_000);
 		// Its one-tap cap is above the 12,040 used today (a new account's usual day is 0: 100 of room, rounded up
@@ -96,8 +96,8 @@ describe('alert steps and the inbox on a phone', () => {
 		await expect(fast.getByText('Daily cap set to 12,200 tokens.').isVisible()).resolves.toBe(true);
 		const items = list.getByRole('listitem').filter({ hasText: /Below \d+ %/ });
 		await expect(items.count()).resolves.toBe(2);
-		expect(await items.nth(0).innerText()).toMatch(/Below 60 %[\s\S]*Your tokens dropped below 60 %[\s\S]*17,960 of 30,000 left/);
-		expect(await items.nth(1).innerText()).toMatch(/Below 80 %[\s\S]*Your tokens dropped below 80 %[\s\S]*23,960 of 30,000 left/);
+		expect(await items.nth(0).innerText()).toMatch(/Below 60 %[\s\S]*Your available tokens dropped below 60 %[\s\S]*17,960 of 30,000 available/);
+		expect(await items.nth(1).innerText()).toMatch(/Below 80 %[\s\S]*Your available tokens dropped below 80 %[\s\S]*23,960 of 30,000 available/);
 		await screen(page, 'alerts-inbox');
 
 		await items.nth(0).getByRole('button', { name: /^Mark read/ }).click();

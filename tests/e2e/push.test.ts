@@ -145,7 +145,7 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		const push = await pushDelivery(page);
 		await push.deliver(JSON.stringify({ ...pushWords({ teamName: null }, 'tokens:500', 480), url: '/dashboard', tag: 'balance-e2e' }));
 		await push.expectShown(() => shown(page), [
-			{ title: 'You are running low on tokens', body: 'Below 500 tokens: 480 tokens left. Tap to see the balance.', tag: 'balance-e2e', data: { url: '/dashboard' } }
+			{ title: 'Your available tokens dropped below 500 tokens', body: '480 tokens available now. Tap to see the dashboard.', tag: 'balance-e2e', data: { url: '/dashboard' } }
 		]);
 
 		// A deeper alert of the same account replaces it; a push that is not ours shows the plain pointer to the inbox.

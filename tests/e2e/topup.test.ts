@@ -30,7 +30,7 @@ async function turnOn(page: Page, below: number, check?: (form: Locator) => Prom
  * the alert that follows with `title`. The spend may also open an unusual-use notice ("going fast": the
  * images' 4,960 tokens left last under 6 hours at that pace), when the anomaly check next runs.
  */
-async function crossAndOpenAlert(page: Page, me: string, title = 'Your tokens dropped below'): Promise<Locator> {
+async function crossAndOpenAlert(page: Page, me: string, title = 'Your available tokens dropped below'): Promise<Locator> {
 	expect((await api('consume', { user: me, feature: 'image_generation', units: 26 })).status).toBe(200);
 	// Within seconds of the alert, not at the page's next 30-second refresh: the live stream says so.
 	await page.getByRole('banner').getByRole('link', { name: /^Alerts, [12] unread$/ }).waitFor({ timeout: 10_000 });
@@ -77,7 +77,7 @@ describe('auto top-up on a phone', () => {
 
 		// Image generation costs 40 tokens an operation: 1,040 spent leaves 19,960, below the trigger.
 		const entry = await crossAndOpenAlert(page, me);
-		expect(await entry.innerText()).toMatch(/Top up[\s\S]*Your tokens dropped below 20,000 tokens[\s\S]*Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/);
+		expect(await entry.innerText()).toMatch(/Top up[\s\S]*Your available tokens dropped below 20,000 tokens[\s\S]*Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/);
 		await screen(page, 'alerts-topup-notice');
 
 		// One tap: the store opens the package's checkout at once.
@@ -93,9 +93,16 @@ describe('auto top-up on a phone', () => {
 		await card.getByText('When available tokens fall below 20,000, buy Token pack (5,000 tokens, $5.00).').waitFor();
 		// Back above the trigger after the purchase: armed for the next drop.
 		await card.getByText(/Next top-up when available tokens fall below 20,000: 4,961 tokens from now\./).waitFor({ timeout: 20_000 });
-		expect(await card.innerText()).toMatch(/At most 2 top-ups a month\. This month: 0 top-ups, \$0\.00\.[\s\S]*Token pack · 5,000 tokens · \$5\.00 · Notice sent/);
+		// Bought from its notice, it is that top-up: counted in the month, said bought.
+		expect(await card.innerText()).toMatch(/At most 2 top-ups a month\. This month: 1 top-up, \$5\.00\.[\s\S]*Token pack · 5,000 tokens · \$5\.00 · Bought /);
 		await card.scrollIntoViewIfNeeded();
 		await screen(page, 'dashboard-auto-topup');
+		// The inbox entry no longer offers to buy it again.
+		await page.goto('/alerts');
+		const bought = page.getByRole('listitem').filter({ hasText: 'Your available tokens dropped below 20,000 tokens' });
+		await bought.getByText(/^Bought /).waitFor();
+		expect(await bought.getByRole('link', { name: 'Buy now' }).count()).toBe(0);
+		await screen(page, 'alerts-topup-bought');
 		await context.close();
 	}, 150_000);
 
@@ -112,7 +119,7 @@ describe('auto top-up on a phone', () => {
 		await waitForFresh(page);
 		const entry = page.getByRole('list', { name: 'Alerts, newest first' }).getByRole('listitem').first();
 		expect(await entry.innerText()).toMatch(
-			/Top up[\s\S]*Your tokens were already below 20,000 tokens[\s\S]*The trigger was set above the tokens available\. Auto top-up needs a subscription to charge\. Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/
+			/Top up[\s\S]*Your available tokens were already below 20,000 tokens[\s\S]*The trigger was set above the tokens available\. Auto top-up needs a subscription to charge\. Buy Token pack \(5,000 tokens, \$5\.00\) with one tap/
 		);
 		await expect(page.getByText(/dropped below/).count()).resolves.toBe(0);
 		await screen(page, 'alerts-topup-already-below');

@@ -123,8 +123,8 @@ describe('push alerts to a phone', () => {
 			expect(claims.sub).toBe('mailto:no-reply@quota.localhost');
 			// The device decrypts what the service worker shows.
 			expect(parsePushMessage(device.decrypt(req!))).toEqual({
-				title: 'You are running low on tokens',
-				body: 'Below 20 %: 199 tokens left. Tap to see the balance.',
+				title: 'Your available tokens dropped below 20 %',
+				body: '199 tokens available now. Tap to see the dashboard.',
 				url: '/dashboard',
 				tag: `balance-${u.accountId}`
 			});
@@ -150,7 +150,7 @@ describe('push alerts to a phone', () => {
 		await spend(team.accountId, 1501);
 		await evaluate(team.accountId);
 		expect(ownerPhone.received().map((r) => parsePushMessage(ownerPhone.decrypt(r)))).toEqual([
-			expect.objectContaining({ title: 'Pool Team is running low on tokens', body: 'Below 500 tokens: 499 tokens left. Tap to see the balance.' })
+			expect.objectContaining({ title: "Pool Team's available tokens dropped below 500 tokens", body: '499 tokens available now. Tap to see the dashboard.' })
 		]);
 		expect(memberPhone.received()).toEqual([]);
 		await expectInvariants(db);
@@ -175,7 +175,7 @@ describe('push alerts to a phone', () => {
 		expect(await heldPushes(u.id)).toEqual([{ run_at: december('02T06:00').toISOString() }]);
 		// 07:00 in Berlin: the quiet hours are over (their end is not quiet) and the held push goes out.
 		await nightPasses(u.id, december('02T06:00'));
-		expect(phone.received().map((r) => parsePushMessage(phone.decrypt(r)))).toEqual([expect.objectContaining({ body: expect.stringContaining('99 tokens left') })]);
+		expect(phone.received().map((r) => parsePushMessage(phone.decrypt(r)))).toEqual([expect.objectContaining({ body: expect.stringContaining('99 tokens available') })]);
 		expect(await heldPushes(u.id)).toEqual([]);
 		await expectInvariants(db);
 	});
@@ -214,7 +214,7 @@ describe('push alerts to a phone', () => {
 		await db.rows(sql`update scheduled_jobs set run_at = now() where name = 'push.send' and payload->>'userId' = ${u.id}`);
 		await mailRunner.runDue();
 		expect(phone.received()).toHaveLength(2);
-		expect(parsePushMessage(phone.decrypt(phone.received()[1]!))).toMatchObject({ title: 'You are running low on tokens' });
+		expect(parsePushMessage(phone.decrypt(phone.received()[1]!))).toMatchObject({ title: expect.stringMatching(/^Your available tokens dropped below /) });
 		const [done] = await db.rows<{ status: string }>(sql`select status from scheduled_jobs where name = 'push.send' and payload is null and key like ${'alert:%'} and status = 'done' and attempts = 2`);
 		expect(done).toEqual({ status: 'done' });
 		expect(await pushDeviceCount(db.orm, u.id)).toBe(1);

@@ -53,7 +53,7 @@ const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(ema
 const recordsOf = (accountId: string) => db.orm.select().from(notifications).where(eq(notifications.accountId, accountId));
 
 describe('low-balance and out-of-tokens alerts', () => {
-	it('sends one "running low" mail and record per crossing, even when evaluated at the same time', async () => {
+	it('sends one alert mail and record per crossing, even when evaluated at the same time', async () => {
 		const u = await person('Robin');
 		await give(u.accountId, 1000);
 		await spend(u.accountId, 800);
@@ -74,8 +74,10 @@ describe('low-balance and out-of-tokens alerts', () => {
 
 		const mails = mailsTo(u.email!);
 		expect(mails).toHaveLength(1);
-		expect(mails[0]!.decoded).toMatch(/^Subject: You are running low on tokens/m);
-		expect(mails[0]!.decoded).toContain('dropped below 20 % of its allocation (the tokens granted plus the free allowances): 197 tokens left');
+		expect(mails[0]!.decoded).toMatch(/^Subject: Your available tokens dropped below 20 %$/m);
+		expect(mails[0]!.decoded).toContain('Your available tokens dropped below 20 % of its allocation (the tokens granted plus the free allowances): 197 tokens available.');
+		expect(mails[0]!.decoded).toContain("That is the dashboard's Available");
+		expect(mails[0]!.decoded).not.toMatch(/running low|balance/);
 		expect(mails[0]!.decoded).toContain('http://localhost:3000/store');
 		expect(await recordsOf(u.accountId)).toEqual([expect.objectContaining({ userId: u.id, kind: 'balance_low', balance: 197 })]);
 
@@ -106,9 +108,9 @@ describe('low-balance and out-of-tokens alerts', () => {
 		expect(await evaluate(u.accountId)).toEqual([expect.objectContaining({ kind: 'balance_empty' })]);
 
 		expect(mailsTo(u.email!).map((m) => /^Subject: (.+)$/m.exec(m.decoded)![1])).toEqual([
-			'You are running low on tokens',
+			'Your available tokens dropped below 20 %',
 			'You are out of tokens',
-			'You are running low on tokens',
+			'Your available tokens dropped below 20 %',
 			'You are out of tokens'
 		]);
 		const records = await recordsOf(u.accountId);
@@ -144,9 +146,9 @@ describe('low-balance and out-of-tokens alerts', () => {
 		expect(mailsTo(member.email!)).toHaveLength(0);
 		for (const u of [owner, admin]) {
 			const [mail] = mailsTo(u.email!);
-			expect(mail!.decoded).toMatch(/^Subject: Pool Team is running low on tokens/m);
-			expect(mail!.decoded).toContain('The token pool of Pool Team dropped below 20 % of its allocation');
-			expect(mail!.decoded).toContain(': 300 tokens left');
+			expect(mail!.decoded).toMatch(/^Subject: Pool Team's available tokens dropped below 20 %/m);
+			expect(mail!.decoded).toContain("Pool Team's available tokens dropped below 20 % of its allocation");
+			expect(mail!.decoded).toContain(': 300 tokens available');
 		}
 		// Their own personal accounts are untouched and in-app lists show the team's alert.
 		expect((await listNotifications(db.orm, admin.id)).entries).toEqual([expect.objectContaining({ kind: 'balance_low', teamName: 'Pool Team', balance: 300, mailed: true })]);
@@ -185,7 +187,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 		await spend(u.accountId, 1);
 		expect(await evaluate(u.accountId)).toEqual([expect.objectContaining({ kind: 'balance_low', stage: 'tokens:100', mailed: true })]);
 		const mail = mailsTo(u.email!).at(-1)!;
-		expect(mail.decoded).toContain('Your token balance dropped below 100 tokens: 99 tokens left.');
+		expect(mail.decoded).toContain('Your available tokens dropped below 100 tokens: 99 tokens available.');
 		expect((await listNotifications(db.orm, u.id)).entries[0]).toMatchObject({ sharePercent: null, tokensStep: 100, balance: 99 });
 		// A top-up re-arms it: the next drop below 100 is a new crossing.
 		await give(u.accountId, 100);
@@ -244,8 +246,8 @@ describe('low-balance and out-of-tokens alerts', () => {
 			// 1000 → 830 → 660 → 490 → 320 → 150: only the last use crosses the 20 % line.
 			await Promise.all([...Array.from({ length: 5 }, () => spend(u.accountId, 170)), spend(bystander.accountId, 10)]);
 			const mail = await smtp.waitFor(u.email!);
-			expect(mail.decoded).toMatch(/^Subject: You are running low on tokens/m);
-			expect(mail.decoded).toContain('150 tokens left');
+			expect(mail.decoded).toMatch(/^Subject: Your available tokens dropped below/m);
+			expect(mail.decoded).toContain('150 tokens available');
 			await new Promise((r) => setTimeout(r, 300));
 			expect(mailsTo(u.email!)).toHaveLength(1);
 			expect(await recordsOf(u.accountId)).toHaveLength(1);
@@ -356,9 +358,9 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		}
 		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:10', 'share:5', 'depleted']);
 		expect(mailsTo(u.email!).map((m) => /^Subject: (.+)$/m.exec(m.decoded)![1])).toEqual([
-			'You are running low on tokens',
-			'You are running low on tokens',
-			'You are running low on tokens',
+			'Your available tokens dropped below 20 %',
+			'Your available tokens dropped below 10 %',
+			'Your available tokens dropped below 5 %',
 			'You are out of tokens'
 		]);
 		expect(mailsTo(u.email!)[1]!.decoded).toContain('dropped below 10 % of its allocation');
@@ -432,7 +434,7 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		// 30 % is below the new 50 % step: told at once, as already below it (the tokens did not drop: the step was set above them).
 		expect(await stagesOf(u.accountId)).toEqual(['share:50']);
 		expect((await listNotifications(db.orm, u.id)).entries).toEqual([expect.objectContaining({ kind: 'balance_low', sharePercent: 50, balance: 300, cause: 'set' })]);
-		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your token balance was already below 50 % of its allocation (the tokens granted plus the free allowances) when the alert steps were saved: 300 tokens left.');
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens were already below 50 % of its allocation (the tokens granted plus the free allowances) when the alert steps were saved: 300 tokens available.');
 		// The same change sent again from the device (offline replay) is applied once.
 		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false })).replayed).toBe(true);
 		await deliver();
@@ -445,7 +447,7 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		expect(await stagesOf(u.accountId)).toEqual(['share:50', 'share:25', 'share:15']);
 		// Those the spending passed say so.
 		expect((await listNotifications(db.orm, u.id)).entries.map((e) => [e.sharePercent, e.cause])).toEqual([[15, 'drop'], [25, 'drop'], [50, 'set']]);
-		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your token balance dropped below 15 % of its allocation');
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens dropped below 15 % of its allocation');
 
 		for (const bad of [[0], [100], [12.5], [20, 20], [60, 50, 40, 30, 20, 10]]) {
 			await expect(setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: bad, tokens: [], depleted: true })).rejects.toMatchObject({ code: 'invalid_input' });

@@ -113,7 +113,7 @@ describe('anomaly flags', () => {
 		expect(raised).toEqual([expect.objectContaining({ kind: 'spike', keyId: null, figures: { lastHour: 2_000, baseline: 100, left: 300, hoursLeft: 0.2 } })]);
 		expect(await flagsOf(u.accountId)).toHaveLength(1);
 		const notes = await inbox(u.id);
-		expect(notes.map((n) => n.anomaly!.body)).toEqual(['2,000 tokens in the last hour; usually 100 at this hour. At this pace the 300 tokens left then would last about 9 minutes.']);
+		expect(notes.map((n) => n.anomaly!.body)).toEqual(['2,000 tokens in the last hour; usually 100 at this hour. At this pace the 300 tokens left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 9 minutes.']);
 		expect(notes[0]!.anomaly!.title).toBe('Unusual use of your tokens');
 
 		// Going fast first (no spike: 500 is under the spike's 1,000), the spike a minute later: the same episode.

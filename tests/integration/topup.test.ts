@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants } from '../helpers/ledger';
-import { lotsOf, storeTestBed } from '../helpers/paddle';
+import { lotsOf, paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
 import { startPushService } from '../helpers/push-service';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { teamMembers } from '../../src/lib/server/db/schema';
@@ -181,12 +181,55 @@ describe(`auto top-up on ${backend}`, () => {
 		expect(parsePushMessage(phone.decrypt(req!))).toEqual({
 			title: 'Your tokens: below 2,000 tokens',
 			body: 'Tap to top up with Token pack (5,000 tokens, $5.00). Auto top-up needs a subscription to charge.',
-			url: `/store?buy=tokens-5k&account=${u.accountId}`,
+			url: `/store?buy=tokens-5k&account=${u.accountId}&topup=${inbox.entries[0]!.topup!.topupId}`,
 			tag: `topup-${u.accountId}`
 		});
 		// A notice is no top-up: the monthly caps do not count it.
 		expect((await topupView(db, u.id)).accounts[0]!.month).toMatchObject({ count: 0, topups: [expect.objectContaining({ status: 'notice' })] });
 		expect(await checkTopup(db, u.accountId)).toBe('none');
+		await expectInvariants(db);
+	});
+
+	it('a package bought from the notice is that top-up: counted against the month, said bought on the card and in the inbox, once under webhook replays', async () => {
+		const u = await person();
+		const c0 = await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 2 });
+		await paddle.pay(c0.transactionId);
+		await setTopupRule(db, u.id, u.accountId, rule({ belowTokens: 2_000, maxPerMonth: 3, maxCentsPerMonth: 2_000 }));
+		await spend(u.accountId, 8_500);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['notice']);
+		const notice = () => listNotifications(db.orm, u.id).then((i) => i.entries.find((e) => e.kind === 'topup_notice')!);
+		const topupId = (await notice()).topup!.topupId!;
+		expect(await notice()).toMatchObject({ topup: { topupId, boughtAt: null } });
+
+		// Its one tap opens the checkout tied to the top-up; closed unpaid, a second tap ties the new one.
+		const unpaid = await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.id, email: null, productId: 'tokens-5k', quantity: 1, topupId });
+		const c = await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.id, email: null, productId: 'tokens-5k', quantity: 1, topupId });
+		expect(unpaid.orderId).not.toBe(c.orderId);
+		expect((await paddle.pay(c.transactionId)).every((d) => d.status === 200)).toBe(true);
+		expect(await available(u.accountId)).toBe(1_500 + 5_000);
+		const bought = async () => {
+			const month = (await topupView(db, u.id)).accounts[0]!.month;
+			expect(month).toMatchObject({ count: 1, cents: 500 });
+			expect(month.topups).toHaveLength(1);
+			expect(month.topups[0]).toMatchObject({ id: topupId, status: 'charged', orderStatus: 'completed', boughtAt: expect.any(String) });
+			expect((await notice()).topup!.boughtAt).toBe(month.topups[0]!.boughtAt);
+		};
+		await bought();
+
+		// Paddle delivers the completion again (a retry under a new event id): nothing more is granted or counted.
+		const replay = await post(bed.hook.url, (await paddleEventsFor(db, c, 'tokens-5k')).completed());
+		expect(replay.status).toBe(200);
+		expect(await available(u.accountId)).toBe(6_500);
+		await bought();
+		// Bought once: its notice opens no second checkout; another account's notice is none of this one's.
+		await expect(startCheckout(db.orm, paddle, { accountId: u.accountId, userId: u.id, email: null, productId: 'tokens-5k', quantity: 1, topupId })).rejects.toMatchObject({ code: 'conflict' });
+		const other = await person('Sam');
+		await expect(startCheckout(db.orm, paddle, { accountId: other.accountId, userId: other.id, email: null, productId: 'tokens-5k', quantity: 1, topupId })).rejects.toMatchObject({ code: 'not_found' });
+		// The unpaid checkout paid after all is a purchase of its own, not a second top-up.
+		await paddle.pay(unpaid.transactionId);
+		expect(await available(u.accountId)).toBe(11_500);
+		await bought();
 		await expectInvariants(db);
 	});
 

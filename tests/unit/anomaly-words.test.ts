@@ -10,28 +10,28 @@ describe('an unusual-use flag in words', () => {
 		const fast = anomalyWords('depletion', { lastHour: 13_797, baseline: 0, left: 2_000, hoursLeft: 0.1 }, { teamName: null, keyName: null });
 		expect(fast).toEqual({
 			title: 'Your tokens are going fast',
-			body: "At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left then would last about 9 minutes; usually nothing at this time."
+			body: "At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 9 minutes; usually nothing at this time."
 		});
 		expect(anomalyWords('depletion', { lastHour: 600, baseline: 10, left: 1_500, hoursLeft: 2.5 }, { teamName: 'Acme Studio', keyName: null }).body).toBe(
-			"At the last hour's pace (600 tokens an hour) the 1,500 tokens left then would last about 2.5 hours; usually 10 an hour at this time."
+			"At the last hour's pace (600 tokens an hour) the 1,500 tokens left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 2.5 hours; usually 10 an hour at this time."
 		);
 		expect(anomalyWords('depletion', { lastHour: 600, baseline: 10, left: 600, hoursLeft: 1 }, { teamName: null, keyName: null }).body).toContain('last about 1 hour;');
 	});
 
 	it('says of a new account’s first burst that there is no earlier use to compare it with, not that it usually spends none', () => {
 		const first = anomalyWords('depletion', { lastHour: 13_797, baseline: 0, firstUse: true, left: 2_000, hoursLeft: 0.1 }, { teamName: null, keyName: null });
-		expect(first.body).toBe("At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left then would last about 9 minutes. There is no earlier use of this account to compare it with.");
+		expect(first.body).toBe("At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 9 minutes. There is no earlier use of this account to compare it with.");
 		// The rule marks it so: no use before the last 24 hours.
 		expect(findings({ ...pace(13_797, 0), hasHistory: false }, { left: 2_000 })).toEqual([{ kind: 'depletion', figures: { lastHour: 13_797, baseline: 0, firstUse: true, left: 2_000, hoursLeft: 0.1 } }]);
 	});
 
 	it('says one token as one: "1 token an hour", "the 1 token left"', () => {
 		expect(anomalyWords('depletion', { lastHour: 1, baseline: 0, left: 1, hoursLeft: 1 }, { teamName: null, keyName: null }).body).toBe(
-			"At the last hour's pace (1 token an hour) the 1 token left then would last about 1 hour; usually nothing at this time."
+			"At the last hour's pace (1 token an hour) the 1 token left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 1 hour; usually nothing at this time."
 		);
 		// Leo's 1 token left at 21,796 an hour: "about 1 minutes" said it wrong.
 		expect(anomalyWords('spike', { lastHour: 21_796, baseline: 0, left: 1, hoursLeft: 0 }, { teamName: null, keyName: null }).body).toBe(
-			'21,796 tokens in the last hour; usually nothing at this hour. At this pace the 1 token left then would last about 1 minute.'
+			'21,796 tokens in the last hour; usually nothing at this hour. At this pace the 1 token left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 1 minute.'
 		);
 		expect(anomalyWords('new_key', { lastHour: 1, baseline: 0, keyCreatedAt: '2026-12-01T22:09:41.000Z' }, { teamName: null, keyName: 'laptop' }).body).toContain('used 1 token in the last hour.');
 	});
@@ -40,7 +40,7 @@ describe('an unusual-use flag in words', () => {
 		const burst = anomalyWords('spike', { lastHour: 2_000, baseline: 100, left: 300, hoursLeft: 0.2 }, { teamName: 'Acme Studio', keyName: null });
 		expect(burst).toEqual({
 			title: "Unusual use of Acme Studio's tokens",
-			body: '2,000 tokens in the last hour; usually 100 at this hour. At this pace the 300 tokens left then would last about 9 minutes.'
+			body: '2,000 tokens in the last hour; usually 100 at this hour. At this pace the 300 tokens left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 9 minutes.'
 		});
 		expect(anomalyWords('spike', { lastHour: 2_000, baseline: 100 }, { teamName: null, keyName: null }).body).toBe('2,000 tokens in the last hour; usually 100 at this hour.');
 	});
@@ -55,7 +55,7 @@ describe('an unusual-use flag in words', () => {
 describe('the tokens-going-fast rule', () => {
 	it('flags tokens that last under 6 hours at a pace above the usual, but not an account with nothing left', () => {
 		expect(findings(pace(600, 10), { left: 330 }).map((f) => f.kind)).toEqual(['depletion']);
-		// Run out: the balance alerts (ran out) say so; "the 0 tokens left then would last about 0 hours" said nothing.
+		// Run out: the balance alerts (ran out) say so; "the 0 tokens left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 0 hours" said nothing.
 		expect(findings(pace(13_797, 0), { left: 0 }).map((f) => f.kind)).not.toContain('depletion');
 		expect(findings(pace(600, 10), { left: 10_000 }).map((f) => f.kind)).not.toContain('depletion');
 	});

@@ -25,35 +25,35 @@ const topup = (cause: 'drop' | 'set' | 'retry', teamName: string | null = null) 
 		cause,
 		teamName,
 		sharePercent: null,
-		topup: { productId: 'tokens-5k', productName: 'Token pack', tokens: 5_000, amountCents: 500, currency: 'USD', belowTokens: 20_000, cause, teamName }
+		topup: { productId: 'tokens-5k', productName: 'Token pack', tokens: 5_000, amountCents: 500, currency: 'USD', belowTokens: 20_000, cause, teamName, topupId: null, boughtAt: null }
 	});
 
 describe('a balance alert in the inbox says what is true of the tokens', () => {
 	it('dropped below a step when the tokens fell past it', () => {
-		expect(inboxTitle(entry({}))).toBe('Your tokens dropped below 60 %');
-		expect(inboxDetail(entry({}))).toBe('17,960 of 30,000 left');
+		expect(inboxTitle(entry({}))).toBe('Your available tokens dropped below 60 %');
+		expect(inboxDetail(entry({}))).toBe('17,960 of 30,000 available');
 		expect(inboxBadge(entry({}))).toEqual({ tone: 'low', text: 'Below 60 %' });
-		expect(inboxTitle(entry({ teamName: 'Acme Studio', sharePercent: null, tokensStep: 500 }))).toBe("Acme Studio's pool dropped below 500 tokens");
+		expect(inboxTitle(entry({ teamName: 'Acme Studio', sharePercent: null, tokensStep: 500 }))).toBe("Acme Studio's available tokens dropped below 500 tokens");
 	});
 
 	it('were already below a step set above them: they did not drop', () => {
 		const set = entry({ cause: 'set' });
-		expect(inboxTitle(set)).toBe('Your tokens were already below 60 %');
-		expect(inboxDetail(set)).toBe('17,960 of 30,000 left when the alert steps were saved');
-		expect(inboxTitle(entry({ cause: 'set', teamName: 'Acme Studio' }))).toBe("Acme Studio's pool was already below 60 %");
+		expect(inboxTitle(set)).toBe('Your available tokens were already below 60 %');
+		expect(inboxDetail(set)).toBe('17,960 of 30,000 available when the alert steps were saved');
+		expect(inboxTitle(entry({ cause: 'set', teamName: 'Acme Studio' }))).toBe("Acme Studio's available tokens were already below 60 %");
 		expect(inboxTitle(entry({ cause: 'set', kind: 'balance_empty', sharePercent: null }))).toBe('Your tokens ran out');
 	});
 });
 
 describe('an auto top-up notice says why the tokens were below the trigger', () => {
 	it('dropped below it, were below it when it was set, or are still below it after a failed charge', () => {
-		expect(inboxTitle(topup('drop'))).toBe('Your tokens dropped below 20,000 tokens');
+		expect(inboxTitle(topup('drop'))).toBe('Your available tokens dropped below 20,000 tokens');
 		expect(inboxDetail(topup('drop'))).toBe('Auto top-up needs a subscription to charge. Buy Token pack (5,000 tokens, $5.00) with one tap.');
-		expect(inboxTitle(topup('set'))).toBe('Your tokens were already below 20,000 tokens');
+		expect(inboxTitle(topup('set'))).toBe('Your available tokens were already below 20,000 tokens');
 		expect(inboxDetail(topup('set'))).toBe('The trigger was set above the tokens available. Auto top-up needs a subscription to charge. Buy Token pack (5,000 tokens, $5.00) with one tap.');
-		expect(inboxTitle(topup('set', 'Acme Studio'))).toBe("Acme Studio's pool was already below 20,000 tokens");
-		expect(inboxTitle(topup('retry'))).toBe('Your tokens are still below 20,000 tokens');
-		expect(inboxTitle(topup('retry', 'Acme Studio'))).toBe("Acme Studio's pool is still below 20,000 tokens");
+		expect(inboxTitle(topup('set', 'Acme Studio'))).toBe("Acme Studio's available tokens were already below 20,000 tokens");
+		expect(inboxTitle(topup('retry'))).toBe('Your available tokens are still below 20,000 tokens');
+		expect(inboxTitle(topup('retry', 'Acme Studio'))).toBe("Acme Studio's available tokens are still below 20,000 tokens");
 		expect(inboxDetail(topup('retry'))).toMatch(/^The last top-up could not be charged\. Auto top-up needs a subscription/);
 		expect(inboxBadge(topup('set'))).toEqual({ tone: 'brand', text: 'Top up' });
 	});

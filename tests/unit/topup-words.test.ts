@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capWords, recordWords, stateWords, topupProblems, type AccountTopup, type TopupPackage } from '../../src/lib/client/topup';
+import { dateTime } from '../../src/lib/client/format';
 
 const pack: TopupPackage = { id: 'tokens-5k', name: 'Token pack', tokens: 5_000, priceCents: 500, currency: 'USD' };
 const rule = { enabled: true, belowTokens: 5_000, productId: 'tokens-5k', maxPerMonth: 3, maxCentsPerMonth: 2_000, cooldownSeconds: 3_600, offReason: null };
@@ -38,10 +39,12 @@ describe('auto top-up in words (Settings and the dashboard)', () => {
 	it('states the caps and this month’s records', () => {
 		expect(capWords(rule, 'USD')).toBe('At most 3 top-ups a month and $20.00 a month, at least 1 h apart.');
 		expect(capWords({ ...rule, maxPerMonth: 1, maxCentsPerMonth: null, cooldownSeconds: 0 }, 'USD')).toBe('At most 1 top-up a month.');
-		const t = { id: 't', createdAt: '2026-11-30T12:00:00Z', productName: 'Token pack', tokens: 5_000, amountCents: 500, currency: 'USD' };
+		const t = { id: 't', createdAt: '2026-11-30T12:00:00Z', productName: 'Token pack', tokens: 5_000, amountCents: 500, currency: 'USD', boughtAt: null };
 		expect(recordWords({ ...t, status: 'charged', orderStatus: 'completed' })).toBe('Charged · tokens added');
 		expect(recordWords({ ...t, status: 'charged', orderStatus: 'pending' })).toBe('Charged · waiting for Paddle');
 		expect(recordWords({ ...t, status: 'notice', orderStatus: null })).toBe('Notice sent');
+		// Bought from its notice: the time it was paid, in the app's zone as the card's dates.
+		expect(recordWords({ ...t, status: 'charged', orderStatus: 'completed', boughtAt: '2026-11-30T12:52:00Z' })).toBe(`Bought ${dateTime('2026-11-30T12:52:00Z')}`);
 		expect(recordWords({ ...t, status: 'declined', orderStatus: 'failed' })).toBe('Declined');
 	});
 });

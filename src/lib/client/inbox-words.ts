@@ -6,20 +6,19 @@ import { counted } from '../counted';
 import { money } from './money';
 import type { InboxEntry } from './api-types';
 
-/** Whose tokens, and the verbs that agree with it: "Your tokens were", "Acme's pool was". */
-function whose(e: InboxEntry) {
-	return e.teamName ? { who: `${e.teamName}'s pool`, was: 'was', is: 'is' } : { who: 'Your tokens', was: 'were', is: 'are' };
-}
 
 /** The step a balance alert passed: a share of the allocation, or a number of tokens. */
 const step = (e: InboxEntry) => (e.sharePercent !== null ? `${e.sharePercent} %` : counted(e.tokensStep ?? 0, 'token'));
 
-/** "dropped below 60 %", "were already below 60 %", "are still below 20,000 tokens". */
+/**
+ * Alert steps and top-up triggers are on the dashboard's Available, and named so: "Your available
+ * tokens dropped below 60 %", "were already below 60 %", "are still below 20,000 tokens".
+ */
 function below(e: InboxEntry, what: string): string {
-	const w = whose(e);
-	if (e.cause === 'set') return `${w.who} ${w.was} already below ${what}`;
-	if (e.cause === 'retry') return `${w.who} ${w.is} still below ${what}`;
-	return `${w.who} dropped below ${what}`;
+	const who = e.teamName ? `${e.teamName}'s available tokens` : 'Your available tokens';
+	if (e.cause === 'set') return `${who} were already below ${what}`;
+	if (e.cause === 'retry') return `${who} are still below ${what}`;
+	return `${who} dropped below ${what}`;
 }
 
 const pack = (t: NonNullable<InboxEntry['topup']>) => `${t.productName} (${counted(t.tokens, 'token')}, ${money(t.amountCents, t.currency)})`;
@@ -29,7 +28,7 @@ export function inboxTitle(e: InboxEntry): string {
 	if (e.anomaly) return e.anomaly.title;
 	if (e.kind === 'topup_declined') return 'Auto top-up was declined';
 	if (e.topup) return below(e, counted(e.topup.belowTokens, 'token'));
-	return e.kind === 'balance_empty' ? `${whose(e).who} ran out` : below(e, step(e));
+	return e.kind === 'balance_empty' ? `${e.teamName ? `${e.teamName}'s pool` : 'Your tokens'} ran out` : below(e, step(e));
 }
 
 /** An entry's badge (anomalies have their own): its tone and words. */
@@ -47,6 +46,6 @@ export function inboxDetail(e: InboxEntry): string {
 	if (e.kind === 'topup_declined' && e.topup) return `The payment for ${pack(e.topup)} was declined, so auto top-up is off. Check your payment method, then turn it on again in Settings.`;
 	if (e.topup) return `${TOPUP_CAUSE[e.topup.cause]}Auto top-up needs a subscription to charge. Buy ${pack(e.topup)} with one tap.`;
 	if (e.kind === 'balance_empty') return 'Nothing left to spend, free allowances included';
-	const left = e.base ? `${tokens(e.balance)} of ${tokens(e.base)} left` : `${tokens(e.balance)} left`;
+	const left = e.base ? `${tokens(e.balance)} of ${tokens(e.base)} available` : `${tokens(e.balance)} available`;
 	return e.cause === 'set' ? `${left} when the alert steps were saved` : left;
 }

@@ -110,14 +110,14 @@ export function purchaseFlow<Offer extends { id: string }>(parts: Partial<Purcha
 		get current() {
 			return current;
 		},
-		/** Buys `quantity` × `offer` for `accountId` (undefined: the user's active account). */
-		async buy(offer: Offer, quantity: number, accountId: string | undefined) {
+		/** Buys `quantity` × `offer` for `accountId` (undefined: the user's active account); `topupId`: from that auto top-up's notice. */
+		async buy(offer: Offer, quantity: number, accountId: string | undefined, topupId?: string) {
 			const starting: Purchase<Offer> = { phase: 'starting', offer, quantity };
 			current = starting;
 			const what = `${accountId}|${offer.id}|${quantity}`;
 			if (attempt?.what !== what) attempt = { what, key: crypto.randomUUID() };
 			try {
-				const start = await p.start({ accountId, productId: offer.id, quantity, checkoutKey: attempt.key });
+				const start = await p.start({ accountId, productId: offer.id, quantity, checkoutKey: attempt.key, topupId });
 				attempt = null;
 				current = { ...starting, phase: 'checkout', orderId: start.orderId };
 				await p.open(start, (e) => onCheckout(e, start.orderId));

@@ -56,10 +56,11 @@ export function paymentWords(a: AccountTopup): string {
 		: 'No active subscription: Paddle can only charge without a checkout on a subscription, so each time you get a notice (in the app and by push) that opens the checkout with one tap.';
 }
 
-/** One of this month's top-ups: "Charged · tokens added", "Notice sent", "Declined". */
+/** One of this month's top-ups: "Charged · tokens added", "Notice sent", "Bought 4 Dec 2026, 12:52" (from its notice), "Declined". */
 export function recordWords(t: AccountTopup['month']['topups'][number]): string {
 	switch (t.status) {
 		case 'charged':
+			if (t.boughtAt) return `Bought ${dateTime(t.boughtAt)}`;
 			return t.orderStatus === 'completed' ? 'Charged · tokens added' : t.orderStatus === 'failed' ? 'Charge failed' : 'Charged · waiting for Paddle';
 		case 'claimed':
 		case 'charging':

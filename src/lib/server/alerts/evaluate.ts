@@ -9,7 +9,7 @@ import { queueMail } from '../mail/job';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
 import { decide, stageOf, stageShare, stageTokens, type AlertSteps, type Stage } from './level';
 import { alertStepsOf } from './steps';
-import { pushWords, stepWords } from './words';
+import { pushWords, stepShort, stepWords } from './words';
 import { queuePushes, type UserPush } from './push/send';
 import { announceStage } from './events';
 
@@ -182,5 +182,5 @@ function alertMail(r: Recipient, stage: Stage, left: number, cause: AlertCause):
 	const link = `${config().ORIGIN}/store`;
 	return stage === 'depleted'
 		? outOfTokensMail(r.email!, who, link)
-		: lowBalanceMail(r.email!, who, { left, step: stepWords(stage), cause }, link);
+		: lowBalanceMail(r.email!, who, { left, step: stepWords(stage), short: stepShort(stage), cause }, link);
 }

@@ -27,8 +27,12 @@ export interface NotificationRow {
 	 */
 	cause: AlertCause | TopupCause;
 	mailed: boolean;
-	/** An auto top-up notice's package and trigger (kinds topup_notice, topup_declined); null for balance alerts. */
-	topup: TopupNoticeDetail | null;
+	/**
+	 * An auto top-up notice's package and trigger (kinds topup_notice, topup_declined); null for
+	 * balance alerts. `topupId`: the top-up it is about; `boughtAt`: when a notice's package was bought
+	 * from it (its one tap is then spent), else null.
+	 */
+	topup: (TopupNoticeDetail & { topupId: string | null; boughtAt: string | null }) | null;
 	sentAt: string;
 	/** When the user marked it read; null = unread. */
 	readAt: string | null;
@@ -46,10 +50,15 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 	const [rows, unread] = await Promise.all([
 		queryRows<{
 			id: number; kind: NotificationRow['kind']; account_id: string; balance: number | null; sent_at: string; read_at: string | null; team_name: string | null;
+			topup_id: string | null; bought_at: string | null;
 			detail: ({ sharePercent?: number | null; tokensStep?: number | null; base?: number; mailed?: boolean; cause?: AlertCause | TopupCause } & Partial<TopupNoticeDetail> & Partial<AnomalyDetail>) | null;
 		}>(exec, sql`
-			select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.read_at, n.detail, t.name as team_name
+			select n.id, n.kind, n.account_id, n.balance, n.sent_at, n.read_at, n.detail, t.name as team_name, tp.id as topup_id,
+			       case when tp.status = 'charged' and o.charged_subscription_id is null and o.status = 'completed' then o.completed_at end as bought_at
 			  from notifications n left join teams t on t.account_id = n.account_id
+			  -- A top-up's notices are keyed '<kind>:<top-up>:<user>' (topup/notify.ts).
+			  left join topups tp on n.kind in ('topup_notice', 'topup_declined') and tp.id::text = split_part(n.dedupe_key, ':', 2)
+			  left join orders o on o.id = tp.order_id
 			 where n.user_id = ${userId}::uuid
 			 order by n.sent_at desc, n.id desc
 			 limit ${Math.min(Math.max(limit, 1), 200)}`),
@@ -68,7 +77,9 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		base: r.detail?.base ?? null,
 		cause: r.detail?.cause ?? 'drop',
 		mailed: r.detail?.mailed ?? false,
-		topup: topupKinds.includes(r.kind) ? { ...(r.detail as TopupNoticeDetail), cause: r.detail?.cause ?? 'drop' } : null,
+		topup: topupKinds.includes(r.kind)
+			? { ...(r.detail as TopupNoticeDetail), cause: r.detail?.cause ?? 'drop', topupId: r.topup_id, boughtAt: r.bought_at ? new Date(r.bought_at).toISOString() : null }
+			: null,
 		sentAt: new Date(r.sent_at).toISOString(),
 		readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
 		anomaly: r.kind === 'anomaly' ? (r.detail as AnomalyDetail) : null

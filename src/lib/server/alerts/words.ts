@@ -10,16 +10,22 @@ export function stepWords(stage: Stage): string {
 	return counted(stageTokens(stage) ?? 0, 'token', count.format);
 }
 
+/** A step in brief, as a mail's subject names it: "20 %", "500 tokens". */
+export function stepShort(stage: Stage): string {
+	const share = stageShare(stage);
+	return share !== null ? `${share} %` : counted(stageTokens(stage) ?? 0, 'token', count.format);
+}
+
 /** The short form of a step, as a badge shows it: "Below 20 %", "Below 500 tokens", "Out of tokens". */
 export function stepBadge(stage: Stage): string {
 	if (stage === 'depleted') return 'Out of tokens';
 	const share = stageShare(stage);
-	return share !== null ? `Below ${share} %` : `Below ${counted(stageTokens(stage) ?? 0, 'token', count.format)}`;
+	return share !== null ? `Below ${share} %` : `Below ${stepShort(stage)}`;
 }
 
 /**
- * A push notification's words for an alert: the title says whose tokens and what happened, the
- * body the step and the tokens left (tokens, whole).
+ * A push notification's words for an alert: the title says whose available tokens passed which
+ * step, the body how many are available (tokens, whole).
  */
 export function pushWords(who: { teamName: string | null }, stage: Stage, left: number): { title: string; body: string } {
 	const subject = who.teamName ?? 'You';
@@ -27,5 +33,6 @@ export function pushWords(who: { teamName: string | null }, stage: Stage, left: 
 	if (stage === 'depleted') {
 		return { title: `${subject} ${verb} out of tokens`, body: 'Features that need tokens stop until more are added or an allowance resets. Tap to see the balance.' };
 	}
-	return { title: `${subject} ${verb} running low on tokens`, body: `${stepBadge(stage)}: ${counted(left, 'token', count.format)} left. Tap to see the balance.` };
+	// The steps are on the dashboard's Available: named so, whatever the step (not "running low" at 80 %).
+	return { title: `${who.teamName ? `${who.teamName}'s available tokens` : 'Your available tokens'} dropped below ${stepShort(stage)}`, body: `${counted(left, 'token', count.format)} available now. Tap to see the dashboard.` };
 }

@@ -28,14 +28,14 @@ export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamNa
 	switch (kind) {
 		case 'spike': {
 			// Going fast too (one event, one notice: rules.ts): how long the tokens left last at this pace.
-			const lasts = f.left !== undefined ? ` At this pace the ${tokens(f.left)} left then would last ${lasting(f.left, f.lastHour)}.` : '';
+			const lasts = f.left !== undefined ? ` At this pace the ${tokens(f.left)} ${LEFT_FOR_IT} would last ${lasting(f.left, f.lastHour)}.` : '';
 			return { title: `Unusual use of ${whose}${by}`, body: `${tokens(f.lastHour)} in the last hour; ${usual} at this hour.${lasts}` };
 		}
 		case 'depletion':
 			return {
 				title: `${cap(whose)} are going fast`,
 				// A new account's first burst is flagged too (it is offered a cap), without a usual pace to compare.
-				body: `At the last hour's pace (${tokens(f.lastHour)} an hour) the ${tokens(f.left ?? 0)} left then would last ${lasting(f.left ?? 0, f.lastHour)}${f.firstUse ? '. There is no earlier use of this account to compare it with.' : `; ${usual}${f.baseline > 0 ? ' an hour' : ''} at this time.`}`
+				body: `At the last hour's pace (${tokens(f.lastHour)} an hour) the ${tokens(f.left ?? 0)} ${LEFT_FOR_IT} would last ${lasting(f.left ?? 0, f.lastHour)}${f.firstUse ? '. There is no earlier use of this account to compare it with.' : `; ${usual}${f.baseline > 0 ? ' an hour' : ''} at this time.`}`
 			};
 		case 'new_key':
 			return { title: `A new key is spending ${whose}`, body: `The key “${who.keyName ?? 'unnamed'}”, made ${moment.format(new Date(f.keyCreatedAt!))} UTC, used ${tokens(f.lastHour)} in the last hour. If you did not make it, pause it.` };
@@ -43,5 +43,12 @@ export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamNa
 			return { title: `Many refused requests on ${whose}${by}`, body: `${count.format(f.refusals ?? 0)} of ${count.format(f.operations ?? 0)} requests refused in 10 minutes.` };
 	}
 }
+
+/**
+ * Which tokens "left" counts (check.ts): the dashboard's Available, but of the free allowances only
+ * those of the features the use spent on (another feature's allowance cannot pay for it), so it can
+ * be less than the dashboard's figure; said so, in the dashboard's words.
+ */
+const LEFT_FOR_IT = 'left then for this use (Available on the dashboard, counting only the free allowances of the features it used)';
 
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);

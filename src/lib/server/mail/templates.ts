@@ -45,20 +45,27 @@ export interface BalanceAlertSubject {
 	teamName: string | null;
 }
 
-const settingsFooter = "You get this mail once each time the balance passes one of its alert steps. Change the steps or turn these mails off in Settings; every alert is also in the app's inbox.";
+const settingsFooter = "You get this mail once each time the available tokens pass one of their alert steps. Change the steps or turn these mails off in Settings; every alert is also in the app's inbox.";
 
 /**
- * A step passed: `left` (tokens) is what is left of the allocation, the tokens granted plus the
- * free allowances; `step` says which ("20 % of its allocation (…)" or "500 tokens"; alerts/words.ts);
- * `cause` whether the balance dropped below it or was below it already when the steps were saved.
+ * A step passed. The steps are set on the figure the dashboard calls Available (the tokens plus what
+ * is left of the free allowances), and the mail names it so: `left` (tokens) is that figure when the
+ * step was passed; `step` says which ("20 % of its allocation (…)" or "500 tokens"; alerts/words.ts)
+ * and `short` the same briefly for the subject ("20 %", "500 tokens"), which says what happened
+ * whatever the step (not "running low" at 80 %); `cause` whether available dropped below it or was
+ * below it already when the steps were saved.
  */
-export function lowBalanceMail(to: string, who: BalanceAlertSubject, figures: { left: number; step: string; cause: 'drop' | 'set' }, link: string): MailMessage {
-	const whose = who.teamName ? `The token pool of ${who.teamName}` : 'Your token balance';
-	const passed = figures.cause === 'set' ? `was already below ${figures.step} when the alert steps were saved` : `dropped below ${figures.step}`;
+export function lowBalanceMail(to: string, who: BalanceAlertSubject, figures: { left: number; step: string; short: string; cause: 'drop' | 'set' }, link: string): MailMessage {
+	const whose = who.teamName ? `${who.teamName}'s available tokens` : 'Your available tokens';
+	const passed = figures.cause === 'set' ? `were already below ${figures.step} when the alert steps were saved` : `dropped below ${figures.step}`;
 	return linkMail(
 		to,
-		who.teamName ? `${who.teamName} is running low on tokens` : 'You are running low on tokens',
-		[`Hi ${who.name},`, `${whose} ${passed}: ${counted(figures.left, 'token', count.format)} left.`, 'Get more tokens now so nothing stops when it runs out.'],
+		`${whose} ${figures.cause === 'set' ? 'are below' : 'dropped below'} ${figures.short}`,
+		[
+			`Hi ${who.name},`,
+			`${whose} ${passed}: ${counted(figures.left, 'token', count.format)} available.`,
+			"That is the dashboard's Available: the tokens plus what is left of the free allowances. Get more tokens before they run out, so nothing stops."
+		],
 		'Get more tokens',
 		link,
 		settingsFooter
@@ -71,7 +78,7 @@ export function outOfTokensMail(to: string, who: BalanceAlertSubject, link: stri
 		who.teamName ? `${who.teamName} is out of tokens` : 'You are out of tokens',
 		[
 			`Hi ${who.name},`,
-			`${who.teamName ? `The token pool of ${who.teamName}` : 'Your token balance'} is used up, free allowances included: features that need tokens stop working until more are added or an allowance resets.`
+			`${who.teamName ? `The token pool of ${who.teamName}` : 'Your tokens'} ${who.teamName ? 'is' : 'are'} used up, free allowances included: features that need tokens stop working until more are added or an allowance resets.`
 		],
 		'Get more tokens',
 		link,

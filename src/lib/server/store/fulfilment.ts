@@ -12,6 +12,7 @@ import { announceCompletion, announceRefund } from './events';
 import { paidForAnotherAccount } from './customers';
 import { settleOnPurchase } from '../referrals';
 import { declineTopup } from '../topup/decline';
+import { noticeBought } from '../topup/bought';
 import { counted } from '../../counted';
 import { auditAdjustment, auditPurchase } from './purchase-audit';
 
@@ -103,6 +104,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 			.update(orders)
 			.set({ ...completion, paddleTransactionId: txn.id })
 			.where(and(eq(orders.id, orderId), inArray(orders.status, ['pending', 'failed'])));
+		await noticeBought(exec, orderId, completion.completedAt);
 	} else {
 		// A renewal (or a charge we have no order for) billed by Paddle: it becomes an order of its own in the purchase history.
 		const [row] = await exec

@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { isUuid, queryRows } from '../db/client';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
-import { orders, products, type ProductGrant } from '../db/schema';
+import { orders, products, topups, type ProductGrant } from '../db/schema';
 import { modelNamesRead } from '../ledger';
 import { DomainError } from '../errors';
 import { GENERAL_BALANCE } from '../../model-words';
@@ -39,11 +39,14 @@ export interface CheckoutStart {
  * `channel` says where the checkout was opened (the member store by default), for the purchase's audit entry.
  * Checkouts of one plan for one account are taken in turn (a transaction-scoped advisory lock over
  * the check and the order's insert), so two tabs that subscribe at the same moment get one order.
+ * `topupId`: the checkout is opened from that auto top-up's notice (its one tap); the order is tied
+ * to it, so once paid the top-up counts as bought (fulfilment.ts). Only a notice of this account for
+ * this package, one unit, not bought yet: else `conflict` (bought already) or `not_found`.
  */
 export async function startCheckout(
 	db: Database,
 	provider: PaymentProvider,
-	req: { accountId: string; userId: string | null; email: string | null; productId: string; quantity: number; checkoutKey?: string | null; channel?: 'store' | 'embed' }
+	req: { accountId: string; userId: string | null; email: string | null; productId: string; quantity: number; checkoutKey?: string | null; channel?: 'store' | 'embed'; topupId?: string | null }
 ): Promise<CheckoutStart> {
 	const product = await getProduct(db, req.productId);
 	const priceId = priceIdOf(product, provider.environment);
@@ -74,6 +77,7 @@ export async function startCheckout(
 			})
 			.onConflictDoNothing({ target: [orders.userId, orders.checkoutKey] })
 			.returning();
+		if (order && req.topupId) await tieToNotice(tx, req.topupId, req, order.id);
 		return { order };
 	});
 	if (made.reopened) return made.reopened;
@@ -113,6 +117,18 @@ async function heldPlan(exec: Executor, provider: PaymentProvider, req: { accoun
 	if (open.user_id !== req.userId) throw new DomainError('conflict', `Another member of this team has a checkout for ${plan.name} open; it lapses an hour after it was opened.`);
 	if (!open.paddle_transaction_id) throw new DomainError('idempotency_key_in_flight', 'This checkout is still being started; try again in a moment.');
 	return { orderId: open.id, transactionId: open.paddle_transaction_id, checkout: provider.browserCheckout(), customerEmail: req.email };
+}
+
+/**
+ * Ties an order to the auto top-up whose notice opened its checkout. A notice not paid yet may be
+ * tied again (a checkout closed unpaid, then opened anew): the order paid first makes it bought.
+ */
+async function tieToNotice(exec: Executor, topupId: string, req: { accountId: string; productId: string; quantity: number }, orderId: string): Promise<void> {
+	if (!isUuid(topupId)) throw new DomainError('not_found', 'No such top-up notice.');
+	const [t] = await exec.select().from(topups).where(and(eq(topups.id, topupId), eq(topups.accountId, req.accountId)));
+	if (!t || t.productId !== req.productId || req.quantity !== 1 || !['notice', 'charged'].includes(t.status)) throw new DomainError('not_found', 'No such top-up notice.');
+	if (t.status === 'charged') throw new DomainError('conflict', 'This top-up was bought already; its tokens are in your balance.');
+	await exec.update(topups).set({ orderId }).where(and(eq(topups.id, topupId), eq(topups.status, 'notice')));
 }
 
 /** The stored answer of a checkout key that already made its order. */

@@ -55,7 +55,7 @@ function pushWords(kind: TopupNoticeKind, d: TopupNoticeDetail) {
  * decline): a notification in the in-app inbox (once per top-up and person: the dedupe key), a
  * push to their devices and, for a declined charge, a mail (a payment matter: sent whatever the
  * alert mail setting), both queued on the schedule. A tap opens the package's checkout in the store
- * (`/store?buy=<package>&account=<account>`) for a notice, the auto top-up settings for a declined
+ * (`/store?buy=<package>&account=<account>&topup=<top-up>`: the order is tied to the top-up) for a notice, the auto top-up settings for a declined
  * charge. Returns how many people were told; the caller announces the account's change after the commit.
  */
 export async function notifyTopup(tx: Executor, topupId: string, accountId: string, kind: TopupNoticeKind, detail: Omit<TopupNoticeDetail, 'teamName'>): Promise<number> {
@@ -69,7 +69,7 @@ export async function notifyTopup(tx: Executor, topupId: string, accountId: stri
 			.onConflictDoNothing({ target: notifications.dedupeKey })
 			.returning({ id: notifications.id });
 		if (!row) continue;
-		const url = kind === 'topup_notice' ? `/store?buy=${encodeURIComponent(detail.productId)}&account=${accountId}` : `/settings#${SETTINGS_SECTIONS.topup.id}`;
+		const url = kind === 'topup_notice' ? `/store?buy=${encodeURIComponent(detail.productId)}&account=${accountId}&topup=${topupId}` : `/settings#${SETTINGS_SECTIONS.topup.id}`;
 		pushes.push({ key: dedupeKey, userId: p.user_id, message: { ...pushWords(kind, d), url, tag: `topup-${accountId}` }, urgency: 'normal', topic: `topup${accountId.replaceAll('-', '').slice(0, 24)}` });
 		if (kind === 'topup_declined' && p.email) {
 			await queueMail(tx, topupDeclinedMail(p.email, { name: p.name, teamName: p.team_name }, packageWords(d), `${config().ORIGIN}/settings#${SETTINGS_SECTIONS.topup.id}`), dedupeKey);

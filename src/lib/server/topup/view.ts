@@ -26,6 +26,8 @@ export interface TopupRecord {
 	amountCents: number;
 	currency: string;
 	orderStatus: string | null;
+	/** When it was bought from its notice (the checkout's order completed), or null. */
+	boughtAt: string | null;
 }
 
 /** An account's auto top-up as Settings and the dashboard show it. Tokens, cents of the package's currency, seconds. */
@@ -98,9 +100,10 @@ export async function topupView(db: Db, userId: string): Promise<TopupView> {
 async function monthTopups(db: Db, accountId: string): Promise<TopupRecord[]> {
 	const rows = await queryRows<{
 		id: string; created_at: string; status: TopupRecord['status']; product_name: string; grants: { tokens: number }[];
-		amount_cents: number; currency: string; order_status: string | null;
+		amount_cents: number; currency: string; order_status: string | null; bought_at: string | null;
 	}>(db.orm, sql`
-		select t.id, t.created_at, t.status, p.name as product_name, p.grants, t.amount_cents::int8 as amount_cents, t.currency, o.status as order_status
+		select t.id, t.created_at, t.status, p.name as product_name, p.grants, t.amount_cents::int8 as amount_cents, t.currency, o.status as order_status,
+		       case when t.status = 'charged' and o.charged_subscription_id is null and o.status = 'completed' then o.completed_at end as bought_at
 		  from topups t join products p on p.id = t.product_id left join orders o on o.id = t.order_id
 		 where t.account_id = ${accountId}::uuid
 		   and t.created_at >= ${monthStart}
@@ -113,6 +116,7 @@ async function monthTopups(db: Db, accountId: string): Promise<TopupRecord[]> {
 		tokens: tokensOf(r.grants),
 		amountCents: Number(r.amount_cents),
 		currency: r.currency,
-		orderStatus: r.order_status
+		orderStatus: r.order_status,
+		boughtAt: r.bought_at ? new Date(r.bought_at).toISOString() : null
 	}));
 }

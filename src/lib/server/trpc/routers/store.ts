@@ -41,7 +41,9 @@ export const storeRouter = router({
 				productId: z.string().min(1).max(64),
 				quantity: z.number().int().min(1).max(1000),
 				/** Made by the device for one purchase attempt: a retry answers the same order. */
-				checkoutKey: z.string().min(1).max(255).optional()
+				checkoutKey: z.string().min(1).max(255).optional(),
+				/** Opened from this auto top-up's notice: the order is tied to it. */
+				topupId: z.uuid().optional()
 			})
 		)
 		.mutation(async ({ ctx, input }) => {
@@ -53,7 +55,8 @@ export const storeRouter = router({
 				email: ctx.auth.user.email,
 				productId: input.productId,
 				quantity: input.quantity,
-				checkoutKey: input.checkoutKey
+				checkoutKey: input.checkoutKey,
+				topupId: input.topupId
 			});
 		}),
 
