@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
-import { allocationsByAccount, featureUseThisMonth, figuresAsOf, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, refreshAccountFigures, siteMonthStart, summaryKey, summaryPage, usedSinceSql, type FeatureUse, type SummarySort } from '../ledger';
+import { actorUsedSinceSql, allocationsByAccount, featureUseThisMonth, figuresAsOf, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, refreshAccountFigures, siteMonthStart, summaryKey, summaryPage, usedSinceSql, type FeatureUse, type SummarySort } from '../ledger';
 import { allocationWords } from '../../allocation-words';
 import { DomainError } from '../errors';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
@@ -178,9 +178,8 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 		select p.kind, p.account_id, p.user_id, p.team_id, p.name, p.email, p.external_id, p.site_role, p.disabled, p.created_at,
 		       lb.balance, lb.general_balance, lb.unlimited,
 		       ${usedSinceSql(sql`p.account_id`, siteMonthStart)} as used,
-		       (select coalesce(sum(d.tokens), 0)::int8 from team_members m join teams t on t.id = m.team_id
-		          join usage_daily d on d.account_id = t.account_id and d.day >= ${siteMonthStart} and d.actor_user_id = p.user_id::text
-		         where m.user_id = p.user_id) as team_used,
+		       (select coalesce(sum(${actorUsedSinceSql(sql`t.account_id`, sql`p.user_id::text`, siteMonthStart)}), 0)::int8
+		          from team_members m join teams t on t.id = m.team_id where m.user_id = p.user_id) as team_used,
 		       to_char(${lastActiveDaySql(sql`p.account_id`)}, 'YYYY-MM-DD') as last_day,
 		       (select s.last_seen_at from users s where s.id = p.user_id) as last_seen,
 		       ${sort.text ?? sql`p.sort_key`} as cursor_value

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteRoleKeys } from '../accounts';
-import { capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, siteMonthStart, type CapLeft, type LotRow, type TightestRow } from '../ledger';
+import { actorUsedSinceSql, capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, siteMonthStart, siteToday, tightestCapSql, type CapLeft, type LotRow, type TightestRow } from '../ledger';
 import { users } from '../db/schema';
 import { inArray } from 'drizzle-orm';
 
@@ -107,13 +107,11 @@ async function teamCapsOn(exec: Executor, userId: string): Promise<AccountDetail
 async function teamsOf(exec: Executor, userId: string): Promise<UserTeam[]> {
 	const rows = await queryRows<{ team_id: string; account_id: string; name: string; role: string; used_today: number; used_month: number; cap: TightestRow['cap'] }>(exec, sql`
 		select t.id as team_id, t.account_id, t.name, m.role,
-		       (select coalesce(sum(d.tokens), 0)::int8 from usage_daily d
-		         where d.account_id = t.account_id and d.actor_user_id = ${userId} and d.day = (now() at time zone s.time_zone)::date) as used_today,
-		       (select coalesce(sum(d.tokens), 0)::int8 from usage_daily d
-		         where d.account_id = t.account_id and d.actor_user_id = ${userId} and d.day >= ${siteMonthStart}) as used_month,
-		       quota_tightest_cap(a.id, a.kind, m.user_id, 0, s, now()) as cap
-		  from team_members m join teams t on t.id = m.team_id join accounts a on a.id = t.account_id cross join site_settings s
-		 where m.user_id = ${userId}::uuid and s.id = 1
+		       ${actorUsedSinceSql(sql`t.account_id`, sql`${userId}`, siteToday)} as used_today,
+		       ${actorUsedSinceSql(sql`t.account_id`, sql`${userId}`, siteMonthStart)} as used_month,
+		       ${tightestCapSql(sql`a.id`, sql`a.kind`, sql`m.user_id`)} as cap
+		  from team_members m join teams t on t.id = m.team_id join accounts a on a.id = t.account_id
+		 where m.user_id = ${userId}::uuid
 		 order by lower(t.name), t.id`);
 	return rows.map((r) => ({
 		teamId: r.team_id,

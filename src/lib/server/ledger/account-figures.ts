@@ -11,6 +11,9 @@ export const siteTimeZone = sql`(select time_zone from site_settings where id = 
 /** The first day of the site's current month, in its time zone (SQL `date`). */
 export const siteMonthStart = sql`(select (date_trunc('month', now() at time zone s.time_zone))::date from site_settings s where s.id = 1)`;
 
+/** Today in the site's time zone (SQL `date`). */
+export const siteToday = sql`(select (now() at time zone s.time_zone)::date from site_settings s where s.id = 1)`;
+
 /**
  * `left join lateral … lb`: the account's active lots as `lb.balance` (spendable tokens, unlimited
  * lots excluded), `lb.general_balance` (of those, the general ones) and `lb.unlimited`. `accountId`
@@ -26,6 +29,17 @@ export const lotFiguresJoin = (accountId: SQL) => sql`
 /** Tokens the account consumed since `since` (SQL `date`), from the daily rollup (`int8`). */
 export const usedSinceSql = (accountId: SQL, since: SQL) =>
 	sql`(select coalesce(sum(d.tokens), 0)::int8 from usage_daily d where d.account_id = ${accountId} and d.day >= ${since})`;
+
+/** Tokens `actorUserId` (SQL `text`, a user id) consumed from the account since `since` (SQL `date`): a member's use of a team's pool (`int8`). */
+export const actorUsedSinceSql = (accountId: SQL, actorUserId: SQL, since: SQL) =>
+	sql`(select coalesce(sum(d.tokens), 0)::int8 from usage_daily d where d.account_id = ${accountId} and d.actor_user_id = ${actorUserId} and d.day >= ${since})`;
+
+/**
+ * The cap that binds `userId` on the account (SQL json as quota_tightest_cap gives it, or null;
+ * see ledger/rates.ts `capLeftOf`): the one rule of which cap binds, as the Team page reads it.
+ */
+export const tightestCapSql = (accountId: SQL, accountKind: SQL, userId: SQL) =>
+	sql`quota_tightest_cap(${accountId}, ${accountKind}, ${userId}, 0, (select s from site_settings s where s.id = 1), now())`;
 
 /** The last day the account consumed anything (SQL `date`, null when never). */
 export const lastActiveDaySql = (accountId: SQL) => sql`(select max(d.day) from usage_daily d where d.account_id = ${accountId})`;
