@@ -100,7 +100,7 @@ describe('an open dashboard whose access ends', () => {
 		}
 	});
 
-	it("leaves a team pool's live figures within seconds of the member's removal, for their own", async () => {
+	it("leaves a team pool's live figures within seconds of the member's removal, for their own, and tells them who removed them", async () => {
 		const { owner, member, team, call } = await ownTeam(browser, 'Gone Pool', 'Gita Owner', 'Goran Member', 40_000);
 		try {
 			const page = member.page;
@@ -112,7 +112,14 @@ describe('an open dashboard whose access ends', () => {
 			await call(owner.page, 'team.removeMember', { teamId: team.id, userId: member.id });
 			await page.getByRole('radio', { name: /Gone Pool/ }).waitFor({ state: 'detached', timeout: 5_000 });
 			await expect.poll(() => page.getByText('40,000', { exact: true }).count(), { timeout: 5_000 }).toBe(0);
+			// They are told, without a reload: the bell counts the entry, which names the team and who removed them.
+			const bell = page.getByRole('banner').getByRole('link', { name: /^Alerts/ });
+			await expect.poll(() => bell.textContent(), { timeout: 5_000 }).toContain('1 unread');
 			await bothSizes(page, 'dashboard-team-removed-live');
+			await bell.click();
+			await page.getByText('Gita Owner removed you from Gone Pool').waitFor();
+			await page.getByText('Your pages now show your own tokens; what you used from its pool stays in its records. · also e-mailed').waitFor();
+			await bothSizes(page, 'inbox-team-removed');
 		} finally {
 			await Promise.all([owner.context.close(), member.context.close()]);
 		}

@@ -224,7 +224,7 @@ describe(`streams a signed-in session opened, on ${backend}`, () => {
 		}
 	});
 
-	it('on a team’s account end with 403 when the member is removed from the team; their own account’s stream goes on', async () => {
+	it('on a team’s account end with 403 when the member is removed from the team; their own account’s stream goes on, told of the removal’s inbox entry', async () => {
 		const owner = await member(db, 0);
 		const m = await member(db, 1000);
 		const team = await createTeam(db.orm, { name: `Streams ${crypto.randomUUID().slice(0, 8)}`, ownerUserId: owner.id });
@@ -236,7 +236,8 @@ describe(`streams a signed-in session opened, on ${backend}`, () => {
 			await removeMember(other, { teamId: team.id, userId: m.id }, { userId: owner.id, siteAdmin: false });
 			await endsRefused(teamStream, at, { error: 'forbidden', message: 'You do not have access to this account.' });
 			await spend(m.accountId);
-			await expect.poll(() => ownStream.seen.events.map((e) => e.event).join()).toBe('balance,balance');
+			// Their own account's page hears of the removal's inbox entry with its commit, then goes on.
+			await expect.poll(() => ownStream.seen.events.map((e) => e.event).join()).toBe('balance,inbox,balance');
 			expect(ownStream.seen.endedAt).toBe(0);
 		} finally {
 			await Promise.all([teamStream, ownStream].map((s) => s.hangUp()));

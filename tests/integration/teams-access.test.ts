@@ -7,6 +7,8 @@ import { grant } from '../../src/lib/server/ledger';
 import { randomUUID } from 'node:crypto';
 import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
 import { setDb, type Db } from '../../src/lib/server/db';
+import { listNotifications } from '../../src/lib/server/alerts';
+import { watchAvailable } from '../helpers/stream';
 import { createMailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
@@ -265,8 +267,11 @@ describe('teams and invitations', () => {
 			await setTeamCap(db, { teamId: w.teamA.id, userId: u.id, period: 'daily', limitTokens: 500 }, actor('memberA'));
 		}
 
+		const told = smtp.messages.length;
 		await leaveTeam(db, w.teamA.id, leaver.id);
 		await removeMember(db, { teamId: w.teamA.id, userId: removed.id }, actor('memberA'));
+		// Each is mailed that they are out (before they are invited again: each join reads the newest mail).
+		for (const u of [leaver, removed]) await smtp.waitFor(u.email!, told);
 		const left = await db.rows<{ n: number }>(sql`select count(*)::int as n from caps where account_id = ${w.teamA.accountId}::uuid and member_user_id in (${leaver.id}::uuid, ${removed.id}::uuid)`);
 		expect(left).toEqual([{ n: 0 }]);
 		// Another member's caps are not theirs: they stay.
@@ -290,6 +295,44 @@ describe('teams and invitations', () => {
 		for (const u of [removed, stays]) await removeMember(db, { teamId: w.teamA.id, userId: u.id }, actor('memberA'));
 		const [last] = await db.rows<{ detail: unknown }>(sql`select detail from audit_log where action = 'team.member_left' and actor_user_id = ${leaver.id}::uuid order by id desc limit 1`);
 		expect(last).toEqual({ detail: { capsEnded: [] } });
+	});
+
+	it('tells a removed member who removed them from which team, and confirms a leaving: inbox (live) and mail, with the change', async () => {
+		const person = (name: string) => createUser(db.orm, { email: `${name.replace(' ', '-')}-${w.tag}@example.com`, name });
+		const [removed, leaver] = [await person('Told Removed'), await person('Told Leaver')];
+		for (const u of [removed, leaver]) {
+			const after = smtp.messages.length;
+			await inviteToTeam(db, { teamId: w.teamA.id, email: u.email!, role: 'member' }, actor('memberA'));
+			await acceptInvite(db, inviteToken(linkIn(await smtp.waitFor(u.email!, after), '/invite/')), u);
+		}
+		const [maya] = await db.rows<{ name: string }>(sql`select name from users where id = ${w.users.memberA.id}::uuid`);
+		const team = (await getTeam(db, w.teamA.id, actor('memberA'))).name;
+		const after = 'Your pages now show your own tokens; what you used from its pool stays in its records.';
+		// Their own account's open page (where their pages go now) hears of the entry with the commit.
+		const stream = watchAvailable(db, removed.accountId, true);
+		try {
+			await expect.poll(() => stream.text.seen).toContain('event: balance');
+			// A refused removal tells no one.
+			await expect(removeMember(db, { teamId: w.teamA.id, userId: removed.id }, actor('teamMember'))).rejects.toMatchObject({ code: 'forbidden' });
+			expect((await listNotifications(db.orm, removed.id)).entries).toEqual([]);
+			const mailsBefore = smtp.messages.length;
+			await removeMember(db, { teamId: w.teamA.id, userId: removed.id }, actor('memberA'));
+			await expect.poll(() => stream.text.seen).toMatch(/event: inbox\ndata: \{\}\n\n/);
+			const inbox = await listNotifications(db.orm, removed.id);
+			expect(inbox.unread).toBe(1);
+			expect(inbox.entries).toMatchObject([{ kind: 'team_removed', accountId: w.teamA.accountId, teamName: team, mailed: true, readAt: null, team: { title: `${maya!.name} removed you from ${team}`, body: after } }]);
+			const mail = await smtp.waitFor(removed.email!, mailsBefore);
+			expect(mail.decoded).toContain(`Subject: ${maya!.name} removed you from ${team}`);
+			expect(mail.decoded).toContain(after);
+		} finally {
+			await stream.stop();
+		}
+		const mailsBefore = smtp.messages.length;
+		await leaveTeam(db, w.teamA.id, leaver.id);
+		expect((await listNotifications(db.orm, leaver.id)).entries).toMatchObject([{ kind: 'team_left', teamName: team, team: { title: `You left ${team}`, body: after } }]);
+		expect((await smtp.waitFor(leaver.email!, mailsBefore)).decoded).toContain(`Subject: You left ${team}`);
+		// The manager who removed them is told nothing new.
+		expect((await listNotifications(db.orm, w.users.memberA.id)).entries.filter((e) => e.team)).toEqual([]);
 	});
 
 	it('lets team managers cap what one member may spend from the pool, through the ledger, audited', async () => {

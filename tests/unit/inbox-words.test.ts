@@ -17,6 +17,7 @@ const entry = (over: Partial<InboxEntry>): InboxEntry => ({
 	sentAt: '2026-11-30T12:00:00.000Z',
 	readAt: null,
 	anomaly: null,
+	team: null,
 	...over
 });
 const topup = (cause: 'drop' | 'set' | 'retry', teamName: string | null = null) =>
@@ -62,5 +63,11 @@ describe('an auto top-up notice says why the tokens were below the trigger', () 
 		const declined = { ...topup('set'), kind: 'topup_declined' as const };
 		expect(inboxTitle(declined)).toBe('Auto top-up was declined');
 		expect(inboxDetail(declined)).toMatch(/^The payment for Token pack \(5,000 tokens, \$5\.00\) was declined, so auto top-up is off\./);
+	});
+
+	it("says a membership that ended in the server's words, badged as the team's", () => {
+		const words = { title: 'Maya Patel removed you from Acme Studio', body: 'Your pages now show your own tokens; what you used from its pool stays in its records.' };
+		const e = entry({ kind: 'team_removed', teamName: 'Acme Studio', balance: null, sharePercent: null, base: null, team: words });
+		expect([inboxTitle(e), inboxDetail(e), inboxBadge(e)]).toEqual([words.title, words.body, { tone: 'brand', text: 'Team' }]);
 	});
 });

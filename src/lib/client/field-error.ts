@@ -8,9 +8,17 @@ function namedFields(error: unknown): Record<string, string[] | undefined> {
 	return (error.data as { fieldErrors?: Record<string, string[] | undefined> | null } | undefined)?.fieldErrors ?? {};
 }
 
-/** The refusal's words when it names `field`, so a form says them beside that field; else null. */
+/**
+ * The refusal's words when it names `field`, so a form says them beside that field; else null.
+ * Beside the field its name is not said again: a refusal of the input itself ("Email: Enter a valid
+ * email address…") is said as the field's own words ("Enter a valid email address…"), as the form's
+ * own checks say them; any other refusal ("a@b.test is already in this team.") as the server says it.
+ */
 export function fieldError(error: unknown, field: string): string | null {
-	return namedFields(error)[field]?.length ? (error as Error).message : null;
+	const words = namedFields(error)[field]?.[0];
+	if (!words) return null;
+	const message = (error as Error).message;
+	return message.endsWith(`: ${words}`) ? words : message;
 }
 
 /** Each field a refusal names with its first words, for a form that says them under the fields. */

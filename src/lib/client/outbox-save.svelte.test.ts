@@ -31,6 +31,17 @@ describe('a setting saved through the outbox', () => {
 		expect(browser.server.calls.map((c) => c.path)).toEqual([PATH]);
 	});
 
+	it('sends the write once when its button is pressed twice before the first save is done (a double click)', async () => {
+		const s = new OutboxSave();
+		const first = s.save(PATH, quiet, 'Quiet hours 22:00–07:00', 'Quiet hours saved.');
+		expect(s.sending).toBe(true);
+		expect(await s.save(PATH, quiet, 'Quiet hours 22:00–07:00', 'Quiet hours saved.')).toBe(false);
+		expect(await first).toBe(true);
+		expect(s.sending).toBe(false);
+		expect(browser.server.calls.map((c) => c.path)).toEqual([PATH]);
+		expect(s.message).toEqual({ kind: 'ok', text: 'Quiet hours saved.' });
+	});
+
 	it('offline, says it is kept on the device, and that it is saved once the connection is back', async () => {
 		const s = new OutboxSave();
 		browser.setOnline(false);

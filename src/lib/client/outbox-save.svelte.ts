@@ -33,8 +33,18 @@ export class OutboxSave {
 		return { kind: 'ok', text: last.saved };
 	});
 
-	/** Queues the write (`label` says it in the page's list of waiting writes) and sends it when it can; `saved` is said once it applied. */
-	async save(path: string, input: Record<string, unknown>, label: string, saved: string): Promise<void> {
+	/** Whether a save is on its way: its button waits (a double click sends the write once). */
+	get sending(): boolean {
+		return this.#sending;
+	}
+
+	/**
+	 * Queues the write (`label` says it in the page's list of waiting writes) and sends it when it can;
+	 * `saved` is said once it applied. Answers false, doing nothing, while the last save is still on
+	 * its way (a second click of its button): the write goes once.
+	 */
+	async save(path: string, input: Record<string, unknown>, label: string, saved: string): Promise<boolean> {
+		if (this.#sending) return false;
 		this.#said.start();
 		this.#last = { path, label, refusedBefore: outbox.rejected.length, saved };
 		this.#error = null;
@@ -46,6 +56,7 @@ export class OutboxSave {
 		} finally {
 			this.#sending = false;
 		}
+		return true;
 	}
 
 	/** Forgets the last save's words (the form was changed again). */

@@ -10,6 +10,7 @@ import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
 import { audit } from './audit';
 import { rateLimit } from './rate-limit';
+import { noticeTeamLeft } from './team-notices';
 import { hashToken, randomToken } from './tokens';
 import { rowsOf } from './users';
 import { emailSchema, teamNameSchema, type TeamRole } from './validation';
@@ -325,7 +326,7 @@ export async function changeMemberRole(db: Db, input: { teamId: string; userId: 
 	});
 }
 
-/** Removes someone from a team (admins remove members; owners anyone; never the last owner). */
+/** Removes someone from a team (admins remove members; owners anyone; never the last owner); tells them (inbox and mail: noticeTeamLeft). */
 export async function removeMember(db: Db, input: { teamId: string; userId: string }, actor: TeamActor) {
 	return db.orm.transaction(async (tx) => {
 		const { team, actorIsOwner, target, owners } = await lockForChange(tx, input.teamId, input.userId, actor, 'remove people');
@@ -334,10 +335,11 @@ export async function removeMember(db: Db, input: { teamId: string; userId: stri
 		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, input.teamId), eq(teamMembers.userId, input.userId)));
 		const capsEnded = await endMembership(tx, input.userId, team.accountId);
 		await audit(tx, { action: 'team.member_removed', actorUserId: actor.userId, targetType: 'user', targetId: input.userId, accountId: team.accountId, ip: actor.ip, before: { role: target.role }, detail: { capsEnded } });
+		await noticeTeamLeft(tx, { userId: input.userId, teamId: team.id, accountId: team.accountId, teamName: team.name, byUserId: actor.userId });
 	});
 }
 
-/** Leaves a team; the last owner must hand the team over first. */
+/** Leaves a team (confirmed in the leaver's inbox and by mail: noticeTeamLeft); the last owner must hand the team over first. */
 export async function leaveTeam(db: Db, teamId: string, userId: string, ip?: string | null) {
 	return db.orm.transaction(async (tx) => {
 		const rows = await tx.select().from(teamMembers).where(eq(teamMembers.teamId, teamId)).orderBy(teamMembers.userId).for('update');
@@ -350,6 +352,7 @@ export async function leaveTeam(db: Db, teamId: string, userId: string, ip?: str
 		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
 		const capsEnded = await endMembership(tx, userId, team.accountId);
 		await audit(tx, { action: 'team.member_left', actorUserId: userId, targetType: 'team', targetId: teamId, accountId: team.accountId, ip, before: { role: me.role }, detail: { capsEnded } });
+		await noticeTeamLeft(tx, { userId, teamId, accountId: team.accountId, teamName: team.name, byUserId: null });
 	});
 }
 

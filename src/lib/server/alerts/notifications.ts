@@ -4,11 +4,12 @@ import type { AlertCause, AlertKind } from './evaluate';
 import type { TopupNoticeDetail, TopupNoticeKind } from '../topup/notify';
 import type { TopupCause } from '../db/schema';
 import type { AnomalyDetail } from '../anomalies';
+import type { TeamNoticeDetail, TeamNoticeKind } from '../accounts/team-notices';
 
 export interface NotificationRow {
 	id: number;
 	/** A balance alert, an auto top-up notice, or an anomaly flag (issue 17.5; `anomaly` holds its figures, words and actions). */
-	kind: AlertKind | TopupNoticeKind | 'anomaly';
+	kind: AlertKind | TopupNoticeKind | 'anomaly' | TeamNoticeKind;
 	accountId: string;
 	/** The team whose pool it is about; null for the user's own tokens. */
 	teamName: string | null;
@@ -37,6 +38,8 @@ export interface NotificationRow {
 	/** When the user marked it read; null = unread. */
 	readAt: string | null;
 	anomaly: AnomalyDetail | null;
+	/** A membership that ended (kinds team_removed, team_left): its words, worded by the server; null for the other kinds. */
+	team: Pick<TeamNoticeDetail, 'title' | 'body'> | null;
 }
 
 export interface Inbox {
@@ -82,7 +85,8 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 			: null,
 		sentAt: new Date(r.sent_at).toISOString(),
 		readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
-		anomaly: r.kind === 'anomaly' ? (r.detail as AnomalyDetail) : null
+		anomaly: r.kind === 'anomaly' ? (r.detail as AnomalyDetail) : null,
+		team: r.kind === 'team_removed' || r.kind === 'team_left' ? { title: (r.detail as TeamNoticeDetail).title, body: (r.detail as TeamNoticeDetail).body } : null
 	}));
 	return { entries, unread };
 }
