@@ -15,16 +15,12 @@ import { fmt, mark, percentile, row, type Figures } from './shared';
 interface Wal { bytes: number; records: number }
 type Run = Figures & { wal: Wal };
 interface Pair { spread: Run; hot: Run }
-/** Batches in flight per process: `inFlight` of any accounts, and `disjointSlots` more of accounts no batch in flight has. */
-interface Slots { inFlight: number; disjointSlots: number }
-/** The group-committed consume with other slots than the default. */
-interface SlotsRun extends Slots { spread: Run; hot: Run }
-export interface LedgerFigures { plain: Pair; fn: Pair; batched: Pair; noGather: Pair; shareAll: Pair; slots: Slots; sweep: SlotsRun[] }
+/** The group-committed consume with another number of batches in flight per process than the default. */
+interface InFlightRun { inFlight: number; spread: Run; hot: Run }
+export interface LedgerFigures { plain: Pair; fn: Pair; batched: Pair; noGather: Pair; shareAll: Pair; inFlight: number; sweep: InFlightRun[] }
 
-/** Slots tried beside the default: what the default is chosen by. */
-const SLOTS_SWEEP: Slots[] = [1, 2, 3, 4, 6].map((inFlight) => ({ inFlight, disjointSlots: 0 })).concat([1, 2].map((disjointSlots) => ({ inFlight: 2, disjointSlots })));
-const slotsWords = (s: Slots) => `${s.inFlight}${s.disjointSlots ? ` + ${s.disjointSlots} disjoint` : ''}`;
-const defaultSlots: Slots = { inFlight: DEFAULT_GROUP_COMMIT.inFlight, disjointSlots: DEFAULT_GROUP_COMMIT.disjointSlots ?? 0 };
+/** Batches in flight tried beside the default: what the default is chosen by. */
+const IN_FLIGHT_SWEEP = [1, 2, 3, 4, 6];
 
 interface Options {
 	dbUrl: string;
@@ -128,15 +124,15 @@ export async function ledgerBench(o: Options, db: Db): Promise<LedgerFigures> {
 		plain: { spread: await withWal(db, () => pgbench(o, 'plain-spread', plainDebit(spreadId))), hot: await withWal(db, () => pgbench(o, 'plain-hot', plainDebit(hotId))) },
 		fn: { spread: await withWal(db, () => pgbench(o, 'fn-spread', spendFn(spreadId))), hot: await withWal(db, () => pgbench(o, 'fn-hot', spendFn(hotId))) },
 		batched: { spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) },
-		slots: defaultSlots,
+		inFlight: DEFAULT_GROUP_COMMIT.inFlight,
 		// The same runs with an item leaving as soon as a slot is free: gathering's effect on rate and p50.
 		noGather: await withOptions({ gather: 'none' }, async () => ({ spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) })),
 		// The same runs with each batch taking every waiting item, not its even share: what sharing brings.
 		shareAll: await withOptions({ share: 'all' }, async () => ({ spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) })),
-		sweep: [] as SlotsRun[]
+		sweep: [] as InFlightRun[]
 	};
-	for (const slots of SLOTS_SWEEP.filter((s) => slotsWords(s) !== slotsWords(defaultSlots))) {
-		result.sweep.push(await withOptions(slots, async () => ({ ...slots, spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) })));
+	for (const inFlight of IN_FLIGHT_SWEEP.filter((n) => n !== DEFAULT_GROUP_COMMIT.inFlight)) {
+		result.sweep.push(await withOptions({ inFlight }, async () => ({ inFlight, spread: await withWal(db, () => batched(o, spread)), hot: await withWal(db, () => batched(o, hot)) })));
 	}
 	return result;
 }
@@ -154,10 +150,10 @@ export function printLedger(f: LedgerFigures, connections: number): boolean {
 	console.log(row('(b) consume(), each batch leaving at once', f.noGather.hot) + wal(f.noGather.hot));
 	console.log(row('(a) consume(), each batch taking all waiting', f.shareAll.spread) + wal(f.shareAll.spread));
 	console.log(row('(b) consume(), each batch taking all waiting', f.shareAll.hot) + wal(f.shareAll.hot));
-	const sweep = [{ ...f.slots, spread: f.batched.spread, hot: f.batched.hot }, ...f.sweep].sort((a, b) => a.inFlight - b.inFlight || a.disjointSlots - b.disjointSlots);
-	console.log(`Batches in flight per process (default ${slotsWords(f.slots)}), consume() ÷ plain debit, (a) 10,000 accounts / (b) hot:`);
+	const sweep = [{ inFlight: f.inFlight, spread: f.batched.spread, hot: f.batched.hot }, ...f.sweep].sort((a, b) => a.inFlight - b.inFlight);
+	console.log(`Batches in flight per process (default ${f.inFlight}), consume() ÷ plain debit, (a) 10,000 accounts / (b) hot:`);
 	for (const s of sweep) {
-		console.log(`  ${slotsWords(s).padStart(12)}: (a) ${fmt(s.spread.rps).padStart(6)}/s ${fmt(s.spread.rps / f.plain.spread.rps, 2)}, p99 ${fmt(s.spread.p99, 1)} ms   (b) ${fmt(s.hot.rps).padStart(6)}/s ${fmt(s.hot.rps / f.plain.hot.rps, 2)}, p99 ${fmt(s.hot.p99, 1)} ms`);
+		console.log(`  ${String(s.inFlight).padStart(2)}: (a) ${fmt(s.spread.rps).padStart(6)}/s ${fmt(s.spread.rps / f.plain.spread.rps, 2)}, p99 ${fmt(s.spread.p99, 1)} ms   (b) ${fmt(s.hot.rps).padStart(6)}/s ${fmt(s.hot.rps / f.plain.hot.rps, 2)}, p99 ${fmt(s.hot.p99, 1)} ms`);
 	}
 	const spread = f.batched.spread.rps / f.plain.spread.rps;
 	const hot = f.batched.hot.rps / f.plain.hot.rps;

@@ -32,14 +32,6 @@ export interface BatchOptions {
 	 * connection keeps working. What is held back leaves when the next slot frees.
 	 */
 	share: 'all' | 'even';
-	/**
-	 * Further batches in flight beyond `inFlight`: while `inFlight` or more are out, a batch takes
-	 * only items whose key (the batcher's `keyOf`: the account) no batch in flight has. A batch of
-	 * such accounts takes no lock another holds, so it keeps another database core busy; on one hot
-	 * account it would only queue behind the lock and make the batches smaller, so there it is never
-	 * formed, and the even share counts these slots only while some waiting item could use them. 0: none.
-	 */
-	disjointSlots?: number;
 }
 
 /** Reads batch without gathering (there is no commit to share); two in flight keep two database cores busy. */
@@ -61,23 +53,18 @@ interface Queue<I, O> {
 	flying: number;
 	/** The end-of-turn send scheduled by gather `'turn'`. */
 	gathering: ReturnType<typeof setImmediate> | null;
-	/** The keys of the items in flight, with their number. */
-	busy: Map<string, number>;
 }
 
 /**
  * A batcher per database: `submit(exec, item)` resolves with the item's outcome from
  * `run(exec, items)`, which answers every item of a batch in order. When `run` throws (the
- * database is unreachable) every item of that batch rejects with its error. `keyOf` names what an
- * item locks (its account), for `disjointSlots`.
+ * database is unreachable) every item of that batch rejects with its error.
  */
-export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outcome<O>[]>, options: () => BatchOptions, keyOf?: (item: I) => string) {
+export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outcome<O>[]>, options: () => BatchOptions) {
 	const queues = new WeakMap<Executor, Queue<I, O>>();
-	const slots = (o: BatchOptions) => o.inFlight + (keyOf ? (o.disjointSlots ?? 0) : 0);
-	const free = (q: Queue<I, O>) => (w: Waiting<I, O>) => !q.busy.has(keyOf!(w.item));
 
 	const pump = (exec: Executor, q: Queue<I, O>): void => {
-		if (q.inFlight >= slots(options())) return; // the batch that ends next pumps again
+		if (q.inFlight >= options().inFlight) return; // the batch that ends next pumps again
 		if (options().gather === 'turn' && q.inFlight > 0) {
 			q.gathering ??= setImmediate(() => {
 				q.gathering = null;
@@ -87,47 +74,20 @@ export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outco
 	};
 
 	const sendWhileFree = (exec: Executor, q: Queue<I, O>): void => {
-		while (q.waiting.length > 0 && q.inFlight < slots(options()) && send(exec, q));
+		while (q.inFlight < options().inFlight && q.waiting.length > 0) send(exec, q);
 	};
 
-	/** Sends the next batch; false when only a disjoint slot is free and every waiting item's key is in flight. */
-	const send = (exec: Executor, q: Queue<I, O>): boolean => {
+	const send = (exec: Executor, q: Queue<I, O>): void => {
 		const o = options();
-		const disjoint = q.inFlight >= o.inFlight;
-		// The slots the waiting items can use: the disjoint ones only when some item's key is not in flight.
-		const usable = slots(o) > o.inFlight && q.waiting.some(free(q)) ? slots(o) : o.inFlight;
-		const size = Math.min(o.maxBatch, o.share === 'even' ? Math.ceil((q.waiting.length + q.flying) / usable) : o.maxBatch);
-		const batch = disjoint ? takeFree(q, size) : q.waiting.splice(0, size);
-		if (batch.length === 0) return false;
+		const share = o.share === 'even' ? Math.ceil((q.waiting.length + q.flying) / o.inFlight) : o.maxBatch;
+		const batch = q.waiting.splice(0, Math.min(o.maxBatch, share));
 		q.inFlight++;
 		q.flying += batch.length;
-		count(q, batch, 1);
 		void settle(exec, batch).finally(() => {
 			q.inFlight--;
 			q.flying -= batch.length;
-			count(q, batch, -1);
 			if (q.waiting.length > 0) pump(exec, q);
 		});
-		return true;
-	};
-
-	/** Adds (1) or removes (-1) a batch's keys to or from those in flight. */
-	const count = (q: Queue<I, O>, batch: Waiting<I, O>[], by: 1 | -1): void => {
-		if (!keyOf) return;
-		for (const w of batch) {
-			const key = keyOf(w.item);
-			const n = (q.busy.get(key) ?? 0) + by;
-			if (n === 0) q.busy.delete(key);
-			else q.busy.set(key, n);
-		}
-	};
-
-	/** Up to `size` waiting items whose keys no batch in flight has, taken out of the queue in their order. */
-	const takeFree = (q: Queue<I, O>, size: number): Waiting<I, O>[] => {
-		const taken: Waiting<I, O>[] = [];
-		const isFree = free(q);
-		q.waiting = q.waiting.filter((w) => (taken.length < size && isFree(w) ? (taken.push(w), false) : true));
-		return taken;
 	};
 
 	const settle = async (exec: Executor, batch: Waiting<I, O>[]): Promise<void> => {
@@ -149,7 +109,7 @@ export function batcher<I, O>(run: (exec: Executor, items: I[]) => Promise<Outco
 
 	return function submit(exec: Executor, item: I): Promise<O> {
 		let queue = queues.get(exec);
-		if (!queue) queues.set(exec, (queue = { waiting: [], inFlight: 0, flying: 0, gathering: null, busy: new Map() }));
+		if (!queue) queues.set(exec, (queue = { waiting: [], inFlight: 0, flying: 0, gathering: null }));
 		const q = queue;
 		return new Promise<O>((resolve, reject) => {
 			q.waiting.push({ item, resolve, reject });

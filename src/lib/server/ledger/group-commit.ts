@@ -49,7 +49,7 @@ export const MAX_BATCH = 64;
 
 export type GroupCommitOptions = Omit<BatchOptions, 'maxBatch'>;
 
-export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = { inFlight: 2, disjointSlots: 0, gather: 'turn', share: 'even' };
+export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = { inFlight: 2, gather: 'turn', share: 'even' };
 let options: BatchOptions = { ...DEFAULT_GROUP_COMMIT, maxBatch: MAX_BATCH };
 
 /** Changes how batches form (the bench measures gathering's effect); applies to batches formed after. */
@@ -67,15 +67,9 @@ export class ItemError extends Error {
 	}
 }
 
-/** An item as a batch carries it: its JSON (storableItem) and the account it locks. */
-interface Queued {
-	json: string;
-	account: string;
-}
-
-/** One batch: the items in one call of quota_spend_batch, answered in order. */
-async function runBatch(exec: Executor, items: Queued[]): Promise<Outcome<unknown>[]> {
-	const [row] = await queryRows<{ r: unknown }>(exec, sql`select quota_spend_batch(${`[${items.map((i) => i.json).join(',')}]`}::jsonb) as r`);
+/** One batch: the items (as JSON, storableItem) in one call of quota_spend_batch, answered in order. */
+async function runBatch(exec: Executor, items: string[]): Promise<Outcome<unknown>[]> {
+	const [row] = await queryRows<{ r: unknown }>(exec, sql`select quota_spend_batch(${`[${items.join(',')}]`}::jsonb) as r`);
 	const raw = row!.r;
 	const answers = (typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[];
 	return answers.map((answer) => {
@@ -84,7 +78,7 @@ async function runBatch(exec: Executor, items: Queued[]): Promise<Outcome<unknow
 	});
 }
 
-const submit = batcher(runBatch, () => options, (item) => item.account);
+const submit = batcher(runBatch, () => options);
 
 /**
  * Queues `item` for the next batch on `exec` (the database) and resolves to its quota_spend answer
@@ -92,7 +86,7 @@ const submit = batcher(runBatch, () => options, (item) => item.account);
  * the batch could not run at all (the database is unreachable).
  */
 export function spendInBatch(exec: Executor, spend: SpendItem): Promise<unknown> {
-	return submit(exec, { json: storableItem(spend), account: spend.account });
+	return submit(exec, storableItem(spend));
 }
 
 /** A NUL or a lone surrogate, as JSON.stringify escapes them (after an even run of backslashes): jsonb refuses both. */
