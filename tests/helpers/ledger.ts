@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client';
-import { accounts, teams, users } from '../../src/lib/server/db/schema';
-import { reconcile, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
+import { accounts, teamMembers, teams, users } from '../../src/lib/server/db/schema';
+import { grant, reconcile, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
 import { DomainError } from '../../src/lib/server/errors';
 
 /** The seeds' rates and modules, as a site admin would configure them. */
@@ -35,6 +35,18 @@ export async function makeTeam(db: Db) {
 	const [account] = await db.orm.insert(accounts).values({ kind: 'team', name: `Team ${++seq}` }).returning();
 	const [team] = await db.orm.insert(teams).values({ accountId: account!.id, name: `Team ${seq}` }).returning();
 	return { accountId: account!.id, teamId: team!.id };
+}
+
+/** A team with an owner and a member (users of their own), its pool granted `tokens`. */
+export async function makeTeamWithMember(db: Db, tokens: number) {
+	const team = await makeTeam(db);
+	const [owner, member] = [await makeUser(db), await makeUser(db)];
+	await db.orm.insert(teamMembers).values([
+		{ teamId: team.teamId, userId: owner.userId, role: 'owner' },
+		{ teamId: team.teamId, userId: member.userId, role: 'member' }
+	]);
+	await grant(db.orm, { accountId: team.accountId, tokens, source: 'purchase' });
+	return { team, owner, member };
 }
 
 /** Every invariant of DESIGN.md holds over the whole database. */

@@ -4,15 +4,15 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { freshDb } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
-import { configureRates, expectInvariants, makeTeam, makeUser, outcome } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
-import { auditLog, allowanceRules, teamMembers } from '../../src/lib/server/db/schema';
+import { auditLog, allowanceRules } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 import { guestAccountFor } from '../../src/lib/server/accounts';
 import { listAudit } from '../../src/lib/server/admin';
-import { balances, capsInForce, consume, grant, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
+import { balances, capsInForce, consume, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 
 // The Limits page's procedures: a module's free allowances saved as one audited change, with what
 // the ledger then does, and what happens to windows already open when periods or the time zone change.
@@ -236,13 +236,7 @@ describe('the site’s cap defaults', () => {
 		consume(db.orm, { accountId, feature, units: 1, actor: { userId }, idempotency: { scope: 'limits-test', key: randomUUID() } });
 
 	it('caps each team member (not the owner) at the member default the Limits page saves, until the team sets their own cap', async () => {
-		const team = await makeTeam(db);
-		const [owner, member] = [await makeUser(db), await makeUser(db)];
-		await db.orm.insert(teamMembers).values([
-			{ teamId: team.teamId, userId: owner.userId, role: 'owner' },
-			{ teamId: team.teamId, userId: member.userId, role: 'member' }
-		]);
-		await grant(db.orm, { accountId: team.accountId, tokens: 10_000, source: 'purchase' });
+		const { team, owner, member } = await makeTeamWithMember(db, 10_000);
 
 		const saved = await admin.admin.settings.update({ defaultMemberDailyCap: 50 });
 		expect(saved.defaultMemberDailyCap).toBe(50);

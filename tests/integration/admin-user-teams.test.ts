@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
-import { configureRates, makeTeam, makeUser, outcome } from '../helpers/ledger';
+import { configureRates, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { teamMembers } from '../../src/lib/server/db/schema';
 import { accountDetail, listAccounts } from '../../src/lib/server/admin';
-import { consume, grant, setCap } from '../../src/lib/server/ledger';
+import { consume, setCap } from '../../src/lib/server/ledger';
 
 // A newcomer found a member stopped by their team's daily cap of 300 after spending 300 of the
 // pool's tokens, while the console said "0 used today" on their page and "No tokens used yet" on the
@@ -25,13 +25,7 @@ const spend = (accountId: string, userId: string, units: number) =>
 
 describe("a user's teams on the console", () => {
 	it("names each team with their role, what they spent from its pool and the cap that stopped them, and the list adds the pools' tokens", async () => {
-		const team = await makeTeam(db);
-		const [owner, member] = [await makeUser(db), await makeUser(db)];
-		await db.orm.insert(teamMembers).values([
-			{ teamId: team.teamId, userId: owner.userId, role: 'owner' },
-			{ teamId: team.teamId, userId: member.userId, role: 'member' }
-		]);
-		await grant(db.orm, { accountId: team.accountId, tokens: 10_000, source: 'purchase' });
+		const { team, owner, member } = await makeTeamWithMember(db, 10_000);
 		await setCap(db.orm, { accountId: team.accountId, memberUserId: member.userId, period: 'daily', limitTokens: 300 });
 		await spend(team.accountId, member.userId, 30);
 		// The cap stops them: the console says so, as the Team page does.
