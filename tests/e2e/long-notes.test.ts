@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator } from 'playwright-core';
 import { launch } from './browser';
 import { ownUser, screen, siteApi, waitForFresh } from './app';
-import { openAt, sizes } from './console';
+import { openAt, scrollUntilShown, sizes } from './console';
 
 // An admin's reason runs to 500 characters: it filled ~14 lines of Leo's dashboard, his statement and
 // his admin page, and the audit log. Each shows two lines of it, and a tap (or a click, or the keyboard) the rest.
@@ -42,6 +42,8 @@ describe("an admin's long reason", () => {
 
 			await adminPage.goto(`/admin/users/${accountId}`);
 			const note = adminPage.locator('td .clamp', { hasText: 'Goodwill for the outage' }).first();
+			// The user's records load when scrolled to, below the teams and purchases cards.
+			await scrollUntilShown(adminPage, note);
 			await note.scrollIntoViewIfNeeded();
 			await expect(lines(note)).resolves.toBeLessThanOrEqual(2);
 			await screen(adminPage, 'long-reason-admin-desktop');
