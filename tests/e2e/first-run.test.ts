@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launch, phone } from './browser';
-import { DEMO_PASSWORD, screen } from './app';
+import { DEMO_PASSWORD, screen, waitForFresh } from './app';
 import { freePort } from './server';
 
 // The README's first command, as a newcomer runs it: `npm start` in a fresh copy of the checkout,
@@ -129,6 +129,9 @@ describe('npm start, exactly as the README says', () => {
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.waitForURL((url) => url.pathname === '/dashboard');
 		await expect(page.getByRole('heading', { level: 1 }).first().innerText()).resolves.toBeTruthy();
+		// Signed in means her figures too, not only the page's frame: the demo's Available, fresh.
+		await waitForFresh(page);
+		await expect(page.locator('.stat', { hasText: 'Available' }).locator('.value').innerText()).resolves.toMatch(/^\d[\d,]*$/);
 		await screen(page, 'first-run-dashboard');
 		await page.close();
 		// Signing in printed nothing more.

@@ -405,7 +405,8 @@ describe('a member a daily cap binds in a team pool', () => {
 		await status.getByRole('link', { name: 'See balance' }).click();
 		await waitForFresh(page);
 		const card = page.locator('.stat', { hasText: 'Available' });
-		await expect.poll(() => card.locator('.value').innerText()).toBe(left);
-		await expect(card.locator('.sub').innerText()).resolves.toBe(`of ${pool} in the pool`);
+		// The cap's figure is the same before the purchase and after: the pool's under it says the page has the new figures.
+		await expect.poll(() => card.locator('.sub').innerText()).toBe(`of ${pool} in the pool`);
+		await expect(card.locator('.value').innerText()).resolves.toBe(left);
 	});
 });
