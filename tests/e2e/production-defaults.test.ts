@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import type { Browser } from 'playwright-core';
 import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
 import { SIMULATOR_WEBHOOK_SECRET } from '../../src/lib/server/config';
-import { launch, phone } from './browser';
+import { demoDataDir, launch, phone } from './browser';
 import { DEMO_SITE_API_KEY, freshPostgresDatabase, startBuild, type RunningApp } from './server';
 
 // Each mode's defaults, from the production build as an operator starts it: the embedded database
@@ -33,8 +33,11 @@ async function freshDatabase(): Promise<string> {
 	return url;
 }
 
-async function start(env: Record<string, string>): Promise<RunningApp> {
-	const dataDir = mkdtempSync(join(tmpdir(), 'quota-defaults-'));
+/**
+ * The production build with `env`. On the embedded database, `dataDir` may be a copy of the demo's
+ * (loading the demo into a fresh one is first-run's test: a newcomer's `npm start`).
+ */
+async function start(env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'quota-defaults-'))): Promise<RunningApp> {
 	const app = await startBuild({ dataDir, env: { DEMO_SITE_API_KEY: '', ...env } });
 	cleanups.push(async () => {
 		await app.stop();
@@ -57,7 +60,8 @@ async function forgedWebhook(app: RunningApp) {
 
 describe('production defaults', () => {
 	it('embedded database with real Paddle keys: demo on, Paddle Billing live, no simulator', async () => {
-		const app = await start(paddleKeys);
+		// The demo is on by default: the start prints its logins (see ensureDemoData), as it does after loading it.
+		const app = await start(paddleKeys, demoDataDir('quota-defaults-'));
 		expect(paymentsLine(app)).toBe('Paddle Billing (sandbox)');
 		expect(app.output()).toContain('Demo logins');
 		expect((await fetch(`${app.baseURL}/api/paddle-simulator/transactions/txn_01x`)).status).toBe(404);

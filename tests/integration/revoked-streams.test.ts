@@ -36,6 +36,9 @@ let admin: Auth;
 beforeAll(async () => {
 	({ db } = await openRestApi());
 	other = db.url ? openPostgres(db.url, { max: 2 }) : db;
+	// Its connections open now: a test times from the revocation, and a first query there would time the
+	// connection's start (TCP, authentication) too, over a second on a loaded machine.
+	await Promise.all([other.rows(sql`select pg_sleep(0.01)`), other.rows(sql`select pg_sleep(0.01)`)]);
 	const u = await createUser(db.orm, { email: `streams-admin-${crypto.randomUUID().slice(0, 8)}@example.test`, name: 'Streams Admin', siteRole: 'admin' });
 	admin = { sessionId: 'test', user: { id: u.id, accountId: u.accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
 });
