@@ -378,6 +378,15 @@ describe('the audit log in words', () => {
 		expect(words('store.chargeback_warning_withdrawn').lines[2]).toEqual({ label: 'Tokens taken back', value: { text: 'None: no chargeback came of the warning' } });
 	});
 
+	it('says a daily cap set from an alert after the day had reached it stopped that day’s spending', () => {
+		expect(words('cap.lowered_from_flag').lines).toEqual([{ label: 'Used that day (tokens)', value: { figure: 12040 } }]);
+		const stopped = { action: 'cap.lowered_from_flag', ...samples['cap.lowered_from_flag'], after: { daily: 400 }, detail: { flagId: 'f-1', usedToday: 1150, stoppedToday: true } };
+		expect(auditWords(stopped, names).lines).toEqual([
+			{ label: 'Used that day (tokens)', value: { figure: 1150 } },
+			{ label: 'That day', value: { text: 'Spending stopped until the day ended: its use had already reached the cap, as the alert said' } }
+		]);
+	});
+
 	it('still reads an action this release does not know as words', () => {
 		expect(auditWords({ action: 'store.price_synced', targetType: null, targetId: null, before: { limitTokens: 1 }, after: { limitTokens: 2 }, detail: null }, names)).toEqual({
 			title: 'Store price synced',

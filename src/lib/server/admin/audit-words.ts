@@ -390,7 +390,11 @@ const WORDS: Record<AuditAction, Spec> = {
 	},
 	'cap.lowered_from_flag': {
 		title: 'Daily cap set from an unusual-use flag',
-		lines: (e) => [line('Used that day (tokens)', tokensOr('—')(obj(e.detail).usedToday, noNames(), {}))],
+		lines: (e) => [
+			line('Used that day (tokens)', tokensOr('—')(obj(e.detail).usedToday, noNames(), {})),
+			// Set after that day's use had reached it (the alert said so): it stopped spending until the day ended.
+			say('That day', obj(e.detail).stoppedToday === true ? 'Spending stopped until the day ended: its use had already reached the cap, as the alert said' : null)
+		],
 		fields: { daily: ['Daily cap (tokens)', tokensOr('None')] }
 	},
 	'cap.set_own': {
