@@ -328,6 +328,20 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('a partial chargeback of an order whose paid total is unknown takes no tokens, says why, and is flagged for an admin', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const b = await buyer();
+		// As an order whose completion Paddle sent without a total.
+		await db.rows(sql`update orders set amount_cents = null where id = ${b.orderId}::uuid`);
+		expect(await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback', type: 'partial', cents: 400 }, 'approved', 'adjustment.created'))).toMatchObject({ outcome: 'flagged' });
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+		const [entry] = await logged(b.accountId, 'store.purchase_refunded');
+		expect(entry!.after).toMatchObject({ cause: 'chargeback', tokens_due: 'unknown', tokens_taken_back: 0, tokens_already_spent: 0, amount_cents: 400 });
+		expect(entry!.words.title).toBe('Purchase partly charged back');
+		expect(entry!.words.lines).toContainEqual({ label: "Share of the order's tokens", value: { text: 'Unknown: what the order paid is not known, so none were taken back; adjust the balance to take some back' } });
+		await expectInvariants(db);
+	});
+
 	it('two partial chargebacks of an unspent order: each takes its own share, once however often Paddle sends it', async () => {
 		const b = await buyer();
 		for (const cents of [250, 300]) {

@@ -233,7 +233,7 @@ const PAYMENT_FIELDS: Record<string, Field> = {
 	tokens: ['Tokens', tokensOr('—')],
 	tokens_taken_back: ['Tokens taken back', tokensOr('0')],
 	tokens_already_spent: ['Tokens already spent', tokensOr('0')],
-	tokens_due: ["Share of the order's tokens", tokensOr('0')],
+	tokens_due: ["Share of the order's tokens", tokensOr('Unknown: what the order paid is not known, so none were taken back; adjust the balance to take some back')],
 	tokens_given_back: ['Tokens given back', tokensOr('0')],
 	amount_cents: ['Amount', price],
 	paid_cents: ['Paid for the order', price],

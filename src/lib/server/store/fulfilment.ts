@@ -285,7 +285,7 @@ const tokensOfShare = (amount: number, share: { cents: number; paidCents: number
  * is not `full` (Paddle's default type is partial) takes back its share of each lot the transaction
  * granted (`tokensOfShare` of its amount; the lots a reversal gave back are not counted), never more
  * than is left; when its share cannot be known (no paid total), it takes none and is flagged for an
- * admin. Its entry says the share (`tokens_due`) and what the order paid; the order is then partly
+ * admin. Its entry says the share (`tokens_due`, `unknown` when it cannot be known) and what the order paid; the order is then partly
  * refunded instead of charged back.
  */
 async function takeBack(exec: Executor, adj: AdjustmentNotification, orderId: string | undefined, order: Order | undefined): Promise<Outcome> {
@@ -326,7 +326,7 @@ async function takeBack(exec: Executor, adj: AdjustmentNotification, orderId: st
 			...adjustedMoney(adj),
 			what: {
 				cause,
-				...(partial && { tokens_due: due, ...(order.amountCents === null ? {} : { paid_cents: Number(order.amountCents) }) }),
+				...(partial && { tokens_due: share ? due : 'unknown', ...(order.amountCents === null ? {} : { paid_cents: Number(order.amountCents) }) }),
 				tokens_taken_back: taken,
 				tokens_already_spent: shortfall
 			}
