@@ -2,6 +2,8 @@
 
 -- Takes tokens back from lots (refund, chargeback, admin debit): what is left, never below zero.
 -- p_lots NULL: debit the account's general lots in spend order, refusing when there is not enough.
+-- p_lots given: p_tokens 0 takes all that is left of them; more than 0 takes at most that many (a
+-- partial chargeback's share), the part already spent being the shortfall.
 CREATE OR REPLACE FUNCTION quota_debit_lots(p_account uuid, p_lots uuid[], p_tokens bigint, p_kind text, p_reason text,
     p_scope text, p_key text, p_actor_user uuid DEFAULT NULL, p_now timestamptz DEFAULT now())
 RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -40,17 +42,17 @@ BEGIN
                   ELSE id = ANY(p_lots) END)
       ORDER BY priority DESC, expires_at ASC NULLS LAST, created_at, id LOOP
     v_wanted := v_wanted + v_lot.amount;
-    v_take := CASE WHEN p_lots IS NULL THEN least(v_lot.remaining, p_tokens - v_total) ELSE v_lot.remaining END;
+    v_take := CASE WHEN p_lots IS NULL OR p_tokens > 0 THEN least(v_lot.remaining, p_tokens - v_total) ELSE v_lot.remaining END;
     IF v_take > 0 THEN
       UPDATE lots SET remaining = remaining - v_take WHERE id = v_lot.id;
       INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
         VALUES (v_op, p_account, v_lot.id, p_kind, -v_take, v_lot.remaining - v_take, p_now);
       v_total := v_total + v_take;
     END IF;
-    EXIT WHEN p_lots IS NULL AND v_total = p_tokens;
+    EXIT WHEN (p_lots IS NULL OR p_tokens > 0) AND v_total = p_tokens;
   END LOOP;
   v_result := jsonb_build_object('ok', true, 'operation_id', v_op, 'taken', v_total,
-    'shortfall', CASE WHEN p_lots IS NULL THEN 0 ELSE v_wanted - v_total END,
+    'shortfall', CASE WHEN p_lots IS NULL THEN 0 WHEN p_tokens > 0 THEN p_tokens - v_total ELSE v_wanted - v_total END,
     'remaining', quota_lot_balance(p_account, NULL, p_now));
   UPDATE operations SET cost = v_total, response = v_result, balance_after = (v_result->>'remaining')::bigint WHERE id = v_op;
   PERFORM pg_notify('quota_account', p_account::text);

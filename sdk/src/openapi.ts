@@ -3441,8 +3441,8 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A full refund or a chargeback took back what was left of a purchase
-         * @description The tokens taken back leave the lots the purchase made (a later `lot.expired` of those lots loses only what was left): subtract `tokens_taken_back` from a total of `grant.created`. A partial refund takes no tokens and sends nothing; a chargeback reversed gives the tokens back as `grant.created` (source `refund-reversal`). Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         * A full refund or a chargeback took back what was left of a purchase (a partial chargeback: its share)
+         * @description The tokens taken back leave the lots the purchase made (a later `lot.expired` of those lots loses only what was left): subtract `tokens_taken_back` from a total of `grant.created`. A chargeback of part of the payment takes back that share of the tokens the purchase granted (at most what is left). A partial refund takes no tokens and sends nothing; a chargeback reversed gives the tokens back as `grant.created` (source `refund-reversal`). Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
          */
         post: {
             parameters: {
@@ -3485,9 +3485,9 @@ export interface webhooks {
                             order_id: string | null;
                             /** @enum {string} */
                             cause: "refund" | "chargeback";
-                            /** @description What was left of the purchase's lots, now gone. */
+                            /** @description What was left of the purchase's lots (of a partial chargeback: of its share), now gone. */
                             tokens_taken_back: number;
-                            /** @description What had been spent before: not taken back. */
+                            /** @description What had been spent before (of a partial chargeback: of its share): not taken back. */
                             tokens_already_spent: number;
                         };
                     };

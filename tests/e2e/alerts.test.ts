@@ -61,10 +61,11 @@ describe('alert steps and the inbox on a phone', () => {
 		// (the live stream's inbox event; uses close together would be one crossing).
 		// Spending that fast also opens an unusual-use notice ("going fast": the tokens left last
 		// under 6 hours at this pace) when the schedule's anomaly check next runs (every 5 s on the
-		// test app), at a moment of its own: so the count is waited for as at least this many.
-		for (const [units, count] of [[151, 1], [150, 2]] as const) {
+		// test app): it is waited for after the first use (the 80 % alert and it), so it is raised
+		// with 6,040 used today, before the second use.
+		for (const [units, count] of [[151, 2], [150, 3]] as const) {
 			expect((await api('consume', { user: me.id, feature: 'image_generation', units })).status).toBe(200);
-			await expect.poll(async () => unreadOf(await bell(page).textContent()), { timeout: 10_000 }).toBeGreaterThanOrEqual(count);
+			await expect.poll(async () => unreadOf(await bell(page).textContent()), { timeout: 15_000 }).toBeGreaterThanOrEqual(count);
 		}
 		await bell(page).and(page.getByRole('link', { name: 'Alerts, 3 unread' })).waitFor({ timeout: 15_000 });
 
@@ -82,18 +83,22 @@ describe('alert steps and the inbox on a phone', () => {
 		const said = (await fast.innerText()).match(/At the last hour's pace \(([\d,]+) tokens an hour\) the ([\d,]+) tokens left then for this use \(Available on the dashboard, counting only the free allowances of the features it used\) would last about [\d.]+ (minutes|hours?)\. There is no earlier use of this account to compare it with\./);
 		expect(said).not.toBeNull();
 		expect(Number(said![1]!.replace(/,/g, '')) + Number(said![2]!.replace(/,/g, ''))).toBe(15_000);
-		// Its one-tap cap is above the 12,040 used today (a new account's usual day is 0: 100 of room, rounded up
-		// to a hundred) and says so: tapping it leaves the rest of the day usable, not blocked at once.
-		await fast.getByRole('button', { name: "Cap today's and each day's use at 12,200 tokens" }).waitFor();
-		await expect(fast.getByText('12,040 used so far today: up to 160 more today, then 12,200 a day.').isVisible()).resolves.toBe(true);
+		// Its one-tap cap is the one it suggested when raised: above the 6,040 used then (a new account's usual day
+		// is 0: 100 of room, rounded up to a hundred). The second use has passed it since: the alert says plainly
+		// that setting it now stops spending for the rest of the day, and its button says so too.
+		await fast.getByRole('button', { name: 'Stop spending for today and cap each day at 6,200 tokens' }).waitFor();
+		await expect(
+			fast.getByText("Today's use (12,040) has already reached the cap this alert suggested, 6,200 tokens a day: set now, it stops all spending until the day ends.").isVisible()
+		).resolves.toBe(true);
+		await expect(fast.getByRole('button', { name: /^Cap today's/ }).count()).resolves.toBe(0);
 		await fast.scrollIntoViewIfNeeded();
 		await screen(page, 'alerts-anomaly-cap');
-		await fast.getByRole('button', { name: /^Cap today's/ }).click();
-		await fast.getByText('Daily cap set to 12,200 tokens.').waitFor();
+		await fast.getByRole('button', { name: /^Stop spending for today/ }).click();
+		await fast.getByText('Daily cap set to 6,200 tokens. No more spending today.').waitFor();
 		// Acted on, it is read: the count drops without a reload, and it offers no "Mark read".
 		await bell(page).and(page.getByRole('link', { name: 'Alerts, 2 unread' })).waitFor();
 		await expect(fast.getByRole('button', { name: /^Mark read/ }).count()).resolves.toBe(0);
-		await expect(fast.getByText('Daily cap set to 12,200 tokens.').isVisible()).resolves.toBe(true);
+		await expect(fast.getByText('Daily cap set to 6,200 tokens. No more spending today.').isVisible()).resolves.toBe(true);
 		const items = list.getByRole('listitem').filter({ hasText: /Below \d+ %/ });
 		await expect(items.count()).resolves.toBe(2);
 		expect(await items.nth(0).innerText()).toMatch(/Below 60 %[\s\S]*Your available tokens dropped below 60 %[\s\S]*17,960 of 30,000 available/);
@@ -117,7 +122,7 @@ describe('alert steps and the inbox on a phone', () => {
 		await expect(list.getByRole('button', { name: /^Mark read/ }).count()).resolves.toBe(0);
 		// The cap in force is the one it suggested: nothing more to offer.
 		await expect(fast.getByText('Your tokens are going fast').isVisible()).resolves.toBe(true);
-		await expect(fast.getByRole('button', { name: /^Cap today's/ }).count()).resolves.toBe(0);
+		await expect(fast.getByRole('button', { name: /^(Cap today's|Stop spending)/ }).count()).resolves.toBe(0);
 		await context.setOffline(true);
 		await page.reload();
 		await page.getByText(/Offline · updated (just now|\d+ min ago)/).waitFor();
@@ -125,19 +130,17 @@ describe('alert steps and the inbox on a phone', () => {
 		await screen(page, 'alerts-inbox-offline');
 
 		// The cap the tap set binds the member, so it is where they look: the dashboard says what it
-		// leaves today (12,200 − 12,040), and Settings lists it as theirs to change or remove.
+		// leaves today (none: 12,040 used of 6,200), and Settings lists it as theirs to change or remove.
 		await context.setOffline(false);
 		await page.goto('/dashboard');
 		await waitForFresh(page);
-		await page.getByText('Your daily cap: 160 of 12,200 tokens left today', { exact: true }).waitFor();
-		// Its bar warns as the balance's would: 1 % left is below the 20 % share, so yellow.
-		await expect(page.getByRole('meter', { name: 'Your daily cap: 160 of 12,200 tokens left today' }).getAttribute('class')).resolves.toMatch(/\blow\b/);
+		await page.getByText(/^Your daily cap of 6,200 tokens is used up: you cannot spend from this account until /).waitFor();
 		await screen(page, 'dashboard-own-cap');
 		await page.goto('/settings');
 		await waitForFresh(page);
 		const caps = page.getByRole('region', { name: 'Caps', exact: true });
-		const daily = caps.getByRole('listitem').filter({ hasText: 'Daily: 12,200 tokens' });
-		await daily.getByText('· 160 left today').waitFor();
+		const daily = caps.getByRole('listitem').filter({ hasText: 'Daily: 6,200 tokens' });
+		await daily.getByText('· 0 left today').waitFor();
 		await daily.getByRole('button', { name: 'Change the daily cap' }).click();
 		await caps.getByLabel('Daily cap (tokens)').fill('12,500');
 		await caps.getByRole('button', { name: 'Save' }).click();

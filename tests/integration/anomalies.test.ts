@@ -38,8 +38,17 @@ async function usualWeek(accountId: string, perHour: number, now: Date, keyId?: 
 	for (let d = 1; d <= 7; d++) await spend(accountId, perHour, { at: new Date(now.getTime() - d * 24 * HOUR - 0.5 * HOUR), keyId });
 }
 const flagsOf = async (accountId: string) =>
-	db.rows<{ id: number; kind: string; api_key_id: string | null; closed_at: string | null; figures: Record<string, number> }>(sql`
-		select id, kind, api_key_id, closed_at, figures from anomaly_flags where account_id = ${accountId}::uuid order by id`);
+	db.rows<{ id: number; kind: string; api_key_id: string | null; closed_at: string | null; figures: Record<string, number>; suggested_daily_cap: number | null; cap_suggestion_kept: boolean }>(sql`
+		select id, kind, api_key_id, closed_at, figures, suggested_daily_cap, cap_suggestion_kept from anomaly_flags where account_id = ${accountId}::uuid order by id`);
+/** A member whose new key spends 150 tokens after a usual week of 200 an hour (a usual day of 200), and the flags the check raises for it. */
+async function newKeyFlagged(name: string) {
+	const u = await person(name);
+	await grant(db.orm, { accountId: u.accountId, tokens: 100_000, source: 'purchase' });
+	await usualWeek(u.accountId, 200, new Date());
+	const key = await createAccountKey(db, u.auth, { accountId: u.accountId, name: 'Night bot', scopes: ['consume', 'read'] });
+	await spend(u.accountId, 150, { keyId: key.id });
+	return { u, key, raised: (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId) };
+}
 const inbox = async (userId: string) => (await listNotifications(db.orm, userId)).entries.filter((e) => e.kind === 'anomaly');
 
 describe('anomaly flags', () => {
@@ -149,15 +158,8 @@ describe('anomaly flags', () => {
 		await expectInvariants(db);
 	});
 
-	it('a new key of the account spending its tokens is flagged on the key; the one-tap actions pause it and lower the cap', async () => {
-		const u = await person('Keyed');
-		await grant(db.orm, { accountId: u.accountId, tokens: 100_000, source: 'purchase' });
-		const now = new Date();
-		await usualWeek(u.accountId, 200, now);
-		const key = await createAccountKey(db, u.auth, { accountId: u.accountId, name: 'Night bot', scopes: ['consume', 'read'] });
-		await spend(u.accountId, 150, { keyId: key.id });
-
-		const raised = (await checkAnomalies(db)).filter((f) => f.accountId === u.accountId);
+	it('a new key of the account spending its tokens is flagged on the key; the one-tap actions pause it and set the cap the alert suggested when raised', async () => {
+		const { u, key, raised } = await newKeyFlagged('Keyed');
 		expect(raised).toEqual([expect.objectContaining({ kind: 'new_key', keyId: key.id })]);
 		const [note] = await inbox(u.id);
 		expect(note!.anomaly).toMatchObject({ keyId: key.id, keyName: 'Night bot', keyKind: 'account', title: 'A new key is spending your tokens' });
@@ -176,24 +178,29 @@ describe('anomaly flags', () => {
 		expect(row!.pausedAt).not.toBeNull();
 
 		// Twice a usual day (200 × 7 ÷ 7 = 200 a day here), rounded up to a hundred: 400, above the 150 used today.
-		expect(await suggestedDailyCap(db.orm, u.accountId)).toEqual({ limitTokens: 400, usedToday: 150 });
+		expect(await suggestedDailyCap(db.orm, u.accountId)).toBe(400);
 		const shown = async () => (await withCapSuggestions(db.orm, await listNotifications(db.orm, u.id))).entries.find((e) => e.anomaly)!.anomaly!.suggestedCap;
-		expect(await shown()).toEqual({ limitTokens: 400, usedToday: 150 });
-		// Used on since the flag opened: the inbox suggests as of now, today's use plus a usual day (1,150 + 200, rounded up),
-		// never a cap the day has already passed (400 would block the account for the rest of the day).
+		expect(await shown()).toEqual({ limitTokens: 400, usedToday: 150, blocksToday: false });
+		// Used on since the flag opened: the alert still offers the 400 it said when raised (one worked out now
+		// would be 1,400), and says that today's use has reached it: set now, it stops spending until the day ends.
 		await spend(u.accountId, 1_000, { userId: u.id });
-		expect(await shown()).toEqual({ limitTokens: 1_400, usedToday: 1_150 });
-		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 1_400, changed: true });
-		expect(await capsInForce(db.orm, u.accountId)).toEqual([expect.objectContaining({ period: 'daily', limitTokens: 1_400, memberUserId: null })]);
+		expect(await suggestedDailyCap(db.orm, u.accountId)).toBe(1_400);
+		expect(await shown()).toEqual({ limitTokens: 400, usedToday: 1_150, blocksToday: true });
+		// A tap from an inbox that did not say so (read before the use grew) sets nothing; one that said so sets it.
+		await expect(lowerCapFromFlag(db, u.auth, raised[0]!.id)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('it stops all spending until the day ends') });
+		expect(await capsInForce(db.orm, u.accountId)).toEqual([]);
+		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id, { stopToday: true })).toEqual({ limitTokens: 400, changed: true });
+		expect(await capsInForce(db.orm, u.accountId)).toEqual([expect.objectContaining({ period: 'daily', limitTokens: 400, memberUserId: null })]);
 		// The cap in force is the suggestion: none offered, and a second tap changes nothing.
 		expect(await shown()).toBeNull();
-		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 1_400, changed: false });
-		// The rest of the day stays usable up to the cap: 250 more, not one token beyond.
-		await spend(u.accountId, 250, { userId: u.id });
+		expect(await lowerCapFromFlag(db, u.auth, raised[0]!.id)).toEqual({ limitTokens: 400, changed: false });
+		// Spending stops for the rest of the day, as the alert said; the audit log says it was chosen so.
 		await expect(spend(u.accountId, 1, { userId: u.id })).rejects.toMatchObject({ code: 'cap_reached' });
+		const lowered = await db.rows<{ detail: unknown }>(sql`select detail from audit_log where action = 'cap.lowered_from_flag' and account_id = ${u.accountId}::uuid`);
+		expect(lowered).toEqual([{ detail: { flagId: raised[0]!.id, usedToday: 1_150, stoppedToday: true } }]);
 		// The member set it: Settings lists it with what is left today, and they may change or remove it there (audited).
-		expect(await ownCaps(db, u.auth)).toEqual([{ period: 'daily', limitTokens: 1_400, used: 1_400, left: 0 }]);
-		expect(await setOwnCap(db, u.auth, { period: 'daily', limitTokens: 1_500 })).toEqual([{ period: 'daily', limitTokens: 1_500, used: 1_400, left: 100 }]);
+		expect(await ownCaps(db, u.auth)).toEqual([{ period: 'daily', limitTokens: 400, used: 1_150, left: 0 }]);
+		expect(await setOwnCap(db, u.auth, { period: 'daily', limitTokens: 1_500 })).toEqual([{ period: 'daily', limitTokens: 1_500, used: 1_150, left: 350 }]);
 		expect(await setOwnCap(db, u.auth, { period: 'daily', limitTokens: null })).toEqual([]);
 		await spend(u.accountId, 1, { userId: u.id });
 		await expect(setOwnCap(db, u.auth, { period: 'weekly', limitTokens: -5 })).rejects.toMatchObject({ code: 'invalid_input' });
@@ -204,7 +211,7 @@ describe('anomaly flags', () => {
 		expect(await ownCaps(db, u.auth)).toEqual([]);
 		const audited = await db.rows<{ before: unknown; after: unknown }>(sql`
 			select before, after from audit_log where action = 'cap.set_own' and account_id = ${u.accountId}::uuid order by at, id`);
-		expect(audited).toEqual([{ before: { daily: 1_400 }, after: { daily: 1_500 } }, { before: { daily: 1_500 }, after: { daily: null } }]);
+		expect(audited).toEqual([{ before: { daily: 400 }, after: { daily: 1_500 } }, { before: { daily: 1_500 }, after: { daily: null } }]);
 		await expectInvariants(db);
 	});
 
@@ -231,13 +238,27 @@ describe('anomaly flags', () => {
 		await expectInvariants(db);
 	});
 
+	it('an alert raised before suggestions were kept offers the cap suggested now, above today\'s use, and a tap sets that one', async () => {
+		const { u, raised: [flag] } = await newKeyFlagged('Older');
+		expect((await flagsOf(u.accountId)).map((f) => [f.suggested_daily_cap, f.cap_suggestion_kept])).toEqual([[400, true]]);
+		// As migration 0039 leaves the flags opened before it: nothing kept.
+		await db.rows(sql`update anomaly_flags set suggested_daily_cap = null, cap_suggestion_kept = false where id = ${flag!.id}`);
+		await spend(u.accountId, 1_000, { userId: u.id });
+		const [entry] = (await withCapSuggestions(db.orm, await listNotifications(db.orm, u.id))).entries.filter((e) => e.anomaly);
+		expect(entry!.anomaly!.suggestedCap).toEqual({ limitTokens: 1_400, usedToday: 1_150, blocksToday: false });
+		expect(await lowerCapFromFlag(db, u.auth, flag!.id)).toEqual({ limitTokens: 1_400, changed: true });
+		await spend(u.accountId, 250, { userId: u.id });
+		await expect(spend(u.accountId, 1, { userId: u.id })).rejects.toMatchObject({ code: 'cap_reached' });
+		await expectInvariants(db);
+	});
+
 	it("no cap is suggested when a daily cap no higher is in force: the team's own, or the site's default for teams (a tap must not raise it)", async () => {
 		const owner = await person('Owner');
 		const team = await createTeam(db.orm, { name: `Capped ${randomUUID().slice(0, 8)}`, ownerUserId: owner.id });
 		await grant(db.orm, { accountId: team.accountId, tokens: 100_000, source: 'purchase' });
 		const now = new Date();
 		await usualWeek(team.accountId, 200, now);
-		expect(await suggestedDailyCap(db.orm, team.accountId)).toEqual({ limitTokens: 400, usedToday: 0 });
+		expect(await suggestedDailyCap(db.orm, team.accountId)).toBe(400);
 		await updateSiteSettings(db.orm, { defaultTeamDailyCap: 300 });
 		try {
 			expect(await suggestedDailyCap(db.orm, team.accountId)).toBeNull();
@@ -247,7 +268,7 @@ describe('anomaly flags', () => {
 		await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 400 });
 		expect(await suggestedDailyCap(db.orm, team.accountId)).toBeNull();
 		await setCap(db.orm, { accountId: team.accountId, period: 'daily', limitTokens: 5_000 });
-		expect(await suggestedDailyCap(db.orm, team.accountId)).toEqual({ limitTokens: 400, usedToday: 0 });
+		expect(await suggestedDailyCap(db.orm, team.accountId)).toBe(400);
 	});
 
 	it('a burst of refused requests is flagged', async () => {

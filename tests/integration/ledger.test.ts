@@ -358,6 +358,20 @@ describe(`ledger on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('a clawback of at most some tokens (a partial chargeback) takes that many of what is left, the spent part of them the shortfall, once per key', async () => {
+		const a = await makeUser(db);
+		const g = await grant(db.orm, { accountId: a.accountId, tokens: 5000, source: 'purchase' });
+		const share = (tokens: number, key: string) => clawback(db.orm, { accountId: a.accountId, lotIds: [g.lotId], tokens, reason: 'chargeback', operationKey: key });
+		expect(await share(1500, 'cb_1')).toEqual({ clawedBack: 1500, shortfall: 0 });
+		expect(await share(1500, 'cb_1')).toEqual({ clawedBack: 1500, shortfall: 0 });
+		expect((await lotBalance(a.accountId)).available).toBe(3500);
+		await consumeAs(a.accountId, 'ai_bots', 1000); // 2500
+		expect(await share(2000, 'cb_2')).toEqual({ clawedBack: 1000, shortfall: 1000 });
+		expect((await lotBalance(a.accountId)).available).toBe(0);
+		expect((await refusal(share(0, 'cb_3'))).code).toBe('invalid_input');
+		await expectInvariants(db);
+	});
+
 	it.each([
 		['negative', -1],
 		['zero', 0],

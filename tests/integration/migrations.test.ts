@@ -185,6 +185,17 @@ describe(`migrations on ${backend}`, () => {
 		expect(rows[0]!.body).toContain('the 1 token left then would last about 1 minute.');
 	});
 
+	it('leave the unusual-use flags opened before 0039 without a kept cap suggestion, so their alerts work one out when looked at', async () => {
+		const u = await makeUser(db);
+		await db.rows(sql`alter table anomaly_flags drop column suggested_daily_cap, drop column cap_suggestion_kept`);
+		const [before] = await db.rows<{ id: number }>(sql`
+			insert into anomaly_flags (account_id, kind, episode, figures) values (${u.accountId}::uuid, 'spike', 'fast_use', '{"lastHour": 2000, "baseline": 100}'::jsonb) returning id`);
+		for (const statement of readFileSync('drizzle/0039_anomaly_cap_suggestion.sql', 'utf8').split('--> statement-breakpoint')) await db.rows(sql.raw(statement));
+		const [row] = await db.rows<{ suggested: number | null; kept: boolean }>(sql`
+			select suggested_daily_cap as suggested, cap_suggestion_kept as kept from anomaly_flags where id = ${before!.id}`);
+		expect(row).toEqual({ suggested: null, kept: false });
+	});
+
 	it('reads token amounts back as numbers on this driver', async () => {
 		const [row] = await db.rows<{ n: number }>(sql`select 9007199254740991::int8 as n`);
 		expect(row!.n).toBe(Number.MAX_SAFE_INTEGER);

@@ -1,6 +1,6 @@
-// Money changes balances: a purchase, a refund (full or partial), a credit, a chargeback and its
-// reversal are in the audit log, written with the ledger's change, worded as the log says them, and
-// once however often Paddle sends the notification.
+// Money changes balances: a purchase, a refund (full or partial), a credit, a chargeback (full or
+// partial), its reversal and a chargeback warning are in the audit log, written with the ledger's
+// change, worded as the log says them, and once however often Paddle sends the notification.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
@@ -11,7 +11,8 @@ import { expectInvariants } from '../helpers/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { chargeOffSession } from '../../src/lib/server/store/charges';
 import { getProduct } from '../../src/lib/server/store/catalog';
-import { balances } from '../../src/lib/server/ledger';
+import { balances, consume, statement } from '../../src/lib/server/ledger';
+import { getPurchase } from '../../src/lib/server/store/orders';
 import { auditActions, listAudit, type AuditRow } from '../../src/lib/server/admin';
 import { adjustmentPayload, envelope, paddleId, type SimTransaction } from '../../src/lib/server/store/paddle/simulator/payloads';
 
@@ -19,7 +20,7 @@ let bed: Awaited<ReturnType<typeof storeTestBed>>;
 let db: Db;
 
 beforeAll(async () => {
-	bed = await storeTestBed();
+	bed = await storeTestBed({ withRates: true });
 	db = bed.db;
 });
 afterAll(async () => bed?.close());
@@ -174,7 +175,12 @@ async function buyer() {
 	return { ...u, ...c };
 }
 
-type Adjustment = { id: string; action: 'refund' | 'credit' | 'credit_reverse' | 'chargeback' | 'chargeback_reverse' | 'chargeback_warning'; type: 'full' | 'partial'; cents: number };
+type Adjustment = {
+	id: string;
+	action: 'refund' | 'credit' | 'credit_reverse' | 'chargeback' | 'chargeback_reverse' | 'chargeback_warning' | 'chargeback_warning_reverse';
+	type: 'full' | 'partial';
+	cents: number;
+};
 
 /** Paddle's notification of an adjustment of the buyer's transaction, in one status, with its own amount (Paddle's payload shape: the SDK reads it). */
 async function adjustment(b: { transactionId: string; orderId: string }, a: Adjustment, status: 'pending_approval' | 'approved' | 'rejected', eventType = 'adjustment.updated') {
@@ -250,15 +256,17 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	// Each adjustment Paddle sends, in each status: approved ones that move money write one entry (whatever
-	// their type), a pending or rejected one, or a chargeback warning, none; replays none more.
+	// Each adjustment Paddle sends, in each status: approved ones write one entry (whatever their type), a
+	// pending or rejected one none; replays none more. A partial chargeback takes back its share.
 	const cases: { a: Omit<Adjustment, 'id'>; action: string | null; title?: string; left: number }[] = [
 		{ a: { action: 'refund', type: 'partial', cents: 250 }, action: 'store.purchase_partly_refunded', title: 'Purchase partly refunded', left: 10_000 },
 		{ a: { action: 'refund', type: 'full', cents: 1000 }, action: 'store.purchase_refunded', title: 'Purchase refunded', left: 0 },
 		{ a: { action: 'credit', type: 'partial', cents: 300 }, action: 'store.purchase_credited', title: "Purchase credited to the buyer's Paddle balance", left: 10_000 },
 		{ a: { action: 'credit', type: 'full', cents: 1000 }, action: 'store.purchase_credited', title: "Purchase credited to the buyer's Paddle balance", left: 10_000 },
 		{ a: { action: 'chargeback', type: 'full', cents: 1000 }, action: 'store.purchase_refunded', title: 'Purchase charged back', left: 0 },
-		{ a: { action: 'chargeback_warning', type: 'full', cents: 1000 }, action: null, left: 10_000 }
+		{ a: { action: 'chargeback', type: 'partial', cents: 250 }, action: 'store.purchase_refunded', title: 'Purchase partly charged back', left: 7_500 },
+		{ a: { action: 'chargeback_warning', type: 'full', cents: 1000 }, action: 'store.chargeback_warned', title: "Chargeback warning: the buyer's bank reports a dispute", left: 10_000 },
+		{ a: { action: 'chargeback_warning_reverse', type: 'full', cents: 1000 }, action: 'store.chargeback_warning_withdrawn', title: 'Chargeback warning withdrawn: the dispute ended without a chargeback', left: 10_000 }
 	];
 	for (const c of cases) {
 		it(`${c.a.type} ${c.a.action}: ${c.action ? `one entry (“${c.title}”) once approved` : 'no entry'}, none while pending or when rejected, none on a replay`, async () => {
@@ -287,6 +295,78 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback_reverse', type: 'full', cents: 1000 }, 'approved', 'adjustment.created'));
 		expect((await moneyEntries(b.accountId)).map((e) => e.words.title)).toEqual(['Purchase completed', 'Purchase charged back', 'Chargeback reversed']);
 		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+		await expectInvariants(db);
+	});
+
+	it('a partial chargeback takes back its share of the tokens (never more than is left, the spent part said); its reversal gives back what it took', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const b = await buyer();
+		// 10,000 tokens for $10.00; 9,000 of them spent.
+		await consume(db.orm, { accountId: b.accountId, feature: 'search_images', model: null, units: 900, actor: {}, idempotency: { scope: 'test', key: crypto.randomUUID() } });
+		const first: Adjustment = { id: paddleId('adj'), action: 'chargeback', type: 'partial', cents: 400 };
+		expect(await deliverAndReplay(await adjustment(b, first, 'approved', 'adjustment.created'))).toMatchObject({ outcome: 'flagged' });
+		// $4.00 of $10.00 is 4,000 tokens: 1,000 were left, 3,000 already spent.
+		expect((await balances(db.orm, b.accountId)).available).toBe(0);
+		const [entry] = await logged(b.accountId, 'store.purchase_refunded');
+		expect(entry).toMatchObject({
+			detail: { via: 'Paddle' },
+			after: { cause: 'chargeback', tokens_due: 4000, paid_cents: 1000, tokens_taken_back: 1000, tokens_already_spent: 3000, amount_cents: 400, adjustment_id: first.id }
+		});
+		expect(entry!.words.title).toBe('Purchase partly charged back');
+		expect(entry!.words.lines.slice(0, 3)).toEqual([
+			{ label: 'Tokens taken back', value: { figure: 1000 } },
+			{ label: 'Tokens already spent', value: { figure: 3000 } },
+			{ label: "Share of the order's tokens", value: { figure: 4000 } }
+		]);
+		expect((await statement(db.orm, b.accountId)).rows[0]).toMatchObject({ kind: 'clawback', cause: 'chargeback', tokens: -1000, balanceAfter: 0 });
+		expect((await getPurchase(db.orm, b.accountId, b.orderId)).status).toBe('partially_refunded');
+
+		// Paddle wins the dispute: what the chargeback took comes back, no more.
+		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback_reverse', type: 'partial', cents: 400 }, 'approved', 'adjustment.created'));
+		expect((await balances(db.orm, b.accountId)).available).toBe(1000);
+		expect((await logged(b.accountId, 'store.chargeback_reversed'))[0]!.after).toMatchObject({ tokens_given_back: 1000 });
+		await expectInvariants(db);
+	});
+
+	it('a partial chargeback of an order whose paid total is unknown takes no tokens, says why, and is flagged for an admin', async () => {
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+		const b = await buyer();
+		// As an order whose completion Paddle sent without a total.
+		await db.rows(sql`update orders set amount_cents = null where id = ${b.orderId}::uuid`);
+		expect(await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback', type: 'partial', cents: 400 }, 'approved', 'adjustment.created'))).toMatchObject({ outcome: 'flagged' });
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+		const [entry] = await logged(b.accountId, 'store.purchase_refunded');
+		expect(entry!.after).toMatchObject({ cause: 'chargeback', tokens_due: 'unknown', tokens_taken_back: 0, tokens_already_spent: 0, amount_cents: 400 });
+		expect(entry!.words.title).toBe('Purchase partly charged back');
+		expect(entry!.words.lines).toContainEqual({ label: "Share of the order's tokens", value: { text: 'Unknown: what the order paid is not known, so none were taken back; adjust the balance to take some back' } });
+		await expectInvariants(db);
+	});
+
+	it('two partial chargebacks of an unspent order: each takes its own share, once however often Paddle sends it', async () => {
+		const b = await buyer();
+		for (const cents of [250, 300]) {
+			await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback', type: 'partial', cents }, 'approved', 'adjustment.created'));
+		}
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000 - 2_500 - 3_000);
+		expect((await logged(b.accountId, 'store.purchase_refunded')).map((e) => [e.after, e.words.title])).toEqual([
+			[expect.objectContaining({ tokens_due: 3000, tokens_taken_back: 3000, tokens_already_spent: 0, amount_cents: 300 }), 'Purchase partly charged back'],
+			[expect.objectContaining({ tokens_due: 2500, tokens_taken_back: 2500, tokens_already_spent: 0, amount_cents: 250 }), 'Purchase partly charged back']
+		]);
+		await expectInvariants(db);
+	});
+
+	it('a chargeback warning moves no tokens, the chargeback that follows takes them, and its reversal gives them back: one entry each, in order', async () => {
+		const b = await buyer();
+		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback_warning', type: 'full', cents: 1000 }, 'approved', 'adjustment.created'));
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+		expect((await getPurchase(db.orm, b.accountId, b.orderId)).status).toBe('completed');
+		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback', type: 'full', cents: 1000 }, 'approved', 'adjustment.created'));
+		expect((await balances(db.orm, b.accountId)).available).toBe(0);
+		await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback_reverse', type: 'full', cents: 1000 }, 'approved', 'adjustment.created'));
+		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
+		const entries = await moneyEntries(b.accountId);
+		expect(entries.map((e) => e.words.title)).toEqual(['Purchase completed', "Chargeback warning: the buyer's bank reports a dispute", 'Purchase charged back', 'Chargeback reversed']);
+		expect(entries[1]!.words.lines).toContainEqual({ label: 'Tokens taken back', value: { text: 'None: a warning moves no money; a chargeback, if one follows, takes its tokens back' } });
 		await expectInvariants(db);
 	});
 

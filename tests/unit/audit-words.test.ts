@@ -121,6 +121,8 @@ const samples: Record<AuditAction, Sample> = {
 		detail: { via: 'Paddle' }
 	}),
 	'store.chargeback_reversed': entry({ targetType: 'order', targetId: 'o-1', after: { tokens_given_back: 7000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9b7d' }, detail: { via: 'Paddle' } }),
+	'store.chargeback_warned': entry({ targetType: 'order', targetId: 'o-1', after: { tokens_taken_back: 0, paid_cents: 2000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9f2b' }, detail: { via: 'Paddle' } }),
+	'store.chargeback_warning_withdrawn': entry({ targetType: 'order', targetId: 'o-1', after: { tokens_taken_back: 0, paid_cents: 2000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9f3c' }, detail: { via: 'Paddle' } }),
 	'store.products_reordered': entry({ targetType: 'product', before: { order: ['tokens-5k', 'annual-300k'] }, after: { order: ['annual-300k', 'tokens-5k'] } }),
 	'webhook_endpoint.create': entry({ targetType: 'webhook_endpoint', after: { url: 'https://example.com/hooks', event_types: ['grant.created', 'balance.low'] } }),
 	'webhook_endpoint.update': entry({
@@ -339,6 +341,49 @@ describe('the audit log in words', () => {
 		expect(words('store.chargeback_reversed').lines.slice(0, 2)).toEqual([
 			{ label: 'Tokens given back', value: { figure: 7000 } },
 			{ label: 'Amount', value: { cents: 2000, currency: 'USD' } }
+		]);
+	});
+
+	it("says a partial chargeback with its share of the order's tokens, and a chargeback warning and its withdrawal with why no tokens moved", () => {
+		const partial = {
+			action: 'store.purchase_refunded',
+			...samples['store.purchase_refunded'],
+			after: { cause: 'chargeback', tokens_due: 5000, paid_cents: 2000, tokens_taken_back: 3000, tokens_already_spent: 2000, amount_cents: 1000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9a2c' }
+		};
+		expect(auditWords(partial, names)).toEqual({
+			title: 'Purchase partly charged back',
+			lines: [
+				{ label: 'Tokens taken back', value: { figure: 3000 } },
+				{ label: 'Tokens already spent', value: { figure: 2000 } },
+				{ label: "Share of the order's tokens", value: { figure: 5000 } },
+				{ label: 'Amount', value: { cents: 1000, currency: 'USD' } },
+				{ label: 'Paid for the order', value: { cents: 2000, currency: 'USD' } },
+				{ label: 'Paddle transaction', value: { text: 'txn_01hv8x4k' } },
+				{ label: 'Paddle adjustment', value: { text: 'adj_01hv9a2c' } }
+			],
+			changes: []
+		});
+		expect(words('store.chargeback_warned')).toEqual({
+			title: "Chargeback warning: the buyer's bank reports a dispute",
+			lines: [
+				{ label: 'Disputed', value: { cents: 2000, currency: 'USD' } },
+				{ label: 'Paid for the order', value: { cents: 2000, currency: 'USD' } },
+				{ label: 'Tokens taken back', value: { text: 'None: a warning moves no money; a chargeback, if one follows, takes its tokens back' } },
+				{ label: 'Paddle transaction', value: { text: 'txn_01hv8x4k' } },
+				{ label: 'Paddle adjustment', value: { text: 'adj_01hv9f2b' } }
+			],
+			changes: []
+		});
+		expect(words('store.chargeback_warning_withdrawn').title).toBe('Chargeback warning withdrawn: the dispute ended without a chargeback');
+		expect(words('store.chargeback_warning_withdrawn').lines[2]).toEqual({ label: 'Tokens taken back', value: { text: 'None: no chargeback came of the warning' } });
+	});
+
+	it('says a daily cap set from an alert after the day had reached it stopped that day’s spending', () => {
+		expect(words('cap.lowered_from_flag').lines).toEqual([{ label: 'Used that day (tokens)', value: { figure: 12040 } }]);
+		const stopped = { action: 'cap.lowered_from_flag', ...samples['cap.lowered_from_flag'], after: { daily: 400 }, detail: { flagId: 'f-1', usedToday: 1150, stoppedToday: true } };
+		expect(auditWords(stopped, names).lines).toEqual([
+			{ label: 'Used that day (tokens)', value: { figure: 1150 } },
+			{ label: 'That day', value: { text: 'Spending stopped until the day ended: its use had already reached the cap, as the alert said' } }
 		]);
 	});
 

@@ -66,6 +66,8 @@ export const AUDIT_ACTIONS = [
 	'store.purchase_credited',
 	'store.credit_reversed',
 	'store.chargeback_reversed',
+	'store.chargeback_warned',
+	'store.chargeback_warning_withdrawn',
 	'webhook_endpoint.create',
 	'webhook_endpoint.update',
 	'webhook_endpoint.delete',

@@ -233,6 +233,7 @@ const PAYMENT_FIELDS: Record<string, Field> = {
 	tokens: ['Tokens', tokensOr('—')],
 	tokens_taken_back: ['Tokens taken back', tokensOr('0')],
 	tokens_already_spent: ['Tokens already spent', tokensOr('0')],
+	tokens_due: ["Share of the order's tokens", tokensOr('Unknown: what the order paid is not known, so none were taken back; adjust the balance to take some back')],
 	tokens_given_back: ['Tokens given back', tokensOr('0')],
 	amount_cents: ['Amount', price],
 	paid_cents: ['Paid for the order', price],
@@ -250,6 +251,14 @@ const keptTokens = (what: string): Record<string, Field> => ({
 	amount_cents: ['Paid back', price],
 	paid_cents: PAYMENT_FIELDS.paid_cents!,
 	tokens_taken_back: ['Tokens taken back', () => text(`None: Paddle does not say which of the tokens ${what} is for; adjust the balance to take some back`)],
+	transaction_id: PAYMENT_FIELDS.transaction_id!,
+	adjustment_id: PAYMENT_FIELDS.adjustment_id!
+});
+/** The fields of a chargeback warning or its withdrawal: the money disputed, of what the order paid, and why no tokens moved. */
+const warning = (why: string): Record<string, Field> => ({
+	amount_cents: ['Disputed', price],
+	paid_cents: PAYMENT_FIELDS.paid_cents!,
+	tokens_taken_back: ['Tokens taken back', () => text(why)],
 	transaction_id: PAYMENT_FIELDS.transaction_id!,
 	adjustment_id: PAYMENT_FIELDS.adjustment_id!
 });
@@ -381,7 +390,11 @@ const WORDS: Record<AuditAction, Spec> = {
 	},
 	'cap.lowered_from_flag': {
 		title: 'Daily cap set from an unusual-use flag',
-		lines: (e) => [line('Used that day (tokens)', tokensOr('—')(obj(e.detail).usedToday, noNames(), {}))],
+		lines: (e) => [
+			line('Used that day (tokens)', tokensOr('—')(obj(e.detail).usedToday, noNames(), {})),
+			// Set after that day's use had reached it (the alert said so): it stopped spending until the day ended.
+			say('That day', obj(e.detail).stoppedToday === true ? 'Spending stopped until the day ended: its use had already reached the cap, as the alert said' : null)
+		],
 		fields: { daily: ['Daily cap (tokens)', tokensOr('None')] }
 	},
 	'cap.set_own': {
@@ -465,7 +478,8 @@ const WORDS: Record<AuditAction, Spec> = {
 	},
 	'store.purchase_refunded': {
 		title: 'Purchase refunded',
-		titleOf: (e) => (obj(e.after).cause === 'chargeback' ? 'Purchase charged back' : 'Purchase refunded'),
+		// A partial chargeback's entry holds its share of the tokens.
+		titleOf: (e) => (obj(e.after).cause !== 'chargeback' ? 'Purchase refunded' : 'tokens_due' in obj(e.after) ? 'Purchase partly charged back' : 'Purchase charged back'),
 		fields: PAYMENT_FIELDS,
 		hide: PAYMENT_HIDDEN
 	},
@@ -483,6 +497,18 @@ const WORDS: Record<AuditAction, Spec> = {
 		hide: PAYMENT_HIDDEN
 	},
 	'store.chargeback_reversed': { title: 'Chargeback reversed', fields: PAYMENT_FIELDS, hide: PAYMENT_HIDDEN },
+	'store.chargeback_warned': {
+		title: 'Chargeback warning',
+		titleOf: () => "Chargeback warning: the buyer's bank reports a dispute",
+		fields: warning('None: a warning moves no money; a chargeback, if one follows, takes its tokens back'),
+		hide: PAYMENT_HIDDEN
+	},
+	'store.chargeback_warning_withdrawn': {
+		title: 'Chargeback warning withdrawn',
+		titleOf: () => 'Chargeback warning withdrawn: the dispute ended without a chargeback',
+		fields: warning('None: no chargeback came of the warning'),
+		hide: PAYMENT_HIDDEN
+	},
 	'store.products_reordered': {
 		title: 'Packages put in a new order',
 		fields: { order: ['Order', (v, n) => text(Array.isArray(v) ? v.map((id) => n.products.get(String(id)) ?? String(id)).join(' · ') : '—')] },

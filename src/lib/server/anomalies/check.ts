@@ -4,6 +4,7 @@ import { queryRows, uuidArray, type Executor } from '../db/client';
 import { allocationShares, recentPace, type UsePace } from '../ledger';
 import { EPISODE_QUIET_MINUTES, NEW_KEY_HOURS, episodeOf, findings, type AnomalyFigures, type AnomalyKind } from './rules';
 import { notifyOpened, type OpenedFlag } from './notify';
+import { keepCapSuggestions } from './suggest';
 
 /** A flag opened by a check, as the caller (the job, a test) sees it. */
 export interface RaisedFlag {
@@ -31,7 +32,8 @@ async function keysSeen(exec: Executor, keyIds: string[]): Promise<Map<string, {
  * no one again — and closes the flags whose event has not held for an hour. A key's finding is
  * dropped when its account has a finding of the same event (one notice per event). Each flag opened
  * is told to the account's owner (or a team's owners and admins) in the inbox and by push (queued in
- * the same transaction). `now` for tests.
+ * the same transaction), and keeps the daily cap it suggests then (suggest.ts), which its alert
+ * offers from then on. `now` for tests.
  */
 export async function checkAnomalies(db: Db, opts: { now?: Date } = {}): Promise<RaisedFlag[]> {
 	const at = opts.now ?? new Date();
@@ -65,6 +67,7 @@ export async function checkAnomalies(db: Db, opts: { now?: Date } = {}): Promise
 		await tx.execute(sql`
 			update anomaly_flags set closed_at = ${at.toISOString()}::timestamptz
 			 where closed_at is null and last_over_at <= ${at.toISOString()}::timestamptz - make_interval(mins => ${EPISODE_QUIET_MINUTES})`);
+		await keepCapSuggestions(tx, opened);
 		await notifyOpened(tx, opened);
 		return opened;
 	});

@@ -12,7 +12,7 @@ export interface OpenedFlag extends RaisedFlag {
 	keyKind: 'site' | 'account' | null;
 }
 
-/** What an anomaly notification keeps (the inbox shows it with its actions and the cap it suggests now: suggest.ts). */
+/** What an anomaly notification keeps (the inbox shows it with its actions and the cap its flag kept when raised: suggest.ts). */
 export interface AnomalyDetail {
 	flagId: number;
 	anomaly: RaisedFlag['kind'];

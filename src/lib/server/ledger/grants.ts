@@ -47,14 +47,21 @@ export interface ClawbackRequest {
 	/** At most once per key (e.g. the Paddle adjustment id). */
 	operationKey: string;
 	actor?: Actor;
+	/** At most this many tokens (1 or more; a partial chargeback's share); absent: all that is left of the lots. */
+	tokens?: number;
 }
 
-/** Takes back what is left of some lots (refund, chargeback); the already-spent part is the shortfall. */
+/**
+ * Takes back what is left of some lots (refund, chargeback), or at most `tokens` of it, in tokens;
+ * the part already spent (of all the lots, or of `tokens`) is the shortfall. Replays of one
+ * `operationKey` take nothing more. Errors: invalid_input (a malformed lot id; tokens out of range).
+ */
 export async function clawback(exec: Executor, c: ClawbackRequest): Promise<{ clawedBack: number; shortfall: number }> {
+	const tokens = c.tokens === undefined ? 0 : wholeNumber('tokens', c.tokens, 1, MAX_TOKENS);
 	const r = await callLedger(
 		exec,
 		sql`select quota_debit_lots(p_account => ${c.accountId}::uuid, p_lots => ${lotIds(c.lotIds)},
-			p_tokens => 0, p_kind => 'clawback', p_reason => ${clawbackReason(c.cause, c.reason)},
+			p_tokens => ${tokens}, p_kind => 'clawback', p_reason => ${clawbackReason(c.cause, c.reason)},
 			p_scope => 'clawback', p_key => ${c.operationKey}, p_actor_user => ${c.actor?.userId ?? null}::uuid) as r`,
 		debitAnswer
 	);

@@ -143,13 +143,13 @@ const EVENTS: Record<DomainEventType, { summary: string; description: string; fi
 		fields: paid
 	},
 	'purchase.refunded': {
-		summary: 'A full refund or a chargeback took back what was left of a purchase',
-		description: 'The tokens taken back leave the lots the purchase made (a later `lot.expired` of those lots loses only what was left): subtract `tokens_taken_back` from a total of `grant.created`. A partial refund takes no tokens and sends nothing; a chargeback reversed gives the tokens back as `grant.created` (source `refund-reversal`).',
+		summary: 'A full refund or a chargeback took back what was left of a purchase (a partial chargeback: its share)',
+		description: 'The tokens taken back leave the lots the purchase made (a later `lot.expired` of those lots loses only what was left): subtract `tokens_taken_back` from a total of `grant.created`. A chargeback of part of the payment takes back that share of the tokens the purchase granted (at most what is left). A partial refund takes no tokens and sends nothing; a chargeback reversed gives the tokens back as `grant.created` (source `refund-reversal`).',
 		fields: {
 			order_id: z.uuid().nullable(),
 			cause: z.enum(['refund', 'chargeback']),
-			tokens_taken_back: n().meta({ description: "What was left of the purchase's lots, now gone." }),
-			tokens_already_spent: n().meta({ description: 'What had been spent before: not taken back.' })
+			tokens_taken_back: n().meta({ description: "What was left of the purchase's lots (of a partial chargeback: of its share), now gone." }),
+			tokens_already_spent: n().meta({ description: 'What had been spent before (of a partial chargeback: of its share): not taken back.' })
 		}
 	},
 	'subscription.canceled': {

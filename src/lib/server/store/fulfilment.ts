@@ -235,45 +235,87 @@ async function setOrderStatus(exec: Executor, orderId: string | undefined, statu
 /** What a Paddle adjustment moved: its total in minor units and its currency. */
 const adjustedMoney = (adj: AdjustmentNotification) => ({ amountCents: adj.totals?.total !== undefined ? Number(adj.totals.total) : null, currency: adj.currencyCode ?? null });
 
-/** Adjustments that move money: a refund, a credit to the buyer's Paddle balance and its reversal, a chargeback and its reversal (a chargeback warning moves none yet). */
-const MONEY_ACTIONS = ['refund', 'credit', 'credit_reverse', 'chargeback', 'chargeback_reverse'];
+/**
+ * Every action of Paddle Billing's adjustments (the SDK's `AdjustmentAction`): a refund, a credit to
+ * the buyer's Paddle balance and its reversal, a chargeback and its reversal move money; a
+ * chargeback warning (the buyer's bank told of a dispute) and its withdrawal move none.
+ */
+const ADJUSTMENT_ACTIONS = new Set(['refund', 'credit', 'credit_reverse', 'chargeback', 'chargeback_reverse', 'chargeback_warning', 'chargeback_warning_reverse']);
 
 /**
- * adjustment.created / adjustment.updated. An approved full refund or chargeback takes back what
- * is left of the transaction's lots (never more: the spent part is recorded as the shortfall); a
- * chargeback reversal gives back what its chargeback took; a partial refund, a credit or its reversal
- * leaves the tokens (keptTokens). Each writes its audit entry once per adjustment. An adjustment that arrives
- * before its transaction was fulfilled waits (outcome `deferred`) and is applied right after it.
+ * adjustment.created / adjustment.updated, once approved. A full refund or chargeback takes back what
+ * is left of the transaction's lots, a partial chargeback its share of them (`takeBack`; never more
+ * than is left: the spent part is recorded as the shortfall); a chargeback reversal gives back what
+ * its chargeback took; a partial refund, a credit or its reversal leaves the tokens (keptTokens); a
+ * chargeback warning or its withdrawal moves none (`noteWarning`). Each writes its audit entry once
+ * per adjustment. An adjustment that arrives before its transaction was fulfilled waits (outcome
+ * `deferred`) and is applied right after it. An action Paddle does not document changes nothing.
  */
 export async function applyAdjustment(exec: Executor, adj: AdjustmentNotification): Promise<Outcome> {
-	if (!MONEY_ACTIONS.includes(adj.action)) return { outcome: 'ignored', note: `${adj.action} adjustments move no money and change no tokens` };
+	if (!ADJUSTMENT_ACTIONS.has(adj.action)) return { outcome: 'ignored', note: `${adj.action}: not an adjustment action Paddle documents; nothing changed` };
 	if (adj.status !== 'approved') return { outcome: 'ignored', note: `adjustment is ${adj.status}` };
 	const completed = await fulfilled(exec, adj.transactionId);
 	if (!completed) return { outcome: 'deferred', note: 'waiting for the transaction to complete' };
 	const order = completed.orderId ? await orderOf(exec, completed.orderId) : undefined;
 
+	if (adj.action === 'chargeback_warning' || adj.action === 'chargeback_warning_reverse') return noteWarning(exec, adj, order);
 	// Paddle: `type` is "string or null"; "if omitted, defaults to partial". Only an adjustment
 	// that says `full` refunds the whole transaction (its older payloads carry no `type` at all).
 	if (adj.action === 'credit' || adj.action === 'credit_reverse' || (adj.action === 'refund' && adj.type !== 'full')) return keptTokens(exec, adj, order);
 	if (adj.action === 'chargeback_reverse') return reverseChargeback(exec, adj, order);
+	return takeBack(exec, adj, completed.orderId, order);
+}
 
-	const lots = await transactionLots(exec, adj.transactionId);
+/**
+ * The share of a transaction's tokens a partial chargeback takes back: the money charged back of what
+ * the order paid (at most all of it), as a fraction; null when either is unknown.
+ */
+function chargebackShare(adj: AdjustmentNotification, order: Order | undefined): { cents: number; paidCents: number } | null {
+	const { amountCents } = adjustedMoney(adj);
+	const paidCents = order?.amountCents === null || order?.amountCents === undefined ? null : Number(order.amountCents);
+	if (amountCents === null || paidCents === null || paidCents <= 0) return null;
+	return { cents: Math.min(amountCents, paidCents), paidCents };
+}
+
+/** `share` of a lot's `amount`, in whole tokens, rounded down (exact: the buyer keeps the part of a token). */
+const tokensOfShare = (amount: number, share: { cents: number; paidCents: number }) => Number((BigInt(amount) * BigInt(share.cents)) / BigInt(share.paidCents));
+
+/**
+ * A full refund or a chargeback: takes back what is left of the transaction's lots. A chargeback that
+ * is not `full` (Paddle's default type is partial) takes back its share of each lot the transaction
+ * granted (`tokensOfShare` of its amount; the lots a reversal gave back are not counted), never more
+ * than is left; when its share cannot be known (no paid total), it takes none and is flagged for an
+ * admin. Its entry says the share (`tokens_due`, `unknown` when it cannot be known) and what the order paid; the order is then partly
+ * refunded instead of charged back.
+ */
+async function takeBack(exec: Executor, adj: AdjustmentNotification, orderId: string | undefined, order: Order | undefined): Promise<Outcome> {
+	const cause = adj.action === 'chargeback' ? 'chargeback' : 'refund';
+	const partial = cause === 'chargeback' && adj.type !== 'full';
+	const share = partial ? chargebackShare(adj, order) : null;
+	const lots = (await transactionLots(exec, adj.transactionId)).filter((l) => !partial || l.source !== 'refund-reversal');
 	const clawedBack: NonNullable<PaddleEventEffect['clawedBack']> = [];
+	let due = 0;
 	for (const lot of lots) {
-		const r = await clawback(exec, {
-			accountId: lot.accountId,
-			lotIds: [lot.id],
-			cause: adj.action === 'chargeback' ? 'chargeback' : 'refund',
-			reason: `Paddle adjustment ${adj.id}`,
-			operationKey: `paddle:${adj.id}:${lot.id}`
-		});
+		const wanted = partial ? (share ? tokensOfShare(lot.amount, share) : 0) : undefined;
+		due += wanted ?? 0;
+		// A share of no whole token takes nothing (no operation either).
+		const r =
+			wanted === 0
+				? { clawedBack: 0, shortfall: 0 }
+				: await clawback(exec, {
+						accountId: lot.accountId,
+						lotIds: [lot.id],
+						tokens: wanted,
+						cause,
+						reason: `Paddle adjustment ${adj.id}`,
+						operationKey: `paddle:${adj.id}:${lot.id}`
+					});
 		clawedBack.push({ lotId: lot.id, model: lot.model, tokens: r.clawedBack, shortfall: r.shortfall, expiresAt: lot.expiresAt });
 	}
-	const orderStatus = adj.action === 'chargeback' ? 'charged_back' : 'refunded';
+	const orderStatus = partial ? 'partially_refunded' : cause === 'chargeback' ? 'charged_back' : 'refunded';
 	await setOrderStatus(exec, order?.id, orderStatus);
 	const shortfall = clawedBack.reduce((s, c) => s + c.shortfall, 0);
 	const taken = clawedBack.reduce((s, c) => s + c.tokens, 0);
-	const cause = adj.action === 'chargeback' ? 'chargeback' : 'refund';
 	if (order) {
 		await auditAdjustment(exec, {
 			action: 'store.purchase_refunded',
@@ -282,13 +324,44 @@ export async function applyAdjustment(exec: Executor, adj: AdjustmentNotificatio
 			transactionId: adj.transactionId,
 			adjustmentId: adj.id,
 			...adjustedMoney(adj),
-			what: { cause, tokens_taken_back: taken, tokens_already_spent: shortfall }
+			what: {
+				cause,
+				...(partial && { tokens_due: share ? due : 'unknown', ...(order.amountCents === null ? {} : { paid_cents: Number(order.amountCents) }) }),
+				tokens_taken_back: taken,
+				tokens_already_spent: shortfall
+			}
 		});
 	}
-	if (lots[0]) await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId: completed.orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
+	if (lots[0]) await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
+	const what = partial ? `partial chargeback` : adj.action;
+	const effect = { clawedBack, orderStatus };
+	if (partial && !share) return { outcome: 'flagged', note: `${what}: what the order paid is unknown, so its share of the tokens is too: none taken back, for an admin to decide`, effect };
+	const tookBack = partial ? `took back ${taken} of its share of ${due}` : `took back ${taken}`;
 	return shortfall > 0
-		? { outcome: 'flagged', note: `${adj.action}: took back ${taken}; ${counted(shortfall, 'token', String)} ${shortfall === 1 ? 'was' : 'were'} already spent`, effect: { clawedBack, orderStatus } }
-		: { outcome: 'processed', note: `${adj.action}: took back ${taken}`, effect: { clawedBack, orderStatus } };
+		? { outcome: 'flagged', note: `${what}: ${tookBack}; ${counted(shortfall, 'token', String)} ${shortfall === 1 ? 'was' : 'were'} already spent`, effect }
+		: { outcome: 'processed', note: `${what}: ${tookBack}`, effect };
+}
+
+/**
+ * A chargeback warning (the buyer's bank told Paddle of a dispute; a chargeback may follow) or its
+ * withdrawal (the dispute closed without one): no money moves and the tokens stay as they are, which
+ * its entry says (`store.chargeback_warned`, `store.chargeback_warning_withdrawn`); a chargeback that
+ * follows takes them back as any chargeback does.
+ */
+async function noteWarning(exec: Executor, adj: AdjustmentNotification, order: Order | undefined): Promise<Outcome> {
+	const withdrawn = adj.action === 'chargeback_warning_reverse';
+	if (order) {
+		await auditAdjustment(exec, {
+			action: withdrawn ? 'store.chargeback_warning_withdrawn' : 'store.chargeback_warned',
+			accountId: order.accountId,
+			orderId: order.id,
+			transactionId: adj.transactionId,
+			adjustmentId: adj.id,
+			...adjustedMoney(adj),
+			what: { tokens_taken_back: 0, ...(order.amountCents === null ? {} : { paid_cents: Number(order.amountCents) }) }
+		});
+	}
+	return { outcome: 'processed', note: withdrawn ? 'chargeback warning withdrawn: tokens as they are' : 'chargeback warning: tokens as they are unless a chargeback follows' };
 }
 
 /**

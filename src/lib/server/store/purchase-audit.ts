@@ -37,14 +37,23 @@ export async function auditPurchase(
 }
 
 /** The audit entries of Paddle's adjustments: each says what its adjustment did to the order's tokens. */
-export type AdjustmentAction = 'store.purchase_refunded' | 'store.purchase_partly_refunded' | 'store.purchase_credited' | 'store.credit_reversed' | 'store.chargeback_reversed';
+export type AdjustmentAction =
+	| 'store.purchase_refunded'
+	| 'store.purchase_partly_refunded'
+	| 'store.purchase_credited'
+	| 'store.credit_reversed'
+	| 'store.chargeback_reversed'
+	| 'store.chargeback_warned'
+	| 'store.chargeback_warning_withdrawn';
 
 /**
- * One entry per Paddle adjustment that moved money, credited to Paddle, in the transaction of what
- * it changed: `store.purchase_refunded` (a full refund or a chargeback took back what was left of an
- * order's tokens), `store.purchase_partly_refunded` (part of the money back, the tokens left as they
+ * One entry per Paddle adjustment, credited to Paddle, in the transaction of what it changed:
+ * `store.purchase_refunded` (a full refund or a chargeback took back what was left of an order's
+ * tokens; a partial chargeback, its share of them: `tokens_due`), `store.purchase_partly_refunded` (part of the money back, the tokens left as they
  * are), `store.purchase_credited` (money credited to the buyer's Paddle balance, the tokens left as
- * they are), `store.credit_reversed` (that credit taken back; no tokens either) or `store.chargeback_reversed` (what a chargeback took, given back). An adjustment that
+ * they are), `store.credit_reversed` (that credit taken back; no tokens either) or `store.chargeback_reversed` (what a chargeback took, given back), `store.chargeback_warned` or
+ * `store.chargeback_warning_withdrawn` (a dispute told of, or closed without a chargeback: no money
+ * and no tokens moved). An adjustment that
  * already has its entry gets none more: Paddle sends one adjustment several times (created, then
  * updated; a redelivery under a new event id), and an order may have several (two partial refunds).
  */

@@ -80,6 +80,9 @@ export const anomalyFlags = pgTable(
 		/** The event the flag is an episode of (anomalies/rules.ts `episodeOf`): one open flag per account, key and event. */
 		episode: text('episode', { enum: ['fast_use', 'new_key', 'refusals'] }).notNull(),
 		figures: jsonb('figures').notNull(),
+		/** The daily cap suggested when the flag opened, in tokens (null: none to suggest), once `capSuggestionKept` (flags opened before 0039 kept none). */
+		suggestedDailyCap: bigint('suggested_daily_cap', { mode: 'number' }),
+		capSuggestionKept: boolean('cap_suggestion_kept').notNull().default(false),
 		openedAt: ts('opened_at').notNull().defaultNow(),
 		lastOverAt: ts('last_over_at').notNull().defaultNow(),
 		closedAt: ts('closed_at')

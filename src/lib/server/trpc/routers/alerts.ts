@@ -11,7 +11,7 @@ const deviceKey = z.string().min(8).max(100);
 export const alertsRouter = router({
 	push: pushRouter,
 
-	/** The inbox: the signed-in user's recent alerts (own tokens and managed team pools), newest first, and the unread count; an anomaly with the daily cap it suggests now. */
+	/** The inbox: the signed-in user's recent alerts (own tokens and managed team pools), newest first, and the unread count; an anomaly with the daily cap it suggested when raised (and whether today's use has reached it since). */
 	list: memberProcedure
 		.input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).optional())
 		.query(async ({ ctx, input }) => withCapSuggestions(ctx.db.orm, await listNotifications(ctx.db.orm, ctx.auth.user.id, input?.limit))),
