@@ -98,4 +98,16 @@ describe('a session that has ended', () => {
 		expect([session.user, session.siteAdmin, await deviceUser()]).toEqual([null, false, undefined]);
 		expect(navigations.map((n) => n.url)).toEqual(['/signin?next=%2Fusage%3Ffeature%3Dchat']);
 	});
+
+	it('is left to the sign-out form once it is posting: a 401 meanwhile wipes nothing more and goes nowhere', async () => {
+		// A module of its own: the sign-out it starts lasts until the page goes, as on a phone.
+		vi.resetModules();
+		const fresh = await import('./session.svelte');
+		const { navigations: freshNavigations } = await import('../../../tests/helpers/app-navigation');
+		Object.assign(fresh.session, { user: ada, status: 'online', siteAdmin: false });
+		fresh.signingOut();
+		void fresh.sessionExpired(new Refusal('UNAUTHORIZED', 401, 'Sign in to continue.'));
+		await new Promise((r) => setTimeout(r, 20));
+		expect([fresh.session.user, freshNavigations]).toEqual([ada, []]);
+	});
 });

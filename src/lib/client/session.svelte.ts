@@ -39,6 +39,16 @@ export function sessionExpired(error: unknown): Promise<void> {
 	return ending;
 }
 
+/**
+ * Sign-out is under way (SignOut.svelte wiped the device and posts its form): the form's own answer
+ * goes to sign-in. A 401 the page meets meanwhile (the live stream's last event, a refresh: the
+ * server ends the session before it answers) starts nothing, as a second navigation would cut the
+ * form's short and land on `/signin?next=…` instead, without the answer's Clear-Site-Data.
+ */
+export function signingOut(): void {
+	ending = new Promise(() => {});
+}
+
 let starting: Promise<void> | null = null;
 
 /**
