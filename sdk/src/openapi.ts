@@ -1935,7 +1935,7 @@ export interface paths {
                                 id: string;
                                 url: string;
                                 description: string;
-                                event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
+                                event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                                 enabled: boolean;
                                 /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                                 disabled_reason: string | null;
@@ -2011,7 +2011,7 @@ export interface paths {
                         url: string;
                         /** @default  */
                         description?: string;
-                        event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
+                        event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                     };
                 };
             };
@@ -2027,7 +2027,7 @@ export interface paths {
                             id: string;
                             url: string;
                             description: string;
-                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
+                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                             enabled: boolean;
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
@@ -2173,7 +2173,7 @@ export interface paths {
                             id: string;
                             url: string;
                             description: string;
-                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
+                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                             enabled: boolean;
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
@@ -2353,7 +2353,7 @@ export interface paths {
                         url?: string;
                         /** @default  */
                         description?: string;
-                        event_types?: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
+                        event_types?: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                         enabled?: boolean;
                     };
                 };
@@ -2370,7 +2370,7 @@ export interface paths {
                             id: string;
                             url: string;
                             description: string;
-                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
+                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                             enabled: boolean;
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
@@ -2528,7 +2528,7 @@ export interface paths {
                                 /** @description The webhook-id header: the same on every retry and redelivery of the event. */
                                 event_id: string;
                                 /** @enum {string} */
-                                event_type: "balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired";
+                                event_type: "balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired";
                                 /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
                                 sequence: number;
                                 /** Format: uuid */
@@ -3599,6 +3599,158 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "subscription.cancel_scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A subscription was canceled: it ends at the end of its period
+         * @description At cancel time, whoever canceled (the member in Purchases, the seller in Paddle): the subscription stays active, and its lots usable, until `ends_at`; it renews no more. Once per change (Paddle sending the same update again sends nothing); again only if the end moves. Then `subscription.cancel_undone` if the cancel is taken back, or `subscription.canceled` when it ends. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "subscription.cancel_scheduled";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** Format: uuid */
+                            subscription_id: string;
+                            product_id: string;
+                            /** @description When it ends: the end of the period paid for (ISO 8601). */
+                            ends_at: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.cancel_undone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A scheduled cancel was taken back: the subscription renews as before
+         * @description When a cancel sent as `subscription.cancel_scheduled` is undone before it ends (the member's "Keep subscription", or the seller in Paddle), once per change. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        type: "subscription.cancel_undone";
+                        /** @description When the event was written (ISO 8601). */
+                        timestamp: string;
+                        data: {
+                            /** @description The same as the `webhook-id` header, on every retry and redelivery: drop duplicates by it. */
+                            event_id: string;
+                            /** @description The event's number among its account's events (1, 2, 3, …): order by it. */
+                            sequence: number;
+                            /**
+                             * Format: uuid
+                             * @description Quota's account id: not what the API takes as `user` or `team` (send `user_id`, `team_id` or `guest_id`).
+                             */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "user" | "team" | "guest";
+                            /** @description A user's account: your site's id for them, else their Quota user id (send it as `user`); null for a team or guest. */
+                            user_id: string | null;
+                            /** @description A team pool's team id (send it as `team`); else null. */
+                            team_id: string | null;
+                            /** @description A guest's id (send it as `guest`); else null. */
+                            guest_id: string | null;
+                            /** @description The account's balance when the event was written, as GET /api/v1/balance's `available`, `held` and whether a lot or allowance has no limit. */
+                            balance_after: {
+                                available: number;
+                                held: number;
+                                unlimited: boolean;
+                            };
+                            /** Format: uuid */
+                            subscription_id: string;
+                            product_id: string;
+                            /** @description When Paddle bills the next period (ISO 8601); null if Paddle gave none. */
+                            renews_at: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Received: any 2xx. Anything else, or no answer within 10 s, is retried (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "subscription.canceled": {
         parameters: {
             query?: never;
@@ -3609,8 +3761,8 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A subscription ended (canceled in Paddle)
-         * @description Once, when the status Quota mirrors from Paddle becomes canceled. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         * A subscription ended
+         * @description Once, when it really ends: at `ends_at` of its `subscription.cancel_scheduled`, or at once for a subscription the seller canceled immediately in Paddle (the status Quota mirrors from Paddle becomes canceled). Its period's lots end with it (`lot.expired`). Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
          */
         post: {
             parameters: {

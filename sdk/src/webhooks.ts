@@ -10,6 +10,11 @@ export type WebhookEventType =
 	| 'purchase.completed'
 	| 'purchase.refunded'
 	| 'subscription.renewed'
+	/** At cancel time: the subscription ends at `ends_at` (the end of its period) and renews no more. */
+	| 'subscription.cancel_scheduled'
+	/** A scheduled cancel was taken back: it renews at `renews_at` as before. */
+	| 'subscription.cancel_undone'
+	/** It really ended (at `ends_at`, or at once when the seller canceled it so in Paddle). */
 	| 'subscription.canceled'
 	| 'grant.created'
 	| 'balance.adjusted'

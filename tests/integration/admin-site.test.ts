@@ -342,6 +342,30 @@ describe(`payments on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it("filters by account, as a user's page links to it: only the events about its orders and subscriptions, with its name; an id that is none or no account's is said, never a 500", async () => {
+		const b = w.users.memberB;
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: b.accountId, userId: b.id, email: null, productId: 'monthly-20k', quantity: 1 });
+		await bed.paddle.pay(c.transactionId);
+		const sub = (await bed.paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
+		await bed.paddle.cancelSubscription(sub.id);
+		const other = await startCheckout(db.orm, bed.paddle, { accountId: w.users.memberA.accountId, userId: w.users.memberA.id, email: null, productId: 'tokens-5k', quantity: 1 });
+		await bed.paddle.pay(other.transactionId);
+
+		const page = await admin.admin.payments.list({ account: b.accountId });
+		expect(page.account).toEqual({ id: b.accountId, name: b.name });
+		expect(page.rows.map((r) => r.eventType).sort()).toEqual(['subscription.created', 'subscription.updated', 'transaction.completed']);
+		expect(page.rows.every((r) => r.account?.id === b.accountId)).toBe(true);
+		expect((await admin.admin.payments.list({})).rows.some((r) => r.transactionId === other.transactionId)).toBe(true);
+		expect((await admin.admin.payments.list({ account: b.accountId, outcome: 'duplicate' })).rows).toEqual([]);
+		expect((await admin.admin.payments.list({})).account).toBeNull();
+
+		const said = async (p: Promise<unknown>) => p.then(() => null, (e: TRPCError) => [e.cause instanceof DomainError ? e.cause.code : e.code, e.message]);
+		expect(await said(admin.admin.payments.list({ account: 'maya@example.com' }))).toEqual(['BAD_REQUEST', "Account: “maya@example.com” is not an account's id: open an account's payments from its page in the console."]);
+		const nobody = randomUUID();
+		expect(await said(admin.admin.payments.list({ account: nobody }))).toEqual(['not_found', `No account has the id ${nobody}. Check the link, or show every account's payments.`]);
+		await expectInvariants(db);
+	});
+
 	it('a failed payment whose order completed later says what it did (failed), then what the order is now', async () => {
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: w.users.memberA.accountId, userId: w.users.memberA.id, email: null, productId: 'tokens-5k', quantity: 1 });
 		const events = await paddleEventsFor(db, c, 'tokens-5k', 1);

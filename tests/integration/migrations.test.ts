@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,6 +9,9 @@ import { setCap } from '../../src/lib/server/ledger';
 import { makeTeam, makeUser } from '../helpers/ledger';
 import { anomalyWords } from '../../src/lib/server/anomalies/words';
 import type { AnomalyFigures, AnomalyKind } from '../../src/lib/server/anomalies/rules';
+import { subscriptions } from '../../src/lib/server/db/schema';
+import { demoCatalog } from '../../src/lib/server/store/demo-catalog';
+import { upsertProduct } from '../../src/lib/server/store/catalog';
 
 let db: Db;
 beforeAll(async () => {
@@ -194,6 +197,28 @@ describe(`migrations on ${backend}`, () => {
 		const [row] = await db.rows<{ suggested: number | null; kept: boolean }>(sql`
 			select suggested_daily_cap as suggested, cap_suggestion_kept as kept from anomaly_flags where id = ${before!.id}`);
 		expect(row).toEqual({ suggested: null, kept: false });
+	});
+
+	it("0040 gives a running subscription with no next billing date (its cancel scheduled before) the period's end as when it ends, so its cancel is not announced again", async () => {
+		const u = await makeUser(db);
+		const product = demoCatalog.find((p) => p.billingInterval)!;
+		await upsertProduct(db.orm, product);
+		const end = new Date('2027-01-04T10:00:00.000Z');
+		const rows: [string, Date | null][] = [['active', null], ['past_due', null], ['active', end], ['canceled', null], ['paused', null]];
+		const tag = randomUUID();
+		for (const [i, [status, next]] of rows.entries()) {
+			await db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: product.id, paddleSubscriptionId: `sub_${tag}_${i}`, status, currentPeriodEnd: end, nextBilledAt: next, lastEventAt: new Date() });
+		}
+		const [, backfill] = readFileSync('drizzle/0040_subscription_cancels_at.sql', 'utf8').split('--> statement-breakpoint');
+		await db.rows(sql.raw(backfill!));
+		const after = await db.orm.select().from(subscriptions).where(eq(subscriptions.accountId, u.accountId)).orderBy(subscriptions.paddleSubscriptionId);
+		expect(after.map((s) => [s.status, s.cancelsAt?.toISOString() ?? null])).toEqual([
+			['active', end.toISOString()],
+			['past_due', end.toISOString()],
+			['active', null],
+			['canceled', null],
+			['paused', null]
+		]);
 	});
 
 	it('reads token amounts back as numbers on this driver', async () => {

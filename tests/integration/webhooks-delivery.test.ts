@@ -4,8 +4,6 @@
 // endpoint failing for good is turned off with a notice to the site admins.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,39 +24,7 @@ import {
 } from '../../src/lib/server/webhooks';
 import { backend, freshDb, pgliteDir } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-
-interface Received {
-	id: string;
-	body: string;
-	headers: Record<string, string>;
-}
-
-/** Receivers made so far: each one's URL has a path of its own. */
-let receivers = 0;
-/** A receiver on loopback; `answer` decides each reply (call `res.end` or leave it hanging). */
-async function receiver(answer: (n: number, res: ServerResponse, req: IncomingMessage) => void, port = 0) {
-	const got: Received[] = [];
-	const sockets = { opened: 0 };
-	const server: Server = createServer((req, res) => {
-		let body = '';
-		req.on('data', (c) => (body += c));
-		req.on('end', () => {
-			got.push({ id: String(req.headers['webhook-id']), body, headers: req.headers as Record<string, string> });
-			answer(got.length, res, req);
-		});
-	});
-	server.on('connection', () => sockets.opened++);
-	await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-	const bound = (server.address() as AddressInfo).port;
-	return {
-		got,
-		sockets,
-		// A path of its own: a port the system hands out again must not make it an earlier endpoint's URL.
-		url: `http://127.0.0.1:${bound}/hooks/${++receivers}`,
-		port: bound,
-		close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())))
-	};
-}
+import { receiver } from '../helpers/webhook-receiver';
 
 const FAST = [0.05, 0.05, 0.05, 0.05];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -160,9 +126,9 @@ describe(`webhook delivery on ${backend}`, () => {
 		};
 		let app = await open();
 		const down = await receiver((_, res) => res.writeHead(200).end());
-		const port = down.port;
+		const { port, url } = down;
 		await down.close();
-		const ep = await createEndpoint(app, { url: `http://127.0.0.1:${port}/hooks/${++receivers}`, event_types: ['grant.created'] }, { ip: null });
+		const ep = await createEndpoint(app, { url, event_types: ['grant.created'] }, { ip: null });
 		const u = await makeUser(app);
 		for (let n = 1; n <= 4; n++) await grantTo(app, u.accountId, n);
 

@@ -142,7 +142,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	it('a subscription renewed by Paddle, then canceled: subscription.renewed and subscription.canceled', async () => {
+	it('a subscription renewed by Paddle, then canceled: subscription.renewed, subscription.cancel_scheduled at the cancel, subscription.canceled at the end', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'monthly-20k', quantity: 1 });
 		ok(await bed.paddle.pay(c.transactionId));
@@ -150,7 +150,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		ok(await bed.paddle.renew(sub.id));
 		await bed.paddle.cancelSubscription(sub.id);
 		ok(await bed.paddle.renew(sub.id));
-		expect(await types(u.accountId)).toEqual(['grant.created', 'purchase.completed', 'grant.created', 'subscription.renewed', 'subscription.canceled']);
+		expect(await types(u.accountId)).toEqual(['grant.created', 'purchase.completed', 'grant.created', 'subscription.renewed', 'subscription.cancel_scheduled', 'subscription.canceled']);
 		const renewed = (await eventsOf(u.accountId))[3]!;
 		expect(renewed.data).toMatchObject({ product_id: 'monthly-20k', tokens_granted: 20_000 });
 		expect(renewed.data.balance_after.available).toBe(20_000);

@@ -14,6 +14,8 @@ export const domainEventTypes = [
 	'purchase.completed',
 	'purchase.refunded',
 	'subscription.renewed',
+	'subscription.cancel_scheduled',
+	'subscription.cancel_undone',
 	'subscription.canceled',
 	'grant.created',
 	'balance.adjusted',

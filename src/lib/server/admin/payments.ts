@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
+import { DomainError } from '../errors';
+import type { PaymentFilter } from '../../payments-filter';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /**
@@ -9,7 +11,7 @@ import { decodeCursor, encodeCursor } from './cursor';
  */
 export type PaymentOutcome = 'failed' | 'deferred' | 'applied' | 'ignored';
 /** A filter: one outcome, or `duplicate` (delivered more than once: stored and applied once). */
-export type PaymentFilter = PaymentOutcome | 'duplicate';
+export type { PaymentFilter };
 
 export interface PaymentEventRow {
 	eventId: string;
@@ -47,13 +49,38 @@ const FILTER: Record<PaymentFilter, ReturnType<typeof sql>> = {
 	duplicate: sql`e.deliveries > 1`
 };
 
+/** The account a payments list is filtered to, named as the list names accounts. */
+export interface PaymentsAccount {
+	id: string;
+	name: string;
+}
+
+/** The account `id` names, or `not_found` (the page says so rather than an empty list that reads as "no payments"). */
+async function paymentsAccount(exec: Executor, id: string): Promise<PaymentsAccount> {
+	const [a] = await queryRows<{ id: string; name: string }>(
+		exec,
+		sql`select a.id, coalesce(u.name, t.name, a.name) as name from accounts a
+		      left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
+		     where a.id = ${id}::uuid`
+	);
+	if (!a) throw new DomainError('not_found', `No account has the id ${id}. Check the link, or show every account's payments.`);
+	return a;
+}
+
 /**
  * Received Paddle webhook events, failed ones first, each with the order and account it touched;
- * PAYMENTS_PAGE a page by keyset (rank, received_at, event_id). Errors: `invalid_input` for a cursor
- * this list did not make.
+ * PAYMENTS_PAGE a page by keyset (rank, received_at, event_id). `account` (an account id) keeps the
+ * events that touched that account (its orders and subscriptions), and the answer names it.
+ * Errors: `invalid_input` for a cursor this list did not make; `not_found` for an account id no
+ * account has.
  */
-export async function listPaymentEvents(exec: Executor, q: { outcome?: PaymentFilter | null; cursor?: string | null }): Promise<{ rows: PaymentEventRow[]; nextCursor: string | null }> {
+export async function listPaymentEvents(
+	exec: Executor,
+	q: { outcome?: PaymentFilter | null; account?: string | null; cursor?: string | null }
+): Promise<{ rows: PaymentEventRow[]; nextCursor: string | null; account: PaymentsAccount | null }> {
+	const account = q.account ? await paymentsAccount(exec, q.account) : null;
 	const where = [q.outcome ? FILTER[q.outcome] : sql`true`];
+	if (account) where.push(sql`a.id = ${account.id}::uuid`);
 	if (q.cursor) {
 		const [value, id] = decodeCursor(q.cursor);
 		const [r, at] = String(value).split('|');
@@ -100,6 +127,7 @@ export async function listPaymentEvents(exec: Executor, q: { outcome?: PaymentFi
 			account: r.account_id ? { id: r.account_id, name: r.account_name ?? '' } : null,
 			tokens: Number(r.tokens)
 		})),
-		nextCursor: rows.length > PAYMENTS_PAGE && last ? encodeCursor(`${last.rank}|${last.received_key}`, last.event_id) : null
+		nextCursor: rows.length > PAYMENTS_PAGE && last ? encodeCursor(`${last.rank}|${last.received_key}`, last.event_id) : null,
+		account
 	};
 }

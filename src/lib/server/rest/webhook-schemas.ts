@@ -152,9 +152,21 @@ const EVENTS: Record<DomainEventType, { summary: string; description: string; fi
 			tokens_already_spent: n().meta({ description: 'What had been spent before (of a partial chargeback: of its share): not taken back.' })
 		}
 	},
+	'subscription.cancel_scheduled': {
+		summary: 'A subscription was canceled: it ends at the end of its period',
+		description:
+			"At cancel time, whoever canceled (the member in Purchases, the seller in Paddle): the subscription stays active, and its lots usable, until `ends_at`; it renews no more. Once per change (Paddle sending the same update again sends nothing); again only if the end moves. Then `subscription.cancel_undone` if the cancel is taken back, or `subscription.canceled` when it ends.",
+		fields: { subscription_id: z.uuid(), product_id: z.string(), ends_at: instant().meta({ description: 'When it ends: the end of the period paid for (ISO 8601).' }) }
+	},
+	'subscription.cancel_undone': {
+		summary: 'A scheduled cancel was taken back: the subscription renews as before',
+		description: "When a cancel sent as `subscription.cancel_scheduled` is undone before it ends (the member's \"Keep subscription\", or the seller in Paddle), once per change.",
+		fields: { subscription_id: z.uuid(), product_id: z.string(), renews_at: instant().nullable().meta({ description: 'When Paddle bills the next period (ISO 8601); null if Paddle gave none.' }) }
+	},
 	'subscription.canceled': {
-		summary: 'A subscription ended (canceled in Paddle)',
-		description: 'Once, when the status Quota mirrors from Paddle becomes canceled.',
+		summary: 'A subscription ended',
+		description:
+			"Once, when it really ends: at `ends_at` of its `subscription.cancel_scheduled`, or at once for a subscription the seller canceled immediately in Paddle (the status Quota mirrors from Paddle becomes canceled). Its period's lots end with it (`lot.expired`).",
 		fields: { subscription_id: z.uuid(), product_id: z.string(), canceled_at: instant().nullable() }
 	},
 	'balance.adjusted': {

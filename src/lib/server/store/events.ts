@@ -39,7 +39,26 @@ export async function announceRefund(
 	});
 }
 
-/** `subscription.canceled`: the mirrored status became canceled. */
+/**
+ * `subscription.cancel_scheduled` (a cancellation now ends the subscription at `endsAt`) or
+ * `subscription.cancel_undone` (it was taken back: it renews at `renewsAt`), once per change:
+ * `key` names the Paddle event that brought it (the subscription and its `occurred_at`).
+ */
+export async function announceCancelChange(
+	exec: Executor,
+	accountId: string,
+	c: { key: string; subscriptionId: string; productId: string } & ({ endsAt: Date } | { renewsAt: Date | null })
+): Promise<void> {
+	const base = { subscription_id: c.subscriptionId, product_id: c.productId };
+	await recordDomainEvent(
+		exec,
+		'endsAt' in c
+			? { type: 'subscription.cancel_scheduled', accountId, key: c.key, data: { ...base, ends_at: c.endsAt.toISOString() } }
+			: { type: 'subscription.cancel_undone', accountId, key: c.key, data: { ...base, renews_at: c.renewsAt?.toISOString() ?? null } }
+	);
+}
+
+/** `subscription.canceled`: the mirrored status became canceled (the subscription ended). */
 export async function announceCancellation(exec: Executor, accountId: string, s: { subscriptionId: string; productId: string; canceledAt: Date | null }): Promise<void> {
 	await recordDomainEvent(exec, {
 		type: 'subscription.canceled',

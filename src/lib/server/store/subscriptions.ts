@@ -6,7 +6,7 @@ import { products, subscriptions } from '../db/schema';
 import { DomainError } from '../errors';
 import { orderOf } from './orders';
 import type { PaymentProvider } from './paddle/provider';
-import { announceCancellation } from './events';
+import { announceCancelChange, announceCancellation } from './events';
 import { audit } from '../accounts/audit';
 
 /** Who asked for a change to a subscription (the member, from Purchases), for the audit log. */
@@ -47,7 +47,12 @@ export async function ensureSubscription(
 
 export type MirrorOutcome = { outcome: 'processed' | 'ignored' | 'flagged'; note?: string };
 
-/** Mirrors a subscription.* event's status and dates; an event older than the last one mirrored changes nothing. */
+/**
+ * Mirrors a subscription.* event's status, dates and scheduled cancellation; an event older than the
+ * last one mirrored changes nothing. Announces what changed for the host site: a cancellation
+ * scheduled or moved (`subscription.cancel_scheduled`, with when it ends), one taken back
+ * (`subscription.cancel_undone`), the end itself (`subscription.canceled`).
+ */
 export async function mirrorSubscription(
 	exec: Executor,
 	sub: SubscriptionNotification,
@@ -71,6 +76,7 @@ export async function mirrorSubscription(
 		currentPeriodEnd: date(sub.currentBillingPeriod?.endsAt),
 		nextBilledAt: date(sub.nextBilledAt),
 		canceledAt: date(sub.canceledAt),
+		cancelsAt: sub.scheduledChange?.action === 'cancel' ? date(sub.scheduledChange.effectiveAt) : null,
 		lastEventAt: occurredAt
 	};
 	const changed = await exec
@@ -83,8 +89,18 @@ export async function mirrorSubscription(
 		})
 		.returning({ id: subscriptions.id, productId: subscriptions.productId });
 	if (!changed.length) return { outcome: 'ignored', note: 'older than the last event mirrored' };
-	if (sub.status === 'canceled' && existing?.status !== 'canceled') {
-		await announceCancellation(exec, accountId, { subscriptionId: changed[0]!.id, productId: changed[0]!.productId, canceledAt: state.canceledAt });
+	const { id, productId } = changed[0]!;
+	if (sub.status === 'canceled') {
+		if (existing?.status !== 'canceled') await announceCancellation(exec, accountId, { subscriptionId: id, productId, canceledAt: state.canceledAt });
+		return { outcome: 'processed' };
+	}
+	// Against the row as it was: a replay of this event, or a later one that leaves the schedule as it is, announces nothing.
+	const before = existing?.cancelsAt?.getTime() ?? null;
+	const key = `${id}@${occurredAt.toISOString()}`;
+	if (state.cancelsAt && state.cancelsAt.getTime() !== before) {
+		await announceCancelChange(exec, accountId, { key, subscriptionId: id, productId, endsAt: state.cancelsAt });
+	} else if (!state.cancelsAt && before !== null) {
+		await announceCancelChange(exec, accountId, { key, subscriptionId: id, productId, renewsAt: state.nextBilledAt });
 	}
 	return { outcome: 'processed' };
 }

@@ -74,6 +74,8 @@ export const subscriptions = pgTable('subscriptions', {
 	currentPeriodEnd: ts('current_period_end'),
 	nextBilledAt: ts('next_billed_at'),
 	canceledAt: ts('canceled_at'),
+	/** When a cancellation scheduled in Paddle ends it (`scheduled_change.effective_at`, action cancel); null when none is. */
+	cancelsAt: ts('cancels_at'),
 	/** occurred_at of the newest event mirrored; older events are ignored. */
 	lastEventAt: ts('last_event_at').notNull(),
 	createdAt: ts('created_at').notNull().defaultNow()

@@ -8,6 +8,8 @@ import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../..
 import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
 import { catalogPreview, reorderProducts, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
+import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
+import { isUuid } from '../../../../uuid';
 
 const actor = (ctx: Context & { auth: Auth }): AdminActor => ({ userId: ctx.auth.user.id, ip: ctx.ip });
 const productId = z.string().min(1).max(64);
@@ -62,11 +64,15 @@ export const adminSiteRoutes = {
 	}),
 
 	payments: router({
-		/** Received Paddle webhook events, failed ones first, with the order and account each touched. */
+		/** Received Paddle webhook events, failed ones first, with the order and account each touched; `account` keeps one account's. */
 		list: siteAdminProcedure
 			.input(
 				z
-					.object({ outcome: z.enum(['failed', 'deferred', 'applied', 'ignored', 'duplicate']).nullish(), cursor: z.string().max(400).nullish() })
+					.object({
+						outcome: z.enum(PAYMENT_FILTERS).nullish(),
+						account: z.string().max(100).refine(isUuid, { error: (i) => accountIdWords(String(i.input)) }).nullish(),
+						cursor: z.string().max(400).nullish()
+					})
 					.strict()
 			)
 			.query(({ ctx, input }) => listPaymentEvents(ctx.db.orm, input))

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, screenshot } from './browser';
+import { ownUser } from './app';
+import { expectSound, openAt, sizes } from './console';
+
+// A site admin on a user's page follows "All payments" to what Paddle told Quota about that account
+// alone: the Payments page filtered by it, in its address (a reload or a shared link shows the same),
+// and a link whose account is no account's id, or no account's at all, says so instead of a list.
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** The member buys a Token pack through the store's checkout and the simulator's Pay, as the store page does. */
+async function buysTokenPack(member: Page) {
+	const call = async (procedure: string, data?: object) => {
+		const res = data ? await member.request.post(`/trpc/${procedure}`, { data }) : await member.request.get(`/trpc/${procedure}`);
+		expect(res.status(), `${procedure}: ${await res.text()}`).toBe(200);
+		return (await res.json()).result.data;
+	};
+	const pack = (await call('store.front')).offers.find((o: { name: string }) => o.name === 'Token pack');
+	const { transactionId } = await call('store.checkout', { productId: pack.id, quantity: 1 });
+	const paid = await member.request.post(`/api/paddle-simulator/transactions/${transactionId}/pay`, { data: {} });
+	expect(paid.status(), await paid.text()).toBe(200);
+}
+
+describe("the console's payments of one account", () => {
+	it("the user's page links to their payments alone, kept in the address; a link with no account's id, or an unknown one, is said", async () => {
+		const person = await ownUser(browser, 'Paying Pia', 0);
+		await buysTokenPack(person.page);
+		await person.context.close();
+		const phone = sizes[0];
+		const { context, page } = await openAt(browser, 'admin@quota.test', phone);
+		try {
+			await page.goto(`/admin/users?search=${encodeURIComponent(person.email)}`);
+			await page.getByRole('link', { name: 'Paying Pia' }).first().click();
+			const card = page.getByRole('region', { name: 'Subscriptions and purchases' });
+			await card.getByText('Token pack').waitFor();
+			await screenshot(card, 'admin-user-purchases-card-390');
+			await card.getByRole('link', { name: 'All payments' }).click();
+
+			await page.waitForURL(/\/admin\/payments\?account=[0-9a-f-]{36}$/);
+			const accountId = new URL(page.url()).searchParams.get('account')!;
+			const events = page.getByRole('listitem').filter({ hasText: 'transaction.completed' });
+			await events.first().waitFor();
+			const filter = page.getByRole('group', { name: 'Account' });
+			await expect(filter.getByRole('link', { name: 'Paying Pia' }).getAttribute('href')).resolves.toBe(`/admin/users/${accountId}`);
+			// Every event listed is about Pia's account: none of the demo's other buyers.
+			const rows = page.locator('main ol.rows > li');
+			const accounts = await rows.evaluateAll((items) => items.map((li) => li.querySelector('a[href^="/admin/users/"]')?.textContent ?? ''));
+			expect(accounts.length).toBeGreaterThan(0);
+			expect(new Set(accounts)).toEqual(new Set(['Paying Pia']));
+			await expectSound(page);
+			await screenshot(page, 'admin-payments-account-390', { firstScreen: true });
+
+			// Both filters in the address: a reload shows the same.
+			await page.getByLabel('Show').selectOption('duplicate');
+			await page.getByText('No events of this kind.').waitFor();
+			await expect.poll(() => new URL(page.url()).search).toBe(`?account=${accountId}&outcome=duplicate`);
+			await page.reload();
+			await page.getByText('No events of this kind.').waitFor();
+			await expect(page.getByLabel('Show').inputValue()).resolves.toBe('duplicate');
+
+			await page.goto('/admin/payments?account=pia%40example.test');
+			await page.getByText("“pia@example.test” is not an account's id: open an account's payments from its page in the console.").waitFor();
+			await expect(page.getByRole('heading', { name: 'Webhook events' }).count()).resolves.toBe(0);
+			await screenshot(page, 'admin-payments-account-not-an-id-390', { firstScreen: true });
+
+			const nobody = '00000000-0000-4000-8000-000000000000';
+			await page.goto(`/admin/payments?account=${nobody}`);
+			await page.getByRole('alert').filter({ hasText: `No account has the id ${nobody}. Check the link, or show every account's payments.` }).waitFor();
+			await expect(page.getByRole('heading', { name: 'Webhook events' }).count()).resolves.toBe(0);
+			await screenshot(page, 'admin-payments-account-unknown-390', { firstScreen: true });
+			await page.getByRole('button', { name: 'All accounts' }).click();
+			await expect.poll(() => new URL(page.url()).search).toBe('');
+			await page.getByRole('listitem').filter({ hasText: 'transaction.completed' }).first().waitFor();
+		} finally {
+			await context.close();
+		}
+	}, 120_000);
+});
