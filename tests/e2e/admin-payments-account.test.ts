@@ -72,6 +72,8 @@ describe("the console's payments of one account", () => {
 			await page.goto(`/admin/payments?account=${nobody}`);
 			await page.getByRole('alert').filter({ hasText: `No account has the id ${nobody}. Check the link, or show every account's payments.` }).waitFor();
 			await expect(page.getByRole('heading', { name: 'Webhook events' }).count()).resolves.toBe(0);
+			// Asking again would get the same answer: no "Try again" (the way out is All accounts).
+			await expect(page.getByRole('button', { name: 'Try again' }).count()).resolves.toBe(0);
 			await screenshot(page, 'admin-payments-account-unknown-390', { firstScreen: true });
 			await page.getByRole('button', { name: 'All accounts' }).click();
 			await expect.poll(() => new URL(page.url()).search).toBe('');

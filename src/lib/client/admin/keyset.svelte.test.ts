@@ -1,6 +1,7 @@
 // A server list read a page at a time by keyset cursor, as the admin pages show it (users, audit
 // log, payments, an account's statement): "Load more" appends, a new query starts over.
 import { describe, expect, it } from 'vitest';
+import { TRPCClientError } from '@trpc/client';
 import { KeysetList } from './keyset.svelte';
 
 interface Page {
@@ -97,6 +98,15 @@ describe('a keyset list', () => {
 		});
 		await list.load('x');
 		expect([list.status, list.error]).toEqual(['error', 'Only site admins can do this.']);
+	});
+
+	it('says when the query names nothing that exists, so the page offers no retry (the same answer would come)', async () => {
+		const message = 'No account has the id 0b6f…. Check the link, or show every account’s payments.';
+		const list = new KeysetList<number, string>(async () => {
+			throw new TRPCClientError(message, { result: { error: { message, code: -32004, data: { code: 'NOT_FOUND', domainCode: 'not_found' } } } } as never);
+		});
+		await list.load('x');
+		expect([list.status, list.error]).toEqual(['not_found', message]);
 	});
 
 	it('changes an edited row in place, in the order the server gave', async () => {

@@ -1,13 +1,15 @@
 // A server list read a page at a time by keyset cursor, as the admin pages show it. Held in memory
 // only: admin data is other people's, and is never written to this device's storage.
-import { errorMessage, isNetworkError } from '../errors';
+import { errorMessage } from '../errors';
+import { failureStatus } from './loader.svelte';
 
 export interface Page<T> {
 	rows: T[];
 	nextCursor: string | null;
 }
 
-export type ListStatus = 'idle' | 'loading' | 'ready' | 'offline' | 'error';
+/** `not_found`: the query names something that does not exist (a retry cannot help), as `Loader` says it. */
+export type ListStatus = 'idle' | 'loading' | 'ready' | 'offline' | 'error' | 'not_found';
 
 export class KeysetList<T, Q, P extends Page<T> = Page<T>> {
 	rows = $state.raw<T[]>([]);
@@ -60,7 +62,7 @@ export class KeysetList<T, Q, P extends Page<T> = Page<T>> {
 			if (mine !== this.#generation) return;
 			// The rows shown answered the query before: under a new query's filters they read as its matches.
 			if (fresh) [this.rows, this.first, this.more] = [[], null, false];
-			this.status = isNetworkError(e) ? 'offline' : 'error';
+			this.status = failureStatus(e);
 			this.error = errorMessage(e);
 		}
 	}

@@ -12,6 +12,11 @@ function domainCode(error: unknown): string | null {
 	return error instanceof TRPCClientError ? ((error.data as { domainCode?: string | null } | undefined)?.domainCode ?? null) : null;
 }
 
+/** How a read failed: unanswered (`offline`), about nothing that exists (`not_found`), or else (`error`). */
+export function failureStatus(error: unknown): 'offline' | 'error' | 'not_found' {
+	return isNetworkError(error) ? 'offline' : domainCode(error) === 'not_found' ? 'not_found' : 'error';
+}
+
 /**
  * Runs a page's `read` (which stores what it read in the page's own state) and keeps its outcome.
  * A later call supersedes an earlier one: when an older read fails after a newer one started, its
@@ -36,7 +41,7 @@ export class Loader<A extends unknown[] = []> {
 			this.error = null;
 		} catch (e) {
 			if (mine !== this.#generation) return;
-			this.status = isNetworkError(e) ? 'offline' : domainCode(e) === 'not_found' ? 'not_found' : 'error';
+			this.status = failureStatus(e);
 			this.error = errorMessage(e);
 		}
 	};
