@@ -5,7 +5,7 @@
 
 /** Longest email address (RFC 5321's path limit). */
 export const MAX_EMAIL = 254;
-/** Longest display name of a user, team or account. */
+/** Longest display name of a user, team or account, in characters as a person sees them (`characters`). */
 export const MAX_NAME = 100;
 export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 256;
@@ -18,7 +18,7 @@ export const ACCOUNT_WORDS = {
 	emailInvalid: 'Enter a valid email address, like name@example.com.',
 	nameMissing: 'Enter your name.',
 	teamNameMissing: "Enter the team's name.",
-	nameLong: `Keep the name under ${MAX_NAME} characters.`,
+	nameLong: `A name is at most ${MAX_NAME} characters (an emoji or a flag counts as one).`,
 	passwordMissing: 'Enter a password.',
 	/** Signing in: the password the account has, whatever it is. */
 	currentPasswordMissing: 'Enter your password.',
@@ -43,11 +43,28 @@ export function emailProblem(email: string): string | null {
 	return null;
 }
 
+/**
+ * `text`'s characters as a person sees them (grapheme clusters): "👩‍💻", "🇫🇷" and "é" written as e
+ * plus an accent are one each, where `length` counts 5, 4 and 2 UTF-16 units.
+ */
+export function characters(text: string): string[] {
+	return Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+}
+
+/**
+ * Whether a name (trimmed) is longer than MAX_NAME characters: the one rule of the forms and the
+ * server. A text of more than 16 UTF-16 units a character allowed is too long whatever it shows (one
+ * character piled with accents), and is not segmented.
+ */
+export function nameTooLong(name: string): boolean {
+	return name.length > MAX_NAME && (name.length > MAX_NAME * 16 || characters(name).length > MAX_NAME);
+}
+
 /** What is wrong with a name as typed, or null; `missing`: what an empty one is told (a person's name unless said). */
 export function nameProblem(name: string, missing: string = ACCOUNT_WORDS.nameMissing): string | null {
 	const n = name.trim();
 	if (!n) return missing;
-	if (n.length > MAX_NAME) return ACCOUNT_WORDS.nameLong;
+	if (nameTooLong(n)) return ACCOUNT_WORDS.nameLong;
 	return null;
 }
 

@@ -64,7 +64,8 @@ export const plainFormatter: Formatter = {
 
 /**
  * Page wording: numbers and times in the reader's locale (`undefined` = the browser's), the zone as
- * every page names it: "Dec 3, 2026, 00:00, Berlin (Europe) · UTC+01:00". `readerZone`: the zone the
+ * every page names it, after the time as a zone follows it (no comma between): "Dec 3, 2026, 00:00 UTC",
+ * "Dec 3, 2026, 00:00 Berlin (Europe) · UTC+01:00". `readerZone`: the zone the
  * reader reads times in (their Settings' choice, or the device's), which a reset time is shown in
  * rather than the site's; without it, the site's.
  */
@@ -73,7 +74,7 @@ export function localeFormatter(locale?: string, readerZone?: string): Formatter
 		tokens: (n) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n),
 		time: (iso, siteZone, timeZone = readerZone ?? siteZone) =>
 			// The app's date-and-time form (lib/client/format.ts, dateTime): "Dec 3, 2026, 00:00", 24-hour.
-			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))}, ${zoneLabel(timeZone, new Date(iso))}`
+			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))} ${zoneLabel(timeZone, new Date(iso))}`
 	};
 }
 
@@ -99,13 +100,13 @@ export function limitLeftText(d: { limit_of: Exclude<LimitOf, 'allowance'>; limi
 
 type UsedUp = { limit_of: Exclude<LimitOf, 'allowance'>; limit: number; period: keyof typeof periodNow; resets_at: string | null; time_zone: string };
 
-/** Where a used-up cap stops its user spending, until when: "this pool until Dec 7, 2026, 00:00, …". */
+/** Where a used-up cap stops its user spending, until when: "this pool until Dec 7, 2026, 00:00 …". */
 const stoppedUntil = (d: UsedUp, f: Formatter) =>
 	`${d.limit_of === 'team' || d.limit_of === 'member' ? 'this pool' : 'this account'}${d.resets_at ? ` until ${f.time(d.resets_at, d.time_zone)}` : ''}`;
 
 /**
  * A cap in force with nothing left of it, as the dashboard's cap line says it: "Your weekly cap of
- * 1,000 tokens in this team is used up: you cannot spend from this pool until Dec 7, 2026, 00:00, …"
+ * 1,000 tokens in this team is used up: you cannot spend from this pool until Dec 7, 2026, 00:00 …"
  * (the reset in `f`'s zone; `time_zone`: the site's).
  */
 export function limitReachedText(d: UsedUp, f: Formatter): string {

@@ -109,6 +109,8 @@ describe('an open dashboard whose access ends', () => {
 			await page.getByRole('radio', { name: /Gone Pool/ }).click();
 			await page.getByText('40,000', { exact: true }).first().waitFor();
 
+			// What he spent from the pool, which the notice tells him.
+			await call(member.page, 'ledger.consume', { accountId: team.accountId, feature: 'search_prices', units: 1, idempotencyKey: crypto.randomUUID() });
 			await call(owner.page, 'team.removeMember', { teamId: team.id, userId: member.id });
 			await page.getByRole('radio', { name: /Gone Pool/ }).waitFor({ state: 'detached', timeout: 5_000 });
 			await expect.poll(() => page.getByText('40,000', { exact: true }).count(), { timeout: 5_000 }).toBe(0);
@@ -118,7 +120,7 @@ describe('an open dashboard whose access ends', () => {
 			await bothSizes(page, 'dashboard-team-removed-live');
 			await bell.click();
 			await page.getByText('Gita Owner removed you from Gone Pool').waitFor();
-			await page.getByText('Your pages now show your own tokens; what you used from its pool stays in its records. · also e-mailed').waitFor();
+			await page.getByText('You used 10 tokens of its pool while you were a member; that use stays in its records. Your pages now show your own tokens. · also e-mailed').waitFor();
 			await bothSizes(page, 'inbox-team-removed');
 		} finally {
 			await Promise.all([owner.context.close(), member.context.close()]);

@@ -78,6 +78,28 @@ describe('the playground, in the words of the rest of the app', () => {
 		await bothSizes(page, 'playground-pool-done');
 	});
 
+	it('a run that would spend the last tokens says it is allowed, once more, then that another would be refused', async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Last Crew', 'Lea Last', 'Lou Last', 10_000);
+		onTestFinished(() => Promise.all([owner.context.close(), member.context.close()]).then(() => undefined));
+		await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 20 });
+		const page = member.page;
+		await page.goto('/playground');
+		await waitForFresh(page);
+		await page.getByRole('radio', { name: /Last Crew/ }).click();
+		await page.getByRole('radio', { name: /Search prices/ }).click();
+		await page.getByRole('button', { name: 'Run search prices' }).click();
+		await page.getByText(/^Done: 10 tokens spent; 10 still spendable on this feature and model\.$/).waitFor();
+		// Another run is allowed and leaves nothing: said so, not "No tokens left" above a Run that works.
+		const line = cost(page).locator('.level-text');
+		await expect.poll(() => line.innerText()).toBe('Enough for one more run · 0 spendable on this feature and model after running it again');
+		await expect(cost(page).getByText('No tokens left').count()).resolves.toBe(0);
+		await line.scrollIntoViewIfNeeded();
+		await bothSizes(page, 'playground-one-more-run');
+		await page.getByRole('button', { name: 'Run search prices' }).click();
+		await page.getByText(/^Done: 10 tokens spent; 0 still spendable on this feature and model\.$/).waitFor();
+		await cost(page).getByText('Running it again: Cap reached', { exact: true }).waitFor();
+	});
+
 	it('after a run that leaves too little for another, the refusal above its Done says it is about running it again', async () => {
 		const { owner, member, team, call } = await ownTeam(browser, 'Again Crew', 'Ann Again', 'Abe Again', 10_000);
 		onTestFinished(() => Promise.all([owner.context.close(), member.context.close()]).then(() => undefined));

@@ -3,10 +3,10 @@
 // password (their other device is signed out, this one stays), signs out and signs in with the new
 // password. Users of the test's own (ownUser) on the shared app: the demo's logins keep their names
 // and passwords for the files beside it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { phone, launch, phoneContext } from './browser';
-import { axe, boxesTogether, expectNoteBeside, maya, openAs, OWN_USER_PASSWORD, ownUser, screen } from './app';
+import { phone, launch, phoneContext, screenshot } from './browser';
+import { axe, boxesTogether, expectNoteBeside, maya, openAs, OWN_USER_PASSWORD, ownUser, screen, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -146,5 +146,29 @@ describe('the profile in Settings', () => {
 		await screen(page, 'profile-1280');
 		expect(await axe(page)).toEqual([]);
 		await context.close();
+	});
+});
+
+describe('a name as a person reads it', () => {
+	it('the header shows a joined emoji whole as the initial, and a name of 100 of them is taken, the 101st refused with the limit', async () => {
+		const { context, page } = await ownUser(browser, 'Emoji Person', 0);
+		onTestFinished(() => context.close());
+		await page.goto('/settings');
+		await waitForFresh(page);
+		const profile = page.getByRole('region', { name: 'Profile' });
+		const name = profile.getByLabel('Name');
+		await name.fill('👩‍💻 Dev');
+		await profile.getByRole('button', { name: 'Save name' }).click();
+		await page.getByText('Name changed to 👩‍💻 Dev.').waitFor();
+		await expect.poll(() => page.locator('header .avatar').innerText()).toBe('👩‍💻');
+		await screenshot(page, 'name-emoji-avatar-390', { firstScreen: true });
+
+		await name.fill('🇫🇷'.repeat(101));
+		await profile.getByRole('button', { name: 'Save name' }).click();
+		await page.getByText('A name is at most 100 characters (an emoji or a flag counts as one).').waitFor();
+		await name.fill('🇫🇷'.repeat(100)); // 400 UTF-16 units: 100 flags
+		await profile.getByRole('button', { name: 'Save name' }).click();
+		await page.getByText(/^Name changed to 🇫🇷/).waitFor();
+		await expect.poll(() => page.locator('header .avatar').innerText()).toBe('🇫🇷');
 	});
 });

@@ -185,7 +185,7 @@ describe('the Team page tells a member their caps', () => {
 			await leoCard.getByText(`Caps saved for ${leo.name}: 5,000 tokens a day · ${shown} a week. The weekly cap (${shown}) is below the daily cap: at most ${shown} a week.`).waitFor();
 			// His row shows the cap that binds now, used up, in words, not today's use against the daily cap.
 			// When it resets, as a dashboard says it: in the reader's zone (Settings', else the site's), the zone named.
-			const reached = leoCard.getByText(/^Weekly cap reached · resets .+\d\d:\d\d, (UTC|.+ · UTC[+−]\d\d:\d\d)$/);
+			const reached = leoCard.getByText(/^Weekly cap reached · resets .+\d\d:\d\d (UTC|.+ · UTC[+−]\d\d:\d\d)$/);
 			await reached.waitFor();
 			// Its bar is what is left of it, as on the dashboard: nothing, an empty red bar.
 			await expect(leoCard.getByRole('meter').getAttribute('aria-valuenow')).resolves.toBe('0');

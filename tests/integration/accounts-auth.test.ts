@@ -77,7 +77,7 @@ describe('sign up', () => {
 		['malformed email', { email: 'not-an-email', name: 'X', password: 'good pass 12' }, /valid email/],
 		['overlong email', { email: `${'a'.repeat(250)}@example.com`, name: 'X', password: 'good pass 12' }, /at most 254 characters/],
 		['empty name', { email: 'ok@example.com', name: '   ', password: 'good pass 12' }, /Enter your name/],
-		['overlong name', { email: 'ok@example.com', name: 'n'.repeat(101), password: 'good pass 12' }, /under 100/],
+		['overlong name', { email: 'ok@example.com', name: 'n'.repeat(101), password: 'good pass 12' }, /at most 100 characters/],
 		['short password', { email: 'ok@example.com', name: 'X', password: 'short1' }, /at least 10/],
 		['letters-only password', { email: 'ok@example.com', name: 'X', password: 'onlyletters here' }, /digit or a symbol/],
 		['repetitive password', { email: 'ok@example.com', name: 'X', password: '1111111111' }, /too few/]

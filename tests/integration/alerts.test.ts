@@ -7,7 +7,7 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { notifications, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
-import { consume, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+import { balances, consume, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { alertCatchUpJob, catchUpAlerts, evaluateAlerts, listAlertSteps, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
@@ -414,6 +414,10 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		// Another reply holds 120 and gives it all back: nothing crossed, nothing re-armed.
 		const second = await reply(120);
 		expect(await evaluate(u.accountId)).toEqual([]);
+		// Settings words the figure as the dashboard's Available card does (the hold apart), not as the share's 150.
+		const dashboard = await balances(db.orm, u.accountId);
+		expect(dashboard).toMatchObject({ available: 30, held: 120 });
+		expect((await listAlertSteps(db, u.id)).accounts).toEqual([expect.objectContaining({ left: 150, available: dashboard.available, held: dashboard.held })]);
 		await release(db.orm, second.holdId, { scope: 'alerts-test', key: randomUUID() });
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 60);

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
 import { linkIn, startSmtp } from '../helpers/mail';
 import { configureRates } from '../helpers/ledger';
-import { grant } from '../../src/lib/server/ledger';
+import { consume, grant } from '../../src/lib/server/ledger';
+import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { randomUUID } from 'node:crypto';
 import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
 import { setDb, type Db } from '../../src/lib/server/db';
@@ -297,7 +298,7 @@ describe('teams and invitations', () => {
 		expect(last).toEqual({ detail: { capsEnded: [] } });
 	});
 
-	it('tells a removed member who removed them from which team, and confirms a leaving: inbox (live) and mail, with the change', async () => {
+	it('tells a removed member who removed them from which team and how many of its pool they used, and confirms a leaving: inbox (live) and mail, unless alert mails are off', async () => {
 		const person = (name: string) => createUser(db.orm, { email: `${name.replace(' ', '-')}-${w.tag}@example.com`, name });
 		const [removed, leaver] = [await person('Told Removed'), await person('Told Leaver')];
 		for (const u of [removed, leaver]) {
@@ -307,7 +308,12 @@ describe('teams and invitations', () => {
 		}
 		const [maya] = await db.rows<{ name: string }>(sql`select name from users where id = ${w.users.memberA.id}::uuid`);
 		const team = (await getTeam(db, w.teamA.id, actor('memberA'))).name;
-		const after = 'Your pages now show your own tokens; what you used from its pool stays in its records.';
+		await configureRates(db);
+		await grant(db.orm, { accountId: w.teamA.accountId, tokens: 10_000, source: 'purchase' });
+		// What the removed member spent from the pool (2 × 45 tokens), and what the leaver did not.
+		await consume(db.orm, { accountId: w.teamA.accountId, feature: 'generate_texts', units: 2, actor: { userId: removed.id }, idempotency: { scope: 'teams-test', key: randomUUID() } });
+		const after = 'Your pages now show your own tokens.';
+		const removedBody = `You used 90 tokens of its pool while you were a member; that use stays in its records. ${after}`;
 		// Their own account's open page (where their pages go now) hears of the entry with the commit.
 		const stream = watchAvailable(db, removed.accountId, true);
 		try {
@@ -320,17 +326,25 @@ describe('teams and invitations', () => {
 			await expect.poll(() => stream.text.seen).toMatch(/event: inbox\ndata: \{\}\n\n/);
 			const inbox = await listNotifications(db.orm, removed.id);
 			expect(inbox.unread).toBe(1);
-			expect(inbox.entries).toMatchObject([{ kind: 'team_removed', accountId: w.teamA.accountId, teamName: team, mailed: true, readAt: null, team: { title: `${maya!.name} removed you from ${team}`, body: after } }]);
+			expect(inbox.entries).toMatchObject([{ kind: 'team_removed', accountId: w.teamA.accountId, teamName: team, mailed: true, readAt: null, team: { title: `${maya!.name} removed you from ${team}`, body: removedBody } }]);
 			const mail = await smtp.waitFor(removed.email!, mailsBefore);
 			expect(mail.decoded).toContain(`Subject: ${maya!.name} removed you from ${team}`);
+			expect(mail.decoded).toContain('You used 90 tokens of its pool while you were a member; that use stays in its records.');
 			expect(mail.decoded).toContain(after);
 		} finally {
 			await stream.stop();
 		}
+		// The leaver turned alert mails off in Settings: the notice is in the inbox only, as a balance alert would be.
+		await applySettingsWrite(db, leaver.id, `device-${randomUUID()}`, { emailAlerts: false });
 		const mailsBefore = smtp.messages.length;
 		await leaveTeam(db, w.teamA.id, leaver.id);
-		expect((await listNotifications(db.orm, leaver.id)).entries).toMatchObject([{ kind: 'team_left', teamName: team, team: { title: `You left ${team}`, body: after } }]);
-		expect((await smtp.waitFor(leaver.email!, mailsBefore)).decoded).toContain(`Subject: You left ${team}`);
+		expect((await listNotifications(db.orm, leaver.id)).entries).toMatchObject([
+			{ kind: 'team_left', teamName: team, mailed: false, team: { title: `You left ${team}`, body: `You used none of its pool's tokens while you were a member. ${after}` } }
+		]);
+		// A mail queued after it (an invitation back) arrives, and none before it said "You left".
+		await inviteToTeam(db, { teamId: w.teamA.id, email: leaver.email!, role: 'member' }, actor('memberA'));
+		await smtp.waitFor(leaver.email!, mailsBefore);
+		expect(smtp.messages.slice(mailsBefore).filter((m) => m.to.includes(leaver.email!)).map((m) => m.decoded)).toEqual([expect.stringContaining('invit')]);
 		// The manager who removed them is told nothing new.
 		expect((await listNotifications(db.orm, w.users.memberA.id)).entries.filter((e) => e.team)).toEqual([]);
 	});
@@ -380,7 +394,7 @@ describe('teams and invitations', () => {
 		const unchanged = await named();
 		for (const [name, said] of [
 			['   ', "Enter the team's name."],
-			['x'.repeat(101), 'Keep the name under 100 characters.'],
+			['x'.repeat(101), 'A name is at most 100 characters (an emoji or a flag counts as one).'],
 			['Tab\there', 'cannot contain control characters.']
 		] as const) {
 			await expect(renameTeam(db, { teamId: team.id, name }, owner)).rejects.toMatchObject({ code: 'invalid_input', details: { fieldErrors: { name: [said] } } });

@@ -14,7 +14,7 @@ describe("the sign-in pages' slips", () => {
 	it('create an account: a name, an address and a password the server takes', () => {
 		expect(signUpSlips({})).toEqual({ name: 'Enter your name.', email: 'Enter your email address.', password: 'Enter a password.' });
 		expect(signUpSlips({ name: 'Ada', email: 'ada@example.com', password: 'lettersonly' })).toEqual({ password: 'Add a digit or a symbol: letters alone are easy to guess.' });
-		expect(signUpSlips({ name: 'x'.repeat(MAX_NAME + 1), email: 'ada@example.com', password: 'first pass 2026' })).toEqual({ name: 'Keep the name under 100 characters.' });
+		expect(signUpSlips({ name: 'x'.repeat(MAX_NAME + 1), email: 'ada@example.com', password: 'first pass 2026' })).toEqual({ name: 'A name is at most 100 characters (an emoji or a flag counts as one).' });
 		expect(signUpSlips({ name: 'Ada', email: 'ada@example.com', password: 'first pass 2026' })).toEqual({});
 	});
 
@@ -42,11 +42,20 @@ describe("the sign-in pages' slips", () => {
 		for (const p of ['short1', 'x'.repeat(257), 'lettersonly', 'two words here', 'aaaaaaaaa1', 'first pass 2026', 'ÄÖÜäöüßéèà', '1234567890']) {
 			expect(newPasswordProblem(p), p).toBe(said(passwordSchema, p));
 		}
-		for (const n of ['   ', 'Ada', 'x'.repeat(101)]) expect(nameProblem(n), n).toBe(said(nameSchema, n));
+		for (const n of ['   ', 'Ada', 'x'.repeat(101), '👩‍💻'.repeat(100), '🇫🇷'.repeat(101), 'é'.repeat(100), 'a\u0301'.repeat(100), 'a\u0301'.repeat(101), `a${'\u0301'.repeat(2000)}`]) {
+			expect(nameProblem(n), n).toBe(said(nameSchema, n));
+		}
 		expect(emailProblem(`${'x'.repeat(250)}@example.com`)).toBe('An email address is at most 254 characters.');
 		for (const e of ['', '   ', 'name@example.com', ' Name@Example.COM ', 'not-an-email', 'a@b', '@example.com', 'a b@example.com', `${'x'.repeat(250)}@example.com`]) {
 			expect(emailProblem(e), e).toBe(said(emailSchema, e));
 		}
+	});
+
+	it('count a name as a person reads it: 100 joined emoji or flags fit, the 101st is refused with the limit said', () => {
+		expect(nameProblem('👩‍💻'.repeat(MAX_NAME))).toBeNull(); // 500 UTF-16 units
+		expect(nameProblem('🇫🇷'.repeat(MAX_NAME))).toBeNull();
+		expect(nameProblem('e\u0301'.repeat(MAX_NAME))).toBeNull();
+		expect(nameProblem('🇫🇷'.repeat(MAX_NAME + 1))).toBe('A name is at most 100 characters (an emoji or a flag counts as one).');
 	});
 
 	it('read a form’s text fields by name', () => {

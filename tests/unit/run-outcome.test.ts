@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runOutcome } from '../../src/lib/client/run-outcome';
+import { nextRunLine, runOutcome } from '../../src/lib/client/run-outcome';
 import { figure } from '../../src/lib/counted';
 
 // The playground's line under Run. A run refused on a stale price (tokens spent elsewhere, a limit
@@ -40,5 +40,18 @@ describe('what a playground run came to', () => {
 	it('says nothing once the operation, number or model is no longer the one that ran', () => {
 		expect(runOutcome({ result: { cost: 65, spendable: null }, error: null, current: false, settling: false }, { allowed: true })).toBeNull();
 		expect(runOutcome({ ...refused, current: false, settling: false }, null)).toBeNull();
+	});
+});
+
+describe("the cost card's line for a run it allows", () => {
+	const tokens = (n: number) => figure(n);
+	it('a run that spends the last tokens is allowed, and says so: not "No tokens left" beside a Run that works', () => {
+		expect(nextRunLine({ level: 'empty', remainingAfter: 0 }, false, tokens)).toEqual({ heading: 'Enough for this run', after: '0 spendable on this feature and model after it' });
+		expect(nextRunLine({ level: 'empty', remainingAfter: 0 }, true, tokens)).toEqual({ heading: 'Enough for one more run', after: '0 spendable on this feature and model after running it again' });
+	});
+
+	it('otherwise names the level and what the run would leave (nothing for unlimited)', () => {
+		expect(nextRunLine({ level: 'low', remainingAfter: 1_200 }, false, tokens)).toEqual({ heading: 'Running low', after: `${figure(1_200)} spendable on this feature and model after it` });
+		expect(nextRunLine({ level: 'ok', remainingAfter: null }, true, tokens)).toEqual({ heading: 'Enough tokens', after: null });
 	});
 });

@@ -1,6 +1,8 @@
 import type { SaveMessage } from './save-message';
+import type { Level } from './level';
 import { counted, figure } from '../counted';
 import { SPENDABLE_HERE } from '../refusal-message';
+import { levelLabel } from './level';
 
 /**
  * What a playground run came to, as the line under its Run button says it, or null for nothing to
@@ -25,4 +27,17 @@ export function runOutcome(
 	}
 	if (!run.error || run.settling || preview?.allowed === false) return null;
 	return { kind: 'empty', text: run.error };
+}
+
+/**
+ * The cost card's line for a run it would allow, as it says it beside the level's colour: the level
+ * in words and what the run would leave (`remainingAfter` tokens spendable on its feature and model,
+ * null = unlimited; `again` once a run is done, when the card prices the next one). A run that
+ * would spend the last of them is still allowed: it says so, not "No tokens left" above the Run
+ * button that works.
+ */
+export function nextRunLine(p: { level: Level; remainingAfter: number | null }, again: boolean, tokens: (n: number) => string): { heading: string; after: string | null } {
+	const heading = p.level !== 'empty' ? levelLabel[p.level] : again ? 'Enough for one more run' : 'Enough for this run';
+	const after = p.remainingAfter === null ? null : `${tokens(p.remainingAfter)} ${SPENDABLE_HERE} after ${again ? 'running it again' : 'it'}`;
+	return { heading, after };
 }

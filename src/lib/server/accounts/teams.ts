@@ -335,7 +335,7 @@ export async function removeMember(db: Db, input: { teamId: string; userId: stri
 		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, input.teamId), eq(teamMembers.userId, input.userId)));
 		const capsEnded = await endMembership(tx, input.userId, team.accountId);
 		await audit(tx, { action: 'team.member_removed', actorUserId: actor.userId, targetType: 'user', targetId: input.userId, accountId: team.accountId, ip: actor.ip, before: { role: target.role }, detail: { capsEnded } });
-		await noticeTeamLeft(tx, { userId: input.userId, teamId: team.id, accountId: team.accountId, teamName: team.name, byUserId: actor.userId });
+		await noticeTeamLeft(tx, { userId: input.userId, teamId: team.id, accountId: team.accountId, teamName: team.name, byUserId: actor.userId, joinedAt: target.joinedAt });
 	});
 }
 
@@ -352,7 +352,7 @@ export async function leaveTeam(db: Db, teamId: string, userId: string, ip?: str
 		await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
 		const capsEnded = await endMembership(tx, userId, team.accountId);
 		await audit(tx, { action: 'team.member_left', actorUserId: userId, targetType: 'team', targetId: teamId, accountId: team.accountId, ip, before: { role: me.role }, detail: { capsEnded } });
-		await noticeTeamLeft(tx, { userId, teamId, accountId: team.accountId, teamName: team.name, byUserId: null });
+		await noticeTeamLeft(tx, { userId, teamId, accountId: team.accountId, teamName: team.name, byUserId: null, joinedAt: me.joinedAt });
 	});
 }
 

@@ -10,6 +10,7 @@ import { hashPassword } from './passwords';
 import { isSiteRole } from './roles';
 import { SIGN_UP_ROLE } from '../../roles';
 import { emailSchema, externalUserIdSchema, MAX_NAME, nameSchema, passwordSchema, siteRoleSchema } from './validation';
+import { characters, nameTooLong } from '../../account-fields';
 
 export interface NewUser {
 	email: string | null;
@@ -102,7 +103,7 @@ export const unknownUser = (user: string) => new DomainError('unknown_user', `No
 /** The display name of a host site's user: its id, shortened to fit a name (ids are longer than names may be). */
 function externalUserName(id: string): string {
 	const name = `Site user ${id.trim()}`;
-	return name.length <= MAX_NAME ? name : `${name.slice(0, MAX_NAME - 1)}…`;
+	return nameTooLong(name) ? `${characters(name).slice(0, MAX_NAME - 1).join('')}…` : name;
 }
 
 export async function findUserByEmail(exec: Executor, email: string) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SITE_ROLE_KEY } from '../../role-key';
-import { ACCOUNT_WORDS, lettersOnly, MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, repeatsTooMuch } from '../../account-fields';
+import { ACCOUNT_WORDS, lettersOnly, MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, nameTooLong, repeatsTooMuch } from '../../account-fields';
 
 /** Emails are stored trimmed and lower-cased, so uniqueness is case-insensitive. */
 export const emailSchema = z
@@ -13,13 +13,13 @@ export const emailSchema = z
 
 export { MAX_NAME };
 
-/** A display name (1–100 characters, trimmed, no control characters); `missing`: what an empty one is told. */
+/** A display name (1–100 characters as a person sees them, as the forms count: `nameTooLong`; trimmed, no control characters); `missing`: what an empty one is told. */
 const displayName = (missing: string) =>
 	z
 		.string({ error: missing })
 		.trim()
 		.min(1, missing)
-		.max(MAX_NAME, ACCOUNT_WORDS.nameLong)
+		.refine((n) => !nameTooLong(n), ACCOUNT_WORDS.nameLong)
 		.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot contain control characters.');
 
 /** A person's name. */

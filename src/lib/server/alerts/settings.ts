@@ -4,7 +4,7 @@ import { alertSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import { claimClientWrite, spendableAccounts } from '../accounts';
 import { requestHash } from '../idempotency';
-import { allocationShares } from '../ledger';
+import { allocationShares, spendable } from '../ledger';
 import { evaluateIn } from './evaluate';
 import { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 import { alertStepsOf, validSteps } from './steps';
@@ -19,6 +19,9 @@ export interface AccountAlertSteps extends AlertSteps {
 	/** The allocation the shares are of, and what is left of it now (tokens; see ledger/share.ts). */
 	base: number;
 	left: number;
+	/** The dashboard's Available and held figures of the account (tokens; `left` is their sum). */
+	available: number;
+	held: number;
 	unlimited: boolean;
 }
 
@@ -42,11 +45,19 @@ async function stepAccounts(db: Db, userId: string) {
 export async function listAlertSteps(db: Db, userId: string): Promise<AlertStepsView> {
 	const accounts = await stepAccounts(db, userId);
 	const ids = accounts.map((a) => a.accountId);
-	const [steps, shares] = await Promise.all([alertStepsOf(db.orm, ids), allocationShares(db.orm, ids)]);
+	const [steps, shares, figures] = await Promise.all([alertStepsOf(db.orm, ids), allocationShares(db.orm, ids), Promise.all(ids.map((id) => spendable(db.orm, id)))]);
 	return {
 		defaults: DEFAULT_STEPS,
 		limits: STEP_LIMITS,
-		accounts: accounts.map((a) => ({ accountId: a.accountId, kind: a.kind, name: a.name, ...steps.get(a.accountId)!, ...shares.get(a.accountId)! }))
+		accounts: accounts.map((a, i) => ({
+			accountId: a.accountId,
+			kind: a.kind,
+			name: a.name,
+			...steps.get(a.accountId)!,
+			...shares.get(a.accountId)!,
+			available: figures[i]!.available,
+			held: figures[i]!.held
+		}))
 	};
 }
 

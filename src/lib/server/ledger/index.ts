@@ -30,7 +30,7 @@ export {
 	MAX_REPORT_WINDOWS
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
-export { lotsByGrantKey, everGrantedTokens, type GrantedLot } from './lookups';
+export { lotsByGrantKey, everGrantedTokens, usedByActorSince, type GrantedLot } from './lookups';
 export { history, type HistoryRow, type HistoryQuery } from './history';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';

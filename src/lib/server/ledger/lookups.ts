@@ -61,3 +61,17 @@ export async function everGrantedTokens(exec: Executor, accountIds: string[]): P
 		 where exists (select 1 from lots where account_id = a.id and not unlimited)`);
 	return new Set(rows.map((r) => r.account_id));
 }
+
+/**
+ * Tokens `userId` consumed from `accountId` since `since` (from the daily rollup, counted by whole
+ * site-local days: the day of `since` in the site's zone counts in full): a member's use of a team's
+ * pool while they were in it. 0 when none.
+ */
+export async function usedByActorSince(exec: Executor, accountId: string, userId: string, since: Date): Promise<number> {
+	const [row] = await queryRows<{ used: string | number }>(exec, sql`
+		select coalesce(sum(d.tokens), 0)::int8 as used
+		  from usage_daily d, site_settings s
+		 where s.id = 1 and d.account_id = ${accountId}::uuid and d.actor_user_id = ${userId}
+		   and d.day >= (${since.toISOString()}::timestamptz at time zone s.time_zone)::date`);
+	return Number(row?.used ?? 0);
+}

@@ -247,7 +247,7 @@ export const capLeftOf = (c: NonNullable<TightestRow['cap']>): CapLeft => ({
 /**
  * The dashboard's formatter of a cap's figures for the row's reader (localeFormatter): numbers in
  * English, a reset time in the reader's zone (their Settings' choice, else the site's), the zone named:
- * "Dec 7, 2026, 00:00, Berlin (Europe) · UTC+01:00".
+ * "Dec 7, 2026, 00:00 Berlin (Europe) · UTC+01:00".
  */
 const readerFormatter = (r: TightestRow) => localeFormatter('en', r.reader_zone);
 
@@ -272,7 +272,7 @@ export const tightestCapsRead = (accountId: string, userIds: readonly string[], 
 /**
  * The dashboard's cap line: that cap worded (limitLeftText: "Your weekly cap in this team: 1,000 of
  * 3,000 tokens left this week"; used up, limitReachedText: "… is used up: you cannot spend from this
- * pool until Dec 7, 2026, 00:00, …") and its figures for the line's meter, in tokens.
+ * pool until Dec 7, 2026, 00:00 …") and its figures for the line's meter, in tokens.
  */
 export interface CapLine {
 	text: string;

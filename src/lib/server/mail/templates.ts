@@ -39,9 +39,13 @@ export function teamInviteMail(to: string, teamName: string, inviterName: string
 	);
 }
 
-/** To someone no longer in a team (removed, or left themselves): the inbox entry's words (accounts/team-notices.ts), with a link to their dashboard. */
+/**
+ * To someone no longer in a team (removed, or left themselves): the inbox entry's words
+ * (accounts/team-notices.ts), with a link to their dashboard; sent only while their alert mails are
+ * on, which the footer says where to turn off.
+ */
 export function teamLeftMail(to: string, name: string, words: { title: string; body: string }, link: string): MailMessage {
-	return linkMail(to, words.title, [`Hi ${name},`, `${words.title}.`, words.body], 'Open your dashboard', link, "This is also in the app's inbox.");
+	return linkMail(to, words.title, [`Hi ${name},`, `${words.title}.`, words.body], 'Open your dashboard', link, "This is also in the app's inbox. Turn these mails off in Settings, with the alert mails.");
 }
 
 /** Who an alert is about: the reader's own tokens, or a team pool they manage. */
