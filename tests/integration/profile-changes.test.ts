@@ -154,6 +154,17 @@ describe('changing the password', () => {
 		expect(await auditOf(m.user.id, 'user.password_changed')).toEqual([]);
 	});
 
+	it('refuses the current password as the new one, under the new-password field, changing nothing and ending no session', async () => {
+		const m = await member();
+		await createSession(db.orm, m.user.id);
+		const hash = (await row(m.user.id)).password_hash;
+		const e = await refusal(changePassword(db, m.self, { currentPassword: PASSWORD, newPassword: PASSWORD }));
+		expect(e).toMatchObject({ code: 'invalid_input', message: 'The new password is the one you have now: choose another.' });
+		expect(fieldsOf(e)).toEqual(['newPassword']);
+		expect([(await row(m.user.id)).password_hash, await sessionsOf(m.user.id), await auditOf(m.user.id, 'user.password_changed')]).toEqual([hash, 2, []]);
+		expect(await mailsTo(m.email)).toEqual([]);
+	});
+
 	it('holds a new password to sign-up’s rule, in its words, under the new-password field', async () => {
 		const m = await member();
 		const hash = (await row(m.user.id)).password_hash;

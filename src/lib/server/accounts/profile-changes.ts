@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db, Executor } from '../db';
 import { accounts, users } from '../db/schema';
 import { config } from '../config';
-import { DomainError, parseInput } from '../errors';
+import { DomainError, fieldRefusal, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { emailChangedMail, passwordChangedMail } from '../mail/templates';
 import { audit } from './audit';
@@ -106,12 +106,15 @@ const passwordChangeSchema = z.object({ currentPassword: currentPasswordSchema, 
  * Sets a new password (sign-up's rule) after checking the current one (rate-limited per user, as
  * sign-in), and signs the user out of every other session; the one making the change stays. The
  * user is mailed that it changed. Audited `user.password_changed` with how many sessions ended.
- * Returns `{ otherSessionsEnded }`. Errors: `invalid_input` (naming `newPassword`), `forbidden`
+ * Returns `{ otherSessionsEnded }`. Errors: `invalid_input` (naming `newPassword`: also when it is the current one), `forbidden`
  * (wrong current password, field `currentPassword`), `rate_limited`, `not_found`.
  */
 export async function changePassword(db: Db, self: Self, input: { currentPassword: string; newPassword: string }, meta: ClientMeta = {}): Promise<{ otherSessionsEnded: number }> {
 	const v = parseInput(passwordChangeSchema, input);
 	await checkCurrentPassword(db, self.userId, v.currentPassword, 'password', meta);
+	// Checked after the current one (so it says nothing about a guess): the same password again is most
+	// likely a slip, and "changed" would sign the other sessions out for nothing.
+	if (v.newPassword === v.currentPassword) throw fieldRefusal('newPassword', 'The new password is the one you have now: choose another.');
 	const passwordHash = await hashPassword(v.newPassword);
 	return db.orm.transaction(async (tx) => {
 		const user = await lockUser(tx, self.userId);
