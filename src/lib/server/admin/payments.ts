@@ -30,7 +30,7 @@ export interface PaymentEventRow {
 	 * order (null when it set none), `statusNow` the order's status today (a failed payment's order
 	 * may have completed since).
 	 */
-	order: { id: string; productName: string; status: string | null; statusNow: string } | null;
+	order: { id: string; productName: string; quantity: number; status: string | null; statusNow: string } | null;
 	account: { id: string; name: string } | null;
 	/** Tokens granted (+) or taken back (−) by it. */
 	tokens: number;
@@ -88,10 +88,10 @@ export async function listPaymentEvents(
 	}
 	const rows = await queryRows<{
 		event_id: string; event_type: string; outcome: string; note: string | null; occurred_at: string; received_at: string; received_key: string; deliveries: number; transaction_id: string | null;
-		rank: number; order_id: string | null; product_name: string | null; order_set: string | null; order_status: string | null; account_id: string | null; account_name: string | null; tokens: number;
+		rank: number; order_id: string | null; product_name: string | null; quantity: number | null; order_set: string | null; order_status: string | null; account_id: string | null; account_name: string | null; tokens: number;
 	}>(exec, sql`
 		select e.event_id, e.event_type, e.outcome, e.note, e.occurred_at, e.received_at, e.received_at::text as received_key, e.deliveries, e.transaction_id, ${rank} as rank,
-		       o.id as order_id, p.name as product_name, o.status as order_status, a.id as account_id,
+		       o.id as order_id, p.name as product_name, o.quantity, o.status as order_status, a.id as account_id,
 		       -- Events stored before their effect named the status they set: a completion completed its order, a failed payment failed it.
 		       coalesce(e.effect->>'orderStatus', case when e.outcome = 'processed' and e.event_type = 'transaction.completed' then 'completed'
 		                                             when e.outcome = 'processed' and e.event_type in ('transaction.payment_failed', 'transaction.canceled') then 'failed' end) as order_set,
@@ -123,7 +123,7 @@ export async function listPaymentEvents(
 			receivedAt: iso(r.received_at),
 			deliveries: Number(r.deliveries),
 			transactionId: r.transaction_id,
-			order: r.order_id ? { id: r.order_id, productName: r.product_name ?? '', status: r.order_set, statusNow: r.order_status ?? '' } : null,
+			order: r.order_id ? { id: r.order_id, productName: r.product_name ?? '', quantity: Number(r.quantity ?? 1), status: r.order_set, statusNow: r.order_status ?? '' } : null,
 			account: r.account_id ? { id: r.account_id, name: r.account_name ?? '' } : null,
 			tokens: Number(r.tokens)
 		})),
