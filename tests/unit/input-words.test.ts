@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { toHttpError } from '../../src/lib/server/http/refusals';
 import { TRPCError } from '@trpc/server';
-import { toTRPCError } from '../../src/lib/server/trpc/errors';
+import { formatError, toTRPCError } from '../../src/lib/server/trpc/errors';
 import { firstIssue, flatIssues, nearestKey } from '../../src/lib/server/input-words';
 import { assertStorable } from '../../src/lib/server/storable';
 import { DomainError, parseInput } from '../../src/lib/server/errors';
@@ -176,5 +176,18 @@ describe('invalid input, in Quota’s words', () => {
 		// Initialisms keep their capitals: a webhook's address is "URL", not "Url".
 		const url = z.object({ url: z.string().regex(/^https?:/, 'must be an http:// or https:// URL') }).safeParse({ url: 'ftp://example.com/x' });
 		expect(toTRPCError(url.error).message).toBe('URL must be an http:// or https:// URL.');
+	});
+
+	it('tRPC says each field’s refusal under it in words too: "Name must …", not "name must …" (the console’s model form)', () => {
+		const refused = (() => {
+			try {
+				parseInput(z.object({ name: z.string().trim().min(1).max(120), engine: z.string().trim().min(1).max(60) }), { name: '   ', engine: '   ' });
+			} catch (e) {
+				return e;
+			}
+		})();
+		const error = toTRPCError(refused);
+		const { data } = formatError({ shape: { message: error.message, code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400 } }, error });
+		expect(data.fieldErrors).toEqual({ name: ['Name must be text of 1 to 120 characters.'], engine: ['Engine must be text of 1 to 60 characters.'] });
 	});
 });

@@ -288,8 +288,11 @@ export function firstIssue(e: ZodError, source = 'input'): string {
 export function firstIssueForPeople(e: ZodError): string {
 	const sentence = firstIssue(e);
 	const path = e.issues[0]?.path;
-	if (!path?.length) return sentence;
-	const field = fieldName(path);
+	return path?.length ? inWords(fieldName(path), sentence) : sentence;
+}
+
+/** `sentence` with the code name `field` it starts with said in words ("limitMessage must …" → "Limit message must …"). */
+function inWords(field: string, sentence: string): string {
 	if (!sentence.startsWith(field)) return sentence;
 	const words = field
 		.replace(/\[\d+\]/g, '')
@@ -299,6 +302,16 @@ export function firstIssueForPeople(e: ZodError): string {
 		// Initialisms stay capitals ("URL", not "Url").
 		.replace(/\b(url|id|api|ip)\b/g, (w) => w.toUpperCase());
 	return `${words.charAt(0).toUpperCase()}${words.slice(1)}${sentence.slice(field.length)}`;
+}
+
+/**
+ * `flatIssues` for a person reading each field's message under its field in the app (tRPC): the
+ * field in words, as `firstIssueForPeople` says it ("Name must be text of 1 to 120 characters.",
+ * not "name must …").
+ */
+export function flatIssuesForPeople(e: ZodError): ReturnType<typeof flatIssues> {
+	const flat = flatIssues(e);
+	return { ...flat, fieldErrors: Object.fromEntries(Object.entries(flat.fieldErrors).map(([field, messages]) => [field, messages.map((m) => inWords(field, m))])) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { logFailure } from '../log';
 import { refusalCodes } from '../ledger';
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../db/outage';
 import { answers } from '../http/refusals';
-import { firstIssueForPeople, flatIssues } from '../input-words';
+import { firstIssueForPeople, flatIssuesForPeople } from '../input-words';
 
 /** Invalid input as an `Error` worded for the person using the app: zod 4's ZodError is none, and tRPC keeps only Errors as causes. */
 export class InvalidInput extends Error {
@@ -59,7 +59,7 @@ export function formatError({ shape, error }: { shape: DefaultErrorShape; error:
 			...shape.data,
 			stack: undefined,
 			domainCode: cause instanceof DomainError ? cause.code : error.code === 'BAD_REQUEST' ? 'invalid_input' : isDatabaseUnavailable(cause) ? 'unavailable' : null,
-			fieldErrors: cause instanceof InvalidInput || cause instanceof InputRefusal ? flatIssues(cause.zod).fieldErrors : domainFieldErrors(cause),
+			fieldErrors: cause instanceof InvalidInput || cause instanceof InputRefusal ? flatIssuesForPeople(cause.zod).fieldErrors : domainFieldErrors(cause),
 			// A refusal's figures, so a page words it in the reader's locale (src/lib/refusal-message.ts).
 			refusal: cause instanceof DomainError && refusalCodes.has(cause.code) && cause.details ? cause.details : null
 		}
