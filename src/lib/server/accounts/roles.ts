@@ -45,7 +45,7 @@ export async function isSiteRole(exec: Executor, key: string): Promise<boolean> 
 
 /**
  * Adds a role to the site's list (`isNew`) or renames / redescribes one, audited with before and after.
- * Errors: `invalid_input` (key 2–32 lower-case letters, digits, - or _; a name); `conflict` when
+ * Errors: `invalid_input` (key 2–32 lower-case letters, digits, - or _, starting with a letter; a name); `conflict` when
  * another role already has the name (compared without case): every picker and the Limits page show
  * roles by name, so two of one name could not be told apart; `conflict` when adding a key already on
  * the list (an add never renames a role); `not_found` when editing a key no longer on it (an edit

@@ -65,7 +65,7 @@ export type TeamRole = z.infer<typeof teamRoleSchema>;
 export const siteRoleSchema = z
 	.string()
 	.trim()
-	.regex(SITE_ROLE_KEY, 'must be 2–32 lower-case letters, digits, - or _.');
+	.regex(SITE_ROLE_KEY, 'must be 2–32 lower-case letters, digits, - or _, starting with a letter.');
 
 function isTimeZone(tz: string): boolean {
 	try {
