@@ -202,14 +202,25 @@ for (const size of sizes) {
 			await expectRefusalUnder(rate, /./, form);
 			await form.getByRole('button', { name: 'Cancel' }).click();
 
-			// A model's key the server refuses (the form has no rule of its own for it) comes back under the key.
+			// A field left empty is said under it in the console's words (not the browser's "Please fill out this field").
 			const models = page.getByRole('form', { name: 'Add to models' });
+			await models.getByLabel('Key', { exact: true }).fill('blank-name');
+			await models.getByLabel('Name', { exact: true }).fill('   ');
+			await models.getByRole('button', { name: 'Add' }).click();
+			await expectRefusalUnder(models.getByLabel('Name', { exact: true }), /Enter the name\./, models);
+
+			// A model's key the server refuses (the form has no rule of its own for it) comes back under the key.
 			await models.getByLabel('Key', { exact: true }).fill('Not A Key!');
 			await models.getByLabel('Name', { exact: true }).fill('Refused model');
 			await models.getByLabel('Engine', { exact: true }).fill('none');
 			await models.getByRole('button', { name: 'Add' }).click();
 			await expectRefusalUnder(models.getByLabel('Key', { exact: true }), /./, models);
 			await screen(page, `field-refusal-model-key-${size.name}`);
+			// Corrected, it is added, and the form is empty again for the next one.
+			await models.getByLabel('Key', { exact: true }).fill(`added-${size.name}-${Date.now().toString(36)}`);
+			await models.getByRole('button', { name: 'Add' }).click();
+			await page.getByText('“Refused model” saved. Recorded in the audit log.').waitFor();
+			await expect.poll(() => models.getByLabel('Name', { exact: true }).inputValue()).toBe('');
 		});
 
 		it('a balance adjustment’s reason the server refuses (past its length), nothing changed', async () => {
