@@ -166,8 +166,12 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await plan.getByText(/^Ending Your plan · Canceled · ends [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
 		await expect(plan.getByRole('button', { name: /Subscribe/ }).count()).resolves.toBe(0);
 		await expect(plan.getByRole('link', { name: 'Manage in Purchases' }).getAttribute('href')).resolves.toBe('/purchases');
-		// Another plan is still for sale.
-		await offer(page, 'Annual plan').getByRole('button', { name: /Subscribe/ }).waitFor();
+		// Another plan is still for sale, saying it would bill beside the one held.
+		const annual = offer(page, 'Annual plan');
+		await annual.getByRole('button', { name: /Subscribe/ }).waitFor();
+		await annual.getByText('You already have “Monthly plan”: subscribing to this one too bills both, each renewing on its own.').waitFor();
+		await annual.scrollIntoViewIfNeeded();
+		await screen(page, 'store-plan-beside');
 		await plan.scrollIntoViewIfNeeded();
 		await screen(page, 'store-plan-held');
 		const wide = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseURL() });
