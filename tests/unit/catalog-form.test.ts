@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
-import { PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
+import { PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_CURRENCIES, PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
+import { minorDigits } from '../../src/lib/money';
 
 const PRICE_RULE = priceRule('USD');
 
@@ -31,6 +32,10 @@ describe('the catalog form', () => {
 		expect(toInput({ ...d, price: '550', currency: 'KRW' }, 0)).toMatchObject({ input: { priceCents: 550, currency: 'KRW' } });
 		expect(toInput({ ...d, price: '5.50', currency: 'KRW' }, 0)).toEqual({ problems: { 'pkg-price': 'The won has no smaller unit: type a whole number of won.' } });
 		expect(toInput({ ...d, price: 'abc' }, 0)).toEqual({ problems: { 'pkg-price': priceRule('JPY') } });
+		// Every Paddle currency without a smaller unit says so in its own words, not the generic rule.
+		for (const currency of PADDLE_CURRENCIES.filter((c) => minorDigits(c) === 0)) {
+			expect(toInput({ ...d, currency, price: '5.50' }, 0), currency).toEqual({ problems: { 'pkg-price': expect.stringMatching(/^.+ has no smaller unit: type a whole number of .+\.$/) } });
+		}
 		expect(priceRule('JPY')).toContain('a whole amount from 1 to 1,000,000, like 550');
 		// The highest price is 1,000,000 of the currency's unit: a million yen, not a hundred million.
 		expect(toInput({ ...d, price: '1000000' }, 0)).toMatchObject({ input: { priceCents: 1_000_000 } });
