@@ -319,7 +319,8 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 				out.push(`<h3>${esc(t.usage)}</h3>` + table(t.usage, [t.date, t.feature, t.tokens], d.usage.map((u) => [esc(dateOf(u.date, day)), esc(u.feature_name) + (u.model ? `<br><small>${esc(u.model_name)}</small>` : ''), esc(num.format(u.tokens_used))])));
 			}
 			if (wanted.includes('purchases')) {
-				const money = (p) => (p.amount_cents === null || !p.currency ? '' : new Intl.NumberFormat(this.lang, { style: 'currency', currency: p.currency }).format(p.amount_cents / 100));
+				// In minor units: no decimals for these (src/lib/money.ts).
+				const money = (p, f = /CLP|JPY|KRW|VND/.test(p.currency) ? 0 : 2) => (p.amount_cents === null || !p.currency ? '' : new Intl.NumberFormat(this.lang, { style: 'currency', currency: p.currency, minimumFractionDigits: f, maximumFractionDigits: f }).format(p.amount_cents / 10 ** f));
 				out.push(
 					`<h3>${esc(t.purchases)}</h3>` +
 						table(t.purchases, [t.date, t.product, t.amount], d.purchases.map((p) => [esc(dateOf(p.created_at, day)), `${esc(p.product_name)}<br><small>${esc(num.format(p.tokens))} ${esc(t.unit[+(plural.select(p.tokens) !== 'one')])} · ${esc(t.s[p.status] || p.status)}</small>`, esc(money(p))]))

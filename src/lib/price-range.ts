@@ -1,5 +1,6 @@
-// A package's id, price in cents, currency and Paddle price ids: the catalog's rules (store/catalog.ts) and the admin's form say the same.
+// A package's id, price in minor units, currency and Paddle price ids: the catalog's rules (store/catalog.ts) and the admin's form say the same.
 import type { CurrencyCode } from '@paddle/paddle-node-sdk';
+import { minorDigits } from './money';
 
 /** A package's id: what checkouts and webhooks name it by, fixed once saved. */
 export const PACKAGE_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -8,12 +9,15 @@ export const PACKAGE_ID_RULE = 'The id is 2 to 63 lower-case letters, digits and
 /** A package's name: 2 to 80 characters, spaces at either end not counted. */
 export const PACKAGE_NAME_RULE = 'The name is 2 to 80 characters, like Token pack.';
 
-/** The lowest price, in cents: a package costs something (tokens given away are a bonus, with its own audit trail). */
+/** The lowest price, in minor units (a cent, a yen): a package costs something (tokens given away are a bonus, with its own audit trail). */
 export const MIN_PRICE_CENTS = 1;
-/** The highest price, in cents (1,000,000.00 in the package's currency). */
-export const MAX_PRICE_CENTS = 100_000_000;
-/** The rule in words, as the form shows it. */
-export const PRICE_RULE = 'The price is an amount from 0.01 to 1,000,000, like 12 or 12.50: tokens given away are a bonus (Bonuses), not a package.';
+/** The highest price in `currency`'s minor units: 1,000,000 of its main unit (100,000,000 cents; 1,000,000 yen). */
+export const maxPriceMinor = (currency: string) => 1_000_000 * 10 ** minorDigits(currency);
+/** The rule in words, as the form shows it: whole amounts only in a currency without a smaller unit (JPY, KRW…). */
+export const priceRule = (currency: string) =>
+	minorDigits(currency) === 0
+		? 'The price is a whole amount from 1 to 1,000,000, like 550: tokens given away are a bonus (Bonuses), not a package.'
+		: 'The price is an amount from 0.01 to 1,000,000, like 12 or 12.50: tokens given away are a bonus (Bonuses), not a package.';
 
 /** A Paddle price id: pri_ then at least 4 lower-case letters, digits or underscores. */
 export const PADDLE_PRICE_ID = /^pri_[a-z0-9_]{4,}$/;

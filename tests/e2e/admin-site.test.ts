@@ -131,6 +131,44 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await expectSound(page);
 	}, 150_000); // two people, a checkout and four pages: longer than one step
 
+	it('prices a package in yen as whole yen: 5.50 is refused beside the price, and ¥550 shows as ¥550 in the catalog, the store and the checkout', async () => {
+		const name = `Yen pack ${run}`;
+		await page.goto('/admin/catalog');
+		await page.getByRole('button', { name: 'Edit' }).first().waitFor();
+		await page.getByLabel('Name', { exact: true }).fill(name);
+		await page.getByLabel('Id', { exact: true }).fill(`yen-${run}`);
+		await page.getByLabel('Currency', { exact: true }).selectOption('JPY');
+		await page.getByLabel('Price', { exact: true }).fill('5.50');
+		await page.getByLabel('Tokens', { exact: true }).fill('100');
+		await page.getByLabel('Paddle price id, sandbox').fill(`pri_yen_${run}`);
+		await page.getByRole('button', { name: 'Add package' }).click();
+		await expectNoteBeside(page.locator('#pkg-price'), 'Yen has no smaller unit: type a whole number of yen.');
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('pkg-price');
+		await expect(page.getByRole('listitem').filter({ hasText: name }).count()).resolves.toBe(0);
+		await screen(page, 'admin-catalog-yen-decimals-phone');
+
+		await page.getByLabel('Price', { exact: true }).fill('550');
+		await page.getByRole('button', { name: 'Add package' }).click();
+		await page.getByText(`“${name}” is saved and on sale.`).waitFor();
+		const listed = page.getByRole('listitem').filter({ has: page.locator('code', { hasText: new RegExp(`^yen-${run}$`) }) });
+		await expect(listed.textContent()).resolves.toContain('¥550');
+		const preview = page.getByRole('region', { name: 'What a buyer sees' }).getByRole('listitem').filter({ hasText: name });
+		await expect(preview.textContent()).resolves.toMatch(/¥550 · ¥5,500 per 1,000/);
+		// Edited again, the form shows the price as it was typed: 550, not 5.50.
+		await listed.getByRole('button', { name: 'Edit' }).click();
+		await expect(page.getByLabel('Price', { exact: true }).inputValue()).resolves.toBe('550');
+
+		await member.goto('/store');
+		const offer = member.getByRole('listitem').filter({ has: member.getByRole('heading', { name, exact: true }) });
+		await offer.getByText('¥5,500 per 1,000 tokens').waitFor();
+		await offer.scrollIntoViewIfNeeded();
+		await screen(member, 'store-yen-pack-phone');
+		await offer.getByRole('button', { name: 'Buy · ¥550' }).click();
+		await member.frameLocator('iframe[title="Checkout"]').locator('button:enabled', { hasText: 'Pay ¥550' }).waitFor();
+		await screen(member, 'store-yen-checkout-phone');
+		await expectSound(member);
+	}, 120_000);
+
 	it('refuses adding a package under a taken id: said beside the id with nothing sent; one taken meanwhile the server refuses, said in the form and the list read again; no console error', async () => {
 		const consoleErrors: string[] = [];
 		const onConsole = (m: ConsoleMessage) => void (m.type() === 'error' && consoleErrors.push(m.text()));

@@ -6,7 +6,7 @@ import { baseURL, launch, screenshot } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
 import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, startScripts, waitForServiceWorker } from './app';
 import { expectSound, installed, onPhone, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
-import { PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
+import { PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
 import { auditTitle as auditFilterTitle } from '../../src/lib/server/admin/audit-words';
 
@@ -790,7 +790,7 @@ describe('the console’s ordinary refusals on a phone', () => {
 			await page.getByLabel('Id', { exact: true }).fill(`slip-${Date.now().toString(36)}`);
 			const tokensField = page.locator('#grant-tokens-0');
 			for (const [fieldId, fill, said, shot] of [
-				['pkg-price', { '#pkg-price': 'abc', '#grant-tokens-0': '1000' }, PRICE_RULE, 'admin-catalog-price-words-phone'],
+				['pkg-price', { '#pkg-price': 'abc', '#grant-tokens-0': '1000' }, priceRule('USD'), 'admin-catalog-price-words-phone'],
 				['grant-tokens-0', { '#pkg-price': '5', '#grant-tokens-0': '99999999999999999999' }, 'The amount is at most 1,000,000,000,000 tokens.', 'admin-catalog-tokens-too-large-phone'],
 				['grant-tokens-0', { '#grant-tokens-0': 'lots' }, 'The amount is a whole number of tokens from 1 to 1,000,000,000,000.', 'admin-catalog-tokens-letters-phone'],
 				['pkg-sandbox', { '#grant-tokens-0': '1000', '#pkg-sandbox': 'pri_x' }, PADDLE_PRICE_ID_RULE, 'admin-catalog-price-id-phone']

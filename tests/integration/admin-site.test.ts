@@ -223,6 +223,10 @@ describe(`the catalog on ${backend}`, () => {
 		for (const currency of ['DOL', 'XYZ', 'usd', 'DOLLARS']) {
 			await expect(admin.store.admin.updateProduct({ ...pack, currency }), currency).rejects.toThrow('Currency must be a currency Paddle Billing prices in, as its 3-letter code (USD, EUR, GBP, …)');
 		}
+		// The highest price is 1,000,000 of the currency's own unit: $1,000,000.00 is 100,000,000 cents, ¥1,000,000 is 1,000,000 yen.
+		for (const [currency, priceCents] of [['USD', 100_000_001], ['JPY', 1_000_001]] as const) {
+			await expect(admin.store.admin.updateProduct({ ...pack, currency, priceCents }), currency).rejects.toThrow('Price cents must be at most 1,000,000 in its currency');
+		}
 		expect(await stored()).toEqual(before);
 		expect(await entries()).toBe(1);
 

@@ -1,18 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
-import { PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_PRICE_ID_RULE, PRICE_RULE } from '../../src/lib/price-range';
+import { PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_CURRENCIES, PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
+import { minorDigits } from '../../src/lib/money';
+
+const PRICE_RULE = priceRule('USD');
 
 describe('the catalog form', () => {
 	it('reads prices exactly, in cents, and writes them back', () => {
-		expect(parsePrice('12')).toBe(1200);
-		expect(parsePrice('12.5')).toBe(1250);
-		expect(parsePrice('0,99')).toBe(99);
-		expect(parsePrice('19.99')).toBe(1999); // 19.99 * 100 is 1998.9999… in floating point
-		expect(parsePrice('1.999')).toBeNull();
-		expect(parsePrice('-1')).toBeNull();
-		expect(parsePrice('')).toBeNull();
-		expect(priceText(1999)).toBe('19.99');
-		expect(priceText(5)).toBe('0.05');
+		for (const usd of ['USD', 'EUR']) {
+			expect(parsePrice('12', usd)).toBe(1200);
+			expect(parsePrice('12.5', usd)).toBe(1250);
+			expect(parsePrice('0,99', usd)).toBe(99);
+			expect(parsePrice('19.99', usd)).toBe(1999); // 19.99 * 100 is 1998.9999… in floating point
+			expect(parsePrice('1.999', usd)).toBeNull();
+			expect(parsePrice('-1', usd)).toBeNull();
+			expect(parsePrice('', usd)).toBeNull();
+			expect(priceText(1999, usd)).toBe('19.99');
+			expect(priceText(5, usd)).toBe('0.05');
+		}
+	});
+
+	it('reads yen and won as whole amounts (their minor unit is the unit), and writes them back', () => {
+		for (const whole of ['JPY', 'KRW']) {
+			expect(parsePrice('550', whole)).toBe(550);
+			expect(parsePrice('5.50', whole)).toBeNull();
+			expect(parsePrice('5,5', whole)).toBeNull();
+			expect(priceText(550, whole)).toBe('550');
+		}
+		const d = { ...emptyDraft(), id: 'yen-pack', name: 'Yen pack', currency: 'JPY', grants: [{ model: '', tokens: '100' }] };
+		expect(toInput({ ...d, price: '5.50' }, 0)).toEqual({ problems: { 'pkg-price': 'Yen has no smaller unit: type a whole number of yen.' } });
+		expect(toInput({ ...d, price: '550', currency: 'KRW' }, 0)).toMatchObject({ input: { priceCents: 550, currency: 'KRW' } });
+		expect(toInput({ ...d, price: '5.50', currency: 'KRW' }, 0)).toEqual({ problems: { 'pkg-price': 'The won has no smaller unit: type a whole number of won.' } });
+		expect(toInput({ ...d, price: 'abc' }, 0)).toEqual({ problems: { 'pkg-price': priceRule('JPY') } });
+		// Every Paddle currency without a smaller unit says so in its own words, not the generic rule.
+		for (const currency of PADDLE_CURRENCIES.filter((c) => minorDigits(c) === 0)) {
+			expect(toInput({ ...d, currency, price: '5.50' }, 0), currency).toEqual({ problems: { 'pkg-price': expect.stringMatching(/^.+ has no smaller unit: type a whole number of .+\.$/) } });
+		}
+		expect(priceRule('JPY')).toContain('a whole amount from 1 to 1,000,000, like 550');
+		// The highest price is 1,000,000 of the currency's unit: a million yen, not a hundred million.
+		expect(toInput({ ...d, price: '1000000' }, 0)).toMatchObject({ input: { priceCents: 1_000_000 } });
+		expect(toInput({ ...d, price: '1000001' }, 0)).toEqual({ problems: { 'pkg-price': priceRule('JPY') } });
+		const back = draftOf({ id: 'yen-pack', kind: 'pack', name: 'Yen pack', description: '', grants: [{ model: null, tokens: 100 }], priceCents: 550, currency: 'JPY', billingInterval: null, maxQuantity: 1, active: true } as never);
+		expect(back.price).toBe('550');
 	});
 
 	it('says a name or id the server would refuse beside its field', () => {

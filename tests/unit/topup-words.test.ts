@@ -78,4 +78,12 @@ describe('the auto top-up form says each slip beside its field', () => {
 		expect(topupProblems({ ...draft, maxMoney: 1_000_000.01 }, pack, limits).money).toBe('At most $1,000,000.00 a month, or empty for no limit.');
 		expect(topupProblems({ ...draft, maxPerMonth: null, maxMoney: null }, pack, limits)).toEqual({ count: 'Auto top-up needs a monthly limit: a number of top-ups, an amount, or both. Only one may be left empty.' });
 	});
+
+	it('counts a yen cap in whole yen: ¥550 is one ¥550 package, ¥5.5 is refused', () => {
+		const yen = { ...pack, priceCents: 550, currency: 'JPY' };
+		expect(topupProblems({ ...draft, maxMoney: 550 }, yen, limits)).toEqual({});
+		expect(topupProblems({ ...draft, maxMoney: 549 }, yen, limits).money).toBe('Less than one package (¥550): no top-up could be made.');
+		expect(topupProblems({ ...draft, maxMoney: 5.5 }, yen, limits).money).toBe('JPY has no smaller unit: a whole amount, or empty for no limit.');
+		expect(capWords({ enabled: true, belowTokens: 1_000, productId: yen.id, maxPerMonth: null, maxCentsPerMonth: 1_100, cooldownSeconds: 3600, offReason: null }, 'JPY')).toContain('¥1,100 a month');
+	});
 });

@@ -6,6 +6,8 @@ import { purchaseStatus } from '../../src/lib/client/purchase-status';
 import { GENERAL_BALANCE } from '../../src/lib/model-words';
 import { allocationWords } from '../../src/lib/allocation-words';
 import { balanceLabel } from '../../src/lib/client/level';
+import { minorDigits } from '../../src/lib/money';
+import { PADDLE_CURRENCIES } from '../../src/lib/price-range';
 
 // The <quota-usage> widget is a classic script with its own texts (it imports nothing); it words the
 // purchases it lists (paid orders, PAID_STATUSES, as the app's lists) in every language.
@@ -69,5 +71,12 @@ describe('the widget’s size', () => {
 	// recent use and purchases from its stream's events (7,505 B then).
 	it('stays about 7.5 KB gzipped, as the integration kit says (at most 7,680 B at gzip -9, as it is served)', () => {
 		expect(gzipSync(widget, { level: 9 }).length).toBeLessThanOrEqual(7.5 * 1024);
+	});
+});
+
+describe('the widget’s prices', () => {
+	it('reads a purchase’s minor units as the app does: whole yen, won, pesos and dong, cents elsewhere', () => {
+		const whole = /\/([A-Z|]+)\/\.test\(p\.currency\)/.exec(widget)?.[1]?.split('|');
+		expect(whole?.sort()).toEqual(PADDLE_CURRENCIES.filter((c) => minorDigits(c) === 0).sort());
 	});
 });

@@ -3,7 +3,7 @@
 // or trigger, were below it already when it was set, or are still below it after a failed charge.
 import { tokens } from './format';
 import { counted } from '../counted';
-import { money } from './money';
+import { money } from '$lib/money';
 import type { InboxEntry } from './api-types';
 
 

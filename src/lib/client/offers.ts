@@ -1,6 +1,6 @@
 // What the member store and the embedded store (/embed/store) share about the packages on sale:
 // their groups, in order, and a package's price in words.
-import { money } from './money';
+import { money } from '$lib/money';
 import type { Outputs } from './api-types';
 
 type Offer = Outputs['store']['front']['offers'][number];

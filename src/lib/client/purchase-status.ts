@@ -1,5 +1,5 @@
 import type { PurchaseStatus } from '$lib/server/store/orders';
-import { money } from './money';
+import { money } from '$lib/money';
 
 /**
  * A purchase's status in words and its badge tone, the same on the member's pages and the admin's; a

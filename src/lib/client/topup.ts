@@ -1,7 +1,7 @@
 // The words Settings and the dashboard use for auto top-up: the rule, where it stands, how it pays.
 import { tokens, duration, dateTime } from './format';
 import { counted } from '../counted';
-import { money } from './money';
+import { minorDigits, money, toMinor } from '$lib/money';
 import type { Outputs } from './api-types';
 
 export type TopupView = Outputs['topup']['view'];
@@ -78,7 +78,7 @@ export function recordWords(t: AccountTopup['month']['topups'][number]): string 
 export interface TopupDraft {
 	belowTokens: number | null;
 	maxPerMonth: number | null;
-	/** In the package's currency (dollars, euros…), not cents. */
+	/** In the package's currency's main unit (dollars, yen…), not minor units. */
 	maxMoney: number | null;
 }
 
@@ -107,10 +107,13 @@ export function topupProblems(
 		problems.count = `A whole number of top-ups from 1 to ${limits.maxPerMonth}, or empty for no limit.`;
 	}
 	const m = d.maxMoney;
+	const currency = pack?.currency ?? 'USD';
 	if (m !== null && !(m > 0)) problems.money = 'An amount more than zero, or empty for no limit.';
-	else if (m !== null && Math.round(m * 100) > limits.maxCentsPerMonth) {
-		problems.money = `At most ${money(limits.maxCentsPerMonth, pack?.currency ?? 'USD')} a month, or empty for no limit.`;
-	} else if (m !== null && pack && Math.round(m * 100) < pack.priceCents) {
+	else if (m !== null && minorDigits(currency) === 0 && !Number.isInteger(m)) {
+		problems.money = `${currency} has no smaller unit: a whole amount, or empty for no limit.`;
+	} else if (m !== null && toMinor(m, currency) > limits.maxCentsPerMonth) {
+		problems.money = `At most ${money(limits.maxCentsPerMonth, currency)} a month, or empty for no limit.`;
+	} else if (m !== null && pack && toMinor(m, currency) < pack.priceCents) {
 		problems.money = `Less than one package (${money(pack.priceCents, pack.currency)}): no top-up could be made.`;
 	}
 	if (n === null && m === null) problems.count = 'Auto top-up needs a monthly limit: a number of top-ups, an amount, or both. Only one may be left empty.';

@@ -1,7 +1,7 @@
 // An audit entry's values (server admin/audit-words.ts) as the console writes them: figures and
 // money in the reader's locale, instants in their time zone, words as they are.
 import { dateTime, tokens } from '$lib/client/format';
-import { money } from '$lib/client/money';
+import { money } from '$lib/money';
 import type { AuditRow } from '$lib/client/api-types';
 
 export type AuditValue = AuditRow['words']['lines'][number]['value'];

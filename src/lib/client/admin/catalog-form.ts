@@ -1,7 +1,8 @@
 // The Catalog page's package form: what the admin types, as the store's product input, and back.
 import { readTokenAmount } from '../amount';
 import type { Inputs, Outputs } from '../api-types';
-import { MAX_PRICE_CENTS, MIN_PRICE_CENTS, PACKAGE_ID, PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_PRICE_ID, PADDLE_PRICE_ID_RULE, PRICE_RULE } from '$lib/price-range';
+import { maxPriceMinor, MIN_PRICE_CENTS, PACKAGE_ID, PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_PRICE_ID, PADDLE_PRICE_ID_RULE, priceRule } from '$lib/price-range';
+import { minorDigits } from '$lib/money';
 import { MAX_TOKENS } from '$lib/token-range';
 
 export type Product = Outputs['store']['admin']['products'][number];
@@ -20,7 +21,7 @@ export interface ProductDraft {
 	name: string;
 	description: string;
 	grants: GrantDraft[];
-	/** In the currency's main unit as typed: "12", "12.5", "12.50". */
+	/** In the currency's main unit as typed: "12", "12.5", "12.50" ("550" in yen: no decimals). */
 	price: string;
 	currency: string;
 	billingInterval: 'month' | 'year';
@@ -52,15 +53,35 @@ export const emptyDraft = (): ProductDraft => ({
 	active: true
 });
 
-/** "12.50" → 1250 cents; null when it is not an amount with at most two decimals. Exact: no floating point. */
-export function parsePrice(text: string): number | null {
-	const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(text.trim());
-	if (!m) return null;
-	return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+const AMOUNT = /^(\d{1,7})(?:[.,](\d{1,2}))?$/;
+
+/**
+ * The typed price in `currency`'s minor units: ("12.50", 'USD') → 1250, ("550", 'JPY') → 550; null when it is not
+ * an amount with at most the currency's decimals (none for JPY: "5.50" yen is null). Exact: no floating point.
+ */
+export function parsePrice(text: string, currency: string): number | null {
+	const m = AMOUNT.exec(text.trim());
+	const d = minorDigits(currency);
+	if (!m || (m[2] ?? '').length > d) return null;
+	return Number(m[1]) * 10 ** d + Number((m[2] ?? '').padEnd(d, '0'));
 }
 
-/** 1250 → "12.50". */
-export const priceText = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+/** A currency without a smaller unit, in words for the note beside the price: [the unit, its plural]. */
+const WHOLE_UNIT_WORDS: Record<string, [string, string]> = { JPY: ['Yen', 'yen'], KRW: ['The won', 'won'], CLP: ['The Chilean peso', 'Chilean pesos'], VND: ['The dong', 'dong'] };
+
+/** What is wrong with a typed price, said beside the field; null when it is a price the catalog takes. */
+export function priceProblem(text: string, currency: string): string | null {
+	const minor = parsePrice(text, currency);
+	if (minor !== null) return minor < MIN_PRICE_CENTS || minor > maxPriceMinor(currency) ? priceRule(currency) : null;
+	const words = WHOLE_UNIT_WORDS[currency.toUpperCase()];
+	return words && AMOUNT.test(text.trim()) ? `${words[0]} has no smaller unit: type a whole number of ${words[1]}.` : priceRule(currency);
+}
+
+/** Minor units as the form shows them: (1250, 'USD') → "12.50"; (550, 'JPY') → "550". */
+export function priceText(minor: number, currency: string): string {
+	const d = minorDigits(currency);
+	return d === 0 ? String(minor) : `${Math.floor(minor / 10 ** d)}.${String(minor % 10 ** d).padStart(d, '0')}`;
+}
 
 export function draftOf(p: Product): ProductDraft {
 	return {
@@ -69,7 +90,7 @@ export function draftOf(p: Product): ProductDraft {
 		name: p.name,
 		description: p.description,
 		grants: p.grants.map((g) => ({ model: g.model ?? '', tokens: String(g.tokens) })),
-		price: priceText(p.priceCents),
+		price: priceText(p.priceCents, p.currency),
 		currency: p.currency,
 		billingInterval: p.billingInterval ?? 'month',
 		maxQuantity: String(p.maxQuantity),
@@ -97,8 +118,10 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 	if (!PACKAGE_ID.test(d.id.trim())) problems['pkg-id'] = PACKAGE_ID_RULE;
 	const maxQuantity = d.kind === 'subscription' ? 1 : Number(d.maxQuantity);
 	if (!Number.isInteger(maxQuantity) || maxQuantity < 1 || maxQuantity > 1000) problems['pkg-max'] = 'A buyer may take 1 to 1,000 at once.';
-	const priceCents = parsePrice(d.price);
-	if (priceCents === null || priceCents < MIN_PRICE_CENTS || priceCents > MAX_PRICE_CENTS) problems['pkg-price'] = PRICE_RULE;
+	const currency = d.currency.trim().toUpperCase();
+	const priceCents = parsePrice(d.price, currency);
+	const priceSlip = priceProblem(d.price, currency);
+	if (priceSlip) problems['pkg-price'] = priceSlip;
 	const grants = [];
 	for (const [i, g] of d.grants.entries()) {
 		const tokens = readTokenAmount(g.tokens, { min: 1, max: MAX_TOKENS });
@@ -117,7 +140,7 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 			description: d.description.trim(),
 			grants,
 			priceCents,
-			currency: d.currency.trim().toUpperCase(),
+			currency,
 			billingInterval: d.kind === 'subscription' ? d.billingInterval : null,
 			maxQuantity,
 			paddlePriceSandbox: d.paddlePriceSandbox.trim() || null,

@@ -5,7 +5,7 @@ import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels, MAX_TOKENS } from '../ledger';
 import { DomainError, parseInput } from '../errors';
-import { CURRENCY_RULE, isPaddleCurrency, MAX_PRICE_CENTS, MIN_PRICE_CENTS, PACKAGE_ID, PADDLE_PRICE_ID } from '../../price-range';
+import { CURRENCY_RULE, isPaddleCurrency, maxPriceMinor, MIN_PRICE_CENTS, PACKAGE_ID, PADDLE_PRICE_ID } from '../../price-range';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
@@ -26,7 +26,7 @@ export const productInput = z
 			.array(z.object({ model: z.string().min(1).nullable(), tokens: z.number().int().min(1).max(MAX_TOKENS) }))
 			.min(1)
 			.max(20),
-		priceCents: z.number().int().min(MIN_PRICE_CENTS, 'must be more than 0: tokens given away are a bonus, not a package').max(MAX_PRICE_CENTS, 'must be at most 1,000,000.00'),
+		priceCents: z.number().int().min(MIN_PRICE_CENTS, 'must be more than 0: tokens given away are a bonus, not a package'),
 		currency: z.string().refine(isPaddleCurrency, CURRENCY_RULE).default('USD'),
 		billingInterval: z.enum(['month', 'year']).nullable().default(null),
 		maxQuantity: z.number().int().min(1).max(1000).default(1),
@@ -35,6 +35,7 @@ export const productInput = z
 		active: z.boolean().default(true),
 		sort: z.number().int().default(0)
 	})
+	.refine((p) => p.priceCents <= maxPriceMinor(p.currency), { message: 'must be at most 1,000,000 in its currency', path: ['priceCents'] })
 	.refine((p) => (p.kind === 'subscription') === (p.billingInterval !== null), {
 		message: 'subscriptions need a billing interval (month or year); other packages have none',
 		path: ['billingInterval']

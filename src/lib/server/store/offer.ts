@@ -16,7 +16,7 @@ export interface Offer {
 	currency: string;
 	billingInterval: 'month' | 'year' | null;
 	maxQuantity: number;
-	/** Price of 1,000 tokens, in hundredths of a cent (keeps precision for cheap packs). */
+	/** Price of 1,000 tokens, in hundredths of the currency's minor unit (a cent, a yen: keeps precision for cheap packs). */
 	per1kCentiCents: number;
 	/** Saving against buying the same tokens as single packs, in percent (bundles and subscriptions). */
 	savingsPercent: number | null;

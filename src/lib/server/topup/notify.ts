@@ -8,6 +8,7 @@ import { queueMail } from '../mail/job';
 import { noticeInbox } from '../ledger';
 import { topupDeclinedMail } from '../mail/templates';
 import { counted } from '../../counted';
+import { money } from '../../money';
 import { SETTINGS_SECTIONS } from '../../settings-sections';
 
 /** The inbox kinds auto top-up adds: a one-tap notice to buy (no subscription to charge), and a declined charge. */
@@ -36,8 +37,8 @@ export function topupRecipients(exec: Executor, accountId: string) {
 }
 
 const count = new Intl.NumberFormat('en');
-/** A price in words: cents of `currency`. */
-export const priceWords = (cents: number, currency: string) => new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100);
+/** A price in words: minor units of `currency` (cents, whole yen) → "$5.00", "¥550". */
+export const priceWords = (minor: number, currency: string) => money(minor, currency, 'en');
 /** The package in words: "Token pack (5,000 tokens, $5.00)". */
 export const packageWords = (d: Pick<TopupNoticeDetail, 'productName' | 'tokens' | 'amountCents' | 'currency'>) =>
 	`${d.productName} (${counted(d.tokens, 'token', count.format)}, ${priceWords(d.amountCents, d.currency)})`;
