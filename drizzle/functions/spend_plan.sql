@@ -122,15 +122,19 @@ BEGIN
   END LOOP;
 END $$;
 
--- The cap in force that leaves the least, in whichever window (quota_limit_details with p_cost), or NULL
--- when none is. Of two that leave as little, the member's, then the longer window's (it holds the
--- longer). The dashboard, playground and Team page read it too (ledger/rates.ts tightestCapRead).
+-- The cap in force that binds (quota_limit_details with p_cost), or NULL when none is. Of the caps p_cost
+-- crosses (with no cost: the used-up ones), the one that holds longest, the latest reset: a weekly cap
+-- used up further than the monthly one still lets its user spend only when the month's resets. Of none
+-- crossed, the one that leaves the least; of two that leave as little, the member's, then the longer
+-- window's. The dashboard, playground and Team page read it too (ledger/rates.ts tightestCapRead).
 CREATE OR REPLACE FUNCTION quota_tightest_cap(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
     p_settings site_settings, p_now timestamptz)
 RETURNS jsonb LANGUAGE sql AS $$
   SELECT quota_limit_details(c.limit_of, p_cost, c.limit_tokens, c.used, c.period, c.resets_at, p_settings.time_zone)
     FROM quota_caps_use(p_account, p_kind, p_actor_user, p_settings, p_now) c
-   ORDER BY c.limit_tokens - c.used, c.limit_of = 'member' DESC, c.resets_at DESC LIMIT 1
+   ORDER BY c.used + greatest(p_cost, 1) > c.limit_tokens DESC,
+            CASE WHEN c.used + greatest(p_cost, 1) > c.limit_tokens THEN c.resets_at END DESC NULLS FIRST,
+            c.limit_tokens - c.used, c.limit_of = 'member' DESC, c.resets_at DESC LIMIT 1
 $$;
 
 -- The figures of the cap that p_cost would cross (quota_limit_details), or NULL when none would: the

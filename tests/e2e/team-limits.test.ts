@@ -222,6 +222,39 @@ describe('the Team page tells a member their caps', () => {
 		}
 	});
 
+	it("with a weekly and a monthly cap both used up, Leo's row on the owner's Team page names the one that holds longest, not the one used up furthest", async () => {
+		const { context, page } = await phoneOf(leo.email, '/team');
+		const { context: owner, page: ownerPage } = await phoneOf(maya.email, '/team');
+		const me = (await (await context.request.get('/trpc/me.profile')).json()).result.data as { id: string; teams: { id: string; name: string }[] };
+		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
+		try {
+			await waitForFresh(page);
+			const detail = (await (await context.request.get(`/trpc/team.get?input=${encodeURIComponent(JSON.stringify({ teamId: team.id }))}`)).json()).result.data as { accountId: string };
+			const input = encodeURIComponent(JSON.stringify({ accountId: detail.accountId, period: 'monthly', windows: 1, by: 'member' }));
+			const month = (await (await context.request.get(`/trpc/ledger.rollups?input=${input}`)).json()).result.data as { rows: { key: string; tokens: number }[] };
+			const used = month.rows.find((r) => r.key === me.id)?.tokens ?? 0;
+			expect(used).toBeGreaterThan(2);
+			// The weekly cap, 0, is used up furthest; the monthly one, 1 below this month's use, only just.
+			await waitForFresh(ownerPage);
+			const leoCard = ownerPage.getByRole('region', { name: 'Members' }).getByRole('listitem').filter({ hasText: leo.name });
+			await leoCard.getByRole('button', { name: `Caps for ${leo.name}` }).click();
+			await leoCard.getByRole('textbox', { name: `Weekly cap for ${leo.name} (tokens)` }).fill('0');
+			await leoCard.getByRole('textbox', { name: `Monthly cap for ${leo.name} (tokens)` }).fill(String(used - 1));
+			await leoCard.getByRole('button', { name: 'Save caps' }).click();
+			// He spends again when the later of the two resets: the month's, unless the week ends after it.
+			const now = new Date();
+			const monthEndsFirst = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).getTime() - now.getTime() < 7 * 86_400_000;
+			const reached = leoCard.getByText(/^(Weekly|Monthly) cap reached · resets /);
+			await reached.waitFor();
+			if (!monthEndsFirst) await expect(reached.textContent()).resolves.toMatch(/^Monthly cap reached · resets /);
+			await bothSizes(ownerPage, 'team-owner-two-caps-reached');
+		} finally {
+			for (const period of ['weekly', 'monthly']) {
+				expect((await owner.request.post('/trpc/team.setCap', { data: { teamId: team.id, userId: me.id, period, limitTokens: null } })).status()).toBe(200);
+			}
+		}
+	});
+
 	it('a run refused on a stale price says why once, in the cost card, not again under Run', async () => {
 		// No live word on this page (its stream refused), so the price it shows can go stale.
 		const context = await phoneContext(browser);

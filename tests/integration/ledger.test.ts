@@ -265,6 +265,35 @@ describe(`ledger on ${backend}`, () => {
 		expect(await refusal(consumeAs(t.accountId, 'generate_texts', 1, { userId: leo.userId }))).toMatchObject({ code: 'cap_reached', details: { limit_of: 'member', period: 'weekly' } });
 	});
 
+	it('of two caps used up, every place names the one that holds longest (the latest reset), not the one used up furthest', async () => {
+		const t = await makeTeam(db);
+		const leo = await makeUser(db);
+		await grant(db.orm, { accountId: t.accountId, tokens: 10_000, source: 'purchase' });
+		await consumeAs(t.accountId, 'generate_texts', 2, { userId: leo.userId }); // 90 tokens, in today's, this week's and this month's window
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: leo.userId, period: 'daily', limitTokens: 10 });
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: leo.userId, period: 'weekly', limitTokens: 50 });
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: leo.userId, period: 'monthly', limitTokens: 60 });
+		// The daily cap is used up furthest (80 over) and the weekly one next (40 over), but Leo spends again only when the last of them resets.
+		const [ends] = await db.rows<{ daily: string; weekly: string; monthly: string }>(sql`select quota_window_end('daily', time_zone, week_start, now()) as daily,
+			quota_window_end('weekly', time_zone, week_start, now()) as weekly, quota_window_end('monthly', time_zone, week_start, now()) as monthly from site_settings where id = 1`);
+		const [period, at] = Object.entries(ends!).map(([p, e]) => [p, new Date(e).toISOString()] as const).sort((a, b) => b[1].localeCompare(a[1]))[0]!;
+		const cap = (await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId], leo.userId))).get(leo.userId)!;
+		expect(cap).toMatchObject({ limitOf: 'member', period, used: 90, left: 0, resetsAt: at });
+		const line = (await readOne(db.orm, capLineRead(t.accountId, leo.userId)))!;
+		expect(line.text).toContain(`Your ${period} cap of `);
+		expect(line.text).toContain(`until ${cap.resets}.`);
+		const refused = await refusal(consumeAs(t.accountId, 'generate_texts', 1, { userId: leo.userId }));
+		expect(refused).toMatchObject({ code: 'cap_reached', details: { limit_of: 'member', period } });
+		expect(new Date((refused.details as { resets_at: string }).resets_at).toISOString()).toBe(at);
+		expect(await check(db.orm, { accountId: t.accountId, actorUserId: leo.userId, feature: 'generate_texts', units: 1 })).toMatchObject({ allowed: false, code: 'cap_reached', cap: { period } });
+		// With none used up, the cap that leaves the least still binds: the daily one once the others are raised.
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: leo.userId, period: 'daily', limitTokens: 100 });
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: leo.userId, period: 'weekly', limitTokens: 500 });
+		await setCap(db.orm, { accountId: t.accountId, memberUserId: leo.userId, period: 'monthly', limitTokens: 600 });
+		expect((await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId], leo.userId))).get(leo.userId)).toMatchObject({ period: 'daily', left: 10 });
+		await expectInvariants(db);
+	});
+
 	it('holds reserve tokens, settle charges the real amount once, release gives everything back', async () => {
 		const a = await makeUser(db);
 		await grant(db.orm, { accountId: a.accountId, tokens: 1000, source: 'purchase' });

@@ -215,12 +215,12 @@ export const capsInForceRead = (accountId: string): Read<CapInForce[]> =>
 export type TightestRow = { user_id: string; reader_zone: string; site_zone: string; cap: { limit_of: CapLeft['limitOf']; period: CapLeft['period']; limit: number; used: number; left: number; resets_at: string | null } | null };
 
 /**
- * The cap in force on each of `userIds`' use of an account that leaves the least now, in whichever
- * window (quota_caps_use: the account's own or the member's cap in a team pool, daily, weekly or
- * monthly; open holds count), as a check's `cap` gives it, with the zone `readerId` reads times in
- * (their Settings' choice, else the site's). Of two that leave as little, the member's, then the one
- * of the longer window (it holds the longer): quota_tightest_cap, the order a refusal's cap comes from
- * too. The one rule of "which cap binds and when it resets" of every page.
+ * The cap that binds each of `userIds`' use of an account now, in whichever window (quota_caps_use:
+ * the account's own or the member's cap in a team pool, daily, weekly or monthly; open holds count),
+ * as a check's `cap` gives it, with the zone `readerId` reads times in (their Settings' choice, else
+ * the site's). Of the used-up caps, the one that resets last (it holds longest); of none used up, the
+ * one that leaves the least, then the member's, then the longer window's: quota_tightest_cap, the
+ * order a refusal's cap comes from too. The one rule of "which cap binds and when it resets" of every page.
  */
 function tightestCapsRows(accountId: string, userIds: readonly string[], readerId: string): Read<TightestRow[]> {
 	const ids = userIds.length ? sql.join(userIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null::uuid`;
