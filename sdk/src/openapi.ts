@@ -1625,7 +1625,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a value the ledger refuses (an expiry in the past; tokens that would take the user's or team's general or model balance past 1,000,000,000,000, the message naming how many more fit). `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a value the ledger refuses (an expiry in the past). `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request. `unknown_model`: no such model: the message names the nearest model key when one is a slip away and lists the models there are (or leave `model` out) */
                 422: {
                     headers: {
                         [name: string]: unknown;

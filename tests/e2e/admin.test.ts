@@ -529,13 +529,6 @@ for (const size of sizes) {
 			await page.getByLabel('Tokens').fill('1,000');
 			await page.getByRole('button', { name: 'Grant bonus' }).dblclick();
 			await form.getByText(/^Bonus of 1,000 tokens granted/).waitFor();
-			// A bonus that would take the balance past the maximum is refused, naming the room left; the typed figures stay.
-			await page.getByLabel('Tokens').fill('1000000000000');
-			await page.getByLabel('Note').fill(note);
-			await page.getByRole('button', { name: 'Grant bonus' }).click();
-			await form.getByText('The general balance holds 6,000 of at most 1,000,000,000,000 tokens: at most 999,999,994,000 more can be added.').waitFor();
-			await expect(onScreen(form.getByText(/more can be added/))).resolves.toBe(true);
-			await screen(page, 'admin-user-bonus-past-max-phone');
 			const lots = page.getByRole('table', { name: 'Lots' });
 			await scrollUntilShown(page, lots); // the records under the bonus form
 			await expect(lots.getByRole('row').filter({ hasText: note }).count()).resolves.toBe(1);

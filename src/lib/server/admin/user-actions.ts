@@ -24,9 +24,8 @@ const lotBalance = async (exec: Executor, accountId: string) => (await allocatio
 
 /**
  * Grants a bonus lot (source `bonus`) with an audit entry of the balance before and after, in one
- * transaction; the key makes it happen once. Errors: `invalid_input` (amount, or one that would take
- * its allocation past MAX_TOKENS, expiry in the past, no note), `not_found` (account), and the
- * ledger's refusals (e.g. an unknown model).
+ * transaction; the key makes it happen once. Errors: `invalid_input` (amount, expiry in the past,
+ * no note), `not_found` (account), and the ledger's refusals (e.g. an unknown model).
  */
 export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId: string; before: number; after: number; replayed: boolean }> {
 	const note = b.note.trim();
@@ -44,8 +43,7 @@ export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId
 			expiresAt: b.expiresAt ?? null,
 			grantKey: `admin-bonus:${b.key}`,
 			note,
-			actor: { userId: actor.userId },
-			withinMax: true
+			actor: { userId: actor.userId }
 		});
 		if (!r.created) return { lotId: r.lotId, before, after: before, replayed: true };
 		const after = await lotBalance(tx, b.accountId);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, uuidArray, type Executor } from '../db/client';
+import { uuidArray, type Executor } from '../db/client';
 import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
 import { adjustAnswer, callLedger, debitAnswer, grantAnswer } from './sql-result';
@@ -13,15 +13,13 @@ import type { Actor, GrantRequest, GrantResult } from './types';
  * Grants one lot of tokens. A grant key makes it happen at most once: the same key with the same
  * grant answers the first grant (`created: false`); with another grant (account, tokens, source,
  * model, priority, expiry, unlimited, note) it is `idempotency_key_reused`.
- * Errors: invalid_input (also, with `withinMax`, tokens that would take the allocation past
- * MAX_TOKENS), not_found (account), unknown_model, idempotency_key_reused.
+ * Errors: invalid_input, not_found (account), unknown_model, idempotency_key_reused.
  */
 export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResult> {
 	const tokens = g.unlimited ? 0 : wholeNumber('tokens', g.tokens, 1, MAX_TOKENS);
 	if (g.expiresAt && !(g.expiresAt instanceof Date && Number.isFinite(g.expiresAt.getTime()))) {
 		throw fieldRefusal('expires_at', 'expires_at must be a valid date.');
 	}
-	if (g.withinMax && !g.unlimited) await refuseOverMax(exec, g.accountId, g.model ?? null, tokens, g.grantKey ?? null);
 	const hash = g.grantKey
 		? requestHash(['grant', g.accountId, tokens, g.source, g.model ?? null, g.priority ?? 0, g.expiresAt ?? null, g.unlimited ?? false, g.note ?? null])
 		: null;
@@ -99,14 +97,11 @@ export interface AdjustRequest {
  * An admin's manual balance change: always new entries (a lot, or debits), never an edited row.
  * `delta` tokens added (+) or taken (−), `balance` the general balance after, in tokens; a change
  * announces `balance.adjusted` (a replayed key, or a set to the same figure, announces nothing).
- * Errors: invalid_input (no reason; tokens out of range, or an addition that would take the general
- * balance past MAX_TOKENS), not_found, and what quota_debit_lots refuses.
+ * Errors: invalid_input (no reason; tokens out of range), not_found, and what quota_debit_lots refuses.
  */
 export async function adjustBalance(exec: Executor, a: AdjustRequest): Promise<{ delta: number; balance: number }> {
 	if (!a.reason.trim()) throw new DomainError('invalid_input', 'A reason is required for a manual adjustment.');
 	const tokens = wholeNumber('tokens', a.tokens, a.mode === 'set' ? 0 : -MAX_TOKENS, MAX_TOKENS);
-	// A set's figure is at most MAX_TOKENS already; an addition is refused past it.
-	if (a.mode === 'delta' && tokens > 0) await refuseOverMax(exec, a.accountId, null, tokens, `adjust:${a.key}`);
 	const r = await callLedger(
 		exec,
 		sql`select quota_adjust(p_account => ${a.accountId}::uuid, p_mode => ${a.mode}, p_tokens => ${tokens},
@@ -115,31 +110,4 @@ export async function adjustBalance(exec: Executor, a: AdjustRequest): Promise<{
 	);
 	if (!r.replayed && r.delta !== 0) await announceAdjustment(exec, a.accountId, { key: a.key, delta: r.delta, generalBalance: r.balance, reason: a.reason });
 	return { delta: r.delta, balance: r.balance };
-}
-
-const count = (n: number) => n.toLocaleString('en');
-
-/**
- * Refuses adding `tokens` to an allocation (`model`'s tokens; null: the general ones) when what is left
- * of its active lots would then pass MAX_TOKENS, naming the room left. The maximum is the figure every
- * form and sum assumes; only admin and site grants meet it: a paid grant is never refused by it. The
- * account row is locked first, so two grants cannot both take the last room. A grant key that has
- * granted already is let through (its replay answers the first grant, whatever the room now).
- * Errors: invalid_input (field `tokens`).
- */
-async function refuseOverMax(exec: Executor, accountId: string, model: string | null, tokens: number, grantKey: string | null): Promise<void> {
-	const [row] = await queryRows<{ held: number | string; replay: boolean }>(exec, sql`
-		select coalesce((select sum(l.remaining) from lots l
-		                  where l.account_id = a.id and l.model is not distinct from ${model}::text and not l.unlimited
-		                    and (l.expires_at is null or l.expires_at > now())), 0) as held,
-		       exists (select 1 from lots l where l.grant_key = ${grantKey}::text) as replay
-		  from (select id from accounts where id = ${accountId}::uuid for update) a`);
-	if (!row || row.replay) return; // no such account: the ledger's not_found
-	const held = Number(row.held);
-	if (held + tokens <= MAX_TOKENS) return;
-	const what = model === null ? 'The general balance' : `The ${model} balance`;
-	const room = Math.max(MAX_TOKENS - held, 0);
-	throw fieldRefusal('tokens', room === 0
-		? `${what} is at its maximum of ${count(MAX_TOKENS)} tokens (it holds ${count(held)}): no more can be added.`
-		: `${what} holds ${count(held)} of at most ${count(MAX_TOKENS)} tokens: at most ${count(room)} more can be added.`);
 }

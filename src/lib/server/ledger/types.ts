@@ -112,11 +112,6 @@ export interface GrantRequest {
 	actor?: Actor;
 	/** When it happened, for imports and the demo backfill only (default: now); see ConsumeRequest's. */
 	effectiveAt?: Date;
-	/**
-	 * Refuse it (invalid_input on `tokens`) when it would take its allocation past MAX_TOKENS: an
-	 * admin's or a site's grant. A paid one (purchase, subscription) leaves it unset: it is always granted.
-	 */
-	withinMax?: boolean;
 }
 
 export interface GrantResult {

@@ -277,7 +277,7 @@ function buildDocument() {
 					summary: 'Grant bonus, referral, event or admin tokens (site keys)',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.grantBody),
-					responses: { ...ok(201, s.responses.grant, 'Granted'), ...errors([...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_key_missing', 'unknown_model'], `${NO_TARGET}, or a value the ledger refuses (an expiry in the past; tokens that would take the user's or team's general or model balance past 1,000,000,000,000, the message naming how many more fit)`) }
+					responses: { ...ok(201, s.responses.grant, 'Granted'), ...errors([...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_key_missing', 'unknown_model'], `${NO_TARGET}, or a value the ledger refuses (an expiry in the past)`) }
 				}
 			},
 			'/api/v1/usage': {
