@@ -36,9 +36,11 @@ $$;
 -- rule it was used under: each rule keeps its own window, and every window of the module's rules
 -- with p_rule's period and that start counts. So a change of which rule applies mid-window (a role
 -- change, a new role, team or member rule) keeps what was used, and only a new window starts from 0.
--- 0 when nothing was used. SQL: inlined where it is read.
+-- 0 when nothing was used. PL/pgSQL: a SQL function with a FROM is never inlined, and PostgreSQL then
+-- plans its body on every call (every consume of a module with a free allowance); PL/pgSQL keeps the plan.
 CREATE OR REPLACE FUNCTION quota_allowance_used(p_account uuid, p_rule allowance_rules, p_start timestamptz)
-RETURNS bigint LANGUAGE sql STABLE AS $$
-  SELECT coalesce(sum(w.used), 0)::bigint FROM allowance_windows w JOIN allowance_rules r ON r.id = w.rule_id
-   WHERE w.account_id = p_account AND w.window_start = p_start AND r.module = p_rule.module AND r.period = p_rule.period
-$$;
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT coalesce(sum(w.used), 0)::bigint FROM allowance_windows w JOIN allowance_rules r ON r.id = w.rule_id
+   WHERE w.account_id = p_account AND w.window_start = p_start AND r.module = p_rule.module AND r.period = p_rule.period);
+END $$;

@@ -308,7 +308,10 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at,
 		       to_jsonb(array(select f.name from features f where f.module = m.key and f.enabled order by f.name)) as features
 		  from unnest(${uuidArray(accountIds)}) as a(id)
-		  join accounts acc on acc.id = a.id
+		  -- Each account by its key: joined plainly, a generic plan (estimating 10 ids, and the module
+		  -- tables, rarely analyzed, large) sorted every account to merge them, 14 ms at 10,000.
+		  -- OFFSET 0 keeps the subquery a per-id index lookup.
+		  cross join lateral (select kind from accounts where id = a.id offset 0) acc
 		  cross join modules m
 		  cross join site_settings s
 		  cross join lateral quota_allowance_rule(a.id, m.key) r
