@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, screenshot } from './browser';
-import { ownUser } from './app';
-import { expectSound, openAt, sizes } from './console';
+import { ownUser, screen } from './app';
+import { expectSound, openAt, scrollUntilShown, sizes } from './console';
 
 // A site admin on a user's page follows "All payments" to what Paddle told Quota about that account
 // alone: the Payments page filtered by it, in its address (a reload or a shared link shows the same),
@@ -39,6 +39,15 @@ describe("the console's payments of one account", () => {
 			const card = page.getByRole('region', { name: 'Subscriptions and purchases' });
 			await card.getByText('Token pack').waitFor();
 			await screenshot(card, 'admin-user-purchases-card-390');
+			// The card's line and the full list's below are one line (PurchaseLine): the same words.
+			const line = (await card.getByRole('listitem').filter({ hasText: 'Token pack' }).innerText()).trim();
+			expect(line).toMatch(/^Token pack · 5,000 tokens · \$5\.00 · Completed · [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+			const records = page.getByRole('region', { name: 'Purchases and subscriptions' });
+			await scrollUntilShown(page, records);
+			await expect(records.getByRole('listitem').filter({ hasText: 'Token pack' }).innerText()).resolves.toBe(line);
+			await records.scrollIntoViewIfNeeded();
+			await screen(page, 'admin-user-purchases-records-390');
+			await card.scrollIntoViewIfNeeded();
 			await card.getByRole('link', { name: 'All payments' }).click();
 
 			await page.waitForURL(/\/admin\/payments\?account=[0-9a-f-]{36}$/);
@@ -78,6 +87,23 @@ describe("the console's payments of one account", () => {
 			await page.getByRole('button', { name: 'All accounts' }).click();
 			await expect.poll(() => new URL(page.url()).search).toBe('');
 			await page.getByRole('listitem').filter({ hasText: 'transaction.completed' }).first().waitFor();
+
+			// Typed into the search box, by e-mail (any case) or name: the events of the accounts that match, kept in the address.
+			const search = page.getByLabel('Search accounts', { exact: true });
+			await expect(search.getAttribute('placeholder')).resolves.toBe('Name or e-mail');
+			await search.fill(person.email.toUpperCase());
+			await expect.poll(() => new URL(page.url()).searchParams.get('search')).toBe(person.email.toUpperCase());
+			await expect.poll(() => rows.evaluateAll((items) => [...new Set(items.map((li) => li.querySelector('a[href^="/admin/users/"]')?.textContent ?? ''))])).toEqual(['Paying Pia']);
+			await expectSound(page);
+			await screen(page, 'admin-payments-search-390');
+			await page.reload();
+			await expect(search.inputValue()).resolves.toBe(person.email.toUpperCase());
+			await page.getByRole('listitem').filter({ hasText: 'transaction.completed' }).first().waitFor();
+			await search.fill('no-such-account-anywhere');
+			await page.getByText('No events about an account matching “no-such-account-anywhere”.').waitFor();
+			await screen(page, 'admin-payments-search-none-390');
+			await search.fill('');
+			await expect.poll(() => new URL(page.url()).search).toBe('');
 		} finally {
 			await context.close();
 		}

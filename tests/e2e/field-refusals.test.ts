@@ -209,12 +209,12 @@ for (const size of sizes) {
 			await models.getByRole('button', { name: 'Add' }).click();
 			await expectRefusalUnder(models.getByLabel('Name', { exact: true }), /Enter the name\./, models);
 
-			// A model's key the server refuses (the form has no rule of its own for it) comes back under the key.
+			// A model's key the server would refuse is said under the key, in the rule the server keeps (lib/catalog-key.ts).
 			await models.getByLabel('Key', { exact: true }).fill('Not A Key!');
 			await models.getByLabel('Name', { exact: true }).fill('Refused model');
 			await models.getByLabel('Engine', { exact: true }).fill('none');
 			await models.getByRole('button', { name: 'Add' }).click();
-			await expectRefusalUnder(models.getByLabel('Key', { exact: true }), /./, models);
+			await expectRefusalUnder(models.getByLabel('Key', { exact: true }), /^The key is 1 to 64 lower-case letters/, models);
 			await screen(page, `field-refusal-model-key-${size.name}`);
 			// Corrected, it is added, and the form is empty again for the next one.
 			await models.getByLabel('Key', { exact: true }).fill(`added-${size.name}-${Date.now().toString(36)}`);

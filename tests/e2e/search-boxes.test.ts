@@ -31,7 +31,8 @@ async function watchedAdmin(size: (typeof sizes)[number]) {
 const boxes = [
 	{ path: `/admin/users?search=${long}`, label: 'Search', list: 'table' as const, name: 'users' },
 	{ path: `/admin/audit?actor=${long}`, label: 'Who', list: 'entries' as const, name: 'audit-who' },
-	{ path: `/admin/audit?account=${long}`, label: 'Account', list: 'entries' as const, name: 'audit-account' }
+	{ path: `/admin/audit?account=${long}`, label: 'Account', list: 'entries' as const, name: 'audit-account' },
+	{ path: `/admin/payments?search=${long}`, label: 'Search accounts', list: 'events' as const, name: 'payments' }
 ];
 
 describe('a search longer than its box takes', () => {
@@ -48,7 +49,7 @@ describe('a search longer than its box takes', () => {
 					await expect(page.getByRole('button', { name: 'Try again' }).count()).resolves.toBe(0);
 					await expect(page.getByText(/Could not load/).count()).resolves.toBe(0);
 					if (box.list === 'table') await expect(page.getByRole('table').count()).resolves.toBe(0);
-					else await expect(page.getByRole('heading', { name: 'Newest first' }).count()).resolves.toBe(0);
+					else await expect(page.getByRole('heading', { name: box.list === 'events' ? 'Webhook events' : 'Newest first' }).count()).resolves.toBe(0);
 					await screen(page, `search-too-long-${box.name}-${size.name}`);
 					await expectSound(page);
 
@@ -57,7 +58,7 @@ describe('a search longer than its box takes', () => {
 					await expect(field.inputValue()).resolves.toBe('y'.repeat(200));
 					await page.locator(`[id="${await field.getAttribute('id')}-room"]`).getByText('No room left: 200 characters at most').waitFor();
 					await expect(page.locator(`[id="${await field.getAttribute('id')}-note"]`).count()).resolves.toBe(0);
-					await page.getByText(box.list === 'table' ? 'No account matches' : 'No entry matches these filters.').waitFor();
+					await page.getByText({ table: 'No account matches', entries: 'No entry matches these filters.', events: `No events about an account matching “${'y'.repeat(200)}”.` }[box.list]).waitFor();
 				}
 				expect(errors).toEqual([]);
 				expect(refused).toEqual([]);

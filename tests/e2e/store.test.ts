@@ -166,10 +166,12 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await plan.getByText(/^Ending Your plan · Canceled · ends [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
 		await expect(plan.getByRole('button', { name: /Subscribe/ }).count()).resolves.toBe(0);
 		await expect(plan.getByRole('link', { name: 'Manage in Purchases' }).getAttribute('href')).resolves.toBe('/purchases');
-		// Another plan is still for sale, saying it would bill beside the one held.
+		// Another plan is still for sale. The one held is cancelled at its period's end: it is billed no more,
+		// so taking another bills that one alone (not "both"), and the note says when the held one ends.
 		const annual = offer(page, 'Annual plan');
 		await annual.getByRole('button', { name: /Subscribe/ }).waitFor();
-		await annual.getByText('You already have “Monthly plan”: subscribing to this one too bills both, each renewing on its own.').waitFor();
+		await annual.getByText(/^You already have “Monthly plan” until [A-Z][a-z]{2} \d{1,2}, \d{4}, and it is not billed again: subscribing to this one bills only this one\.$/).waitFor();
+		await expect(annual.getByText(/bills both/).count()).resolves.toBe(0);
 		await annual.scrollIntoViewIfNeeded();
 		await screen(page, 'store-plan-beside');
 		await plan.scrollIntoViewIfNeeded();
@@ -213,6 +215,11 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await subs.getByRole('button', { name: 'Cancel…' }).waitFor();
 		await page.goto('/store');
 		await offer(page, 'Monthly plan').getByText(/^Active Your plan · Renews [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
+		// Renewing again, another plan would bill beside it: the note says both.
+		const again = offer(page, 'Annual plan');
+		await again.getByText('You already have “Monthly plan”: subscribing to this one too bills both, each renewing on its own.').waitFor();
+		await again.scrollIntoViewIfNeeded();
+		await screen(page, 'store-plan-beside-renewing');
 	});
 
 	it('a checkout closed without paying is no purchase: Purchases offers it apart to resume or dismiss, and neither list shows it', async () => {

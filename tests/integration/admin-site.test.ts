@@ -370,6 +370,37 @@ describe(`payments on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it("searches by an account's name or e-mail as typed in the Search box, any case, a page at a time by keyset; a longer text is refused", async () => {
+		const b = w.users.memberB;
+		const c = await startCheckout(db.orm, bed.paddle, { accountId: b.accountId, userId: b.id, email: null, productId: 'tokens-5k', quantity: 1 });
+		await bed.paddle.pay(c.transactionId);
+		const ofB = (rows: { account: { id: string } | null }[]) => rows.length > 0 && rows.every((r) => r.account?.id === b.accountId);
+		for (const text of [b.email!.slice(0, 12).toUpperCase(), b.name, ` ${b.name.slice(2, 9)} `]) expect(ofB((await admin.admin.payments.list({ search: text })).rows), text).toBe(true);
+		expect((await admin.admin.payments.list({ search: 'nobody-has-this-name' })).rows).toEqual([]);
+		// LIKE's own characters are text: "%" finds no name with a percent sign, not every account.
+		expect((await admin.admin.payments.list({ search: '%' })).rows).toEqual([]);
+		// With the other filters: Show and a user's page's account.
+		expect((await admin.admin.payments.list({ search: b.email, account: w.users.memberA.accountId })).rows).toEqual([]);
+		expect((await admin.admin.payments.list({ search: b.email, outcome: 'failed' })).rows).toEqual([]);
+
+		// More than a page of B's events (older than the rest, so the other tests' pages stay theirs): every one once, by keyset.
+		await db.rows(sql`
+			insert into paddle_events (event_id, event_type, occurred_at, received_at, outcome, transaction_id, payload)
+			select 'evt_search_' || i, 'transaction.updated', now(), timestamptz '2020-01-01' + i * interval '1 minute', 'processed', ${c.transactionId}, '{}'::jsonb
+			  from generate_series(1, 55) i`);
+		const first = await admin.admin.payments.list({ search: b.email });
+		expect(first.rows).toHaveLength(50);
+		expect(first.nextCursor).not.toBeNull();
+		const second = await admin.admin.payments.list({ search: b.email, cursor: first.nextCursor });
+		const all = [...first.rows, ...second.rows];
+		expect(ofB(all)).toBe(true);
+		expect(new Set(all.map((r) => r.eventId)).size).toBe(all.length);
+		expect(all.filter((r) => r.eventId.startsWith('evt_search_'))).toHaveLength(55);
+		expect(second.nextCursor).toBeNull();
+
+		await expect(admin.admin.payments.list({ search: 'x'.repeat(201) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+	});
+
 	it('a failed payment whose order completed later says what it did (failed), then what the order is now', async () => {
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: w.users.memberA.accountId, userId: w.users.memberA.id, email: null, productId: 'tokens-5k', quantity: 1 });
 		const events = await paddleEventsFor(db, c, 'tokens-5k', 1);

@@ -220,6 +220,11 @@ const matrix: Record<string, Entry> = {
 	'admin.settings.update': { allow: siteAdmin, input: () => ({ lowSharePercent: 25 }) },
 	'admin.features.list': { allow: siteAdmin },
 	'admin.features.upsert': { allow: siteAdmin, input: async (w, db) => ({ key: `f-${w.tag}`, name: 'Matrix feature', module: (await adminModule(w, db)).key, unit: 'word', tokensPerUnit: 2 }) },
+	// A feature nothing has used: a site admin removes it, anyone else is refused before anything is read.
+	'admin.features.remove': { allow: siteAdmin, input: async (w, db) => {
+		await upsertFeature(db.orm, { key: `rm-${w.tag}`, name: 'Matrix mistake', module: (await adminModule(w, db)).key, unit: 'word', tokensPerUnit: 1 });
+		return { key: `rm-${w.tag}` };
+	} },
 	'admin.modules.upsert': { allow: siteAdmin, input: (w) => ({ key: `m-${w.tag}`, name: 'Matrix module', limitMessage: 'Limit reached.' }) },
 	'admin.models.upsert': { allow: siteAdmin, input: (w) => ({ key: `model-${w.tag}`, name: 'Matrix model', engine: 'openai' }) },
 	'admin.allowances.list': { allow: siteAdmin },

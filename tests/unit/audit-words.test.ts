@@ -88,6 +88,7 @@ const samples: Record<AuditAction, Sample> = {
 		before: { key: 'generate_all', name: 'Generate all', unit: 'operation', module: 'chat', enabled: true, breakdown: [], tokensPerUnit: 65 },
 		after: { key: 'generate_all', name: 'Generate all', unit: 'operation', module: 'chat', enabled: false, breakdown: [{ label: 'Texts', tokens: 45 }, { label: 'Images', tokens: 25 }], tokensPerUnit: 70 }
 	}),
+	'rates.feature_removed': entry({ targetType: 'feature', targetId: 'chat_reply', before: { key: 'chat_reply', name: 'Chat reply', unit: 'word', module: 'chat', enabled: true, breakdown: null, tokensPerUnit: 2 }, detail: { key: 'chat_reply' } }),
 	'rates.module_saved': entry({ targetType: 'module', targetId: 'chat', after: { key: 'chat', name: 'Chatbot', limitType: 'none', onExhausted: 'message', limitMessage: 'Buy tokens.' } }),
 	'rates.model_saved': entry({ targetType: 'model', targetId: 'gpt-5-nano', before: { key: 'gpt-5-nano', name: 'GPT-5 nano', engine: 'openai' }, after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }),
 	'referrals.settings_saved': entry({ targetType: 'site', before: referrals, after: { ...referrals, enabled: true, expiresDays: 15, referrerTokens: 2000 } }),

@@ -33,3 +33,15 @@ export function subscriptionState(s: SubscriptionState, timeZone?: string | null
 	else when = s.currentPeriodEnd ? `Canceled · ends ${date(s.currentPeriodEnd)}` : 'Canceled';
 	return { ...badge, when, held: s.status !== 'canceled', ending };
 }
+
+/**
+ * What the store says on a plan the account does not have while it has `other` (another plan that
+ * has not ended): a renewing one bills beside the new one, each on its own; one cancelled at its
+ * period's end is billed no more, so the new one is the only plan billed ("… until Jan 2, 2027").
+ */
+export function otherPlanWords(other: SubscriptionState & { productName: string }, timeZone?: string | null): string {
+	const { ending } = subscriptionState(other, timeZone);
+	if (!ending) return `You already have “${other.productName}”: subscribing to this one too bills both, each renewing on its own.`;
+	const until = other.currentPeriodEnd ? `until ${shortDate(other.currentPeriodEnd, timeZone)}` : 'until its period ends';
+	return `You already have “${other.productName}” ${until}, and it is not billed again: subscribing to this one bills only this one.`;
+}

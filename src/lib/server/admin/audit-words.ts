@@ -441,6 +441,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		names: ['modules']
 	},
 	'rates.feature_saved': { title: 'Feature saved', titleOf: (e) => (e.before ? 'Feature changed' : 'Feature added'), lines: subject('Feature'), fields: FEATURE_FIELDS, names: ['modules'] },
+	'rates.feature_removed': { title: 'Feature removed', fields: FEATURE_FIELDS, names: ['modules'] },
 	'rates.module_saved': {
 		title: 'Module saved',
 		titleOf: (e) => (e.before ? 'Module changed' : 'Module added'),

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import type { PaymentFilter } from '../../payments-filter';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
 /**
  * How the payments page groups a stored Paddle event's outcome: `failed` needs a person (flagged:
@@ -70,17 +70,20 @@ async function paymentsAccount(exec: Executor, id: string): Promise<PaymentsAcco
 /**
  * Received Paddle webhook events, failed ones first, each with the order and account it touched;
  * PAYMENTS_PAGE a page by keyset (rank, received_at, event_id). `account` (an account id) keeps the
- * events that touched that account (its orders and subscriptions), and the answer names it.
- * Errors: `invalid_input` for a cursor this list did not make; `not_found` for an account id no
+ * events that touched that account (its orders and subscriptions), and the answer names it; `search`
+ * (text, as the Users search takes it) keeps those that touched an account whose name, its user's
+ * name or e-mail, or its team's name contains it, any case. Errors: `invalid_input` for a cursor this list did not make; `not_found` for an account id no
  * account has.
  */
 export async function listPaymentEvents(
 	exec: Executor,
-	q: { outcome?: PaymentFilter | null; account?: string | null; cursor?: string | null }
+	q: { outcome?: PaymentFilter | null; account?: string | null; search?: string | null; cursor?: string | null }
 ): Promise<{ rows: PaymentEventRow[]; nextCursor: string | null; account: PaymentsAccount | null }> {
 	const account = q.account ? await paymentsAccount(exec, q.account) : null;
 	const where = [q.outcome ? FILTER[q.outcome] : sql`true`];
 	if (account) where.push(sql`a.id = ${account.id}::uuid`);
+	const search = q.search?.trim() ? likePattern(q.search.trim()) : null;
+	if (search) where.push(sql`(a.name ilike ${search} or u.name ilike ${search} or u.email ilike ${search} or t.name ilike ${search})`);
 	if (q.cursor) {
 		const [value, id] = decodeCursor(q.cursor);
 		const [r, at] = String(value).split('|');

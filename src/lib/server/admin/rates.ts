@@ -2,7 +2,7 @@
 import type { Db } from '../db';
 import { DomainError } from '../errors';
 import type { Executor } from '../db/client';
-import { findFeature, findModel, findModule, upsertFeature, upsertModel, upsertModule } from '../ledger';
+import { findFeature, findModel, findModule, removeFeature as removeUnusedFeature, upsertFeature, upsertModel, upsertModule } from '../ledger';
 import type { AuditAction } from '../accounts';
 import { auditedChange, type SetupActor } from './audited';
 
@@ -31,6 +31,17 @@ const savedByKey =
  * number). Returns it as saved. Errors: invalid_input (rate, breakdown), unknown_module.
  */
 export const saveFeature = savedByKey('rates.feature_saved', 'feature', upsertFeature, findFeature);
+
+/**
+ * Removes a feature nothing refers to (ledger removeFeature: no operation, hold or day of use names
+ * it), audited `rates.feature_removed` on `feature` key with the feature as it was (before) and null
+ * (after). Returns null. Errors: unknown_feature, conflict (in use: the words say how, and to disable it instead).
+ */
+export const removeFeature = (db: Db, actor: SetupActor, key: string): Promise<null> =>
+	auditedChange(db, actor, { action: 'rates.feature_removed', targetType: 'feature', targetId: key, detail: { key }, before: (tx) => findFeature(tx, key) }, async (tx) => {
+		await removeUnusedFeature(tx, key);
+		return null;
+	});
 
 /** Creates or changes a module (name, limit message, what happens when exhausted), audited `rates.module_saved` on `module` key with before and after. */
 export const saveModule = savedByKey('rates.module_saved', 'module', upsertModule, findModule);

@@ -64,6 +64,60 @@ export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<vo
 	await exec.insert(features).values(row).onConflictDoUpdate({ target: features.key, set: row });
 }
 
+/**
+ * What in the ledger's records names a feature: `operations` of every kind and outcome (uses, holds,
+ * settles, refusals), `used` of them the consumes and settles that charged, `holds` and
+ * `usageDays` (rows of the daily rollup). All 0: nothing would lose its feature by its removal.
+ * Caps, allowance rules and windows, lots and rates name modules, accounts and models, never a feature.
+ */
+export interface FeatureReferences {
+	operations: number;
+	used: number;
+	holds: number;
+	usageDays: number;
+}
+
+/**
+ * Counts what names feature `key` (FeatureReferences). Reads operations whole, once: no index has the
+ * feature first, and a rare removal does not charge every spend an index write for one.
+ */
+export async function featureReferences(exec: Executor, key: string): Promise<FeatureReferences> {
+	const [r] = await queryRows<{ operations: number; used: number; holds: number; usage_days: number }>(exec, sql`
+		select count(*)::int as operations, (count(*) filter (where status = 'ok' and kind in ('consume', 'settle')))::int as used,
+		       (select count(*) from holds where feature = ${key})::int as holds,
+		       (select count(*) from usage_daily where feature = ${key})::int as usage_days
+		  from operations where feature = ${key}`);
+	return { operations: Number(r!.operations), used: Number(r!.used), holds: Number(r!.holds), usageDays: Number(r!.usage_days) };
+}
+
+/** Why a feature named by `refs` stays, in words: how it was used, and that disabling it keeps that history. */
+function inUseWords(name: string, refs: FeatureReferences): string {
+	const en = (n: number) => n.toLocaleString('en');
+	const how = refs.used
+		? `has been used ${counted(refs.used, 'time', en)}`
+		: refs.holds
+			? `has ${counted(refs.holds, 'hold', en)} on it`
+			: refs.operations
+				? `has been asked for ${counted(refs.operations, 'time', en)}, though never charged`
+				: 'has use recorded in the daily usage';
+	return `“${name}” ${how}; disable it instead: a disabled feature is refused, and its history and rate stay.`;
+}
+
+/**
+ * Removes feature `key` when nothing names it (FeatureReferences all 0: one added by mistake),
+ * answering it as it was. Named by anything, it stays: `conflict` with inUseWords (`details`: the
+ * references). The feature's row is locked first, so a save of it waits for the removal.
+ * Errors: unknown_feature, conflict.
+ */
+export async function removeFeature(exec: Executor, key: string) {
+	const [f] = await exec.select().from(features).where(eq(features.key, key)).for('update');
+	if (!f) throw new DomainError('unknown_feature', `No feature has the key “${key}”: another admin may have removed it.`);
+	const refs = await featureReferences(exec, key);
+	if (refs.operations || refs.holds || refs.usageDays) throw new DomainError('conflict', inUseWords(f.name, refs), { ...refs });
+	await exec.delete(features).where(eq(features.key, key));
+	return { ...f, tokensPerUnit: Number(f.tokensPerUnit) };
+}
+
 export async function listFeatures(exec: Executor) {
 	const rows = await exec.select().from(features).orderBy(asc(features.module), asc(features.key));
 	return rows.map((f) => ({ ...f, tokensPerUnit: Number(f.tokensPerUnit) }));

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { saveFeature, saveModel, saveModule } from '../../../admin';
+import { removeFeature, saveFeature, saveModel, saveModule } from '../../../admin';
+import { keyLookup } from '../../../fields';
 import { listFeatures, listModels, listModules } from '../../../ledger';
 import { actor, key, name, tokens } from './shared';
 
@@ -28,7 +29,9 @@ export const ratesRoutes = {
 	features: router({
 		list: siteAdminProcedure.query(({ ctx }) => listFeatures(ctx.db.orm)),
 		/** Creates (`create`: a key that is taken is `conflict`) or changes a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
-		upsert: siteAdminProcedure.input(featureInput.extend({ create: z.boolean().default(false) })).mutation(({ ctx, input: { create, ...f } }) => saveFeature(ctx.db, actor(ctx), f, create))
+		upsert: siteAdminProcedure.input(featureInput.extend({ create: z.boolean().default(false) })).mutation(({ ctx, input: { create, ...f } }) => saveFeature(ctx.db, actor(ctx), f, create)),
+		/** Removes a feature nothing refers to (no operation, hold or day of use), audited; one in use is `conflict`, saying to disable it instead. */
+		remove: siteAdminProcedure.input(z.object({ key: keyLookup }).strict()).mutation(({ ctx, input }) => removeFeature(ctx.db, actor(ctx), input.key))
 	}),
 
 	modules: router({

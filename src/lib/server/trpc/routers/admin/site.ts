@@ -10,6 +10,7 @@ import { catalogPreview, reorderProducts, setProductActive } from '../../../stor
 import { MAX_TOKENS } from '../../../ledger';
 import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
 import { isUuid } from '../../../../uuid';
+import { SEARCH_MAX } from '../../../../search-text';
 
 const actor = (ctx: Context & { auth: Auth }): AdminActor => ({ userId: ctx.auth.user.id, ip: ctx.ip });
 const productId = z.string().min(1).max(64);
@@ -64,13 +65,14 @@ export const adminSiteRoutes = {
 	}),
 
 	payments: router({
-		/** Received Paddle webhook events, failed ones first, with the order and account each touched; `account` keeps one account's. */
+		/** Received Paddle webhook events, failed ones first, with the order and account each touched; `account` keeps one account's, `search` those of accounts by name or e-mail. */
 		list: siteAdminProcedure
 			.input(
 				z
 					.object({
 						outcome: z.enum(PAYMENT_FILTERS).nullish(),
 						account: z.string().max(100).refine(isUuid, { error: (i) => accountIdWords(String(i.input)) }).nullish(),
+						search: z.string().max(SEARCH_MAX).nullish(),
 						cursor: z.string().max(400).nullish()
 					})
 					.strict()

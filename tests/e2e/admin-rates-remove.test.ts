@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch } from './browser';
+import { expectNoteBeside, screen } from './app';
+import { expectSound, openAt, sizes } from './console';
+import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
+
+// On Rates, a site admin on a phone: a key's hint gives the whole rule the server keeps (its 64
+// characters too), and a key that breaks it is said under the field before anything is sent; a
+// feature added by mistake can be removed, asked once more first, while nothing has used it; one
+// that was used stays, and the page says how often and to disable it instead.
+let browser: Browser;
+beforeAll(async () => {
+	browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+describe('features and keys on Rates', () => {
+	it('says the key rule, checks it before sending, removes an unused feature and keeps a used one (phone)', async () => {
+		const { context, page } = await openAt(browser, 'admin@quota.test', sizes[0]);
+		const sent: string[] = [];
+		page.on('request', (r) => void (/admin\.(features|modules|models)\.(upsert|remove)/.test(r.url()) && sent.push(r.url().replace(/^.*\/trpc\//, ''))));
+		try {
+			await page.goto('/admin/rates');
+			// The modules' and models' Add forms say the rule under their key, as the feature's does.
+			for (const list of ['modules', 'models']) {
+				const form = page.getByRole('form', { name: `Add to ${list}` });
+				await form.getByText(CATALOG_KEY_RULE).waitFor();
+				const key = form.getByLabel('Key', { exact: true });
+				if (list === 'modules') {
+					await key.scrollIntoViewIfNeeded();
+					await screen(page, 'rates-module-key-hint-390');
+				}
+				await key.fill('x'.repeat(65));
+				await form.getByLabel('Name', { exact: true }).fill('Too long a key');
+				await form.getByLabel(list === 'modules' ? 'Limit message' : 'Engine', { exact: true }).fill('x');
+				await form.getByRole('button', { name: 'Add' }).click();
+				await expectNoteBeside(key, CATALOG_KEY_RULE);
+				// The rule is said once: the note takes the hint's place.
+				await expect(form.getByText(CATALOG_KEY_RULE).count()).resolves.toBe(1);
+				if (list === 'models') {
+					await key.scrollIntoViewIfNeeded();
+					await screen(page, 'rates-model-key-rule-390');
+				}
+			}
+
+			await page.getByRole('button', { name: 'New feature' }).click();
+			const editor = page.getByRole('form', { name: 'New feature' });
+			const key = editor.getByLabel('Key', { exact: true });
+			await editor.getByText(CATALOG_KEY_RULE).waitFor();
+			await key.fill('Mistake Feature');
+			await editor.getByLabel('Name', { exact: true }).fill('Mistake');
+			await editor.getByLabel(/^Tokens per /).fill('3');
+			await editor.getByRole('button', { name: 'Add feature' }).click();
+			await expectNoteBeside(key, CATALOG_KEY_RULE);
+			await screen(page, 'rates-feature-key-rule-390');
+			expect(sent).toEqual([]);
+
+			const stamp = Date.now().toString(36);
+			const name = `Mistake ${stamp}`;
+			await key.fill(`mistake_${stamp}`);
+			await editor.getByLabel('Name', { exact: true }).fill(name);
+			await editor.getByRole('button', { name: 'Add feature' }).click();
+			await page.getByText(`“mistake_${stamp}” saved.`, { exact: false }).waitFor();
+
+			// Removed: asked once more first, then gone from the list, said above it.
+			await page.getByRole('button', { name: `Edit ${name}` }).click();
+			const edit = page.getByRole('form', { name: `Edit ${name}` });
+			await edit.getByRole('button', { name: `Remove… ${name}` }).click();
+			await edit.getByText(`Remove “${name}”? Only a feature nothing has used can go.`).waitFor();
+			await edit.getByRole('button', { name: 'Keep it' }).waitFor();
+			await edit.getByRole('button', { name: `Remove ${name}` }).scrollIntoViewIfNeeded();
+			await screen(page, 'rates-feature-remove-confirm-390');
+			await expectSound(page);
+			await edit.getByRole('button', { name: `Remove ${name}` }).click();
+			await page.getByText(`“${name}” removed. Recorded in the audit log; the API no longer knows its key.`).waitFor();
+			// Said once the list is read again: the row is gone by then.
+			await expect(page.getByRole('button', { name: `Edit ${name}` }).count()).resolves.toBe(0);
+			await screen(page, 'rates-feature-removed-390');
+
+			// Used (the demo's chats): refused, in words that say how often and what to do instead; it stays.
+			await page.getByRole('button', { name: 'Edit Chatbot reply' }).click();
+			const used = page.getByRole('form', { name: 'Edit Chatbot reply' });
+			await used.getByRole('button', { name: 'Remove… Chatbot reply' }).click();
+			await used.getByRole('button', { name: 'Remove Chatbot reply' }).click();
+			const refusal = used.getByRole('alert');
+			await refusal.getByText(/^“Chatbot reply” has been used [\d,]+ times; disable it instead: a disabled feature is refused, and its history and rate stay\.$/).waitFor();
+			await used.getByRole('button', { name: 'Save feature' }).waitFor();
+			await refusal.scrollIntoViewIfNeeded();
+			await screen(page, 'rates-feature-remove-refused-390');
+			await expectSound(page);
+			await used.getByRole('button', { name: 'Cancel' }).click();
+			await page.getByRole('button', { name: 'Edit Chatbot reply' }).waitFor();
+			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(2);
+
+			// The removal is in the audit log, with the feature as it was.
+			await page.goto('/admin/audit?action=rates.feature_removed');
+			const entry = page.getByRole('listitem').filter({ hasText: 'Feature removed' }).filter({ hasText: name }).first();
+			await entry.waitFor();
+			await entry.scrollIntoViewIfNeeded();
+			await screen(page, 'audit-feature-removed-390');
+		} finally {
+			await context.close();
+		}
+	}, 120_000);
+});

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { TRPCError } from '@trpc/server';
+import { backend, freshDb } from '../helpers/db';
+import { makeWorld, type World } from '../helpers/world';
+import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
+import { setDb, type Db } from '../../src/lib/server/db';
+import { auditLog, features } from '../../src/lib/server/db/schema';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { DomainError } from '../../src/lib/server/errors';
+import { consume, featureReferences, getFeature, grant, hold } from '../../src/lib/server/ledger';
+import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
+
+// A feature added by mistake can be removed from Rates while nothing refers to it; one that anything
+// names (an operation, a hold, a day of use) stays, and the refusal says how it was used and to disable
+// it instead, which keeps its history. A removal is audited with the feature as it was.
+let db: Db;
+let w: World;
+let admin: ReturnType<typeof appRouter.createCaller>;
+let member: ReturnType<typeof appRouter.createCaller>;
+
+beforeAll(async () => {
+	db = await freshDb();
+	setDb(db);
+	await configureRates(db);
+	w = await makeWorld(db);
+	const caller = async (auth: World['auth'][keyof World['auth']]) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.7' }));
+	admin = await caller(w.auth.siteAdmin);
+	member = await caller(w.auth.memberA);
+});
+afterAll(async () => db?.close());
+
+/** The tRPC code, the domain code and the words of a refusal. */
+async function refusal(p: Promise<unknown>) {
+	try {
+		await p;
+	} catch (e) {
+		if (!(e instanceof TRPCError)) throw e;
+		return { code: e.code, domain: e.cause instanceof DomainError ? e.cause.code : undefined, message: e.message };
+	}
+	throw new Error('expected a refusal');
+}
+
+const add = (key: string, name: string) => admin.admin.features.upsert({ create: true, key, name, module: 'chat', unit: 'word', tokensPerUnit: 1 });
+const listed = async (key: string) => (await admin.admin.features.list()).some((f) => f.key === key);
+const removals = (key: string) => db.orm.select().from(auditLog).where(and(eq(auditLog.action, 'rates.feature_removed'), eq(auditLog.targetId, key)));
+const idem = () => ({ scope: 'feature-removal-test', key: randomUUID() });
+
+describe(`removing a feature on ${backend}`, () => {
+	it('removes one nothing refers to, audited with the feature as it was; the API no longer knows its key', async () => {
+		await add('chat_replyy', 'Chat replyy');
+		await admin.admin.features.remove({ key: 'chat_replyy' });
+		expect(await listed('chat_replyy')).toBe(false);
+		expect(await outcome(getFeature(db.orm, 'chat_replyy'))).toBe('unknown_feature');
+		const [entry] = await removals('chat_replyy');
+		expect(entry).toMatchObject({ actorUserId: w.users.siteAdmin.id, actorKind: 'admin', targetType: 'feature', before: { key: 'chat_replyy', name: 'Chat replyy', module: 'chat', tokensPerUnit: 1 }, after: null });
+		// Its key is free again, for the feature that was meant.
+		await add('chat_replyy', 'Chat reply again');
+		expect(await listed('chat_replyy')).toBe(true);
+	});
+
+	it('keeps a feature that was used, saying how often and to disable it instead; nothing changes', async () => {
+		await add('summaries', 'Summaries');
+		const u = await makeUser(db);
+		await grant(db.orm, { accountId: u.accountId, tokens: 1000, source: 'purchase' });
+		for (let i = 0; i < 12; i++) await consume(db.orm, { accountId: u.accountId, feature: 'summaries', units: 3, actor: {}, idempotency: idem() });
+		expect(await refusal(admin.admin.features.remove({ key: 'summaries' }))).toEqual({
+			code: 'CONFLICT',
+			domain: 'conflict',
+			message: '“Summaries” has been used 12 times; disable it instead: a disabled feature is refused, and its history and rate stay.'
+		});
+		expect(await listed('summaries')).toBe(true);
+		expect(await removals('summaries')).toEqual([]);
+		// Disabled, as the words say: still refused removal (its history stays), and the ledger holds.
+		await admin.admin.features.upsert({ key: 'summaries', name: 'Summaries', module: 'chat', unit: 'word', tokensPerUnit: 1, enabled: false });
+		expect((await refusal(admin.admin.features.remove({ key: 'summaries' }))).domain).toBe('conflict');
+		await expectInvariants(db);
+	});
+
+	it('keeps a feature with tokens held for it, or only ever asked for and refused', async () => {
+		const u = await makeUser(db);
+		await grant(db.orm, { accountId: u.accountId, tokens: 1000, source: 'purchase' });
+		await add('held_only', 'Held only');
+		await hold(db.orm, { accountId: u.accountId, feature: 'held_only', maxTokens: 50, ttlSeconds: 600, actor: {}, idempotency: idem() });
+		expect(await featureReferences(db.orm, 'held_only')).toMatchObject({ used: 0, holds: 1 });
+		expect((await refusal(admin.admin.features.remove({ key: 'held_only' }))).message).toBe('“Held only” has 1 hold on it; disable it instead: a disabled feature is refused, and its history and rate stay.');
+
+		const broke = await makeUser(db);
+		await add('asked_only', 'Asked only');
+		expect(await outcome(consume(db.orm, { accountId: broke.accountId, feature: 'asked_only', units: 5, actor: {}, idempotency: idem() }))).not.toBe('ok');
+		expect(await featureReferences(db.orm, 'asked_only')).toEqual({ operations: 1, used: 0, holds: 0, usageDays: 0 });
+		expect((await refusal(admin.admin.features.remove({ key: 'asked_only' }))).message).toBe('“Asked only” has been asked for 1 time, though never charged; disable it instead: a disabled feature is refused, and its history and rate stay.');
+		expect(await listed('held_only')).toBe(true);
+		expect(await listed('asked_only')).toBe(true);
+		await expectInvariants(db);
+	});
+
+	it('refuses an unknown key, a key that is no key, and anyone but a site admin, changing nothing', async () => {
+		expect(await refusal(admin.admin.features.remove({ key: 'never_was' }))).toMatchObject({ code: 'NOT_FOUND', domain: 'unknown_feature', message: 'No feature has the key “never_was”: another admin may have removed it.' });
+		expect(await refusal(admin.admin.features.remove({ key: 'x'.repeat(65) }))).toMatchObject({ code: 'BAD_REQUEST' });
+		await add('not_yours', 'Not yours');
+		expect(await refusal(member.admin.features.remove({ key: 'not_yours' }))).toMatchObject({ code: 'FORBIDDEN' });
+		expect(await listed('not_yours')).toBe(true);
+		expect(await db.orm.select().from(auditLog).where(eq(auditLog.action, 'rates.feature_removed'))).toHaveLength(1);
+	});
+
+	it('a new key the server would refuse is refused in the words the Rates form says under the key', async () => {
+		const bad = admin.admin.features.upsert({ create: true, key: 'Chat Reply', name: 'X', module: 'chat', unit: 'word', tokensPerUnit: 1 });
+		await expect(bad).rejects.toMatchObject({ code: 'BAD_REQUEST', message: `Key: ${CATALOG_KEY_RULE}` });
+		await expect(admin.admin.modules.upsert({ create: true, key: 'x'.repeat(65), name: 'X', limitMessage: 'X' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+		expect((await db.orm.select().from(features).where(eq(features.key, 'Chat Reply'))).length).toBe(0);
+	});
+});
