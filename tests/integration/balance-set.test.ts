@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { backend, freshDb } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
 import { expectInvariants } from '../helpers/ledger';
+import { trpcRefusal as refusal } from '../helpers/refusal';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { auditLog } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
-import { DomainError } from '../../src/lib/server/errors';
 import { createUser } from '../../src/lib/server/accounts';
 import { adjustBalance, balances, grant } from '../../src/lib/server/ledger';
 import { MAX_TOKENS } from '../../src/lib/token-range';
@@ -42,17 +41,6 @@ const setTo = (accountId: string, tokens: number) =>
 	admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens, reason: 'Console set-balance', key: `k-${randomUUID()}` });
 const general = async (accountId: string) => (await balances(db.orm, accountId)).allocations.filter((a) => a.model === null).reduce((s, a) => s + a.remaining, 0);
 const adjustments = (accountId: string) => db.orm.select().from(auditLog).where(and(eq(auditLog.accountId, accountId), eq(auditLog.action, 'balance.adjusted')));
-
-/** The refusal a call ends in: its tRPC code, domain code and words. */
-async function refusal(p: Promise<unknown>) {
-	try {
-		await p;
-	} catch (e) {
-		if (!(e instanceof TRPCError)) throw e;
-		return { code: e.code, domain: e.cause instanceof DomainError ? e.cause.code : undefined, message: e.message };
-	}
-	throw new Error('expected a refusal');
-}
 
 describe(`setting a balance past MAX_TOKENS on ${backend}`, () => {
 	it('takes its own figure as no change, and itself − 5 as a debit of 5', async () => {
