@@ -59,9 +59,16 @@ BEGIN
   RETURN v_result;
 END $$;
 
+-- The adjustment before it took the most one change may be (another argument list).
+DROP FUNCTION IF EXISTS quota_adjust(uuid, text, bigint, text, uuid, text, timestamptz);
+
 -- An admin's manual change of the general (non-model) balance: by a delta, or to an exact figure.
+-- One change (the grant, or the debits across however many lots) is at most p_max_change tokens
+-- either way (MAX_TOKENS, lib/token-range.ts): a balance may be larger, the sum of its lots. A delta
+-- is checked before the call; a set is checked here, against the balance under the account's lock.
+-- Setting the balance to 0 is the exception, so an admin can always empty an account in one change.
 CREATE OR REPLACE FUNCTION quota_adjust(p_account uuid, p_mode text, p_tokens bigint, p_reason text, p_actor_user uuid, p_key text,
-    p_now timestamptz DEFAULT now())
+    p_max_change bigint, p_now timestamptz DEFAULT now())
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_current bigint;
@@ -82,6 +89,13 @@ BEGIN
   SELECT coalesce(sum(remaining), 0) INTO v_current FROM lots
     WHERE account_id = p_account AND model IS NULL AND NOT unlimited AND (expires_at IS NULL OR expires_at > p_now);
   v_delta := CASE WHEN p_mode = 'set' THEN p_tokens - v_current ELSE p_tokens END;
+  IF p_mode = 'set' AND p_tokens <> 0 AND abs(v_delta) > p_max_change THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'invalid_input', 'field', 'tokens',
+      'message', format('Setting the general balance to %s is a change of %s%s tokens from %s; one change is at most %s tokens either way. Change it in steps, or set it to 0 to empty the account.',
+        to_char(v_current + v_delta, 'FM9,999,999,999,999,990'), CASE WHEN v_delta > 0 THEN '+' ELSE '−' END,
+        to_char(abs(v_delta), 'FM9,999,999,999,999,990'), to_char(v_current, 'FM9,999,999,999,999,990'),
+        to_char(p_max_change, 'FM9,999,999,999,999,990')));
+  END IF;
   IF v_delta > 0 THEN
     v_r := quota_grant(p_account => p_account, p_tokens => v_delta, p_source => 'admin', p_grant_key => 'adjust:' || p_key,
       p_note => p_reason, p_actor_user => p_actor_user, p_now => p_now);

@@ -77,5 +77,40 @@ describe('the largest figures in the console', () => {
 				await context.close();
 			}
 		}
-	}, 180_000);
+
+		// MAX_TOKENS bounds a change, not a balance: the set-balance editor takes its own pre-fill (no change),
+		// the balance − 5, and 0 (emptying is one change however large), and says why a set too far is not sent.
+		const { context, page } = await openAt(browser, admin.email, sizes[0]);
+		try {
+			const fmt = (n: number) => new Intl.NumberFormat('en-US').format(n);
+			const general = 2 * MAX_TOKENS - 45 * MAX_UNITS;
+			await page.goto(`/admin/users/${accountId}`);
+			await page.getByRole('button', { name: 'Set the general balance' }).click();
+			const form = page.getByRole('form', { name: /^Adjust the balance of Big Figures/ });
+			const amount = form.getByLabel(/^General balance/);
+			await expect(amount.inputValue()).resolves.toBe(String(general));
+			await form.getByText(`No change: the general balance is already ${balance}.`).waitFor();
+			await amount.fill('1');
+			await form.getByText(`That is a change of −${fmt(general - 1)} tokens; one change is at most 1,000,000,000,000 tokens either way. Change it in steps, or set it to 0 to empty the account.`).waitFor();
+			await form.getByLabel(/^Reason/).fill('Big figures: a set too far');
+			await form.getByRole('button', { name: 'Save' }).click();
+			await expect(amount.getAttribute('aria-invalid')).resolves.toBe('true');
+			await screenshot(page, 'big-figures-set-balance-too-far-phone', { firstScreen: true });
+
+			await amount.fill(String(general - 5));
+			await form.getByText(`general balance ${balance} → ${fmt(general - 5)}.`, { exact: false }).waitFor();
+			await form.getByRole('button', { name: 'Save' }).click();
+			await page.getByText(`Big Figures: general balance ${balance} → ${fmt(general - 5)} (−5). Recorded in the audit log.`).waitFor();
+
+			await page.getByRole('button', { name: 'Set the general balance' }).click();
+			await amount.fill('0');
+			await form.getByText(`Debits ${fmt(general - 5)} tokens through the spend order`, { exact: false }).waitFor();
+			await form.getByLabel(/^Reason/).fill('Big figures: emptied');
+			await screenshot(page, 'big-figures-set-balance-zero-phone', { firstScreen: true });
+			await form.getByRole('button', { name: 'Save' }).click();
+			await page.getByText(`Big Figures: general balance ${fmt(general - 5)} → 0 (−${fmt(general - 5)}). Recorded in the audit log.`).waitFor();
+		} finally {
+			await context.close();
+		}
+	}, 240_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launch, phoneContext } from './browser';
+import { baseURL, launch, phoneContext } from './browser';
 import { buy, openAs, screen, siteApi as api, signUp, waitForFresh } from './app';
 
 let browser: Browser;
@@ -103,6 +103,75 @@ describe('auto top-up on a phone', () => {
 		await bought.getByText(/^Bought /).waitFor();
 		expect(await bought.getByRole('link', { name: 'Buy now' }).count()).toBe(0);
 		await screen(page, 'alerts-topup-bought');
+		await context.close();
+	}, 150_000);
+
+	it('a member switching to a package in yen: the limit is cleared and said, typed in whole yen up to ¥1,000,000, and still shown in yen once the package is off sale', async () => {
+		const run = Date.now().toString(36);
+		const name = `Topup yen ${run}`;
+		// A site admin prices a package in yen, as Catalog does.
+		const { context: adminContext, page: admin } = await openAs(browser, 'admin@quota.test', '/admin/catalog');
+		await admin.getByRole('button', { name: 'Edit' }).first().waitFor();
+		await admin.getByLabel('Name', { exact: true }).fill(name);
+		await admin.getByLabel('Id', { exact: true }).fill(`topup-yen-${run}`);
+		await admin.getByLabel('Currency', { exact: true }).selectOption('JPY');
+		await admin.getByLabel('Price', { exact: true }).fill('550');
+		await admin.getByLabel('Tokens', { exact: true }).fill('5000');
+		await admin.getByLabel('Paddle price id, sandbox').fill(`pri_topup_yen_${run}`);
+		await admin.getByRole('button', { name: 'Add package' }).click();
+		await admin.getByText(`“${name}” is saved and on sale.`).waitFor();
+
+		const context = await phoneContext(browser);
+		const page = await context.newPage();
+		await signUp(page, 'Yuki Yen', `topup-yen-${run}@example.test`, 'topup-yen-2026-password');
+		await page.goto('/settings');
+		await waitForFresh(page);
+		const form = page.getByRole('form', { name: 'Your tokens' });
+		await form.getByRole('checkbox', { name: 'Top up automatically' }).check();
+		await form.getByLabel('When available tokens fall below').fill('1000');
+		await form.getByLabel('Buy').selectOption({ label: 'Token pack (5,000 tokens, $5.00)' });
+		await form.getByLabel('At most, top-ups a month').fill('');
+		const amount = form.getByLabel(/^At most, spent a month/);
+		await amount.fill('20');
+		await expect(form.getByLabel('At most, spent a month (USD)').getAttribute('step')).resolves.toBe('0.01');
+
+		// Another currency: 20 dollars are not 20 yen, and Quota knows no exchange rate: the limit is cleared, and said.
+		await form.getByLabel('Buy').selectOption({ label: `${name} (5,000 tokens, ¥550)` });
+		const yenAmount = form.getByLabel('At most, spent a month (JPY)');
+		await expect(yenAmount.inputValue()).resolves.toBe('');
+		await expect(yenAmount.getAttribute('step')).resolves.toBe('1');
+		await expect(yenAmount.getAttribute('max')).resolves.toBe('1000000');
+		await form.getByText('Cleared: the limit was $20.00, and this package is priced in JPY. Type a limit in JPY, or leave it empty (choose a USD package again for $20.00).').waitFor();
+		// With the count empty too, Save says a monthly limit is needed, beside the count.
+		await form.getByText('Auto top-up needs a monthly limit', { exact: false }).waitFor();
+		await form.getByText('Cleared: the limit was $20.00', { exact: false }).scrollIntoViewIfNeeded();
+		await screen(page, 'settings-auto-topup-yen-cleared');
+
+		await yenAmount.fill('5.5');
+		await form.getByText('JPY has no smaller unit: a whole amount, or empty for no limit.').waitFor();
+		await expect(form.getByText('Cleared:', { exact: false }).count()).resolves.toBe(0);
+		await yenAmount.fill('1000001');
+		await form.getByText('At most ¥1,000,000 a month, or empty for no limit.').waitFor();
+		await yenAmount.fill('1100');
+		await form.getByRole('button', { name: 'Save auto top-up' }).click();
+		await form.getByText('Saved', { exact: true }).waitFor();
+		await form.getByText('At most ¥1,100 a month, at least 1 h apart.', { exact: false }).waitFor();
+		await form.scrollIntoViewIfNeeded();
+		await screen(page, 'settings-auto-topup-yen');
+
+		// Taken off sale, the package leaves the list; the rule saved before still says yen, on the dashboard and in Settings.
+		const off = await admin.request.post('/trpc/admin.catalog.setActive', { headers: { origin: baseURL() }, data: { id: `topup-yen-${run}`, active: false } });
+		expect(off.status()).toBe(200);
+		await adminContext.close();
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		const card = page.getByRole('region', { name: 'Auto top-up' });
+		await card.getByText(/At most ¥1,100 a month, at least 1 h apart\. This month: 0 top-ups, ¥0\./).waitFor();
+		await card.scrollIntoViewIfNeeded();
+		await screen(page, 'dashboard-auto-topup-yen-off-sale');
+		await page.goto('/settings');
+		await waitForFresh(page);
+		await expect(form.getByLabel('At most, spent a month (JPY)').inputValue()).resolves.toBe('1100');
 		await context.close();
 	}, 150_000);
 

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { TRPCError } from '@trpc/server';
 import { DomainError } from '../../src/lib/server/errors';
 
 /** The domain's refusal `p` ends in (the test fails when it succeeds or fails otherwise). */
@@ -9,4 +10,15 @@ export async function refusal(p: Promise<unknown>): Promise<DomainError> {
 	);
 	expect(e, 'expected a refusal').toBeInstanceOf(DomainError);
 	return e as DomainError;
+}
+
+/** The tRPC refusal `p` ends in: its tRPC code, the domain's code behind it, and the message people read. */
+export async function trpcRefusal(p: Promise<unknown>): Promise<{ code: TRPCError['code']; domain: string | undefined; message: string }> {
+	const e = await p.then(
+		() => null,
+		(err: unknown) => err
+	);
+	expect(e, 'expected a refusal').toBeInstanceOf(TRPCError);
+	const t = e as TRPCError;
+	return { code: t.code, domain: t.cause instanceof DomainError ? t.cause.code : undefined, message: t.message };
 }

@@ -4,6 +4,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { freshDb } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
+import { trpcRefusal as refusal } from '../helpers/refusal';
 import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { auditLog, allowanceRules } from '../../src/lib/server/db/schema';
@@ -31,16 +32,6 @@ afterAll(async () => db?.close());
 beforeEach(async () => {
 	await updateSiteSettings(db.orm, { timeZone: 'UTC', weekStart: 1 });
 });
-
-async function refusal(p: Promise<unknown>) {
-	try {
-		await p;
-	} catch (e) {
-		if (!(e instanceof TRPCError)) throw e;
-		return { code: e.code, domain: e.cause instanceof DomainError ? e.cause.code : undefined, message: e.message };
-	}
-	throw new Error('expected a refusal');
-}
 
 const spend = (accountId: string, words: number, now?: Date) =>
 	consume(db.orm, { accountId, feature: 'ai_bots', units: words, actor: {}, idempotency: { scope: 'limits-test', key: randomUUID() }, effectiveAt: now });

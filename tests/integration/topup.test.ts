@@ -3,9 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants } from '../helpers/ledger';
+import { trpcRefusal } from '../helpers/refusal';
 import { lotsOf, paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
 import { startPushService } from '../helpers/push-service';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
+import { setDb } from '../../src/lib/server/db';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
 import { teamMembers } from '../../src/lib/server/db/schema';
 import { balances, consume, upsertFeature } from '../../src/lib/server/ledger';
 import { createSession, createTeam, createUser } from '../../src/lib/server/accounts';
@@ -343,6 +347,38 @@ describe(`auto top-up on ${backend}`, () => {
 		await expect(setTopupRule(db, owner.id, owner.accountId, rule({ belowTokens: 0 }))).rejects.toMatchObject({ code: 'invalid_input' });
 		await expect(setTopupRule(db, owner.id, owner.accountId, rule({ cooldownSeconds: -1 }))).rejects.toMatchObject({ code: 'invalid_input' });
 		expect((await topupView(db, owner.id)).accounts[0]!.rule).toBeNull();
+	});
+
+	it('counts the money limit in the package’s own currency: ¥1,000,000 at most, whole yen, refused in words on every path; a rule saved before shows its currency when its package is off sale', async () => {
+		const yen = await upsertProduct(db.orm, { id: `yen-pack-${randomUUID().slice(0, 6)}`, kind: 'pack', name: 'Yen pack', grants: [{ model: null, tokens: 5_000 }], priceCents: 550, currency: 'JPY', maxQuantity: 10, paddlePriceSandbox: `pri_yen_${randomUUID().slice(0, 8)}`, sort: 90 });
+		const u = await person('Yuki');
+		// ¥1,000,000 is the most, as $1,000,000.00 is for dollars: 1,000,000 minor units of yen, not 100,000,000.
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: yen.id, maxCentsPerMonth: 1_000_000 }))).resolves.toMatchObject({ maxCentsPerMonth: 1_000_000 });
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: yen.id, maxCentsPerMonth: 1_000_001 }))).rejects.toMatchObject({
+			code: 'invalid_input',
+			message: 'JPY has no smaller unit: the most spent a month is a whole amount from ¥1 to ¥1,000,000, or none.',
+			details: { fieldErrors: { maxCentsPerMonth: [expect.any(String)] } }
+		});
+		// The same figure in cents is a dollar limit of $1,000,000.00 exactly; a cent more is refused.
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ maxCentsPerMonth: 100_000_001 }))).rejects.toMatchObject({ message: 'The most spent a month is an amount from $0.01 to $1,000,000.00, or none.' });
+
+		// Through the app's procedure: a fraction of a yen is a 400 in words, never a 500, and changes nothing.
+		setDb(db);
+		const auth = { sessionId: u.sessionId, user: { id: u.id, accountId: u.accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
+		const member = appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '127.0.0.1' }));
+		expect(await trpcRefusal(member.topup.set({ accountId: u.accountId, ...rule({ productId: yen.id, maxCentsPerMonth: 550.5 }) }))).toEqual({
+			code: 'BAD_REQUEST',
+			domain: 'invalid_input',
+			message: 'JPY has no smaller unit: the most spent a month is a whole amount from ¥1 to ¥1,000,000, or none.'
+		});
+		const saved = (await topupView(db, u.id)).accounts[0]!;
+		expect(saved.rule).toMatchObject({ productId: yen.id, maxCentsPerMonth: 1_000_000, currency: 'JPY' });
+
+		// Taken off sale, the package leaves the form's list, but the rule still says yen, not dollars.
+		await upsertProduct(db.orm, { ...yen, active: false });
+		const view = await topupView(db, u.id);
+		expect(view.packages.some((p) => p.id === yen.id)).toBe(false);
+		expect(view.accounts[0]!.rule).toMatchObject({ maxCentsPerMonth: 1_000_000, currency: 'JPY' });
 	});
 
 	it('a consume that crosses the trigger claims the top-up through the balance-change watcher', async () => {

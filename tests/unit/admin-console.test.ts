@@ -39,6 +39,28 @@ describe('the in-place balance editor', () => {
 		expect(canSave(parseBalanceInput('-1', 0), 0, 'Below zero')).toBe(false);
 		expect(canSave(null, 0, 'No number')).toBe(false);
 	});
+
+	it('takes its own pre-fill past MAX_TOKENS: a change is at most MAX_TOKENS either way, and setting 0 always works', () => {
+		const big = 1_500_000_000_000; // two lots: a balance may be past MAX_TOKENS
+		const fmt = (n: number) => n.toLocaleString('en-US');
+		expect(parseBalanceInput(fmt(big), big)).toEqual({ mode: 'set', tokens: big, delta: 0 });
+		expect(describeChange(parseBalanceInput(fmt(big), big), big, fmt)).toBe('No change: the general balance is already 1,500,000,000,000.');
+		expect(canSave(parseBalanceInput(fmt(big - 5), big), big, 'Correction')).toBe(true);
+		expect(describeChange(parseBalanceInput(fmt(big - 5), big), big, fmt)).toBe('Debits 5 tokens through the spend order (soonest-expiring lots first): general balance 1,500,000,000,000 → 1,499,999,999,995.');
+		// Emptying is one change of the admin's, however many lots its debits take.
+		expect(canSave(parseBalanceInput('0', big), big, 'Closed')).toBe(true);
+		expect(describeChange(parseBalanceInput('0', big), big, fmt)).toBe('Debits 1,500,000,000,000 tokens through the spend order (soonest-expiring lots first): general balance 1,500,000,000,000 → 0.');
+		// Up or down by exactly MAX_TOKENS goes; one token more is said, with the change and the limit, and not sent.
+		expect(canSave(parseBalanceInput(fmt(big + 1e12), big), big, 'Up')).toBe(true);
+		expect(canSave(parseBalanceInput(fmt(big - 1e12), big), big, 'Down')).toBe(true);
+		for (const [typed, change] of [[fmt(big + 1e12 + 1), '+1,000,000,000,001'], ['1', '−1,499,999,999,999']] as const) {
+			expect(canSave(parseBalanceInput(typed, big), big, 'Too far'), typed).toBe(false);
+			expect(describeChange(parseBalanceInput(typed, big), big, fmt), typed).toBe(`That is a change of ${change} tokens; one change is at most 1,000,000,000,000 tokens either way. Change it in steps, or set it to 0 to empty the account.`);
+		}
+		// "Change by" stays within MAX_TOKENS either way.
+		expect(parseBalanceInput('+1,000,000,000,001', big)).toBeNull();
+		expect(canSave(parseBalanceInput('−1,000,000,000,000', big), big, 'Down')).toBe(true);
+	});
 });
 
 describe('a write sent once', () => {

@@ -32,16 +32,15 @@ export function capWords(rule: NonNullable<AccountTopup['rule']>, currency: stri
  * Where the rule stands, with the next trigger point: how far available tokens are from it, or what
  * holds the next top-up back. `now` and `timeZone` (default the app's) for a cooldown's end.
  */
-export function stateWords(a: AccountTopup, pack: TopupPackage | undefined, timeZone?: string | null, now = Date.now()): string {
+export function stateWords(a: AccountTopup, timeZone?: string | null, now = Date.now()): string {
 	const rule = a.rule;
 	if (!rule || a.state === 'off') return rule?.offReason ?? 'Off. Tokens are only bought when you buy them.';
 	const below = tokens(rule.belowTokens);
 	// Served: whether they dropped below the trigger or were below it when it was set, this time below it was acted on.
 	if (a.state === 'served') return `Acted on while below ${below}. The next top-up comes once available tokens are back at ${below} or more and fall below again.`;
 	if (a.state === 'held' && a.heldBack) {
-		const currency = pack?.currency ?? 'USD';
 		if (a.heldBack.reason === 'count_cap') return `Held: this month's ${counted(rule.maxPerMonth ?? 0, 'top-up')} ${rule.maxPerMonth === 1 ? 'is' : 'are'} used. It tops up again next month.`;
-		if (a.heldBack.reason === 'money_cap') return `Held: another top-up would pass this month's limit of ${money(rule.maxCentsPerMonth ?? 0, currency)}. It tops up again next month.`;
+		if (a.heldBack.reason === 'money_cap') return `Held: another top-up would pass this month's limit of ${money(rule.maxCentsPerMonth ?? 0, rule.currency)}. It tops up again next month.`;
 		const until = a.heldBack.until ? Date.parse(a.heldBack.until) : now;
 		return `Held: cooling down for ${duration(until - now)} (until ${dateTime(until, timeZone)}).`;
 	}
@@ -87,13 +86,13 @@ export type TopupField = 'below' | 'pack' | 'count' | 'money';
 /**
  * What is wrong with the form, said beside each field (empty: it can be saved), with the server's
  * limits (`topup.view`'s `limits`): the trigger 1 to maxBelowTokens tokens; at most 1 to maxPerMonth
- * top-ups a month, and more than zero to maxCentsPerMonth a month, at least one of the two; the
- * amount at least one package (else no top-up could ever be made).
+ * top-ups a month, and an amount in the package's currency (no more digits than it has: whole yen)
+ * from one package's price to maxMoneyPerMonth of its main unit a month, at least one of the two.
  */
 export function topupProblems(
 	d: TopupDraft,
 	pack: TopupPackage | undefined,
-	limits: { maxBelowTokens: number; maxPerMonth: number; maxCentsPerMonth: number }
+	limits: { maxBelowTokens: number; maxPerMonth: number; maxMoneyPerMonth: number }
 ): Partial<Record<TopupField, string>> {
 	const problems: Partial<Record<TopupField, string>> = {};
 	const b = d.belowTokens;
@@ -107,15 +106,46 @@ export function topupProblems(
 		problems.count = `A whole number of top-ups from 1 to ${limits.maxPerMonth}, or empty for no limit.`;
 	}
 	const m = d.maxMoney;
-	const currency = pack?.currency ?? 'USD';
 	if (m !== null && !(m > 0)) problems.money = 'An amount more than zero, or empty for no limit.';
-	else if (m !== null && minorDigits(currency) === 0 && !Number.isInteger(m)) {
-		problems.money = `${currency} has no smaller unit: a whole amount, or empty for no limit.`;
-	} else if (m !== null && toMinor(m, currency) > limits.maxCentsPerMonth) {
-		problems.money = `At most ${money(limits.maxCentsPerMonth, currency)} a month, or empty for no limit.`;
-	} else if (m !== null && pack && toMinor(m, currency) < pack.priceCents) {
-		problems.money = `Less than one package (${money(pack.priceCents, pack.currency)}): no top-up could be made.`;
+	else if (m !== null && pack) {
+		const digits = minorDigits(pack.currency);
+		const minor = m * 10 ** digits;
+		// Past the currency's digits (5.5 yen, 12.345 dollars): a slip, not an amount rounded without a word.
+		if (Math.abs(minor - Math.round(minor)) > 1e-6) {
+			problems.money = digits === 0 ? `${pack.currency} has no smaller unit: a whole amount, or empty for no limit.` : `${pack.currency} counts to 0.01: at most 2 decimals, or empty for no limit.`;
+		} else if (m > limits.maxMoneyPerMonth) {
+			problems.money = `At most ${money(toMinor(limits.maxMoneyPerMonth, pack.currency), pack.currency)} a month, or empty for no limit.`;
+		} else if (Math.round(minor) < pack.priceCents) {
+			problems.money = `Less than one package (${money(pack.priceCents, pack.currency)}): no top-up could be made.`;
+		}
 	}
 	if (n === null && m === null) problems.count = 'Auto top-up needs a monthly limit: a number of top-ups, an amount, or both. Only one may be left empty.';
 	return problems;
+}
+
+/** The money limit as the form holds it: an amount in `currency`'s main unit, and one it cleared on a switch of package (see `switchLimit`). */
+export interface MoneyLimit {
+	amount: number | null;
+	currency: string;
+	cleared: { amount: number; currency: string } | null;
+}
+
+/**
+ * The money limit when the form's package changes to one priced in `to`. Kept when the currency is
+ * the same. Cleared when it is another: Quota knows no exchange rate, and the same figure in another
+ * currency is another amount (20 dollars are not 20 yen), so the member types one in the new
+ * currency; `cleared` keeps the old one, given back if they choose a package in its currency again
+ * before typing another.
+ */
+export function switchLimit(limit: MoneyLimit, to: string): MoneyLimit {
+	if (to === limit.currency) return limit;
+	if (limit.amount !== null) return { amount: null, currency: to, cleared: { amount: limit.amount, currency: limit.currency } };
+	if (limit.cleared?.currency === to) return { amount: limit.cleared.amount, currency: to, cleared: null };
+	return { ...limit, currency: to };
+}
+
+/** What the form says under the money limit it cleared: the amount, why, and what to do. */
+export function clearedWords(cleared: NonNullable<MoneyLimit['cleared']>, currency: string): string {
+	const was = money(toMinor(cleared.amount, cleared.currency), cleared.currency);
+	return `Cleared: the limit was ${was}, and this package is priced in ${currency}. Type a limit in ${currency}, or leave it empty (choose a ${cleared.currency} package again for ${was}).`;
 }

@@ -95,17 +95,23 @@ export interface AdjustRequest {
 
 /**
  * An admin's manual balance change: always new entries (a lot, or debits), never an edited row.
- * `delta` tokens added (+) or taken (−), `balance` the general balance after, in tokens; a change
- * announces `balance.adjusted` (a replayed key, or a set to the same figure, announces nothing).
- * Errors: invalid_input (no reason; tokens out of range), not_found, and what quota_debit_lots refuses.
+ * MAX_TOKENS bounds a change, not a balance (a balance is the sum of its lots, each up to MAX_TOKENS):
+ * `delta` takes −MAX_TOKENS to +MAX_TOKENS; `set` takes any whole number of tokens from 0 to
+ * Number.MAX_SAFE_INTEGER whose change from the general balance is within ±MAX_TOKENS, checked in the
+ * ledger under the account's lock. Setting it to 0 is always one change, however large the balance
+ * (the debits may span many lots): an admin can always empty an account.
+ * Answers `delta` tokens added (+) or taken (−), `balance` the general balance after, in tokens; a
+ * change announces `balance.adjusted` (a replayed key, or a set to the same figure, announces nothing).
+ * Errors: invalid_input (no reason; tokens out of range; a set whose change is past MAX_TOKENS, in
+ * words naming the change and the limit, on `tokens`), not_found, and what quota_debit_lots refuses.
  */
 export async function adjustBalance(exec: Executor, a: AdjustRequest): Promise<{ delta: number; balance: number }> {
 	if (!a.reason.trim()) throw new DomainError('invalid_input', 'A reason is required for a manual adjustment.');
-	const tokens = wholeNumber('tokens', a.tokens, a.mode === 'set' ? 0 : -MAX_TOKENS, MAX_TOKENS);
+	const tokens = a.mode === 'set' ? wholeNumber('tokens', a.tokens, 0, Number.MAX_SAFE_INTEGER) : wholeNumber('tokens', a.tokens, -MAX_TOKENS, MAX_TOKENS);
 	const r = await callLedger(
 		exec,
 		sql`select quota_adjust(p_account => ${a.accountId}::uuid, p_mode => ${a.mode}, p_tokens => ${tokens},
-			p_reason => ${a.reason}, p_actor_user => ${a.actorUserId}::uuid, p_key => ${a.key}) as r`,
+			p_reason => ${a.reason}, p_actor_user => ${a.actorUserId}::uuid, p_key => ${a.key}, p_max_change => ${MAX_TOKENS}) as r`,
 		adjustAnswer
 	);
 	if (!r.replayed && r.delta !== 0) await announceAdjustment(exec, a.accountId, { key: a.key, delta: r.delta, generalBalance: r.balance, reason: a.reason });

@@ -2,10 +2,11 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { queryRows } from '../db/client';
 import { topupRules } from '../db/schema';
-import { DomainError } from '../errors';
 import { spendableAccounts } from '../accounts';
 import { listProducts, type Product } from '../store';
 import { siteMonthStart, siteTimeZone, spendable } from '../ledger';
+import { DomainError, fieldRefusal } from '../errors';
+import { minorDigits, money, toMinor } from '../../money';
 
 export type TopupRule = typeof topupRules.$inferSelect;
 
@@ -18,22 +19,39 @@ export interface TopupRuleInput {
 	productId: string;
 	/** At most this many top-ups per calendar month (site time zone); null = no count cap. */
 	maxPerMonth: number | null;
-	/** At most this much money per month, in cents of the package's currency; null = no money cap. */
+	/** At most this much money per month, in minor units of the package's currency (cents, whole yen); null = no money cap. */
 	maxCentsPerMonth: number | null;
 	/** Seconds from one top-up to the next at the earliest. */
 	cooldownSeconds: number;
 }
 
-/** The bounds the settings form offers and the server checks. */
-export const TOPUP_LIMITS = { maxBelowTokens: 1_000_000_000, maxPerMonth: 100, maxCentsPerMonth: 100_000_000, maxCooldownSeconds: 30 * 86400 } as const;
+/**
+ * The bounds the settings form offers and the server checks. `maxMoneyPerMonth` is in the main unit of
+ * the rule's package's currency, as the catalog's highest price is: $1,000,000.00, €1,000,000.00,
+ * ¥1,000,000 (one figure in minor units would give yen a limit 100 times another currency's).
+ */
+export const TOPUP_LIMITS = { maxBelowTokens: 1_000_000_000, maxPerMonth: 100, maxMoneyPerMonth: 1_000_000, maxCooldownSeconds: 30 * 86400 } as const;
 
-/** A rule needs one cap at least: auto top-up never spends without a monthly limit. */
-export function validRule(input: TopupRuleInput): TopupRuleInput {
+/**
+ * The rule, checked; `currency` is its package's, which its money limit (minor units) is counted in:
+ * a whole number of them from one to TOPUP_LIMITS.maxMoneyPerMonth of the main unit, so a fraction of
+ * a yen is refused in words. A rule needs one monthly limit at least: auto top-up never spends
+ * without one. Errors: invalid_input (the money limit's on `maxCentsPerMonth`).
+ */
+export function validRule(input: TopupRuleInput, currency: string): TopupRuleInput {
 	const L = TOPUP_LIMITS;
 	const whole = (v: number, min: number, max: number) => Number.isSafeInteger(v) && v >= min && v <= max;
 	if (!whole(input.belowTokens, 1, L.maxBelowTokens)) throw new DomainError('invalid_input', `The trigger must be a whole number of tokens from 1 to ${L.maxBelowTokens.toLocaleString('en')}.`);
 	if (input.maxPerMonth !== null && !whole(input.maxPerMonth, 1, L.maxPerMonth)) throw new DomainError('invalid_input', `At most 1 to ${L.maxPerMonth} top-ups a month.`);
-	if (input.maxCentsPerMonth !== null && !whole(input.maxCentsPerMonth, 1, L.maxCentsPerMonth)) throw new DomainError('invalid_input', 'The most spent a month must be a positive amount.');
+	if (input.maxCentsPerMonth !== null && !whole(input.maxCentsPerMonth, 1, toMinor(L.maxMoneyPerMonth, currency))) {
+		const range = `from ${money(1, currency, 'en')} to ${money(toMinor(L.maxMoneyPerMonth, currency), currency, 'en')}`;
+		throw fieldRefusal(
+			'maxCentsPerMonth',
+			minorDigits(currency) === 0
+				? `${currency} has no smaller unit: the most spent a month is a whole amount ${range}, or none.`
+				: `The most spent a month is an amount ${range}, or none.`
+		);
+	}
 	if (input.maxPerMonth === null && input.maxCentsPerMonth === null) throw new DomainError('invalid_input', 'Set a monthly limit: a number of top-ups, an amount of money, or both.');
 	if (!whole(input.cooldownSeconds, 0, L.maxCooldownSeconds)) throw new DomainError('invalid_input', 'The cooldown must be between 0 and 30 days.');
 	return input;
@@ -44,9 +62,12 @@ export function ruleFields(r: TopupRuleInput): TopupRuleInput {
 	return { enabled: r.enabled, belowTokens: r.belowTokens, productId: r.productId, maxPerMonth: r.maxPerMonth, maxCentsPerMonth: r.maxCentsPerMonth, cooldownSeconds: r.cooldownSeconds };
 }
 
-/** The packages a top-up can buy: active packs and bundles sold by the unit (never a subscription). */
+/** Whether a top-up can buy the package: a pack or bundle on sale, sold by the unit (never a subscription). */
+export const forTopup = (p: Product) => p.active && p.kind !== 'subscription';
+
+/** The packages a top-up can buy (`forTopup`). */
 export async function topupPackages(exec: Executor): Promise<Product[]> {
-	return (await listProducts(exec, { activeOnly: true })).filter((p) => p.kind !== 'subscription');
+	return (await listProducts(exec, { activeOnly: true })).filter(forTopup);
 }
 
 /** Tokens available to spend now (lots and allowances, open holds deducted; see `Balances.available`), and whether general tokens are unlimited (never below a trigger). */
@@ -69,19 +90,21 @@ export async function rulesOf(exec: Executor, accountIds: string[]): Promise<Map
 
 /**
  * Sets an account's auto top-up rule. Only the account's owner: the user for their own tokens, a
- * team's owner for its pool (else `forbidden`). `invalid_input` for values out of bounds, no monthly
- * cap, or a package that is not a one-time package for sale. Turning it on clears a reason it was
+ * team's owner for its pool (else `forbidden`). `invalid_input` for a package that is not a one-time
+ * package for sale, values out of bounds (the money limit in the package's currency, `validRule`), or
+ * no monthly cap. Turning it on clears a reason it was
  * turned off for (a declined payment) and arms it: if available tokens are below the trigger
  * already, the next check tops up. A rule turned on, or its trigger changed, starts a crossing whose
  * cause is `set` when available is below the trigger then (the top-up's notice says they were
  * already below it, not that they dropped), else `drop`.
  */
 export async function setTopupRule(db: Db, userId: string, accountId: string, input: TopupRuleInput): Promise<TopupRule> {
-	const rule = validRule(input);
 	if (!(await ruleAccounts(db, userId)).some((a) => a.accountId === accountId)) {
 		throw new DomainError('forbidden', 'You can set auto top-up for your own tokens and for the team pools you own.');
 	}
-	if (!(await topupPackages(db.orm)).some((p) => p.id === rule.productId)) throw new DomainError('invalid_input', 'Choose a package that is for sale.');
+	const pack = (await topupPackages(db.orm)).find((p) => p.id === input.productId);
+	if (!pack) throw new DomainError('invalid_input', 'Choose a package that is for sale.');
+	const rule = validRule(input, pack.currency);
 	const values = { ...ruleFields(rule), updatedBy: userId, updatedAt: sql`now()` };
 	return db.orm.transaction(async (tx) => {
 		// Locked as a check locks it: the cause below is read against the balance a check would see next.

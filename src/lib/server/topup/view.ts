@@ -3,9 +3,9 @@ import type { Db } from '../db';
 import { queryRows } from '../db/client';
 import { allocationsRead, allowancesRead, availableOf } from '../ledger';
 import { readOne, together } from '../db/reads';
-import { paymentProvider } from '../store';
+import { listProducts, paymentProvider } from '../store';
 import { chargeableSubscription } from '../store/charges';
-import { holdBack, monthStart, monthUse, ruleAccounts, ruleFields, rulesOf, topupPackages, TOPUP_LIMITS, type TopupRuleInput } from './rules';
+import { forTopup, holdBack, monthStart, monthUse, ruleAccounts, ruleFields, rulesOf, TOPUP_LIMITS, type TopupRuleInput } from './rules';
 
 /** A package a top-up can buy, as the form lists it: one unit's tokens and price (cents of `currency`). */
 export interface TopupPackage {
@@ -30,13 +30,17 @@ export interface TopupRecord {
 	boughtAt: string | null;
 }
 
-/** An account's auto top-up as Settings and the dashboard show it. Tokens, cents of the package's currency, seconds. */
+/** An account's auto top-up as Settings and the dashboard show it. Tokens, minor units of the rule's package's currency, seconds. */
 export interface AccountTopup {
 	accountId: string;
 	kind: 'user' | 'team';
 	/** 'Personal' or the team's name. */
 	name: string;
-	rule: (TopupRuleInput & { offReason: string | null }) | null;
+	/**
+	 * The rule; `currency` is its package's, even one no longer for sale: its money limit and this
+	 * month's spend are counted in it.
+	 */
+	rule: (TopupRuleInput & { offReason: string | null; currency: string }) | null;
 	/** Tokens available now (lots and allowances; see Balances.available). */
 	available: number;
 	/**
@@ -65,27 +69,28 @@ const tokensOf = (grants: { tokens: number }[]) => grants.reduce((s, g) => s + g
 export async function topupView(db: Db, userId: string): Promise<TopupView> {
 	const accounts = await ruleAccounts(db, userId);
 	const ids = accounts.map((a) => a.accountId);
-	const [rules, packs, provider, { allocations, allowances }] = await Promise.all([
+	const [rules, products, provider, { allocations, allowances }] = await Promise.all([
 		rulesOf(db.orm, ids),
-		topupPackages(db.orm),
+		listProducts(db.orm, { activeOnly: false }),
 		paymentProvider(),
 		readOne(db.orm, together({ allocations: allocationsRead(ids), allowances: allowancesRead(ids) }))
 	]);
-	const packages = packs.map((p) => ({ id: p.id, name: p.name, tokens: tokensOf(p.grants), priceCents: p.priceCents, currency: p.currency }));
+	const packages = products.filter(forTopup).map((p) => ({ id: p.id, name: p.name, tokens: tokensOf(p.grants), priceCents: p.priceCents, currency: p.currency }));
 	const out: AccountTopup[] = [];
 	for (const a of accounts) {
 		const rule = rules.get(a.accountId) ?? null;
-		const pack = rule ? packages.find((p) => p.id === rule.productId) : undefined;
-		const currency = pack?.currency ?? 'USD';
+		// The rule's package, for sale or not (a rule keeps its package: topup_rules.product_id references it).
+		const product = rule ? products.find((p) => p.id === rule.productId) : undefined;
+		const currency = product?.currency ?? 'USD';
 		const [use, records, subscription] = await Promise.all([monthUse(db.orm, a.accountId, currency), monthTopups(db, a.accountId), chargeableSubscription(db.orm, a.accountId)]);
 		const available = availableOf(allocations.get(a.accountId) ?? [], allowances.get(a.accountId) ?? []);
-		const held = rule ? holdBack(rule, use, pack?.priceCents ?? 0) : null;
+		const held = rule ? holdBack(rule, use, product?.priceCents ?? 0) : null;
 		const below = rule !== null && available < rule.belowTokens;
 		out.push({
 			accountId: a.accountId,
 			kind: a.kind,
 			name: a.name,
-			rule: rule && { ...ruleFields(rule), offReason: rule.offReason },
+			rule: rule && { ...ruleFields(rule), offReason: rule.offReason, currency },
 			available,
 			state: !rule?.enabled ? 'off' : !rule.armed && below ? 'served' : below && held ? 'held' : 'armed',
 			heldBack: held && { reason: held.reason, until: 'until' in held ? held.until.toISOString() : null },

@@ -9,7 +9,7 @@ export const topupRouter = router({
 	/** Auto top-up of each account the user sets it for (own tokens; team pools they own): rule, state, next trigger, this month's top-ups. */
 	view: memberProcedure.query(({ ctx }) => topupView(ctx.db, ctx.auth.user.id)),
 
-	/** Sets an account's auto top-up rule (tokens, cents of the package's currency, seconds), then checks it at once. */
+	/** Sets an account's auto top-up rule (tokens, minor units of the package's currency, seconds), then checks it at once. */
 	set: memberProcedure
 		.input(
 			z
@@ -19,7 +19,8 @@ export const topupRouter = router({
 					belowTokens: z.number().int().min(1).max(L.maxBelowTokens),
 					productId: z.string().min(1).max(100),
 					maxPerMonth: z.number().int().min(1).max(L.maxPerMonth).nullable(),
-					maxCentsPerMonth: z.number().int().min(1).max(L.maxCentsPerMonth).nullable(),
+					// In the package's currency: its bounds and whole units are the domain's to check (validRule), in its words.
+					maxCentsPerMonth: z.number().nullable(),
 					cooldownSeconds: z.number().int().min(0).max(L.maxCooldownSeconds)
 				})
 				.strict()

@@ -69,14 +69,15 @@ export const usersRoutes = {
 			.input(z.object({ userId: z.uuid(), disabled: z.boolean() }).strict())
 			.mutation(({ ctx, input }) => setUserDisabled(ctx.db, actor(ctx), input.userId, input.disabled)),
 
-		/** A manual balance change with a reason, audited, once per key made on the admin's device. */
+		/** A manual balance change with a reason, audited, once per key made on the admin's device (the rule on `tokens`: ledger `adjustBalance`). */
 		adjustBalance: siteAdminProcedure
 			.input(
 				z
 					.object({
 						accountId: z.uuid(),
 						mode: z.enum(['set', 'delta']),
-						tokens: z.number().int().min(-MAX_TOKENS).max(MAX_TOKENS),
+						// A delta is ±MAX_TOKENS; a set is 0 or more, its change from the balance within ±MAX_TOKENS: the ledger checks both.
+						tokens: z.number().int().min(-MAX_TOKENS).max(Number.MAX_SAFE_INTEGER),
 						reason: z.string().trim().min(1, 'cannot be empty: say why the balance changes.').max(500),
 						key: z.string().min(8).max(100)
 					})
