@@ -62,6 +62,10 @@ const paths = [
 ];
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
+/** `levels` arrays as JSON, one inside the other: 10,000 fit in a 20 KB body and once overflowed the stack (a 500). */
+const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+/** A plausible spend whose `field` is nested `levels` deep. */
+const deepBody = (field: string, levels: number) => JSON.stringify({ user: 'deep', feature: 'ai_bots', units: 1, [field]: 0 }).replace('0}', `${deep(levels)}}`);
 /** Text at and past the documented lengths, and text the database cannot store. */
 const edgeText = fc.oneof(fc.string(), unstorable, fc.constantFrom(...[1, 64, 65, 100, 128, 129, 255, 256, 500, 501].map((n) => 'x'.repeat(n))));
 const plausible = fc.record(
@@ -89,7 +93,8 @@ const body = fc.oneof(
 	plausible.map((b) => JSON.stringify(b)),
 	jsonValue.map((v) => JSON.stringify(v)),
 	fc.string({ maxLength: 200 }),
-	fc.constantFrom('{', '[]', 'null', '1', '', '{"units":1e999}', '{"__proto__":{"x":1}}', '{"feature":"ai_bots\\u0000","units":1}', '{"user":"\\ud800","feature":"ai_bots","units":1}')
+	fc.constantFrom('{', '[]', 'null', '1', '', '{"units":1e999}', '{"__proto__":{"x":1}}', '{"feature":"ai_bots\\u0000","units":1}', '{"user":"\\ud800","feature":"ai_bots","units":1}'),
+	fc.constantFrom(deepBody('metadata', 10_000), deepBody('user', 20_000), deep(20_000))
 );
 
 describe(`REST fuzz on ${backend}`, () => {
@@ -139,6 +144,21 @@ describe(`REST fuzz on ${backend}`, () => {
 	});
 });
 
+describe(`REST input nested too deep on ${backend}`, () => {
+	it('is refused on every route that takes a body, 400 naming the field, and changes nothing', async () => {
+		const before = await db.rows(sql`select count(*)::int as ops, (select count(*) from lots)::int as lots from operations`);
+		const site = bearer(keys[1]!);
+		const routes = ['/api/v1/check', '/api/v1/consume', '/api/v1/holds', '/api/v1/grants', '/api/v1/holds/00000000-0000-0000-0000-000000000000/settle', '/api/v1/webhook-endpoints', '/api/v1/embed-tokens'];
+		for (const route of routes) {
+			const res = await callJson(route, { method: 'POST', headers: { ...site, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() }, body: deepBody('metadata', 10_000) });
+			expect(res.status, `${route}: ${res.text}`).toBe(400);
+			expect(res.json, route).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { metadata: [expect.stringContaining('cannot nest arrays and objects more than 64 levels deep.')] } } });
+		}
+		expect(await db.rows(sql`select count(*)::int as ops, (select count(*) from lots)::int as lots from operations`)).toEqual(before);
+		await expectInvariants(db);
+	});
+});
+
 /** A procedure's input as JSON Schema (its `.input()` objects merged), for the generator. */
 function inputSchema(inputs: z.ZodType[]): Schema {
 	const parts = inputs.map((i) => z.toJSONSchema(i, { io: 'input', unrepresentable: 'any' }) as Schema);
@@ -173,6 +193,9 @@ describe(`tRPC fuzz on ${backend}`, () => {
 				}),
 				{ numRuns: 6 }
 			);
+			// Nested past the limit, in any field: refused before any schema walks it (it once overflowed the stack).
+			const deepError = await call({ x: JSON.parse(deep(20_000)) }).then(() => null, (e: unknown) => e);
+			expect(deepError instanceof TRPCError && deepError.code, `${path}: ${String(deepError)}`).toBe('BAD_REQUEST');
 		}
 		await expectInvariants(db);
 	});

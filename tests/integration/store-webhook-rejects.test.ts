@@ -33,7 +33,9 @@ describe(`Paddle webhook: signed bodies that are no event, and the signature's t
 		['text that is not JSON', 'hello', 'body is not JSON'],
 		['an event without data', JSON.stringify({ event_id: 'evt_no_data', event_type: 'transaction.completed', occurred_at: new Date().toISOString() }), NOT_EVENT],
 		['an event with a NUL character', JSON.stringify({ ...anEvent('evt_nul'), data: { id: 'a\u0000b' } }), 'unstorable text at data.id'],
-		['an event with an unpaired surrogate', '{"event_id":"evt_sur","event_type":"quota.x","occurred_at":"2026-01-01T00:00:00Z","data":{"name":"\\ud800"}}', 'unstorable text at data.name']
+		['an event with an unpaired surrogate', '{"event_id":"evt_sur","event_type":"quota.x","occurred_at":"2026-01-01T00:00:00Z","data":{"name":"\\ud800"}}', 'unstorable text at data.name'],
+		// 20,000 brackets in 40 KB: a recursive walk of them overflowed the stack (a 500, retried by Paddle for days).
+		['an event nested 20,000 levels deep', JSON.stringify({ ...anEvent('evt_deep'), data: 0 }).replace('"data":0', `"data":${'['.repeat(20_000)}${']'.repeat(20_000)}`), 'nesting too deep at data']
 	];
 	for (const [what, body, reason] of bodies) {
 		it(`${what}: 400, logged, kept as rejected; the same body again is the same 400, kept once`, async () => {

@@ -10,40 +10,70 @@ export const isStorableText = (s: string): boolean => !UNSTORABLE.test(s);
 
 type Path = (string | number)[];
 
-/** The path of the first string (or object key) in `value` that cannot be stored, or null. */
-export function unstorablePath(value: unknown, path: Path = []): { path: Path; inKey: boolean } | null {
-	if (typeof value === 'string') return isStorableText(value) ? null : { path, inKey: false };
-	if (Array.isArray(value)) {
-		for (let i = 0; i < value.length; i++) {
-			const found = unstorablePath(value[i], [...path, i]);
-			if (found) return found;
+/**
+ * The deepest nesting of arrays and objects taken in any input (a body, a tRPC input, a webhook's
+ * payload): far beyond a real one, and far below what a recursive walk (zod, JSON.stringify,
+ * PostgreSQL's jsonb) survives. 10,000 brackets, well inside a 64 KB body, overflowed the stack.
+ */
+export const MAX_NESTING = 64;
+
+/** Where input cannot be stored: a string (`text`) or an object key (`key`) holding unstorable text, or nesting beyond MAX_NESTING (`depth`). */
+export interface Unstorable {
+	path: Path;
+	problem: 'text' | 'key' | 'depth';
+}
+
+/**
+ * The first place in `value`, in document order, that cannot be stored (Unstorable), or null. A walk
+ * with its own stack, not recursion: the input decides how deep it goes.
+ */
+export function unstorablePath(value: unknown, path: Path = []): Unstorable | null {
+	const stack: { value: unknown; path: Path }[] = [{ value, path }];
+	while (stack.length) {
+		const { value: v, path: at } = stack.pop()!;
+		if (typeof v === 'string') {
+			if (!isStorableText(v)) return { path: at, problem: 'text' };
+			continue;
 		}
-		return null;
-	}
-	if (value && typeof value === 'object') {
-		for (const [k, v] of Object.entries(value)) {
-			if (!isStorableText(k)) return { path, inKey: true };
-			const found = unstorablePath(v, [...path, k]);
-			if (found) return found;
-		}
+		if (!v || typeof v !== 'object') continue;
+		// Named by the outermost field it is in (an object's), not by a path 64 brackets long.
+		if (at.length - path.length >= MAX_NESTING) return { path: Array.isArray(value) ? path : at.slice(0, path.length + 1), problem: 'depth' };
+		const children: { value: unknown; path: Path }[] = [];
+		if (Array.isArray(v)) v.forEach((item, i) => children.push({ value: item, path: [...at, i] }));
+		else
+			for (const [k, item] of Object.entries(v)) {
+				if (!isStorableText(k)) return { path: at, problem: 'key' };
+				children.push({ value: item, path: [...at, k] });
+			}
+		// Reversed, so the first child is looked at first.
+		for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
 	}
 	return null;
 }
 
+const UNSTORABLE_TEXT = 'a NUL character or an unpaired surrogate: neither can be stored.';
+
+/** Each problem as a field's rule ("metadata cannot hold …") and as the whole input's ("The input holds …"). */
+const PROBLEM_WORDS: Record<Unstorable['problem'], { field: string; whole: string }> = {
+	text: { field: `cannot hold ${UNSTORABLE_TEXT}`, whole: `holds ${UNSTORABLE_TEXT}` },
+	key: { field: `cannot have a key holding ${UNSTORABLE_TEXT}`, whole: `has a key holding ${UNSTORABLE_TEXT}` },
+	depth: { field: `cannot nest arrays and objects more than ${MAX_NESTING} levels deep.`, whole: `nests arrays and objects more than ${MAX_NESTING} levels deep.` }
+};
+
 /**
- * Refuses input (a parsed body, a query, path parameters, a header) holding text the database
- * cannot store, as a zod error naming the field, so every transport answers it as it answers any
- * other invalid field (REST: 400 `invalid_input`; tRPC: BAD_REQUEST with field errors). Runs on the
- * raw input before a schema parses it, so no schema can forget it.
+ * Refuses input (a parsed body, a query, path parameters, a header) that cannot be stored (text the
+ * database refuses, or nesting beyond MAX_NESTING), as a zod error naming the field, so every
+ * transport answers it as it answers any other invalid field (REST: 400 `invalid_input`; tRPC:
+ * BAD_REQUEST with field errors). Runs on the raw input before a schema parses it, so no schema can
+ * forget it, and no schema walks a nesting deeper than that.
  * @param base the field's name when `value` is a single string (e.g. a header), else none
  */
 export function assertStorable(value: unknown, base: Path = []): void {
 	const found = unstorablePath(value, base);
 	if (!found) return;
 	// Worded as a rule of the field, which the edges put the field's name before (input-words.ts firstIssue).
-	const message = !found.path.length
-		? 'The input holds a NUL character or an unpaired surrogate: neither can be stored.'
-		: `cannot ${found.inKey ? 'have a key holding' : 'hold'} a NUL character or an unpaired surrogate: neither can be stored.`;
+	const words = PROBLEM_WORDS[found.problem];
+	const message = found.path.length ? words.field : `The input ${words.whole}`;
 	throw new ZodError([{ code: 'custom', path: found.path, input: undefined, message }]);
 }
 

@@ -7,6 +7,7 @@ import * as wh from './webhook-schemas';
 import * as em from './embed-schemas';
 import { endpointInput, endpointPatch } from '../webhooks/endpoints';
 import { answers, type AnswerCode } from '../http/refusals';
+import { MAX_NESTING } from '../storable';
 
 // OpenAPI 3.1 generated from the same zod schemas that validate requests (JSON Schema 2020-12).
 
@@ -52,7 +53,9 @@ type Documented = keyof typeof codeText | 'invalid_input';
 
 /** `invalid_input` is 400 when the request breaks its schema, 422 when the domain refuses a well-formed value (its meaning per route). */
 const INVALID_400 =
-	'`invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate); `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes';
+	'`invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than ' +
+	MAX_NESTING +
+	' levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes';
 const PREFACE_402 = "Every refusal's `details.operation` says what was refused (`consume` or `hold`) and `details.cost` what it costs (a hold: its `max_tokens`)";
 const BODY: Documented[] = ['invalid_json', 'payload_too_large', 'unsupported_media_type'];
 const TARGET: Documented[] = ['forbidden', 'not_found', 'unknown_user', 'invalid_input'];

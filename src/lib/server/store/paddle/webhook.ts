@@ -83,7 +83,7 @@ export async function receivePaddleWebhook(
 	}
 	const eventType = (payload as { event_type?: unknown } | null)?.event_type;
 	const unstorable = unstorablePath(payload);
-	if (unstorable) return reject(db, rawBody, `unstorable text at ${unstorable.path.join('.') || 'the top level'}`, eventType);
+	if (unstorable) return reject(db, rawBody, `${unstorable.problem === 'depth' ? 'nesting too deep' : 'unstorable text'} at ${unstorable.path.join('.') || 'the top level'}`, eventType);
 	if (!envelope.safeParse(payload).success) return reject(db, rawBody, 'not a Paddle event (event_id, event_type, occurred_at, data)', eventType);
 	let event: EventEntity;
 	try {
