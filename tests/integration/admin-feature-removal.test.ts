@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { TRPCError } from '@trpc/server';
 import { backend, freshDb } from '../helpers/db';
+import { trpcRefusal } from '../helpers/refusal';
 import { makeWorld, type World } from '../helpers/world';
 import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
-import { DomainError } from '../../src/lib/server/errors';
 import { consume, featureReferences, getFeature, grant, hold } from '../../src/lib/server/ledger';
 import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 
@@ -31,17 +30,6 @@ beforeAll(async () => {
 	member = await caller(w.auth.memberA);
 });
 afterAll(async () => db?.close());
-
-/** The tRPC code, the domain code and the words of a refusal. */
-async function refusal(p: Promise<unknown>) {
-	try {
-		await p;
-	} catch (e) {
-		if (!(e instanceof TRPCError)) throw e;
-		return { code: e.code, domain: e.cause instanceof DomainError ? e.cause.code : undefined, message: e.message };
-	}
-	throw new Error('expected a refusal');
-}
 
 const add = (key: string, name: string) => admin.admin.features.upsert({ create: true, key, name, module: 'chat', unit: 'word', tokensPerUnit: 1 });
 const listed = async (key: string) => (await admin.admin.features.list()).some((f) => f.key === key);
@@ -66,7 +54,7 @@ describe(`removing a feature on ${backend}`, () => {
 		const u = await makeUser(db);
 		await grant(db.orm, { accountId: u.accountId, tokens: 1000, source: 'purchase' });
 		for (let i = 0; i < 12; i++) await consume(db.orm, { accountId: u.accountId, feature: 'summaries', units: 3, actor: {}, idempotency: idem() });
-		expect(await refusal(admin.admin.features.remove({ key: 'summaries' }))).toEqual({
+		expect(await trpcRefusal(admin.admin.features.remove({ key: 'summaries' }))).toEqual({
 			code: 'CONFLICT',
 			domain: 'conflict',
 			message: '“Summaries” has been used 12 times; disable it instead: a disabled feature is refused, and its history and rate stay.'
@@ -75,7 +63,7 @@ describe(`removing a feature on ${backend}`, () => {
 		expect(await removals('summaries')).toEqual([]);
 		// Disabled, as the words say: still refused removal (its history stays), and the ledger holds.
 		await admin.admin.features.upsert({ key: 'summaries', name: 'Summaries', module: 'chat', unit: 'word', tokensPerUnit: 1, enabled: false });
-		expect((await refusal(admin.admin.features.remove({ key: 'summaries' }))).domain).toBe('conflict');
+		expect((await trpcRefusal(admin.admin.features.remove({ key: 'summaries' }))).domain).toBe('conflict');
 		await expectInvariants(db);
 	});
 
@@ -85,23 +73,23 @@ describe(`removing a feature on ${backend}`, () => {
 		await add('held_only', 'Held only');
 		await hold(db.orm, { accountId: u.accountId, feature: 'held_only', maxTokens: 50, ttlSeconds: 600, actor: {}, idempotency: idem() });
 		expect(await featureReferences(db.orm, 'held_only')).toMatchObject({ used: 0, holds: 1 });
-		expect((await refusal(admin.admin.features.remove({ key: 'held_only' }))).message).toBe('“Held only” has 1 hold on it; disable it instead: a disabled feature is refused, and its history and rate stay.');
+		expect((await trpcRefusal(admin.admin.features.remove({ key: 'held_only' }))).message).toBe('“Held only” has 1 hold on it; disable it instead: a disabled feature is refused, and its history and rate stay.');
 
 		const broke = await makeUser(db);
 		await add('asked_only', 'Asked only');
 		expect(await outcome(consume(db.orm, { accountId: broke.accountId, feature: 'asked_only', units: 5, actor: {}, idempotency: idem() }))).not.toBe('ok');
 		expect(await featureReferences(db.orm, 'asked_only')).toEqual({ operations: 1, used: 0, holds: 0, usageDays: 0 });
-		expect((await refusal(admin.admin.features.remove({ key: 'asked_only' }))).message).toBe('“Asked only” has been asked for 1 time, though never charged; disable it instead: a disabled feature is refused, and its history and rate stay.');
+		expect((await trpcRefusal(admin.admin.features.remove({ key: 'asked_only' }))).message).toBe('“Asked only” has been asked for 1 time, though never charged; disable it instead: a disabled feature is refused, and its history and rate stay.');
 		expect(await listed('held_only')).toBe(true);
 		expect(await listed('asked_only')).toBe(true);
 		await expectInvariants(db);
 	});
 
 	it('refuses an unknown key, a key that is no key, and anyone but a site admin, changing nothing', async () => {
-		expect(await refusal(admin.admin.features.remove({ key: 'never_was' }))).toMatchObject({ code: 'NOT_FOUND', domain: 'unknown_feature', message: 'No feature has the key “never_was”: another admin may have removed it.' });
-		expect(await refusal(admin.admin.features.remove({ key: 'x'.repeat(65) }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await trpcRefusal(admin.admin.features.remove({ key: 'never_was' }))).toMatchObject({ code: 'NOT_FOUND', domain: 'unknown_feature', message: 'No feature has the key “never_was”: another admin may have removed it.' });
+		expect(await trpcRefusal(admin.admin.features.remove({ key: 'x'.repeat(65) }))).toMatchObject({ code: 'BAD_REQUEST' });
 		await add('not_yours', 'Not yours');
-		expect(await refusal(member.admin.features.remove({ key: 'not_yours' }))).toMatchObject({ code: 'FORBIDDEN' });
+		expect(await trpcRefusal(member.admin.features.remove({ key: 'not_yours' }))).toMatchObject({ code: 'FORBIDDEN' });
 		expect(await listed('not_yours')).toBe(true);
 		expect(await db.orm.select().from(auditLog).where(eq(auditLog.action, 'rates.feature_removed'))).toHaveLength(1);
 	});

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { SEARCH_MAX } from '../../src/lib/search-text';
-import { TRPCError } from '@trpc/server';
 import { backend, freshDb } from '../helpers/db';
+import { trpcRefusal } from '../helpers/refusal';
 import { makeWorld, type World } from '../helpers/world';
 import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
 import { auditCsv, listAudit } from '../../src/lib/server/admin';
@@ -11,12 +11,17 @@ import { setDb, type Db } from '../../src/lib/server/db';
 import { auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
-import { DomainError } from '../../src/lib/server/errors';
 import { auditedGrant, createSession, createSiteKey, createTeam, createUser, guestAccountFor, validateSessionToken } from '../../src/lib/server/accounts';
 import { accountPageQuery } from '../../src/lib/server/admin/accounts';
 import { queryRows } from '../../src/lib/server/db/client';
 import { adjustBalance, balances, consume, grant, history, hold, refreshAccountFigures, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { balanceOf } from '../../src/lib/balance-figures';
+
+/** The tRPC code and the domain code behind a refusal (trpcRefusal without its words). */
+const refused = async (p: Promise<unknown>) => {
+	const { code, domain } = await trpcRefusal(p);
+	return { code, domain };
+};
 
 let db: Db;
 let w: World;
@@ -32,16 +37,6 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
-/** The tRPC code and the domain code behind a refusal. */
-async function refusal(p: Promise<unknown>) {
-	try {
-		await p;
-	} catch (e) {
-		if (!(e instanceof TRPCError)) throw e;
-		return { code: e.code, domain: e.cause instanceof DomainError ? e.cause.code : undefined };
-	}
-	throw new Error('expected a refusal');
-}
 
 const spend = (accountId: string, tokens: number, effectiveAt?: Date, feature = 'plain') =>
 	consume(db.orm, { accountId, feature, units: tokens, actor: {}, idempotency: { scope: 'admin-test', key: randomUUID() }, effectiveAt });
@@ -57,7 +52,7 @@ describe('manual balance adjustments', () => {
 		// A double tap or a retried request applies once.
 		expect(await admin.admin.users.adjustBalance(add)).toEqual({ delta: 500, before: 0, after: 500, replayed: true });
 		expect(await available(accountId)).toBe(500);
-		expect(await refusal(admin.admin.users.adjustBalance({ ...add, tokens: 501 }))).toEqual({ code: 'UNPROCESSABLE_CONTENT', domain: 'idempotency_key_reused' });
+		expect(await refused(admin.admin.users.adjustBalance({ ...add, tokens: 501 }))).toEqual({ code: 'UNPROCESSABLE_CONTENT', domain: 'idempotency_key_reused' });
 
 		expect(await admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: -120, reason: 'Correction', key: `k-${randomUUID()}` })).toMatchObject({ delta: -120, before: 500, after: 380 });
 		expect(await admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens: 1000, reason: 'Plan change', key: `k-${randomUUID()}` })).toMatchObject({ delta: 620, before: 380, after: 1000 });
@@ -81,10 +76,10 @@ describe('manual balance adjustments', () => {
 		const accountId = w.users.teamMember.accountId;
 		await admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens: 300, reason: 'Start', key: `k-${randomUUID()}` });
 		const key = `k-${randomUUID()}`;
-		expect(await refusal(admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: -301, reason: 'Too much', key }))).toEqual({ code: 'PRECONDITION_FAILED', domain: 'insufficient_tokens' });
-		expect(await refusal(admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens: -1, reason: 'Negative', key }))).toMatchObject({ code: 'BAD_REQUEST' });
-		expect(await refusal(admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: 10, reason: '   ', key }))).toMatchObject({ code: 'BAD_REQUEST' });
-		expect(await refusal(admin.admin.users.adjustBalance({ accountId: randomUUID(), mode: 'delta', tokens: 10, reason: 'Ghost', key }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		expect(await refused(admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: -301, reason: 'Too much', key }))).toEqual({ code: 'PRECONDITION_FAILED', domain: 'insufficient_tokens' });
+		expect(await refused(admin.admin.users.adjustBalance({ accountId, mode: 'set', tokens: -1, reason: 'Negative', key }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refused(admin.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: 10, reason: '   ', key }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refused(admin.admin.users.adjustBalance({ accountId: randomUUID(), mode: 'delta', tokens: 10, reason: 'Ghost', key }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
 		expect(await available(accountId)).toBe(300);
 		expect(await adjustments(accountId)).toHaveLength(1);
 		// The refused key was not used up: the same key with a possible change applies.
@@ -105,7 +100,7 @@ describe('manual balance adjustments', () => {
 	it('lets only site admins adjust', async () => {
 		const member = appRouter.createCaller(await createContext({ locals: { auth: w.auth.memberA, guestId: null }, getClientAddress: () => '10.9.0.2' }));
 		const accountId = w.users.memberA.accountId;
-		expect(await refusal(member.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: 1000, reason: 'Myself', key: `k-${randomUUID()}` }))).toMatchObject({ code: 'FORBIDDEN' });
+		expect(await refused(member.admin.users.adjustBalance({ accountId, mode: 'delta', tokens: 1000, reason: 'Myself', key: `k-${randomUUID()}` }))).toMatchObject({ code: 'FORBIDDEN' });
 		expect(await available(accountId)).toBe(0);
 	});
 });
@@ -183,8 +178,8 @@ describe('the users list', () => {
 		// LIKE wildcards in a search are literal.
 		expect((await admin.admin.users.list({ search: `%${tag}` })).rows).toEqual([]);
 		// A cursor this list did not make, or one from another sort, is refused.
-		expect(await refusal(admin.admin.users.list({ search: tag, cursor: 'not-a-cursor' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
-		expect(await refusal(admin.admin.users.list({ search: tag, sort: 'balance', cursor: first.nextCursor }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.users.list({ search: tag, cursor: 'not-a-cursor' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.users.list({ search: tag, sort: 'balance', cursor: first.nextCursor }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		await expectInvariants(db);
 	});
 
@@ -512,8 +507,8 @@ describe('the user detail page', () => {
 		const entries = await admin.admin.audit.list({ account: accountId, action: 'bonus.granted' });
 		expect(entries.rows).toHaveLength(1);
 		expect(entries.rows[0]).toMatchObject({ before: { balance: first.before }, after: { balance: first.after, lotId: first.lotId }, detail: { note: 'Launch week', tokens: 300 } });
-		expect(await refusal(admin.admin.users.grantBonus({ ...bonus, key: `b-${randomUUID()}`, expiresAt: '2020-01-01T00:00:00Z' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
-		expect(await refusal(admin.admin.users.get({ accountId: randomUUID() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		expect(await refused(admin.admin.users.grantBonus({ ...bonus, key: `b-${randomUUID()}`, expiresAt: '2020-01-01T00:00:00Z' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.users.get({ accountId: randomUUID() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
 		await expectInvariants(db);
 	});
 
@@ -536,7 +531,7 @@ describe('the user detail page', () => {
 			['User disabled: signed out everywhere, keys refused', []],
 			['Site role changed', [{ field: 'Site role', before: { text: 'Member' }, after: { text: 'Editor' } }]]
 		]);
-		expect(await refusal(admin.admin.users.setDisabled({ userId: w.users.siteAdmin.id, disabled: true }))).toMatchObject({ code: 'CONFLICT' });
+		expect(await refused(admin.admin.users.setDisabled({ userId: w.users.siteAdmin.id, disabled: true }))).toMatchObject({ code: 'CONFLICT' });
 	});
 });
 
@@ -577,8 +572,8 @@ describe('the audit log', () => {
 			],
 			changes: [{ field: 'General balance (tokens)', before: { figure: 510 }, after: { figure: 520 } }]
 		});
-		expect(await refusal(admin.admin.audit.list({ from: '2026-02-30' }))).toMatchObject({ code: 'BAD_REQUEST' });
-		expect(await refusal(admin.admin.audit.list({ cursor: 'bm9wZQ' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.audit.list({ from: '2026-02-30' }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refused(admin.admin.audit.list({ cursor: 'bm9wZQ' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		await expectInvariants(db);
 	});
 
@@ -679,7 +674,7 @@ describe('the audit log', () => {
 		expect(csv.split('\r\n').slice(1, -1).map((line) => /""reason"":""([^"]+)""/.exec(line)![1])).toEqual(newestFirst);
 		// A cursor of the old shape (the id alone) is refused as one this list did not make, not a fault.
 		const idOnly = Buffer.from(JSON.stringify(['id', 5])).toString('base64url');
-		expect(await refusal(admin.admin.audit.list({ cursor: idOnly }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.audit.list({ cursor: idOnly }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 	});
 });
 
@@ -690,14 +685,14 @@ describe('rates, limits and site settings', () => {
 		expect(await admin.admin.settings.get()).toMatchObject({ lowSharePercent: 30 });
 		const [entry] = await db.orm.select().from(auditLog).where(eq(auditLog.action, 'site.settings_updated'));
 		expect(entry).toMatchObject({ actorUserId: w.users.siteAdmin.id, before: { lowSharePercent: 20 }, after: { lowSharePercent: 30 } });
-		expect(await refusal(admin.admin.settings.update({ timeZone: 'Mars/Olympus' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.settings.update({ timeZone: 'Mars/Olympus' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		expect(await admin.admin.settings.get()).toMatchObject({ timeZone: 'UTC' });
 
 		await admin.admin.modules.upsert({ key: 'images', name: 'Images', limitMessage: 'Image tokens are used up.' });
 		await admin.admin.models.upsert({ key: 'flux-1', name: 'FLUX.1', engine: 'bfl' });
 		await admin.admin.features.upsert({ key: 'image_generation', name: 'Image generation', module: 'images', unit: 'operation', tokensPerUnit: 40 });
 		expect((await admin.admin.features.list()).find((f) => f.key === 'image_generation')).toMatchObject({ tokensPerUnit: 40, module: 'images', enabled: true });
-		expect(await refusal(admin.admin.features.upsert({ key: 'image_generation', name: 'Free?', module: 'images', unit: 'operation', tokensPerUnit: 0 }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refused(admin.admin.features.upsert({ key: 'image_generation', name: 'Free?', module: 'images', unit: 'operation', tokensPerUnit: 0 }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect((await db.orm.select().from(features).where(eq(features.key, 'image_generation')))[0]).toMatchObject({ name: 'Image generation', tokensPerUnit: '40.0000' });
 		// "New feature" (and Add of a module or model) with a key that is taken: refused under the key, nothing saved over it.
 		const taken = admin.admin.features.upsert({ create: true, key: 'image_generation', name: 'X', module: 'images', unit: 'operation', tokensPerUnit: 2 });
@@ -709,7 +704,7 @@ describe('rates, limits and site settings', () => {
 
 		await admin.admin.allowances.set({ module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
 		expect((await admin.admin.allowances.list()).filter((r) => r.module === 'images')).toEqual([expect.objectContaining({ audience: 'guest', limitTokens: 0, period: 'daily' })]);
-		expect(await refusal(admin.admin.allowances.set({ module: 'images', audience: 'role', limitTokens: 10, period: 'daily' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.allowances.set({ module: 'images', audience: 'role', limitTokens: 10, period: 'daily' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		await admin.admin.caps.set({ accountId: w.teamA.accountId, period: 'daily', limitTokens: 5000 });
 
 		const actions = (await db.orm.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.actorUserId, w.users.siteAdmin.id))).map((r) => r.action);
