@@ -4,16 +4,18 @@
 -- the closing operation `p_close` gave back to each, leaving out a source that kept nothing. A settle's
 -- answer: its cost (the settled tokens) = Σ tokens; a release's or an expiry's: []. drizzle/0041 wrote
 -- the same for the closes made before it.
+-- PL/pgSQL, which keeps its plan: a SQL function reading a table is planned again on every call.
 CREATE OR REPLACE FUNCTION quota_hold_kept(p_hold_paid jsonb, p_close uuid)
-RETURNS jsonb LANGUAGE sql STABLE AS $$
-  SELECT coalesce(jsonb_agg(p.src || jsonb_build_object('tokens', kept.tokens) ORDER BY p.ord) FILTER (WHERE kept.tokens > 0), '[]'::jsonb)
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT coalesce(jsonb_agg(p.src || jsonb_build_object('tokens', kept.tokens) ORDER BY p.ord) FILTER (WHERE kept.tokens > 0), '[]'::jsonb)
     FROM jsonb_array_elements(coalesce(p_hold_paid, '[]'::jsonb)) WITH ORDINALITY p(src, ord)
     CROSS JOIN LATERAL (
       SELECT (p.src->>'tokens')::bigint - coalesce(sum(e.amount), 0) AS tokens
         FROM entries e
        WHERE e.operation_id = p_close
-         AND CASE WHEN p.src->>'type' = 'lot' THEN e.lot_id = (p.src->>'id')::uuid ELSE e.window_id IS NOT NULL END) kept
-$$;
+         AND CASE WHEN p.src->>'type' = 'lot' THEN e.lot_id = (p.src->>'id')::uuid ELSE e.window_id IS NOT NULL END) kept);
+END $$;
 
 -- Settle / release / expiry of a hold, answering `remaining` as consume does (allowance included).
 -- The closing operation records no units (its cost is the settled tokens, not units × rate) and,
