@@ -5,6 +5,7 @@
 // for the closes recorded before it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
@@ -12,6 +13,7 @@ import { callJson } from '../helpers/http';
 import { expectInvariants, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { balances, grant, history, hold, release, setAllowanceRule, settle, statement, sweepExpired } from '../../src/lib/server/ledger';
+import { operationsCsv } from '../../src/lib/server/admin';
 
 let db: Db;
 beforeAll(async () => {
@@ -57,6 +59,9 @@ describe(`a settled hold's use on ${backend}`, () => {
 		expect(b.allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 777 });
 		expect(b.held).toBe(0);
 		expect(await closeOf(h.holdId)).toMatchObject({ kind: 'settle', units: null });
+		// The console's operations export: the hold and its settle with their tokens and no units.
+		const exported: Record<string, string>[] = parse(await new Response((await operationsCsv(db.orm, { from: '2000-01-01', to: '2100-01-01' })).body).text(), { columns: true });
+		expect(exported.filter((r) => r.account_id === u.accountId && r.feature === 'ai_bots').map((r) => [r.kind, r.units, r.cost_tokens])).toEqual([['hold', '', '2000'], ['settle', '', '777']]);
 		await expectInvariants(db);
 	});
 
