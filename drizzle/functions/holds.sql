@@ -1,6 +1,25 @@
 -- Closing a hold: settle (pay part or all of it), release (give it back) or expiry.
 
+-- What paid for a closed hold: the hold's `paid_by` (its sources, in the order they paid) less what
+-- the closing operation `p_close` gave back to each, leaving out a source that kept nothing. A settle's
+-- answer: its cost (the settled tokens) = Σ tokens; a release's or an expiry's: []. drizzle/0041 wrote
+-- the same for the closes made before it.
+-- PL/pgSQL, which keeps its plan: a SQL function reading a table is planned again on every call.
+CREATE OR REPLACE FUNCTION quota_hold_kept(p_hold_paid jsonb, p_close uuid)
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT coalesce(jsonb_agg(p.src || jsonb_build_object('tokens', kept.tokens) ORDER BY p.ord) FILTER (WHERE kept.tokens > 0), '[]'::jsonb)
+    FROM jsonb_array_elements(coalesce(p_hold_paid, '[]'::jsonb)) WITH ORDINALITY p(src, ord)
+    CROSS JOIN LATERAL (
+      SELECT (p.src->>'tokens')::bigint - coalesce(sum(e.amount), 0) AS tokens
+        FROM entries e
+       WHERE e.operation_id = p_close
+         AND CASE WHEN p.src->>'type' = 'lot' THEN e.lot_id = (p.src->>'id')::uuid ELSE e.window_id IS NOT NULL END) kept);
+END $$;
+
 -- Settle / release / expiry of a hold, answering `remaining` as consume does (allowance included).
+-- The closing operation records no units (its cost is the settled tokens, not units × rate) and,
+-- with its answer, `paid_by`: what each of the hold's sources paid of the settled tokens.
 CREATE OR REPLACE FUNCTION quota_close_hold(p_hold uuid, p_tokens bigint, p_status text, p_scope text DEFAULT NULL,
     p_key text DEFAULT NULL, p_now timestamptz DEFAULT now())
 RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -55,9 +74,10 @@ BEGIN
   END IF;
   v_after := quota_remaining(h.account_id, h.feature, h.model, p_now);
   v_result := jsonb_build_object('ok', true, 'operation_id', v_op, 'hold_id', h.id, 'cost', p_tokens,
-    'released', h.amount - p_tokens, 'remaining', v_after, 'status', p_status);
+    'released', h.amount - p_tokens, 'remaining', v_after, 'status', p_status,
+    'paid_by', (SELECT quota_hold_kept(src.response->'paid_by', v_op) FROM operations src WHERE src.id = h.operation_id));
   UPDATE operations o SET response = v_result, balance_after = v_after,
-      actor_user_id = src.actor_user_id, actor_key_id = src.actor_key_id, units = src.units
+      actor_user_id = src.actor_user_id, actor_key_id = src.actor_key_id
     FROM operations src WHERE o.id = v_op AND src.id = h.operation_id;
   PERFORM pg_notify('quota_account', h.account_id::text);
   RETURN v_result;

@@ -1170,8 +1170,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Tokens charged: the settled `tokens` (0 for a release). A settle costs what it settles, not units × rate. */
                             cost: number;
+                            /** @description Tokens of the hold given back: what it held less `cost`. */
                             released: number;
+                            /** @description What paid `cost`: the hold's `paid_by` less what went back to each source (the last to pay gets its tokens back first), in the order they paid; a source left with nothing is not listed, so a release's is []. Its `tokens` add up to `cost`, as /usage's row for the settle counts it. */
+                            paid_by: {
+                                /** @enum {string} */
+                                type: "allowance" | "lot";
+                                /**
+                                 * Format: uuid
+                                 * @description type allowance: the id of the allowance rule that pays; type lot: the id of the lot. The same id in /check and /consume.
+                                 */
+                                id: string;
+                                /** @description The module (allowance) or the lot's source (purchase, subscription, bonus, …). */
+                                label: string;
+                                /** @description The lot's model scope; null = any model (and always for allowances). */
+                                model: string | null;
+                                /** @description Tokens this source pays (or would pay), in the order they are spent. */
+                                tokens: number;
+                                unlimited: boolean;
+                            }[];
                             /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest cap (a limit per day, week or month that holds even when tokens are there) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
@@ -1341,8 +1360,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Tokens charged: the settled `tokens` (0 for a release). A settle costs what it settles, not units × rate. */
                             cost: number;
+                            /** @description Tokens of the hold given back: what it held less `cost`. */
                             released: number;
+                            /** @description What paid `cost`: the hold's `paid_by` less what went back to each source (the last to pay gets its tokens back first), in the order they paid; a source left with nothing is not listed, so a release's is []. Its `tokens` add up to `cost`, as /usage's row for the settle counts it. */
+                            paid_by: {
+                                /** @enum {string} */
+                                type: "allowance" | "lot";
+                                /**
+                                 * Format: uuid
+                                 * @description type allowance: the id of the allowance rule that pays; type lot: the id of the lot. The same id in /check and /consume.
+                                 */
+                                id: string;
+                                /** @description The module (allowance) or the lot's source (purchase, subscription, bonus, …). */
+                                label: string;
+                                /** @description The lot's model scope; null = any model (and always for allowances). */
+                                model: string | null;
+                                /** @description Tokens this source pays (or would pay), in the order they are spent. */
+                                tokens: number;
+                                unlimited: boolean;
+                            }[];
                             /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest cap (a limit per day, week or month that holds even when tokens are there) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
                         };
@@ -1697,6 +1735,7 @@ export interface paths {
                                 generator: string;
                                 feature: string;
                                 model: string | null;
+                                /** @description Tokens the use cost: a consume's `cost` (units × the feature's rate, rounded up once); a settled hold's the tokens it settled (its `cost`), not what it held: the rest was released. A hold released or expired with nothing settled cost nothing and is not listed. */
                                 tokens_used: number;
                                 date: string;
                                 /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest cap (a limit per day, week or month that holds even when tokens are there) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogNames, paidByLabel } from '../../src/lib/client/paid-by';
+import { catalogNames, paidByLabel, settledWords } from '../../src/lib/client/paid-by';
 
 const names = catalogNames({ models: [{ key: 'gpt-5-nano', name: 'GPT-5 Nano' }], modules: [{ key: 'chat', name: 'Chatbot' }] });
 const paid = (type: 'allowance' | 'lot', label: string, model: string | null = null) => ({ type, id: 'x', label, model, tokens: 10, unlimited: false });
@@ -14,5 +14,12 @@ describe('what paid a use, in the names the app shows', () => {
 
 	it('falls back to the key for what the catalog does not list (yet)', () => {
 		expect(paidByLabel(paid('allowance', 'forms', 'old-model'), catalogNames(null))).toBe('Free allowance · forms · old-model');
+	});
+});
+
+describe('what a settled hold cost, in words', () => {
+	it('says the hold, what was charged and what went back, not units × rate', () => {
+		expect(settledWords({ held: 2000, released: 1223 }, 777)).toBe('Settled from a hold of 2,000: 777 charged, 1,223 released');
+		expect(settledWords({ held: 500, released: 0 }, 500)).toBe('Settled from a hold of 500: 500 charged, 0 released');
 	});
 });

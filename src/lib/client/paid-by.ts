@@ -3,6 +3,7 @@
 import type { LotSource, PaidBy } from '$lib/server/ledger/types';
 import { sourceLabel } from './lots';
 import { GENERAL_BALANCE } from '../model-words';
+import { figure } from '../counted';
 
 /** A model's and a module's name by key (the key itself until the catalog is known, or for one it no longer lists). */
 export interface CatalogNames {
@@ -27,4 +28,13 @@ export function paidByLabel(p: PaidBy, names: CatalogNames): string {
 	if (p.type === 'lot') return `${p.model ? names.model(p.model) : GENERAL_BALANCE} · ${sourceLabel(p.label as LotSource) ?? p.label}`;
 	const what = `Free allowance · ${names.module(p.label)}`;
 	return p.model ? `${what} · ${names.model(p.model)}` : what;
+}
+
+/**
+ * What a settled hold cost, in DESIGN.md's words (a hold reserves tokens for a running operation, is
+ * settled with the real amount and the rest released): "Settled from a hold of 2,000: 777 charged,
+ * 1,223 released". Its cost is the tokens settled, not units × rate, so the sheet says this instead.
+ */
+export function settledWords(hold: { held: number; released: number }, charged: number): string {
+	return `Settled from a hold of ${figure(hold.held)}: ${figure(charged)} charged, ${figure(hold.released)} released`;
 }

@@ -32,7 +32,8 @@ export interface SpendItem {
 	actor_user: string | null;
 	actor_key: string | null;
 	feature: string;
-	units: number;
+	/** Units measured (a consume's, a check's); null for a hold, whose cost is its `hold_tokens`. */
+	units: number | null;
 	model: string | null;
 	hold_tokens: number | null;
 	hold_ttl_seconds: number | null;

@@ -13,7 +13,9 @@ export interface HistoryRow {
 	/** The module the feature belongs to (its allowance's), by key; null for a feature no longer in the catalog. */
 	module: string | null;
 	model: string | null;
+	/** Units measured (words, characters, …) by a consume; null for a settled hold, whose cost is what it settled (see `hold`). */
 	units: number | null;
+	/** Tokens it cost: a consume's ceil(units × rate), a settled hold's settled tokens. */
 	tokensUsed: number;
 	date: string;
 	/**
@@ -31,9 +33,13 @@ export interface HistoryRow {
 	balanceAfter: number | null;
 	actorUserId: string | null;
 	actorName: string | null;
+	/** Who paid the tokens used, in the order they paid: a settled hold's sources with what each kept of the settled tokens. */
 	paidBy: PaidBy[];
 	metadata: Record<string, unknown> | null;
+	/** The feature's rate: a consume's price (null for a settled hold, which no rate priced, and a feature no longer in the catalog). */
 	rate: { tokensPerUnit: number; unit: string } | null;
+	/** A settled hold: the tokens it held; `tokensUsed` of them were charged and the rest released. Null for a consume. */
+	hold: { held: number; released: number } | null;
 }
 
 export interface HistoryQuery {
@@ -90,7 +96,7 @@ export async function history(exec: Executor, accountId: string, q: HistoryQuery
 	const page = sql`
 		select o.id, o.feature, f.name as feature_name, f.module, o.model, o.units, o.cost, o.created_at, o.balance_after as remaining,
 		       o.actor_user_id, u.name as actor_name, o.response, o.metadata, f.tokens_per_unit, f.unit,
-		       (select h.response from operations h join holds hh on hh.operation_id = h.id where hh.id = o.hold_id) as hold_op,
+		       (select hh.amount from holds hh where hh.id = o.hold_id) as held,
 		       to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text
 		  from operations o
 		  left join features f on f.key = o.feature
@@ -114,7 +120,7 @@ export async function history(exec: Executor, accountId: string, q: HistoryQuery
 	const rows = await queryRows<{
 		id: string; feature: string; feature_name: string | null; module: string | null; model: string | null; units: string | null; cost: number;
 		created_at: string; remaining: number | null; actor_user_id: string | null; actor_name: string | null;
-		response: { paid_by?: PaidBy[] } | null; metadata: Record<string, unknown> | null; hold_op: { paid_by?: PaidBy[] } | null;
+		response: { paid_by?: PaidBy[] } | null; metadata: Record<string, unknown> | null; held: string | null;
 		tokens_per_unit: string | null; unit: string | null; at_text: string; balance: string | null;
 	}>(exec, q.balances ? sql`
 		with page as materialized (${page}),
@@ -153,9 +159,10 @@ export async function history(exec: Executor, accountId: string, q: HistoryQuery
 			balanceAfter: balanceOf(r),
 			actorUserId: r.actor_user_id,
 			actorName: r.actor_name,
-			paidBy: r.response?.paid_by ?? r.hold_op?.paid_by ?? [],
+			paidBy: r.response?.paid_by ?? [],
 			metadata: r.metadata,
-			rate: r.tokens_per_unit ? { tokensPerUnit: Number(r.tokens_per_unit), unit: r.unit ?? 'unit' } : null
+			rate: r.tokens_per_unit && r.held === null ? { tokensPerUnit: Number(r.tokens_per_unit), unit: r.unit ?? 'unit' } : null,
+			hold: r.held === null ? null : { held: Number(r.held), released: Number(r.held) - Number(r.cost) }
 		})),
 		nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at_text, id: last.id, balance: balanceOf(last) }) : null
 	};

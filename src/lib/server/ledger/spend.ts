@@ -144,7 +144,7 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 	const hash = requestHash(['hold', req.accountId, req.feature, maxTokens, ttl, req.model ?? null, req.metadata ?? null]);
 	const r = await spend(exec, {
 		mode: 'hold', account: req.accountId, actor_user: req.actor.userId ?? null, actor_key: req.actor.keyId ?? null,
-		feature: req.feature, units: 1, model: req.model ?? null, hold_tokens: maxTokens, hold_ttl_seconds: ttl,
+		feature: req.feature, units: null, model: req.model ?? null, hold_tokens: maxTokens, hold_ttl_seconds: ttl,
 		scope: req.idempotency.scope, key, hash, metadata: req.metadata ?? null, now: null
 	}, holdAnswer);
 	return {
@@ -161,6 +161,8 @@ export interface SettleResult {
 	operationId: string;
 	cost: number;
 	released: number;
+	/** What paid the `cost`: the hold's sources less what went back to each, in the order they paid ([] for a release). */
+	paidBy: PaidBy[];
 	remaining: number | null;
 	status: 'settled' | 'released';
 	replayed: boolean;
@@ -186,6 +188,7 @@ async function finishHold(
 		operationId: r.operation_id,
 		cost: r.cost,
 		released: r.released,
+		paidBy: r.paid_by,
 		remaining: r.remaining,
 		status: r.status,
 		replayed: r.replayed === true

@@ -90,6 +90,7 @@ export const finishHoldAnswer = z.object({
 	hold_id: id,
 	cost: tokens,
 	released: tokens,
+	paid_by: z.array(paidBy),
 	remaining: tokens.nullable(),
 	status: z.enum(['settled', 'released']),
 	replayed: z.literal(true).optional()

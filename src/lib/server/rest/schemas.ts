@@ -189,7 +189,15 @@ export const responses = {
 	}),
 	consume: z.object({ operation_id: z.uuid(), cost: z.number().int(), paid_by: z.array(paidBy), remaining }),
 	hold: z.object({ hold_id: z.uuid(), held: z.number().int(), expires_at: z.string(), paid_by: z.array(paidBy), remaining }),
-	settle: z.object({ cost: z.number().int(), released: z.number().int(), remaining }),
+	settle: z.object({
+		cost: z.number().int().meta({ description: 'Tokens charged: the settled `tokens` (0 for a release). A settle costs what it settles, not units × rate.' }),
+		released: z.number().int().meta({ description: 'Tokens of the hold given back: what it held less `cost`.' }),
+		paid_by: z.array(paidBy).meta({
+			description:
+				"What paid `cost`: the hold's `paid_by` less what went back to each source (the last to pay gets its tokens back first), in the order they paid; a source left with nothing is not listed, so a release's is []. Its `tokens` add up to `cost`, as /usage's row for the settle counts it."
+		}),
+		remaining
+	}),
 	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int(), created: z.boolean() }),
 	usage: z.object({
 		data: z.array(
@@ -198,7 +206,10 @@ export const responses = {
 				generator: z.string().meta({ description: 'What the use was made with: its `model` when it has one, else its `feature` key (the first version of this API\'s field; `feature` and `model` say each).' }),
 				feature: z.string(),
 				model: z.string().nullable(),
-				tokens_used: z.number().int(),
+				tokens_used: z.number().int().meta({
+					description:
+						"Tokens the use cost: a consume's `cost` (units × the feature's rate, rounded up once); a settled hold's the tokens it settled (its `cost`), not what it held: the rest was released. A hold released or expired with nothing settled cost nothing and is not listed."
+				}),
 				date: z.string(),
 				remaining
 			})
