@@ -172,7 +172,7 @@ describe('signed-in pages on a phone', () => {
 		await said.getByText('From is after To: swap them to see use between Nov 20, 2026 and Nov 25, 2026.', { exact: true }).waitFor();
 		for (const id of ['#f-from', '#f-to']) {
 			await expect(page.locator(id).getAttribute('aria-invalid')).resolves.toBe('true');
-			await expect(page.locator(id).getAttribute('aria-describedby')).resolves.toBe('f-range-error');
+			await expect(page.locator(id).getAttribute('aria-describedby')).resolves.toBe('f-days f-range-error');
 		}
 		await page.getByText('Nothing to show until From is on or before To.').waitFor();
 		await expect(page.getByText('No usage matches these filters.').count()).resolves.toBe(0);
