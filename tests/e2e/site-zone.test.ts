@@ -93,9 +93,15 @@ const figure = (text: string) => Number(text.replace(/[^\d]/g, ''));
 
 describe('a day is the site’s on every page', () => {
 	// The site's day is UTC's (the demo's zone); a phone in Tokyo or Berlin reads its times on its own clock.
-	for (const [zone, named] of [['Asia/Tokyo', 'Tokyo (Asia) · UTC+09:00'], ['Europe/Berlin', 'Berlin (Europe) · UTC+01:00']] as const) {
-		it(`Reports, the usage filter and the dashboard total the same day on a phone in ${zone}`, async () => {
+	const zones = [
+		['Asia/Tokyo', 'Tokyo (Asia) · UTC+09:00', 'Jan 1, 2028, 08:59 GMT+9'],
+		['Europe/Berlin', 'Berlin (Europe) · UTC+01:00', 'Jan 1, 2028, 00:59 GMT+1']
+	] as const;
+	for (const [zone, named, expiry] of zones) {
+		it(`Reports, the usage filter and the dashboard total the same day on a phone in ${zone}, and an expiry names its zone`, async () => {
 			const { context, page, id } = await ownUser(browser, `Day ${zone.split('/')[1]}`, 10_000, { ...phone, timezoneId: zone });
+			const granted = await siteApi('grants', { user: id, tokens: 500, source: 'bonus', note: 'Ends with 2027', expires_at: '2027-12-31T23:59:59Z' });
+			expect(granted.status).toBe(201);
 			for (const units of [4, 40, 400]) expect((await siteApi('consume', { user: id, feature: 'ai_bots', units })).status).toBe(200);
 			const day = utcToday();
 
@@ -108,7 +114,11 @@ describe('a day is the site’s on every page', () => {
 			expect(today).toBeGreaterThan(0);
 			const meaning = page.locator('#balance-figures');
 			expect(await meaning.innerText()).toContain("This month and today are the site's (UTC), midnight to midnight there, as caps, free allowances and Reports count them, not this device's.");
+			// The last second of 2027 in UTC is already 2028 on the phone's clock: the moment says whose.
+			await page.getByText(`expire ${expiry}`).scrollIntoViewIfNeeded();
 			await screenshot(page, `day-dashboard-${zone.split('/')[1]}-390`);
+			await page.goto('/statement');
+			await page.getByText(`expires ${expiry}`).waitFor();
 
 			await page.goto('/reports');
 			await page.getByText('Show as a table').click();
