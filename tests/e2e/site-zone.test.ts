@@ -119,6 +119,8 @@ describe('a day is the site’s on every page', () => {
 			await screenshot(page, `day-dashboard-${zone.split('/')[1]}-390`);
 			await page.goto('/statement');
 			await page.getByText(`expires ${expiry}`).waitFor();
+			await page.getByText(`Times are in your zone, ${named}.`).waitFor();
+			await screenshot(page, `day-statement-${zone.split('/')[1]}-390`);
 
 			await page.goto('/reports');
 			await page.getByText('Show as a table').click();
