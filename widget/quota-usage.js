@@ -71,7 +71,7 @@ h3{font-size:.95em;margin:1.1em 0 .4em}
 ul{list-style:none;margin:0;padding:0}li{margin:.55em 0}
 .row{display:flex;justify-content:space-between;gap:.75em;flex-wrap:wrap}
 .bar{height:6px;border-radius:3px;background:var(--l);overflow:hidden;margin-top:.25em}.bar i{display:block;height:100%;background:var(--a)}
-.scroll{overflow-x:auto}.e{white-space:nowrap}
+.scroll{overflow-x:auto}
 table{width:100%;border-collapse:collapse;font-size:.9em}
 th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l);vertical-align:top}th{font-weight:600;color:var(--m);font-size:.85em}
 .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;padding-right:0}
@@ -272,7 +272,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 			// "1 token", "5,000 tokens" in running text, as the app says them.
 			const plural = new Intl.PluralRules(this.lang);
 			const day = new Intl.DateTimeFormat(this.lang, { dateStyle: 'medium' });
-			const when = new Intl.DateTimeFormat(this.lang, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' });
+			const when = new Intl.DateTimeFormat(this.lang, { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
 			const dateOf = (iso, f) => (iso ? f.format(new Date(iso)) : t.never);
 			const wanted = (this.getAttribute('parts') || PARTS.join(',')).split(',').map((p) => p.trim());
 			const modules = (this.getAttribute('modules') || '').split(',').map((m) => m.trim()).filter(Boolean);
@@ -311,8 +311,8 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 				);
 			}
 			if (wanted.includes('models') && d.allocations.length) {
-				// A mix says what expires when ("1,225 expire Dec 14, 2026"), never the soonest date for the whole.
-				const ends = (a) => (a.parts.length > 1 && !a.unlimited ? a.parts.map((p) => `<span class="e">${esc(fill(t.exp[+!p.expires_at], num.format(p.remaining), p.expires_at && day.format(new Date(p.expires_at))))}</span>`).join('<br>') : esc(dateOf(a.expires_at, day)));
+				// A mix says what expires when ("1,225 expire Dec 14, 2026, 7:39 PM UTC"), never the soonest date for the whole.
+				const ends = (a) => (a.parts.length > 1 && !a.unlimited ? a.parts.map((p) => esc(fill(t.exp[+!p.expires_at], num.format(p.remaining), p.expires_at && when.format(new Date(p.expires_at))))).join('<br>') : esc(dateOf(a.expires_at, when)));
 				out.push(`<h3>${esc(t.models)}</h3>` + table(t.models, [t.model, t.expires, t.remaining], d.allocations.map((a) => [esc(a.model ? a.name : t.general), ends(a), esc(a.unlimited ? t.unlimited : num.format(a.remaining))])));
 			}
 			if (wanted.includes('usage')) {

@@ -25,19 +25,34 @@ function siteMidnight(siteZone: string, now: number): number {
  * The Used this month card's line and what the figures' meaning adds, when the viewer's zone
  * (`viewerZone`, their Settings' choice) starts the day at another moment than the site's: "1,478
  * since 09:00" (the site's midnight on the viewer's clock, short enough for a summary card on a
- * 390 px phone) and the sentence that says why. null when the viewer has no zone of their own or
- * their midnight is the site's: "today" then means the same to both.
+ * 390 px phone) and the sentence that says why. null when their midnight is the site's: "today"
+ * then means the same to both. A viewer with no zone of their own reads the device's, which the
+ * server cannot know: the words then say the site's zone ("14,350 today (UTC)") and carry `start`,
+ * the site's midnight (ISO), for the page to show them only when the device's clock does not read
+ * 00:00 then.
  */
-export function siteDayWords(usedToday: number, siteZone: string, viewerZone: string | null, now: Date = new Date()): { sub: string; meaning: string } | null {
-	if (!viewerZone) return null;
+export function siteDayWords(usedToday: number, siteZone: string, viewerZone: string | null, now: Date = new Date()): { sub: string; meaning: string; start?: string } | null {
+	let start: number;
+	try {
+		start = siteMidnight(siteZone, now.getTime());
+	} catch {
+		return null; // a zone this engine does not know: nothing to compare
+	}
+	if (!viewerZone) {
+		const zone = zonePlace(siteZone) === 'UTC' ? 'UTC' : offsetLabel(zoneFacts(siteZone, now).offset);
+		return {
+			sub: `${en(usedToday)} today (${zone})`,
+			meaning: `This month and today are the site's (${zoneLabel(siteZone, now)}), midnight to midnight there, as caps, free allowances and Reports count them, not this device's.`,
+			start: new Date(start).toISOString()
+		};
+	}
 	let began: { day: number; time: string };
 	let viewerToday: number;
 	try {
-		const start = siteMidnight(siteZone, now.getTime());
 		began = wall(viewerZone, start);
 		viewerToday = wall(viewerZone, now.getTime()).day;
 	} catch {
-		return null; // a zone this engine does not know: nothing to compare
+		return null;
 	}
 	if (began.time === '00:00') return null;
 	const when = `${began.day < viewerToday ? 'yesterday ' : ''}at ${began.time}`;

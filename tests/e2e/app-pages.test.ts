@@ -134,10 +134,10 @@ describe('signed-in pages on a phone', () => {
 		await page.getByRole('button', { name: 'Clear filters' }).click();
 	});
 
-	it('filters the history by days, in the time zone it shows', async () => {
+	it('filters the history by days, the site\'s (UTC, as this phone\'s clock: a phone elsewhere is site-zone.test.ts)', async () => {
 		await page.goto('/usage');
 		await waitForFresh(page);
-		// The filters (and the time zone rules a date needs) load on the first opening of "Filters".
+		// The filters load on the first opening of "Filters".
 		await page.getByText('Filters').click();
 		const day = await page.locator('tbody td.date').nth(30).textContent();
 		const iso = new Date(Date.parse(day!.replace(/, \d\d:\d\d$/, ''))).toLocaleDateString('en-CA');
@@ -172,7 +172,7 @@ describe('signed-in pages on a phone', () => {
 		await said.getByText('From is after To: swap them to see use between Nov 20, 2026 and Nov 25, 2026.', { exact: true }).waitFor();
 		for (const id of ['#f-from', '#f-to']) {
 			await expect(page.locator(id).getAttribute('aria-invalid')).resolves.toBe('true');
-			await expect(page.locator(id).getAttribute('aria-describedby')).resolves.toBe('f-range-error');
+			await expect(page.locator(id).getAttribute('aria-describedby')).resolves.toBe('f-days f-range-error');
 		}
 		await page.getByText('Nothing to show until From is on or before To.').waitFor();
 		await expect(page.getByText('No usage matches these filters.').count()).resolves.toBe(0);

@@ -48,8 +48,8 @@ export function baseURL() {
 	return sharedApp().baseURL;
 }
 
-/** A context on this worker's app as `device` (a `phone`, or an `installedPhone`). */
-export async function phoneContext(browser: Browser, device: typeof phone | typeof installedPhone = phone): Promise<BrowserContext> {
+/** A context on this worker's app as `device` (a `phone`, or an `installedPhone`; `timezoneId`: the device's zone, else the machine's). */
+export async function phoneContext(browser: Browser, device: (typeof phone | typeof installedPhone) & { timezoneId?: string } = phone): Promise<BrowserContext> {
 	return browser.newContext({ ...device, baseURL: baseURL() });
 }
 

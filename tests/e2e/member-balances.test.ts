@@ -104,7 +104,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		await expect(page.getByRole('region', { name: 'Summary' }).locator('.stat', { has: page.getByText('Active allocations', { exact: true }) }).locator('.sub').innerText()).resolves.toBe('general balance only');
 		const parts = await texts(general.getByRole('list', { name: /where the tokens came from/ }).getByRole('listitem'));
 		expect(parts).toHaveLength(2);
-		expect(parts[0]).toMatch(/^20,000 expire [A-Z][a-z]{2} \d{1,2}, \d{4},? \d{2}:\d{2} · Monthly plan$/); // the instant, with its time
+		expect(parts[0]).toMatch(/^20,000 expire [A-Z][a-z]{2} \d{1,2}, \d{4},? \d{2}:\d{2} UTC · Monthly plan$/); // the instant, with its time and zone (the phone's: UTC)
 		expect(parts[1]).toBe('5,000 never expire · Purchased');
 		await general.scrollIntoViewIfNeeded();
 		await screen(page, 'member-dashboard-allocations');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { baseURL, bothSizes, launch } from './browser';
-import { ownUser, screen, sessionCookies, waitForFresh } from './app';
+import { baseURL, bothSizes, launch, phone, screenshot } from './browser';
+import { ownUser, screen, sessionCookies, siteApi, waitForFresh } from './app';
 import { scrollUntilShown } from './console';
 import { zoneLabel } from '../../src/lib/time-zones';
 
@@ -86,4 +86,64 @@ describe('the dashboard’s today is the site’s day', () => {
 		await bothSizes(page, 'dashboard-site-day');
 		await context.close();
 	});
+});
+
+/** A figure as the pages write it ("14,350") as a number. */
+const figure = (text: string) => Number(text.replace(/[^\d]/g, ''));
+
+describe('a day is the site’s on every page', () => {
+	// The site's day is UTC's (the demo's zone); a phone in Tokyo or Berlin reads its times on its own clock.
+	const zones = [
+		['Asia/Tokyo', 'Tokyo (Asia) · UTC+09:00', 'Jan 1, 2028, 08:59 GMT+9'],
+		['Europe/Berlin', 'Berlin (Europe) · UTC+01:00', 'Jan 1, 2028, 00:59 GMT+1']
+	] as const;
+	for (const [zone, named, expiry] of zones) {
+		it(`Reports, the usage filter and the dashboard total the same day on a phone in ${zone}, and an expiry names its zone`, async () => {
+			const { context, page, id } = await ownUser(browser, `Day ${zone.split('/')[1]}`, 10_000, { ...phone, timezoneId: zone });
+			const granted = await siteApi('grants', { user: id, tokens: 500, source: 'bonus', note: 'Ends with 2027', expires_at: '2027-12-31T23:59:59Z' });
+			expect(granted.status).toBe(201);
+			for (const units of [4, 40, 400]) expect((await siteApi('consume', { user: id, feature: 'ai_bots', units })).status).toBe(200);
+			const day = utcToday();
+
+			await page.goto('/dashboard');
+			await waitForFresh(page);
+			const used = page.getByRole('region', { name: 'Summary' }).locator('.stat', { has: page.getByText('Used this month', { exact: true }) }).locator('.sub');
+			// Said with the site's zone: the phone's own day starts at another moment.
+			await expect.poll(() => used.innerText()).toMatch(/^[\d,]+ today \(UTC\)$/);
+			const today = figure(await used.innerText());
+			expect(today).toBeGreaterThan(0);
+			const meaning = page.locator('#balance-figures');
+			expect(await meaning.innerText()).toContain("This month and today are the site's (UTC), midnight to midnight there, as caps, free allowances and Reports count them, not this device's.");
+			// The last second of 2027 in UTC is already 2028 on the phone's clock: the moment says whose.
+			await page.getByText(`expire ${expiry}`).scrollIntoViewIfNeeded();
+			await screenshot(page, `day-dashboard-${zone.split('/')[1]}-390`);
+			await page.goto('/statement');
+			await page.getByText(`expires ${expiry}`).waitFor();
+			await page.getByText(`Times are in your zone, ${named}.`).waitFor();
+			await screenshot(page, `day-statement-${zone.split('/')[1]}-390`);
+
+			await page.goto('/reports');
+			await page.getByText('Show as a table').click();
+			const last = page.locator('details table tbody tr').last();
+			await last.waitFor();
+			expect(figure(await last.locator('td').innerText())).toBe(today);
+			await last.scrollIntoViewIfNeeded();
+			await screenshot(page, `day-reports-${zone.split('/')[1]}-390`);
+
+			await page.goto('/usage');
+			await waitForFresh(page);
+			await page.getByText('Filters').click();
+			await page.locator('#f-from').fill(day);
+			await page.locator('#f-to').fill(day);
+			await page.getByText('From and To are the site\'s days, midnight to midnight UTC, as Reports and daily caps count them.').waitFor();
+			await page.getByText(/^That is all: \d+ uses?\.$/).waitFor();
+			const listed = await page.locator('tbody tr td.num:first-of-type').allInnerTexts();
+			expect(listed.reduce((sum, t) => sum + figure(t), 0)).toBe(today);
+			// The list's times are the phone's: it says so.
+			await page.getByText(`Times are in your zone, ${named}.`).waitFor();
+			await expect(page.locator('thead th', { hasText: 'Date' }).innerText()).resolves.toBe('Date (your zone)');
+			await screenshot(page, `day-usage-${zone.split('/')[1]}-390`);
+			await context.close();
+		}, 120_000);
+	}
 });

@@ -273,7 +273,8 @@ describe('the <quota-usage> widget says what the dashboard says (embedded databa
 		const general = w.getByRole('table', { name: 'Allocations' }).getByRole('row').filter({ hasText: 'General balance' });
 		const ends = (await general.getByRole('cell').nth(1).innerText()).split('\n');
 		expect(ends).toHaveLength(2);
-		expect(ends[0]).toMatch(/^[\d,]+ expire [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+		// A moment, with its zone named, as resets and the app's expiries are.
+		expect(ends[0]).toMatch(/^[\d,]+ expire [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M (UTC|GMT[+\u2212-]\d+)$/);
 		expect(ends[1]).toMatch(/^[\d,]+ never expire$/);
 		const left = Number((await general.getByRole('cell').nth(2).innerText()).replaceAll(',', ''));
 		expect(ends.map((e) => Number(e.split(' ')[0]!.replaceAll(',', ''))).reduce((a, b) => a + b)).toBe(left);

@@ -5,7 +5,7 @@ import { freshDb, backend } from '../helpers/db';
 import { configureRates, expectInvariants, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { addCalendar } from '../../src/lib/calendar';
-import { balances, consume, rollups, setAllowanceRule, updateSiteSettings, type ReportPeriod } from '../../src/lib/server/ledger';
+import { balances, consume, history, rollups, setAllowanceRule, updateSiteSettings, type ReportPeriod } from '../../src/lib/server/ledger';
 
 // Allowance periods reset at local midnight in the site's time zone: the boundaries come from
 // quota_window_start/end in SQL (the same functions consume uses), checked here on awkward days.
@@ -124,6 +124,23 @@ describe(`reports count in the windows allowances and caps use, on ${backend}`, 
 		// The monthly allowance counted the second use in December too.
 		expect(await allowanceWindowDay(u.accountId, 'product')).toEqual(['2026-12-01']);
 		await expectInvariants(db);
+	});
+
+	it('the usage history’s From and To are the site’s days: a day lists the uses Reports totals for it', async () => {
+		await updateSiteSettings(db.orm, { timeZone: 'Asia/Tokyo', weekStart: 1 });
+		const u = await makeUser(db);
+		await useAt(u.accountId, '2026-12-04T14:59:59Z'); // 4 December 23:59:59 in Tokyo
+		await useAt(u.accountId, '2026-12-04T15:00:00Z', 'generate_texts', 1); // 5 December 00:00 there
+		await useAt(u.accountId, '2026-12-03T15:00:00Z'); // 4 December 00:00 there
+		const daily = await rollups(db.orm, u.accountId, { period: 'daily', windows: 2, by: 'feature', now: new Date('2026-12-04T16:00:00Z') });
+		const reported = (day: string) => daily.rows.filter((r) => r.bucket === day).reduce((sum, r) => sum + r.tokens, 0);
+		const listed = async (from: string, to = from) => (await history(db.orm, u.accountId, { from, to })).rows.reduce((sum, r) => sum + r.tokensUsed, 0);
+		expect([reported('2026-12-04'), reported('2026-12-05')]).toEqual([20, 45]);
+		expect([await listed('2026-12-04'), await listed('2026-12-05'), await listed('2026-12-04', '2026-12-05')]).toEqual([20, 45, 65]);
+		expect(await listed('2026-12-03')).toBe(0);
+		await updateSiteSettings(db.orm, { timeZone: 'UTC', weekStart: 1 });
+		// The same uses on a UTC site: 4 December is the first two, 3 December the third.
+		expect([await listed('2026-12-03'), await listed('2026-12-04')]).toEqual([10, 55]);
 	});
 
 	it('"used today" and "used this month" start where the daily and monthly windows start', async () => {

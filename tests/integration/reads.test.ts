@@ -213,12 +213,16 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 	});
 
 	it('refuses a usage history whose from is after its to, naming the field, instead of an empty page', async () => {
-		const refused = member.ledger.history({ accountId, from: '2026-11-25T00:00:00.000Z', to: '2026-11-20T23:59:59.999Z' });
+		const refused = member.ledger.history({ accountId, from: '2026-11-25', to: '2026-11-20' });
 		await expect(refused).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'From must be on or before to.' });
-		// The same day as both ends is a range, and so is an open end.
-		const oneDay = await member.ledger.history({ accountId, from: '2026-11-20T00:00:00.000Z', to: '2026-11-20T23:59:59.999Z' });
+		// The same day as both ends is a range, and so is an open end (days are the site's: UTC here).
+		const oneDay = await member.ledger.history({ accountId, from: '2026-11-20', to: '2026-11-20' });
 		expect(oneDay.rows).toEqual([]);
-		const since = await member.ledger.history({ accountId, from: new Date(Date.now() - DAY).toISOString() });
+		const since = await member.ledger.history({ accountId, from: new Date(Date.now() - DAY).toISOString().slice(0, 10) });
 		expect(since.rows.length).toBeGreaterThan(0);
+		// A day that is not one (or an instant) is a 400 naming the form, not a 500 nor an empty page.
+		for (const from of ['2026-02-30', '2026-11-20T00:00:00.000Z']) {
+			await expect(member.ledger.history({ accountId, from })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('YYYY-MM-DD') });
+		}
 	});
 });

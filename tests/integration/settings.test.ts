@@ -6,6 +6,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { accounts, teamMembers, teams, users } from '../../src/lib/server/db/schema';
 import { applySettingsWrite, getSettings } from '../../src/lib/server/accounts/settings';
 import { createSession } from '../../src/lib/server/accounts/sessions';
+import { updateSiteSettings } from '../../src/lib/server/ledger';
 
 let db: Db;
 beforeAll(async () => {
@@ -35,6 +36,18 @@ describe(`user settings on ${backend}`, () => {
 		const s = await getSettings(db, ana.id);
 		expect(s).toMatchObject({ emailAlerts: true, timeZone: null, activeAccountId: ana.accountId });
 		expect(s.accounts).toEqual([{ accountId: ana.accountId, kind: 'user', name: 'Personal', teamId: null, role: null }]);
+	});
+
+	it("carry the site's time zone, whose days the usage filter and Reports count, beside the member's own", async () => {
+		const kai = await makeUser('Kai');
+		expect(await getSettings(db, kai.id)).toMatchObject({ timeZone: null, siteTimeZone: 'UTC' });
+		await updateSiteSettings(db.orm, { timeZone: 'Asia/Tokyo' });
+		try {
+			const { settings } = await applySettingsWrite(db, kai.id, randomUUID(), { timeZone: 'Europe/Berlin' });
+			expect(settings).toMatchObject({ timeZone: 'Europe/Berlin', siteTimeZone: 'Asia/Tokyo' });
+		} finally {
+			await updateSiteSettings(db.orm, { timeZone: 'UTC' });
+		}
 	});
 
 	it('apply a change once per device key: a replay of the same key changes nothing, even after a newer change', async () => {

@@ -23,8 +23,16 @@ describe("the dashboard's today, when the viewer's day is not the site's", () =>
 		expect(siteDayWords(1, 'Europe/Berlin', 'UTC', new Date(Date.UTC(2026, 2, 29, 12)))?.sub).toBe('1 since 23:00');
 	});
 
-	it('says nothing when the viewer has no zone of their own or starts the day when the site does', () => {
-		expect(siteDayWords(1478, 'UTC', null, now)).toBeNull();
+	it("names the site's zone for a viewer who reads the device's clock, with the site's midnight for the page to compare", () => {
+		expect(siteDayWords(14350, 'UTC', null, now)).toEqual({
+			sub: '14,350 today (UTC)',
+			meaning: "This month and today are the site's (UTC), midnight to midnight there, as caps, free allowances and Reports count them, not this device's.",
+			start: '2026-12-03T00:00:00.000Z'
+		});
+		expect(siteDayWords(5, 'Europe/Berlin', null, now)).toMatchObject({ sub: '5 today (UTC+01:00)', start: '2026-12-02T23:00:00.000Z' });
+	});
+
+	it('says nothing when the viewer starts the day when the site does', () => {
 		expect(siteDayWords(1478, 'UTC', 'UTC', now)).toBeNull();
 		expect(siteDayWords(1478, 'UTC', 'Europe/London', now)).toBeNull(); // UTC+00:00 in December
 		expect(siteDayWords(1478, 'Asia/Tokyo', 'Asia/Seoul', now)).toBeNull();

@@ -17,6 +17,8 @@ export interface AppContext {
 	readonly pending: SettingsChanges;
 	readonly accountId: string | null;
 	readonly timeZone: string | null;
+	/** The site's zone, whose days windows, caps, reports and the usage filter count (null until the settings arrive). */
+	readonly siteZone: string | null;
 	readonly account: Settings['accounts'][number] | null;
 	/** The settings are known, or cannot be had now (offline, error): the page can lay itself out. */
 	readonly ready: boolean;
@@ -55,6 +57,9 @@ export function provideAppContext(): AppContext {
 		},
 		get timeZone() {
 			return pending.timeZone !== undefined ? pending.timeZone : (settings.data?.timeZone ?? null);
+		},
+		get siteZone() {
+			return settings.data?.siteTimeZone ?? null;
 		},
 		get account() {
 			return settings.data?.accounts.find((a) => a.accountId === accountId) ?? null;

@@ -11,11 +11,11 @@ export const appZone = { now: (): string | null => null };
 // Formatters are costly to make (a page of history formats a hundred dates): one per time zone.
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function dateFormat(kind: 'dateTime' | 'date', timeZone = appZone.now()): Intl.DateTimeFormat {
+function dateFormat(kind: 'dateTime' | 'date' | 'moment', timeZone = appZone.now()): Intl.DateTimeFormat {
 	const key = `${kind} ${timeZone ?? ''}`;
 	let format = dateFormats.get(key);
 	if (!format) {
-		const time: Intl.DateTimeFormatOptions = kind === 'dateTime' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {};
+		const time: Intl.DateTimeFormatOptions = kind === 'date' ? {} : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: kind === 'moment' ? 'short' : undefined };
 		format = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', ...time, timeZone: timeZone ?? undefined });
 		dateFormats.set(key, format);
 	}
@@ -42,6 +42,14 @@ export function allowanceLeft(used: number, limit: number): string {
  */
 export function dateTime(value: string | number | Date, timeZone?: string | null): string {
 	return dateFormat('dateTime', timeZone).format(new Date(value));
+}
+
+/**
+ * "Jan 1, 2028, 00:59 GMT+1", "Dec 5, 2026, 00:00 UTC": `dateTime` with its zone's short name, for a
+ * moment tokens end or a limit resets (a lot's expiry), which the widget and the API's messages name too.
+ */
+export function moment(value: string | number | Date, timeZone?: string | null): string {
+	return dateFormat('moment', timeZone).format(new Date(value));
 }
 
 /** "Jan 3, 2026": the day of an instant, in the same zone as `dateTime`. */

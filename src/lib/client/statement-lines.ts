@@ -1,5 +1,5 @@
 // A statement row in words: the line a member's Statement page and the admin's user detail page show.
-import { dateTime, tokens } from './format';
+import { moment, tokens } from './format';
 import { lotLabel, sourceLabel } from './lots';
 import type { StatementRow } from './api-types';
 
@@ -27,7 +27,7 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 			return [
 				r.source === 'purchase' || r.source === 'subscription' ? sourceLabel(r.source) : (r.note ?? ''),
 				scope ?? '',
-				r.unlimited ? '' : r.expiresAt ? `expires ${dateTime(r.expiresAt, o.timeZone)}` : 'never expires'
+				r.unlimited ? '' : r.expiresAt ? `expires ${moment(r.expiresAt, o.timeZone)}` : 'never expires'
 			];
 		case 'spend':
 			return [r.modelName ?? '', r.actorName && o.team ? `by ${r.actorName}` : '', r.allowanceTokens ? `${tokens(r.allowanceTokens)} more from a free allowance` : ''];

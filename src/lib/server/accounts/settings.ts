@@ -6,12 +6,15 @@ import { DomainError, parseInput } from '../errors';
 import { requestHash } from '../idempotency';
 import { activeAccount, spendableAccounts, type SpendableAccount } from './active-account';
 import { timeZoneSchema } from './validation';
+import { siteTimeZone } from '../ledger';
 
 export interface UserSettings {
 	/** Whether alerts (see alerts/level.ts) are also mailed; the in-app inbox gets them always. */
 	emailAlerts: boolean;
 	/** IANA zone for dates and "resets in"; null = the device's own zone. */
 	timeZone: string | null;
+	/** The site's IANA zone: its days are the ones windows, caps, reports and the usage filter count. */
+	siteTimeZone: string;
 	/** The account the dashboard and the playground draw from. */
 	activeAccountId: string;
 	accounts: SpendableAccount[];
@@ -27,13 +30,14 @@ export interface SettingsChanges {
 export async function getSettings(db: Db, userId: string): Promise<UserSettings> {
 	const [accounts, active] = await Promise.all([spendableAccounts(db, userId), activeAccount(db, userId)]);
 	const [row] = await db.orm
-		.select({ emailAlerts: userSettings.emailAlerts, timeZone: users.timeZone })
+		.select({ emailAlerts: userSettings.emailAlerts, timeZone: users.timeZone, siteTimeZone: sql<string>`${siteTimeZone}` })
 		.from(users)
 		.leftJoin(userSettings, eq(userSettings.userId, users.id))
 		.where(eq(users.id, userId));
 	return {
 		emailAlerts: row?.emailAlerts ?? true,
 		timeZone: row?.timeZone ?? null,
+		siteTimeZone: row?.siteTimeZone ?? 'UTC',
 		activeAccountId: active.accountId,
 		accounts
 	};

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import type { PaidBy } from './types';
+import { siteTimeZone } from './account-figures';
 import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
 
 export interface HistoryRow {
@@ -47,8 +48,9 @@ export interface HistoryQuery {
 	cursor?: string | null;
 	feature?: string | null;
 	model?: string | null;
-	from?: Date | null;
-	to?: Date | null;
+	/** The first and last day of use to list (YYYY-MM-DD, both included): the site's days, in its time zone, as reports and caps count them. */
+	from?: string | null;
+	to?: string | null;
 	/** Also each row's `balanceAfter` (the app's history; the API's leaves it out and skips its cost). */
 	balances?: boolean;
 }
@@ -83,8 +85,8 @@ const encodeCursor = (c: Cursor) => Buffer.from([c.at, c.id, ...(c.balance === n
 
 /**
  * Usage history (consumes and settled holds), newest first, keyset-paged (`limit` 1–200, default
- * 50) so page N costs the same as page 1; filtered by feature, model and instants (`from`
- * inclusive, `to` exclusive). With `balances`, each row's balance after it: the statement's
+ * 50) so page N costs the same as page 1; filtered by feature, model and the site's days (`from`
+ * and `to` included, midnight to midnight in the site's time zone: the day Reports totals). With `balances`, each row's balance after it: the statement's
  * balance now (or the one the cursor carries) less every movement since, the uses the filters
  * leave out included, in the same statement — so that part costs the movements between the page
  * and the newer end, at most MAX_WALK (beyond it the rows' `balanceAfter` is null). Throws DomainError `invalid_input` for a cursor this function did not write.
@@ -104,8 +106,8 @@ export async function history(exec: Executor, accountId: string, q: HistoryQuery
 		 where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ('consume', 'settle')
 		   ${q.feature ? sql`and o.feature = ${q.feature}` : sql``}
 		   ${q.model ? sql`and o.model = ${q.model}` : sql``}
-		   ${q.from ? sql`and o.created_at >= ${q.from.toISOString()}::timestamptz` : sql``}
-		   ${q.to ? sql`and o.created_at < ${q.to.toISOString()}::timestamptz` : sql``}
+		   ${q.from ? sql`and o.created_at >= (${q.from}::date::timestamp at time zone ${siteTimeZone})` : sql``}
+		   ${q.to ? sql`and o.created_at < ((${q.to}::date + 1)::timestamp at time zone ${siteTimeZone})` : sql``}
 		   ${older}
 		 -- nulls last: the order of operations_history_idx (both columns are never null). Plain
 		 -- "desc" means nulls first, which only operations_created_idx read backwards gives: the

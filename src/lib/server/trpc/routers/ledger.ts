@@ -13,6 +13,10 @@ import { capBoundAvailable } from '../../../available-words';
 import { forecastText, totalsPerWindow } from '../../../forecast';
 import { balanceOf } from '../../../balance-figures';
 import { siteDayWords } from '../../../site-day';
+import { isDay } from '../../../day-text';
+
+/** A day of the site's calendar, YYYY-MM-DD (a real one: not 2026-02-30). */
+const siteDay = z.string().refine(isDay, { message: 'must be a date as YYYY-MM-DD, such as 2026-01-31.' });
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 
@@ -90,11 +94,12 @@ export const ledgerRouter = router({
 				limit: pageLimit.default(50),
 				feature: keyLookup.nullish(),
 				model: keyLookup.nullish(),
-				from: z.iso.datetime().nullish(),
-				to: z.iso.datetime().nullish()
+				// The site's days (YYYY-MM-DD), as Reports totals them, whatever the reader's zone.
+				from: siteDay.nullish(),
+				to: siteDay.nullish()
 			})
 			// Refused, not answered with an empty page: from after to is a mistake to say, not a quiet day.
-			.refine((i) => !i.from || !i.to || Date.parse(i.from) <= Date.parse(i.to), { path: ['from'], message: 'must be on or before to.' })
+			.refine((i) => !i.from || !i.to || i.from <= i.to, { path: ['from'], message: 'must be on or before to.' })
 		)
 		.query(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read');
@@ -103,8 +108,8 @@ export const ledgerRouter = router({
 				limit: input.limit,
 				feature: input.feature,
 				model: input.model,
-				from: input.from ? new Date(input.from) : null,
-				to: input.to ? new Date(input.to) : null,
+				from: input.from,
+				to: input.to,
 				balances: true
 			});
 			// Named, so a page that asked before it knew the active account can tell whose rows these are.
