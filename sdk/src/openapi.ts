@@ -672,7 +672,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -722,6 +722,8 @@ export interface paths {
                 /** @description Spent */
                 200: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -904,7 +906,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -959,6 +961,8 @@ export interface paths {
                 /** @description Held */
                 201: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1142,7 +1146,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. */
+                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1166,6 +1170,8 @@ export interface paths {
                 /** @description Settled */
                 200: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1319,7 +1325,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. */
+                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1337,6 +1343,8 @@ export interface paths {
                 /** @description Released */
                 200: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1490,7 +1498,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -1528,6 +1536,8 @@ export interface paths {
                 /** @description Granted */
                 201: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1537,7 +1547,6 @@ export interface paths {
                             /** Format: uuid */
                             operation_id: string;
                             tokens: number;
-                            created: boolean;
                         };
                     };
                 };

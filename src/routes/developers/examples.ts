@@ -90,7 +90,7 @@ export const examples: Example[] = [
 		about: 'Gifts, referrals and event tokens, optionally for one model and with an expiry. Once per Idempotency-Key.',
 		idempotent: true,
 		body: { user: 'wp-42', tokens: 1000, source: 'referral', expires_at: NEXT_NEW_YEARS_EVE, note: 'Invited a friend' },
-		response: { status: 201, body: { lot_id: '5a2e6b7c-8d9e-4f0a-b1c2-d3e4f5a6b7c8', operation_id: '77b0c1d2-e3f4-4a5b-8c6d-7e8f9a0b1c2d', tokens: 1000, created: true } }
+		response: { status: 201, body: { lot_id: '5a2e6b7c-8d9e-4f0a-b1c2-d3e4f5a6b7c8', operation_id: '77b0c1d2-e3f4-4a5b-8c6d-7e8f9a0b1c2d', tokens: 1000 } }
 	},
 	{
 		id: 'usage',

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { requireAccessById } from '../accounts';
 import type { Executor } from '../db/client';
 import { holdAccount, type SettleResult } from '../ledger';
-import { endpoint } from './handler';
+import { endpoint, replayHeaders } from './handler';
 import { holdParams } from './schemas';
 
 type CloseHold<B> = (exec: Executor, holdId: string, body: B, idempotency: { scope: string; key: string | null }) => Promise<SettleResult>;
@@ -22,7 +22,7 @@ export function closeHoldEndpoint<B extends z.ZodType>(body: B, close: CloseHold
 		handle: async (ctx) => {
 			await requireAccessById(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, ctx.params.id), 'spend', 'No such hold.');
 			const r = await close(ctx.db.orm, ctx.params.id, ctx.body, ctx.idempotency);
-			return { body: { cost: r.cost, released: r.released, remaining: r.remaining } };
+			return { body: { cost: r.cost, released: r.released, remaining: r.remaining }, headers: replayHeaders(r.replayed) };
 		}
 	});
 }

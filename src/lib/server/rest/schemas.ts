@@ -190,7 +190,7 @@ export const responses = {
 	consume: z.object({ operation_id: z.uuid(), cost: z.number().int(), paid_by: z.array(paidBy), remaining }),
 	hold: z.object({ hold_id: z.uuid(), held: z.number().int(), expires_at: z.string(), paid_by: z.array(paidBy), remaining }),
 	settle: z.object({ cost: z.number().int(), released: z.number().int(), remaining }),
-	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int(), created: z.boolean() }),
+	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int() }),
 	usage: z.object({
 		data: z.array(
 			z.object({
