@@ -22,21 +22,29 @@ describe('/developers examples', () => {
 		}
 	});
 
-	it('check and consume of the same request agree, and both are paid by the free allowance first while it has room', () => {
+	it('tell one story in order: check and consume agree, the hold follows the consume, the usage history lists that consume, all paid by the free allowance first', () => {
 		const balance = byId('balance').response.body;
-		const [check, consume, hold] = [byId('check'), byId('consume'), byId('holds')];
+		const [check, consume, hold, usage] = [byId('check'), byId('consume'), byId('holds'), byId('usage')];
 		const { metadata: _, ...consumed } = consume.body!;
 		expect(check.body).toEqual(consumed);
-		expect(consume.response.body.paid_by).toEqual(check.response.body.paid_by);
-		expect(consume.response.body.remaining).toBe(check.response.body.remaining_after);
+		const spent = consume.response.body;
+		expect(spent.paid_by).toEqual(check.response.body.paid_by);
+		expect(spent.remaining).toBe(check.response.body.remaining_after);
+		expect(spent.cost).toBe(consume.body!.units * byId('rates').response.body.data.tokens_per_unit);
+		expect(spent.remaining).toBe(balance.available - spent.cost);
+
+		const held = hold.response.body;
+		expect(held.remaining).toBe(spent.remaining - held.held);
 		const allowance = balance.allowances[0];
-		for (const [e, cost] of [
-			[consume, consume.response.body.cost],
-			[hold, hold.response.body.held]
-		] as const) {
-			expect(cost).toBeLessThanOrEqual(allowance.limit - allowance.used);
-			expect(e.response.body.paid_by, e.id).toEqual([expect.objectContaining({ type: 'allowance', label: allowance.module, tokens: cost })]);
-			expect(e.response.body.remaining, e.id).toBe(balance.available - cost);
+		expect(spent.cost + held.held).toBeLessThanOrEqual(allowance.limit - allowance.used);
+		for (const [e, tokens] of [[consume, spent.cost], [hold, held.held]] as const) {
+			expect(e.response.body.paid_by, e.id).toEqual([expect.objectContaining({ type: 'allowance', label: allowance.module, tokens })]);
 		}
+
+		const [item] = usage.response.body.data;
+		expect(item).toMatchObject({ id: spent.operation_id, feature: consume.body!.feature, model: consume.body!.model, tokens_used: spent.cost, remaining: spent.remaining });
+		// The use, then the hold, both before the allowance resets.
+		expect(Date.parse(item.date)).toBeLessThan(Date.parse(held.expires_at) - hold.body!.ttl_seconds * 1000);
+		expect(Date.parse(held.expires_at)).toBeLessThan(Date.parse(allowance.resets_at));
 	});
 });
