@@ -4058,7 +4058,7 @@ export interface webhooks {
                             tokens_lost: number;
                             source: string;
                             model: string | null;
-                            /** @description ISO 8601. */
+                            /** @description ISO 8601 in UTC with milliseconds and `Z` (`2026-12-05T00:00:00.000Z`), as every instant of the API. */
                             expired_at: string;
                         };
                     };
@@ -4136,7 +4136,7 @@ export interface webhooks {
                             released_tokens: number;
                             feature: string;
                             model: string | null;
-                            /** @description ISO 8601. */
+                            /** @description ISO 8601 in UTC with milliseconds and `Z` (`2026-12-05T00:00:00.000Z`), as every instant of the API. */
                             expired_at: string;
                         };
                     };

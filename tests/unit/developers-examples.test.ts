@@ -22,6 +22,14 @@ describe('/developers examples', () => {
 		}
 	});
 
+	it('say every instant as the API does: ISO 8601 in UTC with milliseconds and Z', () => {
+		const instants = (v: unknown): string[] =>
+			typeof v === 'string' ? (/^\d{4}-\d{2}-\d{2}[T ]\d/.test(v) ? [v] : []) : v && typeof v === 'object' ? Object.values(v).flatMap(instants) : [];
+		const all = examples.flatMap((e) => instants([e.body, e.response.body]));
+		expect(all.length).toBeGreaterThan(3);
+		expect(all.filter((t) => !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(t))).toEqual([]);
+	});
+
 	it('tell one story in order: check and consume agree, the hold follows the consume, the usage history lists that consume, all paid by the free allowance first', () => {
 		const balance = byId('balance').response.body;
 		const [check, consume, hold, usage] = [byId('check'), byId('consume'), byId('holds'), byId('usage')];

@@ -14,7 +14,7 @@ export interface Example {
  * The grant example's expiry: the end of next year, always ahead. The page's curl and fetch examples
  * run as copied, and the API refuses an expiry in the past, so a fixed date would stop them working.
  */
-const NEXT_NEW_YEARS_EVE = `${new Date().getUTCFullYear() + 1}-12-31T23:59:59Z`;
+const NEXT_NEW_YEARS_EVE = `${new Date().getUTCFullYear() + 1}-12-31T23:59:59.000Z`;
 
 /**
  * The one story every example tells, in order: wp-42 has 59,880 tokens to spend on ai_bots with
