@@ -1763,7 +1763,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a `cursor` this list did not give */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a `cursor` this list did not give (`details.fieldErrors.cursor` says so) */
                 422: {
                     headers: {
                         [name: string]: unknown;

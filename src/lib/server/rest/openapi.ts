@@ -291,7 +291,7 @@ function buildDocument() {
 				get: {
 					summary: 'Usage history, newest first',
 					parameters: targetParameters(s.usageQuery),
-					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(TARGET, `${NO_TARGET}, or a \`cursor\` this list did not give`) }
+					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(TARGET, `${NO_TARGET}, or a \`cursor\` this list did not give (\`details.fieldErrors.cursor\` says so)`) }
 				}
 			},
 			'/api/v1/stream': {
