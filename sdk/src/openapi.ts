@@ -514,7 +514,10 @@ export interface paths {
                         "application/json": {
                             allowed: boolean;
                             cost: number;
-                            /** @enum {string} */
+                            /**
+                             * @description The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when it would leave less than the site's low share of the allocation (the usable lots' amounts plus the free allowance's limit); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now.
+                             * @enum {string}
+                             */
                             level: "ok" | "low" | "empty";
                             paid_by: {
                                 /** @enum {string} */
