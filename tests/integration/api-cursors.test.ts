@@ -52,7 +52,7 @@ describe(`a made-up page cursor names the field, on ${backend}`, () => {
 		const m = await member(db, 100);
 		const as = async (auth: typeof m.auth) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.8' }));
 		const mine = await as(m.auth);
-		const admin = await as(w.auth.siteAdmin);
+		const admin = await as(w.auth.siteAdmin!);
 		const cursorRefused = (words = NOT_OURS) => ({ code: 'BAD_REQUEST', domain: 'invalid_input', fieldErrors: { cursor: [words] } });
 
 		expect(await trpcFieldErrors(mine.ledger.history({ cursor: 'zzz' }))).toEqual(cursorRefused());

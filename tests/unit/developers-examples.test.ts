@@ -6,7 +6,7 @@ import { doc, matches } from '../helpers/openapi';
 // OpenAPI document gives, the Idempotency-Key is sent exactly where the route requires it, and the
 // figures agree with each other and with the spending order the page states (free allowance first).
 
-const byId = (id: string) => examples.find((e) => e.id === id)! as Example & { response: { body: any } };
+const byId = (id: string) => examples.find((e) => e.id === id)! as Example & { body?: Record<string, any>; response: { body: any } };
 const operation = (e: Example) => doc.paths[routeOf(e, Object.keys(doc.paths))!]![e.method.toLowerCase()]!;
 
 describe('/developers examples', () => {
