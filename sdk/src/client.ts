@@ -125,7 +125,7 @@ export class Quota {
 		return unwrap(this.api.POST('/api/v1/holds/{id}/release', { params: { path: { id: holdId }, header }, body: {}, signal: options.signal }));
 	}
 
-	/** Grants bonus, referral, event or admin tokens (site keys). `created: false` when the key was already used. */
+	/** Grants bonus, referral, event or admin tokens (site keys). A used key answers the first grant again, unchanged. */
 	grant(body: GrantRequest, options: CallOptions = {}): Promise<GrantResult> {
 		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
 		return unwrap(this.api.POST('/api/v1/grants', { body, params: { header }, signal: options.signal }));

@@ -514,7 +514,10 @@ export interface paths {
                         "application/json": {
                             allowed: boolean;
                             cost: number;
-                            /** @enum {string} */
+                            /**
+                             * @description The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when it would leave less than the site's low share of the allocation (the usable lots' amounts plus the free allowance's limit); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now.
+                             * @enum {string}
+                             */
                             level: "ok" | "low" | "empty";
                             paid_by: {
                                 /** @enum {string} */
@@ -672,7 +675,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -722,6 +725,8 @@ export interface paths {
                 /** @description Spent */
                 200: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -904,7 +909,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -959,6 +964,8 @@ export interface paths {
                 /** @description Held */
                 201: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1142,7 +1149,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. */
+                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1166,6 +1173,8 @@ export interface paths {
                 /** @description Settled */
                 200: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1338,7 +1347,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. */
+                    /** @description Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1356,6 +1365,8 @@ export interface paths {
                 /** @description Released */
                 200: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1528,7 +1539,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. */
+                    /** @description Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
                     "Idempotency-Key": string;
                 };
                 path?: never;
@@ -1566,6 +1577,8 @@ export interface paths {
                 /** @description Granted */
                 201: {
                     headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1575,7 +1588,6 @@ export interface paths {
                             /** Format: uuid */
                             operation_id: string;
                             tokens: number;
-                            created: boolean;
                         };
                     };
                 };
@@ -1793,7 +1805,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a `cursor` this list did not give */
+                /** @description `invalid_input`: a site key named no `user`, `team` or `guest`, or a `cursor` this list did not give (`details.fieldErrors.cursor` says so) */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -4088,7 +4100,7 @@ export interface webhooks {
                             tokens_lost: number;
                             source: string;
                             model: string | null;
-                            /** @description ISO 8601. */
+                            /** @description ISO 8601 in UTC with milliseconds and `Z` (`2026-12-05T00:00:00.000Z`), as every instant of the API. */
                             expired_at: string;
                         };
                     };
@@ -4166,7 +4178,7 @@ export interface webhooks {
                             released_tokens: number;
                             feature: string;
                             model: string | null;
-                            /** @description ISO 8601. */
+                            /** @description ISO 8601 in UTC with milliseconds and `Z` (`2026-12-05T00:00:00.000Z`), as every instant of the API. */
                             expired_at: string;
                         };
                     };

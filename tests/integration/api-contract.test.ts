@@ -188,9 +188,10 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const body = { user: m.id, tokens: 500, source: 'referral', expires_at: new Date(Date.now() + 86_400_000).toISOString(), note: 'Invited a friend' };
 		const g = await callJson('/api/v1/grants', { headers, body });
 		expect(g.status).toBe(201);
-		expect(g.json).toMatchObject({ tokens: 500, created: true });
+		expect(g.json).toMatchObject({ tokens: 500 });
 		const again = await callJson('/api/v1/grants', { headers, body });
-		expect(again.json).toMatchObject({ lot_id: g.json.lot_id, created: false });
+		expect(again.json).toEqual(g.json);
+		expect(again.headers.get('idempotent-replayed')).toBe('true');
 		expect((await callJson('/api/v1/grants', { headers: bearer(m.key, idem()), body })).status).toBe(403);
 		expect(await lotTokens(m.accountId)).toBe(500);
 		await expectInvariants(db);

@@ -6,7 +6,7 @@ import { doc, matches } from '../helpers/openapi';
 // OpenAPI document gives, the Idempotency-Key is sent exactly where the route requires it, and the
 // figures agree with each other and with the spending order the page states (free allowance first).
 
-const byId = (id: string) => examples.find((e) => e.id === id)! as Example & { response: { body: any } };
+const byId = (id: string) => examples.find((e) => e.id === id)! as Example & { body?: Record<string, any>; response: { body: any } };
 const operation = (e: Example) => doc.paths[routeOf(e, Object.keys(doc.paths))!]![e.method.toLowerCase()]!;
 
 describe('/developers examples', () => {
@@ -22,21 +22,37 @@ describe('/developers examples', () => {
 		}
 	});
 
-	it('check and consume of the same request agree, and both are paid by the free allowance first while it has room', () => {
+	it('say every instant as the API does: ISO 8601 in UTC with milliseconds and Z', () => {
+		const instants = (v: unknown): string[] =>
+			typeof v === 'string' ? (/^\d{4}-\d{2}-\d{2}[T ]\d/.test(v) ? [v] : []) : v && typeof v === 'object' ? Object.values(v).flatMap(instants) : [];
+		const all = examples.flatMap((e) => instants([e.body, e.response.body]));
+		expect(all.length).toBeGreaterThan(3);
+		expect(all.filter((t) => !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(t))).toEqual([]);
+	});
+
+	it('tell one story in order: check and consume agree, the hold follows the consume, the usage history lists that consume, all paid by the free allowance first', () => {
 		const balance = byId('balance').response.body;
-		const [check, consume, hold] = [byId('check'), byId('consume'), byId('holds')];
+		const [check, consume, hold, usage] = [byId('check'), byId('consume'), byId('holds'), byId('usage')];
 		const { metadata: _, ...consumed } = consume.body!;
 		expect(check.body).toEqual(consumed);
-		expect(consume.response.body.paid_by).toEqual(check.response.body.paid_by);
-		expect(consume.response.body.remaining).toBe(check.response.body.remaining_after);
+		const spent = consume.response.body;
+		expect(spent.paid_by).toEqual(check.response.body.paid_by);
+		expect(spent.remaining).toBe(check.response.body.remaining_after);
+		expect(spent.cost).toBe(consume.body!.units * byId('rates').response.body.data.tokens_per_unit);
+		expect(spent.remaining).toBe(balance.available - spent.cost);
+
+		const held = hold.response.body;
+		expect(held.remaining).toBe(spent.remaining - held.held);
 		const allowance = balance.allowances[0];
-		for (const [e, cost] of [
-			[consume, consume.response.body.cost],
-			[hold, hold.response.body.held]
-		] as const) {
-			expect(cost).toBeLessThanOrEqual(allowance.limit - allowance.used);
-			expect(e.response.body.paid_by, e.id).toEqual([expect.objectContaining({ type: 'allowance', label: allowance.module, tokens: cost })]);
-			expect(e.response.body.remaining, e.id).toBe(balance.available - cost);
+		expect(spent.cost + held.held).toBeLessThanOrEqual(allowance.limit - allowance.used);
+		for (const [e, tokens] of [[consume, spent.cost], [hold, held.held]] as const) {
+			expect(e.response.body.paid_by, e.id).toEqual([expect.objectContaining({ type: 'allowance', label: allowance.module, tokens })]);
 		}
+
+		const [item] = usage.response.body.data;
+		expect(item).toMatchObject({ id: spent.operation_id, feature: consume.body!.feature, model: consume.body!.model, tokens_used: spent.cost, remaining: spent.remaining });
+		// The use, then the hold, both before the allowance resets.
+		expect(Date.parse(item.date)).toBeLessThan(Date.parse(held.expires_at) - hold.body!.ttl_seconds * 1000);
+		expect(Date.parse(held.expires_at)).toBeLessThan(Date.parse(allowance.resets_at));
 	});
 });

@@ -57,6 +57,12 @@ export function fieldRefusal(field: string, message: string): DomainError {
 	return new DomainError('invalid_input', message, { formErrors: [], fieldErrors: { [field]: [message] } });
 }
 
+/**
+ * A page `cursor` its list did not give (made up, cut short, of another list): `invalid_input`
+ * naming the field, as every REST route and tRPC procedure that takes a cursor refuses one.
+ */
+export const cursorRefusal = (why = 'is not one this list gave'): DomainError => fieldRefusal('cursor', `cursor ${why}: leave it out to start from the first page.`);
+
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
 
 /**

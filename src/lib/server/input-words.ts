@@ -277,8 +277,18 @@ export function firstIssue(e: ZodError, source = 'input'): string {
 	if (!first) return 'The input is not valid.';
 	const field = fieldName(first.path);
 	const message = first.message;
-	const sentence = !first.path.length || message.startsWith(field) ? message : /^(must|cannot|is|are) /.test(message) ? `${field} ${message.replace(/\.?$/, '.')}` : `${field}: ${message}`;
+	const sentence = !first.path.length || message.startsWith(field) ? message : (ruleSentence(first) ?? `${field}: ${message}`);
 	return withStrayKeys(e, first, sentence, source);
+}
+
+/**
+ * A schema's own rule for a field ("cannot hold a NUL character…", "must be an http:// or https://
+ * URL…") as the sentence naming the field, with its full stop: in `message` and in `fieldErrors`
+ * alike. Null for a message that is not such a rule (a sentence of its own, or one naming the field).
+ */
+function ruleSentence(issue: { path: readonly PropertyKey[]; message: string }): string | null {
+	if (!issue.path.length || !/^(must|cannot|is|are) /.test(issue.message)) return null;
+	return `${fieldName(issue.path)} ${issue.message.replace(/\.?$/, '.')}`;
 }
 
 /**
@@ -320,7 +330,7 @@ export function flatIssuesForPeople(e: ZodError): ReturnType<typeof flatIssues> 
  * integer: "units must be a whole number from 1 to 1,000,000,000." once, not twice).
  */
 export function flatIssues(e: ZodError): { formErrors: string[]; fieldErrors: Record<string, string[]> } {
-	const flat = z.flattenError(e);
+	const flat = z.flattenError(e, (issue) => ruleSentence(issue) ?? issue.message);
 	const once = (messages: string[] | undefined) => [...new Set(messages ?? [])];
 	return {
 		formErrors: once(flat.formErrors),

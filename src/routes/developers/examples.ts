@@ -14,7 +14,24 @@ export interface Example {
  * The grant example's expiry: the end of next year, always ahead. The page's curl and fetch examples
  * run as copied, and the API refuses an expiry in the past, so a fixed date would stop them working.
  */
-const NEXT_NEW_YEARS_EVE = `${new Date().getUTCFullYear() + 1}-12-31T23:59:59Z`;
+const NEXT_NEW_YEARS_EVE = `${new Date().getUTCFullYear() + 1}-12-31T23:59:59.000Z`;
+
+/**
+ * The one story every example tells, in order: wp-42 has 59,880 tokens to spend on ai_bots with
+ * gpt-5-nano (120 of a 10,000-token daily chat allowance used), checks and then consumes 100 words
+ * (250 tokens, paid by the allowance), holds 2,000 for a streaming reply a minute later, and the
+ * usage history lists the consume. Every figure below is derived from these.
+ */
+const story = {
+	available: 59880,
+	allowance: { id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', module: 'chat', used: 120, limit: 10000, resetsAt: '2026-11-24T00:00:00.000Z' },
+	consume: { operationId: '6f1c2b7a-8d3e-4c5f-a1b2-c3d4e5f60718', units: 100, tokensPerUnit: 2.5, at: '2026-11-23T10:00:00.000Z' },
+	hold: { holdId: '3b7d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', maxTokens: 2000, ttlSeconds: 120, at: '2026-11-23T10:01:00.000Z' }
+} as const;
+const cost = story.consume.units * story.consume.tokensPerUnit;
+const afterConsume = story.available - cost;
+const paidByAllowance = (tokens: number) => [{ type: 'allowance', id: story.allowance.id, label: story.allowance.module, model: null, tokens, unlimited: false }];
+const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 
 export const examples: Example[] = [
 	{
@@ -29,9 +46,9 @@ export const examples: Example[] = [
 				success: true,
 				data: { 'gpt-5-nano': { credit: 50000, isUnlimited: false, entity_key: 'gpt-5-nano', engine: 'openai', expires_at: null } },
 				allowances: [
-					{ module: 'chat', used: 120, limit: 10000, period: 'daily', resets_at: '2026-11-24T00:00:00.000Z', message: 'You have used your free chat tokens for today. Buy tokens to keep chatting.' }
+					{ module: story.allowance.module, used: story.allowance.used, limit: story.allowance.limit, period: 'daily', resets_at: story.allowance.resetsAt, message: 'You have used your free chat tokens for today. Buy tokens to keep chatting.' }
 				],
-				available: 59880,
+				available: story.available,
 				held: 0
 			}
 		}
@@ -42,7 +59,7 @@ export const examples: Example[] = [
 		path: '/api/v1/feature-rates/ai_bots',
 		title: 'Look up a feature rate',
 		about: 'What a feature costs per unit (word, character, model token or operation). GET /api/v1/feature-rates lists them all.',
-		response: { status: 200, body: { success: true, data: { feature_key: 'ai_bots', feature_name: 'Chatbot reply', tokens_per_unit: 2.5, token_type: 'word', module: 'chat', breakdown: null } } }
+		response: { status: 200, body: { success: true, data: { feature_key: 'ai_bots', feature_name: 'Chatbot reply', tokens_per_unit: story.consume.tokensPerUnit, token_type: 'word', module: story.allowance.module, breakdown: null } } }
 	},
 	{
 		id: 'check',
@@ -50,8 +67,8 @@ export const examples: Example[] = [
 		path: '/api/v1/check',
 		title: 'Show the cost before running',
 		about: 'Prices the operation on the server, says who would pay (free allowance first, as consume spends) and the green/yellow/red level. Changes nothing: call it to show the cost in your UI.',
-		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano' },
-		response: { status: 200, body: { allowed: true, cost: 250, level: 'ok', paid_by: [{ type: 'allowance', id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining_after: 59630, active: true, reason: null, message: null } }
+		body: { user: 'wp-42', feature: 'ai_bots', units: story.consume.units, model: 'gpt-5-nano' },
+		response: { status: 200, body: { allowed: true, cost, level: 'ok', paid_by: paidByAllowance(cost), remaining_after: afterConsume, active: true, reason: null, message: null } }
 	},
 	{
 		id: 'consume',
@@ -60,8 +77,8 @@ export const examples: Example[] = [
 		title: 'Consume tokens',
 		about: "Spends atomically: free allowance first, then lots (model-specific first, soonest expiry first). Send a fresh Idempotency-Key per use and reuse it on retries: the same key and body give back the first answer and spend once. 402's message is for the end user (the module's limit message once nothing is left to pay with, of its free allowance or of the tokens, else what the request costs and what is left); 403 feature_disabled means hide the feature.",
 		idempotent: true,
-		body: { user: 'wp-42', feature: 'ai_bots', units: 100, model: 'gpt-5-nano', metadata: { conversation: 'c_81' } },
-		response: { status: 200, body: { operation_id: '6f1c2b7a-8d3e-4c5f-a1b2-c3d4e5f60718', cost: 250, paid_by: [{ type: 'allowance', id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', label: 'chat', model: null, tokens: 250, unlimited: false }], remaining: 59630 } }
+		body: { user: 'wp-42', feature: 'ai_bots', units: story.consume.units, model: 'gpt-5-nano', metadata: { conversation: 'c_81' } },
+		response: { status: 200, body: { operation_id: story.consume.operationId, cost, paid_by: paidByAllowance(cost), remaining: afterConsume } }
 	},
 	{
 		id: 'holds',
@@ -70,15 +87,15 @@ export const examples: Example[] = [
 		title: 'Hold tokens while a reply streams',
 		about: 'Reserves up to max_tokens for ttl_seconds; other uses cannot spend them meanwhile. Then POST /api/v1/holds/{id}/settle with {"tokens": <real cost>} (the rest is released) or /release. A hold closes once: a second settle or release answers 409 hold_already_settled, so their Idempotency-Key is optional (with one, a retry gets the first answer back); an expired hold answers 409 hold_expired.',
 		idempotent: true,
-		body: { user: 'wp-42', feature: 'ai_bots', max_tokens: 2000, ttl_seconds: 120 },
+		body: { user: 'wp-42', feature: 'ai_bots', max_tokens: story.hold.maxTokens, ttl_seconds: story.hold.ttlSeconds },
 		response: {
 			status: 201,
 			body: {
-				hold_id: '3b7d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
-				held: 2000,
-				expires_at: '2026-11-23T10:02:00.000Z',
-				paid_by: [{ type: 'allowance', id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', label: 'chat', model: null, tokens: 2000, unlimited: false }],
-				remaining: 57880
+				hold_id: story.hold.holdId,
+				held: story.hold.maxTokens,
+				expires_at: plus(story.hold.at, story.hold.ttlSeconds),
+				paid_by: paidByAllowance(story.hold.maxTokens),
+				remaining: afterConsume - story.hold.maxTokens
 			}
 		}
 	},
@@ -90,7 +107,7 @@ export const examples: Example[] = [
 		about: 'Gifts, referrals and event tokens, optionally for one model and with an expiry. Once per Idempotency-Key.',
 		idempotent: true,
 		body: { user: 'wp-42', tokens: 1000, source: 'referral', expires_at: NEXT_NEW_YEARS_EVE, note: 'Invited a friend' },
-		response: { status: 201, body: { lot_id: '5a2e6b7c-8d9e-4f0a-b1c2-d3e4f5a6b7c8', operation_id: '77b0c1d2-e3f4-4a5b-8c6d-7e8f9a0b1c2d', tokens: 1000, created: true } }
+		response: { status: 201, body: { lot_id: '5a2e6b7c-8d9e-4f0a-b1c2-d3e4f5a6b7c8', operation_id: '77b0c1d2-e3f4-4a5b-8c6d-7e8f9a0b1c2d', tokens: 1000 } }
 	},
 	{
 		id: 'usage',
@@ -98,7 +115,10 @@ export const examples: Example[] = [
 		path: '/api/v1/usage?user=wp-42&limit=50',
 		title: 'Read the usage history',
 		about: 'Newest first, 50 per page; pass next_cursor as cursor for the next page. "remaining" is what was left to spend on that feature and model after the use (not the account balance).',
-		response: { status: 200, body: { data: [{ id: '6f1c2b7a-8d3e-4c5f-a1b2-c3d4e5f60718', generator: 'gpt-5-nano', feature: 'ai_bots', model: 'gpt-5-nano', tokens_used: 285, date: '2026-01-03T07:58:00.000Z', remaining: 59595 }], next_cursor: null } }
+		response: {
+			status: 200,
+			body: { data: [{ id: story.consume.operationId, generator: 'gpt-5-nano', feature: 'ai_bots', model: 'gpt-5-nano', tokens_used: cost, date: story.consume.at, remaining: afterConsume }], next_cursor: null }
+		}
 	}
 ];
 

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { actorUsedSinceSql, allocationsByAccount, featureUseThisMonth, figuresAsOf, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, refreshAccountFigures, siteMonthStart, summaryKey, summaryPage, usedSinceSql, type FeatureUse, type SummarySort } from '../ledger';
 import { allocationWords } from '../../allocation-words';
-import { DomainError } from '../errors';
+import { cursorRefusal } from '../errors';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
 export const ACCOUNTS_PAGE_SIZE = 50;
@@ -157,7 +157,7 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 	let after: { key: SQL; accountId: SQL } | null = null;
 	if (q.cursor) {
 		const [value, id] = decodeCursor(q.cursor);
-		if (typeof id !== 'string' || sort.numeric !== (typeof value === 'number')) throw new DomainError('invalid_input', 'That page cursor belongs to another sort order.');
+		if (typeof id !== 'string' || sort.numeric !== (typeof value === 'number')) throw cursorRefusal('belongs to another sort order');
 		after = { key: sql`${value}::${sort.type}`, accountId: sql`${id}::uuid` };
 	}
 	const order = desc ? sql`desc` : sql`asc`;

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { isUuid, queryRows, type Executor } from '../db/client';
-import { DomainError } from '../errors';
+import { cursorRefusal, DomainError } from '../errors';
 import { dayRule, isDay } from '../../day-text';
 import { listModels, listModules, siteTimeZone } from '../ledger';
 import { listSiteRoles } from '../accounts';
@@ -125,7 +125,7 @@ const AT_KEY_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 function auditCursor(cursor: string): [string, number] {
 	const [at, id] = decodeCursor(cursor);
 	if (typeof at === 'string' && AT_KEY_SHAPE.test(at) && !Number.isNaN(Date.parse(at)) && Number.isSafeInteger(id) && (id as number) > 0) return [at, id as number];
-	throw new DomainError('invalid_input', 'That page cursor is not one this list made; start from the first page.');
+	throw cursorRefusal();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors';
+import { cursorRefusal } from '../errors';
 
 /**
  * Keyset pages: a cursor is the last row's (sort value, id), opaque to the browser (base64url JSON).
@@ -18,7 +18,7 @@ export function decodeCursor(cursor: string): [string | number, string | number]
 	} catch {
 		// reported below
 	}
-	throw new DomainError('invalid_input', 'That page cursor is not one this list made; start from the first page.');
+	throw cursorRefusal();
 }
 
 /** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything. */

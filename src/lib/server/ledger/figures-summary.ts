@@ -24,7 +24,7 @@ export interface FiguresRefresh {
  */
 export async function refreshAccountFigures(exec: Executor, opts: { full?: boolean } = {}): Promise<FiguresRefresh> {
 	const r = await callLedger(exec, sql`select quota_refresh_figures(p_full => ${opts.full ?? false}) as r`, figuresRefreshAnswer);
-	return { full: r.full, changed: r.changed, asOf: new Date(r.as_of).toISOString() };
+	return { full: r.full, changed: r.changed, asOf: r.as_of };
 }
 
 /** When the summary was last refreshed (ISO time), or null before its first refresh. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
-import { DomainError } from '../errors';
+import { cursorRefusal } from '../errors';
 import type { PaidBy } from './types';
 import { siteTimeZone } from './account-figures';
 import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
@@ -77,7 +77,7 @@ function decodeCursor(cursor: string): Cursor {
 		if (!at || !id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(Date.parse(at)) || (n !== null && !Number.isSafeInteger(n))) throw new Error('bad');
 		return { at, id, balance: n };
 	} catch {
-		throw new DomainError('invalid_input', 'Invalid cursor.');
+		throw cursorRefusal();
 	}
 }
 

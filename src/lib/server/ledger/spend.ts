@@ -150,7 +150,7 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 	return {
 		holdId: r.hold_id,
 		held: r.cost,
-		expiresAt: new Date(r.expires_at).toISOString(),
+		expiresAt: r.expires_at,
 		paidBy: r.paid_by,
 		remaining: r.remaining,
 		replayed: r.replayed === true

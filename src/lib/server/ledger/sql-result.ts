@@ -16,8 +16,12 @@ export const refusalCodes: ReadonlySet<ErrorCode> = new Set(refusalCode.options)
 const id = z.uuid();
 /** Whole tokens (bigint in SQL, below 2^53 by the ledger's limits). */
 const tokens = z.number().int();
-/** A timestamptz inside jsonb: ISO 8601 text. */
-const instant = z.string();
+/**
+ * A timestamptz inside jsonb ("2026-12-05T00:00:00+00:00"), read as the API writes every instant:
+ * ISO 8601 in UTC with `Z` and milliseconds ("2026-12-05T00:00:00.000Z"), so refusals' details,
+ * checks and webhooks say a time as /balance does.
+ */
+const instant = z.string().transform((t) => new Date(t).toISOString());
 const period = z.enum(['daily', 'weekly', 'monthly', 'never']);
 
 /**

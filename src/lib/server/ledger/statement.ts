@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
-import { DomainError } from '../errors';
+import { cursorRefusal } from '../errors';
 import type { LotSource } from './types';
 import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
 
@@ -86,7 +86,7 @@ function decodeCursor(cursor: string): Cursor {
 	const [at, id, balance] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
 	const n = Number(balance);
 	if (!at || !id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(Date.parse(at)) || !Number.isSafeInteger(n)) {
-		throw new DomainError('invalid_input', 'Invalid cursor.');
+		throw cursorRefusal();
 	}
 	return { at, id, balance: n };
 }

@@ -163,6 +163,12 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 	};
 }
 
+/**
+ * The headers of a keyed write's answer: `idempotent-replayed: true` when it is the stored first
+ * answer given again (its body is that answer, byte for byte), none on the first.
+ */
+export const replayHeaders = (replayed: boolean): Record<string, string> | undefined => (replayed ? { 'idempotent-replayed': 'true' } : undefined);
+
 /** A spending endpoint's options (consume, hold): a key or a session, a required Idempotency-Key, the metering rate limit. */
 export const spending = { auth: 'key-or-session', idempotencyKey: 'required', metered: true } as const;
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { requireAccessById } from '../accounts';
 import type { Executor } from '../db/client';
 import { holdAccount, type SettleResult } from '../ledger';
-import { endpoint } from './handler';
+import { endpoint, replayHeaders } from './handler';
 import { holdParams } from './schemas';
 import { paidByBody } from './shapes';
 
@@ -23,7 +23,7 @@ export function closeHoldEndpoint<B extends z.ZodType>(body: B, close: CloseHold
 		handle: async (ctx) => {
 			await requireAccessById(ctx.db, ctx.key ?? ctx.session, await holdAccount(ctx.db.orm, ctx.params.id), 'spend', 'No such hold.');
 			const r = await close(ctx.db.orm, ctx.params.id, ctx.body, ctx.idempotency);
-			return { body: { cost: r.cost, released: r.released, paid_by: paidByBody(r.paidBy), remaining: r.remaining } };
+			return { body: { cost: r.cost, released: r.released, paid_by: paidByBody(r.paidBy), remaining: r.remaining }, headers: replayHeaders(r.replayed) };
 		}
 	});
 }

@@ -115,13 +115,15 @@ const embedErrors = {
 	401: { description: '`unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid`', content: { 'application/json': { schema: errorRef } } }
 };
 
+const REPLAY = 'A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header.';
+
 const idempotencyHeader = (required: boolean) => ({
 	name: 'Idempotency-Key',
 	in: 'header',
 	required,
 	description: required
-		? 'Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once.'
-		: 'Optional: a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`). With a key, a retry with the same key and body gets the first answer back instead of that 409.',
+		? `Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. ${REPLAY}`
+		: `Optional: a hold closes once whatever you send (a second settle or release answers 409 \`hold_already_settled\`). With a key, a retry with the same key and body gets the first answer back instead of that 409. ${REPLAY}`,
 	schema: jsonSchema(s.idempotencyHeader.shape['Idempotency-Key'], 'input')
 });
 
@@ -135,9 +137,14 @@ const targetParameters = (schema: z.ZodObject) =>
 	parameters(schema, 'query').map((p) => (p.name in s.targetFields ? { ...p, description: `${p.description} ${s.ONE_TARGET}` } : p));
 
 const body = (schema: z.ZodType, required = true) => ({ required, content: { 'application/json': { schema: jsonSchema(schema, 'input') } } });
-const ok = (status: number, schema: z.ZodType, description: string) => ({
-	[status]: { description, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
+const ok = (status: number, schema: z.ZodType, description: string, headers?: Record<string, unknown>) => ({
+	[status]: { description, content: { 'application/json': { schema: jsonSchema(schema, 'output') } }, ...(headers ? { headers } : {}) }
 });
+/** A keyed write's answer: as `ok`, with the header a replay carries. */
+const keyedOk = (status: number, schema: z.ZodType, description: string) =>
+	ok(status, schema, description, {
+		'idempotent-replayed': { description: `\`true\` on a replay of an Idempotency-Key's first answer; absent on the first. ${REPLAY}`, schema: { type: 'string', enum: ['true'] } }
+	});
 
 /** The document, built once per process (the schemas do not change while it runs). */
 let built: ReturnType<typeof buildDocument> | undefined;
@@ -248,7 +255,7 @@ function buildDocument() {
 					summary: 'Spend tokens for one use, atomically and at most once per Idempotency-Key',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.consumeBody),
-					responses: { ...ok(200, s.responses.consume, 'Spent'), ...errors(SPENDING) }
+					responses: { ...keyedOk(200, s.responses.consume, 'Spent'), ...errors(SPENDING) }
 				}
 			},
 			'/api/v1/holds': {
@@ -256,7 +263,7 @@ function buildDocument() {
 					summary: 'Reserve tokens for a running operation (a streaming reply)',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.holdBody),
-					responses: { ...ok(201, s.responses.hold, 'Held'), ...errors(SPENDING) }
+					responses: { ...keyedOk(201, s.responses.hold, 'Held'), ...errors(SPENDING) }
 				}
 			},
 			'/api/v1/holds/{id}/settle': {
@@ -264,7 +271,7 @@ function buildDocument() {
 					summary: 'Charge the real amount (≤ held); the rest is released',
 					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
 					requestBody: body(s.settleBody),
-					responses: { ...ok(200, s.responses.settle, 'Settled'), ...errors(CLOSING, 'a `tokens` above what the hold holds (`details.fieldErrors.tokens` says the held figure)') }
+					responses: { ...keyedOk(200, s.responses.settle, 'Settled'), ...errors(CLOSING, 'a `tokens` above what the hold holds (`details.fieldErrors.tokens` says the held figure)') }
 				}
 			},
 			'/api/v1/holds/{id}/release': {
@@ -272,7 +279,7 @@ function buildDocument() {
 					summary: 'Give every held token back (no body needed)',
 					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
 					requestBody: body(s.emptyBody, false),
-					responses: { ...ok(200, s.responses.settle, 'Released'), ...errors(CLOSING.filter((c) => c !== 'invalid_input')) }
+					responses: { ...keyedOk(200, s.responses.settle, 'Released'), ...errors(CLOSING.filter((c) => c !== 'invalid_input')) }
 				}
 			},
 			'/api/v1/grants': {
@@ -280,14 +287,14 @@ function buildDocument() {
 					summary: 'Grant bonus, referral, event or admin tokens (site keys)',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.grantBody),
-					responses: { ...ok(201, s.responses.grant, 'Granted'), ...errors([...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_key_missing', 'unknown_model'], `${NO_TARGET}, or a value the ledger refuses (an expiry in the past)`) }
+					responses: { ...keyedOk(201, s.responses.grant, 'Granted'), ...errors([...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_key_missing', 'unknown_model'], `${NO_TARGET}, or a value the ledger refuses (an expiry in the past)`) }
 				}
 			},
 			'/api/v1/usage': {
 				get: {
 					summary: 'Usage history, newest first',
 					parameters: targetParameters(s.usageQuery),
-					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(TARGET, `${NO_TARGET}, or a \`cursor\` this list did not give`) }
+					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(TARGET, `${NO_TARGET}, or a \`cursor\` this list did not give (\`details.fieldErrors.cursor\` says so)`) }
 				}
 			},
 			'/api/v1/stream': {

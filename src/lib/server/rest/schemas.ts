@@ -171,7 +171,10 @@ export const responses = {
 	check: z.object({
 		allowed: z.boolean(),
 		cost: z.number().int(),
-		level: z.enum(['ok', 'low', 'empty']),
+		level: z.enum(['ok', 'low', 'empty']).meta({
+			description:
+				"The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when it would leave less than the site's low share of the allocation (the usable lots' amounts plus the free allowance's limit); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now."
+		}),
 		paid_by: z.array(paidBy),
 		remaining_after: remaining,
 		active: z.boolean().meta({
@@ -198,7 +201,7 @@ export const responses = {
 		}),
 		remaining
 	}),
-	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int(), created: z.boolean() }),
+	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int() }),
 	usage: z.object({
 		data: z.array(
 			z.object({

@@ -99,7 +99,7 @@ const sent = {
 };
 
 const n = () => z.number().int();
-const instant = () => z.string().meta({ description: 'ISO 8601.' });
+const instant = () => z.string().meta({ description: 'ISO 8601 in UTC with milliseconds and `Z` (`2026-12-05T00:00:00.000Z`), as every instant of the API.' });
 /** A purchase's and a renewal's money side. */
 const paid = {
 	order_id: z.uuid().meta({ description: 'The order, as the purchases lists show it.' }),

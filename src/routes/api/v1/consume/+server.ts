@@ -1,4 +1,4 @@
-import { endpoint, spending, spendingRequest } from '$lib/server/rest/handler';
+import { endpoint, replayHeaders, spending, spendingRequest } from '$lib/server/rest/handler';
 import { consumeBody } from '$lib/server/rest/schemas';
 import { paidByBody } from '$lib/server/rest/shapes';
 import { consume } from '$lib/server/ledger';
@@ -10,7 +10,7 @@ export const POST = endpoint({
 		const r = await spendingRequest(ctx, (exec, req) => consume(exec, { ...req, units: ctx.body.units }));
 		return {
 			body: { operation_id: r.operationId, cost: r.cost, paid_by: paidByBody(r.paidBy), remaining: r.remaining },
-			headers: r.replayed ? { 'idempotent-replayed': 'true' } : undefined
+			headers: replayHeaders(r.replayed)
 		};
 	}
 });

@@ -1,4 +1,4 @@
-import { endpoint, spending, spendingRequest } from '$lib/server/rest/handler';
+import { endpoint, replayHeaders, spending, spendingRequest } from '$lib/server/rest/handler';
 import { holdBody } from '$lib/server/rest/schemas';
 import { paidByBody } from '$lib/server/rest/shapes';
 import { hold } from '$lib/server/ledger';
@@ -13,6 +13,10 @@ export const POST = endpoint({
 		// Not settled in time, the hold gives its tokens back about a second after it expires; should
 		// asking for that fail, the minute's sweep still does it, and the hold stands either way.
 		if (!h.replayed) await sweepAtExpiry(ctx.db.orm, new Date(h.expiresAt)).catch((e) => logFailure('ledger', "asking for the sweep at a hold's expiry", e));
-		return { status: 201, body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt, paid_by: paidByBody(h.paidBy), remaining: h.remaining } };
+		return {
+			status: 201,
+			body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt, paid_by: paidByBody(h.paidBy), remaining: h.remaining },
+			headers: replayHeaders(h.replayed)
+		};
 	}
 });
