@@ -32,7 +32,7 @@ describe.each(servers)('the built SDK against the production build (%s)', (_name
 	it('grants, checks, consumes, holds and settles, reads the balance and usage, and streams a change', async () => {
 		const quota = new Quota({ baseUrl: await baseURL(), apiKey: DEMO_SITE_API_KEY });
 		const user = `sdk-e2e-${Date.now()}`;
-		expect(await quota.grant({ user, tokens: 1000, source: 'bonus' })).toMatchObject({ tokens: 1000, created: true });
+		expect(await quota.grant({ user, tokens: 1000, source: 'bonus' })).toMatchObject({ tokens: 1000, lot_id: expect.any(String), operation_id: expect.any(String) });
 		expect(await quota.check({ user, feature: 'generate_texts', units: 2 })).toMatchObject({ allowed: true, cost: 90 });
 		expect((await quota.consume({ user, feature: 'generate_texts', units: 2 })).cost).toBe(90);
 
