@@ -395,7 +395,7 @@ describe('teams and invitations', () => {
 		for (const [name, said] of [
 			['   ', "Enter the team's name."],
 			['x'.repeat(101), 'A name is at most 100 characters (an emoji or a flag counts as one).'],
-			['Tab\there', 'cannot contain control characters.']
+			['Tab\there', 'name cannot contain control characters.']
 		] as const) {
 			await expect(renameTeam(db, { teamId: team.id, name }, owner)).rejects.toMatchObject({ code: 'invalid_input', details: { fieldErrors: { name: [said] } } });
 		}
