@@ -4,6 +4,7 @@ import { baseURL, launch } from './browser';
 import { deviceStorage, expectNoteBeside, leo, maya, screen, waitForServiceWorker } from './app';
 import { expectSound, installed, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
 import { DEMO_SITE_API_KEY } from './server';
+import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 
 // The admin console's Overview, Limits and Rates pages: each behaviour at a phone's size, and a
 // desktop's look of each page. The e2e server is shared by every browser test: each change made here
@@ -357,6 +358,11 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		const rate = editor.locator('#f-rate');
 		await expect(rate.getAttribute('aria-invalid')).resolves.toBeNull();
 		await expect(editor.getByText(/^Tokens per unit: above 0/).count()).resolves.toBe(0);
+		// All empty: the first field's slip first, the key's rule under it, nothing sent.
+		await editor.getByRole('button', { name: 'Add feature' }).click();
+		await expectNoteBeside(editor.getByLabel('Key'), CATALOG_KEY_RULE);
+		await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('f-key');
+		await editor.getByLabel('Key').fill('fresh_feature');
 		await editor.getByRole('button', { name: 'Add feature' }).click();
 		await expectNoteBeside(rate, 'Tokens per unit: above 0, at most 1,000,000, with at most 4 decimal places.');
 		await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('f-rate');
