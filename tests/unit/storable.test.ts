@@ -39,6 +39,7 @@ describe('input the database cannot store', () => {
 	it('names the first unstorable text in document order, in a value or a key', () => {
 		expect(unstorablePath({ a: ['ok', 'b\u0000'], c: '\ud800' })).toEqual({ path: ['a', 1], problem: 'text' });
 		expect(unstorablePath({ a: { 'k\u0000': 1 }, b: 'x\u0000' })).toEqual({ path: ['a'], problem: 'key' });
+		expect(unstorablePath({ a: 'x\u0000', 'k\u0000': 1 })).toEqual({ path: ['a'], problem: 'text' });
 		expect(unstorablePath({ a: [1, { b: true, c: null }], d: 'fine' })).toBeNull();
 		expect(refusal({ user: 'x\u0000' })).toEqual({ path: ['user'], message: 'cannot hold a NUL character or an unpaired surrogate: neither can be stored.' });
 	});

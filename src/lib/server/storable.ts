@@ -28,9 +28,11 @@ export interface Unstorable {
  * with its own stack, not recursion: the input decides how deep it goes.
  */
 export function unstorablePath(value: unknown, path: Path = []): Unstorable | null {
-	const stack: { value: unknown; path: Path }[] = [{ value, path }];
+	// `key`: the object key an entry is under, checked when the entry's turn comes (document order).
+	const stack: { value: unknown; path: Path; key?: string }[] = [{ value, path }];
 	while (stack.length) {
-		const { value: v, path: at } = stack.pop()!;
+		const { value: v, path: at, key } = stack.pop()!;
+		if (key !== undefined && !isStorableText(key)) return { path: at.slice(0, -1), problem: 'key' };
 		if (typeof v === 'string') {
 			if (!isStorableText(v)) return { path: at, problem: 'text' };
 			continue;
@@ -38,13 +40,7 @@ export function unstorablePath(value: unknown, path: Path = []): Unstorable | nu
 		if (!v || typeof v !== 'object') continue;
 		// Named by the outermost field it is in (an object's), not by a path 64 brackets long.
 		if (at.length - path.length >= MAX_NESTING) return { path: Array.isArray(value) ? path : at.slice(0, path.length + 1), problem: 'depth' };
-		const children: { value: unknown; path: Path }[] = [];
-		if (Array.isArray(v)) v.forEach((item, i) => children.push({ value: item, path: [...at, i] }));
-		else
-			for (const [k, item] of Object.entries(v)) {
-				if (!isStorableText(k)) return { path: at, problem: 'key' };
-				children.push({ value: item, path: [...at, k] });
-			}
+		const children = Array.isArray(v) ? v.map((item, i) => ({ value: item as unknown, path: [...at, i] })) : Object.entries(v).map(([k, item]) => ({ value: item as unknown, path: [...at, k], key: k }));
 		// Reversed, so the first child is looked at first.
 		for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
 	}
