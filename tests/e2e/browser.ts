@@ -54,12 +54,24 @@ export async function phoneContext(browser: Browser, device: (typeof phone | typ
 }
 
 /**
+ * Whether `screenshot` saves images: they are for a person to look at, so not in CI (CI=true), where nobody
+ * opens them and the 400-odd images took about 6 % of the browser tests' CPU (0.1–1.3 s each on the two
+ * cores). SCREENSHOTS=1 saves them there too; SCREENSHOTS=0 skips them anywhere.
+ */
+const savingScreenshots = process.env.SCREENSHOTS ? process.env.SCREENSHOTS !== '0' : !['true', '1'].includes(process.env.CI ?? '');
+
+/**
  * Saves `target` under test-results/screens/`name`.png for a person to look at: a page whole (or,
  * with `firstScreen`, what its screen shows now), or one element. One image pixel per CSS pixel:
  * at the phone's device scale of 2, Chromium spends about three times the CPU encoding an image
  * (a 12,000-pixel audit log: 1.7 s against 0.5 s), and the browser tests are bound by the CPU.
  */
 export async function screenshot(target: Page | Locator, name: string, { firstScreen = false } = {}) {
+	if (!savingScreenshots) {
+		// What the shot of an element waits for still holds: it is on the page.
+		if (!('goto' in target)) await target.waitFor();
+		return;
+	}
 	mkdirSync('test-results/screens', { recursive: true });
 	const options = { path: `test-results/screens/${name}.png`, scale: 'css' as const };
 	await ('goto' in target ? target.screenshot({ ...options, fullPage: !firstScreen }) : target.screenshot(options));
@@ -67,6 +79,7 @@ export async function screenshot(target: Page | Locator, name: string, { firstSc
 
 /** The page at its size (the phone's, 390×844) and at 1280×800, each saved to look at (`name-390`, `name-1280`). */
 export async function bothSizes(page: Page, name: string) {
+	if (!savingScreenshots) return;
 	await screenshot(page, `${name}-390`);
 	const size = page.viewportSize()!;
 	await page.setViewportSize({ width: 1280, height: 800 });
