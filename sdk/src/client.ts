@@ -133,9 +133,11 @@ export class Quota {
 
 	/**
 	 * A short-lived, read-only token for the `<quota-usage>` widget of one `user` or `team` (site
-	 * keys): give `token` to that user's page. It reads that account only and stops at `expires_at`
-	 * (`ttl_seconds`, 60–3600, default 900) or when this site key is revoked. Changes nothing, so it
-	 * is retried like a read.
+	 * keys): give `token` to that user's page. With `team`, `member` names the member viewing the pool
+	 * (your user id or a Quota user id; not a member: 422 `invalid_input`), and the widget says what
+	 * their cap leaves them, as their dashboard does. It reads that account only and stops at
+	 * `expires_at` (`ttl_seconds`, 60–3600, default 900) or when this site key is revoked. Changes
+	 * nothing, so it is retried like a read.
 	 */
 	embedToken(body: EmbedTokenRequest, options: { signal?: AbortSignal } = {}): Promise<EmbedToken> {
 		return unwrap(this.api.POST('/api/v1/embed-tokens', { body, signal: options.signal }));

@@ -2402,7 +2402,6 @@ export interface paths {
                     "application/json": {
                         /** @description Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400). */
                         url?: string;
-                        /** @default  */
                         description?: string;
                         event_types?: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
                         enabled?: boolean;
@@ -2819,6 +2818,11 @@ export interface paths {
                          */
                         team?: string;
                         /**
+                         * @description With `team`: the member viewing the pool (your site's user id or a Quota user id; a member of that team, else 422 `invalid_input` naming `member`). The widget then says what that member can spend, as their dashboard does: what their own cap, or the pool's, leaves them (`cap`). Without it the widget shows the pool alone.
+                         * @example wp-user-42
+                         */
+                        member?: string;
+                        /**
                          * @description How long the token reads (seconds, 60–3600, default 900).
                          * @default 900
                          */
@@ -3033,7 +3037,7 @@ export interface paths {
                                 status: string;
                                 created_at: string;
                             }[];
-                            /** @description A user's account whose user a cap (daily, weekly or monthly) leaves less than `available`: what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool. */
+                            /** @description When a cap (daily, weekly or monthly) leaves the account's viewer less than `available` (a user's account: its user; a team's pool: the `member` its token names, by their own cap or the pool's): what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool whose token names no member. */
                             cap: {
                                 /** @description What the cap leaves the user to spend now: less than `available`, and what they can spend. */
                                 available: number;

@@ -77,10 +77,14 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		await expect(shown.getByRole('heading').evaluate((h) => h === document.activeElement)).resolves.toBe(true);
 		await screen(page, `admin-webhooks-secret-${size.name}`);
 
-		// The same URL again is refused beside the URL, in words, and the secret not yet copied stays.
-		await page.getByLabel('URL').fill(url);
+		// The same URL again, spelled with a trailing slash, is refused beside the URL
+		// in words naming the endpoint that has it, and the secret not yet copied stays.
+		await page.getByLabel('URL').fill(`${url}/`);
 		await page.getByRole('button', { name: 'Add endpoint' }).click();
-		await page.locator('#hook-url-note').filter({ hasText: 'An endpoint at this URL exists already (“Billing backend' }).waitFor();
+		await page
+			.locator('#hook-url-note')
+			.filter({ hasText: `The endpoint “Billing backend (${size.name})” (${url}) has this URL already: change its events instead of adding a second one, which would get every event twice.` })
+			.waitFor();
 		await screen(page, `admin-webhooks-url-taken-${size.name}`);
 		await expect(page.getByRole('listitem').filter({ hasText: url }).count()).resolves.toBe(1);
 		// Another endpoint while the first secret is on screen: both secrets stay until each one's Done.

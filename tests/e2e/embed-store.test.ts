@@ -183,7 +183,7 @@ describe('buying tokens from the widget, as a host site’s user (Paddle simulat
 		const context = await browser.newContext(phone);
 		const page = await context.newPage();
 		const keyId = Buffer.from(u.token.slice(3).split('.')[0]!, 'base64url').toString().split('.')[0]!;
-		const { ticket } = mintStoreTicket({ keyId, accountId: u.accountId, expiresAt: new Date(Date.now() - (STORE_TICKET_SECONDS + 60) * 1000) }, { secret: appSecret() });
+		const { ticket } = mintStoreTicket({ keyId, accountId: u.accountId, expiresAt: new Date(Date.now() - (STORE_TICKET_SECONDS + 60) * 1000), viewerId: null }, { secret: appSecret() });
 		await page.goto(`${app}/embed/store#${ticket}`);
 		const alert = page.getByRole('alert');
 		await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toContain('This store link has expired. Reload the page you came from and tap Buy tokens again.');

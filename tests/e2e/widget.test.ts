@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, bothSizes, launch, phone, postgresDemo } from './browser';
-import { axe, maya, openAs, ownUser, screen, siteApi, signIn, signUp, waitForFresh } from './app';
+import { axe, maya, openAs, ownTeam, ownUser, screen, siteApi, signIn, signUp, waitForFresh } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 import { hostBackend, hostSite } from './host-site';
 import { appSecret } from '../../src/lib/server/accounts/secret';
@@ -334,6 +334,47 @@ describe('the widget and the app on an account with nothing to spend', () => {
 			await owner.context.close();
 		}
 	});
+});
+
+describe('the widget on a team pool, for the member viewing it', () => {
+	beforeAll(() => {
+		app = baseURL();
+	});
+
+	it('says what the member can spend, as their dashboard does: what their cap leaves, the pool’s figure beside it, the cap’s line', async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Widget Pool', 'Wren Owner', 'Wes Member', 5_000);
+		const line = 'Your daily cap in this team: 1,000 of 1,000 tokens left today';
+		try {
+			await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 1_000 });
+			const named = await api('/api/v1/embed-tokens', { team: team.id, member: member.id, ttl_seconds: 600 });
+			const pool = await api('/api/v1/embed-tokens', { team: team.id, ttl_seconds: 600 });
+			expect([named.status, pool.status]).toEqual([201, 201]);
+			const { page, close } = await open(hostPage('team-member', `<quota-usage token="${named.json.token}"></quota-usage><quota-usage token="${pool.json.token}" parts="balance"></quota-usage>`));
+			try {
+				const mine = widget(page);
+				await expect.poll(() => mine.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(1_000));
+				await mine.getByText('of 5,000 in the pool').waitFor();
+				await mine.getByText(line, { exact: true }).waitFor();
+				// The pool alone, as a token that names no member reads it.
+				await expect.poll(() => widget(page, 1).locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(5_000));
+				expect(await axe(page)).toEqual([]);
+				await screen(page, 'widget-team-member-390');
+			} finally {
+				await close();
+			}
+			// The member's own dashboard, on that pool, says the same.
+			await member.page.goto('/dashboard');
+			await waitForFresh(member.page);
+			await member.page.getByRole('radio', { name: /Widget Pool/ }).click();
+			await member.page.getByText(line, { exact: true }).waitFor();
+			await member.page.getByText('of 5,000 in the pool').first().waitFor();
+			// Someone not in the team cannot be named.
+			const outsider = await api('/api/v1/embed-tokens', { team: team.id, member: `widget-e2e-${crypto.randomUUID().slice(0, 8)}` });
+			expect({ status: outsider.status, field: Object.keys(outsider.json.details.fieldErrors) }).toEqual({ status: 422, field: ['member'] });
+		} finally {
+			await Promise.all([owner.context.close(), member.context.close()]);
+		}
+	}, 120_000);
 });
 
 /** The site key id inside an embed token (the token is signed, not secret). */

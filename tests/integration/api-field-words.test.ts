@@ -3,9 +3,11 @@
 // "user cannot hold a NUL…" in `message` but "cannot hold a NUL…" beside the field, and a webhook
 // URL's rule had neither the field's name nor a full stop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { callJson } from '../helpers/http';
 import { bearer, openRestApi } from '../helpers/api-fixture';
+import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 
 let db: Db;
@@ -30,5 +32,25 @@ describe(`a refused field's words are the message's, on ${backend}`, () => {
 			expect(r.json.error, path).toBe('invalid_input');
 			expect({ message: r.json.message, [field]: r.json.details.fieldErrors[field] }, path).toEqual({ message: words, [field]: [words] });
 		}
+	});
+
+	it('a user with a team that is no UUID names sending both first (the fix to make first), and keeps each field\'s words; nothing is spent or held', async () => {
+		const both = 'user: Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none).';
+		const fieldErrors = { user: [both.slice('user: '.length)], team: ['team must be a UUID, like 123e4567-e89b-12d3-a456-426614174000.'] };
+		const target = { user: 'wp-both-42', team: 'team-7' };
+		const calls: [string, Record<string, unknown>][] = [
+			['/api/v1/check', { ...target, feature: 'ai_bots', units: 1 }],
+			['/api/v1/consume', { ...target, feature: 'ai_bots', units: 1 }],
+			['/api/v1/holds', { ...target, feature: 'ai_bots', max_tokens: 10 }]
+		];
+		const before = await db.rows(sql`select (select count(*) from operations)::int as ops, (select count(*) from holds)::int as holds, (select count(*) from users)::int as users`);
+		for (const [path, body] of calls) {
+			const r = await callJson(path, { headers: bearer(site, { 'idempotency-key': crypto.randomUUID() }), body });
+			expect({ status: r.status, body: r.json }, path).toEqual({ status: 400, body: { error: 'invalid_input', message: both, details: { formErrors: [], fieldErrors } } });
+		}
+		const query = await callJson('/api/v1/balance?user=wp-both-42&team=team-7', { headers: bearer(site) });
+		expect({ message: query.json.message, fieldErrors: query.json.details.fieldErrors }).toEqual({ message: both, fieldErrors });
+		expect(await db.rows(sql`select (select count(*) from operations)::int as ops, (select count(*) from holds)::int as holds, (select count(*) from users)::int as users`)).toEqual(before);
+		await expectInvariants(db);
 	});
 });

@@ -1,15 +1,17 @@
 // Embed tokens (POST /api/v1/embed-tokens, site keys) and the widget's reads with one: one account,
 // read-only, minutes, dead with its site key; CORS on the widget's routes only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { call, callJson } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
-import { expectInvariants } from '../helpers/ledger';
+import { expectInvariants, makeTeamWithMember } from '../helpers/ledger';
+import { users } from '../../src/lib/server/db/schema';
+import { readOne } from '../../src/lib/server/db/reads';
 import type { Db } from '../../src/lib/server/db/client';
 import { authenticateApiKey, ensureSiteKey } from '../../src/lib/server/accounts';
 import { mintEmbedToken } from '../../src/lib/server/embed';
-import { balances, consume, grant } from '../../src/lib/server/ledger';
+import { balances, consume, grant, setCap, viewerAvailableRead } from '../../src/lib/server/ledger';
 import { balanceLabel } from '../../src/lib/client/level';
 import { EXPIRES_AT_SOONEST } from '../../src/lib/server/rest/schemas';
 
@@ -104,6 +106,53 @@ describe(`embed tokens on ${backend}`, () => {
 			expect([r.status, r.json.error], JSON.stringify(body)).toEqual([400, 'invalid_input']);
 		}
 		expect((await mint(site, { team: crypto.randomUUID() })).status).toBe(404);
+	});
+
+	it('a team pool’s token may name the member viewing it: the widget and its store say what that member can spend, as their dashboard does; no one else can be named', async () => {
+		const { team, owner, member: m } = await makeTeamWithMember(db, 5000);
+		await db.orm.update(users).set({ externalId: `host-${m.userId}` }).where(eq(users.id, m.userId));
+		await setCap(db.orm, { accountId: team.accountId, memberUserId: m.userId, period: 'daily', limitTokens: 1000 });
+		await consume(db.orm, { accountId: team.accountId, feature: 'search_images', units: 3, actor: { userId: m.userId }, idempotency: { scope: 'embed', key: crypto.randomUUID() } });
+		const dashboard = await readOne(db.orm, viewerAvailableRead(team.accountId, m.userId));
+		expect(dashboard).toMatchObject({ available: 4970, capBound: { tokens: 970 } });
+		const cap = { available: 970, of: dashboard.capBound!.sub, line: dashboard.capBound!.line };
+
+		// By the host site's id or the Quota user id: the member's cap, what their dashboard's Available card says.
+		for (const name of [`host-${m.userId}`, m.userId]) {
+			const made = await mint(site, { team: team.teamId, member: name });
+			expect(made.status, name).toBe(201);
+			expect(made.json.account_id).toBe(team.accountId);
+			const read = await summary(made.json.token);
+			expect({ available: read.json.available, cap: read.json.cap }).toEqual({ available: 4970, cap });
+			const [first] = await events(await call('/api/v1/embed/stream', { headers: bearer(made.json.token) }), 1);
+			expect(first!.data.cap).toEqual(cap);
+			// Its "Buy tokens" store says the same figure.
+			const ticket = String(read.json.store_url).split('#')[1]!;
+			const front = await callJson('/embed/store/front', { headers: bearer(ticket) });
+			expect(front.json).toMatchObject({ available: 4970, capBound: { tokens: 970, line: cap.line } });
+		}
+		// The pool alone (no member named), and a member no cap binds: no cap said.
+		for (const body of [{ team: team.teamId }, { team: team.teamId, member: owner.userId }]) {
+			const made = await mint(site, body);
+			expect((await summary(made.json.token)).json.cap, JSON.stringify(body)).toBeNull();
+		}
+
+		// Someone not in the team, a user's own account, or a member with no team: refused, naming member, nothing made.
+		const outsider = await member(db, 0);
+		const usersBefore = await db.rows(sql`select count(*)::int as n from users`);
+		const refusals: [Record<string, unknown>, number, string][] = [
+			[{ team: team.teamId, member: outsider.id }, 422, `member "${outsider.id}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.`],
+			[{ team: team.teamId, member: 'host-nobody' }, 422, 'member "host-nobody" is not a member of this team: name one of its members (your site\'s user id or a Quota user id), or leave member out.'],
+			[{ user: outsider.id, member: m.userId }, 400, 'member goes with team: the member viewing its pool. Leave it out for a user.']
+		];
+		for (const [body, status, words] of refusals) {
+			const r = await mint(site, body);
+			expect({ status: r.status, error: r.json.error, message: r.json.message, member: r.json.details?.fieldErrors?.member }, JSON.stringify(body)).toEqual({ status, error: 'invalid_input', message: words, member: [words] });
+		}
+		const alone = await mint(site, { member: m.userId });
+		expect({ status: alone.status, message: alone.json.message }).toEqual({ status: 400, message: 'user: Name exactly one of "user" or "team": the account the widget shows.' });
+		expect(await db.rows(sql`select count(*)::int as n from users`)).toEqual(usersBefore);
+		await expectInvariants(db);
 	});
 
 	it('reads, never writes: the token is refused by every metering route, and only in the header', async () => {

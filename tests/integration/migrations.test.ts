@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,7 +9,8 @@ import { setCap } from '../../src/lib/server/ledger';
 import { makeTeam, makeUser } from '../helpers/ledger';
 import { anomalyWords } from '../../src/lib/server/anomalies/words';
 import type { AnomalyFigures, AnomalyKind } from '../../src/lib/server/anomalies/rules';
-import { subscriptions } from '../../src/lib/server/db/schema';
+import { subscriptions, webhookEndpoints } from '../../src/lib/server/db/schema';
+import { endpointAddress, updateEndpoint } from '../../src/lib/server/webhooks';
 import { demoCatalog } from '../../src/lib/server/store/demo-catalog';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
 
@@ -219,6 +220,42 @@ describe(`migrations on ${backend}`, () => {
 			['canceled', null],
 			['paused', null]
 		]);
+	});
+
+	it('0042 gives each webhook endpoint its address as the app computes it; of two at one address the oldest enabled keeps it, the other is turned off, says why, and is audited', async () => {
+		const at = (minutes: number) => new Date(Date.UTC(2026, 10, 1, 12, minutes));
+		const endpoint = (url: string, createdAt: Date, more: Partial<typeof webhookEndpoints.$inferInsert> = {}) => ({ url, createdAt, secret: 'whsec_x', eventTypes: ['grant.created'], ...more });
+		const rows = await db.orm
+			.insert(webhookEndpoints)
+			.values([
+				endpoint('https://hooks.example.com/m42', at(1), { description: 'Orders' }),
+				endpoint('https://HOOKS.example.com:443/m42/', at(2), { eventTypes: ['purchase.completed'] }),
+				endpoint('https://hooks.example.com/m42#old', at(0), { enabled: false, disabledReason: 'Turned off by an admin.', disabledAt: at(0) }),
+				endpoint('http://hooks.example.com/m42', at(3)),
+				endpoint('https://other.example.com:8443/p/?x=1', at(4)),
+				endpoint('http://other.example.com:80', at(5))
+			])
+			.returning();
+		const [, backfill] = readFileSync('drizzle/0042_webhook_endpoint_address.sql', 'utf8').split('--> statement-breakpoint');
+		await db.rows(sql.raw(backfill!));
+		const after = await db.orm.select().from(webhookEndpoints).where(inArray(webhookEndpoints.id, rows.map((r) => r.id)));
+		const byUrl = new Map(after.map((e) => [e.url, e]));
+		const kept = ['https://hooks.example.com/m42', 'http://hooks.example.com/m42', 'https://other.example.com:8443/p/?x=1', 'http://other.example.com:80'];
+		// The same address as the app gives a URL it stores (endpointAddress), so the unique index holds the app's rule.
+		for (const url of kept) expect({ url, address: byUrl.get(url)!.address, enabled: byUrl.get(url)!.enabled }).toEqual({ url, address: endpointAddress(url), enabled: true });
+		const words = 'The endpoint “Orders” (https://hooks.example.com/m42) has this URL: this one got every event a second time, so it was turned off. Delete it, or give it another URL.';
+		const twin = byUrl.get('https://HOOKS.example.com:443/m42/')!;
+		expect({ enabled: twin.enabled, address: twin.address, reason: twin.disabledReason }).toEqual({ enabled: false, address: null, reason: words });
+		const old = byUrl.get('https://hooks.example.com/m42#old')!;
+		expect({ enabled: old.enabled, address: old.address, reason: old.disabledReason }).toEqual({ enabled: false, address: null, reason: 'Turned off by an admin.' });
+		const audited = await db.rows<{ target_id: string; actor_kind: string; detail: Record<string, unknown> }>(sql`select target_id, actor_kind, detail from audit_log where action = 'webhook_endpoint.disabled' and target_id in (${twin.id}, ${old.id})`);
+		expect(audited).toEqual([{ target_id: twin.id, actor_kind: 'system', detail: { url: twin.url, reason: words, kept_endpoint_id: byUrl.get('https://hooks.example.com/m42')!.id } }]);
+
+		// The one turned off can be renamed; turned on at that URL it is refused, naming the endpoint that has it.
+		await expect(updateEndpoint(db, twin.id, { description: 'Orders, twice' }, { ip: null })).resolves.toMatchObject({ enabled: false, description: 'Orders, twice' });
+		await expect(updateEndpoint(db, twin.id, { enabled: true }, { ip: null })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/^The endpoint “Orders” \(https:\/\/hooks\.example\.com\/m42\) has this URL already/) });
+		await expect(updateEndpoint(db, twin.id, { enabled: true, url: 'https://hooks.example.com/m42-purchases' }, { ip: null })).resolves.toMatchObject({ enabled: true });
+		await db.orm.delete(webhookEndpoints).where(inArray(webhookEndpoints.id, rows.map((r) => r.id)));
 	});
 
 	it('reads token amounts back as numbers on this driver', async () => {

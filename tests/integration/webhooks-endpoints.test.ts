@@ -8,7 +8,8 @@ import { bearer, siteKey } from '../helpers/api-fixture';
 import { callJson, useDb } from '../helpers/http';
 import type { Db } from '../../src/lib/server/db/client';
 import { grant } from '../../src/lib/server/ledger';
-import { createEndpoint, deleteEndpoint, listDeliveries, listEndpoints, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
+import { createEndpoint, deleteEndpoint, endpointAddress, listDeliveries, listEndpoints, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
+import { webhookEndpoints } from '../../src/lib/server/db/schema';
 
 let db: Db;
 let unsubscribe: () => void;
@@ -22,12 +23,13 @@ afterAll(async () => {
 });
 
 const nobody = { ip: null };
-const taken = /^An endpoint at this URL exists already \(“Billing backend”\): change its events instead of adding a second one, which would get every event twice\.$/;
+const taken = /^The endpoint “Billing backend” \(https:\/\/hooks\.example\.com\/quota\) has this URL already: change its events instead of adding a second one, which would get every event twice\.$/;
+const movedOnto = 'The endpoint “Billing backend” (https://hooks.example.com/quota) has this URL already: change its events instead of giving this one its URL, which would get every event twice.';
 
 describe(`webhook endpoints on ${backend}`, () => {
 	it('refuses a second endpoint at the same URL, however it is spelled, beside the URL and with nothing stored', async () => {
 		const first = await createEndpoint(db, { url: 'https://hooks.example.com/quota', description: 'Billing backend', event_types: ['grant.created'] }, nobody);
-		for (const url of ['https://hooks.example.com/quota', 'https://HOOKS.example.com:443/quota']) {
+		for (const url of ['https://hooks.example.com/quota', 'https://HOOKS.example.com:443/quota', 'https://hooks.example.com/quota/', 'https://hooks.example.com/quota//#top']) {
 			await expect(createEndpoint(db, { url, event_types: ['hold.expired'] }, nobody)).rejects.toMatchObject({
 				code: 'conflict',
 				message: expect.stringMatching(taken),
@@ -35,10 +37,13 @@ describe(`webhook endpoints on ${backend}`, () => {
 			});
 		}
 		expect((await listEndpoints(db.orm)).filter((e) => e.url.toLowerCase().includes('hooks.example.com/quota'))).toHaveLength(1);
+		// A trailing slash, a default port, a fragment or the host's case make no other endpoint; another port or scheme does.
+		expect(['https://Hooks.Example.com:443/quota/', 'https://hooks.example.com/quota#x'].map(endpointAddress)).toEqual(['https://hooks.example.com/quota', 'https://hooks.example.com/quota']);
+		expect(['https://hooks.example.com:8443/quota', 'http://hooks.example.com/quota', 'https://hooks.example.com/quota?x=1'].map(endpointAddress)).not.toContain('https://hooks.example.com/quota');
 
 		// Another path is another endpoint; moving it onto the first one's URL is refused too, keeping its own is not.
 		const second = await createEndpoint(db, { url: 'https://hooks.example.com/quota/audit', event_types: ['grant.created'] }, nobody);
-		await expect(updateEndpoint(db, second.id, { url: 'https://hooks.example.com/quota' }, nobody)).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(taken) });
+		await expect(updateEndpoint(db, second.id, { url: 'https://hooks.example.com/quota/' }, nobody)).rejects.toMatchObject({ code: 'conflict', message: movedOnto });
 		await expect(updateEndpoint(db, second.id, { url: 'https://hooks.example.com/quota/audit', description: 'Audit' }, nobody)).resolves.toMatchObject({ description: 'Audit' });
 
 		// The site key's REST call gets the same words as a 409, the field named as the API names it.
@@ -46,6 +51,19 @@ describe(`webhook endpoints on ${backend}`, () => {
 		const refused = await callJson('/api/v1/webhook-endpoints', { headers: bearer(await siteKey(db)), body: { url: 'https://hooks.example.com/quota', event_types: ['grant.created'] } });
 		expect(refused.status).toBe(409);
 		expect(refused.json).toMatchObject({ error: 'conflict', message: expect.stringMatching(taken) });
+
+		// The database holds the rule too: a second row at the same address is refused by its unique index.
+		await expect(db.orm.insert(webhookEndpoints).values({ url: 'https://hooks.example.com/quota/', address: endpointAddress('https://hooks.example.com/quota/'), secret: 'whsec_x', eventTypes: ['grant.created'] })).rejects.toThrow();
+		// A turned-off endpoint keeps its address: it is named, with what to do.
+		await updateEndpoint(db, first.id, { enabled: false }, nobody);
+		await expect(createEndpoint(db, { url: 'https://hooks.example.com/quota/', event_types: ['grant.created'] }, nobody)).rejects.toMatchObject({
+			message: 'The endpoint “Billing backend” (https://hooks.example.com/quota, turned off) has this URL already: turn it on and change its events instead of adding a second one, which would get every event twice.'
+		});
+		const unnamed = await createEndpoint(db, { url: 'https://hooks.example.com/unnamed/', event_types: ['grant.created'] }, nobody);
+		await expect(createEndpoint(db, { url: 'https://hooks.example.com/unnamed', event_types: ['grant.created'] }, nobody)).rejects.toMatchObject({
+			message: 'The endpoint at https://hooks.example.com/unnamed/ has this URL already: change its events instead of adding a second one, which would get every event twice.'
+		});
+		await deleteEndpoint(db, unnamed.id, nobody);
 
 		// Once the first is deleted, its URL is free again.
 		await deleteEndpoint(db, first.id, nobody);

@@ -9,10 +9,10 @@ import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { openApiDocument } from '../../src/lib/server/rest/openapi';
 import type { Db } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
-import { consume, grant, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
+import { balances, consume, grant, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
 import { evaluateAlerts, setAlertSteps } from '../../src/lib/server/alerts';
 import { startCheckout } from '../../src/lib/server/store/orders';
-import { createEndpoint, startWebhookOutbox, updateEndpoint } from '../../src/lib/server/webhooks';
+import { createEndpoint, startWebhookOutbox, updateEndpoint, webhookEventId } from '../../src/lib/server/webhooks';
 import { adjustAccountBalance } from '../../src/lib/server/admin';
 import { domainEventTypes } from '../../src/lib/server/domain-events';
 
@@ -234,6 +234,32 @@ describe(`webhook events from their domains on ${backend}`, () => {
 			['balance.depleted', null]
 		]);
 		expect(levels[1]!.data.balance_after.available).toBe(0);
+		await expectInvariants(db);
+	});
+
+	it('a window announced before the key stopped depending on how an instant is printed is not announced again', async () => {
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'hooks-deployed', limitTokens: 90, period: 'daily' });
+		const deliveries = async (accountId: string) =>
+			(await db.rows<{ n: number }>(sql`select count(*)::int as n from webhook_deliveries d join webhook_events e on e.id = d.event_id where e.account_id = ${accountId}::uuid`))[0]!.n;
+		const use = (accountId: string, units: number) => consume(db.orm, { accountId, feature: 'search_images', units, actor: {}, idempotency: spendKey() });
+		// What the releases before wrote: the key with the reset as Postgres' jsonb printed it, then as the API does.
+		const oldForms = [(resetsAt: string) => resetsAt.replace('.000Z', '+00:00'), (resetsAt: string) => resetsAt];
+		for (const oldForm of oldForms) {
+			const u = await makeUser(db, 'hooks-deployed');
+			const resetsAt = (await balances(db.orm, u.accountId)).allowances.find((a) => a.module === 'product')!.resetsAt!;
+			expect(resetsAt).toMatch(/T\d\d:\d\d:00\.000Z$/);
+			const id = webhookEventId({ type: 'allowance.exhausted', key: `${u.accountId}:product:${oldForm(resetsAt)}` });
+			await db.orm.execute(sql`insert into webhook_sequences (account_id, last_seq) values (${u.accountId}::uuid, 1)`);
+			await db.orm.execute(sql`insert into webhook_events (id, account_id, seq, type, payload) values (${id}, ${u.accountId}::uuid, 1, 'allowance.exhausted', '{"type": "allowance.exhausted", "data": {}}'::jsonb)`);
+			await db.orm.execute(sql`insert into webhook_deliveries (event_id, endpoint_id, status, delivered_at) values (${id}, ${endpointId}::uuid, 'delivered', now())`);
+			await use(u.accountId, 9); // the whole 90 free tokens: the same window, exhausted again after the deploy
+			expect(await types(u.accountId), oldForm(resetsAt)).toEqual(['allowance.exhausted']); // the one sent before
+			expect(await deliveries(u.accountId)).toBe(1);
+		}
+		// An account with no event before gets its one.
+		const fresh = await makeUser(db, 'hooks-deployed');
+		await use(fresh.accountId, 9);
+		expect(await types(fresh.accountId)).toEqual(['allowance.exhausted']);
 		await expectInvariants(db);
 		await updateEndpoint(db, endpointId, { enabled: false }, { ip: null });
 	});

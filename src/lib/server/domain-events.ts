@@ -34,6 +34,11 @@ export interface DomainEvent {
 	 * crossing): recording the same type and key twice records one event.
 	 */
 	key: string;
+	/**
+	 * Keys an earlier release recorded this same change under, when the key's form changed: an event
+	 * recorded with one of them is this one, so a deploy sends nothing twice.
+	 */
+	formerKeys?: readonly string[];
 	/** The event's own fields (snake_case, as the host site receives them). */
 	data: Record<string, unknown>;
 }

@@ -268,12 +268,25 @@ function withStrayKeys(e: ZodError, first: z.core.$ZodIssue, sentence: string, s
 }
 
 /**
- * A ZodError's first issue as one sentence naming its field. A schema's own message that does not
+ * A rule about which fields a body may send together ("at most one of user, team or guest") is a
+ * refine zod runs after the fields, so its issue comes last; but it is the caller's first fix (a
+ * `team` that is no UUID is moot once they send `user` alone). A refine marked `params: SAID_FIRST`
+ * is said first; every field's own issue stays in `fieldErrors`.
+ */
+export const SAID_FIRST = { saidFirst: true } as const;
+
+/** The issue a refusal's message says: one marked SAID_FIRST, else zod's first. */
+function leadIssue(e: ZodError): z.core.$ZodIssue | undefined {
+	return e.issues.find((i) => i.code === 'custom' && i.params?.saidFirst === true) ?? e.issues[0];
+}
+
+/**
+ * A ZodError's lead issue (`leadIssue`) as one sentence naming its field. A schema's own message that does not
  * name it gets it in front: a rule ("must be base64url") as the sentence's subject, else before a colon.
  * Keys the input had that it does not take are said too, in brackets (`source`: where they were).
  */
 export function firstIssue(e: ZodError, source = 'input'): string {
-	const first = e.issues[0];
+	const first = leadIssue(e);
 	if (!first) return 'The input is not valid.';
 	const field = fieldName(first.path);
 	const message = first.message;
@@ -297,7 +310,7 @@ function ruleSentence(issue: { path: readonly PropertyKey[]; message: string }):
  */
 export function firstIssueForPeople(e: ZodError): string {
 	const sentence = firstIssue(e);
-	const path = e.issues[0]?.path;
+	const path = leadIssue(e)?.path;
 	return path?.length ? inWords(fieldName(path), sentence) : sentence;
 }
 

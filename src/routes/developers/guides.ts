@@ -29,7 +29,7 @@ export const sdkUse = (origin: string) =>
 
 /** Minted on the host site's server with the site key, which never reaches a browser. */
 export const embedToken = [
-	"const { token } = await quota.embedToken({ user: 'wp-42' }); // or { team }; ttl_seconds 60–3600, default 900",
+	"const { token } = await quota.embedToken({ user: 'wp-42' }); // or { team, member: 'wp-42' }; ttl_seconds 60–3600, default 900",
 	'// REST: POST /api/v1/embed-tokens {"user": "wp-42"} → 201 {"token": "qe_…", "expires_at", "account_id"}'
 ].join('\n');
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Executor } from '../db';
+import { isUuid, queryRows } from '../db/client';
 import { config } from '../config';
 import { accounts, teamInvites, teamMembers, teams, users } from '../db/schema';
 import { capsInForce, endMemberCaps, setCap, tightestCapsRead } from '../ledger';
@@ -76,6 +77,20 @@ export async function teamRoleOf(exec: Executor, teamId: string, userId: string)
 		.from(teamMembers)
 		.where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
 	return m?.role ?? null;
+}
+
+/**
+ * The Quota user id of the member of the team whose pool is `poolAccountId` that `user` names (the
+ * host site's user id or a Quota user id), or null when it names no member of that team.
+ */
+export async function teamMemberOf(exec: Executor, poolAccountId: string, user: string): Promise<string | null> {
+	const [m] = await queryRows<{ user_id: string }>(
+		exec,
+		sql`select m.user_id from team_members m join teams t on t.id = m.team_id join users u on u.id = m.user_id
+		     where t.account_id = ${poolAccountId}::uuid and (u.external_id = ${user}${isUuid(user) ? sql` or u.id = ${user}::uuid` : sql``})
+		     limit 1`
+	);
+	return m?.user_id ?? null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { rateLimit } from '../accounts';
 import { spendable } from '../ledger';
 import { listSubscriptions, orderProgress, startCheckout, storeFront, type CheckoutStart, type PaymentProvider } from '../store';
 import { mintStoreTicket, type EmbedGrant } from './tokens';
-import { accountUser, ownerCapBound } from './view';
+import { accountUser, viewerCapBound } from './view';
 
 // The store a host site's user reaches from the widget's "Buy tokens": the member store's packages
 // and checkout, for the one account the embed token reads, with no sign-in. The widget's summary
@@ -21,11 +21,12 @@ export function storeLink(grant: EmbedGrant, origin: string): string {
  * What /embed/store shows: the packages for sale and how to open the checkout (`storeFront`), the
  * plans the account already holds (not ended), which it is not offered again and whose state it says
  * as the member store and Purchases do (`subscriptionState`: Active, Payment due, Ending…), the
- * tokens it can spend now (`available`) and, when a cap on its user leaves them less, what it leaves
- * (`capBound`, their dashboard's figure and cap line, as the widget says it).
+ * tokens it can spend now (`available`) and, when a cap leaves its viewer less (its user, or the member a
+ * team pool's ticket names), what it leaves (`capBound`, their dashboard's figure and cap line, as the widget says it).
  */
-export async function embedStoreFront(db: Db, accountId: string) {
-	const [front, subscriptions, balance, capBound] = await Promise.all([storeFront(db), listSubscriptions(db.orm, accountId), spendable(db.orm, accountId), ownerCapBound(db, accountId)]);
+export async function embedStoreFront(db: Db, grant: EmbedGrant) {
+	const { accountId } = grant;
+	const [front, subscriptions, balance, capBound] = await Promise.all([storeFront(db), listSubscriptions(db.orm, accountId), spendable(db.orm, accountId), viewerCapBound(db, accountId, grant.viewerId)]);
 	const heldPlans = subscriptions.filter((s) => s.status !== 'canceled').map(({ productId, status, currentPeriodEnd, nextBilledAt, canceledAt }) => ({ productId, status, currentPeriodEnd, nextBilledAt, canceledAt }));
 	return { ...front, heldPlans, available: balance.available, capBound };
 }

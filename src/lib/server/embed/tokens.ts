@@ -6,7 +6,7 @@ import { DomainError } from '../errors';
 
 // Embed tokens: what a host site's backend gives its page so that the <quota-usage> widget can read
 // one account's figures in the browser, without the site key ever leaving the server.
-// `qe_` + base64url(`keyId.accountId.expiresAtSeconds`) + `.` + HMAC-SHA256 of that (APP_SECRET):
+// `qe_` + base64url(`keyId.accountId.expiresAtSeconds[.viewerId]`) + `.` + HMAC-SHA256 of that (APP_SECRET):
 // nothing is stored; the token is good until it expires, its site key is revoked or paused or its
 // user is disabled (checked on every use, and watched while its stream is open). It reads; nothing
 // it can reach writes.
@@ -27,8 +27,8 @@ function mac(purpose: Purpose, body: string, secret: string): string {
 	return createHmac('sha256', secret).update(`${purpose}:${body}`).digest('base64url');
 }
 
-function sign(purpose: Purpose, keyId: string, accountId: string, expires: number, secret: string): string {
-	const body = Buffer.from(`${keyId}.${accountId}.${expires}`).toString('base64url');
+function sign(purpose: Purpose, keyId: string, accountId: string, expires: number, secret: string, viewerId: string | null): string {
+	const body = Buffer.from([keyId, accountId, expires, ...(viewerId ? [viewerId] : [])].join('.')).toString('base64url');
 	return `${PREFIX[purpose]}${body}.${mac(purpose, body, secret)}`;
 }
 
@@ -36,20 +36,28 @@ export interface EmbedGrant {
 	keyId: string;
 	accountId: string;
 	expiresAt: Date;
+	/** The team member viewing a team's pool (a Quota user id), as the host site named them; null for a user's own account, which its user views. */
+	viewerId: string | null;
 }
 
 /**
  * A token for reading `accountId` until `now + ttlSeconds` (60–3600), vouched for by `key`, which
  * must be a site key (403 `forbidden` otherwise: an account key's owner signs in to Quota itself).
+ * `viewerId`: the team member viewing a team's pool (checked a member by the caller, `embedViewer`).
  * Pure: `secret` defaults to APP_SECRET, `now` to the clock.
  */
-export function mintEmbedToken(key: Pick<ApiKeyAuth, 'keyId' | 'kind'>, accountId: string, ttlSeconds: number, opts: { secret?: string; now?: Date } = {}): { token: string; expiresAt: Date } {
+export function mintEmbedToken(
+	key: Pick<ApiKeyAuth, 'keyId' | 'kind'>,
+	accountId: string,
+	ttlSeconds: number,
+	opts: { secret?: string; now?: Date; viewerId?: string | null } = {}
+): { token: string; expiresAt: Date } {
 	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can make embed tokens.');
 	if (!Number.isInteger(ttlSeconds) || ttlSeconds < EMBED_TTL_SECONDS.min || ttlSeconds > EMBED_TTL_SECONDS.max) {
 		throw new DomainError('invalid_input', `ttl_seconds must be a whole number from ${EMBED_TTL_SECONDS.min} to ${EMBED_TTL_SECONDS.max}.`);
 	}
 	const expires = Math.floor((opts.now ?? new Date()).getTime() / 1000) + ttlSeconds;
-	return { token: sign('embed', key.keyId, accountId, expires, opts.secret ?? appSecret()), expiresAt: new Date(expires * 1000) };
+	return { token: sign('embed', key.keyId, accountId, expires, opts.secret ?? appSecret(), opts.viewerId ?? null), expiresAt: new Date(expires * 1000) };
 }
 
 /**
@@ -59,7 +67,7 @@ export function mintEmbedToken(key: Pick<ApiKeyAuth, 'keyId' | 'kind'>, accountI
  */
 export function mintStoreTicket(grant: EmbedGrant, opts: { secret?: string } = {}): { ticket: string; expiresAt: Date } {
 	const expires = Math.floor(grant.expiresAt.getTime() / 1000) + STORE_TICKET_SECONDS;
-	return { ticket: sign('store', grant.keyId, grant.accountId, expires, opts.secret ?? appSecret()), expiresAt: new Date(expires * 1000) };
+	return { ticket: sign('store', grant.keyId, grant.accountId, expires, opts.secret ?? appSecret(), grant.viewerId), expiresAt: new Date(expires * 1000) };
 }
 
 const refused = (reason: 'invalid' | 'expired' | 'revoked', message: string) => new DomainError('unauthorized', message, { reason });
@@ -82,13 +90,13 @@ async function readToken(db: Db, purpose: Purpose, token: string | null | undefi
 	const m = FORMAT.exec(token?.trim() ?? '');
 	const expected = m && m[1] === PREFIX[purpose] ? Buffer.from(mac(purpose, m[2]!, opts.secret ?? appSecret())) : null;
 	if (!m || !expected || !timingSafeEqual(expected, Buffer.from(m[3]!))) throw refused('invalid', words.invalid);
-	const [keyId, accountId, expires] = Buffer.from(m[2]!, 'base64url').toString().split('.');
-	if (!isUuid(keyId ?? '') || !isUuid(accountId ?? '') || !/^\d+$/.test(expires ?? '')) throw refused('invalid', words.invalid);
+	const [keyId, accountId, expires, viewerId, ...more] = Buffer.from(m[2]!, 'base64url').toString().split('.');
+	if (!isUuid(keyId ?? '') || !isUuid(accountId ?? '') || !/^\d+$/.test(expires ?? '') || (viewerId !== undefined && !isUuid(viewerId)) || more.length) throw refused('invalid', words.invalid);
 	const expiresAt = new Date(Number(expires) * 1000);
 	if (expiresAt <= (opts.now ?? new Date())) throw refused('expired', words.expired);
 	const state = await siteKeyVouches(db, keyId!, accountId!);
 	if (state !== 'active') throw refused('revoked', words.revoked);
-	return { keyId: keyId!, accountId: accountId!, expiresAt };
+	return { keyId: keyId!, accountId: accountId!, expiresAt, viewerId: viewerId ?? null };
 }
 
 /**

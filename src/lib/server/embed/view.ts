@@ -4,17 +4,23 @@ import { readOne } from '../db/reads';
 import { balances, history, modelNamesRead, viewerAvailableRead, type Balances, type HistoryRow } from '../ledger';
 import { listPurchases, type Purchase } from '../store';
 import type { CapBound } from '../../available-words';
+import { teamMemberOf } from '../accounts';
+import { fieldRefusal } from '../errors';
 
 /** How many of the latest uses and purchases the widget shows. */
 export const EMBED_RECENT = { usage: 10, purchases: 5 } as const;
 
-/** What the widget shows besides the balances: its latest uses and purchases, and what a cap leaves its user. Read again with every change its stream tells, so a purchase lands with the tokens it bought. */
+/** What the widget shows besides the balances: its latest uses and purchases, and what a cap leaves its viewer. Read again with every change its stream tells, so a purchase lands with the tokens it bought. */
 export interface EmbedRecent {
 	/** The latest uses, newest first, each with its model's name (`modelName`, as Allocations and the dashboard say it; the key when the model is gone). */
 	usage: (HistoryRow & { modelName: string | null })[];
 	/** The latest purchases, newest first (a checkout left unpaid drops out after an hour, as on /purchases). */
 	purchases: Purchase[];
-	/** What a cap on the account's user leaves them when less than the account's available: what their dashboard's Available card says (viewerAvailableRead); null when none binds, and for a team's pool, which no one person views. */
+	/**
+	 * What a cap leaves the account's viewer when less than the account's available, as their dashboard's
+	 * Available card says it (viewerAvailableRead): a user's own account's user, or the member a team
+	 * pool's token names (a member's cap or the pool's); null when none binds, and for a pool no member views.
+	 */
 	capBound: CapBound | null;
 }
 
@@ -28,25 +34,37 @@ export async function accountUser(db: Db, accountId: string): Promise<string | n
 	return row?.id ?? null;
 }
 
-/** What a cap on the user of `accountId` leaves them, as their dashboard says it (viewerAvailableRead); null for an account no one user owns. */
-export async function ownerCapBound(db: Db, accountId: string): Promise<CapBound | null> {
-	const user = await accountUser(db, accountId);
+/**
+ * The member of the team whose pool is `accountId` that `member` names (the host site's user id or a
+ * Quota user id): the viewer an embed token for that pool carries. Errors: invalid_input on `member`
+ * (no such member of this team; a user's own account has no member to name).
+ */
+export async function embedViewer(db: Db, accountId: string, member: string): Promise<string> {
+	const viewer = await teamMemberOf(db.orm, accountId, member);
+	if (viewer) return viewer;
+	const isPool = (await accountUser(db, accountId)) === null;
+	throw fieldRefusal('member', isPool ? `member "${member}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.` : 'member goes with team: the member viewing its pool. Leave it out for a user.');
+}
+
+/** What a cap leaves the viewer of `accountId` (`viewerId`, else the account's own user), as their dashboard says it (viewerAvailableRead); null when no one views it as theirs. */
+export async function viewerCapBound(db: Db, accountId: string, viewerId: string | null = null): Promise<CapBound | null> {
+	const user = viewerId ?? (await accountUser(db, accountId));
 	return user ? (await readOne(db.orm, viewerAvailableRead(accountId, user))).capBound : null;
 }
 
-/** The widget's latest uses (with their models' names) and purchases of one account, and what a cap on its user leaves them. */
-export async function embedRecent(db: Db, accountId: string): Promise<EmbedRecent> {
+/** The widget's latest uses (with their models' names) and purchases of one account, and what a cap leaves its viewer (`viewerId`, see viewerCapBound). */
+export async function embedRecent(db: Db, accountId: string, viewerId: string | null = null): Promise<EmbedRecent> {
 	const [usage, names, purchases, capBound] = await Promise.all([
 		history(db.orm, accountId, { limit: EMBED_RECENT.usage }),
 		readOne(db.orm, modelNamesRead()),
 		listPurchases(db.orm, accountId, { limit: EMBED_RECENT.purchases }),
-		ownerCapBound(db, accountId)
+		viewerCapBound(db, accountId, viewerId)
 	]);
 	return { usage: usage.rows.map((r) => ({ ...r, modelName: r.model && (names.get(r.model) ?? r.model) })), purchases, capBound };
 }
 
-/** What the `<quota-usage>` widget shows of one account: balances, allowances, allocations, recent use and purchases, and what a cap on its user leaves them. */
-export async function embedView(db: Db, accountId: string): Promise<EmbedView> {
-	const [b, recent] = await Promise.all([balances(db.orm, accountId), embedRecent(db, accountId)]);
+/** What the `<quota-usage>` widget shows of one account: balances, allowances, allocations, recent use and purchases, and what a cap leaves its viewer. */
+export async function embedView(db: Db, accountId: string, viewerId: string | null = null): Promise<EmbedView> {
+	const [b, recent] = await Promise.all([balances(db.orm, accountId), embedRecent(db, accountId, viewerId)]);
 	return { balances: b, ...recent };
 }

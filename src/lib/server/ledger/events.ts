@@ -20,6 +20,21 @@ async function announce(exec: Executor, event: DomainEvent): Promise<void> {
 }
 
 /**
+ * The key of a window's `allowance.exhausted`: the account, the module and when the window resets
+ * in epoch seconds ('never' for an allowance that never resets), so no way of printing an instant
+ * makes one window two events. `former`: the keys releases before this one wrote, the reset as
+ * Postgres' jsonb printed it ("2026-12-05T00:00:00+00:00") and then as the API does
+ * ("2026-12-05T00:00:00.000Z"), so a window announced before a deploy is not announced again.
+ */
+function exhaustedKeys(accountId: string, module: string, resetsAt: string | null): { key: string; former: string[] } {
+	const scope = `${accountId}:${module}`;
+	if (resetsAt === null) return { key: `${scope}:never`, former: [] };
+	const at = new Date(resetsAt);
+	const iso = at.toISOString(); // windows turn on whole seconds: ".000Z"
+	return { key: `${scope}:${Math.floor(at.getTime() / 1000)}`, former: [`${scope}:${iso.replace(/\.000Z$/, '+00:00')}`, `${scope}:${iso}`] };
+}
+
+/**
  * `allowance.exhausted`: this consume or hold took the last tokens of its module's free allowance
  * for the current window (paid from the allowance, and now used = limit). Once per window.
  */
@@ -27,10 +42,12 @@ export async function announceSpend(exec: Executor, accountId: string, r: SpendA
 	const a = r.allowance;
 	const paid = r.paid_by.some((p) => p.type === 'allowance' && p.tokens > 0);
 	if (!a || !paid || a.limit === null || a.used < a.limit) return;
+	const { key, former } = exhaustedKeys(accountId, a.module, a.resets_at);
 	await announce(exec, {
 		type: 'allowance.exhausted',
 		accountId,
-		key: `${accountId}:${a.module}:${a.resets_at ?? 'never'}`,
+		key,
+		formerKeys: former,
 		data: { module: a.module, limit: a.limit, period: a.period, resets_at: a.resets_at }
 	});
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EMBED_TTL_SECONDS, type EmbedRecent, type EmbedView } from '../embed';
 import type { Balances } from '../ledger';
 import { ALLOWANCE_USED, BALANCE_HELD, EXPIRES_AT_SOONEST, targetFields } from './schemas';
+import { SAID_FIRST } from '../input-words';
 
 // REST v1's embed tokens (site keys) and what the <quota-usage> widget reads with one: request and
 // answer shapes, used by the routes and the OpenAPI document.
@@ -10,6 +11,11 @@ export const embedTokenBody = z
 	.object({
 		user: targetFields.user,
 		team: targetFields.team,
+		member: targetFields.user.meta({
+			description:
+				"With `team`: the member viewing the pool (your site's user id or a Quota user id; a member of that team, else 422 `invalid_input` naming `member`). The widget then says what that member can spend, as their dashboard does: what their own cap, or the pool's, leaves them (`cap`). Without it the widget shows the pool alone.",
+			example: 'wp-user-42'
+		}),
 		ttl_seconds: z
 			.number()
 			.int()
@@ -19,11 +25,18 @@ export const embedTokenBody = z
 			.meta({ description: `How long the token reads (seconds, ${EMBED_TTL_SECONDS.min}–${EMBED_TTL_SECONDS.max}, default ${EMBED_TTL_SECONDS.default}).` })
 	})
 	.strict()
-	.refine((v) => (v.user === undefined) !== (v.team === undefined), { message: 'Name exactly one of "user" or "team": the account the widget shows.', path: ['user'] })
+	.refine((v) => (v.user === undefined) !== (v.team === undefined), {
+		message: 'Name exactly one of "user" or "team": the account the widget shows.',
+		path: ['user'],
+		params: SAID_FIRST,
+		when: (p) => typeof p.value === 'object' && p.value !== null
+	})
+	.refine((v) => v.member === undefined || v.team !== undefined, { message: 'member goes with team: the member viewing its pool. Leave it out for a user.', path: ['member'] })
 	.meta({
-		description: "Exactly one of `user` (your site's user id, or a Quota user id) or `team`.",
+		description: "Exactly one of `user` (your site's user id, or a Quota user id) or `team`; with `team`, optionally the `member` viewing its pool.",
 		anyOf: [{ required: ['user'] }, { required: ['team'] }],
-		not: { required: ['user', 'team'] }
+		not: { required: ['user', 'team'] },
+		dependentRequired: { member: ['team'] }
 	});
 
 const nullableInt = z.number().int().nullable();
@@ -82,7 +95,7 @@ const recentPart = {
 		.nullable()
 		.meta({
 			description:
-				"A user's account whose user a cap (daily, weekly or monthly) leaves less than `available`: what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool."
+				"When a cap (daily, weekly or monthly) leaves the account's viewer less than `available` (a user's account: its user; a team's pool: the `member` its token names, by their own cap or the pool's): what the cap leaves them, as their Quota dashboard says it; the widget shows it in place of `available`. null when no cap binds, and for a team's pool whose token names no member."
 		})
 };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_IDEMPOTENCY_KEY } from '../ledger';
 import { externalUserIdSchema, guestIdSchema } from '../accounts';
 import { cursor, idempotencyKey, keyLookup, MAX_PAGE, tokens, units as unitsField } from '../fields';
+import { SAID_FIRST } from '../input-words';
 
 // The public REST v1 contract. These schemas validate requests and generate openapi.json; every
 // limit comes from the one place the domain takes it from (../fields.ts, accounts/validation.ts).
@@ -21,10 +22,14 @@ const TARGETS = ['user', 'team', 'guest'] as const;
 export const ONE_TARGET = 'Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none).';
 const targetPairs = TARGETS.flatMap((a, i) => TARGETS.slice(i + 1).map((b) => [a, b]));
 
-/** At most one of user, team or guest: enforced here and said in the schema (`not` any pair). */
+/**
+ * At most one of user, team or guest: enforced here and said in the schema (`not` any pair). Checked
+ * even when a named one is itself refused (a `team` of the wrong type), and said first (SAID_FIRST):
+ * sending one is the caller's first fix.
+ */
 function oneTarget<T extends z.ZodObject>(schema: T) {
 	return schema
-		.refine((v: Record<string, unknown>) => TARGETS.filter((t) => v[t] !== undefined).length <= 1, { message: ONE_TARGET, path: ['user'] })
+		.refine((v: Record<string, unknown>) => TARGETS.filter((t) => v[t] !== undefined).length <= 1, { message: ONE_TARGET, path: ['user'], params: SAID_FIRST, when: (p) => typeof p.value === 'object' && p.value !== null })
 		.meta({ description: ONE_TARGET, not: { anyOf: targetPairs.filter(([a, b]) => a! in schema.shape && b! in schema.shape).map((pair) => ({ required: pair })) } });
 }
 

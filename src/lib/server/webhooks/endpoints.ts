@@ -38,18 +38,20 @@ const URL_PATTERN = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?
  */
 const HOST_NAME_RULE = 'Its host name is at most 253 characters, each part between dots at most 63 characters (a longer name cannot be looked up): a URL with a longer one matches the pattern but is refused (400).';
 
-/** What an admin or the site key may set; `url` is http(s), ≤ 2,000 characters; at least one event type. */
-export const endpointInput = z.strictObject({
+const endpointFields = {
 	url: z
 		.string()
 		.max(MAX_WEBHOOK_URL)
 		.regex(URL_PATTERN, 'must be an http:// or https:// URL with a host name or IPv4 address')
 		.refine(hostNameFits, 'must have a host name of at most 253 characters, each part between dots at most 63')
 		.meta({ description: `Where the events are POSTed: an http(s) URL the site controls, on a public address (loopback and private addresses are refused unless the server sets WEBHOOK_PRIVATE_URLS). ${HOST_NAME_RULE}` }),
-	description: z.string().trim().max(200).default(''),
+	description: z.string().trim().max(200),
 	event_types: z.array(z.enum(domainEventTypes)).min(1).max(domainEventTypes.length)
-});
-export const endpointPatch = endpointInput.partial().extend({ enabled: z.boolean().optional() });
+};
+/** What an admin or the site key may set; `url` is http(s), ≤ 2,000 characters; at least one event type. */
+export const endpointInput = z.strictObject({ ...endpointFields, description: endpointFields.description.default('') });
+/** A change: only what it names (a description left out is kept, not emptied by the default a new endpoint gets). */
+export const endpointPatch = z.strictObject(endpointFields).partial().extend({ enabled: z.boolean().optional() });
 export type EndpointInput = z.input<typeof endpointInput>;
 export type EndpointPatch = z.input<typeof endpointPatch>;
 
@@ -109,25 +111,40 @@ function view(row: typeof webhookEndpoints.$inferSelect): EndpointView {
 	};
 }
 
-/** The URL as fetch sends it (host in lower case, no default port, "/" for an empty path): two spellings of one address are one. */
-const sameAddress = (url: string) => new URL(url).href;
+/**
+ * An endpoint's address: its URL as fetch sends it (scheme and host in lower case, no default port,
+ * no fragment), the path without trailing slashes, so https://Hooks.example.com:443/quota/ and
+ * https://hooks.example.com/quota are one. Stored in `address` (unique, drizzle/0042, whose backfill
+ * says the same in SQL).
+ */
+export function endpointAddress(url: string): string {
+	const u = new URL(url);
+	return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+}
 
 /** Separates this advisory lock from other users of pg_advisory_xact_lock(int, int). */
 const ENDPOINT_URL_LOCK_CLASS = 7243018;
 
 /**
- * Refuses a second endpoint at an address one already has: the site would get every event twice,
- * signed with two secrets. Endpoints are added and changed one at a time (an advisory lock), so two
- * admins adding the same URL at once cannot both succeed. Errors: conflict, said beside the URL.
+ * Refuses a second endpoint at an address one already has (`except`: the endpoint being changed):
+ * the site would get every event twice, signed with two secrets. Endpoints are added and changed one
+ * at a time (an advisory lock), so two admins adding the same URL at once get these words, not the
+ * unique index's. Errors: conflict, beside the URL, naming the endpoint that has it.
  */
 async function checkUnused(tx: Executor, url: string, except?: string): Promise<void> {
 	await tx.execute(sql`select pg_advisory_xact_lock(${ENDPOINT_URL_LOCK_CLASS}, 0)`);
-	const address = sameAddress(url);
-	const rows = await tx.select({ id: webhookEndpoints.id, url: webhookEndpoints.url, description: webhookEndpoints.description, enabled: webhookEndpoints.enabled }).from(webhookEndpoints);
-	const taken = rows.find((r) => r.id !== except && sameAddress(r.url) === address);
+	const address = endpointAddress(url);
+	const rows = await tx
+		.select({ id: webhookEndpoints.id, url: webhookEndpoints.url, description: webhookEndpoints.description, enabled: webhookEndpoints.enabled, holds: sql<boolean>`${webhookEndpoints.address} is not null` })
+		.from(webhookEndpoints)
+		.orderBy(webhookEndpoints.createdAt);
+	// The one holding the address first; then a duplicate 0042 turned off, which has none.
+	const same = rows.filter((r) => r.id !== except && endpointAddress(r.url) === address);
+	const taken = same.find((r) => r.holds) ?? same[0];
 	if (!taken) return;
-	const which = [taken.description && `“${taken.description}”`, !taken.enabled && 'turned off'].filter(Boolean).join(', ');
-	const message = `An endpoint at this URL exists already${which ? ` (${which})` : ''}: ${taken.enabled ? 'change its events' : 'turn it on and change its events'} instead of adding a second one, which would get every event twice.`;
+	const which = taken.description ? `The endpoint “${taken.description}” (${taken.url}${taken.enabled ? '' : ', turned off'})` : `The endpoint at ${taken.url}${taken.enabled ? '' : ' (turned off)'}`;
+	const instead = except ? 'giving this one its URL' : 'adding a second one';
+	const message = `${which} has this URL already: ${taken.enabled ? 'change its events' : 'turn it on and change its events'} instead of ${instead}, which would get every event twice.`;
 	throw new DomainError('conflict', message, { fieldErrors: { url: [message] } });
 }
 
@@ -149,7 +166,7 @@ export async function createEndpoint(db: Db, input: unknown, actor: WebhookActor
 		await checkUnused(tx, v.url);
 		const [row] = await tx
 			.insert(webhookEndpoints)
-			.values({ url: v.url, description: v.description, eventTypes: v.event_types, secret, createdBy: actor.userId ?? null })
+			.values({ url: v.url, address: endpointAddress(v.url), description: v.description, eventTypes: v.event_types, secret, createdBy: actor.userId ?? null })
 			.returning();
 		await audit(tx, { action: 'webhook_endpoint.create', actorUserId: actor.userId, actorKeyId: actor.keyId, ip: actor.ip, targetType: 'webhook_endpoint', targetId: row!.id, after: { url: v.url, event_types: v.event_types } });
 		return { ...view(row!), secret };
@@ -184,12 +201,16 @@ export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: 
 	if (v.url !== undefined) checkPublic(v.url, policy);
 	return db.orm.transaction(async (tx) => {
 		const before = await endpointRow(tx, id);
-		if (v.url !== undefined) await checkUnused(tx, v.url, before.id);
 		const enabled = v.enabled ?? before.enabled;
+		const url = v.url ?? before.url;
+		// An endpoint 0042 turned off as a duplicate has no address until it is on or moved again.
+		const address = v.url !== undefined || enabled ? endpointAddress(url) : before.address;
+		if (address !== null && address !== before.address) await checkUnused(tx, url, before.id);
 		const [row] = await tx
 			.update(webhookEndpoints)
 			.set({
-				url: v.url ?? before.url,
+				url,
+				address,
 				description: v.description ?? before.description,
 				eventTypes: v.event_types ?? before.eventTypes,
 				enabled,

@@ -17,7 +17,8 @@ export function webhookEventId(event: Pick<DomainEvent, 'type' | 'key'>): string
 /**
  * Writes `event` to the outbox in `exec` (the transaction of the change), when at least one
  * enabled endpoint takes its type: the event row with the account's next sequence number, and one
- * pending delivery per endpoint. Nothing is read or written when no endpoint wants it.
+ * pending delivery per endpoint. Nothing is read or written when no endpoint wants it, nor when the
+ * event was recorded before, under its key or one of its `formerKeys`.
  * The payload (Standard Webhooks' `{type, timestamp, data}`) carries the event id, the sequence
  * number, the account, the name the API takes it back by (`user_id`: the host site's id, else the Quota
  * user id; `team_id`; `guest_id`: `apiIdentityOf`) and the balance after the change (tokens).
@@ -29,6 +30,7 @@ export async function writeOutbox(exec: Executor, event: DomainEvent): Promise<v
 	);
 	if (!wanted?.n) return;
 	const id = webhookEventId(event);
+	const sameIds = [id, ...(event.formerKeys ?? []).map((key) => webhookEventId({ type: event.type, key }))];
 	const who = await apiIdentityOf(exec, event.accountId);
 	if (!who) return;
 	const b = await balances(exec, event.accountId);
@@ -36,7 +38,7 @@ export async function writeOutbox(exec: Executor, event: DomainEvent): Promise<v
 	const [seq] = await queryRows<{ last_seq: number }>(
 		exec,
 		sql`insert into webhook_sequences as s (account_id, last_seq)
-		    select ${event.accountId}::uuid, 1 where not exists (select 1 from webhook_events where id = ${id})
+		    select ${event.accountId}::uuid, 1 where not exists (select 1 from webhook_events where id in (${sql.join(sameIds.map((i) => sql`${i}`), sql`, `)}))
 		    on conflict (account_id) do update set last_seq = s.last_seq + 1
 		    returning last_seq`
 	);

@@ -1,24 +1,33 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { accounts, users } from './accounts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /** A host site's endpoint: where events of the chosen types are POSTed, signed with `secret`. */
-export const webhookEndpoints = pgTable('webhook_endpoints', {
-	id: uuid('id').primaryKey().defaultRandom(),
-	url: text('url').notNull(),
-	description: text('description').notNull().default(''),
-	/** Standard Webhooks secret (`whsec_` + base64); shown once, when the endpoint is created. */
-	secret: text('secret').notNull(),
-	eventTypes: text('event_types').array().notNull(),
-	enabled: boolean('enabled').notNull().default(true),
-	disabledReason: text('disabled_reason'),
-	disabledAt: ts('disabled_at'),
-	createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-	createdAt: ts('created_at').notNull().defaultNow(),
-	updatedAt: ts('updated_at').notNull().defaultNow()
-});
+export const webhookEndpoints = pgTable(
+	'webhook_endpoints',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		url: text('url').notNull(),
+		/**
+		 * The URL as one address (webhooks/endpoints.ts `endpointAddress`): one endpoint per address, so no
+		 * event goes out twice (drizzle/0042). Null only for a duplicate 0042 turned off, until it is on again.
+		 */
+		address: text('address'),
+		description: text('description').notNull().default(''),
+		/** Standard Webhooks secret (`whsec_` + base64); shown once, when the endpoint is created. */
+		secret: text('secret').notNull(),
+		eventTypes: text('event_types').array().notNull(),
+		enabled: boolean('enabled').notNull().default(true),
+		disabledReason: text('disabled_reason'),
+		disabledAt: ts('disabled_at'),
+		createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: ts('created_at').notNull().defaultNow(),
+		updatedAt: ts('updated_at').notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('webhook_endpoints_address').on(t.address)]
+);
 
 /** The last sequence number an account's events got. */
 export const webhookSequences = pgTable('webhook_sequences', {

@@ -19,7 +19,7 @@ export const GET = embedRoute(async ({ db, grant, event }) => {
 	const until = Math.max(1000, Math.min(RECHECK_MS, grant.expiresAt.getTime() - Date.now()));
 	const signal = AbortSignal.any([event.request.signal, AbortSignal.timeout(until)]);
 	const body = await balanceStream(db, grant.accountId, signal, {
-		render: async (b) => embedLiveBody(b, await embedRecent(db, grant.accountId)),
+		render: async (b) => embedLiveBody(b, await embedRecent(db, grant.accountId, grant.viewerId)),
 		lastEventId,
 		watch: (refuse) => watchEmbedGrant(db, grant, (e) => refuse(refusalOf(e)))
 	});
