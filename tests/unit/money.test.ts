@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dollarScaled, minorDigits, money, per1k, toMain, toMinor } from '../../src/lib/money';
+import { minorDigits, money, per1k, toMain, toMinor } from '../../src/lib/money';
+import { dollarScaled } from '../../src/lib/server/topup/dollar-scale';
 import { maxMoneyMinor } from '../../src/lib/server/topup/rules';
 import { PADDLE_CURRENCIES } from '../../src/lib/price-range';
 import { priceWords } from '../../src/lib/server/topup/notify';

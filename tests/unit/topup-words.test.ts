@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { capWords, clearedWords, recordWords, stateWords, switchLimit, topupProblems, type AccountTopup, type TopupPackage } from '../../src/lib/client/topup';
 import { dateTime } from '../../src/lib/client/format';
 
-const pack: TopupPackage = { id: 'tokens-5k', name: 'Token pack', tokens: 5_000, priceCents: 500, currency: 'USD' };
+const pack: TopupPackage = { id: 'tokens-5k', name: 'Token pack', tokens: 5_000, priceCents: 500, currency: 'USD', maxMoneyMinor: 100_000_000 };
 const rule = { enabled: true, belowTokens: 5_000, productId: 'tokens-5k', maxPerMonth: 3, maxCentsPerMonth: 2_000, cooldownSeconds: 3_600, offReason: null, currency: 'USD' };
 const account = (over: Partial<AccountTopup>): AccountTopup => ({
 	accountId: 'a',
@@ -89,9 +89,9 @@ describe('the auto top-up form says each slip beside its field', () => {
 		expect(capWords({ enabled: true, belowTokens: 1_000, productId: yen.id, maxPerMonth: null, maxCentsPerMonth: 1_100, cooldownSeconds: 3600, offReason: null, currency: 'JPY' }, 'JPY')).toContain('¥1,100 a month');
 	});
 
-	it('holds each currency to about a million dollars’ worth, to its magnitude, and to its own digits', () => {
-		const yen = { ...pack, priceCents: 550, currency: 'JPY' };
-		const won = { ...pack, priceCents: 7_000, currency: 'KRW' };
+	it('holds each package to its own maximum, about a million dollars’ worth in its currency, and to its currency’s digits', () => {
+		const yen = { ...pack, priceCents: 550, currency: 'JPY', maxMoneyMinor: 100_000_000 };
+		const won = { ...pack, priceCents: 7_000, currency: 'KRW', maxMoneyMinor: 1_000_000_000 };
 		// ¥100,000,000 and ₩1,000,000,000, where 1,000,000 of the main unit was about $6,500 and $700.
 		expect(topupProblems({ ...draft, maxMoney: 100_000_000 }, yen, limits)).toEqual({});
 		expect(topupProblems({ ...draft, maxMoney: 100_000_001 }, yen, limits).money).toBe('At most ¥100,000,000 a month, or empty for no limit.');

@@ -6,7 +6,8 @@ import { spendableAccounts } from '../accounts';
 import { listProducts, type Product } from '../store';
 import { siteMonthStart, siteTimeZone, spendable } from '../ledger';
 import { DomainError, fieldRefusal } from '../errors';
-import { dollarScaled, minorDigits, money, toMinor } from '../../money';
+import { minorDigits, money, toMinor } from '../../money';
+import { dollarScaled } from './dollar-scale';
 
 export type TopupRule = typeof topupRules.$inferSelect;
 
@@ -27,7 +28,7 @@ export interface TopupRuleInput {
 
 /**
  * The bounds the settings form offers and the server checks. `maxMoneyPerMonth` is in US-dollar-sized
- * units, in the rule's package's currency to its magnitude (lib/money.ts `dollarScaled`): $1,000,000.00,
+ * units, in the rule's package's currency to its magnitude (dollar-scale.ts `dollarScaled`): $1,000,000.00,
  * €1,000,000.00, ¥100,000,000, ₩1,000,000,000, where one figure of the main unit gave ₩1,000,000 (about
  * $700) and one in minor units gave yen a limit 100 times a dollar's. Every rule saved under either
  * (at most 100,000,000 minor units) is within it.
