@@ -53,6 +53,9 @@ BEGIN
     RETURN NULL;
   END IF;
   SELECT * INTO s FROM site_settings WHERE id = 1;
+  -- The items' features' use locks (feature_lock.sql), in a statement of their own: the one below then
+  -- reads the features after any removal they waited for.
+  PERFORM quota_feature_use_lock(f.feature) FROM (SELECT DISTINCT b.feature FROM quota_batch_items(p_items) b) f;
   WITH it AS MATERIALIZED (
     SELECT b.*, p_at + make_interval(secs => b.n / 1e6) AS at FROM quota_batch_items(p_items) b
   ),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { launch } from './browser';
 import { expectNoteBeside, screen } from './app';
 import { expectSound, openAt, sizes } from './console';
@@ -14,6 +14,12 @@ beforeAll(async () => {
 	browser = await launch();
 });
 afterAll(async () => browser?.close());
+
+/** Whether all of `l` is within the window (not scrolled off above or below). */
+const inView = (l: Locator) => l.evaluate((e) => {
+	const r = e.getBoundingClientRect();
+	return r.top >= 0 && r.bottom <= window.innerHeight;
+});
 
 describe('features and keys on Rates', () => {
 	it('says the key rule, checks it before sending, removes an unused feature and keeps a used one (phone)', async () => {
@@ -73,9 +79,12 @@ describe('features and keys on Rates', () => {
 			await screen(page, 'rates-feature-remove-confirm-390');
 			await expectSound(page);
 			await edit.getByRole('button', { name: `Remove ${name}` }).click();
-			await page.getByText(`“${name}” removed. Recorded in the audit log; the API no longer knows its key.`).waitFor();
+			// Said beside the list, where the editor was, and in view: not at the page's top, out of sight on a phone.
+			const removed = page.getByRole('region', { name: 'Features' }).getByRole('status').getByText(`“${name}” removed. Recorded in the audit log; the API no longer knows its key.`);
+			await removed.waitFor();
 			// Said once the list is read again: the row is gone by then.
 			await expect(page.getByRole('button', { name: `Edit ${name}` }).count()).resolves.toBe(0);
+			await expect.poll(() => inView(removed)).toBe(true);
 			await screen(page, 'rates-feature-removed-390');
 
 			// Used (the demo's chats): refused, in words that say how often and what to do instead; it stays.

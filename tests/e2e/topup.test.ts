@@ -106,7 +106,7 @@ describe('auto top-up on a phone', () => {
 		await context.close();
 	}, 150_000);
 
-	it('a member switching to a package in yen: the limit is cleared and said, typed in whole yen up to ¥1,000,000, and still shown in yen once the package is off sale', async () => {
+	it('a member switching to a package in yen: the limit is cleared and said, typed in whole yen up to ¥100,000,000 (about a million dollars’ worth), and still shown in yen once the package is off sale', async () => {
 		const run = Date.now().toString(36);
 		const name = `Topup yen ${run}`;
 		// A site admin prices a package in yen, as Catalog does.
@@ -140,7 +140,7 @@ describe('auto top-up on a phone', () => {
 		const yenAmount = form.getByLabel('At most, spent a month (JPY)');
 		await expect(yenAmount.inputValue()).resolves.toBe('');
 		await expect(yenAmount.getAttribute('step')).resolves.toBe('1');
-		await expect(yenAmount.getAttribute('max')).resolves.toBe('1000000');
+		await expect(yenAmount.getAttribute('max')).resolves.toBe('100000000');
 		await form.getByText('Cleared: the limit was $20.00, and this package is priced in JPY. Type a limit in JPY, or leave it empty (choose a USD package again for $20.00).').waitFor();
 		// With the count empty too, Save says a monthly limit is needed, beside the count.
 		await form.getByText('Auto top-up needs a monthly limit', { exact: false }).waitFor();
@@ -150,8 +150,13 @@ describe('auto top-up on a phone', () => {
 		await yenAmount.fill('5.5');
 		await form.getByText('JPY has no smaller unit: a whole amount, or empty for no limit.').waitFor();
 		await expect(form.getByText('Cleared:', { exact: false }).count()).resolves.toBe(0);
-		await yenAmount.fill('1000001');
-		await form.getByText('At most ¥1,000,000 a month, or empty for no limit.').waitFor();
+		await yenAmount.fill('100000001');
+		await form.getByText('At most ¥100,000,000 a month, or empty for no limit.').waitFor();
+		await yenAmount.scrollIntoViewIfNeeded();
+		await screen(page, 'settings-auto-topup-yen-most');
+		// Above the ¥1,000,000 that was once the most: allowed, as the rules saved before it are.
+		await yenAmount.fill('2500000');
+		await expect(form.getByText('At most ¥100,000,000 a month, or empty for no limit.').count()).resolves.toBe(0);
 		await yenAmount.fill('1100');
 		await form.getByRole('button', { name: 'Save auto top-up' }).click();
 		await form.getByText('Saved', { exact: true }).waitFor();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { backend, freshDb } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
 import { makeWorld, type World } from '../helpers/world';
@@ -9,7 +10,7 @@ import { setDb, type Db } from '../../src/lib/server/db';
 import { auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
-import { consume, featureReferences, getFeature, grant, hold } from '../../src/lib/server/ledger';
+import { consume, featureReferences, featureReferencesRead, getFeature, grant, hold } from '../../src/lib/server/ledger';
 import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 
 // A feature added by mistake can be removed from Rates while nothing refers to it; one that anything
@@ -78,11 +79,29 @@ describe(`removing a feature on ${backend}`, () => {
 		const broke = await makeUser(db);
 		await add('asked_only', 'Asked only');
 		expect(await outcome(consume(db.orm, { accountId: broke.accountId, feature: 'asked_only', units: 5, actor: {}, idempotency: idem() }))).not.toBe('ok');
-		expect(await featureReferences(db.orm, 'asked_only')).toEqual({ operations: 1, used: 0, holds: 0, usageDays: 0 });
+		expect(await featureReferences(db.orm, 'asked_only')).toEqual({ used: 0, usageDays: 0, holds: 0, refused: 1 });
 		expect((await trpcRefusal(admin.admin.features.remove({ key: 'asked_only' }))).message).toBe('“Asked only” has been asked for 1 time, though never charged; disable it instead: a disabled feature is refused, and its history and rate stay.');
 		expect(await listed('held_only')).toBe(true);
 		expect(await listed('asked_only')).toBe(true);
 		await expectInvariants(db);
+	});
+
+	it('asks what names a feature by index, not by reading every operation of the site', async () => {
+		// A busy feature: 30,000 operations, and 20,000 rows of the daily rollup (members' days) of 3 uses each.
+		const u = await makeUser(db);
+		await db.rows(sql`insert into operations (account_id, kind, status, feature, cost) select ${u.accountId}::uuid, 'consume', 'ok', 'ai_bots', 1 from generate_series(1, 30000)`);
+		await db.rows(sql`insert into usage_daily (account_id, day, feature, actor_user_id, tokens, operations)
+			select ${u.accountId}::uuid, date '2026-01-01' + n % 365, 'ai_bots', (n / 365)::text, 30, 3 from generate_series(1, 20000) n`);
+		await db.rows(sql`analyze operations`);
+		await db.rows(sql`analyze usage_daily`);
+		const { sql: text, params } = new PgDialect().sqlToQuery(featureReferencesRead('looked_up').query);
+		const rows = await db.rows<Record<string, string>>(sql.raw(`explain ${text.replace(/\$(\d+)/g, (_, i) => `'${params[Number(i) - 1]}'`)}`));
+		const plan = rows.map((r) => Object.values(r)[0]).join('\n');
+		expect(plan, plan).toMatch(/using usage_daily_feature_idx/);
+		expect(plan, plan).toMatch(/using operations_feature_idx/);
+		expect(plan, plan).not.toMatch(/Seq Scan on (operations|usage_daily)/);
+		// What it counts: the rollup's uses (each row's count), and its rows.
+		expect(await featureReferences(db.orm, 'ai_bots')).toMatchObject({ used: 60000, usageDays: 20000 });
 	});
 
 	it('refuses an unknown key, a key that is no key, and anyone but a site admin, changing nothing', async () => {

@@ -349,17 +349,19 @@ describe(`auto top-up on ${backend}`, () => {
 		expect((await topupView(db, owner.id)).accounts[0]!.rule).toBeNull();
 	});
 
-	it('counts the money limit in the package’s own currency: ¥1,000,000 at most, whole yen, refused in words on every path; a rule saved before shows its currency when its package is off sale', async () => {
+	it('counts the money limit in the package’s own currency, up to about a million dollars’ worth (¥100,000,000), whole yen, refused in words on every path; a rule saved before shows its currency when its package is off sale', async () => {
 		const yen = await upsertProduct(db.orm, { id: `yen-pack-${randomUUID().slice(0, 6)}`, kind: 'pack', name: 'Yen pack', grants: [{ model: null, tokens: 5_000 }], priceCents: 550, currency: 'JPY', maxQuantity: 10, paddlePriceSandbox: `pri_yen_${randomUUID().slice(0, 8)}`, sort: 90 });
 		const u = await person('Yuki');
-		// ¥1,000,000 is the most, as $1,000,000.00 is for dollars: 1,000,000 minor units of yen, not 100,000,000.
-		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: yen.id, maxCentsPerMonth: 1_000_000 }))).resolves.toMatchObject({ maxCentsPerMonth: 1_000_000 });
-		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: yen.id, maxCentsPerMonth: 1_000_001 }))).rejects.toMatchObject({
+		// A yen rule above ¥1,000,000, as rules were saved before the maximum was 1,000,000 of the main unit, saves as it is.
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: yen.id, maxCentsPerMonth: 2_500_000 }))).resolves.toMatchObject({ maxCentsPerMonth: 2_500_000 });
+		// ¥100,000,000 is the most, about what $1,000,000.00 is (a yen is about a hundredth of a dollar).
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: yen.id, maxCentsPerMonth: 100_000_000 }))).resolves.toMatchObject({ maxCentsPerMonth: 100_000_000 });
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: yen.id, maxCentsPerMonth: 100_000_001 }))).rejects.toMatchObject({
 			code: 'invalid_input',
-			message: 'JPY has no smaller unit: the most spent a month is a whole amount from ¥1 to ¥1,000,000, or none.',
+			message: 'JPY has no smaller unit: the most spent a month is a whole amount from ¥1 to ¥100,000,000, or none.',
 			details: { fieldErrors: { maxCentsPerMonth: [expect.any(String)] } }
 		});
-		// The same figure in cents is a dollar limit of $1,000,000.00 exactly; a cent more is refused.
+		// A dollar limit stays at $1,000,000.00 exactly; a cent more is refused.
 		await expect(setTopupRule(db, u.id, u.accountId, rule({ maxCentsPerMonth: 100_000_001 }))).rejects.toMatchObject({ message: 'The most spent a month is an amount from $0.01 to $1,000,000.00, or none.' });
 
 		// Through the app's procedure: a fraction of a yen is a 400 in words, never a 500, and changes nothing.
@@ -369,16 +371,34 @@ describe(`auto top-up on ${backend}`, () => {
 		expect(await trpcRefusal(member.topup.set({ accountId: u.accountId, ...rule({ productId: yen.id, maxCentsPerMonth: 550.5 }) }))).toEqual({
 			code: 'BAD_REQUEST',
 			domain: 'invalid_input',
-			message: 'JPY has no smaller unit: the most spent a month is a whole amount from ¥1 to ¥1,000,000, or none.'
+			message: 'JPY has no smaller unit: the most spent a month is a whole amount from ¥1 to ¥100,000,000, or none.'
 		});
+		// Less than one package would never top up: the server says so too, beside the field, and keeps the rule.
+		const short = member.topup.set({ accountId: u.accountId, ...rule({ productId: yen.id, maxCentsPerMonth: 549 }) });
+		expect(await trpcRefusal(short)).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input', message: 'Less than one package (¥550): no top-up could be made. Set at least that a month, or none.' });
+		await expect(member.topup.set({ accountId: u.accountId, ...rule({ productId: yen.id, maxCentsPerMonth: 549 }) })).rejects.toMatchObject({ cause: { details: { fieldErrors: { maxCentsPerMonth: [expect.stringContaining('Less than one package')] } } } });
 		const saved = (await topupView(db, u.id)).accounts[0]!;
-		expect(saved.rule).toMatchObject({ productId: yen.id, maxCentsPerMonth: 1_000_000, currency: 'JPY' });
+		expect(saved.rule).toMatchObject({ productId: yen.id, maxCentsPerMonth: 100_000_000, currency: 'JPY' });
 
 		// Taken off sale, the package leaves the form's list, but the rule still says yen, not dollars.
 		await upsertProduct(db.orm, { ...yen, active: false });
 		const view = await topupView(db, u.id);
 		expect(view.packages.some((p) => p.id === yen.id)).toBe(false);
-		expect(view.accounts[0]!.rule).toMatchObject({ maxCentsPerMonth: 1_000_000, currency: 'JPY' });
+		expect(view.accounts[0]!.rule).toMatchObject({ maxCentsPerMonth: 100_000_000, currency: 'JPY' });
+	});
+
+	it('holds won and dong to their own magnitude: ₩1,000,000,000 and ₫10,000,000,000 a month at most, where ₩1,000,000 was about $700', async () => {
+		const product = (currency: string, priceCents: number) =>
+			upsertProduct(db.orm, { id: `${currency.toLowerCase()}-pack-${randomUUID().slice(0, 6)}`, kind: 'pack', name: `${currency} pack`, grants: [{ model: null, tokens: 5_000 }], priceCents, currency, maxQuantity: 10, paddlePriceSandbox: `pri_${currency.toLowerCase()}_${randomUUID().slice(0, 8)}`, sort: 91 });
+		const won = await product('KRW', 7_000);
+		const dong = await product('VND', 130_000);
+		const u = await person('Minji');
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: won.id, maxCentsPerMonth: 5_000_000 }))).resolves.toMatchObject({ maxCentsPerMonth: 5_000_000 });
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: won.id, maxCentsPerMonth: 1_000_000_000 }))).resolves.toMatchObject({ maxCentsPerMonth: 1_000_000_000 });
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: won.id, maxCentsPerMonth: 1_000_000_001 }))).rejects.toMatchObject({ message: 'KRW has no smaller unit: the most spent a month is a whole amount from ₩1 to ₩1,000,000,000, or none.' });
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: dong.id, maxCentsPerMonth: 10_000_000_000 }))).resolves.toMatchObject({ maxCentsPerMonth: 10_000_000_000 });
+		await expect(setTopupRule(db, u.id, u.accountId, rule({ productId: dong.id, maxCentsPerMonth: 10_000_000_001 }))).rejects.toMatchObject({ message: 'VND has no smaller unit: the most spent a month is a whole amount from ₫1 to ₫10,000,000,000, or none.' });
+		expect((await topupView(db, u.id)).accounts[0]!.rule).toMatchObject({ maxCentsPerMonth: 10_000_000_000, currency: 'VND' });
 	});
 
 	it('a consume that crosses the trigger claims the top-up through the balance-change watcher', async () => {

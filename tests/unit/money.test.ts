@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minorDigits, money, per1k, toMain, toMinor } from '../../src/lib/money';
+import { dollarScaled } from '../../src/lib/server/topup/dollar-scale';
+import { maxMoneyMinor } from '../../src/lib/server/topup/rules';
 import { PADDLE_CURRENCIES } from '../../src/lib/price-range';
 import { priceWords } from '../../src/lib/server/topup/notify';
 
@@ -34,5 +36,13 @@ describe('amounts in a currency’s minor unit (as Paddle Billing counts them)',
 		expect(per1k(10_000, 'USD')).toBe('$1.00');
 		expect(per1k(450, 'USD')).toBe('$0.045');
 		expect(per1k(450, 'KRW')).toBe('₩4.5');
+	});
+
+	it('scales a bound in dollars to each currency’s magnitude, never below what auto top-up took before', () => {
+		expect(['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'KRW', 'VND', 'INR'].map((c) => dollarScaled(1_000_000, c))).toEqual([1e6, 1e6, 1e6, 1e6, 1e8, 1e9, 1e10, 1e7]);
+		expect(dollarScaled(1, 'krw')).toBe(1000);
+		// Rules were saved up to 100,000,000 minor units of any currency, then up to 1,000,000 of its main unit: every one still saves.
+		const below = PADDLE_CURRENCIES.filter((c) => maxMoneyMinor(c) < Math.max(100_000_000, toMinor(1_000_000, c)));
+		expect(below).toEqual([]);
 	});
 });

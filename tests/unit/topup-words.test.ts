@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { capWords, clearedWords, recordWords, stateWords, switchLimit, topupProblems, type AccountTopup, type TopupPackage } from '../../src/lib/client/topup';
 import { dateTime } from '../../src/lib/client/format';
 
-const pack: TopupPackage = { id: 'tokens-5k', name: 'Token pack', tokens: 5_000, priceCents: 500, currency: 'USD' };
+const pack: TopupPackage = { id: 'tokens-5k', name: 'Token pack', tokens: 5_000, priceCents: 500, currency: 'USD', maxMoneyMinor: 100_000_000 };
 const rule = { enabled: true, belowTokens: 5_000, productId: 'tokens-5k', maxPerMonth: 3, maxCentsPerMonth: 2_000, cooldownSeconds: 3_600, offReason: null, currency: 'USD' };
 const account = (over: Partial<AccountTopup>): AccountTopup => ({
 	accountId: 'a',
@@ -89,11 +89,14 @@ describe('the auto top-up form says each slip beside its field', () => {
 		expect(capWords({ enabled: true, belowTokens: 1_000, productId: yen.id, maxPerMonth: null, maxCentsPerMonth: 1_100, cooldownSeconds: 3600, offReason: null, currency: 'JPY' }, 'JPY')).toContain('¥1,100 a month');
 	});
 
-	it('holds each currency to its own maximum, 1,000,000 of its main unit, and to its own digits', () => {
-		const yen = { ...pack, priceCents: 550, currency: 'JPY' };
-		// ¥1,000,000, not ¥100,000,000 (a maximum in minor units would be 100 times a dollar's).
-		expect(topupProblems({ ...draft, maxMoney: 1_000_000 }, yen, limits)).toEqual({});
-		expect(topupProblems({ ...draft, maxMoney: 1_000_001 }, yen, limits).money).toBe('At most ¥1,000,000 a month, or empty for no limit.');
+	it('holds each package to its own maximum, about a million dollars’ worth in its currency, and to its currency’s digits', () => {
+		const yen = { ...pack, priceCents: 550, currency: 'JPY', maxMoneyMinor: 100_000_000 };
+		const won = { ...pack, priceCents: 7_000, currency: 'KRW', maxMoneyMinor: 1_000_000_000 };
+		// ¥100,000,000 and ₩1,000,000,000, where 1,000,000 of the main unit was about $6,500 and $700.
+		expect(topupProblems({ ...draft, maxMoney: 100_000_000 }, yen, limits)).toEqual({});
+		expect(topupProblems({ ...draft, maxMoney: 100_000_001 }, yen, limits).money).toBe('At most ¥100,000,000 a month, or empty for no limit.');
+		expect(topupProblems({ ...draft, maxMoney: 5_000_000 }, won, limits)).toEqual({});
+		expect(topupProblems({ ...draft, maxMoney: 1_000_000_001 }, won, limits).money).toBe('At most ₩1,000,000,000 a month, or empty for no limit.');
 		expect(topupProblems({ ...draft, maxMoney: 1_000_000 }, pack, limits)).toEqual({});
 		expect(topupProblems({ ...draft, maxMoney: 20.005 }, pack, limits).money).toBe('USD counts to 0.01: at most 2 decimals, or empty for no limit.');
 		expect(topupProblems({ ...draft, maxMoney: 20.05 }, pack, limits)).toEqual({});

@@ -87,12 +87,13 @@ export type TopupField = 'below' | 'pack' | 'count' | 'money';
  * What is wrong with the form, said beside each field (empty: it can be saved), with the server's
  * limits (`topup.view`'s `limits`): the trigger 1 to maxBelowTokens tokens; at most 1 to maxPerMonth
  * top-ups a month, and an amount in the package's currency (no more digits than it has: whole yen)
- * from one package's price to maxMoneyPerMonth of its main unit a month, at least one of the two.
+ * from one package's price to the package's `maxMoneyMinor` a month (about a million dollars' worth: ₩1,000,000,000
+ * where $1,000,000.00), at least one of the two.
  */
 export function topupProblems(
 	d: TopupDraft,
 	pack: TopupPackage | undefined,
-	limits: { maxBelowTokens: number; maxPerMonth: number; maxMoneyPerMonth: number }
+	limits: { maxBelowTokens: number; maxPerMonth: number }
 ): Partial<Record<TopupField, string>> {
 	const problems: Partial<Record<TopupField, string>> = {};
 	const b = d.belowTokens;
@@ -113,8 +114,8 @@ export function topupProblems(
 		// Past the currency's digits (5.5 yen, 12.345 dollars): a slip, not an amount rounded without a word.
 		if (Math.abs(minor - Math.round(minor)) > 1e-6) {
 			problems.money = digits === 0 ? `${pack.currency} has no smaller unit: a whole amount, or empty for no limit.` : `${pack.currency} counts to 0.01: at most 2 decimals, or empty for no limit.`;
-		} else if (m > limits.maxMoneyPerMonth) {
-			problems.money = `At most ${money(toMinor(limits.maxMoneyPerMonth, pack.currency), pack.currency)} a month, or empty for no limit.`;
+		} else if (Math.round(minor) > pack.maxMoneyMinor) {
+			problems.money = `At most ${money(pack.maxMoneyMinor, pack.currency)} a month, or empty for no limit.`;
 		} else if (Math.round(minor) < pack.priceCents) {
 			problems.money = `Less than one package (${money(pack.priceCents, pack.currency)}): no top-up could be made.`;
 		}

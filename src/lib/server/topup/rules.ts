@@ -7,6 +7,7 @@ import { listProducts, type Product } from '../store';
 import { siteMonthStart, siteTimeZone, spendable } from '../ledger';
 import { DomainError, fieldRefusal } from '../errors';
 import { minorDigits, money, toMinor } from '../../money';
+import { dollarScaled } from './dollar-scale';
 
 export type TopupRule = typeof topupRules.$inferSelect;
 
@@ -26,31 +27,40 @@ export interface TopupRuleInput {
 }
 
 /**
- * The bounds the settings form offers and the server checks. `maxMoneyPerMonth` is in the main unit of
- * the rule's package's currency, as the catalog's highest price is: $1,000,000.00, €1,000,000.00,
- * ¥1,000,000 (one figure in minor units would give yen a limit 100 times another currency's).
+ * The bounds the settings form offers and the server checks. `maxMoneyPerMonth` is in US-dollar-sized
+ * units, in the rule's package's currency to its magnitude (dollar-scale.ts `dollarScaled`): $1,000,000.00,
+ * €1,000,000.00, ¥100,000,000, ₩1,000,000,000, where one figure of the main unit gave ₩1,000,000 (about
+ * $700) and one in minor units gave yen a limit 100 times a dollar's. Every rule saved under either
+ * (at most 100,000,000 minor units) is within it.
  */
 export const TOPUP_LIMITS = { maxBelowTokens: 1_000_000_000, maxPerMonth: 100, maxMoneyPerMonth: 1_000_000, maxCooldownSeconds: 30 * 86400 } as const;
 
+/** The most a rule may spend a month in `currency`'s minor units (TOPUP_LIMITS.maxMoneyPerMonth to its magnitude). */
+export const maxMoneyMinor = (currency: string): number => toMinor(dollarScaled(TOPUP_LIMITS.maxMoneyPerMonth, currency), currency);
+
 /**
- * The rule, checked; `currency` is its package's, which its money limit (minor units) is counted in:
- * a whole number of them from one to TOPUP_LIMITS.maxMoneyPerMonth of the main unit, so a fraction of
- * a yen is refused in words. A rule needs one monthly limit at least: auto top-up never spends
- * without one. Errors: invalid_input (the money limit's on `maxCentsPerMonth`).
+ * The rule, checked against its package `pack`, whose currency its money limit (minor units) is
+ * counted in: a whole number of them from one package's price (less would never top up) to
+ * maxMoneyMinor, so a fraction of a yen is refused in words. A rule needs one monthly limit at least:
+ * auto top-up never spends without one. Errors: invalid_input (the money limit's on `maxCentsPerMonth`).
  */
-export function validRule(input: TopupRuleInput, currency: string): TopupRuleInput {
+export function validRule(input: TopupRuleInput, pack: Pick<Product, 'currency' | 'priceCents'>): TopupRuleInput {
 	const L = TOPUP_LIMITS;
+	const { currency } = pack;
 	const whole = (v: number, min: number, max: number) => Number.isSafeInteger(v) && v >= min && v <= max;
 	if (!whole(input.belowTokens, 1, L.maxBelowTokens)) throw new DomainError('invalid_input', `The trigger must be a whole number of tokens from 1 to ${L.maxBelowTokens.toLocaleString('en')}.`);
 	if (input.maxPerMonth !== null && !whole(input.maxPerMonth, 1, L.maxPerMonth)) throw new DomainError('invalid_input', `At most 1 to ${L.maxPerMonth} top-ups a month.`);
-	if (input.maxCentsPerMonth !== null && !whole(input.maxCentsPerMonth, 1, toMinor(L.maxMoneyPerMonth, currency))) {
-		const range = `from ${money(1, currency, 'en')} to ${money(toMinor(L.maxMoneyPerMonth, currency), currency, 'en')}`;
+	if (input.maxCentsPerMonth !== null && !whole(input.maxCentsPerMonth, 1, maxMoneyMinor(currency))) {
+		const range = `from ${money(1, currency, 'en')} to ${money(maxMoneyMinor(currency), currency, 'en')}`;
 		throw fieldRefusal(
 			'maxCentsPerMonth',
 			minorDigits(currency) === 0
 				? `${currency} has no smaller unit: the most spent a month is a whole amount ${range}, or none.`
 				: `The most spent a month is an amount ${range}, or none.`
 		);
+	}
+	if (input.maxCentsPerMonth !== null && input.maxCentsPerMonth < pack.priceCents) {
+		throw fieldRefusal('maxCentsPerMonth', `Less than one package (${money(pack.priceCents, currency, 'en')}): no top-up could be made. Set at least that a month, or none.`);
 	}
 	if (input.maxPerMonth === null && input.maxCentsPerMonth === null) throw new DomainError('invalid_input', 'Set a monthly limit: a number of top-ups, an amount of money, or both.');
 	if (!whole(input.cooldownSeconds, 0, L.maxCooldownSeconds)) throw new DomainError('invalid_input', 'The cooldown must be between 0 and 30 days.');
@@ -91,7 +101,7 @@ export async function rulesOf(exec: Executor, accountIds: string[]): Promise<Map
 /**
  * Sets an account's auto top-up rule. Only the account's owner: the user for their own tokens, a
  * team's owner for its pool (else `forbidden`). `invalid_input` for a package that is not a one-time
- * package for sale, values out of bounds (the money limit in the package's currency, `validRule`), or
+ * package for sale, values out of bounds (the money limit in the package's currency, from its price up, `validRule`), or
  * no monthly cap. Turning it on clears a reason it was
  * turned off for (a declined payment) and arms it: if available tokens are below the trigger
  * already, the next check tops up. A rule turned on, or its trigger changed, starts a crossing whose
@@ -104,7 +114,7 @@ export async function setTopupRule(db: Db, userId: string, accountId: string, in
 	}
 	const pack = (await topupPackages(db.orm)).find((p) => p.id === input.productId);
 	if (!pack) throw new DomainError('invalid_input', 'Choose a package that is for sale.');
-	const rule = validRule(input, pack.currency);
+	const rule = validRule(input, pack);
 	const values = { ...ruleFields(rule), updatedBy: userId, updatedAt: sql`now()` };
 	return db.orm.transaction(async (tx) => {
 		// Locked as a check locks it: the cause below is read against the balance a check would see next.

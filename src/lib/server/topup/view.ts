@@ -5,7 +5,7 @@ import { allocationsRead, allowancesRead, availableOf } from '../ledger';
 import { readOne, together } from '../db/reads';
 import { listProducts, paymentProvider } from '../store';
 import { chargeableSubscription } from '../store/charges';
-import { forTopup, holdBack, monthStart, monthUse, ruleAccounts, ruleFields, rulesOf, TOPUP_LIMITS, type TopupRuleInput } from './rules';
+import { forTopup, holdBack, maxMoneyMinor, monthStart, monthUse, ruleAccounts, ruleFields, rulesOf, TOPUP_LIMITS, type TopupRuleInput } from './rules';
 
 /** A package a top-up can buy, as the form lists it: one unit's tokens and price (cents of `currency`). */
 export interface TopupPackage {
@@ -14,6 +14,8 @@ export interface TopupPackage {
 	tokens: number;
 	priceCents: number;
 	currency: string;
+	/** The most a rule buying it may spend a month, in minor units of `currency` (maxMoneyMinor: about a million dollars' worth). */
+	maxMoneyMinor: number;
 }
 
 /** One top-up of this month, newest first; `orderStatus` is the charge's order (completed once the webhook granted the tokens). */
@@ -75,7 +77,7 @@ export async function topupView(db: Db, userId: string): Promise<TopupView> {
 		paymentProvider(),
 		readOne(db.orm, together({ allocations: allocationsRead(ids), allowances: allowancesRead(ids) }))
 	]);
-	const packages = products.filter(forTopup).map((p) => ({ id: p.id, name: p.name, tokens: tokensOf(p.grants), priceCents: p.priceCents, currency: p.currency }));
+	const packages = products.filter(forTopup).map((p) => ({ id: p.id, name: p.name, tokens: tokensOf(p.grants), priceCents: p.priceCents, currency: p.currency, maxMoneyMinor: maxMoneyMinor(p.currency) }));
 	const out: AccountTopup[] = [];
 	for (const a of accounts) {
 		const rule = rules.get(a.accountId) ?? null;

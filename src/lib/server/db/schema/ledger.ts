@@ -260,7 +260,9 @@ export const operations = pgTable(
 			.on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())
 			.where(sql`${t.status} = 'ok' and ${t.kind} in ('grant', 'expire', 'clawback', 'adjust')`),
 		// The admin's operations export: a date range in (created_at, id) order.
-		index('operations_created_idx').on(t.createdAt, t.id)
+		index('operations_created_idx').on(t.createdAt, t.id),
+		// What names a feature beside the daily rollup (a removal asks, 0043): holds and refusals, no charged consume.
+		index('operations_feature_idx').on(t.feature).where(sql`${t.kind} = 'hold' or ${t.status} = 'refused'`)
 	]
 );
 
@@ -303,7 +305,9 @@ export const usageDaily = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.accountId, t.day, t.feature, t.model, t.actorUserId] }),
 		// Which accounts used tokens on given days: the accounts a period rolls over for (0020).
-		index('usage_daily_day_idx').on(t.day, t.accountId)
+		index('usage_daily_day_idx').on(t.day, t.accountId),
+		// Whether and how often a feature was charged (a removal asks, 0043).
+		index('usage_daily_feature_idx').on(t.feature)
 	]
 );
 
