@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { baseURL, bothSizes, launch, phone, screenshot } from './browser';
 import { ownUser, screen, sessionCookies, siteApi, waitForFresh } from './app';
 import { scrollUntilShown } from './console';
-import { zoneLabel } from '../../src/lib/time-zones';
+import { zoneName } from '../../src/lib/zone-name';
 
 // The site's days are its time zone's (the demo's: UTC), as allowance windows are; a device far from it
 // must neither be told otherwise nor get its own dates as the console's defaults.
@@ -28,7 +28,7 @@ describe('days in the site’s time zone', () => {
 	it('Reports and the console’s Overview name the site’s zone; the operations export defaults to the site’s month so far, not the device’s', async () => {
 		const { context, page } = await openFar('admin@quota.test', { width: 390, height: 844 });
 		expect(await page.evaluate(() => new Date().toLocaleDateString('en-CA'))).not.toBe(utcToday());
-		const line = `Days run midnight to midnight, ${zoneLabel('UTC')}: the site's time zone`;
+		const line = `Days run midnight to midnight, ${zoneName('UTC')}: the site's time zone`;
 
 		await page.goto('/reports');
 		const zone = page.getByText(`${line}, as free allowances do.`);
@@ -42,7 +42,7 @@ describe('days in the site’s time zone', () => {
 		await scrollUntilShown(page, from);
 		await expect.poll(() => from.inputValue()).toBe(`${utcToday().slice(0, 8)}01`);
 		expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe(utcToday());
-		await page.getByText(`Operations of a date range (days in ${zoneLabel('UTC')}, the site's zone)`).waitFor();
+		await page.getByText(`Operations of a date range: the site's days, ${zoneName('UTC')}`).waitFor();
 		await from.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-exports-site-days-390');
 		await context.close();
@@ -81,7 +81,7 @@ describe('the dashboard’s today is the site’s day', () => {
 		// The demo's site runs on UTC: its day begins at 09:00 in Tokyo, the line short enough for the card on a phone.
 		await expect.poll(() => used.innerText()).toBe('0 since 09:00');
 		// From 15:00 UTC it is already the next day in Tokyo: the site's day began there yesterday.
-		expect(await meaning.innerText()).toMatch(/ This month and today are the site's \(UTC\), as caps and free allowances count them: its today began (yesterday )?at 09:00 in your zone, Tokyo \(Asia\)\.$/);
+		expect(await meaning.innerText()).toMatch(/ This month and today are the site's days, midnight to midnight in UTC, as caps and free allowances count them: its today began (yesterday )?at 09:00 in your zone, Tokyo time \(UTC\+9\)\.$/);
 		await meaning.scrollIntoViewIfNeeded();
 		await bothSizes(page, 'dashboard-site-day');
 		await context.close();
@@ -94,8 +94,8 @@ const figure = (text: string) => Number(text.replace(/[^\d]/g, ''));
 describe('a day is the site’s on every page', () => {
 	// The site's day is UTC's (the demo's zone); a phone in Tokyo or Berlin reads its times on its own clock.
 	const zones = [
-		['Asia/Tokyo', 'Tokyo (Asia) · UTC+09:00', 'Jan 1, 2028, 08:59 GMT+9'],
-		['Europe/Berlin', 'Berlin (Europe) · UTC+01:00', 'Jan 1, 2028, 00:59 GMT+1']
+		['Asia/Tokyo', 'Tokyo time (UTC+9)', 'Jan 1, 2028, 08:59 Tokyo time (UTC+9)'],
+		['Europe/Berlin', 'Berlin time (UTC+1)', 'Jan 1, 2028, 00:59 Berlin time (UTC+1)']
 	] as const;
 	for (const [zone, named, expiry] of zones) {
 		it(`Reports, the usage filter and the dashboard total the same day on a phone in ${zone}, and an expiry names its zone`, async () => {
@@ -113,7 +113,7 @@ describe('a day is the site’s on every page', () => {
 			const today = figure(await used.innerText());
 			expect(today).toBeGreaterThan(0);
 			const meaning = page.locator('#balance-figures');
-			expect(await meaning.innerText()).toContain("This month and today are the site's (UTC), midnight to midnight there, as caps, free allowances and Reports count them, not this device's.");
+			expect(await meaning.innerText()).toContain("This month and today are the site's days, midnight to midnight in UTC, as caps, free allowances and Reports count them, not this device's.");
 			// The last second of 2027 in UTC is already 2028 on the phone's clock: the moment says whose.
 			await page.getByText(`expire ${expiry}`).scrollIntoViewIfNeeded();
 			await screenshot(page, `day-dashboard-${zone.split('/')[1]}-390`);
