@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { baseURL, bothSizes, launch, phone, screenshot } from './browser';
-import { ownUser, screen, sessionCookies, siteApi, waitForFresh } from './app';
+import { buy, ownUser, screen, sessionCookies, siteApi, waitForFresh } from './app';
 import { scrollUntilShown } from './console';
 import { zoneName } from '../../src/lib/zone-name';
 
@@ -146,4 +146,70 @@ describe('a day is the site’s on every page', () => {
 			await context.close();
 		}, 120_000);
 	}
+});
+
+describe('every list with times says whose clock they are on, when it is not the site’s', () => {
+	const note = 'Times are in your zone, Berlin time (UTC+1).';
+	it('a member’s purchases and alerts on a phone in Berlin (the site’s day is UTC’s), and not on one in UTC', async () => {
+		const { context, page, id } = await ownUser(browser, 'Berlin Lists', 1_000, { ...phone, timezoneId: 'Europe/Berlin' });
+		// Image generation has no free allowance: 840 of the 1,000 tokens, below the 20 % alert step.
+		expect((await siteApi('consume', { user: id, feature: 'image_generation', units: 21 })).status).toBe(200);
+		await page.goto('/alerts');
+		const alerts = page.getByRole('list', { name: 'Alerts, newest first' });
+		await expect.poll(async () => (await page.reload(), await alerts.getByRole('listitem').count()), { timeout: 20_000 }).toBeGreaterThan(0);
+		await page.getByText(note).waitFor();
+		await bothSizes(page, 'zone-alerts-berlin');
+
+		await buy(page, 'Token pack', /^Buy/, '$5.00', '5,000');
+		await page.goto('/purchases');
+		await page.getByRole('heading', { name: 'Purchase history' }).waitFor();
+		await page.getByText(note).waitFor();
+		await page.getByText(note).scrollIntoViewIfNeeded();
+		await screen(page, 'zone-purchases-berlin-390');
+		const cookies = await context.cookies();
+		await context.close();
+
+		// The same account on a device whose clock is the site's: nothing to say.
+		const utc = await browser.newContext({ ...phone, baseURL: baseURL(), timezoneId: 'UTC' });
+		await utc.addCookies(cookies);
+		const same = await utc.newPage();
+		await same.goto('/purchases');
+		await same.getByRole('heading', { name: 'Purchase history' }).locator('xpath=..').getByRole('listitem').first().waitFor();
+		await expect(same.getByText(/are in your zone/).count()).resolves.toBe(0);
+		await same.goto('/alerts');
+		await same.getByRole('list', { name: 'Alerts, newest first' }).getByRole('listitem').first().waitFor();
+		await expect(same.getByText(/are in your zone/).count()).resolves.toBe(0);
+		await utc.close();
+	}, 180_000);
+
+	it('the console’s users, audit log and payments in Berlin, at a phone’s size and a desktop’s', async () => {
+		for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+			const context = await browser.newContext({ viewport, baseURL: baseURL(), timezoneId: 'Europe/Berlin' });
+			await context.addCookies(sessionCookies('admin@quota.test'));
+			const page = await context.newPage();
+			for (const [path, said] of [
+				['/admin/audit', note],
+				['/admin/payments', note],
+				['/admin/users', 'Times, and the days people joined and were seen, are in your zone, Berlin time (UTC+1).']
+			] as const) {
+				await page.goto(path);
+				const line = page.getByText(said);
+				await line.waitFor();
+				// The list has come ("12 entries", "3 events", …): the note stands above its rows.
+				await page.getByRole('status').filter({ hasText: /^\s*\d/ }).first().waitFor();
+				await line.scrollIntoViewIfNeeded();
+				await screen(page, `zone-console${path.replaceAll('/', '-')}-berlin-${viewport.width}`);
+			}
+			await context.close();
+		}
+		// In UTC, the site's zone: the lists say nothing of zones.
+		const utc = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: baseURL(), timezoneId: 'UTC' });
+		await utc.addCookies(sessionCookies('admin@quota.test'));
+		const page = await utc.newPage();
+		await page.goto('/admin/audit');
+		await page.getByRole('heading', { name: 'Newest first' }).waitFor();
+		await page.locator('ol.entries li').first().waitFor();
+		await expect(page.getByText(/are in your zone/).count()).resolves.toBe(0);
+		await utc.close();
+	}, 180_000);
 });
