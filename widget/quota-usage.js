@@ -23,7 +23,7 @@
 			feature: 'Feature', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
 			buy: 'Buy tokens', loading: 'Loading your usage…', expired: 'This usage view has expired. Reload the page to see your latest figures.',
 			revoked: 'This usage view is no longer available.', invalid: 'This usage view could not be opened.', offline: 'Could not reach Quota; trying again…',
-			live: 'Live', low: 'Running low', empty: 'No tokens left', yet: 'No tokens yet', um: ['+ {0} unlimited model', '+ {0} unlimited models', 'all models unlimited'],
+			live: 'Live', zone: '{0} time ({1})', low: 'Running low', empty: 'No tokens left', yet: 'No tokens yet', um: ['+ {0} unlimited model', '+ {0} unlimited models', 'all models unlimited'],
 			s: { completed: 'Completed', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
 		},
 		de: {
@@ -33,7 +33,7 @@
 			feature: 'Funktion', tokens: 'Tokens', unit: ['Token', 'Tokens'], purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
 			buy: 'Tokens kaufen', loading: 'Nutzung wird geladen…', expired: 'Diese Ansicht ist abgelaufen. Laden Sie die Seite neu, um aktuelle Zahlen zu sehen.',
 			revoked: 'Diese Ansicht ist nicht mehr verfügbar.', invalid: 'Diese Ansicht konnte nicht geöffnet werden.', offline: 'Quota ist nicht erreichbar; neuer Versuch…',
-			live: 'Live', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr', yet: 'Noch keine Tokens', um: ['+ {0} unbegrenztes Modell', '+ {0} unbegrenzte Modelle', 'alle Modelle unbegrenzt'],
+			live: 'Live', zone: 'Ortszeit {0} ({1})', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr', yet: 'Noch keine Tokens', um: ['+ {0} unbegrenztes Modell', '+ {0} unbegrenzte Modelle', 'alle Modelle unbegrenzt'],
 			s: { completed: 'Abgeschlossen', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
 		},
 		fr: {
@@ -43,7 +43,7 @@
 			feature: 'Fonction', tokens: 'Jetons', unit: ['jeton', 'jetons'], purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
 			buy: 'Acheter des jetons', loading: 'Chargement…', expired: 'Cette vue a expiré. Rechargez la page pour voir vos derniers chiffres.',
 			revoked: "Cette vue n'est plus disponible.", invalid: "Cette vue n'a pas pu être ouverte.", offline: 'Quota est injoignable ; nouvel essai…',
-			live: 'En direct', low: 'Bientôt épuisé', empty: 'Plus de jetons', yet: 'Pas encore de jetons', um: ['+ {0} modèle illimité', '+ {0} modèles illimités', 'tous les modèles illimités'],
+			live: 'En direct', zone: 'heure de {0} ({1})', low: 'Bientôt épuisé', empty: 'Plus de jetons', yet: 'Pas encore de jetons', um: ['+ {0} modèle illimité', '+ {0} modèles illimités', 'tous les modèles illimités'],
 			s: { completed: 'Terminé', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
 		},
 		es: {
@@ -53,7 +53,7 @@
 			feature: 'Función', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
 			buy: 'Comprar tokens', loading: 'Cargando tu uso…', expired: 'Esta vista ha caducado. Recarga la página para ver tus cifras.',
 			revoked: 'Esta vista ya no está disponible.', invalid: 'No se pudo abrir esta vista.', offline: 'No se puede conectar con Quota; reintentando…',
-			live: 'En directo', low: 'Quedan pocos', empty: 'Sin tokens', yet: 'Aún no hay tokens', um: ['+ {0} modelo ilimitado', '+ {0} modelos ilimitados', 'todos los modelos ilimitados'],
+			live: 'En directo', zone: 'hora de {0} ({1})', low: 'Quedan pocos', empty: 'Sin tokens', yet: 'Aún no hay tokens', um: ['+ {0} modelo ilimitado', '+ {0} modelos ilimitados', 'todos los modelos ilimitados'],
 			s: { completed: 'Completado', refunded: 'Reembolsado', charged_back: 'Contracargo', partially_refunded: 'Reembolso parcial' }
 		}
 	};
@@ -82,6 +82,14 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 
 	const esc = (v) => String(v).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 	const fill = (text, ...args) => text.replace(/\{(\d)\}/g, (_, i) => args[i]);
+	// The device's zone as the app names one (src/lib/zone-name.ts; tests/unit/widget-words.test.ts holds
+	// them alike): "Berlin time (UTC+1)", `w` the language's "{0} time ({1})"; cities by today's names.
+	const RENAMED = { Asmera: 'Asmara', Calcutta: 'Kolkata', Enderbury: 'Kanton', Faeroe: 'Faroe', Godthab: 'Nuuk', Katmandu: 'Kathmandu', Kiev: 'Kyiv', Ponape: 'Pohnpei', Rangoon: 'Yangon', Saigon: 'Ho Chi Minh', Truk: 'Chuuk' };
+	const zoneName = (z, at, w) => {
+		const o = ('UTC' + (new Intl.DateTimeFormat('en-US', { timeZone: z, timeZoneName: 'shortOffset' }).formatToParts(at).find((p) => p.type == 'timeZoneName').value.slice(3) || '+0')).replace('-', '\u2212');
+		const c = z.split('/').pop().replace(/_/g, ' ');
+		return /^(Etc\/)?(UTC|UCT|Universal|Zulu|GMT0?|GMT[+-]0|Greenwich)$/.test(z) ? 'UTC' : /^Etc\//.test(z) ? o : fill(w, RENAMED[c] || c, o);
+	};
 
 	class QuotaUsage extends HTMLElement {
 		static get observedAttributes() {
@@ -272,8 +280,9 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 			// "1 token", "5,000 tokens" in running text, as the app says them.
 			const plural = new Intl.PluralRules(this.lang);
 			const day = new Intl.DateTimeFormat(this.lang, { dateStyle: 'medium' });
-			const when = new Intl.DateTimeFormat(this.lang, { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
-			const dateOf = (iso, f) => (iso ? f.format(new Date(iso)) : t.never);
+			const when = new Intl.DateTimeFormat(this.lang, { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' });
+			// A moment names its zone, as the app's expiries do: "Dec 14, 2026, 7:39 PM Berlin time (UTC+1)".
+			const at = (iso) => iso ? when.format((iso = new Date(iso))) + ' ' + zoneName(when.resolvedOptions().timeZone, iso, t.zone) : t.never;
 			const wanted = (this.getAttribute('parts') || PARTS.join(',')).split(',').map((p) => p.trim());
 			const modules = (this.getAttribute('modules') || '').split(',').map((m) => m.trim()).filter(Boolean);
 			const table = (caption, heads, rows) =>
@@ -304,7 +313,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 							.map((a) => {
 								const left = a.limit === null ? null : Math.max(0, a.limit - a.used);
 								const bar = a.limit ? `<div class="bar" role="progressbar" aria-label="${esc(a.name)}" aria-valuemin="0" aria-valuemax="${a.limit}" aria-valuenow="${left}"><i style="width:${(100 * left) / a.limit}%"></i></div>` : '';
-								return `<li><div class="row"><span>${esc(a.name)}</span><span>${esc(left === null ? t.unlimited : fill(t.left, num.format(left), num.format(a.limit)))}</span></div>${bar}<p class="note">${esc(a.resets_at ? fill(t.resets, when.format(new Date(a.resets_at))) : t.noReset)}</p></li>`;
+								return `<li><div class="row"><span>${esc(a.name)}</span><span>${esc(left === null ? t.unlimited : fill(t.left, num.format(left), num.format(a.limit)))}</span></div>${bar}<p class="note">${esc(a.resets_at ? fill(t.resets, at(a.resets_at)) : t.noReset)}</p></li>`;
 							})
 							.join('') +
 						'</ul>'
@@ -312,18 +321,18 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 			}
 			if (wanted.includes('models') && d.allocations.length) {
 				// A mix says what expires when ("1,225 expire Dec 14, 2026, 7:39 PM UTC"), never the soonest date for the whole.
-				const ends = (a) => (a.parts.length > 1 && !a.unlimited ? a.parts.map((p) => esc(fill(t.exp[+!p.expires_at], num.format(p.remaining), p.expires_at && when.format(new Date(p.expires_at))))).join('<br>') : esc(dateOf(a.expires_at, when)));
+				const ends = (a) => (a.parts.length > 1 && !a.unlimited ? a.parts.map((p) => esc(fill(t.exp[+!p.expires_at], num.format(p.remaining), at(p.expires_at)))).join('<br>') : esc(at(a.expires_at)));
 				out.push(`<h3>${esc(t.models)}</h3>` + table(t.models, [t.model, t.expires, t.remaining], d.allocations.map((a) => [esc(a.model ? a.name : t.general), ends(a), esc(a.unlimited ? t.unlimited : num.format(a.remaining))])));
 			}
 			if (wanted.includes('usage')) {
-				out.push(`<h3>${esc(t.usage)}</h3>` + table(t.usage, [t.date, t.feature, t.tokens], d.usage.map((u) => [esc(dateOf(u.date, day)), esc(u.feature_name) + (u.model ? `<br><small>${esc(u.model_name)}</small>` : ''), esc(num.format(u.tokens_used))])));
+				out.push(`<h3>${esc(t.usage)}</h3>` + table(t.usage, [t.date, t.feature, t.tokens], d.usage.map((u) => [esc(day.format(new Date(u.date))), esc(u.feature_name) + (u.model ? `<br><small>${esc(u.model_name)}</small>` : ''), esc(num.format(u.tokens_used))])));
 			}
 			if (wanted.includes('purchases')) {
 				// In minor units: no decimals for these (src/lib/money.ts).
 				const money = (p, f = /CLP|JPY|KRW|VND/.test(p.currency) ? 0 : 2) => (p.amount_cents === null || !p.currency ? '' : new Intl.NumberFormat(this.lang, { style: 'currency', currency: p.currency, minimumFractionDigits: f, maximumFractionDigits: f }).format(p.amount_cents / 10 ** f));
 				out.push(
 					`<h3>${esc(t.purchases)}</h3>` +
-						table(t.purchases, [t.date, t.product, t.amount], d.purchases.map((p) => [esc(dateOf(p.created_at, day)), `${esc(p.product_name)}<br><small>${esc(num.format(p.tokens))} ${esc(t.unit[+(plural.select(p.tokens) !== 'one')])} · ${esc(t.s[p.status] || p.status)}</small>`, esc(money(p))]))
+						table(t.purchases, [t.date, t.product, t.amount], d.purchases.map((p) => [esc(day.format(new Date(p.created_at))), `${esc(p.product_name)}<br><small>${esc(num.format(p.tokens))} ${esc(t.unit[+(plural.select(p.tokens) !== 'one')])} · ${esc(t.s[p.status] || p.status)}</small>`, esc(money(p))]))
 				);
 			}
 			if (wanted.includes('buy')) out.push(`<a class="buy" part="buy" href="${esc(d.store_url)}" target="_blank" rel="noopener">${esc(t.buy)}</a>`);

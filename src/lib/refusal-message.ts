@@ -6,7 +6,7 @@
  * pages (numbers and times in the reader's locale): only the formatter differs.
  */
 import { counted } from './counted';
-import { zoneLabel } from './time-zones';
+import { zoneName } from './zone-name';
 
 /**
  * What one request may draw on, as its refusal and the pages say it: its feature's free allowance and
@@ -65,7 +65,7 @@ export const plainFormatter: Formatter = {
 /**
  * Page wording: numbers and times in the reader's locale (`undefined` = the browser's), the zone as
  * every page names it, after the time as a zone follows it (no comma between): "Dec 3, 2026, 00:00 UTC",
- * "Dec 3, 2026, 00:00 Berlin (Europe) · UTC+01:00". `readerZone`: the zone the
+ * "Dec 3, 2026, 00:00 Berlin time (UTC+1)" (lib/zone-name.ts). `readerZone`: the zone the
  * reader reads times in (their Settings' choice, or the device's), which a reset time is shown in
  * rather than the site's; without it, the site's.
  */
@@ -74,7 +74,7 @@ export function localeFormatter(locale?: string, readerZone?: string): Formatter
 		tokens: (n) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n),
 		time: (iso, siteZone, timeZone = readerZone ?? siteZone) =>
 			// The app's date-and-time form (lib/client/format.ts, dateTime): "Dec 3, 2026, 00:00", 24-hour.
-			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))} ${zoneLabel(timeZone, new Date(iso))}`
+			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))} ${zoneName(timeZone, new Date(iso))}`
 	};
 }
 

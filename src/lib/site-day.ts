@@ -1,7 +1,8 @@
 // "Today" on the dashboard is the site's day, the one caps and free allowances count: a viewer whose
 // own zone starts the day at another moment is told so, in words the server writes with the figures
 // (the dashboard's start JavaScript has no room for the zone arithmetic).
-import { offsetLabel, zoneFacts, zoneLabel, zonePlace } from './time-zones';
+import { zoneFacts } from './time-zones';
+import { UTC_ID, zoneName, zoneOffset } from './zone-name';
 
 const en = new Intl.NumberFormat('en').format;
 const DAY = 86_400_000;
@@ -39,10 +40,10 @@ export function siteDayWords(usedToday: number, siteZone: string, viewerZone: st
 		return null; // a zone this engine does not know: nothing to compare
 	}
 	if (!viewerZone) {
-		const zone = zonePlace(siteZone) === 'UTC' ? 'UTC' : offsetLabel(zoneFacts(siteZone, now).offset);
+		const zone = UTC_ID.test(siteZone) ? 'UTC' : zoneOffset(siteZone, now);
 		return {
 			sub: `${en(usedToday)} today (${zone})`,
-			meaning: `This month and today are the site's (${zoneLabel(siteZone, now)}), midnight to midnight there, as caps, free allowances and Reports count them, not this device's.`,
+			meaning: `This month and today are the site's days, midnight to midnight in ${zoneName(siteZone, now)}, as caps, free allowances and Reports count them, not this device's.`,
 			start: new Date(start).toISOString()
 		};
 	}
@@ -56,9 +57,9 @@ export function siteDayWords(usedToday: number, siteZone: string, viewerZone: st
 	}
 	if (began.time === '00:00') return null;
 	const when = `${began.day < viewerToday ? 'yesterday ' : ''}at ${began.time}`;
-	const yours = zonePlace(viewerZone) ?? offsetLabel(zoneFacts(viewerZone, now).offset);
+	const yours = zoneName(viewerZone, now);
 	return {
 		sub: `${en(usedToday)} since ${began.time}`,
-		meaning: `This month and today are the site's (${zoneLabel(siteZone, now)}), as caps and free allowances count them: its today began ${when} in your zone, ${yours}.`
+		meaning: `This month and today are the site's days, midnight to midnight in ${zoneName(siteZone, now)}, as caps and free allowances count them: its today began ${when} in your zone, ${yours}.`
 	};
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { baseURL, bothSizes, launch, phone, screenshot } from './browser';
-import { ownUser, screen, sessionCookies, siteApi, waitForFresh } from './app';
+import { buy, ownUser, screen, sessionCookies, siteApi, waitForFresh } from './app';
 import { scrollUntilShown } from './console';
-import { zoneLabel } from '../../src/lib/time-zones';
+import { zoneName } from '../../src/lib/zone-name';
 
 // The site's days are its time zone's (the demo's: UTC), as allowance windows are; a device far from it
 // must neither be told otherwise nor get its own dates as the console's defaults.
@@ -28,7 +28,7 @@ describe('days in the site’s time zone', () => {
 	it('Reports and the console’s Overview name the site’s zone; the operations export defaults to the site’s month so far, not the device’s', async () => {
 		const { context, page } = await openFar('admin@quota.test', { width: 390, height: 844 });
 		expect(await page.evaluate(() => new Date().toLocaleDateString('en-CA'))).not.toBe(utcToday());
-		const line = `Days run midnight to midnight, ${zoneLabel('UTC')}: the site's time zone`;
+		const line = `Days run midnight to midnight, ${zoneName('UTC')}: the site's time zone`;
 
 		await page.goto('/reports');
 		const zone = page.getByText(`${line}, as free allowances do.`);
@@ -42,7 +42,7 @@ describe('days in the site’s time zone', () => {
 		await scrollUntilShown(page, from);
 		await expect.poll(() => from.inputValue()).toBe(`${utcToday().slice(0, 8)}01`);
 		expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe(utcToday());
-		await page.getByText(`Operations of a date range (days in ${zoneLabel('UTC')}, the site's zone)`).waitFor();
+		await page.getByText(`Operations of a date range: the site's days, ${zoneName('UTC')}`).waitFor();
 		await from.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-exports-site-days-390');
 		await context.close();
@@ -81,7 +81,7 @@ describe('the dashboard’s today is the site’s day', () => {
 		// The demo's site runs on UTC: its day begins at 09:00 in Tokyo, the line short enough for the card on a phone.
 		await expect.poll(() => used.innerText()).toBe('0 since 09:00');
 		// From 15:00 UTC it is already the next day in Tokyo: the site's day began there yesterday.
-		expect(await meaning.innerText()).toMatch(/ This month and today are the site's \(UTC\), as caps and free allowances count them: its today began (yesterday )?at 09:00 in your zone, Tokyo \(Asia\)\.$/);
+		expect(await meaning.innerText()).toMatch(/ This month and today are the site's days, midnight to midnight in UTC, as caps and free allowances count them: its today began (yesterday )?at 09:00 in your zone, Tokyo time \(UTC\+9\)\.$/);
 		await meaning.scrollIntoViewIfNeeded();
 		await bothSizes(page, 'dashboard-site-day');
 		await context.close();
@@ -94,8 +94,8 @@ const figure = (text: string) => Number(text.replace(/[^\d]/g, ''));
 describe('a day is the site’s on every page', () => {
 	// The site's day is UTC's (the demo's zone); a phone in Tokyo or Berlin reads its times on its own clock.
 	const zones = [
-		['Asia/Tokyo', 'Tokyo (Asia) · UTC+09:00', 'Jan 1, 2028, 08:59 GMT+9'],
-		['Europe/Berlin', 'Berlin (Europe) · UTC+01:00', 'Jan 1, 2028, 00:59 GMT+1']
+		['Asia/Tokyo', 'Tokyo time (UTC+9)', 'Jan 1, 2028, 08:59 Tokyo time (UTC+9)'],
+		['Europe/Berlin', 'Berlin time (UTC+1)', 'Jan 1, 2028, 00:59 Berlin time (UTC+1)']
 	] as const;
 	for (const [zone, named, expiry] of zones) {
 		it(`Reports, the usage filter and the dashboard total the same day on a phone in ${zone}, and an expiry names its zone`, async () => {
@@ -113,7 +113,7 @@ describe('a day is the site’s on every page', () => {
 			const today = figure(await used.innerText());
 			expect(today).toBeGreaterThan(0);
 			const meaning = page.locator('#balance-figures');
-			expect(await meaning.innerText()).toContain("This month and today are the site's (UTC), midnight to midnight there, as caps, free allowances and Reports count them, not this device's.");
+			expect(await meaning.innerText()).toContain("This month and today are the site's days, midnight to midnight in UTC, as caps, free allowances and Reports count them, not this device's.");
 			// The last second of 2027 in UTC is already 2028 on the phone's clock: the moment says whose.
 			await page.getByText(`expire ${expiry}`).scrollIntoViewIfNeeded();
 			await screenshot(page, `day-dashboard-${zone.split('/')[1]}-390`);
@@ -146,4 +146,70 @@ describe('a day is the site’s on every page', () => {
 			await context.close();
 		}, 120_000);
 	}
+});
+
+describe('every list with times says whose clock they are on, when it is not the site’s', () => {
+	const note = 'Times are in your zone, Berlin time (UTC+1).';
+	it('a member’s purchases and alerts on a phone in Berlin (the site’s day is UTC’s), and not on one in UTC', async () => {
+		const { context, page, id } = await ownUser(browser, 'Berlin Lists', 1_000, { ...phone, timezoneId: 'Europe/Berlin' });
+		// Image generation has no free allowance: 840 of the 1,000 tokens, below the 20 % alert step.
+		expect((await siteApi('consume', { user: id, feature: 'image_generation', units: 21 })).status).toBe(200);
+		await page.goto('/alerts');
+		const alerts = page.getByRole('list', { name: 'Alerts, newest first' });
+		await expect.poll(async () => (await page.reload(), await alerts.getByRole('listitem').count()), { timeout: 20_000 }).toBeGreaterThan(0);
+		await page.getByText(note).waitFor();
+		await bothSizes(page, 'zone-alerts-berlin');
+
+		await buy(page, 'Token pack', /^Buy/, '$5.00', '5,000');
+		await page.goto('/purchases');
+		await page.getByRole('heading', { name: 'Purchase history' }).waitFor();
+		await page.getByText(note).waitFor();
+		await page.getByText(note).scrollIntoViewIfNeeded();
+		await screen(page, 'zone-purchases-berlin-390');
+		const cookies = await context.cookies();
+		await context.close();
+
+		// The same account on a device whose clock is the site's: nothing to say.
+		const utc = await browser.newContext({ ...phone, baseURL: baseURL(), timezoneId: 'UTC' });
+		await utc.addCookies(cookies);
+		const same = await utc.newPage();
+		await same.goto('/purchases');
+		await same.getByRole('heading', { name: 'Purchase history' }).locator('xpath=..').getByRole('listitem').first().waitFor();
+		await expect(same.getByText(/are in your zone/).count()).resolves.toBe(0);
+		await same.goto('/alerts');
+		await same.getByRole('list', { name: 'Alerts, newest first' }).getByRole('listitem').first().waitFor();
+		await expect(same.getByText(/are in your zone/).count()).resolves.toBe(0);
+		await utc.close();
+	}, 180_000);
+
+	it('the console’s users, audit log and payments in Berlin, at a phone’s size and a desktop’s', async () => {
+		for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+			const context = await browser.newContext({ viewport, baseURL: baseURL(), timezoneId: 'Europe/Berlin' });
+			await context.addCookies(sessionCookies('admin@quota.test'));
+			const page = await context.newPage();
+			for (const [path, said] of [
+				['/admin/audit', note],
+				['/admin/payments', note],
+				['/admin/users', 'Times, and the days people joined and were seen, are in your zone, Berlin time (UTC+1).']
+			] as const) {
+				await page.goto(path);
+				const line = page.getByText(said);
+				await line.waitFor();
+				// The list has come ("12 entries", "3 events", …): the note stands above its rows.
+				await page.getByRole('status').filter({ hasText: /^\s*\d/ }).first().waitFor();
+				await line.scrollIntoViewIfNeeded();
+				await screen(page, `zone-console${path.replaceAll('/', '-')}-berlin-${viewport.width}`);
+			}
+			await context.close();
+		}
+		// In UTC, the site's zone: the lists say nothing of zones.
+		const utc = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: baseURL(), timezoneId: 'UTC' });
+		await utc.addCookies(sessionCookies('admin@quota.test'));
+		const page = await utc.newPage();
+		await page.goto('/admin/audit');
+		await page.getByRole('heading', { name: 'Newest first' }).waitFor();
+		await page.locator('ol.entries li').first().waitFor();
+		await expect(page.getByText(/are in your zone/).count()).resolves.toBe(0);
+		await utc.close();
+	}, 180_000);
 });

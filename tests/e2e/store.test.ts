@@ -245,6 +245,8 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		// The dashboard's recent purchases are the same paid ones, never the open checkout.
 		await page.goto('/dashboard');
 		const recent = page.getByRole('region', { name: 'Recent purchases' });
+		// Its list loads as it comes near the screen.
+		await recent.scrollIntoViewIfNeeded();
 		await recent.getByRole('listitem').first().waitFor();
 		await expect(recent.getByText(/^(Unpaid|Pending)$/).count()).resolves.toBe(0);
 
@@ -257,6 +259,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await expect.poll(() => history.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).count(), { timeout: 15_000 }).toBe(paidBefore + 1);
 		await expect.poll(() => open.count(), { timeout: 15_000 }).toBe(0);
 		await page.goto('/dashboard');
+		await recent.scrollIntoViewIfNeeded();
 		await recent.getByRole('listitem').filter({ hasText: 'Text Embedding 25k' }).first().getByText('Completed', { exact: true }).waitFor();
 
 		// Dismissed: gone, and nothing added to the history.

@@ -75,6 +75,33 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		app = await start();
 	}, 180_000);
 
+	it('on a phone in Berlin says its resets and expiries in Berlin time (UTC+1), as the app names a zone, in English and in German', async () => {
+		const u = await hostUser();
+		// The last second of 2027 in UTC is already 2028 in Berlin: the zone says whose clock.
+		expect((await api('/api/v1/grants', { user: u.user, tokens: 500, source: 'bonus', expires_at: '2027-12-31T23:59:59Z' })).status).toBe(201);
+		const url = hostPage('berlin', `<quota-usage token="${u.token}"></quota-usage><quota-usage token="${u.token}" locale="de" parts="models"></quota-usage>`);
+		const context = await browser.newContext({ ...phone, timezoneId: 'Europe/Berlin' });
+		try {
+			const page = await context.newPage();
+			await page.goto(url);
+			const w = widget(page);
+			const general = w.getByRole('table', { name: 'Allocations' }).getByRole('row').filter({ hasText: 'General balance' });
+			await general.waitFor({ timeout: 15_000 });
+			await expect(general.getByRole('cell').nth(1).innerText()).resolves.toMatch(/^500 expire Jan 1, 2028, 12:59\sAM Berlin time \(UTC\+1\)\n5,000 never expire$/);
+			// The site's days (UTC) begin at 01:00 on a Berlin clock, and each reset says so.
+			const resets = await w.getByText(/^Resets /).allInnerTexts();
+			expect(resets.length).toBeGreaterThan(0);
+			for (const r of resets) expect(r).toMatch(/^Resets [A-Z][a-z]{2} \d{1,2}, \d{4}, 1:00\sAM Berlin time \(UTC\+1\)$/);
+			expect(await w.innerText()).not.toMatch(/GMT|Europe\/Berlin/);
+			// In German, the same zone in German words.
+			const german = widget(page, 1).getByRole('table', { name: 'Zuteilungen' }).getByRole('row').filter({ hasText: 'Allgemeines Guthaben' });
+			await expect(german.getByRole('cell').nth(1).innerText()).resolves.toMatch(/^500 laufen am 1\. Jan\. 2028, 0:59 Ortszeit Berlin \(UTC\+1\) ab\n5\.000 laufen nie ab$/);
+			await bothSizes(page, `widget-berlin-${name === 'PostgreSQL' ? 'pg' : 'pglite'}`);
+		} finally {
+			await context.close();
+		}
+	}, 120_000);
+
 	it('shows the account’s balance, allowances, use and store link, live, themed and localised, with the token never in a URL', async () => {
 		const u = await hostUser();
 		expect((await api('/api/v1/consume', { user: u.user, feature: 'generate_texts', units: 2 })).status).toBe(200);
@@ -273,8 +300,8 @@ describe('the <quota-usage> widget says what the dashboard says (embedded databa
 		const general = w.getByRole('table', { name: 'Allocations' }).getByRole('row').filter({ hasText: 'General balance' });
 		const ends = (await general.getByRole('cell').nth(1).innerText()).split('\n');
 		expect(ends).toHaveLength(2);
-		// A moment, with its zone named, as resets and the app's expiries are.
-		expect(ends[0]).toMatch(/^[\d,]+ expire [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M (UTC|GMT[+\u2212-]\d+)$/);
+		// A moment, with its zone named as the app names it (lib/zone-name.ts), as resets and the app's expiries are.
+		expect(ends[0]).toMatch(/^[\d,]+ expire [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M (UTC|[A-Z][\w .'-]* time \(UTC[+\u2212]\d{1,2}(:\d\d)?\))$/);
 		expect(ends[1]).toMatch(/^[\d,]+ never expire$/);
 		const left = Number((await general.getByRole('cell').nth(2).innerText()).replaceAll(',', ''));
 		expect(ends.map((e) => Number(e.split(' ')[0]!.replaceAll(',', ''))).reduce((a, b) => a + b)).toBe(left);

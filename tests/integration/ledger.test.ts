@@ -251,10 +251,10 @@ describe(`ledger on ${backend}`, () => {
 		const own = (await readOne(db.orm, tightestCapsRead(t.accountId, [leo.userId], leo.userId))).get(leo.userId)!;
 		const at = (zone: string) => new Intl.DateTimeFormat('en', { timeZone: zone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(own.resetsAt!));
 		const inTokyo = at('Asia/Tokyo');
-		expect(line.text).toBe(`Your weekly cap of 50 tokens in this team is used up: you cannot spend from this pool until ${inTokyo} Tokyo (Asia) · UTC+09:00.`);
-		expect(line.capped).toBe(`Capped: nothing can be spent from this pool until ${inTokyo} Tokyo (Asia) · UTC+09:00, whatever the balance.`);
+		expect(line.text).toBe(`Your weekly cap of 50 tokens in this team is used up: you cannot spend from this pool until ${inTokyo} Tokyo time (UTC+9).`);
+		expect(line.capped).toBe(`Capped: nothing can be spent from this pool until ${inTokyo} Tokyo time (UTC+9), whatever the balance.`);
 		// The Team page says the same reset in the same words, for the reader: Leo's own, in Tokyo, as his dashboard says it.
-		expect(own.resets).toBe(`${inTokyo} Tokyo (Asia) · UTC+09:00`);
+		expect(own.resets).toBe(`${inTokyo} Tokyo time (UTC+9)`);
 		// Every member's binding cap at once, by the same rule: Leo's weekly one (its use counted past its limit), none for Kim.
 		// Read by Kim, who chose no zone: its reset in the site's zone, named, as Kim's dashboard would say it.
 		const site = (await db.rows<{ zone: string }>(sql`select time_zone as zone from site_settings where id = 1`))[0]!.zone;

@@ -1,44 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { dayIn, offsetLabel, zoneLabel, zonePlace } from '../../src/lib/time-zones';
+import { dayIn } from '../../src/lib/time-zones';
+import { zoneName, zoneOffset } from '../../src/lib/zone-name';
 import { matchZones, zoneChoices } from '../../src/lib/client/zone-choices';
 
-// One way to name a time zone on every page: "Addis Ababa (Africa) · UTC+03:00", never the IANA id
-// ("Africa/Addis_Ababa") nor half of it ("Africa/Addis Ababa"); the picker finds a zone by what a
-// person types.
+// One way to name a time zone wherever a person reads one (lib/zone-name.ts): "Berlin time (UTC+1)",
+// never the IANA id ("Europe/Berlin") nor half of it, nor the engine's "GMT+1"; the picker finds a
+// zone by what a person types.
 
 const winter = new Date('2026-01-15T12:00:00Z');
 const summer = new Date('2026-07-15T12:00:00Z');
 
 describe('a time zone’s name', () => {
-	it('is its place, then its region, then its offset from UTC at that moment', () => {
-		expect(zoneLabel('Africa/Addis_Ababa', winter)).toBe('Addis Ababa (Africa) · UTC+03:00');
-		expect(zoneLabel('Europe/Berlin', winter)).toBe('Berlin (Europe) · UTC+01:00');
-		expect(zoneLabel('Europe/Berlin', summer)).toBe('Berlin (Europe) · UTC+02:00');
-		expect(zoneLabel('America/New_York', winter)).toBe('New York (America) · UTC\u221205:00');
-		expect(zoneLabel('Asia/Kathmandu', winter)).toBe('Kathmandu (Asia) · UTC+05:45');
+	it('is its city’s time, then its offset from UTC at that moment, as short as it is exact', () => {
+		expect(zoneName('Europe/Berlin', winter)).toBe('Berlin time (UTC+1)');
+		expect(zoneName('Europe/Berlin', summer)).toBe('Berlin time (UTC+2)');
+		expect(zoneName('Africa/Addis_Ababa', winter)).toBe('Addis Ababa time (UTC+3)');
+		expect(zoneName('America/New_York', winter)).toBe('New York time (UTC\u22125)');
+		expect(zoneName('Asia/Kathmandu', winter)).toBe('Kathmandu time (UTC+5:45)');
+		expect(zoneName('America/St_Johns', winter)).toBe('St Johns time (UTC\u22123:30)');
+		expect(zoneName('Europe/London', winter)).toBe('London time (UTC+0)');
+		expect(zoneName('America/Indiana/Indianapolis', winter)).toBe('Indianapolis time (UTC\u22125)');
 	});
 
-	it('names nested regions narrow to wide, and cities by their names of today', () => {
-		expect(zonePlace('America/Indiana/Indianapolis')).toBe('Indianapolis (Indiana, America)');
-		expect(zonePlace('America/Argentina/Buenos_Aires')).toBe('Buenos Aires (Argentina, America)');
-		// Browsers still list the old ids (CLDR keeps them).
-		expect(zonePlace('Europe/Kiev')).toBe('Kyiv (Europe)');
-		expect(zonePlace('Asia/Calcutta')).toBe('Kolkata (Asia)');
-		expect(zonePlace('Asia/Saigon')).toBe('Ho Chi Minh (Asia)');
+	it('names cities by their names of today, as browsers still give the old ids (CLDR keeps them)', () => {
+		expect(zoneName('Europe/Kiev', winter)).toBe('Kyiv time (UTC+2)');
+		expect(zoneName('Asia/Calcutta', winter)).toBe('Kolkata time (UTC+5:30)');
+		expect(zoneName('Asia/Saigon', winter)).toBe('Ho Chi Minh time (UTC+7)');
 	});
 
 	it('says UTC once, and a bare offset as an offset (Etc/GMT+5 is five hours behind)', () => {
-		for (const utc of ['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']) expect(zoneLabel(utc, winter)).toBe('UTC');
-		expect(zoneLabel('Etc/GMT+5', winter)).toBe('UTC\u221205:00');
-		expect(zoneLabel('Etc/GMT-14', winter)).toBe('UTC+14:00');
+		for (const utc of ['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']) expect(zoneName(utc, winter)).toBe('UTC');
+		expect(zoneName('Etc/GMT+5', winter)).toBe('UTC\u22125');
+		expect(zoneName('Etc/GMT-14', winter)).toBe('UTC+14');
+		expect(zoneOffset('Asia/Kolkata', winter)).toBe('UTC+5:30');
 	});
 
 	it('shows an id the engine does not know as given, readable', () => {
-		expect(zoneLabel('Mars/Olympus_Mons', winter)).toBe('Mars/Olympus Mons');
+		expect(zoneName('Mars/Olympus_Mons', winter)).toBe('Mars/Olympus Mons');
 	});
 
-	it('writes offsets with two-digit hours and minutes and a true minus sign', () => {
-		expect([offsetLabel(0), offsetLabel(330), offsetLabel(-570), offsetLabel(765)]).toEqual(['UTC+00:00', 'UTC+05:30', 'UTC\u221209:30', 'UTC+12:45']);
+	it('fits a phone’s line after a time for every zone the browser knows, and no two places share a name', () => {
+		const zones = Intl.supportedValuesOf('timeZone');
+		const names = zones.map((z) => zoneName(z, winter));
+		expect(names.every((n) => /^([^/_]+ time \(UTC[+\u2212]\d{1,2}(:\d\d)?\)|UTC([+\u2212]\d{1,2})?)$/.test(n))).toBe(true);
+		// "Dec 14, 2026, 19:39 " and the name on a 390 px line of the app's 14 px text: 48 characters or fewer.
+		expect(Math.max(...names.map((n) => n.length))).toBeLessThanOrEqual(28);
+		const places = names.map((n) => n.replace(/ \(.*$/, '')).filter((p) => p !== 'UTC');
+		expect(new Set(places).size).toBe(places.length);
 	});
 });
 
@@ -51,7 +59,7 @@ describe('the time zone picker’s list', () => {
 		expect(choices.map((c) => c.value).sort()).toEqual([...new Set(['UTC', ...zones])].sort());
 		const offsets = choices.map((c) => c.offset);
 		expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
-		expect(choices.find((c) => c.value === 'Africa/Addis_Ababa')).toMatchObject({ label: 'Addis Ababa (Africa) · UTC+03:00', detail: 'East Africa Time', offset: 180 });
+		expect(choices.find((c) => c.value === 'Africa/Addis_Ababa')).toMatchObject({ label: 'Addis Ababa time (UTC+3)', detail: 'East Africa Time', offset: 180 });
 		expect(choices.every((c) => !c.label.includes('_') && !c.label.includes('/'))).toBe(true);
 	});
 

@@ -8,6 +8,8 @@ import { allocationWords } from '../../src/lib/allocation-words';
 import { balanceLabel } from '../../src/lib/client/level';
 import { minorDigits } from '../../src/lib/money';
 import { PADDLE_CURRENCIES } from '../../src/lib/price-range';
+import { servedWidget } from '../../src/lib/server/embed/script';
+import { zoneName } from '../../src/lib/zone-name';
 
 // The <quota-usage> widget is a classic script with its own texts (it imports nothing); it words the
 // purchases it lists (paid orders, PAID_STATUSES, as the app's lists) in every language.
@@ -68,9 +70,39 @@ describe('the widget’s words for an account with nothing left to spend', () =>
 
 describe('the widget’s size', () => {
 	// 7 KB until it said what expires when and which models are unlimited in four languages, and read its
-	// recent use and purchases from its stream's events (7,505 B then).
+	// recent use and purchases from its stream's events (7,505 B then; 7,671 B with its comments, 6,683 B
+	// served without them). With zones named as the app names them: 7,094 B served.
 	it('stays about 7.5 KB gzipped, as the integration kit says (at most 7,680 B at gzip -9, as it is served)', () => {
-		expect(gzipSync(widget, { level: 9 }).length).toBeLessThanOrEqual(7.5 * 1024);
+		expect(gzipSync(servedWidget(widget), { level: 9 }).length).toBeLessThanOrEqual(7.5 * 1024);
+	});
+
+	it('is served as written but for the comments on lines of their own: every line of code stays, and it still parses', () => {
+		const served = servedWidget(widget);
+		const code = (text: string) => text.split('\n').filter((l) => l.trim() && !/^\s*(\/\/|\/\*|\*)/.test(l));
+		expect(code(served)).toEqual(code(widget));
+		expect(served).not.toMatch(/^\s*(\/\/|\/\*)/m);
+		expect(() => new Function(served)).not.toThrow();
+	});
+});
+
+describe('the widget’s name for a time zone', () => {
+	// Its own copy (it imports nothing), held to the app's one (lib/zone-name.ts) for every zone a device can be in.
+	const from = widget.indexOf('\tconst fill =');
+	const source = widget.slice(from, widget.indexOf('\n\t};\n', widget.indexOf('const zoneName =', from)) + 4);
+	const widgetZoneName = new Function(`${source}; return zoneName;`)() as (zone: string, at: Date, words: string) => string;
+	const tables = widget.match(/\bzone: '[^']*'/g) ?? [];
+
+	it('is the app’s in English, for every zone, in winter and in summer', () => {
+		for (const at of [new Date('2026-01-15T12:00:00Z'), new Date('2026-07-15T12:00:00Z')])
+			for (const zone of [...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'Etc/GMT+5', 'Etc/GMT-14', 'Europe/Kiev', 'Asia/Calcutta'])
+				expect(widgetZoneName(zone, at, "{0} time ({1})"), zone).toBe(zoneName(zone, at));
+		expect(english).toContain("zone: '{0} time ({1})'");
+	});
+
+	it('has its words, city and offset in each of the four languages', () => {
+		expect(tables).toHaveLength(4);
+		for (const t of tables) expect(t).toMatch(/\{0\}.*\(\{1\}\)'$/);
+		expect(widgetZoneName('Europe/Berlin', new Date('2026-12-05T12:00:00Z'), 'Ortszeit {0} ({1})')).toBe('Ortszeit Berlin (UTC+1)');
 	});
 });
 

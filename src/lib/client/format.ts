@@ -1,5 +1,6 @@
 // Numbers, dates and durations in the user's locale and time zone.
 import { counted, figure } from '../counted';
+import { zoneName } from '../zone-name';
 
 /**
  * The app's time zone now, the member's choice in Settings (null: the device's), for every instant a
@@ -11,11 +12,11 @@ export const appZone = { now: (): string | null => null };
 // Formatters are costly to make (a page of history formats a hundred dates): one per time zone.
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function dateFormat(kind: 'dateTime' | 'date' | 'moment', timeZone = appZone.now()): Intl.DateTimeFormat {
+function dateFormat(kind: 'dateTime' | 'date', timeZone = appZone.now()): Intl.DateTimeFormat {
 	const key = `${kind} ${timeZone ?? ''}`;
 	let format = dateFormats.get(key);
 	if (!format) {
-		const time: Intl.DateTimeFormatOptions = kind === 'date' ? {} : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: kind === 'moment' ? 'short' : undefined };
+		const time: Intl.DateTimeFormatOptions = kind === 'date' ? {} : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 		format = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', ...time, timeZone: timeZone ?? undefined });
 		dateFormats.set(key, format);
 	}
@@ -45,11 +46,14 @@ export function dateTime(value: string | number | Date, timeZone?: string | null
 }
 
 /**
- * "Jan 1, 2028, 00:59 GMT+1", "Dec 5, 2026, 00:00 UTC": `dateTime` with its zone's short name, for a
- * moment tokens end or a limit resets (a lot's expiry), which the widget and the API's messages name too.
+ * "Jan 1, 2028, 00:59 Berlin time (UTC+1)", "Dec 5, 2026, 00:00 UTC": `dateTime` with its zone named
+ * as everywhere (lib/zone-name.ts), for a moment tokens end or a limit resets (a lot's expiry), which
+ * the widget and a refusal name too.
  */
 export function moment(value: string | number | Date, timeZone?: string | null): string {
-	return dateFormat('moment', timeZone).format(new Date(value));
+	const at = new Date(value);
+	const format = dateFormat('dateTime', timeZone);
+	return `${format.format(at)} ${zoneName(format.resolvedOptions().timeZone, at)}`;
 }
 
 /** "Jan 3, 2026": the day of an instant, in the same zone as `dateTime`. */

@@ -1,21 +1,21 @@
 // Instants are written in the reader's zone (their Settings' choice, else the device's); days that
 // count (windows, caps, reports, the usage filter) are the site's. Where the two clocks differ, a
 // page names the zone its times are in, so "Dec 5, 04:07" is not read as a time of the site's day.
-import { zoneFacts, zoneLabel } from '$lib/time-zones';
+import { zoneName, zoneOffset } from '$lib/zone-name';
 
 /** The zone a page writes instants in: `chosen` (the member's Settings' zone), else the device's. */
 export const readerZone = (chosen: string | null): string => chosen ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
- * The reader's zone as pages name it ("Tokyo (Asia) · UTC+09:00") when its clock reads otherwise
+ * The reader's zone as pages name it ("Tokyo time (UTC+9)") when its clock reads otherwise
  * than the site's at `at`; null when they read the same (or the site's zone is not known yet), and
  * times then need no zone said. `reader` and `site`: IANA ids.
  */
 export function zoneUnlikeSite(reader: string, site: string | null | undefined, at: Date = new Date()): string | null {
 	if (!site) return null;
 	try {
-		return zoneFacts(reader, at).offset === zoneFacts(site, at).offset ? null : zoneLabel(reader, at);
+		return zoneOffset(reader, at) === zoneOffset(site, at) ? null : zoneName(reader, at);
 	} catch {
-		return zoneLabel(reader, at); // a zone this engine does not know: say it rather than imply the site's
+		return zoneName(reader, at); // a zone this engine does not know: say it rather than imply the site's
 	}
 }

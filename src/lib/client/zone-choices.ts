@@ -1,7 +1,8 @@
 // The time zone picker's list (components/ZonePicker.svelte): every zone the browser knows, named as
-// every page names it (lib/time-zones.ts), ordered by offset, and found by what a person types: a
+// every page names it (lib/zone-name.ts), ordered by offset, and found by what a person types: a
 // city, a region, the zone's name ("eastern", "central european") or an offset ("+5:30", "utc-3").
-import { offsetLabel, zoneFacts, zoneLabel, zonePlace } from '$lib/time-zones';
+import { zoneFacts } from '$lib/time-zones';
+import { zoneName } from '$lib/zone-name';
 
 export interface ZoneChoice {
 	/** What is stored and sent: the IANA id, or '' for a choice of the page's own ("this device's zone"). */
@@ -22,12 +23,12 @@ export function normalize(s: string): string {
 	return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('_', ' ').replaceAll('\u2212', '-');
 }
 
-/** "+5:30" and "+05:30", or "+3" and "+03:00": the ways an offset is typed. */
+/** "+5:30" and "+05:30", or "+3", "+3:00" and "+03:00": the ways an offset is typed. */
 function offsetWords(minutes: number): string {
 	const sign = minutes < 0 ? '-' : '+';
 	const h = Math.floor(Math.abs(minutes) / 60);
 	const m = String(Math.abs(minutes) % 60).padStart(2, '0');
-	return `utc${sign}${h}:${m} utc${sign}${h}${m === '00' ? '' : `:${m}`} ${normalize(offsetLabel(minutes))}`;
+	return `utc${sign}${h}:${m} utc${sign}${h}${m === '00' ? '' : `:${m}`} utc${sign}${String(h).padStart(2, '0')}:${m}`;
 }
 
 /** One zone as the picker lists it, with its offset and name at `at`; null for an id the engine does not know. */
@@ -38,7 +39,7 @@ export function zoneChoice(zone: string, at: Date): ZoneChoice | null {
 	} catch {
 		return null;
 	}
-	const label = zoneLabel(zone, at);
+	const label = zoneName(zone, at);
 	const name = normalize(label);
 	return { value: zone, label, detail: facts.generic, offset: facts.offset, name, words: `${name} ${normalize(zone)} ${normalize(facts.generic ?? '')} ${offsetWords(facts.offset)}` };
 }

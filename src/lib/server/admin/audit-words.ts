@@ -4,7 +4,7 @@
 // the page writes them in the reader's locale and time zone. Every action the code writes
 // (AUDIT_ACTIONS) has words here; a unit test goes through them all.
 import type { ActorKind, AuditAction } from '../accounts';
-import { zoneLabel } from '../../time-zones';
+import { zoneName } from '../../zone-name';
 import { counted } from '../../counted';
 import { ANY_MODEL } from '../../model-words';
 
@@ -119,7 +119,7 @@ const digits = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const num = (v: unknown) => (typeof v === 'number' ? digits.format(v) : String(v));
 
 const model = named('models', ANY_MODEL);
-const zone: Format = (v) => text(typeof v === 'string' ? zoneLabel(v) : '—');
+const zone: Format = (v) => text(typeof v === 'string' ? zoneName(v) : '—');
 const price: Format = (v, _n, whole) => (typeof v === 'number' && typeof whole.currency === 'string' ? { cents: v, currency: whole.currency } : text('—'));
 const grants: Format = (v, n) =>
 	text(Array.isArray(v) ? v.map((g) => counted(Number(obj(g).tokens), `${obj(g).model ? `${n.models.get(String(obj(g).model)) ?? obj(g).model} ` : ''}token`, num)).join(' + ') : '—');

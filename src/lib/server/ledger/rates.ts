@@ -307,7 +307,7 @@ export const capLeftOf = (c: NonNullable<TightestRow['cap']>): CapLeft => ({
 /**
  * The dashboard's formatter of a cap's figures for the row's reader (localeFormatter): numbers in
  * English, a reset time in the reader's zone (their Settings' choice, else the site's), the zone named:
- * "Dec 7, 2026, 00:00 Berlin (Europe) · UTC+01:00".
+ * "Dec 7, 2026, 00:00 Berlin time (UTC+1)".
  */
 const readerFormatter = (r: TightestRow) => localeFormatter('en', r.reader_zone);
 

@@ -64,7 +64,7 @@ describe('the cap that binds a member now, in words', () => {
 		// A zone of the device's (or of the app's) is not the one said: the server's words are, the dashboard's.
 		appZone.now = () => 'Pacific/Honolulu';
 		try {
-			const resets = 'Dec 7, 2026, 00:00 Berlin (Europe) · UTC+01:00';
+			const resets = 'Dec 7, 2026, 00:00 Berlin time (UTC+1)';
 			const weekly = { limitOf: 'member' as const, period: 'weekly' as const, limit: 1_000, used: 600, left: 400, resetsAt: '2026-12-06T23:00:00.000Z', resets };
 			expect(capNowWords(weekly)).toBe('Weekly cap: 400 of 1,000 left this week');
 			// The pool's cap that binds them is said to be the pool's, in the pool card's name, left or reached.

@@ -85,7 +85,7 @@ const NOW: Record<CapNow['period'], string> = { daily: 'today', weekly: 'this we
  * pool's cap that binds them is not read as one set for them;
  * used up, when it lets them spend again as the server worded it for the reader (`resets`: the
  * dashboard's words, in their Settings' zone or the site's, named): "Weekly cap reached · resets Dec 7,
- * 2026, 00:00 Berlin (Europe) · UTC+01:00".
+ * 2026, 00:00 Berlin time (UTC+1)".
  */
 export function capNowWords(cap: CapNow): string {
 	const name = `${cap.limitOf === 'team' ? `The team's ${cap.period}` : windowName(cap.period)} cap`;
