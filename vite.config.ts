@@ -1,7 +1,8 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import { defaultClientConditions } from 'vite';
+import { defaultClientConditions, minify, type Plugin } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 const helper = (file: string) => fileURLToPath(new URL(`tests/helpers/${file}`, import.meta.url));
 
@@ -21,8 +22,28 @@ const integration = (backend: 'pglite' | 'postgres') => ({
 	}
 });
 
+/**
+ * `import text from '…/widget/quota-usage.js?served'`: the widget's script as host pages get it
+ * (routes/embed/quota-usage.js), minified by Vite's own minifier (Oxc). Its comments and long names are
+ * for the people who work on it, not for every host page's download: 8,225 B gzipped as written, 6,351 B
+ * minified. It is one IIFE, so renaming inside it changes nothing a host page sees.
+ */
+function widgetServed(): Plugin {
+	return {
+		name: 'quota-widget-served',
+		async load(id) {
+			if (!id.endsWith('?served')) return null;
+			const file = id.slice(0, -'?served'.length);
+			this.addWatchFile(file);
+			const { code, errors } = await minify(file, readFileSync(file, 'utf8'), { compress: true, mangle: true });
+			if (errors.length) this.error(`${file}: ${errors.map((e) => e.message).join('; ')}`);
+			return `export default ${JSON.stringify(code)};`;
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [sveltekit(), widgetServed()],
 	server: { port: 3000 },
 	environments: {
 		client: {

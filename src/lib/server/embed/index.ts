@@ -2,4 +2,3 @@
 export { EMBED_TTL_SECONDS, STORE_TICKET_SECONDS, mintEmbedToken, readEmbedToken, readStoreTicket, watchEmbedGrant, type EmbedGrant } from './tokens';
 export { EMBED_RECENT, embedRecent, embedView, embedViewer, type EmbedRecent, type EmbedView } from './view';
 export { EMBED_STORE_PATH, embedCheckout, embedOrder, embedStoreFront, storeLink } from './store';
-export { servedWidget } from './script';

@@ -1,12 +1,12 @@
 import type { RequestHandler } from './$types';
 import { gzipSync } from 'node:zlib';
-import source from '../../../../widget/quota-usage.js?raw';
-import { servedWidget } from '$lib/server/embed';
+// Minified at build (vite.config.ts, widgetServed).
+import served from '../../../../widget/quota-usage.js?served';
 
 // The <quota-usage> widget's one script, for host pages on any origin (a classic script: no CORS
 // needed to run it). Served by a route, not from static/, so the app's service worker does not
-// precache it; without its comments, gzipped once per process.
-const plain = new TextEncoder().encode(servedWidget(source));
+// precache it; minified, gzipped once per process.
+const plain = new TextEncoder().encode(served);
 const gzipped = gzipSync(plain, { level: 9 });
 
 export const GET: RequestHandler = ({ request }) => {
