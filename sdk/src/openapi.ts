@@ -108,7 +108,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -472,7 +472,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
                          * @example wp-user-42
                          */
                         user?: string;
@@ -685,7 +685,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
                          * @example wp-user-42
                          */
                         user?: string;
@@ -919,7 +919,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
                          * @example wp-user-42
                          */
                         user?: string;
@@ -1549,7 +1549,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
                          * @example wp-user-42
                          */
                         user?: string;
@@ -1718,7 +1718,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -1850,7 +1850,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
                     /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
@@ -2808,7 +2808,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
                          * @example wp-user-42
                          */
                         user?: string;

@@ -17,7 +17,7 @@ export const maxPriceMinor = (currency: string) => 1_000_000 * 10 ** minorDigits
 export const priceRule = (currency: string) =>
 	minorDigits(currency) === 0
 		? 'The price is a whole amount from 1 to 1,000,000, like 550: tokens given away are a bonus (Bonuses), not a package.'
-		: 'The price is an amount from 0.01 to 1,000,000, like 12 or 12.50: tokens given away are a bonus (Bonuses), not a package.';
+		: 'The price is an amount from 0.01 to 1,000,000 with at most two decimals, like 12 or 12.50: tokens given away are a bonus (Bonuses), not a package.';
 
 /** A Paddle price id: pri_ then at least 4 lower-case letters, digits or underscores. */
 export const PADDLE_PRICE_ID = /^pri_[a-z0-9_]{4,}$/;

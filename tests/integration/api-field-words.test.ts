@@ -54,3 +54,51 @@ describe(`a refused field's words are the message's, on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 });
+
+// An id a caller names is one a person can read back: a host-site user id of only spaces made a
+// "Site user" no one could find, and "\u202eevil" one that showed as "live". Every such id, and a
+// note holding a bidi override, is refused with 400 naming the field, and nothing is made or spent.
+const counts = (d: Db) => d.rows(sql`select (select count(*) from users)::int as users, (select count(*) from operations)::int as ops, (select count(*) from holds)::int as holds, (select count(*) from lots)::int as lots`);
+const keyed = () => bearer(site, { 'idempotency-key': crypto.randomUUID() });
+const BLANK = 'user cannot be blank: it holds only spaces.';
+const hidden = (field: string, at: string) => `${field} cannot hold an invisible character (${at}): an id holding one looks like another id.`;
+
+describe(`ids that would show as nothing or as another id, on ${backend}`, () => {
+	it('are refused on every route naming a user, 400 naming the field, and nothing is made, spent, held or granted', async () => {
+		const before = await counts(db);
+		const cases: [string, Parameters<typeof callJson>[1], string, string][] = [
+			['/api/v1/consume', { headers: keyed(), body: { user: '  ', feature: 'ai_bots', units: 1 } }, 'user', BLANK],
+			['/api/v1/consume', { headers: keyed(), body: { user: '\u202eevil', feature: 'ai_bots', units: 1 } }, 'user', hidden('user', 'U+202E')],
+			['/api/v1/consume', { headers: keyed(), body: { user: '\u202e2-ecar', feature: 'ai_bots', units: 1 } }, 'user', hidden('user', 'U+202E')],
+			['/api/v1/holds', { headers: keyed(), body: { user: 'ad\u200bmin', feature: 'ai_bots', max_tokens: 10 } }, 'user', hidden('user', 'U+200B')],
+			['/api/v1/grants', { headers: keyed(), body: { user: '\u2066wp-1\u2069', tokens: 5, source: 'bonus' } }, 'user', hidden('user', 'U+2066')],
+			['/api/v1/check', { headers: bearer(site), body: { user: '\u3000', feature: 'ai_bots', units: 1 } }, 'user', BLANK],
+			['/api/v1/balance?user=%20%20', { headers: bearer(site) }, 'user', BLANK],
+			['/api/v1/usage?user=%E2%80%AEevil', { headers: bearer(site) }, 'user', hidden('user', 'U+202E')],
+			['/api/v1/embed-tokens', { headers: bearer(site), body: { user: '\u202eevil' } }, 'user', hidden('user', 'U+202E')],
+			['/api/v1/consume', { headers: bearer(site, { 'idempotency-key': 'retry\u00ad1' }), body: { user: 'wp-ids-1', feature: 'ai_bots', units: 1 } }, 'Idempotency-Key', hidden('Idempotency-Key', 'U+00AD')],
+			[
+				'/api/v1/grants',
+				{ headers: keyed(), body: { user: 'wp-ids-1', tokens: 5, source: 'bonus', note: 'Refund \u202eevil' } },
+				'note',
+				'note cannot hold a character that reorders the text after it (U+202E): it makes the text read as something else.'
+			]
+		];
+		for (const [path, req, field, words] of cases) {
+			const r = await callJson(path, req);
+			expect({ status: r.status, error: r.json.error, message: r.json.message, field: r.json.details?.fieldErrors?.[field] }, path).toEqual({ status: 400, error: 'invalid_input', message: words, field: [words] });
+		}
+		expect(await counts(db)).toEqual(before);
+		await expectInvariants(db);
+	});
+
+	it('takes the ids people really use, spaces inside and right-to-left scripts too, and a note in Hebrew with its marks', async () => {
+		for (const [user, note] of [['john smith', 'Welcome'], ['مستخدم-٤٢', 'תודה \u200f(42)']]) {
+			const r = await callJson('/api/v1/grants', { headers: keyed(), body: { user, tokens: 5, source: 'bonus', note } });
+			expect(r.status, user).toBe(201);
+			expect((await callJson(`/api/v1/balance?user=${encodeURIComponent(user!)}`, { headers: bearer(site) })).status, user).toBe(200);
+		}
+		expect(await db.rows(sql`select external_id from users where external_id in ('john smith', 'مستخدم-٤٢') order by 1`)).toHaveLength(2);
+		await expectInvariants(db);
+	});
+});

@@ -37,6 +37,8 @@ describe('the catalog form', () => {
 			expect(toInput({ ...d, currency, price: '5.50' }, 0), currency).toEqual({ problems: { 'pkg-price': expect.stringMatching(/^.+ has no smaller unit: type a whole number of .+\.$/) } });
 		}
 		expect(priceRule('JPY')).toContain('a whole amount from 1 to 1,000,000, like 550');
+		// A third decimal is said plainly, not as an amount out of range.
+		expect(toInput({ ...d, currency: 'USD', price: '9.999' }, 0)).toEqual({ problems: { 'pkg-price': expect.stringContaining('with at most two decimals') } });
 		// The highest price is 1,000,000 of the currency's unit: a million yen, not a hundred million.
 		expect(toInput({ ...d, price: '1000000' }, 0)).toMatchObject({ input: { priceCents: 1_000_000 } });
 		expect(toInput({ ...d, price: '1000001' }, 0)).toEqual({ problems: { 'pkg-price': priceRule('JPY') } });

@@ -50,7 +50,7 @@ describe('invalid input, in Quota’s words', () => {
 		['not an object', consumeBody, [], 'The input must be a JSON object.'],
 		['a nested object', consumeBody, { ...site, feature: 'ai_bots', units: 5, metadata: 'note' }, 'metadata must be a JSON object.'],
 		['a union of types', consumeBody, { user: 42, feature: 'ai_bots', units: 5 }, 'user must be text.'],
-		['a schema’s own message', consumeBody, { user: 'a\u0007b', feature: 'ai_bots', units: 5 }, 'user cannot contain control characters.']
+		['a schema’s own message', consumeBody, { user: 'a\u0007b', feature: 'ai_bots', units: 5 }, 'user cannot hold an invisible character (U+0007): an id holding one looks like another id.']
 	])('%s', (_, schema, input, sentence) => {
 		expect(refusal(schema, input)).toBe(sentence);
 	});

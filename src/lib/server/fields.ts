@@ -1,19 +1,39 @@
 import { z } from 'zod';
 import { MAX_IDEMPOTENCY_KEY, MAX_TOKENS, MAX_UNITS } from './ledger';
 import { CATALOG_KEY, CATALOG_KEY_RULE, MAX_CATALOG_KEY } from '../catalog-key';
+import { idSlip, textSlip } from '../visible-text';
 
 // The request fields REST v1 and tRPC share, each limit defined once: what the OpenAPI document
 // says, what validation enforces and what the domain accepts come from these.
+
+/**
+ * The one rule for every id a caller names (a host site's user id, a member, an idempotency key, a
+ * key looked up, a metadata key): not blank, no invisible character (lib/visible-text.ts `idSlip`),
+ * so no id shows as another or as nothing. Refused as invalid input naming the field.
+ */
+export const visibleId = <T extends z.ZodString>(schema: T): T => schema.superRefine(refuseBy(idSlip)) as T;
+
+/**
+ * The one rule for text people read (a note, a name, a description): no bidi embedding, override or
+ * isolate (`textSlip`). Refused rather than kept and isolated on display: an isolate keeps the text
+ * from reordering what is around it, but "\u202eevil" inside it still reads "live".
+ */
+export const readableText = <T extends z.ZodString>(schema: T): T => schema.superRefine(refuseBy(textSlip)) as T;
+
+const refuseBy = (slip: (text: string) => string | null) => (text: string, ctx: z.RefinementCtx) => {
+	const message = slip(text);
+	if (message) ctx.addIssue({ code: 'custom', message });
+};
 
 /** A feature, model or module key as created (lib/catalog-key.ts: the rule the console's forms check and say too). */
 export const catalogKey = z.string().regex(CATALOG_KEY, CATALOG_KEY_RULE);
 
 /** A feature or model key looked up (an unknown one is a refusal of its own, not malformed input). */
-export const keyLookup = z.string().min(1).max(MAX_CATALOG_KEY);
+export const keyLookup = visibleId(z.string().min(1).max(MAX_CATALOG_KEY));
 
 export const units = z.number().int().min(1).max(MAX_UNITS);
 export const tokens = (min: 0 | 1) => z.number().int().min(min).max(MAX_TOKENS);
-export const idempotencyKey = z.string().min(1).max(MAX_IDEMPOTENCY_KEY);
+export const idempotencyKey = visibleId(z.string().min(1).max(MAX_IDEMPOTENCY_KEY));
 
 /** Longest page cursor a history query takes (cursors Quota hands out are far shorter). */
 export const cursor = z.string().max(200);

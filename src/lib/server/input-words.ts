@@ -1,5 +1,6 @@
 import { z, type ZodError } from 'zod';
 import { counted } from '../counted';
+import { spelledOut } from '../visible-text';
 
 // How Quota words invalid input: one sentence naming the field ("units must be a whole number from
 // 1 to 1,000,000."), never zod's own words ("Too small: expected number to be >=1"). Installed as
@@ -9,10 +10,14 @@ import { counted } from '../counted';
 type Issue = z.core.$ZodRawIssue;
 type Path = readonly PropertyKey[];
 
-/** The field an issue is about, as the caller named it: `units`, `event_types[0]`, `metadata.note`. */
+/**
+ * The field an issue is about, as the caller named it: `units`, `event_types[0]`, `metadata.note`; a
+ * key of theirs holding an invisible character spelled out (`metadata.[U+202E]evil`), so the sentence
+ * naming it reads as written.
+ */
 export function fieldName(path: Path | undefined): string {
 	if (!path?.length) return 'The input';
-	return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
+	return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${spelledOut(String(k))}`)).join('');
 }
 
 const count = (n: number | bigint): string => Number(n).toLocaleString('en-US');
@@ -203,8 +208,11 @@ export function issueSentence(iss: Issue): string {
 		case 'invalid_value':
 			if (iss.input === undefined && iss.path?.length) return `${field} is required: ${iss.values.length === 1 ? quoted(iss.values) : `one of ${quoted(iss.values)}`}.`;
 			return iss.values.length === 1 ? `${field} must be ${quoted(iss.values)}.` : `${field} must be one of ${quoted(iss.values)}.`;
-		case 'invalid_key':
-			return `${field} has a key that is not allowed.`;
+		case 'invalid_key': {
+			// A key's own rule (a metadata key is an id: fields.ts visibleId) said of it.
+			const rule = iss.issues[0]?.message;
+			return rule && /^(cannot|must) /.test(rule) ? `${field} is a key that ${rule}` : `${field} has a key that is not allowed.`;
+		}
 		case 'invalid_element':
 			return `${field} holds an item that is not allowed.`;
 		case 'invalid_union':

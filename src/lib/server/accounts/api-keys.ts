@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { readableText } from '../fields';
 import type { Db } from '../db';
 import { apiKeys } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
@@ -14,7 +15,7 @@ const scopesSchema = z
 	.array(z.enum(['read', 'consume']))
 	.min(1, 'Choose at least one scope: read or consume.')
 	.transform((s) => [...new Set(s)].sort() as ApiKeyScope[]);
-const keyNameSchema = z.string().trim().min(1, 'Name the key after the app that uses it.').max(80, 'Keep the name under 80 characters.');
+const keyNameSchema = readableText(z.string().trim().min(1, 'Name the key after the app that uses it.').max(80, 'Keep the name under 80 characters.'));
 
 /** `qk_` + 43 base64url characters (256 random bits). Seeded keys may be shorter but not under 20. */
 const KEY_FORMAT = /^qk_[A-Za-z0-9_-]{20,128}$/;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SITE_ROLE_KEY } from '../../role-key';
+import { readableText, visibleId } from '../fields';
 import { ACCOUNT_WORDS, lettersOnly, MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD, nameTooLong, repeatsTooMuch } from '../../account-fields';
 
 /** Emails are stored trimmed and lower-cased, so uniqueness is case-insensitive. */
@@ -13,14 +14,16 @@ export const emailSchema = z
 
 export { MAX_NAME };
 
-/** A display name (1–100 characters as a person sees them, as the forms count: `nameTooLong`; trimmed, no control characters); `missing`: what an empty one is told. */
+/** A display name (1–100 characters as a person sees them, as the forms count: `nameTooLong`; trimmed, no control characters, nothing reordering it: fields.ts readableText); `missing`: what an empty one is told. */
 const displayName = (missing: string) =>
-	z
-		.string({ error: missing })
-		.trim()
-		.min(1, missing)
-		.refine((n) => !nameTooLong(n), ACCOUNT_WORDS.nameLong)
-		.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot contain control characters.');
+	readableText(
+		z
+			.string({ error: missing })
+			.trim()
+			.min(1, missing)
+			.refine((n) => !nameTooLong(n), ACCOUNT_WORDS.nameLong)
+			.refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'cannot contain control characters.')
+	);
 
 /** A person's name. */
 export const nameSchema = displayName(ACCOUNT_WORDS.nameMissing);
@@ -30,12 +33,8 @@ export const teamNameSchema = displayName(ACCOUNT_WORDS.teamNameMissing);
 /** Longest id a host site may give its users (REST `user`; stored as `users.external_id`). */
 export const MAX_EXTERNAL_USER_ID = 128;
 
-/** A host site's own user id: 1–128 characters, no control characters (it also names the user). */
-export const externalUserIdSchema = z
-	.string()
-	.min(1)
-	.max(MAX_EXTERNAL_USER_ID)
-	.regex(/^[^\u0000-\u001f\u007f]+$/, 'cannot contain control characters.');
+/** A host site's own user id: 1–128 characters, not blank, no invisible character (it also names the user: fields.ts visibleId). */
+export const externalUserIdSchema = visibleId(z.string().min(1).max(MAX_EXTERNAL_USER_ID));
 
 /** Longest id of an anonymous visitor a site key names (REST `guest`). */
 export const MAX_GUEST_ID = 128;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_IDEMPOTENCY_KEY } from '../ledger';
 import { externalUserIdSchema, guestIdSchema } from '../accounts';
-import { cursor, idempotencyKey, keyLookup, MAX_PAGE, tokens, units as unitsField } from '../fields';
+import { cursor, idempotencyKey, keyLookup, MAX_PAGE, readableText, tokens, units as unitsField, visibleId } from '../fields';
 import { SAID_FIRST } from '../input-words';
 
 // The public REST v1 contract. These schemas validate requests and generate openapi.json; every
@@ -13,7 +13,7 @@ export const targetFields = {
 	user: z
 		.union([z.uuid(), externalUserIdSchema])
 		.optional()
-		.meta({ description: 'Site keys: the host site\'s own user id or a Quota user id (a webhook\'s `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook\'s `account_id`), or a member\'s e-mail, is refused with 422 `invalid_input` naming the id to send.', example: 'wp-user-42' }),
+		.meta({ description: 'Site keys: the host site\'s own user id or a Quota user id (a webhook\'s `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook\'s `account_id`), or a member\'s e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.', example: 'wp-user-42' }),
 	team: z.uuid().optional().meta({ description: 'Site keys: a team id (its shared pool; a webhook\'s `team_id`). A team pool\'s account id is refused with 422 `invalid_input` naming the team id.' }),
 	guest: guestIdSchema.optional().meta({ description: 'Site keys: an anonymous visitor id (a webhook\'s `guest_id`).', example: 'visitor-7f3a' })
 };
@@ -40,7 +40,7 @@ const model = keyLookup.nullish().meta({ description: 'Model key for per-model a
 const units = unitsField.meta({ description: 'Words, characters, model tokens or operations (whole number).', example: 100 });
 const MAX_METADATA = 4096;
 const metadata = z
-	.record(z.string(), z.unknown())
+	.record(visibleId(z.string()), z.unknown())
 	.optional()
 	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${MAX_METADATA.toLocaleString('en-US')} characters of JSON.` })
 	.meta({ description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON).` });
@@ -75,7 +75,7 @@ export const grantBody = oneTarget(
 				.refine((at) => Date.parse(at) > Date.now(), { message: 'expires_at must be in the future.' })
 				.nullish()
 				.meta({ description: 'When the granted tokens expire; must be in the future. Null or absent: never.' }),
-			note: z.string().max(500).nullish()
+			note: readableText(z.string().max(500)).nullish()
 		})
 		.strict()
 );

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { readableText } from '../fields';
 import type { Database, Executor } from '../db';
 import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
@@ -20,8 +21,8 @@ export const productInput = z
 	.object({
 		id: z.string().regex(PACKAGE_ID, 'lowercase letters, digits and dashes'),
 		kind: z.enum(['pack', 'model_pack', 'bundle', 'subscription']),
-		name: z.string().trim().min(2).max(80),
-		description: z.string().trim().max(400).default(''),
+		name: readableText(z.string().trim().min(2).max(80)),
+		description: readableText(z.string().trim().max(400)).default(''),
 		grants: z
 			.array(z.object({ model: z.string().min(1).nullable(), tokens: z.number().int().min(1).max(MAX_TOKENS) }))
 			.min(1)

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { router, type Context } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { catalogKey } from '../../../fields';
+import { catalogKey, readableText } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
 import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
 import { catalogPreview, reorderProducts, setProductActive } from '../../../store';
@@ -30,7 +30,7 @@ const campaignInput = z
 			tokens: z.number().int().min(1).max(MAX_TOKENS),
 			model: catalogKey.nullish(),
 			expiresAt: z.iso.datetime({ offset: true }).nullish(),
-			note: z.string().trim().min(1, 'Add a note.').max(500),
+			note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
 			key: z.string().min(8).max(100)
 		})
 	);
@@ -84,7 +84,7 @@ export const adminSiteRoutes = {
 		/** The site's roles with how many users hold each. */
 		list: siteAdminProcedure.query(({ ctx }) => listSiteRoles(ctx.db.orm)),
 		save: siteAdminProcedure
-			.input(z.object({ key: roleKey, name: z.string().max(60), description: z.string().max(300).optional(), isNew: z.boolean() }).strict())
+			.input(z.object({ key: roleKey, name: readableText(z.string().max(60)), description: readableText(z.string().max(300)).optional(), isNew: z.boolean() }).strict())
 			.mutation(({ ctx, input }) => saveSiteRole(ctx.db, actor(ctx), input)),
 		delete: siteAdminProcedure.input(z.object({ key: roleKey }).strict()).mutation(({ ctx, input }) => deleteSiteRole(ctx.db, actor(ctx), input.key))
 	})

@@ -1,5 +1,6 @@
 // The Users and User detail pages (/admin/users, /admin/users/[id]): accounts, balances, bonuses, roles, caps.
 import { z } from 'zod';
+import { readableText, visibleId } from '../../../fields';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { accountDetail, adjustAccountBalance, grantBonus, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
@@ -52,8 +53,8 @@ export const usersRoutes = {
 						tokens: z.number().int().min(1).max(MAX_TOKENS),
 						model: key.nullish(),
 						expiresAt: z.iso.datetime({ offset: true }).nullish(),
-						note: z.string().trim().min(1, 'Add a note.').max(500),
-						key: z.string().min(8).max(100)
+						note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
+						key: visibleId(z.string().min(8).max(100))
 					})
 					.strict()
 			)
@@ -78,8 +79,8 @@ export const usersRoutes = {
 						mode: z.enum(['set', 'delta']),
 						// A delta is ±MAX_TOKENS; a set is 0 or more, its change from the balance within ±MAX_TOKENS: the ledger checks both.
 						tokens: z.number().int().min(-MAX_TOKENS).max(Number.MAX_SAFE_INTEGER),
-						reason: z.string().trim().min(1, 'cannot be empty: say why the balance changes.').max(500),
-						key: z.string().min(8).max(100)
+						reason: readableText(z.string().trim().min(1, 'cannot be empty: say why the balance changes.').max(500)),
+						key: visibleId(z.string().min(8).max(100))
 					})
 					.strict()
 			)
