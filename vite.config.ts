@@ -106,6 +106,7 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['tests/unit/**/*.test.ts', 'src/**/*.svelte.test.ts'],
+					setupFiles: [helper('unit-setup.ts')],
 					isolate: false,
 					alias: {
 						'vitest-environment-browser-state': helper('browser-state-environment.ts'),
