@@ -14,6 +14,8 @@ import { expectInvariants, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { balances, grant, history, hold, release, rollups, setAllowanceRule, settle, siteUsageTotals, statement, sweepExpired } from '../../src/lib/server/ledger';
 import { usedWords } from '../../src/lib/client/paid-by';
+import { heldWords } from '../../src/lib/held-words';
+import { balanceOf } from '../../src/lib/balance-figures';
 import { operationsCsv } from '../../src/lib/server/admin';
 
 let db: Db;
@@ -110,6 +112,27 @@ describe(`a settled hold's use on ${backend}`, () => {
 		expect(r.json).toEqual({ cost: 0, released: 100, paid_by: [], remaining: 750 });
 		const usage = await callJson('/api/v1/usage', { headers: bearer(m.key) });
 		expect(usage.json.data.map((d: { tokens_used: number }) => d.tokens_used)).toEqual([250]);
+		await expectInvariants(db);
+	});
+});
+
+describe(`an open hold's tokens on ${backend}`, () => {
+	it('are said where they are: the balance moves only by what the hold took from lots, the free tokens left by the rest', async () => {
+		// Maya's hold was paid whole by her Chatbot allowance; her console page said the balance was after it.
+		const u = await chatUser(100, 1000);
+		const free = await hold(db.orm, { accountId: u.accountId, feature: 'ai_bots', maxTokens: 60, ttlSeconds: 60, actor: {}, idempotency: idem() });
+		let b = await balances(db.orm, u.accountId);
+		expect([b.held, b.heldFrom, balanceOf(b.allocations).balance]).toEqual([60, { lots: 0, allowances: 60 }, 1000]);
+		expect(heldWords(b.held, b.heldFrom)).toBe('60 held by running jobs, all from free allowances, already taken off these figures.');
+		// A second hold takes the allowance's last 40, then 460 from the lot.
+		const both = await hold(db.orm, { accountId: u.accountId, feature: 'ai_bots', maxTokens: 500, ttlSeconds: 60, actor: {}, idempotency: idem() });
+		b = await balances(db.orm, u.accountId);
+		expect([b.held, b.heldFrom, balanceOf(b.allocations).balance, b.available]).toEqual([560, { lots: 460, allowances: 100 }, 540, 540]);
+		expect(heldWords(b.held, b.heldFrom)).toBe('560 held by running jobs: 460 from the balance, 100 from free allowances, already taken off these figures.');
+		await release(db.orm, free.holdId, idem());
+		await release(db.orm, both.holdId, idem());
+		b = await balances(db.orm, u.accountId);
+		expect([b.held, b.heldFrom, heldWords(b.held, b.heldFrom)]).toEqual([0, { lots: 0, allowances: 0 }, '']);
 		await expectInvariants(db);
 	});
 });
