@@ -414,8 +414,9 @@ for (const size of sizes) {
 				const { card, figure } = await openTess();
 				const balance = await figure('Balance').innerText();
 				await card.getByText('The figures in full', { exact: true }).click();
-				await card.getByText(new RegExp(`= ${balance} balance \\+ [\\d,]+ free tokens left\\. 300 held by running jobs, all from free allowances, already taken off these figures\\.$`)).waitFor();
-				await card.getByText('The figures in full', { exact: true }).scrollIntoViewIfNeeded();
+				const sum = card.getByText(new RegExp(`= ${balance} balance \\+ [\\d,]+ free tokens left\\. 300 held by running jobs, all from free allowances, already taken off these figures\\.$`));
+				await sum.waitFor();
+				await sum.scrollIntoViewIfNeeded();
 				await screen(page, 'admin-user-figures-held');
 			} finally {
 				expect((await siteApi(`holds/${hold.hold_id}/release`, {})).status).toBe(200);
