@@ -190,7 +190,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 			await waitForFresh(page);
 			const now = page.getByRole('region', { name: 'Balance now' });
 			await expect(now.locator('.figure').innerText()).resolves.toBe(balance);
-			await now.getByText(`${fromLots.toLocaleString('en-US')} more are held by running jobs: the movements below count them until the jobs settle.`).waitFor();
+			await now.getByText(`${fromLots.toLocaleString('en-US')} more are held from the balance by running jobs (what they hold of free allowances is not in it): the movements below count them until the jobs settle.`).waitFor();
 			// A hold is no movement: the newest line's balance still counts it.
 			await expect(page.locator('.moves > li').first().innerText()).resolves.toMatch(/Balance 25,000$/);
 			await screen(page, 'member-statement-held');
