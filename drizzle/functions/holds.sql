@@ -64,7 +64,9 @@ BEGIN
     v_back := v_back - v_give;
   END LOOP;
   UPDATE holds SET status = p_status, settled_tokens = p_tokens, closed_at = p_now WHERE id = h.id;
-  IF p_tokens > 0 THEN
+  -- A settle is a use, of 0 tokens too (the job ran; nothing was charged): every count of operations
+  -- (Reports, the console's Overview) reads this rollup, and the usage history lists every settle.
+  IF p_status = 'settled' THEN
     INSERT INTO usage_daily (account_id, day, feature, model, actor_user_id, tokens, operations)
       SELECT h.account_id, (p_now AT TIME ZONE s.time_zone)::date, h.feature, coalesce(h.model, ''),
              coalesce(o.actor_user_id::text, ''), p_tokens, 1

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseURL, launch, screenshot } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
-import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, startScripts, waitForServiceWorker } from './app';
+import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, siteApi, startScripts, waitForServiceWorker } from './app';
 import { expectSound, installed, onPhone, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
 import { PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
@@ -31,13 +31,13 @@ for (const size of sizes) {
 	describe(`the admin console on a ${size.name}`, () => {
 		let page: Page;
 		// The user whose balance the admin sets: one of the test's own, so no other test's figures move.
-		let tess: { name: string; email: string };
+		let tess: { name: string; email: string; id: string };
 		beforeAll(async () => {
 			({ page } = await adminPage(size));
 			const name = `Tess ${size.name === 'phone' ? 'Phone' : 'Desk'}`;
 			const own = await ownUser(browser, name, 5_000);
 			await own.context.close();
-			tess = { name, email: own.email };
+			tess = { name, email: own.email, id: own.id };
 		});
 
 		/** Tess's page, found through the users list as an admin would: its address, its Account card and a figure of the card by its label. */
@@ -404,6 +404,25 @@ for (const size of sizes) {
 			await screen(page, `admin-user-figures-in-full-${size.name}`);
 		});
 
+		onPhone(size, 'says in the figures in full where the tokens a running job holds came from', async () => {
+			// Maya's page said "The balance is after the 3,000 tokens running jobs hold" of a hold her Chatbot allowance paid whole.
+			const opened = await siteApi('holds', { user: tess.id, feature: 'ai_bots', max_tokens: 300, ttl_seconds: 600 });
+			expect(opened.status).toBe(201);
+			const hold = (await opened.json()) as { hold_id: string; paid_by: { type: string }[] };
+			expect(hold.paid_by.map((p) => p.type)).toEqual(['allowance']);
+			try {
+				const { card, figure } = await openTess();
+				const balance = await figure('Balance').innerText();
+				await card.getByText('The figures in full', { exact: true }).click();
+				const sum = card.getByText(new RegExp(`= ${balance} balance \\+ [\\d,]+ free tokens left\\. 300 held by running jobs, all from free allowances, already taken off these figures\\.$`));
+				await sum.waitFor();
+				await sum.scrollIntoViewIfNeeded();
+				await screen(page, 'admin-user-figures-held');
+			} finally {
+				expect((await siteApi(`holds/${hold.hold_id}/release`, {})).status).toBe(200);
+			}
+		});
+
 		onPhone(size, 'names a team pool once on its page, and says when it was created (a team joins nothing)', async () => {
 			await page.goto('/admin/users?search=Acme');
 			await page.getByRole('link', { name: 'Acme Studio' }).click();
@@ -462,7 +481,7 @@ for (const size of sizes) {
 			await page.getByText(/^Last token use: the last day this account's tokens were spent.* Under it, when the person was last seen in the app/).waitFor();
 			// The balance in one line, the balance buttons' description; in full, folded under it.
 			const brief = page.locator('#balance-meaning');
-			await expect(brief.innerText()).resolves.toMatch(/^Balance: tokens in lots, less what running jobs hold\. Available: the balance plus free allowances left\. General balance: .* sets this figure\.$/);
+			await expect(brief.innerText()).resolves.toMatch(/^Balance: tokens in lots, less what running jobs hold of them\. Available: the balance plus free allowances left\. General balance: .* sets this figure\.$/);
 			await expect(page.getByText(/the tokens in the account's lots/).isVisible()).resolves.toBe(false);
 			await expect(page.getByLabel('Sort by').locator('option[value="lastActive"]').innerText()).resolves.toBe('Last token use');
 			// Under it, each fact named: when the person was last seen in the app (the admin browsing now), though she spent no tokens.
@@ -497,7 +516,7 @@ for (const size of sizes) {
 			await page.getByRole('link', { name: tess.name }).click();
 			await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
 			// Every figure the card shows is said what it is in one line, as the users list says it; in full, folded, on a tap (the next test).
-			const meaning = page.getByText(/^Balance: tokens in lots, less what running jobs hold\. Available: the balance plus free allowances left\. General balance: the part of the balance usable on any model/);
+			const meaning = page.getByText(/^Balance: tokens in lots, less what running jobs hold of them\. Available: the balance plus free allowances left\. General balance: the part of the balance usable on any model/);
 			await meaning.scrollIntoViewIfNeeded();
 			await expect(page.getByText(/the tokens in the account's lots/).isVisible()).resolves.toBe(false);
 			await screen(page, `admin-user-figures-${size.name}`);

@@ -5,7 +5,8 @@ import { ownUser, screen, siteApi, waitForFresh } from './app';
 
 // A streamed reply as a host site meters it: a hold of 2,000, settled at 777. The member's usage
 // sheet says what a settle is (its cost is the tokens settled, not units × rate) and that the free
-// allowance paid 777 (1,223 went back), as GET /balance counts it; a hold settled at 0 paid nothing.
+// allowance paid 777 (1,223 went back), as GET /balance counts it; a hold settled at 0 paid nothing
+// and is listed as "Released — nothing charged", not "Used 0".
 
 let browser: Browser;
 let context: BrowserContext;
@@ -51,15 +52,24 @@ describe('a settled hold on the usage page, on a phone', () => {
 		await sheet.waitFor({ state: 'hidden' });
 	});
 
-	it('a hold settled at 0 is a use of 0 that nothing paid for', async () => {
+	it('a hold settled at 0 is a use that charged nothing, said so rather than "Used 0"', async () => {
 		await settled(300, 0);
 		await page.goto('/usage');
 		await waitForFresh(page);
-		await page.locator('tbody tr').first().getByRole('button').click();
+		const row = page.locator('tbody tr').first();
+		await expect(row.innerText()).resolves.toMatch(/Chatbot reply[\s\S]*Used\s*Released — nothing charged/);
+		await row.getByRole('button').click();
 		const sheet = page.getByRole('dialog', { name: 'Chatbot reply' });
 		await sheet.getByText('Paid by').waitFor();
-		expect(await sheet.locator('dl').first().innerText()).toContain('Hold\nSettled from a hold of 300: 0 charged, 300 released');
+		const detail = await sheet.locator('dl').first().innerText();
+		expect(detail).toContain('Tokens used\nReleased — nothing charged');
+		expect(detail).toContain('Hold\nSettled at 0 from a hold of 300: all of it released, nothing charged');
 		await expect(sheet.getByText('Nothing: no tokens were charged.').isVisible()).resolves.toBe(true);
 		await screen(page, 'usage-settled-hold-zero');
+		// Reports counts it as the Usage page lists it: two uses of the chatbot, 777 tokens.
+		await page.goto('/reports');
+		await waitForFresh(page);
+		await page.getByText('2 operations').first().waitFor();
+		await screen(page, 'reports-settled-hold-zero');
 	});
 });

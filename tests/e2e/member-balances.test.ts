@@ -175,14 +175,22 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		try {
 			await page.goto('/dashboard');
 			await waitForFresh(page);
-			const balance = (await page.getByRole('region', { name: 'Summary' }).innerText()).match(/Balance\s+([\d,]+)/)![1]!;
+			const summary = page.getByRole('region', { name: 'Summary' });
+			const balance = (await summary.innerText()).match(/Balance\s+([\d,]+)/)![1]!;
 			expect(Number(balance.replace(/,/g, ''))).toBe(25_000 - fromLots);
+			// The Available card says 12,000 are on hold; the figures' meaning, where they came from: the balance is only after the lots' part.
+			await summary.getByText('12,000 on hold', { exact: true }).waitFor();
+			const fromFree = 12_000 - fromLots;
+			const meaning = await page.locator('#balance-figures').innerText();
+			expect(meaning).toContain('less what running jobs hold of them');
+			expect(meaning).toContain(`12,000 held by running jobs: ${fromLots.toLocaleString('en-US')} from the balance, ${fromFree.toLocaleString('en-US')} from free allowances, already taken off these figures.`);
+			await screen(page, 'member-dashboard-held');
 
 			await page.goto('/statement');
 			await waitForFresh(page);
 			const now = page.getByRole('region', { name: 'Balance now' });
 			await expect(now.locator('.figure').innerText()).resolves.toBe(balance);
-			await now.getByText(`${fromLots.toLocaleString('en-US')} more are held by running jobs: the movements below count them until the jobs settle.`).waitFor();
+			await now.getByText(`${fromLots.toLocaleString('en-US')} more are held from the balance by running jobs (what they hold of free allowances is not in it): the movements below count them until the jobs settle.`).waitFor();
 			// A hold is no movement: the newest line's balance still counts it.
 			await expect(page.locator('.moves > li').first().innerText()).resolves.toMatch(/Balance 25,000$/);
 			await screen(page, 'member-statement-held');

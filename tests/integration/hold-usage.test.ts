@@ -12,7 +12,10 @@ import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import { callJson } from '../helpers/http';
 import { expectInvariants, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { balances, grant, history, hold, release, setAllowanceRule, settle, statement, sweepExpired } from '../../src/lib/server/ledger';
+import { balances, grant, history, hold, release, rollups, setAllowanceRule, settle, siteUsageTotals, statement, sweepExpired } from '../../src/lib/server/ledger';
+import { usedWords } from '../../src/lib/client/paid-by';
+import { heldWords } from '../../src/lib/held-words';
+import { balanceOf } from '../../src/lib/balance-figures';
 import { operationsCsv } from '../../src/lib/server/admin';
 
 let db: Db;
@@ -109,6 +112,74 @@ describe(`a settled hold's use on ${backend}`, () => {
 		expect(r.json).toEqual({ cost: 0, released: 100, paid_by: [], remaining: 750 });
 		const usage = await callJson('/api/v1/usage', { headers: bearer(m.key) });
 		expect(usage.json.data.map((d: { tokens_used: number }) => d.tokens_used)).toEqual([250]);
+		await expectInvariants(db);
+	});
+});
+
+describe(`an open hold's tokens on ${backend}`, () => {
+	it('are said where they are: the balance moves only by what the hold took from lots, the free tokens left by the rest', async () => {
+		// Maya's hold was paid whole by her Chatbot allowance; her console page said the balance was after it.
+		const u = await chatUser(100, 1000);
+		const free = await hold(db.orm, { accountId: u.accountId, feature: 'ai_bots', maxTokens: 60, ttlSeconds: 60, actor: {}, idempotency: idem() });
+		let b = await balances(db.orm, u.accountId);
+		expect([b.held, b.heldFrom, balanceOf(b.allocations).balance]).toEqual([60, { lots: 0, allowances: 60 }, 1000]);
+		expect(heldWords(b.held, b.heldFrom)).toBe('60 held by running jobs, all from free allowances, already taken off these figures.');
+		// A second hold takes the allowance's last 40, then 460 from the lot.
+		const both = await hold(db.orm, { accountId: u.accountId, feature: 'ai_bots', maxTokens: 500, ttlSeconds: 60, actor: {}, idempotency: idem() });
+		b = await balances(db.orm, u.accountId);
+		expect([b.held, b.heldFrom, balanceOf(b.allocations).balance, b.available]).toEqual([560, { lots: 460, allowances: 100 }, 540, 540]);
+		expect(heldWords(b.held, b.heldFrom)).toBe('560 held by running jobs: 460 from the balance, 100 from free allowances, already taken off these figures.');
+		await release(db.orm, free.holdId, idem());
+		await release(db.orm, both.holdId, idem());
+		b = await balances(db.orm, u.accountId);
+		expect([b.held, b.heldFrom, heldWords(b.held, b.heldFrom)]).toEqual([0, { lots: 0, allowances: 0 }, '']);
+		await expectInvariants(db);
+	});
+});
+
+describe(`a hold settled at 0 on ${backend}`, () => {
+	/** The console's operations export, this account's rows. */
+	const exportedOf = async (accountId: string): Promise<Record<string, string>[]> =>
+		(parse(await new Response((await operationsCsv(db.orm, { from: '2000-01-01', to: '2100-01-01' })).body).text(), { columns: true }) as Record<string, string>[]).filter((r) => r.account_id === accountId);
+
+	it('is one operation that used nothing on every page, report, export and the API: "Released — nothing charged"', async () => {
+		// Usage listed 3 rows where Reports said "2 operations", and the console's Overview counted one fewer than the export.
+		const m = await member(db, 1000);
+		const overviewBefore = (await siteUsageTotals(db.orm)).today.operations;
+		const settleVia = async (max: number, tokens: number) => {
+			const h = await callJson('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `zero-${++n}` }), body: { feature: 'generate_texts', max_tokens: max } });
+			return callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens } });
+		};
+		expect((await settleVia(600, 250)).json).toMatchObject({ cost: 250, released: 350 });
+		const zero = await settleVia(400, 0);
+		expect(zero.json).toEqual({ cost: 0, released: 400, paid_by: [], remaining: 750 });
+
+		// The usage history (the app's Usage page) and GET /usage: two uses, the newer one charged nothing.
+		const rows = (await history(db.orm, m.accountId, { balances: true })).rows;
+		expect(rows.map((r) => [r.tokensUsed, r.hold])).toEqual([[0, { held: 400, released: 400 }], [250, { held: 600, released: 350 }]]);
+		expect(rows.map(usedWords)).toEqual(['Released — nothing charged', '250']);
+		const usage = await callJson('/api/v1/usage', { headers: bearer(m.key) });
+		expect(usage.json.data.map((d: { tokens_used: number }) => d.tokens_used)).toEqual([0, 250]);
+		// Reports (the account's rollup) and the console's Overview count both operations, and 250 tokens.
+		const report = await rollups(db.orm, m.accountId, { period: 'daily', windows: 1, by: 'feature' });
+		expect(report.rows.map((r) => [r.operations, r.tokens])).toEqual([[2, 250]]);
+		expect((await siteUsageTotals(db.orm)).today.operations - overviewBefore).toBe(2);
+		// The operations export: both settles, the one of 0 among them.
+		const settles = (await exportedOf(m.accountId)).filter((r) => r.kind === 'settle');
+		expect(settles.map((r) => [r.status, r.cost_tokens])).toEqual([['ok', '250'], ['ok', '0']]);
+		expect(settles).toHaveLength(usage.json.data.length);
+		await expectInvariants(db);
+	});
+
+	it('drizzle/0046 counts the settles of 0 recorded before it once each', async () => {
+		const m = await member(db, 1000);
+		const h = await callJson('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `zero-${++n}` }), body: { feature: 'generate_texts', max_tokens: 100 } });
+		await callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 0 } });
+		// As it was recorded before: no row in the daily rollup.
+		await db.rows(sql`delete from usage_daily where account_id = ${m.accountId}::uuid`);
+		for (const statement of readFileSync('drizzle/0046_settle_zero_is_an_operation.sql', 'utf8').split('--> statement-breakpoint')) await db.rows(sql.raw(statement));
+		const report = await rollups(db.orm, m.accountId, { period: 'daily', windows: 1, by: 'feature' });
+		expect(report.rows.map((r) => [r.operations, r.tokens])).toEqual([[1, 0]]);
 		await expectInvariants(db);
 	});
 });

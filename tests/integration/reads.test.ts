@@ -12,6 +12,7 @@ import {
 	consume,
 	grant,
 	hold,
+	release,
 	freeUsePerDayRead,
 	lotUsePerDayRead,
 	hourlyBaseline,
@@ -158,6 +159,28 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		expect(await readOne(db.orm, lotUsePerDayRead(u.accountId))).toBeCloseTo(50 / 7, 6);
 		// 450 left at 50 tokens a week, the baseline's hour of use each day.
 		expect((await own.ledger.dashboard({})).forecast).toBe('At this pace your tokens last about 62 days.');
+		await expectInvariants(db);
+	});
+
+	it('keeps the Pace card where it was while a job holds tokens and after it releases them', async () => {
+		// Maya's card said "about 243 days" with a hold open and "about 108 days" once it was released:
+		// the hold's tokens in today's allowance window read as free use, so the lots looked drawn less.
+		const u = await createUser(db.orm, { email: 'hold-pace@example.test', name: 'Hold pace', password: 'correct-horse-battery-9' });
+		const auth: Auth = { sessionId: 'hold-pace', user: { id: u.id, accountId: u.accountId, email: u.email, name: u.name, siteRole: u.siteRole, timeZone: null } };
+		const own = appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+		await grant(db.orm, { accountId: u.accountId, tokens: 500, source: 'bonus', note: 'Some balance' });
+		const use = (words: number, key: string) =>
+			consume(db.orm, { accountId: u.accountId, feature: 'ai_bots', units: words, actor: { userId: u.id }, idempotency: { scope: 'reads', key }, effectiveAt: new Date(Date.now() - 2 * DAY) });
+		await use(40, 'hold-pace-1'); // 100 tokens two days ago: that day's whole chat allowance
+		await use(80, 'hold-pace-2'); // 200 from the balance
+		const before = (await own.ledger.dashboard({})).forecast;
+		// 300 left at 200 tokens a week, all in this hour of the day: gone in this hour 10 days on.
+		expect(before).toBe('At this pace your tokens last about 10 days.');
+		const h = await hold(db.orm, { accountId: u.accountId, feature: 'ai_bots', maxTokens: 100, ttlSeconds: 600, actor: { userId: u.id }, idempotency: { scope: 'reads', key: 'hold-pace-3' } });
+		expect(h.paidBy.map((p) => p.type)).toEqual(['allowance']);
+		expect((await own.ledger.dashboard({})).forecast).toBe(before);
+		await release(db.orm, h.holdId, { scope: 'reads', key: 'hold-pace-4' });
+		expect((await own.ledger.dashboard({})).forecast).toBe(before);
 		await expectInvariants(db);
 	});
 

@@ -36,5 +36,15 @@ export function paidByLabel(p: PaidBy, names: CatalogNames): string {
  * 1,223 released". Its cost is the tokens settled, not units × rate, so the sheet says this instead.
  */
 export function settledWords(hold: { held: number; released: number }, charged: number): string {
+	if (!charged) return `Settled at 0 from a hold of ${figure(hold.held)}: all of it released, nothing charged`;
 	return `Settled from a hold of ${figure(hold.held)}: ${figure(charged)} charged, ${figure(hold.released)} released`;
+}
+
+/**
+ * What a use of the usage history used, as its Used cell says it: the tokens, or, for a hold settled
+ * at 0 (a release in effect, still an operation that Reports and the console count), "Released —
+ * nothing charged" rather than a bare 0.
+ */
+export function usedWords(row: { hold: { held: number } | null; tokensUsed: number }): string {
+	return row.hold && !row.tokensUsed ? 'Released — nothing charged' : figure(row.tokensUsed);
 }

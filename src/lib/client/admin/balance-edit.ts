@@ -8,15 +8,15 @@
  * unfolds in place under it (FiguresInFull.svelte), with the account's own figures on a user's page: a
  * link to the dashboard showed the admin's own figures beside it.
  */
-export const FIGURE_BRIEF = 'Balance: tokens in lots, less what running jobs hold. Available: the balance plus free allowances left.';
+export const FIGURE_BRIEF = 'Balance: tokens in lots, less what running jobs hold of them. Available: the balance plus free allowances left.';
 
 /**
  * An account's figures as its console page shows them, summed in words under their meaning in full:
  * "Leo Martin: 26,350 available = 1,600 balance + 24,750 free tokens left." `balance` and `available`
- * as balanceOf and the summary give them (holds already taken off; unlimited lots add nothing countable).
+ * as balanceOf and the summary give them (holds already taken off: `heldFrom` says which figure each came off, lib/held-words.ts; unlimited lots add nothing countable).
  */
-export function figuresSum(name: string, f: { available: number; balance: number; held: number; unlimited: boolean }): string {
-	const held = f.held ? ` The balance is after the ${counted(f.held, 'token')} running jobs hold.` : '';
+export function figuresSum(name: string, f: { available: number; balance: number; held: number; heldFrom: HeldFrom; unlimited: boolean }): string {
+	const held = f.held ? ` ${heldWords(f.held, f.heldFrom)}` : '';
 	const unlimited = f.unlimited ? ' Its unlimited tokens add nothing countable to either.' : '';
 	return `${name}: ${figure(f.available)} available = ${figure(f.balance)} balance + ${figure(f.available - f.balance)} free tokens left.${held}${unlimited}`;
 }
@@ -37,6 +37,7 @@ export interface BalanceChange {
 import { readTokenAmount } from '../amount';
 import { MAX_TOKENS } from '$lib/token-range';
 import { counted, figure } from '../../counted';
+import { heldWords, type HeldFrom } from '../../held-words';
 
 const TYPE_A_CHANGE = 'Type a number to set the general balance to it, or +N / −N to add or take N tokens.';
 

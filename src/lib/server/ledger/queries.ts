@@ -5,6 +5,7 @@ import { isTransaction } from '../db/notices';
 import { mapRead, read, readOne, together, type Answer, type Read } from '../db/reads';
 import { DomainError } from '../errors';
 import { GENERAL_BALANCE, NO_MODEL } from '../../model-words';
+import type { HeldFrom } from '../../held-words';
 import { wholeNumber } from './validate';
 import type { Level, LotSource, Period } from './types';
 import { allocationShare, levelOf, type AllocationShare } from './share';
@@ -63,6 +64,8 @@ export interface Balances {
 	 */
 	available: number;
 	held: number;
+	/** Where `held` came from (lib/held-words.ts): the balance and the free tokens left are already after these. */
+	heldFrom: HeldFrom;
 	unlimited: boolean;
 	/** Tokens used in the site's current daily window (local day, site time zone). */
 	usedToday: number;
@@ -144,6 +147,17 @@ function heldRead(accountIds: string[]): Read<Map<string, number>> {
 		     where account_id = any(${uuidArray(accountIds)}) and status = 'open'
 		     group by account_id`,
 		(rows: { account_id: string; held: number }[]) => new Map(rows.map((h) => [h.account_id, Number(h.held)]))
+	);
+}
+
+/** Of an account's open holds' tokens, those taken from its countable lots and from its free allowances' windows. */
+function heldFromRead(accountId: string): Read<HeldFrom> {
+	return read(
+		sql`select coalesce(-sum(e.amount) filter (where l.id is not null and not l.unlimited), 0)::int8 as lots,
+		           coalesce(-sum(e.amount) filter (where e.window_id is not null), 0)::int8 as allowances
+		      from holds h join entries e on e.operation_id = h.operation_id left join lots l on l.id = e.lot_id
+		     where h.account_id = ${accountId}::uuid and h.status = 'open'`,
+		([r]: { lots: string | number; allowances: string | number }[]) => ({ lots: Number(r?.lots ?? 0), allowances: Number(r?.allowances ?? 0) })
 	);
 }
 
@@ -254,18 +268,19 @@ function balanceTotalsRead(accountId: string) {
 
 /** The read behind `balances`: `spendable`, the totals (and the viewer's threshold) as one statement. */
 export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<number | undefined> } = {}): Read<Balances> {
-	const figures = { spendable: spendableRead(accountId), totals: balanceTotalsRead(accountId) };
+	const figures = { spendable: spendableRead(accountId), totals: balanceTotalsRead(accountId), heldFrom: heldFromRead(accountId) };
 	// The viewer's own threshold is read beside them when asked for; without one the site's (in totals) applies.
 	const parts: Read<{ [K in keyof typeof figures]: Answer<(typeof figures)[K]> } & { lowShare: number | undefined }> = opts.lowSharePercent
 		? together({ ...figures, lowShare: opts.lowSharePercent })
 		: mapRead(together(figures), (f) => ({ ...f, lowShare: undefined }));
-	return mapRead(parts, ({ spendable: { allocations, allowances, available, held }, totals, lowShare }) => {
+	return mapRead(parts, ({ spendable: { allocations, allowances, available, held }, totals, heldFrom, lowShare }) => {
 		const lowSharePercent = lowShare ?? totals.lowShare;
 		return {
 			accountId,
 			total: available + held,
 			available,
 			held,
+			heldFrom,
 			unlimited: allocations.some((a) => a.unlimited),
 			usedToday: totals.usedToday,
 			usedThisMonth: totals.usedThisMonth,

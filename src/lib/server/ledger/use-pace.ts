@@ -122,14 +122,27 @@ export function hourlyBaselineRead(accountIds: string[], now?: Date): Read<Map<s
 }
 
 /**
+ * Tokens the account's open holds took from its allowance windows that started at or after `since`
+ * (and before `until`, when given): an int8 scalar. A window's `used` counts them, but a hold is no
+ * use until it settles (the pace counts consumes and settles), so the two reads below take them off:
+ * else a hold open made the allowances look as if they paid more, and the balance last longer.
+ */
+const heldInWindows = (accountId: string, since: SQL, until?: SQL): SQL => sql`(
+	select coalesce(-sum(e.amount), 0)::int8 from holds h
+	  join entries e on e.operation_id = h.operation_id
+	  join allowance_windows w on w.id = e.window_id
+	 where h.account_id = ${accountId}::uuid and h.status = 'open' and w.window_start >= ${since}${until ? sql` and w.window_start < ${until}` : sql``})`;
+
+/**
  * Tokens a day that an account's free allowances paid, on average over the baseline's 7 days: what
- * its windows that started in those days used, ÷ 7. The forecast takes it off the baseline's day,
+ * its windows that started in those days used (less what open holds took: `heldInWindows`), ÷ 7. The forecast takes it off the baseline's day,
  * since allowances renew and only the rest draws on the balance. Windows are whole periods, so a
  * week's or month's window that started before the 7 days is not counted (the forecast errs short).
  */
 export function freeUsePerDayRead(accountId: string): Read<number> {
 	return read(
-		sql`select coalesce(sum(w.used), 0) / ${BASELINE_DAYS} as tokens from allowance_windows w
+		sql`select (coalesce(sum(w.used), 0) - ${heldInWindows(accountId, sql`${hourOf(sql`now()`)} - make_interval(days => ${BASELINE_DAYS})`, hourOf(sql`now()`))}) / ${BASELINE_DAYS} as tokens
+		      from allowance_windows w
 		     where w.account_id = ${accountId}::uuid and w.window_start >= ${hourOf(sql`now()`)} - make_interval(days => ${BASELINE_DAYS})
 		       and w.window_start < ${hourOf(sql`now()`)}`,
 		(rows: { tokens: string | number }[]) => Number(rows[0]?.tokens ?? 0)
@@ -139,7 +152,7 @@ export function freeUsePerDayRead(accountId: string): Read<number> {
 /**
  * Tokens a day that an account's balance paid for its use, on average over the last 7 days up to now:
  * what it spent (consumes and settles, as the pace baseline counts them, the hour under way too) less
- * what its free allowances' windows that started in those days paid (today's too), ÷ 7.
+ * what its free allowances' windows that started in those days paid (today's too; open holds' tokens are no use yet), ÷ 7.
  * Once a free allowance is used up, the use it would have paid draws on the balance, which the
  * allowances' usual day cannot show (a user who spent his chat allowance through the API and then drew
  * on his 501 tokens was told nothing runs out); the forecast draws the balance at no less than this.
@@ -157,7 +170,8 @@ export function lotUsePerDayRead(accountId: string): Read<number> {
 			       + (select coalesce(sum(o.cost), 0) from operations o, b where o.account_id = ${accountId}::uuid and ${spent}
 			            and o.created_at >= greatest(b.h0 - interval '7 days', b.covered))
 			       - (select coalesce(sum(w.used), 0) from allowance_windows w, b where w.account_id = ${accountId}::uuid
-			            and w.window_start >= b.h0 - make_interval(days => ${BASELINE_DAYS})),
+			            and w.window_start >= b.h0 - make_interval(days => ${BASELINE_DAYS}))
+			       + ${heldInWindows(accountId, sql`${hourOf(sql`now()`)} - make_interval(days => ${BASELINE_DAYS})`)},
 			         0) / ${BASELINE_DAYS} as tokens`,
 		(rows: { tokens: string | number }[]) => Number(rows[0]?.tokens ?? 0)
 	);

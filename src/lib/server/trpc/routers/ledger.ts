@@ -12,6 +12,7 @@ import { allocationWords } from '../../../allocation-words';
 import { capBoundAvailable } from '../../../available-words';
 import { forecastText, totalsPerWindow } from '../../../forecast';
 import { balanceOf } from '../../../balance-figures';
+import { heldWords } from '../../../held-words';
 import { siteDayWords } from '../../../site-day';
 import { isDay } from '../../../day-text';
 
@@ -45,7 +46,7 @@ function dashboardRead(accountId: string, userId: string, viewer: { own: boolean
 		}),
 		// `forecast`: the Pace card's line, from the usual tokens per hour for the next 24 hours (`pace`, the
 		// anomaly flags' baseline too) and what a usual day's free allowances paid (they renew: only the rest
-		// draws on the balance) and what the lots paid of late (a used-up allowance's use draws on them); none is sent. `allocationWords`: what the Balance and Active allocations cards say under their figures.
+		// draws on the balance) and what the lots paid of late (a used-up allowance's use draws on them); none is sent. `allocationWords`: what the Balance and Active allocations cards say under their figures; `heldWords`: where running jobs' holds came from, said after the figures' meaning ('' with none).
 		// `capBound`: what the viewer can spend when a cap on their use leaves less than Available, which the Available card shows then.
 		// `siteDay`: the Used this month card's "today" line and why, when the viewer's zone starts the day at another moment than the site's.
 		({ pace, freeUsePerDay, lotUsePerDay, ...parts }) => {
@@ -58,6 +59,7 @@ function dashboardRead(accountId: string, userId: string, viewer: { own: boolean
 				...parts,
 				forecast,
 				allocationWords: allocationWords(s.allocations),
+				heldWords: heldWords(s.held, s.heldFrom),
 				capBound: capBoundAvailable(s.available, parts.capLine),
 				siteDay: siteDayWords(s.usedToday, parts.recentUse.timeZone, viewer.zone)
 			};
