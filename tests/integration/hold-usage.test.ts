@@ -171,13 +171,13 @@ describe(`a hold settled at 0 on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	it('drizzle/0046 counts the settles of 0 recorded before it once each', async () => {
+	it('drizzle/0044 counts the settles of 0 recorded before it once each', async () => {
 		const m = await member(db, 1000);
 		const h = await callJson('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `zero-${++n}` }), body: { feature: 'generate_texts', max_tokens: 100 } });
 		await callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 0 } });
 		// As it was recorded before: no row in the daily rollup.
 		await db.rows(sql`delete from usage_daily where account_id = ${m.accountId}::uuid`);
-		for (const statement of readFileSync('drizzle/0046_settle_zero_is_an_operation.sql', 'utf8').split('--> statement-breakpoint')) await db.rows(sql.raw(statement));
+		for (const statement of readFileSync('drizzle/0044_settle_zero_is_an_operation.sql', 'utf8').split('--> statement-breakpoint')) await db.rows(sql.raw(statement));
 		const report = await rollups(db.orm, m.accountId, { period: 'daily', windows: 1, by: 'feature' });
 		expect(report.rows.map((r) => [r.operations, r.tokens])).toEqual([[1, 0]]);
 		await expectInvariants(db);
