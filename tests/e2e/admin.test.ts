@@ -719,7 +719,7 @@ for (const size of sizes) {
 			);
 			await form.scrollIntoViewIfNeeded();
 			await screen(page, `admin-keys-scopes-${size.name}`);
-			await page.getByRole('listitem').filter({ hasText: granting }).scrollIntoViewIfNeeded();
+			await page.getByRole('listitem').filter({ hasText: 'Demo site key' }).scrollIntoViewIfNeeded();
 			await screen(page, `admin-keys-scopes-list-${size.name}`);
 			await expectSound(page);
 		});
