@@ -8,7 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The API key this request is sent with: its kind, account and scopes (a cheap check that a key works; no database work while the key is known) */
+        /**
+         * The API key this request is sent with: its kind, account and scopes (a cheap check that a key works; no database work while the key is known)
+         * @description Any API key, whatever its scopes.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -34,8 +37,8 @@ export interface paths {
                             kind: "site" | "account";
                             /** @description The account an account key acts for; null for a site key. */
                             account_id: string | null;
-                            /** @description `read`: balances, checks, usage; `consume`: also consume and hold. */
-                            scopes: ("read" | "consume")[];
+                            /** @description `read`: read balances, rates and usage; `consume`: consume and hold tokens; `grant`: grant tokens to users and teams; `webhooks`: manage webhook endpoints. No scope includes another (a key with only `consume` cannot read a balance, nor grant); `grant` and `webhooks` are for site keys only. */
+                            scopes: ("read" | "consume" | "grant" | "webhooks")[];
                         };
                     };
                 };
@@ -104,7 +107,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Balances per model, allowances, available and held tokens */
+        /**
+         * Balances per model, allowances, available and held tokens
+         * @description Needs an API key with the `read` scope (read balances, rates and usage).
+         */
         get: {
             parameters: {
                 query?: {
@@ -247,7 +253,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All feature rates */
+        /**
+         * All feature rates
+         * @description Needs an API key with the `read` scope (read balances, rates and usage).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -345,7 +354,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One feature's rate */
+        /**
+         * One feature's rate
+         * @description Needs an API key with the `read` scope (read balances, rates and usage).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -460,7 +472,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What an operation would cost and who would pay; changes nothing */
+        /**
+         * What an operation would cost and who would pay; changes nothing
+         * @description Needs an API key with the `read` scope (read balances, rates and usage).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -670,7 +685,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Spend tokens for one use, atomically and at most once per Idempotency-Key */
+        /**
+         * Spend tokens for one use, atomically and at most once per Idempotency-Key
+         * @description Needs an API key with the `consume` scope (consume and hold tokens).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -904,7 +922,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reserve tokens for a running operation (a streaming reply) */
+        /**
+         * Reserve tokens for a running operation (a streaming reply)
+         * @description Needs an API key with the `consume` scope (consume and hold tokens).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1144,7 +1165,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Charge the real amount (≤ held); the rest is released */
+        /**
+         * Charge the real amount (≤ held); the rest is released
+         * @description Needs an API key with the `consume` scope (consume and hold tokens).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1342,7 +1366,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give every held token back (no body needed) */
+        /**
+         * Give every held token back (no body needed)
+         * @description Needs an API key with the `consume` scope (consume and hold tokens).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1534,7 +1561,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Grant bonus, referral, event or admin tokens (site keys) */
+        /**
+         * Grant bonus, referral, event or admin tokens
+         * @description Needs an API key with the `grant` scope (grant tokens to users and teams): site keys only.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1714,7 +1744,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Usage history, newest first */
+        /**
+         * Usage history, newest first
+         * @description Needs an API key with the `read` scope (read balances, rates and usage).
+         */
         get: {
             parameters: {
                 query?: {
@@ -1846,7 +1879,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: the account's balance whenever it changes */
+        /**
+         * Server-Sent Events: the account's balance whenever it changes (a user or guest the site has never named is made only for a key with `consume` too, else 404 `not_found`)
+         * @description Needs an API key with the `read` scope (read balances, rates and usage).
+         */
         get: {
             parameters: {
                 query?: {
@@ -1964,7 +2000,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The site's webhook endpoints (site keys) */
+        /**
+         * The site's webhook endpoints
+         * @description Needs an API key with the `webhooks` scope (manage webhook endpoints): site keys only.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2047,7 +2086,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register an endpoint for some event types; the answer holds its signing secret, shown only once (site keys) */
+        /**
+         * Register an endpoint for some event types; the answer holds its signing secret, shown only once
+         * @description Needs an API key with the `webhooks` scope (manage webhook endpoints): site keys only.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2200,7 +2242,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One endpoint (site keys) */
+        /**
+         * One endpoint
+         * @description Needs an API key with the `webhooks` scope (manage webhook endpoints): site keys only.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2297,7 +2342,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete it with its delivery log (site keys) */
+        /**
+         * Delete it with its delivery log
+         * @description Needs an API key with the `webhooks` scope (manage webhook endpoints): site keys only.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2386,7 +2434,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change its URL, description or event types, or turn it off or on (site keys) */
+        /**
+         * Change its URL, description or event types, or turn it off or on
+         * @description Needs an API key with the `webhooks` scope (manage webhook endpoints): site keys only.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -2548,7 +2599,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The delivery log: each event sent to this endpoint, with its attempts (site keys) */
+        /**
+         * The delivery log: each event sent to this endpoint, with its attempts
+         * @description Needs an API key with the `webhooks` scope (manage webhook endpoints): site keys only.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2680,7 +2734,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again now, with the same event id and body (site keys) */
+        /**
+         * Send a delivery again now, with the same event id and body
+         * @description Needs an API key with the `webhooks` scope (manage webhook endpoints): site keys only.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2796,7 +2853,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys) */
+        /**
+         * A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys; a user or guest the site has never named is made only for a key with `consume` too, else 404 `not_found`)
+         * @description Needs an API key with the `read` scope (read balances, rates and usage).
+         */
         post: {
             parameters: {
                 query?: never;

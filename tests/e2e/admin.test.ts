@@ -695,6 +695,54 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		onPhone(size, 'makes a site key that may do only what its form ticks, and lists every site key’s scopes in words', async () => {
+			await page.goto('/admin/keys');
+			const form = page.getByRole('form', { name: 'Create a site key' });
+			const box = (words: string) => form.getByRole('checkbox', { name: words });
+			// Metering and reading start ticked; granting tokens and the webhooks only when chosen.
+			await expect(box('consume and hold tokens').isChecked()).resolves.toBe(true);
+			await expect(box('read balances, rates and usage').isChecked()).resolves.toBe(true);
+			await expect(box('grant tokens to users and teams').isChecked()).resolves.toBe(false);
+			await expect(box('manage webhook endpoints').isChecked()).resolves.toBe(false);
+
+			const made = async (name: string) => {
+				await form.getByLabel('Name').fill(name);
+				await form.getByRole('button', { name: 'Create key' }).click();
+				const shown = page.getByRole('region', { name: `New key “${name}”` });
+				const value = (await shown.locator('code').textContent())!.trim();
+				await shown.getByRole('button', { name: 'Done' }).click();
+				return value;
+			};
+			const grantWith = async (key: string) =>
+				fetch(`${baseURL()}/api/v1/grants`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+					body: JSON.stringify({ user: `e2e-scopes-${Date.now()}`, tokens: 1_000_000, source: 'bonus' })
+				});
+			const metering = `Chatbot ${Date.now()}`;
+			const meteringKey = await made(metering);
+			const refused = await grantWith(meteringKey);
+			expect([refused.status, ((await refused.json()) as { message: string }).message]).toEqual([403, 'This API key lacks the grant scope.']);
+
+			await box('consume and hold tokens').uncheck();
+			await box('read balances, rates and usage').uncheck();
+			await box('grant tokens to users and teams').check();
+			const granting = `Referral rewards ${Date.now()}`;
+			expect((await grantWith(await made(granting))).status).toBe(201);
+
+			const mayLine = (name: string) => page.getByRole('listitem').filter({ hasText: name }).getByText(/^It may /);
+			await expect(mayLine(metering).textContent()).resolves.toBe('It may read balances, rates and usage; consume and hold tokens');
+			await expect(mayLine(granting).textContent()).resolves.toBe('It may grant tokens to users and teams');
+			await expect(mayLine('Demo site key').textContent()).resolves.toBe(
+				'It may read balances, rates and usage; consume and hold tokens; grant tokens to users and teams; manage webhook endpoints'
+			);
+			await form.scrollIntoViewIfNeeded();
+			await screen(page, `admin-keys-scopes-${size.name}`);
+			await page.getByRole('listitem').filter({ hasText: 'Demo site key' }).scrollIntoViewIfNeeded();
+			await screen(page, `admin-keys-scopes-list-${size.name}`);
+			await expectSound(page);
+		});
+
 		onPhone(size, 'needs a connection, and keeps none of the people it shows on the device', async () => {
 			// As the installed app: its service worker is what could keep a copy.
 			const { context, page } = await openAs(admin.email, installed);

@@ -701,6 +701,11 @@ describe('rates, limits and site settings', () => {
 		await expect(admin.admin.models.upsert({ create: true, key: 'flux-1', name: 'X', engine: 'x' })).rejects.toMatchObject({ cause: { code: 'conflict' } });
 		expect((await db.orm.select().from(features).where(eq(features.key, 'image_generation')))[0]).toMatchObject({ name: 'Image generation', tokensPerUnit: '40.0000' });
 		expect((await admin.admin.modules.list()).find((m) => m.key === 'images')).toMatchObject({ name: 'Images' });
+		// An edit (create: false) of a key that is not there makes nothing: the feature may have been removed meanwhile.
+		const gone = admin.admin.features.upsert({ create: false, key: 'no_such_feature', name: 'X', module: 'images', unit: 'operation', tokensPerUnit: 2 });
+		await expect(gone).rejects.toMatchObject({ message: 'There is no feature “no_such_feature” to change: it may have been removed; add it as a new one.', cause: { code: 'not_found' } });
+		await expect(admin.admin.modules.upsert({ create: false, key: 'no-such-module', name: 'X', limitMessage: 'X' })).rejects.toMatchObject({ cause: { code: 'not_found' } });
+		expect((await admin.admin.features.list()).find((f) => f.key === 'no_such_feature')).toBeUndefined();
 
 		await admin.admin.allowances.set({ module: 'images', audience: 'guest', limitTokens: 0, period: 'daily' });
 		expect((await admin.admin.allowances.list()).filter((r) => r.module === 'images')).toEqual([expect.objectContaining({ audience: 'guest', limitTokens: 0, period: 'daily' })]);

@@ -133,7 +133,7 @@ describe('API keys', () => {
 		const [entry] = await db.rows<{ actor_user_id: string | null; via: string }>(sql`select actor_user_id, detail->>'via' as via from audit_log where action = 'key.created' and target_id = ${first.id}`);
 		expect(entry).toEqual({ actor_user_id: null, via: 'demo data' });
 		expect(again).toMatchObject({ id: first.id, created: false });
-		await expect(authenticateApiKey(db, value)).resolves.toMatchObject({ kind: 'site', scopes: ['consume', 'read'] });
+		await expect(authenticateApiKey(db, value)).resolves.toMatchObject({ kind: 'site', scopes: ['consume', 'grant', 'read', 'webhooks'] });
 		await expect(ensureSiteKey(db, { name: 'Bad', value: 'not-a-key' })).rejects.toMatchObject({ code: 'invalid_input' });
 		const generated = await ensureSiteKey(db, { name: 'Generated demo key' });
 		expect(generated.value).toMatch(/^qk_[A-Za-z0-9_-]{43}$/);

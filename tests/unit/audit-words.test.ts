@@ -284,7 +284,7 @@ describe('the audit log in words', () => {
 			{ label: 'Key', value: { text: 'Chatbot' } },
 			{ label: 'Starts with', value: { text: 'qk_3gybdbLS' } },
 			{ label: 'Kind', value: { text: 'Account key: acts on this account' } },
-			{ label: 'May', value: { text: 'spend tokens and read balances and use' } }
+			{ label: 'May', value: { text: 'read balances, rates and usage; consume and hold tokens' } }
 		]);
 	});
 

@@ -1,16 +1,18 @@
 import { openApiDocument, refusalMeanings } from '$lib/server/rest/openapi';
 import { examples, routeOf } from './examples';
 import type { PageServerLoad } from './$types';
+import type { KeyScope } from '$lib/key-scopes';
 
 interface DocumentedOperation {
+	security?: { apiKey?: string[] }[];
 	parameters?: { name: string; required?: boolean }[];
 	responses: Record<string, { content?: Record<string, { schema: { allOf?: { properties?: { error?: { enum?: string[] } } }[] } }> }>;
 }
 
 /**
  * What the page says of each endpoint's contract, read from the OpenAPI document so the two cannot
- * disagree: whether it takes an Idempotency-Key (required, optional or not at all) and the refusal
- * codes it can answer, by status; and the table of every code's meaning.
+ * disagree: the key scope it needs (null: any key), whether it takes an Idempotency-Key (required,
+ * optional or not at all) and the refusal codes it can answer, by status; and the table of every code's meaning.
  */
 export const load: PageServerLoad = ({ url }) => {
 	const paths = openApiDocument(url.origin).paths as unknown as Record<string, Record<string, DocumentedOperation>>;
@@ -21,7 +23,8 @@ export const load: PageServerLoad = ({ url }) => {
 			const refusals = Object.entries(op.responses)
 				.map(([status, r]) => ({ status: Number(status), codes: r.content?.['application/json']?.schema.allOf?.[1]?.properties?.error?.enum ?? [] }))
 				.filter((r) => r.status >= 400 && r.status < 500 && r.codes.length);
-			return [e.id, { idempotency: header ? (header.required ? 'required' : 'optional') : null, refusals }] as const;
+			const scope = (op.security?.[0]?.apiKey?.[0] ?? null) as KeyScope | null;
+			return [e.id, { scope, idempotency: header ? (header.required ? 'required' : 'optional') : null, refusals }] as const;
 		})
 	);
 	const required = Object.entries(paths)

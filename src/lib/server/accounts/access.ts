@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { isUuid } from '../db/client';
 import { DomainError } from '../errors';
 import { accessWatch } from './access-watch';
-import type { ApiKeyAuth, Auth } from './types';
+import type { ApiKeyAuth, ApiKeyScope, Auth } from './types';
 
 /** read: see balances and history · spend: draw tokens · manage: keys, members, caps. */
 export type AccessLevel = 'read' | 'spend' | 'manage';
@@ -15,22 +15,31 @@ export interface AccessibleAccount {
 
 const denied = () => new DomainError('forbidden', 'You do not have access to this account.');
 
+/** What a key does to an account: `read` and `spend` as a user would, or `grant` (add tokens: site keys only). */
+export type KeyAccess = Exclude<AccessLevel, 'manage'> | 'grant';
+
+/** The scope each access needs: reading needs `read`, spending `consume`, granting `grant`. */
+const SCOPE_FOR: Record<KeyAccess, ApiKeyScope> = { read: 'read', spend: 'consume', grant: 'grant' };
+
 /**
  * What an API key may do on an account it names, without a database look-up (the metering hot
- * path resolves the account itself): never manage; `read` needs the read scope, `spend` the
- * consume scope; an account key only its own account.
+ * path resolves the account itself): never manage; each access needs its scope (`SCOPE_FOR`); an
+ * account key only its own account.
  */
-export function assertKeyMayAct(key: ApiKeyAuth, accountId: string, level: AccessLevel): void {
+export function assertKeyMayAct(key: ApiKeyAuth, accountId: string, level: AccessLevel | KeyAccess): void {
 	assertKeyScope(key, level);
 	if (key.kind === 'account' && key.accountId !== accountId) throw denied();
 }
 
-/** Whether a key may do this kind of thing at all, whatever the account. */
-export function assertKeyScope(key: ApiKeyAuth, level: AccessLevel): void {
+/** Whether a key may do this kind of thing at all, whatever the account: `forbidden` naming the scope it lacks. */
+export function assertKeyScope(key: ApiKeyAuth, level: AccessLevel | KeyAccess): void {
 	if (level === 'manage') throw denied();
-	if (!key.scopes.includes(level === 'read' ? 'read' : 'consume')) {
-		throw new DomainError('forbidden', `This API key lacks the ${level === 'read' ? 'read' : 'consume'} scope.`);
-	}
+	requireKeyScope(key, SCOPE_FOR[level]);
+}
+
+/** `forbidden` "This API key lacks the <scope> scope." unless the key has `scope` (webhooks: manage the endpoints). */
+export function requireKeyScope(key: ApiKeyAuth, scope: ApiKeyScope): void {
+	if (!key.scopes.includes(scope)) throw new DomainError('forbidden', `This API key lacks the ${scope} scope.`);
 }
 
 /**
@@ -60,7 +69,7 @@ export async function requireAccessById(
  * - a user reads, spends and manages their own account; reads and spends their teams'
  *   accounts; manages a team's account as its owner or admin; a site admin does everything;
  * - an account API key acts only on its own account, a site key on any; `read` needs the
- *   read scope, `spend` the consume scope; keys never manage.
+ *   read scope, `spend` the consume scope, `grant` the grant scope; keys never manage.
  * Refusals do not say whether the account exists.
  */
 export async function requireAccountAccess(

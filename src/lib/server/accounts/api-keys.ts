@@ -10,11 +10,16 @@ import { hashToken, randomBase64url } from './tokens';
 import { keptKeys } from './kept-keys';
 import { accessWatch, keyStates, type KeyState } from './access-watch';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
+import { KEY_SCOPES, SCOPE_WORDS, SITE_ONLY_SCOPES } from '../../key-scopes';
 
 const scopesSchema = z
-	.array(z.enum(['read', 'consume']))
-	.min(1, 'Choose at least one scope: read or consume.')
+	.array(z.enum(KEY_SCOPES))
+	.min(1, 'Choose at least one scope: something the key may do.')
 	.transform((s) => [...new Set(s)].sort() as ApiKeyScope[]);
+/** An account key's scopes: granting and the site's webhooks are a site key's (`SITE_ONLY_SCOPES`). */
+const accountScopesSchema = scopesSchema.refine((s) => !s.some((x) => SITE_ONLY_SCOPES.includes(x)), {
+	message: `An account key may ${SCOPE_WORDS.read} or ${SCOPE_WORDS.consume}; only a site key may ${SCOPE_WORDS.grant} or ${SCOPE_WORDS.webhooks}.`
+});
 const keyNameSchema = readableText(z.string().trim().min(1, 'Name the key after the app that uses it.').max(80, 'Keep the name under 80 characters.'));
 
 /** `qk_` + 43 base64url characters (256 random bits). Seeded keys may be shorter but not under 20. */
@@ -59,7 +64,7 @@ async function insertKey(db: Db, row: { kind: 'site' | 'account'; accountId: str
 
 /** A key that acts only on one account; the caller must be able to manage that account. The value is returned once. */
 export async function createAccountKey(db: Db, auth: Auth, input: KeyInput & { accountId: string }, ip?: string | null) {
-	const v = parseInput(z.object({ name: keyNameSchema, scopes: scopesSchema }), input);
+	const v = parseInput(z.object({ name: keyNameSchema, scopes: accountScopesSchema }), input);
 	await requireAccountAccess(db, auth, input.accountId, 'manage');
 	return insertKey(db, { kind: 'account', accountId: input.accountId, ...v, createdBy: auth.user.id }, ip);
 }
@@ -73,7 +78,8 @@ export async function createSiteKey(db: Db, auth: Auth, input: KeyInput, ip?: st
 
 /**
  * The site key the demo seed configures (DEMO_SITE_API_KEY): created once with the given
- * value (or a new one), kept on later starts. No person creates it: its audit entry credits Quota,
+ * value (or a new one) and every scope (the demo and its docs meter, grant and manage webhooks with
+ * it), kept on later starts. No person creates it: its audit entry credits Quota,
  * with `via` saying how (`demo data`).
  */
 export async function ensureSiteKey(db: Db, input: { name: string; value?: string; via?: string }) {
@@ -85,7 +91,7 @@ export async function ensureSiteKey(db: Db, input: { name: string; value?: strin
 		const [existing] = await db.orm.select(publicColumns).from(apiKeys).where(and(eq(apiKeys.kind, 'site'), eq(apiKeys.name, input.name), isNull(apiKeys.revokedAt)));
 		if (existing) return { ...existing, value: null, created: false };
 	}
-	const key = await insertKey(db, { kind: 'site', accountId: null, name: parseInput(keyNameSchema, input.name), scopes: ['consume', 'read'], createdBy: null, via: input.via, value: input.value });
+	const key = await insertKey(db, { kind: 'site', accountId: null, name: parseInput(keyNameSchema, input.name), scopes: [...KEY_SCOPES].sort(), createdBy: null, via: input.via, value: input.value });
 	return { ...key, created: true };
 }
 

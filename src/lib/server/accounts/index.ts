@@ -10,7 +10,7 @@ export { GUEST_COOKIE, newGuestCookie, readGuestCookie, guestAccountFor } from '
 export { createTeam, getTeam, inviteToTeam, inviteMailKey, revokeInvite, resendInvite, describeInvite, acceptInvite, changeMemberRole, removeMember, leaveTeam, renameTeam, setTeamCap, teamMemberOf, teamRoleOf, type TeamActor } from './teams';
 export { spendableAccounts, activeAccount, setActiveAccount, type SpendableAccount } from './active-account';
 export { claimClientWrite } from './settings';
-export { requireAccountAccess, requireAccessById, assertKeyMayAct, watchSessionAccess, type AccessLevel } from './access';
+export { requireAccountAccess, requireAccessById, assertKeyMayAct, requireKeyScope, watchSessionAccess, type AccessLevel, type KeyAccess } from './access';
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused, authenticateApiKey, siteKeyVouches, watchApiKey, watchSiteKeyVouch } from './api-keys';
 export { profile } from './profile';
 export { updateProfile, changeEmail, changePassword, type Self } from './profile-changes';

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../db';
 import { batcher, READ_BATCHES } from '../db/batches';
 import { isUuid, queryRows, uuidArray } from '../db/client';
 import { DomainError, fieldRefusal, parseInput } from '../errors';
-import { assertKeyMayAct, assertKeyScope, requireAccountAccess, type AccessLevel } from './access';
+import { assertKeyMayAct, assertKeyScope, requireAccountAccess, type AccessLevel, type KeyAccess } from './access';
 import { activeAccount } from './active-account';
 import { apiIdentityOf } from './contacts';
 import { findGuestAccount, makeGuestAccount } from './guests';
@@ -168,11 +168,17 @@ async function locateTarget(db: Db, key: ApiKeyAuth, target: Target): Promise<Lo
 
 /**
  * The account a key acts on, checked for `level`; a host site's user or guest the site has not
- * seen yet is made now and kept (an embed token and an event stream need an account to name).
+ * seen yet is made now and kept (an embed token and an event stream need an account to name), but
+ * only for a key that may spend (`consume`): a read-only key adds nobody to the site, it gets
+ * `not_found` "No such user yet" (or guest) as for a name it could never use.
  */
 export async function targetAccount(db: Db, key: ApiKeyAuth, target: Target, level: AccessLevel): Promise<string> {
 	assertKeyScope(key, level);
 	const at = await locateTarget(db, key, target);
+	if ('make' in at && !key.scopes.includes('consume')) {
+		const named = target.guest ? 'guest' : 'user';
+		throw new DomainError('not_found', `No such ${named} yet: a key without the consume scope makes no new ${named}s.`);
+	}
 	const accountId = 'accountId' in at ? at.accountId : await db.orm.transaction(at.make);
 	assertKeyMayAct(key, accountId, level);
 	return accountId;
@@ -186,11 +192,11 @@ class Unkept<T> {
 /**
  * Runs `use` on the account a key acts on, checked for `level`. A host site's user or guest the
  * site has not seen yet has no account: `use` then runs inside the transaction that makes one, so
- * it answers what a new user would get. The new account is kept only when `level` is `spend` and
- * `use` succeeds; a refused spend, or any read, leaves nothing behind (not even the user).
+ * it answers what a new user would get. The new account is kept only when `level` is `spend` or
+ * `grant` and `use` succeeds; a refused spend, or any read, leaves nothing behind (not even the user).
  * `use` gets the database, or that transaction: spend and read through the executor it is given.
  */
-export async function onTargetAccount<T>(db: Db, key: ApiKeyAuth, target: Target, level: AccessLevel, use: (exec: Executor, accountId: string) => Promise<T>): Promise<T> {
+export async function onTargetAccount<T>(db: Db, key: ApiKeyAuth, target: Target, level: KeyAccess, use: (exec: Executor, accountId: string) => Promise<T>): Promise<T> {
 	assertKeyScope(key, level);
 	const at = await locateTarget(db, key, target);
 	if ('accountId' in at) {
@@ -200,7 +206,7 @@ export async function onTargetAccount<T>(db: Db, key: ApiKeyAuth, target: Target
 	try {
 		return await db.orm.transaction(async (tx) => {
 			const value = await use(tx, await at.make(tx));
-			if (level !== 'spend') throw new Unkept(value);
+			if (level === 'read') throw new Unkept(value);
 			return value;
 		});
 	} catch (e) {
@@ -210,7 +216,7 @@ export async function onTargetAccount<T>(db: Db, key: ApiKeyAuth, target: Target
 }
 
 /** `onTargetAccount` for whoever calls: a key's target, or the signed-in user's active pool (never made). */
-export async function onCallerAccount<T>(db: Db, caller: Caller, target: Target, level: AccessLevel, use: (exec: Executor, accountId: string) => Promise<T>): Promise<T> {
+export async function onCallerAccount<T>(db: Db, caller: Caller, target: Target, level: 'read' | 'spend', use: (exec: Executor, accountId: string) => Promise<T>): Promise<T> {
 	if (caller.key) return onTargetAccount(db, caller.key, target, level, use);
 	return use(db.orm, await callerAccount(db, caller, target, level));
 }

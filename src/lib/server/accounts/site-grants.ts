@@ -22,12 +22,13 @@ export interface SiteGrant {
 
 /**
  * A site key grants tokens to a user (made on first sight, kept only when the grant is made) or team, and the audit log records
- * it in the same transaction: both commit, or neither. Only site keys grant (`forbidden`); an
- * account key could otherwise mint its own tokens. A replay (`created: false`) writes no audit row.
+ * it in the same transaction: both commit, or neither. Only site keys with the `grant` scope grant
+ * (`forbidden`): an account key could otherwise mint its own tokens, and a metering key (`consume`)
+ * give anyone any number. A replay (`created: false`) writes no audit row.
  */
 export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip: string | null): Promise<GrantResult> {
 	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can grant tokens.');
-	return onTargetAccount(db, key, g.target, 'spend', (exec, accountId) => {
+	return onTargetAccount(db, key, g.target, 'grant', (exec, accountId) => {
 		const lot = { accountId, tokens: g.tokens, source: g.source, model: g.model, expiresAt: g.expiresAt ? new Date(g.expiresAt) : null, note: g.note };
 		const run = (tx: Executor) => auditedGrant(tx, { ...lot, grantKey: `api:${key.keyId}:${g.idempotencyKey}` }, { keyId: key.keyId, ip });
 		// A user not seen before is made in a transaction already, which the grant joins.

@@ -1,3 +1,5 @@
+import type { KeyScope } from '../../key-scopes';
+
 /** Who is making a request, as resolved once per request in hooks.server.ts. */
 export interface SessionUser {
 	id: string;
@@ -13,7 +15,8 @@ export interface Auth {
 	sessionId: string;
 }
 
-export type ApiKeyScope = 'read' | 'consume';
+/** read · consume · grant · webhooks (key-scopes.ts says each in words). */
+export type ApiKeyScope = KeyScope;
 
 /** An AI app calling the REST API with a bearer key. */
 export interface ApiKeyAuth {

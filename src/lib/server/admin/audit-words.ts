@@ -7,6 +7,7 @@ import type { ActorKind, AuditAction } from '../accounts';
 import { zoneName } from '../../zone-name';
 import { counted } from '../../counted';
 import { ANY_MODEL } from '../../model-words';
+import { scopesInWords } from '../../key-scopes';
 
 /**
  * One value as the page shows it: words (`account`: the account whose page they link to), a figure
@@ -308,7 +309,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		lines: KEY_LINES,
 		fields: {
 			kind: ['Kind', words({ site: 'Site key: acts on every account', account: 'Account key: acts on this account' })],
-			scopes: ['May', (v) => text(Array.isArray(v) ? v.map((x) => (x === 'consume' ? 'spend tokens' : 'read balances and use')).join(' and ') : '—')]
+			scopes: ['May', (v) => text(Array.isArray(v) ? scopesInWords(v) : '—')]
 		},
 		hide: ['name', 'prefix']
 	},

@@ -9,14 +9,19 @@ import { auditedChange, type SetupActor } from './audited';
 /**
  * Saves one keyed thing (feature, module, model) with an audit entry `action` on `targetType`
  * `input.key`: what was asked (detail), what it was before (`read`, null when new) and what it is after.
- * `create` (the console's "New" and "Add"): a key that is taken is `conflict`, said under the key,
- * never saved over what has it (the live rate of another feature, say).
+ * `create` true (the console's "New" and "Add"): a key that is taken is `conflict`, said under the key,
+ * never saved over what has it (the live rate of another feature, say); false (the console's edit):
+ * a key that is not there is `not_found`, never made by an edit; left out (the demo seed): either.
  */
 const savedByKey =
 	<T extends { key: string }, R extends { name: string }>(action: AuditAction, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
-	(db: Db, actor: SetupActor, input: T, create = false): Promise<R | null> =>
+	(db: Db, actor: SetupActor, input: T, create?: boolean): Promise<R | null> =>
 		auditedChange(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx, before) => {
 			const taken = create ? (before as R | null) : null;
+			if (create === false && !before) {
+				const words = `There is no ${targetType} “${input.key}” to change: it may have been removed; add it as a new one.`;
+				throw new DomainError('not_found', words, { fieldErrors: { key: [words] } });
+			}
 			if (taken) {
 				const words = `The key “${input.key}” is already the ${targetType} “${taken.name}”: choose another key, or edit that ${targetType} in the list.`;
 				throw new DomainError('conflict', words, { fieldErrors: { key: [words] } });

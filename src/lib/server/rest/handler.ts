@@ -1,7 +1,7 @@
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb, type Db, type Executor } from '../db';
-import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, type AccessLevel, type ApiKeyAuth, type Auth, type Target } from '../accounts';
+import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, requireKeyScope, type AccessLevel, type ApiKeyAuth, type ApiKeyScope, type Auth, type Target } from '../accounts';
 import type { Actor } from '../ledger';
 import { DomainError } from '../errors';
 import { errorResponse, HttpError, invalidInput } from '../http/refusals';
@@ -47,7 +47,7 @@ export interface RestContext<B, Q, P = Record<string, string>, I extends Idempot
 	 * inside `use`'s transaction and kept only by a `spend` that succeeds, so a refused spend or a
 	 * read leaves nothing behind. Read and write through the executor `use` is given.
 	 */
-	onAccount<T>(target: Target, level: AccessLevel, use: (exec: Executor, accountId: string) => Promise<T>): Promise<T>;
+	onAccount<T>(target: Target, level: 'read' | 'spend', use: (exec: Executor, accountId: string) => Promise<T>): Promise<T>;
 }
 
 export interface RestResult {
@@ -59,6 +59,11 @@ export interface RestResult {
 interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, I extends IdempotencyRule> {
 	/** key: Bearer API key; key-or-session: also a signed-in browser session. */
 	auth: 'key' | 'key-or-session';
+	/**
+	 * The scope a key needs for this route, checked once the request is parsed and before anything is read (the OpenAPI document says
+	 * the same per operation); null only where any key may ask (what the key itself is).
+	 */
+	scope: ApiKeyScope | null;
 	body?: B;
 	query?: Q;
 	params?: P;
@@ -140,6 +145,8 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 				throw new HttpError('idempotency_key_missing', `Send an Idempotency-Key header (1–${MAX_IDEMPOTENCY_KEY} characters) so retries spend once.`);
 			}
 			if (idem !== null) idempotencyHeader.parse({ 'Idempotency-Key': idem });
+			// After the request's own checks, so a malformed request is 400 whoever sends it (the OpenAPI contract).
+			if (key && opts.scope) requireKeyScope(key, opts.scope);
 			const caller = { key, session };
 			const result = await opts.handle({
 				db,
@@ -169,8 +176,8 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
  */
 export const replayHeaders = (replayed: boolean): Record<string, string> | undefined => (replayed ? { 'idempotent-replayed': 'true' } : undefined);
 
-/** A spending endpoint's options (consume, hold): a key or a session, a required Idempotency-Key, the metering rate limit. */
-export const spending = { auth: 'key-or-session', idempotencyKey: 'required', metered: true } as const;
+/** A spending endpoint's options (consume, hold): a key with the consume scope or a session, a required Idempotency-Key, the metering rate limit. */
+export const spending = { auth: 'key-or-session', scope: 'consume', idempotencyKey: 'required', metered: true } as const;
 
 interface SpendingBody extends Target {
 	feature: string;

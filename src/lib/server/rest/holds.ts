@@ -16,6 +16,7 @@ type CloseHold<B> = (exec: Executor, holdId: string, body: B, idempotency: { sco
 export function closeHoldEndpoint<B extends z.ZodType>(body: B, close: CloseHold<z.infer<B>>) {
 	return endpoint({
 		auth: 'key-or-session',
+		scope: 'consume',
 		params: holdParams,
 		body,
 		idempotencyKey: 'optional',

@@ -8,6 +8,8 @@ import * as em from './embed-schemas';
 import { endpointInput, endpointPatch } from '../webhooks/endpoints';
 import { answers, type AnswerCode } from '../http/refusals';
 import { MAX_NESTING } from '../storable';
+import type { ApiKeyScope } from '../accounts';
+import { SCOPE_WORDS, SITE_ONLY_SCOPES } from '../../key-scopes';
 
 // OpenAPI 3.1 generated from the same zod schemas that validate requests (JSON Schema 2020-12).
 
@@ -115,6 +117,17 @@ const embedErrors = {
 	401: { description: '`unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid`', content: { 'application/json': { schema: errorRef } } }
 };
 
+/**
+ * An operation's key: `security` lists the scope it needs (`apiKey: [scope]`), and its description
+ * says it in the key form's words; null: any key, whatever its scopes.
+ */
+const needs = (scope: ApiKeyScope | null) => ({
+	security: [{ apiKey: scope ? [scope] : [] }],
+	description: scope
+		? `Needs an API key with the \`${scope}\` scope (${SCOPE_WORDS[scope]})${SITE_ONLY_SCOPES.includes(scope) ? ': site keys only' : ''}.`
+		: 'Any API key, whatever its scopes.'
+});
+
 const REPLAY = 'A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header.';
 
 const idempotencyHeader = (required: boolean) => ({
@@ -191,13 +204,14 @@ function buildDocument() {
 			description:
 				'Check, consume, hold and settle AI tokens; read balances, rates and usage. Authenticate with `Authorization: Bearer <api key>`. ' +
 				'Site keys name the account with exactly one of `user`, `team` or `guest`; account keys act on their own account and name none. ' +
+				`A key may do only what its scopes say (Admin → API keys shows them in words): ${s.SCOPES_DOC} Each operation's \`security\` names the scope it needs. ` +
 				'Every answer is JSON (the stream excepted); every error is `{"error","message","details"?}`. ' +
 				"A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE answers `501 not_implemented` (a method Node's HTTP parser does not know, such as TRACK, gets its bare 400 before any route)."
 		},
 		security: [{ apiKey: [] }],
 		components: {
 			securitySchemes: {
-				apiKey: { type: 'http', scheme: 'bearer', description: 'A Quota API key (qk_…).' },
+				apiKey: { type: 'http', scheme: 'bearer', description: `A Quota API key (qk_…) with the scopes an operation lists: ${s.SCOPES_DOC}` },
 				embedToken: { type: 'http', scheme: 'bearer', description: 'An embed token (qe_…) from POST /api/v1/embed-tokens: reads one account, for the <quota-usage> widget.' }
 			},
 			schemas: { Error: jsonSchema(s.responses.error, 'output') }
@@ -219,12 +233,14 @@ function buildDocument() {
 		paths: {
 			'/api/v1/key': {
 				get: {
+					...needs(null),
 					summary: 'The API key this request is sent with: its kind, account and scopes (a cheap check that a key works; no database work while the key is known)',
 					responses: { ...ok(200, s.responses.key, 'The key'), ...errors() }
 				}
 			},
 			'/api/v1/balance': {
 				get: {
+					...needs('read'),
 					summary: 'Balances per model, allowances, available and held tokens',
 					parameters: targetParameters(s.targetQuery),
 					responses: { ...ok(200, s.responses.balance, 'Balances'), ...errors(TARGET) }
@@ -232,12 +248,14 @@ function buildDocument() {
 			},
 			'/api/v1/feature-rates': {
 				get: {
+					...needs('read'),
 					summary: 'All feature rates',
 					responses: { ...ok(200, z.object({ success: z.literal(true), data: z.array(s.responses.featureRate) }), 'Rates'), ...errors() }
 				}
 			},
 			'/api/v1/feature-rates/{featureKey}': {
 				get: {
+					...needs('read'),
 					summary: "One feature's rate",
 					parameters: parameters(s.featureParams, 'path', true),
 					responses: { ...ok(200, z.object({ success: z.literal(true), data: s.responses.featureRate }), 'Rate'), ...errors(['not_found']) }
@@ -245,6 +263,7 @@ function buildDocument() {
 			},
 			'/api/v1/check': {
 				post: {
+					...needs('read'),
 					summary: 'What an operation would cost and who would pay; changes nothing',
 					requestBody: body(s.checkBody),
 					responses: { ...ok(200, s.responses.check, 'Cost preview'), ...errors([...TARGET, ...BODY, 'unknown_feature', 'unknown_model', 'rate_limited']) }
@@ -252,6 +271,7 @@ function buildDocument() {
 			},
 			'/api/v1/consume': {
 				post: {
+					...needs('consume'),
 					summary: 'Spend tokens for one use, atomically and at most once per Idempotency-Key',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.consumeBody),
@@ -260,6 +280,7 @@ function buildDocument() {
 			},
 			'/api/v1/holds': {
 				post: {
+					...needs('consume'),
 					summary: 'Reserve tokens for a running operation (a streaming reply)',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.holdBody),
@@ -268,6 +289,7 @@ function buildDocument() {
 			},
 			'/api/v1/holds/{id}/settle': {
 				post: {
+					...needs('consume'),
 					summary: 'Charge the real amount (≤ held); the rest is released',
 					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
 					requestBody: body(s.settleBody),
@@ -276,6 +298,7 @@ function buildDocument() {
 			},
 			'/api/v1/holds/{id}/release': {
 				post: {
+					...needs('consume'),
 					summary: 'Give every held token back (no body needed)',
 					parameters: [...parameters(s.holdParams, 'path', true), idempotencyHeader(false)],
 					requestBody: body(s.emptyBody, false),
@@ -284,7 +307,8 @@ function buildDocument() {
 			},
 			'/api/v1/grants': {
 				post: {
-					summary: 'Grant bonus, referral, event or admin tokens (site keys)',
+					...needs('grant'),
+					summary: 'Grant bonus, referral, event or admin tokens',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.grantBody),
 					responses: { ...keyedOk(201, s.responses.grant, 'Granted'), ...errors([...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_key_missing', 'unknown_model'], `${NO_TARGET}, or a value the ledger refuses (an expiry in the past)`) }
@@ -292,6 +316,7 @@ function buildDocument() {
 			},
 			'/api/v1/usage': {
 				get: {
+					...needs('read'),
 					summary: 'Usage history, newest first',
 					parameters: targetParameters(s.usageQuery),
 					responses: { ...ok(200, s.responses.usage, 'A page of usage'), ...errors(TARGET, `${NO_TARGET}, or a \`cursor\` this list did not give (\`details.fieldErrors.cursor\` says so)`) }
@@ -299,7 +324,8 @@ function buildDocument() {
 			},
 			'/api/v1/stream': {
 				get: {
-					summary: "Server-Sent Events: the account's balance whenever it changes",
+					...needs('read'),
+					summary: "Server-Sent Events: the account's balance whenever it changes (a user or guest the site has never named is made only for a key with `consume` too, else 404 `not_found`)",
 					parameters: [...targetParameters(s.targetQuery), ...parameters(s.lastEventIdHeader, 'header')],
 					responses: {
 						200: {
@@ -315,50 +341,58 @@ function buildDocument() {
 			},
 			'/api/v1/webhook-endpoints': {
 				get: {
-					summary: "The site's webhook endpoints (site keys)",
+					...needs('webhooks'),
+					summary: "The site's webhook endpoints",
 					responses: { ...ok(200, wh.webhookResponses.list, 'Every endpoint, newest first'), ...errors() }
 				},
 				post: {
-					summary: 'Register an endpoint for some event types; the answer holds its signing secret, shown only once (site keys)',
+					...needs('webhooks'),
+					summary: 'Register an endpoint for some event types; the answer holds its signing secret, shown only once',
 					requestBody: body(endpointInput),
 					responses: { ...ok(201, wh.webhookResponses.created, 'Registered'), ...errors([...BODY, 'invalid_input', 'conflict'], URL_REFUSED) }
 				}
 			},
 			'/api/v1/webhook-endpoints/{id}': {
 				get: {
-					summary: 'One endpoint (site keys)',
+					...needs('webhooks'),
+					summary: 'One endpoint',
 					parameters: parameters(wh.endpointParams, 'path', true),
 					responses: { ...ok(200, wh.webhookResponses.endpoint, 'The endpoint'), ...errors(['not_found']) }
 				},
 				patch: {
-					summary: 'Change its URL, description or event types, or turn it off or on (site keys)',
+					...needs('webhooks'),
+					summary: 'Change its URL, description or event types, or turn it off or on',
 					parameters: parameters(wh.endpointParams, 'path', true),
 					requestBody: body(endpointPatch, false),
 					responses: { ...ok(200, wh.webhookResponses.endpoint, 'Changed'), ...errors(['not_found', ...BODY, 'invalid_input', 'conflict'], URL_REFUSED) }
 				},
 				delete: {
-					summary: 'Delete it with its delivery log (site keys)',
+					...needs('webhooks'),
+					summary: 'Delete it with its delivery log',
 					parameters: parameters(wh.endpointParams, 'path', true),
 					responses: { ...ok(200, wh.webhookResponses.deleted, 'Deleted'), ...errors(['not_found']) }
 				}
 			},
 			'/api/v1/webhook-endpoints/{id}/deliveries': {
 				get: {
-					summary: 'The delivery log: each event sent to this endpoint, with its attempts (site keys)',
+					...needs('webhooks'),
+					summary: 'The delivery log: each event sent to this endpoint, with its attempts',
 					parameters: [...parameters(wh.endpointParams, 'path', true), ...parameters(wh.deliveriesQuery, 'query')],
 					responses: { ...ok(200, wh.webhookResponses.deliveries, 'A page of deliveries, newest first'), ...errors(['not_found']) }
 				}
 			},
 			'/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver': {
 				post: {
-					summary: 'Send a delivery again now, with the same event id and body (site keys)',
+					...needs('webhooks'),
+					summary: 'Send a delivery again now, with the same event id and body',
 					parameters: parameters(wh.redeliverParams, 'path', true),
 					responses: { ...ok(202, wh.webhookResponses.redelivered, 'Queued'), ...errors(['not_found', 'conflict']) }
 				}
 			},
 			'/api/v1/embed-tokens': {
 				post: {
-					summary: 'A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys)',
+					...needs('read'),
+					summary: 'A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys; a user or guest the site has never named is made only for a key with `consume` too, else 404 `not_found`)',
 					requestBody: body(em.embedTokenBody),
 					responses: { ...ok(201, em.embedResponses.token, 'Made'), ...errors([...TARGET, ...BODY]) }
 				}

@@ -3,6 +3,7 @@ import { MAX_IDEMPOTENCY_KEY } from '../ledger';
 import { externalUserIdSchema, guestIdSchema } from '../accounts';
 import { cursor, idempotencyKey, keyLookup, MAX_PAGE, readableText, tokens, units as unitsField, visibleId } from '../fields';
 import { SAID_FIRST } from '../input-words';
+import { KEY_SCOPES, SCOPE_WORDS } from '../../key-scopes';
 
 // The public REST v1 contract. These schemas validate requests and generate openapi.json; every
 // limit comes from the one place the domain takes it from (../fields.ts, accounts/validation.ts).
@@ -19,6 +20,10 @@ export const targetFields = {
 };
 
 const TARGETS = ['user', 'team', 'guest'] as const;
+/** What each scope lets a key do, as the key form says it; each operation of the OpenAPI document names the one it needs. */
+export const SCOPES_DOC =
+	KEY_SCOPES.map((k) => `\`${k}\`: ${SCOPE_WORDS[k]}`).join('; ') +
+	'. No scope includes another (a key with only `consume` cannot read a balance, nor grant); `grant` and `webhooks` are for site keys only.';
 export const ONE_TARGET = 'Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none).';
 const targetPairs = TARGETS.flatMap((a, i) => TARGETS.slice(i + 1).map((b) => [a, b]));
 
@@ -193,7 +198,7 @@ export const responses = {
 		id: z.uuid(),
 		kind: z.enum(['site', 'account']).meta({ description: '`site`: acts for any account of the site (name a `user`, `team` or `guest`); `account`: only for `account_id`.' }),
 		account_id: z.uuid().nullable().meta({ description: 'The account an account key acts for; null for a site key.' }),
-		scopes: z.array(z.enum(['read', 'consume'])).meta({ description: '`read`: balances, checks, usage; `consume`: also consume and hold.' })
+		scopes: z.array(z.enum(KEY_SCOPES)).meta({ description: SCOPES_DOC })
 	}),
 	consume: z.object({ operation_id: z.uuid(), cost: z.number().int(), paid_by: z.array(paidBy), remaining }),
 	hold: z.object({ hold_id: z.uuid(), held: z.number().int(), expires_at: z.string(), paid_by: z.array(paidBy), remaining }),

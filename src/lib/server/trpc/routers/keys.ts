@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { KEY_SCOPES } from '../../../key-scopes';
 import { router } from '../init';
 import { memberProcedure, siteAdminProcedure } from '../procedures';
 import { createAccountKey, createSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused } from '../../accounts';
 
-const newKey = z.object({ name: z.string(), scopes: z.array(z.enum(['read', 'consume'])) });
+/** What the key may do (key-scopes.ts); an account key's `grant` or `webhooks` is refused beside the scopes by the domain. */
+const newKey = z.object({ name: z.string(), scopes: z.array(z.enum(KEY_SCOPES)) });
 
 export const keysRouter = router({
 	/** Keys of an account the caller manages (their own, or a team they own or administer). */

@@ -5,6 +5,7 @@ import { spendable } from '$lib/server/ledger';
 
 export const GET = endpoint({
 	auth: 'key-or-session',
+	scope: 'read',
 	query: targetQuery,
 	handle: async (ctx) => ({ body: balanceBody(await ctx.onAccount(ctx.query, 'read', spendable)) })
 });

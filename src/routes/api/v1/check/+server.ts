@@ -5,6 +5,7 @@ import { check } from '$lib/server/ledger';
 
 export const POST = endpoint({
 	auth: 'key-or-session',
+	scope: 'read',
 	body: checkBody,
 	metered: true,
 	handle: async (ctx) => {

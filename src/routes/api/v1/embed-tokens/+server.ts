@@ -6,6 +6,7 @@ import { DomainError } from '$lib/server/errors';
 /** POST: a short-lived, read-only embed token for one user's or team's account (site keys), a team's naming the member viewing it. */
 export const POST = endpoint({
 	auth: 'key',
+	scope: 'read',
 	body: embedTokenBody,
 	handle: async (ctx) => {
 		if (ctx.key?.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can make embed tokens.');

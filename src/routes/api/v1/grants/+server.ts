@@ -4,6 +4,7 @@ import { grantWithSiteKey } from '$lib/server/accounts';
 
 export const POST = endpoint({
 	auth: 'key',
+	scope: 'grant',
 	body: grantBody,
 	idempotencyKey: 'required',
 	handle: async ({ db, key, body, idempotency, ip }) => {

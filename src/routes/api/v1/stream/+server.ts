@@ -18,6 +18,7 @@ import { balanceStream, type LiveFigures } from '$lib/server/live/stream';
  */
 export const GET = endpoint({
 	auth: 'key-or-session',
+	scope: 'read',
 	handle: async ({ db, event, key, session, account }) => {
 		const { request, url } = event;
 		const { 'Last-Event-ID': lastEventId } = lastEventIdHeader.parse({ 'Last-Event-ID': request.headers.get('last-event-id') ?? undefined });

@@ -5,6 +5,7 @@ import { history } from '$lib/server/ledger';
 
 export const GET = endpoint({
 	auth: 'key-or-session',
+	scope: 'read',
 	query: usageQuery,
 	handle: async (ctx) => {
 		const { limit, cursor } = ctx.query;

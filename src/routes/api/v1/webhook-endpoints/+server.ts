@@ -4,6 +4,7 @@ import { createEndpoint, endpointInput, listEndpoints, siteKeyActor } from '$lib
 
 export const GET = endpoint({
 	auth: 'key',
+	scope: 'webhooks',
 	handle: async ({ db, key, ip }) => {
 		siteKeyActor(key, ip);
 		return { body: { data: (await listEndpoints(db.orm)).map(endpointBody) } };
@@ -12,6 +13,7 @@ export const GET = endpoint({
 
 export const POST = endpoint({
 	auth: 'key',
+	scope: 'webhooks',
 	body: endpointInput,
 	handle: async ({ db, key, body, ip }) => ({ status: 201, body: endpointBody(await createEndpoint(db, body, siteKeyActor(key, ip))) })
 });

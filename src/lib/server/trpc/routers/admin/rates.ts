@@ -28,19 +28,19 @@ const modelInput = z.object({ key, name, engine: z.string().trim().min(1).max(60
 export const ratesRoutes = {
 	features: router({
 		list: siteAdminProcedure.query(({ ctx }) => listFeatures(ctx.db.orm)),
-		/** Creates (`create`: a key that is taken is `conflict`) or changes a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
-		upsert: siteAdminProcedure.input(featureInput.extend({ create: z.boolean().default(false) })).mutation(({ ctx, input: { create, ...f } }) => saveFeature(ctx.db, actor(ctx), f, create)),
+		/** Creates (`create` true: a key that is taken is `conflict`) or changes (`create` false: a key not there is `not_found`, never made) a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
+		upsert: siteAdminProcedure.input(featureInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...f } }) => saveFeature(ctx.db, actor(ctx), f, create)),
 		/** Removes a feature nothing refers to (no operation, hold or day of use), audited; one in use is `conflict`, saying to disable it instead. */
 		remove: siteAdminProcedure.input(z.object({ key: keyLookup }).strict()).mutation(({ ctx, input }) => removeFeature(ctx.db, actor(ctx), input.key))
 	}),
 
 	modules: router({
 		list: siteAdminProcedure.query(({ ctx }) => listModules(ctx.db.orm)),
-		upsert: siteAdminProcedure.input(moduleInput.extend({ create: z.boolean().default(false) })).mutation(({ ctx, input: { create, ...m } }) => saveModule(ctx.db, actor(ctx), m, create))
+		upsert: siteAdminProcedure.input(moduleInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModule(ctx.db, actor(ctx), m, create))
 	}),
 
 	models: router({
 		list: siteAdminProcedure.query(({ ctx }) => listModels(ctx.db.orm)),
-		upsert: siteAdminProcedure.input(modelInput.extend({ create: z.boolean().default(false) })).mutation(({ ctx, input: { create, ...m } }) => saveModel(ctx.db, actor(ctx), m, create))
+		upsert: siteAdminProcedure.input(modelInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModel(ctx.db, actor(ctx), m, create))
 	})
 };

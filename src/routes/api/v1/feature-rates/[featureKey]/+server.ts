@@ -6,6 +6,7 @@ import { DomainError } from '$lib/server/errors';
 
 export const GET = endpoint({
 	auth: 'key-or-session',
+	scope: 'read',
 	params: featureParams,
 	handle: async (ctx) => {
 		try {

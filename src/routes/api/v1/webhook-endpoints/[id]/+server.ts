@@ -4,6 +4,7 @@ import { deleteEndpoint, endpointPatch, getEndpoint, siteKeyActor, updateEndpoin
 
 export const GET = endpoint({
 	auth: 'key',
+	scope: 'webhooks',
 	params: endpointParams,
 	handle: async ({ db, key, params, ip }) => {
 		siteKeyActor(key, ip);
@@ -13,6 +14,7 @@ export const GET = endpoint({
 
 export const PATCH = endpoint({
 	auth: 'key',
+	scope: 'webhooks',
 	params: endpointParams,
 	body: endpointPatch,
 	handle: async ({ db, key, params, body, ip }) => ({ body: endpointBody(await updateEndpoint(db, params.id, body, siteKeyActor(key, ip))) })
@@ -20,6 +22,7 @@ export const PATCH = endpoint({
 
 export const DELETE = endpoint({
 	auth: 'key',
+	scope: 'webhooks',
 	params: endpointParams,
 	handle: async ({ db, key, params, ip }) => {
 		await deleteEndpoint(db, params.id, siteKeyActor(key, ip));

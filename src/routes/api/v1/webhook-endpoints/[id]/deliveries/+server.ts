@@ -4,6 +4,7 @@ import { getEndpoint, listDeliveries, siteKeyActor } from '$lib/server/webhooks'
 
 export const GET = endpoint({
 	auth: 'key',
+	scope: 'webhooks',
 	params: endpointParams,
 	query: deliveriesQuery,
 	handle: async ({ db, key, params, query, ip }) => {

@@ -4,6 +4,7 @@ import { redeliver, siteKeyActor } from '$lib/server/webhooks';
 
 export const POST = endpoint({
 	auth: 'key',
+	scope: 'webhooks',
 	params: redeliverParams,
 	handle: async ({ db, key, params, ip }) => {
 		await redeliver(db, params.id, params.deliveryId, siteKeyActor(key, ip));
