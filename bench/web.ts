@@ -17,8 +17,12 @@ const RUNS = 3;
 const DEMO_PASSWORD = 'quota-demo-2026';
 const MEMBER = 'maya@quota.test';
 const ADMIN = 'admin@quota.test';
-/** Each page and whose demo login opens it; `:member` is the member's own account (the admin's user page). */
-const PAGES: { path: string; as: string }[] = [
+/**
+ * Each page and whose demo login opens it; `:member` is the member's own account (the admin's user page).
+ * BENCH_PAGES (paths, comma-separated, e.g. `/dashboard,/usage`) measures only those: to compare two
+ * builds on one page without the whole run.
+ */
+const ALL_PAGES: { path: string; as: string }[] = [
 	{ path: '/dashboard', as: MEMBER },
 	{ path: '/usage', as: MEMBER },
 	{ path: '/statement', as: MEMBER },
@@ -27,6 +31,9 @@ const PAGES: { path: string; as: string }[] = [
 	{ path: '/admin/users/:member', as: ADMIN },
 	{ path: '/admin/audit', as: ADMIN }
 ];
+const only = process.env.BENCH_PAGES?.split(',').map((p) => p.trim());
+const PAGES = only ? ALL_PAGES.filter((p) => only.includes(p.path)) : ALL_PAGES;
+if (!PAGES.length) throw new Error(`BENCH_PAGES names none of ${ALL_PAGES.map((p) => p.path).join(', ')}`);
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const SERVICE_WORKER = '/service-worker.js';
 const SAVE_DIR = 'bench/results/web';
