@@ -91,7 +91,9 @@ export function valid(s: Schema): fc.Arbitrary<unknown> {
 		case 'array':
 			return fc.array(valid(s.items ?? {}), { maxLength: Math.min(s.maxItems ?? 3, 3) });
 		case 'object': {
-			if (!s.properties) return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
+			// A map's keys: short printable strings, those the document's propertyNames pattern takes (metadata: not blank).
+			const keyPattern = s.propertyNames?.pattern ? new RegExp(s.propertyNames.pattern) : null;
+			if (!s.properties) return fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => !keyPattern || keyPattern.test(k)), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
 			return record(s, valid);
 		}
 	}

@@ -310,7 +310,7 @@ describe(`the audit log on ${backend}`, () => {
 
 	it('names the API key that granted, by its name and prefix as the API keys page lists it, in the log and its export, also once it is revoked', async () => {
 		const name = `Billing backend ${tag()}`;
-		const key = await createSiteKey(db, w.auth.siteAdmin!, { name, scopes: ['read', 'consume'] });
+		const key = await createSiteKey(db, w.auth.siteAdmin!, { name, scopes: ['grant'] });
 		await useDb(db);
 		const granted = await callJson('/api/v1/grants', { headers: bearer(key.value, { 'idempotency-key': `named-${tag()}` }), body: { user: `named-${tag()}`, tokens: 5, source: 'bonus' } });
 		expect(granted.status).toBe(201);

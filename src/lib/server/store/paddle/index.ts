@@ -1,31 +1,37 @@
 import { config, paymentsMode } from '../../config';
-import { getDb } from '../../db';
+import { getDb, type Db } from '../../db';
 import { DomainError } from '../../errors';
 import { PaddleBillingProvider } from './paddle-billing';
 import type { PaymentProvider } from './provider';
 import { PaddleSimulator } from './simulator/simulator';
 
-let chosen: Promise<PaymentProvider | null> | undefined;
+/** The provider chosen, and the database it was chosen with. */
+let chosen: { db: Db; provider: Promise<PaymentProvider | null> } | undefined;
 
 /**
  * The one place that decides who plays Paddle (config's `paymentsMode`): real Paddle Billing when
  * PADDLE_API_KEY is set (sandbox or production by PADDLE_ENV); the local simulator, which posts its
  * signed webhooks to this app's own ORIGIN, when PADDLE_SIMULATOR is on; otherwise nobody (null):
- * the store sells nothing and the webhook endpoint accepts nothing.
+ * the store sells nothing and the webhook endpoint accepts nothing. Chosen once per database: an app
+ * has one, but test files sharing a process each set their own (`setDb`), and a simulator kept from
+ * an earlier file's closed database failed every checkout of a later one.
  */
-export function paymentProvider(): Promise<PaymentProvider | null> {
-	chosen ??= (async () => {
-		const cfg = config();
-		switch (paymentsMode(cfg)) {
-			case 'paddle':
-				return new PaddleBillingProvider(cfg.PADDLE_API_KEY!, cfg.PADDLE_CLIENT_TOKEN!, cfg.PADDLE_ENV);
-			case 'simulator':
-				return new PaddleSimulator(await getDb(), new URL('/api/webhooks/paddle', cfg.ORIGIN).toString(), cfg.PADDLE_WEBHOOK_SECRET);
-			case 'none':
-				return null;
-		}
-	})();
-	return chosen;
+export async function paymentProvider(): Promise<PaymentProvider | null> {
+	const db = await getDb();
+	if (chosen?.db !== db) chosen = { db, provider: choose(db) };
+	return chosen.provider;
+}
+
+async function choose(db: Db): Promise<PaymentProvider | null> {
+	const cfg = config();
+	switch (paymentsMode(cfg)) {
+		case 'paddle':
+			return new PaddleBillingProvider(cfg.PADDLE_API_KEY!, cfg.PADDLE_CLIENT_TOKEN!, cfg.PADDLE_ENV);
+		case 'simulator':
+			return new PaddleSimulator(db, new URL('/api/webhooks/paddle', cfg.ORIGIN).toString(), cfg.PADDLE_WEBHOOK_SECRET);
+		case 'none':
+			return null;
+	}
 }
 
 /** The live provider; refuses with `payments_not_configured` when payments are not configured. */
