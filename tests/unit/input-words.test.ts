@@ -128,6 +128,11 @@ describe('invalid input, in Quota’s words', () => {
 		expect(nearestKey('AI-Bots', ['ai_bots'])).toBe('ai_bots');
 		expect(nearestKey('gpt5', ['gpt-5', 'gpt-5-nano'])).toBe('gpt-5');
 		expect(nearestKey('ai_bots', ['ai_bots'])).toBeUndefined();
+		// A plural the edit distance alone calls three slips (y→i, +e, +s) is the same word.
+		expect(nearestKey('support_replies', ['support_reply', 'support_ticket'])).toBe('support_reply');
+		expect(nearestKey('image_batch', ['image_batches'])).toBe('image_batches');
+		expect(nearestKey('support_rep', ['support_reply'])).toBe('support_reply');
+		expect(nearestKey('summaries', ['summary_long'])).toBeUndefined();
 		expect(nearestKey('translate', ['ai_bots', 'export'])).toBeUndefined();
 	});
 

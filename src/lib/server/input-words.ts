@@ -239,10 +239,15 @@ function editsApart(sent: string, meant: string): number {
 	return d[a.length]![b.length]!;
 }
 
-/** Two keys one slip apart ("unit" for "units", "max_token", "Feature", "feautre", "ai_bot"): a caller meant the other. */
+/** A key's last word in the singular, for comparing: "support_replies" and "support_reply" both give "supportreply". */
+function singular(key: string): string {
+	return key.toLowerCase().replace(/[-_\s]/g, '').replace(/ies$/, 'y').replace(/(ch|sh|ss|x)es$/, '$1').replace(/s$/, '');
+}
+
+/** Two keys one slip apart ("unit" for "units", "max_token", "Feature", "feautre", "ai_bot", "support_replies" for "support_reply"): a caller meant the other. */
 function slipOf(sent: string, meant: string): boolean {
 	const edits = editsApart(sent, meant);
-	if (edits === 0) return true;
+	if (edits === 0 || singular(sent) === singular(meant)) return true;
 	const [a, b] = [sent, meant].map((k) => k.replace(/[-_\s]/g, '').length) as [number, number];
 	return Math.min(a, b) >= 3 && edits <= (Math.max(a, b) > 6 ? 2 : 1);
 }
