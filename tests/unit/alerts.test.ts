@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compareDepth, decide, stageOf, DEFAULT_STEPS } from '../../src/lib/server/alerts/level';
 import { allocationShare, levelOf, type AllocationShare } from '../../src/lib/server/ledger/share';
 import { batchKeys } from '../../src/lib/server/alerts/watcher';
@@ -139,8 +139,8 @@ describe('batching evaluations of changed accounts', () => {
 		}, 5);
 		for (let i = 0; i < 10; i++) q.poke('a');
 		q.poke('b');
-		await tick(30);
-		expect(batches).toEqual([['a', 'b']]);
+		// Waited for, not slept on: a busy machine runs the 5 ms timer late.
+		await vi.waitFor(() => expect(batches).toEqual([['a', 'b']]));
 		// Changes while the first batch runs: one more batch after it, with each account once.
 		q.poke('a');
 		q.poke('c');
@@ -148,8 +148,7 @@ describe('batching evaluations of changed accounts', () => {
 		await tick(30);
 		expect(batches).toHaveLength(1);
 		release();
-		await tick(30);
-		expect(batches).toEqual([['a', 'b'], ['a', 'c']]);
+		await vi.waitFor(() => expect(batches).toEqual([['a', 'b'], ['a', 'c']]));
 		await q.stop();
 	});
 
@@ -164,13 +163,15 @@ describe('batching evaluations of changed accounts', () => {
 	});
 
 	it('lets a batch under way finish before stop resolves (shutdown closes the database after it)', async () => {
+		let started = false;
 		let finished = false;
 		const q = batchKeys(async () => {
+			started = true;
 			await tick(30);
 			finished = true;
 		}, 1);
 		q.poke('a');
-		await tick(10);
+		await vi.waitFor(() => expect(started).toBe(true));
 		await q.stop();
 		expect(finished).toBe(true);
 	});
