@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { batcher, type Outcome } from '../../src/lib/server/db/batches';
 import type { Executor } from '../../src/lib/server/db/client';
 
@@ -115,8 +115,7 @@ describe('batches', () => {
 		await new Promise((r) => setImmediate(r));
 		expect(batches.map((b) => b.items)).toEqual([[0], [1, 2], [3, 4]]);
 		batches[1]!.answer();
-		await new Promise((r) => setTimeout(r, 5));
-		expect(batches.map((b) => b.items)).toEqual([[0], [1, 2], [3, 4], [5]]);
+		await vi.waitFor(() => expect(batches.map((b) => b.items)).toEqual([[0], [1, 2], [3, 4], [5]]));
 	});
 
 	it("with share 'even', a batch takes its share of the items out, so a burst answered together does not leave the other slot one item at a time", async () => {
@@ -129,8 +128,7 @@ describe('batches', () => {
 		expect(batches.map((b) => b.items.length)).toEqual([1, 8]);
 		batches[0]!.answer();
 		expect(await first).toBe('answer 1');
-		await new Promise((r) => setTimeout(r, 5));
-		expect(batches.map((b) => b.items)).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9], [10, 11, 12, 13, 14, 15, 16]]);
+		await vi.waitFor(() => expect(batches.map((b) => b.items)).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9], [10, 11, 12, 13, 14, 15, 16]]));
 		batches[1]!.answer();
 		batches[2]!.answer();
 		expect(await Promise.all(burst)).toEqual(Array.from({ length: 15 }, (_, i) => `answer ${i + 2}`));
