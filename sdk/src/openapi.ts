@@ -285,6 +285,8 @@ export interface paths {
                                     label: string;
                                     tokens: number;
                                 }[] | null;
+                                /** @description false: the site has turned this feature off; a check, consume or hold naming it is refused with `feature_disabled` until it is turned on again. */
+                                enabled: boolean;
                             }[];
                         };
                     };
@@ -389,6 +391,8 @@ export interface paths {
                                     label: string;
                                     tokens: number;
                                 }[] | null;
+                                /** @description false: the site has turned this feature off; a check, consume or hold naming it is refused with `feature_disabled` until it is turned on again. */
+                                enabled: boolean;
                             };
                         };
                     };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { sql } from 'drizzle-orm';
 import { gunzipSync } from 'node:zlib';
 import { backend } from '../helpers/db';
 import { call, callJson } from '../helpers/http';
@@ -51,6 +52,22 @@ describe(`REST v1 contract on ${backend}`, () => {
 			expect.arrayContaining(['ai_bots', 'training', 'generate_texts', 'search_images', 'search_prices', 'generate_all'])
 		);
 		expect(all.json.data.find((f: { feature_key: string }) => f.feature_key === 'generate_all').breakdown).toHaveLength(3);
+		expect(all.json.data.every((f: { enabled: boolean }) => f.enabled)).toBe(true);
+	});
+
+	it('GET /api/v1/feature-rates/{key} says a feature the site turned off is off, as a consume with it is refused', async () => {
+		const m = await member(db, 1000);
+		await db.rows(sql`update features set enabled = false where key = 'search_prices'`);
+		try {
+			const one = await callJson('/api/v1/feature-rates/search_prices', { headers: bearer(m.key) });
+			expect(one.json).toMatchObject({ success: true, data: { feature_key: 'search_prices', enabled: false } });
+			const spent = await callJson('/api/v1/consume', { headers: { ...bearer(m.key), ...idem() }, body: { feature: 'search_prices', units: 1 } });
+			expect([spent.status, spent.json.error]).toEqual([403, 'feature_disabled']);
+			expect(await lotTokens(m.accountId)).toBe(1000);
+		} finally {
+			await db.rows(sql`update features set enabled = true where key = 'search_prices'`);
+		}
+		await expectInvariants(db);
 	});
 
 	it('POST /api/v1/check prices and previews without changing anything', async () => {

@@ -59,7 +59,7 @@ export const examples: Example[] = [
 		path: '/api/v1/feature-rates/ai_bots',
 		title: 'Look up a feature rate',
 		about: 'What a feature costs per unit (word, character, model token or operation). GET /api/v1/feature-rates lists them all.',
-		response: { status: 200, body: { success: true, data: { feature_key: 'ai_bots', feature_name: 'Chatbot reply', tokens_per_unit: story.consume.tokensPerUnit, token_type: 'word', module: story.allowance.module, breakdown: null } } }
+		response: { status: 200, body: { success: true, data: { feature_key: 'ai_bots', feature_name: 'Chatbot reply', tokens_per_unit: story.consume.tokensPerUnit, token_type: 'word', module: story.allowance.module, breakdown: null, enabled: true } } }
 	},
 	{
 		id: 'check',

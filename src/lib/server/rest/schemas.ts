@@ -177,7 +177,10 @@ export const responses = {
 		tokens_per_unit: z.number(),
 		token_type: z.string(),
 		module: z.string(),
-		breakdown: z.array(z.object({ label: z.string(), tokens: z.number() })).nullable()
+		breakdown: z.array(z.object({ label: z.string(), tokens: z.number() })).nullable(),
+		enabled: z.boolean().meta({
+			description: 'false: the site has turned this feature off; a check, consume or hold naming it is refused with `feature_disabled` until it is turned on again.'
+		})
 	}),
 	check: z.object({
 		allowed: z.boolean(),

@@ -36,7 +36,8 @@ export function featureRateBody(f: Feature): z.infer<typeof responses.featureRat
 		tokens_per_unit: f.tokensPerUnit,
 		token_type: f.unit,
 		module: f.module,
-		breakdown: f.breakdown ?? null
+		breakdown: f.breakdown ?? null,
+		enabled: f.enabled
 	};
 }
 
