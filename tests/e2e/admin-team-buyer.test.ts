@@ -14,7 +14,7 @@ afterAll(async () => browser?.close());
 
 describe("the console names a team pool's buyer", () => {
 	it("a member's purchase for the pool says who bought it on the team's page and its payments", async () => {
-		const t = await ownTeam(browser, 'Buyers Guild', 'Olga Owner', 'Maya Lee', 0);
+		const t = await ownTeam(browser, 'Buyers Guild', 'Olga Owner', 'Maya Lee', 1);
 		const front = await t.member.page.request.get('/trpc/store.front');
 		const pack = (await front.json()).result.data.offers.find((o: { name: string }) => o.name === 'Token pack');
 		const { transactionId } = await t.call(t.member.page, 'store.checkout', { accountId: t.team.accountId, productId: pack.id, quantity: 1 });
