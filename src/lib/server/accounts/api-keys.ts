@@ -202,17 +202,19 @@ export function watchApiKey(db: Db, key: ApiKeyAuth, stopped: (refusal: DomainEr
 }
 
 /**
- * Whether a site key still vouches for reading `accountId` (an embed token it minted): `active` when
- * the key is a site key, neither revoked nor paused, and the account is not a disabled user's. One
- * indexed read, not kept: an embed token stops working the moment its key is revoked or paused or
- * its user disabled, and works again when the key is resumed.
+ * Whether a site key still vouches for reading `accountId` (an embed token it minted) as `viewerId`
+ * (the team member a pool's token names; null for none): `active` when the key is a site key, neither
+ * revoked nor paused, the account is not a disabled user's and the viewer is still in the team;
+ * `not_member` when they are not. One indexed read, not kept: an embed token stops working the moment
+ * its key is revoked or paused, its user disabled or its member out of the team, and works again when
+ * the key is resumed.
  */
-export async function siteKeyVouches(db: Db, keyId: string, accountId: string): Promise<KeyState> {
-	const [state] = await keyStates(db, [{ keyId, accountId, site: true }]);
+export async function siteKeyVouches(db: Db, keyId: string, accountId: string, viewerId: string | null = null): Promise<KeyState> {
+	const [state] = await keyStates(db, [{ keyId, accountId, site: true, viewerId }]);
 	return state!;
 }
 
-/** Calls `stopped` once, with the key's state, when the site key stops vouching for reading `accountId` (see siteKeyVouches); resolves to the function that stops watching. */
-export function watchSiteKeyVouch(db: Db, keyId: string, accountId: string, stopped: (state: Exclude<KeyState, 'active'>) => void): Promise<() => void> {
-	return accessWatch(db).watch({ keyId, accountId, site: true }, stopped);
+/** Calls `stopped` once, with the key's state, when the site key stops vouching for reading `accountId` as `viewerId` (see siteKeyVouches); resolves to the function that stops watching. */
+export function watchSiteKeyVouch(db: Db, keyId: string, accountId: string, viewerId: string | null, stopped: (state: Exclude<KeyState, 'active'>) => void): Promise<() => void> {
+	return accessWatch(db).watch({ keyId, accountId, site: true, viewerId }, stopped);
 }
