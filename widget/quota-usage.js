@@ -23,6 +23,7 @@
 			feature: 'Feature', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
 			buy: 'Buy tokens', loading: 'Loading your usage…', expired: 'This usage view has expired. Reload the page to see your latest figures.',
 			revoked: 'This usage view is no longer available.', invalid: 'This usage view could not be opened.', offline: 'Could not reach Quota; trying again…',
+			not_member: 'This member is no longer in the team.',
 			live: 'Live', zone: '{0} time ({1})', low: 'Running low', empty: 'No tokens left', yet: 'No tokens yet', um: ['+ {0} unlimited model', '+ {0} unlimited models', 'all models unlimited'],
 			s: { completed: 'Completed', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
 		},
@@ -33,6 +34,7 @@
 			feature: 'Funktion', tokens: 'Tokens', unit: ['Token', 'Tokens'], purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
 			buy: 'Tokens kaufen', loading: 'Nutzung wird geladen…', expired: 'Diese Ansicht ist abgelaufen. Laden Sie die Seite neu, um aktuelle Zahlen zu sehen.',
 			revoked: 'Diese Ansicht ist nicht mehr verfügbar.', invalid: 'Diese Ansicht konnte nicht geöffnet werden.', offline: 'Quota ist nicht erreichbar; neuer Versuch…',
+			not_member: 'Dieses Mitglied ist nicht mehr im Team.',
 			live: 'Live', zone: 'Ortszeit {0} ({1})', low: 'Fast aufgebraucht', empty: 'Keine Tokens mehr', yet: 'Noch keine Tokens', um: ['+ {0} unbegrenztes Modell', '+ {0} unbegrenzte Modelle', 'alle Modelle unbegrenzt'],
 			s: { completed: 'Abgeschlossen', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
 		},
@@ -43,6 +45,7 @@
 			feature: 'Fonction', tokens: 'Jetons', unit: ['jeton', 'jetons'], purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
 			buy: 'Acheter des jetons', loading: 'Chargement…', expired: 'Cette vue a expiré. Rechargez la page pour voir vos derniers chiffres.',
 			revoked: "Cette vue n'est plus disponible.", invalid: "Cette vue n'a pas pu être ouverte.", offline: 'Quota est injoignable ; nouvel essai…',
+			not_member: "Ce membre ne fait plus partie de l'équipe.",
 			live: 'En direct', zone: 'heure de {0} ({1})', low: 'Bientôt épuisé', empty: 'Plus de jetons', yet: 'Pas encore de jetons', um: ['+ {0} modèle illimité', '+ {0} modèles illimités', 'tous les modèles illimités'],
 			s: { completed: 'Terminé', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
 		},
@@ -53,6 +56,7 @@
 			feature: 'Función', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
 			buy: 'Comprar tokens', loading: 'Cargando tu uso…', expired: 'Esta vista ha caducado. Recarga la página para ver tus cifras.',
 			revoked: 'Esta vista ya no está disponible.', invalid: 'No se pudo abrir esta vista.', offline: 'No se puede conectar con Quota; reintentando…',
+			not_member: 'Este miembro ya no está en el equipo.',
 			live: 'En directo', zone: 'hora de {0} ({1})', low: 'Quedan pocos', empty: 'Sin tokens', yet: 'Aún no hay tokens', um: ['+ {0} modelo ilimitado', '+ {0} modelos ilimitados', 'todos los modelos ilimitados'],
 			s: { completed: 'Completado', refunded: 'Reembolsado', charged_back: 'Contracargo', partially_refunded: 'Reembolso parcial' }
 		}
@@ -160,7 +164,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 			this.stop();
 			clearTimeout(this.expiry);
 			this.data = null;
-			this.state = reason === 'expired' || reason === 'revoked' ? reason : 'invalid';
+			this.state = /^(expired|revoked|not_member)$/.test(reason) ? reason : 'invalid';
 			this.render();
 			this.dispatchEvent(new CustomEvent('quota-usage-expired', { bubbles: true, composed: true, detail: { reason: this.state } }));
 		}

@@ -2902,7 +2902,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The embed token (`qe_…`): give it to the page for `<quota-usage token="…">`. It reads this one account only, changes nothing, and stops at `expires_at` or when the site key that made it is revoked. */
+                            /** @description The embed token (`qe_…`): give it to the page for `<quota-usage token="…">`. It reads this one account only, changes nothing, and stops at `expires_at`, when the site key that made it is revoked, or when the team member it names (`member`) is no longer in the team. */
                             token: string;
                             expires_at: string;
                             /** Format: uuid */
@@ -3129,7 +3129,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid` */
+                /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled), `not_member` (the team member it names left the team or was removed) or `invalid` */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3167,7 +3167,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: the summary (all but `store_url` and `expires_at`: balance, allocations, recent use, purchases, cap) now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused (embed token; CORS: any origin) */
+        /** Server-Sent Events: the summary (all but `store_url` and `expires_at`: balance, allocations, recent use, purchases, cap) now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused, or the team member the token names leaves the team (embed token; CORS: any origin) */
         get: {
             parameters: {
                 query?: never;
@@ -3201,7 +3201,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid` */
+                /** @description `unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled), `not_member` (the team member it names left the team or was removed) or `invalid` */
                 401: {
                     headers: {
                         [name: string]: unknown;

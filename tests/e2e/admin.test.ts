@@ -689,7 +689,7 @@ for (const size of sizes) {
 			await page.getByText(`“${name}” is revoked`).waitFor();
 			await item.getByText('Revoked', { exact: true }).waitFor();
 			// Used once above, then revoked: the two times are apart ("21:39 · revoked", not "21:39· revoked").
-			await expect(item.getByText(/^Created /).textContent()).resolves.toMatch(/last used .*\d · revoked \w/);
+			await expect(item.getByText(/^Created /).textContent()).resolves.toMatch(/last used .*\d \(noted at most once a minute\) · revoked \w/);
 			expect(await restStatus(value)).toBe(401);
 			await screen(page, `admin-keys-${size.name}`);
 			await expectSound(page);

@@ -402,6 +402,28 @@ describe('the widget on a team pool, for the member viewing it', () => {
 			await Promise.all([owner.context.close(), member.context.close()]);
 		}
 	}, 120_000);
+
+	it('a member removed from the team: their widget drops the pool’s figures within seconds and says so', async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Widget Leavers', 'Lena Owner', 'Luca Member', 5_000);
+		try {
+			const named = await api('/api/v1/embed-tokens', { team: team.id, member: member.id, ttl_seconds: 600 });
+			expect(named.status).toBe(201);
+			const { page, close } = await open(hostPage('team-member-removed', `<quota-usage token="${named.json.token}"></quota-usage>`));
+			try {
+				const mine = widget(page);
+				await expect.poll(() => mine.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(5_000));
+				await expect.poll(() => mine.getByText('Live').count(), { timeout: 15_000 }).toBe(1);
+				await call(owner.page, 'team.removeMember', { teamId: team.id, userId: member.id });
+				await expect.poll(() => mine.getByRole('alert').textContent(), { timeout: 5_000, interval: 100 }).toBe('This member is no longer in the team.');
+				await expect(mine.locator('[part="balance"]').count()).resolves.toBe(0);
+				await screen(page, 'widget-member-removed-390');
+			} finally {
+				await close();
+			}
+		} finally {
+			await Promise.all([owner.context.close(), member.context.close()]);
+		}
+	}, 120_000);
 });
 
 /** The site key id inside an embed token (the token is signed, not secret). */

@@ -6,10 +6,10 @@ import { backend } from '../helpers/db';
 import { call, callJson } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants, makeTeamWithMember } from '../helpers/ledger';
-import { users } from '../../src/lib/server/db/schema';
+import { teamMembers, users } from '../../src/lib/server/db/schema';
 import { readOne } from '../../src/lib/server/db/reads';
 import type { Db } from '../../src/lib/server/db/client';
-import { authenticateApiKey, ensureSiteKey } from '../../src/lib/server/accounts';
+import { authenticateApiKey, ensureSiteKey, leaveTeam, removeMember } from '../../src/lib/server/accounts';
 import { mintEmbedToken } from '../../src/lib/server/embed';
 import { balances, consume, grant, setCap, viewerAvailableRead } from '../../src/lib/server/ledger';
 import { balanceLabel } from '../../src/lib/client/level';
@@ -152,6 +152,35 @@ describe(`embed tokens on ${backend}`, () => {
 		const alone = await mint(site, { member: m.userId });
 		expect({ status: alone.status, message: alone.json.message }).toEqual({ status: 400, message: 'user: Name exactly one of "user" or "team": the account the widget shows.' });
 		expect(await db.rows(sql`select count(*)::int as n from users`)).toEqual(usersBefore);
+		await expectInvariants(db);
+	});
+
+	it('a member out of the team: their token and its store ticket are refused on every use (401 not_member, in words), never the pool’s figures; back in, it reads again', async () => {
+		const { team, owner, member: m } = await makeTeamWithMember(db, 5000);
+		const made = await mint(site, { team: team.teamId, member: m.userId, ttl_seconds: 600 });
+		expect(made.status).toBe(201);
+		const read = await summary(made.json.token);
+		expect(read.status).toBe(200);
+		const ticket = String(read.json.store_url).split('#')[1]!;
+		const pool = await mint(site, { team: team.teamId });
+
+		for (const gone of [() => leaveTeam(db, team.teamId, m.userId), () => removeMember(db, { teamId: team.teamId, userId: m.userId }, { userId: owner.userId, siteAdmin: false })]) {
+			await gone();
+			const refused = { error: 'unauthorized', message: 'This member is no longer in the team: the host site makes a token for the team without member, or for one of its members.', details: { reason: 'not_member' } };
+			for (const path of ['/api/v1/embed/summary', '/api/v1/embed/stream']) {
+				const r = await callJson(path, { headers: bearer(made.json.token) });
+				expect({ status: r.status, body: r.json, cors: r.headers.get('access-control-allow-origin') }, path).toEqual({ status: 401, body: refused, cors: '*' });
+			}
+			const store = await callJson('/embed/store/front', { headers: bearer(ticket) });
+			expect({ status: store.status, body: store.json }).toEqual({ status: 401, body: { error: 'unauthorized', message: 'This store link no longer works: you are no longer in the team.', details: { reason: 'not_member' } } });
+			const checkout = await callJson('/embed/store/checkout', { headers: bearer(ticket), body: { productId: 'tokens-5k', quantity: 1 } });
+			expect([checkout.status, checkout.json.details?.reason]).toEqual([401, 'not_member']);
+			// The pool's own token (no member named) still reads.
+			expect((await summary(pool.json.token)).status).toBe(200);
+			// Back in the team: the same token reads again (nothing was stored against it).
+			await db.orm.insert(teamMembers).values({ teamId: team.teamId, userId: m.userId, role: 'member' });
+			expect((await summary(made.json.token)).status).toBe(200);
+		}
 		await expectInvariants(db);
 	});
 

@@ -26,7 +26,7 @@ import {
 } from '../../src/lib/server/accounts';
 import { setUserDisabled } from '../../src/lib/server/admin';
 import { teamMembers } from '../../src/lib/server/db/schema';
-import { consume } from '../../src/lib/server/ledger';
+import { consume, grant } from '../../src/lib/server/ledger';
 import { serverSentEvents } from '../../sdk/src/sse';
 
 let db: Db & { url?: string };
@@ -165,7 +165,7 @@ describe(`streams a key opened, on ${backend}`, () => {
 		// As a stream opened on a token checked just before: by now this process heard the notice.
 		await expect.poll(() => callJson('/api/v1/embed-tokens', { headers: bearer(key.value), body: { user: m.id } }).then((r) => r.status)).toBe(401);
 		const ended: string[] = [];
-		const unwatch = await watchSiteKeyVouch(db, key.id, m.accountId, (state) => ended.push(state));
+		const unwatch = await watchSiteKeyVouch(db, key.id, m.accountId, null, (state) => ended.push(state));
 		expect(ended).toEqual(['revoked']);
 		unwatch();
 	});
@@ -244,6 +244,27 @@ describe(`streams a signed-in session opened, on ${backend}`, () => {
 			expect(ownStream.seen.endedAt).toBe(0);
 		} finally {
 			await Promise.all([teamStream, ownStream].map((s) => s.hangUp()));
+		}
+	});
+
+	it('a widget reading a team’s pool as one member ends when that member is removed, with the 401 its next request gets; the pool’s own widget goes on', async () => {
+		const owner = await member(db, 0);
+		const m = await member(db, 0);
+		const team = await createTeam(db.orm, { name: `Widget streams ${crypto.randomUUID().slice(0, 8)}`, ownerUserId: owner.id });
+		await db.orm.insert(teamMembers).values({ teamId: team.id, userId: m.id, role: 'member' });
+		await grant(db.orm, { accountId: team.accountId, tokens: 1000, source: 'bonus' });
+		const key = await createSiteKey(db, admin, { name: 'Member widget', scopes: ['read', 'consume'] });
+		const mint = async (body: object) => (await callJson('/api/v1/embed-tokens', { headers: bearer(key.value), body: { team: team.id, ttl_seconds: 600, ...body } })).json.token as string;
+		const [asMember, asPool] = [await widgetStream(await mint({ member: m.id })), await widgetStream(await mint({}))];
+		try {
+			const at = Date.now();
+			await removeMember(other, { teamId: team.id, userId: m.id }, { userId: owner.id, siteAdmin: false });
+			await endsRefused(asMember, at, { error: 'unauthorized', details: { reason: 'not_member' } });
+			await spend(team.accountId);
+			await expect.poll(() => asPool.seen.events.map((e) => e.event).join()).toBe('balance,balance');
+			expect(asPool.seen.endedAt).toBe(0);
+		} finally {
+			await Promise.all([asMember, asPool].map((s) => s.hangUp()));
 		}
 	});
 });

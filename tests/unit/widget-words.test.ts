@@ -68,6 +68,14 @@ describe('the widget’s words for an account with nothing left to spend', () =>
 	});
 });
 
+describe('the widget’s words for a member no longer in the team', () => {
+	it('say so in every language, for the refusal reason the server gives (not_member)', () => {
+		expect(widget).toContain("not_member: 'This member is no longer in the team.'");
+		expect(widget.match(/\bnot_member: /g)).toHaveLength(4);
+		expect(widget).toContain('/^(expired|revoked|not_member)$/.test(reason)');
+	});
+});
+
 describe('the widget’s size', () => {
 	// 7 KB until it said what expires when and which models are unlimited in four languages, and read its
 	// recent use and purchases from its stream's events (7,505 B then; 7,671 B with its comments). With

@@ -26,6 +26,7 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 		case 'grant':
 			return [
 				r.source === 'purchase' || r.source === 'subscription' ? sourceLabel(r.source) : (r.note ?? ''),
+				o.team ? boughtBy(r) : '',
 				scope ?? '',
 				r.unlimited ? '' : r.expiresAt ? `expires ${moment(r.expiresAt, o.timeZone)}` : 'never expires'
 			];
@@ -37,6 +38,16 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 		case 'adjustment':
 			return [r.reason ?? ''];
 	}
+}
+
+/**
+ * Who bought a pool's purchase ("bought by Maya Lee"); a checkout's buyer not kept is said as such.
+ * Renewals and auto top-ups (their notes say so) had no buyer; other grants none to name.
+ */
+function boughtBy(r: StatementRow): string {
+	if (r.source !== 'purchase' && r.source !== 'subscription') return '';
+	if (r.actorName) return `bought by ${r.actorName}`;
+	return / · (renewal|auto top-up)$/.test(r.note ?? '') ? '' : 'buyer not recorded';
 }
 
 /** +1,200 / −40 / 0 tokens, with a true minus sign. */

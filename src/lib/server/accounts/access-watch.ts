@@ -4,9 +4,10 @@ import { KEY_CHANGE_CHANNEL } from './kept-keys';
 
 /**
  * What a key lets its holder do now: `revoked` (or gone), `paused`, or `disabled` (the account it
- * stands for is a disabled user's); `active` otherwise.
+ * stands for is a disabled user's), `not_member` (the team member an embed token names left the
+ * team whose pool it reads, or was removed); `active` otherwise.
  */
-export type KeyState = 'active' | 'revoked' | 'paused' | 'disabled';
+export type KeyState = 'active' | 'revoked' | 'paused' | 'disabled' | 'not_member';
 
 /**
  * What a signed-in session lets its user do now on an account: `ended` (signed out, revoked,
@@ -18,12 +19,14 @@ export type SessionState = 'active' | 'ended' | 'forbidden';
 /**
  * A key an open stream stands on: `accountId` is the account whose user being disabled stops it
  * (an account key's own, the account an embed token reads; null for a site key's own requests);
- * `site`: only a site key counts (an embed token's).
+ * `site`: only a site key counts (an embed token's); `viewerId`: the member of the team whose pool
+ * `accountId` is that the embed token names, who must still be in it.
  */
 export interface WatchedKey {
 	keyId: string;
 	accountId: string | null;
 	site?: boolean;
+	viewerId?: string | null;
 }
 
 /** A signed-in session an open stream stands on, and the account it reads. */
@@ -47,7 +50,7 @@ interface Read {
  */
 async function states(db: Db, items: Watched[]): Promise<Read[]> {
 	const asked = items.map((w) =>
-		'sessionId' in w ? { session_id: w.sessionId, account_id: w.accountId } : { key_id: w.keyId, account_id: w.accountId, site: w.site ?? false }
+		'sessionId' in w ? { session_id: w.sessionId, account_id: w.accountId } : { key_id: w.keyId, account_id: w.accountId, site: w.site ?? false, viewer_id: w.viewerId ?? null }
 	);
 	const rows = await db.rows<{ n: string; state: Read['state']; until: string | null }>(sql`
 		select w.n::text as n, case
@@ -59,9 +62,10 @@ async function states(db: Db, items: Watched[]): Promise<Read[]> {
 			when k.id is null or k.revoked_at is not null or (w.site and k.kind <> 'site') then 'revoked'
 			when k.paused_at is not null then 'paused'
 			when exists (select 1 from users u where u.account_id = w.account_id and u.disabled_at is not null) then 'disabled'
+			when w.viewer_id is not null and not exists (select 1 from teams t join team_members m on m.team_id = t.id where t.account_id = w.account_id and m.user_id = w.viewer_id) then 'not_member'
 			else 'active' end as state,
 			(extract(epoch from s.expires_at) * 1000)::bigint::text as until
-		from rows from (jsonb_to_recordset(${JSON.stringify(asked)}::jsonb) as (key_id uuid, session_id text, account_id uuid, site boolean)) with ordinality as w(key_id, session_id, account_id, site, n)
+		from rows from (jsonb_to_recordset(${JSON.stringify(asked)}::jsonb) as (key_id uuid, session_id text, account_id uuid, site boolean, viewer_id uuid)) with ordinality as w(key_id, session_id, account_id, site, viewer_id, n)
 		left join api_keys k on k.id = w.key_id
 		left join sessions s on s.id = w.session_id and s.expires_at > now()
 		left join users u on u.id = s.user_id and u.disabled_at is null`);

@@ -11,6 +11,7 @@ import { keptKeys } from './kept-keys';
 import { accessWatch, keyStates, type KeyState } from './access-watch';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
 import { KEY_SCOPES, SCOPE_WORDS, SITE_ONLY_SCOPES } from '../../key-scopes';
+import { LAST_USED_EVERY_MINUTES } from '../../key-last-used';
 
 const scopesSchema = z
 	.array(z.enum(KEY_SCOPES))
@@ -157,14 +158,24 @@ const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API k
 /**
  * Resolves `Authorization: Bearer qk_…` (pass the value after "Bearer "). Unknown, revoked
  * and malformed keys, and keys of disabled users, get the same answer. An accepted key is kept by
- * this process for a few seconds (kept-keys.ts). last_used_at is written at most once a minute, in
- * the same statement as the lookup.
+ * this process for a few seconds (kept-keys.ts). Every accepted call marks the key's last_used_at,
+ * looked up or kept alike, written at most once a minute (LAST_USED_EVERY_MINUTES) so the hot path
+ * stays one statement.
  */
 export async function authenticateApiKey(db: Db, bearerValue: string | null | undefined): Promise<ApiKeyAuth> {
 	const value = bearerValue?.trim() ?? '';
 	if (!KEY_FORMAT.test(value)) throw rejected();
 	const hash = hashToken(value);
-	return keptKeys(db).lookup(hash, () => lookUpKey(db, hash));
+	const kept = keptKeys(db);
+	const auth = await kept.lookup(hash, () => lookUpKey(db, hash));
+	if (kept.lastUseDue(auth.keyId)) await markUsed(db, auth.keyId);
+	return auth;
+}
+
+/** Writes the key's last use now, unless another process wrote it within the minute. */
+async function markUsed(db: Db, keyId: string): Promise<void> {
+	await db.rows(sql`update api_keys set last_used_at = now()
+		where id = ${keyId}::uuid and (last_used_at is null or last_used_at < now() - make_interval(mins => ${LAST_USED_EVERY_MINUTES}))`);
 }
 
 /** Where a paused key is resumed: a site key by a site admin, an account key by its owner. */
@@ -173,19 +184,11 @@ const paused = (kind: ApiKeyAuth['kind']) => new DomainError('forbidden', `This 
 
 async function lookUpKey(db: Db, hash: string): Promise<ApiKeyAuth> {
 	const [row] = await db.rows<{ id: string; kind: 'site' | 'account'; account_id: string | null; scopes: ApiKeyScope[]; paused: boolean }>(sql`
-		with k as (
-			select id, kind, account_id, scopes, last_used_at, paused_at is not null as paused from api_keys
-			where hash = ${hash} and revoked_at is null
-				-- a disabled user's own keys stop with them
-				and not exists (select 1 from users u where u.account_id = api_keys.account_id and u.disabled_at is not null)
-		),
-		touched as (
-			update api_keys set last_used_at = now() from k
-			where api_keys.id = k.id and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute')
-			returning api_keys.id
-		)
 		-- scopes as JSON: postgres.js does not parse array columns in raw reads (db/client.ts, fetch_types)
-		select k.id, k.kind, k.account_id, to_jsonb(k.scopes) as scopes, k.paused, (select count(*) from touched) as touched from k`);
+		select k.id, k.kind, k.account_id, to_jsonb(k.scopes) as scopes, k.paused_at is not null as paused from api_keys k
+		where k.hash = ${hash} and k.revoked_at is null
+			-- a disabled user's own keys stop with them
+			and not exists (select 1 from users u where u.account_id = k.account_id and u.disabled_at is not null)`);
 	if (!row) throw rejected();
 	if (row.paused) throw paused(row.kind);
 	return { keyId: row.id, kind: row.kind, accountId: row.account_id, scopes: row.scopes };
@@ -202,17 +205,19 @@ export function watchApiKey(db: Db, key: ApiKeyAuth, stopped: (refusal: DomainEr
 }
 
 /**
- * Whether a site key still vouches for reading `accountId` (an embed token it minted): `active` when
- * the key is a site key, neither revoked nor paused, and the account is not a disabled user's. One
- * indexed read, not kept: an embed token stops working the moment its key is revoked or paused or
- * its user disabled, and works again when the key is resumed.
+ * Whether a site key still vouches for reading `accountId` (an embed token it minted) as `viewerId`
+ * (the team member a pool's token names; null for none): `active` when the key is a site key, neither
+ * revoked nor paused, the account is not a disabled user's and the viewer is still in the team;
+ * `not_member` when they are not. One indexed read, not kept: an embed token stops working the moment
+ * its key is revoked or paused, its user disabled or its member out of the team, and works again when
+ * the key is resumed.
  */
-export async function siteKeyVouches(db: Db, keyId: string, accountId: string): Promise<KeyState> {
-	const [state] = await keyStates(db, [{ keyId, accountId, site: true }]);
+export async function siteKeyVouches(db: Db, keyId: string, accountId: string, viewerId: string | null = null): Promise<KeyState> {
+	const [state] = await keyStates(db, [{ keyId, accountId, site: true, viewerId }]);
 	return state!;
 }
 
-/** Calls `stopped` once, with the key's state, when the site key stops vouching for reading `accountId` (see siteKeyVouches); resolves to the function that stops watching. */
-export function watchSiteKeyVouch(db: Db, keyId: string, accountId: string, stopped: (state: Exclude<KeyState, 'active'>) => void): Promise<() => void> {
-	return accessWatch(db).watch({ keyId, accountId, site: true }, stopped);
+/** Calls `stopped` once, with the key's state, when the site key stops vouching for reading `accountId` as `viewerId` (see siteKeyVouches); resolves to the function that stops watching. */
+export function watchSiteKeyVouch(db: Db, keyId: string, accountId: string, viewerId: string | null, stopped: (state: Exclude<KeyState, 'active'>) => void): Promise<() => void> {
+	return accessWatch(db).watch({ keyId, accountId, site: true, viewerId }, stopped);
 }

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import type { ApiKeyAuth } from './types';
+import { LAST_USED_EVERY_MINUTES } from '../../key-last-used';
 
 /**
  * Notified by a trigger (drizzle/functions/api_key_notices.sql) whenever a key is revoked or a user
@@ -19,6 +20,8 @@ const MAX_KEPT_KEYS = 10_000;
  */
 class KeptKeys {
 	private keys = new LRUCache<string, ApiKeyAuth>({ max: MAX_KEPT_KEYS, ttl: KEEP_MS });
+	/** When this process last wrote each key's last use (Date.now(), by key id). */
+	private marked = new LRUCache<string, number>({ max: MAX_KEPT_KEYS });
 	private generation = 0;
 	/** Keys are kept only while this process hears the change notices. */
 	private readonly listening: Promise<boolean>;
@@ -40,6 +43,18 @@ class KeptKeys {
 			this.keys.set(hash, auth);
 		}
 		return auth;
+	}
+
+	/**
+	 * Whether the use of `keyId` now is due to be written as its last use: not written by this process
+	 * within LAST_USED_EVERY_MINUTES, whether the key was looked up or kept; noted as written.
+	 */
+	lastUseDue(keyId: string): boolean {
+		const now = Date.now();
+		const last = this.marked.get(keyId);
+		if (last !== undefined && now - last < LAST_USED_EVERY_MINUTES * 60_000) return false;
+		this.marked.set(keyId, now);
+		return true;
 	}
 
 	forget() {

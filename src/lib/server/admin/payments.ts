@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import type { PaymentFilter } from '../../payments-filter';
+import { RENEWAL_SQL } from '../store';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
 /**
@@ -28,10 +29,12 @@ export interface PaymentEventRow {
 	/**
 	 * The order and account it touched, when it is about one: `status` is what this event made the
 	 * order (null when it set none), `statusNow` the order's status today (a failed payment's order
-	 * may have completed since).
+	 * may have completed since); `buyer`, `renewal`, `autoTopUp` as a purchase says them (store's
+	 * `Purchase`, said by `buyerWords`).
 	 */
-	order: { id: string; productName: string; quantity: number; status: string | null; statusNow: string } | null;
-	account: { id: string; name: string } | null;
+	order: { id: string; productName: string; quantity: number; status: string | null; statusNow: string; buyer: string | null; renewal: boolean; autoTopUp: boolean } | null;
+	/** `team`: a team's pool, whose purchases the page says the buyer of. */
+	account: { id: string; name: string; team: boolean } | null;
 	/** Tokens granted (+) or taken back (−) by it. */
 	tokens: number;
 }
@@ -92,9 +95,11 @@ export async function listPaymentEvents(
 	const rows = await queryRows<{
 		event_id: string; event_type: string; outcome: string; note: string | null; occurred_at: string; received_at: string; received_key: string; deliveries: number; transaction_id: string | null;
 		rank: number; order_id: string | null; product_name: string | null; quantity: number | null; order_set: string | null; order_status: string | null; account_id: string | null; account_name: string | null; tokens: number;
+		buyer: string | null; renewal: boolean | null; auto_top_up: boolean | null; team: boolean;
 	}>(exec, sql`
 		select e.event_id, e.event_type, e.outcome, e.note, e.occurred_at, e.received_at, e.received_at::text as received_key, e.deliveries, e.transaction_id, ${rank} as rank,
 		       o.id as order_id, p.name as product_name, o.quantity, o.status as order_status, a.id as account_id,
+		       buyer.name as buyer, ${RENEWAL_SQL} as renewal, o.charged_subscription_id is not null as auto_top_up, t.account_id is not null as team,
 		       -- Events stored before their effect named the status they set: a completion completed its order, a failed payment failed it.
 		       coalesce(e.effect->>'orderStatus', case when e.outcome = 'processed' and e.event_type = 'transaction.completed' then 'completed'
 		                                             when e.outcome = 'processed' and e.event_type in ('transaction.payment_failed', 'transaction.canceled') then 'failed' end) as order_set,
@@ -109,6 +114,7 @@ export async function listPaymentEvents(
 		  left join accounts a on a.id = coalesce(o.account_id, s.account_id)
 		  left join users u on u.account_id = a.id
 		  left join teams t on t.account_id = a.id
+		  left join users buyer on buyer.id = o.user_id
 		 where ${sql.join(where, sql` and `)}
 		 order by ${rank}, e.received_at desc, e.event_id desc
 		 limit ${PAYMENTS_PAGE + 1}`);
@@ -126,8 +132,10 @@ export async function listPaymentEvents(
 			receivedAt: iso(r.received_at),
 			deliveries: Number(r.deliveries),
 			transactionId: r.transaction_id,
-			order: r.order_id ? { id: r.order_id, productName: r.product_name ?? '', quantity: Number(r.quantity ?? 1), status: r.order_set, statusNow: r.order_status ?? '' } : null,
-			account: r.account_id ? { id: r.account_id, name: r.account_name ?? '' } : null,
+			order: r.order_id
+				? { id: r.order_id, productName: r.product_name ?? '', quantity: Number(r.quantity ?? 1), status: r.order_set, statusNow: r.order_status ?? '', buyer: r.buyer, renewal: Boolean(r.renewal), autoTopUp: Boolean(r.auto_top_up) }
+				: null,
+			account: r.account_id ? { id: r.account_id, name: r.account_name ?? '', team: r.team } : null,
 			tokens: Number(r.tokens)
 		})),
 		nextCursor: rows.length > PAYMENTS_PAGE && last ? encodeCursor(`${last.rank}|${last.received_key}`, last.event_id) : null,

@@ -34,9 +34,9 @@ export async function embedStoreFront(db: Db, grant: EmbedGrant) {
 /**
  * Starts a checkout for the ticket's account, exactly as the member store does (`startCheckout`: its
  * refusals are `not_found` for a package not for sale, `conflict` for a plan already held,
- * `invalid_input` for a quantity out of range). The order names the account's own user (a user's
- * account; none for a team's) and no e-mail: Paddle's checkout asks the buyer for it. At most 20
- * checkouts per account in 10 minutes (`rate_limited`).
+ * `invalid_input` for a quantity out of range). The order names its buyer (`buyerOf`: the member a
+ * team pool's ticket names, else the account's own user; none for a pool no member views) and no
+ * e-mail: Paddle's checkout asks the buyer for it. At most 20 checkouts per account in 10 minutes (`rate_limited`).
  */
 export async function embedCheckout(
 	db: Db,
@@ -45,14 +45,17 @@ export async function embedCheckout(
 	req: { productId: string; quantity: number; checkoutKey?: string | null }
 ): Promise<CheckoutStart> {
 	await rateLimit(db, `checkout:account:${grant.accountId}`, 20, 600);
-	return startCheckout(db.orm, provider, { accountId: grant.accountId, userId: await accountUser(db, grant.accountId), email: null, ...req, channel: 'embed' });
+	return startCheckout(db.orm, provider, { accountId: grant.accountId, userId: await buyerOf(db, grant), email: null, ...req, channel: 'embed' });
 }
+
+/** Who buys with a ticket: the team member it names, else the account's own user; null for a team's pool no member views. */
+const buyerOf = async (db: Db, grant: EmbedGrant): Promise<string | null> => grant.viewerId ?? (await accountUser(db, grant.accountId));
 
 /**
  * One order of the ticket's account while its payment is processed (another account's order is
- * `not_found`, as an unknown id); once paid, the figures for the account's user, as their dashboard
+ * `not_found`, as an unknown id); once paid, the figures for its buyer (`buyerOf`), as their dashboard
  * says them (a cap on their use that leaves less is what they can spend).
  */
 export async function embedOrder(db: Db, grant: EmbedGrant, orderId: string) {
-	return orderProgress(db, grant.accountId, orderId, await accountUser(db, grant.accountId));
+	return orderProgress(db, grant.accountId, orderId, await buyerOf(db, grant));
 }

@@ -7,8 +7,9 @@ import { DomainError } from '../errors';
 // Embed tokens: what a host site's backend gives its page so that the <quota-usage> widget can read
 // one account's figures in the browser, without the site key ever leaving the server.
 // `qe_` + base64url(`keyId.accountId.expiresAtSeconds[.viewerId]`) + `.` + HMAC-SHA256 of that (APP_SECRET):
-// nothing is stored; the token is good until it expires, its site key is revoked or paused or its
-// user is disabled (checked on every use, and watched while its stream is open). It reads; nothing
+// nothing is stored; the token is good until it expires, its site key is revoked or paused, its
+// user is disabled or the team member it names is no longer in the team (checked on every use, and
+// watched while its stream is open). It reads; nothing
 // it can reach writes.
 // Store tickets (`qs_…`, the same shape under another MAC domain) are what the widget's "Buy tokens"
 // trades its embed token for: they open /embed/store for the same account and start checkouts there.
@@ -70,18 +71,21 @@ export function mintStoreTicket(grant: EmbedGrant, opts: { secret?: string } = {
 	return { ticket: sign('store', grant.keyId, grant.accountId, expires, opts.secret ?? appSecret(), grant.viewerId), expiresAt: new Date(expires * 1000) };
 }
 
-const refused = (reason: 'invalid' | 'expired' | 'revoked', message: string) => new DomainError('unauthorized', message, { reason });
+type Reason = 'invalid' | 'expired' | 'revoked' | 'not_member';
+const refused = (reason: Reason, message: string) => new DomainError('unauthorized', message, { reason });
 
-const WORDS: Record<Purpose, { invalid: string; expired: string; revoked: string }> = {
+const WORDS: Record<Purpose, Record<Reason, string>> = {
 	embed: {
 		invalid: 'Send Authorization: Bearer <embed token> (qe_…), as POST /api/v1/embed-tokens answered it.',
 		expired: 'This embed token has expired; the host site makes a new one.',
-		revoked: 'This embed token no longer works: its site key was revoked or paused, or its user disabled.'
+		revoked: 'This embed token no longer works: its site key was revoked or paused, or its user disabled.',
+		not_member: 'This member is no longer in the team: the host site makes a token for the team without member, or for one of its members.'
 	},
 	store: {
 		invalid: 'This store link is not valid. Reload the page you came from and tap Buy tokens again.',
 		expired: 'This store link has expired. Reload the page you came from and tap Buy tokens again.',
-		revoked: 'This store link no longer works: the site that sent you here has withdrawn it, or your account is disabled.'
+		revoked: 'This store link no longer works: the site that sent you here has withdrawn it, or your account is disabled.',
+		not_member: 'This store link no longer works: you are no longer in the team.'
 	}
 };
 
@@ -94,16 +98,18 @@ async function readToken(db: Db, purpose: Purpose, token: string | null | undefi
 	if (!isUuid(keyId ?? '') || !isUuid(accountId ?? '') || !/^\d+$/.test(expires ?? '') || (viewerId !== undefined && !isUuid(viewerId)) || more.length) throw refused('invalid', words.invalid);
 	const expiresAt = new Date(Number(expires) * 1000);
 	if (expiresAt <= (opts.now ?? new Date())) throw refused('expired', words.expired);
-	const state = await siteKeyVouches(db, keyId!, accountId!);
+	const state = await siteKeyVouches(db, keyId!, accountId!, viewerId ?? null);
+	if (state === 'not_member') throw refused('not_member', words.not_member);
 	if (state !== 'active') throw refused('revoked', words.revoked);
 	return { keyId: keyId!, accountId: accountId!, expiresAt, viewerId: viewerId ?? null };
 }
 
 /**
  * The account an embed token reads, after checking its signature, its expiry and that its site key
- * still vouches for it. Throws 401 `unauthorized` with `details.reason`: `invalid` (malformed or
- * forged), `expired`, or `revoked` (the key was revoked or paused, or the user disabled), so the
- * widget can say which.
+ * still vouches for it (and, for a team pool's token naming a member, that they are still in the
+ * team). Throws 401 `unauthorized` with `details.reason`: `invalid` (malformed or forged), `expired`,
+ * `revoked` (the key was revoked or paused, or the user disabled) or `not_member` (the member it names
+ * left the team or was removed), so the widget can say which.
  */
 export function readEmbedToken(db: Db, token: string | null | undefined, opts: { secret?: string; now?: Date } = {}): Promise<EmbedGrant> {
 	return readToken(db, 'embed', token, opts);
@@ -115,10 +121,13 @@ export function readStoreTicket(db: Db, ticket: string | null | undefined, opts:
 }
 
 /**
- * Calls `stopped` once, with the refusal the token's next use would get (401 `revoked`), when its
- * site key stops vouching for it (revoked, paused, its user disabled; in any process): what keeps
- * a widget's open stream honest between its checks. Resolves to the function that stops watching.
+ * Calls `stopped` once, with the refusal the token's next use would get (401 `revoked`, or
+ * `not_member`), when its site key stops vouching for it (revoked, paused, its user disabled, its
+ * member out of the team; in any process): what keeps a widget's open stream honest between its
+ * checks. Resolves to the function that stops watching.
  */
 export function watchEmbedGrant(db: Db, grant: EmbedGrant, stopped: (refusal: DomainError) => void): Promise<() => void> {
-	return watchSiteKeyVouch(db, grant.keyId, grant.accountId, () => stopped(refused('revoked', WORDS.embed.revoked)));
+	return watchSiteKeyVouch(db, grant.keyId, grant.accountId, grant.viewerId, (state) =>
+		stopped(state === 'not_member' ? refused('not_member', WORDS.embed.not_member) : refused('revoked', WORDS.embed.revoked))
+	);
 }

@@ -45,7 +45,7 @@ export interface StatementRow {
 	/** Grants: when the lot expires (null = never); grants of unlimited tokens say so. */
 	expiresAt: string | null;
 	unlimited: boolean;
-	/** Who did it (spending by a member of a team pool, an admin's adjustment), when known. */
+	/** Who did it (spending by a member of a team pool, an admin's adjustment, the buyer of a purchase), when known. */
 	actorName: string | null;
 }
 

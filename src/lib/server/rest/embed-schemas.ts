@@ -101,7 +101,7 @@ const recentPart = {
 
 export const embedResponses = {
 	token: z.object({
-		token: z.string().meta({ description: 'The embed token (`qe_…`): give it to the page for `<quota-usage token="…">`. It reads this one account only, changes nothing, and stops at `expires_at` or when the site key that made it is revoked.' }),
+		token: z.string().meta({ description: 'The embed token (`qe_…`): give it to the page for `<quota-usage token="…">`. It reads this one account only, changes nothing, and stops at `expires_at`, when the site key that made it is revoked, or when the team member it names (`member`) is no longer in the team.' }),
 		expires_at: z.string(),
 		account_id: z.uuid()
 	}),

@@ -114,7 +114,7 @@ const errors = (codes: Documented[] = [], invalid422 = NO_TARGET) => errorRespon
 /** The widget's routes: 401 says why the embed token no longer reads. */
 const embedErrors = {
 	...errorResponses([], undefined, []),
-	401: { description: '`unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled) or `invalid`', content: { 'application/json': { schema: errorRef } } }
+	401: { description: '`unauthorized` with `details.reason`: `expired`, `revoked` (its site key was revoked or the user disabled), `not_member` (the team member it names left the team or was removed) or `invalid`', content: { 'application/json': { schema: errorRef } } }
 };
 
 /**
@@ -407,7 +407,7 @@ function buildDocument() {
 			'/api/v1/embed/stream': {
 				get: {
 					summary:
-						'Server-Sent Events: the summary (all but `store_url` and `expires_at`: balance, allocations, recent use, purchases, cap) now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused (embed token; CORS: any origin)',
+						'Server-Sent Events: the summary (all but `store_url` and `expires_at`: balance, allocations, recent use, purchases, cap) now and after every change; ends within a minute, reconnect with Last-Event-ID; ends at once with a `refused` event (data: the 401 body a reconnect gets) when the site key is revoked or paused, or the team member the token names leaves the team (embed token; CORS: any origin)',
 					security: [{ embedToken: [] }],
 					parameters: parameters(s.lastEventIdHeader, 'header'),
 					responses: {

@@ -127,6 +127,8 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 				model: g.model,
 				expiresAt: item.product.kind === 'subscription' ? periodEnd : null,
 				grantKey: `${lotPrefix(txn.id)}${item.priceId}:${g.model ?? 'general'}`,
+				// Who bought it: a team's statement says so beside the grant ("bought by Maya Lee").
+				actor: owner.checkoutOrder?.userId ? { userId: owner.checkoutOrder.userId } : undefined,
 				note: `${item.product.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${NOTE_SUFFIX[txn.origin] ?? ''}`
 			});
 			granted.push({ lotId: r.lotId, model: g.model, tokens });

@@ -15,7 +15,7 @@ export { saveProduct, listProducts, productInput, type Product, type ProductInpu
 export { catalogPreview, reorderProducts, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export type { Offer } from './offer';
-export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';
+export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_SQL, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';
 export type { PaymentProvider } from './paddle/provider';
 export { listSubscriptions, cancelSubscription, resumeSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';

@@ -165,6 +165,12 @@ export interface Purchase {
 	renewal: boolean;
 	/** Charged off-session on the buyer's subscription by auto top-up. */
 	autoTopUp: boolean;
+	/**
+	 * The name of the person who opened its checkout (a team's member, or a user on their own account);
+	 * null when no person did (a renewal, an auto top-up) or none was recorded (a team's pool bought in
+	 * the embedded store before its buyer was kept). `buyerWords` (lib/buyer-words.ts) says it.
+	 */
+	buyer: string | null;
 	createdAt: string;
 	completedAt: string | null;
 }
@@ -241,13 +247,17 @@ export function openCheckoutRead(accountId: string, userId: string): Read<OpenCh
 	});
 }
 
+/** Whether order `o` renews a subscription (an earlier order started it): Paddle's billing made it, no checkout. */
+export const RENEWAL_SQL = sql`exists (select 1 from orders first where first.subscription_id = o.subscription_id and first.created_at < o.created_at)`;
+
 /** Orders matching `where` (over `orders o`) with their products and the names of the models they grant, newest first. */
 function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 	const rows = read(
 		sql`select o.id, o.quantity, o.status, o.amount_cents, o.currency, o.created_at, o.completed_at, o.charged_subscription_id,
-		           p.id as product_id, p.name as product_name, p.kind, p.grants, p.price_cents,
-		           exists (select 1 from orders first where first.subscription_id = o.subscription_id and first.created_at < o.created_at) as renewal
+		           p.id as product_id, p.name as product_name, p.kind, p.grants, p.price_cents, buyer.name as buyer,
+		           ${RENEWAL_SQL} as renewal
 		      from orders o join products p on p.id = o.product_id
+		      left join users buyer on buyer.id = o.user_id
 		     where ${where}
 		     order by o.created_at desc, o.id desc
 		     limit ${limit}`,
@@ -269,6 +279,7 @@ function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 				status: o.status,
 				renewal: o.renewal,
 				autoTopUp: o.charged_subscription_id !== null,
+				buyer: o.buyer,
 				createdAt: new Date(o.created_at).toISOString(),
 				completedAt: o.completed_at === null ? null : new Date(o.completed_at).toISOString()
 			};
@@ -308,7 +319,7 @@ export async function dismissCheckout(exec: Executor, req: { accountId: string; 
 interface PurchaseRow {
 	id: string; quantity: number; status: PurchaseStatus; amount_cents: number | null; currency: string | null;
 	created_at: string | Date; completed_at: string | Date | null; charged_subscription_id: string | null;
-	product_id: string; product_name: string; kind: string; grants: ProductGrant[]; price_cents: number; renewal: boolean;
+	product_id: string; product_name: string; kind: string; grants: ProductGrant[]; price_cents: number; renewal: boolean; buyer: string | null;
 }
 
 /** One order of one account (the store polls it while the payment is processed). */

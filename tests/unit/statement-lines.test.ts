@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { statementDetail } from '../../src/lib/client/statement-lines';
+import type { StatementRow } from '../../src/lib/client/api-types';
+
+const purchase = (over: Partial<StatementRow>): StatementRow => ({
+	id: '00000000-0000-4000-8000-000000000001', at: '2026-12-05T00:00:00.000Z', kind: 'grant', tokens: 5000, balanceAfter: 5000,
+	source: 'purchase', note: 'Token pack', cause: null, reason: null, model: null, modelName: null, feature: null, featureName: null,
+	allowanceTokens: 0, expiresAt: null, unlimited: false, actorName: null, ...over
+});
+
+describe("a team statement's purchase says who bought it", () => {
+	it('names the buyer on a pool, not on a user’s own account', () => {
+		expect(statementDetail(purchase({ actorName: 'Maya Lee' }), { team: true }).filter(Boolean)).toEqual(['Purchased', 'bought by Maya Lee', 'never expires']);
+		expect(statementDetail(purchase({ actorName: 'Maya Lee' }), { team: false }).filter(Boolean)).toEqual(['Purchased', 'never expires']);
+	});
+	it('says a buyer not kept as such; a renewal or an auto top-up had none', () => {
+		expect(statementDetail(purchase({}), { team: true })).toContain('buyer not recorded');
+		expect(statementDetail(purchase({ source: 'subscription', note: 'Monthly plan · renewal' }), { team: true })).not.toContain('buyer not recorded');
+		expect(statementDetail(purchase({ note: 'Token pack · auto top-up' }), { team: true })).not.toContain('buyer not recorded');
+	});
+});
