@@ -99,6 +99,15 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await select.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-catalog-form-phone');
 		await page.getByLabel('Paddle price id, sandbox').fill(`pri_e2e_${size.name}_${run}`);
+		// Priced below the demo's Token pack ($5.00 for 5,000), it would be the plans' yardstick: the form says
+		// what their "Save N%" would become before anything is saved; at $3.50 it moves none, and says nothing.
+		await page.getByLabel('Price', { exact: true }).fill('0.99');
+		const savings = page.getByText('Saving this changes: Monthly plan “Save 25%” → “Save 6%”, Annual plan “Save 40%” → “Save 25%”.');
+		await savings.waitFor();
+		await page.getByRole('button', { name: 'Add package' }).scrollIntoViewIfNeeded();
+		await screen(page, 'admin-catalog-savings-phone');
+		await page.getByLabel('Price', { exact: true }).fill('3.50');
+		await savings.waitFor({ state: 'detached' });
 		await page.getByRole('button', { name: 'Add package' }).click();
 		await page.getByText(`“${name}” is saved and on sale.`).waitFor();
 		const preview = page.getByRole('region', { name: 'What a buyer sees' });
