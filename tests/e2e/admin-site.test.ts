@@ -401,7 +401,8 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 
 describe("the console's catalog, campaigns, payments, roles and exports on a desktop", () => {
 	it('shows the catalog’s form beside its list, and each page whole, fitting the screen', async () => {
-		const { context, page } = await openAt(browser, admin.email, sizes[1]);
+		// In Berlin, an hour off the site's UTC: the lists with times say whose clock they are on (TimesIn).
+		const { context, page } = await openAt(browser, admin.email, sizes[1], { timezoneId: 'Europe/Berlin' });
 		try {
 			await page.goto('/admin/catalog');
 			await page.getByRole('button', { name: 'Edit' }).first().waitFor();
@@ -416,7 +417,7 @@ describe("the console's catalog, campaigns, payments, roles and exports on a des
 			expect(await select.evaluate((el: HTMLSelectElement) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().width >= 200)).toBe(true);
 			await tour(page, [
 				{ path: '/admin/catalog', ready: page.getByRole('region', { name: 'What a buyer sees' }), name: 'admin-catalog-desktop' },
-				{ path: '/admin/bonuses', ready: page.getByRole('button', { name: 'Grant event bonus…' }), name: 'admin-bonuses-desktop' },
+				{ path: '/admin/bonuses', ready: page.getByRole('button', { name: 'Grant event bonus…' }), name: 'admin-bonuses-desktop', says: 'Times are in your zone, Berlin time (UTC+1).' },
 				{ path: '/admin/payments', ready: page.getByRole('listitem').filter({ hasText: 'transaction.completed' }).first(), name: 'admin-payments-desktop' },
 				{ path: '/admin/roles', ready: page.getByRole('listitem').filter({ hasText: 'Member' }).first(), name: 'admin-roles-desktop' },
 				{ path: '/admin/users', ready: page.getByRole('link', { name: 'Users with balances' }), name: 'admin-users-exports-desktop' }
