@@ -1,6 +1,6 @@
 // Where the tokens running jobs hold came from, in words: a hold takes its tokens as a use would
 // (free allowances and lots, in the spend order), so it lowers the balance only by what it took from
-// lots. Worded by the server for the dashboard (off its start JavaScript) and by the console's pages.
+// lots. Worded by the server for the dashboard (off its start JavaScript) and the Alerts page's steps, and by the console's pages.
 import { figure } from './counted';
 
 /** Of the tokens open holds reserve: those taken from countable lots (out of the balance) and from free allowances (out of what is left of them); the rest came from unlimited tokens. */

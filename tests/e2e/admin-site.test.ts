@@ -99,6 +99,15 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await select.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-catalog-form-phone');
 		await page.getByLabel('Paddle price id, sandbox').fill(`pri_e2e_${size.name}_${run}`);
+		// Priced below the demo's Token pack ($5.00 for 5,000), it would be the plans' yardstick: the form says
+		// what their "Save N%" would become before anything is saved; at $3.50 it moves none, and says nothing.
+		await page.getByLabel('Price', { exact: true }).fill('0.99');
+		const savings = page.getByText('Saving this changes: Monthly plan “Save 25%” → “Save 6%”, Annual plan “Save 40%” → “Save 25%”.');
+		await savings.waitFor();
+		await page.getByRole('button', { name: 'Add package' }).scrollIntoViewIfNeeded();
+		await screen(page, 'admin-catalog-savings-phone');
+		await page.getByLabel('Price', { exact: true }).fill('3.50');
+		await savings.waitFor({ state: 'detached' });
 		await page.getByRole('button', { name: 'Add package' }).click();
 		await page.getByText(`“${name}” is saved and on sale.`).waitFor();
 		const preview = page.getByRole('region', { name: 'What a buyer sees' });
@@ -392,7 +401,8 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 
 describe("the console's catalog, campaigns, payments, roles and exports on a desktop", () => {
 	it('shows the catalog’s form beside its list, and each page whole, fitting the screen', async () => {
-		const { context, page } = await openAt(browser, admin.email, sizes[1]);
+		// In Berlin, an hour off the site's UTC: the lists with times say whose clock they are on (TimesIn).
+		const { context, page } = await openAt(browser, admin.email, sizes[1], { timezoneId: 'Europe/Berlin' });
 		try {
 			await page.goto('/admin/catalog');
 			await page.getByRole('button', { name: 'Edit' }).first().waitFor();
@@ -407,7 +417,7 @@ describe("the console's catalog, campaigns, payments, roles and exports on a des
 			expect(await select.evaluate((el: HTMLSelectElement) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().width >= 200)).toBe(true);
 			await tour(page, [
 				{ path: '/admin/catalog', ready: page.getByRole('region', { name: 'What a buyer sees' }), name: 'admin-catalog-desktop' },
-				{ path: '/admin/bonuses', ready: page.getByRole('button', { name: 'Grant event bonus…' }), name: 'admin-bonuses-desktop' },
+				{ path: '/admin/bonuses', ready: page.getByRole('button', { name: 'Grant event bonus…' }), name: 'admin-bonuses-desktop', says: 'Times are in your zone, Berlin time (UTC+1).' },
 				{ path: '/admin/payments', ready: page.getByRole('listitem').filter({ hasText: 'transaction.completed' }).first(), name: 'admin-payments-desktop' },
 				{ path: '/admin/roles', ready: page.getByRole('listitem').filter({ hasText: 'Member' }).first(), name: 'admin-roles-desktop' },
 				{ path: '/admin/users', ready: page.getByRole('link', { name: 'Users with balances' }), name: 'admin-users-exports-desktop' }

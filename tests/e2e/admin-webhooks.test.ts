@@ -171,11 +171,12 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 
 describe('webhooks and jobs in the admin console on a desktop', () => {
 	it('shows both pages whole, fitting the screen, with the endpoint added above', async () => {
-		const { context, page } = await openAt(browser, admin.email, sizes[1]);
+		// In Berlin, an hour off the site's UTC: both lists say their times are on the device's clock (TimesIn).
+		const { context, page } = await openAt(browser, admin.email, sizes[1], { timezoneId: 'Europe/Berlin' });
 		try {
 			await tour(page, [
-				{ path: '/admin/webhooks', ready: page.getByRole('listitem').filter({ hasText: '/quota-phone' }), name: 'admin-webhooks-desktop' },
-				{ path: '/admin/jobs', ready: page.getByRole('listitem').filter({ hasText: 'ledger.sweep' }), name: 'admin-jobs-desktop' }
+				{ path: '/admin/webhooks', ready: page.getByRole('listitem').filter({ hasText: '/quota-phone' }), name: 'admin-webhooks-desktop', says: 'Times are in your zone, Berlin time (UTC+1).' },
+				{ path: '/admin/jobs', ready: page.getByRole('listitem').filter({ hasText: 'ledger.sweep' }), name: 'admin-jobs-desktop', says: 'Times are in your zone, Berlin time (UTC+1).' }
 			]);
 		} finally {
 			await context.close();

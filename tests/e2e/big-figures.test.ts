@@ -80,11 +80,13 @@ describe('the largest figures in the console', () => {
 
 		// MAX_TOKENS bounds a change, not a balance: the set-balance editor takes its own pre-fill (no change),
 		// the balance − 5, and 0 (emptying is one change however large), and says why a set too far is not sent.
-		const { context, page } = await openAt(browser, admin.email, sizes[0]);
+		// A phone in Berlin, an hour off the site's UTC: the user's page says its dates and times are on the phone's clock.
+		const { context, page } = await openAt(browser, admin.email, sizes[0], { timezoneId: 'Europe/Berlin' });
 		try {
 			const fmt = (n: number) => new Intl.NumberFormat('en-US').format(n);
 			const general = 2 * MAX_TOKENS - 45 * MAX_UNITS;
 			await page.goto(`/admin/users/${accountId}`);
+			await page.getByText('Dates and times on this page are in your zone, Berlin time (UTC+1).', { exact: true }).waitFor();
 			await page.getByRole('button', { name: 'Set the general balance' }).click();
 			const form = page.getByRole('form', { name: /^Adjust the balance of Big Figures/ });
 			const amount = form.getByLabel(/^General balance/);

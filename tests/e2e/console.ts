@@ -14,9 +14,9 @@ export const sizes = [
 export const installed = { name: 'phone', options: installedPhone } as const;
 export type Size = (typeof sizes)[number] | typeof installed;
 
-/** A browser context of `size` signed in as `email`, with a page. */
-export async function openAt(browser: Browser, email: string, size: Size) {
-	const context = await browser.newContext({ ...size.options, baseURL: baseURL() });
+/** A browser context of `size` signed in as `email`, with a page; `timezoneId`: the device's zone, else the machine's. */
+export async function openAt(browser: Browser, email: string, size: Size, { timezoneId }: { timezoneId?: string } = {}) {
+	const context = await browser.newContext({ ...size.options, baseURL: baseURL(), ...(timezoneId && { timezoneId }) });
 	await context.addCookies(sessionCookies(email));
 	return { context, page: await context.newPage() };
 }
@@ -99,6 +99,8 @@ export interface TourStop {
 	ready: Locator;
 	/** The screenshot's name under test-results/screens/. */
 	name: string;
+	/** What else the page says once its content is there (a list's zone note, on a device in another zone than the site's). */
+	says?: string;
 }
 
 /**
@@ -110,6 +112,7 @@ export async function tour(page: Page, stops: TourStop[]) {
 		await page.goto(typeof stop.path === 'string' ? stop.path : await stop.path());
 		await scrollUntilShown(page, stop.ready);
 		await stop.ready.first().waitFor();
+		if (stop.says) await stop.ready.page().getByText(stop.says, { exact: true }).waitFor();
 		// From the top: a whole-page screenshot taken scrolled down draws the sticky bars midway.
 		await page.evaluate(() => window.scrollTo(0, 0));
 		await screenshot(page, stop.name);

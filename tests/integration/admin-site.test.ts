@@ -17,7 +17,7 @@ import { createSession, createSiteKey, createTeam, createUser, listSiteRoles, re
 import { call, callJson, useDb } from '../helpers/http';
 import { applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
 import { bearer, siteKey } from '../helpers/api-fixture';
-import { balances, consume, grant, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
+import { balances, consume, grant, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { listProducts } from '../../src/lib/server/store';
 
@@ -240,6 +240,35 @@ describe(`the catalog on ${backend}`, () => {
 		expect(await admin.store.admin.updateProduct({ ...pack, name: 'Own pack, renamed', priceCents: 900 })).toMatchObject({ id, name: 'Own pack, renamed', priceCents: 900 });
 		expect(await auditOf('store.product_updated', id)).toEqual([expect.objectContaining({ before: expect.objectContaining({ name: 'Own pack', priceCents: 700 }), after: expect.objectContaining({ name: 'Own pack, renamed', priceCents: 900 }) })]);
 		expect(await entries()).toBe(2);
+	});
+
+	it('says before a save which other packages’ “Save N%” it changes, by the store’s own figures, and writes nothing', async () => {
+		// A model of the test's own: the yardstick is per model, so the demo's packs move nothing here.
+		const model = `m-${tag()}`;
+		await upsertModel(db.orm, { key: model, name: 'Savings model', engine: 'openai' });
+		const pack = { id: `one-${model}`, kind: 'model_pack' as const, name: 'Single', grants: [{ model, tokens: 100 }], priceCents: 100, paddlePriceSandbox: `pri_one_${model.slice(2)}` };
+		const bundle = { id: `two-${model}`, kind: 'bundle' as const, name: 'Starter', grants: [{ model, tokens: 100 }], priceCents: 75, paddlePriceSandbox: `pri_two_${model.slice(2)}` };
+		await admin.store.admin.createProduct(pack);
+		await admin.store.admin.createProduct(bundle);
+		const shown = async () => (await admin.admin.catalog.preview({ environment: 'sandbox' })).find((o) => o.id === bundle.id)?.savingsPercent;
+		expect(await shown()).toBe(25);
+
+		// A bigger pack at $8.33 a thousand: Starter's "Save 25%" would become "Save 9%".
+		const bigger = { id: `big-${model}`, kind: 'model_pack' as const, name: 'Big', grants: [{ model, tokens: 1_000 }], priceCents: 833 };
+		const stored = async () => ({ products: await listProducts(db.orm, { activeOnly: false }), audit: (await db.orm.select().from(auditLog)).length });
+		const before = await stored();
+		expect(await admin.admin.catalog.savings(bigger)).toEqual([{ id: bundle.id, name: 'Starter', before: 25, after: 9 }]);
+		// Editing the single pack's price, or taking it off sale (no pack left to compare with: no label).
+		expect(await admin.admin.catalog.savings({ ...pack, priceCents: 90 })).toEqual([{ id: bundle.id, name: 'Starter', before: 25, after: 16 }]);
+		expect(await admin.admin.catalog.savings({ ...pack, active: false })).toEqual([{ id: bundle.id, name: 'Starter', before: 25, after: null }]);
+		expect(await admin.admin.catalog.savings({ ...pack, name: 'Single, renamed' })).toEqual([]);
+		// Input the save would refuse is refused here too, in its words.
+		await expect(admin.admin.catalog.savings({ ...bigger, priceCents: 0 })).rejects.toThrow('Price cents must be more than 0');
+		expect(await stored()).toEqual(before);
+
+		// What it said is what the store then shows.
+		await admin.store.admin.createProduct(bigger);
+		expect(await shown()).toBe(9);
 	});
 
 	it('gives a free id to one of two admins adding a package under it at once; the other is refused', async () => {

@@ -417,8 +417,12 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		// Settings words the figure as the dashboard's Available card does (the hold apart), not as the share's 150.
 		const dashboard = await balances(db.orm, u.accountId);
 		expect(dashboard).toMatchObject({ available: 30, held: 120 });
-		expect((await listAlertSteps(db, u.id)).accounts).toEqual([expect.objectContaining({ left: 150, available: dashboard.available, held: dashboard.held })]);
+		// And where the held tokens came from in the dashboard's words (lib/held-words.ts), not the old "and 120 held by running jobs".
+		expect((await listAlertSteps(db, u.id)).accounts).toEqual([
+			expect.objectContaining({ left: 150, available: dashboard.available, held: dashboard.held, heldWords: '120 held by running jobs, all from the balance, already taken off these figures.' })
+		]);
 		await release(db.orm, second.holdId, { scope: 'alerts-test', key: randomUUID() });
+		expect((await listAlertSteps(db, u.id)).accounts[0]!.heldWords).toBe('');
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 60);
 		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:10']);

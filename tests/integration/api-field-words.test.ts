@@ -102,3 +102,36 @@ describe(`ids that would show as nothing or as another id, on ${backend}`, () =>
 		await expectInvariants(db);
 	});
 });
+
+// A spend's metadata is shown to people as name and value (the usage details, the operations export):
+// a value holding a bidi override would read as another value there, as a note would. Refused at any
+// depth, 400 naming where, and nothing is spent or held; the marks right-to-left writers use are kept.
+describe(`metadata values that would read as other text, on ${backend}`, () => {
+	const reorders = (field: string, at: string) => `${field} cannot hold a character that reorders the text after it (${at}): it makes the text read as something else.`;
+
+	it('are refused on consume and holds, 400 naming the key, and nothing is spent or held', async () => {
+		const before = await counts(db);
+		const cases: [string, Record<string, unknown>, string, string][] = [
+			['/api/v1/consume', { user: 'wp-meta-1', feature: 'ai_bots', units: 1, metadata: { invoice: 'INV-\u202e1007' } }, 'metadata.invoice', 'U+202E'],
+			['/api/v1/holds', { user: 'wp-meta-1', feature: 'ai_bots', max_tokens: 10, metadata: { chat: 'c_81', tags: ['ok', '\u2067x\u2069'] } }, 'metadata.tags[1]', 'U+2067'],
+			['/api/v1/consume', { user: 'wp-meta-1', feature: 'ai_bots', units: 1, metadata: { order: { ref: '\u202aA' } } }, 'metadata.order.ref', 'U+202A']
+		];
+		for (const [path, body, field, at] of cases) {
+			const r = await callJson(path, { headers: keyed(), body });
+			const words = reorders(field, at);
+			expect({ status: r.status, error: r.json.error, message: r.json.message }, field).toEqual({ status: 400, error: 'invalid_input', message: words });
+		}
+		expect(await counts(db)).toEqual(before);
+		await expectInvariants(db);
+	});
+
+	it('keeps values in right-to-left scripts with their marks, numbers and nested values, and gives them back as sent', async () => {
+		const metadata = { note: 'תודה \u200f(42)', turn: 3, parts: ['a', { b: 'مرحبا' }] };
+		expect((await callJson('/api/v1/grants', { headers: keyed(), body: { user: 'wp-meta-2', tokens: 1_000, source: 'bonus' } })).status).toBe(201);
+		const r = await callJson('/api/v1/consume', { headers: keyed(), body: { user: 'wp-meta-2', feature: 'ai_bots', units: 1, metadata } });
+		expect(r.status).toBe(200);
+		const [op] = await db.rows<{ metadata: unknown }>(sql`select metadata from operations where id = ${r.json.operation_id}::uuid`);
+		expect(op!.metadata).toEqual(metadata);
+		await expectInvariants(db);
+	});
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toOffers } from '../../src/lib/server/store/offer';
+import { savingsChangedBy, toOffers } from '../../src/lib/server/store/offer';
 import { productInput } from '../../src/lib/server/store/catalog';
 import { demoCatalog } from '../../src/lib/server/store/demo-catalog';
 import type { Product } from '../../src/lib/server/store/catalog';
@@ -43,6 +43,43 @@ describe('what a bundle saves', () => {
 			new Map()
 		);
 		expect(offers.map((o) => [o.id, o.savingsPercent])).toEqual([['single-100', null], ['bundle-100', 20], ['plan-300', null]]);
+	});
+});
+
+describe('what a save does to the other packages’ savings', () => {
+	const product = (p: Partial<Product> & Pick<Product, 'id' | 'kind' | 'grants' | 'priceCents'>) =>
+		({ ...productInput.parse({ name: p.id, ...p }), paddlePriceProduction: null, createdAt: new Date(0) }) as Product;
+	// $1.00 per 100 tokens as single packs; the bundle is $0.75 (Save 25%), the plan $2.70 for 300 (Save 10%).
+	const single = product({ id: 'single', kind: 'pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 });
+	const bundle = product({ id: 'bundle', kind: 'bundle', grants: [{ model: null, tokens: 100 }], priceCents: 75 });
+	const plan = product({ id: 'plan', kind: 'subscription', billingInterval: 'month', grants: [{ model: null, tokens: 300 }], priceCents: 270 });
+	const catalog = [single, bundle, plan];
+
+	it('a cheaper pack lowers every bundle’s and plan’s saving, each with its label before and after, as the store then shows it', () => {
+		const cheaper = product({ id: 'big', kind: 'pack', grants: [{ model: null, tokens: 1_000 }], priceCents: 833 });
+		const changes = savingsChangedBy(catalog, cheaper);
+		expect(changes).toEqual([
+			{ id: 'bundle', name: 'bundle', before: 25, after: 9 },
+			{ id: 'plan', name: 'plan', before: 10, after: null }
+		]);
+		const shown = new Map(toOffers([...catalog, cheaper], 'sandbox', new Map()).map((o) => [o.id, o.savingsPercent]));
+		expect(changes.map((c) => c.after)).toEqual([shown.get('bundle'), shown.get('plan')]);
+	});
+
+	it('so does a pack’s new price or its going off sale; a change that moves no yardstick changes nothing', () => {
+		expect(savingsChangedBy(catalog, { ...single, priceCents: 90 })).toEqual([
+			{ id: 'bundle', name: 'bundle', before: 25, after: 16 },
+			{ id: 'plan', name: 'plan', before: 10, after: null }
+		]);
+		// Off sale, no pack is left to compare with: no label at all.
+		expect(savingsChangedBy(catalog, { ...single, active: false }).map((c) => [c.id, c.after])).toEqual([['bundle', null], ['plan', null]]);
+		expect(savingsChangedBy(catalog, { ...single, name: 'Renamed' })).toEqual([]);
+		// The package saved is not among the others, whatever its own saving becomes.
+		expect(savingsChangedBy(catalog, { ...bundle, priceCents: 50 })).toEqual([]);
+	});
+
+	it('leaves out packages off sale: the store shows them no label', () => {
+		expect(savingsChangedBy([single, { ...bundle, active: false }, plan], { ...single, priceCents: 90 }).map((c) => c.id)).toEqual(['plan']);
 	});
 });
 

@@ -19,3 +19,14 @@ export function zoneUnlikeSite(reader: string, site: string | null | undefined, 
 		return zoneName(reader, at); // a zone this engine does not know: say it rather than imply the site's
 	}
 }
+
+/**
+ * The line a list says above its times (components/TimesIn.svelte): "Times are in your zone, Tokyo
+ * time (UTC+9)."; null where the reader's clock reads as the site's (zoneUnlikeSite). `what`: what is
+ * in the reader's zone ("Dates and times on this page"); `chosen`: the member's Settings' zone, else
+ * the device's (readerZone); `site`: the site's IANA zone.
+ */
+export function timesInWords(what: string, chosen: string | null, site: string | null | undefined, at: Date = new Date()): string | null {
+	const zone = zoneUnlikeSite(readerZone(chosen), site, at);
+	return zone ? `${what} are in your zone, ${zone}.` : null;
+}

@@ -20,6 +20,33 @@ export const visibleId = <T extends z.ZodString>(schema: T): T => schema.superRe
  */
 export const readableText = <T extends z.ZodString>(schema: T): T => schema.superRefine(refuseBy(textSlip)) as T;
 
+/**
+ * `readableText`'s rule for every string in a JSON value (a spend's `metadata`: shown to people as
+ * name and value in the usage details and the operations export), however deep in its arrays and
+ * objects: the first refused is named by its place (`metadata.note`, `metadata.tags[1]`). Refused,
+ * not isolated on display, for `readableText`'s reason. The input's nesting is bounded before any
+ * schema runs (storable.ts `assertStorable`), so the walk recurses.
+ */
+export const readableValues = <T extends z.ZodType>(schema: T): T =>
+	schema.superRefine((value, ctx) => {
+		const found = firstUnreadable(value, []);
+		if (found) ctx.addIssue({ code: 'custom', path: found.path, message: found.message });
+	}) as unknown as T;
+
+function firstUnreadable(value: unknown, path: (string | number)[]): { path: (string | number)[]; message: string } | null {
+	if (typeof value === 'string') {
+		const message = textSlip(value);
+		return message ? { path, message } : null;
+	}
+	if (!value || typeof value !== 'object') return null;
+	const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+	for (const [k, v] of entries) {
+		const found = firstUnreadable(v, [...path, k]);
+		if (found) return found;
+	}
+	return null;
+}
+
 const refuseBy = (slip: (text: string) => string | null) => (text: string, ctx: z.RefinementCtx) => {
 	const message = slip(text);
 	if (message) ctx.addIssue({ code: 'custom', message });

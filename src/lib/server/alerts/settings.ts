@@ -4,7 +4,8 @@ import { alertSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import { claimClientWrite, spendableAccounts } from '../accounts';
 import { requestHash } from '../idempotency';
-import { allocationShares, spendable } from '../ledger';
+import { allocationShares, heldFrom, spendable } from '../ledger';
+import { heldWords } from '../../held-words';
 import { evaluateIn } from './evaluate';
 import { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 import { alertStepsOf, validSteps } from './steps';
@@ -22,6 +23,8 @@ export interface AccountAlertSteps extends AlertSteps {
 	/** The dashboard's Available and held figures of the account (tokens; `left` is their sum). */
 	available: number;
 	held: number;
+	/** Where the held tokens came from, as the dashboard says it: "3,000 held by running jobs, all from free allowances, already taken off these figures."; '' with none (lib/held-words.ts). */
+	heldWords: string;
 	unlimited: boolean;
 }
 
@@ -45,7 +48,12 @@ async function stepAccounts(db: Db, userId: string) {
 export async function listAlertSteps(db: Db, userId: string): Promise<AlertStepsView> {
 	const accounts = await stepAccounts(db, userId);
 	const ids = accounts.map((a) => a.accountId);
-	const [steps, shares, figures] = await Promise.all([alertStepsOf(db.orm, ids), allocationShares(db.orm, ids), Promise.all(ids.map((id) => spendable(db.orm, id)))]);
+	const [steps, shares, figures, heldFroms] = await Promise.all([
+		alertStepsOf(db.orm, ids),
+		allocationShares(db.orm, ids),
+		Promise.all(ids.map((id) => spendable(db.orm, id))),
+		Promise.all(ids.map((id) => heldFrom(db.orm, id)))
+	]);
 	return {
 		defaults: DEFAULT_STEPS,
 		limits: STEP_LIMITS,
@@ -56,7 +64,8 @@ export async function listAlertSteps(db: Db, userId: string): Promise<AlertSteps
 			...steps.get(a.accountId)!,
 			...shares.get(a.accountId)!,
 			available: figures[i]!.available,
-			held: figures[i]!.held
+			held: figures[i]!.held,
+			heldWords: heldWords(figures[i]!.held, heldFroms[i]!)
 		}))
 	};
 }

@@ -17,6 +17,7 @@ export {
 	allowancesByAccount,
 	allowancesRead,
 	allocationShares,
+	heldFrom,
 	rollups,
 	rollupsRead,
 	holdAccount,

@@ -161,6 +161,11 @@ function heldFromRead(accountId: string): Read<HeldFrom> {
 	);
 }
 
+/** Where an account's open holds took their tokens from (HeldFrom, tokens): what `heldWords` says, as `balances` gives it. */
+export function heldFrom(exec: Executor, accountId: string): Promise<HeldFrom> {
+	return readOne(exec, heldFromRead(accountId));
+}
+
 /**
  * `allocationShare` of several accounts in one statement, whatever their number (alerts check many
  * at once); `modulesOf` narrows an account's free allowances to those modules' (see allocationShare).

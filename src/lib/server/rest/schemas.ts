@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_IDEMPOTENCY_KEY } from '../ledger';
 import { externalUserIdSchema, guestIdSchema } from '../accounts';
-import { cursor, idempotencyKey, keyLookup, MAX_PAGE, readableText, tokens, units as unitsField, visibleId } from '../fields';
+import { cursor, idempotencyKey, keyLookup, MAX_PAGE, readableText, readableValues, tokens, units as unitsField, visibleId } from '../fields';
 import { SAID_FIRST } from '../input-words';
 import { KEY_SCOPES, SCOPE_WORDS } from '../../key-scopes';
 
@@ -44,12 +44,15 @@ const feature = keyLookup.meta({ description: 'Feature key, e.g. ai_bots.', exam
 const model = keyLookup.nullish().meta({ description: 'Model key for per-model allocations.', example: 'gpt-5-nano' });
 const units = unitsField.meta({ description: 'Words, characters, model tokens or operations (whole number).', example: 100 });
 const MAX_METADATA = 4096;
-const metadata = z
+const metadata = readableValues(
 	// A key is an id (fields.ts visibleId); the document says the part of its rule JSON Schema can: not blank.
-	.record(visibleId(z.string()).meta({ pattern: '\\S', description: 'Not blank, no invisible character.' }), z.unknown())
+	z.record(visibleId(z.string()).meta({ pattern: '\\S', description: 'Not blank, no invisible character.' }), z.unknown())
+)
 	.optional()
 	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${MAX_METADATA.toLocaleString('en-US')} characters of JSON.` })
-	.meta({ description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON).` });
+	.meta({
+		description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text.`
+	});
 
 export const checkBody = oneTarget(z.object({ ...targetFields, feature, units, model }).strict());
 export const consumeBody = oneTarget(z.object({ ...targetFields, feature, units, model, metadata }).strict());

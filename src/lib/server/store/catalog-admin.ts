@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { products } from '../db/schema';
 import { listModels } from '../ledger';
-import { DomainError } from '../errors';
+import { DomainError, parseInput } from '../errors';
 import { audit } from '../accounts/audit';
-import { listProducts, type PaddleEnvironment } from './catalog';
-import { toOffers, type Offer } from './offer';
+import { listProducts, productInput, type PaddleEnvironment, type ProductInput } from './catalog';
+import { savingsChangedBy, toOffers, type Offer, type SavingChange } from './offer';
 
 /**
  * What a buyer sees in one Paddle environment: the active packages in store order, as offers (per-1k
@@ -15,6 +15,18 @@ import { toOffers, type Offer } from './offer';
 export async function catalogPreview(exec: Executor, env: PaddleEnvironment): Promise<Offer[]> {
 	const [catalog, modelRows] = await Promise.all([listProducts(exec, { activeOnly: true }), listModels(exec)]);
 	return toOffers(catalog, env, new Map(modelRows.map((m) => [m.key, m.name])));
+}
+
+/**
+ * What saving `input` (as "Add package" or "Save changes" would) does to the other packages' "Save N%"
+ * in the store, asked before saving; nothing is written. The store's own maths (`savingsChangedBy`):
+ * the packages on sale whose saving moves, each with its percent before and after (null: no label).
+ * Errors: `invalid_input`, as the save would refuse it.
+ */
+export async function savingsPreview(exec: Executor, input: ProductInput): Promise<SavingChange[]> {
+	const p = parseInput(productInput, input);
+	const catalog = await listProducts(exec, { activeOnly: false });
+	return savingsChangedBy(catalog, { ...p, createdAt: catalog.find((c) => c.id === p.id)?.createdAt ?? new Date() });
 }
 
 /**

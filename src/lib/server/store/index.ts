@@ -12,9 +12,9 @@ import { subscriptionsRead } from './subscriptions';
 import { paymentProvider } from './paddle';
 
 export { saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
-export { catalogPreview, reorderProducts, setProductActive } from './catalog-admin';
+export { catalogPreview, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
-export type { Offer } from './offer';
+export type { Offer, SavingChange } from './offer';
 export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_SQL, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';
 export type { PaymentProvider } from './paddle/provider';
 export { listSubscriptions, cancelSubscription, resumeSubscription, type SubscriptionView } from './subscriptions';

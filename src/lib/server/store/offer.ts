@@ -67,15 +67,48 @@ function savingOf(priceCents: number, grants: Product['grants'], rates: PerToken
 	return saved > 0 ? saved : null;
 }
 
-export function toOffers(catalog: Product[], env: PaddleEnvironment, modelNames: Map<string, string>): Offer[] {
+/**
+ * What each package saves, by id: whole percent against buying the same tokens as the cheapest single
+ * packs of `catalog` (bundles and subscriptions), null for no saving (packs, or no pack to compare with).
+ * `catalog`: the packages on sale, since only they set the yardstick.
+ */
+export function savingsOf(catalog: Product[]): Map<string, number | null> {
 	const rates = referenceRates(catalog);
+	return new Map(
+		catalog.map((p) => {
+			if (p.kind !== 'bundle' && p.kind !== 'subscription') return [p.id, null];
+			const parts = p.grants.map((g) => rates.get(g.model ?? 'general') ?? rates.get('general'));
+			return [p.id, parts.every((r): r is PerToken => r !== undefined) ? savingOf(p.priceCents, p.grants, parts) : null];
+		})
+	);
+}
+
+/** Another package whose "Save N%" a save would change: `before` and `after` in whole percent, null for no label. */
+export interface SavingChange {
+	id: string;
+	name: string;
+	before: number | null;
+	after: number | null;
+}
+
+/**
+ * The other packages on sale whose saving changes when `saved` is stored over `catalog` (every package,
+ * on sale or not; `saved` replaces the one with its id, or is added): a new cheapest pack, a pack's new
+ * price or one taken off sale moves the yardstick of every bundle and subscription. In `catalog`'s order.
+ */
+export function savingsChangedBy(catalog: Product[], saved: Product): SavingChange[] {
+	const onSale = (list: Product[]) => list.filter((p) => p.active);
+	const before = savingsOf(onSale(catalog));
+	const after = savingsOf(onSale([...catalog.filter((p) => p.id !== saved.id), saved]));
+	return catalog
+		.filter((p) => p.id !== saved.id && p.active && before.get(p.id) !== after.get(p.id))
+		.map((p) => ({ id: p.id, name: p.name, before: before.get(p.id)!, after: after.get(p.id)! }));
+}
+
+export function toOffers(catalog: Product[], env: PaddleEnvironment, modelNames: Map<string, string>): Offer[] {
+	const savings = savingsOf(catalog);
 	return catalog.map((p) => {
 		const tokens = tokensOf(p);
-		let savingsPercent: number | null = null;
-		if (p.kind === 'bundle' || p.kind === 'subscription') {
-			const parts = p.grants.map((g) => rates.get(g.model ?? 'general') ?? rates.get('general'));
-			if (parts.every((r): r is PerToken => r !== undefined)) savingsPercent = savingOf(p.priceCents, p.grants, parts);
-		}
 		return {
 			id: p.id,
 			kind: p.kind,
@@ -88,7 +121,7 @@ export function toOffers(catalog: Product[], env: PaddleEnvironment, modelNames:
 			billingInterval: p.billingInterval,
 			maxQuantity: p.maxQuantity,
 			per1kCentiCents: Math.round((p.priceCents * 100 * 1000) / tokens),
-			savingsPercent,
+			savingsPercent: savings.get(p.id)!,
 			paddlePriceId: priceIdOf(p, env)
 		};
 	});

@@ -6,7 +6,7 @@ import { siteAdminProcedure } from '../../procedures';
 import { catalogKey, readableText } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
 import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
-import { catalogPreview, reorderProducts, setProductActive } from '../../../store';
+import { catalogPreview, productInput, reorderProducts, savingsPreview, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
 import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
 import { isUuid } from '../../../../uuid';
@@ -41,6 +41,8 @@ export const adminSiteRoutes = {
 		preview: siteAdminProcedure
 			.input(z.object({ environment: z.enum(['sandbox', 'production']) }).strict())
 			.query(({ ctx, input }) => catalogPreview(ctx.db.orm, input.environment)),
+		/** The other packages whose "Save N%" saving this package would change (before → after), asked before saving. */
+		savings: siteAdminProcedure.input(productInput).query(({ ctx, input }) => savingsPreview(ctx.db.orm, input)),
 		/** The store's order of the packages: every package id once. */
 		reorder: siteAdminProcedure
 			.input(z.object({ ids: z.array(productId).min(1).max(500) }).strict())
