@@ -436,7 +436,7 @@ describe(`payments on ${backend}`, () => {
 		const failed = events.paymentFailed();
 		expect((await post(bed.hook.url, failed)).body).toMatchObject({ outcome: 'processed' });
 		const before = (await admin.admin.payments.list({})).rows.find((r) => r.eventId === failed.event_id)!;
-		expect(before.order).toEqual({ id: c.orderId, productName: expect.any(String), quantity: 1, status: 'failed', statusNow: 'failed' });
+		expect(before.order).toEqual({ id: c.orderId, productName: expect.any(String), quantity: 1, status: 'failed', statusNow: 'failed', autoTopUp: false, renewal: false, buyer: w.users.memberA.name });
 		expect((await post(bed.hook.url, events.completed())).body).toMatchObject({ outcome: 'processed' });
 		const rows = (await admin.admin.payments.list({})).rows.filter((r) => r.transactionId === c.transactionId);
 		expect(rows.map((r) => [r.eventType, r.outcome, r.order?.status, r.order?.statusNow])).toEqual([
