@@ -127,6 +127,15 @@ describe('a module’s limits', () => {
 		expect((await admin.admin.limits.list()).roles.map((r) => r.key)).not.toContain('reviewer');
 	});
 
+	it('lets a role whose allowance was set to None be removed from the site: its ended rule gives nothing, and its field goes', async () => {
+		await admin.admin.roles.save({ key: 'tester', name: 'Tester', description: 'Tries things', isNew: true });
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { tester: 500 }, members: 1000 });
+		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ domain: 'conflict', message: expect.stringContaining('set it to None on the Limits page first') });
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { tester: 'none' }, members: 1000 });
+		await admin.admin.roles.delete({ key: 'tester' });
+		expect((await admin.admin.limits.list()).roles.map((r) => r.key)).not.toContain('tester');
+	});
+
 	it('stops giving members free tokens at any time, also once they used them: the next use pays from the balance, the used window stays', async () => {
 		await admin.admin.limits.save({ ...chat, members: 1000 });
 		const { accountId } = await makeUser(db);
