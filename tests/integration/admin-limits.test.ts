@@ -171,6 +171,13 @@ describe('a module’s limits', () => {
 		expect(await check(db.orm, { accountId: author.accountId, feature: 'ai_bots', units: 10 })).toMatchObject({ allowed: true, active: true, remainingAfter: 71_409, allowance: null });
 		expect(await spend(author.accountId, 10)).toMatchObject({ cost: 25, remaining: 71_409 });
 		expect(await chatLimits()).toMatchObject({ limitType: 'role', members: 'none', roles: { subscriber: 1000 } });
+		// None for a role that had no rule, while any other role gets free tokens: its ended rule outranks theirs.
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { subscriber: 1000, ghostwriter: 'none' }, members: 2000 });
+		const ghost = await makeUser(db, 'ghostwriter');
+		const other = await makeUser(db, 'contributor');
+		expect((await balances(db.orm, ghost.accountId)).allowances.find((a) => a.module === 'chat')).toBeUndefined();
+		expect(await outcome(spend(ghost.accountId, 1))).toBe('insufficient_tokens');
+		expect((await balances(db.orm, other.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 2000 });
 		await expectInvariants(db);
 	});
 
