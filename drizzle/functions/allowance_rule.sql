@@ -1,4 +1,6 @@
 -- The allowance rule that applies to an account for a module: member > role > all users; team; guest.
+-- An ended rule (the Limits page's None, 0048) still outranks the broader ones but gives nothing: the
+-- account then has no rule (all NULL) and pays from its balance, as with no rule at all.
 
 CREATE OR REPLACE FUNCTION quota_allowance_rule(p_account uuid, p_module text)
 RETURNS allowance_rules LANGUAGE plpgsql STABLE AS $$
@@ -21,6 +23,9 @@ BEGIN
   WHERE a.id = p_account
   ORDER BY CASE r.audience WHEN 'member' THEN 0 WHEN 'role' THEN 1 ELSE 2 END
   LIMIT 1;
+  IF v_rule.ended_at IS NOT NULL THEN
+    RETURN NULL::allowance_rules;
+  END IF;
   RETURN v_rule;
 END $$;
 

@@ -17,6 +17,21 @@ CREATE OR REPLACE FUNCTION quota_guest_off_message(p_module_name text) RETURNS t
   SELECT format('%s needs an account: sign in or sign up to use it.', p_module_name)
 $$;
 
+-- What an account is told of a module that is off for it (quota_module_off): not the module's limit
+-- message, which says free tokens were used up (they never had any), but that it is not available to
+-- them, and to whom: a guest needs an account (quota_guest_off_message, with or without a guest rule),
+-- a role-based module's rules (a role's, "any other role") name the role; a team's the team.
+-- One sentence for the spend's refusal (quota_spend_plan) and the balance's allowances (ledger/queries.ts).
+-- The module's name first and a colon: it may be singular or plural ("Support answers: …"). IMMUTABLE SQL: inlined.
+CREATE OR REPLACE FUNCTION quota_module_off_message(p_rule allowance_rules, p_module modules) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN p_rule.id IS NULL OR p_rule.audience = 'guest' THEN quota_guest_off_message(p_module.name)
+    WHEN p_rule.audience IN ('role', 'user') AND p_module.limit_type = 'role' THEN format('%s: not available to your role.', p_module.name)
+    WHEN p_rule.audience = 'team' THEN format('%s: not available to this team.', p_module.name)
+    ELSE format('%s: not available to your account.', p_module.name)
+  END
+$$;
+
 -- The spending limits that apply to an account: its own caps (whole account, or one member's use of a
 -- team pool) and, for a team without a daily limit of its own, the site's default team daily limit;
 -- for each member of a team (not its owner) without a daily cap of their own, the site's default

@@ -31,13 +31,12 @@ BEGIN
   END IF;
 
   rule := quota_allowance_rule(p_account, p_feature.module);
-  -- A module off for this account (quota_module_off; the Limits page's "A guest gets nothing", the
-  -- balance's limit 0) is hidden: active false. The words: the module's limit message where a rule
-  -- says 0 (the site's own, e.g. "Chat is for members only"); for a guest no rule names, that the
-  -- module needs an account (they never had any of it to use up).
+  -- A module off for this account (quota_module_off; the Limits page's "not available", the balance's
+  -- limit 0) is hidden: active false. Its words say it is not available to them (quota_module_off_message),
+  -- never the limit message, which says free tokens were used up: they never had any.
   IF code IS NULL AND quota_module_off(rule, p_kind) THEN
     code := 'feature_disabled';
-    message := CASE WHEN rule.id IS NULL THEN quota_guest_off_message(p_module.name) ELSE p_module.limit_message END;
+    message := quota_module_off_message(rule, p_module);
     active := false;
   END IF;
   IF code IS NULL AND rule.id IS NOT NULL THEN

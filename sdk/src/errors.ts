@@ -42,7 +42,7 @@ export class AllowanceExhausted extends LimitReached {
 export class CapReached extends LimitReached {
 	override name = 'CapReached';
 }
-/** The feature is switched off for this account (403 `feature_disabled`). */
+/** The feature is switched off for this account (403 `feature_disabled`): disabled, not available to its role, account or team (a free allowance of 0), or a guest needs an account; the message says which. */
 export class FeatureDisabled extends QuotaError {
 	override name = 'FeatureDisabled';
 }

@@ -133,11 +133,11 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		// between the form's other fields (its grid's gap), not that and empty rows' gaps. Measured in
 		// one layout, so nothing that moves meanwhile can skew it.
 		const rows = await form.evaluate((f) => {
-			const fields = [...f.querySelectorAll('.roles > .field'), [...f.querySelectorAll('.field')].find((x) => x.querySelector('label')?.textContent?.trim() === 'Any other role (tokens)')!];
+			const fields = [...f.querySelectorAll('.roles > .field'), [...f.querySelectorAll('.field')].find((x) => x.querySelector('label')?.textContent?.trim() === 'Any other role')!];
 			const rows: { top: number; bottom: number }[] = [];
 			for (const field of fields) {
 				const top = field.querySelector('label')!.getBoundingClientRect().top;
-				const bottom = field.querySelector('input.input')!.getBoundingClientRect().bottom;
+				const bottom = field.querySelector('.limit')!.getBoundingClientRect().bottom;
 				const last = rows.at(-1);
 				if (last && Math.abs(top - last.top) <= 1) last.bottom = Math.max(last.bottom, bottom); // side by side: one row
 				else rows.push({ top, bottom });
@@ -152,10 +152,22 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 			expect(space).toBeLessThanOrEqual(fieldGap + 1);
 		}
 		await screen(page, `admin-limits-roles-${size.name}`);
+		// Each role chooses in words: None is no free tokens (they pay from their balance), never "disabled".
+		await form.getByLabel('Author', { exact: true }).selectOption('none');
+		await expect(form.getByLabel('Author (tokens)').count()).resolves.toBe(0);
+		await form.getByRole('listitem').filter({ hasText: /^A user with the role Author gets no free tokens: they pay from their balance\.$/ }).waitFor();
+		await form.getByLabel('Admin (tokens)').fill('0');
+		await form.getByRole('listitem').filter({ hasText: /^A user with the role Admin cannot use Chatbot: not available to them, even with a balance\.$/ }).waitFor();
+		await form.getByLabel('Author', { exact: true }).scrollIntoViewIfNeeded();
+		await screen(page, `admin-limits-role-none-${size.name}`);
+		// To one limit for every user: the roles differ, so the user limit is the owner's to choose (no role's value carried over).
+		await form.getByRole('radio', { name: /^General/ }).check();
+		await expect(form.getByLabel('User limit (tokens)').inputValue()).resolves.toBe('');
+		await form.getByRole('listitem').filter({ hasText: /^A user has no limit set yet: / }).waitFor();
 		await form.getByRole('button', { name: 'Cancel' }).click();
 	});
 
-	it('sets the guest chat limit to 0, and a guest’s consume is then refused with the configured message', async () => {
+	it('sets the guest chat limit to 0, and a guest’s consume is then refused: it needs an account, not the limit message', async () => {
 		await page.goto('/admin/limits');
 		await editChat(page);
 		const form = chatForm(page);
@@ -163,7 +175,7 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		const message = `Chat is for members on this ${size.name} test. Sign up to chat.`;
 		try {
 			await form.getByLabel('Guest limit (tokens)').fill('0');
-			await form.getByText('A guest gets nothing: Chatbot is disabled for them.').waitFor();
+			await form.getByText('A guest cannot use Chatbot: not available to them, even with a balance.').waitFor();
 			await form.getByLabel('Guest limit (tokens)').fill('ten');
 			await form.getByRole('button', { name: 'Save Chatbot' }).click();
 			// Bad input: said under the field (field-refusals.test.ts), nothing sent.
@@ -171,12 +183,12 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 			expect((await guestConsume(`e2e-still-open-${size.name}`)).status).toBe(200);
 
 			await saveChat(page, '0', message);
-			await chatCard(page).getByText('A guest gets nothing: Chatbot is disabled for them.').waitFor();
+			await chatCard(page).getByText('A guest cannot use Chatbot: not available to them, even with a balance.').waitFor();
 			await screen(page, `admin-limits-${size.name}`);
 			await expectSound(page);
 			const refused = await guestConsume(`e2e-refused-${size.name}`);
 			expect(refused.status).toBe(403);
-			expect(await refused.json()).toMatchObject({ error: 'feature_disabled', message });
+			expect(await refused.json()).toMatchObject({ error: 'feature_disabled', message: 'Chatbot needs an account: sign in or sign up to use it.' });
 		} finally {
 			await saveChat(page, original.guest, original.message);
 		}
@@ -187,11 +199,11 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await page.goto('/admin/limits');
 		// The demo gives members AI Forms and nothing to guests; Bot training shows as inactive when nothing is left.
 		const forms = page.getByRole('region', { name: 'AI Forms' });
-		await forms.getByText('A guest gets nothing: AI Forms is disabled for them.').waitFor();
+		await forms.getByText('A guest gets no free tokens: they need an account.').waitFor();
 		// Guests get none of it: running out is said of members alone.
 		await forms.getByText('When the free tokens of a user run out and no balance is left: the limit message shows.').waitFor();
 		const bots = page.getByRole('region', { name: 'Bot training' });
-		await bots.getByText('A guest gets nothing: Bot training is disabled for them.').waitFor();
+		await bots.getByText('A guest gets no free tokens: they need an account.').waitFor();
 		// Nobody has free tokens of it to run out of: members pay, and it hides once their balance is empty.
 		await bots.getByText('A user gets no free tokens: they pay from their balance, and once it is empty Bot training shows as inactive.').waitFor();
 		await expect(bots.getByText('When the free tokens').count()).resolves.toBe(0);

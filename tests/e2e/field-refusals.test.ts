@@ -90,10 +90,10 @@ for (const size of sizes) {
 			await expectRefusalUnder(guest, /whole number/, form);
 			// Its preview promises nothing for a limit typed wrong (not "unlimited free use", not "no limit"): it says it is not valid, as the refusal does, while it is typed.
 			const preview = form.getByRole('listitem').filter({ hasText: /^A guest / });
-			await preview.filter({ hasText: 'A guest has a limit that is not valid: a whole number of tokens, 0 to turn it off, or tick Unlimited.' }).waitFor();
+			await preview.filter({ hasText: 'A guest has a limit that is not valid: a whole number of tokens (0: not available), or choose Unlimited or None.' }).waitFor();
 			for (const typed of ['-5', '1.5']) {
 				await guest.fill(typed);
-				await preview.filter({ hasText: 'A guest has a limit that is not valid: a whole number of tokens, 0 to turn it off, or tick Unlimited.' }).waitFor();
+				await preview.filter({ hasText: 'A guest has a limit that is not valid: a whole number of tokens (0: not available), or choose Unlimited or None.' }).waitFor();
 				await expect(preview.textContent()).resolves.not.toMatch(/no limit/);
 			}
 			await preview.scrollIntoViewIfNeeded();
@@ -117,7 +117,7 @@ for (const size of sizes) {
 			await guest.fill('-10');
 			await adminRole.fill('abc');
 			await form.getByRole('button', { name: 'Save Chatbot' }).click();
-			const rule = /^A whole number of tokens, 0 to turn it off, or tick Unlimited\.$/;
+			const rule = /^A whole number of tokens \(0: not available\), or choose Unlimited or None\.$/;
 			await expectRefusalUnder(guest, rule, form);
 			await expectRefusalUnder(adminRole, rule, form, { focused: false });
 			await adminRole.scrollIntoViewIfNeeded();
@@ -156,7 +156,7 @@ for (const size of sizes) {
 			await name.fill('');
 		});
 
-		it('a module’s member limit left empty: refused under it, unlimited only when ticked, and saved so', async () => {
+		it('a module’s member limit left empty: refused under it, unlimited only when chosen, and saved so', async () => {
 			await page.goto('/admin/limits');
 			const card = page.getByRole('region', { name: 'AI Forms' });
 			await card.getByRole('button', { name: 'Edit limits of AI Forms' }).click();
@@ -166,14 +166,14 @@ for (const size of sizes) {
 			const original = await members.inputValue();
 			await members.fill('');
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
-			await expectRefusalUnder(members, /^Enter a number of tokens \(0 turns it off\), or tick Unlimited\.$/, form);
-			await form.getByRole('listitem').filter({ hasText: 'A user has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.' }).waitFor();
+			await expectRefusalUnder(members, /^Enter a number of tokens \(0: not available\), or choose Unlimited or None\.$/, form);
+			await form.getByRole('listitem').filter({ hasText: 'A user has no limit set yet: enter a number of tokens (0: not available), or choose Unlimited or None.' }).waitFor();
 			await screen(page, `field-refusal-member-limit-${size.name}`);
 
-			// Unlimited, ticked: the number is set aside, the preview says so, and it saves as unlimited.
-			const unlimited = form.getByRole('checkbox', { name: 'Unlimited (User limit)' });
-			await unlimited.check();
-			await expect(members.isDisabled()).resolves.toBe(true);
+			// Unlimited, chosen: the number is set aside, the preview says so, and it saves as unlimited.
+			const choice = form.getByLabel('User limit', { exact: true });
+			await choice.selectOption('unlimited');
+			await expect(members.count()).resolves.toBe(0);
 			await form.getByRole('listitem').filter({ hasText: /^A user gets unlimited free use\.$/ }).waitFor();
 			// Unlimited never runs out, and guests get none of AI Forms: nothing to say of running out.
 			await expect(form.getByText(/no balance is left:/).count()).resolves.toBe(0);
@@ -182,10 +182,10 @@ for (const size of sizes) {
 			await card.getByRole('status').getByText('AI Forms saved. Recorded in the audit log.').waitFor();
 			await card.getByText('A user gets unlimited free use.').waitFor();
 
-			// Back to what it was: the box starts ticked, and a number again once it is unticked.
+			// Back to what it was: the choice starts at Unlimited, and a number again once Free tokens is chosen.
 			await card.getByRole('button', { name: 'Edit limits of AI Forms' }).click();
-			await expect(form.getByRole('checkbox', { name: 'Unlimited (User limit)' }).isChecked()).resolves.toBe(true);
-			await form.getByRole('checkbox', { name: 'Unlimited (User limit)' }).uncheck();
+			await expect(choice.inputValue()).resolves.toBe('unlimited');
+			await choice.selectOption('tokens');
 			await form.getByLabel('User limit (tokens)').fill(original);
 			await form.getByRole('button', { name: 'Save AI Forms' }).click();
 			await card.getByRole('status').getByText('AI Forms saved. Recorded in the audit log.').waitFor();

@@ -13,7 +13,7 @@ import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 import { guestAccountFor } from '../../src/lib/server/accounts';
 import { listAudit } from '../../src/lib/server/admin';
-import { balances, capsInForce, consume, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
+import { balances, capsInForce, check, consume, grant, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 
 // The Limits page's procedures: a module's free allowances saved as one audited change, with what
 // the ledger then does, and what happens to windows already open when periods or the time zone change.
@@ -48,28 +48,28 @@ const chat = {
 };
 
 describe('a module’s limits', () => {
-	it('sets a guest limit of 0 and a guest is then refused with the configured message', async () => {
-		await admin.admin.limits.save({ ...chat, guest: 0, limitMessage: 'Chat is for members only. Sign up to chat.' });
+	it('sets a guest limit of 0 and a guest is then refused: it needs an account, not the limit message of tokens they never had', async () => {
+		await admin.admin.limits.save({ ...chat, guest: 0, limitMessage: 'Free chat is used up for today.' });
 		const guest = await guestAccountFor(db, `g-${randomUUID()}`);
 		const refused = await consume(db.orm, { accountId: guest, feature: 'ai_bots', units: 1, actor: {}, idempotency: { scope: 'limits-test', key: randomUUID() } }).catch((e: unknown) => e);
 		expect(refused).toBeInstanceOf(DomainError);
-		expect(refused).toMatchObject({ code: 'feature_disabled', message: 'Chat is for members only. Sign up to chat.' });
+		expect(refused).toMatchObject({ code: 'feature_disabled', message: 'Chatbot needs an account: sign in or sign up to use it.' });
 		await expectInvariants(db);
 	});
 
 	it('a module no guest rule names is disabled for guests on the page, in the ledger and in the audit log', async () => {
-		// configureRates' product module has no guest rule: the page says 0, a guest is refused as with 0.
+		// configureRates' product module has no guest rule: the page says None (a guest has no balance), a guest is refused as with 0.
 		const product = (await admin.admin.limits.list()).modules.find((m) => m.module === 'product')!;
-		expect(product.guest).toBe(0);
+		expect(product.guest).toBe('none');
 		const guest = await guestAccountFor(db, `g-${randomUUID()}`);
 		const use = () => consume(db.orm, { accountId: guest, feature: 'search_images', units: 1, actor: {}, idempotency: { scope: 'limits-test', key: randomUUID() } });
 		expect(await outcome(use())).toBe('feature_disabled');
 		const { name: _name, ...asked } = product;
-		const kept = (l: number | null | undefined) => (l === null ? 'unlimited' : (l ?? null));
+		const kept = (l: number | null | 'none') => l ?? 'unlimited';
 		await admin.admin.limits.save({ ...asked, guest: 1000, members: kept(product.members), roles: Object.fromEntries(Object.entries(product.roles).map(([r, l]) => [r, kept(l)])) });
 		expect(await outcome(use())).toBe('ok');
 		const [saved] = (await listAudit(db.orm, { action: 'limits.module_saved' })).rows;
-		expect(saved!.words.changes.find((c) => c.field === 'Guest limit')).toEqual({ field: 'Guest limit', before: { text: 'Nothing (disabled)' }, after: { figure: 1000 } });
+		expect(saved!.words.changes.find((c) => c.field === 'Guest limit')).toEqual({ field: 'Guest limit', before: { text: 'None: needs an account' }, after: { figure: 1000 } });
 		await expectInvariants(db);
 	});
 
@@ -78,7 +78,7 @@ describe('a module’s limits', () => {
 		expect(saved).toMatchObject({ module: 'chat', guest: 100, limitType: 'general', members: 1000, period: 'daily', limitMessage: chat.limitMessage, onExhausted: 'inactive' });
 		const [entry] = await db.orm.select().from(auditLog).where(eq(auditLog.action, 'limits.module_saved')).orderBy(desc(auditLog.id)).limit(1);
 		expect(entry).toMatchObject({ actorUserId: w.users.siteAdmin.id, targetId: 'chat', after: expect.objectContaining({ members: 1000, onExhausted: 'inactive' }) });
-		expect(entry!.before).toMatchObject({ module: 'chat', guest: 0 });
+		expect(entry!.before).toMatchObject({ module: 'chat', guest: 0 }); // the first test's guest limit
 
 		const { accountId } = await makeUser(db);
 		await spend(accountId, 400); // 1,000 tokens: all of today's allowance
@@ -127,17 +127,83 @@ describe('a module’s limits', () => {
 		expect((await admin.admin.limits.list()).roles.map((r) => r.key)).not.toContain('reviewer');
 	});
 
-	it('takes members’ free allowance away only while none of them has used it, and says why otherwise', async () => {
-		await setAllowanceRule(db.orm, { module: 'bots', audience: 'user', limitTokens: 50, period: 'daily' });
-		const base = { ...chat, module: 'bots', limitMessage: 'Bots are paused.' };
-		expect(await admin.admin.limits.save({ ...base, limitType: 'none' })).toMatchObject({ limitType: 'none', members: undefined });
-		expect(await db.orm.select().from(allowanceRules).where(and(eq(allowanceRules.module, 'bots'), eq(allowanceRules.audience, 'user')))).toEqual([]);
+	it('lets a role whose allowance was set to None be removed from the site: its ended rule gives nothing, and its field goes', async () => {
+		await admin.admin.roles.save({ key: 'tester', name: 'Tester', description: 'Tries things', isNew: true });
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { tester: 500 }, members: 1000 });
+		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ domain: 'conflict', message: expect.stringContaining('set it to None on the Limits page first') });
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { tester: 'none' }, members: 1000 });
+		await admin.admin.roles.delete({ key: 'tester' });
+		expect((await admin.admin.limits.list()).roles.map((r) => r.key)).not.toContain('tester');
+	});
 
-		const before = await chatLimits(); // chat's member rules have windows (used above)
-		const r = await refusal(admin.admin.limits.save({ ...chat, limitType: 'none' }));
-		expect(r).toMatchObject({ code: 'CONFLICT', domain: 'conflict' });
-		expect(r.message).toContain('set a limit');
-		expect(await chatLimits()).toEqual(before);
+	it('stops giving members free tokens at any time, also once they used them: the next use pays from the balance, the used window stays', async () => {
+		await admin.admin.limits.save({ ...chat, members: 1000 });
+		const { accountId } = await makeUser(db);
+		const lot = await grant(db.orm, { accountId, tokens: 5000, source: 'purchase' });
+		await spend(accountId, 120); // 300 free tokens of today's 1,000
+		const windowsBefore = await db.rows<{ used: number }>(sql`select used from allowance_windows where account_id = ${accountId}::uuid`);
+		expect(windowsBefore.map((r) => Number(r.used))).toEqual([300]);
+
+		expect(await admin.admin.limits.save({ ...chat, limitType: 'none', members: null })).toMatchObject({ limitType: 'none', members: 'none' });
+		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toBeUndefined();
+		expect(await spend(accountId, 40)).toMatchObject({ cost: 100 });
+		const [paid] = await db.rows<{ remaining: number }>(sql`select remaining from lots where id = ${lot.lotId}::uuid`);
+		expect(Number(paid!.remaining)).toBe(4900);
+		// The window keeps what was used (statements, reports), and the rule is ended, not deleted.
+		expect((await db.rows<{ used: number }>(sql`select used from allowance_windows where account_id = ${accountId}::uuid`)).map((r) => Number(r.used))).toEqual([300]);
+		const [rule] = await db.orm.select().from(allowanceRules).where(and(eq(allowanceRules.module, 'chat'), eq(allowanceRules.audience, 'user')));
+		expect(rule!.endedAt).toBeInstanceOf(Date);
+		await expectInvariants(db);
+
+		// Given again the same day: what was used today still counts.
+		await admin.admin.limits.save({ ...chat, members: 1000 });
+		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ used: 300, limit: 1000 });
+		await expectInvariants(db);
+	});
+
+	it('gives one role free tokens while the others pay from their balance: None per role is no free tokens, never “disabled”', async () => {
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { subscriber: 1000, author: 'none', admin: 'none' }, members: 'none' });
+		const member = await makeUser(db, 'subscriber');
+		const author = await makeUser(db, 'author');
+		await grant(db.orm, { accountId: author.accountId, tokens: 71_434, source: 'purchase' });
+		expect((await balances(db.orm, member.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 1000 });
+		expect((await balances(db.orm, author.accountId)).allowances.find((a) => a.module === 'chat')).toBeUndefined();
+		expect(await check(db.orm, { accountId: author.accountId, feature: 'ai_bots', units: 10 })).toMatchObject({ allowed: true, active: true, remainingAfter: 71_409, allowance: null });
+		expect(await spend(author.accountId, 10)).toMatchObject({ cost: 25, remaining: 71_409 });
+		expect(await chatLimits()).toMatchObject({ limitType: 'role', members: 'none', roles: { subscriber: 1000 } });
+		// None for a role that had no rule, while any other role gets free tokens: its ended rule outranks theirs.
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { subscriber: 1000, ghostwriter: 'none' }, members: 2000 });
+		const ghost = await makeUser(db, 'ghostwriter');
+		const other = await makeUser(db, 'contributor');
+		expect((await balances(db.orm, ghost.accountId)).allowances.find((a) => a.module === 'chat')).toBeUndefined();
+		expect(await outcome(spend(ghost.accountId, 1))).toBe('insufficient_tokens');
+		expect((await balances(db.orm, other.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 2000 });
+		await expectInvariants(db);
+	});
+
+	it('0 is “not available”: the refusal says so, to the role or the account, never that free tokens were used up', async () => {
+		await admin.admin.limits.save({ ...chat, limitType: 'none' });
+		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { subscriber: 1000, author: 0, admin: 0 }, members: 0 });
+		// The audit entry lists every audience whose rule changed, from None (not "Unlimited"), a role at 0 too.
+		const [saved] = (await listAudit(db.orm, { action: 'limits.module_saved' })).rows;
+		expect(saved!.words.changes.filter((c) => c.field.startsWith('Limit for ') || c.field.startsWith('User limit'))).toEqual(
+			expect.arrayContaining([
+				{ field: 'User limit (any other role)', before: { text: 'None: pays from the balance' }, after: { text: 'Not available' } },
+				{ field: 'Limit for Member', before: { text: 'None: pays from the balance' }, after: { figure: 1000 } },
+				{ field: 'Limit for Admin', before: { text: 'None: pays from the balance' }, after: { text: 'Not available' } }
+			])
+		);
+		const author = await makeUser(db, 'author');
+		await grant(db.orm, { accountId: author.accountId, tokens: 500, source: 'purchase' });
+		const refused = await spend(author.accountId, 1).catch((e: unknown) => e);
+		expect(refused).toMatchObject({ code: 'feature_disabled', message: 'Chatbot: not available to your role.' });
+		expect(await check(db.orm, { accountId: author.accountId, feature: 'ai_bots', units: 1 })).toMatchObject({ allowed: false, active: false, code: 'feature_disabled', message: 'Chatbot: not available to your role.' });
+		expect((await balances(db.orm, author.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 0, message: 'Chatbot: not available to your role.' });
+
+		await admin.admin.limits.save({ ...chat, members: 0 });
+		const someone = await makeUser(db);
+		expect(await spend(someone.accountId, 1).catch((e: unknown) => e)).toMatchObject({ code: 'feature_disabled', message: 'Chatbot: not available to your account.' });
+		await expectInvariants(db);
 	});
 
 	it('refuses bad input with a clear error and changes nothing', async () => {
@@ -155,8 +221,8 @@ describe('a module’s limits', () => {
 		const refused = (input: object) => admin.admin.limits.save({ ...chat, ...input }).then(() => null, (e: TRPCError) => ({ code: e.code, message: e.message, fieldErrors: (e.cause as DomainError).details }));
 		expect(await refused({ members: null })).toEqual({
 			code: 'BAD_REQUEST',
-			message: 'User limit: Enter a number of tokens (0 turns it off), or tick Unlimited.',
-			fieldErrors: { fieldErrors: { members: ['User limit: Enter a number of tokens (0 turns it off), or tick Unlimited.'] } }
+			message: 'User limit: Enter a number of tokens (0: not available), or choose Unlimited or None.',
+			fieldErrors: { fieldErrors: { members: ['User limit: Enter a number of tokens (0: not available), or choose Unlimited or None.'] } }
 		});
 		expect(await refused({ guest: null })).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { fieldErrors: { guest: [expect.stringMatching(/^Guest limit: Enter a number/)] } } });
 		expect(await refused({ limitType: 'role', roles: { author: null }, members: 5 })).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { fieldErrors: { 'roles.author': [expect.any(String)] } } });

@@ -60,7 +60,7 @@ describe(`whether a module is there for an account, on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	it('tells a guest refused a module no guest rule names that it needs an account, in check, consume and the balance alike; a guest limit of 0 keeps the module’s own words', async () => {
+	it('tells a guest refused a module no guest rule names, or a guest limit of 0, that it needs an account, in check, consume and the balance alike; a member refused by 0 that it is not available to them, never the limit message', async () => {
 		const g = await guest();
 		const words = async (module: string) => {
 			const c = await check(db.orm, { accountId: g, feature: `${module}_op`, units: 1 });
@@ -70,13 +70,14 @@ describe(`whether a module is there for an account, on ${backend}`, () => {
 		};
 		const needsAccount = 'Module unset needs an account: sign in or sign up to use it.';
 		expect(await words('unset')).toEqual({ check: needsAccount, consume: needsAccount, balance: needsAccount });
-		// The site said 0 for guests, with its own words for them.
-		expect(await words('off')).toEqual({ check: 'off is not for you.', consume: 'off is not for you.', balance: 'off is not for you.' });
-		// A member refused by a limit of 0 gets the module's words too.
+		// The site said 0 for guests: not available to them, whose free tokens never were used up.
+		const offNeedsAccount = 'Module off needs an account: sign in or sign up to use it.';
+		expect(await words('off')).toEqual({ check: offNeedsAccount, consume: offNeedsAccount, balance: offNeedsAccount });
+		// A member refused by a limit of 0 is told it is not available to them.
 		const m = await makeUser(db);
 		await setAllowanceRule(db.orm, { module: 'unset', audience: 'user', limitTokens: 0, period: 'daily' });
 		try {
-			expect((await check(db.orm, { accountId: m.accountId, feature: 'unset_op', units: 1 })).message).toBe('unset is not for you.');
+			expect((await check(db.orm, { accountId: m.accountId, feature: 'unset_op', units: 1 })).message).toBe('Module unset: not available to your account.');
 		} finally {
 			await db.rows(sql`delete from allowance_rules where module = 'unset' and audience = 'user'`);
 		}

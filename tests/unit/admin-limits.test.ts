@@ -3,32 +3,37 @@ import { limitChoice, limitDraft, parseCap, previewLines, readLimit, runOutWords
 import { NO_LIMIT_CHOSEN } from '../../src/lib/limit-choice';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-const typed = (text: string) => readLimit({ text, unlimited: false });
+const typed = (text: string) => readLimit({ choice: 'tokens', text });
+const tokensDraft = (text: string) => ({ choice: 'tokens' as const, text });
 
 describe('a limit field', () => {
-	it('reads 0 as disabled and a number with separators as tokens', () => {
+	it('reads 0 as not available and a number with separators as tokens', () => {
 		expect(typed('0')).toEqual({ ok: true, value: 0 });
 		expect(typed('2,000')).toEqual({ ok: true, value: 2000 });
 		expect(typed('10 000')).toEqual({ ok: true, value: 10000 });
 	});
-	it('is unlimited only with Unlimited ticked, whatever the number says, and sends it as "unlimited"', () => {
-		expect(readLimit({ text: '', unlimited: true })).toEqual({ ok: true, value: null });
-		expect(readLimit({ text: '500', unlimited: true })).toEqual({ ok: true, value: null });
+	it('is unlimited or none only when chosen so, whatever the number says, and sends them in those words', () => {
+		expect(readLimit({ choice: 'unlimited', text: '' })).toEqual({ ok: true, value: null });
+		expect(readLimit({ choice: 'unlimited', text: '500' })).toEqual({ ok: true, value: null });
+		expect(readLimit({ choice: 'none', text: '500' })).toEqual({ ok: true, value: 'none' });
 		expect(limitChoice(null)).toBe('unlimited');
+		expect(limitChoice('none')).toBe('none');
 		expect(limitChoice(0)).toBe(0);
 	});
-	it('refuses an empty number without Unlimited, saying how to choose either', () => {
+	it('refuses an empty number of free tokens, saying how to choose another', () => {
 		expect(typed('')).toEqual({ ok: false, error: NO_LIMIT_CHOSEN });
 		expect(typed('  ')).toEqual({ ok: false, error: NO_LIMIT_CHOSEN });
-		expect(NO_LIMIT_CHOSEN).toMatch(/Unlimited/);
+		expect(NO_LIMIT_CHOSEN).toMatch(/Unlimited or None/);
 	});
 	it('refuses what is not a whole number of tokens', () => {
 		for (const bad of ['-5', 'ten', '1e3', '12abc']) expect(typed(bad).ok).toBe(false);
 	});
-	it('starts from what is saved: unlimited ticked, a number, or (no rule yet) empty to be chosen', () => {
-		expect(limitDraft(null)).toEqual({ text: '', unlimited: true });
-		expect(limitDraft(2000)).toEqual({ text: '2000', unlimited: false });
-		expect(limitDraft(undefined)).toEqual({ text: '', unlimited: false });
+	it('starts from what is saved: unlimited, none, a number, or (nothing to start from) tokens left empty to be chosen', () => {
+		expect(limitDraft(null)).toEqual({ choice: 'unlimited', text: '' });
+		expect(limitDraft('none')).toEqual({ choice: 'none', text: '' });
+		expect(limitDraft(2000)).toEqual({ choice: 'tokens', text: '2000' });
+		expect(limitDraft(0)).toEqual({ choice: 'tokens', text: '0' });
+		expect(limitDraft(undefined)).toEqual({ choice: 'tokens', text: '' });
 	});
 });
 
@@ -51,7 +56,7 @@ describe('the preview sentence', () => {
 	it('names each role, and the limit of any other role, when role-based', () => {
 		const f: LimitsForm = { ...base, guest: 0, limitType: 'role', roles: [{ name: 'Author', limit: 20000 }, { name: 'Senior editor', limit: null }], period: 'weekly' };
 		expect(said(f)).toEqual([
-			'A guest gets nothing: Chatbot is disabled for them.',
+			'A guest cannot use Chatbot: not available to them, even with a balance.',
 			'A user with the role Author gets 20,000 free tokens a week.',
 			'A user with the role Senior editor gets unlimited free use.',
 			'A user with any other role gets 10,000 free tokens a week.'
@@ -60,46 +65,48 @@ describe('the preview sentence', () => {
 	});
 	it('says a limit typed wrong is not valid, in the words of the field’s refusal, never that there is no limit', () => {
 		for (const bad of ['-5', '1.5', 'ten', '12abc']) {
-			const draft = { text: bad, unlimited: false };
+			const draft = tokensDraft(bad);
 			const refusal = readLimit(draft);
 			expect(refusal.ok).toBe(false);
 			const [guest] = said({ ...base, guest: typedLimit(draft) });
-			expect(guest).toBe('A guest has a limit that is not valid: a whole number of tokens, 0 to turn it off, or tick Unlimited.');
+			expect(guest).toBe('A guest has a limit that is not valid: a whole number of tokens (0: not available), or choose Unlimited or None.');
 			expect(guest!.toLowerCase()).toContain(!refusal.ok && refusal.error.replace(/\.$/, '').toLowerCase());
 			expect(guest).not.toMatch(/no limit|unlimited free|gets/);
 			expect(runOutWords({ ...base, guest: typedLimit(draft), members: typedLimit(draft) })).toBeNull();
 		}
 		// Past the ledger's maximum: the refusal's own words again.
-		const huge = { text: '9'.repeat(30), unlimited: false };
+		const huge = tokensDraft('9'.repeat(30));
 		const refusal = readLimit(huge);
 		expect(said({ ...base, members: typedLimit(huge) })[1]).toBe(`A user has a limit that is not valid: ${!refusal.ok && refusal.error.charAt(0).toLowerCase() + refusal.error.slice(1, -1)}.`);
 	});
-	it('reads an empty field as not set yet, a number or Unlimited as itself, and anything else as not valid', () => {
-		expect(typedLimit({ text: ' ', unlimited: false })).toBeUndefined();
-		expect(typedLimit({ text: '2,000', unlimited: false })).toBe(2000);
-		expect(typedLimit({ text: 'ten', unlimited: true })).toBeNull();
-		expect(typedLimit({ text: '-5', unlimited: false })).toEqual({ invalid: 'A whole number of tokens, 0 to turn it off, or tick Unlimited.' });
+	it('reads an empty field as not set yet, a number, Unlimited or None as itself, and anything else as not valid', () => {
+		expect(typedLimit(tokensDraft(' '))).toBeUndefined();
+		expect(typedLimit(tokensDraft('2,000'))).toBe(2000);
+		expect(typedLimit({ choice: 'unlimited', text: 'ten' })).toBeNull();
+		expect(typedLimit({ choice: 'none', text: 'ten' })).toBe('none');
+		expect(typedLimit(tokensDraft('-5'))).toEqual({ invalid: 'A whole number of tokens (0: not available), or choose Unlimited or None.' });
 	});
 	it('says a limit left empty is not set yet, promising nothing, in a sentence of its own', () => {
 		expect(said({ ...base, guest: undefined, members: undefined })).toEqual([
-			'A guest has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.',
-			'A user has no limit set yet: enter a number of tokens (0 turns it off), or tick Unlimited.'
+			'A guest has no limit set yet: enter a number of tokens (0: not available), or choose Unlimited or None.',
+			'A user has no limit set yet: enter a number of tokens (0: not available), or choose Unlimited or None.'
 		]);
 		expect(UNSET_LIMIT).not.toMatch(/unlimited free|free use|gets/);
 		expect(runOutWords({ ...base, guest: undefined, members: undefined })).toBeNull();
 	});
-	it('says nothing runs out for an audience that is unlimited, off (0) or not set yet, and names who it does run out for', () => {
+	it('says nothing runs out for an audience that is unlimited, not available (0), none or not set yet, and names who it does run out for', () => {
 		for (const onExhausted of ['message', 'inactive'] as const) {
 			const outcome = onExhausted === 'message' ? 'the limit message shows' : 'Chatbot shows as inactive';
 			expect(runOutWords({ ...base, guest: null, members: null, onExhausted })).toBeNull();
 			expect(runOutWords({ ...base, guest: 0, members: null, onExhausted })).toBeNull();
+			expect(runOutWords({ ...base, guest: 'none', members: 'none', onExhausted })).toBeNull();
 			expect(runOutWords({ ...base, guest: null, members: 500, onExhausted })).toBe(`When the free tokens of a user run out and no balance is left: ${outcome}.`);
 			expect(runOutWords({ ...base, guest: 500, members: undefined, onExhausted })).toBe(`When the free tokens of a guest run out and no balance is left: ${outcome}.`);
 		}
 	});
-	it('is true of every audience for every choice of its field: empty, 0, a number, Unlimited; message or inactive', () => {
-		const choices = [undefined, 0, 750, null];
-		const runsOut = (l: number | null | undefined) => typeof l === 'number' && l > 0;
+	it('is true of every audience for every choice of its field: empty, 0, a number, Unlimited, None; message or inactive', () => {
+		const choices = [undefined, 0, 750, null, 'none' as const];
+		const runsOut = (l: number | null | 'none' | undefined) => typeof l === 'number' && l > 0;
 		for (const onExhausted of ['message', 'inactive'] as const)
 			for (const guest of choices)
 				for (const role of choices)
@@ -111,7 +118,8 @@ describe('the preview sentence', () => {
 							const l = limits[i];
 							if (l === undefined) expect(line).toMatch(/has no limit set yet/);
 							else if (l === null) expect(line).toMatch(/gets unlimited free use\.$/);
-							else if (l === 0) expect(line).toMatch(/gets nothing: Chatbot is disabled for them\.$/);
+							else if (l === 0) expect(line).toMatch(/cannot use Chatbot: not available to them, even with a balance\.$/);
+							else if (l === 'none') expect(line).toMatch(i === 0 ? /gets no free tokens: they need an account\.$/ : /gets no free tokens: they pay from their balance\.$/);
 							else expect(line).toMatch(/gets 750 free tokens a day\.$/);
 						});
 						const runOut = runOutWords(f);

@@ -246,17 +246,36 @@ describe('the audit log in words', () => {
 		expect(w.changes[2]).toEqual({ field: "Each team's daily cap (default, tokens)", before: { text: 'None' }, after: { figure: 50000 } });
 		// A module's limits: one field per role, by the role's name.
 		expect(words('limits.module_saved').changes).toEqual([
-			{ field: 'Guest limit', before: { figure: 2000 }, after: { text: 'Nothing (disabled)' } },
+			{ field: 'Guest limit', before: { figure: 2000 }, after: { text: 'Not available' } },
 			{ field: 'Limit message', before: { text: 'Buy tokens.' }, after: { text: 'Sign up to chat.' } },
 			{ field: 'Limit for Author', before: { figure: 20000 }, after: { figure: 25000 } }
 		]);
-		// No guest rule is what a limit of 0 is (guests get nothing, the ledger refuses them alike): an
-		// older entry without the guest field says so, never "Unlimited"; members without a rule pay.
+		// No guest rule is None (a guest has no balance: it needs an account): an older entry without the
+		// guest field says so, never "Unlimited"; members without a rule pay from their balance.
 		const { guest: _noGuestRule, members: _noMemberRule, ...ruleless } = limits;
 		const fromNoRule = auditWords({ action: 'limits.module_saved', ...samples['limits.module_saved'], before: ruleless, after: { ...limits, guest: 1000, limitType: 'role' } }, names);
 		expect(fromNoRule.changes.slice(0, 2)).toEqual([
-			{ field: 'Guest limit', before: { text: 'Nothing (disabled)' }, after: { figure: 1000 } },
+			{ field: 'Guest limit', before: { text: 'None: needs an account' }, after: { figure: 1000 } },
 			{ field: 'User limit (any other role)', before: { text: 'None: pays from the balance' }, after: { figure: 10000 } }
+		]);
+		// From None to a limit per role: every audience whose rule changed, from what it got (None, not
+		// "Unlimited") to what it gets, a role at 0 included ("Not available").
+		const none = { ...limits, limitType: 'none', members: 'none', roles: {} };
+		const perRole = { ...limits, limitType: 'role', members: 0, roles: { subscriber: 1000, admin: 0, author: 0 } };
+		expect(auditWords({ action: 'limits.module_saved', ...samples['limits.module_saved'], before: none, after: perRole }, names).changes).toEqual([
+			{ field: "Users' free allowance", before: { text: 'None: users pay from their balance' }, after: { text: 'A limit per role' } },
+			{ field: 'User limit (any other role)', before: { text: 'None: pays from the balance' }, after: { text: 'Not available' } },
+			{ field: 'Limit for Member', before: { text: 'None: pays from the balance' }, after: { figure: 1000 } },
+			{ field: 'Limit for Admin', before: { text: 'None: pays from the balance' }, after: { text: 'Not available' } },
+			{ field: 'Limit for Author', before: { text: 'None: pays from the balance' }, after: { text: 'Not available' } }
+		]);
+		// Back to one limit for every user: each role now gets the user limit.
+		const general = { ...limits, limitType: 'general', members: 500, roles: {} };
+		expect(auditWords({ action: 'limits.module_saved', ...samples['limits.module_saved'], before: perRole, after: general }, names).changes.slice(1)).toEqual([
+			{ field: 'User limit (any other role)', before: { text: 'Not available' }, after: { figure: 500 } },
+			{ field: 'Limit for Member', before: { figure: 1000 }, after: { figure: 500 } },
+			{ field: 'Limit for Admin', before: { text: 'Not available' }, after: { figure: 500 } },
+			{ field: 'Limit for Author', before: { text: 'Not available' }, after: { figure: 500 } }
 		]);
 		// Saved as it was (the demo's setup): what was asked, so the entry still says something.
 		expect(auditWords({ action: 'site.settings_updated', ...samples['site.settings_updated'], after: { ...site, updatedAt: 'later' }, detail: { via: 'demo data', timeZone: 'UTC', weekStart: 1 } }, names)).toEqual({

@@ -18,8 +18,8 @@ describe('a typed token amount', () => {
 	});
 
 	it('is the reading of the bonus form, the campaign form, limits and the balance editor alike', () => {
-		expect(readLimit({ text: '2,000', unlimited: false })).toEqual({ ok: true, value: 2000 });
-		expect(readLimit({ text: '1.5', unlimited: false })).toMatchObject({ ok: false });
+		expect(readLimit({ choice: 'tokens', text: '2,000' })).toEqual({ ok: true, value: 2000 });
+		expect(readLimit({ choice: 'tokens', text: '1.5' })).toMatchObject({ ok: false });
 		expect(parseBalanceInput('+1,000', 0)).toEqual({ mode: 'delta', tokens: 1000, delta: 1000 });
 		expect(parseBalanceInput('−1,000', 5000)).toEqual({ mode: 'delta', tokens: -1000, delta: -1000 });
 		expect(parseBalanceInput('1,250', 1000)).toEqual({ mode: 'set', tokens: 1250, delta: 250 });
@@ -52,10 +52,10 @@ describe('a typed token amount', () => {
 	});
 
 	it('tells limits and rollover maximums their own maximum too', () => {
-		const limit = (text: string) => readLimit({ text, unlimited: false });
+		const limit = (text: string) => readLimit({ choice: 'tokens', text });
 		expect(limit('99999999999999999')).toEqual({ ok: false, error: 'A limit is at most 1,000,000,000,000 tokens.' });
 		expect(limit('0')).toEqual({ ok: true, value: 0 });
-		expect(limit('abc')).toEqual({ ok: false, error: 'A whole number of tokens, 0 to turn it off, or tick Unlimited.' });
+		expect(limit('abc')).toEqual({ ok: false, error: 'A whole number of tokens (0: not available), or choose Unlimited or None.' });
 		expect(parseRollover({ on: true, capKind: 'tokens', cap: '99999999999999999', expiresAfter: '' })).toEqual({ ok: false, problems: [{ field: 'cap', error: 'The maximum held is at most 9,007,199,254,740,991 tokens.' }] });
 	});
 });

@@ -1,36 +1,47 @@
-// The Limits page's form: limits typed as text with an Unlimited box (0 = disabled; empty without
-// the box is refused: lib/limit-choice.ts) and the preview sentence of what each audience gets. Pure,
-// so the sentence is unit-tested.
+// The Limits page's form: each limit chosen in words (free tokens, typed as text; Unlimited; or None:
+// pays from the balance), 0 tokens = not available, empty tokens refused (lib/limit-choice.ts), and the
+// preview sentence of what each audience gets. Pure, so the sentence is unit-tested.
 
 import { readTokenAmount } from '../amount';
 import { MAX_TOKENS } from '$lib/token-range';
-import { NO_LIMIT_CHOSEN, UNLIMITED, type LimitChoice } from '$lib/limit-choice';
+import { NO_LIMIT_CHOSEN, NONE, UNLIMITED, type LimitChoice } from '$lib/limit-choice';
 import { counted } from '../../counted';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
 export type LimitType = 'none' | 'general' | 'role';
 
-/** A limit field's value: null = unlimited, 0 = disabled (DESIGN.md "Allowance"). */
+/** A limit in tokens: null = unlimited, 0 = not available to them (DESIGN.md "Allowance"). */
 export type Limit = number | null;
 
-/** A limit field as the admin has it: the number typed, and whether Unlimited is ticked (the number is then not read). */
+/** What an audience gets, as the Limits page reads and saves it: a limit, or `'none'`: no free tokens, they pay from their balance. */
+export type RuleLimit = Limit | typeof NONE;
+
+/** A limit field's three choices in words: free tokens (a number typed), Unlimited, or None. */
+export type LimitKind = 'tokens' | typeof UNLIMITED | typeof NONE;
+
+/** A limit field as the admin has it: the choice, and the number typed (read only when the choice is tokens). */
 export interface LimitDraft {
+	choice: LimitKind;
 	text: string;
-	unlimited: boolean;
 }
 
-/** The field for a stored limit: null ticks Unlimited; a module without the rule (undefined) starts empty, to be chosen. */
-export const limitDraft = (limit: Limit | undefined): LimitDraft => ({ text: limit === null || limit === undefined ? '' : String(limit), unlimited: limit === null });
+/** The field for a limit: its choice, and the tokens when it has some; undefined (nothing to start from) is tokens left empty, to be chosen. */
+export const limitDraft = (limit: RuleLimit | undefined): LimitDraft =>
+	limit === null ? { choice: UNLIMITED, text: '' } : limit === NONE ? { choice: NONE, text: '' } : { choice: 'tokens', text: limit === undefined ? '' : String(limit) };
 
-/** Reads a limit field: Unlimited ticked = null; else whole tokens from 0 to the ledger's maximum (separators allowed); empty is refused. */
-export function readLimit(d: LimitDraft): { ok: true; value: Limit } | { ok: false; error: string } {
-	if (d.unlimited) return { ok: true, value: null };
+/** The rule of a typed number of tokens, as a field that refuses it says it. */
+export const TOKENS_RULE = 'A whole number of tokens (0: not available), or choose Unlimited or None.';
+
+/** Reads a limit field: Unlimited = null, None = 'none'; else whole tokens from 0 to the ledger's maximum (separators allowed); empty is refused. */
+export function readLimit(d: LimitDraft): { ok: true; value: RuleLimit } | { ok: false; error: string } {
+	if (d.choice === UNLIMITED) return { ok: true, value: null };
+	if (d.choice === NONE) return { ok: true, value: NONE };
 	if (d.text.trim() === '') return { ok: false, error: NO_LIMIT_CHOSEN };
-	return readTokenAmount(d.text, { min: 0, max: MAX_TOKENS, what: 'A limit', rule: 'A whole number of tokens, 0 to turn it off, or tick Unlimited.' });
+	return readTokenAmount(d.text, { min: 0, max: MAX_TOKENS, what: 'A limit', rule: TOKENS_RULE });
 }
 
-/** A limit as the server takes it: unlimited said in so many words. */
-export const limitChoice = (limit: Limit): LimitChoice => limit ?? UNLIMITED;
+/** A limit as the server takes it: unlimited and none said in so many words. */
+export const limitChoice = (limit: RuleLimit): LimitChoice => limit ?? UNLIMITED;
 
 /**
  * Reads a site default cap field (Periods, spend order and caps): blank = no cap (null), otherwise
@@ -64,18 +75,19 @@ export const SPEND_ORDERS = [
 
 const per: Record<Period, string> = { daily: 'a day', weekly: 'a week', monthly: 'a month', never: 'in total, never reset' };
 
-/** "2,000 free tokens a day", "unlimited free use", "nothing: Chatbot is disabled". */
-export function allowanceWords(limit: Limit, period: Period, moduleName: string, format: (n: number) => string): string {
-	if (limit === null) return 'unlimited free use';
-	if (limit === 0) return `nothing: ${moduleName} is disabled for them`;
-	return `${counted(limit, 'free token', format)} ${per[period]}`;
+/** "gets 2,000 free tokens a day", "gets unlimited free use", "cannot use Chatbot: not available to them", "gets no free tokens: they pay from their balance". */
+function allowanceWords(limit: RuleLimit, guest: boolean, period: Period, moduleName: string, format: (n: number) => string): string {
+	if (limit === NONE) return guest ? 'gets no free tokens: they need an account' : 'gets no free tokens: they pay from their balance';
+	if (limit === null) return 'gets unlimited free use';
+	if (limit === 0) return `cannot use ${moduleName}: not available to them, even with a balance`;
+	return `gets ${counted(limit, 'free token', format)} ${per[period]}`;
 }
 
 /**
  * A limit as the form has it: `undefined` while the field is empty (no limit chosen yet), `{ invalid }`
  * while what is typed is not a limit ("-5", "1.5", "ten"), with the words the field's refusal says.
  */
-export type TypedLimit = Limit | undefined | { invalid: string };
+export type TypedLimit = RuleLimit | undefined | { invalid: string };
 
 /** What the preview takes of a limit field: what it reads, or why it cannot (empty is not chosen yet; anything else is not valid). */
 export function typedLimit(d: LimitDraft): TypedLimit {
@@ -116,10 +128,10 @@ export const UNSET_LIMIT = `has no limit set yet: ${inSentence(NO_LIMIT_CHOSEN)}
 export const invalidLimit = (refusal: string) => `has a limit that is not valid: ${inSentence(refusal)}`;
 
 /** What one audience gets, in the preview's words. */
-function says(limit: TypedLimit, f: LimitsForm, format: (n: number) => string): string {
+function says(limit: TypedLimit, guest: boolean, f: LimitsForm, format: (n: number) => string): string {
 	if (limit === undefined) return UNSET_LIMIT;
 	if (typeof limit === 'object' && limit !== null) return invalidLimit(limit.invalid);
-	return `gets ${allowanceWords(limit, f.period, f.name, format)}`;
+	return allowanceWords(limit, guest, f.period, f.name, format);
 }
 
 /** Each audience the form sets, with its limit: a guest, then a user (or each role and "any other role"); none for users without a free allowance. */
@@ -139,7 +151,7 @@ const outcome = (f: LimitsForm) => (f.onExhausted === 'inactive' ? `${f.name} sh
  * for them (the ledger gives them no limit message: they had no free tokens to use up).
  */
 export function previewLines(f: LimitsForm, format: (n: number) => string): PreviewLine[] {
-	const lines = audiences(f).map(({ who, limit }) => ({ who, says: says(limit, f, format) }));
+	const lines = audiences(f).map(({ who, limit }, i) => ({ who, says: says(limit, i === 0, f, format) }));
 	if (f.limitType === 'none') {
 		const once = f.onExhausted === 'inactive' ? `, and once it is empty ${outcome(f)}` : '';
 		lines.push({ who: 'A user', says: `gets no free tokens: they pay from their balance${once}` });
@@ -151,7 +163,7 @@ export function previewLines(f: LimitsForm, format: (n: number) => string): Prev
  * What happens when free tokens run out and no balance is left ("When the free tokens run out and no
  * balance is left: the limit message shows."), or null when no audience has free tokens that can run
  * out: never said of an unlimited limit (it never runs out), of 0 (the module is off for them, said
- * by its line), of a limit not set yet or typed wrong, or of members without a free allowance. Said of everyone when
+ * by its line), of None, of a limit not set yet or typed wrong, or of members without a free allowance. Said of everyone when
  * every audience of the preview has such tokens; else names those who do.
  */
 export function runOutWords(f: LimitsForm): string | null {

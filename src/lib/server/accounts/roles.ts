@@ -92,7 +92,7 @@ export function deleteSiteRole(db: Db, actor: { userId: string; ip: string | nul
 		if (!before) throw new DomainError('not_found', 'No such role.');
 		const [use] = await queryRows<{ users: number }>(tx, sql`select count(*)::int as users from users where site_role = ${key}`);
 		if (Number(use?.users) > 0) throw new DomainError('conflict', `${use!.users} user(s) hold “${key}”: give them another role first.`);
-		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for “${key}”: remove it on the Limits page first.`);
+		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for “${key}”: set it to None on the Limits page first.`);
 		await tx.delete(siteRoles).where(eq(siteRoles.key, key));
 		await audit(tx, { action: 'role.deleted', actorUserId: actor.userId, targetType: 'role', targetId: key, ip: actor.ip, before: { name: before.name, description: before.description }, after: null });
 		return { key };

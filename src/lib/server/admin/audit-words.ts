@@ -76,17 +76,19 @@ const tokensOr =
 	(none: string): Format =>
 	(v) =>
 		typeof v === 'number' ? { figure: v } : text(none);
-/** A free allowance's limit: null is unlimited, 0 turns the module off for them. */
-const limit: Format = (v) => (v === null || v === undefined ? text('Unlimited') : v === 0 ? text('Nothing (disabled)') : { figure: Number(v) });
+/** The Limits page's None, as its choice says it: no free tokens, so a user pays from the balance; a guest, who has none, needs an account. */
+const NO_FREE_TOKENS = 'None: pays from the balance';
+const GUEST_NO_FREE_TOKENS = 'None: needs an account';
 /**
- * A module's limit for an audience that may have no rule at all (absent from older entries' before
- * and after): guests without one get nothing, as a limit of 0 (quota_spend_plan); members without
- * one have no free tokens and pay from their balance.
+ * A free allowance's limit in the Limits page's words: tokens, Unlimited (null, or 'unlimited' as
+ * the form sends it), "Not available" (0), or None ('none', the form's and a saved module's; and an
+ * audience without a rule, as older entries have it).
  */
-const limitOr =
-	(missing: string): Format =>
-	(v, n, d) =>
-		v === undefined ? text(missing) : limit(v, n, d);
+const limitIn =
+	(none: string): Format =>
+	(v) =>
+		v === null || v === 'unlimited' ? text('Unlimited') : v === undefined || v === 'none' ? text(none) : v === 0 ? text('Not available') : { figure: Number(v) };
+const limit = limitIn(NO_FREE_TOKENS);
 const yesNo: Format = (v) => text(v ? 'Yes' : 'No');
 const onOff: Format = (v) => text(v ? 'On' : 'Off');
 const instant =
@@ -156,7 +158,7 @@ interface Spec {
 	/** Fields whose change the title says already ("User disabled": disabled No → Yes). */
 	hide?: string[];
 	/** Before and after as flat fields (a module's limits per role: `role:author`), and how those read. */
-	flatten?: { fields: (v: Obj) => Obj; field: (key: string, n: AuditNames) => Field | null };
+	flatten?: { fields: (v: Obj, other: Obj) => Obj; field: (key: string, n: AuditNames) => Field | null };
 	/** Before and after said otherwise than field by field (a rollover setting, or its absence, as a sentence). */
 	changes?: (e: AuditEntryFacts, n: AuditNames) => AuditChange[];
 	/** The site's names the words read (users and teams are looked up by the ids entries hold). */
@@ -195,9 +197,9 @@ const INVITE_LINES = (e: AuditEntryFacts): (AuditLine | null)[] => {
 };
 const LIMIT_FIELDS: Record<string, Field> = {
 	name: ['Module', plain()],
-	guest: ['Guest limit', limitOr('Nothing (disabled)')],
+	guest: ['Guest limit', limitIn(GUEST_NO_FREE_TOKENS)],
 	limitType: ["Users' free allowance", words(LIMIT_TYPE)],
-	members: ['User limit (any other role)', limitOr('None: pays from the balance')],
+	members: ['User limit (any other role)', limit],
 	period: ['Resets', words(PERIOD)],
 	limitMessage: ['Limit message', plain()],
 	onExhausted: ['When the free tokens run out', words(ON_EXHAUSTED)]
@@ -427,9 +429,14 @@ const WORDS: Record<AuditAction, Spec> = {
 		lines: (e, n) => [line('Module', named('modules')(e.targetId, n, {}))],
 		fields: LIMIT_FIELDS,
 		hide: ['name'],
-		// One field per role: "Limit for Author".
+		// One field per role: "Limit for Author", for every role either side names. A side that names no
+		// roles (general or none) gives each what its users get: the user limit, or none.
 		flatten: {
-			fields: ({ roles, ...rest }) => ({ ...rest, ...Object.fromEntries(Object.entries(obj(roles)).map(([r, v]) => [`role:${r}`, v])) }),
+			fields: ({ roles, ...rest }, other) => {
+				const own = obj(roles);
+				const theirs = rest.limitType === 'none' ? 'none' : rest.members;
+				return { ...rest, ...Object.fromEntries([...new Set([...Object.keys(own), ...Object.keys(obj(other.roles))])].map((r) => [`role:${r}`, r in own ? own[r] : theirs])) };
+			},
 			field: (key, n) => (key.startsWith('role:') ? [`Limit for ${n.roles.get(key.slice(5)) ?? key.slice(5)}`, limit] : null)
 		},
 		names: ['modules', 'roles']
@@ -564,7 +571,7 @@ export const auditTitle = (action: string): string => (specOf(action) ?? unknown
 export function auditWords(e: AuditEntryFacts, names: AuditNames): AuditWords {
 	const spec = specOf(e.action) ?? unknown(e.action);
 	const lines = (spec.lines?.(e, names) ?? []).filter((l): l is AuditLine => l !== null);
-	const flat = (v: unknown): Obj | null => (isObj(v) ? (spec.flatten?.fields(v) ?? v) : null);
+	const flat = (v: unknown, other?: unknown): Obj | null => (isObj(v) ? (spec.flatten?.fields(v, obj(other)) ?? v) : null);
 	const field = (k: string): Field => spec.fields?.[k] ?? spec.flatten?.field(k, names) ?? [humanize(k), plain()];
 	const shown = (k: string, o: Obj) => !HIDDEN.has(k) && !spec.hide?.includes(k) && o[k] !== undefined;
 	// The fields a table names first, in its order; others after.
@@ -577,7 +584,7 @@ export function auditWords(e: AuditEntryFacts, names: AuditNames): AuditWords {
 			.filter((k) => shown(k, o) && o[k] !== '')
 			.map((k) => ({ label: field(k)[0], value: field(k)[1](o[k], names, o) }))
 			.filter((l) => !('text' in l.value && l.value.text === '—'));
-	const [before, after] = [flat(e.before), flat(e.after)];
+	const [before, after] = [flat(e.before, e.after), flat(e.after, e.before)];
 	let changes: AuditChange[] = [];
 	if (spec.changes) changes = spec.changes(e, names);
 	else if (before && after) {

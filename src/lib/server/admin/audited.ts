@@ -17,6 +17,8 @@ export interface AuditedChange {
 	detail: object;
 	/** Reads the state before the change (in the same transaction), for the audit's `before`. */
 	before?: (tx: Executor) => Promise<unknown>;
+	/** Reads the state after the change (in the same transaction), for the audit's `after`; default: what the change returns. */
+	after?: (tx: Executor) => Promise<unknown>;
 	/** When the change happened, for history loaded after the fact (the demo's backdated team); default: now. */
 	at?: Date;
 }
@@ -33,7 +35,7 @@ export function auditedChange<T>(db: Db, actor: SetupActor, what: AuditedChange,
 			targetId: what.targetId,
 			accountId: what.accountId ?? null,
 			before,
-			after: result ?? null,
+			after: (what.after ? await what.after(tx) : result) ?? null,
 			at: what.at
 		});
 		return result;

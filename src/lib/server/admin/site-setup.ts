@@ -6,6 +6,7 @@ import {
 	getSiteSettings, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
 	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
 } from '../ledger';
+import { limitRoles } from '../accounts';
 import { auditedChange, type SetupActor } from './audited';
 
 export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
@@ -28,8 +29,17 @@ export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsP
 export const setAllowance = (db: Db, actor: SetupActor, rule: AllowanceRuleInput): Promise<void> =>
 	auditedChange(db, actor, { action: 'allowance.set', targetType: 'module', targetId: rule.module, detail: rule }, (tx) => setAllowanceRule(tx, rule));
 
-/** The one module's limits, as the audit's before and after. */
-const moduleLimitsOf = async (tx: Executor, module: string) => (await listModuleLimits(tx)).find((m) => m.module === module) ?? null;
+/**
+ * The one module's limits as its audit entry records them before and after: role-based, every role of
+ * the Limits page with what it gets (its own limit, else "any other role"'s), so a role that needs no
+ * rule of its own is listed too; otherwise no roles (every user has the user limit, or none).
+ */
+async function moduleLimitsOf(tx: Executor, module: string): Promise<ModuleLimits | null> {
+	const m = (await listModuleLimits(tx)).find((x) => x.module === module);
+	if (!m) return null;
+	if (m.limitType !== 'role') return { ...m, roles: {} };
+	return { ...m, roles: Object.fromEntries((await limitRoles(tx)).map((r) => [r.key, r.key in m.roles ? m.roles[r.key]! : m.members])) };
+}
 
 /**
  * Saves one module's guest limit, members' limits (general or per role), reset period, message and
@@ -37,8 +47,11 @@ const moduleLimitsOf = async (tx: Executor, module: string) => (await listModule
  * after. Errors: invalid_input, unknown_module.
  */
 export const saveLimits = (db: Db, actor: SetupActor, input: ModuleLimitsInput): Promise<ModuleLimits> =>
-	auditedChange(db, actor, { action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module) }, (tx) =>
-		saveModuleLimits(tx, input)
+	auditedChange(
+		db,
+		actor,
+		{ action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module), after: (tx) => moduleLimitsOf(tx, input.module) },
+		(tx) => saveModuleLimits(tx, input)
 	);
 
 /**

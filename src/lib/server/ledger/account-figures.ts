@@ -146,8 +146,8 @@ export const capsOnMemberSql = (userId: string) => sql`
 	select account_id, period, limit_tokens, array_position(array['daily', 'weekly', 'monthly'], period) as period_rank from caps
 	 where member_user_id = ${userId}::uuid and limit_tokens is not null and limit_tokens >= 0`;
 
-/** How many free allowance rules are set for this role (a role still named by one cannot be removed). */
+/** How many free allowance rules give this role something (a role still named by one cannot be removed; an ended one gives nothing). */
 export async function allowanceRulesForRole(exec: Executor, role: string): Promise<number> {
-	const [row] = await queryRows<{ n: number }>(exec, sql`select count(*)::int as n from allowance_rules where role = ${role}`);
+	const [row] = await queryRows<{ n: number }>(exec, sql`select count(*)::int as n from allowance_rules where role = ${role} and ended_at is null`);
 	return Number(row?.n ?? 0);
 }

@@ -1,15 +1,16 @@
 // A module's free allowances as the Limits page sets them (issue 15; the seeds' "Token Management":
 // guest limit, limit type general or role-based, reset period, limit message). They are stored as the
 // allowance rules the ledger already reads (quota_allowance_rule: member > role > all users; guest),
-// so nothing here changes how a spend is decided, only which rules exist.
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { queryRows, uuidArray, type Executor } from '../db/client';
+// so nothing here changes how a spend is decided, only which rules exist and which of them are ended
+// (None: the audience pays from its balance; the rule and its windows stay).
+import { eq, inArray, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client';
 import { allowanceRules, modules } from '../db/schema';
 import { DomainError } from '../errors';
 import type { Period } from './types';
 import { rolloverFollowsModule } from './rollover';
 import { EVERY_ACCOUNT, noticeFigures } from './change-notices';
-import { NO_LIMIT_CHOSEN, UNLIMITED, type LimitChoice } from '../../limit-choice';
+import { NO_LIMIT_CHOSEN, NONE, UNLIMITED, type LimitChoice } from '../../limit-choice';
 
 /** How members' free allowance is set: one limit for all, one per site role, or none (they pay from their balance). */
 export type LimitType = 'none' | 'general' | 'role';
@@ -17,24 +18,31 @@ export type LimitType = 'none' | 'general' | 'role';
 /** A limit as the ledger reads it: tokens per period; null = unlimited, 0 = disabled (DESIGN.md "Allowance"). */
 export type Limit = number | null;
 
+/**
+ * What an audience's rule gives, as the Limits page says it: tokens per period (0: not available to
+ * them, even with a balance), null = unlimited, or `'none'`: no free tokens, they pay from their
+ * balance (no rule, or an ended one).
+ */
+export type RuleLimit = Limit | typeof NONE;
+
 export interface ModuleLimits {
 	module: string;
 	name: string;
-	/** Guests' free tokens per period; null = unlimited, 0 = disabled for guests, also when no guest rule exists (quota_spend_plan refuses it alike). */
-	guest: Limit;
+	/** Guests' free tokens per period; 'none' (no guest rule, or an ended one) and 0 alike: a guest has no balance, so it needs an account (quota_spend_plan). */
+	guest: RuleLimit;
 	limitType: LimitType;
-	/** General: every user's limit. Role-based: the limit of a user whose role has no limit of its own. `undefined` = no such rule. */
-	members: Limit | undefined;
-	/** Role-based limits by site role. */
-	roles: Record<string, Limit>;
+	/** General: every user's limit. Role-based: the limit of a user whose role has no rule of its own. */
+	members: RuleLimit;
+	/** The limits of the roles with a rule of their own, by site role. */
+	roles: Record<string, RuleLimit>;
 	period: Period;
 	limitMessage: string;
 	onExhausted: 'message' | 'inactive';
 }
 
 /**
- * The Limits page's form. Each limit is tokens or `'unlimited'`, chosen; null is a field left empty,
- * refused where the limit applies (`invalid_input` naming the field), never read as unlimited.
+ * The Limits page's form. Each limit is tokens, `'unlimited'` or `'none'`, chosen; null is a field left
+ * empty, refused where the limit applies (`invalid_input` naming the field), never read as either.
  */
 export interface ModuleLimitsInput {
 	module: string;
@@ -49,9 +57,9 @@ export interface ModuleLimitsInput {
 	onExhausted: 'message' | 'inactive';
 }
 
-/** Every role an allowance rule names, sorted (role keys). */
+/** Every role a rule that gives a free allowance names (not an ended one), sorted (role keys). */
 export async function rolesWithRules(exec: Executor): Promise<string[]> {
-	const rows = await queryRows<{ role: string }>(exec, sql`select distinct role from allowance_rules where role is not null order by 1`);
+	const rows = await queryRows<{ role: string }>(exec, sql`select distinct role from allowance_rules where role is not null and ended_at is null order by 1`);
 	return rows.map((r) => r.role);
 }
 
@@ -66,19 +74,16 @@ export async function listModuleLimits(exec: Executor): Promise<ModuleLimits[]> 
 	]);
 	return mods.map((m) => {
 		const own = rules.filter((r) => r.module === m.key);
-		const limitOf = (audience: string) => {
-			const r = own.find((x) => x.audience === audience);
-			return r ? (r.limitTokens === null ? null : Number(r.limitTokens)) : undefined;
-		};
+		const limitOf = (r: (typeof own)[number] | undefined): RuleLimit => (!r || r.endedAt ? NONE : r.limitTokens === null ? null : Number(r.limitTokens));
 		// One period per module: the guest rule's, else any rule's (they are saved together).
 		const period = (own.find((r) => r.audience === 'guest') ?? own[0])?.period ?? 'daily';
 		return {
 			module: m.key,
 			name: m.name,
-			guest: limitOf('guest') ?? 0,
+			guest: limitOf(own.find((r) => r.audience === 'guest')),
 			limitType: m.limitType,
-			members: limitOf('user'),
-			roles: Object.fromEntries(own.filter((r) => r.audience === 'role').map((r) => [r.role!, r.limitTokens === null ? null : Number(r.limitTokens)])),
+			members: limitOf(own.find((r) => r.audience === 'user')),
+			roles: Object.fromEntries(own.filter((r) => r.audience === 'role').map((r) => [r.role!, limitOf(r)])),
 			period,
 			limitMessage: m.limitMessage,
 			onExhausted: m.onExhausted
@@ -87,34 +92,38 @@ export async function listModuleLimits(exec: Executor): Promise<ModuleLimits[]> 
 }
 
 /**
- * The limit the ledger stores for a field of the form (null = unlimited). `field`: the input's name
- * for `fieldErrors` (`roles.<role>` for a role's); `what`: the field in words.
+ * What a field of the form asks the rule to give (null = unlimited, 'none' = ended). `field`: the
+ * input's name for `fieldErrors` (`roles.<role>` for a role's); `what`: the field in words.
  */
-function chosenLimit(field: string, what: string, v: LimitChoice | null): Limit {
+function chosenLimit(field: string, what: string, v: LimitChoice | null): RuleLimit {
 	if (v === UNLIMITED) return null;
+	if (v === NONE) return NONE;
 	if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
-	const words = `${what}: ${v === null ? NO_LIMIT_CHOSEN : 'a whole number of tokens ≥ 0, or unlimited.'}`;
+	const words = `${what}: ${v === null ? NO_LIMIT_CHOSEN : 'a whole number of tokens ≥ 0, unlimited or none.'}`;
 	throw new DomainError('invalid_input', words, { fieldErrors: { [field]: [words] } });
 }
 
 /**
  * Saves a module's free allowances in one go (the Limits page's form) and returns them as saved.
  * - guest: the guest rule. general: the all-members rule; role rules that exist get the same limit,
- *   since a role rule outranks the general one and cannot be deleted once its windows exist.
+ *   since a role rule outranks the general one.
  *   role: one rule per role given its own limit (or that has a rule already), plus the all-users rule
  *   for roles without one.
- *   none: removes the members' rules; refused (`conflict`) for a rule members have already used,
- *   whose windows the ledger keeps.
+ *   none: ends the members' rules, at any time.
+ * - A limit 'none' ends its rule (`ended_at`, made ended if new): the rule gives nothing from now on,
+ *   so the next use pays from the balance, while its windows stay as history (statements, reports,
+ *   the invariants); a number or unlimited gives it again, counting what was used in the window open
+ *   now (quota_allowance_used).
  * - Every rule of the module takes `period`; when the period changes, the windows open now close
  *   (see closeMovedWindows). The limit message and what happens when exhausted go on the module.
- * Errors: unknown_module, invalid_input (limits, message), conflict (none with used rules).
+ * Errors: unknown_module, invalid_input (limits, message).
  */
 export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput): Promise<ModuleLimits> {
 	const message = input.limitMessage.trim();
 	if (!message || message.length > 500) throw new DomainError('invalid_input', 'The limit message is required (at most 500 characters).', { field: 'limitMessage' });
 	const guest = chosenLimit('guest', 'Guest limit', input.guest);
-	const members = input.limitType === 'none' ? null : chosenLimit('members', input.limitType === 'role' ? 'Limit of any other role' : 'User limit', input.members);
-	const roleLimits: Record<string, Limit> = {};
+	const members = input.limitType === 'none' ? NONE : chosenLimit('members', input.limitType === 'role' ? 'Limit of any other role' : 'User limit', input.members);
+	const roleLimits: Record<string, RuleLimit> = {};
 	for (const [role, v] of Object.entries(input.limitType === 'role' ? input.roles : {})) {
 		if (!role.trim() || role.length > 60) throw new DomainError('invalid_input', 'A role name is 1–60 characters.', { field: 'roles' });
 		roleLimits[role.trim()] = chosenLimit(`roles.${role}`, `Limit of ${role}`, v);
@@ -124,24 +133,20 @@ export async function saveModuleLimits(exec: Executor, input: ModuleLimitsInput)
 
 	const existing = await exec.select().from(allowanceRules).where(eq(allowanceRules.module, input.module));
 	const periodChanged = existing.some((r) => r.period !== input.period);
-	const set = (audience: 'guest' | 'user' | 'role', limitTokens: Limit, role: string | null = null) =>
+	// An ended rule keeps the limit it last gave (its history); since when it ended stays as it was.
+	const set = (audience: 'guest' | 'user' | 'role', limit: RuleLimit, role: string | null = null) =>
 		exec.execute(sql`
-			insert into allowance_rules (module, audience, role, limit_tokens, period)
-			values (${input.module}, ${audience}, ${role}, ${limitTokens}, ${input.period})
+			insert into allowance_rules (module, audience, role, limit_tokens, period, ended_at)
+			values (${input.module}, ${audience}, ${role}, ${limit === NONE ? null : limit}, ${input.period}, ${limit === NONE ? sql`now()` : null})
 			on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
-			do update set limit_tokens = excluded.limit_tokens, period = excluded.period`);
+			do update set limit_tokens = case when excluded.ended_at is null then excluded.limit_tokens else allowance_rules.limit_tokens end,
+			  ended_at = case when excluded.ended_at is null then null else coalesce(allowance_rules.ended_at, excluded.ended_at) end,
+			  period = excluded.period`);
 
 	await set('guest', guest);
 	const memberRules = existing.filter((r) => r.audience === 'user' || r.audience === 'role');
 	if (input.limitType === 'none') {
-		if (memberRules.length) {
-			const ids = memberRules.map((r) => r.id);
-			const [used] = await queryRows<{ used: boolean }>(exec, sql`select exists (select 1 from allowance_windows where rule_id = any(${uuidArray(ids)})) as used`);
-			if (used!.used) {
-				throw new DomainError('conflict', 'Members have already used this free allowance, and the ledger keeps its windows: set a limit (0 disables the module for members) instead of none.');
-			}
-			await exec.delete(allowanceRules).where(and(eq(allowanceRules.module, input.module), inArray(allowanceRules.id, ids)));
-		}
+		await exec.execute(sql`update allowance_rules set ended_at = now() where module = ${input.module} and audience in ('user', 'role') and ended_at is null`);
 	} else {
 		await set('user', members);
 		for (const r of memberRules.filter((r) => r.audience === 'role' && !(r.role! in roleLimits))) await set('role', members, r.role);

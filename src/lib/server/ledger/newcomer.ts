@@ -26,12 +26,12 @@ export async function newcomerAllowances(exec: Executor, role: string): Promise<
 		sql`select m.key as module, m.name, r.limit_tokens, r.period
 			from modules m
 			join lateral (
-				select limit_tokens, period from allowance_rules
+				select limit_tokens, period, ended_at from allowance_rules
 				where module = m.key and (audience = 'user' or (audience = 'role' and role = ${role}))
 				order by case audience when 'role' then 0 else 1 end
 				limit 1
 			) r on true
-			where r.limit_tokens is null or r.limit_tokens > 0
+			where r.ended_at is null and (r.limit_tokens is null or r.limit_tokens > 0)
 			order by m.key`
 	);
 	return rows.map((r) => ({ module: r.module, name: r.name, tokens: r.limit_tokens === null ? null : Number(r.limit_tokens), period: r.period }));

@@ -322,7 +322,7 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		resets_at: string | null; features: string[];
 	}, Map<string, AllowanceStatus[]>>(sql`
 		select a.id as account_id, m.key as module, m.name,
-		       case when r.id is null then quota_guest_off_message(m.name) else m.limit_message end as message,
+		       case when quota_module_off(r, acc.kind) then quota_module_off_message(r, m) else m.limit_message end as message,
 		       case when r.id is null then 0 else r.limit_tokens end as limit_tokens, coalesce(r.period, 'never') as period,
 		       case when r.id is null then 0 else quota_allowance_used(a.id, r, quota_window_start(r.period, s.time_zone, s.week_start, now())) end as used,
 		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at,

@@ -169,7 +169,7 @@ export interface AllowanceRuleInput {
 	period: Period;
 }
 
-/** Sets the free allowance of one audience for one module (one rule per target). Errors: invalid_input, unknown_module, not_found (team, user). */
+/** Sets the free allowance of one audience for one module (one rule per target; an ended one gives again). Errors: invalid_input, unknown_module, not_found (team, user). */
 export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): Promise<void> {
 	const target = {
 		role: r.audience === 'role' ? (r.role ?? null) : null,
@@ -188,7 +188,7 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 		insert into allowance_rules (module, audience, role, team_id, user_id, limit_tokens, period)
 		values (${r.module}, ${r.audience}, ${target.role}, ${target.teamId}::uuid, ${target.userId}::uuid, ${r.limitTokens}, ${r.period})
 		on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
-		do update set limit_tokens = excluded.limit_tokens, period = excluded.period`);
+		do update set limit_tokens = excluded.limit_tokens, period = excluded.period, ended_at = null`);
 	await rolloverFollowsModule(exec, r.module);
 	// Whose figures it changes depends on roles, teams and members: every open page looks again.
 	await noticeFigures(exec, EVERY_ACCOUNT);

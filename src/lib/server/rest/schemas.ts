@@ -164,7 +164,7 @@ export const responses = {
 				resets_at: z.string().nullable(),
 				message: z.string().meta({
 					description:
-						"What to tell the user when this allowance stops them: the module's limit message; for a guest and a module with no guest limit (listed with limit 0, period never: guests get none of it), that it needs an account, the message a consume of it is refused with (`feature_disabled`)."
+						"What to tell the user when this allowance stops them: the module's limit message; with limit 0 (not available to them), the words a consume of it is refused with (`feature_disabled`): that it is not available to their role, account or team, or, for a guest (also a module with no guest limit, listed with limit 0, period never: guests get none of it), that it needs an account. A module that gives the account no free tokens (None on the Limits page: it pays from its balance) is not listed."
 				})
 			})
 		),

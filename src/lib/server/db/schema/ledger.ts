@@ -97,7 +97,13 @@ export const allowanceRules = pgTable(
 		/** A rolled-over lot expires when this many periods have ended after its own; null = never. */
 		rolloverPeriods: smallint('rollover_periods'),
 		/** Periods ending after this instant roll over; set exactly when a cap is. */
-		rolloverSince: ts('rollover_since')
+		rolloverSince: ts('rollover_since'),
+		/**
+		 * Since when the rule gives no free allowance (the Limits page's None: its audience pays from its
+		 * balance), 0048; null = it grants `limitTokens`. Kept, not deleted: its windows name it, and it
+		 * still outranks broader rules (quota_allowance_rule).
+		 */
+		endedAt: ts('ended_at')
 	},
 	(t) => [
 		uniqueIndex('allowance_rules_target_idx').on(
