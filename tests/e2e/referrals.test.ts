@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoDataDir, launch, phone, phoneContext, screenshot } from './browser';
-import { DEMO_PASSWORD, openAs, ownUser, screen, signIn, waitForFresh } from './app';
+import { DEMO_PASSWORD, openAs, ownUser, screen, signInByForm, waitForFresh } from './app';
 import { SHARED_APP_CHECK_SECONDS, startBuild, type RunningApp } from './server';
 import { openPglite } from '../../src/lib/server/db/client';
 import { createUser } from '../../src/lib/server/accounts';
@@ -109,7 +109,7 @@ describe('anomaly flags', () => {
 		app = await startBuild({ dataDir: dir, env: { SCHEDULE_CHECK_SECONDS: String(SHARED_APP_CHECK_SECONDS) } });
 
 		const member = await (await browser.newContext({ ...phone, baseURL: app.baseURL })).newPage();
-		await signIn(member, nora.email!, '/dashboard');
+		await signInByForm(member, nora.email!, '/dashboard');
 		const key = await member.evaluate(async () => {
 			const r = await fetch('/trpc/keys.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: (await (await fetch('/trpc/me.profile')).json()).result.data.personalAccountId, name: 'Night bot', scopes: ['consume', 'read'] }) });
 			return (await r.json()).result.data as { value: string };
@@ -132,7 +132,7 @@ describe('anomaly flags', () => {
 		await member.context().close();
 
 		const admin = await (await browser.newContext({ ...phone, baseURL: app.baseURL })).newPage();
-		await signIn(admin, 'admin@quota.test', '/admin');
+		await signInByForm(admin, 'admin@quota.test', '/admin');
 		await admin.getByRole('region', { name: /Unusual use/ }).getByText("A new key is spending Nora Night's tokens").waitFor();
 		await admin.getByRole('region', { name: /Unusual use/ }).scrollIntoViewIfNeeded();
 		await screen(admin, 'anomaly-admin-overview');

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { demoDataDir, launch, phone, screenshot } from './browser';
-import { openAs, screen, signIn, waitForFresh } from './app';
+import { openAs, screen, signInByForm, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
 import { openPglite } from '../../src/lib/server/db/client';
 import { rollOver, saveModuleRollover } from '../../src/lib/server/ledger';
@@ -104,7 +104,7 @@ describe('rolled-over tokens on the dashboard', () => {
 
 		const context = await browser.newContext({ ...phone, baseURL: app.baseURL });
 		const page = await context.newPage();
-		await signIn(page, 'maya@quota.test');
+		await signInByForm(page, 'maya@quota.test');
 		await waitForFresh(page);
 		const chat = page.getByRole('region', { name: 'Free allowances' }).getByRole('listitem').filter({ hasText: 'Chatbot' });
 		const lines = await chat.locator('.rolled').allInnerTexts();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { onScreen, ownUser, screen, signIn } from './app';
+import { onScreen, ownUser, screen, signInByForm } from './app';
 import { scrollUntilShown } from './console';
 
 let browser: Browser;
@@ -10,10 +10,10 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-/** A fresh phone with `email` signed in through the sign-in page. */
+/** A fresh phone with a new session of `email` (the sign-in form's POST), on the dashboard. */
 async function signedIn(context: BrowserContext, email: string): Promise<Page> {
 	const page = await context.newPage();
-	await signIn(page, email);
+	await signInByForm(page, email);
 	return page;
 }
 

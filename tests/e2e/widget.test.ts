@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, bothSizes, launch, phone, postgresDemo } from './browser';
-import { axe, maya, openAs, ownTeam, ownUser, screen, siteApi, signIn, signUp, waitForFresh } from './app';
+import { axe, maya, openAs, ownTeam, ownUser, screen, siteApi, signInByForm, signUp, waitForFresh } from './app';
 import { DEMO_SITE_API_KEY } from './server';
 import { hostBackend, hostSite } from './host-site';
 import { appSecret } from '../../src/lib/server/accounts/secret';
@@ -320,7 +320,7 @@ describe('the <quota-usage> widget says what the dashboard says (embedded databa
 async function siteAdmin() {
 	const context = await browser.newContext({ ...phone, baseURL: app });
 	const page = await context.newPage();
-	await signIn(page, 'admin@quota.test', '/admin');
+	await signInByForm(page, 'admin@quota.test', '/admin');
 	const trpc = (path: string, input: unknown) =>
 		page.evaluate(
 			async ({ path, input }) => (await (await fetch(`/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()).result.data,
