@@ -12,7 +12,7 @@ import { listPurchases, startCheckout } from '../../src/lib/server/store';
 import { embedCheckout } from '../../src/lib/server/embed';
 import { statement } from '../../src/lib/server/ledger';
 import { listPaymentEvents } from '../../src/lib/server/admin';
-import { buyerWords } from '../../src/lib/buyer-words';
+import { buyerWords } from '../../src/lib/client/purchase-status';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
 let db: Db;

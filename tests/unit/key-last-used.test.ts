@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastUsedWords } from '../../src/lib/key-last-used';
+import { lastUsedWords } from '../../src/lib/key-scopes';
 
 describe("a key's last use in the key lists", () => {
 	it('says how fresh the figure is (written at most once a minute), or that the key was never used', () => {

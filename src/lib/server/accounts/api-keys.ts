@@ -11,7 +11,7 @@ import { keptKeys } from './kept-keys';
 import { accessWatch, keyStates, type KeyState } from './access-watch';
 import { isSiteAdmin, type ApiKeyAuth, type ApiKeyScope, type Auth } from './types';
 import { KEY_SCOPES, SCOPE_WORDS, SITE_ONLY_SCOPES } from '../../key-scopes';
-import { LAST_USED_EVERY_MINUTES } from '../../key-last-used';
+import { LAST_USED_EVERY_MINUTES } from '../../key-scopes';
 
 const scopesSchema = z
 	.array(z.enum(KEY_SCOPES))

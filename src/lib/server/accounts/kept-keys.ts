@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db';
 import type { ApiKeyAuth } from './types';
-import { LAST_USED_EVERY_MINUTES } from '../../key-last-used';
+import { LAST_USED_EVERY_MINUTES } from '../../key-scopes';
 
 /**
  * Notified by a trigger (drizzle/functions/api_key_notices.sql) whenever a key is revoked or a user

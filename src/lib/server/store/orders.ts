@@ -168,7 +168,7 @@ export interface Purchase {
 	/**
 	 * The name of the person who opened its checkout (a team's member, or a user on their own account);
 	 * null when no person did (a renewal, an auto top-up) or none was recorded (a team's pool bought in
-	 * the embedded store before its buyer was kept). `buyerWords` (lib/buyer-words.ts) says it.
+	 * the embedded store before its buyer was kept). `buyerWords` (lib/client/purchase-status.ts) says it.
 	 */
 	buyer: string | null;
 	createdAt: string;

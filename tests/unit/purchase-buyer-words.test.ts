@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buyerWords } from '../../src/lib/buyer-words';
+import { buyerWords } from '../../src/lib/client/purchase-status';
 
 describe('who bought a purchase, in words', () => {
 	it('names the member who opened the checkout', () => {
