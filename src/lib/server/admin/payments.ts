@@ -94,7 +94,7 @@ export async function listPaymentEvents(
 		rank: number; order_id: string | null; product_name: string | null; quantity: number | null; order_set: string | null; order_status: string | null; account_id: string | null; account_name: string | null; tokens: number;
 	}>(exec, sql`
 		select e.event_id, e.event_type, e.outcome, e.note, e.occurred_at, e.received_at, e.received_at::text as received_key, e.deliveries, e.transaction_id, ${rank} as rank,
-		       o.id as order_id, p.name as product_name, o.quantity, o.status as order_status, a.id as account_id,
+		       o.id as order_id, o.product_name, o.quantity, o.status as order_status, a.id as account_id,
 		       -- Events stored before their effect named the status they set: a completion completed its order, a failed payment failed it.
 		       coalesce(e.effect->>'orderStatus', case when e.outcome = 'processed' and e.event_type = 'transaction.completed' then 'completed'
 		                                             when e.outcome = 'processed' and e.event_type in ('transaction.payment_failed', 'transaction.canceled') then 'failed' end) as order_set,
@@ -104,7 +104,6 @@ export async function listPaymentEvents(
 		  from paddle_events e
 		  left join orders o on o.id = case when e.effect->>'orderId' ~ '^[0-9a-f-]{36}$' then (e.effect->>'orderId')::uuid end
 		                     or (e.effect->>'orderId' is null and o.paddle_transaction_id = e.transaction_id)
-		  left join products p on p.id = o.product_id
 		  left join subscriptions s on o.id is null and e.event_type like 'subscription.%' and s.paddle_subscription_id = e.payload->'data'->>'id'
 		  left join accounts a on a.id = coalesce(o.account_id, s.account_id)
 		  left join users u on u.account_id = a.id

@@ -37,6 +37,13 @@ export const orders = pgTable(
 			.notNull()
 			.references(() => products.id),
 		quantity: integer('quantity').notNull(),
+		/** What was sold, as it was at the sale (a package edited later changes none of it): its name and kind, */
+		productName: text('product_name').notNull(),
+		productKind: text('product_kind', { enum: ['pack', 'model_pack', 'bundle', 'subscription'] }).notNull(),
+		/** its price per unit at checkout (minor units of `currency`; what Paddle charged is `amountCents`), */
+		unitPriceCents: integer('unit_price_cents').notNull(),
+		/** and its tokens per model for the whole quantity: offered at checkout, then what its payment granted. */
+		contents: jsonb('contents').$type<ProductGrant[]>().notNull(),
 		status: text('status', { enum: ['pending', 'completed', 'failed', 'refunded', 'charged_back', 'partially_refunded'] }).notNull(),
 		amountCents: bigint('amount_cents', { mode: 'number' }),
 		currency: text('currency'),
