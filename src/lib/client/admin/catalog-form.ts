@@ -151,6 +151,11 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 	};
 }
 
+/** Whether saving `input` would change none of `saved`'s fields (the form then says so and sends nothing; the server would log nothing). */
+export function sameAsSaved(saved: Product, input: ProductInput): boolean {
+	return (Object.keys(input) as (keyof ProductInput)[]).every((k) => JSON.stringify(saved[k as keyof Product] ?? null) === JSON.stringify(input[k] ?? null));
+}
+
 /**
  * The id of a package the list already has, when adding one (an add never saves over a package):
  * said beside the id field before anything is sent, in the words the server refuses it with

@@ -155,6 +155,8 @@ interface Spec {
 	fields?: Record<string, Field>;
 	/** Fields whose change the title says already ("User disabled": disabled No → Yes). */
 	hide?: string[];
+	/** Fields HIDDEN leaves out elsewhere that this entry says: a feature's key and module, which name it and where it is. */
+	show?: string[];
 	/** Before and after as flat fields (a module's limits per role: `role:author`), and how those read. */
 	flatten?: { fields: (v: Obj) => Obj; field: (key: string, n: AuditNames) => Field | null };
 	/** Before and after said otherwise than field by field (a rollover setting, or its absence, as a sentence). */
@@ -202,8 +204,11 @@ const LIMIT_FIELDS: Record<string, Field> = {
 	limitMessage: ['Limit message', plain()],
 	onExhausted: ['When the free tokens run out', words(ON_EXHAUSTED)]
 };
+/** A feature, module or model's key, as the API and the Rates page name it. */
+const KEY_FIELD: Field = ['Key', plain()];
 const FEATURE_FIELDS: Record<string, Field> = {
 	name: ['Name', plain()],
+	key: KEY_FIELD,
 	module: ['Module', named('modules')],
 	unit: ['Charged per', words(UNIT)],
 	tokensPerUnit: ['Tokens per unit', plain()],
@@ -263,7 +268,7 @@ const warning = (why: string): Record<string, Field> => ({
 	transaction_id: PAYMENT_FIELDS.transaction_id!,
 	adjustment_id: PAYMENT_FIELDS.adjustment_id!
 });
-const ENDPOINT_FIELDS: Record<string, Field> = { url: ['Endpoint', plain()], event_types: ['Events', plain('None')], enabled: ['Enabled', yesNo] };
+const ENDPOINT_FIELDS: Record<string, Field> = { url: ['Endpoint', plain()], description: ['Description', plain('None')], event_types: ['Events', plain('None')], enabled: ['Enabled', yesNo] };
 const endpointLine = (e: AuditEntryFacts) => say('Endpoint', obj(e.after).url ?? obj(e.before).url ?? obj(e.detail).url);
 /** Who a free allowance is for: guests, every user, a role, a team, one member of a team's pool. */
 const audience = (d: Obj, n: AuditNames): AuditValue => {
@@ -441,15 +446,16 @@ const WORDS: Record<AuditAction, Spec> = {
 		changes: (e, n) => [{ field: 'Rollover', before: rollover(e.before, n, {}), after: rollover(e.after, n, {}) }],
 		names: ['modules']
 	},
-	'rates.feature_saved': { title: 'Feature saved', titleOf: (e) => (e.before ? 'Feature changed' : 'Feature added'), lines: subject('Feature'), fields: FEATURE_FIELDS, names: ['modules'] },
-	'rates.feature_removed': { title: 'Feature removed', fields: FEATURE_FIELDS, names: ['modules'] },
+	'rates.feature_saved': { title: 'Feature saved', titleOf: (e) => (e.before ? 'Feature changed' : 'Feature added'), lines: subject('Feature'), fields: FEATURE_FIELDS, show: ['key', 'module'], names: ['modules'] },
+	'rates.feature_removed': { title: 'Feature removed', fields: FEATURE_FIELDS, show: ['key', 'module'], names: ['modules'] },
 	'rates.module_saved': {
 		title: 'Module saved',
 		titleOf: (e) => (e.before ? 'Module changed' : 'Module added'),
 		lines: subject('Module'),
-		fields: { name: ['Name', plain()], limitMessage: ['Limit message', plain()], onExhausted: LIMIT_FIELDS.onExhausted!, limitType: LIMIT_FIELDS.limitType! }
+		fields: { name: ['Name', plain()], key: KEY_FIELD, limitMessage: ['Limit message', plain()], onExhausted: LIMIT_FIELDS.onExhausted!, limitType: LIMIT_FIELDS.limitType! },
+		show: ['key']
 	},
-	'rates.model_saved': { title: 'Model saved', titleOf: (e) => (e.before ? 'Model changed' : 'Model added'), lines: subject('Model'), fields: { name: ['Name', plain()], engine: ['Engine', plain()] } },
+	'rates.model_saved': { title: 'Model saved', titleOf: (e) => (e.before ? 'Model changed' : 'Model added'), lines: subject('Model'), fields: { name: ['Name', plain()], key: KEY_FIELD, engine: ['Engine', plain()] }, show: ['key'] },
 	'referrals.settings_saved': {
 		title: 'Referral rules saved',
 		fields: {
@@ -566,7 +572,7 @@ export function auditWords(e: AuditEntryFacts, names: AuditNames): AuditWords {
 	const lines = (spec.lines?.(e, names) ?? []).filter((l): l is AuditLine => l !== null);
 	const flat = (v: unknown): Obj | null => (isObj(v) ? (spec.flatten?.fields(v) ?? v) : null);
 	const field = (k: string): Field => spec.fields?.[k] ?? spec.flatten?.field(k, names) ?? [humanize(k), plain()];
-	const shown = (k: string, o: Obj) => !HIDDEN.has(k) && !spec.hide?.includes(k) && o[k] !== undefined;
+	const shown = (k: string, o: Obj) => (!HIDDEN.has(k) || !!spec.show?.includes(k)) && !spec.hide?.includes(k) && o[k] !== undefined;
 	// The fields a table names first, in its order; others after.
 	const fieldOrder = Object.keys(spec.fields ?? {});
 	const rank = (k: string) => fieldOrder.indexOf(k) + 1 || fieldOrder.length + 1;

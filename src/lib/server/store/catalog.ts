@@ -117,6 +117,10 @@ export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, 
 	return new Map(rows.map((r) => [priceIdOf(r, env)!, r]));
 }
 
+/** Whether saving `input` over `stored` would change none of its fields. */
+const unchanged = (stored: Product, input: z.output<typeof productInput>) =>
+	(Object.keys(input) as (keyof typeof input)[]).every((k) => JSON.stringify(stored[k]) === JSON.stringify(input[k]));
+
 /**
  * Which save it is: `create` (the console's "Add package", the demo seed) refuses a taken id,
  * `update` (the console's "Save changes") refuses an id that names no package.
@@ -125,7 +129,8 @@ export type ProductSave = 'create' | 'update';
 
 /**
  * A site admin (or Quota, the demo seed) creates or changes a package: the change and its audit
- * entry (`store.product_created` or `store.product_updated`, the package before and after) commit together.
+ * entry (`store.product_created` or `store.product_updated`, the package before and after) commit together;
+ * an update that changes no field writes nothing and logs nothing (the package is answered as it is).
  * Errors: `conflict` when `create` names a package already there (it is left as it was) or a Paddle
  * price id of another package; `not_found` when `update` names none; `unknown_model`; `invalid_input`.
  */
@@ -139,6 +144,8 @@ export async function saveProduct(db: Database, actor: SetupActor, input: Produc
 		const [before] = await tx.select().from(products).where(eq(products.id, p.id));
 		if (before && save === 'create') throw new DomainError('conflict', `The id “${p.id}” is already the package “${before.name}”: pick another id, or edit that package in the list.`);
 		if (!before && save === 'update') throw new DomainError('not_found', 'No such package');
+		// Saved as it is: nothing changes, so nothing is written or logged.
+		if (before && unchanged(before, p)) return before;
 		const [after] = await (save === 'create' ? tx.insert(products).values(p) : tx.update(products).set({ ...p, id: undefined }).where(eq(products.id, p.id))).returning();
 		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', ...creditTo(actor), targetType: 'product', targetId: after!.id, before: before ?? null, after });
 		return after!;
