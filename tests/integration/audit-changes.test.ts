@@ -1,10 +1,9 @@
 // An audit entry of a change says every field that changed, and who: an endpoint turned off by a
 // site key names that key in its reason; a patch or a package saved as it was logs nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend, freshDb } from '../helpers/db';
-import { bearer, siteKey } from '../helpers/api-fixture';
-import { callJson, useDb } from '../helpers/http';
-import { configureRates } from '../helpers/ledger';
+import { backend } from '../helpers/db';
+import { bearer, openRestApi } from '../helpers/api-fixture';
+import { callJson } from '../helpers/http';
 import type { Db } from '../../src/lib/server/db/client';
 import { createEndpoint, getEndpoint, updateEndpoint } from '../../src/lib/server/webhooks';
 import { listAudit } from '../../src/lib/server/admin/audit-log';
@@ -12,11 +11,8 @@ import { saveFeature } from '../../src/lib/server/admin/rates';
 import { saveProduct } from '../../src/lib/server/store/catalog';
 
 let db: Db;
-beforeAll(async () => {
-	db = await freshDb();
-	await configureRates(db);
-	await useDb(db);
-});
+let site: string;
+beforeAll(async () => void ({ db, site } = await openRestApi()));
 afterAll(async () => db?.close());
 
 const byQuota = { via: 'command line' } as const;
@@ -25,7 +21,7 @@ const entriesOf = async (action: string, targetId: string) => (await listAudit(d
 describe(`audit entries of changes on ${backend}`, () => {
 	it('an endpoint a site key turns off says which key did it; its entry lists the description and the state changed; a patch of nothing logs nothing', async () => {
 		const endpoint = await createEndpoint(db, { url: 'https://hooks.example.com/audit', description: 'Billing', event_types: ['grant.created'] }, { ip: null });
-		const r = await callJson(`/api/v1/webhook-endpoints/${endpoint.id}`, { method: 'PATCH', headers: bearer(await siteKey(db)), body: { description: 'Billing backend', enabled: false } });
+		const r = await callJson(`/api/v1/webhook-endpoints/${endpoint.id}`, { method: 'PATCH', headers: bearer(site), body: { description: 'Billing backend', enabled: false } });
 		expect(r.status).toBe(200);
 		expect(r.json).toMatchObject({ enabled: false, disabled_reason: 'Turned off by the API key “Contract tests”.' });
 		const [entry] = await entriesOf('webhook_endpoint.update', endpoint.id);
