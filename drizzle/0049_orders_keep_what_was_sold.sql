@@ -4,6 +4,9 @@
 -- (its purchase and subscription lots: amount and model; the name as the lot's note gave it, less
 -- " × N" and " · renewal"/" · auto top-up"); only an order that granted nothing (an unpaid checkout,
 -- a failed payment) takes today's package, as nothing else says what it offered.
+-- A package whose price changes gets a new Paddle price; the prices it sold through before are kept
+-- (`retired_prices`), so the renewals of subscriptions on them still map back to it at their price.
+ALTER TABLE "products" ADD COLUMN "retired_prices" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "product_name" text;--> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "product_kind" text;--> statement-breakpoint
 ALTER TABLE "orders" ADD COLUMN "unit_price_cents" integer;--> statement-breakpoint

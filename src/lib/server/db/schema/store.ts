@@ -6,6 +6,13 @@ const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export type ProductGrant = { model: string | null; tokens: number };
 
+/**
+ * A Paddle price the package sold through before its price changed: archived in Paddle, so no new
+ * checkout uses it, while the subscriptions on it renew at it (Paddle keeps a subscription's price).
+ * Its renewals and adjustments still name it: they map back to this package, at this price.
+ */
+export type RetiredPrice = { environment: 'sandbox' | 'production'; priceId: string; unitPriceCents: number; currency: string; retiredAt: string };
+
 /** A catalog item: a pack sold by quantity, a model pack, a bundle or a subscription. */
 export const products = pgTable('products', {
 	id: text('id').primaryKey(),
@@ -20,6 +27,8 @@ export const products = pgTable('products', {
 	maxQuantity: integer('max_quantity').notNull().default(1),
 	paddlePriceSandbox: text('paddle_price_sandbox'),
 	paddlePriceProduction: text('paddle_price_production'),
+	/** Its earlier Paddle prices, oldest first (see RetiredPrice). */
+	retiredPrices: jsonb('retired_prices').$type<RetiredPrice[]>().notNull().default([]),
 	active: boolean('active').notNull().default(true),
 	sort: integer('sort').notNull().default(0),
 	createdAt: ts('created_at').notNull().defaultNow()
