@@ -43,6 +43,11 @@ describe(`a package's price changed, through the simulator, on ${backend}`, () =
 		const newcomer = await subscribe('monthly-20k');
 		const [bought] = await listPurchases(bed.db.orm, newcomer.accountId);
 		expect(bought).toMatchObject({ amountCents: 1_999, tokens: 20_000 });
+		// The archived price is still this plan's: no other package may take it (its renewals would credit either).
+		await expect(saveProduct(bed.db.orm, admin, { id: 'second-plan', kind: 'subscription', name: 'Second plan', grants: [{ model: null, tokens: 1_000 }], priceCents: 500, billingInterval: 'month', paddlePriceSandbox: plan.paddlePriceSandbox }, 'create')).rejects.toMatchObject({
+			code: 'conflict',
+			message: 'That Paddle price id already belongs to “monthly-20k”'
+		});
 		await expectInvariants(bed.db);
 	});
 

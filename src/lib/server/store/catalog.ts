@@ -57,6 +57,9 @@ export const productInput = z
 
 export type ProductInput = z.input<typeof productInput>;
 
+/** Packages that sold through `priceId` in `environment` before their price changed (`retiredPrices`). */
+const retiredHas = (environment: PaddleEnvironment, priceId: string) => sql`${products.retiredPrices} @> ${JSON.stringify([{ environment, priceId }])}::jsonb`;
+
 /** The input as stored, checked against the catalog: granted models exist, and no other package sells through its Paddle prices. */
 async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.output<typeof productInput>> {
 	const p = parseInput(productInput, input);
@@ -66,10 +69,11 @@ async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.ou
 		const missing = modelKeys.filter((k) => !known.has(k));
 		if (missing.length) throw new DomainError('unknown_model', `Unknown model: ${missing.join(', ')}`);
 	}
-	// One Paddle price sells one package: a webhook must map back to exactly one catalog item.
+	// One Paddle price sells one package: a webhook must map back to exactly one catalog item, also a
+	// price a package sold through before (its subscribers renew on it).
 	const priceClauses = [
-		p.paddlePriceSandbox ? eq(products.paddlePriceSandbox, p.paddlePriceSandbox) : undefined,
-		p.paddlePriceProduction ? eq(products.paddlePriceProduction, p.paddlePriceProduction) : undefined
+		p.paddlePriceSandbox ? or(eq(products.paddlePriceSandbox, p.paddlePriceSandbox), retiredHas('sandbox', p.paddlePriceSandbox)) : undefined,
+		p.paddlePriceProduction ? or(eq(products.paddlePriceProduction, p.paddlePriceProduction), retiredHas('production', p.paddlePriceProduction)) : undefined
 	].filter((c) => c !== undefined);
 	if (priceClauses.length) {
 		const clash = await exec
@@ -118,8 +122,7 @@ export function priceIdOf(product: Product, env: PaddleEnvironment): string | nu
 export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, ids: string[]): Promise<Map<string, Product>> {
 	if (!ids.length) return new Map();
 	const column = env === 'production' ? products.paddlePriceProduction : products.paddlePriceSandbox;
-	const retired = ids.map((id) => sql`${products.retiredPrices} @> ${JSON.stringify([{ environment: env, priceId: id }])}::jsonb`);
-	const rows = await exec.select().from(products).where(or(inArray(column, ids), ...retired));
+	const rows = await exec.select().from(products).where(or(inArray(column, ids), ...ids.map((id) => retiredHas(env, id))));
 	const found = new Map<string, Product>();
 	for (const r of rows) {
 		for (const old of r.retiredPrices) if (old.environment === env && ids.includes(old.priceId)) found.set(old.priceId, { ...r, priceCents: old.unitPriceCents, currency: old.currency });
