@@ -1,5 +1,5 @@
 // A purchase keeps what was sold: a package edited after the sale (tokens, name, price) changes
-// none of what the buyer's pages, the widget or the console say of that purchase, and orders from
+// none of what the buyer's pages, the widget or the console (its payments, the audit log) say of that purchase, and orders from
 // before migration 0049 take what was sold from what the ledger granted, not from today's package.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { accountPurchases } from '../../src/lib/server/store';
 import { embedRecent } from '../../src/lib/server/embed/view';
 import { listPaymentEvents } from '../../src/lib/server/admin/payments';
 import { statement } from '../../src/lib/server/ledger';
+import { listAudit } from '../../src/lib/server/admin/audit-log';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
 beforeAll(async () => void (bed = await storeTestBed()), 120_000);
@@ -40,12 +41,14 @@ async function shownEverywhere(u: { userId: string; accountId: string; orderId: 
 	const payments = await listPaymentEvents(bed.db.orm, { account: u.accountId });
 	const grants = (await statement(bed.db.orm, u.accountId)).rows.filter((r) => r.kind === 'grant');
 	const paid = payments.rows.find((r) => r.eventType === 'transaction.completed');
+	const audited = (await listAudit(bed.db.orm, { action: 'store.purchase_completed' })).rows.find((r) => r.targetId === u.orderId);
 	return {
 		purchase: { name: mine!.productName, kind: mine!.kind, tokens: mine!.tokens, contents: mine!.contents, amountCents: mine!.amountCents },
 		page: page.purchases.find((p) => p.id === u.orderId)!.productName,
 		widget: widget.purchases.map((p) => [p.productName, p.tokens, p.amountCents]),
 		payments: paid!.order,
-		statement: grants.map((g) => [g.note, g.tokens])
+		statement: grants.map((g) => [g.note, g.tokens]),
+		audit: audited!.words.lines.filter((l) => ['Package', 'Tokens'].includes(l.label))
 	};
 }
 
@@ -56,6 +59,7 @@ describe(`a purchase is what was sold, whatever the package becomes, on ${backen
 		expect(before.purchase).toEqual({ name: 'Monthly plan', kind: 'subscription', tokens: 20_000, contents: [{ model: null, modelName: 'General balance', tokens: 20_000 }], amountCents: 1_500 });
 		expect(before.widget).toEqual([['Monthly plan', 20_000, 1_500]]);
 		expect(before.payments).toMatchObject({ productName: 'Monthly plan', quantity: 1 });
+		expect(before.audit).toEqual([{ label: 'Package', value: { text: 'Monthly plan' } }, { label: 'Tokens', value: { figure: 20_000 } }]);
 
 		await edit('monthly-20k', { name: 'Chat monthly', priceCents: 1_999, tokens: [25_000] });
 		expect(await shownEverywhere(u)).toEqual(before);

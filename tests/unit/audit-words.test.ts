@@ -298,6 +298,12 @@ describe('the audit log in words', () => {
 		]);
 	});
 
+	it('names a purchase’s package as it was sold, whatever it is called now', () => {
+		const sold = auditWords({ action: 'store.purchase_completed', ...samples['store.purchase_completed'], after: { ...(samples['store.purchase_completed'].after as object), package_name: 'Chat monthly' } }, names);
+		expect(sold.lines.filter((l) => l.label === 'Package')).toEqual([{ label: 'Package', value: { text: 'Chat monthly' } }]);
+		expect(sold.lines.map((l) => l.label)).not.toContain('Package name');
+	});
+
 	it('lists what a new thing is, field by field, and leaves out ids and bookkeeping', () => {
 		const w = words('store.product_created');
 		expect(w.title).toBe('Package added');

@@ -234,7 +234,8 @@ const ORIGIN = { web: 'A checkout', api: 'A checkout', subscription_recurring: '
 const CHANNEL = { store: 'The member store', embed: 'The embedded store' };
 /** A Paddle payment's fields, as the purchase, refund and reversal entries hold them. */
 const PAYMENT_FIELDS: Record<string, Field> = {
-	package: ['Package', named('products')],
+	// The name it was sold under (entries since 0049), else today's.
+	package: ['Package', (v, n, w) => (str(w.package_name) ? text(w.package_name as string) : named('products')(v, n, w))],
 	quantity: ['Quantity', plain()],
 	tokens: ['Tokens', tokensOr('—')],
 	tokens_taken_back: ['Tokens taken back', tokensOr('0')],
@@ -248,7 +249,7 @@ const PAYMENT_FIELDS: Record<string, Field> = {
 	transaction_id: ['Paddle transaction', plain()],
 	adjustment_id: ['Paddle adjustment', plain()]
 };
-const PAYMENT_HIDDEN = ['currency', 'cause'];
+const PAYMENT_HIDDEN = ['currency', 'cause', 'package_name'];
 /**
  * The fields of money Paddle paid back without tokens (a partial refund, a credit): how much, of what
  * the order paid, then what it did to the tokens and why.
