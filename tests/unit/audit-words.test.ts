@@ -298,6 +298,16 @@ describe('the audit log in words', () => {
 		]);
 	});
 
+	it('says a package’s new price with its new Paddle price id and the old one archived', () => {
+		const before = { ...product, retiredPrices: [] };
+		const after = { ...before, priceCents: 19999, paddlePriceSandbox: 'pri_01new', retiredPrices: [{ environment: 'sandbox', priceId: 'pri_01hdemo', unitPriceCents: 18000, currency: 'USD', retiredAt: '2026-12-05T01:00:00.000Z' }] };
+		expect(auditWords({ action: 'store.product_updated', ...entry({ targetType: 'product', targetId: 'annual-300k', before, after }) }, names).changes).toEqual([
+			{ field: 'Price', before: { cents: 18000, currency: 'USD' }, after: { cents: 19999, currency: 'USD' } },
+			{ field: 'Paddle price id, sandbox', before: { text: 'pri_01hdemo' }, after: { text: 'pri_01new' } },
+			{ field: 'Archived Paddle prices', before: { text: 'None' }, after: { text: 'pri_01hdemo (sandbox)' } }
+		]);
+	});
+
 	it('names a purchase’s package as it was sold, whatever it is called now', () => {
 		const sold = auditWords({ action: 'store.purchase_completed', ...samples['store.purchase_completed'], after: { ...(samples['store.purchase_completed'].after as object), package_name: 'Chat monthly' } }, names);
 		expect(sold.lines.filter((l) => l.label === 'Package')).toEqual([{ label: 'Package', value: { text: 'Chat monthly' } }]);

@@ -226,7 +226,9 @@ const PRODUCT_FIELDS: Record<string, Field> = {
 	active: ['On sale', yesNo],
 	description: ['Description', plain('None')],
 	paddlePriceSandbox: ['Paddle price id, sandbox', plain('None')],
-	paddlePriceProduction: ['Paddle price id, production', plain('None')]
+	paddlePriceProduction: ['Paddle price id, production', plain('None')],
+	// The prices it sold through before a price change, archived in Paddle (its subscribers renew on them).
+	retiredPrices: ['Archived Paddle prices', (v) => text(Array.isArray(v) && v.length ? v.map((r) => `${obj(r).priceId} (${obj(r).environment})`).join(', ') : 'None')]
 };
 /** How Paddle's transaction came (its `origin`): a checkout, or billed on a subscription. */
 const ORIGIN = { web: 'A checkout', api: 'A checkout', subscription_recurring: 'A subscription renewal', subscription_charge: 'An auto top-up' };
