@@ -166,6 +166,12 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		// Edited again, the form shows the price as it was typed: 550, not 5.50.
 		await listed.getByRole('button', { name: 'Edit' }).click();
 		await expect(page.getByLabel('Price', { exact: true }).inputValue()).resolves.toBe('550');
+		// A new price is said before saving: what Paddle gets and what buyers pay (a pack has no subscribers).
+		await page.getByLabel('Price', { exact: true }).fill('600');
+		await page.getByText('Saving makes a new Paddle price of ¥600 and archives the one of ¥550. Buyers pay ¥600 from now on; purchases already made keep what they paid.').waitFor();
+		await page.locator('#pkg-reprice').scrollIntoViewIfNeeded();
+		await screen(page, 'admin-catalog-new-price-phone');
+		await page.getByRole('button', { name: 'Cancel' }).click();
 
 		await member.goto('/store');
 		const offer = member.getByRole('listitem').filter({ has: member.getByRole('heading', { name, exact: true }) });

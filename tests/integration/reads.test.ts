@@ -60,8 +60,9 @@ beforeAll(async () => {
 	await db.rows(sql`insert into alert_settings (account_id, share_steps) values (${accountId}::uuid, '{30, 10}')`);
 	await db.rows(sql`insert into products (id, kind, name, grants, price_cents) values
 		('reads-bundle', 'bundle', 'Reads bundle', '[{"model": null, "tokens": 1000}, {"model": "gpt-5-nano", "tokens": 250}]', 900)`);
-	await db.rows(sql`insert into orders (account_id, product_id, quantity, status, amount_cents, currency, created_at, completed_at)
-		values (${accountId}::uuid, 'reads-bundle', 2, 'completed', 1800, 'USD', '2026-11-20T10:00:00.123456Z', '2026-11-20T10:01:00Z')`);
+	await db.rows(sql`insert into orders (account_id, product_id, quantity, product_name, product_kind, unit_price_cents, contents, status, amount_cents, currency, created_at, completed_at)
+		values (${accountId}::uuid, 'reads-bundle', 2, 'Reads bundle', 'bundle', 900, '[{"model": null, "tokens": 2000}, {"model": "gpt-5-nano", "tokens": 500}]',
+		        'completed', 1800, 'USD', '2026-11-20T10:00:00.123456Z', '2026-11-20T10:01:00Z')`);
 	await db.rows(sql`insert into subscriptions (account_id, product_id, paddle_subscription_id, status, current_period_end, last_event_at)
 		values (${accountId}::uuid, 'reads-bundle', 'sub_reads', 'active', '2026-12-20T10:00:00Z', now())`);
 });

@@ -78,8 +78,8 @@ describe(`someone else's thing answers like an unknown id (issue 12.9), on ${bac
 	it('someone else’s order and a team one is not in answer like unknown ones', async () => {
 		const stranger = await caller(w.auth.memberB);
 		const [order] = await db.rows<{ id: string }>(
-			sql`insert into orders (account_id, user_id, product_id, quantity, status)
-			    values (${w.users.memberA.accountId}::uuid, ${w.users.memberA.id}::uuid, 'tokens-5k', 1, 'pending') returning id`
+			sql`insert into orders (account_id, user_id, product_id, quantity, product_name, product_kind, unit_price_cents, contents, status)
+			    values (${w.users.memberA.accountId}::uuid, ${w.users.memberA.id}::uuid, 'tokens-5k', 1, 'Token pack', 'pack', 500, '[{"model": null, "tokens": 5000}]', 'pending') returning id`
 		);
 		const unknownOrder = await refusalOf(stranger.store.order({ orderId: randomUUID() }));
 		expect(unknownOrder).toEqual({ code: 'not_found', message: 'No such order.' });

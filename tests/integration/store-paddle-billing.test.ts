@@ -93,6 +93,28 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		logged.mockRestore();
 	});
 
+	it('a package’s new price is a new Paddle price on the same Paddle product, as the old one but the amount; the old one is archived', async () => {
+		const plan = await getProduct(bed.db.orm, 'monthly-20k');
+		const now = new Date().toISOString();
+		const old = { id: 'pri_quota_demo_monthly_20k', product_id: 'pro_monthly', description: 'Monthly plan', name: 'Monthly', type: 'standard', billing_cycle: { interval: 'month', frequency: 1 }, trial_period: null, tax_mode: 'account_setting', unit_price: { amount: '1500', currency_code: 'USD' }, unit_price_overrides: [], quantity: { minimum: 1, maximum: 1 }, status: 'active', custom_data: { plan: 'monthly' }, import_meta: null, created_at: now, updated_at: now };
+		answer = async (path, body) => {
+			if (path === '/prices' && Object.keys(body).length) return { status: 201, body: { data: { ...old, ...body, id: 'pri_01newmonthly', status: 'active' }, meta: { request_id: 'req_new' } } };
+			if (Object.keys(body).length) return { status: 200, body: { data: { ...old, status: 'archived' }, meta: { request_id: 'req_archive' } } };
+			return { status: 200, body: { data: old, meta: { request_id: 'req_get' } } };
+		};
+		const before = requests.length;
+		expect(await paddle.newPriceLike(plan.paddlePriceSandbox!, { unitPriceCents: 1_999, currency: 'USD', interval: 'month' })).toEqual({ priceId: 'pri_01newmonthly' });
+		await paddle.archivePrice(plan.paddlePriceSandbox!);
+		const sent = requests.slice(before).map((r) => [r.method, r.path]);
+		expect(sent[0]).toEqual(['GET', '/prices/pri_quota_demo_monthly_20k']);
+		expect(sent[1]).toEqual(['POST', '/prices']);
+		expect(requests[before + 1]!.body).toMatchObject({ product_id: 'pro_monthly', description: 'Monthly plan', name: 'Monthly', billing_cycle: { interval: 'month', frequency: 1 }, tax_mode: 'account_setting', unit_price: { amount: '1999', currency_code: 'USD' }, custom_data: { plan: 'monthly' } });
+		// The SDK's prices.archive: the old price's status becomes archived.
+		expect(sent[2]).toEqual(['PATCH', '/prices/pri_quota_demo_monthly_20k']);
+		expect(requests[before + 2]!.body).toEqual({ status: 'archived' });
+		expect(sent).toHaveLength(3);
+	});
+
 	it('cancels a subscription at the end of its billing period', async () => {
 		const product = await getProduct(bed.db.orm, 'monthly-20k');
 		const u = await makeUser(bed.db);

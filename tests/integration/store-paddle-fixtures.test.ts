@@ -14,8 +14,8 @@ import { eventRows, lotsOf, post, SECRET, storeTestBed } from '../helpers/paddle
 import type { Db } from '../../src/lib/server/db/client';
 import { orders, subscriptions } from '../../src/lib/server/db/schema';
 import { balances, consume } from '../../src/lib/server/ledger';
-import { upsertProduct } from '../../src/lib/server/store/catalog';
-import { getPurchase } from '../../src/lib/server/store/orders';
+import { getProduct, upsertProduct } from '../../src/lib/server/store/catalog';
+import { getPurchase, soldAs } from '../../src/lib/server/store/orders';
 import { transactionCompleted } from '../fixtures/paddle/transaction-completed';
 import { transactionCanceled } from '../fixtures/paddle/transaction-canceled';
 import { refundApproved, refundCreated } from '../fixtures/paddle/adjustments';
@@ -64,7 +64,7 @@ async function buyer(transactionId: string) {
 	const u = await makeUser(db);
 	const [order] = await db.orm
 		.insert(orders)
-		.values({ accountId: u.accountId, productId: 'fixture-seats', quantity: 10, status: 'pending', currency: 'USD', paddleTransactionId: transactionId })
+		.values({ accountId: u.accountId, productId: 'fixture-seats', quantity: 10, ...soldAs(await getProduct(db.orm, 'fixture-seats'), 10), status: 'pending', currency: 'USD', paddleTransactionId: transactionId })
 		.returning();
 	return { ...u, orderId: order!.id };
 }

@@ -169,7 +169,8 @@ describe('the audit log in words', () => {
 				expect(name, `${action}: ${name}`).not.toMatch(RAW_KEY);
 				expect(name, `${action}: ${name}`).toMatch(/^[A-Z]/);
 			}
-			for (const v of [...w.lines.map((l) => l.value), ...w.changes.flatMap((c) => [c.before, c.after])]) {
+			// A key is the admin's own identifier, as the API and the Rates page name it ("chat_reply"): said as it is.
+			for (const v of [...w.lines.filter((l) => l.label !== 'Key').map((l) => l.value), ...w.changes.flatMap((c) => [c.before, c.after])]) {
 				const t = textOf(v);
 				// Values are figures, instants, money or words: no JSON, no code's enum ("unknown_email").
 				if (t !== null) expect(t, `${action}: ${t}`).not.toMatch(/^[[{]|^[a-z]+(_[a-z]+)+$|\bnull\b|undefined|\[object/);
@@ -290,6 +291,46 @@ describe('the audit log in words', () => {
 		expect(words('limits.rollover_saved').changes).toEqual([
 			{ field: 'Rollover', before: { text: 'Off' }, after: { text: 'On, up to 50 % of the limit held at a time; each rollover expires after 2 periods' } }
 		]);
+	});
+
+	it('says the key and module of a feature added or removed, and a module a feature moved to', () => {
+		const feature = samples['rates.feature_removed'].before as Record<string, unknown>;
+		const added = auditWords({ action: 'rates.feature_saved', ...entry({ targetType: 'feature', targetId: 'chat_reply', after: feature }) }, names);
+		expect(added.title).toBe('Feature added');
+		expect(added.lines.slice(0, 3)).toEqual([
+			{ label: 'Name', value: { text: 'Chat reply' } },
+			{ label: 'Key', value: { text: 'chat_reply' } },
+			{ label: 'Module', value: { text: 'Chatbot' } }
+		]);
+		expect(words('rates.feature_removed').lines.map((l) => l.label).slice(0, 3)).toEqual(['Name', 'Key', 'Module']);
+		const moved = auditWords({ action: 'rates.feature_saved', ...entry({ targetType: 'feature', targetId: 'chat_reply', before: feature, after: { ...feature, module: 'forms' } }) }, names);
+		expect(moved.changes).toEqual([{ field: 'Module', before: { text: 'Chatbot' }, after: { text: 'forms' } }]);
+		expect(auditWords({ action: 'rates.model_saved', ...entry({ targetType: 'model', after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }) }, names).lines.map((l) => l.label)).toEqual(['Name', 'Key', 'Engine']);
+	});
+
+	it('lists every field of a webhook endpoint that changed, its description too', () => {
+		const before = { url: 'https://example.com/hooks', description: 'Billing', event_types: ['grant.created'], enabled: true };
+		const changed = auditWords({ action: 'webhook_endpoint.update', ...entry({ targetType: 'webhook_endpoint', before, after: { ...before, description: 'Billing backend', event_types: ['grant.created', 'balance.low'] } }) }, names);
+		expect(changed.changes.map((c) => [c.field, textOf(c.before), textOf(c.after)])).toEqual([
+			['Description', 'Billing', 'Billing backend'],
+			['Events', 'grant.created', 'grant.created, balance.low']
+		]);
+	});
+
+	it('says a package’s new price with its new Paddle price id and the old one archived', () => {
+		const before = { ...product, retiredPrices: [] };
+		const after = { ...before, priceCents: 19999, paddlePriceSandbox: 'pri_01new', retiredPrices: [{ environment: 'sandbox', priceId: 'pri_01hdemo', unitPriceCents: 18000, currency: 'USD', retiredAt: '2026-12-05T01:00:00.000Z' }] };
+		expect(auditWords({ action: 'store.product_updated', ...entry({ targetType: 'product', targetId: 'annual-300k', before, after }) }, names).changes).toEqual([
+			{ field: 'Price', before: { cents: 18000, currency: 'USD' }, after: { cents: 19999, currency: 'USD' } },
+			{ field: 'Paddle price id, sandbox', before: { text: 'pri_01hdemo' }, after: { text: 'pri_01new' } },
+			{ field: 'Archived Paddle prices', before: { text: 'None' }, after: { text: 'pri_01hdemo (sandbox)' } }
+		]);
+	});
+
+	it('names a purchase’s package as it was sold, whatever it is called now', () => {
+		const sold = auditWords({ action: 'store.purchase_completed', ...samples['store.purchase_completed'], after: { ...(samples['store.purchase_completed'].after as object), package_name: 'Chat monthly' } }, names);
+		expect(sold.lines.filter((l) => l.label === 'Package')).toEqual([{ label: 'Package', value: { text: 'Chat monthly' } }]);
+		expect(sold.lines.map((l) => l.label)).not.toContain('Package name');
 	});
 
 	it('lists what a new thing is, field by field, and leaves out ids and bookkeeping', () => {

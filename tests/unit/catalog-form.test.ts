@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
+import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, repriceNote, sameAsSaved, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
 import { PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_CURRENCIES, PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
 import { minorDigits } from '../../src/lib/money';
 
@@ -117,5 +117,25 @@ describe('the catalog form', () => {
 		expect(idTaken(products, d, false)).toBeNull();
 		expect(idTaken(products, { ...d, id: 'starter-2' }, true)).toBeNull();
 		expect(idTaken(products, { ...d, id: '' }, true)).toBeNull();
+	});
+	it('knows a package saved as it was (the form says nothing changed and sends nothing), and any field changed', () => {
+		const saved = { id: 'tokens-5k', kind: 'pack', name: 'Token pack', description: '', grants: [{ model: null, tokens: 5000 }], priceCents: 500, currency: 'USD', billingInterval: null, maxQuantity: 100, paddlePriceSandbox: 'pri_quota_demo_tokens_5k', paddlePriceProduction: null, active: true, sort: 10, createdAt: '2026-12-01T00:00:00.000Z' } as unknown as Product;
+		const r = toInput(draftOf(saved), saved.sort);
+		if (!('input' in r)) throw new Error('the saved package is a valid draft');
+		expect(sameAsSaved(saved, r.input)).toBe(true);
+		expect(sameAsSaved(saved, { ...r.input, priceCents: 599 })).toBe(false);
+		expect(sameAsSaved(saved, { ...r.input, grants: [{ model: null, tokens: 9000 }] })).toBe(false);
+	});
+	it('says before saving what a new price does: a new Paddle price, the old archived; subscribers keep theirs', () => {
+		const plan = { id: 'monthly-20k', kind: 'subscription', name: 'Monthly plan', description: '', grants: [{ model: null, tokens: 20000 }], priceCents: 1500, currency: 'USD', billingInterval: 'month', maxQuantity: 1, paddlePriceSandbox: 'pri_quota_demo_monthly_20k', paddlePriceProduction: null, active: true, sort: 60 } as unknown as Product;
+		expect(repriceNote(plan, draftOf(plan))).toBeNull();
+		expect(repriceNote(plan, { ...draftOf(plan), name: 'Chat monthly' })).toBeNull();
+		expect(repriceNote(plan, { ...draftOf(plan), price: '19.99' })).toBe(
+			'Saving makes a new Paddle price of $19.99 a month and archives the one of $15.00 a month. New subscribers pay $19.99 a month; existing subscribers keep paying $15.00 a month until their subscription is changed in Paddle.'
+		);
+		expect(repriceNote(plan, { ...draftOf(plan), billingInterval: 'year' })).toMatch(/^Saving makes a new Paddle price of \$15\.00 a year/);
+		const pack = { ...plan, kind: 'pack', billingInterval: null } as unknown as Product;
+		expect(repriceNote(pack, { ...draftOf(pack), price: '5.99' })).toBe('Saving makes a new Paddle price of $5.99 and archives the one of $15.00. Buyers pay $5.99 from now on; purchases already made keep what they paid.');
+		expect(repriceNote(undefined, { ...draftOf(pack), price: '5.99' })).toBeNull();
 	});
 });

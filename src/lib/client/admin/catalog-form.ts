@@ -2,7 +2,7 @@
 import { readTokenAmount } from '../amount';
 import type { Inputs, Outputs } from '../api-types';
 import { maxPriceMinor, MIN_PRICE_CENTS, PACKAGE_ID, PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_PRICE_ID, PADDLE_PRICE_ID_RULE, priceRule } from '$lib/price-range';
-import { minorDigits } from '$lib/money';
+import { minorDigits, money } from '$lib/money';
 import { MAX_TOKENS } from '$lib/token-range';
 
 export type Product = Outputs['store']['admin']['products'][number];
@@ -149,6 +149,30 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 			sort
 		}
 	};
+}
+
+/**
+ * What saving a new price does, said under the price before Save (null when the price, currency and
+ * billing interval are as saved, or the draft is no price yet): Paddle gets a new price, the old one
+ * is archived (store/catalog.ts `repriced`); subscribers keep theirs, purchases made keep what they paid.
+ */
+export function repriceNote(saved: Product | undefined, d: ProductDraft): string | null {
+	const currency = d.currency.trim().toUpperCase();
+	const cents = parsePrice(d.price, currency);
+	if (!saved || cents === null) return null;
+	const interval = d.kind === 'subscription' ? d.billingInterval : null;
+	if (cents === saved.priceCents && currency === saved.currency && interval === saved.billingInterval) return null;
+	const per = (i: string | null) => (i === 'month' ? ' a month' : i === 'year' ? ' a year' : '');
+	const [was, now] = [`${money(saved.priceCents, saved.currency)}${per(saved.billingInterval)}`, `${money(cents, currency)}${per(interval)}`];
+	const made = `Saving makes a new Paddle price of ${now} and archives the one of ${was}.`;
+	return saved.kind === 'subscription'
+		? `${made} New subscribers pay ${now}; existing subscribers keep paying ${was} until their subscription is changed in Paddle.`
+		: `${made} Buyers pay ${now} from now on; purchases already made keep what they paid.`;
+}
+
+/** Whether saving `input` would change none of `saved`'s fields (the form then says so and sends nothing; the server would log nothing). */
+export function sameAsSaved(saved: Product, input: ProductInput): boolean {
+	return (Object.keys(input) as (keyof ProductInput)[]).every((k) => JSON.stringify(saved[k as keyof Product] ?? null) === JSON.stringify(input[k] ?? null));
 }
 
 /**

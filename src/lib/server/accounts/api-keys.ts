@@ -1,8 +1,8 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { readableText } from '../fields';
-import type { Db } from '../db';
-import { apiKeys } from '../db/schema';
+import type { Db, Executor } from '../db';
+import { apiKeys, users } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
 import { requireAccountAccess } from './access';
 import { audit, creditTo, type AuditAction } from './audit';
@@ -162,6 +162,21 @@ const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API k
  * looked up or kept alike, written at most once a minute (LAST_USED_EVERY_MINUTES) so the hot path
  * stays one statement.
  */
+/**
+ * Who made a change, as a sentence's object names them: `the API key “Chatbot”` for a key, a person's
+ * name for a user (`Ada Admin`), "an admin" when the row is gone. For reasons stored with what they changed.
+ */
+export async function changedByWords(exec: Executor, by: { userId?: string | null; keyId?: string | null }): Promise<string> {
+	if (by.keyId) {
+		const [key] = await exec.select({ name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.id, by.keyId));
+		if (key) return `the API key “${key.name}”`;
+	} else if (by.userId) {
+		const [user] = await exec.select({ name: users.name }).from(users).where(eq(users.id, by.userId));
+		if (user?.name) return user.name;
+	}
+	return 'an admin';
+}
+
 export async function authenticateApiKey(db: Db, bearerValue: string | null | undefined): Promise<ApiKeyAuth> {
 	const value = bearerValue?.trim() ?? '';
 	if (!KEY_FORMAT.test(value)) throw rejected();

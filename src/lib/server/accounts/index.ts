@@ -11,7 +11,7 @@ export { createTeam, getTeam, inviteToTeam, inviteMailKey, revokeInvite, resendI
 export { spendableAccounts, activeAccount, setActiveAccount, type SpendableAccount } from './active-account';
 export { claimClientWrite } from './settings';
 export { requireAccountAccess, requireAccessById, assertKeyMayAct, requireKeyScope, watchSessionAccess, type AccessLevel, type KeyAccess } from './access';
-export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused, authenticateApiKey, siteKeyVouches, watchApiKey, watchSiteKeyVouch } from './api-keys';
+export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused, authenticateApiKey, changedByWords, siteKeyVouches, watchApiKey, watchSiteKeyVouch } from './api-keys';
 export { profile } from './profile';
 export { updateProfile, changeEmail, changePassword, type Self } from './profile-changes';
 export { ownCaps, setOwnCap, type OwnCap } from './own-caps';

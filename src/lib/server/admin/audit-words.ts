@@ -157,6 +157,8 @@ interface Spec {
 	fields?: Record<string, Field>;
 	/** Fields whose change the title says already ("User disabled": disabled No → Yes). */
 	hide?: string[];
+	/** Fields HIDDEN leaves out elsewhere that this entry says: a feature's key and module, which name it and where it is. */
+	show?: string[];
 	/** Before and after as flat fields (a module's limits per role: `role:author`), and how those read. */
 	flatten?: { fields: (v: Obj, other: Obj) => Obj; field: (key: string, n: AuditNames) => Field | null };
 	/** Before and after said otherwise than field by field (a rollover setting, or its absence, as a sentence). */
@@ -204,8 +206,11 @@ const LIMIT_FIELDS: Record<string, Field> = {
 	limitMessage: ['Limit message', plain()],
 	onExhausted: ['When the free tokens run out', words(ON_EXHAUSTED)]
 };
+/** A feature, module or model's key, as the API and the Rates page name it. */
+const KEY_FIELD: Field = ['Key', plain()];
 const FEATURE_FIELDS: Record<string, Field> = {
 	name: ['Name', plain()],
+	key: KEY_FIELD,
 	module: ['Module', named('modules')],
 	unit: ['Charged per', words(UNIT)],
 	tokensPerUnit: ['Tokens per unit', plain()],
@@ -223,7 +228,9 @@ const PRODUCT_FIELDS: Record<string, Field> = {
 	active: ['On sale', yesNo],
 	description: ['Description', plain('None')],
 	paddlePriceSandbox: ['Paddle price id, sandbox', plain('None')],
-	paddlePriceProduction: ['Paddle price id, production', plain('None')]
+	paddlePriceProduction: ['Paddle price id, production', plain('None')],
+	// The prices it sold through before a price change, archived in Paddle (its subscribers renew on them).
+	retiredPrices: ['Archived Paddle prices', (v) => text(Array.isArray(v) && v.length ? v.map((r) => `${obj(r).priceId} (${obj(r).environment})`).join(', ') : 'None')]
 };
 /** How Paddle's transaction came (its `origin`): a checkout, or billed on a subscription. */
 const ORIGIN = { web: 'A checkout', api: 'A checkout', subscription_recurring: 'A subscription renewal', subscription_charge: 'An auto top-up' };
@@ -231,7 +238,8 @@ const ORIGIN = { web: 'A checkout', api: 'A checkout', subscription_recurring: '
 const CHANNEL = { store: 'The member store', embed: 'The embedded store' };
 /** A Paddle payment's fields, as the purchase, refund and reversal entries hold them. */
 const PAYMENT_FIELDS: Record<string, Field> = {
-	package: ['Package', named('products')],
+	// The name it was sold under (entries since 0049), else today's.
+	package: ['Package', (v, n, w) => (str(w.package_name) ? text(w.package_name as string) : named('products')(v, n, w))],
 	quantity: ['Quantity', plain()],
 	tokens: ['Tokens', tokensOr('—')],
 	tokens_taken_back: ['Tokens taken back', tokensOr('0')],
@@ -245,7 +253,7 @@ const PAYMENT_FIELDS: Record<string, Field> = {
 	transaction_id: ['Paddle transaction', plain()],
 	adjustment_id: ['Paddle adjustment', plain()]
 };
-const PAYMENT_HIDDEN = ['currency', 'cause'];
+const PAYMENT_HIDDEN = ['currency', 'cause', 'package_name'];
 /**
  * The fields of money Paddle paid back without tokens (a partial refund, a credit): how much, of what
  * the order paid, then what it did to the tokens and why.
@@ -265,7 +273,7 @@ const warning = (why: string): Record<string, Field> => ({
 	transaction_id: PAYMENT_FIELDS.transaction_id!,
 	adjustment_id: PAYMENT_FIELDS.adjustment_id!
 });
-const ENDPOINT_FIELDS: Record<string, Field> = { url: ['Endpoint', plain()], event_types: ['Events', plain('None')], enabled: ['Enabled', yesNo] };
+const ENDPOINT_FIELDS: Record<string, Field> = { url: ['Endpoint', plain()], description: ['Description', plain('None')], event_types: ['Events', plain('None')], enabled: ['Enabled', yesNo] };
 const endpointLine = (e: AuditEntryFacts) => say('Endpoint', obj(e.after).url ?? obj(e.before).url ?? obj(e.detail).url);
 /** Who a free allowance is for: guests, every user, a role, a team, one member of a team's pool. */
 const audience = (d: Obj, n: AuditNames): AuditValue => {
@@ -448,15 +456,16 @@ const WORDS: Record<AuditAction, Spec> = {
 		changes: (e, n) => [{ field: 'Rollover', before: rollover(e.before, n, {}), after: rollover(e.after, n, {}) }],
 		names: ['modules']
 	},
-	'rates.feature_saved': { title: 'Feature saved', titleOf: (e) => (e.before ? 'Feature changed' : 'Feature added'), lines: subject('Feature'), fields: FEATURE_FIELDS, names: ['modules'] },
-	'rates.feature_removed': { title: 'Feature removed', fields: FEATURE_FIELDS, names: ['modules'] },
+	'rates.feature_saved': { title: 'Feature saved', titleOf: (e) => (e.before ? 'Feature changed' : 'Feature added'), lines: subject('Feature'), fields: FEATURE_FIELDS, show: ['key', 'module'], names: ['modules'] },
+	'rates.feature_removed': { title: 'Feature removed', fields: FEATURE_FIELDS, show: ['key', 'module'], names: ['modules'] },
 	'rates.module_saved': {
 		title: 'Module saved',
 		titleOf: (e) => (e.before ? 'Module changed' : 'Module added'),
 		lines: subject('Module'),
-		fields: { name: ['Name', plain()], limitMessage: ['Limit message', plain()], onExhausted: LIMIT_FIELDS.onExhausted!, limitType: LIMIT_FIELDS.limitType! }
+		fields: { name: ['Name', plain()], key: KEY_FIELD, limitMessage: ['Limit message', plain()], onExhausted: LIMIT_FIELDS.onExhausted!, limitType: LIMIT_FIELDS.limitType! },
+		show: ['key']
 	},
-	'rates.model_saved': { title: 'Model saved', titleOf: (e) => (e.before ? 'Model changed' : 'Model added'), lines: subject('Model'), fields: { name: ['Name', plain()], engine: ['Engine', plain()] } },
+	'rates.model_saved': { title: 'Model saved', titleOf: (e) => (e.before ? 'Model changed' : 'Model added'), lines: subject('Model'), fields: { name: ['Name', plain()], key: KEY_FIELD, engine: ['Engine', plain()] }, show: ['key'] },
 	'referrals.settings_saved': {
 		title: 'Referral rules saved',
 		fields: {
@@ -573,7 +582,7 @@ export function auditWords(e: AuditEntryFacts, names: AuditNames): AuditWords {
 	const lines = (spec.lines?.(e, names) ?? []).filter((l): l is AuditLine => l !== null);
 	const flat = (v: unknown, other?: unknown): Obj | null => (isObj(v) ? (spec.flatten?.fields(v, obj(other)) ?? v) : null);
 	const field = (k: string): Field => spec.fields?.[k] ?? spec.flatten?.field(k, names) ?? [humanize(k), plain()];
-	const shown = (k: string, o: Obj) => !HIDDEN.has(k) && !spec.hide?.includes(k) && o[k] !== undefined;
+	const shown = (k: string, o: Obj) => (!HIDDEN.has(k) || !!spec.show?.includes(k)) && !spec.hide?.includes(k) && o[k] !== undefined;
 	// The fields a table names first, in its order; others after.
 	const fieldOrder = Object.keys(spec.fields ?? {});
 	const rank = (k: string) => fieldOrder.indexOf(k) + 1 || fieldOrder.length + 1;

@@ -98,7 +98,7 @@ export async function listPaymentEvents(
 		buyer: string | null; renewal: boolean | null; auto_top_up: boolean | null; team: boolean;
 	}>(exec, sql`
 		select e.event_id, e.event_type, e.outcome, e.note, e.occurred_at, e.received_at, e.received_at::text as received_key, e.deliveries, e.transaction_id, ${rank} as rank,
-		       o.id as order_id, p.name as product_name, o.quantity, o.status as order_status, a.id as account_id,
+		       o.id as order_id, o.product_name, o.quantity, o.status as order_status, a.id as account_id,
 		       buyer.name as buyer, ${RENEWAL_SQL} as renewal, o.charged_subscription_id is not null as auto_top_up, t.account_id is not null as team,
 		       -- Events stored before their effect named the status they set: a completion completed its order, a failed payment failed it.
 		       coalesce(e.effect->>'orderStatus', case when e.outcome = 'processed' and e.event_type = 'transaction.completed' then 'completed'
@@ -109,7 +109,6 @@ export async function listPaymentEvents(
 		  from paddle_events e
 		  left join orders o on o.id = case when e.effect->>'orderId' ~ '^[0-9a-f-]{36}$' then (e.effect->>'orderId')::uuid end
 		                     or (e.effect->>'orderId' is null and o.paddle_transaction_id = e.transaction_id)
-		  left join products p on p.id = o.product_id
 		  left join subscriptions s on o.id is null and e.event_type like 'subscription.%' and s.paddle_subscription_id = e.payload->'data'->>'id'
 		  left join accounts a on a.id = coalesce(o.account_id, s.account_id)
 		  left join users u on u.account_id = a.id

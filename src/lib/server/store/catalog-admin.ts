@@ -26,7 +26,8 @@ export async function catalogPreview(exec: Executor, env: PaddleEnvironment): Pr
 export async function savingsPreview(exec: Executor, input: ProductInput): Promise<SavingChange[]> {
 	const p = parseInput(productInput, input);
 	const catalog = await listProducts(exec, { activeOnly: false });
-	return savingsChangedBy(catalog, { ...p, createdAt: catalog.find((c) => c.id === p.id)?.createdAt ?? new Date() });
+	const saved = catalog.find((c) => c.id === p.id);
+	return savingsChangedBy(catalog, { ...p, createdAt: saved?.createdAt ?? new Date(), retiredPrices: saved?.retiredPrices ?? [] });
 }
 
 /**

@@ -6,6 +6,7 @@ import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels, MAX_TOKENS } from '../ledger';
 import { DomainError, parseInput } from '../errors';
+import type { PaymentProvider } from './paddle/provider';
 import { CURRENCY_RULE, isPaddleCurrency, maxPriceMinor, MIN_PRICE_CENTS, PACKAGE_ID, PADDLE_PRICE_ID } from '../../price-range';
 
 export type Product = typeof products.$inferSelect;
@@ -56,6 +57,9 @@ export const productInput = z
 
 export type ProductInput = z.input<typeof productInput>;
 
+/** Packages that sold through `priceId` in `environment` before their price changed (`retiredPrices`). */
+const retiredHas = (environment: PaddleEnvironment, priceId: string) => sql`${products.retiredPrices} @> ${JSON.stringify([{ environment, priceId }])}::jsonb`;
+
 /** The input as stored, checked against the catalog: granted models exist, and no other package sells through its Paddle prices. */
 async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.output<typeof productInput>> {
 	const p = parseInput(productInput, input);
@@ -65,10 +69,11 @@ async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.ou
 		const missing = modelKeys.filter((k) => !known.has(k));
 		if (missing.length) throw new DomainError('unknown_model', `Unknown model: ${missing.join(', ')}`);
 	}
-	// One Paddle price sells one package: a webhook must map back to exactly one catalog item.
+	// One Paddle price sells one package: a webhook must map back to exactly one catalog item, also a
+	// price a package sold through before (its subscribers renew on it).
 	const priceClauses = [
-		p.paddlePriceSandbox ? eq(products.paddlePriceSandbox, p.paddlePriceSandbox) : undefined,
-		p.paddlePriceProduction ? eq(products.paddlePriceProduction, p.paddlePriceProduction) : undefined
+		p.paddlePriceSandbox ? or(eq(products.paddlePriceSandbox, p.paddlePriceSandbox), retiredHas('sandbox', p.paddlePriceSandbox)) : undefined,
+		p.paddlePriceProduction ? or(eq(products.paddlePriceProduction, p.paddlePriceProduction), retiredHas('production', p.paddlePriceProduction)) : undefined
 	].filter((c) => c !== undefined);
 	if (priceClauses.length) {
 		const clash = await exec
@@ -109,13 +114,59 @@ export function priceIdOf(product: Product, env: PaddleEnvironment): string | nu
 	return env === 'production' ? product.paddlePriceProduction : product.paddlePriceSandbox;
 }
 
-/** The catalog items behind Paddle price ids (in one environment); unknown ids are simply absent. */
+/**
+ * The catalog items behind Paddle price ids (in one environment); unknown ids are simply absent. A
+ * price the package no longer sells through (`retiredPrices`: its subscriptions renew on it) answers
+ * the package at that price: `priceCents` and `currency` are the retired price's.
+ */
 export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, ids: string[]): Promise<Map<string, Product>> {
 	if (!ids.length) return new Map();
 	const column = env === 'production' ? products.paddlePriceProduction : products.paddlePriceSandbox;
-	const rows = await exec.select().from(products).where(inArray(column, ids));
-	return new Map(rows.map((r) => [priceIdOf(r, env)!, r]));
+	const rows = await exec.select().from(products).where(or(inArray(column, ids), ...ids.map((id) => retiredHas(env, id))));
+	const found = new Map<string, Product>();
+	for (const r of rows) {
+		for (const old of r.retiredPrices) if (old.environment === env && ids.includes(old.priceId)) found.set(old.priceId, { ...r, priceCents: old.unitPriceCents, currency: old.currency });
+		const now = priceIdOf(r, env);
+		if (now && ids.includes(now)) found.set(now, r);
+	}
+	return found;
 }
+
+/** A new Paddle price made for a save (`newPrice`): the environment, the price it replaces and the package's price then. */
+type NewPaddlePrice = { environment: PaddleEnvironment; old: string; priceId: string; was: Pick<Product, 'priceCents' | 'currency' | 'billingInterval'> };
+
+/**
+ * The new Paddle price an update needs, made before its save (Paddle is not asked inside a database
+ * transaction): when the price, currency or billing interval changes and the admin kept the price id
+ * of the provider's environment. A price id the admin typed is theirs (made in Paddle's dashboard):
+ * none is made then. A price made for a save that is then refused stays unused, the old one active.
+ */
+async function newPrice(exec: Executor, provider: PaymentProvider, input: ProductInput): Promise<NewPaddlePrice | null> {
+	const p = parseInput(productInput, input);
+	const [before] = await exec.select().from(products).where(eq(products.id, p.id));
+	const env = provider.environment;
+	const old = before && priceIdOf(before, env);
+	if (!before || !old || priceIdOf(p as Product, env) !== old || !priceChanged(before, p)) return null;
+	const { priceId } = await provider.newPriceLike(old, { unitPriceCents: p.priceCents, currency: p.currency, interval: p.billingInterval });
+	return { environment: env, old, priceId, was: before };
+}
+
+/** The package's price fields with `made` in place of its old price, which joins its retired prices. */
+function withNewPrice(before: Product, made: NewPaddlePrice): Partial<Product> {
+	if (priceIdOf(before, made.environment) !== made.old || priceChanged(before, made.was)) {
+		throw new DomainError('conflict', 'This package was changed meanwhile: reload it and save again.');
+	}
+	const retired = { environment: made.environment, priceId: made.old, unitPriceCents: before.priceCents, currency: before.currency, retiredAt: new Date().toISOString() };
+	return { [made.environment === 'production' ? 'paddlePriceProduction' : 'paddlePriceSandbox']: made.priceId, retiredPrices: [...before.retiredPrices, retired] };
+}
+
+/** Whether what Paddle charges for a package changes: its amount, currency or billing interval. */
+export const priceChanged = (before: Pick<Product, 'priceCents' | 'currency' | 'billingInterval'>, after: Pick<Product, 'priceCents' | 'currency' | 'billingInterval'>) =>
+	before.priceCents !== after.priceCents || before.currency !== after.currency || before.billingInterval !== after.billingInterval;
+
+/** Whether saving `input` over `stored` would change none of its fields. */
+const unchanged = (stored: Product, input: z.output<typeof productInput>) =>
+	(Object.keys(input) as (keyof typeof input)[]).every((k) => JSON.stringify(stored[k]) === JSON.stringify(input[k]));
 
 /**
  * Which save it is: `create` (the console's "Add package", the demo seed) refuses a taken id,
@@ -125,12 +176,18 @@ export type ProductSave = 'create' | 'update';
 
 /**
  * A site admin (or Quota, the demo seed) creates or changes a package: the change and its audit
- * entry (`store.product_created` or `store.product_updated`, the package before and after) commit together.
+ * entry (`store.product_created` or `store.product_updated`, the package before and after) commit together;
+ * an update that changes no field writes nothing and logs nothing (the package is answered as it is).
+ * With `provider` (the live payment provider), a changed price, currency or billing interval gets a new
+ * Paddle price in the provider's environment and the old one is archived: buyers from now
+ * on pay the new price, subscribers keep theirs (`newPrice`, archived after the save). Errors also
+ * `payment_provider_error` (nothing saved), `conflict` when the package changed while Paddle was asked.
  * Errors: `conflict` when `create` names a package already there (it is left as it was) or a Paddle
  * price id of another package; `not_found` when `update` names none; `unknown_model`; `invalid_input`.
  */
-export async function saveProduct(db: Database, actor: SetupActor, input: ProductInput, save: ProductSave): Promise<Product> {
-	return db.transaction(async (tx) => {
+export async function saveProduct(db: Database, actor: SetupActor, input: ProductInput, save: ProductSave, provider: PaymentProvider | null = null): Promise<Product> {
+	const made = save === 'update' && provider ? await newPrice(db, provider, input) : null;
+	const saved = await db.transaction(async (tx) => {
 		// Saves of packages take turns (rare, an admin's), so the checks below see every save before
 		// this one: two admins adding one id, or one Paddle price to two packages, cannot both pass.
 		// A price sold by two packages would credit a payment to either.
@@ -139,8 +196,14 @@ export async function saveProduct(db: Database, actor: SetupActor, input: Produc
 		const [before] = await tx.select().from(products).where(eq(products.id, p.id));
 		if (before && save === 'create') throw new DomainError('conflict', `The id “${p.id}” is already the package “${before.name}”: pick another id, or edit that package in the list.`);
 		if (!before && save === 'update') throw new DomainError('not_found', 'No such package');
-		const [after] = await (save === 'create' ? tx.insert(products).values(p) : tx.update(products).set({ ...p, id: undefined }).where(eq(products.id, p.id))).returning();
+		// Saved as it is: nothing changes, so nothing is written or logged.
+		if (before && unchanged(before, p)) return before;
+		const [after] = await (before ? tx.update(products).set({ ...p, ...(made ? withNewPrice(before, made) : {}), id: undefined }).where(eq(products.id, p.id)) : tx.insert(products).values(p)).returning();
 		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', ...creditTo(actor), targetType: 'product', targetId: after!.id, before: before ?? null, after });
 		return after!;
 	});
+	// Archived once the package sells through the new price. Should Paddle not answer, the old price stays
+	// active in Paddle but sells nothing through Quota (logged by the provider); the save stands.
+	if (made && provider && saved.retiredPrices.some((r) => r.priceId === made.old)) await provider.archivePrice(made.old).catch(() => undefined);
+	return saved;
 }

@@ -3,6 +3,7 @@ import type { Executor } from '../db';
 import { orders, subscriptions } from '../db/schema';
 import { DomainError, isDomainError } from '../errors';
 import { getProduct, priceIdOf } from './catalog';
+import { soldAs } from './orders';
 import type { PaymentProvider } from './paddle/provider';
 
 /** Paddle statuses of a subscription that can still be charged (its payment method is on file and working). */
@@ -42,7 +43,7 @@ export async function chargeOffSession(
 	if (!product.active || !priceId || product.kind === 'subscription') throw new DomainError('not_found', 'This package is not for sale right now.');
 	const [order] = await exec
 		.insert(orders)
-		.values({ accountId: req.accountId, userId: null, productId: product.id, quantity: 1, status: 'pending', currency: product.currency, chargedSubscriptionId: req.subscription.id })
+		.values({ accountId: req.accountId, userId: null, productId: product.id, quantity: 1, ...soldAs(product, 1), status: 'pending', currency: product.currency, chargedSubscriptionId: req.subscription.id })
 		.returning({ id: orders.id });
 	await req.recorded?.(order!.id);
 	try {

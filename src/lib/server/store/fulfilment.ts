@@ -5,7 +5,7 @@ import { orders, paddleEvents, subscriptions, type PaddleEventEffect } from '../
 import { clawback, endLots, grant, lotsByGrantKey } from '../ledger';
 import { productsByPriceId, type PaddleEnvironment } from './catalog';
 import { addCalendar } from '../../calendar';
-import { orderOf, type Order } from './orders';
+import { orderOf, soldAs, type Order } from './orders';
 import { ensureSubscription } from './subscriptions';
 import { pendingCharge } from './charges';
 import { announceCompletion, announceRefund } from './events';
@@ -109,7 +109,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 		// A renewal (or a charge we have no order for) billed by Paddle: it becomes an order of its own in the purchase history.
 		const [row] = await exec
 			.insert(orders)
-			.values({ accountId, userId: null, productId: main.id, quantity: items[0]!.quantity, paddleTransactionId: txn.id, createdAt: occurredAt, ...completion })
+			.values({ accountId, userId: null, productId: main.id, quantity: items[0]!.quantity, ...soldAs(main, items[0]!.quantity), paddleTransactionId: txn.id, createdAt: occurredAt, ...completion })
 			.onConflictDoUpdate({ target: orders.paddleTransactionId, set: completion })
 			.returning({ id: orders.id });
 		orderId = row!.id;
@@ -137,6 +137,8 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	}
 	const tokens = granted.reduce((s, g) => s + g.tokens, 0);
 	if (made) {
+		// The order keeps what this payment granted, under the name its lots' notes give: what was sold.
+		await exec.update(orders).set({ productName: main.name, productKind: main.kind, contents: soldContents(granted) }).where(eq(orders.id, orderId));
 		await auditPurchase(exec, {
 			accountId,
 			buyerUserId: owner.checkoutOrder?.userId ?? null,
@@ -145,6 +147,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 			origin: txn.origin,
 			channel: owner.checkoutOrder?.channel ?? null,
 			productId: main.id,
+			productName: main.name,
 			quantity: items[0]!.quantity,
 			tokens,
 			amountCents: completion.amountCents,
@@ -170,6 +173,13 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	// checkouts opened before either was paid still can): an admin refunds and cancels one of them.
 	if (twin) return { outcome: 'flagged', note: `second ${main.name} subscription for this account (already has ${twin}): granted; refund and cancel one`, effect };
 	return { outcome: 'processed', effect };
+}
+
+/** Tokens per model (in the order granted) of a transaction's grants. */
+function soldContents(granted: { model: string | null; tokens: number }[]): { model: string | null; tokens: number }[] {
+	const byModel = new Map<string | null, number>();
+	for (const g of granted) byModel.set(g.model, (byModel.get(g.model) ?? 0) + g.tokens);
+	return [...byModel].map(([model, tokens]) => ({ model, tokens }));
 }
 
 /** Another subscription of the account to the same plan that has not ended (its Paddle id), if any. */

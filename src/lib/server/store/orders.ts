@@ -2,15 +2,23 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { isUuid, queryRows } from '../db/client';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
-import { orders, products, topups, type ProductGrant } from '../db/schema';
+import { orders, topups, type ProductGrant } from '../db/schema';
 import { modelNamesRead } from '../ledger';
 import { DomainError } from '../errors';
 import { GENERAL_BALANCE } from '../../model-words';
 import { requestHash } from '../idempotency';
-import { getProduct, priceIdOf } from './catalog';
+import { getProduct, priceIdOf, type Product } from './catalog';
 import type { BrowserCheckout, PaymentProvider } from './paddle/provider';
 
 export type Order = typeof orders.$inferSelect;
+
+/**
+ * What an order of `quantity` units of `product` sells, as the order keeps it (the package may be
+ * edited later): its name and kind, its unit price (minor units) and its tokens per model × quantity.
+ */
+export function soldAs(product: Pick<Product, 'name' | 'kind' | 'priceCents' | 'grants'>, quantity: number): Pick<Order, 'productName' | 'productKind' | 'unitPriceCents' | 'contents'> {
+	return { productName: product.name, productKind: product.kind, unitPriceCents: product.priceCents, contents: product.grants.map((g) => ({ model: g.model, tokens: g.tokens * quantity })) };
+}
 
 /** Our order by id; undefined for anything that is not one (webhook custom data is only trusted this far). */
 export async function orderOf(exec: Executor, orderId: string): Promise<Order | undefined> {
@@ -69,6 +77,7 @@ export async function startCheckout(
 				userId: req.userId,
 				productId: product.id,
 				quantity: req.quantity,
+				...soldAs(product, req.quantity),
 				status: 'pending',
 				currency: product.currency,
 				checkoutKey: key,
@@ -250,13 +259,13 @@ export function openCheckoutRead(accountId: string, userId: string): Read<OpenCh
 /** Whether order `o` renews a subscription (an earlier order started it): Paddle's billing made it, no checkout. */
 export const RENEWAL_SQL = sql`exists (select 1 from orders first where first.subscription_id = o.subscription_id and first.created_at < o.created_at)`;
 
-/** Orders matching `where` (over `orders o`) with their products and the names of the models they grant, newest first. */
+/** Orders matching `where` (over `orders o`) as they were sold (the order's own record, not today's package) with the names of the models they grant, and who bought them, newest first. */
 function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 	const rows = read(
 		sql`select o.id, o.quantity, o.status, o.amount_cents, o.currency, o.created_at, o.completed_at, o.charged_subscription_id,
-		           p.id as product_id, p.name as product_name, p.kind, p.grants, p.price_cents, buyer.name as buyer,
+		           o.product_id, o.product_name, o.product_kind, o.contents, o.unit_price_cents, buyer.name as buyer,
 		           ${RENEWAL_SQL} as renewal
-		      from orders o join products p on p.id = o.product_id
+		      from orders o
 		      left join users buyer on buyer.id = o.user_id
 		     where ${where}
 		     order by o.created_at desc, o.id desc
@@ -265,16 +274,16 @@ function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 	);
 	return mapRead(together({ rows, names: modelNamesRead() }), ({ rows, names }) =>
 		rows.map((o) => {
-			const contents = o.grants.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : GENERAL_BALANCE, tokens: g.tokens * o.quantity }));
+			const contents = o.contents.map((g) => ({ model: g.model, modelName: g.model ? (names.get(g.model) ?? g.model) : GENERAL_BALANCE, tokens: Number(g.tokens) }));
 			return {
 				id: o.id,
 				productId: o.product_id,
 				productName: o.product_name,
-				kind: o.kind,
+				kind: o.product_kind,
 				quantity: o.quantity,
 				contents,
 				tokens: contents.reduce((s, c) => s + c.tokens, 0),
-				amountCents: o.amount_cents === null ? (o.status === 'pending' ? o.price_cents * o.quantity : null) : Number(o.amount_cents),
+				amountCents: o.amount_cents === null ? (o.status === 'pending' ? o.unit_price_cents * o.quantity : null) : Number(o.amount_cents),
 				currency: o.currency,
 				status: o.status,
 				renewal: o.renewal,
@@ -315,11 +324,11 @@ export async function dismissCheckout(exec: Executor, req: { accountId: string; 
 	await exec.update(orders).set({ status: 'failed' }).where(and(eq(orders.id, open.id), eq(orders.status, 'pending')));
 }
 
-/** An order with its product, as purchasesRead selects it. */
+/** An order with what it sold, as purchasesRead selects it. */
 interface PurchaseRow {
 	id: string; quantity: number; status: PurchaseStatus; amount_cents: number | null; currency: string | null;
 	created_at: string | Date; completed_at: string | Date | null; charged_subscription_id: string | null;
-	product_id: string; product_name: string; kind: string; grants: ProductGrant[]; price_cents: number; renewal: boolean; buyer: string | null;
+	product_id: string; product_name: string; product_kind: string; contents: ProductGrant[]; unit_price_cents: number; renewal: boolean; buyer: string | null;
 }
 
 /** One order of one account (the store polls it while the payment is processed). */

@@ -21,10 +21,11 @@ function money(amountCents: number | null, currency: string | null) {
  * notification made the lots (a replay of the same transaction, under another event id, makes none).
  * `channel`: where its checkout was opened (the member store, the embedded store), so the entry says
  * it; null for what Paddle's billing made (a renewal, an auto top-up: `origin` says which).
+ * `productName`: the package's name as sold (`package_name`), which the log says rather than today's.
  */
 export async function auditPurchase(
 	exec: Executor,
-	p: { accountId: string; buyerUserId: string | null; orderId: string; transactionId: string; origin: string; channel: 'store' | 'embed' | null; productId: string; quantity: number; tokens: number; amountCents: number | null; currency: string }
+	p: { accountId: string; buyerUserId: string | null; orderId: string; transactionId: string; origin: string; channel: 'store' | 'embed' | null; productId: string; productName: string; quantity: number; tokens: number; amountCents: number | null; currency: string }
 ): Promise<void> {
 	await audit(exec, {
 		action: 'store.purchase_completed',
@@ -32,7 +33,7 @@ export async function auditPurchase(
 		targetType: 'order',
 		targetId: p.orderId,
 		accountId: p.accountId,
-		after: { package: p.productId, quantity: p.quantity, tokens: p.tokens, ...money(p.amountCents, p.currency), transaction_id: p.transactionId, origin: p.origin, ...(p.channel ? { channel: p.channel } : {}) }
+		after: { package: p.productId, package_name: p.productName, quantity: p.quantity, tokens: p.tokens, ...money(p.amountCents, p.currency), transaction_id: p.transactionId, origin: p.origin, ...(p.channel ? { channel: p.channel } : {}) }
 	});
 }
 

@@ -6,7 +6,7 @@ import type { Db, Executor } from '../db';
 import { webhookEndpoints } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
 import { domainEventTypes } from '../domain-events';
-import { audit } from '../accounts';
+import { audit, changedByWords } from '../accounts';
 import type { WebhookActor } from './operator';
 import { privateUrlsAllowed, urlRefusal } from './address';
 import { hostNameFits, MAX_WEBHOOK_URL } from '../../webhook-url';
@@ -154,6 +154,9 @@ function newSecret(): string {
 	return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/** An endpoint's fields as its audit entries hold them: each one a person can change. */
+const audited = (e: typeof webhookEndpoints.$inferSelect) => ({ url: e.url, description: e.description, event_types: e.eventTypes, enabled: e.enabled });
+
 /**
  * Registers an endpoint; the answer carries its signing secret, the only time it is shown.
  * Errors: invalid_input (also a URL on a loopback or private address, unless `policy` allows it),
@@ -169,7 +172,7 @@ export async function createEndpoint(db: Db, input: unknown, actor: WebhookActor
 			.insert(webhookEndpoints)
 			.values({ url: v.url, address: endpointAddress(v.url), description: v.description, eventTypes: v.event_types, secret, createdBy: actor.userId ?? null })
 			.returning();
-		await audit(tx, { action: 'webhook_endpoint.create', actorUserId: actor.userId, actorKeyId: actor.keyId, ip: actor.ip, targetType: 'webhook_endpoint', targetId: row!.id, after: { url: v.url, event_types: v.event_types } });
+		await audit(tx, { action: 'webhook_endpoint.create', actorUserId: actor.userId, actorKeyId: actor.keyId, ip: actor.ip, targetType: 'webhook_endpoint', targetId: row!.id, after: audited(row!) });
 		return { ...view(row!), secret };
 	});
 }
@@ -194,6 +197,8 @@ async function endpointRow(exec: Executor, id: string) {
 /**
  * Changes an endpoint's URL, description, event types or whether it is on. Turning a disabled
  * endpoint back on clears the reason; its failed deliveries stay failed (redeliver them one by one).
+ * Turning it off keeps who did it as the reason ("Turned off by the API key “Chatbot”."). A patch
+ * that changes nothing writes and logs nothing. The audit entry holds every field before and after.
  * Errors: invalid_input (also a URL on a loopback or private address, unless `policy` allows it), not_found,
  * conflict (another endpoint is at the new URL).
  */
@@ -203,6 +208,9 @@ export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: 
 	return db.orm.transaction(async (tx) => {
 		const before = await endpointRow(tx, id);
 		const enabled = v.enabled ?? before.enabled;
+		const changes = { url: v.url ?? before.url, description: v.description ?? before.description, event_types: v.event_types ?? before.eventTypes, enabled };
+		// Saved as it is: nothing changes, nothing to log.
+		if (JSON.stringify(changes) === JSON.stringify(audited(before))) return view(before);
 		const url = v.url ?? before.url;
 		// An endpoint 0042 turned off as a duplicate has no address until it is on or moved again.
 		const address = v.url !== undefined || enabled ? endpointAddress(url) : before.address;
@@ -215,7 +223,7 @@ export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: 
 				description: v.description ?? before.description,
 				eventTypes: v.event_types ?? before.eventTypes,
 				enabled,
-				disabledReason: enabled ? null : before.enabled ? 'Turned off by an admin.' : before.disabledReason,
+				disabledReason: enabled ? null : before.enabled ? `Turned off by ${await changedByWords(tx, actor)}.` : before.disabledReason,
 				disabledAt: enabled ? null : before.enabled ? new Date() : before.disabledAt,
 				updatedAt: new Date()
 			})
@@ -228,8 +236,8 @@ export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: 
 			ip: actor.ip,
 			targetType: 'webhook_endpoint',
 			targetId: before.id,
-			before: { url: before.url, event_types: before.eventTypes, enabled: before.enabled },
-			after: { url: row!.url, event_types: row!.eventTypes, enabled: row!.enabled }
+			before: audited(before),
+			after: audited(row!)
 		});
 		return view(row!);
 	});
@@ -240,6 +248,6 @@ export async function deleteEndpoint(db: Db, id: string, actor: WebhookActor): P
 	await db.orm.transaction(async (tx) => {
 		const before = await endpointRow(tx, id);
 		await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, before.id));
-		await audit(tx, { action: 'webhook_endpoint.delete', actorUserId: actor.userId, actorKeyId: actor.keyId, ip: actor.ip, targetType: 'webhook_endpoint', targetId: before.id, before: { url: before.url } });
+		await audit(tx, { action: 'webhook_endpoint.delete', actorUserId: actor.userId, actorKeyId: actor.keyId, ip: actor.ip, targetType: 'webhook_endpoint', targetId: before.id, before: audited(before) });
 	});
 }

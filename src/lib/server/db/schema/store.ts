@@ -6,6 +6,13 @@ const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export type ProductGrant = { model: string | null; tokens: number };
 
+/**
+ * A Paddle price the package sold through before its price changed: archived in Paddle, so no new
+ * checkout uses it, while the subscriptions on it renew at it (Paddle keeps a subscription's price).
+ * Its renewals and adjustments still name it: they map back to this package, at this price.
+ */
+export type RetiredPrice = { environment: 'sandbox' | 'production'; priceId: string; unitPriceCents: number; currency: string; retiredAt: string };
+
 /** A catalog item: a pack sold by quantity, a model pack, a bundle or a subscription. */
 export const products = pgTable('products', {
 	id: text('id').primaryKey(),
@@ -20,6 +27,8 @@ export const products = pgTable('products', {
 	maxQuantity: integer('max_quantity').notNull().default(1),
 	paddlePriceSandbox: text('paddle_price_sandbox'),
 	paddlePriceProduction: text('paddle_price_production'),
+	/** Its earlier Paddle prices, oldest first (see RetiredPrice). */
+	retiredPrices: jsonb('retired_prices').$type<RetiredPrice[]>().notNull().default([]),
 	active: boolean('active').notNull().default(true),
 	sort: integer('sort').notNull().default(0),
 	createdAt: ts('created_at').notNull().defaultNow()
@@ -37,6 +46,13 @@ export const orders = pgTable(
 			.notNull()
 			.references(() => products.id),
 		quantity: integer('quantity').notNull(),
+		/** What was sold, as it was at the sale (a package edited later changes none of it): its name and kind, */
+		productName: text('product_name').notNull(),
+		productKind: text('product_kind', { enum: ['pack', 'model_pack', 'bundle', 'subscription'] }).notNull(),
+		/** its price per unit at checkout (minor units of `currency`; what Paddle charged is `amountCents`), */
+		unitPriceCents: integer('unit_price_cents').notNull(),
+		/** and its tokens per model for the whole quantity: offered at checkout, then what its payment granted. */
+		contents: jsonb('contents').$type<ProductGrant[]>().notNull(),
 		status: text('status', { enum: ['pending', 'completed', 'failed', 'refunded', 'charged_back', 'partially_refunded'] }).notNull(),
 		amountCents: bigint('amount_cents', { mode: 'number' }),
 		currency: text('currency'),

@@ -1,8 +1,8 @@
-import { ApiError, Environment, Paddle } from '@paddle/paddle-node-sdk';
+import { ApiError, Environment, Paddle, type CurrencyCode } from '@paddle/paddle-node-sdk';
 import { describeError } from '../../log';
 import { DomainError } from '../../errors';
 import type { PaddleEnvironment } from '../catalog';
-import type { CreateTransaction, PaymentProvider } from './provider';
+import type { CreateTransaction, NewPrice, PaymentProvider } from './provider';
 
 /** Real Paddle Billing (sandbox or production) through the official Node SDK. */
 export class PaddleBillingProvider implements PaymentProvider {
@@ -53,6 +53,29 @@ export class PaddleBillingProvider implements PaymentProvider {
 			// https://developer.paddle.com/errors/subscriptions/subscription_payment_declined
 			{ subscription_payment_declined: () => new DomainError('payment_declined', 'The payment method on file was declined.') }
 		);
+	}
+
+	async newPriceLike(priceId: string, price: NewPrice) {
+		const old = await this.call('read the price', () => this.paddle.prices.get(priceId));
+		const made = await this.call('create the new price', () =>
+			this.paddle.prices.create({
+				productId: old.productId,
+				description: old.description,
+				name: old.name,
+				type: old.type ?? undefined,
+				billingCycle: price.interval ? { interval: price.interval, frequency: 1 } : null,
+				trialPeriod: price.interval ? old.trialPeriod : null,
+				taxMode: old.taxMode,
+				unitPrice: { amount: String(price.unitPriceCents), currencyCode: price.currency as CurrencyCode },
+				quantity: old.quantity,
+				customData: old.customData
+			})
+		);
+		return { priceId: made.id };
+	}
+
+	async archivePrice(priceId: string) {
+		await this.call('archive the old price', () => this.paddle.prices.archive(priceId));
 	}
 
 	browserCheckout() {

@@ -37,4 +37,22 @@ export interface PaymentProvider {
 	 * buyer's payment method is refused, `payment_provider_error` for anything else.
 	 */
 	chargeSubscription(paddleSubscriptionId: string, priceId: string): Promise<void>;
+	/**
+	 * A package's price changed: what Paddle recommends instead of editing a price in use is a new price
+	 * on the same Paddle product, as `priceId` but `unitPriceCents` (minor units of `currency`) and the
+	 * billing `interval` (null: one-time); then the old one is archived (`archivePrice`). Returns the new
+	 * price's id. Throws `payment_provider_error` when Paddle refuses or cannot be reached.
+	 */
+	newPriceLike(priceId: string, price: NewPrice): Promise<{ priceId: string }>;
+	/**
+	 * Archives a price: no new checkout can use it, while the subscriptions on it keep it (a
+	 * subscription holds its price until changed). Throws `payment_provider_error`.
+	 */
+	archivePrice(priceId: string): Promise<void>;
+}
+
+export interface NewPrice {
+	unitPriceCents: number;
+	currency: string;
+	interval: 'month' | 'year' | null;
 }

@@ -11,6 +11,7 @@ import {
 	listProducts,
 	orderAccount,
 	orderProgress,
+	paymentProvider,
 	requireProvider,
 	resumeCheckout,
 	productInput,
@@ -94,8 +95,8 @@ export const storeRouter = router({
 		products: siteAdminProcedure.query(({ ctx }) => listProducts(ctx.db.orm, { activeOnly: false })),
 		/** "Add package": an id another package has is refused (`conflict`), never saved over it. */
 		createProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input, 'create')),
-		/** "Save changes" of the package with that id (`not_found` when there is none). */
-		updateProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input, 'update')),
+		/** "Save changes" of the package with that id (`not_found` when there is none); a new price is a new Paddle price, the old one archived (saveProduct). */
+		updateProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input, 'update', await paymentProvider())),
 		/** Paddle events that need a person: unknown price ids, refunds of spent tokens, partial refunds. */
 		flaggedEvents: siteAdminProcedure.query(({ ctx }) => flaggedEvents(ctx.db.orm))
 	})

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db';
 import { paddleSimulatorRecords } from '../../../db/schema';
 import { DomainError } from '../../../errors';
-import { productsByPriceId, type PaddleEnvironment, type Product } from '../../catalog';
+import { priceIdOf, productsByPriceId, type PaddleEnvironment, type Product } from '../../catalog';
 import { orderOf } from '../../orders';
 import { addCalendar } from '../../../../calendar';
 import type { CreateTransaction, PaymentProvider } from '../provider';
@@ -50,7 +50,8 @@ export class PaddleSimulator implements PaymentProvider {
 	}
 
 	async createTransaction(input: CreateTransaction) {
-		await this.product(input.priceId);
+		// An archived price sells to no new checkout, as in Paddle (its subscriptions still renew on it).
+		if (priceIdOf(await this.product(input.priceId), this.environment) !== input.priceId) throw new DomainError('payment_provider_error', `The price ${input.priceId} is archived.`);
 		const txn: SimTransaction = {
 			id: paddleId('txn'),
 			status: 'ready',
@@ -206,6 +207,17 @@ export class PaddleSimulator implements PaymentProvider {
 	}
 
 	/** Makes the subscription's card refuse off-session charges at once or `'later'` (by webhook), or accept them again: the demo of a declined auto top-up. */
+	/** A new price like `priceId`: the simulator's prices are the catalog's, so the package saved with the new id is its price list. */
+	async newPriceLike(priceId: string) {
+		await this.product(priceId);
+		return { priceId: paddleId('pri') };
+	}
+
+	/** An archived price is one the package keeps among its retired prices: createTransaction refuses it. */
+	async archivePrice(priceId: string) {
+		await this.product(priceId);
+	}
+
 	async setDeclineCharges(paddleSubscriptionId: string, decline: boolean | 'later') {
 		const sub = await this.subscription(paddleSubscriptionId);
 		sub.declineCharges = decline;

@@ -1,0 +1,54 @@
+// An audit entry of a change says every field that changed, and who: an endpoint turned off by a
+// site key names that key in its reason; a patch or a package saved as it was logs nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backend } from '../helpers/db';
+import { bearer, openRestApi } from '../helpers/api-fixture';
+import { callJson } from '../helpers/http';
+import type { Db } from '../../src/lib/server/db/client';
+import { createEndpoint, getEndpoint, updateEndpoint } from '../../src/lib/server/webhooks';
+import { listAudit } from '../../src/lib/server/admin/audit-log';
+import { saveFeature } from '../../src/lib/server/admin/rates';
+import { saveProduct } from '../../src/lib/server/store/catalog';
+
+let db: Db;
+let site: string;
+beforeAll(async () => void ({ db, site } = await openRestApi()));
+afterAll(async () => db?.close());
+
+const byQuota = { via: 'command line' } as const;
+const entriesOf = async (action: string, targetId: string) => (await listAudit(db.orm, { action })).rows.filter((r) => r.targetId === targetId);
+
+describe(`audit entries of changes on ${backend}`, () => {
+	it('an endpoint a site key turns off says which key did it; its entry lists the description and the state changed; a patch of nothing logs nothing', async () => {
+		const endpoint = await createEndpoint(db, { url: 'https://hooks.example.com/audit', description: 'Billing', event_types: ['grant.created'] }, { ip: null });
+		const r = await callJson(`/api/v1/webhook-endpoints/${endpoint.id}`, { method: 'PATCH', headers: bearer(site), body: { description: 'Billing backend', enabled: false } });
+		expect(r.status).toBe(200);
+		expect(r.json).toMatchObject({ enabled: false, disabled_reason: 'Turned off by the API key “Contract tests”.' });
+		const [entry] = await entriesOf('webhook_endpoint.update', endpoint.id);
+		expect(entry!.words.changes.map((c) => c.field)).toEqual(['Description', 'Enabled']);
+
+		await updateEndpoint(db, endpoint.id, { description: 'Billing backend', enabled: false }, { ip: null });
+		expect(await entriesOf('webhook_endpoint.update', endpoint.id)).toHaveLength(1);
+		expect((await getEndpoint(db.orm, endpoint.id)).disabledReason).toBe('Turned off by the API key “Contract tests”.');
+	});
+
+	it('a package saved with no change logs nothing; one change logs that field alone', async () => {
+		const pack = { id: 'audit-pack', kind: 'pack' as const, name: 'Audit pack', grants: [{ model: null, tokens: 1_000 }], priceCents: 300 };
+		await saveProduct(db.orm, byQuota, pack, 'create');
+		await saveProduct(db.orm, byQuota, pack, 'update');
+		expect(await entriesOf('store.product_updated', 'audit-pack')).toHaveLength(0);
+		await saveProduct(db.orm, byQuota, { ...pack, priceCents: 350 }, 'update');
+		const [entry] = await entriesOf('store.product_updated', 'audit-pack');
+		expect(entry!.words.changes).toEqual([{ field: 'Price', before: { cents: 300, currency: 'USD' }, after: { cents: 350, currency: 'USD' } }]);
+	});
+
+	it('a feature added says its key and module', async () => {
+		await saveFeature(db, byQuota, { key: 'audit_reply', name: 'Audit reply', module: 'chat', unit: 'word', tokensPerUnit: 2 }, true);
+		const [entry] = await entriesOf('rates.feature_saved', 'audit_reply');
+		expect(entry!.words.title).toBe('Feature added');
+		expect(entry!.words.lines.filter((l) => ['Key', 'Module'].includes(l.label)).map((l) => [l.label, 'text' in l.value ? l.value.text : null])).toEqual([
+			['Key', 'audit_reply'],
+			['Module', expect.any(String)]
+		]);
+	});
+});

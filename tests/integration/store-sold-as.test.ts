@@ -1,0 +1,96 @@
+// A purchase keeps what was sold: a package edited after the sale (tokens, name, price) changes
+// none of what the buyer's pages, the widget or the console (its payments, the audit log) say of that purchase, and orders from
+// before migration 0049 take what was sold from what the ledger granted, not from today's package.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { backend } from '../helpers/db';
+import { expectInvariants, makeUser } from '../helpers/ledger';
+import { storeTestBed } from '../helpers/paddle';
+import { saveProduct, getProduct } from '../../src/lib/server/store/catalog';
+import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
+import { accountPurchases } from '../../src/lib/server/store';
+import { embedRecent } from '../../src/lib/server/embed/view';
+import { listPaymentEvents } from '../../src/lib/server/admin/payments';
+import { statement } from '../../src/lib/server/ledger';
+import { listAudit } from '../../src/lib/server/admin/audit-log';
+
+let bed: Awaited<ReturnType<typeof storeTestBed>>;
+beforeAll(async () => void (bed = await storeTestBed()), 120_000);
+afterAll(async () => bed?.close());
+
+/** A user who bought `quantity` of `productId` through the embedded store, paid through the simulator. */
+async function bought(productId: string, quantity = 1) {
+	const u = await makeUser(bed.db);
+	const started = await startCheckout(bed.db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId, quantity, channel: 'embed' });
+	expect((await bed.paddle.pay(started.transactionId)).every((d) => d.status === 200)).toBe(true);
+	return { ...u, orderId: started.orderId, transactionId: started.transactionId };
+}
+
+/** The package edited by a site admin as the console saves it. */
+async function edit(productId: string, change: { name: string; priceCents: number; tokens: number[] }) {
+	const p = await getProduct(bed.db.orm, productId);
+	await saveProduct(bed.db.orm, { via: 'demo data' }, { ...p, name: change.name, priceCents: change.priceCents, grants: p.grants.map((g, i) => ({ ...g, tokens: change.tokens[i]! })) }, 'update');
+}
+
+/** Every place that shows this one purchase, as its reader says it. */
+async function shownEverywhere(u: { userId: string; accountId: string; orderId: string }) {
+	const [mine] = await listPurchases(bed.db.orm, u.accountId);
+	const page = await accountPurchases(bed.db.orm, u.accountId, u.userId);
+	const widget = await embedRecent(bed.db, u.accountId);
+	const payments = await listPaymentEvents(bed.db.orm, { account: u.accountId });
+	const grants = (await statement(bed.db.orm, u.accountId)).rows.filter((r) => r.kind === 'grant');
+	const paid = payments.rows.find((r) => r.eventType === 'transaction.completed');
+	const audited = (await listAudit(bed.db.orm, { action: 'store.purchase_completed' })).rows.find((r) => r.targetId === u.orderId);
+	return {
+		purchase: { name: mine!.productName, kind: mine!.kind, tokens: mine!.tokens, contents: mine!.contents, amountCents: mine!.amountCents },
+		page: page.purchases.find((p) => p.id === u.orderId)!.productName,
+		widget: widget.purchases.map((p) => [p.productName, p.tokens, p.amountCents]),
+		payments: paid!.order,
+		statement: grants.map((g) => [g.note, g.tokens]),
+		audit: audited!.words.lines.filter((l) => ['Package', 'Tokens'].includes(l.label))
+	};
+}
+
+describe(`a purchase is what was sold, whatever the package becomes, on ${backend}`, () => {
+	it('a monthly plan bought in the embedded store, then edited to more tokens, a new name and price: every reader says 20,000 tokens, “Monthly plan”, $15.00', async () => {
+		const u = await bought('monthly-20k');
+		const before = await shownEverywhere(u);
+		expect(before.purchase).toEqual({ name: 'Monthly plan', kind: 'subscription', tokens: 20_000, contents: [{ model: null, modelName: 'General balance', tokens: 20_000 }], amountCents: 1_500 });
+		expect(before.widget).toEqual([['Monthly plan', 20_000, 1_500]]);
+		expect(before.payments).toMatchObject({ productName: 'Monthly plan', quantity: 1 });
+		expect(before.audit).toEqual([{ label: 'Package', value: { text: 'Monthly plan' } }, { label: 'Tokens', value: { figure: 20_000 } }]);
+
+		await edit('monthly-20k', { name: 'Chat monthly', priceCents: 1_999, tokens: [25_000] });
+		expect(await shownEverywhere(u)).toEqual(before);
+		await expectInvariants(bed.db);
+		await edit('monthly-20k', { name: 'Monthly plan', priceCents: 1_500, tokens: [20_000] });
+	});
+
+	it('a bundle bought twice over keeps its contents per model; a pending checkout keeps the price it was opened at', async () => {
+		const u = await bought('starter-bundle', 2);
+		const pendingBuyer = await makeUser(bed.db);
+		const open = await startCheckout(bed.db.orm, bed.paddle, { accountId: pendingBuyer.accountId, userId: pendingBuyer.userId, email: null, productId: 'starter-bundle', quantity: 1 });
+		const before = await shownEverywhere(u);
+		expect(before.purchase.contents.map((c) => [c.model, c.tokens])).toEqual([['gpt-5-nano', 100_000], ['text-embedding-3-small', 50_000], ['claude-sonnet-4-5', 20_000]]);
+
+		await edit('starter-bundle', { name: 'Builder bundle', priceCents: 4_500, tokens: [1, 2, 3] });
+		expect(await shownEverywhere(u)).toEqual(before);
+		const [pending] = await listPurchases(bed.db.orm, pendingBuyer.accountId, { orderId: open.orderId });
+		expect(pending).toMatchObject({ productName: 'Starter bundle', amountCents: 3_200, tokens: 85_000 });
+		await expectInvariants(bed.db);
+	});
+
+	it('migration 0049 fills an order from before it from the lots its payment granted (name from their note), not from the package as it is now', async () => {
+		const u = await bought('tokens-5k', 3);
+		await edit('tokens-5k', { name: 'Big pack', priceCents: 900, tokens: [9_000] });
+		// The order as an earlier release left it: nothing of the sale on it (today's package where it must say something).
+		await bed.db.rows(sql`update orders set product_name = 'Big pack', product_kind = 'bundle', unit_price_cents = 900, contents = '[{"model": null, "tokens": 27000}]' where id = ${u.orderId}::uuid`);
+		const backfill = readFileSync('drizzle/0049_orders_keep_what_was_sold.sql', 'utf8').split('--> statement-breakpoint').filter((s) => /^\s*(WITH|UPDATE)/m.test(s.replace(/^--.*$/gm, '')));
+		expect(backfill).toHaveLength(2);
+		await bed.db.rows(sql.raw(backfill[0]!));
+		const [row] = await listPurchases(bed.db.orm, u.accountId);
+		expect(row).toMatchObject({ productName: 'Token pack', kind: 'pack', tokens: 15_000, contents: [{ model: null, tokens: 15_000 }], amountCents: 1_500 });
+		await expectInvariants(bed.db);
+	});
+});
