@@ -8,7 +8,7 @@ import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { apiKeys } from '../../src/lib/server/db/schema';
-import { authenticateApiKey, createAccountKey, createTeam, createUser, type Auth } from '../../src/lib/server/accounts';
+import { authenticateApiKey, createAccountKey, createTeam, createUser, guestAccountFor, type Auth } from '../../src/lib/server/accounts';
 import { consume, grant, upsertFeature, capsInForce, hourlyBaseline, recentPace, refreshAccountFigures, setAllowanceRule, setCap, updateSiteSettings } from '../../src/lib/server/ledger';
 import { listNotifications } from '../../src/lib/server/alerts';
 import { ownCaps, setOwnCap } from '../../src/lib/server/accounts';
@@ -320,5 +320,15 @@ describe('anomaly flags', () => {
 		}
 		expect(await flagsOf(u.accountId)).toHaveLength(1);
 		expect(await inbox(u.id)).toHaveLength(1);
+	});
+
+	it("a guest's flag names the guest by its id: the owner tells two guests apart", async () => {
+		const [a, b] = ['g_' + randomUUID().slice(0, 8), 'g_' + randomUUID().slice(0, 8)];
+		for (const guest of [a, b]) {
+			const accountId = await guestAccountFor(db, guest);
+			await db.rows(sql`insert into anomaly_flags (account_id, kind, episode, figures) values (${accountId}::uuid, 'spike', 'fast_use', '{"lastHour": 2000, "baseline": 100}'::jsonb)`);
+		}
+		const titles = (await openFlags(db.orm, 100)).flags.map((f) => f.title);
+		expect(titles).toEqual(expect.arrayContaining([`Unusual use of Guest ${a}'s tokens`, `Unusual use of Guest ${b}'s tokens`]));
 	});
 });

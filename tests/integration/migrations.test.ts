@@ -258,6 +258,18 @@ describe(`migrations on ${backend}`, () => {
 		await db.orm.delete(webhookEndpoints).where(inArray(webhookEndpoints.id, rows.map((r) => r.id)));
 	});
 
+	it("0050 names each guest's account by its guest id, as new ones are named, and leaves other accounts' names as they are", async () => {
+		const [guest] = await db.rows<{ id: string }>(sql`insert into accounts (kind, name) values ('guest', 'Guest') returning id`);
+		await db.rows(sql`insert into guests (id, account_id) values (${'g_' + randomUUID().slice(0, 8)}, ${guest!.id}::uuid)`);
+		const member = await makeUser(db);
+		const before = await db.rows<{ name: string }>(sql`select name from accounts where id = ${member.accountId}::uuid`);
+		await db.rows(sql.raw(readFileSync('drizzle/0050_guest_accounts_named_by_id.sql', 'utf8')));
+		const [named] = await db.rows<{ name: string; guest_id: string }>(sql`
+			select a.name, g.id as guest_id from accounts a join guests g on g.account_id = a.id where a.id = ${guest!.id}::uuid`);
+		expect(named!.name).toBe(`Guest ${named!.guest_id}`);
+		expect(await db.rows(sql`select name from accounts where id = ${member.accountId}::uuid`)).toEqual(before);
+	});
+
 	it('reads token amounts back as numbers on this driver', async () => {
 		const [row] = await db.rows<{ n: number }>(sql`select 9007199254740991::int8 as n`);
 		expect(row!.n).toBe(Number.MAX_SAFE_INTEGER);

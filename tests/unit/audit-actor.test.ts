@@ -76,10 +76,13 @@ describe('the audit log’s By line of every kind of actor with its badge, and i
 		}
 	});
 
-	it('names an account’s kind beside its name unless the name says it (every guest’s account is named “Guest”)', () => {
+	it('names an account’s kind beside its name unless the name says it (a guest’s account is “Guest” and its guest id)', () => {
 		expect(accountBadge({ name: 'Maya Patel', kind: 'user' })).toBe('User');
 		expect(accountBadge({ name: 'Acme Studio', kind: 'team' })).toBe('Team pool');
 		expect(accountBadge({ name: 'Guest', kind: 'guest' })).toBeNull();
+		expect(accountBadge({ name: 'Guest g_1f9c', kind: 'guest' })).toBeNull();
+		// A user who happens to be called Guest something is still a user.
+		expect(accountBadge({ name: 'Guest Starr', kind: 'user' })).toBe('User');
 		for (const kind of ['user', 'team', 'guest']) for (const name of ['Guest', 'Acme Studio', 'Maya Patel', 'Team pool', 'User']) {
 			const badge = accountBadge({ name, kind });
 			expect(`Account ${name}${badge ? ` ${badge}` : ''}`).not.toMatch(twice);

@@ -41,9 +41,10 @@ const ACCOUNT_KIND: Record<string, string> = { user: 'User', team: 'Team pool', 
 
 /**
  * The badge beside an entry's account: its kind ("User", "Team pool", "Guest"), or none when its name
- * already says it (every guest's account is named "Guest": "Guest Guests" it read).
+ * already says it (a guest's account is named "Guest g_1f9c" by its guest id: "Guest g_1f9c Guest" it read).
  */
 export function accountBadge(a: { name: string; kind: string }): string | null {
 	const badge = ACCOUNT_KIND[a.kind] ?? a.kind;
-	return a.name.trim().toLowerCase() === badge.toLowerCase() ? null : badge;
+	const name = a.name.trim().toLowerCase();
+	return name === badge.toLowerCase() || (a.kind === 'guest' && name.startsWith('guest ')) ? null : badge;
 }

@@ -49,6 +49,11 @@ export async function findGuestAccount(exec: Executor, guestId: string): Promise
 	return row?.accountId ?? null;
 }
 
+/** A guest's account as people read it: "Guest g_1f9c" for the host's guest id g_1f9c (migration 0050 names the older ones so). */
+export function guestAccountName(guestId: string): string {
+	return `Guest ${guestId}`;
+}
+
 /**
  * Makes the guest's account inside the transaction `tx`, or finds the one a concurrent first use
  * made (first uses of one guest id wait for each other). Rolled back, the guest never had one.
@@ -57,7 +62,8 @@ export async function makeGuestAccount(tx: Executor, guestId: string): Promise<s
 	await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'guest:' + guestId}, 0))`);
 	const existing = await findGuestAccount(tx, guestId);
 	if (existing) return existing;
-	const [account] = await tx.insert(accounts).values({ kind: 'guest', name: 'Guest' }).returning({ id: accounts.id });
+	// Named by the host's id: the console's lists (flags, deliveries, the audit log) tell one guest from another by it.
+	const [account] = await tx.insert(accounts).values({ kind: 'guest', name: guestAccountName(guestId) }).returning({ id: accounts.id });
 	await tx.insert(guests).values({ id: guestId, accountId: account!.id });
 	return account!.id;
 }
