@@ -46,6 +46,28 @@ describe('what a bundle saves', () => {
 	});
 });
 
+describe('what a bundle saves, by currency', () => {
+	const product = (p: Partial<Product> & Pick<Product, 'id' | 'kind' | 'grants' | 'priceCents'>) =>
+		({ ...productInput.parse({ name: p.id, ...p }), paddlePriceProduction: null, createdAt: new Date(0) }) as Product;
+
+	it('compares a bundle only with single packs in its own currency: a ¥ pack is no yardstick for a $ plan', () => {
+		const offers = toOffers(
+			[
+				product({ id: 'usd-pack', kind: 'pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }),
+				// ¥50 for 1,000 tokens: in cents it would look 20× cheaper than the $ pack and sink the $ plan's saving.
+				product({ id: 'jpy-pack', kind: 'pack', currency: 'JPY', grants: [{ model: null, tokens: 1_000 }], priceCents: 50 }),
+				product({ id: 'usd-plan', kind: 'subscription', billingInterval: 'month', grants: [{ model: null, tokens: 300 }], priceCents: 270 }),
+				product({ id: 'jpy-plan', kind: 'subscription', currency: 'JPY', billingInterval: 'month', grants: [{ model: null, tokens: 2_000 }], priceCents: 80 }),
+				product({ id: 'eur-plan', kind: 'subscription', currency: 'EUR', billingInterval: 'month', grants: [{ model: null, tokens: 300 }], priceCents: 200 })
+			],
+			'sandbox',
+			new Map()
+		);
+		// $2.70 against $3.00 saves 10 %; ¥80 against ¥100 saves 20 %; no € pack: no label.
+		expect(offers.map((o) => [o.id, o.savingsPercent])).toEqual([['usd-pack', null], ['jpy-pack', null], ['usd-plan', 10], ['jpy-plan', 20], ['eur-plan', null]]);
+	});
+});
+
 describe('what a save does to the other packages’ savings', () => {
 	const product = (p: Partial<Product> & Pick<Product, 'id' | 'kind' | 'grants' | 'priceCents'>) =>
 		({ ...productInput.parse({ name: p.id, ...p }), paddlePriceProduction: null, createdAt: new Date(0) }) as Product;

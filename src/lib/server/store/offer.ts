@@ -34,16 +34,19 @@ interface PerToken {
 const perToken = (p: Product): PerToken => ({ cents: BigInt(p.priceCents), tokens: BigInt(tokensOf(p)) });
 const cheaper = (a: PerToken, b: PerToken) => a.cents * b.tokens < b.cents * a.tokens;
 
+/** A yardstick's key: prices compare only within a currency (500 yen is not 500 cents). */
+const rateKey = (currency: string, model: string | null) => `${currency} ${model ?? 'general'}`;
+
 /**
- * The cheapest per-token price of single packs, per model (and `general` for packs without a model):
- * the yardstick for what a bundle saves.
+ * The cheapest per-token price of single packs, per currency and model (`general` for packs without a
+ * model): the yardstick for what a bundle in that currency saves.
  */
 function referenceRates(catalog: Product[]): Map<string, PerToken> {
 	const rates = new Map<string, PerToken>();
 	for (const p of catalog) {
 		if (p.kind !== 'pack' && p.kind !== 'model_pack') continue;
 		for (const g of p.grants) {
-			const key = g.model ?? 'general';
+			const key = rateKey(p.currency, g.model);
 			const rate = perToken(p);
 			const best = rates.get(key);
 			if (!best || cheaper(rate, best)) rates.set(key, rate);
@@ -69,7 +72,8 @@ function savingOf(priceCents: number, grants: Product['grants'], rates: PerToken
 
 /**
  * What each package saves, by id: whole percent against buying the same tokens as the cheapest single
- * packs of `catalog` (bundles and subscriptions), null for no saving (packs, or no pack to compare with).
+ * packs of `catalog` in its currency (bundles and subscriptions), null for no saving (packs, or no pack
+ * in that currency to compare with).
  * `catalog`: the packages on sale, since only they set the yardstick.
  */
 export function savingsOf(catalog: Product[]): Map<string, number | null> {
@@ -77,7 +81,7 @@ export function savingsOf(catalog: Product[]): Map<string, number | null> {
 	return new Map(
 		catalog.map((p) => {
 			if (p.kind !== 'bundle' && p.kind !== 'subscription') return [p.id, null];
-			const parts = p.grants.map((g) => rates.get(g.model ?? 'general') ?? rates.get('general'));
+			const parts = p.grants.map((g) => rates.get(rateKey(p.currency, g.model)) ?? rates.get(rateKey(p.currency, null)));
 			return [p.id, parts.every((r): r is PerToken => r !== undefined) ? savingOf(p.priceCents, p.grants, parts) : null];
 		})
 	);
