@@ -156,13 +156,6 @@ export async function setKeyPaused(db: Db, auth: Auth, keyId: string, paused: bo
 const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API key.');
 
 /**
- * Resolves `Authorization: Bearer qk_…` (pass the value after "Bearer "). Unknown, revoked
- * and malformed keys, and keys of disabled users, get the same answer. An accepted key is kept by
- * this process for a few seconds (kept-keys.ts). Every accepted call marks the key's last_used_at,
- * looked up or kept alike, written at most once a minute (LAST_USED_EVERY_MINUTES) so the hot path
- * stays one statement.
- */
-/**
  * Who made a change, as a sentence's object names them: `the API key “Chatbot”` for a key, a person's
  * name for a user (`Ada Admin`), "an admin" when the row is gone. For reasons stored with what they changed.
  */
@@ -177,6 +170,13 @@ export async function changedByWords(exec: Executor, by: { userId?: string | nul
 	return 'an admin';
 }
 
+/**
+ * Resolves `Authorization: Bearer qk_…` (pass the value after "Bearer "). Unknown, revoked
+ * and malformed keys, and keys of disabled users, get the same answer. An accepted key is kept by
+ * this process for a few seconds (kept-keys.ts). Every accepted call marks the key's last_used_at,
+ * looked up or kept alike, written at most once a minute (LAST_USED_EVERY_MINUTES) so the hot path
+ * stays one statement.
+ */
 export async function authenticateApiKey(db: Db, bearerValue: string | null | undefined): Promise<ApiKeyAuth> {
 	const value = bearerValue?.trim() ?? '';
 	if (!KEY_FORMAT.test(value)) throw rejected();

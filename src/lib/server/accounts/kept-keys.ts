@@ -57,9 +57,11 @@ class KeptKeys {
 		return true;
 	}
 
+	/** Drops every kept key and when each was last marked used (a change notice, or the copies lapsing): the next use looks up and marks again. */
 	forget() {
 		this.generation++;
 		this.keys.clear();
+		this.marked.clear();
 	}
 }
 
