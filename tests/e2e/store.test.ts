@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
 import { onScreen, ownUser, screen, signInByForm } from './app';
 import { scrollUntilShown } from './console';
@@ -283,6 +283,15 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 	});
 });
 
+/**
+ * Focuses a sheet's button once a person could use it: the sheet's buttons are disabled until its script
+ * runs, and until then Escape does nothing either (a loaded machine's frame can take seconds).
+ */
+async function focusWhenReady(button: Locator) {
+	await button.click({ trial: true });
+	await button.focus();
+}
+
 const status = (page: Page) => page.getByRole('status', { name: 'Purchase status' });
 
 describe("the simulator's checkout sheet and the quantity stepper (a person of their own)", () => {
@@ -305,7 +314,7 @@ describe("the simulator's checkout sheet and the quantity stepper (a person of t
 			await frame.waitFor({ state: 'detached' });
 			// And from its Pay button.
 			await pack.getByRole('button', { name: /^Buy · / }).click();
-			await sheet.getByRole('button', { name: /^Pay / }).focus();
+			await focusWhenReady(sheet.getByRole('button', { name: /^Pay / }));
 			await page.keyboard.press('Escape');
 			await frame.waitFor({ state: 'detached' });
 		} finally {
@@ -328,7 +337,7 @@ describe('a checkout left unpaid, then the same pack bought in another (a person
 				await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
 			};
 			await twoPacks();
-			await sheet.getByRole('button', { name: 'Pay $10.00' }).focus();
+			await focusWhenReady(sheet.getByRole('button', { name: 'Pay $10.00' }));
 			await page.keyboard.press('Escape');
 			await frame.waitFor({ state: 'detached' });
 			await page.goto('/purchases');
