@@ -344,6 +344,22 @@ export async function boxesTogether(...locators: import('playwright-core').Locat
 }
 
 /**
+ * The page's endless animations that are running, named by their element, once a page has settled: a page at rest repaints
+ * nothing (a shimmer left running below the fold restyled the dashboard 60 times a second, a tenth of a core while it was open).
+ */
+export function endlessAnimations(page: Page): Promise<string[]> {
+	return page.evaluate(() =>
+		document
+			.getAnimations()
+			.filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations === Infinity)
+			.map((a) => {
+				const target = (a.effect as KeyframeEffect | null)?.target;
+				return `${(a as CSSAnimation).animationName ?? 'animation'} on ${target?.tagName.toLowerCase()}.${[...(target?.classList ?? [])].join('.')}`;
+			})
+	);
+}
+
+/**
  * The closed sections (`<details>`) on the page whose summary shows nothing that says it opens, by
  * their words: neither the browser's disclosure triangle (a summary keeps it as a list item: one
  * styled `display: flex` loses it) nor a sign of its own (a drawn `::before`, or a chevron beside its words).

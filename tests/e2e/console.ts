@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, installedPhone, phone, screenshot } from './browser';
-import { axe, disclosuresWithoutSign, sessionCookies } from './app';
+import { axe, disclosuresWithoutSign, endlessAnimations, sessionCookies } from './app';
 
 // What the admin console's browser tests share: its two sizes, a signed-in context, the checks
 // every page passes, and how a behaviour is tested once while each page is looked at in both sizes.
@@ -50,6 +50,8 @@ export async function expectSound(page: Page) {
 	expect(await tablesWiderThanTheirBox(page)).toEqual([]);
 	// A closed section shows that it opens.
 	expect(await disclosuresWithoutSign(page)).toEqual([]);
+	// Once its parts have loaded, nothing repaints on its own (no shimmer left running).
+	await expect.poll(() => endlessAnimations(page)).toEqual([]);
 	expect(await axe(page)).toEqual([]);
 }
 
