@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
-import { onScreen, ownUser, screen, signInByForm } from './app';
+import { endlessAnimations, onScreen, ownUser, screen, signInByForm } from './app';
 import { scrollUntilShown } from './console';
 
 let browser: Browser;
@@ -337,6 +337,9 @@ describe('a checkout left unpaid, then the same pack bought in another (a person
 				await pack.getByRole('button', { name: 'Buy · $10.00' }).click();
 			};
 			await twoPacks();
+			// Behind the open sheet the store waits on nobody but the buyer: it says so, and nothing spins.
+			await status(page).getByText('In the checkout for Token pack: pay there, or close it to come back.').waitFor();
+			expect(await endlessAnimations(page)).toEqual([]);
 			await focusWhenReady(sheet.getByRole('button', { name: 'Pay $10.00' }));
 			await page.keyboard.press('Escape');
 			await frame.waitFor({ state: 'detached' });
