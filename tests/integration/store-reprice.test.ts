@@ -7,7 +7,8 @@ import { expectInvariants, makeUser } from '../helpers/ledger';
 import { storeTestBed } from '../helpers/paddle';
 import { getProduct, productsByPriceId, saveProduct } from '../../src/lib/server/store/catalog';
 import { listPurchases, startCheckout } from '../../src/lib/server/store/orders';
-import { subscriptions } from '../../src/lib/server/db/schema';
+import { products, subscriptions } from '../../src/lib/server/db/schema';
+import type { PaymentProvider } from '../../src/lib/server/store/paddle/provider';
 import { eq } from 'drizzle-orm';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
@@ -57,5 +58,30 @@ describe(`a package's price changed, through the simulator, on ${backend}`, () =
 		expect(renamed).toMatchObject({ paddlePriceSandbox: pack.paddlePriceSandbox, retiredPrices: [] });
 		const typed = await saveProduct(bed.db.orm, admin, { ...renamed, priceCents: 700, paddlePriceSandbox: 'pri_made_in_dashboard' }, 'update', bed.paddle);
 		expect(typed).toMatchObject({ paddlePriceSandbox: 'pri_made_in_dashboard', retiredPrices: [] });
+	});
+
+	it('a refused save leaves no new price in Paddle: input it refuses asks Paddle nothing, and a price made for a save refused after is archived', async () => {
+		// The simulator, with what was asked of it written down.
+		const asked: string[] = [];
+		let meanwhile = async () => {};
+		const paddle: PaymentProvider = Object.assign(Object.create(bed.paddle), {
+			newPriceLike: async (priceId: string) => {
+				const made = await bed.paddle.newPriceLike(priceId);
+				asked.push(`new ${made.priceId}`);
+				await meanwhile();
+				return made;
+			},
+			archivePrice: async (priceId: string) => void asked.push(`archive ${priceId}`)
+		});
+		const plan = await getProduct(bed.db.orm, 'gpt-5-nano-50k');
+		await expect(saveProduct(bed.db.orm, admin, { ...plan, priceCents: plan.priceCents + 100, grants: [{ model: 'no-such-model', tokens: 1 }] }, 'update', paddle)).rejects.toMatchObject({ code: 'unknown_model' });
+		expect(asked).toEqual([]);
+
+		// Another admin's new price lands while Paddle makes this one: this save is refused, and the price it made archived.
+		meanwhile = async () => void (await bed.db.orm.update(products).set({ priceCents: plan.priceCents + 200 }).where(eq(products.id, plan.id)));
+		await expect(saveProduct(bed.db.orm, admin, { ...plan, priceCents: plan.priceCents + 100 }, 'update', paddle)).rejects.toMatchObject({ code: 'conflict' });
+		expect(asked).toEqual([expect.stringMatching(/^new pri_/), asked[0]!.replace('new', 'archive')]);
+		expect(await getProduct(bed.db.orm, plan.id)).toMatchObject({ priceCents: plan.priceCents + 200, paddlePriceSandbox: plan.paddlePriceSandbox, retiredPrices: [] });
+		await expectInvariants(bed.db);
 	});
 });

@@ -139,7 +139,7 @@ type NewPaddlePrice = { environment: PaddleEnvironment; old: string; priceId: st
  * The new Paddle price an update needs, made before its save (Paddle is not asked inside a database
  * transaction): when the price, currency or billing interval changes and the admin kept the price id
  * of the provider's environment. A price id the admin typed is theirs (made in Paddle's dashboard):
- * none is made then. A price made for a save that is then refused stays unused, the old one active.
+ * none is made then. A save then refused archives the price made for it (`saveProduct`): the old one stays active.
  */
 async function newPrice(exec: Executor, provider: PaymentProvider, input: ProductInput): Promise<NewPaddlePrice | null> {
 	const p = parseInput(productInput, input);
@@ -180,12 +180,15 @@ export type ProductSave = 'create' | 'update';
  * an update that changes no field writes nothing and logs nothing (the package is answered as it is).
  * With `provider` (the live payment provider), a changed price, currency or billing interval gets a new
  * Paddle price in the provider's environment and the old one is archived: buyers from now
- * on pay the new price, subscribers keep theirs (`newPrice`, archived after the save). Errors also
+ * on pay the new price, subscribers keep theirs (`newPrice`, archived after the save). Input the save refuses
+ * asks Paddle for nothing; a save refused after the new price was made archives that one instead. Errors also
  * `payment_provider_error` (nothing saved), `conflict` when the package changed while Paddle was asked.
  * Errors: `conflict` when `create` names a package already there (it is left as it was) or a Paddle
  * price id of another package; `not_found` when `update` names none; `unknown_model`; `invalid_input`.
  */
 export async function saveProduct(db: Database, actor: SetupActor, input: ProductInput, save: ProductSave, provider: PaymentProvider | null = null): Promise<Product> {
+	// Input the save would refuse asks Paddle for nothing (checked again in the transaction, against saves meanwhile).
+	if (save === 'update' && provider) await checkedProduct(db, input);
 	const made = save === 'update' && provider ? await newPrice(db, provider, input) : null;
 	const saved = await db.transaction(async (tx) => {
 		// Saves of packages take turns (rare, an admin's), so the checks below see every save before
@@ -201,6 +204,10 @@ export async function saveProduct(db: Database, actor: SetupActor, input: Produc
 		const [after] = await (before ? tx.update(products).set({ ...p, ...(made ? withNewPrice(before, made) : {}), id: undefined }).where(eq(products.id, p.id)) : tx.insert(products).values(p)).returning();
 		await audit(tx, { action: before ? 'store.product_updated' : 'store.product_created', ...creditTo(actor), targetType: 'product', targetId: after!.id, before: before ?? null, after });
 		return after!;
+	}).catch(async (e: unknown) => {
+		// The save did not happen: the price made for it would sit active in Paddle selling nothing.
+		if (made && provider) await provider.archivePrice(made.priceId).catch(() => undefined);
+		throw e;
 	});
 	// Archived once the package sells through the new price. Should Paddle not answer, the old price stays
 	// active in Paddle but sells nothing through Quota (logged by the provider); the save stands.
