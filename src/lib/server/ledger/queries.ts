@@ -300,7 +300,7 @@ export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<n
 	});
 }
 
-/** Each module's free allowance for this account: used / limit / next reset. */
+/** Each module's free allowance for this account: used / limit / next reset (none for a module not available to it, limit 0). */
 export async function allowanceStatus(exec: Executor, accountId: string): Promise<AllowanceStatus[]> {
 	return (await allowancesByAccount(exec, [accountId])).get(accountId) ?? [];
 }
@@ -325,7 +325,8 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		       case when quota_module_off(r, acc.kind) then quota_module_off_message(r, m) else m.limit_message end as message,
 		       case when r.id is null then 0 else r.limit_tokens end as limit_tokens, coalesce(r.period, 'never') as period,
 		       case when r.id is null then 0 else quota_allowance_used(a.id, r, quota_window_start(r.period, s.time_zone, s.week_start, now())) end as used,
-		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at,
+		       -- A module not available to the account (limit 0; a guest's module without a guest rule) has no window to reset.
+		       case when r.id is not null and r.limit_tokens is distinct from 0 then quota_window_end(r.period, s.time_zone, s.week_start, now()) end as resets_at,
 		       to_jsonb(array(select f.name from features f where f.module = m.key and f.enabled order by f.name)) as features
 		  from unnest(${uuidArray(accountIds)}) as a(id)
 		  -- Each account by its key: joined plainly, a generic plan (estimating 10 ids, and the module
