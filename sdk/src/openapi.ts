@@ -144,6 +144,8 @@ export interface paths {
                                     engine: string | null;
                                     /** @description When the soonest-expiring of this allocation's tokens expire (ISO 8601): only those; the rest may expire later or never. null = none of them expires. A mix (1,225 expiring on a date, 16,895 never) states that date here: do not show it as the whole allocation's. */
                                     expires_at: string | null;
+                                    /** @description How many of this allocation's tokens expire at `expires_at` (tokens, an integer): the remaining tokens of its lots that end then, as the dashboard says them (“1,225 expire Dec 14, 2026, …”); the rest of its `credit` expires later or never. An unlimited lot counts none. null when `expires_at` is null (none of them expires). */
+                                    expiring_tokens: number | null;
                                 };
                             };
                             allowances: {

@@ -37,6 +37,12 @@ export interface Allocation {
 	unlimited: boolean;
 	/** Soonest expiry among its lots; null = no expiration. */
 	expiresAt: string | null;
+	/**
+	 * Tokens that expire at `expiresAt`: the remaining tokens of its lots that end then (the sum of the
+	 * `parts` of that moment, the dashboard's "N expire …" lines; an unlimited lot adds none). null when
+	 * `expiresAt` is (nothing expires).
+	 */
+	expiringTokens: number | null;
 	/** What it is made of, soonest expiry first (never-expiring last): the order they are spent in. */
 	parts: AllocationPart[];
 }
@@ -113,7 +119,7 @@ export function allocationsRead(accountIds: string[]): Read<Map<string, Allocati
 			const list = byAccount.get(r.account_id) ?? [];
 			let a = list.at(-1);
 			if (!a || a.model !== r.model) {
-				a = { model: r.model, name: r.name ?? GENERAL_BALANCE, engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, parts: [] };
+				a = { model: r.model, name: r.name ?? GENERAL_BALANCE, engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, expiringTokens: null, parts: [] };
 				list.push(a);
 			}
 			const expiresAt = r.expires_at ? new Date(r.expires_at).toISOString() : null;
@@ -123,6 +129,8 @@ export function allocationsRead(accountIds: string[]): Read<Map<string, Allocati
 			a.amount += part.amount;
 			a.unlimited ||= part.unlimited;
 			a.expiresAt ??= expiresAt;
+			// Soonest expiry first (never last): the parts of that moment are what expires first.
+			if (expiresAt !== null && expiresAt === a.expiresAt) a.expiringTokens = (a.expiringTokens ?? 0) + (part.unlimited ? 0 : part.remaining);
 			byAccount.set(r.account_id, list);
 		}
 		return byAccount;

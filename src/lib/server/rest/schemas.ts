@@ -145,6 +145,10 @@ export const ALLOWANCE_RESETS_AT =
 export const EXPIRES_AT_SOONEST =
 	'When the soonest-expiring of this allocation\'s tokens expire (ISO 8601): only those; the rest may expire later or never. null = none of them expires. A mix (1,225 expiring on a date, 16,895 never) states that date here: do not show it as the whole allocation\'s.';
 
+/** An allocation's `expiring_tokens` beside its `expires_at` (GET /api/v1/balance). */
+export const EXPIRING_TOKENS =
+	"How many of this allocation's tokens expire at `expires_at` (tokens, an integer): the remaining tokens of its lots that end then, as the dashboard says them (“1,225 expire Dec 14, 2026, …”); the rest of its `credit` expires later or never. An unlimited lot counts none. null when `expires_at` is null (none of them expires).";
+
 export const responses = {
 	error: z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() }),
 	balance: z.object({
@@ -156,7 +160,8 @@ export const responses = {
 				isUnlimited: z.boolean(),
 				entity_key: z.string(),
 				engine: z.string().nullable(),
-				expires_at: z.string().nullable().meta({ description: EXPIRES_AT_SOONEST })
+				expires_at: z.string().nullable().meta({ description: EXPIRES_AT_SOONEST }),
+				expiring_tokens: z.number().int().nullable().meta({ description: EXPIRING_TOKENS })
 			})
 		),
 		allowances: z.array(
