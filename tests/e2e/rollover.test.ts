@@ -120,12 +120,16 @@ describe('rolled-over tokens on the dashboard', () => {
 		await expect(images.getByRole('meter').count()).resolves.toBe(0);
 		// The right value stays: a module with a window says when it resets.
 		await expect(chat.locator('.meta').first().innerText()).resolves.toMatch(/^Daily · resets in /);
+		await screenshot(page, 'member-dashboard-rollover');
+		await screenshot(chat, 'member-dashboard-rollover-chat');
 		// Her widget, on the same page (its script as a host page loads it), says the dashboard's words for it, with no reset.
 		const id = (await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data.id)) as string;
 		const made = await hostBackend(() => app!.baseURL).api('/api/v1/embed-tokens', { user: id, ttl_seconds: 600 });
 		expect(made.status).toBe(201);
 		await page.evaluate((token: string) => {
 			const widget = document.createElement('quota-usage');
+			// Over the page's bars, so its picture shows all of it.
+			widget.style.cssText = 'position:fixed;inset:0 0 auto;z-index:99';
 			widget.setAttribute('token', token);
 			widget.setAttribute('parts', 'allowances');
 			document.body.append(widget, Object.assign(document.createElement('script'), { src: '/embed/quota-usage.js' }));
@@ -135,8 +139,6 @@ describe('rolled-over tokens on the dashboard', () => {
 		await expect(rows.filter({ hasText: 'Chatbot' }).innerText()).resolves.toMatch(/^Chatbot\s+[\d,]+ of 20,000 left\s+Resets /);
 		await expect(page.locator('quota-usage').getByText(/\b0 of 0 left|Does not reset/).count()).resolves.toBe(0);
 		await screenshot(page.locator('quota-usage'), 'member-dashboard-not-available-widget');
-		await screenshot(page, 'member-dashboard-rollover');
-		await screenshot(chat, 'member-dashboard-rollover-chat');
 		await context.close();
 	}, 360_000); // a start of the app, on a copy of the demo's data: slow on a busy machine
 });
