@@ -18,7 +18,7 @@
 	const TEXTS = {
 		en: {
 			title: 'Your tokens', available: 'tokens available', unlimited: 'Unlimited', held: 'held', today: 'used today', month: 'used this month',
-			allowances: 'Free allowances', left: '{0} of {1} left', resets: 'Resets {0}', noReset: 'Does not reset', models: 'Allocations',
+			allowances: 'Free allowances', left: '{0} of {1} left', resets: 'Resets {0}', noReset: 'Does not reset', off: 'Not available', models: 'Allocations',
 			model: 'Model', general: 'General balance', remaining: 'Left', expires: 'Expires', never: 'Never', exp: ['{0} expire {1}', '{0} never expire'], usage: 'Recent use', date: 'Date',
 			feature: 'Feature', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
 			buy: 'Buy tokens', loading: 'Loading your usage…', expired: 'This usage view has expired. Reload the page to see your latest figures.',
@@ -29,7 +29,7 @@
 		},
 		de: {
 			title: 'Ihre Tokens', available: 'Tokens verfügbar', unlimited: 'Unbegrenzt', held: 'reserviert', today: 'heute verbraucht', month: 'diesen Monat verbraucht',
-			allowances: 'Freikontingente', left: '{0} von {1} übrig', resets: 'Neu ab {0}', noReset: 'Wird nicht zurückgesetzt', models: 'Zuteilungen',
+			allowances: 'Freikontingente', left: '{0} von {1} übrig', resets: 'Neu ab {0}', noReset: 'Wird nicht zurückgesetzt', off: 'Nicht verfügbar', models: 'Zuteilungen',
 			model: 'Modell', general: 'Allgemeines Guthaben', remaining: 'Übrig', expires: 'Läuft ab', never: 'Nie', exp: ['{0} laufen am {1} ab', '{0} laufen nie ab'], usage: 'Letzte Nutzung', date: 'Datum',
 			feature: 'Funktion', tokens: 'Tokens', unit: ['Token', 'Tokens'], purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
 			buy: 'Tokens kaufen', loading: 'Nutzung wird geladen…', expired: 'Diese Ansicht ist abgelaufen. Laden Sie die Seite neu, um aktuelle Zahlen zu sehen.',
@@ -40,7 +40,7 @@
 		},
 		fr: {
 			title: 'Vos jetons', available: 'jetons disponibles', unlimited: 'Illimité', held: 'réservés', today: "utilisés aujourd'hui", month: 'utilisés ce mois-ci',
-			allowances: 'Quotas gratuits', left: '{0} sur {1} restants', resets: 'Renouvelé {0}', noReset: "Pas de renouvellement", models: 'Allocations',
+			allowances: 'Quotas gratuits', left: '{0} sur {1} restants', resets: 'Renouvelé {0}', noReset: "Pas de renouvellement", off: 'Non disponible', models: 'Allocations',
 			model: 'Modèle', general: 'Solde général', remaining: 'Restant', expires: 'Expire', never: 'Jamais', exp: ['{0} expirent le {1}', "{0} n'expirent jamais"], usage: 'Utilisation récente', date: 'Date',
 			feature: 'Fonction', tokens: 'Jetons', unit: ['jeton', 'jetons'], purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
 			buy: 'Acheter des jetons', loading: 'Chargement…', expired: 'Cette vue a expiré. Rechargez la page pour voir vos derniers chiffres.',
@@ -51,7 +51,7 @@
 		},
 		es: {
 			title: 'Tus tokens', available: 'tokens disponibles', unlimited: 'Ilimitado', held: 'reservados', today: 'usados hoy', month: 'usados este mes',
-			allowances: 'Cupos gratuitos', left: 'Quedan {0} de {1}', resets: 'Se renueva {0}', noReset: 'No se renueva', models: 'Asignaciones',
+			allowances: 'Cupos gratuitos', left: 'Quedan {0} de {1}', resets: 'Se renueva {0}', noReset: 'No se renueva', off: 'No disponible', models: 'Asignaciones',
 			model: 'Modelo', general: 'Saldo general', remaining: 'Quedan', expires: 'Caduca', never: 'Nunca', exp: ['{0} caducan el {1}', '{0} no caducan'], usage: 'Uso reciente', date: 'Fecha',
 			feature: 'Función', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
 			buy: 'Comprar tokens', loading: 'Cargando tu uso…', expired: 'Esta vista ha caducado. Recarga la página para ver tus cifras.',
@@ -317,7 +317,8 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 							.map((a) => {
 								const left = a.limit === null ? null : Math.max(0, a.limit - a.used);
 								const bar = a.limit ? `<div class="bar" role="progressbar" aria-label="${esc(a.name)}" aria-valuemin="0" aria-valuemax="${a.limit}" aria-valuenow="${left}"><i style="width:${(100 * left) / a.limit}%"></i></div>` : '';
-								return `<li><div class="row"><span>${esc(a.name)}</span><span>${esc(left === null ? t.unlimited : fill(t.left, num.format(left), num.format(a.limit)))}</span></div>${bar}<p class="note">${esc(a.resets_at ? fill(t.resets, at(a.resets_at)) : t.noReset)}</p></li>`;
+								// Limit 0: the module is off for this account (the dashboard's "Not available"), with no window to reset.
+								return `<li><div class="row"><span>${esc(a.name)}</span><span>${esc(left === null ? t.unlimited : a.limit ? fill(t.left, num.format(left), num.format(a.limit)) : t.off)}</span></div>${bar}${a.limit === 0 ? '' : `<p class="note">${esc(a.resets_at ? fill(t.resets, at(a.resets_at)) : t.noReset)}</p>`}</li>`;
 							})
 							.join('') +
 						'</ul>'

@@ -144,6 +144,8 @@ export interface paths {
                                     engine: string | null;
                                     /** @description When the soonest-expiring of this allocation's tokens expire (ISO 8601): only those; the rest may expire later or never. null = none of them expires. A mix (1,225 expiring on a date, 16,895 never) states that date here: do not show it as the whole allocation's. */
                                     expires_at: string | null;
+                                    /** @description How many of this allocation's tokens expire at `expires_at` (tokens, an integer): the remaining tokens of its lots that end then, as the dashboard says them (“1,225 expire Dec 14, 2026, …”); the rest of its `credit` expires later or never. An unlimited lot counts none. null when `expires_at` is null (none of them expires). */
+                                    expiring_tokens: number | null;
                                 };
                             };
                             allowances: {
@@ -153,6 +155,7 @@ export interface paths {
                                 /** @description The most this allowance gives in a window; null = unlimited; 0 = none (the module is off for this account). */
                                 limit: number | null;
                                 period: string;
+                                /** @description When its current window ends and the allowance starts afresh (ISO 8601). null = it never resets: a one-off allowance (period never), or a module not available to the account (limit 0), which has no window: say that it is not available, not when it resets. */
                                 resets_at: string | null;
                                 /** @description What to tell the user when this allowance stops them: the module's limit message; with limit 0 (not available to them), the words a consume of it is refused with (`feature_disabled`): that it is not available to their role, account or team, or, for a guest (also a module with no guest limit, listed with limit 0, period never: guests get none of it), that it needs an account. A module that gives the account no free tokens (None on the Limits page: it pays from its balance) is not listed. */
                                 message: string;
@@ -3058,9 +3061,10 @@ export interface paths {
                                 name: string;
                                 /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
                                 used: number;
-                                /** @description null = unlimited. */
+                                /** @description null = unlimited; 0 = not available to this account. */
                                 limit: number | null;
                                 period: string;
+                                /** @description When its current window ends and the allowance starts afresh (ISO 8601). null = it never resets: a one-off allowance (period never), or a module not available to the account (limit 0), which has no window: say that it is not available, not when it resets. */
                                 resets_at: string | null;
                             }[];
                             allocations: {

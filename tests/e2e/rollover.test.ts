@@ -6,8 +6,9 @@ import { sql } from 'drizzle-orm';
 import { demoDataDir, launch, phone, screenshot } from './browser';
 import { openAs, screen, signInByForm, waitForFresh } from './app';
 import { startBuild, type RunningApp } from './server';
+import { hostBackend } from './host-site';
 import { openPglite } from '../../src/lib/server/db/client';
-import { rollOver, saveModuleRollover } from '../../src/lib/server/ledger';
+import { rollOver, saveModuleRollover, setAllowanceRule } from '../../src/lib/server/ledger';
 
 // Issue 17.3 where a person sees it: the site admin sets a module's rollover on the Limits page, and a
 // member's dashboard shows what rolled over as its own line under the free allowance.
@@ -99,6 +100,8 @@ describe('rolled-over tokens on the dashboard', () => {
 		await saveModuleRollover(db.orm, 'chat', { capTokens: null, capPercent: 100, expiresAfterPeriods: 2 });
 		await db.orm.execute(sql`update allowance_rules set rollover_since = now() - interval '3 days' where module = 'chat'`);
 		expect((await rollOver(db)).tokens).toBeGreaterThan(0);
+		// Images set to 0 for Maya's role (Author): not available to her, on the same page.
+		await setAllowanceRule(db.orm, { module: 'images', audience: 'role', role: 'author', limitTokens: 0, period: 'daily' });
 		await db.close();
 		app = await startBuild({ dataDir: dir });
 
@@ -110,8 +113,32 @@ describe('rolled-over tokens on the dashboard', () => {
 		const lines = await chat.locator('.rolled').allInnerTexts();
 		expect(lines.length).toBeGreaterThan(0);
 		for (const line of lines) expect(line).toMatch(/^\+[\d,.  ]+ rolled over from (yesterday|[A-Z][a-z]{2} \d{1,2})(, [\d,.  ]+ left)?, usable until [A-Z][a-z]{2} \d{1,2}$/);
+		// A module not available says so and why, as the widget does, and not when it resets: it has no window.
+		const images = page.getByRole('region', { name: 'Free allowances' }).getByRole('listitem').filter({ hasText: 'Image generator' });
+		await expect(images.locator('.badge').innerText()).resolves.toBe('Not available');
+		await expect(images.locator('.meta').innerText()).resolves.toBe('Image generator: not available to your role.');
+		await expect(images.getByRole('meter').count()).resolves.toBe(0);
+		// The right value stays: a module with a window says when it resets.
+		await expect(chat.locator('.meta').first().innerText()).resolves.toMatch(/^Daily · resets in /);
 		await screenshot(page, 'member-dashboard-rollover');
 		await screenshot(chat, 'member-dashboard-rollover-chat');
+		// Her widget, on the same page (its script as a host page loads it), says the dashboard's words for it, with no reset.
+		const id = (await page.evaluate(async () => (await (await fetch('/trpc/me.profile')).json()).result.data.id)) as string;
+		const made = await hostBackend(() => app!.baseURL).api('/api/v1/embed-tokens', { user: id, ttl_seconds: 600 });
+		expect(made.status).toBe(201);
+		await page.evaluate((token: string) => {
+			const widget = document.createElement('quota-usage');
+			// Over the page's bars, so its picture shows all of it.
+			widget.style.cssText = 'position:fixed;inset:0 0 auto;z-index:99';
+			widget.setAttribute('token', token);
+			widget.setAttribute('parts', 'allowances');
+			document.body.append(widget, Object.assign(document.createElement('script'), { src: '/embed/quota-usage.js' }));
+		}, made.json.token as string);
+		const rows = page.locator('quota-usage').getByRole('listitem');
+		await expect.poll(() => rows.filter({ hasText: 'Image generator' }).innerText(), { timeout: 15_000 }).toMatch(/^Image generator\s+Not available$/);
+		await expect(rows.filter({ hasText: 'Chatbot' }).innerText()).resolves.toMatch(/^Chatbot\s+[\d,]+ of 20,000 left\s+Resets /);
+		await expect(page.locator('quota-usage').getByText(/\b0 of 0 left|Does not reset/).count()).resolves.toBe(0);
+		await screenshot(page.locator('quota-usage'), 'member-dashboard-not-available-widget');
 		await context.close();
 	}, 360_000); // a start of the app, on a copy of the demo's data: slow on a busy machine
 });

@@ -413,10 +413,17 @@ describe('the widget on a team pool, for the member viewing it', () => {
 				const mine = widget(page);
 				await expect.poll(() => mine.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(5_000));
 				await expect.poll(() => mine.getByText('Live').count(), { timeout: 15_000 }).toBe(1);
+				const store = (await mine.getByRole('link', { name: 'Buy tokens' }).getAttribute('href'))!;
 				await call(owner.page, 'team.removeMember', { teamId: team.id, userId: member.id });
 				await expect.poll(() => mine.getByRole('alert').textContent(), { timeout: 5_000, interval: 100 }).toBe('This member is no longer in the team.');
 				await expect(mine.locator('[part="balance"]').count()).resolves.toBe(0);
 				await screen(page, 'widget-member-removed-390');
+				// Its store link, opened now, says the same: not a general refusal.
+				await page.goto(store);
+				const refusal = page.getByRole('alert');
+				await expect.poll(() => refusal.locator('.headline').textContent(), { timeout: 15_000 }).toBe('This member is no longer in the team.');
+				await expect(refusal.innerText()).resolves.toContain('This store link no longer works: you are no longer in the team.');
+				await screen(page, 'embed-store-member-removed-390');
 			} finally {
 				await close();
 			}

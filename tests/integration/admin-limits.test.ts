@@ -198,7 +198,10 @@ describe('a module’s limits', () => {
 		const refused = await spend(author.accountId, 1).catch((e: unknown) => e);
 		expect(refused).toMatchObject({ code: 'feature_disabled', message: 'Chatbot: not available to your role.' });
 		expect(await check(db.orm, { accountId: author.accountId, feature: 'ai_bots', units: 1 })).toMatchObject({ allowed: false, active: false, code: 'feature_disabled', message: 'Chatbot: not available to your role.' });
-		expect((await balances(db.orm, author.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 0, message: 'Chatbot: not available to your role.' });
+		// Not available has no window: nothing resets (the dashboard, the widget, /balance say no reset), while a role that has one keeps it.
+		expect((await balances(db.orm, author.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 0, message: 'Chatbot: not available to your role.', resetsAt: null });
+		const member = await makeUser(db, 'subscriber');
+		expect((await balances(db.orm, member.accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: 1000, period: 'daily', resetsAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
 
 		await admin.admin.limits.save({ ...chat, members: 0 });
 		const someone = await makeUser(db);

@@ -32,7 +32,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(r.headers.get('cache-control')).toBe('no-store');
 		expect(r.json).toEqual({
 			success: true,
-			data: { general: { credit: 5000, isUnlimited: false, entity_key: 'general', engine: null, expires_at: null } },
+			data: { general: { credit: 5000, isUnlimited: false, entity_key: 'general', engine: null, expires_at: null, expiring_tokens: null } },
 			allowances: expect.arrayContaining([expect.objectContaining({ module: 'chat', used: 0, limit: 10000, period: 'daily', resets_at: expect.any(String) })]),
 			available: 5000 + MEMBER_ALLOWANCES,
 			held: 0

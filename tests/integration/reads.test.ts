@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
-import { configureRates, expectInvariants, outcome } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { readOne } from '../../src/lib/server/db/reads';
 import { createUser, type Auth } from '../../src/lib/server/accounts';
@@ -197,7 +197,34 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 		// The balance API reads the spendable part alone: the same figures.
 		const lean = await spendable(db.orm, accountId);
 		expect(lean).toEqual({ accountId, allocations: plain.allocations, allowances: plain.allowances, available: plain.available, held: plain.held });
-		expect(balanceBody(lean)).toMatchObject({ available: 1375, held: 200, data: { general: { credit: 1300 }, 'gpt-5-nano': { isUnlimited: true } } });
+		expect(balanceBody(lean)).toMatchObject({
+			available: 1375,
+			held: 200,
+			data: { general: { credit: 1300, expires_at: in30Days.toISOString(), expiring_tokens: 800 }, 'gpt-5-nano': { isUnlimited: true, expires_at: null, expiring_tokens: null } }
+		});
+	});
+
+	it('says beside /balance’s soonest expiry how many tokens expire then: the dashboard’s parts of that moment, after what is held', async () => {
+		const { accountId: id, userId } = await makeUser(db);
+		const soon = new Date(Date.now() + 10 * DAY);
+		const later = new Date(Date.now() + 20 * DAY);
+		// 1,225 expire at the soonest moment, from two lots; 800 later; 500 never; the model's 300 never.
+		await grant(db.orm, { accountId: id, tokens: 1000, source: 'purchase', expiresAt: soon });
+		await grant(db.orm, { accountId: id, tokens: 225, source: 'bonus', note: 'Welcome', expiresAt: soon });
+		await grant(db.orm, { accountId: id, tokens: 800, source: 'referral', note: 'Invited Leo', expiresAt: later });
+		await grant(db.orm, { accountId: id, tokens: 500, source: 'purchase' });
+		await grant(db.orm, { accountId: id, tokens: 300, source: 'bonus', model: 'gpt-5-nano' });
+		// A job holds 100 of the soonest-expiring tokens: they are no longer there to expire.
+		await hold(db.orm, { accountId: id, feature: 'generate_texts', maxTokens: 100, ttlSeconds: 600, actor: { userId }, idempotency: { scope: 'reads', key: 'expiring-h1' } });
+		const lean = await spendable(db.orm, id);
+		expect(balanceBody(lean).data).toEqual({
+			general: { credit: 2425, isUnlimited: false, entity_key: 'general', engine: null, expires_at: soon.toISOString(), expiring_tokens: 1125 },
+			'gpt-5-nano': { credit: 300, isUnlimited: false, entity_key: 'gpt-5-nano', engine: expect.any(String), expires_at: null, expiring_tokens: null }
+		});
+		// The dashboard's figure: its parts that end at that moment (one read, not a second query).
+		const general = (await balances(db.orm, id)).allocations.find((a) => a.model === null)!;
+		expect(general.parts.filter((p) => p.expiresAt === general.expiresAt).reduce((n, p) => n + p.remaining, 0)).toBe(general.expiringTokens);
+		await expectInvariants(db);
 	});
 
 	it('answers balance reads made at once (one statement per batch) each with its own account, after every write before it', async () => {

@@ -11,6 +11,7 @@ const lot = (remaining: number, amount: number, extra: { unlimited?: boolean; mo
 	amount,
 	unlimited: extra.unlimited ?? false,
 	expiresAt: null,
+	expiringTokens: null,
 	parts: []
 });
 

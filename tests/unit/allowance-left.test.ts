@@ -19,4 +19,13 @@ describe('what is left of a free allowance', () => {
 		expect(template.replace('{0}', '1,500').replace('{1}', '2,000')).toBe(allowanceLeft(500, 2000));
 		expect(widget).toContain('const left = a.limit === null ? null : Math.max(0, a.limit - a.used);');
 	});
+
+	it('says "Not available" for a module set to 0 for the account (never "0 of 0 left"), as the widget does in every language, with no reset', () => {
+		expect(allowanceLeft(0, 0)).toBe('Not available');
+		expect(english).toContain(`off: '${allowanceLeft(0, 0)}'`);
+		expect(widget.match(/\boff: '[^']+'/g)).toHaveLength(4);
+		// Its row has no "Resets …" / "Does not reset" note: a module not available has no window.
+		expect(widget).toContain("a.limit ? fill(t.left, num.format(left), num.format(a.limit)) : t.off");
+		expect(widget).toContain("${a.limit === 0 ? '' : `<p class=\"note\">");
+	});
 });

@@ -10,6 +10,7 @@ import { minorDigits } from '../../src/lib/money';
 import { PADDLE_CURRENCIES } from '../../src/lib/price-range';
 import served from '../../widget/quota-usage.js?served';
 import { zoneName } from '../../src/lib/zone-name';
+import { NOT_MEMBER } from '../../src/lib/embed-words';
 
 // The <quota-usage> widget is a classic script with its own texts (it imports nothing); it words the
 // purchases it lists (paid orders, PAID_STATUSES, as the app's lists) in every language.
@@ -70,7 +71,8 @@ describe('the widget’s words for an account with nothing left to spend', () =>
 
 describe('the widget’s words for a member no longer in the team', () => {
 	it('say so in every language, for the refusal reason the server gives (not_member)', () => {
-		expect(widget).toContain("not_member: 'This member is no longer in the team.'");
+		// The embedded store's heading for it too (lib/embed-words.ts).
+		expect(english).toContain(`not_member: '${NOT_MEMBER}'`);
 		expect(widget.match(/\bnot_member: /g)).toHaveLength(4);
 		expect(widget).toContain('/^(expired|revoked|not_member)$/.test(reason)');
 	});

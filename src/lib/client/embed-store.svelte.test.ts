@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { embedStore, takeTicket } from './embed-store.svelte';
+import { embedStore, refusalHeading, refusalOf, takeTicket } from './embed-store.svelte';
+import { NOT_MEMBER } from '../embed-words';
 
 const TICKET = 'qs_' + 'a'.repeat(40) + '.' + 'b'.repeat(43);
 
@@ -33,5 +34,29 @@ describe('the embedded store’s ticket', () => {
 			expect(t.replaced).toEqual([]);
 		}
 		expect(embedStore(null).refusal).toEqual({ reason: 'missing', message: 'Open this page with the Buy tokens button on the site you came from.' });
+	});
+});
+
+describe('the embedded store’s refusal', () => {
+	const notMember = { error: 'unauthorized', message: 'This store link no longer works: you are no longer in the team.', details: { reason: 'not_member' } };
+
+	it('for a member who has left the team says that, in the widget’s words, not a general refusal', () => {
+		const r = refusalOf(401, notMember);
+		expect(r).toEqual({ reason: 'not_member', message: notMember.message });
+		expect(refusalHeading(r.reason)).toBe(NOT_MEMBER);
+		expect(NOT_MEMBER).toBe('This member is no longer in the team.');
+	});
+
+	it('heads an expired, withdrawn or broken link as one nothing can be bought from, and any other answer as a store that could not be opened', () => {
+		for (const reason of ['invalid', 'expired', 'revoked'] as const) {
+			expect(refusalOf(401, { message: 'm', details: { reason } }).reason).toBe(reason);
+			expect(refusalHeading(reason)).toBe('Nothing can be bought from this link');
+		}
+		expect(refusalHeading('missing')).toBe('Nothing can be bought from this link');
+		// A reason only a 401 gives; an unknown one, or no body, is "other".
+		expect(refusalOf(409, notMember).reason).toBe('other');
+		expect(refusalOf(401, { message: 'm', details: { reason: 'later' } }).reason).toBe('other');
+		expect(refusalOf(500, null)).toEqual({ reason: 'other', message: 'Something went wrong; try again.' });
+		expect(refusalHeading('other')).toBe('The store could not be opened');
 	});
 });

@@ -9,6 +9,7 @@ import { STORE_TICKET_COOKIE } from '../store-ticket';
 import { isNetworkError } from './errors';
 import type { Outputs } from './api-types';
 import type { CapBound } from '../available-words';
+import { NOT_MEMBER } from '../embed-words';
 
 type Offer = Outputs['store']['front']['offers'][number];
 export interface EmbedFront {
@@ -24,8 +25,29 @@ export interface EmbedFront {
 
 /** Why the page cannot go on, in words; `expired` and friends as the server's `details.reason` says. */
 export interface Refusal {
-	reason: 'missing' | 'invalid' | 'expired' | 'revoked' | 'other';
+	reason: 'missing' | 'invalid' | 'expired' | 'revoked' | 'not_member' | 'other';
 	message: string;
+}
+
+/**
+ * The refusal's heading: for a member who left the team (`not_member`) the widget's words for it
+ * (lib/embed-words.ts), not a general refusal; "The store could not be opened" for an answer that is
+ * not the ticket's; else that nothing can be bought from this link (missing, invalid, expired, revoked).
+ */
+export function refusalHeading(reason: Refusal['reason']): string {
+	return reason === 'not_member' ? NOT_MEMBER : reason === 'other' ? 'The store could not be opened' : 'Nothing can be bought from this link';
+}
+
+const TICKET_REASONS = new Set(['invalid', 'expired', 'revoked', 'not_member']);
+
+/** A refusal answered with `status` and body `answer` (`{error, message, details.reason}`): a 401's reason as it names it, else `other`, with the server's message. */
+export function refusalOf(status: number, answer: unknown): Refusal {
+	const body = answer as { message?: unknown; details?: { reason?: unknown } } | null;
+	const reason = body?.details?.reason;
+	return {
+		reason: status === 401 && typeof reason === 'string' && TICKET_REASONS.has(reason) ? (reason as Refusal['reason']) : 'other',
+		message: typeof body?.message === 'string' ? body.message : 'Something went wrong; try again.'
+	};
 }
 
 const KEY = 'quota-store-ticket';
@@ -65,9 +87,7 @@ async function ask<T>(ticket: string, path: string, body?: unknown): Promise<T> 
 	});
 	const answer = await res.json().catch(() => null);
 	if (res.ok) return answer as T;
-	const reason = (answer?.details as { reason?: string } | undefined)?.reason;
-	const known = res.status === 401 && (reason === 'invalid' || reason === 'expired' || reason === 'revoked');
-	throw new StoreRefusal({ reason: known ? reason : 'other', message: typeof answer?.message === 'string' ? answer.message : 'Something went wrong; try again.' }, res.status);
+	throw new StoreRefusal(refusalOf(res.status, answer), res.status);
 }
 
 /**

@@ -30,10 +30,11 @@ export function tokens(n: number | null | undefined): string {
 
 /**
  * What is left of a window's free allowance of `limit` tokens, as the dashboard, the admin's pages,
- * the playground and the widget (in its own texts) say it: "1,500 of 2,000 left".
+ * the playground and the widget (in its own texts, tests/unit/widget-words.test.ts) say it: "1,500 of
+ * 2,000 left"; "Not available" for a limit of 0 (the module is off for the account: none is ever left).
  */
 export function allowanceLeft(used: number, limit: number): string {
-	return `${tokens(Math.max(0, limit - used))} of ${tokens(limit)} left`;
+	return limit ? `${tokens(Math.max(0, limit - used))} of ${tokens(limit)} left` : 'Not available';
 }
 
 

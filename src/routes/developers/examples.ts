@@ -44,7 +44,7 @@ export const examples: Example[] = [
 			status: 200,
 			body: {
 				success: true,
-				data: { 'gpt-5-nano': { credit: 50000, isUnlimited: false, entity_key: 'gpt-5-nano', engine: 'openai', expires_at: null } },
+				data: { 'gpt-5-nano': { credit: 50000, isUnlimited: false, entity_key: 'gpt-5-nano', engine: 'openai', expires_at: null, expiring_tokens: null } },
 				allowances: [
 					{ module: story.allowance.module, used: story.allowance.used, limit: story.allowance.limit, period: 'daily', resets_at: story.allowance.resetsAt, message: 'You have used your free chat tokens for today. Buy tokens to keep chatting.' }
 				],

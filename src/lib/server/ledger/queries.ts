@@ -37,6 +37,12 @@ export interface Allocation {
 	unlimited: boolean;
 	/** Soonest expiry among its lots; null = no expiration. */
 	expiresAt: string | null;
+	/**
+	 * Tokens that expire at `expiresAt`: the remaining tokens of its lots that end then (the sum of the
+	 * `parts` of that moment, the dashboard's "N expire …" lines; an unlimited lot adds none). null when
+	 * `expiresAt` is (nothing expires).
+	 */
+	expiringTokens: number | null;
 	/** What it is made of, soonest expiry first (never-expiring last): the order they are spent in. */
 	parts: AllocationPart[];
 }
@@ -113,7 +119,7 @@ export function allocationsRead(accountIds: string[]): Read<Map<string, Allocati
 			const list = byAccount.get(r.account_id) ?? [];
 			let a = list.at(-1);
 			if (!a || a.model !== r.model) {
-				a = { model: r.model, name: r.name ?? GENERAL_BALANCE, engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, parts: [] };
+				a = { model: r.model, name: r.name ?? GENERAL_BALANCE, engine: r.engine, remaining: 0, amount: 0, unlimited: false, expiresAt: null, expiringTokens: null, parts: [] };
 				list.push(a);
 			}
 			const expiresAt = r.expires_at ? new Date(r.expires_at).toISOString() : null;
@@ -123,6 +129,8 @@ export function allocationsRead(accountIds: string[]): Read<Map<string, Allocati
 			a.amount += part.amount;
 			a.unlimited ||= part.unlimited;
 			a.expiresAt ??= expiresAt;
+			// Soonest expiry first (never last): the parts of that moment are what expires first.
+			if (expiresAt !== null && expiresAt === a.expiresAt) a.expiringTokens = (a.expiringTokens ?? 0) + (part.unlimited ? 0 : part.remaining);
 			byAccount.set(r.account_id, list);
 		}
 		return byAccount;
@@ -300,7 +308,7 @@ export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<n
 	});
 }
 
-/** Each module's free allowance for this account: used / limit / next reset. */
+/** Each module's free allowance for this account: used / limit / next reset (none for a module not available to it, limit 0). */
 export async function allowanceStatus(exec: Executor, accountId: string): Promise<AllowanceStatus[]> {
 	return (await allowancesByAccount(exec, [accountId])).get(accountId) ?? [];
 }
@@ -325,7 +333,8 @@ export function allowancesRead(accountIds: string[]): Read<Map<string, Allowance
 		       case when quota_module_off(r, acc.kind) then quota_module_off_message(r, m) else m.limit_message end as message,
 		       case when r.id is null then 0 else r.limit_tokens end as limit_tokens, coalesce(r.period, 'never') as period,
 		       case when r.id is null then 0 else quota_allowance_used(a.id, r, quota_window_start(r.period, s.time_zone, s.week_start, now())) end as used,
-		       quota_window_end(r.period, s.time_zone, s.week_start, now()) as resets_at,
+		       -- A module not available to the account (limit 0; a guest's module without a guest rule) has no window to reset.
+		       case when r.id is not null and r.limit_tokens is distinct from 0 then quota_window_end(r.period, s.time_zone, s.week_start, now()) end as resets_at,
 		       to_jsonb(array(select f.name from features f where f.module = m.key and f.enabled order by f.name)) as features
 		  from unnest(${uuidArray(accountIds)}) as a(id)
 		  -- Each account by its key: joined plainly, a generic plan (estimating 10 ids, and the module

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EMBED_TTL_SECONDS, type EmbedRecent, type EmbedView } from '../embed';
 import type { Balances } from '../ledger';
-import { ALLOWANCE_USED, BALANCE_HELD, EXPIRES_AT_SOONEST, targetFields } from './schemas';
+import { ALLOWANCE_RESETS_AT, ALLOWANCE_USED, BALANCE_HELD, EXPIRES_AT_SOONEST, targetFields } from './schemas';
 import { SAID_FIRST } from '../input-words';
 
 // REST v1's embed tokens (site keys) and what the <quota-usage> widget reads with one: request and
@@ -53,7 +53,7 @@ const balancePart = {
 			'Whether the account was ever granted tokens (spent, expired or refunded ones count). An empty account that never was has none yet ("No tokens yet", as the dashboard says), one that was has none left ("No tokens left").'
 	}),
 	allowances: z.array(
-		z.object({ module: z.string(), name: z.string(), used: z.number().int().meta({ description: ALLOWANCE_USED }), limit: nullableInt.meta({ description: 'null = unlimited.' }), period: z.string(), resets_at: z.string().nullable() })
+		z.object({ module: z.string(), name: z.string(), used: z.number().int().meta({ description: ALLOWANCE_USED }), limit: nullableInt.meta({ description: 'null = unlimited; 0 = not available to this account.' }), period: z.string(), resets_at: z.string().nullable().meta({ description: ALLOWANCE_RESETS_AT }) })
 	),
 	allocations: z.array(
 		z.object({

@@ -137,9 +137,17 @@ export const ALLOWANCE_USED =
 export const BALANCE_HELD =
 	"Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`.";
 
+/** An allowance's `resets_at` (GET /api/v1/balance, the widget's figures). */
+export const ALLOWANCE_RESETS_AT =
+	'When its current window ends and the allowance starts afresh (ISO 8601). null = it never resets: a one-off allowance (period never), or a module not available to the account (limit 0), which has no window: say that it is not available, not when it resets.';
+
 /** An allocation's `expires_at` (GET /api/v1/balance, the widget's figures): the soonest of its lots', not every token's. */
 export const EXPIRES_AT_SOONEST =
 	'When the soonest-expiring of this allocation\'s tokens expire (ISO 8601): only those; the rest may expire later or never. null = none of them expires. A mix (1,225 expiring on a date, 16,895 never) states that date here: do not show it as the whole allocation\'s.';
+
+/** An allocation's `expiring_tokens` beside its `expires_at` (GET /api/v1/balance). */
+export const EXPIRING_TOKENS =
+	"How many of this allocation's tokens expire at `expires_at` (tokens, an integer): the remaining tokens of its lots that end then, as the dashboard says them (“1,225 expire Dec 14, 2026, …”); the rest of its `credit` expires later or never. An unlimited lot counts none. null when `expires_at` is null (none of them expires).";
 
 export const responses = {
 	error: z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -152,7 +160,8 @@ export const responses = {
 				isUnlimited: z.boolean(),
 				entity_key: z.string(),
 				engine: z.string().nullable(),
-				expires_at: z.string().nullable().meta({ description: EXPIRES_AT_SOONEST })
+				expires_at: z.string().nullable().meta({ description: EXPIRES_AT_SOONEST }),
+				expiring_tokens: z.number().int().nullable().meta({ description: EXPIRING_TOKENS })
 			})
 		),
 		allowances: z.array(
@@ -161,7 +170,7 @@ export const responses = {
 				used: z.number().int().meta({ description: ALLOWANCE_USED }),
 				limit: z.number().int().nullable().meta({ description: 'The most this allowance gives in a window; null = unlimited; 0 = none (the module is off for this account).' }),
 				period: z.string(),
-				resets_at: z.string().nullable(),
+				resets_at: z.string().nullable().meta({ description: ALLOWANCE_RESETS_AT }),
 				message: z.string().meta({
 					description:
 						"What to tell the user when this allowance stops them: the module's limit message; with limit 0 (not available to them), the words a consume of it is refused with (`feature_disabled`): that it is not available to their role, account or team, or, for a guest (also a module with no guest limit, listed with limit 0, period never: guests get none of it), that it needs an account. A module that gives the account no free tokens (None on the Limits page: it pays from its balance) is not listed."

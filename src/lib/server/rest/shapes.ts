@@ -17,7 +17,8 @@ export function balanceBody(b: Spendable): z.infer<typeof responses.balance> {
 			isUnlimited: a.unlimited,
 			entity_key: a.model ?? 'general',
 			engine: a.engine,
-			expires_at: a.expiresAt
+			expires_at: a.expiresAt,
+			expiring_tokens: a.expiringTokens
 		};
 	}
 	return {
