@@ -67,7 +67,7 @@ describe(`a purchase is what was sold, whatever the package becomes, on ${backen
 		await edit('monthly-20k', { name: 'Monthly plan', priceCents: 1_500, tokens: [20_000] });
 	});
 
-	it('a bundle bought twice over keeps its contents per model; a pending checkout keeps the price it was opened at', async () => {
+	it('a bundle bought twice over keeps its contents per model; a checkout open during the edit keeps the price it was opened at and, paid, grants what it offered', async () => {
 		const u = await bought('starter-bundle', 2);
 		const pendingBuyer = await makeUser(bed.db);
 		const open = await startCheckout(bed.db.orm, bed.paddle, { accountId: pendingBuyer.accountId, userId: pendingBuyer.userId, email: null, productId: 'starter-bundle', quantity: 1 });
@@ -78,6 +78,13 @@ describe(`a purchase is what was sold, whatever the package becomes, on ${backen
 		expect(await shownEverywhere(u)).toEqual(before);
 		const [pending] = await listPurchases(bed.db.orm, pendingBuyer.accountId, { orderId: open.orderId });
 		expect(pending).toMatchObject({ productName: 'Starter bundle', amountCents: 3_200, tokens: 85_000 });
+		// Paid after the edit, it grants what its checkout offered, under that name: not the package as it became.
+		expect((await bed.paddle.pay(open.transactionId)).every((d) => d.status === 200)).toBe(true);
+		const paid = await shownEverywhere({ ...pendingBuyer, orderId: open.orderId });
+		expect(paid.purchase.contents.map((c) => [c.model, c.tokens])).toEqual([['gpt-5-nano', 50_000], ['text-embedding-3-small', 25_000], ['claude-sonnet-4-5', 10_000]]);
+		expect(paid.purchase).toMatchObject({ name: 'Starter bundle', tokens: 85_000 });
+		expect(paid.statement.toSorted((a, b) => Number(b[1]) - Number(a[1]))).toEqual([['Starter bundle', 50_000], ['Starter bundle', 25_000], ['Starter bundle', 10_000]]);
+		expect(paid.audit).toEqual([{ label: 'Package', value: { text: 'Starter bundle' } }, { label: 'Tokens', value: { figure: 85_000 } }]);
 		await expectInvariants(bed.db);
 	});
 

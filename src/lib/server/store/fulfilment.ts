@@ -3,7 +3,7 @@ import type { AdjustmentNotification, TransactionNotification } from '@paddle/pa
 import { queryRows, type Executor } from '../db/client';
 import { orders, paddleEvents, subscriptions, type PaddleEventEffect } from '../db/schema';
 import { clawback, endLots, grant, lotsByGrantKey } from '../ledger';
-import { productsByPriceId, type PaddleEnvironment } from './catalog';
+import { productsByPriceId, type PaddleEnvironment, type Product } from './catalog';
 import { addCalendar } from '../../calendar';
 import { orderOf, soldAs, type Order } from './orders';
 import { ensureSubscription } from './subscriptions';
@@ -61,8 +61,8 @@ async function ownerOf(exec: Executor, txn: TransactionNotification, productIds:
 }
 
 /**
- * transaction.completed: grants our catalog's tokens × quantity, once per transaction item and
- * model (grant key `paddle:<txn>:<price>:<model|general>`). A subscription's lots expire with its
+ * transaction.completed: grants what its order offered when the checkout began (`soldItem`; a renewal: the
+ * catalog's tokens × quantity), once per transaction item and model (grant key `paddle:<txn>:<price>:<model|general>`). A subscription's lots expire with its
  * billing period, and the previous period's lots end: the allocation renews, it does not roll over.
  */
 export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, txn: TransactionNotification, occurredAt: Date): Promise<Outcome> {
@@ -117,9 +117,10 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 
 	const granted: NonNullable<PaddleEventEffect['granted']> = [];
 	let made = false;
-	for (const item of items) {
-		for (const g of item.product.grants) {
-			const tokens = g.tokens * item.quantity;
+	const sold = items.map((item) => soldItem(item, owner.checkoutOrder));
+	for (const [i, item] of items.entries()) {
+		for (const g of sold[i]!.grants) {
+			const { tokens } = g;
 			const r = await grant(exec, {
 				accountId,
 				tokens,
@@ -129,7 +130,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 				grantKey: `${lotPrefix(txn.id)}${item.priceId}:${g.model ?? 'general'}`,
 				// Who bought it: a team's statement says so beside the grant ("bought by Maya Lee").
 				actor: owner.checkoutOrder?.userId ? { userId: owner.checkoutOrder.userId } : undefined,
-				note: `${item.product.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${NOTE_SUFFIX[txn.origin] ?? ''}`
+				note: `${sold[i]!.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}${NOTE_SUFFIX[txn.origin] ?? ''}`
 			});
 			granted.push({ lotId: r.lotId, model: g.model, tokens });
 			made ||= r.created;
@@ -138,7 +139,8 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	const tokens = granted.reduce((s, g) => s + g.tokens, 0);
 	if (made) {
 		// The order keeps what this payment granted, under the name its lots' notes give: what was sold.
-		await exec.update(orders).set({ productName: main.name, productKind: main.kind, contents: soldContents(granted) }).where(eq(orders.id, orderId));
+		const name = sold[0]!.name;
+		await exec.update(orders).set({ productName: name, productKind: main.kind, contents: soldContents(granted) }).where(eq(orders.id, orderId));
 		await auditPurchase(exec, {
 			accountId,
 			buyerUserId: owner.checkoutOrder?.userId ?? null,
@@ -147,7 +149,7 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 			origin: txn.origin,
 			channel: owner.checkoutOrder?.channel ?? null,
 			productId: main.id,
-			productName: main.name,
+			productName: name,
 			quantity: items[0]!.quantity,
 			tokens,
 			amountCents: completion.amountCents,
@@ -173,6 +175,20 @@ export async function fulfilTransaction(exec: Executor, env: PaddleEnvironment, 
 	// checkouts opened before either was paid still can): an admin refunds and cancels one of them.
 	if (twin) return { outcome: 'flagged', note: `second ${main.name} subscription for this account (already has ${twin}): granted; refund and cancel one`, effect };
 	return { outcome: 'processed', effect };
+}
+
+/**
+ * What a transaction item sells: what its order offered the buyer when the checkout (or the auto top-up's
+ * charge) began, its name and tokens per model (per unit, × the item's quantity), so an edit of the package
+ * between checkout and payment changes nothing the buyer agreed to; without such an order (a renewal Paddle
+ * billed), the package as it stands: a plan's renewals grant the plan as it is then.
+ */
+function soldItem(item: { product: Product; quantity: number }, order: Order | null): { name: string; grants: { model: string | null; tokens: number }[] } {
+	if (order && order.productId === item.product.id && order.contents.length) {
+		const grants = order.contents.map((c) => ({ model: c.model, tokens: (Number(c.tokens) * item.quantity) / order.quantity }));
+		if (grants.every((g) => Number.isSafeInteger(g.tokens) && g.tokens > 0)) return { name: order.productName, grants };
+	}
+	return { name: item.product.name, grants: item.product.grants.map((g) => ({ model: g.model, tokens: g.tokens * item.quantity })) };
 }
 
 /** Tokens per model (in the order granted) of a transaction's grants. */
