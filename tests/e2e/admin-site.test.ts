@@ -161,6 +161,14 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByText(`“${name}” is saved and on sale.`).waitFor();
 		const listed = page.getByRole('listitem').filter({ has: page.locator('code', { hasText: new RegExp(`^yen-${run}$`) }) });
 		await expect(listed.textContent()).resolves.toContain('¥550');
+		// Taken off sale from the list, the form's "… is saved and on sale." goes with it: it is no longer true.
+		// The button names its package ("Take off sale: …", one name, not "Take off sale : …").
+		await listed.getByRole('button', { name: `Take off sale: ${name}`, exact: true }).click();
+		await page.getByText(`“${name}” is off sale; who bought it keeps what they got.`).waitFor();
+		await expect(page.getByText(`“${name}” is saved and on sale.`).count()).resolves.toBe(0);
+		await screen(page, 'admin-catalog-off-sale-phone');
+		await listed.getByRole('button', { name: `Put on sale: ${name}`, exact: true }).click();
+		await page.getByText(`“${name}” is on sale.`).waitFor();
 		const preview = page.getByRole('region', { name: 'What a buyer sees' }).getByRole('listitem').filter({ hasText: name });
 		await expect(preview.textContent()).resolves.toMatch(/¥550 · ¥5,500 per 1,000/);
 		// Edited again, the form shows the price as it was typed: 550, not 5.50.
