@@ -94,6 +94,7 @@ const samples: Record<AuditAction, Sample> = {
 	'referrals.settings_saved': entry({ targetType: 'site', before: referrals, after: { ...referrals, enabled: true, expiresDays: 15, referrerTokens: 2000 } }),
 	'store.product_created': entry({ targetType: 'product', targetId: 'annual-300k', after: product }),
 	'store.product_updated': entry({ targetType: 'product', targetId: 'tokens-5k', before: { active: true }, after: { active: false } }),
+	'store.product_deleted': entry({ targetType: 'product', targetId: 'annual-300k', before: product }),
 	'store.subscription_cancel_asked': entry({ targetType: 'subscription', detail: { package: 'Monthly plan' } }),
 	'store.subscription_keep_asked': entry({ targetType: 'subscription', detail: { package: 'Monthly plan' } }),
 	'store.purchase_completed': entry({ targetType: 'order', targetId: 'o-1', after: { package: 'tokens-5k', quantity: 2, tokens: 10000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', origin: 'web' }, detail: { via: 'Paddle' } }),
@@ -340,6 +341,10 @@ describe('the audit log in words', () => {
 			'Name', 'Kind', 'Price', 'Currency', 'Tokens', 'Most at once', 'Renews', 'On sale', 'Description', 'Paddle price id, sandbox', 'Paddle price id, production'
 		]);
 		expect(w.lines[2]).toEqual({ label: 'Price', value: { cents: 18000, currency: 'USD' } });
+		// A package deleted (never ordered) is said as it was, field by field.
+		const gone = words('store.product_deleted');
+		expect(gone.title).toBe('Package deleted (never ordered)');
+		expect(gone.lines).toEqual(w.lines);
 		expect(words('key.created').lines).toEqual([
 			{ label: 'Key', value: { text: 'Chatbot' } },
 			{ label: 'Starts with', value: { text: 'qk_3gybdbLS' } },

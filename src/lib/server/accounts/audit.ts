@@ -58,6 +58,7 @@ export const AUDIT_ACTIONS = [
 	'referrals.settings_saved',
 	'store.product_created',
 	'store.product_updated',
+	'store.product_deleted',
 	'store.products_reordered',
 	'store.subscription_cancel_asked',
 	'store.subscription_keep_asked',
@@ -124,7 +125,7 @@ const CONSOLE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
 	'bonus.granted', 'balance.adjusted', 'campaign.created', 'campaign.applied', 'cap.set',
 	'site.settings_updated', 'allowance.set', 'limits.module_saved', 'limits.rollover_saved',
 	'rates.feature_saved', 'rates.feature_removed', 'rates.module_saved', 'rates.model_saved', 'referrals.settings_saved',
-	'store.product_created', 'store.product_updated', 'store.products_reordered',
+	'store.product_created', 'store.product_updated', 'store.product_deleted', 'store.products_reordered',
 	'webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete', 'webhook_delivery.redeliver'
 ]);
 

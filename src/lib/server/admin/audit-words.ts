@@ -478,6 +478,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		}
 	},
 	'store.product_created': { title: 'Package added', fields: PRODUCT_FIELDS, names: ['models'] },
+	'store.product_deleted': { title: 'Package deleted (never ordered)', fields: PRODUCT_FIELDS, names: ['models'] },
 	'store.subscription_cancel_asked': { title: 'Asked to end a subscription', titleOf: () => "Asked to end a subscription at its period's end", lines: (e) => [say('Package', obj(e.detail).package)] },
 	'store.subscription_keep_asked': { title: 'Asked to keep an ending subscription', lines: (e) => [say('Package', obj(e.detail).package)] },
 	'store.product_updated': {
