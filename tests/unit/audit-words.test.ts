@@ -90,6 +90,7 @@ const samples: Record<AuditAction, Sample> = {
 	}),
 	'rates.feature_removed': entry({ targetType: 'feature', targetId: 'chat_reply', before: { key: 'chat_reply', name: 'Chat reply', unit: 'word', module: 'chat', enabled: true, breakdown: null, tokensPerUnit: 2 }, detail: { key: 'chat_reply' } }),
 	'rates.module_saved': entry({ targetType: 'module', targetId: 'chat', after: { key: 'chat', name: 'Chatbot', limitType: 'none', onExhausted: 'message', limitMessage: 'Buy tokens.' } }),
+	'rates.module_removed': entry({ targetType: 'module', targetId: 'images', before: { key: 'images', name: 'Images', limitType: 'none', onExhausted: 'message', limitMessage: 'Buy tokens.' }, detail: { key: 'images' } }),
 	'rates.model_saved': entry({ targetType: 'model', targetId: 'gpt-5-nano', before: { key: 'gpt-5-nano', name: 'GPT-5 nano', engine: 'openai' }, after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }),
 	'referrals.settings_saved': entry({ targetType: 'site', before: referrals, after: { ...referrals, enabled: true, expiresDays: 15, referrerTokens: 2000 } }),
 	'store.product_created': entry({ targetType: 'product', targetId: 'annual-300k', after: product }),
@@ -304,6 +305,9 @@ describe('the audit log in words', () => {
 			{ label: 'Module', value: { text: 'Chatbot' } }
 		]);
 		expect(words('rates.feature_removed').lines.map((l) => l.label).slice(0, 3)).toEqual(['Name', 'Key', 'Module']);
+		const module = words('rates.module_removed');
+		expect(module.title).toBe('Module removed');
+		expect(module.lines.slice(0, 3)).toEqual([{ label: 'Name', value: { text: 'Images' } }, { label: 'Key', value: { text: 'images' } }, { label: 'Limit message', value: { text: 'Buy tokens.' } }]);
 		const moved = auditWords({ action: 'rates.feature_saved', ...entry({ targetType: 'feature', targetId: 'chat_reply', before: feature, after: { ...feature, module: 'forms' } }) }, names);
 		expect(moved.changes).toEqual([{ field: 'Module', before: { text: 'Chatbot' }, after: { text: 'forms' } }]);
 		expect(auditWords({ action: 'rates.model_saved', ...entry({ targetType: 'model', after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }) }, names).lines.map((l) => l.label)).toEqual(['Name', 'Key', 'Engine']);

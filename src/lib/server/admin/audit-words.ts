@@ -465,6 +465,11 @@ const WORDS: Record<AuditAction, Spec> = {
 		fields: { name: ['Name', plain()], key: KEY_FIELD, limitMessage: ['Limit message', plain()], onExhausted: LIMIT_FIELDS.onExhausted!, limitType: LIMIT_FIELDS.limitType! },
 		show: ['key']
 	},
+	'rates.module_removed': {
+		title: 'Module removed',
+		fields: { name: ['Name', plain()], key: KEY_FIELD, limitMessage: ['Limit message', plain()], onExhausted: LIMIT_FIELDS.onExhausted!, limitType: LIMIT_FIELDS.limitType! },
+		show: ['key']
+	},
 	'rates.model_saved': { title: 'Model saved', titleOf: (e) => (e.before ? 'Model changed' : 'Model added'), lines: subject('Model'), fields: { name: ['Name', plain()], key: KEY_FIELD, engine: ['Engine', plain()] }, show: ['key'] },
 	'referrals.settings_saved': {
 		title: 'Referral rules saved',
