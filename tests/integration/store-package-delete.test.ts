@@ -4,11 +4,11 @@
 // records and the buyers' statements name it): the refusal says so and that off sale is the way,
 // and nothing changes. Only site admins may delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { backend } from '../helpers/db';
-import { storeTestBed } from '../helpers/paddle';
+import { readJson, storeTestBed } from '../helpers/paddle';
 import { trpcRefusal } from '../helpers/refusal';
 import { makeWorld, type World } from '../helpers/world';
 import { setDb } from '../../src/lib/server/db';
@@ -29,19 +29,13 @@ const requests: { method: string; path: string; body: unknown }[] = [];
 let api: ReturnType<typeof createServer>;
 let paddle: PaddleBillingProvider;
 
-async function read(req: IncomingMessage) {
-	const chunks: Buffer[] = [];
-	for await (const c of req) chunks.push(c as Buffer);
-	return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-}
-
 beforeAll(async () => {
 	bed = await storeTestBed();
 	setDb(bed.db);
 	w = await makeWorld(bed.db);
 	admin = await caller(w.auth.siteAdmin);
 	api = createServer(async (req, res) => {
-		const body = await read(req);
+		const body = await readJson(req);
 		requests.push({ method: req.method!, path: req.url!, body });
 		const now = new Date().toISOString();
 		const price = { id: req.url!.split('/').at(-1), product_id: 'pro_mistake', description: 'Mistake', name: null, type: 'standard', billing_cycle: null, trial_period: null, tax_mode: 'account_setting', unit_price: { amount: '500', currency_code: 'USD' }, unit_price_overrides: [], quantity: { minimum: 1, maximum: 10 }, status: 'archived', custom_data: null, import_meta: null, created_at: now, updated_at: now };
