@@ -8,7 +8,8 @@ import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 // On Rates, a site admin on a phone: a key's hint gives the whole rule the server keeps (its 64
 // characters too), and a key that breaks it is said under the field before anything is sent; a
 // feature added by mistake can be removed, asked once more first, while nothing has used it; one
-// that was used stays, and the page says how often and to disable it instead.
+// that was used stays, and the page says how often and to disable it instead. A module likewise:
+// removed while no feature is in it and its allowance was never used, else kept, saying why.
 let browser: Browser;
 beforeAll(async () => {
 	browser = await launch();
@@ -101,6 +102,33 @@ describe('features and keys on Rates', () => {
 			await used.getByRole('button', { name: 'Cancel' }).click();
 			await page.getByRole('button', { name: 'Edit Chatbot reply' }).waitFor();
 			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(2);
+
+			// A module added by mistake goes the same way; one with features stays, the page saying what to do first.
+			const modules = page.getByRole('form', { name: 'Add to modules' });
+			const moduleName = `Mistake module ${stamp}`;
+			await modules.getByLabel('Key', { exact: true }).fill(`mistake_m_${stamp}`);
+			await modules.getByLabel('Name', { exact: true }).fill(moduleName);
+			await modules.getByLabel('Limit message', { exact: true }).fill('Limit reached.');
+			await modules.getByRole('button', { name: 'Add' }).click();
+			await page.getByText(`“${moduleName}” saved.`, { exact: false }).waitFor();
+			await page.getByRole('button', { name: `Edit ${moduleName}` }).click();
+			const mistake = page.getByRole('form', { name: `Edit ${moduleName}`, exact: true });
+			await mistake.getByRole('button', { name: `Remove… ${moduleName}` }).click();
+			await mistake.getByText(`Remove “${moduleName}”? Only a module with no features, whose free allowance was never used, can go.`).waitFor();
+			await mistake.getByRole('button', { name: `Remove ${moduleName}` }).scrollIntoViewIfNeeded();
+			await screen(page, 'rates-module-remove-confirm-390');
+			await mistake.getByRole('button', { name: `Remove ${moduleName}` }).click();
+			await page.getByRole('status').getByText(`“${moduleName}” removed. Recorded in the audit log.`).waitFor();
+			await expect(page.getByRole('button', { name: `Edit ${moduleName}` }).count()).resolves.toBe(0);
+			await page.getByRole('button', { name: 'Edit Chatbot', exact: true }).click();
+			const chat = page.getByRole('form', { name: 'Edit Chatbot', exact: true });
+			await chat.getByRole('button', { name: 'Remove… Chatbot' }).click();
+			await chat.getByRole('button', { name: 'Remove Chatbot', exact: true }).click();
+			const kept = chat.getByRole('alert');
+			await kept.getByText(/^“Chatbot” has \d+ features? \(.*“Chatbot reply”.*\): move (it|them) to another module or remove (it|them) first\. A feature that was used stays: disable it instead\.$/).waitFor();
+			await kept.scrollIntoViewIfNeeded();
+			await screen(page, 'rates-module-remove-refused-390');
+			expect(sent.filter((s) => s.includes('remove'))).toHaveLength(4);
 
 			// The removal is in the audit log, with the feature as it was.
 			await page.goto('/admin/audit?action=rates.feature_removed');

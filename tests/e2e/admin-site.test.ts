@@ -161,6 +161,14 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByText(`“${name}” is saved and on sale.`).waitFor();
 		const listed = page.getByRole('listitem').filter({ has: page.locator('code', { hasText: new RegExp(`^yen-${run}$`) }) });
 		await expect(listed.textContent()).resolves.toContain('¥550');
+		// Taken off sale from the list, the form's "… is saved and on sale." goes with it: it is no longer true.
+		// The button names its package ("Take off sale: …", one name, not "Take off sale : …").
+		await listed.getByRole('button', { name: `Take off sale: ${name}`, exact: true }).click();
+		await page.getByText(`“${name}” is off sale; who bought it keeps what they got.`).waitFor();
+		await expect(page.getByText(`“${name}” is saved and on sale.`).count()).resolves.toBe(0);
+		await screen(page, 'admin-catalog-off-sale-phone');
+		await listed.getByRole('button', { name: `Put on sale: ${name}`, exact: true }).click();
+		await page.getByText(`“${name}” is on sale.`).waitFor();
 		const preview = page.getByRole('region', { name: 'What a buyer sees' }).getByRole('listitem').filter({ hasText: name });
 		await expect(preview.textContent()).resolves.toMatch(/¥550 · ¥5,500 per 1,000/);
 		// Edited again, the form shows the price as it was typed: 550, not 5.50.
@@ -182,6 +190,13 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await member.frameLocator('iframe[title="Checkout"]').locator('button:enabled', { hasText: 'Pay ¥550' }).waitFor();
 		await screen(member, 'store-yen-checkout-phone');
 		await expectSound(member);
+		// Ordered now (its checkout is an order): Delete is refused above the list, saying why and that off sale is the way.
+		await listed.getByRole('button', { name: `Delete ${name}…` }).click();
+		await listed.getByRole('button', { name: 'Delete it' }).click();
+		const kept = `“${name}” was ordered 1 time: its orders, Paddle's records and the buyers' statements name it, so it cannot be deleted. Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.`;
+		await page.getByRole('alert').filter({ hasText: kept }).waitFor();
+		await expect(listed.count()).resolves.toBe(1);
+		await screen(page, 'admin-catalog-delete-refused-phone');
 	}, 120_000);
 
 	it('refuses adding a package under a taken id: said beside the id with nothing sent; one taken meanwhile the server refuses, said in the form and the list read again; no console error', async () => {
@@ -249,6 +264,17 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 			await screen(page, 'admin-catalog-id-taken-meanwhile-phone');
 			expect(sent).toEqual(['/trpc/store.admin.createProduct']);
 			expect(await stored()).toEqual(before);
+			// Added under a free id by mistake and never ordered, it can be deleted from the list, asked once more first.
+			await id.fill(`taken-${run}`);
+			await page.getByRole('button', { name: 'Add package' }).click();
+			await page.getByText(`“${name}” is saved and on sale.`).waitFor();
+			const added = page.getByRole('listitem').filter({ has: page.locator('code', { hasText: new RegExp(`^taken-${run}$`) }) });
+			await added.getByRole('button', { name: `Delete ${name}…` }).click();
+			await added.getByRole('group', { name: `Delete ${name}? Only a package never ordered can be.` }).getByRole('button', { name: 'Delete it' }).click();
+			await page.getByRole('status').filter({ hasText: `“${name}” is deleted.` }).waitFor();
+			await expect(added.count()).resolves.toBe(0);
+			expect((await stored()).map((p) => p.id)).not.toContain(`taken-${run}`);
+			await screen(page, 'admin-catalog-deleted-phone');
 			expect(consoleErrors).toEqual([]);
 		} finally {
 			await page.unroute(products, stale);

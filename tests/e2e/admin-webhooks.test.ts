@@ -100,8 +100,31 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		await second.getByRole('button', { name: 'Done' }).click();
 		await expect(second.count()).resolves.toBe(0);
 		await expect(secret.count()).resolves.toBe(1);
-		// Deleting an endpoint takes its secret's panel with it: there is nothing left to copy it into.
+		// Changed from the list, by the API's rules: another endpoint's address is refused beside the URL
+		// and nothing is saved (not the description typed with it); then a description and an event are.
 		const auditRow = page.getByRole('listitem').filter({ hasText: audit });
+		await auditRow.getByRole('button', { name: 'Change…' }).click();
+		const editor = auditRow.getByRole('form', { name: `Change ${audit}` });
+		await editor.getByLabel('URL').fill(`${url}/`);
+		await editor.getByLabel('Description', { exact: true }).fill('Audit trail');
+		await editor.getByRole('button', { name: 'Save changes' }).click();
+		await editor
+			.locator('#edit-url-note')
+			.filter({ hasText: `The endpoint “Billing backend (${size.name})” (${url}) has this URL already: change its events instead of giving this one its URL, which would get every event twice.` })
+			.waitFor();
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe('edit-url');
+		await expect(editor.getByLabel('URL').getAttribute('aria-describedby')).resolves.toBe('edit-url-note');
+		await screen(page, `admin-webhooks-change-taken-${size.name}`);
+		await expect(auditRow.locator('p', { hasText: 'Audit trail' }).count()).resolves.toBe(0);
+		await editor.getByLabel('URL').fill(audit);
+		await editor.getByRole('checkbox', { name: /^Hold expired/ }).check();
+		await editor.getByRole('button', { name: 'Save changes' }).click();
+		await page.getByRole('status').filter({ hasText: '“Audit trail” is saved.' }).waitFor();
+		await expect(editor.count()).resolves.toBe(0);
+		await expect(auditRow.locator('p', { hasText: 'Audit trail' }).count()).resolves.toBe(1);
+		expect(await auditRow.innerText()).toMatch(/grant\.created.*hold\.expired · added/);
+		await screen(page, `admin-webhooks-changed-${size.name}`);
+		// Deleting an endpoint takes its secret's panel with it: there is nothing left to copy it into.
 		await auditRow.getByRole('button', { name: 'Delete…' }).click();
 		await auditRow.getByRole('button', { name: 'Delete it and its log' }).click();
 		await expect.poll(() => page.getByRole('listitem').filter({ hasText: audit }).count()).toBe(0);

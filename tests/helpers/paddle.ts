@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db/client';
@@ -13,6 +13,13 @@ import { adjustmentPayload, envelope, transactionPayload, type SimTransaction } 
 import { getProduct, upsertProduct } from '../../src/lib/server/store/catalog';
 
 export const SECRET = 'pdl_ntfset_test_secret_for_quota';
+
+/** A request's JSON body as a stand-in for Paddle's API reads it ({} when it has none). */
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+	const chunks: Buffer[] = [];
+	for await (const c of req) chunks.push(c as Buffer);
+	return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+}
 
 /** The models and packages of the demo (what the store sells in these tests), written as fixtures: no audit entries. */
 export async function setUpCatalog(db: Db) {

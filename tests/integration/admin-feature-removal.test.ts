@@ -7,10 +7,10 @@ import { trpcRefusal } from '../helpers/refusal';
 import { makeWorld, type World } from '../helpers/world';
 import { configureRates, expectInvariants, makeUser, outcome } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
-import { auditLog, features } from '../../src/lib/server/db/schema';
+import { allowanceRules, auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
-import { consume, featureReferences, featureReferencesRead, getFeature, grant, hold } from '../../src/lib/server/ledger';
+import { consume, featureReferences, featureReferencesRead, getFeature, grant, hold, setAllowanceRule } from '../../src/lib/server/ledger';
 import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
 
 // A feature added by mistake can be removed from Rates while nothing refers to it; one that anything
@@ -118,5 +118,56 @@ describe(`removing a feature on ${backend}`, () => {
 		await expect(bad).rejects.toMatchObject({ code: 'BAD_REQUEST', message: `Key: ${CATALOG_KEY_RULE}` });
 		await expect(admin.admin.modules.upsert({ create: true, key: 'x'.repeat(65), name: 'X', limitMessage: 'X' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 		expect((await db.orm.select().from(features).where(eq(features.key, 'Chat Reply'))).length).toBe(0);
+	});
+});
+
+// A module added by mistake can be removed too, with its limits, while no feature is in it and its free
+// allowance was never used; one a used allowance names stays (the history keeps it).
+describe(`removing a module on ${backend}`, () => {
+	const addModule = (key: string, name: string) => admin.admin.modules.upsert({ create: true, key, name, limitMessage: 'Limit reached.' });
+	const moduleListed = async (key: string) => (await admin.admin.modules.list()).some((m) => m.key === key);
+	const moduleRemovals = (key: string) => db.orm.select().from(auditLog).where(and(eq(auditLog.action, 'rates.module_removed'), eq(auditLog.targetId, key)));
+
+	it('removes one with no feature and an allowance never used, with its limits, audited with the module as it was', async () => {
+		await addModule('imagess', 'Imagess');
+		await setAllowanceRule(db.orm, { module: 'imagess', audience: 'user', limitTokens: 500, period: 'daily' });
+		await admin.admin.modules.remove({ key: 'imagess' });
+		expect(await moduleListed('imagess')).toBe(false);
+		expect(await db.orm.select().from(allowanceRules).where(eq(allowanceRules.module, 'imagess'))).toEqual([]);
+		const [entry, ...more] = await moduleRemovals('imagess');
+		expect(more).toEqual([]);
+		expect(entry).toMatchObject({ actorUserId: w.users.siteAdmin.id, actorKind: 'admin', targetType: 'module', before: { key: 'imagess', name: 'Imagess', limitMessage: 'Limit reached.' }, after: null });
+		expect(await trpcRefusal(admin.admin.modules.remove({ key: 'imagess' }))).toMatchObject({ code: 'NOT_FOUND', domain: 'unknown_module', message: 'No module has the key “imagess”: another admin may have removed it.' });
+	});
+
+	it('keeps one with features in it, or whose allowance was used, saying why; nothing changes', async () => {
+		await addModule('voice', 'Voice');
+		await admin.admin.features.upsert({ create: true, key: 'voice_reply', name: 'Voice reply', module: 'voice', unit: 'word', tokensPerUnit: 1 });
+		expect(await trpcRefusal(admin.admin.modules.remove({ key: 'voice' }))).toEqual({
+			code: 'CONFLICT',
+			domain: 'conflict',
+			message: '“Voice” has 1 feature (“Voice reply”): move it to another module or remove it first. A feature that was used stays: disable it instead.'
+		});
+		// Its free allowance used, then its feature moved away: the periods of use name its rule, so it stays.
+		await setAllowanceRule(db.orm, { module: 'voice', audience: 'user', limitTokens: 500, period: 'daily' });
+		const u = await makeUser(db);
+		await grant(db.orm, { accountId: u.accountId, tokens: 1000, source: 'purchase' });
+		await consume(db.orm, { accountId: u.accountId, feature: 'voice_reply', units: 3, actor: {}, idempotency: idem() });
+		await admin.admin.features.upsert({ create: false, key: 'voice_reply', name: 'Voice reply', module: 'chat', unit: 'word', tokensPerUnit: 1 });
+		expect(await trpcRefusal(admin.admin.modules.remove({ key: 'voice' }))).toEqual({
+			code: 'CONFLICT',
+			domain: 'conflict',
+			message: '“Voice”\'s free allowance was used (1 period of an account\'s), which its history keeps, so it stays. Its limits on Limits can give no free allowance instead.'
+		});
+		expect(await moduleListed('voice')).toBe(true);
+		expect(await db.orm.select().from(allowanceRules).where(eq(allowanceRules.module, 'voice'))).toHaveLength(1);
+		expect(await moduleRemovals('voice')).toEqual([]);
+	});
+
+	it('lets only site admins remove a module', async () => {
+		await addModule('not_yours_m', 'Not yours');
+		expect(await trpcRefusal(member.admin.modules.remove({ key: 'not_yours_m' }))).toMatchObject({ code: 'FORBIDDEN' });
+		expect(await moduleListed('not_yours_m')).toBe(true);
+		expect(await moduleRemovals('not_yours_m')).toEqual([]);
 	});
 });

@@ -226,6 +226,11 @@ const matrix: Record<string, Entry> = {
 		return { key: `rm-${w.tag}` };
 	} },
 	'admin.modules.upsert': { allow: siteAdmin, input: (w) => ({ key: `m-${w.tag}`, name: 'Matrix module', limitMessage: 'Limit reached.' }) },
+	// A module with no feature and an allowance never used: a site admin removes it, anyone else is refused.
+	'admin.modules.remove': { allow: siteAdmin, input: async (w, db) => {
+		await upsertModule(db.orm, { key: `rm-m-${w.tag}`, name: 'Matrix mistake', limitMessage: 'Limit reached.' });
+		return { key: `rm-m-${w.tag}` };
+	} },
 	'admin.models.upsert': { allow: siteAdmin, input: (w) => ({ key: `model-${w.tag}`, name: 'Matrix model', engine: 'openai' }) },
 	'admin.allowances.list': { allow: siteAdmin },
 	'admin.allowances.set': { allow: siteAdmin, input: async (w, db) => ({ module: (await adminModule(w, db)).key, audience: 'user', limitTokens: 100, period: 'daily' }) },
@@ -263,6 +268,11 @@ const matrix: Record<string, Entry> = {
 		return { ids: (await listProducts(db.orm, { activeOnly: false })).map((p) => p.id).reverse() };
 	} },
 	'admin.catalog.setActive': { allow: siteAdmin, input: async (w, db) => ({ id: (await product(w, db)).productId, active: false }) },
+	// A package never ordered: a site admin deletes it, anyone else is refused.
+	'admin.catalog.remove': { allow: siteAdmin, input: async (w, db) => {
+		await upsertProduct(db.orm, { id: `rm-pack-${w.tag}`, kind: 'pack', name: 'Matrix mistake', grants: [{ model: null, tokens: 100 }], priceCents: 100 });
+		return { id: `rm-pack-${w.tag}` };
+	} },
 	'admin.campaigns.list': { allow: siteAdmin },
 	'admin.campaigns.reach': { allow: siteAdmin, input: () => ({ audience: 'all' }) },
 	'admin.campaigns.start': { allow: siteAdmin, input: (w) => ({ audience: 'team', teamId: w.teamA.id, tokens: 10, note: 'Matrix', key: `campaign-${w.tag}` }) },

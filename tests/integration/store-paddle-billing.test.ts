@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { backend } from '../helpers/db';
 import { makeUser } from '../helpers/ledger';
-import { post, storeTestBed } from '../helpers/paddle';
+import { post, readJson, storeTestBed } from '../helpers/paddle';
 import { getProduct, type Product } from '../../src/lib/server/store/catalog';
 import { getPurchase, startCheckout } from '../../src/lib/server/store/orders';
 import { cancelSubscription, resumeSubscription } from '../../src/lib/server/store/subscriptions';
@@ -25,16 +25,10 @@ let answer: (path: string, body: Record<string, unknown>) => Promise<{ status: n
 let api: ReturnType<typeof createServer>;
 let paddle: PaddleBillingProvider;
 
-async function read(req: IncomingMessage) {
-	const chunks: Buffer[] = [];
-	for await (const c of req) chunks.push(c as Buffer);
-	return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-}
-
 beforeAll(async () => {
 	bed = await storeTestBed();
 	api = createServer(async (req, res) => {
-		const body = await read(req);
+		const body = await readJson(req);
 		requests.push({ method: req.method!, path: req.url!, auth: req.headers.authorization ?? '', body });
 		const reply = await answer(req.url!, body);
 		res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));

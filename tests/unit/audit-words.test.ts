@@ -90,10 +90,12 @@ const samples: Record<AuditAction, Sample> = {
 	}),
 	'rates.feature_removed': entry({ targetType: 'feature', targetId: 'chat_reply', before: { key: 'chat_reply', name: 'Chat reply', unit: 'word', module: 'chat', enabled: true, breakdown: null, tokensPerUnit: 2 }, detail: { key: 'chat_reply' } }),
 	'rates.module_saved': entry({ targetType: 'module', targetId: 'chat', after: { key: 'chat', name: 'Chatbot', limitType: 'none', onExhausted: 'message', limitMessage: 'Buy tokens.' } }),
+	'rates.module_removed': entry({ targetType: 'module', targetId: 'images', before: { key: 'images', name: 'Images', limitType: 'none', onExhausted: 'message', limitMessage: 'Buy tokens.' }, detail: { key: 'images' } }),
 	'rates.model_saved': entry({ targetType: 'model', targetId: 'gpt-5-nano', before: { key: 'gpt-5-nano', name: 'GPT-5 nano', engine: 'openai' }, after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }),
 	'referrals.settings_saved': entry({ targetType: 'site', before: referrals, after: { ...referrals, enabled: true, expiresDays: 15, referrerTokens: 2000 } }),
 	'store.product_created': entry({ targetType: 'product', targetId: 'annual-300k', after: product }),
 	'store.product_updated': entry({ targetType: 'product', targetId: 'tokens-5k', before: { active: true }, after: { active: false } }),
+	'store.product_deleted': entry({ targetType: 'product', targetId: 'annual-300k', before: product }),
 	'store.subscription_cancel_asked': entry({ targetType: 'subscription', detail: { package: 'Monthly plan' } }),
 	'store.subscription_keep_asked': entry({ targetType: 'subscription', detail: { package: 'Monthly plan' } }),
 	'store.purchase_completed': entry({ targetType: 'order', targetId: 'o-1', after: { package: 'tokens-5k', quantity: 2, tokens: 10000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', origin: 'web' }, detail: { via: 'Paddle' } }),
@@ -303,6 +305,9 @@ describe('the audit log in words', () => {
 			{ label: 'Module', value: { text: 'Chatbot' } }
 		]);
 		expect(words('rates.feature_removed').lines.map((l) => l.label).slice(0, 3)).toEqual(['Name', 'Key', 'Module']);
+		const module = words('rates.module_removed');
+		expect(module.title).toBe('Module removed');
+		expect(module.lines.slice(0, 3)).toEqual([{ label: 'Name', value: { text: 'Images' } }, { label: 'Key', value: { text: 'images' } }, { label: 'Limit message', value: { text: 'Buy tokens.' } }]);
 		const moved = auditWords({ action: 'rates.feature_saved', ...entry({ targetType: 'feature', targetId: 'chat_reply', before: feature, after: { ...feature, module: 'forms' } }) }, names);
 		expect(moved.changes).toEqual([{ field: 'Module', before: { text: 'Chatbot' }, after: { text: 'forms' } }]);
 		expect(auditWords({ action: 'rates.model_saved', ...entry({ targetType: 'model', after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }) }, names).lines.map((l) => l.label)).toEqual(['Name', 'Key', 'Engine']);
@@ -340,6 +345,10 @@ describe('the audit log in words', () => {
 			'Name', 'Kind', 'Price', 'Currency', 'Tokens', 'Most at once', 'Renews', 'On sale', 'Description', 'Paddle price id, sandbox', 'Paddle price id, production'
 		]);
 		expect(w.lines[2]).toEqual({ label: 'Price', value: { cents: 18000, currency: 'USD' } });
+		// A package deleted (never ordered) is said as it was, field by field.
+		const gone = words('store.product_deleted');
+		expect(gone.title).toBe('Package deleted (never ordered)');
+		expect(gone.lines).toEqual(w.lines);
 		expect(words('key.created').lines).toEqual([
 			{ label: 'Key', value: { text: 'Chatbot' } },
 			{ label: 'Starts with', value: { text: 'qk_3gybdbLS' } },

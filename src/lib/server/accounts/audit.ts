@@ -53,11 +53,13 @@ export const AUDIT_ACTIONS = [
 	'limits.rollover_saved',
 	'rates.feature_saved',
 	'rates.feature_removed',
+	'rates.module_removed',
 	'rates.module_saved',
 	'rates.model_saved',
 	'referrals.settings_saved',
 	'store.product_created',
 	'store.product_updated',
+	'store.product_deleted',
 	'store.products_reordered',
 	'store.subscription_cancel_asked',
 	'store.subscription_keep_asked',
@@ -123,8 +125,8 @@ const CONSOLE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
 	'user.role_changed', 'user.disabled', 'user.enabled', 'role.created', 'role.updated', 'role.deleted',
 	'bonus.granted', 'balance.adjusted', 'campaign.created', 'campaign.applied', 'cap.set',
 	'site.settings_updated', 'allowance.set', 'limits.module_saved', 'limits.rollover_saved',
-	'rates.feature_saved', 'rates.feature_removed', 'rates.module_saved', 'rates.model_saved', 'referrals.settings_saved',
-	'store.product_created', 'store.product_updated', 'store.products_reordered',
+	'rates.feature_saved', 'rates.feature_removed', 'rates.module_saved', 'rates.module_removed', 'rates.model_saved', 'referrals.settings_saved',
+	'store.product_created', 'store.product_updated', 'store.product_deleted', 'store.products_reordered',
 	'webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete', 'webhook_delivery.redeliver'
 ]);
 

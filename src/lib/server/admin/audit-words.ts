@@ -465,6 +465,11 @@ const WORDS: Record<AuditAction, Spec> = {
 		fields: { name: ['Name', plain()], key: KEY_FIELD, limitMessage: ['Limit message', plain()], onExhausted: LIMIT_FIELDS.onExhausted!, limitType: LIMIT_FIELDS.limitType! },
 		show: ['key']
 	},
+	'rates.module_removed': {
+		title: 'Module removed',
+		fields: { name: ['Name', plain()], key: KEY_FIELD, limitMessage: ['Limit message', plain()], onExhausted: LIMIT_FIELDS.onExhausted!, limitType: LIMIT_FIELDS.limitType! },
+		show: ['key']
+	},
 	'rates.model_saved': { title: 'Model saved', titleOf: (e) => (e.before ? 'Model changed' : 'Model added'), lines: subject('Model'), fields: { name: ['Name', plain()], key: KEY_FIELD, engine: ['Engine', plain()] }, show: ['key'] },
 	'referrals.settings_saved': {
 		title: 'Referral rules saved',
@@ -478,6 +483,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		}
 	},
 	'store.product_created': { title: 'Package added', fields: PRODUCT_FIELDS, names: ['models'] },
+	'store.product_deleted': { title: 'Package deleted (never ordered)', fields: PRODUCT_FIELDS, names: ['models'] },
 	'store.subscription_cancel_asked': { title: 'Asked to end a subscription', titleOf: () => "Asked to end a subscription at its period's end", lines: (e) => [say('Package', obj(e.detail).package)] },
 	'store.subscription_keep_asked': { title: 'Asked to keep an ending subscription', lines: (e) => [say('Package', obj(e.detail).package)] },
 	'store.product_updated': {

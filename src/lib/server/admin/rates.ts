@@ -2,7 +2,7 @@
 import type { Db } from '../db';
 import { DomainError } from '../errors';
 import type { Executor } from '../db/client';
-import { findFeature, findModel, findModule, removeFeature as removeUnusedFeature, upsertFeature, upsertModel, upsertModule } from '../ledger';
+import { findFeature, findModel, findModule, removeFeature as removeUnusedFeature, removeModule as removeUnusedModule, upsertFeature, upsertModel, upsertModule } from '../ledger';
 import type { AuditAction } from '../accounts';
 import { auditedChange, type SetupActor } from './audited';
 
@@ -50,6 +50,17 @@ export const removeFeature = (db: Db, actor: SetupActor, key: string): Promise<n
 
 /** Creates or changes a module (name, limit message, what happens when exhausted), audited `rates.module_saved` on `module` key with before and after. */
 export const saveModule = savedByKey('rates.module_saved', 'module', upsertModule, findModule);
+
+/**
+ * Removes a module nothing refers to (ledger removeModule: no feature in it, its free allowance never
+ * used), with its allowance rules, audited `rates.module_removed` on `module` key with the module as it
+ * was (before) and null (after). Returns null. Errors: unknown_module, conflict (the words say what names it).
+ */
+export const removeModule = (db: Db, actor: SetupActor, key: string): Promise<null> =>
+	auditedChange(db, actor, { action: 'rates.module_removed', targetType: 'module', targetId: key, detail: { key }, before: (tx) => findModule(tx, key) }, async (tx) => {
+		await removeUnusedModule(tx, key);
+		return null;
+	});
 
 /** Creates or changes a model (name, engine), audited `rates.model_saved` on `model` key with before and after. */
 export const saveModel = savedByKey('rates.model_saved', 'model', upsertModel, findModel);

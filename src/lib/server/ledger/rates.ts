@@ -124,6 +124,50 @@ export async function removeFeature(exec: Executor, key: string) {
 	return { ...f, tokensPerUnit: Number(f.tokensPerUnit) };
 }
 
+/**
+ * What names module `key`: `features` (the features in it now, which operations name) and
+ * `windows` (allowance periods its rules opened for an account: its free allowance was used, and
+ * lots rolled over from it name those rules). Both empty: nothing would lose its module by its removal.
+ */
+export interface ModuleReferences {
+	features: { key: string; name: string }[];
+	windows: number;
+}
+
+async function moduleReferences(exec: Executor, key: string): Promise<ModuleReferences> {
+	const inIt = await exec.select({ key: features.key, name: features.name }).from(features).where(eq(features.module, key)).orderBy(asc(features.name));
+	const [w] = await queryRows<{ n: number }>(
+		exec,
+		sql`select count(*)::int as n from allowance_windows w join allowance_rules r on r.id = w.rule_id where r.module = ${key}`
+	);
+	return { features: inIt, windows: Number(w!.n) };
+}
+
+/** Why a module named by `refs` stays, in words: its features go first; a used allowance is history. */
+function moduleKeptWords(name: string, refs: ModuleReferences): string {
+	if (refs.features.length) {
+		const list = refs.features.map((f) => `“${f.name}”`).join(', ');
+		return `“${name}” has ${counted(refs.features.length, 'feature')} (${list}): move ${refs.features.length === 1 ? 'it' : 'them'} to another module or remove ${refs.features.length === 1 ? 'it' : 'them'} first. A feature that was used stays: disable it instead.`;
+	}
+	return `“${name}”'s free allowance was used (${counted(refs.windows, 'period')} of an account's), which its history keeps, so it stays. Its limits on Limits can give no free allowance instead.`;
+}
+
+/**
+ * Removes module `key` when nothing names it (ModuleReferences empty: one added by mistake), with its
+ * allowance rules, which no account ever used; answers the module as it was. The row is locked, so a
+ * feature saved into it meanwhile waits and then finds no module; without features no spend can open
+ * a window under its rules. Errors: unknown_module, conflict (moduleKeptWords; `details`: the references).
+ */
+export async function removeModule(exec: Executor, key: string) {
+	const [m] = await exec.select().from(modules).where(eq(modules.key, key)).for('update');
+	if (!m) throw new DomainError('unknown_module', `No module has the key “${key}”: another admin may have removed it.`);
+	const refs = await moduleReferences(exec, key);
+	if (refs.features.length || refs.windows) throw new DomainError('conflict', moduleKeptWords(m.name, refs), { ...refs });
+	await exec.delete(allowanceRules).where(eq(allowanceRules.module, key));
+	await exec.delete(modules).where(eq(modules.key, key));
+	return m;
+}
+
 export async function listFeatures(exec: Executor) {
 	const rows = await exec.select().from(features).orderBy(asc(features.module), asc(features.key));
 	return rows.map((f) => ({ ...f, tokensPerUnit: Number(f.tokensPerUnit) }));

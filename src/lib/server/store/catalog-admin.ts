@@ -1,10 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
-import { products } from '../db/schema';
+import { orders, products, subscriptions, topupRules, topups } from '../db/schema';
+import { counted } from '../../counted';
 import { listModels } from '../ledger';
 import { DomainError, parseInput } from '../errors';
 import { audit } from '../accounts/audit';
-import { listProducts, productInput, type PaddleEnvironment, type ProductInput } from './catalog';
+import { listProducts, priceIdOf, productInput, type PaddleEnvironment, type Product, type ProductInput } from './catalog';
+import type { PaymentProvider } from './paddle/provider';
 import { savingsChangedBy, toOffers, type Offer, type SavingChange } from './offer';
 
 /**
@@ -58,4 +60,55 @@ export async function setProductActive(db: Database, actor: { userId: string; ip
 		}
 		return { id, active };
 	});
+}
+
+/**
+ * What names package `id` in the store's records: `orders` (any status: a checkout opened is an order
+ * Paddle may have a transaction for), `subscriptions`, `topupRules` (accounts' auto top-ups that buy it)
+ * and `topups` (top-ups it was bought by). All 0: it was never ordered, and deleting it loses nothing.
+ */
+export interface ProductReferences {
+	orders: number;
+	subscriptions: number;
+	topupRules: number;
+	topups: number;
+}
+
+async function productReferences(exec: Executor, id: string): Promise<ProductReferences> {
+	const named = async (table: typeof orders | typeof subscriptions | typeof topupRules | typeof topups) => (await exec.select({ n: count() }).from(table).where(eq(table.productId, id)))[0]!.n;
+	return { orders: await named(orders), subscriptions: await named(subscriptions), topupRules: await named(topupRules), topups: await named(topups) };
+}
+
+/** Why package `p` named by `refs` stays, in words: what names it, and that off sale is the way. */
+function keptWords(p: Product, refs: ProductReferences): string {
+	const en = (n: number) => n.toLocaleString('en');
+	const what = refs.orders || refs.subscriptions
+		? `was ordered ${counted(refs.orders || refs.subscriptions, 'time', en)}: its orders, Paddle's records and the buyers' statements name it`
+		: `is the package ${counted(refs.topupRules, 'account', en)} top up with automatically${refs.topups ? ', and their top-ups name it' : ''}`;
+	const instead = p.active ? 'Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.' : 'It is off sale already, which is the way: nobody can buy it, and who bought it keeps what they got.';
+	return `“${p.name}” ${what}, so it cannot be deleted. ${instead}`;
+}
+
+/**
+ * Deletes package `id` when nothing names it (ProductReferences all 0: one never ordered), audited
+ * (`store.product_deleted`, the package as it was), and answers it as it was. The row is locked, so
+ * an order of it opened meanwhile waits and then finds no package. Then, with `provider`, its Paddle
+ * price in the provider's environment is archived (after the commit: Paddle is not asked inside a
+ * transaction; should Paddle not answer, the price stays active in Paddle but sells nothing through
+ * Quota, logged by the provider). Errors: `not_found`; `conflict` (with keptWords, `details`: the
+ * references) when it was ordered or an auto top-up buys it: off sale is the way then.
+ */
+export async function deleteProduct(db: Database, actor: { userId: string; ip: string | null }, id: string, provider: PaymentProvider | null = null): Promise<Product> {
+	const deleted = await db.transaction(async (tx) => {
+		const [p] = await tx.select().from(products).where(eq(products.id, id)).for('update');
+		if (!p) throw new DomainError('not_found', 'No such package: another admin may have deleted it.');
+		const refs = await productReferences(tx, id);
+		if (refs.orders || refs.subscriptions || refs.topupRules || refs.topups) throw new DomainError('conflict', keptWords(p, refs), { ...refs });
+		await tx.delete(products).where(eq(products.id, id));
+		await audit(tx, { action: 'store.product_deleted', actorUserId: actor.userId, targetType: 'product', targetId: id, ip: actor.ip, before: p, after: null });
+		return p;
+	});
+	const price = provider && priceIdOf(deleted, provider.environment);
+	if (price) await provider.archivePrice(price).catch(() => undefined);
+	return deleted;
 }

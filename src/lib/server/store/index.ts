@@ -12,7 +12,7 @@ import { subscriptionsRead } from './subscriptions';
 import { paymentProvider } from './paddle';
 
 export { saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
-export { catalogPreview, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
+export { catalogPreview, deleteProduct, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export type { Offer, SavingChange } from './offer';
 export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_SQL, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';

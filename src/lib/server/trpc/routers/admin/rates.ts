@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { removeFeature, saveFeature, saveModel, saveModule } from '../../../admin';
+import { removeFeature, removeModule, saveFeature, saveModel, saveModule } from '../../../admin';
 import { keyLookup } from '../../../fields';
 import { listFeatures, listModels, listModules } from '../../../ledger';
 import { actor, key, name, tokens } from './shared';
@@ -36,7 +36,9 @@ export const ratesRoutes = {
 
 	modules: router({
 		list: siteAdminProcedure.query(({ ctx }) => listModules(ctx.db.orm)),
-		upsert: siteAdminProcedure.input(moduleInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModule(ctx.db, actor(ctx), m, create))
+		upsert: siteAdminProcedure.input(moduleInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModule(ctx.db, actor(ctx), m, create)),
+		/** Removes a module with no feature and an allowance never used, with its limits, audited; one in use is `conflict`, saying why. */
+		remove: siteAdminProcedure.input(z.object({ key: keyLookup }).strict()).mutation(({ ctx, input }) => removeModule(ctx.db, actor(ctx), input.key))
 	}),
 
 	models: router({
