@@ -509,6 +509,11 @@ export interface paths {
                          */
                         guest?: string;
                         /**
+                         * @description With `team`: the member spending from the pool (your site's user id or a Quota user id; a member of that team, else 422 `invalid_input` naming `member`). The use is theirs as it is in the app's own pages: their cap on the pool applies (402 `cap_reached` when it is reached), and the team page counts it as theirs. Without it, the use is the team's and no member's cap applies. A signed-in caller spends as themselves and leaves it out.
+                         * @example wp-user-42
+                         */
+                        member?: string;
+                        /**
                          * @description Feature key, e.g. ai_bots.
                          * @example ai_bots
                          */
@@ -724,6 +729,11 @@ export interface paths {
                          * @example visitor-7f3a
                          */
                         guest?: string;
+                        /**
+                         * @description With `team`: the member spending from the pool (your site's user id or a Quota user id; a member of that team, else 422 `invalid_input` naming `member`). The use is theirs as it is in the app's own pages: their cap on the pool applies (402 `cap_reached` when it is reached), and the team page counts it as theirs. Without it, the use is the team's and no member's cap applies. A signed-in caller spends as themselves and leaves it out.
+                         * @example wp-user-42
+                         */
+                        member?: string;
                         /**
                          * @description Feature key, e.g. ai_bots.
                          * @example ai_bots
@@ -961,6 +971,11 @@ export interface paths {
                          * @example visitor-7f3a
                          */
                         guest?: string;
+                        /**
+                         * @description With `team`: the member spending from the pool (your site's user id or a Quota user id; a member of that team, else 422 `invalid_input` naming `member`). The use is theirs as it is in the app's own pages: their cap on the pool applies (402 `cap_reached` when it is reached), and the team page counts it as theirs. Without it, the use is the team's and no member's cap applies. A signed-in caller spends as themselves and leaves it out.
+                         * @example wp-user-42
+                         */
+                        member?: string;
                         /**
                          * @description Feature key, e.g. ai_bots.
                          * @example ai_bots

@@ -35,8 +35,8 @@ describe('invalid input, in Quota’s words', () => {
 		['unknown enum value', grantBody, { ...site, tokens: 5, source: 'purchase' }, 'source must be one of "bonus", "referral", "event", "admin".'],
 		['bad format (uuid)', consumeBody, { team: 'team-1', feature: 'ai_bots', units: 5 }, 'team must be a UUID, like 123e4567-e89b-12d3-a456-426614174000.'],
 		['bad format (date-time)', grantBody, { ...site, tokens: 5, source: 'bonus', expires_at: 'next week' }, 'expires_at must be a date and time in ISO 8601 with its offset, like 2026-12-31T23:00:00Z.'],
-		['an unrecognized key', consumeBody, { ...site, feature: 'ai_bots', units: 5, unit: 5 }, 'This request does not take the field "unit": leave it out. It takes "user", "team", "guest", "feature", "units", "model", "metadata".'],
-		['unrecognized keys', consumeBody, { ...site, feature: 'ai_bots', units: 5, a: 1, b: 2 }, 'This request does not take the fields "a", "b": leave them out. It takes "user", "team", "guest", "feature", "units", "model", "metadata".'],
+		['an unrecognized key', consumeBody, { ...site, feature: 'ai_bots', units: 5, unit: 5 }, 'This request does not take the field "unit": leave it out. It takes "user", "team", "guest", "member", "feature", "units", "model", "metadata".'],
+		['unrecognized keys', consumeBody, { ...site, feature: 'ai_bots', units: 5, a: 1, b: 2 }, 'This request does not take the fields "a", "b": leave them out. It takes "user", "team", "guest", "member", "feature", "units", "model", "metadata".'],
 		['a field by another name', grantBody, { ...site, tokens: 5, source: 'bonus', reason: 'welcome' }, 'This request does not take the field "reason": did you mean "note"?'],
 		['a field by another name, beside the one it means', grantBody, { ...site, tokens: 5, source: 'bonus', note: 'a', reason: 'b' }, 'This request does not take the field "reason": leave it out. It takes "user", "team", "tokens", "source", "model", "expires_at", "note".'],
 		['a required field by another name', holdBody, { ...site, feature: 'ai_bots', tokens: 5 }, 'max_tokens is required (the input has "tokens": did you mean "max_tokens"?)'],
@@ -146,7 +146,7 @@ describe('invalid input, in Quota’s words', () => {
 		})();
 		expect(refused).toBeInstanceOf(DomainError);
 		expect(refused).toMatchObject({ code: 'invalid_input', message: 'units must be a whole number from 1 to 1,000,000,000.', details: { fieldErrors: { units: ['units must be a whole number from 1 to 1,000,000,000.'] } } });
-		expect(() => parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5, extra: 1 })).toThrow('This request does not take the field "extra": leave it out. It takes "user", "team", "guest", "feature", "units", "model", "metadata".');
+		expect(() => parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5, extra: 1 })).toThrow('This request does not take the field "extra": leave it out. It takes "user", "team", "guest", "member", "feature", "units", "model", "metadata".');
 		expect(() => parseInput(consumeBody, { user: '', feature: 'ai_bots', units: 5 })).toThrow('user must be text of 1 to 128 characters.');
 		expect(parseInput(consumeBody, { ...site, feature: 'ai_bots', units: 5 })).toMatchObject({ units: 5 });
 	});

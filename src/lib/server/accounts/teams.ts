@@ -6,7 +6,7 @@ import { config } from '../config';
 import { accounts, teamInvites, teamMembers, teams, users } from '../db/schema';
 import { capsInForce, endMemberCaps, setCap, tightestCapsRead } from '../ledger';
 import { readOne } from '../db/reads';
-import { DomainError, parseInput } from '../errors';
+import { fieldRefusal, DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
 import { audit } from './audit';
@@ -91,6 +91,17 @@ export async function teamMemberOf(exec: Executor, poolAccountId: string, user: 
 		     limit 1`
 	);
 	return m?.user_id ?? null;
+}
+
+/**
+ * The member of the team whose pool is `poolAccountId` that `member` names (the host site's user id or a
+ * Quota user id): who views the pool in an embed token, or spends from it in a site key's consume or hold.
+ * Errors: invalid_input on `member` when no member of this team has that id.
+ */
+export async function poolMember(exec: Executor, poolAccountId: string, member: string): Promise<string> {
+	const userId = await teamMemberOf(exec, poolAccountId, member);
+	if (userId) return userId;
+	throw fieldRefusal('member', `member "${member}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.`);
 }
 
 /**

@@ -4,7 +4,7 @@ import { readOne } from '../db/reads';
 import { balances, history, modelNamesRead, viewerAvailableRead, type Balances, type HistoryRow } from '../ledger';
 import { listPurchases, type Purchase } from '../store';
 import type { CapBound } from '../../available-words';
-import { teamMemberOf } from '../accounts';
+import { poolMember } from '../accounts';
 import { fieldRefusal } from '../errors';
 
 /** How many of the latest uses and purchases the widget shows. */
@@ -40,10 +40,8 @@ export async function accountUser(db: Db, accountId: string): Promise<string | n
  * (no such member of this team; a user's own account has no member to name).
  */
 export async function embedViewer(db: Db, accountId: string, member: string): Promise<string> {
-	const viewer = await teamMemberOf(db.orm, accountId, member);
-	if (viewer) return viewer;
-	const isPool = (await accountUser(db, accountId)) === null;
-	throw fieldRefusal('member', isPool ? `member "${member}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.` : 'member goes with team: the member viewing its pool. Leave it out for a user.');
+	if ((await accountUser(db, accountId)) !== null) throw fieldRefusal('member', 'member goes with team: the member viewing its pool. Leave it out for a user.');
+	return poolMember(db.orm, accountId, member);
 }
 
 /** What a cap leaves the viewer of `accountId` (`viewerId`, else the account's own user), as their dashboard says it (viewerAvailableRead); null when no one views it as theirs. */

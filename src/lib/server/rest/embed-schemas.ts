@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EMBED_TTL_SECONDS, type EmbedRecent, type EmbedView } from '../embed';
 import type { Balances } from '../ledger';
-import { ALLOWANCE_RESETS_AT, ALLOWANCE_USED, BALANCE_HELD, EXPIRES_AT_SOONEST, targetFields } from './schemas';
+import { ALLOWANCE_RESETS_AT, ALLOWANCE_USED, BALANCE_HELD, EXPIRES_AT_SOONEST, memberField, targetFields } from './schemas';
 import { SAID_FIRST } from '../input-words';
 
 // REST v1's embed tokens (site keys) and what the <quota-usage> widget reads with one: request and
@@ -11,11 +11,7 @@ export const embedTokenBody = z
 	.object({
 		user: targetFields.user,
 		team: targetFields.team,
-		member: targetFields.user.meta({
-			description:
-				"With `team`: the member viewing the pool (your site's user id or a Quota user id; a member of that team, else 422 `invalid_input` naming `member`). The widget then says what that member can spend, as their dashboard does: what their own cap, or the pool's, leaves them (`cap`). Without it the widget shows the pool alone.",
-			example: 'wp-user-42'
-		}),
+		member: memberField('the member viewing the pool', "The widget then says what that member can spend, as their dashboard does: what their own cap, or the pool's, leaves them (`cap`). Without it the widget shows the pool alone."),
 		ttl_seconds: z
 			.number()
 			.int()

@@ -1,9 +1,9 @@
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb, type Db, type Executor } from '../db';
-import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, requireKeyScope, type AccessLevel, type ApiKeyAuth, type ApiKeyScope, type Auth, type Target } from '../accounts';
+import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, poolMember, requireKeyScope, type AccessLevel, type ApiKeyAuth, type ApiKeyScope, type Auth, type Target } from '../accounts';
 import type { Actor } from '../ledger';
-import { DomainError } from '../errors';
+import { DomainError, fieldRefusal } from '../errors';
 import { errorResponse, HttpError, invalidInput } from '../http/refusals';
 import { clientAddress } from '../http/client-address';
 import { KeyRateLimiter } from './rate-limit';
@@ -180,6 +180,8 @@ export const replayHeaders = (replayed: boolean): Record<string, string> | undef
 export const spending = { auth: 'key-or-session', scope: 'consume', idempotencyKey: 'required', metered: true } as const;
 
 interface SpendingBody extends Target {
+	/** With `team`: the member spending from its pool (schemas.ts memberField). */
+	member?: string;
 	feature: string;
 	model?: string | null;
 	metadata?: Record<string, unknown> | null;
@@ -192,9 +194,21 @@ interface SpendingBody extends Target {
  */
 export function spendingRequest<T>(ctx: RestContext<SpendingBody, unknown, unknown, 'required'>, spend: (exec: Executor, request: SpendingRequest) => Promise<T>): Promise<T> {
 	const { feature, model, metadata } = ctx.body;
-	return ctx.onAccount(ctx.body, 'spend', (exec, accountId) =>
-		spend(exec, { accountId, feature, model, actor: ctx.actor, idempotency: ctx.idempotency, metadata: metadata ?? null })
+	return ctx.onAccount(ctx.body, 'spend', async (exec, accountId) =>
+		spend(exec, { accountId, feature, model, actor: { ...ctx.actor, userId: await spender(ctx, exec, accountId) }, idempotency: ctx.idempotency, metadata: metadata ?? null })
 	);
+}
+
+/**
+ * Who spends (or would, for a check) from `accountId`: the signed-in user, or for a site key the team `member`
+ * the body names (accounts poolMember: 422 naming `member` when not one of the team's), else nobody: the
+ * team's own use. Errors: invalid_input on `member` sent by a signed-in caller, who spends as themselves.
+ */
+export async function spender(ctx: RestContext<{ member?: string }, unknown, unknown, IdempotencyRule>, exec: Executor, accountId: string): Promise<string | null> {
+	const { member } = ctx.body;
+	if (member === undefined) return ctx.session?.user.id ?? null;
+	if (ctx.session) throw fieldRefusal('member', 'member is for site keys: signed in, you spend as yourself. Leave it out.');
+	return poolMember(exec, accountId, member);
 }
 
 interface SpendingRequest {

@@ -28,15 +28,31 @@ export const ONE_TARGET = 'Name at most one of "user", "team" or "guest" (a site
 const targetPairs = TARGETS.flatMap((a, i) => TARGETS.slice(i + 1).map((b) => [a, b]));
 
 /**
+ * `member`, with `team`: a member of that team (the host site's user id or a Quota user id), `what` they do
+ * with its pool. The route checks the membership (accounts poolMember: 422 `invalid_input` naming `member`).
+ */
+export const memberField = (what: string, more: string) =>
+	targetFields.user.meta({ description: `With \`team\`: ${what} (your site's user id or a Quota user id; a member of that team, else 422 \`invalid_input\` naming \`member\`). ${more}`, example: 'wp-user-42' });
+
+/**
  * At most one of user, team or guest: enforced here and said in the schema (`not` any pair). Checked
  * even when a named one is itself refused (a `team` of the wrong type), and said first (SAID_FIRST):
- * sending one is the caller's first fix.
+ * sending one is the caller's first fix. A schema with `member` (memberField) takes it only with `team`;
+ * `doing` says what the member does with the pool.
  */
-function oneTarget<T extends z.ZodObject>(schema: T) {
-	return schema
-		.refine((v: Record<string, unknown>) => TARGETS.filter((t) => v[t] !== undefined).length <= 1, { message: ONE_TARGET, path: ['user'], params: SAID_FIRST, when: (p) => typeof p.value === 'object' && p.value !== null })
-		.meta({ description: ONE_TARGET, not: { anyOf: targetPairs.filter(([a, b]) => a! in schema.shape && b! in schema.shape).map((pair) => ({ required: pair })) } });
+function oneTarget<T extends z.ZodObject>(schema: T, doing = '') {
+	const not = { anyOf: targetPairs.filter(([a, b]) => a! in schema.shape && b! in schema.shape).map((pair) => ({ required: pair })) };
+	const one = schema.refine((v: Record<string, unknown>) => TARGETS.filter((t) => v[t] !== undefined).length <= 1, { message: ONE_TARGET, path: ['user'], params: SAID_FIRST, when: (p) => typeof p.value === 'object' && p.value !== null });
+	if (!('member' in schema.shape)) return one.meta({ description: ONE_TARGET, not });
+	return one
+		.refine((v: Record<string, unknown>) => v.member === undefined || v.team !== undefined, { message: `member goes with team: the member ${doing} its pool. Leave it out for a user or a guest.`, path: ['member'] })
+		.meta({ description: `${ONE_TARGET} \`member\` goes with \`team\`.`, not, dependentRequired: { member: ['team'] } });
 }
+
+const spendingMember = memberField(
+	'the member spending from the pool',
+	"The use is theirs as it is in the app's own pages: their cap on the pool applies (402 `cap_reached` when it is reached), and the team page counts it as theirs. Without it, the use is the team's and no member's cap applies. A signed-in caller spends as themselves and leaves it out."
+);
 
 export const targetQuery = oneTarget(z.object(targetFields).strict());
 
@@ -54,19 +70,21 @@ const metadata = readableValues(
 		description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text.`
 	});
 
-export const checkBody = oneTarget(z.object({ ...targetFields, feature, units, model }).strict());
-export const consumeBody = oneTarget(z.object({ ...targetFields, feature, units, model, metadata }).strict());
+export const checkBody = oneTarget(z.object({ ...targetFields, member: spendingMember, feature, units, model }).strict(), 'spending from');
+export const consumeBody = oneTarget(z.object({ ...targetFields, member: spendingMember, feature, units, model, metadata }).strict(), 'spending from');
 export const holdBody = oneTarget(
 	z
 		.object({
 			...targetFields,
+			member: spendingMember,
 			feature,
 			model,
 			max_tokens: tokens(1).meta({ description: 'Most tokens the operation may cost.', example: 500 }),
 			ttl_seconds: z.number().int().min(1).max(86_400).default(300).meta({ description: 'Released automatically after this.' }),
 			metadata
 		})
-		.strict()
+		.strict(),
+	'spending from'
 );
 export const settleBody = z.object({ tokens: tokens(0).meta({ description: 'The real cost, at most what is held.', example: 20 }) }).strict();
 export const emptyBody = z.object({}).strict();

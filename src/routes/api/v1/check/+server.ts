@@ -1,4 +1,4 @@
-import { endpoint } from '$lib/server/rest/handler';
+import { endpoint, spender } from '$lib/server/rest/handler';
 import { checkBody } from '$lib/server/rest/schemas';
 import { checkResultBody } from '$lib/server/rest/shapes';
 import { check } from '$lib/server/ledger';
@@ -10,7 +10,7 @@ export const POST = endpoint({
 	metered: true,
 	handle: async (ctx) => {
 		const { feature, units, model } = ctx.body;
-		const result = await ctx.onAccount(ctx.body, 'read', (exec, accountId) => check(exec, { accountId, feature, units, model, actorUserId: ctx.session?.user.id }));
+		const result = await ctx.onAccount(ctx.body, 'read', async (exec, accountId) => check(exec, { accountId, feature, units, model, actorUserId: await spender(ctx, exec, accountId) }));
 		return { body: checkResultBody(result) };
 	}
 });

@@ -1,0 +1,85 @@
+// A host site spends from a team's pool for one of its members (`member` with `team` on consume, hold and check):
+// the use is that member's as in the app's own pages (their cap on the pool applies, the team page counts it as
+// theirs); without `member` it is the team's alone; a `member` not in the team is refused and changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { backend } from '../helpers/db';
+import { callJson } from '../helpers/http';
+import { bearer, member as ownUser, openRestApi } from '../helpers/api-fixture';
+import { expectInvariants, makeTeamWithMember } from '../helpers/ledger';
+import { teamMembers, users } from '../../src/lib/server/db/schema';
+import { signIn } from '../../src/lib/server/accounts';
+import { readOne } from '../../src/lib/server/db/reads';
+import type { Db } from '../../src/lib/server/db/client';
+import { balances, setCap, viewerAvailableRead } from '../../src/lib/server/ledger';
+
+let db: Db;
+let site: string;
+beforeAll(async () => void ({ db, site } = await openRestApi()));
+afterAll(async () => db?.close());
+
+let k = 0;
+const post = (path: string, body: Record<string, unknown>, key = site) => callJson(path, { headers: bearer(key, { 'idempotency-key': `team-member-${backend}-${++k}` }), body });
+/** Who each use of the pool (and each refusal) is credited to (null: the team's own) and how it ended, oldest first. */
+/** The pool's figures, but when they were read. */
+const figures = async (accountId: string) => ({ ...(await balances(db.orm, accountId)), asOf: undefined });
+const spenders = async (accountId: string) =>
+	(await db.rows<{ user: string | null; kind: string }>(sql`select actor_user_id::text as user, kind || ' ' || coalesce(code, status) as kind from operations where account_id = ${accountId}::uuid and kind in ('consume', 'hold') order by created_at, id`)).map((r) => [r.user, r.kind]);
+
+describe(`a site key spending from a team pool for a member, on ${backend}`, () => {
+	it('consume, hold and check with member are that member’s: their cap applies and their use is theirs; without member, the team’s', async () => {
+		const { team, member: m } = await makeTeamWithMember(db, 5000);
+		await db.orm.update(users).set({ externalId: `host-${m.userId}` }).where(eq(users.id, m.userId));
+		await setCap(db.orm, { accountId: team.accountId, memberUserId: m.userId, period: 'daily', limitTokens: 100 });
+
+		const used = await post('/api/v1/consume', { team: team.teamId, member: `host-${m.userId}`, feature: 'search_images', units: 3 });
+		expect(used.status, JSON.stringify(used.json)).toBe(200);
+		// What the member's dashboard says their cap leaves them, after a use through the API.
+		expect((await readOne(db.orm, viewerAvailableRead(team.accountId, m.userId))).capBound).toMatchObject({ tokens: 100 - used.json.cost });
+
+		// Over what their cap leaves: the check says so, the consume is refused, nothing moves.
+		const before = await figures(team.accountId);
+		const checked = await post('/api/v1/check', { team: team.teamId, member: m.userId, feature: 'search_images', units: 10 });
+		expect({ status: checked.status, allowed: checked.json.allowed, reason: checked.json.reason }).toEqual({ status: 200, allowed: false, reason: 'cap_reached' });
+		const over = await post('/api/v1/consume', { team: team.teamId, member: m.userId, feature: 'search_images', units: 10 });
+		expect({ status: over.status, error: over.json.error }).toEqual({ status: 402, error: 'cap_reached' });
+		expect(await figures(team.accountId)).toEqual(before);
+
+		// A hold for the member is theirs too; the team's own use (no member) is bound by no member's cap.
+		const held = await post('/api/v1/holds', { team: team.teamId, member: m.userId, feature: 'search_images', max_tokens: 20 });
+		expect(held.status, JSON.stringify(held.json)).toBe(201);
+		const teams = await post('/api/v1/consume', { team: team.teamId, feature: 'search_images', units: 10 });
+		expect(teams.status, JSON.stringify(teams.json)).toBe(200);
+		expect(await spenders(team.accountId)).toEqual([[m.userId, 'consume ok'], [m.userId, 'consume cap_reached'], [m.userId, 'hold ok'], [null, 'consume ok']]);
+		await expectInvariants(db);
+	});
+
+	it('a member not in the team, member without team, or member from a signed-in caller: refused naming member, nothing spent or made', async () => {
+		const { team } = await makeTeamWithMember(db, 5000);
+		const outsider = await ownUser(db, 0);
+		const signedIn = await ownUser(db, 0);
+		await db.orm.insert(teamMembers).values({ teamId: team.teamId, userId: signedIn.id, role: 'member' });
+		const before = await figures(team.accountId);
+		const usersBefore = await db.rows(sql`select count(*)::int as n from users`);
+		const refusals: [string, Record<string, unknown>, number, string][] = [
+			['/api/v1/consume', { team: team.teamId, member: outsider.id, feature: 'search_images', units: 1 }, 422, `member "${outsider.id}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.`],
+			['/api/v1/holds', { team: team.teamId, member: 'host-nobody', feature: 'search_images', max_tokens: 5 }, 422, 'member "host-nobody" is not a member of this team: name one of its members (your site\'s user id or a Quota user id), or leave member out.'],
+			['/api/v1/check', { team: team.teamId, member: 'host-nobody', feature: 'search_images', units: 1 }, 422, 'member "host-nobody" is not a member of this team: name one of its members (your site\'s user id or a Quota user id), or leave member out.'],
+			['/api/v1/consume', { user: outsider.id, member: outsider.id, feature: 'search_images', units: 1 }, 400, 'member goes with team: the member spending from its pool. Leave it out for a user or a guest.']
+		];
+		for (const [path, body, status, words] of refusals) {
+			const r = await post(path, body);
+			expect({ status: r.status, error: r.json.error, message: r.json.message, member: r.json.details?.fieldErrors?.member }, `${path} ${JSON.stringify(body)}`).toEqual({ status, error: 'invalid_input', message: words, member: [words] });
+		}
+		// A member signed in spends as themselves: naming a member is for site keys.
+		const session = await signIn(db, { email: signedIn.email!, password: 'correct-horse-battery-9' });
+		const asSelf = await callJson('/api/v1/consume', { headers: { cookie: `quota_session=${session.token}`, 'idempotency-key': `team-member-${backend}-${++k}` }, body: { team: team.teamId, member: signedIn.id, feature: 'search_images', units: 1 } });
+		expect({ status: asSelf.status, error: asSelf.json.error, message: asSelf.json.message }).toEqual({ status: 422, error: 'invalid_input', message: 'member is for site keys: signed in, you spend as yourself. Leave it out.' });
+		// An account key is its own account's: it names no team, so no member either.
+		const own = await post('/api/v1/consume', { member: outsider.id, feature: 'search_images', units: 1 }, outsider.key);
+		expect({ status: own.status, error: own.json.error }).toEqual({ status: 400, error: 'invalid_input' });
+		expect(await figures(team.accountId)).toEqual(before);
+		expect(await db.rows(sql`select count(*)::int as n from users`)).toEqual(usersBefore);
+		await expectInvariants(db);
+	});
+});
