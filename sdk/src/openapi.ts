@@ -150,7 +150,7 @@ export interface paths {
                             };
                             allowances: {
                                 module: string;
-                                /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
+                                /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it; none is left when `used` is over `limit` (a limit lowered after the use: the use stays as it was). The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
                                 used: number;
                                 /** @description The most this allowance gives in a window; null = unlimited; 0 = none (the module is off for this account). */
                                 limit: number | null;
@@ -3074,7 +3074,7 @@ export interface paths {
                             allowances: {
                                 module: string;
                                 name: string;
-                                /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
+                                /** @description Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it; none is left when `used` is over `limit` (a limit lowered after the use: the use stays as it was). The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other. */
                                 used: number;
                                 /** @description null = unlimited; 0 = not available to this account. */
                                 limit: number | null;

@@ -151,7 +151,7 @@ const remaining = z.number().int().nullable().meta({
  * free tokens an open hold took are in both (the dashboard's "N of M left" and /check count them used too).
  */
 export const ALLOWANCE_USED =
-	"Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it. The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other.";
+	"Tokens taken from this allowance in its current window: spent, plus what open holds took from it (a hold takes its free tokens when it is made; its settle keeps what the reply cost and its release or expiry gives the rest back). `limit − used` is what is left of it, as the dashboard's “N of M left”, /check's `paid_by` and `available` count it; none is left when `used` is over `limit` (a limit lowered after the use: the use stays as it was). The free tokens an open hold took are in this `used` and in the account's `held` alike: add neither to the other.";
 export const BALANCE_HELD =
 	"Tokens the account's open holds reserve, from its lots and its free allowances alike: in no `available` and in no allocation's `credit`; the part a hold took from a free allowance is also in that allowance's `used`. `available + held` is everything the account has until its holds close; a host totalling spent tokens adds up /usage's `tokens_used` (consumes and settled holds), not `used` or `held`.";
 
