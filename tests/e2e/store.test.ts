@@ -105,7 +105,8 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		await status(page).getByText('Processing your payment').waitFor();
 		await screen(page, 'store-processing');
 		release();
-		await status(page).getByText('Tokens added: +10,000').waitFor({ timeout: 15_000 });
+		// It says what was bought, as the buyer chose it.
+		await status(page).getByText('Tokens added: +10,000 · Token pack × 2', { exact: true }).waitFor({ timeout: 15_000 });
 		await expect(status(page).textContent()).resolves.toContain((before + 10_000).toLocaleString('en-US'));
 		expect(await available(page)).toBe(before + 10_000);
 		expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
