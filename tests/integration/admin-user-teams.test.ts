@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
-import { configureRates, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { teamMembers } from '../../src/lib/server/db/schema';
 import { accountDetail, listAccounts } from '../../src/lib/server/admin';
@@ -11,7 +11,8 @@ import { consume, setCap } from '../../src/lib/server/ledger';
 // A newcomer found a member stopped by their team's daily cap of 300 after spending 300 of the
 // pool's tokens, while the console said "0 used today" on their page and "No tokens used yet" on the
 // users list, and named neither the team nor the cap. The console's user page and list now say what
-// the Team page says of them.
+// the Team page says of them. Another found that once the member left the team the console said they
+// had never used a token: what they spent from a pool stays theirs, in or out of its team.
 
 let db: Db;
 beforeAll(async () => {
@@ -51,14 +52,24 @@ describe("a user's teams on the console", () => {
 		// The list: their own account used nothing; the pool's 300 are said beside it.
 		const email = (await db.rows<{ email: string }>(sql`select email from users where id = ${member.userId}::uuid`))[0]!.email;
 		const [row] = (await listAccounts(db.orm, { search: email })).rows;
-		expect(row).toMatchObject({ accountId: member.accountId, usedThisPeriod: 0, usedFromTeams: 300, lastActiveDay: null });
+		const { today } = (await db.rows<{ today: string }>(sql`select to_char((now() at time zone time_zone)::date, 'YYYY-MM-DD') as today from site_settings where id = 1`))[0]!;
+		// Their last use of tokens is the pool's, today: not "No tokens used yet".
+		expect(row).toMatchObject({ accountId: member.accountId, usedThisPeriod: 0, usedFromTeams: 300, lastActiveDay: today });
+		expect(detail.poolUse).toEqual({ today: 300, month: 300 });
 		const teamRow = (await listAccounts(db.orm, { search: name })).rows.find((r) => r.accountId === team.accountId);
 		expect(teamRow).toMatchObject({ usedThisPeriod: 300, usedFromTeams: 0 });
 
-		// Out of the team, the pool's use is the team's alone (its Team page: "people no longer in the team").
+		// Out of the team, what they spent from its pool is still theirs: the list and their page still say it.
 		await db.orm.delete(teamMembers).where(sql`${teamMembers.userId} = ${member.userId}::uuid`);
-		expect((await accountDetail(db.orm, member.accountId)).teams).toEqual([]);
-		expect((await listAccounts(db.orm, { search: email })).rows[0]).toMatchObject({ usedFromTeams: 0 });
+		const after = await accountDetail(db.orm, member.accountId);
+		expect(after.teams).toEqual([]);
+		expect(after.poolUse).toEqual({ today: 300, month: 300 });
+		expect((await listAccounts(db.orm, { search: email })).rows[0]).toMatchObject({ usedThisPeriod: 0, usedFromTeams: 300, lastActiveDay: today });
+		// The owner spent nothing, from the pool or their own account.
+		const ownerEmail = (await db.rows<{ email: string }>(sql`select email from users where id = ${owner.userId}::uuid`))[0]!.email;
+		expect((await listAccounts(db.orm, { search: ownerEmail })).rows[0]).toMatchObject({ usedFromTeams: 0, lastActiveDay: null });
+		expect((await accountDetail(db.orm, owner.accountId)).poolUse).toEqual({ today: 0, month: 0 });
+		await expectInvariants(db);
 	});
 
 	it('says the auto top-up rule of the account, with its package', async () => {
