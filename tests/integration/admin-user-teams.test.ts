@@ -6,7 +6,11 @@ import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome
 import type { Db } from '../../src/lib/server/db/client';
 import { teamMembers } from '../../src/lib/server/db/schema';
 import { accountDetail, listAccounts } from '../../src/lib/server/admin';
-import { consume, setCap } from '../../src/lib/server/ledger';
+import { consume, grant, setAllowanceRule, setCap } from '../../src/lib/server/ledger';
+import { setDb } from '../../src/lib/server/db';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { makeWorld } from '../helpers/world';
 
 // A newcomer found a member stopped by their team's daily cap of 300 after spending 300 of the
 // pool's tokens, while the console said "0 used today" on their page and "No tokens used yet" on the
@@ -78,5 +82,34 @@ describe("a user's teams on the console", () => {
 		await db.orm.execute(sql`insert into products (id, kind, name, grants, price_cents) values (${product}, 'one_time', 'Top-up 5k', '[]'::jsonb, 500)`);
 		await db.orm.execute(sql`insert into topup_rules (account_id, enabled, below_tokens, product_id, max_per_month) values (${user.accountId}::uuid, true, 1000, ${product}, 3)`);
 		expect((await accountDetail(db.orm, user.accountId)).autoTopup).toEqual({ enabled: true, belowTokens: 1000, productName: 'Top-up 5k', offReason: null });
+	});
+});
+
+describe("a member's uses on the console", () => {
+	it("lists every use newest first, a page at a time, from the member's Usage reader: the ones a free allowance paid whole too, which the statement leaves out", async () => {
+		setDb(db);
+		const w = await makeWorld(db);
+		const admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+		const nina = w.users.memberB;
+		await grant(db.orm, { accountId: nina.accountId, tokens: 1_000, source: 'purchase' });
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'member', userId: nina.id, limitTokens: 50, period: 'daily' });
+		// 30 from the free allowance alone; then 20 from it and 10 from her lot; then 30 from her lot.
+		const uses = [];
+		for (let i = 0; i < 3; i++) uses.push(await spend(nina.accountId, nina.id, 3));
+
+		const first = await admin.ledger.history({ accountId: nina.accountId, limit: 2 });
+		expect(first.rows.map((r) => r.id)).toEqual([uses[2]!, uses[1]!].map((u) => u.operationId));
+		expect(first.rows[0]).toMatchObject({ featureName: 'Search images', tokensUsed: 30, paidBy: [expect.objectContaining({ type: 'lot', tokens: 30 })] });
+		expect(first.rows[1]!.paidBy).toEqual([expect.objectContaining({ type: 'allowance', label: 'product', tokens: 20 }), expect.objectContaining({ type: 'lot', tokens: 10 })]);
+		// "Show more": the oldest use, paid by the allowance alone, and nothing after it.
+		const more = await admin.ledger.history({ accountId: nina.accountId, limit: 2, cursor: first.nextCursor });
+		expect(more.rows.map((r) => r.id)).toEqual([uses[0]!.operationId]);
+		expect(more.rows[0]!.paidBy).toEqual([expect.objectContaining({ type: 'allowance', tokens: 30 })]);
+		expect(more.nextCursor).toBeNull();
+		// The statement lists the movements of her balance only: that use is not among them.
+		const statementIds = (await admin.ledger.statement({ accountId: nina.accountId })).rows.map((r) => r.id);
+		expect(statementIds).not.toContain(uses[0]!.operationId);
+		expect(statementIds).toEqual(expect.arrayContaining([uses[1]!.operationId, uses[2]!.operationId]));
+		await expectInvariants(db);
 	});
 });
