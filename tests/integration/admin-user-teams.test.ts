@@ -6,7 +6,8 @@ import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome
 import type { Db } from '../../src/lib/server/db/client';
 import { teamMembers } from '../../src/lib/server/db/schema';
 import { accountDetail, listAccounts } from '../../src/lib/server/admin';
-import { consume, grant, setAllowanceRule, setCap } from '../../src/lib/server/ledger';
+import { consume, grant, lastPoolUseDaySql, poolUsedSinceSql, refreshAccountFigures, setAllowanceRule, setCap, siteMonthStart } from '../../src/lib/server/ledger';
+import { queryRows } from '../../src/lib/server/db/client';
 import { setDb } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
@@ -31,6 +32,8 @@ const spend = (accountId: string, userId: string, units: number) =>
 describe("a user's teams on the console", () => {
 	it("names each team with their role, what they spent from its pool and the cap that stopped them, and the list adds the pools' tokens", async () => {
 		const { team, owner, member } = await makeTeamWithMember(db, 10_000);
+		// The figures summary as of before their use: its next refresh recomputes only what changed since.
+		await refreshAccountFigures(db.orm, { full: true });
 		await setCap(db.orm, { accountId: team.accountId, memberUserId: member.userId, period: 'daily', limitTokens: 300 });
 		await spend(team.accountId, member.userId, 30);
 		// The cap stops them: the console says so, as the Team page does.
@@ -73,7 +76,22 @@ describe("a user's teams on the console", () => {
 		const ownerEmail = (await db.rows<{ email: string }>(sql`select email from users where id = ${owner.userId}::uuid`))[0]!.email;
 		expect((await listAccounts(db.orm, { search: ownerEmail })).rows[0]).toMatchObject({ usedFromTeams: 0, lastActiveDay: null });
 		expect((await accountDetail(db.orm, owner.accountId)).poolUse).toEqual({ today: 0, month: 0 });
+		// The list's "Last token use" order (the figures summary) agrees with the date it shows them.
+		expect(await refreshAccountFigures(db.orm)).toMatchObject({ full: false });
+		const summary = await db.rows<{ day: string | null }>(sql`select to_char(last_active_day, 'YYYY-MM-DD') as day from account_figures where account_id = ${member.accountId}::uuid`);
+		expect(summary).toEqual([{ day: today }]);
 		await expectInvariants(db);
+	});
+
+	it("reads a person's pool use by actor (usage_daily_actor_idx), not through every pool's usage", async () => {
+		const plan = await db.orm.transaction(async (tx) => {
+			// The test database is small enough that a sequential scan would win; the question is whether the index can serve.
+			await tx.execute(sql`set local enable_seqscan = off`);
+			const id = sql`${randomUUID()}`;
+			const rows = await queryRows<Record<string, string>>(tx, sql`explain select ${poolUsedSinceSql(id, siteMonthStart)}, ${lastPoolUseDaySql(id)}`);
+			return rows.map((r) => Object.values(r)[0]).join('\n');
+		});
+		expect(plan.match(/usage_daily_actor_idx/g), plan).toHaveLength(2);
 	});
 
 	it('says the auto top-up rule of the account, with its package', async () => {
