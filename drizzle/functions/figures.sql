@@ -4,7 +4,8 @@
 -- (the schedule's `ledger.figures` job, ledger/figures-summary.ts) recomputes the accounts that
 -- changed since its last run, with the same meanings as the live figures (ledger/account-figures.ts):
 -- balance = active lots' remaining, unlimited lots excluded; general = those without a model;
--- used = usage_daily since the first of the site's month; last active = usage_daily's last day.
+-- used = usage_daily since the first of the site's month; last active = usage_daily's last day,
+-- for a person's account the later of it and their last use of a team pool (in the team or not).
 
 CREATE OR REPLACE FUNCTION quota_figures_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -55,12 +56,19 @@ BEGIN
     v_accounts := array(
       SELECT o.account_id FROM operations o WHERE o.created_at >= r.cursor
       UNION
+      -- A person who spent from a pool: their last active day moved with it.
+      SELECT u.account_id FROM operations o JOIN users u ON u.id = o.actor_user_id
+       WHERE o.created_at >= r.cursor AND o.account_id <> u.account_id
+      UNION
       SELECT l.account_id FROM lots l WHERE l.expires_at > r.as_of AND l.expires_at <= now());
   END IF;
   INSERT INTO account_figures AS f (account_id, balance, general_balance, unlimited, used_this_month, last_active_day, as_of)
   SELECT a.id, lb.balance, lb.general_balance, lb.unlimited,
          (SELECT coalesce(sum(d.tokens), 0) FROM usage_daily d WHERE d.account_id = a.id AND d.day >= v_month),
-         (SELECT max(d.day) FROM usage_daily d WHERE d.account_id = a.id),
+         greatest((SELECT max(d.day) FROM usage_daily d WHERE d.account_id = a.id),
+                  (SELECT max(d.day) FROM users u JOIN usage_daily d ON d.actor_user_id = u.id::text
+                     JOIN accounts t ON t.id = d.account_id AND t.kind = 'team'
+                    WHERE u.account_id = a.id)),
          now()
     FROM accounts a
     CROSS JOIN LATERAL (

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, screenshot } from './browser';
 import { ownTeam } from './app';
-import { openAt, sizes } from './console';
+import { openAt, scrollUntilShown, sizes } from './console';
 
 // A newcomer found a member stopped by their team's daily cap of 300 after spending 300 of the pool's
 // tokens: the Team page said "300 used today · Daily cap reached", the console's users list "0" and
@@ -32,8 +32,8 @@ describe("the console's user page and list for a member stopped by their team's 
 			await page.goto(`/admin/users?search=${encodeURIComponent(member.email)}`);
 			const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Cato Member' }) });
 			await row.getByText('+ 300 from team pools', { exact: true }).waitFor();
+			// Their last use of tokens is the pool's, today: a date, not "No tokens used yet".
 			await expect(row.getByText('No tokens used yet', { exact: true }).count()).resolves.toBe(0);
-			await row.getByText('None of its own yet', { exact: true }).waitFor();
 			await screenshot(page, 'admin-user-teams-list-390');
 
 			await row.getByRole('link', { name: 'Cato Member' }).click();
@@ -61,6 +61,17 @@ describe("the console's user page and list for a member stopped by their team's 
 			await ownerTeams.getByRole('link', { name: 'Capped Studio' }).click();
 			await page.getByRole('heading', { level: 1, name: 'Capped Studio' }).waitFor();
 			expect(new URL(page.url()).pathname).toBe(`/admin/users/${team.accountId}`);
+
+			// The pool's uses one by one, as its Usage page lists them: what, how many tokens, what paid and who used it.
+			await page.setViewportSize({ width: 390, height: 844 });
+			const uses = page.locator('section[aria-labelledby="uses-title"]');
+			await scrollUntilShown(page, uses);
+			const use = uses.getByRole('row').filter({ hasText: 'Cato Member' });
+			await use.getByText('Search prices', { exact: false }).first().waitFor();
+			await expect(use.count()).resolves.toBe(1);
+			await expect(use.innerText()).resolves.toMatch(/\b300\b/);
+			await uses.scrollIntoViewIfNeeded();
+			await screenshot(uses, 'admin-user-uses-team-390');
 		} finally {
 			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
 		}

@@ -15,7 +15,7 @@ import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
 import { createSession, createSiteKey, createTeam, createUser, listSiteRoles, revokeApiKey, SESSION_COOKIE } from '../../src/lib/server/accounts';
 import { call, callJson, useDb } from '../helpers/http';
-import { applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
+import { accountDetail, applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
 import { bearer, siteKey } from '../helpers/api-fixture';
 import { balances, consume, grant, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
@@ -483,6 +483,10 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(pool).toMatchObject({ account_id: team.accountId, name: team.name, owner_email: w.users.memberB.email, members: '2', balance_tokens: String(ledger.available), general_balance_tokens: '4790', unlimited: 'false', used_this_month_tokens: '210' });
 		const people = await csvRows((await usersCsv(db.orm)).body);
 		expect(people.some((r) => r.account_id === team.accountId)).toBe(false);
+		// The member's 210 from the pool are in their row, as their console page says them.
+		const member = people.find((r) => r.user_id === w.users.teamMember.id)!;
+		expect(Number(member.used_from_team_pools_this_month_tokens)).toBeGreaterThanOrEqual(210);
+		expect(Number(member.used_from_team_pools_this_month_tokens)).toBe((await accountDetail(db.orm, w.users.teamMember.accountId)).poolUse.month);
 		await expectInvariants(db);
 	});
 
@@ -525,7 +529,7 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(await callJson('/admin/exports/passwords', { headers: { cookie } })).toMatchObject({ status: 404, json: { error: 'not_found' } });
 		const users = await call('/admin/exports/users', { headers: { cookie } });
 		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);
-		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,role_name,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
+		expect((await users.text()).split('\r\n')[0]).toBe('account_id,user_id,name,email,external_id,role,role_name,disabled,joined_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of,used_from_team_pools_this_month_tokens');
 		const pools = await call('/admin/exports/teams', { headers: { cookie } });
 		expect(pools.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-team-pools-\d{4}-\d{2}-\d{2}\.csv"$/);
 		expect((await pools.text()).split('\r\n')[0]).toBe('account_id,team_id,name,owner_email,members,created_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');

@@ -2,16 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
-import { configureRates, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
+import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { teamMembers } from '../../src/lib/server/db/schema';
 import { accountDetail, listAccounts } from '../../src/lib/server/admin';
-import { consume, setCap } from '../../src/lib/server/ledger';
+import { consume, grant, lastPoolUseDaySql, poolUsedSinceSql, refreshAccountFigures, setAllowanceRule, setCap, siteMonthStart } from '../../src/lib/server/ledger';
+import { queryRows } from '../../src/lib/server/db/client';
+import { setDb } from '../../src/lib/server/db';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { makeWorld } from '../helpers/world';
 
 // A newcomer found a member stopped by their team's daily cap of 300 after spending 300 of the
 // pool's tokens, while the console said "0 used today" on their page and "No tokens used yet" on the
 // users list, and named neither the team nor the cap. The console's user page and list now say what
-// the Team page says of them.
+// the Team page says of them. Another found that once the member left the team the console said they
+// had never used a token: what they spent from a pool stays theirs, in or out of its team.
 
 let db: Db;
 beforeAll(async () => {
@@ -26,6 +32,8 @@ const spend = (accountId: string, userId: string, units: number) =>
 describe("a user's teams on the console", () => {
 	it("names each team with their role, what they spent from its pool and the cap that stopped them, and the list adds the pools' tokens", async () => {
 		const { team, owner, member } = await makeTeamWithMember(db, 10_000);
+		// The figures summary as of before their use: its next refresh recomputes only what changed since.
+		await refreshAccountFigures(db.orm, { full: true });
 		await setCap(db.orm, { accountId: team.accountId, memberUserId: member.userId, period: 'daily', limitTokens: 300 });
 		await spend(team.accountId, member.userId, 30);
 		// The cap stops them: the console says so, as the Team page does.
@@ -51,14 +59,39 @@ describe("a user's teams on the console", () => {
 		// The list: their own account used nothing; the pool's 300 are said beside it.
 		const email = (await db.rows<{ email: string }>(sql`select email from users where id = ${member.userId}::uuid`))[0]!.email;
 		const [row] = (await listAccounts(db.orm, { search: email })).rows;
-		expect(row).toMatchObject({ accountId: member.accountId, usedThisPeriod: 0, usedFromTeams: 300, lastActiveDay: null });
+		const { today } = (await db.rows<{ today: string }>(sql`select to_char((now() at time zone time_zone)::date, 'YYYY-MM-DD') as today from site_settings where id = 1`))[0]!;
+		// Their last use of tokens is the pool's, today: not "No tokens used yet".
+		expect(row).toMatchObject({ accountId: member.accountId, usedThisPeriod: 0, usedFromTeams: 300, lastActiveDay: today });
+		expect(detail.poolUse).toEqual({ today: 300, month: 300 });
 		const teamRow = (await listAccounts(db.orm, { search: name })).rows.find((r) => r.accountId === team.accountId);
 		expect(teamRow).toMatchObject({ usedThisPeriod: 300, usedFromTeams: 0 });
 
-		// Out of the team, the pool's use is the team's alone (its Team page: "people no longer in the team").
+		// Out of the team, what they spent from its pool is still theirs: the list and their page still say it.
 		await db.orm.delete(teamMembers).where(sql`${teamMembers.userId} = ${member.userId}::uuid`);
-		expect((await accountDetail(db.orm, member.accountId)).teams).toEqual([]);
-		expect((await listAccounts(db.orm, { search: email })).rows[0]).toMatchObject({ usedFromTeams: 0 });
+		const after = await accountDetail(db.orm, member.accountId);
+		expect(after.teams).toEqual([]);
+		expect(after.poolUse).toEqual({ today: 300, month: 300 });
+		expect((await listAccounts(db.orm, { search: email })).rows[0]).toMatchObject({ usedThisPeriod: 0, usedFromTeams: 300, lastActiveDay: today });
+		// The owner spent nothing, from the pool or their own account.
+		const ownerEmail = (await db.rows<{ email: string }>(sql`select email from users where id = ${owner.userId}::uuid`))[0]!.email;
+		expect((await listAccounts(db.orm, { search: ownerEmail })).rows[0]).toMatchObject({ usedFromTeams: 0, lastActiveDay: null });
+		expect((await accountDetail(db.orm, owner.accountId)).poolUse).toEqual({ today: 0, month: 0 });
+		// The list's "Last token use" order (the figures summary) agrees with the date it shows them.
+		expect(await refreshAccountFigures(db.orm)).toMatchObject({ full: false });
+		const summary = await db.rows<{ day: string | null }>(sql`select to_char(last_active_day, 'YYYY-MM-DD') as day from account_figures where account_id = ${member.accountId}::uuid`);
+		expect(summary).toEqual([{ day: today }]);
+		await expectInvariants(db);
+	});
+
+	it("reads a person's pool use by actor (usage_daily_actor_idx), not through every pool's usage", async () => {
+		const plan = await db.orm.transaction(async (tx) => {
+			// The test database is small enough that a sequential scan would win; the question is whether the index can serve.
+			await tx.execute(sql`set local enable_seqscan = off`);
+			const id = sql`${randomUUID()}`;
+			const rows = await queryRows<Record<string, string>>(tx, sql`explain select ${poolUsedSinceSql(id, siteMonthStart)}, ${lastPoolUseDaySql(id)}`);
+			return rows.map((r) => Object.values(r)[0]).join('\n');
+		});
+		expect(plan.match(/usage_daily_actor_idx/g), plan).toHaveLength(2);
 	});
 
 	it('says the auto top-up rule of the account, with its package', async () => {
@@ -67,5 +100,34 @@ describe("a user's teams on the console", () => {
 		await db.orm.execute(sql`insert into products (id, kind, name, grants, price_cents) values (${product}, 'one_time', 'Top-up 5k', '[]'::jsonb, 500)`);
 		await db.orm.execute(sql`insert into topup_rules (account_id, enabled, below_tokens, product_id, max_per_month) values (${user.accountId}::uuid, true, 1000, ${product}, 3)`);
 		expect((await accountDetail(db.orm, user.accountId)).autoTopup).toEqual({ enabled: true, belowTokens: 1000, productName: 'Top-up 5k', offReason: null });
+	});
+});
+
+describe("a member's uses on the console", () => {
+	it("lists every use newest first, a page at a time, from the member's Usage reader: the ones a free allowance paid whole too, which the statement leaves out", async () => {
+		setDb(db);
+		const w = await makeWorld(db);
+		const admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
+		const nina = w.users.memberB;
+		await grant(db.orm, { accountId: nina.accountId, tokens: 1_000, source: 'purchase' });
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'member', userId: nina.id, limitTokens: 50, period: 'daily' });
+		// 30 from the free allowance alone; then 20 from it and 10 from her lot; then 30 from her lot.
+		const uses = [];
+		for (let i = 0; i < 3; i++) uses.push(await spend(nina.accountId, nina.id, 3));
+
+		const first = await admin.ledger.history({ accountId: nina.accountId, limit: 2 });
+		expect(first.rows.map((r) => r.id)).toEqual([uses[2]!, uses[1]!].map((u) => u.operationId));
+		expect(first.rows[0]).toMatchObject({ featureName: 'Search images', tokensUsed: 30, paidBy: [expect.objectContaining({ type: 'lot', tokens: 30 })] });
+		expect(first.rows[1]!.paidBy).toEqual([expect.objectContaining({ type: 'allowance', label: 'product', tokens: 20 }), expect.objectContaining({ type: 'lot', tokens: 10 })]);
+		// "Show more": the oldest use, paid by the allowance alone, and nothing after it.
+		const more = await admin.ledger.history({ accountId: nina.accountId, limit: 2, cursor: first.nextCursor });
+		expect(more.rows.map((r) => r.id)).toEqual([uses[0]!.operationId]);
+		expect(more.rows[0]!.paidBy).toEqual([expect.objectContaining({ type: 'allowance', tokens: 30 })]);
+		expect(more.nextCursor).toBeNull();
+		// The statement lists the movements of her balance only: that use is not among them.
+		const statementIds = (await admin.ledger.statement({ accountId: nina.accountId })).rows.map((r) => r.id);
+		expect(statementIds).not.toContain(uses[0]!.operationId);
+		expect(statementIds).toEqual(expect.arrayContaining([uses[1]!.operationId, uses[2]!.operationId]));
+		await expectInvariants(db);
 	});
 });

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
-import { actorUsedSinceSql, allocationsByAccount, featureUseThisMonth, figuresAsOf, guestUseThisMonth, lastActiveDaySql, lotFiguresJoin, refreshAccountFigures, siteMonthStart, summaryKey, summaryPage, usedSinceSql, type FeatureUse, type SummarySort } from '../ledger';
+import { allocationsByAccount, featureUseThisMonth, figuresAsOf, guestUseThisMonth, lastActiveDaySql, lastPoolUseDaySql, lotFiguresJoin, poolUsedSinceSql, refreshAccountFigures, siteMonthStart, summaryKey, summaryPage, usedSinceSql, type FeatureUse, type SummarySort } from '../ledger';
 import { allocationWords } from '../../allocation-words';
 import { cursorRefusal } from '../errors';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
@@ -42,11 +42,11 @@ export interface AccountRow {
 	usedThisPeriod: number;
 	usedByFeature: FeatureUse[];
 	/**
-	 * A user's: tokens they spent this month from the pools of the teams they are in now (the Team
-	 * page's member figures, summed); not in `usedThisPeriod`, which is their own account's. 0 for a team.
+	 * A user's: tokens they spent this month from team pools, the teams they have left included (each
+	 * pool's Team page counts them too); not in `usedThisPeriod`, which is their own account's. 0 for a team.
 	 */
 	usedFromTeams: number;
-	/** Last day with metered use (site-local date), null if never. */
+	/** Last day with metered use (site-local date), null if never: a user's own account's or their use of a team pool, whichever is later. */
 	lastActiveDay: string | null;
 	/** When the user last used the app (a sign-in or a signed-in request; ISO), null for a team or never. */
 	lastSeenAt: string | null;
@@ -178,9 +178,9 @@ export function accountPageQuery(q: AccountListQuery): SQL {
 		select p.kind, p.account_id, p.user_id, p.team_id, p.name, p.email, p.external_id, p.site_role, p.disabled, p.created_at,
 		       lb.balance, lb.general_balance, lb.unlimited,
 		       ${usedSinceSql(sql`p.account_id`, siteMonthStart)} as used,
-		       (select coalesce(sum(${actorUsedSinceSql(sql`t.account_id`, sql`p.user_id::text`, siteMonthStart)}), 0)::int8
-		          from team_members m join teams t on t.id = m.team_id where m.user_id = p.user_id) as team_used,
-		       to_char(${lastActiveDaySql(sql`p.account_id`)}, 'YYYY-MM-DD') as last_day,
+		       case when p.user_id is null then 0 else ${poolUsedSinceSql(sql`p.user_id::text`, siteMonthStart)} end as team_used,
+		       -- greatest() skips a null: a person who only ever spent from pools has a last use.
+		       to_char(greatest(${lastActiveDaySql(sql`p.account_id`)}, case when p.user_id is not null then ${lastPoolUseDaySql(sql`p.user_id::text`)} end), 'YYYY-MM-DD') as last_day,
 		       (select s.last_seen_at from users s where s.id = p.user_id) as last_seen,
 		       ${sort.text ?? sql`p.sort_key`} as cursor_value
 		  from page p

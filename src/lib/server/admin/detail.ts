@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteRoleKeys } from '../accounts';
-import { actorUsedSinceSql, capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, siteMonthStart, siteToday, tightestCapSql, type CapLeft, type LotRow, type TightestRow } from '../ledger';
+import { actorUsedSinceSql, capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, poolUsedSinceSql, siteMonthStart, siteToday, tightestCapSql, type CapLeft, type LotRow, type TightestRow } from '../ledger';
 import { users } from '../db/schema';
 import { inArray } from 'drizzle-orm';
 
@@ -23,6 +23,11 @@ export interface AccountDetail {
 	teamCaps: { accountId: string; teamName: string; period: string; limitTokens: number }[];
 	/** A user's teams (the ones they are in now), by name: what the Team page says of them. */
 	teams: UserTeam[];
+	/**
+	 * Tokens a user spent from team pools today and this month (the site's day and month), the teams
+	 * they have left included: what the users list adds to their own use. Zeros for a team or guests.
+	 */
+	poolUse: { today: number; month: number };
 	/** The account's auto top-up rule, when it has one (on, or off with the reason it turned itself off). */
 	autoTopup: { enabled: boolean; belowTokens: number; productName: string; offReason: string | null } | null;
 	/** The site's list of roles (accounts/roles.ts), for the role picker. */
@@ -61,13 +66,14 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		  from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
 		 where a.id = ${accountId}::uuid`);
 	if (!a) throw new DomainError('not_found', 'No such account.');
-	const [lots, caps, roles, teamCaps, teams, autoTopup] = await Promise.all([
+	const [lots, caps, roles, teamCaps, teams, autoTopup, poolUse] = await Promise.all([
 		lotsOf(exec, accountId, DETAIL_LOTS),
 		capsSetOn(exec, accountId),
 		siteRoleKeys(exec),
 		a.user_id ? teamCapsOn(exec, a.user_id) : [],
 		a.user_id ? teamsOf(exec, a.user_id) : [],
-		topupRuleOf(exec, accountId)
+		topupRuleOf(exec, accountId),
+		a.user_id ? poolUseOf(exec, a.user_id) : { today: 0, month: 0 }
 	]);
 	const memberIds = caps.flatMap((c) => (c.memberUserId ? [c.memberUserId] : []));
 	const names = new Map(
@@ -85,6 +91,7 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		caps: caps.map((c) => ({ ...c, memberName: c.memberUserId ? (names.get(c.memberUserId) ?? null) : null })),
 		teamCaps,
 		teams,
+		poolUse,
 		autoTopup,
 		roles
 	};
@@ -122,6 +129,13 @@ async function teamsOf(exec: Executor, userId: string): Promise<UserTeam[]> {
 		usedThisMonth: Number(r.used_month),
 		cap: r.cap ? capLeftOf(r.cap) : null
 	}));
+}
+
+/** What the user spent from team pools today and this month, in or out of each team now (the ledger's pool use by actor). */
+async function poolUseOf(exec: Executor, userId: string): Promise<AccountDetail['poolUse']> {
+	const [r] = await queryRows<{ today: number; month: number }>(exec, sql`
+		select ${poolUsedSinceSql(sql`${userId}`, siteToday)} as today, ${poolUsedSinceSql(sql`${userId}`, siteMonthStart)} as month`);
+	return { today: Number(r?.today ?? 0), month: Number(r?.month ?? 0) };
 }
 
 /** The account's auto top-up rule with its package's name, or null without one. */

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify';
 import { queryRows, type Executor } from '../db/client';
-import { operationsBetween, refreshAccountFigures, summaryJoin } from '../ledger';
+import { operationsBetween, poolUsedSinceSql, refreshAccountFigures, siteMonthStart, summaryJoin } from '../ledger';
 import { listAudit, type AuditQuery } from './audit-log';
 import { keyNamed } from '../../key-named';
 
@@ -66,16 +66,19 @@ async function* accountRows<T extends { account_id: string }>(read: (after: stri
 	}
 }
 
-type UserRow = Figures & { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; role_name: string; disabled: boolean; joined_at: string };
+type UserRow = Figures & { account_id: string; user_id: string; name: string; email: string | null; external_id: string | null; site_role: string; role_name: string; disabled: boolean; joined_at: string; pool_used: number };
 
 /**
  * A page of users with the summary's figures: a merge of two primary-key walks, no per-user probe of
  * the lots. A role's name is what the console shows ("Member"); a key without a role row shows itself.
+ * Their use of team pools this month (the users list's "+ N from team pools", teams they left
+ * included) is read by actor, one index probe per user.
  */
 const userPage = (exec: Executor, pageSize: number) => (after: string | null) =>
 	accountPage<UserRow>(exec, sql`
 		select u.account_id, u.id as user_id, u.name, u.email, u.external_id, u.site_role, coalesce(r.name, u.site_role) as role_name,
-		       u.disabled_at is not null as disabled, ${utc(sql`u.created_at`)} as joined_at, ${FIGURES}
+		       u.disabled_at is not null as disabled, ${utc(sql`u.created_at`)} as joined_at, ${FIGURES},
+		       ${poolUsedSinceSql(sql`u.id::text`, siteMonthStart)} as pool_used
 		  from users u
 		  left join site_roles r on r.key = u.site_role
 		  ${summaryJoin(sql`u.account_id`)}
@@ -92,7 +95,8 @@ const userRow = (asOf: string) => (r: UserRow): Row => ({
 	role_name: r.role_name,
 	disabled: Boolean(r.disabled),
 	joined_at: r.joined_at,
-	...figureColumns(r, asOf)
+	...figureColumns(r, asOf),
+	used_from_team_pools_this_month_tokens: Number(r.pool_used)
 });
 
 type TeamRow = Figures & { account_id: string; team_id: string; name: string; owner_email: string | null; members: number; created_at: string };
@@ -188,7 +192,7 @@ async function* operationRows(exec: Executor, range: { from: string; to: string 
 	}
 }
 
-const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'role_name', 'disabled', 'joined_at', ...FIGURE_COLUMNS];
+const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'role_name', 'disabled', 'joined_at', ...FIGURE_COLUMNS, 'used_from_team_pools_this_month_tokens'];
 const TEAM_COLUMNS = ['account_id', 'team_id', 'name', 'owner_email', 'members', 'created_at', ...FIGURE_COLUMNS];
 const AUDIT_COLUMNS = ['id', 'at', 'action', 'what', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
 const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];

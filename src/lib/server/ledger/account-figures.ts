@@ -35,6 +35,21 @@ export const actorUsedSinceSql = (accountId: SQL, actorUserId: SQL, since: SQL) 
 	sql`(select coalesce(sum(d.tokens), 0)::int8 from usage_daily d where d.account_id = ${accountId} and d.actor_user_id = ${actorUserId} and d.day >= ${since})`;
 
 /**
+ * The usage_daily rows of `actorUserId`'s (SQL `text`, a user id) own uses of team pools: every
+ * pool they spent from, whether or not they are still in its team (leaving a team leaves what they
+ * spent from its pool theirs). A person's own account is a `user` account, so it is never counted.
+ * Read along usage_daily_actor_idx (0053): by actor, not through every pool's usage.
+ */
+const poolUseRows = (actorUserId: SQL) =>
+	sql`from usage_daily d join accounts a on a.id = d.account_id and a.kind = 'team' where d.actor_user_id = ${actorUserId}`;
+
+/** Tokens `actorUserId` (SQL `text`, a user id) consumed from any team pool since `since` (SQL `date`), in or out of its team now (`int8`). */
+export const poolUsedSinceSql = (actorUserId: SQL, since: SQL) => sql`(select coalesce(sum(d.tokens), 0)::int8 ${poolUseRows(actorUserId)} and d.day >= ${since})`;
+
+/** The last day `actorUserId` (SQL `text`, a user id) consumed from any team pool (SQL `date`, null when never). */
+export const lastPoolUseDaySql = (actorUserId: SQL) => sql`(select max(d.day) ${poolUseRows(actorUserId)})`;
+
+/**
  * The cap that binds `userId` on the account (SQL json as quota_tightest_cap gives it, or null;
  * see ledger/rates.ts `capLeftOf`): the one rule of which cap binds, as the Team page reads it.
  */

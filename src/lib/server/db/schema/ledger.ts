@@ -313,7 +313,9 @@ export const usageDaily = pgTable(
 		// Which accounts used tokens on given days: the accounts a period rolls over for (0020).
 		index('usage_daily_day_idx').on(t.day, t.accountId),
 		// Whether and how often a feature was charged (a removal asks, 0043).
-		index('usage_daily_feature_idx').on(t.feature)
+		index('usage_daily_feature_idx').on(t.feature),
+		// A person's use of team pools, whatever team they are in now (0053).
+		index('usage_daily_actor_idx').on(t.actorUserId, t.day)
 	]
 );
 
