@@ -38,7 +38,7 @@ export const actorUsedSinceSql = (accountId: SQL, actorUserId: SQL, since: SQL) 
  * The usage_daily rows of `actorUserId`'s (SQL `text`, a user id) own uses of team pools: every
  * pool they spent from, whether or not they are still in its team (leaving a team leaves what they
  * spent from its pool theirs). A person's own account is a `user` account, so it is never counted.
- * Read along usage_daily_actor_idx (0053): by actor, not through every pool's usage.
+ * Read along usage_daily_actor_idx (0051): by actor, not through every pool's usage.
  */
 const poolUseRows = (actorUserId: SQL) =>
 	sql`from usage_daily d join accounts a on a.id = d.account_id and a.kind = 'team' where d.actor_user_id = ${actorUserId}`;

@@ -314,7 +314,7 @@ export const usageDaily = pgTable(
 		index('usage_daily_day_idx').on(t.day, t.accountId),
 		// Whether and how often a feature was charged (a removal asks, 0043).
 		index('usage_daily_feature_idx').on(t.feature),
-		// A person's use of team pools, whatever team they are in now (0053).
+		// A person's use of team pools, whatever team they are in now (0051).
 		index('usage_daily_actor_idx').on(t.actorUserId, t.day)
 	]
 );
