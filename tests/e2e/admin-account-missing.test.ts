@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch } from './browser';
 import { leo, openAs, screen } from './app';
+import { searchAccounts } from './console';
 
 // An admin opens the page of an account that does not exist (a mistyped or cut-short link): the page
 // says so and leads back to the users, with no retry (asking again cannot make it exist); a failure
@@ -33,7 +34,7 @@ describe('the admin page of an account that does not exist, on a phone', () => {
 
 	it('keeps the retry when the account could not be read (the request failed), and the retry shows it', async () => {
 		const { context, page } = await openAs(browser, 'admin@quota.test', '/admin/users');
-		await page.getByLabel('Search').fill(leo.email);
+		await searchAccounts(page, leo.email);
 		const href = (await page.getByRole('link', { name: leo.name }).first().getAttribute('href'))!;
 		await page.route('**/trpc/admin.users.get*', (route) => route.abort('failed'));
 		await page.goto(href);

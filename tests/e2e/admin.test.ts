@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { baseURL, launch, screenshot } from './browser';
 import { DEMO_SITE_API_KEY } from './server';
 import { boxesTogether, deviceStorage, expectNoteBeside, leo, maya, onScreen, ownUser, screen, shiftWhileLoading, siteApi, startScripts, waitForServiceWorker } from './app';
-import { expectSound, installed, onPhone, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
+import { expectSound, installed, onPhone, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour, searchAccounts } from './console';
 import { PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
 import { AUDIT_ACTIONS } from '../../src/lib/server/accounts/audit';
 import { auditTitle as auditFilterTitle } from '../../src/lib/server/admin/audit-words';
@@ -187,7 +187,7 @@ for (const size of sizes) {
 
 		it('does not shift the overview, the users list, a user’s page or the audit log when their data arrives late', async () => {
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill(maya.email);
+			await searchAccounts(page, maya.email);
 			const member = await page.getByRole('link', { name: maya.name }).first().getAttribute('href');
 			for (const path of ['/admin', '/admin/users', member!, '/admin/audit']) {
 				expect(await shiftWhileLoading(page, path), path).toBeLessThanOrEqual(0.05);
@@ -225,7 +225,7 @@ for (const size of sizes) {
 
 		onPhone(size, 'shows on a user’s page the id a site key names them by, and the API answers that user’s figures with it', async () => {
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill(leo.email);
+			await searchAccounts(page, leo.email);
 			await page.getByRole('link', { name: leo.name }).first().click();
 			const line = page.getByText(/^In the API: user=/);
 			await line.waitFor();
@@ -249,7 +249,7 @@ for (const size of sizes) {
 		onPhone(size, "shows on a team pool's page the team id a site key names it by, with a button to copy it, and the API answers the team's figures with it", async () => {
 			await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill('Acme Studio');
+			await searchAccounts(page, 'Acme Studio');
 			await page.getByRole('link', { name: 'Acme Studio' }).first().click();
 			const line = page.getByText(/^In the API: team=/);
 			await line.waitFor();
@@ -267,7 +267,7 @@ for (const size of sizes) {
 		onPhone(size, 'keeps the users list’s search and order, and the audit log’s filters, in the URL: a reload, back and a shared link show the same list', async () => {
 			const matching = `1 account matching “${leo.email}”`;
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill(leo.email);
+			await searchAccounts(page, leo.email);
 			await page.getByLabel('Sort by').selectOption('balance');
 			await page.waitForURL((u) => u.searchParams.get('search') === leo.email && u.searchParams.get('sort') === 'balance');
 			await page.getByText(matching).waitFor();
@@ -588,7 +588,7 @@ for (const size of sizes) {
 			await page.getByLabel('Model', { exact: true }).scrollIntoViewIfNeeded();
 			await screen(page, `admin-bonuses-model-${size.name}`);
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill(leo.email);
+			await searchAccounts(page, leo.email);
 			await page.getByRole('link', { name: leo.name }).first().click();
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
 			await form.getByLabel('Model', { exact: true }).waitFor();

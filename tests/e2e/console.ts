@@ -121,3 +121,13 @@ export async function tour(page: Page, stops: TourStop[]) {
 		await expectSound(page);
 	}
 }
+
+/**
+ * Searches the console's users list for `text` and waits for its answer ("1 account matching “…”"): a click
+ * while the unfiltered list gives way to it lands on a row that then goes, and an editor it opened closes
+ * (field-refusals failed so in CI 125 on a loaded machine).
+ */
+export async function searchAccounts(page: Page, text: string) {
+	await page.getByLabel('Search').fill(text);
+	await page.getByRole('status').filter({ hasText: `matching “${text}”` }).waitFor();
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launch } from './browser';
 import { expectJustUnder, screen } from './app';
-import { openAt, sizes } from './console';
+import { openAt, sizes, searchAccounts } from './console';
 
 // A refusal of one field is said under that field, which is marked invalid, names the note
 // (aria-describedby) and takes the focus; the form's box by its button stays for refusals of no one field.
@@ -225,7 +225,7 @@ for (const size of sizes) {
 
 		it('a balance adjustment’s reason the server refuses (past its length), nothing changed', async () => {
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill('leo@quota.test');
+			await searchAccounts(page, 'leo@quota.test');
 			const row = page.getByRole('row').filter({ hasText: 'Leo Martin' });
 			await row.getByRole('button', { name: /^Balance of Leo Martin/ }).click();
 			const form = page.getByRole('form', { name: /^Adjust the balance of Leo Martin/ });

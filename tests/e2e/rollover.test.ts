@@ -110,6 +110,8 @@ describe('rolled-over tokens on the dashboard', () => {
 		await signInByForm(page, 'maya@quota.test');
 		await waitForFresh(page);
 		const chat = page.getByRole('region', { name: 'Free allowances' }).getByRole('listitem').filter({ hasText: 'Chatbot' });
+		// The lines' words load with the first figures that have one (the dashboard's start JS budget): waited for.
+		await chat.locator('.rolled').first().waitFor();
 		const lines = await chat.locator('.rolled').allInnerTexts();
 		expect(lines.length).toBeGreaterThan(0);
 		for (const line of lines) expect(line).toMatch(/^\+[\d,.  ]+ rolled over from (yesterday|[A-Z][a-z]{2} \d{1,2})(, [\d,.  ]+ left)?, usable until [A-Z][a-z]{2} \d{1,2}$/);
