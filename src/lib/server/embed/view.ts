@@ -40,8 +40,11 @@ export async function accountUser(db: Db, accountId: string): Promise<string | n
  * (no such member of this team; a user's own account has no member to name).
  */
 export async function embedViewer(db: Db, accountId: string, member: string): Promise<string> {
-	if ((await accountUser(db, accountId)) !== null) throw fieldRefusal('member', 'member goes with team: the member viewing its pool. Leave it out for a user.');
-	return poolMember(db.orm, accountId, member);
+	// Which refusal is asked only once the member is not found: a token for a member is one query.
+	return poolMember(db.orm, accountId, member).catch(async (e: unknown) => {
+		if ((await accountUser(db, accountId)) !== null) throw fieldRefusal('member', 'member goes with team: the member viewing its pool. Leave it out for a user.');
+		throw e;
+	});
 }
 
 /** What a cap leaves the viewer of `accountId` (`viewerId`, else the account's own user), as their dashboard says it (viewerAvailableRead); null when no one views it as theirs. */
