@@ -54,6 +54,8 @@ describe("the console's payments of one account", () => {
 			const accountId = new URL(page.url()).searchParams.get('account')!;
 			const events = page.getByRole('listitem').filter({ hasText: 'transaction.completed' });
 			await events.first().waitFor();
+			// The completed order says what it paid, in its currency.
+			await expect(events.first().innerText()).resolves.toMatch(/Order Token pack · \$5\.00\b/);
 			const filter = page.getByRole('group', { name: 'Account' });
 			await expect(filter.getByRole('link', { name: 'Paying Pia' }).getAttribute('href')).resolves.toBe(`/admin/users/${accountId}`);
 			// Every event listed is about Pia's account: none of the demo's other buyers.
