@@ -17,7 +17,7 @@
 	/** Texts per language; numbers and dates come from Intl in the same language. */
 	const TEXTS = {
 		en: {
-			title: 'Your tokens', available: 'tokens available', unlimited: 'Unlimited', held: 'held', today: 'used today', month: 'used this month',
+			title: 'Your tokens', pool: '{0} pool', available: 'tokens available', unlimited: 'Unlimited', held: 'held', today: 'used today', month: 'used this month',
 			allowances: 'Free allowances', left: '{0} of {1} left', resets: 'Resets {0}', noReset: 'Does not reset', off: 'Not available', models: 'Allocations',
 			model: 'Model', general: 'General balance', remaining: 'Left', expires: 'Expires', never: 'Never', exp: ['{0} expire {1}', '{0} never expire'], usage: 'Recent use', date: 'Date',
 			feature: 'Feature', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Purchases', product: 'Package', amount: 'Amount', status: 'Status', none: 'Nothing yet.',
@@ -28,7 +28,7 @@
 			s: { completed: 'Completed', refunded: 'Refunded', charged_back: 'Charged back', partially_refunded: 'Partly refunded' }
 		},
 		de: {
-			title: 'Ihre Tokens', available: 'Tokens verfügbar', unlimited: 'Unbegrenzt', held: 'reserviert', today: 'heute verbraucht', month: 'diesen Monat verbraucht',
+			title: 'Ihre Tokens', pool: 'Pool von {0}', available: 'Tokens verfügbar', unlimited: 'Unbegrenzt', held: 'reserviert', today: 'heute verbraucht', month: 'diesen Monat verbraucht',
 			allowances: 'Freikontingente', left: '{0} von {1} übrig', resets: 'Neu ab {0}', noReset: 'Wird nicht zurückgesetzt', off: 'Nicht verfügbar', models: 'Zuteilungen',
 			model: 'Modell', general: 'Allgemeines Guthaben', remaining: 'Übrig', expires: 'Läuft ab', never: 'Nie', exp: ['{0} laufen am {1} ab', '{0} laufen nie ab'], usage: 'Letzte Nutzung', date: 'Datum',
 			feature: 'Funktion', tokens: 'Tokens', unit: ['Token', 'Tokens'], purchases: 'Käufe', product: 'Paket', amount: 'Betrag', status: 'Status', none: 'Noch nichts.',
@@ -39,7 +39,7 @@
 			s: { completed: 'Abgeschlossen', refunded: 'Erstattet', charged_back: 'Rückbuchung', partially_refunded: 'Teilweise erstattet' }
 		},
 		fr: {
-			title: 'Vos jetons', available: 'jetons disponibles', unlimited: 'Illimité', held: 'réservés', today: "utilisés aujourd'hui", month: 'utilisés ce mois-ci',
+			title: 'Vos jetons', pool: 'Réserve de {0}', available: 'jetons disponibles', unlimited: 'Illimité', held: 'réservés', today: "utilisés aujourd'hui", month: 'utilisés ce mois-ci',
 			allowances: 'Quotas gratuits', left: '{0} sur {1} restants', resets: 'Renouvelé {0}', noReset: "Pas de renouvellement", off: 'Non disponible', models: 'Allocations',
 			model: 'Modèle', general: 'Solde général', remaining: 'Restant', expires: 'Expire', never: 'Jamais', exp: ['{0} expirent le {1}', "{0} n'expirent jamais"], usage: 'Utilisation récente', date: 'Date',
 			feature: 'Fonction', tokens: 'Jetons', unit: ['jeton', 'jetons'], purchases: 'Achats', product: 'Offre', amount: 'Montant', status: 'Statut', none: 'Rien pour le moment.',
@@ -50,7 +50,7 @@
 			s: { completed: 'Terminé', refunded: 'Remboursé', charged_back: 'Rétrofacturé', partially_refunded: 'Remboursé en partie' }
 		},
 		es: {
-			title: 'Tus tokens', available: 'tokens disponibles', unlimited: 'Ilimitado', held: 'reservados', today: 'usados hoy', month: 'usados este mes',
+			title: 'Tus tokens', pool: 'Fondo de {0}', available: 'tokens disponibles', unlimited: 'Ilimitado', held: 'reservados', today: 'usados hoy', month: 'usados este mes',
 			allowances: 'Cupos gratuitos', left: 'Quedan {0} de {1}', resets: 'Se renueva {0}', noReset: 'No se renueva', off: 'No disponible', models: 'Asignaciones',
 			model: 'Modelo', general: 'Saldo general', remaining: 'Quedan', expires: 'Caduca', never: 'Nunca', exp: ['{0} caducan el {1}', '{0} no caducan'], usage: 'Uso reciente', date: 'Fecha',
 			feature: 'Función', tokens: 'Tokens', unit: ['token', 'tokens'], purchases: 'Compras', product: 'Paquete', amount: 'Importe', status: 'Estado', none: 'Nada todavía.',
@@ -271,7 +271,8 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 				body = this.figures(d, t);
 			}
 			const live = d && this.streaming ? `<span class="live">${esc(t.live)}</span>` : '';
-			const html = `<style>${CSS}</style><section class="card ${d ? esc(d.level) : ''}" part="card" aria-labelledby="quota-title"><h2 id="quota-title" part="title">${esc(t.title)}${live}</h2>${body}</section>`;
+			// A team's pool says whose it is ("Acme Studio pool"), with or without a member viewing it: not "Your tokens".
+			const html = `<style>${CSS}</style><section class="card ${d ? esc(d.level) : ''}" part="card" aria-labelledby="quota-title"><h2 id="quota-title" part="title">${esc(d && d.pool ? fill(t.pool, d.pool) : t.title)}${live}</h2>${body}</section>`;
 			// Unchanged figures leave the DOM (and the reader's focus) alone; a change keeps focus on the same part.
 			if (html === this.html) return;
 			const focused = this.root.activeElement && this.root.activeElement.getAttribute('part');

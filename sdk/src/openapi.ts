@@ -3133,6 +3133,8 @@ export interface paths {
                             store_url: string;
                             /** @description When the embed token stops reading. */
                             expires_at: string;
+                            /** @description The team's name when the account is a team's pool (with or without `member`): the widget is titled "<team> pool", so a member does not read the pool's figures as their own. null for a user's account. */
+                            pool: string | null;
                         };
                     };
                 };

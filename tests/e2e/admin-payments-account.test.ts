@@ -34,7 +34,11 @@ describe("the console's payments of one account", () => {
 		const phone = sizes[0];
 		const { context, page } = await openAt(browser, 'admin@quota.test', phone);
 		try {
-			await page.goto(`/admin/users?search=${encodeURIComponent(person.email)}`);
+			// A link with ?q= (as many admin tools and newcomers write a search) searches as ?search= does; the address then says ?search=.
+			await page.goto(`/admin/users?q=${encodeURIComponent(person.email)}`);
+			await page.getByText(`1 account matching “${person.email}”`).waitFor();
+			await expect(page.getByLabel('Search', { exact: true }).inputValue()).resolves.toBe(person.email);
+			await expect.poll(() => [...new URL(page.url()).searchParams]).toEqual([['search', person.email]]);
 			await page.getByRole('link', { name: 'Paying Pia' }).first().click();
 			const card = page.getByRole('region', { name: 'Subscriptions and purchases' });
 			await card.getByText('Token pack').waitFor();
@@ -54,6 +58,8 @@ describe("the console's payments of one account", () => {
 			const accountId = new URL(page.url()).searchParams.get('account')!;
 			const events = page.getByRole('listitem').filter({ hasText: 'transaction.completed' });
 			await events.first().waitFor();
+			// The completed order says what it paid, in its currency.
+			await expect(events.first().innerText()).resolves.toMatch(/Order Token pack · \$5\.00\b/);
 			const filter = page.getByRole('group', { name: 'Account' });
 			await expect(filter.getByRole('link', { name: 'Paying Pia' }).getAttribute('href')).resolves.toBe(`/admin/users/${accountId}`);
 			// Every event listed is about Pia's account: none of the demo's other buyers.

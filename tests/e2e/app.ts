@@ -288,7 +288,7 @@ export async function alertStepsShown(group: import('playwright-core').Locator):
 	return [...text.matchAll(/Below (\d+) %/g)].map((m) => Number(m[1]));
 }
 
-/** Buys `offer` in the store (its `button`), pays in the simulator's checkout sheet and waits for the store's "Tokens added". */
+/** Buys `offer` in the store (its `button`), pays in the simulator's checkout sheet and waits for the store's "Tokens added" (to a team's pool, "Tokens added to <team> pool"). */
 export async function buy(page: Page, offer: string, button: RegExp, total: string, added: string) {
 	await page.goto('/store');
 	const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: offer, exact: true }) });
@@ -296,7 +296,7 @@ export async function buy(page: Page, offer: string, button: RegExp, total: stri
 	const sheet = page.frameLocator('iframe[title="Checkout"]');
 	await sheet.getByRole('button', { name: `Pay ${total}` }).click();
 	const status = page.getByRole('status', { name: 'Purchase status' });
-	await status.getByText(`Tokens added: +${added}`).waitFor({ timeout: 20_000 });
+	await status.getByText(new RegExp(`^Tokens added( to .+ pool)?: \\+${added} · `)).waitFor({ timeout: 20_000 });
 }
 
 /** Whether the element is wholly inside the viewport as it stands (no scrolling): what a person sees without looking for it. */

@@ -405,7 +405,8 @@ describe('a member a daily cap binds in a team pool', () => {
 		const dash = (await (await page.request.get(`/trpc/ledger.dashboard?input=${input}`)).json()).result.data as { summary: { available: number }; capBound: { tokens: number; sub: string }; capLine: { text: string } };
 		const [left, pool] = [dash.capBound.tokens.toLocaleString('en-US'), dash.summary.available.toLocaleString('en-US')];
 		expect(dash.capBound.sub).toBe(`of ${pool} in the pool`);
-		await expect(status.innerText()).resolves.toMatch(new RegExp(`^Tokens added: \\+5,000 · Token pack\\s+Available to you now: ${left} tokens of ${pool} in the pool\\s+${dash.capLine.text}\\s`));
+		// Where the tokens went, named: the pool he picked, not his own account.
+		await expect(status.innerText()).resolves.toMatch(new RegExp(`^Tokens added to Cap Crew pool: \\+5,000 · Token pack\\s+Available to you now: ${left} tokens of ${pool} in the pool\\s+${dash.capLine.text}\\s`));
 		// Not the pool's figure as his.
 		await expect(status.getByText(/^Available now:/).count()).resolves.toBe(0);
 		await bothSizes(page, 'store-capped-member-added');

@@ -27,8 +27,8 @@ async function turnOn(page: Page, below: number, check?: (form: Locator) => Prom
 
 /**
  * Spends 1,040 tokens of images as the member (26 operations of 40) and opens, from the header's bell,
- * the alert that follows with `title`. The spend may also open an unusual-use notice ("going fast": the
- * images' 4,960 tokens left last under 6 hours at that pace), when the anomaly check next runs.
+ * the alert that follows with `title`. The member's account is new: spending this fast opens no
+ * unusual-use notice, as there is no usual pace to compare it with (anomalies/rules.ts).
  */
 async function crossAndOpenAlert(page: Page, me: string, title = 'Your available tokens dropped below'): Promise<Locator> {
 	expect((await api('consume', { user: me, feature: 'image_generation', units: 26 })).status).toBe(200);

@@ -369,6 +369,10 @@ describe(`payments on ${backend}`, () => {
 		expect(page.rows[0]).toMatchObject({ outcome: 'failed', status: 'rejected', note: 'body is not JSON' });
 		const applied = page.rows.find((r) => r.transactionId === c.transactionId)!;
 		expect(applied).toMatchObject({ outcome: 'applied', deliveries: 2, order: { id: c.orderId, status: 'completed' }, account: { id: w.users.memberA.accountId, name: w.users.memberA.name }, tokens: 5000 });
+		// What the completed order paid, in its currency (the page says "$5.00"): a completed order with no amount read as free.
+		const [paid] = await db.rows<{ amount_cents: string | number; currency: string }>(sql`select amount_cents, currency from orders where id = ${c.orderId}::uuid`);
+		expect(Number(paid!.amount_cents)).toBeGreaterThan(0);
+		expect(applied.order!.amount).toEqual({ cents: Number(paid!.amount_cents), currency: paid!.currency });
 		expect((await admin.admin.payments.list({ outcome: 'duplicate' })).rows.map((r) => r.eventId)).toEqual([applied.eventId]);
 		expect((await admin.admin.payments.list({ outcome: 'failed' })).rows.every((r) => r.outcome === 'failed')).toBe(true);
 		expect(await refusal(admin.admin.payments.list({ cursor: 'garbage' }))).toBe('invalid_input');
@@ -436,13 +440,16 @@ describe(`payments on ${backend}`, () => {
 		const failed = events.paymentFailed();
 		expect((await post(bed.hook.url, failed)).body).toMatchObject({ outcome: 'processed' });
 		const before = (await admin.admin.payments.list({})).rows.find((r) => r.eventId === failed.event_id)!;
-		expect(before.order).toEqual({ id: c.orderId, productName: expect.any(String), quantity: 1, status: 'failed', statusNow: 'failed', autoTopUp: false, renewal: false, buyer: w.users.memberA.name });
+		// Not paid: no amount, not "$0.00".
+		expect(before.order).toEqual({ id: c.orderId, productName: expect.any(String), quantity: 1, status: 'failed', statusNow: 'failed', autoTopUp: false, renewal: false, buyer: w.users.memberA.name, amount: null });
 		expect((await post(bed.hook.url, events.completed())).body).toMatchObject({ outcome: 'processed' });
 		const rows = (await admin.admin.payments.list({})).rows.filter((r) => r.transactionId === c.transactionId);
 		expect(rows.map((r) => [r.eventType, r.outcome, r.order?.status, r.order?.statusNow])).toEqual([
 			['transaction.completed', 'applied', 'completed', 'completed'],
 			['transaction.payment_failed', 'applied', 'failed', 'completed']
 		]);
+		// Paid since: each row of its order says what it paid.
+		expect(rows.map((r) => r.order?.amount?.cents ?? null)).toEqual([expect.any(Number), expect.any(Number)]);
 		await expectInvariants(db);
 	});
 });

@@ -84,7 +84,7 @@ describe('anomaly flags', () => {
 		await expectInvariants(db);
 	});
 
-	it('use at its usual pace, or a first day without history, is no spike', async () => {
+	it('use at its usual pace, or a first day without history, is no spike, nor tokens going fast', async () => {
 		const u = await person('Steady');
 		await grant(db.orm, { accountId: u.accountId, tokens: 1_000_000, source: 'purchase' });
 		const now = new Date();
@@ -93,8 +93,13 @@ describe('anomaly flags', () => {
 		const fresh = await person('Fresh');
 		await grant(db.orm, { accountId: fresh.accountId, tokens: 1_000_000, source: 'purchase' });
 		await spend(fresh.accountId, 50_000, { userId: fresh.id });
+		// A new member's first hour with the pack they just bought: 1,500 of 5,000, gone in about 2 hours at that pace.
+		const buyer = await person('Newcomer');
+		await grant(db.orm, { accountId: buyer.accountId, tokens: 5_000, source: 'purchase' });
+		for (const tokens of [400, 600, 500]) await spend(buyer.accountId, tokens, { userId: buyer.id });
 		const raised = await checkAnomalies(db);
-		expect(raised.filter((f) => [u.accountId, fresh.accountId].includes(f.accountId))).toEqual([]);
+		expect(raised.filter((f) => [u.accountId, fresh.accountId, buyer.accountId].includes(f.accountId))).toEqual([]);
+		expect(await inbox(buyer.id)).toEqual([]);
 	});
 
 	it('tokens going fast: gone within 6 hours at the last hour’s pace, faster than usual', async () => {

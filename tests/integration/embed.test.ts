@@ -132,10 +132,16 @@ describe(`embed tokens on ${backend}`, () => {
 			expect(front.json).toMatchObject({ available: 4970, capBound: { tokens: 970, line: cap.line } });
 		}
 		// The pool alone (no member named), and a member no cap binds: no cap said.
-		for (const body of [{ team: team.teamId }, { team: team.teamId, member: owner.userId }]) {
+		const [named] = await db.rows<{ name: string }>(sql`select name from teams where account_id = ${team.accountId}::uuid`);
+		for (const body of [{ team: team.teamId }, { team: team.teamId, member: owner.userId }, { team: team.teamId, member: m.userId }]) {
 			const made = await mint(site, body);
-			expect((await summary(made.json.token)).json.cap, JSON.stringify(body)).toBeNull();
+			const read = (await summary(made.json.token)).json;
+			if (body.member !== m.userId) expect(read.cap, JSON.stringify(body)).toBeNull();
+			// Whose tokens these are, with or without a member: the team's pool (the widget's title, "<team> pool"), never the member's own.
+			expect(read.pool, JSON.stringify(body)).toBe(named!.name);
 		}
+		// A user's own account is no pool.
+		expect((await summary((await mint(site, { user: owner.userId })).json.token)).json.pool).toBeNull();
 
 		// Someone not in the team, a user's own account, or a member with no team: refused, naming member, nothing made.
 		const outsider = await member(db, 0);

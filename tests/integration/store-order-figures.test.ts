@@ -3,6 +3,7 @@
 // pool's, not the pool's figure as theirs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { openRestApi } from '../helpers/api-fixture';
 import { setUpCatalog, simulatorFor, startWebhookServer } from '../helpers/paddle';
@@ -48,9 +49,16 @@ describe(`the store's "Tokens added" figures on ${backend}`, () => {
 		const bought = await asMember.store.order({ orderId: started.orderId });
 		const dashboard = await asMember.ledger.dashboard({ accountId: pool });
 		expect(dashboard.capBound).not.toBeNull();
-		expect(bought).toMatchObject({ purchase: { status: 'completed', tokens: 5_000 }, balance: dashboard.summary.available });
+		// Where the tokens went, named (the store says "Tokens added to <team> pool"): the pool the member picked, not their own account.
+		const [team] = await db.rows<{ name: string }>(sql`select name from teams where id = ${w.teamA.id}::uuid`);
+		expect(bought).toMatchObject({ purchase: { status: 'completed', tokens: 5_000 }, balance: dashboard.summary.available, pool: team!.name });
 		expect(bought.capBound).toEqual({ tokens: dashboard.capBound!.tokens, sub: dashboard.capBound!.sub, line: dashboard.capLine!.text });
 		expect(bought.capBound).toEqual({ tokens: 4_970, sub: 'of 96,870 in the pool', line: 'Your daily cap in this team: 4,970 of 5,000 tokens left today' });
+
+		// A purchase for one's own account names no pool.
+		const own = await startCheckout(db.orm, paddle, { accountId: member.accountId, userId: member.id, email: member.email, productId: 'tokens-5k', quantity: 1 });
+		expect((await paddle.pay(own.transactionId)).every((d) => d.status === 200)).toBe(true);
+		expect(await asMember.store.order({ orderId: own.orderId })).toMatchObject({ purchase: { status: 'completed' }, pool: null });
 
 		// The owner has no cap: the same order reads the pool's Available, as their dashboard's card does.
 		const seen = await asOwner.store.order({ orderId: started.orderId });

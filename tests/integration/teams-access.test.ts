@@ -326,7 +326,7 @@ describe('teams and invitations', () => {
 			await expect.poll(() => stream.text.seen).toMatch(/event: inbox\ndata: \{\}\n\n/);
 			const inbox = await listNotifications(db.orm, removed.id);
 			expect(inbox.unread).toBe(1);
-			expect(inbox.entries).toMatchObject([{ kind: 'team_removed', accountId: w.teamA.accountId, teamName: team, mailed: true, readAt: null, team: { title: `${maya!.name} removed you from ${team}`, body: removedBody } }]);
+			expect(inbox.entries).toMatchObject([{ kind: 'team_removed', accountId: w.teamA.accountId, teamName: team, mailed: true, readAt: null, said: { title: `${maya!.name} removed you from ${team}`, body: removedBody } }]);
 			const mail = await smtp.waitFor(removed.email!, mailsBefore);
 			expect(mail.decoded).toContain(`Subject: ${maya!.name} removed you from ${team}`);
 			expect(mail.decoded).toContain('You used 90 tokens of its pool while you were a member; that use stays in its records.');
@@ -339,14 +339,14 @@ describe('teams and invitations', () => {
 		const mailsBefore = smtp.messages.length;
 		await leaveTeam(db, w.teamA.id, leaver.id);
 		expect((await listNotifications(db.orm, leaver.id)).entries).toMatchObject([
-			{ kind: 'team_left', teamName: team, mailed: false, team: { title: `You left ${team}`, body: `You used none of its pool's tokens while you were a member. ${after}` } }
+			{ kind: 'team_left', teamName: team, mailed: false, said: { title: `You left ${team}`, body: `You used none of its pool's tokens while you were a member. ${after}` } }
 		]);
 		// A mail queued after it (an invitation back) arrives, and none before it said "You left".
 		await inviteToTeam(db, { teamId: w.teamA.id, email: leaver.email!, role: 'member' }, actor('memberA'));
 		await smtp.waitFor(leaver.email!, mailsBefore);
 		expect(smtp.messages.slice(mailsBefore).filter((m) => m.to.includes(leaver.email!)).map((m) => m.decoded)).toEqual([expect.stringContaining('invit')]);
 		// The manager who removed them is told nothing new.
-		expect((await listNotifications(db.orm, w.users.memberA.id)).entries.filter((e) => e.team)).toEqual([]);
+		expect((await listNotifications(db.orm, w.users.memberA.id)).entries.filter((e) => e.said)).toEqual([]);
 	});
 
 	it('lets team managers cap what one member may spend from the pool, through the ledger, audited', async () => {

@@ -18,11 +18,9 @@ describe('an unusual-use flag in words', () => {
 		expect(anomalyWords('depletion', { lastHour: 600, baseline: 10, left: 600, hoursLeft: 1 }, { teamName: null, keyName: null }).body).toContain('last about 1 hour;');
 	});
 
-	it('says of a new account’s first burst that there is no earlier use to compare it with, not that it usually spends none', () => {
+	it('still says of a first burst flagged before such bursts stopped being flagged that there was no earlier use to compare it with', () => {
 		const first = anomalyWords('depletion', { lastHour: 13_797, baseline: 0, firstUse: true, left: 2_000, hoursLeft: 0.1 }, { teamName: null, keyName: null });
 		expect(first.body).toBe("At the last hour's pace (13,797 tokens an hour) the 2,000 tokens left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 9 minutes. There is no earlier use of this account to compare it with.");
-		// The rule marks it so: no use before the last 24 hours.
-		expect(findings({ ...pace(13_797, 0), hasHistory: false }, { left: 2_000 })).toEqual([{ kind: 'depletion', figures: { lastHour: 13_797, baseline: 0, firstUse: true, left: 2_000, hoursLeft: 0.1 } }]);
 	});
 
 	it('says one token as one: "1 token an hour", "the 1 token left"', () => {
@@ -58,6 +56,28 @@ describe('the tokens-going-fast rule', () => {
 		// Run out: the balance alerts (ran out) say so; "the 0 tokens left then for this use (Available on the dashboard, counting only the free allowances of the features it used) would last about 0 hours" said nothing.
 		expect(findings(pace(13_797, 0), { left: 0 }).map((f) => f.kind)).not.toContain('depletion');
 		expect(findings(pace(600, 10), { left: 10_000 }).map((f) => f.kind)).not.toContain('depletion');
+	});
+});
+
+describe('an account with no use before the last 24 hours (no usual pace to compare with)', () => {
+	const first = (lastHour: number) => ({ ...pace(lastHour, 0), hasHistory: false });
+
+	it('is not told its tokens go fast: a member who just bought a pack and spends it in their first session is no anomaly', () => {
+		// 5,000 bought, 1,500 spent in the first hour: gone in about 3 hours at that pace, and no flag.
+		expect(findings(first(1_500), { left: 3_500 })).toEqual([]);
+		// Nor at any pace, nor with a single token left: pace alone, without history, flags nothing.
+		expect(findings(first(13_797), { left: 2_000 })).toEqual([]);
+		expect(findings(first(600), { left: 1 })).toEqual([]);
+	});
+
+	it('is held to the same rule as a spike, which needs that history too; with it, the same figures are flagged', () => {
+		expect(findings(first(5_000), { left: 100_000 })).toEqual([]);
+		expect(findings(pace(1_500, 0), { left: 3_500 })).toEqual([{ kind: 'spike', figures: { lastHour: 1_500, baseline: 0, left: 3_500, hoursLeft: 2.3 } }]);
+		expect(findings(pace(600, 0), { left: 1_000 })).toEqual([{ kind: 'depletion', figures: { lastHour: 600, baseline: 0, left: 1_000, hoursLeft: 1.7 } }]);
+	});
+
+	it('is still told of a burst of refusals, which needs no usual pace', () => {
+		expect(findings({ ...first(0), refusals: 20, operations: 25 }, { left: 0 }).map((f) => f.kind)).toEqual(['refusals']);
 	});
 });
 

@@ -180,6 +180,15 @@ describe('the audit log in words', () => {
 		}
 	});
 
+	it("names the Limits page's actions in one vocabulary, DESIGN.md's: a module's free allowance and its limit, never \"module limits\"", () => {
+		const limitsPage = ['allowance.set', 'limits.module_saved', 'limits.rollover_saved'] as const;
+		expect(limitsPage.map((a) => auditTitle(a))).toEqual(['Free allowance set', 'Free allowances saved', 'Free allowance rollover saved']);
+		// Entries written before, under the same keys (the log is append-only), read in these words too: a module's save names its module.
+		expect(words('limits.module_saved')).toMatchObject({ title: 'Free allowances saved', lines: [{ label: 'Module', value: { text: 'Chatbot' } }] });
+		// No action of the log calls an allowance a "limit" of a module, nor its tokens "free tokens".
+		for (const action of AUDIT_ACTIONS) expect(auditTitle(action), action).not.toMatch(/module limits|free tokens/i);
+	});
+
 	it('says a bonus as a figure before and after, with its tokens, model and note; no lot id', () => {
 		expect(words('bonus.granted')).toEqual({
 			title: 'Bonus granted',

@@ -17,7 +17,7 @@ const entry = (over: Partial<InboxEntry>): InboxEntry => ({
 	sentAt: '2026-11-30T12:00:00.000Z',
 	readAt: null,
 	anomaly: null,
-	team: null,
+	said: null,
 	...over
 });
 const topup = (cause: 'drop' | 'set' | 'retry', teamName: string | null = null) =>
@@ -67,7 +67,16 @@ describe('an auto top-up notice says why the tokens were below the trigger', () 
 
 	it("says a membership that ended in the server's words, badged as the team's", () => {
 		const words = { title: 'Maya Patel removed you from Acme Studio', body: 'Your pages now show your own tokens; what you used from its pool stays in its records.' };
-		const e = entry({ kind: 'team_removed', teamName: 'Acme Studio', balance: null, sharePercent: null, base: null, team: words });
+		const e = entry({ kind: 'team_removed', teamName: 'Acme Studio', balance: null, sharePercent: null, base: null, said: words });
 		expect([inboxTitle(e), inboxDetail(e), inboxBadge(e)]).toEqual([words.title, words.body, { tone: 'brand', text: 'Team' }]);
+	});
+
+	it("says tokens a site admin added, or a balance they corrected, in the server's words with the note, badged as what happened", () => {
+		const added = { title: '5,000 tokens added by the site', body: 'Note from the site: Welcome to the beta' };
+		const grant = entry({ kind: 'site_grant', balance: null, sharePercent: null, base: null, said: added });
+		expect([inboxTitle(grant), inboxDetail(grant), inboxBadge(grant)]).toEqual([added.title, added.body, { tone: 'ok', text: 'Tokens added' }]);
+		const corrected = { title: 'Your balance was corrected by \u2212200', body: 'Note from the site: Duplicate grant' };
+		const fix = entry({ kind: 'balance_corrected', balance: null, sharePercent: null, base: null, said: corrected });
+		expect([inboxTitle(fix), inboxDetail(fix), inboxBadge(fix)]).toEqual([corrected.title, corrected.body, { tone: 'brand', text: 'Balance corrected' }]);
 	});
 });

@@ -78,6 +78,14 @@ describe('the widget’s words for a member no longer in the team', () => {
 	});
 });
 
+describe('the widget’s title for a team’s pool', () => {
+	it('names the team’s pool ("Acme Studio pool"), with or without a member viewing it, in every language, for the summary’s pool', () => {
+		expect(english).toContain("title: 'Your tokens', pool: '{0} pool'");
+		expect(widget.match(/\bpool: '[^']*\{0\}[^']*'/g)).toHaveLength(4);
+		expect(widget).toContain('esc(d && d.pool ? fill(t.pool, d.pool) : t.title)');
+	});
+});
+
 describe('the widget’s size', () => {
 	// 7 KB until it said what expires when and which models are unlimited in four languages, and read its
 	// recent use and purchases from its stream's events (7,505 B then; 7,671 B with its comments). With

@@ -26,15 +26,18 @@ const pack = (t: NonNullable<InboxEntry['topup']>) => `${t.productName} (${count
 /** An entry's title: what happened to whose tokens. */
 export function inboxTitle(e: InboxEntry): string {
 	if (e.anomaly) return e.anomaly.title;
-	if (e.team) return e.team.title;
+	if (e.said) return e.said.title;
 	if (e.kind === 'topup_declined') return 'Auto top-up was declined';
 	if (e.topup) return below(e, counted(e.topup.belowTokens, 'token'));
 	return e.kind === 'balance_empty' ? `${e.teamName ? `${e.teamName}'s pool` : 'Your tokens'} ran out` : below(e, step(e));
 }
 
+/** The badges of the notices the server words that are not a team's (those say "Team"). */
+const SAID_BADGE = { site_grant: { tone: 'ok', text: 'Tokens added' }, balance_corrected: { tone: 'brand', text: 'Balance corrected' } } as const;
+
 /** An entry's badge (anomalies have their own): its tone and words. */
 export function inboxBadge(e: InboxEntry): { tone: string; text: string } {
-	if (e.team) return { tone: 'brand', text: 'Team' };
+	if (e.said) return SAID_BADGE[e.kind as keyof typeof SAID_BADGE] ?? { tone: 'brand', text: 'Team' };
 	if (e.kind === 'topup_declined') return { tone: 'empty', text: 'Top-up declined' };
 	if (e.topup) return { tone: 'brand', text: 'Top up' };
 	return e.kind === 'balance_empty' ? { tone: 'empty', text: 'Out of tokens' } : { tone: 'low', text: `Below ${step(e)}` };
@@ -45,7 +48,7 @@ const TOPUP_CAUSE = { drop: '', set: 'The trigger was set above the tokens avail
 
 /** An entry's line of detail (an anomaly's is its own body): the tokens left, or what to do. */
 export function inboxDetail(e: InboxEntry): string {
-	if (e.team) return e.team.body;
+	if (e.said) return e.said.body;
 	if (e.kind === 'topup_declined' && e.topup) return `The payment for ${pack(e.topup)} was declined, so auto top-up is off. Check your payment method, then turn it on again in Settings.`;
 	if (e.topup) return `${TOPUP_CAUSE[e.topup.cause]}Auto top-up needs a subscription to charge. Buy ${pack(e.topup)} with one tap.`;
 	if (e.kind === 'balance_empty') return 'Nothing left to spend, free allowances included';

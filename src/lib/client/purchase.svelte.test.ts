@@ -6,7 +6,7 @@ type Start = Awaited<ReturnType<PurchaseParts['start']>>;
 const offer = { id: 'pack-10k', name: '10,000 tokens' };
 
 /** A server and payment sheet that answer as told: `orders` is the order's status per poll (the last one repeats). */
-function stand(orders: string[] = ['completed'], opts: { startFails?: number } = {}) {
+function stand(orders: string[] = ['completed'], opts: { startFails?: number; pool?: string } = {}) {
 	const calls = { starts: [] as Parameters<PurchaseParts['start']>[0][], polls: 0 };
 	let sheet: ((e: CheckoutEvent) => void) | null = null;
 	let live: (() => Promise<unknown>) | null = null;
@@ -18,7 +18,7 @@ function stand(orders: string[] = ['completed'], opts: { startFails?: number } =
 			return { orderId: `order-${calls.starts.length}` } as Start;
 		},
 		open: async (_start, on) => void (sheet = on),
-		order: async () => ({ purchase: { status: orders[Math.min(calls.polls++, orders.length - 1)]!, tokens: 10_000 }, balance: 12_500, capBound: null }),
+		order: async () => ({ purchase: { status: orders[Math.min(calls.polls++, orders.length - 1)]!, tokens: 10_000 }, balance: 12_500, capBound: null, pool: opts.pool ?? null }),
 		onRefresh: (check) => {
 			live = check;
 			return () => (live = null);
@@ -50,6 +50,17 @@ describe('a purchase on the store page', () => {
 		expect(flow.current).toMatchObject({ added: 10_000, balance: 12_500, orderId: 'order-1' });
 		expect(s.calls.polls).toBe(3);
 		expect(s.listening()).toBe(false);
+	});
+
+	it('names the team whose pool the tokens went to, as the order says it; none for the buyer’s own account', async () => {
+		for (const pool of ['Acme Studio', undefined]) {
+			const s = stand(['completed'], { pool });
+			const flow = purchaseFlow<typeof offer>(s.parts);
+			await flow.buy(offer, 1, 'acc-1');
+			s.pay('completed');
+			await until(() => flow.current?.phase === 'added');
+			expect(flow.current).toMatchObject({ added: 10_000, pool: pool ?? null });
+		}
 	});
 
 	it('checks the order at once on a live-stream event, not only on the next poll', async () => {

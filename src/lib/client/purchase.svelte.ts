@@ -23,6 +23,8 @@ export interface Purchase<Offer> {
 	balance?: number | null;
 	/** What a cap on the buyer's use leaves them of that balance, when less (phase `added`): their dashboard's Available, the account's figure named. */
 	capBound?: CapBound | null;
+	/** The team whose pool the tokens went to (phase `added`): "Tokens added to <team> pool"; null for the buyer's own account. */
+	pool?: string | null;
 }
 
 type CheckoutStart = Outputs['store']['checkout'];
@@ -33,8 +35,8 @@ export interface PurchaseParts {
 	start(input: Inputs['store']['checkout']): Promise<CheckoutStart>;
 	/** Opens the payment sheet; it reports completed, failed or closed through `on`. */
 	open(start: CheckoutStart, on: (e: CheckoutEvent) => void): Promise<void>;
-	/** The order's status; once its tokens landed, the account's balance and what a cap leaves the buyer of it, when less. */
-	order(orderId: string): Promise<{ purchase: { status: string; tokens: number }; balance: number | null; capBound: CapBound | null }>;
+	/** The order's status; once its tokens landed, the account's balance, what a cap leaves the buyer of it, when less, and the team whose pool it is. */
+	order(orderId: string): Promise<{ purchase: { status: string; tokens: number }; balance: number | null; capBound: CapBound | null; pool: string | null }>;
 	/** Registers a check to run on every live-stream event; returns how to unregister it. */
 	onRefresh(check: () => Promise<unknown>): () => void;
 	/** Between two polls of the order, and before it is called slow, in ms. */
@@ -72,10 +74,10 @@ export function purchaseFlow<Offer extends { id: string }>(parts: Partial<Purcha
 		const check = async () => {
 			if (done || current?.orderId !== orderId) return;
 			try {
-				const { purchase: order, balance, capBound } = await p.order(orderId);
+				const { purchase: order, balance, capBound, pool } = await p.order(orderId);
 				if (order.status === 'completed' && current?.orderId === orderId) {
 					done = true;
-					current = { ...current, phase: 'added', added: order.tokens, balance, capBound };
+					current = { ...current, phase: 'added', added: order.tokens, balance, capBound, pool };
 				}
 			} catch {
 				// A blip while polling: the next tick tries again.

@@ -18,4 +18,19 @@ describe('an admin list’s filters in its URL', () => {
 		expect(urlWithQuery(next, { search: 'Ada Lovelace', sort: 'name', dir: 'desc' }, defaults)).toBeNull();
 		expect(urlWithQuery(next, defaults, defaults)!.search).toBe('?x=1');
 	});
+
+	it('takes ?q= as the search (as many admin tools and newcomers type it), and writes it back as ?search=, the canonical name', () => {
+		const typed = new URL('https://q.test/admin/users?q=ada%40example.com&sort=balance');
+		const q = queryFromUrl(typed, defaults, choices);
+		expect(q).toEqual({ search: 'ada@example.com', sort: 'balance', dir: 'asc' });
+		expect(urlWithQuery(typed, q, defaults)!.search).toBe('?sort=balance&search=ada%40example.com');
+		// Both named: the canonical one wins, and the alias goes from the address.
+		const both = new URL('https://q.test/admin/users?q=leo&search=ada');
+		expect(queryFromUrl(both, defaults, choices).search).toBe('ada');
+		expect(urlWithQuery(both, queryFromUrl(both, defaults, choices), defaults)!.search).toBe('?search=ada');
+		// An empty ?q= searches nothing, and leaves the address.
+		expect(urlWithQuery(new URL('https://q.test/admin/users?q='), defaults, defaults)!.search).toBe('');
+		// A list with no search keeps a q= it does not read.
+		expect(urlWithQuery(new URL('https://q.test/admin/jobs?q=1'), { sort: 'name' }, { sort: 'name' })).toBeNull();
+	});
 });

@@ -7,7 +7,7 @@ export { createUser, findOrCreateExternalUser, setSiteRole, lockEnabledAdmins, t
 export { signUp, signIn, signOut, signOutEverywhere, requestPasswordReset, checkResetToken, resetPassword, type ClientMeta } from './signin';
 export { SESSION_COOKIE, createSession, validateSessionToken, invalidateSession, invalidateUserSessions, listSessions, sessionCookieOptions } from './sessions';
 export { GUEST_COOKIE, newGuestCookie, readGuestCookie, guestAccountFor } from './guests';
-export { createTeam, getTeam, inviteToTeam, inviteMailKey, revokeInvite, resendInvite, describeInvite, acceptInvite, changeMemberRole, removeMember, leaveTeam, renameTeam, setTeamCap, poolMember, teamMemberOf, teamRoleOf, type TeamActor } from './teams';
+export { createTeam, getTeam, inviteToTeam, inviteMailKey, revokeInvite, resendInvite, describeInvite, acceptInvite, changeMemberRole, removeMember, leaveTeam, renameTeam, setTeamCap, poolMember, poolName, teamMemberOf, teamRoleOf, type TeamActor } from './teams';
 export { spendableAccounts, activeAccount, setActiveAccount, type SpendableAccount } from './active-account';
 export { claimClientWrite } from './settings';
 export { requireAccountAccess, requireAccessById, assertKeyMayAct, requireKeyScope, watchSessionAccess, type AccessLevel, type KeyAccess } from './access';

@@ -6,7 +6,7 @@ import { notifications, users, userSettings } from '../db/schema';
 import { noticeInbox, usedByActorSince } from '../ledger';
 import { counted } from '../../counted';
 import { queueMail } from '../mail/job';
-import { teamLeftMail } from '../mail/templates';
+import { noticeMail } from '../mail/templates';
 
 /** The inbox kinds of a membership that ended: removed by a manager, or left by the member. */
 export type TeamNoticeKind = 'team_removed' | 'team_left';
@@ -63,6 +63,6 @@ export async function noticeTeamLeft(tx: Executor, input: { userId: string; team
 	const dedupeKey = `${kind}:${input.teamId}:${input.userId}:${randomUUID()}`;
 	const detail: TeamNoticeDetail = { teamName: input.teamName, byName, used, ...words, mailed };
 	await tx.insert(notifications).values({ accountId: input.accountId, userId: input.userId, kind, dedupeKey, detail });
-	if (mailed) await queueMail(tx, teamLeftMail(member.email!, member.name, words, `${config().ORIGIN}/`), dedupeKey);
+	if (mailed) await queueMail(tx, noticeMail(member.email!, member.name, words, `${config().ORIGIN}/`), dedupeKey);
 	await noticeInbox(tx, member.accountId);
 }

@@ -79,6 +79,12 @@ export async function teamRoleOf(exec: Executor, teamId: string, userId: string)
 	return m?.role ?? null;
 }
 
+/** The name of the team whose pool `accountId` is, or null for a user's own account or a guest's: what the store's "Tokens added to …" and the widget's title name. */
+export async function poolName(exec: Executor, accountId: string): Promise<string | null> {
+	const [t] = await exec.select({ name: teams.name }).from(teams).where(eq(teams.accountId, accountId));
+	return t?.name ?? null;
+}
+
 /**
  * The Quota user id of the member of the team whose pool is `poolAccountId` that `user` names (the
  * host site's user id or a Quota user id), or null when it names no member of that team.

@@ -6,6 +6,7 @@ import { DomainError } from '../errors';
 import { requestHash } from '../idempotency';
 import { audit, type AuditAction } from '../accounts';
 import { adjustBalance } from '../ledger';
+import { noticeCredit } from '../alerts';
 import type { AdminActor } from './audited';
 
 export interface ManualAdjustment {
@@ -31,8 +32,9 @@ const ACTION: AuditAction = 'balance.adjusted';
 
 /**
  * An admin's manual balance change with its audit entry (before/after balance, reason) in the
- * same transaction. The account row is locked first (the ledger takes the same lock again), so
- * the "has this key applied?" look-up and the change cannot interleave with a retry.
+ * same transaction, and the account's people told of it with the reason (alerts `noticeCredit`).
+ * The account row is locked first (the ledger takes the same lock again), so the "has this key
+ * applied?" look-up and the change cannot interleave with a retry.
  * A key belongs to the admin who sent it: one key = one change (account, mode, tokens, reason);
  * the same change again answers the first result (`replayed`), another is `idempotency_key_reused`.
  */
@@ -67,6 +69,7 @@ export function adjustAccountBalance(db: Db, actor: AdminActor, a: ManualAdjustm
 			after: { balance: r.balance },
 			detail: { key: a.key, hash, mode: a.mode, tokens: a.tokens, delta: r.delta, reason }
 		});
+		await noticeCredit(tx, { kind: 'balance_corrected', accountId: a.accountId, tokens: r.delta, note: reason, key: `${actor.userId}:${a.key}` });
 		return { delta: r.delta, before, after: r.balance, replayed: false };
 	});
 }

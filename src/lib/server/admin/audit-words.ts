@@ -424,6 +424,9 @@ const WORDS: Record<AuditAction, Spec> = {
 			createUnknownUsers: ['Create users for unknown ids', onOff]
 		}
 	},
+	// The Limits page's free allowances, in DESIGN.md's words: a module's free allowance (per audience)
+	// and its limit, never "module limits", which read as a second thing beside them. The actions'
+	// keys are as entries hold them (append-only): an entry written before reads in these words too.
 	'allowance.set': {
 		title: 'Free allowance set',
 		lines: (e, n) => {
@@ -433,7 +436,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		names: ['modules', 'roles']
 	},
 	'limits.module_saved': {
-		title: 'Module limits saved',
+		title: 'Free allowances saved',
 		lines: (e, n) => [line('Module', named('modules')(e.targetId, n, {}))],
 		fields: LIMIT_FIELDS,
 		hide: ['name'],
@@ -450,7 +453,7 @@ const WORDS: Record<AuditAction, Spec> = {
 		names: ['modules', 'roles']
 	},
 	'limits.rollover_saved': {
-		title: 'Rollover of unused free tokens saved',
+		title: 'Free allowance rollover saved',
 		lines: (e, n) => [line('Module', named('modules')(e.targetId, n, {}))],
 		// The setting as one sentence, before and after (null: off).
 		changes: (e, n) => [{ field: 'Rollover', before: rollover(e.before, n, {}), after: rollover(e.after, n, {}) }],

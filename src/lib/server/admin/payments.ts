@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import type { PaymentFilter } from '../../payments-filter';
-import { RENEWAL_SQL } from '../store';
+import { PAID_SQL, RENEWAL_SQL } from '../store';
 import { decodeCursor, encodeCursor, likePattern } from './cursor';
 
 /**
@@ -30,9 +30,13 @@ export interface PaymentEventRow {
 	 * The order and account it touched, when it is about one: `status` is what this event made the
 	 * order (null when it set none), `statusNow` the order's status today (a failed payment's order
 	 * may have completed since); `buyer`, `renewal`, `autoTopUp` as a purchase says them (store's
-	 * `Purchase`, said by `buyerWords`).
+	 * `Purchase`, said by `buyerWords`); `amount`, what Paddle charged for it, once paid (minor units of
+	 * the order's currency: cents, whole yen), null for an order not paid (pending, failed).
 	 */
-	order: { id: string; productName: string; quantity: number; status: string | null; statusNow: string; buyer: string | null; renewal: boolean; autoTopUp: boolean } | null;
+	order: {
+		id: string; productName: string; quantity: number; status: string | null; statusNow: string; buyer: string | null; renewal: boolean; autoTopUp: boolean;
+		amount: { cents: number; currency: string } | null;
+	} | null;
 	/** `team`: a team's pool, whose purchases the page says the buyer of. */
 	account: { id: string; name: string; team: boolean } | null;
 	/** Tokens granted (+) or taken back (−) by it. */
@@ -95,11 +99,12 @@ export async function listPaymentEvents(
 	const rows = await queryRows<{
 		event_id: string; event_type: string; outcome: string; note: string | null; occurred_at: string; received_at: string; received_key: string; deliveries: number; transaction_id: string | null;
 		rank: number; order_id: string | null; product_name: string | null; quantity: number | null; order_set: string | null; order_status: string | null; account_id: string | null; account_name: string | null; tokens: number;
-		buyer: string | null; renewal: boolean | null; auto_top_up: boolean | null; team: boolean;
+		buyer: string | null; renewal: boolean | null; auto_top_up: boolean | null; team: boolean; amount_cents: string | number | null; currency: string | null;
 	}>(exec, sql`
 		select e.event_id, e.event_type, e.outcome, e.note, e.occurred_at, e.received_at, e.received_at::text as received_key, e.deliveries, e.transaction_id, ${rank} as rank,
 		       o.id as order_id, o.product_name, o.quantity, o.status as order_status, a.id as account_id,
 		       buyer.name as buyer, ${RENEWAL_SQL} as renewal, o.charged_subscription_id is not null as auto_top_up, t.account_id is not null as team,
+		       case when o.status in ${PAID_SQL} then o.amount_cents end as amount_cents, o.currency,
 		       -- Events stored before their effect named the status they set: a completion completed its order, a failed payment failed it.
 		       coalesce(e.effect->>'orderStatus', case when e.outcome = 'processed' and e.event_type = 'transaction.completed' then 'completed'
 		                                             when e.outcome = 'processed' and e.event_type in ('transaction.payment_failed', 'transaction.canceled') then 'failed' end) as order_set,
@@ -132,7 +137,10 @@ export async function listPaymentEvents(
 			deliveries: Number(r.deliveries),
 			transactionId: r.transaction_id,
 			order: r.order_id
-				? { id: r.order_id, productName: r.product_name ?? '', quantity: Number(r.quantity ?? 1), status: r.order_set, statusNow: r.order_status ?? '', buyer: r.buyer, renewal: Boolean(r.renewal), autoTopUp: Boolean(r.auto_top_up) }
+				? {
+						id: r.order_id, productName: r.product_name ?? '', quantity: Number(r.quantity ?? 1), status: r.order_set, statusNow: r.order_status ?? '', buyer: r.buyer, renewal: Boolean(r.renewal), autoTopUp: Boolean(r.auto_top_up),
+						amount: r.amount_cents === null ? null : { cents: Number(r.amount_cents), currency: r.currency ?? 'USD' }
+					}
 				: null,
 			account: r.account_id ? { id: r.account_id, name: r.account_name ?? '', team: r.team } : null,
 			tokens: Number(r.tokens)

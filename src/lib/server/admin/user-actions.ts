@@ -5,6 +5,7 @@ import { users } from '../db/schema';
 import { DomainError } from '../errors';
 import { audit, lockEnabledAdmins } from '../accounts';
 import { allocationsOf, grant } from '../ledger';
+import { noticeCredit } from '../alerts';
 import type { AdminActor } from './audited';
 
 export interface Bonus {
@@ -23,8 +24,9 @@ export interface Bonus {
 const lotBalance = async (exec: Executor, accountId: string) => (await allocationsOf(exec, accountId)).reduce((n, a) => n + a.remaining, 0);
 
 /**
- * Grants a bonus lot (source `bonus`) with an audit entry of the balance before and after, in one
- * transaction; the key makes it happen once. Errors: `invalid_input` (amount, expiry in the past,
+ * Grants a bonus lot (source `bonus`) with an audit entry of the balance before and after, and the
+ * account's people told of it with the note (alerts `noticeCredit`), in one transaction; the key
+ * makes it happen once. Errors: `invalid_input` (amount, expiry in the past,
  * no note), `not_found` (account), and the ledger's refusals (e.g. an unknown model).
  */
 export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId: string; before: number; after: number; replayed: boolean }> {
@@ -58,6 +60,7 @@ export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId
 			after: { balance: after, lotId: r.lotId },
 			detail: { key: b.key, tokens: b.tokens, model: b.model ?? null, expiresAt: b.expiresAt?.toISOString() ?? null, note }
 		});
+		await noticeCredit(tx, { kind: 'site_grant', accountId: b.accountId, tokens: b.tokens, note, key: r.lotId });
 		return { lotId: r.lotId, before, after, replayed: false };
 	});
 }

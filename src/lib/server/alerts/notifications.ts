@@ -5,11 +5,15 @@ import type { TopupNoticeDetail, TopupNoticeKind } from '../topup/notify';
 import type { TopupCause } from '../db/schema';
 import type { AnomalyDetail } from '../anomalies';
 import type { TeamNoticeDetail, TeamNoticeKind } from '../accounts/team-notices';
+import type { CreditNoticeDetail, CreditNoticeKind } from './credit-notices';
 
 export interface NotificationRow {
 	id: number;
-	/** A balance alert, an auto top-up notice, or an anomaly flag (issue 17.5; `anomaly` holds its figures, words and actions). */
-	kind: AlertKind | TopupNoticeKind | 'anomaly' | TeamNoticeKind;
+	/**
+	 * A balance alert, an auto top-up notice, an anomaly flag (issue 17.5; `anomaly` holds its figures,
+	 * words and actions), a membership that ended, or tokens a site admin added or corrected.
+	 */
+	kind: AlertKind | TopupNoticeKind | 'anomaly' | TeamNoticeKind | CreditNoticeKind;
 	accountId: string;
 	/** The team whose pool it is about; null for the user's own tokens. */
 	teamName: string | null;
@@ -38,8 +42,12 @@ export interface NotificationRow {
 	/** When the user marked it read; null = unread. */
 	readAt: string | null;
 	anomaly: AnomalyDetail | null;
-	/** A membership that ended (kinds team_removed, team_left): its words, worded by the server; null for the other kinds. */
-	team: Pick<TeamNoticeDetail, 'title' | 'body'> | null;
+	/**
+	 * A notice the server worded: a membership that ended (kinds team_removed, team_left), tokens a site
+	 * admin added (site_grant) or a balance they corrected (balance_corrected), the note with it; null
+	 * for the other kinds, which the app words from their figures.
+	 */
+	said: Pick<TeamNoticeDetail | CreditNoticeDetail, 'title' | 'body'> | null;
 }
 
 export interface Inbox {
@@ -68,6 +76,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		unreadCount(exec, userId)
 	]);
 	const topupKinds: NotificationRow['kind'][] = ['topup_notice', 'topup_declined'];
+	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'site_grant', 'balance_corrected'];
 	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,
@@ -86,7 +95,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		sentAt: new Date(r.sent_at).toISOString(),
 		readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
 		anomaly: r.kind === 'anomaly' ? (r.detail as AnomalyDetail) : null,
-		team: r.kind === 'team_removed' || r.kind === 'team_left' ? { title: (r.detail as TeamNoticeDetail).title, body: (r.detail as TeamNoticeDetail).body } : null
+		said: saidKinds.includes(r.kind) ? { title: (r.detail as TeamNoticeDetail | CreditNoticeDetail).title, body: (r.detail as TeamNoticeDetail | CreditNoticeDetail).body } : null
 	}));
 	return { entries, unread };
 }

@@ -7,7 +7,12 @@ import type { UsePace } from '../ledger';
  * - spike: the last hour spent at least `SPIKE_MIN_TOKENS` and more than `SPIKE_FACTOR` × the
  *   baseline, by an account or key that spent something before the last 24 hours.
  * - depletion (accounts): at the last hour's pace, the tokens left (some) are gone within
- *   `DEPLETION_HOURS`, and that pace is above the baseline (a usual day's rush is not an anomaly).
+ *   `DEPLETION_HOURS`, that pace is above the baseline (a usual day's rush is not an anomaly), and the
+ *   account spent something before the last 24 hours, as a spike asks. Without that history there is
+ *   no usual pace to be faster than: a member who just bought a pack and spends it in their first
+ *   session would be told their tokens go "fast" for spending at all. One rule for both (history,
+ *   not a minimum age or volume, which would be a guess at what a first session spends); the balance
+ *   alerts (a step passed, ran out) still tell a new account how much is left.
  * - new_key: an account's own key made in the last 24 hours spends the tokens of an account that
  *   was used before (possible unauthorised access; a site's keys act for the site and are not flagged).
  * - refusals: at least `REFUSAL_BURST` refused requests in 10 minutes, half or more of the requests.
@@ -38,7 +43,10 @@ export function episodeOf(kind: AnomalyKind): AnomalyEpisode {
 export interface AnomalyFigures {
 	lastHour: number;
 	baseline: number;
-	/** depletion: no use before the last 24 hours, so no usual pace to compare with (a spike needs one). */
+	/**
+	 * depletion, in flags raised before a first burst stopped being one (an account with no use before
+	 * the last 24 hours is no longer flagged): no usual pace to compare with. Kept so those read as they did.
+	 */
 	firstUse?: true;
 	/** depletion: tokens left and the hours they last at the last hour's pace. */
 	left?: number;
@@ -65,10 +73,10 @@ export function findings(p: UsePace, opts: { left?: number | null; newKeyAt?: Da
 	const out: Finding[] = [];
 	const spike = p.hasHistory && p.lastHour >= SPIKE_MIN_TOKENS && p.lastHour > SPIKE_FACTOR * p.baseline;
 	// Nothing left is not "going fast": the balance alerts (below a step, ran out) already say it.
-	const hoursLeft = p.keyId === null && opts.left != null && opts.left > 0 && p.lastHour > 0 && p.lastHour > p.baseline ? opts.left / p.lastHour : null;
+	const hoursLeft = p.keyId === null && p.hasHistory && opts.left != null && opts.left > 0 && p.lastHour > 0 && p.lastHour > p.baseline ? opts.left / p.lastHour : null;
 	const fast = hoursLeft !== null && hoursLeft < DEPLETION_HOURS ? { left: opts.left!, hoursLeft: Math.round(hoursLeft * 10) / 10 } : null;
 	if (spike) out.push({ kind: 'spike', figures: { ...base, ...fast } });
-	else if (fast) out.push({ kind: 'depletion', figures: { ...base, ...(p.hasHistory ? {} : { firstUse: true as const }), ...fast } });
+	else if (fast) out.push({ kind: 'depletion', figures: { ...base, ...fast } });
 	if (p.keyId !== null && opts.newKeyAt && opts.accountHasHistory && p.lastHour > 0) {
 		out.push({ kind: 'new_key', figures: { ...base, keyCreatedAt: opts.newKeyAt.toISOString() } });
 	}

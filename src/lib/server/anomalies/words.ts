@@ -34,7 +34,7 @@ export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamNa
 		case 'depletion':
 			return {
 				title: `${cap(whose)} are going fast`,
-				// A new account's first burst is flagged too (it is offered a cap), without a usual pace to compare.
+				// A flag raised before a first burst stopped being flagged (rules.ts) says it had no usual pace to compare.
 				body: `At the last hour's pace (${tokens(f.lastHour)} an hour) the ${tokens(f.left ?? 0)} ${LEFT_FOR_IT} would last ${lasting(f.left ?? 0, f.lastHour)}${f.firstUse ? '. There is no earlier use of this account to compare it with.' : `; ${usual}${f.baseline > 0 ? ' an hour' : ''} at this time.`}`
 			};
 		case 'new_key':

@@ -4,7 +4,7 @@ import { readOne } from '../db/reads';
 import { balances, history, modelNamesRead, viewerAvailableRead, type Balances, type HistoryRow } from '../ledger';
 import { listPurchases, type Purchase } from '../store';
 import type { CapBound } from '../../available-words';
-import { poolMember } from '../accounts';
+import { poolMember, poolName } from '../accounts';
 import { fieldRefusal } from '../errors';
 
 /** How many of the latest uses and purchases the widget shows. */
@@ -26,6 +26,8 @@ export interface EmbedRecent {
 
 export interface EmbedView extends EmbedRecent {
 	balances: Balances;
+	/** The team's name when the account is a team's pool, with or without a member viewing it (the widget is titled "<team> pool"); null for a user's own account. */
+	pool: string | null;
 }
 
 /** The user whose own account `accountId` is (a host site's user), or null for a team's pool or a guest's. */
@@ -64,8 +66,8 @@ export async function embedRecent(db: Db, accountId: string, viewerId: string | 
 	return { usage: usage.rows.map((r) => ({ ...r, modelName: r.model && (names.get(r.model) ?? r.model) })), purchases, capBound };
 }
 
-/** What the `<quota-usage>` widget shows of one account: balances, allowances, allocations, recent use and purchases, and what a cap leaves its viewer. */
+/** What the `<quota-usage>` widget shows of one account: balances, allowances, allocations, recent use and purchases, what a cap leaves its viewer, and whose pool it is. */
 export async function embedView(db: Db, accountId: string, viewerId: string | null = null): Promise<EmbedView> {
-	const [b, recent] = await Promise.all([balances(db.orm, accountId), embedRecent(db, accountId, viewerId)]);
-	return { balances: b, ...recent };
+	const [b, recent, pool] = await Promise.all([balances(db.orm, accountId), embedRecent(db, accountId, viewerId), poolName(db.orm, accountId)]);
+	return { balances: b, ...recent, pool };
 }

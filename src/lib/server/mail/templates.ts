@@ -40,11 +40,12 @@ export function teamInviteMail(to: string, teamName: string, inviterName: string
 }
 
 /**
- * To someone no longer in a team (removed, or left themselves): the inbox entry's words
- * (accounts/team-notices.ts), with a link to their dashboard; sent only while their alert mails are
- * on, which the footer says where to turn off.
+ * An inbox notice worded by the server, by mail: to someone no longer in a team (removed, or left
+ * themselves: accounts/team-notices.ts), to someone whose tokens a site admin added or corrected
+ * (alerts/credit-notices.ts). Its words, with a link to their dashboard; sent only while their alert
+ * mails are on, which the footer says where to turn off.
  */
-export function teamLeftMail(to: string, name: string, words: { title: string; body: string }, link: string): MailMessage {
+export function noticeMail(to: string, name: string, words: { title: string; body: string }, link: string): MailMessage {
 	return linkMail(to, words.title, [`Hi ${name},`, `${words.title}.`, words.body], 'Open your dashboard', link, "This is also in the app's inbox. Turn these mails off in Settings, with the alert mails.");
 }
 

@@ -110,7 +110,11 @@ export const embedResponses = {
 			description:
 				'Where the "Buy tokens" link goes: Quota\'s embedded store (/embed/store) for this account, no sign-in; the packages on sale and the Paddle checkout, and the tokens land on this account. The fragment (#qs_…) is a store ticket for this account only, good until 30 minutes after expires_at and only while the site key works; a fragment is never sent to a server. Use it as it is.'
 		}),
-		expires_at: z.string().meta({ description: 'When the embed token stops reading.' })
+		expires_at: z.string().meta({ description: 'When the embed token stops reading.' }),
+		pool: z
+			.string()
+			.nullable()
+			.meta({ description: 'The team\'s name when the account is a team\'s pool (with or without `member`): the widget is titled "<team> pool", so a member does not read the pool\'s figures as their own. null for a user\'s account.' })
 	})
 };
 
@@ -144,5 +148,5 @@ export function embedLiveBody(b: Balances, r: EmbedRecent): z.infer<typeof embed
 }
 
 export function embedSummaryBody(v: EmbedView, extra: { storeUrl: string; expiresAt: Date }): z.infer<typeof embedResponses.summary> {
-	return { ...embedLiveBody(v.balances, v), store_url: extra.storeUrl, expires_at: extra.expiresAt.toISOString() };
+	return { ...embedLiveBody(v.balances, v), store_url: extra.storeUrl, expires_at: extra.expiresAt.toISOString(), pool: v.pool };
 }

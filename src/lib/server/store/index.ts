@@ -4,6 +4,7 @@ import type { Db, Executor } from '../db';
 import { mapRead, readOne, together } from '../db/reads';
 import { orders } from '../db/schema';
 import { listModels, spendable, viewerAvailableRead } from '../ledger';
+import { poolName } from '../accounts';
 import type { CapBound } from '../../available-words';
 import { listProducts } from './catalog';
 import { toOffers } from './offer';
@@ -15,7 +16,7 @@ export { saveProduct, listProducts, productInput, type Product, type ProductInpu
 export { catalogPreview, deleteProduct, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export type { Offer, SavingChange } from './offer';
-export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_SQL, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';
+export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_SQL, PAID_SQL, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';
 export type { PaymentProvider } from './paddle/provider';
 export { listSubscriptions, cancelSubscription, resumeSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';
@@ -61,13 +62,17 @@ export async function orderAccount(db: Db, orderId: string): Promise<string | nu
 /**
  * An order while the store waits for its payment: its status; once its tokens landed, the account's
  * Available (`balance`) and, for `viewerId` (the member who bought), what a cap on their use leaves
- * them when less (`capBound`): what their dashboard's Available card says (viewerAvailableRead). The
- * embedded store's viewer is the account's own user (none for a team's pool).
+ * them when less (`capBound`): what their dashboard's Available card says (viewerAvailableRead); and
+ * `pool`, the team's name when the account is a team's pool (the store says "Tokens added to <team>
+ * pool": a member who buys for a pool is told where the tokens went), else null. The embedded store's
+ * viewer is the account's own user, or the team member its ticket names (none for a pool no member views).
  */
-export async function orderProgress(db: Db, accountId: string, orderId: string, viewerId: string | null): Promise<{ purchase: Purchase; balance: number | null; capBound: CapBound | null }> {
+export async function orderProgress(db: Db, accountId: string, orderId: string, viewerId: string | null): Promise<{ purchase: Purchase; balance: number | null; capBound: CapBound | null; pool: string | null }> {
 	const purchase = await getPurchase(db.orm, accountId, orderId);
-	if (purchase.status !== 'completed') return { purchase, balance: null, capBound: null };
-	if (!viewerId) return { purchase, balance: (await spendable(db.orm, accountId)).available, capBound: null };
-	const figures = await readOne(db.orm, viewerAvailableRead(accountId, viewerId));
-	return { purchase, balance: figures.available, capBound: figures.capBound };
+	if (purchase.status !== 'completed') return { purchase, balance: null, capBound: null, pool: null };
+	const [pool, figures] = await Promise.all([
+		poolName(db.orm, accountId),
+		viewerId ? readOne(db.orm, viewerAvailableRead(accountId, viewerId)) : spendable(db.orm, accountId).then((s) => ({ available: s.available, capBound: null }))
+	]);
+	return { purchase, balance: figures.available, capBound: figures.capBound, pool };
 }

@@ -1,0 +1,102 @@
+// Tokens a site admin adds to an account (a bonus) or a balance they correct (an adjustment) are told
+// to whoever looks after it, with the admin's note: in the in-app inbox, by push to their devices and
+// by mail unless they turned alert mails off, once per change, in the change's transaction.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { backend, freshDb } from '../helpers/db';
+import { expectInvariants } from '../helpers/ledger';
+import { startSmtp } from '../helpers/mail';
+import { startPushService } from '../helpers/push-service';
+import { makeWorld, type World } from '../helpers/world';
+import type { Db } from '../../src/lib/server/db/client';
+import { createSession, createUser } from '../../src/lib/server/accounts';
+import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
+import { listNotifications, pushJob, subscribePush } from '../../src/lib/server/alerts';
+import { adjustAccountBalance, grantBonus } from '../../src/lib/server/admin';
+import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { createMailer } from '../../src/lib/server/mail';
+import { mailJob } from '../../src/lib/server/mail/job';
+import { parsePushMessage } from '../../src/lib/push-message';
+
+let db: Db & { url?: string };
+let push: Awaited<ReturnType<typeof startPushService>>;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+/** The schedule's push and mail jobs: the notices' pushes and mails go out through them. */
+let outbox: Schedule;
+let w: World;
+let admin: { userId: string; ip: string | null };
+
+beforeAll(async () => {
+	db = await freshDb();
+	[push, smtp] = await Promise.all([startPushService(), startSmtp()]);
+	outbox = await startSchedule(db, [pushJob({ agent: push.agent }), mailJob(createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' }))], { pollMs: 3_600_000 });
+	w = await makeWorld(db);
+	admin = { userId: w.users.siteAdmin.id, ip: '10.0.0.9' };
+}, 60_000);
+afterAll(async () => {
+	await outbox?.stop();
+	await Promise.all([push?.close(), smtp?.close()]);
+	await db?.close();
+});
+
+/** A member with a phone subscribed to pushes. */
+async function member(name: string) {
+	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name });
+	const phone = push.device();
+	await subscribePush(db.orm, { userId: u.id, sessionId: (await createSession(db.orm, u.id)).sessionId }, phone.subscription, { extraOrigins: [push.origin] });
+	return { ...u, phone, pushed: () => phone.received().map((r) => parsePushMessage(phone.decrypt(r))) };
+}
+const told = async (userId: string) => (await listNotifications(db.orm, userId)).entries.filter((e) => e.kind === 'site_grant' || e.kind === 'balance_corrected');
+
+describe(`a site admin's grant or balance correction, told to the member, on ${backend}`, () => {
+	it('a bonus says "5,000 tokens added by the site" with the note: inbox, push and mail, once however often the admin’s device sends it', async () => {
+		const mia = await member('Mia');
+		const mailsBefore = smtp.messages.length;
+		const bonus = { accountId: mia.accountId, tokens: 5_000, note: 'Welcome to the beta', key: randomUUID() };
+		await grantBonus(db, admin, bonus);
+		expect(await grantBonus(db, admin, bonus)).toMatchObject({ replayed: true });
+		const words = { title: '5,000 tokens added by the site', body: 'Note from the site: Welcome to the beta' };
+		expect(await told(mia.id)).toMatchObject([{ kind: 'site_grant', accountId: mia.accountId, teamName: null, mailed: true, readAt: null, said: words }]);
+		expect((await listNotifications(db.orm, mia.id)).unread).toBe(1);
+		await outbox.runDue();
+		expect(mia.pushed()).toEqual([{ ...words, url: '/alerts', tag: `credit-${mia.accountId}` }]);
+		const mail = await smtp.waitFor(mia.email!, mailsBefore);
+		expect(mail.decoded).toContain(`Subject: ${words.title}`);
+		expect(mail.decoded).toContain(words.body);
+		await expectInvariants(db);
+	});
+
+	it('a correction says "Your balance was corrected by −200" (or +300) with the reason; a member who turned alert mails off is told in the app only; a set to what it was tells no one', async () => {
+		const leo = await member('Leo');
+		await applySettingsWrite(db, leo.id, `device-${randomUUID()}`, { emailAlerts: false });
+		await grantBonus(db, admin, { accountId: leo.accountId, tokens: 1_000, note: 'Start', key: randomUUID() });
+		const mailsBefore = smtp.messages.length;
+		const adjust = (mode: 'delta' | 'set', tokens: number, reason: string) => adjustAccountBalance(db, admin, { accountId: leo.accountId, mode, tokens, reason, key: randomUUID() });
+		expect(await adjust('delta', -200, 'Refund of a duplicate grant')).toMatchObject({ delta: -200, after: 800 });
+		expect(await adjust('delta', 300, 'Goodwill after the outage')).toMatchObject({ delta: 300, after: 1_100 });
+		expect(await adjust('set', 1_100, 'Checked: it is right')).toMatchObject({ delta: 0 });
+		expect((await told(leo.id)).map((e) => [e.kind, e.said, e.mailed])).toEqual([
+			['balance_corrected', { title: 'Your balance was corrected by +300', body: 'Note from the site: Goodwill after the outage' }, false],
+			['balance_corrected', { title: 'Your balance was corrected by \u2212200', body: 'Note from the site: Refund of a duplicate grant' }, false],
+			['site_grant', { title: '1,000 tokens added by the site', body: 'Note from the site: Start' }, false]
+		]);
+		await outbox.runDue();
+		expect(leo.pushed().map((m) => m?.title).sort()).toEqual(['1,000 tokens added by the site', 'Your balance was corrected by +300', 'Your balance was corrected by \u2212200']);
+		expect(smtp.messages.slice(mailsBefore).filter((m) => m.to.includes(leo.email!))).toEqual([]);
+		await expectInvariants(db);
+	});
+
+	it("a team's pool: its owners and admins are told, the pool named; a plain member, who looks after none of it, is not", async () => {
+		await grantBonus(db, admin, { accountId: w.teamA.accountId, tokens: 2_500, note: 'Launch week', key: randomUUID() });
+		const team = `Team A ${w.tag}`;
+		expect(await told(w.users.memberA.id)).toMatchObject([
+			{ kind: 'site_grant', accountId: w.teamA.accountId, teamName: team, said: { title: `2,500 tokens added to ${team}'s pool by the site`, body: 'Note from the site: Launch week' } }
+		]);
+		expect(await told(w.users.teamMember.id)).toEqual([]);
+		await adjustAccountBalance(db, admin, { accountId: w.teamB.accountId, mode: 'delta', tokens: 40, reason: 'Rounding', key: randomUUID() });
+		for (const u of [w.users.teamBOwner, w.users.otherTeamAdmin]) {
+			expect((await told(u.id)).map((e) => e.said?.title)).toEqual([`Team B ${w.tag}'s balance was corrected by +40`]);
+		}
+		await expectInvariants(db);
+	});
+});
