@@ -144,6 +144,7 @@ describe('the playground', () => {
 		// Under it the account's Available, the dashboard's figure: Maya's model lots, which a chat reply on general tokens may not spend, are in it.
 		const available = toNumber((await card.getByText(/^of [\d,]+ in the account$/).textContent())!);
 		expect(here).toBeLessThan(available);
+		await screen(page, 'playground-available-here');
 		// As much as the whole account holds, on general tokens: more than this feature and model may spend.
 		await page.getByLabel('Number of words').fill(String(Math.floor(available / 2.5)));
 		const refusal = page.getByRole('region', { name: 'Cost' }).getByRole('alert');
