@@ -85,12 +85,13 @@ BEGIN
   v_result := v_answer.result;
   IF NOT v_writes THEN
     -- A check also states the tightest cap in force (`cap`), and what it says is left is no more than
-    -- that cap leaves after the cost: a preview must not promise tokens a cap will refuse.
+    -- that cap leaves after the cost (and spendable, before it): a preview must not promise tokens a cap will refuse.
     v_cap := quota_tightest_cap(p_account, v_kind, p_actor_user, v_price.cost, s, p_now);
     IF v_cap IS NOT NULL THEN
       v_left := greatest((v_cap->>'left')::bigint - v_price.cost, 0);
       v_result := v_result || jsonb_build_object('cap', v_cap,
         'remaining', least(coalesce((v_result->>'remaining')::bigint, v_left), v_left),
+        'spendable', least(coalesce((v_result->>'spendable')::bigint, (v_cap->>'left')::bigint), (v_cap->>'left')::bigint),
         'level', CASE WHEN v_left = 0 THEN 'empty' ELSE v_result->>'level' END);
     END IF;
     RETURN v_result;

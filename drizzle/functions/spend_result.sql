@@ -3,7 +3,8 @@ DROP FUNCTION IF EXISTS quota_spend_result(boolean, uuid, text, text, text, time
   jsonb, boolean, allowance_rules, timestamptz, bigint, bigint, jsonb, bigint);
 
 -- quota_spend's step 6, the answer: the plan's outcome, the cost, who paid, what is left to spend
--- (`remaining`, one definition: quota_remaining; stated after the cost, for a check too), the level
+-- (`remaining`, one definition: quota_remaining; stated after the cost, for a check too; a check also
+-- states `spendable`, the same before the cost), the level
 -- (empty: nothing left or refused; low: below the site's low share of the allocation, i.e. the usable
 -- lots' amounts plus the allowance's limit; else ok) and the allowance's window (its use after a
 -- write, before it for a check). remaining is also the operation's balance_after.
@@ -16,15 +17,19 @@ LANGUAGE plpgsql AS $$
 DECLARE
   v_allocation bigint := p_lots_allocated + CASE WHEN p_rule.id IS NULL THEN 0 ELSE coalesce(p_rule.limit_tokens, 0) END;
   v_level text;
+  v_spendable bigint;
 BEGIN
   -- An accepted spend: the plan summed what quota_remaining sums (the same lots, rule and window, read
   -- under the account's lock), so what is left is that less the cost, without reading it all again.
   -- A refusal may have stopped the plan before the allowance's window: it asks quota_remaining. Nothing
   -- is spendable on a feature that is off for the account, whatever its lots hold.
-  remaining := CASE WHEN p_code = 'feature_disabled' THEN 0
-                    WHEN p_code IS NOT NULL THEN quota_remaining(p_account, p_feature, p_model, p_now)
-                    WHEN p_lots_unlimited OR (p_rule.id IS NOT NULL AND p_rule.limit_tokens IS NULL) THEN NULL
-                    ELSE p_lots_left + coalesce(p_allowance_left, 0) - p_cost END;
+  -- `spendable`, what was spendable before it, is a check's (the playground's "Available" for the
+  -- feature); what is left counts down from it.
+  v_spendable := CASE WHEN p_code = 'feature_disabled' THEN 0
+                      WHEN p_code IS NOT NULL THEN quota_remaining(p_account, p_feature, p_model, p_now)
+                      WHEN p_lots_unlimited OR (p_rule.id IS NOT NULL AND p_rule.limit_tokens IS NULL) THEN NULL
+                      ELSE p_lots_left + coalesce(p_allowance_left, 0) END;
+  remaining := CASE WHEN p_code IS NULL THEN v_spendable - p_cost ELSE v_spendable END;
   v_level := CASE WHEN remaining IS NULL THEN 'ok'
                   WHEN remaining <= 0 OR p_code IS NOT NULL THEN 'empty'
                   WHEN v_allocation > 0 AND remaining * 100 < v_allocation * p_settings.low_share_percent THEN 'low'
@@ -35,4 +40,7 @@ BEGIN
     'allowance', CASE WHEN p_rule.id IS NULL THEN NULL ELSE jsonb_build_object(
       'module', p_module, 'used', CASE WHEN p_writes THEN p_allowance_used + p_from_allowance ELSE p_allowance_used END,
       'limit', p_rule.limit_tokens, 'period', p_rule.period, 'resets_at', p_allowance_end) END);
+  IF NOT p_writes THEN
+    result := result || jsonb_build_object('spendable', v_spendable);
+  END IF;
 END $$;

@@ -97,10 +97,16 @@ describe('the playground', () => {
 		const cost = page.getByRole('region', { name: 'Cost' });
 		await cost.getByText('65 tokens', { exact: true }).waitFor();
 		await cost.getByText('Would be paid by').waitFor();
-		// What is left is this feature's (its allowance and the lots it may use), not the account's Available.
-		await cost.getByText(/^· [\d,]+ spendable on this feature and model after it$/).waitFor();
-		const available = page.getByRole('region', { name: 'Balance' }).locator('strong');
+		// What is left is this feature's (its allowance and the lots it may use), not the account's Available;
+		// the Balance card says what it counts down from: what this operation can spend.
+		const after = cost.getByText(/^· [\d,]+ spendable on this feature and model after it$/);
+		await after.waitFor();
+		const balance = page.getByRole('region', { name: 'Balance' });
+		await balance.getByText('Available for Generate all', { exact: true }).waitFor();
+		const available = balance.locator('strong');
 		const before = (await available.textContent())!;
+		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
+		expect(toNumber(before) - 65).toBe(toNumber((await after.textContent())!));
 		await cost.scrollIntoViewIfNeeded();
 		await screen(page, 'playground-preview');
 		const previews: string[] = [];
@@ -116,7 +122,6 @@ describe('the playground', () => {
 		// Beside what is left now, the card prices the next run: said so, not a second "spendable" that disagrees.
 		await cost.getByText(/^· [\d,]+ spendable on this feature and model after running it again$/).waitFor();
 		await page.waitForFunction((b) => document.querySelector('[aria-label="Balance"] strong')?.textContent !== b, before);
-		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
 		expect(toNumber(before) - toNumber((await available.textContent())!)).toBe(65);
 		// The run's new figures are priced once, not again by the watch on the refreshed summary.
 		await page.waitForTimeout(600);
@@ -128,22 +133,26 @@ describe('the playground', () => {
 		await context.close();
 	});
 
-	it("says what a refusal counts: the tokens spendable on this feature and model, not the account's Available shown above it", async () => {
+	it("says what the operation chosen can spend above it, the account's Available under that, and a refusal counts the first", async () => {
 		const { context, page } = await openAs(browser, maya.email, '/playground');
 		await waitForFresh(page);
 		const card = page.getByRole('region', { name: 'Balance' });
-		await card.getByText('Available in the account', { exact: true }).waitFor();
-		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
-		const available = toNumber((await card.locator('strong').textContent())!);
-		// As much as the whole account holds, on general tokens: more than this feature and model may spend (Maya's model lots are not theirs).
 		await page.getByRole('radio', { name: /Chatbot reply/ }).click();
+		await card.getByText('Available for Chatbot reply', { exact: true }).waitFor();
+		const toNumber = (t: string) => Number(t.replace(/[^\d]/g, ''));
+		const here = toNumber((await card.locator('strong').textContent())!);
+		// Under it the account's Available, the dashboard's figure: Maya's model lots, which a chat reply on general tokens may not spend, are in it.
+		const available = toNumber((await card.getByText(/^of [\d,]+ in the account$/).textContent())!);
+		expect(here).toBeLessThan(available);
+		await screen(page, 'playground-available-here');
+		// As much as the whole account holds, on general tokens: more than this feature and model may spend.
 		await page.getByLabel('Number of words').fill(String(Math.floor(available / 2.5)));
 		const refusal = page.getByRole('region', { name: 'Cost' }).getByRole('alert');
 		await refusal.waitFor();
 		const words = (await refusal.textContent())!;
 		const said = /^This costs ([\d,]+) tokens, more than the ([\d,]+) spendable on this feature and model\.$/.exec(words);
 		expect(said, words).not.toBeNull();
-		expect(toNumber(said![2]!)).toBeLessThan(available);
+		expect(toNumber(said![2]!)).toBe(here);
 		// The card's heading names what stops it, and offers the way out.
 		const cost = page.getByRole('region', { name: 'Cost' });
 		await cost.getByText('Not enough tokens', { exact: true }).waitFor();

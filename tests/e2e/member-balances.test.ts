@@ -365,11 +365,11 @@ describe('a member a daily cap binds in a team pool', () => {
 		expect(check.remaining_after + check.cost).toBe(left);
 		await bothSizes(page, 'dashboard-capped-member');
 
-		// The playground says the same figure, and the pool's under it.
+		// The playground says the same figure for the operation chosen (the cap leaves less than it could spend), and the pool's under it.
 		await page.goto('/playground');
 		await waitForFresh(page);
 		const balance = page.getByRole('region', { name: 'Balance' });
-		await balance.getByText('Available to you', { exact: true }).waitFor();
+		await balance.getByText('Available for Chatbot reply', { exact: true }).waitFor();
 		await expect(balance.locator('strong').innerText()).resolves.toBe(left.toLocaleString('en-US'));
 		await balance.getByText(`of ${pool.toLocaleString('en-US')} in the pool`, { exact: true }).waitFor();
 		await bothSizes(page, 'playground-capped-member');

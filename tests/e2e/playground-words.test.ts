@@ -63,7 +63,7 @@ describe('the playground, in the words of the rest of the app', () => {
 		await page.goto('/playground');
 		await waitForFresh(page);
 		await page.getByRole('radio', { name: /Run Crew/ }).click();
-		await page.getByRole('region', { name: 'Balance' }).getByText('Available to you', { exact: true }).waitFor();
+		await page.getByRole('region', { name: 'Balance' }).getByText('of 91,900 in the pool', { exact: true }).waitFor();
 		await page.getByRole('radio', { name: /Search prices/ }).click();
 		await page.getByRole('button', { name: 'Run search prices' }).click();
 		const done = page.getByText(/^Done: 10 tokens spent; [\d,]+ still spendable on this feature and model\.$/);

@@ -119,4 +119,25 @@ describe(`the API's figures agree after one sequence, on ${backend}`, () => {
 		expect(usage.json.data.map((r: { remaining: number }) => r.remaining)).toEqual([settle.json.remaining, lotConsume.json.remaining, consume.json.remaining]);
 		await expectInvariants(db);
 	});
+
+	it("the playground's Available for an operation is what /check's remaining_after counts down from: its own module's free allowance and lots, not another module's", async () => {
+		const m = await member(db, 1000);
+		const dashboard = appRouter.createCaller(await createContext({ locals: { auth: m.auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
+		const check = async (feature: string, units: number) => (await callJson('/api/v1/check', { headers: bearer(m.key), body: { feature, units } })).json;
+		// The account's Available: the lot (1,000) and the chat allowance (10,000), which only chat's features spend.
+		expect(await dashboard.ledger.summary({})).toMatchObject({ available: 11_000 });
+		// A chat reply (the chat module has an allowance): the allowance and the lot.
+		const chat = await dashboard.ledger.preview({ feature: 'ai_bots', units: 100 });
+		expect(chat).toMatchObject({ allowed: true, cost: 250, spendable: 11_000 });
+		expect((await check('ai_bots', 100)).remaining_after).toBe(chat.spendable! - chat.cost);
+		// A product text (its module has none): the lot alone, less than the account's Available.
+		const text = await dashboard.ledger.preview({ feature: 'generate_texts', units: 1 });
+		expect(text).toMatchObject({ allowed: true, cost: 45, spendable: 1_000 });
+		expect((await check('generate_texts', 1)).remaining_after).toBe(text.spendable! - text.cost);
+		// Refused (more than it can spend): nothing is spent, so what is left is what is spendable.
+		const refused = await dashboard.ledger.preview({ feature: 'generate_texts', units: 30 });
+		expect(refused).toMatchObject({ allowed: false, code: 'insufficient_tokens', spendable: 1_000, remainingAfter: 1_000 });
+		expect((await check('generate_texts', 30)).remaining_after).toBe(1_000);
+		await expectInvariants(db);
+	});
 });

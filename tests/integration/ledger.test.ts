@@ -206,17 +206,17 @@ describe(`ledger on ${backend}`, () => {
 		}
 	});
 
-	it("a check's remaining is no more than the tightest cap in force leaves: the account's own, or the member's in a pool", async () => {
+	it("a check's remaining (and spendable, before it) is no more than the tightest cap in force leaves: the account's own, or the member's in a pool", async () => {
 		const a = await makeUser(db);
 		await grant(db.orm, { accountId: a.accountId, tokens: 1_000, source: 'purchase' });
 		await setCap(db.orm, { accountId: a.accountId, period: 'daily', limitTokens: 100 });
 		const first = await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 1 });
-		expect(first).toMatchObject({ allowed: true, cost: 45, remainingAfter: 55, cap: { limitOf: 'user', limit: 100, used: 0, left: 100, period: 'daily' } });
+		expect(first).toMatchObject({ allowed: true, cost: 45, remainingAfter: 55, spendable: 100, cap: { limitOf: 'user', limit: 100, used: 0, left: 100, period: 'daily' } });
 		await consumeAs(a.accountId, 'generate_texts', 1);
 		const second = await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 1 });
-		expect(second).toMatchObject({ allowed: true, remainingAfter: 10, cap: { used: 45, left: 55 } });
+		expect(second).toMatchObject({ allowed: true, remainingAfter: 10, spendable: 55, cap: { used: 45, left: 55 } });
 		const over = await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 2 });
-		expect(over).toMatchObject({ allowed: false, code: 'cap_reached', remainingAfter: 0, level: 'empty' });
+		expect(over).toMatchObject({ allowed: false, code: 'cap_reached', remainingAfter: 0, spendable: 55, level: 'empty' });
 		// A consume's remaining (the operation's balance_after) stays the lots' and allowance's figure.
 		expect((await consumeAs(a.accountId, 'generate_texts', 1)).remaining).toBe(910);
 		// The dashboard says the same limit in words.
@@ -228,9 +228,9 @@ describe(`ledger on ${backend}`, () => {
 		await grant(db.orm, { accountId: t.accountId, tokens: 10_000, source: 'purchase' });
 		await setCap(db.orm, { accountId: t.accountId, memberUserId: limited.userId, period: 'daily', limitTokens: 200 });
 		const asLimited = await check(db.orm, { accountId: t.accountId, actorUserId: limited.userId, feature: 'generate_texts', units: 1 });
-		expect(asLimited).toMatchObject({ remainingAfter: 155, cap: { limitOf: 'member', limit: 200, left: 200 } });
+		expect(asLimited).toMatchObject({ remainingAfter: 155, spendable: 200, cap: { limitOf: 'member', limit: 200, left: 200 } });
 		const asFree = await check(db.orm, { accountId: t.accountId, actorUserId: free.userId, feature: 'generate_texts', units: 1 });
-		expect(asFree).toMatchObject({ remainingAfter: 9_955, cap: null });
+		expect(asFree).toMatchObject({ remainingAfter: 9_955, spendable: 10_000, cap: null });
 		expect(await readOne(db.orm, capLineRead(t.accountId, limited.userId))).toEqual({ text: 'Your daily cap in this team: 200 of 200 tokens left today', limitOf: 'member', limit: 200, left: 200, capped: null });
 		expect(await readOne(db.orm, capLineRead(t.accountId, free.userId))).toBeNull();
 		await expectInvariants(db);

@@ -43,6 +43,9 @@ const schema = z
 		PADDLE_ENV: z.enum(['sandbox', 'production']).default('sandbox'),
 		PADDLE_API_KEY: z.string().min(10).optional(),
 		PADDLE_CLIENT_TOKEN: z.string().min(10).optional(),
+		// The other Paddle environment's API key (sandbox's on a live site, and the reverse): a package
+		// deleted then has its price there archived too (store/catalog-admin.ts deleteProduct).
+		PADDLE_OTHER_ENV_API_KEY: z.string().min(10).optional(),
 		PADDLE_WEBHOOK_SECRET: z.string().min(8).default(SIMULATOR_WEBHOOK_SECRET),
 		SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).default(60 * 24 * 7),
 		SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).default(30),
@@ -59,6 +62,10 @@ const schema = z
 	.refine((c) => !c.PADDLE_API_KEY === !c.PADDLE_CLIENT_TOKEN, {
 		message: 'PADDLE_API_KEY and PADDLE_CLIENT_TOKEN must be set together (or neither, for the simulator)',
 		path: ['PADDLE_CLIENT_TOKEN']
+	})
+	.refine((c) => !c.PADDLE_OTHER_ENV_API_KEY || c.PADDLE_API_KEY, {
+		message: 'needs PADDLE_API_KEY: it reaches the other Paddle environment beside the one the site sells in',
+		path: ['PADDLE_OTHER_ENV_API_KEY']
 	})
 	// With real Paddle keys, real webhooks are signed with the destination's own secret: the
 	// simulator's default would reject every one of them.

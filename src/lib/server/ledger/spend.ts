@@ -28,6 +28,8 @@ function toCheck(r: SpendAnswer, operation: RefusalDetails['operation']): CheckR
 		details,
 		paidBy: r.paid_by,
 		remainingAfter: r.remaining,
+		// A consume's refusal states no `spendable`: what is left then is what was spendable (nothing was spent).
+		spendable: r.spendable === undefined ? r.remaining : r.spendable,
 		level: r.level,
 		allowance: allowance && {
 			module: allowance.module,

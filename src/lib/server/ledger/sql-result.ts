@@ -66,6 +66,8 @@ const spendFields = {
 	cost: tokens,
 	paid_by: z.array(paidBy),
 	remaining: tokens.nullable(),
+	/** A check's: what was spendable before it (`remaining` counts down from it). */
+	spendable: tokens.nullable().optional(),
 	level: z.enum(['ok', 'low', 'empty']),
 	active: z.boolean(),
 	allowance: z

@@ -49,6 +49,12 @@ export interface CheckResult {
 	 * module's free allowance left in the current window plus usable lots; null = unlimited.
 	 */
 	remainingAfter: number | null;
+	/**
+	 * What is spendable on this feature and model now, before it: an allowed one's remainingAfter is this
+	 * less its cost; the cap in force counted alike (no more than its `left`); null = unlimited. The
+	 * playground's "Available" for the feature chosen.
+	 */
+	spendable: number | null;
 	level: Level;
 	allowance: { module: string; used: number; limit: number | null; period: Period; resetsAt: string | null } | null;
 	/**

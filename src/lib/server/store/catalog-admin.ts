@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { orders, products, subscriptions, topupRules, topups } from '../db/schema';
 import { counted } from '../../counted';
@@ -6,7 +6,7 @@ import { listModels } from '../ledger';
 import { DomainError, parseInput } from '../errors';
 import { audit } from '../accounts/audit';
 import { listProducts, priceIdOf, productInput, type PaddleEnvironment, type Product, type ProductInput } from './catalog';
-import type { PaymentProvider } from './paddle/provider';
+import type { PaddleArchive, PaymentProvider } from './paddle/provider';
 import { savingsChangedBy, toOffers, type Offer, type SavingChange } from './offer';
 
 /**
@@ -89,26 +89,78 @@ function keptWords(p: Product, refs: ProductReferences): string {
 	return `“${p.name}” ${what}, so it cannot be deleted. ${instead}`;
 }
 
+/** The package `id`, locked (FOR UPDATE) while nothing names it. Errors: `not_found`; `conflict` (keptWords, `details`: the references). */
+async function deletable(exec: Executor, id: string): Promise<Product> {
+	const [p] = await exec.select().from(products).where(eq(products.id, id)).for('update');
+	if (!p) throw new DomainError('not_found', 'No such package: another admin may have deleted it.');
+	const refs = await productReferences(exec, id);
+	if (refs.orders || refs.subscriptions || refs.topupRules || refs.topups) throw new DomainError('conflict', keptWords(p, refs), { ...refs });
+	return p;
+}
+
+const PADDLE_ENVIRONMENT = { sandbox: "Paddle's sandbox", production: "Paddle's production environment" } as const;
+
+/** The Paddle price ids package `p` sells or sold through in `env`: its price there and the ones it retired there. */
+const pricesIn = (p: Product, env: PaddleEnvironment): string[] =>
+	[priceIdOf(p, env), ...p.retiredPrices.filter((r) => r.environment === env).map((r) => r.priceId)].filter((id): id is string => id !== null);
+
 /**
- * Deletes package `id` when nothing names it (ProductReferences all 0: one never ordered), audited
- * (`store.product_deleted`, the package as it was), and answers it as it was. The row is locked, so
- * an order of it opened meanwhile waits and then finds no package. Then, with `provider`, its Paddle
- * price in the provider's environment is archived (after the commit: Paddle is not asked inside a
- * transaction; should Paddle not answer, the price stays active in Paddle but sells nothing through
- * Quota, logged by the provider). Errors: `not_found`; `conflict` (with keptWords, `details`: the
- * references) when it was ordered or an auto top-up buys it: off sale is the way then.
+ * Why package `p` cannot be deleted from this site when it has a price in a Paddle environment none of
+ * `providers` reaches (Quota cannot archive it there, and it would stay on sale); null when it has none.
  */
-export async function deleteProduct(db: Database, actor: { userId: string; ip: string | null }, id: string, provider: PaymentProvider | null = null): Promise<Product> {
-	const deleted = await db.transaction(async (tx) => {
-		const [p] = await tx.select().from(products).where(eq(products.id, id)).for('update');
-		if (!p) throw new DomainError('not_found', 'No such package: another admin may have deleted it.');
-		const refs = await productReferences(tx, id);
-		if (refs.orders || refs.subscriptions || refs.topupRules || refs.topups) throw new DomainError('conflict', keptWords(p, refs), { ...refs });
-		await tx.delete(products).where(eq(products.id, id));
-		await audit(tx, { action: 'store.product_deleted', actorUserId: actor.userId, targetType: 'product', targetId: id, ip: actor.ip, before: p, after: null });
+function unreachableWords(p: Product, providers: PaymentProvider[]): string | null {
+	const env = (['sandbox', 'production'] as const).find((e) => priceIdOf(p, e) && !providers.some((x) => x.environment === e));
+	if (!env) return null;
+	const site = providers.length ? `reaches ${providers.map((x) => PADDLE_ENVIRONMENT[x.environment]).join(' and ')} only` : 'is not connected to Paddle';
+	return `“${p.name}” sells through the price ${priceIdOf(p, env)} in ${PADDLE_ENVIRONMENT[env]}, and this site ${site}, so it cannot archive that price: deleting the package would leave it on sale in Paddle. Archive the price in Paddle's dashboard and clear it from the package, then delete it.`;
+}
+
+/** The package as stored, but for whether it is on sale. */
+const sameBut = (a: Product, b: Product) => JSON.stringify({ ...a, active: b.active }) === JSON.stringify(b);
+
+/**
+ * Deletes package `id` when nothing names it (ProductReferences all 0: one never ordered), with
+ * everything Paddle holds for it archived, audited (`store.product_deleted`, the package as it was),
+ * and answers it as it was. Paddle is not asked inside a transaction, so in three steps:
+ * 1. the package, locked, is checked and taken off sale: a checkout of it is refused from then on (a
+ *    checkout locks the package until its order is recorded, so one under way is waited for, and then
+ *    names it: the delete is refused, and the order completes as any other; see startCheckout);
+ * 2. each of `providers` (the Paddle environments the site reaches: catalogProviders) archives what
+ *    Paddle holds for it there (`archiveAll`: its price, the prices it retired, their Paddle products);
+ * 3. the package, locked again, unchanged and still named by nothing, is deleted.
+ * Should Paddle refuse or not answer (2), or the package be changed, put on sale or named meanwhile (3),
+ * the package is left as it was (on sale again if it was) and what Paddle archived is made active again.
+ * Errors: `not_found`; `conflict` (with keptWords, `details`: the references) when it was ordered or an
+ * auto top-up buys it: off sale is the way then; `conflict` (unreachableWords) when it has a price in a
+ * Paddle environment none of `providers` reaches, or when it changed while being deleted;
+ * `payment_provider_error` when Paddle refused, saying the package stays as it was.
+ */
+export async function deleteProduct(db: Database, actor: { userId: string; ip: string | null }, id: string, providers: PaymentProvider[] = []): Promise<Product> {
+	const before = await db.transaction(async (tx) => {
+		const p = await deletable(tx, id);
+		const unreachable = unreachableWords(p, providers);
+		if (unreachable) throw new DomainError('conflict', unreachable);
+		if (p.active) await tx.update(products).set({ active: false }).where(eq(products.id, id));
 		return p;
 	});
-	const price = provider && priceIdOf(deleted, provider.environment);
-	if (price) await provider.archivePrice(price).catch(() => undefined);
-	return deleted;
+	const archived: PaddleArchive[] = [];
+	try {
+		for (const provider of providers) {
+			const prices = pricesIn(before, provider.environment);
+			if (prices.length) archived.push(await provider.archiveAll(prices));
+		}
+		return await db.transaction(async (tx) => {
+			const now = await deletable(tx, id);
+			if (now.active || !sameBut(now, before)) throw new DomainError('conflict', `“${now.name}” was changed while it was being deleted, so it stays as it is now: reload the list and delete it again if you still mean to.`);
+			await tx.delete(products).where(eq(products.id, id));
+			await audit(tx, { action: 'store.product_deleted', actorUserId: actor.userId, targetType: 'product', targetId: id, ip: actor.ip, before, after: null });
+			return before;
+		});
+	} catch (e) {
+		for (const a of archived) await a.restore();
+		// Back on sale unless someone put it on sale meanwhile (or deleted it).
+		if (before.active) await db.update(products).set({ active: true }).where(and(eq(products.id, id), eq(products.active, false)));
+		if (e instanceof DomainError && e.code === 'payment_provider_error') throw new DomainError(e.code, `“${before.name}” is not deleted, and stays as it was: ${e.message}`);
+		throw e;
+	}
 }

@@ -21,7 +21,7 @@ export type { PaymentProvider } from './paddle/provider';
 export { listSubscriptions, cancelSubscription, resumeSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';
 export { siteRevenue, paymentFlags, type Revenue, type PaymentFlag } from './overview';
-export { paymentProvider, requireProvider, activeSimulator, paymentsLine } from './paddle';
+export { paymentProvider, requireProvider, activeSimulator, paymentsLine, catalogProviders } from './paddle';
 export { simulatorFor, type SimulatorActor } from './paddle/simulator/access';
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { isUuid, queryRows } from '../db/client';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
-import { orders, topups, type ProductGrant } from '../db/schema';
+import { orders, products, topups, type ProductGrant } from '../db/schema';
 import { modelNamesRead } from '../ledger';
 import { DomainError } from '../errors';
 import { GENERAL_BALANCE } from '../../model-words';
@@ -47,6 +47,8 @@ export interface CheckoutStart {
  * `channel` says where the checkout was opened (the member store by default), for the purchase's audit entry.
  * Checkouts of one plan for one account are taken in turn (a transaction-scoped advisory lock over
  * the check and the order's insert), so two tabs that subscribe at the same moment get one order.
+ * A package deleted or taken off sale meanwhile is `not_found`, with no order recorded (the package is
+ * locked over the order's insert: see deleteProduct).
  * `topupId`: the checkout is opened from that auto top-up's notice (its one tap); the order is tied
  * to it, so once paid the top-up counts as bought (fulfilment.ts). Only a notice of this account for
  * this package, one unit, not bought yet: else `conflict` (bought already) or `not_found`.
@@ -65,6 +67,11 @@ export async function startCheckout(
 	const key = req.checkoutKey && req.userId ? req.checkoutKey : null;
 	const hash = key ? requestHash(['checkout', req.accountId, product.id, req.quantity]) : null;
 	const made = await db.transaction(async (tx) => {
+		// The package, locked until the order is recorded (FOR KEY SHARE, as its foreign key would): a delete
+		// of it under way first (deleteProduct) has taken it off sale, which refuses this checkout here; one
+		// that comes after waits for this order and then finds it (and keeps the package).
+		const [now] = await tx.select({ active: products.active }).from(products).where(eq(products.id, product.id)).for('key share');
+		if (!now?.active) throw new DomainError('not_found', 'This package is not for sale right now.');
 		if (product.kind === 'subscription') {
 			await queryRows(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`plan-checkout:${req.accountId}:${product.id}`}, 0))`);
 			const reopened = await heldPlan(tx, provider, req, product);

@@ -34,6 +34,19 @@ async function choose(db: Db): Promise<PaymentProvider | null> {
 	}
 }
 
+/**
+ * The Paddle environments the site reaches, for what it holds there of the catalog: the live provider's,
+ * and with PADDLE_OTHER_ENV_API_KEY (beside real Paddle keys) the other environment's. A package deleted
+ * has its prices and products archived in each (deleteProduct). None without payments.
+ */
+export async function catalogProviders(): Promise<PaymentProvider[]> {
+	const provider = await paymentProvider();
+	const cfg = config();
+	if (!provider || !cfg.PADDLE_OTHER_ENV_API_KEY || paymentsMode(cfg) !== 'paddle') return provider ? [provider] : [];
+	const other = cfg.PADDLE_ENV === 'production' ? 'sandbox' : 'production';
+	return [provider, new PaddleBillingProvider(cfg.PADDLE_OTHER_ENV_API_KEY, cfg.PADDLE_CLIENT_TOKEN!, other)];
+}
+
 /** The live provider; refuses with `payments_not_configured` when payments are not configured. */
 export async function requireProvider(): Promise<PaymentProvider> {
 	const provider = await paymentProvider();

@@ -2,7 +2,7 @@ import { ApiError, Environment, Paddle, type CurrencyCode } from '@paddle/paddle
 import { describeError } from '../../log';
 import { DomainError } from '../../errors';
 import type { PaddleEnvironment } from '../catalog';
-import type { CreateTransaction, NewPrice, PaymentProvider } from './provider';
+import type { CreateTransaction, NewPrice, PaddleArchive, PaymentProvider } from './provider';
 
 /** Real Paddle Billing (sandbox or production) through the official Node SDK. */
 export class PaddleBillingProvider implements PaymentProvider {
@@ -76,6 +76,39 @@ export class PaddleBillingProvider implements PaymentProvider {
 
 	async archivePrice(priceId: string) {
 		await this.call('archive the old price', () => this.paddle.prices.archive(priceId));
+	}
+
+	async archiveAll(priceIds: string[]): Promise<PaddleArchive> {
+		// A price id Paddle does not know (one typed by mistake) holds nothing to archive.
+		// https://developer.paddle.com/errors/shared/not_found
+		const known = (e: unknown) => (e instanceof ApiError && e.code === 'not_found' ? null : Promise.reject(e));
+		const prices = (await Promise.all(priceIds.map((id) => this.call('read the price', () => this.paddle.prices.get(id).catch(known))))).filter((p): p is NonNullable<typeof p> => p !== null);
+		const products = await Promise.all(
+			[...new Set(prices.map((p) => p.productId))].map((id) => this.call('read the product', () => this.paddle.products.get(id, { include: ['prices'] })))
+		);
+		// Only what is active now is archived (and so made active again by `restore`); a product that still
+		// sells a price of something else (another package's) stays active.
+		const steps = [
+			...prices.filter((p) => p.status === 'active').map((p) => ({ kind: 'price' as const, id: p.id })),
+			...products.filter((p) => p.status === 'active' && !p.prices?.some((x) => x.status === 'active' && !priceIds.includes(x.id))).map((p) => ({ kind: 'product' as const, id: p.id }))
+		];
+		const set = async (step: (typeof steps)[number], status: 'active' | 'archived'): Promise<void> => {
+			await (step.kind === 'price' ? this.paddle.prices.update(step.id, { status }) : this.paddle.products.update(step.id, { status }));
+		};
+		const done: typeof steps = [];
+		const restore = async () => {
+			for (const step of [...done].reverse()) await this.call(`make the ${step.kind} ${step.id} active again`, () => set(step, 'active')).catch(() => undefined);
+		};
+		try {
+			for (const step of steps) {
+				await this.call(`archive the ${step.kind} ${step.id}`, () => set(step, 'archived'));
+				done.push(step);
+			}
+		} catch (e) {
+			await restore();
+			throw e;
+		}
+		return { restore };
 	}
 
 	browserCheckout() {

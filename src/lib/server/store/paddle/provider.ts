@@ -49,6 +49,20 @@ export interface PaymentProvider {
 	 * subscription holds its price until changed). Throws `payment_provider_error`.
 	 */
 	archivePrice(priceId: string): Promise<void>;
+	/**
+	 * Archives everything Paddle holds for a package being deleted, all or nothing: its prices `priceIds`
+	 * (ids of this provider's environment; a price already archived is left so) and the Paddle products
+	 * they are prices of, each archived (`status: 'archived'`) once none of its active prices is another's.
+	 * Should Paddle refuse or not answer one of them, what this call archived is made active again and it
+	 * throws `payment_provider_error`. Answers how to undo it (`restore`: what it archived, active again,
+	 * best effort), for a delete that cannot complete after all.
+	 */
+	archiveAll(priceIds: string[]): Promise<PaddleArchive>;
+}
+
+/** What `archiveAll` archived, and how to make it active again. */
+export interface PaddleArchive {
+	restore(): Promise<void>;
 }
 
 export interface NewPrice {

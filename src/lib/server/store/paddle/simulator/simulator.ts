@@ -218,6 +218,12 @@ export class PaddleSimulator implements PaymentProvider {
 		await this.product(priceId);
 	}
 
+	/** A deleted package's prices: the simulator's price list is the catalog, so with the package they are gone; here, only checked to be its. */
+	async archiveAll(priceIds: string[]) {
+		for (const id of priceIds) await this.product(id);
+		return { restore: async () => undefined };
+	}
+
 	async setDeclineCharges(paddleSubscriptionId: string, decline: boolean | 'later') {
 		const sub = await this.subscription(paddleSubscriptionId);
 		sub.declineCharges = decline;

@@ -6,7 +6,7 @@ import { siteAdminProcedure } from '../../procedures';
 import { catalogKey, readableText } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
 import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
-import { catalogPreview, deleteProduct, paymentProvider, productInput, reorderProducts, savingsPreview, setProductActive } from '../../../store';
+import { catalogPreview, catalogProviders, deleteProduct, productInput, reorderProducts, savingsPreview, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
 import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
 import { isUuid } from '../../../../uuid';
@@ -51,10 +51,10 @@ export const adminSiteRoutes = {
 		setActive: siteAdminProcedure
 			.input(z.object({ id: productId, active: z.boolean() }).strict())
 			.mutation(({ ctx, input }) => setProductActive(ctx.db.orm, actor(ctx), input.id, input.active)),
-		/** Deletes a package never ordered (its Paddle price archived); one ordered stays: `conflict`, saying to take it off sale. */
+		/** Deletes a package never ordered, once what Paddle holds for it is archived; one ordered stays: `conflict`, saying to take it off sale. */
 		remove: siteAdminProcedure
 			.input(z.object({ id: productId }).strict())
-			.mutation(async ({ ctx, input }) => deleteProduct(ctx.db.orm, actor(ctx), input.id, await paymentProvider()))
+			.mutation(async ({ ctx, input }) => deleteProduct(ctx.db.orm, actor(ctx), input.id, await catalogProviders()))
 	}),
 
 	campaigns: router({
