@@ -11,7 +11,8 @@ import { setDb, type Db } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { listAudit } from '../../src/lib/server/admin';
-import { consume, grant, statement } from '../../src/lib/server/ledger';
+import { balances, consume, grant, statement } from '../../src/lib/server/ledger';
+import { balanceOf } from '../../src/lib/balance-figures';
 
 // Unlimited use, granted and ended by a site admin in the console and by a host site's key: spends
 // from it are recorded and take no tokens, for one model or every model, until it ends; the end is a
@@ -84,6 +85,9 @@ describe(`unlimited use from the console on ${backend}`, () => {
 		await grant(db.orm, { accountId, tokens: 500, source: 'purchase' });
 		const { lotId } = await admin.admin.users.grantUnlimited({ accountId, note: 'Staff', key: `u-${randomUUID()}` });
 		expect((await spend(accountId, null)).paidBy).toEqual([expect.objectContaining({ unlimited: true })]);
+		// Their own tokens are still there, and still said (the admin's card, the users list): unlimited use took none.
+		const now = await balances(db.orm, accountId);
+		expect([balanceOf(now.allocations), now.available, now.allocations[0]!.unlimited]).toEqual([{ balance: 500, general: 500 }, 500, true]);
 
 		const end = { accountId, lotId, key: `e-${randomUUID()}` };
 		const ended = await admin.admin.users.endUnlimited(end);
