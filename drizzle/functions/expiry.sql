@@ -67,3 +67,51 @@ BEGIN
     PERFORM pg_notify('quota_account', v_account::text);
   END LOOP;
 END $$;
+
+-- Ends an unlimited lot now (a site admin or a site key takes unlimited use back): its expiry becomes
+-- now, and an 'expire' operation of 0 tokens with one 0-token entry on the lot records who ended it and
+-- when (the statement's "Unlimited ended"; the lot's `lot.expired` is announced as any lot's). At most
+-- once per key (scoped to its caller: the same key and lot answer the first end, replayed).
+-- Errors: not_found (no such lot, or one of another account than p_account), conflict (a lot that is
+-- not unlimited, or one that has ended), and the key's refusals (quota_claim_key).
+CREATE OR REPLACE FUNCTION quota_end_unlimited(p_lot uuid, p_account uuid DEFAULT NULL, p_actor_user uuid DEFAULT NULL,
+    p_actor_key uuid DEFAULT NULL, p_scope text DEFAULT NULL, p_key text DEFAULT NULL, p_hash text DEFAULT NULL,
+    p_now timestamptz DEFAULT now())
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_account uuid;
+  v_lot record;
+  v_op uuid := gen_random_uuid();
+  v_claimed jsonb;
+  v_result jsonb;
+BEGIN
+  p_now := coalesce(p_now, now());
+  SELECT account_id INTO v_account FROM lots WHERE id = p_lot;
+  IF NOT FOUND OR v_account IS DISTINCT FROM coalesce(p_account, v_account) THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'not_found', 'message', 'No such lot.');
+  END IF;
+  v_claimed := quota_claim_key(p_scope, p_key, p_hash);
+  IF v_claimed IS NOT NULL THEN RETURN v_claimed; END IF;
+  -- The account's lock orders this end after any spend from the lot in flight.
+  PERFORM 1 FROM accounts WHERE id = v_account FOR UPDATE;
+  SELECT id, unlimited, model, note, expires_at, remaining INTO v_lot FROM lots WHERE id = p_lot;
+  IF NOT v_lot.unlimited THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict',
+      'message', format('This lot is not unlimited (it holds %s tokens): only an unlimited lot ends this way.', v_lot.remaining));
+  END IF;
+  IF v_lot.expires_at IS NOT NULL AND v_lot.expires_at <= p_now THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict',
+      'message', format('This unlimited lot has ended already (%s UTC).', to_char(v_lot.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')));
+  END IF;
+  UPDATE lots SET expires_at = p_now, expired_at = p_now WHERE id = p_lot;
+  v_result := jsonb_build_object('ok', true, 'lot_id', p_lot, 'operation_id', v_op, 'account_id', v_account,
+    'model', v_lot.model, 'note', v_lot.note, 'ended_at', p_now, 'previous_expiry', v_lot.expires_at);
+  INSERT INTO operations (id, account_id, kind, status, model, cost, actor_user_id, actor_key_id, idem_scope, idem_key,
+      request_hash, response, metadata, created_at)
+    VALUES (v_op, v_account, 'expire', 'ok', v_lot.model, 0, p_actor_user, p_actor_key, p_scope, p_key,
+      p_hash, v_result, jsonb_build_object('lot_id', p_lot, 'unlimited', true, 'ended', true), p_now);
+  INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
+    VALUES (v_op, v_account, p_lot, 'expire', 0, NULL, p_now);
+  PERFORM pg_notify('quota_account', v_account::text);
+  RETURN v_result;
+END $$;

@@ -1,5 +1,6 @@
 -- quota_spend's step 5, the burn-down: pays p_cost from the allowance window and the lots in the site's
 -- spend order: allowance first (what resets is lost anyway), or lots first (balance-first); lots
+-- unlimited first (unlimited use takes none of the account's tokens, however old they are), then
 -- model-scoped before general, by priority, soonest expiry, oldest. consume and hold (p_writes) write
 -- the window's use, the lots' remaining and an entry per payer as they go; a check only describes who
 -- would pay. Returns who paid, in the order they paid, and how much came from the allowance.
@@ -41,7 +42,7 @@ BEGIN
       FOR v_lot IN SELECT l.id, l.remaining, l.unlimited, l.model, l.source FROM lots l
           WHERE l.account_id = p_account AND (l.model IS NULL OR l.model = p_model)
             AND (l.expires_at IS NULL OR l.expires_at > p_now) AND (l.remaining > 0 OR l.unlimited)
-          ORDER BY (l.model IS NULL), l.priority DESC, l.expires_at ASC NULLS LAST, l.created_at, l.id LOOP
+          ORDER BY l.unlimited DESC, (l.model IS NULL), l.priority DESC, l.expires_at ASC NULLS LAST, l.created_at, l.id LOOP
         v_take := CASE WHEN v_lot.unlimited THEN v_need ELSE least(v_need, v_lot.remaining) END;
         IF p_writes THEN
           IF NOT v_lot.unlimited THEN

@@ -26,6 +26,7 @@ export type Hold = Json<Post<'/api/v1/holds'>['responses'][201]>;
 export type SettleResult = Json<Post<'/api/v1/holds/{id}/settle'>['responses'][200]>;
 export type GrantRequest = Json<Post<'/api/v1/grants'>['requestBody']>;
 export type GrantResult = Json<Post<'/api/v1/grants'>['responses'][201]>;
+export type GrantEnded = Json<Post<'/api/v1/grants/{lot_id}/end'>['responses'][200]>;
 export type Balance = Json<Get<'/api/v1/balance'>['responses'][200]>;
 export type EmbedTokenRequest = Json<Post<'/api/v1/embed-tokens'>['requestBody']>;
 export type EmbedToken = Json<Post<'/api/v1/embed-tokens'>['responses'][201]>;
@@ -125,10 +126,23 @@ export class Quota {
 		return unwrap(this.api.POST('/api/v1/holds/{id}/release', { params: { path: { id: holdId }, header }, body: {}, signal: options.signal }));
 	}
 
-	/** Grants bonus, referral, event or admin tokens (site keys). A used key answers the first grant again, unchanged. */
+	/**
+	 * Grants bonus, referral, event or admin tokens, or unlimited use (`unlimited: true`, no `tokens`), to a user or team
+	 * (site keys). A used key answers the first grant again, unchanged.
+	 */
 	grant(body: GrantRequest, options: CallOptions = {}): Promise<GrantResult> {
 		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
 		return unwrap(this.api.POST('/api/v1/grants', { body, params: { header }, signal: options.signal }));
+	}
+
+	/**
+	 * Ends an unlimited grant now (its `lot_id`; site keys): spends after it no longer use it. Throws
+	 * `Conflict` for a grant that is not unlimited or has ended already (a retry with the same key
+	 * answers the first end instead), `NotFound` for an unknown lot.
+	 */
+	endGrant(lotId: string, options: CallOptions = {}): Promise<GrantEnded> {
+		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };
+		return unwrap(this.api.POST('/api/v1/grants/{lot_id}/end', { params: { path: { lot_id: lotId }, header }, body: {}, signal: options.signal }));
 	}
 
 	/**

@@ -77,6 +77,10 @@ export class HoldExpired extends QuotaError {
 export class HoldAlreadySettled extends QuotaError {
 	override name = 'HoldAlreadySettled';
 }
+/** The state does not allow it now (409 `conflict`): ending a grant that is not unlimited, or has ended already. */
+export class Conflict extends QuotaError {
+	override name = 'Conflict';
+}
 /** The same Idempotency-Key was sent with another body (422 `idempotency_key_reused`): a caller bug. */
 export class IdempotencyKeyReused extends QuotaError {
 	override name = 'IdempotencyKeyReused';
@@ -126,6 +130,7 @@ const byCode: Record<string, ErrorClass> = {
 	unknown_model: UnknownModel,
 	hold_expired: HoldExpired,
 	hold_already_settled: HoldAlreadySettled,
+	conflict: Conflict,
 	idempotency_key_reused: IdempotencyKeyReused,
 	idempotency_key_in_flight: IdempotencyKeyInFlight,
 	rate_limited: RateLimited,

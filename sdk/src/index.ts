@@ -8,6 +8,7 @@ export type {
 	ConsumeResult,
 	EmbedToken,
 	EmbedTokenRequest,
+	GrantEnded,
 	GrantRequest,
 	GrantResult,
 	Hold,

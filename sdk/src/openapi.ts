@@ -1584,7 +1584,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Grant bonus, referral, event or admin tokens
+         * Grant bonus, referral, event or admin tokens, or unlimited use
          * @description Needs an API key with the `grant` scope (grant tokens to users and teams): site keys only.
          */
         post: {
@@ -1610,8 +1610,13 @@ export interface paths {
                          * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
                          */
                         team?: string;
-                        /** @example 1000 */
-                        tokens: number;
+                        /**
+                         * @description Whole tokens to grant. Required, unless `unlimited` is true: then leave it out.
+                         * @example 1000
+                         */
+                        tokens?: number;
+                        /** @description Unlimited use instead of tokens (a tester, a staff member): spends from it are recorded as uses but take no tokens, for `model` only when one is given, until `expires_at` (absent: until ended with POST /api/v1/grants/{lot_id}/end). The answer's `tokens` is 0. */
+                        unlimited?: boolean;
                         /** @enum {string} */
                         source: "bonus" | "referral" | "event" | "admin";
                         /**
@@ -1622,7 +1627,10 @@ export interface paths {
                         /** @description When the granted tokens expire; must be in the future. Null or absent: never. */
                         expires_at?: string | null;
                         note?: string | null;
-                    };
+                    } & (unknown | {
+                        /** @constant */
+                        unlimited: true;
+                    });
                 };
             };
             responses: {
@@ -1639,6 +1647,7 @@ export interface paths {
                             lot_id: string;
                             /** Format: uuid */
                             operation_id: string;
+                            /** @description Tokens granted: 0 for an unlimited grant. */
                             tokens: number;
                         };
                     };
@@ -1736,6 +1745,178 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "invalid_input" | "idempotency_key_reused" | "unknown_model";
+                        };
+                    };
+                };
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grants/{lot_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End an unlimited grant now (no body needed)
+         * @description Needs an API key with the `grant` scope (grant tokens to users and teams): site keys only. Spends after the end no longer use the lot; 404 `not_found` for a lot id that names no lot; 409 `conflict` for a lot that is not unlimited (a grant of tokens) or has ended already (the message says when).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Optional: a grant ends once whatever you send (a second end answers 409 `conflict`, saying when it ended). With a key, a retry with the same key and body gets the first answer back instead of that 409. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    /** @description The `lot_id` POST /api/v1/grants answered (or a `grant.created` webhook said). */
+                    lot_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Ended: the lot expires now, recorded with your key as who ended it (the statement and the audit log say so; a `lot.expired` webhook follows) */
+                200: {
+                    headers: {
+                        /** @description `true` on a replay of an Idempotency-Key's first answer; absent on the first. A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header. */
+                        "idempotent-replayed"?: "true";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            lot_id: string;
+                            /**
+                             * Format: uuid
+                             * @description The operation that records the end (an expiry of 0 tokens, on the statement as "Unlimited ended").
+                             */
+                            operation_id: string;
+                            /**
+                             * Format: date-time
+                             * @description When unlimited use ended: the lot expires then, and spends after it no longer use it.
+                             */
+                            ended_at: string;
+                        };
+                    };
+                };
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input" | "invalid_json";
+                        };
+                    };
+                };
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
+                    };
+                };
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
+                    };
+                };
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
+                    };
+                };
+                /** @description `conflict`: the state does not allow it now. `idempotency_key_in_flight`: a request with this Idempotency-Key is still running: retry shortly */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "conflict" | "idempotency_key_in_flight";
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: the body is larger than 64 KB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "payload_too_large";
+                        };
+                    };
+                };
+                /** @description `unsupported_media_type`: a body that is not `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unsupported_media_type";
+                        };
+                    };
+                };
+                /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request: send a new Idempotency-Key for a new request; the same key replays only the same request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "idempotency_key_reused";
                         };
                     };
                 };

@@ -9,15 +9,15 @@ export const FIGURE_MEANING = {
 } as const;
 
 /**
- * The balance (tokens in lots, every model; unlimited lots add nothing countable) and the general
+ * The balance (tokens in lots, every model; unlimited lots add nothing countable, but the tokens
+ * beside one in its allocation count: they are there when unlimited use ends) and the general
  * balance (of those, the ones with no model) of an account's allocations (ledger.summary's, one per
  * model scope, holds already deducted). Tokens.
  */
-export function balanceOf(allocations: readonly { model: string | null; remaining: number; unlimited: boolean }[]): { balance: number; general: number } {
+export function balanceOf(allocations: readonly { model: string | null; remaining: number }[]): { balance: number; general: number } {
 	let balance = 0;
 	let general = 0;
 	for (const a of allocations) {
-		if (a.unlimited) continue;
 		balance += a.remaining;
 		if (a.model === null) general += a.remaining;
 	}

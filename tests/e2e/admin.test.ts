@@ -562,6 +562,32 @@ for (const size of sizes) {
 			await expect(audit.getByText(/^Bonus granted$/).count()).resolves.toBeGreaterThan(0);
 			await expect(audit.innerText()).resolves.not.toMatch(/lotId|bonus\.granted|balance \d+ →/);
 			await screen(page, `admin-user-detail-${size.name}`);
+
+			// Unlimited use from the same form: asked first (a cost decision), then shown plainly on the Account card, and ended there.
+			const unlimitedNote = `E2E tester ${Date.now()}`;
+			await form.getByLabel('Unlimited use').check();
+			await expect(form.getByLabel('Tokens').count()).resolves.toBe(0);
+			await form.getByLabel('Note').fill(unlimitedNote);
+			await form.getByRole('button', { name: 'Grant unlimited…' }).click();
+			const question = form.getByRole('group', { name: 'Grant unlimited use?' });
+			await expect(question.innerText()).resolves.toContain(`Give ${tess.name} unlimited use of every model with no end date? Their use is recorded but takes no tokens`);
+			await screenshot(form, `admin-user-unlimited-question-${size.name}`);
+			await question.getByRole('button', { name: 'Grant unlimited' }).dblclick();
+			await form.getByText('Unlimited use granted: Every model · no end date.').waitFor();
+			const card = page.getByRole('region', { name: 'Account', exact: true });
+			const unlimited = card.getByRole('group', { name: 'Unlimited use' });
+			const shown = await unlimited.innerText();
+			for (const words of ['Unlimited Every model · no end date', unlimitedNote, 'End unlimited']) expect(shown).toContain(words);
+			await expect(card.getByText(/^\S+ \+ unlimited$/).count()).resolves.toBe(1);
+			await unlimited.scrollIntoViewIfNeeded();
+			await screenshot(card, `admin-user-unlimited-${size.name}`);
+			await unlimited.getByRole('button', { name: 'End unlimited' }).click();
+			await unlimited.getByRole('button', { name: 'End unlimited now' }).click();
+			await card.getByText(/^Unlimited use ended: from now on/).waitFor();
+			await expect(card.getByRole('group', { name: 'Unlimited use' }).count()).resolves.toBe(0);
+			const statement = page.getByRole('table', { name: 'Statement' });
+			await expect(statement.getByRole('row').filter({ hasText: 'Unlimited ended' }).filter({ hasText: 'by Ada Admin' }).count()).resolves.toBe(1);
+			await expect(audit.getByText(/^Unlimited (granted|ended)$/).count()).resolves.toBe(2);
 			await expectSound(page);
 		});
 
@@ -642,8 +668,9 @@ for (const size of sizes) {
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
 			await form.waitFor();
 			// The labels say it (the mark has no words of its own: a screen reader hears "required" from the field).
-			const labels = await form.locator('label').evaluateAll((ls) => ls.map((l) => `${l.textContent}${getComputedStyle(l, '::after').content.startsWith('"') ? ' (required)' : ''}`));
-			expect(labels).toEqual(['Tokens (required)', 'Model', 'Expires', 'Note (required)']);
+			const labels = await form.locator('label').evaluateAll((ls) => ls.map((l) => `${l.textContent?.trim()}${getComputedStyle(l, '::after').content.startsWith('"') ? ' (required)' : ''}`));
+			// The choice of unlimited use first: it takes the Tokens field away.
+			expect(labels).toEqual(['Unlimited use', 'Tokens (required)', 'Model', 'Expires', 'Note (required)']);
 			await expect(form.getByRole('textbox', { name: 'Note', exact: true }).getAttribute('required')).resolves.toBe('');
 			const fields = ['Tokens', 'Model', 'Expires', 'Note'].map((name) => form.getByLabel(name, { exact: true }));
 			const tops = async () => (await boxesTogether(...fields)).map((b) => Math.round(b.y));

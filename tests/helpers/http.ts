@@ -19,6 +19,7 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
 	[/^\/api\/v1\/holds\/([^/]+)\/settle$/, ['id'], () => import('../../src/routes/api/v1/holds/[id]/settle/+server')],
 	[/^\/api\/v1\/holds\/([^/]+)\/release$/, ['id'], () => import('../../src/routes/api/v1/holds/[id]/release/+server')],
 	[/^\/api\/v1\/grants$/, [], () => import('../../src/routes/api/v1/grants/+server')],
+	[/^\/api\/v1\/grants\/([^/]+)\/end$/, ['lot_id'], () => import('../../src/routes/api/v1/grants/[lot_id]/end/+server')],
 	[/^\/api\/v1\/usage$/, [], () => import('../../src/routes/api/v1/usage/+server')],
 	[/^\/api\/v1\/openapi\.json$/, [], () => import('../../src/routes/api/v1/openapi.json/+server')],
 	[/^\/api\/v1\/stream$/, [], () => import('../../src/routes/api/v1/stream/+server')],

@@ -23,7 +23,7 @@ const keys: Record<string, string | null> = { site: '', member: '', embed: '', n
 /** The widget's routes take an embed token (security `embedToken`), every other route an API key. */
 const embedOnly = (op: Operation) => op.security?.some((s) => 'embedToken' in s) ?? false;
 /** Path values that exist, so generated requests also reach the success paths. */
-const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [], deliveryId: [] };
+const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [], deliveryId: [], lot_id: [] };
 const holdIds: string[] = [];
 /** An open hold made before each test, for the plain example of the hold routes: the generated settles and releases of the tests before may have closed every hold in holdIds. */
 let exampleHold = '';
@@ -61,6 +61,8 @@ beforeEach(async () => {
 	}
 	const u = await makeUser(db);
 	await grant(db.orm, { accountId: u.accountId, tokens: 10, source: 'bonus', grantKey: `openapi-${u.accountId}` });
+	// An unlimited lot in force for the end route's plain example (the generated requests may have ended the ones before).
+	existing.lot_id!.push((await grant(db.orm, { accountId: u.accountId, tokens: 0, unlimited: true, source: 'admin' })).lotId);
 	exampleHold = await openHold();
 	existing.id = [...holdIds, ...(await db.rows<{ id: string }>(sql`select id from webhook_endpoints`)).map((r) => r.id)];
 	// Newest last, and only endpoints that still exist: a generated DELETE may have removed one, and
@@ -211,8 +213,8 @@ function example(path: string, op: Operation): Generated {
 	const ownAccount = path.startsWith('/api/v1/holds') || path === '/api/v1/consume';
 	return {
 		key: embedOnly(op) ? 'embed' : ownAccount ? 'member' : 'site',
-		params: { featureKey: 'ai_bots', ...(path.includes('{id}') ? withDelivery(path, path.startsWith('/api/v1/holds') ? exampleHold : existing.id!.pop()!) : {}) },
-		query: ownAccount || embedOnly(op) || path.includes('feature-rates') || path === '/api/v1/embed-tokens' ? {} : { user },
+		params: { featureKey: 'ai_bots', lot_id: existing.lot_id!.at(-1)!, ...(path.includes('{id}') ? withDelivery(path, path.startsWith('/api/v1/holds') ? exampleHold : existing.id!.pop()!) : {}) },
+		query: ownAccount || embedOnly(op) || path.includes('feature-rates') || path.includes('{lot_id}') || path === '/api/v1/embed-tokens' ? {} : { user },
 		headers: op.parameters?.some((p) => p.name === 'Idempotency-Key') ? { 'Idempotency-Key': `openapi-example-${path}` } : {},
 		body: bodies[path] ?? null,
 		contentType: 'application/json'

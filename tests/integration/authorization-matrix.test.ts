@@ -239,6 +239,14 @@ const matrix: Record<string, Entry> = {
 	'admin.users.adjustBalance': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, mode: 'delta', tokens: 100, reason: 'Matrix', key: `adjust-${w.tag}` }) },
 	'admin.users.get': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId }) },
 	'admin.users.grantBonus': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, tokens: 100, note: 'Matrix', key: `bonus-${w.tag}` }) },
+	'admin.users.grantUnlimited': { allow: siteAdmin, input: (w) => ({ accountId: w.teamA.accountId, note: 'Matrix tester', key: `unlimited-${w.tag}` }) },
+	'admin.users.endUnlimited': {
+		allow: siteAdmin,
+		input: async (w, db) => {
+			const lot = await grant(db.orm, { accountId: w.users.memberA.accountId, tokens: 0, unlimited: true, source: 'admin', note: 'Matrix' });
+			return { accountId: w.users.memberA.accountId, lotId: lot.lotId, key: `end-${w.tag}` };
+		}
+	},
 	'admin.users.setRole': { allow: siteAdmin, input: async (w, db) => ({ userId: w.users.memberB.id, role: (await matrixRole(w, db)).key }) },
 	'admin.users.setDisabled': { allow: siteAdmin, input: (w) => ({ userId: w.users.memberB.id, disabled: true }) },
 	'admin.audit.list': { allow: siteAdmin, input: (w) => ({ account: w.users.memberA.accountId }) },

@@ -170,7 +170,10 @@ describe(`demo data on ${backend}`, () => {
 		]);
 		const lots = await db.rows<{ id: string; account_id: string; amount: number; source: string; unlimited: boolean; created_at: string }>(sql`select id, account_id, amount, source, unlimited, created_at from lots order by id`);
 		expect(lots).toHaveLength(7); // Maya's four and her referral bonus, the team's pool and launch bonus
-		const grants = new Map((await listAudit(db.orm, { action: 'ledger.grant' })).rows.map((r) => [r.targetId, r]));
+		// Unlimited use (Maya's Claude) is recorded as such: `unlimited.granted`.
+		const audited = [...(await listAudit(db.orm, { action: 'ledger.grant' })).rows, ...(await listAudit(db.orm, { action: 'unlimited.granted' })).rows];
+		expect(audited.filter((r) => r.action === 'unlimited.granted').map((r) => r.targetId)).toEqual(lots.filter((l) => l.unlimited).map((l) => l.id));
+		const grants = new Map(audited.map((r) => [r.targetId, r]));
 		expect([...grants.keys()].sort()).toEqual(lots.map((l) => l.id));
 		for (const l of lots) {
 			const r = grants.get(l.id)!;

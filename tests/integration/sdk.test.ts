@@ -7,7 +7,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { seedDemo } from '../../src/lib/server/demo/seed';
 import { listAccountKeys, revokeApiKey } from '../../src/lib/server/accounts';
 import { balances } from '../../src/lib/server/ledger';
-import { AllowanceExhausted, FeatureDisabled, HoldAlreadySettled, InsufficientTokens, Unauthorized, type Balance } from '../../sdk/src/index.js';
+import { AllowanceExhausted, Conflict, FeatureDisabled, HoldAlreadySettled, InsufficientTokens, NotFound, Unauthorized, type Balance } from '../../sdk/src/index.js';
 
 // The SDK against the app's real hooks and routes (no network hop), on both databases. The built
 // package against the production server is tests/e2e/sdk.test.ts; retries under faults are
@@ -81,6 +81,21 @@ describe(`SDK against the app on ${backend}`, () => {
 		expect(g).toMatchObject({ tokens: 500 });
 		expect(await q.grant({ user, tokens: 500, source: 'bonus', note: 'welcome' }, { idempotencyKey: key })).toEqual(g);
 		expect((await q.balance({ user })).data.general?.credit).toBe(500);
+		await expectInvariants(db);
+	});
+
+	it('grant of unlimited use shows in the balance, and ends once: a second end is a Conflict', async () => {
+		const user = `sdk-tester-${backend}`;
+		const q = sdk(site);
+		const g = await q.grant({ user, unlimited: true, source: 'admin', model: 'gpt-5-nano', note: 'Tester' });
+		expect(g).toMatchObject({ tokens: 0 });
+		expect((await q.balance({ user })).data['gpt-5-nano']?.isUnlimited).toBe(true);
+		const key = `end-${backend}`;
+		const ended = await q.endGrant(g.lot_id, { idempotencyKey: key });
+		expect(await q.endGrant(g.lot_id, { idempotencyKey: key })).toEqual(ended);
+		await expect(q.endGrant(g.lot_id)).rejects.toBeInstanceOf(Conflict);
+		await expect(q.endGrant('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFound);
+		expect((await q.balance({ user })).data['gpt-5-nano']).toBeUndefined();
 		await expectInvariants(db);
 	});
 

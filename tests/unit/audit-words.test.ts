@@ -62,6 +62,8 @@ const samples: Record<AuditAction, Sample> = {
 	'team.member_left': entry({ targetType: 'team', targetId: teamId, before: { role: 'admin' }, detail: { capsEnded: [] } }),
 	'team.cap_set': entry({ targetType: 'user', targetId: memberId, before: { period: 'daily', limitTokens: null }, after: { period: 'daily', limitTokens: 5000 } }),
 	'ledger.grant': entry({ targetType: 'lot', after: { note: 'Invited Leo', model: null, source: 'referral', tokens: 2000, expires_at: '2026-12-12T22:25:08.993Z' }, detail: { via: 'demo data' } }),
+	'unlimited.granted': entry({ targetType: 'lot', after: { tokens: 0, unlimited: true, source: 'admin', model: 'gpt-5-nano', expires_at: null, note: 'Tester' } }),
+	'unlimited.ended': entry({ targetType: 'lot', before: { expiresAt: null }, after: { expiresAt: '2026-12-05T08:00:00.000Z' }, detail: { model: null, note: 'Tester' } }),
 	'bonus.granted': entry({
 		targetType: 'account',
 		before: { balance: 18120 },
@@ -187,6 +189,27 @@ describe('the audit log in words', () => {
 		expect(words('limits.module_saved')).toMatchObject({ title: 'Free allowances saved', lines: [{ label: 'Module', value: { text: 'Chatbot' } }] });
 		// No action of the log calls an allowance a "limit" of a module, nor its tokens "free tokens".
 		for (const action of AUDIT_ACTIONS) expect(auditTitle(action), action).not.toMatch(/module limits|free tokens/i);
+	});
+
+	it('says unlimited use granted and ended with its model, its end and its note', () => {
+		expect(words('unlimited.granted')).toEqual({
+			title: 'Unlimited granted',
+			lines: [
+				{ label: 'As', value: { text: 'Added by an admin' } },
+				{ label: 'Model', value: { text: 'GPT-5 Nano' } },
+				{ label: 'Until', value: { text: 'No end date' } },
+				{ label: 'Note', value: { text: 'Tester' } }
+			],
+			changes: []
+		});
+		expect(words('unlimited.ended')).toEqual({
+			title: 'Unlimited ended',
+			lines: [
+				{ label: 'Model', value: { text: 'Any model (general balance)' } },
+				{ label: 'Note', value: { text: 'Tester' } }
+			],
+			changes: [{ field: 'Until', before: { text: 'No end date' }, after: { at: '2026-12-05T08:00:00.000Z' } }]
+		});
 	});
 
 	it('says a bonus as a figure before and after, with its tokens, model and note; no lot id', () => {

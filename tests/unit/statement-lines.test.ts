@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statementDetail } from '../../src/lib/client/statement-lines';
+import { statementDetail, statementTitle } from '../../src/lib/client/statement-lines';
 import type { StatementRow } from '../../src/lib/client/api-types';
 
 const purchase = (over: Partial<StatementRow>): StatementRow => ({
@@ -17,5 +17,15 @@ describe("a team statement's purchase says who bought it", () => {
 		expect(statementDetail(purchase({}), { team: true })).toContain('buyer not recorded');
 		expect(statementDetail(purchase({ source: 'subscription', note: 'Monthly plan · renewal' }), { team: true })).not.toContain('buyer not recorded');
 		expect(statementDetail(purchase({ note: 'Token pack · auto top-up' }), { team: true })).not.toContain('buyer not recorded');
+	});
+});
+
+describe("a statement's end of unlimited use", () => {
+	it('says unlimited use ended, which lot it was and who ended it', () => {
+		const ended = purchase({ kind: 'expiry', tokens: 0, source: 'admin', note: 'Tester', modelName: 'GPT-5 Nano', unlimited: true, actorName: 'Ada Admin' });
+		expect(statementTitle(ended)).toBe('Unlimited ended');
+		expect(statementDetail(ended, { team: false }).filter(Boolean)).toEqual(['Added by an admin: Tester', 'GPT-5 Nano only', 'by Ada Admin']);
+		// An expiry of tokens is no end of unlimited use, whoever is named.
+		expect(statementTitle(purchase({ kind: 'expiry', tokens: -50, source: 'bonus' }))).toBe('Expired');
 	});
 });

@@ -3,7 +3,7 @@ import { moment, tokens } from './format';
 import { lotLabel, sourceLabel } from './lots';
 import type { StatementRow } from './api-types';
 
-/** "Monthly plan", "Bonus", "Chat", "Expired", "Refund", "Taken away by an admin", … */
+/** "Monthly plan", "Bonus", "Chat", "Expired", "Unlimited ended", "Refund", "Taken away by an admin", … */
 export function statementTitle(r: StatementRow): string {
 	switch (r.kind) {
 		case 'grant':
@@ -11,7 +11,7 @@ export function statementTitle(r: StatementRow): string {
 		case 'spend':
 			return r.featureName ?? 'Use';
 		case 'expiry':
-			return 'Expired';
+			return r.unlimited ? 'Unlimited ended' : 'Expired';
 		case 'clawback':
 			return r.cause === 'chargeback' ? 'Chargeback' : r.cause === 'refund' ? 'Refund' : 'Taken back';
 		case 'adjustment':
@@ -34,7 +34,8 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 			return [r.modelName ?? '', r.actorName && o.team ? `by ${r.actorName}` : '', r.allowanceTokens ? `${tokens(r.allowanceTokens)} more from a free allowance` : ''];
 		case 'expiry':
 		case 'clawback':
-			return [r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' && r.tokens === 0 ? 'nothing left to take back' : ''];
+			// Who ended unlimited use (a person; an app's key is not named).
+			return [r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' && r.tokens === 0 ? 'nothing left to take back' : r.unlimited && r.actorName ? `by ${r.actorName}` : ''];
 		case 'adjustment':
 			return [r.reason ?? ''];
 	}

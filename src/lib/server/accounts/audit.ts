@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = [
 	'team.member_left',
 	'team.cap_set',
 	'ledger.grant',
+	'unlimited.granted',
+	'unlimited.ended',
 	'bonus.granted',
 	'balance.adjusted',
 	'campaign.created',

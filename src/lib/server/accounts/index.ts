@@ -20,5 +20,5 @@ export { apiIdentityOf, siteAdminContacts } from './contacts';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
 export { resolveAccount, callerAccount, callerScope, onCallerAccount, onTargetAccount, targetAccount, type Caller, type Target } from './scope';
-export { auditedGrant, grantWithSiteKey, type Granter, type SiteGrant } from './site-grants';
+export { auditedEnd, auditedGrant, endWithSiteKey, grantWithSiteKey, type Granter, type SiteGrant } from './site-grants';
 export { appSecret } from './secret';

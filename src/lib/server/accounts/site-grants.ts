@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { DomainError } from '../errors';
-import { grant, type GrantRequest, type GrantResult } from '../ledger';
+import { endUnlimited, grant, type EndedUnlimited, type EndUnlimitedRequest, type GrantRequest, type GrantResult } from '../ledger';
 import { audit, creditTo, type AuditActor } from './audit';
 import { onTargetAccount, type Target } from './scope';
 import { isTransaction } from '../db/notices';
@@ -9,8 +9,10 @@ import type { ApiKeyAuth } from './types';
 /** What a host site grants one of its users or teams (REST `POST /api/v1/grants`). */
 export interface SiteGrant {
 	target: Pick<Target, 'user' | 'team'>;
-	/** Whole tokens, ≥ 1. */
-	tokens: number;
+	/** Whole tokens, ≥ 1; absent with `unlimited`. */
+	tokens?: number;
+	/** Unlimited use instead of tokens (the lot holds none). */
+	unlimited?: boolean;
 	source: 'bonus' | 'referral' | 'event' | 'admin';
 	model?: string | null;
 	/** ISO 8601 with offset, in the future; null: never expires. */
@@ -29,7 +31,7 @@ export interface SiteGrant {
 export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip: string | null): Promise<GrantResult> {
 	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can grant tokens.');
 	return onTargetAccount(db, key, g.target, 'grant', (exec, accountId) => {
-		const lot = { accountId, tokens: g.tokens, source: g.source, model: g.model, expiresAt: g.expiresAt ? new Date(g.expiresAt) : null, note: g.note };
+		const lot = { accountId, tokens: g.tokens ?? 0, unlimited: g.unlimited ?? false, source: g.source, model: g.model, expiresAt: g.expiresAt ? new Date(g.expiresAt) : null, note: g.note };
 		const run = (tx: Executor) => auditedGrant(tx, { ...lot, grantKey: `api:${key.keyId}:${g.idempotencyKey}` }, { keyId: key.keyId, ip });
 		// A user not seen before is made in a transaction already, which the grant joins.
 		return isTransaction(exec) ? run(exec) : db.orm.transaction(run);
@@ -37,22 +39,53 @@ export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip
 }
 
 /**
- * Who grants, as the audit entry records them: a site key (from the request's address), or Quota
- * itself, no person (`via` says how: `demo data`).
+ * A site key ends an unlimited lot of any account now (`POST /api/v1/grants/{lot_id}/end`), audited
+ * in the same transaction. Only site keys (`forbidden`), as only they grant. Errors: those of
+ * ledger `endUnlimited` (not_found, conflict, the key's refusals).
  */
-export type Granter = Exclude<AuditActor, { userId: string }>;
+export function endWithSiteKey(db: Db, key: ApiKeyAuth, lotId: string, idempotency: { scope: string; key: string | null }, ip: string | null): Promise<EndedUnlimited> {
+	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can end a grant.');
+	return db.orm.transaction((tx) => auditedEnd(tx, { lotId, actor: { keyId: key.keyId }, idempotency }, { keyId: key.keyId, ip }));
+}
 
 /**
- * Grants one lot and records it in the audit log (`ledger.grant`: the lot as granted) in the same
- * transaction `tx`, dated as the grant (a backdated one, `effectiveAt`, too); a replay of the grant
- * key (`created: false`) writes no entry.
+ * Ends an unlimited lot (ledger `endUnlimited`) and records it in the audit log (`unlimited.ended`:
+ * its model and note, and its end before and now) in the same transaction `tx`; a replayed key
+ * writes no entry.
+ */
+export async function auditedEnd(tx: Executor, e: EndUnlimitedRequest, by: AuditActor): Promise<EndedUnlimited> {
+	const r = await endUnlimited(tx, e);
+	if (!r.replayed) {
+		await audit(tx, {
+			action: 'unlimited.ended',
+			...creditTo(by, { model: r.model, note: r.note }),
+			targetType: 'lot',
+			targetId: r.lotId,
+			accountId: r.accountId,
+			before: { expiresAt: r.previousExpiry },
+			after: { expiresAt: r.endedAt }
+		});
+	}
+	return r;
+}
+
+/**
+ * Who grants, as the audit entry records them: a site admin in the console, a site key (from the
+ * request's address), or Quota itself, no person (`via` says how: `demo data`).
+ */
+export type Granter = AuditActor;
+
+/**
+ * Grants one lot and records it in the audit log (`ledger.grant`, or `unlimited.granted` for
+ * unlimited use: the lot as granted) in the same transaction `tx`, dated as the grant (a backdated
+ * one, `effectiveAt`, too); a replay of the grant key (`created: false`) writes no entry.
  */
 export async function auditedGrant(tx: Executor, g: Omit<GrantRequest, 'actor'>, by: Granter): Promise<GrantResult> {
-	const key = 'keyId' in by ? by : null;
-	const result = await grant(tx, { ...g, actor: key ? { keyId: key.keyId } : undefined });
+	const actor = 'keyId' in by ? { keyId: by.keyId } : 'userId' in by ? { userId: by.userId } : undefined;
+	const result = await grant(tx, { ...g, actor });
 	if (result.created) {
 		await audit(tx, {
-			action: 'ledger.grant',
+			action: g.unlimited ? 'unlimited.granted' : 'ledger.grant',
 			...creditTo(by),
 			targetType: 'lot',
 			targetId: result.lotId,

@@ -113,6 +113,8 @@ const TEAM_ROLE = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 const WEEKDAY = { 0: 'Sunday', 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday' };
 const LIMIT_TYPE = { none: 'None: users pay from their balance', general: 'One limit for every user', role: 'A limit per role' };
 const ON_EXHAUSTED = { message: 'Show the limit message', inactive: 'Show the module as inactive' };
+/** An unlimited lot without an expiry, as its Until reads. */
+const NO_END = 'No end date';
 const SOURCE = { bonus: 'Bonus', referral: 'Referral bonus', event: 'Event bonus', admin: 'Added by an admin' };
 const KIND = { pack: 'Token pack', model_pack: 'Model pack', bundle: 'Bundle', subscription: 'Subscription' };
 const UNIT = { word: 'Word', character: 'Character', token: 'Model token', operation: 'Operation' };
@@ -351,6 +353,21 @@ const WORDS: Record<AuditAction, Spec> = {
 			note: ['Note', plain('None')]
 		},
 		hide: ['unlimited'],
+		names: ['models']
+	},
+	'unlimited.granted': {
+		title: 'Unlimited granted',
+		fields: { source: ['As', words(SOURCE)], model: ['Model', model], expires_at: ['Until', instant(NO_END)], note: ['Note', plain('None')] },
+		hide: ['tokens', 'unlimited'],
+		names: ['models']
+	},
+	'unlimited.ended': {
+		title: 'Unlimited ended',
+		lines: (e, n) => {
+			const d = obj(e.detail);
+			return [line('Model', model(d.model, n, d)), say('Note', d.note)];
+		},
+		fields: { expiresAt: ['Until', instant(NO_END)] },
 		names: ['models']
 	},
 	'bonus.granted': {

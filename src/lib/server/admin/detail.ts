@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteRoleKeys } from '../accounts';
-import { actorUsedSinceSql, capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, poolUsedSinceSql, siteMonthStart, siteToday, tightestCapSql, type CapLeft, type LotRow, type TightestRow } from '../ledger';
+import { actorUsedSinceSql, capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, poolUsedSinceSql, unlimitedLotsOf, siteMonthStart, siteToday, tightestCapSql, type CapLeft, type LotRow, type TightestRow } from '../ledger';
 import { users } from '../db/schema';
 import { inArray } from 'drizzle-orm';
 
@@ -18,6 +18,8 @@ export interface AccountDetail {
 	joinedAt: string;
 	/** Newest first: active lots and the ones that ended. */
 	lots: AccountLot[];
+	/** Its unlimited lots in force now, newest first (each with an End action on its page), however many lots it has. */
+	unlimited: AccountLot[];
 	caps: { memberUserId: string | null; memberName: string | null; period: string; limitTokens: number }[];
 	/** A user's caps on their use of team pools (set by each team), with the team's account and name. */
 	teamCaps: { accountId: string; teamName: string; period: string; limitTokens: number }[];
@@ -66,8 +68,9 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		  from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
 		 where a.id = ${accountId}::uuid`);
 	if (!a) throw new DomainError('not_found', 'No such account.');
-	const [lots, caps, roles, teamCaps, teams, autoTopup, poolUse] = await Promise.all([
+	const [lots, unlimited, caps, roles, teamCaps, teams, autoTopup, poolUse] = await Promise.all([
 		lotsOf(exec, accountId, DETAIL_LOTS),
+		unlimitedLotsOf(exec, accountId),
 		capsSetOn(exec, accountId),
 		siteRoleKeys(exec),
 		a.user_id ? teamCapsOn(exec, a.user_id) : [],
@@ -88,6 +91,7 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		teamId: a.team_id,
 		joinedAt: when(a.created_at)!,
 		lots,
+		unlimited,
 		caps: caps.map((c) => ({ ...c, memberName: c.memberUserId ? (names.get(c.memberUserId) ?? null) : null })),
 		teamCaps,
 		teams,

@@ -3,8 +3,8 @@ import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { users } from '../db/schema';
 import { DomainError } from '../errors';
-import { audit, lockEnabledAdmins } from '../accounts';
-import { allocationsOf, grant } from '../ledger';
+import { audit, auditedEnd, auditedGrant, lockEnabledAdmins } from '../accounts';
+import { allocationsOf, grant, type EndedUnlimited } from '../ledger';
 import { noticeCredit } from '../alerts';
 import type { AdminActor } from './audited';
 
@@ -30,9 +30,7 @@ const lotBalance = async (exec: Executor, accountId: string) => (await allocatio
  * no note), `not_found` (account), and the ledger's refusals (e.g. an unknown model).
  */
 export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId: string; before: number; after: number; replayed: boolean }> {
-	const note = b.note.trim();
-	if (!note) throw new DomainError('invalid_input', 'Add a note: it is shown with the lot and kept in the audit log.');
-	if (b.expiresAt && b.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid_input', 'The expiry must be in the future.');
+	const note = checkedNote(b);
 	return db.orm.transaction(async (tx) => {
 		const [account] = await queryRows(tx, sql`select id from accounts where id = ${b.accountId}::uuid for update`);
 		if (!account) throw new DomainError('not_found', 'No such account.');
@@ -63,6 +61,54 @@ export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId
 		await noticeCredit(tx, { kind: 'site_grant', accountId: b.accountId, tokens: b.tokens, note, key: r.lotId });
 		return { lotId: r.lotId, before, after, replayed: false };
 	});
+}
+
+export interface UnlimitedGrant {
+	accountId: string;
+	/** Only this model's use is unlimited; null = every model's. */
+	model?: string | null;
+	/** null = until ended. */
+	expiresAt?: Date | null;
+	note: string;
+	/** Made by the admin's device: a double tap or a retried request grants once. */
+	key: string;
+}
+
+/**
+ * Grants unlimited use (an unlimited lot, source `admin`): spends from it are recorded as uses and
+ * take no tokens, for one model or every model, until `expiresAt` or until ended (`endUnlimitedUse`).
+ * Audited as `unlimited.granted` in the same transaction; the key makes it happen once.
+ * Errors: `invalid_input` (expiry in the past, no note), `not_found` (account), the ledger's (unknown model).
+ */
+export function grantUnlimited(db: Db, actor: AdminActor, u: UnlimitedGrant): Promise<{ lotId: string; replayed: boolean }> {
+	const note = checkedNote(u);
+	return db.orm.transaction(async (tx) => {
+		const r = await auditedGrant(
+			tx,
+			{ accountId: u.accountId, tokens: 0, unlimited: true, source: 'admin', model: u.model ?? null, expiresAt: u.expiresAt ?? null, grantKey: `admin-unlimited:${u.key}`, note },
+			actor
+		);
+		return { lotId: r.lotId, replayed: !r.created };
+	});
+}
+
+/**
+ * Ends an account's unlimited lot now, audited as `unlimited.ended` (who, when, its model and note);
+ * the key (made on the admin's device) makes a double tap end it once.
+ * Errors: `not_found` (no such lot on this account), `conflict` (not unlimited, or ended already).
+ */
+export function endUnlimitedUse(db: Db, actor: AdminActor, e: { accountId: string; lotId: string; key: string }): Promise<EndedUnlimited> {
+	return db.orm.transaction((tx) =>
+		auditedEnd(tx, { lotId: e.lotId, accountId: e.accountId, actor: { userId: actor.userId }, idempotency: { scope: `console:${actor.userId}`, key: e.key } }, actor)
+	);
+}
+
+/** A grant's note, trimmed, and its expiry: refused when there is no note or the expiry has passed. */
+function checkedNote(g: { note: string; expiresAt?: Date | null }): string {
+	const note = g.note.trim();
+	if (!note) throw new DomainError('invalid_input', 'Add a note: it is shown with the lot and kept in the audit log.');
+	if (g.expiresAt && g.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid_input', 'The expiry must be in the future.');
+	return note;
 }
 
 /**

@@ -122,11 +122,20 @@ export interface LotRow {
 }
 
 /** The account's lots, newest first, at most `limit`: active ones and those that ended. */
-export async function lotsOf(exec: Executor, accountId: string, limit: number): Promise<LotRow[]> {
+export function lotsOf(exec: Executor, accountId: string, limit: number): Promise<LotRow[]> {
+	return lotRows(exec, accountId, sql``, limit);
+}
+
+/** The account's unlimited lots in force now (not ended, not past their expiry), newest first, however many lots it has. */
+export function unlimitedLotsOf(exec: Executor, accountId: string): Promise<LotRow[]> {
+	return lotRows(exec, accountId, sql`and unlimited and (expires_at is null or expires_at > now())`, 1000);
+}
+
+async function lotRows(exec: Executor, accountId: string, only: SQL, limit: number): Promise<LotRow[]> {
 	const rows = await queryRows<{ id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; note: string | null; created_at: string }>(exec, sql`
 		select id, source, model, amount, remaining, unlimited, expires_at, note, created_at,
 		       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active
-		  from lots where account_id = ${accountId}::uuid
+		  from lots where account_id = ${accountId}::uuid ${only}
 		 order by created_at desc, id desc limit ${limit}`);
 	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 	return rows.map((l) => ({

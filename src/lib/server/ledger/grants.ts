@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { uuidArray, type Executor } from '../db/client';
 import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
-import { adjustAnswer, callLedger, debitAnswer, grantAnswer } from './sql-result';
+import { adjustAnswer, callLedger, debitAnswer, endUnlimitedAnswer, grantAnswer } from './sql-result';
 import { namingKnownKeys } from './known-keys';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
@@ -80,6 +80,48 @@ function lotIds(ids: string[]) {
 export async function endLots(exec: Executor, ids: string[]): Promise<void> {
 	if (!ids.length) return;
 	await exec.execute(sql`select quota_end_lots(p_lots => ${lotIds(ids)})`);
+}
+
+export interface EndUnlimitedRequest {
+	lotId: string;
+	/** Only a lot of this account (else not_found); absent: any account's. */
+	accountId?: string;
+	actor: Actor;
+	/** An idempotency key, scoped to its caller (`scope`): the same key ends once and answers the first end again. */
+	idempotency?: { scope: string; key: string | null };
+}
+
+export interface EndedUnlimited {
+	lotId: string;
+	operationId: string;
+	accountId: string;
+	/** The lot's model scope (null: every model) and note, as granted. */
+	model: string | null;
+	note: string | null;
+	/** ISO 8601: the lot's expiry now, when the end was recorded. */
+	endedAt: string;
+	/** ISO 8601: when it was to end before (null: no end date). */
+	previousExpiry: string | null;
+	/** The key's first end, answered again: nothing changed now. */
+	replayed: boolean;
+}
+
+/**
+ * Ends an unlimited lot now: its expiry becomes now, and an `expire` operation of 0 tokens (with a
+ * 0-token entry on the lot) records who ended it and when, so the statement and the audit say so.
+ * Spends after it no longer find the lot. Errors: not_found (no such lot, or not `accountId`'s),
+ * conflict (the lot is not unlimited, or has ended), idempotency_key_reused / _in_flight.
+ */
+export async function endUnlimited(exec: Executor, e: EndUnlimitedRequest): Promise<EndedUnlimited> {
+	const key = e.idempotency?.key ?? null;
+	const r = await callLedger(
+		exec,
+		sql`select quota_end_unlimited(p_lot => ${e.lotId}::uuid, p_account => ${e.accountId ?? null}::uuid,
+			p_actor_user => ${e.actor.userId ?? null}::uuid, p_actor_key => ${e.actor.keyId ?? null}::uuid,
+			p_scope => ${key ? e.idempotency!.scope : null}, p_key => ${key}, p_hash => ${key ? requestHash(['end-unlimited', e.lotId]) : null}) as r`,
+		endUnlimitedAnswer
+	);
+	return { lotId: r.lot_id, operationId: r.operation_id, accountId: r.account_id, model: r.model, note: r.note, endedAt: r.ended_at, previousExpiry: r.previous_expiry, replayed: r.replayed ?? false };
 }
 
 export interface AdjustRequest {

@@ -2,7 +2,7 @@
 export * from './types';
 export { check, consume, hold, settle, release, Refusal, type HoldRequest, type HoldResult, type SettleResult } from './spend';
 export { consumeAsPerson, viewerAvailableRead } from './app-spend';
-export { grant, clawback, endLots, adjustBalance, type AdjustRequest, type ClawbackRequest } from './grants';
+export { grant, clawback, endLots, endUnlimited, adjustBalance, type AdjustRequest, type ClawbackRequest, type EndUnlimitedRequest, type EndedUnlimited } from './grants';
 export {
 	balances,
 	balancesRead,
@@ -46,7 +46,7 @@ export { accountsChangedAfter, lastEntryId, type ChangedAccounts } from './chang
 export * from './limits';
 export { newcomerAllowances, type NewcomerAllowance } from './newcomer';
 export { siteUsageTotals, siteUsage, USAGE_SPANS, type SiteUsage, type SiteUsageTotals, type UsageBy, type UsageSeries, type TopRow } from './site-usage';
-export { lotFiguresJoin, usedSinceSql, actorUsedSinceSql, poolUsedSinceSql, lastPoolUseDaySql, tightestCapSql, lastActiveDaySql, siteMonthStart, siteToday, siteTimeZone, featureUseThisMonth, guestUseThisMonth, lotsOf, capsSetOn, capsOnMemberSql, allowanceRulesForRole, type FeatureUse, type LotRow } from './account-figures';
+export { lotFiguresJoin, usedSinceSql, actorUsedSinceSql, poolUsedSinceSql, lastPoolUseDaySql, tightestCapSql, lastActiveDaySql, siteMonthStart, siteToday, siteTimeZone, featureUseThisMonth, guestUseThisMonth, lotsOf, unlimitedLotsOf, capsSetOn, capsOnMemberSql, allowanceRulesForRole, type FeatureUse, type LotRow } from './account-figures';
 export { rollOver, moduleRollovers, saveModuleRollover, rolloverLines, rolloverLinesRead, MAX_ROLLOVER_PERIODS, type RolloverSetting, type RolloverRun, type RolloverLine } from './rollover';
 export { recentPace, hourlyBaseline, hourlyBaselineRead, freeUsePerDayRead, lotUsePerDayRead, type UsePace } from './use-pace';
 export { refreshAccountFigures, figuresAsOf, summaryPage, summaryKey, summaryJoin, type FiguresRefresh, type SummarySort } from './figures-summary';

@@ -139,11 +139,12 @@ export function allocationsRead(accountIds: string[]): Read<Map<string, Allocati
 
 /**
  * `available` (see Balances): what `allocations` leave to spend plus what is left of `allowances`
- * (unlimited lots and allowances add nothing countable). Without allowances: the lots alone.
+ * (unlimited lots and allowances add nothing countable; an unlimited lot's allocation still counts
+ * the tokens of its other lots, its own `remaining` being 0). Without allowances: the lots alone.
  */
 export function availableOf(allocations: Allocation[], allowances: AllowanceStatus[] = []): number {
 	return (
-		allocations.reduce((n, a) => n + (a.unlimited ? 0 : a.remaining), 0) +
+		allocations.reduce((n, a) => n + a.remaining, 0) +
 		allowances.reduce((n, x) => n + (x.limit === null ? 0 : Math.max(x.limit - x.used, 0)), 0)
 	);
 }

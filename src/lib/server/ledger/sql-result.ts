@@ -105,6 +105,20 @@ export const finishHoldAnswer = z.object({
 /** quota_grant: the lot (new, or the grant key's first one: created false). */
 export const grantAnswer = z.object({ ok: z.literal(true), created: z.boolean(), lot_id: id, operation_id: id, tokens });
 
+/** quota_end_unlimited: the unlimited lot ended, the operation that records it, and when. */
+export const endUnlimitedAnswer = z.object({
+	ok: z.literal(true),
+	lot_id: id,
+	operation_id: id,
+	account_id: id,
+	model: z.string().nullable(),
+	note: z.string().nullable(),
+	ended_at: instant,
+	/** When it was to end before (null: no end date). */
+	previous_expiry: instant.nullable(),
+	replayed: z.literal(true).optional()
+});
+
 /** quota_debit_lots: what was taken back, what could not be (already spent), the general balance after. */
 export const debitAnswer = z.object({
 	ok: z.literal(true),

@@ -8,7 +8,7 @@ import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
  * What moved an account's token balance:
  * - `grant`: a lot arrived (purchase, subscription period or renewal, bonus, referral, event, admin, chargeback reversal);
  * - `spend`: a use paid (partly) from lots — a consume, or a hold when it is settled;
- * - `expiry`: what was left of a lot when it expired or its subscription period ended;
+ * - `expiry`: what was left of a lot when it expired or its subscription period ended; an unlimited lot's end (0 tokens);
  * - `clawback`: a refund or chargeback took back what was left of a purchase;
  * - `adjustment`: a site admin took tokens away (an admin's addition is a `grant` with source `admin`).
  */
@@ -42,10 +42,11 @@ export interface StatementRow {
 	featureName: string | null;
 	/** Spending: the part a free allowance paid, which leaves the balance as it is. */
 	allowanceTokens: number;
-	/** Grants: when the lot expires (null = never); grants of unlimited tokens say so. */
+	/** Grants: when the lot expires (null = never). */
 	expiresAt: string | null;
+	/** A grant of unlimited use, or its end (an expiry of 0 tokens that says who ended it: `actorName`). */
 	unlimited: boolean;
-	/** Who did it (spending by a member of a team pool, an admin's adjustment, the buyer of a purchase), when known. */
+	/** Who did it (spending by a member of a team pool, an admin's adjustment or end of unlimited use, the buyer of a purchase), when known. */
 	actorName: string | null;
 }
 
@@ -127,7 +128,8 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		  (select o.id, o.kind, o.created_at, o.feature, o.model, o.metadata, o.actor_user_id, o.hold_id
 		     from operations o
 		    where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ${OTHER_MOVEMENTS} ${before}
-		      and not (o.kind = 'expire' and o.cost = 0)
+		      -- A lot that expired with nothing left moved nothing; an unlimited lot's end (metadata) is said all the same.
+		      and not (o.kind = 'expire' and o.cost = 0 and o.metadata is null)
 		    order by o.created_at desc, o.id desc limit ${limit + 1})
 		  order by created_at desc, id desc limit ${limit + 1}
 		)
@@ -167,7 +169,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 			featureName: r.feature_name ?? r.feature,
 			allowanceTokens: r.kind === 'consume' || r.kind === 'settle' ? Number(r.allowance ?? 0) : 0,
 			expiresAt: r.kind === 'grant' && r.expires_at ? new Date(r.expires_at).toISOString() : null,
-			unlimited: r.kind === 'grant' && Boolean(r.unlimited),
+			unlimited: (r.kind === 'grant' || r.kind === 'expire') && Boolean(r.unlimited),
 			actorName: r.actor_name
 		};
 		balance -= tokens;

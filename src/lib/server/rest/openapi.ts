@@ -130,13 +130,14 @@ const needs = (scope: ApiKeyScope | null) => ({
 
 const REPLAY = 'A replay is the first answer byte for byte (status and body), told apart only by its `idempotent-replayed: true` header.';
 
-const idempotencyHeader = (required: boolean) => ({
+/** `once`: what happens once whatever the caller sends, for an optional key (a hold closes once). */
+const idempotencyHeader = (required: boolean, once = 'a hold closes once whatever you send (a second settle or release answers 409 `hold_already_settled`)') => ({
 	name: 'Idempotency-Key',
 	in: 'header',
 	required,
 	description: required
 		? `Required. Scoped to your API key: a retry with the same key and body returns the first answer and spends once. ${REPLAY}`
-		: `Optional: a hold closes once whatever you send (a second settle or release answers 409 \`hold_already_settled\`). With a key, a retry with the same key and body gets the first answer back instead of that 409. ${REPLAY}`,
+		: `Optional: ${once}. With a key, a retry with the same key and body gets the first answer back instead of that 409. ${REPLAY}`,
 	schema: jsonSchema(s.idempotencyHeader.shape['Idempotency-Key'], 'input')
 });
 
@@ -308,10 +309,23 @@ function buildDocument() {
 			'/api/v1/grants': {
 				post: {
 					...needs('grant'),
-					summary: 'Grant bonus, referral, event or admin tokens',
+					summary: 'Grant bonus, referral, event or admin tokens, or unlimited use',
 					parameters: [idempotencyHeader(true)],
 					requestBody: body(s.grantBody),
 					responses: { ...keyedOk(201, s.responses.grant, 'Granted'), ...errors([...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_key_missing', 'unknown_model'], `${NO_TARGET}, or a value the ledger refuses (an expiry in the past)`) }
+				}
+			},
+			'/api/v1/grants/{lot_id}/end': {
+				post: {
+					...needs('grant'),
+					description: `${needs('grant').description} Spends after the end no longer use the lot; 404 \`not_found\` for a lot id that names no lot; 409 \`conflict\` for a lot that is not unlimited (a grant of tokens) or has ended already (the message says when).`,
+					summary: 'End an unlimited grant now (no body needed)',
+					parameters: [...parameters(s.grantParams, 'path', true), idempotencyHeader(false, 'a grant ends once whatever you send (a second end answers 409 `conflict`, saying when it ended)')],
+					requestBody: body(s.emptyBody, false),
+					responses: {
+						...keyedOk(200, s.responses.grantEnded, 'Ended: the lot expires now, recorded with your key as who ended it (the statement and the audit log say so; a `lot.expired` webhook follows)'),
+						...errors(['not_found', 'conflict', ...BODY, ...IDEMPOTENT])
+					}
 				}
 			},
 			'/api/v1/usage': {

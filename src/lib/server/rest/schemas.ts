@@ -88,12 +88,26 @@ export const holdBody = oneTarget(
 );
 export const settleBody = z.object({ tokens: tokens(0).meta({ description: 'The real cost, at most what is held.', example: 20 }) }).strict();
 export const emptyBody = z.object({}).strict();
+/** `tokens` or `unlimited: true`, never both: in JSON Schema, one of the two shapes. */
+const TOKENS_OR_UNLIMITED = {
+	oneOf: [
+		{ required: ['tokens'], not: { required: ['unlimited'], properties: { unlimited: { const: true } } } },
+		{ required: ['unlimited'], properties: { unlimited: { const: true } }, not: { required: ['tokens'] } }
+	]
+};
 export const grantBody = oneTarget(
 	z
 		.object({
 			user: targetFields.user,
 			team: targetFields.team,
-			tokens: tokens(1).meta({ example: 1000 }),
+			tokens: tokens(1).optional().meta({ description: 'Whole tokens to grant. Required, unless `unlimited` is true: then leave it out.', example: 1000 }),
+			unlimited: z
+				.boolean()
+				.optional()
+				.meta({
+					description:
+						"Unlimited use instead of tokens (a tester, a staff member): spends from it are recorded as uses but take no tokens, for `model` only when one is given, until `expires_at` (absent: until ended with POST /api/v1/grants/{lot_id}/end). The answer's `tokens` is 0."
+				}),
 			source: z.enum(['bonus', 'referral', 'event', 'admin']),
 			model,
 			// A value that is no date is told so alone, not also "must be in the future" (abort).
@@ -105,7 +119,17 @@ export const grantBody = oneTarget(
 			note: readableText(z.string().max(500)).nullish()
 		})
 		.strict()
+		.superRefine((g, ctx) => {
+			if (g.unlimited === true && g.tokens !== undefined) {
+				ctx.addIssue({ code: 'custom', path: ['tokens'], message: 'tokens goes without "unlimited": true: an unlimited grant takes no tokens. Send one or the other.' });
+			} else if (g.unlimited !== true && g.tokens === undefined) {
+				ctx.addIssue({ code: 'custom', path: ['tokens'], message: 'tokens is required (or "unlimited": true for unlimited use).' });
+			}
+		})
+		.meta(TOKENS_OR_UNLIMITED)
 );
+/** `POST /api/v1/grants/{lot_id}/end`: the lot a grant answered. */
+export const grantParams = z.object({ lot_id: z.uuid().meta({ description: 'The `lot_id` POST /api/v1/grants answered (or a `grant.created` webhook said).' }) });
 export const usageQuery = oneTarget(
 	z
 		.object({
@@ -245,7 +269,12 @@ export const responses = {
 		}),
 		remaining
 	}),
-	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int() }),
+	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int().meta({ description: 'Tokens granted: 0 for an unlimited grant.' }) }),
+	grantEnded: z.object({
+		lot_id: z.uuid(),
+		operation_id: z.uuid().meta({ description: 'The operation that records the end (an expiry of 0 tokens, on the statement as "Unlimited ended").' }),
+		ended_at: z.iso.datetime().meta({ description: 'When unlimited use ended: the lot expires then, and spends after it no longer use it.' })
+	}),
 	usage: z.object({
 		data: z.array(
 			z.object({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readableText, visibleId } from '../../../fields';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { accountDetail, adjustAccountBalance, grantBonus, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
+import { accountDetail, adjustAccountBalance, endUnlimitedUse, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
 import { setSiteRole } from '../../../accounts';
 import { MAX_TOKENS } from '../../../ledger';
 import { actor, cursor, key } from './shared';
@@ -59,6 +59,26 @@ export const usersRoutes = {
 					.strict()
 			)
 			.mutation(({ ctx, input }) => grantBonus(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+
+		/** Unlimited use (optional model, optional end date, a note), audited, once per key made on the admin's device. */
+		grantUnlimited: siteAdminProcedure
+			.input(
+				z
+					.object({
+						accountId: z.uuid(),
+						model: key.nullish(),
+						expiresAt: z.iso.datetime({ offset: true }).nullish(),
+						note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
+						key: visibleId(z.string().min(8).max(100))
+					})
+					.strict()
+			)
+			.mutation(({ ctx, input }) => grantUnlimited(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+
+		/** Ends one of the account's unlimited lots now, audited, once per key made on the admin's device. */
+		endUnlimited: siteAdminProcedure
+			.input(z.object({ accountId: z.uuid(), lotId: z.uuid(), key: visibleId(z.string().min(8).max(100)) }).strict())
+			.mutation(({ ctx, input }) => endUnlimitedUse(ctx.db, actor(ctx), input)),
 
 		/** A user's site role (`admin`, or a member role that role-based allowances key on), audited. */
 		setRole: siteAdminProcedure

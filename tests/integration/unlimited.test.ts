@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { backend } from '../helpers/db';
+import { trpcRefusal } from '../helpers/refusal';
+import { makeWorld, type World } from '../helpers/world';
+import { expectInvariants } from '../helpers/ledger';
+import { bearer, member, openRestApi } from '../helpers/api-fixture';
+import { callJson } from '../helpers/http';
+import { setDb, type Db } from '../../src/lib/server/db';
+import { appRouter } from '../../src/lib/server/trpc/router';
+import { createContext } from '../../src/lib/server/trpc/init';
+import { listAudit } from '../../src/lib/server/admin';
+import { balances, consume, grant, statement } from '../../src/lib/server/ledger';
+import { balanceOf } from '../../src/lib/balance-figures';
+
+// Unlimited use, granted and ended by a site admin in the console and by a host site's key: spends
+// from it are recorded and take no tokens, for one model or every model, until it ends; the end is a
+// movement of the statement and an audit entry naming who ended it and when.
+
+let db: Db;
+let site: string;
+let w: World;
+let admin: ReturnType<typeof appRouter.createCaller>;
+const callerOf = async (kind: 'siteAdmin' | 'memberA' | 'teamMember') =>
+	appRouter.createCaller(await createContext({ locals: { auth: w.auth[kind], guestId: null }, getClientAddress: () => '10.9.0.7' }));
+
+beforeAll(async () => {
+	({ db, site } = await openRestApi());
+	setDb(db);
+	w = await makeWorld(db);
+	admin = await callerOf('siteAdmin');
+});
+afterAll(async () => db?.close());
+
+const refused = async (p: Promise<unknown>) => {
+	const { code, domain } = await trpcRefusal(p);
+	return { code, domain };
+};
+/** A use of `model` (null: general), 10 words of ai_bots: 25 tokens. */
+const spend = (accountId: string, model: string | null, actorUserId?: string) =>
+	consume(db.orm, { accountId, feature: 'ai_bots', units: 10, model, actorUserId, actor: {}, idempotency: { scope: 'unlimited-test', key: randomUUID() } });
+const lotsLeft = async (accountId: string) =>
+	(await db.rows<{ id: string; remaining: number; unlimited: boolean }>(sql`select id, remaining, unlimited from lots where account_id = ${accountId}::uuid order by created_at`)).map((l) => ({ ...l, remaining: Number(l.remaining) }));
+const recordedUses = async (accountId: string) =>
+	Number((await db.rows<{ n: number }>(sql`select count(*)::int as n from operations where account_id = ${accountId}::uuid and kind = 'consume' and status = 'ok'`))[0]!.n);
+
+describe(`unlimited use from the console on ${backend}`, () => {
+	it('grants one model unlimited once per key, confirmed in the audit log; its use is recorded and takes no tokens', async () => {
+		const accountId = w.users.memberA.accountId;
+		await grant(db.orm, { accountId, tokens: 1_000, source: 'purchase' });
+		const input = { accountId, model: 'gpt-5-nano', note: 'Tester for the launch', key: `u-${randomUUID()}` };
+		const first = await admin.admin.users.grantUnlimited(input);
+		expect(first.replayed).toBe(false);
+		// A double tap or a retried request grants once.
+		expect(await admin.admin.users.grantUnlimited(input)).toEqual({ lotId: first.lotId, replayed: true });
+
+		const detail = await admin.admin.users.get({ accountId });
+		// Its page lists it among the unlimited lots in force, with the End action.
+		expect(detail.unlimited).toEqual([expect.objectContaining({ id: first.lotId, unlimited: true, active: true, model: 'gpt-5-nano', expiresAt: null, note: 'Tester for the launch', source: 'admin' })]);
+		const [entry, ...more] = (await listAudit(db.orm, { account: accountId, action: 'unlimited.granted' })).rows;
+		expect(more).toEqual([]);
+		expect(entry).toMatchObject({ actor: { userId: w.users.siteAdmin.id }, actorKind: 'in the console', ip: '10.9.0.7', targetId: first.lotId, words: { title: 'Unlimited granted' } });
+		expect(entry!.words.lines).toEqual(expect.arrayContaining([{ label: 'Note', value: { text: 'Tester for the launch' } }, { label: 'Model', value: { text: 'GPT-5 Nano' } }]));
+
+		// The member's dashboard: the model's allocation is unlimited, the general balance is not.
+		const dashboard = await (await callerOf('memberA')).ledger.dashboard({});
+		const allocation = (model: string | null) => dashboard.summary.allocations.find((a) => a.model === model);
+		expect(allocation('gpt-5-nano')).toMatchObject({ unlimited: true, remaining: 0 });
+		expect(allocation(null)).toMatchObject({ unlimited: false, remaining: 1_000 });
+		expect(dashboard.allocationWords.balance).toBe('+ 1 unlimited model');
+
+		// A use of that model is recorded, paid by the unlimited lot, and takes no tokens; a general use does.
+		const free = await spend(accountId, 'gpt-5-nano');
+		expect(free).toMatchObject({ cost: 25, remaining: null, paidBy: [expect.objectContaining({ type: 'lot', unlimited: true, tokens: 25 })] });
+		const paid = await spend(accountId, null);
+		expect(paid).toMatchObject({ cost: 25, paidBy: [expect.objectContaining({ unlimited: false, tokens: 25 })] });
+		expect((await lotsLeft(accountId)).map((l) => l.remaining)).toEqual([975, 0]);
+		expect(await recordedUses(accountId)).toBe(2);
+		await expectInvariants(db);
+	});
+
+	it('ends it now, once: the statement and the audit log say who ended it and when, and the next use pays', async () => {
+		const accountId = w.users.memberB.accountId;
+		await grant(db.orm, { accountId, tokens: 500, source: 'purchase' });
+		const { lotId } = await admin.admin.users.grantUnlimited({ accountId, note: 'Staff', key: `u-${randomUUID()}` });
+		expect((await spend(accountId, null)).paidBy).toEqual([expect.objectContaining({ unlimited: true })]);
+		// Their own tokens are still there, and still said (the admin's card, the users list): unlimited use took none.
+		const now = await balances(db.orm, accountId);
+		expect([balanceOf(now.allocations), now.available, now.allocations[0]!.unlimited]).toEqual([{ balance: 500, general: 500 }, 500, true]);
+
+		const end = { accountId, lotId, key: `e-${randomUUID()}` };
+		const ended = await admin.admin.users.endUnlimited(end);
+		expect(ended).toMatchObject({ lotId, accountId, note: 'Staff', model: null, previousExpiry: null, replayed: false });
+		expect(Date.now() - Date.parse(ended.endedAt)).toBeLessThan(60_000);
+		// The same press again (a double tap) is the first answer; another end of an ended lot is refused.
+		expect(await admin.admin.users.endUnlimited(end)).toMatchObject({ lotId, endedAt: ended.endedAt, replayed: true });
+		expect(await refused(admin.admin.users.endUnlimited({ ...end, key: `e-${randomUUID()}` }))).toEqual({ code: 'CONFLICT', domain: 'conflict' });
+
+		const detail = await admin.admin.users.get({ accountId });
+		expect(detail.unlimited).toEqual([]);
+		expect(detail.lots.find((l) => l.id === lotId)).toMatchObject({ unlimited: true, active: false, expiresAt: ended.endedAt });
+		const [movement] = (await statement(db.orm, accountId)).rows;
+		expect(movement).toMatchObject({ kind: 'expiry', tokens: 0, unlimited: true, source: 'admin', note: 'Staff', actorName: w.users.siteAdmin.name });
+		expect(new Date(movement!.at).toISOString()).toBe(ended.endedAt);
+		const audit = (await listAudit(db.orm, { account: accountId, action: 'unlimited.ended' })).rows;
+		expect(audit).toHaveLength(1);
+		expect(audit[0]).toMatchObject({ actor: { userId: w.users.siteAdmin.id }, actorKind: 'in the console', targetId: lotId, account: { accountId }, words: { title: 'Unlimited ended' } });
+		expect(audit[0]!.words.lines).toEqual(expect.arrayContaining([{ label: 'Note', value: { text: 'Staff' } }]));
+		expect(audit[0]!.words.changes).toEqual([{ field: 'Until', before: { text: 'No end date' }, after: { at: ended.endedAt } }]);
+
+		// From now on the use pays from the tokens.
+		expect((await spend(accountId, null)).paidBy).toEqual([expect.objectContaining({ unlimited: false, tokens: 25 })]);
+		expect((await lotsLeft(accountId)).find((l) => !l.unlimited)!.remaining).toBe(475);
+		await expectInvariants(db);
+	});
+
+	it('grants a team pool unlimited use until a day: its members use it without taking the pool’s tokens', async () => {
+		const accountId = w.teamA.accountId;
+		await grant(db.orm, { accountId, tokens: 300, source: 'purchase' });
+		const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+		const { lotId } = await admin.admin.users.grantUnlimited({ accountId, expiresAt, note: 'Launch week', key: `u-${randomUUID()}` });
+		expect((await spend(accountId, 'gpt-5-nano', w.users.teamMember.id)).paidBy).toEqual([expect.objectContaining({ id: lotId, unlimited: true })]);
+		expect((await lotsLeft(accountId)).find((l) => !l.unlimited)!.remaining).toBe(300);
+		const dashboard = await (await callerOf('teamMember')).ledger.dashboard({ accountId });
+		expect(dashboard.allocationWords.balance).toBe('all models unlimited');
+		expect(dashboard.summary.allocations.find((a) => a.model === null)).toMatchObject({ unlimited: true, expiresAt });
+		await expectInvariants(db);
+	});
+
+	it('refuses a lot that is not unlimited, another account’s lot, an unknown one, a past end and a grant without a note; nothing changes', async () => {
+		const accountId = w.users.teamMember.accountId;
+		const tokensLot = await grant(db.orm, { accountId, tokens: 50, source: 'bonus' });
+		const key = () => `x-${randomUUID()}`;
+		expect(await refused(admin.admin.users.endUnlimited({ accountId, lotId: tokensLot.lotId, key: key() }))).toEqual({ code: 'CONFLICT', domain: 'conflict' });
+		const other = await grant(db.orm, { accountId: w.users.otherTeamAdmin.accountId, tokens: 0, unlimited: true, source: 'admin' });
+		expect(await refused(admin.admin.users.endUnlimited({ accountId, lotId: other.lotId, key: key() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		expect(await refused(admin.admin.users.endUnlimited({ accountId, lotId: randomUUID(), key: key() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		expect(await refused(admin.admin.users.grantUnlimited({ accountId, expiresAt: '2020-01-01T00:00:00Z', note: 'Late', key: key() }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.users.grantUnlimited({ accountId, note: '   ', key: key() }))).toMatchObject({ code: 'BAD_REQUEST' });
+		expect(await refused(admin.admin.users.grantUnlimited({ accountId, model: 'no-such-model', note: 'Typo', key: key() }))).toMatchObject({ domain: 'unknown_model' });
+		// A member cannot grant themselves unlimited use.
+		expect(await refused((await callerOf('memberA')).admin.users.grantUnlimited({ accountId: w.users.memberA.accountId, note: 'Me', key: key() }))).toMatchObject({ code: 'FORBIDDEN' });
+		expect((await lotsLeft(accountId)).map((l) => l.unlimited)).toEqual([false]);
+		expect(await lotsLeft(w.users.otherTeamAdmin.accountId)).toEqual([expect.objectContaining({ unlimited: true })]);
+		await expectInvariants(db);
+	});
+});
+
+describe(`unlimited use through the REST API on ${backend}`, () => {
+	const post = (path: string, key: string, body: unknown, idem: string | null = randomUUID()) =>
+		callJson(path, { method: 'POST', headers: bearer(key, idem ? { 'idempotency-key': idem } : {}), body });
+
+	it('grants unlimited use (then no tokens), once per Idempotency-Key; refuses tokens with it, or neither, naming tokens', async () => {
+		const m = await member(db, 100);
+		const idem = randomUUID();
+		const body = { user: m.id, unlimited: true, source: 'bonus', model: 'gpt-5-nano', note: 'Beta tester' };
+		const first = await post('/api/v1/grants', site, body, idem);
+		expect(first.status, first.text).toBe(201);
+		expect(first.json).toEqual({ lot_id: expect.any(String), operation_id: expect.any(String), tokens: 0 });
+		const again = await post('/api/v1/grants', site, body, idem);
+		expect([again.status, again.text, again.headers.get('idempotent-replayed')]).toEqual([201, first.text, 'true']);
+
+		for (const [extra, message] of [
+			[{ tokens: 100 }, 'tokens goes without "unlimited": true'],
+			[{ unlimited: false }, 'tokens is required'],
+			[{ unlimited: undefined }, 'tokens is required']
+		] as const) {
+			const res = await post('/api/v1/grants', site, { ...body, ...extra });
+			expect(res.status, res.text).toBe(400);
+			expect(res.json).toMatchObject({ error: 'invalid_input', details: { fieldErrors: { tokens: [expect.stringContaining(message)] } } });
+			expect(res.json.message).toContain(message);
+		}
+		const audit = (await listAudit(db.orm, { account: m.accountId, action: 'unlimited.granted' })).rows;
+		expect(audit).toEqual([expect.objectContaining({ targetId: first.json.lot_id, actor: null, actorKeyId: expect.any(String) })]);
+		expect((await spend(m.accountId, 'gpt-5-nano')).paidBy).toEqual([expect.objectContaining({ id: first.json.lot_id, unlimited: true })]);
+		expect((await lotsLeft(m.accountId)).map((l) => l.remaining)).toEqual([100, 0]);
+		await expectInvariants(db);
+	});
+
+	it('ends it with POST /api/v1/grants/{lot_id}/end: once, replayed per key; 404 unknown, 409 ended or not unlimited, 403 for an account key', async () => {
+		const m = await member(db, 100);
+		const granted = await post('/api/v1/grants', site, { user: m.id, unlimited: true, source: 'admin', note: 'Staff' });
+		const lotId = String(granted.json.lot_id);
+		const path = `/api/v1/grants/${lotId}/end`;
+
+		expect((await post(path, m.key, {})).status).toBe(403);
+		const idem = randomUUID();
+		const ended = await post(path, site, undefined, idem);
+		expect(ended.status, ended.text).toBe(200);
+		expect(ended.json).toEqual({ lot_id: lotId, operation_id: expect.any(String), ended_at: expect.any(String) });
+		const replay = await post(path, site, {}, idem);
+		expect([replay.status, replay.text, replay.headers.get('idempotent-replayed')]).toEqual([200, ended.text, 'true']);
+		const twice = await post(path, site, {}, null);
+		expect(twice.status, twice.text).toBe(409);
+		expect(twice.json).toMatchObject({ error: 'conflict', message: expect.stringContaining('has ended already') });
+
+		const tokensLot = await grant(db.orm, { accountId: m.accountId, tokens: 10, source: 'bonus' });
+		const notUnlimited = await post(`/api/v1/grants/${tokensLot.lotId}/end`, site, {});
+		expect([notUnlimited.status, notUnlimited.json.error]).toEqual([409, 'conflict']);
+		expect(notUnlimited.json.message).toContain('not unlimited');
+		const unknown = await post(`/api/v1/grants/${randomUUID()}/end`, site, {});
+		expect([unknown.status, unknown.json.error]).toEqual([404, 'not_found']);
+		const malformed = await post('/api/v1/grants/not-a-lot/end', site, {});
+		expect([malformed.status, malformed.json.error]).toEqual([400, 'invalid_input']);
+		const withBody = await post(path, site, { reason: 'x' });
+		expect(withBody.status).toBe(400);
+
+		// The end is credited to the key, in the audit log and on the statement (no person to name).
+		const audit = (await listAudit(db.orm, { account: m.accountId, action: 'unlimited.ended' })).rows;
+		expect(audit).toEqual([expect.objectContaining({ targetId: lotId, actor: null, actorKeyId: expect.any(String), at: ended.json.ended_at })]);
+		const movement = (await statement(db.orm, m.accountId)).rows.find((r) => r.kind === 'expiry');
+		expect(movement).toMatchObject({ unlimited: true, tokens: 0, actorName: null });
+		expect(new Date(movement!.at).toISOString()).toBe(ended.json.ended_at);
+		// Spends after the end pay from the tokens.
+		expect((await spend(m.accountId, null)).paidBy.every((p) => !p.unlimited)).toBe(true);
+		await expectInvariants(db);
+	});
+});
