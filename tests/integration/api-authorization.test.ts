@@ -25,7 +25,7 @@ import { authenticateApiKey, createAccountKey, createSession, createSiteKey, typ
 import { openApiDocument } from '../../src/lib/server/rest/openapi';
 import { sql } from 'drizzle-orm';
 import { mintEmbedToken } from '../../src/lib/server/embed';
-import { hold } from '../../src/lib/server/ledger';
+import { grant, hold } from '../../src/lib/server/ledger';
 
 const callers = ['noKey', 'badKey', 'keyA', 'keyB', 'readOnlyKeyA', 'siteKey', 'siteRead', 'siteConsume', 'siteGrant', 'siteWebhooks', 'sessionA', 'embedTokenA'] as const;
 /** The site key with only this scope. */
@@ -37,6 +37,8 @@ interface World {
 	a: Awaited<ReturnType<typeof member>>;
 	headers: Record<Caller, Record<string, string>>;
 	holdId: () => Promise<string>;
+	/** A new unlimited lot on memberA's account (each end takes one). */
+	unlimitedLotId: () => Promise<string>;
 	endpointId: () => Promise<string>;
 }
 
@@ -67,6 +69,7 @@ const matrix: Record<string, Row> = {
 	'POST api/v1/holds/[id]/release': { allow: spenders, request: async (w) => ({ path: `/api/v1/holds/${await w.holdId()}/release`, body: {} }) },
 	// Granting is its own scope: a metering key (consume) gives nobody tokens.
 	'POST api/v1/grants': { allow: ['siteKey', 'siteGrant'], request: (w) => ({ path: '/api/v1/grants', headers: idem(), body: { user: w.a.id, tokens: 5, source: 'bonus' } }) },
+	'POST api/v1/grants/[lot_id]/end': { allow: ['siteKey', 'siteGrant'], request: async (w) => ({ path: `/api/v1/grants/${await w.unlimitedLotId()}/end`, headers: idem(), body: {} }) },
 	'GET api/v1/usage': { allow: readers, request: (w) => ({ path: `/api/v1/usage?user=${w.a.id}` }) },
 	'GET api/v1/stream': { allow: readers, request: (w) => ({ path: `/api/v1/stream?user=${w.a.id}` }) },
 	'GET api/v1/openapi.json': { allow: callers, request: () => ({ path: '/api/v1/openapi.json' }) },
@@ -145,6 +148,8 @@ async function world(): Promise<World> {
 		},
 		holdId: async () =>
 			(await hold(db.orm, { accountId: a.accountId, feature: 'search_images', maxTokens: 5, ttlSeconds: 60, actor: {}, idempotency: { scope: 'authz', key: `${a.id}-${++k}` } })).holdId,
+		unlimitedLotId: async () =>
+			(await grant(db.orm, { accountId: a.accountId, tokens: 0, unlimited: true, source: 'bonus', grantKey: `authz-unlimited-${a.id}-${++k}`, actor: {} })).lotId,
 		endpointId: async () => (await createEndpoint(db, { url: `https://hooks.example.com/authz/${crypto.randomUUID()}`, event_types: ['grant.created'] }, { ip: null })).id
 	};
 }

@@ -57,7 +57,8 @@ function base(path: string): Request {
 	const id = !path.includes('{id}') ? '' : endpoints ? endpointId : holds.pop()!;
 	// The webhook routes name no account.
 	const query: Record<string, string> = path.includes('{') || endpoints ? {} : { user };
-	return { params: { featureKey: 'ai_bots', id, deliveryId: '999999999' }, query, headers, body: bodies[path] };
+	// An unknown lot: the end route answers 404 past its limits' checks.
+	return { params: { featureKey: 'ai_bots', id, lot_id: randomUUID(), deliveryId: '999999999' }, query, headers, body: bodies[path] };
 }
 
 /** Each limit of a schema (one of anyOf's branches counts) with a value at it and one past it. */
