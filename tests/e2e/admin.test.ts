@@ -173,8 +173,8 @@ for (const size of sizes) {
 			await page.goto('/admin/audit?account=maya%40quota.test&action=ledger.grant');
 			const grants = page.getByRole('listitem').filter({ hasText: 'Tokens granted' });
 			await grants.filter({ hasText: 'Pilot allocation: GPT-5 Nano' }).getByText('By Quota (demo data)').waitFor();
-			await expect(grants.count()).resolves.toBe(5); // four allocations and the referral bonus
-			await expect(grants.filter({ hasText: 'By Quota (demo data)' }).count()).resolves.toBe(5);
+			await expect(grants.count()).resolves.toBe(4); // three allocations of tokens and the referral bonus
+			await expect(grants.filter({ hasText: 'By Quota (demo data)' }).count()).resolves.toBe(4);
 			// In words: where the tokens came from, how many, for which model; no action's code name, no field's key.
 			await expect(grants.filter({ hasText: 'Pilot allocation: GPT-5 Nano' }).innerText()).resolves.toMatch(/As Added by an admin[\s\S]*Model GPT-5 Nano/);
 			const shown = await page.locator('main').innerText();
@@ -182,6 +182,11 @@ for (const size of sizes) {
 			expect(shown).not.toMatch(/\b(expires_at|lotId|limitTokens|source)\b/);
 			await grants.first().scrollIntoViewIfNeeded();
 			await screen(page, `admin-audit-demo-${size.name}`);
+			// The fourth allocation is unlimited use of one model: an action of its own, Quota's too.
+			await page.goto('/admin/audit?account=maya%40quota.test&action=unlimited.granted');
+			const unlimited = page.getByRole('listitem').filter({ hasText: 'Unlimited granted' });
+			await unlimited.filter({ hasText: 'Enterprise: unlimited Claude' }).getByText('By Quota (demo data)').waitFor();
+			await expect(unlimited.count()).resolves.toBe(1);
 			await expectSound(page);
 		});
 
