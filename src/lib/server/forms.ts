@@ -50,6 +50,22 @@ export function formFailure(caught: unknown, setHeaders: (headers: Record<string
 	return fail(answer.form ?? answer.status, { message: error.forPeople, code: error.code, fieldErrors, values });
 }
 
+/** What a form action answers a body that is not a form: no field to put it beside, nothing done. */
+export const UNREADABLE_FORM = 'The form could not be read: send its fields as a form (application/x-www-form-urlencoded or multipart/form-data).';
+
+/**
+ * The fields a form action was posted, or the form's 400 `invalid_input` answer (`formFailure`'s
+ * shape) when the body is not a form: text/plain, JSON, or multipart that does not parse. A browser's
+ * form never sends those, a script may; `request.formData()` throws on them, which was a 500.
+ */
+export async function postedForm(request: Request): Promise<{ ok: true; data: FormData } | { ok: false; failure: ReturnType<typeof formFailure> }> {
+	try {
+		return { ok: true, data: await request.formData() };
+	} catch {
+		return { ok: false, failure: formFailure(new DomainError('invalid_input', UNREADABLE_FORM), () => {}) };
+	}
+}
+
 /** A form field as a string (absent and file fields become ''). */
 export function field(data: FormData, name: string): string {
 	const v = data.get(name);

@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { invalidateSession, signIn } from '$lib/server/accounts';
 import { setSessionCookie } from '$lib/server/http/identify';
-import { emailParam, field, formCall, safeNext } from '$lib/server/forms';
+import { emailParam, field, formCall, safeNext, postedForm } from '$lib/server/forms';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, safeNext(url.searchParams.get('next')));
@@ -11,7 +11,9 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, locals, getClientAddress, setHeaders }) => {
-		const data = await request.formData();
+		const form = await postedForm(request);
+		if (!form.ok) return form.failure;
+		const data = form.data;
 		const email = field(data, 'email');
 		const signedIn = await formCall(setHeaders, { email }, async (db) => {
 			const session = await signIn(db, { email, password: field(data, 'password') }, { ip: getClientAddress(), userAgent: request.headers.get('user-agent') });

@@ -7,7 +7,7 @@ import { setSessionCookie } from '$lib/server/http/identify';
 import { newcomerAllowances } from '$lib/server/ledger';
 import { SIGN_UP_ROLE } from '$lib/roles';
 import { pathAfterJoining } from '$lib/team-joined';
-import { emailParam, field, formCall, safeNext, withDb } from '$lib/server/forms';
+import { emailParam, field, formCall, safeNext, withDb, postedForm } from '$lib/server/forms';
 
 /** The referral code of the link the visitor came through (`?ref=`), kept in the form while they fill it in. */
 const refOf = (url: URL) => url.searchParams.get('ref')?.slice(0, 32) ?? '';
@@ -43,7 +43,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async ({ request, cookies, url, getClientAddress, setHeaders }) => {
-		const data = await request.formData();
+		const form = await postedForm(request);
+		if (!form.ok) return form.failure;
+		const data = form.data;
 		const values = { name: field(data, 'name'), email: field(data, 'email') };
 		const ref = field(data, 'ref').slice(0, 32);
 		const ip = getClientAddress();

@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { checkResetToken, resetPassword } from '$lib/server/accounts';
 import { setSessionCookie } from '$lib/server/http/identify';
 import { DomainError } from '$lib/server/errors';
-import { field, formCall, withDb } from '$lib/server/forms';
+import { field, formCall, withDb, postedForm } from '$lib/server/forms';
 
 export const load: PageServerLoad = async ({ params }) => {
 	try {
@@ -16,7 +16,9 @@ export const load: PageServerLoad = async ({ params }) => {
 
 export const actions: Actions = {
 	default: async ({ request, params, cookies, getClientAddress, setHeaders }) => {
-		const password = field(await request.formData(), 'password');
+		const form = await postedForm(request);
+		if (!form.ok) return form.failure;
+		const password = field(form.data, 'password');
 		const reset = await formCall(setHeaders, {}, (db) => resetPassword(db, { token: params.token, password }, { ip: getClientAddress(), userAgent: request.headers.get('user-agent') }));
 		if (!reset.ok) return reset.failure;
 		setSessionCookie(cookies, reset.value.token, reset.value.expiresAt);
