@@ -232,13 +232,19 @@ describe(`What each scope may do, on ${backend}`, () => {
 	};
 	const post = (key: string, path: string, body: unknown, headers: Record<string, string> = {}) => callJson(path, { headers: { authorization: `Bearer ${key}`, ...headers }, body });
 
-	it('a consume key grants nobody tokens, of any source, and a grant key does', async () => {
+	it('a consume key grants nobody tokens, of any source, and is told so before its body is read; a grant key does', async () => {
 		const consume = await siteKeyWith(['consume', 'read']);
 		const before = await counts();
 		for (const source of ['bonus', 'admin']) {
 			const res = await post(consume, '/api/v1/grants', { user: 'gr-1', tokens: 1_000_000_000_000, source }, idem());
 			expect(res).toMatchObject({ status: 403, json: { error: 'forbidden', message: 'This API key lacks the grant scope.' } });
 		}
+		// Told before the body is read: a body the grant route would refuse (no source; none at all; no Idempotency-Key)
+		// is still the scope's 403, so nobody mends a body for a call the key may never make.
+		for (const [body, headers] of [[{ user: 'gr-1', tokens: 100 }, idem()], [{}, idem()], [{ user: 'gr-1', tokens: 100, source: 'bonus' }, {}]] as const) {
+			expect(await post(consume, '/api/v1/grants', body, headers)).toMatchObject({ status: 403, json: { error: 'forbidden', message: 'This API key lacks the grant scope.' } });
+		}
+		expect(await post(consume, '/api/v1/webhook-endpoints', {})).toMatchObject({ status: 403, json: { message: 'This API key lacks the webhooks scope.' } });
 		expect(await counts()).toEqual(before);
 		const granter = await siteKeyWith(['grant']);
 		expect(await post(granter, '/api/v1/grants', { user: 'gr-1', tokens: 10, source: 'bonus' }, idem())).toMatchObject({ status: 201, json: { tokens: 10 } });

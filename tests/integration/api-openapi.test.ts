@@ -22,6 +22,10 @@ let db: Db;
 const keys: Record<string, string | null> = { site: '', member: '', embed: '', none: null, bad: 'qk_not_a_real_key_00000000000000' };
 /** The widget's routes take an embed token (security `embedToken`), every other route an API key. */
 const embedOnly = (op: Operation) => op.security?.some((s) => 'embedToken' in s) ?? false;
+/** The scope an operation's `security` says a key needs, or null (any key). */
+const scopeOf = (op: Operation): string | null => op.security?.find((s) => 'apiKey' in s)?.apiKey?.[0] ?? null;
+/** The member's key's scopes (beforeAll): a route needing another refuses it before reading the request. */
+let memberScopes: string[] = [];
 /** Path values that exist, so generated requests also reach the success paths. */
 const existing: Record<string, string[]> = { featureKey: ['ai_bots', 'generate_texts'], id: [], deliveryId: [], lot_id: [] };
 const holdIds: string[] = [];
@@ -40,6 +44,7 @@ beforeAll(async () => {
 	({ db, site: keys.site } = await openRestApi());
 	const m = await member(db, 100_000);
 	keys.member = m.key;
+	memberScopes = [...(await authenticateApiKey(db, m.key)).scopes];
 	keys.embed = mintEmbedToken(await authenticateApiKey(db, keys.site), m.accountId, 3600).token;
 	for (let i = 0; i < 8; i++) holdIds.push(await openHold());
 	stopOutbox = startWebhookOutbox();
@@ -244,9 +249,13 @@ describe(`REST v1 against its OpenAPI document on ${backend}`, () => {
 						expect(check.ok, `${what}\n${check.errors}`).toBe(true);
 					}
 					const known = embedOnly(op) ? g.key === 'embed' : g.key === 'site' || g.key === 'member';
+					const unstorableInUrl = Object.values(g.query).concat(Object.values(g.params)).some(hasUnstorable);
+					const scope = scopeOf(op);
 					if (g.body !== null && !g.contentType.startsWith('application/json')) expect(res.status, what).toBe(415);
+					// A key without the route's scope is told so before its body, query or headers are read (docs/integration-kit.md).
+					else if (g.key === 'member' && scope && !memberScopes.includes(scope) && !unstorableInUrl) expect(res.status, what).toBe(403);
 					else if (known) expect(res.status === 400, what).toBe(!keepsTheContract(path, op, g));
-					else if (!Object.values(g.query).concat(Object.values(g.params)).some(hasUnstorable)) expect(res.status, what).toBe(401);
+					else if (!unstorableInUrl) expect(res.status, what).toBe(401);
 				}),
 				{ numRuns: 60, examples: [[example(path, op)]] }
 			);

@@ -60,8 +60,9 @@ interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType, P extends z.
 	/** key: Bearer API key; key-or-session: also a signed-in browser session. */
 	auth: 'key' | 'key-or-session';
 	/**
-	 * The scope a key needs for this route, checked once the request is parsed and before anything is read (the OpenAPI document says
-	 * the same per operation); null only where any key may ask (what the key itself is).
+	 * The scope a key needs for this route, checked right after the key, before the request's body, query or
+	 * Idempotency-Key is read or anything looked up (the OpenAPI document says the same per operation); null only where any key may ask
+	 * (what the key itself is).
 	 */
 	scope: ApiKeyScope | null;
 	body?: B;
@@ -133,6 +134,8 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 			else if (opts.auth === 'key-or-session' && event.locals.auth) session = event.locals.auth;
 			else throw new DomainError('unauthorized', opts.auth === 'key' ? 'Send Authorization: Bearer <api key>.' : 'Sign in, or send Authorization: Bearer <api key>.');
 			if (opts.metered && key) meteringLimiter.take(key.keyId);
+			// Before the request is read: a key that may never make this call is told so, not led to mend a body for it.
+			if (key && opts.scope) requireKeyScope(key, opts.scope);
 
 			// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
 			const params = opts.params ? opts.params.parse(event.params) : event.params;
@@ -145,8 +148,6 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 				throw new HttpError('idempotency_key_missing', `Send an Idempotency-Key header (1–${MAX_IDEMPOTENCY_KEY} characters) so retries spend once.`);
 			}
 			if (idem !== null) idempotencyHeader.parse({ 'Idempotency-Key': idem });
-			// After the request's own checks, so a malformed request is 400 whoever sends it (the OpenAPI contract).
-			if (key && opts.scope) requireKeyScope(key, opts.scope);
 			const caller = { key, session };
 			const result = await opts.handle({
 				db,
