@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launch, screenshot } from './browser';
 import { ownTeam } from './app';
 import { openAt, scrollUntilShown, sizes } from './console';
@@ -15,6 +15,18 @@ beforeAll(async () => {
 	browser = await launch();
 });
 afterAll(async () => browser?.close());
+
+/** The page's Uses list, scrolled to: its one row saying `text` is the 300 tokens of Search prices; the list is shot as `shot`. */
+async function theUse(page: Page, text: string, shot: string) {
+	const uses = page.locator('section[aria-labelledby="uses-title"]');
+	await scrollUntilShown(page, uses);
+	const use = uses.getByRole('row').filter({ hasText: text });
+	await use.getByText('Search prices', { exact: false }).first().waitFor();
+	await expect(use.count()).resolves.toBe(1);
+	await expect(use.innerText()).resolves.toMatch(/\b300\b/);
+	await uses.scrollIntoViewIfNeeded();
+	await screenshot(uses, shot);
+}
 
 describe("the console's user page and list for a member stopped by their team's cap", () => {
 	it('name the team, their role, the cap reached and the pool tokens they spent, as the Team page does', async () => {
@@ -49,6 +61,9 @@ describe("the console's user page and list for a member stopped by their team's 
 			await screenshot(page, 'admin-user-teams-member-390');
 			await page.setViewportSize({ width: 1280, height: 900 });
 			await screenshot(page, 'admin-user-teams-member-1280');
+			// Their uses list what they spent from the pool too, naming the pool that paid.
+			await page.setViewportSize({ width: 390, height: 844 });
+			await theUse(page, "From Capped Studio's pool", 'admin-user-uses-member-390');
 
 			// The owner's page: the team, owned, nothing spent from it and no cap on them.
 			await page.goto(`/admin/users?search=${encodeURIComponent(owner.email)}`);
@@ -63,15 +78,7 @@ describe("the console's user page and list for a member stopped by their team's 
 			expect(new URL(page.url()).pathname).toBe(`/admin/users/${team.accountId}`);
 
 			// The pool's uses one by one, as its Usage page lists them: what, how many tokens, what paid and who used it.
-			await page.setViewportSize({ width: 390, height: 844 });
-			const uses = page.locator('section[aria-labelledby="uses-title"]');
-			await scrollUntilShown(page, uses);
-			const use = uses.getByRole('row').filter({ hasText: 'Cato Member' });
-			await use.getByText('Search prices', { exact: false }).first().waitFor();
-			await expect(use.count()).resolves.toBe(1);
-			await expect(use.innerText()).resolves.toMatch(/\b300\b/);
-			await uses.scrollIntoViewIfNeeded();
-			await screenshot(uses, 'admin-user-uses-team-390');
+			await theUse(page, 'Cato Member', 'admin-user-uses-team-390');
 		} finally {
 			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
 		}

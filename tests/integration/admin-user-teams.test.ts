@@ -5,9 +5,10 @@ import { freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { teamMembers } from '../../src/lib/server/db/schema';
-import { accountDetail, listAccounts } from '../../src/lib/server/admin';
-import { consume, grant, lastPoolUseDaySql, poolUsedSinceSql, refreshAccountFigures, setAllowanceRule, setCap, siteMonthStart } from '../../src/lib/server/ledger';
+import { accountDetail, accountUses, listAccounts } from '../../src/lib/server/admin';
+import { consume, grant, hold, lastPoolUseDaySql, settle, poolUsedSinceSql, refreshAccountFigures, setAllowanceRule, setCap, siteMonthStart } from '../../src/lib/server/ledger';
 import { queryRows } from '../../src/lib/server/db/client';
+import { personUsesSql } from '../../src/lib/server/ledger/history';
 import { setDb } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
@@ -129,5 +130,77 @@ describe("a member's uses on the console", () => {
 		expect(statementIds).not.toContain(uses[0]!.operationId);
 		expect(statementIds).toEqual(expect.arrayContaining([uses[1]!.operationId, uses[2]!.operationId]));
 		await expectInvariants(db);
+	});
+});
+
+describe("a person's uses of team pools on their console page", () => {
+	it('lists them among their own, newest first, each naming the pool that paid, 4 at a time through a month of days; in the team or not, and never another member\'s use', async () => {
+		setDb(db);
+		const { team: acme, owner, member: cleo } = await makeTeamWithMember(db, 100_000);
+		const { team: north } = await makeTeamWithMember(db, 100_000);
+		await db.orm.insert(teamMembers).values({ teamId: north.teamId, userId: cleo.userId, role: 'member' });
+		await grant(db.orm, { accountId: cleo.accountId, tokens: 1_000, source: 'purchase' });
+		const named = async (t: { teamId: string }) => (await db.rows<{ name: string }>(sql`select name from teams where id = ${t.teamId}::uuid`))[0]!.name;
+		const pools = new Map([[acme.accountId, await named(acme)], [north.accountId, await named(north)]]);
+		const at = (daysAgo: number, minutes = 0) => new Date(Date.now() - daysAgo * 86_400_000 - minutes * 60_000);
+		const use = (accountId: string, userId: string, effectiveAt: Date) =>
+			consume(db.orm, { accountId, feature: 'search_images', units: 1, actor: { userId }, idempotency: { scope: 'admin-user-uses', key: randomUUID() }, effectiveAt });
+
+		// A month of days: Cleo's own account, Acme's pool and North's in turn; the owner uses Acme's pool every day, and more often.
+		const cleos: { id: string; pool: string | null }[] = [];
+		for (let day = 30; day >= 1; day--) {
+			for (let i = 0; i < 3; i++) await use(acme.accountId, owner.userId, at(day, 30 + i));
+			const accountId = [cleo.accountId, acme.accountId, north.accountId][day % 3]!;
+			const r = await use(accountId, cleo.userId, at(day));
+			cleos.unshift({ id: r.operationId, pool: accountId === cleo.accountId ? null : pools.get(accountId)! });
+		}
+		// Today: a reply streamed from Acme's pool, held and settled: the settle is hers, as the hold was.
+		const held = await hold(db.orm, { accountId: acme.accountId, feature: 'search_images', maxTokens: 100, ttlSeconds: 60, actor: { userId: cleo.userId }, idempotency: { scope: 'admin-user-uses', key: randomUUID() } });
+		const settled = await settle(db.orm, held.holdId, 40, { scope: 'admin-user-uses', key: randomUUID() });
+		cleos.unshift({ id: settled.operationId, pool: pools.get(acme.accountId)! });
+		// She leaves Acme: what she spent from its pool is still hers.
+		await db.orm.delete(teamMembers).where(sql`${teamMembers.userId} = ${cleo.userId}::uuid and ${teamMembers.teamId} = ${acme.teamId}::uuid`);
+
+		const admin = appRouter.createCaller(await createContext({ locals: { auth: (await makeWorld(db)).auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.3' }));
+		const listed: { id: string; pool: string | null }[] = [];
+		let cursor: string | null = null;
+		let pages = 0;
+		do {
+			const page: Awaited<ReturnType<typeof admin.admin.users.uses>> = await admin.admin.users.uses({ accountId: cleo.accountId, limit: 4, cursor });
+			expect(page.rows.length).toBeLessThanOrEqual(4);
+			listed.push(...page.rows.map((r) => ({ id: r.id, pool: r.pool?.name ?? null })));
+			cursor = page.nextCursor;
+			pages++;
+		} while (cursor);
+		expect(listed).toEqual(cleos);
+		expect(pages).toBe(8);
+		const [first] = (await accountUses(db.orm, cleo.accountId, { limit: 1 })).rows;
+		expect(first).toMatchObject({ featureName: 'Search images', tokensUsed: 40, actorName: expect.any(String), pool: { accountId: acme.accountId, name: pools.get(acme.accountId) }, hold: { held: 100, released: 60 } });
+		// Acme's own page lists the pool's uses (hers and the owner's), none of North's, and names her on the settle.
+		const acmeUses = await accountUses(db.orm, acme.accountId, { limit: 200 });
+		expect(acmeUses.rows).toHaveLength(30 * 3 + 10 + 1);
+		expect(acmeUses.rows.every((r) => r.pool === null)).toBe(true);
+		expect(acmeUses.rows[0]).toMatchObject({ id: settled.operationId, actorUserId: cleo.userId });
+		// The owner used only Acme's pool: their page lists those, and none of Cleo's.
+		const ownerUses = (await accountUses(db.orm, owner.accountId, { limit: 200 })).rows;
+		expect(ownerUses).toHaveLength(90);
+		expect(new Set(ownerUses.map((r) => r.actorUserId))).toEqual(new Set([owner.userId]));
+		await expect(admin.admin.users.uses({ accountId: cleo.accountId, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+		await expectInvariants(db);
+	});
+
+	it("reads a person's pool uses by actor (usage_daily_actor_idx) and each day's along its pool's operations_history_idx, not every operation", async () => {
+		const person = { accountId: randomUUID(), userId: randomUUID() };
+		for (const after of [null, { at: new Date().toISOString(), id: randomUUID() }]) {
+			const plan = await db.orm.transaction(async (tx) => {
+				// The test database is small enough that a sequential scan would win; the question is whether the indexes can serve.
+				await tx.execute(sql`set local enable_seqscan = off`);
+				const rows = await queryRows<Record<string, string>>(tx, sql`explain ${personUsesSql(person, 20, after)}`);
+				return rows.map((r) => Object.values(r)[0]).join('\n');
+			});
+			expect(plan, plan).toContain('usage_daily_actor_idx');
+			expect(plan.match(/operations_history_idx/g)?.length, plan).toBe(2);
+			expect(plan, plan).not.toMatch(/Seq Scan on (operations|usage_daily)|operations_created_idx/);
+		}
 	});
 });

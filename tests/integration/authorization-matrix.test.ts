@@ -238,6 +238,7 @@ const matrix: Record<string, Entry> = {
 	'admin.users.list': { allow: siteAdmin, input: (w) => ({ search: w.tag }) },
 	'admin.users.adjustBalance': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, mode: 'delta', tokens: 100, reason: 'Matrix', key: `adjust-${w.tag}` }) },
 	'admin.users.get': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId }) },
+	'admin.users.uses': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, limit: 20 }) },
 	'admin.users.grantBonus': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, tokens: 100, note: 'Matrix', key: `bonus-${w.tag}` }) },
 	'admin.users.grantUnlimited': { allow: siteAdmin, input: (w) => ({ accountId: w.teamA.accountId, note: 'Matrix tester', key: `unlimited-${w.tag}` }) },
 	'admin.users.endUnlimited': {

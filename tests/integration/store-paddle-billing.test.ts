@@ -159,7 +159,7 @@ describe(`Paddle Billing provider (SDK → stand-in API) on ${backend}`, () => {
 		await bed.db.orm.insert(subscriptions).values({ accountId: u.accountId, productId: 'monthly-20k', paddleSubscriptionId: subId, status: 'active', lastEventAt: new Date() });
 		await setTopupRule(bed.db, u.userId, u.accountId, { enabled: true, belowTokens: 5_000, productId: 'tokens-5k', maxPerMonth: 3, maxCentsPerMonth: null, cooldownSeconds: 0 });
 		// A crossing claimed (claim.ts); what the charge job does with it is under test here.
-		const [topup] = await bed.db.orm.insert(topups).values({ accountId: u.accountId, crossing: 0, productId: 'tokens-5k', amountCents: pack.priceCents, currency: pack.currency, available: 100, status: 'claimed' }).returning();
+		const [topup] = await bed.db.orm.insert(topups).values({ accountId: u.accountId, crossing: 0, productId: 'tokens-5k', productName: pack.name, contents: pack.grants, amountCents: pack.priceCents, currency: pack.currency, available: 100, status: 'claimed' }).returning();
 		answer = async () => subscriptionAnswer(subId, product, { canceling: false });
 		expect(await chargeTopup(bed.db, topup!.id, paddle)).toBe('charged');
 		expect(requests.at(-1)).toMatchObject({ path: `/subscriptions/${subId}/charge` });

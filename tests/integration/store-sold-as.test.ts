@@ -1,15 +1,19 @@
 // A purchase keeps what was sold: a package edited after the sale (tokens, name, price) changes
 // none of what the buyer's pages, the widget or the console (its payments, the audit log) say of that purchase, and orders from
 // before migration 0049 take what was sold from what the ledger granted, not from today's package.
+// A subscription is named as its latest paid period was bought: a plan renamed after the purchase
+// keeps its old name on the subscription's row until a renewal grants the plan as it stands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
 import { storeTestBed } from '../helpers/paddle';
 import { saveProduct, getProduct } from '../../src/lib/server/store/catalog';
 import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
-import { accountPurchases } from '../../src/lib/server/store';
+import { accountPurchases, cancelSubscription, resumeSubscription } from '../../src/lib/server/store';
+import { auditCsv } from '../../src/lib/server/admin/exports';
+import { subscriptions } from '../../src/lib/server/db/schema';
 import { embedRecent } from '../../src/lib/server/embed/view';
 import { listPaymentEvents } from '../../src/lib/server/admin/payments';
 import { statement } from '../../src/lib/server/ledger';
@@ -33,18 +37,19 @@ async function edit(productId: string, change: { name: string; priceCents: numbe
 	await saveProduct(bed.db.orm, { via: 'demo data' }, { ...p, name: change.name, priceCents: change.priceCents, grants: p.grants.map((g, i) => ({ ...g, tokens: change.tokens[i]! })) }, 'update');
 }
 
-/** Every place that shows this one purchase, as its reader says it. */
+/** Every place that shows this one purchase, as its reader says it (the member's Purchases and the console's user page read `accountPurchases`). */
 async function shownEverywhere(u: { userId: string; accountId: string; orderId: string }) {
-	const [mine] = await listPurchases(bed.db.orm, u.accountId);
+	const mine = (await listPurchases(bed.db.orm, u.accountId)).find((p) => p.id === u.orderId);
 	const page = await accountPurchases(bed.db.orm, u.accountId, u.userId);
 	const widget = await embedRecent(bed.db, u.accountId);
 	const payments = await listPaymentEvents(bed.db.orm, { account: u.accountId });
 	const grants = (await statement(bed.db.orm, u.accountId)).rows.filter((r) => r.kind === 'grant');
-	const paid = payments.rows.find((r) => r.eventType === 'transaction.completed');
+	const paid = payments.rows.find((r) => r.eventType === 'transaction.completed' && r.order?.id === u.orderId);
 	const audited = (await listAudit(bed.db.orm, { action: 'store.purchase_completed' })).rows.find((r) => r.targetId === u.orderId);
 	return {
 		purchase: { name: mine!.productName, kind: mine!.kind, tokens: mine!.tokens, contents: mine!.contents, amountCents: mine!.amountCents },
 		page: page.purchases.find((p) => p.id === u.orderId)!.productName,
+		subscriptions: page.subscriptions.map((s) => s.productName),
 		widget: widget.purchases.map((p) => [p.productName, p.tokens, p.amountCents]),
 		payments: paid!.order,
 		statement: grants.map((g) => [g.note, g.tokens]),
@@ -86,6 +91,36 @@ describe(`a purchase is what was sold, whatever the package becomes, on ${backen
 		expect(paid.statement.toSorted((a, b) => Number(b[1]) - Number(a[1]))).toEqual([['Starter bundle', 50_000], ['Starter bundle', 25_000], ['Starter bundle', 10_000]]);
 		expect(paid.audit).toEqual([{ label: 'Package', value: { text: 'Starter bundle' } }, { label: 'Tokens', value: { figure: 85_000 } }]);
 		await expectInvariants(bed.db);
+	});
+
+	it('a plan renamed after its purchase: its row, the purchase, the statement, Payments, the audit log and its CSV keep the name it was bought under; a renewal after the rename grants the plan as it stands, and says its new name', async () => {
+		const u = await bought('monthly-20k');
+		const first = await shownEverywhere(u);
+		expect(first.subscriptions).toEqual(['Monthly plan']);
+		await edit('monthly-20k', { name: 'Pro monthly', priceCents: 1_500, tokens: [30_000] });
+
+		// Asking to end it names the plan as the member bought it, as their Purchases does.
+		const [sub] = await bed.db.orm.select().from(subscriptions).where(eq(subscriptions.accountId, u.accountId));
+		await cancelSubscription(bed.db.orm, bed.paddle, u.accountId, sub!.id, { userId: u.userId });
+		const asked = (await listAudit(bed.db.orm, { action: 'store.subscription_cancel_asked', account: u.accountId })).rows;
+		expect(asked.map((r) => r.words.lines)).toEqual([[{ label: 'Package', value: { text: 'Monthly plan' } }]]);
+		expect(await shownEverywhere(u)).toEqual(first);
+		const csv = await new Response((await auditCsv(bed.db.orm, { action: 'store.purchase_completed', account: u.accountId })).body).text();
+		expect(csv).toContain('"package_name"":""Monthly plan""');
+		expect(csv).not.toContain('Pro monthly');
+
+		// Kept after all, it renews: the renewal grants the plan as it stands (30,000 tokens) under its name now.
+		await resumeSubscription(bed.db.orm, bed.paddle, u.accountId, sub!.id, { userId: u.userId });
+		expect((await bed.paddle.renew(sub!.paddleSubscriptionId)).every((d) => d.status === 200)).toBe(true);
+		const [renewal] = await listPurchases(bed.db.orm, u.accountId);
+		expect(renewal).toMatchObject({ renewal: true, productName: 'Pro monthly', tokens: 30_000 });
+		const renewed = await shownEverywhere({ ...u, orderId: renewal!.id });
+		expect(renewed).toMatchObject({ page: 'Pro monthly', subscriptions: ['Pro monthly'], payments: { productName: 'Pro monthly' } });
+		expect(renewed.statement.map(([note, tokens]) => [note, tokens])).toEqual([['Pro monthly · renewal', 30_000], ['Monthly plan', 20_000]]);
+		// The first period's purchase still says what it was.
+		expect(await shownEverywhere(u)).toMatchObject({ purchase: first.purchase, page: 'Monthly plan', payments: first.payments, audit: first.audit });
+		await expectInvariants(bed.db);
+		await edit('monthly-20k', { name: 'Monthly plan', priceCents: 1_500, tokens: [20_000] });
 	});
 
 	it('migration 0049 fills an order from before it from the lots its payment granted (name from their note), not from the package as it is now', async () => {

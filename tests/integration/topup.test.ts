@@ -19,7 +19,7 @@ import { createMailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
 import { startSmtp } from '../helpers/mail';
 import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
-import { listProducts, upsertProduct } from '../../src/lib/server/store/catalog';
+import { getProduct, listProducts, saveProduct, upsertProduct } from '../../src/lib/server/store/catalog';
 import { parsePushMessage } from '../../src/lib/push-message';
 import { chargeTopup, checkTopup, checkTopups, DECLINED_REASON, setTopupRule, startTopups, topupView, type TopupRuleInput } from '../../src/lib/server/topup';
 import { holdBack } from '../../src/lib/server/topup/rules';
@@ -192,6 +192,25 @@ describe(`auto top-up on ${backend}`, () => {
 		expect((await topupView(db, u.id)).accounts[0]!.month).toMatchObject({ count: 0, topups: [expect.objectContaining({ status: 'notice' })] });
 		expect(await checkTopup(db, u.accountId)).toBe('none');
 		await expectInvariants(db);
+	});
+
+	it('a top-up says the package as it offered it: renamed and refilled since, its record in Settings keeps the name and tokens, beside the price it was claimed at', async () => {
+		const u = await person();
+		const c = await startCheckout(db.orm, paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 2 });
+		await paddle.pay(c.transactionId);
+		await setTopupRule(db, u.id, u.accountId, rule({ belowTokens: 2_000 }));
+		await spend(u.accountId, 8_500);
+		expect(await checkTopup(db, u.accountId)).toBe('claimed');
+		expect(await runCharges(u.accountId)).toEqual(['notice']);
+		const record = { productName: 'Token pack', tokens: 5_000, amountCents: 500, status: 'notice' };
+		expect((await topupView(db, u.id)).accounts[0]!.month.topups).toEqual([expect.objectContaining(record)]);
+		const pack = await getProduct(db.orm, 'tokens-5k');
+		await saveProduct(db.orm, { via: 'demo data' }, { ...pack, name: 'Mega pack', grants: [{ model: null, tokens: 9_000 }] }, 'update');
+		try {
+			expect((await topupView(db, u.id)).accounts[0]!.month.topups).toEqual([expect.objectContaining(record)]);
+		} finally {
+			await saveProduct(db.orm, { via: 'demo data' }, pack, 'update');
+		}
 	});
 
 	it('a package bought from the notice is that top-up: counted against the month, said bought on the card and in the inbox, once under webhook replays', async () => {

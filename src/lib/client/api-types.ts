@@ -32,3 +32,6 @@ export type AuditRow = AuditPage['rows'][number];
 export type AuditFilter = Omit<Inputs['admin']['audit']['list'], 'cursor'>;
 export type SiteKey = Outputs['keys']['listSite'][number];
 export type AdminAccountDetail = Outputs['admin']['users']['get'];
+/** An account's uses on its console page: a person's own and their uses of team pools (`pool`). */
+export type AccountUsesPage = Outputs['admin']['users']['uses'];
+export type AccountUse = AccountUsesPage['rows'][number];

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { cursorRefusal } from '../errors';
 import type { PaidBy } from './types';
@@ -84,6 +84,47 @@ function decodeCursor(cursor: string): Cursor {
 const encodeCursor = (c: Cursor) => Buffer.from([c.at, c.id, ...(c.balance === null ? [] : [c.balance])].join('|'), 'utf8').toString('base64url');
 
 /**
+ * A use's columns and joins, over `operations o` (a consume or a settle): its feature, who used it
+ * and, for a settle, its hold. A settle's own operation names no person: whoever opened its hold
+ * (the hold's operation) used it.
+ */
+const USE_COLUMNS = sql`select o.id, o.account_id, o.feature, f.name as feature_name, f.module, o.model, o.units, o.cost, o.created_at, o.balance_after as remaining,
+		       coalesce(o.actor_user_id, hold.actor_user_id) as actor_user_id, u.name as actor_name, o.response, o.metadata, f.tokens_per_unit, f.unit,
+		       hold.amount as held, to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text
+		  from operations o
+		  left join features f on f.key = o.feature
+		  left join lateral (select hh.amount, ho.actor_user_id from holds hh join operations ho on ho.id = hh.operation_id where hh.id = o.hold_id) hold on true
+		  left join users u on u.id = coalesce(o.actor_user_id, hold.actor_user_id)`;
+
+/** A use as USE_COLUMNS reads it. */
+interface UseRow {
+	id: string; account_id: string; feature: string; feature_name: string | null; module: string | null; model: string | null; units: string | null; cost: number;
+	created_at: string; remaining: number | null; actor_user_id: string | null; actor_name: string | null;
+	response: { paid_by?: PaidBy[] } | null; metadata: Record<string, unknown> | null; held: string | null;
+	tokens_per_unit: string | null; unit: string | null; at_text: string;
+}
+
+/** A use's row, but for its balance after (worked out by `history` when asked for). */
+const useOf = (r: UseRow): Omit<HistoryRow, 'balanceAfter'> => ({
+	id: r.id,
+	generator: r.model ?? r.feature,
+	feature: r.feature,
+	featureName: r.feature_name ?? r.feature,
+	module: r.module,
+	model: r.model,
+	units: r.units === null ? null : Number(r.units),
+	tokensUsed: Number(r.cost),
+	date: new Date(r.created_at).toISOString(),
+	remaining: r.remaining === null ? null : Number(r.remaining),
+	actorUserId: r.actor_user_id,
+	actorName: r.actor_name,
+	paidBy: r.response?.paid_by ?? [],
+	metadata: r.metadata,
+	rate: r.tokens_per_unit && r.held === null ? { tokensPerUnit: Number(r.tokens_per_unit), unit: r.unit ?? 'unit' } : null,
+	hold: r.held === null ? null : { held: Number(r.held), released: Number(r.held) - Number(r.cost) }
+});
+
+/**
  * Usage history (consumes and settled holds), newest first, keyset-paged (`limit` 1–200, default
  * 50) so page N costs the same as page 1; filtered by feature, model and the site's days (`from`
  * and `to` included, midnight to midnight in the site's time zone: the day Reports totals). With `balances`, each row's balance after it: the statement's
@@ -96,13 +137,7 @@ export async function history(exec: Executor, accountId: string, q: HistoryQuery
 	const after = q.cursor ? decodeCursor(q.cursor) : null;
 	const older = after ? sql`and (o.created_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
 	const page = sql`
-		select o.id, o.feature, f.name as feature_name, f.module, o.model, o.units, o.cost, o.created_at, o.balance_after as remaining,
-		       o.actor_user_id, u.name as actor_name, o.response, o.metadata, f.tokens_per_unit, f.unit,
-		       (select hh.amount from holds hh where hh.id = o.hold_id) as held,
-		       to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text
-		  from operations o
-		  left join features f on f.key = o.feature
-		  left join users u on u.id = o.actor_user_id
+		${USE_COLUMNS}
 		 where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ('consume', 'settle')
 		   ${q.feature ? sql`and o.feature = ${q.feature}` : sql``}
 		   ${q.model ? sql`and o.model = ${q.model}` : sql``}
@@ -119,12 +154,7 @@ export async function history(exec: Executor, accountId: string, q: HistoryQuery
 	// movements after it. One scan of each partial index, as the statement's.
 	const newerEnd = after?.balance != null ? sql`and (o.created_at, o.id) <= (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
 	const oldest = sql`and (o.created_at, o.id) >= (select created_at, id from page order by created_at, id limit 1)`;
-	const rows = await queryRows<{
-		id: string; feature: string; feature_name: string | null; module: string | null; model: string | null; units: string | null; cost: number;
-		created_at: string; remaining: number | null; actor_user_id: string | null; actor_name: string | null;
-		response: { paid_by?: PaidBy[] } | null; metadata: Record<string, unknown> | null; held: string | null;
-		tokens_per_unit: string | null; unit: string | null; at_text: string; balance: string | null;
-	}>(exec, q.balances ? sql`
+	const rows = await queryRows<UseRow & { balance: string | null }>(exec, q.balances ? sql`
 		with page as materialized (${page}),
 		p as materialized (
 		  (select o.id, o.kind, o.created_at, o.hold_id, o.metadata from operations o
@@ -147,25 +177,86 @@ export async function history(exec: Executor, accountId: string, q: HistoryQuery
 	const last = shown.at(-1);
 	const balanceOf = (r: (typeof rows)[number]) => (q.balances && r.balance !== null ? Number(r.balance) : null);
 	return {
-		rows: shown.map((r) => ({
-			id: r.id,
-			generator: r.model ?? r.feature,
-			feature: r.feature,
-			featureName: r.feature_name ?? r.feature,
-			module: r.module,
-			model: r.model,
-			units: r.units === null ? null : Number(r.units),
-			tokensUsed: Number(r.cost),
-			date: new Date(r.created_at).toISOString(),
-			remaining: r.remaining === null ? null : Number(r.remaining),
-			balanceAfter: balanceOf(r),
-			actorUserId: r.actor_user_id,
-			actorName: r.actor_name,
-			paidBy: r.response?.paid_by ?? [],
-			metadata: r.metadata,
-			rate: r.tokens_per_unit && r.held === null ? { tokensPerUnit: Number(r.tokens_per_unit), unit: r.unit ?? 'unit' } : null,
-			hold: r.held === null ? null : { held: Number(r.held), released: Number(r.held) - Number(r.cost) }
-		})),
+		rows: shown.map((r) => ({ ...useOf(r), balanceAfter: balanceOf(r) })),
 		nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at_text, id: last.id, balance: balanceOf(last) }) : null
 	};
+}
+
+/** A person's use (`personUses`): their own account's, or a team pool's they spent from (`poolAccountId`, its account). */
+export type PersonUse = Omit<HistoryRow, 'balanceAfter'> & { poolAccountId: string | null };
+
+/**
+ * Everything a person used, newest first: their own account's uses (`accountId`, as `history` lists
+ * them) and their uses of team pools (`userId` the actor, or the opener of a settled hold), in or out
+ * of each team now, each with the pool's account (`poolAccountId`; null for their own). Keyset-paged
+ * as `history` (`limit` 1–200, default 50; the same cursors, without balances). Throws DomainError
+ * `invalid_input` for a cursor no history page wrote.
+ *
+ * The pools and days come from usage_daily by actor (usage_daily_actor_idx, 0051), and each day's uses
+ * from its pool's operations_history_idx, so a busy pool's other members' uses are not walked. A day
+ * is the site's as the use was written, in whatever zone the site had then: its uses lie within
+ * 14 hours before its UTC midnight and 12 hours after the next (zones run from UTC−12 to UTC+14), so
+ * a use of a day three or more days later is surely newer. Days are read back from the newest until
+ * the uses of the days three later already fill the page.
+ */
+export async function personUses(exec: Executor, person: { accountId: string; userId: string }, q: { limit?: number; cursor?: string | null } = {}): Promise<{ rows: PersonUse[]; nextCursor: string | null }> {
+	const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+	const rows = await queryRows<UseRow>(exec, personUsesSql(person, limit, q.cursor ? decodeCursor(q.cursor) : null));
+	const shown = rows.slice(0, limit);
+	const last = shown.at(-1);
+	return {
+		rows: shown.map((r) => ({ ...useOf(r), poolAccountId: r.account_id === person.accountId ? null : r.account_id })),
+		nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at_text, id: last.id, balance: null }) : null
+	};
+}
+
+/** The statement of `personUses`: `limit` + 1 uses (the one more says a next page) older than the cursor `after`. Exported for its plan's test. */
+export function personUsesSql(person: { accountId: string; userId: string }, limit: number, after: Pick<Cursor, 'at' | 'id'> | null): SQL {
+	const older = after ? sql`and (o.created_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
+	const uses = sql`o.status = 'ok' and o.kind in ('consume', 'settle')`;
+	const cursorDay = after ? sql`(${after.at}::timestamptz at time zone 'UTC')` : null;
+	return sql`
+		with pool_days as materialized (
+		  select d.account_id, d.day, sum(d.operations)::int8 as uses
+		    from usage_daily d join accounts a on a.id = d.account_id and a.kind = 'team'
+		   where d.actor_user_id = ${person.userId}::text ${cursorDay ? sql`and d.day <= (${cursorDay} + interval '14 hours')::date` : sql``}
+		   group by d.account_id, d.day
+		),
+		-- The newest day by which the page is full of uses surely older than the cursor (a day ending 12 hours before it in every zone).
+		full_by as (
+		  select max(c.day) as day from (
+		    select p.day, sum(sum(p.uses)) over (order by p.day desc) as uses from pool_days p
+		     ${cursorDay ? sql`where p.day < (${cursorDay} - interval '12 hours')::date` : sql``}
+		     group by p.day) c
+		   where c.uses > ${limit}
+		),
+		pool_uses as (
+		  select distinct on (o.created_at, o.id) o.id, o.created_at, o.account_id
+		    from pool_days p
+		    cross join lateral (
+		      select o.id, o.created_at, o.account_id from operations o
+		       where o.account_id = p.account_id and ${uses}
+		         and o.created_at >= ((p.day::timestamp - interval '14 hours') at time zone 'UTC')
+		         and o.created_at < (((p.day + 1)::timestamp + interval '12 hours') at time zone 'UTC')
+		         and coalesce(o.actor_user_id, (select ho.actor_user_id from holds hh join operations ho on ho.id = hh.operation_id where hh.id = o.hold_id)) = ${person.userId}::uuid
+		         ${older}
+		       order by o.created_at desc nulls last, o.id desc nulls last
+		       limit ${limit + 1}) o
+		   where p.day >= coalesce((select day from full_by) - 2, '-infinity'::date)
+		   order by o.created_at desc, o.id desc
+		   limit ${limit + 1}
+		),
+		page as (
+		  (select o.id, o.created_at from operations o
+		    where o.account_id = ${person.accountId}::uuid and ${uses} ${older}
+		    order by o.created_at desc nulls last, o.id desc nulls last
+		    limit ${limit + 1})
+		  union all
+		  (select id, created_at from pool_uses)
+		  order by created_at desc, id desc
+		  limit ${limit + 1}
+		)
+		${USE_COLUMNS}
+		  join page on page.id = o.id
+		 order by o.created_at desc, o.id desc`;
 }

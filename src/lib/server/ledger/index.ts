@@ -32,7 +32,7 @@ export {
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
 export { lotsByGrantKey, everGrantedTokens, usedByActorSince, type GrantedLot } from './lookups';
-export { history, type HistoryRow, type HistoryQuery } from './history';
+export { history, personUses, type HistoryRow, type HistoryQuery, type PersonUse } from './history';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export { operationsBetween, type OperationRecord } from './operations-range';

@@ -1,10 +1,10 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { SubscriptionNotification } from '@paddle/paddle-node-sdk';
-import type { Executor } from '../db';
+import { queryRows, type Executor } from '../db';
 import { read, readOne, type Read } from '../db/reads';
-import { products, subscriptions } from '../db/schema';
+import { subscriptions } from '../db/schema';
 import { DomainError } from '../errors';
-import { orderOf } from './orders';
+import { orderOf, PAID_SQL } from './orders';
 import type { PaymentProvider } from './paddle/provider';
 import { announceCancelChange, announceCancellation } from './events';
 import { audit } from '../accounts/audit';
@@ -108,6 +108,7 @@ export async function mirrorSubscription(
 export interface SubscriptionView {
 	id: string;
 	productId: string;
+	/** The plan as its latest paid period was bought (`boughtNameSql`), not as the package is named today. */
 	productName: string;
 	status: string;
 	currentPeriodEnd: string | null;
@@ -115,6 +116,17 @@ export interface SubscriptionView {
 	nextBilledAt: string | null;
 	canceledAt: string | null;
 }
+
+/**
+ * The name subscription `s` (SQL of a `subscriptions` row alias) was bought under: its newest paid
+ * order's (the first checkout's, or the latest renewal's, which grants the plan as it stood then),
+ * of the plan it is on now; the package's own name only before any payment of it (SQL `text`).
+ */
+const boughtNameSql = (s: SQL) => sql`coalesce(
+	(select o.product_name from orders o
+	  where o.account_id = ${s}.account_id and o.subscription_id = ${s}.id and o.product_id = ${s}.product_id and o.status in ${PAID_SQL}
+	  order by o.completed_at desc nulls last, o.created_at desc limit 1),
+	(select p.name from products p where p.id = ${s}.product_id))`;
 
 /** The account's subscriptions, newest first. */
 export function listSubscriptions(exec: Executor, accountId: string): Promise<SubscriptionView[]> {
@@ -125,8 +137,8 @@ export function listSubscriptions(exec: Executor, accountId: string): Promise<Su
 export function subscriptionsRead(accountId: string): Read<SubscriptionView[]> {
 	const iso = (t: string | Date | null) => (t === null ? null : new Date(t).toISOString());
 	return read(
-		sql`select s.id, s.product_id, p.name as product_name, s.status, s.current_period_end, s.next_billed_at, s.canceled_at
-		      from subscriptions s join products p on p.id = s.product_id
+		sql`select s.id, s.product_id, ${boughtNameSql(sql`s`)} as product_name, s.status, s.current_period_end, s.next_billed_at, s.canceled_at
+		      from subscriptions s
 		     where s.account_id = ${accountId}::uuid
 		     order by s.created_at desc`,
 		(rows: { id: string; product_id: string; product_name: string; status: string; current_period_end: string | Date | null; next_billed_at: string | Date | null; canceled_at: string | Date | null }[]) =>
@@ -165,10 +177,10 @@ export async function resumeSubscription(exec: Executor, provider: PaymentProvid
 	await auditAsked(exec, 'store.subscription_keep_asked', row, actor);
 }
 
-/** What the member asked Paddle for (the row itself changes by webhook), with the package's name. */
+/** What the member asked Paddle for (the row itself changes by webhook), with the plan's name as they bought it (their Purchases' words). */
 async function auditAsked(exec: Executor, action: 'store.subscription_cancel_asked' | 'store.subscription_keep_asked', row: Subscription, actor: SubscriptionActor) {
-	const [p] = await exec.select({ name: products.name }).from(products).where(eq(products.id, row.productId));
-	await audit(exec, { action, actorUserId: actor.userId, targetType: 'subscription', targetId: row.id, accountId: row.accountId, ip: actor.ip ?? null, detail: { package: p?.name ?? row.productId } });
+	const [named] = await queryRows<{ name: string | null }>(exec, sql`select ${boughtNameSql(sql`s`)} as name from subscriptions s where s.id = ${row.id}::uuid`);
+	await audit(exec, { action, actorUserId: actor.userId, targetType: 'subscription', targetId: row.id, accountId: row.accountId, ip: actor.ip ?? null, detail: { package: named?.name ?? row.productId } });
 }
 
 /** The account's subscription that has not ended. Errors: not_found, conflict (it ended). */

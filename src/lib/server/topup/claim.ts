@@ -45,7 +45,10 @@ export async function checkTopup(db: Db, accountId: string): Promise<CheckOutcom
 		if (holdBack(rule, await monthUse(tx, accountId, product.currency), product.priceCents)) return 'held';
 		const [made] = await tx
 			.insert(topups)
-			.values({ accountId, crossing: rule.crossing, productId: product.id, amountCents: product.priceCents, currency: product.currency, available, cause: rule.crossingCause, status: 'claimed' })
+			.values({
+				accountId, crossing: rule.crossing, productId: product.id, productName: product.name, contents: product.grants.map((g) => ({ model: g.model, tokens: g.tokens })),
+				amountCents: product.priceCents, currency: product.currency, available, cause: rule.crossingCause, status: 'claimed'
+			})
 			.onConflictDoNothing()
 			.returning({ id: topups.id });
 		await tx.update(topupRules).set({ armed: false }).where(eq(topupRules.accountId, accountId));

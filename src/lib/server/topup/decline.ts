@@ -1,7 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db';
 import { topupRules, topups } from '../db/schema';
-import { getProduct } from '../store/catalog';
 import { notifyTopup, type TopupNoticeDetail } from './notify';
 
 /** Why a declined rule is off, as Settings shows it. */
@@ -9,13 +8,13 @@ export const DECLINED_REASON = 'The last top-up payment was declined. Check the 
 
 type Topup = typeof topups.$inferSelect;
 
-/** What a top-up's notices name: its package (one unit), what it cost, the trigger crossed. */
+/** What a top-up's notices name: its package (one unit) as it stood when claimed, what it cost, the trigger crossed. */
 export async function topupDetail(exec: Executor, topup: Topup): Promise<Omit<TopupNoticeDetail, 'teamName'>> {
-	const [product, [rule]] = await Promise.all([getProduct(exec, topup.productId), exec.select().from(topupRules).where(eq(topupRules.accountId, topup.accountId))]);
+	const [rule] = await exec.select().from(topupRules).where(eq(topupRules.accountId, topup.accountId));
 	return {
-		productId: product.id,
-		productName: product.name,
-		tokens: product.grants.reduce((s, g) => s + g.tokens, 0),
+		productId: topup.productId,
+		productName: topup.productName,
+		tokens: topup.contents.reduce((s, g) => s + Number(g.tokens), 0),
 		amountCents: topup.amountCents,
 		currency: topup.currency,
 		belowTokens: rule?.belowTokens ?? 0,

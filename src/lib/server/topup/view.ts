@@ -103,15 +103,15 @@ export async function topupView(db: Db, userId: string): Promise<TopupView> {
 	return { payments: provider !== null, packages, limits: TOPUP_LIMITS, accounts: out };
 }
 
-/** This calendar month's top-ups of an account (site time zone), newest first; one its order bought, as that order sold it. */
+/** This calendar month's top-ups of an account (site time zone), newest first, each as it offered the package when claimed; one its order bought, as that order sold it. */
 async function monthTopups(db: Db, accountId: string): Promise<TopupRecord[]> {
 	const rows = await queryRows<{
 		id: string; created_at: string; status: TopupRecord['status']; product_name: string; grants: { tokens: number }[];
 		amount_cents: number; currency: string; order_status: string | null; bought_at: string | null;
 	}>(db.orm, sql`
-		select t.id, t.created_at, t.status, coalesce(o.product_name, p.name) as product_name, coalesce(o.contents, p.grants) as grants, t.amount_cents::int8 as amount_cents, t.currency, o.status as order_status,
+		select t.id, t.created_at, t.status, coalesce(o.product_name, t.product_name) as product_name, coalesce(o.contents, t.contents) as grants, t.amount_cents::int8 as amount_cents, t.currency, o.status as order_status,
 		       case when t.status = 'charged' and o.charged_subscription_id is null and o.status = 'completed' then o.completed_at end as bought_at
-		  from topups t join products p on p.id = t.product_id left join orders o on o.id = t.order_id
+		  from topups t left join orders o on o.id = t.order_id
 		 where t.account_id = ${accountId}::uuid
 		   and t.created_at >= ${monthStart}
 		 order by t.created_at desc limit 50`);

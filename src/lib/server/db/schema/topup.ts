@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts';
-import { orders, products } from './store';
+import { orders, products, type ProductGrant } from './store';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -60,6 +60,9 @@ export const topups = pgTable(
 			.references(() => accounts.id, { onDelete: 'cascade' }),
 		crossing: integer('crossing').notNull(),
 		productId: text('product_id').notNull(),
+		/** The package's name and tokens per model (one unit) when claimed: what the top-up offered, whatever the package becomes (0053). */
+		productName: text('product_name').notNull(),
+		contents: jsonb('contents').$type<ProductGrant[]>().notNull(),
 		/** The package's price when claimed, in cents of `currency`. */
 		amountCents: bigint('amount_cents', { mode: 'number' }).notNull(),
 		currency: text('currency').notNull(),

@@ -1,9 +1,9 @@
 // The Users and User detail pages (/admin/users, /admin/users/[id]): accounts, balances, bonuses, roles, caps.
 import { z } from 'zod';
-import { readableText, visibleId } from '../../../fields';
+import { pageLimit, readableText, visibleId } from '../../../fields';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { accountDetail, adjustAccountBalance, endUnlimitedUse, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
+import { accountDetail, accountUses, adjustAccountBalance, endUnlimitedUse, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
 import { setSiteRole } from '../../../accounts';
 import { MAX_TOKENS } from '../../../ledger';
 import { actor, cursor, key } from './shared';
@@ -43,6 +43,11 @@ export const usersRoutes = {
 
 		/** One account for the detail page: who, lots, caps, the newest operations, and the site's roles. */
 		get: siteAdminProcedure.input(z.object({ accountId: z.uuid() }).strict()).query(({ ctx, input }) => accountDetail(ctx.db.orm, input.accountId)),
+
+		/** The account's uses, newest first, a page at a time: a person's own and their uses of team pools, each naming the pool (admin/uses.ts). */
+		uses: siteAdminProcedure
+			.input(z.object({ accountId: z.uuid(), cursor: cursor.nullish(), limit: pageLimit.default(50) }).strict())
+			.query(({ ctx, input }) => accountUses(ctx.db.orm, input.accountId, input)),
 
 		/** A bonus lot (optional model, optional expiry, a note), audited, once per key made on the admin's device. */
 		grantBonus: siteAdminProcedure
