@@ -3,6 +3,7 @@
 // or trigger, were below it already when it was set, or are still below it after a failed charge.
 import { tokens } from './format';
 import { counted } from '../counted';
+import { teamsPool } from '../pool-name';
 import { money } from '$lib/money';
 import type { InboxEntry } from './api-types';
 
@@ -29,7 +30,7 @@ export function inboxTitle(e: InboxEntry): string {
 	if (e.said) return e.said.title;
 	if (e.kind === 'topup_declined') return 'Auto top-up was declined';
 	if (e.topup) return below(e, counted(e.topup.belowTokens, 'token'));
-	return e.kind === 'balance_empty' ? `${e.teamName ? `${e.teamName}'s pool` : 'Your tokens'} ran out` : below(e, step(e));
+	return e.kind === 'balance_empty' ? `${e.teamName ? teamsPool(e.teamName) : 'Your tokens'} ran out` : below(e, step(e));
 }
 
 /** The badges of the notices the server words that are not a team's (those say "Team"). */

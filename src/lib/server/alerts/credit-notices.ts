@@ -6,6 +6,7 @@ import { noticeInbox } from '../ledger';
 import { queueMail } from '../mail/job';
 import { noticeMail } from '../mail/templates';
 import { counted } from '../../counted';
+import { teamsPool } from '../../pool-name';
 import { queuePushes, type UserPush } from './push/send';
 
 /** The inbox kinds of a site admin's change to an account's tokens: tokens added (a bonus), a balance corrected (an adjustment). */
@@ -34,7 +35,7 @@ const signed = (n: number) => `${n < 0 ? '\u2212' : '+'}${english.format(Math.ab
 export function creditNoticeWords(kind: CreditNoticeKind, tokens: number, note: string, teamName: string | null): { title: string; body: string } {
 	const title =
 		kind === 'site_grant'
-			? `${counted(tokens, 'token', english.format)} added ${teamName ? `to ${teamName}'s pool ` : ''}by the site`
+			? `${counted(tokens, 'token', english.format)} added ${teamName ? `to ${teamsPool(teamName)} ` : ''}by the site`
 			: `${teamName ? `${teamName}'s` : 'Your'} balance was corrected by ${signed(tokens)}`;
 	return { title, body: `Note from the site: ${note}` };
 }
