@@ -22,7 +22,8 @@ describe("a team's pool in words", () => {
 	it("is how an alert and a site admin's notice name the pool", () => {
 		const ranOut = { kind: 'balance_empty', teamName: 'Acme Pool', said: null, anomaly: null, topup: null } as unknown as InboxEntry;
 		expect(inboxTitle(ranOut)).toBe('Acme Pool ran out');
-		expect(creditNoticeWords('site_grant', 2_500, 'Launch week', 'Acme Pool').title).toBe('2,500 tokens added to Acme Pool by the site');
-		expect(creditNoticeWords('site_grant', 2_500, 'Launch week', 'Acme Studio').title).toBe("2,500 tokens added to Acme Studio's pool by the site");
+		expect(creditNoticeWords({ kind: 'site_grant', tokens: 2_500 }, 'Launch week', 'Acme Pool').title).toBe('2,500 tokens added to Acme Pool by the site');
+		expect(creditNoticeWords({ kind: 'site_grant', tokens: 2_500 }, 'Launch week', 'Acme Studio').title).toBe("2,500 tokens added to Acme Studio's pool by the site");
+		expect(creditNoticeWords({ kind: 'unlimited_granted', modelName: null, until: null }, 'Launch week', 'Acme Pool').title).toBe('Unlimited use of every model for Acme Pool with no end date, by the site');
 	});
 });

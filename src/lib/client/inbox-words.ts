@@ -34,7 +34,12 @@ export function inboxTitle(e: InboxEntry): string {
 }
 
 /** The badges of the notices the server words that are not a team's (those say "Team"). */
-const SAID_BADGE = { site_grant: { tone: 'ok', text: 'Tokens added' }, balance_corrected: { tone: 'brand', text: 'Balance corrected' } } as const;
+const SAID_BADGE = {
+	site_grant: { tone: 'ok', text: 'Tokens added' },
+	balance_corrected: { tone: 'brand', text: 'Balance corrected' },
+	unlimited_granted: { tone: 'ok', text: 'Unlimited use' },
+	unlimited_ended: { tone: 'brand', text: 'Unlimited ended' }
+} as const;
 
 /** An entry's badge (anomalies have their own): its tone and words. */
 export function inboxBadge(e: InboxEntry): { tone: string; text: string } {
