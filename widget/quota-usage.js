@@ -86,6 +86,9 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 
 	const esc = (v) => String(v).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 	const fill = (text, ...args) => text.replace(/\{(\d)\}/g, (_, i) => args[i]);
+	// A team's pool, the language's "{0} pool" for the team: a name ending in the word "pool" is not
+	// said twice ("Acme Pool", not "Acme Pool pool"), as the app's lib/pool-name.ts (held alike in tests).
+	const poolTitle = (w, team) => fill(w, team).replace(/\b(pool) pool$/i, '$1');
 	// The device's zone as the app names one (src/lib/zone-name.ts; tests/unit/widget-words.test.ts holds
 	// them alike): "Berlin time (UTC+1)", `w` the language's "{0} time ({1})"; cities by today's names.
 	const RENAMED = { Asmera: 'Asmara', Calcutta: 'Kolkata', Enderbury: 'Kanton', Faeroe: 'Faroe', Godthab: 'Nuuk', Katmandu: 'Kathmandu', Kiev: 'Kyiv', Ponape: 'Pohnpei', Rangoon: 'Yangon', Saigon: 'Ho Chi Minh', Truk: 'Chuuk' };
@@ -272,7 +275,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 			}
 			const live = d && this.streaming ? `<span class="live">${esc(t.live)}</span>` : '';
 			// A team's pool says whose it is ("Acme Studio pool"), with or without a member viewing it: not "Your tokens".
-			const html = `<style>${CSS}</style><section class="card ${d ? esc(d.level) : ''}" part="card" aria-labelledby="quota-title"><h2 id="quota-title" part="title">${esc(d && d.pool ? fill(t.pool, d.pool) : t.title)}${live}</h2>${body}</section>`;
+			const html = `<style>${CSS}</style><section class="card ${d ? esc(d.level) : ''}" part="card" aria-labelledby="quota-title"><h2 id="quota-title" part="title">${esc(d && d.pool ? poolTitle(t.pool, d.pool) : t.title)}${live}</h2>${body}</section>`;
 			// Unchanged figures leave the DOM (and the reader's focus) alone; a change keeps focus on the same part.
 			if (html === this.html) return;
 			const focused = this.root.activeElement && this.root.activeElement.getAttribute('part');

@@ -2,6 +2,9 @@
 -- by the sweep, or when a subscription period ends its lots).
 
 -- Records what expired lots lost, and returns expired holds' tokens. Caller holds the account lock.
+-- An unlimited lot that reached its end date is recorded as an explicit end is (quota_end_unlimited):
+-- an 'expire' operation of 0 tokens with one 0-token entry on the lot, dated at that end, with no
+-- actor (metadata at_end_date: its date ended it, no one did); then announced as any lot's expiry.
 CREATE OR REPLACE FUNCTION quota_housekeep(p_account uuid, p_now timestamptz) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v_lot record;
@@ -10,15 +13,24 @@ DECLARE
 BEGIN
   -- On most writes nothing is due: one statement says so before the two loops open their queries.
   IF NOT EXISTS (SELECT 1 FROM holds WHERE account_id = p_account AND status = 'open' AND expires_at <= p_now)
-     AND NOT EXISTS (SELECT 1 FROM lots WHERE account_id = p_account AND expires_at <= p_now AND expired_at IS NULL AND NOT unlimited) THEN
+     AND NOT EXISTS (SELECT 1 FROM lots WHERE account_id = p_account AND expires_at <= p_now AND expired_at IS NULL) THEN
     RETURN;
   END IF;
   FOR v_hold IN SELECT id FROM holds WHERE account_id = p_account AND status = 'open' AND expires_at <= p_now LOOP
     PERFORM quota_close_hold(p_hold => v_hold.id, p_tokens => 0, p_status => 'expired', p_now => p_now);
   END LOOP;
-  FOR v_lot IN SELECT id, remaining, model FROM lots
-      WHERE account_id = p_account AND expires_at <= p_now AND expired_at IS NULL AND NOT unlimited LOOP
+  FOR v_lot IN SELECT id, remaining, model, unlimited, expires_at FROM lots
+      WHERE account_id = p_account AND expires_at <= p_now AND expired_at IS NULL ORDER BY expires_at, id LOOP
     v_op := gen_random_uuid();
+    IF v_lot.unlimited THEN
+      INSERT INTO operations (id, account_id, kind, status, model, cost, metadata, created_at)
+        VALUES (v_op, p_account, 'expire', 'ok', v_lot.model, 0,
+          jsonb_build_object('lot_id', v_lot.id, 'unlimited', true, 'ended', true, 'at_end_date', true), v_lot.expires_at);
+      INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
+        VALUES (v_op, p_account, v_lot.id, 'expire', 0, NULL, v_lot.expires_at);
+      UPDATE lots SET expired_at = v_lot.expires_at WHERE id = v_lot.id;
+      CONTINUE;
+    END IF;
     INSERT INTO operations (id, account_id, kind, status, model, cost, created_at)
       VALUES (v_op, p_account, 'expire', 'ok', v_lot.model, v_lot.remaining, p_now);
     IF v_lot.remaining > 0 THEN
@@ -29,7 +41,7 @@ BEGIN
   END LOOP;
 END $$;
 
--- Expires what is due everywhere (open holds past their TTL, lots past expiry), one account at a time.
+-- Expires what is due everywhere (open holds past their TTL, lots past expiry, unlimited ones too), one account at a time.
 -- Balances are right without it (expired lots stop counting at once); this returns held tokens and
 -- records losses for accounts that are not being used. Returns how many accounts it touched.
 CREATE OR REPLACE FUNCTION quota_sweep(p_limit int DEFAULT 500, p_now timestamptz DEFAULT now()) RETURNS int LANGUAGE plpgsql AS $$
@@ -40,7 +52,7 @@ BEGIN
   FOR v_account IN
     SELECT account_id FROM holds WHERE status = 'open' AND expires_at <= p_now
     UNION
-    SELECT account_id FROM lots WHERE expired_at IS NULL AND expires_at <= p_now AND NOT unlimited
+    SELECT account_id FROM lots WHERE expired_at IS NULL AND expires_at <= p_now
     LIMIT p_limit
   LOOP
     -- Skip an account that is busy right now; the next sweep (or its own next consume) will do it.

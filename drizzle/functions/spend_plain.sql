@@ -9,7 +9,7 @@
 -- idempotency key that is new, unique in the batch and free to claim; and the account is a user's (a
 -- team's has caps and allowances of its own; for a guest, a module without a rule is off),
 -- has no caps, has nothing that expires within the minute (no housekeeping due, the same usable lots
--- for every item), has no unlimited lot and no lot of an item's model, and its general lots hold all
+-- for every item), has no unlimited lot whose end is not recorded and no lot of an item's model, and its general lots hold all
 -- of the items' costs. Then the spend rules reduce to arithmetic: the items, in batch order, pay from
 -- the lots in spend order (priority, soonest expiry, oldest), so item k takes from each lot the
 -- overlap of its interval [C(k-1), C(k)) of the account's running cost with the lot's interval
@@ -86,9 +86,9 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = a.id)
       AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.account_id = a.id AND h.status = 'open'
                         AND h.expires_at <= p_at + interval '1 minute')
-      AND NOT EXISTS (SELECT 1 FROM lots l WHERE l.account_id = a.id
-                        AND CASE WHEN l.unlimited THEN l.expires_at IS NULL OR l.expires_at > p_at
-                                 ELSE l.expired_at IS NULL AND l.expires_at <= p_at + interval '1 minute' END)
+      -- An unlimited lot not yet recorded ended: in force, or past its end date (housekeeping due).
+      AND NOT EXISTS (SELECT 1 FROM lots l WHERE l.account_id = a.id AND l.expired_at IS NULL
+                        AND (l.unlimited OR l.expires_at <= p_at + interval '1 minute'))
     GROUP BY a.id
     HAVING bool_and(coalesce(item.is_plain AND item.cost >= 0, false))
   ),

@@ -4323,8 +4323,8 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A lot reached its expiry or its subscription period ended
-         * @description From the expiry sweep, about a second after the expiry, once per lot. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         * A lot reached its expiry, its subscription period ended, or unlimited use ended
+         * @description From the expiry sweep, about a second after the expiry, once per lot; unlimited use too, at its end date or when ended (`POST /api/v1/grants/{lot_id}/end`), with `tokens_lost` 0. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
          */
         post: {
             parameters: {

@@ -1,13 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launch, phoneContext, screenshot } from './browser';
 import { spawnSync } from 'node:child_process';
 import { axe, disclosuresWithoutSign, screen } from './app';
 import { DEMO_SITE_API_KEY } from './server';
-import { examples } from '../../src/routes/developers/examples';
+import { examples, givenVariable, type Example } from '../../src/routes/developers/examples';
+import { randomUUID } from 'node:crypto';
 import { domainEventTypes } from '../../src/lib/server/domain-events';
 
 let browser: Browser;
+
+/**
+ * What a reader sets before an example that names a path parameter (`given`), as `NAME=value`: the
+ * end of unlimited use ends a lot an unlimited grant to wp-42 made just now (through the API, as the
+ * grants example says); none for the other examples.
+ */
+async function givenFor(page: Page, e: Example): Promise<Record<string, string>> {
+	if (!e.given) return {};
+	const res = await page.request.post('/api/v1/grants', {
+		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'idempotency-key': randomUUID() },
+		data: { user: 'wp-42', unlimited: true, source: 'bonus', note: 'To end in the docs example' }
+	});
+	expect(res.status(), await res.text()).toBe(201);
+	return { [givenVariable(e.given)]: (await res.json()).lot_id };
+}
+
 beforeAll(async () => {
 	browser = await launch();
 });
@@ -24,7 +41,7 @@ describe('API docs page on a phone', () => {
 		// What makes a new host id a user, as the integration kit says: every request that needs one, the event stream too.
 		const auth = (await page.locator('#auth').textContent())!.replace(/\s+/g, ' ');
 		expect(auth).toContain("from the first request that needs one and succeeds: a consume, hold or grant, an embed token for the widget, or a key's event stream, GET /api/v1/stream?user=…;");
-		for (const title of ['Read a balance', 'Consume tokens', 'Hold tokens while a reply streams', 'Grant bonus tokens (site keys)', 'Read the usage history']) {
+		for (const title of ['Read a balance', 'Consume tokens', 'Hold tokens while a reply streams', 'Grant bonus tokens (site keys)', 'End unlimited use (site keys)', 'Read the usage history']) {
 			expect(await page.getByRole('heading', { name: title }).isVisible()).toBe(true);
 		}
 		const origin = new URL(page.url()).origin;
@@ -55,6 +72,12 @@ describe('API docs page on a phone', () => {
 		const consumeCurl = await page.locator('#consume pre').first().textContent();
 		expect(consumeCurl).toContain(`curl -sS -X POST "${origin}/api/v1/consume"`);
 		expect(consumeCurl).toContain('Idempotency-Key: $(openssl rand -hex 16)');
+		// Ending a grant: beside the grants example, its lot from the grant's answer, set as the key is.
+		const end = page.locator('#grants-end');
+		expect(await page.evaluate(() => document.querySelector('#grants')?.nextElementSibling?.id)).toBe('grants-end');
+		expect(await end.locator('.route').textContent()).toBe('POST /api/v1/grants/{lot_id}/end');
+		expect(await end.getByText('Set LOT_ID to the lot_id an unlimited grant answered').isVisible()).toBe(true);
+		expect(await end.locator('pre').first().textContent()).toContain(`curl -sS -X POST "${origin}/api/v1/grants/$LOT_ID/end"`);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 		// Every section fits the screen; only the code blocks scroll sideways.
 		const widest = await page.evaluate(() => Math.max(...[...document.querySelectorAll('main > *')].map((el) => el.getBoundingClientRect().right)));
@@ -64,6 +87,8 @@ describe('API docs page on a phone', () => {
 		await screen(page, 'developers-first-screen');
 		await page.locator('#consume').scrollIntoViewIfNeeded();
 		await screen(page, 'developers-consume');
+		await end.scrollIntoViewIfNeeded();
+		await screen(page, 'developers-grants-end');
 		await screenshot(page, 'developers');
 		await context.close();
 	});
@@ -104,7 +129,8 @@ describe('API docs page on a phone', () => {
 		for (const e of examples) {
 			const copied = (await page.locator(`#${e.id} pre[aria-label="curl example"]`).textContent())!;
 			for (const shell of shells) {
-				const run = spawnSync(shell, ['-c', `${setKey}\n${copied}`], { encoding: 'utf8', timeout: 20_000 });
+				const given = Object.entries(await givenFor(page, e)).map(([name, value]) => `export ${name}=${value}\n`).join('');
+				const run = spawnSync(shell, ['-c', `${setKey}\n${given}${copied}`], { encoding: 'utf8', timeout: 20_000 });
 				expect(run.stderr, `${e.id} in ${shell}`).toBe('');
 				const answer = JSON.parse(run.stdout);
 				// The same fields as the answer the page documents (a refusal would be {error, message}).
@@ -123,7 +149,7 @@ describe('API docs page on a phone', () => {
 			const run = spawnSync(process.execPath, ['--input-type=module', '-e', `${copied}\nconsole.log(JSON.stringify({ status: res.status, data }));`], {
 				encoding: 'utf8',
 				timeout: 20_000,
-				env: { PATH: process.env.PATH, QUOTA_KEY: DEMO_SITE_API_KEY }
+				env: { PATH: process.env.PATH, QUOTA_KEY: DEMO_SITE_API_KEY, ...(await givenFor(page, e)) }
 			});
 			expect(run.stderr, e.id).toBe('');
 			const { status, data } = JSON.parse(run.stdout);

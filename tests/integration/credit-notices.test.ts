@@ -1,18 +1,19 @@
-// Tokens a site admin adds to an account (a bonus) or a balance they correct (an adjustment) are told
-// to whoever looks after it, with the admin's note: in the in-app inbox, by push to their devices and
+// Tokens a site admin adds to an account (a bonus), a balance they correct (an adjustment) and unlimited
+// use they grant or end are told to whoever looks after it, with the admin's note: in the in-app inbox, by push to their devices and
 // by mail unless they turned alert mails off, once per change, in the change's transaction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { backend, freshDb } from '../helpers/db';
-import { expectInvariants } from '../helpers/ledger';
+import { configureRates, expectInvariants } from '../helpers/ledger';
 import { startSmtp } from '../helpers/mail';
 import { startPushService } from '../helpers/push-service';
 import { makeWorld, type World } from '../helpers/world';
 import type { Db } from '../../src/lib/server/db/client';
-import { createSession, createUser } from '../../src/lib/server/accounts';
+import { createSession, createUser, endWithSiteKey, ensureSiteKey, grantWithSiteKey, type ApiKeyAuth } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { listNotifications, pushJob, subscribePush } from '../../src/lib/server/alerts';
-import { adjustAccountBalance, grantBonus } from '../../src/lib/server/admin';
+import { adjustAccountBalance, endUnlimitedUse, grantBonus, grantUnlimited } from '../../src/lib/server/admin';
+import { updateSiteSettings } from '../../src/lib/server/ledger';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { createMailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
@@ -46,7 +47,8 @@ async function member(name: string) {
 	await subscribePush(db.orm, { userId: u.id, sessionId: (await createSession(db.orm, u.id)).sessionId }, phone.subscription, { extraOrigins: [push.origin] });
 	return { ...u, phone, pushed: () => phone.received().map((r) => parsePushMessage(phone.decrypt(r))) };
 }
-const told = async (userId: string) => (await listNotifications(db.orm, userId)).entries.filter((e) => e.kind === 'site_grant' || e.kind === 'balance_corrected');
+const told = async (userId: string) =>
+	(await listNotifications(db.orm, userId)).entries.filter((e) => ['site_grant', 'balance_corrected', 'unlimited_granted', 'unlimited_ended'].includes(e.kind));
 
 describe(`a site admin's grant or balance correction, told to the member, on ${backend}`, () => {
 	it('a bonus says "5,000 tokens added by the site" with the note: inbox, push and mail, once however often the admin’s device sends it', async () => {
@@ -97,6 +99,63 @@ describe(`a site admin's grant or balance correction, told to the member, on ${b
 		for (const u of [w.users.teamBOwner, w.users.otherTeamAdmin]) {
 			expect((await told(u.id)).map((e) => e.said?.title)).toEqual([`Team B ${w.tag}'s balance was corrected by +40`]);
 		}
+		await expectInvariants(db);
+	});
+});
+
+describe(`a site admin's grant or end of unlimited use, told to the member, on ${backend}`, () => {
+	beforeAll(() => configureRates(db));
+
+	it('a grant says "Unlimited use of GPT-5 Nano until <its end in the site\'s zone>, by the site", its end "Your unlimited use of GPT-5 Nano ended", with the note: inbox, push and mail, once each', async () => {
+		await updateSiteSettings(db.orm, { timeZone: 'Europe/Berlin' });
+		const ana = await member('Ana');
+		const mailsBefore = smtp.messages.length;
+		const grant = { accountId: ana.accountId, model: 'gpt-5-nano', expiresAt: new Date('2030-01-15T09:30:00Z'), note: 'Beta tester', key: randomUUID() };
+		const { lotId } = await grantUnlimited(db, admin, grant);
+		expect(await grantUnlimited(db, admin, grant)).toMatchObject({ replayed: true });
+		const granted = { title: 'Unlimited use of GPT-5 Nano until Jan 15, 2030, 10:30 Berlin time (UTC+1), by the site', body: 'Note from the site: Beta tester' };
+		expect(await told(ana.id)).toMatchObject([{ kind: 'unlimited_granted', accountId: ana.accountId, teamName: null, mailed: true, readAt: null, said: granted }]);
+
+		const end = { accountId: ana.accountId, lotId, key: randomUUID() };
+		await endUnlimitedUse(db, admin, end);
+		expect(await endUnlimitedUse(db, admin, end)).toMatchObject({ replayed: true });
+		const ended = { title: 'Your unlimited use of GPT-5 Nano ended', body: 'Note from the site: Beta tester' };
+		expect((await told(ana.id)).map((e) => [e.kind, e.said])).toEqual([['unlimited_ended', ended], ['unlimited_granted', granted]]);
+		expect((await listNotifications(db.orm, ana.id)).unread).toBe(2);
+
+		await expect.poll(async () => (await outbox.runDue(), ana.pushed().map((m) => m?.title).sort()), { timeout: 10_000 }).toEqual([granted.title, ended.title].sort());
+		const mails = async () => smtp.messages.slice(mailsBefore).filter((m) => m.to.includes(ana.email!));
+		await expect.poll(async () => (await mails()).length, { timeout: 10_000 }).toBe(2);
+		// A long subject is folded over lines (RFC 5322): read unfolded.
+		const unfolded = (await mails()).map((m) => m.decoded.replace(/\r?\n(?=[ \t])/g, ''));
+		for (const words of [granted, ended]) expect(unfolded.find((m) => m.includes(`Subject: ${words.title}`)) ?? '', words.title).toContain(words.body);
+		await updateSiteSettings(db.orm, { timeZone: 'UTC' });
+		await expectInvariants(db);
+	});
+
+	it("every model with no end date, to a team's pool: its owners and admins are told, the team named; a plain member is not", async () => {
+		const team = `Team B ${w.tag}`;
+		const { lotId } = await grantUnlimited(db, admin, { accountId: w.teamB.accountId, note: 'Launch week', key: randomUUID() });
+		await endUnlimitedUse(db, admin, { accountId: w.teamB.accountId, lotId, key: randomUUID() });
+		for (const u of [w.users.teamBOwner, w.users.otherTeamAdmin]) {
+			expect((await told(u.id)).filter((e) => e.kind.startsWith('unlimited')).map((e) => [e.kind, e.teamName, e.said])).toEqual([
+				['unlimited_ended', team, { title: `${team}'s unlimited use of every model ended`, body: 'Note from the site: Launch week' }],
+				['unlimited_granted', team, { title: `Unlimited use of every model for ${team}'s pool with no end date, by the site`, body: 'Note from the site: Launch week' }]
+			]);
+		}
+		expect(await told(w.users.teamMember.id)).toEqual([]);
+		await expectInvariants(db);
+	});
+
+	it("a site key's grant and end (REST) are the host site's to announce: no one is told here", async () => {
+		const zoe = await member('Zoe');
+		const key = await ensureSiteKey(db, { name: `Host ${randomUUID().slice(0, 8)}` });
+		const auth: ApiKeyAuth = { keyId: key.id, kind: 'site', accountId: null, scopes: ['grant'] };
+		const r = await grantWithSiteKey(db, auth, { target: { user: zoe.id }, unlimited: true, source: 'bonus', note: 'From the host', idempotencyKey: randomUUID() }, null);
+		await endWithSiteKey(db, auth, r.lotId, { scope: `test:${key.id}`, key: randomUUID() }, null);
+		expect(await told(zoe.id)).toEqual([]);
+		await outbox.runDue();
+		expect(zoe.pushed()).toEqual([]);
 		await expectInvariants(db);
 	});
 });

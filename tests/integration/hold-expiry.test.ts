@@ -12,7 +12,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { listJobs, startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { appJobs, sweepAtNewLotExpiries } from '../../src/lib/server/schedule/app-jobs';
 import { balances, grant, statement } from '../../src/lib/server/ledger';
-import { grantBonus } from '../../src/lib/server/admin';
+import { grantBonus, grantUnlimited } from '../../src/lib/server/admin';
 
 let db: Db;
 let site: string;
@@ -95,13 +95,28 @@ describe('a lot granted to expire before the next routine sweep', () => {
 		await expectInvariants(db);
 	});
 
+	it("an admin's unlimited use until a date: its end is on the statement as \"Unlimited ended\" within seconds, the balance as it was", async () => {
+		const m = await member(db, 1000);
+		const admin = await makeUser(db, 'admin');
+		const at = Date.now() + 2_000;
+		await grantUnlimited(db, { userId: admin.userId, ip: null }, { accountId: m.accountId, expiresAt: new Date(at), note: 'Two-second trial', key: randomUUID() });
+		expect(await sweepsAsked(at)).toEqual([Math.ceil(at / 1000) * 1000]);
+		expect(await expiryOnStatement(m.accountId, at)).toBe(true);
+		expect(Date.now() - at).toBeLessThan(3_000);
+		const page = await statement(db.orm, m.accountId);
+		expect(page.rows[0]).toMatchObject({ kind: 'expiry', tokens: 0, unlimited: true, atEndDate: true, balanceAfter: 1000 });
+		expect(page.balance).toBe((await balances(db.orm, m.accountId)).available);
+		await expectInvariants(db);
+	});
+
 	it('asks nothing for a lot that expires after the next routine run (that run asks for it) or never', async () => {
 		const m = await member(db, 0);
 		const later = Date.now() + 3_700_000;
 		await grant(db.orm, { accountId: m.accountId, tokens: 300, source: 'bonus', expiresAt: new Date(later) });
-		const soonUnlimited = Date.now() + 60_000;
-		await grant(db.orm, { accountId: m.accountId, tokens: 0, unlimited: true, source: 'bonus', expiresAt: new Date(soonUnlimited) });
-		expect([...(await sweepsAsked(later)), ...(await sweepsAsked(soonUnlimited))]).toEqual([]);
+		const laterUnlimited = Date.now() + 3_800_000;
+		await grant(db.orm, { accountId: m.accountId, tokens: 0, unlimited: true, source: 'bonus', expiresAt: new Date(laterUnlimited) });
+		await grant(db.orm, { accountId: m.accountId, tokens: 0, unlimited: true, source: 'bonus' });
+		expect([...(await sweepsAsked(later)), ...(await sweepsAsked(laterUnlimited))]).toEqual([]);
 		await expectInvariants(db);
 	});
 });

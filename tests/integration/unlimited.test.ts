@@ -11,7 +11,7 @@ import { setDb, type Db } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { listAudit } from '../../src/lib/server/admin';
-import { balances, consume, grant, statement } from '../../src/lib/server/ledger';
+import { balances, consume, grant, nextLotExpiry, statement, sweepExpired } from '../../src/lib/server/ledger';
 import { balanceOf } from '../../src/lib/balance-figures';
 
 // Unlimited use, granted and ended by a site admin in the console and by a host site's key: spends
@@ -143,6 +143,63 @@ describe(`unlimited use from the console on ${backend}`, () => {
 		expect(await refused((await callerOf('memberA')).admin.users.grantUnlimited({ accountId: w.users.memberA.accountId, note: 'Me', key: key() }))).toMatchObject({ code: 'FORBIDDEN' });
 		expect((await lotsLeft(accountId)).map((l) => l.unlimited)).toEqual([false]);
 		expect(await lotsLeft(w.users.otherTeamAdmin.accountId)).toEqual([expect.objectContaining({ unlimited: true })]);
+		await expectInvariants(db);
+	});
+});
+
+describe(`unlimited use granted until a date, on ${backend}`, () => {
+	/** Unlimited use of every model for `accountId`, ending in `ms`; its lot id and end. */
+	const untilSoon = async (accountId: string, ms: number) => {
+		const at = new Date(Date.now() + ms);
+		const { lotId } = await grant(db.orm, { accountId, tokens: 0, unlimited: true, source: 'admin', expiresAt: at, note: 'Launch week' });
+		return { lotId, at };
+	};
+	/** The lot's end as the ledger recorded it: its 'expire' operations and their entries, and its expiry. */
+	const endRecords = async (lotId: string) => ({
+		operations: await db.rows<{ cost: number; actor_user_id: string | null; at: string }>(sql`
+			select cost::int as cost, actor_user_id, created_at as at from operations where kind = 'expire' and (metadata->>'lot_id')::uuid = ${lotId}::uuid`),
+		entries: (await db.rows<{ amount: number }>(sql`select amount::int as amount from entries where lot_id = ${lotId}::uuid and kind = 'expire'`)).map((e) => Number(e.amount)),
+		lot: (await db.rows<{ expires_at: string; expired_at: string | null }>(sql`select expires_at, expired_at from lots where id = ${lotId}::uuid`))[0]!
+	});
+
+	it('ends at its end date through the sweep, recorded as an explicit end is: "Unlimited ended" at that date, once, and the next use pays', async () => {
+		const m = await member(db, 100);
+		const { lotId, at } = await untilSoon(m.accountId, 1_000);
+		// The sweep asks for a run at its end, as at any lot's expiry.
+		expect(await nextLotExpiry(db.orm, new Date(Date.now() + 60_000))).toEqual(at);
+		expect((await spend(m.accountId, null)).paidBy).toEqual([expect.objectContaining({ id: lotId, unlimited: true })]);
+		await new Promise((r) => setTimeout(r, at.getTime() - Date.now() + 50));
+		await sweepExpired(db);
+		await sweepExpired(db);
+
+		const [movement] = (await statement(db.orm, m.accountId)).rows;
+		expect(movement).toMatchObject({ kind: 'expiry', tokens: 0, balanceAfter: 100, unlimited: true, atEndDate: true, actorName: null, source: 'admin', note: 'Launch week' });
+		expect(new Date(movement!.at).toISOString()).toBe(at.toISOString());
+		const records = await endRecords(lotId);
+		expect(records.operations).toEqual([{ cost: 0, actor_user_id: null, at: expect.anything() }]);
+		expect(new Date(records.operations[0]!.at).toISOString()).toBe(at.toISOString());
+		expect(records.entries).toEqual([0]);
+		expect(new Date(records.lot.expired_at!).toISOString()).toBe(at.toISOString());
+		// Ended: no longer an end to ask a sweep for, nor to end again.
+		expect(await nextLotExpiry(db.orm, new Date(Date.now() + 60_000))).toBeNull();
+		const late = await refused(admin.admin.users.endUnlimited({ accountId: m.accountId, lotId, key: `e-${randomUUID()}` }));
+		expect(late).toEqual({ code: 'CONFLICT', domain: 'conflict' });
+		expect((await spend(m.accountId, null)).paidBy).toEqual([expect.objectContaining({ unlimited: false, tokens: 25 })]);
+		expect(await endRecords(lotId)).toMatchObject({ entries: [0] });
+		await expectInvariants(db);
+	});
+
+	it('a use after its end date records the end first (no sweep needed), then pays from the tokens', async () => {
+		const m = await member(db, 100);
+		const { lotId, at } = await untilSoon(m.accountId, 300);
+		await new Promise((r) => setTimeout(r, at.getTime() - Date.now() + 50));
+		expect((await spend(m.accountId, null)).paidBy).toEqual([expect.objectContaining({ unlimited: false, tokens: 25 })]);
+		const [use, end] = (await statement(db.orm, m.accountId)).rows;
+		expect(use).toMatchObject({ kind: 'spend', tokens: -25, balanceAfter: 75 });
+		expect(end).toMatchObject({ kind: 'expiry', tokens: 0, balanceAfter: 100, unlimited: true, atEndDate: true });
+		expect((await endRecords(lotId)).entries).toEqual([0]);
+		await sweepExpired(db);
+		expect((await endRecords(lotId)).operations).toHaveLength(1);
 		await expectInvariants(db);
 	});
 });

@@ -9,7 +9,7 @@ import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { openApiDocument } from '../../src/lib/server/rest/openapi';
 import type { Db } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
-import { balances, consume, grant, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
+import { balances, consume, endUnlimited, grant, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
 import { evaluateAlerts, setAlertSteps } from '../../src/lib/server/alerts';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { createEndpoint, startWebhookOutbox, updateEndpoint, webhookEventId } from '../../src/lib/server/webhooks';
@@ -139,6 +139,22 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		expect(a[0]!.tokens_lost).toBeGreaterThan(0);
 		expect(a[0]!.tokens_lost).toBeLessThan(400);
 		expect(a[0]!.balance_after.available).toBe(1000);
+		await expectInvariants(db);
+	});
+
+	it('unlimited use that ends, at its end date or ended by an admin: lot.expired once each, nothing lost', async () => {
+		const [dated, ended] = [await makeUser(db), await makeUser(db)];
+		const unlimited = (accountId: string, expiresAt: Date | null) => grant(db.orm, { accountId, tokens: 0, unlimited: true, source: 'admin', expiresAt, note: 'Trial' });
+		const atDate = await unlimited(dated.accountId, new Date(Date.now() + 1000));
+		const byAdmin = await unlimited(ended.accountId, null);
+		await endUnlimited(db.orm, { lotId: byAdmin.lotId, actor: {} });
+		await new Promise((r) => setTimeout(r, 1100));
+		await sweepExpired(db);
+		await sweepExpired(db);
+		for (const [u, lotId] of [[dated, atDate.lotId], [ended, byAdmin.lotId]] as const) {
+			const expired = (await eventsOf(u.accountId)).filter((e) => e.type === 'lot.expired');
+			expect(expired.map((e) => e.data)).toMatchObject([{ lot_id: lotId, tokens_lost: 0, source: 'admin', model: null }]);
+		}
 		await expectInvariants(db);
 	});
 

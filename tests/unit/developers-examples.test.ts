@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { examples, routeOf, type Example } from '../../src/routes/developers/examples';
+import { curlCommand, examples, fetchModule, routeOf, type Example } from '../../src/routes/developers/examples';
 import { doc, matches } from '../helpers/openapi';
 
 // The examples on /developers are what a reader copies and believes: each answer has the shape the
@@ -20,6 +20,16 @@ describe('/developers examples', () => {
 			const required = op.parameters?.some((p) => p.name === 'Idempotency-Key' && p.required) ?? false;
 			expect(e.idempotent ?? false, e.id).toBe(required);
 		}
+	});
+
+	it('name a path parameter the reader sets from an earlier answer, in curl and in fetch alike, and no other', () => {
+		const end = byId('grants-end');
+		expect(end.path).toBe('/api/v1/grants/{lot_id}/end');
+		expect(curlCommand(end, 'https://quota.example')).toContain('-X POST "https://quota.example/api/v1/grants/$LOT_ID/end"');
+		expect(fetchModule(end, 'https://quota.example')).toContain('fetch(`https://quota.example/api/v1/grants/${process.env.LOT_ID}/end`, {');
+		// The lot it ends is an unlimited grant's, which the grants example says how to make.
+		expect(byId('grants').about).toContain('"unlimited": true');
+		for (const e of examples) expect(e.path.includes('{'), e.id).toBe(e.given !== undefined);
 	});
 
 	it('say every instant as the API does: ISO 8601 in UTC with milliseconds and Z', () => {

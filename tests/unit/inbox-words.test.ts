@@ -79,4 +79,13 @@ describe('an auto top-up notice says why the tokens were below the trigger', () 
 		const fix = entry({ kind: 'balance_corrected', balance: null, sharePercent: null, base: null, said: corrected });
 		expect([inboxTitle(fix), inboxDetail(fix), inboxBadge(fix)]).toEqual([corrected.title, corrected.body, { tone: 'brand', text: 'Balance corrected' }]);
 	});
+
+	it('says unlimited use a site admin granted or ended in the server\'s words with the note, badged as such', () => {
+		const granted = { title: 'Unlimited use of every model with no end date, by the site', body: 'Note from the site: Staff' };
+		const grant = entry({ kind: 'unlimited_granted', balance: null, sharePercent: null, base: null, said: granted });
+		expect([inboxTitle(grant), inboxDetail(grant), inboxBadge(grant)]).toEqual([granted.title, granted.body, { tone: 'ok', text: 'Unlimited use' }]);
+		const ended = { title: 'Your unlimited use of every model ended', body: 'Note from the site: Staff' };
+		const end = entry({ kind: 'unlimited_ended', balance: null, sharePercent: null, base: null, said: ended });
+		expect([inboxTitle(end), inboxDetail(end), inboxBadge(end)]).toEqual([ended.title, ended.body, { tone: 'brand', text: 'Unlimited ended' }]);
+	});
 });

@@ -5,7 +5,7 @@ import type { StatementRow } from '../../src/lib/client/api-types';
 const purchase = (over: Partial<StatementRow>): StatementRow => ({
 	id: '00000000-0000-4000-8000-000000000001', at: '2026-12-05T00:00:00.000Z', kind: 'grant', tokens: 5000, balanceAfter: 5000,
 	source: 'purchase', note: 'Token pack', cause: null, reason: null, model: null, modelName: null, feature: null, featureName: null,
-	allowanceTokens: 0, expiresAt: null, unlimited: false, actorName: null, ...over
+	allowanceTokens: 0, expiresAt: null, unlimited: false, atEndDate: false, actorName: null, ...over
 });
 
 describe("a team statement's purchase says who bought it", () => {
@@ -25,6 +25,10 @@ describe("a statement's end of unlimited use", () => {
 		const ended = purchase({ kind: 'expiry', tokens: 0, source: 'admin', note: 'Tester', modelName: 'GPT-5 Nano', unlimited: true, actorName: 'Ada Admin' });
 		expect(statementTitle(ended)).toBe('Unlimited ended');
 		expect(statementDetail(ended, { team: false }).filter(Boolean)).toEqual(['Added by an admin: Tester', 'GPT-5 Nano only', 'by Ada Admin']);
+		// Unlimited use granted until a date that came: no one ended it, its end date did.
+		const atItsDate = { ...ended, actorName: null, atEndDate: true };
+		expect(statementTitle(atItsDate)).toBe('Unlimited ended');
+		expect(statementDetail(atItsDate, { team: false }).filter(Boolean)).toEqual(['Added by an admin: Tester', 'GPT-5 Nano only', 'at its end date']);
 		// An expiry of tokens is no end of unlimited use, whoever is named.
 		expect(statementTitle(purchase({ kind: 'expiry', tokens: -50, source: 'bonus' }))).toBe('Expired');
 	});

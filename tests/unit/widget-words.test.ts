@@ -11,6 +11,7 @@ import { PADDLE_CURRENCIES } from '../../src/lib/price-range';
 import served from '../../widget/quota-usage.js?served';
 import { zoneName } from '../../src/lib/zone-name';
 import { NOT_MEMBER } from '../../src/lib/embed-words';
+import { poolName } from '../../src/lib/pool-name';
 
 // The <quota-usage> widget is a classic script with its own texts (it imports nothing); it words the
 // purchases it lists (paid orders, PAID_STATUSES, as the app's lists) in every language.
@@ -82,7 +83,18 @@ describe('the widget’s title for a team’s pool', () => {
 	it('names the team’s pool ("Acme Studio pool"), with or without a member viewing it, in every language, for the summary’s pool', () => {
 		expect(english).toContain("title: 'Your tokens', pool: '{0} pool'");
 		expect(widget.match(/\bpool: '[^']*\{0\}[^']*'/g)).toHaveLength(4);
-		expect(widget).toContain('esc(d && d.pool ? fill(t.pool, d.pool) : t.title)');
+		expect(widget).toContain('esc(d && d.pool ? poolTitle(t.pool, d.pool) : t.title)');
+	});
+
+	// Its own copy, held to the app's (lib/pool-name.ts) for names that end in "pool" and names that do not.
+	const from = widget.indexOf('\tconst fill =');
+	const widgetPoolTitle = new Function(`${widget.slice(from, widget.indexOf('\n', widget.indexOf('const poolTitle =', from)))}; return poolTitle;`)() as (words: string, team: string) => string;
+	it('does not say "pool" twice for a team whose name ends in the word ("Acme Pool", any case), as the app says it', () => {
+		for (const team of ['Acme Studio', 'Acme Pool', 'acme pool', 'DESIGN POOL', 'Pool', 'Carpool', 'Pool party', 'Acme Pools'])
+			expect(widgetPoolTitle('{0} pool', team), team).toBe(poolName(team));
+		expect(widgetPoolTitle('{0} pool', 'Acme Pool')).toBe('Acme Pool');
+		// The other languages put the name last ("Pool von Acme Pool"): nothing is said twice there.
+		expect(widgetPoolTitle('Pool von {0}', 'Acme Pool')).toBe('Pool von Acme Pool');
 	});
 });
 

@@ -3,6 +3,7 @@
 // or trigger, were below it already when it was set, or are still below it after a failed charge.
 import { tokens } from './format';
 import { counted } from '../counted';
+import { teamsPool } from '../pool-name';
 import { money } from '$lib/money';
 import type { InboxEntry } from './api-types';
 
@@ -29,11 +30,16 @@ export function inboxTitle(e: InboxEntry): string {
 	if (e.said) return e.said.title;
 	if (e.kind === 'topup_declined') return 'Auto top-up was declined';
 	if (e.topup) return below(e, counted(e.topup.belowTokens, 'token'));
-	return e.kind === 'balance_empty' ? `${e.teamName ? `${e.teamName}'s pool` : 'Your tokens'} ran out` : below(e, step(e));
+	return e.kind === 'balance_empty' ? `${e.teamName ? teamsPool(e.teamName) : 'Your tokens'} ran out` : below(e, step(e));
 }
 
 /** The badges of the notices the server words that are not a team's (those say "Team"). */
-const SAID_BADGE = { site_grant: { tone: 'ok', text: 'Tokens added' }, balance_corrected: { tone: 'brand', text: 'Balance corrected' } } as const;
+const SAID_BADGE = {
+	site_grant: { tone: 'ok', text: 'Tokens added' },
+	balance_corrected: { tone: 'brand', text: 'Balance corrected' },
+	unlimited_granted: { tone: 'ok', text: 'Unlimited use' },
+	unlimited_ended: { tone: 'brand', text: 'Unlimited ended' }
+} as const;
 
 /** An entry's badge (anomalies have their own): its tone and words. */
 export function inboxBadge(e: InboxEntry): { tone: string; text: string } {

@@ -34,11 +34,17 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 			return [r.modelName ?? '', r.actorName && o.team ? `by ${r.actorName}` : '', r.allowanceTokens ? `${tokens(r.allowanceTokens)} more from a free allowance` : ''];
 		case 'expiry':
 		case 'clawback':
-			// Who ended unlimited use (a person; an app's key is not named).
-			return [r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' && r.tokens === 0 ? 'nothing left to take back' : r.unlimited && r.actorName ? `by ${r.actorName}` : ''];
+			// Who ended unlimited use (a person, or its end date; an app's key is not named).
+			return [r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' && r.tokens === 0 ? 'nothing left to take back' : endedBy(r)];
 		case 'adjustment':
 			return [r.reason ?? ''];
 	}
+}
+
+/** Who ended unlimited use: "by Ada Admin", "at its end date"; empty for anything else. */
+function endedBy(r: StatementRow): string {
+	if (!r.unlimited) return '';
+	return r.atEndDate ? 'at its end date' : r.actorName ? `by ${r.actorName}` : '';
 }
 
 /**

@@ -6,6 +6,11 @@ export interface Example {
 	title: string;
 	about: string;
 	idempotent?: boolean;
+	/**
+	 * The path's parameter the reader sets from an earlier answer (`/api/v1/grants/{lot_id}/end`): the
+	 * shell variable (`$LOT_ID`) in curl, the environment's (`process.env.LOT_ID`) in fetch, and where it comes from.
+	 */
+	given?: { param: string; from: string };
 	body?: Record<string, unknown>;
 	response: { status: number; body: unknown };
 }
@@ -104,10 +109,19 @@ export const examples: Example[] = [
 		method: 'POST',
 		path: '/api/v1/grants',
 		title: 'Grant bonus tokens (site keys)',
-		about: 'Gifts, referrals and event tokens, optionally for one model and with an expiry. Once per Idempotency-Key.',
+		about: 'Gifts, referrals and event tokens, optionally for one model and with an expiry; "unlimited": true instead of tokens grants unlimited use (the lot holds none). Once per Idempotency-Key.',
 		idempotent: true,
 		body: { user: 'wp-42', tokens: 1000, source: 'referral', expires_at: NEXT_NEW_YEARS_EVE, note: 'Invited a friend' },
 		response: { status: 201, body: { lot_id: '5a2e6b7c-8d9e-4f0a-b1c2-d3e4f5a6b7c8', operation_id: '77b0c1d2-e3f4-4a5b-8c6d-7e8f9a0b1c2d', tokens: 1000 } }
+	},
+	{
+		id: 'grants-end',
+		method: 'POST',
+		path: '/api/v1/grants/{lot_id}/end',
+		title: 'End unlimited use (site keys)',
+		about: 'Ends an unlimited grant now, with no body: spends after it pay from the tokens; the statement says "Unlimited ended" and lot.expired is sent. 409 conflict for a lot that is not unlimited or has ended. With an Idempotency-Key, a retry gets the first answer back.',
+		given: { param: 'lot_id', from: 'the lot_id an unlimited grant answered' },
+		response: { status: 200, body: { lot_id: '9c4f2a1b-7d3e-4b6a-8f5c-2e1d0a9b8c7d', operation_id: '1e2d3c4b-5a6f-4e7d-9c8b-0a1f2e3d4c5b', ended_at: '2026-11-23T10:05:00.000Z' } }
 	},
 	{
 		id: 'usage',
@@ -122,6 +136,9 @@ export const examples: Example[] = [
 	}
 ];
 
+/** The variable a reader sets to a path's parameter: `lot_id` is `LOT_ID`. */
+export const givenVariable = (g: NonNullable<Example['given']>) => g.param.toUpperCase();
+
 /** The one line a reader runs first; every example below reads the key from it. */
 export const exportKeyLine = 'export QUOTA_KEY=qk_your_key_here';
 
@@ -131,7 +148,8 @@ export const exportKeyLine = 'export QUOTA_KEY=qk_your_key_here';
  * machine), the JSON body in single quotes.
  */
 export function curlCommand(e: Example, origin: string): string {
-	const lines = [`curl -sS -X ${e.method} "${origin}${e.path}"`, `  -H "Authorization: Bearer $QUOTA_KEY"`];
+	const path = e.given ? e.path.replace(`{${e.given.param}}`, `$${givenVariable(e.given)}`) : e.path;
+	const lines = [`curl -sS -X ${e.method} "${origin}${path}"`, `  -H "Authorization: Bearer $QUOTA_KEY"`];
 	if (e.idempotent) lines.push(`  -H "Idempotency-Key: $(openssl rand -hex 16)"`);
 	if (e.body) lines.push(`  -H 'Content-Type: application/json'`, `  -d '${JSON.stringify(e.body).replaceAll("'", "'\\''")}'`);
 	return lines.join(' \\\n');
@@ -142,8 +160,9 @@ export function fetchModule(e: Example, origin: string): string {
 	const headers = [`    Authorization: \`Bearer \${process.env.QUOTA_KEY}\``];
 	if (e.idempotent) headers.push(`    'Idempotency-Key': crypto.randomUUID()`);
 	if (e.body) headers.push(`    'Content-Type': 'application/json'`);
+	const url = e.given ? `\`${origin}${e.path.replace(`{${e.given.param}}`, `\${process.env.${givenVariable(e.given)}}`)}\`` : `'${origin}${e.path}'`;
 	return [
-		`const res = await fetch('${origin}${e.path}', {`,
+		`const res = await fetch(${url}, {`,
 		`  method: '${e.method}',`,
 		`  headers: {\n${headers.join(',\n')}\n  }${e.body ? ',' : ''}`,
 		...(e.body ? [`  body: JSON.stringify(${JSON.stringify(e.body)})`] : []),

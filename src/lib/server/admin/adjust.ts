@@ -69,7 +69,7 @@ export function adjustAccountBalance(db: Db, actor: AdminActor, a: ManualAdjustm
 			after: { balance: r.balance },
 			detail: { key: a.key, hash, mode: a.mode, tokens: a.tokens, delta: r.delta, reason }
 		});
-		await noticeCredit(tx, { kind: 'balance_corrected', accountId: a.accountId, tokens: r.delta, note: reason, key: `${actor.userId}:${a.key}` });
+		await noticeCredit(tx, { change: { kind: 'balance_corrected', tokens: r.delta }, accountId: a.accountId, note: reason, key: `${actor.userId}:${a.key}` });
 		return { delta: r.delta, before, after: r.balance, replayed: false };
 	});
 }

@@ -4,7 +4,7 @@ import { queryRows, type Executor } from '../db/client';
 import { users } from '../db/schema';
 import { DomainError } from '../errors';
 import { audit, auditedEnd, auditedGrant, lockEnabledAdmins } from '../accounts';
-import { allocationsOf, grant, type EndedUnlimited } from '../ledger';
+import { allocationsOf, grant, listModels, type EndedUnlimited } from '../ledger';
 import { noticeCredit } from '../alerts';
 import type { AdminActor } from './audited';
 
@@ -58,7 +58,7 @@ export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId
 			after: { balance: after, lotId: r.lotId },
 			detail: { key: b.key, tokens: b.tokens, model: b.model ?? null, expiresAt: b.expiresAt?.toISOString() ?? null, note }
 		});
-		await noticeCredit(tx, { kind: 'site_grant', accountId: b.accountId, tokens: b.tokens, note, key: r.lotId });
+		await noticeCredit(tx, { change: { kind: 'site_grant', tokens: b.tokens }, accountId: b.accountId, note, key: r.lotId });
 		return { lotId: r.lotId, before, after, replayed: false };
 	});
 }
@@ -77,7 +77,8 @@ export interface UnlimitedGrant {
 /**
  * Grants unlimited use (an unlimited lot, source `admin`): spends from it are recorded as uses and
  * take no tokens, for one model or every model, until `expiresAt` or until ended (`endUnlimitedUse`).
- * Audited as `unlimited.granted` in the same transaction; the key makes it happen once.
+ * Audited as `unlimited.granted`, and the account's people told of it with the note (alerts
+ * `noticeCredit`), in the same transaction; the key makes it happen once.
  * Errors: `invalid_input` (expiry in the past, no note), `not_found` (account), the ledger's (unknown model).
  */
 export function grantUnlimited(db: Db, actor: AdminActor, u: UnlimitedGrant): Promise<{ lotId: string; replayed: boolean }> {
@@ -88,19 +89,33 @@ export function grantUnlimited(db: Db, actor: AdminActor, u: UnlimitedGrant): Pr
 			{ accountId: u.accountId, tokens: 0, unlimited: true, source: 'admin', model: u.model ?? null, expiresAt: u.expiresAt ?? null, grantKey: `admin-unlimited:${u.key}`, note },
 			actor
 		);
+		if (r.created) {
+			await noticeCredit(tx, { change: { kind: 'unlimited_granted', modelName: await modelName(tx, u.model), until: u.expiresAt ?? null }, accountId: u.accountId, note, key: r.lotId });
+		}
 		return { lotId: r.lotId, replayed: !r.created };
 	});
 }
 
+/** A model's name as its pages say it ("GPT-5 Nano"); null for no model (every model's). */
+async function modelName(exec: Executor, model: string | null | undefined): Promise<string | null> {
+	if (!model) return null;
+	return (await listModels(exec)).find((m) => m.key === model)?.name ?? model;
+}
+
 /**
- * Ends an account's unlimited lot now, audited as `unlimited.ended` (who, when, its model and note);
- * the key (made on the admin's device) makes a double tap end it once.
+ * Ends an account's unlimited lot now, audited as `unlimited.ended` (who, when, its model and note),
+ * and the account's people told of it with the lot's note, in one transaction; the key (made on the
+ * admin's device) makes a double tap end it once.
  * Errors: `not_found` (no such lot on this account), `conflict` (not unlimited, or ended already).
  */
 export function endUnlimitedUse(db: Db, actor: AdminActor, e: { accountId: string; lotId: string; key: string }): Promise<EndedUnlimited> {
-	return db.orm.transaction((tx) =>
-		auditedEnd(tx, { lotId: e.lotId, accountId: e.accountId, actor: { userId: actor.userId }, idempotency: { scope: `console:${actor.userId}`, key: e.key } }, actor)
-	);
+	return db.orm.transaction(async (tx) => {
+		const r = await auditedEnd(tx, { lotId: e.lotId, accountId: e.accountId, actor: { userId: actor.userId }, idempotency: { scope: `console:${actor.userId}`, key: e.key } }, actor);
+		if (!r.replayed) {
+			await noticeCredit(tx, { change: { kind: 'unlimited_ended', modelName: await modelName(tx, r.model) }, accountId: r.accountId, note: r.note ?? '', key: r.lotId });
+		}
+		return r;
+	});
 }
 
 /** A grant's note, trimmed, and its expiry: refused when there is no note or the expiry has passed. */

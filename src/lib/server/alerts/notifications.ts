@@ -11,7 +11,7 @@ export interface NotificationRow {
 	id: number;
 	/**
 	 * A balance alert, an auto top-up notice, an anomaly flag (issue 17.5; `anomaly` holds its figures,
-	 * words and actions), a membership that ended, or tokens a site admin added or corrected.
+	 * words and actions), a membership that ended, or tokens or unlimited use a site admin added, corrected or ended.
 	 */
 	kind: AlertKind | TopupNoticeKind | 'anomaly' | TeamNoticeKind | CreditNoticeKind;
 	accountId: string;
@@ -44,7 +44,8 @@ export interface NotificationRow {
 	anomaly: AnomalyDetail | null;
 	/**
 	 * A notice the server worded: a membership that ended (kinds team_removed, team_left), tokens a site
-	 * admin added (site_grant) or a balance they corrected (balance_corrected), the note with it; null
+	 * admin added (site_grant), a balance they corrected (balance_corrected), unlimited use they granted
+	 * or ended (unlimited_granted, unlimited_ended), the note with it; null
 	 * for the other kinds, which the app words from their figures.
 	 */
 	said: Pick<TeamNoticeDetail | CreditNoticeDetail, 'title' | 'body'> | null;
@@ -76,7 +77,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		unreadCount(exec, userId)
 	]);
 	const topupKinds: NotificationRow['kind'][] = ['topup_notice', 'topup_declined'];
-	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'site_grant', 'balance_corrected'];
+	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'site_grant', 'balance_corrected', 'unlimited_granted', 'unlimited_ended'];
 	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,

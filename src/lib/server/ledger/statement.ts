@@ -44,8 +44,10 @@ export interface StatementRow {
 	allowanceTokens: number;
 	/** Grants: when the lot expires (null = never). */
 	expiresAt: string | null;
-	/** A grant of unlimited use, or its end (an expiry of 0 tokens that says who ended it: `actorName`). */
+	/** A grant of unlimited use, or its end (an expiry of 0 tokens that says who ended it: `actorName`, or `atEndDate`). */
 	unlimited: boolean;
+	/** An unlimited lot's end that its end date made (the sweep recorded it; no one ended it). */
+	atEndDate: boolean;
 	/** Who did it (spending by a member of a team pool, an admin's adjustment or end of unlimited use, the buyer of a purchase), when known. */
 	actorName: string | null;
 }
@@ -112,7 +114,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 	const before = after ? sql`and (o.created_at, o.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
 	const rows = await queryRows<{
 		id: string; kind: string; at_text: string; feature: string | null; feature_name: string | null; op_model: string | null;
-		metadata: { reason?: string } | null; actor_name: string | null; delta: string | null; allowance: string | null;
+		metadata: { reason?: string; at_end_date?: boolean } | null; actor_name: string | null; delta: string | null; allowance: string | null;
 		source: LotSource | null; note: string | null; lot_model: string | null; model_name: string | null;
 		expires_at: string | null; unlimited: boolean | null; lots_now: string | null; held_now: string | null;
 	}>(exec, sql`
@@ -170,6 +172,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 			allowanceTokens: r.kind === 'consume' || r.kind === 'settle' ? Number(r.allowance ?? 0) : 0,
 			expiresAt: r.kind === 'grant' && r.expires_at ? new Date(r.expires_at).toISOString() : null,
 			unlimited: (r.kind === 'grant' || r.kind === 'expire') && Boolean(r.unlimited),
+			atEndDate: r.kind === 'expire' && r.metadata?.at_end_date === true,
 			actorName: r.actor_name
 		};
 		balance -= tokens;

@@ -21,13 +21,14 @@ export async function sweepExpired(db: Db, limit = 500): Promise<number> {
 }
 
 /**
- * The earliest moment after now, up to `until`, at which a lot expires (not unlimited, not yet
- * recorded), or null: the sweep asks for a run then (schedule/app-jobs.ts), so the statement
- * records the expiry within about a second, as the balances already stop counting it.
+ * The earliest moment after now, up to `until`, at which a lot expires (unlimited ones too: their
+ * end date, not yet recorded), or null: the sweep asks for a run then (schedule/app-jobs.ts), so the
+ * statement records the expiry (or "Unlimited ended") within about a second, as the balances already
+ * stop counting it.
  */
 export async function nextLotExpiry(exec: Executor, until: Date): Promise<Date | null> {
 	const [row] = await queryRows<{ at: number | string | null }>(exec, sql`
 		select extract(epoch from min(expires_at))::float8 as at from lots
-		 where expires_at > now() and expires_at <= ${until.toISOString()}::timestamptz and expired_at is null and not unlimited`);
+		 where expires_at > now() and expires_at <= ${until.toISOString()}::timestamptz and expired_at is null`);
 	return row?.at == null ? null : new Date(Number(row.at) * 1000);
 }

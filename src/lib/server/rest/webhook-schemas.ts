@@ -175,8 +175,8 @@ const EVENTS: Record<DomainEventType, { summary: string; description: string; fi
 		fields: { delta: n().meta({ description: 'Tokens added (+) or taken (−).' }), general_balance: n().meta({ description: 'The tokens usable on any model after it.' }), reason: z.string() }
 	},
 	'lot.expired': {
-		summary: 'A lot reached its expiry or its subscription period ended',
-		description: 'From the expiry sweep, about a second after the expiry, once per lot.',
+		summary: 'A lot reached its expiry, its subscription period ended, or unlimited use ended',
+		description: 'From the expiry sweep, about a second after the expiry, once per lot; unlimited use too, at its end date or when ended (`POST /api/v1/grants/{lot_id}/end`), with `tokens_lost` 0.',
 		fields: { lot_id: z.uuid(), tokens_lost: n().meta({ description: 'What it still held.' }), source: z.string(), model: z.string().nullable(), expired_at: instant() }
 	},
 	'hold.expired': {

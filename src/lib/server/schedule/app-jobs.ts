@@ -49,15 +49,15 @@ async function sweep(db: Db, checkSeconds: number): Promise<number> {
 /**
  * Subscribes the schedule to the ledger's new lots (`grant.created`, domain-events.ts): a lot that
  * expires sooner than the sweep's next routine run (`checkSeconds` away, when that run would look
- * for it) asks for a sweep at its expiry, in the grant's transaction. Every path that makes a lot
+ * for it), unlimited use until a date too, asks for a sweep at its expiry, in the grant's transaction. Every path that makes a lot
  * announces it (an admin's bonus, a REST grant, a campaign, a referral, the store, a rollover), so
  * none waits for the routine run; lots are otherwise ended at once (`endLots` records the loss then).
  * Once per process at start-up; returns the unsubscribe function.
  */
 export function sweepAtNewLotExpiries(checkSeconds = CHECK_SECONDS): () => void {
 	return subscribeDomainEvents(async (exec, event) => {
-		const { expires_at: expiresAt, unlimited } = event.data;
-		if (event.type !== 'grant.created' || typeof expiresAt !== 'string' || unlimited) return;
+		const { expires_at: expiresAt } = event.data;
+		if (event.type !== 'grant.created' || typeof expiresAt !== 'string') return;
 		const at = new Date(expiresAt);
 		if (at.getTime() <= Date.now() + checkSeconds * 1000) await sweepAtExpiry(exec, at);
 	});

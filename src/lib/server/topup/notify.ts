@@ -8,6 +8,7 @@ import { queueMail } from '../mail/job';
 import { noticeInbox } from '../ledger';
 import { topupDeclinedMail } from '../mail/templates';
 import { counted } from '../../counted';
+import { teamsPool } from '../../pool-name';
 import { money } from '../../money';
 import { SETTINGS_SECTIONS } from '../../settings-sections';
 
@@ -45,7 +46,7 @@ export const packageWords = (d: Pick<TopupNoticeDetail, 'productName' | 'tokens'
 
 /** A notice's push words: who, what happened, what a tap does. */
 function pushWords(kind: TopupNoticeKind, d: TopupNoticeDetail) {
-	const whose = d.teamName ? `${d.teamName}'s pool` : 'Your tokens';
+	const whose = d.teamName ? teamsPool(d.teamName) : 'Your tokens';
 	return kind === 'topup_notice'
 		? { title: `${whose}: below ${counted(d.belowTokens, 'token', count.format)}`, body: `Tap to top up with ${packageWords(d)}. Auto top-up needs a subscription to charge.` }
 		: { title: 'Auto top-up was declined', body: `The payment for ${packageWords(d)} was declined, so auto top-up is off. Check your payment method, then turn it on again: tap for the settings.` };
