@@ -12,5 +12,10 @@ export function poolName(team: string): string {
 
 /** "Acme Studio's pool" (whose: "tokens added to …", "… ran out"); "Acme Pool" as it is. */
 export function teamsPool(team: string): string {
-	return endsInPool(team) ? team : `${team}'s pool`;
+	return `${team}${afterTeamsName(team)}`;
+}
+
+/** What follows a team's name (a link, say) to make it `teamsPool`: "'s pool", or nothing after "Acme Pool". */
+export function afterTeamsName(team: string): string {
+	return endsInPool(team) ? '' : "'s pool";
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poolName, teamsPool } from '../../src/lib/pool-name';
+import { afterTeamsName, poolName, teamsPool } from '../../src/lib/pool-name';
 import { inboxTitle } from '../../src/lib/client/inbox-words';
 import { creditNoticeWords } from '../../src/lib/server/alerts/credit-notices';
 import type { InboxEntry } from '../../src/lib/client/api-types';
@@ -17,6 +17,8 @@ describe("a team's pool in words", () => {
 	it("says whose pool: \"Acme Studio's pool\", and \"Acme Pool\" as it is", () => {
 		expect(teamsPool('Acme Studio')).toBe("Acme Studio's pool");
 		expect(teamsPool('Acme Pool')).toBe('Acme Pool');
+		// After a linked name (a person's console page: "In <Acme Studio>'s pool", "From <Acme Pool>").
+		expect(['Acme Studio', 'Acme Pool'].map(afterTeamsName)).toEqual(["'s pool", '']);
 	});
 
 	it("is how an alert and a site admin's notice name the pool", () => {
