@@ -4324,7 +4324,7 @@ export interface webhooks {
         put?: never;
         /**
          * A lot reached its expiry, its subscription period ended, or unlimited use ended
-         * @description From the expiry sweep, about a second after the expiry, once per lot; unlimited use too, at its end date or when ended (`POST /api/v1/grants/{lot_id}/end`), with `tokens_lost` 0. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
+         * @description From the expiry sweep, about a second after the expiry, once per lot; unlimited use too, at its end date (sweep) or when someone ends it (in the console, or `POST /api/v1/grants/{lot_id}/end`: sent with the end itself, in order with the account's other events), with `tokens_lost` 0. Signed with Standard Webhooks' `webhook-id`, `webhook-timestamp` and `webhook-signature` headers; delivered at least once.
          */
         post: {
             parameters: {
@@ -4372,6 +4372,8 @@ export interface webhooks {
                             model: string | null;
                             /** @description ISO 8601 in UTC with milliseconds and `Z` (`2026-12-05T00:00:00.000Z`), as every instant of the API. */
                             expired_at: string;
+                            /** @description true: someone ended it before its time (a site admin in the console, or a site key); false: it reached its expiry or end date, or its subscription period ended. */
+                            ended: boolean;
                         };
                     };
                 };

@@ -151,10 +151,28 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		await new Promise((r) => setTimeout(r, 1100));
 		await sweepExpired(db);
 		await sweepExpired(db);
-		for (const [u, lotId] of [[dated, atDate.lotId], [ended, byAdmin.lotId]] as const) {
+		for (const [u, lotId, byWhom] of [[dated, atDate.lotId, false], [ended, byAdmin.lotId, true]] as const) {
 			const expired = (await eventsOf(u.accountId)).filter((e) => e.type === 'lot.expired');
-			expect(expired.map((e) => e.data)).toMatchObject([{ lot_id: lotId, tokens_lost: 0, source: 'admin', model: null }]);
+			// `ended` tells a host "someone ended it" from "it reached its date".
+			expect(expired.map((e) => e.data)).toMatchObject([{ lot_id: lotId, tokens_lost: 0, source: 'admin', model: null, ended: byWhom }]);
 		}
+		await expectInvariants(db);
+	});
+
+	it('unlimited use ended by a site admin or key: lot.expired with the end itself, before what follows it, with the balance of that moment', async () => {
+		const u = await makeUser(db);
+		await grant(db.orm, { accountId: u.accountId, tokens: 1_000, source: 'purchase' });
+		const lot = await grant(db.orm, { accountId: u.accountId, tokens: 0, unlimited: true, source: 'admin', expiresAt: null, note: 'Tester' });
+		await db.orm.transaction((tx) => endUnlimited(tx, { lotId: lot.lotId, actor: {} }));
+		// A bonus two seconds later (a newcomer saw the end arrive after it, #3 after #2, its balance counting the bonus).
+		await grant(db.orm, { accountId: u.accountId, tokens: 5_000, source: 'bonus' });
+		await sweepExpired(db);
+		const events = await eventsOf(u.accountId);
+		expect(events.map((e) => e.type)).toEqual(['grant.created', 'grant.created', 'lot.expired', 'grant.created']);
+		expect(events[2]!.data).toMatchObject({ lot_id: lot.lotId, ended: true, tokens_lost: 0 });
+		expect(events[2]!.data.balance_after.available).toBe(1_000);
+		// Once: the sweep found it announced.
+		expect(events.filter((e) => e.type === 'lot.expired')).toHaveLength(1);
 		await expectInvariants(db);
 	});
 

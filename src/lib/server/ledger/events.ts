@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client';
 import { queryRows } from '../db/client';
 import { isTransaction } from '../db/notices';
@@ -120,6 +120,33 @@ async function announceInOrder<R>(tx: Executor, rows: R[], order: (a: R, b: R) =
 	return rows.length;
 }
 
+/** A lot whose expiry was just claimed for announcing: `ended` when someone ended it (quota_end_unlimited's operation, not its end date's). */
+interface ExpiredLot {
+	id: string;
+	account_id: string;
+	source: string;
+	model: string | null;
+	expired_at: string;
+	lost: number | string;
+	ended: boolean;
+}
+
+/** Marks the lots `due` selects announced and gives each as `ExpiredLot` (what it still held, and whether someone ended it). */
+const claimExpired = (due: SQL) => sql`with due as (${due})
+	update lots l set expiry_announced_at = now() from due where l.id = due.id
+	returning l.id, l.account_id, l.source, l.model, l.expired_at,
+	  (select coalesce(-sum(e.amount), 0) from entries e where e.lot_id = l.id and e.kind = 'expire') as lost,
+	  exists (select 1 from entries e join operations o on o.id = e.operation_id
+	           where e.lot_id = l.id and e.kind = 'expire' and o.metadata @> '{"ended": true}'::jsonb
+	             and not coalesce((o.metadata ->> 'at_end_date')::boolean, false)) as ended`;
+
+const lotExpired = (l: ExpiredLot): DomainEvent => ({
+	type: 'lot.expired',
+	accountId: l.account_id,
+	key: l.id,
+	data: { lot_id: l.id, tokens_lost: Number(l.lost), source: l.source, model: l.model, expired_at: new Date(l.expired_at).toISOString(), ended: l.ended }
+});
+
 /**
  * `lot.expired`, for every lot whose expiry the ledger recorded and that is not announced yet, in the
  * order they expired (at most `limit`), marking each announced in `tx`: `tokens_lost` is what it still
@@ -128,19 +155,22 @@ async function announceInOrder<R>(tx: Executor, rows: R[], order: (a: R, b: R) =
  * the subscribers, so the sweep announces them, as `announceExpiredHolds` does holds (SKIP LOCKED).
  */
 export async function announceExpiredLots(tx: Executor, limit = 1000): Promise<number> {
-	const lots = await queryRows<{ id: string; account_id: string; source: string; model: string | null; expired_at: string; lost: number | string }>(
+	const lots = await queryRows<ExpiredLot>(
 		tx,
-		sql`with due as (
-		      select id from lots where expired_at is not null and expiry_announced_at is null
-		       order by expired_at, id limit ${limit} for update skip locked)
-		    update lots l set expiry_announced_at = now() from due where l.id = due.id
-		    returning l.id, l.account_id, l.source, l.model, l.expired_at,
-		      (select coalesce(-sum(e.amount), 0) from entries e where e.lot_id = l.id and e.kind = 'expire') as lost`
+		claimExpired(sql`select id from lots where expired_at is not null and expiry_announced_at is null
+		       order by expired_at, id limit ${limit} for update skip locked`)
 	);
-	return announceInOrder(tx, lots, (a, b) => Date.parse(a.expired_at) - Date.parse(b.expired_at) || a.id.localeCompare(b.id), (l) => ({
-		type: 'lot.expired',
-		accountId: l.account_id,
-		key: l.id,
-		data: { lot_id: l.id, tokens_lost: Number(l.lost), source: l.source, model: l.model, expired_at: new Date(l.expired_at).toISOString() }
-	}));
+	return announceInOrder(tx, lots, (a, b) => Date.parse(a.expired_at) - Date.parse(b.expired_at) || a.id.localeCompare(b.id), lotExpired);
+}
+
+/**
+ * `lot.expired` (`ended: true`) for a lot someone ended just now (an unlimited lot ended in the console
+ * or by a site key), in `tx`, the transaction of the end: the host site hears of it in order with the
+ * account's other events and with the balance of that moment, not at the next sweep after later
+ * changes. Once: the sweep finds it announced.
+ */
+export async function announceEndedLot(tx: Executor, lotId: string): Promise<void> {
+	if (!isTransaction(tx)) return (tx as Database).transaction((t) => announceEndedLot(t, lotId));
+	const lots = await queryRows<ExpiredLot>(tx, claimExpired(sql`select id from lots where id = ${lotId}::uuid and expired_at is not null and expiry_announced_at is null for update`));
+	for (const lot of lots) await recordDomainEvent(tx, lotExpired(lot));
 }

@@ -6,7 +6,7 @@ import { adjustAnswer, callLedger, debitAnswer, endUnlimitedAnswer, grantAnswer 
 import { namingKnownKeys } from './known-keys';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
-import { announceAdjustment, announceGrant } from './events';
+import { announceAdjustment, announceEndedLot, announceGrant } from './events';
 import type { Actor, GrantRequest, GrantResult } from './types';
 
 /**
@@ -109,7 +109,8 @@ export interface EndedUnlimited {
 /**
  * Ends an unlimited lot now: its expiry becomes now, and an `expire` operation of 0 tokens (with a
  * 0-token entry on the lot) records who ended it and when, so the statement and the audit say so.
- * Spends after it no longer find the lot. Errors: not_found (no such lot, or not `accountId`'s),
+ * Spends after it no longer find the lot; `lot.expired` (`ended: true`) is announced in `exec`, which must be the
+ * caller's transaction (the end and its event together). Errors: not_found (no such lot, or not `accountId`'s),
  * conflict (the lot is not unlimited, or has ended), idempotency_key_reused / _in_flight.
  */
 export async function endUnlimited(exec: Executor, e: EndUnlimitedRequest): Promise<EndedUnlimited> {
@@ -121,6 +122,7 @@ export async function endUnlimited(exec: Executor, e: EndUnlimitedRequest): Prom
 			p_scope => ${key ? e.idempotency!.scope : null}, p_key => ${key}, p_hash => ${key ? requestHash(['end-unlimited', e.lotId]) : null}) as r`,
 		endUnlimitedAnswer
 	);
+	if (!r.replayed) await announceEndedLot(exec, r.lot_id);
 	return { lotId: r.lot_id, operationId: r.operation_id, accountId: r.account_id, model: r.model, note: r.note, endedAt: r.ended_at, previousExpiry: r.previous_expiry, replayed: r.replayed ?? false };
 }
 

@@ -176,8 +176,16 @@ const EVENTS: Record<DomainEventType, { summary: string; description: string; fi
 	},
 	'lot.expired': {
 		summary: 'A lot reached its expiry, its subscription period ended, or unlimited use ended',
-		description: 'From the expiry sweep, about a second after the expiry, once per lot; unlimited use too, at its end date or when ended (`POST /api/v1/grants/{lot_id}/end`), with `tokens_lost` 0.',
-		fields: { lot_id: z.uuid(), tokens_lost: n().meta({ description: 'What it still held.' }), source: z.string(), model: z.string().nullable(), expired_at: instant() }
+		description:
+			'From the expiry sweep, about a second after the expiry, once per lot; unlimited use too, at its end date (sweep) or when someone ends it (in the console, or `POST /api/v1/grants/{lot_id}/end`: sent with the end itself, in order with the account\'s other events), with `tokens_lost` 0.',
+		fields: {
+			lot_id: z.uuid(),
+			tokens_lost: n().meta({ description: 'What it still held.' }),
+			source: z.string(),
+			model: z.string().nullable(),
+			expired_at: instant(),
+			ended: z.boolean().meta({ description: 'true: someone ended it before its time (a site admin in the console, or a site key); false: it reached its expiry or end date, or its subscription period ended.' })
+		}
 	},
 	'hold.expired': {
 		summary: 'A hold ran out unsettled: its tokens went back',
