@@ -38,3 +38,12 @@ export function localDayStart(day: string, tz: string | null, days = 0): Date {
 	const start = tz ? new TZDate(y, mo, d + days, tz) : new Date(y, mo, d + days);
 	return new Date(start.getTime());
 }
+
+/**
+ * The last instant (to the millisecond) of calendar day `day` (YYYY-MM-DD) in time zone `tz` (an IANA
+ * name): what "until the end of Dec 12" means there, one millisecond before the next day's first
+ * instant, so a 23- or 25-hour DST day ends at its own midnight. Throws RangeError on a bad day.
+ */
+export function dayEndIn(day: string, tz: string): Date {
+	return new Date(localDayStart(day, tz, 1).getTime() - 1);
+}

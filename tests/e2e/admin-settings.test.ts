@@ -307,6 +307,26 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await expect(zone.inputValue()).resolves.toBe('Addis Ababa time (UTC+3)');
 		await screen(page, `admin-limits-site-form-${size.name}`);
 		await expectSound(page);
+		// What is typed is taken without a click in the list (WAI-ARIA's combobox): an IANA id on Tab, one match on Enter.
+		await zone.fill('Europe/Berlin');
+		await zone.press('Tab');
+		await expect(zone.inputValue()).resolves.toBe('Berlin time (UTC+1)');
+		await zone.fill('Asia/Tokyo');
+		await zone.press('Enter');
+		await expect(zone.inputValue()).resolves.toBe('Tokyo time (UTC+9)');
+		// A text that names no zone stays in the field with what to do beside it, and Save says nothing was saved.
+		await zone.fill('atlantis');
+		await siteForm(page).getByRole('button', { name: 'Save site settings' }).click();
+		const slip = 'No time zone matches “atlantis”: type a city, a zone\'s name such as Europe/Berlin or an offset like +5:30, then pick it from the list.';
+		await expectNoteBeside(zone, slip);
+		await expect(zone.getAttribute('aria-invalid')).resolves.toBe('true');
+		await expect(zone.inputValue()).resolves.toBe('atlantis');
+		await expect(page.getByText(/Site settings saved/).count()).resolves.toBe(0);
+		await screen(page, `admin-limits-site-zone-refused-${size.name}`);
+		// Escape gives the zone back as it was; typed again, the slip goes.
+		await zone.press('Escape');
+		await expect(zone.inputValue()).resolves.toBe('Tokyo time (UTC+9)');
+		await expect(page.locator('#site-tz-note').count()).resolves.toBe(0);
 		await siteForm(page).getByRole('button', { name: 'Cancel' }).click();
 		await expect(facts(page)).resolves.toMatch(/Time zone\s+UTC\s/);
 		// Back on the button that opened it (the keyboard's place is kept).

@@ -350,6 +350,10 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		expect(await page.evaluate(() => document.activeElement?.id)).toBe('camp-expires');
 		await expect(page.getByText(/This grants 321 tokens/).count()).resolves.toBe(0);
 		await screen(page, `admin-bonuses-past-expiry-${size.name}`);
+		// A day of the site's calendar (UTC, the demo's), named so, whatever zone this device is in.
+		await expires.fill('2027-12-12');
+		await page.getByText(/The tokens expire at the end of Dec 12, 2027, UTC\.$/).waitFor();
+		await screen(page, `admin-bonuses-expiry-words-${size.name}`);
 		await expires.fill('');
 		await page.getByLabel('Note shown to users').fill(note);
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();

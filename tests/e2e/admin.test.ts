@@ -573,16 +573,19 @@ for (const size of sizes) {
 			await form.getByLabel('Unlimited use').check();
 			await expect(form.getByLabel('Tokens').count()).resolves.toBe(0);
 			await form.getByLabel('Note').fill(unlimitedNote);
+			// Until a day of the site's calendar (UTC, the demo's): its end there, named so.
+			await form.getByLabel('Expires', { exact: true }).fill('2027-12-12');
+			await form.getByText('Unlimited use ends at the end of Dec 12, 2027, UTC.', { exact: false }).waitFor();
 			await form.getByRole('button', { name: 'Grant unlimited…' }).click();
 			const question = form.getByRole('group', { name: 'Grant unlimited use?' });
-			await expect(question.innerText()).resolves.toContain(`Give ${tess.name} unlimited use of every model with no end date? Their use is recorded but takes no tokens`);
+			await expect(question.innerText()).resolves.toContain(`Give ${tess.name} unlimited use of every model until the end of Dec 12, 2027, UTC? Their use is recorded but takes no tokens`);
 			await screenshot(form, `admin-user-unlimited-question-${size.name}`);
 			await question.getByRole('button', { name: 'Grant unlimited' }).dblclick();
-			await form.getByText('Unlimited use granted: Every model · no end date.').waitFor();
+			await form.getByText('Unlimited use granted: Every model · until Dec 12, 2027, 23:59.').waitFor();
 			const card = page.getByRole('region', { name: 'Account', exact: true });
 			const unlimited = card.getByRole('group', { name: 'Unlimited use' });
 			const shown = await unlimited.innerText();
-			for (const words of ['Unlimited Every model · no end date', unlimitedNote, 'End unlimited']) expect(shown).toContain(words);
+			for (const words of ['Unlimited Every model · until Dec 12, 2027, 23:59', unlimitedNote, 'End unlimited']) expect(shown).toContain(words);
 			await expect(card.getByText(/^\S+ \+ unlimited$/).count()).resolves.toBe(1);
 			await unlimited.scrollIntoViewIfNeeded();
 			await screenshot(card, `admin-user-unlimited-${size.name}`);

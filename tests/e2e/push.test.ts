@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseURL, installedPhone, launch, phoneContext } from './browser';
-import { alertStepsShown, screen, waitForFresh, waitForServiceWorker } from './app';
+import { alertStepsShown, expectNoteBeside, screen, waitForFresh, waitForServiceWorker } from './app';
 import { pushWords } from '../../src/lib/server/alerts/words';
 
 let browser: Browser;
@@ -115,6 +115,18 @@ describe('alerts on a phone: steps in tokens, quiet hours, and a pushed alert sh
 		await zone.fill('berlin');
 		await zone.press('Escape');
 		await expect(zone.inputValue()).resolves.toBe('Addis Ababa time (UTC+3)');
+		// A text that names no zone, left with Tab: kept with what to do beside the field, nothing saved.
+		await zone.fill('atlantis');
+		await zone.press('Tab');
+		await expectNoteBeside(zone, 'No time zone matches “atlantis”: type a city, a zone\'s name such as Europe/Berlin or an offset like +5:30, then pick it from the list.');
+		// The answer before it ("Time zone saved: … Addis Ababa") is not said beside a refusal.
+		await expect(page.getByText(/^Time zone saved/).count()).resolves.toBe(0);
+		await zone.scrollIntoViewIfNeeded();
+		await screen(page, 'settings-time-zone-refused');
+		await zone.focus();
+		await zone.press('Escape');
+		await expect(zone.inputValue()).resolves.toBe('Addis Ababa time (UTC+3)');
+		await expect(page.locator('#tz-note').count()).resolves.toBe(0);
 
 		// Quiet hours, in the zone the page shows times in.
 		const quiet = page.getByRole('group', { name: 'Quiet hours' });

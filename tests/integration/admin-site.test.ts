@@ -177,7 +177,7 @@ describe(`campaigns on ${backend}`, () => {
 
 		expect(await refusal(admin.admin.campaigns.start({ audience: 'role', role: 'nobody-has-this', tokens: 1, note: 'x', key: `r-${tag()}` }))).toBe('invalid_input');
 		expect(await refusal(admin.admin.campaigns.start({ audience: 'all', tokens: 1, model: 'no-such-model', note: 'x', key: `m-${tag()}` }))).toBe('unknown_model');
-		expect(await refusal(admin.admin.campaigns.start({ audience: 'all', tokens: 1, note: 'x', expiresAt: '2020-01-01T00:00:00Z', key: `e-${tag()}` }))).toBe('invalid_input');
+		expect(await refusal(admin.admin.campaigns.start({ audience: 'all', tokens: 1, note: 'x', expiresOn: '2020-01-01', key: `e-${tag()}` }))).toBe('invalid_input');
 		expect(await refusal(admin.admin.campaigns.start({ audience: 'team', teamId: randomUUID(), tokens: 1, note: 'x', key: `t-${tag()}` }))).toBe('not_found');
 		await expectInvariants(db);
 	});

@@ -491,8 +491,10 @@ describe(`the figures summary on ${backend}`, () => {
 describe('the user detail page', () => {
 	it('grants a bonus once per key with its model, expiry and note, audited with the balance before and after', async () => {
 		const accountId = w.users.memberA.accountId;
-		const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-		const bonus = { accountId, tokens: 300, model: 'gpt-5-nano', expiresAt, note: 'Launch week', key: `b-${randomUUID()}` };
+		// A day of the site's calendar (UTC here): the lot expires at its last instant.
+		const expiresOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+		const expiresAt = `${expiresOn}T23:59:59.999Z`;
+		const bonus = { accountId, tokens: 300, model: 'gpt-5-nano', expiresOn, note: 'Launch week', key: `b-${randomUUID()}` };
 		const first = await admin.admin.users.grantBonus(bonus);
 		expect(first).toMatchObject({ replayed: false, after: first.before + 300 });
 		expect(await admin.admin.users.grantBonus(bonus)).toMatchObject({ replayed: true, lotId: first.lotId });
@@ -507,7 +509,7 @@ describe('the user detail page', () => {
 		const entries = await admin.admin.audit.list({ account: accountId, action: 'bonus.granted' });
 		expect(entries.rows).toHaveLength(1);
 		expect(entries.rows[0]).toMatchObject({ before: { balance: first.before }, after: { balance: first.after, lotId: first.lotId }, detail: { note: 'Launch week', tokens: 300 } });
-		expect(await refused(admin.admin.users.grantBonus({ ...bonus, key: `b-${randomUUID()}`, expiresAt: '2020-01-01T00:00:00Z' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.users.grantBonus({ ...bonus, key: `b-${randomUUID()}`, expiresOn: '2020-01-01' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		expect(await refused(admin.admin.users.get({ accountId: randomUUID() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
 		await expectInvariants(db);
 	});

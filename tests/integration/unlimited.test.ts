@@ -118,8 +118,9 @@ describe(`unlimited use from the console on ${backend}`, () => {
 	it('grants a team pool unlimited use until a day: its members use it without taking the pool’s tokens', async () => {
 		const accountId = w.teamA.accountId;
 		await grant(db.orm, { accountId, tokens: 300, source: 'purchase' });
-		const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-		const { lotId } = await admin.admin.users.grantUnlimited({ accountId, expiresAt, note: 'Launch week', key: `u-${randomUUID()}` });
+		const expiresOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+		const expiresAt = `${expiresOn}T23:59:59.999Z`; // the end of that day in the site's zone, UTC here
+		const { lotId } = await admin.admin.users.grantUnlimited({ accountId, expiresOn, note: 'Launch week', key: `u-${randomUUID()}` });
 		expect((await spend(accountId, 'gpt-5-nano', w.users.teamMember.id)).paidBy).toEqual([expect.objectContaining({ id: lotId, unlimited: true })]);
 		expect((await lotsLeft(accountId)).find((l) => !l.unlimited)!.remaining).toBe(300);
 		const dashboard = await (await callerOf('teamMember')).ledger.dashboard({ accountId });
@@ -136,7 +137,7 @@ describe(`unlimited use from the console on ${backend}`, () => {
 		const other = await grant(db.orm, { accountId: w.users.otherTeamAdmin.accountId, tokens: 0, unlimited: true, source: 'admin' });
 		expect(await refused(admin.admin.users.endUnlimited({ accountId, lotId: other.lotId, key: key() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
 		expect(await refused(admin.admin.users.endUnlimited({ accountId, lotId: randomUUID(), key: key() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
-		expect(await refused(admin.admin.users.grantUnlimited({ accountId, expiresAt: '2020-01-01T00:00:00Z', note: 'Late', key: key() }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+		expect(await refused(admin.admin.users.grantUnlimited({ accountId, expiresOn: '2020-01-01', note: 'Late', key: key() }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		expect(await refused(admin.admin.users.grantUnlimited({ accountId, note: '   ', key: key() }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await refused(admin.admin.users.grantUnlimited({ accountId, model: 'no-such-model', note: 'Typo', key: key() }))).toMatchObject({ domain: 'unknown_model' });
 		// A member cannot grant themselves unlimited use.

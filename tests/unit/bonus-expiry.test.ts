@@ -1,46 +1,48 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { bonusExpiryWords, readBonusExpiry } from '../../src/lib/client/admin/bonus-expiry';
-import { appZone, dateTime, shortDate } from '../../src/lib/client/format';
+import { describe, expect, it } from 'vitest';
+import { bonusExpiryWords, readBonusExpiry, siteDayEnd } from '../../src/lib/client/admin/bonus-expiry';
+import { dateTime } from '../../src/lib/client/format';
 
-describe('a bonus’s expiry day in the console’s forms', () => {
-	const now = new Date('2026-12-02T15:00:00');
+describe('a bonus’s expiry day in the console’s forms: a day of the site’s calendar', () => {
+	const now = new Date('2026-12-02T15:00:00Z');
 
-	it('is the end of the chosen day, on this device without a zone chosen in Settings, or never', () => {
-		expect(readBonusExpiry('', now)).toEqual({ ok: true, expiresAt: null });
-		expect(readBonusExpiry('2026-12-02', now)).toEqual({ ok: true, expiresAt: new Date('2026-12-02T23:59:59').toISOString() });
-		expect(readBonusExpiry('2027-01-31', now)).toMatchObject({ ok: true });
+	it('is sent as the day picked (the server makes the instant), or never', () => {
+		expect(readBonusExpiry('', 'Europe/Berlin', now)).toEqual({ ok: true, expiresOn: null });
+		expect(readBonusExpiry('2026-12-12', 'Europe/Berlin', now)).toEqual({ ok: true, expiresOn: '2026-12-12' });
+		// Today is still a day to pick: it ends tonight in the site's zone.
+		expect(readBonusExpiry('2026-12-02', 'Europe/Berlin', now)).toEqual({ ok: true, expiresOn: '2026-12-02' });
 	});
 
-	it('refuses a day already over, before anything is sent (the server would refuse it after the confirm)', () => {
+	it('refuses a day already over in the site’s zone, before anything is sent', () => {
 		const past = { ok: false, error: 'The expiry must be in the future: pick today or a later day, or leave it empty for never.' };
-		expect(readBonusExpiry('2020-01-01', now)).toEqual(past);
-		expect(readBonusExpiry('2026-12-01', now)).toEqual(past);
-		expect(readBonusExpiry('not a day', now)).toEqual({ ok: false, error: 'Pick a day from the calendar, or leave it empty for never.' });
+		expect(readBonusExpiry('2020-01-01', 'Europe/Berlin', now)).toEqual(past);
+		expect(readBonusExpiry('2026-12-01', 'Europe/Berlin', now)).toEqual(past);
+		// At 15:00 UTC it is already Dec 3 in Tokyo (from 15:00) and Kiritimati (UTC+14): Dec 2 is over there, not in Berlin.
+		expect(readBonusExpiry('2026-12-02', 'Asia/Tokyo', now)).toEqual(past);
+		expect(readBonusExpiry('2026-12-02', 'Pacific/Kiritimati', now)).toEqual(past);
+		expect(readBonusExpiry('not a day', 'Europe/Berlin', now)).toEqual({ ok: false, error: 'Pick a day from the calendar, or leave it empty for never.' });
+		expect(readBonusExpiry('2026-02-30', 'Europe/Berlin', now)).toMatchObject({ ok: false });
 	});
 
-	describe('in the app’s time zone (the admin’s choice in Settings), not the device’s', () => {
-		afterEach(() => {
-			appZone.now = () => null;
-		});
-
-		it('ends the chosen day there, and the summary names that day', () => {
-			appZone.now = () => 'Europe/London';
-			const read = readBonusExpiry('2027-01-31', now);
-			expect(read).toEqual({ ok: true, expiresAt: '2027-01-31T23:59:59.000Z' });
-			expect(bonusExpiryWords('2027-01-31', now)).toBe('The tokens expire at the end of Jan 31, 2027.');
-			appZone.now = () => 'Asia/Tokyo';
-			expect(readBonusExpiry('2027-01-31', now)).toEqual({ ok: true, expiresAt: '2027-01-31T14:59:59.000Z' });
-			expect(bonusExpiryWords('2027-01-31', now)).toBe('The tokens expire at the end of Jan 31, 2027.');
-			// A member in another zone reads the instant with its time, not a bare day it would overstate.
-			expect(dateTime('2027-01-31T23:59:59.000Z', 'Asia/Tokyo')).toMatch(/Feb 1, 2027,? 08:59/);
-		});
+	it('names the day picked and the site’s zone, whatever zone this device is in', () => {
+		expect(bonusExpiryWords('2026-12-12', 'Europe/Berlin', now)).toBe('The tokens expire at the end of Dec 12, 2026, Berlin time (UTC+1).');
+		expect(bonusExpiryWords('2026-12-12', 'Asia/Tokyo', now)).toBe('The tokens expire at the end of Dec 12, 2026, Tokyo time (UTC+9).');
+		// The offset of that day, not of today: Berlin's summer time in July.
+		expect(bonusExpiryWords('2027-07-01', 'Europe/Berlin', now)).toBe('The tokens expire at the end of Jul 1, 2027, Berlin time (UTC+2).');
+		expect(bonusExpiryWords('2026-12-12', 'UTC', now)).toBe('The tokens expire at the end of Dec 12, 2026, UTC.');
+		// Until Settings has said the site's zone: the site's time, not a zone it may not be.
+		expect(bonusExpiryWords('2026-12-12', null, now)).toMatch(/^The tokens expire at the end of Dec 1[23], 2026, the site's time\.$/);
 	});
 
-	it('is summed up in the words the forms show, and not named when the field refuses it', () => {
-		// The chosen day, not the next one (an end of day read in UTC can be the next day here).
-		expect(bonusExpiryWords('2027-01-31', now)).toBe(`The tokens expire at the end of ${shortDate(new Date(2027, 0, 31, 12))}.`);
-		expect(bonusExpiryWords('', now)).toBe('With no expiry date the tokens never expire.');
-		expect(bonusExpiryWords('2020-01-01', now)).toBe('');
-		expect(bonusExpiryWords('not a day', now)).toBe('');
+	it('says never for no day, and nothing for a day the field refuses', () => {
+		expect(bonusExpiryWords('', 'Europe/Berlin', now)).toBe('With no expiry date the tokens never expire.');
+		expect(bonusExpiryWords('2020-01-01', 'Europe/Berlin', now)).toBe('');
+		expect(bonusExpiryWords('not a day', 'Europe/Berlin', now)).toBe('');
+	});
+
+	it('is the instant the server stores: the last of that day in the site’s zone, which a member elsewhere reads on their own clock', () => {
+		expect(siteDayEnd('2026-12-12', 'Europe/Berlin')).toBe('2026-12-12T22:59:59.999Z');
+		expect(siteDayEnd('2026-12-31', 'Europe/Berlin')).toBe('2026-12-31T22:59:59.999Z');
+		expect(dateTime(siteDayEnd('2026-12-31', 'Europe/Berlin'), 'Europe/Berlin')).toMatch(/Dec 31, 2026,? 23:59/);
+		expect(dateTime(siteDayEnd('2026-12-31', 'Europe/Berlin'), 'Asia/Tokyo')).toMatch(/Jan 1, 2027,? 07:59/);
 	});
 });

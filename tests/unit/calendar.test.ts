@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCalendar, localDayStart } from '../../src/lib/calendar';
+import { addCalendar, dayEndIn, localDayStart } from '../../src/lib/calendar';
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date) => d.toISOString();
@@ -59,5 +59,29 @@ describe('a local calendar day as instants', () => {
 
 	it('refuses what is not a calendar day', () => {
 		expect(() => localDayStart('31.12.2026', 'UTC')).toThrow(RangeError);
+	});
+});
+
+describe('the end of a day in a zone (what "until Dec 12" means in the console)', () => {
+	it('is the last millisecond before the next local midnight there, not in UTC or on this device', () => {
+		expect(iso(dayEndIn('2026-12-12', 'Europe/Berlin'))).toBe('2026-12-12T22:59:59.999Z');
+		expect(iso(dayEndIn('2026-12-31', 'Europe/Berlin'))).toBe('2026-12-31T22:59:59.999Z');
+		expect(iso(dayEndIn('2026-12-12', 'UTC'))).toBe('2026-12-12T23:59:59.999Z');
+		expect(iso(dayEndIn('2027-01-31', 'Asia/Tokyo'))).toBe('2027-01-31T14:59:59.999Z');
+	});
+
+	it("ends Berlin's 23-hour and 25-hour days (the last Sundays of March and October) at their own midnight", () => {
+		// 29 March 2026: 02:00 becomes 03:00 (UTC+1 to UTC+2); the day ends at 22:00 UTC.
+		expect(iso(dayEndIn('2026-03-28', 'Europe/Berlin'))).toBe('2026-03-28T22:59:59.999Z');
+		expect(iso(dayEndIn('2026-03-29', 'Europe/Berlin'))).toBe('2026-03-29T21:59:59.999Z');
+		expect(dayEndIn('2026-03-29', 'Europe/Berlin').getTime() - dayEndIn('2026-03-28', 'Europe/Berlin').getTime()).toBe(23 * 3_600_000);
+		// 25 October 2026: 03:00 becomes 02:00 (UTC+2 to UTC+1); the day ends at 23:00 UTC.
+		expect(iso(dayEndIn('2026-10-24', 'Europe/Berlin'))).toBe('2026-10-24T21:59:59.999Z');
+		expect(iso(dayEndIn('2026-10-25', 'Europe/Berlin'))).toBe('2026-10-25T22:59:59.999Z');
+		expect(dayEndIn('2026-10-25', 'Europe/Berlin').getTime() - dayEndIn('2026-10-24', 'Europe/Berlin').getTime()).toBe(25 * 3_600_000);
+	});
+
+	it('refuses what is not a calendar day', () => {
+		expect(() => dayEndIn('12/12/2026', 'Europe/Berlin')).toThrow(RangeError);
 	});
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayIn } from '../../src/lib/time-zones';
 import { zoneName, zoneOffset } from '../../src/lib/zone-name';
-import { matchZones, zoneChoices } from '../../src/lib/client/zone-choices';
+import { matchZones, resolveZoneText, zoneChoices } from '../../src/lib/client/zone-choices';
 
 // One way to name a time zone wherever a person reads one (lib/zone-name.ts): "Berlin time (UTC+1)",
 // never the IANA id ("Europe/Berlin") nor half of it, nor the engine's "GMT+1"; the picker finds a
@@ -86,6 +86,31 @@ describe('the time zone picker’s list', () => {
 	it('finds nothing for what no zone has, and everything for an empty search', () => {
 		expect(found('atlantis')).toEqual([]);
 		expect(found('  ')).toHaveLength(choices.length);
+	});
+
+	it('takes a typed zone without a pick from the list: its IANA id in any case, an alias, the zone as shown, or a search with one match', () => {
+		const take = (text: string) => resolveZoneText(text, choices);
+		expect(take('Europe/Berlin')).toEqual({ zone: 'Europe/Berlin' });
+		expect(take('  asia/tokyo ')).toEqual({ zone: 'Asia/Tokyo' });
+		expect(take('Berlin time (UTC+1)')).toEqual({ zone: 'Europe/Berlin' });
+		expect(take('addis')).toEqual({ zone: 'Africa/Addis_Ababa' });
+		expect(take('UTC')).toEqual({ zone: 'UTC' });
+		// An id the list names otherwise: the list's entry for the same zone.
+		expect(take('US/Eastern')).toEqual({ zone: 'America/New_York' });
+	});
+
+	it('refuses, saying what to do, a text that names no zone or several, rather than guess one', () => {
+		expect(resolveZoneText('atlantis', choices)).toEqual({
+			slip: "No time zone matches “atlantis”: type a city, a zone's name such as Europe/Berlin or an offset like +5:30, then pick it from the list."
+		});
+		const several = resolveZoneText('+5:30', choices);
+		expect(several).toEqual({ slip: expect.stringMatching(/^“\+5:30” matches \d+ time zones: pick one from the list, or type more of its city or name\.$/) });
+		expect(resolveZoneText('Europe', choices)).toMatchObject({ slip: expect.stringContaining('matches') });
+	});
+
+	it('takes a page’s own first choice by its words (Settings: this device’s zone)', () => {
+		const device = { value: '', label: "Device's zone", detail: null, offset: 0, name: "device's zone", words: "device's zone" };
+		expect(resolveZoneText("device's zone", [device, ...choices])).toEqual({ zone: '' });
 	});
 
 	it('keeps a stored id the browser lists under another name, in that name’s place', () => {

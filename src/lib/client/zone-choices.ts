@@ -3,6 +3,7 @@
 // city, a region, the zone's name ("eastern", "central european") or an offset ("+5:30", "utc-3").
 import { zoneFacts } from '$lib/time-zones';
 import { zoneName } from '$lib/zone-name';
+import { counted } from '$lib/counted';
 
 export interface ZoneChoice {
 	/** What is stored and sent: the IANA id, or '' for a choice of the page's own ("this device's zone"). */
@@ -86,4 +87,28 @@ export function matchZones(choices: readonly ZoneChoice[], query: string): ZoneC
 		.map((c, i) => ({ c, i, r: rank(c) }))
 		.sort((a, b) => a.r - b.r || a.i - b.i)
 		.map((x) => x.c);
+}
+
+/** What the field's typed text comes to when it is left, Enter is pressed or the form saved: a zone, or why none. */
+export type ZoneText = { zone: string } | { slip: string };
+
+/**
+ * The zone a text typed in the picker names without a choice from the list (WAI-ARIA's combobox: what
+ * is typed is the value): an IANA id ("Europe/Berlin", any case, or an alias the engine knows, such as
+ * "US/Eastern"), a zone as the field shows it ("Berlin time (UTC+1)"), or a search with exactly one
+ * match ("addis"). A text with no match or several is a slip saying what to do, never a zone guessed.
+ */
+export function resolveZoneText(text: string, choices: readonly ZoneChoice[]): ZoneText {
+	const typed = text.trim();
+	const name = normalize(typed);
+	const exact = choices.find((c) => (c.value && normalize(c.value) === name) || c.name === name);
+	if (exact) return { zone: exact.value };
+	const engine = canonicalZone(typed);
+	const alias = engine !== typed ? choices.find((c) => c.value && canonicalZone(c.value) === engine) : undefined;
+	if (alias) return { zone: alias.value };
+	const found = matchZones(choices, typed);
+	if (found.length === 1) return { zone: found[0]!.value };
+	return found.length
+		? { slip: `“${typed}” matches ${counted(found.length, 'time zone')}: pick one from the list, or type more of its city or name.` }
+		: { slip: `No time zone matches “${typed}”: type a city, a zone's name such as Europe/Berlin or an offset like +5:30, then pick it from the list.` };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_IDEMPOTENCY_KEY, MAX_TOKENS, MAX_UNITS } from './ledger';
 import { CATALOG_KEY, CATALOG_KEY_RULE, MAX_CATALOG_KEY } from '../catalog-key';
 import { idSlip, textSlip } from '../visible-text';
+import { isDay } from '../day-text';
 
 // The request fields REST v1 and tRPC share, each limit defined once: what the OpenAPI document
 // says, what validation enforces and what the domain accepts come from these.
@@ -66,3 +67,6 @@ export const idempotencyKey = visibleId(z.string().min(1).max(MAX_IDEMPOTENCY_KE
 export const cursor = z.string().max(200);
 export const MAX_PAGE = 200;
 export const pageLimit = z.number().int().min(1).max(MAX_PAGE);
+
+/** A day of the site's calendar, YYYY-MM-DD (a real one: not 2026-02-30). */
+export const siteDay = z.string().refine(isDay, { message: 'must be a date as YYYY-MM-DD, such as 2026-01-31.' });

@@ -4,7 +4,7 @@ import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
 import { balancesRead, check, capLineRead, consumeAsPerson, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
-import { cursor, idempotencyKey, keyLookup, pageLimit, units } from '../../fields';
+import { cursor, idempotencyKey, keyLookup, pageLimit, siteDay, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
 import { FORECAST_DAYS } from '../../../days';
@@ -14,10 +14,6 @@ import { forecastText, totalsPerWindow } from '../../../forecast';
 import { balanceOf } from '../../../balance-figures';
 import { heldWords } from '../../../held-words';
 import { siteDayWords } from '../../../site-day';
-import { isDay } from '../../../day-text';
-
-/** A day of the site's calendar, YYYY-MM-DD (a real one: not 2026-02-30). */
-const siteDay = z.string().refine(isDay, { message: 'must be a date as YYYY-MM-DD, such as 2026-01-31.' });
 
 const accountInput = z.object({ accountId: z.uuid().optional() });
 

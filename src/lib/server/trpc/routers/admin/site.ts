@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { router, type Context } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { catalogKey, readableText } from '../../../fields';
+import { catalogKey, readableText, siteDay } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
-import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
+import { applyCampaign, campaignReach, endOfSiteDay, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
 import { catalogPreview, catalogProviders, deleteProduct, productInput, reorderProducts, savingsPreview, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
 import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
@@ -29,7 +29,8 @@ const campaignInput = z
 		z.object({
 			tokens: z.number().int().min(1).max(MAX_TOKENS),
 			model: catalogKey.nullish(),
-			expiresAt: z.iso.datetime({ offset: true }).nullish(),
+			/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
+			expiresOn: siteDay.nullish(),
 			note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
 			key: z.string().min(8).max(100)
 		})
@@ -65,7 +66,7 @@ export const adminSiteRoutes = {
 		/** An event bonus to all users, a role or a team; the same key again carries the same campaign on. */
 		start: siteAdminProcedure
 			.input(campaignInput)
-			.mutation(({ ctx, input }) => startCampaign(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => startCampaign(ctx.db, actor(ctx), { ...input, expiresAt: await endOfSiteDay(ctx.db.orm, expiresOn) })),
 		/** Grants the campaign to accounts of its audience that do not have it yet (joined since, or a run that stopped). */
 		applyAgain: siteAdminProcedure.input(z.object({ id: z.uuid() }).strict()).mutation(({ ctx, input }) => applyCampaign(ctx.db, actor(ctx), input.id))
 	}),

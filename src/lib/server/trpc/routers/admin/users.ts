@@ -1,9 +1,9 @@
 // The Users and User detail pages (/admin/users, /admin/users/[id]): accounts, balances, bonuses, roles, caps.
 import { z } from 'zod';
-import { pageLimit, readableText, visibleId } from '../../../fields';
+import { pageLimit, readableText, siteDay, visibleId } from '../../../fields';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { accountDetail, accountUses, adjustAccountBalance, endUnlimitedUse, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
+import { accountDetail, accountUses, adjustAccountBalance, endOfSiteDay, endUnlimitedUse, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
 import { setSiteRole } from '../../../accounts';
 import { MAX_TOKENS } from '../../../ledger';
 import { actor, cursor, key } from './shared';
@@ -57,13 +57,14 @@ export const usersRoutes = {
 						accountId: z.uuid(),
 						tokens: z.number().int().min(1).max(MAX_TOKENS),
 						model: key.nullish(),
-						expiresAt: z.iso.datetime({ offset: true }).nullish(),
+						/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
+						expiresOn: siteDay.nullish(),
 						note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
 						key: visibleId(z.string().min(8).max(100))
 					})
 					.strict()
 			)
-			.mutation(({ ctx, input }) => grantBonus(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => grantBonus(ctx.db, actor(ctx), { ...input, expiresAt: await endOfSiteDay(ctx.db.orm, expiresOn) })),
 
 		/** Unlimited use (optional model, optional end date, a note), audited, once per key made on the admin's device. */
 		grantUnlimited: siteAdminProcedure
@@ -72,13 +73,14 @@ export const usersRoutes = {
 					.object({
 						accountId: z.uuid(),
 						model: key.nullish(),
-						expiresAt: z.iso.datetime({ offset: true }).nullish(),
+						/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
+						expiresOn: siteDay.nullish(),
 						note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
 						key: visibleId(z.string().min(8).max(100))
 					})
 					.strict()
 			)
-			.mutation(({ ctx, input }) => grantUnlimited(ctx.db, actor(ctx), { ...input, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null })),
+			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => grantUnlimited(ctx.db, actor(ctx), { ...input, expiresAt: await endOfSiteDay(ctx.db.orm, expiresOn) })),
 
 		/** Ends one of the account's unlimited lots now, audited, once per key made on the admin's device. */
 		endUnlimited: siteAdminProcedure
