@@ -57,11 +57,12 @@ describe(`unlimited use from the console on ${backend}`, () => {
 
 		const detail = await admin.admin.users.get({ accountId });
 		// Its page lists it among the unlimited lots in force, with the End action.
-		expect(detail.unlimited).toEqual([expect.objectContaining({ id: first.lotId, unlimited: true, active: true, model: 'gpt-5-nano', expiresAt: null, note: 'Tester for the launch', source: 'admin' })]);
+		expect(detail.unlimited).toEqual([expect.objectContaining({ id: first.lotId, unlimited: true, active: true, model: 'gpt-5-nano', expiresAt: null, note: 'Tester for the launch', source: 'bonus' })]);
 		const [entry, ...more] = (await listAudit(db.orm, { account: accountId, action: 'unlimited.granted' })).rows;
 		expect(more).toEqual([]);
 		expect(entry).toMatchObject({ actor: { userId: w.users.siteAdmin.id }, actorKind: 'in the console', ip: '10.9.0.7', targetId: first.lotId, words: { title: 'Unlimited granted' } });
-		expect(entry!.words.lines).toEqual(expect.arrayContaining([{ label: 'Note', value: { text: 'Tester for the launch' } }, { label: 'Model', value: { text: 'GPT-5 Nano' } }]));
+		// Granted from the "Grant a bonus" form, it is a bonus, as the form's tokens are: "As Bonus", not "Added by an admin".
+		expect(entry!.words.lines).toEqual(expect.arrayContaining([{ label: 'As', value: { text: 'Bonus' } }, { label: 'Note', value: { text: 'Tester for the launch' } }, { label: 'Model', value: { text: 'GPT-5 Nano' } }]));
 
 		// The member's dashboard: the model's allocation is unlimited, the general balance is not.
 		const dashboard = await (await callerOf('memberA')).ledger.dashboard({});
@@ -101,7 +102,7 @@ describe(`unlimited use from the console on ${backend}`, () => {
 		expect(detail.unlimited).toEqual([]);
 		expect(detail.lots.find((l) => l.id === lotId)).toMatchObject({ unlimited: true, active: false, expiresAt: ended.endedAt });
 		const [movement] = (await statement(db.orm, accountId)).rows;
-		expect(movement).toMatchObject({ kind: 'expiry', tokens: 0, unlimited: true, source: 'admin', note: 'Staff', actorName: w.users.siteAdmin.name });
+		expect(movement).toMatchObject({ kind: 'expiry', tokens: 0, unlimited: true, source: 'bonus', note: 'Staff', actorName: w.users.siteAdmin.name });
 		expect(new Date(movement!.at).toISOString()).toBe(ended.endedAt);
 		const audit = (await listAudit(db.orm, { account: accountId, action: 'unlimited.ended' })).rows;
 		expect(audit).toHaveLength(1);
