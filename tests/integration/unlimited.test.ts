@@ -176,6 +176,11 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		expect(audit).toEqual([expect.objectContaining({ targetId: first.json.lot_id, actor: null, actorKeyId: expect.any(String) })]);
 		expect((await spend(m.accountId, 'gpt-5-nano')).paidBy).toEqual([expect.objectContaining({ id: first.json.lot_id, unlimited: true })]);
 		expect((await lotsLeft(m.accountId)).map((l) => l.remaining)).toEqual([100, 0]);
+		// /balance says plainly which use is unlimited: this model's, not every model's; /usage names the model as `generator`.
+		const balance = await callJson(`/api/v1/balance?user=${m.id}`, { headers: bearer(site) });
+		expect(balance.json).toMatchObject({ unlimited: false, unlimited_models: ['gpt-5-nano'], data: { 'gpt-5-nano': { isUnlimited: true }, general: { credit: 100, isUnlimited: false } } });
+		const usage = await callJson(`/api/v1/usage?user=${m.id}`, { headers: bearer(site) });
+		expect(usage.json.data).toEqual([expect.objectContaining({ generator: 'gpt-5-nano', model: 'gpt-5-nano', feature: 'ai_bots', remaining: null })]);
 		await expectInvariants(db);
 	});
 
@@ -184,6 +189,10 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		const granted = await post('/api/v1/grants', site, { user: m.id, unlimited: true, source: 'admin', note: 'Staff' });
 		const lotId = String(granted.json.lot_id);
 		const path = `/api/v1/grants/${lotId}/end`;
+		// Unlimited for every model: said at the top of /balance, beside `available`, which counts only the tokens (100) and free allowances.
+		const balance = async () => (await callJson(`/api/v1/balance?user=${m.id}`, { headers: bearer(site) })).json;
+		const countable = (await balance()).available;
+		expect(await balance()).toMatchObject({ unlimited: true, unlimited_models: [], data: { general: { credit: 100, isUnlimited: true } } });
 
 		expect((await post(path, m.key, {})).status).toBe(403);
 		const idem = randomUUID();
@@ -195,6 +204,7 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		const twice = await post(path, site, {}, null);
 		expect(twice.status, twice.text).toBe(409);
 		expect(twice.json).toMatchObject({ error: 'conflict', message: expect.stringContaining('has ended already') });
+		expect(await balance()).toMatchObject({ unlimited: false, unlimited_models: [], available: countable });
 
 		const tokensLot = await grant(db.orm, { accountId: m.accountId, tokens: 10, source: 'bonus' });
 		const notUnlimited = await post(`/api/v1/grants/${tokensLot.lotId}/end`, site, {});
