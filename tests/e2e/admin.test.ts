@@ -598,6 +598,7 @@ for (const size of sizes) {
 			const endedLot = lots.getByRole('row').filter({ hasText: unlimitedNote });
 			await expect(endedLot.getByRole('cell').first().innerText()).resolves.toMatch(/^Source\s+Bonus · ended$/);
 			await expect(endedLot.getByRole('cell').filter({ hasText: /^Expires/ }).innerText()).resolves.toMatch(/^Expires\s+Ended [A-Z][a-z]{2} \d{1,2}, \d{4}/);
+			await expect(endedLot.getByRole('cell').filter({ hasText: /^Left/ }).innerText()).resolves.toMatch(/^Left\s+—$/);
 			await endedLot.scrollIntoViewIfNeeded();
 			await screen(page, `admin-user-unlimited-ended-lot-${size.name}`);
 			await expectSound(page);
