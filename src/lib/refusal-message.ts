@@ -10,12 +10,11 @@ import { zoneName } from './zone-name';
 
 /**
  * What one request may draw on, as its refusal and the pages say it: its feature's free allowance and
- * the tokens usable on its model (the API's `remaining`), a part of the account's Available.
+ * the tokens usable on its model (the API's `remaining`), a part of the account's Available. A request
+ * that named no `model` (null) draws on general tokens only and is told so without a model: "spendable
+ * on this feature"; `undefined` (an answer stored before the model was said) keeps "and model".
  */
-export const SPENDABLE_HERE = 'spendable on this feature and model';
-
-/** SPENDABLE_HERE for a request that named `model`: without one (null) it draws on the feature's allowance and general tokens only, and says no model. */
-const spendableFor = (model: string | null | undefined) => (model === null ? 'spendable on this feature' : SPENDABLE_HERE);
+export const spendableHere = (model: string | null | undefined): string => (model === null ? 'spendable on this feature' : 'spendable on this feature and model');
 
 export type LimitOf = 'user' | 'team' | 'guest' | 'member' | 'allowance';
 
@@ -148,7 +147,7 @@ export function refusalMessage(details: RefusalDetails | null, message: string |
 	if (!details) return message;
 	const asked = `This ${details.operation === 'hold' ? 'hold needs' : 'costs'} ${counted(details.cost, 'token', f.tokens)}, more than the`;
 	// Not the account's Available (every model, every free allowance): what this request may draw on.
-	if (!('limit_of' in details)) return details.module_message ?? `${asked} ${f.tokens(details.available)} ${spendableFor(details.model)}.`;
+	if (!('limit_of' in details)) return details.module_message ?? `${asked} ${f.tokens(details.available)} ${spendableHere(details.model)}.`;
 	const { name, where } = limitName(details);
 	const resets = details.resets_at ? `it resets ${f.time(details.resets_at, details.time_zone)}` : '';
 	if (details.left === 0) {
