@@ -10,9 +10,11 @@ import { zoneName } from './zone-name';
 
 /**
  * What one request may draw on, as its refusal and the pages say it: its feature's free allowance and
- * the tokens usable on its model (the API's `remaining`), a part of the account's Available.
+ * the tokens usable on its model (the API's `remaining`), a part of the account's Available. A request
+ * that named no `model` (null) draws on general tokens only and is told so without a model: "spendable
+ * on this feature"; `undefined` (an answer stored before the model was said) keeps "and model".
  */
-export const SPENDABLE_HERE = 'spendable on this feature and model';
+export const spendableHere = (model: string | null | undefined): string => (model === null ? 'spendable on this feature' : 'spendable on this feature and model');
 
 export type LimitOf = 'user' | 'team' | 'guest' | 'member' | 'allowance';
 
@@ -36,8 +38,11 @@ export type RefusalDetails = { operation: 'check' | 'consume' | 'hold' } & (
 			module_name?: string;
 			module_message?: string;
 	  }
-	/** `module`, `module_name` and `module_message` only when nothing at all is left to pay with (`available` 0, no free allowance). */
-	| { cost: number; available: number; module?: string; module_name?: string; module_message?: string }
+	/**
+	 * `model`: the model the request named (null: none, so general tokens only; absent in answers stored before it was said).
+	 * `module`, `module_name` and `module_message` only when nothing at all is left to pay with (`available` 0, no free allowance).
+	 */
+	| { cost: number; available: number; model?: string | null; module?: string; module_name?: string; module_message?: string }
 );
 
 export interface Formatter {
@@ -142,7 +147,7 @@ export function refusalMessage(details: RefusalDetails | null, message: string |
 	if (!details) return message;
 	const asked = `This ${details.operation === 'hold' ? 'hold needs' : 'costs'} ${counted(details.cost, 'token', f.tokens)}, more than the`;
 	// Not the account's Available (every model, every free allowance): what this request may draw on.
-	if (!('limit_of' in details)) return details.module_message ?? `${asked} ${f.tokens(details.available)} ${SPENDABLE_HERE}.`;
+	if (!('limit_of' in details)) return details.module_message ?? `${asked} ${f.tokens(details.available)} ${spendableHere(details.model)}.`;
 	const { name, where } = limitName(details);
 	const resets = details.resets_at ? `it resets ${f.time(details.resets_at, details.time_zone)}` : '';
 	if (details.left === 0) {

@@ -405,6 +405,13 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await editor.getByRole('button', { name: 'Add feature' }).click();
 		await expectNoteBeside(editor.getByLabel('Key'), 'The key “ai_bots” is already the feature “Chatbot reply”: choose another key, or edit that feature in the list.');
 		await page.getByRole('row', { name: /Chatbot reply/ }).getByText('2.5 per word').waitFor();
+		// Counted per model token, the form says it in the words the rates list and the audit use: "model token", never "token" alone.
+		await editor.getByLabel('Unit').selectOption('token');
+		await editor.getByLabel('Tokens per model token').fill('1.2');
+		await editor.getByLabel('Model tokens').fill('100');
+		await editor.getByText(/^100 model tokens × 1\.2 = 120 tokens$/).waitFor();
+		await editor.scrollIntoViewIfNeeded();
+		await screen(page, 'admin-rates-model-token-phone');
 		await editor.getByRole('button', { name: 'Cancel' }).click();
 	});
 

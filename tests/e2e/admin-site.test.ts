@@ -267,8 +267,15 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 			// Added under a free id by mistake and never ordered, it can be deleted from the list, asked once more first.
 			await id.fill(`taken-${run}`);
 			await page.getByRole('button', { name: 'Add package' }).click();
-			await page.getByText(`“${name}” is saved and on sale.`).waitFor();
+			// With no sandbox price id the simulator's store cannot sell it: never "on sale", but why and what to do, in the form and the list.
+			const why = 'it has no sandbox price id, and the local Paddle simulator this site sells through sells a package only through that id. Type one in “Paddle price id, sandbox”: any pri_ id no other package has will do.';
+			await page.getByText(`“${name}” is saved, but not in the store: ${why}`).waitFor();
 			const added = page.getByRole('listitem').filter({ has: page.locator('code', { hasText: new RegExp(`^taken-${run}$`) }) });
+			await added.getByText(`Not in the store: ${why}`).waitFor();
+			await expect(added.getByText('Not in the store', { exact: true }).isVisible()).resolves.toBe(true);
+			await expect(added.getByText('On sale', { exact: true }).count()).resolves.toBe(0);
+			await added.scrollIntoViewIfNeeded();
+			await screen(page, 'admin-catalog-not-in-store-phone');
 			await added.getByRole('button', { name: `Delete ${name}…` }).click();
 			await added.getByRole('group', { name: `Delete ${name}? Only a package never ordered can be.` }).getByRole('button', { name: 'Delete it' }).click();
 			await page.getByRole('status').filter({ hasText: `“${name}” is deleted.` }).waitFor();

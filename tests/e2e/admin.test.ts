@@ -596,6 +596,14 @@ for (const size of sizes) {
 			const statement = page.getByRole('table', { name: 'Statement' });
 			await expect(statement.getByRole('row').filter({ hasText: 'Unlimited ended' }).filter({ hasText: 'by Ada Admin' }).count()).resolves.toBe(1);
 			await expect(audit.getByText(/^Unlimited (granted|ended)$/).count()).resolves.toBe(2);
+			// Granted by the bonus form, it is a bonus, as the form's tokens are; ended, the Lots table says so and when, as the statement does.
+			await expect(audit.innerText()).resolves.not.toContain('Added by an admin');
+			const endedLot = lots.getByRole('row').filter({ hasText: unlimitedNote });
+			await expect(endedLot.getByRole('cell').first().innerText()).resolves.toMatch(/^Source\s+Bonus · ended$/);
+			await expect(endedLot.getByRole('cell').filter({ hasText: /^Expires/ }).innerText()).resolves.toMatch(/^Expires\s+Ended [A-Z][a-z]{2} \d{1,2}, \d{4}/);
+			await expect(endedLot.getByRole('cell').filter({ hasText: /^Left/ }).innerText()).resolves.toMatch(/^Left\s+—$/);
+			await endedLot.scrollIntoViewIfNeeded();
+			await screen(page, `admin-user-unlimited-ended-lot-${size.name}`);
 			await expectSound(page);
 		});
 

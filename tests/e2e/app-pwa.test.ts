@@ -99,7 +99,7 @@ describe('the playground', () => {
 		await cost.getByText('Would be paid by').waitFor();
 		// What is left is this feature's (its allowance and the lots it may use), not the account's Available;
 		// the Balance card says what it counts down from: what this operation can spend.
-		const after = cost.getByText(/^· [\d,]+ spendable on this feature and model after it$/);
+		const after = cost.getByText(/^· [\d,]+ spendable on this feature after it$/);
 		await after.waitFor();
 		const balance = page.getByRole('region', { name: 'Balance' });
 		await balance.getByText('Available for Generate all', { exact: true }).waitFor();
@@ -112,7 +112,7 @@ describe('the playground', () => {
 		const previews: string[] = [];
 		page.on('request', (r) => void (r.url().includes('ledger.preview') && previews.push(r.url())));
 		await page.getByRole('button', { name: 'Run generate all' }).click();
-		const done = page.getByText(/^Done: 65 tokens spent; [\d,]+ still spendable on this feature and model\.$/);
+		const done = page.getByText(/^Done: 65 tokens spent; [\d,]+ still spendable on this feature\.$/);
 		await done.waitFor();
 		// Said where it is read: in view, above the tab bar (it lands at the foot of the page).
 		await expect.poll(async () => {
@@ -120,7 +120,7 @@ describe('the playground', () => {
 			return box!.y >= 0 && box!.y + box!.height <= bar!.y;
 		}).toBe(true);
 		// Beside what is left now, the card prices the next run: said so, not a second "spendable" that disagrees.
-		await cost.getByText(/^· [\d,]+ spendable on this feature and model after running it again$/).waitFor();
+		await cost.getByText(/^· [\d,]+ spendable on this feature after running it again$/).waitFor();
 		await page.waitForFunction((b) => document.querySelector('[aria-label="Balance"] strong')?.textContent !== b, before);
 		expect(toNumber(before) - toNumber((await available.textContent())!)).toBe(65);
 		// The run's new figures are priced once, not again by the watch on the refreshed summary.
@@ -150,7 +150,7 @@ describe('the playground', () => {
 		const refusal = page.getByRole('region', { name: 'Cost' }).getByRole('alert');
 		await refusal.waitFor();
 		const words = (await refusal.textContent())!;
-		const said = /^This costs ([\d,]+) tokens, more than the ([\d,]+) spendable on this feature and model\.$/.exec(words);
+		const said = /^This costs ([\d,]+) tokens, more than the ([\d,]+) spendable on this feature\.$/.exec(words);
 		expect(said, words).not.toBeNull();
 		expect(toNumber(said![2]!)).toBe(here);
 		// The card's heading names what stops it, and offers the way out.

@@ -66,13 +66,13 @@ describe('the playground, in the words of the rest of the app', () => {
 		await page.getByRole('region', { name: 'Balance' }).getByText('of 91,900 in the pool', { exact: true }).waitFor();
 		await page.getByRole('radio', { name: /Search prices/ }).click();
 		await page.getByRole('button', { name: 'Run search prices' }).click();
-		const done = page.getByText(/^Done: 10 tokens spent; [\d,]+ still spendable on this feature and model\.$/);
+		const done = page.getByText(/^Done: 10 tokens spent; [\d,]+ still spendable on this feature\.$/);
 		await done.waitFor();
 		const left = Number((await done.innerText()).match(/; ([\d,]+) still/)![1]!.replace(/,/g, ''));
 		// What the cap leaves him, not the pool's 91,890: the figure the cost card's next run counts down from.
 		expect(left).toBeLessThanOrEqual(4_990);
 		// (once the cost card's figures are reloaded after the run)
-		const after = cost(page).getByText(/spendable on this feature and model after running it again/);
+		const after = cost(page).getByText(/spendable on this feature after running it again/);
 		await expect.poll(async () => Number((await after.innerText()).match(/([\d,]+) spendable/)![1]!.replace(/,/g, '')) + 10, { timeout: 15_000 }).toBe(left);
 		await done.scrollIntoViewIfNeeded();
 		await bothSizes(page, 'playground-pool-done');
@@ -88,15 +88,15 @@ describe('the playground, in the words of the rest of the app', () => {
 		await page.getByRole('radio', { name: /Last Crew/ }).click();
 		await page.getByRole('radio', { name: /Search prices/ }).click();
 		await page.getByRole('button', { name: 'Run search prices' }).click();
-		await page.getByText(/^Done: 10 tokens spent; 10 still spendable on this feature and model\.$/).waitFor();
+		await page.getByText(/^Done: 10 tokens spent; 10 still spendable on this feature\.$/).waitFor();
 		// Another run is allowed and leaves nothing: said so, not "No tokens left" above a Run that works.
 		const line = cost(page).locator('.level-text');
-		await expect.poll(() => line.innerText()).toBe('Enough for one more run · 0 spendable on this feature and model after running it again');
+		await expect.poll(() => line.innerText()).toBe('Enough for one more run · 0 spendable on this feature after running it again');
 		await expect(cost(page).getByText('No tokens left').count()).resolves.toBe(0);
 		await line.scrollIntoViewIfNeeded();
 		await bothSizes(page, 'playground-one-more-run');
 		await page.getByRole('button', { name: 'Run search prices' }).click();
-		await page.getByText(/^Done: 10 tokens spent; 0 still spendable on this feature and model\.$/).waitFor();
+		await page.getByText(/^Done: 10 tokens spent; 0 still spendable on this feature\.$/).waitFor();
 		await cost(page).getByText('Running it again: Cap reached', { exact: true }).waitFor();
 	});
 
@@ -110,7 +110,7 @@ describe('the playground, in the words of the rest of the app', () => {
 		await page.getByRole('radio', { name: /Again Crew/ }).click();
 		await page.getByRole('radio', { name: /Search prices/ }).click();
 		await page.getByRole('button', { name: 'Run search prices' }).click();
-		await page.getByText(/^Done: 10 tokens spent; 5 still spendable on this feature and model\.$/).waitFor();
+		await page.getByText(/^Done: 10 tokens spent; 5 still spendable on this feature\.$/).waitFor();
 		await cost(page).getByText('Running it again: Not enough left under the cap', { exact: true }).waitFor();
 		await expect(cost(page).getByRole('alert').innerText()).resolves.toMatch(/^This costs 10 tokens, more than the 5 left of your daily cap of 15 in this team;/);
 	});

@@ -19,7 +19,9 @@ import { accountDetail, applyCampaign, auditCsv, listAudit, operationsCsv, teams
 import { bearer, siteKey } from '../helpers/api-fixture';
 import { balances, consume, grant, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
-import { listProducts } from '../../src/lib/server/store';
+import { listProducts, notInStore, paymentProvider, storeFront } from '../../src/lib/server/store';
+import { getProduct } from '../../src/lib/server/store/catalog';
+import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
 let db: Db;
@@ -269,6 +271,35 @@ describe(`the catalog on ${backend}`, () => {
 		// What it said is what the store then shows.
 		await admin.store.admin.createProduct(bigger);
 		expect(await shown()).toBe(9);
+	});
+
+	it('never lists a package buyers cannot buy here as on sale: without a price id of the environment the site sells in it is "not in the store", saying why', async () => {
+		const id = `pro-${tag()}`;
+		const pro = { id, kind: 'subscription' as const, name: 'Pro monthly', grants: [{ model: null, tokens: 50_000 }], priceCents: 2900, billingInterval: 'month' as const };
+		const live = await paymentProvider();
+		const sold = async () => (await storeFront(db)).offers.map((o) => o.id);
+		// Saved on sale without price ids: the answer, the list and a put-on-sale say it is not in the store, as the store leaves it out.
+		const created = await admin.store.admin.createProduct(pro);
+		expect(created.notInStore).toBe(notInStore(created, live));
+		expect(created.notInStore).not.toBeNull();
+		expect((await admin.store.admin.products()).find((p) => p.id === id)?.notInStore).toBe(created.notInStore);
+		expect((await admin.admin.catalog.setActive({ id, active: true })).notInStore).toBe(created.notInStore);
+		expect(await sold()).not.toContain(id);
+		// Why, per site: the simulator sells through the sandbox id; real Paddle through its environment's; no payments, nothing.
+		const product = await getProduct(db.orm, id);
+		expect(notInStore(product, bed.paddle)).toBe('it has no sandbox price id, and the local Paddle simulator this site sells through sells a package only through that id. Type one in “Paddle price id, sandbox”: any pri_ id no other package has will do.');
+		expect(notInStore(product, new PaddleBillingProvider('pdl_test_key', 'test_token', 'production'))).toBe(
+			"it has no production price id, and this site sells through Paddle's production environment. Create a price for it in Paddle's production dashboard and paste its id (pri_…) in “Paddle price id, production”."
+		);
+		expect(notInStore(product, null)).toMatch(/^payments are not configured on this site, so the store sells nothing/);
+		expect(notInStore({ ...product, paddlePriceSandbox: 'pri_pro_sandbox' }, bed.paddle)).toBeNull();
+		expect((await admin.admin.catalog.setActive({ id, active: false })).notInStore).toBeNull();
+
+		// With the sandbox price id, on sale: the simulator's store sells it, and the console says so (and it is so wherever the site sells).
+		const updated = await admin.store.admin.updateProduct({ ...pro, paddlePriceSandbox: `pri_pro_${id.slice(4)}` });
+		expect(updated.notInStore).toBe(notInStore(updated, live));
+		expect((await sold()).includes(id)).toBe(live !== null && updated.notInStore === null);
+		if (live?.environment === 'sandbox') expect(await sold()).toContain(id);
 	});
 
 	it('gives a free id to one of two admins adding a package under it at once; the other is refused', async () => {

@@ -34,6 +34,8 @@ describe(`REST v1 contract on ${backend}`, () => {
 			success: true,
 			data: { general: { credit: 5000, isUnlimited: false, entity_key: 'general', engine: null, expires_at: null, expiring_tokens: null } },
 			allowances: expect.arrayContaining([expect.objectContaining({ module: 'chat', used: 0, limit: 10000, period: 'daily', resets_at: expect.any(String) })]),
+			unlimited: false,
+			unlimited_models: [],
 			available: 5000 + MEMBER_ALLOWANCES,
 			held: 0
 		});
@@ -74,9 +76,17 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const m = await member(db, 100);
 		const r = await callJson('/api/v1/check', { headers: bearer(m.key), body: { feature: 'generate_texts', units: 2 } });
 		expect(r.status).toBe(200);
-		expect(r.json).toMatchObject({ allowed: true, cost: 90, level: 'low', remaining_after: 10, active: true, reason: null });
+		expect(r.json).toMatchObject({ allowed: true, cost: 90, level: 'low', remaining_after: 10, spendable: 100, details: null, active: true, reason: null });
 		const no = await callJson('/api/v1/check', { headers: bearer(m.key), body: { feature: 'generate_all', units: 2 } });
-		expect(no.json).toMatchObject({ allowed: false, cost: 130, level: 'empty', reason: 'insufficient_tokens' });
+		// Refused, it spends nothing: what is spendable stays (`remaining_after` is `spendable`, not 100 − 130), and its
+		// figures are a consume's 402 `details`; no model named, so the words name none.
+		expect(no.json).toEqual({
+			allowed: false, cost: 130, level: 'empty', paid_by: [], remaining_after: 100, spendable: 100, active: true, reason: 'insufficient_tokens',
+			message: 'This costs 130 tokens, more than the 100 spendable on this feature.',
+			details: { operation: 'check', cost: 130, available: 100, model: null }
+		});
+		const consumed = await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'generate_all', units: 2 } });
+		expect(consumed.json).toEqual({ error: 'insufficient_tokens', message: no.json.message, details: { ...no.json.details, operation: 'consume' } });
 		expect(await lotTokens(m.accountId)).toBe(100);
 	});
 
@@ -101,7 +111,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const headers = bearer(m.key, idem());
 		const short = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } });
 		expect(short.status).toBe(402);
-		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 45 tokens, more than the 10 spendable on this feature and model.', details: { operation: 'consume', cost: 45, available: 10 } });
+		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 45 tokens, more than the 10 spendable on this feature.', details: { operation: 'consume', cost: 45, available: 10, model: null } });
 		expect((await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1 } })).text).toBe(short.text);
 		// Guests: chat is free up to 2,000 a day; no guest rule names images, so they need an account.
 		const guest = `guest-${backend}-${k}`;
@@ -229,7 +239,8 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const r = await callJson('/api/v1/usage?limit=2', { headers: bearer(m.key) });
 		expect(r.status).toBe(200);
 		expect(r.json.data).toEqual([
-			expect.objectContaining({ generator: 'search_prices', tokens_used: 10, remaining: 970 }),
+			// `generator` is the model a use was made with, never a feature key: this use named none.
+			expect.objectContaining({ generator: null, feature: 'search_prices', model: null, tokens_used: 10, remaining: 970 }),
 			expect.objectContaining({ remaining: 980 })
 		]);
 		const next = await callJson(`/api/v1/usage?limit=2&cursor=${r.json.next_cursor}`, { headers: bearer(m.key) });

@@ -270,6 +270,18 @@ describe(`migrations on ${backend}`, () => {
 		expect(await db.rows(sql`select name from accounts where id = ${member.accountId}::uuid`)).toEqual(before);
 	});
 
+	it("0055 labels unlimited use granted from the bonus form a bonus, and leaves other admins' lots (a seeded unlimited allocation, an adjustment) as they are", async () => {
+		const member = await makeUser(db);
+		const lot = (unlimited: boolean, key: string) =>
+			db.rows<{ id: string }>(sql`insert into lots (account_id, amount, remaining, source, unlimited, grant_key) values (${member.accountId}::uuid, 0, 0, 'admin', ${unlimited}, ${key}) returning id`);
+		const [form] = await lot(true, `admin-unlimited:${randomUUID()}`);
+		const [seeded] = await lot(true, `demo:${randomUUID()}`);
+		const [adjusted] = await lot(false, `admin-unlimited-look-alike:${randomUUID()}`);
+		await db.rows(sql.raw(readFileSync('drizzle/0055_unlimited_bonus_is_a_bonus.sql', 'utf8')));
+		const sources = await db.rows<{ id: string; source: string }>(sql`select id, source from lots where account_id = ${member.accountId}::uuid`);
+		expect(Object.fromEntries(sources.map((r) => [r.id, r.source]))).toEqual({ [form!.id]: 'bonus', [seeded!.id]: 'admin', [adjusted!.id]: 'admin' });
+	});
+
 	it('reads token amounts back as numbers on this driver', async () => {
 		const [row] = await db.rows<{ n: number }>(sql`select 9007199254740991::int8 as n`);
 		expect(row!.n).toBe(Number.MAX_SAFE_INTEGER);

@@ -193,7 +193,13 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 	it('not enough tokens says the cost and what is available', async () => {
 		const m = await member(db, 100);
 		const r = await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'plain', units: 1234 } });
-		expect(r.json).toMatchObject({ error: 'insufficient_tokens', message: 'This costs 1,234 tokens, more than the 100 spendable on this feature and model.', details: { operation: 'consume', cost: 1234, available: 100 } });
+		// No model named: the words name none ("and model" would speak of one the request did not name).
+		expect(r.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 1,234 tokens, more than the 100 spendable on this feature.', details: { operation: 'consume', cost: 1234, available: 100, model: null } });
+		const onModel = await callJson('/api/v1/consume', { headers: bearer(m.key, idem()), body: { feature: 'plain', units: 1234, model: 'gpt-5-nano' } });
+		expect(onModel.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 1,234 tokens, more than the 100 spendable on this feature and model.', details: { operation: 'consume', cost: 1234, available: 100, model: 'gpt-5-nano' } });
+		// A check of either says the same, with what is spendable now (nothing would be spent: `remaining_after` is that too).
+		const checked = await callJson('/api/v1/check', { headers: bearer(m.key), body: { feature: 'plain', units: 1234 } });
+		expect(checked.json).toMatchObject({ allowed: false, message: r.json.message, details: { ...r.json.details, operation: 'check' }, spendable: 100, remaining_after: 100 });
 		expect((await balances(db.orm, m.accountId)).available).toBe(100);
 	});
 
@@ -204,7 +210,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		const consumed = await callJson('/api/v1/consume', { headers: bearer(empty.key, idem()), body });
 		expect({ status: consumed.status, body: consumed.json }).toEqual({
 			status: 402,
-			body: { error: 'insufficient_tokens', message: words, details: { operation: 'consume', cost: 10, available: 0, module: 'paused', module_name: 'Bot training', module_message: words } }
+			body: { error: 'insufficient_tokens', message: words, details: { operation: 'consume', cost: 10, available: 0, model: null, module: 'paused', module_name: 'Bot training', module_message: words } }
 		});
 		const held = await callJson('/api/v1/holds', { headers: bearer(empty.key, idem()), body: { feature: 'bot_training', max_tokens: 10 } });
 		expect(held.json).toMatchObject({ error: 'insufficient_tokens', message: words, details: { operation: 'hold', available: 0, module_message: words } });
@@ -214,7 +220,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		// Some tokens left, but fewer than the cost: the figures, as for any module, and no module words.
 		const some = await member(db, 4);
 		const short = await callJson('/api/v1/consume', { headers: bearer(some.key, idem()), body });
-		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 10 tokens, more than the 4 spendable on this feature and model.', details: { operation: 'consume', cost: 10, available: 4 } });
+		expect(short.json).toEqual({ error: 'insufficient_tokens', message: 'This costs 10 tokens, more than the 4 spendable on this feature.', details: { operation: 'consume', cost: 10, available: 4, model: null } });
 		expect((await callJson('/api/v1/check', { headers: bearer(some.key), body })).json).toMatchObject({ active: true, reason: 'insufficient_tokens' });
 		expect([(await balances(db.orm, empty.accountId)).available, (await balances(db.orm, some.accountId)).available]).toEqual([0, 4]);
 		await expectInvariants(db);
@@ -225,7 +231,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		const r = await callJson('/api/v1/holds', { headers: bearer(m.key, idem()), body: { feature: 'plain', max_tokens: 1234, ttl_seconds: 60 } });
 		expect({ status: r.status, body: r.json }).toEqual({
 			status: 402,
-			body: { error: 'insufficient_tokens', message: 'This hold needs 1,234 tokens, more than the 100 spendable on this feature and model.', details: { operation: 'hold', cost: 1234, available: 100 } }
+			body: { error: 'insufficient_tokens', message: 'This hold needs 1,234 tokens, more than the 100 spendable on this feature.', details: { operation: 'hold', cost: 1234, available: 100, model: null } }
 		});
 		expect((await balances(db.orm, m.accountId)).available).toBe(100);
 	});

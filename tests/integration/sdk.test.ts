@@ -49,7 +49,7 @@ describe(`SDK against the app on ${backend}`, () => {
 			.hold({ feature: 'generate_texts', max_tokens: 45 })
 			.catch((e: unknown) => e);
 		expect(short).toBeInstanceOf(InsufficientTokens);
-		expect((short as InsufficientTokens).userMessage).toBe('This hold needs 45 tokens, more than the 10 spendable on this feature and model.');
+		expect((short as InsufficientTokens).userMessage).toBe('This hold needs 45 tokens, more than the 10 spendable on this feature.');
 		await expect(sdk('qk_not_a_key_000000000000000000000').balance()).rejects.toBeInstanceOf(Unauthorized);
 		expect((await sdk(poor.key).balance()).held).toBe(0);
 		await expectInvariants(db);

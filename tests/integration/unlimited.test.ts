@@ -57,11 +57,12 @@ describe(`unlimited use from the console on ${backend}`, () => {
 
 		const detail = await admin.admin.users.get({ accountId });
 		// Its page lists it among the unlimited lots in force, with the End action.
-		expect(detail.unlimited).toEqual([expect.objectContaining({ id: first.lotId, unlimited: true, active: true, model: 'gpt-5-nano', expiresAt: null, note: 'Tester for the launch', source: 'admin' })]);
+		expect(detail.unlimited).toEqual([expect.objectContaining({ id: first.lotId, unlimited: true, active: true, model: 'gpt-5-nano', expiresAt: null, note: 'Tester for the launch', source: 'bonus' })]);
 		const [entry, ...more] = (await listAudit(db.orm, { account: accountId, action: 'unlimited.granted' })).rows;
 		expect(more).toEqual([]);
 		expect(entry).toMatchObject({ actor: { userId: w.users.siteAdmin.id }, actorKind: 'in the console', ip: '10.9.0.7', targetId: first.lotId, words: { title: 'Unlimited granted' } });
-		expect(entry!.words.lines).toEqual(expect.arrayContaining([{ label: 'Note', value: { text: 'Tester for the launch' } }, { label: 'Model', value: { text: 'GPT-5 Nano' } }]));
+		// Granted from the "Grant a bonus" form, it is a bonus, as the form's tokens are: "As Bonus", not "Added by an admin".
+		expect(entry!.words.lines).toEqual(expect.arrayContaining([{ label: 'As', value: { text: 'Bonus' } }, { label: 'Note', value: { text: 'Tester for the launch' } }, { label: 'Model', value: { text: 'GPT-5 Nano' } }]));
 
 		// The member's dashboard: the model's allocation is unlimited, the general balance is not.
 		const dashboard = await (await callerOf('memberA')).ledger.dashboard({});
@@ -101,7 +102,7 @@ describe(`unlimited use from the console on ${backend}`, () => {
 		expect(detail.unlimited).toEqual([]);
 		expect(detail.lots.find((l) => l.id === lotId)).toMatchObject({ unlimited: true, active: false, expiresAt: ended.endedAt });
 		const [movement] = (await statement(db.orm, accountId)).rows;
-		expect(movement).toMatchObject({ kind: 'expiry', tokens: 0, unlimited: true, source: 'admin', note: 'Staff', actorName: w.users.siteAdmin.name });
+		expect(movement).toMatchObject({ kind: 'expiry', tokens: 0, unlimited: true, source: 'bonus', note: 'Staff', actorName: w.users.siteAdmin.name });
 		expect(new Date(movement!.at).toISOString()).toBe(ended.endedAt);
 		const audit = (await listAudit(db.orm, { account: accountId, action: 'unlimited.ended' })).rows;
 		expect(audit).toHaveLength(1);
@@ -233,6 +234,11 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		expect(audit).toEqual([expect.objectContaining({ targetId: first.json.lot_id, actor: null, actorKeyId: expect.any(String) })]);
 		expect((await spend(m.accountId, 'gpt-5-nano')).paidBy).toEqual([expect.objectContaining({ id: first.json.lot_id, unlimited: true })]);
 		expect((await lotsLeft(m.accountId)).map((l) => l.remaining)).toEqual([100, 0]);
+		// /balance says plainly which use is unlimited: this model's, not every model's; /usage names the model as `generator`.
+		const balance = await callJson(`/api/v1/balance?user=${m.id}`, { headers: bearer(site) });
+		expect(balance.json).toMatchObject({ unlimited: false, unlimited_models: ['gpt-5-nano'], data: { 'gpt-5-nano': { isUnlimited: true }, general: { credit: 100, isUnlimited: false } } });
+		const usage = await callJson(`/api/v1/usage?user=${m.id}`, { headers: bearer(site) });
+		expect(usage.json.data).toEqual([expect.objectContaining({ generator: 'gpt-5-nano', model: 'gpt-5-nano', feature: 'ai_bots', remaining: null })]);
 		await expectInvariants(db);
 	});
 
@@ -241,6 +247,10 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		const granted = await post('/api/v1/grants', site, { user: m.id, unlimited: true, source: 'admin', note: 'Staff' });
 		const lotId = String(granted.json.lot_id);
 		const path = `/api/v1/grants/${lotId}/end`;
+		// Unlimited for every model: said at the top of /balance, beside `available`, which counts only the tokens (100) and free allowances.
+		const balance = async () => (await callJson(`/api/v1/balance?user=${m.id}`, { headers: bearer(site) })).json;
+		const countable = (await balance()).available;
+		expect(await balance()).toMatchObject({ unlimited: true, unlimited_models: [], data: { general: { credit: 100, isUnlimited: true } } });
 
 		expect((await post(path, m.key, {})).status).toBe(403);
 		const idem = randomUUID();
@@ -252,6 +262,7 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		const twice = await post(path, site, {}, null);
 		expect(twice.status, twice.text).toBe(409);
 		expect(twice.json).toMatchObject({ error: 'conflict', message: expect.stringContaining('has ended already') });
+		expect(await balance()).toMatchObject({ unlimited: false, unlimited_models: [], available: countable });
 
 		const tokensLot = await grant(db.orm, { accountId: m.accountId, tokens: 10, source: 'bonus' });
 		const notUnlimited = await post(`/api/v1/grants/${tokensLot.lotId}/end`, site, {});

@@ -342,6 +342,9 @@ describe('the audit log in words', () => {
 		expect(module.lines.slice(0, 3)).toEqual([{ label: 'Name', value: { text: 'Images' } }, { label: 'Key', value: { text: 'images' } }, { label: 'Limit message', value: { text: 'Buy tokens.' } }]);
 		const moved = auditWords({ action: 'rates.feature_saved', ...entry({ targetType: 'feature', targetId: 'chat_reply', before: feature, after: { ...feature, module: 'forms' } }) }, names);
 		expect(moved.changes).toEqual([{ field: 'Module', before: { text: 'Chatbot' }, after: { text: 'forms' } }]);
+		// A unit in the words of the Rates form and list: "model token", not "token" in one place and "Model token" in another.
+		const counted = auditWords({ action: 'rates.feature_saved', ...entry({ targetType: 'feature', targetId: 'chat_reply', before: feature, after: { ...feature, unit: 'token' } }) }, names);
+		expect(counted.changes).toEqual([{ field: 'Charged per', before: { text: 'Word' }, after: { text: 'Model token' } }]);
 		expect(auditWords({ action: 'rates.model_saved', ...entry({ targetType: 'model', after: { key: 'gpt-5-nano', name: 'GPT-5 Nano', engine: 'openai' } }) }, names).lines.map((l) => l.label)).toEqual(['Name', 'Key', 'Engine']);
 	});
 

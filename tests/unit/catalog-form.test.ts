@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, repriceNote, sameAsSaved, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
+import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, repriceNote, onSaleWords, sameAsSaved, savedWords, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
 import { PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_CURRENCIES, PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
 import { minorDigits } from '../../src/lib/money';
 
@@ -137,5 +137,19 @@ describe('the catalog form', () => {
 		const pack = { ...plan, kind: 'pack', billingInterval: null } as unknown as Product;
 		expect(repriceNote(pack, { ...draftOf(pack), price: '5.99' })).toBe('Saving makes a new Paddle price of $5.99 and archives the one of $15.00. Buyers pay $5.99 from now on; purchases already made keep what they paid.');
 		expect(repriceNote(undefined, { ...draftOf(pack), price: '5.99' })).toBeNull();
+	});
+
+	it('says "on sale" only for a package buyers can buy here; one on sale but not in the store says why and what to do', () => {
+		const why = 'it has no sandbox price id, and the local Paddle simulator this site sells through sells a package only through that id.';
+		const sold = { name: 'Pro monthly', active: true, notInStore: null };
+		expect(savedWords(sold)).toBe('“Pro monthly” is saved and on sale.');
+		expect(onSaleWords(sold)).toBe('“Pro monthly” is on sale.');
+		const unsold = { ...sold, notInStore: why };
+		expect(savedWords(unsold)).toBe(`“Pro monthly” is saved, but not in the store: ${why}`);
+		expect(onSaleWords(unsold)).toBe(`“Pro monthly” is marked on sale, but not in the store: ${why}`);
+		for (const words of [savedWords(unsold), onSaleWords(unsold)]) expect(words).not.toMatch(/is (saved and )?on sale\./);
+		const off = { ...sold, active: false };
+		expect(savedWords(off)).toBe('“Pro monthly” is saved (not on sale).');
+		expect(onSaleWords(off)).toBe('“Pro monthly” is off sale; who bought it keeps what they got.');
 	});
 });

@@ -50,7 +50,9 @@ describe('refusal messages', () => {
 	});
 
 	it('not enough tokens states the cost and what this feature and model may spend (not the account’s Available); a refusal without figures keeps the ledger’s words', () => {
-		expect(refusalMessage({ operation: 'consume', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This costs 1,234 tokens, more than the 100 spendable on this feature and model.');
+		expect(refusalMessage({ operation: 'consume', cost: 1234, available: 100, model: 'gpt-5-nano' }, null, plainFormatter)).toBe('This costs 1,234 tokens, more than the 100 spendable on this feature and model.');
+		// A request that named no model draws on the feature's allowance and general tokens only: no model to speak of.
+		expect(refusalMessage({ operation: 'check', cost: 13_000, available: 12_655, model: null }, null, plainFormatter)).toBe('This costs 13,000 tokens, more than the 12,655 spendable on this feature.');
 		expect(refusalMessage(null, 'Image generator is disabled.', plainFormatter)).toBe('Image generator is disabled.');
 	});
 

@@ -1,7 +1,7 @@
 import type { SaveMessage } from './save-message';
 import type { Level } from './level';
 import { counted, figure } from '../counted';
-import { SPENDABLE_HERE } from '../refusal-message';
+import { spendableHere } from '../refusal-message';
 import { levelLabel } from './level';
 
 /**
@@ -15,14 +15,16 @@ import { levelLabel } from './level';
  * says nothing, and nothing before that reload lands either (no line that comes and goes); a failure
  * the card does not show (offline, a preview that allows it again) is said here. A personal account
  * and a team pool read the same line: on a pool, what the member's cap leaves them when that is less.
+ * `model`: the one the run named (null: none; the line then names no model, as its refusal does).
  */
 export function runOutcome(
 	run: { result: { cost: number; spendable: number | null } | null; error: string | null; current: boolean; settling: boolean },
-	preview: { allowed: boolean } | null
+	preview: { allowed: boolean } | null,
+	model: string | null
 ): SaveMessage | null {
 	if (!run.current) return null;
 	if (run.result) {
-		const left = run.result.spendable !== null ? `; ${figure(run.result.spendable)} still ${SPENDABLE_HERE}` : '';
+		const left = run.result.spendable !== null ? `; ${figure(run.result.spendable)} still ${spendableHere(model)}` : '';
 		return { kind: 'ok', text: `Done: ${counted(run.result.cost, 'token')} spent${left}.` };
 	}
 	if (!run.error || run.settling || preview?.allowed === false) return null;
@@ -34,10 +36,10 @@ export function runOutcome(
  * in words and what the run would leave (`remainingAfter` tokens spendable on its feature and model,
  * null = unlimited; `again` once a run is done, when the card prices the next one). A run that
  * would spend the last of them is still allowed: it says so, not "No tokens left" above the Run
- * button that works.
+ * button that works. `model`: as for runOutcome.
  */
-export function nextRunLine(p: { level: Level; remainingAfter: number | null }, again: boolean, tokens: (n: number) => string): { heading: string; after: string | null } {
+export function nextRunLine(p: { level: Level; remainingAfter: number | null }, again: boolean, tokens: (n: number) => string, model: string | null): { heading: string; after: string | null } {
 	const heading = p.level !== 'empty' ? levelLabel[p.level] : again ? 'Enough for one more run' : 'Enough for this run';
-	const after = p.remainingAfter === null ? null : `${tokens(p.remainingAfter)} ${SPENDABLE_HERE} after ${again ? 'running it again' : 'it'}`;
+	const after = p.remainingAfter === null ? null : `${tokens(p.remainingAfter)} ${spendableHere(model)} after ${again ? 'running it again' : 'it'}`;
 	return { heading, after };
 }

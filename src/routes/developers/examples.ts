@@ -44,7 +44,7 @@ export const examples: Example[] = [
 		method: 'GET',
 		path: '/api/v1/balance?user=wp-42',
 		title: 'Read a balance',
-		about: 'Tokens per model ("general" is usable by every model), free allowances with their next reset and the words to show when one stops the user, what is available now (lots plus what is left of the free allowances; holds excluded) and what is held. Site keys name the account with user, team or guest; account keys leave them out.',
+		about: 'Tokens per model ("general" is usable by every model), free allowances with their next reset and the words to show when one stops the user, what is available now (lots plus what is left of the free allowances; holds excluded), what is held, and whether use is unlimited (every model, or the models listed). Site keys name the account with user, team or guest; account keys leave them out.',
 		response: {
 			status: 200,
 			body: {
@@ -53,6 +53,8 @@ export const examples: Example[] = [
 				allowances: [
 					{ module: story.allowance.module, used: story.allowance.used, limit: story.allowance.limit, period: 'daily', resets_at: story.allowance.resetsAt, message: 'You have used your free chat tokens for today. Buy tokens to keep chatting.' }
 				],
+				unlimited: false,
+				unlimited_models: [],
 				available: story.available,
 				held: 0
 			}
@@ -73,7 +75,7 @@ export const examples: Example[] = [
 		title: 'Show the cost before running',
 		about: 'Prices the operation on the server, says who would pay (free allowance first, as consume spends) and the green/yellow/red level. Changes nothing: call it to show the cost in your UI.',
 		body: { user: 'wp-42', feature: 'ai_bots', units: story.consume.units, model: 'gpt-5-nano' },
-		response: { status: 200, body: { allowed: true, cost, level: 'ok', paid_by: paidByAllowance(cost), remaining_after: afterConsume, active: true, reason: null, message: null } }
+		response: { status: 200, body: { allowed: true, cost, level: 'ok', paid_by: paidByAllowance(cost), remaining_after: afterConsume, spendable: afterConsume + cost, details: null, active: true, reason: null, message: null } }
 	},
 	{
 		id: 'consume',

@@ -202,3 +202,18 @@ export function priceClash(products: readonly Product[], d: ProductDraft): { fie
 	}
 	return null;
 }
+
+/**
+ * What the form says once `saved` is saved: "on sale" only when buyers can buy it on this site; else
+ * why not and what to do (the server's `notInStore`: no price id in the environment the site sells in).
+ */
+export function savedWords(saved: Pick<Product, 'name' | 'active' | 'notInStore'>): string {
+	if (!saved.active) return `“${saved.name}” is saved (not on sale).`;
+	return saved.notInStore ? `“${saved.name}” is saved, but not in the store: ${saved.notInStore}` : `“${saved.name}” is saved and on sale.`;
+}
+
+/** What the list says once `p` is put on sale or taken off it, as `savedWords`. */
+export function onSaleWords(p: Pick<Product, 'name' | 'active' | 'notInStore'>): string {
+	if (!p.active) return `“${p.name}” is off sale; who bought it keeps what they got.`;
+	return p.notInStore ? `“${p.name}” is marked on sale, but not in the store: ${p.notInStore}` : `“${p.name}” is on sale.`;
+}

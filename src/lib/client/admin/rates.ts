@@ -2,7 +2,7 @@
 // with the ledger's exact arithmetic (lib/cost.ts, the playground's too).
 import { costOf, rateUnits, RATE_DECIMALS } from '$lib/cost';
 
-export type Unit = 'word' | 'character' | 'token' | 'operation';
+export type { Unit } from '$lib/unit-words';
 
 /** Units in a sample text: words separated by white space, or characters (code points, as a person counts them). */
 export function unitsIn(text: string, unit: 'word' | 'character'): number {

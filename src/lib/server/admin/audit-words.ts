@@ -6,6 +6,7 @@
 import type { ActorKind, AuditAction } from '../accounts';
 import { zoneName } from '../../zone-name';
 import { counted } from '../../counted';
+import { unitWord } from '../../unit-words';
 import { ANY_MODEL } from '../../model-words';
 import { scopesInWords } from '../../key-scopes';
 
@@ -117,7 +118,6 @@ const ON_EXHAUSTED = { message: 'Show the limit message', inactive: 'Show the mo
 const NO_END = 'No end date';
 const SOURCE = { bonus: 'Bonus', referral: 'Referral bonus', event: 'Event bonus', admin: 'Added by an admin' };
 const KIND = { pack: 'Token pack', model_pack: 'Model pack', bundle: 'Bundle', subscription: 'Subscription' };
-const UNIT = { word: 'Word', character: 'Character', token: 'Model token', operation: 'Operation' };
 
 /** A figure inside words ("2 × 5,000 tokens"): the REST API's digits with thousands separators, whatever the server's locale. */
 const digits = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
@@ -214,7 +214,7 @@ const FEATURE_FIELDS: Record<string, Field> = {
 	name: ['Name', plain()],
 	key: KEY_FIELD,
 	module: ['Module', named('modules')],
-	unit: ['Charged per', words(UNIT)],
+	unit: ['Charged per', (v) => text(typeof v === 'string' ? unitWord(v).replace(/^./, (c) => c.toUpperCase()) : '—')],
 	tokensPerUnit: ['Tokens per unit', plain()],
 	enabled: ['Enabled', yesNo],
 	breakdown: ['Breakdown', breakdown]

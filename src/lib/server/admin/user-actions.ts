@@ -75,7 +75,7 @@ export interface UnlimitedGrant {
 }
 
 /**
- * Grants unlimited use (an unlimited lot, source `admin`): spends from it are recorded as uses and
+ * Grants unlimited use (an unlimited lot, source `bonus`: the "Grant a bonus" form's, as its tokens are): spends from it are recorded as uses and
  * take no tokens, for one model or every model, until `expiresAt` or until ended (`endUnlimitedUse`).
  * Audited as `unlimited.granted`, and the account's people told of it with the note (alerts
  * `noticeCredit`), in the same transaction; the key makes it happen once.
@@ -86,7 +86,7 @@ export function grantUnlimited(db: Db, actor: AdminActor, u: UnlimitedGrant): Pr
 	return db.orm.transaction(async (tx) => {
 		const r = await auditedGrant(
 			tx,
-			{ accountId: u.accountId, tokens: 0, unlimited: true, source: 'admin', model: u.model ?? null, expiresAt: u.expiresAt ?? null, grantKey: `admin-unlimited:${u.key}`, note },
+			{ accountId: u.accountId, tokens: 0, unlimited: true, source: 'bonus', model: u.model ?? null, expiresAt: u.expiresAt ?? null, grantKey: `admin-unlimited:${u.key}`, note },
 			actor
 		);
 		if (r.created) {

@@ -7,8 +7,6 @@ import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
 
 export interface HistoryRow {
 	id: string;
-	/** The model when there is one, else the feature's key: the API's `generator` (REST v1 keeps it). */
-	generator: string;
 	feature: string;
 	featureName: string;
 	/** The module the feature belongs to (its allowance's), by key; null for a feature no longer in the catalog. */
@@ -107,7 +105,6 @@ interface UseRow {
 /** A use's row, but for its balance after (worked out by `history` when asked for). */
 const useOf = (r: UseRow): Omit<HistoryRow, 'balanceAfter'> => ({
 	id: r.id,
-	generator: r.model ?? r.feature,
 	feature: r.feature,
 	featureName: r.feature_name ?? r.feature,
 	module: r.module,

@@ -14,10 +14,13 @@ import { announceSpend } from './events';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
 import type { CapLeft, CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalDetails } from './types';
 
-/** The answer as a check's result; a refusal's figures say which operation was refused (a hold words it as what it needs). */
-function toCheck(r: SpendAnswer, operation: RefusalDetails['operation']): CheckResult {
+/**
+ * The answer as a check's result; a refusal's figures say which operation was refused (a hold words it as
+ * what it needs) and, for too few tokens, the `model` asked for (null: none, so general tokens only).
+ */
+function toCheck(r: SpendAnswer, operation: RefusalDetails['operation'], model: string | null): CheckResult {
 	const allowance = r.allowance;
-	const details = r.details && { operation, ...r.details };
+	const details = r.details && { operation, ...r.details, ...('available' in r.details ? { model } : {}) };
 	return {
 		allowed: r.ok,
 		active: r.active,
@@ -61,7 +64,7 @@ export async function check(exec: Executor, req: CheckRequest): Promise<CheckRes
 	const r = await namingKnownKeys(exec, req, async () =>
 		isTransaction(exec) ? await callLedger(exec, sql`select quota_spend_item(${item}::jsonb) as r`, checkAnswer) : parseAnswer(await checkBatch(exec, item), checkAnswer)
 	);
-	return toCheck(r, 'check');
+	return toCheck(r, 'check', req.model ?? null);
 }
 
 /** Checks (storableItem JSON) asked while others are read: one statement per batch, each quota_spend's own check. */
@@ -111,7 +114,7 @@ async function spend<A extends SpendAnswer>(exec: Executor, item: SpendItem, ans
 			? await callLedger(exec, sql`select quota_spend_item(${storableItem(item)}::jsonb, p_notify => true) as r`, answer)
 			: parseAnswer(await spendInBatch(exec, item), answer)
 	);
-	if (!r.ok) throw new Refusal(toCheck(r, item.mode));
+	if (!r.ok) throw new Refusal(toCheck(r, item.mode, item.model));
 	if (!inTransaction && r.replayed !== true) noticeChange(exec, item.account);
 	if (r.replayed !== true) await announceSpend(exec, item.account, r);
 	return r as Extract<A, { ok: true }>;

@@ -219,9 +219,17 @@ export const responses = {
 				})
 			})
 		),
+		unlimited: z.boolean().meta({
+			description:
+				'true while the account has unlimited use of every model (an unlimited lot for any model is in force): no use is refused for want of tokens, whatever `available` counts (caps and disabled features still refuse). Read it before `available`, which counts only tokens and free allowances.'
+		}),
+		unlimited_models: z.array(z.string()).meta({
+			description:
+				"The models whose use is unlimited by an unlimited lot for that model alone (each also `data[model].isUnlimited`); [] when none. With `unlimited` true, every model's use is unlimited, listed here or not."
+		}),
 		available: z.number().int().meta({
 			description:
-				'Tokens the account can spend now, over every model and module: the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The stream\'s `available`, and the dashboard\'s "Available" unless a cap on the person\'s use leaves less (then the card shows what the cap leaves, as /check\'s `remaining_after` counts it, and this figure under it).'
+				'Tokens the account can spend now, over every model and module (countable ones: see `unlimited` and `unlimited_models`, which it does not reflect): the remaining tokens of its live lots (open holds already deducted) plus what is left of each free allowance in its current window. Unlimited lots and allowances add nothing countable. The stream\'s `available`, and the dashboard\'s "Available" unless a cap on the person\'s use leaves less (then the card shows what the cap leaves, as /check\'s `remaining_after` counts it, and this figure under it).'
 		}),
 		held: z.number().int().meta({ description: BALANCE_HELD })
 	}),
@@ -229,7 +237,7 @@ export const responses = {
 		feature_key: z.string(),
 		feature_name: z.string(),
 		tokens_per_unit: z.number(),
-		token_type: z.string(),
+		token_type: z.string().meta({ description: 'What the rate is counted per: `word`, `character`, `token` (a model token: what the model counted, as the console says it) or `operation` (a fixed cost per use).' }),
 		module: z.string(),
 		breakdown: z.array(z.object({ label: z.string(), tokens: z.number() })).nullable(),
 		enabled: z.boolean().meta({
@@ -245,6 +253,17 @@ export const responses = {
 		}),
 		paid_by: z.array(paidBy),
 		remaining_after: remaining,
+		spendable: z.number().int().nullable().meta({
+			description:
+				'Tokens spendable on this feature and model now, before this request (what a refusal\'s `details.available` or `details.left` compares the cost with; null = unlimited). An allowed request\'s `remaining_after` is this less its `cost`; a refused one spends nothing, so its `remaining_after` is this figure, not what a refused cost would have left.'
+		}),
+		details: z
+			.record(z.string(), z.unknown())
+			.nullable()
+			.meta({
+				description:
+					"Why it would be refused, in figures: the `details` a consume of the same request is refused with (HTTP 402), `operation` `check` (see the refusal codes: `cost` and `available` and `model` for `insufficient_tokens`; `limit`, `used`, `left`, `period`, `resets_at` for `allowance_exhausted` and `cap_reached`); null when allowed or when the refusal has no figures (`feature_disabled`)."
+			}),
 		active: z.boolean().meta({
 			description:
 				"Whether to show the feature at all. false when it is off for this account (`reason` `feature_disabled`: the feature is disabled, the account's free allowance for its module is 0, or a guest has no guest limit for it), or when nothing is left to pay with (no free tokens and no balance) and the module is set to show as inactive then. A consume of the same request is refused with the same `reason`."
@@ -279,9 +298,11 @@ export const responses = {
 		data: z.array(
 			z.object({
 				id: z.uuid(),
-				generator: z.string().meta({ description: 'What the use was made with: its `model` when it has one, else its `feature` key (the first version of this API\'s field; `feature` and `model` say each).' }),
-				feature: z.string(),
-				model: z.string().nullable(),
+				generator: z.string().nullable().meta({
+					description: "The model that made the use (its key, as `model`); null for a use that named no model. The first version of this API's field, kept: it never holds a feature key, which `feature` gives."
+				}),
+				feature: z.string().meta({ description: 'The key of the feature used (as `/feature-rates` lists it).' }),
+				model: z.string().nullable().meta({ description: "The model's key the use named; null: none (only general tokens paid)." }),
 				tokens_used: z.number().int().meta({
 					description:
 						"Tokens the use cost: a consume's `cost` (units × the feature's rate, rounded up once); a settled hold's the tokens it settled (its `cost`), not what it held: the rest was released. A hold released or expired with nothing settled cost nothing and is not listed."

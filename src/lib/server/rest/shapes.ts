@@ -25,6 +25,8 @@ export function balanceBody(b: Spendable): z.infer<typeof responses.balance> {
 		success: true,
 		data,
 		allowances: b.allowances.map((x) => ({ module: x.module, used: x.used, limit: x.limit, period: x.period, resets_at: x.resetsAt, message: x.message })),
+		unlimited: b.allocations.some((a) => a.model === null && a.unlimited),
+		unlimited_models: b.allocations.filter((a) => a.model !== null && a.unlimited).map((a) => a.model!),
 		available: b.available,
 		held: b.held
 	};
@@ -51,6 +53,8 @@ export function checkResultBody(c: CheckResult): z.infer<typeof responses.check>
 		level: c.level,
 		paid_by: paidBy(c.paidBy),
 		remaining_after: c.remainingAfter,
+		spendable: c.spendable,
+		details: c.details,
 		active: c.active,
 		reason: c.code,
 		message: c.message
@@ -60,7 +64,7 @@ export function checkResultBody(c: CheckResult): z.infer<typeof responses.check>
 export { paidBy as paidByBody };
 
 export function usageRowBody(r: HistoryRow) {
-	return { id: r.id, generator: r.generator, feature: r.feature, model: r.model, tokens_used: r.tokensUsed, date: r.date, remaining: r.remaining };
+	return { id: r.id, generator: r.model, feature: r.feature, model: r.model, tokens_used: r.tokensUsed, date: r.date, remaining: r.remaining };
 }
 
 /** GET /api/v1/key's body: what the authenticated key is (never its value or hash). */

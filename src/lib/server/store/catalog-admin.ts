@@ -49,16 +49,15 @@ export async function reorderProducts(db: Database, actor: { userId: string; ip:
 	});
 }
 
-/** Shows a package in the store or takes it off sale (orders and subscriptions of it stay), audited. Errors: `not_found`. */
-export async function setProductActive(db: Database, actor: { userId: string; ip: string | null }, id: string, active: boolean): Promise<{ id: string; active: boolean }> {
+/** Shows a package in the store or takes it off sale (orders and subscriptions of it stay), audited; answers the package as it is then. Errors: `not_found`. */
+export async function setProductActive(db: Database, actor: { userId: string; ip: string | null }, id: string, active: boolean): Promise<Product> {
 	return db.transaction(async (tx) => {
-		const [p] = await tx.select({ active: products.active }).from(products).where(eq(products.id, id)).for('update');
+		const [p] = await tx.select().from(products).where(eq(products.id, id)).for('update');
 		if (!p) throw new DomainError('not_found', 'No such package');
-		if (p.active !== active) {
-			await tx.update(products).set({ active }).where(eq(products.id, id));
-			await audit(tx, { action: 'store.product_updated', actorUserId: actor.userId, targetType: 'product', targetId: id, ip: actor.ip, before: { active: p.active }, after: { active } });
-		}
-		return { id, active };
+		if (p.active === active) return p;
+		const [after] = await tx.update(products).set({ active }).where(eq(products.id, id)).returning();
+		await audit(tx, { action: 'store.product_updated', actorUserId: actor.userId, targetType: 'product', targetId: id, ip: actor.ip, before: { active: p.active }, after: { active } });
+		return after!;
 	});
 }
 

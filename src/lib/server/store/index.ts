@@ -15,6 +15,7 @@ import { paymentProvider } from './paddle';
 export { saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
 export { catalogPreview, deleteProduct, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
+export { listed, notInStore, type ListedProduct } from './sale';
 export type { Offer, SavingChange } from './offer';
 export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_SQL, PAID_SQL, type CheckoutStart, type Purchase, type PurchaseStatus } from './orders';
 export type { PaymentProvider } from './paddle/provider';

@@ -9,6 +9,7 @@ import {
 	dismissCheckout,
 	flaggedEvents,
 	listProducts,
+	listed,
 	orderAccount,
 	orderProgress,
 	paymentProvider,
@@ -92,11 +93,18 @@ export const storeRouter = router({
 	resumeSubscription: subscriptionChange(resumeSubscription),
 
 	admin: router({
-		products: siteAdminProcedure.query(({ ctx }) => listProducts(ctx.db.orm, { activeOnly: false })),
-		/** "Add package": an id another package has is refused (`conflict`), never saved over it. */
-		createProduct: siteAdminProcedure.input(productInput).mutation(({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input, 'create')),
+		/** Every package, each with why buyers cannot buy it on this site though it is on sale (`notInStore`, null: they can). */
+		products: siteAdminProcedure.query(async ({ ctx }) => {
+			const provider = await paymentProvider();
+			return (await listProducts(ctx.db.orm, { activeOnly: false })).map((p) => listed(p, provider));
+		}),
+		/** "Add package": an id another package has is refused (`conflict`), never saved over it. Answers the package as listed. */
+		createProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => listed(await saveProduct(ctx.db.orm, actor(ctx), input, 'create'), await paymentProvider())),
 		/** "Save changes" of the package with that id (`not_found` when there is none); a new price is a new Paddle price, the old one archived (saveProduct). */
-		updateProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => saveProduct(ctx.db.orm, actor(ctx), input, 'update', await paymentProvider())),
+		updateProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => {
+			const provider = await paymentProvider();
+			return listed(await saveProduct(ctx.db.orm, actor(ctx), input, 'update', provider), provider);
+		}),
 		/** Paddle events that need a person: unknown price ids, refunds of spent tokens, partial refunds. */
 		flaggedEvents: siteAdminProcedure.query(({ ctx }) => flaggedEvents(ctx.db.orm))
 	})

@@ -6,7 +6,7 @@ import { siteAdminProcedure } from '../../procedures';
 import { catalogKey, readableText, siteDay } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
 import { applyCampaign, campaignReach, endOfSiteDay, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
-import { catalogPreview, catalogProviders, deleteProduct, productInput, reorderProducts, savingsPreview, setProductActive } from '../../../store';
+import { catalogPreview, catalogProviders, deleteProduct, listed, paymentProvider, productInput, reorderProducts, savingsPreview, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
 import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
 import { isUuid } from '../../../../uuid';
@@ -48,10 +48,10 @@ export const adminSiteRoutes = {
 		reorder: siteAdminProcedure
 			.input(z.object({ ids: z.array(productId).min(1).max(500) }).strict())
 			.mutation(({ ctx, input }) => reorderProducts(ctx.db.orm, actor(ctx), input.ids)),
-		/** Puts a package on sale or takes it off. */
+		/** Puts a package on sale or takes it off; answers it as the list shows it (`notInStore`: why buyers still cannot buy it). */
 		setActive: siteAdminProcedure
 			.input(z.object({ id: productId, active: z.boolean() }).strict())
-			.mutation(({ ctx, input }) => setProductActive(ctx.db.orm, actor(ctx), input.id, input.active)),
+			.mutation(async ({ ctx, input }) => listed(await setProductActive(ctx.db.orm, actor(ctx), input.id, input.active), await paymentProvider())),
 		/** Deletes a package never ordered, once what Paddle holds for it is archived; one ordered stays: `conflict`, saying to take it off sale. */
 		remove: siteAdminProcedure
 			.input(z.object({ id: productId }).strict())
