@@ -88,7 +88,7 @@ describe('the Team page tells a member their caps', () => {
 		const cost = page.getByRole('region', { name: 'Cost' });
 		await cost.getByText('65 tokens', { exact: true }).waitFor();
 		await cost.getByText(`Your daily cap in this team: ${left.toLocaleString('en-US')} of 5,000 tokens left today.`, { exact: true }).waitFor();
-		const spendable = (await cost.getByText(/spendable on this feature and model after it$/).textContent())!;
+		const spendable = (await cost.getByText(/spendable on this feature after it$/).textContent())!;
 		expect(Number(spendable.match(/([\d,]+) spendable/)![1]!.replace(/,/g, ''))).toBe(left - 65);
 		await screenshot(page, 'playground-member-limit');
 		// Back to his own tokens, as the other tests find him.
@@ -270,7 +270,7 @@ describe('the Team page tells a member their caps', () => {
 		const cost = page.getByRole('region', { name: 'Cost' });
 		// The pool's price, with his cap in it (not the one of his own tokens shown a moment before, while the pool's was asked for).
 		await cost.getByText(/^Your daily cap in this team: [\d,]+ of 5,000 tokens left today\.$/).waitFor();
-		await cost.getByText(/spendable on this feature and model after it$/).waitFor();
+		await cost.getByText(/spendable on this feature after it$/).waitFor();
 		// The price goes stale: the owner takes Leo's daily limit to 0 meanwhile.
 		const owner = await phoneContext(browser);
 		await owner.addCookies(sessionCookies(maya.email));

@@ -384,8 +384,8 @@ describe('the widget on a team pool, for the member viewing it', () => {
 				await mine.getByText(line, { exact: true }).waitFor();
 				// The pool alone, as a token that names no member reads it.
 				await expect.poll(() => widget(page, 1).locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(5_000));
-				// Both say whose tokens these are, the team's pool, the member's view too: not "Your tokens".
-				for (const n of [0, 1]) await expect(widget(page, n).locator('[part="title"]').textContent()).resolves.toMatch(/^Widget Pool pool(Live)?$/);
+				// Both say whose tokens these are, the team's pool, the member's view too: not "Your tokens" (a team named "… Pool" is its pool's name as it stands, not "Widget Pool pool").
+				for (const n of [0, 1]) await expect(widget(page, n).locator('[part="title"]').textContent()).resolves.toMatch(/^Widget Pool(Live)?$/);
 				expect(await axe(page)).toEqual([]);
 				await screen(page, 'widget-team-member-390');
 			} finally {
