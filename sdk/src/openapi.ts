@@ -1991,8 +1991,8 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @description The model that made the use (its key, as `model`); null for a use that named no model. The first version of this API's field, kept: it never holds a feature key, which `feature` gives. */
-                                generator: string | null;
+                                /** @description What the use was made with: its `model` when it named one, else its `feature` key. The first version of this API's field, kept as it was so no integration breaks; read `feature` and `model` for each alone. */
+                                generator: string;
                                 /** @description The key of the feature used (as `/feature-rates` lists it). */
                                 feature: string;
                                 /** @description The model's key the use named; null: none (only general tokens paid). */

@@ -239,8 +239,8 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const r = await callJson('/api/v1/usage?limit=2', { headers: bearer(m.key) });
 		expect(r.status).toBe(200);
 		expect(r.json.data).toEqual([
-			// `generator` is the model a use was made with, never a feature key: this use named none.
-			expect.objectContaining({ generator: null, feature: 'search_prices', model: null, tokens_used: 10, remaining: 970 }),
+			// `generator`, v1's first field, is the model when there is one, else the feature's key (kept as it was); `model` says none.
+			expect.objectContaining({ generator: 'search_prices', feature: 'search_prices', model: null, tokens_used: 10, remaining: 970 }),
 			expect.objectContaining({ remaining: 980 })
 		]);
 		const next = await callJson(`/api/v1/usage?limit=2&cursor=${r.json.next_cursor}`, { headers: bearer(m.key) });

@@ -298,8 +298,9 @@ export const responses = {
 		data: z.array(
 			z.object({
 				id: z.uuid(),
-				generator: z.string().nullable().meta({
-					description: "The model that made the use (its key, as `model`); null for a use that named no model. The first version of this API's field, kept: it never holds a feature key, which `feature` gives."
+				generator: z.string().meta({
+					description:
+						"What the use was made with: its `model` when it named one, else its `feature` key. The first version of this API's field, kept as it was so no integration breaks; read `feature` and `model` for each alone."
 				}),
 				feature: z.string().meta({ description: 'The key of the feature used (as `/feature-rates` lists it).' }),
 				model: z.string().nullable().meta({ description: "The model's key the use named; null: none (only general tokens paid)." }),

@@ -64,7 +64,7 @@ export function checkResultBody(c: CheckResult): z.infer<typeof responses.check>
 export { paidBy as paidByBody };
 
 export function usageRowBody(r: HistoryRow) {
-	return { id: r.id, generator: r.model, feature: r.feature, model: r.model, tokens_used: r.tokensUsed, date: r.date, remaining: r.remaining };
+	return { id: r.id, generator: r.model ?? r.feature, feature: r.feature, model: r.model, tokens_used: r.tokensUsed, date: r.date, remaining: r.remaining };
 }
 
 /** GET /api/v1/key's body: what the authenticated key is (never its value or hash). */
