@@ -109,8 +109,9 @@ export interface EndedUnlimited {
 /**
  * Ends an unlimited lot now: its expiry becomes now, and an `expire` operation of 0 tokens (with a
  * 0-token entry on the lot) records who ended it and when, so the statement and the audit say so.
- * Spends after it no longer find the lot; `lot.expired` (`ended: true`) is announced in `exec`, which must be the
- * caller's transaction (the end and its event together). Errors: not_found (no such lot, or not `accountId`'s),
+ * Spends after it no longer find the lot; `lot.expired` (`ended: true`) is announced in `exec`: the caller's
+ * transaction keeps the end and its event together (a plain connection announces in a transaction of its own,
+ * after the end). Errors: not_found (no such lot, or not `accountId`'s),
  * conflict (the lot is not unlimited, or has ended), idempotency_key_reused / _in_flight.
  */
 export async function endUnlimited(exec: Executor, e: EndUnlimitedRequest): Promise<EndedUnlimited> {
