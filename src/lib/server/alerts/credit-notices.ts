@@ -7,7 +7,7 @@ import { queueMail } from '../mail/job';
 import { noticeMail } from '../mail/templates';
 import { counted } from '../../counted';
 import { teamsPool } from '../../pool-name';
-import { zoneName } from '../../zone-name';
+import { localeFormatter } from '../../refusal-message';
 import { queuePushes, type UserPush } from './push/send';
 
 /**
@@ -39,9 +39,8 @@ export interface CreditNoticeDetail {
 const english = new Intl.NumberFormat('en');
 /** "+500", "−200" (a true minus sign), with thousands separators. */
 const signed = (n: number) => `${n < 0 ? '\u2212' : '+'}${english.format(Math.abs(n))}`;
-/** "Dec 12, 2026, 00:00 Berlin time (UTC+1)": an instant as the app's pages say it, in the site's zone. */
-const moment = (at: Date, timeZone: string) =>
-	`${new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(at)} ${zoneName(timeZone, at)}`;
+/** "Dec 12, 2026, 00:00 Berlin time (UTC+1)": an instant as the app's pages (and refusals) say it, in a zone. */
+const pageWords = localeFormatter('en');
 
 /**
  * A notice's words: "5,000 tokens added by the site", "Your balance was corrected by −200",
@@ -60,7 +59,7 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
 		case 'balance_corrected':
 			return { title: `${teamName ? `${teamName}'s` : 'Your'} balance was corrected by ${signed(change.tokens)}`, body };
 		case 'unlimited_granted': {
-			const until = change.until ? `until ${moment(change.until, timeZone)}` : 'with no end date';
+			const until = change.until ? `until ${pageWords.time(change.until.toISOString(), timeZone)}` : 'with no end date';
 			return { title: `Unlimited use of ${change.modelName ?? 'every model'}${teamName ? ` for ${teamsPool(teamName)}` : ''} ${until}, by the site`, body };
 		}
 		case 'unlimited_ended':
@@ -79,7 +78,7 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
  */
 export async function noticeCredit(tx: Executor, n: { change: CreditChange; accountId: string; note: string; key: string }): Promise<void> {
 	const tokens = 'tokens' in n.change ? n.change.tokens : 0;
-	if ('tokens' in n.change && n.change.tokens === 0) return;
+	if ('tokens' in n.change && tokens === 0) return;
 	const people = await queryRows<{ user_id: string; name: string; email: string | null; email_alerts: boolean; team_name: string | null; time_zone: string }>(tx, sql`
 		select u.id as user_id, u.name, u.email, coalesce(s.email_alerts, true) as email_alerts, r.team_name, ${siteTimeZone} as time_zone
 		  from (select u.id, null::text as team_name from users u where u.account_id = ${n.accountId}::uuid
