@@ -100,7 +100,7 @@ export function valid(s: Schema): fc.Arbitrary<unknown> {
 	return fc.jsonValue({ maxDepth: 2 });
 }
 
-/** Values just outside the schema or of the wrong kind (one past each limit, another type, unstorable text). */
+/** Values just outside the schema or of the wrong kind (one past each limit, text its pattern refuses, another type, unstorable text). */
 export function invalid(s: Schema): fc.Arbitrary<unknown> {
 	const out: fc.Arbitrary<unknown>[] = [fc.constantFrom<unknown>({ x: 1 }, [1], true), unstorable];
 	const t = s.anyOf ? s.anyOf.flatMap(types) : types(s);
@@ -112,6 +112,10 @@ export function invalid(s: Schema): fc.Arbitrary<unknown> {
 		for (const l of limits) {
 			if (l.maxLength !== undefined) out.push(fc.constant('x'.repeat(l.maxLength + 1)));
 			if (l.minLength) out.push(fc.constant(''));
+			// A length the schema takes that its pattern does not (an id of spaces against \S).
+			const pattern = l.pattern ? new RegExp(l.pattern, 'u') : null;
+			const breaking = pattern && [' ', '   ', '!', 'x y', '\n'].filter((v) => !pattern.test(v) && v.length >= (l.minLength ?? 0) && v.length <= (l.maxLength ?? Infinity));
+			if (breaking && breaking.length) out.push(fc.constantFrom(...breaking));
 		}
 		out.push(fc.constant(7));
 	}

@@ -10,9 +10,11 @@ import { isDay } from '../day-text';
 /**
  * The one rule for every id a caller names (a host site's user id, a member, an idempotency key, a
  * key looked up, a metadata key): not blank, no invisible character (lib/visible-text.ts `idSlip`),
- * so no id shows as another or as nothing. Refused as invalid input naming the field.
+ * so no id shows as another or as nothing. Refused as invalid input naming the field. The OpenAPI
+ * document says the part of the rule JSON Schema can (`pattern: \S`, not blank), so a generated client
+ * or a contract test never takes "   " for a key the server then refuses.
  */
-export const visibleId = <T extends z.ZodString>(schema: T): T => schema.superRefine(refuseBy(idSlip)) as T;
+export const visibleId = <T extends z.ZodString>(schema: T): T => schema.superRefine(refuseBy(idSlip)).meta({ pattern: '\\S' }) as T;
 
 /**
  * The one rule for text people read (a note, a name, a description): no bidi embedding, override or

@@ -61,8 +61,8 @@ const model = keyLookup.nullish().meta({ description: 'Model key for per-model a
 const units = unitsField.meta({ description: 'Words, characters, model tokens or operations (whole number).', example: 100 });
 const MAX_METADATA = 4096;
 const metadata = readableValues(
-	// A key is an id (fields.ts visibleId); the document says the part of its rule JSON Schema can: not blank.
-	z.record(visibleId(z.string()).meta({ pattern: '\\S', description: 'Not blank, no invisible character.' }), z.unknown())
+	// A key is an id (fields.ts visibleId, which documents `pattern: \S`).
+	z.record(visibleId(z.string()).meta({ description: 'Not blank, no invisible character.' }), z.unknown())
 )
 	.optional()
 	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${MAX_METADATA.toLocaleString('en-US')} characters of JSON.` })
