@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { baseURL } from './browser';
+
+// The build's files (prerendered pages, the client's scripts, icons and manifest) are only read. A
+// POST or PUT to /dashboard answered the page itself with 200, as if something had been done
+// (adapter-node's static server ignores the method, sveltejs/kit#3294; patches/ mends it).
+
+const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** The pages the build serves as files (build/prerendered/*.html), so a page prerendered later is covered too. */
+function prerenderedPages(): string[] {
+	const found: string[] = [];
+	const walk = (dir: string) => {
+		for (const entry of readdirSync(dir, { withFileTypes: true })) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path);
+			else if (entry.name.endsWith('.html')) found.push(`/${relative('build/prerendered', path).replace(/\.html$/, '')}`);
+		}
+	};
+	walk('build/prerendered');
+	return found.sort();
+}
+
+/** One of the client's hashed scripts, as the browser fetches it. */
+function clientScript(): string {
+	const dir = 'build/client/_app/immutable/entry';
+	const file = readdirSync(dir).find((name) => name.endsWith('.js'));
+	if (!file) throw new Error(`no script in ${dir}`);
+	return `/_app/immutable/entry/${file}`;
+}
+
+async function ask(method: string, path: string) {
+	const base = baseURL();
+	const res = await fetch(`${base}${path}`, { method, redirect: 'manual', headers: { origin: base, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+	return { status: res.status, allow: res.headers.get('allow'), body: await res.text() };
+}
+
+describe('the build’s files, asked to change', () => {
+	it('finds the prerendered pages', () => {
+		expect(prerenderedPages()).toEqual(expect.arrayContaining(['/dashboard', '/usage', '/statement', '/admin', '/admin/users']));
+	});
+
+	it('answers 405 with Allow: GET, HEAD on every prerendered page, not the page; GET still serves it', async () => {
+		for (const path of prerenderedPages()) {
+			for (const method of WRITES) {
+				const answer = await ask(method, path);
+				expect({ path, method, status: answer.status, allow: answer.allow }).toEqual({ path, method, status: 405, allow: 'GET, HEAD' });
+				expect(answer.body).not.toMatch(/<html/i);
+			}
+			const read = await ask('GET', path);
+			expect({ path, status: read.status }).toEqual({ path, status: 200 });
+			expect(read.body).toMatch(/<html/i);
+		}
+	});
+
+	it('answers 405 on the client’s files (a script, the manifest, an icon), which GET still serves', async () => {
+		for (const path of [clientScript(), '/manifest.webmanifest', '/favicon.svg']) {
+			const read = await ask('GET', path);
+			expect({ path, status: read.status }).toEqual({ path, status: 200 });
+			for (const method of WRITES) {
+				const answer = await ask(method, path);
+				expect({ path, method, status: answer.status, allow: answer.allow }).toEqual({ path, method, status: 405, allow: 'GET, HEAD' });
+				expect(answer.body).toBe('Method Not Allowed');
+			}
+		}
+	});
+
+	it('leaves a path that is no file to the app: a POST to a made-up script is not found, not 405', async () => {
+		const answer = await ask('POST', '/_app/immutable/entry/made-up.js');
+		expect(answer.status).toBe(404);
+	});
+});
