@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseURL, installedPhone, launch, phone, phoneContext } from './browser';
+import { fullChromium } from './server';
 import { boxesTogether, leo, maya, openAs, ownUser, screen, sessionCookies, START_JS_BUDGET, startScripts, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
@@ -16,8 +17,7 @@ describe('installable app', () => {
 	it('has a valid manifest, no installability errors, and a service worker that controls the page after reload', async () => {
 		const profile = mkdtempSync(join(tmpdir(), 'quota-pwa-'));
 		const context = await chromium.launchPersistentContext(profile, {
-			executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-			args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+			...fullChromium,
 			...installedPhone,
 			baseURL: baseURL()
 		});

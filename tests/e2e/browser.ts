@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { inject } from 'vitest';
-import { copyDemoData, startPostgresDemo } from './server';
+import { copyDemoData, fullChromium, startPostgresDemo } from './server';
 
 /**
  * A phone, 390×844, without the service worker: installing it precaches the whole app (about 160
@@ -21,6 +21,14 @@ export const installedPhone = { ...phone, serviceWorkers: 'allow' as const };
 export function launch(): Promise<Browser> {
 	const browsers = inject('browsers');
 	return chromium.connect(browsers[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % browsers.length]!);
+}
+
+/**
+ * A full Chromium of the file's own, for what the shared headless shell cannot do: show a
+ * notification from a service worker (it has no notification permission to grant). Close it after.
+ */
+export function launchFullBrowser(): Promise<Browser> {
+	return chromium.launch(fullChromium);
 }
 
 /** The demo app this test worker uses (globalSetup starts one per worker) and its data directory. */

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseURL, installedPhone, launch, phoneContext } from './browser';
+import { baseURL, installedPhone, launchFullBrowser, phoneContext } from './browser';
 import { alertStepsShown, expectNoteBeside, screen, waitForFresh, waitForServiceWorker } from './app';
 import { pushWords } from '../../src/lib/server/alerts/words';
 
 let browser: Browser;
 beforeAll(async () => {
-	browser = await launch();
+	browser = await launchFullBrowser();
 });
 afterAll(async () => browser?.close());
 
