@@ -61,7 +61,7 @@ export type ProductInput = z.input<typeof productInput>;
 const retiredHas = (environment: PaddleEnvironment, priceId: string) => sql`${products.retiredPrices} @> ${JSON.stringify([{ environment, priceId }])}::jsonb`;
 
 /** The input as stored, checked against the catalog: granted models exist, and no other package sells through its Paddle prices. */
-async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.output<typeof productInput>> {
+export async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.output<typeof productInput>> {
 	const p = parseInput(productInput, input);
 	const modelKeys = p.grants.map((g) => g.model).filter((m): m is string => m !== null);
 	if (modelKeys.length) {
@@ -165,7 +165,7 @@ export const priceChanged = (before: Pick<Product, 'priceCents' | 'currency' | '
 	before.priceCents !== after.priceCents || before.currency !== after.currency || before.billingInterval !== after.billingInterval;
 
 /** Whether saving `input` over `stored` would change none of its fields. */
-const unchanged = (stored: Product, input: z.output<typeof productInput>) =>
+export const unchanged = (stored: Product, input: z.output<typeof productInput>) =>
 	(Object.keys(input) as (keyof typeof input)[]).every((k) => JSON.stringify(stored[k]) === JSON.stringify(input[k]));
 
 /**
