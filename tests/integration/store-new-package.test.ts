@@ -11,7 +11,7 @@ import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
 import { readJson, storeTestBed } from '../helpers/paddle';
 import { addPackage } from '../../src/lib/server/store';
-import { getProduct, type ProductInput } from '../../src/lib/server/store/catalog';
+import { getProduct, saveProduct, type ProductInput } from '../../src/lib/server/store/catalog';
 import { listPurchases, startCheckout } from '../../src/lib/server/store/orders';
 import { auditLog, paddlePriceRequests, products, subscriptions } from '../../src/lib/server/db/schema';
 import { DomainError } from '../../src/lib/server/errors';
@@ -193,7 +193,7 @@ describe(`adding a package through Paddle Billing (SDK → stand-in API) on ${ba
 		}
 	});
 
-	it('a price id made in the dashboard is checked: unknown, archived or of another amount, currency or period is refused beside the field; one that agrees is saved, with no price made', async () => {
+	it('a price id made in the dashboard is checked, on adding and on saving changes: unknown, archived or of another amount, currency or period is refused beside the field; one that agrees is saved, with no price made', async () => {
 		held.set('pri_dashboard_monthly', { id: 'pri_dashboard_monthly', status: 'active', body: { billing_cycle: { interval: 'month', frequency: 1 }, unit_price: { amount: '1500', currency_code: 'USD' } } });
 		held.set('pri_dashboard_old', { id: 'pri_dashboard_old', status: 'archived', body: { unit_price: { amount: '350', currency_code: 'USD' } } });
 		const plan = (priceCents: number, more: Partial<ProductInput> = {}) => pack('sdk-typed', { kind: 'subscription', billingInterval: 'month', maxQuantity: 1, priceCents, paddlePriceSandbox: 'pri_dashboard_monthly', ...more });
@@ -215,5 +215,11 @@ describe(`adding a package through Paddle Billing (SDK → stand-in API) on ${ba
 		expect(await addPackage(bed.db.orm, owner, plan(1_500), paddle)).toMatchObject({ id: 'sdk-typed', paddlePriceSandbox: 'pri_dashboard_monthly' });
 		expect(requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /prices/pri_dashboard_monthly']);
 		expect(await getProduct(bed.db.orm, 'sdk-typed')).toMatchObject({ priceCents: 1_500, billingInterval: 'month' });
+		// Pasted later, on "Save changes", it is checked too, and the package stays as it was.
+		await expect(saveProduct(bed.db.orm, owner, plan(1_500, { paddlePriceSandbox: 'pri_dashboard_old' }), 'update', paddle)).rejects.toMatchObject({
+			code: 'invalid_input',
+			message: 'The price pri_dashboard_old is archived in Paddle: it sells nothing. Correct the price or the id.'
+		});
+		expect(await getProduct(bed.db.orm, 'sdk-typed')).toMatchObject({ paddlePriceSandbox: 'pri_dashboard_monthly', retiredPrices: [] });
 	});
 });

@@ -217,8 +217,6 @@ export function savedWords(saved: Pick<Product, 'name' | 'active' | 'notInStore'
 /** Where the site sells (the server's `admin.catalog.sellsIn`): a Paddle environment, through the simulator or Paddle. */
 export type SellsIn = { environment: 'sandbox' | 'production'; simulator: boolean };
 
-export const PRICE_FIELD = { sandbox: 'paddlePriceSandbox', production: 'paddlePriceProduction' } as const;
-
 /**
  * The hint under the price ids when adding a package on a site that sells (null when it sells nothing):
  * the price id of its environment may stay empty, as "Add package" makes that price (store/new-package.ts).

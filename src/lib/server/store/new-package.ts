@@ -4,11 +4,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { SetupActor } from '../accounts/audit';
 import { paddlePriceRequests, products } from '../db/schema';
-import { DomainError, fieldRefusal } from '../errors';
-import { checkedProduct, saveProduct, unchanged, type PaddleEnvironment, type Product, type ProductInput } from './catalog';
+import { DomainError } from '../errors';
+import { checkedProduct, checkTypedPrice, saveProduct, unchanged, type PaddleEnvironment, type Product, type ProductInput } from './catalog';
 import type { PaymentProvider } from './paddle/provider';
-
-const PRICE_FIELD = { sandbox: 'paddlePriceSandbox', production: 'paddlePriceProduction' } as const;
+import { PRICE_FIELD } from '../../price-range';
 /** How long a second add of one package waits for the first one's price (Paddle answers in seconds). */
 const WAIT_MS = 20_000;
 /** A claim this old was left by a crash (no add waits for Paddle that long): the next add takes it over. */
@@ -39,8 +38,7 @@ export async function addPackage(db: Database, actor: SetupActor, input: Product
 	};
 	const typed = p[field];
 	if (typed) {
-		const why = await provider.priceMismatch(typed, price).catch(notAdded);
-		if (why) throw fieldRefusal(field, `${why} Correct the price or the id, or leave the id empty: adding the package then makes its price in Paddle.`);
+		await checkTypedPrice(provider, p, typed, 'Correct the price or the id, or leave the id empty: adding the package then makes its price in Paddle.').catch(notAdded);
 		return saveProduct(db, actor, input, 'create');
 	}
 	return claimed(db, provider.environment, p, async () => {
