@@ -21,6 +21,8 @@ export const priceRule = (currency: string) =>
 
 /** A Paddle price id: pri_ then at least 4 lower-case letters, digits or underscores. */
 export const PADDLE_PRICE_ID = /^pri_[a-z0-9_]{4,}$/;
+/** A package's price id field in each Paddle environment: "Add package" fills the one of the environment the site sells in when left empty. */
+export const PRICE_FIELD = { sandbox: 'paddlePriceSandbox', production: 'paddlePriceProduction' } as const;
 /** That rule in words, as the form shows it beside the field. */
 export const PADDLE_PRICE_ID_RULE = 'That is not a Paddle price id: pri_ then at least 4 lower-case letters, digits or _ (Paddle shows it with the price); or leave it empty.';
 

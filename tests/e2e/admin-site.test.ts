@@ -97,8 +97,10 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		const select = page.getByLabel('Model', { exact: true });
 		expect(await select.evaluate((el: HTMLSelectElement) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().width >= 200)).toBe(true);
 		await select.scrollIntoViewIfNeeded();
+		// No price id to make up: left empty, adding the package makes its price in the simulator, as the form says.
+		await expect(page.getByLabel('Paddle price id, sandbox').getAttribute('placeholder')).resolves.toBe('Made on adding');
+		await page.getByText('Leave “Paddle price id, sandbox” empty: adding the package makes its price in the local Paddle simulator this site sells through.').scrollIntoViewIfNeeded();
 		await screen(page, 'admin-catalog-form-phone');
-		await page.getByLabel('Paddle price id, sandbox').fill(`pri_e2e_${size.name}_${run}`);
 		// Priced below the demo's Token pack ($5.00 for 5,000), it would be the plans' yardstick: the form says
 		// what their "Save N%" would become before anything is saved; at $3.50 it moves none, and says nothing.
 		await page.getByLabel('Price', { exact: true }).fill('0.99');
@@ -109,7 +111,11 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByLabel('Price', { exact: true }).fill('3.50');
 		await savings.waitFor({ state: 'detached' });
 		await page.getByRole('button', { name: 'Add package' }).click();
-		await page.getByText(`“${name}” is saved and on sale.`).waitFor();
+		const saved = page.getByText(`“${name}” is saved and on sale. Its Paddle price `);
+		const made = (await saved.textContent())!.match(/pri_01[a-z0-9]{24}/)![0];
+		await saved.scrollIntoViewIfNeeded();
+		await screen(page, 'admin-catalog-price-made-phone');
+		await page.getByRole('listitem').filter({ hasText: name }).locator('code', { hasText: made }).waitFor();
 		const preview = page.getByRole('region', { name: 'What a buyer sees' });
 		await preview.getByText(name).waitFor();
 		await page.evaluate(() => window.scrollTo(0, 0));
@@ -267,15 +273,11 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 			// Added under a free id by mistake and never ordered, it can be deleted from the list, asked once more first.
 			await id.fill(`taken-${run}`);
 			await page.getByRole('button', { name: 'Add package' }).click();
-			// With no sandbox price id the simulator's store cannot sell it: never "on sale", but why and what to do, in the form and the list.
-			const why = 'it has no sandbox price id, and the local Paddle simulator this site sells through sells a package only through that id. Type one in “Paddle price id, sandbox”: any pri_ id no other package has will do.';
-			await page.getByText(`“${name}” is saved, but not in the store: ${why}`).waitFor();
+			// With no sandbox price id typed, adding made its price in the simulator: on sale, and deleting it archives that price.
+			await page.getByText(`“${name}” is saved and on sale. Its Paddle price pri_01`).waitFor();
 			const added = page.getByRole('listitem').filter({ has: page.locator('code', { hasText: new RegExp(`^taken-${run}$`) }) });
-			await added.getByText(`Not in the store: ${why}`).waitFor();
-			await expect(added.getByText('Not in the store', { exact: true }).isVisible()).resolves.toBe(true);
-			await expect(added.getByText('On sale', { exact: true }).count()).resolves.toBe(0);
-			await added.scrollIntoViewIfNeeded();
-			await screen(page, 'admin-catalog-not-in-store-phone');
+			await expect(added.getByText('On sale', { exact: true }).isVisible()).resolves.toBe(true);
+			await expect(added.locator('code', { hasText: /^pri_01/ }).count()).resolves.toBe(1);
 			await added.getByRole('button', { name: `Delete ${name}…` }).click();
 			await added.getByRole('group', { name: `Delete ${name}? Only a package never ordered can be.` }).getByRole('button', { name: 'Delete it' }).click();
 			await page.getByRole('status').filter({ hasText: `“${name}” is deleted.` }).waitFor();

@@ -278,8 +278,10 @@ describe(`the catalog on ${backend}`, () => {
 		const pro = { id, kind: 'subscription' as const, name: 'Pro monthly', grants: [{ model: null, tokens: 50_000 }], priceCents: 2900, billingInterval: 'month' as const };
 		const live = await paymentProvider();
 		const sold = async () => (await storeFront(db)).offers.map((o) => o.id);
-		// Saved on sale without price ids: the answer, the list and a put-on-sale say it is not in the store, as the store leaves it out.
-		const created = await admin.store.admin.createProduct(pro);
+		// On sale without price ids (added where the site sells, its price was made, and then cleared): the answer, the list and a
+		// put-on-sale say it is not in the store, as the store leaves it out.
+		await admin.store.admin.createProduct(pro);
+		const created = await admin.store.admin.updateProduct({ ...pro, paddlePriceSandbox: null });
 		expect(created.notInStore).toBe(notInStore(created, live));
 		expect(created.notInStore).not.toBeNull();
 		expect((await admin.store.admin.products()).find((p) => p.id === id)?.notInStore).toBe(created.notInStore);

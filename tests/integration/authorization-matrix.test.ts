@@ -271,6 +271,7 @@ const matrix: Record<string, Entry> = {
 	'admin.models.list': { allow: siteAdmin },
 	'admin.ledger.reconcile': { allow: siteAdmin },
 	'admin.catalog.preview': { allow: siteAdmin, input: () => ({ environment: 'sandbox' }) },
+	'admin.catalog.sellsIn': { allow: siteAdmin },
 	'admin.catalog.savings': { allow: siteAdmin, input: (w) => ({ id: `savings-pack-${w.tag}`, kind: 'pack', name: 'Savings pack', grants: [{ model: null, tokens: 100 }], priceCents: 100 }) },
 	'admin.catalog.reorder': { allow: siteAdmin, input: async (w, db) => {
 		await product(w, db);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftOf, emptyDraft, idTaken, parsePrice, priceClash, priceText, repriceNote, onSaleWords, sameAsSaved, savedWords, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
+import { draftOf, emptyDraft, idTaken, madePriceHint, parsePrice, priceClash, priceText, repriceNote, onSaleWords, sameAsSaved, savedWords, toInput, type Product } from '../../src/lib/client/admin/catalog-form';
 import { PACKAGE_ID_RULE, PACKAGE_NAME_RULE, PADDLE_CURRENCIES, PADDLE_PRICE_ID_RULE, priceRule } from '../../src/lib/price-range';
 import { minorDigits } from '../../src/lib/money';
 
@@ -151,5 +151,16 @@ describe('the catalog form', () => {
 		const off = { ...sold, active: false };
 		expect(savedWords(off)).toBe('“Pro monthly” is saved (not on sale).');
 		expect(onSaleWords(off)).toBe('“Pro monthly” is off sale; who bought it keeps what they got.');
+	});
+
+	it('says, when adding, that the price id of the environment the site sells in may stay empty (Add package makes it), and names the price made', () => {
+		expect(madePriceHint({ environment: 'sandbox', simulator: true })).toBe('Leave “Paddle price id, sandbox” empty: adding the package makes its price in the local Paddle simulator this site sells through.');
+		expect(madePriceHint({ environment: 'production', simulator: false })).toBe(
+			"Leave “Paddle price id, production” empty: adding the package makes its price in Paddle's production (a product and a price of its amount). To sell through a price you made in Paddle's dashboard, paste its id: its amount, currency and billing period must be the package's."
+		);
+		expect(madePriceHint(null)).toBeNull();
+		const sold = { name: 'Pro monthly', active: true, notInStore: null };
+		expect(savedWords(sold, 'pri_01abcd')).toBe('“Pro monthly” is saved and on sale. Its Paddle price pri_01abcd was made for it.');
+		expect(savedWords({ ...sold, active: false }, 'pri_01abcd')).toBe('“Pro monthly” is saved (not on sale). Its Paddle price pri_01abcd was made for it.');
 	});
 });

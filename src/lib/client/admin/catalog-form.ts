@@ -206,10 +206,26 @@ export function priceClash(products: readonly Product[], d: ProductDraft): { fie
 /**
  * What the form says once `saved` is saved: "on sale" only when buyers can buy it on this site; else
  * why not and what to do (the server's `notInStore`: no price id in the environment the site sells in).
+ * `madePrice`: the Paddle price id "Add package" made for it (the admin left that field empty).
  */
-export function savedWords(saved: Pick<Product, 'name' | 'active' | 'notInStore'>): string {
-	if (!saved.active) return `“${saved.name}” is saved (not on sale).`;
-	return saved.notInStore ? `“${saved.name}” is saved, but not in the store: ${saved.notInStore}` : `“${saved.name}” is saved and on sale.`;
+export function savedWords(saved: Pick<Product, 'name' | 'active' | 'notInStore'>, madePrice: string | null = null): string {
+	const made = madePrice ? ` Its Paddle price ${madePrice} was made for it.` : '';
+	if (!saved.active) return `“${saved.name}” is saved (not on sale).${made}`;
+	return saved.notInStore ? `“${saved.name}” is saved, but not in the store: ${saved.notInStore}` : `“${saved.name}” is saved and on sale.${made}`;
+}
+
+/** Where the site sells (the server's `admin.catalog.sellsIn`): a Paddle environment, through the simulator or Paddle. */
+export type SellsIn = { environment: 'sandbox' | 'production'; simulator: boolean };
+
+/**
+ * The hint under the price ids when adding a package on a site that sells (null when it sells nothing):
+ * the price id of its environment may stay empty, as "Add package" makes that price (store/new-package.ts).
+ */
+export function madePriceHint(sells: SellsIn | null): string | null {
+	if (!sells) return null;
+	const leave = `Leave “Paddle price id, ${sells.environment}” empty: adding the package makes its price`;
+	if (sells.simulator) return `${leave} in the local Paddle simulator this site sells through.`;
+	return `${leave} in Paddle's ${sells.environment} (a product and a price of its amount). To sell through a price you made in Paddle's dashboard, paste its id: its amount, currency and billing period must be the package's.`;
 }
 
 /** What the list says once `p` is put on sale or taken off it, as `savedWords`. */

@@ -5,9 +5,9 @@ import type { Database, Executor } from '../db';
 import { audit, creditTo, type SetupActor } from '../accounts/audit';
 import { products } from '../db/schema';
 import { listModels, MAX_TOKENS } from '../ledger';
-import { DomainError, parseInput } from '../errors';
+import { DomainError, fieldRefusal, parseInput } from '../errors';
 import type { PaymentProvider } from './paddle/provider';
-import { CURRENCY_RULE, isPaddleCurrency, maxPriceMinor, MIN_PRICE_CENTS, PACKAGE_ID, PADDLE_PRICE_ID } from '../../price-range';
+import { CURRENCY_RULE, isPaddleCurrency, maxPriceMinor, MIN_PRICE_CENTS, PACKAGE_ID, PADDLE_PRICE_ID, PRICE_FIELD } from '../../price-range';
 
 export type Product = typeof products.$inferSelect;
 export type PaddleEnvironment = 'sandbox' | 'production';
@@ -61,7 +61,7 @@ export type ProductInput = z.input<typeof productInput>;
 const retiredHas = (environment: PaddleEnvironment, priceId: string) => sql`${products.retiredPrices} @> ${JSON.stringify([{ environment, priceId }])}::jsonb`;
 
 /** The input as stored, checked against the catalog: granted models exist, and no other package sells through its Paddle prices. */
-async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.output<typeof productInput>> {
+export async function checkedProduct(exec: Executor, input: ProductInput): Promise<z.output<typeof productInput>> {
 	const p = parseInput(productInput, input);
 	const modelKeys = p.grants.map((g) => g.model).filter((m): m is string => m !== null);
 	if (modelKeys.length) {
@@ -136,16 +136,29 @@ export async function productsByPriceId(exec: Executor, env: PaddleEnvironment, 
 type NewPaddlePrice = { environment: PaddleEnvironment; old: string; priceId: string; was: Pick<Product, 'priceCents' | 'currency' | 'billingInterval'> };
 
 /**
+ * Refuses a price id `priceId` of `provider`'s environment that the admin typed for package `p` (one made
+ * in Paddle's dashboard) unless Paddle can sell `p` through it (`priceMismatch`): `invalid_input` on
+ * that field, saying what differs and then `fix`. `payment_provider_error` when Paddle cannot be reached.
+ */
+export async function checkTypedPrice(provider: PaymentProvider, p: z.output<typeof productInput>, priceId: string, fix: string): Promise<void> {
+	const why = await provider.priceMismatch(priceId, { unitPriceCents: p.priceCents, currency: p.currency, interval: p.billingInterval });
+	if (why) throw fieldRefusal(PRICE_FIELD[provider.environment], `${why} ${fix}`);
+}
+
+/**
  * The new Paddle price an update needs, made before its save (Paddle is not asked inside a database
  * transaction): when the price, currency or billing interval changes and the admin kept the price id
- * of the provider's environment. A price id the admin typed is theirs (made in Paddle's dashboard):
- * none is made then. A save then refused archives the price made for it (`saveProduct`): the old one stays active.
+ * of the provider's environment. A price id the admin typed instead is theirs (made in Paddle's
+ * dashboard), checked against Paddle (`checkTypedPrice`): none is made then. A save then refused
+ * archives the price made for it (`saveProduct`): the old one stays active.
  */
 async function newPrice(exec: Executor, provider: PaymentProvider, input: ProductInput): Promise<NewPaddlePrice | null> {
 	const p = parseInput(productInput, input);
 	const [before] = await exec.select().from(products).where(eq(products.id, p.id));
 	const env = provider.environment;
 	const old = before && priceIdOf(before, env);
+	const typed = priceIdOf(p as Product, env);
+	if (before && typed && typed !== old) await checkTypedPrice(provider, p, typed, 'Correct the price or the id.');
 	if (!before || !old || priceIdOf(p as Product, env) !== old || !priceChanged(before, p)) return null;
 	const { priceId } = await provider.newPriceLike(old, { unitPriceCents: p.priceCents, currency: p.currency, interval: p.billingInterval });
 	return { environment: env, old, priceId, was: before };
@@ -165,7 +178,7 @@ export const priceChanged = (before: Pick<Product, 'priceCents' | 'currency' | '
 	before.priceCents !== after.priceCents || before.currency !== after.currency || before.billingInterval !== after.billingInterval;
 
 /** Whether saving `input` over `stored` would change none of its fields. */
-const unchanged = (stored: Product, input: z.output<typeof productInput>) =>
+export const unchanged = (stored: Product, input: z.output<typeof productInput>) =>
 	(Object.keys(input) as (keyof typeof input)[]).every((k) => JSON.stringify(stored[k]) === JSON.stringify(input[k]));
 
 /**

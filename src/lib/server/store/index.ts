@@ -13,6 +13,7 @@ import { subscriptionsRead } from './subscriptions';
 import { paymentProvider } from './paddle';
 
 export { saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
+export { addPackage } from './new-package';
 export { catalogPreview, deleteProduct, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';
 export { listed, notInStore, type ListedProduct } from './sale';

@@ -8,9 +8,9 @@ const ENVIRONMENT = { sandbox: "Paddle's sandbox", production: "Paddle's product
  * Why buyers cannot buy package `p` on this site although it is on sale (`active`), in words that say
  * what to do; null when the store lists it (or it is off sale: the console says so on its own). The
  * store lists a package only through a price id of the live `provider`'s environment (storeFront), and
- * nothing without a provider (null: payments not configured). Neither Paddle nor the simulator makes a
- * price for a new package: in Paddle the seller creates it in the dashboard; the simulator sells through
- * whatever sandbox price id the package has.
+ * nothing without a provider (null: payments not configured). "Add package" makes that price (addPackage),
+ * so a package lacks it when it was added while the site sold nothing or its id was cleared since; the
+ * simulator sells through whatever sandbox price id the package has.
  */
 export function notInStore(p: Product, provider: PaymentProvider | null): string | null {
 	if (!p.active) return null;

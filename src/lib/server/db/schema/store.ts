@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid, boolean, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, boolean, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
@@ -140,3 +140,18 @@ export const paddleSimulatorRecords = pgTable('paddle_simulator_records', {
 	createdAt: ts('created_at').notNull().defaultNow(),
 	updatedAt: ts('updated_at').notNull().defaultNow()
 });
+
+/**
+ * A Paddle price being made for a package being added (store/new-package.ts), one at a time per package
+ * id and environment: a second "Add package" meanwhile (a double click, a retry) waits for it instead of
+ * making another. Gone once the package is saved or Paddle refused; one a crash left is taken over later.
+ */
+export const paddlePriceRequests = pgTable(
+	'paddle_price_requests',
+	{
+		environment: text('environment', { enum: ['sandbox', 'production'] }).notNull(),
+		productId: text('product_id').notNull(),
+		requestedAt: ts('requested_at').notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.environment, t.productId] })]
+);

@@ -1,5 +1,6 @@
-import { ApiError, Environment, Paddle, type CurrencyCode } from '@paddle/paddle-node-sdk';
+import { ApiError, Environment, Paddle, type CurrencyCode, type Price } from '@paddle/paddle-node-sdk';
 import { describeError } from '../../log';
+import { money } from '../../../money';
 import { DomainError } from '../../errors';
 import type { PaddleEnvironment } from '../catalog';
 import type { CreateTransaction, NewPrice, PaddleArchive, PaymentProvider } from './provider';
@@ -74,6 +75,37 @@ export class PaddleBillingProvider implements PaymentProvider {
 		return { priceId: made.id };
 	}
 
+	async createPrice(item: { name: string; description: string }, price: NewPrice) {
+		const product = await this.call('create the product', () => this.paddle.products.create({ name: item.name, description: item.description || null, taxCategory: 'standard' }));
+		try {
+			const made = await this.call('create the price', () =>
+				this.paddle.prices.create({
+					productId: product.id,
+					description: item.name,
+					billingCycle: price.interval ? { interval: price.interval, frequency: 1 } : null,
+					unitPrice: { amount: String(price.unitPriceCents), currencyCode: price.currency as CurrencyCode },
+					// Quota keeps each package's own limit (maxQuantity, at most 1,000); Paddle's default stops at 100.
+					quantity: { minimum: 1, maximum: 1000 }
+				})
+			);
+			return { priceId: made.id };
+		} catch (e) {
+			// A product with no price sells nothing, but would clutter the seller's dashboard.
+			await this.call('archive the product', () => this.paddle.products.archive(product.id)).catch(() => undefined);
+			throw e;
+		}
+	}
+
+	async priceMismatch(priceId: string, price: NewPrice) {
+		// https://developer.paddle.com/errors/shared/not_found
+		const held = await this.call('read the price', () => this.paddle.prices.get(priceId).catch((e: unknown) => (e instanceof ApiError && e.code === 'not_found' ? null : Promise.reject(e))));
+		if (!held) return `Paddle's ${this.environment} has no price ${priceId}.`;
+		if (held.status !== 'active') return `The price ${priceId} is archived in Paddle: it sells nothing.`;
+		const theirs = `${money(Number(held.unitPrice.amount), held.unitPrice.currencyCode, 'en')}${billedEvery(held.billingCycle)}`;
+		const ours = `${money(price.unitPriceCents, price.currency, 'en')}${billedEvery(price.interval && { interval: price.interval, frequency: 1 })}`;
+		return theirs === ours ? null : `The price ${priceId} is ${theirs} in Paddle, and the package ${ours}.`;
+	}
+
 	async archivePrice(priceId: string) {
 		await this.call('archive the old price', () => this.paddle.prices.archive(priceId));
 	}
@@ -126,4 +158,10 @@ export class PaddleBillingProvider implements PaymentProvider {
 			throw new DomainError('payment_provider_error', `Paddle could not ${what}. Please try again in a moment.`);
 		}
 	}
+}
+
+/** A price's billing period in words after its amount: ' once', ' a month', ' every 3 months'. */
+function billedEvery(cycle: Price['billingCycle']): string {
+	if (!cycle) return ' once';
+	return cycle.frequency === 1 ? ` a ${cycle.interval}` : ` every ${cycle.frequency} ${cycle.interval}s`;
 }

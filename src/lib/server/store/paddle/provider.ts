@@ -45,6 +45,19 @@ export interface PaymentProvider {
 	 */
 	newPriceLike(priceId: string, price: NewPrice): Promise<{ priceId: string }>;
 	/**
+	 * A package being added gets its own Paddle product (its name and description) with one price of
+	 * `price` (minor units of its currency; interval null: one-time). Returns the price's id. Should the
+	 * price be refused after the product was made, that product is archived again. Throws
+	 * `payment_provider_error` when Paddle refuses or cannot be reached.
+	 */
+	createPrice(item: { name: string; description: string }, price: NewPrice): Promise<{ priceId: string }>;
+	/**
+	 * Why the price `priceId` (one the seller made in Paddle's dashboard) cannot sell a package of
+	 * `price`, in words for the seller; null when it can: Paddle holds it, active, at that amount,
+	 * currency and billing period. Throws `payment_provider_error` when Paddle cannot be reached.
+	 */
+	priceMismatch(priceId: string, price: NewPrice): Promise<string | null>;
+	/**
 	 * Archives a price: no new checkout can use it, while the subscriptions on it keep it (a
 	 * subscription holds its price until changed). Throws `payment_provider_error`.
 	 */

@@ -4,6 +4,7 @@ import { memberProcedure, siteAdminProcedure } from '../procedures';
 import { rateLimit, requireAccessById, resolveAccount } from '../../accounts';
 import {
 	accountPurchases,
+	addPackage,
 	cancelSubscription,
 	resumeSubscription,
 	dismissCheckout,
@@ -98,8 +99,15 @@ export const storeRouter = router({
 			const provider = await paymentProvider();
 			return (await listProducts(ctx.db.orm, { activeOnly: false })).map((p) => listed(p, provider));
 		}),
-		/** "Add package": an id another package has is refused (`conflict`), never saved over it. Answers the package as listed. */
-		createProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => listed(await saveProduct(ctx.db.orm, actor(ctx), input, 'create'), await paymentProvider())),
+		/**
+		 * "Add package": its Paddle price is made when the price id of the live environment is left empty, a typed
+		 * one checked against Paddle (addPackage); an id another package has is refused (`conflict`), never saved
+		 * over it. Answers the package as listed.
+		 */
+		createProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => {
+			const provider = await paymentProvider();
+			return listed(await addPackage(ctx.db.orm, actor(ctx), input, provider), provider);
+		}),
 		/** "Save changes" of the package with that id (`not_found` when there is none); a new price is a new Paddle price, the old one archived (saveProduct). */
 		updateProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => {
 			const provider = await paymentProvider();

@@ -206,11 +206,23 @@ export class PaddleSimulator implements PaymentProvider {
 		await this.deliver([envelope(later ? 'transaction.payment_failed' : 'transaction.completed', transactionPayload(txn, product))]);
 	}
 
-	/** Makes the subscription's card refuse off-session charges at once or `'later'` (by webhook), or accept them again: the demo of a declined auto top-up. */
 	/** A new price like `priceId`: the simulator's prices are the catalog's, so the package saved with the new id is its price list. */
 	async newPriceLike(priceId: string) {
 		await this.product(priceId);
 		return { priceId: paddleId('pri') };
+	}
+
+	/** A new package's price: an id only, as for `newPriceLike`; the package saved with it sells through it (createTransaction). */
+	async createPrice() {
+		return { priceId: paddleId('pri') };
+	}
+
+	/**
+	 * The simulator has no dashboard a seller made prices in: a sandbox price id typed for a package is one
+	 * it sells, at the package's price (its price list is the catalog), so none disagrees.
+	 */
+	async priceMismatch() {
+		return null;
 	}
 
 	/** An archived price is one the package keeps among its retired prices: createTransaction refuses it. */
@@ -224,6 +236,7 @@ export class PaddleSimulator implements PaymentProvider {
 		return { restore: async () => undefined };
 	}
 
+	/** Makes the subscription's card refuse off-session charges at once or `'later'` (by webhook), or accept them again: the demo of a declined auto top-up. */
 	async setDeclineCharges(paddleSubscriptionId: string, decline: boolean | 'later') {
 		const sub = await this.subscription(paddleSubscriptionId);
 		sub.declineCharges = decline;

@@ -42,6 +42,11 @@ export const adminSiteRoutes = {
 		preview: siteAdminProcedure
 			.input(z.object({ environment: z.enum(['sandbox', 'production']) }).strict())
 			.query(({ ctx, input }) => catalogPreview(ctx.db.orm, input.environment)),
+		/** The Paddle environment this site sells through, and whether through the local simulator (null: payments not configured): "Add package" makes the package's price there. */
+		sellsIn: siteAdminProcedure.query(async () => {
+			const provider = await paymentProvider();
+			return provider && { environment: provider.environment, simulator: provider.browserCheckout().kind === 'simulator' };
+		}),
 		/** The other packages whose "Save N%" saving this package would change (before → after), asked before saving. */
 		savings: siteAdminProcedure.input(productInput).query(({ ctx, input }) => savingsPreview(ctx.db.orm, input)),
 		/** The store's order of the packages: every package id once. */
