@@ -7,6 +7,7 @@ import {
 	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
 } from '../ledger';
 import { limitRoles } from '../accounts';
+import { noticeAllowanceChange } from '../alerts';
 import { auditedChange, type SetupActor } from './audited';
 
 export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
@@ -44,14 +45,21 @@ async function moduleLimitsOf(tx: Executor, module: string): Promise<ModuleLimit
 /**
  * Saves one module's guest limit, members' limits (general or per role), reset period, message and
  * what happens when exhausted, audited `limits.module_saved` on `module` with its limits before and
- * after. Errors: invalid_input, unknown_module.
+ * after. Members whose allowance it changes are told, each once (alerts/allowance-notices.ts).
+ * Errors: invalid_input, unknown_module.
  */
 export const saveLimits = (db: Db, actor: SetupActor, input: ModuleLimitsInput): Promise<ModuleLimits> =>
 	auditedChange(
 		db,
 		actor,
 		{ action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module), after: (tx) => moduleLimitsOf(tx, input.module) },
-		(tx) => saveModuleLimits(tx, input)
+		async (tx) => {
+			// The ledger's own view (every role's rule, an ended one too), not the audit's: what each member had and has.
+			const before = (await listModuleLimits(tx)).find((m) => m.module === input.module);
+			const saved = await saveModuleLimits(tx, input);
+			if (before) await noticeAllowanceChange(tx, before, saved);
+			return saved;
+		}
 	);
 
 /**
