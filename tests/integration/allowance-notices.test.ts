@@ -10,7 +10,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { accounts } from '../../src/lib/server/db/schema';
 import { balanceChanges, balances, consume, getSiteSettings, grant, setAllowanceRule } from '../../src/lib/server/ledger';
 import { allowanceChangeJob, listNotifications, startAllowanceNotices } from '../../src/lib/server/alerts';
-import { saveLimits } from '../../src/lib/server/admin';
+import { saveLimits, setAllowance } from '../../src/lib/server/admin';
 import { recordDomainEvent } from '../../src/lib/server/domain-events';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { localeFormatter } from '../../src/lib/refusal-message';
@@ -163,6 +163,24 @@ describe(`a change of a role's free allowance, told to its members once, on ${ba
 		await consume(db.orm, { accountId: writer.accountId, feature: 'ai_bots', units: 40, actor: {}, idempotency: spendKey() });
 		expect((await balances(db.orm, writer.accountId)).available).toBe(900);
 		await expectInvariants(db);
+	});
+
+	it("one rule set for all users, then for a role (the console's allowance setter): their members told; a member who joined after the change is not", async () => {
+		const [editor, plain] = [await makeUser(db, 'editor-x'), await makeUser(db, 'plain-x')];
+		await setAllowance(db, owner, { module: 'bots', audience: 'user', limitTokens: 3_000, period: 'weekly' });
+		const late = await makeUser(db, 'plain-x'); // after the change, before the schedule tells anyone
+		for (let i = 0; i < 3; i++) await schedule.runDue();
+		const first = { title: 'Your free AI Bots allowance is now 3,000 tokens a week', body: expect.stringMatching(/^It was no free allowance\. It applies from now on; this window resets /) };
+		expect(await said(plain.userId, 'allowance_changed')).toEqual([first]);
+		expect(await said(late.userId, 'allowance_changed')).toEqual([]);
+
+		await setAllowance(db, owner, { module: 'bots', audience: 'role', role: 'editor-x', limitTokens: 0, period: 'weekly' });
+		for (let i = 0; i < 3; i++) await schedule.runDue();
+		expect(await said(editor.userId, 'allowance_changed')).toEqual([
+			{ title: 'AI Bots is no longer available to you', body: 'It was 3,000 tokens a week. From now on, AI Bots cannot be used, even with a balance.' },
+			first
+		]);
+		expect(await said(plain.userId, 'allowance_changed')).toHaveLength(1);
 	});
 
 	it('many members: told in batches by the schedule, each once, with a mail queued for each unless alert mails are off', async () => {

@@ -3,11 +3,11 @@
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import {
-	getSiteSettings, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
+	getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
 	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
 } from '../ledger';
 import { limitRoles } from '../accounts';
-import { noticeAllowanceChange } from '../alerts';
+import { limitsChanges, noticeAllowanceChange, ruleChanges } from '../alerts';
 import { auditedChange, type SetupActor } from './audited';
 
 export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
@@ -25,10 +25,16 @@ export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsP
 
 /**
  * Sets one audience's free allowance for a module, audited `allowance.set` on `module` (no before or
- * after: the detail is the rule). Errors: invalid_input, unknown_module, not_found (team, user).
+ * after: the detail is the rule). A role's or all users' rule tells the members whose allowance it
+ * changes, each once (alerts/allowance-notices.ts). Errors: invalid_input, unknown_module, not_found (team, user).
  */
 export const setAllowance = (db: Db, actor: SetupActor, rule: AllowanceRuleInput): Promise<void> =>
-	auditedChange(db, actor, { action: 'allowance.set', targetType: 'module', targetId: rule.module, detail: rule }, (tx) => setAllowanceRule(tx, rule));
+	auditedChange(db, actor, { action: 'allowance.set', targetType: 'module', targetId: rule.module, detail: rule }, async (tx) => {
+		const { audience } = rule;
+		const before = audience === 'role' || audience === 'user' ? (await listAllowanceRules(tx)).filter((r) => r.module === rule.module) : null;
+		await setAllowanceRule(tx, rule);
+		if (before && (audience === 'role' || audience === 'user')) await noticeAllowanceChange(tx, rule.module, rule.period, ruleChanges(before, { ...rule, audience }));
+	});
 
 /**
  * The one module's limits as its audit entry records them before and after: role-based, every role of
@@ -57,7 +63,7 @@ export const saveLimits = (db: Db, actor: SetupActor, input: ModuleLimitsInput):
 			// The ledger's own view (every role's rule, an ended one too), not the audit's: what each member had and has.
 			const before = (await listModuleLimits(tx)).find((m) => m.module === input.module);
 			const saved = await saveModuleLimits(tx, input);
-			if (before) await noticeAllowanceChange(tx, before, saved);
+			if (before) await noticeAllowanceChange(tx, input.module, saved.period, limitsChanges(before, saved));
 			return saved;
 		}
 	);

@@ -99,13 +99,58 @@ export function allowanceChangeWords(d: { moduleName: string; from: Allowance; t
 	return { title: `Your free ${d.moduleName} allowance is now ${amount(d.to)}`, body: `${was} It applies from now on${resets}.` };
 }
 
+/** A member's allowance before and after a change. */
+export interface AllowanceChange {
+	from: Allowance;
+	to: Allowance;
+}
+
+/** Whose allowance of a module a change reaches: the members of each role named (null: unchanged for them) and of every other role. */
+export interface AllowanceChanges {
+	byRole: Record<string, AllowanceChange | null>;
+	others: AllowanceChange | null;
+}
+
 const same = (a: Allowance, b: Allowance) => a.limit === b.limit && (a.period === b.period || a.limit === null || a.limit === 0 || a.limit === 'none');
+const changed = (from: Allowance, to: Allowance): AllowanceChange | null => (same(from, to) ? null : { from, to });
 
 /** A member's allowance of a module as the Limits page set it: their role's limit, else "any other role"'s, with the module's period. */
 const memberAllowance = (m: ModuleLimits, role: string | null): Allowance => ({
 	limit: role !== null && role in m.roles ? m.roles[role]! : m.members,
 	period: m.period
 });
+
+/**
+ * What a Limits page save changed for members: `before` and `after` as listModuleLimits gives them
+ * (each role with a rule, an ended one as None; other roles get `members`).
+ */
+export function limitsChanges(before: ModuleLimits, after: ModuleLimits): AllowanceChanges {
+	const roles = [...new Set([...Object.keys(before.roles), ...Object.keys(after.roles)])];
+	const of = (role: string | null) => changed(memberAllowance(before, role), memberAllowance(after, role));
+	return { byRole: Object.fromEntries(roles.map((r) => [r, of(r)])), others: of(null) };
+}
+
+/** An allowance rule as the ledger lists it (listAllowanceRules). */
+interface RuleRow {
+	audience: string;
+	role: string | null;
+	limitTokens: number | string | null;
+	period: string;
+	endedAt: Date | null;
+}
+
+/**
+ * What setting one rule for a role or for all users changed for members (`rules`: the module's rules
+ * before): the role's members get the new limit and period instead of their role's rule, or, without
+ * one, the all-users rule; for all users, the members of every role without a rule of its own.
+ */
+export function ruleChanges(rules: RuleRow[], set: { audience: 'role' | 'user'; role?: string | null; limitTokens: number | null; period: Period }): AllowanceChanges {
+	const allowanceOf = (r: RuleRow | undefined): Allowance => ({ limit: !r || r.endedAt ? 'none' : r.limitTokens === null ? null : Number(r.limitTokens), period: (r?.period ?? set.period) as Period });
+	const users = rules.find((r) => r.audience === 'user');
+	const to: Allowance = { limit: set.limitTokens, period: set.period };
+	if (set.audience === 'role') return { byRole: { [set.role!]: changed(allowanceOf(rules.find((r) => r.audience === 'role' && r.role === set.role) ?? users), to) }, others: null };
+	return { byRole: Object.fromEntries(rules.filter((r) => r.audience === 'role').map((r) => [r.role!, null])), others: changed(allowanceOf(users), to) };
+}
 
 const CHANGE_JOB = 'alerts.allowance-change';
 /** Members told per run of the job: one statement and its pushes and mails; the next batch is a job of its own. */
@@ -119,33 +164,31 @@ interface ChangePayload {
 	byRole: Record<string, { title: string; body: string } | null>;
 	/** The words for every other role's members (null: unchanged for them). */
 	others: { title: string; body: string } | null;
+	/** When the change was made (ISO): members who joined since never had the allowance before it. */
+	at: string;
 	/** The last user id of the batch before (ids ascending); null for the first. */
 	after: string | null;
 }
 
 const saidSchema = z.object({ title: z.string(), body: z.string() }).nullable();
-const changePayload: z.ZodType<ChangePayload> = z.object({ key: z.string(), module: z.string(), byRole: z.record(z.string(), saidSchema), others: saidSchema, after: z.string().nullable() });
+const changePayload: z.ZodType<ChangePayload> = z.object({ key: z.string(), module: z.string(), byRole: z.record(z.string(), saidSchema), others: saidSchema, at: z.string(), after: z.string().nullable() });
 
 /**
- * After the site changed a module's free allowances (the Limits page: `before` and `after` as
- * listModuleLimits gives them: each role with a rule, an ended one as None; other roles get
- * `members`), queues, in `tx`, the change's transaction,
- * the telling of every member whose allowance it changed: a role's limit, the limit of "any other
- * role", None, or the period. Members with a rule of their own for the module, disabled users, guests
- * and teams (whose rules the page does not set) are not told. Nothing is queued when no member's
- * allowance changed (the same form saved again). The members are told by the schedule's
+ * After the site changed a module's free allowances for members (`changes`: limitsChanges of a Limits
+ * page save, ruleChanges of one rule set; `period`: the module's period after it), queues, in `tx`, the
+ * change's transaction, the telling of every member whose allowance it changed. Members with a rule of
+ * their own for the module, disabled users, users who joined after it, guests and teams are not told. Nothing is queued when no
+ * member's allowance changed (the same form saved again). The members are told by the schedule's
  * `alerts.allowance-change`, CHANGE_BATCH at a time, each once per change: the request does one insert.
  */
-export async function noticeAllowanceChange(tx: Executor, before: ModuleLimits, after: ModuleLimits): Promise<void> {
-	const facts = await allowanceNoticeFacts(tx, { module: after.module, period: after.period });
+export async function noticeAllowanceChange(tx: Executor, module: string, period: Period, changes: AllowanceChanges): Promise<void> {
+	if (!changes.others && !Object.values(changes.byRole).some(Boolean)) return;
+	const facts = await allowanceNoticeFacts(tx, { module, period });
 	if (!facts) return;
-	const words = (role: string | null) => {
-		const [from, to] = [memberAllowance(before, role), memberAllowance(after, role)];
-		return same(from, to) ? null : allowanceChangeWords({ moduleName: facts.moduleName, from, to, windowEnd: facts.windowEnd, timeZone: facts.timeZone });
-	};
-	const roles = [...new Set([...Object.keys(before.roles), ...Object.keys(after.roles)])];
-	const payload: ChangePayload = { key: randomUUID(), module: after.module, byRole: Object.fromEntries(roles.map((r) => [r, words(r)])), others: words(null), after: null };
-	if (payload.others || Object.values(payload.byRole).some(Boolean)) await enqueue(tx, CHANGE_JOB, payload, { key: payload.key });
+	const words = (c: AllowanceChange | null) => c && allowanceChangeWords({ moduleName: facts.moduleName, ...c, windowEnd: facts.windowEnd, timeZone: facts.timeZone });
+	const byRole = Object.fromEntries(Object.entries(changes.byRole).map(([role, c]) => [role, words(c)]));
+	const payload: ChangePayload = { key: randomUUID(), module, byRole, others: words(changes.others), at: facts.now, after: null };
+	await enqueue(tx, CHANGE_JOB, payload, { key: payload.key });
 }
 
 /**
@@ -161,7 +204,7 @@ async function tellChangeBatch(db: Db, p: ChangePayload): Promise<number> {
 			  select u.id, u.account_id, u.name, u.email, u.email is not null and coalesce(s.email_alerts, true) as mailed,
 			         coalesce(${JSON.stringify(p.byRole)}::jsonb -> u.site_role, ${JSON.stringify(p.others)}::jsonb) as said
 			    from users u left join user_settings s on s.user_id = u.id
-			   where u.disabled_at is null and u.id > coalesce(${p.after}::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
+			   where u.disabled_at is null and u.created_at <= ${p.at}::timestamptz and u.id > coalesce(${p.after}::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
 			     and u.id not in (${ownAllowanceUsersSql(p.module)})
 			   order by u.id limit ${CHANGE_BATCH}),
 			told as (
