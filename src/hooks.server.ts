@@ -16,7 +16,7 @@ import { config, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/server/http/first-queries';
-import { startAlerts } from '$lib/server/alerts';
+import { startAlerts, startAllowanceNotices } from '$lib/server/alerts';
 import { startTopups } from '$lib/server/topup';
 import { startSchedule } from '$lib/server/schedule';
 import { appJobs, sweepAtNewLotExpiries } from '$lib/server/schedule/app-jobs';
@@ -52,6 +52,7 @@ export const init: ServerInit = async () => {
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
 	startWebhookOutbox();
+	startAllowanceNotices();
 	sweepAtNewLotExpiries(config().SCHEDULE_CHECK_SECONDS);
 	const schedule = await startSchedule(db, appJobs(config().SCHEDULE_CHECK_SECONDS));
 	// Draining: take no new job from the signal on (runs under way are cut short and run again after their lease).

@@ -132,6 +132,17 @@ describe('alert steps and the inbox on a phone', () => {
 		await waitForFresh(page);
 		await page.getByText('none on hold').waitFor();
 		await expect(page.getByText(/^Your daily cap/).count()).resolves.toBe(0);
+
+		// One Chatbot reply takes the rest of today's free Chatbot allowance (10,000 tokens) and 250 of the
+		// balance: one notice says until when it is used up and what pays from then on.
+		expect((await api('consume', { user: me.id, feature: 'ai_bots', units: 4_100 })).status).toBe(200);
+		await page.goto('/alerts');
+		await waitForFresh(page);
+		const usedUp = list.getByRole('listitem').filter({ hasText: 'Allowance used up' });
+		await usedUp.waitFor();
+		await expect(usedUp.count()).resolves.toBe(1);
+		expect(await usedUp.innerText()).toMatch(/Your free Chatbot allowance is used up until \w{3} \d{1,2}, \d{4}, 00:00 UTC\s+Further use is paid from your balance\./);
+		await screen(page, 'alerts-allowance-used-up');
 		await context.close();
-	}, 180_000); // a whole journey: sign-up, Settings, two uses, the inbox, offline
+	}, 180_000); // a whole journey: sign-up, Settings, two uses, the inbox, offline, a used-up allowance
 });

@@ -88,4 +88,13 @@ describe('an auto top-up notice says why the tokens were below the trigger', () 
 		const end = entry({ kind: 'unlimited_ended', balance: null, sharePercent: null, base: null, said: ended });
 		expect([inboxTitle(end), inboxDetail(end), inboxBadge(end)]).toEqual([ended.title, ended.body, { tone: 'brand', text: 'Unlimited ended' }]);
 	});
+
+	it("says a free allowance used up for its window, or changed by the site, in the server's words, badged as such", () => {
+		const usedUp = { title: 'Your free Chatbot allowance is used up until Dec 6, 2026, 00:00 UTC', body: 'Further use is paid from your balance.' };
+		const up = entry({ kind: 'allowance_used_up', balance: null, sharePercent: null, base: null, said: usedUp });
+		expect([inboxTitle(up), inboxDetail(up), inboxBadge(up)]).toEqual([usedUp.title, usedUp.body, { tone: 'empty', text: 'Allowance used up' }]);
+		const changed = { title: 'Your free Chatbot allowance has ended', body: 'It was 10,000 tokens a day. From now on, Chatbot use is paid from your balance.' };
+		const change = entry({ kind: 'allowance_changed', balance: null, sharePercent: null, base: null, said: changed });
+		expect([inboxTitle(change), inboxDetail(change), inboxBadge(change)]).toEqual([changed.title, changed.body, { tone: 'brand', text: 'Allowance changed' }]);
+	});
 });

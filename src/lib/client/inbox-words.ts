@@ -38,7 +38,9 @@ const SAID_BADGE = {
 	site_grant: { tone: 'ok', text: 'Tokens added' },
 	balance_corrected: { tone: 'brand', text: 'Balance corrected' },
 	unlimited_granted: { tone: 'ok', text: 'Unlimited use' },
-	unlimited_ended: { tone: 'brand', text: 'Unlimited ended' }
+	unlimited_ended: { tone: 'brand', text: 'Unlimited ended' },
+	allowance_used_up: { tone: 'empty', text: 'Allowance used up' },
+	allowance_changed: { tone: 'brand', text: 'Allowance changed' }
 } as const;
 
 /** An entry's badge (anomalies have their own): its tone and words. */

@@ -3,10 +3,11 @@
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import {
-	getSiteSettings, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
+	getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
 	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
 } from '../ledger';
 import { limitRoles } from '../accounts';
+import { limitsChanges, noticeAllowanceChange, ruleChanges } from '../alerts';
 import { auditedChange, type SetupActor } from './audited';
 
 export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
@@ -24,10 +25,16 @@ export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsP
 
 /**
  * Sets one audience's free allowance for a module, audited `allowance.set` on `module` (no before or
- * after: the detail is the rule). Errors: invalid_input, unknown_module, not_found (team, user).
+ * after: the detail is the rule). A role's or all users' rule tells the members whose allowance it
+ * changes, each once (alerts/allowance-notices.ts). Errors: invalid_input, unknown_module, not_found (team, user).
  */
 export const setAllowance = (db: Db, actor: SetupActor, rule: AllowanceRuleInput): Promise<void> =>
-	auditedChange(db, actor, { action: 'allowance.set', targetType: 'module', targetId: rule.module, detail: rule }, (tx) => setAllowanceRule(tx, rule));
+	auditedChange(db, actor, { action: 'allowance.set', targetType: 'module', targetId: rule.module, detail: rule }, async (tx) => {
+		const { audience } = rule;
+		const before = audience === 'role' || audience === 'user' ? (await listAllowanceRules(tx)).filter((r) => r.module === rule.module) : null;
+		await setAllowanceRule(tx, rule);
+		if (before && (audience === 'role' || audience === 'user')) await noticeAllowanceChange(tx, rule.module, rule.period, ruleChanges(before, { ...rule, audience }));
+	});
 
 /**
  * The one module's limits as its audit entry records them before and after: role-based, every role of
@@ -44,14 +51,21 @@ async function moduleLimitsOf(tx: Executor, module: string): Promise<ModuleLimit
 /**
  * Saves one module's guest limit, members' limits (general or per role), reset period, message and
  * what happens when exhausted, audited `limits.module_saved` on `module` with its limits before and
- * after. Errors: invalid_input, unknown_module.
+ * after. Members whose allowance it changes are told, each once (alerts/allowance-notices.ts).
+ * Errors: invalid_input, unknown_module.
  */
 export const saveLimits = (db: Db, actor: SetupActor, input: ModuleLimitsInput): Promise<ModuleLimits> =>
 	auditedChange(
 		db,
 		actor,
 		{ action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module), after: (tx) => moduleLimitsOf(tx, input.module) },
-		(tx) => saveModuleLimits(tx, input)
+		async (tx) => {
+			// The ledger's own view (every role's rule, an ended one too), not the audit's: what each member had and has.
+			const before = (await listModuleLimits(tx)).find((m) => m.module === input.module);
+			const saved = await saveModuleLimits(tx, input);
+			if (before) await noticeAllowanceChange(tx, input.module, saved.period, limitsChanges(before, saved));
+			return saved;
+		}
 	);
 
 /**

@@ -1,14 +1,8 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/client';
-import { notifications } from '../db/schema';
-import { config } from '../config';
-import { noticeInbox, siteTimeZone } from '../ledger';
-import { queueMail } from '../mail/job';
-import { noticeMail } from '../mail/templates';
+import type { Executor } from '../db/client';
 import { counted } from '../../counted';
 import { teamsPool } from '../../pool-name';
 import { localeFormatter } from '../../refusal-message';
-import { queuePushes, type UserPush } from './push/send';
+import { tellLookers } from './tell';
 
 /**
  * The inbox kinds of a site admin's change to an account's tokens: tokens added (a bonus), a balance
@@ -79,30 +73,11 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
 export async function noticeCredit(tx: Executor, n: { change: CreditChange; accountId: string; note: string; key: string }): Promise<void> {
 	const tokens = 'tokens' in n.change ? n.change.tokens : 0;
 	if ('tokens' in n.change && tokens === 0) return;
-	const people = await queryRows<{ user_id: string; name: string; email: string | null; email_alerts: boolean; team_name: string | null; time_zone: string }>(tx, sql`
-		select u.id as user_id, u.name, u.email, coalesce(s.email_alerts, true) as email_alerts, r.team_name, ${siteTimeZone} as time_zone
-		  from (select u.id, null::text as team_name from users u where u.account_id = ${n.accountId}::uuid
-		        union all
-		        select m.user_id, t.name from teams t join team_members m on m.team_id = t.id
-		         where t.account_id = ${n.accountId}::uuid and m.role in ('owner', 'admin')) r
-		  join users u on u.id = r.id
-		  left join user_settings s on s.user_id = u.id
-		 where u.disabled_at is null`);
-	const pushes: UserPush[] = [];
-	for (const p of people) {
-		const words = creditNoticeWords(n.change, n.note, p.team_name, p.time_zone);
-		const mailed = !!p.email && p.email_alerts;
-		const dedupeKey = `${n.change.kind}:${n.key}:${p.user_id}`;
-		const detail: CreditNoticeDetail = { tokens, note: n.note, teamName: p.team_name, ...words, mailed };
-		const [row] = await tx
-			.insert(notifications)
-			.values({ accountId: n.accountId, userId: p.user_id, kind: n.change.kind, dedupeKey, detail })
-			.onConflictDoNothing({ target: notifications.dedupeKey })
-			.returning({ id: notifications.id });
-		if (!row) continue;
-		pushes.push({ key: dedupeKey, userId: p.user_id, message: { ...words, url: '/alerts', tag: `credit-${n.accountId}` }, urgency: 'normal' });
-		if (mailed) await queueMail(tx, noticeMail(p.email!, p.name, words, `${config().ORIGIN}/`), dedupeKey);
-	}
-	await queuePushes(tx, pushes);
-	if (pushes.length) await noticeInbox(tx, n.accountId);
+	await tellLookers(tx, {
+		accountId: n.accountId,
+		kind: n.change.kind,
+		key: n.key,
+		tag: `credit-${n.accountId}`,
+		say: (who) => ({ ...creditNoticeWords(n.change, n.note, who.teamName, who.timeZone), detail: { tokens, note: n.note } })
+	});
 }

@@ -6,14 +6,16 @@ import type { TopupCause } from '../db/schema';
 import type { AnomalyDetail } from '../anomalies';
 import type { TeamNoticeDetail, TeamNoticeKind } from '../accounts/team-notices';
 import type { CreditNoticeDetail, CreditNoticeKind } from './credit-notices';
+import type { AllowanceNoticeKind } from './allowance-notices';
 
 export interface NotificationRow {
 	id: number;
 	/**
 	 * A balance alert, an auto top-up notice, an anomaly flag (issue 17.5; `anomaly` holds its figures,
-	 * words and actions), a membership that ended, or tokens or unlimited use a site admin added, corrected or ended.
+	 * words and actions), a membership that ended, tokens or unlimited use a site admin added, corrected or ended,
+	 * or a free allowance used up for its window or changed by the site.
 	 */
-	kind: AlertKind | TopupNoticeKind | 'anomaly' | TeamNoticeKind | CreditNoticeKind;
+	kind: AlertKind | TopupNoticeKind | 'anomaly' | TeamNoticeKind | CreditNoticeKind | AllowanceNoticeKind;
 	accountId: string;
 	/** The team whose pool it is about; null for the user's own tokens. */
 	teamName: string | null;
@@ -45,7 +47,8 @@ export interface NotificationRow {
 	/**
 	 * A notice the server worded: a membership that ended (kinds team_removed, team_left), tokens a site
 	 * admin added (site_grant), a balance they corrected (balance_corrected), unlimited use they granted
-	 * or ended (unlimited_granted, unlimited_ended), the note with it; null
+	 * or ended (unlimited_granted, unlimited_ended), the note with it, a free allowance used up
+	 * (allowance_used_up) or changed (allowance_changed); null
 	 * for the other kinds, which the app words from their figures.
 	 */
 	said: Pick<TeamNoticeDetail | CreditNoticeDetail, 'title' | 'body'> | null;
@@ -77,7 +80,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		unreadCount(exec, userId)
 	]);
 	const topupKinds: NotificationRow['kind'][] = ['topup_notice', 'topup_declined'];
-	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'site_grant', 'balance_corrected', 'unlimited_granted', 'unlimited_ended'];
+	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'site_grant', 'balance_corrected', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed'];
 	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,

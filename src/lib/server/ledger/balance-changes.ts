@@ -32,7 +32,12 @@ export class BalanceChanges {
 				},
 				relisten('balance')
 			),
-			this.db.listen(INBOX_CHANNEL, (accountId) => this.listeners.get(accountId)?.forEach((fn) => fn('inbox')), relisten('inbox'))
+			this.db.listen(
+				INBOX_CHANNEL,
+				// New entries for the people of many accounts (a site-wide notice): every open stream looks again.
+				(accountId) => (accountId === EVERY_ACCOUNT ? relisten('inbox')() : this.listeners.get(accountId)?.forEach((fn) => fn('inbox'))),
+				relisten('inbox')
+			)
 		]).then(
 			() => undefined,
 			(e) => {

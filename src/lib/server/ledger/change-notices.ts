@@ -44,7 +44,8 @@ export async function noticeFigures(exec: Executor, accountId: string): Promise<
 /**
  * Announces new inbox entries for the people of the account, once `exec` commits: inside a
  * transaction with its commit (the entries are written there), otherwise batched right after.
- * Open pages of the account then refresh their unread count at once (live/stream.ts).
+ * Open pages of the account then refresh their unread count at once (live/stream.ts); with
+ * `EVERY_ACCOUNT` (entries for the people of many accounts at once) every open page does.
  */
 export async function noticeInbox(exec: Executor, accountId: string): Promise<void> {
 	if (isTransaction(exec)) await exec.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${accountId})`);

@@ -190,3 +190,31 @@ export async function closeMovedWindows(exec: Executor, module?: string): Promis
 		returning w.id, w.window_start is distinct from cur.start_now as ended`);
 	return rows.filter((r) => r.ended).length;
 }
+
+/**
+ * What a notice of an account's free allowance of `module` says beside the allowance's own figures:
+ * the module's name, the site's time zone (IANA id) and week start, whether the account has tokens
+ * of its own to go on with (a live lot with tokens left, or unlimited use: further use is paid from
+ * it, else refused), and when a window of `period` opened now would end (ISO; null for 'never' or
+ * no period), and the database's time now (ISO). One statement. null: no such module.
+ */
+export async function allowanceNoticeFacts(
+	exec: Executor,
+	q: { module: string; accountId?: string | null; period?: string | null }
+): Promise<{ moduleName: string; timeZone: string; hasBalance: boolean; windowEnd: string | null; now: string } | null> {
+	const [row] = await queryRows<{ name: string; time_zone: string; has_balance: boolean; window_end: string | null; now: string }>(exec, sql`
+		select m.name, s.time_zone, now() as now,
+		       exists (select 1 from lots l where l.account_id = ${q.accountId ?? null}::uuid
+		                  and (l.expires_at is null or l.expires_at > now()) and (l.remaining > 0 or l.unlimited)) as has_balance,
+		       case when ${q.period ?? 'never'}::text <> 'never' then quota_window_end(${q.period ?? 'never'}::text, s.time_zone, s.week_start, now()) end as window_end
+		  from modules m, site_settings s where m.key = ${q.module} and s.id = 1`);
+	if (!row) return null;
+	return { moduleName: row.name, timeZone: row.time_zone, hasBalance: row.has_balance, windowEnd: row.window_end ? new Date(row.window_end).toISOString() : null, now: new Date(row.now).toISOString() };
+}
+
+/**
+ * The ids of the users with a free allowance rule of their own for `module` (audience member: ended or
+ * not, it outranks their role's and the all-users rule, quota_allowance_rule), as SQL for another
+ * domain's set-based statement: a change of a role's or everyone's allowance does not reach them.
+ */
+export const ownAllowanceUsersSql = (module: string) => sql`select r.user_id from allowance_rules r where r.module = ${module} and r.audience = 'member' and r.user_id is not null`;

@@ -10,6 +10,7 @@ import { anomalyJob } from '../anomalies';
 import { topupJobs } from '../topup';
 import { pushJob } from '../alerts/push';
 import { alertCatchUpJob } from '../alerts/catch-up';
+import { allowanceChangeJob } from '../alerts/allowance-notices';
 
 /** The seconds of expiries this process has already asked a sweep for (pruned as they pass). */
 const sweepsAsked = new WeakMap<Executor, Set<number>>();
@@ -86,7 +87,8 @@ export function appJobs(checkSeconds = CHECK_SECONDS): JobDefinition[] {
 		anomalyJob(),
 		...topupJobs(),
 		pushJob(),
-		alertCatchUpJob()
+		alertCatchUpJob(),
+		allowanceChangeJob()
 	];
 	return jobs.map((j) => (j.everySeconds === CHECK_SECONDS ? { ...j, everySeconds: checkSeconds } : j));
 }

@@ -1,0 +1,205 @@
+// A member hears of their free allowance: once per window when it is used up (what pays from then on,
+// until when), and once per change when the site changes what their role gets (None, less, a longer
+// period, or more), in the inbox, by push and by mail as their settings say.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { backend, freshDb } from '../helpers/db';
+import { configureRates, expectInvariants, makeTeamWithMember, makeUser } from '../helpers/ledger';
+import type { Db } from '../../src/lib/server/db/client';
+import { accounts } from '../../src/lib/server/db/schema';
+import { balanceChanges, balances, consume, getSiteSettings, grant, setAllowanceRule } from '../../src/lib/server/ledger';
+import { allowanceChangeJob, listNotifications, startAllowanceNotices } from '../../src/lib/server/alerts';
+import { saveLimits, setAllowance } from '../../src/lib/server/admin';
+import { recordDomainEvent } from '../../src/lib/server/domain-events';
+import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
+import { localeFormatter } from '../../src/lib/refusal-message';
+import type { ModuleLimitsInput } from '../../src/lib/server/ledger';
+
+let db: Db & { url?: string };
+let stop: () => void;
+/** The schedule's allowance-change job only: pushes and mails stay queued, to be counted. */
+let schedule: Schedule;
+let zone: string;
+let owner: { userId: string; ip: string | null };
+const at = (iso: string) => localeFormatter('en').time(iso, zone);
+
+beforeAll(async () => {
+	db = await freshDb();
+	await configureRates(db);
+	stop = startAllowanceNotices();
+	schedule = await startSchedule(db, [allowanceChangeJob()], { pollMs: 3_600_000 });
+	zone = (await getSiteSettings(db.orm)).timeZone;
+	owner = { userId: (await makeUser(db, 'administrator')).userId, ip: '10.0.0.9' };
+}, 60_000);
+afterAll(async () => {
+	stop?.();
+	await schedule?.stop();
+	await db?.close();
+});
+
+const spendKey = () => ({ scope: 'test', key: randomUUID() });
+/** A consume of `search_images` (10 tokens an operation; module Product generator). */
+const use = (accountId: string, ops: number) => consume(db.orm, { accountId, feature: 'search_images', units: ops, actor: {}, idempotency: spendKey() });
+const told = async (userId: string, kind: string) => (await listNotifications(db.orm, userId)).entries.filter((e) => e.kind === kind);
+const said = async (userId: string, kind: string) => (await told(userId, kind)).map((e) => e.said);
+const queued = async (name: string, key: string) =>
+	(await db.rows<{ n: number }>(sql`select count(*)::int as n from scheduled_jobs where name = ${name} and key like ${`${key}%`}`))[0]!.n;
+const resetOf = async (accountId: string) => (await balances(db.orm, accountId)).allowances.find((a) => a.module === 'product')!.resetsAt!;
+
+describe(`a used-up free allowance, told once per window, on ${backend}`, () => {
+	it('with a balance: "used up until …; further use is paid from your balance", once however much more is spent', async () => {
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'used-up', limitTokens: 90, period: 'daily' });
+		const u = await makeUser(db, 'used-up');
+		await grant(db.orm, { accountId: u.accountId, tokens: 1_000, source: 'purchase' });
+		await use(u.accountId, 5); // 50 of 90 free
+		expect(await told(u.userId, 'allowance_used_up')).toEqual([]);
+		await use(u.accountId, 5); // the last 40 free, then 10 from the pack
+		await use(u.accountId, 3); // the pack only
+		const resets = await resetOf(u.accountId);
+		expect(at(resets)).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d\d:\d\d /);
+		const notices = await told(u.userId, 'allowance_used_up');
+		expect(notices).toMatchObject([{ accountId: u.accountId, teamName: null, mailed: true, readAt: null }]);
+		expect(notices[0]!.said).toEqual({ title: `Your free Product generator allowance is used up until ${at(resets)}`, body: 'Further use is paid from your balance.' });
+		// Its push and mail, queued with it.
+		const key = `allowance_used_up:${u.accountId}:product:${Date.parse(resets) / 1000}:${u.userId}`;
+		expect(await queued('mail.send', key)).toBe(1);
+		expect((await balances(db.orm, u.accountId)).available).toBe(1_000 - 10 - 30);
+		await expectInvariants(db);
+	});
+
+	it('without a balance: "further use is refused until then"; refused spends tell nothing more; a guest is told nothing', async () => {
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'used-up-free', limitTokens: 90, period: 'daily' });
+		const u = await makeUser(db, 'used-up-free');
+		await use(u.accountId, 9); // exactly the 90 free tokens
+		await expect(use(u.accountId, 1)).rejects.toMatchObject({ code: 'allowance_exhausted' });
+		await expect(use(u.accountId, 1)).rejects.toMatchObject({ code: 'allowance_exhausted' });
+		expect(await said(u.userId, 'allowance_used_up')).toEqual([
+			{ title: `Your free Product generator allowance is used up until ${at(await resetOf(u.accountId))}`, body: 'Further use is refused until then, unless you add tokens.' }
+		]);
+
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'guest', limitTokens: 20, period: 'daily' });
+		const [guest] = await db.orm.insert(accounts).values({ kind: 'guest', name: 'Guest' }).returning();
+		await use(guest!.id, 2);
+		expect((await db.rows<{ n: number }>(sql`select count(*)::int as n from notifications where account_id = ${guest!.id}::uuid`))[0]!.n).toBe(0);
+		await expectInvariants(db);
+	});
+
+	it("a team pool's: its owners and admins are told, the pool named; a plain member is not", async () => {
+		const { team, owner: teamOwner, member } = await makeTeamWithMember(db, 500);
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: team.teamId, limitTokens: 30, period: 'daily' });
+		await use(team.accountId, 4); // 30 free, 10 from the pool
+		const [entry] = await told(teamOwner.userId, 'allowance_used_up');
+		expect(entry).toMatchObject({ accountId: team.accountId, teamName: expect.any(String) });
+		expect(entry!.said).toEqual({
+			title: `${entry!.teamName}'s free Product generator allowance is used up until ${at(await resetOf(team.accountId))}`,
+			body: `Further use is paid from ${entry!.teamName}'s pool.`
+		});
+		expect(await told(member.userId, 'allowance_used_up')).toEqual([]);
+		await expectInvariants(db);
+	});
+
+	it('concurrent spends that use it up, and the event announced again by two processes at once: one notice', async () => {
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'used-up-race', limitTokens: 90, period: 'daily' });
+		const u = await makeUser(db, 'used-up-race');
+		await grant(db.orm, { accountId: u.accountId, tokens: 1_000, source: 'purchase' });
+		await Promise.all(Array.from({ length: 20 }, () => use(u.accountId, 1)));
+		const resets = await resetOf(u.accountId);
+		const event = {
+			type: 'allowance.exhausted' as const,
+			accountId: u.accountId,
+			key: `${u.accountId}:product:${Date.parse(resets) / 1000}`,
+			data: { module: 'product', limit: 90, period: 'daily', resets_at: resets }
+		};
+		await Promise.all([1, 2, 3].map(() => db.orm.transaction((tx) => recordDomainEvent(tx, event))));
+		expect(await told(u.userId, 'allowance_used_up')).toHaveLength(1);
+		expect((await balances(db.orm, u.accountId)).available).toBe(1_000 - 110);
+		await expectInvariants(db);
+	});
+});
+
+const chat = (limits: Partial<ModuleLimitsInput>): ModuleLimitsInput => ({
+	module: 'chat', guest: 'none', limitType: 'role', members: 1_000, roles: {}, period: 'daily', limitMessage: 'You have used today’s free chat tokens.', onExhausted: 'message', ...limits
+});
+/** Saves the Chatbot's limits as the site owner does, then runs the notices' job until it has told everyone. */
+async function save(limits: Partial<ModuleLimitsInput>) {
+	await saveLimits(db, owner, chat(limits));
+	for (let i = 0; i < 5; i++) await schedule.runDue();
+}
+const changes = (userId: string) => said(userId, 'allowance_changed');
+
+describe(`a change of a role's free allowance, told to its members once, on ${backend}`, () => {
+	it('None, a smaller amount, a longer period and more: each member whose allowance changed hears it once; a member with a rule of their own does not', async () => {
+		const [writer, reader, other, own] = [await makeUser(db, 'writer'), await makeUser(db, 'reader'), await makeUser(db, 'subscriber'), await makeUser(db, 'writer')];
+		await setAllowanceRule(db.orm, { module: 'chat', audience: 'member', userId: own.userId, limitTokens: 300, period: 'daily' });
+		await grant(db.orm, { accountId: writer.accountId, tokens: 1_000, source: 'purchase' });
+		await save({ roles: { writer: 10_000, reader: 5_000 } });
+		expect(await changes(writer.userId)).toEqual([{ title: 'Your free Chatbot allowance is now 10,000 tokens a day', body: expect.stringMatching(/^It was no free allowance\. It applies from now on; this window resets /) }]);
+		const reset = (await changes(reader.userId))[0]!.body.replace(/^.*this window resets (.*)\.$/, '$1');
+
+		// The writer loses it, the reader gets less, the other roles keep 1,000. The reader's open page
+		// hears of a new inbox entry (one notice for every open page, not one per member).
+		const heard: string[] = [];
+		const unsubscribe = await balanceChanges(db).subscribe(reader.accountId, (kind) => heard.push(kind));
+		await save({ roles: { writer: 'none', reader: 2_000 } });
+		await expect.poll(() => heard.includes('inbox'), { timeout: 5_000 }).toBe(true);
+		unsubscribe();
+		expect((await changes(writer.userId))[0]).toEqual({ title: 'Your free Chatbot allowance has ended', body: 'It was 10,000 tokens a day. From now on, Chatbot use is paid from your balance.' });
+		expect((await changes(reader.userId))[0]).toEqual({ title: 'Your free Chatbot allowance is now 2,000 tokens a day', body: `It was 5,000 tokens a day. It applies from now on; this window resets ${reset}.` });
+		expect(await changes(other.userId)).toHaveLength(1); // the first save's only
+		expect(await changes(own.userId)).toEqual([]);
+
+		// The same form saved again changes no one's allowance: no one is told.
+		await save({ roles: { writer: 'none', reader: 2_000 } });
+		expect([(await changes(writer.userId)).length, (await changes(reader.userId)).length]).toEqual([2, 2]);
+
+		// A longer period: those with a number of tokens hear of it; the writer, with none, does not.
+		await save({ roles: { writer: 'none', reader: 2_000 }, period: 'weekly' });
+		expect((await changes(reader.userId))[0]).toMatchObject({ title: 'Your free Chatbot allowance is now 2,000 tokens a week', body: expect.stringMatching(/^It was 2,000 tokens a day\. It applies from now on; this window resets /) });
+		expect((await changes(other.userId))[0]!.title).toBe('Your free Chatbot allowance is now 1,000 tokens a week');
+		expect(await changes(writer.userId)).toHaveLength(2);
+
+		// The writer's use is paid from the balance now; the ledger holds.
+		await consume(db.orm, { accountId: writer.accountId, feature: 'ai_bots', units: 40, actor: {}, idempotency: spendKey() });
+		expect((await balances(db.orm, writer.accountId)).available).toBe(900);
+		await expectInvariants(db);
+	});
+
+	it("one rule set for all users, then for a role (the console's allowance setter): their members told; a member who joined after the change is not", async () => {
+		const [editor, plain] = [await makeUser(db, 'editor-x'), await makeUser(db, 'plain-x')];
+		await setAllowance(db, owner, { module: 'bots', audience: 'user', limitTokens: 3_000, period: 'weekly' });
+		const late = await makeUser(db, 'plain-x'); // after the change, before the schedule tells anyone
+		for (let i = 0; i < 3; i++) await schedule.runDue();
+		const first = { title: 'Your free AI Bots allowance is now 3,000 tokens a week', body: expect.stringMatching(/^It was no free allowance\. It applies from now on; this window resets /) };
+		expect(await said(plain.userId, 'allowance_changed')).toEqual([first]);
+		expect(await said(late.userId, 'allowance_changed')).toEqual([]);
+
+		await setAllowance(db, owner, { module: 'bots', audience: 'role', role: 'editor-x', limitTokens: 0, period: 'weekly' });
+		for (let i = 0; i < 3; i++) await schedule.runDue();
+		expect(await said(editor.userId, 'allowance_changed')).toEqual([
+			{ title: 'AI Bots is no longer available to you', body: 'It was 3,000 tokens a week. From now on, AI Bots cannot be used, even with a balance.' },
+			first
+		]);
+		expect(await said(plain.userId, 'allowance_changed')).toHaveLength(1);
+	});
+
+	it('many members: told in batches by the schedule, each once, with a mail queued for each unless alert mails are off', async () => {
+		const role = `bulk-${randomUUID().slice(0, 6)}`;
+		await db.orm.execute(sql`
+			with a as (insert into accounts (kind, name) select 'user', 'Bulk ' || g from generate_series(1, 700) g returning id)
+			insert into users (account_id, email, name, site_role) select id, id::text || '@bulk.test', 'Bulk', ${role} from a`);
+		// One of them turned alert mails off in Settings.
+		await db.orm.execute(sql`insert into user_settings (user_id, email_alerts) select id, false from users where site_role = ${role} limit 1`);
+		await saveLimits(db, owner, chat({ roles: { [role]: 'none' }, period: 'weekly' }));
+		const [job] = await db.rows<{ payload: Record<string, unknown> }>(sql`select payload from scheduled_jobs where name = 'alerts.allowance-change' and status = 'scheduled'`);
+		for (let i = 0; i < 5; i++) await schedule.runDue();
+		const counts = await db.rows<{ told: number; people: number; mails: number }>(sql`
+			select count(*)::int as told, count(distinct n.user_id)::int as people,
+			       (select count(*)::int from scheduled_jobs j where j.name = 'mail.send' and j.key in (select dedupe_key from notifications n2 join users u2 on u2.id = n2.user_id where u2.site_role = ${role})) as mails
+			  from notifications n join users u on u.id = n.user_id where u.site_role = ${role} and n.kind = 'allowance_changed'`);
+		expect(counts[0]).toEqual({ told: 700, people: 700, mails: 699 });
+		// A batch run again (a process died after its commit): no one twice.
+		expect(await allowanceChangeJob().run({ db, payload: job!.payload, attempt: 2, saveState: async () => {}, signal: new AbortController().signal })).toBe(0);
+		expect((await db.rows<{ n: number }>(sql`select count(*)::int as n from notifications n join users u on u.id = n.user_id where u.site_role = ${role}`))[0]!.n).toBe(700);
+	});
+});
