@@ -92,7 +92,7 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 			['gpt-5-nano', 0, true, [['bonus', 'Nano for free', 0, null]]]
 		]);
 		// The cards' words under Balance and Active allocations say what these are.
-		expect(dash.allocationWords).toEqual({ balance: '+ 1 unlimited model', allocations: '1 model + general' });
+		expect(dash.allocationWords).toMatchObject({ unlimited: '+ 1 unlimited model', allocations: '1 model + general' });
 		expect(s.allowances.map((x) => [x.module, x.used, x.limit, x.period])).toEqual([
 			['bots', 0, null, 'daily'],
 			['chat', 25, 100, 'daily']
