@@ -188,10 +188,11 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 	it('keeps one meaning with the summary, the balance API and the dashboard', async () => {
 		const [dash, summary, plain] = await Promise.all([member.ledger.dashboard({ accountId }), member.ledger.summary({}), balances(db.orm, accountId)]);
 		const { asOf: _a, ...fromDash } = dash.summary;
-		const { asOf: _b, capBound, ...fromSummary } = summary;
+		const { asOf: _b, capBound, unlimitedShown, ...fromSummary } = summary;
 		expect(fromDash).toEqual(fromSummary);
-		// No cap binds this member: the account's Available is what both say they can spend.
+		// No cap binds this member: the account's Available is what both say they can spend; its unlimited use is said alike (one model's).
 		expect([capBound, dash.capBound]).toEqual([null, null]);
+		expect([unlimitedShown, dash.unlimitedShown]).toEqual([{ every: false, words: '+ 1 unlimited model' }, { every: false, words: '+ 1 unlimited model' }]);
 		// Without the viewer's step, the site's share.
 		expect(plain).toMatchObject({ ...fromSummary, lowSharePercent: 20, asOf: expect.any(String) });
 		// The balance API reads the spendable part alone: the same figures.

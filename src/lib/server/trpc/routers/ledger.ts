@@ -20,11 +20,18 @@ const accountInput = z.object({ accountId: z.uuid().optional() });
 /** Balances as Settings says: yellow below the account's first alert step (the site's share when it has none). */
 const summaryRead = (accountId: string) => balancesRead(accountId, { lowSharePercent: firstStepRead(accountId) });
 
-/** The summary, with what `userId` can spend of it when a cap on their use leaves less than its Available (`capBound`, the playground's figure). */
+/** Unlimited use as the Available card says it (availableCard's `unlimited`): of every model (GET /api/v1/balance's `unlimited`), and the words under the figure. */
+const unlimitedShown = (s: { allocations: Parameters<typeof unlimitedUse>[0] }) => ({ every: unlimitedUse(s.allocations).unlimited, words: allocationWords(s.allocations).unlimited });
+
+/**
+ * The summary, with what `userId` can spend of it when a cap on their use leaves less than its Available (`capBound`, the playground's figure)
+ * and its unlimited use as the Available card says it (`unlimitedShown`).
+ */
 const viewerSummaryRead = (accountId: string, userId: string) =>
 	mapRead(together({ summary: summaryRead(accountId), capLine: capLineRead(accountId, userId) }), ({ summary, capLine }) => ({
 		...summary,
-		capBound: capBoundAvailable(summary.available, capLine)
+		capBound: capBoundAvailable(summary.available, capLine),
+		unlimitedShown: unlimitedShown(summary)
 	}));
 
 /** The dashboard's first answer as one statement (one round trip): see `dashboard` below. */
@@ -57,7 +64,8 @@ function dashboardRead(accountId: string, userId: string, viewer: { own: boolean
 				...parts,
 				forecast,
 				allocationWords: words,
-				availableCard: availableCard(s.available, s.held, { every: unlimitedUse(s.allocations).unlimited, words: words.unlimited }, capBound),
+				unlimitedShown: unlimitedShown(s),
+				availableCard: availableCard(s.available, s.held, unlimitedShown(s), capBound),
 				heldWords: heldWords(s.held, s.heldFrom),
 				capBound,
 				siteDay: siteDayWords(s.usedToday, parts.recentUse.timeZone, viewer.zone)
