@@ -304,11 +304,12 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 				const state = d.level === 'low' ? t.low : d.level === 'empty' ? (d.ever_granted ? t.empty : t.yet) : '';
 				// A cap that leaves the user less than the account has: its figure, the account's beside it and the cap's line, as their dashboard says them.
 				const cap = d.cap;
-				// Unlimited lots say which, beside the figure, as the dashboard's Balance card ("+ 1 unlimited model"; lib/allocation-words.ts).
+				// Unlimited lots say which, beside the figure, as the dashboard's Available card ("+ 1 unlimited model"; lib/allocation-words.ts);
+				// every model's unlimited use is the figure, as there.
 				const n = d.allocations.filter((a) => a.model && a.unlimited).length;
 				const all = d.allocations.some((a) => !a.model && a.unlimited);
 				out.push(
-					`<p class="big" part="balance" aria-live="polite">${esc(num.format(cap ? cap.available : d.available))}<small>${esc(t.available)}</small></p>` +
+					`<p class="big" part="balance" aria-live="polite">${esc(all && !cap ? t.unlimited : num.format(cap ? cap.available : d.available))}<small>${esc(t.available)}</small></p>` +
 						`<p class="sub">${[cap && cap.of, all ? t.um[2] : n ? fill(t.um[+(plural.select(n) !== 'one')], num.format(n)) : '', state, d.held ? num.format(d.held) + ' ' + t.held : '', num.format(d.used_today) + ' ' + t.today, num.format(d.used_this_month) + ' ' + t.month].filter(Boolean).map(esc).join(' · ')}</p>` +
 						(cap ? `<p class="note">${esc(cap.line)}</p>` : '')
 				);

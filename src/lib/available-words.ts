@@ -35,3 +35,15 @@ export interface CapBound {
 	sub: string;
 	line: string;
 }
+
+/**
+ * The dashboard's Available card, worded with the figures by the server (the start JavaScript has no
+ * room for it): `value`, what the viewer can spend now — what a cap leaves them (`bound`,
+ * capBoundAvailable's), else "Unlimited" with unlimited use of every model (`unlimited.every`, GET
+ * /api/v1/balance's `unlimited`), else the account's `available` tokens; `sub`, under it, the cap's
+ * words, or the unlimited use (`unlimited.words`, allocationWords') and the tokens `held`.
+ */
+export function availableCard(available: number, held: number, unlimited: { every: boolean; words: string | null }, bound: { tokens: number; sub: string } | null): { value: string; sub: string } {
+	if (bound) return { value: en(bound.tokens), sub: bound.sub };
+	return { value: unlimited.every ? 'Unlimited' : en(available), sub: [unlimited.words, held ? `${en(held)} on hold` : ''].filter(Boolean).join(' · ') || 'none on hold' };
+}

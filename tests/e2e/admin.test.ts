@@ -586,7 +586,9 @@ for (const size of sizes) {
 			const unlimited = card.getByRole('group', { name: 'Unlimited use' });
 			const shown = await unlimited.innerText();
 			for (const words of ['Unlimited Every model · until Dec 12, 2027, 23:59', unlimitedNote, 'End unlimited']) expect(shown).toContain(words);
-			await expect(card.getByText(/^\S+ \+ unlimited$/).count()).resolves.toBe(1);
+			// What they can spend, as their dashboard and GET /api/v1/balance say it: no count of tokens beside "every model unlimited".
+			await expect(card.locator('p.figure').innerText()).resolves.toBe('Unlimited use of every model');
+			await card.getByText(/^Unlimited: no use of any model takes tokens while it lasts/).waitFor();
 			await unlimited.scrollIntoViewIfNeeded();
 			await screenshot(card, `admin-user-unlimited-${size.name}`);
 			await unlimited.getByRole('button', { name: 'End unlimited' }).click();
@@ -708,6 +710,26 @@ for (const size of sizes) {
 			await expect(form.getByRole('alert').count()).resolves.toBe(3);
 			await inLine();
 			await screenshot(form, `admin-user-bonus-slips-${size.name}`);
+
+			// The server's refusal of the day goes under Expires too: the site's day is over in the site's zone (changed
+			// meanwhile, from 11 hours behind UTC to 14 ahead) though not in the one the page knew.
+			const siteZone = (timeZone: string) => page.evaluate(async (z) => (await fetch('/trpc/admin.settings.update', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeZone: z }) })).status, timeZone);
+			expect(await siteZone('Pacific/Pago_Pago')).toBe(200);
+			try {
+				await page.reload();
+				await fields[0]!.fill('5');
+				await fields[3]!.fill('Too late');
+				await fields[2]!.fill(new Intl.DateTimeFormat('en-CA', { timeZone: 'Pacific/Pago_Pago' }).format(new Date()));
+				await form.getByText(/The tokens expire at the end of .*\(UTC.11\)\.$/).waitFor();
+				expect(await siteZone('Pacific/Kiritimati')).toBe(200);
+				await form.getByRole('button', { name: 'Grant bonus' }).click();
+				await expectNoteBeside(fields[2]!, 'The expiry must be in the future.');
+				// Not in the form's general message box.
+				await expect(form.locator('p.alert').count()).resolves.toBe(0);
+				await screenshot(form, `admin-user-bonus-server-expiry-${size.name}`);
+			} finally {
+				expect(await siteZone('UTC')).toBe(200);
+			}
 			await expectSound(page);
 		});
 

@@ -58,9 +58,10 @@ describe('signed-in pages on a phone', () => {
 			await expect(summary.getByText(label, { exact: true }).isVisible()).resolves.toBe(true);
 		}
 		// Under the figures, what Maya's allocations are (three models and the general balance; Claude
-		// unlimited on top of the balance), each line whole on a phone.
+		// unlimited beside what she can spend, as GET /api/v1/balance's unlimited_models), each line whole on a phone.
 		const under = (label: string) => summary.locator('.stat', { has: page.getByText(label, { exact: true }) }).locator('.sub');
-		await expect(under('Balance').innerText()).resolves.toBe('+ 1 unlimited model');
+		await expect(under('Balance').innerText()).resolves.toBe('excl. free allowances');
+		await expect(under('Available').innerText()).resolves.toMatch(/^\+ 1 unlimited model( · [\d,]+ on hold)?$/);
 		await expect(under('Active allocations').innerText()).resolves.toBe('3 models + general');
 		await expect(summary.locator('.sub').evaluateAll((subs) => subs.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))).resolves.toEqual([]);
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
@@ -72,7 +73,7 @@ describe('signed-in pages on a phone', () => {
 		// What the two first figures mean, each said once: Available builds on the Balance.
 		// Said in full here only: the console's pages give a line and link here.
 		const meaning = await page.locator('p.meaning#balance-figures').innerText();
-		expect(meaning).toMatch(/^Balance: the tokens in the account's lots \(bought, granted, bonuses\).*Available: the balance plus what remains of this period's free allowances \(one with no limit adds nothing\)\.$/);
+		expect(meaning).toMatch(/^Balance: the tokens in the account's lots \(bought, granted, bonuses\).*Available: the balance plus what remains of this period's free allowances \(one with no limit adds nothing\)\. Unlimited: Claude Sonnet 4\.5, whose use takes no tokens while it lasts; Available counts what every other model can spend\.$/);
 		expect(meaning.match(/lots/g)).toHaveLength(1);
 	});
 

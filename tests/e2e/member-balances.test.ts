@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, bothSizes, launch, phoneContext, screenshot } from './browser';
 import { buy, maya, openAs, ownTeam, screen, sessionCookies, signUp, siteApi, waitForFresh } from './app';
+import { DEMO_SITE_API_KEY } from './server';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -214,6 +215,19 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 			'No tokens left in this account: free allowances only. Buy a pack to add more.'
 		]);
 		expect(await brokenSentences(page)).toEqual([]);
+
+		// Unlimited use of every model (a site's grant, as the console's): what she can spend is "Unlimited", as GET
+		// /api/v1/balance's `unlimited` says, not the free allowances' count beside "all models unlimited".
+		expect((await siteApi('grants', { user: me.id, unlimited: true, source: 'bonus', note: 'Launch tester' })).status).toBe(201);
+		const balance = (await (await fetch(`${baseURL()}/api/v1/balance?user=${me.id}`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } })).json()) as { unlimited: boolean; unlimited_models: string[] };
+		expect([balance.unlimited, balance.unlimited_models]).toEqual([true, []]);
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		const card = (label: string) => page.getByRole('region', { name: 'Summary' }).locator('.stat', { has: page.getByText(label, { exact: true }) });
+		await expect(texts(card('Available').locator('.value, .sub'))).resolves.toEqual(['Unlimited', 'all models unlimited']);
+		await expect(texts(card('Balance').locator('.value, .sub'))).resolves.toEqual(['0', 'excl. free allowances']);
+		await expect(page.locator('#balance-figures').innerText()).resolves.toContain('Unlimited: no use of any model takes tokens while it lasts; the balance is what is left for after it.');
+		await bothSizes(page, 'dashboard-unlimited');
 		await expectLedgerInvariants();
 	});
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
+import type { DomainError } from '../../src/lib/server/errors';
 import { makeWorld, type World } from '../helpers/world';
 import { expectInvariants } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
@@ -68,8 +69,15 @@ describe(`the console's dates are the site's days (Europe/Berlin) on ${backend}`
 		// Yesterday in Berlin, whatever the hour in UTC.
 		const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() - 86_400_000));
 		for (const expiresOn of [yesterday, '2020-01-01']) {
-			expect(await trpcRefusal(admin.admin.users.grantBonus({ accountId, tokens: 5, expiresOn, note: 'Late', key: key() }))).toMatchObject({ code: 'BAD_REQUEST', domain: 'invalid_input', message: 'The expiry must be in the future.' });
-			expect(await trpcRefusal(admin.admin.campaigns.start({ audience: 'all', tokens: 5, expiresOn, note: 'Late', key: key() }))).toMatchObject({ code: 'BAD_REQUEST', domain: 'invalid_input' });
+			// Said under the forms' Expires field (the page routes a refusal's fieldErrors to its field), as the page's own check says it.
+			for (const late of [
+				admin.admin.users.grantBonus({ accountId, tokens: 5, expiresOn, note: 'Late', key: key() }),
+				admin.admin.users.grantUnlimited({ accountId, expiresOn, note: 'Late', key: key() }),
+				admin.admin.campaigns.start({ audience: 'all', tokens: 5, expiresOn, note: 'Late', key: key() })
+			]) {
+				const e = (await late.catch((x: { cause?: DomainError }) => x.cause)) as DomainError;
+				expect([e.code, e.message, e.details]).toEqual(['invalid_input', 'The expiry must be in the future.', { formErrors: [], fieldErrors: { expiresOn: ['The expiry must be in the future.'] } }]);
+			}
 		}
 		for (const expiresOn of ['2027-02-30', '31/12/2027', '2027-12-31T23:59:59Z']) {
 			const refusal = await trpcRefusal(admin.admin.users.grantUnlimited({ accountId, expiresOn, note: 'Bad day', key: key() }));
@@ -77,6 +85,35 @@ describe(`the console's dates are the site's days (Europe/Berlin) on ${backend}`
 			expect(refusal.message).toMatch(/must be a date as YYYY-MM-DD/);
 		}
 		expect(await lotCount()).toBe(before);
+		await expectInvariants(db);
+	});
+
+	it("answers a grant retried after the site's zone changed with the first grant, and grants a new one for the same day", async () => {
+		const accountId = w.users.memberB.accountId;
+		const day = '2027-12-12';
+		const bonus = { accountId, tokens: 70, expiresOn: day, note: 'Retried', key: key() };
+		const unlimited = { accountId, expiresOn: day, note: 'Retried', key: key() };
+		const campaign = { audience: 'team' as const, teamId: w.teamB.id, tokens: 30, expiresOn: day, note: 'Retried', key: key() };
+		const first = { bonus: await admin.admin.users.grantBonus(bonus), unlimited: await admin.admin.users.grantUnlimited(unlimited), campaign: await admin.admin.campaigns.start(campaign) };
+		const lots = await lotCount();
+		await admin.admin.settings.update({ timeZone: 'America/New_York' });
+		try {
+			// The same requests again (the device had no answer): the first grants, nothing more, each lot still ending with Berlin's day.
+			expect(await admin.admin.users.grantBonus(bonus)).toMatchObject({ lotId: first.bonus.lotId, replayed: true });
+			expect(await admin.admin.users.grantUnlimited(unlimited)).toEqual({ lotId: first.unlimited.lotId, replayed: true });
+			expect(await admin.admin.campaigns.start(campaign)).toMatchObject({ id: first.campaign.id, reached: 1, expiresAt: '2027-12-12T22:59:59.999Z' });
+			expect([await lotCount(), await lotEnd(first.bonus.lotId), await lotEnd(first.unlimited.lotId)]).toEqual([lots, '2027-12-12T22:59:59.999Z', '2027-12-12T22:59:59.999Z']);
+			// A key sent again with another day is another request: refused, as before.
+			expect((await trpcRefusal(admin.admin.users.grantBonus({ ...bonus, expiresOn: '2027-12-13' }))).domain).toBe('idempotency_key_reused');
+			expect((await trpcRefusal(admin.admin.campaigns.start({ ...campaign, expiresOn: '2027-12-13' }))).domain).toBe('idempotency_key_reused');
+			// New grants for the same day end with New York's.
+			const again = await admin.admin.users.grantBonus({ ...bonus, key: key() });
+			const campaignAgain = await admin.admin.campaigns.start({ ...campaign, key: key() });
+			expect([again.replayed, await lotEnd(again.lotId), campaignAgain.id === first.campaign.id, campaignAgain.expiresAt]).toEqual([false, '2027-12-13T04:59:59.999Z', false, '2027-12-13T04:59:59.999Z']);
+			expect(await lotCount()).toBe(lots + 2);
+		} finally {
+			await admin.admin.settings.update({ timeZone: 'Europe/Berlin' });
+		}
 		await expectInvariants(db);
 	});
 });

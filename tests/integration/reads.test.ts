@@ -92,7 +92,7 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 			['gpt-5-nano', 0, true, [['bonus', 'Nano for free', 0, null]]]
 		]);
 		// The cards' words under Balance and Active allocations say what these are.
-		expect(dash.allocationWords).toEqual({ balance: '+ 1 unlimited model', allocations: '1 model + general' });
+		expect(dash.allocationWords).toMatchObject({ unlimited: '+ 1 unlimited model', allocations: '1 model + general' });
 		expect(s.allowances.map((x) => [x.module, x.used, x.limit, x.period])).toEqual([
 			['bots', 0, null, 'daily'],
 			['chat', 25, 100, 'daily']
@@ -188,10 +188,11 @@ describe(`the dashboard's first answer, one statement, on ${backend}`, () => {
 	it('keeps one meaning with the summary, the balance API and the dashboard', async () => {
 		const [dash, summary, plain] = await Promise.all([member.ledger.dashboard({ accountId }), member.ledger.summary({}), balances(db.orm, accountId)]);
 		const { asOf: _a, ...fromDash } = dash.summary;
-		const { asOf: _b, capBound, ...fromSummary } = summary;
+		const { asOf: _b, capBound, unlimitedShown, ...fromSummary } = summary;
 		expect(fromDash).toEqual(fromSummary);
-		// No cap binds this member: the account's Available is what both say they can spend.
+		// No cap binds this member: the account's Available is what both say they can spend; its unlimited use is said alike (one model's).
 		expect([capBound, dash.capBound]).toEqual([null, null]);
+		expect([unlimitedShown, dash.unlimitedShown]).toEqual([{ every: false, words: '+ 1 unlimited model' }, { every: false, words: '+ 1 unlimited model' }]);
 		// Without the viewer's step, the site's share.
 		expect(plain).toMatchObject({ ...fromSummary, lowSharePercent: 20, asOf: expect.any(String) });
 		// The balance API reads the spendable part alone: the same figures.

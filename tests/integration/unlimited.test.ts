@@ -69,7 +69,8 @@ describe(`unlimited use from the console on ${backend}`, () => {
 		const allocation = (model: string | null) => dashboard.summary.allocations.find((a) => a.model === model);
 		expect(allocation('gpt-5-nano')).toMatchObject({ unlimited: true, remaining: 0 });
 		expect(allocation(null)).toMatchObject({ unlimited: false, remaining: 1_000 });
-		expect(dashboard.allocationWords.balance).toBe('+ 1 unlimited model');
+		// Said beside Available, as GET /api/v1/balance's `unlimited_models` says it: the model named in the figures' meaning.
+		expect(dashboard.allocationWords).toMatchObject({ unlimited: '+ 1 unlimited model', unlimitedMeaning: expect.stringMatching(/^Unlimited: GPT-5 Nano, whose use takes no tokens/) });
 
 		// A use of that model is recorded, paid by the unlimited lot, and takes no tokens; a general use does.
 		const free = await spend(accountId, 'gpt-5-nano');
@@ -125,7 +126,7 @@ describe(`unlimited use from the console on ${backend}`, () => {
 		expect((await spend(accountId, 'gpt-5-nano', w.users.teamMember.id)).paidBy).toEqual([expect.objectContaining({ id: lotId, unlimited: true })]);
 		expect((await lotsLeft(accountId)).find((l) => !l.unlimited)!.remaining).toBe(300);
 		const dashboard = await (await callerOf('teamMember')).ledger.dashboard({ accountId });
-		expect(dashboard.allocationWords.balance).toBe('all models unlimited');
+		expect(dashboard.allocationWords.unlimited).toBe('all models unlimited');
 		expect(dashboard.summary.allocations.find((a) => a.model === null)).toMatchObject({ unlimited: true, expiresAt });
 		await expectInvariants(db);
 	});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { allocationWords } from '../../src/lib/allocation-words';
+import { allocationWords, unlimitedUse } from '../../src/lib/allocation-words';
 
-describe('the dashboard’s words under Balance and Active allocations', () => {
+describe('the dashboard’s words under Available and Active allocations', () => {
 	const general = { model: null, unlimited: false };
 	const nano = { model: 'gpt-5-nano', unlimited: false };
 	const embedding = { model: 'text-embedding-3-small', unlimited: false };
@@ -17,12 +17,23 @@ describe('the dashboard’s words under Balance and Active allocations', () => {
 		expect(allocationWords([]).allocations).toBe('no tokens in lots');
 	});
 
-	it('says the balance leaves out the free allowances, or which models have unlimited tokens on top of it', () => {
-		expect(allocationWords([]).balance).toBe('excl. free allowances');
-		expect(allocationWords([general, nano]).balance).toBe('excl. free allowances');
-		expect(allocationWords([general, nano, claude]).balance).toBe('+ 1 unlimited model');
-		expect(allocationWords([claude, { model: 'gpt-5', unlimited: true }]).balance).toBe('+ 2 unlimited models');
-		// An unlimited general balance is usable by every model: a count of unlimited models would say less.
-		expect(allocationWords([{ model: null, unlimited: true }, nano, claude]).balance).toBe('all models unlimited');
+	it('says unlimited use beside what can be spent, as GET /api/v1/balance does: every model, or the models named', () => {
+		expect(allocationWords([]).unlimited).toBeNull();
+		expect(allocationWords([general, nano])).toMatchObject({ unlimited: null, unlimitedMeaning: '' });
+		expect(allocationWords([general, nano, { ...claude, name: 'Claude Sonnet 4.5' }])).toMatchObject({
+			unlimited: '+ 1 unlimited model',
+			unlimitedMeaning: 'Unlimited: Claude Sonnet 4.5, whose use takes no tokens while it lasts; Available counts what every other model can spend.'
+		});
+		expect(allocationWords([claude, { model: 'gpt-5', name: 'GPT-5', unlimited: true }]).unlimitedMeaning).toMatch(/^Unlimited: claude-sonnet-4-5 and GPT-5, /);
+		expect(allocationWords([claude, { model: 'gpt-5', unlimited: true }]).unlimited).toBe('+ 2 unlimited models');
+		// An unlimited general balance is usable by every model: a count of unlimited models would say less (the Available card's figure is "Unlimited").
+		expect(allocationWords([{ model: null, unlimited: true }, nano, claude]).unlimited).toBe('all models unlimited');
+		expect(allocationWords([{ model: null, unlimited: true }]).unlimitedMeaning).toMatch(/^Unlimited: no use of any model takes tokens/);
+	});
+
+	it("reads unlimited use as the balance API's `unlimited` and `unlimited_models`", () => {
+		expect(unlimitedUse([general, nano, claude])).toEqual({ unlimited: false, unlimitedModels: ['claude-sonnet-4-5'] });
+		expect(unlimitedUse([{ model: null, unlimited: true }, claude])).toEqual({ unlimited: true, unlimitedModels: ['claude-sonnet-4-5'] });
+		expect(unlimitedUse([general])).toEqual({ unlimited: false, unlimitedModels: [] });
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capBoundAvailable } from '../../src/lib/available-words';
+import { availableCard, capBoundAvailable } from '../../src/lib/available-words';
 
 describe('what a capped person is told they can spend (the dashboard’s Available card, the playground)', () => {
 	it('is what the cap leaves when that is less than the account’s Available, with the pool’s or the account’s own figure under it, short enough for a card’s line at 390 px', () => {
@@ -13,5 +13,18 @@ describe('what a capped person is told they can spend (the dashboard’s Availab
 		expect(capBoundAvailable(91_900, null)).toBeNull();
 		expect(capBoundAvailable(4_000, { limitOf: 'member', left: 4_705 })).toBeNull();
 		expect(capBoundAvailable(4_705, { limitOf: 'member', left: 4_705 })).toBeNull();
+	});
+});
+
+describe('the dashboard’s Available card', () => {
+	const none = { every: false, words: null };
+	it('says what can be spent: "Unlimited" with every model unlimited, not the tokens counted beside it', () => {
+		expect(availableCard(14_455, 0, { every: true, words: 'all models unlimited' }, null)).toEqual({ value: 'Unlimited', sub: 'all models unlimited' });
+		expect(availableCard(14_455, 1_200, { every: false, words: '+ 1 unlimited model' }, null)).toEqual({ value: '14,455', sub: '+ 1 unlimited model · 1,200 on hold' });
+		expect(availableCard(14_455, 0, none, null)).toEqual({ value: '14,455', sub: 'none on hold' });
+	});
+	it('is what a cap leaves, when it leaves less, unlimited lots or not', () => {
+		const bound = capBoundAvailable(14_455, { limitOf: 'member', left: 500 })!;
+		expect(availableCard(14_455, 0, { every: true, words: 'all models unlimited' }, bound)).toEqual({ value: '500', sub: 'of 14,455 in the pool' });
 	});
 });

@@ -48,12 +48,12 @@ describe('the widget’s unit in running text', () => {
 
 describe('the widget’s words for unlimited lots and for what expires when', () => {
 	const words = (line: string) => JSON.parse(line.replace(/^.*?\[/, '[').replace(/\],?$/, ']').replaceAll("'", '"')) as string[];
-	it('say an unlimited model beside Available as the dashboard’s Balance card does (lib/allocation-words.ts), in every language', () => {
+	it('say an unlimited model beside Available as the dashboard’s Available card does (lib/allocation-words.ts), in every language', () => {
 		const um = words(/um: \[.*?\]/.exec(english)![0]);
 		const scope = (models: number, general = false) => [...Array.from({ length: models }, (_, i) => ({ model: `m${i}`, unlimited: true })), { model: null, unlimited: general }];
-		expect(um[0]!.replace('{0}', '1')).toBe(allocationWords(scope(1)).balance);
-		expect(um[1]!.replace('{0}', '2')).toBe(allocationWords(scope(2)).balance);
-		expect(um[2]).toBe(allocationWords(scope(1, true)).balance);
+		expect(um[0]!.replace('{0}', '1')).toBe(allocationWords(scope(1)).unlimited);
+		expect(um[1]!.replace('{0}', '2')).toBe(allocationWords(scope(2)).unlimited);
+		expect(um[2]).toBe(allocationWords(scope(1, true)).unlimited);
 		expect(widget.match(/\bum: \['\+ \{0\} .*', '\+ \{0\} .*', '[^']+'\]/g)).toHaveLength(4);
 	});
 	it('say a count of tokens with its expiry or "never", as the dashboard’s allocation parts do, in every language', () => {

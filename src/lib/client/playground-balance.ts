@@ -7,12 +7,13 @@ import { figure } from '../counted';
  * `spendable`, the figure /check's `remaining_after` counts down from; null = unlimited): "Available
  * for Chatbot reply", with the account's Available under it when that is more (another module's free
  * allowance, another model's tokens). Before that (offline, no operation to price) the account's own
- * figures, as the dashboard's card: its Available, or what a cap on this person's use leaves them
- * (`bound`: capBoundAvailable's `tokens` and `sub`).
+ * figures, as the dashboard's card: its Available ("Unlimited" with unlimited use of every model, some
+ * models' unlimited use under it: the server's `unlimitedShown`, as GET /api/v1/balance says them), or
+ * what a cap on this person's use leaves them (`bound`: capBoundAvailable's `tokens` and `sub`).
  */
 export function balanceCard(
 	chosen: { name: string; spendable: number | null } | null,
-	account: { available: number; unlimited: boolean; bound: { tokens: number; sub: string } | null }
+	account: { available: number; unlimited: { every: boolean; words: string | null } | undefined; bound: { tokens: number; sub: string } | null }
 ): { label: string; figure: string; sub: string | null } {
 	if (chosen) {
 		const less = chosen.spendable !== null && chosen.spendable < account.available;
@@ -23,5 +24,5 @@ export function balanceCard(
 		};
 	}
 	if (account.bound) return { label: 'Available to you', figure: figure(account.bound.tokens), sub: account.bound.sub };
-	return { label: 'Available in the account', figure: figure(account.available), sub: account.unlimited ? '+ unlimited models' : null };
+	return { label: 'Available in the account', figure: account.unlimited?.every ? 'Unlimited' : figure(account.available), sub: account.unlimited?.words ?? null };
 }

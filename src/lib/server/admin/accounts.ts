@@ -37,7 +37,7 @@ export interface AccountRow {
 	generalBalance: number;
 	unlimited: boolean;
 	/** What the balance is made of, in the member dashboard's words (lib/allocation-words.ts). */
-	allocationWords: { balance: string; allocations: string };
+	allocationWords: ReturnType<typeof allocationWords>;
 	/** Tokens consumed this month (site time zone), in total and per feature (named as members' usage pages name it). */
 	usedThisPeriod: number;
 	usedByFeature: FeatureUse[];

@@ -2,11 +2,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { campaigns, siteRoles, teams } from '../db/schema';
-import { DomainError } from '../errors';
+import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
 import { audit } from '../accounts';
 import { grant, listModels } from '../ledger';
 import type { AdminActor } from './audited';
+import { endsDay, futureExpiry } from './site-day-end';
 
 /** Who a campaign gives to: every enabled user, the enabled users of one role, or one team's shared pool. */
 export type CampaignAudience = { audience: 'all' } | { audience: 'role'; role: string } | { audience: 'team'; teamId: string };
@@ -18,6 +19,8 @@ export type CampaignInput = CampaignAudience & {
 	model?: string | null;
 	/** null = never expires. */
 	expiresAt?: Date | null;
+	/** The site's day `expiresAt` ends, when the admin picked one (SiteDayExpiry): what the key's campaign names. */
+	expiresOn?: string | null;
 	/** Shown with the lot on the member's dashboard ("Event bonus: <note>") and kept in the audit log. */
 	note: string;
 	/** Made by the admin's device: the same campaign sent again is the same campaign, applied once per account. */
@@ -60,11 +63,12 @@ export const campaignGrantKey = (campaignId: string, accountId: string) => `camp
  */
 export async function startCampaign(db: Db, actor: AdminActor, c: CampaignInput): Promise<CampaignView> {
 	const note = c.note.trim();
-	if (!note) throw new DomainError('invalid_input', 'Add a note: members see it with the tokens.');
-	if (c.expiresAt && c.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid_input', 'The expiry must be in the future.');
+	if (!note) throw fieldRefusal('note', 'Add a note: members see it with the tokens.');
+	futureExpiry(c.expiresAt);
 	const role = c.audience === 'role' ? c.role : null;
 	const teamId = c.audience === 'team' ? c.teamId : null;
-	const hash = requestHash(['campaign', c.audience, role, teamId, c.tokens, c.model ?? null, c.expiresAt?.toISOString() ?? null, note]);
+	// The expiry is compared apart (sameExpiry): a retry names the day, whose instant moves with the site's zone.
+	const hash = requestHash(['campaign', c.audience, role, teamId, c.tokens, c.model ?? null, note]);
 	const id = await db.orm.transaction(async (tx) => {
 		if (role && !(await tx.select().from(siteRoles).where(eq(siteRoles.key, role)))[0]) throw new DomainError('invalid_input', `“${role}” is not one of the site's roles.`);
 		if (c.model && !(await listModels(tx)).some((m) => m.key === c.model)) throw new DomainError('unknown_model', `Unknown model: ${c.model}`);
@@ -77,8 +81,8 @@ export async function startCampaign(db: Db, actor: AdminActor, c: CampaignInput)
 			.returning({ id: campaigns.id });
 		if (!row) {
 			const [earlier] = await tx.select().from(campaigns).where(and(eq(campaigns.createdBy, actor.userId), eq(campaigns.key, c.key)));
-			const same = requestHash(['campaign', earlier!.audience, earlier!.role, earlier!.teamId, earlier!.tokens, earlier!.model, earlier!.expiresAt?.toISOString() ?? null, earlier!.note]);
-			if (same !== hash) throw new DomainError('idempotency_key_reused', 'This campaign key was already used for another campaign.');
+			const same = requestHash(['campaign', earlier!.audience, earlier!.role, earlier!.teamId, earlier!.tokens, earlier!.model, earlier!.note]);
+			if (same !== hash || !sameExpiry(earlier!.expiresAt, c)) throw new DomainError('idempotency_key_reused', 'This campaign key was already used for another campaign.');
 			return earlier!.id;
 		}
 		const detail = { audience: c.audience, role, teamId, tokens: c.tokens, model: c.model ?? null, expiresAt: c.expiresAt?.toISOString() ?? null, note, key: c.key };
@@ -86,6 +90,12 @@ export async function startCampaign(db: Db, actor: AdminActor, c: CampaignInput)
 		return row.id;
 	});
 	return applyCampaign(db, actor, id);
+}
+
+/** Whether a campaign's stored expiry is the one `c` asks for: the end of its day in the site's zone then (whatever it is now), or the same instant. */
+function sameExpiry(stored: Date | null, c: Pick<CampaignInput, 'expiresAt' | 'expiresOn'>): boolean {
+	if (!stored || !c.expiresAt) return !stored && !c.expiresAt;
+	return c.expiresOn ? endsDay(stored, c.expiresOn) : stored.getTime() === c.expiresAt.getTime();
 }
 
 type Audience = { audience: CampaignAudience['audience']; role: string | null; teamId: string | null };

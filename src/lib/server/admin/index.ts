@@ -9,7 +9,7 @@ export { accountDetail, type AccountDetail, type AccountLot } from './detail';
 export { accountUses, type AccountUse } from './uses';
 export { endUnlimitedUse, grantBonus, grantUnlimited, setUserDisabled, type Bonus, type UnlimitedGrant } from './user-actions';
 export { overview, type Overview } from './overview';
-export { endOfSiteDay } from './site-day-end';
+export { siteDayExpiry, type SiteDayExpiry } from './site-day-end';
 export { startCampaign, applyCampaign, listCampaigns, campaignReach, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
 export { listPaymentEvents, PAYMENTS_PAGE, type PaymentEventRow, type PaymentFilter, type PaymentOutcome } from './payments';
 export { usersCsv, teamsCsv, auditCsv, operationsCsv, EXPORT_PAGE, type CsvExport } from './exports';

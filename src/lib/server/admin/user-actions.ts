@@ -2,11 +2,12 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { queryRows, type Executor } from '../db/client';
 import { users } from '../db/schema';
-import { DomainError } from '../errors';
+import { DomainError, fieldRefusal } from '../errors';
 import { audit, auditedEnd, auditedGrant, lockEnabledAdmins } from '../accounts';
 import { allocationsOf, grant, listModels, type EndedUnlimited } from '../ledger';
 import { noticeCredit } from '../alerts';
 import type { AdminActor } from './audited';
+import { futureExpiry } from './site-day-end';
 
 export interface Bonus {
 	accountId: string;
@@ -15,8 +16,10 @@ export interface Bonus {
 	model?: string | null;
 	/** null = never expires. */
 	expiresAt?: Date | null;
+	/** The site's day `expiresAt` ends, when the admin picked one (SiteDayExpiry): what the key's request names. */
+	expiresOn?: string | null;
 	note: string;
-	/** Made by the admin's device: a double tap or a retried request grants once. */
+	/** Made by the admin's device: a double tap or a retried request grants once, whatever the site's zone meanwhile. */
 	key: string;
 }
 
@@ -41,6 +44,7 @@ export function grantBonus(db: Db, actor: AdminActor, b: Bonus): Promise<{ lotId
 			source: 'bonus',
 			model: b.model ?? null,
 			expiresAt: b.expiresAt ?? null,
+			expiresOn: b.expiresOn,
 			grantKey: `admin-bonus:${b.key}`,
 			note,
 			actor: { userId: actor.userId }
@@ -69,8 +73,10 @@ export interface UnlimitedGrant {
 	model?: string | null;
 	/** null = until ended. */
 	expiresAt?: Date | null;
+	/** The site's day `expiresAt` ends, when the admin picked one (SiteDayExpiry): what the key's request names. */
+	expiresOn?: string | null;
 	note: string;
-	/** Made by the admin's device: a double tap or a retried request grants once. */
+	/** Made by the admin's device: a double tap or a retried request grants once, whatever the site's zone meanwhile. */
 	key: string;
 }
 
@@ -86,7 +92,7 @@ export function grantUnlimited(db: Db, actor: AdminActor, u: UnlimitedGrant): Pr
 	return db.orm.transaction(async (tx) => {
 		const r = await auditedGrant(
 			tx,
-			{ accountId: u.accountId, tokens: 0, unlimited: true, source: 'bonus', model: u.model ?? null, expiresAt: u.expiresAt ?? null, grantKey: `admin-unlimited:${u.key}`, note },
+			{ accountId: u.accountId, tokens: 0, unlimited: true, source: 'bonus', model: u.model ?? null, expiresAt: u.expiresAt ?? null, expiresOn: u.expiresOn, grantKey: `admin-unlimited:${u.key}`, note },
 			actor
 		);
 		if (r.created) {
@@ -118,11 +124,11 @@ export function endUnlimitedUse(db: Db, actor: AdminActor, e: { accountId: strin
 	});
 }
 
-/** A grant's note, trimmed, and its expiry: refused when there is no note or the expiry has passed. */
+/** A grant's note, trimmed, and its expiry: refused, naming the field, when there is no note or the expiry has passed. */
 function checkedNote(g: { note: string; expiresAt?: Date | null }): string {
 	const note = g.note.trim();
-	if (!note) throw new DomainError('invalid_input', 'Add a note: it is shown with the lot and kept in the audit log.');
-	if (g.expiresAt && g.expiresAt.getTime() <= Date.now()) throw new DomainError('invalid_input', 'The expiry must be in the future.');
+	if (!note) throw fieldRefusal('note', 'Add a note: it is shown with the lot and kept in the audit log.');
+	futureExpiry(g.expiresAt);
 	return note;
 }
 

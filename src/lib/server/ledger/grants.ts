@@ -12,7 +12,7 @@ import type { Actor, GrantRequest, GrantResult } from './types';
 /**
  * Grants one lot of tokens. A grant key makes it happen at most once: the same key with the same
  * grant answers the first grant (`created: false`); with another grant (account, tokens, source,
- * model, priority, expiry, unlimited, note) it is `idempotency_key_reused`.
+ * model, priority, expiry (its day, with `expiresOn`), unlimited, note) it is `idempotency_key_reused`.
  * Errors: invalid_input, not_found (account), unknown_model, idempotency_key_reused.
  */
 export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResult> {
@@ -21,7 +21,7 @@ export async function grant(exec: Executor, g: GrantRequest): Promise<GrantResul
 		throw fieldRefusal('expires_at', 'expires_at must be a valid date.');
 	}
 	const hash = g.grantKey
-		? requestHash(['grant', g.accountId, tokens, g.source, g.model ?? null, g.priority ?? 0, g.expiresAt ?? null, g.unlimited ?? false, g.note ?? null])
+		? requestHash(['grant', g.accountId, tokens, g.source, g.model ?? null, g.priority ?? 0, g.expiresOn ? { day: g.expiresOn } : (g.expiresAt ?? null), g.unlimited ?? false, g.note ?? null])
 		: null;
 	const r = await namingKnownKeys(exec, g, () => callLedger(
 		exec,

@@ -111,6 +111,12 @@ export interface GrantRequest {
 	model?: string | null;
 	priority?: number;
 	expiresAt?: Date | null;
+	/**
+	 * The day of the site's calendar (YYYY-MM-DD) `expiresAt` is the end of, when the expiry was asked
+	 * as a day (the console's): the grant key's request names the day, not its instant, which moves
+	 * when the site's zone changes, so a retry after such a change is the same grant.
+	 */
+	expiresOn?: string | null;
 	unlimited?: boolean;
 	/** Makes the grant happen at most once (e.g. `paddle:txn_…:pri_…`). */
 	grantKey?: string | null;

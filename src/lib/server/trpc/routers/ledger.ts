@@ -8,8 +8,8 @@ import { cursor, idempotencyKey, keyLookup, pageLimit, siteDay, units } from '..
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
 import { FORECAST_DAYS } from '../../../days';
-import { allocationWords } from '../../../allocation-words';
-import { capBoundAvailable } from '../../../available-words';
+import { allocationWords, unlimitedUse } from '../../../allocation-words';
+import { availableCard, capBoundAvailable } from '../../../available-words';
 import { forecastText, totalsPerWindow } from '../../../forecast';
 import { balanceOf } from '../../../balance-figures';
 import { heldWords } from '../../../held-words';
@@ -20,11 +20,18 @@ const accountInput = z.object({ accountId: z.uuid().optional() });
 /** Balances as Settings says: yellow below the account's first alert step (the site's share when it has none). */
 const summaryRead = (accountId: string) => balancesRead(accountId, { lowSharePercent: firstStepRead(accountId) });
 
-/** The summary, with what `userId` can spend of it when a cap on their use leaves less than its Available (`capBound`, the playground's figure). */
+/** Unlimited use as the Available card says it (availableCard's `unlimited`): of every model (GET /api/v1/balance's `unlimited`), and the words under the figure. */
+const unlimitedShown = (s: { allocations: Parameters<typeof unlimitedUse>[0] }) => ({ every: unlimitedUse(s.allocations).unlimited, words: allocationWords(s.allocations).unlimited });
+
+/**
+ * The summary, with what `userId` can spend of it when a cap on their use leaves less than its Available (`capBound`, the playground's figure)
+ * and its unlimited use as the Available card says it (`unlimitedShown`).
+ */
 const viewerSummaryRead = (accountId: string, userId: string) =>
 	mapRead(together({ summary: summaryRead(accountId), capLine: capLineRead(accountId, userId) }), ({ summary, capLine }) => ({
 		...summary,
-		capBound: capBoundAvailable(summary.available, capLine)
+		capBound: capBoundAvailable(summary.available, capLine),
+		unlimitedShown: unlimitedShown(summary)
 	}));
 
 /** The dashboard's first answer as one statement (one round trip): see `dashboard` below. */
@@ -42,21 +49,25 @@ function dashboardRead(accountId: string, userId: string, viewer: { own: boolean
 		}),
 		// `forecast`: the Pace card's line, from the usual tokens per hour for the next 24 hours (`pace`, the
 		// anomaly flags' baseline too) and what a usual day's free allowances paid (they renew: only the rest
-		// draws on the balance) and what the lots paid of late (a used-up allowance's use draws on them); none is sent. `allocationWords`: what the Balance and Active allocations cards say under their figures; `heldWords`: where running jobs' holds came from, said after the figures' meaning ('' with none).
-		// `capBound`: what the viewer can spend when a cap on their use leaves less than Available, which the Available card shows then.
+		// draws on the balance) and what the lots paid of late (a used-up allowance's use draws on them); none is sent. `allocationWords`: what the Available and Active allocations cards say under their figures (unlimited use beside Available, as GET /api/v1/balance says it); `heldWords`: where running jobs' holds came from, said after the figures' meaning ('' with none).
+		// `capBound`: what the viewer can spend when a cap on their use leaves less than Available; `availableCard`: the Available card's figure and line (the cap's, or unlimited use as GET /api/v1/balance says it).
 		// `siteDay`: the Used this month card's "today" line and why, when the viewer's zone starts the day at another moment than the site's.
 		({ pace, freeUsePerDay, lotUsePerDay, ...parts }) => {
 			const s = parts.summary;
 			const allUnlimited = s.allocations.length > 0 && s.allocations.every((a) => a.unlimited);
 			const daily = totalsPerWindow(parts.recentUse).map((d) => d.tokens);
+			const words = allocationWords(s.allocations);
+			const capBound = capBoundAvailable(s.available, parts.capLine);
 			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay, lotUsePerDay, viewer.own ? 'your' : "the pool's");
 			return {
 				accountId,
 				...parts,
 				forecast,
-				allocationWords: allocationWords(s.allocations),
+				allocationWords: words,
+				unlimitedShown: unlimitedShown(s),
+				availableCard: availableCard(s.available, s.held, unlimitedShown(s), capBound),
 				heldWords: heldWords(s.held, s.heldFrom),
-				capBound: capBoundAvailable(s.available, parts.capLine),
+				capBound,
 				siteDay: siteDayWords(s.usedToday, parts.recentUse.timeZone, viewer.zone)
 			};
 		}

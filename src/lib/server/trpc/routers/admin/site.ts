@@ -5,7 +5,7 @@ import { router, type Context } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
 import { catalogKey, readableText, siteDay } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
-import { applyCampaign, campaignReach, endOfSiteDay, listCampaigns, listPaymentEvents, startCampaign, type AdminActor } from '../../../admin';
+import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, siteDayExpiry, startCampaign, type AdminActor } from '../../../admin';
 import { catalogPreview, catalogProviders, deleteProduct, listed, paymentProvider, productInput, reorderProducts, savingsPreview, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
 import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
@@ -71,7 +71,7 @@ export const adminSiteRoutes = {
 		/** An event bonus to all users, a role or a team; the same key again carries the same campaign on. */
 		start: siteAdminProcedure
 			.input(campaignInput)
-			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => startCampaign(ctx.db, actor(ctx), { ...input, expiresAt: await endOfSiteDay(ctx.db.orm, expiresOn) })),
+			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => startCampaign(ctx.db, actor(ctx), { ...input, ...(await siteDayExpiry(ctx.db.orm, expiresOn)) })),
 		/** Grants the campaign to accounts of its audience that do not have it yet (joined since, or a run that stopped). */
 		applyAgain: siteAdminProcedure.input(z.object({ id: z.uuid() }).strict()).mutation(({ ctx, input }) => applyCampaign(ctx.db, actor(ctx), input.id))
 	}),

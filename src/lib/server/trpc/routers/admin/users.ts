@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { pageLimit, readableText, siteDay, visibleId } from '../../../fields';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { accountDetail, accountUses, adjustAccountBalance, endOfSiteDay, endUnlimitedUse, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled } from '../../../admin';
+import { accountDetail, accountUses, adjustAccountBalance, endUnlimitedUse, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled, siteDayExpiry } from '../../../admin';
 import { setSiteRole } from '../../../accounts';
 import { MAX_TOKENS } from '../../../ledger';
 import { actor, cursor, key } from './shared';
@@ -64,7 +64,7 @@ export const usersRoutes = {
 					})
 					.strict()
 			)
-			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => grantBonus(ctx.db, actor(ctx), { ...input, expiresAt: await endOfSiteDay(ctx.db.orm, expiresOn) })),
+			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => grantBonus(ctx.db, actor(ctx), { ...input, ...(await siteDayExpiry(ctx.db.orm, expiresOn)) })),
 
 		/** Unlimited use (optional model, optional end date, a note), audited, once per key made on the admin's device. */
 		grantUnlimited: siteAdminProcedure
@@ -80,7 +80,7 @@ export const usersRoutes = {
 					})
 					.strict()
 			)
-			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => grantUnlimited(ctx.db, actor(ctx), { ...input, expiresAt: await endOfSiteDay(ctx.db.orm, expiresOn) })),
+			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => grantUnlimited(ctx.db, actor(ctx), { ...input, ...(await siteDayExpiry(ctx.db.orm, expiresOn)) })),
 
 		/** Ends one of the account's unlimited lots now, audited, once per key made on the admin's device. */
 		endUnlimited: siteAdminProcedure
