@@ -70,12 +70,13 @@ describe(`the console's dates are the site's days (Europe/Berlin) on ${backend}`
 		const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() - 86_400_000));
 		for (const expiresOn of [yesterday, '2020-01-01']) {
 			// Said under the forms' Expires field (the page routes a refusal's fieldErrors to its field), as the page's own check says it.
+			// Each asked in turn: a call made before the one ahead is awaited would reject unhandled meanwhile.
 			for (const late of [
-				admin.admin.users.grantBonus({ accountId, tokens: 5, expiresOn, note: 'Late', key: key() }),
-				admin.admin.users.grantUnlimited({ accountId, expiresOn, note: 'Late', key: key() }),
-				admin.admin.campaigns.start({ audience: 'all', tokens: 5, expiresOn, note: 'Late', key: key() })
+				() => admin.admin.users.grantBonus({ accountId, tokens: 5, expiresOn, note: 'Late', key: key() }),
+				() => admin.admin.users.grantUnlimited({ accountId, expiresOn, note: 'Late', key: key() }),
+				() => admin.admin.campaigns.start({ audience: 'all', tokens: 5, expiresOn, note: 'Late', key: key() })
 			]) {
-				const e = (await late.catch((x: { cause?: DomainError }) => x.cause)) as DomainError;
+				const e = (await late().catch((x: { cause?: DomainError }) => x.cause)) as DomainError;
 				expect([e.code, e.message, e.details]).toEqual(['invalid_input', 'The expiry must be in the future.', { formErrors: [], fieldErrors: { expiresOn: ['The expiry must be in the future.'] } }]);
 			}
 		}
