@@ -37,6 +37,12 @@ describe(`demo data on ${backend}`, () => {
 		expect(team!.n).toBe(2);
 	});
 
+	it('tells nobody of its own set-up: no allowance change notice, and no mail or push queued (a first npm start printed a mail to Leo)', async () => {
+		const [told] = await db.rows<{ n: number }>(sql`select count(*)::int as n from notifications where kind = 'allowance_changed'`);
+		const queued = await db.rows<{ name: string }>(sql`select name from scheduled_jobs where name in ('alerts.allowance-change', 'mail.send', 'push.send')`);
+		expect([told!.n, queued]).toEqual([0, []]);
+	});
+
 	it('calls the role every sign-up gets "Member", never "Subscriber" (the store sells subscriptions: paid plans)', async () => {
 		const roles = await listSiteRoles(db.orm);
 		expect(roles.find((r) => r.key === 'subscriber')).toMatchObject({ name: 'Member', users: 1 });

@@ -178,11 +178,14 @@ const changePayload: z.ZodType<ChangePayload> = z.object({ key: z.string(), modu
  * page save, ruleChanges of one rule set; `period`: the module's period after it), queues, in `tx`, the
  * change's transaction, the telling of every member whose allowance it changed. Members with a rule of
  * their own for the module, disabled users, users who joined after it, guests and teams are not told. Nothing is queued when no
- * member's allowance changed (the same form saved again). The members are told by the schedule's
+ * member's allowance changed (the same form saved again) or the site has no users yet. The members are told by the schedule's
  * `alerts.allowance-change`, CHANGE_BATCH at a time, each once per change: the request does one insert.
  */
 export async function noticeAllowanceChange(tx: Executor, module: string, period: Period, changes: AllowanceChanges): Promise<void> {
 	if (!changes.others && !Object.values(changes.byRole).some(Boolean)) return;
+	// A site set up before anyone joined (the demo's seed: its people are then dated months back) has no one to tell.
+	const [anyone] = await queryRows<{ yes: boolean }>(tx, sql`select exists (select 1 from users where disabled_at is null) as yes`);
+	if (!anyone?.yes) return;
 	const facts = await allowanceNoticeFacts(tx, { module, period });
 	if (!facts) return;
 	const words = (c: AllowanceChange | null) => c && allowanceChangeWords({ moduleName: facts.moduleName, ...c, windowEnd: facts.windowEnd, timeZone: facts.timeZone });
