@@ -216,7 +216,7 @@ describe(`deleting a package on ${backend}`, () => {
 		gate = new Promise((r) => (open = r));
 		const before = requests.length;
 		const deleting = deleteProduct(bed.db.orm, by(), 'deleting-now', [sandbox]);
-		await vi.waitFor(() => expect(requests.slice(before).some((r) => r.method === 'PATCH')).toBe(true), { timeout: 5_000 });
+		await vi.waitFor(() => expect(requests.slice(before).some((r) => r.method === 'PATCH')).toBe(true), { timeout: 30_000 });
 		await expect(checkout('deleting-now')).rejects.toMatchObject({ code: 'not_found', message: 'This package is not for sale right now.' });
 		open();
 		gate = Promise.resolve();
@@ -239,9 +239,9 @@ describe(`deleting a package on ${backend}`, () => {
 			throw new Error('rolled back');
 		});
 		blocker.catch(() => {});
-		// How many of this database's connections wait for a lock.
+		// How many of this database's connections wait for a lock (30 s: a loaded CI machine took over 5 s to get there).
 		const waiting = async (n: number) =>
-			vi.waitFor(async () => expect((await queryRows<{ n: number }>(bed.db.orm, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n).toBe(n), { timeout: 5_000, interval: 10 });
+			vi.waitFor(async () => expect((await queryRows<{ n: number }>(bed.db.orm, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n).toBe(n), { timeout: 30_000, interval: 10 });
 		const ordering = checkout('ordering-now', 'memberA', key);
 		await waiting(1);
 		const deleting = outcome(deleteProduct(bed.db.orm, by(), 'ordering-now', [sandbox]));
