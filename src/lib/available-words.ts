@@ -47,3 +47,23 @@ export function availableCard(available: number, held: number, unlimited: { ever
 	if (bound) return { value: en(bound.tokens), sub: bound.sub };
 	return { value: unlimited.every ? 'Unlimited' : en(available), sub: [unlimited.words, held ? `${en(held)} on hold` : ''].filter(Boolean).join(' · ') || 'none on hold' };
 }
+
+/**
+ * The dashboard's warning above its figures, worded with them by the server (the start JavaScript has
+ * no room for it), or null: none while the balance is fine, nor for a member who never had tokens and
+ * still has free allowances (nothing is "left" to run out of). `level`, the balance's indicator;
+ * `freeLeft`, whether a free allowance can still pay now. `tone` is the alert's class: 'empty' only
+ * when nothing at all can pay.
+ */
+export function lowBalanceAlert(level: 'ok' | 'low' | 'empty', everGranted: boolean, freeLeft: boolean): { tone: 'low' | 'empty'; text: string } | null {
+	if (level === 'ok' || (!everGranted && freeLeft)) return null;
+	const text =
+		level === 'low'
+			? 'Tokens are running low — buy more'
+			: !everGranted
+				? 'You have no tokens yet — buy a pack to get started'
+				: freeLeft
+					? 'No purchased tokens left (free allowances still apply) — buy more'
+					: 'You have no tokens left — buy more to keep going';
+	return { tone: level === 'empty' && everGranted && !freeLeft ? 'empty' : 'low', text };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availableCard, capBoundAvailable } from '../../src/lib/available-words';
+import { availableCard, capBoundAvailable, lowBalanceAlert } from '../../src/lib/available-words';
 
 describe('what a capped person is told they can spend (the dashboard’s Available card, the playground)', () => {
 	it('is what the cap leaves when that is less than the account’s Available, with the pool’s or the account’s own figure under it, short enough for a card’s line at 390 px', () => {
@@ -26,5 +26,16 @@ describe('the dashboard’s Available card', () => {
 	it('is what a cap leaves, when it leaves less, unlimited lots or not', () => {
 		const bound = capBoundAvailable(14_455, { limitOf: 'member', left: 500 })!;
 		expect(availableCard(14_455, 0, { every: true, words: 'all models unlimited' }, bound)).toEqual({ value: '500', sub: 'of 14,455 in the pool' });
+	});
+});
+
+describe('lowBalanceAlert: the dashboard’s warning above its figures', () => {
+	it('warns as the balance runs low or out, never a member who never had tokens while free allowances pay', () => {
+		expect(lowBalanceAlert('ok', true, false)).toBeNull();
+		expect(lowBalanceAlert('empty', false, true)).toBeNull();
+		expect(lowBalanceAlert('low', true, true)).toEqual({ tone: 'low', text: 'Tokens are running low — buy more' });
+		expect(lowBalanceAlert('empty', false, false)).toEqual({ tone: 'low', text: 'You have no tokens yet — buy a pack to get started' });
+		expect(lowBalanceAlert('empty', true, true)).toEqual({ tone: 'low', text: 'No purchased tokens left (free allowances still apply) — buy more' });
+		expect(lowBalanceAlert('empty', true, false)).toEqual({ tone: 'empty', text: 'You have no tokens left — buy more to keep going' });
 	});
 });

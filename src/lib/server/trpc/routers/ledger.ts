@@ -9,9 +9,9 @@ import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
 import { FORECAST_DAYS } from '../../../days';
 import { allocationWords, unlimitedUse } from '../../../allocation-words';
-import { availableCard, capBoundAvailable } from '../../../available-words';
+import { availableCard, capBoundAvailable, lowBalanceAlert } from '../../../available-words';
 import { forecastText, totalsPerWindow } from '../../../forecast';
-import { balanceOf } from '../../../balance-figures';
+import { balanceOf, FIGURE_MEANING } from '../../../balance-figures';
 import { heldWords } from '../../../held-words';
 import { siteDayWords } from '../../../site-day';
 
@@ -66,6 +66,9 @@ function dashboardRead(accountId: string, userId: string, viewer: { own: boolean
 				allocationWords: words,
 				unlimitedShown: unlimitedShown(s),
 				availableCard: availableCard(s.available, s.held, unlimitedShown(s), capBound),
+				// The figures' meaning in full, as the console's pages unfold it (FiguresInFull), before the site's day's (worded on the device) and the holds'.
+				figureMeaning: [FIGURE_MEANING.balance, FIGURE_MEANING.available, words.unlimitedMeaning, capBound?.meaning].filter(Boolean).join(' '),
+				lowAlert: lowBalanceAlert(s.level, s.everGranted, s.allowances.some((a) => a.limit === null || a.used < a.limit)),
 				heldWords: heldWords(s.held, s.heldFrom),
 				capBound,
 				siteDay: siteDayWords(s.usedToday, parts.recentUse.timeZone, viewer.zone)
