@@ -57,6 +57,7 @@ function dashboardRead(accountId: string, userId: string, viewer: { own: boolean
 			const allUnlimited = s.allocations.length > 0 && s.allocations.every((a) => a.unlimited);
 			const daily = totalsPerWindow(parts.recentUse).map((d) => d.tokens);
 			const words = allocationWords(s.allocations);
+			const shown = unlimitedShown(s);
 			const capBound = capBoundAvailable(s.available, parts.capLine);
 			const forecast = forecastText(s.available, allUnlimited, pace.get(accountId)!, s.everGranted, daily, balanceOf(s.allocations).balance, freeUsePerDay, lotUsePerDay, viewer.own ? 'your' : "the pool's");
 			return {
@@ -64,8 +65,8 @@ function dashboardRead(accountId: string, userId: string, viewer: { own: boolean
 				...parts,
 				forecast,
 				allocationWords: words,
-				unlimitedShown: unlimitedShown(s),
-				availableCard: availableCard(s.available, s.held, unlimitedShown(s), capBound),
+				unlimitedShown: shown,
+				availableCard: availableCard(s.available, s.held, shown, capBound),
 				// The figures' meaning in full, as the console's pages unfold it (FiguresInFull), before the site's day's (worded on the device) and the holds'.
 				figureMeaning: [FIGURE_MEANING.balance, FIGURE_MEANING.available, words.unlimitedMeaning, capBound?.meaning].filter(Boolean).join(' '),
 				lowAlert: lowBalanceAlert(s.level, s.everGranted, s.allowances.some((a) => a.limit === null || a.used < a.limit)),
