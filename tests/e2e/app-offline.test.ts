@@ -143,7 +143,10 @@ describe('offline, pages never opened on this device', () => {
 		await page.goto('/playground');
 		const balance = page.getByRole('region', { name: 'Balance' });
 		await balance.getByText(available, { exact: true }).waitFor();
-		await page.getByRole('status').filter({ hasText: /^\s*Offline · updated (just now|\d+ min ago)/ }).waitFor();
+		// Polled as text, so that a failure says what the lines said (two CI runs timed out here once each, with nothing to go on; not reproduced here under load).
+		await expect
+			.poll(() => page.getByRole('status').allInnerTexts(), { timeout: 30_000, message: "the playground's status lines" })
+			.toEqual(expect.arrayContaining([expect.stringMatching(/^\s*Offline · updated (just now|\d+ min ago)/)]));
 		await page.getByText('No saved copy of the operations and their rates on this device yet: it shows once you are back online.').waitFor();
 		await screen(page, 'offline-playground');
 		// The purchases too: the dashboard's copy holds the same list (Maya's has none yet).
