@@ -9,7 +9,7 @@ import { configureRates, expectInvariants, makeTeamWithMember, makeUser } from '
 import type { Db } from '../../src/lib/server/db/client';
 import { accounts } from '../../src/lib/server/db/schema';
 import { balanceChanges, balances, consume, getSiteSettings, grant, setAllowanceRule } from '../../src/lib/server/ledger';
-import { allowanceChangeJob, listNotifications, startAllowanceNotices } from '../../src/lib/server/alerts';
+import { allowanceChangeJob, listNotifications, noticeAllowanceChange, startAllowanceNotices } from '../../src/lib/server/alerts';
 import { saveLimits, setAllowance } from '../../src/lib/server/admin';
 import { recordDomainEvent } from '../../src/lib/server/domain-events';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
@@ -181,6 +181,20 @@ describe(`a change of a role's free allowance, told to its members once, on ${ba
 			first
 		]);
 		expect(await said(plain.userId, 'allowance_changed')).toHaveLength(1);
+	});
+
+	it('a member who joined at the very moment of the change is told: the change keeps its time to the microsecond', async () => {
+		// CI found a member made just before a change and never told: the change's time had been cut to a JS Date's millisecond,
+		// so a member who joined earlier in that millisecond was "after" it. Here the member joins at the change's own now().
+		const member = await makeUser(db, 'same-moment');
+		await db.orm.transaction(async (tx) => {
+			await tx.execute(sql`update users set created_at = now() where id = ${member.userId}::uuid`);
+			await noticeAllowanceChange(tx, 'bots', 'weekly', { byRole: { 'same-moment': { from: { limit: 'none', period: 'weekly' }, to: { limit: 500, period: 'weekly' } } }, others: null });
+		});
+		for (let i = 0; i < 3; i++) await schedule.runDue();
+		expect(await said(member.userId, 'allowance_changed')).toEqual([
+			{ title: 'Your free AI Bots allowance is now 500 tokens a week', body: expect.stringMatching(/^It was no free allowance\. It applies from now on; this window resets /) }
+		]);
 	});
 
 	it('many members: told in batches by the schedule, each once, with a mail queued for each unless alert mails are off', async () => {

@@ -196,20 +196,21 @@ export async function closeMovedWindows(exec: Executor, module?: string): Promis
  * the module's name, the site's time zone (IANA id) and week start, whether the account has tokens
  * of its own to go on with (a live lot with tokens left, or unlimited use: further use is paid from
  * it, else refused), and when a window of `period` opened now would end (ISO; null for 'never' or
- * no period), and the database's time now (ISO). One statement. null: no such module.
+ * no period), and the database's time now (ISO, to the microsecond: as a bound on the rows' own times it
+ * must not be cut to a JS Date's millisecond, which would drop a row written in the same millisecond before it). One statement. null: no such module.
  */
 export async function allowanceNoticeFacts(
 	exec: Executor,
 	q: { module: string; accountId?: string | null; period?: string | null }
 ): Promise<{ moduleName: string; timeZone: string; hasBalance: boolean; windowEnd: string | null; now: string } | null> {
 	const [row] = await queryRows<{ name: string; time_zone: string; has_balance: boolean; window_end: string | null; now: string }>(exec, sql`
-		select m.name, s.time_zone, now() as now,
+		select m.name, s.time_zone, to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now,
 		       exists (select 1 from lots l where l.account_id = ${q.accountId ?? null}::uuid
 		                  and (l.expires_at is null or l.expires_at > now()) and (l.remaining > 0 or l.unlimited)) as has_balance,
 		       case when ${q.period ?? 'never'}::text <> 'never' then quota_window_end(${q.period ?? 'never'}::text, s.time_zone, s.week_start, now()) end as window_end
 		  from modules m, site_settings s where m.key = ${q.module} and s.id = 1`);
 	if (!row) return null;
-	return { moduleName: row.name, timeZone: row.time_zone, hasBalance: row.has_balance, windowEnd: row.window_end ? new Date(row.window_end).toISOString() : null, now: new Date(row.now).toISOString() };
+	return { moduleName: row.name, timeZone: row.time_zone, hasBalance: row.has_balance, windowEnd: row.window_end ? new Date(row.window_end).toISOString() : null, now: row.now };
 }
 
 /**
