@@ -37,6 +37,10 @@ describe('signed-in pages on a phone', () => {
 			await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(p.heading);
 			await page.getByRole('link', { name: `Signed in as ${maya.name}` }).waitFor();
 			if (p.path !== '/more') await waitForFresh(page);
+			// Maya's unlimited Claude: its uses move no balance, which the statement says beside the free allowances'.
+			if (p.path === '/statement') {
+				await page.getByRole('region', { name: 'Balance now' }).getByText('Uses paid by a free allowance or under unlimited use of Claude Sonnet 4.5 do not change it: they are in Usage history.').waitFor();
+			}
 			const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 			expect(overflow).toBeLessThanOrEqual(0);
 			// One look per page: the whole page, or the first screen of the long lists (50 uses, every movement),

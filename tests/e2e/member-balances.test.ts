@@ -81,6 +81,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		await page.goto('/statement');
 		await waitForFresh(page);
 		await expect(page.getByRole('region', { name: 'Balance now' }).getByText('0', { exact: true }).isVisible()).resolves.toBe(true);
+		await expect(page.getByText('Uses paid by a free allowance do not change it: they are in Usage history.').isVisible()).resolves.toBe(true);
 		await expect(texts(page.locator('.moves > li'))).resolves.toEqual(['No movements yet. Buy a pack and it shows here.']);
 		expect(await brokenSentences(page)).toEqual([]);
 		await screen(page, 'member-new-statement');

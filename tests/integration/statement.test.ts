@@ -138,7 +138,7 @@ describe(`the account statement on ${backend}`, () => {
 
 	it('is empty with a balance of 0 for a new member, and refuses a cursor it did not write', async () => {
 		const a = await makeUser(db);
-		await expect(statement(db.orm, a.accountId)).resolves.toEqual({ rows: [], balance: 0, held: 0, nextCursor: null });
+		await expect(statement(db.orm, a.accountId)).resolves.toEqual({ rows: [], balance: 0, held: 0, unlimitedNow: { every: false, models: [] }, nextCursor: null });
 		const bad = statement(db.orm, a.accountId, { cursor: Buffer.from('x|y|z').toString('base64url') });
 		await expect(bad).rejects.toBeInstanceOf(DomainError);
 		await expect(bad).rejects.toMatchObject({ code: 'invalid_input' });

@@ -168,6 +168,12 @@ describe(`unlimited use granted until a date, on ${backend}`, () => {
 	it('ends at its end date through the sweep, recorded as an explicit end is: "Unlimited ended" at that date, once, and the next use pays', async () => {
 		const m = await member(db, 100);
 		const { lotId, at } = await untilSoon(m.accountId, 1_000);
+		// While it lasts the statement says its uses move no balance; a model's own unlimited lot is named beside it.
+		expect((await statement(db.orm, m.accountId)).unlimitedNow).toEqual({ every: true, models: [] });
+		const [first] = await db.rows<{ key: string; name: string }>(sql`select key, name from models order by key limit 1`);
+		const { key: model, name: modelName } = first!;
+		await grant(db.orm, { accountId: m.accountId, tokens: 0, unlimited: true, source: 'admin', model, note: 'One model' });
+		expect((await statement(db.orm, m.accountId)).unlimitedNow).toEqual({ every: true, models: [modelName] });
 		// The sweep asks for a run at its end, as at any lot's expiry.
 		expect(await nextLotExpiry(db.orm, new Date(Date.now() + 60_000))).toEqual(at);
 		expect((await spend(m.accountId, null)).paidBy).toEqual([expect.objectContaining({ id: lotId, unlimited: true })]);
@@ -189,6 +195,10 @@ describe(`unlimited use granted until a date, on ${backend}`, () => {
 		expect(late).toEqual({ code: 'CONFLICT', domain: 'conflict' });
 		expect((await spend(m.accountId, null)).paidBy).toEqual([expect.objectContaining({ unlimited: false, tokens: 25 })]);
 		expect(await endRecords(lotId)).toMatchObject({ entries: [0] });
+		// Ended: the statement names only the model's unlimited use, which has no end; its later pages never carry it.
+		const page = await statement(db.orm, m.accountId, { limit: 1 });
+		expect(page.unlimitedNow).toEqual({ every: false, models: [modelName] });
+		expect((await statement(db.orm, m.accountId, { limit: 1, cursor: page.nextCursor })).unlimitedNow).toBeNull();
 		await expectInvariants(db);
 	});
 

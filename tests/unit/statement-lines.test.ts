@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statementDetail, statementTitle } from '../../src/lib/client/statement-lines';
+import { statementDetail, statementTitle, unmovedUses } from '../../src/lib/client/statement-lines';
 import type { StatementRow } from '../../src/lib/client/api-types';
 
 const purchase = (over: Partial<StatementRow>): StatementRow => ({
@@ -31,5 +31,14 @@ describe("a statement's end of unlimited use", () => {
 		expect(statementDetail(atItsDate, { team: false }).filter(Boolean)).toEqual(['Added by an admin: Tester', 'GPT-5 Nano only', 'at its end date']);
 		// An expiry of tokens is no end of unlimited use, whoever is named.
 		expect(statementTitle(purchase({ kind: 'expiry', tokens: -50, source: 'bonus' }))).toBe('Expired');
+	});
+});
+
+describe("the statement's uses that move no balance", () => {
+	it('names the unlimited use in force beside the free allowances, and nothing more without it', () => {
+		expect(unmovedUses(undefined)).toBe('Uses paid by a free allowance do not change it');
+		expect(unmovedUses({ every: false, models: [] })).toBe('Uses paid by a free allowance do not change it');
+		expect(unmovedUses({ every: true, models: ['GPT-5 Nano'] })).toBe('Uses paid by a free allowance or under unlimited use of every model do not change it');
+		expect(unmovedUses({ every: false, models: ['Claude Haiku', 'GPT-5 Nano'] })).toBe('Uses paid by a free allowance or under unlimited use of Claude Haiku and GPT-5 Nano do not change it');
 	});
 });

@@ -66,3 +66,14 @@ export const signedTokens = (n: number) => (n > 0 ? `+${tokens(n)}` : n < 0 ? `â
  * line shows whole, as it is.
  */
 export const LONG_LINE = 120;
+
+/**
+ * Which uses move no balance, under the statement's "Balance now": those a free allowance paid, and
+ * those under the unlimited use in force (`unlimited`: the statement's `unlimitedNow`; null before it
+ * is known): "Uses paid by a free allowance or under unlimited use of GPT-4o do not change it".
+ */
+export function unmovedUses(unlimited: { every: boolean; models: string[] } | null | undefined): string {
+	const models = !unlimited ? null : unlimited.every ? 'every model' : unlimited.models.length ? new Intl.ListFormat('en').format(unlimited.models) : null;
+	const of = models ? ` or under unlimited use of ${models}` : '';
+	return `Uses paid by a free allowance${of} do not change it`;
+}

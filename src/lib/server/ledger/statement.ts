@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { cursorRefusal } from '../errors';
 import type { LotSource } from './types';
-import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
+import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS, unlimitedNowSql } from './movements';
 
 /**
  * What moved an account's token balance:
@@ -61,6 +61,12 @@ export interface StatementPage {
 	 * settle, not in the dashboard's Balance, which is `balance - held`.
 	 */
 	held: number | null;
+	/**
+	 * The unlimited use in force now (the first page only; null on later pages): `every`, of every model;
+	 * `models`, the names of the models an unlimited lot of their own covers. Its uses take no tokens, so
+	 * they are no movements here, as the uses a free allowance paid are not (GET /api/v1/balance's `unlimited`).
+	 */
+	unlimitedNow: { every: boolean; models: string[] } | null;
 	nextCursor: string | null;
 }
 
@@ -117,6 +123,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		metadata: { reason?: string; at_end_date?: boolean } | null; actor_name: string | null; delta: string | null; allowance: string | null;
 		source: LotSource | null; note: string | null; lot_model: string | null; model_name: string | null;
 		expires_at: string | null; unlimited: boolean | null; lots_now: string | null; held_now: string | null;
+		unlimited_now: { every: boolean; models: string[] } | null;
 	}>(exec, sql`
 		with page as (
 		  (select o.id, o.kind, o.created_at, o.feature, o.model, o.metadata, o.actor_user_id, o.hold_id
@@ -139,7 +146,8 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		       to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text,
 		       moved.delta, moved.allowance, lot.source, lot.note, lot.model as lot_model, m.name as model_name, lot.expires_at, lot.unlimited,
 		       ${after ? sql`null::int8` : lotsNowSql(accountId)} as lots_now,
-		       ${after ? sql`null::int8` : heldNowSql(accountId)} as held_now
+		       ${after ? sql`null::int8` : heldNowSql(accountId)} as held_now,
+		       ${after ? sql`null::jsonb` : unlimitedNowSql(accountId)} as unlimited_now
 		  from page p
 		  ${movedBy}
 		  left join lots lot on lot.id = case when p.kind = 'grant' then (p.metadata->>'lot_id')::uuid
@@ -183,6 +191,8 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		rows: out,
 		balance: after ? null : balanceNow,
 		held: after ? null : held,
+		// An account with an unlimited lot has its grant among its movements, so the first page has a row to carry it.
+		unlimitedNow: after ? null : (rows[0]?.unlimited_now ?? { every: false, models: [] }),
 		nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at_text, id: last.id, balance }) : null
 	};
 }
