@@ -204,14 +204,27 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 
 	it('once every token is spent, the allocations say so, not that the account has none yet', async () => {
 		const me = ((await (await page.request.get('/trpc/me.profile')).json()) as { result: { data: { id: string } } }).result.data;
-		// Image generation (40 tokens an image, no free allowance for members) spends the lots' 25,000.
-		const spent = await siteApi('consume', { user: me.id, feature: 'image_generation', units: 625 });
-		expect(spent.status).toBe(200);
-		await expect(spent.json()).resolves.toMatchObject({ cost: 25_000 });
+		const use = async (feature: string, units: number, cost: number) => expect((await siteApi('consume', { user: me.id, feature, units })).json()).resolves.toMatchObject({ cost });
+		// Image generation (40 tokens an image, no free allowance for members) spends 24,000 of the lots' 25,000; then
+		// today's chat allowance (4,000 words at 2.5) and most of this week's forms one (3,000 words at 1.5).
+		await use('image_generation', 600, 24_000);
+		await use('ai_bots', 4_000, 10_000);
+		await use('form_answer', 3_000, 4_500);
+		await page.goto('/dashboard');
+		await waitForFresh(page);
+		// What is left of what her live lots and free allowances make up is under the site's 20 %: the dashboard warns
+		// above its figures, with the way to the store.
+		const warning = page.getByRole('alert').filter({ has: page.getByRole('link', { name: 'Buy tokens' }) });
+		await expect(warning.locator('p').innerText()).resolves.toBe('Tokens are running low — buy more');
+		await screen(page, 'dashboard-low-warning');
+		await warning.getByRole('link', { name: 'Buy tokens' }).click();
+		await page.waitForURL(/\/store$/);
+
+		await use('image_generation', 25, 1_000);
 		await page.goto('/dashboard');
 		await waitForFresh(page);
 		const allocations = page.locator('section', { has: page.getByRole('heading', { name: 'Token allocations' }) });
-		// The weekly forms allowance is untouched, so something is still available.
+		// This week's forms allowance has 500 left, so something is still available.
 		await expect(texts(allocations.getByRole('listitem'))).resolves.toEqual([
 			'No tokens left in this account: free allowances only. Buy a pack to add more.'
 		]);
