@@ -135,6 +135,24 @@ for (const size of sizes) {
 			await screenshot(page.locator('.uplot').first(), `admin-daily-bars-${size.name}`);
 		});
 
+		it('keeps each catalog package\'s badges whole: "Model pack" and "On sale" are one line each, also beside a long name on a phone', async () => {
+			await page.goto('/admin/catalog');
+			const badges = page.locator('li.package .row-head .badge');
+			await badges.first().waitFor();
+			// The lines each badge's words take (a badge squeezed by the name beside it broke as "Model / pack", "On / sale").
+			const lines = await badges.evaluateAll((all) =>
+				all.map((b) => {
+					const words = document.createRange();
+					words.selectNodeContents(b);
+					return [b.textContent, new Set([...words.getClientRects()].map((r) => Math.round(r.top))).size];
+				})
+			);
+			expect(lines.length).toBeGreaterThanOrEqual(6);
+			expect(lines.filter(([, n]) => n !== 1)).toEqual([]);
+			await scrollUntilShown(page, page.getByText('Claude Sonnet 4.5 10k', { exact: true }));
+			await screen(page, `admin-catalog-badges-${size.name}`);
+		});
+
 		it('says the section tabs scroll sideways where they do: the edge with tabs beyond it fades, with a chevron; the keyboard brings each tab clear of it', async () => {
 			await page.goto('/admin');
 			const nav = page.getByRole('navigation', { name: 'Admin console' });
