@@ -14,9 +14,16 @@ export interface RankedRow {
 	rest?: boolean;
 }
 
-/** `part` as a whole percentage of `whole` (rounded half up; 0 when the whole is 0). */
-export function sharePercent(part: number, whole: number): number {
-	return whole > 0 ? Math.round((part / whole) * 100) : 0;
+/**
+ * `part` as a whole percentage of `whole`, as shown beside a figure ("54 %"; rounded half up; "0 %"
+ * when the part or the whole is 0). A part that is not nothing never reads "0 %" and a part that is
+ * not the whole never reads "100 %": they read "< 1 %" and "> 99 %" (370 of 115,546 tokens was "0 %").
+ */
+export function shareText(part: number, whole: number): string {
+	const percent = whole > 0 ? Math.round((part / whole) * 100) : 0;
+	if (percent === 0 && part > 0) return '< 1 %';
+	if (percent === 100 && part < whole) return '> 99 %';
+	return `${percent} %`;
 }
 
 /**

@@ -103,6 +103,56 @@ for (const size of sizes) {
 			}
 		});
 
+		it('draws the Overview\'s daily bars solid: no marker atop each bar, none on a day of 0', async () => {
+			await page.goto('/admin');
+			await page.getByRole('heading', { name: 'Revenue' }).waitFor();
+			await scrollUntilShown(page, page.getByRole('heading', { name: 'Daily consumption' }));
+			const canvas = page.locator('.uplot canvas').first();
+			await canvas.waitFor();
+			// Pixels inside a bar (its colour 3 px left, right and below; a gap between bars has none below) that are not its colour:
+			// uPlot's point markers, a white dot on each bar's top, drawn once bars are far enough apart (the 1280-wide console).
+			const count = () =>
+				canvas.evaluate((c: HTMLCanvasElement) => {
+					const { width, height } = c;
+					const d = c.getContext('2d')!.getImageData(0, 0, width, height).data;
+					const probe = document.createElement('canvas').getContext('2d')!;
+					probe.fillStyle = getComputedStyle(document.documentElement).getPropertyValue('--brand').trim();
+					probe.fillRect(0, 0, 1, 1);
+					const b = probe.getImageData(0, 0, 1, 1).data;
+					const bar = (x: number, y: number) => [0, 1, 2, 3].every((k) => Math.abs(d[(y * width + x) * 4 + k]! - b[k]!) < 4);
+					let drawn = 0;
+					let marked = 0;
+					for (let y = 0; y < height - 3; y++)
+						for (let x = 3; x < width - 3; x++) {
+							if (bar(x, y)) drawn++;
+							else if (bar(x - 3, y) && bar(x + 3, y) && bar(x, y + 3)) marked++;
+						}
+					return { drawn: drawn > 0, marked };
+				});
+			// The bars are drawn a frame after the chart is made.
+			await expect.poll(async () => (await count()).drawn).toBe(true);
+			expect((await count()).marked).toBe(0);
+			await screenshot(page.locator('.uplot').first(), `admin-daily-bars-${size.name}`);
+		});
+
+		it('keeps each catalog package\'s badges whole: "Model pack" and "On sale" are one line each, also beside a long name on a phone', async () => {
+			await page.goto('/admin/catalog');
+			const badges = page.locator('li.package .row-head .badge');
+			await badges.first().waitFor();
+			// The lines each badge's words take (a badge squeezed by the name beside it broke as "Model / pack", "On / sale").
+			const lines = await badges.evaluateAll((all) =>
+				all.map((b) => {
+					const words = document.createRange();
+					words.selectNodeContents(b);
+					return [b.textContent, new Set([...words.getClientRects()].map((r) => Math.round(r.top))).size];
+				})
+			);
+			expect(lines.length).toBeGreaterThanOrEqual(6);
+			expect(lines.filter(([, n]) => n !== 1)).toEqual([]);
+			await scrollUntilShown(page, page.getByText('Claude Sonnet 4.5 10k', { exact: true }));
+			await screen(page, `admin-catalog-badges-${size.name}`);
+		});
+
 		it('says the section tabs scroll sideways where they do: the edge with tabs beyond it fades, with a chevron; the keyboard brings each tab clear of it', async () => {
 			await page.goto('/admin');
 			const nav = page.getByRole('navigation', { name: 'Admin console' });
