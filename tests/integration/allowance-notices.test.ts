@@ -1,6 +1,6 @@
 // A member hears of their free allowance: once per window when it is used up (what pays from then on,
-// until when), and once per change when the site changes what their role gets (None, less, a longer
-// period, or more), in the inbox, by push and by mail as their settings say.
+// until when), and once per change when the site changes what their role, they themselves or their team's
+// pool gets (None, less, a longer period, or more), in the inbox, by push and by mail as their settings say.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -215,5 +215,50 @@ describe(`a change of a role's free allowance, told to its members once, on ${ba
 		// A batch run again (a process died after its commit): no one twice.
 		expect(await allowanceChangeJob().run({ db, payload: job!.payload, attempt: 2, saveState: async () => {}, signal: new AbortController().signal })).toBe(0);
 		expect((await db.rows<{ n: number }>(sql`select count(*)::int as n from notifications n join users u on u.id = n.user_id where u.site_role = ${role}`))[0]!.n).toBe(700);
+	});
+});
+
+const product = (limitTokens: number | null, period: 'daily' | 'weekly' = 'daily') => ({ module: 'product', limitTokens, period });
+
+describe(`one member's or one team pool's own free allowance, told once per change, on ${backend}`, () => {
+	it("a member's own rule: they hear what it is now and what their role gave; the same rule again, a disabled member: no one", async () => {
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'solo', limitTokens: 1_000, period: 'daily' });
+		const [solo, gone] = [await makeUser(db, 'solo'), await makeUser(db, 'solo')];
+		await db.orm.execute(sql`update users set disabled_at = now() where id = ${gone.userId}::uuid`);
+		await setAllowance(db, owner, { ...product(300), audience: 'member', userId: solo.userId });
+		await setAllowance(db, owner, { ...product(300), audience: 'member', userId: gone.userId });
+		const first = { title: 'Your free Product generator allowance is now 300 tokens a day', body: expect.stringMatching(/^It was 1,000 tokens a day\. It applies from now on; this window resets /) };
+		expect(await changes(solo.userId)).toEqual([first]);
+		expect((await told(solo.userId, 'allowance_changed'))[0]).toMatchObject({ accountId: solo.accountId, teamName: null, mailed: true });
+		const mails = await db.rows<{ n: number }>(sql`
+			select count(*)::int as n from scheduled_jobs where name = 'mail.send'
+			   and key in (select dedupe_key from notifications where user_id = ${solo.userId}::uuid and kind = 'allowance_changed')`);
+		expect(mails[0]!.n).toBe(1);
+
+		// Saved again (a double click, a retried request): what they get did not change, no one is told.
+		await setAllowance(db, owner, { ...product(300), audience: 'member', userId: solo.userId });
+		await setAllowance(db, owner, { ...product(0), audience: 'member', userId: solo.userId });
+		expect(await changes(solo.userId)).toEqual([
+			{ title: 'Product generator is no longer available to you', body: 'It was 300 tokens a day. From now on, Product generator cannot be used, even with a balance.' },
+			first
+		]);
+		expect(await changes(gone.userId)).toEqual([]);
+	});
+
+	it("several set at once: the member hears of one change; a team pool's owners and admins hear its own, its plain members do not", async () => {
+		const racer = await makeUser(db, 'solo');
+		await Promise.all([1, 2, 3].map(() => setAllowance(db, owner, { ...product(null), audience: 'member', userId: racer.userId })));
+		expect(await changes(racer.userId)).toEqual([{ title: 'Your free Product generator allowance is now unlimited', body: 'It was 1,000 tokens a day. It applies from now on.' }]);
+
+		const { team, owner: teamOwner, member } = await makeTeamWithMember(db, 100);
+		await setAllowance(db, owner, { ...product(2_000, 'weekly'), audience: 'team', teamId: team.teamId });
+		const [entry] = await told(teamOwner.userId, 'allowance_changed');
+		expect(entry).toMatchObject({ accountId: team.accountId, teamName: expect.any(String) });
+		expect(entry!.said).toEqual({
+			title: `${entry!.teamName}'s free Product generator allowance is now 2,000 tokens a week`,
+			body: expect.stringMatching(/^It was no free allowance\. It applies from now on; this window resets /)
+		});
+		expect(await changes(member.userId)).toEqual([]);
+		await expectInvariants(db);
 	});
 });

@@ -7,7 +7,7 @@ import {
 	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
 } from '../ledger';
 import { limitRoles } from '../accounts';
-import { limitsChanges, noticeAllowanceChange, ruleChanges } from '../alerts';
+import { limitsChanges, noticeAllowanceChange, ruleChanges, watchOwnAllowance } from '../alerts';
 import { auditedChange, type SetupActor } from './audited';
 
 export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
@@ -26,14 +26,18 @@ export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsP
 /**
  * Sets one audience's free allowance for a module, audited `allowance.set` on `module` (no before or
  * after: the detail is the rule). A role's or all users' rule tells the members whose allowance it
- * changes, each once (alerts/allowance-notices.ts). Errors: invalid_input, unknown_module, not_found (team, user).
+ * changes, each once; one member's or one team pool's tells the member, or the team's owners and
+ * admins, once when what the account gets changed (alerts/allowance-notices.ts). Errors: invalid_input,
+ * unknown_module, not_found (team, user).
  */
 export const setAllowance = (db: Db, actor: SetupActor, rule: AllowanceRuleInput): Promise<void> =>
 	auditedChange(db, actor, { action: 'allowance.set', targetType: 'module', targetId: rule.module, detail: rule }, async (tx) => {
 		const { audience } = rule;
 		const before = audience === 'role' || audience === 'user' ? (await listAllowanceRules(tx)).filter((r) => r.module === rule.module) : null;
+		const tellOwn = audience === 'member' || audience === 'team' ? await watchOwnAllowance(tx, { ...rule, audience }) : null;
 		await setAllowanceRule(tx, rule);
 		if (before && (audience === 'role' || audience === 'user')) await noticeAllowanceChange(tx, rule.module, rule.period, ruleChanges(before, { ...rule, audience }));
+		await tellOwn?.();
 	});
 
 /**

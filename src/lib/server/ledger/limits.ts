@@ -219,3 +219,15 @@ export async function allowanceNoticeFacts(
  * domain's set-based statement: a change of a role's or everyone's allowance does not reach them.
  */
 export const ownAllowanceUsersSql = (module: string) => sql`select r.user_id from allowance_rules r where r.module = ${module} and r.audience = 'member' and r.user_id is not null`;
+
+/**
+ * What the rule that applies to an account gives of `module` now (quota_allowance_rule: member > role >
+ * all users; team; guest): tokens per period, null unlimited, 0 not available, 'none' no free allowance
+ * (no rule, or an ended one; period 'never' then).
+ */
+export async function allowanceThatApplies(exec: Executor, accountId: string, module: string): Promise<{ limit: RuleLimit; period: Period }> {
+	const [r] = await queryRows<{ id: number | null; limit_tokens: number | string | null; period: Period | null }>(exec, sql`
+		select r.id, r.limit_tokens, r.period from quota_allowance_rule(${accountId}::uuid, ${module}) r`);
+	if (!r?.id) return { limit: NONE, period: 'never' };
+	return { limit: r.limit_tokens === null ? null : Number(r.limit_tokens), period: r.period! };
+}
