@@ -7,7 +7,7 @@ import {
 	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
 } from '../ledger';
 import { limitRoles } from '../accounts';
-import { limitsChanges, noticeAllowanceChange, ruleChanges, watchOwnAllowance } from '../alerts';
+import { limitsChanges, noticeAllowanceChange, noticeResetsMoved, lockSiteSettings, ruleChanges, watchOwnAllowance } from '../alerts';
 import { auditedChange, type SetupActor } from './audited';
 
 export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
@@ -16,11 +16,30 @@ export type CapInput = Parameters<typeof setCap>[1];
 /**
  * Changes the site's settings (time zone, week start, spend order, low share, team and member daily
  * cap defaults, whether site keys create unknown users): only the fields given. Audited
- * `site.settings_updated` on `site` with the settings before and after. Errors: invalid_input.
+ * `site.settings_updated` on `site` with the settings before and after. A new time zone or week start
+ * tells the members whose free allowances it makes reset at another time, each once
+ * (alerts/reset-notices.ts). Errors: invalid_input.
  */
 export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsPatch): Promise<SiteSettings> =>
-	auditedChange(db, actor, { action: 'site.settings_updated', targetType: 'site', targetId: null, detail: patch, before: getSiteSettings }, (tx) =>
-		updateSiteSettings(tx, patch)
+	auditedChange(
+		db,
+		actor,
+		{
+			action: 'site.settings_updated',
+			targetType: 'site',
+			targetId: null,
+			detail: patch,
+			// Locked first: of two saves at once, the second's before is the first's after.
+			before: async (tx) => {
+				await lockSiteSettings(tx);
+				return getSiteSettings(tx);
+			}
+		},
+		async (tx, before) => {
+			const saved = await updateSiteSettings(tx, patch);
+			await noticeResetsMoved(tx, before as SiteSettings, saved);
+			return saved;
+		}
 	);
 
 /**
