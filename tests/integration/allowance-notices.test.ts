@@ -219,7 +219,7 @@ describe(`a change of a role's free allowance, told to its members once, on ${ba
 	});
 });
 
-const product = (limitTokens: number | null, period: 'daily' | 'weekly' = 'daily') => ({ module: 'product', limitTokens, period });
+const product = (limitTokens: number | null | 'none', period: 'daily' | 'weekly' = 'daily') => ({ module: 'product', limitTokens, period });
 
 describe(`one member's or one team pool's own free allowance, told once per change, on ${backend}`, () => {
 	it("a member's own rule: they hear what it is now and what their role gave; the same rule again, a disabled member: no one", async () => {
@@ -244,10 +244,28 @@ describe(`one member's or one team pool's own free allowance, told once per chan
 			first
 		]);
 		expect(await changes(gone.userId)).toEqual([]);
+
+		// Ended (None): they get their role's again, and hear it once; ended again, nothing more. Their
+		// role's next change reaches them again.
+		await setAllowance(db, owner, { ...product('none'), audience: 'member', userId: solo.userId });
+		await setAllowance(db, owner, { ...product('none'), audience: 'member', userId: solo.userId });
+		expect((await changes(solo.userId))[0]).toEqual({
+			title: 'Your free Product generator allowance is now 1,000 tokens a day',
+			body: expect.stringMatching(/^It was not available\. It applies from now on; this window resets /)
+		});
+		expect(await changes(solo.userId)).toHaveLength(3);
+		await grant(db.orm, { accountId: solo.accountId, tokens: 50, source: 'purchase' });
+		await use(solo.accountId, 3); // 30 of the role's 1,000 free
+		expect((await balances(db.orm, solo.accountId)).allowances.find((a) => a.module === 'product')).toMatchObject({ limit: 1_000, used: 30 });
+		await setAllowance(db, owner, { ...product(800), audience: 'role', role: 'solo' });
+		for (let i = 0; i < 3; i++) await schedule.runDue();
+		expect((await changes(solo.userId))[0]!.title).toBe('Your free Product generator allowance is now 800 tokens a day');
+		await expectInvariants(db);
 	});
 
 	it("several set at once: the member hears of one change; a team pool's owners and admins hear its own, its plain members do not", async () => {
-		const racer = await makeUser(db, 'solo');
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'racer', limitTokens: 1_000, period: 'daily' });
+		const racer = await makeUser(db, 'racer');
 		await Promise.all([1, 2, 3].map(() => setAllowance(db, owner, { ...product(null), audience: 'member', userId: racer.userId })));
 		expect(await changes(racer.userId)).toEqual([{ title: 'Your free Product generator allowance is now unlimited', body: 'It was 1,000 tokens a day. It applies from now on.' }]);
 
@@ -260,6 +278,11 @@ describe(`one member's or one team pool's own free allowance, told once per chan
 			body: expect.stringMatching(/^It was no free allowance\. It applies from now on; this window resets /)
 		});
 		expect(await changes(member.userId)).toEqual([]);
+		await setAllowance(db, owner, { ...product('none', 'weekly'), audience: 'team', teamId: team.teamId });
+		expect((await told(teamOwner.userId, 'allowance_changed'))[0]!.said).toEqual({
+			title: `${entry!.teamName}'s free Product generator allowance has ended`,
+			body: `It was 2,000 tokens a week. From now on, Product generator use is paid from ${entry!.teamName}'s pool.`
+		});
 		await expectInvariants(db);
 	});
 });

@@ -45,8 +45,9 @@ export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsP
 /**
  * Sets one audience's free allowance for a module, audited `allowance.set` on `module` (no before or
  * after: the detail is the rule). A role's or all users' rule tells the members whose allowance it
- * changes, each once; one member's or one team pool's tells the member, or the team's owners and
- * admins, once when what the account gets changed (alerts/allowance-notices.ts). Errors: invalid_input,
+ * changes, each once; one member's or one team pool's (set, or ended with 'none': the member then
+ * gets their role's again) tells the member, or the team's owners and admins, once when what the
+ * account gets changed (alerts/allowance-notices.ts). Errors: invalid_input,
  * unknown_module, not_found (team, user).
  */
 export const setAllowance = (db: Db, actor: SetupActor, rule: AllowanceRuleInput): Promise<void> =>

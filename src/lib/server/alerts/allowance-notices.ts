@@ -145,7 +145,7 @@ interface RuleRow {
  * before): the role's members get the new limit and period instead of their role's rule, or, without
  * one, the all-users rule; for all users, the members of every role without a rule of its own.
  */
-export function ruleChanges(rules: RuleRow[], set: { audience: 'role' | 'user'; role?: string | null; limitTokens: number | null; period: Period }): AllowanceChanges {
+export function ruleChanges(rules: RuleRow[], set: { audience: 'role' | 'user'; role?: string | null; limitTokens: RuleLimit; period: Period }): AllowanceChanges {
 	const allowanceOf = (r: RuleRow | undefined): Allowance => ({ limit: !r || r.endedAt ? 'none' : r.limitTokens === null ? null : Number(r.limitTokens), period: (r?.period ?? set.period) as Period });
 	const users = rules.find((r) => r.audience === 'user');
 	const to: Allowance = { limit: set.limitTokens, period: set.period };

@@ -217,11 +217,12 @@ export async function allowanceNoticeFacts(
 }
 
 /**
- * The ids of the users with a free allowance rule of their own for `module` (audience member: ended or
- * not, it outranks their role's and the all-users rule, quota_allowance_rule), as SQL for another
+ * The ids of the users with a free allowance rule of their own for `module` (audience member, not
+ * ended: it outranks their role's and the all-users rule, quota_allowance_rule), as SQL for another
  * domain's set-based statement: a change of a role's or everyone's allowance does not reach them.
  */
-export const ownAllowanceUsersSql = (module: string) => sql`select r.user_id from allowance_rules r where r.module = ${module} and r.audience = 'member' and r.user_id is not null`;
+export const ownAllowanceUsersSql = (module: string) =>
+	sql`select r.user_id from allowance_rules r where r.module = ${module} and r.audience = 'member' and r.user_id is not null and r.ended_at is null`;
 
 /**
  * What the rule that applies to an account gives of `module` now (quota_allowance_rule: member > role >
