@@ -1,6 +1,7 @@
 -- The allowance rule that applies to an account for a module: member > role > all users; team; guest.
 -- An ended rule (the Limits page's None, 0048) still outranks the broader ones but gives nothing: the
--- account then has no rule (all NULL) and pays from its balance, as with no rule at all.
+-- account then has no rule (all NULL) and pays from its balance, as with no rule at all. An ended
+-- member rule is the exception: ending one member's own allowance gives them their role's again.
 
 CREATE OR REPLACE FUNCTION quota_allowance_rule(p_account uuid, p_module text)
 RETURNS allowance_rules LANGUAGE plpgsql STABLE AS $$
@@ -16,7 +17,7 @@ BEGIN
   LEFT JOIN teams t ON t.account_id = a.id
   JOIN allowance_rules r ON r.module = p_module AND (
        (a.kind = 'guest' AND r.audience = 'guest')
-    OR (a.kind = 'user' AND r.audience = 'member' AND r.user_id = u.id)
+    OR (a.kind = 'user' AND r.audience = 'member' AND r.user_id = u.id AND r.ended_at IS NULL)
     OR (a.kind = 'user' AND r.audience = 'role' AND r.role = u.site_role)
     OR (a.kind = 'user' AND r.audience = 'user')
     OR (a.kind = 'team' AND r.audience = 'team' AND r.team_id = t.id))

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { installedPhone, launch, phoneContext, screenshot } from './browser';
-import { alertStepsShown, screen, siteApi as api, signUp, waitForFresh, waitForServiceWorker } from './app';
+import { alertStepsShown, openAs, screen, siteApi as api, signUp, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -143,6 +143,18 @@ describe('alert steps and the inbox on a phone', () => {
 		await expect(usedUp.count()).resolves.toBe(1);
 		expect(await usedUp.innerText()).toMatch(/Your free Chatbot allowance is used up until \w{3} \d{1,2}, \d{4}, 00:00 UTC\s+Further use is paid from your balance\./);
 		await screen(page, 'alerts-allowance-used-up');
+
+		// The site admin gives this member a Chatbot allowance of their own: one notice says what it is now and was.
+		const admin = await openAs(browser, 'admin@quota.test');
+		const set = await admin.page.request.post('/trpc/admin.allowances.set', { data: { module: 'chat', audience: 'member', userId: me.id, limitTokens: 300, period: 'daily' } });
+		expect(set.status(), await set.text()).toBe(200);
+		await admin.context.close();
+		await page.goto('/alerts');
+		await waitForFresh(page);
+		const changed = list.getByRole('listitem').filter({ hasText: 'Allowance changed' });
+		await changed.waitFor();
+		expect(await changed.innerText()).toMatch(/Your free Chatbot allowance is now 300 tokens a day\s+It was 10,000 tokens a day\. It applies from now on; this window resets \w{3} \d{1,2}, \d{4}, 00:00 UTC\./);
+		await screenshot(changed, 'alerts-allowance-changed-390');
 		await context.close();
-	}, 180_000); // a whole journey: sign-up, Settings, two uses, the inbox, offline, a used-up allowance
+	}, 180_000); // a whole journey: sign-up, Settings, two uses, the inbox, offline, a used-up allowance, a changed one
 });

@@ -1,6 +1,7 @@
 // A member hears of their free allowance: once per window when it is used up (what pays from then on,
-// until when), and once per change when the site changes what their role gets (None, less, a longer
-// period, or more), in the inbox, by push and by mail as their settings say.
+// until when), once per change when the site changes what their role, they themselves or their team's
+// pool gets (None, less, a longer period, or more), and once when a new time zone or week start moves
+// their resets, in the inbox, by push and by mail as their settings say.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -9,8 +10,8 @@ import { configureRates, expectInvariants, makeTeamWithMember, makeUser } from '
 import type { Db } from '../../src/lib/server/db/client';
 import { accounts } from '../../src/lib/server/db/schema';
 import { balanceChanges, balances, consume, getSiteSettings, grant, setAllowanceRule } from '../../src/lib/server/ledger';
-import { allowanceChangeJob, listNotifications, noticeAllowanceChange, startAllowanceNotices } from '../../src/lib/server/alerts';
-import { saveLimits, setAllowance } from '../../src/lib/server/admin';
+import { allowanceChangeJob, allowanceResetsJob, listNotifications, noticeAllowanceChange, startAllowanceNotices } from '../../src/lib/server/alerts';
+import { saveLimits, saveSiteSettings, setAllowance } from '../../src/lib/server/admin';
 import { recordDomainEvent } from '../../src/lib/server/domain-events';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { localeFormatter } from '../../src/lib/refusal-message';
@@ -18,7 +19,7 @@ import type { ModuleLimitsInput } from '../../src/lib/server/ledger';
 
 let db: Db & { url?: string };
 let stop: () => void;
-/** The schedule's allowance-change job only: pushes and mails stay queued, to be counted. */
+/** The schedule's allowance-change and allowance-resets jobs only: pushes and mails stay queued, to be counted. */
 let schedule: Schedule;
 let zone: string;
 let owner: { userId: string; ip: string | null };
@@ -28,7 +29,7 @@ beforeAll(async () => {
 	db = await freshDb();
 	await configureRates(db);
 	stop = startAllowanceNotices();
-	schedule = await startSchedule(db, [allowanceChangeJob()], { pollMs: 3_600_000 });
+	schedule = await startSchedule(db, [allowanceChangeJob(), allowanceResetsJob()], { pollMs: 3_600_000 });
 	zone = (await getSiteSettings(db.orm)).timeZone;
 	owner = { userId: (await makeUser(db, 'administrator')).userId, ip: '10.0.0.9' };
 }, 60_000);
@@ -215,5 +216,137 @@ describe(`a change of a role's free allowance, told to its members once, on ${ba
 		// A batch run again (a process died after its commit): no one twice.
 		expect(await allowanceChangeJob().run({ db, payload: job!.payload, attempt: 2, saveState: async () => {}, signal: new AbortController().signal })).toBe(0);
 		expect((await db.rows<{ n: number }>(sql`select count(*)::int as n from notifications n join users u on u.id = n.user_id where u.site_role = ${role}`))[0]!.n).toBe(700);
+	});
+});
+
+const product = (limitTokens: number | null | 'none', period: 'daily' | 'weekly' = 'daily') => ({ module: 'product', limitTokens, period });
+
+describe(`one member's or one team pool's own free allowance, told once per change, on ${backend}`, () => {
+	it("a member's own rule: they hear what it is now and what their role gave; the same rule again, a disabled member: no one", async () => {
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'solo', limitTokens: 1_000, period: 'daily' });
+		const [solo, gone] = [await makeUser(db, 'solo'), await makeUser(db, 'solo')];
+		await db.orm.execute(sql`update users set disabled_at = now() where id = ${gone.userId}::uuid`);
+		await setAllowance(db, owner, { ...product(300), audience: 'member', userId: solo.userId });
+		await setAllowance(db, owner, { ...product(300), audience: 'member', userId: gone.userId });
+		const first = { title: 'Your free Product generator allowance is now 300 tokens a day', body: expect.stringMatching(/^It was 1,000 tokens a day\. It applies from now on; this window resets /) };
+		expect(await changes(solo.userId)).toEqual([first]);
+		expect((await told(solo.userId, 'allowance_changed'))[0]).toMatchObject({ accountId: solo.accountId, teamName: null, mailed: true });
+		const mails = await db.rows<{ n: number }>(sql`
+			select count(*)::int as n from scheduled_jobs where name = 'mail.send'
+			   and key in (select dedupe_key from notifications where user_id = ${solo.userId}::uuid and kind = 'allowance_changed')`);
+		expect(mails[0]!.n).toBe(1);
+
+		// Saved again (a double click, a retried request): what they get did not change, no one is told.
+		await setAllowance(db, owner, { ...product(300), audience: 'member', userId: solo.userId });
+		await setAllowance(db, owner, { ...product(0), audience: 'member', userId: solo.userId });
+		expect(await changes(solo.userId)).toEqual([
+			{ title: 'Product generator is no longer available to you', body: 'It was 300 tokens a day. From now on, Product generator cannot be used, even with a balance.' },
+			first
+		]);
+		expect(await changes(gone.userId)).toEqual([]);
+
+		// Ended (None): they get their role's again, and hear it once; ended again, nothing more. Their
+		// role's next change reaches them again.
+		await setAllowance(db, owner, { ...product('none'), audience: 'member', userId: solo.userId });
+		await setAllowance(db, owner, { ...product('none'), audience: 'member', userId: solo.userId });
+		expect((await changes(solo.userId))[0]).toEqual({
+			title: 'Your free Product generator allowance is now 1,000 tokens a day',
+			body: expect.stringMatching(/^It was not available\. It applies from now on; this window resets /)
+		});
+		expect(await changes(solo.userId)).toHaveLength(3);
+		await grant(db.orm, { accountId: solo.accountId, tokens: 50, source: 'purchase' });
+		await use(solo.accountId, 3); // 30 of the role's 1,000 free
+		expect((await balances(db.orm, solo.accountId)).allowances.find((a) => a.module === 'product')).toMatchObject({ limit: 1_000, used: 30 });
+		await setAllowance(db, owner, { ...product(800), audience: 'role', role: 'solo' });
+		for (let i = 0; i < 3; i++) await schedule.runDue();
+		expect((await changes(solo.userId))[0]!.title).toBe('Your free Product generator allowance is now 800 tokens a day');
+		await expectInvariants(db);
+	});
+
+	it("several set at once: the member hears of one change; a team pool's owners and admins hear its own, its plain members do not", async () => {
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'racer', limitTokens: 1_000, period: 'daily' });
+		const racer = await makeUser(db, 'racer');
+		await Promise.all([1, 2, 3].map(() => setAllowance(db, owner, { ...product(null), audience: 'member', userId: racer.userId })));
+		expect(await changes(racer.userId)).toEqual([{ title: 'Your free Product generator allowance is now unlimited', body: 'It was 1,000 tokens a day. It applies from now on.' }]);
+
+		const { team, owner: teamOwner, member } = await makeTeamWithMember(db, 100);
+		await setAllowance(db, owner, { ...product(2_000, 'weekly'), audience: 'team', teamId: team.teamId });
+		const [entry] = await told(teamOwner.userId, 'allowance_changed');
+		expect(entry).toMatchObject({ accountId: team.accountId, teamName: expect.any(String) });
+		expect(entry!.said).toEqual({
+			title: `${entry!.teamName}'s free Product generator allowance is now 2,000 tokens a week`,
+			body: expect.stringMatching(/^It was no free allowance\. It applies from now on; this window resets /)
+		});
+		expect(await changes(member.userId)).toEqual([]);
+		await setAllowance(db, owner, { ...product('none', 'weekly'), audience: 'team', teamId: team.teamId });
+		expect((await told(teamOwner.userId, 'allowance_changed'))[0]!.said).toEqual({
+			title: `${entry!.teamName}'s free Product generator allowance has ended`,
+			body: `It was 2,000 tokens a week. From now on, Product generator use is paid from ${entry!.teamName}'s pool.`
+		});
+		await expectInvariants(db);
+	});
+});
+
+describe(`a new time zone or week start, told to the members whose resets it moves, on ${backend}`, () => {
+	/** A member whose free allowance is 500 tokens per the period `own` gives a module, and nothing of any other module (rules of their own). */
+	async function memberWith(own: Record<string, 'daily' | 'weekly'>) {
+		const u = await makeUser(db, 'resets');
+		for (const m of await db.rows<{ key: string }>(sql`select key from modules`)) {
+			const period = own[m.key];
+			await setAllowanceRule(db.orm, { module: m.key, audience: 'member', userId: u.userId, limitTokens: period ? 500 : 0, period: period ?? 'daily' });
+		}
+		return u;
+	}
+	const resetsSaid = async (userId: string) => (await changes(userId)).flatMap((s) => (s && / now reset /.test(s.title) ? [s] : []));
+	const runAll = async () => {
+		for (let i = 0; i < 5; i++) await schedule.runDue();
+	};
+
+	it('the same settings again tell no one; a new zone tells daily and weekly members once each, not one without a reset, nor a disabled one', async () => {
+		const [daily, weekly, both, quiet, gone] = [
+			await memberWith({ product: 'daily' }),
+			await memberWith({ product: 'weekly' }),
+			await memberWith({ product: 'daily', chat: 'weekly' }),
+			await memberWith({}),
+			await memberWith({ product: 'daily' })
+		];
+		await db.orm.execute(sql`update users set disabled_at = now() where id = ${gone.userId}::uuid`);
+		const was = await getSiteSettings(db.orm);
+		const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][was.weekStart]!;
+
+		await saveSiteSettings(db, owner, { timeZone: was.timeZone, weekStart: was.weekStart });
+		expect(await queued('alerts.allowance-resets', '')).toBe(0);
+
+		const tz = was.timeZone === 'Asia/Tokyo' ? 'America/New_York' : 'Asia/Tokyo';
+		// Two admins saving it at once: the second finds it saved, a change of nothing.
+		await Promise.all([1, 2].map(() => saveSiteSettings(db, owner, { timeZone: tz })));
+		expect(await queued('alerts.allowance-resets', '')).toBe(1);
+		const [job] = await db.rows<{ payload: Record<string, unknown> }>(sql`select payload from scheduled_jobs where name = 'alerts.allowance-resets' and status = 'scheduled'`);
+		await runAll();
+		expect(await resetsSaid(daily.userId)).toEqual([
+			{ title: `Your free allowances now reset at 00:00 ${tz}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${was.timeZone} before\\. The next reset is [A-Z][a-z]{2} \\d{1,2}, \\d{4}, 00:00 `)) }
+		]);
+		expect((await resetsSaid(weekly.userId)).map((s) => s.title)).toEqual([`Your free allowances now reset on ${day}s at 00:00 ${tz}`]);
+		expect(await resetsSaid(both.userId)).toEqual([
+			{ title: `Your free allowances now reset at 00:00 ${tz}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${was.timeZone} before\\. Next resets: daily [^;]+; weekly [^;]+\\.$`)) }
+		]);
+		expect(await resetsSaid(quiet.userId)).toEqual([]);
+		expect(await resetsSaid(gone.userId)).toEqual([]);
+		const [entry] = await told(daily.userId, 'allowance_changed');
+		expect(entry).toMatchObject({ accountId: daily.accountId, teamName: null, mailed: true });
+		expect(await queued('mail.send', `allowance_changed:${(job!.payload as { key: string }).key}:${daily.userId}`)).toBe(1);
+
+		// A batch run again (a process died after its commit) tells no one twice.
+		expect(await allowanceResetsJob().run({ db, payload: job!.payload, attempt: 2, saveState: async () => {}, signal: new AbortController().signal })).toBe(0);
+
+		// A new week start moves weekly resets only.
+		const next = (was.weekStart + 1) % 7;
+		const nextDay = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][next]!;
+		await saveSiteSettings(db, owner, { weekStart: next });
+		await runAll();
+		expect((await resetsSaid(weekly.userId))[0]).toEqual({ title: `Your free weekly allowances now reset on ${nextDay}s`, body: expect.stringMatching(new RegExp(`^They reset on ${day}s before\\. The next reset is `)) });
+		expect(await resetsSaid(daily.userId)).toHaveLength(1);
+		expect(await resetsSaid(both.userId)).toHaveLength(2);
+		await expectInvariants(db);
 	});
 });

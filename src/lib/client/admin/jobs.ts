@@ -16,6 +16,7 @@ export const jobWords: Record<string, { name: string; does: string; asked?: stri
 	'push.send': { name: 'Push', does: 'Sends one push message to one device' },
 	'alerts.evaluate': { name: 'Alert catch-up', does: 'Checks the alert steps of balances changed while no process listened' },
 	'alerts.allowance-change': { name: 'Allowance change notices', does: 'Tells up to 500 members whose free allowance a change of the Limits altered, then queues the rest' },
+	'alerts.allowance-resets': { name: 'Allowance reset notices', does: 'Tells up to 500 members whose free allowances now reset at another time (a new time zone or week start), then queues the rest' },
 	'anomalies.check': { name: 'Anomaly check', does: "Compares recent use with each account's baseline and opens flags" },
 	'topup.check': { name: 'Auto top-up check', does: 'Checks the auto top-up rules for crossings a process missed' },
 	'topup.charge': { name: 'Auto top-up charge', does: 'Charges one claimed top-up, or sends its one-tap notice' }

@@ -7,7 +7,7 @@ import {
 	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
 } from '../ledger';
 import { limitRoles } from '../accounts';
-import { limitsChanges, noticeAllowanceChange, ruleChanges } from '../alerts';
+import { limitsChanges, noticeAllowanceChange, noticeResetsMoved, lockSiteSettings, ruleChanges, watchOwnAllowance } from '../alerts';
 import { auditedChange, type SetupActor } from './audited';
 
 export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
@@ -16,24 +16,48 @@ export type CapInput = Parameters<typeof setCap>[1];
 /**
  * Changes the site's settings (time zone, week start, spend order, low share, team and member daily
  * cap defaults, whether site keys create unknown users): only the fields given. Audited
- * `site.settings_updated` on `site` with the settings before and after. Errors: invalid_input.
+ * `site.settings_updated` on `site` with the settings before and after. A new time zone or week start
+ * tells the members whose free allowances it makes reset at another time, each once
+ * (alerts/reset-notices.ts). Errors: invalid_input.
  */
 export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsPatch): Promise<SiteSettings> =>
-	auditedChange(db, actor, { action: 'site.settings_updated', targetType: 'site', targetId: null, detail: patch, before: getSiteSettings }, (tx) =>
-		updateSiteSettings(tx, patch)
+	auditedChange(
+		db,
+		actor,
+		{
+			action: 'site.settings_updated',
+			targetType: 'site',
+			targetId: null,
+			detail: patch,
+			// Locked first: of two saves at once, the second's before is the first's after.
+			before: async (tx) => {
+				await lockSiteSettings(tx);
+				return getSiteSettings(tx);
+			}
+		},
+		async (tx, before) => {
+			const saved = await updateSiteSettings(tx, patch);
+			await noticeResetsMoved(tx, before as SiteSettings, saved);
+			return saved;
+		}
 	);
 
 /**
  * Sets one audience's free allowance for a module, audited `allowance.set` on `module` (no before or
  * after: the detail is the rule). A role's or all users' rule tells the members whose allowance it
- * changes, each once (alerts/allowance-notices.ts). Errors: invalid_input, unknown_module, not_found (team, user).
+ * changes, each once; one member's or one team pool's (set, or ended with 'none': the member then
+ * gets their role's again) tells the member, or the team's owners and admins, once when what the
+ * account gets changed (alerts/allowance-notices.ts). Errors: invalid_input,
+ * unknown_module, not_found (team, user).
  */
 export const setAllowance = (db: Db, actor: SetupActor, rule: AllowanceRuleInput): Promise<void> =>
 	auditedChange(db, actor, { action: 'allowance.set', targetType: 'module', targetId: rule.module, detail: rule }, async (tx) => {
 		const { audience } = rule;
 		const before = audience === 'role' || audience === 'user' ? (await listAllowanceRules(tx)).filter((r) => r.module === rule.module) : null;
+		const tellOwn = audience === 'member' || audience === 'team' ? await watchOwnAllowance(tx, { ...rule, audience }) : null;
 		await setAllowanceRule(tx, rule);
 		if (before && (audience === 'role' || audience === 'user')) await noticeAllowanceChange(tx, rule.module, rule.period, ruleChanges(before, { ...rule, audience }));
+		await tellOwn?.();
 	});
 
 /**

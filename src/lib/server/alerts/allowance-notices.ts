@@ -2,17 +2,14 @@ import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { queryRows, type Db, type Executor } from '../db/client';
-import { config } from '../config';
 import { subscribeDomainEvents, type DomainEvent } from '../domain-events';
-import { allowanceNoticeFacts, EVERY_ACCOUNT, noticeInbox, ownAllowanceUsersSql, type ModuleLimits, type Period, type RuleLimit } from '../ledger';
+import { allowanceNoticeFacts, allowanceThatApplies, ownAllowanceUsersSql, type ModuleLimits, type Period, type RuleLimit } from '../ledger';
 import { enqueue, type JobDefinition } from '../schedule/jobs';
-import { queueMail } from '../mail/job';
-import { noticeMail } from '../mail/templates';
 import { counted } from '../../counted';
 import { teamsPool } from '../../pool-name';
 import { localeFormatter } from '../../refusal-message';
-import { queuePushes } from './push/send';
 import { tellLookers } from './tell';
+import { tellMembersBatch, type MembersBatch } from './tell-members';
 
 /** The inbox kinds of a free allowance: used up for its window, or changed by the site for the member's role. */
 export type AllowanceNoticeKind = 'allowance_used_up' | 'allowance_changed';
@@ -90,13 +87,17 @@ function amount(a: Allowance): string {
  * has ended"; 0: "Chatbot is no longer available to you"), and in the body what it was and from when it
  * applies: "It was 10,000 tokens a day. It applies from now on; this window resets Dec 6, 2026, 00:00
  * UTC." `windowEnd`: ISO, the end of the window open now under the new period (null: never resets).
+ * A team pool's (`teamName`, to its owners and admins): "Acme Studio's free Chatbot allowance …",
+ * "… no longer available to Acme Studio's pool", "… paid from Acme Studio's pool".
  */
-export function allowanceChangeWords(d: { moduleName: string; from: Allowance; to: Allowance; windowEnd: string | null; timeZone: string }): { title: string; body: string } {
+export function allowanceChangeWords(d: { moduleName: string; from: Allowance; to: Allowance; windowEnd: string | null; timeZone: string; teamName: string | null }): { title: string; body: string } {
 	const was = `It was ${amount(d.from)}.`;
-	if (d.to.limit === 'none') return { title: `Your free ${d.moduleName} allowance has ended`, body: `${was} From now on, ${d.moduleName} use is paid from your balance.` };
-	if (d.to.limit === 0) return { title: `${d.moduleName} is no longer available to you`, body: `${was} From now on, ${d.moduleName} cannot be used, even with a balance.` };
+	const whose = d.teamName ? `${d.teamName}'s` : 'Your';
+	const pool = d.teamName ? teamsPool(d.teamName) : null;
+	if (d.to.limit === 'none') return { title: `${whose} free ${d.moduleName} allowance has ended`, body: `${was} From now on, ${d.moduleName} use is paid from ${pool ?? 'your balance'}.` };
+	if (d.to.limit === 0) return { title: `${d.moduleName} is no longer available to ${pool ?? 'you'}`, body: `${was} From now on, ${d.moduleName} cannot be used, even with a balance.` };
 	const resets = d.to.limit !== null && d.windowEnd ? `; this window resets ${pageWords.time(d.windowEnd, d.timeZone)}` : '';
-	return { title: `Your free ${d.moduleName} allowance is now ${amount(d.to)}`, body: `${was} It applies from now on${resets}.` };
+	return { title: `${whose} free ${d.moduleName} allowance is now ${amount(d.to)}`, body: `${was} It applies from now on${resets}.` };
 }
 
 /** A member's allowance before and after a change. */
@@ -144,7 +145,7 @@ interface RuleRow {
  * before): the role's members get the new limit and period instead of their role's rule, or, without
  * one, the all-users rule; for all users, the members of every role without a rule of its own.
  */
-export function ruleChanges(rules: RuleRow[], set: { audience: 'role' | 'user'; role?: string | null; limitTokens: number | null; period: Period }): AllowanceChanges {
+export function ruleChanges(rules: RuleRow[], set: { audience: 'role' | 'user'; role?: string | null; limitTokens: RuleLimit; period: Period }): AllowanceChanges {
 	const allowanceOf = (r: RuleRow | undefined): Allowance => ({ limit: !r || r.endedAt ? 'none' : r.limitTokens === null ? null : Number(r.limitTokens), period: (r?.period ?? set.period) as Period });
 	const users = rules.find((r) => r.audience === 'user');
 	const to: Allowance = { limit: set.limitTokens, period: set.period };
@@ -152,22 +153,58 @@ export function ruleChanges(rules: RuleRow[], set: { audience: 'role' | 'user'; 
 	return { byRole: Object.fromEntries(rules.filter((r) => r.audience === 'role').map((r) => [r.role!, null])), others: changed(allowanceOf(users), to) };
 }
 
-const CHANGE_JOB = 'alerts.allowance-change';
-/** Members told per run of the job: one statement and its pushes and mails; the next batch is a job of its own. */
-const CHANGE_BATCH = 500;
+/** Whether the site has anyone to tell: a site set up before anyone joined (the demo's seed: its people are then dated months back) has not. */
+export async function anyoneToTell(tx: Executor): Promise<boolean> {
+	const [anyone] = await queryRows<{ yes: boolean }>(tx, sql`select exists (select 1 from users where disabled_at is null) as yes`);
+	return !!anyone?.yes;
+}
 
-interface ChangePayload {
-	/** One change: part of every notice's key, so a batch run again tells no one twice. */
-	key: string;
+/** Separates these advisory locks from other users of pg_advisory_xact_lock(int, int). */
+const OWN_ALLOWANCE_LOCK_CLASS = 7243019;
+
+/**
+ * Before a rule for one member or one team pool (`rule`: audience member or team) is set: locks the
+ * account's free allowance of the module until `tx` commits (so of two such changes at once the second
+ * sees the first's result as its before), reads what the account gets now, and answers the telling:
+ * after the rule is set, whoever looks after the account (the member; a team's owners and admins;
+ * tell.ts tellLookers, so not a disabled user) is told once, in the role change's words, when what the
+ * account gets changed (same limit and period again, or a rule that gives what their role's did: no
+ * one). An unknown member or team: nothing is told (the rule's own check refuses it).
+ */
+export async function watchOwnAllowance(tx: Executor, rule: { module: string; audience: 'member' | 'team'; userId?: string | null; teamId?: string | null }): Promise<() => Promise<void>> {
+	const id = rule.audience === 'member' ? (rule.userId ?? null) : (rule.teamId ?? null);
+	const [owner] = await queryRows<{ account_id: string }>(tx, rule.audience === 'member'
+		? sql`select account_id from users where id = ${id}::uuid`
+		: sql`select account_id from teams where id = ${id}::uuid`);
+	if (!owner) return async () => {};
+	const accountId = owner.account_id;
+	await tx.execute(sql`select pg_advisory_xact_lock(${OWN_ALLOWANCE_LOCK_CLASS}, hashtext(${`${accountId}:${rule.module}`}))`);
+	const from = await allowanceThatApplies(tx, accountId, rule.module);
+	return async () => {
+		const to = await allowanceThatApplies(tx, accountId, rule.module);
+		if (same(from, to)) return;
+		const facts = await allowanceNoticeFacts(tx, { module: rule.module, period: to.period });
+		if (!facts) return;
+		await tellLookers(tx, {
+			accountId,
+			kind: 'allowance_changed',
+			key: `${rule.module}:${randomUUID()}`,
+			tag: `allowance-${accountId}-${rule.module}`,
+			say: (who) => ({
+				...allowanceChangeWords({ moduleName: facts.moduleName, from, to, windowEnd: facts.windowEnd, timeZone: who.timeZone, teamName: who.teamName }),
+				detail: { module: rule.module }
+			})
+		});
+	};
+}
+const CHANGE_JOB = 'alerts.allowance-change';
+
+interface ChangePayload extends MembersBatch {
 	module: string;
 	/** The words for the members of each role the change named (JSON null: unchanged for them). */
 	byRole: Record<string, { title: string; body: string } | null>;
 	/** The words for every other role's members (null: unchanged for them). */
 	others: { title: string; body: string } | null;
-	/** When the change was made (ISO): members who joined since never had the allowance before it. */
-	at: string;
-	/** The last user id of the batch before (ids ascending); null for the first. */
-	after: string | null;
 }
 
 const saidSchema = z.object({ title: z.string(), body: z.string() }).nullable();
@@ -179,56 +216,30 @@ const changePayload: z.ZodType<ChangePayload> = z.object({ key: z.string(), modu
  * change's transaction, the telling of every member whose allowance it changed. Members with a rule of
  * their own for the module, disabled users, users who joined after it, guests and teams are not told. Nothing is queued when no
  * member's allowance changed (the same form saved again) or the site has no users yet. The members are told by the schedule's
- * `alerts.allowance-change`, CHANGE_BATCH at a time, each once per change: the request does one insert.
+ * `alerts.allowance-change`, MEMBERS_BATCH at a time, each once per change: the request does one insert.
  */
 export async function noticeAllowanceChange(tx: Executor, module: string, period: Period, changes: AllowanceChanges): Promise<void> {
 	if (!changes.others && !Object.values(changes.byRole).some(Boolean)) return;
-	// A site set up before anyone joined (the demo's seed: its people are then dated months back) has no one to tell.
-	const [anyone] = await queryRows<{ yes: boolean }>(tx, sql`select exists (select 1 from users where disabled_at is null) as yes`);
-	if (!anyone?.yes) return;
+	if (!(await anyoneToTell(tx))) return;
 	const facts = await allowanceNoticeFacts(tx, { module, period });
 	if (!facts) return;
-	const words = (c: AllowanceChange | null) => c && allowanceChangeWords({ moduleName: facts.moduleName, ...c, windowEnd: facts.windowEnd, timeZone: facts.timeZone });
+	const words = (c: AllowanceChange | null) => c && allowanceChangeWords({ moduleName: facts.moduleName, ...c, windowEnd: facts.windowEnd, timeZone: facts.timeZone, teamName: null });
 	const byRole = Object.fromEntries(Object.entries(changes.byRole).map(([role, c]) => [role, words(c)]));
 	const payload: ChangePayload = { key: randomUUID(), module, byRole, others: words(changes.others), at: facts.now, after: null };
 	await enqueue(tx, CHANGE_JOB, payload, { key: payload.key });
 }
 
-/**
- * One batch of a change's notices: the next CHANGE_BATCH members (by user id) it reaches, their inbox
- * entries in one statement ('allowance_changed:<change>:<user>', so a run again tells no one twice),
- * their pushes and mails (unless alert mails are off), one inbox notice for every open page; then the
- * next batch is queued. Returns the members told.
- */
-async function tellChangeBatch(db: Db, p: ChangePayload): Promise<number> {
-	return db.orm.transaction(async (tx) => {
-		const rows = await queryRows<{ id: string; name: string; email: string | null; mailed: boolean; title: string; body: string; told: boolean; last: string }>(tx, sql`
-			with picked as (
-			  select u.id, u.account_id, u.name, u.email, u.email is not null and coalesce(s.email_alerts, true) as mailed,
-			         coalesce(${JSON.stringify(p.byRole)}::jsonb -> u.site_role, ${JSON.stringify(p.others)}::jsonb) as said
-			    from users u left join user_settings s on s.user_id = u.id
-			   where u.disabled_at is null and u.created_at <= ${p.at}::timestamptz and u.id > coalesce(${p.after}::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
-			     and u.id not in (${ownAllowanceUsersSql(p.module)})
-			   order by u.id limit ${CHANGE_BATCH}),
-			told as (
-			  insert into notifications (account_id, user_id, kind, dedupe_key, detail)
-			  select account_id, id, 'allowance_changed', 'allowance_changed:' || ${p.key}::text || ':' || id::text,
-			         said || jsonb_build_object('module', ${p.module}::text, 'teamName', null, 'mailed', mailed)
-			    from picked where jsonb_typeof(said) = 'object'
-			  on conflict (dedupe_key) do nothing
-			  returning user_id)
-			select p.id, p.name, p.email, p.mailed, p.said ->> 'title' as title, p.said ->> 'body' as body,
-			       p.id in (select user_id from told) as told, max(p.id::text) over () as last
-			  from picked p`);
-		const told = rows.filter((r) => r.told);
-		const keyOf = (userId: string) => `allowance_changed:${p.key}:${userId}`;
-		await queuePushes(tx, told.map((r) => ({ key: keyOf(r.id), userId: r.id, message: { title: r.title, body: r.body, url: '/alerts', tag: `allowance-${p.module}` }, urgency: 'normal' })));
-		for (const r of told.filter((r) => r.mailed)) await queueMail(tx, noticeMail(r.email!, r.name, r, `${config().ORIGIN}/`), keyOf(r.id));
-		if (told.length) await noticeInbox(tx, EVERY_ACCOUNT);
-		if (rows.length === CHANGE_BATCH) await enqueue(tx, CHANGE_JOB, { ...p, after: rows[0]!.last }, { key: `${p.key}:${rows[0]!.last}` });
-		return told.length;
+/** One batch of a change's notices (tellMembersBatch): a member's role's words, else every other role's; not those with a rule of their own. */
+const tellChangeBatch = (db: Db, p: ChangePayload): Promise<number> =>
+	tellMembersBatch(db, {
+		kind: 'allowance_changed',
+		job: CHANGE_JOB,
+		tag: `allowance-${p.module}`,
+		batch: p,
+		payload: p,
+		said: sql`coalesce(${JSON.stringify(p.byRole)}::jsonb -> u.site_role, ${JSON.stringify(p.others)}::jsonb) || jsonb_build_object('module', ${p.module}::text)`,
+		where: sql`u.id not in (${ownAllowanceUsersSql(p.module)})`
 	});
-}
 
 /** The schedule's `alerts.allowance-change`: one batch of a change's notices (noticeAllowanceChange). */
 export function allowanceChangeJob(): JobDefinition {

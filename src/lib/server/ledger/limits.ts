@@ -3,7 +3,7 @@
 // allowance rules the ledger already reads (quota_allowance_rule: member > role > all users; guest),
 // so nothing here changes how a spend is decided, only which rules exist and which of them are ended
 // (None: the audience pays from its balance; the rule and its windows stay).
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { allowanceRules, modules } from '../db/schema';
 import { DomainError } from '../errors';
@@ -191,6 +191,9 @@ export async function closeMovedWindows(exec: Executor, module?: string): Promis
 	return rows.filter((r) => r.ended).length;
 }
 
+/** The database's time now as ISO text to the microsecond (a JS Date keeps only the millisecond). */
+export const nowText = sql`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /**
  * What a notice of an account's free allowance of `module` says beside the allowance's own figures:
  * the module's name, the site's time zone (IANA id) and week start, whether the account has tokens
@@ -204,7 +207,7 @@ export async function allowanceNoticeFacts(
 	q: { module: string; accountId?: string | null; period?: string | null }
 ): Promise<{ moduleName: string; timeZone: string; hasBalance: boolean; windowEnd: string | null; now: string } | null> {
 	const [row] = await queryRows<{ name: string; time_zone: string; has_balance: boolean; window_end: string | null; now: string }>(exec, sql`
-		select m.name, s.time_zone, to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now,
+		select m.name, s.time_zone, ${nowText} as now,
 		       exists (select 1 from lots l where l.account_id = ${q.accountId ?? null}::uuid
 		                  and (l.expires_at is null or l.expires_at > now()) and (l.remaining > 0 or l.unlimited)) as has_balance,
 		       case when ${q.period ?? 'never'}::text <> 'never' then quota_window_end(${q.period ?? 'never'}::text, s.time_zone, s.week_start, now()) end as window_end
@@ -214,8 +217,50 @@ export async function allowanceNoticeFacts(
 }
 
 /**
- * The ids of the users with a free allowance rule of their own for `module` (audience member: ended or
- * not, it outranks their role's and the all-users rule, quota_allowance_rule), as SQL for another
+ * The ids of the users with a free allowance rule of their own for `module` (audience member, not
+ * ended: it outranks their role's and the all-users rule, quota_allowance_rule), as SQL for another
  * domain's set-based statement: a change of a role's or everyone's allowance does not reach them.
  */
-export const ownAllowanceUsersSql = (module: string) => sql`select r.user_id from allowance_rules r where r.module = ${module} and r.audience = 'member' and r.user_id is not null`;
+export const ownAllowanceUsersSql = (module: string) =>
+	sql`select r.user_id from allowance_rules r where r.module = ${module} and r.audience = 'member' and r.user_id is not null and r.ended_at is null`;
+
+/**
+ * What the rule that applies to an account gives of `module` now (quota_allowance_rule: member > role >
+ * all users; team; guest): tokens per period, null unlimited, 0 not available, 'none' no free allowance
+ * (no rule, or an ended one; period 'never' then).
+ */
+export async function allowanceThatApplies(exec: Executor, accountId: string, module: string): Promise<{ limit: RuleLimit; period: Period }> {
+	const [r] = await queryRows<{ id: number | null; limit_tokens: number | string | null; period: Period | null }>(exec, sql`
+		select r.id, r.limit_tokens, r.period from quota_allowance_rule(${accountId}::uuid, ${module}) r`);
+	if (!r?.id) return { limit: NONE, period: 'never' };
+	return { limit: r.limit_tokens === null ? null : Number(r.limit_tokens), period: r.period! };
+}
+
+/** The periods whose windows reset (daily, weekly, monthly), in that order. */
+export const RESET_PERIODS = ['daily', 'weekly', 'monthly'] as const;
+export type ResetPeriod = (typeof RESET_PERIODS)[number];
+
+/**
+ * The periods whose window open now ends at another instant under the site's time zone and week start
+ * than under `was` (the settings before a change), each with its end now (ISO). Empty when none moves.
+ */
+export async function movedResets(exec: Executor, was: { timeZone: string; weekStart: number }): Promise<{ period: ResetPeriod; end: string }[]> {
+	const rows = await queryRows<{ period: ResetPeriod; end: string }>(exec, sql`
+		select p.period, quota_window_end(p.period, s.time_zone, s.week_start, now()) as end
+		  from unnest(array['daily', 'weekly', 'monthly']) with ordinality p(period, n), site_settings s
+		 where s.id = 1 and quota_window_end(p.period, s.time_zone, s.week_start, now())
+		       is distinct from quota_window_end(p.period, ${was.timeZone}::text, ${was.weekStart}::int, now())
+		 order by p.n`);
+	return rows.map((r) => ({ period: r.period, end: new Date(r.end).toISOString() }));
+}
+
+/**
+ * SQL for the periods of `periods` (comma-joined, in RESET_PERIODS order; null for none) in which the
+ * account `accountId` (SQL) has a free allowance of some module that resets: a rule that applies to it
+ * gives a number of tokens above 0 (unlimited and "not available" have nothing to reset). For another
+ * domain's set-based statement, one row per account.
+ */
+export const resettingPeriodsSql = (accountId: SQL, periods: readonly ResetPeriod[]) => sql`(
+	select string_agg(d.period, ',' order by array_position(array['daily', 'weekly', 'monthly'], d.period))
+	  from (select distinct r.period from modules m, lateral quota_allowance_rule(${accountId}, m.key) r
+	         where r.period = any(${`{${periods.join(',')}}`}::text[]) and r.limit_tokens > 0) d)`;

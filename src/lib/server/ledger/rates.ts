@@ -6,7 +6,8 @@ import { DomainError } from '../errors';
 import type { CapLeft, Period } from './types';
 import { cappedText, limitLeftText, limitReachedText, localeFormatter } from '../../refusal-message';
 import { RATE_DECIMALS, rateUnits } from '../../cost';
-import { closeMovedWindows } from './limits';
+import { closeMovedWindows, type RuleLimit } from './limits';
+import { NONE } from '../../limit-choice';
 import { rolloverFollowsModule } from './rollover';
 import { EVERY_ACCOUNT, noticeFigures } from './change-notices';
 import { counted } from '../../counted';
@@ -208,12 +209,18 @@ export interface AllowanceRuleInput {
 	role?: string | null;
 	teamId?: string | null;
 	userId?: string | null;
-	/** null = unlimited, 0 = disabled for this audience. */
-	limitTokens: number | null;
+	/** null = unlimited, 0 = disabled for this audience, 'none' = the rule ended (see setAllowanceRule). */
+	limitTokens: RuleLimit;
 	period: Period;
 }
 
-/** Sets the free allowance of one audience for one module (one rule per target; an ended one gives again). Errors: invalid_input, unknown_module, not_found (team, user). */
+/**
+ * Sets the free allowance of one audience for one module (one rule per target; an ended one gives
+ * again). `limitTokens` 'none' ends the rule (made ended if new; it keeps its last limit and windows):
+ * an ended guest, all-users or role rule gives nothing (the Limits page's None), an ended member rule
+ * no longer applies, so the member gets what their role gets (quota_allowance_rule), and an ended team
+ * rule leaves the pool no free allowance. Errors: invalid_input, unknown_module, not_found (team, user).
+ */
 export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): Promise<void> {
 	const target = {
 		role: r.audience === 'role' ? (r.role ?? null) : null,
@@ -223,16 +230,19 @@ export async function setAllowanceRule(exec: Executor, r: AllowanceRuleInput): P
 	if ((r.audience === 'role' && !target.role) || (r.audience === 'team' && !target.teamId) || (r.audience === 'member' && !target.userId)) {
 		throw new DomainError('invalid_input', `A ${r.audience} allowance needs its ${r.audience === 'member' ? 'user' : r.audience}.`);
 	}
-	if (r.limitTokens !== null && (!Number.isInteger(r.limitTokens) || r.limitTokens < 0)) {
-		throw new DomainError('invalid_input', 'The limit must be a whole number ≥ 0, or empty for unlimited.');
+	if (r.limitTokens !== null && r.limitTokens !== NONE && (!Number.isInteger(r.limitTokens) || r.limitTokens < 0)) {
+		throw new DomainError('invalid_input', 'The limit must be a whole number ≥ 0, empty for unlimited, or none.');
 	}
+	const ended = r.limitTokens === NONE;
 	await requireReferences(exec, { module: r.module, ...target });
 	// The unique index is on expressions (coalesce), which the query builder cannot name as a conflict target.
 	await exec.execute(sql`
-		insert into allowance_rules (module, audience, role, team_id, user_id, limit_tokens, period)
-		values (${r.module}, ${r.audience}, ${target.role}, ${target.teamId}::uuid, ${target.userId}::uuid, ${r.limitTokens}, ${r.period})
+		insert into allowance_rules (module, audience, role, team_id, user_id, limit_tokens, period, ended_at)
+		values (${r.module}, ${r.audience}, ${target.role}, ${target.teamId}::uuid, ${target.userId}::uuid, ${ended ? null : r.limitTokens}, ${r.period}, ${ended ? sql`now()` : null})
 		on conflict (module, audience, coalesce(role, ''), coalesce(team_id::text, ''), coalesce(user_id::text, ''))
-		do update set limit_tokens = excluded.limit_tokens, period = excluded.period, ended_at = null`);
+		do update set limit_tokens = case when excluded.ended_at is null then excluded.limit_tokens else allowance_rules.limit_tokens end,
+		  ended_at = case when excluded.ended_at is null then null else coalesce(allowance_rules.ended_at, excluded.ended_at) end,
+		  period = excluded.period`);
 	await rolloverFollowsModule(exec, r.module);
 	// Whose figures it changes depends on roles, teams and members: every open page looks again.
 	await noticeFigures(exec, EVERY_ACCOUNT);

@@ -11,6 +11,7 @@ import { topupJobs } from '../topup';
 import { pushJob } from '../alerts/push';
 import { alertCatchUpJob } from '../alerts/catch-up';
 import { allowanceChangeJob } from '../alerts/allowance-notices';
+import { allowanceResetsJob } from '../alerts/reset-notices';
 
 /** The seconds of expiries this process has already asked a sweep for (pruned as they pass). */
 const sweepsAsked = new WeakMap<Executor, Set<number>>();
@@ -88,7 +89,8 @@ export function appJobs(checkSeconds = CHECK_SECONDS): JobDefinition[] {
 		...topupJobs(),
 		pushJob(),
 		alertCatchUpJob(),
-		allowanceChangeJob()
+		allowanceChangeJob(),
+		allowanceResetsJob()
 	];
 	return jobs.map((j) => (j.everySeconds === CHECK_SECONDS ? { ...j, everySeconds: checkSeconds } : j));
 }

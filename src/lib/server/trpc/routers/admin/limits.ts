@@ -7,6 +7,7 @@ import { saveLimits, saveRollover, saveSiteSettings, setAllowance } from '../../
 import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, MAX_ROLLOVER_PERIODS } from '../../../ledger';
 import { limitRoles } from '../../../accounts';
 import { actor, key, limit, limitChoice, period } from './shared';
+import { NONE } from '../../../../limit-choice';
 
 const siteSettingsInput = z
 	.object({
@@ -28,7 +29,8 @@ const allowanceInput = z
 		role: z.string().max(60).nullish(),
 		teamId: z.uuid().nullish(),
 		userId: z.uuid().nullish(),
-		limitTokens: limit,
+		/** 'none' ends the rule: one member's then gets their role's again. */
+		limitTokens: limit.or(z.literal(NONE)),
 		period
 	})
 	.strict();
