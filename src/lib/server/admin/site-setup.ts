@@ -3,11 +3,11 @@
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import {
-	getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
+	listAllowanceRules, lockedSiteSettings, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
 	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
 } from '../ledger';
 import { limitRoles } from '../accounts';
-import { limitsChanges, noticeAllowanceChange, noticeResetsMoved, lockSiteSettings, ruleChanges, watchOwnAllowance } from '../alerts';
+import { limitsChanges, noticeAllowanceChange, noticeResetsMoved, ruleChanges, watchOwnAllowance } from '../alerts';
 import { auditedChange, type SetupActor } from './audited';
 
 export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
@@ -30,10 +30,7 @@ export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsP
 			targetId: null,
 			detail: patch,
 			// Locked first: of two saves at once, the second's before is the first's after.
-			before: async (tx) => {
-				await lockSiteSettings(tx);
-				return getSiteSettings(tx);
-			}
+			before: lockedSiteSettings
 		},
 		async (tx, before) => {
 			const saved = await updateSiteSettings(tx, patch);

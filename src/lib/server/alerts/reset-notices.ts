@@ -20,14 +20,6 @@ export interface ResetSettings {
 }
 
 /**
- * Locks the site's settings until `tx` commits, before they are read as a change's before: of two
- * changes at once the second waits and reads the first's result (so saving what was just saved tells no one).
- */
-export async function lockSiteSettings(tx: Executor): Promise<void> {
-	await tx.execute(sql`select 1 from site_settings where id = 1 for update`);
-}
-
-/**
  * The words of a move of a member's resets (`periods`: theirs that moved, in RESET_PERIODS order, each
  * with its next reset `next`, ISO): "Your free allowances now reset at 00:00 Europe/Berlin" (weekly ones
  * only: "… now reset on Mondays at 00:00 Europe/Berlin"; monthly only: "… on the 1st of the month at …";
@@ -68,7 +60,7 @@ const resetsPayload: z.ZodType<ResetsPayload> = z.object({
 const subsets = <T>(xs: readonly T[]): T[][] => xs.reduce<T[][]>((all, x) => [...all, ...all.map((s) => [...s, x]), [x]], []);
 
 /**
- * After the site's time zone or week start changed (`was`: as read after lockSiteSettings; the
+ * After the site's time zone or week start changed (`was`: as read by the ledger's lockedSiteSettings; the
  * settings as now saved in `tx`), queues, in `tx`, the telling of every member whose free allowance's
  * reset it moved. A change is a period (daily, weekly, monthly) whose window open now ends at another
  * instant under the new settings than under the old (quota_window_end): saving the same settings again,

@@ -457,6 +457,16 @@ export async function getSiteSettings(exec: Executor): Promise<SiteSettings> {
 }
 
 /**
+ * The site's settings, locked until the transaction `tx` commits: read as a change's before, so that of
+ * two changes at once the second waits and reads the first's result (saving what was just saved then
+ * changes nothing, and tells no one).
+ */
+export async function lockedSiteSettings(tx: Executor): Promise<SiteSettings> {
+	const [s] = await tx.select().from(siteSettings).where(eq(siteSettings.id, 1)).for('update');
+	return s!;
+}
+
+/**
  * Changes the site's settings. A new time zone or week start moves window boundaries: the
  * allowance windows open now whose start moves end at once (closeMovedWindows), and the next use
  * opens a window with the new boundaries from zero; caps count by site-local day and follow at
