@@ -63,6 +63,21 @@ describe('the Paddle webhook endpoint of the running app', () => {
 	});
 });
 
+describe("the store beside a member's unlimited use", () => {
+	it('says of the packs whose tokens it makes wait: all of a Claude pack, a bundle its Claude part; not of a token pack', async () => {
+		const context = await phoneContext(browser);
+		const page = await signedIn(context, 'maya@quota.test');
+		await page.goto('/store');
+		// Maya's own account has unlimited Claude Sonnet 4.5 (the demo's "Enterprise: unlimited Claude").
+		await offer(page, 'Claude Sonnet 4.5 10k').getByText('You have unlimited use of Claude Sonnet 4.5 now: these tokens wait until it ends.').waitFor();
+		await offer(page, 'Starter bundle').getByText('You have unlimited use of Claude Sonnet 4.5 now: its tokens here wait until it ends.').waitFor();
+		await expect(offer(page, 'Token pack').getByText(/unlimited use/).count()).resolves.toBe(0);
+		await offer(page, 'Claude Sonnet 4.5 10k').scrollIntoViewIfNeeded();
+		await screen(page, 'store-unlimited-claude');
+		await context.close();
+	});
+});
+
 describe('buying tokens on a phone (Paddle simulator)', () => {
 	let context: BrowserContext;
 	let page: Page;
@@ -85,6 +100,8 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		for (const [name, said] of [['Token pack', /never expire/gi], ['Monthly plan', /roll over/gi]] as const) {
 			expect((await offer(page, name).textContent())!.match(said), name).toHaveLength(1);
 		}
+		// Leo has no unlimited use: no pack says its tokens wait.
+		await expect(page.getByText(/unlimited use/).count()).resolves.toBe(0);
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow).toBeLessThanOrEqual(0);
 		await screenshot(page, 'store');

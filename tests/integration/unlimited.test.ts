@@ -11,7 +11,7 @@ import { setDb, type Db } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { listAudit } from '../../src/lib/server/admin';
-import { balances, consume, grant, nextLotExpiry, statement, sweepExpired } from '../../src/lib/server/ledger';
+import { balances, consume, grant, nextLotExpiry, statement, sweepExpired, unlimitedNow } from '../../src/lib/server/ledger';
 import { balanceOf } from '../../src/lib/balance-figures';
 
 // Unlimited use, granted and ended by a site admin in the console and by a host site's key: spends
@@ -174,6 +174,7 @@ describe(`unlimited use granted until a date, on ${backend}`, () => {
 		const { key: model, name: modelName } = first!;
 		await grant(db.orm, { accountId: m.accountId, tokens: 0, unlimited: true, source: 'admin', model, note: 'One model' });
 		expect((await statement(db.orm, m.accountId)).unlimitedNow).toEqual({ every: true, models: [modelName] });
+		expect(await unlimitedNow(db.orm, m.accountId)).toEqual({ every: true, models: [{ key: model, name: modelName }] });
 		// The sweep asks for a run at its end, as at any lot's expiry.
 		expect(await nextLotExpiry(db.orm, new Date(Date.now() + 60_000))).toEqual(at);
 		expect((await spend(m.accountId, null)).paidBy).toEqual([expect.objectContaining({ id: lotId, unlimited: true })]);
@@ -198,6 +199,7 @@ describe(`unlimited use granted until a date, on ${backend}`, () => {
 		// Ended: the statement names only the model's unlimited use, which has no end; its later pages never carry it.
 		const page = await statement(db.orm, m.accountId, { limit: 1 });
 		expect(page.unlimitedNow).toEqual({ every: false, models: [modelName] });
+		expect(await unlimitedNow(db.orm, m.accountId)).toEqual({ every: false, models: [{ key: model, name: modelName }] });
 		expect((await statement(db.orm, m.accountId, { limit: 1, cursor: page.nextCursor })).unlimitedNow).toBeNull();
 		await expectInvariants(db);
 	});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { savingsChangedBy, toOffers } from '../../src/lib/server/store/offer';
 import { productInput } from '../../src/lib/server/store/catalog';
+import { unlimitedWords } from '../../src/lib/client/offers';
 import { demoCatalog } from '../../src/lib/server/store/demo-catalog';
 import type { Product } from '../../src/lib/server/store/catalog';
 
@@ -119,5 +120,22 @@ describe('catalog rules', () => {
 		['a price above 1,000,000.00', { ...base, priceCents: 100_000_001 }]
 	])('refuses %s', (_, input) => {
 		expect(productInput.safeParse(input).success).toBe(false);
+	});
+});
+
+describe("a package beside the account's unlimited use", () => {
+	const offers = new Map(toOffers(catalog, 'sandbox', names).map((o) => [o.id, o]));
+	const grants = (id: string) => offers.get(id)!.grants;
+	const claude = { key: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5' };
+	const nano = { key: 'gpt-5-nano', name: 'GPT-5 Nano' };
+
+	it('says which of its tokens wait until the unlimited use ends, and nothing when it covers none', () => {
+		expect(unlimitedWords(grants('claude-sonnet-10k'), { every: false, models: [claude] })).toBe('You have unlimited use of Claude Sonnet 4.5 now: these tokens wait until it ends.');
+		expect(unlimitedWords(grants('starter-bundle'), { every: false, models: [claude] })).toBe('You have unlimited use of Claude Sonnet 4.5 now: its tokens here wait until it ends.');
+		expect(unlimitedWords(grants('starter-bundle'), { every: false, models: [claude, nano] })).toBe('You have unlimited use of Claude Sonnet 4.5 and GPT-5 Nano now: their tokens here wait until it ends.');
+		expect(unlimitedWords(grants('tokens-5k'), { every: false, models: [claude] })).toBeNull();
+		expect(unlimitedWords(grants('tokens-5k'), { every: true, models: [] })).toBe('You have unlimited use of every model now: these tokens wait until it ends.');
+		expect(unlimitedWords(grants('tokens-5k'), { every: false, models: [] })).toBeNull();
+		expect(unlimitedWords(grants('tokens-5k'), undefined)).toBeNull();
 	});
 });

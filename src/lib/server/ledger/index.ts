@@ -34,6 +34,7 @@ export { allocationShare, levelOf, type AllocationShare } from './share';
 export { lotsByGrantKey, everGrantedTokens, usedByActorSince, type GrantedLot } from './lookups';
 export { history, personUses, type HistoryRow, type HistoryQuery, type PersonUse } from './history';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
+export { unlimitedNow, type UnlimitedNow } from './unlimited-now';
 export { reconcile, type ReconcileReport, type Breach } from './reconcile';
 export { operationsBetween, type OperationRecord } from './operations-range';
 export * from './rates';

@@ -31,16 +31,5 @@ export const heldNowSql = (accountId: string): SQL =>
 	       join lots l on l.id = e.lot_id and not l.unlimited
 	      where h.account_id = ${accountId}::uuid and h.status = 'open')::int8`;
 
-/**
- * The unlimited use an account's lots give now (in force: not past their end, as quota_lot_balance
- * counts them): `every` (an unlimited lot of no model) and the names of the models an unlimited lot of
- * their own covers, in name order. A jsonb scalar.
- */
-export const unlimitedNowSql = (accountId: string): SQL =>
-	sql`(select jsonb_build_object('every', coalesce(bool_or(l.model is null), false),
-	                               'models', coalesce(jsonb_agg(distinct coalesce(m.name, l.model) order by coalesce(m.name, l.model)) filter (where l.model is not null), '[]'::jsonb))
-	       from lots l left join models m on m.key = l.model
-	      where l.account_id = ${accountId}::uuid and l.unlimited and (l.expires_at is null or l.expires_at > now()))`;
-
 /** The operation kinds of the statement's movements besides spending (operations_statement_idx's). */
 export const OTHER_MOVEMENTS = sql`('grant', 'expire', 'clawback', 'adjust')`;

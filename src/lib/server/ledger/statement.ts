@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { cursorRefusal } from '../errors';
 import type { LotSource } from './types';
-import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS, unlimitedNowSql } from './movements';
+import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
+import { unlimitedNowSql, type UnlimitedNow } from './unlimited-now';
 
 /**
  * What moved an account's token balance:
@@ -123,7 +124,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		metadata: { reason?: string; at_end_date?: boolean } | null; actor_name: string | null; delta: string | null; allowance: string | null;
 		source: LotSource | null; note: string | null; lot_model: string | null; model_name: string | null;
 		expires_at: string | null; unlimited: boolean | null; lots_now: string | null; held_now: string | null;
-		unlimited_now: { every: boolean; models: string[] } | null;
+		unlimited_now: UnlimitedNow | null;
 	}>(exec, sql`
 		with page as (
 		  (select o.id, o.kind, o.created_at, o.feature, o.model, o.metadata, o.actor_user_id, o.hold_id
@@ -192,10 +193,12 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		balance: after ? null : balanceNow,
 		held: after ? null : held,
 		// An account with an unlimited lot has its grant among its movements, so the first page has a row to carry it.
-		unlimitedNow: after ? null : (rows[0]?.unlimited_now ?? { every: false, models: [] }),
+		unlimitedNow: after ? null : namesOf(rows[0]?.unlimited_now ?? { every: false, models: [] }),
 		nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at_text, id: last.id, balance }) : null
 	};
 }
+
+const namesOf = (u: UnlimitedNow) => ({ every: u.every, models: u.models.map((m) => m.name) });
 
 function kindOf(operationKind: string): StatementKind {
 	switch (operationKind) {

@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, capLineRead, consumeAsPerson, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, capLineRead, consumeAsPerson, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, unlimitedNow, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, siteDay, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -83,6 +83,9 @@ export const ledgerRouter = router({
 	summary: memberProcedure.input(accountInput).query(async ({ ctx, input }) => {
 		return readOne(ctx.db.orm, viewerSummaryRead(await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'), ctx.auth.user.id));
 	}),
+
+	/** The unlimited use the account has now (every model, or which models: key and name), as the store says it beside a pack whose tokens it makes wait. */
+	unlimitedNow: memberProcedure.input(accountInput).query(async ({ ctx, input }) => unlimitedNow(ctx.db.orm, await resolveAccount(ctx.db, ctx.auth, input.accountId, 'read'))),
 
 	/**
 	 * The dashboard's first answer: summary, daily use by feature over the site's last FORECAST_DAYS days,
