@@ -231,15 +231,21 @@ describe(`deleting a package on ${backend}`, () => {
 		inPaddle({ pri_ordering_now: 'pro_ordering_now' });
 		const key = `race-${Date.now()}`;
 		// Another request of the same checkout key, under way: the checkout's order waits behind it, holding the package's lock.
+		// The checkout starts once that order is written: started together, the checkout's insert could come first on a busy
+		// machine, and then nothing waited (CI 136, and likely CI 132: no connection ever waited for a lock).
 		let release!: () => void;
 		const released = new Promise<void>((r) => (release = r));
+		let written!: () => void;
+		const inserted = new Promise<void>((r) => (written = r));
 		const blocker = bed.db.orm.transaction(async (tx) => {
 			await tx.insert(orders).values({ accountId: w.users.memberA.accountId, userId: w.users.memberA.id, productId: 'tokens-5k', quantity: 1, productName: 'x', productKind: 'pack', unitPriceCents: 500, contents: [], status: 'pending', currency: 'USD', checkoutKey: key, requestHash: 'x' });
+			written();
 			await released;
 			throw new Error('rolled back');
 		});
 		blocker.catch(() => {});
-		// How many of this database's connections wait for a lock (30 s: a loaded CI machine took over 5 s to get there).
+		await inserted;
+		// How many of this database's connections wait for a lock.
 		const waiting = async (n: number) =>
 			vi.waitFor(async () => expect((await queryRows<{ n: number }>(bed.db.orm, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n).toBe(n), { timeout: 30_000, interval: 10 });
 		const ordering = checkout('ordering-now', 'memberA', key);
