@@ -159,8 +159,8 @@ export async function anyoneToTell(tx: Executor): Promise<boolean> {
 	return !!anyone?.yes;
 }
 
-/** Separates these advisory locks from other users of pg_advisory_xact_lock(int, int). */
-const OWN_ALLOWANCE_LOCK_CLASS = 7243019;
+/** Separates these advisory locks from other users of pg_advisory_xact_lock(int, int) (7243019 is the feature lock's, feature_lock.sql). */
+const OWN_ALLOWANCE_LOCK_CLASS = 7243020;
 
 /**
  * Before a rule for one member or one team pool (`rule`: audience member or team) is set: locks the
@@ -197,6 +197,7 @@ export async function watchOwnAllowance(tx: Executor, rule: { module: string; au
 		});
 	};
 }
+
 const CHANGE_JOB = 'alerts.allowance-change';
 
 interface ChangePayload extends MembersBatch {
