@@ -681,12 +681,6 @@ for (const size of sizes) {
 						return width > room ? [`${s.id}: "${longest.text}" ${Math.round(width)} px in ${Math.round(room)} px`] : [];
 					})
 				);
-			await page.goto('/admin/bonuses');
-			await page.getByLabel('Model', { exact: true }).waitFor();
-			await expect(page.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).resolves.toBe('Any model (general balance)');
-			await expect(cut()).resolves.toEqual([]);
-			await page.getByLabel('Model', { exact: true }).scrollIntoViewIfNeeded();
-			await screen(page, `admin-bonuses-model-${size.name}`);
 			// A site's own role with a long name (up to 60 characters are taken): a user's role select shows it whole.
 			const longRole = `Enterprise customers (EU) ${size.name}`;
 			await page.goto('/admin/roles');
@@ -695,6 +689,18 @@ for (const size of sizes) {
 			await page.getByLabel('Name', { exact: true }).fill(longRole);
 			await page.getByRole('button', { name: 'Add role' }).click();
 			await page.getByText(`Role “${longRole}” (${roleKey}) is saved.`).waitFor();
+			await page.goto('/admin/bonuses');
+			await page.getByLabel('Model', { exact: true }).waitFor();
+			await expect(page.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).resolves.toBe('Any model (general balance)');
+			await expect(cut()).resolves.toEqual([]);
+			await page.getByLabel('Model', { exact: true }).scrollIntoViewIfNeeded();
+			await screen(page, `admin-bonuses-model-${size.name}`);
+			// A bonus for a role: the role's name with its count of users, whole.
+			await page.getByRole('radio', { name: 'Users with a role' }).check();
+			await page.getByLabel('Role', { exact: true }).selectOption({ label: longRole });
+			await page.getByText('0 users with this role now', { exact: true }).waitFor();
+			await expect(cut()).resolves.toEqual([]);
+			await screen(page, `admin-bonuses-role-${size.name}`);
 			await page.goto('/admin/users');
 			await searchAccounts(page, leo.email);
 			await page.getByRole('link', { name: leo.name }).first().click();
