@@ -142,6 +142,14 @@ describe('offline, pages never opened on this device', () => {
 			await expect.poll(() => page.locator('main .skeleton').count(), { message: path }).toBe(0);
 		}
 
+		// A team is made on the server: offline, "New team" waits for a connection, as the store's Buy does.
+		await page.goto('/team');
+		const another = page.getByRole('region', { name: 'Start another team' });
+		await another.getByText('Needs a connection').waitFor();
+		await expect(another.getByRole('button', { name: 'New team' }).isDisabled()).resolves.toBe(true);
+		await another.scrollIntoViewIfNeeded();
+		await screen(page, 'offline-team-new');
+
 		await page.goto('/statement');
 		await page.getByRole('heading', { name: "No saved copy of this account's statement on this device yet" }).waitFor();
 		await expect(page.getByText('One visit with a connection saves it here for offline use. It fills in by itself as soon as you are back online.').isVisible()).resolves.toBe(true);
