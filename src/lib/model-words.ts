@@ -6,8 +6,13 @@
  */
 export const GENERAL_BALANCE = 'General balance';
 
-/** A use (a report's or a chart's row, a usage entry) that named no model: "general balance" is a lot's word, not a use's. */
-export const NO_MODEL = 'No model named';
+/**
+ * A use (a report's or a chart's row beside the models, a usage entry's Model) whose operation names no
+ * model: a fixed-cost feature's ("Generate all"), or one the site priced without a model. Not "No model
+ * named", which read as a name missing; not "general balance", a lot's word, not a use's. The
+ * operations CSV leaves its `model` key empty.
+ */
+export const NO_MODEL = 'No particular model';
 
 /** A model picker's choice of no one model: the tokens go to the general balance. */
 export const ANY_MODEL = 'Any model (general balance)';

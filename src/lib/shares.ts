@@ -1,5 +1,6 @@
 // Shares of a whole, computed one way for every list that shows them (the admin Overview's splits and
 // tops, the member's reports), so one figure reads the same percentage wherever it appears.
+import { percentText } from './percent';
 
 /** The key of the rest row (never a module, feature, model or user key). */
 export const REST_KEY = '(rest)';
@@ -15,15 +16,15 @@ export interface RankedRow {
 }
 
 /**
- * `part` as a whole percentage of `whole`, as shown beside a figure ("54 %"; rounded half up; "0 %"
- * when the part or the whole is 0). A part that is not nothing never reads "0 %" and a part that is
- * not the whole never reads "100 %": they read "< 1 %" and "> 99 %" (370 of 115,546 tokens was "0 %").
+ * `part` as a whole percentage of `whole`, as shown beside a figure ("54%", percentText; rounded half
+ * up; "0%" when the part or the whole is 0). A part that is not nothing never reads "0%" and a part
+ * that is not the whole never reads "100%": they read "< 1%" and "> 99%" (370 of 115,546 tokens was "0%").
  */
 export function shareText(part: number, whole: number): string {
 	const percent = whole > 0 ? Math.round((part / whole) * 100) : 0;
-	if (percent === 0 && part > 0) return '< 1 %';
-	if (percent === 100 && part < whole) return '> 99 %';
-	return `${percent} %`;
+	if (percent === 0 && part > 0) return `< ${percentText(1)}`;
+	if (percent === 100 && part < whole) return `> ${percentText(99)}`;
+	return percentText(percent);
 }
 
 /**

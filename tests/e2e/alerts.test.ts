@@ -31,13 +31,13 @@ describe('alert steps and the inbox on a phone', () => {
 		await mine.getByText("Shares of 30,000 tokens: what the current lots were granted plus the free allowances' limits. Available now: 30,000.").waitFor();
 		await screenshot(mine, 'settings-alert-steps-available-390');
 		expect(await alertStepsShown(mine)).toEqual([20, 10, 5]);
-		for (const p of [20, 10, 5]) await mine.getByRole('button', { name: `Remove the ${p} % step` }).click();
+		for (const p of [20, 10, 5]) await mine.getByRole('button', { name: `Remove the ${p}% step` }).click();
 		for (const p of ['60', '80']) {
 			await mine.getByLabel('Add a step (%)').fill(p);
 			await mine.getByRole('button', { name: 'Add' }).click();
 		}
 		await mine.getByLabel('Add a step (%)').fill('80');
-		await expect(mine.getByText('80 % is already a step.').isVisible()).resolves.toBe(true);
+		await expect(mine.getByText('80% is already a step.').isVisible()).resolves.toBe(true);
 		// What the number field cannot read (letters; "e" is the one Chromium lets through) is said, not taken for empty.
 		const warnings: string[] = [];
 		page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())));
@@ -58,7 +58,7 @@ describe('alert steps and the inbox on a phone', () => {
 		await screen(page, 'settings-alert-steps');
 
 		// Image generation (40 tokens an operation) has no free allowance: it draws on the 15,000.
-		// 6,040 spent: 23,960 of 30,000 left, below 80 %; 6,000 more: 17,960, below 60 %. The open
+		// 6,040 spent: 23,960 of 30,000 left, below 80%; 6,000 more: 17,960, below 60%. The open
 		// page shows each alert's count as it comes, within seconds, not at its next 30-second refresh
 		// (the live stream's inbox event; uses close together would be one crossing).
 		for (const [units, count] of [[151, 1], [150, 2]] as const) {
@@ -78,10 +78,10 @@ describe('alert steps and the inbox on a phone', () => {
 		await expect(list.getByRole('listitem').count()).resolves.toBe(2);
 		await expect(list.getByText('Unusual use').count()).resolves.toBe(0);
 		await expect(bell(page).textContent()).resolves.toContain('2 unread');
-		const items = list.getByRole('listitem').filter({ hasText: /Below \d+ %/ });
+		const items = list.getByRole('listitem').filter({ hasText: /Below \d+%/ });
 		await expect(items.count()).resolves.toBe(2);
-		expect(await items.nth(0).innerText()).toMatch(/Below 60 %[\s\S]*Your available tokens dropped below 60 %[\s\S]*17,960 of 30,000 available/);
-		expect(await items.nth(1).innerText()).toMatch(/Below 80 %[\s\S]*Your available tokens dropped below 80 %[\s\S]*23,960 of 30,000 available/);
+		expect(await items.nth(0).innerText()).toMatch(/Below 60%[\s\S]*Your available tokens dropped below 60%[\s\S]*17,960 of 30,000 available/);
+		expect(await items.nth(1).innerText()).toMatch(/Below 80%[\s\S]*Your available tokens dropped below 80%[\s\S]*23,960 of 30,000 available/);
 		await screen(page, 'alerts-inbox');
 
 		await items.nth(0).getByRole('button', { name: /^Mark read/ }).click();

@@ -64,7 +64,7 @@ describe('offline on a phone', () => {
 	});
 
 	it('queues an alert steps change made offline and applies it once when the connection is back', async () => {
-		// A user of its own (the site's default steps: 20, 10 and 5 %): the steps set here stay, and set a demo user's yellow.
+		// A user of its own (the site's default steps: 20, 10 and 5%): the steps set here stay, and set a demo user's yellow.
 		const { context, page } = await ownUser(browser, 'Omar Offline', 5_000, installedPhone);
 		await page.goto('about:blank');
 		await installClock(page);
@@ -74,12 +74,12 @@ describe('offline on a phone', () => {
 		const mine = page.getByRole('group', { name: 'Your tokens' });
 
 		await context.setOffline(true);
-		await mine.getByRole('button', { name: 'Remove the 20 % step' }).click();
+		await mine.getByRole('button', { name: 'Remove the 20% step' }).click();
 		await mine.getByRole('button', { name: 'Save alert steps' }).click();
 		await page.getByText('will sync when you are back online').waitFor();
 		// The form says so too, and that it is saved once the connection is back (below).
 		await mine.getByRole('status').getByText('Saved on this device: it is sent when you are back online.').waitFor();
-		const label = 'Alert steps for your tokens: 10 %, 5 %, run out';
+		const label = 'Alert steps for your tokens: 10%, 5%, run out';
 		await expect(page.getByText(label).isVisible()).resolves.toBe(true);
 		await screen(page, 'offline-settings-queued');
 		// Still queued after a reload while offline; its key was made on the device.
@@ -141,6 +141,14 @@ describe('offline, pages never opened on this device', () => {
 			// Settled: nothing shimmers as if something were coming.
 			await expect.poll(() => page.locator('main .skeleton').count(), { message: path }).toBe(0);
 		}
+
+		// A team is made on the server: offline, "New team" waits for a connection, as the store's Buy does.
+		await page.goto('/team');
+		const another = page.getByRole('region', { name: 'Start another team' });
+		await another.getByText('Needs a connection').waitFor();
+		await expect(another.getByRole('button', { name: 'New team' }).isDisabled()).resolves.toBe(true);
+		await another.scrollIntoViewIfNeeded();
+		await screen(page, 'offline-team-new');
 
 		await page.goto('/statement');
 		await page.getByRole('heading', { name: "No saved copy of this account's statement on this device yet" }).waitFor();

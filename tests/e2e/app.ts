@@ -285,7 +285,7 @@ export async function screen(page: Page, name: string) {
 /** The alert steps Settings shows in a group ("Your tokens", a team pool), highest first, as numbers. */
 export async function alertStepsShown(group: import('playwright-core').Locator): Promise<number[]> {
 	const text = await group.getByRole('list', { name: /Alert steps/ }).innerText();
-	return [...text.matchAll(/Below (\d+) %/g)].map((m) => Number(m[1]));
+	return [...text.matchAll(/Below (\d+)%/g)].map((m) => Number(m[1]));
 }
 
 /** Buys `offer` in the store (its `button`), pays in the simulator's checkout sheet and waits for the store's "Tokens added" (to a team's pool, "Tokens added to <team> pool"). */

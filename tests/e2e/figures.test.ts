@@ -77,6 +77,12 @@ describe('figures the pages work out themselves', () => {
 		await page.getByRole('radio', { name: 'Monthly' }).click();
 		await page.getByRole('radio', { name: 'Daily' }).click();
 		await expect.poll(rows).toBe(30);
+		// Her fixed-cost uses (Generate all, Search images) name no model: said so beside the models, with a share as English writes it.
+		const byModel = page.getByRole('region', { name: 'By model' });
+		const none = byModel.getByRole('listitem').filter({ hasText: 'No particular model' });
+		await expect(none.locator('.figure').innerText()).resolves.toMatch(/^[\d,]+ · (\d+|< 1|> 99)%$/);
+		await byModel.scrollIntoViewIfNeeded();
+		await screen(page, 'reports-by-model');
 		await context.close();
 	});
 });

@@ -212,7 +212,7 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 		await use('form_answer', 3_000, 4_500);
 		await page.goto('/dashboard');
 		await waitForFresh(page);
-		// What is left of what her live lots and free allowances make up is under the site's 20 %: the dashboard warns
+		// What is left of what her live lots and free allowances make up is under the site's 20%: the dashboard warns
 		// above its figures, with the way to the store.
 		const warning = page.getByRole('alert').filter({ has: page.getByRole('link', { name: 'Buy tokens' }) });
 		await expect(warning.locator('p').innerText()).resolves.toBe('Tokens are running low — buy more');

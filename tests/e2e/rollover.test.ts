@@ -29,7 +29,7 @@ describe('rollover on the Limits page', () => {
 		await form.getByLabel("A share of the period's limit (%)").check();
 		await form.getByLabel('Maximum held (% of the limit)').fill('50');
 		await form.getByLabel('Expires after (periods)').fill('2');
-		// Another unit empties the cap (50 % is not 50 tokens), says it needs a value, and the summary states no outcome.
+		// Another unit empties the cap (50% is not 50 tokens), says it needs a value, and the summary states no outcome.
 		const summary = form.locator('.words');
 		await form.getByLabel('A number of tokens').check();
 		await expect(form.getByLabel('Maximum held (tokens)').inputValue()).resolves.toBe('');
@@ -57,7 +57,7 @@ describe('rollover on the Limits page', () => {
 		await page.setViewportSize({ width: 390, height: 844 });
 		await form.getByLabel('Maximum held (% of the limit)').fill('50');
 		await form.getByLabel('Expires after (periods)').fill('2');
-		const words = "Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day's rollover expires 2 days after its day ends.";
+		const words = "Unused free tokens roll over into the next day, up to 50% of the limit held at a time; each day's rollover expires 2 days after its day ends.";
 		await expect(form.getByText(words, { exact: true }).isVisible()).resolves.toBe(true);
 		// The form where it sits on the screen, at each size (a full-page shot shows nothing more of the rollover), and the card alone.
 		await form.scrollIntoViewIfNeeded();

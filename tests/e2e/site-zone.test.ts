@@ -152,8 +152,8 @@ describe('every list with times says whose clock they are on, when it is not the
 	const note = 'Times are in your zone, Berlin time (UTC+1).';
 	it('a member’s purchases and alerts on a phone in Berlin (the site’s day is UTC’s), and not on one in UTC', async () => {
 		const { context, page, id } = await ownUser(browser, 'Berlin Lists', 1_000, { ...phone, timezoneId: 'Europe/Berlin' });
-		// Its alert step at 95 %: the shares are of its 1,000 tokens and its free allowances' limits, and
-		// image generation (no free allowance) spends 840 of the 1,000 tokens, below 95 % of them all.
+		// Its alert step at 95%: the shares are of its 1,000 tokens and its free allowances' limits, and
+		// image generation (no free allowance) spends 840 of the 1,000 tokens, below 95% of them all.
 		// (A new account's first spending is no "going fast" notice: no earlier use to compare it with.)
 		const stepped = await page.evaluate(async () => {
 			const me = (await (await fetch('/trpc/me.profile')).json()).result.data as { personalAccountId: string };
@@ -165,7 +165,7 @@ describe('every list with times says whose clock they are on, when it is not the
 		await page.goto('/alerts');
 		const alerts = page.getByRole('list', { name: 'Alerts, newest first' });
 		await expect.poll(async () => (await page.reload(), await alerts.getByRole('listitem').count()), { timeout: 20_000 }).toBeGreaterThan(0);
-		await alerts.getByText('Below 95 %').first().waitFor();
+		await alerts.getByText('Below 95%').first().waitFor();
 		await page.getByText(note).waitFor();
 		await bothSizes(page, 'zone-alerts-berlin');
 

@@ -189,7 +189,7 @@ describe('the Team page tells a member their caps', () => {
 			await reached.waitFor();
 			// Its bar is what is left of it, as on the dashboard: nothing, an empty red bar.
 			await expect(leoCard.getByRole('meter').getAttribute('aria-valuenow')).resolves.toBe('0');
-			await expect(leoCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('0 %');
+			await expect(leoCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('0%');
 			await bothSizes(ownerPage, 'team-owner-weekly-cap-reached');
 
 			await page.reload();
@@ -311,7 +311,7 @@ describe('the Team page tells a member their caps', () => {
 			await mayaCard.getByText(shown!).waitFor();
 			// A limit of 0 is reached before any use: nothing is left of it, an empty bar in the warning's red, as on the dashboard.
 			if (typed === '0') {
-				await expect(mayaCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('0 %');
+				await expect(mayaCard.getByRole('meter').getAttribute('aria-valuetext')).resolves.toBe('0%');
 				await expect(mayaCard.getByRole('meter').getAttribute('class')).resolves.toMatch(/\bempty\b/);
 			}
 			await quiet();

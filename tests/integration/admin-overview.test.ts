@@ -67,7 +67,7 @@ describe('site-wide consumption', () => {
 		expect(byModel.days).toHaveLength(30);
 		expect(byModel.series.map((s) => [s.key, s.label, s.tokens])).toEqual([
 			['gpt-5-nano', 'GPT-5 Nano', 1100],
-			['', 'No model named', 90]
+			['', 'No particular model', 90]
 		]);
 
 		const totals = await admin.admin.overview.get();

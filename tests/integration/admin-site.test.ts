@@ -545,7 +545,8 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(rows).toHaveLength(Number(count!.n));
 		expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
 		expect(rows.filter((r) => r.feature === 'exp_op' && r.account_id === w.users.memberB.accountId)).toHaveLength(5);
-		expect(rows.filter((r) => r.feature === 'exp_op').every((r) => r.cost_tokens === '1' && r.account === w.users.memberB.name)).toBe(true);
+		// A fixed-cost use names no model: its model key is empty, where the screens say "No particular model".
+		expect(rows.filter((r) => r.feature === 'exp_op').every((r) => r.cost_tokens === '1' && r.account === w.users.memberB.name && r.model === '')).toBe(true);
 		expect(await csvRows((await operationsCsv(db.orm, { from: '2000-01-01', to: '2000-01-02' })).body)).toEqual([]);
 		await expect(operationsCsv(db.orm, { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input' });
 		await expect(operationsCsv(db.orm, { from: 'yesterday', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input' });

@@ -123,7 +123,7 @@ describe('push alerts to a phone', () => {
 			expect(claims.sub).toBe('mailto:no-reply@quota.localhost');
 			// The device decrypts what the service worker shows.
 			expect(parsePushMessage(device.decrypt(req!))).toEqual({
-				title: 'Your available tokens dropped below 20 %',
+				title: 'Your available tokens dropped below 20%',
 				body: '199 tokens available now. Tap to see the dashboard.',
 				url: '/dashboard',
 				tag: `balance-${u.accountId}`

@@ -57,7 +57,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 		const u = await person('Robin');
 		await give(u.accountId, 1000);
 		await spend(u.accountId, 800);
-		// Exactly 20 % left is not below 20 %.
+		// Exactly 20% left is not below 20%.
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 3);
 
@@ -74,14 +74,14 @@ describe('low-balance and out-of-tokens alerts', () => {
 
 		const mails = mailsTo(u.email!);
 		expect(mails).toHaveLength(1);
-		expect(mails[0]!.decoded).toMatch(/^Subject: Your available tokens dropped below 20 %$/m);
-		expect(mails[0]!.decoded).toContain('Your available tokens dropped below 20 % of its allocation (the tokens granted plus the free allowances): 197 tokens available.');
+		expect(mails[0]!.decoded).toMatch(/^Subject: Your available tokens dropped below 20%$/m);
+		expect(mails[0]!.decoded).toContain('Your available tokens dropped below 20% of its allocation (the tokens granted plus the free allowances): 197 tokens available.');
 		expect(mails[0]!.decoded).toContain("That is the dashboard's Available");
 		expect(mails[0]!.decoded).not.toMatch(/running low|balance/);
 		expect(mails[0]!.decoded).toContain('http://localhost:3000/store');
 		expect(await recordsOf(u.accountId)).toEqual([expect.objectContaining({ userId: u.id, kind: 'balance_low', balance: 197 })]);
 
-		// Staying between 20 % and 10 % sends nothing more.
+		// Staying between 20% and 10% sends nothing more.
 		await spend(u.accountId, 50);
 		expect(await evaluate(u.accountId)).toEqual([]);
 		expect(mailsTo(u.email!)).toHaveLength(1);
@@ -108,9 +108,9 @@ describe('low-balance and out-of-tokens alerts', () => {
 		expect(await evaluate(u.accountId)).toEqual([expect.objectContaining({ kind: 'balance_empty' })]);
 
 		expect(mailsTo(u.email!).map((m) => /^Subject: (.+)$/m.exec(m.decoded)![1])).toEqual([
-			'Your available tokens dropped below 20 %',
+			'Your available tokens dropped below 20%',
 			'You are out of tokens',
-			'Your available tokens dropped below 20 %',
+			'Your available tokens dropped below 20%',
 			'You are out of tokens'
 		]);
 		const records = await recordsOf(u.accountId);
@@ -123,7 +123,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 		await give(u.accountId, 500);
 		await spend(u.accountId, 500);
 		expect((await evaluate(u.accountId)).map((s) => s.stage)).toEqual(['depleted']);
-		// Any top-up re-arms; one use from 100 % to 8 % passes 20 % and 10 % at once: one alert, for 10 %.
+		// Any top-up re-arms; one use from 100% to 8% passes 20% and 10% at once: one alert, for 10%.
 		await give(u.accountId, 1000);
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 920);
@@ -146,8 +146,8 @@ describe('low-balance and out-of-tokens alerts', () => {
 		expect(mailsTo(member.email!)).toHaveLength(0);
 		for (const u of [owner, admin]) {
 			const [mail] = mailsTo(u.email!);
-			expect(mail!.decoded).toMatch(/^Subject: Pool Team's available tokens dropped below 20 %/m);
-			expect(mail!.decoded).toContain("Pool Team's available tokens dropped below 20 % of its allocation");
+			expect(mail!.decoded).toMatch(/^Subject: Pool Team's available tokens dropped below 20%/m);
+			expect(mail!.decoded).toContain("Pool Team's available tokens dropped below 20% of its allocation");
 			expect(mail!.decoded).toContain(': 300 tokens available');
 		}
 		// Their own personal accounts are untouched and in-app lists show the team's alert.
@@ -176,7 +176,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 		await setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: [25], tokens: [100], depleted: true });
 		await deliver();
 		await give(u.accountId, 1000);
-		// Exactly 25 % (250 tokens) left: not below the share step.
+		// Exactly 25% (250 tokens) left: not below the share step.
 		await spend(u.accountId, 750);
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 1);
@@ -243,7 +243,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 		const poller = await startSchedule(db, [mailJob(mailer)], { pollMs: 20 });
 		try {
 			await give(u.accountId, 1000);
-			// 1000 → 830 → 660 → 490 → 320 → 150: only the last use crosses the 20 % line.
+			// 1000 → 830 → 660 → 490 → 320 → 150: only the last use crosses the 20% line.
 			await Promise.all([...Array.from({ length: 5 }, () => spend(u.accountId, 170)), spend(bystander.accountId, 10)]);
 			const mail = await smtp.waitFor(u.email!);
 			expect(mail.decoded).toMatch(/^Subject: Your available tokens dropped below/m);
@@ -312,7 +312,7 @@ describe('the schedule’s catch-up (alerts.evaluate)', () => {
 			// The watcher hears the next crossing; the catch-up, running after it over the same change, adds nothing.
 			const stop = await startAlerts(db, { delayMs: 5 });
 			try {
-				await spend(u.accountId, 100); // 50 left: below 10 %
+				await spend(u.accountId, 100); // 50 left: below 10%
 				await expect.poll(async () => (await recordsOf(u.accountId)).length).toBe(2);
 			} finally {
 				await stop();
@@ -344,13 +344,13 @@ describe('the schedule’s catch-up (alerts.evaluate)', () => {
 	});
 });
 
-describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
+describe('alert steps: 20%, 10%, 5% and depleted by default', () => {
 	const stagesOf = async (accountId: string) => (await recordsOf(accountId)).sort((a, b) => a.id - b.id).map((r) => r.dedupeKey.split(':').slice(0, -3).join(':'));
 
 	it('fires each step once while a member spends down through them, in the inbox and by mail', async () => {
 		const u = await person('Steps');
 		await give(u.accountId, 10_000);
-		// 10,000 → 2,500 → 1,999 (below 20 %) → 1,500 → 999 (10 %) → 600 → 499 (5 %) → 100 → 0.
+		// 10,000 → 2,500 → 1,999 (below 20%) → 1,500 → 999 (10%) → 600 → 499 (5%) → 100 → 0.
 		for (const use of [7500, 501, 499, 501, 399, 101, 399, 100]) {
 			await spend(u.accountId, use);
 			await evaluate(u.accountId);
@@ -358,12 +358,12 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		}
 		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:10', 'share:5', 'depleted']);
 		expect(mailsTo(u.email!).map((m) => /^Subject: (.+)$/m.exec(m.decoded)![1])).toEqual([
-			'Your available tokens dropped below 20 %',
-			'Your available tokens dropped below 10 %',
-			'Your available tokens dropped below 5 %',
+			'Your available tokens dropped below 20%',
+			'Your available tokens dropped below 10%',
+			'Your available tokens dropped below 5%',
 			'You are out of tokens'
 		]);
-		expect(mailsTo(u.email!)[1]!.decoded).toContain('dropped below 10 % of its allocation');
+		expect(mailsTo(u.email!)[1]!.decoded).toContain('dropped below 10% of its allocation');
 		const inbox = await listNotifications(db.orm, u.id);
 		expect(inbox.unread).toBe(4);
 		expect(inbox.entries.map((e) => [e.kind, e.sharePercent, e.balance])).toEqual([
@@ -380,18 +380,18 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 		await give(u.accountId, 1000);
 		await spend(u.accountId, 850);
 		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
-		// A small top-up: 250 of 1,100 is above 20 % again, re-armed; the next drop fires 20 % again.
+		// A small top-up: 250 of 1,100 is above 20% again, re-armed; the next drop fires 20% again.
 		await give(u.accountId, 100);
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 40);
 		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
-		// The first lot is spent to nothing and leaves the base: 100 of 100 left looks like 100 %,
-		// but no tokens were added since the crossing, so 20 % does not fire again on the way down.
+		// The first lot is spent to nothing and leaves the base: 100 of 100 left looks like 100%,
+		// but no tokens were added since the crossing, so 20% does not fire again on the way down.
 		await spend(u.accountId, 110);
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 85);
 		expect(await evaluate(u.accountId)).toEqual([]);
-		await spend(u.accountId, 11); // 4 of 100: below 5 %
+		await spend(u.accountId, 11); // 4 of 100: below 5%
 		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:5']);
 		// Buying more lifts it above every step: all re-armed.
 		await give(u.accountId, 5000);
@@ -433,29 +433,29 @@ describe('alert steps: 20 %, 10 %, 5 % and depleted by default', () => {
 	it('follows the steps a member sets, alerts at once a step set above the share, and refuses bad steps changing nothing', async () => {
 		const u = await person('Custom');
 		await give(u.accountId, 1000);
-		await spend(u.accountId, 700); // 30 %: above the default steps
+		await spend(u.accountId, 700); // 30%: above the default steps
 		expect(await evaluate(u.accountId)).toEqual([]);
 		const key = `device-${randomUUID()}`;
 		const set = await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false });
 		await deliver();
 		expect(set.steps.accounts).toEqual([expect.objectContaining({ accountId: u.accountId, shares: [50, 25, 15], depleted: false, isDefault: false, base: 1000, left: 300 })]);
-		// 30 % is below the new 50 % step: told at once, as already below it (the tokens did not drop: the step was set above them).
+		// 30% is below the new 50% step: told at once, as already below it (the tokens did not drop: the step was set above them).
 		expect(await stagesOf(u.accountId)).toEqual(['share:50']);
 		expect((await listNotifications(db.orm, u.id)).entries).toEqual([expect.objectContaining({ kind: 'balance_low', sharePercent: 50, balance: 300, cause: 'set' })]);
-		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens were already below 50 % of its allocation (the tokens granted plus the free allowances) when the alert steps were saved: 300 tokens available.');
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens were already below 50% of its allocation (the tokens granted plus the free allowances) when the alert steps were saved: 300 tokens available.');
 		// The same change sent again from the device (offline replay) is applied once.
 		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false })).replayed).toBe(true);
 		await deliver();
-		await spend(u.accountId, 60); // 24 %
+		await spend(u.accountId, 60); // 24%
 		await evaluate(u.accountId);
-		await spend(u.accountId, 100); // 14 %
+		await spend(u.accountId, 100); // 14%
 		await evaluate(u.accountId);
 		await spend(u.accountId, 140); // 0: "depleted" is off, nothing more
 		await evaluate(u.accountId);
 		expect(await stagesOf(u.accountId)).toEqual(['share:50', 'share:25', 'share:15']);
 		// Those the spending passed say so.
 		expect((await listNotifications(db.orm, u.id)).entries.map((e) => [e.sharePercent, e.cause])).toEqual([[15, 'drop'], [25, 'drop'], [50, 'set']]);
-		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens dropped below 15 % of its allocation');
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens dropped below 15% of its allocation');
 
 		for (const bad of [[0], [100], [12.5], [20, 20], [60, 50, 40, 30, 20, 10]]) {
 			await expect(setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: bad, tokens: [], depleted: true })).rejects.toMatchObject({ code: 'invalid_input' });

@@ -1,16 +1,17 @@
 // A member hears of their free allowance: once per window when it is used up (what pays from then on,
 // until when), once per change when the site changes what their role, they themselves or their team's
 // pool gets (None, less, a longer period, or more), and once when a new time zone or week start moves
-// their resets, in the inbox, by push and by mail as their settings say.
+// their resets (or their team pool's, to its owners and admins), in the inbox, by push and by mail as
+// their settings say.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, makeTeamWithMember, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { accounts } from '../../src/lib/server/db/schema';
+import { accounts, teamMembers } from '../../src/lib/server/db/schema';
 import { balanceChanges, balances, consume, getSiteSettings, grant, setAllowanceRule } from '../../src/lib/server/ledger';
-import { allowanceChangeJob, allowanceResetsJob, listNotifications, noticeAllowanceChange, startAllowanceNotices } from '../../src/lib/server/alerts';
+import { allowanceChangeJob, allowanceResetsJob, listNotifications, noticeAllowanceChange, poolResetsJob, startAllowanceNotices } from '../../src/lib/server/alerts';
 import { saveLimits, saveSiteSettings, setAllowance } from '../../src/lib/server/admin';
 import { recordDomainEvent } from '../../src/lib/server/domain-events';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
@@ -19,7 +20,7 @@ import type { ModuleLimitsInput } from '../../src/lib/server/ledger';
 
 let db: Db & { url?: string };
 let stop: () => void;
-/** The schedule's allowance-change and allowance-resets jobs only: pushes and mails stay queued, to be counted. */
+/** The schedule's allowance-change and the two allowance-resets jobs only: pushes and mails stay queued, to be counted. */
 let schedule: Schedule;
 let zone: string;
 let owner: { userId: string; ip: string | null };
@@ -29,7 +30,7 @@ beforeAll(async () => {
 	db = await freshDb();
 	await configureRates(db);
 	stop = startAllowanceNotices();
-	schedule = await startSchedule(db, [allowanceChangeJob(), allowanceResetsJob()], { pollMs: 3_600_000 });
+	schedule = await startSchedule(db, [allowanceChangeJob(), allowanceResetsJob(), poolResetsJob()], { pollMs: 3_600_000 });
 	zone = (await getSiteSettings(db.orm)).timeZone;
 	owner = { userId: (await makeUser(db, 'administrator')).userId, ip: '10.0.0.9' };
 }, 60_000);
@@ -347,6 +348,37 @@ describe(`a new time zone or week start, told to the members whose resets it mov
 		expect((await resetsSaid(weekly.userId))[0]).toEqual({ title: `Your free weekly allowances now reset on ${nextDay}s`, body: expect.stringMatching(new RegExp(`^They reset on ${day}s before\\. The next reset is `)) });
 		expect(await resetsSaid(daily.userId)).toHaveLength(1);
 		expect(await resetsSaid(both.userId)).toHaveLength(2);
+		await expectInvariants(db);
+	});
+
+	it("a team pool's owners and admins hear of its moved resets once, by the pool's name; its members and a pool without resets do not", async () => {
+		const { team, owner: poolOwner, member } = await makeTeamWithMember(db, 1_000);
+		const poolAdmin = await makeUser(db, 'resets');
+		await db.orm.insert(teamMembers).values({ teamId: team.teamId, userId: poolAdmin.userId, role: 'admin' });
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: team.teamId, limitTokens: 500, period: 'daily' });
+		// Unlimited does not reset: nothing to tell its owner.
+		const unlimited = await makeTeamWithMember(db, 1_000);
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: unlimited.team.teamId, limitTokens: null, period: 'daily' });
+		const teamName = async (teamId: string) => (await db.rows<{ name: string }>(sql`select name from teams where id = ${teamId}::uuid`))[0]!.name;
+		const name = await teamName(team.teamId);
+		const poolSaid = async (userId: string, teamName = name) =>
+			(await told(userId, 'allowance_changed')).filter((e) => e.teamName === teamName && / now reset /.test(e.said?.title ?? '')).map((e) => e.said);
+
+		const was = await getSiteSettings(db.orm);
+		const tz = was.timeZone === 'Pacific/Auckland' ? 'Europe/Berlin' : 'Pacific/Auckland';
+		await saveSiteSettings(db, owner, { timeZone: tz });
+		const [job] = await db.rows<{ payload: { key: string } }>(sql`select payload from scheduled_jobs where name = 'alerts.pool-allowance-resets' and status = 'scheduled'`);
+		await runAll();
+		const words = { title: `${name}'s free allowances now reset at 00:00 ${tz}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${was.timeZone} before\\. The next reset is [A-Z][a-z]{2} \\d{1,2}, \\d{4}, 00:00 `)) };
+		expect(await poolSaid(poolOwner.userId)).toEqual([words]);
+		expect(await poolSaid(poolAdmin.userId)).toEqual([words]);
+		expect(await poolSaid(member.userId)).toEqual([]);
+		expect(await poolSaid(unlimited.owner.userId, await teamName(unlimited.team.teamId))).toEqual([]);
+		expect(await queued('mail.send', `allowance_changed:${job!.payload.key}:${team.accountId}:${poolOwner.userId}`)).toBe(1);
+
+		// A batch run again (a process died after its commit) tells no one twice.
+		expect(await poolResetsJob().run({ db, payload: job!.payload, attempt: 2, saveState: async () => {}, signal: new AbortController().signal })).toBe(0);
+		expect(await poolSaid(poolOwner.userId)).toHaveLength(1);
 		await expectInvariants(db);
 	});
 });

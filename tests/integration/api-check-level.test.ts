@@ -12,7 +12,7 @@ import { setAllowanceRule } from '../../src/lib/server/ledger';
 let db: Db;
 beforeAll(async () => {
 	({ db } = await openRestApi());
-	// 100 free chat tokens a day; ai_bots costs 2.5 tokens a word; the site's low share is 20 %.
+	// 100 free chat tokens a day; ai_bots costs 2.5 tokens a word; the site's low share is 20%.
 	await setAllowanceRule(db.orm, { module: 'chat', audience: 'user', limitTokens: 100, period: 'daily' });
 }, 120_000);
 afterAll(async () => db?.close());

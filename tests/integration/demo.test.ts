@@ -39,7 +39,7 @@ describe(`demo data on ${backend}`, () => {
 
 	it('tells nobody of its own set-up: no allowance change notice, and no mail or push queued (a first npm start printed a mail to Leo)', async () => {
 		const [told] = await db.rows<{ n: number }>(sql`select count(*)::int as n from notifications where kind = 'allowance_changed'`);
-		const queued = await db.rows<{ name: string }>(sql`select name from scheduled_jobs where name in ('alerts.allowance-change', 'alerts.allowance-resets', 'mail.send', 'push.send')`);
+		const queued = await db.rows<{ name: string }>(sql`select name from scheduled_jobs where name in ('alerts.allowance-change', 'alerts.allowance-resets', 'alerts.pool-allowance-resets', 'mail.send', 'push.send')`);
 		expect([told!.n, queued]).toEqual([0, []]);
 	});
 

@@ -110,7 +110,7 @@ describe(`allowance rollover on ${backend}`, () => {
 		await rollOver(db, { now: new Date('2026-02-01T04:59:59Z') });
 		expect(await rolloverLots(u.accountId, m)).toEqual([]);
 		await rollOver(db, { now: new Date('2026-02-01T05:00:00Z') });
-		// 900 unused, 25 % of 1,000 = 250; usable through February, gone on 1 March local midnight (EST).
+		// 900 unused, 25% of 1,000 = 250; usable through February, gone on 1 March local midnight (EST).
 		expect(await rolloverLots(u.accountId, m)).toEqual([{ amount: 250, remaining: 250, expires: '2026-03-01T05:00Z', source: 'rollover' }]);
 		await expectInvariants(db);
 	});

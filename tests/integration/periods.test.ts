@@ -120,7 +120,7 @@ describe(`reports count in the windows allowances and caps use, on ${backend}`, 
 		expect(monthly.rows.map((r) => [r.bucket, r.tokens])).toEqual([['2026-11-01', 10], ['2026-12-01', 45]]);
 		// By model, a use that named no model is said so ("General balance" is a lot's word, not a use's).
 		const byModel = await rollups(db.orm, u.accountId, { period: 'daily', windows: 3, by: 'model', now });
-		expect(byModel.rows.map((r) => [r.bucket, r.key, r.label, r.tokens])).toEqual([['2026-11-30', '', 'No model named', 10], ['2026-12-01', '', 'No model named', 45]]);
+		expect(byModel.rows.map((r) => [r.bucket, r.key, r.label, r.tokens])).toEqual([['2026-11-30', '', 'No particular model', 10], ['2026-12-01', '', 'No particular model', 45]]);
 		// The monthly allowance counted the second use in December too.
 		expect(await allowanceWindowDay(u.accountId, 'product')).toEqual(['2026-12-01']);
 		await expectInvariants(db);

@@ -257,7 +257,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		expect(exhausted).toHaveLength(1);
 		expect(exhausted[0]!.data).toMatchObject({ module: 'product', limit: 90, period: 'daily' });
 
-		// 780 of the 5,000 tokens left: below the 20 % step; then spent to 0.
+		// 780 of the 5,000 tokens left: below the 20% step; then spent to 0.
 		await use(420);
 		await evaluateAlerts(db, u.accountId);
 		await use(78);

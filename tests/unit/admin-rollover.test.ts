@@ -51,7 +51,7 @@ describe('the rollover form', () => {
 			'Unused free tokens roll over into the next week, up to 1,200 tokens held at a time; each week\'s rollover expires when the next week ends.'
 		);
 		expect(rolloverWords({ capTokens: null, capPercent: 50, expiresAfterPeriods: 3 }, 'daily', n)).toBe(
-			'Unused free tokens roll over into the next day, up to 50 % of the limit held at a time; each day\'s rollover expires 3 days after its day ends.'
+			'Unused free tokens roll over into the next day, up to 50% of the limit held at a time; each day\'s rollover expires 3 days after its day ends.'
 		);
 		expect(rolloverWords({ capTokens: null, capPercent: 100, expiresAfterPeriods: null }, 'monthly', n)).toContain('they never expire');
 		expect(rolloverWords(null, 'daily', n)).toBe('Unused free tokens are lost when the period resets.');

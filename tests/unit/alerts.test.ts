@@ -51,7 +51,7 @@ describe('the allocation a share is of', () => {
 });
 
 describe('the alert stage of an allocation', () => {
-	it('is the deepest step strictly passed: 20 %, 10 %, 5 %, then depleted', () => {
+	it('is the deepest step strictly passed: 20%, 10%, 5%, then depleted', () => {
 		expect(stageOf(at(200, 1000), steps, true)).toBe('ok');
 		expect(stageOf(at(199, 1000), steps, true)).toBe('share:20');
 		expect(stageOf(at(100, 1000), steps, true)).toBe('share:20');
@@ -78,7 +78,7 @@ describe('the alert stage of an allocation', () => {
 	});
 
 	it('re-arms only when more tokens are left than at the crossing (a top-up), not when a spent lot leaves the base', () => {
-		// 90 of 1,000 left (10 %), then the spent lot drops out and the share looks healthy: keep the stage, lower the mark.
+		// 90 of 1,000 left (10%), then the spent lot drops out and the share looks healthy: keep the stage, lower the mark.
 		expect(decide({ stage: 'share:10', tokensLeft: 90, base: null }, 'ok', at(80, 0))).toEqual({ stage: 'share:10', tokensLeft: 80, base: 0, alert: false, rearm: false });
 		expect(decide({ stage: 'share:10', tokensLeft: 80, base: null }, 'ok', at(80, 0))).toBeNull();
 		// A top-up: back above the steps, re-armed.
@@ -100,12 +100,12 @@ describe('fixed-number steps beside shares', () => {
 	});
 
 	it('order with shares by the tokens they stand for in the current allocation', () => {
-		// 20 % of 10,000 is 2,000: the share is passed first, then 500, then 100 tokens.
+		// 20% of 10,000 is 2,000: the share is passed first, then 500, then 100 tokens.
 		expect(stageOf(at(2_000, 10_000), mixed, true)).toBe('ok');
 		expect(stageOf(at(1_999, 10_000), mixed, true)).toBe('share:20');
 		expect(stageOf(at(499, 10_000), mixed, true)).toBe('tokens:500');
 		expect(stageOf(at(99, 10_000), mixed, true)).toBe('tokens:100');
-		// 20 % of 1,000 is 200: now 500 tokens comes first and the share lies between 500 and 100.
+		// 20% of 1,000 is 200: now 500 tokens comes first and the share lies between 500 and 100.
 		expect(stageOf(at(499, 1_000), mixed, true)).toBe('tokens:500');
 		expect(stageOf(at(199, 1_000), mixed, true)).toBe('share:20');
 		expect(compareDepth('tokens:100', 'share:20', 1_000)).toBe(1);
@@ -119,11 +119,11 @@ describe('fixed-number steps beside shares', () => {
 	});
 
 	it('compare a share passed in a larger allocation by the tokens it stood for then, not after spent lots left it', () => {
-		// Below 25 % of 1,100 (275 tokens) with 199 left; the 1,000-token lot is then spent and leaves:
-		// 25 % of the remaining 100 would be 25 tokens, yet dropping below 100 tokens is the next step down.
+		// Below 25% of 1,100 (275 tokens) with 199 left; the 1,000-token lot is then spent and leaves:
+		// 25% of the remaining 100 would be 25 tokens, yet dropping below 100 tokens is the next step down.
 		const recorded = { stage: 'share:25' as const, tokensLeft: 199, base: 1_100 };
 		expect(decide(recorded, 'tokens:100', at(99, 100))).toMatchObject({ stage: 'tokens:100', alert: true, base: 100 });
-		// Two shares compare by percent whatever the allocation: no second "below 25 %".
+		// Two shares compare by percent whatever the allocation: no second "below 25%".
 		expect(decide(recorded, 'share:25', at(20, 100))).toBeNull();
 	});
 });

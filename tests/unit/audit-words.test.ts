@@ -323,7 +323,7 @@ describe('the audit log in words', () => {
 			changes: []
 		});
 		expect(words('limits.rollover_saved').changes).toEqual([
-			{ field: 'Rollover', before: { text: 'Off' }, after: { text: 'On, up to 50 % of the limit held at a time; each rollover expires after 2 periods' } }
+			{ field: 'Rollover', before: { text: 'Off' }, after: { text: 'On, up to 50% of the limit held at a time; each rollover expires after 2 periods' } }
 		]);
 	});
 

@@ -31,17 +31,17 @@ const topup = (cause: 'drop' | 'set' | 'retry', teamName: string | null = null) 
 
 describe('a balance alert in the inbox says what is true of the tokens', () => {
 	it('dropped below a step when the tokens fell past it', () => {
-		expect(inboxTitle(entry({}))).toBe('Your available tokens dropped below 60 %');
+		expect(inboxTitle(entry({}))).toBe('Your available tokens dropped below 60%');
 		expect(inboxDetail(entry({}))).toBe('17,960 of 30,000 available');
-		expect(inboxBadge(entry({}))).toEqual({ tone: 'low', text: 'Below 60 %' });
+		expect(inboxBadge(entry({}))).toEqual({ tone: 'low', text: 'Below 60%' });
 		expect(inboxTitle(entry({ teamName: 'Acme Studio', sharePercent: null, tokensStep: 500 }))).toBe("Acme Studio's available tokens dropped below 500 tokens");
 	});
 
 	it('were already below a step set above them: they did not drop', () => {
 		const set = entry({ cause: 'set' });
-		expect(inboxTitle(set)).toBe('Your available tokens were already below 60 %');
+		expect(inboxTitle(set)).toBe('Your available tokens were already below 60%');
 		expect(inboxDetail(set)).toBe('17,960 of 30,000 available when the alert steps were saved');
-		expect(inboxTitle(entry({ cause: 'set', teamName: 'Acme Studio' }))).toBe("Acme Studio's available tokens were already below 60 %");
+		expect(inboxTitle(entry({ cause: 'set', teamName: 'Acme Studio' }))).toBe("Acme Studio's available tokens were already below 60%");
 		expect(inboxTitle(entry({ cause: 'set', kind: 'balance_empty', sharePercent: null }))).toBe('Your tokens ran out');
 	});
 });

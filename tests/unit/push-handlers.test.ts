@@ -65,7 +65,7 @@ describe('tapping an alert notification', () => {
 
 describe('a pushed message', () => {
 	it('is shown as sent when it is one of ours, and as a plain pointer to the inbox otherwise', () => {
-		const m = { title: 'You are running low on tokens', body: 'Below 20 %: 199 tokens left.', url: '/dashboard', tag: 'balance-1' };
+		const m = { title: 'You are running low on tokens', body: 'Below 20%: 199 tokens left.', url: '/dashboard', tag: 'balance-1' };
 		expect(messageOf({ json: () => m })).toEqual(m);
 		expect(messageOf({ json: () => ({ ...m, url: 'https://evil.example' }) })).toEqual(FALLBACK_MESSAGE);
 		expect(messageOf({ json: () => { throw new SyntaxError('not JSON'); } })).toEqual(FALLBACK_MESSAGE);

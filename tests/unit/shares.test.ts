@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REST_KEY, shareText, topWithRest } from '../../src/lib/shares';
+import { percentText, saveLabel } from '../../src/lib/percent';
 
 // One share of one figure: a key that is in two lists (a split and a top list) reads the same
 // percentage in both, because both lists add up to the same whole.
@@ -35,20 +36,30 @@ describe('shareText', () => {
 		const split = [row('chat', 5_450), row('product', 4_550)];
 		const tops = topWithRest([row('chat', 5_450), row('x', 4_180)], 5, () => 'rest', { tokens: whole, operations: 2 });
 		const shareIn = (rows: { key: string; tokens: number }[]) => shareText(rows.find((r) => r.key === 'chat')!.tokens, rows.reduce((n, r) => n + r.tokens, 0));
-		expect(shareIn(split)).toBe('55 %');
-		expect(shareIn(tops)).toBe('55 %');
+		expect(shareIn(split)).toBe('55%');
+		expect(shareIn(tops)).toBe('55%');
 	});
 
-	it('is 0 % of an empty whole, and for a part of nothing', () => {
-		expect(shareText(0, 0)).toBe('0 %');
-		expect(shareText(0, 500)).toBe('0 %');
+	it('is 0% of an empty whole, and for a part of nothing', () => {
+		expect(shareText(0, 0)).toBe('0%');
+		expect(shareText(0, 500)).toBe('0%');
 	});
 
-	it('never reads 0 % for some use, nor 100 % for less than the whole', () => {
-		// The demo's Overview: Search images, 370 of the site's 115,546 tokens, read "0 %" beside its bar.
-		expect(shareText(370, 115_546)).toBe('< 1 %');
-		expect(shareText(115_176, 115_546)).toBe('> 99 %');
-		expect(shareText(115_546, 115_546)).toBe('100 %');
-		expect(shareText(1_155, 115_546)).toBe('1 %');
+	it('never reads 0% for some use, nor 100% for less than the whole', () => {
+		// The demo's Overview: Search images, 370 of the site's 115,546 tokens, read "0%" beside its bar.
+		expect(shareText(370, 115_546)).toBe('< 1%');
+		expect(shareText(115_176, 115_546)).toBe('> 99%');
+		expect(shareText(115_546, 115_546)).toBe('100%');
+		expect(shareText(1_155, 115_546)).toBe('1%');
+	});
+});
+
+describe('percentText', () => {
+	// The store's badge said "Save 17%" while the reports said "54 %": English writes no space.
+	it('writes a percentage as English does, the store badge and a share alike', () => {
+		expect(percentText(54)).toBe('54%');
+		expect(saveLabel(17)).toBe('Save 17%');
+		expect(shareText(5_400, 10_000)).toBe(percentText(54));
+		expect(shareText(1, 10_000)).toBe('< 1%');
 	});
 });

@@ -32,7 +32,7 @@ describe('what a bundle saves', () => {
 	const product = (p: Partial<Product> & Pick<Product, 'id' | 'kind' | 'grants' | 'priceCents'>) =>
 		({ ...productInput.parse({ name: p.id, ...p }), paddlePriceProduction: null, createdAt: new Date(0) }) as Product;
 
-	it('is exact, rounded down once: $0.80 against $1.00 of single packs saves 20 %, not 19 %', () => {
+	it('is exact, rounded down once: $0.80 against $1.00 of single packs saves 20%, not 19%', () => {
 		expect(Math.floor((1 - 80 / 100) * 100)).toBe(19); // the floating-point figure this replaces
 		const offers = toOffers(
 			[
@@ -64,7 +64,7 @@ describe('what a bundle saves, by currency', () => {
 			'sandbox',
 			new Map()
 		);
-		// $2.70 against $3.00 saves 10 %; ¥80 against ¥100 saves 20 %; no € pack: no label.
+		// $2.70 against $3.00 saves 10%; ¥80 against ¥100 saves 20%; no € pack: no label.
 		expect(offers.map((o) => [o.id, o.savingsPercent])).toEqual([['usd-pack', null], ['jpy-pack', null], ['usd-plan', 10], ['jpy-plan', 20], ['eur-plan', null]]);
 	});
 });

@@ -3,17 +3,18 @@
 // or trigger, were below it already when it was set, or are still below it after a failed charge.
 import { tokens } from './format';
 import { counted } from '../counted';
+import { percentText } from '../percent';
 import { teamsPool } from '../pool-name';
 import { money } from '$lib/money';
 import type { InboxEntry } from './api-types';
 
 
 /** The step a balance alert passed: a share of the allocation, or a number of tokens. */
-const step = (e: InboxEntry) => (e.sharePercent !== null ? `${e.sharePercent} %` : counted(e.tokensStep ?? 0, 'token'));
+const step = (e: InboxEntry) => (e.sharePercent !== null ? percentText(e.sharePercent) : counted(e.tokensStep ?? 0, 'token'));
 
 /**
  * Alert steps and top-up triggers are on the dashboard's Available, and named so: "Your available
- * tokens dropped below 60 %", "were already below 60 %", "are still below 20,000 tokens".
+ * tokens dropped below 60%", "were already below 60%", "are still below 20,000 tokens".
  */
 function below(e: InboxEntry, what: string): string {
 	const who = e.teamName ? `${e.teamName}'s available tokens` : 'Your available tokens';

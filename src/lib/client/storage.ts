@@ -16,7 +16,7 @@ export interface QueuedWrite {
 	/** tRPC mutation path, e.g. `settings.update`. */
 	path: string;
 	input: unknown;
-	/** What the user changed, in words ("Alert threshold 10 %"). */
+	/** What the user changed, in words ("Alert threshold 10%"). */
 	label: string;
 	createdAt: number;
 }

@@ -17,6 +17,7 @@ export const jobWords: Record<string, { name: string; does: string; asked?: stri
 	'alerts.evaluate': { name: 'Alert catch-up', does: 'Checks the alert steps of balances changed while no process listened' },
 	'alerts.allowance-change': { name: 'Allowance change notices', does: 'Tells up to 500 members whose free allowance a change of the Limits altered, then queues the rest' },
 	'alerts.allowance-resets': { name: 'Allowance reset notices', does: 'Tells up to 500 members whose free allowances now reset at another time (a new time zone or week start), then queues the rest' },
+	'alerts.pool-allowance-resets': { name: 'Team pool reset notices', does: "Tells the owners and admins of up to 100 team pools whose free allowances now reset at another time (a new time zone or week start), then queues the rest" },
 	'anomalies.check': { name: 'Anomaly check', does: "Compares recent use with each account's baseline and opens flags" },
 	'topup.check': { name: 'Auto top-up check', does: 'Checks the auto top-up rules for crossings a process missed' },
 	'topup.charge': { name: 'Auto top-up charge', does: 'Charges one claimed top-up, or sends its one-tap notice' }

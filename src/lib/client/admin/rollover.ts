@@ -3,6 +3,7 @@
 import type { Period } from './limits';
 import { parseTokenAmount, readTokenAmount } from '../amount';
 import { counted } from '../../counted';
+import { percentText } from '../../percent';
 
 /** As the ledger stores it (ledger/rollover.ts RolloverSetting): exactly one cap; expiry in periods, null = never. */
 export interface RolloverSetting {
@@ -79,13 +80,13 @@ const unit: Record<Exclude<Period, 'never'>, [string, string, string]> = {
 
 /**
  * What the setting does, in one sentence: "Unused free tokens roll over into the next week, up to
- * 50 % of the limit held at a time; each week's rollover expires 2 weeks after its week ends."
+ * 50% of the limit held at a time; each week's rollover expires 2 weeks after its week ends."
  */
 export function rolloverWords(s: RolloverSetting | null, period: Period, format: (n: number) => string): string {
 	if (period === 'never') return 'These free tokens never reset, so there is nothing to roll over.';
 	if (!s) return 'Unused free tokens are lost when the period resets.';
 	const [one, many, next] = unit[period];
-	const cap = s.capTokens !== null ? counted(s.capTokens, 'token', format) : `${s.capPercent} % of the limit`;
+	const cap = s.capTokens !== null ? counted(s.capTokens, 'token', format) : `${percentText(s.capPercent!)} of the limit`;
 	const k = s.expiresAfterPeriods;
 	const expiry = k === null ? 'they never expire' : `each ${one}'s rollover expires ${k === 1 ? `when ${next} ends` : `${k} ${many} after its ${one} ends`}`;
 	return `Unused free tokens roll over into ${next}, up to ${cap} held at a time; ${expiry}.`;

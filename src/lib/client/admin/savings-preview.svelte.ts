@@ -1,12 +1,13 @@
 // The Catalog form's line on what saving the package does to the other packages' "Save N%": asked of
 // the server (the store's own maths, store/offer.ts `savingsChangedBy`) after a pause in typing.
+import { saveLabel } from '$lib/percent';
 import type { Inputs, Outputs } from '../api-types';
 
 type SavingChange = Outputs['admin']['catalog']['savings'][number];
 type ProductInput = Inputs['admin']['catalog']['savings'];
 
 /** A saving as the store labels it: “Save 25%”, or no label at all. */
-const label = (percent: number | null) => (percent === null ? 'no “Save” label' : `“Save ${percent}%”`);
+const label = (percent: number | null) => (percent === null ? 'no “Save” label' : `“${saveLabel(percent)}”`);
 
 /** "Saving this changes: Starter “Save 25%” → “Save 10%”, Monthly “Save 10%” → no “Save” label."; null when nothing changes. */
 export function savingsWords(changes: SavingChange[]): string | null {

@@ -6,6 +6,7 @@
 import type { ActorKind, AuditAction } from '../accounts';
 import { zoneName } from '../../zone-name';
 import { counted } from '../../counted';
+import { percentText } from '../../percent';
 import { unitWord } from '../../unit-words';
 import { ANY_MODEL } from '../../model-words';
 import { scopesInWords } from '../../key-scopes';
@@ -131,7 +132,7 @@ const grants: Format = (v, n) =>
 const breakdown: Format = (v) => text(Array.isArray(v) && v.length ? v.map((p) => `${obj(p).label} ${num(obj(p).tokens)}`).join(' + ') : 'None');
 const rollover: Format = (v) => {
 	if (!isObj(v)) return text('Off');
-	const cap = typeof v.capTokens === 'number' ? `up to ${counted(v.capTokens, 'token', num)}` : `up to ${v.capPercent} % of the limit`;
+	const cap = typeof v.capTokens === 'number' ? `up to ${counted(v.capTokens, 'token', num)}` : `up to ${typeof v.capPercent === 'number' ? percentText(v.capPercent) : '—'} of the limit`;
 	const k = v.expiresAfterPeriods;
 	return text(`On, ${cap} held at a time; ${typeof k === 'number' ? `each rollover expires after ${counted(k, 'period')}` : 'never expires'}`);
 };
@@ -435,7 +436,7 @@ const WORDS: Record<AuditAction, Spec> = {
 			timeZone: ['Time zone', zone],
 			weekStart: ['Week starts on', words(WEEKDAY)],
 			spendOrder: ['Spend order', words({ 'allowance-first': 'Free allowance first, then the balance', 'balance-first': 'Balance first, then the free allowance' })],
-			lowSharePercent: ['Low balance below', (v) => text(`${v} %`)],
+			lowSharePercent: ['Low balance below', (v) => text(typeof v === 'number' ? percentText(v) : '—')],
 			defaultTeamDailyCap: ["Each team's daily cap (default, tokens)", tokensOr('None')],
 			defaultMemberDailyCap: ["Each team member's daily cap (default, tokens)", tokensOr('None')],
 			createUnknownUsers: ['Create users for unknown ids', onOff]

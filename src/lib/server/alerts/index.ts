@@ -3,7 +3,7 @@ export { evaluateAlerts, type AlertKind, type SentAlert } from './evaluate';
 export { listNotifications, markRead, unreadCount, type NotificationRow, type Inbox } from './notifications';
 export { noticeCredit, creditNoticeWords, type CreditChange, type CreditNoticeKind, type CreditNoticeDetail } from './credit-notices';
 export { startAllowanceNotices, noticeAllowanceChange, limitsChanges, ruleChanges, allowanceChangeJob, watchOwnAllowance, type AllowanceNoticeKind } from './allowance-notices';
-export { noticeResetsMoved, allowanceResetsJob } from './reset-notices';
+export { noticeResetsMoved, allowanceResetsJob, poolResetsJob } from './reset-notices';
 export { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 export { firstStepRead } from './steps';
 export { listAlertSteps, setAlertSteps, type AccountAlertSteps, type AlertStepsView } from './settings';

@@ -1,13 +1,15 @@
 // A change of the site's time zone or week start moves when free allowances reset: the members it
-// moves them for hear of it once, as a role's allowance change is told (tell-members.ts).
+// moves them for hear of it once, as a role's allowance change is told (tell-members.ts), and so do the
+// owners and admins of each team pool it moves them for, as a pool's own allowance change is told (tell.ts).
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { queryRows, type Executor } from '../db/client';
+import { queryRows, type Db, type Executor } from '../db/client';
 import { movedResets, nowText, RESET_PERIODS, resettingPeriodsSql, type ResetPeriod } from '../ledger';
 import { enqueue, type JobDefinition } from '../schedule/jobs';
 import { localeFormatter } from '../../refusal-message';
 import { anyoneToTell } from './allowance-notices';
+import { tellLookers } from './tell';
 import { tellMembersBatch, type MembersBatch } from './tell-members';
 
 const pageWords = localeFormatter('en');
@@ -25,14 +27,16 @@ export interface ResetSettings {
  * only: "… now reset on Mondays at 00:00 Europe/Berlin"; monthly only: "… on the 1st of the month at …";
  * the week start alone: "Your free weekly allowances now reset on Mondays"), and in the body when they
  * reset before and next: "They reset at 00:00 UTC before. The next reset is Dec 6, 2026, 00:00 Berlin
- * time (UTC+1)." (several periods: "Next resets: daily …; weekly …").
+ * time (UTC+1)." (several periods: "Next resets: daily …; weekly …"). A team pool's (`teamName`, to its
+ * owners and admins): "Acme Studio's free allowances now reset …".
  */
-export function resetsMovedWords(d: { was: ResetSettings; now: ResetSettings; periods: { period: ResetPeriod; next: string }[] }): { title: string; body: string } {
+export function resetsMovedWords(d: { was: ResetSettings; now: ResetSettings; periods: { period: ResetPeriod; next: string }[]; teamName?: string | null }): { title: string; body: string } {
 	const day = (s: ResetSettings) => `on ${WEEKDAYS[s.weekStart]}s`;
 	const only = d.periods.length === 1 ? d.periods[0]!.period : null;
 	const on = (s: ResetSettings) => (only === 'weekly' ? ` ${day(s)}` : only === 'monthly' ? ' on the 1st of the month' : '');
 	const zoneMoved = d.was.timeZone !== d.now.timeZone;
-	const title = zoneMoved ? `Your free allowances now reset${on(d.now)} at 00:00 ${d.now.timeZone}` : `Your free weekly allowances now reset ${day(d.now)}`;
+	const whose = d.teamName ? `${d.teamName}'s` : 'Your';
+	const title = zoneMoved ? `${whose} free allowances now reset${on(d.now)} at 00:00 ${d.now.timeZone}` : `${whose} free weekly allowances now reset ${day(d.now)}`;
 	const before = zoneMoved ? `They reset${on(d.was)} at 00:00 ${d.was.timeZone} before.` : `They reset ${day(d.was)} before.`;
 	const at = (iso: string) => pageWords.time(iso, d.now.timeZone);
 	const next = only ? `The next reset is ${at(d.periods[0]!.next)}.` : `Next resets: ${d.periods.map((p) => `${p.period} ${at(p.next)}`).join('; ')}.`;
@@ -40,6 +44,10 @@ export function resetsMovedWords(d: { was: ResetSettings; now: ResetSettings; pe
 }
 
 const RESETS_JOB = 'alerts.allowance-resets';
+const POOL_RESETS_JOB = 'alerts.pool-allowance-resets';
+
+/** Team pools looked at per run of a move's pool notices (each told pool: its owners and admins, a few inserts each); the next batch is a job of its own. */
+export const POOLS_BATCH = 100;
 
 interface ResetsPayload extends MembersBatch {
 	/** The periods whose resets moved (RESET_PERIODS order). */
@@ -56,19 +64,43 @@ const resetsPayload: z.ZodType<ResetsPayload> = z.object({
 	words: z.record(z.string(), z.object({ title: z.string(), body: z.string() }))
 });
 
+/** Where a move's pool notices stand: the move, when it was made, and the last team (id) of the batch before (null for the first). */
+interface PoolResetsPayload {
+	key: string;
+	at: string;
+	after: string | null;
+	was: ResetSettings;
+	now: ResetSettings;
+	/** The periods whose resets moved (RESET_PERIODS order), each with its next reset (ISO). */
+	moved: { period: ResetPeriod; next: string }[];
+}
+
+const settingsSchema = z.object({ timeZone: z.string(), weekStart: z.number().int() });
+const poolResetsPayload: z.ZodType<PoolResetsPayload> = z.object({
+	key: z.string(),
+	at: z.string(),
+	after: z.string().nullable(),
+	was: settingsSchema,
+	now: settingsSchema,
+	moved: z.array(z.object({ period: z.enum(RESET_PERIODS), next: z.string() }))
+});
+
 /** Every non-empty subset of `xs`, in their order. */
 const subsets = <T>(xs: readonly T[]): T[][] => xs.reduce<T[][]>((all, x) => [...all, ...all.map((s) => [...s, x]), [x]], []);
 
 /**
  * After the site's time zone or week start changed (`was`: as read by the ledger's lockedSiteSettings; the
- * settings as now saved in `tx`), queues, in `tx`, the telling of every member whose free allowance's
- * reset it moved. A change is a period (daily, weekly, monthly) whose window open now ends at another
- * instant under the new settings than under the old (quota_window_end): saving the same settings again,
- * a zone with the same midnight now (Europe/Paris for Europe/Berlin), or a week start without weekly
- * allowances moves nothing and tells no one. A member is told, once per change, when a rule that applies
- * to them gives some tokens per a moved period (unlimited and "not available" do not reset for them);
- * disabled users, users who joined after the change, guests and team pools are not told. The schedule's
- * `alerts.allowance-resets` tells them MEMBERS_BATCH at a time: the request does two reads and one insert.
+ * settings as now saved in `tx`), queues, in `tx`, the telling of every member, and of every team pool's
+ * owners and admins, whose free allowance's reset it moved. A change is a period (daily, weekly, monthly)
+ * whose window open now ends at another instant under the new settings than under the old
+ * (quota_window_end): saving the same settings again, a zone with the same midnight now (Europe/Paris
+ * for Europe/Berlin), or a week start without weekly allowances moves nothing and tells no one. A member
+ * is told, once per change, when a rule that applies to them gives some tokens per a moved period
+ * (unlimited and "not available" do not reset for them); a pool's owners and admins, once per change and
+ * pool, when the pool's rule does ("Acme Studio's free allowances now reset …"). Disabled users, users who
+ * joined after the change, pools made after it and guests are not told. The schedule's
+ * `alerts.allowance-resets` tells the members MEMBERS_BATCH at a time and `alerts.pool-allowance-resets`
+ * the pools POOLS_BATCH at a time: the request does two reads and two inserts.
  */
 export async function noticeResetsMoved(tx: Executor, was: ResetSettings, now: ResetSettings): Promise<void> {
 	if (was.timeZone === now.timeZone && was.weekStart === now.weekStart) return;
@@ -80,6 +112,44 @@ export async function noticeResetsMoved(tx: Executor, was: ResetSettings, now: R
 	);
 	const payload: ResetsPayload = { key: randomUUID(), at: clock!.now, after: null, periods: moved.map((m) => m.period), words };
 	await enqueue(tx, RESETS_JOB, payload, { key: payload.key });
+	const pools: PoolResetsPayload = { key: payload.key, at: payload.at, after: null, was, now, moved: moved.map((m) => ({ period: m.period, next: m.end })) };
+	await enqueue(tx, POOL_RESETS_JOB, pools, { key: pools.key });
+}
+
+/**
+ * One batch of a move's pool notices: the next POOLS_BATCH team pools (by team id) made before the
+ * move whose own rule gives tokens per a moved period, each told to its owners and admins (tellLookers:
+ * once per move, pool and person, '<move>:<pool account>'), in one transaction; then the next batch is
+ * queued. Returns the people told.
+ */
+async function tellPoolsBatch(db: Db, p: PoolResetsPayload): Promise<number> {
+	const periods = p.moved.map((m) => m.period);
+	return db.orm.transaction(async (tx) => {
+		const pools = await queryRows<{ id: string; account_id: string; periods: string }>(tx, sql`
+			select t.id, t.account_id, r.periods
+			  from teams t, lateral (select ${resettingPeriodsSql(sql`t.account_id`, periods)} as periods) r
+			 where t.created_at <= ${p.at}::timestamptz and t.id > coalesce(${p.after}::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
+			   and r.periods is not null
+			 order by t.id limit ${POOLS_BATCH}`);
+		let told = 0;
+		for (const pool of pools) {
+			const theirs = pool.periods.split(',');
+			told += await tellLookers(tx, {
+				accountId: pool.account_id,
+				kind: 'allowance_changed',
+				key: `${p.key}:${pool.account_id}`,
+				tag: `allowance-resets-${pool.account_id}`,
+				say: (who) => resetsMovedWords({ was: p.was, now: p.now, periods: p.moved.filter((m) => theirs.includes(m.period)), teamName: who.teamName })
+			});
+		}
+		if (pools.length === POOLS_BATCH) await enqueue(tx, POOL_RESETS_JOB, { ...p, after: pools.at(-1)!.id }, { key: `${p.key}:${pools.at(-1)!.id}` });
+		return told;
+	});
+}
+
+/** The schedule's `alerts.pool-allowance-resets`: one batch of a move's pool notices (noticeResetsMoved, tellPoolsBatch). */
+export function poolResetsJob(): JobDefinition {
+	return { name: POOL_RESETS_JOB, run: ({ db, payload }) => tellPoolsBatch(db, poolResetsPayload.parse(payload)) };
 }
 
 /** The schedule's `alerts.allowance-resets`: one batch of a move's notices (noticeResetsMoved, tellMembersBatch). */

@@ -11,6 +11,7 @@ import { NONE } from '../../limit-choice';
 import { rolloverFollowsModule } from './rollover';
 import { EVERY_ACCOUNT, noticeFigures } from './change-notices';
 import { counted } from '../../counted';
+import { percentText } from '../../percent';
 import { unknownFeatureWords } from './known-keys';
 
 export type Feature = typeof features.$inferSelect;
@@ -483,7 +484,7 @@ export async function updateSiteSettings(
 		throw new DomainError('invalid_input', 'week_start must be 0 (Sunday) … 6 (Saturday).');
 	}
 	if (patch.lowSharePercent !== undefined && !(patch.lowSharePercent >= 1 && patch.lowSharePercent <= 99)) {
-		throw new DomainError('invalid_input', 'The low share must be 1–99 %.');
+		throw new DomainError('invalid_input', `The low share must be from ${percentText(1)} to ${percentText(99)}.`);
 	}
 	const [s] = await exec
 		.update(siteSettings)

@@ -11,7 +11,7 @@ import { topupJobs } from '../topup';
 import { pushJob } from '../alerts/push';
 import { alertCatchUpJob } from '../alerts/catch-up';
 import { allowanceChangeJob } from '../alerts/allowance-notices';
-import { allowanceResetsJob } from '../alerts/reset-notices';
+import { allowanceResetsJob, poolResetsJob } from '../alerts/reset-notices';
 
 /** The seconds of expiries this process has already asked a sweep for (pruned as they pass). */
 const sweepsAsked = new WeakMap<Executor, Set<number>>();
@@ -90,7 +90,8 @@ export function appJobs(checkSeconds = CHECK_SECONDS): JobDefinition[] {
 		pushJob(),
 		alertCatchUpJob(),
 		allowanceChangeJob(),
-		allowanceResetsJob()
+		allowanceResetsJob(),
+		poolResetsJob()
 	];
 	return jobs.map((j) => (j.everySeconds === CHECK_SECONDS ? { ...j, everySeconds: checkSeconds } : j));
 }
