@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { installedPhone, launch, phoneContext } from './browser';
-import { alertStepsShown, deviceStorage, maya, openAs, ownUser, screen, sessionCookies, signIn, waitForFresh, waitForServiceWorker } from './app';
+import { alertStepsShown, deviceStorage, leo, maya, openAs, ownUser, screen, sessionCookies, signIn, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -45,6 +45,8 @@ describe('offline on a phone', () => {
 		await page.goto('/usage');
 		await waitForFresh(page);
 		const firstRows = await page.locator('tbody tr').first().innerText();
+		await page.goto('/team');
+		await waitForFresh(page);
 
 		await context.setOffline(true);
 		await page.goto('/dashboard');
@@ -60,6 +62,25 @@ describe('offline on a phone', () => {
 		await page.getByText(/Offline · updated/).waitFor();
 		expect(await page.locator('tbody tr').first().innerText()).toBe(firstRows);
 		await screen(page, 'offline-usage');
+
+		// The team as last seen; what only the server can do waits for a connection: an invitation, a
+		// member's role, caps, removing someone.
+		await page.goto('/team');
+		await page.getByText(/Offline · updated/).first().waitFor();
+		await expect(page.getByRole('button', { name: 'Send invite' }).isDisabled()).resolves.toBe(true);
+		const leoRow = page.getByRole('listitem').filter({ hasText: leo.name });
+		await expect(leoRow.getByRole('combobox').isDisabled()).resolves.toBe(true);
+		await leoRow.getByRole('button', { name: /^Caps/ }).click();
+		await expect(leoRow.getByRole('button', { name: 'Save caps' }).isDisabled()).resolves.toBe(true);
+		await leoRow.getByText('Needs a connection').waitFor();
+		await leoRow.scrollIntoViewIfNeeded();
+		await screen(page, 'offline-team-caps');
+		await leoRow.getByRole('button', { name: 'Cancel' }).click();
+		await leoRow.getByRole('button', { name: /^Remove/ }).click();
+		const sheet = page.getByRole('dialog');
+		await sheet.getByText('Needs a connection').waitFor();
+		await expect(sheet.getByRole('button', { name: /^Remove/ }).isDisabled()).resolves.toBe(true);
+		await screen(page, 'offline-team-remove');
 		await context.close();
 	});
 
