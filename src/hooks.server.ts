@@ -12,6 +12,7 @@ import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
 import { trpcResponseMeta } from '$lib/server/trpc/response-meta';
+import { trpcMethods } from '$lib/server/trpc/methods';
 import { config, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { paymentsLine } from '$lib/server/store';
@@ -40,7 +41,7 @@ const firstQueries: Handle = ({ event, resolve }) =>
 			html.includes('<!--quota:first-queries-->') ? html.replace('<!--quota:first-queries-->', await firstQueriesHead(event.url.pathname)) : html
 	});
 
-export const handle = sequence(closeConnectionsWhenDraining, answerOutage, answerNotFound, compressJson, refuseCrossSite, authenticate, trpc, firstQueries);
+export const handle = sequence(closeConnectionsWhenDraining, answerOutage, answerNotFound, compressJson, refuseCrossSite, authenticate, trpcMethods(appRouter), trpc, firstQueries);
 export const handleError = handleOutage;
 
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */

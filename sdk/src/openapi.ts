@@ -42,7 +42,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -171,7 +171,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -299,7 +299,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -406,7 +406,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -584,7 +584,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -802,7 +802,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1050,7 +1050,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1263,7 +1263,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1458,7 +1458,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1664,7 +1664,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON. `idempotency_key_missing`: no `Idempotency-Key` header (this route requires one) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1836,7 +1836,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2007,7 +2007,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2128,7 +2128,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2252,7 +2252,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2348,7 +2348,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2495,7 +2495,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2587,7 +2587,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2697,7 +2697,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2872,7 +2872,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2981,7 +2981,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3123,7 +3123,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes. `invalid_json`: the body is not JSON */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes. `invalid_json`: the body is not JSON */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3333,7 +3333,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3405,7 +3405,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes */
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
                 400: {
                     headers: {
                         [name: string]: unknown;

@@ -6,6 +6,8 @@ import { baseURL } from './browser';
 // The build's files (prerendered pages, the client's scripts, icons and manifest) are only read. A
 // POST or PUT to /dashboard answered the page itself with 200, as if something had been done
 // (adapter-node's static server ignores the method, sveltejs/kit#3294; patches/ mends it).
+// A tRPC procedure asked with the wrong method is 405 with Allow too, not tRPC 10's 404 "No
+// "mutation"-procedure on path", which says it does not exist (trpc/methods.ts).
 
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -70,5 +72,27 @@ describe('the build’s files, asked to change', () => {
 	it('leaves a path that is no file to the app: a POST to a made-up script is not found, not 405', async () => {
 		const answer = await ask('POST', '/_app/immutable/entry/made-up.js');
 		expect(answer.status).toBe(404);
+	});
+});
+
+describe('tRPC procedures asked with a method they do not take', () => {
+	it('answers a query sent by POST (or PUT, alone or in a batch) 405 with Allow: GET, and GET still runs it', async () => {
+		for (const [method, path] of [['POST', '/trpc/system.health'], ['PUT', '/trpc/system.health'], ['POST', '/trpc/system.health,referrals.panel?batch=1']]) {
+			const answer = await ask(method!, path!);
+			expect({ method, path, status: answer.status, allow: answer.allow }).toEqual({ method, path, status: 405, allow: 'GET' });
+			expect(JSON.parse(answer.body)).toEqual({ error: 'method_not_allowed', message: `${method} is not allowed here: this is a query, asked with GET.` });
+		}
+		expect((await ask('GET', '/trpc/system.health')).status).toBe(200);
+	});
+
+	it('answers a mutation sent by GET 405 with Allow: POST, before it runs: signed out, POST is refused for who asks', async () => {
+		const answer = await ask('GET', '/trpc/me.signOutEverywhere');
+		expect({ status: answer.status, allow: answer.allow }).toEqual({ status: 405, allow: 'POST' });
+		expect(JSON.parse(answer.body).error).toBe('method_not_allowed');
+		expect((await ask('POST', '/trpc/me.signOutEverywhere')).status).toBe(401);
+	});
+
+	it('leaves a procedure that does not exist to tRPC: 404, whatever the method', async () => {
+		for (const method of ['GET', 'POST']) expect((await ask(method, '/trpc/no.such.procedure')).status).toBe(404);
 	});
 });

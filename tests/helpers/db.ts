@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { inject } from 'vitest';
@@ -45,4 +46,18 @@ export async function freshDb(opts: { poolSize?: number } = {}): Promise<Db & { 
 			await cleanup.end();
 		}
 	};
+}
+
+/**
+ * Every table's rows as a digest per table (`schema.table` → md5 of its rows, in order): the same
+ * before and after a call that changed nothing, and a difference names the table that changed.
+ */
+export async function tableDigests(db: Db): Promise<Record<string, string>> {
+	const tables = await db.rows<{ ident: string; label: string }>(
+		sql`select format('%I.%I', table_schema, table_name) as ident, quote_literal(table_schema || '.' || table_name) as label from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema') order by 1`
+	);
+	const digests = await db.rows<{ name: string; digest: string }>(
+		sql.raw(tables.map((t) => `select ${t.label} as name, md5(coalesce(string_agg(r::text, '|' order by r::text), '')) as digest from ${t.ident} r`).join(' union all '))
+	);
+	return Object.fromEntries(digests.map((d) => [d.name, d.digest]));
 }

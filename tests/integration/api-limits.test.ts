@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend } from '../helpers/db';
+import { backend, tableDigests } from '../helpers/db';
 import { call } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
@@ -9,7 +9,9 @@ import type { Db } from '../../src/lib/server/db/client';
 
 // Every limit the OpenAPI document states (maxLength, minLength, maximum, minimum) is the limit
 // validation enforces: a value at the limit is taken (whatever the domain then answers, never 400),
-// one past it is 400 naming that field. Walked from the served document, per route.
+// one past it is 400 naming that field. Walked from the served document, per route. So is every
+// route's refusal of a key it does not take: in the query of each, in the body of each with one.
+// Both sets of requests change nothing they refuse.
 
 let db: Db;
 let site: string;
@@ -20,7 +22,7 @@ let embedToken: string;
 beforeAll(async () => {
 	({ db, site } = await openRestApi());
 	const m = await member(db, 1_000_000);
-	for (let i = 0; i < 14; i++) {
+	for (let i = 0; i < 18; i++) {
 		const r = await call('/api/v1/holds', { headers: bearer(m.key, { 'idempotency-key': `limits-hold-${i}` }), body: { feature: 'ai_bots', max_tokens: 10 } });
 		holds.push(((await r.json()) as { hold_id: string }).hold_id);
 	}
@@ -37,6 +39,9 @@ interface Request {
 	headers: Record<string, string>;
 	body?: Record<string, unknown>;
 }
+
+/** Whether a route's query names the account (`user`, `team` or `guest`), as the document says. */
+const namesAccountInQuery = (path: string) => operations.some((o) => o.path === path && o.op.parameters?.some((p) => p.in === 'query' && p.name === 'user'));
 
 let n = 0;
 /** A request each route takes, naming a host site's user (limits then change one field at a time). */
@@ -55,8 +60,8 @@ function base(path: string): Request {
 	};
 	const endpoints = path.startsWith('/api/v1/webhook-endpoints') || path.startsWith('/api/v1/embed');
 	const id = !path.includes('{id}') ? '' : endpoints ? endpointId : holds.pop()!;
-	// The webhook routes name no account.
-	const query: Record<string, string> = path.includes('{') || endpoints ? {} : { user };
+	// Only a route whose query names the account takes one (the webhook routes name none; a body names it).
+	const query: Record<string, string> = namesAccountInQuery(path) ? { user } : {};
 	// An unknown lot: the end route answers 404 past its limits' checks.
 	return { params: { featureKey: 'ai_bots', id, lot_id: randomUUID(), deliveryId: '999999999' }, query, headers, body: bodies[path] };
 }
@@ -117,6 +122,30 @@ describe(`REST v1 limits walked from the OpenAPI document on ${backend}`, () => 
 					} else expect(res.status, what).not.toBe(400);
 				}
 			}
+			await expectInvariants(db);
+		});
+	}
+});
+
+describe(`REST v1 refuses a key it does not take, on every route of the OpenAPI document, on ${backend}`, () => {
+	for (const { path, method, op } of operations) {
+		const hasBody = Boolean(op.requestBody);
+		it(`${method} ${path}: "extra" in the query${hasBody ? ' and in the body' : ''} is 400 naming it, and changes nothing`, async () => {
+			const before = await tableDigests(db);
+			const places = hasBody ? (['query', 'body'] as const) : (['query'] as const);
+			for (const where of places) {
+				const r = base(path);
+				// A path's other method takes the base's body (GET beside POST or PATCH): this one takes none.
+				if (!hasBody) delete r.body;
+				if (where === 'query') r.query = { ...r.query, extra: '1' };
+				else r.body = { ...r.body, extra: 1 };
+				const res = await send(path, method, r);
+				const said = JSON.stringify(res.json);
+				expect({ where, status: res.status, error: res.json?.error }, said).toEqual({ where, status: 400, error: 'invalid_input' });
+				expect(said, where).toContain('\\"extra\\"');
+			}
+			const after = await tableDigests(db);
+			expect(Object.keys(after).filter((t) => after[t] !== before[t]), 'tables changed').toEqual([]);
 			await expectInvariants(db);
 		});
 	}

@@ -219,7 +219,8 @@ function example(path: string, op: Operation): Generated {
 	return {
 		key: embedOnly(op) ? 'embed' : ownAccount ? 'member' : 'site',
 		params: { featureKey: 'ai_bots', lot_id: existing.lot_id!.at(-1)!, ...(path.includes('{id}') ? withDelivery(path, path.startsWith('/api/v1/holds') ? exampleHold : existing.id!.pop()!) : {}) },
-		query: ownAccount || embedOnly(op) || path.includes('feature-rates') || path.includes('{lot_id}') || path === '/api/v1/embed-tokens' ? {} : { user },
+		// Only a route whose query names the account takes one: any other refuses a parameter it does not take.
+		query: !ownAccount && op.parameters?.some((p) => p.in === 'query' && p.name === 'user') ? { user } : {},
 		headers: op.parameters?.some((p) => p.name === 'Idempotency-Key') ? { 'Idempotency-Key': `openapi-example-${path}` } : {},
 		body: bodies[path] ?? null,
 		contentType: 'application/json'

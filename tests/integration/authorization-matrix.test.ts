@@ -17,12 +17,15 @@
  * - a caller in `allow` succeeds, or gets exactly the refusal its row lists; anything else (a 500,
  *   a validation error from a wrong input, an unlisted refusal) fails the row, so every row's
  *   success path really runs. The ledger invariants are checked after each row.
+ * - a procedure that takes input refuses a key it does not take: the first allowed caller's valid
+ *   input (or none) with `extra: 1` beside it is a BAD_REQUEST naming "extra" that changes no row of
+ *   any table, before that same input, without it, succeeds.
  * The test fails when a procedure has no row, or a row names a procedure that no longer exists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createECDH, randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { freshDb } from '../helpers/db';
+import { freshDb, tableDigests } from '../helpers/db';
 import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/world';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
@@ -334,6 +337,24 @@ async function call(path: string, who: CallerKind, input: unknown, w: World): Pr
 	}
 }
 
+/** Whether the procedure at `path` takes input (has a schema): one that takes none ignores what it is sent. */
+const takesInput = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>)[path]!._def.inputs.length > 0;
+
+/**
+ * `input` with a key no procedure takes, as `who` sends it: a BAD_REQUEST naming the key (a misspelt
+ * field must not be dropped and the call said to work), and every table as it was. Problems, if any.
+ */
+async function strayKeyProblems(path: string, who: CallerKind, input: unknown, w: World): Promise<string[]> {
+	const before = await tableDigests(db);
+	const result = await call(path, who, { ...(input as object | undefined), extra: 1 }, w);
+	const after = await tableDigests(db);
+	const problems: string[] = [];
+	if (result.code !== 'BAD_REQUEST' || !result.message?.includes('"extra"')) problems.push(`${who} with "extra": 1 should get BAD_REQUEST naming "extra" but got ${describeOutcome(result)}`);
+	const changed = Object.keys(after).filter((t) => after[t] !== before[t]);
+	if (changed.length) problems.push(`${who} with "extra": 1 changed ${changed.join(', ')}`);
+	return problems;
+}
+
 /** Refused for who the caller is: UNAUTHORIZED, FORBIDDEN, or a not_found that hides the resource. */
 const isAuthRefusal = (o: Outcome) =>
 	o.code === 'UNAUTHORIZED' || o.code === 'FORBIDDEN' || (o.code === 'NOT_FOUND' && (o.domainCode ?? 'not_found') === 'not_found');
@@ -375,6 +396,7 @@ describe('authorization matrix', () => {
 					w = await makeWorld(db);
 					input = entry.input ? await entry.input(w, db) : undefined;
 				}
+				if (i === refused.length && takesInput(path)) problems.push(...(await strayKeyProblems(path, who, input, w)));
 				const result = await call(path, who, input, w);
 				if (!entry.allow.includes(who)) {
 					if (!isAuthRefusal(result)) problems.push(`${who} should be refused but got ${describeOutcome(result)}`);

@@ -25,7 +25,7 @@ export interface ReferralSettings {
 export const REFERRALS_OFF: ReferralSettings = { enabled: false, referrerTokens: 0, referredTokens: 0, requirePurchase: false, expiresDays: null, dailyLimit: 10 };
 
 const settingsSchema = z
-	.object({
+	.strictObject({
 		enabled: z.boolean(),
 		referrerTokens: z.number().int().min(0).max(MAX_TOKENS),
 		referredTokens: z.number().int().min(0).max(MAX_TOKENS),

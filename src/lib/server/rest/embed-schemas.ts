@@ -8,7 +8,7 @@ import { SAID_FIRST } from '../input-words';
 // answer shapes, used by the routes and the OpenAPI document.
 
 export const embedTokenBody = z
-	.object({
+	.strictObject({
 		user: targetFields.user,
 		team: targetFields.team,
 		member: memberField('the member viewing the pool', "The widget then says what that member can spend, as their dashboard does: what their own cap, or the pool's, leaves them (`cap`). Without it the widget shows the pool alone."),
@@ -20,7 +20,6 @@ export const embedTokenBody = z
 			.default(EMBED_TTL_SECONDS.default)
 			.meta({ description: `How long the token reads (seconds, ${EMBED_TTL_SECONDS.min}–${EMBED_TTL_SECONDS.max}, default ${EMBED_TTL_SECONDS.default}).` })
 	})
-	.strict()
 	.refine((v) => (v.user === undefined) !== (v.team === undefined), {
 		message: 'Name exactly one of "user" or "team": the account the widget shows.',
 		path: ['user'],

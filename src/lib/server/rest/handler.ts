@@ -66,7 +66,10 @@ interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType, P extends z.
 	 */
 	scope: ApiKeyScope | null;
 	body?: B;
+	/** The query's schema; none: the route takes no query, and any parameter is refused (400 naming it), never ignored. */
 	query?: Q;
+	/** The route parses its query itself, with `parseQuery` (the event stream: a key's target, a session's account). */
+	ownQuery?: true;
 	params?: P;
 	idempotencyKey?: I;
 	/** Metering endpoints share a per-key rate limit. */
@@ -101,7 +104,7 @@ function bearer(request: Request): string | null {
  * (`?user=a&user=b`) is a malformed request, 400 `invalid_input` naming it: which of the values a
  * route acted on would otherwise be an accident of parsing.
  */
-export function singleValued(params: URLSearchParams): Record<string, string> {
+function singleValued(params: URLSearchParams): Record<string, string> {
 	const seen: Record<string, string> = {};
 	for (const [name, value] of params) {
 		if (Object.hasOwn(seen, name)) {
@@ -119,6 +122,12 @@ function parseFrom<S extends z.ZodType>(schema: S, value: unknown, source: 'body
 	if (!parsed.success) throw invalidInput(parsed.error, source);
 	return parsed.data;
 }
+
+/** The query of a route that takes none: a parameter it would ignore (`?user=` on a POST, a misspelt filter) is refused. */
+export const noQuery = z.strictObject({});
+
+/** `url`'s query parsed by `schema` (one value per name), refused as every route's is: 400 `invalid_input` naming the parameter. */
+export const parseQuery = <S extends z.ZodType>(schema: S, url: URL): z.infer<S> => parseFrom(schema, singleValued(url.searchParams), 'query');
 
 /** A REST v1 route: authenticate, validate, call one domain function, map the answer or the error. */
 export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, I extends IdempotencyRule = undefined>(
@@ -139,8 +148,7 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 
 			// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
 			const params = opts.params ? opts.params.parse(event.params) : event.params;
-			const search = singleValued(event.url.searchParams);
-			const query = opts.query ? parseFrom(opts.query, search, 'query') : undefined;
+			const query = opts.ownQuery ? undefined : parseQuery(opts.query ?? noQuery, event.url);
 			const body = opts.body ? parseFrom(opts.body, storable(await readJson(event.request)), 'body') : undefined;
 
 			const idem = event.request.headers.get('idempotency-key');

@@ -57,7 +57,7 @@ type Documented = keyof typeof codeText | 'invalid_input';
 const INVALID_400 =
 	'`invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than ' +
 	MAX_NESTING +
-	' levels deep; `details.fieldErrors` names it. A field the body does not take is named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields the body takes';
+	' levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes';
 const PREFACE_402 = "Every refusal's `details.operation` says what was refused (`consume` or `hold`) and `details.cost` what it costs (a hold: its `max_tokens`)";
 const BODY: Documented[] = ['invalid_json', 'payload_too_large', 'unsupported_media_type'];
 const TARGET: Documented[] = ['forbidden', 'not_found', 'unknown_user', 'invalid_input'];

@@ -54,7 +54,12 @@ const spendingMember = memberField(
 	"The use is theirs as it is in the app's own pages: their cap on the pool applies (402 `cap_reached` when it is reached), and the team page counts it as theirs. Without it, the use is the team's and no member's cap applies. A signed-in caller spends as themselves and leaves it out."
 );
 
-export const targetQuery = oneTarget(z.object(targetFields).strict());
+export const targetQuery = oneTarget(z.strictObject(targetFields));
+/**
+ * The event stream's query for a signed-in page (the dashboard's): `account`, the account it shows (its own or a
+ * team's; absent: the active one). A target a key would name is taken and, as on every route, not a session's to choose.
+ */
+export const sessionStreamQuery = z.strictObject({ ...targetFields, account: z.string().optional() });
 
 const feature = keyLookup.meta({ description: 'Feature key, e.g. ai_bots.', example: 'ai_bots' });
 const model = keyLookup.nullish().meta({ description: 'Model key for per-model allocations.', example: 'gpt-5-nano' });
@@ -70,24 +75,22 @@ const metadata = readableValues(
 		description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text.`
 	});
 
-export const checkBody = oneTarget(z.object({ ...targetFields, member: spendingMember, feature, units, model }).strict(), 'spending from');
-export const consumeBody = oneTarget(z.object({ ...targetFields, member: spendingMember, feature, units, model, metadata }).strict(), 'spending from');
+export const checkBody = oneTarget(z.strictObject({ ...targetFields, member: spendingMember, feature, units, model }), 'spending from');
+export const consumeBody = oneTarget(z.strictObject({ ...targetFields, member: spendingMember, feature, units, model, metadata }), 'spending from');
 export const holdBody = oneTarget(
-	z
-		.object({
-			...targetFields,
-			member: spendingMember,
-			feature,
-			model,
-			max_tokens: tokens(1).meta({ description: 'Most tokens the operation may cost.', example: 500 }),
-			ttl_seconds: z.number().int().min(1).max(86_400).default(300).meta({ description: 'Released automatically after this.' }),
-			metadata
-		})
-		.strict(),
+	z.strictObject({
+		...targetFields,
+		member: spendingMember,
+		feature,
+		model,
+		max_tokens: tokens(1).meta({ description: 'Most tokens the operation may cost.', example: 500 }),
+		ttl_seconds: z.number().int().min(1).max(86_400).default(300).meta({ description: 'Released automatically after this.' }),
+		metadata
+	}),
 	'spending from'
 );
-export const settleBody = z.object({ tokens: tokens(0).meta({ description: 'The real cost, at most what is held.', example: 20 }) }).strict();
-export const emptyBody = z.object({}).strict();
+export const settleBody = z.strictObject({ tokens: tokens(0).meta({ description: 'The real cost, at most what is held.', example: 20 }) });
+export const emptyBody = z.strictObject({});
 /** `tokens` or `unlimited: true`, never both: in JSON Schema, one of the two shapes. */
 const TOKENS_OR_UNLIMITED = {
 	oneOf: [
@@ -97,7 +100,7 @@ const TOKENS_OR_UNLIMITED = {
 };
 export const grantBody = oneTarget(
 	z
-		.object({
+		.strictObject({
 			user: targetFields.user,
 			team: targetFields.team,
 			tokens: tokens(1).optional().meta({ description: 'Whole tokens to grant. Required, unless `unlimited` is true: then leave it out.', example: 1000 }),
@@ -118,7 +121,6 @@ export const grantBody = oneTarget(
 				.meta({ description: 'When the granted tokens expire; must be in the future. Null or absent: never.' }),
 			note: readableText(z.string().max(500)).nullish()
 		})
-		.strict()
 		.superRefine((g, ctx) => {
 			if (g.unlimited === true && g.tokens !== undefined) {
 				ctx.addIssue({ code: 'custom', path: ['tokens'], message: 'tokens goes without "unlimited": true: an unlimited grant takes no tokens. Send one or the other.' });
@@ -131,13 +133,11 @@ export const grantBody = oneTarget(
 /** `POST /api/v1/grants/{lot_id}/end`: the lot a grant answered. */
 export const grantParams = z.object({ lot_id: z.uuid().meta({ description: 'The `lot_id` POST /api/v1/grants answered (or a `grant.created` webhook said).' }) });
 export const usageQuery = oneTarget(
-	z
-		.object({
-			...targetFields,
-			limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
-			cursor: cursor.optional()
-		})
-		.strict()
+	z.strictObject({
+		...targetFields,
+		limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+		cursor: cursor.optional()
+	})
 );
 
 export const featureParams = z.object({ featureKey: keyLookup.meta({ description: 'Feature key, e.g. ai_bots.' }) });
@@ -191,6 +191,11 @@ export const EXPIRES_AT_SOONEST =
 export const EXPIRING_TOKENS =
 	"How many of this allocation's tokens expire at `expires_at` (tokens, an integer): the remaining tokens of its lots that end then, as the dashboard says them (“1,225 expire Dec 14, 2026, …”); the rest of its `credit` expires later or never. An unlimited lot counts none. null when `expires_at` is null (none of them expires).";
 
+/**
+ * The answers, as the document describes them: `z.object`, as nothing parses an answer with them.
+ * The document says `additionalProperties: false` of each (zod's output mode), so api-openapi's check
+ * fails on a field an answer has and the document does not name.
+ */
 export const responses = {
 	error: z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() }),
 	balance: z.object({

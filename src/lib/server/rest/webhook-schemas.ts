@@ -6,7 +6,7 @@ import type { DeliveryView, EndpointView } from '../webhooks';
 
 export const endpointParams = z.object({ id: z.uuid().meta({ description: 'The endpoint id POST /api/v1/webhook-endpoints answered.' }) });
 export const redeliverParams = endpointParams.extend({ deliveryId: z.coerce.number().int().positive().meta({ description: "A delivery id from the endpoint's delivery log." }) });
-export const deliveriesQuery = z.object({
+export const deliveriesQuery = z.strictObject({
 	limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Deliveries per page (1–200, default 50), newest first.' }),
 	before: z.coerce.number().int().positive().optional().meta({ description: 'The last delivery id of the previous page.' })
 });

@@ -18,42 +18,54 @@ const priceId = z
 	.nullable()
 	.default(null);
 
-export const productInput = z
-	.object({
-		id: z.string().regex(PACKAGE_ID, 'lowercase letters, digits and dashes'),
-		kind: z.enum(['pack', 'model_pack', 'bundle', 'subscription']),
-		name: readableText(z.string().trim().min(2).max(80)),
-		description: readableText(z.string().trim().max(400)).default(''),
-		grants: z
-			.array(z.object({ model: z.string().min(1).nullable(), tokens: z.number().int().min(1).max(MAX_TOKENS) }))
-			.min(1)
-			.max(20),
-		priceCents: z.number().int().min(MIN_PRICE_CENTS, 'must be more than 0: tokens given away are a bonus, not a package'),
-		currency: z.string().refine(isPaddleCurrency, CURRENCY_RULE).default('USD'),
-		billingInterval: z.enum(['month', 'year']).nullable().default(null),
-		maxQuantity: z.number().int().min(1).max(1000).default(1),
-		paddlePriceSandbox: priceId,
-		paddlePriceProduction: priceId,
-		active: z.boolean().default(true),
-		sort: z.number().int().default(0)
-	})
-	.refine((p) => p.priceCents <= maxPriceMinor(p.currency), { message: 'must be at most 1,000,000 in its currency', path: ['priceCents'] })
-	.refine((p) => (p.kind === 'subscription') === (p.billingInterval !== null), {
-		message: 'subscriptions need a billing interval (month or year); other packages have none',
-		path: ['billingInterval']
-	})
-	.refine((p) => p.kind !== 'model_pack' || (p.grants.length === 1 && p.grants[0]!.model !== null), {
-		message: 'a model pack grants tokens for exactly one model',
-		path: ['grants']
-	})
-	.refine((p) => p.kind !== 'subscription' || p.maxQuantity === 1, {
-		message: 'a subscription is bought one at a time',
-		path: ['maxQuantity']
-	})
-	.refine((p) => new Set(p.grants.map((g) => g.model)).size === p.grants.length, {
-		message: 'each model appears once',
-		path: ['grants']
-	});
+const grant = { model: z.string().min(1).nullable(), tokens: z.number().int().min(1).max(MAX_TOKENS) };
+const grantList = <G extends z.ZodType>(item: G) => z.array(item).min(1).max(20);
+
+const productObject = z.object({
+	id: z.string().regex(PACKAGE_ID, 'lowercase letters, digits and dashes'),
+	kind: z.enum(['pack', 'model_pack', 'bundle', 'subscription']),
+	name: readableText(z.string().trim().min(2).max(80)),
+	description: readableText(z.string().trim().max(400)).default(''),
+	grants: grantList(z.object(grant)),
+	priceCents: z.number().int().min(MIN_PRICE_CENTS, 'must be more than 0: tokens given away are a bonus, not a package'),
+	currency: z.string().refine(isPaddleCurrency, CURRENCY_RULE).default('USD'),
+	billingInterval: z.enum(['month', 'year']).nullable().default(null),
+	maxQuantity: z.number().int().min(1).max(1000).default(1),
+	paddlePriceSandbox: priceId,
+	paddlePriceProduction: priceId,
+	active: z.boolean().default(true),
+	sort: z.number().int().default(0)
+});
+
+/** The rules between a package's fields. */
+const productRules = <S extends z.ZodType<z.output<typeof productObject>, z.input<typeof productObject>>>(schema: S) =>
+	schema
+		.refine((p) => p.priceCents <= maxPriceMinor(p.currency), { message: 'must be at most 1,000,000 in its currency', path: ['priceCents'] })
+		.refine((p) => (p.kind === 'subscription') === (p.billingInterval !== null), {
+			message: 'subscriptions need a billing interval (month or year); other packages have none',
+			path: ['billingInterval']
+		})
+		.refine((p) => p.kind !== 'model_pack' || (p.grants.length === 1 && p.grants[0]!.model !== null), {
+			message: 'a model pack grants tokens for exactly one model',
+			path: ['grants']
+		})
+		.refine((p) => p.kind !== 'subscription' || p.maxQuantity === 1, {
+			message: 'a subscription is bought one at a time',
+			path: ['maxQuantity']
+		})
+		.refine((p) => new Set(p.grants.map((g) => g.model)).size === p.grants.length, {
+			message: 'each model appears once',
+			path: ['grants']
+		});
+
+/**
+ * A package as the store checks it before saving it. Lenient: the store passes its own rows through it
+ * too (a stored package carries `retiredPrices`, `createdAt`); a person's input meets `productRequest` first.
+ */
+export const productInput = productRules(productObject);
+
+/** A package as the console sends it (tRPC `store.admin.*`, `admin.catalog.savings`): a key it does not take, in it or in a grant, is refused. */
+export const productRequest = productRules(z.strictObject({ ...productObject.shape, grants: grantList(z.strictObject(grant)) }));
 
 export type ProductInput = z.input<typeof productInput>;
 

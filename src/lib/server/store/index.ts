@@ -12,7 +12,7 @@ import { getPurchase, openCheckoutRead, purchasesRead, type Purchase } from './o
 import { subscriptionsRead } from './subscriptions';
 import { paymentProvider } from './paddle';
 
-export { saveProduct, listProducts, productInput, type Product, type ProductInput } from './catalog';
+export { saveProduct, listProducts, productRequest, type Product, type ProductInput } from './catalog';
 export { addPackage } from './new-package';
 export { catalogPreview, deleteProduct, reorderProducts, savingsPreview, setProductActive } from './catalog-admin';
 export { seedDemoCatalog, demoCatalog } from './demo-catalog';

@@ -17,7 +17,11 @@ const base64url = (bytes: number) =>
 		.regex(/^[A-Za-z0-9_-]+=*$/, 'must be base64url')
 		.refine((v) => Buffer.from(v, 'base64url').length === bytes, `must encode ${bytes} bytes`);
 
-/** A browser's `PushSubscription.toJSON()`: the endpoint and the keys its payloads are encrypted for. */
+/**
+ * A browser's `PushSubscription.toJSON()`: the endpoint and the keys its payloads are encrypted for.
+ * Lenient, unlike the app's inputs: the browser writes this object, not a person, and adds what it
+ * likes (`expirationTime`, and whatever a browser adds next), which is not ours to refuse.
+ */
 export const deviceSubscriptionSchema = z.object({
 	endpoint: z.url().max(2048),
 	keys: z.object({ p256dh: base64url(65), auth: base64url(16) })

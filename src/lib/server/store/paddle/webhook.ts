@@ -22,7 +22,10 @@ export interface WebhookReply {
 NodeRuntime.initialize();
 const webhooks = new Webhooks();
 
-/** What every Paddle notification carries; the SDK builds the event from `data`. */
+/**
+ * What every Paddle notification carries; the SDK builds the event from `data`. Lenient (`z.object`),
+ * unlike the app's inputs: Paddle writes it and adds fields as it likes, which must not turn a paid order away.
+ */
 const envelope = z.object({
 	event_id: z.string().min(1).max(100),
 	event_type: z.string().min(1).max(100),

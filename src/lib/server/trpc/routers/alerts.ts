@@ -13,7 +13,7 @@ export const alertsRouter = router({
 
 	/** The inbox: the signed-in user's recent alerts (own tokens and managed team pools), newest first, and the unread count; an anomaly with the daily cap it suggested when raised (and whether today's use has reached it since). */
 	list: memberProcedure
-		.input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).optional())
+		.input(z.strictObject({ limit: z.number().int().min(1).max(200).default(50) }).optional())
 		.query(async ({ ctx, input }) => withCapSuggestions(ctx.db.orm, await listNotifications(ctx.db.orm, ctx.auth.user.id, input?.limit))),
 
 	/** The badge in the header: how many alerts are unread. */
@@ -23,8 +23,8 @@ export const alertsRouter = router({
 	markRead: memberProcedure
 		.input(
 			z.union([
-				z.object({ key: deviceKey.optional(), ids: z.array(z.number().int().positive()).min(1).max(200) }).strict(),
-				z.object({ key: deviceKey.optional(), upTo: z.number().int().positive() }).strict()
+				z.strictObject({ key: deviceKey.optional(), ids: z.array(z.number().int().positive()).min(1).max(200) }),
+				z.strictObject({ key: deviceKey.optional(), upTo: z.number().int().positive() })
 			])
 		)
 		.mutation(async ({ ctx, input }) => ({ unread: await markRead(ctx.db.orm, ctx.auth.user.id, 'ids' in input ? { ids: input.ids } : { upTo: input.upTo }) })),
@@ -35,7 +35,7 @@ export const alertsRouter = router({
 	/** Sets an account's alert steps (shares and fixed numbers of tokens): the user's own, or a team pool they own or administer (whose alerts go to them). */
 	setSteps: memberProcedure
 		.input(
-			z.object({
+			z.strictObject({
 				key: deviceKey,
 				accountId: z.uuid(),
 				shares: z.array(z.number()).max(20),

@@ -15,7 +15,7 @@ import { balanceOf, FIGURE_MEANING } from '../../../balance-figures';
 import { heldWords } from '../../../held-words';
 import { siteDayWords } from '../../../site-day';
 
-const accountInput = z.object({ accountId: z.uuid().optional() });
+const accountInput = z.strictObject({ accountId: z.uuid().optional() });
 
 /** Balances as Settings says: yellow below the account's first alert step (the site's share when it has none). */
 const summaryRead = (accountId: string) => balancesRead(accountId, { lowSharePercent: firstStepRead(accountId) });

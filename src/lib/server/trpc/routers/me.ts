@@ -12,27 +12,27 @@ export const meRouter = router({
 	profile: memberProcedure.query(({ ctx }) => profile(ctx.db, ctx.auth)),
 
 	updateProfile: memberProcedure
-		.input(z.object({ name: z.string().optional(), timeZone: z.string().nullable().optional() }))
+		.input(z.strictObject({ name: z.string().optional(), timeZone: z.string().nullable().optional() }))
 		.mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.auth.user.id, input, { ip: ctx.ip })),
 
 	/** Changes the address the member signs in with; needs the current password. Answers `{ email }`. */
 	changeEmail: memberProcedure
-		.input(z.object({ email: z.string(), currentPassword: z.string() }))
+		.input(z.strictObject({ email: z.string(), currentPassword: z.string() }))
 		.mutation(({ ctx, input }) => changeEmail(ctx.db, self(ctx.auth), input, { ip: ctx.ip })),
 
 	/** Sets a new password (current one needed) and signs out the member's other sessions; this one stays. Answers `{ otherSessionsEnded }`. */
 	changePassword: memberProcedure
-		.input(z.object({ currentPassword: z.string(), newPassword: z.string() }))
+		.input(z.strictObject({ currentPassword: z.string(), newPassword: z.string() }))
 		.mutation(({ ctx, input }) => changePassword(ctx.db, self(ctx.auth), input, { ip: ctx.ip })),
 
 	setActiveAccount: memberProcedure
-		.input(z.object({ accountId: z.uuid() }))
+		.input(z.strictObject({ accountId: z.uuid() }))
 		.mutation(({ ctx, input }) => setActiveAccount(ctx.db, ctx.auth.user.id, input.accountId)),
 
 	sessions: memberProcedure.query(({ ctx }) => listSessions(ctx.db.orm, ctx.auth.user.id, ctx.auth.sessionId)),
 
 	/** Ends one of the user's own sessions (another device). */
-	revokeSession: memberProcedure.input(z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) })).mutation(async ({ ctx, input }) => {
+	revokeSession: memberProcedure.input(z.strictObject({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) })).mutation(async ({ ctx, input }) => {
 		const mine = await listSessions(ctx.db.orm, ctx.auth.user.id, ctx.auth.sessionId);
 		if (!mine.some((s) => s.id === input.sessionId)) throw new DomainError('not_found', 'No such session.');
 		await invalidateSession(ctx.db.orm, input.sessionId);

@@ -10,15 +10,13 @@ export const settingsRouter = router({
 	/** A change made on a device (maybe offline, sent later): applied once per device-made key. */
 	update: memberProcedure
 		.input(
-			z.object({
+			z.strictObject({
 				key: z.string().min(8).max(100),
-				changes: z
-					.object({
-						emailAlerts: z.boolean().optional(),
-						timeZone: z.string().max(64).nullable().optional(),
-						activeAccountId: z.uuid().optional()
-					})
-					.strict()
+				changes: z.strictObject({
+					emailAlerts: z.boolean().optional(),
+					timeZone: z.string().max(64).nullable().optional(),
+					activeAccountId: z.uuid().optional()
+				})
 			})
 		)
 		.mutation(({ ctx, input }) => applySettingsWrite(ctx.db, ctx.auth.user.id, input.key, input.changes)),
@@ -28,6 +26,6 @@ export const settingsRouter = router({
 
 	/** Sets (tokens) or removes (null) one of the member's own caps; answers the caps after. */
 	setOwnCap: memberProcedure
-		.input(z.object({ period: z.enum(['daily', 'weekly', 'monthly']), limitTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() }))
+		.input(z.strictObject({ period: z.enum(['daily', 'weekly', 'monthly']), limitTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable() }))
 		.mutation(({ ctx, input }) => setOwnCap(ctx.db, ctx.auth, input, ctx.ip))
 });

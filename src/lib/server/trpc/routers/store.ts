@@ -16,14 +16,14 @@ import {
 	paymentProvider,
 	requireProvider,
 	resumeCheckout,
-	productInput,
+	productRequest,
 	saveProduct,
 	startCheckout,
 	storeFront
 } from '../../store';
 import { actor } from './admin/shared';
 
-const accountInput = z.object({ accountId: z.uuid().optional() });
+const accountInput = z.strictObject({ accountId: z.uuid().optional() });
 
 /** A change to one of the account's subscriptions that Paddle makes (the row follows by webhook); for those who manage the account. */
 const subscriptionChange = (change: typeof cancelSubscription) =>
@@ -64,7 +64,7 @@ export const storeRouter = router({
 		}),
 
 	/** One order, polled while its payment is processed; once the tokens landed, the balance and what a cap on the caller's use leaves them of it, when less. */
-	order: memberProcedure.input(z.object({ orderId: z.uuid() })).query(async ({ ctx, input }) => {
+	order: memberProcedure.input(z.strictObject({ orderId: z.uuid() })).query(async ({ ctx, input }) => {
 		// Someone else's order is answered exactly like an unknown id.
 		const { id: accountId } = await requireAccessById(ctx.db, ctx.auth, await orderAccount(ctx.db, input.orderId), 'read', 'No such order.');
 		return orderProgress(ctx.db, accountId, input.orderId, ctx.auth.user.id);
@@ -104,12 +104,12 @@ export const storeRouter = router({
 		 * one checked against Paddle (addPackage); an id another package has is refused (`conflict`), never saved
 		 * over it. Answers the package as listed.
 		 */
-		createProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => {
+		createProduct: siteAdminProcedure.input(productRequest).mutation(async ({ ctx, input }) => {
 			const provider = await paymentProvider();
 			return listed(await addPackage(ctx.db.orm, actor(ctx), input, provider), provider);
 		}),
 		/** "Save changes" of the package with that id (`not_found` when there is none); a new price is a new Paddle price, the old one archived (saveProduct). */
-		updateProduct: siteAdminProcedure.input(productInput).mutation(async ({ ctx, input }) => {
+		updateProduct: siteAdminProcedure.input(productRequest).mutation(async ({ ctx, input }) => {
 			const provider = await paymentProvider();
 			return listed(await saveProduct(ctx.db.orm, actor(ctx), input, 'update', provider), provider);
 		}),

@@ -12,18 +12,16 @@ export const topupRouter = router({
 	/** Sets an account's auto top-up rule (tokens, minor units of the package's currency, seconds), then checks it at once. */
 	set: memberProcedure
 		.input(
-			z
-				.object({
-					accountId: z.uuid(),
-					enabled: z.boolean(),
-					belowTokens: z.number().int().min(1).max(L.maxBelowTokens),
-					productId: z.string().min(1).max(100),
-					maxPerMonth: z.number().int().min(1).max(L.maxPerMonth).nullable(),
-					// In the package's currency: its bounds and whole units are the domain's to check (validRule), in its words.
-					maxCentsPerMonth: z.number().nullable(),
-					cooldownSeconds: z.number().int().min(0).max(L.maxCooldownSeconds)
-				})
-				.strict()
+			z.strictObject({
+				accountId: z.uuid(),
+				enabled: z.boolean(),
+				belowTokens: z.number().int().min(1).max(L.maxBelowTokens),
+				productId: z.string().min(1).max(100),
+				maxPerMonth: z.number().int().min(1).max(L.maxPerMonth).nullable(),
+				// In the package's currency: its bounds and whole units are the domain's to check (validRule), in its words.
+				maxCentsPerMonth: z.number().nullable(),
+				cooldownSeconds: z.number().int().min(0).max(L.maxCooldownSeconds)
+			})
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { accountId, ...rule } = input;

@@ -12,17 +12,17 @@ export const webhooksRouter = router({
 	list: siteAdminProcedure.query(({ ctx }) => listEndpoints(ctx.db.orm)),
 	create: siteAdminProcedure.input(endpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, input, actor(ctx))),
 	update: siteAdminProcedure
-		.input(z.object({ id: endpointId, changes: endpointPatch }))
+		.input(z.strictObject({ id: endpointId, changes: endpointPatch }))
 		.mutation(({ ctx, input }) => updateEndpoint(ctx.db, input.id, input.changes, actor(ctx))),
-	remove: siteAdminProcedure.input(z.object({ id: endpointId })).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, input.id, actor(ctx))),
+	remove: siteAdminProcedure.input(z.strictObject({ id: endpointId })).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, input.id, actor(ctx))),
 	deliveries: siteAdminProcedure
-		.input(z.object({ id: endpointId, before: z.number().int().positive().optional() }))
+		.input(z.strictObject({ id: endpointId, before: z.number().int().positive().optional() }))
 		.query(async ({ ctx, input }) => ({
 			endpoint: await getEndpoint(ctx.db.orm, input.id),
 			deliveries: await listDeliveries(ctx.db.orm, input.id, { limit: 30, before: input.before })
 		})),
 	redeliver: siteAdminProcedure
-		.input(z.object({ id: endpointId, deliveryId: z.number().int().positive() }))
+		.input(z.strictObject({ id: endpointId, deliveryId: z.number().int().positive() }))
 		.mutation(({ ctx, input }) => redeliver(ctx.db, input.id, input.deliveryId, actor(ctx))),
 	jobs: siteAdminProcedure.query(({ ctx }) => listJobs(ctx.db.orm))
 });

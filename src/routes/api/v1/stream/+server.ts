@@ -1,6 +1,6 @@
 import { resolveAccount, watchApiKey, watchSessionAccess } from '$lib/server/accounts';
-import { endpoint, singleValued } from '$lib/server/rest/handler';
-import { lastEventIdHeader, targetQuery } from '$lib/server/rest/schemas';
+import { endpoint, parseQuery } from '$lib/server/rest/handler';
+import { lastEventIdHeader, sessionStreamQuery, targetQuery } from '$lib/server/rest/schemas';
 import { balanceBody } from '$lib/server/rest/shapes';
 import { refusalOf } from '$lib/server/http/refusals';
 import { balanceStream, type LiveFigures } from '$lib/server/live/stream';
@@ -19,12 +19,13 @@ import { balanceStream, type LiveFigures } from '$lib/server/live/stream';
 export const GET = endpoint({
 	auth: 'key-or-session',
 	scope: 'read',
+	ownQuery: true,
 	handle: async ({ db, event, key, session, account }) => {
 		const { request, url } = event;
 		const { 'Last-Event-ID': lastEventId } = lastEventIdHeader.parse({ 'Last-Event-ID': request.headers.get('last-event-id') ?? undefined });
 		const accountId = key
-			? await account(targetQuery.parse(singleValued(url.searchParams)), 'read')
-			: await resolveAccount(db, session!, url.searchParams.get('account') ?? undefined, 'read');
+			? await account(parseQuery(targetQuery, url), 'read')
+			: await resolveAccount(db, session!, parseQuery(sessionStreamQuery, url).account, 'read');
 		const render = key ? balanceBody : (f: LiveFigures) => ({ ...balanceBody(f), caps: f.caps });
 		const body = await balanceStream(db, accountId, request.signal, {
 			render,

@@ -15,16 +15,14 @@ export const auditRoutes = {
 		 */
 		list: siteAdminProcedure
 			.input(
-				z
-					.object({
-						who: z.string().max(SEARCH_MAX).nullish(),
-						action: z.string().max(ACTION_MAX).nullish(),
-						account: z.string().max(SEARCH_MAX).nullish(),
-						from: z.iso.date().nullish(),
-						to: z.iso.date().nullish(),
-						cursor: cursor.nullish()
-					})
-					.strict()
+				z.strictObject({
+					who: z.string().max(SEARCH_MAX).nullish(),
+					action: z.string().max(ACTION_MAX).nullish(),
+					account: z.string().max(SEARCH_MAX).nullish(),
+					from: z.iso.date().nullish(),
+					to: z.iso.date().nullish(),
+					cursor: cursor.nullish()
+				})
 			)
 			.query(({ ctx, input: { who, ...input } }) => listAudit(ctx.db.orm, { ...input, actor: who })),
 		/** The action names the log holds, for the filter. */

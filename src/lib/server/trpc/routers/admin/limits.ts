@@ -9,56 +9,44 @@ import { limitRoles } from '../../../accounts';
 import { actor, key, limit, limitChoice, period } from './shared';
 import { NONE } from '../../../../limit-choice';
 
-const siteSettingsInput = z
-	.object({
-		timeZone: z.string().max(64),
-		weekStart: z.number().int().min(0).max(6),
-		spendOrder: z.enum(['allowance-first', 'balance-first']),
-		lowSharePercent: z.number().int().min(1).max(99),
-		defaultTeamDailyCap: limit,
-		defaultMemberDailyCap: limit,
-		createUnknownUsers: z.boolean()
-	})
-	.partial()
-	.strict();
+const siteSettingsInput = z.strictObject({
+	timeZone: z.string().max(64),
+	weekStart: z.number().int().min(0).max(6),
+	spendOrder: z.enum(['allowance-first', 'balance-first']),
+	lowSharePercent: z.number().int().min(1).max(99),
+	defaultTeamDailyCap: limit,
+	defaultMemberDailyCap: limit,
+	createUnknownUsers: z.boolean()
+}).partial();
 
-const allowanceInput = z
-	.object({
-		module: key,
-		audience: z.enum(['guest', 'user', 'role', 'team', 'member']),
-		role: z.string().max(60).nullish(),
-		teamId: z.uuid().nullish(),
-		userId: z.uuid().nullish(),
-		/** 'none' ends the rule: one member's then gets their role's again. */
-		limitTokens: limit.or(z.literal(NONE)),
-		period
-	})
-	.strict();
+const allowanceInput = z.strictObject({
+	module: key,
+	audience: z.enum(['guest', 'user', 'role', 'team', 'member']),
+	role: z.string().max(60).nullish(),
+	teamId: z.uuid().nullish(),
+	userId: z.uuid().nullish(),
+	/** 'none' ends the rule: one member's then gets their role's again. */
+	limitTokens: limit.or(z.literal(NONE)),
+	period
+});
 
-const moduleLimitsInput = z
-	.object({
-		module: key,
-		guest: limitChoice,
-		limitType: z.enum(['none', 'general', 'role']),
-		members: limitChoice,
-		roles: z.record(z.string().trim().min(1).max(60), limitChoice).refine((r) => Object.keys(r).length <= 50, 'At most 50 roles.'),
-		period,
-		limitMessage: readableText(z.string().trim().min(1, 'Write the limit message.').max(500)),
-		onExhausted: z.enum(['message', 'inactive'])
-	})
-	.strict();
+const moduleLimitsInput = z.strictObject({
+	module: key,
+	guest: limitChoice,
+	limitType: z.enum(['none', 'general', 'role']),
+	members: limitChoice,
+	roles: z.record(z.string().trim().min(1).max(60), limitChoice).refine((r) => Object.keys(r).length <= 50, 'At most 50 roles.'),
+	period,
+	limitMessage: readableText(z.string().trim().min(1, 'Write the limit message.').max(500)),
+	onExhausted: z.enum(['message', 'inactive'])
+});
 
 const wholeOrNull = (max: number) => z.number().int().min(1).max(max).nullable();
-const rolloverInput = z
-	.object({
-		module: key,
-		/** null: unused free tokens are lost at reset. */
-		rollover: z
-			.object({ capTokens: wholeOrNull(Number.MAX_SAFE_INTEGER), capPercent: wholeOrNull(100), expiresAfterPeriods: wholeOrNull(MAX_ROLLOVER_PERIODS) })
-			.strict()
-			.nullable()
-	})
-	.strict();
+const rolloverInput = z.strictObject({
+	module: key,
+	/** null: unused free tokens are lost at reset. */
+	rollover: z.strictObject({ capTokens: wholeOrNull(Number.MAX_SAFE_INTEGER), capPercent: wholeOrNull(100), expiresAfterPeriods: wholeOrNull(MAX_ROLLOVER_PERIODS) }).nullable()
+});
 
 export const limitsRoutes = {
 	settings: router({

@@ -11,7 +11,7 @@ export const overviewRoutes = {
 		get: siteAdminProcedure.query(({ ctx }) => overview(ctx.db.orm)),
 		/** Consumption per site day over the last 7, 30 or 90 days, by module or model, with the top features, models and users. */
 		usage: siteAdminProcedure
-			.input(z.object({ span: z.union(USAGE_SPANS.map((s) => z.literal(s))), by: z.enum(['module', 'model']) }).strict())
+			.input(z.strictObject({ span: z.union(USAGE_SPANS.map((s) => z.literal(s))), by: z.enum(['module', 'model']) }))
 			.query(({ ctx, input }) => siteUsage(ctx.db.orm, input))
 	}),
 

@@ -7,23 +7,19 @@ import { keyLookup } from '../../../fields';
 import { listFeatures, listModels, listModules } from '../../../ledger';
 import { actor, key, name, tokens } from './shared';
 
-const featureInput = z
-	.object({
-		key,
-		name,
-		module: key,
-		unit: z.enum(['word', 'character', 'token', 'operation']),
-		tokensPerUnit: z.number().positive().max(1_000_000),
-		breakdown: z.array(z.object({ label: name, tokens })).max(50).nullish(),
-		enabled: z.boolean().default(true)
-	})
-	.strict();
+const featureInput = z.strictObject({
+	key,
+	name,
+	module: key,
+	unit: z.enum(['word', 'character', 'token', 'operation']),
+	tokensPerUnit: z.number().positive().max(1_000_000),
+	breakdown: z.array(z.strictObject({ label: name, tokens })).max(50).nullish(),
+	enabled: z.boolean().default(true)
+});
 
-const moduleInput = z
-	.object({ key, name, limitMessage: z.string().trim().min(1).max(500), onExhausted: z.enum(['message', 'inactive']).default('message') })
-	.strict();
+const moduleInput = z.strictObject({ key, name, limitMessage: z.string().trim().min(1).max(500), onExhausted: z.enum(['message', 'inactive']).default('message') });
 
-const modelInput = z.object({ key, name, engine: z.string().trim().min(1).max(60) }).strict();
+const modelInput = z.strictObject({ key, name, engine: z.string().trim().min(1).max(60) });
 
 export const ratesRoutes = {
 	features: router({
@@ -31,14 +27,14 @@ export const ratesRoutes = {
 		/** Creates (`create` true: a key that is taken is `conflict`) or changes (`create` false: a key not there is `not_found`, never made) a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
 		upsert: siteAdminProcedure.input(featureInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...f } }) => saveFeature(ctx.db, actor(ctx), f, create)),
 		/** Removes a feature nothing refers to (no operation, hold or day of use), audited; one in use is `conflict`, saying to disable it instead. */
-		remove: siteAdminProcedure.input(z.object({ key: keyLookup }).strict()).mutation(({ ctx, input }) => removeFeature(ctx.db, actor(ctx), input.key))
+		remove: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).mutation(({ ctx, input }) => removeFeature(ctx.db, actor(ctx), input.key))
 	}),
 
 	modules: router({
 		list: siteAdminProcedure.query(({ ctx }) => listModules(ctx.db.orm)),
 		upsert: siteAdminProcedure.input(moduleInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModule(ctx.db, actor(ctx), m, create)),
 		/** Removes a module with no feature and an allowance never used, with its limits, audited; one in use is `conflict`, saying why. */
-		remove: siteAdminProcedure.input(z.object({ key: keyLookup }).strict()).mutation(({ ctx, input }) => removeModule(ctx.db, actor(ctx), input.key))
+		remove: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).mutation(({ ctx, input }) => removeModule(ctx.db, actor(ctx), input.key))
 	}),
 
 	models: router({

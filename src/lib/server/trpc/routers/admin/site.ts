@@ -6,7 +6,7 @@ import { siteAdminProcedure } from '../../procedures';
 import { catalogKey, readableText, siteDay } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
 import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, siteDayExpiry, startCampaign, type AdminActor } from '../../../admin';
-import { catalogPreview, catalogProviders, deleteProduct, listed, paymentProvider, productInput, reorderProducts, savingsPreview, setProductActive } from '../../../store';
+import { catalogPreview, catalogProviders, deleteProduct, listed, paymentProvider, productRequest, reorderProducts, savingsPreview, setProductActive } from '../../../store';
 import { MAX_TOKENS } from '../../../ledger';
 import { PAYMENT_FILTERS, accountIdWords } from '../../../../payments-filter';
 import { isUuid } from '../../../../uuid';
@@ -17,30 +17,28 @@ const productId = z.string().min(1).max(64);
 const roleKey = z.string().max(60);
 
 const audiences = {
-	all: z.object({ audience: z.literal('all') }),
-	role: z.object({ audience: z.literal('role'), role: roleKey }),
-	team: z.object({ audience: z.literal('team'), teamId: z.uuid() })
+	all: z.strictObject({ audience: z.literal('all') }),
+	role: z.strictObject({ audience: z.literal('role'), role: roleKey }),
+	team: z.strictObject({ audience: z.literal('team'), teamId: z.uuid() })
 };
-const campaignAudience = z.discriminatedUnion('audience', [audiences.all.strict(), audiences.role.strict(), audiences.team.strict()]);
+const campaignAudience = z.discriminatedUnion('audience', [audiences.all, audiences.role, audiences.team]);
 
-const campaignInput = z
-	.discriminatedUnion('audience', [audiences.all, audiences.role, audiences.team])
-	.and(
-		z.object({
-			tokens: z.number().int().min(1).max(MAX_TOKENS),
-			model: catalogKey.nullish(),
-			/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
-			expiresOn: siteDay.nullish(),
-			note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
-			key: z.string().min(8).max(100)
-		})
-	);
+/** What a campaign gives, beside its audience: one object per audience, so each refuses a key it does not take (an intersection of two strict objects would refuse each other's). */
+const campaignFields = {
+	tokens: z.number().int().min(1).max(MAX_TOKENS),
+	model: catalogKey.nullish(),
+	/** The day (YYYY-MM-DD) of the site's calendar at whose end it expires; none: never. */
+	expiresOn: siteDay.nullish(),
+	note: readableText(z.string().trim().min(1, 'Add a note.').max(500)),
+	key: z.string().min(8).max(100)
+};
+const campaignInput = z.discriminatedUnion('audience', [audiences.all.extend(campaignFields), audiences.role.extend(campaignFields), audiences.team.extend(campaignFields)]);
 
 export const adminSiteRoutes = {
 	catalog: router({
 		/** What a buyer sees in the store in one Paddle environment (active packages as offers). */
 		preview: siteAdminProcedure
-			.input(z.object({ environment: z.enum(['sandbox', 'production']) }).strict())
+			.input(z.strictObject({ environment: z.enum(['sandbox', 'production']) }))
 			.query(({ ctx, input }) => catalogPreview(ctx.db.orm, input.environment)),
 		/** The Paddle environment this site sells through, and whether through the local simulator (null: payments not configured): "Add package" makes the package's price there. */
 		sellsIn: siteAdminProcedure.query(async () => {
@@ -48,18 +46,18 @@ export const adminSiteRoutes = {
 			return provider && { environment: provider.environment, simulator: provider.browserCheckout().kind === 'simulator' };
 		}),
 		/** The other packages whose "Save N%" saving this package would change (before → after), asked before saving. */
-		savings: siteAdminProcedure.input(productInput).query(({ ctx, input }) => savingsPreview(ctx.db.orm, input)),
+		savings: siteAdminProcedure.input(productRequest).query(({ ctx, input }) => savingsPreview(ctx.db.orm, input)),
 		/** The store's order of the packages: every package id once. */
 		reorder: siteAdminProcedure
-			.input(z.object({ ids: z.array(productId).min(1).max(500) }).strict())
+			.input(z.strictObject({ ids: z.array(productId).min(1).max(500) }))
 			.mutation(({ ctx, input }) => reorderProducts(ctx.db.orm, actor(ctx), input.ids)),
 		/** Puts a package on sale or takes it off; answers it as the list shows it (`notInStore`: why buyers still cannot buy it). */
 		setActive: siteAdminProcedure
-			.input(z.object({ id: productId, active: z.boolean() }).strict())
+			.input(z.strictObject({ id: productId, active: z.boolean() }))
 			.mutation(async ({ ctx, input }) => listed(await setProductActive(ctx.db.orm, actor(ctx), input.id, input.active), await paymentProvider())),
 		/** Deletes a package never ordered, once what Paddle holds for it is archived; one ordered stays: `conflict`, saying to take it off sale. */
 		remove: siteAdminProcedure
-			.input(z.object({ id: productId }).strict())
+			.input(z.strictObject({ id: productId }))
 			.mutation(async ({ ctx, input }) => deleteProduct(ctx.db.orm, actor(ctx), input.id, await catalogProviders()))
 	}),
 
@@ -73,21 +71,19 @@ export const adminSiteRoutes = {
 			.input(campaignInput)
 			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => startCampaign(ctx.db, actor(ctx), { ...input, ...(await siteDayExpiry(ctx.db.orm, expiresOn)) })),
 		/** Grants the campaign to accounts of its audience that do not have it yet (joined since, or a run that stopped). */
-		applyAgain: siteAdminProcedure.input(z.object({ id: z.uuid() }).strict()).mutation(({ ctx, input }) => applyCampaign(ctx.db, actor(ctx), input.id))
+		applyAgain: siteAdminProcedure.input(z.strictObject({ id: z.uuid() })).mutation(({ ctx, input }) => applyCampaign(ctx.db, actor(ctx), input.id))
 	}),
 
 	payments: router({
 		/** Received Paddle webhook events, failed ones first, with the order and account each touched; `account` keeps one account's, `search` those of accounts by name or e-mail. */
 		list: siteAdminProcedure
 			.input(
-				z
-					.object({
-						outcome: z.enum(PAYMENT_FILTERS).nullish(),
-						account: z.string().max(100).refine(isUuid, { error: (i) => accountIdWords(String(i.input)) }).nullish(),
-						search: z.string().max(SEARCH_MAX).nullish(),
-						cursor: z.string().max(400).nullish()
-					})
-					.strict()
+				z.strictObject({
+					outcome: z.enum(PAYMENT_FILTERS).nullish(),
+					account: z.string().max(100).refine(isUuid, { error: (i) => accountIdWords(String(i.input)) }).nullish(),
+					search: z.string().max(SEARCH_MAX).nullish(),
+					cursor: z.string().max(400).nullish()
+				})
 			)
 			.query(({ ctx, input }) => listPaymentEvents(ctx.db.orm, input))
 	}),
@@ -96,8 +92,8 @@ export const adminSiteRoutes = {
 		/** The site's roles with how many users hold each. */
 		list: siteAdminProcedure.query(({ ctx }) => listSiteRoles(ctx.db.orm)),
 		save: siteAdminProcedure
-			.input(z.object({ key: roleKey, name: readableText(z.string().max(60)), description: readableText(z.string().max(300)).optional(), isNew: z.boolean() }).strict())
+			.input(z.strictObject({ key: roleKey, name: readableText(z.string().max(60)), description: readableText(z.string().max(300)).optional(), isNew: z.boolean() }))
 			.mutation(({ ctx, input }) => saveSiteRole(ctx.db, actor(ctx), input)),
-		delete: siteAdminProcedure.input(z.object({ key: roleKey }).strict()).mutation(({ ctx, input }) => deleteSiteRole(ctx.db, actor(ctx), input.key))
+		delete: siteAdminProcedure.input(z.strictObject({ key: roleKey })).mutation(({ ctx, input }) => deleteSiteRole(ctx.db, actor(ctx), input.key))
 	})
 };

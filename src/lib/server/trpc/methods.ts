@@ -1,0 +1,51 @@
+import { json, type Handle } from '@sveltejs/kit';
+import type { AnyRouter } from '@trpc/server';
+import { answers, refusalBody } from '../http/refusals';
+
+/** The method tRPC 10 takes for each kind of procedure (its HTTP_METHOD_PROCEDURE_TYPE_MAP, turned round). */
+const METHOD_OF = { query: 'GET', mutation: 'POST' } as const;
+
+/**
+ * The one method the procedures a tRPC URL names take (`/trpc/a.b`, a batch `/trpc/a.b,c.d?batch=1`,
+ * split as tRPC splits it), or null when one names no procedure (tRPC's 404 stands) or they take
+ * different methods (a batch tRPC answers call by call).
+ */
+function methodFor(router: AnyRouter, url: URL, prefix: string): 'GET' | 'POST' | null {
+	const path = url.pathname.slice(prefix.length + 1);
+	let paths: string[];
+	try {
+		paths = url.searchParams.get('batch') ? decodeURIComponent(path).split(',') : [path];
+	} catch {
+		return null;
+	}
+	const procedures = router._def.procedures as Record<string, { _def: { query?: boolean; mutation?: boolean } } | undefined>;
+	const methods = new Set(
+		paths.map((p) => {
+			const def = Object.hasOwn(procedures, p) ? procedures[p]!._def : undefined;
+			return def?.query ? METHOD_OF.query : def?.mutation ? METHOD_OF.mutation : null;
+		})
+	);
+	const [method] = methods;
+	return methods.size === 1 && method ? method : null;
+}
+
+/**
+ * A procedure asked with the wrong method answers `405 method_not_allowed` with `Allow`, as every
+ * other route of the app does. tRPC 10 looks a procedure up by the method's kind, so a query sent by
+ * POST (or a mutation by GET) was `404` "No "mutation"-procedure on path", which says the procedure
+ * does not exist, and another method `405` without `Allow`. Answered before tRPC reads the request:
+ * nothing runs for it.
+ */
+export function trpcMethods(router: AnyRouter, prefix = '/trpc'): Handle {
+	return ({ event, resolve }) => {
+		if (!event.url.pathname.startsWith(`${prefix}/`)) return resolve(event);
+		const allowed = methodFor(router, event.url, prefix);
+		const method = event.request.method;
+		if (!allowed || method === allowed) return resolve(event);
+		const kind = allowed === METHOD_OF.query ? 'a query' : 'a mutation';
+		return json(refusalBody('method_not_allowed', `${method} is not allowed here: this is ${kind}, asked with ${allowed}.`), {
+			status: answers.method_not_allowed.status,
+			headers: { allow: allowed, 'cache-control': 'no-store' }
+		});
+	};
+}
