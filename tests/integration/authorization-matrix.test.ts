@@ -17,9 +17,9 @@
  * - a caller in `allow` succeeds, or gets exactly the refusal its row lists; anything else (a 500,
  *   a validation error from a wrong input, an unlisted refusal) fails the row, so every row's
  *   success path really runs. The ledger invariants are checked after each row.
- * - a procedure that takes input refuses a key it does not take: the first allowed caller's valid
- *   input (or none) with `extra: 1` beside it is a BAD_REQUEST naming "extra" that changes no row of
- *   any table, before that same input, without it, succeeds.
+ * - every procedure refuses a key it does not take: the first allowed caller's valid input (or none,
+ *   for a procedure whose input is `noInput`) with `extra: 1` beside it is a BAD_REQUEST naming "extra"
+ *   that changes no row of any table, before that same input, without it, succeeds.
  * The test fails when a procedure has no row, or a row names a procedure that no longer exists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -337,7 +337,7 @@ async function call(path: string, who: CallerKind, input: unknown, w: World): Pr
 	}
 }
 
-/** Whether the procedure at `path` takes input (has a schema): one that takes none ignores what it is sent. */
+/** Whether the procedure at `path` declares its input (a schema; `noInput` for none): one with no schema would ignore what it is sent. */
 const takesInput = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>)[path]!._def.inputs.length > 0;
 
 /**
@@ -377,6 +377,10 @@ describe('authorization matrix', () => {
 	it('has a row for every procedure, and no row for a procedure that is gone', () => {
 		expect(procedures.filter((p) => !(p in matrix)), 'procedures without a row in the matrix').toEqual([]);
 		expect(Object.keys(matrix).filter((p) => !procedures.includes(p)), 'rows for procedures that do not exist').toEqual([]);
+	});
+
+	it('has every procedure declare its input, `noInput` for none: a procedure without a schema would ignore what it is sent', () => {
+		expect(procedures.filter((p) => !takesInput(p))).toEqual([]);
 	});
 
 	for (const path of procedures) {

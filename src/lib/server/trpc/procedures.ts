@@ -7,6 +7,17 @@ import { DomainError } from '../errors';
 
 export { publicProcedure };
 
+/**
+ * The input of a procedure that takes none: whatever is sent is refused (BAD_REQUEST naming its keys),
+ * never ignored, as a key an input does not take is (every other input is a z.strictObject).
+ */
+export const noInput = z.undefined({
+	error: (issue) => {
+		const keys = issue.input !== null && typeof issue.input === 'object' ? Object.keys(issue.input).map((k) => `"${k}"`) : [];
+		return keys.length ? `This request takes no input: leave out ${keys.join(', ')}.` : 'This request takes no input: leave it out.';
+	}
+});
+
 /** Signed-in users only; ctx.auth is non-null below this. */
 export const memberProcedure = publicProcedure.use(
 	middleware(({ ctx, next }) => {

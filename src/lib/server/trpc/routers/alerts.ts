@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { router } from '../init';
-import { memberProcedure } from '../procedures';
+import { memberProcedure, noInput } from '../procedures';
 import { listAlertSteps, listNotifications, markRead, setAlertSteps, unreadCount } from '../../alerts';
 import { withCapSuggestions } from '../../anomalies';
 import { pushRouter } from './push';
@@ -17,7 +17,7 @@ export const alertsRouter = router({
 		.query(async ({ ctx, input }) => withCapSuggestions(ctx.db.orm, await listNotifications(ctx.db.orm, ctx.auth.user.id, input?.limit))),
 
 	/** The badge in the header: how many alerts are unread. */
-	unread: memberProcedure.query(async ({ ctx }) => ({ unread: await unreadCount(ctx.db.orm, ctx.auth.user.id) })),
+	unread: memberProcedure.input(noInput).query(async ({ ctx }) => ({ unread: await unreadCount(ctx.db.orm, ctx.auth.user.id) })),
 
 	/** Marks alerts read: by id, or every one up to an id ("mark all read"). Safe to send twice. */
 	markRead: memberProcedure
@@ -30,7 +30,7 @@ export const alertsRouter = router({
 		.mutation(async ({ ctx, input }) => ({ unread: await markRead(ctx.db.orm, ctx.auth.user.id, 'ids' in input ? { ids: input.ids } : { upTo: input.upTo }) })),
 
 	/** The alert steps of each account the user sets them for (own account; team pools they manage), with the allocation they are shares of. */
-	steps: memberProcedure.query(({ ctx }) => listAlertSteps(ctx.db, ctx.auth.user.id)),
+	steps: memberProcedure.input(noInput).query(({ ctx }) => listAlertSteps(ctx.db, ctx.auth.user.id)),
 
 	/** Sets an account's alert steps (shares and fixed numbers of tokens): the user's own, or a team pool they own or administer (whose alerts go to them). */
 	setSteps: memberProcedure

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KEY_SCOPES } from '../../../key-scopes';
 import { router } from '../init';
-import { memberProcedure, siteAdminProcedure } from '../procedures';
+import { memberProcedure, siteAdminProcedure, noInput } from '../procedures';
 import { createAccountKey, createSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused } from '../../accounts';
 
 /** What the key may do (key-scopes.ts); an account key's `grant` or `webhooks` is refused beside the scopes by the domain. */
@@ -23,7 +23,7 @@ export const keysRouter = router({
 		.input(z.strictObject({ keyId: z.uuid(), paused: z.boolean() }))
 		.mutation(({ ctx, input }) => setKeyPaused(ctx.db, ctx.auth, input.keyId, input.paused, ctx.ip)),
 
-	listSite: siteAdminProcedure.query(({ ctx }) => listSiteKeys(ctx.db, ctx.auth)),
+	listSite: siteAdminProcedure.input(noInput).query(({ ctx }) => listSiteKeys(ctx.db, ctx.auth)),
 
 	createSite: siteAdminProcedure.input(newKey).mutation(({ ctx, input }) => createSiteKey(ctx.db, ctx.auth, input, ctx.ip))
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { router } from '../init';
-import { memberProcedure } from '../procedures';
+import { memberProcedure, noInput } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
 import { balancesRead, check, capLineRead, consumeAsPerson, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, unlimitedNow, MAX_REPORT_WINDOWS } from '../../ledger';
@@ -159,7 +159,7 @@ export const ledgerRouter = router({
 		}),
 
 	/** Feature rates (with fixed-cost breakdowns) and models, for the playground and docs. */
-	catalog: memberProcedure.query(async ({ ctx }) => ({
+	catalog: memberProcedure.input(noInput).query(async ({ ctx }) => ({
 		features: await listFeatures(ctx.db.orm),
 		models: await listModels(ctx.db.orm),
 		// Their names, for what paid a use ("Free allowance · Chatbot"): the rest of a module is the console's.

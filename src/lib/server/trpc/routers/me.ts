@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { router } from '../init';
-import { memberProcedure } from '../procedures';
+import { memberProcedure, noInput } from '../procedures';
 import { changeEmail, changePassword, listSessions, invalidateSession, profile, setActiveAccount, signOutEverywhere, updateProfile } from '../../accounts';
 import { DomainError } from '../../errors';
 import type { Auth } from '../../accounts';
@@ -9,7 +9,7 @@ import type { Auth } from '../../accounts';
 const self = (auth: Auth) => ({ userId: auth.user.id, sessionId: auth.sessionId });
 
 export const meRouter = router({
-	profile: memberProcedure.query(({ ctx }) => profile(ctx.db, ctx.auth)),
+	profile: memberProcedure.input(noInput).query(({ ctx }) => profile(ctx.db, ctx.auth)),
 
 	updateProfile: memberProcedure
 		.input(z.strictObject({ name: z.string().optional(), timeZone: z.string().nullable().optional() }))
@@ -29,7 +29,7 @@ export const meRouter = router({
 		.input(z.strictObject({ accountId: z.uuid() }))
 		.mutation(({ ctx, input }) => setActiveAccount(ctx.db, ctx.auth.user.id, input.accountId)),
 
-	sessions: memberProcedure.query(({ ctx }) => listSessions(ctx.db.orm, ctx.auth.user.id, ctx.auth.sessionId)),
+	sessions: memberProcedure.input(noInput).query(({ ctx }) => listSessions(ctx.db.orm, ctx.auth.user.id, ctx.auth.sessionId)),
 
 	/** Ends one of the user's own sessions (another device). */
 	revokeSession: memberProcedure.input(z.strictObject({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) })).mutation(async ({ ctx, input }) => {
@@ -40,7 +40,7 @@ export const meRouter = router({
 	}),
 
 	/** Ends every session of the user, this one included: the app then goes to /signin. */
-	signOutEverywhere: memberProcedure.mutation(async ({ ctx }) => ({
+	signOutEverywhere: memberProcedure.input(noInput).mutation(async ({ ctx }) => ({
 		ended: await signOutEverywhere(ctx.db, ctx.auth.user.id, { ip: ctx.ip })
 	}))
 });

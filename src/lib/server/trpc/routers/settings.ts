@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { router } from '../init';
-import { memberProcedure } from '../procedures';
+import { memberProcedure, noInput } from '../procedures';
 import { applySettingsWrite, getSettings } from '../../accounts/settings';
 import { ownCaps, setOwnCap } from '../../accounts';
 
 export const settingsRouter = router({
-	get: memberProcedure.query(({ ctx }) => getSettings(ctx.db, ctx.auth.user.id)),
+	get: memberProcedure.input(noInput).query(({ ctx }) => getSettings(ctx.db, ctx.auth.user.id)),
 
 	/** A change made on a device (maybe offline, sent later): applied once per device-made key. */
 	update: memberProcedure
@@ -22,7 +22,7 @@ export const settingsRouter = router({
 		.mutation(({ ctx, input }) => applySettingsWrite(ctx.db, ctx.auth.user.id, input.key, input.changes)),
 
 	/** The caps the member set on their own account, with what is left of each this period. */
-	ownCaps: memberProcedure.query(({ ctx }) => ownCaps(ctx.db, ctx.auth)),
+	ownCaps: memberProcedure.input(noInput).query(({ ctx }) => ownCaps(ctx.db, ctx.auth)),
 
 	/** Sets (tokens) or removes (null) one of the member's own caps; answers the caps after. */
 	setOwnCap: memberProcedure

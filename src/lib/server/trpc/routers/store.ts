@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { router } from '../init';
-import { memberProcedure, siteAdminProcedure } from '../procedures';
+import { memberProcedure, siteAdminProcedure, noInput } from '../procedures';
 import { rateLimit, requireAccessById, resolveAccount } from '../../accounts';
 import {
 	accountPurchases,
@@ -35,7 +35,7 @@ const subscriptionChange = (change: typeof cancelSubscription) =>
 
 export const storeRouter = router({
 	/** Packages for sale (with per-1k prices and bundle savings) and how to open the checkout. */
-	front: memberProcedure.query(({ ctx }) => storeFront(ctx.db)),
+	front: memberProcedure.input(noInput).query(({ ctx }) => storeFront(ctx.db)),
 
 	/** Creates our order and Paddle's transaction; the browser opens the checkout for it. */
 	checkout: memberProcedure
@@ -95,7 +95,7 @@ export const storeRouter = router({
 
 	admin: router({
 		/** Every package, each with why buyers cannot buy it on this site though it is on sale (`notInStore`, null: they can). */
-		products: siteAdminProcedure.query(async ({ ctx }) => {
+		products: siteAdminProcedure.input(noInput).query(async ({ ctx }) => {
 			const provider = await paymentProvider();
 			return (await listProducts(ctx.db.orm, { activeOnly: false })).map((p) => listed(p, provider));
 		}),
@@ -114,6 +114,6 @@ export const storeRouter = router({
 			return listed(await saveProduct(ctx.db.orm, actor(ctx), input, 'update', provider), provider);
 		}),
 		/** Paddle events that need a person: unknown price ids, refunds of spent tokens, partial refunds. */
-		flaggedEvents: siteAdminProcedure.query(({ ctx }) => flaggedEvents(ctx.db.orm))
+		flaggedEvents: siteAdminProcedure.input(noInput).query(({ ctx }) => flaggedEvents(ctx.db.orm))
 	})
 });

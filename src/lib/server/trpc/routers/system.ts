@@ -1,6 +1,7 @@
 import { publicProcedure, router } from '../init';
+import { noInput } from '../procedures';
 import { health } from '../../health';
 
 export const systemRouter = router({
-	health: publicProcedure.query(() => health())
+	health: publicProcedure.input(noInput).query(() => health())
 });

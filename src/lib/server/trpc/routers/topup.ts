@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { router } from '../init';
-import { memberProcedure } from '../procedures';
+import { memberProcedure, noInput } from '../procedures';
 import { checkTopup, setTopupRule, topupView, TOPUP_LIMITS } from '../../topup';
 
 const L = TOPUP_LIMITS;
 
 export const topupRouter = router({
 	/** Auto top-up of each account the user sets it for (own tokens; team pools they own): rule, state, next trigger, this month's top-ups. */
-	view: memberProcedure.query(({ ctx }) => topupView(ctx.db, ctx.auth.user.id)),
+	view: memberProcedure.input(noInput).query(({ ctx }) => topupView(ctx.db, ctx.auth.user.id)),
 
 	/** Sets an account's auto top-up rule (tokens, minor units of the package's currency, seconds), then checks it at once. */
 	set: memberProcedure

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { router } from '../init';
-import { siteAdminProcedure } from '../procedures';
+import { siteAdminProcedure, noInput } from '../procedures';
 import { createEndpoint, deleteEndpoint, endpointInput, endpointPatch, listDeliveries, listEndpoints, redeliver, updateEndpoint, getEndpoint } from '../../webhooks';
 import { listJobs } from '../../schedule';
 import { actor } from './admin/shared';
@@ -9,7 +9,7 @@ const endpointId = z.uuid();
 
 /** The admin console's Webhooks and Jobs pages: site admins only. */
 export const webhooksRouter = router({
-	list: siteAdminProcedure.query(({ ctx }) => listEndpoints(ctx.db.orm)),
+	list: siteAdminProcedure.input(noInput).query(({ ctx }) => listEndpoints(ctx.db.orm)),
 	create: siteAdminProcedure.input(endpointInput).mutation(({ ctx, input }) => createEndpoint(ctx.db, input, actor(ctx))),
 	update: siteAdminProcedure
 		.input(z.strictObject({ id: endpointId, changes: endpointPatch }))
@@ -24,5 +24,5 @@ export const webhooksRouter = router({
 	redeliver: siteAdminProcedure
 		.input(z.strictObject({ id: endpointId, deliveryId: z.number().int().positive() }))
 		.mutation(({ ctx, input }) => redeliver(ctx.db, input.id, input.deliveryId, actor(ctx))),
-	jobs: siteAdminProcedure.query(({ ctx }) => listJobs(ctx.db.orm))
+	jobs: siteAdminProcedure.input(noInput).query(({ ctx }) => listJobs(ctx.db.orm))
 });

@@ -1,7 +1,7 @@
 // The Audit log page (/admin/audit).
 import { z } from 'zod';
 import { router } from '../../init';
-import { siteAdminProcedure } from '../../procedures';
+import { siteAdminProcedure, noInput } from '../../procedures';
 import { auditActions, listAudit } from '../../../admin';
 import { cursor } from './shared';
 import { ACTION_MAX, SEARCH_MAX } from '../../../../search-text';
@@ -26,6 +26,6 @@ export const auditRoutes = {
 			)
 			.query(({ ctx, input: { who, ...input } }) => listAudit(ctx.db.orm, { ...input, actor: who })),
 		/** The action names the log holds, for the filter. */
-		actions: siteAdminProcedure.query(({ ctx }) => auditActions(ctx.db.orm))
+		actions: siteAdminProcedure.input(noInput).query(({ ctx }) => auditActions(ctx.db.orm))
 	})
 };

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { readableText } from '../../../fields';
 import { router } from '../../init';
-import { siteAdminProcedure } from '../../procedures';
+import { siteAdminProcedure, noInput } from '../../procedures';
 import { saveLimits, saveRollover, saveSiteSettings, setAllowance } from '../../../admin';
 import { getSiteSettings, listAllowanceRules, listModuleLimits, moduleRollovers, MAX_ROLLOVER_PERIODS } from '../../../ledger';
 import { limitRoles } from '../../../accounts';
@@ -50,7 +50,7 @@ const rolloverInput = z.strictObject({
 
 export const limitsRoutes = {
 	settings: router({
-		get: siteAdminProcedure.query(({ ctx }) => getSiteSettings(ctx.db.orm)),
+		get: siteAdminProcedure.input(noInput).query(({ ctx }) => getSiteSettings(ctx.db.orm)),
 		/** Time zone, week start (open windows whose start moves end now), spend order, low share, team pool and team member daily cap defaults, whether site keys create users for unknown ids; audited. */
 		update: siteAdminProcedure
 			.input(siteSettingsInput)
@@ -58,7 +58,7 @@ export const limitsRoutes = {
 	}),
 
 	allowances: router({
-		list: siteAdminProcedure.query(({ ctx }) => listAllowanceRules(ctx.db.orm)),
+		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listAllowanceRules(ctx.db.orm)),
 		set: siteAdminProcedure
 			.input(allowanceInput)
 			.mutation(({ ctx, input }) => setAllowance(ctx.db, actor(ctx), input))
@@ -66,7 +66,7 @@ export const limitsRoutes = {
 
 	limits: router({
 		/** Every module's free allowances, the site's roles (key and name, from the Roles page's list), its settings and each module's rollover: the Limits page in one read. */
-		list: siteAdminProcedure.query(async ({ ctx }) => {
+		list: siteAdminProcedure.input(noInput).query(async ({ ctx }) => {
 			const [modules, roles, settings, rollovers] = await Promise.all([listModuleLimits(ctx.db.orm), limitRoles(ctx.db.orm), getSiteSettings(ctx.db.orm), moduleRollovers(ctx.db.orm)]);
 			return { modules, roles, settings, rollovers };
 		}),

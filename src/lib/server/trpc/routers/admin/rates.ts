@@ -1,7 +1,7 @@
 // The Rates and models page (/admin/rates): features and their rates, modules, models.
 import { z } from 'zod';
 import { router } from '../../init';
-import { siteAdminProcedure } from '../../procedures';
+import { siteAdminProcedure, noInput } from '../../procedures';
 import { removeFeature, removeModule, saveFeature, saveModel, saveModule } from '../../../admin';
 import { keyLookup } from '../../../fields';
 import { listFeatures, listModels, listModules } from '../../../ledger';
@@ -23,7 +23,7 @@ const modelInput = z.strictObject({ key, name, engine: z.string().trim().min(1).
 
 export const ratesRoutes = {
 	features: router({
-		list: siteAdminProcedure.query(({ ctx }) => listFeatures(ctx.db.orm)),
+		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listFeatures(ctx.db.orm)),
 		/** Creates (`create` true: a key that is taken is `conflict`) or changes (`create` false: a key not there is `not_found`, never made) a feature (rate, unit, fixed-cost breakdown, enabled); audited with before and after. */
 		upsert: siteAdminProcedure.input(featureInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...f } }) => saveFeature(ctx.db, actor(ctx), f, create)),
 		/** Removes a feature nothing refers to (no operation, hold or day of use), audited; one in use is `conflict`, saying to disable it instead. */
@@ -31,14 +31,14 @@ export const ratesRoutes = {
 	}),
 
 	modules: router({
-		list: siteAdminProcedure.query(({ ctx }) => listModules(ctx.db.orm)),
+		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listModules(ctx.db.orm)),
 		upsert: siteAdminProcedure.input(moduleInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModule(ctx.db, actor(ctx), m, create)),
 		/** Removes a module with no feature and an allowance never used, with its limits, audited; one in use is `conflict`, saying why. */
 		remove: siteAdminProcedure.input(z.strictObject({ key: keyLookup })).mutation(({ ctx, input }) => removeModule(ctx.db, actor(ctx), input.key))
 	}),
 
 	models: router({
-		list: siteAdminProcedure.query(({ ctx }) => listModels(ctx.db.orm)),
+		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listModels(ctx.db.orm)),
 		upsert: siteAdminProcedure.input(modelInput.extend({ create: z.boolean().optional() })).mutation(({ ctx, input: { create, ...m } }) => saveModel(ctx.db, actor(ctx), m, create))
 	})
 };

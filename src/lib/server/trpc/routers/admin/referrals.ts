@@ -1,13 +1,13 @@
 // The console's referral rules and open anomaly flags (site admins only), mounted under `admin` by routers/admin/index.ts.
 import { router } from '../../init';
-import { siteAdminProcedure } from '../../procedures';
+import { siteAdminProcedure, noInput } from '../../procedures';
 import { referralRules, referralSettingsSchema, setReferralRules } from '../../../referrals';
 import { openFlags } from '../../../anomalies';
 
 export const referralsAdminRoutes = {
 	referrals: router({
 		/** The site's referral rules (off until an admin sets them). */
-		rules: siteAdminProcedure.query(({ ctx }) => referralRules(ctx.db.orm)),
+		rules: siteAdminProcedure.input(noInput).query(({ ctx }) => referralRules(ctx.db.orm)),
 		/** Saves the rules, audited; they apply to referrals settled from now on. */
 		setRules: siteAdminProcedure
 			.input(referralSettingsSchema)
@@ -15,6 +15,6 @@ export const referralsAdminRoutes = {
 	}),
 	anomalies: router({
 		/** The site's open anomaly flags (Overview), newest first, with the figures and the count. */
-		open: siteAdminProcedure.query(({ ctx }) => openFlags(ctx.db.orm))
+		open: siteAdminProcedure.input(noInput).query(({ ctx }) => openFlags(ctx.db.orm))
 	})
 };

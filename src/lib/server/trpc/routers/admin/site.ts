@@ -2,7 +2,7 @@
 // `admin` by routers/admin.ts. Thin: the work is in store/, admin/ and accounts/.
 import { z } from 'zod';
 import { router, type Context } from '../../init';
-import { siteAdminProcedure } from '../../procedures';
+import { siteAdminProcedure, noInput } from '../../procedures';
 import { catalogKey, readableText, siteDay } from '../../../fields';
 import { deleteSiteRole, listSiteRoles, saveSiteRole, type Auth } from '../../../accounts';
 import { applyCampaign, campaignReach, listCampaigns, listPaymentEvents, siteDayExpiry, startCampaign, type AdminActor } from '../../../admin';
@@ -41,7 +41,7 @@ export const adminSiteRoutes = {
 			.input(z.strictObject({ environment: z.enum(['sandbox', 'production']) }))
 			.query(({ ctx, input }) => catalogPreview(ctx.db.orm, input.environment)),
 		/** The Paddle environment this site sells through, and whether through the local simulator (null: payments not configured): "Add package" makes the package's price there. */
-		sellsIn: siteAdminProcedure.query(async () => {
+		sellsIn: siteAdminProcedure.input(noInput).query(async () => {
 			const provider = await paymentProvider();
 			return provider && { environment: provider.environment, simulator: provider.browserCheckout().kind === 'simulator' };
 		}),
@@ -63,7 +63,7 @@ export const adminSiteRoutes = {
 
 	campaigns: router({
 		/** Campaigns newest first, with the accounts each reached. */
-		list: siteAdminProcedure.query(({ ctx }) => listCampaigns(ctx.db.orm)),
+		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listCampaigns(ctx.db.orm)),
 		/** How many accounts a campaign to this audience reaches if it goes out now (asked before `start`, to confirm). */
 		reach: siteAdminProcedure.input(campaignAudience).query(({ ctx, input }) => campaignReach(ctx.db.orm, input)),
 		/** An event bonus to all users, a role or a team; the same key again carries the same campaign on. */
@@ -90,7 +90,7 @@ export const adminSiteRoutes = {
 
 	roles: router({
 		/** The site's roles with how many users hold each. */
-		list: siteAdminProcedure.query(({ ctx }) => listSiteRoles(ctx.db.orm)),
+		list: siteAdminProcedure.input(noInput).query(({ ctx }) => listSiteRoles(ctx.db.orm)),
 		save: siteAdminProcedure
 			.input(z.strictObject({ key: roleKey, name: readableText(z.string().max(60)), description: readableText(z.string().max(300)).optional(), isNew: z.boolean() }))
 			.mutation(({ ctx, input }) => saveSiteRole(ctx.db, actor(ctx), input)),
