@@ -8,15 +8,11 @@ import { DomainError } from '../errors';
 export { publicProcedure };
 
 /**
- * The input of a procedure that takes none: whatever is sent is refused (BAD_REQUEST naming its keys),
- * never ignored, as a key an input does not take is (every other input is a z.strictObject).
+ * The input of a procedure that takes none: nothing, or an empty object; any key is refused
+ * (BAD_REQUEST naming it), never ignored, as every other input's unknown keys are (z.strictObject),
+ * and as a REST route that names no query refuses a parameter (rest/handler.ts noQuery).
  */
-export const noInput = z.undefined({
-	error: (issue) => {
-		const keys = issue.input !== null && typeof issue.input === 'object' ? Object.keys(issue.input).map((k) => `"${k}"`) : [];
-		return keys.length ? `This request takes no input: leave out ${keys.join(', ')}.` : 'This request takes no input: leave it out.';
-	}
-});
+export const noInput = z.strictObject({}).optional();
 
 /** Signed-in users only; ctx.auth is non-null below this. */
 export const memberProcedure = publicProcedure.use(
