@@ -47,6 +47,8 @@ describe('offline on a phone', () => {
 		const firstRows = await page.locator('tbody tr').first().innerText();
 		await page.goto('/team');
 		await waitForFresh(page);
+		await page.goto('/settings');
+		await waitForFresh(page);
 
 		await context.setOffline(true);
 		await page.goto('/dashboard');
@@ -81,6 +83,15 @@ describe('offline on a phone', () => {
 		await sheet.getByText('Needs a connection').waitFor();
 		await expect(sheet.getByRole('button', { name: /^Remove/ }).isDisabled()).resolves.toBe(true);
 		await screen(page, 'offline-team-remove');
+
+		// An auto top-up is about money: never queued, its Save waits for a connection.
+		await page.goto('/settings');
+		await page.getByText(/Offline · updated/).first().waitFor();
+		const topupSave = page.getByRole('button', { name: 'Save auto top-up' }).first();
+		await topupSave.scrollIntoViewIfNeeded();
+		await expect(topupSave.isDisabled()).resolves.toBe(true);
+		await page.getByText('Needs a connection').first().waitFor();
+		await screen(page, 'offline-settings-topup');
 		await context.close();
 	});
 
