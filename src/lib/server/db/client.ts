@@ -77,8 +77,12 @@ export async function openPglite(
 	opts: { migrationsDir?: string; loadDataDir?: Blob } = {}
 ): Promise<Db & { dump: () => Promise<Blob> }> {
 	if (dir) mkdirSync(dir, { recursive: true });
+	// An in-memory database's files are in memory already, so Postgres' buffer pool over them (128 MB by
+	// default) only costs its start, where it is zeroed: with 16 MB a test file's database opens in about
+	// half the CPU (0.7 against 1.4 s). A database on disk keeps the default.
+	const startParams = dir ? undefined : [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 	// pg_trgm: the trigram indexes of the admin's searches (drizzle/0024_account_figures.sql).
-	const client = await PGlite.create({ dataDir: dir, loadDataDir: opts.loadDataDir, extensions: { pg_trgm } });
+	const client = await PGlite.create({ dataDir: dir, loadDataDir: opts.loadDataDir, extensions: { pg_trgm }, startParams });
 	const orm = drizzlePglite({ client, schema }) as unknown as Database;
 	return {
 		kind: 'pglite',
