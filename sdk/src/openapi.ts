@@ -114,11 +114,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                 };
                 header?: never;
@@ -500,17 +500,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest.
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -727,17 +727,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest.
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -969,17 +969,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest.
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -1613,13 +1613,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
@@ -1966,11 +1966,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                     limit?: number;
                     cursor?: string;
@@ -2103,11 +2103,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                 };
                 header?: {
@@ -3085,13 +3085,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**

@@ -204,7 +204,8 @@ function buildDocument() {
 			version: pkg.version,
 			description:
 				'Check, consume, hold and settle AI tokens; read balances, rates and usage. Authenticate with `Authorization: Bearer <api key>`. ' +
-				'Site keys name the account with exactly one of `user`, `team` or `guest`; account keys act on their own account and name none. ' +
+				'Site keys name the account with exactly one of `user`, `team` or `guest`; account keys act on their own account and name none; ' +
+				'a signed-in browser session (no key) names nothing for the pool it draws from now, or its own `user` id or one of its `team`s (anyone else: 403 `forbidden`). ' +
 				`A key may do only what its scopes say (Admin → API keys shows them in words): ${s.SCOPES_DOC} Each operation's \`security\` names the scope it needs. ` +
 				'Every answer is JSON (the stream excepted); every error is `{"error","message","details"?}`. ' +
 				"A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE answers `501 not_implemented` (a method Node's HTTP parser does not know, such as TRACK, gets its bare 400 before any route)."
