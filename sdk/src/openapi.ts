@@ -66,7 +66,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -195,7 +195,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -323,7 +323,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -430,7 +430,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -608,7 +608,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -838,7 +838,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1086,7 +1086,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1287,7 +1287,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1482,7 +1482,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1688,7 +1688,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1860,7 +1860,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2031,7 +2031,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2152,7 +2152,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2276,7 +2276,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2372,7 +2372,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2519,7 +2519,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2611,7 +2611,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2721,7 +2721,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2896,7 +2896,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3005,7 +3005,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3147,7 +3147,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
