@@ -66,7 +66,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -114,11 +114,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                 };
                 header?: never;
@@ -195,7 +195,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -323,7 +323,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -430,7 +430,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -500,17 +500,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest.
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -608,7 +608,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -727,17 +727,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest.
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -838,7 +838,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -969,17 +969,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
-                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`).
+                         * @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest.
                          * @example visitor-7f3a
                          */
                         guest?: string;
@@ -1086,7 +1086,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys). `feature_disabled`: the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1287,7 +1287,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1482,7 +1482,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1613,13 +1613,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
@@ -1688,7 +1688,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1860,7 +1860,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1966,11 +1966,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                     limit?: number;
                     cursor?: string;
@@ -2031,7 +2031,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2103,11 +2103,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     user?: string;
-                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     team?: string;
-                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
+                    /** @description Site keys: an anonymous visitor id (a webhook's `guest_id`). Signed in (a browser session, no key): refused with 422 `invalid_input`, as you are not a guest. Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none). */
                     guest?: string;
                 };
                 header?: {
@@ -2152,7 +2152,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2276,7 +2276,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2372,7 +2372,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2519,7 +2519,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2611,7 +2611,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2721,7 +2721,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2896,7 +2896,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3005,7 +3005,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3085,13 +3085,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.
+                         * @description Site keys: the host site's own user id or a Quota user id (a webhook's `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook's `account_id`), or a member's e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. Signed in (a browser session, no key): only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 `forbidden` (to act for other users, use a site key).
                          * @example wp-user-42
                          */
                         user?: string;
                         /**
                          * Format: uuid
-                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id.
+                         * @description Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. Signed in (a browser session, no key): a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 `forbidden`, as in the app.
                          */
                         team?: string;
                         /**
@@ -3147,7 +3147,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
                 403: {
                     headers: {
                         [name: string]: unknown;

@@ -19,13 +19,14 @@ import { createEndpoint } from '../../src/lib/server/webhooks';
 import { backend } from '../helpers/db';
 import { callJson, type ApiRequest } from '../helpers/http';
 import { member, openRestApi } from '../helpers/api-fixture';
-import { expectInvariants } from '../helpers/ledger';
+import { expectInvariants, makeTeamWithMember } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { authenticateApiKey, createAccountKey, createSession, createSiteKey, type ApiKeyScope, type Auth } from '../../src/lib/server/accounts';
+import { authenticateApiKey, createAccountKey, createSession, createSiteKey, setActiveAccount, type ApiKeyScope, type Auth } from '../../src/lib/server/accounts';
 import { openApiDocument } from '../../src/lib/server/rest/openapi';
 import { sql } from 'drizzle-orm';
 import { mintEmbedToken } from '../../src/lib/server/embed';
-import { grant, hold } from '../../src/lib/server/ledger';
+import { balances, grant, hold } from '../../src/lib/server/ledger';
+import { teamMembers } from '../../src/lib/server/db/schema';
 
 const callers = ['noKey', 'badKey', 'keyA', 'keyB', 'readOnlyKeyA', 'siteKey', 'siteRead', 'siteConsume', 'siteGrant', 'siteWebhooks', 'sessionA', 'embedTokenA'] as const;
 /** The site key with only this scope. */
@@ -296,5 +297,106 @@ describe(`What each scope may do, on ${backend}`, () => {
 		};
 		expect(await scopes(used)).toEqual(['consume', 'grant', 'read', 'webhooks']);
 		expect(await scopes(unused)).toEqual(['consume', 'read']);
+	});
+});
+
+describe(`A signed-in member's REST call acts on the account it names, or is refused, on ${backend}`, () => {
+	/** An account's figures and its operations, but when they were read. */
+	const figures = async (accountId: string) => ({
+		...(await balances(db.orm, accountId)),
+		asOf: undefined,
+		operations: (await db.rows<{ n: number }>(sql`select count(*)::int as n from operations where account_id = ${accountId}::uuid`))[0]!.n
+	});
+	type Answer = Awaited<ReturnType<typeof callJson>>['json'];
+	/** Member A, signed in, in a team with tokens of its own; `as(path, body?)` calls as A (a body: a POST with an Idempotency-Key). */
+	async function signedInTeamMember() {
+		const a = await member(db, 1000);
+		const { team } = await makeTeamWithMember(db, 5000);
+		await db.orm.insert(teamMembers).values({ teamId: team.teamId, userId: a.id, role: 'member' });
+		const cookie = { cookie: `quota_session=${(await createSession(db.orm, a.id)).token}` };
+		const as = async (path: string, body?: Record<string, unknown>): Promise<{ status: number; json: Answer }> => {
+			if (!path.startsWith('/api/v1/stream')) return callJson(path, body ? { headers: { ...cookie, ...idem() }, body } : { headers: cookie });
+			const { status, json } = await streamStatus(path, cookie);
+			return { status, json: (json ?? {}) as Answer };
+		};
+		return { a, team, as };
+	}
+	const spend = { feature: 'search_images', units: 1 };
+	const available = async (path: string) => (await callJson(path, { headers: { authorization: `Bearer ${site}` } })).json.available as number;
+
+	it('spends from a team pool they are in by `team`, from their own tokens by their own `user` id, and from the pool they draw from when naming nothing', async () => {
+		const { a, team, as } = await signedInTeamMember();
+		const [own, pool] = [await figures(a.accountId), await figures(team.accountId)];
+		const byTeam = await as('/api/v1/consume', { team: team.teamId, ...spend });
+		expect(byTeam.status, JSON.stringify(byTeam.json)).toBe(200);
+		expect(await figures(a.accountId), 'their own tokens').toEqual(own);
+		expect((await figures(team.accountId)).operations, "the team's operations").toBe(pool.operations + 1);
+		expect((await figures(team.accountId)).available).toBe(pool.available - (byTeam.json.cost as number));
+		// Reads by `team` answer the team's figures, as a site key reads them; so does its stream.
+		const read = await as(`/api/v1/balance?team=${team.teamId}`);
+		expect({ status: read.status, available: read.json.available }).toEqual({ status: 200, available: await available(`/api/v1/balance?team=${team.teamId}`) });
+		expect((await as(`/api/v1/stream?team=${team.teamId}`)).status).toBe(200);
+
+		// Drawing from the team now, their own id names their personal tokens, not the pool.
+		await setActiveAccount(db, a.id, team.accountId);
+		const [own1, pool1] = [await figures(a.accountId), await figures(team.accountId)];
+		const bySelf = await as('/api/v1/consume', { user: a.id, ...spend });
+		expect(bySelf.status, JSON.stringify(bySelf.json)).toBe(200);
+		expect(await figures(team.accountId), "the team's pool").toEqual(pool1);
+		expect((await figures(a.accountId)).operations).toBe(own1.operations + 1);
+		const mine = await as(`/api/v1/balance?user=${a.id}`);
+		expect({ status: mine.status, available: mine.json.available }).toEqual({ status: 200, available: await available(`/api/v1/balance?user=${a.id}`) });
+		expect((await as(`/api/v1/stream?user=${a.id}`)).status).toBe(200);
+
+		// Naming nothing: the pool they draw from now, as before.
+		const own2 = await figures(a.accountId);
+		expect((await as('/api/v1/consume', spend)).status).toBe(200);
+		expect(await figures(a.accountId)).toEqual(own2);
+		expect((await figures(team.accountId)).operations).toBe(pool1.operations + 1);
+		await expectInvariants(db);
+	});
+
+	it("is refused for a team they are not in, another user, a guest, or several names, and nothing changes", async () => {
+		const { a, team, as } = await signedInTeamMember();
+		const b = await member(db, 1000);
+		const { team: other } = await makeTeamWithMember(db, 5000);
+		const notTheirs = { status: 403, error: 'forbidden', message: 'You do not have access to this account.' };
+		const selfOnly = { status: 403, error: 'forbidden', message: 'Signed in, you act for yourself or your teams; to act for other users use a site key.' };
+		const guestWords = 'guest is for site keys: signed in, you are not a guest. Leave it out for your active pool, or name your "team".';
+		const guest = { status: 422, error: 'invalid_input', message: guestWords, fields: { guest: [guestWords] } };
+		const accountIdWords = `team=${team.accountId} is an account id, not a team id: send team=${team.teamId} for that account.`;
+		const severalWords = 'Name one of "account", "user", "team" or "guest", not several.';
+		const cases: [string, Record<string, unknown> | undefined, Record<string, unknown>][] = [
+			['/api/v1/consume', { team: other.teamId, ...spend }, notTheirs],
+			// A team that is not there is refused as one they are not in: the answer says nothing of which teams exist.
+			['/api/v1/consume', { team: crypto.randomUUID(), ...spend }, notTheirs],
+			['/api/v1/consume', { team: other.accountId, ...spend }, notTheirs],
+			['/api/v1/consume', { team: team.accountId, ...spend }, { status: 422, error: 'invalid_input', message: accountIdWords, fields: { team: [accountIdWords] } }],
+			['/api/v1/consume', { user: b.id, ...spend }, selfOnly],
+			['/api/v1/consume', { user: 'wp-user-42', ...spend }, selfOnly],
+			['/api/v1/consume', { guest: 'visitor-7f3a', ...spend }, guest],
+			['/api/v1/holds', { team: other.teamId, feature: 'search_images', max_tokens: 5 }, notTheirs],
+			['/api/v1/holds', { user: b.id, feature: 'search_images', max_tokens: 5 }, selfOnly],
+			['/api/v1/check', { user: b.id, ...spend }, selfOnly],
+			['/api/v1/check', { guest: 'visitor-7f3a', ...spend }, guest],
+			[`/api/v1/balance?user=${b.id}`, undefined, selfOnly],
+			[`/api/v1/balance?team=${other.teamId}`, undefined, notTheirs],
+			['/api/v1/balance?guest=visitor-7f3a', undefined, guest],
+			[`/api/v1/usage?team=${other.teamId}`, undefined, notTheirs],
+			[`/api/v1/stream?user=${b.id}`, undefined, selfOnly],
+			[`/api/v1/stream?team=${other.teamId}`, undefined, notTheirs],
+			['/api/v1/stream?guest=visitor-7f3a', undefined, guest],
+			[`/api/v1/stream?account=${a.accountId}&team=${team.teamId}`, undefined, { status: 422, error: 'invalid_input', message: severalWords, fields: { account: [severalWords], team: [severalWords] } }]
+		];
+		const accounts = [a.accountId, b.accountId, team.accountId, other.accountId];
+		const everything = async () => ({ counts: await counts(), figures: await Promise.all(accounts.map(figures)) });
+		const before = await everything();
+		for (const [path, body, want] of cases) {
+			const r = await as(path, body);
+			const got = { status: r.status, error: r.json.error, message: r.json.message, ...('fields' in want ? { fields: r.json.details?.fieldErrors } : {}) };
+			expect(got, `${path} ${JSON.stringify(body ?? '')}`).toEqual(want);
+		}
+		expect(await everything()).toEqual(before);
+		await expectInvariants(db);
 	});
 });

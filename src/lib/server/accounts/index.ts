@@ -19,6 +19,6 @@ export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, 
 export { apiIdentityOf, siteAdminContacts } from './contacts';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
-export { resolveAccount, callerAccount, callerScope, onCallerAccount, onTargetAccount, targetAccount, type Caller, type Target } from './scope';
+export { resolveAccount, callerAccount, callerScope, onCallerAccount, onTargetAccount, sessionAccount, targetAccount, type Caller, type SessionTarget, type Target } from './scope';
 export { auditedEnd, auditedGrant, endWithSiteKey, grantWithSiteKey, type Granter, type SiteGrant } from './site-grants';
 export { appSecret } from './secret';

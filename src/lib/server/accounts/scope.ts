@@ -13,7 +13,7 @@ import { findExternalUser, findUserByEmail, makeExternalUser, unknownUser } from
 import { externalUserIdSchema, guestIdSchema } from './validation';
 import { getSiteSettings } from '../ledger';
 
-/** Whom a request is about: a site key names the account; an account key acts on its own. */
+/** Whom a request is about: a site key names the account; an account key acts on its own; a signed-in user names themselves or a team (`sessionAccount`). */
 export interface Target {
 	user?: string | null;
 	team?: string | null;
@@ -102,6 +102,68 @@ export async function resolveAccount(db: Db, auth: Auth, accountId: string | und
 	return (await activeAccount(db, auth.user.id)).accountId;
 }
 
+/** What a signed-in REST call may name: a key's `Target`, or `account`, an account id (the event stream's, as the app's pages name one). */
+export interface SessionTarget extends Target {
+	account?: string | null;
+}
+
+/**
+ * The names `target` holds among `fields`, empty ones left out; more than one is `invalid_input` on each of
+ * them ("Name one of "user", "team" or "guest", not several."), for a key and a session alike.
+ */
+function oneNamed<F extends string>(target: Partial<Record<F, string | null>>, fields: readonly F[]): F | undefined {
+	const named = fields.filter((f) => target[f] != null && target[f] !== '');
+	if (named.length > 1) {
+		const list = fields.map((f) => `"${f}"`);
+		const message = `Name one of ${list.slice(0, -1).join(', ')} or ${list.at(-1)}, not several.`;
+		throw new DomainError('invalid_input', message, { formErrors: [], fieldErrors: Object.fromEntries(named.map((f) => [f, [message]])) });
+	}
+	return named[0];
+}
+
+const KEY_NAMES = ['user', 'team', 'guest'] as const;
+const SESSION_NAMES = ['account', ...KEY_NAMES] as const;
+
+/**
+ * The account a signed-in user's REST call acts on, checked for `level`, as the app's pages judge it:
+ * - nothing named: their active pool;
+ * - `user`: their own Quota user id only, for their personal account (not the active pool); anyone
+ *   else's id is `forbidden`, before any look-up, so it says nothing of who exists;
+ * - `team`: that team's pool, through `requireAccountAccess` (a team they are not in, or none: its
+ *   `forbidden`, worded as for any account they may not use); the account id of one they may use is
+ *   `invalid_input` naming the id to send, as a key is told;
+ * - `account` (the event stream): an account they may use, by id;
+ * - `guest`: `invalid_input` naming it: a signed-in person is not a guest;
+ * - several: `invalid_input` naming them, as a key is told.
+ */
+export async function sessionAccount(db: Db, auth: Auth, target: SessionTarget, level: AccessLevel): Promise<string> {
+	// The event stream's query holds `account` only when it was sent: a REST body's refusal names no field it does not take.
+	switch (oneNamed(target, 'account' in target ? SESSION_NAMES : KEY_NAMES)) {
+		case 'user':
+			if (target.user!.toLowerCase() !== auth.user.id) throw new DomainError('forbidden', 'Signed in, you act for yourself or your teams; to act for other users use a site key.');
+			return auth.user.accountId;
+		case 'team':
+			return sessionTeamAccount(db, auth, target.team!, level);
+		case 'guest':
+			throw fieldRefusal('guest', 'guest is for site keys: signed in, you are not a guest. Leave it out for your active pool, or name your "team".');
+		default:
+			return resolveAccount(db, auth, target.account ?? undefined, level);
+	}
+}
+
+/** `sessionAccount`'s `team`: its pool if the user may use it at `level`; see there for the refusals. */
+async function sessionTeamAccount(db: Db, auth: Auth, team: string, level: AccessLevel): Promise<string> {
+	const [row] = isUuid(team) ? await db.rows<{ account_id: string }>(sql`select account_id from teams where id = ${team}::uuid`) : [];
+	if (row) return (await requireAccountAccess(db, auth, row.account_id, level)).id;
+	// No such team: an account the user may not use gets the refusal any such account gets (a site admin,
+	// who may use any, is told there is no such team); one they may use is told the name it has in the API.
+	await requireAccountAccess(db, auth, team, level).catch((e: unknown) => {
+		throw e instanceof DomainError && e.code === 'not_found' ? new DomainError('not_found', 'No such team.') : e;
+	});
+	await refuseAccountId(db, 'team', team);
+	throw new DomainError('not_found', 'No such team.');
+}
+
 /** Who calls: an API key, or else a signed-in session (REST v1 takes both). */
 export interface Caller {
 	key: ApiKeyAuth | null;
@@ -110,11 +172,12 @@ export interface Caller {
 
 /**
  * The account a call acts on, checked for `level`: the one a key's `target` names (an account key
- * its own), or the signed-in user's active pool. `unauthorized` when nobody is calling.
+ * its own), or for a signed-in user the one `sessionAccount` finds (their active pool when `target`
+ * names nothing). `unauthorized` when nobody is calling.
  */
 export function callerAccount(db: Db, caller: Caller, target: Target, level: AccessLevel): Promise<string> {
 	if (caller.key) return targetAccount(db, caller.key, target, level);
-	if (caller.session) return resolveAccount(db, caller.session, undefined, level);
+	if (caller.session) return sessionAccount(db, caller.session, target, level);
 	throw new DomainError('unauthorized', 'Sign in first.');
 }
 
@@ -133,11 +196,7 @@ export function callerScope(caller: Caller): string {
 type Located = { accountId: string } | { make: (tx: Executor) => Promise<string> };
 
 async function locateTarget(db: Db, key: ApiKeyAuth, target: Target): Promise<Located> {
-	const named = (['user', 'team', 'guest'] as const).filter((f) => target[f] != null && target[f] !== '');
-	if (named.length > 1) {
-		const message = 'Name one of "user", "team" or "guest", not several.';
-		throw new DomainError('invalid_input', message, { formErrors: [], fieldErrors: Object.fromEntries(named.map((f) => [f, [message]])) });
-	}
+	oneNamed(target, KEY_NAMES);
 	if (target.team) {
 		if (!isUuid(target.team)) throw new DomainError('not_found', 'No such team.');
 		const [row] = await db.rows<{ account_id: string }>(sql`select account_id from teams where id = ${target.team}::uuid`);
@@ -215,7 +274,7 @@ export async function onTargetAccount<T>(db: Db, key: ApiKeyAuth, target: Target
 	}
 }
 
-/** `onTargetAccount` for whoever calls: a key's target, or the signed-in user's active pool (never made). */
+/** `onTargetAccount` for whoever calls: a key's target, or the account a signed-in user names (`sessionAccount`; never made). */
 export async function onCallerAccount<T>(db: Db, caller: Caller, target: Target, level: 'read' | 'spend', use: (exec: Executor, accountId: string) => Promise<T>): Promise<T> {
 	if (caller.key) return onTargetAccount(db, caller.key, target, level, use);
 	return use(db.orm, await callerAccount(db, caller, target, level));

@@ -37,8 +37,8 @@ export interface RestContext<B, Q, P = Record<string, string>, I extends Idempot
 	/** The Idempotency-Key, scoped to the caller (a required key is always there). */
 	idempotency: { scope: string; key: I extends 'required' ? string : string | null };
 	/**
-	 * The account this call acts on (`callerAccount`): the one a key's `target` names, or the
-	 * signed-in user's pool. A host's user or guest not seen yet is made and kept: for the calls that
+	 * The account this call acts on (`callerAccount`): the one a key's `target` names, or for a
+	 * signed-in user their own or a team's they name, else their active pool. A host's user or guest not seen yet is made and kept: for the calls that
 	 * hand out an account to follow (embed tokens, the event stream); the others use `onAccount`.
 	 */
 	account(target: Target, level: AccessLevel): Promise<string>;

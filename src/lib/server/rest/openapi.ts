@@ -36,7 +36,7 @@ const codeText = {
 	feature_disabled:
 		"the feature is off for this account, so hide it: the feature is disabled (message: “<feature> is disabled.”), the account's free allowance for its module is 0, “Not available” on the Limits page (message: that it is not available to them, “Chatbot: not available to your role.”, “… to your account.” or “… to this team.”, never the limit message of free tokens they never had), or, for a guest, the module has no guest limit, so guests get none of it (message: that it needs an account, “Chatbot needs an account: sign in or sign up to use it.”, not the limit message of a module they never had). A check answers the same with `active: false`. An account the Limits page gives no free tokens (None) is not refused for that: it pays from its balance (`insufficient_tokens` when that is short)",
 	forbidden:
-		'the key lacks the scope, may not act on that account (an account key naming another), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys)',
+		'the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys)',
 	not_found: 'no such resource (the path names one that does not exist, or is not yours)',
 	unknown_user: 'a `user` Quota does not know, on a site that does not create users for unknown ids (Admin → Limits)',
 	unknown_feature: "no such feature: the message names the nearest feature key when one is a slip away (“Unknown feature 'ai_bot': did you mean 'ai_bots'?”) and says that `GET /api/v1/feature-rates` lists them",
@@ -204,7 +204,8 @@ function buildDocument() {
 			version: pkg.version,
 			description:
 				'Check, consume, hold and settle AI tokens; read balances, rates and usage. Authenticate with `Authorization: Bearer <api key>`. ' +
-				'Site keys name the account with exactly one of `user`, `team` or `guest`; account keys act on their own account and name none. ' +
+				'Site keys name the account with exactly one of `user`, `team` or `guest`; account keys act on their own account and name none; ' +
+				'a signed-in browser session (no key) names nothing for the pool it draws from now, or its own `user` id or one of its `team`s (anyone else: 403 `forbidden`). ' +
 				`A key may do only what its scopes say (Admin → API keys shows them in words): ${s.SCOPES_DOC} Each operation's \`security\` names the scope it needs. ` +
 				'Every answer is JSON (the stream excepted); every error is `{"error","message","details"?}`. ' +
 				"A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE answers `501 not_implemented` (a method Node's HTTP parser does not know, such as TRACK, gets its bare 400 before any route)."

@@ -10,13 +10,30 @@ import { KEY_SCOPES, SCOPE_WORDS } from '../../key-scopes';
 
 export { MAX_IDEMPOTENCY_KEY };
 
+/** How the target fields read for a signed-in browser session (the app's own pages; accounts sessionAccount). */
+const SIGNED_IN = 'Signed in (a browser session, no key):';
+
 export const targetFields = {
 	user: z
 		.union([z.uuid(), externalUserIdSchema])
 		.optional()
-		.meta({ description: 'Site keys: the host site\'s own user id or a Quota user id (a webhook\'s `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook\'s `account_id`), or a member\'s e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id.', example: 'wp-user-42' }),
-	team: z.uuid().optional().meta({ description: 'Site keys: a team id (its shared pool; a webhook\'s `team_id`). A team pool\'s account id is refused with 422 `invalid_input` naming the team id.' }),
-	guest: guestIdSchema.optional().meta({ description: 'Site keys: an anonymous visitor id (a webhook\'s `guest_id`).', example: 'visitor-7f3a' })
+		.meta({
+			description:
+				'Site keys: the host site\'s own user id or a Quota user id (a webhook\'s `user_id` is one of these; a new id gets its user with the first consume, hold, grant, embed token or event stream that succeeds, while a read of it answers what a new user would have and makes nobody; unless the site turned "Create users for unknown ids" off: then 404 `unknown_user`). An account id (a webhook\'s `account_id`), or a member\'s e-mail, is refused with 422 `invalid_input` naming the id to send. An id of only spaces, or holding an invisible character (a control, a bidi control such as U+202E, a zero-width space, a soft hyphen, …), is refused with 400 `invalid_input`: it would show as nothing or as another id. ' +
+				`${SIGNED_IN} only your own Quota user id, for your personal tokens (leave it out for the pool you draw from now); another user's id is 403 \`forbidden\` (to act for other users, use a site key).`,
+			example: 'wp-user-42'
+		}),
+	team: z
+		.uuid()
+		.optional()
+		.meta({
+			description:
+				"Site keys: a team id (its shared pool; a webhook's `team_id`). A team pool's account id is refused with 422 `invalid_input` naming the team id. " +
+				`${SIGNED_IN} a team you belong to, for its pool (leave it out for the pool you draw from now); a team you are not in is 403 \`forbidden\`, as in the app.`
+		}),
+	guest: guestIdSchema
+		.optional()
+		.meta({ description: `Site keys: an anonymous visitor id (a webhook's \`guest_id\`). ${SIGNED_IN} refused with 422 \`invalid_input\`, as you are not a guest.`, example: 'visitor-7f3a' })
 };
 
 const TARGETS = ['user', 'team', 'guest'] as const;
@@ -57,7 +74,7 @@ const spendingMember = memberField(
 export const targetQuery = oneTarget(z.strictObject(targetFields));
 /**
  * The event stream's query for a signed-in page (the dashboard's): `account`, the account it shows (its own or a
- * team's; absent: the active one). A target a key would name is taken and, as on every route, not a session's to choose.
+ * team's; absent: the active one), or `user` or `team` as every route takes them from a session (accounts sessionAccount).
  */
 export const sessionStreamQuery = z.strictObject({ ...targetFields, account: z.string().optional() });
 

@@ -1,4 +1,4 @@
-import { resolveAccount, watchApiKey, watchSessionAccess } from '$lib/server/accounts';
+import { sessionAccount, watchApiKey, watchSessionAccess } from '$lib/server/accounts';
 import { endpoint, parseQuery } from '$lib/server/rest/handler';
 import { lastEventIdHeader, sessionStreamQuery, targetQuery } from '$lib/server/rest/schemas';
 import { balanceBody } from '$lib/server/rest/shapes';
@@ -8,7 +8,8 @@ import { balanceStream, type LiveFigures } from '$lib/server/live/stream';
 /**
  * Server-Sent Events: the account's balance (GET /api/v1/balance's body) now and after every change;
  * honours `Last-Event-ID`. An API key names its target in the query (`user`, `team`, `guest`); a
- * signed-in session (the dashboard) may name one of its own accounts as `account`; its stream also
+ * signed-in session (the dashboard) may name one of its own accounts as `account`, or `user` and
+ * `team` as the other routes take them from a session (accounts sessionAccount); its stream also
  * says when new alerts reach the inbox (`inbox` events), which the app's header counts, and its
  * figures hold the caps in force on the account (`caps`), so the pages' cap lines follow a cap's change.
  * A key's stream ends as soon as the key is revoked or paused (or its user disabled), a session's as
@@ -25,7 +26,7 @@ export const GET = endpoint({
 		const { 'Last-Event-ID': lastEventId } = lastEventIdHeader.parse({ 'Last-Event-ID': request.headers.get('last-event-id') ?? undefined });
 		const accountId = key
 			? await account(parseQuery(targetQuery, url), 'read')
-			: await resolveAccount(db, session!, parseQuery(sessionStreamQuery, url).account, 'read');
+			: await sessionAccount(db, session!, parseQuery(sessionStreamQuery, url), 'read');
 		const render = key ? balanceBody : (f: LiveFigures) => ({ ...balanceBody(f), caps: f.caps });
 		const body = await balanceStream(db, accountId, request.signal, {
 			render,
