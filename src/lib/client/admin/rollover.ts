@@ -23,7 +23,7 @@ export interface RolloverFields {
 /** The longest expiry (ledger MAX_ROLLOVER_PERIODS). */
 const MAX_PERIODS = 120;
 
-/** The form's fields for a stored setting (null: off, with a 100 % cap ready). */
+/** The form's fields for a stored setting (null: off, with a 100% cap ready). */
 export function rolloverFields(s: RolloverSetting | null): RolloverFields {
 	if (!s) return { on: false, capKind: 'percent', cap: '100', expiresAfter: '' };
 	return {
@@ -36,7 +36,7 @@ export function rolloverFields(s: RolloverSetting | null): RolloverFields {
 
 /**
  * The fields with the cap's unit switched: a number typed for one unit means another thing in the
- * other (100 % of the limit is not 100 tokens), so the cap is emptied for the admin to fill in the
+ * other (100% of the limit is not 100 tokens), so the cap is emptied for the admin to fill in the
  * new unit, and the summary states no outcome until they do (rolloverPreview).
  */
 export function withCapKind(f: RolloverFields, capKind: RolloverFields['capKind']): RolloverFields {

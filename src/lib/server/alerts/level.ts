@@ -11,7 +11,7 @@ export interface AlertSteps {
 	depleted: boolean;
 }
 
-/** The seeds' steps: 20 % (002, the chatbot's e-mail), 10 % and 5 % (003, warning and critical), depleted (002). */
+/** The seeds' steps: 20% (002, the chatbot's e-mail), 10% and 5% (003, warning and critical), depleted (002). */
 export const DEFAULT_STEPS: AlertSteps = { shares: [20, 10, 5], tokens: [], depleted: true };
 
 /** Share steps are whole percents from `min` to `max`; at most `count` steps of both kinds together; token steps from 1 to `maxTokens`. */

@@ -3,7 +3,7 @@ import type { Level } from './types';
 import { levelOfLeft } from '../../share-level';
 
 /**
- * An account's allocation, the 100 % of every share the dashboard and the alerts speak of.
+ * An account's allocation, the 100% of every share the dashboard and the alerts speak of.
  * - `base`: what the account's live lots were granted (a spent or expired lot drops out) plus
  *   the limits of its free allowances (an unlimited allowance adds nothing countable), in tokens.
  * - `left`: what is still there of it: the lots' remaining tokens, the allowances' limit − used,

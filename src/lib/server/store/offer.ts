@@ -26,7 +26,7 @@ export interface Offer {
 
 const tokensOf = (p: Product) => p.grants.reduce((sum, g) => sum + g.tokens, 0);
 
-/** A price per token as an exact fraction, cents / tokens: in floating point a 20 % saving shows as 19 %. */
+/** A price per token as an exact fraction, cents / tokens: in floating point a 20% saving shows as 19%. */
 interface PerToken {
 	cents: bigint;
 	tokens: bigint;

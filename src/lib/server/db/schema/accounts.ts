@@ -254,7 +254,7 @@ export const notifications = pgTable(
 
 /**
  * An account's alert steps (shares of its allocation and fixed numbers of tokens, descending) and whether running out is
- * alerted. No row = the default steps (20 %, 10 %, 5 %, depleted; seeds 002 and 003).
+ * alerted. No row = the default steps (20%, 10%, 5%, depleted; seeds 002 and 003).
  */
 export const alertSettings = pgTable(
 	'alert_settings',
