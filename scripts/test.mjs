@@ -1,6 +1,6 @@
-// `npm test`: type checks, the dependency rules, the SDK build and the production build side by side, then unit + integration
-// tests (PGlite, and real Postgres when TEST_DATABASE_URL is set), then the browser tests. With CI=true a skipped suite fails the run.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm test`: type checks, the dependency rules, the SDK build, unit + integration tests (PGlite, and real Postgres when TEST_DATABASE_URL
+// is set), then the production build and the browser tests. With CI=true a skipped suite fails the run.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 
@@ -24,63 +24,22 @@ function cpuTime() {
 	return { busy, all };
 }
 
-/** How busy `fn`'s run kept the machine's cores (every process): a step short of all of them waits on something other than the CPU. */
-async function timed(title, fn) {
+function run(title, cmd, args, env = {}) {
+	console.log(`\n▶ ${title}`);
 	const started = Date.now();
 	const cpu = cpuTime();
-	const ok = await fn();
+	const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	// Each step's wall time, so a slow suite shows which step grew, and how busy it kept the machine's
+	// cores: a step short of all of them waits on something other than the CPU, and more workers could help.
 	const used = cpuTime();
 	const cores = cpus().length;
 	const busy = (cores * (used.busy - cpu.busy)) / Math.max(1, used.all - cpu.all);
 	console.log(`◀ ${title}: ${Math.round((Date.now() - started) / 1000)} s, ${busy.toFixed(2)} of ${cores} cores busy`);
-	return ok;
-}
-
-function failedStep(title, status) {
-	console.error(`✗ ${title} failed (exit ${status})`);
-	failed = true;
-}
-
-/** One step, its output as it comes; each step's wall time, so a slow suite shows which step grew. */
-function run(title, cmd, args, env = {}) {
-	console.log(`\n▶ ${title}`);
-	return timed(title, () => {
-		const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-		if (r.status !== 0) failedStep(title, r.status ?? r.signal);
-		return r.status === 0;
-	});
-}
-
-/**
- * Steps that need nothing of each other, run side by side: each alone keeps about 1.5 of the two cores
- * busy (one thread and its I/O), so together they take about the longest one's time rather than the
- * sum (CI 142: 32 + 6 + 3 + 22 s one after another). Each step's output is printed whole when it ends,
- * not interleaved. Resolves to each step's success, by title.
- */
-function runTogether(group, steps) {
-	console.log(`\n▶ ${group}: ${steps.map((s) => s.title).join(', ')}`);
-	return timed(group, async () => {
-		const results = await Promise.all(
-			steps.map(
-				({ title, cmd, args }) =>
-					new Promise((resolve) => {
-						const started = Date.now();
-						const out = [];
-						const child = spawn(cmd, args, { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-						child.stdout.on('data', (d) => out.push(d));
-						child.stderr.on('data', (d) => out.push(d));
-						child.on('close', (code, signal) => {
-							console.log(`\n▶ ${title}`);
-							process.stdout.write(Buffer.concat(out));
-							console.log(`◀ ${title}: ${Math.round((Date.now() - started) / 1000)} s`);
-							if (code !== 0) failedStep(title, code ?? signal);
-							resolve([title, code === 0]);
-						});
-					})
-			)
-		);
-		return Object.fromEntries(results);
-	});
+	if (r.status !== 0) {
+		console.error(`✗ ${title} failed (exit ${r.status ?? r.signal})`);
+		failed = true;
+	}
+	return r.status === 0;
 }
 
 function count(jsonFile) {
@@ -105,34 +64,24 @@ function count(jsonFile) {
 rmSync('test-results/vitest', { recursive: true, force: true });
 mkdirSync('test-results/vitest', { recursive: true });
 
-const hasChromium = existsSync(chromium);
-if (!hasChromium) skippedSuites.push(`browser tests (no Chromium at ${chromium}; apt-get install chromium)`);
+run('Type check (svelte-check + tsc)', 'npm', ['run', '--silent', 'check']);
+// The layer rules of docs/ARCHITECTURE.md (.dependency-cruiser.cjs): domains know no SvelteKit or transport, the ledger no other domain.
+run('Dependency rules (dependency-cruiser)', 'npm', ['run', '--silent', 'check:deps']);
+// The SDK package as published (sdk/dist, ESM + types, no Node types): the e2e tests drive it.
+run('SDK build (sdk/, tsc)', 'npm', ['run', '--silent', 'sdk:build']);
+
 if (!process.env.TEST_DATABASE_URL) {
 	skippedSuites.push('integration on real PostgreSQL (set TEST_DATABASE_URL=postgres://… to run it)');
 }
-
-// SvelteKit's generated types first, once: the type check reads them, and the build's own sync then finds them current.
-const synced = await run('SvelteKit sync', 'npx', ['svelte-kit', 'sync']);
-const BUILD = 'Production build';
-const built = synced
-	? await runTogether('Checks and builds', [
-			{ title: 'Type check (svelte-check + tsc)', cmd: 'npx', args: ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings'] },
-			// The layer rules of docs/ARCHITECTURE.md (.dependency-cruiser.cjs): domains know no SvelteKit or transport, the ledger no other domain.
-			{ title: 'Dependency rules (dependency-cruiser)', cmd: 'npm', args: ['run', '--silent', 'check:deps'] },
-			// The SDK package as published (sdk/dist, ESM + types, no Node types): the e2e tests drive it.
-			{ title: 'SDK build (sdk/, tsc)', cmd: 'npm', args: ['run', '--silent', 'sdk:build'] },
-			// For the browser tests, which run after the others.
-			...(hasChromium ? [{ title: BUILD, cmd: 'npx', args: ['vite', 'build', '--logLevel', 'warn'] }] : [])
-		])
-	: {};
-
-await run('Unit and integration tests', 'npx', [
+run('Unit and integration tests', 'npx', [
 	'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest/main.json'
 ]);
 count('test-results/vitest/main.json');
 
-if (built[BUILD]) {
-	await run('Browser tests (Playwright, Chromium, phone viewport)', 'npx', [
+if (!existsSync(chromium)) {
+	skippedSuites.push(`browser tests (no Chromium at ${chromium}; apt-get install chromium)`);
+} else if (run('Production build', 'npx', ['vite', 'build', '--logLevel', 'warn'])) {
+	run('Browser tests (Playwright, Chromium, phone viewport)', 'npx', [
 		'vitest', 'run', '--config', 'vitest.e2e.config.ts',
 		'--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest/e2e.json'
 	]);
