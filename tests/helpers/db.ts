@@ -17,20 +17,25 @@ export async function pgliteDir(dir: string): Promise<Db> {
 	return openPglite(dir, empty ? { loadDataDir: templateTar() } : {});
 }
 
-let loadedTemplate: { path: string; tar: Buffer } | undefined;
+let loadedTemplate: { path: string; tar: ArrayBuffer } | undefined;
 
 /**
  * The run's migrated template as PGlite's `loadDataDir` reads it (its `type` and `arrayBuffer()`), read
- * from disk once per worker, each opening given its own copy. Not a Blob: Node 20's Blob.arrayBuffer()
- * gathers the 43 MB tar in small pieces, about half a second of CPU per test file in a profile
- * (getSource, readNext, concat) against a few milliseconds for this copy.
+ * from disk once per worker. Not a Blob: Node 20's Blob.arrayBuffer() gathers the 43 MB tar in small
+ * pieces, about half a second of CPU per test file in a profile (getSource, readNext, concat). One
+ * buffer serves every opening: PGlite copies each file out of it into its in-memory file system (a
+ * copy per opening cost another 130 ms).
  */
 function templateTar(): Blob {
 	const path = inject('templateDb');
-	if (loadedTemplate?.path !== path) loadedTemplate = { path, tar: readFileSync(path) };
+	if (loadedTemplate?.path !== path) {
+		const read = readFileSync(path);
+		// readFileSync gives a buffer of its own for a file this size; sliced only if it ever shares one.
+		const tar = read.byteOffset === 0 && read.byteLength === read.buffer.byteLength ? read.buffer : read.buffer.slice(read.byteOffset, read.byteOffset + read.byteLength);
+		loadedTemplate = { path, tar };
+	}
 	const { tar } = loadedTemplate;
-	const copy = { type: 'application/x-tar', size: tar.length, arrayBuffer: async () => tar.buffer.slice(tar.byteOffset, tar.byteOffset + tar.length) };
-	return copy as unknown as Blob;
+	return { type: 'application/x-tar', size: tar.byteLength, arrayBuffer: async () => tar } as unknown as Blob;
 }
 
 /**
