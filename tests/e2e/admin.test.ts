@@ -245,7 +245,7 @@ for (const size of sizes) {
 			await searchAccounts(page, maya.email);
 			const member = await page.getByRole('link', { name: maya.name }).first().getAttribute('href');
 			for (const path of ['/admin', '/admin/users', member!, '/admin/audit']) {
-				expect(await shiftWhileLoading(page, path), path).toBeLessThanOrEqual(0.05);
+				expect(await shiftWhileLoading(browser, admin.email, path, { device: size.options }), path).toBeLessThanOrEqual(0.05);
 			}
 		});
 

@@ -225,7 +225,7 @@ describe('signed-in pages on a phone', () => {
 
 	for (const path of ['/dashboard', '/usage', '/statement']) {
 		it(`does not shift the layout of ${path} when its data arrives late`, async () => {
-			expect(await shiftWhileLoading(page, path)).toBeLessThanOrEqual(0.05);
+			expect(await shiftWhileLoading(browser, maya.email, path)).toBeLessThanOrEqual(0.05);
 		});
 	}
 

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Cookie, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
@@ -170,30 +170,34 @@ export async function waitForFresh(page: Page) {
 }
 
 /**
- * The layout shift (CLS's sum of shifts without input) of opening `path` while every API answer comes
- * `lateMs` late, as on a slow phone line, measured once the page has settled: what arrives after the
- * first paint must not move what is already shown (issue 16: CLS ≤ 0.05).
+ * The layout shift (CLS's sum of shifts without input) of opening `path` as `email` on a device that
+ * has nothing of the app saved (a new phone, or Lighthouse's run: a saved copy would fill the page at
+ * once and hide what the first paint shows), every API answer `lateMs` late as on a slow phone line,
+ * measured once the page has settled: what arrives after the first paint must not move what is
+ * already shown (issue 16: CLS ≤ 0.05). `device`: the context's options (a phone by default).
  */
-export async function shiftWhileLoading(page: Page, path: string, lateMs = 500): Promise<number> {
-	const late = (route: import('playwright-core').Route) => setTimeout(() => void route.continue().catch(() => {}), lateMs);
-	await page.route('**/trpc/**', late);
+export async function shiftWhileLoading(browser: Browser, email: string, path: string, { device = phone, lateMs = 500 }: { device?: BrowserContextOptions; lateMs?: number } = {}): Promise<number> {
+	const context = await browser.newContext({ ...device, baseURL: baseURL() });
 	try {
+		await context.addCookies(sessionCookies(email));
+		const page = await context.newPage();
+		await context.route('**/trpc/**', (route) => setTimeout(() => void route.continue().catch(() => {}), lateMs));
 		await page.goto(path);
 		await page.waitForLoadState('networkidle');
 		await page.waitForTimeout(300);
+		return await page.evaluate(
+			() =>
+				new Promise<number>((resolve) => {
+					let total = 0;
+					new PerformanceObserver((list) => {
+						for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) total += e.value;
+					}).observe({ type: 'layout-shift', buffered: true });
+					setTimeout(() => resolve(total), 200);
+				})
+		);
 	} finally {
-		await page.unroute('**/trpc/**', late);
+		await context.close();
 	}
-	return page.evaluate(
-		() =>
-			new Promise<number>((resolve) => {
-				let total = 0;
-				new PerformanceObserver((list) => {
-					for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) total += e.value;
-				}).observe({ type: 'layout-shift', buffered: true });
-				setTimeout(() => resolve(total), 200);
-			})
-	);
 }
 
 /** Waits for the service worker to install and take control (after a reload if needed). */
