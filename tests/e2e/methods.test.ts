@@ -92,6 +92,18 @@ describe('tRPC procedures asked with a method they do not take', () => {
 		expect((await ask('POST', '/trpc/me.signOutEverywhere')).status).toBe(401);
 	});
 
+	it('answers a path under the API or the embedded store that names no endpoint 404 in JSON; a browser asking for a page gets the page', async () => {
+		for (const path of ['/api/v1/no-such-route', '/embed/store/no-such-endpoint', '/embed/store/orders/']) {
+			const answer = await fetch(`${baseURL()}${path}`, { headers: { accept: 'application/json' } });
+			expect(answer.status, path).toBe(404);
+			expect(answer.headers.get('content-type'), path).toMatch(/^application\/json/);
+			expect(await answer.json(), path).toEqual({ error: 'not_found', message: 'No such API route.' });
+		}
+		const page = await fetch(`${baseURL()}/no-such-page`, { headers: { accept: 'text/html' } });
+		expect(page.status).toBe(404);
+		expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+	});
+
 	it('leaves a procedure that does not exist to tRPC: 404, whatever the method', async () => {
 		for (const method of ['GET', 'POST']) expect((await ask(method, '/trpc/no.such.procedure')).status).toBe(404);
 	});

@@ -8,6 +8,7 @@ import { rejectsNonJson } from './json-only';
 import { errorResponse, HttpError } from './refusals';
 import { answerUnrepresentableMethods } from './methods';
 import { jsonApiAnswer } from './json-answers';
+import { answersJson } from './json-paths';
 import { privateWhenSettingCookies } from './cookie-cache';
 
 answerUnrepresentableMethods();
@@ -29,7 +30,7 @@ function assertStorableRequest(event: RequestEvent): void {
 export const authenticate: Handle = async ({ event, resolve }) => {
 	// Prerendering (at build time) renders the app shell for nobody, without a database.
 	if (building) return resolve(event);
-	const api = event.url.pathname.startsWith('/api/');
+	const api = answersJson(event.url.pathname);
 	if (rejectsNonJson(event.request, event.url.pathname)) {
 		return errorResponse(new HttpError('unsupported_media_type', 'Send a JSON body with Content-Type: application/json.'));
 	}

@@ -4,6 +4,7 @@ import { DatabaseUnreachableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS, U
 import { getDb } from '../db';
 import { errorResponse } from './refusals';
 import { escapeHtml, plainPage, wantsPage } from './plain-page';
+import { answersJson } from './json-paths';
 
 /** The outage error of requests that failed on one, by their `locals` (the one object handle, load and handleError share). */
 const failedOnOutage = new WeakMap<object, unknown>();
@@ -53,7 +54,7 @@ export const answerOutage: Handle = async ({ event, resolve }) => {
 	}
 	if (response.status !== 500 || !failedOnOutage.has(event.locals)) return response;
 	if (wantsPage(event)) return unavailablePage(event);
-	if (event.url.pathname.startsWith('/api/')) return errorResponse(failedOnOutage.get(event.locals));
+	if (answersJson(event.url.pathname)) return errorResponse(failedOnOutage.get(event.locals));
 	const headers = new Headers(response.headers);
 	headers.set('retry-after', String(RETRY_AFTER_SECONDS));
 	headers.set('cache-control', 'no-store');
