@@ -240,11 +240,11 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it('does not shift the overview, the users list, a user’s page or the audit log when their data arrives late', async () => {
+		it('does not shift the overview, the users list, a user’s page, the audit log, the catalog or the roles when their data arrives late', async () => {
 			await page.goto('/admin/users');
 			await searchAccounts(page, maya.email);
 			const member = await page.getByRole('link', { name: maya.name }).first().getAttribute('href');
-			for (const path of ['/admin', '/admin/users', member!, '/admin/audit']) {
+			for (const path of ['/admin', '/admin/users', member!, '/admin/audit', '/admin/catalog', '/admin/roles']) {
 				expect(await shiftWhileLoading(browser, admin.email, path, { device: size.options }), path).toBeLessThanOrEqual(0.05);
 			}
 		});

@@ -223,7 +223,7 @@ describe('signed-in pages on a phone', () => {
 		await owner.context.close();
 	});
 
-	for (const path of ['/dashboard', '/usage', '/statement']) {
+	for (const path of ['/dashboard', '/usage', '/statement', '/team', '/settings', '/reports', '/store', '/purchases', '/playground']) {
 		it(`does not shift the layout of ${path} when its data arrives late`, async () => {
 			expect(await shiftWhileLoading(browser, maya.email, path)).toBeLessThanOrEqual(0.05);
 		});

@@ -3,7 +3,7 @@
 // answer (saved again), its age and why it is not fresh when a refresh fails.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
-import { live } from './live.svelte';
+import { live, settled } from './live.svelte';
 import { refreshAll, startAutoRefresh } from './refresh.svelte';
 import { session } from './session.svelte';
 import { trpc } from './trpc';
@@ -81,15 +81,16 @@ describe('live data on a page', () => {
 	it('says it has nothing to show, not that it is loading, once the device has no copy and the request failed; an answer ends it', async () => {
 		const s = server<{ tokens: number }>();
 		const balance = show(() => 'balance', s.fetch);
-		expect([balance.status, balance.unavailable]).toEqual(['loading', false]);
+		// Settled (a block sized by the data may be laid out) only once there is an answer, or none coming.
+		expect([balance.status, balance.unavailable, settled(balance)]).toEqual(['loading', false, false]);
 		s.fail(0, new TypeError('Failed to fetch'));
 		await vi.waitFor(() => expect(balance.unavailable).toBe(true));
-		expect([balance.status, balance.data]).toEqual(['offline', undefined]);
+		expect([balance.status, balance.data, settled(balance)]).toEqual(['offline', undefined, true]);
 		const again = balance.refresh();
 		expect(balance.unavailable).toBe(true); // trying again changes nothing until an answer comes
 		s.answer(1, { tokens: 7 });
 		await again;
-		expect([balance.unavailable, balance.data]).toEqual([false, { tokens: 7 }]);
+		expect([balance.unavailable, balance.data, settled(balance)]).toEqual([false, { tokens: 7 }, true]);
 	});
 
 	it('does not say so before the device was read: its copy, found after the request failed, shows', async () => {

@@ -146,3 +146,11 @@ export function live<T>(key: () => string | null, fetcher: () => Promise<T>): Li
 		}
 	};
 }
+
+/**
+ * Whether a read has its answer (saved or fresh), or has none coming (the page says so instead): what
+ * a block waits for to be laid out when its size depends on the data, so that nothing moves after.
+ */
+export function settled(source: Pick<Live<unknown>, 'data' | 'unavailable'>): boolean {
+	return source.data !== undefined || source.unavailable;
+}

@@ -1,4 +1,7 @@
 import type { ReferralView } from '$lib/server/referrals';
+import type { Outputs } from '$lib/client/api-types';
+import { trpc } from '$lib/client/trpc';
+import { errorMessage } from '$lib/client/errors';
 
 const REFUSED: Record<NonNullable<ReferralView['reason']>, string> = {
 	same_email: 'same e-mail as an existing account',
@@ -13,3 +16,18 @@ export function referralStatus(r: Pick<ReferralView, 'status' | 'reason'>): { la
 	if (r.status === 'pending') return { label: 'Waiting for first purchase', tone: 'low', detail: null };
 	return { label: 'No bonus', tone: '', detail: r.reason ? REFUSED[r.reason] : null };
 }
+
+/** The member's referral panel as Settings shows it (its card, its link among the sections), or why it could not be had. */
+export type ReferralAnswer = { panel: Outputs['referrals']['panel'] | null; error: string | null };
+
+/** Asks for the panel (the member's link is made on the first ask, so only with a connection); never throws. */
+export async function askReferral(): Promise<ReferralAnswer> {
+	try {
+		return { panel: await trpc().referrals.panel.query(), error: null };
+	} catch (e) {
+		return { panel: null, error: errorMessage(e) };
+	}
+}
+
+/** Whether the card shows: with a link (the site has referrals on), or to say the link could not be loaded. */
+export const referralShown = (answer: ReferralAnswer | undefined): boolean => Boolean(answer?.error || answer?.panel?.link);
