@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { installedPhone, launch, phoneContext } from './browser';
-import { alertStepsShown, deviceStorage, leo, maya, openAs, ownUser, screen, sessionCookies, signIn, waitForFresh, waitForServiceWorker } from './app';
+import { alertStepsShown, deviceStorage, leo, maya, openAndSave, openAs, ownUser, screen, sessionCookies, signIn, waitForFresh, waitForServiceWorker } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -40,15 +40,12 @@ describe('offline on a phone', () => {
 	it('reopens the dashboard and the history with the same figures and says how old they are', async () => {
 		const { context, page } = await openAs(browser, maya.email, '/dashboard', installedPhone);
 		await waitForServiceWorker(page);
-		await waitForFresh(page);
+		await openAndSave(page, '/dashboard');
 		const figures = await cards(page);
-		await page.goto('/usage');
-		await waitForFresh(page);
+		await openAndSave(page, '/usage');
 		const firstRows = await page.locator('tbody tr').first().innerText();
-		await page.goto('/team');
-		await waitForFresh(page);
-		await page.goto('/settings');
-		await waitForFresh(page);
+		await openAndSave(page, '/team');
+		await openAndSave(page, '/settings');
 
 		await context.setOffline(true);
 		await page.goto('/dashboard');

@@ -169,6 +169,44 @@ export async function waitForFresh(page: Page) {
 	await page.getByRole('status').filter({ hasText: /^Updated / }).first().waitFor();
 }
 
+/**
+ * Opens `path` and waits until it shows fresh figures and has saved them on the device: the copy is
+ * written in a task after the render that says "Updated" (live.svelte.ts `save`), and a navigation
+ * before it lands loses it (CI 144: /usage offline had no saved copy on a loaded machine).
+ */
+export async function openAndSave(page: Page, path: string) {
+	const since = await page.evaluate(() => Date.now());
+	await page.goto(path);
+	await waitForFresh(page);
+	await expect
+		.poll(
+			() =>
+				page.evaluate(async () => {
+					let newest = 0;
+					for (const { name } of await indexedDB.databases()) {
+						if (!name) continue;
+						const db = await new Promise<IDBDatabase>((resolve, reject) => {
+							const open = indexedDB.open(name);
+							open.onsuccess = () => resolve(open.result);
+							open.onerror = () => reject(open.error);
+						});
+						if (db.objectStoreNames.contains('snapshots')) {
+							const all = await new Promise<{ updatedAt?: number }[]>((resolve, reject) => {
+								const req = db.transaction('snapshots').objectStore('snapshots').getAll();
+								req.onsuccess = () => resolve(req.result);
+								req.onerror = () => reject(req.error);
+							});
+							for (const s of all) newest = Math.max(newest, s.updatedAt ?? 0);
+						}
+						db.close();
+					}
+					return newest;
+				}),
+			{ message: `${path}: a copy saved on the device` }
+		)
+		.toBeGreaterThanOrEqual(since);
+}
+
 /** The phone Lighthouse emulates (bench:web's mobile runs), without the service worker. */
 const lighthousePhone = { viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true, serviceWorkers: 'block' as const };
 

@@ -61,7 +61,10 @@ async function open(path: string, headers: Record<string, string>) {
 		seen.endedAt = Date.now();
 	})();
 	await expect.poll(() => seen.events.length).toBe(1);
-	return { seen, ended, hangUp: () => (client.abort(), ended) };
+	// Waits for the stream to end after the client hangs up, 5 s at most: a test's `finally` hangs up, and
+	// a stream that did not end would otherwise hold the test until its timeout and hide why it failed (CI 144).
+	const hangUp = () => (client.abort(), Promise.race([ended, new Promise<void>((resolve) => setTimeout(resolve, 5_000))]));
+	return { seen, ended, hangUp };
 }
 const widgetStream = (token: string) => open('/api/v1/embed/stream', bearer(token));
 /** A key's own stream: a site key names the user; an account key reads its own account. */
