@@ -178,33 +178,9 @@ export async function openAndSave(page: Page, path: string) {
 	const since = await page.evaluate(() => Date.now());
 	await page.goto(path);
 	await waitForFresh(page);
-	await expect
-		.poll(
-			() =>
-				page.evaluate(async () => {
-					let newest = 0;
-					for (const { name } of await indexedDB.databases()) {
-						if (!name) continue;
-						const db = await new Promise<IDBDatabase>((resolve, reject) => {
-							const open = indexedDB.open(name);
-							open.onsuccess = () => resolve(open.result);
-							open.onerror = () => reject(open.error);
-						});
-						if (db.objectStoreNames.contains('snapshots')) {
-							const all = await new Promise<{ updatedAt?: number }[]>((resolve, reject) => {
-								const req = db.transaction('snapshots').objectStore('snapshots').getAll();
-								req.onsuccess = () => resolve(req.result);
-								req.onerror = () => reject(req.error);
-							});
-							for (const s of all) newest = Math.max(newest, s.updatedAt ?? 0);
-						}
-						db.close();
-					}
-					return newest;
-				}),
-			{ message: `${path}: a copy saved on the device` }
-		)
-		.toBeGreaterThanOrEqual(since);
+	const newestSnapshot = async () =>
+		Math.max(0, ...(await indexedDbRows(page)).filter((s) => s.store === 'snapshots').flatMap((s) => s.rows.map((r) => (r as { updatedAt?: number }).updatedAt ?? 0)));
+	await expect.poll(newestSnapshot, { message: `${path}: a copy saved on the device` }).toBeGreaterThanOrEqual(since);
 }
 
 /** The phone Lighthouse emulates (bench:web's mobile runs), without the service worker. */
@@ -254,27 +230,36 @@ export async function waitForServiceWorker(page: Page) {
 	}
 }
 
-/** Everything this origin keeps on the device, as text: IndexedDB contents and cached responses. */
-export async function deviceStorage(page: Page): Promise<{ databases: string[]; idb: string; caches: string[]; cached: string }> {
+/** Every IndexedDB store of the page's origin, with its rows: one entry per database and store. */
+async function indexedDbRows(page: Page): Promise<{ database: string; store: string; rows: unknown[] }[]> {
 	return page.evaluate(async () => {
-		const databases = (await indexedDB.databases()).map((d) => d.name ?? '');
-		let idb = '';
-		for (const name of databases) {
+		const found: { database: string; store: string; rows: unknown[] }[] = [];
+		for (const { name } of await indexedDB.databases()) {
+			if (!name) continue;
 			const db = await new Promise<IDBDatabase>((resolve, reject) => {
 				const r = indexedDB.open(name);
 				r.onsuccess = () => resolve(r.result);
 				r.onerror = () => reject(r.error);
 			});
 			for (const store of Array.from(db.objectStoreNames)) {
-				const all = await new Promise<unknown[]>((resolve, reject) => {
+				const rows = await new Promise<unknown[]>((resolve, reject) => {
 					const r = db.transaction(store).objectStore(store).getAll();
 					r.onsuccess = () => resolve(r.result);
 					r.onerror = () => reject(r.error);
 				});
-				idb += JSON.stringify(all);
+				found.push({ database: name, store, rows });
 			}
 			db.close();
 		}
+		return found;
+	});
+}
+
+/** Everything this origin keeps on the device, as text: IndexedDB contents and cached responses. */
+export async function deviceStorage(page: Page): Promise<{ databases: string[]; idb: string; caches: string[]; cached: string }> {
+	const stores = await indexedDbRows(page);
+	const { databases, names, cached } = await page.evaluate(async () => {
+		const databases = (await indexedDB.databases()).map((d) => d.name ?? '');
 		const names = await caches.keys();
 		let cached = '';
 		for (const n of names) {
@@ -284,8 +269,9 @@ export async function deviceStorage(page: Page): Promise<{ databases: string[]; 
 				cached += await ((await cache.match(req))?.text() ?? '');
 			}
 		}
-		return { databases, idb, caches: names, cached };
+		return { databases, names, cached };
 	});
+	return { databases, idb: stores.map((s) => JSON.stringify(s.rows)).join(''), caches: names, cached };
 }
 
 const require = createRequire(import.meta.url);
