@@ -190,6 +190,22 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		expect(await catchUp.innerText()).toContain(`every ${SHARED_APP_CHECK_SECONDS} s`);
 		await expectSound(page);
 	});
+
+	it('runs a job now when the admin asks, says so under it, and keeps it in the audit log', async () => {
+		await page.goto('/admin/jobs');
+		type Job = { name: string; lastStartedAt: string | null };
+		const lastStart = async () =>
+			((await (await page.request.get('/trpc/webhooks.jobs')).json()).result.data as Job[]).find((j) => j.name === 'schedule.prune')!.lastStartedAt;
+		const before = await lastStart();
+		// The hourly clean-up: not due for an hour, so only the admin's ask runs it now.
+		const prune = page.getByRole('listitem').filter({ hasText: 'schedule.prune' });
+		await prune.getByRole('button', { name: 'Run now: Schedule clean-up' }).click();
+		await prune.getByRole('status').getByText('Asked: Schedule clean-up runs within seconds. Refresh shows its last run.').waitFor();
+		await expect.poll(lastStart).not.toBe(before);
+		await screen(page, `admin-jobs-run-now-${size.name}`);
+		const audit = await (await page.request.get(`/trpc/admin.audit.list?input=${encodeURIComponent(JSON.stringify({ action: 'job.run_now' }))}`)).json();
+		expect(audit.result.data.rows[0].words.title).toBe('Job run now: Schedule clean-up');
+	});
 });
 
 describe('webhooks and jobs in the admin console on a desktop', () => {

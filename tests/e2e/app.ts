@@ -124,6 +124,23 @@ export function sessionCookies(email: string): Cookie[] {
 	return cookies;
 }
 
+/**
+ * Runs the scheduled job `name` now, as a site admin does with the Jobs page's Run now (`admin`: a page
+ * signed in as one), and resolves once a run that started after the ask has ended: its work is then
+ * done for all that committed before. A run under way refuses the ask (409): it is asked again.
+ */
+export async function runJobNow(admin: Page, name: string) {
+	type Job = { id: number; name: string; running: boolean; lastStartedAt: string | null };
+	const job = async () => ((await (await admin.request.get('/trpc/webhooks.jobs')).json()).result.data as Job[]).find((j) => j.name === name)!;
+	const askedAt = Date.now();
+	const { id } = await job();
+	await expect.poll(async () => (await admin.request.post('/trpc/webhooks.runJob', { data: { jobId: id } })).status()).toBe(200);
+	await expect.poll(async () => {
+		const j = await job();
+		return !j.running && j.lastStartedAt !== null && new Date(j.lastStartedAt).getTime() >= askedAt;
+	}).toBe(true);
+}
+
 /** A phone (or `device`, e.g. an `installedPhone`) with `email` signed in, on `path`. */
 export async function openAs(browser: Browser, email: string, path = '/dashboard', device: Parameters<typeof phoneContext>[1] = phone) {
 	const context = await phoneContext(browser, device);

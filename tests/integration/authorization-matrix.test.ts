@@ -36,13 +36,14 @@ import { call as callRoute, useDb } from '../helpers/http';
 import { startCampaign } from '../../src/lib/server/admin';
 import { listProducts } from '../../src/lib/server/store';
 import { anomalyFlags, subscriptions, teamInvites, users } from '../../src/lib/server/db/schema';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { hashPassword } from '../../src/lib/server/accounts/passwords';
 import { hashToken } from '../../src/lib/server/accounts/tokens';
 import { upsertProduct } from '../../src/lib/server/store/catalog';
 import { grant, setAllowanceRule, upsertFeature, upsertModule } from '../../src/lib/server/ledger';
 import { expectInvariants } from '../helpers/ledger';
 import { createEndpoint } from '../../src/lib/server/webhooks';
+import { ensureRecurring } from '../../src/lib/server/schedule';
 
 const everyone = callerKinds;
 const members = ['memberA', 'memberB', 'teamMember', 'otherTeamAdmin', 'siteAdmin'] as const;
@@ -83,6 +84,11 @@ const product = async (w: World, db: Db) => {
 };
 
 /** A webhook endpoint for the rows that change or read one. */
+/** A recurring job's id, as the Jobs page lists it (its row as a process's schedule makes it at start). */
+const matrixJob = async (db: Db) => {
+	await ensureRecurring(db.orm, [{ name: 'matrix.tick', everySeconds: 3600, run: async () => {} }]);
+	return (await db.rows<{ id: number }>(sql`select id from scheduled_jobs where name = 'matrix.tick'`))[0]!.id;
+};
 const matrixEndpoint = async (db: Db) => (await createEndpoint(db, { url: `http://127.0.0.1:9/matrix/${crypto.randomUUID()}`, event_types: ['hold.expired'] }, { ip: null })).id;
 /** A role on the site's list, held by no one. */
 const matrixRole = async (w: World, db: Db) => {
@@ -171,6 +177,7 @@ const matrix: Record<string, Entry> = {
 	'webhooks.deliveries': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.redeliver': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), deliveryId: 1 }), refusals: { siteAdmin: 'not_found' } },
 	'webhooks.jobs': { allow: siteAdmin },
+	'webhooks.runJob': { allow: siteAdmin, input: async (_w, db) => ({ jobId: Number(await matrixJob(db)) }) },
 
 	'ledger.summary': { allow: teamAUsers, input: teamA },
 	'ledger.dashboard': { allow: teamAUsers, input: teamA },

@@ -6,6 +6,9 @@ import { sql } from 'drizzle-orm';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { enqueue, listJobs, retryDelaySeconds, startSchedule, type JobDefinition } from '../../src/lib/server/schedule';
 import { backend, freshDb } from '../helpers/db';
+import { createUser } from '../../src/lib/server/accounts';
+import { runJobNow } from '../../src/lib/server/admin';
+import { DomainError } from '../../src/lib/server/errors';
 
 let db: Db & { url?: string };
 /** A second "process": its own connection pool on the same database (PGlite has one process). */
@@ -171,5 +174,70 @@ describe('schedule', () => {
 		await s.runDue();
 		await s.stop();
 		expect((await listJobs(db.orm))[0]).toMatchObject({ failures: 0, lastError: null, running: false });
+	});
+
+	it("a site admin's Run now: a recurring job runs at once in another process and keeps its interval, a one-off job waiting to retry tries now; the rest are refused, unchanged; each run asked is in the audit log", async () => {
+		const admin = await createUser(db.orm, { email: `jobs-${crypto.randomUUID().slice(0, 8)}@example.test`, name: 'Jobs Admin', siteRole: 'admin' });
+		const actor = { userId: admin.id, ip: null };
+		const ran: string[] = [];
+		let down = true;
+		const jobs: JobDefinition[] = [
+			{ name: 'test.hourly', everySeconds: 3600, run: async () => void ran.push('hourly') },
+			{
+				name: 'test.retry',
+				run: async () => {
+					ran.push('retry');
+					if (down) throw new Error('down');
+				}
+			},
+			{ name: 'test.once', run: async () => void ran.push('once') },
+			{ name: 'test.later', run: async () => void ran.push('later') }
+		];
+		await enqueue(db.orm, 'test.retry', null, { key: 'r' });
+		await enqueue(db.orm, 'test.once', null, { key: 'o' });
+		await enqueue(db.orm, 'test.later', null, { key: 'l', runAt: new Date(Date.now() + 3_600_000) });
+		// Another process's runner that never polls: only a wake starts what Run now makes due.
+		const s = await startSchedule(other, jobs, { pollMs: 3_600_000 });
+		try {
+			await s.runDue();
+			expect(ran.sort()).toEqual(['hourly', 'once', 'retry']);
+			const idOf = async (name: string) => (await db.rows<{ id: number }>(sql`select id from scheduled_jobs where name = ${name}`))[0]!.id;
+			const state = () => db.rows(sql`select name, key, run_at, status, attempts, failures from scheduled_jobs order by name`);
+
+			// Refused, and nothing changes: a one-off job that has run, one not due yet, one that is running, one that is not there.
+			await db.rows(sql`update scheduled_jobs set lease_until = now() + interval '1 minute' where name = 'test.hourly'`);
+			const before = await state();
+			const refusal = (id: number) => runJobNow(db, actor, id).then(() => null, (e: DomainError) => [e.code, e.message]);
+			expect(await refusal(Number(await idOf('test.once')))).toEqual(['conflict', 'This job has run: there is nothing left to run.']);
+			expect(await refusal(Number(await idOf('test.later')))).toEqual(['conflict', 'This job is not due yet: it runs when its work is due.']);
+			expect(await refusal(Number(await idOf('test.hourly')))).toEqual(['conflict', 'This job is running now. Ask again once this run has ended.']);
+			expect(await refusal(987_654_321)).toEqual(['not_found', 'No such job.']);
+			expect(await state()).toEqual(before);
+			await db.rows(sql`update scheduled_jobs set lease_until = null where name = 'test.hourly'`);
+
+			// The hourly job, not due for an hour, runs within moments, woken at the commit; its next run is an hour after this one.
+			expect(await runJobNow(db, actor, Number(await idOf('test.hourly')))).toEqual({ name: 'test.hourly' });
+			await expect.poll(() => ran.filter((r) => r === 'hourly').length, { timeout: 5_000 }).toBe(2);
+			await expect.poll(async () => (await listJobs(db.orm)).find((j) => j.name === 'test.hourly')?.running, { timeout: 5_000 }).toBe(false);
+			const hourly = (await listJobs(db.orm)).find((j) => j.name === 'test.hourly')!;
+			expect(new Date(hourly.nextRunAt!).getTime() - new Date(hourly.lastFinishedAt!).getTime()).toBeGreaterThanOrEqual(3_599_000);
+
+			// The one-off job waiting 10 s to try again tries now, and is done.
+			down = false;
+			await runJobNow(db, actor, Number(await idOf('test.retry')));
+			await expect.poll(() => ran.filter((r) => r === 'retry').length, { timeout: 5_000 }).toBe(2);
+			await expect.poll(async () => (await db.rows<{ status: string }>(sql`select status from scheduled_jobs where name = 'test.retry'`))[0]!.status, { timeout: 5_000 }).toBe('done');
+			expect(ran.filter((r) => r === 'later')).toEqual([]);
+
+			const audited = await db.rows<{ actor_user_id: string; target_id: string; detail: { name: string } }>(
+				sql`select actor_user_id, target_id, detail from audit_log where action = 'job.run_now' order by id`
+			);
+			expect(audited.map((a) => [a.actor_user_id, a.detail.name])).toEqual([
+				[admin.id, 'test.hourly'],
+				[admin.id, 'test.retry']
+			]);
+		} finally {
+			await s.stop();
+		}
 	});
 });

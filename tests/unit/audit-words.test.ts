@@ -137,7 +137,8 @@ const samples: Record<AuditAction, Sample> = {
 	}),
 	'webhook_endpoint.delete': entry({ targetType: 'webhook_endpoint', before: { url: 'https://example.com/hooks' } }),
 	'webhook_endpoint.disabled': entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', reason: 'Every delivery failed for a day.' } }),
-	'webhook_delivery.redeliver': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 'd-1', event_id: 'evt-1' } })
+	'webhook_delivery.redeliver': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 'd-1', event_id: 'evt-1' } }),
+	'job.run_now': entry({ targetType: 'job', targetId: '7', detail: { name: 'anomalies.check', key: null } })
 };
 
 const words = (action: AuditAction) => auditWords({ action, ...samples[action] }, names);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appJobs } from '../../src/lib/server/schedule/app-jobs';
-import { jobCadence, jobWords } from '../../src/lib/client/admin/jobs';
+import { jobCadence, jobWords } from '../../src/lib/job-words';
 
 describe('the Jobs page’s words', () => {
 	it('name every job the app runs and say what it does, and no job it no longer runs', () => {

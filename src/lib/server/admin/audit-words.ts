@@ -10,6 +10,7 @@ import { percentText } from '../../percent';
 import { unitWord } from '../../unit-words';
 import { ANY_MODEL } from '../../model-words';
 import { scopesInWords } from '../../key-scopes';
+import { jobWords } from '../../job-words';
 
 /**
  * One value as the page shows it: words (`account`: the account whose page they link to), a figure
@@ -573,6 +574,11 @@ const WORDS: Record<AuditAction, Spec> = {
 			const d = obj(e.detail);
 			return [say('Delivery', d.delivery_id), say('Event', d.event_id)];
 		}
+	},
+	'job.run_now': {
+		title: 'Job run now',
+		titleOf: (e) => `Job run now: ${jobWords[String(obj(e.detail).name)]?.name ?? String(obj(e.detail).name)}`,
+		lines: (e) => [say('Job', obj(e.detail).name), say('Key', obj(e.detail).key)]
 	}
 };
 

@@ -13,3 +13,4 @@ export { siteDayExpiry, type SiteDayExpiry } from './site-day-end';
 export { startCampaign, applyCampaign, listCampaigns, campaignReach, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
 export { listPaymentEvents, PAYMENTS_PAGE, type PaymentEventRow, type PaymentFilter, type PaymentOutcome } from './payments';
 export { usersCsv, teamsCsv, auditCsv, operationsCsv, EXPORT_PAGE, type CsvExport } from './exports';
+export { runJobNow } from './jobs';

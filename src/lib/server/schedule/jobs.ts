@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { queryRows } from '../db/client';
 import { isTransaction, notifyAfterCommit } from '../db/notices';
+import { DomainError } from '../errors';
 
 /** The NOTIFY channel that wakes every process's runner when a one-off job is queued (payload: its name). */
 export const JOBS_CHANNEL = 'quota_jobs';
@@ -86,4 +87,30 @@ export async function withdraw(exec: Executor, name: string, key: string): Promi
 		sql`delete from scheduled_jobs where name = ${name} and key = ${key} and status = 'scheduled' and attempts = 0 and lease_until is null returning payload`
 	);
 	return row ? row.payload : null;
+}
+
+/**
+ * Makes a job due now and wakes the runners at the caller's commit, so a runner starts it within
+ * moments: a recurring job runs once at once, then keeps its interval from the end of that run; a
+ * one-off job waiting to try again after a failed try tries now. Locks the job's row: pass the
+ * transaction that records who asked. Returns the job's name.
+ * Errors: `not_found` (no such job); `conflict` while a run holds the job, for a one-off job that is
+ * not due yet (it is due when its work is: a hold's expiry) or has ended (done, or gave up: its
+ * payload is dropped then, so there is nothing left to run).
+ */
+export async function makeDue(exec: Executor, jobId: number): Promise<{ name: string; key: string }> {
+	const [job] = await queryRows<{ name: string; key: string; recurring: boolean; status: string; failures: number; running: boolean }>(
+		exec,
+		sql`select name, key, every_seconds is not null as recurring, status, failures, coalesce(lease_until > now(), false) as running
+		      from scheduled_jobs where id = ${jobId} for update`
+	);
+	if (!job) throw new DomainError('not_found', 'No such job.');
+	if (job.running) throw new DomainError('conflict', 'This job is running now. Ask again once this run has ended.');
+	if (!job.recurring && job.status !== 'scheduled') {
+		throw new DomainError('conflict', job.status === 'done' ? 'This job has run: there is nothing left to run.' : 'This job gave up after its tries, and what it had to do is not kept after that, so it cannot run again.');
+	}
+	if (!job.recurring && Number(job.failures) === 0) throw new DomainError('conflict', 'This job is not due yet: it runs when its work is due.');
+	await exec.execute(sql`update scheduled_jobs set run_at = now() where id = ${jobId}`);
+	await wake(exec, job.name);
+	return { name: job.name, key: job.key };
 }

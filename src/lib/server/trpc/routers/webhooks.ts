@@ -3,6 +3,7 @@ import { router } from '../init';
 import { siteAdminProcedure, noInput } from '../procedures';
 import { createEndpoint, deleteEndpoint, endpointInput, endpointPatch, listDeliveries, listEndpoints, redeliver, updateEndpoint, getEndpoint } from '../../webhooks';
 import { listJobs } from '../../schedule';
+import { runJobNow } from '../../admin';
 import { actor } from './admin/shared';
 
 const endpointId = z.uuid();
@@ -24,5 +25,8 @@ export const webhooksRouter = router({
 	redeliver: siteAdminProcedure
 		.input(z.strictObject({ id: endpointId, deliveryId: z.number().int().positive() }))
 		.mutation(({ ctx, input }) => redeliver(ctx.db, input.id, input.deliveryId, actor(ctx))),
-	jobs: siteAdminProcedure.input(noInput).query(({ ctx }) => listJobs(ctx.db.orm))
+	jobs: siteAdminProcedure.input(noInput).query(({ ctx }) => listJobs(ctx.db.orm)),
+	runJob: siteAdminProcedure
+		.input(z.strictObject({ jobId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }))
+		.mutation(({ ctx, input }) => runJobNow(ctx.db, actor(ctx), input.jobId))
 });
