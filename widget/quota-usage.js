@@ -114,6 +114,8 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 		}
 
 		connectedCallback() {
+			// From here on a changed token reloads: an upgrade reports each attribute first, then connects.
+			this.started = true;
 			this.observer = new IntersectionObserver((entries) => {
 				this.seen = entries[entries.length - 1].isIntersecting;
 				this.watch();
@@ -124,6 +126,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 		}
 
 		disconnectedCallback() {
+			this.started = false;
 			this.observer && this.observer.disconnect();
 			document.removeEventListener('visibilitychange', this.onVisibility);
 			this.stop();
@@ -132,7 +135,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 		}
 
 		attributeChangedCallback(name, before, after) {
-			if (!this.isConnected || before === after) return;
+			if (!this.started || before === after) return;
 			if (name === 'token' || name === 'api') this.reload();
 			else this.render();
 		}

@@ -163,9 +163,14 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		// A token whose minutes are over (signed as the app signs them).
 		const u = await hostUser();
 		const expired = mintEmbedToken({ keyId: (await keyIdOf(u.token))!, kind: 'site' }, u.accountId, 60, { secret: appSecret(), now: new Date(Date.now() - 61_000) }).token;
-		const gone = await open(hostPage('expired', `<quota-usage token="${expired}"></quota-usage>`));
+		const counted = `<script>addEventListener('quota-usage-expired', (e) => (window.told ??= []).push(e.detail.reason))</script>`;
+		const gone = await open(hostPage('expired', `${counted}<quota-usage token="${expired}"></quota-usage>`));
 		await expect.poll(() => widget(gone.page).getByRole('alert').textContent(), { timeout: 15_000 }).toBe('This usage view has expired. Reload the page to see your latest figures.');
 		await expect(widget(gone.page).locator('[part="balance"]').count()).resolves.toBe(0);
+		// Asked once and told once: a page that fetches a new token on the event asks its backend once.
+		await new Promise((r) => setTimeout(r, 1_000));
+		expect(gone.requests.filter((r) => r.includes('/api/v1/embed/summary'))).toHaveLength(1);
+		await expect(gone.page.evaluate(() => (window as unknown as { told?: string[] }).told)).resolves.toEqual(['expired']);
 		if (name === 'embedded database') await screen(gone.page, 'widget-expired-390');
 		await gone.close();
 	}, 60_000);
