@@ -114,6 +114,9 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 		}
 
 		connectedCallback() {
+			// From here on a changed token reloads: an upgrade reports each attribute first, then connects.
+			this.started = true;
+			this.checkParts();
 			this.observer = new IntersectionObserver((entries) => {
 				this.seen = entries[entries.length - 1].isIntersecting;
 				this.watch();
@@ -124,6 +127,7 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 		}
 
 		disconnectedCallback() {
+			this.started = false;
 			this.observer && this.observer.disconnect();
 			document.removeEventListener('visibilitychange', this.onVisibility);
 			this.stop();
@@ -132,9 +136,16 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 		}
 
 		attributeChangedCallback(name, before, after) {
-			if (!this.isConnected || before === after) return;
-			if (name === 'token' || name === 'api') this.reload();
-			else this.render();
+			if (!this.started || before === after) return;
+			if (name === 'token' || name === 'api') return this.reload();
+			if (name === 'parts') this.checkParts();
+			this.render();
+		}
+
+		/** A part it does not know shows nothing: a slip ("balanse") is said in the console, where the page's developer looks. */
+		checkParts() {
+			const unknown = (this.getAttribute('parts') || '').split(',').map((p) => p.trim()).filter((p) => p && !PARTS.includes(p));
+			if (unknown.length) console.warn(`<quota-usage>: parts has ${unknown.map((p) => JSON.stringify(p)).join(', ')}, which it does not show; it takes ${PARTS.join(', ')}.`);
 		}
 
 		get base() {

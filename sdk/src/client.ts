@@ -10,7 +10,7 @@ type Get<P extends keyof paths> = NonNullable<paths[P]['get']>;
 
 /** Site keys name the account (exactly one of these); account keys name none. */
 export interface Target {
-	/** A Quota user id or the host site's own user id (a new one is made by its first consume, hold, grant or embed token that succeeds; reads make nobody). */
+	/** A Quota user id or the host site's own user id (a new one is made by its first consume, hold, grant, embed token or `stream` that succeeds, the last two only for a key with `consume`; balance, check and usage make nobody). */
 	user?: string;
 	/** A team id (its shared pool). */
 	team?: string;

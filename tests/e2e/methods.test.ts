@@ -97,7 +97,8 @@ describe('tRPC procedures asked with a method they do not take', () => {
 			const answer = await fetch(`${baseURL()}${path}`, { headers: { accept: 'application/json' } });
 			expect(answer.status, path).toBe(404);
 			expect(answer.headers.get('content-type'), path).toMatch(/^application\/json/);
-			expect(await answer.json(), path).toEqual({ error: 'not_found', message: 'No such API route.' });
+			const listed = path.startsWith('/api/') ? ': GET /api/v1/openapi.json lists them' : '';
+			expect(await answer.json(), path).toEqual({ error: 'not_found', message: `No such API route${listed}.` });
 		}
 		const page = await fetch(`${baseURL()}/no-such-page`, { headers: { accept: 'text/html' } });
 		expect(page.status).toBe(404);

@@ -107,6 +107,8 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		expect((await api('/api/v1/consume', { user: u.user, feature: 'generate_texts', units: 2 })).status).toBe(200);
 		const url = hostPage('figures', `<quota-usage token="${u.token}"></quota-usage><quota-usage class="dark" token="${u.token}" locale="de" parts="balance,buy"></quota-usage>`);
 		const { page, requests, close } = await open(url);
+		const warnings: string[] = [];
+		page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
 		const first = widget(page);
 		const before = await available(u.user);
 		await expect.poll(() => first.locator('[part="balance"]').textContent(), { timeout: 15_000 }).toBe(shown(before));
@@ -124,6 +126,11 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		// Polled: the widget redraws its card when its live stream connects (focus kept, widget/quota-usage.js
 		// render), and a card read while it is being replaced has no computed style.
 		await expect.poll(() => second.locator('[part="card"]').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(29, 34, 48)');
+		// A slip in parts shows nothing of that part: the console says which, and what it takes.
+		expect(warnings).toEqual([]);
+		await second.evaluate((el) => el.setAttribute('parts', 'balanse,buy'));
+		await expect.poll(() => warnings).toEqual(['<quota-usage>: parts has "balanse", which it does not show; it takes balance, allowances, models, usage, purchases, buy.']);
+		await second.evaluate((el) => el.setAttribute('parts', 'balance,buy'));
 
 		// Live: a use elsewhere reaches the open page through the stream.
 		await expect.poll(() => first.getByText('Live').count(), { timeout: 15_000 }).toBe(1);
@@ -163,9 +170,14 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		// A token whose minutes are over (signed as the app signs them).
 		const u = await hostUser();
 		const expired = mintEmbedToken({ keyId: (await keyIdOf(u.token))!, kind: 'site' }, u.accountId, 60, { secret: appSecret(), now: new Date(Date.now() - 61_000) }).token;
-		const gone = await open(hostPage('expired', `<quota-usage token="${expired}"></quota-usage>`));
+		const counted = `<script>addEventListener('quota-usage-expired', (e) => (window.told ??= []).push(e.detail.reason))</script>`;
+		const gone = await open(hostPage('expired', `${counted}<quota-usage token="${expired}"></quota-usage>`));
 		await expect.poll(() => widget(gone.page).getByRole('alert').textContent(), { timeout: 15_000 }).toBe('This usage view has expired. Reload the page to see your latest figures.');
 		await expect(widget(gone.page).locator('[part="balance"]').count()).resolves.toBe(0);
+		// Asked once and told once: a page that fetches a new token on the event asks its backend once.
+		await new Promise((r) => setTimeout(r, 1_000));
+		expect(gone.requests.filter((r) => r.includes('/api/v1/embed/summary'))).toHaveLength(1);
+		await expect(gone.page.evaluate(() => (window as unknown as { told?: string[] }).told)).resolves.toEqual(['expired']);
 		if (name === 'embedded database') await screen(gone.page, 'widget-expired-390');
 		await gone.close();
 	}, 60_000);

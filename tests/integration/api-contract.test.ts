@@ -450,9 +450,12 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(put.status).toBe(405);
 		expect(put.headers.get('allow')).toBe('GET, HEAD');
 		expect(put.json.error).toBe('method_not_allowed');
-		const missing = await callJson('/api/v1/no-such-route', { headers: bearer(m.key) });
-		expect(missing.status).toBe(404);
-		expect(missing.json).toEqual({ error: 'not_found', message: 'No such API route.' });
+		// A path without its v1/ (or misspelt) is told where the routes are listed.
+		for (const path of ['/api/v1/no-such-route', '/api/balance']) {
+			const missing = await callJson(path, { headers: bearer(m.key) });
+			expect(missing.status).toBe(404);
+			expect(missing.json).toEqual({ error: 'not_found', message: 'No such API route: GET /api/v1/openapi.json lists them.' });
+		}
 		// A server-to-server caller sends no Origin; its text/plain body is refused as a media type, in JSON.
 		const plain = await callJson('/api/v1/consume', { headers: bearer(m.key, { ...idem(), 'content-type': 'text/plain' }), body: '{"feature":"search_images","units":1}' });
 		expect(plain.status).toBe(415);

@@ -35,8 +35,9 @@ describe(`a refused field's words are the message's, on ${backend}`, () => {
 	});
 
 	it('a user with a team that is no UUID names sending both first (the fix to make first), and keeps each field\'s words; nothing is spent or held', async () => {
-		const both = 'user: Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none).';
-		const fieldErrors = { user: [both.slice('user: '.length)], team: ['team must be a UUID, like 123e4567-e89b-12d3-a456-426614174000.'] };
+		// The rule quotes the fields it is about: no "user: " in front, which would blame a user not sent (team and guest below).
+		const both = 'Name at most one of "user", "team" or "guest" (a site key must name exactly one; an account key names none).';
+		const fieldErrors = { user: [both], team: ['team must be a UUID, like 123e4567-e89b-12d3-a456-426614174000.'] };
 		const target = { user: 'wp-both-42', team: 'team-7' };
 		const calls: [string, Record<string, unknown>][] = [
 			['/api/v1/check', { ...target, feature: 'ai_bots', units: 1 }],
@@ -50,6 +51,8 @@ describe(`a refused field's words are the message's, on ${backend}`, () => {
 		}
 		const query = await callJson('/api/v1/balance?user=wp-both-42&team=team-7', { headers: bearer(site) });
 		expect({ message: query.json.message, fieldErrors: query.json.details.fieldErrors }).toEqual({ message: both, fieldErrors });
+		const noUser = await callJson('/api/v1/balance?team=00000000-0000-4000-8000-000000000000&guest=visitor-7', { headers: bearer(site) });
+		expect({ status: noUser.status, message: noUser.json.message }).toEqual({ status: 400, message: both });
 		expect(await db.rows(sql`select (select count(*) from operations)::int as ops, (select count(*) from holds)::int as holds, (select count(*) from users)::int as users`)).toEqual(before);
 		await expectInvariants(db);
 	});

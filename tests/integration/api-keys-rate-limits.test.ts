@@ -15,6 +15,7 @@ import {
 } from '../../src/lib/server/accounts';
 import { DomainError } from '../../src/lib/server/errors';
 import { keptKeys } from '../../src/lib/server/accounts/kept-keys';
+import { mintEmbedToken, mintStoreTicket } from '../../src/lib/server/embed/tokens';
 
 let db: Db & { url?: string };
 let w: World;
@@ -66,6 +67,19 @@ describe('API keys', () => {
 		expect([...answers]).toEqual(['unauthorized: Invalid or revoked API key.']);
 		const [audit] = await db.rows<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'key.revoked' and target_id = ${key.id}`);
 		expect(audit!.n).toBe(1);
+	});
+
+	it('an embed token or a store ticket sent as an API key is told what it is and where it goes', async () => {
+		// As POST /api/v1/embed-tokens and the widget's summary (its store_url) make them.
+		const key = await createSiteKey(db, w.auth.siteAdmin!, { name: 'Widget', scopes: ['read'] });
+		const grant = { keyId: key.id, accountId: w.users.memberA.accountId, viewerId: null };
+		const { token, expiresAt } = mintEmbedToken({ keyId: key.id, kind: 'site' }, grant.accountId, 600);
+		const { ticket } = mintStoreTicket({ ...grant, expiresAt });
+		const refusal = (value: string) => authenticateApiKey(db, value).then(() => null, (err: DomainError) => `${err.code}: ${err.message}`);
+		await expect(refusal(token)).resolves.toBe(
+			'unauthorized: This is an embed token (qe_…), which only the <quota-usage> widget’s reads take (GET /api/v1/embed/summary and /api/v1/embed/stream): send an API key (qk_…) here.'
+		);
+		await expect(refusal(ticket)).resolves.toBe('unauthorized: This is a store ticket (qs_…), which only the embedded store takes: send an API key (qk_…) here.');
 	});
 
 	/** What a key gets now: its id, or the refusal's code. */

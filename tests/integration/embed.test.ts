@@ -156,7 +156,7 @@ describe(`embed tokens on ${backend}`, () => {
 			expect({ status: r.status, error: r.json.error, message: r.json.message, member: r.json.details?.fieldErrors?.member }, JSON.stringify(body)).toEqual({ status, error: 'invalid_input', message: words, member: [words] });
 		}
 		const alone = await mint(site, { member: m.userId });
-		expect({ status: alone.status, message: alone.json.message }).toEqual({ status: 400, message: 'user: Name exactly one of "user" or "team": the account the widget shows.' });
+		expect({ status: alone.status, message: alone.json.message }).toEqual({ status: 400, message: 'Name exactly one of "user" or "team": the account the widget shows.' });
 		expect(await db.rows(sql`select count(*)::int as n from users`)).toEqual(usersBefore);
 		await expectInvariants(db);
 	});

@@ -295,7 +295,9 @@ function leadIssue(e: ZodError): z.core.$ZodIssue | undefined {
 
 /**
  * A ZodError's lead issue (`leadIssue`) as one sentence naming its field. A schema's own message that does not
- * name it gets it in front: a rule ("must be base64url") as the sentence's subject, else before a colon.
+ * name it gets it in front: a rule ("must be base64url") as the sentence's subject, else before a colon. A rule
+ * about several fields that quotes them ('Name at most one of "user", "team" or "guest"') names them already: a
+ * "user: " in front would blame a field the caller may not have sent (`team` and `guest`).
  * Keys the input had that it does not take are said too, in brackets (`source`: where they were).
  */
 export function firstIssue(e: ZodError, source = 'input'): string {
@@ -303,7 +305,8 @@ export function firstIssue(e: ZodError, source = 'input'): string {
 	if (!first) return 'The input is not valid.';
 	const field = fieldName(first.path);
 	const message = first.message;
-	const sentence = !first.path.length || message.startsWith(field) ? message : (ruleSentence(first) ?? `${field}: ${message}`);
+	const named = message.startsWith(field) || message.includes(JSON.stringify(field));
+	const sentence = !first.path.length || named ? message : (ruleSentence(first) ?? `${field}: ${message}`);
 	return withStrayKeys(e, first, sentence, source);
 }
 

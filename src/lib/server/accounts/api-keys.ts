@@ -156,6 +156,15 @@ export async function setKeyPaused(db: Db, auth: Auth, keyId: string, paused: bo
 const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API key.');
 
 /**
+ * The widget's two tokens, sent where an API key goes: no key at all, so the answer says what each is
+ * and where it goes (a host site's page reads the figures with one, its backend calls the API with a key).
+ */
+const NOT_A_KEY: Record<string, string> = {
+	qe_: 'This is an embed token (qe_…), which only the <quota-usage> widget’s reads take (GET /api/v1/embed/summary and /api/v1/embed/stream): send an API key (qk_…) here.',
+	qs_: 'This is a store ticket (qs_…), which only the embedded store takes: send an API key (qk_…) here.'
+};
+
+/**
  * Who made a change, as a sentence's object names them: `the API key “Chatbot”` for a key, a person's
  * name for a user (`Ada Admin`), "an admin" when the row is gone. For reasons stored with what they changed.
  */
@@ -172,13 +181,16 @@ export async function changedByWords(exec: Executor, by: { userId?: string | nul
 
 /**
  * Resolves `Authorization: Bearer qk_…` (pass the value after "Bearer "). Unknown, revoked
- * and malformed keys, and keys of disabled users, get the same answer. An accepted key is kept by
+ * and malformed keys, and keys of disabled users, get the same answer (401 `unauthorized`); an
+ * embed token or store ticket is told what it is and where it goes. An accepted key is kept by
  * this process for a few seconds (kept-keys.ts). Every accepted call marks the key's last_used_at,
  * looked up or kept alike, written at most once a minute (LAST_USED_EVERY_MINUTES) so the hot path
  * stays one statement.
  */
 export async function authenticateApiKey(db: Db, bearerValue: string | null | undefined): Promise<ApiKeyAuth> {
 	const value = bearerValue?.trim() ?? '';
+	const other = NOT_A_KEY[value.slice(0, 3)];
+	if (other) throw new DomainError('unauthorized', other);
 	if (!KEY_FORMAT.test(value)) throw rejected();
 	const hash = hashToken(value);
 	const kept = keptKeys(db);

@@ -45,5 +45,5 @@ export const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.auth = identity.auth;
 	event.locals.guestId = identity.guestId;
 	const response = await resolve(event);
-	return privateWhenSettingCookies(api ? jsonApiAnswer(response, event.request.method) : response);
+	return privateWhenSettingCookies(api ? jsonApiAnswer(response, event.request.method, event.url.pathname) : response);
 };

@@ -15,9 +15,10 @@ const codeOf: Record<number, AnswerCode> = {
 /**
  * Every answer under /api/ is JSON: an error SvelteKit wrote itself (the plain-text 405 of a route
  * without that method, a 404 for no route) becomes `{"error","message"}` with the same status and
- * headers (`Allow` included). JSON answers and the event stream pass as they are.
+ * headers (`Allow` included). JSON answers and the event stream pass as they are. A 404 under /api/
+ * says where the routes are listed (a path without its `v1/`, a misspelt one).
  */
-export function jsonApiAnswer(response: Response, method: string): Response {
+export function jsonApiAnswer(response: Response, method: string, path: string): Response {
 	const type = response.headers.get('content-type') ?? '';
 	if (response.status < 400 || /^application\/([a-z0-9.+-]+\+)?json\b/i.test(type) || type.startsWith('text/event-stream')) return response;
 	const allow = response.headers.get('allow');
@@ -25,7 +26,7 @@ export function jsonApiAnswer(response: Response, method: string): Response {
 		response.status === 405
 			? `${method} is not allowed here${allow ? `; use ${allow}` : ''}.`
 			: response.status === 404
-				? 'No such API route.'
+				? `No such API route${path.startsWith('/api/') ? ': GET /api/v1/openapi.json lists them' : ''}.`
 				: (response.statusText || 'The request was refused.');
 	const headers = new Headers(response.headers);
 	headers.delete('content-type');
