@@ -77,7 +77,7 @@ describe('API keys', () => {
 		const { ticket } = mintStoreTicket({ ...grant, expiresAt });
 		const refusal = (value: string) => authenticateApiKey(db, value).then(() => null, (err: DomainError) => `${err.code}: ${err.message}`);
 		await expect(refusal(token)).resolves.toBe(
-			'unauthorized: This is an embed token (qe_…), which only the <quota-usage> widget’s reads take (GET /api/v1/embed/summary and /api/v1/embed/stream): send an API key (qk_…) here.'
+			"unauthorized: This is an embed token (qe_…), which only the <quota-usage> widget's reads take (GET /api/v1/embed/summary and /api/v1/embed/stream): send an API key (qk_…) here."
 		);
 		await expect(refusal(ticket)).resolves.toBe('unauthorized: This is a store ticket (qs_…), which only the embedded store takes: send an API key (qk_…) here.');
 	});

@@ -160,7 +160,7 @@ const rejected = () => new DomainError('unauthorized', 'Invalid or revoked API k
  * and where it goes (a host site's page reads the figures with one, its backend calls the API with a key).
  */
 const NOT_A_KEY: Record<string, string> = {
-	qe_: 'This is an embed token (qe_…), which only the <quota-usage> widget’s reads take (GET /api/v1/embed/summary and /api/v1/embed/stream): send an API key (qk_…) here.',
+	qe_: "This is an embed token (qe_…), which only the <quota-usage> widget's reads take (GET /api/v1/embed/summary and /api/v1/embed/stream): send an API key (qk_…) here.",
 	qs_: 'This is a store ticket (qs_…), which only the embedded store takes: send an API key (qk_…) here.'
 };
 
