@@ -43,14 +43,14 @@ describe("the console's payments of one account", () => {
 			const card = page.getByRole('region', { name: 'Subscriptions and purchases' });
 			await card.getByText('Token pack').waitFor();
 			await screenshot(card, 'admin-user-purchases-card-390');
-			// The card's line and the full list's below are one line (PurchaseLine): the same words.
 			const line = (await card.getByRole('listitem').filter({ hasText: 'Token pack' }).innerText()).trim();
 			expect(line).toMatch(/^Token pack · 5,000 tokens · \$5\.00 · Completed · [A-Z][a-z]{2} \d{1,2}, \d{4}$/);
-			const records = page.getByRole('region', { name: 'Purchases and subscriptions' });
-			await scrollUntilShown(page, records);
-			await expect(records.getByRole('listitem').filter({ hasText: 'Token pack' }).innerText()).resolves.toBe(line);
-			await records.scrollIntoViewIfNeeded();
-			await screen(page, 'admin-user-purchases-records-390');
+			// One purchase is all the card's: the records below (its statement says the pack) list it no second time.
+			const statement = page.getByRole('region', { name: 'Statement' });
+			await scrollUntilShown(page, statement);
+			await statement.locator('td', { hasText: 'Token pack' }).first().waitFor();
+			await expect(page.getByRole('region', { name: 'All purchases' }).count()).resolves.toBe(0);
+			await expect(page.locator('main li').filter({ hasText: /^Token pack · 5,000 tokens/ }).count()).resolves.toBe(1);
 			await card.scrollIntoViewIfNeeded();
 			await card.getByRole('link', { name: 'All payments' }).click();
 
@@ -110,6 +110,27 @@ describe("the console's payments of one account", () => {
 			await screen(page, 'admin-payments-search-none-390');
 			await search.fill('');
 			await expect.poll(() => new URL(page.url()).search).toBe('');
+		} finally {
+			await context.close();
+		}
+	}, 120_000);
+
+	it('a user with more purchases than the card lists: the card says how many, and All purchases below lists each once', async () => {
+		const person = await ownUser(browser, 'Buying Bo', 0);
+		for (let i = 0; i < 4; i++) await buysTokenPack(person.page);
+		await person.context.close();
+		const { context, page } = await openAt(browser, 'admin@quota.test', sizes[0]);
+		try {
+			await page.goto(`/admin/users?search=${encodeURIComponent(person.email)}`);
+			await page.getByRole('link', { name: 'Buying Bo' }).first().click();
+			const card = page.getByRole('region', { name: 'Subscriptions and purchases' });
+			await card.getByText('4 purchases in all: every one is under All purchases, further down.').waitFor();
+			await expect(card.getByRole('listitem').filter({ hasText: /^Token pack · 5,000 tokens/ }).count()).resolves.toBe(3);
+			const all = page.getByRole('region', { name: 'All purchases' });
+			await scrollUntilShown(page, all);
+			await expect(all.getByRole('listitem').allInnerTexts()).resolves.toEqual(Array(4).fill(expect.stringMatching(/^Token pack · 5,000 tokens · \$5\.00 · Completed · [A-Z][a-z]{2} \d{1,2}, \d{4}$/)));
+			await all.scrollIntoViewIfNeeded();
+			await screen(page, 'admin-user-all-purchases-390');
 		} finally {
 			await context.close();
 		}

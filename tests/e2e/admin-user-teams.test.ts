@@ -76,9 +76,19 @@ describe("the console's user page and list for a member stopped by their team's 
 			await ownerTeams.getByRole('link', { name: 'Capped Studio' }).click();
 			await page.getByRole('heading', { level: 1, name: 'Capped Studio' }).waitFor();
 			expect(new URL(page.url()).pathname).toBe(`/admin/users/${team.accountId}`);
+			// Who draws from the pool, owner first, each with what the Team page says of them and a link to their page.
+			const members = page.getByRole('region', { name: 'Members' });
+			await members.getByRole('link', { name: 'Cato Member' }).waitFor();
+			await expect(members.getByRole('listitem').allInnerTexts()).resolves.toEqual([
+				expect.stringMatching(/^Cleo Owner Owner\n+.+@example\.test\n+From the pool: 0 used today · 0 this month\n+No cap on their use of this pool\.$/),
+				expect.stringMatching(/^Cato Member Member\n+.+@example\.test\n+From the pool: 300 used today · 300 this month\n+Their daily cap: 300 of 300 used today · reached · resets /)
+			]);
+			await screenshot(members, 'admin-team-members-390');
 
 			// The pool's uses one by one, as its Usage page lists them: what, how many tokens, what paid and who used it.
 			await theUse(page, 'Cato Member', 'admin-user-uses-team-390');
+			await members.getByRole('link', { name: 'Cato Member' }).click();
+			await page.getByRole('heading', { level: 1, name: 'Cato Member' }).waitFor();
 		} finally {
 			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
 		}

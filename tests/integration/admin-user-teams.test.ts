@@ -54,6 +54,14 @@ describe("a user's teams on the console", () => {
 			}
 		]);
 		expect(detail.autoTopup).toBeNull();
+		expect(detail.members).toEqual([]);
+		// The team's own page names who draws from its pool, owner first, with the same figures and cap.
+		const people = await db.rows<{ id: string; name: string; email: string }>(sql`select id, name, email from users where id in (${owner.userId}::uuid, ${member.userId}::uuid)`);
+		const person = (userId: string) => people.find((p) => p.id === userId)!;
+		expect((await accountDetail(db.orm, team.accountId)).members).toEqual([
+			{ userId: owner.userId, accountId: owner.accountId, name: person(owner.userId).name, email: person(owner.userId).email, role: 'owner', usedToday: 0, usedThisMonth: 0, cap: null },
+			{ userId: member.userId, accountId: member.accountId, name: person(member.userId).name, email: person(member.userId).email, role: 'member', usedToday: 300, usedThisMonth: 300, cap: detail.teams[0]!.cap }
+		]);
 		// The owner spent nothing from it, and no cap holds them.
 		expect((await accountDetail(db.orm, owner.accountId)).teams).toEqual([expect.objectContaining({ role: 'owner', usedToday: 0, usedThisMonth: 0, cap: null })]);
 
@@ -71,6 +79,7 @@ describe("a user's teams on the console", () => {
 		await db.orm.delete(teamMembers).where(sql`${teamMembers.userId} = ${member.userId}::uuid`);
 		const after = await accountDetail(db.orm, member.accountId);
 		expect(after.teams).toEqual([]);
+		expect((await accountDetail(db.orm, team.accountId)).members.map((m) => m.userId)).toEqual([owner.userId]);
 		expect(after.poolUse).toEqual({ today: 300, month: 300 });
 		expect((await listAccounts(db.orm, { search: email })).rows[0]).toMatchObject({ usedThisPeriod: 0, usedFromTeams: 300, lastActiveDay: today });
 		// The owner spent nothing, from the pool or their own account.

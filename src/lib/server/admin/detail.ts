@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
 import { siteRoleKeys } from '../accounts';
@@ -25,6 +25,8 @@ export interface AccountDetail {
 	teamCaps: { accountId: string; teamName: string; period: string; limitTokens: number }[];
 	/** A user's teams (the ones they are in now), by name: what the Team page says of them. */
 	teams: UserTeam[];
+	/** A team's members now, owners first then by name: what its Team page says of each. Empty for a user or guests. */
+	members: TeamMember[];
 	/**
 	 * Tokens a user spent from team pools today and this month (the site's day and month), the teams
 	 * they have left included: what the users list adds to their own use. Zeros for a team or guests.
@@ -52,6 +54,22 @@ export interface UserTeam {
 	cap: CapLeft | null;
 }
 
+/**
+ * One member of a team as the console's team page shows them: their user and account (their own
+ * console page), name, e-mail and role, with what they spent from the pool and their cap there as
+ * `UserTeam` says it.
+ */
+export interface TeamMember {
+	userId: string;
+	accountId: string;
+	name: string;
+	email: string | null;
+	role: string;
+	usedToday: number;
+	usedThisMonth: number;
+	cap: CapLeft | null;
+}
+
 export const DETAIL_LOTS = 200;
 
 /**
@@ -68,13 +86,14 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		  from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
 		 where a.id = ${accountId}::uuid`);
 	if (!a) throw new DomainError('not_found', 'No such account.');
-	const [lots, unlimited, caps, roles, teamCaps, teams, autoTopup, poolUse] = await Promise.all([
+	const [lots, unlimited, caps, roles, teamCaps, teams, members, autoTopup, poolUse] = await Promise.all([
 		lotsOf(exec, accountId, DETAIL_LOTS),
 		unlimitedLotsOf(exec, accountId),
 		capsSetOn(exec, accountId),
 		siteRoleKeys(exec),
 		a.user_id ? teamCapsOn(exec, a.user_id) : [],
 		a.user_id ? teamsOf(exec, a.user_id) : [],
+		a.team_id ? membersOf(exec, a.team_id) : [],
 		topupRuleOf(exec, accountId),
 		a.user_id ? poolUseOf(exec, a.user_id) : { today: 0, month: 0 }
 	]);
@@ -95,6 +114,7 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		caps: caps.map((c) => ({ ...c, memberName: c.memberUserId ? (names.get(c.memberUserId) ?? null) : null })),
 		teamCaps,
 		teams,
+		members,
 		poolUse,
 		autoTopup,
 		roles
@@ -111,27 +131,50 @@ async function teamCapsOn(exec: Executor, userId: string): Promise<AccountDetail
 }
 
 /**
- * The teams the user is in, in one read: each with their role, their use of its pool today and this
- * month (usage_daily by actor, the Team page's member figures) and their tightest cap there
- * (quota_tightest_cap, the one rule of which cap binds: the Team page's and the playground's).
+ * Memberships of teams, the ones `where` picks (SQL on `m`, team_members), in one read: each with the
+ * member's use of the pool today and this month (usage_daily by actor, the Team page's member figures)
+ * and their tightest cap there (quota_tightest_cap, the one rule of which cap binds: the Team page's
+ * and the playground's); by team name, then owners first and by member name.
  */
-async function teamsOf(exec: Executor, userId: string): Promise<UserTeam[]> {
-	const rows = await queryRows<{ team_id: string; account_id: string; name: string; role: string; used_today: number; used_month: number; cap: TightestRow['cap'] }>(exec, sql`
-		select t.id as team_id, t.account_id, t.name, m.role,
-		       ${actorUsedSinceSql(sql`t.account_id`, sql`${userId}`, siteToday)} as used_today,
-		       ${actorUsedSinceSql(sql`t.account_id`, sql`${userId}`, siteMonthStart)} as used_month,
+async function memberships(exec: Executor, where: SQL) {
+	const rows = await queryRows<{
+		team_id: string; team_account_id: string; team_name: string; user_id: string; user_account_id: string; user_name: string; email: string | null;
+		role: string; used_today: number; used_month: number; cap: TightestRow['cap'];
+	}>(exec, sql`
+		select t.id as team_id, t.account_id as team_account_id, t.name as team_name, u.id as user_id, u.account_id as user_account_id, u.name as user_name, u.email, m.role,
+		       ${actorUsedSinceSql(sql`t.account_id`, sql`m.user_id::text`, siteToday)} as used_today,
+		       ${actorUsedSinceSql(sql`t.account_id`, sql`m.user_id::text`, siteMonthStart)} as used_month,
 		       ${tightestCapSql(sql`a.id`, sql`a.kind`, sql`m.user_id`)} as cap
-		  from team_members m join teams t on t.id = m.team_id join accounts a on a.id = t.account_id
-		 where m.user_id = ${userId}::uuid
-		 order by lower(t.name), t.id`);
-	return rows.map((r) => ({
+		  from team_members m join teams t on t.id = m.team_id join accounts a on a.id = t.account_id join users u on u.id = m.user_id
+		 where ${where}
+		 order by lower(t.name), t.id, m.role <> 'owner', lower(u.name), u.id`);
+	return rows.map((r) => ({ ...r, usedToday: Number(r.used_today), usedThisMonth: Number(r.used_month), cap: r.cap ? capLeftOf(r.cap) : null }));
+}
+
+/** The teams the user is in, with their role, pool use and cap in each. */
+async function teamsOf(exec: Executor, userId: string): Promise<UserTeam[]> {
+	return (await memberships(exec, sql`m.user_id = ${userId}::uuid`)).map((r) => ({
 		teamId: r.team_id,
-		accountId: r.account_id,
-		name: r.name,
+		accountId: r.team_account_id,
+		name: r.team_name,
 		role: r.role,
-		usedToday: Number(r.used_today),
-		usedThisMonth: Number(r.used_month),
-		cap: r.cap ? capLeftOf(r.cap) : null
+		usedToday: r.usedToday,
+		usedThisMonth: r.usedThisMonth,
+		cap: r.cap
+	}));
+}
+
+/** The members of the team, with their role, pool use and cap. */
+async function membersOf(exec: Executor, teamId: string): Promise<TeamMember[]> {
+	return (await memberships(exec, sql`m.team_id = ${teamId}::uuid`)).map((r) => ({
+		userId: r.user_id,
+		accountId: r.user_account_id,
+		name: r.user_name,
+		email: r.email,
+		role: r.role,
+		usedToday: r.usedToday,
+		usedThisMonth: r.usedThisMonth,
+		cap: r.cap
 	}));
 }
 
