@@ -31,6 +31,9 @@ export type Balance = Json<Get<'/api/v1/balance'>['responses'][200]>;
 export type EmbedTokenRequest = Json<Post<'/api/v1/embed-tokens'>['requestBody']>;
 export type EmbedToken = Json<Post<'/api/v1/embed-tokens'>['responses'][201]>;
 export type UsagePage = Json<Get<'/api/v1/usage'>['responses'][200]>;
+export type KeyInfo = Json<Get<'/api/v1/key'>['responses'][200]>;
+export type FeatureRates = Json<Get<'/api/v1/feature-rates'>['responses'][200]>;
+export type FeatureRate = Json<Get<'/api/v1/feature-rates/{featureKey}'>['responses'][200]>;
 export type UsageRow = UsagePage['data'][number];
 
 export interface QuotaOptions {
@@ -155,6 +158,25 @@ export class Quota {
 	 */
 	embedToken(body: EmbedTokenRequest, options: { signal?: AbortSignal } = {}): Promise<EmbedToken> {
 		return unwrap(this.api.POST('/api/v1/embed-tokens', { body, signal: options.signal }));
+	}
+
+	/**
+	 * The API key this client sends: its kind (`site` or `account`), account and scopes. A cheap check
+	 * that the key works (no database work while the server knows the key): throws `Unauthorized`
+	 * for a revoked or unknown key, `Forbidden` for a paused one.
+	 */
+	key(options: { signal?: AbortSignal } = {}): Promise<KeyInfo> {
+		return unwrap(this.api.GET('/api/v1/key', { signal: options.signal }));
+	}
+
+	/** Every feature's rate (tokens per unit, per model where it differs): what a use will cost before it is made. Needs the `read` scope. */
+	featureRates(options: { signal?: AbortSignal } = {}): Promise<FeatureRates> {
+		return unwrap(this.api.GET('/api/v1/feature-rates', { signal: options.signal }));
+	}
+
+	/** One feature's rate, by its key (`ai_bots`); throws `NotFound` for a key there is none of. Needs the `read` scope. */
+	featureRate(featureKey: string, options: { signal?: AbortSignal } = {}): Promise<FeatureRate> {
+		return unwrap(this.api.GET('/api/v1/feature-rates/{featureKey}', { params: { path: { featureKey } }, signal: options.signal }));
 	}
 
 	/** Balances per model, free allowances, `available` and `held` tokens. */

@@ -55,6 +55,17 @@ describe(`SDK against the app on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
+	it('key names the key it sends, and featureRates the rates a use will cost; a key that is not one is refused', async () => {
+		const m = await member(db, 1000);
+		expect(await sdk(m.key).key()).toMatchObject({ kind: 'account', account_id: m.accountId });
+		expect(await sdk(site).key()).toMatchObject({ kind: 'site', account_id: null });
+		await expect(sdk('qk_not_a_key_000000000000000000000').key()).rejects.toBeInstanceOf(Unauthorized);
+		const all = await sdk(site).featureRates();
+		expect(all.data.map((f) => f.feature_key)).toContain('ai_bots');
+		expect(await sdk(site).featureRate('ai_bots')).toEqual({ success: true, data: all.data.find((f) => f.feature_key === 'ai_bots') });
+		await expect(sdk(site).featureRate('ai_bot')).rejects.toBeInstanceOf(NotFound);
+	});
+
 	it('check previews; hold, settle and release move the held tokens; a second settle is refused', async () => {
 		const m = await member(db, 1000);
 		const q = sdk(m.key);
