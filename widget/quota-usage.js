@@ -185,7 +185,12 @@ th,td{text-align:left;padding:.35em .5em .35em 0;border-bottom:1px solid var(--l
 
 		async load() {
 			const token = this.getAttribute('token');
-			if (!token) return this.refused('invalid');
+			if (!token) {
+				// Said to the developer, who reads the console: the card only says it could not open. Not for a
+				// token the page sets right after adding the element.
+				queueMicrotask(() => this.getAttribute('token') || console.warn('<quota-usage>: no token: set token to an embed token your backend makes (POST /api/v1/embed-tokens).'));
+				return this.refused('invalid');
+			}
 			clearTimeout(this.retry);
 			try {
 				const res = await fetch(this.base + '/api/v1/embed/summary', { headers: { authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' });

@@ -131,6 +131,18 @@ describe.each(servers)('the <quota-usage> widget on a foreign page (%s)', (name,
 		await second.evaluate((el) => el.setAttribute('parts', 'balanse,buy'));
 		await expect.poll(() => warnings).toEqual(['<quota-usage>: parts has "balanse", which it does not show; it takes balance, allowances, models, usage, purchases, buy.']);
 		await second.evaluate((el) => el.setAttribute('parts', 'balance,buy'));
+		// No token at all: the card cannot open, and the console says what it lacks; one set right after adding it is no slip.
+		warnings.length = 0;
+		await page.evaluate((token) => {
+			const later = document.body.appendChild(document.createElement('quota-usage'));
+			later.id = 'later';
+			later.setAttribute('token', token);
+			document.body.appendChild(document.createElement('quota-usage')).id = 'no-token';
+		}, u.token);
+		await widget(page, 3).getByRole('alert').getByText('This usage view could not be opened.').waitFor();
+		await expect.poll(() => widget(page, 2).locator('[part="balance"]').textContent()).toBe(shown(before));
+		expect(warnings).toEqual(['<quota-usage>: no token: set token to an embed token your backend makes (POST /api/v1/embed-tokens).']);
+		await page.evaluate(() => document.querySelectorAll('#later, #no-token').forEach((el) => el.remove()));
 
 		// Live: a use elsewhere reaches the open page through the stream.
 		await expect.poll(() => first.getByText('Live').count(), { timeout: 15_000 }).toBe(1);
