@@ -417,7 +417,7 @@ describe('joining a team by an emailed invitation', () => {
 		expect(mine.result.data.teams).toEqual([]);
 		// No Join button the server would refuse: the way on is signing in as the invited address, back to the invitation.
 		await expect(page.getByRole('button', { name: 'Join the team' }).count()).resolves.toBe(0);
-		await page.getByRole('button', { name: `Sign out, then sign in as ${invited}` }).click();
+		await page.getByRole('button', { name: 'Sign out to switch account' }).click();
 		await page.waitForURL((url) => url.pathname === '/signin' && url.searchParams.get('next') === new URL(link).pathname);
 		await expect(page.getByLabel('Email').inputValue()).resolves.toBe(invited);
 		await context.close();
