@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch } from './browser';
-import { onScreen, screen } from './app';
+import { onScreen, scheduledJob, screen } from './app';
 import { expectSound, openAt, sizes, tour } from './console';
 import { SHARED_APP_CHECK_SECONDS } from './server';
 
@@ -193,9 +193,7 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 
 	it('runs a job now when the admin asks, says so under it, and keeps it in the audit log', async () => {
 		await page.goto('/admin/jobs');
-		type Job = { name: string; lastStartedAt: string | null };
-		const lastStart = async () =>
-			((await (await page.request.get('/trpc/webhooks.jobs')).json()).result.data as Job[]).find((j) => j.name === 'schedule.prune')!.lastStartedAt;
+		const lastStart = async () => (await scheduledJob(page, 'schedule.prune')).lastStartedAt;
 		const before = await lastStart();
 		// The hourly clean-up: not due for an hour, so only the admin's ask runs it now.
 		const prune = page.getByRole('listitem').filter({ hasText: 'schedule.prune' });

@@ -124,14 +124,19 @@ export function sessionCookies(email: string): Cookie[] {
 	return cookies;
 }
 
+/** The scheduled job `name` as the Jobs page lists it (`admin`: a page signed in as a site admin). */
+export async function scheduledJob(admin: Page, name: string): Promise<{ id: number; name: string; running: boolean; lastStartedAt: string | null }> {
+	const jobs = (await (await admin.request.get('/trpc/webhooks.jobs')).json()).result.data as Awaited<ReturnType<typeof scheduledJob>>[];
+	return jobs.find((j) => j.name === name)!;
+}
+
 /**
  * Runs the scheduled job `name` now, as a site admin does with the Jobs page's Run now (`admin`: a page
  * signed in as one), and resolves once a run that started after the ask has ended: its work is then
  * done for all that committed before. A run under way refuses the ask (409): it is asked again.
  */
 export async function runJobNow(admin: Page, name: string) {
-	type Job = { id: number; name: string; running: boolean; lastStartedAt: string | null };
-	const job = async () => ((await (await admin.request.get('/trpc/webhooks.jobs')).json()).result.data as Job[]).find((j) => j.name === name)!;
+	const job = () => scheduledJob(admin, name);
 	const askedAt = Date.now();
 	const { id } = await job();
 	await expect.poll(async () => (await admin.request.post('/trpc/webhooks.runJob', { data: { jobId: id } })).status()).toBe(200);
