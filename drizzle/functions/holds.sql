@@ -31,10 +31,13 @@ DECLARE
   v_op uuid := gen_random_uuid();
   v_after bigint;
   v_result jsonb;
+  v_actor uuid;
+  v_cap jsonb;
   s site_settings;
 BEGIN
   SELECT * INTO h FROM holds WHERE id = p_hold FOR UPDATE;
   SELECT * INTO s FROM site_settings WHERE id = 1;
+  SELECT actor_user_id INTO v_actor FROM operations WHERE id = h.operation_id;
   v_back := h.amount - p_tokens;
   INSERT INTO operations (id, account_id, kind, status, feature, model, cost, hold_id, idem_scope, idem_key, created_at)
     VALUES (v_op, h.account_id, CASE p_status WHEN 'settled' THEN 'settle' WHEN 'released' THEN 'release' ELSE 'expire_hold' END,
@@ -68,9 +71,8 @@ BEGIN
   -- (Reports, the console's Overview) reads this rollup, and the usage history lists every settle.
   IF p_status = 'settled' THEN
     INSERT INTO usage_daily (account_id, day, feature, model, actor_user_id, tokens, operations)
-      SELECT h.account_id, (p_now AT TIME ZONE s.time_zone)::date, h.feature, coalesce(h.model, ''),
-             coalesce(o.actor_user_id::text, ''), p_tokens, 1
-        FROM operations o WHERE o.id = h.operation_id
+      VALUES (h.account_id, (p_now AT TIME ZONE s.time_zone)::date, h.feature, coalesce(h.model, ''),
+             coalesce(v_actor::text, ''), p_tokens, 1)
       ON CONFLICT (account_id, day, feature, model, actor_user_id)
       DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens, operations = usage_daily.operations + 1;
   END IF;
@@ -78,6 +80,11 @@ BEGIN
   v_result := jsonb_build_object('ok', true, 'operation_id', v_op, 'hold_id', h.id, 'cost', p_tokens,
     'released', h.amount - p_tokens, 'remaining', v_after, 'status', p_status,
     'paid_by', (SELECT quota_hold_kept(src.response->'paid_by', v_op) FROM operations src WHERE src.id = h.operation_id));
+  -- For a member's hold, no more than their cap leaves now, as their next check says (quota_capped).
+  v_cap := quota_tightest_cap(h.account_id, (SELECT kind FROM accounts WHERE id = h.account_id), v_actor, 0, s, p_now);
+  IF v_cap IS NOT NULL THEN
+    v_result := quota_capped(v_result, v_cap, 0);
+  END IF;
   UPDATE operations o SET response = v_result, balance_after = v_after,
       actor_user_id = src.actor_user_id, actor_key_id = src.actor_key_id
     FROM operations src WHERE o.id = v_op AND src.id = h.operation_id;

@@ -3,6 +3,19 @@
 -- Node never reads, decides and then writes. CHECK constraints and unique keys are the backstop.
 -- quota_spend reads as its steps; each step below it is a helper (spend_*.sql).
 
+-- An answer's `remaining` and `level` (if it has one) under a cap (quota_tightest_cap's figures, before p_cost): no more
+-- than the cap leaves after p_cost, empty when that is nothing. One rule for a check, a consume, a hold
+-- and a settle: what a spend says is left, the next check says is spendable.
+CREATE OR REPLACE FUNCTION quota_capped(p_result jsonb, p_cap jsonb, p_cost bigint) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  v_left bigint := greatest((p_cap->>'left')::bigint - p_cost, 0);
+BEGIN
+  RETURN p_result || jsonb_build_object('remaining', least(coalesce((p_result->>'remaining')::bigint, v_left), v_left))
+    || CASE WHEN p_result ? 'level' THEN jsonb_build_object('level', CASE WHEN v_left = 0 THEN 'empty' ELSE p_result->>'level' END)
+            ELSE '{}'::jsonb END;
+END $$;
+
 -- check / consume / hold. p_mode: 'check' (no writes, no lock), 'consume', 'hold' (p_hold_tokens for
 -- p_hold_ttl_seconds). Called with named arguments; what a mode does not use stays at its default.
 -- p_notify false: the caller announces the change after its commit (ledger/change-notices.ts), so
@@ -28,7 +41,6 @@ DECLARE
   v_hold uuid;
   v_result jsonb;
   v_cap jsonb;
-  v_left bigint;
 BEGIN
   p_now := coalesce(p_now, now());
   SELECT * INTO s FROM site_settings WHERE id = 1;
@@ -84,17 +96,21 @@ BEGIN
     p_lots_unlimited => v_plan.lots_unlimited, p_paid_by => v_burn.paid_by, p_from_allowance => v_burn.from_allowance);
   v_result := v_answer.result;
   IF NOT v_writes THEN
-    -- A check also states the tightest cap in force (`cap`), and what it says is left is no more than
-    -- that cap leaves after the cost (and spendable, before it): a preview must not promise tokens a cap will refuse.
-    v_cap := quota_tightest_cap(p_account, v_kind, p_actor_user, v_price.cost, s, p_now);
+    -- A check also states the tightest cap in force (`cap`), and what is spendable before the cost is no
+    -- more than it leaves: a preview must not promise tokens a cap will refuse. The plan looked at the
+    -- caps unless the feature is off, which a check still states the cap for.
+    v_cap := CASE WHEN v_plan.code = 'feature_disabled' THEN quota_tightest_cap(p_account, v_kind, p_actor_user, v_price.cost, s, p_now)
+                  ELSE v_plan.tightest_cap END;
     IF v_cap IS NOT NULL THEN
-      v_left := greatest((v_cap->>'left')::bigint - v_price.cost, 0);
-      v_result := v_result || jsonb_build_object('cap', v_cap,
-        'remaining', least(coalesce((v_result->>'remaining')::bigint, v_left), v_left),
-        'spendable', least(coalesce((v_result->>'spendable')::bigint, (v_cap->>'left')::bigint), (v_cap->>'left')::bigint),
-        'level', CASE WHEN v_left = 0 THEN 'empty' ELSE v_result->>'level' END);
+      v_result := quota_capped(v_result, v_cap, v_price.cost) || jsonb_build_object('cap', v_cap,
+        'spendable', least(coalesce((v_result->>'spendable')::bigint, (v_cap->>'left')::bigint), (v_cap->>'left')::bigint));
     END IF;
     RETURN v_result;
+  END IF;
+  -- What a consume or hold says is left is what its check said, after it: for a member of a team, no
+  -- more than their cap leaves. The operation's balance_after stays the account's (the statement's).
+  IF v_plan.code IS NULL AND v_plan.tightest_cap IS NOT NULL THEN
+    v_result := quota_capped(v_result, v_plan.tightest_cap, v_price.cost);
   END IF;
 
   -- 7. Record it: the hold or the day's usage, and the operation with its answer.

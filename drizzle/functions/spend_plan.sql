@@ -1,6 +1,6 @@
--- A changed OUT list cannot be CREATE OR REPLACEd: the plan before lots_left and lots_unlimited goes first.
+-- A changed OUT list cannot be CREATE OR REPLACEd: the plan before tightest_cap goes first.
 DO $$ BEGIN
-  IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'quota_spend_plan' AND NOT ('lots_left' = ANY (proargnames))) THEN
+  IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'quota_spend_plan' AND NOT ('tightest_cap' = ANY (proargnames))) THEN
     DROP FUNCTION quota_spend_plan(uuid, text, uuid, features, modules, text, bigint, site_settings, timestamptz);
   END IF;
 END $$;
@@ -11,13 +11,16 @@ END $$;
 -- guest by no guest rule), a cap is reached, not enough tokens (the allowance is
 -- exhausted when no lot could help). Also what the plan rests on: the allowance rule that applies and its
 -- current window (start, end, used, left: NULL = unlimited; no rule: used 0, the rest NULL) and the
--- usable lots' allocation (their amounts, for the level) and what they hold (lots_left; lots_unlimited).
+-- usable lots' allocation (their amounts, for the level) and what they hold (lots_left; lots_unlimited),
+-- and the tightest cap in force (quota_tightest_cap with p_cost; NULL when none is, or when a refusal
+-- came before caps were looked at): what a spend's answer says is left is no more than it leaves.
 -- Decided from totals, so the burn-down can write as it goes.
 CREATE OR REPLACE FUNCTION quota_spend_plan(p_account uuid, p_kind text, p_actor_user uuid, p_feature features,
     p_module modules, p_model text, p_cost bigint, p_settings site_settings, p_now timestamptz,
     OUT code text, OUT message text, OUT details jsonb, OUT active boolean, OUT rule allowance_rules,
     OUT allowance_start timestamptz, OUT allowance_end timestamptz, OUT allowance_used bigint,
-    OUT allowance_left bigint, OUT lots_allocated bigint, OUT lots_left bigint, OUT lots_unlimited boolean)
+    OUT allowance_left bigint, OUT lots_allocated bigint, OUT lots_left bigint, OUT lots_unlimited boolean,
+    OUT tightest_cap jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
   s site_settings := p_settings;
@@ -47,10 +50,15 @@ BEGIN
                            ELSE greatest(rule.limit_tokens - allowance_used, 0) END;
   END IF;
 
+  -- The cap a refusal names is the tightest when the cost crosses it (whichever cap a cost crosses, it
+  -- crosses the tightest too), so it names the cap the dashboard's cap line shows. The first one found
+  -- once named the team's cap for a member whose own daily cap left far less.
   IF code IS NULL THEN
-    details := quota_cap_reached(p_account => p_account, p_kind => p_kind, p_actor_user => p_actor_user,
-      p_cost => p_cost, p_settings => s, p_now => p_now);
-    IF details IS NOT NULL THEN code := 'cap_reached'; END IF;
+    tightest_cap := quota_tightest_cap(p_account, p_kind, p_actor_user, p_cost, s, p_now);
+    IF (tightest_cap->>'used')::bigint + p_cost > (tightest_cap->>'limit')::bigint THEN
+      code := 'cap_reached';
+      details := tightest_cap;
+    END IF;
   END IF;
 
   -- What the lots usable here hold: for the plan, the remaining figure and the level.
@@ -91,7 +99,7 @@ END $$;
 -- Caps: per-period spending limits that hold even with tokens available (open holds count too). Each
 -- cap in force on p_actor_user's use of the account (whose: the account's kind, or member) with its
 -- limit, its use this period and when that period ends. One definition for a spend's refusal
--- (quota_cap_reached) and for what a check says is left (quota_spend).
+-- (quota_spend_plan) and for what a spend says is left (quota_spend).
 CREATE OR REPLACE FUNCTION quota_caps_use(p_account uuid, p_kind text, p_actor_user uuid, p_settings site_settings,
     p_now timestamptz)
 RETURNS TABLE (limit_of text, period text, limit_tokens bigint, used bigint, resets_at timestamptz) LANGUAGE plpgsql AS $$
@@ -139,15 +147,5 @@ BEGIN
             c.limit_tokens - c.used, c.limit_of = 'member' DESC, c.resets_at DESC LIMIT 1);
 END $$;
 
--- The figures of the cap that p_cost would cross (quota_limit_details), or NULL when none would: the
--- tightest cap when the cost crosses it (whichever cap a cost crosses, it crosses the tightest too), so a
--- refusal names the cap the dashboard's cap line shows. The first one found once named the team's cap for
--- a member whose own daily cap left far less. PL/pgSQL, as quota_tightest_cap is.
-CREATE OR REPLACE FUNCTION quota_cap_reached(p_account uuid, p_kind text, p_actor_user uuid, p_cost bigint,
-    p_settings site_settings, p_now timestamptz)
-RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-  t jsonb := quota_tightest_cap(p_account, p_kind, p_actor_user, p_cost, p_settings, p_now);
-BEGIN
-  RETURN CASE WHEN (t->>'used')::bigint + p_cost > (t->>'limit')::bigint THEN t END;
-END $$;
+-- Replaced by the plan's tightest_cap (quota_spend_plan).
+DROP FUNCTION IF EXISTS quota_cap_reached(uuid, text, uuid, bigint, site_settings, timestamptz);

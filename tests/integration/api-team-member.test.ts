@@ -54,6 +54,31 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 		await expectInvariants(db);
 	});
 
+	it("what a member's consume, hold and settle say is left is what their cap leaves, as their next check says; the team's own use says the pool's", async () => {
+		const { team, member: m } = await makeTeamWithMember(db, 5000);
+		await setCap(db.orm, { accountId: team.accountId, memberUserId: m.userId, period: 'daily', limitTokens: 100 });
+		const spendable = async () => (await post('/api/v1/check', { team: team.teamId, member: m.userId, feature: 'search_images', units: 1 })).json.spendable;
+
+		const used = await post('/api/v1/consume', { team: team.teamId, member: m.userId, feature: 'search_images', units: 3 });
+		expect(used.status, JSON.stringify(used.json)).toBe(200);
+		expect(used.json.remaining).toBe(100 - used.json.cost);
+		expect(await spendable()).toBe(used.json.remaining);
+
+		const held = await post('/api/v1/holds', { team: team.teamId, member: m.userId, feature: 'search_images', max_tokens: 20 });
+		expect(held.json.remaining).toBe(100 - used.json.cost - 20);
+		expect(await spendable()).toBe(held.json.remaining);
+		const settled = await post(`/api/v1/holds/${held.json.hold_id}/settle`, { tokens: 5 });
+		expect(settled.status, JSON.stringify(settled.json)).toBe(200);
+		expect(settled.json.remaining).toBe(100 - used.json.cost - 5);
+		expect(await spendable()).toBe(settled.json.remaining);
+
+		// The team's own use is bound by no member's cap: it says what the pool has left.
+		const pool = await figures(team.accountId);
+		const teams = await post('/api/v1/consume', { team: team.teamId, feature: 'search_images', units: 1 });
+		expect(teams.json.remaining).toBe(pool.available - teams.json.cost);
+		await expectInvariants(db);
+	});
+
 	it('a member not in the team, member without team, or member from a signed-in caller: refused naming member, nothing spent or made', async () => {
 		const { team } = await makeTeamWithMember(db, 5000);
 		const outsider = await ownUser(db, 0);

@@ -217,8 +217,12 @@ describe(`ledger on ${backend}`, () => {
 		expect(second).toMatchObject({ allowed: true, remainingAfter: 10, spendable: 55, cap: { used: 45, left: 55 } });
 		const over = await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 2 });
 		expect(over).toMatchObject({ allowed: false, code: 'cap_reached', remainingAfter: 0, spendable: 55, level: 'empty' });
-		// A consume's remaining (the operation's balance_after) stays the lots' and allowance's figure.
-		expect((await consumeAs(a.accountId, 'generate_texts', 1)).remaining).toBe(910);
+		// A consume says what the cap leaves too, as the next check counts it; its operation's balance_after
+		// (the statement's running balance) stays the lots' and allowance's figure.
+		const third = await consumeAs(a.accountId, 'generate_texts', 1);
+		expect(third.remaining).toBe(10);
+		expect((await check(db.orm, { accountId: a.accountId, feature: 'generate_texts', units: 1 })).spendable).toBe(10);
+		expect((await db.rows<{ after: number }>(sql`select balance_after::int as after from operations where id = ${third.operationId}::uuid`))[0]!.after).toBe(910);
 		// The dashboard says the same limit in words.
 		expect(await readOne(db.orm, capLineRead(a.accountId, a.userId))).toEqual({ text: 'Your daily cap: 10 of 100 tokens left today', limitOf: 'user', limit: 100, left: 10, capped: null });
 

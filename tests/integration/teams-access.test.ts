@@ -492,16 +492,15 @@ describe('the cap that limits a member now, in whichever window', () => {
 
 		const ran = await run(member);
 		// What his daily cap leaves after the run (5,000 less its 45), not the pool's lots: what the next check counts down from.
-		expect(ran.spendable).toBe(5_000 - ran.cost);
-		expect(ran.remaining).toBeGreaterThan(90_000);
+		expect(ran.remaining).toBe(5_000 - ran.cost);
 		const check = await next(member);
-		expect(check.remainingAfter! + check.cost).toBe(ran.spendable);
+		expect(check.remainingAfter! + check.cost).toBe(ran.remaining);
 
-		// The owner has no cap: what is left on the pool's lots and allowance, as the consume's remaining.
+		// The owner has no cap: what is left on the pool's lots and allowance.
 		const theirs = await run(owner);
-		expect(theirs.spendable).toBe(theirs.remaining);
+		expect(theirs.remaining).toBeGreaterThan(90_000);
 		const ownerCheck = await next(owner);
-		expect(ownerCheck.remainingAfter! + ownerCheck.cost).toBe(theirs.spendable);
+		expect(ownerCheck.remainingAfter! + ownerCheck.cost).toBe(theirs.remaining);
 	});
 
 	it('is the same on the dashboard, in the playground and on the Team page: a weekly or monthly cap tighter than the daily one, named by its window', async () => {

@@ -23,25 +23,25 @@ describe('what a playground run came to', () => {
 
 	it('says what a run spent and what is still spendable, at once, with one token as one', () => {
 		const done = { error: null, current: true, settling: true };
-		expect(runOutcome({ ...done, result: { cost: 65, spendable: 1_935 } }, { allowed: true }, 'gpt-5-nano')).toEqual({
+		expect(runOutcome({ ...done, result: { cost: 65, remaining: 1_935 } }, { allowed: true }, 'gpt-5-nano')).toEqual({
 			kind: 'ok',
 			text: `Done: 65 tokens spent; ${figure(1_935)} still spendable on this feature and model.`
 		});
-		expect(runOutcome({ ...done, result: { cost: 1, spendable: null } }, { allowed: true }, 'gpt-5-nano')!.text).toBe('Done: 1 token spent.');
+		expect(runOutcome({ ...done, result: { cost: 1, remaining: null } }, { allowed: true }, 'gpt-5-nano')!.text).toBe('Done: 1 token spent.');
 		// A run on no model names none, as its refusal does ("… spendable on this feature.").
-		expect(runOutcome({ ...done, result: { cost: 65, spendable: 1_935 } }, { allowed: true }, null)!.text).toBe(`Done: 65 tokens spent; ${figure(1_935)} still spendable on this feature.`);
+		expect(runOutcome({ ...done, result: { cost: 65, remaining: 1_935 } }, { allowed: true }, null)!.text).toBe(`Done: 65 tokens spent; ${figure(1_935)} still spendable on this feature.`);
 		expect(nextRunLine({ level: 'low', remainingAfter: 1_200 }, true, figure, null).after).toBe(`${figure(1_200)} spendable on this feature after running it again`);
 	});
 
 	it('on a team pool says what the member can still spend as on a personal account (the server counts their cap in it)', () => {
 		const done = { error: null, current: true, settling: false };
-		expect(runOutcome({ ...done, result: { cost: 250, spendable: 4_365 } }, { allowed: true }, 'gpt-5-nano')!.text).toBe(
+		expect(runOutcome({ ...done, result: { cost: 250, remaining: 4_365 } }, { allowed: true }, 'gpt-5-nano')!.text).toBe(
 			`Done: 250 tokens spent; ${figure(4_365)} still spendable on this feature and model.`
 		);
 	});
 
 	it('says nothing once the operation, number or model is no longer the one that ran', () => {
-		expect(runOutcome({ result: { cost: 65, spendable: null }, error: null, current: false, settling: false }, { allowed: true }, 'gpt-5-nano')).toBeNull();
+		expect(runOutcome({ result: { cost: 65, remaining: null }, error: null, current: false, settling: false }, { allowed: true }, 'gpt-5-nano')).toBeNull();
 		expect(runOutcome({ ...refused, current: false, settling: false }, null, 'gpt-5-nano')).toBeNull();
 	});
 });

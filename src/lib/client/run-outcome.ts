@@ -7,7 +7,7 @@ import { levelLabel } from './level';
 /**
  * What a playground run came to, as the line under its Run button says it, or null for nothing to
  * say. `run`: its answer (`result`: tokens spent and what the person can still spend on that feature
- * and model, the cap on their use counted, as the server's `spendable` says it; null = unlimited) or
+ * and model, the cap on their use counted, as the consume's `remaining` says it; null = unlimited) or
  * the words of its failure (`error`), `current` while the operation, number and model are still the
  * ones it ran with, `settling` while the page reloads the figures after it. `preview`: the cost card's
  * answer for the choice now. A refusal (a price gone stale: spent elsewhere since, a limit lowered) is
@@ -18,13 +18,13 @@ import { levelLabel } from './level';
  * `model`: the one the run named (null: none; the line then names no model, as its refusal does).
  */
 export function runOutcome(
-	run: { result: { cost: number; spendable: number | null } | null; error: string | null; current: boolean; settling: boolean },
+	run: { result: { cost: number; remaining: number | null } | null; error: string | null; current: boolean; settling: boolean },
 	preview: { allowed: boolean } | null,
 	model: string | null
 ): SaveMessage | null {
 	if (!run.current) return null;
 	if (run.result) {
-		const left = run.result.spendable !== null ? `; ${figure(run.result.spendable)} still ${spendableHere(model)}` : '';
+		const left = run.result.remaining !== null ? `; ${figure(run.result.remaining)} still ${spendableHere(model)}` : '';
 		return { kind: 'ok', text: `Done: ${counted(run.result.cost, 'token')} spent${left}.` };
 	}
 	if (!run.error || run.settling || preview?.allowed === false) return null;

@@ -1,7 +1,7 @@
 /** THE token ledger: the only code that writes balances. See "The ledger" in DESIGN.md. */
 export * from './types';
 export { check, consume, hold, settle, release, Refusal, type HoldRequest, type HoldResult, type SettleResult } from './spend';
-export { consumeAsPerson, viewerAvailableRead } from './app-spend';
+export { viewerAvailableRead } from './app-spend';
 export { grant, clawback, endLots, endUnlimited, adjustBalance, type AdjustRequest, type ClawbackRequest, type EndUnlimitedRequest, type EndedUnlimited } from './grants';
 export {
 	balances,

@@ -184,7 +184,7 @@ const paidBy = z
 	.meta({ description: 'One source that pays for the request.' });
 const remaining = z.number().int().nullable().meta({
 	description:
-		"Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle, release and /usage; /check's is also no more than the tightest cap (a limit per day, week or month that holds even when tokens are there) in force leaves after this request, so a preview never promises what a cap will refuse. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited."
+		"Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle and release, and no more than the tightest cap in force on the use (a limit per day, week or month that holds even when tokens are there: the account's, a team's, or a team member's own when the use is theirs) leaves after this request: what one answer says is left, the next /check's `spendable` says, and a preview never promises what a cap will refuse. /usage's rows state what the account had left after each use, before any cap. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited."
 });
 
 /**

@@ -3,7 +3,7 @@ import { router } from '../init';
 import { memberProcedure, noInput } from '../procedures';
 import { resolveAccount } from '../../accounts';
 import { firstStepRead } from '../../alerts';
-import { balancesRead, check, capLineRead, consumeAsPerson, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, unlimitedNow, MAX_REPORT_WINDOWS } from '../../ledger';
+import { balancesRead, check, capLineRead, consume, freeUsePerDayRead, history, hourlyBaselineRead, listFeatures, lotUsePerDayRead, listModels, listModules, rolloverLinesRead, rollups, rollupsRead, statement, unlimitedNow, MAX_REPORT_WINDOWS } from '../../ledger';
 import { cursor, idempotencyKey, keyLookup, pageLimit, siteDay, units } from '../../fields';
 import { accountPurchasesRead } from '../../store';
 import { mapRead, readOne, together } from '../../db/reads';
@@ -186,7 +186,7 @@ export const ledgerRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const accountId = await resolveAccount(ctx.db, ctx.auth, input.accountId, 'spend');
-			return consumeAsPerson(ctx.db.orm, {
+			return consume(ctx.db.orm, {
 				accountId,
 				feature: input.feature,
 				units: input.units,
