@@ -73,7 +73,7 @@ export default defineConfig({
 								// checkout's parts, shared by the member store and the embedded store, among them).
 								{
 									name: 'shared',
-									test: /src[\\/]lib[\\/](balance-figures\.ts|client[\\/](?!admin[\\/]|statement-lines|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|site-zone|outbox-save|profile\.svelte|own-caps|subscription-status|checkout|purchase\.svelte|purchase-status|offers\.ts)|components[\\/](AccountPicker|AccountView|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
+									test: /src[\\/]lib[\\/](balance-figures\.ts|client[\\/](?!admin[\\/]|statement-lines|unfold|push|pages|topup|paid-by|refusal-text|slip|field-error|amount|saved-copy|level|zone-choices|site-zone|outbox-save|profile\.svelte|own-caps|subscription-status|checkout|purchase\.svelte|purchase-status|offers\.ts)|components[\\/](AccountPicker|AccountView|AppNotices|Freshness|Icon|Meter|Nav|PageHeader|PullToRefresh|RefreshButton|Sparkline|StatCard)\.svelte)|node_modules[\\/](@trpc|trpc-sveltekit|idb)[\\/]/,
 									minShareCount: 2,
 									priority: 1
 								}
