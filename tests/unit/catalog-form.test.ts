@@ -13,6 +13,13 @@ describe('the catalog form', () => {
 			expect(parsePrice('0,99', usd)).toBe(99);
 			expect(parsePrice('19.99', usd)).toBe(1999); // 19.99 * 100 is 1998.9999… in floating point
 			expect(parsePrice('1.999', usd)).toBeNull();
+			// Thousands as the form's notes write them ("$1,250.00"): never a decimal comma before three digits.
+			expect(parsePrice('1,250', usd)).toBe(125_000);
+			expect(parsePrice('1,250.50', usd)).toBe(125_050);
+			expect(parsePrice('1,000,000', usd)).toBe(100_000_000);
+			expect(parsePrice('1,250,50', usd)).toBeNull();
+			expect(parsePrice('1,25.00', usd)).toBeNull();
+			expect(parsePrice('12,5000', usd)).toBeNull();
 			expect(parsePrice('-1', usd)).toBeNull();
 			expect(parsePrice('', usd)).toBeNull();
 			expect(priceText(1999, usd)).toBe('19.99');
@@ -24,6 +31,7 @@ describe('the catalog form', () => {
 		for (const whole of ['JPY', 'KRW']) {
 			expect(parsePrice('550', whole)).toBe(550);
 			expect(parsePrice('5.50', whole)).toBeNull();
+			expect(parsePrice('1,250', whole)).toBe(1_250);
 			expect(parsePrice('5,5', whole)).toBeNull();
 			expect(priceText(550, whole)).toBe('550');
 		}

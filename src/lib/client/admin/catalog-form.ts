@@ -53,17 +53,26 @@ export const emptyDraft = (): ProductDraft => ({
 	active: true
 });
 
-const AMOUNT = /^(\d{1,7})(?:[.,](\d{1,2}))?$/;
+/**
+ * An amount as typed: bare digits with a decimal point or comma ("1250", "12.50", "12,50"), or digits
+ * grouped in thousands by commas ("1,250", "1,000,000"), as the form's own notes write prices
+ * ("$1,250.00"), whose decimals then follow a point. A comma before three digits is never a decimal: no
+ * currency here has three.
+ */
+const AMOUNT = /^(?:(\d{1,7})(?:[.,](\d{1,2}))?|(\d{1,3}(?:,\d{3}){1,2})(?:\.(\d{1,2}))?)$/;
 
 /**
- * The typed price in `currency`'s minor units: ("12.50", 'USD') → 1250, ("550", 'JPY') → 550; null when it is not
- * an amount with at most the currency's decimals (none for JPY: "5.50" yen is null). Exact: no floating point.
+ * The typed price in `currency`'s minor units: ("12.50", 'USD') → 1250, ("1,250", 'USD') → 125000, ("550",
+ * 'JPY') → 550; null when it is not an amount with at most the currency's decimals (none for JPY: "5.50"
+ * yen is null). Exact: no floating point.
  */
 export function parsePrice(text: string, currency: string): number | null {
 	const m = AMOUNT.exec(text.trim());
 	const d = minorDigits(currency);
-	if (!m || (m[2] ?? '').length > d) return null;
-	return Number(m[1]) * 10 ** d + Number((m[2] ?? '').padEnd(d, '0'));
+	const whole = m?.[1] ?? m?.[3]?.replaceAll(',', '');
+	const decimals = m?.[2] ?? m?.[4] ?? '';
+	if (whole === undefined || decimals.length > d) return null;
+	return Number(whole) * 10 ** d + Number(decimals.padEnd(d, '0'));
 }
 
 /** A currency without a smaller unit, in words for the note beside the price: [the unit, its plural]. */
