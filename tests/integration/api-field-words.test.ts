@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
-import { callJson } from '../helpers/http';
+import { call, callJson } from '../helpers/http';
 import { bearer, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
@@ -32,6 +32,14 @@ describe(`a refused field's words are the message's, on ${backend}`, () => {
 			expect(r.json.error, path).toBe('invalid_input');
 			expect({ message: r.json.message, [field]: r.json.details.fieldErrors[field] }, path).toEqual({ message: words, [field]: [words] });
 		}
+	});
+
+	it("a NUL in a page's query (not an API's) is refused naming the query field, not with a sentence that has no subject", async () => {
+		// What the error page shows a person who followed such a link: before, "cannot hold a NUL character …".
+		await expect(call('/admin/users/00000000-0000-4000-8000-000000000000?tab=a%00b', { headers: { accept: 'text/html' } })).rejects.toMatchObject({
+			status: 400,
+			body: { message: 'Tab cannot hold a NUL character or an unpaired surrogate: neither can be stored.' }
+		});
 	});
 
 	it('a user with a team that is no UUID names sending both first (the fix to make first), and keeps each field\'s words; nothing is spent or held', async () => {

@@ -107,4 +107,22 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 		expect(await db.rows(sql`select count(*)::int as n from users`)).toEqual(usersBefore);
 		await expectInvariants(db);
 	});
+
+	it("a member named by their account id (the console's address) is refused naming the member id to send, as team and user are", async () => {
+		const { team, member: m } = await makeTeamWithMember(db, 5000);
+		const before = await figures(team.accountId);
+		const words = `member=${m.accountId} is an account id, not a user id: send member=${m.userId} for that member.`;
+		for (const [path, body] of [
+			['/api/v1/consume', { team: team.teamId, member: m.accountId, feature: 'search_images', units: 1 }],
+			['/api/v1/holds', { team: team.teamId, member: m.accountId, feature: 'search_images', max_tokens: 5 }],
+			['/api/v1/check', { team: team.teamId, member: m.accountId, feature: 'search_images', units: 1 }]
+		] as const) {
+			const r = await post(path, body);
+			expect({ status: r.status, error: r.json.error, message: r.json.message, member: r.json.details?.fieldErrors?.member }, path).toEqual({ status: 422, error: 'invalid_input', message: words, member: [words] });
+		}
+		// The pool's own account id names no member: the refusal stays the plain one.
+		const pool = await post('/api/v1/check', { team: team.teamId, member: team.accountId, feature: 'search_images', units: 1 });
+		expect(pool.json.message).toBe(`member "${team.accountId}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.`);
+		expect(await figures(team.accountId)).toEqual(before);
+	});
 });

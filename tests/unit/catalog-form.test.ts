@@ -54,6 +54,16 @@ describe('the catalog form', () => {
 		expect(back.price).toBe('550');
 	});
 
+	it("says where the decimals go for an amount with thousands grouped and a decimal comma ('1,250,50', '1.250,50')", () => {
+		const d = { ...emptyDraft(), id: 'token-pack', name: 'Token pack', currency: 'USD', grants: [{ model: '', tokens: '5000' }] };
+		for (const price of ['1,250,50', '1.250,50', '1.250,5'])
+			expect(toInput({ ...d, price }, 0), price).toEqual({ problems: { 'pkg-price': `${price} cannot be read: with thousands grouped by commas, the decimals follow a point, like 1,250.50.` } });
+		expect(toInput({ ...d, price: '1.000.000,00' }, 0)).toEqual({ problems: { 'pkg-price': '1.000.000,00 cannot be read: with thousands grouped by commas, the decimals follow a point, like 1,000,000.00.' } });
+		// Over the highest price, or a third decimal: the rule, as before.
+		expect(toInput({ ...d, price: '2.000.000,00' }, 0)).toEqual({ problems: { 'pkg-price': PRICE_RULE } });
+		expect(toInput({ ...d, price: '1,250,500' }, 0)).toEqual({ problems: { 'pkg-price': PRICE_RULE } });
+	});
+
 	it('says a name or id the server would refuse beside its field', () => {
 		const d = { ...emptyDraft(), id: 'token-pack', name: 'Token pack', price: '5', grants: [{ model: '', tokens: '5000' }] };
 		expect(toInput({ ...d, name: ' x ' }, 0)).toEqual({ problems: { 'pkg-name': PACKAGE_NAME_RULE } });

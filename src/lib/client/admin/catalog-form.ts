@@ -78,10 +78,20 @@ export function parsePrice(text: string, currency: string): number | null {
 /** A currency without a smaller unit, in words for the note beside the price: [the unit, its plural]. */
 const WHOLE_UNIT_WORDS: Record<string, [string, string]> = { JPY: ['Yen', 'yen'], KRW: ['The won', 'won'], CLP: ['The Chilean peso', 'Chilean pesos'], VND: ['The dong', 'dong'] };
 
+/** Thousands grouped by commas or points, then a decimal comma ("1,250,50", "1.250,50"): what many locales write, which this form cannot read. */
+const GROUPED_DECIMAL_COMMA = /^(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*),(\d{1,2})$/;
+
 /** What is wrong with a typed price, said beside the field; null when it is a price the catalog takes. */
 export function priceProblem(text: string, currency: string): string | null {
 	const minor = parsePrice(text, currency);
 	if (minor !== null) return minor < MIN_PRICE_CENTS || minor > maxPriceMinor(currency) ? priceRule(currency) : null;
+	// Said with the amount it most likely is, written as the form reads it, when that is a price it takes.
+	const grouped = minorDigits(currency) === 2 ? GROUPED_DECIMAL_COMMA.exec(text.trim()) : null;
+	if (grouped) {
+		const whole = grouped[1]!.replace(/[.,]/g, '');
+		const meant = `${Number(whole).toLocaleString('en-US')}.${grouped[3]!.padEnd(2, '0')}`;
+		if (parsePrice(meant, currency)! <= maxPriceMinor(currency)) return `${text.trim()} cannot be read: with thousands grouped by commas, the decimals follow a point, like ${meant}.`;
+	}
 	const words = WHOLE_UNIT_WORDS[currency.toUpperCase()];
 	return words && AMOUNT.test(text.trim()) ? `${words[0]} has no smaller unit: type a whole number of ${words[1]}.` : priceRule(currency);
 }

@@ -10,6 +10,7 @@ import { fieldRefusal, DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
 import { audit } from './audit';
+import { apiIdentityOf } from './contacts';
 import { rateLimit } from './rate-limit';
 import { noticeTeamLeft } from './team-notices';
 import { hashToken, randomToken } from './tokens';
@@ -102,11 +103,17 @@ export async function teamMemberOf(exec: Executor, poolAccountId: string, user: 
 /**
  * The member of the team whose pool is `poolAccountId` that `member` names (the host site's user id or a
  * Quota user id): who views the pool in an embed token, or spends from it in a site key's consume or hold.
- * Errors: invalid_input on `member` when no member of this team has that id.
+ * Errors: invalid_input on `member` when no member of this team has that id; when it is a member's
+ * account id (the console's address of their page), the refusal names the id to send, as `team`'s and
+ * `user`'s do (scope.ts refuseAccountId).
  */
 export async function poolMember(exec: Executor, poolAccountId: string, member: string): Promise<string> {
 	const userId = await teamMemberOf(exec, poolAccountId, member);
 	if (userId) return userId;
+	const who = isUuid(member) ? await apiIdentityOf(exec, member.toLowerCase()) : null;
+	if (who?.kind === 'user' && who.userId && (await teamMemberOf(exec, poolAccountId, who.userId))) {
+		throw fieldRefusal('member', `member=${member} is an account id, not a user id: send member=${who.userId} for that member.`);
+	}
 	throw fieldRefusal('member', `member "${member}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.`);
 }
 

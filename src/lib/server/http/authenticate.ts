@@ -3,6 +3,7 @@ import { building } from '$app/environment';
 import { ZodError } from 'zod';
 import { getDb } from '../db';
 import { assertStorable } from '../storable';
+import { firstIssueForPeople } from '../input-words';
 import { identifyRequest } from './identify';
 import { rejectsNonJson } from './json-only';
 import { errorResponse, HttpError } from './refusals';
@@ -39,7 +40,8 @@ export const authenticate: Handle = async ({ event, resolve }) => {
 	} catch (e) {
 		if (!(e instanceof ZodError)) throw e;
 		if (api) return errorResponse(e);
-		error(400, e.issues[0]!.message);
+		// The field named, in words ("Tab cannot hold …"): the issue's own message is a rule with no subject.
+		error(400, firstIssueForPeople(e));
 	}
 	const identity = await identifyRequest(await getDb(), event.cookies, event.url.pathname);
 	event.locals.auth = identity.auth;

@@ -1,5 +1,6 @@
 import { handleError } from './handle-error';
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
+import { building } from '$app/environment';
 import { DatabaseUnreachableError, isDatabaseUnavailable, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../db/outage';
 import { getDb } from '../db';
 import { errorResponse } from './refusals';
@@ -12,12 +13,13 @@ const failedOnOutage = new WeakMap<object, unknown>();
 const retryAfter = { 'retry-after': String(RETRY_AFTER_SECONDS) };
 
 /**
- * Whether a request may be refused without trying the database: not `/healthz` (it looks for
+ * Whether a request may be refused without trying the database: not while prerendering, not `/healthz` (it looks for
  * itself), and not a form action sent by SvelteKit's client, whose answer must be an action result
  * (the action's own `formFailure` gives a 503 that keeps what was typed).
  */
 function refusableAtOnce(event: RequestEvent): boolean {
-	return event.url.pathname !== '/healthz' && !event.request.headers.has('x-sveltekit-action');
+	// Prerendering (vite build) has no database: asking opened ./data's PGlite at build time, which a running app holds.
+	return !building && event.url.pathname !== '/healthz' && !event.request.headers.has('x-sveltekit-action');
 }
 
 /** A page that says what is going on and tries again by itself (GET only: a form is not re-sent). */
