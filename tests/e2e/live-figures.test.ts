@@ -93,7 +93,13 @@ describe('an open dashboard whose access ends', () => {
 			await me.page.waitForURL((url) => url.pathname === '/signin', { timeout: 5_000 });
 			await me.page.getByRole('heading', { name: 'Sign in' }).waitFor();
 			await expect(me.page.getByText('5,000', { exact: true }).count()).resolves.toBe(0);
+			// Why, once: not a plain sign-in form that leaves them guessing.
+			const why = me.page.getByRole('alert').filter({ hasText: 'You were signed out: this account is disabled. To use it again, ask a site admin to enable it.' });
+			await why.waitFor();
 			await bothSizes(me.page, 'dashboard-user-disabled-live');
+			await me.page.reload();
+			await me.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+			await expect(why.count()).resolves.toBe(0);
 		} finally {
 			await adminContext.close();
 			await me.context.close();

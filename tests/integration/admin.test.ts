@@ -11,7 +11,7 @@ import { setDb, type Db } from '../../src/lib/server/db';
 import { auditLog, features } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
-import { auditedGrant, createSession, createSiteKey, createTeam, createUser, guestAccountFor, validateSessionToken } from '../../src/lib/server/accounts';
+import { auditedGrant, createSession, createSiteKey, createTeam, createUser, guestAccountFor, sessionOfDisabledUser, validateSessionToken } from '../../src/lib/server/accounts';
 import { accountPageQuery } from '../../src/lib/server/admin/accounts';
 import { queryRows } from '../../src/lib/server/db/client';
 import { adjustBalance, balances, consume, grant, history, hold, refreshAccountFigures, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
@@ -518,10 +518,15 @@ describe('the user detail page', () => {
 		const target = w.users.teamMember;
 		await admin.admin.roles.save({ key: 'editor', name: 'Editor', isNew: true }); // a role is picked from the site's list
 		expect(await admin.admin.users.setRole({ userId: target.id, role: 'editor' })).toEqual({ userId: target.id, siteRole: 'editor', changed: true });
+		const before = await createSession(db.orm, target.id);
+		expect(await sessionOfDisabledUser(db, before.token)).toBe(false);
 		expect(await admin.admin.users.setDisabled({ userId: target.id, disabled: true })).toEqual({ userId: target.id, disabled: true });
 		expect(await validateSessionToken(db, (await createSession(db.orm, target.id)).token)).toBeNull();
+		// Why the browser's session stopped, for its sign-in page; an unknown cookie says nothing.
+		expect([await sessionOfDisabledUser(db, before.token), await sessionOfDisabledUser(db, 'a'.repeat(32))]).toEqual([true, false]);
 		await admin.admin.users.setDisabled({ userId: target.id, disabled: false });
 		expect(await validateSessionToken(db, (await createSession(db.orm, target.id)).token)).not.toBeNull();
+		expect(await sessionOfDisabledUser(db, before.token)).toBe(false);
 		const log = await admin.admin.audit.list({ account: target.accountId });
 		expect(log.rows.filter((r) => r.action.startsWith('user.')).map((r) => [r.action, r.before, r.after])).toEqual([
 			['user.enabled', { disabled: true }, { disabled: false }],

@@ -5,7 +5,7 @@ export { audit, creditTo, actorKind, AUDIT_ACTIONS, type ActorKind, type ActorFa
 export { rateLimit, forgetEndedRateLimits } from './rate-limit';
 export { createUser, findOrCreateExternalUser, setSiteRole, lockEnabledAdmins, type NewUser, type CreatedUser } from './users';
 export { signUp, signIn, signOut, signOutEverywhere, requestPasswordReset, checkResetToken, resetPassword, type ClientMeta } from './signin';
-export { SESSION_COOKIE, createSession, validateSessionToken, invalidateSession, invalidateUserSessions, listSessions, sessionCookieOptions } from './sessions';
+export { SESSION_COOKIE, createSession, validateSessionToken, sessionOfDisabledUser, invalidateSession, invalidateUserSessions, listSessions, sessionCookieOptions } from './sessions';
 export { GUEST_COOKIE, newGuestCookie, readGuestCookie, guestAccountFor } from './guests';
 export { createTeam, getTeam, inviteToTeam, inviteMailKey, revokeInvite, resendInvite, describeInvite, acceptInvite, changeMemberRole, removeMember, leaveTeam, renameTeam, setTeamCap, poolMember, poolName, teamMemberOf, teamRoleOf, type TeamActor } from './teams';
 export { spendableAccounts, activeAccount, setActiveAccount, type SpendableAccount } from './active-account';

@@ -119,6 +119,19 @@ export async function validateSessionToken(db: Db, token: string, l: SessionLimi
 	};
 }
 
+/**
+ * Whether `token` names an unexpired session of a user an admin has since disabled: the reason a
+ * cookie that validateSessionToken refuses stopped working, said to whoever holds it on the sign-in
+ * page (lib/server/http/identify.ts). One index probe, asked only for a refused cookie.
+ */
+export async function sessionOfDisabledUser(db: Db, token: string): Promise<boolean> {
+	if (!/^[a-z2-7]{32}$/.test(token)) return false;
+	const [row] = await db.rows<{ disabled: boolean }>(sql`
+		select true as disabled from sessions s join users u on u.id = s.user_id
+		where s.id = ${hashToken(token)} and s.expires_at > now() and u.disabled_at is not null`);
+	return Boolean(row);
+}
+
 export async function invalidateSession(exec: Executor, sessionId: string): Promise<void> {
 	await exec.delete(sessions).where(eq(sessions.id, sessionId));
 }

@@ -1,7 +1,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Db } from '../db';
 import { config } from '../config';
-import { GUEST_COOKIE, newGuestCookie, readGuestCookie, SESSION_COOKIE, sessionCookieOptions, validateSessionToken, type Auth } from '../accounts';
+import { GUEST_COOKIE, newGuestCookie, readGuestCookie, SESSION_COOKIE, sessionCookieOptions, sessionOfDisabledUser, validateSessionToken, type Auth } from '../accounts';
 import { SIGNED_IN_COOKIE } from '../../signed-in';
 
 export interface RequestIdentity {
@@ -13,8 +13,16 @@ export interface RequestIdentity {
 const GUEST_COOKIE_DAYS = 400; // the longest lifetime browsers accept
 
 /**
+ * Why the session cookie a request brought was removed, for the sign-in page the app then goes to
+ * (read once there): `disabled`, an admin disabled the user. Only the cookie's holder gets it; the
+ * page says it in words that name no one, as the cookie itself can be written by anybody.
+ */
+export const SIGNED_OUT_COOKIE = 'quota_signed_out';
+
+/**
  * Who sent a request, from its cookies: a valid session, or else a guest with a signed id
- * (issued on first visit). A stale or forged session cookie is removed, and with it the
+ * (issued on first visit). A stale or forged session cookie is removed (a disabled user's with
+ * SIGNED_OUT_COOKIE saying so), and with it the
  * signed-in mark the pages' scripts read (lib/signed-in.ts); a session that lacks the mark (one
  * from before it existed) gets it. API routes get no guest cookie: AI apps identify themselves
  * with keys. Nor does what host sites load from other origins (/embed/: the widget's script, a
@@ -30,6 +38,7 @@ export async function identifyRequest(db: Db, cookies: Cookies, path: string): P
 			return { auth: session.auth, guestId: null };
 		}
 		clearSessionCookie(cookies);
+		if (await sessionOfDisabledUser(db, token)) cookies.set(SIGNED_OUT_COOKIE, 'disabled', { path: '/', httpOnly: true, sameSite: 'lax', secure: config().ORIGIN.startsWith('https:'), maxAge: 600 });
 	} else if (cookies.get(SIGNED_IN_COOKIE)) {
 		cookies.delete(SIGNED_IN_COOKIE, { path: '/' });
 	}

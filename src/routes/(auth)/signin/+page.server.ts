@@ -1,12 +1,15 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { invalidateSession, signIn } from '$lib/server/accounts';
-import { setSessionCookie } from '$lib/server/http/identify';
+import { setSessionCookie, SIGNED_OUT_COOKIE } from '$lib/server/http/identify';
 import { emailParam, field, formCall, safeNext, postedForm } from '$lib/server/forms';
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = ({ locals, url, cookies }) => {
 	if (locals.auth) redirect(303, safeNext(url.searchParams.get('next')));
-	return { next: url.searchParams.get('next') ?? '', reset: url.searchParams.has('reset'), email: emailParam(url) };
+	// Said once: an admin disabled the account this browser was signed in to (identify.ts).
+	const disabled = cookies.get(SIGNED_OUT_COOKIE) === 'disabled';
+	if (disabled) cookies.delete(SIGNED_OUT_COOKIE, { path: '/' });
+	return { next: url.searchParams.get('next') ?? '', reset: url.searchParams.has('reset'), email: emailParam(url), disabled };
 };
 
 export const actions: Actions = {
