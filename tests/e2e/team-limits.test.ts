@@ -340,7 +340,7 @@ describe('the Team page tells a member their caps', () => {
 		await mayaCard.getByText(`Caps saved for ${maya.name}: no cap.`).waitFor();
 		sent.length = 0;
 		await leoCard.getByRole('button', { name: `Caps for ${leo.name}` }).click();
-		expect(await page.getByText(/^Caps saved/).count()).toBe(0);
+		await expect.poll(() => page.getByText(/^Caps saved/).count()).toBe(0);
 
 		const field = leoCard.getByRole('textbox', { name: `Daily cap for ${leo.name} (tokens)` });
 		for (const [typed, said] of [
