@@ -108,7 +108,7 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		// The pool's caps: opening them is another action, so Leo's row no longer says his role changed;
 		// a slip under its field, nothing sent; then a weekly cap beside the team's daily one.
 		await page.getByRole('button', { name: 'Pool caps' }).click();
-		expect(await leoRow.getByText(`${leo.name} is now an admin.`).count()).toBe(0);
+		await expect.poll(() => leoRow.getByText(`${leo.name} is now an admin.`).count()).toBe(0);
 		const weekly = page.getByRole('textbox', { name: 'Weekly cap for the pool (tokens)' });
 		await weekly.fill('lots');
 		await page.getByRole('button', { name: 'Save caps' }).click();
