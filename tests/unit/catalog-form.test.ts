@@ -61,6 +61,8 @@ describe('the catalog form', () => {
 		expect(toInput({ ...d, price: '1.000.000,00' }, 0)).toEqual({ problems: { 'pkg-price': '1.000.000,00 cannot be read: with thousands grouped by commas, the decimals follow a point, like 1,000,000.00.' } });
 		// Over the highest price, or a third decimal: the rule, as before.
 		expect(toInput({ ...d, price: '2.000.000,00' }, 0)).toEqual({ problems: { 'pkg-price': PRICE_RULE } });
+		// Past what the form reads at all (a billion): the rule, not a suggestion it would refuse too.
+		expect(toInput({ ...d, price: '1,000,000,000,50' }, 0)).toEqual({ problems: { 'pkg-price': PRICE_RULE } });
 		expect(toInput({ ...d, price: '1,250,500' }, 0)).toEqual({ problems: { 'pkg-price': PRICE_RULE } });
 	});
 

@@ -90,7 +90,8 @@ export function priceProblem(text: string, currency: string): string | null {
 	if (grouped) {
 		const whole = grouped[1]!.replace(/[.,]/g, '');
 		const meant = `${Number(whole).toLocaleString('en-US')}.${grouped[3]!.padEnd(2, '0')}`;
-		if (parsePrice(meant, currency)! <= maxPriceMinor(currency)) return `${text.trim()} cannot be read: with thousands grouped by commas, the decimals follow a point, like ${meant}.`;
+		const minorMeant = parsePrice(meant, currency);
+		if (minorMeant !== null && minorMeant <= maxPriceMinor(currency)) return `${text.trim()} cannot be read: with thousands grouped by commas, the decimals follow a point, like ${meant}.`;
 	}
 	const words = WHOLE_UNIT_WORDS[currency.toUpperCase()];
 	return words && AMOUNT.test(text.trim()) ? `${words[0]} has no smaller unit: type a whole number of ${words[1]}.` : priceRule(currency);
