@@ -583,6 +583,7 @@ for (const size of sizes) {
 			await screen(page, `admin-user-figures-${size.name}`);
 			const note = `E2E bonus ${size.name} ${Date.now()}`;
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
+			await scrollUntilShown(page, form); // below a phone's first screens, its code loads as it nears the screen
 			// No model chosen is the general balance, in the vocabulary's words (not "general" alone).
 			await expect(form.getByLabel('Model', { exact: true }).locator('option:checked').textContent()).resolves.toBe('Any model (general balance)');
 			await expect(form.textContent()).resolves.toContain('With no expiry date the tokens never expire.');
@@ -705,7 +706,7 @@ for (const size of sizes) {
 			await searchAccounts(page, leo.email);
 			await page.getByRole('link', { name: leo.name }).first().click();
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
-			await form.getByLabel('Model', { exact: true }).waitFor();
+			await scrollUntilShown(page, form);
 			await page.getByLabel('Site role').selectOption({ label: longRole });
 			await expect(cut()).resolves.toEqual([]);
 			await page.getByLabel('Site role').scrollIntoViewIfNeeded();
@@ -759,7 +760,7 @@ for (const size of sizes) {
 			await page.getByLabel('Search').fill(leo.email);
 			await page.getByRole('link', { name: leo.name }).first().click();
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
-			await form.waitFor();
+			await scrollUntilShown(page, form);
 			// The labels say it (the mark has no words of its own: a screen reader hears "required" from the field).
 			const labels = await form.locator('label').evaluateAll((ls) => ls.map((l) => `${l.textContent?.trim()}${getComputedStyle(l, '::after').content.startsWith('"') ? ' (required)' : ''}`));
 			// The choice of unlimited use first: it takes the Tokens field away.
@@ -792,6 +793,7 @@ for (const size of sizes) {
 			expect(await siteZone('Pacific/Pago_Pago')).toBe(200);
 			try {
 				await page.reload();
+				await scrollUntilShown(page, form);
 				await fields[0]!.fill('5');
 				await fields[3]!.fill('Too late');
 				await fields[2]!.fill(new Intl.DateTimeFormat('en-CA', { timeZone: 'Pacific/Pago_Pago' }).format(new Date()));
