@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consoleAccess } from '../../src/lib/client/admin/access';
-import { canSave, describeChange, figuresSum, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
+import { canSave, describeChange, parseBalanceInput } from '../../src/lib/client/admin/balance-edit';
+import { figuresSum } from '../../src/lib/client/admin/balance-words';
 import { SendOnce } from '../../src/lib/client/admin/send-once';
 
 describe('who sees the admin console', () => {

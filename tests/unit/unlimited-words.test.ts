@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { unlimitedEndWords, unlimitedQuestion, unlimitedScope } from '../../src/lib/client/admin/unlimited';
+import { unlimitedScope } from '../../src/lib/client/admin/unlimited';
+import { unlimitedEndWords, unlimitedQuestion } from '../../src/lib/client/admin/unlimited-grant';
 import { dateTime } from '../../src/lib/client/format';
 
 describe('unlimited use in the console', () => {

@@ -1,31 +1,8 @@
 // The console's in-place balance editor (the users list's, and a user's page's): what the typed value
 // means, in words, before it is sent. "250" sets the general balance to 250; "+250" / "-250" add or take 250.
-
-/**
- * The balance figures in one line, for the console's pages that show them (the users list, a user's
- * page), kept here, off the dashboard's start: what those pages show and what a screen reader hears as
- * their description. Their meaning in full (balance-figures.ts, FIGURE_MEANING, the dashboard's words)
- * unfolds in place under it (FiguresInFull.svelte), with the account's own figures on a user's page: a
- * link to the dashboard showed the admin's own figures beside it.
- */
-export const FIGURE_BRIEF = 'Balance: tokens in lots, less what running jobs hold of them. Available: the balance plus free allowances left.';
-
-/**
- * An account's figures as its console page shows them, summed in words under their meaning in full:
- * "Leo Martin: 26,350 available = 1,600 balance + 24,750 free tokens left." `balance` and `available`
- * as balanceOf and the summary give them (holds already taken off: `heldFrom` says which figure each came off, lib/held-words.ts; unlimited lots add nothing countable).
- */
-export function figuresSum(name: string, f: { available: number; balance: number; held: number; heldFrom: HeldFrom; unlimited: boolean }): string {
-	const held = f.held ? ` ${heldWords(f.held, f.heldFrom)}` : '';
-	const unlimited = f.unlimited ? ' Its unlimited tokens add nothing countable to either.' : '';
-	return `${name}: ${figure(f.available)} available = ${figure(f.balance)} balance + ${figure(f.available - f.balance)} free tokens left.${held}${unlimited}`;
-}
-
-/**
- * The figure the editor sets, as the admin's pages explain it beside FIGURE_BRIEF (kept here, off the dashboard's start);
- * the Users list adds that setting a balance (pressing it) sets this figure; a user's page sets it with its own button.
- */
-export const GENERAL_BALANCE_MEANING = 'General balance: the part of the balance usable on any model (not tied to one).';
+import { readTokenAmount } from '../amount';
+import { MAX_TOKENS } from '$lib/token-range';
+import { counted } from '../../counted';
 
 export interface BalanceChange {
 	mode: 'set' | 'delta';
@@ -33,11 +10,6 @@ export interface BalanceChange {
 	/** What the general balance changes by: > 0 grants, < 0 debits, 0 nothing. */
 	delta: number;
 }
-
-import { readTokenAmount } from '../amount';
-import { MAX_TOKENS } from '$lib/token-range';
-import { counted, figure } from '../../counted';
-import { heldWords, type HeldFrom } from '../../held-words';
 
 const TYPE_A_CHANGE = 'Type a number to set the general balance to it, or +N / −N to add or take N tokens.';
 
@@ -87,12 +59,6 @@ export function describeChange(c: BalanceChange | null, generalBalance: number, 
 		return `Debits ${counted(-c.delta, 'token', fmt)} through the spend order (soonest-expiring lots first): general balance ${fmt(generalBalance)} → ${fmt(to)}.`;
 	}
 	return `No change: the general balance is already ${fmt(generalBalance)}.`;
-}
-
-/** What the console says once an adjustment is saved: `name`'s general balance before → after (the change). */
-export function adjustedWords(name: string, r: { before: number; after: number; delta: number }, fmt: (n: number) => string = String): string {
-	const change = r.delta > 0 ? `+${fmt(r.delta)}` : `−${fmt(-r.delta)}`;
-	return `${name}: general balance ${fmt(r.before)} → ${fmt(r.after)} (${change}). Recorded in the audit log.`;
 }
 
 /** Whether the amount makes a change that can be sent: a number, a change the ledger makes in one, and not below zero (`describeChange` says why not). */
