@@ -44,6 +44,9 @@ const firstQueries: Handle = ({ event, resolve }) =>
 export const handle = sequence(closeConnectionsWhenDraining, answerOutage, answerNotFound, compressJson, refuseCrossSite, authenticate, trpcMethods(appRouter), trpc, firstQueries);
 export const handleError = handleOutage;
 
+/** The role (db/roles.ts) of watching balance changes for alerts and auto top-ups. */
+const WATCHERS_ROLE = 1;
+
 /** Runs once before the first request: open and migrate the database, load the demo on first start. */
 export const init: ServerInit = async () => {
 	// Prerendering the app shell needs no database: do not migrate or seed one at build time.
@@ -58,14 +61,19 @@ export const init: ServerInit = async () => {
 	const schedule = await startSchedule(db, appJobs(config().SCHEDULE_CHECK_SECONDS));
 	// Draining: take no new job from the signal on (runs under way are cut short and run again after their lease).
 	onShutdown(() => void schedule.stop());
-	const stopAlerts = await startAlerts(db);
-	const stopTopups = await startTopups(db);
+	// The watchers of every balance change hear every process's changes: one process runs them (db/roles.ts).
+	const stopWatchers = await db.runInOneProcess(WATCHERS_ROLE, {
+		start: async () => {
+			const [stopAlerts, stopTopups] = await Promise.all([startAlerts(db), startTopups(db)]);
+			return async () => void (await Promise.all([stopAlerts(), stopTopups()]));
+		}
+	});
 	// adapter-node stops taking requests on SIGTERM/SIGINT and emits this once the last one ended;
 	// finish the alert evaluations and scheduled jobs under way (a job cut short runs again after
 	// its lease, in another process or after the restart), then close the connections: the
 	// webhooks' keep-alive ones once no delivery run uses them, then the database's.
 	process.once('sveltekit:shutdown', () => {
-		Promise.all([schedule.stop().then(closeWebhookAgents), stopAlerts(), stopTopups()])
+		Promise.all([schedule.stop().then(closeWebhookAgents), stopWatchers()])
 			.then(closeDb)
 			.catch((e) => console.error('Quota: shutting down cleanly failed', e));
 	});

@@ -43,9 +43,11 @@ export function batchKeys(run: (keys: string[]) => Promise<void>, delayMs: numbe
 }
 
 /**
- * Watches every committed balance change in this process (one LISTEN, shared with the live
- * streams) and evaluates the alerts of the changed accounts whose level moved for someone. Each
- * app process runs one; the dedupe key keeps their alerts single. Returns the stop function.
+ * Watches every committed balance change, whichever process made it (one LISTEN, shared with the
+ * live streams), and evaluates the alerts of the changed accounts whose level moved for someone.
+ * One app process at a time runs it (hooks.server.ts, db.runInOneProcess): in each, it read every
+ * change's figures once per process. The dedupe key keeps alerts single while a handover overlaps.
+ * Returns the stop function.
  */
 export async function startAlerts(db: Db, opts: { delayMs?: number } = {}): Promise<() => Promise<void>> {
 	const queue = batchKeys(async (accountIds) => {

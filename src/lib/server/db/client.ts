@@ -14,6 +14,7 @@ import { flushNotices } from './notices';
 import { openListener } from './listener';
 import { sqlFunctionsScript } from './sql-functions';
 import { preparing } from './prepared';
+import { postgresHold, runWhileHeld, type Role } from './roles';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -53,6 +54,12 @@ export interface Db {
 	 * transaction. Safe to run from several processes at once and again at every start.
 	 */
 	migrate(): Promise<void>;
+	/**
+	 * Runs `role` in one of the app processes on this database at a time (db/roles.ts): the one that
+	 * holds role `id` (a number of its own per role). On PGlite, whose data one process owns, at
+	 * once. Resolves once this process has looked (and started the part if it took the role).
+	 */
+	runInOneProcess(id: number, role: Role, opts?: { beatMs?: number }): Promise<() => Promise<void>>;
 	close(): Promise<void>;
 }
 
@@ -93,6 +100,7 @@ export async function openPglite(
 			return async () => unsub();
 		},
 		reachable: () => true,
+		runInOneProcess: (_id, role) => runWhileHeld(role, async () => true, async () => {}),
 		dump: () => client.dumpDataDir('none'),
 		// One process owns a PGlite data directory, so nothing else migrates it meanwhile: no lock.
 		migrate: async () => {
@@ -151,6 +159,10 @@ export function openPostgres(url: string, opts: { max?: number; migrationsDir?: 
 		rows: async (query) => rowsOf(await orm.execute(query)),
 		listen: (channel, onPayload, onRelisten) => listener.listen(channel, onPayload, onRelisten),
 		reachable: () => listener.connected(),
+		runInOneProcess: (id, role, opts) => {
+			const hold = postgresHold(url, id, reconnectOptions);
+			return runWhileHeld(role, hold.check, hold.release, opts);
+		},
 		migrate: async () => {
 			// Several app processes may start at once: one migrates while the others wait on the lock.
 			// One connection (max 1), so the session-level advisory lock covers the migrations and the

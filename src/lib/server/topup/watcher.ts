@@ -5,10 +5,11 @@ import { batchKeys } from '../alerts/watcher';
 import { accountsWithRules, checkTopup } from './claim';
 
 /**
- * Watches every committed balance change in this process and checks the auto top-up rule of each
- * changed account that has one on: the crossing claims its top-up at once and queues the charge
- * job. Each app process runs one; the claim's row lock keeps their top-ups single (claim.ts).
- * The `topup.check` job catches what a process missed (a notice lost while the LISTEN was down).
+ * Watches every committed balance change, whichever process made it, and checks the auto top-up
+ * rule of each changed account that has one on: the crossing claims its top-up at once and queues
+ * the charge job. One app process at a time runs it (hooks.server.ts, db.runInOneProcess); the
+ * claim's row lock keeps top-ups single while a handover overlaps (claim.ts). The `topup.check` job
+ * catches what no watcher heard (a notice lost while the LISTEN was down, or during a handover).
  */
 export async function startTopups(db: Db, opts: { delayMs?: number } = {}): Promise<() => Promise<void>> {
 	const queue = batchKeys(async (accountIds) => {
