@@ -3071,7 +3071,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys; a user or guest the site has never named is made only for a key with `consume` too, else 404 `not_found`)
+         * A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys; a user or guest the site has never named is made only for a key with `consume` too, else 404 `not_found`; none for a disabled user: 403 `forbidden`, `details.reason` `disabled`)
          * @description Needs an API key with the `read` scope (read balances, rates and usage).
          */
         post: {

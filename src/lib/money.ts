@@ -24,9 +24,11 @@ export function money(minor: number, currency: string, locale?: string): string 
 
 /**
  * A per-1,000-token price, from hundredths of the currency's minor unit (so cheap packs do not round to zero):
- * one more digit than the currency has below ten minor units ("$0.045", "¥5.5"), its own digits from there.
+ * two more digits than the currency has below one minor unit ("$0.0005": $0.50 for 1,000,000 tokens, which one
+ * more digit rounded up to "$0.001", twice the price), one more below ten ("$0.045", "¥5.5"), its own digits from there.
  */
 export function per1k(centiMinor: number, currency: string): string {
 	const d = minorDigits(currency);
-	return new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: d, maximumFractionDigits: centiMinor < 1000 ? d + 1 : d }).format(centiMinor / 10 ** (d + 2));
+	const digits = centiMinor < 100 ? d + 2 : centiMinor < 1000 ? d + 1 : d;
+	return new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: d, maximumFractionDigits: digits }).format(centiMinor / 10 ** (d + 2));
 }

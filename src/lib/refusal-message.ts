@@ -110,17 +110,29 @@ const stoppedUntil = (d: UsedUp, f: Formatter) =>
 	`${d.limit_of === 'team' || d.limit_of === 'member' ? 'this pool' : 'this account'}${d.resets_at ? ` until ${f.time(d.resets_at, d.time_zone)}` : ''}`;
 
 /**
+ * A cap of 0 tokens (a member barred from a pool, or an account's own "spend nothing"): nothing of it
+ * is used and its reset frees nothing, so it is said as it is, never "used up … until <reset>":
+ * "Your daily cap in this team is 0 tokens: nothing can be spent from this pool while it is set."
+ */
+function zeroCapText(d: { limit_of: LimitOf; period: keyof typeof periodNow }, f: Pick<Formatter, 'tokens'>): string {
+	const { name, where } = limitName(d);
+	return `${name[0]!.toUpperCase()}${name.slice(1)}${where} is ${counted(0, 'token', f.tokens)}: nothing can be spent from ${d.limit_of === 'user' || d.limit_of === 'guest' ? 'this account' : 'this pool'} while it is set.`;
+}
+
+/**
  * A cap in force with nothing left of it, as the dashboard's cap line says it: "Your weekly cap of
  * 1,000 tokens in this team is used up: you cannot spend from this pool until Dec 7, 2026, 00:00 …"
- * (the reset in `f`'s zone; `time_zone`: the site's).
+ * (the reset in `f`'s zone; `time_zone`: the site's). A cap of 0: zeroCapText.
  */
 export function limitReachedText(d: UsedUp, f: Formatter): string {
+	if (d.limit === 0) return zeroCapText(d, f);
 	const { name, where } = limitName(d);
 	return `${name[0]!.toUpperCase()}${name.slice(1)} of ${counted(d.limit, 'token', f.tokens)}${where} is used up: you cannot spend from ${stoppedUntil(d, f)}.`;
 }
 
-/** The Pace card's words while that cap leaves nothing: "Capped: nothing can be spent from this pool until …". */
-export const cappedText = (d: UsedUp, f: Formatter): string => `Capped: nothing can be spent from ${stoppedUntil(d, f)}, whatever the balance.`;
+/** The Pace card's words while that cap leaves nothing: "Capped: nothing can be spent from this pool until …" (a cap of 0: while it is set). */
+export const cappedText = (d: UsedUp, f: Formatter): string =>
+	`Capped: nothing can be spent from ${d.limit === 0 ? `${d.limit_of === 'user' || d.limit_of === 'guest' ? 'this account' : 'this pool'} while its cap is 0 tokens` : stoppedUntil(d, f)}, whatever the balance.`;
 
 /**
  * What stops a refused operation, in a heading's few words that agree with its message: "Not enough
@@ -151,6 +163,7 @@ export function refusalMessage(details: RefusalDetails | null, message: string |
 	const { name, where } = limitName(details);
 	const resets = details.resets_at ? `it resets ${f.time(details.resets_at, details.time_zone)}` : '';
 	if (details.left === 0) {
+		if (details.limit === 0 && details.limit_of !== 'allowance') return zeroCapText(details, f);
 		const configured = details.module_message;
 		if (details.limit_of === 'allowance' && configured) return resets ? `${configured} ${resets[0]!.toUpperCase()}${resets.slice(1)}.` : configured;
 		const sentence = `${name[0]!.toUpperCase()}${name.slice(1)} of ${counted(details.limit, 'token', f.tokens)}${where} is used up`;

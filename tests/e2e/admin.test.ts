@@ -906,6 +906,22 @@ for (const size of sizes) {
 	});
 }
 
+describe('disabling a user', () => {
+	it('says what stops and what does not: the site key still meters a host site’s user', async () => {
+		const host = `wp-disable-${Date.now().toString(36)}`;
+		const made = await siteApi('embed-tokens', { user: host });
+		expect(made.status).toBe(201);
+		const { account_id } = (await made.json()) as { account_id: string };
+		const { page } = await adminPage(sizes[0]!);
+		await page.goto(`/admin/users/${account_id}`);
+		await page.getByRole('button', { name: 'Disable…' }).click();
+		const confirm = page.getByRole('group', { name: `Disable Site user ${host}?` });
+		await confirm.getByText("The site's key can still spend and grant tokens for them: stop their AI features on your site too.", { exact: false }).waitFor();
+		await screenshot(page, 'admin-disable-confirm', { firstScreen: true });
+		await confirm.getByRole('button', { name: 'Keep enabled' }).click();
+	});
+});
+
 describe('the admin console’s tables', () => {
 	for (const size of sizes) {
 		it(`fit their cards on a ${size.name === 'phone' ? 'phone (each row a card: no sideways scroll)' : 'desktop, whole, and its site keys'}: the overview, users, a user’s lots and statement, audit log, rates`, async () => {

@@ -33,6 +33,24 @@ const spilled = (page: Page, figure: string) =>
 const cutFigures = (page: Page) =>
 	page.evaluate(() => [...document.querySelectorAll('main .stat .value')].flatMap((e) => (e.scrollWidth > e.clientWidth + 1 ? [(e as HTMLElement).innerText] : [])));
 
+/** The summary cards' lines under their figures cut short ("of 15,777 in the acco…"). */
+const cutLines = (page: Page) =>
+	page.evaluate(() => [...document.querySelectorAll('main .stat .sub')].flatMap((e) => (e.scrollWidth > e.clientWidth + 1 ? [(e as HTMLElement).innerText] : [])));
+
+describe('the dashboard cards on a phone', () => {
+	it('show a capped account’s line under Available whole: "of 15,777 in the account"', async () => {
+		// 777 tokens and the site's free allowances (15,000 for a member): "of 15,777 in the account" was cut at 390 px.
+		const me = await ownUser(browser, 'Capped Card', 777);
+		const capped = await me.page.evaluate(async () => (await fetch('/trpc/settings.setOwnCap', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ period: 'daily', limitTokens: 0 }) })).status);
+		expect(capped).toBe(200);
+		await me.page.goto('/dashboard');
+		await me.page.getByText(/^of [\d,]{6,} in the account$/).waitFor();
+		await screenshot(me.page, 'capped-card-dashboard-phone', { firstScreen: true });
+		await expect(cutLines(me.page)).resolves.toEqual([]);
+		await me.context.close();
+	});
+});
+
 describe('the largest figures in the console', () => {
 	it('stay inside their boxes on Users, a user’s page, Overview, Payments and Bonuses, on a phone and a desktop', async () => {
 		const me = await ownUser(browser, 'Big Figures', MAX_TOKENS);

@@ -278,7 +278,7 @@ describe('the Team page tells a member their caps', () => {
 		expect((await setLimit(0)).status()).toBe(200);
 		try {
 			await page.getByRole('button', { name: /^Run / }).click();
-			const why = /^Your daily cap of 0 tokens in this team is used up/;
+			const why = /^Your daily cap in this team is 0 tokens: nothing can be spent from this pool while it is set\.$/;
 			await cost.getByText('Cap reached').waitFor();
 			await expect(cost.getByText(why).count()).resolves.toBe(1);
 			await expect(page.getByText(why).count()).resolves.toBe(1);

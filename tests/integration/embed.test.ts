@@ -237,6 +237,10 @@ describe(`embed tokens on ${backend}`, () => {
 		const t = (await mint(site, { user: c.id })).json.token;
 		await db.orm.execute(sql`update users set disabled_at = now() where id = ${c.id}::uuid`);
 		expect((await summary(t)).json.details).toEqual({ reason: 'revoked' });
+		// And none is made for them: a 201 with a token that never works told the host site nothing.
+		const refusedMint = await mint(site, { user: c.id });
+		expect([refusedMint.status, refusedMint.json.error, refusedMint.json.details]).toEqual([403, 'forbidden', { reason: 'disabled' }]);
+		expect(refusedMint.json.message).toMatch(/disabled/);
 	});
 
 	it('streams the balance now and after a change, with the header token', async () => {

@@ -142,8 +142,8 @@ describe(`Paddle's example webhooks on ${backend}`, () => {
 		expect((await balances(db.orm, u.accountId)).available).toBe(12_200);
 		expect(await deliver(chargeback)).toMatchObject({ status: 200, body: { outcome: 'flagged' } });
 
-		expect((await outcomeOf(chargeback.event_id))!.note).toContain('took back 12200; 300 tokens were already spent');
-		expect(await outcomeOf(reversal.event_id)).toMatchObject({ outcome: 'processed', note: 'chargeback reversed: gave back 12200' });
+		expect((await outcomeOf(chargeback.event_id))!.note).toContain('took back 12,200 tokens; 300 tokens were already spent');
+		expect(await outcomeOf(reversal.event_id)).toMatchObject({ outcome: 'processed', note: 'chargeback reversed: gave back 12,200 tokens' });
 		const after = await balances(db.orm, u.accountId);
 		expect(after.available).toBe(before.available);
 		expect(after.allocations.map((a) => [a.model, a.remaining])).toEqual(before.allocations.map((a) => [a.model, a.remaining]));

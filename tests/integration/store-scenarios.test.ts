@@ -57,7 +57,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		expect((await statement(db.orm, u.accountId)).rows[0]).toMatchObject({ kind: 'clawback', cause: 'refund', tokens: -7_000, balanceAfter: 0 });
 		const events = (await eventRows(db)).filter((e) => e.event_type.startsWith('adjustment.'));
 		expect(events.map((e) => e.outcome)).toEqual(['ignored', 'flagged']);
-		expect(events[1]!.note).toContain('took back 7000; 3000 tokens were already spent');
+		expect(events[1]!.note).toContain('took back 7,000 tokens; 3,000 tokens were already spent');
 		await expectInvariants(db);
 	});
 

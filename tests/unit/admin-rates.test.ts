@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRate, previewCost, unitsIn } from '../../src/lib/client/admin/rates';
+import { noCostWords, parseRate, previewCost, unitsIn } from '../../src/lib/client/admin/rates';
 
 describe('the rate preview', () => {
 	it('counts words and characters of a sample as a person does', () => {
@@ -17,5 +17,11 @@ describe('the rate preview', () => {
 			expect(parseRate(bad).ok).toBe(false);
 			expect(previewCost(10, bad)).toBeNull();
 		}
+	});
+	it('says why it shows no cost for a rate the form would refuse, and only a dash while none is typed', () => {
+		expect(noCostWords('0.333333')).toBe('No cost to show until the rate is above 0, at most 1,000,000, with at most 4 decimal places.');
+		expect(noCostWords('-1')).toMatch(/^No cost to show until/);
+		expect(noCostWords('')).toBe('—');
+		expect(noCostWords('2.5')).toBe('—');
 	});
 });

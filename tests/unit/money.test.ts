@@ -38,6 +38,13 @@ describe('amounts in a currency’s minor unit (as Paddle Billing counts them)',
 		expect(per1k(450, 'KRW')).toBe('₩4.5');
 	});
 
+	it('shows a price below one minor unit per 1,000 tokens as it is, not rounded up: $0.50 for 1,000,000 tokens is $0.0005', () => {
+		expect(per1k(5, 'USD')).toBe('$0.0005');
+		expect(per1k(1, 'USD')).toBe('$0.0001');
+		expect(per1k(50, 'USD')).toBe('$0.005');
+		expect(per1k(5, 'JPY')).toBe('¥0.05');
+	});
+
 	it('scales a bound in dollars to each currency’s magnitude, never below what auto top-up took before', () => {
 		expect(['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'KRW', 'VND', 'INR'].map((c) => dollarScaled(1_000_000, c))).toEqual([1e6, 1e6, 1e6, 1e6, 1e8, 1e9, 1e10, 1e7]);
 		expect(dollarScaled(1, 'krw')).toBe(1000);

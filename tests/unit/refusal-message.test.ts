@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitLeftText, localeFormatter, plainFormatter, refusalHeading, refusalMessage, type RefusalDetails } from '../../src/lib/refusal-message';
+import { cappedText, limitLeftText, limitReachedText, localeFormatter, plainFormatter, refusalHeading, refusalMessage, type RefusalDetails } from '../../src/lib/refusal-message';
 
 // Issue 13.4: a refusal says what it refuses: the cost, what is left of the limit and when it resets.
 // REST messages: plain digits with thousands separators; pages: the reader's locale.
@@ -47,6 +47,16 @@ describe('refusal messages', () => {
 		expect(refusalMessage({ ...allowance, used: 0, left: 2000 }, null, plainFormatter)).toBe(
 			'This costs 7,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets 2026-12-01 00:00 (UTC).'
 		);
+	});
+
+	it('a cap of 0 tokens is said as it is, not "used up" until a reset that frees nothing', () => {
+		const zero = { ...memberCap, limit: 0, used: 0, left: 0, cost: 10 };
+		expect(refusalMessage({ ...zero, limit_of: 'user' }, null, plainFormatter)).toBe('Your daily cap is 0 tokens: nothing can be spent from this account while it is set.');
+		expect(refusalMessage(zero, null, plainFormatter)).toBe('Your daily cap in this team is 0 tokens: nothing can be spent from this pool while it is set.');
+		expect(refusalHeading('cap_reached', zero)).toBe('Cap reached');
+		const line = { limit_of: 'team' as const, limit: 0, period: 'weekly' as const, resets_at: '2026-12-07T00:00:00.000Z', time_zone: 'UTC' };
+		expect(limitReachedText(line, plainFormatter)).toBe("The team's weekly cap is 0 tokens: nothing can be spent from this pool while it is set.");
+		expect(cappedText(line, plainFormatter)).toBe('Capped: nothing can be spent from this pool while its cap is 0 tokens, whatever the balance.');
 	});
 
 	it('not enough tokens states the cost and what this feature and model may spend (not the account’s Available); a refusal without figures keeps the ledger’s words', () => {

@@ -20,6 +20,17 @@ describe("a team statement's purchase says who bought it", () => {
 	});
 });
 
+describe("a statement's refund or expiry of a purchase", () => {
+	it('names the purchase it took from, as the purchase’s own line is titled, not "Purchased"', () => {
+		const refund = purchase({ kind: 'clawback', tokens: -10_000, note: 'Token pack × 2', cause: 'refund' });
+		expect(statementTitle(refund)).toBe('Refund');
+		expect(statementDetail(refund, { team: false }).filter(Boolean)).toEqual(['Token pack × 2']);
+		expect(statementDetail(purchase({ kind: 'expiry', tokens: -500, note: 'Starter bundle', modelName: 'GPT-5 Nano' }), { team: false }).filter(Boolean)).toEqual(['Starter bundle', 'GPT-5 Nano only']);
+		// A purchase without its note (none was kept) is still said as one.
+		expect(statementDetail(purchase({ kind: 'clawback', tokens: -5, note: null, cause: 'chargeback' }), { team: false }).filter(Boolean)).toEqual(['Purchased']);
+	});
+});
+
 describe("a statement's end of unlimited use", () => {
 	it('says unlimited use ended, which lot it was and who ended it', () => {
 		const ended = purchase({ kind: 'expiry', tokens: 0, source: 'admin', note: 'Tester', modelName: 'GPT-5 Nano', unlimited: true, actorName: 'Ada Admin' });

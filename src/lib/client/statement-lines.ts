@@ -34,8 +34,10 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 			return [r.modelName ?? '', r.actorName && o.team ? `by ${r.actorName}` : '', r.allowanceTokens ? `${tokens(r.allowanceTokens)} more from a free allowance` : ''];
 		case 'expiry':
 		case 'clawback':
-			// Who ended unlimited use (a person, or its end date; an app's key is not named).
-			return [r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' && r.tokens === 0 ? 'nothing left to take back' : endedBy(r)];
+			// Which purchase a refund or an expiry took from, as its grant's line is titled ("Token pack × 2"),
+			// not "Purchased", which tells one purchase from no other. Who ended unlimited use (a person, or
+			// its end date; an app's key is not named).
+			return [r.source === 'purchase' && r.note ? r.note : r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' && r.tokens === 0 ? 'nothing left to take back' : endedBy(r)];
 		case 'adjustment':
 			return [r.reason ?? ''];
 	}

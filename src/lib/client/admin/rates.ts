@@ -19,6 +19,16 @@ export function parseRate(text: string): { ok: true; value: number } | { ok: fal
 	return { ok: true, value: Number(t) };
 }
 
+/**
+ * What the preview says when it has no cost: why, once a rate is typed that the form would refuse
+ * ("No cost to show until the rate is above 0, at most 1,000,000, with at most 4 decimal places."),
+ * as the playground says why it shows none; "—" while the rate is empty or the sample counts nothing.
+ * Before, a rate like 0.333333 showed "—" alone, and the reason only after "Add feature".
+ */
+export function noCostWords(rateText: string): string {
+	return rateText.trim() && !parseRate(rateText).ok ? `No cost to show until the rate is above 0, at most 1,000,000, with at most ${RATE_DECIMALS} decimal places.` : '—';
+}
+
 /** The cost of `units` at a typed rate, or null when either is not valid. */
 export function previewCost(units: number, rateText: string): number | null {
 	const r = parseRate(rateText);

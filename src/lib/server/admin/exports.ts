@@ -22,9 +22,19 @@ export interface CsvExport {
 
 type Row = Record<string, string | number | boolean | null>;
 
+/**
+ * A text cell as a spreadsheet will not run it: names, notes and host ids are typed by members and host
+ * sites, and one that starts like a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, or a tab or carriage
+ * return before one) would run in the admin's Excel or Sheets on opening the file. Such a cell gets a
+ * leading `'` (OWASP's advice), which spreadsheets show as text; a plain signed number stays as it is.
+ */
+function inertCell(text: string): string {
+	return /^[=+\-@\t\r]/.test(text) && !/^[-+]?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
+}
+
 /** Pipes rows through csv-stringify into a web stream; an error while reading aborts the download. */
 function csv(columns: string[], rows: AsyncIterable<Row>): ReadableStream<Uint8Array> {
-	const out = Readable.from(rows).pipe(stringify({ header: true, columns, record_delimiter: 'windows', cast: { boolean: (b) => (b ? 'true' : 'false') } }));
+	const out = Readable.from(rows).pipe(stringify({ header: true, columns, record_delimiter: 'windows', cast: { boolean: (b) => (b ? 'true' : 'false'), string: inertCell } }));
 	return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
 }
 

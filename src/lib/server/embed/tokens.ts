@@ -62,6 +62,17 @@ export function mintEmbedToken(
 }
 
 /**
+ * Refuses (403 `forbidden`, `details.reason: "disabled"`) to make a token for a disabled user's
+ * account: it would be refused at its first use (401 `revoked`), so the host site was handed a 201
+ * and a token that never worked. Asked only when a token is made, with the check its uses make.
+ */
+export async function assertEmbeddable(db: Db, keyId: string, accountId: string): Promise<void> {
+	if ((await siteKeyVouches(db, keyId, accountId)) === 'disabled') {
+		throw new DomainError('forbidden', 'This user is disabled in Quota, so no widget shows their figures: a site admin enables them again in Admin → Users.', { reason: 'disabled' });
+	}
+}
+
+/**
  * A store ticket (`qs_…`) for the account an embed token reads, good until STORE_TICKET_SECONDS after
  * the token ends and only while the same site key vouches for it. It opens /embed/store and starts
  * checkouts there; it reads no usage. Pure: `secret` defaults to APP_SECRET.

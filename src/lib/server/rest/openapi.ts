@@ -407,7 +407,7 @@ function buildDocument() {
 			'/api/v1/embed-tokens': {
 				post: {
 					...needs('read'),
-					summary: 'A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys; a user or guest the site has never named is made only for a key with `consume` too, else 404 `not_found`)',
+					summary: 'A short-lived, read-only token for the <quota-usage> widget of one user or team (site keys; a user or guest the site has never named is made only for a key with `consume` too, else 404 `not_found`; none for a disabled user: 403 `forbidden`, `details.reason` `disabled`)',
 					requestBody: body(em.embedTokenBody),
 					responses: { ...ok(201, em.embedResponses.token, 'Made'), ...errors([...TARGET, ...BODY]) }
 				}
