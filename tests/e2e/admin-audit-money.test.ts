@@ -93,6 +93,23 @@ describe('the audit log’s purchases and API keys', () => {
 				await page.getByRole('heading', { level: 1, name }).waitFor();
 				await scrollUntilShown(page, records.getByText('Purchase completed'));
 				await expect(records.innerText()).resolves.toMatch(/Tokens granted · [^\n]* · The API key “Demo site key” \(qk_\S{8}…\)/);
+				// The purchase's tokens show whole under its title, at either size: an entry shortened to two lines until
+				// tapped once spent both on its title, date and actor on a phone, and cut what it said to 'Tokens: 1,00…'.
+				const purchaseEntry = records.getByRole('listitem').filter({ hasText: 'Purchase completed' });
+				await expect(purchaseEntry.evaluate((li) => {
+					const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+					for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+						if (!node.textContent?.includes('5,000')) continue;
+						const range = document.createRange();
+						range.selectNodeContents(node);
+						const figure = range.getBoundingClientRect();
+						for (let box = node.parentElement; box && box !== li.parentElement; box = box.parentElement) {
+							if (getComputedStyle(box).overflow === 'hidden' && figure.bottom > box.getBoundingClientRect().bottom + 0.5) return 'cut';
+						}
+						return 'whole';
+					}
+					return 'missing';
+				})).resolves.toBe('whole');
 				await records.scrollIntoViewIfNeeded();
 				await screen(page, `admin-user-audit-entries-${size.name === 'phone' ? 390 : 1280}`);
 			} finally {
