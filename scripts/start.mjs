@@ -2,6 +2,7 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 
 const stampFile = 'build/.quota-build-stamp';
 const inputs = ['src', 'static', 'drizzle', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
@@ -11,6 +12,20 @@ function newestMtime(path) {
 	const st = statSync(path);
 	if (!st.isDirectory()) return st.mtimeMs;
 	return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), st.mtimeMs);
+}
+
+// A second start beside a running one would rebuild under it and open its embedded database: say so
+// before touching either (adapter-node listens on every address, HOST 0.0.0.0, by default).
+const port = Number(process.env.PORT || 3000);
+const taken = await new Promise((resolve) => {
+	const probe = createServer()
+		.once('error', (e) => resolve(e.code === 'EADDRINUSE'))
+		.once('listening', () => probe.close(() => resolve(false)))
+		.listen(port, process.env.HOST || '0.0.0.0');
+});
+if (taken) {
+	console.error(`Quota: port ${port} is in use (is Quota already running at http://localhost:${port}?). Stop it first, or set PORT to another port.`);
+	process.exit(1);
 }
 
 const sourcesAt = Math.max(...inputs.map(newestMtime));

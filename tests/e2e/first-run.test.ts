@@ -146,6 +146,24 @@ describe('npm start, exactly as the README says', () => {
 		expect(html).not.toContain('https://localhost');
 	});
 
+	it('refuses a second start beside the running one, which goes on: the port is said taken, the embedded database in use', async () => {
+		const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() };
+		// `npm start` again in another terminal: said at once, nothing built, nothing opened.
+		const again = spawnSync('npm', ['start'], { cwd: copy, env: { ...env, PORT: String(port) }, encoding: 'utf8', timeout: 60_000 });
+		expect(again.status).toBe(1);
+		expect(again.stderr).toContain(`Quota: port ${port} is in use (is Quota already running at http://localhost:${port}?). Stop it first, or set PORT to another port.`);
+		expect(again.stdout).not.toContain('building');
+		// A second server on another port: it would write the same database files, and is refused before it serves.
+		const other = spawnSync(process.execPath, ['scripts/serve.mjs'], { cwd: copy, env: { ...env, PORT: String(await freePort()) }, encoding: 'utf8', timeout: 60_000 });
+		expect(other.status).not.toBe(0);
+		expect(`${other.stdout}${other.stderr}`).toContain('The embedded database in ./data/pglite is in use by another process (is Quota already running?');
+		// The first one never noticed.
+		const health = await fetch(`http://localhost:${port}/healthz`);
+		expect(health.status).toBe(200);
+		expect(running()).toBe(true);
+		expect(err).toBe('');
+	});
+
 	it('stops cleanly on Ctrl+C, and the next npm start keeps the data: no build, no new key, the same session', async () => {
 		const stopped = await pressCtrlC();
 		expect(stopped.code === 0 || stopped.signal === 'SIGINT', JSON.stringify(stopped)).toBe(true);

@@ -15,6 +15,7 @@ import { openListener } from './listener';
 import { sqlFunctionsScript } from './sql-functions';
 import { preparing } from './prepared';
 import { postgresHold, runWhileHeld, type Role } from './roles';
+import { lockDataDir } from './dir-lock';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -84,12 +85,17 @@ export async function openPglite(
 	opts: { migrationsDir?: string; loadDataDir?: Blob } = {}
 ): Promise<Db & { dump: () => Promise<Blob> }> {
 	if (dir) mkdirSync(dir, { recursive: true });
+	// One process at a time on a directory (db/dir-lock.ts); an in-memory database is this process's alone.
+	const unlock = dir ? await lockDataDir(dir) : async () => {};
 	// An in-memory database's files are in memory already, so Postgres' buffer pool over them (128 MB by
 	// default) only costs its start, where it is zeroed: with 16 MB a test file's database opens in about
 	// half the CPU (0.7 against 1.4 s). A database on disk keeps the default.
 	const startParams = dir ? undefined : [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 	// pg_trgm: the trigram indexes of the admin's searches (drizzle/0024_account_figures.sql).
-	const client = await PGlite.create({ dataDir: dir, loadDataDir: opts.loadDataDir, extensions: { pg_trgm }, startParams });
+	const client = await PGlite.create({ dataDir: dir, loadDataDir: opts.loadDataDir, extensions: { pg_trgm }, startParams }).catch(async (e) => {
+		await unlock();
+		throw e;
+	});
 	const orm = drizzlePglite({ client, schema }) as unknown as Database;
 	return {
 		kind: 'pglite',
@@ -111,6 +117,7 @@ export async function openPglite(
 		close: async () => {
 			await flushNotices(orm);
 			await client.close();
+			await unlock();
 		}
 	};
 }
