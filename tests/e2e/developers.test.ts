@@ -11,12 +11,21 @@ import { domainEventTypes } from '../../src/lib/server/domain-events';
 let browser: Browser;
 
 /**
- * What a reader sets before an example that names a path parameter (`given`), as `NAME=value`: the
- * end of unlimited use ends a lot an unlimited grant to wp-42 made just now (through the API, as the
- * grants example says); none for the other examples.
+ * What a reader sets before an example that names a path parameter (`given`), as `NAME=value`: a
+ * settle or release closes a hold made just now for wp-42 (as the holds example makes one); the end of
+ * unlimited use ends a lot an unlimited grant to wp-42 made just now (through the API, as the grants
+ * example says); none for the other examples.
  */
 async function givenFor(page: Page, e: Example): Promise<Record<string, string>> {
 	if (!e.given) return {};
+	if (e.given.param === 'hold_id') {
+		const hold = await page.request.post('/api/v1/holds', {
+			headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'idempotency-key': randomUUID() },
+			data: { user: 'wp-42', feature: 'ai_bots', max_tokens: 2000, ttl_seconds: 120 }
+		});
+		expect(hold.status(), await hold.text()).toBe(201);
+		return { [givenVariable(e.given)]: (await hold.json()).hold_id };
+	}
 	const res = await page.request.post('/api/v1/grants', {
 		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'idempotency-key': randomUUID() },
 		data: { user: 'wp-42', unlimited: true, source: 'bonus', note: 'To end in the docs example' }

@@ -59,6 +59,14 @@ describe('/developers examples', () => {
 			expect(e.response.body.paid_by, e.id).toEqual([expect.objectContaining({ type: 'allowance', label: allowance.module, tokens })]);
 		}
 
+		// The hold is settled at its real cost: what it held less that goes back, and the balance is the consume's less the cost.
+		const [settle, release] = [byId('holds-settle').response.body, byId('holds-release').response.body];
+		expect(settle.cost).toBe(byId('holds-settle').body!.tokens);
+		expect(settle.cost + settle.released).toBe(held.held);
+		expect(settle.remaining).toBe(spent.remaining - settle.cost);
+		expect(settle.paid_by).toEqual([expect.objectContaining({ type: 'allowance', label: allowance.module, tokens: settle.cost })]);
+		expect(release).toEqual({ cost: 0, released: held.held, paid_by: [], remaining: spent.remaining });
+
 		const [item] = usage.response.body.data;
 		expect(item).toMatchObject({ id: spent.operation_id, feature: consume.body!.feature, model: consume.body!.model, tokens_used: spent.cost, remaining: spent.remaining });
 		// The use, then the hold, both before the allowance resets.

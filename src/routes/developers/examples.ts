@@ -31,7 +31,7 @@ const story = {
 	available: 59880,
 	allowance: { id: '5d2a9c1e-3f4b-4a6d-9e2f-7b8c1d0e4a21', module: 'chat', used: 120, limit: 10000, resetsAt: '2026-11-24T00:00:00.000Z' },
 	consume: { operationId: '6f1c2b7a-8d3e-4c5f-a1b2-c3d4e5f60718', units: 100, tokensPerUnit: 2.5, at: '2026-11-23T10:00:00.000Z' },
-	hold: { holdId: '3b7d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', maxTokens: 2000, ttlSeconds: 120, at: '2026-11-23T10:01:00.000Z' }
+	hold: { holdId: '3b7d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f', maxTokens: 2000, ttlSeconds: 120, at: '2026-11-23T10:01:00.000Z', settled: 740 }
 } as const;
 const cost = story.consume.units * story.consume.tokensPerUnit;
 const afterConsume = story.available - cost;
@@ -105,6 +105,28 @@ export const examples: Example[] = [
 				remaining: afterConsume - story.hold.maxTokens
 			}
 		}
+	},
+	{
+		id: 'holds-settle',
+		method: 'POST',
+		path: '/api/v1/holds/{hold_id}/settle',
+		title: 'Settle a hold when the reply is done',
+		about: 'Charges the real cost, at most what is held, and gives the rest back to what paid for the hold (the last source to pay first). 409 hold_already_settled once settled or released, 409 hold_expired after its ttl_seconds (the sweep gave it all back); 422 invalid_input for tokens above the hold.',
+		given: { param: 'hold_id', from: 'the hold_id a hold answered' },
+		body: { tokens: story.hold.settled },
+		response: {
+			status: 200,
+			body: { cost: story.hold.settled, released: story.hold.maxTokens - story.hold.settled, paid_by: paidByAllowance(story.hold.settled), remaining: afterConsume - story.hold.settled }
+		}
+	},
+	{
+		id: 'holds-release',
+		method: 'POST',
+		path: '/api/v1/holds/{hold_id}/release',
+		title: 'Release a hold instead (the reply failed)',
+		about: 'Gives everything held back, with no body and nothing charged: the answer says cost 0 and what went back. The same 409s as a settle.',
+		given: { param: 'hold_id', from: 'the hold_id a hold answered' },
+		response: { status: 200, body: { cost: 0, released: story.hold.maxTokens, paid_by: [], remaining: afterConsume } }
 	},
 	{
 		id: 'grants',
