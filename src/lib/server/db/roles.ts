@@ -3,8 +3,8 @@ import postgres from 'postgres';
 /**
  * A part of the app that one process at a time runs among the app processes on a database: the
  * watchers of every balance change (alerts, auto top-ups) hear every process's changes through
- * LISTEN, so run in each process they did the same reads once per process (issue 16: two app
- * processes consumed at half the rate of one).
+ * LISTEN, so run in each process they made the same reads once per process (with two processes,
+ * every change's figures were read twice).
  */
 export interface Role {
 	/** Starts the part; resolves to its stop function. */
