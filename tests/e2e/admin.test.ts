@@ -305,7 +305,9 @@ for (const size of sizes) {
 			await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
 			await page.goto('/admin/users');
 			await searchAccounts(page, 'Acme Studio');
-			await page.getByRole('link', { name: 'Acme Studio' }).first().click();
+			// The team pool's own link: a name only containing the team's (Playwright's default) may be another account's.
+			await page.getByRole('link', { name: 'Acme Studio', exact: true }).first().click();
+			await page.getByRole('heading', { level: 1, name: 'Acme Studio' }).waitFor();
 			const line = page.getByText(/^In the API: team=/);
 			await line.waitFor();
 			const id = (await line.locator('code').innerText()).replace(/^team=/, '');
