@@ -29,3 +29,13 @@ describe('a part run by one app process at a time (db/roles.ts)', () => {
 		expect(log).toEqual([]);
 	});
 });
+
+describe('a part that fails to start', () => {
+	it('is said and started again at the next beat, with no rejection left unawaited', async () => {
+		let starts = 0;
+		const role = { start: async () => (++starts === 1 ? Promise.reject(new Error('LISTEN refused')) : async () => {}) };
+		const stop = await runWhileHeld(role, async () => true, async () => {}, { beatMs: 5 });
+		await expect.poll(() => starts, { timeout: 2000 }).toBe(2);
+		await stop();
+	});
+});

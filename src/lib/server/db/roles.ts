@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { logFailure } from '../log';
 
 /**
  * A part of the app that one process at a time runs among the app processes on a database: the
@@ -34,11 +35,17 @@ export async function runWhileHeld(role: Role, check: HoldCheck, release: () => 
 	const beat = async () => {
 		const held = await check().catch(() => false);
 		if (ended) return;
-		if (held && !stopPart) stopPart = await role.start();
-		else if (!held && stopPart) {
-			const stop = stopPart;
-			stopPart = null;
-			await stop();
+		// A part that fails to start or stop (the database gone meanwhile) is said and tried again next beat:
+		// a later beat's rejection would have no one awaiting it and end the process.
+		try {
+			if (held && !stopPart) stopPart = await role.start();
+			else if (!held && stopPart) {
+				const stop = stopPart;
+				stopPart = null;
+				await stop();
+			}
+		} catch (e) {
+			logFailure('db', held ? 'starting a role this process took failed' : 'stopping a role this process lost failed', e);
 		}
 	};
 	const next = () => {
