@@ -65,6 +65,20 @@ describe('a keyset list', () => {
 		expect([list.rows, list.more]).toEqual([[9], false]);
 	});
 
+	it('names the query its rows answer, not the newer one still loading, so "3 matching a" is never said of b', async () => {
+		const s = slowServer();
+		const list = new KeysetList<number, string, Page>(s.fetchPage);
+		expect(list.answered).toBe(null);
+		const a = list.load('a');
+		s.answer(0);
+		await a;
+		const b = list.load('b');
+		expect([list.answered, list.rows]).toEqual(['a', [1, 2]]);
+		s.answer(1);
+		await b;
+		expect([list.answered, list.rows]).toEqual(['b', [9]]);
+	});
+
 	it('says why a page could not load and keeps the rows, and "Load more" asks for the same page again', async () => {
 		let online = true;
 		const asked: (string | null)[] = [];
@@ -89,7 +103,7 @@ describe('a keyset list', () => {
 		});
 		await list.load('a');
 		await list.load('b');
-		expect([list.status, list.error, list.rows, list.first, list.more]).toEqual(['error', 'Account must be text of at most 200 characters.', [], null, false]);
+		expect([list.status, list.error, list.rows, list.first, list.more, list.answered]).toEqual(['error', 'Account must be text of at most 200 characters.', [], null, false, null]);
 	});
 
 	it("gives the server's reason when it refused", async () => {

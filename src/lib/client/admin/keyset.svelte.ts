@@ -18,6 +18,10 @@ export class KeysetList<T, Q, P extends Page<T> = Page<T>> {
 	status = $state<ListStatus>('idle');
 	error = $state<string | null>(null);
 	more = $state(false);
+	/** The query the rows shown answer (null before the first answer, or after a new query failed). Words
+	 *  about the list ("3 accounts matching …") name this, not what is in the search box: while a new
+	 *  query is typed or loading, the rows still answer the old one. */
+	answered = $state.raw<Q | null>(null);
 	#cursor: string | null = null;
 	#query: Q | null = null;
 	#generation = 0;
@@ -52,7 +56,7 @@ export class KeysetList<T, Q, P extends Page<T> = Page<T>> {
 		try {
 			const page = await this.fetchPage(this.#query as Q, this.#cursor);
 			if (mine !== this.#generation) return;
-			if (fresh) this.first = page;
+			if (fresh) [this.first, this.answered] = [page, this.#query];
 			this.rows = fresh ? page.rows : [...this.rows, ...page.rows];
 			this.#cursor = page.nextCursor;
 			this.more = page.nextCursor !== null;
@@ -61,7 +65,7 @@ export class KeysetList<T, Q, P extends Page<T> = Page<T>> {
 		} catch (e) {
 			if (mine !== this.#generation) return;
 			// The rows shown answered the query before: under a new query's filters they read as its matches.
-			if (fresh) [this.rows, this.first, this.more] = [[], null, false];
+			if (fresh) [this.rows, this.first, this.more, this.answered] = [[], null, false, null];
 			this.status = failureStatus(e);
 			this.error = errorMessage(e);
 		}
