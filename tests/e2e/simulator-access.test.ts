@@ -82,6 +82,10 @@ describe('Paddle simulator access', () => {
 		const card = page.getByRole('listitem').filter({ hasText: txn });
 		await expect(card.getByText('completed · refunded').isVisible()).resolves.toBe(true);
 		expect(await card.getByRole('button').count()).toBe(0);
+		// Whose it is, as Paddle's dashboard names the customer: the buyer's account, linked to its console page.
+		const buyer = card.getByRole('link', { name: 'Maya Patel', exact: true });
+		await expect(buyer.getAttribute('href')).resolves.toMatch(/^\/admin\/users\/[0-9a-f-]{36}$/);
+		await expect(card.getByText(/^For Maya Patel$/).count()).resolves.toBe(1);
 		await screenshot(page, 'paddle-simulator-refunded');
 		await context.close();
 	});

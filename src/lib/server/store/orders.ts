@@ -27,6 +27,29 @@ export async function orderOf(exec: Executor, orderId: string): Promise<Order | 
 	return row;
 }
 
+/** Whom an order was for: its account, named as the console names accounts (a person's or a team's name), and who bought it. */
+export interface OrderBuyer {
+	accountId: string;
+	name: string;
+	team: boolean;
+	/** The person who started the checkout, when they are not the account (a member buying for a team pool); else null. */
+	boughtBy: string | null;
+}
+
+/** The buyer of each of these orders, by order id; ids that are not orders are left out. */
+export async function orderBuyers(exec: Executor, orderIds: readonly string[]): Promise<Map<string, OrderBuyer>> {
+	const ids = [...new Set(orderIds.filter(isUuid))];
+	if (!ids.length) return new Map();
+	const rows = await queryRows<{ id: string; account_id: string; name: string; team: boolean; bought_by: string | null }>(
+		exec,
+		sql`select o.id::text, o.account_id::text, coalesce(u.name, t.name, a.name) as name, t.id is not null as team, case when t.id is not null then buyer.name end as bought_by
+		      from orders o join accounts a on a.id = o.account_id
+		      left join users u on u.account_id = a.id left join teams t on t.account_id = a.id left join users buyer on buyer.id = o.user_id
+		     where o.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`
+	);
+	return new Map(rows.map((r) => [r.id, { accountId: r.account_id, name: r.name, team: r.team, boughtBy: r.bought_by }]));
+}
+
 export interface CheckoutStart {
 	orderId: string;
 	transactionId: string;

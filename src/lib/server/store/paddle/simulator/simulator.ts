@@ -3,7 +3,7 @@ import type { Db } from '../../../db';
 import { paddleSimulatorRecords } from '../../../db/schema';
 import { DomainError } from '../../../errors';
 import { priceIdOf, productsByPriceId, type PaddleEnvironment, type Product } from '../../catalog';
-import { orderOf } from '../../orders';
+import { orderBuyers, orderOf } from '../../orders';
 import { addCalendar } from '../../../../calendar';
 import type { CreateTransaction, PaymentProvider } from '../provider';
 import { signatureHeader } from '../signature';
@@ -286,12 +286,19 @@ export class PaddleSimulator implements PaymentProvider {
 		return ['refund', 'chargeback'];
 	}
 
-	/** Everything the simulator holds, oldest first, with the name of each price's package. */
+	/** Everything the simulator holds, oldest first, each with its package's name and its buyer (`OrderBuyer`; null when its order is gone), as the seller's page lists them. */
 	async listRecords() {
 		const rows = await this.db.orm.select().from(paddleSimulatorRecords).orderBy(paddleSimulatorRecords.createdAt);
 		const data = rows.map((r) => r.data as SimTransaction | SimSubscription);
 		const catalog = await productsByPriceId(this.db.orm, this.environment, [...new Set(data.map((d) => d.priceId))]);
-		const named = <T extends { priceId: string }>(d: T) => ({ ...d, productName: catalog.get(d.priceId)?.name ?? d.priceId });
+		const orderId = (d: { customData: Record<string, unknown> }) => (typeof d.customData.orderId === 'string' ? d.customData.orderId : null);
+		const buyers = await orderBuyers(this.db.orm, data.flatMap((d) => orderId(d) ?? []));
+		// Whose each record is, as Paddle's dashboard names the customer: the account the order was for.
+		const named = <T extends { priceId: string; customData: Record<string, unknown> }>(d: T) => ({
+			...d,
+			productName: catalog.get(d.priceId)?.name ?? d.priceId,
+			buyer: buyers.get(orderId(d) ?? '') ?? null
+		});
 		return {
 			transactions: rows
 				.filter((r) => r.kind === 'transaction')
