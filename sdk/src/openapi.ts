@@ -2002,6 +2002,8 @@ export interface paths {
                                 date: string;
                                 /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle and release, and no more than the tightest cap in force on the use (a limit per day, week or month that holds even when tokens are there: the account's, a team's, or a team member's own when the use is theirs) leaves after this request: what one answer says is left, the next /check's `spendable` says, and a preview never promises what a cap will refuse. /usage's rows state what the account had left after each use, before any cap. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                                 remaining: number | null;
+                                /** @description Who spent the tokens, when a person did: on a team's pool, the member a site key named (`member`) or who used it signed in to the app; on a user's account, that user when signed in. Given as the API takes them back (`user`, `member`, a webhook's `user_id`): your site's id for them, else their Quota user id. null: the account's own use (a site key with no `member`, a guest). */
+                                user_id: string | null;
                             }[];
                             next_cursor: string | null;
                         };

@@ -51,6 +51,9 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 		const teams = await post('/api/v1/consume', { team: team.teamId, feature: 'search_images', units: 10 });
 		expect(teams.status, JSON.stringify(teams.json)).toBe(200);
 		expect(await spenders(team.accountId)).toEqual([[m.userId, 'consume ok'], [m.userId, 'consume cap_reached'], [m.userId, 'hold ok'], [null, 'consume ok']]);
+		// The pool's usage names who spent each use as the API takes them back (the site's id), newest first; the team's own names no one.
+		const usage = await callJson(`/api/v1/usage?team=${team.teamId}`, { headers: bearer(site) });
+		expect(usage.json.data.map((d: { user_id: string | null; tokens_used: number }) => [d.user_id, d.tokens_used])).toEqual([[null, teams.json.cost], [`host-${m.userId}`, used.json.cost]]);
 		await expectInvariants(db);
 	});
 

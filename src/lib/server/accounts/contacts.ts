@@ -20,6 +20,20 @@ export async function apiIdentityOf(
 	return row ? { kind: row.kind, userId: row.user_id, teamId: row.team_id, guestId: row.guest_id } : null;
 }
 
+/**
+ * How the API names each of these users (`user`, `member`, a webhook's `user_id`): the host site's id
+ * for them, else their Quota user id. Keyed by Quota user id; an id of no user is left out.
+ */
+export async function apiIdsOfUsers(exec: Executor, userIds: readonly string[]): Promise<Map<string, string>> {
+	const ids = [...new Set(userIds)];
+	if (!ids.length) return new Map();
+	const rows = await queryRows<{ id: string; api_id: string }>(
+		exec,
+		sql`select id::text, coalesce(external_id, id::text) as api_id from users where id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`
+	);
+	return new Map(rows.map((r) => [r.id, r.api_id]));
+}
+
 /** The site admins who can be mailed (an e-mail address, not disabled): for notices about the site itself. */
 export async function siteAdminContacts(exec: Executor): Promise<{ userId: string; name: string; email: string }[]> {
 	const rows = await queryRows<{ id: string; name: string; email: string }>(

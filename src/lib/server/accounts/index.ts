@@ -16,7 +16,7 @@ export { profile } from './profile';
 export { updateProfile, changeEmail, changePassword, type Self } from './profile-changes';
 export { ownCaps, setOwnCap, type OwnCap } from './own-caps';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, type SiteRole } from './roles';
-export { apiIdentityOf, siteAdminContacts } from './contacts';
+export { apiIdentityOf, apiIdsOfUsers, siteAdminContacts } from './contacts';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
 export { resolveAccount, callerAccount, callerScope, onCallerAccount, onTargetAccount, sessionAccount, targetAccount, type Caller, type SessionTarget, type Target } from './scope';

@@ -331,7 +331,11 @@ export const responses = {
 						"Tokens the use cost: a consume's `cost` (units × the feature's rate, rounded up once); a settled hold's the tokens it settled (its `cost`), not what it held: the rest was released. A hold released or expired with nothing settled cost nothing and is not listed."
 				}),
 				date: z.string(),
-				remaining
+				remaining,
+				user_id: z.string().nullable().meta({
+					description:
+						"Who spent the tokens, when a person did: on a team's pool, the member a site key named (`member`) or who used it signed in to the app; on a user's account, that user when signed in. Given as the API takes them back (`user`, `member`, a webhook's `user_id`): your site's id for them, else their Quota user id. null: the account's own use (a site key with no `member`, a guest)."
+				})
 			})
 		),
 		next_cursor: z.string().nullable()

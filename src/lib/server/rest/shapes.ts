@@ -65,8 +65,10 @@ export function checkResultBody(c: CheckResult): z.infer<typeof responses.check>
 
 export { paidBy as paidByBody };
 
-export function usageRowBody(r: HistoryRow) {
-	return { id: r.id, generator: r.model ?? r.feature, feature: r.feature, model: r.model, tokens_used: r.tokensUsed, date: r.date, remaining: r.remaining };
+/** GET /api/v1/usage's row; `apiIds` (apiIdsOfUsers) names the person who spent it as the API takes them back. */
+export function usageRowBody(r: HistoryRow, apiIds: ReadonlyMap<string, string>) {
+	const userId = r.actorUserId === null ? null : (apiIds.get(r.actorUserId) ?? null);
+	return { id: r.id, generator: r.model ?? r.feature, feature: r.feature, model: r.model, tokens_used: r.tokensUsed, date: r.date, remaining: r.remaining, user_id: userId };
 }
 
 /** GET /api/v1/key's body: what the authenticated key is (never its value or hash). */
