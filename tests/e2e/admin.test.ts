@@ -759,7 +759,7 @@ for (const size of sizes) {
 
 		it('keeps the bonus form’s fields in line whatever slips show, and says which fields are required', async () => {
 			await page.goto('/admin/users');
-			await page.getByLabel('Search').fill(leo.email);
+			await searchAccounts(page, leo.email);
 			await page.getByRole('link', { name: leo.name }).first().click();
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
 			await scrollUntilShown(page, form);

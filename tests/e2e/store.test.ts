@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { baseURL, launch, phoneContext, screenshot } from './browser';
 import { endlessAnimations, onScreen, ownUser, screen, signInByForm } from './app';
+import { searchAccounts } from './console';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -211,7 +212,7 @@ describe('buying tokens on a phone (Paddle simulator)', () => {
 		const admin = await phoneContext(browser);
 		const adminPage = await signedIn(admin, 'admin@quota.test');
 		await adminPage.goto('/admin/users');
-		await adminPage.getByLabel('Search').fill('leo@quota.test');
+		await searchAccounts(adminPage, 'leo@quota.test');
 		await adminPage.getByRole('link', { name: 'Leo Martin' }).first().click();
 		const records = adminPage.getByRole('region', { name: 'Subscriptions and purchases' });
 		const sub = records.getByRole('listitem').filter({ hasText: /^Monthly plan · (Ending|Active)/ });
