@@ -128,4 +128,28 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 		expect(pool.json.message).toBe(`member "${team.accountId}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.`);
 		expect(await figures(team.accountId)).toEqual(before);
 	});
+
+	it("a member named by their e-mail is refused naming the member id to send, as user is; an outsider's e-mail stays the plain refusal", async () => {
+		const { team, member: m, owner } = await makeTeamWithMember(db, 5000);
+		const email = `leo-${backend}-${m.userId.slice(0, 8)}@example.com`;
+		await db.orm.update(users).set({ email, name: 'Leo Martin' }).where(eq(users.id, m.userId));
+		const before = await figures(team.accountId);
+		const words = `member=${email.toUpperCase()} is the e-mail of Leo Martin, a member of this team, not a user id: send member=${m.userId} for them.`;
+		for (const [path, body] of [
+			['/api/v1/consume', { team: team.teamId, member: email.toUpperCase(), feature: 'search_images', units: 1 }],
+			['/api/v1/holds', { team: team.teamId, member: email.toUpperCase(), feature: 'search_images', max_tokens: 5 }],
+			['/api/v1/check', { team: team.teamId, member: email.toUpperCase(), feature: 'search_images', units: 1 }],
+			['/api/v1/embed-tokens', { team: team.teamId, member: email.toUpperCase() }]
+		] as const) {
+			const r = await post(path, body);
+			expect({ status: r.status, error: r.json.error, message: r.json.message, member: r.json.details?.fieldErrors?.member }, path).toEqual({ status: 422, error: 'invalid_input', message: words, member: [words] });
+		}
+		// Someone's e-mail who is not in this team says no more than any other name of no member.
+		const outsider = `out-${backend}-${owner.userId.slice(0, 8)}@example.com`;
+		const other = await makeTeamWithMember(db, 1);
+		await db.orm.update(users).set({ email: outsider }).where(eq(users.id, other.member.userId));
+		const plain = await post('/api/v1/check', { team: team.teamId, member: outsider, feature: 'search_images', units: 1 });
+		expect(plain.json.message).toBe(`member "${outsider}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.`);
+		expect(await figures(team.accountId)).toEqual(before);
+	});
 });

@@ -14,7 +14,7 @@ import { apiIdentityOf } from './contacts';
 import { rateLimit } from './rate-limit';
 import { noticeTeamLeft } from './team-notices';
 import { hashToken, randomToken } from './tokens';
-import { rowsOf } from './users';
+import { findUserByEmail, rowsOf } from './users';
 import { emailSchema, teamNameSchema, type TeamRole } from './validation';
 
 /** Who is acting on a team: their role in it (if any) and whether they are a site admin. */
@@ -105,7 +105,7 @@ export async function teamMemberOf(exec: Executor, poolAccountId: string, user: 
  * Quota user id): who views the pool in an embed token, or spends from it in a site key's consume or hold.
  * Errors: invalid_input on `member` when no member of this team has that id; when it is a member's
  * account id (the console's address of their page), the refusal names the id to send, as `team`'s and
- * `user`'s do (scope.ts refuseAccountId).
+ * `user`'s do (scope.ts refuseAccountId), and so does a member's e-mail (scope.ts refuseMemberEmail).
  */
 export async function poolMember(exec: Executor, poolAccountId: string, member: string): Promise<string> {
 	const userId = await teamMemberOf(exec, poolAccountId, member);
@@ -113,6 +113,12 @@ export async function poolMember(exec: Executor, poolAccountId: string, member: 
 	const who = isUuid(member) ? await apiIdentityOf(exec, member.toLowerCase()) : null;
 	if (who?.kind === 'user' && who.userId && (await teamMemberOf(exec, poolAccountId, who.userId))) {
 		throw fieldRefusal('member', `member=${member} is an account id, not a user id: send member=${who.userId} for that member.`);
+	}
+	// A member's e-mail is what a site most likely has at hand for them; saying only "not a member"
+	// of someone who is one sends the developer looking in the wrong place (user= says the same).
+	const byEmail = member.includes('@') ? await findUserByEmail(exec, member) : null;
+	if (byEmail && (await teamMemberOf(exec, poolAccountId, byEmail.id))) {
+		throw fieldRefusal('member', `member=${member} is the e-mail of ${byEmail.name}, a member of this team, not a user id: send member=${byEmail.id} for them.`);
 	}
 	throw fieldRefusal('member', `member "${member}" is not a member of this team: name one of its members (your site's user id or a Quota user id), or leave member out.`);
 }
