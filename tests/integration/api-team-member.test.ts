@@ -129,6 +129,28 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 		expect(await figures(team.accountId)).toEqual(before);
 	});
 
+	it('one idempotency key is one spender: the same key for another member, or for the team, is idempotency_key_reused and spends nothing', async () => {
+		const { team, owner, member: m } = await makeTeamWithMember(db, 5000);
+		for (const [path, amounts] of [
+			['/api/v1/consume', { units: 2 }],
+			['/api/v1/holds', { max_tokens: 20 }]
+		] as const) {
+			const keyed = (body: Record<string, unknown>) => callJson(path, { headers: bearer(site, { 'idempotency-key': `team-member-${backend}-same-${path}-${team.teamId}` }), body: { team: team.teamId, feature: 'search_images', ...amounts, ...body } });
+			const first = await keyed({ member: m.userId });
+			expect(first.status, JSON.stringify(first.json)).toBe(path === '/api/v1/holds' ? 201 : 200);
+			// The same request again is the first answer; before, another member's (or the team's own) replayed it too,
+			// so their use was never made and the host site took it for made.
+			expect((await keyed({ member: m.userId })).json).toEqual(first.json);
+			const before = await figures(team.accountId);
+			for (const other of [{ member: owner.userId }, {}]) {
+				const r = await keyed(other);
+				expect({ status: r.status, error: r.json.error }, `${path} ${JSON.stringify(other)}`).toEqual({ status: 422, error: 'idempotency_key_reused' });
+			}
+			expect(await figures(team.accountId)).toEqual(before);
+		}
+		expect(await spenders(team.accountId)).toEqual([[m.userId, 'consume ok'], [m.userId, 'hold ok']]);
+	});
+
 	it("a member named by their e-mail is refused naming the member id to send, as user is; an outsider's e-mail stays the plain refusal", async () => {
 		const { team, member: m, owner } = await makeTeamWithMember(db, 5000);
 		const email = `leo-${backend}-${m.userId.slice(0, 8)}@example.com`;

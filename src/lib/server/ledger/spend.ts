@@ -87,13 +87,23 @@ export class Refusal extends DomainError {
 }
 
 /**
+ * The part of a consume's or hold's request hash that says who spends, when a key named them (a
+ * team `member`): whose cap applies and whose use it is decide its effect, so the same key sent for
+ * another member, or for the team's own use, is another request (`idempotency_key_reused`), not a
+ * replay of the first member's. A session spends as its own user, the one its key scope already
+ * names, and a key's own use names no one: their hashes stay as they were, so keys stored before
+ * this part was added still replay.
+ */
+const namedSpender = (actor: Actor): [{ member: string }] | [] => (actor.keyId && actor.userId ? [{ member: actor.userId }] : []);
+
+/**
  * Spends tokens for one use, atomically: allowance first, then lots in spend order.
  * The same idempotency key gives back the first answer (including a refusal) and spends once.
  */
 export async function consume(exec: Executor, req: ConsumeRequest): Promise<ConsumeResult> {
 	const units = wholeNumber('units', req.units, 1, MAX_UNITS);
 	const key = idempotencyKey(req.idempotency.key);
-	const hash = requestHash(['consume', req.accountId, req.feature, units, req.model ?? null, req.metadata ?? null]);
+	const hash = requestHash(['consume', req.accountId, req.feature, units, req.model ?? null, req.metadata ?? null, ...namedSpender(req.actor)]);
 	const r = await spend(exec, {
 		mode: 'consume', account: req.accountId, actor_user: req.actor.userId ?? null, actor_key: req.actor.keyId ?? null,
 		feature: req.feature, units, model: req.model ?? null, hold_tokens: null, hold_ttl_seconds: null,
@@ -146,7 +156,7 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 	const maxTokens = wholeNumber('max_tokens', req.maxTokens, 1, MAX_TOKENS);
 	const ttl = wholeNumber('ttl_seconds', req.ttlSeconds, 1, 86_400);
 	const key = idempotencyKey(req.idempotency.key);
-	const hash = requestHash(['hold', req.accountId, req.feature, maxTokens, ttl, req.model ?? null, req.metadata ?? null]);
+	const hash = requestHash(['hold', req.accountId, req.feature, maxTokens, ttl, req.model ?? null, req.metadata ?? null, ...namedSpender(req.actor)]);
 	const r = await spend(exec, {
 		mode: 'hold', account: req.accountId, actor_user: req.actor.userId ?? null, actor_key: req.actor.keyId ?? null,
 		feature: req.feature, units: null, model: req.model ?? null, hold_tokens: maxTokens, hold_ttl_seconds: ttl,
