@@ -152,10 +152,10 @@ export const examples: Example[] = [
 		method: 'GET',
 		path: '/api/v1/usage?user=wp-42&limit=50',
 		title: 'Read the usage history',
-		about: 'Newest first, 50 per page; pass next_cursor as cursor for the next page. "remaining" is what was left to spend on that feature and model after the use (not the account balance).',
+		about: 'Newest first, 50 per page; pass next_cursor as cursor for the next page. "remaining" is what was left to spend on that feature and model after the use (not the account balance). "user_id" names who spent it on a team pool (the member you named); null here: what a site key spends for a user is that account\'s own use.',
 		response: {
 			status: 200,
-			body: { data: [{ id: story.consume.operationId, generator: 'gpt-5-nano', feature: 'ai_bots', model: 'gpt-5-nano', tokens_used: cost, date: story.consume.at, remaining: afterConsume }], next_cursor: null }
+			body: { data: [{ id: story.consume.operationId, generator: 'gpt-5-nano', feature: 'ai_bots', model: 'gpt-5-nano', tokens_used: cost, date: story.consume.at, remaining: afterConsume, user_id: null }], next_cursor: null }
 		}
 	}
 ];
