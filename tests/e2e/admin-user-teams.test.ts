@@ -93,4 +93,26 @@ describe("the console's user page and list for a member stopped by their team's 
 			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
 		}
 	});
+
+	it("say on a team's page what its pool spent for people no longer in it, so its members' rows add up to the pool's use, as the Team page does", async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Left Studio', 'Lena Owner', 'Luca Leaver', 20_000);
+		const adminTab = await openAt(browser, admin, sizes[0]);
+		try {
+			await call(member.page, 'ledger.consume', { accountId: team.accountId, feature: 'search_prices', units: 30, idempotencyKey: crypto.randomUUID() });
+			await call(owner.page, 'ledger.consume', { accountId: team.accountId, feature: 'search_prices', units: 5, idempotencyKey: crypto.randomUUID() });
+			await call(member.page, 'team.leave', { teamId: team.id });
+
+			const page = adminTab.page;
+			await page.goto(`/admin/users/${team.accountId}`);
+			await page.getByRole('heading', { level: 1, name: 'Left Studio' }).waitFor();
+			await page.getByRole('region', { name: 'Account', exact: true }).getByText('350 used today · 350 this month', { exact: false }).waitFor();
+			const members = page.getByRole('region', { name: 'Members' });
+			await members.getByText('From the pool: 50 used today · 50 this month', { exact: true }).waitFor();
+			// Before, Luca's 300 were in the pool's 350 and nowhere under Members.
+			await members.getByText('Also 300 used today · 300 this month by people no longer in the team, or by the site itself (not for a member).', { exact: true }).waitFor();
+			await screenshot(members, 'admin-team-members-left-390');
+		} finally {
+			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
+		}
+	});
 });
