@@ -3,13 +3,14 @@
 // packages and starts checkouts for that account only, and a paid checkout credits it.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { callJson } from '../helpers/http';
 import { bearer, openRestApi } from '../helpers/api-fixture';
-import { expectInvariants, configureRates } from '../helpers/ledger';
+import { expectInvariants, configureRates, makeTeamWithMember } from '../helpers/ledger';
 import { setUpCatalog, simulatorFor, startWebhookServer } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
+import { teams } from '../../src/lib/server/db/schema';
 import { authenticateApiKey, ensureSiteKey } from '../../src/lib/server/accounts';
 import { embedCheckout, mintEmbedToken, readStoreTicket, STORE_TICKET_SECONDS } from '../../src/lib/server/embed';
 import { balances, setCap, viewerAvailableRead } from '../../src/lib/server/ledger';
@@ -80,6 +81,18 @@ describe(`the embedded store on ${backend}`, () => {
 		// The simulator sells the demo catalog; with no payment provider (PostgreSQL runs) nothing is for sale.
 		if (provider) expect((res.json.offers as { id: string }[]).map((o) => o.id)).toContain('tokens-5k');
 		else expect(res.json).toMatchObject({ offers: [], checkout: null });
+	});
+
+	it("says whose pool a team pool's store sells for (the tokens bought are the team's, not the member's own); a user's own says none", async () => {
+		const { team, member } = await makeTeamWithMember(db, 300);
+		await db.orm.update(teams).set({ name: 'Acme Studio' }).where(eq(teams.id, team.teamId));
+		const made = await callJson('/api/v1/embed-tokens', { headers: bearer(site), body: { team: team.teamId, member: member.userId } });
+		expect(made.status, JSON.stringify(made.json)).toBe(201);
+		const summary = await callJson('/api/v1/embed/summary', { headers: bearer(made.json.token) });
+		const ticket = new URL(summary.json.store_url as string).hash.slice(1);
+		expect((await front(ticket)).json).toMatchObject({ available: 300, pool: 'Acme Studio' });
+		const own = await storeLinkFor((await hostUser(5)).user);
+		expect((await front(own.ticket)).json).toMatchObject({ available: 5, pool: null });
 	});
 
 	it('a ticket for user A buys for A’s account only, a paid checkout credits A (not B), and A’s order is hidden from B’s ticket', async () => {

@@ -21,6 +21,8 @@ export interface EmbedFront {
 	available: number;
 	/** What a cap on the account's user leaves them, when less: their dashboard's figure and cap line. */
 	capBound: CapBound | null;
+	/** The team's name when the account is a team's pool: what is bought here is the team's. Null for a user's own account. */
+	pool: string | null;
 }
 
 /** Why the page cannot go on, in words; `expired` and friends as the server's `details.reason` says. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { rateLimit } from '../accounts';
+import { poolName, rateLimit } from '../accounts';
 import { spendable } from '../ledger';
 import { listSubscriptions, orderProgress, startCheckout, storeFront, type CheckoutStart, type PaymentProvider } from '../store';
 import { mintStoreTicket, type EmbedGrant } from './tokens';
@@ -22,13 +22,21 @@ export function storeLink(grant: EmbedGrant, origin: string): string {
  * plans the account already holds (not ended), which it is not offered again and whose state it says
  * as the member store and Purchases do (`subscriptionState`: Active, Payment due, Ending…), the
  * tokens it can spend now (`available`) and, when a cap leaves its viewer less (its user, or the member a
- * team pool's ticket names), what it leaves (`capBound`, their dashboard's figure and cap line, as the widget says it).
+ * team pool's ticket names), what it leaves (`capBound`, their dashboard's figure and cap line, as the widget says it),
+ * and `pool`, the team's name when the account is a team's pool (null for a user's own): a member buying
+ * there buys for the team, tokens their own account never sees, which the page must say.
  */
 export async function embedStoreFront(db: Db, grant: EmbedGrant) {
 	const { accountId } = grant;
-	const [front, subscriptions, balance, capBound] = await Promise.all([storeFront(db), listSubscriptions(db.orm, accountId), spendable(db.orm, accountId), viewerCapBound(db, accountId, grant.viewerId)]);
+	const [front, subscriptions, balance, capBound, pool] = await Promise.all([
+		storeFront(db),
+		listSubscriptions(db.orm, accountId),
+		spendable(db.orm, accountId),
+		viewerCapBound(db, accountId, grant.viewerId),
+		poolName(db.orm, accountId)
+	]);
 	const heldPlans = subscriptions.filter((s) => s.status !== 'canceled').map(({ productId, status, currentPeriodEnd, nextBilledAt, canceledAt }) => ({ productId, status, currentPeriodEnd, nextBilledAt, canceledAt }));
-	return { ...front, heldPlans, available: balance.available, capBound };
+	return { ...front, heldPlans, available: balance.available, capBound, pool };
 }
 
 /**
