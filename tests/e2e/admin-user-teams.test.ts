@@ -115,4 +115,24 @@ describe("the console's user page and list for a member stopped by their team's 
 			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
 		}
 	});
+
+	it("say a cap of 0 as the Team page does, nothing of the pool, not '300 of 0 used today'", async () => {
+		const { owner, member, team, call } = await ownTeam(browser, 'Zero Studio', 'Zora Owner', 'Zeno Member', 20_000);
+		const adminTab = await openAt(browser, admin, sizes[0]);
+		try {
+			await call(member.page, 'ledger.consume', { accountId: team.accountId, feature: 'search_prices', units: 30, idempotencyKey: crypto.randomUUID() });
+			await call(owner.page, 'team.setCap', { teamId: team.id, userId: member.id, period: 'daily', limitTokens: 0 });
+
+			const page = adminTab.page;
+			await page.goto(`/admin/users/${team.accountId}`);
+			const members = page.getByRole('region', { name: 'Members' });
+			await members.getByRole('link', { name: 'Zeno Member' }).waitFor();
+			const zeno = members.getByRole('listitem').filter({ hasText: 'Zeno Member' });
+			await zeno.getByText('Their daily cap: 0 tokens (nothing of the pool)', { exact: true }).waitFor();
+			await expect(zeno.innerText()).resolves.not.toContain('of 0 used');
+			await screenshot(members, 'admin-team-members-zero-cap-390');
+		} finally {
+			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
+		}
+	});
 });
