@@ -52,6 +52,8 @@ describe("the console's user page and list for a member stopped by their team's 
 			await page.getByRole('heading', { level: 1, name: 'Cato Member' }).waitFor();
 			const account = page.getByRole('region', { name: 'Account', exact: true });
 			await account.getByText(/\+ 300 today and 300 this month from team pools/).waitFor();
+			// What they used of their own account, free allowances included: not "own tokens", which they may have none of.
+			await expect(account.getByText(/from team pools/).innerText()).resolves.toMatch(/^[\d,]+ used today · [\d,]+ this month \(own account\) · \+ 300 today/);
 			const teams = page.getByRole('region', { name: 'Teams' });
 			await teams.getByRole('link', { name: 'Capped Studio' }).waitFor();
 			await teams.getByText('Member', { exact: true }).waitFor();
