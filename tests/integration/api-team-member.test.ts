@@ -8,7 +8,7 @@ import { callJson } from '../helpers/http';
 import { bearer, member as ownUser, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants, makeTeamWithMember } from '../helpers/ledger';
 import { teamMembers, users } from '../../src/lib/server/db/schema';
-import { signIn } from '../../src/lib/server/accounts';
+import { removeMember, signIn } from '../../src/lib/server/accounts';
 import { readOne } from '../../src/lib/server/db/reads';
 import type { Db } from '../../src/lib/server/db/client';
 import { balances, setCap, viewerAvailableRead } from '../../src/lib/server/ledger';
@@ -149,6 +149,32 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 			expect(await figures(team.accountId)).toEqual(before);
 		}
 		expect(await spenders(team.accountId)).toEqual([[m.userId, 'consume ok'], [m.userId, 'hold ok']]);
+	});
+
+	it('a retry of a member’s use after they left the team replays its answer; a new use for them is refused', async () => {
+		const { team, owner, member: m } = await makeTeamWithMember(db, 5000);
+		await db.orm.update(users).set({ externalId: `host-left-${m.userId}` }).where(eq(users.id, m.userId));
+		const keyed = (key: string, path: string, body: Record<string, unknown>) =>
+			callJson(path, { headers: bearer(site, { 'idempotency-key': `team-member-${backend}-left-${key}-${team.teamId}` }), body: { team: team.teamId, feature: 'search_images', ...body } });
+		const used = await keyed('c', '/api/v1/consume', { member: `host-left-${m.userId}`, units: 2 });
+		const held = await keyed('h', '/api/v1/holds', { member: m.userId, max_tokens: 20 });
+		expect([used.status, held.status], JSON.stringify([used.json, held.json])).toEqual([200, 201]);
+		await removeMember(db, { teamId: team.teamId, userId: m.userId }, { userId: owner.userId, siteAdmin: false });
+		const before = await figures(team.accountId);
+		// The host's retry (its connection dropped) gets the use that was made, by either id of the member:
+		// refused, it would take the use for not made, and make it again.
+		const again = await keyed('c', '/api/v1/consume', { member: `host-left-${m.userId}`, units: 2 });
+		expect({ status: again.status, body: again.json, replayed: again.headers.get('idempotent-replayed') }).toEqual({ status: 200, body: used.json, replayed: 'true' });
+		expect((await keyed('c', '/api/v1/consume', { member: m.userId, units: 2 })).json).toEqual(used.json);
+		expect((await keyed('h', '/api/v1/holds', { member: m.userId, max_tokens: 20 })).json).toEqual(held.json);
+		// A new use for them, or the same key for someone else who is not in the team, is refused; nothing moves.
+		const fresh = await keyed('new', '/api/v1/consume', { member: m.userId, units: 2 });
+		expect({ status: fresh.status, error: fresh.json.error }).toEqual({ status: 422, error: 'invalid_input' });
+		const stranger = await keyed('c', '/api/v1/consume', { member: 'host-nobody', units: 2 });
+		expect({ status: stranger.status, error: stranger.json.error }).toEqual({ status: 422, error: 'invalid_input' });
+		expect(await figures(team.accountId)).toEqual(before);
+		expect(await spenders(team.accountId)).toEqual([[m.userId, 'consume ok'], [m.userId, 'hold ok']]);
+		await expectInvariants(db);
 	});
 
 	it("a member named by their e-mail is refused naming the member id to send, as user is; an outsider's e-mail stays the plain refusal", async () => {

@@ -100,16 +100,28 @@ export async function teamMemberOf(exec: Executor, poolAccountId: string, user: 
 	return m?.user_id ?? null;
 }
 
+/** Whether `id` (the host site's user id or a Quota user id) names the user `userId`. */
+async function namesUser(exec: Executor, id: string, userId: string): Promise<boolean> {
+	const rows = await queryRows<{ one: number }>(exec, sql`select 1 as one from users where id = ${userId}::uuid and (external_id = ${id}${isUuid(id) ? sql` or id = ${id}::uuid` : sql``})`);
+	return rows.length > 0;
+}
+
 /**
  * The member of the team whose pool is `poolAccountId` that `member` names (the host site's user id or a
  * Quota user id): who views the pool in an embed token, or spends from it in a site key's consume or hold.
  * Errors: invalid_input on `member` when no member of this team has that id; when it is a member's
  * account id (the console's address of their page), the refusal names the id to send, as `team`'s and
  * `user`'s do (scope.ts refuseAccountId), and so does a member's e-mail (scope.ts refuseMemberEmail).
+ * `retried`: who made the use this request retries (its idempotency key's), if any: one who has left
+ * the team since is still named by a retry of it.
  */
-export async function poolMember(exec: Executor, poolAccountId: string, member: string): Promise<string> {
+export async function poolMember(exec: Executor, poolAccountId: string, member: string, retried?: () => Promise<string | null>): Promise<string> {
 	const userId = await teamMemberOf(exec, poolAccountId, member);
 	if (userId) return userId;
+	// A retry of a use they made while in the team (same key) is theirs still, so the ledger replays its
+	// answer: refused, the host would take a use that was made for one that was not, and make it again.
+	const earlier = retried ? await retried() : null;
+	if (earlier && (await namesUser(exec, member, earlier))) return earlier;
 	const who = isUuid(member) ? await apiIdentityOf(exec, member.toLowerCase()) : null;
 	if (who?.kind === 'user' && who.userId && (await teamMemberOf(exec, poolAccountId, who.userId))) {
 		throw fieldRefusal('member', `member=${member} is an account id, not a user id: send member=${who.userId} for that member.`);

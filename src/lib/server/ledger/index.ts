@@ -31,7 +31,7 @@ export {
 	MAX_REPORT_WINDOWS
 } from './queries';
 export { allocationShare, levelOf, type AllocationShare } from './share';
-export { lotsByGrantKey, everGrantedTokens, usedByActorSince, type GrantedLot } from './lookups';
+export { lotsByGrantKey, everGrantedTokens, spenderOfKey, usedByActorSince, type GrantedLot } from './lookups';
 export { history, personUses, type HistoryRow, type HistoryQuery, type PersonUse } from './history';
 export { statement, type StatementRow, type StatementPage, type StatementKind, type ClawbackCause } from './statement';
 export { unlimitedNow, type UnlimitedNow } from './unlimited-now';

@@ -75,3 +75,16 @@ export async function usedByActorSince(exec: Executor, accountId: string, userId
 		   and d.day >= (${since.toISOString()}::timestamptz at time zone s.time_zone)::date`);
 	return Number(row?.used ?? 0);
 }
+
+/**
+ * Who made the use stored under an idempotency key (`scope`, `key`) on `accountId`: the person its
+ * operation names (a team member a key named, or who used the app); null when none is stored there, or
+ * it named no one. What a retry of that use is checked against (REST spender).
+ */
+export async function spenderOfKey(exec: Executor, accountId: string, scope: string, key: string): Promise<string | null> {
+	const [row] = await queryRows<{ actor_user_id: string | null }>(
+		exec,
+		sql`select actor_user_id from operations where idem_scope = ${scope} and idem_key = ${key} and account_id = ${accountId}::uuid`
+	);
+	return row?.actor_user_id ?? null;
+}

@@ -2,7 +2,7 @@ import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb, type Db, type Executor } from '../db';
 import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, poolMember, requireKeyScope, type AccessLevel, type ApiKeyAuth, type ApiKeyScope, type Auth, type Target } from '../accounts';
-import type { Actor } from '../ledger';
+import { spenderOfKey, type Actor } from '../ledger';
 import { DomainError, fieldRefusal } from '../errors';
 import { errorResponse, HttpError, invalidInput } from '../http/refusals';
 import { clientAddress } from '../http/client-address';
@@ -211,13 +211,15 @@ export function spendingRequest<T>(ctx: RestContext<SpendingBody, unknown, unkno
 /**
  * Who spends (or would, for a check) from `accountId`: the signed-in user, or for a site key the team `member`
  * the body names (accounts poolMember: 422 naming `member` when not one of the team's), else nobody: the
- * team's own use. Errors: invalid_input on `member` sent by a signed-in caller, who spends as themselves.
+ * team's own use; a retry (the same Idempotency-Key) of a member's use still names them after they left the team,
+ * and the ledger replays its answer. Errors: invalid_input on `member` sent by a signed-in caller, who spends as themselves.
  */
 export async function spender(ctx: RestContext<{ member?: string }, unknown, unknown, IdempotencyRule>, exec: Executor, accountId: string): Promise<string | null> {
 	const { member } = ctx.body;
 	if (member === undefined) return ctx.session?.user.id ?? null;
 	if (ctx.session) throw fieldRefusal('member', 'member is for site keys: signed in, you spend as yourself. Leave it out.');
-	return poolMember(exec, accountId, member);
+	const { scope, key } = ctx.idempotency;
+	return poolMember(exec, accountId, member, key === null ? undefined : () => spenderOfKey(exec, accountId, scope, key));
 }
 
 interface SpendingRequest {
