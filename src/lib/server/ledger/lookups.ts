@@ -63,16 +63,22 @@ export async function everGrantedTokens(exec: Executor, accountIds: string[]): P
 }
 
 /**
- * Tokens `userId` consumed from `accountId` since `since` (from the daily rollup, counted by whole
- * site-local days: the day of `since` in the site's zone counts in full): a member's use of a team's
- * pool while they were in it. 0 when none.
+ * Tokens `userId` used of `accountId` since `since` (consumes, and settled holds they opened): a member's
+ * use of a team's pool while they were in it; 0 when none. The days after the one of `since` (the site's
+ * days) from the daily rollup; that day itself from its operations from `since` on, so a member who left
+ * and joined again that day is not told of their use before.
  */
 export async function usedByActorSince(exec: Executor, accountId: string, userId: string, since: Date): Promise<number> {
 	const [row] = await queryRows<{ used: string | number }>(exec, sql`
-		select coalesce(sum(d.tokens), 0)::int8 as used
-		  from usage_daily d, site_settings s
-		 where s.id = 1 and d.account_id = ${accountId}::uuid and d.actor_user_id = ${userId}
-		   and d.day >= (${since.toISOString()}::timestamptz at time zone s.time_zone)::date`);
+		with s as (select time_zone, (${since.toISOString()}::timestamptz at time zone time_zone)::date as first_day from site_settings where id = 1)
+		select (select coalesce(sum(d.tokens), 0) from usage_daily d, s
+		         where d.account_id = ${accountId}::uuid and d.actor_user_id = ${userId} and d.day > s.first_day)
+		     + (select coalesce(sum(o.cost), 0) from s, operations o
+		          left join holds h on h.id = o.hold_id left join operations ho on ho.id = h.operation_id
+		         where o.account_id = ${accountId}::uuid and o.status = 'ok' and o.kind in ('consume', 'settle')
+		           and o.created_at >= ${since.toISOString()}::timestamptz
+		           and o.created_at < ((s.first_day + 1)::timestamp at time zone s.time_zone)
+		           and coalesce(o.actor_user_id, ho.actor_user_id) = ${userId}::uuid) as used`);
 	return Number(row?.used ?? 0);
 }
 
