@@ -3507,7 +3507,9 @@ export interface webhooks {
                             threshold_percent?: number;
                             /** @description A token step: its number of tokens. */
                             threshold_tokens?: number;
+                            /** @description Tokens left of the allocation: the lots' remaining tokens, what is left of the free allowances, and tokens held by running operations. */
                             tokens_left: number;
+                            /** @description The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's). */
                             allocation: number;
                         };
                     };
@@ -3580,7 +3582,9 @@ export interface webhooks {
                                 held: number;
                                 unlimited: boolean;
                             };
+                            /** @description Tokens left of the allocation: the lots' remaining tokens, what is left of the free allowances, and tokens held by running operations. */
                             tokens_left: number;
+                            /** @description The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's). */
                             allocation: number;
                         };
                     };

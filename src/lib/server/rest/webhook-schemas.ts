@@ -99,6 +99,17 @@ const sent = {
 };
 
 const n = () => z.number().int();
+
+/**
+ * What a balance alert says of the account's allocation (ledger/share.ts, the dashboard's): its lots and
+ * what is left of its free allowances together, so an account whose lots are spent while a free allowance
+ * still has tokens is neither low nor depleted.
+ */
+const shareFields = {
+	tokens_left: n().meta({ description: "Tokens left of the allocation: the lots' remaining tokens, what is left of the free allowances, and tokens held by running operations." }),
+	allocation: n().meta({ description: "The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's)." })
+};
+
 const instant = () => z.string().meta({ description: 'ISO 8601 in UTC with milliseconds and `Z` (`2026-12-05T00:00:00.000Z`), as every instant of the API.' });
 /** A purchase's and a renewal's money side. */
 const paid = {
@@ -203,14 +214,13 @@ const EVENTS: Record<DomainEventType, { summary: string; description: string; fi
 		fields: {
 			threshold_percent: n().optional().meta({ description: 'A share step: its percent.' }),
 			threshold_tokens: n().optional().meta({ description: 'A token step: its number of tokens.' }),
-			tokens_left: n(),
-			allocation: n()
+			...shareFields
 		}
 	},
 	'balance.depleted': {
 		summary: 'Nothing is left to spend',
 		description: 'Once per running out; again after the balance recovered.',
-		fields: { tokens_left: n(), allocation: n() }
+		fields: shareFields
 	}
 };
 
