@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { demoDataDir, installedPhone, launch } from './browser';
@@ -77,5 +77,18 @@ describe('a new version deployed', () => {
 		});
 		expect(state).toEqual({ waiting: false, controlled: true, release: true });
 		await context.close();
+	});
+
+	it('that removed a file while the old build still serves fails that request only: the server keeps answering', async () => {
+		app ??= await startBuild({ dataDir, cwd: deployDir });
+		const assets = join(deployDir, 'build/client/_app/immutable/assets');
+		const css = readdirSync(assets).find((f) => f.endsWith('.css'))!;
+		const url = `${app.baseURL}/_app/immutable/assets/${css}`;
+		expect((await fetch(url)).status).toBe(200);
+		// A new build replaces the files: the server listed them when it started, and this one is gone now.
+		for (const variant of ['', '.gz', '.br']) rmSync(join(assets, css + variant), { force: true });
+		await expect(fetch(url).then((r) => r.text())).rejects.toThrow();
+		expect((await fetch(`${app.baseURL}/healthz`)).status).toBe(200);
+		expect((await fetch(`${app.baseURL}/signin`)).status).toBe(200);
 	});
 });
