@@ -182,6 +182,12 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		await leoPage.getByRole('region', { name: "Leo's Lab pool" }).waitFor();
 		await leoPage.getByRole('region', { name: 'Members' }).getByRole('listitem').filter({ hasText: leo.name }).locator('.badge', { hasText: 'owner' }).waitFor();
 		await screenshot(leoPage, 'team-created');
+		// Come back later, the note said at its creation is gone: the empty pool's card says where its tokens come from.
+		await leoPage.reload();
+		await waitForFresh(leoPage);
+		const emptyPool = leoPage.getByRole('region', { name: "Leo's Lab pool" });
+		await expect(emptyPool.getByRole('link', { name: 'buy them in the Store' }).getAttribute('href')).resolves.toBe('/store');
+		await expect(emptyPool.textContent()).resolves.toContain("To add tokens, buy them in the Store with Leo's Lab picked at the top.");
 		await leoSide.context.close();
 		await context.close();
 	}, 240_000);
