@@ -332,8 +332,19 @@ describe("the simulator's checkout sheet and the quantity stepper (a person of t
 			// And from its Pay button.
 			await pack.getByRole('button', { name: /^Buy · / }).click();
 			await focusWhenReady(sheet.getByRole('button', { name: /^Pay / }));
+			// Tab past the sheet's last button never lands on the store behind it (a link of the dimmed page, before).
+			const behind: string[] = [];
+			for (let i = 0; i < 8; i++) {
+				await page.keyboard.press('Tab');
+				const el = await page.evaluate(() => document.activeElement && document.activeElement !== document.body && document.activeElement.tagName !== 'IFRAME' ? document.activeElement.outerHTML.slice(0, 80) : null);
+				if (el) behind.push(el);
+			}
+			expect(behind).toEqual([]);
 			await page.keyboard.press('Escape');
 			await frame.waitFor({ state: 'detached' });
+			// Closed, the page takes focus again.
+			await pack.getByRole('button', { name: /^Buy · / }).focus();
+			await expect(pack.getByRole('button', { name: /^Buy · / }).evaluate((b) => b === document.activeElement)).resolves.toBe(true);
 		} finally {
 			await context.close();
 		}

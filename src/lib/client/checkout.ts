@@ -60,10 +60,14 @@ function openSimulatorSheet(url: string, on: (e: CheckoutEvent) => void) {
 	frame.name = 'paddle-simulator-checkout';
 	frame.style.cssText = 'width:100%;max-width:480px;height:min(640px,92dvh);border:0;border-radius:18px 18px 0 0;background:#fff;box-shadow:0 -4px 24px rgb(0 0 0 / 20%)';
 	overlay.append(frame);
+	// A modal sheet: the page behind takes no focus while it is open (Tab past the sheet's last button went to the
+	// dimmed page's links, hidden under the dimming).
+	const madeInert = [...document.body.children].filter((el): el is HTMLElement => el instanceof HTMLElement && !el.inert);
 	const close = () => {
 		window.removeEventListener('message', onMessage);
 		window.removeEventListener('keydown', onKey);
 		overlay.remove();
+		for (const el of madeInert) el.inert = false;
 	};
 	const onKey = (e: KeyboardEvent) => {
 		if (e.key !== 'Escape') return;
@@ -90,6 +94,7 @@ function openSimulatorSheet(url: string, on: (e: CheckoutEvent) => void) {
 			on('closed');
 		}
 	});
+	for (const el of madeInert) el.inert = true;
 	document.body.append(overlay);
 	frame.focus();
 }
