@@ -50,6 +50,8 @@ describe('figures the pages work out themselves', () => {
 		await waitForFresh(page);
 		const trend = page.getByRole('region', { name: /Consumption/ });
 		await page.getByRole('radio', { name: 'Weekly' }).click();
+		// A phone's tap target, as every control of the app (32 px high, before).
+		await expect(trend.locator('summary', { hasText: 'Show as a table' }).evaluate((s) => s.getBoundingClientRect().height)).resolves.toBeGreaterThanOrEqual(44);
 		await trend.getByText('Show as a table').click();
 		const rows = () => trend.locator('tbody tr').count();
 		await expect.poll(rows).toBe(12);
