@@ -1,6 +1,7 @@
 // One purchase on the store page, from the tap on "Buy" to "tokens added": the server makes the
 // order, the payment sheet reports how the payment went, and the order is polled until the
 // webhook's tokens land. Tokens never come from the sheet, only from the server's order.
+import { tick } from 'svelte';
 import { trpc } from './trpc';
 import { onRefresh } from './refresh.svelte';
 import { openCheckout, type CheckoutEvent } from './checkout';
@@ -66,6 +67,15 @@ export function purchaseFlow<Offer extends { id: string }>(parts: Partial<Purcha
 	// One key per purchase attempt: trying the same package again after an error (a lost answer)
 	// gets the order the server may already have made, not a second one.
 	let attempt: { what: string; key: string } | null = null;
+	// Where the keyboard was when the purchase started (its Buy button): a sheet closed unpaid gives it back
+	// there, as a dialog does, not to the top of the page (the button is enabled again once the DOM updated).
+	let opener: HTMLElement | null = null;
+	async function giveFocusBack() {
+		const el = opener;
+		opener = null;
+		await tick();
+		if (el?.isConnected) el.focus();
+	}
 
 	/** Polls the order every `pollMs` (and at once on any live-stream event) until its tokens land. */
 	async function watch(orderId: string) {
@@ -105,6 +115,7 @@ export function purchaseFlow<Offer extends { id: string }>(parts: Partial<Purcha
 			current.phase = 'declined';
 		} else if (e === 'closed' && (current.phase === 'checkout' || current.phase === 'declined')) {
 			current = null;
+			void giveFocusBack();
 		}
 	}
 
@@ -115,6 +126,7 @@ export function purchaseFlow<Offer extends { id: string }>(parts: Partial<Purcha
 		/** Buys `quantity` × `offer` for `accountId` (undefined: the user's active account); `topupId`: from that auto top-up's notice. */
 		async buy(offer: Offer, quantity: number, accountId: string | undefined, topupId?: string) {
 			const starting: Purchase<Offer> = { phase: 'starting', offer, quantity };
+			opener = typeof document === 'undefined' ? null : (document.activeElement as HTMLElement | null);
 			current = starting;
 			const what = `${accountId}|${offer.id}|${quantity}`;
 			if (attempt?.what !== what) attempt = { what, key: crypto.randomUUID() };
