@@ -10,7 +10,7 @@ import { fieldRefusal, DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
 import { audit } from './audit';
-import { apiIdentityOf } from './contacts';
+import { apiIdentityOf, apiIdsOfUsers } from './contacts';
 import { rateLimit } from './rate-limit';
 import { noticeTeamLeft } from './team-notices';
 import { hashToken, randomToken } from './tokens';
@@ -100,12 +100,6 @@ export async function teamMemberOf(exec: Executor, poolAccountId: string, user: 
 	return m?.user_id ?? null;
 }
 
-/** Whether `id` (the host site's user id or a Quota user id) names the user `userId`. */
-async function namesUser(exec: Executor, id: string, userId: string): Promise<boolean> {
-	const rows = await queryRows<{ one: number }>(exec, sql`select 1 as one from users where id = ${userId}::uuid and (external_id = ${id}${isUuid(id) ? sql` or id = ${id}::uuid` : sql``})`);
-	return rows.length > 0;
-}
-
 /**
  * The member of the team whose pool is `poolAccountId` that `member` names (the host site's user id or a
  * Quota user id): who views the pool in an embed token, or spends from it in a site key's consume or hold.
@@ -121,7 +115,8 @@ export async function poolMember(exec: Executor, poolAccountId: string, member: 
 	// A retry of a use they made while in the team (same key) is theirs still, so the ledger replays its
 	// answer: refused, the host would take a use that was made for one that was not, and make it again.
 	const earlier = retried ? await retried() : null;
-	if (earlier && (await namesUser(exec, member, earlier))) return earlier;
+	// `member` names them by their Quota user id, or by the host site's id (the one the API names them by).
+	if (earlier && (member.toLowerCase() === earlier || (await apiIdsOfUsers(exec, [earlier])).get(earlier) === member)) return earlier;
 	const who = isUuid(member) ? await apiIdentityOf(exec, member.toLowerCase()) : null;
 	if (who?.kind === 'user' && who.userId && (await teamMemberOf(exec, poolAccountId, who.userId))) {
 		throw fieldRefusal('member', `member=${member} is an account id, not a user id: send member=${who.userId} for that member.`);
