@@ -42,3 +42,9 @@ export function hostBackend(app: () => string) {
 		}
 	};
 }
+
+/**
+ * Whether `url` carries an embed token (`qe_…`) or a store ticket (`qs_…`): a whole one, not the same three
+ * letters inside a built file's content hash (`/_app/immutable/nodes/38.B3sqe_N-.js` failed CI 159 so).
+ */
+export const carriesEmbedToken = (url: string) => /(?:^|[^A-Za-z0-9])q[es]_[A-Za-z0-9_-]{20,}/.test(url);
