@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch } from './browser';
-import { maya, openAs, screen, waitForFresh } from './app';
+import { maya, openAs, ownUser, screen, waitForFresh } from './app';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -85,6 +85,18 @@ describe('figures the pages work out themselves', () => {
 		await expect(none.locator('.figure').innerText()).resolves.toMatch(/^[\d,]+ · (\d+|< 1|> 99)%$/);
 		await byModel.scrollIntoViewIfNeeded();
 		await screen(page, 'reports-by-model');
+		await context.close();
+	});
+
+	it('reports with no use yet say so where the bars would be, not an axis of 0 to 1 token', async () => {
+		const { context, page } = await ownUser(browser, 'Nadia Nouse', 0);
+		await page.goto('/reports');
+		const trend = page.getByRole('region', { name: /Consumption/ });
+		await trend.getByText('No tokens used in the last 30 days.').waitFor();
+		await expect(trend.getByRole('img').count()).resolves.toBe(0);
+		await page.getByRole('radio', { name: 'Monthly' }).click();
+		await trend.getByText('No tokens used in the last 12 months.').waitFor();
+		await screen(page, 'reports-no-use');
 		await context.close();
 	});
 });
