@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { queryRows } from '../db/client';
+import { ACCOUNT_HOLDERS } from './names';
 
 /**
  * How the API names an account (what a site key sends back as `user`, `team` or `guest`): a user by
@@ -14,7 +15,7 @@ export async function apiIdentityOf(
 	const [row] = await queryRows<{ kind: 'user' | 'team' | 'guest'; user_id: string | null; team_id: string | null; guest_id: string | null }>(
 		exec,
 		sql`select a.kind, coalesce(u.external_id, u.id::text) as user_id, t.id::text as team_id, g.id as guest_id
-		      from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id left join guests g on g.account_id = a.id
+		      from accounts a ${ACCOUNT_HOLDERS} left join guests g on g.account_id = a.id
 		     where a.id = ${accountId}::uuid`
 	);
 	return row ? { kind: row.kind, userId: row.user_id, teamId: row.team_id, guestId: row.guest_id } : null;

@@ -17,6 +17,7 @@ export { updateProfile, changeEmail, changePassword, type Self } from './profile
 export { ownCaps, setOwnCap, type OwnCap } from './own-caps';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, type SiteRole } from './roles';
 export { apiIdentityOf, apiIdsOfUsers, siteAdminContacts } from './contacts';
+export { ACCOUNT_HOLDERS, ACCOUNT_NAME, accountNames } from './names';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
 export { resolveAccount, callerAccount, callerScope, onCallerAccount, onTargetAccount, sessionAccount, targetAccount, type Caller, type SessionTarget, type Target } from './scope';

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError } from '../errors';
-import { siteRoleKeys } from '../accounts';
+import { ACCOUNT_HOLDERS, ACCOUNT_NAME, siteRoleKeys } from '../accounts';
 import { actorUsedSinceSql, capLeftOf, capsOnMemberSql, capsSetOn, lotsOf, poolUsedSinceSql, unlimitedLotsOf, siteMonthStart, siteToday, tightestCapSql, type CapLeft, type LotRow, type TightestRow } from '../ledger';
 import { users } from '../db/schema';
 import { inArray } from 'drizzle-orm';
@@ -81,9 +81,9 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		id: string; kind: 'user' | 'team' | 'guest'; name: string; created_at: string; user_id: string | null; email: string | null;
 		external_id: string | null; site_role: string | null; disabled: boolean | null; team_id: string | null;
 	}>(exec, sql`
-		select a.id, a.kind, coalesce(u.name, t.name, a.name) as name, a.created_at, u.id as user_id, u.email, u.external_id, u.site_role,
+		select a.id, a.kind, ${ACCOUNT_NAME} as name, a.created_at, u.id as user_id, u.email, u.external_id, u.site_role,
 		       u.disabled_at is not null as disabled, t.id as team_id
-		  from accounts a left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
+		  from accounts a ${ACCOUNT_HOLDERS}
 		 where a.id = ${accountId}::uuid`);
 	if (!a) throw new DomainError('not_found', 'No such account.');
 	const [lots, unlimited, caps, roles, teamCaps, teams, members, autoTopup, poolUse] = await Promise.all([

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify';
 import { queryRows, type Executor } from '../db/client';
+import { accountNames } from '../accounts';
 import { operationsBetween, poolUsedSinceSql, refreshAccountFigures, siteMonthStart, summaryJoin } from '../ledger';
 import { listAudit, type AuditQuery } from './audit-log';
 import { keyNamed } from '../../key-named';
@@ -162,16 +163,6 @@ async function* auditRows(exec: Executor, q: AuditQuery, pageSize: number): Asyn
 		if (!page.nextCursor) return;
 		cursor = page.nextCursor;
 	}
-}
-
-/** Names of accounts (the user's or team's name), for a page of operations. */
-async function accountNames(exec: Executor, ids: string[]): Promise<Map<string, string>> {
-	if (!ids.length) return new Map();
-	const rows = await queryRows<{ id: string; name: string }>(exec, sql`
-		select a.id, coalesce(u.name, t.name, a.name) as name from accounts a
-		  left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
-		 where a.id in (${sql.join([...new Set(ids)].map((id) => sql`${id}::uuid`), sql`, `)})`);
-	return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Operations of a site-local date range, oldest first. */

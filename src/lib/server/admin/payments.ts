@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
+import { ACCOUNT_HOLDERS, ACCOUNT_NAME, accountNames } from '../accounts';
 import { DomainError } from '../errors';
 import type { PaymentFilter } from '../../payments-filter';
 import { PAID_SQL, RENEWAL_SQL } from '../store';
@@ -64,14 +65,9 @@ export interface PaymentsAccount {
 
 /** The account `id` names, or `not_found` (the page says so rather than an empty list that reads as "no payments"). */
 async function paymentsAccount(exec: Executor, id: string): Promise<PaymentsAccount> {
-	const [a] = await queryRows<{ id: string; name: string }>(
-		exec,
-		sql`select a.id, coalesce(u.name, t.name, a.name) as name from accounts a
-		      left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
-		     where a.id = ${id}::uuid`
-	);
-	if (!a) throw new DomainError('not_found', `No account has the id ${id}. Check the link, or show every account's payments.`);
-	return a;
+	const name = (await accountNames(exec, [id])).get(id);
+	if (name === undefined) throw new DomainError('not_found', `No account has the id ${id}. Check the link, or show every account's payments.`);
+	return { id, name };
 }
 
 /**
@@ -108,7 +104,7 @@ export async function listPaymentEvents(
 		       -- Events stored before their effect named the status they set: a completion completed its order, a failed payment failed it.
 		       coalesce(e.effect->>'orderStatus', case when e.outcome = 'processed' and e.event_type = 'transaction.completed' then 'completed'
 		                                             when e.outcome = 'processed' and e.event_type in ('transaction.payment_failed', 'transaction.canceled') then 'failed' end) as order_set,
-		       coalesce(u.name, t.name, a.name) as account_name,
+		       ${ACCOUNT_NAME} as account_name,
 		       (coalesce((select sum((g->>'tokens')::int8) from jsonb_array_elements(e.effect->'granted') g), 0)
 		        - coalesce((select sum((g->>'tokens')::int8) from jsonb_array_elements(e.effect->'clawedBack') g), 0))::int8 as tokens
 		  from paddle_events e
@@ -116,8 +112,7 @@ export async function listPaymentEvents(
 		                     or (e.effect->>'orderId' is null and o.paddle_transaction_id = e.transaction_id)
 		  left join subscriptions s on o.id is null and e.event_type like 'subscription.%' and s.paddle_subscription_id = e.payload->'data'->>'id'
 		  left join accounts a on a.id = coalesce(o.account_id, s.account_id)
-		  left join users u on u.account_id = a.id
-		  left join teams t on t.account_id = a.id
+		  ${ACCOUNT_HOLDERS}
 		  left join users buyer on buyer.id = o.user_id
 		 where ${sql.join(where, sql` and `)}
 		 order by ${rank}, e.received_at desc, e.event_id desc

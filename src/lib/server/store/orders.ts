@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { isUuid, queryRows } from '../db/client';
+import { ACCOUNT_HOLDERS, ACCOUNT_NAME } from '../accounts';
 import { mapRead, read, readOne, together, type Read } from '../db/reads';
 import { orders, products, topups, type ProductGrant } from '../db/schema';
 import { modelNamesRead } from '../ledger';
@@ -42,9 +43,9 @@ export async function orderBuyers(exec: Executor, orderIds: readonly string[]): 
 	if (!ids.length) return new Map();
 	const rows = await queryRows<{ id: string; account_id: string; name: string; team: boolean; bought_by: string | null }>(
 		exec,
-		sql`select o.id::text, o.account_id::text, coalesce(u.name, t.name, a.name) as name, t.id is not null as team, case when t.id is not null then buyer.name end as bought_by
+		sql`select o.id::text, o.account_id::text, ${ACCOUNT_NAME} as name, t.id is not null as team, case when t.id is not null then buyer.name end as bought_by
 		      from orders o join accounts a on a.id = o.account_id
-		      left join users u on u.account_id = a.id left join teams t on t.account_id = a.id left join users buyer on buyer.id = o.user_id
+		      ${ACCOUNT_HOLDERS} left join users buyer on buyer.id = o.user_id
 		     where o.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`
 	);
 	return new Map(rows.map((r) => [r.id, { accountId: r.account_id, name: r.name, team: r.team, boughtBy: r.bought_by }]));

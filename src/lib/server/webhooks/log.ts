@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db';
 import { queryRows } from '../db/client';
 import { DomainError } from '../errors';
-import { audit } from '../accounts';
+import { ACCOUNT_HOLDERS, ACCOUNT_NAME, audit } from '../accounts';
 import type { WebhookActor } from './operator';
 
 export interface AttemptView {
@@ -40,12 +40,12 @@ const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOStrin
 export async function listDeliveries(exec: Executor, endpointId: string, opts: { limit?: number; before?: number } = {}): Promise<DeliveryView[]> {
 	const rows = await queryRows<Record<string, unknown>>(
 		exec,
-		sql`select d.id, d.event_id, ev.type, ev.seq, ev.account_id, coalesce(u.name, t.name, a.name) as account_name, a.kind as account_kind, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
+		sql`select d.id, d.event_id, ev.type, ev.seq, ev.account_id, ${ACCOUNT_NAME} as account_name, a.kind as account_kind, d.status, d.next_attempt_at, d.created_at, d.delivered_at,
 		           coalesce((select json_agg(json_build_object('at', a.at, 'status_code', a.status_code, 'latency_ms', a.latency_ms,
 		                       'response_excerpt', a.response_excerpt, 'error', a.error) order by a.at desc)
 		                       from (select * from webhook_attempts a where a.delivery_id = d.id order by a.at desc limit 10) a), '[]') as attempts
 		      from webhook_deliveries d join webhook_events ev on ev.id = d.event_id
-		      join accounts a on a.id = ev.account_id left join users u on u.account_id = a.id left join teams t on t.account_id = a.id
+		      join accounts a on a.id = ev.account_id ${ACCOUNT_HOLDERS}
 		     where d.endpoint_id = ${endpointId}::uuid ${opts.before ? sql`and d.id < ${opts.before}` : sql``}
 		     order by d.id desc limit ${Math.min(opts.limit ?? 50, 200)}`
 	);
