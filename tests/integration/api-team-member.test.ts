@@ -177,6 +177,46 @@ describe(`a site key spending from a team pool for a member, on ${backend}`, () 
 		await expectInvariants(db);
 	});
 
+	it('signed in, a retry of their use of a team’s pool after they left it replays its answer; a new use there is refused', async () => {
+		const { team, owner } = await makeTeamWithMember(db, 5000);
+		const person = await ownUser(db, 0);
+		await db.orm.insert(teamMembers).values({ teamId: team.teamId, userId: person.id, role: 'member' });
+		const session = await signIn(db, { email: person.email!, password: 'correct-horse-battery-9' });
+		const keyed = (key: string, path: string, body: Record<string, unknown>) =>
+			callJson(path, { headers: { cookie: `quota_session=${session.token}`, 'idempotency-key': `team-session-${backend}-${key}-${team.teamId}` }, body: { team: team.teamId, feature: 'search_images', ...body } });
+		const used = await keyed('c', '/api/v1/consume', { units: 2 });
+		const held = await keyed('h', '/api/v1/holds', { max_tokens: 20 });
+		expect([used.status, held.status], JSON.stringify([used.json, held.json])).toEqual([200, 201]);
+		await removeMember(db, { teamId: team.teamId, userId: person.id }, { userId: owner.userId, siteAdmin: false });
+		const before = await figures(team.accountId);
+		// Their app's retry (the answer lost on a train's tunnel) gets the use that was made.
+		const again = await keyed('c', '/api/v1/consume', { units: 2 });
+		expect({ status: again.status, body: again.json, replayed: again.headers.get('idempotent-replayed') }).toEqual({ status: 200, body: used.json, replayed: 'true' });
+		expect((await keyed('h', '/api/v1/holds', { max_tokens: 20 })).json).toEqual(held.json);
+		// A new use, or another person's retry of a key they never sent, is refused as for any pool they may not use.
+		const fresh = await keyed('new', '/api/v1/consume', { units: 2 });
+		expect({ status: fresh.status, error: fresh.json.error }).toEqual({ status: 403, error: 'forbidden' });
+		const checked = await keyed('check', '/api/v1/check', { units: 2 });
+		expect({ status: checked.status, error: checked.json.error }).toEqual({ status: 403, error: 'forbidden' });
+		const outsider = await ownUser(db, 0);
+		const theirs = await signIn(db, { email: outsider.email!, password: 'correct-horse-battery-9' });
+		const stranger = await callJson('/api/v1/consume', { headers: { cookie: `quota_session=${theirs.token}`, 'idempotency-key': `team-session-${backend}-c-${team.teamId}` }, body: { team: team.teamId, feature: 'search_images', units: 2 } });
+		expect({ status: stranger.status, error: stranger.json.error }).toEqual({ status: 403, error: 'forbidden' });
+		expect(await figures(team.accountId)).toEqual(before);
+		expect(await spenders(team.accountId)).toEqual([[person.id, 'consume ok'], [person.id, 'hold ok']]);
+		// The hold they opened is still theirs to close: the pool pays what the use took, and gets the rest back
+		// (refused, the hold would run out and the pool would pay nothing for a use that was made). Not anyone else's.
+		const holdId = held.json.hold_id as string;
+		const close = (token: string, tokens: number) =>
+			callJson(`/api/v1/holds/${holdId}/settle`, { headers: { cookie: `quota_session=${token}`, 'idempotency-key': `team-session-${backend}-settle-${holdId}-${token.slice(0, 6)}` }, body: { tokens } });
+		const notTheirs = await close(theirs.token, 5);
+		expect({ status: notTheirs.status, error: notTheirs.json.error }).toEqual({ status: 404, error: 'not_found' });
+		const settled = await close(session.token, 5);
+		expect({ status: settled.status, cost: settled.json.cost, released: settled.json.released }, JSON.stringify(settled.json)).toEqual({ status: 200, cost: 5, released: 15 });
+		expect(await figures(team.accountId)).toMatchObject({ available: before.available + 15, held: before.held - 20 });
+		await expectInvariants(db);
+	});
+
 	it("a member named by their e-mail is refused naming the member id to send, as user is; an outsider's e-mail stays the plain refusal", async () => {
 		const { team, member: m, owner } = await makeTeamWithMember(db, 5000);
 		const email = `leo-${backend}-${m.userId.slice(0, 8)}@example.com`;

@@ -20,6 +20,6 @@ export { apiIdentityOf, apiIdsOfUsers, siteAdminContacts } from './contacts';
 export { ACCOUNT_HOLDERS, ACCOUNT_NAME, accountNames } from './names';
 export { promoteToSiteAdmin } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
-export { resolveAccount, callerAccount, callerScope, onCallerAccount, onTargetAccount, sessionAccount, targetAccount, type Caller, type SessionTarget, type Target } from './scope';
+export { resolveAccount, callerAccount, callerScope, onCallerAccount, onTargetAccount, sessionAccount, targetAccount, type Caller, type RetriedOn, type SessionTarget, type Target } from './scope';
 export { auditedEnd, auditedGrant, endWithSiteKey, grantWithSiteKey, type Granter, type SiteGrant } from './site-grants';
 export { appSecret } from './secret';

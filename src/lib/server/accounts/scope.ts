@@ -130,20 +130,21 @@ const SESSION_NAMES = ['account', ...KEY_NAMES] as const;
  * - `user`: their own Quota user id only, for their personal account (not the active pool); anyone
  *   else's id is `forbidden`, before any look-up, so it says nothing of who exists;
  * - `team`: that team's pool, through `requireAccountAccess` (a team they are not in, or none: its
- *   `forbidden`, worded as for any account they may not use); the account id of one they may use is
- *   `invalid_input` naming the id to send, as a key is told;
+ *   `forbidden`, worded as for any account they may not use, unless `retried` says the request retries
+ *   their use of that pool); the account id of one they may use is `invalid_input` naming the id to send,
+ *   as a key is told;
  * - `account` (the event stream): an account they may use, by id;
  * - `guest`: `invalid_input` naming it: a signed-in person is not a guest;
  * - several: `invalid_input` naming them, as a key is told.
  */
-export async function sessionAccount(db: Db, auth: Auth, target: SessionTarget, level: AccessLevel): Promise<string> {
+export async function sessionAccount(db: Db, auth: Auth, target: SessionTarget, level: AccessLevel, retried?: RetriedOn): Promise<string> {
 	// The event stream's query holds `account` only when it was sent: a REST body's refusal names no field it does not take.
 	switch (oneNamed(target, 'account' in target ? SESSION_NAMES : KEY_NAMES)) {
 		case 'user':
 			if (target.user!.toLowerCase() !== auth.user.id) throw new DomainError('forbidden', 'Signed in, you act for yourself or your teams; to act for other users use a site key.');
 			return auth.user.accountId;
 		case 'team':
-			return sessionTeamAccount(db, auth, target.team!, level);
+			return sessionTeamAccount(db, auth, target.team!, level, retried);
 		case 'guest':
 			throw fieldRefusal('guest', 'guest is for site keys: signed in, you are not a guest. Leave it out for your active pool, or name your "team".');
 		default:
@@ -151,10 +152,23 @@ export async function sessionAccount(db: Db, auth: Auth, target: SessionTarget, 
 	}
 }
 
-/** `sessionAccount`'s `team`: its pool if the user may use it at `level`; see there for the refusals. */
-async function sessionTeamAccount(db: Db, auth: Auth, team: string, level: AccessLevel): Promise<string> {
+/**
+ * Whether the request retries (its idempotency key's) a use the caller made on `accountId`: then the
+ * caller may still name that account after losing access to it (they left the team), and the ledger
+ * replays the use's answer. Refused, a client would take a use that was made for one that was not.
+ */
+export type RetriedOn = (accountId: string) => Promise<boolean>;
+
+/** `sessionAccount`'s `team`: its pool if the user may use it at `level`, or a use made there is retried (`retried`); see there for the refusals. */
+async function sessionTeamAccount(db: Db, auth: Auth, team: string, level: AccessLevel, retried?: RetriedOn): Promise<string> {
 	const [row] = isUuid(team) ? await db.rows<{ account_id: string }>(sql`select account_id from teams where id = ${team}::uuid`) : [];
-	if (row) return (await requireAccountAccess(db, auth, row.account_id, level)).id;
+	if (row) {
+		const access = await requireAccountAccess(db, auth, row.account_id, level).catch(async (e: unknown) => {
+			if (e instanceof DomainError && e.code === 'forbidden' && retried && (await retried(row.account_id))) return { id: row.account_id };
+			throw e;
+		});
+		return access.id;
+	}
 	// No such team: an account the user may not use gets the refusal any such account gets (a site admin,
 	// who may use any, is told there is no such team); one they may use is told the name it has in the API.
 	await requireAccountAccess(db, auth, team, level).catch((e: unknown) => {
@@ -175,9 +189,9 @@ export interface Caller {
  * its own), or for a signed-in user the one `sessionAccount` finds (their active pool when `target`
  * names nothing). `unauthorized` when nobody is calling.
  */
-export function callerAccount(db: Db, caller: Caller, target: Target, level: AccessLevel): Promise<string> {
+export function callerAccount(db: Db, caller: Caller, target: Target, level: AccessLevel, retried?: RetriedOn): Promise<string> {
 	if (caller.key) return targetAccount(db, caller.key, target, level);
-	if (caller.session) return sessionAccount(db, caller.session, target, level);
+	if (caller.session) return sessionAccount(db, caller.session, target, level, retried);
 	throw new DomainError('unauthorized', 'Sign in first.');
 }
 
@@ -274,8 +288,11 @@ export async function onTargetAccount<T>(db: Db, key: ApiKeyAuth, target: Target
 	}
 }
 
-/** `onTargetAccount` for whoever calls: a key's target, or the account a signed-in user names (`sessionAccount`; never made). */
-export async function onCallerAccount<T>(db: Db, caller: Caller, target: Target, level: 'read' | 'spend', use: (exec: Executor, accountId: string) => Promise<T>): Promise<T> {
+/**
+ * `onTargetAccount` for whoever calls: a key's target, or the account a signed-in user names (`sessionAccount`;
+ * never made; `retried`: a team they left still answers a retry of their use there).
+ */
+export async function onCallerAccount<T>(db: Db, caller: Caller, target: Target, level: 'read' | 'spend', use: (exec: Executor, accountId: string) => Promise<T>, retried?: RetriedOn): Promise<T> {
 	if (caller.key) return onTargetAccount(db, caller.key, target, level, use);
-	return use(db.orm, await callerAccount(db, caller, target, level));
+	return use(db.orm, await callerAccount(db, caller, target, level, retried));
 }

@@ -450,10 +450,16 @@ export function rollupsRead(accountId: string, opts: { period: ReportPeriod; win
 	});
 }
 
-/** The account a hold belongs to, so a caller's access can be checked before settling it. */
-/** The account a hold belongs to; null when there is no such hold (or `holdId` is not a hold id). */
-export async function holdAccount(exec: Executor, holdId: string): Promise<string | null> {
+/**
+ * The account a hold belongs to and who opened it (the user its hold operation names: a team member, or
+ * who used the app; null for an account's own use), so a caller's access can be checked before closing it.
+ * Null when there is no such hold (or `holdId` is not a hold id).
+ */
+export async function holdAccount(exec: Executor, holdId: string): Promise<{ accountId: string; openedBy: string | null } | null> {
 	if (!isUuid(holdId)) return null;
-	const [row] = await queryRows<{ account_id: string }>(exec, sql`select account_id from holds where id = ${holdId}::uuid`);
-	return row?.account_id ?? null;
+	const [row] = await queryRows<{ account_id: string; opened_by: string | null }>(
+		exec,
+		sql`select h.account_id, o.actor_user_id as opened_by from holds h left join operations o on o.id = h.operation_id where h.id = ${holdId}::uuid`
+	);
+	return row ? { accountId: row.account_id, openedBy: row.opened_by } : null;
 }

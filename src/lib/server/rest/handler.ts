@@ -1,7 +1,7 @@
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb, type Db, type Executor } from '../db';
-import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, poolMember, requireKeyScope, type AccessLevel, type ApiKeyAuth, type ApiKeyScope, type Auth, type Target } from '../accounts';
+import { authenticateApiKey, callerAccount, callerScope, onCallerAccount, poolMember, requireKeyScope, type AccessLevel, type ApiKeyAuth, type ApiKeyScope, type Auth, type RetriedOn, type Target } from '../accounts';
 import { spenderOfKey, type Actor } from '../ledger';
 import { DomainError, fieldRefusal } from '../errors';
 import { errorResponse, HttpError, invalidInput } from '../http/refusals';
@@ -47,7 +47,7 @@ export interface RestContext<B, Q, P = Record<string, string>, I extends Idempot
 	 * inside `use`'s transaction and kept only by a `spend` that succeeds, so a refused spend or a
 	 * read leaves nothing behind. Read and write through the executor `use` is given.
 	 */
-	onAccount<T>(target: Target, level: 'read' | 'spend', use: (exec: Executor, accountId: string) => Promise<T>): Promise<T>;
+	onAccount<T>(target: Target, level: 'read' | 'spend', use: (exec: Executor, accountId: string) => Promise<T>, retried?: RetriedOn): Promise<T>;
 }
 
 export interface RestResult {
@@ -169,7 +169,7 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 				ip: clientAddress(event),
 				idempotency: { scope: callerScope(caller), key: idem as string },
 				account: (target, level) => callerAccount(db, caller, target, level),
-				onAccount: (target, level, use) => onCallerAccount(db, caller, target, level, use)
+				onAccount: (target, level, use, retried) => onCallerAccount(db, caller, target, level, use, retried)
 			});
 			if (result instanceof Response) return result;
 			return json(result.body, { status: result.status ?? 200, headers: { 'cache-control': 'no-store', ...result.headers } });
@@ -203,8 +203,15 @@ interface SpendingBody extends Target {
  */
 export function spendingRequest<T>(ctx: RestContext<SpendingBody, unknown, unknown, 'required'>, spend: (exec: Executor, request: SpendingRequest) => Promise<T>): Promise<T> {
 	const { feature, model, metadata } = ctx.body;
-	return ctx.onAccount(ctx.body, 'spend', async (exec, accountId) =>
-		spend(exec, { accountId, feature, model, actor: { ...ctx.actor, userId: await spender(ctx, exec, accountId) }, idempotency: ctx.idempotency, metadata: metadata ?? null })
+	const { scope, key } = ctx.idempotency;
+	// Signed in, a retry of their use of a team's pool after they left it (the same key) replays its answer, as a member's does for a site key.
+	const theirs = ctx.session?.user.id;
+	const retried = async (accountId: string) => theirs !== undefined && (await spenderOfKey(ctx.db.orm, accountId, scope, key)) === theirs;
+	return ctx.onAccount(
+		ctx.body,
+		'spend',
+		async (exec, accountId) => spend(exec, { accountId, feature, model, actor: { ...ctx.actor, userId: await spender(ctx, exec, accountId) }, idempotency: ctx.idempotency, metadata: metadata ?? null }),
+		retried
 	);
 }
 
