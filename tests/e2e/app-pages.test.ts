@@ -131,6 +131,25 @@ describe('signed-in pages on a phone', () => {
 		await expect(rows.nth(1).getByRole('button').evaluate((b) => b === document.activeElement)).resolves.toBe(true);
 	});
 
+	it('takes a tap on a small button (Refresh, a cap\'s Change, a key\'s Pause) anywhere in a 44 px band, as every other control', async () => {
+		for (const path of ['/dashboard', '/settings']) {
+			await page.goto(path);
+			await waitForFresh(page);
+			// Each small button, in the middle of the screen, is what a finger 3 px above or below its drawn edge lands on
+			// (its band is 4 px each side: where two buttons wrap 8 px apart, their bands meet half-way).
+			const missed = await page.evaluate(() =>
+				[...document.querySelectorAll<HTMLElement>('.btn.small')].filter((b) => b.offsetParent !== null).map((b) => {
+					b.scrollIntoView({ block: 'center' });
+					const r = b.getBoundingClientRect();
+					const hits = [r.top - 3, r.bottom + 3].map((y) => b.contains(document.elementFromPoint(r.left + r.width / 2, y)));
+					return { text: b.textContent!.trim(), height: Math.round(r.height), hits };
+				})
+			);
+			expect(missed.length, path).toBeGreaterThan(0);
+			expect(missed.filter((b) => b.hits.includes(false)), path).toEqual([]);
+		}
+	});
+
 	it('filters the history by feature', async () => {
 		await page.goto('/usage');
 		await waitForFresh(page);
