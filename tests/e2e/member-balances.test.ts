@@ -88,8 +88,11 @@ describe('a new member, then their first purchases and a renewal, on a phone', (
 
 		await page.goto('/usage');
 		await waitForFresh(page);
-		await page.getByText('No usage yet.').waitFor();
+		// Where uses come from, and a way to make one.
+		await page.getByText("No usage yet: each use of the site's AI features shows here.").waitFor();
 		expect(await brokenSentences(page)).toEqual([]);
+		await page.getByRole('link', { name: 'Try one in the Playground' }).click();
+		await page.waitForURL('**/playground');
 	});
 
 	it('shows never-expiring purchased tokens and expiring subscription tokens apart, each with its amount', async () => {
