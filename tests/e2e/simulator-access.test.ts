@@ -78,7 +78,12 @@ describe('Paddle simulator access', () => {
 		const context = await phoneContext(browser);
 		await context.addCookies(sessionCookies('admin@quota.test'));
 		const page = await context.newPage();
+		// The server's page is the one the seller sees: Svelte takes it over, it does not draw it again.
+		const warnings: string[] = [];
+		page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())));
 		await page.goto('/paddle-simulator');
+		await page.waitForLoadState('networkidle');
+		expect(warnings.filter((w) => w.includes('hydration_mismatch'))).toEqual([]);
 		const card = page.getByRole('listitem').filter({ hasText: txn });
 		await expect(card.getByText('completed · refunded').isVisible()).resolves.toBe(true);
 		expect(await card.getByRole('button').count()).toBe(0);
