@@ -141,7 +141,7 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await expect(event.first().textContent()).resolves.toContain('+1,234 tokens');
 		// The declined card's event says what it did to the order (failed), not the order's later status alone.
 		const failed = page.getByRole('listitem').filter({ hasText: person.name }).filter({ hasText: 'transaction.payment_failed' });
-		await expect(failed.first().textContent()).resolves.toMatch(/Order E2E pack .*failed\s+· now completed/);
+		await expect(failed.first().textContent()).resolves.toMatch(/Order E2E pack .*Failed\s+· now completed/);
 		await screen(page, `admin-payments-${size.name}`);
 		await expectSound(page);
 	}, 150_000); // two people, a checkout and four pages: longer than one step
