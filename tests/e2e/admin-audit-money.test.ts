@@ -155,6 +155,11 @@ describe('the audit log’s purchases and API keys', () => {
 				const [, count, noun] = (await line.innerText()).match(/^(\d+) other payment (events?) to check/)!;
 				expect(Number(count)).toBeGreaterThan(0);
 				expect(noun).toBe(Number(count) === 1 ? 'event' : 'events');
+
+				// Payments says what it paid back: it took no tokens, so nothing else on its row did.
+				await page.goto(`/admin/payments?search=${encodeURIComponent(buyer.email)}`);
+				const event = page.getByRole('listitem').filter({ hasText: 'adjustment.updated' });
+				await event.getByText(/paid back \$1\.25 \(part\)/).waitFor();
 			} finally {
 				await context.close();
 			}

@@ -5,6 +5,7 @@ import { makeUser, outcome } from '../helpers/ledger';
 import { storeTestBed } from '../helpers/paddle';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { siteRevenue } from '../../src/lib/server/store';
+import { listPaymentEvents } from '../../src/lib/server/admin';
 
 // The simulator's seller page refunds part of a transaction, as Paddle's dashboard does: a partial
 // adjustment of the amount typed, which Quota flags for an admin and counts in the month's refunds.
@@ -38,6 +39,12 @@ describe(`a partial refund from the simulator's seller page on ${backend}`, () =
 
 		const { transactions } = await bed.paddle.listRecords();
 		expect(transactions.find((t) => t.id === c.transactionId)).toMatchObject({ partlyRefundedCents: 1_250, refundableCents: 250, currency: 'USD', nextAdjustments: ['chargeback'] });
+		// The console's Payments says what each part paid back: it took no tokens, so nothing else there did.
+		const listed = (await listPaymentEvents(bed.db.orm, { account: u.accountId })).rows.filter((r) => r.eventType === 'adjustment.updated');
+		expect(listed.map((r) => r.adjusted)).toEqual([
+			{ action: 'refund', partial: true, cents: 250, currency: 'USD' },
+			{ action: 'refund', partial: true, cents: 1_000, currency: 'USD' }
+		]);
 		const after = (await siteRevenue(bed.db.orm)).month.find((r) => r.currency === 'USD')!;
 		expect(after.refundedCents - before.refundedCents).toBe(1_250);
 	});
