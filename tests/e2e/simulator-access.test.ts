@@ -117,5 +117,16 @@ describe('Paddle simulator access', () => {
 		expect(await card.getByRole('button').allInnerTexts()).toEqual(['Chargeback', 'Refund part']);
 		await screenshot(page, 'paddle-simulator-partial-refund');
 		await context.close();
+
+		// The buyer's Purchases says what came back of it, beside what it cost.
+		const buyer = await phoneContext(browser);
+		await buyer.addCookies(sessionCookies('maya@quota.test'));
+		const purchases = await buyer.newPage();
+		await purchases.goto('/purchases');
+		const row = purchases.getByRole('listitem').filter({ hasText: 'Partly refunded' }).filter({ hasText: '$1.25 paid back' });
+		await row.first().waitFor();
+		await expect(row.first().innerText()).resolves.toMatch(/Token pack[\s\S]*Partly refunded[\s\S]*\$5\.00\s+\$1\.25 paid back/);
+		await screenshot(purchases, 'purchases-partly-refunded');
+		await buyer.close();
 	});
 });

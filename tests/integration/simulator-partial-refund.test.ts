@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { makeUser, outcome } from '../helpers/ledger';
 import { storeTestBed } from '../helpers/paddle';
-import { startCheckout } from '../../src/lib/server/store/orders';
+import { listPurchases, startCheckout } from '../../src/lib/server/store/orders';
 import { siteRevenue } from '../../src/lib/server/store';
 import { listPaymentEvents } from '../../src/lib/server/admin';
 
@@ -39,6 +39,8 @@ describe(`a partial refund from the simulator's seller page on ${backend}`, () =
 
 		const { transactions } = await bed.paddle.listRecords();
 		expect(transactions.find((t) => t.id === c.transactionId)).toMatchObject({ partlyRefundedCents: 1_250, refundableCents: 250, currency: 'USD', nextAdjustments: ['chargeback'] });
+		// The member's purchase (and the console's user page, which lists the same) says what came back of it.
+		expect(await listPurchases(bed.db.orm, u.accountId)).toMatchObject([{ status: 'partially_refunded', amountCents: 1_500, refundedCents: 1_250 }]);
 		// The console's Payments says what each part paid back: it took no tokens, so nothing else there did.
 		const listed = (await listPaymentEvents(bed.db.orm, { account: u.accountId })).rows.filter((r) => r.eventType === 'adjustment.updated');
 		expect(listed.map((r) => r.adjusted)).toEqual([
