@@ -146,6 +146,20 @@ describe('the audit log’s purchases and API keys', () => {
 				await refund.scrollIntoViewIfNeeded();
 				await screen(page, `admin-audit-partial-refund-${size.name === 'phone' ? 390 : 1280}`);
 				await expectSound(page);
+
+				// The Overview counts it among the payment events to check, its noun agreeing with the count ("1 other payment event").
+				await page.goto('/admin');
+				const flags = page.getByRole('region', { name: 'Open flags' });
+				const line = flags.getByRole('listitem').filter({ hasText: /other payment events? to check/ });
+				await line.getByText(/^\d+$/).waitFor();
+				const [, count, noun] = (await line.innerText()).match(/^(\d+) other payment (events?) to check/)!;
+				expect(Number(count)).toBeGreaterThan(0);
+				expect(noun).toBe(Number(count) === 1 ? 'event' : 'events');
+
+				// Payments says what it paid back: it took no tokens, so nothing else on its row did.
+				await page.goto(`/admin/payments?search=${encodeURIComponent(buyer.email)}`);
+				const event = page.getByRole('listitem').filter({ hasText: 'adjustment.updated' });
+				await event.getByText(/paid back \$1\.25 \(part\)/).waitFor();
 			} finally {
 				await context.close();
 			}

@@ -78,7 +78,12 @@ describe('Paddle simulator access', () => {
 		const context = await phoneContext(browser);
 		await context.addCookies(sessionCookies('admin@quota.test'));
 		const page = await context.newPage();
+		// The server's page is the one the seller sees: Svelte takes it over, it does not draw it again.
+		const warnings: string[] = [];
+		page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())));
 		await page.goto('/paddle-simulator');
+		await page.waitForLoadState('networkidle');
+		expect(warnings.filter((w) => w.includes('hydration_mismatch'))).toEqual([]);
 		const card = page.getByRole('listitem').filter({ hasText: txn });
 		await expect(card.getByText('completed · refunded').isVisible()).resolves.toBe(true);
 		expect(await card.getByRole('button').count()).toBe(0);
@@ -88,5 +93,40 @@ describe('Paddle simulator access', () => {
 		await expect(card.getByText(/^For Maya Patel$/).count()).resolves.toBe(1);
 		await screenshot(page, 'paddle-simulator-refunded');
 		await context.close();
+	});
+	it('the seller refunds part of a transaction on the page, as in Paddle: the amount typed goes back, the rest can follow in parts, a full refund no more', async () => {
+		const txn = await mayaStartsCheckout();
+		expect((await as('maya@quota.test', sim(txn, 'pay'), { method: 'POST' })).status).toBe(200);
+		// A member is no seller; more than the transaction's $5.00 is refused.
+		expect((await as('maya@quota.test', sim(txn, 'refund-part'), { method: 'POST', body: { cents: 125 } })).status).toBe(403);
+		const tooMuch = await as('admin@quota.test', sim(txn, 'refund-part'), { method: 'POST', body: { cents: 501 } });
+		expect(tooMuch.status).toBe(422);
+		expect(await tooMuch.json()).toMatchObject({ error: 'invalid_input', message: 'A partial refund is from $0.01 to $5.00, what is left of this transaction.' });
+
+		const context = await phoneContext(browser);
+		await context.addCookies(sessionCookies('admin@quota.test'));
+		const page = await context.newPage();
+		await page.goto('/paddle-simulator');
+		const card = page.getByRole('listitem').filter({ hasText: txn });
+		await card.getByLabel('Refund part, in USD (up to $5.00)').fill('1.25');
+		await card.getByRole('button', { name: 'Refund part' }).click();
+		await page.getByRole('status').getByText('Refund $1.25: sent adjustment.created (200), adjustment.updated (200)').waitFor();
+		await card.getByText('Partly refunded: $1.25 paid back so far.').waitFor();
+		await expect(card.getByText('completed · partly refunded').isVisible()).resolves.toBe(true);
+		await expect(card.getByLabel('Refund part, in USD (up to $3.75)').isVisible()).resolves.toBe(true);
+		expect(await card.getByRole('button').allInnerTexts()).toEqual(['Chargeback', 'Refund part']);
+		await screenshot(page, 'paddle-simulator-partial-refund');
+		await context.close();
+
+		// The buyer's Purchases says what came back of it, beside what it cost.
+		const buyer = await phoneContext(browser);
+		await buyer.addCookies(sessionCookies('maya@quota.test'));
+		const purchases = await buyer.newPage();
+		await purchases.goto('/purchases');
+		const row = purchases.getByRole('listitem').filter({ hasText: 'Partly refunded' }).filter({ hasText: '$1.25 paid back' });
+		await row.first().waitFor();
+		await expect(row.first().innerText()).resolves.toMatch(/Token pack[\s\S]*Partly refunded[\s\S]*\$5\.00\s+\$1\.25 paid back/);
+		await screenshot(purchases, 'purchases-partly-refunded');
+		await buyer.close();
 	});
 });

@@ -579,6 +579,8 @@ describe(`streamed CSV exports on ${backend}`, () => {
 			status: 400,
 			json: { error: 'invalid_input', message: 'from must be a date as YYYY-MM-DD, such as 2026-01-31; got "13/01/2026".' }
 		});
+		expect(await callJson('/admin/exports/payments?from=2026-02-01&to=2026-01-01', { headers: { cookie } })).toMatchObject({ status: 400, json: { error: 'invalid_input', message: 'The range ends before it starts.' } });
+		expect(await callJson('/admin/exports/payments', { headers: { cookie } })).toMatchObject({ status: 400, json: { error: 'invalid_input' } });
 		expect(await callJson('/admin/exports/passwords', { headers: { cookie } })).toMatchObject({ status: 404, json: { error: 'not_found' } });
 		const users = await call('/admin/exports/users', { headers: { cookie } });
 		expect(users.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-users-\d{4}-\d{2}-\d{2}\.csv"$/);
@@ -586,5 +588,8 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		const pools = await call('/admin/exports/teams', { headers: { cookie } });
 		expect(pools.headers.get('content-disposition')).toMatch(/^attachment; filename="quota-team-pools-\d{4}-\d{2}-\d{2}\.csv"$/);
 		expect((await pools.text()).split('\r\n')[0]).toBe('account_id,team_id,name,owner_email,members,created_at,balance_tokens,general_balance_tokens,unlimited,used_this_month_tokens,last_active_day,figures_as_of');
+		const payments = await call('/admin/exports/payments?from=2026-01-01&to=2026-01-31', { headers: { cookie } });
+		expect(payments.headers.get('content-disposition')).toBe('attachment; filename="quota-payments-2026-01-01-to-2026-01-31.csv"');
+		expect((await payments.text()).split('\r\n')[0]).toBe('at,kind,adjustment_type,currency,amount,amount_minor_units,order_id,product,quantity,account_id,account,order_status_now,paddle_transaction_id,paddle_adjustment_id');
 	});
 });

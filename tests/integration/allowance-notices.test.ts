@@ -16,7 +16,11 @@ import { saveLimits, saveSiteSettings, setAllowance } from '../../src/lib/server
 import { recordDomainEvent } from '../../src/lib/server/domain-events';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { localeFormatter } from '../../src/lib/refusal-message';
+import { zoneName } from '../../src/lib/zone-name';
 import type { ModuleLimitsInput } from '../../src/lib/server/ledger';
+
+/** `text` matched as itself in a RegExp: a zone's name has parentheses and a plus ("Tokyo time (UTC+9)"). */
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let db: Db & { url?: string };
 let stop: () => void;
@@ -325,11 +329,11 @@ describe(`a new time zone or week start, told to the members whose resets it mov
 		const [job] = await db.rows<{ payload: Record<string, unknown> }>(sql`select payload from scheduled_jobs where name = 'alerts.allowance-resets' and status = 'scheduled'`);
 		await runAll();
 		expect(await resetsSaid(daily.userId)).toEqual([
-			{ title: `Your free allowances now reset at 00:00 ${tz}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${was.timeZone} before\\. The next reset is [A-Z][a-z]{2} \\d{1,2}, \\d{4}, 00:00 `)) }
+			{ title: `Your free allowances now reset at 00:00 ${zoneName(tz)}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${escaped(zoneName(was.timeZone))} before\\. The next reset is [A-Z][a-z]{2} \\d{1,2}, \\d{4}, 00:00 `)) }
 		]);
-		expect((await resetsSaid(weekly.userId)).map((s) => s.title)).toEqual([`Your free allowances now reset on ${day}s at 00:00 ${tz}`]);
+		expect((await resetsSaid(weekly.userId)).map((s) => s.title)).toEqual([`Your free allowances now reset on ${day}s at 00:00 ${zoneName(tz)}`]);
 		expect(await resetsSaid(both.userId)).toEqual([
-			{ title: `Your free allowances now reset at 00:00 ${tz}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${was.timeZone} before\\. Next resets: daily [^;]+; weekly [^;]+\\.$`)) }
+			{ title: `Your free allowances now reset at 00:00 ${zoneName(tz)}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${escaped(zoneName(was.timeZone))} before\\. Next resets: daily [^;]+; weekly [^;]+\\.$`)) }
 		]);
 		expect(await resetsSaid(quiet.userId)).toEqual([]);
 		expect(await resetsSaid(gone.userId)).toEqual([]);
@@ -369,7 +373,7 @@ describe(`a new time zone or week start, told to the members whose resets it mov
 		await saveSiteSettings(db, owner, { timeZone: tz });
 		const [job] = await db.rows<{ payload: { key: string } }>(sql`select payload from scheduled_jobs where name = 'alerts.pool-allowance-resets' and status = 'scheduled'`);
 		await runAll();
-		const words = { title: `${name}'s free allowances now reset at 00:00 ${tz}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${was.timeZone} before\\. The next reset is [A-Z][a-z]{2} \\d{1,2}, \\d{4}, 00:00 `)) };
+		const words = { title: `${name}'s free allowances now reset at 00:00 ${zoneName(tz)}`, body: expect.stringMatching(new RegExp(`^They reset at 00:00 ${escaped(zoneName(was.timeZone))} before\\. The next reset is [A-Z][a-z]{2} \\d{1,2}, \\d{4}, 00:00 `)) };
 		expect(await poolSaid(poolOwner.userId)).toEqual([words]);
 		expect(await poolSaid(poolAdmin.userId)).toEqual([words]);
 		expect(await poolSaid(member.userId)).toEqual([]);

@@ -424,7 +424,7 @@ describe('authorization matrix', () => {
 
 /** The console's streamed CSV downloads: site admins get the file, everyone else 401/403 and no rows. */
 describe('authorization of the admin export endpoints', () => {
-	const exportPaths = ['/admin/exports/users', '/admin/exports/teams', '/admin/exports/audit?action=key.created', '/admin/exports/operations?from=2000-01-01&to=2100-01-01'];
+	const exportPaths = ['/admin/exports/users', '/admin/exports/teams', '/admin/exports/audit?action=key.created', '/admin/exports/operations?from=2000-01-01&to=2100-01-01', '/admin/exports/payments?from=2000-01-01&to=2100-01-01'];
 	for (const path of exportPaths) {
 		it(`${path}: siteAdmin only`, async () => {
 			const w = await makeWorld(db);

@@ -31,6 +31,14 @@ describe("a statement's refund or expiry of a purchase", () => {
 	});
 });
 
+describe("a statement's grant of unlimited use", () => {
+	it('says until when it runs, as a grant of tokens says when they expire', () => {
+		const week = purchase({ tokens: 0, source: 'bonus', note: 'Trial week', unlimited: true, expiresAt: '2026-12-13T23:59:59.999Z' });
+		expect(statementDetail(week, { team: false, timeZone: 'UTC' }).filter(Boolean)).toEqual(['Trial week', 'until Dec 13, 2026, 23:59 UTC']);
+		expect(statementDetail({ ...week, expiresAt: null }, { team: false, timeZone: 'UTC' }).filter(Boolean)).toEqual(['Trial week', 'no end date']);
+	});
+});
+
 describe("a statement's end of unlimited use", () => {
 	it('says unlimited use ended, which lot it was and who ended it', () => {
 		const ended = purchase({ kind: 'expiry', tokens: 0, source: 'admin', note: 'Tester', modelName: 'GPT-5 Nano', unlimited: true, actorName: 'Ada Admin' });

@@ -15,6 +15,20 @@ export const purchaseStatus: Record<PurchaseStatus, { label: string; tone: 'ok' 
 	partially_refunded: { label: 'Partly refunded', tone: 'low' }
 };
 
+/**
+ * An order's status as the console's Payments page says it, in the words of `purchaseStatus`
+ * ("Partly refunded", "Charged back"): the codes (`partially_refunded`) read as a fault to a person.
+ * A status this app does not know yet is shown as it came.
+ */
+export function orderStatusWords(status: string): string {
+	return status in purchaseStatus ? purchaseStatus[status as PurchaseStatus].label : status;
+}
+
+/** What a partly refunded purchase got back, as the lists say it beside its amount ("$499.99 paid back"); '' for any other. */
+export function refundWords(p: { refundedCents: number | null; currency: string | null }): string {
+	return p.refundedCents ? `${money(p.refundedCents, p.currency ?? 'USD')} paid back` : '';
+}
+
 /** A purchase's amount as the lists show it: "$5.00", or "nothing charged" for a failed one (no amount; never a bare "—"). */
 export function amountWords(p: { amountCents: number | null; currency: string | null }): string {
 	return p.amountCents === null ? 'nothing charged' : money(p.amountCents, p.currency ?? 'USD');

@@ -28,7 +28,7 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 				r.source === 'purchase' || r.source === 'subscription' ? sourceLabel(r.source) : (r.note ?? ''),
 				o.team ? boughtBy(r) : '',
 				scope ?? '',
-				r.unlimited ? '' : r.expiresAt ? `expires ${moment(r.expiresAt, o.timeZone)}` : 'never expires'
+				grantEnd(r, o.timeZone)
 			];
 		case 'spend':
 			return [r.modelName ?? '', r.actorName && o.team ? `by ${r.actorName}` : '', r.allowanceTokens ? `${tokens(r.allowanceTokens)} more from a free allowance` : ''];
@@ -41,6 +41,16 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 		case 'adjustment':
 			return [r.reason ?? ''];
 	}
+}
+
+/**
+ * When a grant ends: tokens "expire" or "never expire"; unlimited use runs "until" its end date, or has
+ * "no end date", as the dashboard's allocation and the console's Account card say it. Without it a
+ * member read "Unlimited · Trial week" and nowhere on the statement when it would stop.
+ */
+function grantEnd(r: StatementRow, timeZone: string | null | undefined): string {
+	if (r.unlimited) return r.expiresAt ? `until ${moment(r.expiresAt, timeZone)}` : 'no end date';
+	return r.expiresAt ? `expires ${moment(r.expiresAt, timeZone)}` : 'never expires';
 }
 
 /** Who ended unlimited use: "by Ada Admin", "at its end date"; empty for anything else. */

@@ -1,5 +1,5 @@
 // Streamed CSV exports of the admin console: users with balances, team pools with balances, the
-// audit log, a date range of operations. Rows are read a page at a time by keyset and written as they come, so a file of a
+// audit log, a date range of operations, a date range of payments and refunds. Rows are read a page at a time by keyset and written as they come, so a file of a
 // million rows never sits in memory; a client that goes away stops the reading.
 import { Readable } from 'node:stream';
 import { sql, type SQL } from 'drizzle-orm';
@@ -9,11 +9,15 @@ import { accountNames } from '../accounts';
 import { operationsBetween, poolUsedSinceSql, refreshAccountFigures, siteMonthStart, summaryJoin } from '../ledger';
 import { listAudit, type AuditQuery } from './audit-log';
 import { keyNamed } from '../../key-named';
+import { paymentMovements } from '../store/overview';
+import { minorDigits } from '../../money';
+import { DomainError } from '../errors';
+import { dayRule, isDay } from '../../day-text';
 
 /** Rows read per database round trip. */
 export const EXPORT_PAGE = 1000;
 
-export type ExportKind = 'users' | 'teams' | 'audit' | 'operations';
+export type ExportKind = 'users' | 'teams' | 'audit' | 'operations' | 'payments';
 
 export interface CsvExport {
 	filename: string;
@@ -198,6 +202,8 @@ const TEAM_COLUMNS = ['account_id', 'team_id', 'name', 'owner_email', 'members',
 const AUDIT_COLUMNS = ['id', 'at', 'action', 'what', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
 const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];
 
+const PAYMENT_COLUMNS = ['at', 'kind', 'adjustment_type', 'currency', 'amount', 'amount_minor_units', 'order_id', 'product', 'quantity', 'account_id', 'account', 'order_status_now', 'paddle_transaction_id', 'paddle_adjustment_id'];
+
 const stamp = () => new Date().toISOString().slice(0, 10);
 
 /**
@@ -235,4 +241,38 @@ export async function auditCsv(exec: Executor, q: AuditQuery, pageSize = EXPORT_
 export async function operationsCsv(exec: Executor, range: { from: string; to: string }, pageSize = EXPORT_PAGE): Promise<CsvExport> {
 	await operationsBetween(exec, range, null, 1); // refuses a bad range as a 4xx, not as a broken download
 	return { filename: `quota-operations-${range.from}-to-${range.to}.csv`, body: csv(OPERATION_COLUMNS, operationRows(exec, range, pageSize)) };
+}
+
+/**
+ * The payments, refunds, chargebacks and chargeback reversals of a date range (site-local days, both
+ * included) as CSV, oldest first: `amount` signed in the currency's main unit ("-499.99"), as the
+ * Overview's Revenue counts them (store/overview.ts paymentMovements), so a month's file adds up to its
+ * Gross, Refunds and Net. Errors: `invalid_input` for a bad day or range, before the download starts.
+ */
+export async function paymentsCsv(exec: Executor, range: { from: string; to: string }): Promise<CsvExport> {
+	for (const field of ['from', 'to'] as const) if (!isDay(range[field])) throw new DomainError('invalid_input', dayRule(field, range[field]));
+	if (range.to < range.from) throw new DomainError('invalid_input', 'The range ends before it starts.');
+	const moves = await paymentMovements(exec, range);
+	const names = await accountNames(exec, moves.flatMap((m) => (m.accountId ? [m.accountId] : [])));
+	async function* rows(): AsyncGenerator<Row> {
+		for (const m of moves) {
+			yield {
+				at: m.at,
+				kind: m.kind,
+				adjustment_type: m.adjustmentType,
+				currency: m.currency,
+				amount: (m.amountCents / 10 ** minorDigits(m.currency)).toFixed(minorDigits(m.currency)),
+				amount_minor_units: m.amountCents,
+				order_id: m.orderId,
+				product: m.productName,
+				quantity: m.quantity,
+				account_id: m.accountId,
+				account: m.accountId ? (names.get(m.accountId) ?? null) : null,
+				order_status_now: m.orderStatusNow,
+				paddle_transaction_id: m.transactionId,
+				paddle_adjustment_id: m.adjustmentId
+			};
+		}
+	}
+	return { filename: `quota-payments-${range.from}-to-${range.to}.csv`, body: csv(PAYMENT_COLUMNS, rows()) };
 }

@@ -12,5 +12,5 @@ export { overview, type Overview } from './overview';
 export { siteDayExpiry, type SiteDayExpiry } from './site-day-end';
 export { startCampaign, applyCampaign, listCampaigns, campaignReach, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';
 export { listPaymentEvents, PAYMENTS_PAGE, type PaymentEventRow, type PaymentFilter, type PaymentOutcome } from './payments';
-export { usersCsv, teamsCsv, auditCsv, operationsCsv, EXPORT_PAGE, type CsvExport } from './exports';
+export { usersCsv, teamsCsv, auditCsv, operationsCsv, paymentsCsv, EXPORT_PAGE, type CsvExport } from './exports';
 export { runJobNow } from './jobs';

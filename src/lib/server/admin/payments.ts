@@ -42,6 +42,12 @@ export interface PaymentEventRow {
 	account: { id: string; name: string; team: boolean } | null;
 	/** Tokens granted (+) or taken back (−) by it. */
 	tokens: number;
+	/**
+	 * What an approved adjustment moved, as Paddle's totals say it: a refund (whole or partial: `partial`),
+	 * a chargeback, its reversal or a credit, in minor units of `currency`. A partial refund takes no
+	 * tokens, so without it the row never said how much went back; null for any other event.
+	 */
+	adjusted: { action: string; partial: boolean; cents: number; currency: string } | null;
 }
 
 export const PAYMENTS_PAGE = 50;
@@ -96,6 +102,7 @@ export async function listPaymentEvents(
 		event_id: string; event_type: string; outcome: string; note: string | null; occurred_at: string; received_at: string; received_key: string; deliveries: number; transaction_id: string | null;
 		rank: number; order_id: string | null; product_name: string | null; quantity: number | null; order_set: string | null; order_status: string | null; account_id: string | null; account_name: string | null; tokens: number;
 		buyer: string | null; renewal: boolean | null; auto_top_up: boolean | null; team: boolean; amount_cents: string | number | null; currency: string | null;
+		adjusted_action: string | null; adjusted_type: string | null; adjusted_cents: string | null; adjusted_currency: string | null;
 	}>(exec, sql`
 		select e.event_id, e.event_type, e.outcome, e.note, e.occurred_at, e.received_at, e.received_at::text as received_key, e.deliveries, e.transaction_id, ${rank} as rank,
 		       o.id as order_id, o.product_name, o.quantity, o.status as order_status, a.id as account_id,
@@ -105,6 +112,8 @@ export async function listPaymentEvents(
 		       coalesce(e.effect->>'orderStatus', case when e.outcome = 'processed' and e.event_type = 'transaction.completed' then 'completed'
 		                                             when e.outcome = 'processed' and e.event_type in ('transaction.payment_failed', 'transaction.canceled') then 'failed' end) as order_set,
 		       ${ACCOUNT_NAME} as account_name,
+		       case when e.event_type like 'adjustment.%' and e.payload #>> '{data,status}' = 'approved' then e.payload #>> '{data,action}' end as adjusted_action,
+		       e.payload #>> '{data,type}' as adjusted_type, e.payload #>> '{data,totals,total}' as adjusted_cents, e.payload #>> '{data,totals,currency_code}' as adjusted_currency,
 		       (coalesce((select sum((g->>'tokens')::int8) from jsonb_array_elements(e.effect->'granted') g), 0)
 		        - coalesce((select sum((g->>'tokens')::int8) from jsonb_array_elements(e.effect->'clawedBack') g), 0))::int8 as tokens
 		  from paddle_events e
@@ -138,7 +147,11 @@ export async function listPaymentEvents(
 					}
 				: null,
 			account: r.account_id ? { id: r.account_id, name: r.account_name ?? '', team: r.team } : null,
-			tokens: Number(r.tokens)
+			tokens: Number(r.tokens),
+			adjusted:
+				r.adjusted_action && r.adjusted_cents && /^\d+$/.test(r.adjusted_cents) && r.adjusted_currency
+					? { action: r.adjusted_action, partial: r.adjusted_type === 'partial', cents: Number(r.adjusted_cents), currency: r.adjusted_currency }
+					: null
 		})),
 		nextCursor: rows.length > PAYMENTS_PAGE && last ? encodeCursor(`${last.rank}|${last.received_key}`, last.event_id) : null,
 		account

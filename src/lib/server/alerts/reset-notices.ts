@@ -8,6 +8,7 @@ import { queryRows, type Db, type Executor } from '../db/client';
 import { movedResets, nowText, RESET_PERIODS, resettingPeriodsSql, type ResetPeriod } from '../ledger';
 import { enqueue, type JobDefinition } from '../schedule/jobs';
 import { localeFormatter } from '../../refusal-message';
+import { zoneName } from '../../zone-name';
 import { anyoneToTell } from './allowance-notices';
 import { tellLookers } from './tell';
 import { tellMembersBatch, type MembersBatch } from './tell-members';
@@ -23,8 +24,8 @@ export interface ResetSettings {
 
 /**
  * The words of a move of a member's resets (`periods`: theirs that moved, in RESET_PERIODS order, each
- * with its next reset `next`, ISO): "Your free allowances now reset at 00:00 Europe/Berlin" (weekly ones
- * only: "… now reset on Mondays at 00:00 Europe/Berlin"; monthly only: "… on the 1st of the month at …";
+ * with its next reset `next`, ISO): "Your free allowances now reset at 00:00 Berlin time (UTC+1)" (weekly ones
+ * only: "… now reset on Mondays at 00:00 Berlin time (UTC+1)"; monthly only: "… on the 1st of the month at …";
  * the week start alone: "Your free weekly allowances now reset on Mondays"), and in the body when they
  * reset before and next: "They reset at 00:00 UTC before. The next reset is Dec 6, 2026, 00:00 Berlin
  * time (UTC+1)." (several periods: "Next resets: daily …; weekly …"). A team pool's (`teamName`, to its
@@ -36,8 +37,12 @@ export function resetsMovedWords(d: { was: ResetSettings; now: ResetSettings; pe
 	const on = (s: ResetSettings) => (only === 'weekly' ? ` ${day(s)}` : only === 'monthly' ? ' on the 1st of the month' : '');
 	const zoneMoved = d.was.timeZone !== d.now.timeZone;
 	const whose = d.teamName ? `${d.teamName}'s` : 'Your';
-	const title = zoneMoved ? `${whose} free allowances now reset${on(d.now)} at 00:00 ${d.now.timeZone}` : `${whose} free weekly allowances now reset ${day(d.now)}`;
-	const before = zoneMoved ? `They reset${on(d.was)} at 00:00 ${d.was.timeZone} before.` : `They reset ${day(d.was)} before.`;
+	// Each zone as the rest of the app names it ("New York time (UTC−5)"), as the next reset below is said,
+	// not its IANA id ("America/New_York"), which read as a code beside it.
+	const firstNext = d.periods[0] ? new Date(d.periods[0].next) : new Date();
+	const zone = (s: ResetSettings) => zoneName(s.timeZone, firstNext);
+	const title = zoneMoved ? `${whose} free allowances now reset${on(d.now)} at 00:00 ${zone(d.now)}` : `${whose} free weekly allowances now reset ${day(d.now)}`;
+	const before = zoneMoved ? `They reset${on(d.was)} at 00:00 ${zone(d.was)} before.` : `They reset ${day(d.was)} before.`;
 	const at = (iso: string) => pageWords.time(iso, d.now.timeZone);
 	const next = only ? `The next reset is ${at(d.periods[0]!.next)}.` : `Next resets: ${d.periods.map((p) => `${p.period} ${at(p.next)}`).join('; ')}.`;
 	return { title, body: `${before} ${next}` };

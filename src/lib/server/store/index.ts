@@ -22,7 +22,7 @@ export { startCheckout, resumeCheckout, dismissCheckout, listPurchases, RENEWAL_
 export type { PaymentProvider } from './paddle/provider';
 export { listSubscriptions, cancelSubscription, resumeSubscription, type SubscriptionView } from './subscriptions';
 export { flaggedEvents } from './paddle/webhook';
-export { siteRevenue, paymentFlags, type Revenue, type PaymentFlag } from './overview';
+export { siteRevenue, paymentFlags, paymentMovements, type Revenue, type PaymentFlag, type PaymentMovement } from './overview';
 export { paymentProvider, requireProvider, activeSimulator, paymentsLine, catalogProviders } from './paddle';
 export { simulatorFor, type SimulatorActor } from './paddle/simulator/access';
 

@@ -211,6 +211,11 @@ export interface Purchase {
 	 * the embedded store before its buyer was kept). `buyerWords` (lib/client/purchase-status.ts) says it.
 	 */
 	buyer: string | null;
+	/**
+	 * What Paddle's approved partial refunds paid back of a partly refunded purchase, in minor units of
+	 * `currency` (each adjustment once); null for any other status, whose amount says it all.
+	 */
+	refundedCents: number | null;
 	createdAt: string;
 	completedAt: string | null;
 }
@@ -295,7 +300,15 @@ function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 	const rows = read(
 		sql`select o.id, o.quantity, o.status, o.amount_cents, o.currency, o.created_at, o.completed_at, o.charged_subscription_id,
 		           o.product_id, o.product_name, o.product_kind, o.contents, o.unit_price_cents, buyer.name as buyer,
-		           ${RENEWAL_SQL} as renewal
+		           ${RENEWAL_SQL} as renewal,
+		           case when o.status = 'partially_refunded' then (
+		             select sum(a.total)::int8 from (
+		               select distinct on (e.payload #>> '{data,id}') (e.payload #>> '{data,totals,total}')::numeric as total
+		                 from paddle_events e
+		                where e.transaction_id = o.paddle_transaction_id and e.event_type like 'adjustment.%'
+		                  and e.payload #>> '{data,status}' = 'approved' and e.payload #>> '{data,action}' = 'refund'
+		                  and e.outcome in ('processed', 'flagged')
+		                order by e.payload #>> '{data,id}', e.occurred_at desc) a) end as refunded_cents
 		      from orders o
 		      left join users buyer on buyer.id = o.user_id
 		     where ${where}
@@ -320,6 +333,7 @@ function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 				renewal: o.renewal,
 				autoTopUp: o.charged_subscription_id !== null,
 				buyer: o.buyer,
+				refundedCents: o.refunded_cents === null ? null : Number(o.refunded_cents),
 				createdAt: new Date(o.created_at).toISOString(),
 				completedAt: o.completed_at === null ? null : new Date(o.completed_at).toISOString()
 			};
@@ -360,6 +374,7 @@ interface PurchaseRow {
 	id: string; quantity: number; status: PurchaseStatus; amount_cents: number | null; currency: string | null;
 	created_at: string | Date; completed_at: string | Date | null; charged_subscription_id: string | null;
 	product_id: string; product_name: string; product_kind: string; contents: ProductGrant[]; unit_price_cents: number; renewal: boolean; buyer: string | null;
+	refunded_cents: number | string | null;
 }
 
 /** One order of one account (the store polls it while the payment is processed). */

@@ -94,3 +94,78 @@ export async function paymentFlags(exec: Executor, limit = 5): Promise<{ rejecte
 		newest: newest.map((e) => ({ eventId: e.event_id, eventType: e.event_type, outcome: e.outcome, note: e.note, receivedAt: new Date(e.received_at).toISOString() }))
 	};
 }
+
+/** One movement of money in a range: a paid order (`payment`), or a Paddle adjustment of one. */
+export interface PaymentMovement {
+	at: string;
+	kind: 'payment' | 'refund' | 'chargeback' | 'chargeback_reverse';
+	/** `full` or `partial` for an adjustment (as Paddle says it); null for a payment. */
+	adjustmentType: string | null;
+	currency: string;
+	/** Signed, in the currency's minor unit: a payment and a chargeback reversal add, a refund and a chargeback take away. */
+	amountCents: number;
+	orderId: string | null;
+	productName: string | null;
+	quantity: number | null;
+	accountId: string | null;
+	/** The order's status today ("refunded" on the payment a later refund undid). */
+	orderStatusNow: string | null;
+	transactionId: string | null;
+	adjustmentId: string | null;
+}
+
+/**
+ * Every payment and every approved refund, chargeback and chargeback reversal of the site-local days
+ * `from`..`to` (both included), oldest first, counted by the same rules as the Overview's revenue
+ * (siteRevenue): a paid order by when it completed, an adjustment once, by when it occurred. So the
+ * file of a month adds up to that month's Gross, Refunds and Net. A range's payments are read at once:
+ * they are purchases (thousands a month), not operations. Days are checked by the caller.
+ */
+export async function paymentMovements(exec: Executor, range: { from: string; to: string }): Promise<PaymentMovement[]> {
+	const rows = await queryRows<{
+		at: string; kind: PaymentMovement['kind']; adjustment_type: string | null; currency: string; amount: string; order_id: string | null; product_name: string | null;
+		quantity: number | null; account_id: string | null; status_now: string | null; transaction_id: string | null; adjustment_id: string | null;
+	}>(
+		exec,
+		sql`
+		with span as (
+		  select (${range.from}::date::timestamp at time zone z.time_zone) as s, ((${range.to}::date + 1)::timestamp at time zone z.time_zone) as e
+		    from site_settings z where z.id = 1),
+		adjustments as (
+		  select distinct on (e.payload #>> '{data,id}') e.payload #>> '{data,id}' as id, e.occurred_at,
+		         e.payload #>> '{data,action}' as action, e.payload #>> '{data,type}' as type, e.payload #>> '{data,totals,currency_code}' as currency,
+		         (e.payload #>> '{data,totals,total}')::numeric as total, e.payload #>> '{data,transaction_id}' as transaction_id
+		    from paddle_events e
+		   where e.event_type like 'adjustment.%' and e.payload #>> '{data,status}' = 'approved'
+		     and e.outcome in ('processed', 'flagged')
+		   order by e.payload #>> '{data,id}', e.occurred_at desc),
+		moves as (
+		  select o.completed_at as at, 'payment' as kind, null as adjustment_type, o.currency, o.amount_cents::numeric as amount, o.id as order_id,
+		         o.paddle_transaction_id as transaction_id, null as adjustment_id
+		    from orders o, span
+		   where o.status in ${PAID_SQL} and o.currency is not null and o.completed_at >= span.s and o.completed_at < span.e
+		  union all
+		  select a.occurred_at, a.action, a.type, a.currency, case when a.action = 'chargeback_reverse' then a.total else -a.total end, o.id,
+		         a.transaction_id, a.id
+		    from adjustments a cross join span left join orders o on o.paddle_transaction_id = a.transaction_id
+		   where a.action in ('refund', 'chargeback', 'chargeback_reverse') and a.currency is not null and a.occurred_at >= span.s and a.occurred_at < span.e)
+		select m.at, m.kind, m.adjustment_type, m.currency, m.amount::text as amount, m.order_id, o.product_name, o.quantity, o.account_id,
+		       o.status as status_now, m.transaction_id, m.adjustment_id
+		  from moves m left join orders o on o.id = m.order_id
+		 order by m.at, m.adjustment_id nulls first, m.order_id`
+	);
+	return rows.map((r) => ({
+		at: new Date(r.at).toISOString(),
+		kind: r.kind,
+		adjustmentType: r.adjustment_type,
+		currency: r.currency,
+		amountCents: Number(r.amount),
+		orderId: r.order_id,
+		productName: r.product_name,
+		quantity: r.quantity === null ? null : Number(r.quantity),
+		accountId: r.account_id,
+		orderStatusNow: r.status_now,
+		transactionId: r.transaction_id,
+		adjustmentId: r.adjustment_id
+	}));
+}

@@ -31,6 +31,8 @@ export interface SimTransaction {
 	billedAt: string | null;
 	/** The seller's and the bank's adjustments so far, oldest first (absent on records made before they were kept). */
 	adjustments?: AdjustmentAction[];
+	/** What the seller's partial refunds paid back so far, in the currency's minor unit (absent: none). */
+	partlyRefundedCents?: number;
 	/** The buyer as Paddle knows them (one per buyer's account; absent on records made before it was kept). */
 	customerId?: string;
 }
@@ -222,16 +224,19 @@ export function adjustmentPayload(
 	product: Product,
 	action: AdjustmentAction,
 	status: 'pending_approval' | 'approved',
-	id = paddleId('adj')
+	id = paddleId('adj'),
+	/** A partial refund's amount (minor units): the adjustment is `partial`, of that amount, with no fee back. */
+	partCents?: number
 ): IAdjustmentNotificationResponse {
-	const a = amounts(product, txn.quantity);
+	const a = partCents === undefined ? amounts(product, txn.quantity) : { subtotal: String(partCents), fee: '0', earnings: String(partCents) };
+	const type = partCents === undefined ? 'full' : 'partial';
 	const currency = product.currency as 'USD';
 	return {
 		id,
 		items: [
 			{
 				id: paddleId('adjitm'),
-				type: 'full',
+				type,
 				amount: a.subtotal,
 				totals: { tax: '0', total: a.subtotal, subtotal: a.subtotal, fee: a.fee, earnings: a.earnings, currency_code: currency },
 				item_id: `txnitm_${txn.id.slice(4)}`,
@@ -239,7 +244,7 @@ export function adjustmentPayload(
 			}
 		],
 		action,
-		type: 'full',
+		type,
 		reason: action === 'refund' ? 'Requested by the customer (simulator)' : 'Card issuer dispute (simulator)',
 		status,
 		totals: { fee: a.fee, tax: '0', total: a.subtotal, earnings: a.earnings, subtotal: a.subtotal, retained_fee: '0', currency_code: currency },

@@ -5,6 +5,7 @@ import { DomainError } from '../../../errors';
 import { priceIdOf, productsByPriceId, type PaddleEnvironment, type Product } from '../../catalog';
 import { orderBuyers, orderOf } from '../../orders';
 import { addCalendar } from '../../../../calendar';
+import { money } from '../../../../money';
 import type { CreateTransaction, PaymentProvider } from '../provider';
 import { signatureHeader } from '../signature';
 import {
@@ -270,6 +271,27 @@ export class PaddleSimulator implements PaymentProvider {
 		]);
 	}
 
+	/**
+	 * A partial refund as the seller issues it in Paddle's dashboard: `cents` (minor units, at least 1 and
+	 * at most what is left of the transaction's total), created for approval, then approved. Several may
+	 * follow one another; once one is made, Paddle takes no full refund of the transaction. Errors:
+	 * `invalid_input` for an amount out of that range, `conflict` as `refund`.
+	 */
+	async refundPart(transactionId: string, cents: number): Promise<Delivery[]> {
+		const txn = await this.transaction(transactionId);
+		const product = await this.product(txn.priceId);
+		const left = product.priceCents * txn.quantity - (txn.partlyRefundedCents ?? 0);
+		if (!Number.isSafeInteger(cents) || cents < 1 || cents > left) {
+			throw new DomainError('invalid_input', `A partial refund is from ${money(1, product.currency, 'en')} to ${money(left, product.currency, 'en')}, what is left of this transaction.`);
+		}
+		const { txn: adjusted } = await this.adjustable(transactionId, 'refund', { part: cents });
+		const id = paddleId('adj');
+		return this.deliver([
+			envelope('adjustment.created', adjustmentPayload(adjusted, product, 'refund', 'pending_approval', id, cents)),
+			envelope('adjustment.updated', adjustmentPayload(adjusted, product, 'refund', 'approved', id, cents))
+		]);
+	}
+
 	/** A bank dispute (or, with `reverse`, the bank's decision for the seller on the open dispute). */
 	async chargeback(transactionId: string, reverse = false): Promise<Delivery[]> {
 		const action = reverse ? 'chargeback_reverse' : 'chargeback';
@@ -303,7 +325,14 @@ export class PaddleSimulator implements PaymentProvider {
 			transactions: rows
 				.filter((r) => r.kind === 'transaction')
 				.map((r) => r.data as SimTransaction)
-				.map((t) => ({ ...named(t), adjustments: t.adjustments ?? [], nextAdjustments: t.status === 'completed' ? PaddleSimulator.nextAdjustments(t.adjustments) : [] })),
+				.map((t) => {
+					const next = t.status === 'completed' ? PaddleSimulator.nextAdjustments(t.adjustments) : [];
+					const product = catalog.get(t.priceId);
+					// What the seller may still refund in parts (minor units of `currency`): the total less the partial refunds so far.
+					const refundableCents = product && next.includes('refund') ? Math.max(product.priceCents * t.quantity - (t.partlyRefundedCents ?? 0), 0) : 0;
+					// Partly refunded, Paddle takes no full refund of it: the rest goes in parts.
+					return { ...named(t), adjustments: t.adjustments ?? [], nextAdjustments: t.partlyRefundedCents ? next.filter((a) => a !== 'refund') : next, refundableCents, partlyRefundedCents: t.partlyRefundedCents ?? 0, currency: product?.currency ?? null };
+				}),
 			subscriptions: rows.filter((r) => r.kind === 'subscription').map((r) => named(r.data as SimSubscription))
 		};
 	}
@@ -332,8 +361,12 @@ export class PaddleSimulator implements PaymentProvider {
 		return results;
 	}
 
-	/** A completed transaction that can take `action` now, recorded as taken (refused with `conflict` otherwise). */
-	private async adjustable(transactionId: string, action: AdjustmentAction) {
+	/**
+	 * A completed transaction that can take `action` now, recorded as taken (refused with `conflict`
+	 * otherwise). `part`: a partial refund of that many minor units, added to what partial refunds paid
+	 * back; a full refund after one is refused, as Paddle refuses it.
+	 */
+	private async adjustable(transactionId: string, action: AdjustmentAction, opts: { part?: number } = {}) {
 		const txn = await this.transaction(transactionId);
 		if (txn.status !== 'completed') throw new DomainError('conflict', 'Only completed transactions can be refunded or disputed.');
 		if (!PaddleSimulator.nextAdjustments(txn.adjustments).includes(action)) {
@@ -341,7 +374,11 @@ export class PaddleSimulator implements PaymentProvider {
 			const why = done.includes('refund') ? 'This transaction is already refunded.' : action === 'chargeback_reverse' ? 'This transaction has no open chargeback.' : 'This transaction was charged back.';
 			throw new DomainError('conflict', why);
 		}
-		txn.adjustments = [...(txn.adjustments ?? []), action];
+		if (action === 'refund' && opts.part === undefined && txn.partlyRefundedCents) {
+			throw new DomainError('conflict', 'This transaction is partly refunded: refund the rest in parts.');
+		}
+		if (opts.part !== undefined) txn.partlyRefundedCents = (txn.partlyRefundedCents ?? 0) + opts.part;
+		else txn.adjustments = [...(txn.adjustments ?? []), action];
 		await this.save('transaction', txn.id, txn);
 		return { txn, product: await this.product(txn.priceId) };
 	}

@@ -3,7 +3,7 @@ import { DomainError } from '$lib/server/errors';
 import { isSiteAdmin } from '$lib/server/accounts';
 import { errorResponse } from '$lib/server/http/refusals';
 import { withDb } from '$lib/server/forms';
-import { auditCsv, operationsCsv, teamsCsv, usersCsv, type CsvExport } from '$lib/server/admin';
+import { auditCsv, operationsCsv, paymentsCsv, teamsCsv, usersCsv, type CsvExport } from '$lib/server/admin';
 import type { Executor } from '$lib/server/db/client';
 
 // Downloads made on request, with the admin's session: never part of the prerendered shell.
@@ -20,12 +20,18 @@ const exports: Record<string, (exec: Executor, url: URL) => CsvExport | Promise<
 		const to = param(url, 'to');
 		if (!from || !to) throw new DomainError('invalid_input', 'Give the range as ?from=YYYY-MM-DD&to=YYYY-MM-DD, such as ?from=2026-01-01&to=2026-01-31.');
 		return operationsCsv(exec, { from, to });
+	},
+	payments: (exec, url) => {
+		const from = param(url, 'from');
+		const to = param(url, 'to');
+		if (!from || !to) throw new DomainError('invalid_input', 'Give the range as ?from=YYYY-MM-DD&to=YYYY-MM-DD, such as ?from=2026-01-01&to=2026-01-31.');
+		return paymentsCsv(exec, { from, to });
 	}
 };
 
 /**
  * GET /admin/exports/users · /admin/exports/teams · /admin/exports/audit?actor&action&account&from&to ·
- * /admin/exports/operations?from&to — a streamed CSV download for site admins (401 signed out,
+ * /admin/exports/operations?from&to · /admin/exports/payments?from&to — a streamed CSV download for site admins (401 signed out,
  * 403 for members and team owners, 404 for another name, 400 for a bad date or range, as the
  * console's forms answer bad input).
  */
@@ -34,7 +40,7 @@ export const GET: RequestHandler = async ({ locals, params, url, request, route 
 		if (!locals.auth) throw new DomainError('unauthorized', 'Sign in first.');
 		if (!isSiteAdmin(locals.auth)) throw new DomainError('forbidden', 'Only site admins can export.');
 		const make = Object.hasOwn(exports, params.kind) ? exports[params.kind] : undefined;
-		if (!make) throw new DomainError('not_found', 'No such export: users, teams, audit or operations.');
+		if (!make) throw new DomainError('not_found', 'No such export: users, teams, audit, operations or payments.');
 		const file = await withDb((db) => make(db.orm, url));
 		return new Response(file.body, {
 			headers: {
