@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { baseURL, launch } from './browser';
-import { deviceStorage, expectNoteBeside, leo, maya, screen, waitForServiceWorker } from './app';
+import { deviceStorage, expectNoteBeside, leo, maya, screen, siteApi, waitForServiceWorker } from './app';
 import { expectSound, installed, openAt, pagePerSize, scrollUntilShown, type Size, sizes, tour } from './console';
 import { DEMO_SITE_API_KEY } from './server';
 import { CATALOG_KEY_RULE } from '../../src/lib/catalog-key';
@@ -284,6 +284,38 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await expect(chatForm(page).getByLabel('Member (tokens)').count()).resolves.toBe(1);
 		await chatForm(page).getByRole('button', { name: 'Cancel' }).click();
 		await expect(chatForm(page).count()).resolves.toBe(0);
+	});
+
+	it("sets the low balance share: the card says it, a share that is no whole percentage is refused under its field, and the API's level follows it", async () => {
+		await page.goto('/admin/limits');
+		await expect(facts(page)).resolves.toMatch(/Low balance below\s+20% left/);
+		// A host's user with half of 1,000 tokens left (Search images: a module with no free allowance).
+		const user = `e2e-low-share-${size.name}-${Date.now().toString(36)}`;
+		expect((await siteApi('grants', { user, tokens: 1000, source: 'bonus', note: 'Low share test' })).status).toBe(201);
+		expect((await siteApi('consume', { user, feature: 'search_images', units: 50 })).status).toBe(200);
+		const level = async () => ((await (await siteApi('check', { user, feature: 'search_images', units: 1 })).json()) as { level: string }).level;
+		expect(await level()).toBe('ok');
+		const share = siteForm(page).getByLabel('Low balance below (% of the allocation left)');
+		const save = async (typed: string) => {
+			if (!(await siteForm(page).count())) await siteCard(page).getByRole('button', { name: /^Edit/ }).click();
+			await share.fill(typed);
+			await siteForm(page).getByRole('button', { name: 'Save site settings' }).click();
+		};
+		try {
+			await save('150');
+			await expectNoteBeside(share, 'The low balance share is a whole percentage from 1 to 99.');
+			await expect(share.getAttribute('aria-invalid')).resolves.toBe('true');
+			await screen(page, `admin-limits-low-share-refused-${size.name}`);
+			await save('60%');
+			await siteCard(page).getByText('Site settings saved. Recorded in the audit log.').waitFor();
+			await expect(facts(page)).resolves.toMatch(/Low balance below\s+60% left/);
+			// 490 of 1,000 left after the check's use: under 60 %, the light is yellow.
+			expect(await level()).toBe('low');
+		} finally {
+			await save('20');
+			await siteCard(page).getByText('Site settings saved. Recorded in the audit log.').waitFor();
+		}
+		expect(await level()).toBe('ok');
 	});
 
 	it('fits every module and the site’s settings in a few screens, each form one Edit away; a zone is found by typing, and Cancel keeps what was saved', async () => {

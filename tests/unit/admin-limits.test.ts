@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitChoice, limitDraft, parseCap, previewLines, readLimit, runOutWords, typedLimit, UNSET_LIMIT, type LimitsForm } from '../../src/lib/client/admin/limits';
+import { limitChoice, limitDraft, LOW_SHARE_RULE, parseCap, parseLowShare, previewLines, readLimit, runOutWords, typedLimit, UNSET_LIMIT, type LimitsForm } from '../../src/lib/client/admin/limits';
 import { NO_LIMIT_CHOSEN } from '../../src/lib/limit-choice';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -137,5 +137,17 @@ describe('the preview sentence', () => {
 		expect(said({ ...none, onExhausted: 'inactive' })[1]).toBe('A user gets no free tokens: they pay from their balance, and once it is empty Chatbot shows as inactive.');
 		// A guest's free tokens still run out; members had none, so they are not among those it is said of.
 		expect(runOutWords({ ...none, guest: 100 })).toBe('When the free tokens of a guest run out and no balance is left: the limit message shows.');
+	});
+});
+
+describe("the site's low balance share", () => {
+	it('reads a whole percentage from 1 to 99, with or without %', () => {
+		expect(parseLowShare('20')).toEqual({ ok: true, value: 20 });
+		expect(parseLowShare(' 5 % ')).toEqual({ ok: true, value: 5 });
+		expect(parseLowShare('99%')).toEqual({ ok: true, value: 99 });
+	});
+	it('refuses anything else with the rule the server keeps', () => {
+		for (const bad of ['', '0', '100', '12.5', '-3', 'twenty', '1e1']) expect(parseLowShare(bad), bad).toEqual({ ok: false, error: LOW_SHARE_RULE });
+		expect(LOW_SHARE_RULE).toBe('The low balance share is a whole percentage from 1 to 99.');
 	});
 });

@@ -53,6 +53,16 @@ export function parseCap(text: string): { ok: true; value: number | null } | { o
 	return readTokenAmount(text, { min: 0, max: MAX_TOKENS, what: 'A daily cap' });
 }
 
+/** Why a low balance share was refused: the rule the server keeps (ledger updateSiteSettings), in the form's words. */
+export const LOW_SHARE_RULE = 'The low balance share is a whole percentage from 1 to 99.';
+
+/** The site's low balance share as typed: a whole percentage from 1 to 99, with or without "%". */
+export function parseLowShare(text: string): { ok: true; value: number } | { ok: false; error: string } {
+	const m = /^\s*(\d{1,2})\s*%?\s*$/.exec(text);
+	const n = m ? Number(m[1]) : 0;
+	return n >= 1 && n <= 99 ? { ok: true, value: n } : { ok: false, error: LOW_SHARE_RULE };
+}
+
 /** What a cap field shows for a stored cap (null: none, empty). */
 export const capField = (cap: number | null) => (cap === null ? '' : String(cap));
 
