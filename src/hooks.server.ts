@@ -7,7 +7,8 @@ import { refuseCrossSite } from '$lib/server/http/csrf';
 import { answerOutage, handleOutage } from '$lib/server/http/unavailable';
 import { closeConnectionsWhenDraining } from '$lib/server/http/drain';
 import { answerNotFound } from '$lib/server/http/not-found';
-import { closeDb, getDb } from '$lib/server/db';
+import { closeDb } from '$lib/server/db';
+import { getDbOrExit } from '$lib/server/db/opening';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
@@ -51,7 +52,7 @@ const WATCHERS_ROLE = 1;
 export const init: ServerInit = async () => {
 	// Prerendering the app shell needs no database: do not migrate or seed one at build time.
 	if (building) return;
-	const db = await getDb();
+	const db = await getDbOrExit();
 	const where = db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL';
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
