@@ -14,7 +14,7 @@ import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
 import { trpcResponseMeta } from '$lib/server/trpc/response-meta';
 import { trpcMethods } from '$lib/server/trpc/methods';
-import { config, ConfigError } from '$lib/server/config';
+import { config, configWarnings, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
 import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/server/http/first-queries';
@@ -52,6 +52,7 @@ const WATCHERS_ROLE = 1;
 export const init: ServerInit = async () => {
 	// Prerendering the app shell needs no database: do not migrate or seed one at build time.
 	if (building) return;
+	for (const warning of configWarnings(config())) console.warn(warning);
 	const db = await getDbOrExit();
 	const where = db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL';
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
