@@ -24,6 +24,7 @@ import { startSchedule } from '$lib/server/schedule';
 import { appJobs, sweepAtNewLotExpiries } from '$lib/server/schedule/app-jobs';
 import { closeWebhookAgents, startWebhookOutbox } from '$lib/server/webhooks';
 import { onShutdown } from '$lib/server/shutdown';
+import { applyLogLevel } from '$lib/server/log';
 
 // Fail at start, with one clear line naming the variable, on a bad environment.
 try {
@@ -33,6 +34,7 @@ try {
 	console.error(e.message);
 	process.exit(1);
 }
+applyLogLevel(config().LOG_LEVEL);
 
 const trpc = createTRPCHandle({ router: appRouter, createContext, responseMeta: trpcResponseMeta });
 

@@ -35,3 +35,19 @@ export function logFailure(where: string, what: string, error: unknown): string 
 	console.error(`[${where}] ${what} (ref ${ref}): ${describeError(error)}`);
 	return ref;
 }
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * LOG_LEVEL: quiets the console's methods below `level` for the rest of the process (`warn` keeps
+ * warnings and failures, `error` failures only). The app writes through the console, each line
+ * at its level: `console.log`/`info` for what happened, `warn` for what an operator should look at,
+ * `error` for failures (`logFailure`). Nothing is written at `debug` today, so it prints what `info` does.
+ */
+export function applyLogLevel(level: (typeof LEVELS)[number], target: Pick<Console, 'debug' | 'info' | 'log' | 'warn'> = console): void {
+	const rank = LEVELS.indexOf(level);
+	const quiet = () => {};
+	if (rank > 0) target.debug = quiet;
+	if (rank > 1) target.info = target.log = quiet;
+	if (rank > 2) target.warn = quiet;
+}
