@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-type ErrorLike = { name?: unknown; code?: unknown; constraint_name?: unknown; constraint?: unknown; stack?: unknown; cause?: unknown };
+type ErrorLike = { name?: unknown; code?: unknown; originalCode?: unknown; responseCode?: unknown; constraint_name?: unknown; constraint?: unknown; stack?: unknown; cause?: unknown };
 
 /**
  * A failure without the values of the request: error class names, codes (SQLSTATE, Node's) and
@@ -18,7 +18,11 @@ export function describeError(error: unknown): string {
 			break;
 		}
 		const name = typeof e.name === 'string' ? e.name : 'Error';
-		const code = typeof e.code === 'string' ? ` ${e.code}` : '';
+		let code = typeof e.code === 'string' ? ` ${e.code}` : '';
+		// nodemailer replaces the socket's code with its own (ESOCKET, ECONNECTION) and keeps it as
+		// originalCode; an SMTP server's refusal (EAUTH, EENVELOPE) has its reply code: what to fix is in those.
+		if (typeof e.originalCode === 'string' && e.originalCode !== e.code) code += ` ${e.originalCode}`;
+		if (typeof e.responseCode === 'number') code += ` ${e.responseCode}`;
 		const constraint = e.constraint_name ?? e.constraint;
 		chain.push(`${name}${code}${typeof constraint === 'string' ? ` (${constraint})` : ''}`);
 		if (!frames.length && typeof e.stack === 'string') frames = e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 6);
