@@ -16,6 +16,7 @@ import { trpcResponseMeta } from '$lib/server/trpc/response-meta';
 import { trpcMethods } from '$lib/server/trpc/methods';
 import { config, configWarnings, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
+import { firstAdminHint } from '$lib/server/accounts';
 import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/server/http/first-queries';
 import { startAlerts, startAllowanceNotices } from '$lib/server/alerts';
@@ -59,6 +60,8 @@ export const init: ServerInit = async () => {
 	const where = db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL';
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
+	const hint = await firstAdminHint(db, config().ORIGIN);
+	if (hint) console.log(hint);
 	startWebhookOutbox();
 	startAllowanceNotices();
 	sweepAtNewLotExpiries(config().SCHEDULE_CHECK_SECONDS);
