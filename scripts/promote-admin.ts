@@ -1,7 +1,7 @@
 // `npm run admin:promote -- someone@example.com`: makes a signed-up user a site admin, on the
 // database the app uses (DATABASE_URL, or the embedded one in PGLITE_DIR — stop the app first:
 // the embedded database serves one process).
-import { getDb } from '../src/lib/server/db';
+import { getDbOrExit } from '../src/lib/server/db/opening';
 import { promoteToSiteAdmin } from '../src/lib/server/accounts/operator';
 import { DomainError } from '../src/lib/server/errors';
 
@@ -10,7 +10,7 @@ if (!email) {
 	console.error('Usage: npm run admin:promote -- someone@example.com');
 	process.exit(2);
 }
-const db = await getDb();
+const db = await getDbOrExit();
 try {
 	const { changed } = await promoteToSiteAdmin(db, email);
 	console.log(changed ? `${email} is now a site admin.` : `${email} was a site admin already.`);

@@ -1,9 +1,9 @@
 // `npm run reconcile`: checks every ledger invariant over the whole database (DATABASE_URL, or the
 // embedded database in PGLITE_DIR — stop the app first: the embedded database serves one process).
-import { getDb } from '../src/lib/server/db';
+import { getDbOrExit } from '../src/lib/server/db/opening';
 import { reconcile } from '../src/lib/server/ledger';
 
-const db = await getDb();
+const db = await getDbOrExit();
 const report = await reconcile(db.orm);
 const c = report.checked;
 console.log(`Checked ${c.accounts} accounts, ${c.lots} lots, ${c.windows} allowance windows, ${c.operations} operations.`);

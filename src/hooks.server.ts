@@ -7,14 +7,16 @@ import { refuseCrossSite } from '$lib/server/http/csrf';
 import { answerOutage, handleOutage } from '$lib/server/http/unavailable';
 import { closeConnectionsWhenDraining } from '$lib/server/http/drain';
 import { answerNotFound } from '$lib/server/http/not-found';
-import { closeDb, getDb } from '$lib/server/db';
+import { closeDb } from '$lib/server/db';
+import { getDbOrExit } from '$lib/server/db/opening';
 import { createTRPCHandle } from 'trpc-sveltekit';
 import { appRouter } from '$lib/server/trpc/router';
 import { createContext } from '$lib/server/trpc/init';
 import { trpcResponseMeta } from '$lib/server/trpc/response-meta';
 import { trpcMethods } from '$lib/server/trpc/methods';
-import { config, ConfigError } from '$lib/server/config';
+import { config, configWarnings, ConfigError } from '$lib/server/config';
 import { ensureDemoData } from '$lib/server/demo';
+import { firstAdminHint } from '$lib/server/accounts';
 import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/server/http/first-queries';
 import { startAlerts, startAllowanceNotices } from '$lib/server/alerts';
@@ -23,6 +25,7 @@ import { startSchedule } from '$lib/server/schedule';
 import { appJobs, sweepAtNewLotExpiries } from '$lib/server/schedule/app-jobs';
 import { closeWebhookAgents, startWebhookOutbox } from '$lib/server/webhooks';
 import { onShutdown } from '$lib/server/shutdown';
+import { applyLogLevel } from '$lib/server/log';
 
 // Fail at start, with one clear line naming the variable, on a bad environment.
 try {
@@ -32,6 +35,7 @@ try {
 	console.error(e.message);
 	process.exit(1);
 }
+applyLogLevel(config().LOG_LEVEL);
 
 const trpc = createTRPCHandle({ router: appRouter, createContext, responseMeta: trpcResponseMeta });
 
@@ -51,10 +55,13 @@ const WATCHERS_ROLE = 1;
 export const init: ServerInit = async () => {
 	// Prerendering the app shell needs no database: do not migrate or seed one at build time.
 	if (building) return;
-	const db = await getDb();
+	for (const warning of configWarnings(config())) console.warn(warning);
+	const db = await getDbOrExit();
 	const where = db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL';
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);
 	await ensureDemoData(db);
+	const hint = await firstAdminHint(db, config().ORIGIN);
+	if (hint) console.log(hint);
 	startWebhookOutbox();
 	startAllowanceNotices();
 	sweepAtNewLotExpiries(config().SCHEDULE_CHECK_SECONDS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, paymentsMode } from '../../src/lib/server/config';
+import { ConfigError, configWarnings, parseConfig, paymentsMode } from '../../src/lib/server/config';
 
 describe('config', () => {
 	it('gives working defaults for a fresh checkout (embedded database, port 3000)', () => {
@@ -45,6 +45,15 @@ describe('config', () => {
 	it('runs the routine checks every minute unless SCHEDULE_CHECK_SECONDS says otherwise', () => {
 		expect(parseConfig({}).SCHEDULE_CHECK_SECONDS).toBe(60);
 		expect(parseConfig({ SCHEDULE_CHECK_SECONDS: '5' }).SCHEDULE_CHECK_SECONDS).toBe(5);
+	});
+
+	it('warns on PostgreSQL without APP_SECRET: each machine would sign with a secret of its own', () => {
+		const [warning, ...more] = configWarnings(parseConfig({ DATABASE_URL: 'postgres://quota@db/quota' }));
+		expect(warning).toMatch(/^Quota: APP_SECRET is not set, .* Set APP_SECRET \(32 characters or more\), the same on every process/);
+		expect(more).toEqual([]);
+		expect(configWarnings(parseConfig({ DATABASE_URL: 'postgres://quota@db/quota', APP_SECRET: 'x'.repeat(32) }))).toEqual([]);
+		// The embedded database serves one process on one machine: its generated secret is enough.
+		expect(configWarnings(parseConfig({}))).toEqual([]);
 	});
 
 	it('treats empty variables as unset', () => {

@@ -105,6 +105,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 	throw new ConfigError(`Invalid configuration: ${sentence}${shown}`);
 }
 
+/**
+ * What a start on this configuration should say although it runs: settings the docs ask of a
+ * deployment (PostgreSQL) whose default works on one machine only. One line each, for the log.
+ */
+export function configWarnings(c: Config): string[] {
+	const warnings: string[] = [];
+	// accounts/secret.ts falls back on a file it makes in ./data: each machine (or container) gets its own.
+	if (c.DATABASE_URL && !c.APP_SECRET)
+		warnings.push(
+			"Quota: APP_SECRET is not set, so this process signs guest cookies, embed tokens and store links with ./data/app-secret, made on this machine. Set APP_SECRET (32 characters or more), the same on every process: one with another secret refuses what this one signed."
+		);
+	return warnings;
+}
+
 export type PaymentsMode = 'paddle' | 'simulator' | 'none';
 
 /** Who takes payments: real Paddle Billing (keys set), the local simulator, or nobody. */

@@ -14,12 +14,26 @@ export interface HealthReport {
 	database: { ok: boolean; state: 'up' | 'unreachable' | 'failing'; kind?: string; latencyMs?: number; error?: string };
 }
 
-/** Whether the app can reach its database, with the app version. Bounded by the driver's connect timeout. */
-export async function health(): Promise<HealthReport> {
+/**
+ * How long /healthz waits for its `select 1` (ms): the driver's connect timeout. A new connection
+ * gives up by then on its own; a pooled one to a server that stopped answering (frozen, or its
+ * network dropping packets) would wait for TCP, minutes, and the probe with it.
+ */
+const ANSWER_WITHIN_MS = 2000;
+
+/** Whether the app can reach its database, with the app version, within `withinMs`. */
+export async function health(withinMs = ANSWER_WITHIN_MS): Promise<HealthReport> {
 	const started = performance.now();
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(Object.assign(new Error('The database did not answer in time.'), { code: 'CONNECT_TIMEOUT' })), withinMs);
+	});
 	try {
+		const query = getDb().then((db) => db.rows(sql`select 1`));
+		// The query left behind ends on its own (answered, or failed with its connection).
+		query.catch(() => {});
+		await Promise.race([query, late]).finally(() => clearTimeout(timer));
 		const db = await getDb();
-		await db.rows(sql`select 1`);
 		return {
 			ok: true,
 			version: pkg.version,

@@ -1,5 +1,5 @@
 // What the operator of a deployment does from the server's shell, outside any session.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
@@ -19,4 +19,14 @@ export async function promoteToSiteAdmin(db: Db, email: string): Promise<{ userI
 	if (!user) throw new DomainError('not_found', `No user has the e-mail ${address}: they sign up first.`);
 	const { changed } = await setSiteRole(db, { via: 'command line' }, user.id, 'admin');
 	return { userId: user.id, changed };
+}
+
+/**
+ * What a start says while the site has no admin (a new deployment without demo data): how to make
+ * the first one, which nothing in the app can do. Null once there is one.
+ */
+export async function firstAdminHint(db: Db, origin: string): Promise<string | null> {
+	const [row] = await db.rows<{ any: boolean }>(sql`select exists (select 1 from users where site_role = 'admin') as any`);
+	if (row?.any) return null;
+	return `Quota: no site admin yet. Sign up at ${origin}/signup, then, on this server with the same DATABASE_URL: npm run admin:promote -- you@example.com`;
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db';
+import { unavailableCode } from '../db/outage';
 import { isDomainError } from '../errors';
 import { describeError, logFailure } from '../log';
 import { ensureRecurring, JOBS_CHANNEL, type JobDefinition } from './jobs';
@@ -54,6 +55,8 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 	let ticking: Promise<void> | null = null;
 	let again = false;
 	let stopped = false;
+	/** Why the last claim could not reach the database (a driver code), while it cannot. */
+	let outage: string | null = null;
 
 	await ensureRecurring(db.orm, jobs);
 
@@ -142,8 +145,17 @@ export async function startSchedule(db: Db, jobs: JobDefinition[], opts: Schedul
 				again = false;
 				await tick();
 			} while (again && !stopped);
+			if (outage) console.log('[schedule] the database answers again: due jobs run');
+			outage = null;
 		})()
-			.catch((e) => void logFailure('schedule', 'claiming due jobs failed', e))
+			.catch((e) => {
+				// While the database is down every poll (each second) fails the same way: one line when it
+				// goes and one when it is back, not a failure with its stack each second in every process.
+				const code = unavailableCode(e);
+				if (!code) return void logFailure('schedule', 'claiming due jobs failed', e);
+				if (!outage) console.warn(`[schedule] the database is unreachable (${code}): due jobs wait until it answers`);
+				outage = code;
+			})
 			.finally(() => (ticking = null));
 		return ticking;
 	}
