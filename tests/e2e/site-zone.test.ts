@@ -42,7 +42,7 @@ describe('days in the site’s time zone', () => {
 		await scrollUntilShown(page, from);
 		await expect.poll(() => from.inputValue()).toBe(`${utcToday().slice(0, 8)}01`);
 		expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe(utcToday());
-		await page.getByText(`Operations of a date range: the site's days, ${zoneName('UTC')}`).waitFor();
+		await page.getByText(`Operations and payments of a date range: the site's days, ${zoneName('UTC')}`).waitFor();
 		await from.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-exports-site-days-390');
 		await context.close();
