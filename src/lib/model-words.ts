@@ -14,5 +14,8 @@ export const GENERAL_BALANCE = 'General balance';
  */
 export const NO_MODEL = 'No particular model';
 
+/** Unlimited use tied to no one model (a lot's Model, the Account card's scope): it is no balance, so not "General balance". */
+export const EVERY_MODEL = 'Every model';
+
 /** A model picker's choice of no one model: the tokens go to the general balance. */
 export const ANY_MODEL = 'Any model (general balance)';

@@ -641,7 +641,8 @@ for (const size of sizes) {
 			await expect(question.innerText()).resolves.toContain(`Give ${tess.name} unlimited use of every model until the end of Dec 12, 2027, UTC? Their use is recorded but takes no tokens`);
 			await screenshot(form, `admin-user-unlimited-question-${size.name}`);
 			await question.getByRole('button', { name: 'Grant unlimited' }).dblclick();
-			await form.getByText('Unlimited use granted: Every model · until Dec 12, 2027, 23:59.').waitFor();
+			// Said as the question said it: the end in the site's zone, named.
+			await form.getByText('Unlimited use of every model granted until the end of Dec 12, 2027, UTC.').waitFor();
 			const card = page.getByRole('region', { name: 'Account', exact: true });
 			const unlimited = card.getByRole('group', { name: 'Unlimited use' });
 			const shown = await unlimited.innerText();
@@ -664,6 +665,8 @@ for (const size of sizes) {
 			await expect(endedLot.getByRole('cell').first().innerText()).resolves.toMatch(/^Source\s+Bonus · ended$/);
 			await expect(endedLot.getByRole('cell').filter({ hasText: /^Expires/ }).innerText()).resolves.toMatch(/^Expires\s+Ended [A-Z][a-z]{2} \d{1,2}, \d{4}/);
 			await expect(endedLot.getByRole('cell').filter({ hasText: /^Left/ }).innerText()).resolves.toMatch(/^Left\s+—$/);
+			// Unlimited use is no balance: its Model says what it covered.
+			await expect(endedLot.getByRole('cell').filter({ hasText: /^Model/ }).innerText()).resolves.toMatch(/^Model\s+Every model$/);
 			await endedLot.scrollIntoViewIfNeeded();
 			await screen(page, `admin-user-unlimited-ended-lot-${size.name}`);
 			await expectSound(page);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unlimitedScope } from '../../src/lib/client/admin/unlimited';
-import { unlimitedEndWords, unlimitedQuestion } from '../../src/lib/client/admin/unlimited-grant';
+import { unlimitedEndWords, unlimitedGrantedWords, unlimitedQuestion } from '../../src/lib/client/admin/unlimited-grant';
 import { dateTime } from '../../src/lib/client/format';
 
 describe('unlimited use in the console', () => {
@@ -11,6 +11,11 @@ describe('unlimited use in the console', () => {
 		expect(unlimitedScope({ model: null, expiresAt: null }, name)).toBe('Every model · no end date');
 		const end = '2026-12-31T22:59:59.999Z';
 		expect(unlimitedScope({ model: 'gpt-5-nano', expiresAt: end }, name)).toBe(`GPT-5 Nano only · until ${dateTime(end)}`);
+	});
+
+	it('says what was granted as the question asked it, the end in the site’s zone named', () => {
+		expect(unlimitedGrantedWords(null, '', 'UTC', now)).toBe('Unlimited use of every model granted with no end date.');
+		expect(unlimitedGrantedWords('GPT-5 Nano', '2026-12-31', 'Europe/Berlin', now)).toBe('Unlimited use of GPT-5 Nano granted until the end of Dec 31, 2026, Berlin time (UTC+1).');
 	});
 
 	it('asks before granting, naming who, the model, the end in the site’s zone and the cost', () => {

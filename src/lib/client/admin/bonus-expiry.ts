@@ -28,9 +28,6 @@ export function readBonusExpiry(day: string, siteZone: string | null, now: Date 
 	return { ok: true, expiresOn: day };
 }
 
-/** The last instant of the form's `day` in the site's zone, as an ISO string: what the server will store (for a summary after the grant). */
-export const siteDayEnd = (day: string, siteZone: string | null): string => dayEndIn(day, zoneOf(siteZone)).toISOString();
-
 /** "the end of Dec 12, 2026, Berlin time (UTC+1)": `day` (YYYY-MM-DD) named as the site's, with its zone when known. */
 export function endOfDayWords(day: string, siteZone: string | null): string {
 	const end = dayEndIn(day, zoneOf(siteZone));

@@ -10,9 +10,18 @@ export function unlimitedEndWords(day: string, siteZone: string | null, now: Dat
 	return read.expiresOn ? `Unlimited use ends at ${endOfDayWords(read.expiresOn, siteZone)}.` : 'With no end date it lasts until it is ended here.';
 }
 
+/** "until the end of Dec 31, 2026, Berlin time (UTC+1)", or "with no end date": the form's day, in the site's zone. */
+function untilWords(day: string, siteZone: string | null, now: Date): string {
+	const read = readBonusExpiry(day, siteZone, now);
+	return read.ok && read.expiresOn ? `until ${endOfDayWords(read.expiresOn, siteZone)}` : 'with no end date';
+}
+
 /** The question before granting: `name` gets unlimited use of `modelName` (null: every model) until the form's day, and what that costs. */
 export function unlimitedQuestion(name: string, modelName: string | null, day: string, siteZone: string | null, now: Date = new Date()): string {
-	const read = readBonusExpiry(day, siteZone, now);
-	const until = read.ok && read.expiresOn ? `until ${endOfDayWords(read.expiresOn, siteZone)}` : 'with no end date';
-	return `Give ${name} unlimited use of ${modelName ?? 'every model'} ${until}? Their use is recorded but takes no tokens: the site pays for all of it.`;
+	return `Give ${name} unlimited use of ${modelName ?? 'every model'} ${untilWords(day, siteZone, now)}? Their use is recorded but takes no tokens: the site pays for all of it.`;
+}
+
+/** What the form says once granted: the question's words, its end named in the site's zone as the question named it. */
+export function unlimitedGrantedWords(modelName: string | null, day: string, siteZone: string | null, now: Date = new Date()): string {
+	return `Unlimited use of ${modelName ?? 'every model'} granted ${untilWords(day, siteZone, now)}.`;
 }
