@@ -80,7 +80,9 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 	it('adds a pack on the Catalog page, previews it, and the member buys it through the simulator; Payments shows it applied', async () => {
 		const name = `E2E pack ${size.name} ${run}`;
 		await page.goto('/admin/catalog');
-		await page.getByRole('heading', { name: 'Packages, in store order' }).waitFor();
+		await page.getByRole('heading', { name: 'Packages', exact: true }).waitFor();
+		// The store groups packages by kind; the list's order is the order within each.
+		await page.getByText('The store shows them by kind (token packs, model packs, bundles, subscriptions), each kind in this list\'s order.').waitFor();
 		// Side by side, Name and Id are one row: the Id's hint under it does not stretch the Name's input.
 		// Measured together once the packages are listed (the list above the form on a phone grows as it loads).
 		await page.getByRole('button', { name: 'Edit' }).first().waitFor();
