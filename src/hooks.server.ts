@@ -82,6 +82,7 @@ export const init: ServerInit = async () => {
 	process.once('sveltekit:shutdown', () => {
 		Promise.all([schedule.stop().then(closeWebhookAgents), stopWatchers()])
 			.then(closeDb)
+			.then(() => console.log('Quota: stopped.'))
 			.catch((e) => console.error('Quota: shutting down cleanly failed', e));
 	});
 };

@@ -103,7 +103,9 @@ const expectedLines = (p: number) => [
 	/^Demo logins \(password for all: quota-demo-2026\):$/,
 	/^ {2}(admin|maya|leo)@quota\.test {2,}\S/,
 	/^Demo site API key: qk_[A-Za-z0-9_-]{20,} {2}\(shown once; set DEMO_SITE_API_KEY to choose it\)$/,
-	new RegExp(`^Open http://localhost:${p}$`)
+	new RegExp(`^Open http://localhost:${p}$`),
+	/^Quota: SIGINT: finishing the requests under way, then stopping…$/,
+	/^Quota: stopped\.$/
 ];
 
 describe('npm start, exactly as the README says', () => {
@@ -169,6 +171,10 @@ describe('npm start, exactly as the README says', () => {
 		expect(stopped.code === 0 || stopped.signal === 'SIGINT', JSON.stringify(stopped)).toBe(true);
 		// Nothing went wrong on the way out: no error printed; the next start below takes the same port.
 		expect(err).toBe('');
+		// The stop is said as it begins and once it ended (the server's last words may come after npm's exit).
+		for (const deadline = Date.now() + 5_000; !out.includes('Quota: stopped.') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+		const stopLines = out.split('\n').filter((l) => l.startsWith('Quota: SIGINT') || l.startsWith('Quota: stopped'));
+		expect(stopLines).toEqual(['Quota: SIGINT: finishing the requests under way, then stopping…', 'Quota: stopped.']);
 		await npmStart();
 		const lines = out.split('\n').map((l) => l.trimEnd()).filter(Boolean);
 		expect(lines.filter((line) => !expectedLines(port).some((re) => re.test(line)))).toEqual([]);

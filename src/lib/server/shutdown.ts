@@ -30,6 +30,8 @@ function begin(signal: NodeJS.Signals) {
 	if (process.listenerCount(signal) === 0) return void process.kill(process.pid, signal);
 	if (shuttingDown) return;
 	shuttingDown = true;
+	// An operator's log says the stop began, and (hooks.server.ts) when it ended: a stop that hangs shows.
+	console.log(`Quota: ${signal}: finishing the requests under way, then stopping…`);
 	for (const close of [...closers]) close();
 	closers.clear();
 	// The backstop: requests are bounded well below this (the database answers or fails within a
