@@ -10,7 +10,7 @@ import { operationsBetween, poolUsedSinceSql, refreshAccountFigures, siteMonthSt
 import { listAudit, type AuditQuery } from './audit-log';
 import { keyNamed } from '../../key-named';
 import { paymentMovements } from '../store/overview';
-import { minorDigits } from '../../money';
+import { minorDigits, toMain } from '../../money';
 import { DomainError } from '../errors';
 import { dayRule, isDay } from '../../day-text';
 
@@ -261,7 +261,7 @@ export async function paymentsCsv(exec: Executor, range: { from: string; to: str
 				kind: m.kind,
 				adjustment_type: m.adjustmentType,
 				currency: m.currency,
-				amount: (m.amountCents / 10 ** minorDigits(m.currency)).toFixed(minorDigits(m.currency)),
+				amount: toMain(m.amountCents, m.currency).toFixed(minorDigits(m.currency)),
 				amount_minor_units: m.amountCents,
 				order_id: m.orderId,
 				product: m.productName,

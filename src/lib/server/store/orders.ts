@@ -230,6 +230,23 @@ export interface Purchase {
 export const PAID_STATUSES = ['completed', 'refunded', 'charged_back', 'partially_refunded'] as const satisfies readonly PurchaseStatus[];
 export const PAID_SQL = sql.raw(`(${PAID_STATUSES.map((s) => `'${s}'`).join(', ')})`);
 
+/**
+ * Paddle's approved adjustments (refunds, chargebacks and their reversals, credits), each once: the
+ * latest event of each adjustment id that was processed or flagged, among the events `where` keeps
+ * (on `e`, paddle_events: a transaction's, say; inside the query, so an index on it serves).
+ * Columns: id, occurred_at, action, type (`full` or `partial`), currency, total (minor units, as
+ * Paddle sends it), transaction_id. What the Overview's revenue, the payments export and a
+ * purchase's "paid back" all count.
+ */
+export const approvedAdjustments = (where: SQL = sql`true`) => sql`
+		  select distinct on (e.payload #>> '{data,id}') e.payload #>> '{data,id}' as id, e.occurred_at,
+		         e.payload #>> '{data,action}' as action, e.payload #>> '{data,type}' as type, e.payload #>> '{data,totals,currency_code}' as currency,
+		         (e.payload #>> '{data,totals,total}')::numeric as total, e.payload #>> '{data,transaction_id}' as transaction_id
+		    from paddle_events e
+		   where e.event_type like 'adjustment.%' and e.payload #>> '{data,status}' = 'approved'
+		     and e.outcome in ('processed', 'flagged') and ${where}
+		   order by e.payload #>> '{data,id}', e.occurred_at desc`;
+
 /** How long a checkout opened and not paid is offered again (Purchases' "Resume"), in minutes; a plan's is reopened that long too (heldPlan). */
 const OPEN_CHECKOUT_MINUTES = 60;
 const OPEN_CHECKOUT = sql`make_interval(mins => ${OPEN_CHECKOUT_MINUTES})`;
@@ -302,13 +319,8 @@ function ordersRead(where: SQL, limit: number): Read<Purchase[]> {
 		           o.product_id, o.product_name, o.product_kind, o.contents, o.unit_price_cents, buyer.name as buyer,
 		           ${RENEWAL_SQL} as renewal,
 		           case when o.status = 'partially_refunded' then (
-		             select sum(a.total)::int8 from (
-		               select distinct on (e.payload #>> '{data,id}') (e.payload #>> '{data,totals,total}')::numeric as total
-		                 from paddle_events e
-		                where e.transaction_id = o.paddle_transaction_id and e.event_type like 'adjustment.%'
-		                  and e.payload #>> '{data,status}' = 'approved' and e.payload #>> '{data,action}' = 'refund'
-		                  and e.outcome in ('processed', 'flagged')
-		                order by e.payload #>> '{data,id}', e.occurred_at desc) a) end as refunded_cents
+		             select sum(a.total)::int8 from (${approvedAdjustments(sql`e.transaction_id = o.paddle_transaction_id`)}) a where a.action = 'refund'
+		           ) end as refunded_cents
 		      from orders o
 		      left join users buyer on buyer.id = o.user_id
 		     where ${where}

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client';
 import { siteTimeZone } from '../ledger';
-import { PAID_SQL } from './orders';
+import { approvedAdjustments, PAID_SQL } from './orders';
 
 export interface Revenue {
 	currency: string;
@@ -14,21 +14,6 @@ export interface Revenue {
 	netCents: number;
 	purchases: number;
 }
-
-/**
- * Paddle's approved adjustments (refunds, chargebacks and their reversals, credits), each once: the
- * latest event of each adjustment id that was processed or flagged. Columns: id, occurred_at, action,
- * type (`full` or `partial`), currency, total (minor units, as Paddle sends it), transaction_id.
- * What the Overview's revenue and the payments export both count.
- */
-const APPROVED_ADJUSTMENTS = sql`
-		  select distinct on (e.payload #>> '{data,id}') e.payload #>> '{data,id}' as id, e.occurred_at,
-		         e.payload #>> '{data,action}' as action, e.payload #>> '{data,type}' as type, e.payload #>> '{data,totals,currency_code}' as currency,
-		         (e.payload #>> '{data,totals,total}')::numeric as total, e.payload #>> '{data,transaction_id}' as transaction_id
-		    from paddle_events e
-		   where e.event_type like 'adjustment.%' and e.payload #>> '{data,status}' = 'approved'
-		     and e.outcome in ('processed', 'flagged')
-		   order by e.payload #>> '{data,id}', e.occurred_at desc`;
 
 /**
  * Revenue per currency in the site's current day (`today`) and month (`month`): gross from the
@@ -48,7 +33,7 @@ export async function siteRevenue(exec: Executor): Promise<{ today: Revenue[]; m
 		   -- The member's purchases, by the same rule (a refund is counted as a refund, below).
 		   where o.status in ${PAID_SQL} and o.currency is not null
 		   group by 1, 2),
-		adjustments as (${APPROVED_ADJUSTMENTS}),
+		adjustments as (${approvedAdjustments()}),
 		refunded as (
 		  select s.span, a.currency,
 		         sum(case when a.action = 'chargeback_reverse' then -a.total else a.total end)::int8 as refunded
@@ -139,7 +124,7 @@ export async function paymentMovements(exec: Executor, range: { from: string; to
 		sql`
 		with span as (
 		  select (${range.from}::date::timestamp at time zone ${siteTimeZone}) as s, ((${range.to}::date + 1)::timestamp at time zone ${siteTimeZone}) as e),
-		adjustments as (${APPROVED_ADJUSTMENTS}),
+		adjustments as (${approvedAdjustments()}),
 		moves as (
 		  select o.completed_at as at, 'payment' as kind, null as adjustment_type, o.currency, o.amount_cents::numeric as amount, o.id as order_id,
 		         o.paddle_transaction_id as transaction_id, null as adjustment_id
