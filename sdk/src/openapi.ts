@@ -90,6 +90,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -243,6 +255,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -344,6 +368,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };
@@ -463,6 +499,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };
@@ -689,6 +737,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };
@@ -931,6 +991,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };
@@ -1182,6 +1254,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -1383,6 +1467,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -1575,6 +1671,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };
@@ -1772,6 +1880,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -1944,6 +2064,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -2081,6 +2213,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -2202,6 +2346,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -2299,6 +2455,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };
@@ -2446,6 +2614,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -2557,6 +2737,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -2646,6 +2838,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };
@@ -2807,6 +3011,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         trace?: never;
@@ -2934,6 +3150,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -3052,6 +3280,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };
@@ -3221,6 +3461,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -3368,6 +3620,18 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -3437,6 +3701,18 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             /** @enum {unknown} */
                             error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
                         };
                     };
                 };

@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { DEMO_SITE_API_KEY, startBuild, type RunningApp } from './server';
 import { DEMO_PASSWORD, maya } from './app';
 import { hasPostgres, startPgCluster, type PgCluster } from '../helpers/pg-cluster';
+import { openPostgres } from '../../src/lib/server/db/client';
+import { reconcile } from '../../src/lib/server/ledger';
+
+/** The app's API_ANSWER_WITHIN_SECONDS here: short, so that the frozen server's test waits little. */
+const ANSWER_WITHIN_S = 2;
 
 describe.skipIf(!hasPostgres)('a PostgreSQL outage', () => {
 	let pg: PgCluster;
@@ -14,11 +19,11 @@ describe.skipIf(!hasPostgres)('a PostgreSQL outage', () => {
 	let dir: string;
 	let session: string;
 
-	const consume = (key: string) =>
+	const consume = (key: string, user = 'outage-user') =>
 		fetch(`${app.baseURL}/api/v1/consume`, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'content-type': 'application/json', 'idempotency-key': key },
-			body: JSON.stringify({ user: 'outage-user', feature: 'ai_bots', units: 1 })
+			body: JSON.stringify({ user, feature: 'ai_bots', units: 1 })
 		});
 	const signedIn = (path: string, init: RequestInit = {}) =>
 		fetch(`${app.baseURL}${path}`, { ...init, redirect: 'manual', headers: { cookie: session, origin: app.baseURL, ...init.headers } });
@@ -26,7 +31,7 @@ describe.skipIf(!hasPostgres)('a PostgreSQL outage', () => {
 	beforeAll(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'quota-outage-'));
 		pg = await startPgCluster();
-		app = await startBuild({ dataDir: dir, env: { DATABASE_URL: pg.url, SEED_DEMO: 'true' } });
+		app = await startBuild({ dataDir: dir, env: { DATABASE_URL: pg.url, SEED_DEMO: 'true', API_ANSWER_WITHIN_SECONDS: String(ANSWER_WITHIN_S) } });
 		const res = await fetch(`${app.baseURL}/signin`, {
 			method: 'POST',
 			redirect: 'manual',
@@ -122,5 +127,50 @@ describe.skipIf(!hasPostgres)('a PostgreSQL outage', () => {
 		await expect.poll(() => events.length, { timeout: 10_000 }).toBe(2);
 		await reader.cancel();
 		await read;
+	});
+
+	it('answers a REST call within API_ANSWER_WITHIN_SECONDS while PostgreSQL is frozen; the keyed consume it left takes effect once', async () => {
+		const before = await consume('frozen-before', 'frozen-user');
+		expect(before.status).toBe(200);
+		const { cost, remaining } = await before.json();
+
+		pg.freeze();
+		let during: Response;
+		let elapsedMs: number;
+		let balance: Response;
+		try {
+			const started = Date.now();
+			during = await consume('frozen-during', 'frozen-user');
+			elapsedMs = Date.now() - started;
+			balance = await fetch(`${app.baseURL}/api/v1/balance?user=frozen-user`, { headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}` } });
+		} finally {
+			pg.thaw();
+		}
+		// Before, the call waited on its pooled connection until TCP gave up, minutes.
+		expect(during.status).toBe(503);
+		expect(elapsedMs).toBeLessThan((ANSWER_WITHIN_S + 1.5) * 1000);
+		expect(Number(during.headers.get('retry-after'))).toBeGreaterThan(0);
+		const refusal = await during.json();
+		expect(refusal).toMatchObject({ error: 'unavailable' });
+		expect(refusal.message).toContain('same Idempotency-Key');
+		expect(balance.status).toBe(503);
+		expect(await balance.json()).toMatchObject({ error: 'unavailable' });
+
+		// Thawed, the consume left behind commits; its retry gets the one answer, spent once.
+		let retry: Response | undefined;
+		for (let i = 0; i < 40 && retry?.status !== 200; i++) {
+			retry = await consume('frozen-during', 'frozen-user');
+			if (retry.status !== 200) await new Promise((r) => setTimeout(r, 250));
+		}
+		expect(retry!.status).toBe(200);
+		expect(await retry!.json()).toMatchObject({ cost, remaining: remaining - cost });
+		expect((await consume('frozen-during', 'frozen-user')).headers.get('idempotent-replayed')).toBe('true');
+		expect(await (await consume('frozen-after', 'frozen-user')).json()).toMatchObject({ remaining: remaining - 2 * cost });
+		const db = openPostgres(pg.url, { max: 1 });
+		try {
+			expect((await reconcile(db.orm)).breaches).toEqual([]);
+		} finally {
+			await db.close();
+		}
 	});
 });

@@ -1,7 +1,7 @@
 // A private PostgreSQL 15 cluster that a test or bench can stop and start again on the same port
 // (scripts/pg-throwaway.sh does the same for a whole shell session, but cannot be stopped mid-run).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../e2e/server';
@@ -14,6 +14,12 @@ export interface PgCluster {
 	crash(): void;
 	/** Starts the server again on the same port; returns once it accepts connections. */
 	start(): void;
+	/**
+	 * SIGSTOP to the server and every backend: it answers nothing while its connections stay open, as a
+	 * server that hangs (or a network that drops packets) does; `thaw` sends SIGCONT.
+	 */
+	freeze(): void;
+	thaw(): void;
 	/** Stops the server (if running) and deletes its files. */
 	destroy(): void;
 }
@@ -45,6 +51,21 @@ export async function startPgCluster(): Promise<PgCluster> {
 	const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c max_connections=200 -c fsync=off`;
 	const pgCtl = (...args: string[]) => run(join(PGBIN, 'pg_ctl'), ['-D', dir, ...args]);
 	let running = false;
+	/** The postmaster (postmaster.pid's first line) and its children (their PPid in /proc). */
+	const signalAll = (signal: NodeJS.Signals) => {
+		const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+		const children = readdirSync('/proc')
+			.filter((d) => /^\d+$/.test(d))
+			.filter((d) => {
+				try {
+					return Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]) === postmaster;
+				} catch {
+					return false; // ended meanwhile
+				}
+			})
+			.map(Number);
+		for (const pid of [postmaster, ...children]) process.kill(pid, signal);
+	};
 	const cluster: PgCluster = {
 		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
 		crash() {
@@ -54,6 +75,12 @@ export async function startPgCluster(): Promise<PgCluster> {
 		start() {
 			pgCtl('start', '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', options);
 			running = true;
+		},
+		freeze() {
+			signalAll('SIGSTOP');
+		},
+		thaw() {
+			signalAll('SIGCONT');
 		},
 		destroy() {
 			if (running) pgCtl('stop', '-m', 'fast', '-w');

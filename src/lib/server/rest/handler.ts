@@ -9,6 +9,8 @@ import { clientAddress } from '../http/client-address';
 import { KeyRateLimiter } from './rate-limit';
 import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
 import { assertStorable } from '../storable';
+import { config } from '../config';
+import { RETRY_AFTER_SECONDS } from '../db/outage';
 
 const storable = <T>(value: T): T => {
 	assertStorable(value);
@@ -135,48 +137,83 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 ): RequestHandler {
 	return async (event) => {
 		try {
-			const db = await getDb();
-			const value = bearer(event.request);
-			let key: ApiKeyAuth | null = null;
-			let session: Auth | null = null;
-			if (value) key = await authenticateApiKey(db, value);
-			else if (opts.auth === 'key-or-session' && event.locals.auth) session = event.locals.auth;
-			else throw new DomainError('unauthorized', opts.auth === 'key' ? 'Send Authorization: Bearer <api key>.' : 'Sign in, or send Authorization: Bearer <api key>.');
-			if (opts.metered && key) meteringLimiter.take(key.keyId);
-			// Before the request is read: a key that may never make this call is told so, not led to mend a body for it.
-			if (key && opts.scope) requireKeyScope(key, opts.scope);
-
-			// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
-			const params = opts.params ? opts.params.parse(event.params) : event.params;
-			const query = opts.ownQuery ? undefined : parseQuery(opts.query ?? noQuery, event.url);
-			const body = opts.body ? parseFrom(opts.body, storable(await readJson(event.request)), 'body') : undefined;
-
-			const idem = event.request.headers.get('idempotency-key');
-			if (opts.idempotencyKey === 'required' && idem === null) {
-				throw new HttpError('idempotency_key_missing', `Send an Idempotency-Key header (1–${MAX_IDEMPOTENCY_KEY} characters) so retries spend once.`);
-			}
-			if (idem !== null) idempotencyHeader.parse({ 'Idempotency-Key': idem });
-			const caller = { key, session };
-			const result = await opts.handle({
-				db,
-				event,
-				key,
-				session,
-				body: body as z.infer<B>,
-				query: query as z.infer<Q>,
-				params: params as z.infer<P>,
-				actor: { userId: session?.user.id ?? null, keyId: key?.keyId ?? null },
-				ip: clientAddress(event),
-				idempotency: { scope: callerScope(caller), key: idem as string },
-				account: (target, level) => callerAccount(db, caller, target, level),
-				onAccount: (target, level, use, retried) => onCallerAccount(db, caller, target, level, use, retried)
-			});
-			if (result instanceof Response) return result;
-			return json(result.body, { status: result.status ?? 200, headers: { 'cache-control': 'no-store', ...result.headers } });
+			return await answerWithin(config().API_ANSWER_WITHIN_SECONDS, event.request, () => respond(event));
 		} catch (e) {
 			return errorResponse(e, event);
 		}
 	};
+
+	async function respond(event: RequestEvent): Promise<Response> {
+		const db = await getDb();
+		const value = bearer(event.request);
+		let key: ApiKeyAuth | null = null;
+		let session: Auth | null = null;
+		if (value) key = await authenticateApiKey(db, value);
+		else if (opts.auth === 'key-or-session' && event.locals.auth) session = event.locals.auth;
+		else throw new DomainError('unauthorized', opts.auth === 'key' ? 'Send Authorization: Bearer <api key>.' : 'Sign in, or send Authorization: Bearer <api key>.');
+		if (opts.metered && key) meteringLimiter.take(key.keyId);
+		// Before the request is read: a key that may never make this call is told so, not led to mend a body for it.
+		if (key && opts.scope) requireKeyScope(key, opts.scope);
+
+		// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
+		const params = opts.params ? opts.params.parse(event.params) : event.params;
+		const query = opts.ownQuery ? undefined : parseQuery(opts.query ?? noQuery, event.url);
+		const body = opts.body ? parseFrom(opts.body, storable(await readJson(event.request)), 'body') : undefined;
+
+		const idem = event.request.headers.get('idempotency-key');
+		if (opts.idempotencyKey === 'required' && idem === null) {
+			throw new HttpError('idempotency_key_missing', `Send an Idempotency-Key header (1–${MAX_IDEMPOTENCY_KEY} characters) so retries spend once.`);
+		}
+		if (idem !== null) idempotencyHeader.parse({ 'Idempotency-Key': idem });
+		const caller = { key, session };
+		const result = await opts.handle({
+			db,
+			event,
+			key,
+			session,
+			body: body as z.infer<B>,
+			query: query as z.infer<Q>,
+			params: params as z.infer<P>,
+			actor: { userId: session?.user.id ?? null, keyId: key?.keyId ?? null },
+			ip: clientAddress(event),
+			idempotency: { scope: callerScope(caller), key: idem as string },
+			account: (target, level) => callerAccount(db, caller, target, level),
+			onAccount: (target, level, use, retried) => onCallerAccount(db, caller, target, level, use, retried)
+		});
+		if (result instanceof Response) return result;
+		return json(result.body, { status: result.status ?? 200, headers: { 'cache-control': 'no-store', ...result.headers } });
+	}
+}
+
+/**
+ * `work()`'s answer, or past `seconds` a 503 `unavailable` with Retry-After: a database that stops
+ * answering (frozen, its network dropping packets, a lock held for long) would otherwise hold the
+ * call until TCP gives up, minutes, and an AI app waiting to meter a reply with it. The work left
+ * behind goes on and may still commit: a write's refusal says so, and its retry with the same
+ * Idempotency-Key gets the one answer (a keyed write takes effect once).
+ */
+async function answerWithin(seconds: number, request: Request, work: () => Promise<Response>): Promise<Response> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(notAnswered(seconds, request)), seconds * 1000);
+	});
+	const answer = work();
+	answer.catch(() => {}); // past the deadline nobody awaits it: a later failure is not unhandled
+	try {
+		return await Promise.race([answer, late]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+function notAnswered(seconds: number, request: Request): HttpError {
+	const then =
+		request.method === 'GET'
+			? 'Try again in a few seconds.'
+			: request.headers.has('idempotency-key')
+				? 'The request may still take effect when it does: send it again with the same Idempotency-Key to get its one answer.'
+				: 'The request may still take effect when it does: look before sending it again (with an Idempotency-Key, a retry takes effect once).';
+	return new HttpError('unavailable', `Quota's database did not answer within ${seconds} s. ${then}`, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
 
 /**

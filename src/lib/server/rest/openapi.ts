@@ -49,7 +49,9 @@ const codeText = {
 	payload_too_large: 'the body is larger than 64 KB',
 	unsupported_media_type: 'a body that is not `application/json`',
 	rate_limited: 'too many requests for this API key (see `Retry-After`)',
-	internal_error: "a fault on Quota's side, logged under the `ref` in the message"
+	internal_error: "a fault on Quota's side, logged under the `ref` in the message",
+	unavailable:
+		"Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would"
 } satisfies Partial<Record<AnswerCode, string>>;
 type Documented = keyof typeof codeText | 'invalid_input';
 
@@ -69,14 +71,14 @@ const SPENDING: Documented[] = [...TARGET, ...BODY, ...IDEMPOTENT, 'idempotency_
 
 /**
  * A route's error answers from the codes it can give (every route: 400 `invalid_input` for a
- * malformed request, 401, a paused key's 403, 500): each status lists its codes in the description
+ * malformed request, 401, a paused key's 403, 500, 503): each status lists its codes in the description
  * and as the `error` enum of its body, so a client (and the contract test) knows exactly which.
  * `invalid422` says what a 422 `invalid_input` means on this route, when it can answer one.
  */
 function errorResponses(codes: Documented[], invalid422?: string, always: Documented[] = ['unauthorized', 'forbidden']) {
 	const byStatus = new Map<number, string[]>([[400, ['invalid_input']]]);
 	const texts = new Map<number, string[]>([[400, [INVALID_400]], [402, [PREFACE_402]]]);
-	for (const code of new Set<Documented>([...always, ...codes, 'internal_error'])) {
+	for (const code of new Set<Documented>([...always, ...codes, 'internal_error', 'unavailable'])) {
 		if (code === 'invalid_input' && !invalid422) throw new Error('Say what a 422 invalid_input means on this route.');
 		const status = code === 'invalid_input' ? 422 : answers[code].status;
 		byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
