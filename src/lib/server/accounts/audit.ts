@@ -67,6 +67,7 @@ export const AUDIT_ACTIONS = [
 	'store.subscription_keep_asked',
 	'store.purchase_completed',
 	'store.purchase_refunded',
+	'store.purchase_charged_back',
 	'store.purchase_partly_refunded',
 	'store.purchase_credited',
 	'store.credit_reversed',
