@@ -64,6 +64,7 @@ const samples: Record<AuditAction, Sample> = {
 	'ledger.grant': entry({ targetType: 'lot', after: { note: 'Invited Leo', model: null, source: 'referral', tokens: 2000, expires_at: '2026-12-12T22:25:08.993Z' }, detail: { via: 'demo data' } }),
 	'unlimited.granted': entry({ targetType: 'lot', after: { tokens: 0, unlimited: true, source: 'admin', model: 'gpt-5-nano', expires_at: null, note: 'Tester' } }),
 	'unlimited.ended': entry({ targetType: 'lot', before: { expiresAt: null }, after: { expiresAt: '2026-12-05T08:00:00.000Z' }, detail: { model: null, note: 'Tester' } }),
+	'lot.ended': entry({ targetType: 'lot', before: { expiresAt: null }, after: { expiresAt: '2026-12-05T08:00:00.000Z' }, detail: { tokens: 400, model: 'gpt-5-nano', note: 'Thanks for the bug report' } }),
 	'bonus.granted': entry({
 		targetType: 'account',
 		before: { balance: 18120 },

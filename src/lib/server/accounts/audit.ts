@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
 	'ledger.grant',
 	'unlimited.granted',
 	'unlimited.ended',
+	'lot.ended',
 	'bonus.granted',
 	'balance.adjusted',
 	'campaign.created',

@@ -374,6 +374,16 @@ const WORDS: Record<AuditAction, Spec> = {
 		fields: { expiresAt: ['Until', instant(NO_END)] },
 		names: ['models']
 	},
+	'lot.ended': {
+		title: 'Lot ended',
+		titleOf: () => 'Lot ended: what was left expired',
+		lines: (e, n) => {
+			const d = obj(e.detail);
+			return [line('Tokens expired', tokensOr('—')(d.tokens, n, d)), line('Model', model(d.model, n, d)), say('Note', d.note)];
+		},
+		fields: { expiresAt: ['Expires', instant('Never')] },
+		names: ['models']
+	},
 	'bonus.granted': {
 		title: 'Bonus granted',
 		lines: (e, n) => {
