@@ -8,9 +8,13 @@ declare global {
 			/** A visitor without a session: the id in their signed anonymous cookie (null on API routes). */
 			guestId: string | null;
 		}
+		/**
+		 * Also the JSON body SvelteKit answers an unexpected error with: a refusal's shape (http/refusals.ts), as
+		 * handleError gives it. `error` is absent only from a page's own `error(status, text)`, which no JSON path throws.
+		 */
 		interface Error {
+			error?: string;
 			message: string;
-			code?: string;
 		}
 	}
 }

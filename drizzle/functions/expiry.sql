@@ -2,7 +2,7 @@
 -- by the sweep, or when a subscription period ends its lots).
 
 -- Records what expired lots lost, and returns expired holds' tokens. Caller holds the account lock.
--- An unlimited lot that reached its end date is recorded as an explicit end is (quota_end_unlimited):
+-- An unlimited lot that reached its end date is recorded as an explicit end is (quota_end_lot):
 -- an 'expire' operation of 0 tokens with one 0-token entry on the lot, dated at that end, with no
 -- actor (metadata at_end_date: its date ended it, no one did); then announced as any lot's expiry.
 CREATE OR REPLACE FUNCTION quota_housekeep(p_account uuid, p_now timestamptz) RETURNS void LANGUAGE plpgsql AS $$
@@ -80,19 +80,26 @@ BEGIN
   END LOOP;
 END $$;
 
--- Ends an unlimited lot now (a site admin or a site key takes unlimited use back): its expiry becomes
--- now, and an 'expire' operation of 0 tokens with one 0-token entry on the lot records who ended it and
--- when (the statement's "Unlimited ended"; the lot's `lot.expired` is announced as any lot's). At most
--- once per key (scoped to its caller: the same key and lot answer the first end, replayed).
--- Errors: not_found (no such lot, or one of another account than p_account), conflict (a lot that is
--- not unlimited, or one that has ended), and the key's refusals (quota_claim_key).
-CREATE OR REPLACE FUNCTION quota_end_unlimited(p_lot uuid, p_account uuid DEFAULT NULL, p_actor_user uuid DEFAULT NULL,
+-- Ends one lot now, through the expiry's own records: an unlimited lot (a site admin or a site key takes
+-- unlimited use back), or, with p_paid_sources, a lot of tokens not paid for (a site admin ends a bonus:
+-- what is left of it expires now). Its expiry becomes now, and an 'expire' operation with one entry on the
+-- lot records who ended it, when and what it lost (0 tokens for unlimited use: the statement's "Unlimited
+-- ended"); the lot's `lot.expired` (ended: true) is announced as any lot's. Tokens a running job holds are
+-- the job's until it settles, and what it gives back would land in an ended lot: such a lot is refused until
+-- the hold closes. At most once per key (scoped to its caller: the same key and lot answer the first end, replayed).
+-- Errors: not_found (no such lot, or one of another account than p_account), conflict (a lot of tokens
+-- without p_paid_sources or of one of them, one a job holds tokens of, one that has ended), and the key's
+-- refusals (quota_claim_key).
+DROP FUNCTION IF EXISTS quota_end_unlimited(uuid, uuid, uuid, uuid, text, text, text, timestamptz);
+CREATE OR REPLACE FUNCTION quota_end_lot(p_lot uuid, p_account uuid DEFAULT NULL, p_actor_user uuid DEFAULT NULL,
     p_actor_key uuid DEFAULT NULL, p_scope text DEFAULT NULL, p_key text DEFAULT NULL, p_hash text DEFAULT NULL,
-    p_now timestamptz DEFAULT now())
+    p_paid_sources text[] DEFAULT NULL, p_now timestamptz DEFAULT now())
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_account uuid;
   v_lot record;
+  v_held bigint;
+  v_until timestamptz;
   v_op uuid := gen_random_uuid();
   v_claimed jsonb;
   v_result jsonb;
@@ -104,26 +111,43 @@ BEGIN
   END IF;
   v_claimed := quota_claim_key(p_scope, p_key, p_hash);
   IF v_claimed IS NOT NULL THEN RETURN v_claimed; END IF;
-  -- The account's lock orders this end after any spend from the lot in flight.
+  -- The account's lock orders this end after any spend from the lot in flight; what is due expires first.
   PERFORM 1 FROM accounts WHERE id = v_account FOR UPDATE;
-  SELECT id, unlimited, model, note, expires_at, remaining INTO v_lot FROM lots WHERE id = p_lot;
-  IF NOT v_lot.unlimited THEN
+  PERFORM quota_housekeep(v_account, p_now);
+  SELECT id, unlimited, model, note, source, expires_at, remaining INTO v_lot FROM lots WHERE id = p_lot;
+  IF NOT v_lot.unlimited AND p_paid_sources IS NULL THEN
     RETURN jsonb_build_object('ok', false, 'code', 'conflict',
       'message', format('This lot is not unlimited (it holds %s tokens): only an unlimited lot ends this way.', v_lot.remaining));
   END IF;
+  IF NOT v_lot.unlimited AND v_lot.source = ANY(p_paid_sources) THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict',
+      'message', 'These tokens were paid for: a refund takes them back, or set the general balance.');
+  END IF;
   IF v_lot.expires_at IS NOT NULL AND v_lot.expires_at <= p_now THEN
     RETURN jsonb_build_object('ok', false, 'code', 'conflict',
-      'message', format('This unlimited lot has ended already (%s UTC).', to_char(v_lot.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')));
+      'message', format('This %s has ended already (%s UTC).', CASE WHEN v_lot.unlimited THEN 'unlimited lot' ELSE 'lot' END,
+        to_char(v_lot.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')));
   END IF;
-  UPDATE lots SET expires_at = p_now, expired_at = p_now WHERE id = p_lot;
+  SELECT coalesce(-sum(e.amount), 0), max(h.expires_at) INTO v_held, v_until
+    FROM holds h JOIN entries e ON e.operation_id = h.operation_id AND e.lot_id = p_lot
+   WHERE h.account_id = v_account AND h.status = 'open';
+  IF NOT v_lot.unlimited AND v_held > 0 THEN
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict',
+      'message', format('A running job holds %s tokens of this lot until %s UTC at the latest: end it once the job is done.',
+        to_char(v_held, 'FM999,999,999,999,990'), to_char(v_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')));
+  END IF;
+  UPDATE lots SET expires_at = p_now, expired_at = p_now, remaining = 0 WHERE id = p_lot;
   v_result := jsonb_build_object('ok', true, 'lot_id', p_lot, 'operation_id', v_op, 'account_id', v_account,
-    'model', v_lot.model, 'note', v_lot.note, 'ended_at', p_now, 'previous_expiry', v_lot.expires_at);
+    'model', v_lot.model, 'note', v_lot.note, 'unlimited', v_lot.unlimited, 'tokens', CASE WHEN v_lot.unlimited THEN 0 ELSE v_lot.remaining END,
+    'ended_at', p_now, 'previous_expiry', v_lot.expires_at);
   INSERT INTO operations (id, account_id, kind, status, model, cost, actor_user_id, actor_key_id, idem_scope, idem_key,
       request_hash, response, metadata, created_at)
-    VALUES (v_op, v_account, 'expire', 'ok', v_lot.model, 0, p_actor_user, p_actor_key, p_scope, p_key,
-      p_hash, v_result, jsonb_build_object('lot_id', p_lot, 'unlimited', true, 'ended', true), p_now);
+    VALUES (v_op, v_account, 'expire', 'ok', v_lot.model, CASE WHEN v_lot.unlimited THEN 0 ELSE v_lot.remaining END,
+      p_actor_user, p_actor_key, p_scope, p_key, p_hash, v_result,
+      jsonb_build_object('lot_id', p_lot, 'unlimited', v_lot.unlimited, 'ended', true), p_now);
   INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
-    VALUES (v_op, v_account, p_lot, 'expire', 0, NULL, p_now);
+    VALUES (v_op, v_account, p_lot, 'expire', CASE WHEN v_lot.unlimited THEN 0 ELSE -v_lot.remaining END,
+      CASE WHEN v_lot.unlimited THEN NULL ELSE 0 END, p_now);
   PERFORM pg_notify('quota_account', v_account::text);
   RETURN v_result;
 END $$;

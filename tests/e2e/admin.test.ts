@@ -669,6 +669,25 @@ for (const size of sizes) {
 			await expect(endedLot.getByRole('cell').filter({ hasText: /^Model/ }).innerText()).resolves.toMatch(/^Model\s+Every model$/);
 			await endedLot.scrollIntoViewIfNeeded();
 			await screen(page, `admin-user-unlimited-ended-lot-${size.name}`);
+
+			// The bonus's tokens end early from its row, asked first: what was left expires now, said so, on the statement and in the audit log.
+			const bonusLot = lots.getByRole('row').filter({ hasText: note });
+			await bonusLot.getByRole('button', { name: 'End now' }).click();
+			const ask = bonusLot.getByRole('group', { name: 'End this lot?' });
+			await expect(ask.innerText()).resolves.toContain('The 1,000 tokens left expire now, for good.');
+			await ask.scrollIntoViewIfNeeded();
+			await screenshot(lots, `admin-user-end-lot-question-${size.name}`);
+			await ask.getByRole('button', { name: 'End it now' }).dblclick();
+			await page.getByText('Lot ended: 1,000 tokens expired now. The statement and the audit log say so.').waitFor();
+			await expect(bonusLot.getByRole('cell').filter({ hasText: /^Left/ }).innerText()).resolves.toMatch(/^Left\s+0$/);
+			await expect(bonusLot.getByRole('cell').first().innerText()).resolves.toMatch(/^Source\s+Bonus · ended$/);
+			await expect(bonusLot.getByRole('cell').filter({ hasText: /^Expires/ }).innerText()).resolves.toMatch(/^Expires\s+Ended [A-Z][a-z]{2} \d{1,2}, \d{4}/);
+			await expect(bonusLot.getByRole('button', { name: 'End now' }).count()).resolves.toBe(0);
+			const endRow = statement.getByRole('row').filter({ hasText: note }).filter({ hasText: 'by Ada Admin' });
+			await expect(endRow.innerText()).resolves.toMatch(/Movement\s+Ended\s+Tokens\s+−1,000/);
+			await expect(audit.getByText('Lot ended: what was left expired').count()).resolves.toBe(1);
+			await bonusLot.scrollIntoViewIfNeeded();
+			await screen(page, `admin-user-ended-lot-${size.name}`);
 			await expectSound(page);
 		});
 

@@ -2,6 +2,7 @@
 // backend killed, as in a crash) and started again on the same port.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
+import postgres from 'postgres';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_SITE_API_KEY, startBuild, type RunningApp } from './server';
@@ -172,5 +173,24 @@ describe.skipIf(!hasPostgres)('a PostgreSQL outage', () => {
 		} finally {
 			await db.close();
 		}
+	});
+
+	it('answers a failure outside a route handler (the session lookup of a hook) with the refusal shape on /api/, whatever the Accept', async () => {
+		// As the REST tests reach a 500: a real database fault, a table gone (api-contract).
+		const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
+		await sql`alter table sessions rename to sessions_away`;
+		try {
+			for (const accept of ['application/json', 'text/html', '*/*']) {
+				const r = await signedIn('/api/v1/balance', { headers: { accept } });
+				expect(r.status, accept).toBe(500);
+				expect(r.headers.get('content-type'), accept).toMatch(/^application\/json/);
+				const body = await r.json();
+				expect(body, accept).toEqual({ error: 'internal_error', message: expect.stringMatching(/^Something went wrong on our side; it was logged \(ref [0-9a-f]{8}\)\.$/) });
+			}
+		} finally {
+			await sql`alter table sessions_away rename to sessions`;
+			await sql.end();
+		}
+		expect((await signedIn('/api/v1/balance')).status).toBe(200);
 	});
 });

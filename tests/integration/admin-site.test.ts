@@ -17,7 +17,7 @@ import { createSession, createSiteKey, createTeam, createUser, listSiteRoles, re
 import { call, callJson, useDb } from '../helpers/http';
 import { accountDetail, applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
 import { bearer, siteKey } from '../helpers/api-fixture';
-import { balances, consume, grant, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
+import { adjustBalance, balances, clawback, consume, grant, hold, settle, statement, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { listProducts, notInStore, paymentProvider, storeFront } from '../../src/lib/server/store';
 import { getProduct } from '../../src/lib/server/store/catalog';
@@ -562,6 +562,28 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		expect(await csvRows((await operationsCsv(db.orm, { from: '2000-01-01', to: '2000-01-02' })).body)).toEqual([]);
 		await expect(operationsCsv(db.orm, { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input' });
 		await expect(operationsCsv(db.orm, { from: 'yesterday', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input' });
+		await expectInvariants(db);
+	});
+
+	it('the operations export signs each movement as the statement does: a column sum is the balance', async () => {
+		await upsertModule(db.orm, { key: 'sign', name: 'Sign module', limitMessage: 'No.' });
+		await upsertFeature(db.orm, { key: 'sign_op', name: 'Sign op', module: 'sign', unit: 'operation', tokensPerUnit: 1 });
+		const u = await createUser(db.orm, { email: `signs-${tag()}@example.com`, name: 'Signs' });
+		const bought = await grant(db.orm, { accountId: u.accountId, tokens: 100, source: 'purchase' });
+		await grant(db.orm, { accountId: u.accountId, tokens: 50, source: 'bonus' });
+		await consume(db.orm, { accountId: u.accountId, feature: 'sign_op', units: 5, actor: {}, idempotency: { scope: 'sign', key: randomUUID() } });
+		const h = await hold(db.orm, { accountId: u.accountId, feature: 'sign_op', maxTokens: 20, ttlSeconds: 60, actor: {}, idempotency: { scope: 'sign', key: randomUUID() } });
+		await settle(db.orm, h.holdId, 7, { scope: 'sign', key: randomUUID() });
+		await clawback(db.orm, { accountId: u.accountId, lotIds: [bought.lotId], cause: 'chargeback', reason: 'dispute', operationKey: randomUUID(), tokens: 30 });
+		await adjustBalance(db.orm, { accountId: u.accountId, mode: 'delta', tokens: -10, reason: 'correction', actorUserId: w.users.siteAdmin.id, key: randomUUID() });
+		const rows = (await csvRows((await operationsCsv(db.orm, { from: '2000-01-01', to: '2100-01-01' })).body)).filter((r) => r.account_id === u.accountId);
+		expect(rows.map((r) => [r.kind, r.tokens, r.cost_tokens])).toEqual([
+			['grant', '100', ''], ['grant', '50', ''], ['consume', '-5', '5'], ['hold', '0', '20'], ['settle', '-7', '7'], ['clawback', '-30', ''], ['adjust', '-10', '']
+		]);
+		// Row for row the member's statement's signed tokens, and all together the balance now.
+		const st = await statement(db.orm, u.accountId);
+		expect(st.rows.map((r) => [r.id, String(r.tokens)]).sort()).toEqual(rows.filter((r) => r.kind !== 'hold').map((r) => [r.id, r.tokens]).sort());
+		expect(rows.reduce((t, r) => t + Number(r.tokens), 0)).toBe(st.balance);
 		await expectInvariants(db);
 	});
 

@@ -10,7 +10,8 @@ import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, makeTeamWithMember, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { accounts, teamMembers } from '../../src/lib/server/db/schema';
-import { balanceChanges, balances, consume, getSiteSettings, grant, setAllowanceRule } from '../../src/lib/server/ledger';
+import { balanceChanges, balances, consume, getSiteSettings, grant, setAllowanceRule, CHANGE_CHANNEL, EVERY_ACCOUNT } from '../../src/lib/server/ledger';
+import { openPostgres } from '../../src/lib/server/db/client';
 import { allowanceChangeJob, allowanceResetsJob, listNotifications, noticeAllowanceChange, poolResetsJob, startAllowanceNotices } from '../../src/lib/server/alerts';
 import { saveLimits, saveSiteSettings, setAllowance } from '../../src/lib/server/admin';
 import { recordDomainEvent } from '../../src/lib/server/domain-events';
@@ -303,7 +304,11 @@ describe(`a new time zone or week start, told to the members whose resets it mov
 		return u;
 	}
 	const resetsSaid = async (userId: string) => (await changes(userId)).flatMap((s) => (s && / now reset /.test(s.title) ? [s] : []));
+	/** A move's notices not sent yet: the members' and the pools' first batches. */
+	const waiting = () => db.rows(sql`select key from scheduled_jobs where name in ('alerts.allowance-resets', 'alerts.pool-allowance-resets') and status = 'scheduled'`);
+	/** The schedule's runs once a move's quiet time (RESETS_QUIET_SECONDS) passed: its waiting notices are due. */
 	const runAll = async () => {
+		await db.rows(sql`update scheduled_jobs set run_at = now() where name in ('alerts.allowance-resets', 'alerts.pool-allowance-resets') and status = 'scheduled'`);
 		for (let i = 0; i < 5; i++) await schedule.runDue();
 	};
 
@@ -352,6 +357,55 @@ describe(`a new time zone or week start, told to the members whose resets it mov
 		expect((await resetsSaid(weekly.userId))[0]).toEqual({ title: `Your free weekly allowances now reset on ${nextDay}s`, body: expect.stringMatching(new RegExp(`^They reset on ${day}s before\\. The next reset is `)) });
 		expect(await resetsSaid(daily.userId)).toHaveLength(1);
 		expect(await resetsSaid(both.userId)).toHaveLength(2);
+		await expectInvariants(db);
+	});
+
+	it("the console's form saved as it is wakes no member's page; a changed low share wakes them all", async () => {
+		const s = await getSiteSettings(db.orm);
+		const form = { timeZone: s.timeZone, weekStart: s.weekStart, spendOrder: s.spendOrder, lowSharePercent: s.lowSharePercent, defaultTeamDailyCap: s.defaultTeamDailyCap, defaultMemberDailyCap: s.defaultMemberDailyCap };
+		// Another app process: its own connections to the same database (PGlite has one process).
+		const other = db.url ? openPostgres(db.url, { max: 1 }) : db;
+		const heard: string[] = [];
+		const unlisten = await other.listen(CHANGE_CHANNEL, (id) => heard.push(id));
+		try {
+			// What earlier tests' changes announce is heard first.
+			await new Promise((r) => setTimeout(r, 300));
+			heard.length = 0;
+			await saveSiteSettings(db, owner, form);
+			await new Promise((r) => setTimeout(r, 300));
+			expect(heard).not.toContain(EVERY_ACCOUNT);
+			await saveSiteSettings(db, owner, { ...form, lowSharePercent: s.lowSharePercent === 30 ? 25 : 30 });
+			await expect.poll(() => heard.includes(EVERY_ACCOUNT), { timeout: 2000 }).toBe(true);
+		} finally {
+			await unlisten();
+			if (other !== db) await other.close();
+			await saveSiteSettings(db, owner, form);
+		}
+	});
+
+	it('saves in a row within the quiet time are one move, told once from the first zone to the last; going back tells no one', async () => {
+		const daily = await memberWith({ product: 'daily' });
+		const was = await getSiteSettings(db.orm);
+		const [first, second] = was.timeZone === 'Asia/Tokyo' ? ['America/New_York', 'Europe/Berlin'] : ['Asia/Tokyo', was.timeZone === 'Europe/Berlin' ? 'America/New_York' : 'Europe/Berlin'];
+		await saveSiteSettings(db, owner, { timeZone: first });
+		// Nothing goes out at once: the admin may still be choosing.
+		for (let i = 0; i < 3; i++) await schedule.runDue();
+		expect(await resetsSaid(daily.userId)).toEqual([]);
+		await saveSiteSettings(db, owner, { timeZone: second });
+		expect(await waiting()).toHaveLength(2);
+		await runAll();
+		expect((await resetsSaid(daily.userId)).map((s) => [s.title, s.body.split('. ')[0]])).toEqual([
+			[`Your free allowances now reset at 00:00 ${zoneName(second)}`, `They reset at 00:00 ${zoneName(was.timeZone)} before`]
+		]);
+
+		// There and back before the notices went: no move, no notice.
+		await saveSiteSettings(db, owner, { timeZone: first });
+		await saveSiteSettings(db, owner, { timeZone: second });
+		expect(await waiting()).toEqual([]);
+		await runAll();
+		expect(await resetsSaid(daily.userId)).toHaveLength(1);
+		await saveSiteSettings(db, owner, { timeZone: was.timeZone });
+		await runAll();
 		await expectInvariants(db);
 	});
 

@@ -252,7 +252,7 @@ const matrix: Record<string, Entry> = {
 	'admin.users.uses': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, limit: 20 }) },
 	'admin.users.grantBonus': { allow: siteAdmin, input: (w) => ({ accountId: w.users.memberA.accountId, tokens: 100, note: 'Matrix', key: `bonus-${w.tag}` }) },
 	'admin.users.grantUnlimited': { allow: siteAdmin, input: (w) => ({ accountId: w.teamA.accountId, note: 'Matrix tester', key: `unlimited-${w.tag}` }) },
-	'admin.users.endUnlimited': {
+	'admin.users.endLot': {
 		allow: siteAdmin,
 		input: async (w, db) => {
 			const lot = await grant(db.orm, { accountId: w.users.memberA.accountId, tokens: 0, unlimited: true, source: 'admin', note: 'Matrix' });

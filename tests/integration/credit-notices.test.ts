@@ -12,7 +12,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { createSession, createUser, endWithSiteKey, ensureSiteKey, grantWithSiteKey, type ApiKeyAuth } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { listNotifications, pushJob, subscribePush } from '../../src/lib/server/alerts';
-import { adjustAccountBalance, endUnlimitedUse, grantBonus, grantUnlimited } from '../../src/lib/server/admin';
+import { adjustAccountBalance, endLotNow, grantBonus, grantUnlimited } from '../../src/lib/server/admin';
 import { updateSiteSettings } from '../../src/lib/server/ledger';
 import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { createMailer } from '../../src/lib/server/mail';
@@ -117,8 +117,8 @@ describe(`a site admin's grant or end of unlimited use, told to the member, on $
 		expect(await told(ana.id)).toMatchObject([{ kind: 'unlimited_granted', accountId: ana.accountId, teamName: null, mailed: true, readAt: null, said: granted }]);
 
 		const end = { accountId: ana.accountId, lotId, key: randomUUID() };
-		await endUnlimitedUse(db, admin, end);
-		expect(await endUnlimitedUse(db, admin, end)).toMatchObject({ replayed: true });
+		await endLotNow(db, admin, end);
+		expect(await endLotNow(db, admin, end)).toMatchObject({ replayed: true });
 		const ended = { title: 'Your unlimited use of GPT-5 Nano ended', body: 'Note from the site: Beta tester' };
 		expect((await told(ana.id)).map((e) => [e.kind, e.said])).toEqual([['unlimited_ended', ended], ['unlimited_granted', granted]]);
 		expect((await listNotifications(db.orm, ana.id)).unread).toBe(2);
@@ -136,7 +136,7 @@ describe(`a site admin's grant or end of unlimited use, told to the member, on $
 	it("every model with no end date, to a team's pool: its owners and admins are told, the team named; a plain member is not", async () => {
 		const team = `Team B ${w.tag}`;
 		const { lotId } = await grantUnlimited(db, admin, { accountId: w.teamB.accountId, note: 'Launch week', key: randomUUID() });
-		await endUnlimitedUse(db, admin, { accountId: w.teamB.accountId, lotId, key: randomUUID() });
+		await endLotNow(db, admin, { accountId: w.teamB.accountId, lotId, key: randomUUID() });
 		for (const u of [w.users.teamBOwner, w.users.otherTeamAdmin]) {
 			expect((await told(u.id)).filter((e) => e.kind.startsWith('unlimited')).map((e) => [e.kind, e.teamName, e.said])).toEqual([
 				['unlimited_ended', team, { title: `${team}'s unlimited use of every model ended`, body: 'Note from the site: Launch week' }],

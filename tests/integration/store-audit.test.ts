@@ -14,6 +14,7 @@ import { getProduct } from '../../src/lib/server/store/catalog';
 import { balances, consume, statement } from '../../src/lib/server/ledger';
 import { getPurchase } from '../../src/lib/server/store/orders';
 import { auditActions, listAudit, type AuditRow } from '../../src/lib/server/admin';
+import { audit } from '../../src/lib/server/accounts';
 import { adjustmentPayload, envelope, paddleId, type SimTransaction } from '../../src/lib/server/store/paddle/simulator/payloads';
 
 let bed: Awaited<ReturnType<typeof storeTestBed>>;
@@ -106,6 +107,27 @@ describe(`purchases in the audit log on ${backend}`, () => {
 		);
 	});
 
+	it('the filter finds chargebacks alone, those written as refunds before they had their own action too', async () => {
+		const u = await makeUser(db);
+		const refunded = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 });
+		ok(await bed.paddle.pay(refunded.transactionId));
+		ok(await bed.paddle.refund(refunded.transactionId));
+		const charged = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 });
+		ok(await bed.paddle.pay(charged.transactionId));
+		ok(await bed.paddle.chargeback(charged.transactionId));
+		// A chargeback as the log recorded it until its action was its own.
+		await audit(db.orm, { action: 'store.purchase_refunded', targetType: 'order', targetId: 'o-before', accountId: u.accountId, after: { cause: 'chargeback', tokens_taken_back: 10, tokens_already_spent: 0, adjustment_id: 'adj_before' } });
+		expect((await logged(u.accountId, 'store.purchase_refunded')).map((e) => [e.targetId, e.words.title])).toEqual([[refunded.orderId, 'Purchase refunded']]);
+		expect((await logged(u.accountId, 'store.purchase_charged_back')).map((e) => [e.targetId, e.words.title])).toEqual([
+			['o-before', 'Purchase charged back'],
+			[charged.orderId, 'Purchase charged back']
+		]);
+		expect(await auditActions(db.orm)).toEqual(expect.arrayContaining([
+			{ action: 'store.purchase_refunded', title: 'Purchase refunded' },
+			{ action: 'store.purchase_charged_back', title: 'Purchase charged back' }
+		]));
+	});
+
 	it('a full refund: one entry by Paddle with what it took back, what was spent already and the money, however often Paddle sends it', async () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const u = await makeUser(db);
@@ -138,7 +160,8 @@ describe(`purchases in the audit log on ${backend}`, () => {
 		ok(await bed.paddle.chargeback(c.transactionId, true));
 		await replay(c.transactionId, 'adjustment.created');
 
-		const [back] = await logged(u.accountId, 'store.purchase_refunded');
+		expect(await logged(u.accountId, 'store.purchase_refunded')).toEqual([]);
+		const [back] = await logged(u.accountId, 'store.purchase_charged_back');
 		expect(back).toMatchObject({ detail: { via: 'Paddle' }, after: { cause: 'chargeback', tokens_taken_back: 5000, amount_cents: 500, currency: 'USD' } });
 		expect(back!.words.title).toBe('Purchase charged back');
 		const reversed = await logged(u.accountId, 'store.chargeback_reversed');
@@ -263,8 +286,8 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		{ a: { action: 'refund', type: 'full', cents: 1000 }, action: 'store.purchase_refunded', title: 'Purchase refunded', left: 0 },
 		{ a: { action: 'credit', type: 'partial', cents: 300 }, action: 'store.purchase_credited', title: "Purchase credited to the buyer's Paddle balance", left: 10_000 },
 		{ a: { action: 'credit', type: 'full', cents: 1000 }, action: 'store.purchase_credited', title: "Purchase credited to the buyer's Paddle balance", left: 10_000 },
-		{ a: { action: 'chargeback', type: 'full', cents: 1000 }, action: 'store.purchase_refunded', title: 'Purchase charged back', left: 0 },
-		{ a: { action: 'chargeback', type: 'partial', cents: 250 }, action: 'store.purchase_refunded', title: 'Purchase partly charged back', left: 7_500 },
+		{ a: { action: 'chargeback', type: 'full', cents: 1000 }, action: 'store.purchase_charged_back', title: 'Purchase charged back', left: 0 },
+		{ a: { action: 'chargeback', type: 'partial', cents: 250 }, action: 'store.purchase_charged_back', title: 'Purchase partly charged back', left: 7_500 },
 		{ a: { action: 'chargeback_warning', type: 'full', cents: 1000 }, action: 'store.chargeback_warned', title: "Chargeback warning: the buyer's bank reports a dispute", left: 10_000 },
 		{ a: { action: 'chargeback_warning_reverse', type: 'full', cents: 1000 }, action: 'store.chargeback_warning_withdrawn', title: 'Chargeback warning withdrawn: the dispute ended without a chargeback', left: 10_000 }
 	];
@@ -307,7 +330,7 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		expect(await deliverAndReplay(await adjustment(b, first, 'approved', 'adjustment.created'))).toMatchObject({ outcome: 'flagged' });
 		// $4.00 of $10.00 is 4,000 tokens: 1,000 were left, 3,000 already spent.
 		expect((await balances(db.orm, b.accountId)).available).toBe(0);
-		const [entry] = await logged(b.accountId, 'store.purchase_refunded');
+		const [entry] = await logged(b.accountId, 'store.purchase_charged_back');
 		expect(entry).toMatchObject({
 			detail: { via: 'Paddle' },
 			after: { cause: 'chargeback', tokens_due: 4000, paid_cents: 1000, tokens_taken_back: 1000, tokens_already_spent: 3000, amount_cents: 400, adjustment_id: first.id }
@@ -335,7 +358,7 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		await db.rows(sql`update orders set amount_cents = null where id = ${b.orderId}::uuid`);
 		expect(await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback', type: 'partial', cents: 400 }, 'approved', 'adjustment.created'))).toMatchObject({ outcome: 'flagged' });
 		expect((await balances(db.orm, b.accountId)).available).toBe(10_000);
-		const [entry] = await logged(b.accountId, 'store.purchase_refunded');
+		const [entry] = await logged(b.accountId, 'store.purchase_charged_back');
 		expect(entry!.after).toMatchObject({ cause: 'chargeback', tokens_due: 'unknown', tokens_taken_back: 0, tokens_already_spent: 0, amount_cents: 400 });
 		expect(entry!.words.title).toBe('Purchase partly charged back');
 		expect(entry!.words.lines).toContainEqual({ label: "Share of the order's tokens", value: { text: 'Unknown: what the order paid is not known, so none were taken back; adjust the balance to take some back' } });
@@ -348,7 +371,7 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 			await deliverAndReplay(await adjustment(b, { id: paddleId('adj'), action: 'chargeback', type: 'partial', cents }, 'approved', 'adjustment.created'));
 		}
 		expect((await balances(db.orm, b.accountId)).available).toBe(10_000 - 2_500 - 3_000);
-		expect((await logged(b.accountId, 'store.purchase_refunded')).map((e) => [e.after, e.words.title])).toEqual([
+		expect((await logged(b.accountId, 'store.purchase_charged_back')).map((e) => [e.after, e.words.title])).toEqual([
 			[expect.objectContaining({ tokens_due: 3000, tokens_taken_back: 3000, tokens_already_spent: 0, amount_cents: 300 }), 'Purchase partly charged back'],
 			[expect.objectContaining({ tokens_due: 2500, tokens_taken_back: 2500, tokens_already_spent: 0, amount_cents: 250 }), 'Purchase partly charged back']
 		]);

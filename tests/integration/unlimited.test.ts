@@ -4,14 +4,15 @@ import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
 import { makeWorld, type World } from '../helpers/world';
-import { expectInvariants } from '../helpers/ledger';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import { callJson } from '../helpers/http';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { listAudit } from '../../src/lib/server/admin';
-import { balances, consume, grant, nextLotExpiry, statement, sweepExpired, unlimitedNow } from '../../src/lib/server/ledger';
+import { balances, consume, grant, hold, nextLotExpiry, settle, statement, sweepExpired, unlimitedNow } from '../../src/lib/server/ledger';
+import { expectInvariants, makeUser } from '../helpers/ledger';
+import { statementDetail, statementTitle } from '../../src/lib/client/statement-lines';
 import { balanceOf } from '../../src/lib/balance-figures';
 
 // Unlimited use, granted and ended by a site admin in the console and by a host site's key: spends
@@ -92,12 +93,12 @@ describe(`unlimited use from the console on ${backend}`, () => {
 		expect([balanceOf(now.allocations), now.available, now.allocations[0]!.unlimited]).toEqual([{ balance: 500, general: 500 }, 500, true]);
 
 		const end = { accountId, lotId, key: `e-${randomUUID()}` };
-		const ended = await admin.admin.users.endUnlimited(end);
+		const ended = await admin.admin.users.endLot(end);
 		expect(ended).toMatchObject({ lotId, accountId, note: 'Staff', model: null, previousExpiry: null, replayed: false });
 		expect(Date.now() - Date.parse(ended.endedAt)).toBeLessThan(60_000);
 		// The same press again (a double tap) is the first answer; another end of an ended lot is refused.
-		expect(await admin.admin.users.endUnlimited(end)).toMatchObject({ lotId, endedAt: ended.endedAt, replayed: true });
-		expect(await refused(admin.admin.users.endUnlimited({ ...end, key: `e-${randomUUID()}` }))).toEqual({ code: 'CONFLICT', domain: 'conflict' });
+		expect(await admin.admin.users.endLot(end)).toMatchObject({ lotId, endedAt: ended.endedAt, replayed: true });
+		expect(await refused(admin.admin.users.endLot({ ...end, key: `e-${randomUUID()}` }))).toEqual({ code: 'CONFLICT', domain: 'conflict' });
 
 		const detail = await admin.admin.users.get({ accountId });
 		expect(detail.unlimited).toEqual([]);
@@ -133,12 +134,13 @@ describe(`unlimited use from the console on ${backend}`, () => {
 
 	it('refuses a lot that is not unlimited, another account’s lot, an unknown one, a past end and a grant without a note; nothing changes', async () => {
 		const accountId = w.users.teamMember.accountId;
-		const tokensLot = await grant(db.orm, { accountId, tokens: 50, source: 'bonus' });
+		// Tokens paid for are a refund's to take back.
+		const tokensLot = await grant(db.orm, { accountId, tokens: 50, source: 'purchase' });
 		const key = () => `x-${randomUUID()}`;
-		expect(await refused(admin.admin.users.endUnlimited({ accountId, lotId: tokensLot.lotId, key: key() }))).toEqual({ code: 'CONFLICT', domain: 'conflict' });
+		expect(await refused(admin.admin.users.endLot({ accountId, lotId: tokensLot.lotId, key: key() }))).toEqual({ code: 'CONFLICT', domain: 'conflict' });
 		const other = await grant(db.orm, { accountId: w.users.otherTeamAdmin.accountId, tokens: 0, unlimited: true, source: 'admin' });
-		expect(await refused(admin.admin.users.endUnlimited({ accountId, lotId: other.lotId, key: key() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
-		expect(await refused(admin.admin.users.endUnlimited({ accountId, lotId: randomUUID(), key: key() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		expect(await refused(admin.admin.users.endLot({ accountId, lotId: other.lotId, key: key() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
+		expect(await refused(admin.admin.users.endLot({ accountId, lotId: randomUUID(), key: key() }))).toEqual({ code: 'NOT_FOUND', domain: 'not_found' });
 		expect(await refused(admin.admin.users.grantUnlimited({ accountId, expiresOn: '2020-01-01', note: 'Late', key: key() }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		expect(await refused(admin.admin.users.grantUnlimited({ accountId, note: '   ', key: key() }))).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(await refused(admin.admin.users.grantUnlimited({ accountId, model: 'no-such-model', note: 'Typo', key: key() }))).toMatchObject({ domain: 'unknown_model' });
@@ -192,7 +194,7 @@ describe(`unlimited use granted until a date, on ${backend}`, () => {
 		expect(new Date(records.lot.expired_at!).toISOString()).toBe(at.toISOString());
 		// Ended: no longer an end to ask a sweep for, nor to end again.
 		expect(await nextLotExpiry(db.orm, new Date(Date.now() + 60_000))).toBeNull();
-		const late = await refused(admin.admin.users.endUnlimited({ accountId: m.accountId, lotId, key: `e-${randomUUID()}` }));
+		const late = await refused(admin.admin.users.endLot({ accountId: m.accountId, lotId, key: `e-${randomUUID()}` }));
 		expect(late).toEqual({ code: 'CONFLICT', domain: 'conflict' });
 		expect((await spend(m.accountId, null)).paidBy).toEqual([expect.objectContaining({ unlimited: false, tokens: 25 })]);
 		expect(await endRecords(lotId)).toMatchObject({ entries: [0] });
@@ -296,6 +298,57 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		expect(new Date(movement!.at).toISOString()).toBe(ended.json.ended_at);
 		// Spends after the end pay from the tokens.
 		expect((await spend(m.accountId, null)).paidBy.every((p) => !p.unlimited)).toBe(true);
+		await expectInvariants(db);
+	});
+});
+
+describe(`a bonus of tokens ended early from the console on ${backend}`, () => {
+	it('expires what is left now, once: the statement says who ended it, the audit log what was lost, and the next use pays from the rest', async () => {
+		const u = await makeUser(db);
+		const accountId = u.accountId;
+		const bought = await grant(db.orm, { accountId, tokens: 100, source: 'purchase' });
+		const dated = await admin.admin.users.grantBonus({ accountId, tokens: 400, note: 'Launch thanks', expiresOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10), key: `b-${randomUUID()}` });
+		const undated = await grant(db.orm, { accountId, tokens: 60, source: 'referral', note: 'Invited Leo' });
+		await spend(accountId, null);
+		const left = (await lotsLeft(accountId)).find((l) => l.id === dated.lotId)!.remaining;
+
+		const end = { accountId, lotId: dated.lotId, key: `e-${randomUUID()}` };
+		const ended = await admin.admin.users.endLot(end);
+		expect(ended).toMatchObject({ lotId: dated.lotId, accountId, unlimited: false, tokens: left, note: 'Launch thanks', replayed: false });
+		// A double tap is the first answer; another end of the ended lot is refused.
+		expect(await admin.admin.users.endLot(end)).toMatchObject({ tokens: left, endedAt: ended.endedAt, replayed: true });
+		expect(await refused(admin.admin.users.endLot({ ...end, key: `e-${randomUUID()}` }))).toEqual({ code: 'CONFLICT', domain: 'conflict' });
+		// A lot without an expiry ends the same way.
+		expect(await admin.admin.users.endLot({ accountId, lotId: undated.lotId, key: `e-${randomUUID()}` })).toMatchObject({ tokens: 60, previousExpiry: null });
+
+		const detail = await admin.admin.users.get({ accountId });
+		expect(detail.lots.find((l) => l.id === dated.lotId)).toMatchObject({ active: false, ended: true, remaining: 0, expiresAt: ended.endedAt });
+		const rows = (await statement(db.orm, accountId)).rows;
+		expect(rows[1]).toMatchObject({ kind: 'expiry', tokens: -left, unlimited: false, source: 'bonus', note: 'Launch thanks', actorName: w.users.siteAdmin.name });
+		expect([statementTitle(rows[1]!), statementDetail(rows[1]!, { team: false })[2]]).toEqual(['Ended', `by ${w.users.siteAdmin.name}`]);
+		const [entry] = (await listAudit(db.orm, { account: accountId, action: 'lot.ended', to: null })).rows.filter((r) => r.targetId === dated.lotId);
+		expect(entry).toMatchObject({ actor: { userId: w.users.siteAdmin.id }, words: { title: 'Lot ended: what was left expired' } });
+		expect(entry!.words.lines).toEqual(expect.arrayContaining([{ label: 'Tokens expired', value: { figure: left } }, { label: 'Note', value: { text: 'Launch thanks' } }]));
+
+		// What is left is what was bought: the next use pays from it.
+		expect((await lotsLeft(accountId)).filter((l) => l.remaining > 0).map((l) => l.id)).toEqual([bought.lotId]);
+		expect((await spend(accountId, null)).paidBy).not.toContainEqual(expect.objectContaining({ id: dated.lotId }));
+		await expectInvariants(db);
+	});
+
+	it('refuses a lot a running job holds tokens of until the job settles, and a purchase; ends unlimited use as before', async () => {
+		const u = await makeUser(db);
+		const accountId = u.accountId;
+		const bonus = await grant(db.orm, { accountId, tokens: 500, source: 'bonus', note: 'Trial' });
+		const h = await hold(db.orm, { accountId, feature: 'ai_bots', maxTokens: 200, ttlSeconds: 60, actor: {}, idempotency: { scope: 'end-lot-test', key: randomUUID() } });
+		const held = await trpcRefusal(admin.admin.users.endLot({ accountId, lotId: bonus.lotId, key: `e-${randomUUID()}` }));
+		expect(held).toMatchObject({ code: 'CONFLICT', domain: 'conflict', message: expect.stringMatching(/^A running job holds [\d,]+ tokens of this lot until .+ UTC at the latest: end it once the job is done\.$/) });
+		await settle(db.orm, h.holdId, 50, { scope: 'end-lot-test', key: randomUUID() });
+		const left = (await lotsLeft(accountId)).find((l) => l.id === bonus.lotId)!.remaining;
+		expect(await admin.admin.users.endLot({ accountId, lotId: bonus.lotId, key: `e-${randomUUID()}` })).toMatchObject({ tokens: left });
+		expect((await lotsLeft(accountId)).find((l) => l.id === bonus.lotId)!.remaining).toBe(0);
+		const unlimited = await grant(db.orm, { accountId, tokens: 0, unlimited: true, source: 'bonus', note: 'Staff' });
+		expect(await admin.admin.users.endLot({ accountId, lotId: unlimited.lotId, key: `e-${randomUUID()}` })).toMatchObject({ unlimited: true, tokens: 0 });
 		await expectInvariants(db);
 	});
 });

@@ -9,7 +9,7 @@ import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { openApiDocument } from '../../src/lib/server/rest/openapi';
 import type { Db } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
-import { balances, consume, endUnlimited, grant, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
+import { balances, consume, endLot, grant, hold, setAllowanceRule, settle, sweepExpired } from '../../src/lib/server/ledger';
 import { evaluateAlerts, setAlertSteps } from '../../src/lib/server/alerts';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { createEndpoint, startWebhookOutbox, updateEndpoint, webhookEventId } from '../../src/lib/server/webhooks';
@@ -147,7 +147,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		const unlimited = (accountId: string, expiresAt: Date | null) => grant(db.orm, { accountId, tokens: 0, unlimited: true, source: 'admin', expiresAt, note: 'Trial' });
 		const atDate = await unlimited(dated.accountId, new Date(Date.now() + 1000));
 		const byAdmin = await unlimited(ended.accountId, null);
-		await endUnlimited(db.orm, { lotId: byAdmin.lotId, actor: {} });
+		await endLot(db.orm, { lotId: byAdmin.lotId, actor: {} });
 		await new Promise((r) => setTimeout(r, 1100));
 		await sweepExpired(db);
 		await sweepExpired(db);
@@ -163,7 +163,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		const u = await makeUser(db);
 		await grant(db.orm, { accountId: u.accountId, tokens: 1_000, source: 'purchase' });
 		const lot = await grant(db.orm, { accountId: u.accountId, tokens: 0, unlimited: true, source: 'admin', expiresAt: null, note: 'Tester' });
-		await db.orm.transaction((tx) => endUnlimited(tx, { lotId: lot.lotId, actor: {} }));
+		await db.orm.transaction((tx) => endLot(tx, { lotId: lot.lotId, actor: {} }));
 		// A bonus two seconds later (a newcomer saw the end arrive after it, #3 after #2, its balance counting the bonus).
 		await grant(db.orm, { accountId: u.accountId, tokens: 5_000, source: 'bonus' });
 		await sweepExpired(db);

@@ -64,6 +64,7 @@ const samples: Record<AuditAction, Sample> = {
 	'ledger.grant': entry({ targetType: 'lot', after: { note: 'Invited Leo', model: null, source: 'referral', tokens: 2000, expires_at: '2026-12-12T22:25:08.993Z' }, detail: { via: 'demo data' } }),
 	'unlimited.granted': entry({ targetType: 'lot', after: { tokens: 0, unlimited: true, source: 'admin', model: 'gpt-5-nano', expires_at: null, note: 'Tester' } }),
 	'unlimited.ended': entry({ targetType: 'lot', before: { expiresAt: null }, after: { expiresAt: '2026-12-05T08:00:00.000Z' }, detail: { model: null, note: 'Tester' } }),
+	'lot.ended': entry({ targetType: 'lot', before: { expiresAt: null }, after: { expiresAt: '2026-12-05T08:00:00.000Z' }, detail: { tokens: 400, model: 'gpt-5-nano', note: 'Thanks for the bug report' } }),
 	'bonus.granted': entry({
 		targetType: 'account',
 		before: { balance: 18120 },
@@ -105,6 +106,12 @@ const samples: Record<AuditAction, Sample> = {
 		targetType: 'order',
 		targetId: 'o-1',
 		after: { cause: 'refund', tokens_taken_back: 7000, tokens_already_spent: 3000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9a2c' },
+		detail: { via: 'Paddle' }
+	}),
+	'store.purchase_charged_back': entry({
+		targetType: 'order',
+		targetId: 'o-1',
+		after: { cause: 'chargeback', tokens_taken_back: 7000, tokens_already_spent: 3000, amount_cents: 2000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9a2c' },
 		detail: { via: 'Paddle' }
 	}),
 	'store.purchase_partly_refunded': entry({
@@ -442,6 +449,8 @@ describe('the audit log in words', () => {
 				{ label: 'Paddle adjustment', value: { text: 'adj_01hv9e1a' } }
 			]
 		});
+		expect(words('store.purchase_charged_back').title).toBe('Purchase charged back');
+		// One written before chargebacks had their own action says the same.
 		const chargeback = { action: 'store.purchase_refunded', ...samples['store.purchase_refunded'], after: { ...(samples['store.purchase_refunded'].after as object), cause: 'chargeback' } };
 		expect(auditWords(chargeback, names).title).toBe('Purchase charged back');
 		expect(words('store.chargeback_reversed').lines.slice(0, 2)).toEqual([
@@ -452,8 +461,8 @@ describe('the audit log in words', () => {
 
 	it("says a partial chargeback with its share of the order's tokens, and a chargeback warning and its withdrawal with why no tokens moved", () => {
 		const partial = {
-			action: 'store.purchase_refunded',
-			...samples['store.purchase_refunded'],
+			action: 'store.purchase_charged_back',
+			...samples['store.purchase_charged_back'],
 			after: { cause: 'chargeback', tokens_due: 5000, paid_cents: 2000, tokens_taken_back: 3000, tokens_already_spent: 2000, amount_cents: 1000, currency: 'USD', transaction_id: 'txn_01hv8x4k', adjustment_id: 'adj_01hv9a2c' }
 		};
 		expect(auditWords(partial, names)).toEqual({

@@ -24,20 +24,21 @@ export function sourceLabel(source: LotSource): string {
 }
 
 /**
- * Why a lot that is no longer spendable ended, in words for its line: an unlimited lot "ended" (the
- * statement's "Unlimited ended": an admin ended it, or its end date came), else "none left" once its
- * tokens are spent or taken back (a refund), else "expired" (a lot ends only these ways: ledger `LotRow.active`).
+ * Why a lot that is no longer spendable ended, in words for its line: "ended" when someone ended it (an
+ * admin, a site key: the statement's "Ended", "Unlimited ended") or unlimited use reached its end date,
+ * else "none left" once its tokens are spent or taken back (a refund), else "expired" (a lot ends only
+ * these ways: ledger `LotRow.active`).
  */
-export function lotEnd(lot: { remaining: number; unlimited: boolean }): 'ended' | 'none left' | 'expired' {
-	if (lot.unlimited) return 'ended';
+export function lotEnd(lot: { remaining: number; unlimited: boolean; ended: boolean }): 'ended' | 'none left' | 'expired' {
+	if (lot.unlimited || lot.ended) return 'ended';
 	return lot.remaining === 0 ? 'none left' : 'expired';
 }
 
 /**
- * A lot's Expires cell: "Never", its expiry (`when`: the page's date format), or for an unlimited lot
- * that ended "Ended" and when (its expiry is the moment it ended: ledger `endUnlimited`).
+ * A lot's Expires cell: "Never", its expiry (`when`: the page's date format), or for a lot that ended
+ * (unlimited use, or a lot someone ended) "Ended" and when (its expiry is the moment it ended: ledger `endLot`).
  */
-export function lotExpiry(lot: { unlimited: boolean; active: boolean; expiresAt: string | null }, when: (iso: string) => string): string {
+export function lotExpiry(lot: { unlimited: boolean; ended: boolean; active: boolean; expiresAt: string | null }, when: (iso: string) => string): string {
 	if (!lot.expiresAt) return 'Never';
-	return lot.unlimited && !lot.active ? `Ended ${when(lot.expiresAt)}` : when(lot.expiresAt);
+	return (lot.unlimited || lot.ended) && !lot.active ? `Ended ${when(lot.expiresAt)}` : when(lot.expiresAt);
 }

@@ -3,7 +3,7 @@ import { moment, tokens } from './format';
 import { lotLabel, sourceLabel } from './lots';
 import type { StatementRow } from './api-types';
 
-/** "Monthly plan", "Bonus", "Chat", "Expired", "Unlimited ended", "Refund", "Taken away by an admin", … */
+/** "Monthly plan", "Bonus", "Chat", "Expired", "Ended", "Unlimited ended", "Refund", "Taken away by an admin", … */
 export function statementTitle(r: StatementRow): string {
 	switch (r.kind) {
 		case 'grant':
@@ -11,7 +11,8 @@ export function statementTitle(r: StatementRow): string {
 		case 'spend':
 			return r.featureName ?? 'Use';
 		case 'expiry':
-			return r.unlimited ? 'Unlimited ended' : 'Expired';
+			// Someone ended it (a site admin), or its expiry came.
+			return r.unlimited ? 'Unlimited ended' : r.actorName ? 'Ended' : 'Expired';
 		case 'clawback':
 			return r.cause === 'chargeback' ? 'Chargeback' : r.cause === 'refund' ? 'Refund' : 'Taken back';
 		case 'adjustment':
@@ -37,7 +38,7 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 			// Which purchase a refund or an expiry took from, as its grant's line is titled ("Token pack × 2"),
 			// not "Purchased", which tells one purchase from no other. Who ended unlimited use (a person, or
 			// its end date; an app's key is not named).
-			return [r.source === 'purchase' && r.note ? r.note : r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' && r.tokens === 0 ? 'nothing left to take back' : endedBy(r)];
+			return [r.source === 'purchase' && r.note ? r.note : r.source ? lotLabel(r.source, r.note) : '', scope ?? '', r.kind === 'clawback' ? (r.tokens === 0 ? 'nothing left to take back' : '') : endedBy(r)];
 		case 'adjustment':
 			return [r.reason ?? ''];
 	}
@@ -53,9 +54,8 @@ function grantEnd(r: StatementRow, timeZone: string | null | undefined): string 
 	return r.expiresAt ? `expires ${moment(r.expiresAt, timeZone)}` : 'never expires';
 }
 
-/** Who ended unlimited use: "by Ada Admin", "at its end date"; empty for anything else. */
+/** Who ended unlimited use or a lot of tokens: "by Ada Admin", "at its end date"; empty for anything else. */
 function endedBy(r: StatementRow): string {
-	if (!r.unlimited) return '';
 	return r.atEndDate ? 'at its end date' : r.actorName ? `by ${r.actorName}` : '';
 }
 

@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../db';
 import { DomainError } from '../errors';
-import { endUnlimited, grant, type EndedUnlimited, type EndUnlimitedRequest, type GrantRequest, type GrantResult } from '../ledger';
+import { endLot, grant, type EndedLot, type EndLotRequest, type GrantRequest, type GrantResult } from '../ledger';
 import { audit, creditTo, type AuditActor } from './audit';
 import { onTargetAccount, type Target } from './scope';
 import { isTransaction } from '../db/notices';
@@ -41,24 +41,24 @@ export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip
 /**
  * A site key ends an unlimited lot of any account now (`POST /api/v1/grants/{lot_id}/end`), audited
  * in the same transaction. Only site keys (`forbidden`), as only they grant. Errors: those of
- * ledger `endUnlimited` (not_found, conflict, the key's refusals).
+ * ledger `endLot` (not_found, conflict, the key's refusals).
  */
-export function endWithSiteKey(db: Db, key: ApiKeyAuth, lotId: string, idempotency: { scope: string; key: string | null }, ip: string | null): Promise<EndedUnlimited> {
+export function endWithSiteKey(db: Db, key: ApiKeyAuth, lotId: string, idempotency: { scope: string; key: string | null }, ip: string | null): Promise<EndedLot> {
 	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can end a grant.');
 	return db.orm.transaction((tx) => auditedEnd(tx, { lotId, actor: { keyId: key.keyId }, idempotency }, { keyId: key.keyId, ip }));
 }
 
 /**
- * Ends an unlimited lot (ledger `endUnlimited`) and records it in the audit log (`unlimited.ended`:
- * its model and note, and its end before and now) in the same transaction `tx`; a replayed key
- * writes no entry.
+ * Ends a lot (ledger `endLot`) and records it in the audit log in the same transaction `tx`: `unlimited.ended`
+ * (its model and note, and its end before and now) or, for a lot of tokens, `lot.ended` (the tokens that
+ * expired too); a replayed key writes no entry.
  */
-export async function auditedEnd(tx: Executor, e: EndUnlimitedRequest, by: AuditActor): Promise<EndedUnlimited> {
-	const r = await endUnlimited(tx, e);
+export async function auditedEnd(tx: Executor, e: EndLotRequest, by: AuditActor): Promise<EndedLot> {
+	const r = await endLot(tx, e);
 	if (!r.replayed) {
 		await audit(tx, {
-			action: 'unlimited.ended',
-			...creditTo(by, { model: r.model, note: r.note }),
+			action: r.unlimited ? 'unlimited.ended' : 'lot.ended',
+			...creditTo(by, r.unlimited ? { model: r.model, note: r.note } : { tokens: r.tokens, model: r.model, note: r.note }),
 			targetType: 'lot',
 			targetId: r.lotId,
 			accountId: r.accountId,

@@ -49,6 +49,20 @@ export interface AuditRow {
 }
 
 /**
+ * Chargebacks written before they had an action of their own were `store.purchase_refunded` with
+ * cause `chargeback` (the log is append-only, so they stay so): the filter files them under
+ * 'Purchase charged back', not 'Purchase refunded', as their titles say.
+ */
+const CHARGEBACK_AS_REFUND = sql`(g.action = 'store.purchase_refunded' and g.after->>'cause' = 'chargeback')`;
+
+/** The filter's action as the entries it means (`g`: the audit log). */
+function actionIs(action: string): SQL {
+	if (action === 'store.purchase_charged_back') return sql`(g.action = ${action} or ${CHARGEBACK_AS_REFUND})`;
+	if (action === 'store.purchase_refunded') return sql`(g.action = ${action} and g.after->>'cause' is distinct from 'chargeback')`;
+	return sql`g.action = ${action}`;
+}
+
+/**
  * The audit log newest first by when each entry happened (`at`; ties by id), `AUDIT_PAGE_SIZE` at a
  * time by keyset on (at, id), filtered by actor, action, account and date (`pageSize` rows a page: the
  * export reads bigger pages). Not by id alone: an entry recorded later with an earlier time (the
@@ -61,7 +75,7 @@ export async function listAudit(exec: Executor, q: AuditQuery = {}, pageSize = A
 		const [at, id] = auditCursor(q.cursor);
 		where.push(sql`(g.at, g.id) < (${at}::timestamptz, ${id}::bigint)`);
 	}
-	if (q.action?.trim()) where.push(sql`g.action = ${q.action.trim()}`);
+	if (q.action?.trim()) where.push(actionIs(q.action.trim()));
 	const actor = q.actor?.trim();
 	if (actor) where.push(await byWho(exec, actor));
 	const account = q.account?.trim();
@@ -195,7 +209,9 @@ export async function auditActions(exec: Executor): Promise<{ action: string; ti
 			union all
 			select (select g.action from audit_log g where g.action > a.action order by g.action limit 1) from a where a.action is not null
 		)
-		select action from a where action is not null`);
+		select action from a where action is not null
+		union
+		select 'store.purchase_charged_back' where exists (select 1 from audit_log g where ${CHARGEBACK_AS_REFUND})`);
 	return rows.map((r) => ({ action: r.action, title: auditTitle(r.action) })).sort((a, b) => a.title.localeCompare(b.title));
 }
 

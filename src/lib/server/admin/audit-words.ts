@@ -258,6 +258,8 @@ const PAYMENT_FIELDS: Record<string, Field> = {
 	adjustment_id: ['Paddle adjustment', plain()]
 };
 const PAYMENT_HIDDEN = ['currency', 'cause', 'package_name'];
+/** A chargeback's entry: a partial one holds its share of the tokens (`tokens_due`). */
+const chargebackTitle = (e: AuditEntryFacts) => ('tokens_due' in obj(e.after) ? 'Purchase partly charged back' : 'Purchase charged back');
 /**
  * The fields of money Paddle paid back without tokens (a partial refund, a credit): how much, of what
  * the order paid, then what it did to the tokens and why.
@@ -370,6 +372,16 @@ const WORDS: Record<AuditAction, Spec> = {
 			return [line('Model', model(d.model, n, d)), say('Note', d.note)];
 		},
 		fields: { expiresAt: ['Until', instant(NO_END)] },
+		names: ['models']
+	},
+	'lot.ended': {
+		title: 'Lot ended',
+		titleOf: () => 'Lot ended: what was left expired',
+		lines: (e, n) => {
+			const d = obj(e.detail);
+			return [line('Tokens expired', tokensOr('—')(d.tokens, n, d)), line('Model', model(d.model, n, d)), say('Note', d.note)];
+		},
+		fields: { expiresAt: ['Expires', instant('Never')] },
 		names: ['models']
 	},
 	'bonus.granted': {
@@ -524,11 +536,12 @@ const WORDS: Record<AuditAction, Spec> = {
 	},
 	'store.purchase_refunded': {
 		title: 'Purchase refunded',
-		// A partial chargeback's entry holds its share of the tokens.
-		titleOf: (e) => (obj(e.after).cause !== 'chargeback' ? 'Purchase refunded' : 'tokens_due' in obj(e.after) ? 'Purchase partly charged back' : 'Purchase charged back'),
+		// Chargebacks written before they had their own action are entries of this one (audit-log.ts CHARGEBACK_AS_REFUND).
+		titleOf: (e) => (obj(e.after).cause === 'chargeback' ? chargebackTitle(e) : 'Purchase refunded'),
 		fields: PAYMENT_FIELDS,
 		hide: PAYMENT_HIDDEN
 	},
+	'store.purchase_charged_back': { title: 'Purchase charged back', titleOf: chargebackTitle, fields: PAYMENT_FIELDS, hide: PAYMENT_HIDDEN },
 	'store.purchase_partly_refunded': { title: 'Purchase partly refunded', fields: keptTokens('a partial refund'), hide: PAYMENT_HIDDEN },
 	'store.purchase_credited': {
 		title: 'Purchase credited',

@@ -186,6 +186,7 @@ async function* operationRows(exec: Executor, range: { from: string; to: string 
 				feature: o.feature,
 				model: o.model,
 				units: o.units,
+				tokens: o.tokens,
 				cost_tokens: o.cost,
 				balance_after_tokens: o.balanceAfter,
 				actor_user_id: o.actorUserId,
@@ -200,7 +201,7 @@ async function* operationRows(exec: Executor, range: { from: string; to: string 
 const USER_COLUMNS = ['account_id', 'user_id', 'name', 'email', 'external_id', 'role', 'role_name', 'disabled', 'joined_at', ...FIGURE_COLUMNS, 'used_from_team_pools_this_month_tokens'];
 const TEAM_COLUMNS = ['account_id', 'team_id', 'name', 'owner_email', 'members', 'created_at', ...FIGURE_COLUMNS];
 const AUDIT_COLUMNS = ['id', 'at', 'action', 'what', 'actor_user_id', 'actor', 'actor_key_id', 'account_id', 'account', 'target_type', 'target_id', 'ip', 'before', 'after', 'detail'];
-const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];
+const OPERATION_COLUMNS = ['id', 'at', 'account_id', 'account', 'kind', 'status', 'code', 'feature', 'model', 'units', 'tokens', 'cost_tokens', 'balance_after_tokens', 'actor_user_id', 'actor_key_id'];
 
 const PAYMENT_COLUMNS = ['at', 'kind', 'adjustment_type', 'currency', 'amount', 'amount_minor_units', 'order_id', 'product', 'quantity', 'account_id', 'account', 'order_status_now', 'paddle_transaction_id', 'paddle_adjustment_id'];
 
@@ -235,8 +236,10 @@ export async function auditCsv(exec: Executor, q: AuditQuery, pageSize = EXPORT_
 }
 
 /**
- * The operations of a date range (site-local days, both included) as CSV. The range is checked
- * before the download starts. Errors: `invalid_input` (see `operationsBetween`).
+ * The operations of a date range (site-local days, both included) as CSV. `tokens` is the signed
+ * change of the balance as the member's statement counts it (+ granted, − spent, expired, taken back),
+ * so a column sum is the balance's movement; `cost_tokens` is what a use cost (empty for grants,
+ * expiries, clawbacks and adjustments). The range is checked before the download starts. Errors: `invalid_input` (see `operationsBetween`).
  */
 export async function operationsCsv(exec: Executor, range: { from: string; to: string }, pageSize = EXPORT_PAGE): Promise<CsvExport> {
 	await operationsBetween(exec, range, null, 1); // refuses a bad range as a 4xx, not as a broken download

@@ -7,7 +7,7 @@ export { listAccounts, ACCOUNTS_PAGE_SIZE, type AccountListQuery, type AccountPa
 export { listAudit, auditActions, AUDIT_PAGE_SIZE, type AuditQuery, type AuditRow } from './audit-log';
 export { accountDetail, type AccountDetail, type AccountLot } from './detail';
 export { accountUses, type AccountUse } from './uses';
-export { endUnlimitedUse, grantBonus, grantUnlimited, setUserDisabled, type Bonus, type UnlimitedGrant } from './user-actions';
+export { endLotNow, grantBonus, grantUnlimited, setUserDisabled, type Bonus, type UnlimitedGrant } from './user-actions';
 export { overview, type Overview } from './overview';
 export { siteDayExpiry, type SiteDayExpiry } from './site-day-end';
 export { startCampaign, applyCampaign, listCampaigns, campaignReach, campaignGrantKey, CAMPAIGN_BATCH, type CampaignInput, type CampaignView } from './campaigns';

@@ -4,7 +4,8 @@ import { queryRows, type Executor } from '../db/client';
 import { users } from '../db/schema';
 import { DomainError, fieldRefusal } from '../errors';
 import { audit, auditedEnd, auditedGrant, lockEnabledAdmins } from '../accounts';
-import { allocationsOf, grant, listModels, type EndedUnlimited } from '../ledger';
+import { allocationsOf, grant, listModels, type EndedLot } from '../ledger';
+import { PAID_SOURCES } from '../../lot-end';
 import { noticeCredit } from '../alerts';
 import type { AdminActor } from './audited';
 import { futureExpiry } from './site-day-end';
@@ -82,7 +83,7 @@ export interface UnlimitedGrant {
 
 /**
  * Grants unlimited use (an unlimited lot, source `bonus`: the "Grant a bonus" form's, as its tokens are): spends from it are recorded as uses and
- * take no tokens, for one model or every model, until `expiresAt` or until ended (`endUnlimitedUse`).
+ * take no tokens, for one model or every model, until `expiresAt` or until ended (`endLotNow`).
  * Audited as `unlimited.granted`, and the account's people told of it with the note (alerts
  * `noticeCredit`), in the same transaction; the key makes it happen once.
  * Errors: `invalid_input` (expiry in the past, no note), `not_found` (account), the ledger's (unknown model).
@@ -109,15 +110,21 @@ async function modelName(exec: Executor, model: string | null | undefined): Prom
 }
 
 /**
- * Ends an account's unlimited lot now, audited as `unlimited.ended` (who, when, its model and note),
- * and the account's people told of it with the lot's note, in one transaction; the key (made on the
- * admin's device) makes a double tap end it once.
- * Errors: `not_found` (no such lot on this account), `conflict` (not unlimited, or ended already).
+ * Ends one of an account's lots now, from its page's Lots table: unlimited use (audited `unlimited.ended`,
+ * the account's people told of it with the lot's note) or the tokens left in a lot not paid for (a bonus,
+ * a referral's, an admin's: they expire now, audited `lot.ended` with the tokens, on the statement as
+ * "Ended by" the admin), in one transaction; the key (made on the admin's device) makes a double tap end it
+ * once. Errors: `not_found` (no such lot on this account), `conflict` (paid for, ended already, or a
+ * running job holds some of its tokens).
  */
-export function endUnlimitedUse(db: Db, actor: AdminActor, e: { accountId: string; lotId: string; key: string }): Promise<EndedUnlimited> {
+export function endLotNow(db: Db, actor: AdminActor, e: { accountId: string; lotId: string; key: string }): Promise<EndedLot> {
 	return db.orm.transaction(async (tx) => {
-		const r = await auditedEnd(tx, { lotId: e.lotId, accountId: e.accountId, actor: { userId: actor.userId }, idempotency: { scope: `console:${actor.userId}`, key: e.key } }, actor);
-		if (!r.replayed) {
+		const r = await auditedEnd(
+			tx,
+			{ lotId: e.lotId, accountId: e.accountId, actor: { userId: actor.userId }, idempotency: { scope: `console:${actor.userId}`, key: e.key }, paidSources: PAID_SOURCES },
+			actor
+		);
+		if (!r.replayed && r.unlimited) {
 			await noticeCredit(tx, { change: { kind: 'unlimited_ended', modelName: await modelName(tx, r.model) }, accountId: r.accountId, note: r.note ?? '', key: r.lotId });
 		}
 		return r;

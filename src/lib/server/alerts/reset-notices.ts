@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { queryRows, type Db, type Executor } from '../db/client';
 import { movedResets, nowText, RESET_PERIODS, resettingPeriodsSql, type ResetPeriod } from '../ledger';
-import { enqueue, type JobDefinition } from '../schedule/jobs';
+import { enqueue, withdrawWaiting, type JobDefinition } from '../schedule/jobs';
 import { localeFormatter } from '../../refusal-message';
 import { zoneName } from '../../zone-name';
 import { anyoneToTell } from './allowance-notices';
@@ -94,9 +94,17 @@ const poolResetsPayload: z.ZodType<PoolResetsPayload> = z.object({
 const subsets = <T>(xs: readonly T[]): T[][] => xs.reduce<T[][]>((all, x) => [...all, ...all.map((s) => [...s, x]), [x]], []);
 
 /**
+ * How long a move's notices wait before they go out: an admin who tries one zone, then another (or
+ * goes back) within it makes one move, told once from the settings before the first save to those
+ * after the last; going back tells no one. Later than that, each change is a move of its own.
+ */
+export const RESETS_QUIET_SECONDS = 300;
+
+/**
  * After the site's time zone or week start changed (`was`: as read by the ledger's lockedSiteSettings; the
  * settings as now saved in `tx`), queues, in `tx`, the telling of every member, and of every team pool's
- * owners and admins, whose free allowance's reset it moved. A change is a period (daily, weekly, monthly)
+ * owners and admins, whose free allowance's reset it moved, RESETS_QUIET_SECONDS from now. A move still
+ * waiting then is taken back and this one starts from its `was`. A change is a period (daily, weekly, monthly)
  * whose window open now ends at another instant under the new settings than under the old
  * (quota_window_end): saving the same settings again, a zone with the same midnight now (Europe/Paris
  * for Europe/Berlin), or a week start without weekly allowances moves nothing and tells no one. A member
@@ -105,20 +113,25 @@ const subsets = <T>(xs: readonly T[]): T[][] => xs.reduce<T[][]>((all, x) => [..
  * pool, when the pool's rule does ("Acme Studio's free allowances now reset …"). Disabled users, users who
  * joined after the change, pools made after it and guests are not told. The schedule's
  * `alerts.allowance-resets` tells the members MEMBERS_BATCH at a time and `alerts.pool-allowance-resets`
- * the pools POOLS_BATCH at a time: the request does two reads and two inserts.
+ * the pools POOLS_BATCH at a time: the request does a few reads and writes.
  */
-export async function noticeResetsMoved(tx: Executor, was: ResetSettings, now: ResetSettings): Promise<void> {
-	if (was.timeZone === now.timeZone && was.weekStart === now.weekStart) return;
+export async function noticeResetsMoved(tx: Executor, saved: ResetSettings, now: ResetSettings): Promise<void> {
+	if (saved.timeZone === now.timeZone && saved.weekStart === now.weekStart) return;
+	// Both jobs of a move are queued together; the pools' payload keeps where the move started.
+	await withdrawWaiting(tx, RESETS_JOB);
+	const waiting = (await withdrawWaiting(tx, POOL_RESETS_JOB)).map((p) => poolResetsPayload.parse(p));
+	const was = waiting[0]?.was ?? saved;
 	const moved = await movedResets(tx, was);
 	if (!moved.length || !(await anyoneToTell(tx))) return;
 	const [clock] = await queryRows<{ now: string }>(tx, sql`select ${nowText} as now`);
 	const words = Object.fromEntries(
 		subsets(moved).map((s) => [s.map((m) => m.period).join(','), resetsMovedWords({ was, now, periods: s.map((m) => ({ period: m.period, next: m.end })) })])
 	);
+	const runAt = new Date(Date.parse(clock!.now) + RESETS_QUIET_SECONDS * 1000);
 	const payload: ResetsPayload = { key: randomUUID(), at: clock!.now, after: null, periods: moved.map((m) => m.period), words };
-	await enqueue(tx, RESETS_JOB, payload, { key: payload.key });
+	await enqueue(tx, RESETS_JOB, payload, { key: payload.key, runAt });
 	const pools: PoolResetsPayload = { key: payload.key, at: payload.at, after: null, was, now, moved: moved.map((m) => ({ period: m.period, next: m.end })) };
-	await enqueue(tx, POOL_RESETS_JOB, pools, { key: pools.key });
+	await enqueue(tx, POOL_RESETS_JOB, pools, { key: pools.key, runAt });
 }
 
 /**

@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { refusalBody, type AnswerCode } from './refusals';
 
 /** The code (one of `answers`) of an error answer SvelteKit wrote itself, by its status. */
-const codeOf: Record<number, AnswerCode> = {
+const CODE_OF: Record<number, AnswerCode> = {
 	400: 'invalid_input',
 	401: 'unauthorized',
 	403: 'forbidden',
@@ -11,6 +11,9 @@ const codeOf: Record<number, AnswerCode> = {
 	413: 'payload_too_large',
 	415: 'unsupported_media_type'
 };
+
+/** The `error` of an answer SvelteKit gave `status` without a refusal of ours. */
+export const codeOfStatus = (status: number): string => CODE_OF[status] ?? (status >= 500 ? 'internal_error' : 'error');
 
 /**
  * Every answer under /api/ is JSON: an error SvelteKit wrote itself (the plain-text 405 of a route
@@ -32,5 +35,5 @@ export function jsonApiAnswer(response: Response, method: string, path: string):
 	headers.delete('content-type');
 	headers.delete('content-length');
 	headers.set('cache-control', 'no-store');
-	return json(refusalBody(codeOf[response.status] ?? (response.status >= 500 ? 'internal_error' : 'error'), message), { status: response.status, headers });
+	return json(refusalBody(codeOfStatus(response.status), message), { status: response.status, headers });
 }

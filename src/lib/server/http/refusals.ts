@@ -132,5 +132,8 @@ export function toHttpError(e: unknown, what: string, session = false): HttpErro
 		return toHttpError(refusal, what, session);
 	}
 	const ref = logFailure('api', `${what} failed`, e);
-	return new HttpError('internal_error', `Something went wrong on our side; it was logged (ref ${ref}).`);
+	return new HttpError('internal_error', internalMessage(ref));
 }
+
+/** What an unexpected failure says to whoever asked: the reference it was logged under, never its own message. */
+export const internalMessage = (ref: string): string => `Something went wrong on our side; it was logged (ref ${ref}).`;

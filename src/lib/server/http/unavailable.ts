@@ -41,7 +41,7 @@ function unavailablePage(event: RequestEvent): Response {
  * browsers — never a `500`. While the database is known to be unreachable, requests are answered
  * so at once (a request would otherwise queue for a connection).
  * Errors thrown by later handles (the session lookup) are answered
- * here; errors inside loads, actions and endpoints reach `handleOutage` first, which marks the
+ * here, and on a JSON path (`answersJson`) any error of theirs, as `errorResponse` answers it; errors inside loads, actions and endpoints reach `handleOutage` first, which marks the
  * request, and their `500` becomes a `503` (for form actions and `__data.json` the body, which
  * SvelteKit's client reads, is kept).
  */
@@ -51,6 +51,8 @@ export const answerOutage: Handle = async ({ event, resolve }) => {
 		if (refusableAtOnce(event) && !(await getDb()).reachable()) throw new DatabaseUnreachableError();
 		response = await resolve(event);
 	} catch (e) {
+		// A later hook failed: a JSON path still answers JSON (SvelteKit would answer a browser's Accept with its HTML page).
+		if (answersJson(event.url.pathname)) return errorResponse(e, event);
 		if (!isDatabaseUnavailable(e)) throw e;
 		return wantsPage(event) ? unavailablePage(event) : errorResponse(e);
 	}
@@ -71,7 +73,7 @@ export const handleOutage: HandleServerError = (input) => {
 	const { error, event } = input;
 	if (isDatabaseUnavailable(error)) {
 		failedOnOutage.set(event.locals, error);
-		return { message: UNAVAILABLE_MESSAGE, code: 'unavailable' };
+		return { error: 'unavailable', message: UNAVAILABLE_MESSAGE };
 	}
 	return handleError(input);
 };

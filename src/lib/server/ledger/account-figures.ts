@@ -4,6 +4,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, uuidArray, type Executor } from '../db/client';
 import type { LotSource } from './types';
+import { endedBySomeone } from './lot-ended';
 
 /** The site's time zone (SQL `text`, an IANA name). */
 export const siteTimeZone = sql`(select time_zone from site_settings where id = 1)`;
@@ -117,6 +118,8 @@ export interface LotRow {
 	expiresAt: string | null;
 	/** Not past its expiry, and unlimited or with tokens left. */
 	active: boolean;
+	/** Someone ended it before its time (a site admin, a site key): quota_end_lot. */
+	ended: boolean;
 	note: string | null;
 	createdAt: string;
 }
@@ -132,9 +135,10 @@ export function unlimitedLotsOf(exec: Executor, accountId: string): Promise<LotR
 }
 
 async function lotRows(exec: Executor, accountId: string, only: SQL, limit: number): Promise<LotRow[]> {
-	const rows = await queryRows<{ id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; note: string | null; created_at: string }>(exec, sql`
+	const rows = await queryRows<{ id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; ended: boolean; note: string | null; created_at: string }>(exec, sql`
 		select id, source, model, amount, remaining, unlimited, expires_at, note, created_at,
-		       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active
+		       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active,
+		       expired_at is not null and ${endedBySomeone(sql`lots.id`)} as ended
 		  from lots where account_id = ${accountId}::uuid ${only}
 		 order by created_at desc, id desc limit ${limit}`);
 	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
@@ -147,6 +151,7 @@ async function lotRows(exec: Executor, accountId: string, only: SQL, limit: numb
 		unlimited: l.unlimited,
 		expiresAt: when(l.expires_at),
 		active: l.active,
+		ended: l.ended,
 		note: l.note,
 		createdAt: when(l.created_at)!
 	}));

@@ -5,6 +5,7 @@ import { isTransaction } from '../db/notices';
 import { recordDomainEvent, type DomainEvent } from '../domain-events';
 import { logFailure } from '../log';
 import type { SpendAnswer } from './sql-result';
+import { endedBySomeone } from './lot-ended';
 
 /**
  * The ledger's domain events (domain-events.ts): announced with the executor of the change, so a
@@ -120,7 +121,7 @@ async function announceInOrder<R>(tx: Executor, rows: R[], order: (a: R, b: R) =
 	return rows.length;
 }
 
-/** A lot whose expiry was just claimed for announcing: `ended` when someone ended it (quota_end_unlimited's operation, not its end date's). */
+/** A lot whose expiry was just claimed for announcing: `ended` when someone ended it (quota_end_lot's operation, not its end date's). */
 interface ExpiredLot {
 	id: string;
 	account_id: string;
@@ -136,9 +137,7 @@ const claimExpired = (due: SQL) => sql`with due as (${due})
 	update lots l set expiry_announced_at = now() from due where l.id = due.id
 	returning l.id, l.account_id, l.source, l.model, l.expired_at,
 	  (select coalesce(-sum(e.amount), 0) from entries e where e.lot_id = l.id and e.kind = 'expire') as lost,
-	  exists (select 1 from entries e join operations o on o.id = e.operation_id
-	           where e.lot_id = l.id and e.kind = 'expire' and o.metadata @> '{"ended": true}'::jsonb
-	             and not coalesce((o.metadata ->> 'at_end_date')::boolean, false)) as ended`;
+	  ${endedBySomeone(sql`l.id`)} as ended`;
 
 const lotExpired = (l: ExpiredLot): DomainEvent => ({
 	type: 'lot.expired',

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { uuidArray, type Executor } from '../db/client';
 import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
-import { adjustAnswer, callLedger, debitAnswer, endUnlimitedAnswer, grantAnswer } from './sql-result';
+import { adjustAnswer, callLedger, debitAnswer, endLotAnswer, grantAnswer } from './sql-result';
 import { namingKnownKeys } from './known-keys';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
@@ -82,22 +82,27 @@ export async function endLots(exec: Executor, ids: string[]): Promise<void> {
 	await exec.execute(sql`select quota_end_lots(p_lots => ${lotIds(ids)})`);
 }
 
-export interface EndUnlimitedRequest {
+export interface EndLotRequest {
 	lotId: string;
 	/** Only a lot of this account (else not_found); absent: any account's. */
 	accountId?: string;
 	actor: Actor;
 	/** An idempotency key, scoped to its caller (`scope`): the same key ends once and answers the first end again. */
 	idempotency?: { scope: string; key: string | null };
+	/** A lot of tokens too, unless of one of these sources (lib/lot-end.ts PAID_SOURCES); absent: unlimited lots only. */
+	paidSources?: readonly string[];
 }
 
-export interface EndedUnlimited {
+export interface EndedLot {
 	lotId: string;
 	operationId: string;
 	accountId: string;
 	/** The lot's model scope (null: every model) and note, as granted. */
 	model: string | null;
 	note: string | null;
+	unlimited: boolean;
+	/** The tokens left in it that expired now (0 for unlimited use). */
+	tokens: number;
 	/** ISO 8601: the lot's expiry now, when the end was recorded. */
 	endedAt: string;
 	/** ISO 8601: when it was to end before (null: no end date). */
@@ -107,24 +112,29 @@ export interface EndedUnlimited {
 }
 
 /**
- * Ends an unlimited lot now: its expiry becomes now, and an `expire` operation of 0 tokens (with a
- * 0-token entry on the lot) records who ended it and when, so the statement and the audit say so.
- * Spends after it no longer find the lot; `lot.expired` (`ended: true`) is announced in `exec`: the caller's
- * transaction keeps the end and its event together (a plain connection announces in a transaction of its own,
- * after the end). Errors: not_found (no such lot, or not `accountId`'s),
- * conflict (the lot is not unlimited, or has ended), idempotency_key_reused / _in_flight.
+ * Ends a lot now through the expiry's own records (quota_end_lot): its expiry becomes now, and an `expire`
+ * operation with one entry on the lot records who ended it, when and the tokens it lost (0 for unlimited
+ * use), so the statement and the audit say so. Spends after it no longer find the lot; `lot.expired`
+ * (`ended: true`) is announced in `exec`: the caller's transaction keeps the end and its event together (a
+ * plain connection announces in a transaction of its own, after the end). Errors: not_found (no such lot,
+ * or not `accountId`'s), conflict (a lot of tokens without `paidSources` or of one of them, one a running
+ * job holds tokens of, one that has ended), idempotency_key_reused / _in_flight.
  */
-export async function endUnlimited(exec: Executor, e: EndUnlimitedRequest): Promise<EndedUnlimited> {
+export async function endLot(exec: Executor, e: EndLotRequest): Promise<EndedLot> {
 	const key = e.idempotency?.key ?? null;
 	const r = await callLedger(
 		exec,
-		sql`select quota_end_unlimited(p_lot => ${e.lotId}::uuid, p_account => ${e.accountId ?? null}::uuid,
+		sql`select quota_end_lot(p_lot => ${e.lotId}::uuid, p_account => ${e.accountId ?? null}::uuid,
 			p_actor_user => ${e.actor.userId ?? null}::uuid, p_actor_key => ${e.actor.keyId ?? null}::uuid,
-			p_scope => ${key ? e.idempotency!.scope : null}, p_key => ${key}, p_hash => ${key ? requestHash(['end-unlimited', e.lotId]) : null}) as r`,
-		endUnlimitedAnswer
+			p_scope => ${key ? e.idempotency!.scope : null}, p_key => ${key}, p_hash => ${key ? requestHash(['end-lot', e.lotId]) : null},
+			p_paid_sources => ${e.paidSources ? sql`array(select jsonb_array_elements_text(${JSON.stringify(e.paidSources)}::jsonb))` : sql`null::text[]`}) as r`,
+		endLotAnswer
 	);
 	if (!r.replayed) await announceEndedLot(exec, r.lot_id);
-	return { lotId: r.lot_id, operationId: r.operation_id, accountId: r.account_id, model: r.model, note: r.note, endedAt: r.ended_at, previousExpiry: r.previous_expiry, replayed: r.replayed ?? false };
+	return {
+		lotId: r.lot_id, operationId: r.operation_id, accountId: r.account_id, model: r.model, note: r.note, unlimited: r.unlimited, tokens: r.tokens,
+		endedAt: r.ended_at, previousExpiry: r.previous_expiry, replayed: r.replayed ?? false
+	};
 }
 
 export interface AdjustRequest {

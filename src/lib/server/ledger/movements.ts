@@ -31,5 +31,6 @@ export const heldNowSql = (accountId: string): SQL =>
 	       join lots l on l.id = e.lot_id and not l.unlimited
 	      where h.account_id = ${accountId}::uuid and h.status = 'open')::int8`;
 
-/** The operation kinds of the statement's movements besides spending (operations_statement_idx's). */
-export const OTHER_MOVEMENTS = sql`('grant', 'expire', 'clawback', 'adjust')`;
+/** The operation kinds of the statement's movements besides spending (operations_statement_idx's): their cost is an amount moved. */
+export const OTHER_MOVEMENT_KINDS: readonly string[] = ['grant', 'expire', 'clawback', 'adjust'];
+export const OTHER_MOVEMENTS = sql.raw(`(${OTHER_MOVEMENT_KINDS.map((k) => `'${k}'`).join(', ')})`);

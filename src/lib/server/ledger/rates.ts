@@ -486,15 +486,17 @@ export async function updateSiteSettings(
 	if (patch.lowSharePercent !== undefined && !(patch.lowSharePercent >= 1 && patch.lowSharePercent <= 99)) {
 		throw new DomainError('invalid_input', `The low share must be from ${percentText(1)} to ${percentText(99)}.`);
 	}
+	const before = await lockedSiteSettings(exec);
+	// The console's form sends every field: what it saves as it was changes nothing and wakes no one's page.
+	const changed = (k: keyof typeof patch) => patch[k] !== undefined && patch[k] !== before[k];
 	const [s] = await exec
 		.update(siteSettings)
 		.set({ ...patch, updatedAt: new Date() })
 		.where(eq(siteSettings.id, 1))
 		.returning();
-	if (patch.timeZone !== undefined || patch.weekStart !== undefined) await closeMovedWindows(exec);
+	if (changed('timeZone') || changed('weekStart')) await closeMovedWindows(exec);
 	// Windows' resets, the low share and the default caps (in the caps in force) are in every account's figures.
-	const everyAccount = [patch.timeZone, patch.weekStart, patch.lowSharePercent, patch.defaultTeamDailyCap, patch.defaultMemberDailyCap];
-	if (everyAccount.some((v) => v !== undefined)) await noticeFigures(exec, EVERY_ACCOUNT);
+	if ((['timeZone', 'weekStart', 'lowSharePercent', 'defaultTeamDailyCap', 'defaultMemberDailyCap'] as const).some(changed)) await noticeFigures(exec, EVERY_ACCOUNT);
 	return s!;
 }
 

@@ -105,14 +105,17 @@ export const finishHoldAnswer = z.object({
 /** quota_grant: the lot (new, or the grant key's first one: created false). */
 export const grantAnswer = z.object({ ok: z.literal(true), created: z.boolean(), lot_id: id, operation_id: id, tokens });
 
-/** quota_end_unlimited: the unlimited lot ended, the operation that records it, and when. */
-export const endUnlimitedAnswer = z.object({
+/** quota_end_lot: the lot ended, the operation that records it, what it lost, and when. */
+export const endLotAnswer = z.object({
 	ok: z.literal(true),
 	lot_id: id,
 	operation_id: id,
 	account_id: id,
 	model: z.string().nullable(),
 	note: z.string().nullable(),
+	unlimited: z.boolean(),
+	/** The tokens left in it that expired (0 for unlimited use). */
+	tokens,
 	ended_at: instant,
 	/** When it was to end before (null: no end date). */
 	previous_expiry: instant.nullable(),

@@ -90,6 +90,18 @@ export async function withdraw(exec: Executor, name: string, key: string): Promi
 }
 
 /**
+ * Removes the one-off jobs of `name` that wait for a later time (enqueued with a `runAt` still ahead)
+ * and have not started; returns their payloads. A job due now is left to run.
+ */
+export async function withdrawWaiting(exec: Executor, name: string): Promise<unknown[]> {
+	const rows = await queryRows<{ payload: unknown }>(
+		exec,
+		sql`delete from scheduled_jobs where name = ${name} and every_seconds is null and status = 'scheduled' and attempts = 0 and lease_until is null and run_at > now() returning payload`
+	);
+	return rows.map((r) => r.payload);
+}
+
+/**
  * Makes a job due now and wakes the runners at the caller's commit, so a runner starts it within
  * moments: a recurring job runs once at once, then keeps its interval from the end of that run; a
  * one-off job waiting to try again after a failed try tries now. Locks the job's row: pass the

@@ -349,7 +349,7 @@ async function takeBack(exec: Executor, adj: AdjustmentNotification, orderId: st
 	const taken = clawedBack.reduce((s, c) => s + c.tokens, 0);
 	if (order) {
 		await auditAdjustment(exec, {
-			action: 'store.purchase_refunded',
+			action: cause === 'chargeback' ? 'store.purchase_charged_back' : 'store.purchase_refunded',
 			accountId: order.accountId,
 			orderId: order.id,
 			transactionId: adj.transactionId,

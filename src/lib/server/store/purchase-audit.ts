@@ -40,6 +40,7 @@ export async function auditPurchase(
 /** The audit entries of Paddle's adjustments: each says what its adjustment did to the order's tokens. */
 export type AdjustmentAction =
 	| 'store.purchase_refunded'
+	| 'store.purchase_charged_back'
 	| 'store.purchase_partly_refunded'
 	| 'store.purchase_credited'
 	| 'store.credit_reversed'
@@ -49,8 +50,8 @@ export type AdjustmentAction =
 
 /**
  * One entry per Paddle adjustment, credited to Paddle, in the transaction of what it changed:
- * `store.purchase_refunded` (a full refund or a chargeback took back what was left of an order's
- * tokens; a partial chargeback, its share of them: `tokens_due`), `store.purchase_partly_refunded` (part of the money back, the tokens left as they
+ * `store.purchase_refunded` (a full refund took back what was left of an order's tokens),
+ * `store.purchase_charged_back` (a chargeback did; a partial one, its share of them: `tokens_due`), `store.purchase_partly_refunded` (part of the money back, the tokens left as they
  * are), `store.purchase_credited` (money credited to the buyer's Paddle balance, the tokens left as
  * they are), `store.credit_reversed` (that credit taken back; no tokens either) or `store.chargeback_reversed` (what a chargeback took, given back), `store.chargeback_warned` or
  * `store.chargeback_warning_withdrawn` (a dispute told of, or closed without a chargeback: no money

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { pageLimit, readableText, siteDay, visibleId } from '../../../fields';
 import { router } from '../../init';
 import { siteAdminProcedure } from '../../procedures';
-import { accountDetail, accountUses, adjustAccountBalance, endUnlimitedUse, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled, siteDayExpiry } from '../../../admin';
+import { accountDetail, accountUses, adjustAccountBalance, endLotNow, grantBonus, grantUnlimited, listAccounts, setAccountCap, setUserDisabled, siteDayExpiry } from '../../../admin';
 import { setSiteRole } from '../../../accounts';
 import { MAX_TOKENS } from '../../../ledger';
 import { actor, cursor, key } from './shared';
@@ -74,10 +74,10 @@ export const usersRoutes = {
 			)
 			.mutation(async ({ ctx, input: { expiresOn, ...input } }) => grantUnlimited(ctx.db, actor(ctx), { ...input, ...(await siteDayExpiry(ctx.db.orm, expiresOn)) })),
 
-		/** Ends one of the account's unlimited lots now, audited, once per key made on the admin's device. */
-		endUnlimited: siteAdminProcedure
+		/** Ends one of the account's lots now (unlimited use, or tokens not paid for), audited, once per key made on the admin's device. */
+		endLot: siteAdminProcedure
 			.input(z.strictObject({ accountId: z.uuid(), lotId: z.uuid(), key: visibleId(z.string().min(8).max(100)) }))
-			.mutation(({ ctx, input }) => endUnlimitedUse(ctx.db, actor(ctx), input)),
+			.mutation(({ ctx, input }) => endLotNow(ctx.db, actor(ctx), input)),
 
 		/** A user's site role (`admin`, or a member role that role-based allowances key on), audited. */
 		setRole: siteAdminProcedure
