@@ -33,6 +33,9 @@ DECLARE
   v_result jsonb;
   v_actor uuid;
   v_cap jsonb;
+  v_lot record;
+  v_lot_expired boolean;
+  v_expire uuid;
   s site_settings;
 BEGIN
   SELECT * INTO h FROM holds WHERE id = p_hold FOR UPDATE;
@@ -49,13 +52,28 @@ BEGIN
     EXIT WHEN v_back = 0;
     v_give := least(v_back, v_entry.took);
     IF v_entry.lot_id IS NOT NULL THEN
+      v_lot_expired := false;
       IF v_entry.unlimited THEN
         v_after := NULL;
       ELSE
-        UPDATE lots SET remaining = remaining + v_give WHERE id = v_entry.lot_id RETURNING remaining INTO v_after;
+        UPDATE lots SET remaining = remaining + v_give WHERE id = v_entry.lot_id
+          RETURNING remaining, expired_at IS NOT NULL AS expired, model INTO v_lot;
+        v_after := v_lot.remaining;
+        v_lot_expired := v_lot.expired;
       END IF;
       INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
         VALUES (v_op, h.account_id, v_entry.lot_id, 'release', v_give, v_after, p_now);
+      -- A lot whose expiry was recorded while the job ran: what comes back to it expires now, as the rest
+      -- of it did (an expiry of its own, after the release), so no spent-out lot keeps tokens nobody can
+      -- use, and the statement's balance stays the dashboard's.
+      IF v_lot_expired THEN
+        v_expire := gen_random_uuid();
+        INSERT INTO operations (id, account_id, kind, status, model, cost, created_at)
+          VALUES (v_expire, h.account_id, 'expire', 'ok', v_lot.model, v_give, p_now + interval '1 microsecond');
+        INSERT INTO entries (operation_id, account_id, lot_id, kind, amount, balance_after, created_at)
+          VALUES (v_expire, h.account_id, v_entry.lot_id, 'expire', -v_give, v_after - v_give, p_now + interval '1 microsecond');
+        UPDATE lots SET remaining = remaining - v_give WHERE id = v_entry.lot_id;
+      END IF;
     ELSE
       UPDATE allowance_windows SET used = used - v_give WHERE id = v_entry.window_id;
       -- What the window's limit leaves after it, of the module's use in that window under every rule.
