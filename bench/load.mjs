@@ -1,13 +1,15 @@
 // The load process: drives one REST route with autocannon and prints its figures as JSON.
 // argv: origins (comma-separated: connections are spread over them) siteKey usersFile connections seconds
 //       [feature, default bench_op] [route: consume (default) | check | balance | key]
+//       [order: random (default) | each: every user once, in the file's order, whatever `seconds` says]
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
-const [origins, key, usersFile, connections, seconds, feature = 'bench_op', route = 'consume'] = process.argv.slice(2);
+const [origins, key, usersFile, connections, seconds, feature = 'bench_op', route = 'consume', order = 'random'] = process.argv.slice(2);
 const users = JSON.parse(readFileSync(usersFile, 'utf8'));
-const anyUser = () => users[Math.floor(Math.random() * users.length)];
+let next = 0;
+const anyUser = order === 'each' ? () => users[next++ % users.length] : () => users[Math.floor(Math.random() * users.length)];
 
 /** Per route: method, path and what each request carries. */
 const routes = {
@@ -22,7 +24,7 @@ const result = await autocannon({
 	url: origins.split(',').map((o) => `${o}${r.path}`),
 	method: r.method,
 	connections: Number(connections),
-	duration: Number(seconds),
+	...(order === 'each' ? { amount: users.length } : { duration: Number(seconds) }),
 	headers: { authorization: `Bearer ${key}`, ...(r.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
 	requests: [{ setupRequest: r.next }]
 });

@@ -21,6 +21,7 @@ import { paymentsLine } from '$lib/server/store';
 import { firstQueriesHead } from '$lib/server/http/first-queries';
 import { startAlerts, startAllowanceNotices } from '$lib/server/alerts';
 import { startTopups } from '$lib/server/topup';
+import { setGroupCommitOptions } from '$lib/server/ledger';
 import { startSchedule } from '$lib/server/schedule';
 import { appJobs, sweepAtNewLotExpiries } from '$lib/server/schedule/app-jobs';
 import { closeWebhookAgents, startWebhookOutbox } from '$lib/server/webhooks';
@@ -56,6 +57,7 @@ export const init: ServerInit = async () => {
 	// Prerendering the app shell needs no database: do not migrate or seed one at build time.
 	if (building) return;
 	for (const warning of configWarnings(config())) console.warn(warning);
+	setGroupCommitOptions({ inFlight: config().GROUP_COMMIT_IN_FLIGHT });
 	const db = await getDbOrExit();
 	const where = db.kind === 'pglite' ? `embedded PGlite in ${config().PGLITE_DIR}` : 'PostgreSQL';
 	console.log(`Quota: database ${where} · payments: ${paymentsLine()}`);

@@ -47,6 +47,11 @@ describe('config', () => {
 		expect(parseConfig({ SCHEDULE_CHECK_SECONDS: '5' }).SCHEDULE_CHECK_SECONDS).toBe(5);
 	});
 
+	it('answers REST within 10 s and keeps two group-committed batches in flight unless API_ANSWER_WITHIN_SECONDS and GROUP_COMMIT_IN_FLIGHT say otherwise', () => {
+		expect(parseConfig({})).toMatchObject({ API_ANSWER_WITHIN_SECONDS: 10, GROUP_COMMIT_IN_FLIGHT: 2 });
+		expect(parseConfig({ API_ANSWER_WITHIN_SECONDS: '30', GROUP_COMMIT_IN_FLIGHT: '1' })).toMatchObject({ API_ANSWER_WITHIN_SECONDS: 30, GROUP_COMMIT_IN_FLIGHT: 1 });
+	});
+
 	it('warns on PostgreSQL without APP_SECRET: each machine would sign with a secret of its own', () => {
 		const [warning, ...more] = configWarnings(parseConfig({ DATABASE_URL: 'postgres://quota@db/quota' }));
 		expect(warning).toMatch(/^Quota: APP_SECRET is not set, .* Set APP_SECRET \(32 characters or more\), the same on every process/);
@@ -67,6 +72,9 @@ describe('config', () => {
 		[{ SEED_DEMO: 'maybe' }, /^Invalid configuration: SEED_DEMO /],
 		[{ SCHEDULE_CHECK_SECONDS: '0' }, /^Invalid configuration: SCHEDULE_CHECK_SECONDS /],
 		[{ SCHEDULE_CHECK_SECONDS: '1.5' }, /^Invalid configuration: SCHEDULE_CHECK_SECONDS /],
+		[{ API_ANSWER_WITHIN_SECONDS: '0' }, /^Invalid configuration: API_ANSWER_WITHIN_SECONDS /],
+		[{ GROUP_COMMIT_IN_FLIGHT: '0' }, /^Invalid configuration: GROUP_COMMIT_IN_FLIGHT /],
+		[{ GROUP_COMMIT_IN_FLIGHT: '9' }, /^Invalid configuration: GROUP_COMMIT_IN_FLIGHT /],
 		[{ PADDLE_SIMULATOR: 'sometimes' }, /^Invalid configuration: PADDLE_SIMULATOR /],
 		[{ WEBHOOK_PRIVATE_URLS: 'local' }, /^Invalid configuration: WEBHOOK_PRIVATE_URLS /],
 		[

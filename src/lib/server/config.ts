@@ -20,6 +20,8 @@ const schema = z
 			.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
 			.optional(),
 		DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+		// Group-committed batches of consumes and holds in flight at once per process (ledger/group-commit.ts).
+		GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
 		PGLITE_DIR: z.string().min(1).default('./data/pglite'),
 		APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 		// Both default to on for the embedded database only (see parseConfig): a production
