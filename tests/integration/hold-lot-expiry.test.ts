@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, lotRemaining, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
-import { balances, grant, hold, release, settle, statement, sweepExpired } from '../../src/lib/server/ledger';
+import { balances, consume, grant, hold, lotsOf, release, settle, statement, sweepExpired } from '../../src/lib/server/ledger';
 
 let db: Db;
 beforeAll(async () => {
@@ -85,6 +85,23 @@ describe('tokens a job gives back to a lot that expired while it ran', () => {
 		expect(await figures(accountId, lotId)).toMatchObject({ dashboard: 1000, statement: 1050, lot: 50 });
 		await db.rows(sql.raw(readFileSync('drizzle/0058_held_tokens_back_in_expired_lots.sql', 'utf8')));
 		expect(await figures(accountId, lotId)).toEqual({ dashboard: 1000, statement: 1000, lot: 0, lines: [['expiry', -50], ['spend', -30], ['expiry', -20]] });
+		await expectInvariants(db);
+	});
+
+	it("leave the lot one the console's Lots table calls expired, where a lot spent out before its expiry is not", async () => {
+		const { accountId, lotId, holdId } = await heldBonus(1000);
+		await settle(db.orm, holdId, 30, key());
+		const spentOut = await grant(db.orm, { accountId, tokens: 10, source: 'bonus', expiresAt: new Date(Date.now() + 1000) });
+		await consume(db.orm, { accountId, feature: 'search_images', units: 1, actor: {}, idempotency: key() }); // 10 tokens, the soonest expiry's
+		await new Promise((r) => setTimeout(r, 1100));
+		await sweepExpired(db);
+		const lots = await lotsOf(db.orm, accountId, 10);
+		const of = (id: string) => lots.find((l) => l.id === id)!;
+		// Both now hold 0 and are past their expiry: only the expiry of the first took tokens.
+		expect([of(lotId), of(spentOut.lotId)].map((l) => [l.remaining, l.active, l.expired, l.ended])).toEqual([
+			[0, false, true, false],
+			[0, false, false, false]
+		]);
 		await expectInvariants(db);
 	});
 });

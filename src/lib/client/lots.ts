@@ -26,12 +26,12 @@ export function sourceLabel(source: LotSource): string {
 /**
  * Why a lot that is no longer spendable ended, in words for its line: "ended" when someone ended it (an
  * admin, a site key: the statement's "Ended", "Unlimited ended") or unlimited use reached its end date,
- * else "none left" once its tokens are spent or taken back (a refund), else "expired" (a lot ends only
- * these ways: ledger `LotRow.active`).
+ * "expired" when its expiry took tokens from it (ledger `LotRow.expired`), else "none left": its tokens
+ * were spent or taken back (a refund) before (a lot ends only these ways: ledger `LotRow.active`).
  */
-export function lotEnd(lot: { remaining: number; unlimited: boolean; ended: boolean }): 'ended' | 'none left' | 'expired' {
+export function lotEnd(lot: { unlimited: boolean; ended: boolean; expired: boolean }): 'ended' | 'none left' | 'expired' {
 	if (lot.unlimited || lot.ended) return 'ended';
-	return lot.remaining === 0 ? 'none left' : 'expired';
+	return lot.expired ? 'expired' : 'none left';
 }
 
 /**

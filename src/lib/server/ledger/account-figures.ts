@@ -120,6 +120,8 @@ export interface LotRow {
 	active: boolean;
 	/** Someone ended it before its time (a site admin, a site key): quota_end_lot. */
 	ended: boolean;
+	/** Its expiry took tokens from it (recorded, or due: past its expiry with tokens left); false for a lot spent out before. */
+	expired: boolean;
 	note: string | null;
 	createdAt: string;
 }
@@ -135,10 +137,12 @@ export function unlimitedLotsOf(exec: Executor, accountId: string): Promise<LotR
 }
 
 async function lotRows(exec: Executor, accountId: string, only: SQL, limit: number): Promise<LotRow[]> {
-	const rows = await queryRows<{ id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; ended: boolean; note: string | null; created_at: string }>(exec, sql`
+	const rows = await queryRows<{ id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; ended: boolean; expired: boolean; note: string | null; created_at: string }>(exec, sql`
 		select id, source, model, amount, remaining, unlimited, expires_at, note, created_at,
 		       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active,
-		       expired_at is not null and ${endedBySomeone(sql`lots.id`)} as ended
+		       expired_at is not null and ${endedBySomeone(sql`lots.id`)} as ended,
+		       not unlimited and ((expires_at <= now() and remaining > 0)
+		         or exists (select 1 from entries e where e.lot_id = lots.id and e.kind = 'expire' and e.amount < 0)) as expired
 		  from lots where account_id = ${accountId}::uuid ${only}
 		 order by created_at desc, id desc limit ${limit}`);
 	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
@@ -152,6 +156,7 @@ async function lotRows(exec: Executor, accountId: string, only: SQL, limit: numb
 		expiresAt: when(l.expires_at),
 		active: l.active,
 		ended: l.ended,
+		expired: l.expired,
 		note: l.note,
 		createdAt: when(l.created_at)!
 	}));
