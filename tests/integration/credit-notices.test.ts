@@ -48,7 +48,7 @@ async function member(name: string) {
 	return { ...u, phone, pushed: () => phone.received().map((r) => parsePushMessage(phone.decrypt(r))) };
 }
 const told = async (userId: string) =>
-	(await listNotifications(db.orm, userId)).entries.filter((e) => ['site_grant', 'balance_corrected', 'unlimited_granted', 'unlimited_ended'].includes(e.kind));
+	(await listNotifications(db.orm, userId)).entries.filter((e) => ['site_grant', 'balance_corrected', 'tokens_ended', 'unlimited_granted', 'unlimited_ended'].includes(e.kind));
 
 describe(`a site admin's grant or balance correction, told to the member, on ${backend}`, () => {
 	it('a bonus says "5,000 tokens added by the site" with the note: inbox, push and mail, once however often the admin’s device sends it', async () => {
@@ -85,6 +85,18 @@ describe(`a site admin's grant or balance correction, told to the member, on ${b
 		await outbox.runDue();
 		expect(leo.pushed().map((m) => m?.title).sort()).toEqual(['1,000 tokens added by the site', 'Your balance was corrected by +300', 'Your balance was corrected by \u2212200']);
 		expect(smtp.messages.slice(mailsBefore).filter((m) => m.to.includes(leo.email!))).toEqual([]);
+		await expectInvariants(db);
+	});
+
+	it('a bonus ended early says "1,000 tokens ended by the site" with its note: inbox and push, once however often the admin\u2019s device sends it', async () => {
+		const eva = await member('Eva');
+		const { lotId } = await grantBonus(db, admin, { accountId: eva.accountId, tokens: 1_000, note: 'Trial week', key: randomUUID() });
+		const end = { accountId: eva.accountId, lotId, key: randomUUID() };
+		await endLotNow(db, admin, end);
+		expect(await endLotNow(db, admin, end)).toMatchObject({ replayed: true });
+		const words = { title: '1,000 tokens ended by the site', body: 'Note from the site: Trial week' };
+		expect((await told(eva.id)).map((e) => [e.kind, e.said])).toEqual([['tokens_ended', words], ['site_grant', { title: '1,000 tokens added by the site', body: words.body }]]);
+		await expect.poll(async () => (await outbox.runDue(), eva.pushed().map((m) => m?.title)), { timeout: 10_000 }).toContain(words.title);
 		await expectInvariants(db);
 	});
 

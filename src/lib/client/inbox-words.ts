@@ -38,6 +38,7 @@ export function inboxTitle(e: InboxEntry): string {
 const SAID_BADGE = {
 	site_grant: { tone: 'ok', text: 'Tokens added' },
 	balance_corrected: { tone: 'brand', text: 'Balance corrected' },
+	tokens_ended: { tone: 'brand', text: 'Tokens ended' },
 	unlimited_granted: { tone: 'ok', text: 'Unlimited use' },
 	unlimited_ended: { tone: 'brand', text: 'Unlimited ended' },
 	allowance_used_up: { tone: 'empty', text: 'Allowance used up' },

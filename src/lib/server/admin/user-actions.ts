@@ -6,7 +6,7 @@ import { DomainError, fieldRefusal } from '../errors';
 import { audit, auditedEnd, auditedGrant, lockEnabledAdmins } from '../accounts';
 import { allocationsOf, grant, listModels, type EndedLot } from '../ledger';
 import { PAID_SOURCES } from '../../lot-end';
-import { noticeCredit } from '../alerts';
+import { noticeCredit, type CreditChange } from '../alerts';
 import type { AdminActor } from './audited';
 import { futureExpiry } from './site-day-end';
 
@@ -110,10 +110,10 @@ async function modelName(exec: Executor, model: string | null | undefined): Prom
 }
 
 /**
- * Ends one of an account's lots now, from its page's Lots table: unlimited use (audited `unlimited.ended`,
- * the account's people told of it with the lot's note) or the tokens left in a lot not paid for (a bonus,
- * a referral's, an admin's: they expire now, audited `lot.ended` with the tokens, on the statement as
- * "Ended by" the admin), in one transaction; the key (made on the admin's device) makes a double tap end it
+ * Ends one of an account's lots now, from its page's Lots table: unlimited use (audited `unlimited.ended`)
+ * or the tokens left in a lot not paid for (a bonus, a referral's, an admin's: they expire now, audited
+ * `lot.ended` with the tokens, on the statement as "Ended by" the admin); the account's people are told
+ * of either with the lot's note ("Your unlimited use of … ended", "1,000 tokens ended by the site"), in one transaction; the key (made on the admin's device) makes a double tap end it
  * once. Errors: `not_found` (no such lot on this account), `conflict` (paid for, ended already, or a
  * running job holds some of its tokens).
  */
@@ -124,8 +124,9 @@ export function endLotNow(db: Db, actor: AdminActor, e: { accountId: string; lot
 			{ lotId: e.lotId, accountId: e.accountId, actor: { userId: actor.userId }, idempotency: { scope: `console:${actor.userId}`, key: e.key }, paidSources: PAID_SOURCES },
 			actor
 		);
-		if (!r.replayed && r.unlimited) {
-			await noticeCredit(tx, { change: { kind: 'unlimited_ended', modelName: await modelName(tx, r.model) }, accountId: r.accountId, note: r.note ?? '', key: r.lotId });
+		if (!r.replayed) {
+			const change: CreditChange = r.unlimited ? { kind: 'unlimited_ended', modelName: await modelName(tx, r.model) } : { kind: 'tokens_ended', tokens: -r.tokens };
+			await noticeCredit(tx, { change, accountId: r.accountId, note: r.note ?? '', key: r.lotId });
 		}
 		return r;
 	});

@@ -6,16 +6,16 @@ import { tellLookers } from './tell';
 
 /**
  * The inbox kinds of a site admin's change to an account's tokens: tokens added (a bonus), a balance
- * corrected (an adjustment), unlimited use granted or ended.
+ * corrected (an adjustment), the tokens left in a lot ended (a bonus ended early), unlimited use granted or ended.
  */
-export type CreditNoticeKind = 'site_grant' | 'balance_corrected' | 'unlimited_granted' | 'unlimited_ended';
+export type CreditNoticeKind = 'site_grant' | 'balance_corrected' | 'tokens_ended' | 'unlimited_granted' | 'unlimited_ended';
 
 /**
  * What a site admin changed: tokens added or taken (`tokens`, signed), or unlimited use of a model
  * (`modelName`; null: every model) granted until an instant (`until`; null: no end date) or ended.
  */
 export type CreditChange =
-	| { kind: 'site_grant' | 'balance_corrected'; tokens: number }
+	| { kind: 'site_grant' | 'balance_corrected' | 'tokens_ended'; tokens: number }
 	| { kind: 'unlimited_granted'; modelName: string | null; until: Date | null }
 	| { kind: 'unlimited_ended'; modelName: string | null };
 
@@ -39,6 +39,7 @@ const pageWords = localeFormatter('en');
 /**
  * A notice's words: "5,000 tokens added by the site", "Your balance was corrected by −200",
  * "Unlimited use of GPT-5 Nano until Dec 12, 2026, 00:00 Berlin time (UTC+1), by the site",
+ * "1,000 tokens ended by the site" (what was left of a bonus ended early),
  * "Unlimited use of every model with no end date, by the site", "Your unlimited use of every model
  * ended" (a team's pool named: "5,000 tokens added to Acme Studio's pool by the site", "Acme
  * Studio's balance was corrected by +300", "Unlimited use of every model for Acme Studio's pool …",
@@ -52,6 +53,8 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
 			return { title: `${counted(change.tokens, 'token', english.format)} added ${teamName ? `to ${teamsPool(teamName)} ` : ''}by the site`, body };
 		case 'balance_corrected':
 			return { title: `${teamName ? `${teamName}'s` : 'Your'} balance was corrected by ${signed(change.tokens)}`, body };
+		case 'tokens_ended':
+			return { title: `${counted(Math.abs(change.tokens), 'token', english.format)} ${teamName ? `of ${teamsPool(teamName)} ` : ''}ended by the site`, body };
 		case 'unlimited_granted': {
 			const until = change.until ? `until ${pageWords.time(change.until.toISOString(), timeZone)}` : 'with no end date';
 			return { title: `Unlimited use of ${change.modelName ?? 'every model'}${teamName ? ` for ${teamsPool(teamName)}` : ''} ${until}, by the site`, body };
@@ -63,8 +66,8 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
 
 /**
  * Tells whoever looks after `accountId` (the user of a personal account; a team's owners and admins;
- * disabled users not) that a site admin added tokens to it, corrected its balance, or granted or ended
- * its unlimited use, in `tx`, the transaction of the change, so there is never one without the other:
+ * disabled users not) that a site admin added tokens to it, corrected its balance, ended a lot's tokens
+ * early, or granted or ended its unlimited use, in `tx`, the transaction of the change, so there is never one without the other:
  * an inbox entry (once per change and person, `key`), a push to their devices, and a mail unless they
  * turned alert mails off in Settings, as the balance alerts do. A change of no tokens (`tokens` 0: a
  * balance set to what it was) tells no one. A site key's grants and ends (REST) are the host site's to

@@ -80,7 +80,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		unreadCount(exec, userId)
 	]);
 	const topupKinds: NotificationRow['kind'][] = ['topup_notice', 'topup_declined'];
-	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'site_grant', 'balance_corrected', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed'];
+	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'site_grant', 'balance_corrected', 'tokens_ended', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed'];
 	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,
