@@ -691,6 +691,33 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
+		it.runIf(size.name === 'desktop')('keeps a lot’s End now on one line in the Lots table, not broken into "End" over "now"', async () => {
+			await openTess(); // ownUser gave Tess a bonus lot: a lot that can be ended
+			// Beside an ended lot (its Expires says when, on one line) and a note, as an admin sees it after ending one.
+			const form = page.getByRole('form', { name: 'Grant a bonus' });
+			await scrollUntilShown(page, form);
+			const note = `E2E ended beside ${Date.now()}`;
+			await form.getByLabel('Tokens').fill('1,000');
+			await form.getByLabel('Note').fill(note);
+			await form.getByRole('button', { name: 'Grant bonus' }).click();
+			await form.getByText(/^Bonus of 1,000 tokens granted/).waitFor();
+			const lots = page.getByRole('table', { name: 'Lots' });
+			await scrollUntilShown(page, lots);
+			const ended = lots.getByRole('row').filter({ hasText: note });
+			await ended.getByRole('button', { name: 'End now' }).click();
+			await ended.getByRole('group', { name: 'End this lot?' }).getByRole('button', { name: 'End it now' }).click();
+			await page.getByText('Lot ended: 1,000 tokens expired now. The statement and the audit log say so.').waitFor();
+			const end = lots.getByRole('button', { name: 'End now' }).first();
+			await end.scrollIntoViewIfNeeded();
+			const lines = await end.evaluate((b) => {
+				const r = document.createRange();
+				r.selectNodeContents(b);
+				return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+			});
+			expect(lines).toBe(1);
+			await screenshot(lots, 'admin-user-lots-end-now-desktop');
+		});
+
 		it('shows each form select’s choice whole, the longest one chosen: none is cut short ("Any model (gen")', async () => {
 			// Each select with its longest option chosen: the words that option takes, against the room the closed select gives them.
 			const cut = () =>

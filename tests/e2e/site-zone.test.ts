@@ -43,6 +43,12 @@ describe('days in the site’s time zone', () => {
 		await expect.poll(() => from.inputValue()).toBe(`${utcToday().slice(0, 8)}01`);
 		expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe(utcToday());
 		await page.getByText(`Operations and payments of a date range: the site's days, ${zoneName('UTC')}`).waitFor();
+		// What the file's two token columns mean, said beside its link, not only in docs/admin-console.md: a consume a free allowance paid reads tokens 0.
+		const columns = page.getByText(/^In the operations file, tokens is what each row moved of the balance/);
+		await columns.waitFor();
+		expect((await columns.textContent())!.replace(/\s+/g, ' ')).toBe(
+			"In the operations file, tokens is what each row moved of the balance, as the member's statement counts it: + a grant, − a use (at its settle for a hold), an expiry, a take-back or an admin's change, 0 for a hold, a refusal or what a free allowance or unlimited use paid, so an account's rows add up to its balance's change. cost_tokens is what a use cost, free allowance included; empty for grants, expiries, take-backs and an admin's changes. A hold's row shows what it held and its settle's what the job cost: add up settles, not holds."
+		);
 		await from.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-exports-site-days-390');
 		await context.close();

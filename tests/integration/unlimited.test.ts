@@ -326,6 +326,11 @@ describe(`a bonus of tokens ended early from the console on ${backend}`, () => {
 		const rows = (await statement(db.orm, accountId)).rows;
 		expect(rows[1]).toMatchObject({ kind: 'expiry', tokens: -left, unlimited: false, source: 'bonus', note: 'Launch thanks', actorName: w.users.siteAdmin.name });
 		expect([statementTitle(rows[1]!), statementDetail(rows[1]!, { team: false })[2]]).toEqual(['Ended', `by ${w.users.siteAdmin.name}`]);
+		// The grant's line says it ended early, not that it "expires" at the minute it was ended (nor its old date).
+		const granted = rows.find((r) => r.kind === 'grant' && r.note === 'Launch thanks')!;
+		expect(granted).toMatchObject({ endedEarly: true, expiresAt: ended.endedAt });
+		expect(statementDetail(granted, { team: false, timeZone: 'UTC' }).filter(Boolean)).toEqual(['Launch thanks', 'ended early']);
+		expect(rows.find((r) => r.kind === 'grant' && r.source === 'purchase')).toMatchObject({ endedEarly: false });
 		const [entry] = (await listAudit(db.orm, { account: accountId, action: 'lot.ended', to: null })).rows.filter((r) => r.targetId === dated.lotId);
 		expect(entry).toMatchObject({ actor: { userId: w.users.siteAdmin.id }, words: { title: 'Lot ended: what was left expired' } });
 		expect(entry!.words.lines).toEqual(expect.arrayContaining([{ label: 'Tokens expired', value: { figure: left } }, { label: 'Note', value: { text: 'Launch thanks' } }]));

@@ -5,7 +5,7 @@ import type { StatementRow } from '../../src/lib/client/api-types';
 const purchase = (over: Partial<StatementRow>): StatementRow => ({
 	id: '00000000-0000-4000-8000-000000000001', at: '2026-12-05T00:00:00.000Z', kind: 'grant', tokens: 5000, balanceAfter: 5000,
 	source: 'purchase', note: 'Token pack', cause: null, reason: null, model: null, modelName: null, feature: null, featureName: null,
-	allowanceTokens: 0, expiresAt: null, unlimited: false, atEndDate: false, actorName: null, ...over
+	allowanceTokens: 0, expiresAt: null, endedEarly: false, unlimited: false, atEndDate: false, actorName: null, ...over
 });
 
 describe("a team statement's purchase says who bought it", () => {
@@ -31,11 +31,21 @@ describe("a statement's refund or expiry of a purchase", () => {
 	});
 });
 
+describe("a statement's grant of tokens ended early", () => {
+	it('says "ended early", not "expires" at the minute it was ended', () => {
+		const bonus = purchase({ tokens: 1000, source: 'bonus', note: 'Walk bonus', expiresAt: '2026-12-06T17:48:46.244Z', endedEarly: true });
+		expect(statementDetail(bonus, { team: false, timeZone: 'UTC' }).filter(Boolean)).toEqual(['Walk bonus', 'ended early']);
+		expect(statementDetail({ ...bonus, endedEarly: false }, { team: false, timeZone: 'UTC' }).filter(Boolean)).toEqual(['Walk bonus', 'expires Dec 6, 2026, 17:48 UTC']);
+	});
+});
+
 describe("a statement's grant of unlimited use", () => {
 	it('says until when it runs, as a grant of tokens says when they expire', () => {
 		const week = purchase({ tokens: 0, source: 'bonus', note: 'Trial week', unlimited: true, expiresAt: '2026-12-13T23:59:59.999Z' });
 		expect(statementDetail(week, { team: false, timeZone: 'UTC' }).filter(Boolean)).toEqual(['Trial week', 'until Dec 13, 2026, 23:59 UTC']);
 		expect(statementDetail({ ...week, expiresAt: null }, { team: false, timeZone: 'UTC' }).filter(Boolean)).toEqual(['Trial week', 'no end date']);
+		// Ended early, its lot's expiry is the moment someone ended it: the grant says so, not "until" that minute.
+		expect(statementDetail({ ...week, endedEarly: true }, { team: false, timeZone: 'UTC' }).filter(Boolean)).toEqual(['Trial week', 'ended early']);
 	});
 });
 

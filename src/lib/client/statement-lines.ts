@@ -47,9 +47,12 @@ export function statementDetail(r: StatementRow, o: { timeZone?: string | null; 
 /**
  * When a grant ends: tokens "expire" or "never expire"; unlimited use runs "until" its end date, or has
  * "no end date", as the dashboard's allocation and the console's Account card say it. Without it a
- * member read "Unlimited · Trial week" and nowhere on the statement when it would stop.
+ * member read "Unlimited · Trial week" and nowhere on the statement when it would stop. One someone
+ * ended early "ended early" (its Ended line says when): its lot's expiry is then the moment they did,
+ * and a bonus that never expired read "expires" at that minute, as if granted so.
  */
 function grantEnd(r: StatementRow, timeZone: string | null | undefined): string {
+	if (r.endedEarly) return 'ended early';
 	if (r.unlimited) return r.expiresAt ? `until ${moment(r.expiresAt, timeZone)}` : 'no end date';
 	return r.expiresAt ? `expires ${moment(r.expiresAt, timeZone)}` : 'never expires';
 }

@@ -4,6 +4,7 @@ import { cursorRefusal } from '../errors';
 import type { LotSource } from './types';
 import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
 import { unlimitedNowSql, type UnlimitedNow } from './unlimited-now';
+import { endedBySomeone } from './lot-ended';
 
 /**
  * What moved an account's token balance:
@@ -43,8 +44,14 @@ export interface StatementRow {
 	featureName: string | null;
 	/** Spending: the part a free allowance paid, which leaves the balance as it is. */
 	allowanceTokens: number;
-	/** Grants: when the lot expires (null = never). */
+	/** Grants: when the lot expires (null = never); once someone ended it early, when they did. */
 	expiresAt: string | null;
+	/**
+	 * Grants: someone (a site admin, a site key) ended the lot before its time. Its expiry is then the
+	 * moment they did, so the grant's line says "ended early", not "expires" at a moment that was never
+	 * its expiry (the Ended line says when).
+	 */
+	endedEarly: boolean;
 	/** A grant of unlimited use, or its end (an expiry of 0 tokens that says who ended it: `actorName`, or `atEndDate`). */
 	unlimited: boolean;
 	/** An unlimited lot's end that its end date made (the sweep recorded it; no one ended it). */
@@ -123,7 +130,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		id: string; kind: string; at_text: string; feature: string | null; feature_name: string | null; op_model: string | null;
 		metadata: { reason?: string; at_end_date?: boolean } | null; actor_name: string | null; delta: string | null; allowance: string | null;
 		source: LotSource | null; note: string | null; lot_model: string | null; model_name: string | null;
-		expires_at: string | null; unlimited: boolean | null; lots_now: string | null; held_now: string | null;
+		expires_at: string | null; unlimited: boolean | null; ended_early: boolean | null; lots_now: string | null; held_now: string | null;
 		unlimited_now: UnlimitedNow | null;
 	}>(exec, sql`
 		with page as (
@@ -146,6 +153,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 		select p.id, p.kind, p.feature, f.name as feature_name, p.model as op_model, p.metadata, u.name as actor_name,
 		       to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text,
 		       moved.delta, moved.allowance, lot.source, lot.note, lot.model as lot_model, m.name as model_name, lot.expires_at, lot.unlimited,
+		       case when p.kind = 'grant' and lot.id is not null then ${endedBySomeone(sql`lot.id`)} else false end as ended_early,
 		       ${after ? sql`null::int8` : lotsNowSql(accountId)} as lots_now,
 		       ${after ? sql`null::int8` : heldNowSql(accountId)} as held_now,
 		       ${after ? sql`null::jsonb` : unlimitedNowSql(accountId)} as unlimited_now
@@ -180,6 +188,7 @@ export async function statement(exec: Executor, accountId: string, q: { limit?: 
 			featureName: r.feature_name ?? r.feature,
 			allowanceTokens: r.kind === 'consume' || r.kind === 'settle' ? Number(r.allowance ?? 0) : 0,
 			expiresAt: r.kind === 'grant' && r.expires_at ? new Date(r.expires_at).toISOString() : null,
+			endedEarly: r.kind === 'grant' && r.ended_early === true,
 			unlimited: (r.kind === 'grant' || r.kind === 'expire') && Boolean(r.unlimited),
 			atEndDate: r.kind === 'expire' && r.metadata?.at_end_date === true,
 			actorName: r.actor_name
