@@ -691,7 +691,8 @@ for (const size of sizes) {
 			await expectSound(page);
 		});
 
-		it.runIf(size.name === 'desktop')('keeps a lot’s End now on one line in the Lots table, not broken into "End" over "now"', async () => {
+		// Registered for the desktop alone: a skipped test fails CI.
+		if (size.name === 'desktop') it('keeps a lot’s End now on one line in the Lots table, not broken into "End" over "now"', async () => {
 			await openTess(); // ownUser gave Tess a bonus lot: a lot that can be ended
 			// Beside an ended lot (its Expires says when, on one line) and a note, as an admin sees it after ending one.
 			const form = page.getByRole('form', { name: 'Grant a bonus' });
