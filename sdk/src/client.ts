@@ -139,9 +139,11 @@ export class Quota {
 	}
 
 	/**
-	 * Ends an unlimited grant now (its `lot_id`; site keys): spends after it no longer use it. Throws
-	 * `Conflict` for a grant that is not unlimited or has ended already (a retry with the same key
-	 * answers the first end instead), `NotFound` for an unknown lot.
+	 * Ends a grant now (its `lot_id`; site keys): unlimited use stops, or the tokens left in a lot not paid
+	 * for (a bonus, referral, event or admin grant) expire (`tokens` says how many); spends after it no
+	 * longer use it. Throws `Conflict` for tokens paid for, a lot a running job holds tokens of, or a grant
+	 * that has ended already (a retry with the same key answers the first end instead), `NotFound` for an
+	 * unknown lot.
 	 */
 	endGrant(lotId: string, options: CallOptions = {}): Promise<GrantEnded> {
 		const header = { 'Idempotency-Key': options.idempotencyKey ?? newKey() };

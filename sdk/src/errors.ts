@@ -77,7 +77,7 @@ export class HoldExpired extends QuotaError {
 export class HoldAlreadySettled extends QuotaError {
 	override name = 'HoldAlreadySettled';
 }
-/** The state does not allow it now (409 `conflict`): ending a grant that is not unlimited, or has ended already. */
+/** The state does not allow it now (409 `conflict`): ending tokens paid for, a lot a running job holds tokens of, or a grant that has ended already. */
 export class Conflict extends QuotaError {
 	override name = 'Conflict';
 }

@@ -1910,8 +1910,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * End an unlimited grant now (no body needed)
-         * @description Needs an API key with the `grant` scope (grant tokens to users and teams): site keys only. Spends after the end no longer use the lot; 404 `not_found` for a lot id that names no lot; 409 `conflict` for a lot that is not unlimited (a grant of tokens) or has ended already (the message says when).
+         * End a grant now: unlimited use, or the tokens left in a bonus (no body needed)
+         * @description Needs an API key with the `grant` scope (grant tokens to users and teams): site keys only. Ends unlimited use, or expires now the tokens left in a lot not paid for (a bonus, referral, event or admin grant); spends after the end no longer use the lot. 404 `not_found` for a lot id that names no lot; 409 `conflict` for tokens paid for (a purchase or a subscription's: a refund through Paddle takes them back), a lot a running job holds tokens of (end it once the hold is settled or released), or one that has ended already (the message says when).
          */
         post: {
             parameters: {
@@ -1945,14 +1945,16 @@ export interface paths {
                             lot_id: string;
                             /**
                              * Format: uuid
-                             * @description The operation that records the end (an expiry of 0 tokens, on the statement as "Unlimited ended").
+                             * @description The operation that records the end: an expiry of the tokens that ended (0 for unlimited use), on the statement as "Ended" ("Unlimited ended").
                              */
                             operation_id: string;
                             /**
                              * Format: date-time
-                             * @description When unlimited use ended: the lot expires then, and spends after it no longer use it.
+                             * @description When the grant ended: the lot expires then, and spends after it no longer use it.
                              */
                             ended_at: string;
+                            /** @description The tokens left in the lot that expired with the end: gone from the balance. 0 for unlimited use, which holds none. */
+                            tokens: number;
                         };
                     };
                 };

@@ -13,8 +13,8 @@ let browser: Browser;
 /**
  * What a reader sets before an example that names a path parameter (`given`), as `NAME=value`: a
  * settle or release closes a hold made just now for wp-42 (as the holds example makes one); the end of
- * unlimited use ends a lot an unlimited grant to wp-42 made just now (through the API, as the grants
- * example says); none for the other examples.
+ * a grant ends the lot a grant to wp-42 made just now (through the API, the grants example's body);
+ * none for the other examples.
  */
 async function givenFor(page: Page, e: Example): Promise<Record<string, string>> {
 	if (!e.given) return {};
@@ -28,7 +28,7 @@ async function givenFor(page: Page, e: Example): Promise<Record<string, string>>
 	}
 	const res = await page.request.post('/api/v1/grants', {
 		headers: { authorization: `Bearer ${DEMO_SITE_API_KEY}`, 'idempotency-key': randomUUID() },
-		data: { user: 'wp-42', unlimited: true, source: 'bonus', note: 'To end in the docs example' }
+		data: examples.find((x) => x.id === 'grants')!.body
 	});
 	expect(res.status(), await res.text()).toBe(201);
 	return { [givenVariable(e.given)]: (await res.json()).lot_id };
@@ -85,7 +85,7 @@ describe('API docs page on a phone', () => {
 		const end = page.locator('#grants-end');
 		expect(await page.evaluate(() => document.querySelector('#grants')?.nextElementSibling?.id)).toBe('grants-end');
 		expect(await end.locator('.route').textContent()).toBe('POST /api/v1/grants/{lot_id}/end');
-		expect(await end.getByText('Set LOT_ID to the lot_id an unlimited grant answered').isVisible()).toBe(true);
+		expect(await end.getByText('Set LOT_ID to the lot_id a grant answered').isVisible()).toBe(true);
 		expect(await end.locator('pre').first().textContent()).toContain(`curl -sS -X POST "${origin}/api/v1/grants/$LOT_ID/end"`);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 		// Every section fits the screen; only the code blocks scroll sideways.

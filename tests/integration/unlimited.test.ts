@@ -221,9 +221,11 @@ describe(`unlimited use granted until a date, on ${backend}`, () => {
 	});
 });
 
+/** A POST to the REST API with `key`, and an Idempotency-Key (a new one unless given; null: none). */
+const post = (path: string, key: string, body: unknown, idem: string | null = randomUUID()) =>
+	callJson(path, { method: 'POST', headers: bearer(key, idem ? { 'idempotency-key': idem } : {}), body });
+
 describe(`unlimited use through the REST API on ${backend}`, () => {
-	const post = (path: string, key: string, body: unknown, idem: string | null = randomUUID()) =>
-		callJson(path, { method: 'POST', headers: bearer(key, idem ? { 'idempotency-key': idem } : {}), body });
 
 	it('grants unlimited use (then no tokens), once per Idempotency-Key; refuses tokens with it, or neither, naming tokens', async () => {
 		const m = await member(db, 100);
@@ -257,7 +259,7 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		await expectInvariants(db);
 	});
 
-	it('ends it with POST /api/v1/grants/{lot_id}/end: once, replayed per key; 404 unknown, 409 ended or not unlimited, 403 for an account key', async () => {
+	it('ends it with POST /api/v1/grants/{lot_id}/end: once, replayed per key; 404 unknown, 409 ended, 403 for an account key', async () => {
 		const m = await member(db, 100);
 		const granted = await post('/api/v1/grants', site, { user: m.id, unlimited: true, source: 'admin', note: 'Staff' });
 		const lotId = String(granted.json.lot_id);
@@ -271,7 +273,7 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		const idem = randomUUID();
 		const ended = await post(path, site, undefined, idem);
 		expect(ended.status, ended.text).toBe(200);
-		expect(ended.json).toEqual({ lot_id: lotId, operation_id: expect.any(String), ended_at: expect.any(String) });
+		expect(ended.json).toEqual({ lot_id: lotId, operation_id: expect.any(String), ended_at: expect.any(String), tokens: 0 });
 		const replay = await post(path, site, {}, idem);
 		expect([replay.status, replay.text, replay.headers.get('idempotent-replayed')]).toEqual([200, ended.text, 'true']);
 		const twice = await post(path, site, {}, null);
@@ -279,10 +281,6 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		expect(twice.json).toMatchObject({ error: 'conflict', message: expect.stringContaining('has ended already') });
 		expect(await balance()).toMatchObject({ unlimited: false, unlimited_models: [], available: countable });
 
-		const tokensLot = await grant(db.orm, { accountId: m.accountId, tokens: 10, source: 'bonus' });
-		const notUnlimited = await post(`/api/v1/grants/${tokensLot.lotId}/end`, site, {});
-		expect([notUnlimited.status, notUnlimited.json.error]).toEqual([409, 'conflict']);
-		expect(notUnlimited.json.message).toContain('not unlimited');
 		const unknown = await post(`/api/v1/grants/${randomUUID()}/end`, site, {});
 		expect([unknown.status, unknown.json.error]).toEqual([404, 'not_found']);
 		const malformed = await post('/api/v1/grants/not-a-lot/end', site, {});
@@ -298,6 +296,52 @@ describe(`unlimited use through the REST API on ${backend}`, () => {
 		expect(new Date(movement!.at).toISOString()).toBe(ended.json.ended_at);
 		// Spends after the end pay from the tokens.
 		expect((await spend(m.accountId, null)).paidBy.every((p) => !p.unlimited)).toBe(true);
+		await expectInvariants(db);
+	});
+});
+
+describe(`a bonus of tokens ended early by a host site's key on ${backend}`, () => {
+	it('POST /api/v1/grants/{lot_id}/end expires what is left now, once, credited to the key; paid and held lots are refused, changing nothing', async () => {
+		const m = await member(db, 0);
+		const granted = await post('/api/v1/grants', site, { user: m.id, tokens: 400, source: 'event', note: 'Launch week' });
+		expect(granted.status, granted.text).toBe(201);
+		const lotId = String(granted.json.lot_id);
+		await spend(m.accountId, null);
+		const available = async () => (await callJson(`/api/v1/balance?user=${m.id}`, { headers: bearer(site) })).json.available as number;
+		const before = await available();
+		const left = (await lotsLeft(m.accountId)).find((l) => l.id === lotId)!.remaining;
+		expect(left).toBe(400 - 25);
+
+		const idem = randomUUID();
+		const ended = await post(`/api/v1/grants/${lotId}/end`, site, undefined, idem);
+		expect(ended.status, ended.text).toBe(200);
+		expect(ended.json).toEqual({ lot_id: lotId, operation_id: expect.any(String), ended_at: expect.any(String), tokens: left });
+		const replay = await post(`/api/v1/grants/${lotId}/end`, site, {}, idem);
+		expect([replay.status, replay.text, replay.headers.get('idempotent-replayed')]).toEqual([200, ended.text, 'true']);
+		expect(await available()).toBe(before - left);
+		expect((await lotsLeft(m.accountId)).find((l) => l.id === lotId)!.remaining).toBe(0);
+		const twice = await post(`/api/v1/grants/${lotId}/end`, site, {}, null);
+		expect([twice.status, twice.json.error]).toEqual([409, 'conflict']);
+		expect(twice.json.message).toContain('has ended already');
+
+		// The statement says "Ended" with no person to name; the audit log credits the key with what was lost.
+		const rows = (await statement(db.orm, m.accountId)).rows;
+		expect(rows[0]).toMatchObject({ kind: 'expiry', tokens: -left, unlimited: false, source: 'event', note: 'Launch week', actorName: null });
+		expect(new Date(rows[0]!.at).toISOString()).toBe(ended.json.ended_at);
+		const audit = (await listAudit(db.orm, { account: m.accountId, action: 'lot.ended', to: null })).rows;
+		expect(audit).toEqual([expect.objectContaining({ targetId: lotId, actor: null, actorKeyId: expect.any(String) })]);
+		expect(audit[0]!.words.lines).toEqual(expect.arrayContaining([{ label: 'Tokens expired', value: { figure: left } }]));
+
+		// Tokens paid for, and a lot a running job holds tokens of, stay as they are.
+		const bought = await grant(db.orm, { accountId: m.accountId, tokens: 100, source: 'purchase' });
+		const paid = await post(`/api/v1/grants/${bought.lotId}/end`, site, {});
+		expect([paid.status, paid.json.error, paid.json.message]).toEqual([409, 'conflict', expect.stringContaining('paid for')]);
+		const bonus = await grant(db.orm, { accountId: m.accountId, tokens: 50, source: 'bonus', note: 'Held' });
+		await hold(db.orm, { accountId: m.accountId, feature: 'ai_bots', maxTokens: 120, ttlSeconds: 60, actor: {}, idempotency: { scope: 'end-lot-test', key: randomUUID() } });
+		const held = await post(`/api/v1/grants/${bonus.lotId}/end`, site, {});
+		expect([held.status, held.json.error, held.json.message]).toEqual([409, 'conflict', expect.stringContaining('A running job holds')]);
+		expect((await lotsLeft(m.accountId)).filter((l) => l.id === bought.lotId || l.id === bonus.lotId).every((l) => l.remaining >= 0)).toBe(true);
+		expect((await listAudit(db.orm, { account: m.accountId, action: 'lot.ended', to: null })).rows).toHaveLength(1);
 		await expectInvariants(db);
 	});
 });

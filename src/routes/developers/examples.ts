@@ -142,10 +142,10 @@ export const examples: Example[] = [
 		id: 'grants-end',
 		method: 'POST',
 		path: '/api/v1/grants/{lot_id}/end',
-		title: 'End unlimited use (site keys)',
-		about: 'Ends an unlimited grant now, with no body: spends after it pay from the tokens; the statement says "Unlimited ended" and lot.expired is sent. 409 conflict for a lot that is not unlimited or has ended. With an Idempotency-Key, a retry gets the first answer back.',
-		given: { param: 'lot_id', from: 'the lot_id an unlimited grant answered' },
-		response: { status: 200, body: { lot_id: '9c4f2a1b-7d3e-4b6a-8f5c-2e1d0a9b8c7d', operation_id: '1e2d3c4b-5a6f-4e7d-9c8b-0a1f2e3d4c5b', ended_at: '2026-11-23T10:05:00.000Z' } }
+		title: 'End a grant now (site keys)',
+		about: 'Ends a grant now, with no body: the tokens left in it expire ("tokens" says how many; the statement says "Ended"), or unlimited use stops and spends after it pay from the tokens ("Unlimited ended"); lot.expired is sent. 409 conflict for tokens paid for (a refund takes those back), a lot a running job holds tokens of, or one that has ended. With an Idempotency-Key, a retry gets the first answer back.',
+		given: { param: 'lot_id', from: 'the lot_id a grant answered' },
+		response: { status: 200, body: { lot_id: '5a2e6b7c-8d9e-4f0a-b1c2-d3e4f5a6b7c8', operation_id: '1e2d3c4b-5a6f-4e7d-9c8b-0a1f2e3d4c5b', ended_at: '2026-11-23T10:05:00.000Z', tokens: 1000 } }
 	},
 	{
 		id: 'usage',

@@ -5,6 +5,7 @@ import { audit, creditTo, type AuditActor } from './audit';
 import { onTargetAccount, type Target } from './scope';
 import { isTransaction } from '../db/notices';
 import type { ApiKeyAuth } from './types';
+import { PAID_SOURCES } from '../../lot-end';
 
 /** What a host site grants one of its users or teams (REST `POST /api/v1/grants`). */
 export interface SiteGrant {
@@ -39,13 +40,16 @@ export async function grantWithSiteKey(db: Db, key: ApiKeyAuth, g: SiteGrant, ip
 }
 
 /**
- * A site key ends an unlimited lot of any account now (`POST /api/v1/grants/{lot_id}/end`), audited
- * in the same transaction. Only site keys (`forbidden`), as only they grant. Errors: those of
- * ledger `endLot` (not_found, conflict, the key's refusals).
+ * A site key ends a lot of any account now (`POST /api/v1/grants/{lot_id}/end`), audited in the same
+ * transaction: unlimited use, or the tokens left in a lot not paid for (what a site grants: a bonus, a
+ * referral's, an event's), which expire now, as a site admin ends one from the console. Paid lots are
+ * refused (`conflict`): a refund through Paddle takes them back. Only site keys (`forbidden`), as only
+ * they grant. The host site tells its own users (the `lot.expired` webhook, `ended: true`), as it does
+ * of its grants. Errors: those of ledger `endLot` (not_found, conflict, the key's refusals).
  */
 export function endWithSiteKey(db: Db, key: ApiKeyAuth, lotId: string, idempotency: { scope: string; key: string | null }, ip: string | null): Promise<EndedLot> {
 	if (key.kind !== 'site') throw new DomainError('forbidden', 'Only a site key can end a grant.');
-	return db.orm.transaction((tx) => auditedEnd(tx, { lotId, actor: { keyId: key.keyId }, idempotency }, { keyId: key.keyId, ip }));
+	return db.orm.transaction((tx) => auditedEnd(tx, { lotId, actor: { keyId: key.keyId }, idempotency, paidSources: PAID_SOURCES }, { keyId: key.keyId, ip }));
 }
 
 /**

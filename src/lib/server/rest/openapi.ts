@@ -321,8 +321,8 @@ function buildDocument() {
 			'/api/v1/grants/{lot_id}/end': {
 				post: {
 					...needs('grant'),
-					description: `${needs('grant').description} Spends after the end no longer use the lot; 404 \`not_found\` for a lot id that names no lot; 409 \`conflict\` for a lot that is not unlimited (a grant of tokens) or has ended already (the message says when).`,
-					summary: 'End an unlimited grant now (no body needed)',
+					description: `${needs('grant').description} Ends unlimited use, or expires now the tokens left in a lot not paid for (a bonus, referral, event or admin grant); spends after the end no longer use the lot. 404 \`not_found\` for a lot id that names no lot; 409 \`conflict\` for tokens paid for (a purchase or a subscription's: a refund through Paddle takes them back), a lot a running job holds tokens of (end it once the hold is settled or released), or one that has ended already (the message says when).`,
+					summary: 'End a grant now: unlimited use, or the tokens left in a bonus (no body needed)',
 					parameters: [...parameters(s.grantParams, 'path', true), idempotencyHeader(false, 'a grant ends once whatever you send (a second end answers 409 `conflict`, saying when it ended)')],
 					requestBody: body(s.emptyBody, false),
 					responses: {

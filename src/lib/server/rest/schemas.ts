@@ -313,8 +313,9 @@ export const responses = {
 	grant: z.object({ lot_id: z.uuid(), operation_id: z.uuid(), tokens: z.number().int().meta({ description: 'Tokens granted: 0 for an unlimited grant.' }) }),
 	grantEnded: z.object({
 		lot_id: z.uuid(),
-		operation_id: z.uuid().meta({ description: 'The operation that records the end (an expiry of 0 tokens, on the statement as "Unlimited ended").' }),
-		ended_at: z.iso.datetime().meta({ description: 'When unlimited use ended: the lot expires then, and spends after it no longer use it.' })
+		operation_id: z.uuid().meta({ description: 'The operation that records the end: an expiry of the tokens that ended (0 for unlimited use), on the statement as "Ended" ("Unlimited ended").' }),
+		ended_at: z.iso.datetime().meta({ description: 'When the grant ended: the lot expires then, and spends after it no longer use it.' }),
+		tokens: z.int().min(0).meta({ description: 'The tokens left in the lot that expired with the end: gone from the balance. 0 for unlimited use, which holds none.' })
 	}),
 	usage: z.object({
 		data: z.array(

@@ -10,6 +10,6 @@ export const POST = endpoint({
 	idempotencyKey: 'optional',
 	handle: async ({ db, key, params, idempotency, ip }) => {
 		const r = await endWithSiteKey(db, key!, params.lot_id, idempotency, ip);
-		return { body: { lot_id: r.lotId, operation_id: r.operationId, ended_at: r.endedAt }, headers: replayHeaders(r.replayed) };
+		return { body: { lot_id: r.lotId, operation_id: r.operationId, ended_at: r.endedAt, tokens: r.tokens }, headers: replayHeaders(r.replayed) };
 	}
 });
