@@ -6,6 +6,7 @@ import { spenderOfKey, type Actor } from '../ledger';
 import { DomainError, fieldRefusal } from '../errors';
 import { errorResponse, HttpError, invalidInput } from '../http/refusals';
 import { clientAddress } from '../http/client-address';
+import { nonJsonBody, sendsNonJson } from '../http/json-only';
 import { KeyRateLimiter } from './rate-limit';
 import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
 import { assertStorable } from '../storable';
@@ -129,7 +130,7 @@ function parseFrom<S extends z.ZodType>(schema: S, value: unknown, source: 'body
 export const noQuery = z.strictObject({});
 
 /** `url`'s query parsed by `schema` (one value per name), refused as every route's is: 400 `invalid_input` naming the parameter. */
-export const parseQuery = <S extends z.ZodType>(schema: S, url: URL): z.infer<S> => parseFrom(schema, singleValued(url.searchParams), 'query');
+export const parseQuery = <S extends z.ZodType>(schema: S, url: URL): z.infer<S> => parseFrom(schema, storable(singleValued(url.searchParams)), 'query');
 
 /** A REST v1 route: authenticate, validate, call one domain function, map the answer or the error. */
 export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, I extends IdempotencyRule = undefined>(
@@ -151,13 +152,15 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 		if (value) key = await authenticateApiKey(db, value);
 		else if (opts.auth === 'key-or-session' && event.locals.auth) session = event.locals.auth;
 		else throw new DomainError('unauthorized', opts.auth === 'key' ? 'Send Authorization: Bearer <api key>.' : 'Sign in, or send Authorization: Bearer <api key>.');
-		if (opts.metered && key) meteringLimiter.take(key.keyId);
-		// Before the request is read: a key that may never make this call is told so, not led to mend a body for it.
+		// Refusals in the order a client can act on them: who it is (401), what its key may do (403), when (429),
+		// then what it sent. A key that may never make this call is told so, not led to mend a body for it.
 		if (key && opts.scope) requireKeyScope(key, opts.scope);
+		if (opts.metered && key) meteringLimiter.take(key.keyId);
 
-		// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
-		const params = opts.params ? opts.params.parse(event.params) : event.params;
+		// Headers were checked for unstorable text by the first hook; path, query and body are checked here.
+		const params = opts.params ? opts.params.parse(storable(event.params)) : event.params;
 		const query = opts.ownQuery ? undefined : parseQuery(opts.query ?? noQuery, event.url);
+		if (sendsNonJson(event.request)) throw nonJsonBody();
 		const body = opts.body ? parseFrom(opts.body, storable(await readJson(event.request)), 'body') : undefined;
 
 		const idem = event.request.headers.get('idempotency-key');
