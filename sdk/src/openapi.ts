@@ -90,7 +90,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -255,7 +255,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -371,7 +371,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -502,7 +502,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -740,7 +740,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -994,7 +994,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1254,7 +1254,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1467,7 +1467,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1674,7 +1674,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1880,7 +1880,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2064,7 +2064,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2213,7 +2213,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2346,7 +2346,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2458,7 +2458,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2614,7 +2614,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2737,7 +2737,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2841,7 +2841,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3011,7 +3011,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3150,7 +3150,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3283,7 +3283,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3461,7 +3461,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3620,7 +3620,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3704,7 +3704,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;

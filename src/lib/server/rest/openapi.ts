@@ -51,7 +51,7 @@ const codeText = {
 	rate_limited: 'too many requests for this API key (see `Retry-After`)',
 	internal_error: "a fault on Quota's side, logged under the `ref` in the message",
 	unavailable:
-		"Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would"
+		"Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would"
 } satisfies Partial<Record<AnswerCode, string>>;
 type Documented = keyof typeof codeText | 'invalid_input';
 
