@@ -187,3 +187,6 @@ export function runOutWords(f: LimitsForm): string | null {
 
 /** "a", "a and b", "a, b and c". */
 const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/** What a save of the site's settings that changed nothing says: nothing was saved, nor recorded in the audit log. */
+export const SETTINGS_UNCHANGED = 'Nothing changed: the site settings are as they were.';
