@@ -9,6 +9,7 @@ import { movedResets, nowText, RESET_PERIODS, resettingPeriodsSql, type ResetPer
 import { enqueue, withdrawWaiting, type JobDefinition } from '../schedule/jobs';
 import { localeFormatter } from '../../refusal-message';
 import { zoneName } from '../../zone-name';
+import { RESETS_QUIET_SECONDS } from '../../resets-quiet';
 import { anyoneToTell } from './allowance-notices';
 import { tellLookers } from './tell';
 import { tellMembersBatch, type MembersBatch } from './tell-members';
@@ -93,12 +94,6 @@ const poolResetsPayload: z.ZodType<PoolResetsPayload> = z.object({
 /** Every non-empty subset of `xs`, in their order. */
 const subsets = <T>(xs: readonly T[]): T[][] => xs.reduce<T[][]>((all, x) => [...all, ...all.map((s) => [...s, x]), [x]], []);
 
-/**
- * How long a move's notices wait before they go out: an admin who tries one zone, then another (or
- * goes back) within it makes one move, told once from the settings before the first save to those
- * after the last; going back tells no one. Later than that, each change is a move of its own.
- */
-export const RESETS_QUIET_SECONDS = 300;
 
 /**
  * After the site's time zone or week start changed (`was`: as read by the ledger's lockedSiteSettings; the
