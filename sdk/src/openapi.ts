@@ -90,7 +90,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -255,7 +255,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -371,7 +371,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -502,7 +502,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -740,7 +740,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -994,7 +994,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1254,7 +1254,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1467,7 +1467,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1674,7 +1674,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1880,7 +1880,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2066,7 +2066,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2215,7 +2215,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2348,7 +2348,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2460,7 +2460,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2616,7 +2616,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2739,7 +2739,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2843,7 +2843,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3013,7 +3013,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3152,7 +3152,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3285,7 +3285,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3463,7 +3463,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3622,7 +3622,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3706,7 +3706,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `unavailable`: Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
                 503: {
                     headers: {
                         [name: string]: unknown;

@@ -365,6 +365,40 @@ describe(`the admin Overview, Limits and Rates on a ${size.name}`, () => {
 		await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('site-edit');
 	});
 
+	it("says under the zone who is told of a new one and when; a save that changes nothing says so, a new zone's says when members are told", async () => {
+		await page.goto('/admin/limits');
+		await siteCard(page).getByRole('button', { name: /^Edit/ }).click();
+		const zone = siteForm(page).getByRole('combobox', { name: 'Time zone' });
+		await zone.waitFor();
+		await expect(siteForm(page).locator('#site-tz-hint').innerText()).resolves.toMatch(/^Members whose free allowances then reset at another time are told 5 minutes after you save/);
+		await expect(zone.getAttribute('aria-describedby')).resolves.toContain('site-tz-hint');
+		// Typed "UTC", the list offers UTC alone, not every zone whose label says its offset.
+		await zone.fill('UTC');
+		const options = page.getByRole('listbox', { name: 'Time zones' }).getByRole('option');
+		await expect(options.count()).resolves.toBe(1);
+		await expect(options.first().innerText()).resolves.toMatch(/^UTC\b/);
+		await zone.press('Escape');
+		await screen(page, `admin-limits-site-zone-hint-${size.name}`);
+		await siteForm(page).getByRole('button', { name: 'Save site settings' }).click();
+		await siteCard(page).getByText('Nothing changed: the site settings are as they were.').waitFor();
+		try {
+			await siteCard(page).getByRole('button', { name: /^Edit/ }).click();
+			await zone.fill('Europe/Berlin');
+			await zone.press('Tab');
+			await siteForm(page).getByRole('button', { name: 'Save site settings' }).click();
+			await siteCard(page).getByText('Site settings saved. Recorded in the audit log. Members whose free allowances now reset at another time are told in 5 minutes.').waitFor();
+			await screen(page, `admin-limits-site-zone-saved-${size.name}`);
+		} finally {
+			// Put back within the quiet minutes: the move is taken back and no one is told.
+			await siteCard(page).getByRole('button', { name: /^Edit/ }).click();
+			await zone.fill('UTC');
+			await zone.press('Enter');
+			await siteForm(page).getByRole('button', { name: 'Save site settings' }).click();
+			await siteCard(page).getByText(/^Site settings saved\./).waitFor();
+		}
+		await expect(facts(page)).resolves.toMatch(/Time zone\s+UTC\s/);
+	});
+
 	it('changes a feature’s rate with a live cost preview, and the playground shows the new cost', async () => {
 		const rate = '13.5'; // a rate with a fraction: the cost is rounded up
 		await page.goto('/admin/rates');

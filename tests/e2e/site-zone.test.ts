@@ -47,7 +47,7 @@ describe('days in the site’s time zone', () => {
 		const columns = page.getByText(/^In the operations file, tokens is what each row moved of the balance/);
 		await columns.waitFor();
 		expect((await columns.textContent())!.replace(/\s+/g, ' ')).toBe(
-			"In the operations file, tokens is what each row moved of the balance, as the member's statement counts it: + a grant, − a use (at its settle for a hold), an expiry, a take-back or an admin's change, 0 for a hold, a refusal or what a free allowance or unlimited use paid, so an account's rows add up to its balance's change. cost_tokens is what a use cost, free allowance included; empty for grants, expiries, take-backs and an admin's changes. A hold's row shows what it held and its settle's what the job cost: add up settles, not holds."
+			"In the operations file, tokens is what each row moved of the balance, as the member's statement counts it: + a grant, − a use (at its settle for a hold), an expiry, a take-back or an admin's change, 0 for a hold, a refusal or what a free allowance or unlimited use paid, so an account's rows add up to its balance's change. cost_tokens is what a use cost, free allowance included; empty for grants, expiries, take-backs and an admin's changes. A hold's row shows what it held and its settle's what the job cost: add up settles, not holds. balance_after_tokens is the account's balance right after the row, as its statement shows it: a use a free allowance paid leaves it as it was."
 		);
 		await from.scrollIntoViewIfNeeded();
 		await screen(page, 'admin-exports-site-days-390');

@@ -70,7 +70,7 @@ function cookieJar(header: string | undefined) {
 export interface ApiRequest {
 	method?: string;
 	headers?: Record<string, string>;
-	/** An object is sent as JSON; a string is sent as is. */
+	/** An object is sent as JSON; a string or a stream (a client's upload as it arrives) is sent as is. */
 	body?: unknown;
 	/** Aborts the request (what a client hanging up does: ends a stream). */
 	signal?: AbortSignal;
@@ -87,12 +87,12 @@ export async function call(path: string, req: ApiRequest = {}): Promise<Response
 	const { authenticate } = await import('../../src/lib/server/http/authenticate');
 	const url = new URL(path, 'http://localhost:3000');
 	const headers = new Headers(req.headers);
-	let body: string | undefined;
+	let body: string | ReadableStream | undefined;
 	if (req.body !== undefined) {
-		body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+		body = typeof req.body === 'string' || req.body instanceof ReadableStream ? req.body : JSON.stringify(req.body);
 		if (!headers.has('content-type')) headers.set('content-type', 'application/json');
 	}
-	const request = new Request(url, { method: req.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, signal: req.signal });
+	const request = new Request(url, { method: req.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, signal: req.signal, duplex: 'half' } as RequestInit);
 	const match = routes.find(([re]) => re.test(url.pathname));
 	const params: Record<string, string> = {};
 	if (match) {

@@ -299,7 +299,7 @@ describe('the site’s cap defaults', () => {
 		const { team, owner, member } = await makeTeamWithMember(db, 10_000);
 
 		const saved = await admin.admin.settings.update({ defaultMemberDailyCap: 50 });
-		expect(saved.defaultMemberDailyCap).toBe(50);
+		expect(saved.settings.defaultMemberDailyCap).toBe(50);
 		expect(await capsInForce(db.orm, team.accountId)).toEqual([{ memberUserId: member.userId, period: 'daily', limitTokens: 50, siteDefault: true }]);
 
 		expect(await outcome(use(team.accountId, member.userId, 'generate_texts'))).toBe('ok'); // 45 of 50

@@ -17,7 +17,7 @@ import { createSession, createSiteKey, createTeam, createUser, listSiteRoles, re
 import { call, callJson, useDb } from '../helpers/http';
 import { accountDetail, applyCampaign, auditCsv, listAudit, operationsCsv, teamsCsv, usersCsv } from '../../src/lib/server/admin';
 import { bearer, siteKey } from '../helpers/api-fixture';
-import { adjustBalance, balances, clawback, consume, grant, hold, settle, statement, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
+import { adjustBalance, balances, clawback, consume, grant, hold, setAllowanceRule, settle, statement, upsertFeature, upsertModel, upsertModule } from '../../src/lib/server/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { listProducts, notInStore, paymentProvider, storeFront } from '../../src/lib/server/store';
 import { getProduct } from '../../src/lib/server/store/catalog';
@@ -584,6 +584,36 @@ describe(`streamed CSV exports on ${backend}`, () => {
 		const st = await statement(db.orm, u.accountId);
 		expect(st.rows.map((r) => [r.id, String(r.tokens)]).sort()).toEqual(rows.filter((r) => r.kind !== 'hold').map((r) => [r.id, r.tokens]).sort());
 		expect(rows.reduce((t, r) => t + Number(r.tokens), 0)).toBe(st.balance);
+		await expectInvariants(db);
+	});
+
+	it("the operations export's balance_after_tokens is the balance after each row as the statement shows it, not what a use left to spend with its free allowance", async () => {
+		await upsertModule(db.orm, { key: 'freeop', name: 'Free op module', limitMessage: 'No.' });
+		await upsertFeature(db.orm, { key: 'free_op', name: 'Free op', module: 'freeop', unit: 'operation', tokensPerUnit: 1 });
+		const u = await createUser(db.orm, { email: `free-${tag()}@example.com`, name: 'Free' });
+		await setAllowanceRule(db.orm, { module: 'freeop', audience: 'member', userId: u.id, limitTokens: 100, period: 'daily' });
+		const key = () => ({ scope: 'free', key: randomUUID() });
+		await grant(db.orm, { accountId: u.accountId, tokens: 50, source: 'purchase' });
+		// The free allowance pays it all: the balance stays 50; the use's remaining counts the 70 free tokens left too.
+		expect((await consume(db.orm, { accountId: u.accountId, feature: 'free_op', units: 30, actor: {}, idempotency: key() })).remaining).toBe(120);
+		await consume(db.orm, { accountId: u.accountId, feature: 'free_op', units: 90, actor: {}, idempotency: key() }); // 70 free, 20 from the balance
+		const h = await hold(db.orm, { accountId: u.accountId, feature: 'free_op', maxTokens: 10, ttlSeconds: 60, actor: {}, idempotency: key() });
+		await settle(db.orm, h.holdId, 4, key());
+		// Two rows a page: the account's running balance is carried from page to page.
+		const rows = (await csvRows((await operationsCsv(db.orm, { from: '2000-01-01', to: '2100-01-01' }, 2)).body)).filter((r) => r.account_id === u.accountId);
+		expect(rows.map((r) => [r.kind, r.tokens, r.balance_after_tokens])).toEqual([
+			['grant', '50', '50'], ['consume', '0', '50'], ['consume', '-20', '30'], ['hold', '0', '30'], ['settle', '-4', '26']
+		]);
+		// Row for row the member's statement's balance after each movement (it lists no use a free allowance paid whole).
+		const st = await statement(db.orm, u.accountId);
+		const exported = new Map(rows.map((r) => [r.id, r.balance_after_tokens]));
+		expect(st.rows.map((r) => [r.id, String(r.balanceAfter)])).toEqual(st.rows.map((r) => [r.id, exported.get(r.id)]));
+		expect(st.rows).toHaveLength(3);
+		expect(st.balance).toBe(26);
+		// A range after its first movement (the grant, dated back a while) starts from the balance the account had then.
+		await db.orm.execute(sql`update operations set created_at = '2001-06-01T12:00:00Z' where id = ${rows[0]!.id}::uuid`);
+		const later = (await csvRows((await operationsCsv(db.orm, { from: '2002-01-01', to: '2100-01-01' })).body)).filter((r) => r.account_id === u.accountId);
+		expect(later.map((r) => [r.kind, r.balance_after_tokens])).toEqual([['consume', '50'], ['consume', '30'], ['hold', '30'], ['settle', '26']]);
 		await expectInvariants(db);
 	});
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { SEARCH_MAX } from '../../src/lib/search-text';
 import { backend, freshDb } from '../helpers/db';
 import { trpcRefusal } from '../helpers/refusal';
@@ -688,10 +688,24 @@ describe('the audit log', () => {
 describe('rates, limits and site settings', () => {
 	it('saves each change with an audit entry, and refuses bad input without changing anything', async () => {
 		const settings = await admin.admin.settings.update({ lowSharePercent: 30, spendOrder: 'balance-first' });
-		expect(settings).toMatchObject({ lowSharePercent: 30, spendOrder: 'balance-first' });
+		expect(settings).toMatchObject({ settings: { lowSharePercent: 30, spendOrder: 'balance-first' } });
+		expect([...settings.changed].sort()).toEqual(['lowSharePercent', 'spendOrder']);
 		expect(await admin.admin.settings.get()).toMatchObject({ lowSharePercent: 30 });
 		const [entry] = await db.orm.select().from(auditLog).where(eq(auditLog.action, 'site.settings_updated'));
 		expect(entry).toMatchObject({ actorUserId: w.users.siteAdmin.id, before: { lowSharePercent: 20 }, after: { lowSharePercent: 30 } });
+
+		// The console's form sends every field: the entry holds the ones it changed, and a save that changes none writes none.
+		const now = await admin.admin.settings.get();
+		const form = { timeZone: now.timeZone, weekStart: now.weekStart, spendOrder: now.spendOrder, lowSharePercent: now.lowSharePercent, defaultTeamDailyCap: now.defaultTeamDailyCap, defaultMemberDailyCap: now.defaultMemberDailyCap };
+		const entries = async () => db.orm.select().from(auditLog).where(eq(auditLog.action, 'site.settings_updated')).orderBy(desc(auditLog.id));
+		const before = (await entries()).length;
+		expect(await admin.admin.settings.update(form)).toEqual({ settings: expect.objectContaining(form), changed: [] });
+		expect(await entries()).toHaveLength(before);
+		expect((await admin.admin.settings.update({ ...form, lowSharePercent: 35 })).changed).toEqual(['lowSharePercent']);
+		const [latest] = await entries();
+		expect(latest).toMatchObject({ detail: { lowSharePercent: 35 }, before: { lowSharePercent: 30 }, after: { lowSharePercent: 35 } });
+		for (const held of [latest!.detail, latest!.before, latest!.after]) expect(Object.keys(held as object).filter((k) => k !== 'via')).toEqual(['lowSharePercent']);
+		expect(await entries()).toHaveLength(before + 1);
 		expect(await refused(admin.admin.settings.update({ timeZone: 'Mars/Olympus' }))).toEqual({ code: 'BAD_REQUEST', domain: 'invalid_input' });
 		expect(await admin.admin.settings.get()).toMatchObject({ timeZone: 'UTC' });
 

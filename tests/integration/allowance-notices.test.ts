@@ -3,14 +3,14 @@
 // pool gets (None, less, a longer period, or more), and once when a new time zone or week start moves
 // their resets (or their team pool's, to its owners and admins), in the inbox, by push and by mail as
 // their settings say.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { backend, freshDb } from '../helpers/db';
 import { configureRates, expectInvariants, makeTeamWithMember, makeUser } from '../helpers/ledger';
 import type { Db } from '../../src/lib/server/db/client';
 import { accounts, teamMembers } from '../../src/lib/server/db/schema';
-import { balanceChanges, balances, consume, getSiteSettings, grant, setAllowanceRule, CHANGE_CHANNEL, EVERY_ACCOUNT } from '../../src/lib/server/ledger';
+import { balanceChanges, balances, consume, getSiteSettings, grant, nextResets, setAllowanceRule, CHANGE_CHANNEL, EVERY_ACCOUNT } from '../../src/lib/server/ledger';
 import { openPostgres } from '../../src/lib/server/db/client';
 import { allowanceChangeJob, allowanceResetsJob, listNotifications, noticeAllowanceChange, poolResetsJob, startAllowanceNotices } from '../../src/lib/server/alerts';
 import { saveLimits, saveSiteSettings, setAllowance } from '../../src/lib/server/admin';
@@ -407,6 +407,41 @@ describe(`a new time zone or week start, told to the members whose resets it mov
 		await saveSiteSettings(db, owner, { timeZone: was.timeZone });
 		await runAll();
 		await expectInvariants(db);
+	});
+
+	it('says the next reset as it is when the notice goes out: a midnight passed in the quiet minutes is not the next reset', async () => {
+		const daily = await memberWith({ product: 'daily' });
+		const { team, owner: poolOwner } = await makeTeamWithMember(db, 1_000);
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: team.teamId, limitTokens: 500, period: 'daily' });
+		const was = await getSiteSettings(db.orm);
+		const tz = was.timeZone === 'Asia/Kolkata' ? 'America/Chicago' : 'Asia/Kolkata';
+		await saveSiteSettings(db, owner, { timeZone: tz });
+		const jobs = await db.rows<{ name: string; payload: Record<string, unknown> }>(sql`
+			select name, payload from scheduled_jobs where name in ('alerts.allowance-resets', 'alerts.pool-allowance-resets') and status = 'scheduled'`);
+		const payloadOf = (name: string) => jobs.find((j) => j.name === name)!.payload;
+		const now = { timeZone: tz, weekStart: was.weekStart };
+		const [atSave] = await nextResets(db.orm, now, ['daily'], new Date());
+		// Sent a minute after the midnight that was next at the save (the quiet minutes straddled it).
+		const sentAt = new Date(Date.parse(atSave!.next) + 60_000);
+		const [atSend] = await nextResets(db.orm, now, ['daily'], sentAt);
+		expect(Date.parse(atSend!.next)).toBeGreaterThan(Date.parse(atSave!.next));
+		vi.useFakeTimers({ toFake: ['Date'] });
+		vi.setSystemTime(sentAt);
+		try {
+			const run = { db, attempt: 1, saveState: async () => {}, signal: new AbortController().signal };
+			await allowanceResetsJob().run({ ...run, payload: payloadOf('alerts.allowance-resets') });
+			await poolResetsJob().run({ ...run, payload: payloadOf('alerts.pool-allowance-resets') });
+		} finally {
+			vi.useRealTimers();
+		}
+		const next = `The next reset is ${localeFormatter('en').time(atSend!.next, tz)}.`;
+		expect((await resetsSaid(daily.userId)).map((s) => s.body)).toEqual([expect.stringMatching(new RegExp(`${escaped(next)}$`))]);
+		const teamName = (await db.rows<{ name: string }>(sql`select name from teams where id = ${team.teamId}::uuid`))[0]!.name;
+		const poolSaid = (await told(poolOwner.userId, 'allowance_changed')).filter((e) => e.teamName === teamName && / now reset /.test(e.said?.title ?? '')).map((e) => e.said!.body);
+		expect(poolSaid).toEqual([expect.stringMatching(new RegExp(`${escaped(next)}$`))]);
+		// Put back within the quiet minutes: the move's jobs are taken back (a batch after the first, due at once, runs now).
+		await saveSiteSettings(db, owner, { timeZone: was.timeZone });
+		await runAll();
 	});
 
 	it("a team pool's owners and admins hear of its moved resets once, by the pool's name; its members and a pool without resets do not", async () => {

@@ -276,6 +276,38 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect(await lotTokens(b.accountId)).toBe(100);
 	});
 
+	it('refuses in the order a client can act on: the key (401), its scope (403), then what was sent (415, 413, 400)', async () => {
+		const { createAccountKey, signIn } = await import('../../src/lib/server/accounts');
+		const m = await member(db, 100);
+		const wrongKey = bearer('qk_not_a_real_key_00000000000000', idem());
+		// A bad key is told so whatever it sent: no word about the body, its size or an unstorable query.
+		for (const sent of [
+			{ headers: { ...wrongKey, 'content-type': 'text/plain' }, body: 'feature=x' },
+			{ headers: { ...wrongKey, 'content-type': 'application/x-www-form-urlencoded' }, body: 'x'.repeat(70_000) },
+			{ headers: wrongKey, body: '{"feature":' }
+		]) {
+			const r = await callJson('/api/v1/consume', sent);
+			expect([r.status, r.json.error]).toEqual([401, 'unauthorized']);
+		}
+		expect((await callJson('/api/v1/consume', { body: 'feature=x', headers: { 'content-type': 'text/plain' } })).status).toBe(401);
+		expect((await callJson('/api/v1/balance?user=a%00b', { headers: bearer('qk_not_a_real_key_00000000000000') })).status).toBe(401);
+		expect((await callJson('/api/v1/holds/a%00b/settle', { headers: wrongKey, body: { tokens: 1 } })).status).toBe(401);
+		// A key without the route's scope learns that before anything about its body.
+		const readOnly = await createAccountKey(db, m.auth, { accountId: m.accountId, name: 'read only', scopes: ['read'] });
+		const unscoped = await callJson('/api/v1/consume', { headers: bearer(readOnly.value, { ...idem(), 'content-type': 'text/plain' }), body: 'feature=x' });
+		expect([unscoped.status, unscoped.json.error]).toEqual([403, 'forbidden']);
+		// A signed-in session (a browser's cookie) still gets 415 for a form's body, before anything is read or done.
+		const session = await signIn(db, { email: m.email!, password: 'correct-horse-battery-9' });
+		const form = await callJson('/api/v1/consume', { headers: { cookie: `quota_session=${session.token}`, ...idem(), 'content-type': 'text/plain' }, body: '{"feature":"search_images","units":1}' });
+		expect([form.status, form.json.error]).toEqual([415, 'unsupported_media_type']);
+		// The caller known, the media type comes before the size and the JSON.
+		const big = await callJson('/api/v1/consume', { headers: bearer(m.key, { ...idem(), 'content-type': 'text/plain' }), body: 'x'.repeat(70_000) });
+		expect([big.status, big.json.error]).toEqual([415, 'unsupported_media_type']);
+		const query = await callJson('/api/v1/balance?user=a%00b', { headers: bearer(m.key) });
+		expect([query.status, query.json.error]).toEqual([400, 'invalid_input']);
+		expect(await lotTokens(m.accountId)).toBe(100);
+	});
+
 	it('a key without the consume scope cannot spend (403) and a revoked key is refused (401)', async () => {
 		const { createAccountKey, revokeApiKey } = await import('../../src/lib/server/accounts');
 		const m = await member(db, 100);

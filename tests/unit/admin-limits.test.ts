@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitChoice, limitDraft, LOW_SHARE_RULE, parseCap, parseLowShare, previewLines, readLimit, runOutWords, typedLimit, UNSET_LIMIT, type LimitsForm } from '../../src/lib/client/admin/limits';
+import { limitChoice, limitDraft, LOW_SHARE_RULE, parseCap, parseLowShare, previewLines, readLimit, runOutWords, siteSettingsSaid, typedLimit, UNSET_LIMIT, ZONE_TOLD_HINT, type LimitsForm } from '../../src/lib/client/admin/limits';
 import { NO_LIMIT_CHOSEN } from '../../src/lib/limit-choice';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -149,5 +149,16 @@ describe("the site's low balance share", () => {
 	it('refuses anything else with the rule the server keeps', () => {
 		for (const bad of ['', '0', '100', '12.5', '-3', 'twenty', '1e1']) expect(parseLowShare(bad), bad).toEqual({ ok: false, error: LOW_SHARE_RULE });
 		expect(LOW_SHARE_RULE).toBe('The low balance share is a whole percentage from 1 to 99.');
+	});
+});
+
+describe("a save of the site's settings", () => {
+	it('says nothing changed, or saved; a new zone or week start says when members are told, as the zone field does', () => {
+		expect(siteSettingsSaid([])).toBe('Nothing changed: the site settings are as they were.');
+		expect(siteSettingsSaid(['lowSharePercent'])).toBe('Site settings saved. Recorded in the audit log.');
+		for (const changed of [['timeZone'], ['spendOrder', 'weekStart']]) {
+			expect(siteSettingsSaid(changed)).toBe('Site settings saved. Recorded in the audit log. Members whose free allowances now reset at another time are told in 5 minutes.');
+		}
+		expect(ZONE_TOLD_HINT).toMatch(/^Members whose free allowances then reset at another time are told 5 minutes after you save/);
 	});
 });

@@ -83,6 +83,22 @@ describe('the time zone picker’s list', () => {
 		expect(found('UTC\u221205:00')).toEqual(found('utc-05:00'));
 	});
 
+	it('finds UTC by its name, not every zone whose label says its offset from UTC; an offset only where one is typed', () => {
+		expect(found('UTC')).toEqual(['UTC']);
+		expect(found('utc')).toEqual(['UTC']);
+		// A stored Etc/UTC is listed in UTC's place, and found by the same name.
+		expect(matchZones(zoneChoices(zones, winter, 'Etc/UTC'), 'UTC').map((c) => c.value)).toEqual(['Etc/UTC']);
+		// "(UTC+1)" in a label is no place: "time" and "berlin" are, the offset is found as one.
+		expect(found('Berlin time (UTC+1)')).toEqual(['Europe/Berlin']);
+		// A whole hour is that hour, not the hours that begin with its digit; with a colon, the minutes as far as typed.
+		const at = (q: string) => new Set(matchZones(choices, q).map((c) => c.offset));
+		expect(at('+1')).toEqual(new Set([60]));
+		expect(at('utc+1')).toEqual(new Set([60]));
+		expect(at('GMT-5')).toEqual(new Set([-300]));
+		expect(at('+5:3')).toEqual(new Set([330]));
+		expect(at('+05:30')).toEqual(new Set([330]));
+	});
+
 	it('finds nothing for what no zone has, and everything for an empty search', () => {
 		expect(found('atlantis')).toEqual([]);
 		expect(found('  ')).toHaveLength(choices.length);
@@ -109,7 +125,7 @@ describe('the time zone picker’s list', () => {
 	});
 
 	it('takes a page’s own first choice by its words (Settings: this device’s zone)', () => {
-		const device = { value: '', label: "Device's zone", detail: null, offset: 0, name: "device's zone", words: "device's zone" };
+		const device = { value: '', label: "Device's zone", detail: null, offset: 0, name: "device's zone", words: "device's zone", offsets: '' };
 		expect(resolveZoneText("device's zone", [device, ...choices])).toEqual({ zone: '' });
 	});
 

@@ -1,6 +1,6 @@
 // The time zone picker's list (components/ZonePicker.svelte): every zone the browser knows, named as
 // every page names it (lib/zone-name.ts), ordered by offset, and found by what a person types: a
-// city, a region, the zone's name ("eastern", "central european") or an offset ("+5:30", "utc-3").
+// city, a region, the zone's name ("eastern", "central european", "utc") or an offset ("+5:30", "utc-3").
 import { zoneFacts } from '$lib/time-zones';
 import { zoneName } from '$lib/zone-name';
 import { counted } from '$lib/counted';
@@ -13,8 +13,10 @@ export interface ZoneChoice {
 	detail: string | null;
 	/** Minutes east of UTC now: the list's order. */
 	offset: number;
-	/** What a search looks in, normalized (see `normalize`). */
+	/** What a search for a place or a name looks in, normalized (see `normalize`): the label without its offset, the id, the zone's English name. */
 	words: string;
+	/** The offset as it is typed ("utc+5:30 utc+5:30 utc+05:30"): only a term that is an offset is looked for here, so "utc" finds UTC, not every "(UTC+n)". */
+	offsets: string;
 	/** The label, normalized: a search ranks the places that begin with what was typed first. */
 	name: string;
 }
@@ -42,7 +44,8 @@ export function zoneChoice(zone: string, at: Date): ZoneChoice | null {
 	}
 	const label = zoneName(zone, at);
 	const name = normalize(label);
-	return { value: zone, label, detail: facts.generic, offset: facts.offset, name, words: `${name} ${normalize(zone)} ${normalize(facts.generic ?? '')} ${offsetWords(facts.offset)}` };
+	const place = name.replace(/\(utc[^)]*\)/, '');
+	return { value: zone, label, detail: facts.generic, offset: facts.offset, name, words: `${place} ${normalize(zone)} ${normalize(facts.generic ?? '')}`, offsets: offsetWords(facts.offset) };
 }
 
 /** The engine's own id for a zone ("US/Eastern" → "America/New_York"), or the id as given when it knows none. */
@@ -69,10 +72,23 @@ export function zoneChoices(zones: readonly string[], at: Date, keep?: string): 
 		.sort((a, b) => a.offset - b.offset || a.name.localeCompare(b.name));
 }
 
+/** A typed term that is an offset ("+2", "utc+2", "gmt-5" once read as "utc-5", "+5:30"), not a name. */
+const OFFSET_TERM = /^(utc)?[+-]\d/;
+
 /**
- * The choices a search finds: each word typed ("new york", "+5:30", "gmt-3") is somewhere in the
- * choice's words; places that begin with the first word come first, then those with a word that
- * begins with it, each in the list's order. An empty search finds every choice.
+ * Whether `term` (an offset, OFFSET_TERM) is `c`'s offset in one of the ways it is typed: the whole
+ * hours, so "+1" is not UTC+10 too; with a colon, the minutes as far as typed ("+5:3" is on the way to +5:30).
+ */
+function isOffset(c: ZoneChoice, term: string): boolean {
+	const typed = term.startsWith('utc') ? term : `utc${term}`;
+	return c.offsets.split(' ').some((form) => (typed.includes(':') ? form.startsWith(typed) : form === typed));
+}
+
+/**
+ * The choices a search finds: each word typed ("new york", "gmt-3") is somewhere in the choice's
+ * words, or for a word that is an offset ("+5:30", "utc-3") in its offset; places that begin with the
+ * first word come first, then those with a word that begins with it, each in the list's order. An
+ * empty search finds every choice.
  */
 export function matchZones(choices: readonly ZoneChoice[], query: string): ZoneChoice[] {
 	const terms = normalize(query)
@@ -83,7 +99,7 @@ export function matchZones(choices: readonly ZoneChoice[], query: string): ZoneC
 	const first = terms[0]!;
 	const rank = (c: ZoneChoice) => (c.name.startsWith(first) ? 0 : c.name.split(/[\s(,]+/).some((w) => w.startsWith(first)) ? 1 : 2);
 	return choices
-		.filter((c) => terms.every((t) => c.words.includes(t)))
+		.filter((c) => terms.every((t) => (OFFSET_TERM.test(t) ? isOffset(c, t) : c.words.includes(t))))
 		.map((c, i) => ({ c, i, r: rank(c) }))
 		.sort((a, b) => a.r - b.r || a.i - b.i)
 		.map((x) => x.c);

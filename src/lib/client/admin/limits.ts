@@ -6,6 +6,7 @@ import { readTokenAmount } from '../amount';
 import { MAX_TOKENS } from '$lib/token-range';
 import { NO_LIMIT_CHOSEN, NONE, UNLIMITED, type LimitChoice } from '$lib/limit-choice';
 import { counted } from '../../counted';
+import { RESETS_QUIET_SECONDS } from '../../resets-quiet';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'never';
 export type LimitType = 'none' | 'general' | 'role';
@@ -187,3 +188,19 @@ export function runOutWords(f: LimitsForm): string | null {
 
 /** "a", "a and b", "a, b and c". */
 const listed = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/** What a save of the site's settings that changed nothing says: nothing was saved, nor recorded in the audit log. */
+export const SETTINGS_UNCHANGED = 'Nothing changed: the site settings are as they were.';
+
+/** How long after a save the members whose resets it moved are told (alerts/reset-notices.ts waits so). */
+const QUIET = counted(RESETS_QUIET_SECONDS / 60, 'minute');
+
+/** Under the time zone field: who is told of a new zone, and when. */
+export const ZONE_TOLD_HINT = `Members whose free allowances then reset at another time are told ${QUIET} after you save, and so are the owners and admins of such team pools. Change it again within those minutes and they are told once, of the last; put it back and no one is.`;
+
+/** What a save of the site's settings says, by the fields it changed: nothing, or saved and recorded, and when a new zone or week start is told. */
+export function siteSettingsSaid(changed: readonly string[]): string {
+	if (!changed.length) return SETTINGS_UNCHANGED;
+	const told = changed.includes('timeZone') || changed.includes('weekStart') ? ` Members whose free allowances now reset at another time are told in ${QUIET}.` : '';
+	return `Site settings saved. Recorded in the audit log.${told}`;
+}

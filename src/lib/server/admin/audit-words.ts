@@ -650,7 +650,7 @@ export function auditWords(e: AuditEntryFacts, names: AuditNames): AuditWords {
 				const [label, format] = field(k);
 				return { field: label, before: format(before[k], names, before), after: format(after[k], names, after) };
 			});
-		// Saved as it was (the demo's setup, a second save): what was asked, so the entry still says something.
+		// Saved as it was (an entry of before such saves stopped being recorded): what was asked, so the entry still says something.
 		const asked = flat(e.detail);
 		if (!changes.length && asked) lines.push({ label: 'Changed', value: text('Nothing: saved as it was') }, ...asLines(asked));
 	} else lines.push(...asLines(after ?? before ?? {}));

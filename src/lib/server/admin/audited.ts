@@ -28,16 +28,21 @@ export function auditedChange<T>(db: Db, actor: SetupActor, what: AuditedChange,
 	return db.orm.transaction(async (tx) => {
 		const before = what.before ? await what.before(tx) : null;
 		const result = await change(tx, before);
-		await audit(tx, {
-			action: what.action,
-			...creditTo(actor, what.detail),
-			targetType: what.targetType,
-			targetId: what.targetId,
-			accountId: what.accountId ?? null,
-			before,
-			after: (what.after ? await what.after(tx) : result) ?? null,
-			at: what.at
-		});
+		await recordChange(tx, actor, { ...what, before, after: (what.after ? await what.after(tx) : result) ?? null });
 		return result;
+	});
+}
+
+/** Writes a change's audit entry in `tx`, the transaction that made it, with the state before and after as read. */
+export async function recordChange(tx: Executor, actor: SetupActor, what: Omit<AuditedChange, 'before' | 'after'> & { before: unknown; after: unknown }): Promise<void> {
+	await audit(tx, {
+		action: what.action,
+		...creditTo(actor, what.detail),
+		targetType: what.targetType,
+		targetId: what.targetId,
+		accountId: what.accountId ?? null,
+		before: what.before,
+		after: what.after,
+		at: what.at
 	});
 }

@@ -171,8 +171,9 @@ async function* auditRows(exec: Executor, q: AuditQuery, pageSize: number): Asyn
 
 /** Operations of a site-local date range, oldest first. */
 async function* operationRows(exec: Executor, range: { from: string; to: string }, pageSize: number): AsyncGenerator<Row> {
+	const balances = new Map<string, number>();
 	for (let after: { atKey: string; id: string } | null = null; ; ) {
-		const page = await operationsBetween(exec, range, after, pageSize);
+		const page = await operationsBetween(exec, range, after, pageSize, balances);
 		const names = await accountNames(exec, page.map((o) => o.accountId));
 		for (const o of page) {
 			yield {
@@ -239,10 +240,11 @@ export async function auditCsv(exec: Executor, q: AuditQuery, pageSize = EXPORT_
  * The operations of a date range (site-local days, both included) as CSV. `tokens` is the signed
  * change of the balance as the member's statement counts it (+ granted, − spent, expired, taken back),
  * so a column sum is the balance's movement; `cost_tokens` is what a use cost (empty for grants,
- * expiries, clawbacks and adjustments). The range is checked before the download starts. Errors: `invalid_input` (see `operationsBetween`).
+ * expiries, clawbacks and adjustments); `balance_after_tokens` the balance after the row, as the
+ * statement shows it (`operationsBetween`). The range is checked before the download starts. Errors: `invalid_input` (see `operationsBetween`).
  */
 export async function operationsCsv(exec: Executor, range: { from: string; to: string }, pageSize = EXPORT_PAGE): Promise<CsvExport> {
-	await operationsBetween(exec, range, null, 1); // refuses a bad range as a 4xx, not as a broken download
+	await operationsBetween(exec, range, null, 1, new Map()); // refuses a bad range as a 4xx, not as a broken download
 	return { filename: `quota-operations-${range.from}-to-${range.to}.csv`, body: csv(OPERATION_COLUMNS, operationRows(exec, range, pageSize)) };
 }
 

@@ -3,41 +3,42 @@
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import {
-	listAllowanceRules, lockedSiteSettings, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, updateSiteSettings,
-	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings
+	listAllowanceRules, lockedSiteSettings, listModuleLimits, moduleRollovers, saveModuleLimits, saveModuleRollover, setAllowanceRule, setCap, settingsChanged, updateSiteSettings,
+	type AllowanceRuleInput, type ModuleLimits, type ModuleLimitsInput, type RolloverSetting, type SiteSettings, type SiteSettingsPatch
 } from '../ledger';
 import { limitRoles } from '../accounts';
 import { limitsChanges, noticeAllowanceChange, noticeResetsMoved, ruleChanges, watchOwnAllowance } from '../alerts';
-import { auditedChange, type SetupActor } from './audited';
+import { auditedChange, recordChange, type SetupActor } from './audited';
 
-export type SiteSettingsPatch = Parameters<typeof updateSiteSettings>[1];
+export type { SiteSettingsPatch };
 export type CapInput = Parameters<typeof setCap>[1];
+
+/** What a save of the site's settings did: the settings now, and the fields it changed (none: saved as they were). */
+export interface SiteSettingsSaved {
+	settings: SiteSettings;
+	changed: (keyof SiteSettingsPatch)[];
+}
 
 /**
  * Changes the site's settings (time zone, week start, spend order, low share, team and member daily
- * cap defaults, whether site keys create unknown users): only the fields given. Audited
- * `site.settings_updated` on `site` with the settings before and after. A new time zone or week start
+ * cap defaults, whether site keys create unknown users): only the fields given that differ from
+ * today's. Audited `site.settings_updated` on `site` with those fields alone (asked, before and
+ * after); a save that changes nothing writes nothing, not even its entry. A new time zone or week start
  * tells the members whose free allowances it makes reset at another time, each once
  * (alerts/reset-notices.ts). Errors: invalid_input.
  */
-export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsPatch): Promise<SiteSettings> =>
-	auditedChange(
-		db,
-		actor,
-		{
-			action: 'site.settings_updated',
-			targetType: 'site',
-			targetId: null,
-			detail: patch,
-			// Locked first: of two saves at once, the second's before is the first's after.
-			before: lockedSiteSettings
-		},
-		async (tx, before) => {
-			const saved = await updateSiteSettings(tx, patch);
-			await noticeResetsMoved(tx, before as SiteSettings, saved);
-			return saved;
-		}
-	);
+export const saveSiteSettings = (db: Db, actor: SetupActor, patch: SiteSettingsPatch): Promise<SiteSettingsSaved> =>
+	db.orm.transaction(async (tx) => {
+		// Locked first: of two saves at once, the second's before is the first's after.
+		const before = await lockedSiteSettings(tx);
+		const changed = settingsChanged(patch, before);
+		if (!changed.length) return { settings: before, changed };
+		const only = (s: SiteSettingsPatch): SiteSettingsPatch => Object.fromEntries(changed.map((k) => [k, s[k]]));
+		const settings = await updateSiteSettings(tx, only(patch));
+		await noticeResetsMoved(tx, before, settings);
+		await recordChange(tx, actor, { action: 'site.settings_updated', targetType: 'site', targetId: null, detail: only(patch), before: only(before), after: only(settings) });
+		return { settings, changed };
+	});
 
 /**
  * Sets one audience's free allowance for a module, audited `allowance.set` on `module` (no before or

@@ -5,10 +5,11 @@ import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { queryRows, type Db, type Executor } from '../db/client';
-import { movedResets, nowText, RESET_PERIODS, resettingPeriodsSql, type ResetPeriod } from '../ledger';
+import { movedResets, nextResets, nowText, RESET_PERIODS, resettingPeriodsSql, type ResetPeriod } from '../ledger';
 import { enqueue, withdrawWaiting, type JobDefinition } from '../schedule/jobs';
 import { localeFormatter } from '../../refusal-message';
 import { zoneName } from '../../zone-name';
+import { RESETS_QUIET_SECONDS } from '../../resets-quiet';
 import { anyoneToTell } from './allowance-notices';
 import { tellLookers } from './tell';
 import { tellMembersBatch, type MembersBatch } from './tell-members';
@@ -54,51 +55,36 @@ const POOL_RESETS_JOB = 'alerts.pool-allowance-resets';
 /** Team pools looked at per run of a move's pool notices (each told pool: its owners and admins, a few inserts each); the next batch is a job of its own. */
 export const POOLS_BATCH = 100;
 
-interface ResetsPayload extends MembersBatch {
-	/** The periods whose resets moved (RESET_PERIODS order). */
-	periods: ResetPeriod[];
-	/** The words for a member by the moved periods they have, comma-joined ("daily,weekly"). */
-	words: Record<string, { title: string; body: string }>;
-}
-
-const resetsPayload: z.ZodType<ResetsPayload> = z.object({
-	key: z.string(),
-	at: z.string(),
-	after: z.string().nullable(),
-	periods: z.array(z.enum(RESET_PERIODS)),
-	words: z.record(z.string(), z.object({ title: z.string(), body: z.string() }))
-});
-
-/** Where a move's pool notices stand: the move, when it was made, and the last team (id) of the batch before (null for the first). */
-interface PoolResetsPayload {
-	key: string;
-	at: string;
-	after: string | null;
+/**
+ * A move of the resets as its jobs tell it: from `was` to `now`, the periods it moved (RESET_PERIODS
+ * order). Their next resets are not kept: said when the notice goes out, RESETS_QUIET_SECONDS later, a
+ * reset read at the save may have passed by then.
+ */
+interface Move {
 	was: ResetSettings;
 	now: ResetSettings;
-	/** The periods whose resets moved (RESET_PERIODS order), each with its next reset (ISO). */
-	moved: { period: ResetPeriod; next: string }[];
+	periods: ResetPeriod[];
 }
 
+/** Where a move's telling stands: the members' batch, or the last team (id) of the pools' batch before (null for the first). */
+type ResetsPayload = MembersBatch & Move;
+
 const settingsSchema = z.object({ timeZone: z.string(), weekStart: z.number().int() });
-const poolResetsPayload: z.ZodType<PoolResetsPayload> = z.object({
+const resetsPayload: z.ZodType<ResetsPayload> = z.object({
 	key: z.string(),
 	at: z.string(),
 	after: z.string().nullable(),
 	was: settingsSchema,
 	now: settingsSchema,
-	moved: z.array(z.object({ period: z.enum(RESET_PERIODS), next: z.string() }))
+	periods: z.array(z.enum(RESET_PERIODS))
 });
+
+/** The moved periods each with its next reset now, the words' figures at the moment they are sent. */
+const movedNow = (exec: Executor, m: Move) => nextResets(exec, m.now, m.periods, new Date());
 
 /** Every non-empty subset of `xs`, in their order. */
 const subsets = <T>(xs: readonly T[]): T[][] => xs.reduce<T[][]>((all, x) => [...all, ...all.map((s) => [...s, x]), [x]], []);
 
-/**
- * How long a move's notices wait before they go out: an admin who tries one zone, then another (or
- * goes back) within it makes one move, told once from the settings before the first save to those
- * after the last; going back tells no one. Later than that, each change is a move of its own.
- */
-export const RESETS_QUIET_SECONDS = 300;
 
 /**
  * After the site's time zone or week start changed (`was`: as read by the ledger's lockedSiteSettings; the
@@ -117,21 +103,17 @@ export const RESETS_QUIET_SECONDS = 300;
  */
 export async function noticeResetsMoved(tx: Executor, saved: ResetSettings, now: ResetSettings): Promise<void> {
 	if (saved.timeZone === now.timeZone && saved.weekStart === now.weekStart) return;
-	// Both jobs of a move are queued together; the pools' payload keeps where the move started.
+	// Both jobs of a move are queued together, each keeping where the move started.
 	await withdrawWaiting(tx, RESETS_JOB);
-	const waiting = (await withdrawWaiting(tx, POOL_RESETS_JOB)).map((p) => poolResetsPayload.parse(p));
-	const was = waiting[0]?.was ?? saved;
-	const moved = await movedResets(tx, was);
-	if (!moved.length || !(await anyoneToTell(tx))) return;
+	const waiting = (await withdrawWaiting(tx, POOL_RESETS_JOB)).map((p) => resetsPayload.parse(p));
+	const was = waiting[0]?.was ?? { timeZone: saved.timeZone, weekStart: saved.weekStart };
+	const periods = await movedResets(tx, was);
+	if (!periods.length || !(await anyoneToTell(tx))) return;
 	const [clock] = await queryRows<{ now: string }>(tx, sql`select ${nowText} as now`);
-	const words = Object.fromEntries(
-		subsets(moved).map((s) => [s.map((m) => m.period).join(','), resetsMovedWords({ was, now, periods: s.map((m) => ({ period: m.period, next: m.end })) })])
-	);
 	const runAt = new Date(Date.parse(clock!.now) + RESETS_QUIET_SECONDS * 1000);
-	const payload: ResetsPayload = { key: randomUUID(), at: clock!.now, after: null, periods: moved.map((m) => m.period), words };
+	const payload: ResetsPayload = { key: randomUUID(), at: clock!.now, after: null, was, now: { timeZone: now.timeZone, weekStart: now.weekStart }, periods };
 	await enqueue(tx, RESETS_JOB, payload, { key: payload.key, runAt });
-	const pools: PoolResetsPayload = { key: payload.key, at: payload.at, after: null, was, now, moved: moved.map((m) => ({ period: m.period, next: m.end })) };
-	await enqueue(tx, POOL_RESETS_JOB, pools, { key: pools.key, runAt });
+	await enqueue(tx, POOL_RESETS_JOB, payload, { key: payload.key, runAt });
 }
 
 /**
@@ -140,9 +122,10 @@ export async function noticeResetsMoved(tx: Executor, saved: ResetSettings, now:
  * once per move, pool and person, '<move>:<pool account>'), in one transaction; then the next batch is
  * queued. Returns the people told.
  */
-async function tellPoolsBatch(db: Db, p: PoolResetsPayload): Promise<number> {
-	const periods = p.moved.map((m) => m.period);
+async function tellPoolsBatch(db: Db, p: ResetsPayload): Promise<number> {
+	const { periods } = p;
 	return db.orm.transaction(async (tx) => {
+		const moved = await movedNow(tx, p);
 		const pools = await queryRows<{ id: string; account_id: string; periods: string }>(tx, sql`
 			select t.id, t.account_id, r.periods
 			  from teams t, lateral (select ${resettingPeriodsSql(sql`t.account_id`, periods)} as periods) r
@@ -157,7 +140,7 @@ async function tellPoolsBatch(db: Db, p: PoolResetsPayload): Promise<number> {
 				kind: 'allowance_changed',
 				key: `${p.key}:${pool.account_id}`,
 				tag: `allowance-resets-${pool.account_id}`,
-				say: (who) => resetsMovedWords({ was: p.was, now: p.now, periods: p.moved.filter((m) => theirs.includes(m.period)), teamName: who.teamName })
+				say: (who) => resetsMovedWords({ was: p.was, now: p.now, periods: moved.filter((m) => theirs.includes(m.period)), teamName: who.teamName })
 			});
 		}
 		if (pools.length === POOLS_BATCH) await enqueue(tx, POOL_RESETS_JOB, { ...p, after: pools.at(-1)!.id }, { key: `${p.key}:${pools.at(-1)!.id}` });
@@ -167,22 +150,25 @@ async function tellPoolsBatch(db: Db, p: PoolResetsPayload): Promise<number> {
 
 /** The schedule's `alerts.pool-allowance-resets`: one batch of a move's pool notices (noticeResetsMoved, tellPoolsBatch). */
 export function poolResetsJob(): JobDefinition {
-	return { name: POOL_RESETS_JOB, run: ({ db, payload }) => tellPoolsBatch(db, poolResetsPayload.parse(payload)) };
+	return { name: POOL_RESETS_JOB, run: ({ db, payload }) => tellPoolsBatch(db, resetsPayload.parse(payload)) };
 }
 
 /** The schedule's `alerts.allowance-resets`: one batch of a move's notices (noticeResetsMoved, tellMembersBatch). */
 export function allowanceResetsJob(): JobDefinition {
 	return {
 		name: RESETS_JOB,
-		run: ({ db, payload }) => {
+		run: async ({ db, payload }) => {
 			const p = resetsPayload.parse(payload);
+			// The words for a member by the moved periods they have, comma-joined ("daily,weekly").
+			const moved = await movedNow(db.orm, p);
+			const words = Object.fromEntries(subsets(moved).map((s) => [s.map((m) => m.period).join(','), resetsMovedWords({ was: p.was, now: p.now, periods: s })]));
 			return tellMembersBatch(db, {
 				kind: 'allowance_changed',
 				job: RESETS_JOB,
 				tag: 'allowance-resets',
 				batch: p,
 				payload: p,
-				said: sql`${JSON.stringify(p.words)}::jsonb -> ${resettingPeriodsSql(sql`u.account_id`, p.periods)}`,
+				said: sql`${JSON.stringify(words)}::jsonb -> ${resettingPeriodsSql(sql`u.account_id`, p.periods)}`,
 				where: sql`true`
 			});
 		}

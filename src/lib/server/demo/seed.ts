@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { uuidArray } from '../db/client';
 import { acceptInvite, auditedGrant, createTeam, createUser, ensureSiteKey, inviteMailKey, inviteToTeam, saveSiteRole, setSiteRole, type CreatedUser } from '../accounts';
 import { withdrawMail } from '../mail/job';
-import { saveFeature, saveModel, saveModule, saveSiteSettings, setAccountCap, setAllowance } from '../admin';
+import { saveFeature, saveModel, saveModule, setAccountCap, setAllowance } from '../admin';
 import { consume, refreshAccountFigures, Refusal, type GrantRequest } from '../ledger';
 import { seedDemoCatalog } from '../store/demo-catalog';
 import { setReferralRules } from '../referrals';
@@ -37,12 +37,13 @@ function random(seed: number) {
 }
 
 /**
- * The site's setup, from the seeds' documentation: settings, modules, models, rates, the Author role,
- * free allowances, made by the console's own changes, so each is audited as Quota's (demo data).
+ * The site's setup, from the seeds' documentation: modules, models, rates, the Author role, free
+ * allowances, made by the console's own changes, so each is audited as Quota's (demo data). The site's
+ * settings are the database's defaults, as the seeds have them (UTC, weeks from Monday, low below 20 %): saving them as they
+ * are would change nothing and record nothing.
  */
 async function configureSite(db: Db) {
 	const by = { via: VIA };
-	await saveSiteSettings(db, by, { timeZone: 'UTC', weekStart: 1, lowSharePercent: 20 });
 	// Referrals on, as Maya's bonus for inviting Leo says (2,000 tokens for 15 days): the rules and the demo agree.
 	await setReferralRules(db, by, { enabled: true, referrerTokens: 2_000, referredTokens: 0, requirePurchase: false, expiresDays: 15, dailyLimit: 10 });
 	const modules = [

@@ -5,24 +5,26 @@ import { getDb } from '../db';
 import { assertStorable } from '../storable';
 import { firstIssueForPeople } from '../input-words';
 import { identifyRequest } from './identify';
-import { rejectsNonJson } from './json-only';
-import { errorResponse, HttpError } from './refusals';
+import { nonJsonBody, rejectsNonJson } from './json-only';
+import { errorResponse } from './refusals';
 import { answerUnrepresentableMethods } from './methods';
 import { jsonApiAnswer } from './json-answers';
-import { answersJson } from './json-paths';
+import { answersJson, REST_PATH } from './json-paths';
 import { privateWhenSettingCookies } from './cookie-cache';
 
 answerUnrepresentableMethods();
 
 /**
  * Path parameters, query parameters and headers of every request hold only text the database can
- * store (tRPC checks its own input, query string included, per procedure; bodies are checked where
- * they are parsed). Throws the ZodError naming the field.
+ * store (tRPC checks its own input, query string included, per procedure; REST v1 its path and query
+ * once it knows who is asking, rest/handler.ts; bodies are checked where they are parsed). Throws the
+ * ZodError naming the field.
  */
 function assertStorableRequest(event: RequestEvent): void {
-	assertStorable(event.params);
-	if (!event.url.pathname.startsWith('/trpc')) {
-		for (const [name, value] of event.url.searchParams) assertStorable({ [name]: value });
+	const path = event.url.pathname;
+	if (!path.startsWith(REST_PATH)) {
+		assertStorable(event.params);
+		if (!path.startsWith('/trpc')) for (const [name, value] of event.url.searchParams) assertStorable({ [name]: value });
 	}
 	for (const [name, value] of event.request.headers) assertStorable(value, [name]);
 }
@@ -33,7 +35,7 @@ export const authenticate: Handle = async ({ event, resolve }) => {
 	if (building) return resolve(event);
 	const api = answersJson(event.url.pathname);
 	if (rejectsNonJson(event.request, event.url.pathname)) {
-		return errorResponse(new HttpError('unsupported_media_type', 'Send a JSON body with Content-Type: application/json.'));
+		return errorResponse(nonJsonBody());
 	}
 	try {
 		assertStorableRequest(event);

@@ -1,13 +1,15 @@
+import { HttpError } from './refusals';
+import { REST_PATH } from './json-paths';
+
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
 /**
- * JSON endpoints (tRPC, REST) take JSON bodies only. A cross-site form can post
- * form-encoded or text/plain without a CORS preflight; it cannot post application/json.
- * A request with no body at all (no Content-Type, no length) is not a form either: a documented
- * bodyless POST (releasing a hold) passes.
+ * Whether `request` carries a body that is not JSON. A cross-site form can post form-encoded or
+ * text/plain without a CORS preflight; it cannot post application/json. A request with no body at
+ * all (no Content-Type, no length) is not a form either: a documented bodyless POST (releasing a
+ * hold) passes.
  */
-export function rejectsNonJson(request: Request, path: string): boolean {
-	if (!path.startsWith('/trpc') && !path.startsWith('/api/')) return false;
+export function sendsNonJson(request: Request): boolean {
 	const method = request.method;
 	const type = request.headers.get('content-type');
 	if (type === null) {
@@ -17,3 +19,14 @@ export function rejectsNonJson(request: Request, path: string): boolean {
 	const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
 	return hasBody && !JSON_TYPE.test(type);
 }
+
+/**
+ * Whether the first hook refuses `request` for its body: JSON endpoints (tRPC, the other `/api/`
+ * routes) take JSON bodies only. REST v1 is left to its routes, which check the caller's key first:
+ * a caller with a bad key learns that (401), and nothing about what it sent.
+ */
+export const rejectsNonJson = (request: Request, path: string): boolean =>
+	(path.startsWith('/trpc') || (path.startsWith('/api/') && !path.startsWith(REST_PATH))) && sendsNonJson(request);
+
+/** The refusal of a body that is not JSON. */
+export const nonJsonBody = (): HttpError => new HttpError('unsupported_media_type', 'Send a JSON body with Content-Type: application/json.');

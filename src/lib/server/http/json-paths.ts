@@ -4,3 +4,6 @@
  * endpoint is a JSON 404 too, not the not-found page a browser's navigation gets.
  */
 export const answersJson = (pathname: string): boolean => pathname.startsWith('/api/') || pathname.startsWith('/embed/store/');
+
+/** REST v1: its routes check the caller before anything the request carries (rest/handler.ts `endpoint`). */
+export const REST_PATH = '/api/v1/';

@@ -3,7 +3,7 @@ import { queryRows, type Executor } from '../db/client';
 import { cursorRefusal } from '../errors';
 import type { PaidBy } from './types';
 import { siteTimeZone } from './account-figures';
-import { heldNowSql, lotsNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
+import { balanceNowSql, movedBy, OTHER_MOVEMENTS } from './movements';
 
 export interface HistoryRow {
 	id: string;
@@ -167,7 +167,7 @@ export async function history(exec: Executor, accountId: string, q: HistoryQuery
 		    from p ${movedBy}
 		)
 		select page.*, case when (select count(*) from p) <= ${MAX_WALK}
-		         then (${after?.balance != null ? sql`${after.balance}::int8` : sql`${lotsNowSql(accountId)} + ${heldNowSql(accountId)}`}) - coalesce(since.tokens, 0) end as balance
+		         then (${after?.balance != null ? sql`${after.balance}::int8` : balanceNowSql(accountId)}) - coalesce(since.tokens, 0) end as balance
 		  from page left join since on since.id = page.id
 		 order by page.created_at desc, page.id desc` : page);
 	const shown = rows.slice(0, limit);

@@ -242,16 +242,28 @@ export type ResetPeriod = (typeof RESET_PERIODS)[number];
 
 /**
  * The periods whose window open now ends at another instant under the site's time zone and week start
- * than under `was` (the settings before a change), each with its end now (ISO). Empty when none moves.
+ * than under `was` (the settings before a change), in RESET_PERIODS order. Empty when none moves.
  */
-export async function movedResets(exec: Executor, was: { timeZone: string; weekStart: number }): Promise<{ period: ResetPeriod; end: string }[]> {
-	const rows = await queryRows<{ period: ResetPeriod; end: string }>(exec, sql`
-		select p.period, quota_window_end(p.period, s.time_zone, s.week_start, now()) as end
+export async function movedResets(exec: Executor, was: { timeZone: string; weekStart: number }): Promise<ResetPeriod[]> {
+	const rows = await queryRows<{ period: ResetPeriod }>(exec, sql`
+		select p.period
 		  from unnest(array['daily', 'weekly', 'monthly']) with ordinality p(period, n), site_settings s
 		 where s.id = 1 and quota_window_end(p.period, s.time_zone, s.week_start, now())
 		       is distinct from quota_window_end(p.period, ${was.timeZone}::text, ${was.weekStart}::int, now())
 		 order by p.n`);
-	return rows.map((r) => ({ period: r.period, end: new Date(r.end).toISOString() }));
+	return rows.map((r) => r.period);
+}
+
+/**
+ * The next reset of each of `periods` at `at` under `settings` (the end of the window open then,
+ * quota_window_end), ISO, in `periods`' order: said when a move of the resets is told, not when it was made.
+ */
+export async function nextResets(exec: Executor, settings: { timeZone: string; weekStart: number }, periods: readonly ResetPeriod[], at: Date): Promise<{ period: ResetPeriod; next: string }[]> {
+	const rows = await queryRows<{ period: ResetPeriod; end: string }>(exec, sql`
+		select p.period, quota_window_end(p.period, ${settings.timeZone}::text, ${settings.weekStart}::int, ${at.toISOString()}::timestamptz) as end
+		  from unnest(${`{${periods.join(',')}}`}::text[]) with ordinality p(period, n)
+		 order by p.n`);
+	return rows.map((r) => ({ period: r.period, next: new Date(r.end).toISOString() }));
 }
 
 /**

@@ -21,15 +21,21 @@ export const movedBy: SQL = sql`cross join lateral (
 	  from entries e left join lots l on l.id = e.lot_id
 	 where e.operation_id in (p.id, (select h.operation_id from holds h where h.id = p.hold_id))) moved`;
 
+/** An account named by its id, or by an SQL expression (a column of the statement it is in). */
+const accountOf = (account: string | SQL): SQL => (typeof account === 'string' ? sql`${account}::uuid` : account);
+
 /** The countable tokens of an account's lots now (unlimited lots add nothing), an int8 scalar. */
-export const lotsNowSql = (accountId: string): SQL =>
-	sql`(select coalesce(sum(remaining), 0) from lots where account_id = ${accountId}::uuid and not unlimited)::int8`;
+export const lotsNowSql = (account: string | SQL): SQL =>
+	sql`(select coalesce(sum(remaining), 0) from lots where account_id = ${accountOf(account)} and not unlimited)::int8`;
 
 /** The tokens open holds took from an account's countable lots: still in the statement's balance until they settle. An int8 scalar. */
-export const heldNowSql = (accountId: string): SQL =>
+export const heldNowSql = (account: string | SQL): SQL =>
 	sql`(select coalesce(-sum(e.amount), 0) from holds h join entries e on e.operation_id = h.operation_id
 	       join lots l on l.id = e.lot_id and not l.unlimited
-	      where h.account_id = ${accountId}::uuid and h.status = 'open')::int8`;
+	      where h.account_id = ${accountOf(account)} and h.status = 'open')::int8`;
+
+/** The statement's balance of an account now: its countable lots and what its open holds took from them. An int8 scalar. */
+export const balanceNowSql = (account: string | SQL): SQL => sql`(${lotsNowSql(account)} + ${heldNowSql(account)})`;
 
 /** The operation kinds of the statement's movements besides spending (operations_statement_idx's): their cost is an amount moved. */
 export const OTHER_MOVEMENT_KINDS: readonly string[] = ['grant', 'expire', 'clawback', 'adjust'];

@@ -452,6 +452,16 @@ export async function wholeAccountCapForUpdate(
 
 export type SiteSettings = typeof siteSettings.$inferSelect;
 
+/** The site's settings an admin changes (the console's Limits page, a site key's unknown users). */
+export type SiteSettingsPatch = Partial<Pick<SiteSettings, 'timeZone' | 'weekStart' | 'spendOrder' | 'lowSharePercent' | 'defaultTeamDailyCap' | 'defaultMemberDailyCap' | 'createUnknownUsers'>>;
+
+/**
+ * The fields of `patch` that differ from `before`: the console's form sends every field, and what it
+ * saves as it was changes nothing, wakes no one's page and is recorded nowhere.
+ */
+export const settingsChanged = (patch: SiteSettingsPatch, before: SiteSettings): (keyof SiteSettingsPatch)[] =>
+	(Object.keys(patch) as (keyof SiteSettingsPatch)[]).filter((k) => patch[k] !== undefined && patch[k] !== before[k]);
+
 export async function getSiteSettings(exec: Executor): Promise<SiteSettings> {
 	const [s] = await exec.select().from(siteSettings).where(eq(siteSettings.id, 1));
 	return s!;
@@ -473,10 +483,7 @@ export async function lockedSiteSettings(tx: Executor): Promise<SiteSettings> {
  * opens a window with the new boundaries from zero; caps count by site-local day and follow at
  * once. A new spend order applies from the next spend. Errors: invalid_input.
  */
-export async function updateSiteSettings(
-	exec: Executor,
-	patch: Partial<Pick<SiteSettings, 'timeZone' | 'weekStart' | 'spendOrder' | 'lowSharePercent' | 'defaultTeamDailyCap' | 'defaultMemberDailyCap' | 'createUnknownUsers'>>
-): Promise<SiteSettings> {
+export async function updateSiteSettings(exec: Executor, patch: SiteSettingsPatch): Promise<SiteSettings> {
 	if (patch.timeZone !== undefined && !isTimeZone(patch.timeZone)) {
 		throw new DomainError('invalid_input', `Unknown time zone '${patch.timeZone}'.`);
 	}
@@ -487,8 +494,7 @@ export async function updateSiteSettings(
 		throw new DomainError('invalid_input', `The low share must be from ${percentText(1)} to ${percentText(99)}.`);
 	}
 	const before = await lockedSiteSettings(exec);
-	// The console's form sends every field: what it saves as it was changes nothing and wakes no one's page.
-	const changed = (k: keyof typeof patch) => patch[k] !== undefined && patch[k] !== before[k];
+	const changed = (k: keyof SiteSettingsPatch) => settingsChanged(patch, before).includes(k);
 	const [s] = await exec
 		.update(siteSettings)
 		.set({ ...patch, updatedAt: new Date() })

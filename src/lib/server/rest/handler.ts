@@ -6,6 +6,7 @@ import { spenderOfKey, type Actor } from '../ledger';
 import { DomainError, fieldRefusal } from '../errors';
 import { errorResponse, HttpError, invalidInput } from '../http/refusals';
 import { clientAddress } from '../http/client-address';
+import { nonJsonBody, sendsNonJson } from '../http/json-only';
 import { KeyRateLimiter } from './rate-limit';
 import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
 import { assertStorable } from '../storable';
@@ -129,7 +130,7 @@ function parseFrom<S extends z.ZodType>(schema: S, value: unknown, source: 'body
 export const noQuery = z.strictObject({});
 
 /** `url`'s query parsed by `schema` (one value per name), refused as every route's is: 400 `invalid_input` naming the parameter. */
-export const parseQuery = <S extends z.ZodType>(schema: S, url: URL): z.infer<S> => parseFrom(schema, singleValued(url.searchParams), 'query');
+export const parseQuery = <S extends z.ZodType>(schema: S, url: URL): z.infer<S> => parseFrom(schema, storable(singleValued(url.searchParams)), 'query');
 
 /** A REST v1 route: authenticate, validate, call one domain function, map the answer or the error. */
 export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, I extends IdempotencyRule = undefined>(
@@ -137,13 +138,13 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 ): RequestHandler {
 	return async (event) => {
 		try {
-			return await answerWithin(config().API_ANSWER_WITHIN_SECONDS, event.request, () => respond(event));
+			return await answerWithin(config().API_ANSWER_WITHIN_SECONDS, event.request, (clientSends) => respond(event, clientSends));
 		} catch (e) {
 			return errorResponse(e, event);
 		}
 	};
 
-	async function respond(event: RequestEvent): Promise<Response> {
+	async function respond(event: RequestEvent, clientSends: ClientSends): Promise<Response> {
 		const db = await getDb();
 		const value = bearer(event.request);
 		let key: ApiKeyAuth | null = null;
@@ -151,14 +152,16 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 		if (value) key = await authenticateApiKey(db, value);
 		else if (opts.auth === 'key-or-session' && event.locals.auth) session = event.locals.auth;
 		else throw new DomainError('unauthorized', opts.auth === 'key' ? 'Send Authorization: Bearer <api key>.' : 'Sign in, or send Authorization: Bearer <api key>.');
-		if (opts.metered && key) meteringLimiter.take(key.keyId);
-		// Before the request is read: a key that may never make this call is told so, not led to mend a body for it.
+		// Refusals in the order a client can act on them: who it is (401), what its key may do (403), when (429),
+		// then what it sent. A key that may never make this call is told so, not led to mend a body for it.
 		if (key && opts.scope) requireKeyScope(key, opts.scope);
+		if (opts.metered && key) meteringLimiter.take(key.keyId);
 
-		// Query, path and headers were checked for unstorable text by the first hook; the body is checked here.
-		const params = opts.params ? opts.params.parse(event.params) : event.params;
+		// Headers were checked for unstorable text by the first hook; path, query and body are checked here.
+		const params = opts.params ? opts.params.parse(storable(event.params)) : event.params;
 		const query = opts.ownQuery ? undefined : parseQuery(opts.query ?? noQuery, event.url);
-		const body = opts.body ? parseFrom(opts.body, storable(await readJson(event.request)), 'body') : undefined;
+		if (sendsNonJson(event.request)) throw nonJsonBody();
+		const body = opts.body ? parseFrom(opts.body, storable(await clientSends(() => readJson(event.request))), 'body') : undefined;
 
 		const idem = event.request.headers.get('idempotency-key');
 		if (opts.idempotencyKey === 'required' && idem === null) {
@@ -185,34 +188,58 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 	}
 }
 
+/** Runs `wait`, something the call waits on the client for (its body arriving), with the deadline's clock stopped. */
+type ClientSends = <T>(wait: () => Promise<T>) => Promise<T>;
+
 /**
  * `work()`'s answer, or past `seconds` a 503 `unavailable` with Retry-After: a database that stops
  * answering (frozen, its network dropping packets, a lock held for long) would otherwise hold the
  * call until TCP gives up, minutes, and an AI app waiting to meter a reply with it. The work left
  * behind goes on and may still commit: a write's refusal says so, and its retry with the same
- * Idempotency-Key gets the one answer (a keyed write takes effect once).
+ * Idempotency-Key gets the one answer (a keyed write takes effect once). The clock stops while the
+ * body arrives (`clientSends`): a slow upload is the client's network, not the database, and Node's
+ * own request timeout answers one that never ends (408).
  */
-async function answerWithin(seconds: number, request: Request, work: () => Promise<Response>): Promise<Response> {
+async function answerWithin(seconds: number, request: Request, work: (clientSends: ClientSends) => Promise<Response>): Promise<Response> {
 	let timer: ReturnType<typeof setTimeout> | undefined;
-	const late = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(notAnswered(seconds, request)), seconds * 1000);
-	});
-	const answer = work();
+	let leftMs = seconds * 1000;
+	let since = 0;
+	let giveUp!: (e: HttpError) => void;
+	const late = new Promise<never>((_, reject) => (giveUp = reject));
+	const run = () => {
+		since = Date.now();
+		timer = setTimeout(() => giveUp(notAnswered(seconds, request)), Math.max(leftMs, 0));
+	};
+	const stop = () => {
+		clearTimeout(timer);
+		leftMs -= Date.now() - since;
+	};
+	const clientSends: ClientSends = async (wait) => {
+		stop();
+		try {
+			return await wait();
+		} finally {
+			run();
+		}
+	};
+	run();
+	const answer = work(clientSends);
 	answer.catch(() => {}); // past the deadline nobody awaits it: a later failure is not unhandled
 	try {
 		return await Promise.race([answer, late]);
 	} finally {
-		clearTimeout(timer);
+		stop();
 	}
 }
 
 function notAnswered(seconds: number, request: Request): HttpError {
+	const again = `send it again in ${RETRY_AFTER_SECONDS} s (Retry-After)`;
 	const then =
 		request.method === 'GET'
-			? 'Try again in a few seconds.'
+			? `Nothing changed: ${again}.`
 			: request.headers.has('idempotency-key')
-				? 'The request may still take effect when it does: send it again with the same Idempotency-Key to get its one answer.'
-				: 'The request may still take effect when it does: look before sending it again (with an Idempotency-Key, a retry takes effect once).';
+				? `The request may still take effect: ${again} with the same Idempotency-Key to get its one answer.`
+				: 'The request may still take effect: look before sending it again (with an Idempotency-Key, a retry takes effect once).';
 	return new HttpError('unavailable', `Quota's database did not answer within ${seconds} s. ${then}`, undefined, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
 

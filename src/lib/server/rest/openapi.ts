@@ -51,7 +51,7 @@ const codeText = {
 	rate_limited: 'too many requests for this API key (see `Retry-After`)',
 	internal_error: "a fault on Quota's side, logged under the `ref` in the message",
 	unavailable:
-		"Quota cannot reach its database, or it did not answer within the site's `API_ANSWER_WITHIN_SECONDS` (10 s unless set): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would"
+		"Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would"
 } satisfies Partial<Record<AnswerCode, string>>;
 type Documented = keyof typeof codeText | 'invalid_input';
 
@@ -210,6 +210,7 @@ function buildDocument() {
 				'a signed-in browser session (no key) names nothing for the pool it draws from now, or its own `user` id or one of its `team`s (anyone else: 403 `forbidden`). ' +
 				`A key may do only what its scopes say (Admin → API keys shows them in words): ${s.SCOPES_DOC} Each operation's \`security\` names the scope it needs. ` +
 				'Every answer is JSON (the stream excepted); every error is `{"error","message","details"?}`. ' +
+				'Refusals come in the order a client can act on them: the key first (401, whatever the request carries), then its scope (403) and its rate (429), then what was sent: the path and query (400), the body\'s type (415), size (413) and JSON (400), its fields (400, 422), the Idempotency-Key (400). ' +
 				"A method a path does not list answers `405 method_not_allowed` with `Allow`; TRACE answers `501 not_implemented` (a method Node's HTTP parser does not know, such as TRACK, gets its bare 400 before any route)."
 		},
 		security: [{ apiKey: [] }],
