@@ -444,6 +444,47 @@ describe(`a new time zone or week start, told to the members whose resets it mov
 		await runAll();
 	});
 
+	it('a move the version before queued (its words, or each next reset, written at the save) is told after the upgrade, and a save in its quiet minutes starts from its zone', async () => {
+		const daily = await memberWith({ product: 'daily' });
+		const { team, owner: poolOwner } = await makeTeamWithMember(db, 1_000);
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'team', teamId: team.teamId, limitTokens: 500, period: 'daily' });
+		const teamName = (await db.rows<{ name: string }>(sql`select name from teams where id = ${team.teamId}::uuid`))[0]!.name;
+		const poolSaid = async () => (await told(poolOwner.userId, 'allowance_changed')).filter((e) => e.teamName === teamName && / now reset /.test(e.said?.title ?? '')).map((e) => e.said!.title);
+		const was = await getSiteSettings(db.orm);
+		const [first, second] = was.timeZone === 'Asia/Dubai' ? ['Asia/Karachi', 'Asia/Dhaka'] : ['Asia/Dubai', 'Asia/Dhaka'];
+		// The older version's payloads, in place of this one's: the members' with their words, the pools' with each next reset.
+		const legacy = async (timeZone: string, title: string) => {
+			const from = await getSiteSettings(db.orm);
+			await saveSiteSettings(db, owner, { timeZone });
+			const [next] = await nextResets(db.orm, { timeZone, weekStart: was.weekStart }, ['daily'], new Date());
+			for (const job of await db.rows<{ id: string; name: string; payload: { key: string; at: string } }>(sql`
+					select id, name, payload from scheduled_jobs where name in ('alerts.allowance-resets', 'alerts.pool-allowance-resets') and status = 'scheduled'`)) {
+				const batch = { key: job.payload.key, at: job.payload.at, after: null };
+				const payload = job.name === 'alerts.allowance-resets'
+					? { ...batch, periods: ['daily'], words: { daily: { title, body: 'Written at the save.' } } }
+					: { ...batch, was: { timeZone: from.timeZone, weekStart: from.weekStart }, now: { timeZone, weekStart: was.weekStart }, moved: [{ period: 'daily', next: next!.next }] };
+				await db.rows(sql`update scheduled_jobs set payload = ${JSON.stringify(payload)}::jsonb where id = ${job.id}`);
+			}
+		};
+
+		// Told as queued: the members' words as written, the pools' next reset said when sent.
+		await legacy(first, 'Your free allowances now reset as the version before said it');
+		await runAll();
+		expect((await resetsSaid(daily.userId)).map((s) => [s.title, s.body])).toEqual([['Your free allowances now reset as the version before said it', 'Written at the save.']]);
+		expect(await poolSaid()).toEqual([`${teamName}'s free allowances now reset at 00:00 ${zoneName(first)}`]);
+
+		// Saved again within its quiet minutes, back as it was: the waiting move is taken back, and starts from its zone, so no one is told.
+		await legacy(second, 'Your free allowances now reset as taken back');
+		await saveSiteSettings(db, owner, { timeZone: first });
+		await runAll();
+		expect((await resetsSaid(daily.userId)).map((s) => s.title)).toEqual(['Your free allowances now reset as the version before said it']);
+		expect(await poolSaid()).toEqual([`${teamName}'s free allowances now reset at 00:00 ${zoneName(first)}`]);
+		expect(await waiting()).toEqual([]);
+		await saveSiteSettings(db, owner, { timeZone: was.timeZone });
+		await runAll();
+		await expectInvariants(db);
+	});
+
 	it("a team pool's owners and admins hear of its moved resets once, by the pool's name; its members and a pool without resets do not", async () => {
 		const { team, owner: poolOwner, member } = await makeTeamWithMember(db, 1_000);
 		const poolAdmin = await makeUser(db, 'resets');

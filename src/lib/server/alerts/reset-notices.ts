@@ -70,14 +70,25 @@ interface Move {
 type ResetsPayload = MembersBatch & Move;
 
 const settingsSchema = z.object({ timeZone: z.string(), weekStart: z.number().int() });
-const resetsPayload: z.ZodType<ResetsPayload> = z.object({
-	key: z.string(),
-	at: z.string(),
-	after: z.string().nullable(),
-	was: settingsSchema,
-	now: settingsSchema,
-	periods: z.array(z.enum(RESET_PERIODS))
-});
+const batchFields = { key: z.string(), at: z.string(), after: z.string().nullable() };
+const resetsPayload: z.ZodType<ResetsPayload> = z.object({ ...batchFields, was: settingsSchema, now: settingsSchema, periods: z.array(z.enum(RESET_PERIODS)) });
+
+// A move saved by the version before this one and still waiting when it was replaced (its quiet minutes) is
+// told all the same: the pools' jobs kept each period's next reset as read at the save (said now as it
+// is when sent, as a move saved now is), the members' jobs their words as written at the save (sent as
+// they are: they hold no `was` to write them again). Refusing them would tell no one, and a save in those
+// minutes, which takes the waiting move back, would fail.
+const poolsPayload: z.ZodType<ResetsPayload, unknown> = z.union([
+	resetsPayload,
+	z
+		.object({ ...batchFields, was: settingsSchema, now: settingsSchema, moved: z.array(z.object({ period: z.enum(RESET_PERIODS), next: z.string() })) })
+		.transform(({ moved, ...move }) => ({ ...move, periods: moved.map((m) => m.period) }))
+]);
+type Words = Record<string, { title: string; body: string }>;
+const membersPayload: z.ZodType<ResetsPayload | (MembersBatch & { periods: ResetPeriod[]; words: Words }), unknown> = z.union([
+	resetsPayload,
+	z.object({ ...batchFields, periods: z.array(z.enum(RESET_PERIODS)), words: z.record(z.string(), z.object({ title: z.string(), body: z.string() })) })
+]);
 
 /** The moved periods each with its next reset now, the words' figures at the moment they are sent. */
 const movedNow = (exec: Executor, m: Move) => nextResets(exec, m.now, m.periods, new Date());
@@ -105,7 +116,7 @@ export async function noticeResetsMoved(tx: Executor, saved: ResetSettings, now:
 	if (saved.timeZone === now.timeZone && saved.weekStart === now.weekStart) return;
 	// Both jobs of a move are queued together, each keeping where the move started.
 	await withdrawWaiting(tx, RESETS_JOB);
-	const waiting = (await withdrawWaiting(tx, POOL_RESETS_JOB)).map((p) => resetsPayload.parse(p));
+	const waiting = (await withdrawWaiting(tx, POOL_RESETS_JOB)).map((p) => poolsPayload.parse(p));
 	const was = waiting[0]?.was ?? { timeZone: saved.timeZone, weekStart: saved.weekStart };
 	const periods = await movedResets(tx, was);
 	if (!periods.length || !(await anyoneToTell(tx))) return;
@@ -150,7 +161,7 @@ async function tellPoolsBatch(db: Db, p: ResetsPayload): Promise<number> {
 
 /** The schedule's `alerts.pool-allowance-resets`: one batch of a move's pool notices (noticeResetsMoved, tellPoolsBatch). */
 export function poolResetsJob(): JobDefinition {
-	return { name: POOL_RESETS_JOB, run: ({ db, payload }) => tellPoolsBatch(db, resetsPayload.parse(payload)) };
+	return { name: POOL_RESETS_JOB, run: ({ db, payload }) => tellPoolsBatch(db, poolsPayload.parse(payload)) };
 }
 
 /** The schedule's `alerts.allowance-resets`: one batch of a move's notices (noticeResetsMoved, tellMembersBatch). */
@@ -158,10 +169,9 @@ export function allowanceResetsJob(): JobDefinition {
 	return {
 		name: RESETS_JOB,
 		run: async ({ db, payload }) => {
-			const p = resetsPayload.parse(payload);
+			const p = membersPayload.parse(payload);
 			// The words for a member by the moved periods they have, comma-joined ("daily,weekly").
-			const moved = await movedNow(db.orm, p);
-			const words = Object.fromEntries(subsets(moved).map((s) => [s.map((m) => m.period).join(','), resetsMovedWords({ was: p.was, now: p.now, periods: s })]));
+			const words = 'words' in p ? p.words : Object.fromEntries(subsets(await movedNow(db.orm, p)).map((s) => [s.map((m) => m.period).join(','), resetsMovedWords({ was: p.was, now: p.now, periods: s })]));
 			return tellMembersBatch(db, {
 				kind: 'allowance_changed',
 				job: RESETS_JOB,
