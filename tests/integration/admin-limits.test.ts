@@ -74,7 +74,7 @@ describe('a module’s limits', () => {
 	});
 
 	it('saves guest, general member limit, period, message and exhaustion as one audited change with before and after', async () => {
-		const saved = await admin.admin.limits.save({ ...chat, onExhausted: 'inactive' });
+		const { value: saved } = await admin.admin.limits.save({ ...chat, onExhausted: 'inactive' });
 		expect(saved).toMatchObject({ module: 'chat', guest: 100, limitType: 'general', members: 1000, period: 'daily', limitMessage: chat.limitMessage, onExhausted: 'inactive' });
 		const [entry] = await db.orm.select().from(auditLog).where(eq(auditLog.action, 'limits.module_saved')).orderBy(desc(auditLog.id)).limit(1);
 		expect(entry).toMatchObject({ actorUserId: w.users.siteAdmin.id, targetId: 'chat', after: expect.objectContaining({ members: 1000, onExhausted: 'inactive' }) });
@@ -101,7 +101,7 @@ describe('a module’s limits', () => {
 	});
 
 	it('gives each role its own limit, and members of other roles the “any other role” limit', async () => {
-		const saved = await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { author: 5000, editor: 'unlimited' }, members: 200 });
+		const { value: saved } = await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { author: 5000, editor: 'unlimited' }, members: 200 });
 		expect(saved).toMatchObject({ limitType: 'role', roles: { author: 5000, editor: null }, members: 200 });
 		const author = await makeUser(db, 'author');
 		const other = await makeUser(db, 'contributor');
@@ -144,7 +144,7 @@ describe('a module’s limits', () => {
 		const windowsBefore = await db.rows<{ used: number }>(sql`select used from allowance_windows where account_id = ${accountId}::uuid`);
 		expect(windowsBefore.map((r) => Number(r.used))).toEqual([300]);
 
-		expect(await admin.admin.limits.save({ ...chat, limitType: 'none', members: null })).toMatchObject({ limitType: 'none', members: 'none' });
+		expect((await admin.admin.limits.save({ ...chat, limitType: 'none', members: null })).value).toMatchObject({ limitType: 'none', members: 'none' });
 		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toBeUndefined();
 		expect(await spend(accountId, 40)).toMatchObject({ cost: 100 });
 		const [paid] = await db.rows<{ remaining: number }>(sql`select remaining from lots where id = ${lot.lotId}::uuid`);
@@ -233,10 +233,10 @@ describe('a module’s limits', () => {
 		expect(await chatLimits()).toEqual(before);
 
 		// Chosen: unlimited for every user. Users' limit does not apply to "none", so it may stay empty there.
-		expect(await admin.admin.limits.save({ ...chat, members: 'unlimited' })).toMatchObject({ limitType: 'general', members: null });
+		expect((await admin.admin.limits.save({ ...chat, members: 'unlimited' })).value).toMatchObject({ limitType: 'general', members: null });
 		const { accountId } = await makeUser(db);
 		expect((await balances(db.orm, accountId)).allowances.find((a) => a.module === 'chat')).toMatchObject({ limit: null });
-		expect(await admin.admin.limits.save({ ...chat, module: 'bots', limitType: 'none', members: null })).toMatchObject({ module: 'bots', limitType: 'none' });
+		expect((await admin.admin.limits.save({ ...chat, module: 'bots', limitType: 'none', members: null })).value).toMatchObject({ module: 'bots', limitType: 'none' });
 	});
 });
 

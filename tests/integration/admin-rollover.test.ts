@@ -42,7 +42,7 @@ describe('a module’s rollover on the Limits page', () => {
 	it('is saved on every rule of the module, audited, read back, and followed by rules added later', async () => {
 		await admin.admin.limits.save(chat);
 		const setting = { capTokens: null, capPercent: 50, expiresAfterPeriods: 2 };
-		expect(await admin.admin.limits.rollover({ module: 'chat', rollover: setting })).toEqual(setting);
+		expect(await admin.admin.limits.rollover({ module: 'chat', rollover: setting })).toEqual({ value: setting, changed: true });
 		expect((await admin.admin.limits.list()).rollovers.chat).toEqual(setting);
 		// A role rule added afterwards rolls over the same way.
 		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { author: 5000 } });
@@ -59,7 +59,7 @@ describe('a module’s rollover on the Limits page', () => {
 	});
 
 	it('switches off, and refuses a bad setting or a module whose free tokens never reset', async () => {
-		expect(await admin.admin.limits.rollover({ module: 'chat', rollover: null })).toBeNull();
+		expect(await admin.admin.limits.rollover({ module: 'chat', rollover: null })).toEqual({ value: null, changed: true });
 		expect((await admin.admin.limits.list()).rollovers.chat).toBeNull();
 		expect(await domainCode(admin.admin.limits.rollover({ module: 'chat', rollover: { capTokens: 10, capPercent: 10, expiresAfterPeriods: null } }))).toBe('invalid_input');
 		expect(await domainCode(admin.admin.limits.rollover({ module: 'chat', rollover: { capTokens: null, capPercent: 101, expiresAfterPeriods: null } }))).toBe('BAD_REQUEST');

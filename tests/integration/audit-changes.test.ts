@@ -1,5 +1,5 @@
 // An audit entry of a change says every field that changed, and who: an endpoint turned off by a
-// site key names that key in its reason; a patch or a package saved as it was logs nothing.
+// site key names that key in its reason; a patch, a package or any form of the console saved as it was logs nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend } from '../helpers/db';
 import { bearer, openRestApi } from '../helpers/api-fixture';
@@ -7,7 +7,9 @@ import { callJson } from '../helpers/http';
 import type { Db } from '../../src/lib/server/db/client';
 import { createEndpoint, getEndpoint, updateEndpoint } from '../../src/lib/server/webhooks';
 import { listAudit } from '../../src/lib/server/admin/audit-log';
-import { saveFeature } from '../../src/lib/server/admin/rates';
+import { saveFeature, saveModel, saveModule } from '../../src/lib/server/admin/rates';
+import { saveLimits, saveRollover } from '../../src/lib/server/admin/site-setup';
+import { setReferralRules } from '../../src/lib/server/referrals';
 import { saveProduct } from '../../src/lib/server/store/catalog';
 
 let db: Db;
@@ -40,6 +42,31 @@ describe(`audit entries of changes on ${backend}`, () => {
 		await saveProduct(db.orm, byQuota, { ...pack, priceCents: 350 }, 'update');
 		const [entry] = await entriesOf('store.product_updated', 'audit-pack');
 		expect(entry!.words.changes).toEqual([{ field: 'Price', before: { cents: 300, currency: 'USD' }, after: { cents: 350, currency: 'USD' } }]);
+	});
+
+	it("the console's forms saved as they were log nothing and answer changed false: a feature, module and model, a module's limits and rollover, the referral rules", async () => {
+		const feature = { key: 'audit_same', name: 'Audit same', module: 'chat', unit: 'word' as const, tokensPerUnit: 2 };
+		const limits = { module: 'chat', guest: 50, limitType: 'general' as const, members: 700, roles: {}, period: 'daily' as const, limitMessage: 'Audit limit.', onExhausted: 'message' as const };
+		const rollover = { capTokens: 300, capPercent: null, expiresAfterPeriods: 2 };
+		const rules = { enabled: true, referrerTokens: 300, referredTokens: 200, requirePurchase: false, expiresDays: 30, dailyLimit: 5 };
+		const saves: [string, string | null, () => Promise<{ changed: boolean }>][] = [
+			['rates.feature_saved', 'audit_same', () => saveFeature(db, byQuota, feature)],
+			['rates.module_saved', 'audit_mod', () => saveModule(db, byQuota, { key: 'audit_mod', name: 'Audit module', limitMessage: 'Used up.', onExhausted: 'message' })],
+			['rates.model_saved', 'audit-model', () => saveModel(db, byQuota, { key: 'audit-model', name: 'Audit model', engine: 'audit' })],
+			['limits.module_saved', 'chat', () => saveLimits(db, byQuota, limits)],
+			['limits.rollover_saved', 'chat', () => saveRollover(db, byQuota, { module: 'chat', rollover })],
+			['referrals.settings_saved', null, () => setReferralRules(db, byQuota, rules)]
+		];
+		for (const [action, target, save] of saves) {
+			const count = async () => (await listAudit(db.orm, { action })).rows.filter((r) => r.targetId === target).length;
+			await save();
+			const logged = await count();
+			expect(await save(), action).toMatchObject({ changed: false });
+			expect(await count(), action).toBe(logged);
+		}
+		// A change after them is one entry, answered changed.
+		expect(await saveFeature(db, byQuota, { ...feature, tokensPerUnit: 3 })).toMatchObject({ changed: true, value: { tokensPerUnit: 3 } });
+		expect(await entriesOf('rates.feature_saved', 'audit_same')).toHaveLength(2);
 	});
 
 	it('a feature added says its key and module', async () => {

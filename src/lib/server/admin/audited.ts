@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import { audit, creditTo, type AuditAction, type SetupActor } from '../accounts';
@@ -30,6 +31,32 @@ export function auditedChange<T>(db: Db, actor: SetupActor, what: AuditedChange,
 		const result = await change(tx, before);
 		await recordChange(tx, actor, { ...what, before, after: (what.after ? await what.after(tx) : result) ?? null });
 		return result;
+	});
+}
+
+/** A save's answer: what is stored now (`value`), and whether the save changed it (false: it was so already, and nothing was recorded). */
+export interface Saved<T> {
+	value: T;
+	changed: boolean;
+}
+
+/** The same state read twice: compared as JSON stores it (a Date as its instant, no undefined fields). */
+const sameState = (a: unknown, b: unknown): boolean => isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
+
+/**
+ * A save of a form that sends every field (a feature, a module's limits, the referral rules), run as
+ * `auditedChange` runs a change, except that a save which leaves what `what.before` reads as it was writes
+ * no audit entry: the log records changes, not presses of Save, and the form says "Nothing changed".
+ * After is `what.after`'s read, else what `change` returns.
+ */
+export function auditedSave<T>(db: Db, actor: SetupActor, what: AuditedChange & Required<Pick<AuditedChange, 'before'>>, change: (tx: Executor, before: unknown) => Promise<T>): Promise<Saved<T>> {
+	return db.orm.transaction(async (tx) => {
+		const before = await what.before(tx);
+		const value = await change(tx, before);
+		const after = (what.after ? await what.after(tx) : value) ?? null;
+		const changed = !sameState(before, after);
+		if (changed) await recordChange(tx, actor, { ...what, before, after });
+		return { value, changed };
 	});
 }
 

@@ -4,19 +4,20 @@ import { DomainError } from '../errors';
 import type { Executor } from '../db/client';
 import { findFeature, findModel, findModule, removeFeature as removeUnusedFeature, removeModule as removeUnusedModule, upsertFeature, upsertModel, upsertModule } from '../ledger';
 import type { AuditAction } from '../accounts';
-import { auditedChange, type SetupActor } from './audited';
+import { auditedChange, auditedSave, type Saved, type SetupActor } from './audited';
 
 /**
  * Saves one keyed thing (feature, module, model) with an audit entry `action` on `targetType`
- * `input.key`: what was asked (detail), what it was before (`read`, null when new) and what it is after.
+ * `input.key`: what was asked (detail), what it was before (`read`, null when new) and what it is after;
+ * an edit that leaves it as it was records nothing (`changed` false).
  * `create` true (the console's "New" and "Add"): a key that is taken is `conflict`, said under the key,
  * never saved over what has it (the live rate of another feature, say); false (the console's edit):
  * a key that is not there is `not_found`, never made by an edit; left out (the demo seed): either.
  */
 const savedByKey =
 	<T extends { key: string }, R extends { name: string }>(action: AuditAction, targetType: string, save: (tx: Executor, input: T) => Promise<void>, read: (tx: Executor, key: string) => Promise<R | null>) =>
-	(db: Db, actor: SetupActor, input: T, create?: boolean): Promise<R | null> =>
-		auditedChange(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx, before) => {
+	(db: Db, actor: SetupActor, input: T, create?: boolean): Promise<Saved<R | null>> =>
+		auditedSave(db, actor, { action, targetType, targetId: input.key, detail: input, before: (tx) => read(tx, input.key) }, async (tx, before) => {
 			const taken = create ? (before as R | null) : null;
 			if (create === false && !before) {
 				const words = `There is no ${targetType} “${input.key}” to change: it may have been removed; add it as a new one.`;

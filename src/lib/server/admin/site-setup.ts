@@ -8,7 +8,7 @@ import {
 } from '../ledger';
 import { limitRoles } from '../accounts';
 import { limitsChanges, noticeAllowanceChange, noticeResetsMoved, ruleChanges, watchOwnAllowance } from '../alerts';
-import { auditedChange, recordChange, type SetupActor } from './audited';
+import { auditedChange, auditedSave, recordChange, type Saved, type SetupActor } from './audited';
 
 export type { SiteSettingsPatch };
 export type CapInput = Parameters<typeof setCap>[1];
@@ -73,11 +73,11 @@ async function moduleLimitsOf(tx: Executor, module: string): Promise<ModuleLimit
 /**
  * Saves one module's guest limit, members' limits (general or per role), reset period, message and
  * what happens when exhausted, audited `limits.module_saved` on `module` with its limits before and
- * after. Members whose allowance it changes are told, each once (alerts/allowance-notices.ts).
- * Errors: invalid_input, unknown_module.
+ * after; saved as they were, nothing is recorded (`changed` false). Members whose allowance it changes are
+ * told, each once (alerts/allowance-notices.ts). Errors: invalid_input, unknown_module.
  */
-export const saveLimits = (db: Db, actor: SetupActor, input: ModuleLimitsInput): Promise<ModuleLimits> =>
-	auditedChange(
+export const saveLimits = (db: Db, actor: SetupActor, input: ModuleLimitsInput): Promise<Saved<ModuleLimits>> =>
+	auditedSave(
 		db,
 		actor,
 		{ action: 'limits.module_saved', targetType: 'module', targetId: input.module, detail: input, before: (tx) => moduleLimitsOf(tx, input.module), after: (tx) => moduleLimitsOf(tx, input.module) },
@@ -92,11 +92,11 @@ export const saveLimits = (db: Db, actor: SetupActor, input: ModuleLimitsInput):
 
 /**
  * How a module's unused free tokens roll over into the next period (cap, expiry), or off (null),
- * audited `limits.rollover_saved` on `module` with the setting before and after. Errors:
- * invalid_input, unknown_module.
+ * audited `limits.rollover_saved` on `module` with the setting before and after; saved as it was, nothing
+ * is recorded (`changed` false). Errors: invalid_input, unknown_module.
  */
-export const saveRollover = (db: Db, actor: SetupActor, input: { module: string; rollover: RolloverSetting | null }): Promise<RolloverSetting | null> =>
-	auditedChange(
+export const saveRollover = (db: Db, actor: SetupActor, input: { module: string; rollover: RolloverSetting | null }): Promise<Saved<RolloverSetting | null>> =>
+	auditedSave(
 		db,
 		actor,
 		{ action: 'limits.rollover_saved', targetType: 'module', targetId: input.module, detail: input, before: async (tx) => (await moduleRollovers(tx))[input.module] ?? null },

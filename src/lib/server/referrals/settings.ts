@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db';
 import type { Executor } from '../db/client';
 import { referralSettings } from '../db/schema';
-import { auditedChange, type SetupActor } from '../admin/audited';
+import { auditedSave, type Saved, type SetupActor } from '../admin/audited';
 import { parseInput } from '../errors';
 import { MAX_TOKENS } from '../ledger';
 
@@ -47,12 +47,13 @@ export async function referralRules(exec: Executor): Promise<ReferralSettings> {
 
 /**
  * Saves the site's referral rules (site admins; the edge checks the role), audited as
- * `referrals.settings_saved`. They apply to referrals settled from now on; a pending referral takes
- * the rules of the day it is settled. Errors: `invalid_input` naming the field.
+ * `referrals.settings_saved`; saved as they were, nothing is recorded (`changed` false). They apply to
+ * referrals settled from now on; a pending referral takes the rules of the day it is settled.
+ * Errors: `invalid_input` naming the field.
  */
-export async function setReferralRules(db: Db, actor: SetupActor, input: ReferralSettings): Promise<ReferralSettings> {
+export async function setReferralRules(db: Db, actor: SetupActor, input: ReferralSettings): Promise<Saved<ReferralSettings>> {
 	const v = parseInput(settingsSchema, input);
-	return auditedChange(db, actor, { action: 'referrals.settings_saved', targetType: 'site', targetId: null, detail: v, before: referralRules }, async (tx) => {
+	return auditedSave(db, actor, { action: 'referrals.settings_saved', targetType: 'site', targetId: null, detail: v, before: referralRules }, async (tx) => {
 		const values = { ...v, updatedBy: 'userId' in actor ? actor.userId : null, updatedAt: new Date() };
 		await tx.insert(referralSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: referralSettings.id, set: values });
 		return referralRules(tx);
