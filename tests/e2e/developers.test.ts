@@ -50,7 +50,7 @@ describe('API docs page on a phone', () => {
 		// What makes a new host id a user, as the integration kit says: every request that needs one, the event stream too.
 		const auth = (await page.locator('#auth').textContent())!.replace(/\s+/g, ' ');
 		expect(auth).toContain("from the first request that needs one and succeeds: a consume, hold or grant, an embed token for the widget, or a key's event stream, GET /api/v1/stream?user=…;");
-		for (const title of ['Read a balance', 'Consume tokens', 'Hold tokens while a reply streams', 'Grant bonus tokens (site keys)', 'End unlimited use (site keys)', 'Read the usage history']) {
+		for (const title of ['Read a balance', 'Consume tokens', 'Hold tokens while a reply streams', 'Grant bonus tokens (site keys)', 'End a grant now (site keys)', 'Read the usage history']) {
 			expect(await page.getByRole('heading', { name: title }).isVisible()).toBe(true);
 		}
 		const origin = new URL(page.url()).origin;
