@@ -3,23 +3,27 @@
  * call the database keeps waiting is answered 503 in words a host site's developer can act on; the time
  * the client takes to send its body is not counted.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { callJson } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import type { Db } from '../../src/lib/server/db/client';
 import { availableOf, balances } from '../../src/lib/server/ledger';
+import { config } from '../../src/lib/server/config';
 
-// Read once, at the first call's config(): this file's own module graph, so no other file sees it.
-vi.stubEnv('API_ANSWER_WITHIN_SECONDS', '1');
-
+// The deadline as the handler reads it, config() at each call. The environment is read once per worker
+// (the integration files share their modules: vite.config.ts isolate false), so an earlier file has
+// read it already: the setting is changed on the parsed config for this file, and put back after.
 let db: Db;
+let deadline: number;
 beforeAll(async () => {
 	({ db } = await openRestApi());
+	deadline = config().API_ANSWER_WITHIN_SECONDS;
+	config().API_ANSWER_WITHIN_SECONDS = 1;
 }, 300_000);
 afterAll(async () => {
-	vi.unstubAllEnvs();
+	config().API_ANSWER_WITHIN_SECONDS = deadline;
 	await db?.close();
 });
 
