@@ -364,13 +364,15 @@ describe('joining a team by an emailed invitation', () => {
 		const page = await context.newPage();
 		await page.goto(link);
 		await page.getByRole('heading', { name: 'Join Acme Studio' }).waitFor();
+		// Who sent it, as the mail says: a link passed on by hand, without the mail, says it too.
+		await page.getByText(`Maya Patel invited you as a member: you will share the team's token pool. The invitation was sent to ${invitee}.`, { exact: true }).waitFor();
 		await noHorizontalScroll(page);
 		await screenshot(page, 'invite');
 		await page.getByRole('link', { name: 'Create an account' }).click();
 		await page.waitForURL(/\/signup\?/);
-		// The sign-up page names the team, the role and what signing up does: they join it at once.
+		// The sign-up page names who invited them, the team, the role and what signing up does: they join it at once.
 		await expect(page.getByRole('note').innerText()).resolves.toBe(
-			`Acme Studio invited you to join as a member. Create your account with ${invitee} and you join the team at once, sharing its token pool.`
+			`Maya Patel invited you to join Acme Studio as a member. Create your account with ${invitee} and you join the team at once, sharing its token pool.`
 		);
 		expect(await page.getByLabel('Email').inputValue()).toBe(invitee);
 		await noHorizontalScroll(page);
@@ -405,7 +407,7 @@ describe('joining a team by an emailed invitation', () => {
 		await page.getByRole('link', { name: 'Create an account' }).click();
 		await page.waitForURL(/\/signup\?/);
 		await expect(page.getByRole('note').innerText()).resolves.toBe(
-			`Acme Studio invited you to join as an admin. Create your account with ${invited} and you join the team at once, sharing its token pool.`
+			`Maya Patel invited you to join Acme Studio as an admin. Create your account with ${invited} and you join the team at once, sharing its token pool.`
 		);
 		await page.getByLabel('Name').fill('Otto Other');
 		await page.getByLabel('Email').fill(other);

@@ -144,7 +144,10 @@ describe('a team’s owner manages it and a member leaves it', () => {
 		// He leaves: asked first, then told where his uses draw from now, and offered a team of his own.
 		await leoPage.getByRole('button', { name: 'Leave team' }).click();
 		const leaving = leoPage.getByRole('dialog', { name: 'Leave Acme Design?' });
-		await leaving.getByText('You will no longer draw tokens from the Acme Design pool', { exact: false }).waitFor();
+		// Said as the owner's Remove says it (below): the pool he draws from now is the one his uses leave.
+		await leaving
+			.getByText("You will no longer draw tokens from the Acme Design pool: if it is the pool you draw from now, your uses move to your personal tokens at once. What you used stays in the team's history; the caps set for you end. To come back you need a new invitation.", { exact: true })
+			.waitFor();
 		await screenshot(leoPage, 'team-leave-asked');
 		await leaving.getByRole('button', { name: 'Leave team' }).click();
 		await leoPage.getByText('You left Acme Design. Your uses now draw from your personal tokens.', { exact: true }).waitFor();

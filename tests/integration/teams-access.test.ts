@@ -111,7 +111,7 @@ describe('teams and invitations', () => {
 		const mail = await smtp.waitFor(invitee.email!);
 		expect(mail.decoded).toMatch(new RegExp(`^Subject: MemberA ${w.tag} invited you to Team A ${w.tag} on Quota`, 'm'));
 		const token = inviteToken(linkIn(mail, '/invite/'));
-		await expect(describeInvite(db, token)).resolves.toMatchObject({ teamName: `Team A ${w.tag}`, email: invitee.email, usable: true });
+		await expect(describeInvite(db, token)).resolves.toMatchObject({ teamName: `Team A ${w.tag}`, inviterName: `MemberA ${w.tag}`, email: invitee.email, usable: true });
 
 		// Someone else holding the link cannot use it.
 		await expect(acceptInvite(db, token, { id: w.users.memberB.id, email: w.users.memberB.email })).rejects.toMatchObject({ code: 'forbidden' });

@@ -63,6 +63,6 @@ export async function noticeTeamLeft(tx: Executor, input: { userId: string; team
 	const dedupeKey = `${kind}:${input.teamId}:${input.userId}:${randomUUID()}`;
 	const detail: TeamNoticeDetail = { teamName: input.teamName, byName, used, ...words, mailed };
 	await tx.insert(notifications).values({ accountId: input.accountId, userId: input.userId, kind, dedupeKey, detail });
-	if (mailed) await queueMail(tx, noticeMail(member.email!, member.name, words, `${config().ORIGIN}/`), dedupeKey);
+	if (mailed) await queueMail(tx, noticeMail(member.email!, member.name, words, config().ORIGIN), dedupeKey);
 	await noticeInbox(tx, member.accountId);
 }

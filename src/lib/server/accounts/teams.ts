@@ -300,9 +300,11 @@ export async function resendInvite(db: Db, input: { teamId: string; inviteId: st
 /** What an invitation link is about, for the page that offers to accept it. */
 export async function describeInvite(db: Db, token: string) {
 	const [row] = await db.orm
-		.select({ teamName: teams.name, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt, acceptedAt: teamInvites.acceptedAt, revokedAt: teamInvites.revokedAt })
+		.select({ teamName: teams.name, inviterName: users.name, email: teamInvites.email, role: teamInvites.role, expiresAt: teamInvites.expiresAt, acceptedAt: teamInvites.acceptedAt, revokedAt: teamInvites.revokedAt })
 		.from(teamInvites)
 		.innerJoin(teams, eq(teams.id, teamInvites.teamId))
+		// Who sent it, as the mail names them: a link passed on by hand says it too (null: that account is gone).
+		.leftJoin(users, eq(users.id, teamInvites.invitedBy))
 		.where(eq(teamInvites.tokenHash, hashToken(token)));
 	if (!row) throw new DomainError('not_found', 'This invitation link is not valid. Ask the team admin for a new one.');
 	return { ...row, usable: !row.acceptedAt && !row.revokedAt && row.expiresAt > new Date() };

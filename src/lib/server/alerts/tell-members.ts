@@ -55,7 +55,7 @@ export async function tellMembersBatch(
 		const told = rows.filter((r) => r.told);
 		const keyOf = (userId: string) => `${n.kind}:${key}:${userId}`;
 		await queuePushes(tx, told.map((r) => ({ key: keyOf(r.id), userId: r.id, message: { title: r.title, body: r.body, url: '/alerts', tag: n.tag }, urgency: 'normal' })));
-		for (const r of told.filter((r) => r.mailed)) await queueMail(tx, noticeMail(r.email!, r.name, r, `${config().ORIGIN}/`), keyOf(r.id));
+		for (const r of told.filter((r) => r.mailed)) await queueMail(tx, noticeMail(r.email!, r.name, r, config().ORIGIN), keyOf(r.id));
 		if (told.length) await noticeInbox(tx, EVERY_ACCOUNT);
 		if (rows.length === MEMBERS_BATCH) await enqueue(tx, n.job, { ...n.payload, ...n.batch, after: rows[0]!.last }, { key: `${key}:${rows[0]!.last}` });
 		return told.length;

@@ -52,7 +52,7 @@ export async function tellLookers(tx: Executor, n: { accountId: string; kind: st
 			.returning({ id: notifications.id });
 		if (!row) continue;
 		pushes.push({ key: dedupeKey, userId: p.user_id, message: { title, body, url: '/alerts', tag: n.tag }, urgency: 'normal' });
-		if (mailed) await queueMail(tx, noticeMail(p.email!, p.name, { title, body }, `${config().ORIGIN}/`), dedupeKey);
+		if (mailed) await queueMail(tx, noticeMail(p.email!, p.name, { title, body }, config().ORIGIN), dedupeKey);
 	}
 	await queuePushes(tx, pushes);
 	if (pushes.length) await noticeInbox(tx, n.accountId);

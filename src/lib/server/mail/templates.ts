@@ -42,11 +42,12 @@ export function teamInviteMail(to: string, teamName: string, inviterName: string
 /**
  * An inbox notice worded by the server, by mail: to someone no longer in a team (removed, or left
  * themselves: accounts/team-notices.ts), to someone whose tokens a site admin added or corrected
- * (alerts/credit-notices.ts). Its words, with a link to their dashboard; sent only while their alert
- * mails are on, which the footer says where to turn off.
+ * (alerts/credit-notices.ts). Its words, with a link to their dashboard (`origin`'s /dashboard: its
+ * start page is the signed-out welcome, which offers a member only Sign in); sent only while their
+ * alert mails are on, which the footer says where to turn off.
  */
-export function noticeMail(to: string, name: string, words: { title: string; body: string }, link: string): MailMessage {
-	return linkMail(to, words.title, [`Hi ${name},`, `${words.title}.`, words.body], 'Open your dashboard', link, "This is also in the app's inbox. Turn these mails off in Settings, with the alert mails.");
+export function noticeMail(to: string, name: string, words: { title: string; body: string }, origin: string): MailMessage {
+	return linkMail(to, words.title, [`Hi ${name},`, `${words.title}.`, words.body], 'Open your dashboard', `${origin}/dashboard`, "This is also in the app's inbox. Turn these mails off in Settings, with the alert mails.");
 }
 
 /** Who an alert is about: the reader's own tokens, or a team pool they manage. */

@@ -21,7 +21,7 @@ async function teamInviteOf(url: URL) {
 	if (!token) return null;
 	try {
 		const invite = await withDb((db) => describeInvite(db, token));
-		return invite.usable ? { teamName: invite.teamName, role: invite.role, email: invite.email } : null;
+		return invite.usable ? { teamName: invite.teamName, inviterName: invite.inviterName, role: invite.role, email: invite.email } : null;
 	} catch (e) {
 		if (e instanceof DomainError && e.code === 'not_found') return null;
 		throw e;

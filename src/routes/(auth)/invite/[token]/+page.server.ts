@@ -9,7 +9,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const me = locals.auth ? { name: locals.auth.user.name, email: locals.auth.user.email } : null;
 	try {
 		const invite = await withDb((db) => describeInvite(db, params.token));
-		return { found: true as const, me, invite: { teamName: invite.teamName, email: invite.email, role: invite.role, usable: invite.usable, withdrawn: invite.revokedAt !== null } };
+		return { found: true as const, me, invite: { teamName: invite.teamName, inviterName: invite.inviterName, email: invite.email, role: invite.role, usable: invite.usable, withdrawn: invite.revokedAt !== null } };
 	} catch (e) {
 		if (e instanceof DomainError && e.code === 'not_found') return { found: false as const, me, message: e.message };
 		throw e;
