@@ -345,8 +345,13 @@ describe('teams and invitations', () => {
 		await inviteToTeam(db, { teamId: w.teamA.id, email: leaver.email!, role: 'member' }, actor('memberA'));
 		await smtp.waitFor(leaver.email!, mailsBefore);
 		expect(smtp.messages.slice(mailsBefore).filter((m) => m.to.includes(leaver.email!)).map((m) => m.decoded)).toEqual([expect.stringContaining('invit')]);
-		// The manager who removed them is told nothing new.
-		expect((await listNotifications(db.orm, w.users.memberA.id)).entries.filter((e) => e.said)).toEqual([]);
+		// The team's owner is told the leaver left, by name and with their use; the removal was their own doing, so nothing of it.
+		expect((await listNotifications(db.orm, w.users.memberA.id)).entries.filter((e) => e.said?.title.startsWith('Told '))).toMatchObject([
+			{ kind: 'team_member_left', accountId: w.teamA.accountId, teamName: team, mailed: true, said: { title: `Told Leaver left ${team}`, body: "They used none of its pool's tokens while they were a member. They no longer draw from it; any cap on their use of it ended." } }
+		]);
+		expect((await smtp.waitFor(w.users.memberA.email!, mailsBefore)).decoded).toContain(`Subject: Told Leaver left ${team}`);
+		// A plain member of the team is not told.
+		expect((await listNotifications(db.orm, w.users.teamMember.id)).entries.filter((e) => e.kind === 'team_member_left')).toEqual([]);
 	});
 
 	it('lets team managers cap what one member may spend from the pool, through the ledger, audited', async () => {

@@ -45,7 +45,8 @@ export interface NotificationRow {
 	readAt: string | null;
 	anomaly: AnomalyDetail | null;
 	/**
-	 * A notice the server worded: a membership that ended (kinds team_removed, team_left), tokens a site
+	 * A notice the server worded: a membership that ended (kinds team_removed, team_left; team_member_left to
+	 * the team's owners and admins), tokens a site
 	 * admin added (site_grant), a balance they corrected (balance_corrected), unlimited use they granted
 	 * or ended (unlimited_granted, unlimited_ended), the note with it, a free allowance used up
 	 * (allowance_used_up) or changed (allowance_changed); null
@@ -80,7 +81,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		unreadCount(exec, userId)
 	]);
 	const topupKinds: NotificationRow['kind'][] = ['topup_notice', 'topup_declined'];
-	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'site_grant', 'balance_corrected', 'tokens_ended', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed'];
+	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'team_member_left', 'site_grant', 'balance_corrected', 'tokens_ended', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed'];
 	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,
