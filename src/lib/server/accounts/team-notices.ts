@@ -73,10 +73,10 @@ export async function noticeTeamLeft(tx: Executor, input: { userId: string; team
 	await noticeInbox(tx, member.accountId);
 	if (byName !== null) return;
 	// The team's owners and admins hear that a member left, in the pool's inbox (a removal was one of theirs).
-	const managers = await tx.select({ userId: teamMembers.userId }).from(teamMembers).where(and(eq(teamMembers.teamId, input.teamId), inArray(teamMembers.role, ['owner', 'admin'])));
+	const ids = await tx.select({ userId: teamMembers.userId }).from(teamMembers).where(and(eq(teamMembers.teamId, input.teamId), inArray(teamMembers.role, ['owner', 'admin'])));
+	const managers = (await telling(tx, ids.map((x) => x.userId))).filter((m) => !m.disabledAt);
 	const words = memberLeftWords(input.teamName, member.name, used);
-	for (const m of await telling(tx, managers.map((x) => x.userId))) {
-		if (m.disabledAt) continue;
+	for (const m of managers) {
 		await tell(tx, m, { accountId: input.accountId, kind: 'team_member_left', key: `${input.teamId}:${input.userId}:${ending}:${m.id}`, teamName: input.teamName, byName: null, used, words });
 	}
 	if (managers.length) await noticeInbox(tx, input.accountId);

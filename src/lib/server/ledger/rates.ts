@@ -493,8 +493,8 @@ export async function updateSiteSettings(exec: Executor, patch: SiteSettingsPatc
 	if (patch.lowSharePercent !== undefined && !(patch.lowSharePercent >= 1 && patch.lowSharePercent <= 99)) {
 		throw new DomainError('invalid_input', `The low share must be from ${percentText(1)} to ${percentText(99)}.`);
 	}
-	const before = await lockedSiteSettings(exec);
-	const changed = (k: keyof SiteSettingsPatch) => settingsChanged(patch, before).includes(k);
+	const changedKeys = settingsChanged(patch, await lockedSiteSettings(exec));
+	const changed = (k: keyof SiteSettingsPatch) => changedKeys.includes(k);
 	const [s] = await exec
 		.update(siteSettings)
 		.set({ ...patch, updatedAt: new Date() })
