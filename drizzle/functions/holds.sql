@@ -99,7 +99,7 @@ BEGIN
     'released', h.amount - p_tokens, 'remaining', v_after, 'status', p_status,
     'paid_by', (SELECT quota_hold_kept(src.response->'paid_by', v_op) FROM operations src WHERE src.id = h.operation_id));
   -- No more than the tightest cap on the hold's use leaves now (a member's own in a team pool), as the
-  -- next check says (quota_capped). balance_after stays the account's.
+  -- next check says (quota_capped). balance_after keeps `remaining` before the cap (not the statement's balance).
   v_cap := quota_tightest_cap(h.account_id, (SELECT kind FROM accounts WHERE id = h.account_id), v_actor, 0, s, p_now);
   IF v_cap IS NOT NULL THEN
     v_result := quota_capped(v_result, v_cap, 0);
