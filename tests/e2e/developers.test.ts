@@ -77,6 +77,9 @@ describe('API docs page on a phone', () => {
 		const checkRefusals = await page.locator('#check details.refusals').textContent();
 		expect(checkRefusals).toContain('unknown_feature');
 		expect(checkRefusals).not.toContain('idempotency_key');
+		// Every route can answer 503 when the database does not answer in time: its list says so, as the table of every code does.
+		expect(checkRefusals).toContain('503 unavailable');
+		expect(await page.locator('#consume details.refusals').textContent()).toContain('503 unavailable');
 		expect(await page.locator('#errors').textContent()).toContain('fewer tokens left than the request needs');
 		const consumeCurl = await page.locator('#consume pre').first().textContent();
 		expect(consumeCurl).toContain(`curl -sS -X POST "${origin}/api/v1/consume"`);
@@ -119,6 +122,9 @@ describe('API docs page on a phone', () => {
 			expect((await summary.boundingBox())!.height).toBeGreaterThanOrEqual(44);
 			await summary.click();
 			expect(await page.locator('#consume details.refusals').getAttribute('open')).not.toBeNull();
+			await page.setViewportSize({ width: 390, height: 844 });
+			await summary.scrollIntoViewIfNeeded();
+			await screenshot(page, 'developers-refusals-open', { firstScreen: true });
 		} finally {
 			await context.close();
 		}

@@ -45,6 +45,14 @@ describe(`documented refusals per route on ${backend}`, () => {
 		expect(matches(documented('/api/v1/check', 'post', 422), { error: 'unknown_feature', message: 'x' }).ok).toBe(true);
 	});
 
+	it('every route lists 503 unavailable (the database did not answer in time) and 500 internal_error, as /developers says of each', () => {
+		for (const { path, method } of operations) {
+			const responses = doc.paths[path]![method.toLowerCase()]!.responses;
+			expect(responses['503']?.content?.['application/json']?.schema.allOf?.[1]?.properties?.error?.enum, `${method} ${path}`).toEqual(['unavailable']);
+			expect(codes(path, method.toLowerCase()), `${method} ${path}`).toContain('internal_error');
+		}
+	});
+
 	it('without an Idempotency-Key, consume, holds and grants are refused; a settle needs none, and a second settle of the hold answers 409 hold_already_settled', async () => {
 		const m = await member(db, 10_000);
 		for (const [path, key, body] of [

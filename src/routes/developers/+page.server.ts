@@ -22,7 +22,8 @@ export const load: PageServerLoad = ({ url }) => {
 			const header = op.parameters?.find((p) => p.name === 'Idempotency-Key');
 			const refusals = Object.entries(op.responses)
 				.map(([status, r]) => ({ status: Number(status), codes: r.content?.['application/json']?.schema.allOf?.[1]?.properties?.error?.enum ?? [] }))
-				.filter((r) => r.status >= 400 && r.status < 500 && r.codes.length);
+				// 5xx too: every route answers 503 `unavailable` when the database does not answer in time, which a caller retries.
+				.filter((r) => r.status >= 400 && r.codes.length);
 			const scope = (op.security?.[0]?.apiKey?.[0] ?? null) as KeyScope | null;
 			return [e.id, { scope, idempotency: header ? (header.required ? 'required' : 'optional') : null, refusals }] as const;
 		})
