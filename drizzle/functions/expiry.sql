@@ -123,18 +123,18 @@ BEGIN
     RETURN jsonb_build_object('ok', false, 'code', 'conflict',
       'message', 'These tokens were paid for: a refund takes them back, or set the general balance.');
   END IF;
+  -- The two refusals that name a time give it, and the site's zone, for endLot (ledger/grants.ts) to word
+  -- as the app writes a time.
   IF v_lot.expires_at IS NOT NULL AND v_lot.expires_at <= p_now THEN
-    RETURN jsonb_build_object('ok', false, 'code', 'conflict',
-      'message', format('This %s has ended already (%s UTC).', CASE WHEN v_lot.unlimited THEN 'unlimited lot' ELSE 'lot' END,
-        to_char(v_lot.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')));
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict', 'unlimited', v_lot.unlimited, 'ended_at', v_lot.expires_at,
+      'time_zone', (SELECT time_zone FROM site_settings WHERE id = 1));
   END IF;
   SELECT coalesce(-sum(e.amount), 0), max(h.expires_at) INTO v_held, v_until
     FROM holds h JOIN entries e ON e.operation_id = h.operation_id AND e.lot_id = p_lot
    WHERE h.account_id = v_account AND h.status = 'open';
   IF NOT v_lot.unlimited AND v_held > 0 THEN
-    RETURN jsonb_build_object('ok', false, 'code', 'conflict',
-      'message', format('A running job holds %s tokens of this lot until %s UTC at the latest: end it once the job is done.',
-        to_char(v_held, 'FM999,999,999,999,990'), to_char(v_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')));
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict', 'held', v_held, 'held_until', v_until,
+      'time_zone', (SELECT time_zone FROM site_settings WHERE id = 1));
   END IF;
   UPDATE lots SET expires_at = p_now, expired_at = p_now, remaining = 0 WHERE id = p_lot;
   v_result := jsonb_build_object('ok', true, 'lot_id', p_lot, 'operation_id', v_op, 'account_id', v_account,

@@ -2,7 +2,7 @@
  * The words of a refusal by a limit or a balance, made from the figures the ledger returns with it
  * (`details`), so the message always matches its reason: a limit that is used up, or a request that
  * would go past what is left of it (with the cost, what is left and when it resets), or not enough
- * tokens. One wording for the REST API (plain digits with thousands separators, "7,500") and the
+ * tokens. One wording for the REST API (English: "7,500", "Dec 7, 2026, 00:00 UTC") and the
  * pages (numbers and times in the reader's locale): only the formatter differs.
  */
 import { counted } from './counted';
@@ -51,22 +51,6 @@ export interface Formatter {
 	time(iso: string, timeZone: string): string;
 }
 
-// Pure: the browser, which words refusals with localeFormatter, drops it.
-const plainNumbers = /* @__PURE__ */ new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** REST wording: "7,500" and "2026-12-01 00:00 (Europe/Berlin)", whatever the server's locale. */
-export const plainFormatter: Formatter = {
-	tokens: (n) => plainNumbers.format(n),
-	time(iso, timeZone) {
-		const p = Object.fromEntries(
-			new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-				.formatToParts(new Date(iso))
-				.map((x) => [x.type, x.value])
-		);
-		return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} (${timeZone})`;
-	}
-};
-
 /**
  * Page wording: numbers and times in the reader's locale (`undefined` = the browser's), the zone as
  * every page names it, after the time as a zone follows it (no comma between): "Dec 3, 2026, 00:00 UTC",
@@ -82,6 +66,12 @@ export function localeFormatter(locale?: string, readerZone?: string): Formatter
 			`${new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))} ${zoneName(timeZone, new Date(iso))}`
 	};
 }
+
+/**
+ * REST wording: the app's, in English whatever the server's locale: "7,500" and "Dec 7, 2026, 00:00 UTC"
+ * (a reset in the site's zone, named as the pages name it), so a message a host site shows reads as the app does.
+ */
+export const plainFormatter: Formatter = /* @__PURE__ */ localeFormatter('en');
 
 const periodWord = { daily: 'daily ', weekly: 'weekly ', monthly: 'monthly ', never: '' } as const;
 

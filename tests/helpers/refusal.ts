@@ -22,3 +22,15 @@ export async function trpcRefusal(p: Promise<unknown>): Promise<{ code: TRPCErro
 	const t = e as TRPCError;
 	return { code: t.code, domain: t.cause instanceof DomainError ? t.cause.code : undefined, message: t.message };
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The site's next midnight (UTC in the tests) as REST messages and the app write a reset: "Dec 7, 2026,
+ * 00:00 UTC". Spelled out here rather than by the app's formatter, so a change of the form fails a test.
+ */
+export function nextMidnightWords(): string {
+	const d = new Date();
+	const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
+	return `${MONTHS[day.getUTCMonth()]} ${day.getUTCDate()}, ${day.getUTCFullYear()}, 00:00 UTC`;
+}

@@ -6,6 +6,7 @@ import { backend } from '../helpers/db';
 import { call, callJson } from '../helpers/http';
 import { bearer, member, siteKey, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
+import { nextMidnightWords } from '../helpers/refusal';
 import type { Db } from '../../src/lib/server/db/client';
 import { seedDemo } from '../../src/lib/server/demo/seed';
 import { availableOf, balances, setAllowanceRule } from '../../src/lib/server/ledger';
@@ -119,10 +120,9 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect((await g({ feature: 'ai_bots', units: 800 })).status).toBe(200);
 		const exhausted = await g({ feature: 'ai_bots', units: 1 });
 		expect(exhausted.status).toBe(402);
-		const midnight = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1)).toISOString().slice(0, 10);
 		expect(exhausted.json).toMatchObject({
 			error: 'allowance_exhausted',
-			message: `You have used your free chat tokens for today. Buy tokens to keep chatting. It resets ${midnight} 00:00 (UTC).`,
+			message: `You have used your free chat tokens for today. Buy tokens to keep chatting. It resets ${nextMidnightWords()}.`,
 			details: { cost: 3, limit: 2000, used: 2000, left: 0, period: 'daily', time_zone: 'UTC' }
 		});
 		const disabled = await g({ feature: 'image_generation', units: 1 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDb, backend } from '../helpers/db';
 import { configureRates, expectInvariants, lotRemaining, makeTeam, makeUser } from '../helpers/ledger';
+import { nextMidnightWords } from '../helpers/refusal';
 import type { Db } from '../../src/lib/server/db/client';
 import {
 	adjustBalance, availableOf, balances, check, clawback, consume, grant, history, hold, release, Refusal, rollups, setAllowanceRule,
@@ -135,8 +136,7 @@ describe(`ledger on ${backend}`, () => {
 		const e = await refusal(consumeAs(other!.id, 'ai_bots', 1));
 		expect(e.code).toBe('allowance_exhausted');
 		// Nothing left: the module's own words, and when the allowance comes back (the site's time zone is UTC here).
-		const tomorrow = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1)).toISOString().slice(0, 10);
-		expect(e.message).toBe(`You have used today’s free chat tokens. It resets ${tomorrow} 00:00 (UTC).`);
+		expect(e.message).toBe(`You have used today’s free chat tokens. It resets ${nextMidnightWords()}.`);
 		// A general limit for every signed-in user, on a module of its own so other tests keep theirs.
 		await upsertModule(db.orm, { key: 'forms', name: 'AI Forms', limitMessage: 'Form limit reached.', onExhausted: 'message' });
 		await upsertFeature(db.orm, { key: 'form_fill', name: 'Form fill', module: 'forms', unit: 'word', tokensPerUnit: 2.5 });

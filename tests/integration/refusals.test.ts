@@ -6,6 +6,7 @@ import { backend } from '../helpers/db';
 import { callJson } from '../helpers/http';
 import { bearer, member, openRestApi } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
+import { nextMidnightWords } from '../helpers/refusal';
 import { makeWorld, type World } from '../helpers/world';
 import { setUpCatalog } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
@@ -33,11 +34,6 @@ afterAll(async () => db?.close());
 const tag = `${backend}-${randomUUID().slice(0, 8)}`;
 const idem = () => ({ 'idempotency-key': randomUUID() });
 const caller = async (auth: Auth | null) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.8' }));
-/** The site's next midnight (UTC in the tests), as REST messages write it. */
-const tomorrow = () => {
-	const d = new Date();
-	return `${new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)).toISOString().slice(0, 10)} 00:00 (UTC)`;
-};
 const rowCount = async (table: string) => (await db.rows<{ n: number }>(sql`select count(*)::int as n from ${sql.raw(table)}`))[0]!.n;
 
 async function refusalOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -128,10 +124,10 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		await use(265);
 		expect(await refusalOf(use(7500))).toEqual({
 			code: 'cap_reached',
-			message: `This costs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets ${tomorrow()}.`
+			message: `This costs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets ${nextMidnightWords()}.`
 		});
 		await use(4735);
-		expect((await refusalOf(use(1))).message).toBe(`Your daily cap of 5,000 tokens in this team is used up; it resets ${tomorrow()}.`);
+		expect((await refusalOf(use(1))).message).toBe(`Your daily cap of 5,000 tokens in this team is used up; it resets ${nextMidnightWords()}.`);
 
 		// The team's own limit, through REST with a site key.
 		// A limit past the ledger's maximum (or past the safe integers) is told that maximum, not "not a whole number".
@@ -144,7 +140,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 			status: 402,
 			body: {
 				error: 'cap_reached',
-				message: `This costs 7,500 tokens, more than the 7,000 left of the team's daily cap of 12,000; it resets ${tomorrow()}.`,
+				message: `This costs 7,500 tokens, more than the 7,000 left of the team's daily cap of 12,000; it resets ${nextMidnightWords()}.`,
 				details: { cost: 7500, limit: 12000, used: 5000, left: 7000, period: 'daily', time_zone: 'UTC' }
 			}
 		});
@@ -164,7 +160,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		await use(265);
 		expect(await refusalOf(use(30_000))).toEqual({
 			code: 'cap_reached',
-			message: `This costs 30,000 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets ${tomorrow()}.`
+			message: `This costs 30,000 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets ${nextMidnightWords()}.`
 		});
 		await expectInvariants(db);
 	});
@@ -176,7 +172,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		const tooMuch = (await ask(1000)).json as { details: Record<string, unknown> };
 		expect(tooMuch).toMatchObject({
 			error: 'allowance_exhausted',
-			message: `This costs 2,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets ${tomorrow()}.`,
+			message: `This costs 2,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets ${nextMidnightWords()}.`,
 			details: { module: 'chat', module_name: 'Chatbot', used: 0, left: 2000 }
 		});
 		// The module's "used up" words are not in its details either (sites show module_message): nothing was used.
@@ -184,7 +180,7 @@ describe(`a refusal says what it refuses (issue 13.4), on ${backend}`, () => {
 		expect((await ask(800)).status).toBe(200);
 		expect((await ask(1)).json).toMatchObject({
 			error: 'allowance_exhausted',
-			message: `You have used today’s free chat tokens. It resets ${tomorrow()}.`,
+			message: `You have used today’s free chat tokens. It resets ${nextMidnightWords()}.`,
 			details: { module: 'chat', module_name: 'Chatbot', used: 2000, left: 0, module_message: 'You have used today’s free chat tokens.' }
 		});
 		await expectInvariants(db);

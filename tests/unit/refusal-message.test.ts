@@ -12,13 +12,13 @@ const memberCap: RefusalDetails = {
 describe('refusal messages', () => {
 	it('a request that would exceed a cap: its cost, what is left and the reset, in REST wording', () => {
 		expect(refusalMessage(memberCap, null, plainFormatter)).toBe(
-			'This costs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
+			'This costs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets Dec 1, 2026, 00:00 UTC.'
 		);
 	});
 
 	it('the reset is written in the site’s time zone', () => {
 		expect(refusalMessage({ ...memberCap, limit_of: 'team', resets_at: '2026-11-30T23:00:00.000Z', time_zone: 'Europe/Berlin' }, null, plainFormatter)).toBe(
-			"This costs 7,500 tokens, more than the 4,735 left of the team's daily cap of 5,000; it resets 2026-12-01 00:00 (Europe/Berlin)."
+			"This costs 7,500 tokens, more than the 4,735 left of the team's daily cap of 5,000; it resets Dec 1, 2026, 00:00 Berlin time (UTC+1)."
 		);
 	});
 
@@ -39,13 +39,13 @@ describe('refusal messages', () => {
 
 	it('a used-up limit says so; a used-up free allowance keeps the module’s own words and adds the reset', () => {
 		expect(refusalMessage({ ...memberCap, limit_of: 'user', used: 5000, left: 0, cost: 10 }, null, plainFormatter)).toBe(
-			'Your daily cap of 5,000 tokens is used up; it resets 2026-12-01 00:00 (UTC).'
+			'Your daily cap of 5,000 tokens is used up; it resets Dec 1, 2026, 00:00 UTC.'
 		);
 		const allowance: RefusalDetails = { ...memberCap, limit_of: 'allowance', module: 'chat', module_name: 'Chatbot', module_message: 'You have used your free chat tokens for today.', limit: 2000 };
-		expect(refusalMessage({ ...allowance, used: 2000, left: 0 }, 'ignored', plainFormatter)).toBe('You have used your free chat tokens for today. It resets 2026-12-01 00:00 (UTC).');
+		expect(refusalMessage({ ...allowance, used: 2000, left: 0 }, 'ignored', plainFormatter)).toBe('You have used your free chat tokens for today. It resets Dec 1, 2026, 00:00 UTC.');
 		// A fresh guest asking for more than the whole allowance is not told it is used up.
 		expect(refusalMessage({ ...allowance, used: 0, left: 2000 }, null, plainFormatter)).toBe(
-			'This costs 7,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets 2026-12-01 00:00 (UTC).'
+			'This costs 7,500 tokens, more than the 2,000 left of your daily free Chatbot allowance of 2,000; it resets Dec 1, 2026, 00:00 UTC.'
 		);
 	});
 
@@ -69,7 +69,7 @@ describe('refusal messages', () => {
 	it('a refused hold says what it needs (it reserves tokens for work not done yet), of a balance or a limit', () => {
 		expect(refusalMessage({ operation: 'hold', cost: 1234, available: 100 }, null, plainFormatter)).toBe('This hold needs 1,234 tokens, more than the 100 spendable on this feature and model.');
 		expect(refusalMessage({ ...memberCap, operation: 'hold' }, null, plainFormatter)).toBe(
-			'This hold needs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets 2026-12-01 00:00 (UTC).'
+			'This hold needs 7,500 tokens, more than the 4,735 left of your daily cap of 5,000 in this team; it resets Dec 1, 2026, 00:00 UTC.'
 		);
 	});
 });

@@ -122,6 +122,16 @@ export const endLotAnswer = z.object({
 	replayed: z.literal(true).optional()
 });
 
+/**
+ * quota_end_lot's refusals that name a time (409 conflict), which endLot words as the app writes a time:
+ * the lot ended already (`ended_at`), or a running job holds `held` tokens of it until `held_until` at the
+ * latest. `time_zone`: the site's.
+ */
+export const endLotTimedRefusal = z.union([
+	z.object({ ok: z.literal(false), code: z.literal('conflict'), unlimited: z.boolean(), ended_at: instant, time_zone: z.string() }),
+	z.object({ ok: z.literal(false), code: z.literal('conflict'), held: tokens, held_until: instant, time_zone: z.string() })
+]);
+
 /** quota_debit_lots: what was taken back, what could not be (already spent), the general balance after. */
 export const debitAnswer = z.object({
 	ok: z.literal(true),
