@@ -3787,7 +3787,7 @@ export interface webhooks {
                             threshold_tokens?: number;
                             /** @description Tokens left of the allocation: the lots' remaining tokens, what is left of the free allowances, and tokens held by running operations. */
                             tokens_left: number;
-                            /** @description The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's). */
+                            /** @description The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's), as it was before the change that passed the step when that change took a lot out of it (a lot spent to nothing, expired or ended), so `tokens_left` is measured against what the balance was a share of. */
                             allocation: number;
                         };
                     };
@@ -3862,7 +3862,7 @@ export interface webhooks {
                             };
                             /** @description Tokens left of the allocation: the lots' remaining tokens, what is left of the free allowances, and tokens held by running operations. */
                             tokens_left: number;
-                            /** @description The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's). */
+                            /** @description The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's), as it was before the change that passed the step when that change took a lot out of it (a lot spent to nothing, expired or ended), so `tokens_left` is measured against what the balance was a share of. */
                             allocation: number;
                         };
                     };

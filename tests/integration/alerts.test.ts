@@ -7,7 +7,7 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { notifications, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
-import { balances, consume, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+import { balances, consume, endLot, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { alertCatchUpJob, catchUpAlerts, evaluateAlerts, listAlertSteps, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
@@ -221,15 +221,20 @@ describe('low-balance and out-of-tokens alerts', () => {
 		await expectInvariants(db);
 	});
 
-	it('picks, from many changed accounts at once, only those whose level moved for someone', async () => {
+	it('picks, from many changed accounts at once, only those whose level moved for someone or whose allocation changed', async () => {
 		const [low, fine, never] = [await person('Low'), await person('Fine'), await person('Never')];
 		await give(low.accountId, 1000);
 		await give(fine.accountId, 1000);
 		await spend(low.accountId, 900);
 		await spend(fine.accountId, 100);
 		const all = [low.accountId, fine.accountId, never.accountId];
-		expect(await accountsToAlert(db.orm, all)).toEqual([low.accountId]);
+		// Fine's allocation is new: kept, as the base its next change is measured by; Never has none.
+		expect((await accountsToAlert(db.orm, all)).sort()).toEqual([low.accountId, fine.accountId].sort());
 		expect(await evaluate(low.accountId)).toEqual([expect.objectContaining({ userId: low.id, kind: 'balance_low' })]);
+		expect(await evaluate(fine.accountId)).toEqual([]);
+		expect(await accountsToAlert(db.orm, all)).toEqual([]);
+		// A spend that leaves the allocation as it was asks for nothing.
+		await spend(fine.accountId, 100);
 		expect(await accountsToAlert(db.orm, all)).toEqual([]);
 		await expectInvariants(db);
 	});
@@ -385,10 +390,11 @@ describe('alert steps: 20%, 10%, 5% and depleted by default', () => {
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 40);
 		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
-		// The first lot is spent to nothing and leaves the base: 100 of 100 left looks like 100%,
-		// but no tokens were added since the crossing, so 20% does not fire again on the way down.
+		// The first lot is spent to nothing and leaves the base: measured by the base before the spend
+		// (1,100), 100 left is below 10%. Then by what is left of it: 15 of 100 is not below 20% again,
+		// and no tokens were added since the crossing, so 20% does not fire again on the way down.
 		await spend(u.accountId, 110);
-		expect(await evaluate(u.accountId)).toEqual([]);
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:10']);
 		await spend(u.accountId, 85);
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 11); // 4 of 100: below 5%
@@ -398,7 +404,56 @@ describe('alert steps: 20%, 10%, 5% and depleted by default', () => {
 		expect(await evaluate(u.accountId)).toEqual([]);
 		await spend(u.accountId, 4100);
 		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
-		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:20', 'share:5', 'share:20']);
+		expect(await stagesOf(u.accountId)).toEqual(['share:20', 'share:20', 'share:10', 'share:5', 'share:20']);
+		await expectInvariants(db);
+	});
+
+	it('measures a change that takes a lot out of the allocation by the allocation before it: a spend, a settle, an expiry, in a team pool too', async () => {
+		// 20,000 never expiring with 5,405 left (27%), and a 40,000 bonus that expires, spent first, with 29,000
+		// left: 34,405 of 60,000 (57%). Taking those 29,000 leaves 5,405 of the 20,000 still granted (27% of
+		// it), but 9% of the 60,000 it passed through: 20% and 10% were passed, one alert for the lower.
+		const drained = async (accountId: string) => {
+			await give(accountId, 20_000);
+			await spend(accountId, 14_595);
+			const bonus = await grant(db.orm, { accountId, tokens: 40_000, source: 'bonus', expiresAt: new Date(Date.now() + 30 * 86_400_000) });
+			await spend(accountId, 11_000);
+			expect((await evaluate(accountId)).map((a) => a.stage)).toEqual([]);
+			return bonus.lotId;
+		};
+		const u = await person('Drained');
+		await drained(u.accountId);
+		await spend(u.accountId, 29_000);
+		expect(await balances(db.orm, u.accountId)).toMatchObject({ available: 5_405 });
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:10']);
+		expect(mailsTo(u.email!).at(-1)!.decoded).toMatch(/^Subject: Your available tokens dropped below 10%$/m);
+		// The alert says the allocation it was measured by (so does its balance.low event: the same figures).
+		expect((await listNotifications(db.orm, u.id)).entries[0]).toMatchObject({ sharePercent: 10, balance: 5_405, base: 60_000 });
+		// From there the 20,000 still granted is the allocation: 5% of it is 1,000 tokens.
+		await spend(u.accountId, 4_405);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		await spend(u.accountId, 1);
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:5']);
+
+		// A running job's hold takes the bonus's 29,000: held, still there and still in the allocation; its settle takes them.
+		const streamed = await person('Streamed');
+		await drained(streamed.accountId);
+		const job = await hold(db.orm, { accountId: streamed.accountId, feature: 'plain', maxTokens: 29_000, ttlSeconds: 60, actor: {}, idempotency: { scope: 'alerts-test', key: randomUUID() } });
+		expect(await evaluate(streamed.accountId)).toEqual([]);
+		await settle(db.orm, job.holdId, 29_000, { scope: 'alerts-test', key: randomUUID() });
+		expect((await evaluate(streamed.accountId)).map((a) => a.stage)).toEqual(['share:10']);
+
+		// The bonus ends with its 29,000 unspent (an expiry records it alike).
+		const ended = await person('Ended');
+		const bonus = await drained(ended.accountId);
+		await endLot(db.orm, { lotId: bonus, actor: {}, paidSources: ['purchase', 'subscription'] });
+		expect((await evaluate(ended.accountId)).map((a) => a.stage)).toEqual(['share:10']);
+
+		// A team pool's owner hears the same.
+		const owner = await person('Pooled');
+		const team = await createTeam(db.orm, { name: 'Drained Team', ownerUserId: owner.id });
+		await drained(team.accountId);
+		await spend(team.accountId, 29_000, owner.id);
+		expect(await evaluate(team.accountId)).toEqual([expect.objectContaining({ userId: owner.id, stage: 'share:10' })]);
 		await expectInvariants(db);
 	});
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { compareDepth, decide, stageOf, DEFAULT_STEPS } from '../../src/lib/server/alerts/level';
+import { compareDepth, decide, measuredShare, stageOf, DEFAULT_STEPS, type Recorded } from '../../src/lib/server/alerts/level';
 import { allocationShare, levelOf, type AllocationShare } from '../../src/lib/server/ledger/share';
 import { batchKeys } from '../../src/lib/server/alerts/watcher';
 
@@ -27,6 +27,8 @@ const allowance = (used: number, limit: number | null) => ({
 });
 const steps = DEFAULT_STEPS;
 const at = (left: number, base: number, extra: Partial<AllocationShare> = {}): AllocationShare => ({ left, base, unlimited: false, ...extra });
+/** The stage an evaluation finds after a change, as evaluate.ts works it out: the share measured by the base before it. */
+const stage = (recorded: Recorded | null, s: AllocationShare) => stageOf(measuredShare(recorded, s), steps, true);
 
 describe('the allocation a share is of', () => {
 	it('is what the live lots were granted plus the allowance limits; left counts lots, allowances and held tokens', () => {
@@ -71,19 +73,39 @@ describe('the alert stage of an allocation', () => {
 	});
 
 	it('alerts a deeper stage once, the deepest when several steps pass at once', () => {
-		expect(decide(null, 'share:20', at(150, 1000))).toEqual({ stage: 'share:20', tokensLeft: 150, base: 1000, alert: true, rearm: false });
-		expect(decide({ stage: 'share:20', tokensLeft: 150, base: null }, 'share:20', at(120, 1000))).toBeNull();
-		expect(decide({ stage: 'share:20', tokensLeft: 150, base: null }, 'depleted', at(0, 1000))).toMatchObject({ stage: 'depleted', alert: true });
+		expect(decide(null, 'share:20', at(150, 1000))).toEqual({ stage: 'share:20', tokensLeft: 150, base: 1000, lastBase: 1000, alert: true, rearm: false });
+		expect(decide({ stage: 'share:20', tokensLeft: 150, base: 1000, lastBase: 1000 }, 'share:20', at(120, 1000))).toBeNull();
+		expect(decide({ stage: 'share:20', tokensLeft: 150, base: 1000, lastBase: 1000 }, 'depleted', at(0, 1000))).toMatchObject({ stage: 'depleted', alert: true });
 		expect(compareDepth('share:5', 'share:10', 1000)).toBe(1);
 	});
 
 	it('re-arms only when more tokens are left than at the crossing (a top-up), not when a spent lot leaves the base', () => {
-		// 90 of 1,000 left (10%), then the spent lot drops out and the share looks healthy: keep the stage, lower the mark.
-		expect(decide({ stage: 'share:10', tokensLeft: 90, base: null }, 'ok', at(80, 0))).toEqual({ stage: 'share:10', tokensLeft: 80, base: 0, alert: false, rearm: false });
-		expect(decide({ stage: 'share:10', tokensLeft: 80, base: null }, 'ok', at(80, 0))).toBeNull();
+		// 90 of 1,000 left (below 10%), then the spent lot drops out: measured by the 1,000 before, still below 10%; the base now is kept.
+		const crossed: Recorded = { stage: 'share:10', tokensLeft: 90, base: 1000, lastBase: 1000 };
+		expect(decide(crossed, stage(crossed, at(90, 0)), at(90, 0))).toEqual({ stage: 'share:10', tokensLeft: 90, base: 1000, lastBase: 0, alert: false, rearm: false });
+		// The next spend is measured by what is left of the base (0): the share looks healthy; keep the stage, lower the mark.
+		const gone: Recorded = { stage: 'share:10', tokensLeft: 90, base: 1000, lastBase: 0 };
+		expect(decide(gone, stage(gone, at(80, 0)), at(80, 0))).toEqual({ stage: 'share:10', tokensLeft: 80, base: 1000, lastBase: 0, alert: false, rearm: false });
+		expect(decide({ ...gone, tokensLeft: 80 }, 'ok', at(80, 0))).toBeNull();
 		// A top-up: back above the steps, re-armed.
-		expect(decide({ stage: 'share:10', tokensLeft: 80, base: null }, 'ok', at(5080, 6000))).toEqual({ stage: 'ok', tokensLeft: 5080, base: 6000, alert: false, rearm: true });
-		expect(decide({ stage: 'depleted', tokensLeft: 0, base: null }, 'share:10', at(60, 1000))).toMatchObject({ stage: 'share:10', rearm: true });
+		expect(decide({ ...gone, tokensLeft: 80 }, 'ok', at(5080, 6000))).toEqual({ stage: 'ok', tokensLeft: 5080, base: 6000, lastBase: 6000, alert: false, rearm: true });
+		expect(decide({ stage: 'depleted', tokensLeft: 0, base: null, lastBase: null }, 'share:10', at(60, 1000))).toMatchObject({ stage: 'share:10', rearm: true });
+	});
+
+	it('measures a spend that uses up a lot by the base before it: 34,405 of 60,000 to 5,405 of the 20,000 left passes 20% and 10%', () => {
+		const before: Recorded = { stage: 'ok', tokensLeft: 34_405, base: 60_000, lastBase: 60_000 };
+		const after = at(5_405, 20_000);
+		expect(measuredShare(before, after)).toEqual(at(5_405, 60_000));
+		expect(stage(before, after)).toBe('share:10');
+		// One alert, for the lowest step passed; the base now is the one the next change is measured by.
+		expect(decide(before, stage(before, after), after)).toEqual({ stage: 'share:10', tokensLeft: 5_405, base: 60_000, lastBase: 20_000, alert: true, rearm: false });
+		const crossed: Recorded = { stage: 'share:10', tokensLeft: 5_405, base: 60_000, lastBase: 20_000 };
+		expect(decide(crossed, stage(crossed, at(4_405, 20_000)), at(4_405, 20_000))).toMatchObject({ stage: 'share:10', tokensLeft: 4_405, alert: false, rearm: false });
+		expect(decide(crossed, stage(crossed, at(999, 20_000)), at(999, 20_000))).toMatchObject({ stage: 'share:5', alert: true });
+		// A grant grows the base: the base now measures it, and a record without one kept measures by its stage's.
+		expect(measuredShare(before, at(94_405, 100_000)).base).toBe(100_000);
+		expect(measuredShare({ ...before, lastBase: null }, after).base).toBe(60_000);
+		expect(measuredShare(null, after).base).toBe(20_000);
 	});
 });
 
@@ -113,16 +135,16 @@ describe('fixed-number steps beside shares', () => {
 	});
 
 	it('alert a token step once per crossing and re-arm it with a top-up', () => {
-		expect(decide({ stage: 'ok', tokensLeft: 600, base: null }, 'tokens:500', at(499, 10_000))).toMatchObject({ stage: 'tokens:500', alert: true });
-		expect(decide({ stage: 'tokens:500', tokensLeft: 499, base: null }, 'tokens:500', at(300, 10_000))).toBeNull();
-		expect(decide({ stage: 'tokens:500', tokensLeft: 300, base: null }, 'ok', at(5_300, 15_000))).toMatchObject({ stage: 'ok', rearm: true });
+		expect(decide({ stage: 'ok', tokensLeft: 600, base: null, lastBase: null }, 'tokens:500', at(499, 10_000))).toMatchObject({ stage: 'tokens:500', alert: true });
+		expect(decide({ stage: 'tokens:500', tokensLeft: 499, base: 10_000, lastBase: 10_000 }, 'tokens:500', at(300, 10_000))).toBeNull();
+		expect(decide({ stage: 'tokens:500', tokensLeft: 300, base: 10_000, lastBase: 10_000 }, 'ok', at(5_300, 15_000))).toMatchObject({ stage: 'ok', rearm: true });
 	});
 
 	it('compare a share passed in a larger allocation by the tokens it stood for then, not after spent lots left it', () => {
 		// Below 25% of 1,100 (275 tokens) with 199 left; the 1,000-token lot is then spent and leaves:
 		// 25% of the remaining 100 would be 25 tokens, yet dropping below 100 tokens is the next step down.
-		const recorded = { stage: 'share:25' as const, tokensLeft: 199, base: 1_100 };
-		expect(decide(recorded, 'tokens:100', at(99, 100))).toMatchObject({ stage: 'tokens:100', alert: true, base: 100 });
+		const recorded: Recorded = { stage: 'share:25', tokensLeft: 199, base: 1_100, lastBase: 100 };
+		expect(decide(recorded, 'tokens:100', at(99, 100))).toMatchObject({ stage: 'tokens:100', alert: true, lastBase: 100 });
 		// Two shares compare by percent whatever the allocation: no second "below 25%".
 		expect(decide(recorded, 'share:25', at(20, 100))).toBeNull();
 	});

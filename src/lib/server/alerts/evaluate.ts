@@ -7,7 +7,7 @@ import { config } from '../config';
 import type { MailMessage } from '../mail';
 import { queueMail } from '../mail/job';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
-import { decide, stageOf, stageShare, stageTokens, type AlertSteps, type Stage } from './level';
+import { decide, measuredShare, stageOf, stageShare, stageTokens, type AlertSteps, type Recorded, type Stage } from './level';
 import { alertStepsOf } from './steps';
 import { pushWords, stepShort, stepWords } from './words';
 import { queuePushes, type UserPush } from './push/send';
@@ -39,6 +39,7 @@ interface Recipient {
 	stage: Stage | null;
 	tokens_left: number | null;
 	base: number | null;
+	last_base: number | null;
 	generation: number | null;
 	team_name: string | null;
 }
@@ -61,7 +62,7 @@ function recipients(exec: Executor, accountIds: string[]): Promise<Recipient[]> 
 			 where t.account_id = any(ids.list) and m.role in ('owner', 'admin')
 		)
 		select r.account_id, u.id as user_id, u.email, u.name,
-		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.base::int8 as base, st.generation,
+		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.base::int8 as base, st.last_base::int8 as last_base, st.generation,
 		       (select name from teams where account_id = r.account_id) as team_name
 		  from r join users u on u.id = r.id
 		  left join user_settings s on s.user_id = u.id
@@ -78,11 +79,16 @@ interface Figures {
 	hadTokens: boolean;
 }
 
-/** What an evaluation would change for one recipient (null: nothing). */
-function decisionFor(r: Recipient, f: Figures) {
+/** The recipient's recorded stage (null: none yet). */
+function recordedOf(r: Recipient): Recorded | null {
 	const num = (v: number | null) => (v === null ? null : Number(v));
-	const recorded = r.stage === null ? null : { stage: r.stage, tokensLeft: num(r.tokens_left), base: num(r.base) };
-	return decide(recorded, stageOf(f.share, f.steps, f.hadTokens), f.share);
+	return r.stage === null ? null : { stage: r.stage, tokensLeft: num(r.tokens_left), base: num(r.base), lastBase: num(r.last_base) };
+}
+
+/** What an evaluation would change for one recipient (null: nothing): the stage of the share as the change is measured (level.ts `measuredShare`). */
+function decisionFor(r: Recipient, f: Figures) {
+	const recorded = recordedOf(r);
+	return decide(recorded, stageOf(measuredShare(recorded, f.share), f.steps, f.hadTokens), f.share);
 }
 
 /** The figures of the accounts given, from the ledger (see ledger/share.ts) and the alert settings: a few reads, whatever their number. */
@@ -127,18 +133,20 @@ export async function evaluateIn(tx: Executor, accountId: string, cause: AlertCa
 	// Guests and teams without managers have nobody to tell: skip reading the balance.
 	if (!people.length) return [];
 	const f = (await figures(tx, [accountId]))(accountId);
-	const { share } = f;
 	const made: SentAlert[] = [];
 	for (const r of people) {
 		const d = decisionFor(r, f);
 		if (!d) continue;
+		// What the alert says the step is a share of: the base the crossing was measured by.
+		const share = measuredShare(recordedOf(r), f.share);
 		// A re-arm ends the crossing: the next drop is a new one, with new dedupe keys.
 		const generation = (r.generation ?? 0) + (d.rearm ? 1 : 0);
 		await tx.execute(sql`
-			insert into alert_states (account_id, user_id, stage, tokens_left, base, generation)
-			values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${d.base}, ${generation})
+			insert into alert_states (account_id, user_id, stage, tokens_left, base, last_base, generation)
+			values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${d.base}, ${d.lastBase}, ${generation})
 			on conflict (account_id, user_id) do update
-			  set stage = excluded.stage, tokens_left = excluded.tokens_left, base = excluded.base, generation = excluded.generation, updated_at = now()`);
+			  set stage = excluded.stage, tokens_left = excluded.tokens_left, base = excluded.base, last_base = excluded.last_base,
+			      generation = excluded.generation, updated_at = now()`);
 		if (!d.alert) continue;
 		const kind: AlertKind = d.stage === 'depleted' ? 'balance_empty' : 'balance_low';
 		const mailed = r.email_alerts && r.email !== null;

@@ -25,7 +25,8 @@ export type Stage = 'ok' | `share:${number}` | `tokens:${number}` | 'depleted';
  * 'depleted' the deepest; two share steps by their percent and two token steps by their number
  * (the smaller, the deeper), whatever the allocation; a share and a token step by the tokens each
  * stands for, a share's measured against its own allocation (`baseA`, `baseB`: the one it was
- * reached in), because a spent lot leaving the allocation must not make a passed share look deeper.
+ * reached in, `measuredShare`'s), because a spent lot leaving the allocation must not make a passed
+ * share look deeper.
  */
 export function compareDepth(a: Stage, b: Stage, baseA: number, baseB = baseA): number {
 	const extreme = (s: Stage) => (s === 'ok' ? -1 : s === 'depleted' ? 1 : 0);
@@ -73,27 +74,45 @@ export interface Recorded {
 	stage: Stage;
 	/** Tokens left when the stage was recorded (null: never evaluated). */
 	tokensLeft: number | null;
-	/** The allocation then, in tokens (null: recorded before it was kept; the current one is used). */
+	/** The allocation the stage was reached in, in tokens (null: recorded before it was kept; the current one is used). */
 	base: number | null;
+	/** The allocation at the last evaluation, in tokens: the base before the change evaluated now (null: not kept yet; `base` is used). */
+	lastBase: number | null;
 }
 
 /**
- * What an evaluation changes for one recipient, or null when nothing: a deeper stage is a
- * crossing to alert (several steps crossed at once alert once, for the deepest); a shallower one
- * re-arms the steps above it only when more tokens are left than when last recorded (a top-up,
- * a refund, an allowance reset), not when a spent lot merely leaves the base — then only the
- * lower mark is kept, so a later top-up is measured from there.
+ * The allocation a change is measured by, the one base for the tokens left before and after it: the
+ * base before the change (`lastBase`, kept by every evaluation that saw the base change: `decide`) when
+ * the change shrank it, else the base now. A lot a spend used up, an expiry or an ended lot leaves the
+ * base; measured against what is left of it, tokens that fell from 34,405 of 60,000 to 5,405 of the
+ * 20,000 still granted would pass no step. A grant grows the base: the base now counts then.
+ */
+export function measuredShare<S extends Pick<AllocationShare, 'left' | 'base'>>(recorded: Recorded | null, s: S): S {
+	return { ...s, base: Math.max(recorded?.lastBase ?? recorded?.base ?? s.base, s.base) };
+}
+
+/**
+ * What an evaluation changes for one recipient, or null when nothing. `now` is the stage of
+ * `measuredShare`, the base a stage is recorded with. A deeper stage is a crossing to alert (several
+ * steps crossed at once alert once, for the deepest); a shallower one re-arms the steps above it only
+ * when more tokens are left than when last recorded (a top-up, a refund, an allowance reset), not
+ * when a spent lot merely leaves the base: then only the lower mark is kept, so a later top-up is
+ * measured from there. A base that changed is kept (`lastBase`) whatever else happens: the next
+ * change is measured by it.
  */
 export function decide(
 	recorded: Recorded | null,
 	now: Stage,
 	s: Pick<AllocationShare, 'left' | 'base'>
-): { stage: Stage; tokensLeft: number; base: number; alert: boolean; rearm: boolean } | null {
-	const before = recorded ?? { stage: 'ok' as Stage, tokensLeft: null, base: null };
+): { stage: Stage; tokensLeft: number; base: number; lastBase: number; alert: boolean; rearm: boolean } | null {
+	const before = recorded ?? { stage: 'ok' as Stage, tokensLeft: null, base: null, lastBase: null };
 	const left = s.left;
-	const c = compareDepth(now, before.stage, s.base, before.base ?? s.base);
-	if (c > 0) return { stage: now, tokensLeft: left, base: s.base, alert: true, rearm: false };
-	if (c === 0) return null;
-	if (before.tokensLeft === null || left > before.tokensLeft) return { stage: now, tokensLeft: left, base: s.base, alert: false, rearm: true };
-	return left < before.tokensLeft ? { stage: before.stage, tokensLeft: left, base: before.base ?? s.base, alert: false, rearm: false } : null;
+	const base = measuredShare(recorded, s).base;
+	const c = compareDepth(now, before.stage, base, before.base ?? base);
+	const kept = { stage: before.stage, base: before.base ?? base, lastBase: s.base, alert: false, rearm: false };
+	if (c > 0) return { stage: now, tokensLeft: left, base, lastBase: s.base, alert: true, rearm: false };
+	if (c < 0 && (before.tokensLeft === null || left > before.tokensLeft)) return { stage: now, tokensLeft: left, base, lastBase: s.base, alert: false, rearm: true };
+	if (c < 0 && left < before.tokensLeft!) return { ...kept, tokensLeft: left };
+	// Nothing recorded yet stands for an empty base: an account that never had any is not recorded for nothing.
+	return s.base === (before.lastBase ?? before.base ?? 0) ? null : { ...kept, tokensLeft: before.tokensLeft ?? left };
 }

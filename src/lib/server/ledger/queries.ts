@@ -159,6 +159,22 @@ function heldRead(accountIds: string[]): Read<Map<string, number>> {
 	);
 }
 
+/**
+ * What the live countable lots that running holds emptied were granted, per account (none: absent):
+ * their tokens are held, still the account's, so the lots stay in the base of its share (share.ts).
+ */
+function heldLotsRead(accountIds: string[]): Read<Map<string, number>> {
+	return read(
+		sql`select l.account_id, sum(l.amount)::int8 as amount
+		      from lots l
+		     where l.id in (select e.lot_id from holds h join entries e on e.operation_id = h.operation_id
+		                     where h.account_id = any(${uuidArray(accountIds)}) and h.status = 'open' and e.lot_id is not null)
+		       and l.remaining = 0 and not l.unlimited and (l.expires_at is null or l.expires_at > now())
+		     group by l.account_id`,
+		(rows: { account_id: string; amount: number }[]) => new Map(rows.map((r) => [r.account_id, Number(r.amount)]))
+	);
+}
+
 /** Of an account's open holds' tokens, those taken from its countable lots and from its free allowances' windows. */
 function heldFromRead(accountId: string): Read<HeldFrom> {
 	return read(
@@ -180,18 +196,22 @@ export function heldFrom(exec: Executor, accountId: string): Promise<HeldFrom> {
  * at once); `modulesOf` narrows an account's free allowances to those modules' (see allocationShare).
  */
 export async function allocationShares(exec: Executor, accountIds: string[], modulesOf?: (accountId: string) => ReadonlySet<string> | undefined): Promise<Map<string, AllocationShare>> {
-	const { allocations, allowances, held } = await readOne(
+	const { allocations, allowances, held, heldLots } = await readOne(
 		exec,
 		together({
 			allocations: allocationsRead(accountIds),
 			allowances: allowancesRead(accountIds),
-			held: heldRead(accountIds)
+			held: heldRead(accountIds),
+			heldLots: heldLotsRead(accountIds)
 		})
 	);
 	return new Map(
 		accountIds.map((id) => [
 			id,
-			allocationShare({ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: held.get(id) ?? 0 }, modulesOf?.(id))
+			allocationShare(
+				{ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: held.get(id) ?? 0, heldLots: heldLots.get(id) },
+				modulesOf?.(id)
+			)
 		])
 	);
 }

@@ -4,8 +4,9 @@ import { levelOfLeft } from '../../share-level';
 
 /**
  * An account's allocation, the 100% of every share the dashboard and the alerts speak of.
- * - `base`: what the account's live lots were granted (a spent or expired lot drops out) plus
- *   the limits of its free allowances (an unlimited allowance adds nothing countable), in tokens.
+ * - `base`: what the account's live lots were granted (a spent or expired lot drops out; one a
+ *   running hold emptied stays until the hold closes, as its tokens are still in `left`) plus the
+ *   limits of its free allowances (an unlimited allowance adds nothing countable), in tokens.
  * - `left`: what is still there of it: the lots' remaining tokens, the allowances' limit − used,
  *   and the tokens held by running operations (they are the account's until settled), in tokens.
  * - `unlimited`: the account has unlimited general tokens, so no share applies.
@@ -18,10 +19,14 @@ export interface AllocationShare {
 
 /**
  * `AllocationShare` from the dashboard's figures of one account; with `modules`, of the free
- * allowances only those of these modules count (what a use of them can draw on).
+ * allowances only those of these modules count (what a use of them can draw on). `heldLots`: what the
+ * live lots running holds emptied were granted (absent from `allocations`), in tokens.
  */
-export function allocationShare(b: { allocations: Allocation[]; allowances: AllowanceStatus[]; held: number }, modules?: ReadonlySet<string>): AllocationShare {
-	let base = 0;
+export function allocationShare(
+	b: { allocations: Allocation[]; allowances: AllowanceStatus[]; held: number; heldLots?: number },
+	modules?: ReadonlySet<string>
+): AllocationShare {
+	let base = b.heldLots ?? 0;
 	let left = b.held;
 	for (const a of b.allocations) {
 		if (a.unlimited) continue;

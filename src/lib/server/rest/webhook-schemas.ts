@@ -107,7 +107,10 @@ const n = () => z.number().int();
  */
 const shareFields = {
 	tokens_left: n().meta({ description: "Tokens left of the allocation: the lots' remaining tokens, what is left of the free allowances, and tokens held by running operations." }),
-	allocation: n().meta({ description: "The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's)." })
+	allocation: n().meta({
+		description:
+			"The allocation, the 100% of the share: what the live lots were granted plus the free allowances' limits (the dashboard's), as it was before the change that passed the step when that change took a lot out of it (a lot spent to nothing, expired or ended), so `tokens_left` is measured against what the balance was a share of."
+	})
 };
 
 const instant = () => z.string().meta({ description: 'ISO 8601 in UTC with milliseconds and `Z` (`2026-12-05T00:00:00.000Z`), as every instant of the API.' });

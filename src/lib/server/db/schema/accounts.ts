@@ -293,6 +293,8 @@ export const alertStates = pgTable(
 		tokensLeft: bigint('tokens_left', { mode: 'number' }),
 		/** The allocation when the stage was reached, in tokens: a share step is compared with a token step at it. */
 		base: bigint('base', { mode: 'number' }),
+		/** The allocation at the last evaluation that saw it change, in tokens: the base the next change is measured by (alerts/level.ts). */
+		lastBase: bigint('last_base', { mode: 'number' }),
 		generation: integer('generation').notNull().default(0),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
