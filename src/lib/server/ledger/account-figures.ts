@@ -136,15 +136,21 @@ export function unlimitedLotsOf(exec: Executor, accountId: string): Promise<LotR
 	return lotRows(exec, accountId, sql`and unlimited and (expires_at is null or expires_at > now())`, 1000);
 }
 
-async function lotRows(exec: Executor, accountId: string, only: SQL, limit: number): Promise<LotRow[]> {
-	const rows = await queryRows<{ id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; ended: boolean; expired: boolean; note: string | null; created_at: string }>(exec, sql`
+/**
+ * The statement behind `lotsOf` and `unlimitedLotsOf`: `only` narrows the account's lots. Whether a lot
+ * ended or expired reads its expiry entries by entries_lot_expire_idx, never the uses it paid for.
+ */
+export const lotRowsSql = (accountId: string, only: SQL, limit: number) => sql`
 		select id, source, model, amount, remaining, unlimited, expires_at, note, created_at,
 		       (expires_at is null or expires_at > now()) and (unlimited or remaining > 0) as active,
 		       expired_at is not null and ${endedBySomeone(sql`lots.id`)} as ended,
 		       not unlimited and ((expires_at <= now() and remaining > 0)
 		         or exists (select 1 from entries e where e.lot_id = lots.id and e.kind = 'expire' and e.amount < 0)) as expired
 		  from lots where account_id = ${accountId}::uuid ${only}
-		 order by created_at desc, id desc limit ${limit}`);
+		 order by created_at desc, id desc limit ${limit}`;
+
+async function lotRows(exec: Executor, accountId: string, only: SQL, limit: number): Promise<LotRow[]> {
+	const rows = await queryRows<{ id: string; source: LotSource; model: string | null; amount: number; remaining: number; unlimited: boolean; expires_at: string | null; active: boolean; ended: boolean; expired: boolean; note: string | null; created_at: string }>(exec, lotRowsSql(accountId, only, limit));
 	const when = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 	return rows.map((l) => ({
 		id: l.id,

@@ -292,6 +292,8 @@ export const entries = pgTable(
 		// Partial: an entry has one of the two (fewer index writes per entry).
 		index('entries_lot_idx').on(t.lotId).where(sql`${t.lotId} is not null`),
 		index('entries_window_idx').on(t.windowId).where(sql`${t.windowId} is not null`),
+		// A lot's expiry entries without its uses (a lot paid for a million: 0.9 s through entries_lot_idx): expired, ended, lost.
+		index('entries_lot_expire_idx').on(t.lotId).where(sql`${t.kind} = 'expire'`),
 		check('entries_target_check', sql`(${t.lotId} is null) <> (${t.windowId} is null)`)
 	]
 );
