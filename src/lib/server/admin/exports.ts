@@ -6,7 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify';
 import { queryRows, type Executor } from '../db/client';
 import { accountNames } from '../accounts';
-import { operationsBetween, poolUsedSinceSql, refreshAccountFigures, siteMonthStart, summaryJoin } from '../ledger';
+import { operationsBetween, poolUsedSinceSql, type OperationRecord, refreshAccountFigures, siteMonthStart, summaryJoin } from '../ledger';
 import { listAudit, type AuditQuery } from './audit-log';
 import { keyNamed } from '../../key-named';
 import { paymentMovements } from '../store/overview';
@@ -172,9 +172,18 @@ async function* auditRows(exec: Executor, q: AuditQuery, pageSize: number): Asyn
 /** Operations of a site-local date range, oldest first. */
 async function* operationRows(exec: Executor, range: { from: string; to: string }, pageSize: number): AsyncGenerator<Row> {
 	const balances = new Map<string, number>();
-	for (let after: { atKey: string; id: string } | null = null; ; ) {
-		const page = await operationsBetween(exec, range, after, pageSize, balances);
-		const names = await accountNames(exec, page.map((o) => o.accountId));
+	// A page and its accounts' names; the next is read while this one is written (as accountRows does). Pages
+	// are still read one after another, each once its previous came back: `balances` runs on row by row.
+	type Page = { page: OperationRecord[]; names: Map<string, string> };
+	const read = (after: { atKey: string; id: string } | null): Promise<Page> => {
+		const rows = operationsBetween(exec, range, after, pageSize, balances).then(async (page) => ({ page, names: await accountNames(exec, page.map((o) => o.accountId)) }));
+		rows.catch(() => {}); // a download abandoned mid-way leaves the page read ahead unawaited
+		return rows;
+	};
+	let next: Promise<Page> | null = read(null);
+	while (next) {
+		const { page, names }: Page = await next;
+		next = page.length < pageSize ? null : read({ atKey: page.at(-1)!.atKey, id: page.at(-1)!.id });
 		for (const o of page) {
 			yield {
 				id: o.id,
@@ -194,8 +203,6 @@ async function* operationRows(exec: Executor, range: { from: string; to: string 
 				actor_key_id: o.actorKeyId
 			};
 		}
-		if (page.length < pageSize) return;
-		after = { atKey: page.at(-1)!.atKey, id: page.at(-1)!.id };
 	}
 }
 
