@@ -30,8 +30,8 @@ BEGIN
     SELECT coalesce(sum(remaining), 0) INTO v_available FROM lots
       WHERE account_id = p_account AND model IS NULL AND NOT unlimited AND (expires_at IS NULL OR expires_at > p_now);
     IF v_available < p_tokens THEN
-      RETURN jsonb_build_object('ok', false, 'code', 'insufficient_tokens',
-        'message', format('Only %s tokens are there to take back.', to_char(v_available, 'FM999,999,999,999,990')));
+      -- A refusal naming figures gives them, for the app to word (ledger/sql-result.ts figureWords).
+      RETURN jsonb_build_object('ok', false, 'code', 'insufficient_tokens', 'says', 'take_back_at_most', 'available', v_available);
     END IF;
   END IF;
   INSERT INTO operations (id, account_id, kind, status, cost, actor_user_id, idem_scope, idem_key, metadata, created_at)
@@ -90,11 +90,8 @@ BEGIN
     WHERE account_id = p_account AND model IS NULL AND NOT unlimited AND (expires_at IS NULL OR expires_at > p_now);
   v_delta := CASE WHEN p_mode = 'set' THEN p_tokens - v_current ELSE p_tokens END;
   IF p_mode = 'set' AND p_tokens <> 0 AND abs(v_delta) > p_max_change THEN
-    RETURN jsonb_build_object('ok', false, 'code', 'invalid_input', 'field', 'tokens',
-      'message', format('Setting the general balance to %s is a change of %s%s tokens from %s; one change is at most %s tokens either way. Change it in steps, or set it to 0 to empty the account.',
-        to_char(v_current + v_delta, 'FM9,999,999,999,999,990'), CASE WHEN v_delta > 0 THEN '+' ELSE '−' END,
-        to_char(abs(v_delta), 'FM9,999,999,999,999,990'), to_char(v_current, 'FM9,999,999,999,999,990'),
-        to_char(p_max_change, 'FM9,999,999,999,999,990')));
+    RETURN jsonb_build_object('ok', false, 'code', 'invalid_input', 'field', 'tokens', 'says', 'change_too_big',
+      'balance', v_current, 'delta', v_delta, 'max_change', p_max_change);
   END IF;
   IF v_delta > 0 THEN
     v_r := quota_grant(p_account => p_account, p_tokens => v_delta, p_source => 'admin', p_grant_key => 'adjust:' || p_key,

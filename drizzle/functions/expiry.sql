@@ -115,25 +115,24 @@ BEGIN
   PERFORM 1 FROM accounts WHERE id = v_account FOR UPDATE;
   PERFORM quota_housekeep(v_account, p_now);
   SELECT id, unlimited, model, note, source, expires_at, remaining INTO v_lot FROM lots WHERE id = p_lot;
+  -- A refusal naming figures or a time gives them (a time with the site's zone), for the app to word as it
+  -- writes them (ledger/sql-result.ts figureWords).
   IF NOT v_lot.unlimited AND p_paid_sources IS NULL THEN
-    RETURN jsonb_build_object('ok', false, 'code', 'conflict',
-      'message', format('This lot is not unlimited (it holds %s tokens): only an unlimited lot ends this way.', v_lot.remaining));
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict', 'says', 'not_unlimited', 'remaining', v_lot.remaining);
   END IF;
   IF NOT v_lot.unlimited AND v_lot.source = ANY(p_paid_sources) THEN
     RETURN jsonb_build_object('ok', false, 'code', 'conflict',
       'message', 'These tokens were paid for: a refund takes them back, or set the general balance.');
   END IF;
-  -- The two refusals that name a time give it, and the site's zone, for endLot (ledger/grants.ts) to word
-  -- as the app writes a time.
   IF v_lot.expires_at IS NOT NULL AND v_lot.expires_at <= p_now THEN
-    RETURN jsonb_build_object('ok', false, 'code', 'conflict', 'unlimited', v_lot.unlimited, 'ended_at', v_lot.expires_at,
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict', 'says', 'ended_already', 'unlimited', v_lot.unlimited, 'ended_at', v_lot.expires_at,
       'time_zone', (SELECT time_zone FROM site_settings WHERE id = 1));
   END IF;
   SELECT coalesce(-sum(e.amount), 0), max(h.expires_at) INTO v_held, v_until
     FROM holds h JOIN entries e ON e.operation_id = h.operation_id AND e.lot_id = p_lot
    WHERE h.account_id = v_account AND h.status = 'open';
   IF NOT v_lot.unlimited AND v_held > 0 THEN
-    RETURN jsonb_build_object('ok', false, 'code', 'conflict', 'held', v_held, 'held_until', v_until,
+    RETURN jsonb_build_object('ok', false, 'code', 'conflict', 'says', 'held_by_job', 'held', v_held, 'held_until', v_until,
       'time_zone', (SELECT time_zone FROM site_settings WHERE id = 1));
   END IF;
   UPDATE lots SET expires_at = p_now, expired_at = p_now, remaining = 0 WHERE id = p_lot;

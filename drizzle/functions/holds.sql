@@ -138,8 +138,7 @@ BEGIN
     RETURN jsonb_build_object('ok', false, 'code', 'hold_already_settled', 'message', format('This hold is already %s.', h.status));
   END IF;
   IF NOT p_release AND (p_tokens < 0 OR p_tokens > h.amount) THEN
-    RETURN jsonb_build_object('ok', false, 'code', 'invalid_input', 'field', 'tokens',
-      'message', format('tokens must be between 0 and the %s held.', to_char(h.amount, 'FM999,999,999,999,990')));
+    RETURN jsonb_build_object('ok', false, 'code', 'invalid_input', 'field', 'tokens', 'says', 'settle_past_held', 'held', h.amount);
   END IF;
   v_result := quota_close_hold(h.id, CASE WHEN p_release THEN 0 ELSE p_tokens END,
     CASE WHEN p_release THEN 'released' ELSE 'settled' END, p_scope, p_key, p_now);

@@ -108,7 +108,8 @@ BEGIN
     RETURN v_result;
   END IF;
   -- What a consume or hold says is left is what its check said, after it: no more than the tightest cap
-  -- leaves (a member's own in a team pool). The operation's balance_after stays the account's (the statement's).
+  -- leaves (a member's own in a team pool). The operation's balance_after keeps `remaining` before the cap (what was
+  -- spendable on the use's feature and model), not the statement's balance (docs/ARCHITECTURE.md).
   IF v_plan.code IS NULL AND v_plan.tightest_cap IS NOT NULL THEN
     v_result := quota_capped(v_result, v_plan.tightest_cap, v_price.cost);
   END IF;

@@ -68,8 +68,9 @@ export function localeFormatter(locale?: string, readerZone?: string): Formatter
 }
 
 /**
- * REST wording: the app's, in English whatever the server's locale: "7,500" and "Dec 7, 2026, 00:00 UTC"
- * (a reset in the site's zone, named as the pages name it), so a message a host site shows reads as the app does.
+ * The server's wording (REST messages, inbox notices): the app's, in English whatever the server's locale: "7,500"
+ * and "Dec 7, 2026, 00:00 UTC" (a reset in the site's zone, named as the pages name it), so a message a host site
+ * shows reads as the app does.
  */
 export const plainFormatter: Formatter = /* @__PURE__ */ localeFormatter('en');
 

@@ -7,7 +7,8 @@ import { configureRates, expectInvariants } from '../helpers/ledger';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { notifications, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
-import { balances, consume, endLot, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+import { allocationShares, balances, consume, endLot, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
+import { levelOfLeft } from '../../src/lib/share-level';
 import { createTeam, createUser } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { alertCatchUpJob, catchUpAlerts, evaluateAlerts, listAlertSteps, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
@@ -454,6 +455,25 @@ describe('alert steps: 20%, 10%, 5% and depleted by default', () => {
 		await drained(team.accountId);
 		await spend(team.accountId, 29_000, owner.id);
 		expect(await evaluate(team.accountId)).toEqual([expect.objectContaining({ userId: owner.id, stage: 'share:10' })]);
+		await expectInvariants(db);
+	});
+
+	it('gives the dashboard the level the alerts measure while a running job holds a lot it emptied', async () => {
+		// 900 never expiring and a 100 bonus that expires, spent first: the job's hold of 100 empties the bonus,
+		// then 810 are spent. 90 + 100 held = 190 left of the 1,000 still granted (19%): below 20%, "low", as the
+		// alerts measure it, not 190 of the 900 of the lots with tokens in them (21%, "ok").
+		const u = await person('Held');
+		await give(u.accountId, 900);
+		await grant(db.orm, { accountId: u.accountId, tokens: 100, source: 'bonus', expiresAt: new Date(Date.now() + 30 * 86_400_000) });
+		const job = await hold(db.orm, { accountId: u.accountId, feature: 'plain', maxTokens: 100, ttlSeconds: 60, actor: {}, idempotency: { scope: 'alerts-test', key: randomUUID() } });
+		await spend(u.accountId, 810);
+		const share = (await allocationShares(db.orm, [u.accountId])).get(u.accountId)!;
+		expect(share).toMatchObject({ base: 1_000, left: 190 });
+		const dashboard = await balances(db.orm, u.accountId);
+		expect(dashboard).toMatchObject({ available: 90, held: 100, lowSharePercent: 20, level: 'low' });
+		expect(dashboard.level).toBe(levelOfLeft(share.left, share.base, dashboard.lowSharePercent));
+		expect((await evaluate(u.accountId)).map((a) => a.stage)).toEqual(['share:20']);
+		await release(db.orm, job.holdId, { scope: 'alerts-test', key: randomUUID() });
 		await expectInvariants(db);
 	});
 

@@ -25,6 +25,16 @@ const lotTokens = async (accountId: string) => availableOf((await balances(db.or
 /** A member's free allowances in the demo data: chat 10,000 a day and forms 5,000 a week. */
 const MEMBER_ALLOWANCES = 15_000;
 
+/** `request` with one more header, `name: value`, which a Headers object would refuse (a NUL). */
+const withHeader =
+	(name: string, value: string) =>
+	(request: Request): Request => {
+		const headers = new Headers(request.headers);
+		const entries = [...request.headers, [name, value] as [string, string]];
+		Object.defineProperty(headers, Symbol.iterator, { value: () => entries[Symbol.iterator]() });
+		return Object.defineProperty(request, 'headers', { value: headers });
+	};
+
 describe(`REST v1 contract on ${backend}`, () => {
 	it('GET /api/v1/balance answers the seeds’ shape plus allowances, available and held', async () => {
 		const m = await member(db, 5000);
@@ -305,6 +315,13 @@ describe(`REST v1 contract on ${backend}`, () => {
 		expect([big.status, big.json.error]).toEqual([415, 'unsupported_media_type']);
 		const query = await callJson('/api/v1/balance?user=a%00b', { headers: bearer(m.key) });
 		expect([query.status, query.json.error]).toEqual([400, 'invalid_input']);
+		// A header holding a NUL, as a Request made in the process could (no HTTP client can: Node's parser refuses
+		// it): a bad key is told 401, the key known the header is named (400).
+		const nulHeader = { rewrite: withHeader('x-note', 'a\u0000b') };
+		expect((await callJson('/api/v1/consume', { ...nulHeader, headers: wrongKey, body: { feature: 'search_images', units: 1 } })).status).toBe(401);
+		expect((await callJson('/api/v1/embed/summary', { ...nulHeader, headers: bearer('qe_not_a_real_token') })).status).toBe(401);
+		const header = await callJson('/api/v1/consume', { ...nulHeader, headers: bearer(m.key, idem()), body: { feature: 'search_images', units: 1 } });
+		expect([header.status, header.json.error, header.json.message]).toEqual([400, 'invalid_input', 'x-note cannot hold a NUL character or an unpaired surrogate: neither can be stored.']);
 		expect(await lotTokens(m.accountId)).toBe(100);
 	});
 

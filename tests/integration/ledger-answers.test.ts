@@ -4,6 +4,8 @@ import { freshDb, backend } from '../helpers/db';
 import type { Db } from '../../src/lib/server/db/client';
 import { DomainError } from '../../src/lib/server/errors';
 import { adjustAnswer, callLedger, consumeAnswer, grantAnswer } from '../../src/lib/server/ledger/sql-result';
+import { adjustBalance, endLot, grant } from '../../src/lib/server/ledger';
+import { makeUser } from '../helpers/ledger';
 
 let db: Db;
 beforeAll(async () => {
@@ -19,6 +21,19 @@ describe(`ledger SQL answers on ${backend}`, () => {
 		const call = callLedger(db.orm, sql`select '{"ok": true, "created": true, "lot_id": "not-a-uuid"}'::jsonb as r`, grantAnswer);
 		await expect(call).rejects.toThrow(/outside its schema: .*lot_id/);
 		await expect(call).rejects.not.toBeInstanceOf(DomainError);
+	});
+
+	it('a refusal naming figures says them as the app writes them: 29,000 tokens, not 29000', async () => {
+		const u = await makeUser(db);
+		const lot = await grant(db.orm, { accountId: u.accountId, tokens: 29_000, source: 'bonus' });
+		await expect(endLot(db.orm, { lotId: lot.lotId, actor: {} })).rejects.toMatchObject({
+			code: 'conflict',
+			message: 'This lot is not unlimited (it holds 29,000 tokens): only an unlimited lot ends this way.'
+		});
+		const take = (tokens: number) => adjustBalance(db.orm, { accountId: u.accountId, mode: 'delta', tokens: -tokens, reason: 'Test', actorUserId: u.userId, key: `k-${crypto.randomUUID()}` });
+		await expect(take(30_000)).rejects.toMatchObject({ code: 'insufficient_tokens', message: 'Only 29,000 tokens are there to take back.' });
+		await take(28_999);
+		await expect(take(2)).rejects.toMatchObject({ code: 'insufficient_tokens', message: 'Only 1 token is there to take back.' });
 	});
 
 	it('an error answer is the DomainError of its code and message; a refusal is an answer only where it is one', async () => {

@@ -32,23 +32,23 @@ const stage = (recorded: Recorded | null, s: AllocationShare) => stageOf(measure
 
 describe('the allocation a share is of', () => {
 	it('is what the live lots were granted plus the allowance limits; left counts lots, allowances and held tokens', () => {
-		expect(allocationShare({ allocations: [lot(300, 1000), lot(50, 200, { model: 'gpt-5-nano' })], allowances: [allowance(400, 1000)], held: 25 })).toEqual({
+		expect(allocationShare({ allocations: [lot(300, 1000), lot(50, 200, { model: 'gpt-5-nano' })], allowances: [allowance(400, 1000)], held: 25, heldLots: 0 })).toEqual({
 			base: 2200,
 			left: 300 + 50 + 600 + 25,
 			unlimited: false
 		});
 		// An unlimited allowance or model lot adds nothing countable; unlimited general tokens pass no step.
-		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true, model: 'claude' })], allowances: [allowance(10, null)], held: 0 })).toEqual({ base: 0, left: 0, unlimited: false });
-		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true })], allowances: [], held: 0 }).unlimited).toBe(true);
+		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true, model: 'claude' })], allowances: [allowance(10, null)], held: 0, heldLots: 0 })).toEqual({ base: 0, left: 0, unlimited: false });
+		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true })], allowances: [], held: 0, heldLots: 0 }).unlimited).toBe(true);
 	});
 
 	it('gives the dashboard its colour: yellow strictly below the share, red when nothing is left', () => {
-		const b = (remaining: number, used: number) => ({ allocations: [lot(remaining, 800)], allowances: [allowance(used, 200)], held: 0 });
+		const b = (remaining: number, used: number) => ({ allocations: [lot(remaining, 800)], allowances: [allowance(used, 200)], held: 0, heldLots: 0 });
 		expect(levelOf(b(200, 200), 20)).toBe('ok');
 		expect(levelOf(b(199, 200), 20)).toBe('low');
 		// No purchased tokens left but a quarter of the free allowance still there: not "no tokens left".
-		expect(levelOf({ allocations: [], allowances: [allowance(150, 200)], held: 0 }, 20)).toBe('ok');
-		expect(levelOf({ allocations: [], allowances: [allowance(200, 200)], held: 0 }, 20)).toBe('empty');
+		expect(levelOf({ allocations: [], allowances: [allowance(150, 200)], held: 0, heldLots: 0 }, 20)).toBe('ok');
+		expect(levelOf({ allocations: [], allowances: [allowance(200, 200)], held: 0, heldLots: 0 }, 20)).toBe('empty');
 	});
 });
 

@@ -17,7 +17,7 @@ describe('the level of what is left', () => {
 
 	it('is a balance’s level for the same figures', () => {
 		for (const left of [0, 1, 39, 40, 41, 200]) {
-			const b = { allocations: [], allowances: [{ module: 'text', name: 'Text', period: 'daily' as const, limit: 200, used: 200 - left, resetsAt: null, message: '', features: [] }], held: 0 };
+			const b = { allocations: [], allowances: [{ module: 'text', name: 'Text', period: 'daily' as const, limit: 200, used: 200 - left, resetsAt: null, message: '', features: [] }], held: 0, heldLots: 0 };
 			expect(levelOf(b, 20)).toBe(levelOfLeft(left, 200, 20));
 		}
 	});

@@ -73,6 +73,14 @@ export function assertStorable(value: unknown, base: Path = []): void {
 	throw new ZodError([{ code: 'custom', path: found.path, input: undefined, message }]);
 }
 
+/**
+ * Refuses a header holding text that cannot be stored, naming it. No HTTP client gets one here (Node's parser
+ * refuses a NUL, and a header is bytes, so it holds no surrogate): a guard for a Request made in the process.
+ */
+export function assertStorableHeaders(headers: Headers): void {
+	for (const [name, value] of headers) assertStorable(value, [name]);
+}
+
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
 /** `text` with every unstorable character replaced by U+FFFD, for keeping a copy of refused input. */

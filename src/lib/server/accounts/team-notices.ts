@@ -5,6 +5,7 @@ import { config } from '../config';
 import { notifications, teamMembers, users, userSettings } from '../db/schema';
 import { noticeInbox, usedByActorSince } from '../ledger';
 import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 import { queueMail } from '../mail/job';
 import { noticeMail } from '../mail/templates';
 
@@ -26,8 +27,6 @@ export interface TeamNoticeDetail {
 	mailed: boolean;
 }
 
-const english = new Intl.NumberFormat('en');
-
 /** What the member's pages show from now on; the same for a removal and a leaving. */
 const AFTER = 'Your pages now show your own tokens.';
 
@@ -36,7 +35,7 @@ const AFTER = 'Your pages now show your own tokens.';
  * says how many of the pool's tokens they used while a member (`used`, tokens), then what changes.
  */
 export function teamNoticeWords(teamName: string, byName: string | null, used: number): { title: string; body: string } {
-	const use = used > 0 ? `You used ${counted(used, 'token', english.format)} of its pool while you were a member; that use stays in its records.` : "You used none of its pool's tokens while you were a member.";
+	const use = used > 0 ? `You used ${counted(used, 'token', plainFormatter.tokens)} of its pool while you were a member; that use stays in its records.` : "You used none of its pool's tokens while you were a member.";
 	return { title: byName === null ? `You left ${teamName}` : `${byName} removed you from ${teamName}`, body: `${use} ${AFTER}` };
 }
 
@@ -45,7 +44,7 @@ export function teamNoticeWords(teamName: string, byName: string | null, used: n
  * many of the pool's tokens they used while a member (`used`) and what ended with them.
  */
 export function memberLeftWords(teamName: string, memberName: string, used: number): { title: string; body: string } {
-	const use = used > 0 ? `They used ${counted(used, 'token', english.format)} of its pool while they were a member; that use stays in its records.` : "They used none of its pool's tokens while they were a member.";
+	const use = used > 0 ? `They used ${counted(used, 'token', plainFormatter.tokens)} of its pool while they were a member; that use stays in its records.` : "They used none of its pool's tokens while they were a member.";
 	return { title: `${memberName} left ${teamName}`, body: `${use} They no longer draw from it; any cap on their use of it ended.` };
 }
 

@@ -7,16 +7,12 @@ import { allowanceNoticeFacts, allowanceThatApplies, ownAllowanceUsersSql, type 
 import { enqueue, type JobDefinition } from '../schedule/jobs';
 import { counted } from '../../counted';
 import { teamsPool } from '../../pool-name';
-import { localeFormatter } from '../../refusal-message';
+import { plainFormatter } from '../../refusal-message';
 import { tellLookers } from './tell';
 import { tellMembersBatch, type MembersBatch } from './tell-members';
 
 /** The inbox kinds of a free allowance: used up for its window, or changed by the site for the member's role. */
 export type AllowanceNoticeKind = 'allowance_used_up' | 'allowance_changed';
-
-/** "Dec 6, 2026, 00:00 Berlin time (UTC+1)": an instant as the app's pages (and refusals) say it, in a zone. */
-const pageWords = localeFormatter('en');
-const english = new Intl.NumberFormat('en');
 
 /**
  * The words of a used-up allowance: "Your free Chatbot allowance is used up until Dec 6, 2026, 00:00
@@ -25,7 +21,7 @@ const english = new Intl.NumberFormat('en');
  * of its own, "Further use is refused until then, unless you add tokens." `resetsAt`: ISO or null.
  */
 export function usedUpWords(d: { moduleName: string; resetsAt: string | null; timeZone: string; teamName: string | null; hasBalance: boolean }): { title: string; body: string } {
-	const until = d.resetsAt ? ` until ${pageWords.time(d.resetsAt, d.timeZone)}` : '';
+	const until = d.resetsAt ? ` until ${plainFormatter.time(d.resetsAt, d.timeZone)}` : '';
 	const whose = d.teamName ? `${d.teamName}'s` : 'Your';
 	const pool = d.teamName ? teamsPool(d.teamName) : null;
 	const body = d.hasBalance
@@ -78,7 +74,7 @@ function amount(a: Allowance): string {
 	if (a.limit === 'none') return 'no free allowance';
 	if (a.limit === null) return 'unlimited';
 	if (a.limit === 0) return 'not available';
-	return `${counted(a.limit, 'token', english.format)} ${per[a.period]}`;
+	return `${counted(a.limit, 'token', plainFormatter.tokens)} ${per[a.period]}`;
 }
 
 /**
@@ -96,7 +92,7 @@ export function allowanceChangeWords(d: { moduleName: string; from: Allowance; t
 	const pool = d.teamName ? teamsPool(d.teamName) : null;
 	if (d.to.limit === 'none') return { title: `${whose} free ${d.moduleName} allowance has ended`, body: `${was} From now on, ${d.moduleName} use is paid from ${pool ?? 'your balance'}.` };
 	if (d.to.limit === 0) return { title: `${d.moduleName} is no longer available to ${pool ?? 'you'}`, body: `${was} From now on, ${d.moduleName} cannot be used, even with a balance.` };
-	const resets = d.to.limit !== null && d.windowEnd ? `; this window resets ${pageWords.time(d.windowEnd, d.timeZone)}` : '';
+	const resets = d.to.limit !== null && d.windowEnd ? `; this window resets ${plainFormatter.time(d.windowEnd, d.timeZone)}` : '';
 	return { title: `${whose} free ${d.moduleName} allowance is now ${amount(d.to)}`, body: `${was} It applies from now on${resets}.` };
 }
 

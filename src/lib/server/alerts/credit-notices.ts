@@ -1,7 +1,7 @@
 import type { Executor } from '../db/client';
 import { counted } from '../../counted';
 import { teamsPool } from '../../pool-name';
-import { localeFormatter } from '../../refusal-message';
+import { plainFormatter } from '../../refusal-message';
 import { tellLookers } from './tell';
 
 /**
@@ -30,11 +30,8 @@ export interface CreditNoticeDetail {
 	mailed: boolean;
 }
 
-const english = new Intl.NumberFormat('en');
 /** "+500", "−200" (a true minus sign), with thousands separators. */
-const signed = (n: number) => `${n < 0 ? '\u2212' : '+'}${english.format(Math.abs(n))}`;
-/** "Dec 12, 2026, 00:00 Berlin time (UTC+1)": an instant as the app's pages (and refusals) say it, in a zone. */
-const pageWords = localeFormatter('en');
+const signed = (n: number) => `${n < 0 ? '\u2212' : '+'}${plainFormatter.tokens(Math.abs(n))}`;
 
 /**
  * A notice's words: "5,000 tokens added by the site", "Your balance was corrected by −200",
@@ -50,13 +47,13 @@ export function creditNoticeWords(change: CreditChange, note: string, teamName: 
 	const body = note ? `Note from the site: ${note}` : '';
 	switch (change.kind) {
 		case 'site_grant':
-			return { title: `${counted(change.tokens, 'token', english.format)} added ${teamName ? `to ${teamsPool(teamName)} ` : ''}by the site`, body };
+			return { title: `${counted(change.tokens, 'token', plainFormatter.tokens)} added ${teamName ? `to ${teamsPool(teamName)} ` : ''}by the site`, body };
 		case 'balance_corrected':
 			return { title: `${teamName ? `${teamName}'s` : 'Your'} balance was corrected by ${signed(change.tokens)}`, body };
 		case 'tokens_ended':
-			return { title: `${counted(Math.abs(change.tokens), 'token', english.format)} ${teamName ? `of ${teamsPool(teamName)} ` : ''}ended by the site`, body };
+			return { title: `${counted(Math.abs(change.tokens), 'token', plainFormatter.tokens)} ${teamName ? `of ${teamsPool(teamName)} ` : ''}ended by the site`, body };
 		case 'unlimited_granted': {
-			const until = change.until ? `until ${pageWords.time(change.until.toISOString(), timeZone)}` : 'with no end date';
+			const until = change.until ? `until ${plainFormatter.time(change.until.toISOString(), timeZone)}` : 'with no end date';
 			return { title: `Unlimited use of ${change.modelName ?? 'every model'}${teamName ? ` for ${teamsPool(teamName)}` : ''} ${until}, by the site`, body };
 		}
 		case 'unlimited_ended':

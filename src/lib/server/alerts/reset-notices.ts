@@ -7,14 +7,13 @@ import { z } from 'zod';
 import { queryRows, type Db, type Executor } from '../db/client';
 import { movedResets, nextResets, nowText, RESET_PERIODS, resettingPeriodsSql, type ResetPeriod } from '../ledger';
 import { enqueue, withdrawWaiting, type JobDefinition } from '../schedule/jobs';
-import { localeFormatter } from '../../refusal-message';
+import { plainFormatter } from '../../refusal-message';
 import { zoneName } from '../../zone-name';
 import { RESETS_QUIET_SECONDS } from '../../resets-quiet';
 import { anyoneToTell } from './allowance-notices';
 import { tellLookers } from './tell';
 import { tellMembersBatch, type MembersBatch } from './tell-members';
 
-const pageWords = localeFormatter('en');
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** The site's settings that say when windows reset: time zone (IANA id) and week start (0 Sunday … 6 Saturday). */
@@ -44,7 +43,7 @@ export function resetsMovedWords(d: { was: ResetSettings; now: ResetSettings; pe
 	const zone = (s: ResetSettings) => zoneName(s.timeZone, firstNext);
 	const title = zoneMoved ? `${whose} free allowances now reset${on(d.now)} at 00:00 ${zone(d.now)}` : `${whose} free weekly allowances now reset ${day(d.now)}`;
 	const before = zoneMoved ? `They reset${on(d.was)} at 00:00 ${zone(d.was)} before.` : `They reset ${day(d.was)} before.`;
-	const at = (iso: string) => pageWords.time(iso, d.now.timeZone);
+	const at = (iso: string) => plainFormatter.time(iso, d.now.timeZone);
 	const next = only ? `The next reset is ${at(d.periods[0]!.next)}.` : `Next resets: ${d.periods.map((p) => `${p.period} ${at(p.next)}`).join('; ')}.`;
 	return { title, body: `${before} ${next}` };
 }
@@ -95,7 +94,6 @@ const movedNow = (exec: Executor, m: Move) => nextResets(exec, m.now, m.periods,
 
 /** Every non-empty subset of `xs`, in their order. */
 const subsets = <T>(xs: readonly T[]): T[][] => xs.reduce<T[][]>((all, x) => [...all, ...all.map((s) => [...s, x]), [x]], []);
-
 
 /**
  * After the site's time zone or week start changed (`was`: as read by the ledger's lockedSiteSettings; the

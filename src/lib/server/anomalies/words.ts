@@ -1,9 +1,8 @@
 import type { AnomalyFigures, AnomalyKind } from './rules';
 import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 
 const count = new Intl.NumberFormat('en');
-/** "Dec 1, 2026, 22:09" as the app writes a moment (lib/client/format.ts), in UTC: the words are the same for everyone. */
-const moment = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
 
 /** "about 40 minutes", "about 1 minute", "about 1 hour", "about 2.5 hours": how long `left` tokens last at `perHour`. */
 function lasting(left: number, perHour: number): string {
@@ -22,7 +21,7 @@ function lasting(left: number, perHour: number): string {
 export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamName: string | null; keyName: string | null }): { title: string; body: string } {
 	const whose = who.teamName ? `${who.teamName}'s tokens` : 'your tokens';
 	const by = who.keyName ? ` through the key “${who.keyName}”` : '';
-	const tokens = (n: number) => counted(n, 'token', count.format);
+	const tokens = (n: number) => counted(n, 'token', plainFormatter.tokens);
 	// What the same hour of the last 7 days spent, on average (rounded): "usually 10", "usually nothing".
 	const usual = f.baseline > 0 ? `usually ${count.format(f.baseline)}` : 'usually nothing';
 	switch (kind) {
@@ -38,7 +37,7 @@ export function anomalyWords(kind: AnomalyKind, f: AnomalyFigures, who: { teamNa
 				body: `At the last hour's pace (${tokens(f.lastHour)} an hour) the ${tokens(f.left ?? 0)} ${LEFT_FOR_IT} would last ${lasting(f.left ?? 0, f.lastHour)}${f.firstUse ? '. There is no earlier use of this account to compare it with.' : `; ${usual}${f.baseline > 0 ? ' an hour' : ''} at this time.`}`
 			};
 		case 'new_key':
-			return { title: `A new key is spending ${whose}`, body: `The key “${who.keyName ?? 'unnamed'}”, made ${moment.format(new Date(f.keyCreatedAt!))} UTC, used ${tokens(f.lastHour)} in the last hour. If you did not make it, pause it.` };
+			return { title: `A new key is spending ${whose}`, body: `The key “${who.keyName ?? 'unnamed'}”, made ${plainFormatter.time(new Date(f.keyCreatedAt!).toISOString(), 'UTC')}, used ${tokens(f.lastHour)} in the last hour. If you did not make it, pause it.` };
 		case 'refusals':
 			return { title: `Many refused requests on ${whose}${by}`, body: `${count.format(f.refusals ?? 0)} of ${count.format(f.operations ?? 0)} requests refused in 10 minutes.` };
 	}

@@ -2,7 +2,7 @@ import { error, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { ZodError } from 'zod';
 import { getDb } from '../db';
-import { assertStorable } from '../storable';
+import { assertStorable, assertStorableHeaders } from '../storable';
 import { firstIssueForPeople } from '../input-words';
 import { identifyRequest } from './identify';
 import { nonJsonBody, rejectsNonJson } from './json-only';
@@ -16,17 +16,16 @@ answerUnrepresentableMethods();
 
 /**
  * Path parameters, query parameters and headers of every request hold only text the database can
- * store (tRPC checks its own input, query string included, per procedure; REST v1 its path and query
- * once it knows who is asking, rest/handler.ts; bodies are checked where they are parsed). Throws the
- * ZodError naming the field.
+ * store (tRPC checks its own input, query string included, per procedure; REST v1 its path, query and
+ * headers once it knows who is asking, rest/handler.ts; bodies are checked where they are parsed).
+ * Throws the ZodError naming the field.
  */
 function assertStorableRequest(event: RequestEvent): void {
 	const path = event.url.pathname;
-	if (!path.startsWith(REST_PATH)) {
-		assertStorable(event.params);
-		if (!path.startsWith('/trpc')) for (const [name, value] of event.url.searchParams) assertStorable({ [name]: value });
-	}
-	for (const [name, value] of event.request.headers) assertStorable(value, [name]);
+	if (path.startsWith(REST_PATH)) return;
+	assertStorable(event.params);
+	if (!path.startsWith('/trpc')) for (const [name, value] of event.url.searchParams) assertStorable({ [name]: value });
+	assertStorableHeaders(event.request.headers);
 }
 
 /** First handle of every request: JSON-only bodies and storable text on JSON endpoints, then who is asking; API answers are JSON; an answer that sets a cookie is never shared-cacheable. */

@@ -1,11 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { uuidArray, type Executor } from '../db/client';
 import { DomainError, fieldRefusal } from '../errors';
 import { requestHash } from '../idempotency';
-import { adjustAnswer, callLedger, debitAnswer, endLotAnswer, endLotTimedRefusal, grantAnswer } from './sql-result';
-import { plainFormatter } from '../../refusal-message';
-import { counted } from '../../counted';
+import { adjustAnswer, callLedger, debitAnswer, endLotAnswer, grantAnswer } from './sql-result';
 import { namingKnownKeys } from './known-keys';
 import { MAX_TOKENS, wholeNumber } from './validate';
 import { clawbackReason, type ClawbackCause } from './statement';
@@ -131,24 +128,13 @@ export async function endLot(exec: Executor, e: EndLotRequest): Promise<EndedLot
 			p_actor_user => ${e.actor.userId ?? null}::uuid, p_actor_key => ${e.actor.keyId ?? null}::uuid,
 			p_scope => ${key ? e.idempotency!.scope : null}, p_key => ${key}, p_hash => ${key ? requestHash(['end-lot', e.lotId]) : null},
 			p_paid_sources => ${e.paidSources ? sql`array(select jsonb_array_elements_text(${JSON.stringify(e.paidSources)}::jsonb))` : sql`null::text[]`}) as r`,
-		z.union([endLotAnswer, endLotTimedRefusal])
+		endLotAnswer
 	);
-	if (!r.ok) throw new DomainError('conflict', endLotRefusalText(r));
 	if (!r.replayed) await announceEndedLot(exec, r.lot_id);
 	return {
 		lotId: r.lot_id, operationId: r.operation_id, accountId: r.account_id, model: r.model, note: r.note, unlimited: r.unlimited, tokens: r.tokens,
 		endedAt: r.ended_at, previousExpiry: r.previous_expiry, replayed: r.replayed ?? false
 	};
-}
-
-/**
- * A timed refusal of endLot in the REST wording (lib/refusal-message.ts), the time in the site's zone:
- * "This lot has ended already (Dec 7, 2026, 00:00 UTC)."
- */
-function endLotRefusalText(r: z.infer<typeof endLotTimedRefusal>): string {
-	const f = plainFormatter;
-	if ('ended_at' in r) return `This ${r.unlimited ? 'unlimited lot' : 'lot'} has ended already (${f.time(r.ended_at, r.time_zone)}).`;
-	return `A running job holds ${counted(r.held, 'token', f.tokens)} of this lot until ${f.time(r.held_until, r.time_zone)} at the latest: end it once the job is done.`;
 }
 
 export interface AdjustRequest {

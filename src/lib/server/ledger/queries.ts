@@ -209,7 +209,7 @@ export async function allocationShares(exec: Executor, accountIds: string[], mod
 		accountIds.map((id) => [
 			id,
 			allocationShare(
-				{ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: held.get(id) ?? 0, heldLots: heldLots.get(id) },
+				{ allocations: allocations.get(id) ?? [], allowances: allowances.get(id) ?? [], held: held.get(id) ?? 0, heldLots: heldLots.get(id) ?? 0 },
 				modulesOf?.(id)
 			)
 		])
@@ -300,14 +300,17 @@ function balanceTotalsRead(accountId: string) {
 	);
 }
 
-/** The read behind `balances`: `spendable`, the totals (and the viewer's threshold) as one statement. */
+/**
+ * The read behind `balances`: `spendable`, the totals (and the viewer's threshold) as one statement. The
+ * lots running holds emptied are read in it (heldLotsRead), so the level measures what the alerts do.
+ */
 export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<number | undefined> } = {}): Read<Balances> {
-	const figures = { spendable: spendableRead(accountId), totals: balanceTotalsRead(accountId), heldFrom: heldFromRead(accountId) };
+	const figures = { spendable: spendableRead(accountId), totals: balanceTotalsRead(accountId), heldFrom: heldFromRead(accountId), heldLots: heldLotsRead([accountId]) };
 	// The viewer's own threshold is read beside them when asked for; without one the site's (in totals) applies.
 	const parts: Read<{ [K in keyof typeof figures]: Answer<(typeof figures)[K]> } & { lowShare: number | undefined }> = opts.lowSharePercent
 		? together({ ...figures, lowShare: opts.lowSharePercent })
 		: mapRead(together(figures), (f) => ({ ...f, lowShare: undefined }));
-	return mapRead(parts, ({ spendable: { allocations, allowances, available, held }, totals, heldFrom, lowShare }) => {
+	return mapRead(parts, ({ spendable: { allocations, allowances, available, held }, totals, heldFrom, heldLots, lowShare }) => {
 		const lowSharePercent = lowShare ?? totals.lowShare;
 		return {
 			accountId,
@@ -320,7 +323,7 @@ export function balancesRead(accountId: string, opts: { lowSharePercent?: Read<n
 			usedThisMonth: totals.usedThisMonth,
 			activeAllocations: allocations.length,
 			everGranted: totals.everGranted,
-			level: levelOf({ allocations, allowances, held }, lowSharePercent),
+			level: levelOf({ allocations, allowances, held, heldLots: heldLots.get(accountId) ?? 0 }, lowSharePercent),
 			lowSharePercent,
 			allocations,
 			allowances,

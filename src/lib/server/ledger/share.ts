@@ -20,13 +20,14 @@ export interface AllocationShare {
 /**
  * `AllocationShare` from the dashboard's figures of one account; with `modules`, of the free
  * allowances only those of these modules count (what a use of them can draw on). `heldLots`: what the
- * live lots running holds emptied were granted (absent from `allocations`), in tokens.
+ * live lots running holds emptied were granted (absent from `allocations`), in tokens: required, so
+ * the dashboard's level and the alerts' share cannot measure against different allocations.
  */
 export function allocationShare(
-	b: { allocations: Allocation[]; allowances: AllowanceStatus[]; held: number; heldLots?: number },
+	b: { allocations: Allocation[]; allowances: AllowanceStatus[]; held: number; heldLots: number },
 	modules?: ReadonlySet<string>
 ): AllocationShare {
-	let base = b.heldLots ?? 0;
+	let base = b.heldLots;
 	let left = b.held;
 	for (const a of b.allocations) {
 		if (a.unlimited) continue;

@@ -2,6 +2,8 @@ import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Executor } from '../db/client';
 import { DomainError, errorCodes, fieldRefusal, type ErrorCode } from '../errors';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 
 /*
  * The answers of the ledger's SQL functions (drizzle/functions/*.sql): one schema per function,
@@ -25,10 +27,54 @@ const instant = z.string().transform((t) => new Date(t).toISOString());
 const period = z.enum(['daily', 'weekly', 'monthly', 'never']);
 
 /**
- * `{ok: false, code, message, field?}`: what every function answers for an error (thrown by
- * callLedger); `field`, for invalid_input, names the input the message is about.
+ * An error whose sentence names figures or a time: the SQL gives them (`says` names the sentence) and
+ * figureWords words them as the app writes them ("29,000 tokens", "Dec 7, 2026, 00:00 UTC"), never
+ * to_char's or a bare number's form. A time comes with the zone it is said in (`time_zone`, the site's).
  */
-const errorAnswer = z.object({ ok: z.literal(false), code: z.enum(errorCodes), message: z.string(), field: z.string().optional() });
+const figured = z.discriminatedUnion('says', [
+	/** quota_debit_lots: a clawback of more than the general lots hold. */
+	z.object({ says: z.literal('take_back_at_most'), available: tokens }),
+	/** quota_adjust: a set whose change from `balance` is past `max_change` either way. */
+	z.object({ says: z.literal('change_too_big'), balance: tokens, delta: tokens, max_change: tokens }),
+	/** quota_end_lot: a lot of tokens, ending only unlimited ones. */
+	z.object({ says: z.literal('not_unlimited'), remaining: tokens }),
+	/** quota_end_lot: the lot ended already. */
+	z.object({ says: z.literal('ended_already'), unlimited: z.boolean(), ended_at: instant, time_zone: z.string() }),
+	/** quota_end_lot: a running job holds `held` of the lot until `held_until` at the latest. */
+	z.object({ says: z.literal('held_by_job'), held: tokens, held_until: instant, time_zone: z.string() }),
+	/** quota_finish_hold: a settle of more than the hold holds. */
+	z.object({ says: z.literal('settle_past_held'), held: tokens })
+]);
+
+/** The sentence of a figured error, in the REST wording (lib/refusal-message.ts plainFormatter). */
+function figureWords(e: z.infer<typeof figured>): string {
+	const f = plainFormatter;
+	const n = (tokens: number) => counted(tokens, 'token', f.tokens);
+	switch (e.says) {
+		case 'take_back_at_most':
+			return `Only ${n(e.available)} ${e.available === 1 ? 'is' : 'are'} there to take back.`;
+		case 'change_too_big':
+			return `Setting the general balance to ${f.tokens(e.balance + e.delta)} is a change of ${e.delta > 0 ? '+' : '\u2212'}${n(Math.abs(e.delta))} from ${f.tokens(e.balance)}; one change is at most ${n(e.max_change)} either way. Change it in steps, or set it to 0 to empty the account.`;
+		case 'not_unlimited':
+			return `This lot is not unlimited (it holds ${n(e.remaining)}): only an unlimited lot ends this way.`;
+		case 'ended_already':
+			return `This ${e.unlimited ? 'unlimited lot' : 'lot'} has ended already (${f.time(e.ended_at, e.time_zone)}).`;
+		case 'held_by_job':
+			return `A running job holds ${n(e.held)} of this lot until ${f.time(e.held_until, e.time_zone)} at the latest: end it once the job is done.`;
+		case 'settle_past_held':
+			return `tokens must be between 0 and the ${f.tokens(e.held)} held.`;
+	}
+}
+
+/**
+ * `{ok: false, code, message, field?}`, or the figures of one (`says`): what every function answers for an
+ * error (thrown by callLedger); `field`, for invalid_input, names the input the message is about.
+ */
+const errorFields = { ok: z.literal(false), code: z.enum(errorCodes), field: z.string().optional() };
+const errorAnswer = z.union([
+	z.object({ ...errorFields, message: z.string() }),
+	z.object(errorFields).and(figured).transform((e) => ({ code: e.code, field: e.field, message: figureWords(e) }))
+]);
 
 /** quota_limit_details: a cap's or an allowance's figures. */
 const limitDetails = z.object({
@@ -121,16 +167,6 @@ export const endLotAnswer = z.object({
 	previous_expiry: instant.nullable(),
 	replayed: z.literal(true).optional()
 });
-
-/**
- * quota_end_lot's refusals that name a time (409 conflict), which endLot words as the app writes a time:
- * the lot ended already (`ended_at`), or a running job holds `held` tokens of it until `held_until` at the
- * latest. `time_zone`: the site's.
- */
-export const endLotTimedRefusal = z.union([
-	z.object({ ok: z.literal(false), code: z.literal('conflict'), unlimited: z.boolean(), ended_at: instant, time_zone: z.string() }),
-	z.object({ ok: z.literal(false), code: z.literal('conflict'), held: tokens, held_until: instant, time_zone: z.string() })
-]);
 
 /** quota_debit_lots: what was taken back, what could not be (already spent), the general balance after. */
 export const debitAnswer = z.object({

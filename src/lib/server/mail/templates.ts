@@ -1,7 +1,6 @@
 import type { MailMessage } from './index';
 import { counted } from '../../counted';
-
-const count = new Intl.NumberFormat('en');
+import { plainFormatter } from '../../refusal-message';
 
 const escape = (s: string) =>
 	s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -74,7 +73,7 @@ export function lowBalanceMail(to: string, who: BalanceAlertSubject, figures: { 
 		`${whose} ${figures.cause === 'set' ? 'are below' : 'dropped below'} ${figures.short}`,
 		[
 			`Hi ${who.name},`,
-			`${whose} ${passed}: ${counted(figures.left, 'token', count.format)} available.`,
+			`${whose} ${passed}: ${counted(figures.left, 'token', plainFormatter.tokens)} available.`,
 			"That is the dashboard's Available: the tokens plus what is left of the free allowances. Get more tokens before they run out, so nothing stops."
 		],
 		'Get more tokens',

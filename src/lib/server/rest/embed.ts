@@ -2,6 +2,7 @@ import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import { getDb, type Db } from '../db';
 import { readEmbedToken, readStoreTicket, type EmbedGrant } from '../embed';
 import { errorResponse } from '../http/refusals';
+import { assertStorableHeaders } from '../storable';
 import { noQuery, parseQuery } from './handler';
 
 /**
@@ -34,6 +35,7 @@ function bearerRoute(read: typeof readEmbedToken, handle: Handle, finish: (res: 
 			const db = await getDb();
 			const header = event.request.headers.get('authorization');
 			const grant = await read(db, /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1]);
+			assertStorableHeaders(event.request.headers);
 			// These routes take no query: a parameter is refused, as on every REST route that names none.
 			parseQuery(noQuery, event.url);
 			return finish(await handle({ db, grant, event }));

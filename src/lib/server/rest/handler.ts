@@ -9,7 +9,7 @@ import { clientAddress } from '../http/client-address';
 import { nonJsonBody, sendsNonJson } from '../http/json-only';
 import { KeyRateLimiter } from './rate-limit';
 import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
-import { assertStorable } from '../storable';
+import { assertStorable, assertStorableHeaders } from '../storable';
 import { config } from '../config';
 import { RETRY_AFTER_SECONDS } from '../db/outage';
 
@@ -157,7 +157,8 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 		if (key && opts.scope) requireKeyScope(key, opts.scope);
 		if (opts.metered && key) meteringLimiter.take(key.keyId);
 
-		// Headers were checked for unstorable text by the first hook; path, query and body are checked here.
+		// Unstorable text in the headers, path, query or body is refused here, after the key (not by the first hook).
+		assertStorableHeaders(event.request.headers);
 		const params = opts.params ? opts.params.parse(storable(event.params)) : event.params;
 		const query = opts.ownQuery ? undefined : parseQuery(opts.query ?? noQuery, event.url);
 		if (sendsNonJson(event.request)) throw nonJsonBody();

@@ -14,10 +14,10 @@ import { settleOnPurchase } from '../referrals';
 import { declineTopup } from '../topup/decline';
 import { noticeBought } from '../topup/bought';
 import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 import { auditAdjustment, auditPurchase } from './purchase-audit';
 
 /** The figures of an event's note, as the console shows every other figure beside it ("took back 10,000 tokens", not "10000"). */
-const en = new Intl.NumberFormat('en').format;
 
 export type Outcome = { outcome: 'processed' | 'ignored' | 'deferred' | 'flagged'; note?: string; effect?: PaddleEventEffect };
 
@@ -367,9 +367,9 @@ async function takeBack(exec: Executor, adj: AdjustmentNotification, orderId: st
 	const what = partial ? `partial chargeback` : adj.action;
 	const effect = { clawedBack, orderStatus };
 	if (partial && !share) return { outcome: 'flagged', note: `${what}: what the order paid is unknown, so its share of the tokens is too: none taken back, for an admin to decide`, effect };
-	const tookBack = partial ? `took back ${counted(taken, 'token', en)} of its share of ${en(due)}` : `took back ${counted(taken, 'token', en)}`;
+	const tookBack = partial ? `took back ${counted(taken, 'token', plainFormatter.tokens)} of its share of ${plainFormatter.tokens(due)}` : `took back ${counted(taken, 'token', plainFormatter.tokens)}`;
 	return shortfall > 0
-		? { outcome: 'flagged', note: `${what}: ${tookBack}; ${counted(shortfall, 'token', en)} ${shortfall === 1 ? 'was' : 'were'} already spent`, effect }
+		? { outcome: 'flagged', note: `${what}: ${tookBack}; ${counted(shortfall, 'token', plainFormatter.tokens)} ${shortfall === 1 ? 'was' : 'were'} already spent`, effect }
 		: { outcome: 'processed', note: `${what}: ${tookBack}`, effect };
 }
 
@@ -461,5 +461,5 @@ async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, or
 			what: { tokens_given_back: given }
 		});
 	}
-	return { outcome: 'processed', note: `chargeback reversed: gave back ${counted(given, 'token', en)}`, effect: { granted, orderStatus: 'completed' } };
+	return { outcome: 'processed', note: `chargeback reversed: gave back ${counted(given, 'token', plainFormatter.tokens)}`, effect: { granted, orderStatus: 'completed' } };
 }

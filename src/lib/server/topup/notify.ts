@@ -8,6 +8,7 @@ import { queueMail } from '../mail/job';
 import { noticeInbox } from '../ledger';
 import { topupDeclinedMail } from '../mail/templates';
 import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 import { teamsPool } from '../../pool-name';
 import { money } from '../../money';
 import { SETTINGS_SECTIONS } from '../../settings-sections';
@@ -37,18 +38,17 @@ export function topupRecipients(exec: Executor, accountId: string) {
 		 where t.account_id = ${accountId}::uuid and m.role = 'owner' and u.disabled_at is null`);
 }
 
-const count = new Intl.NumberFormat('en');
 /** A price in words: minor units of `currency` (cents, whole yen) → "$5.00", "¥550". */
 export const priceWords = (minor: number, currency: string) => money(minor, currency, 'en');
 /** The package in words: "Token pack (5,000 tokens, $5.00)". */
 export const packageWords = (d: Pick<TopupNoticeDetail, 'productName' | 'tokens' | 'amountCents' | 'currency'>) =>
-	`${d.productName} (${counted(d.tokens, 'token', count.format)}, ${priceWords(d.amountCents, d.currency)})`;
+	`${d.productName} (${counted(d.tokens, 'token', plainFormatter.tokens)}, ${priceWords(d.amountCents, d.currency)})`;
 
 /** A notice's push words: who, what happened, what a tap does. */
 function pushWords(kind: TopupNoticeKind, d: TopupNoticeDetail) {
 	const whose = d.teamName ? teamsPool(d.teamName) : 'Your tokens';
 	return kind === 'topup_notice'
-		? { title: `${whose}: below ${counted(d.belowTokens, 'token', count.format)}`, body: `Tap to top up with ${packageWords(d)}. Auto top-up needs a subscription to charge.` }
+		? { title: `${whose}: below ${counted(d.belowTokens, 'token', plainFormatter.tokens)}`, body: `Tap to top up with ${packageWords(d)}. Auto top-up needs a subscription to charge.` }
 		: { title: 'Auto top-up was declined', body: `The payment for ${packageWords(d)} was declined, so auto top-up is off. Check your payment method, then turn it on again: tap for the settings.` };
 }
 
