@@ -156,6 +156,27 @@ for (const size of sizes) {
 			await name.fill('');
 		});
 
+		it('an API key’s name: the room left goes once the key is made and the field empties', async () => {
+			await page.goto('/admin/keys');
+			const form = page.getByRole('form', { name: 'Create a site key' });
+			const name = form.getByLabel('Name', { exact: true });
+			const keyName = `${`Room ${size.name} ${'the app that made this key '.repeat(3)}`.slice(0, 79)}X`;
+			await name.fill(keyName);
+			const room = form.locator('[id="key-name-room"]');
+			await expect.poll(() => room.textContent()).toBe('No room left: 80 characters at most');
+			await form.getByRole('button', { name: 'Create key' }).click();
+			const shown = page.getByRole('region', { name: `New key “${keyName}”` });
+			await shown.waitFor();
+			await expect(name.inputValue()).resolves.toBe('');
+			// Before, the empty field still said "No room left: 80 characters at most" under it.
+			await expect.poll(() => room.textContent()).toBe('');
+			await shown.getByRole('button', { name: 'Done' }).click();
+			const item = page.getByRole('listitem').filter({ hasText: keyName });
+			await item.getByRole('button', { name: /^Revoke…/ }).click();
+			await item.getByRole('button', { name: `Revoke ${keyName}` }).click();
+			await item.getByText('Revoked', { exact: true }).waitFor();
+		});
+
 		it('a module’s member limit left empty: refused under it, unlimited only when chosen, and saved so', async () => {
 			await page.goto('/admin/limits');
 			const card = page.getByRole('region', { name: 'AI Forms' });

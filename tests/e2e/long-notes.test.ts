@@ -70,3 +70,30 @@ describe("an admin's long reason", () => {
 		}
 	});
 });
+
+describe("a site key's name of one long word", () => {
+	it('asks before revoking it within a phone’s width, the name cut short on the button', async () => {
+		const { context, page } = await openAt(browser, admin.email, sizes[0]);
+		try {
+			await page.goto('/admin/keys');
+			const name = `Onewordkeyname${Date.now()}`.padEnd(80, 'N');
+			await page.getByLabel('Name', { exact: true }).fill(name);
+			await page.getByRole('button', { name: 'Create key' }).click();
+			const shown = page.getByRole('region', { name: `New key “${name}”` });
+			await shown.getByRole('button', { name: 'Done' }).click();
+			const item = page.getByRole('listitem').filter({ hasText: name });
+			await item.getByRole('button', { name: /^Revoke…/ }).click();
+			const revoke = item.getByRole('button', { name: `Revoke ${name}` });
+			await revoke.scrollIntoViewIfNeeded();
+			// Before, the button was as wide as the name (970 px) and widened the page past the phone's 390.
+			const width = sizes[0].options.viewport.width;
+			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+			expect((await revoke.boundingBox())!.x + (await revoke.boundingBox())!.width).toBeLessThanOrEqual(width);
+			await screen(page, 'long-key-name-revoke-phone');
+			await revoke.click();
+			await item.getByText('Revoked', { exact: true }).waitFor();
+		} finally {
+			await context.close();
+		}
+	});
+});

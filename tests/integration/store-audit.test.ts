@@ -241,6 +241,9 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		const first: Adjustment = { id: paddleId('adj'), action: 'refund', type: 'partial', cents: 250 };
 		expect((await post(bed.hook.url, await adjustment(b, first, 'pending_approval', 'adjustment.created'))).body).toMatchObject({ outcome: 'ignored' });
 		expect(await moneyEntries(b.accountId)).toHaveLength(1); // the purchase: nothing moved while Paddle waits for approval
+		// The Payments page says why in words, not Paddle's status ('adjustment is pending_approval' before).
+		const [waiting] = await db.rows<{ note: string }>(sql`select note from paddle_events where transaction_id = ${b.transactionId} and event_type = 'adjustment.created'`);
+		expect(waiting!.note).toBe("refund waits for Paddle's approval: nothing moves until it is approved");
 		expect(await deliverAndReplay(await adjustment(b, first, 'approved'))).toMatchObject({ outcome: 'flagged' });
 
 		const [purchase, refund, ...more] = await moneyEntries(b.accountId);

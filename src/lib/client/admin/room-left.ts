@@ -27,16 +27,20 @@ export const roomLeft: Action<HTMLInputElement | HTMLTextAreaElement, string | n
 	if (field.id) note.id = `${field.id}-room`;
 	note.setAttribute('aria-live', 'polite');
 	field.after(note);
-	const say = () => {
-		const words = roomLeftWords(field.value.length, field.maxLength);
+	const say = (text: string = field.value) => {
+		const words = roomLeftWords(text.length, field.maxLength);
 		if (note.textContent !== words) note.textContent = words;
 	};
+	const typed = () => say();
 	say();
-	field.addEventListener('input', say);
+	field.addEventListener('input', typed);
 	return {
-		update: say,
+		// The value given, not the field's: a form that empties itself (a key made, a bonus granted)
+		// updates the action before the bound field, which still held the old text ("No room left"
+		// under an empty field).
+		update: (value) => say(typeof value === 'string' ? value : field.value),
 		destroy: () => {
-			field.removeEventListener('input', say);
+			field.removeEventListener('input', typed);
 			note.remove();
 		}
 	};

@@ -274,6 +274,24 @@ const adjustedMoney = (adj: AdjustmentNotification) => ({ amountCents: adj.total
 const ADJUSTMENT_ACTIONS = new Set(['refund', 'credit', 'credit_reverse', 'chargeback', 'chargeback_reverse', 'chargeback_warning', 'chargeback_warning_reverse']);
 
 /**
+ * Why an adjustment Paddle has not approved moved nothing, in the Payments page's words: "refund
+ * waits for Paddle's approval: nothing moves until it is approved", not Paddle's "pending_approval".
+ */
+export function adjustmentNotApproved(action: string, status: string): string {
+	const what = action.replaceAll('_', ' ');
+	switch (status) {
+		case 'pending_approval':
+			return `${what} waits for Paddle's approval: nothing moves until it is approved`;
+		case 'rejected':
+			return `${what} rejected by Paddle: nothing moved`;
+		case 'reversed':
+			return `${what} reversed by Paddle: nothing moved`;
+		default:
+			return `${what} is ${status.replaceAll('_', ' ')} at Paddle: nothing moved`;
+	}
+}
+
+/**
  * adjustment.created / adjustment.updated, once approved. A full refund or chargeback takes back what
  * is left of the transaction's lots, a partial chargeback its share of them (`takeBack`; never more
  * than is left: the spent part is recorded as the shortfall); a chargeback reversal gives back what
@@ -284,7 +302,7 @@ const ADJUSTMENT_ACTIONS = new Set(['refund', 'credit', 'credit_reverse', 'charg
  */
 export async function applyAdjustment(exec: Executor, adj: AdjustmentNotification): Promise<Outcome> {
 	if (!ADJUSTMENT_ACTIONS.has(adj.action)) return { outcome: 'ignored', note: `${adj.action}: not an adjustment action Paddle documents; nothing changed` };
-	if (adj.status !== 'approved') return { outcome: 'ignored', note: `adjustment is ${adj.status}` };
+	if (adj.status !== 'approved') return { outcome: 'ignored', note: adjustmentNotApproved(adj.action, adj.status) };
 	const completed = await fulfilled(exec, adj.transactionId);
 	if (!completed) return { outcome: 'deferred', note: 'waiting for the transaction to complete' };
 	const order = completed.orderId ? await orderOf(exec, completed.orderId) : undefined;
