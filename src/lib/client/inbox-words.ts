@@ -42,7 +42,10 @@ const SAID_BADGE = {
 	unlimited_granted: { tone: 'ok', text: 'Unlimited use' },
 	unlimited_ended: { tone: 'brand', text: 'Unlimited ended' },
 	allowance_used_up: { tone: 'empty', text: 'Allowance used up' },
-	allowance_changed: { tone: 'brand', text: 'Allowance changed' }
+	allowance_changed: { tone: 'brand', text: 'Allowance changed' },
+	purchase_refunded: { tone: 'brand', text: 'Refund' },
+	purchase_charged_back: { tone: 'empty', text: 'Chargeback' },
+	chargeback_reversed: { tone: 'ok', text: 'Chargeback reversed' }
 } as const;
 
 /** An entry's badge (anomalies have their own): its tone and words. */

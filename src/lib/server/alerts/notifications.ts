@@ -7,6 +7,7 @@ import type { AnomalyDetail } from '../anomalies';
 import type { TeamNoticeDetail, TeamNoticeKind } from '../accounts/team-notices';
 import type { CreditNoticeDetail, CreditNoticeKind } from './credit-notices';
 import type { AllowanceNoticeKind } from './allowance-notices';
+import type { PurchaseNoticeKind } from './purchase-notices';
 
 export interface NotificationRow {
 	id: number;
@@ -15,7 +16,7 @@ export interface NotificationRow {
 	 * words and actions), a membership that ended, tokens or unlimited use a site admin added, corrected or ended,
 	 * or a free allowance used up for its window or changed by the site.
 	 */
-	kind: AlertKind | TopupNoticeKind | 'anomaly' | TeamNoticeKind | CreditNoticeKind | AllowanceNoticeKind;
+	kind: AlertKind | TopupNoticeKind | 'anomaly' | TeamNoticeKind | CreditNoticeKind | AllowanceNoticeKind | PurchaseNoticeKind;
 	accountId: string;
 	/** The team whose pool it is about; null for the user's own tokens. */
 	teamName: string | null;
@@ -49,7 +50,8 @@ export interface NotificationRow {
 	 * the team's owners and admins), tokens a site
 	 * admin added (site_grant), a balance they corrected (balance_corrected), unlimited use they granted
 	 * or ended (unlimited_granted, unlimited_ended), the note with it, a free allowance used up
-	 * (allowance_used_up) or changed (allowance_changed); null
+	 * (allowance_used_up) or changed (allowance_changed), a purchase's tokens taken back by a refund or a
+	 * chargeback or given back by its reversal (purchase_refunded, purchase_charged_back, chargeback_reversed); null
 	 * for the other kinds, which the app words from their figures.
 	 */
 	said: Pick<TeamNoticeDetail | CreditNoticeDetail, 'title' | 'body'> | null;
@@ -81,7 +83,7 @@ export async function listNotifications(exec: Executor, userId: string, limit = 
 		unreadCount(exec, userId)
 	]);
 	const topupKinds: NotificationRow['kind'][] = ['topup_notice', 'topup_declined'];
-	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'team_member_left', 'site_grant', 'balance_corrected', 'tokens_ended', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed'];
+	const saidKinds: NotificationRow['kind'][] = ['team_removed', 'team_left', 'team_member_left', 'site_grant', 'balance_corrected', 'tokens_ended', 'unlimited_granted', 'unlimited_ended', 'allowance_used_up', 'allowance_changed', 'purchase_refunded', 'purchase_charged_back', 'chargeback_reversed'];
 	const entries = rows.map((r) => ({
 		id: Number(r.id),
 		kind: r.kind,

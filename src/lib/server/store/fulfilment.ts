@@ -3,6 +3,7 @@ import type { AdjustmentNotification, TransactionNotification } from '@paddle/pa
 import { queryRows, type Executor } from '../db/client';
 import { orders, paddleEvents, subscriptions, type PaddleEventEffect } from '../db/schema';
 import { clawback, endLots, grant, lotsByGrantKey } from '../ledger';
+import { noticePurchaseReversal } from '../alerts';
 import { productsByPriceId, type PaddleEnvironment, type Product } from './catalog';
 import { addCalendar } from '../../calendar';
 import { orderOf, soldAs, type Order } from './orders';
@@ -382,6 +383,10 @@ async function takeBack(exec: Executor, adj: AdjustmentNotification, orderId: st
 		});
 	}
 	if (lots[0]) await announceRefund(exec, lots[0].accountId, { adjustmentId: adj.id, orderId, cause, tokensTakenBack: taken, tokensAlreadySpent: shortfall });
+	if (lots[0]) {
+		const kind = cause === 'chargeback' ? 'purchase_charged_back' : 'purchase_refunded';
+		await noticePurchaseReversal(exec, { accountId: lots[0].accountId, key: adj.id, reversal: { kind, productName: order?.productName ?? null, takenBack: taken, alreadySpent: shortfall } });
+	}
 	const what = partial ? `partial chargeback` : adj.action;
 	const effect = { clawedBack, orderStatus };
 	if (partial && !share) return { outcome: 'flagged', note: `${what}: what the order paid is unknown, so its share of the tokens is too: none taken back, for an admin to decide`, effect };
@@ -468,6 +473,7 @@ async function reverseChargeback(exec: Executor, adj: AdjustmentNotification, or
 	}
 	await setOrderStatus(exec, order?.id, 'completed');
 	const given = granted.reduce((s, g) => s + g.tokens, 0);
+	await noticePurchaseReversal(exec, { accountId: owner!.accountId, key: adj.id, reversal: { kind: 'chargeback_reversed', productName: order?.productName ?? null, givenBack: given } });
 	if (order) {
 		await auditAdjustment(exec, {
 			action: 'store.chargeback_reversed',
