@@ -128,6 +128,10 @@ describe('the Team page tells a member their caps', () => {
 		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
 		const detail = (await (await context.request.get(`/trpc/team.get?input=${encodeURIComponent(JSON.stringify({ teamId: team.id }))}`)).json()).result.data as { accountId: string };
 		// His use of the pool this week, so that a weekly cap leaves him 1,000 tokens (less than his daily cap does).
+		// A use of his this week, whatever the day: the demo's may all be last week's (CI 170 ran this just past
+		// Monday 00:00 UTC, found none, and set a weekly cap of 0, which is said otherwise).
+		const spent = await context.request.post('/api/v1/consume', { data: { team: team.id, feature: 'search_images', units: 5 }, headers: { 'idempotency-key': crypto.randomUUID() } });
+		expect(spent.status(), await spent.text()).toBe(200);
 		const input = encodeURIComponent(JSON.stringify({ accountId: detail.accountId, period: 'weekly', windows: 1, by: 'member' }));
 		const week = (await (await context.request.get(`/trpc/ledger.rollups?input=${input}`)).json()).result.data as { rows: { key: string; tokens: number }[] };
 		const weekly = (week.rows.find((r) => r.key === me.id)?.tokens ?? 0) + 1_000;
@@ -169,6 +173,10 @@ describe('the Team page tells a member their caps', () => {
 		const me = (await (await context.request.get('/trpc/me.profile')).json()).result.data as { id: string; teams: { id: string; name: string }[] };
 		const team = me.teams.find((t) => t.name === 'Acme Studio')!;
 		const detail = (await (await context.request.get(`/trpc/team.get?input=${encodeURIComponent(JSON.stringify({ teamId: team.id }))}`)).json()).result.data as { accountId: string };
+		// A use of his this week, whatever the day: the demo's may all be last week's (CI 170 ran this just past
+		// Monday 00:00 UTC, found none, and set a weekly cap of 0, which is said otherwise).
+		const spent = await context.request.post('/api/v1/consume', { data: { team: team.id, feature: 'search_images', units: 5 }, headers: { 'idempotency-key': crypto.randomUUID() } });
+		expect(spent.status(), await spent.text()).toBe(200);
 		const input = encodeURIComponent(JSON.stringify({ accountId: detail.accountId, period: 'weekly', windows: 1, by: 'member' }));
 		const week = (await (await context.request.get(`/trpc/ledger.rollups?input=${input}`)).json()).result.data as { rows: { key: string; tokens: number }[] };
 		// Below what he used this week, and below his daily 5,000.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unlimitedScope } from '../../src/lib/client/admin/unlimited';
 import { unlimitedEndWords, unlimitedGrantedWords, unlimitedQuestion } from '../../src/lib/client/admin/unlimited-grant';
-import { dateTime } from '../../src/lib/client/format';
+import { moment } from '../../src/lib/client/format';
 
 describe('unlimited use in the console', () => {
 	const now = new Date('2026-12-02T15:00:00Z');
@@ -10,7 +10,7 @@ describe('unlimited use in the console', () => {
 	it('says which model it covers and until when', () => {
 		expect(unlimitedScope({ model: null, expiresAt: null }, name)).toBe('Every model · no end date');
 		const end = '2026-12-31T22:59:59.999Z';
-		expect(unlimitedScope({ model: 'gpt-5-nano', expiresAt: end }, name)).toBe(`GPT-5 Nano only · until ${dateTime(end)}`);
+		expect(unlimitedScope({ model: 'gpt-5-nano', expiresAt: end }, name)).toBe(`GPT-5 Nano only · until ${moment(end)}`);
 	});
 
 	it('says what was granted as the question asked it, the end in the site’s zone named', () => {

@@ -278,7 +278,7 @@ const ADJUSTMENT_ACTIONS = new Set(['refund', 'credit', 'credit_reverse', 'charg
  * Why an adjustment Paddle has not approved moved nothing, in the Payments page's words: "refund
  * waits for Paddle's approval: nothing moves until it is approved", not Paddle's "pending_approval".
  */
-export function adjustmentNotApproved(action: string, status: string): string {
+function adjustmentNotApproved(action: string, status: string): string {
 	const what = action.replaceAll('_', ' ');
 	switch (status) {
 		case 'pending_approval':
