@@ -400,7 +400,7 @@ describe('a signed-out visitor', () => {
 	}
 
 	it('of the public pages sees them with no error in the console', async () => {
-		for (const path of ['/', '/developers', '/signin', '/signup', '/forgot', '/reset/abcdefghijklmnopqrstuvwxyz234567', '/invite/abcdefghijklmnopqrstuvwxyz234567']) {
+		for (const path of ['/', '/developers', '/signin', '/signup', '/forgot', '/reset/abcdefghijklmnopqrstuvwxyz234567', '/invite/abcdefghijklmnopqrstuvwxyz234567', '/confirm/abcdefghijklmnopqrstuvwxyz234567']) {
 			await visit(path);
 			await tab.waitForLoadState('networkidle');
 			expect(new URL(tab.url()).pathname, path).toBe(path);

@@ -35,13 +35,25 @@ async function postForm(page: Page, path: string, form: Record<string, string>, 
 }
 
 /**
- * Signs up a new member in `page`'s context with the sign-up form's own POST, then opens the
- * dashboard; returns their user id. A fixture: the sign-up page itself (its fields, slips and button)
- * is auth.test.ts's, and loading it for every test's own user cost a load, a hydration and a
- * network-idle wait each (about 60 a run).
+ * Signs up a new member in `page`'s context with the sign-up form's own POST, confirms their address
+ * with the link mailed to it (the worker's shared app's mail) as its page's button posts it, then
+ * opens the dashboard; returns their user id. A fixture: the sign-up and confirm pages themselves
+ * (their fields, slips and buttons; a member who has not confirmed yet) are auth.test.ts's, and
+ * loading them for every test's own user cost a load, a hydration and a network-idle wait each.
  */
 export async function signUp(page: Page, name: string, email: string, password: string): Promise<string> {
 	await postForm(page, '/signup', { name, email, password }, '/dashboard');
+	const mailDir = join(sharedApp().dataDir, 'mail');
+	// A loop, not expect.poll: files call this in beforeAll too.
+	let mail;
+	for (let i = 0; i < 40 && !mail; i++) {
+		mail = readMailDir(mailDir).find((m) => m.to.includes(email) && m.decoded.includes('/confirm/'));
+		if (!mail) await new Promise((r) => setTimeout(r, 250));
+	}
+	if (!mail) throw new Error(`no link that confirms ${email} in ${mailDir}`);
+	const origin = new URL((await page.request.get('/healthz')).url()).origin;
+	const confirmed = await page.request.post(new URL(linkIn(mail, '/confirm/')).pathname, { form: {}, headers: { accept: 'text/html', origin } });
+	if (!(await confirmed.text()).includes('Address confirmed')) throw new Error(`confirming ${email} failed (${confirmed.status()})`);
 	await page.goto('/dashboard');
 	return (await (await page.request.get('/trpc/me.profile')).json()).result.data.id as string;
 }
@@ -89,8 +101,10 @@ export async function ownTeam(browser: Browser, teamName: string, ownerName: str
 	expect((await siteApi('grants', { team: team.id, tokens, source: 'bonus', note: 'A team of its own' })).status).toBe(201);
 	await call(owner.page, 'team.invite', { teamId: team.id, email: member.email });
 	const mailDir = join(sharedApp().dataDir, 'mail');
-	await expect.poll(() => readMailDir(mailDir).filter((m) => m.to.includes(member.email)).length).toBe(1);
-	const link = linkIn(readMailDir(mailDir).find((m) => m.to.includes(member.email))!, '/invite/');
+	// Their mails: the link that confirms their address (sign-up's), and this invitation.
+	const invitation = () => readMailDir(mailDir).filter((m) => m.to.includes(member.email) && m.decoded.includes('/invite/'));
+	await expect.poll(() => invitation().length).toBe(1);
+	const link = linkIn(invitation()[0]!, '/invite/');
 	await call(member.page, 'team.acceptInvite', { token: link.slice(link.lastIndexOf('/') + 1) });
 	return { owner, member, team, call };
 }

@@ -37,8 +37,8 @@ const signedIn = () => sessionCookies('leo@quota.test').map((c) => `${c.name}=${
 
 describe('form actions, posted a body that is not a form', () => {
 	it('finds the app’s form actions', () => {
-		// The sign-in, sign-up, password and invitation forms today: the walk must find them, or the test below covers nothing.
-		expect(actionPaths()).toEqual(expect.arrayContaining(['/signin', '/signup', '/forgot', '/reset/made-up-token', '/invite/made-up-token']));
+		// The sign-in, sign-up, password, invitation and address forms today: the walk must find them, or the test below covers nothing.
+		expect(actionPaths()).toEqual(expect.arrayContaining(['/signin', '/signup', '/forgot', '/reset/made-up-token', '/invite/made-up-token', '/confirm/made-up-token']));
 	});
 
 	it('answers each with a 400 saying the form could not be read, as the page’s script and as a plain post, never a 500', async () => {

@@ -401,10 +401,11 @@ async function keep(cards: Record<string, Locator>) {
 /** The newest invitation mail to `to` in the shared app's mail directory, once there are `count` of them. */
 async function inviteMails(to: string, count: number) {
 	const dir = join(dataDir, 'mail');
-	let mails = readMailDir(dir).filter((m) => m.to.includes(to));
+	const invitations = () => readMailDir(dir).filter((m) => m.to.includes(to) && m.decoded.includes('/invite/'));
+	let mails = invitations();
 	for (let i = 0; i < 40 && mails.length < count; i++) {
 		await new Promise((r) => setTimeout(r, 250));
-		mails = readMailDir(dir).filter((m) => m.to.includes(to));
+		mails = invitations();
 	}
 	expect(mails, `invitation mails to ${to} in ${dir}`).toHaveLength(count);
 	return mails;

@@ -11,7 +11,7 @@ let n = 0;
 /** A fresh member with its own tokens and an account key (read + consume). */
 export async function member(db: Db, tokens = 1000) {
 	const i = ++n;
-	const user = await createUser(db.orm, { email: `member${i}-${Date.now()}@example.test`, name: `Member ${i}`, password: 'correct-horse-battery-9' });
+	const user = await createUser(db.orm, { email: `member${i}-${Date.now()}@example.test`, name: `Member ${i}`, password: 'correct-horse-battery-9', emailConfirmed: true });
 	if (tokens) await grant(db.orm, { accountId: user.accountId, tokens, source: 'purchase' });
 	const auth: Auth = {
 		sessionId: 'test',

@@ -20,13 +20,13 @@ export async function configureRates(db: Db) {
 }
 
 let seq = 0;
-/** A user account (with a users row, for role-based rules). */
+/** A user account (with a users row, for role-based rules; its address confirmed, so mail reaches it). */
 export async function makeUser(db: Db, role = 'subscriber') {
 	const n = ++seq;
 	const [account] = await db.orm.insert(accounts).values({ kind: 'user', name: `User ${n}` }).returning();
 	const [user] = await db.orm
 		.insert(users)
-		.values({ accountId: account!.id, email: `u${n}-${account!.id.slice(0, 8)}@example.test`, name: `User ${n}`, siteRole: role })
+		.values({ accountId: account!.id, email: `u${n}-${account!.id.slice(0, 8)}@example.test`, emailConfirmedAt: new Date(), name: `User ${n}`, siteRole: role })
 		.returning();
 	return { accountId: account!.id, userId: user!.id };
 }

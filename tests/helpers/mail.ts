@@ -2,6 +2,10 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Db } from '../../src/lib/server/db';
+import { createMailer } from '../../src/lib/server/mail';
+import { mailJob } from '../../src/lib/server/mail/job';
+import { startSchedule } from '../../src/lib/server/schedule';
 
 export interface CapturedMail {
 	to: string[];
@@ -78,4 +82,20 @@ export function readMailDir(dir: string): CapturedMail[] {
 		const to = /^To: (.+)$/im.exec(raw)?.[1]?.trim() ?? '';
 		return { to: [to.replace(/.*<(.+)>.*/, '$1')], raw, decoded: decodeQuotedPrintable(raw) };
 	});
+}
+
+/**
+ * The app's mail job sending to a loopback SMTP server (`smtp`: what it received), on a schedule that
+ * never polls: a queued mail goes out on the runner's wake at commit. `stop` before closing `db`.
+ */
+export async function startOutbox(db: Db) {
+	const smtp = await startSmtp();
+	const schedule = await startSchedule(db, [mailJob(createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' }))], { pollMs: 3_600_000 });
+	return {
+		smtp,
+		stop: async () => {
+			await schedule.stop();
+			await smtp.close();
+		}
+	};
 }

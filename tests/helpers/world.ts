@@ -29,7 +29,7 @@ export interface World {
 export async function makeWorld(db: Db): Promise<World> {
 	const tag = randomBytes(4).toString('hex');
 	const make = (who: string, siteRole = 'subscriber') =>
-		createUser(db.orm, { email: `${who.toLowerCase()}-${tag}@example.com`, name: `${who} ${tag}`, siteRole });
+		createUser(db.orm, { email: `${who.toLowerCase()}-${tag}@example.com`, name: `${who} ${tag}`, siteRole, emailConfirmed: true });
 	const [memberA, memberB, teamMember, otherTeamAdmin, siteAdmin, teamBOwner] = await Promise.all([
 		make('MemberA'),
 		make('MemberB'),

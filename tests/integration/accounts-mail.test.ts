@@ -4,38 +4,43 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDb } from '../helpers/db';
-import { linkIn, readMailDir, startSmtp } from '../helpers/mail';
+import { linkIn, readMailDir, startOutbox } from '../helpers/mail';
 import type { Db } from '../../src/lib/server/db';
 import { createMailer } from '../../src/lib/server/mail';
-import { mailJob } from '../../src/lib/server/mail/job';
-import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { passwordResetMail } from '../../src/lib/server/mail/templates';
 import { checkResetToken, requestPasswordReset, resetPassword, signIn, signUp, validateSessionToken } from '../../src/lib/server/accounts';
 import { DomainError } from '../../src/lib/server/errors';
 
 let db: Db;
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
-/** The app's mail job on a schedule that never polls: a queued mail goes out on the runner's wake at commit. */
-let outbox: Schedule;
+let outbox: Awaited<ReturnType<typeof startOutbox>>;
+let smtp: typeof outbox.smtp;
 beforeAll(async () => {
 	db = await freshDb();
-	smtp = await startSmtp();
-	outbox = await startSchedule(db, [mailJob(createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' }))], { pollMs: 3_600_000 });
+	outbox = await startOutbox(db);
+	smtp = outbox.smtp;
 });
 afterAll(async () => {
 	await outbox?.stop();
-	await smtp?.close();
 	await db?.close();
 });
 
 const limits = { idleMinutes: 60, absoluteDays: 30 };
+
+/** Signs up, and waits for the mail that confirms the address (address-confirmation.test.ts): the mails after it are this test's. */
+async function signedUp(input: Parameters<typeof signUp>[1], ip: string) {
+	const before = smtp.messages.length;
+	const session = await signUp(db, input, { ip });
+	await smtp.waitFor(input.email, before);
+	return session;
+}
 const tokenOf = (link: string) => link.split('/reset/')[1]!;
 
 describe('password reset by mail, through a real SMTP server', () => {
 	it('mails a one-time link that sets a new password, ends old sessions and signs in', async () => {
-		const old = await signUp(db, { email: 'forgetful@example.com', name: 'Forgetful', password: 'first secret 1' }, { ip: '10.1.0.1' });
+		const old = await signedUp({ email: 'forgetful@example.com', name: 'Forgetful', password: 'first secret 1' }, '10.1.0.1');
+		const before = smtp.messages.length;
 		await requestPasswordReset(db, { email: 'Forgetful@Example.com' }, { ip: '10.1.0.1' });
-		const mail = await smtp.waitFor('forgetful@example.com');
+		const mail = await smtp.waitFor('forgetful@example.com', before);
 		expect(mail.decoded).toMatch(/^Subject: Reset your Quota password/m);
 		expect(mail.decoded).toMatch(/^From: Quota <no-reply@quota\.test>/m);
 		const link = linkIn(mail, '/reset/');
@@ -64,7 +69,7 @@ describe('password reset by mail, through a real SMTP server', () => {
 	});
 
 	it('refuses expired links, weak new passwords and made-up tokens, changing nothing', async () => {
-		const u = await signUp(db, { email: 'late@example.com', name: 'Late', password: 'late again 7' }, { ip: '10.1.0.4' });
+		const u = await signedUp({ email: 'late@example.com', name: 'Late', password: 'late again 7' }, '10.1.0.4');
 		const after = smtp.messages.length;
 		await requestPasswordReset(db, { email: 'late@example.com' }, { ip: '10.1.0.4' });
 		const token = tokenOf(linkIn(await smtp.waitFor('late@example.com', after), '/reset/'));
@@ -81,7 +86,7 @@ describe('password reset by mail, through a real SMTP server', () => {
 	});
 
 	it('rate limits reset requests per email', async () => {
-		await signUp(db, { email: 'spammed@example.com', name: 'Spammed', password: 'spam spam 99' }, { ip: '10.1.0.6' });
+		await signedUp({ email: 'spammed@example.com', name: 'Spammed', password: 'spam spam 99' }, '10.1.0.6');
 		for (let i = 0; i < 3; i++) await requestPasswordReset(db, { email: 'spammed@example.com' }, { ip: `10.1.1.${i}` });
 		const limited = await requestPasswordReset(db, { email: 'spammed@example.com' }, { ip: '10.1.1.9' }).catch((e: DomainError) => e);
 		expect(limited).toMatchObject({ code: 'rate_limited' });

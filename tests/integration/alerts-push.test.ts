@@ -56,7 +56,7 @@ const key = () => `device-${randomUUID()}`;
  */
 const december = (dayTime: string) => new Date(`${new Date().getUTCFullYear() + 1}-12-${dayTime}:00Z`);
 async function person(name: string) {
-	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name });
+	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name, emailConfirmed: true });
 	const session = await createSession(db.orm, u.id);
 	return { ...u, sessionId: session.sessionId, auth: { sessionId: session.sessionId, user: { id: u.id } } };
 }

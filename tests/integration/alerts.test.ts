@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 let n = 0;
-const person = (name = 'Alex') => createUser(db.orm, { email: `${name.toLowerCase()}-${++n}-${randomUUID().slice(0, 6)}@example.com`, name });
+const person = (name = 'Alex') => createUser(db.orm, { email: `${name.toLowerCase()}-${++n}-${randomUUID().slice(0, 6)}@example.com`, name, emailConfirmed: true });
 const give = (accountId: string, tokens: number) => grant(db.orm, { accountId, tokens, source: 'purchase' });
 const spend = (accountId: string, tokens: number, userId?: string, on: Db = db) =>
 	consume(on.orm, { accountId, feature: 'plain', units: tokens, actor: { userId }, idempotency: { scope: 'alerts-test', key: randomUUID() } });

@@ -208,7 +208,7 @@ describe(`a change of a role's free allowance, told to its members once, on ${ba
 		const role = `bulk-${randomUUID().slice(0, 6)}`;
 		await db.orm.execute(sql`
 			with a as (insert into accounts (kind, name) select 'user', 'Bulk ' || g from generate_series(1, 700) g returning id)
-			insert into users (account_id, email, name, site_role) select id, id::text || '@bulk.test', 'Bulk', ${role} from a`);
+			insert into users (account_id, email, email_confirmed_at, name, site_role) select id, id::text || '@bulk.test', now(), 'Bulk', ${role} from a`);
 		// One of them turned alert mails off in Settings.
 		await db.orm.execute(sql`insert into user_settings (user_id, email_alerts) select id, false from users where site_role = ${role} limit 1`);
 		await saveLimits(db, owner, chat({ roles: { [role]: 'none' }, period: 'weekly' }));

@@ -150,6 +150,7 @@ const matrix: Record<string, Entry> = {
 	'me.sessions': { allow: members },
 	'me.revokeSession': { allow: ['memberA'], input: (w) => ({ sessionId: w.auth.memberA!.sessionId }) },
 	'me.signOutEverywhere': { allow: members },
+	'me.sendConfirmation': { allow: members },
 
 	'team.create': { allow: members, input: () => ({ name: 'New team' }) },
 	'team.get': { allow: teamAUsers, input: (w) => ({ teamId: w.teamA.id }) },

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 /** A member with a phone subscribed to pushes. */
 async function member(name: string) {
-	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name });
+	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name, emailConfirmed: true });
 	const phone = push.device();
 	await subscribePush(db.orm, { userId: u.id, sessionId: (await createSession(db.orm, u.id)).sessionId }, phone.subscription, { extraOrigins: [push.origin] });
 	return { ...u, phone, pushed: () => phone.received().map((r) => parsePushMessage(phone.decrypt(r))) };

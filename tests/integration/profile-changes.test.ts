@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
 import { refusal } from '../helpers/refusal';
 import type { Db } from '../../src/lib/server/db';
-import { changeEmail, changePassword, createSession, signIn, signUp, updateProfile, validateSessionToken } from '../../src/lib/server/accounts';
+import { changeEmail, changePassword, confirmAddress, createSession, signIn, signUp, updateProfile, validateSessionToken } from '../../src/lib/server/accounts';
 import type { DomainError } from '../../src/lib/server/errors';
 
 // A signed-in member changes their own name, sign-in address and password (Settings → Profile):
@@ -18,10 +18,13 @@ afterAll(async () => db?.close());
 
 const PASSWORD = 'first secret 1';
 let n = 0;
-/** A member signed up with PASSWORD, their session, and the self a change is made as. */
+const CONFIRM = 'Confirm your email address for Quota';
+/** A member signed up with PASSWORD who opened the link mailed to confirm their address, their session, and the self a change is made as. */
 async function member(name = 'Ada Lovelace') {
 	const email = `profile${++n}-${Date.now()}@example.com`;
 	const s = await signUp(db, { email, name, password: PASSWORD }, { ip: `10.9.${n % 250}.1` });
+	const [link] = await confirmationLinks(email);
+	await confirmAddress(db, link!.split('/confirm/')[1]!);
 	return { email, user: s.user, token: s.token, self: { userId: s.user.id, sessionId: s.sessionId } };
 }
 
@@ -37,8 +40,12 @@ const auditOf = (userId: string, action: string) =>
 	db.rows<{ before: unknown; after: unknown; detail: unknown; actor_user_id: string; ip: string | null }>(
 		sql`select before, after, detail, actor_user_id, host(ip) as ip from audit_log where target_id = ${userId} and action = ${action} order by at`
 	);
+/** The mails queued to `to`, but the links that confirm an address (`confirmationLinks`). */
 const mailsTo = async (to: string) =>
-	(await db.rows<{ payload: { to: string; subject: string; text: string } }>(sql`select payload from scheduled_jobs where name = 'mail.send' and payload->>'to' = ${to}`)).map((r) => r.payload);
+	(await db.rows<{ payload: { to: string; subject: string; text: string } }>(sql`select payload from scheduled_jobs where name = 'mail.send' and payload->>'to' = ${to} and payload->>'subject' <> ${CONFIRM} order by id`)).map((r) => r.payload);
+/** The links mailed to `to` to confirm it, in the order sent. */
+const confirmationLinks = async (to: string) =>
+	(await db.rows<{ link: string }>(sql`select payload->>'link' as link from scheduled_jobs where name = 'mail.send' and payload->>'to' = ${to} and payload->>'subject' = ${CONFIRM} order by id`)).map((r) => r.link);
 const sessionsOf = async (userId: string) => Number((await db.rows<{ n: number }>(sql`select count(*)::int as n from sessions where user_id = ${userId}`))[0]!.n);
 const limits = { idleMinutes: 60, absoluteDays: 30 };
 
@@ -79,6 +86,10 @@ describe('changing the email address', () => {
 		const [mail] = await mailsTo(m.email);
 		expect(mail?.subject).toBe('The email address of your Quota account was changed');
 		expect(mail?.text).toContain(`from ${m.email} to ${next}`);
+		// The new address is sent a link to confirm it, and nothing else until it is opened.
+		expect(await confirmationLinks(next)).toEqual([expect.stringMatching(/\/confirm\/[A-Za-z0-9_-]{16,}$/)]);
+		expect(await mailsTo(next)).toEqual([]);
+		expect((await db.rows<{ confirmed: boolean }>(sql`select email_confirmed_at is not null as confirmed from users where id = ${m.user.id}`))[0]).toEqual({ confirmed: false });
 		// The session goes on, with the new address.
 		expect((await validateSessionToken(db, m.token, limits))?.auth.user.email).toBe(next);
 	});

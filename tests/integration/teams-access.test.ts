@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDb } from '../helpers/db';
-import { linkIn, startSmtp } from '../helpers/mail';
+import { linkIn, startOutbox } from '../helpers/mail';
 import { configureRates } from '../helpers/ledger';
 import { consume, grant } from '../../src/lib/server/ledger';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
@@ -10,9 +10,6 @@ import { callerKinds, makeWorld, type CallerKind, type World } from '../helpers/
 import { setDb, type Db } from '../../src/lib/server/db';
 import { listNotifications } from '../../src/lib/server/alerts';
 import { watchAvailable } from '../helpers/stream';
-import { createMailer } from '../../src/lib/server/mail';
-import { mailJob } from '../../src/lib/server/mail/job';
-import { startSchedule, type Schedule } from '../../src/lib/server/schedule';
 import { TRPCError } from '@trpc/server';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
@@ -42,18 +39,16 @@ import {
 
 let db: Db;
 let w: World;
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
-/** The app's mail job on a schedule that never polls: a queued mail goes out on the runner's wake at commit. */
-let outbox: Schedule;
+let outbox: Awaited<ReturnType<typeof startOutbox>>;
+let smtp: typeof outbox.smtp;
 beforeAll(async () => {
 	db = await freshDb();
 	w = await makeWorld(db);
-	smtp = await startSmtp();
-	outbox = await startSchedule(db, [mailJob(createMailer({ smtpUrl: smtp.url, mailDir: 'unused', from: 'Quota <no-reply@quota.test>' }))], { pollMs: 3_600_000 });
+	outbox = await startOutbox(db);
+	smtp = outbox.smtp;
 });
 afterAll(async () => {
 	await outbox?.stop();
-	await smtp?.close();
 	await db?.close();
 });
 
@@ -105,7 +100,7 @@ describe('requireAccountAccess', () => {
 
 describe('teams and invitations', () => {
 	it('invites by mail; the invited person accepts with the link and shares the pool', async () => {
-		const invitee = await createUser(db.orm, { email: `invitee-${w.tag}@example.com`, name: 'Invitee' });
+		const invitee = await createUser(db.orm, { email: `invitee-${w.tag}@example.com`, name: 'Invitee', emailConfirmed: true });
 		const invite = await inviteToTeam(db, { teamId: w.teamA.id, email: invitee.email!.toUpperCase(), role: 'member' }, actor('memberA'));
 		expect(invite).toMatchObject({ email: invitee.email, role: 'member' });
 		const mail = await smtp.waitFor(invitee.email!);
@@ -149,7 +144,7 @@ describe('teams and invitations', () => {
 
 	it('resends a pending invitation with a new link valid 7 more days, and withdraws one so its link says so; both audited', async () => {
 		const email = `pending-${w.tag}@example.com`;
-		const invitee = await createUser(db.orm, { email, name: 'Pending' });
+		const invitee = await createUser(db.orm, { email, name: 'Pending', emailConfirmed: true });
 		const invite = await inviteToTeam(db, { teamId: w.teamA.id, email, role: 'member' }, actor('memberA'));
 		const first = inviteToken(linkIn(await smtp.waitFor(email), '/invite/'));
 		// Two days before it would have expired.
@@ -234,8 +229,8 @@ describe('teams and invitations', () => {
 	});
 
 	it('removes members and lets members leave; their active pool falls back to personal', async () => {
-		const a = await createUser(db.orm, { email: `leaver-${w.tag}@example.com`, name: 'Leaver' });
-		const b = await createUser(db.orm, { email: `removed-${w.tag}@example.com`, name: 'Removed' });
+		const a = await createUser(db.orm, { email: `leaver-${w.tag}@example.com`, name: 'Leaver', emailConfirmed: true });
+		const b = await createUser(db.orm, { email: `removed-${w.tag}@example.com`, name: 'Removed', emailConfirmed: true });
 		for (const u of [a, b]) {
 			await inviteToTeam(db, { teamId: w.teamA.id, email: u.email!, role: 'member' }, actor('memberA'));
 			await acceptInvite(db, inviteToken(linkIn(await smtp.waitFor(u.email!), '/invite/')), u);
@@ -254,7 +249,7 @@ describe('teams and invitations', () => {
 	});
 
 	it("ends a member's caps on the team with their membership, audited: invited again, they start without them", async () => {
-		const person = (name: string) => createUser(db.orm, { email: `${name}-${w.tag}@example.com`, name });
+		const person = (name: string) => createUser(db.orm, { email: `${name}-${w.tag}@example.com`, name, emailConfirmed: true });
 		const [leaver, removed, stays] = [await person('capped-leaver'), await person('capped-removed'), await person('capped-stays')];
 		const join = async (u: typeof leaver) => {
 			const after = smtp.messages.length;
@@ -299,7 +294,7 @@ describe('teams and invitations', () => {
 	});
 
 	it('tells a removed member who removed them from which team and how many of its pool they used, and confirms a leaving: inbox (live) and mail, unless alert mails are off', async () => {
-		const person = (name: string) => createUser(db.orm, { email: `${name.replace(' ', '-')}-${w.tag}@example.com`, name });
+		const person = (name: string) => createUser(db.orm, { email: `${name.replace(' ', '-')}-${w.tag}@example.com`, name, emailConfirmed: true });
 		const [removed, leaver] = [await person('Told Removed'), await person('Told Leaver')];
 		for (const u of [removed, leaver]) {
 			const after = smtp.messages.length;

@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 async function person(name = 'Robin') {
-	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name });
+	const u = await createUser(db.orm, { email: `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`, name, emailConfirmed: true });
 	const session = await createSession(db.orm, u.id);
 	return { ...u, sessionId: session.sessionId };
 }

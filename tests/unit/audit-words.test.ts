@@ -40,6 +40,7 @@ const samples: Record<AuditAction, Sample> = {
 	'auth.password_reset': entry({ targetType: 'user' }),
 	'user.name_changed': entry({ targetType: 'user', targetId: memberId, before: { name: 'Leo M.' }, after: { name: 'Leo Martin' } }),
 	'user.email_changed': entry({ targetType: 'user', targetId: memberId, before: { email: 'leo@example.com' }, after: { email: 'leo.martin@example.com' } }),
+	'user.email_confirmed': entry({ targetType: 'user', targetId: memberId, after: { email: 'leo.martin@example.com' } }),
 	'user.password_changed': entry({ targetType: 'user', targetId: memberId, detail: { otherSessionsEnded: 2 } }),
 	'user.role_changed': entry({ targetType: 'user', before: { siteRole: 'subscriber' }, after: { siteRole: 'author' }, detail: { via: 'demo data' } }),
 	'user.disabled': entry({ targetType: 'user', before: { disabled: false }, after: { disabled: true } }),
@@ -252,6 +253,7 @@ describe('the audit log in words', () => {
 	it("says a member's own changes in Settings: the name and address before and after, how many other sessions a new password ended", () => {
 		expect(words('user.name_changed')).toEqual({ title: 'Name changed in Settings', lines: [], changes: [{ field: 'Name', before: { text: 'Leo M.' }, after: { text: 'Leo Martin' } }] });
 		expect(words('user.email_changed').changes).toEqual([{ field: 'Email', before: { text: 'leo@example.com' }, after: { text: 'leo.martin@example.com' } }]);
+		expect(words('user.email_confirmed')).toEqual({ title: 'Email address confirmed', lines: [{ label: 'Email', value: { text: 'leo.martin@example.com' } }], changes: [] });
 		expect(words('auth.current_password_failed')).toEqual({ title: 'Wrong current password in Settings', lines: [{ label: 'Trying to change', value: { text: 'their e-mail address' } }], changes: [] });
 		expect(words('user.password_changed')).toEqual({ title: 'Password changed in Settings', lines: [{ label: 'Other sessions signed out', value: { figure: 2 } }], changes: [] });
 	});

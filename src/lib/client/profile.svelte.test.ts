@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
 import { emailChangeSlips, passwordChangeSlips } from './auth-slips';
-import { emailChanged, passwordChanged, ProfileForm, showName } from './profile.svelte';
+import { awaitingConfirmation, confirmationSent, emailChanged, passwordChanged, ProfileForm, showName } from './profile.svelte';
 import { session } from './session.svelte';
 
 /** The server's refusal as the browser's tRPC client gets it (formatError's `data`). */
@@ -87,7 +87,18 @@ describe("Settings' profile forms", () => {
 	it('words a new password’s sessions and a new address', () => {
 		expect(passwordChanged(0)).toBe('Password changed. No other device was signed in. You stay signed in on this device.');
 		expect(passwordChanged(1)).toBe('Password changed. Your 1 other session was signed out. You stay signed in on this device.');
-		expect(emailChanged('ada@example.com', 'ada.king@example.com')).toBe('Email changed: you now sign in with ada.king@example.com. A notice went to ada@example.com.');
+		expect(emailChanged('ada@example.com', 'ada.king@example.com')).toBe('Email changed: you now sign in with ada.king@example.com. Open the link we mailed there to confirm it. A notice went to ada@example.com.');
+		// An old address never confirmed is mailed nothing (mail/addresses.ts), so nothing is said of it.
+		expect(emailChanged(null, 'ada.king@example.com')).toBe('Email changed: you now sign in with ada.king@example.com. Open the link we mailed there to confirm it.');
+	});
+
+	it("keeps the layout's note on the address that awaits confirming: a new address at once, gone once the server says it is confirmed", () => {
+		awaitingConfirmation('ada.king@example.com');
+		expect(session.unconfirmedEmail).toBe('ada.king@example.com');
+		expect(confirmationSent({ sentTo: 'ada.king@example.com' })).toBe('Sent to ada.king@example.com. The link works for 3 days.');
+		expect(session.unconfirmedEmail).toBe('ada.king@example.com');
+		expect(confirmationSent({ confirmed: true })).toBe('Your address is confirmed already.');
+		expect(session.unconfirmedEmail).toBeNull();
 	});
 
 	it('shows a new name in the header at once (the session the layout reads), the same user', async () => {

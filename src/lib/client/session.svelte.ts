@@ -13,7 +13,9 @@ export const session = $state({
 	user: null as DeviceUser | null,
 	status: 'starting' as SessionStatus,
 	/** Confirmed by the server this session (never taken from the device): shows the admin console. */
-	siteAdmin: false
+	siteAdmin: false,
+	/** The user's address while it awaits the link that confirms it (accounts/address-confirmation.ts), as the server said this session; else null. */
+	unconfirmedEmail: null as string | null
 });
 
 export function signinUrl() {
@@ -32,6 +34,7 @@ export function sessionExpired(error: unknown): Promise<void> {
 	ending ??= (async () => {
 		session.user = null;
 		session.siteAdmin = false;
+		session.unconfirmedEmail = null;
 		if (isNotAsked(error)) return (await import('./signed-out')).signedOutHere(signinUrl());
 		await wipeDevice();
 		await goto(signinUrl(), { replaceState: true });
@@ -73,6 +76,7 @@ async function confirmSession() {
 		// user's are never read for this one; they are dropped from the device right after.
 		session.user = user;
 		session.siteAdmin = profile.siteRole === 'admin';
+		session.unconfirmedEmail = profile.email && !profile.emailConfirmed ? profile.email : null;
 		session.status = 'online';
 		const saved = await remembered;
 		if (saved && saved.id !== profile.id) await forgetUser(saved.id);

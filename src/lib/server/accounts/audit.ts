@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
 	'auth.password_reset',
 	'user.name_changed',
 	'user.email_changed',
+	'user.email_confirmed',
 	'user.password_changed',
 	'user.role_changed',
 	'user.disabled',

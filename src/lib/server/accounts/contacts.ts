@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client';
 import { queryRows } from '../db/client';
+import { mailAddress } from '../mail/addresses';
 import { ACCOUNT_HOLDERS } from './names';
 
 /**
@@ -35,11 +36,11 @@ export async function apiIdsOfUsers(exec: Executor, userIds: readonly string[]):
 	return new Map(rows.map((r) => [r.id, r.api_id]));
 }
 
-/** The site admins who can be mailed (an e-mail address, not disabled): for notices about the site itself. */
+/** The site admins who can be mailed (a confirmed address: mail/addresses.ts; not disabled): for notices about the site itself. */
 export async function siteAdminContacts(exec: Executor): Promise<{ userId: string; name: string; email: string }[]> {
 	const rows = await queryRows<{ id: string; name: string; email: string }>(
 		exec,
-		sql`select id, name, email from users where site_role = 'admin' and email is not null and disabled_at is null order by created_at`
+		sql`select id, name, email from users where site_role = 'admin' and ${mailAddress()} is not null and disabled_at is null order by created_at`
 	);
 	return rows.map((r) => ({ userId: r.id, name: r.name, email: r.email }));
 }

@@ -8,6 +8,8 @@ import { config } from '../config';
 import { DomainError, fieldRefusal, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { emailChangedMail, passwordChangedMail } from '../mail/templates';
+import { mailAddress } from '../mail/addresses';
+import { mailConfirmationLink } from './address-confirmation';
 import { audit } from './audit';
 import { siteAdminContacts } from './contacts';
 import { isUniqueViolation } from './db-errors';
@@ -35,7 +37,7 @@ const profileUpdateSchema = z.object({ name: nameSchema.optional(), timeZone: ti
 /** The user's row, locked for the change; `not_found` when they no longer exist. */
 async function lockUser(tx: Executor, userId: string) {
 	const [u] = await tx
-		.select({ name: users.name, email: users.email, accountId: users.accountId, timeZone: users.timeZone })
+		.select({ name: users.name, email: users.email, mailTo: mailAddress(), accountId: users.accountId, timeZone: users.timeZone })
 		.from(users)
 		.where(eq(users.id, userId))
 		.for('update');
@@ -70,8 +72,9 @@ const emailChangeSchema = z.object({ email: emailSchema, currentPassword: curren
  * Changes the address the user signs in with, normalised as sign-up does (trimmed, lower-cased).
  * The current password is checked first (rate-limited per user, as sign-in), so only whoever knows it
  * learns whether another account has the address; attempts per user and hour are limited as sign-ups
- * per client address are (SIGNUPS_PER_IP_HOUR), so the form is no lookup service. No confirmation by
- * mail (sign-up has none either); the old address is told of the change. Audited `user.email_changed`.
+ * per client address are (SIGNUPS_PER_IP_HOUR), so the form is no lookup service. The new address is
+ * mailed a confirmation link and gets no other mail until it is opened (address-confirmation.ts); the
+ * old one, if confirmed, is told of the change. Audited `user.email_changed`.
  * Returns `{ email }`. Errors: `invalid_input` (naming the field, also for the address they have
  * already), `forbidden` (wrong current password, field `currentPassword`), `conflict` (another account
  * has it, field `email`), `rate_limited`, `not_found`.
@@ -86,12 +89,13 @@ export async function changeEmail(db: Db, self: Self, input: { email: string; cu
 			if (before.email === v.email) {
 				throw new DomainError('invalid_input', 'That is already your email address.', { fieldErrors: { email: ['That is already your email address.'] } });
 			}
-			await tx.update(users).set({ email: v.email }).where(eq(users.id, self.userId));
+			await tx.update(users).set({ email: v.email, emailConfirmedAt: null }).where(eq(users.id, self.userId));
 			await audit(tx, { action: 'user.email_changed', actorUserId: self.userId, targetType: 'user', targetId: self.userId, accountId: before.accountId, ip: meta.ip, before: { email: before.email }, after: { email: v.email } });
-			if (before.email) {
+			if (before.mailTo) {
 				const [admin] = await siteAdminContacts(tx);
-				await queueMail(tx, emailChangedMail(before.email, before.name, v.email, admin?.email ?? null, `${config().ORIGIN}/signin`), `email-changed:${randomToken()}`);
+				await queueMail(tx, emailChangedMail(before.mailTo, before.name, v.email, admin?.email ?? null, `${config().ORIGIN}/signin`), `email-changed:${randomToken()}`);
 			}
+			await mailConfirmationLink(tx, { id: self.userId, email: v.email, name: before.name }, 'changed');
 			return { email: v.email };
 		});
 	} catch (e) {
@@ -105,7 +109,7 @@ const passwordChangeSchema = z.object({ currentPassword: currentPasswordSchema, 
 /**
  * Sets a new password (sign-up's rule) after checking the current one (rate-limited per user, as
  * sign-in), and signs the user out of every other session; the one making the change stays. The
- * user is mailed that it changed. Audited `user.password_changed` with how many sessions ended.
+ * user is mailed that it changed (at a confirmed address). Audited `user.password_changed` with how many sessions ended.
  * Returns `{ otherSessionsEnded }`. Errors: `invalid_input` (naming `newPassword`: also when it is the current one), `forbidden`
  * (wrong current password, field `currentPassword`), `rate_limited`, `not_found`.
  */
@@ -121,7 +125,7 @@ export async function changePassword(db: Db, self: Self, input: { currentPasswor
 		await tx.update(users).set({ passwordHash }).where(eq(users.id, self.userId));
 		const otherSessionsEnded = await invalidateUserSessions(tx, self.userId, self.sessionId);
 		await audit(tx, { action: 'user.password_changed', actorUserId: self.userId, targetType: 'user', targetId: self.userId, accountId: user.accountId, ip: meta.ip, detail: { otherSessionsEnded } });
-		if (user.email) await queueMail(tx, passwordChangedMail(user.email, user.name, `${config().ORIGIN}/forgot`), `password-changed:${randomToken()}`);
+		if (user.mailTo) await queueMail(tx, passwordChangedMail(user.mailTo, user.name, `${config().ORIGIN}/forgot`), `password-changed:${randomToken()}`);
 		return { otherSessionsEnded };
 	});
 }

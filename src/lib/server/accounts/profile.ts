@@ -1,15 +1,25 @@
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { users } from '../db/schema';
 import { activeAccount, spendableAccounts } from './active-account';
 import type { Auth } from './types';
 
-/** What the app shows about the signed-in user: who they are, their teams, which pool is active. */
+/**
+ * What the app shows about the signed-in user: who they are, whether their address is confirmed
+ * (`emailConfirmed`: address-confirmation.ts), their teams, which pool is active.
+ */
 export async function profile(db: Db, auth: Auth) {
-	const [accounts, active] = await Promise.all([spendableAccounts(db, auth.user.id), activeAccount(db, auth.user.id)]);
+	const [accounts, active, [confirmed]] = await Promise.all([
+		spendableAccounts(db, auth.user.id),
+		activeAccount(db, auth.user.id),
+		db.orm.select({ is: sql<boolean>`${users.emailConfirmedAt} is not null` }).from(users).where(eq(users.id, auth.user.id))
+	]);
 	const { id, name, email, siteRole, timeZone, accountId } = auth.user;
 	return {
 		id,
 		name,
 		email,
+		emailConfirmed: confirmed?.is ?? false,
 		siteRole,
 		timeZone,
 		personalAccountId: accountId,

@@ -6,6 +6,7 @@ import { passwordResets, users } from '../db/schema';
 import { DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { passwordResetMail } from '../mail/templates';
+import { mailConfirmationLink } from './address-confirmation';
 import { audit } from './audit';
 import { hashPassword, verifyPassword } from './passwords';
 import { rateLimit, rateLimitGiveBack } from './rate-limit';
@@ -39,7 +40,8 @@ const ipKey = (ip: string | null | undefined) => ip || 'unknown';
 const signUpSchema = z.object({ email: emailSchema, name: nameSchema, password: passwordSchema });
 
 /**
- * Creates a member (SIGN_UP_ROLE, `subscriber`) with a password and signs them in. `joined` runs in the same
+ * Creates a member (SIGN_UP_ROLE, `subscriber`) with a password, mails them a link that confirms their
+ * address (nothing else is mailed to it until they open it: address-confirmation.ts) and signs them in. `joined` runs in the same
  * transaction once the user exists (e.g. recording the referral link they came through), so a
  * refused sign-up leaves nothing of it behind.
  */
@@ -53,6 +55,7 @@ export async function signUp(
 	const v = parseInput(signUpSchema, input);
 	return db.orm.transaction(async (tx) => {
 		const user = await createUser(tx, { ...v, siteRole: SIGN_UP_ROLE });
+		await mailConfirmationLink(tx, { id: user.id, email: v.email, name: v.name }, 'signup');
 		await joined?.(tx, user);
 		const session = await createSession(tx, user.id, meta);
 		await audit(tx, { action: 'auth.signup', actorUserId: user.id, targetType: 'user', targetId: user.id, accountId: user.accountId, ip: meta.ip });

@@ -6,6 +6,7 @@ import { notifications, teamMembers, users, userSettings } from '../db/schema';
 import { noticeInbox, usedByActorSince } from '../ledger';
 import { counted } from '../../counted';
 import { plainFormatter } from '../../refusal-message';
+import { mailAddress } from '../mail/addresses';
 import { queueMail } from '../mail/job';
 import { noticeMail } from '../mail/templates';
 
@@ -85,7 +86,7 @@ export async function noticeTeamLeft(tx: Executor, input: { userId: string; team
 const telling = (tx: Executor, ids: string[]) =>
 	ids.length
 		? tx
-				.select({ id: users.id, name: users.name, email: users.email, accountId: users.accountId, disabledAt: users.disabledAt, emailAlerts: userSettings.emailAlerts })
+				.select({ id: users.id, name: users.name, email: mailAddress(), accountId: users.accountId, disabledAt: users.disabledAt, emailAlerts: userSettings.emailAlerts })
 				.from(users)
 				.leftJoin(userSettings, eq(userSettings.userId, users.id))
 				.where(inArray(users.id, ids))

@@ -9,6 +9,7 @@ import { readOne } from '../db/reads';
 import { fieldRefusal, DomainError, parseInput } from '../errors';
 import { queueMail } from '../mail/job';
 import { teamInviteMail } from '../mail/templates';
+import { addressProven } from './address-confirmation';
 import { audit } from './audit';
 import { apiIdentityOf, apiIdsOfUsers } from './contacts';
 import { rateLimit } from './rate-limit';
@@ -326,6 +327,8 @@ export async function acceptInvite(db: Db, token: string, user: { id: string; em
 		if (!user.email || user.email !== invite.email) {
 			throw new DomainError('forbidden', `This invitation was sent to ${invite.email}. Sign in with that email to accept it.`);
 		}
+		// Its link was mailed to that address: the same proof as a confirmation link.
+		await addressProven(tx, user.id, invite.email, { ip });
 		const joined = rowsOf(
 			await tx.insert(teamMembers).values({ teamId: invite.teamId, userId: user.id, role: invite.role }).onConflictDoNothing().returning()
 		);

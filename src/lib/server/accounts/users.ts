@@ -19,6 +19,11 @@ export interface NewUser {
 	/** Defaults to SIGN_UP_ROLE (`subscriber`), the role every new sign-up gets. */
 	siteRole?: string;
 	externalId?: string | null;
+	/**
+	 * Whether `email` is known to be theirs already (the demo's people): else it is mailed nothing until
+	 * they open a confirmation link (sign-up mails one: address-confirmation.ts).
+	 */
+	emailConfirmed?: boolean;
 }
 
 export interface CreatedUser {
@@ -34,7 +39,8 @@ const newUserSchema = z.object({
 	name: nameSchema,
 	password: passwordSchema.nullish(),
 	siteRole: siteRoleSchema.default(SIGN_UP_ROLE),
-	externalId: externalUserIdSchema.nullish()
+	externalId: externalUserIdSchema.nullish(),
+	emailConfirmed: z.boolean().default(false)
 });
 
 /**
@@ -49,8 +55,8 @@ export async function createUser(exec: Executor, input: NewUser): Promise<Create
 			with account as (insert into accounts (kind, name) values ('user', ${v.name}) returning id),
 			-- The site's list of roles knows every role a user holds (accounts/roles.ts).
 			listed as (insert into site_roles (key, name) values (${v.siteRole}, initcap(${v.siteRole})) on conflict do nothing)
-			insert into users (account_id, email, name, password_hash, site_role, external_id)
-			select id, ${v.email}, ${v.name}, ${passwordHash}, ${v.siteRole}, ${v.externalId ?? null} from account
+			insert into users (account_id, email, name, password_hash, site_role, external_id, email_confirmed_at)
+			select id, ${v.email}, ${v.name}, ${passwordHash}, ${v.siteRole}, ${v.externalId ?? null}, case when ${v.emailConfirmed} then now() end from account
 			returning id, account_id, email, name, site_role`);
 		const row = rowsOf<{ id: string; account_id: string; email: string | null; name: string; site_role: string }>(result)[0]!;
 		return { id: row.id, accountId: row.account_id, email: row.email, name: row.name, siteRole: row.site_role };

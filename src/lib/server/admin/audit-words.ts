@@ -310,6 +310,7 @@ const WORDS: Record<AuditAction, Spec> = {
 	'auth.password_reset': { title: 'Password reset' },
 	'user.name_changed': { title: 'Name changed in Settings', fields: { name: ['Name', plain()] } },
 	'user.email_changed': { title: 'Email address changed in Settings', fields: { email: ['Email', plain('None')] } },
+	'user.email_confirmed': { title: 'Email address confirmed' },
 	'user.password_changed': {
 		title: 'Password changed in Settings',
 		lines: (e) => [line('Other sessions signed out', tokensOr('—')(obj(e.detail).otherSessionsEnded, noNames(), {}))]

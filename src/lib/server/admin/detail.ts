@@ -13,7 +13,8 @@ export interface AccountDetail {
 	accountId: string;
 	kind: 'user' | 'team' | 'guest';
 	name: string;
-	user: { id: string; email: string | null; externalId: string | null; siteRole: string; disabled: boolean } | null;
+	/** `emailConfirmed`: they opened a link mailed to `email` (nothing else is mailed to it before: mail/addresses.ts). */
+	user: { id: string; email: string | null; emailConfirmed: boolean; externalId: string | null; siteRole: string; disabled: boolean } | null;
 	teamId: string | null;
 	joinedAt: string;
 	/** Newest first: active lots and the ones that ended. */
@@ -78,10 +79,10 @@ export const DETAIL_LOTS = 200;
  */
 export async function accountDetail(exec: Executor, accountId: string): Promise<AccountDetail> {
 	const [a] = await queryRows<{
-		id: string; kind: 'user' | 'team' | 'guest'; name: string; created_at: string; user_id: string | null; email: string | null;
+		id: string; kind: 'user' | 'team' | 'guest'; name: string; created_at: string; user_id: string | null; email: string | null; email_confirmed: boolean | null;
 		external_id: string | null; site_role: string | null; disabled: boolean | null; team_id: string | null;
 	}>(exec, sql`
-		select a.id, a.kind, ${ACCOUNT_NAME} as name, a.created_at, u.id as user_id, u.email, u.external_id, u.site_role,
+		select a.id, a.kind, ${ACCOUNT_NAME} as name, a.created_at, u.id as user_id, u.email, u.email_confirmed_at is not null as email_confirmed, u.external_id, u.site_role,
 		       u.disabled_at is not null as disabled, t.id as team_id
 		  from accounts a ${ACCOUNT_HOLDERS}
 		 where a.id = ${accountId}::uuid`);
@@ -106,7 +107,7 @@ export async function accountDetail(exec: Executor, accountId: string): Promise<
 		accountId: a.id,
 		kind: a.kind,
 		name: a.name,
-		user: a.user_id ? { id: a.user_id, email: a.email, externalId: a.external_id, siteRole: a.site_role!, disabled: Boolean(a.disabled) } : null,
+		user: a.user_id ? { id: a.user_id, email: a.email, emailConfirmed: Boolean(a.email_confirmed), externalId: a.external_id, siteRole: a.site_role!, disabled: Boolean(a.disabled) } : null,
 		teamId: a.team_id,
 		joinedAt: when(a.created_at)!,
 		lots,

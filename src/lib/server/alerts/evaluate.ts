@@ -5,6 +5,7 @@ import { notifications } from '../db/schema';
 import { allocationShares, everGrantedTokens, noticeInbox, type AllocationShare } from '../ledger';
 import { config } from '../config';
 import type { MailMessage } from '../mail';
+import { mailAddress } from '../mail/addresses';
 import { queueMail } from '../mail/job';
 import { lowBalanceMail, outOfTokensMail } from '../mail/templates';
 import { decide, measuredShare, stageOf, stageShare, stageTokens, type AlertSteps, type Recorded, type Stage } from './level';
@@ -61,7 +62,7 @@ function recipients(exec: Executor, accountIds: string[]): Promise<Recipient[]> 
 			select t.account_id, m.user_id from ids, teams t join team_members m on m.team_id = t.id
 			 where t.account_id = any(ids.list) and m.role in ('owner', 'admin')
 		)
-		select r.account_id, u.id as user_id, u.email, u.name,
+		select r.account_id, u.id as user_id, ${mailAddress(sql.raw('u'))} as email, u.name,
 		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.base::int8 as base, st.last_base::int8 as last_base, st.generation,
 		       (select name from teams where account_id = r.account_id) as team_name
 		  from r join users u on u.id = r.id

@@ -3,6 +3,7 @@ import { queryRows, type Db } from '../db/client';
 import { config } from '../config';
 import { EVERY_ACCOUNT, noticeInbox } from '../ledger';
 import { enqueue } from '../schedule/jobs';
+import { mailAddress } from '../mail/addresses';
 import { queueMail } from '../mail/job';
 import { noticeMail } from '../mail/templates';
 import { queuePushes } from './push/send';
@@ -37,7 +38,7 @@ export async function tellMembersBatch(
 	return db.orm.transaction(async (tx) => {
 		const rows = await queryRows<{ id: string; name: string; email: string | null; mailed: boolean; title: string; body: string; told: boolean; last: string }>(tx, sql`
 			with picked as (
-			  select u.id, u.account_id, u.name, u.email, u.email is not null and coalesce(s.email_alerts, true) as mailed, ${n.said} as said
+			  select u.id, u.account_id, u.name, ${mailAddress(sql.raw('u'))} as email, ${mailAddress(sql.raw('u'))} is not null and coalesce(s.email_alerts, true) as mailed, ${n.said} as said
 			    from users u left join user_settings s on s.user_id = u.id
 			   where u.disabled_at is null and u.created_at <= ${at}::timestamptz and u.id > coalesce(${after}::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
 			     and ${n.where}

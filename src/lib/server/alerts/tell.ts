@@ -3,6 +3,7 @@ import { queryRows, type Executor } from '../db/client';
 import { notifications } from '../db/schema';
 import { config } from '../config';
 import { noticeInbox, siteTimeZone } from '../ledger';
+import { mailAddress } from '../mail/addresses';
 import { queueMail } from '../mail/job';
 import { noticeMail } from '../mail/templates';
 import { queuePushes, type UserPush } from './push/send';
@@ -27,12 +28,13 @@ export interface Said {
  * Tells whoever looks after `accountId` (the user of a personal account; a team's owners and admins;
  * disabled users and guests no one) what `say` words for each of them, in `tx`, the transaction of the
  * change: an inbox entry of `kind` (once per `key` and person: '<kind>:<key>:<user>'), a push to their
- * devices (`tag`: one on screen per tag), and a mail unless they turned alert mails off in Settings.
+ * devices (`tag`: one on screen per tag), and a mail unless they turned alert mails off in Settings or
+ * have not confirmed their address (mail/addresses.ts).
  * The entry's detail is `say`'s detail with `teamName`, `title`, `body` and `mailed`. Returns how many were told (not before).
  */
 export async function tellLookers(tx: Executor, n: { accountId: string; kind: string; key: string; tag: string; say: (who: Looker) => Said }): Promise<number> {
 	const people = await queryRows<{ user_id: string; name: string; email: string | null; email_alerts: boolean; team_name: string | null; time_zone: string }>(tx, sql`
-		select u.id as user_id, u.name, u.email, coalesce(s.email_alerts, true) as email_alerts, r.team_name, ${siteTimeZone} as time_zone
+		select u.id as user_id, u.name, ${mailAddress(sql.raw('u'))} as email, coalesce(s.email_alerts, true) as email_alerts, r.team_name, ${siteTimeZone} as time_zone
 		  from (select u.id, null::text as team_name from users u where u.account_id = ${n.accountId}::uuid
 		        union all
 		        select m.user_id, t.name from teams t join team_members m on m.team_id = t.id

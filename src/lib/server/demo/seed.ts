@@ -180,7 +180,7 @@ export async function seedDemo(db: Db, opts: { siteKeyValue?: string } = {}): Pr
 	// as on a user's page in the console, so the audit log says who gave them (Quota, demo data).
 	const created: CreatedUser[] = [];
 	for (const u of demoLogins) {
-		const user = await createUser(db.orm, { email: u.email, name: u.name, password: DEMO_PASSWORD });
+		const user = await createUser(db.orm, { email: u.email, name: u.name, password: DEMO_PASSWORD, emailConfirmed: true });
 		if (u.role !== user.siteRole) await setSiteRole(db, { via: VIA }, user.id, u.role);
 		created.push({ ...user, siteRole: u.role });
 	}

@@ -151,3 +151,24 @@ export function passwordChangedMail(to: string, name: string, link: string): Mai
 		'If you did not change it, choose a new password with this link at once: it signs out whoever changed it.'
 	);
 }
+
+/**
+ * The one-time link that confirms `to` is its member's (accounts/address-confirmation.ts), valid 3
+ * days: the only mail, with a password reset, sent to an address not confirmed yet. `reason` words it:
+ * a welcome after sign-up, an address changed in Settings, a link asked for again.
+ */
+export function addressConfirmationMail(to: string, name: string, link: string, reason: 'signup' | 'changed' | 'again'): MailMessage {
+	const why = {
+		signup: ['Welcome to Quota.', 'Confirm that this address is yours, and Quota will mail it your alerts: when your tokens run low, and when tokens are added or taken back.'],
+		changed: ['You asked Quota to use this address for your account.', 'Confirm that it is yours: until then, no alert is mailed to it.'],
+		again: ['Here is a new link to confirm your address for Quota.', 'Until you confirm it, no alert is mailed to it.']
+	}[reason];
+	return linkMail(
+		to,
+		'Confirm your email address for Quota',
+		[`Hi ${name},`, ...why, 'The link works for 3 days.'],
+		'Confirm my address',
+		link,
+		reason === 'signup' ? 'If you did not sign up, ignore this mail: nothing more will be sent to this address.' : 'If this was not you, ignore this mail: nothing more will be sent to this address.'
+	);
+}

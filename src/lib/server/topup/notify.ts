@@ -4,6 +4,7 @@ import { queryRows } from '../db/client';
 import { notifications, type TopupCause } from '../db/schema';
 import { config } from '../config';
 import { queuePushes, type UserPush } from '../alerts/push';
+import { mailAddress } from '../mail/addresses';
 import { queueMail } from '../mail/job';
 import { noticeInbox } from '../ledger';
 import { topupDeclinedMail } from '../mail/templates';
@@ -32,9 +33,9 @@ export interface TopupNoticeDetail {
 /** Who hears about an account's top-ups: the user of a personal account; the owners of a team pool (they pay for it). */
 export function topupRecipients(exec: Executor, accountId: string) {
 	return queryRows<{ user_id: string; team_name: string | null; email: string | null; name: string }>(exec, sql`
-		select u.id as user_id, null as team_name, u.email, u.name from users u where u.account_id = ${accountId}::uuid and u.disabled_at is null
+		select u.id as user_id, null as team_name, ${mailAddress(sql.raw('u'))} as email, u.name from users u where u.account_id = ${accountId}::uuid and u.disabled_at is null
 		union all
-		select m.user_id, t.name, u.email, u.name from teams t join team_members m on m.team_id = t.id join users u on u.id = m.user_id
+		select m.user_id, t.name, ${mailAddress(sql.raw('u'))}, u.name from teams t join team_members m on m.team_id = t.id join users u on u.id = m.user_id
 		 where t.account_id = ${accountId}::uuid and m.role = 'owner' and u.disabled_at is null`);
 }
 

@@ -40,6 +40,8 @@ export const users = pgTable(
 			.unique()
 			.references(() => accounts.id),
 		email: text('email').unique(),
+		/** When the user opened a link mailed to `email` (accounts/address-confirmation.ts); null: nothing is mailed to it but that link and a password reset. */
+		emailConfirmedAt: timestamp('email_confirmed_at', { withTimezone: true }),
 		name: text('name').notNull(),
 		passwordHash: text('password_hash'),
 		/** `admin`, or a member role that role-based allowances key on. */
@@ -172,6 +174,23 @@ export const passwordResets = pgTable('password_resets', {
 	usedAt: timestamp('used_at', { withTimezone: true }),
 	createdAt: createdAt()
 });
+
+/** One-time links that show an address is its user's (sign-up, an address change, a resend); SHA-256 of the token. */
+export const addressConfirmations = pgTable(
+	'address_confirmations',
+	{
+		tokenHash: text('token_hash').primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		/** The address the link was mailed to: it confirms that one only, should the user change it meanwhile. */
+		email: text('email').notNull(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true }),
+		createdAt: createdAt()
+	},
+	(t) => [index('address_confirmations_user_idx').on(t.userId)]
+);
 
 /** Append-only (a trigger rejects UPDATE and DELETE). */
 export const auditLog = pgTable(

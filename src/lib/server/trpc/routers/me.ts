@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { memberProcedure, noInput } from '../procedures';
-import { changeEmail, changePassword, listSessions, invalidateSession, profile, setActiveAccount, signOutEverywhere, updateProfile } from '../../accounts';
+import { changeEmail, changePassword, listSessions, sendConfirmationAgain, invalidateSession, profile, setActiveAccount, signOutEverywhere, updateProfile } from '../../accounts';
 import { DomainError } from '../../errors';
 import type { Auth } from '../../accounts';
 
@@ -19,6 +19,9 @@ export const meRouter = router({
 	changeEmail: memberProcedure
 		.input(z.strictObject({ email: z.string(), currentPassword: z.string() }))
 		.mutation(({ ctx, input }) => changeEmail(ctx.db, self(ctx.auth), input, { ip: ctx.ip })),
+
+	/** Mails the member a new link that confirms their address. Answers `{ sentTo }`, or `{ confirmed: true }` when it is confirmed already. */
+	sendConfirmation: memberProcedure.input(noInput).mutation(({ ctx }) => sendConfirmationAgain(ctx.db, ctx.auth.user.id)),
 
 	/** Sets a new password (current one needed) and signs out the member's other sessions; this one stays. Answers `{ otherSessionsEnded }`. */
 	changePassword: memberProcedure
