@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { tz } from '@date-fns/tz';
 import { format, subDays } from 'date-fns';
 import { makeWorld, type World } from '../helpers/world';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
+import { paddleEventsFor, post, useStoreTestBed } from '../helpers/paddle';
 import { setDb } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
@@ -15,17 +15,15 @@ import { outcome } from '../helpers/ledger';
 
 // The Overview's figures: site-wide consumption in the site's own windows, revenue net of refunds,
 // and the Paddle events that need a person.
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ withRates: true });
 let w: World;
 let admin: ReturnType<typeof appRouter.createCaller>;
 
 beforeAll(async () => {
-	bed = await storeTestBed({ withRates: true });
 	setDb(bed.db);
 	w = await makeWorld(bed.db);
 	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.3' }));
 });
-afterAll(async () => bed?.close());
 
 /** A site-local day (YYYY-MM-DD) `daysAgo` before today in `zone`. */
 const localDay = (daysAgo: number, zone: string) => format(subDays(new Date(), daysAgo), 'yyyy-MM-dd', { in: tz(zone) });

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { tz } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { backend } from '../helpers/db';
 import { makeUser } from '../helpers/ledger';
-import { post, storeTestBed } from '../helpers/paddle';
+import { delivered, post, useStoreTestBed } from '../helpers/paddle';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { getProduct } from '../../src/lib/server/store/catalog';
 import { siteRevenue } from '../../src/lib/server/store';
@@ -15,19 +15,13 @@ import { outcome } from '../helpers/ledger';
 
 // The payments export: what a site owner hands their accountant for a month. Its rows add up to the
 // Overview's Revenue of the same days (gross, refunds, net), as that card counts them.
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
-beforeAll(async () => {
-	bed = await storeTestBed();
-});
-afterAll(async () => bed?.close());
-
-const ok = (deliveries: { status: number }[]) => expect(deliveries.every((d) => d.status === 200)).toBe(true);
+const bed = useStoreTestBed();
 
 async function bought(productId: string, quantity = 1) {
 	const u = await makeUser(bed.db);
 	await bed.db.orm.execute(sql`update users set name = '=SUM(A1:A9), "Zoe"' where id = ${u.userId}::uuid`);
 	const c = await startCheckout(bed.db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId, quantity });
-	ok(await bed.paddle.pay(c.transactionId));
+	delivered(await bed.paddle.pay(c.transactionId));
 	return { ...u, ...c };
 }
 
@@ -54,9 +48,9 @@ describe(`the payments CSV on ${backend}`, () => {
 		const pack = await bought('tokens-5k', 3); // $15.00
 		const bundle = await bought('starter-bundle'); // $32.00
 		const plan = await bought('gpt-5-nano-50k'); // $20.00
-		ok(await bed.paddle.refund(pack.transactionId));
-		ok(await bed.paddle.chargeback(bundle.transactionId));
-		ok(await bed.paddle.chargeback(bundle.transactionId, true));
+		delivered(await bed.paddle.refund(pack.transactionId));
+		delivered(await bed.paddle.chargeback(bundle.transactionId));
+		delivered(await bed.paddle.chargeback(bundle.transactionId, true));
 		await partialRefund(plan, 'gpt-5-nano-50k', 1_250);
 
 		const today = format(new Date(), 'yyyy-MM-dd', { in: tz('UTC') });
