@@ -821,7 +821,7 @@ export interface paths {
                          * @example gpt-5-nano
                          */
                         model?: string | null;
-                        /** @description Kept with the operation, shown in the usage history (at most 4096 characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text. */
+                        /** @description Kept with the operation, shown in the usage history (at most 4,096 characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text. */
                         metadata?: {
                             [key: string]: unknown;
                         };
@@ -1080,7 +1080,7 @@ export interface paths {
                          * @default 300
                          */
                         ttl_seconds?: number;
-                        /** @description Kept with the operation, shown in the usage history (at most 4096 characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text. */
+                        /** @description Kept with the operation, shown in the usage history (at most 4,096 characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text. */
                         metadata?: {
                             [key: string]: unknown;
                         };

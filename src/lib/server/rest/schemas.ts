@@ -4,6 +4,8 @@ import { externalUserIdSchema, guestIdSchema } from '../accounts';
 import { cursor, idempotencyKey, keyLookup, MAX_PAGE, readableText, readableValues, tokens, units as unitsField, visibleId } from '../fields';
 import { SAID_FIRST } from '../input-words';
 import { KEY_SCOPES, SCOPE_WORDS } from '../../key-scopes';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 
 // The public REST v1 contract. These schemas validate requests and generate openapi.json; every
 // limit comes from the one place the domain takes it from (../fields.ts, accounts/validation.ts).
@@ -82,14 +84,15 @@ const feature = keyLookup.meta({ description: 'Feature key, e.g. ai_bots.', exam
 const model = keyLookup.nullish().meta({ description: 'Model key for per-model allocations.', example: 'gpt-5-nano' });
 const units = unitsField.meta({ description: 'Words, characters, model tokens or operations (whole number).', example: 100 });
 const MAX_METADATA = 4096;
+const METADATA_LIMIT = counted(MAX_METADATA, 'character', plainFormatter.tokens);
 const metadata = readableValues(
 	// A key is an id (fields.ts visibleId, which documents `pattern: \S`).
 	z.record(visibleId(z.string()).meta({ description: 'Not blank, no invisible character.' }), z.unknown())
 )
 	.optional()
-	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${MAX_METADATA.toLocaleString('en-US')} characters of JSON.` })
+	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${METADATA_LIMIT} of JSON.` })
 	.meta({
-		description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text.`
+		description: `Kept with the operation, shown in the usage history (at most ${METADATA_LIMIT} as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text.`
 	});
 
 export const checkBody = oneTarget(z.strictObject({ ...targetFields, member: spendingMember, feature, units, model }), 'spending from');
