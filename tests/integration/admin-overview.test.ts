@@ -112,7 +112,7 @@ describe('site-wide consumption', () => {
 describe('revenue and open flags', () => {
 	it('shows this month’s revenue gross and net of refunds per currency, and the Paddle events that need a person', async () => {
 		const before = await admin.admin.overview.get();
-		const usd = (o: typeof before) => o.revenue.month.find((r) => r.currency === 'USD') ?? { grossCents: 0, refundedCents: 0, netCents: 0, purchases: 0 };
+		const usd = (o: typeof before) => o.revenue.month.find((r) => r.currency === 'USD') ?? { grossCents: 0, refundedCents: 0, chargedBackCents: 0, netCents: 0, purchases: 0 };
 		const u = await makeUser(bed.db);
 		const bought = await startCheckout(bed.db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 3 });
 		const events = await paddleEventsFor(bed.db, bought, 'tokens-5k', 3);
