@@ -274,7 +274,7 @@ export const responses = {
 		cost: z.number().int(),
 		level: z.enum(['ok', 'low', 'empty']).meta({
 			description:
-				"The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when it would leave less than the site's low share of the allocation (the usable lots' amounts plus the free allowance's limit); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now."
+				"The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when what it would leave, with the tokens running jobs hold, is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now."
 		}),
 		paid_by: z.array(paidBy),
 		remaining_after: remaining,
