@@ -87,13 +87,14 @@ BEGIN
     SELECT '[]'::jsonb AS paid_by, 0::bigint AS from_allowance INTO v_burn;
   END IF;
 
-  -- 6. The answer: what is left, the green/yellow/red level, the allowance's window.
+  -- 6. The answer: what is left, the green/yellow/red level, the allowance's window. A hold's own tokens
+  -- are held, still the account's: its level counts them as the dashboard does after it.
   v_answer := quota_spend_result(p_writes => v_writes, p_account => p_account, p_feature => p_feature,
     p_model => p_model, p_module => (v_price.feature).module, p_now => p_now, p_settings => s, p_cost => v_price.cost,
     p_code => v_plan.code, p_message => v_plan.message, p_details => v_plan.details, p_active => v_plan.active,
     p_rule => v_plan.rule, p_allowance_end => v_plan.allowance_end, p_allowance_used => v_plan.allowance_used,
     p_allowance_left => v_plan.allowance_left, p_lots_allocated => v_plan.lots_allocated, p_lots_left => v_plan.lots_left,
-    p_lots_unlimited => v_plan.lots_unlimited, p_paid_by => v_burn.paid_by, p_from_allowance => v_burn.from_allowance);
+    p_lots_unlimited => v_plan.lots_unlimited, p_lots_held => v_plan.lots_held + CASE WHEN p_mode = 'hold' THEN v_price.cost ELSE 0 END, p_paid_by => v_burn.paid_by, p_from_allowance => v_burn.from_allowance);
   v_result := v_answer.result;
   IF NOT v_writes THEN
     -- A check also states the tightest cap in force (`cap`), and what is spendable before the cost is no

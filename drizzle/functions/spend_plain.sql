@@ -10,9 +10,11 @@
 -- team's has caps and allowances of its own; for a guest, a module without a rule is off),
 -- has no caps, has nothing that expires within the minute (no housekeeping due, the same usable lots
 -- for every item), has no unlimited lot whose end is not recorded and no lot of an item's model, and its general lots hold all
--- of the items' costs. Then the spend rules reduce to arithmetic: the items, in batch order, pay from
--- the lots in spend order (priority, soonest expiry, oldest), so item k takes from each lot the
--- overlap of its interval [C(k-1), C(k)) of the account's running cost with the lot's interval
+-- of the items' costs, and its first lot in spend order all but the last item's (a lot a use empties
+-- leaves the allocation the next item's level is measured against: such a batch goes one by one). Then the
+-- spend rules reduce to arithmetic: the items, in batch order, pay from the lots in spend order
+-- (priority, soonest expiry, oldest), so item k takes from each lot the overlap of its interval
+-- [C(k-1), C(k)) of the account's running cost with the lot's interval
 -- [L(j-1), L(j)) of the running remaining (a hold costs what it holds, as in quota_spend_price).
 -- Every other item (a refusal, an allowance, a cap, a replay…) goes to quota_spend_item, one by one.
 -- The answers and rows are those quota_spend gives: ledger-plain-spends.test.ts sends the same batches
@@ -74,14 +76,16 @@ BEGIN
       AND pg_try_advisory_xact_lock(hashtextextended(it.scope || chr(31) || it.key, 7243)) AS is_plain
     FROM it LEFT JOIN features fe ON fe.key = it.feature
   ),
-  -- The accounts whose every item is plain and nothing of which is due, with what their lots hold.
+  -- The accounts whose every item is plain and nothing of which is due, with what their lots hold
+  -- (quota_lots_share of the general lots: no item's model has lots, no item's module an allowance).
   acct AS MATERIALIZED (
-    SELECT a.id, sum(item.cost) AS total,
-      (SELECT sum(l.remaining) FROM lots l WHERE l.account_id = a.id AND l.model IS NULL
-         AND (l.expires_at IS NULL OR l.expires_at > p_at)) AS lots_left,
-      (SELECT sum(l.amount) FROM lots l WHERE l.account_id = a.id AND l.model IS NULL
-         AND (l.expires_at IS NULL OR l.expires_at > p_at)) AS lots_allocated
+    SELECT a.id, sum(item.cost) AS total, (array_agg(item.cost ORDER BY item.n DESC))[1] AS last_cost,
+      min(f.lots_left) AS lots_left, min(f.lots_allocated) AS lots_allocated, min(f.lots_held) AS lots_held,
+      (SELECT l.remaining FROM lots l WHERE l.account_id = a.id AND l.model IS NULL AND l.remaining > 0
+          AND (l.expires_at IS NULL OR l.expires_at > p_at)
+        ORDER BY l.priority DESC, l.expires_at ASC NULLS LAST, l.created_at, l.id LIMIT 1) AS first_lot
     FROM item JOIN accounts a ON a.id = item.account
+      CROSS JOIN LATERAL quota_lots_share(a.id, NULL, p_at, NULL, NULL) f
     WHERE a.kind = 'user'
       AND NOT EXISTS (SELECT 1 FROM caps c WHERE c.account_id = a.id)
       AND NOT EXISTS (SELECT 1 FROM holds h WHERE h.account_id = a.id AND h.status = 'open'
@@ -95,8 +99,10 @@ BEGIN
   plain AS MATERIALIZED (
     SELECT item.*, gen_random_uuid() AS op, CASE WHEN item.mode = 'hold' THEN gen_random_uuid() END AS hold,
       CASE WHEN item.mode = 'hold' THEN item.at + make_interval(secs => item.hold_ttl_seconds) END AS expires_at, acct.lots_left, acct.lots_allocated,
-      sum(item.cost) OVER (PARTITION BY item.account ORDER BY item.n) AS spent
-    FROM item JOIN acct ON acct.id = item.account AND acct.total <= acct.lots_left
+      sum(item.cost) OVER (PARTITION BY item.account ORDER BY item.n) AS spent,
+      -- What running holds hold after the item, the batch's holds so far with it (quota_spend's level counts a hold's own).
+      acct.lots_held + sum(CASE WHEN item.mode = 'hold' THEN item.cost ELSE 0 END) OVER (PARTITION BY item.account ORDER BY item.n) AS held
+    FROM item JOIN acct ON acct.id = item.account AND acct.total <= acct.lots_left AND acct.total - acct.last_cost < acct.first_lot
   ),
   -- The lots of the plain spends' accounts in spend order, each as its interval of the running remaining.
   lot AS (
@@ -143,9 +149,7 @@ BEGIN
             'label', take.source, 'model', NULL, 'tokens', take.tokens, 'unlimited', false) ORDER BY take.rank)
           FROM take WHERE take.n = plain.n), '[]'::jsonb),
         'remaining', r.remaining,
-        'level', CASE WHEN r.remaining <= 0 THEN 'empty'
-                      WHEN plain.lots_allocated > 0 AND r.remaining * 100 < plain.lots_allocated * s.low_share_percent THEN 'low'
-                      ELSE 'ok' END,
+        'level', quota_level(r.remaining::bigint, plain.held::bigint, plain.lots_allocated, s.low_share_percent),
         'active', true, 'allowance', NULL, 'operation_id', plain.op, 'hold_id', plain.hold, 'expires_at', plain.expires_at) AS result
     FROM plain CROSS JOIN LATERAL (SELECT plain.lots_left - plain.spent AS remaining) r
   ),

@@ -1,8 +1,39 @@
--- A changed OUT list cannot be CREATE OR REPLACEd: the plan before tightest_cap goes first.
+-- A changed OUT list cannot be CREATE OR REPLACEd: the plan before lots_held goes first.
 DO $$ BEGIN
-  IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'quota_spend_plan' AND NOT ('tightest_cap' = ANY (proargnames))) THEN
+  IF EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'quota_spend_plan' AND NOT ('lots_held' = ANY (proargnames))) THEN
     DROP FUNCTION quota_spend_plan(uuid, text, uuid, features, modules, text, bigint, site_settings, timestamptz);
   END IF;
+END $$;
+
+-- What the lots a spend of p_model may use hold, for the plan and the level: lots_left (their remaining
+-- tokens), lots_unlimited, and the share's figures as ledger/share.ts measures the dashboard's and the
+-- alerts' share: lots_allocated, what the countable lots with tokens in them were granted, with those a
+-- running hold emptied (a spent lot leaves the allocation; a held one stays until its hold closes), and
+-- lots_held, the tokens running holds took from these lots and from the free allowance's window
+-- (p_window_start of p_rule's module and period; none without a rule), still the account's. One statement:
+-- the open holds come by holds_open_idx, their entries by entries_operation_idx.
+CREATE OR REPLACE FUNCTION quota_lots_share(p_account uuid, p_model text, p_now timestamptz, p_rule allowance_rules,
+    p_window_start timestamptz, OUT lots_left bigint, OUT lots_allocated bigint, OUT lots_held bigint, OUT lots_unlimited boolean)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  -- PL/pgSQL, not SQL: a SQL function that reads tables is planned again on every call (hot-path-plans).
+  WITH on_hold AS (
+    SELECT e.lot_id, e.window_id, -e.amount AS tokens
+      FROM holds h JOIN entries e ON e.operation_id = h.operation_id
+     WHERE h.account_id = p_account AND h.status = 'open'),
+  usable AS (
+    SELECT l.remaining, l.amount, l.unlimited, (SELECT sum(on_hold.tokens) FROM on_hold WHERE on_hold.lot_id = l.id) AS held
+      FROM lots l WHERE l.account_id = p_account AND (l.model IS NULL OR l.model = p_model)
+       AND (l.expires_at IS NULL OR l.expires_at > p_now))
+  SELECT coalesce(sum(u.remaining) FILTER (WHERE NOT u.unlimited), 0),
+         coalesce(sum(u.amount) FILTER (WHERE NOT u.unlimited AND (u.remaining > 0 OR u.held > 0)), 0),
+         coalesce(sum(u.held) FILTER (WHERE NOT u.unlimited), 0)
+           + coalesce((SELECT sum(on_hold.tokens) FROM on_hold JOIN allowance_windows w ON w.id = on_hold.window_id
+                         JOIN allowance_rules r ON r.id = w.rule_id
+                        WHERE w.window_start = p_window_start AND r.module = (p_rule).module AND r.period = (p_rule).period), 0),
+         coalesce(bool_or(u.unlimited), false)
+    INTO lots_left, lots_allocated, lots_held, lots_unlimited
+    FROM usable u;
 END $$;
 
 -- quota_spend's step 4, the plan: who would pay p_cost, or why nobody may (code, message, details, and
@@ -11,7 +42,8 @@ END $$;
 -- guest by no guest rule), a cap is reached, not enough tokens (the allowance is
 -- exhausted when no lot could help). Also what the plan rests on: the allowance rule that applies and its
 -- current window (start, end, used, left: NULL = unlimited; no rule: used 0, the rest NULL) and the
--- usable lots' allocation (their amounts, for the level) and what they hold (lots_left; lots_unlimited),
+-- usable lots' figures (quota_lots_share: what they hold, lots_left and lots_unlimited; for the level,
+-- their allocation and the tokens running holds took, lots_held),
 -- and the tightest cap in force (quota_tightest_cap with p_cost; NULL when none is, or when a refusal
 -- came before caps were looked at): what a spend's answer says is left is no more than it leaves.
 -- Decided from totals, so the burn-down can write as it goes.
@@ -20,10 +52,11 @@ CREATE OR REPLACE FUNCTION quota_spend_plan(p_account uuid, p_kind text, p_actor
     OUT code text, OUT message text, OUT details jsonb, OUT active boolean, OUT rule allowance_rules,
     OUT allowance_start timestamptz, OUT allowance_end timestamptz, OUT allowance_used bigint,
     OUT allowance_left bigint, OUT lots_allocated bigint, OUT lots_left bigint, OUT lots_unlimited boolean,
-    OUT tightest_cap jsonb)
+    OUT lots_held bigint, OUT tightest_cap jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
   s site_settings := p_settings;
+  v_lots record;
 BEGIN
   active := true;
   allowance_used := 0;
@@ -62,11 +95,12 @@ BEGIN
   END IF;
 
   -- What the lots usable here hold: for the plan, the remaining figure and the level.
-  SELECT coalesce(sum(l.remaining) FILTER (WHERE NOT l.unlimited), 0), coalesce(sum(l.amount) FILTER (WHERE NOT l.unlimited), 0),
-         coalesce(bool_or(l.unlimited), false)
-    INTO lots_left, lots_allocated, lots_unlimited
-    FROM lots l WHERE l.account_id = p_account AND (l.model IS NULL OR l.model = p_model)
-     AND (l.expires_at IS NULL OR l.expires_at > p_now);
+  -- Called as an expression (quota_spend's note): the one statement is quota_lots_share's.
+  v_lots := quota_lots_share(p_account, p_model, p_now, rule, allowance_start);
+  lots_left := v_lots.lots_left;
+  lots_allocated := v_lots.lots_allocated;
+  lots_held := v_lots.lots_held;
+  lots_unlimited := v_lots.lots_unlimited;
 
   -- Enough to pay? Decided from the totals, so the burn-down can write as it goes. When nobody can
   -- and no balance is left (lots_left = 0: the free tokens ran out, or there are none), the module's

@@ -596,7 +596,7 @@ export interface paths {
                             allowed: boolean;
                             cost: number;
                             /**
-                             * @description The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when it would leave less than the site's low share of the allocation (the usable lots' amounts plus the free allowance's limit); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now.
+                             * @description The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when what it would leave, with the tokens running jobs hold, is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now.
                              * @enum {string}
                              */
                             level: "ok" | "low" | "empty";
@@ -821,7 +821,7 @@ export interface paths {
                          * @example gpt-5-nano
                          */
                         model?: string | null;
-                        /** @description Kept with the operation, shown in the usage history (at most 4096 characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text. */
+                        /** @description Kept with the operation, shown in the usage history (at most 4,096 characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text. */
                         metadata?: {
                             [key: string]: unknown;
                         };
@@ -1080,7 +1080,7 @@ export interface paths {
                          * @default 300
                          */
                         ttl_seconds?: number;
-                        /** @description Kept with the operation, shown in the usage history (at most 4096 characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text. */
+                        /** @description Kept with the operation, shown in the usage history (at most 4,096 characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text. */
                         metadata?: {
                             [key: string]: unknown;
                         };

@@ -7,6 +7,9 @@
 /** Most units one operation takes (the ledger refuses more; the playground says so before asking). */
 export const MAX_UNITS = 1_000_000_000;
 
+/** The most tokens a unit may cost (the ledger refuses more; the console's form says so before saving). */
+export const MAX_RATE = 1_000_000;
+
 /** Decimal places a rate keeps: `features.tokens_per_unit` is numeric(14, 4). */
 export const RATE_DECIMALS = 4;
 

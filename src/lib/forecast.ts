@@ -59,5 +59,5 @@ export function forecastText(available: number, unlimited: boolean, hourly: numb
 	}
 	const days = Math.round(hours / 24);
 	if (days > 365) return `At this pace ${whose} tokens last more than a year.`;
-	return `At this pace ${whose} tokens last about ${days} days.`;
+	return `At this pace ${whose} tokens last about ${counted(days, 'day')}.`;
 }

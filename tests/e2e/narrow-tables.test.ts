@@ -42,7 +42,7 @@ describe('the console’s tables', () => {
 				await expect(hiddenCells(revenue)).resolves.toEqual([]);
 				// Each figure under its column's name on a phone; on a desktop the header row names the columns.
 				const text = await usd.innerText();
-				for (const label of ['Gross this month', 'Refunds', 'Net', 'Net today']) expect(text.includes(label)).toBe(phone);
+				for (const label of ['Gross this month', 'Refunds', 'Chargebacks', 'Net', 'Net today']) expect(text.includes(label)).toBe(phone);
 				await screenshot(page, `narrow-tables-overview-${size.name}`, { firstScreen: true });
 				await expectSound(page);
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Db } from '../../src/lib/server/db/client';
 import { freshDb } from './db';
 import { configureRates } from './ledger';
@@ -89,6 +90,41 @@ export async function storeTestBed(opts: { poolSize?: number; withRates?: boolea
 			await db.close();
 		}
 	};
+}
+
+export type StoreTestBed = Awaited<ReturnType<typeof storeTestBed>>;
+
+/**
+ * The test file's store test bed (storeTestBed with `opts`): made before its tests and closed after them.
+ * Its parts are read through the object returned, once the bed is made: a file's own beforeAll runs after
+ * the bed's and its afterAll before the bed closes, as vitest stacks hooks.
+ */
+export function useStoreTestBed(opts: Parameters<typeof storeTestBed>[0] = {}): Omit<StoreTestBed, 'close'> {
+	let bed: StoreTestBed | undefined;
+	beforeAll(async () => {
+		bed = await storeTestBed(opts);
+	});
+	afterAll(async () => bed?.close());
+	const made = () => {
+		if (!bed) throw new Error('The store test bed is made in beforeAll: read it in a hook or a test.');
+		return bed;
+	};
+	return {
+		get db() {
+			return made().db;
+		},
+		get hook() {
+			return made().hook;
+		},
+		get paddle() {
+			return made().paddle;
+		}
+	};
+}
+
+/** Every webhook delivery taken (HTTP 200): what the simulator's pay, refund or chargeback sent to the bed's endpoint. */
+export function delivered(deliveries: { status: number }[]) {
+	expect(deliveries.filter((d) => d.status !== 200)).toEqual([]);
 }
 
 /** A completed checkout transaction as Paddle reports it (SDK shape), and its refund, for hand-ordered deliveries. */

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { tz } from '@date-fns/tz';
 import { format, subDays } from 'date-fns';
 import { makeWorld, type World } from '../helpers/world';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
+import { paddleEventsFor, post, useStoreTestBed } from '../helpers/paddle';
 import { setDb } from '../../src/lib/server/db';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
@@ -15,17 +15,15 @@ import { outcome } from '../helpers/ledger';
 
 // The Overview's figures: site-wide consumption in the site's own windows, revenue net of refunds,
 // and the Paddle events that need a person.
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ withRates: true });
 let w: World;
 let admin: ReturnType<typeof appRouter.createCaller>;
 
 beforeAll(async () => {
-	bed = await storeTestBed({ withRates: true });
 	setDb(bed.db);
 	w = await makeWorld(bed.db);
 	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.3' }));
 });
-afterAll(async () => bed?.close());
 
 /** A site-local day (YYYY-MM-DD) `daysAgo` before today in `zone`. */
 const localDay = (daysAgo: number, zone: string) => format(subDays(new Date(), daysAgo), 'yyyy-MM-dd', { in: tz(zone) });
@@ -114,7 +112,7 @@ describe('site-wide consumption', () => {
 describe('revenue and open flags', () => {
 	it('shows this month’s revenue gross and net of refunds per currency, and the Paddle events that need a person', async () => {
 		const before = await admin.admin.overview.get();
-		const usd = (o: typeof before) => o.revenue.month.find((r) => r.currency === 'USD') ?? { grossCents: 0, refundedCents: 0, netCents: 0, purchases: 0 };
+		const usd = (o: typeof before) => o.revenue.month.find((r) => r.currency === 'USD') ?? { grossCents: 0, refundedCents: 0, chargedBackCents: 0, netCents: 0, purchases: 0 };
 		const u = await makeUser(bed.db);
 		const bought = await startCheckout(bed.db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 3 });
 		const events = await paddleEventsFor(bed.db, bought, 'tokens-5k', 3);

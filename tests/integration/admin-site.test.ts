@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
@@ -6,7 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { backend } from '../helpers/db';
 import { makeWorld, type World } from '../helpers/world';
 import { expectInvariants } from '../helpers/ledger';
-import { paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
+import { paddleEventsFor, post, useStoreTestBed } from '../helpers/paddle';
 import { setDb, type Db } from '../../src/lib/server/db';
 import { openPostgres, queryRows } from '../../src/lib/server/db/client';
 import { auditLog, lots, products, siteRoles, teamMembers, teams, users } from '../../src/lib/server/db/schema';
@@ -23,19 +23,17 @@ import { listProducts, notInStore, paymentProvider, storeFront } from '../../src
 import { getProduct } from '../../src/lib/server/store/catalog';
 import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed();
 let db: Db;
 let w: World;
 let admin: ReturnType<typeof appRouter.createCaller>;
 
 beforeAll(async () => {
-	bed = await storeTestBed();
 	db = bed.db;
 	setDb(db);
 	w = await makeWorld(db);
 	admin = appRouter.createCaller(await createContext({ locals: { auth: w.auth.siteAdmin, guestId: null }, getClientAddress: () => '10.9.0.2' }));
 });
-afterAll(async () => bed?.close());
 
 async function refusal(p: Promise<unknown>) {
 	try {

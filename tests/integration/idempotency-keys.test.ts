@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
@@ -6,7 +6,7 @@ import { backend } from '../helpers/db';
 import { callJson, useDb } from '../helpers/http';
 import { bearer, member, siteKey } from '../helpers/api-fixture';
 import { expectInvariants } from '../helpers/ledger';
-import { storeTestBed } from '../helpers/paddle';
+import { useStoreTestBed } from '../helpers/paddle';
 import { makeWorld, type World } from '../helpers/world';
 import type { Db } from '../../src/lib/server/db/client';
 import { DomainError } from '../../src/lib/server/errors';
@@ -20,18 +20,16 @@ import { createContext } from '../../src/lib/server/trpc/init';
 // The same key with another request is refused (422 idempotency_key_reused) and changes nothing;
 // the same request again answers the first answer, never an echo of the new body.
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ withRates: true });
 let db: Db;
 let site: string;
 let w: World;
 beforeAll(async () => {
-	bed = await storeTestBed({ withRates: true });
 	db = bed.db;
 	await useDb(db);
 	site = await siteKey(db);
 	w = await makeWorld(db);
 }, 120_000);
-afterAll(async () => bed?.close());
 
 const tag = `${backend}-${randomUUID().slice(0, 8)}`;
 const balanceOf = (user: string) => callJson(`/api/v1/balance?user=${user}`, { headers: bearer(site) });

@@ -1,11 +1,11 @@
 // A member whose purchase Paddle refunds or charges back loses its tokens: they are told, in the inbox
 // and by mail, as for every other change to their tokens they did not make themselves; and told again
 // when a chargeback is reversed and the tokens come back. Once however often Paddle sends it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { post, storeTestBed } from '../helpers/paddle';
+import { delivered, post, useStoreTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { startCheckout } from '../../src/lib/server/store/orders';
 import { balances, consume } from '../../src/lib/server/ledger';
@@ -13,22 +13,18 @@ import { listNotifications } from '../../src/lib/server/alerts/notifications';
 import { purchaseNoticeWords } from '../../src/lib/server/alerts';
 import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ withRates: true });
 let db: Db;
 
 beforeAll(async () => {
-	bed = await storeTestBed({ withRates: true });
 	db = bed.db;
 });
-afterAll(async () => bed?.close());
-
-const ok = (deliveries: { status: number }[]) => expect(deliveries.every((d) => d.status === 200)).toBe(true);
 
 /** A member who bought the 5,000-token pack (its order's name, "5,000 tokens" in the demo catalog's words). */
 async function buyer() {
 	const u = await makeUser(db);
 	const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 });
-	ok(await bed.paddle.pay(c.transactionId));
+	delivered(await bed.paddle.pay(c.transactionId));
 	const [order] = await db.rows<{ product_name: string }>(sql`select product_name from orders where id = ${c.orderId}::uuid`);
 	return { ...u, ...c, productName: order!.product_name };
 }
@@ -55,7 +51,7 @@ describe(`a purchase's tokens moved back by Paddle, told to the member, on ${bac
 	it('a refund after some were used: what was taken back and what had been used, in the inbox and by mail, once', async () => {
 		const b = await buyer();
 		await consume(db.orm, { accountId: b.accountId, feature: 'search_images', model: null, units: 120, actor: { userId: b.userId }, idempotency: { scope: 'test', key: crypto.randomUUID() } });
-		ok(await bed.paddle.refund(b.transactionId));
+		delivered(await bed.paddle.refund(b.transactionId));
 		await replay(b.transactionId, 'adjustment.updated');
 
 		expect((await balances(db.orm, b.accountId)).available).toBe(0);
@@ -72,8 +68,8 @@ describe(`a purchase's tokens moved back by Paddle, told to the member, on ${bac
 
 	it('a chargeback, then its reversal: tokens taken back, then given back, each told once', async () => {
 		const b = await buyer();
-		ok(await bed.paddle.chargeback(b.transactionId));
-		ok(await bed.paddle.chargeback(b.transactionId, true));
+		delivered(await bed.paddle.chargeback(b.transactionId));
+		delivered(await bed.paddle.chargeback(b.transactionId, true));
 		await replay(b.transactionId, 'adjustment.created');
 
 		expect((await balances(db.orm, b.accountId)).available).toBe(5_000);

@@ -1,11 +1,11 @@
 // Referral bonuses (issue 17.4): a member's link; both sides get the site's bonus once, with its
 // expiry; not for the same mailbox or payment customer; limited per referrer and per address per day.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants } from '../helpers/ledger';
-import { lotsOf, post, storeTestBed } from '../helpers/paddle';
+import { lotsOf, post, useStoreTestBed } from '../helpers/paddle';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { signUp } from '../../src/lib/server/accounts';
 import { invitation, recordReferral, referralPanel, setReferralRules, type ReferralSettings } from '../../src/lib/server/referrals';
@@ -13,17 +13,15 @@ import { startCheckout } from '../../src/lib/server/store/orders';
 import { getProduct } from '../../src/lib/server/store/catalog';
 import { envelope, simulatedCustomerId, transactionPayload } from '../../src/lib/server/store/paddle/simulator/payloads';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed();
 let db: Db & { url?: string };
 let admin: { userId: string; ip: string | null };
 
 beforeAll(async () => {
-	bed = await storeTestBed();
 	db = bed.db;
 	const a = await signUp(db, { email: `admin-${randomUUID()}@example.com`, name: 'Site Admin', password: 'admin pass 123' }, { ip: '10.9.9.9' });
 	admin = { userId: a.user.id, ip: null };
 });
-afterAll(async () => bed?.close());
 
 const rules = (r: Partial<ReferralSettings> = {}) =>
 	setReferralRules(db, admin, { enabled: true, referrerTokens: 500, referredTokens: 300, requirePurchase: false, expiresDays: 30, dailyLimit: 10, ...r });

@@ -1,30 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { makeUser, outcome } from '../helpers/ledger';
-import { storeTestBed } from '../helpers/paddle';
+import { delivered, useStoreTestBed } from '../helpers/paddle';
 import { listPurchases, startCheckout } from '../../src/lib/server/store/orders';
 import { siteRevenue } from '../../src/lib/server/store';
 import { listPaymentEvents } from '../../src/lib/server/admin';
 
 // The simulator's seller page refunds part of a transaction, as Paddle's dashboard does: a partial
 // adjustment of the amount typed, which Quota flags for an admin and counts in the month's refunds.
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
-beforeAll(async () => {
-	bed = await storeTestBed();
-});
-afterAll(async () => bed?.close());
-
-const ok = (deliveries: { status: number }[]) => expect(deliveries.every((d) => d.status === 200)).toBe(true);
+const bed = useStoreTestBed();
 
 describe(`a partial refund from the simulator's seller page on ${backend}`, () => {
 	it('sends a partial refund of the amount, again for the rest, never more than is left, and no full refund after one', async () => {
 		const u = await makeUser(bed.db);
 		const c = await startCheckout(bed.db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 3 }); // $15.00
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		const before = (await siteRevenue(bed.db.orm)).month.find((r) => r.currency === 'USD')!;
 
-		ok(await bed.paddle.refundPart(c.transactionId, 1_000));
+		delivered(await bed.paddle.refundPart(c.transactionId, 1_000));
 		const [order] = await bed.db.rows<{ status: string }>(sql`select status from orders where id = ${c.orderId}::uuid`);
 		expect(order!.status).toBe('partially_refunded');
 		const events = await bed.db.rows<{ outcome: string; type: string; total: string }>(
@@ -32,7 +26,7 @@ describe(`a partial refund from the simulator's seller page on ${backend}`, () =
 		);
 		expect(events).toEqual([{ outcome: 'flagged', type: 'partial', total: '1000' }]);
 
-		ok(await bed.paddle.refundPart(c.transactionId, 250));
+		delivered(await bed.paddle.refundPart(c.transactionId, 250));
 		expect(await outcome(bed.paddle.refundPart(c.transactionId, 251))).toBe('invalid_input'); // $2.50 is left
 		expect(await outcome(bed.paddle.refundPart(c.transactionId, 0))).toBe('invalid_input');
 		expect(await outcome(bed.paddle.refund(c.transactionId))).toBe('conflict');

@@ -1,11 +1,11 @@
 // Money changes balances: a purchase, a refund (full or partial), a credit, a chargeback (full or
 // partial), its reversal and a chargeback warning are in the audit log, written with the ledger's
 // change, worded as the log says them, and once however often Paddle sends the notification.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { makeUser } from '../helpers/ledger';
-import { post, storeTestBed } from '../helpers/paddle';
+import { delivered, post, useStoreTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { expectInvariants } from '../helpers/ledger';
 import { startCheckout } from '../../src/lib/server/store/orders';
@@ -17,16 +17,12 @@ import { auditActions, listAudit, type AuditRow } from '../../src/lib/server/adm
 import { audit } from '../../src/lib/server/accounts';
 import { adjustmentPayload, envelope, paddleId, type SimTransaction } from '../../src/lib/server/store/paddle/simulator/payloads';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ withRates: true });
 let db: Db;
 
 beforeAll(async () => {
-	bed = await storeTestBed({ withRates: true });
 	db = bed.db;
 });
-afterAll(async () => bed?.close());
-
-const ok = (deliveries: { status: number }[]) => expect(deliveries.every((d) => d.status === 200)).toBe(true);
 
 /** The account's entries of one action, as the console's log lists them (filtered by that action). */
 async function logged(accountId: string, action: string): Promise<AuditRow[]> {
@@ -51,7 +47,7 @@ describe(`purchases in the audit log on ${backend}`, () => {
 	it('a paid checkout: one entry credited to its buyer, with the order, the Paddle transaction, the tokens and the money, however often Paddle sends it', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 2 });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		await replay(c.transactionId, 'transaction.completed');
 
 		const [entry, ...more] = await logged(u.accountId, 'store.purchase_completed');
@@ -88,7 +84,7 @@ describe(`purchases in the audit log on ${backend}`, () => {
 	it('a checkout opened in the embedded store says so, beside its host-site buyer', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1, channel: 'embed' });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		const [entry] = await logged(u.accountId, 'store.purchase_completed');
 		expect(entry!.after).toMatchObject({ origin: 'api', channel: 'embed' });
 		expect(entry!.words.lines).toContainEqual({ label: 'Bought in', value: { text: 'The embedded store' } });
@@ -97,8 +93,8 @@ describe(`purchases in the audit log on ${backend}`, () => {
 	it('the log’s action filter lists purchases, refunds and reversals by their words', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
-		ok(await bed.paddle.refund(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.refund(c.transactionId));
 		expect(await auditActions(db.orm)).toEqual(
 			expect.arrayContaining([
 				{ action: 'store.purchase_completed', title: 'Purchase completed' },
@@ -110,11 +106,11 @@ describe(`purchases in the audit log on ${backend}`, () => {
 	it('the filter finds chargebacks alone, those written as refunds before they had their own action too', async () => {
 		const u = await makeUser(db);
 		const refunded = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(refunded.transactionId));
-		ok(await bed.paddle.refund(refunded.transactionId));
+		delivered(await bed.paddle.pay(refunded.transactionId));
+		delivered(await bed.paddle.refund(refunded.transactionId));
 		const charged = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(charged.transactionId));
-		ok(await bed.paddle.chargeback(charged.transactionId));
+		delivered(await bed.paddle.pay(charged.transactionId));
+		delivered(await bed.paddle.chargeback(charged.transactionId));
 		// A chargeback as the log recorded it until its action was its own.
 		await audit(db.orm, { action: 'store.purchase_refunded', targetType: 'order', targetId: 'o-before', accountId: u.accountId, after: { cause: 'chargeback', tokens_taken_back: 10, tokens_already_spent: 0, adjustment_id: 'adj_before' } });
 		expect((await logged(u.accountId, 'store.purchase_refunded')).map((e) => [e.targetId, e.words.title])).toEqual([[refunded.orderId, 'Purchase refunded']]);
@@ -132,8 +128,8 @@ describe(`purchases in the audit log on ${backend}`, () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
-		ok(await bed.paddle.refund(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.refund(c.transactionId));
 		await replay(c.transactionId, 'adjustment.updated');
 
 		const entries = await logged(u.accountId, 'store.purchase_refunded');
@@ -155,9 +151,9 @@ describe(`purchases in the audit log on ${backend}`, () => {
 	it('a chargeback and its reversal: an entry each, by Paddle, with the tokens taken and given back', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
-		ok(await bed.paddle.chargeback(c.transactionId));
-		ok(await bed.paddle.chargeback(c.transactionId, true));
+		delivered(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.chargeback(c.transactionId));
+		delivered(await bed.paddle.chargeback(c.transactionId, true));
 		await replay(c.transactionId, 'adjustment.created');
 
 		expect(await logged(u.accountId, 'store.purchase_refunded')).toEqual([]);
@@ -173,9 +169,9 @@ describe(`purchases in the audit log on ${backend}`, () => {
 	it('a subscription Paddle renews: an entry by Paddle, worded as a renewal', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'monthly-20k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		const [sub] = await db.rows<{ id: string }>(sql`select paddle_subscription_id as id from subscriptions where account_id = ${u.accountId}::uuid`);
-		ok(await bed.paddle.renew(sub!.id));
+		delivered(await bed.paddle.renew(sub!.id));
 		const [renewal, first, ...more] = await logged(u.accountId, 'store.purchase_completed');
 		expect(more).toEqual([]);
 		expect(first).toMatchObject({ actor: { userId: u.userId }, after: { origin: 'api' } });
@@ -194,7 +190,7 @@ async function moneyEntries(accountId: string): Promise<AuditRow[]> {
 async function buyer() {
 	const u = await makeUser(db);
 	const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'tokens-5k', quantity: 2 });
-	ok(await bed.paddle.pay(c.transactionId));
+	delivered(await bed.paddle.pay(c.transactionId));
 	return { ...u, ...c };
 }
 
@@ -413,9 +409,9 @@ describe(`every money movement in the audit log, once, on ${backend}`, () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'monthly-20k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		const [sub] = await db.rows<{ id: string; paddle: string }>(sql`select id, paddle_subscription_id as paddle from subscriptions where account_id = ${u.accountId}::uuid`);
-		ok(await bed.paddle.renew(sub!.paddle));
+		delivered(await bed.paddle.renew(sub!.paddle));
 		await chargeOffSession(db.orm, bed.paddle, { accountId: u.accountId, productId: 'tokens-5k', subscription: { id: sub!.id, paddleSubscriptionId: sub!.paddle } });
 
 		// The next renewal's payment fails: Paddle reports the failed transaction and the subscription past due.

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
-import { lotsOf, readJson, storeTestBed } from '../helpers/paddle';
+import { lotsOf, readJson, useStoreTestBed } from '../helpers/paddle';
 import { trpcRefusal } from '../helpers/refusal';
 import { expectInvariants, outcome } from '../helpers/ledger';
 import { makeWorld, type World } from '../helpers/world';
@@ -25,7 +25,7 @@ import { startCheckout } from '../../src/lib/server/store/orders';
 import { PaddleBillingProvider } from '../../src/lib/server/store/paddle/paddle-billing';
 import type { ProductInput } from '../../src/lib/server/store/catalog';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ poolSize: 6 });
 let w: World;
 const caller = async (auth: World['auth'][keyof World['auth']]) => appRouter.createCaller(await createContext({ locals: { auth, guestId: null }, getClientAddress: () => '10.9.0.9' }));
 let admin: Awaited<ReturnType<typeof caller>>;
@@ -54,7 +54,6 @@ function inPaddle(prices: Record<string, string>, statuses: Record<string, Held[
 const statusIn = (...ids: string[]) => Object.fromEntries(ids.map((id) => [id, held.get(id)?.status]));
 
 beforeAll(async () => {
-	bed = await storeTestBed({ poolSize: 6 });
 	setDb(bed.db);
 	w = await makeWorld(bed.db);
 	admin = await caller(w.auth.siteAdmin);
@@ -82,7 +81,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await new Promise((r) => api?.close(r));
-	await bed?.close();
 });
 
 const pack = (id: string, prices: Partial<Pick<ProductInput, 'paddlePriceSandbox' | 'paddlePriceProduction'>> = {}): ProductInput => ({ id, kind: 'pack', name: `Pack ${id}`, grants: [{ model: null, tokens: 1000 }], priceCents: 500, maxQuantity: 10, ...prices });

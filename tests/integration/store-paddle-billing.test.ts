@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { backend } from '../helpers/db';
 import { makeUser } from '../helpers/ledger';
-import { post, readJson, storeTestBed } from '../helpers/paddle';
+import { post, readJson, useStoreTestBed } from '../helpers/paddle';
 import { getProduct, type Product } from '../../src/lib/server/store/catalog';
 import { getPurchase, startCheckout } from '../../src/lib/server/store/orders';
 import { cancelSubscription, resumeSubscription } from '../../src/lib/server/store/subscriptions';
@@ -19,14 +19,13 @@ import { eq, sql } from 'drizzle-orm';
  * The real-Paddle provider, through the real SDK, against a stand-in for Paddle's API on loopback
  * (no internet here): checks what Quota asks Paddle for and how it reads the answers.
  */
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed();
 const requests: { method: string; path: string; auth: string; body: Record<string, unknown> }[] = [];
 let answer: (path: string, body: Record<string, unknown>) => Promise<{ status: number; body: unknown }>;
 let api: ReturnType<typeof createServer>;
 let paddle: PaddleBillingProvider;
 
 beforeAll(async () => {
-	bed = await storeTestBed();
 	api = createServer(async (req, res) => {
 		const body = await readJson(req);
 		requests.push({ method: req.method!, path: req.url!, auth: req.headers.authorization ?? '', body });
@@ -39,7 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await new Promise((r) => api?.close(r));
-	await bed?.close();
 });
 
 /** Paddle API's answer with an active monthly subscription (one that cancels at its period's end, with `canceling`). */

@@ -5,12 +5,12 @@
  * expected figures are worked out by hand from the payloads, so the oracle is not the code under
  * test (the simulator's payload builders are not used in this file).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { eventRows, lotsOf, post, SECRET, storeTestBed } from '../helpers/paddle';
+import { eventRows, lotsOf, post, SECRET, useStoreTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { orders, subscriptions } from '../../src/lib/server/db/schema';
 import { balances, consume } from '../../src/lib/server/ledger';
@@ -21,7 +21,7 @@ import { transactionCanceled } from '../fixtures/paddle/transaction-canceled';
 import { refundApproved, refundCreated } from '../fixtures/paddle/adjustments';
 import { subscriptionCanceled } from '../fixtures/paddle/subscription-canceled';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ withRates: true });
 let db: Db;
 
 /** `Paddle-Signature: ts=…;h1=…`, h1 = HMAC-SHA256 of `ts:body` with the destination's secret (Paddle's docs). */
@@ -46,7 +46,6 @@ const again = <T extends Event>(e: T, n: number, data: Record<string, unknown> =
 const txnId = (n: number) => `${transactionCompleted.data.id.slice(0, -2)}${String(n).padStart(2, '0')}`;
 
 beforeAll(async () => {
-	bed = await storeTestBed({ withRates: true });
 	db = bed.db;
 	// Our catalog sells the fixture's three prices as packs: 1,000 general tokens per seat, 500 GPT-5 Nano
 	// tokens for the add-on, 2,000 general tokens for the one-time charge.
@@ -56,7 +55,6 @@ beforeAll(async () => {
 	await pack('fixture-addon', 'pri_01h1vjfevh5etwq3rb416a23h2', [{ model: 'gpt-5-nano', tokens: 500 }]);
 	await pack('fixture-one-time', 'pri_01gsz98e27ak2tyhexptwc58yk', [{ model: null, tokens: 2_000 }]);
 });
-afterAll(async () => bed?.close());
 afterEach(() => void vi.restoreAllMocks());
 
 /** A member with the pending order our checkout stored for Paddle's transaction `transactionId`. */

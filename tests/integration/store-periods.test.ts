@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { lotsOf, paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
+import { lotsOf, paddleEventsFor, post, useStoreTestBed } from '../helpers/paddle';
 import { startCheckout } from '../../src/lib/server/store/orders';
 
 // A subscription's tokens last one billing period. When Paddle's event carries no billing period,
 // the period is one calendar month from the payment, clamped to the month's end (DESIGN.md "Periods").
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
-beforeAll(async () => {
-	bed = await storeTestBed();
-});
-afterAll(async () => bed?.close());
+const bed = useStoreTestBed();
 
 describe(`subscription periods end on the right day, on ${backend}`, () => {
 	it.each([

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { eventRows, lotsOf, paddleEventsFor, post, storeTestBed } from '../helpers/paddle';
+import { delivered, eventRows, lotsOf, paddleEventsFor, post, useStoreTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { subscriptions } from '../../src/lib/server/db/schema';
 import { balances, consume, statement } from '../../src/lib/server/ledger';
@@ -19,16 +19,14 @@ import {
 	type SimSubscription
 } from '../../src/lib/server/store/paddle/simulator/payloads';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ withRates: true });
 let db: Db;
 let hook: typeof bed.hook;
 let paddle: typeof bed.paddle;
 
 beforeAll(async () => {
-	bed = await storeTestBed({ withRates: true });
 	({ db, hook, paddle } = bed);
 });
-afterAll(async () => bed?.close());
 
 const available = async (accountId: string) => (await balances(db.orm, accountId)).available;
 const buy = (accountId: string, productId: string, quantity = 1) =>
@@ -39,17 +37,15 @@ async function spend(accountId: string, tokens: number, model: string | null = n
 	await consume(db.orm, { accountId, feature: 'search_images', model, units: tokens / 10, actor: {}, idempotency: { scope: 'test', key: crypto.randomUUID() } });
 }
 
-const ok = (deliveries: { status: number }[]) => expect(deliveries.every((d) => d.status === 200)).toBe(true);
-
 describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 	it('a refund of a partly spent pack takes back only what is left, records the shortfall, and marks the order refunded', async () => {
 		vi.spyOn(console, 'warn').mockImplementation(() => {});
 		const u = await makeUser(db);
 		const c = await buy(u.accountId, 'tokens-5k', 2);
-		ok(await paddle.pay(c.transactionId));
+		delivered(await paddle.pay(c.transactionId));
 		await spend(u.accountId, 3_000);
 		expect(await available(u.accountId)).toBe(7_000);
-		ok(await paddle.refund(c.transactionId));
+		delivered(await paddle.refund(c.transactionId));
 		expect(await available(u.accountId)).toBe(0);
 		const [lot] = await lotsOf(db, u.accountId);
 		expect(lot).toMatchObject({ amount: 10_000, remaining: 0 });
@@ -64,17 +60,17 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 	it('a chargeback takes back what is left; its reversal gives exactly that back', async () => {
 		const u = await makeUser(db);
 		const c = await buy(u.accountId, 'starter-bundle');
-		ok(await paddle.pay(c.transactionId));
+		delivered(await paddle.pay(c.transactionId));
 		await spend(u.accountId, 1_000, 'gpt-5-nano');
 		const before = await balances(db.orm, u.accountId);
-		ok(await paddle.chargeback(c.transactionId));
+		delivered(await paddle.chargeback(c.transactionId));
 		expect(await available(u.accountId)).toBe(0);
 		// A chargeback is not a refund: the purchase and the statement say which it was.
 		expect((await getPurchase(db.orm, u.accountId, c.orderId)).status).toBe('charged_back');
 		const taken = (await statement(db.orm, u.accountId)).rows.filter((r) => r.kind === 'clawback');
 		expect(taken.map((r) => r.cause)).toEqual(['chargeback', 'chargeback', 'chargeback']);
 		expect(taken.reduce((n, r) => n + r.tokens, 0)).toBe(-before.available);
-		ok(await paddle.chargeback(c.transactionId, true));
+		delivered(await paddle.chargeback(c.transactionId, true));
 		const after = await balances(db.orm, u.accountId);
 		expect(after.available).toBe(before.available);
 		expect(after.allocations.map((a) => [a.model, a.remaining])).toEqual(before.allocations.map((a) => [a.model, a.remaining]));
@@ -142,7 +138,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const c = await buy(u.accountId, 'monthly-20k');
 		const first = await paddle.pay(c.transactionId);
 		expect(first.map((d) => d.eventType)).toEqual(['subscription.created', 'transaction.completed']);
-		ok(first);
+		delivered(first);
 		expect(await available(u.accountId)).toBe(20_000);
 		const [sub] = await listSubscriptions(db.orm, u.accountId);
 		expect(sub).toMatchObject({ productId: 'monthly-20k', status: 'active' });
@@ -154,7 +150,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await spend(u.accountId, 5_000);
 		const paddleSub = (await paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
 		expect(paddleSub.productName).toBe('Monthly plan');
-		ok(await paddle.renew(paddleSub.id));
+		delivered(await paddle.renew(paddleSub.id));
 		expect(await available(u.accountId)).toBe(20_000);
 		const lots = await lotsOf(db, u.accountId);
 		expect(lots).toHaveLength(2);
@@ -185,7 +181,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 	it('canceling from the app schedules the end with Paddle; the next renewal ends the subscription instead of billing', async () => {
 		const u = await makeUser(db);
 		const c = await buy(u.accountId, 'annual-300k');
-		ok(await paddle.pay(c.transactionId));
+		delivered(await paddle.pay(c.transactionId));
 		const [sub] = await listSubscriptions(db.orm, u.accountId);
 		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId });
 		const [scheduled] = await listSubscriptions(db.orm, u.accountId);
@@ -204,7 +200,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 	it("keeping a subscription takes back its scheduled end: it renews at the period's end as before, billed once", async () => {
 		const u = await makeUser(db);
 		const c = await buy(u.accountId, 'monthly-20k');
-		ok(await paddle.pay(c.transactionId));
+		delivered(await paddle.pay(c.transactionId));
 		const [sub] = await listSubscriptions(db.orm, u.accountId);
 		await expect(resumeSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('not ending') });
 		await cancelSubscription(db.orm, paddle, u.accountId, sub!.id, { userId: u.userId });
@@ -252,7 +248,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		await expect(resumeCheckout(db.orm, paddle, { ...mine, email: null })).resolves.toMatchObject({ orderId: c.orderId, transactionId: c.transactionId });
 		await expect(resumeCheckout(db.orm, paddle, { ...mine, userId: other.userId, email: null })).rejects.toMatchObject({ code: 'not_found' });
 		await expect(dismissCheckout(db.orm, { ...mine, accountId: other.accountId })).rejects.toMatchObject({ code: 'not_found' });
-		ok(await paddle.pay(c.transactionId));
+		delivered(await paddle.pay(c.transactionId));
 		expect(await open()).toMatchObject({ purchases: [{ id: c.orderId, status: 'completed' }], openCheckout: null });
 
 		// Dismissed: gone from the page, charged nothing, not resumable; a payment Paddle still reports completes it.
@@ -261,14 +257,14 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		expect(await open()).toMatchObject({ purchases: [{ id: c.orderId }], openCheckout: null });
 		await expect(resumeCheckout(db.orm, paddle, { ...mine, orderId: d.orderId, email: null })).rejects.toMatchObject({ code: 'not_found' });
 		await expect(dismissCheckout(db.orm, { ...mine, orderId: d.orderId })).rejects.toMatchObject({ code: 'not_found' });
-		ok(await paddle.pay(d.transactionId));
+		delivered(await paddle.pay(d.transactionId));
 		expect((await listPurchases(db.orm, u.accountId)).map((p) => [p.id, p.status])).toEqual([[d.orderId, 'completed'], [c.orderId, 'completed']]);
 
 		// Left an hour: abandoned, shown nowhere; declined: failed, shown nowhere.
 		const e = await checkout('c');
 		await db.rows(sql`update orders set created_at = now() - interval '61 minutes' where id = ${e.orderId}::uuid`);
 		const f = await checkout('d');
-		ok(await paddle.decline(f.transactionId));
+		delivered(await paddle.decline(f.transactionId));
 		expect(await open()).toMatchObject({ openCheckout: null });
 		expect((await listPurchases(db.orm, u.accountId)).map((p) => p.id)).toEqual([d.orderId, c.orderId]);
 		await expect(resumeCheckout(db.orm, paddle, { ...mine, orderId: e.orderId, email: null })).rejects.toMatchObject({ code: 'not_found' });
@@ -285,15 +281,15 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const open = async () => (await accountPurchases(db.orm, u.accountId, u.userId)).openCheckout;
 
 		// Bought before it started, or another quantity since: nothing bought again.
-		ok(await paddle.pay((await checkout('before')).transactionId));
+		delivered(await paddle.pay((await checkout('before')).transactionId));
 		await db.rows(sql`update orders set created_at = created_at - interval '2 minutes', completed_at = completed_at - interval '2 minutes' where account_id = ${u.accountId}::uuid`);
 		const left = await checkout('left');
-		ok(await paddle.pay((await checkout('three', 3)).transactionId));
+		delivered(await paddle.pay((await checkout('three', 3)).transactionId));
 		expect(await open()).toMatchObject({ id: left.orderId, boughtSince: null });
 
 		// The same pack and quantity paid after it started: the open one says when, and in the page's words who.
 		const again = await checkout('again');
-		ok(await paddle.pay(again.transactionId));
+		delivered(await paddle.pay(again.transactionId));
 		const [paid] = await listPurchases(db.orm, u.accountId, { orderId: again.orderId });
 		expect(await open()).toMatchObject({ id: left.orderId, boughtSince: { orderId: again.orderId, completedAt: paid!.completedAt, bought: 'You bought Token pack × 2' } });
 		// Still the opener's to resume (a person may want two) or dismiss.
@@ -313,7 +309,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 			message: 'Another member of this team has a checkout for Monthly plan open; it lapses an hour after it was opened.'
 		});
 		expect((await accountPurchases(db.orm, u.accountId, u.userId)).openCheckout).toMatchObject({ id: c.orderId });
-		ok(await paddle.pay(c.transactionId));
+		delivered(await paddle.pay(c.transactionId));
 		const refused = buy(u.accountId, 'monthly-20k');
 		await expect(refused).rejects.toMatchObject({ code: 'conflict', message: 'You already subscribe to Monthly plan on this account; manage it in Purchases.' });
 		const [sub] = await listSubscriptions(db.orm, u.accountId);
@@ -323,7 +319,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		expect((await buy((await makeUser(db)).accountId, 'monthly-20k')).orderId).toBeTruthy();
 		expect((await buy(u.accountId, 'tokens-5k', 2)).orderId).toBeTruthy();
 		const paddleSub = (await paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
-		ok(await paddle.renew(paddleSub.id));
+		delivered(await paddle.renew(paddleSub.id));
 		expect((await listSubscriptions(db.orm, u.accountId))[0]).toMatchObject({ status: 'canceled' });
 		expect((await buy(u.accountId, 'monthly-20k')).orderId).toBeTruthy();
 		expect(await available(u.accountId)).toBe(20_000);
@@ -356,8 +352,8 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		const old = await buy(u.accountId, 'monthly-20k');
 		await db.rows(sql`update orders set created_at = now() - interval '2 hours' where id = ${old.orderId}::uuid`);
 		const c = await buy(u.accountId, 'monthly-20k');
-		ok(await paddle.pay(c.transactionId));
-		ok(await paddle.pay(old.transactionId));
+		delivered(await paddle.pay(c.transactionId));
+		delivered(await paddle.pay(old.transactionId));
 		expect(await available(u.accountId)).toBe(40_000);
 		const subs = await listSubscriptions(db.orm, u.accountId);
 		expect(subs.map((s) => [s.productId, s.status])).toEqual([
@@ -370,7 +366,7 @@ describe(`purchases, refunds and subscriptions on ${backend}`, () => {
 		expect((await getPurchase(db.orm, u.accountId, old.orderId)).status).toBe('completed');
 		await expectInvariants(db);
 		// The admin refunds the second one: its tokens go back, the first plan's stay.
-		ok(await paddle.refund(old.transactionId));
+		delivered(await paddle.refund(old.transactionId));
 		expect(await available(u.accountId)).toBe(20_000);
 		expect((await getPurchase(db.orm, u.accountId, old.orderId)).status).toBe('refunded');
 		await expectInvariants(db);

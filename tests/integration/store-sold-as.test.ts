@@ -3,12 +3,12 @@
 // before migration 0049 take what was sold from what the ledger granted, not from today's package.
 // A subscription is named as its latest paid period was bought: a plan renamed after the purchase
 // keeps its old name on the subscription's row until a renewal grants the plan as it stands.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { storeTestBed } from '../helpers/paddle';
+import { delivered, useStoreTestBed } from '../helpers/paddle';
 import { saveProduct, getProduct } from '../../src/lib/server/store/catalog';
 import { startCheckout, listPurchases } from '../../src/lib/server/store/orders';
 import { accountPurchases, cancelSubscription, resumeSubscription } from '../../src/lib/server/store';
@@ -19,15 +19,13 @@ import { listPaymentEvents } from '../../src/lib/server/admin/payments';
 import { statement } from '../../src/lib/server/ledger';
 import { listAudit } from '../../src/lib/server/admin/audit-log';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
-beforeAll(async () => void (bed = await storeTestBed()), 120_000);
-afterAll(async () => bed?.close());
+const bed = useStoreTestBed();
 
 /** A user who bought `quantity` of `productId` through the embedded store, paid through the simulator. */
 async function bought(productId: string, quantity = 1) {
 	const u = await makeUser(bed.db);
 	const started = await startCheckout(bed.db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId, quantity, channel: 'embed' });
-	expect((await bed.paddle.pay(started.transactionId)).every((d) => d.status === 200)).toBe(true);
+	delivered(await bed.paddle.pay(started.transactionId));
 	return { ...u, orderId: started.orderId, transactionId: started.transactionId };
 }
 
@@ -84,7 +82,7 @@ describe(`a purchase is what was sold, whatever the package becomes, on ${backen
 		const [pending] = await listPurchases(bed.db.orm, pendingBuyer.accountId, { orderId: open.orderId });
 		expect(pending).toMatchObject({ productName: 'Starter bundle', amountCents: 3_200, tokens: 85_000 });
 		// Paid after the edit, it grants what its checkout offered, under that name: not the package as it became.
-		expect((await bed.paddle.pay(open.transactionId)).every((d) => d.status === 200)).toBe(true);
+		delivered(await bed.paddle.pay(open.transactionId));
 		const paid = await shownEverywhere({ ...pendingBuyer, orderId: open.orderId });
 		expect(paid.purchase.contents.map((c) => [c.model, c.tokens])).toEqual([['gpt-5-nano', 50_000], ['text-embedding-3-small', 25_000], ['claude-sonnet-4-5', 10_000]]);
 		expect(paid.purchase).toMatchObject({ name: 'Starter bundle', tokens: 85_000 });
@@ -111,7 +109,7 @@ describe(`a purchase is what was sold, whatever the package becomes, on ${backen
 
 		// Kept after all, it renews: the renewal grants the plan as it stands (30,000 tokens) under its name now.
 		await resumeSubscription(bed.db.orm, bed.paddle, u.accountId, sub!.id, { userId: u.userId });
-		expect((await bed.paddle.renew(sub!.paddleSubscriptionId)).every((d) => d.status === 200)).toBe(true);
+		delivered(await bed.paddle.renew(sub!.paddleSubscriptionId));
 		const [renewal] = await listPurchases(bed.db.orm, u.accountId);
 		expect(renewal).toMatchObject({ renewal: true, productName: 'Pro monthly', tokens: 30_000 });
 		const renewed = await shownEverywhere({ ...u, orderId: renewal!.id });

@@ -1,24 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { eventRows, lotsOf, paddleEventsFor, post, SECRET, storeTestBed } from '../helpers/paddle';
+import { eventRows, lotsOf, paddleEventsFor, post, SECRET, useStoreTestBed } from '../helpers/paddle';
 import type { Db } from '../../src/lib/server/db/client';
 import { balances } from '../../src/lib/server/ledger';
 import { startCheckout, getPurchase } from '../../src/lib/server/store/orders';
 import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { signatureHeader } from '../../src/lib/server/store/paddle/signature';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ poolSize: 16 });
 let db: Db;
 let hook: typeof bed.hook;
 let paddle: typeof bed.paddle;
 
 beforeAll(async () => {
-	bed = await storeTestBed({ poolSize: 16 });
 	({ db, hook, paddle } = bed);
 });
-afterAll(async () => bed?.close());
 afterEach(() => vi.restoreAllMocks());
 
 /** A checkout the way the store starts one: our pending order, Paddle's (the simulator's) transaction. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { post, storeTestBed } from '../helpers/paddle';
+import { delivered, post, useStoreTestBed } from '../helpers/paddle';
 import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { openApiDocument } from '../../src/lib/server/rest/openapi';
 import type { Db } from '../../src/lib/server/db/client';
@@ -16,12 +16,11 @@ import { createEndpoint, startWebhookOutbox, updateEndpoint, webhookEventId } fr
 import { adjustAccountBalance } from '../../src/lib/server/admin';
 import { domainEventTypes } from '../../src/lib/server/domain-events';
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed({ withRates: true });
 let db: Db;
 let unsubscribe: () => void;
 let endpointId: string;
 beforeAll(async () => {
-	bed = await storeTestBed({ withRates: true });
 	db = bed.db;
 	unsubscribe = startWebhookOutbox();
 	// Nothing listens there: these tests read the outbox, not the deliveries.
@@ -29,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	unsubscribe();
-	await bed?.close();
 });
 
 type Payload = { type: string; data: Record<string, unknown> & { balance_after: { available: number }; sequence: number } };
@@ -39,15 +37,13 @@ async function eventsOf(accountId: string): Promise<Payload[]> {
 }
 const types = async (accountId: string) => (await eventsOf(accountId)).map((e) => e.type);
 const spendKey = () => ({ scope: 'test', key: crypto.randomUUID() });
-const ok = (deliveries: { status: number }[]) => expect(deliveries.every((d) => d.status === 200)).toBe(true);
-
 describe(`webhook events from their domains on ${backend}`, () => {
 	it('a purchase, then its refund: grant.created, purchase.completed, purchase.refunded, with the host user id and balance after', async () => {
 		const u = await makeUser(db);
 		await db.orm.update(users).set({ externalId: `host-${u.userId}` }).where(eq(users.id, u.userId));
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
-		ok(await bed.paddle.refund(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.refund(c.transactionId));
 		const events = await eventsOf(u.accountId);
 		expect(events.map((e) => [e.type, e.data.sequence, e.data.balance_after.available])).toEqual([
 			['grant.created', 1, 5000],
@@ -66,7 +62,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 	it('a purchase sends exactly one grant.created per lot and one purchase.completed whose tokens are their sum, once however often Paddle sends it, and the document says which to total', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: u.userId, email: null, productId: 'starter-bundle', quantity: 2 });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		const [completed] = await db.rows<{ payload: Record<string, unknown> }>(sql`select payload from paddle_events where transaction_id = ${c.transactionId} and event_type = 'transaction.completed'`);
 		expect((await post(bed.hook.url, { ...completed!.payload, event_id: paddleId('evt') })).status).toBe(200);
 
@@ -179,11 +175,11 @@ describe(`webhook events from their domains on ${backend}`, () => {
 	it('a subscription renewed by Paddle, then canceled: subscription.renewed, subscription.cancel_scheduled at the cancel, subscription.canceled at the end', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'monthly-20k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		const sub = (await bed.paddle.listRecords()).subscriptions.find((s) => s.transactionId === c.transactionId)!;
-		ok(await bed.paddle.renew(sub.id));
+		delivered(await bed.paddle.renew(sub.id));
 		await bed.paddle.cancelSubscription(sub.id);
-		ok(await bed.paddle.renew(sub.id));
+		delivered(await bed.paddle.renew(sub.id));
 		expect(await types(u.accountId)).toEqual(['grant.created', 'purchase.completed', 'grant.created', 'subscription.renewed', 'subscription.cancel_scheduled', 'subscription.canceled']);
 		const renewed = (await eventsOf(u.accountId))[3]!;
 		expect(renewed.data).toMatchObject({ product_id: 'monthly-20k', tokens_granted: 20_000 });
@@ -194,7 +190,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 	it('a hold left to expire: hold.expired from the sweep, with the tokens given back', async () => {
 		const u = await makeUser(db);
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		const h = await hold(db.orm, { accountId: u.accountId, feature: 'generate_texts', maxTokens: 300, ttlSeconds: 1, actor: {}, idempotency: spendKey() });
 		await new Promise((r) => setTimeout(r, 1100));
 		await sweepExpired(db);
@@ -208,7 +204,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		const bought = async () => {
 			const u = await makeUser(db);
 			const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
-			ok(await bed.paddle.pay(c.transactionId));
+			delivered(await bed.paddle.pay(c.transactionId));
 			return u;
 		};
 		const [spender, settler] = [await bought(), await bought()];
@@ -237,7 +233,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		const u = await makeUser(db);
 		await setAlertSteps(db, u.userId, `hooks-${u.userId}`, u.accountId, { shares: [], tokens: [500], depleted: true });
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		await consume(db.orm, { accountId: u.accountId, feature: 'search_images', units: 460, actor: {}, idempotency: spendKey() }); // 400 left
 		await evaluateAlerts(db, u.accountId);
 		const levels = (await eventsOf(u.accountId)).filter((e) => e.type.startsWith('balance.'));
@@ -248,7 +244,7 @@ describe(`webhook events from their domains on ${backend}`, () => {
 		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: 'hooks-tester', limitTokens: 90, period: 'daily' });
 		const u = await makeUser(db, 'hooks-tester');
 		const c = await startCheckout(db.orm, bed.paddle, { accountId: u.accountId, userId: null, email: null, productId: 'tokens-5k', quantity: 1 });
-		ok(await bed.paddle.pay(c.transactionId));
+		delivered(await bed.paddle.pay(c.transactionId));
 		const use = (units: number) => consume(db.orm, { accountId: u.accountId, feature: 'search_images', units, actor: {}, idempotency: spendKey() });
 		await use(5); // 50 of 90 free
 		await use(5); // the last 40 free, then 10 from the pack

@@ -8,7 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { backend } from '../helpers/db';
 import { expectInvariants, makeUser } from '../helpers/ledger';
-import { post, storeTestBed } from '../helpers/paddle';
+import { post, useStoreTestBed } from '../helpers/paddle';
 import { receiver } from '../helpers/webhook-receiver';
 import { paddleId } from '../../src/lib/server/store/paddle/simulator/payloads';
 import { subscriptions } from '../../src/lib/server/db/schema';
@@ -18,12 +18,11 @@ import { closeWebhookAgents, createEndpoint, deliverDue, startWebhookOutbox } fr
 
 type Sent = { type: string; data: Record<string, unknown> };
 
-let bed: Awaited<ReturnType<typeof storeTestBed>>;
+const bed = useStoreTestBed();
 let host: Awaited<ReturnType<typeof receiver>>;
 let secret: string;
 let unsubscribe: () => void;
 beforeAll(async () => {
-	bed = await storeTestBed();
 	unsubscribe = startWebhookOutbox();
 	host = await receiver((_, res) => res.writeHead(200).end());
 	const types = ['subscription.cancel_scheduled', 'subscription.cancel_undone', 'subscription.canceled'] as const;
@@ -33,7 +32,6 @@ afterAll(async () => {
 	unsubscribe();
 	await host?.close();
 	await closeWebhookAgents();
-	await bed?.close();
 });
 
 /** Delivers what is due, then the host's receipts since `from`, each verified with the endpoint's secret. */

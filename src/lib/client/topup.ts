@@ -98,7 +98,7 @@ export function topupProblems(
 	const problems: Partial<Record<TopupField, string>> = {};
 	const b = d.belowTokens;
 	if (b === null || !Number.isInteger(b) || b < 1 || b > limits.maxBelowTokens) {
-		problems.below = `The trigger is a whole number of tokens from 1 to ${limits.maxBelowTokens.toLocaleString('en-US')}.`;
+		problems.below = `The trigger is a whole number of tokens from 1 to ${tokens(limits.maxBelowTokens)}.`;
 	}
 	if (!pack) problems.pack = 'Choose a package.';
 	const n = d.maxPerMonth;

@@ -1,6 +1,7 @@
 // The Rates page's cost preview: how many units a sample is, and what it costs at the rate being typed,
 // with the ledger's exact arithmetic (lib/cost.ts, the playground's too).
-import { costOf, rateUnits, RATE_DECIMALS } from '$lib/cost';
+import { costOf, MAX_RATE, rateUnits, RATE_DECIMALS } from '$lib/cost';
+import { counted, figure } from '$lib/counted';
 
 export type { Unit } from '$lib/unit-words';
 
@@ -11,11 +12,14 @@ export function unitsIn(text: string, unit: 'word' | 'character'): number {
 	return t ? t.split(/\s+/u).length : 0;
 }
 
+/** What a rate may be, as the ledger checks it: "above 0, at most 1,000,000, with at most 4 decimal places". */
+const RATE_RULE = `above 0, at most ${figure(MAX_RATE)}, with at most ${counted(RATE_DECIMALS, 'decimal place')}`;
+
 /** A rate typed in the form: a number > 0 with at most RATE_DECIMALS decimals, or why not. */
 export function parseRate(text: string): { ok: true; value: number } | { ok: false; error: string } {
 	const t = text.trim().replace(',', '.');
 	const units = rateUnits(t);
-	if (units === null || units <= 0n || Number(t) > 1_000_000) return { ok: false, error: `Tokens per unit: above 0, at most 1,000,000, with at most ${RATE_DECIMALS} decimal places.` };
+	if (units === null || units <= 0n || Number(t) > MAX_RATE) return { ok: false, error: `Tokens per unit: ${RATE_RULE}.` };
 	return { ok: true, value: Number(t) };
 }
 
@@ -26,7 +30,7 @@ export function parseRate(text: string): { ok: true; value: number } | { ok: fal
  * Before, a rate like 0.333333 showed "—" alone, and the reason only after "Add feature".
  */
 export function noCostWords(rateText: string): string {
-	return rateText.trim() && !parseRate(rateText).ok ? `No cost to show until the rate is above 0, at most 1,000,000, with at most ${RATE_DECIMALS} decimal places.` : '—';
+	return rateText.trim() && !parseRate(rateText).ok ? `No cost to show until the rate is ${RATE_RULE}.` : '—';
 }
 
 /** The cost of `units` at a typed rate, or null when either is not valid. */

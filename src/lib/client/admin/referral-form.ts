@@ -46,7 +46,7 @@ function wholeIn(text: string, min: number, max: number): number | null {
 export function expiryWords(text: string): string {
 	if (!text.trim()) return 'never expiring';
 	const days = wholeIn(text, 1, MAX_DAYS);
-	return days === null ? 'expiry to fix' : `lasting ${days.toLocaleString('en-US')} days`;
+	return days === null ? 'expiry to fix' : `lasting ${counted(days, 'day')}`;
 }
 
 /**
@@ -61,9 +61,9 @@ export function readReferralDraft(d: ReferralDraft): { input: ReferralInput } | 
 	if (!referrer.ok) problems.referrerTokens = referrer.error;
 	if (!referred.ok) problems.referredTokens = referred.error;
 	const expires = d.expiresDays.trim() === '' ? null : wholeIn(d.expiresDays, 1, MAX_DAYS);
-	if (expires === null && d.expiresDays.trim() !== '') problems.expiresDays = `A whole number of days from 1 to ${MAX_DAYS.toLocaleString('en-US')}, or empty for never.`;
+	if (expires === null && d.expiresDays.trim() !== '') problems.expiresDays = `A whole number of days from 1 to ${figure(MAX_DAYS)}, or empty for never.`;
 	const daily = wholeIn(d.dailyLimit, 1, MAX_DAILY);
-	if (daily === null) problems.dailyLimit = `A whole number of new users from 1 to ${MAX_DAILY.toLocaleString('en-US')}.`;
+	if (daily === null) problems.dailyLimit = `A whole number of new users from 1 to ${figure(MAX_DAILY)}.`;
 	if (d.enabled && referrer.ok && referred.ok && referrer.value + referred.value === 0) {
 		problems.referrerTokens = 'Give at least one side some tokens, or turn referrals off.';
 	}

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { DomainError } from '../errors';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 
 /**
  * Counts one attempt against `key` in a fixed window of `windowSeconds`, and refuses with
@@ -33,9 +35,10 @@ export async function rateLimitGiveBack(db: Db, key: string): Promise<void> {
 	await db.rows(sql`update rate_limits set count = greatest(count - 1, 0) where key = ${key}`);
 }
 
-function describeWait(seconds: number): string {
-	if (seconds < 90) return `${seconds} seconds`;
-	return `${Math.ceil(seconds / 60)} minutes`;
+/** How long a refused attempt waits, in words: "1 second", "75 seconds", "1,440 minutes". */
+export function describeWait(seconds: number): string {
+	const n = (count: number, noun: string) => counted(count, noun, plainFormatter.tokens);
+	return seconds < 90 ? n(seconds, 'second') : n(Math.ceil(seconds / 60), 'minute');
 }
 
 /** The longest window any limit uses (seconds); a counter older than this has ended. */

@@ -9,6 +9,8 @@ import { audit, creditTo, type SetupActor } from './audit';
 import { allowanceRulesForRole, rolesWithRules } from '../ledger';
 import { siteRoleSchema } from './validation';
 import { BUILT_IN_ROLES } from '../../roles';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 
 /** A role of the site as the admin's roles list shows it. */
 export interface SiteRole {
@@ -81,6 +83,10 @@ export function saveSiteRole(db: Db, by: SetupActor, input: z.input<typeof roleI
 	});
 }
 
+/** Why role `key` that `holders` users hold cannot be deleted: "1,200 users hold “tester”: …", "1 user holds …". */
+export const roleHeldWords = (holders: number, key: string) =>
+	`${counted(holders, 'user', plainFormatter.tokens)} ${holders === 1 ? 'holds' : 'hold'} “${key}”: give them another role first.`;
+
 /**
  * Takes a role off the site's list, audited. Errors: `not_found`; `conflict` for a built-in role, a
  * role users still hold, or one a free allowance rule is for (change those first).
@@ -91,7 +97,7 @@ export function deleteSiteRole(db: Db, actor: { userId: string; ip: string | nul
 		const [before] = await tx.select().from(siteRoles).where(eq(siteRoles.key, key)).for('update');
 		if (!before) throw new DomainError('not_found', 'No such role.');
 		const [use] = await queryRows<{ users: number }>(tx, sql`select count(*)::int as users from users where site_role = ${key}`);
-		if (Number(use?.users) > 0) throw new DomainError('conflict', `${use!.users} user(s) hold “${key}”: give them another role first.`);
+		if (Number(use?.users) > 0) throw new DomainError('conflict', roleHeldWords(Number(use!.users), key));
 		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for “${key}”: set it to None on the Limits page first.`);
 		await tx.delete(siteRoles).where(eq(siteRoles.key, key));
 		await audit(tx, { action: 'role.deleted', actorUserId: actor.userId, targetType: 'role', targetId: key, ip: actor.ip, before: { name: before.name, description: before.description }, after: null });

@@ -259,7 +259,7 @@ export async function operationsCsv(exec: Executor, range: { from: string; to: s
  * The payments, refunds, chargebacks and chargeback reversals of a date range (site-local days, both
  * included) as CSV, oldest first: `amount` signed in the currency's main unit ("-499.99"), as the
  * Overview's Revenue counts them (store/overview.ts paymentMovements), so a month's file adds up to its
- * Gross, Refunds and Net. Errors: `invalid_input` for a bad day or range, before the download starts.
+ * Gross, Refunds, Chargebacks and Net. Errors: `invalid_input` for a bad day or range, before the download starts.
  */
 export async function paymentsCsv(exec: Executor, range: { from: string; to: string }): Promise<CsvExport> {
 	for (const field of ['from', 'to'] as const) if (!isDay(range[field])) throw new DomainError('invalid_input', dayRule(field, range[field]));

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { uuidArray, type Executor } from '../db/client';
 import { mapRead, read, readOne, type Read } from '../db/reads';
 import { DomainError } from '../errors';
+import { plainFormatter } from '../../refusal-message';
 import { DEFAULT_STEPS, STEP_LIMITS, type AlertSteps } from './level';
 
 /** Each account's alert steps (the defaults where none were set: `isDefault`), in one read. */
@@ -43,7 +44,7 @@ export function validSteps(steps: AlertSteps): AlertSteps {
 		throw new DomainError('invalid_input', `Each share step must be a whole percentage from ${min} to ${max}.`);
 	}
 	if (!steps.tokens.every((t) => Number.isSafeInteger(t) && t >= 1 && t <= maxTokens)) {
-		throw new DomainError('invalid_input', `Each token step must be a whole number of tokens from 1 to ${maxTokens.toLocaleString('en')}.`);
+		throw new DomainError('invalid_input', `Each token step must be a whole number of tokens from 1 to ${plainFormatter.tokens(maxTokens)}.`);
 	}
 	const shares = [...new Set(steps.shares)].sort((a, b) => b - a);
 	const tokens = [...new Set(steps.tokens)].sort((a, b) => b - a);

@@ -4,8 +4,8 @@ import { mapRead, read, readOne, type Read } from '../db/reads';
 import { allowanceRules, caps, features, models, modules, siteSettings } from '../db/schema';
 import { DomainError } from '../errors';
 import type { CapLeft, Period } from './types';
-import { cappedText, limitLeftText, limitReachedText, localeFormatter } from '../../refusal-message';
-import { RATE_DECIMALS, rateUnits } from '../../cost';
+import { cappedText, limitLeftText, limitReachedText, localeFormatter, plainFormatter } from '../../refusal-message';
+import { MAX_RATE, RATE_DECIMALS, rateUnits } from '../../cost';
 import { closeMovedWindows, type RuleLimit } from './limits';
 import { NONE } from '../../limit-choice';
 import { rolloverFollowsModule } from './rollover';
@@ -36,7 +36,6 @@ async function requireReferences(exec: Executor, r: { module?: string; teamId?: 
 }
 
 /** Highest rate a feature may have, in tokens per unit. */
-export const MAX_RATE = 1_000_000;
 
 /**
  * Creates or updates a feature's rate (tokens per unit, > 0, ≤ MAX_RATE). The rate is stored as
@@ -50,7 +49,7 @@ export async function upsertFeature(exec: Executor, f: FeatureInput): Promise<vo
 	if (rate === null || rate <= 0n || f.tokensPerUnit > MAX_RATE) {
 		throw new DomainError(
 			'invalid_input',
-			`tokens_per_unit must be above 0 and at most ${MAX_RATE.toLocaleString('en')}, with at most ${RATE_DECIMALS} decimal places.`,
+			`tokens_per_unit must be above 0 and at most ${plainFormatter.tokens(MAX_RATE)}, with at most ${counted(RATE_DECIMALS, 'decimal place', plainFormatter.tokens)}.`,
 			{ field: 'tokensPerUnit' }
 		);
 	}
@@ -97,14 +96,14 @@ export const featureReferencesRead = (key: string): Read<FeatureReferences> =>
 export const featureReferences = (exec: Executor, key: string): Promise<FeatureReferences> => readOne(exec, featureReferencesRead(key));
 
 /** Why a feature named by `refs` stays, in words: how it was used, and that disabling it keeps that history. */
-function inUseWords(name: string, refs: FeatureReferences): string {
-	const en = (n: number) => n.toLocaleString('en');
+export function inUseWords(name: string, refs: FeatureReferences): string {
+	const n = (count: number, noun: string) => counted(count, noun, plainFormatter.tokens);
 	const how = refs.used
-		? `has been used ${counted(refs.used, 'time', en)}`
+		? `has been used ${n(refs.used, 'time')}`
 		: refs.holds
-			? `has ${counted(refs.holds, 'hold', en)} on it`
+			? `has ${n(refs.holds, 'hold')} on it`
 			: refs.refused
-				? `has been asked for ${counted(refs.refused, 'time', en)}, though never charged`
+				? `has been asked for ${n(refs.refused, 'time')}, though never charged`
 				: 'has use recorded in the daily usage';
 	return `“${name}” ${how}; disable it instead: a disabled feature is refused, and its history and rate stay.`;
 }

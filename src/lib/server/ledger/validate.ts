@@ -1,6 +1,8 @@
 import { DomainError, fieldRefusal } from '../errors';
 import { MAX_UNITS } from '../../cost';
 import { MAX_TOKENS } from '../../token-range';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 
 export { MAX_TOKENS, MAX_UNITS };
 
@@ -16,7 +18,7 @@ export function wholeNumber(name: string, value: unknown, min: number, max: numb
 
 export function idempotencyKey(key: unknown): string {
 	if (typeof key !== 'string' || key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY) {
-		throw new DomainError('invalid_input', `The idempotency key must be 1–${MAX_IDEMPOTENCY_KEY} characters.`, { field: 'idempotencyKey' });
+		throw new DomainError('invalid_input', `The idempotency key must be 1–${counted(MAX_IDEMPOTENCY_KEY, 'character', plainFormatter.tokens)}.`, { field: 'idempotencyKey' });
 	}
 	return key;
 }

@@ -12,6 +12,8 @@ import { idempotencyHeader, MAX_IDEMPOTENCY_KEY } from './schemas';
 import { assertStorable, assertStorableHeaders } from '../storable';
 import { config } from '../config';
 import { RETRY_AFTER_SECONDS } from '../db/outage';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 
 const storable = <T>(value: T): T => {
 	assertStorable(value);
@@ -19,6 +21,7 @@ const storable = <T>(value: T): T => {
 };
 
 const MAX_BODY_BYTES = 64 * 1024;
+const BODY_LIMIT = `The body is limited to ${counted(MAX_BODY_BYTES, 'byte', plainFormatter.tokens)}.`;
 const meteringLimiter = new KeyRateLimiter(2_000, 4_000);
 
 type IdempotencyRule = 'required' | 'optional' | undefined;
@@ -83,9 +86,9 @@ interface EndpointOptions<B extends z.ZodType, Q extends z.ZodType, P extends z.
 
 async function readJson(request: Request): Promise<unknown> {
 	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `The body is limited to ${MAX_BODY_BYTES} bytes.`);
+	if (declared > MAX_BODY_BYTES) throw new HttpError('payload_too_large', BODY_LIMIT);
 	const text = await request.text();
-	if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError('payload_too_large', `The body is limited to ${MAX_BODY_BYTES} bytes.`);
+	if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new HttpError('payload_too_large', BODY_LIMIT);
 	if (!text.trim()) return {};
 	try {
 		return JSON.parse(text);
@@ -111,7 +114,7 @@ function singleValued(params: URLSearchParams): Record<string, string> {
 	const seen: Record<string, string> = {};
 	for (const [name, value] of params) {
 		if (Object.hasOwn(seen, name)) {
-			const words = `Send "${name}" once: the query names it ${params.getAll(name).length} times.`;
+			const words = `Send "${name}" once: the query names it ${counted(params.getAll(name).length, 'time', plainFormatter.tokens)}.`;
 			throw new HttpError('invalid_input', words, { formErrors: [], fieldErrors: { [name]: [words] } }, {}, 400);
 		}
 		seen[name] = value;
@@ -166,7 +169,7 @@ export function endpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodTy
 
 		const idem = event.request.headers.get('idempotency-key');
 		if (opts.idempotencyKey === 'required' && idem === null) {
-			throw new HttpError('idempotency_key_missing', `Send an Idempotency-Key header (1–${MAX_IDEMPOTENCY_KEY} characters) so retries spend once.`);
+			throw new HttpError('idempotency_key_missing', `Send an Idempotency-Key header (1–${counted(MAX_IDEMPOTENCY_KEY, 'character', plainFormatter.tokens)}) so retries spend once.`);
 		}
 		if (idem !== null) idempotencyHeader.parse({ 'Idempotency-Key': idem });
 		const caller = { key, session };

@@ -4,6 +4,8 @@ import { externalUserIdSchema, guestIdSchema } from '../accounts';
 import { cursor, idempotencyKey, keyLookup, MAX_PAGE, readableText, readableValues, tokens, units as unitsField, visibleId } from '../fields';
 import { SAID_FIRST } from '../input-words';
 import { KEY_SCOPES, SCOPE_WORDS } from '../../key-scopes';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 
 // The public REST v1 contract. These schemas validate requests and generate openapi.json; every
 // limit comes from the one place the domain takes it from (../fields.ts, accounts/validation.ts).
@@ -82,14 +84,15 @@ const feature = keyLookup.meta({ description: 'Feature key, e.g. ai_bots.', exam
 const model = keyLookup.nullish().meta({ description: 'Model key for per-model allocations.', example: 'gpt-5-nano' });
 const units = unitsField.meta({ description: 'Words, characters, model tokens or operations (whole number).', example: 100 });
 const MAX_METADATA = 4096;
+const METADATA_LIMIT = counted(MAX_METADATA, 'character', plainFormatter.tokens);
 const metadata = readableValues(
 	// A key is an id (fields.ts visibleId, which documents `pattern: \S`).
 	z.record(visibleId(z.string()).meta({ description: 'Not blank, no invisible character.' }), z.unknown())
 )
 	.optional()
-	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${MAX_METADATA.toLocaleString('en-US')} characters of JSON.` })
+	.refine((m) => !m || JSON.stringify(m).length <= MAX_METADATA, { message: `metadata is limited to ${METADATA_LIMIT} of JSON.` })
 	.meta({
-		description: `Kept with the operation, shown in the usage history (at most ${MAX_METADATA} characters as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text.`
+		description: `Kept with the operation, shown in the usage history (at most ${METADATA_LIMIT} as JSON). No text in it, at any depth, may hold a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it would make the value read as other text.`
 	});
 
 export const checkBody = oneTarget(z.strictObject({ ...targetFields, member: spendingMember, feature, units, model }), 'spending from');
@@ -271,7 +274,7 @@ export const responses = {
 		cost: z.number().int(),
 		level: z.enum(['ok', 'low', 'empty']).meta({
 			description:
-				"The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when it would leave less than the site's low share of the allocation (the usable lots' amounts plus the free allowance's limit); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now."
+				"The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when what it would leave, with the tokens running jobs hold, is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now."
 		}),
 		paid_by: z.array(paidBy),
 		remaining_after: remaining,

@@ -2,6 +2,7 @@ import { and, count, eq } from 'drizzle-orm';
 import type { Database, Executor } from '../db';
 import { orders, products, subscriptions, topupRules, topups } from '../db/schema';
 import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 import { listModels } from '../ledger';
 import { DomainError, parseInput } from '../errors';
 import { audit } from '../accounts/audit';
@@ -79,11 +80,11 @@ async function productReferences(exec: Executor, id: string): Promise<ProductRef
 }
 
 /** Why package `p` named by `refs` stays, in words: what names it, and that off sale is the way. */
-function keptWords(p: Product, refs: ProductReferences): string {
-	const en = (n: number) => n.toLocaleString('en');
+export function keptWords(p: Pick<Product, 'name' | 'active'>, refs: ProductReferences): string {
+	const n = (count: number, noun: string) => counted(count, noun, plainFormatter.tokens);
 	const what = refs.orders || refs.subscriptions
-		? `was ordered ${counted(refs.orders || refs.subscriptions, 'time', en)}: its orders, Paddle's records and the buyers' statements name it`
-		: `is the package ${counted(refs.topupRules, 'account', en)} top up with automatically${refs.topups ? ', and their top-ups name it' : ''}`;
+		? `was ordered ${n(refs.orders || refs.subscriptions, 'time')}: its orders, Paddle's records and the buyers' statements name it`
+		: `is the package ${n(refs.topupRules, 'account')} top up with automatically${refs.topups ? ', and their top-ups name it' : ''}`;
 	const instead = p.active ? 'Take it off sale instead: nobody can buy it then, and who bought it keeps what they got.' : 'It is off sale already, which is the way: nobody can buy it, and who bought it keeps what they got.';
 	return `“${p.name}” ${what}, so it cannot be deleted. ${instead}`;
 }

@@ -9,19 +9,23 @@ export interface Revenue {
 	currency: string;
 	/** Completed purchases' totals in the window, in the currency's minor unit (cents). */
 	grossCents: number;
-	/** Approved refunds and chargebacks in the window (less chargeback reversals), in cents. */
+	/** Approved refunds in the window (the payments CSV's `refund` rows), in cents. */
 	refundedCents: number;
+	/** Approved chargebacks in the window less the chargebacks reversed in it (its `chargeback` and `chargeback_reverse` rows), in cents. */
+	chargedBackCents: number;
+	/** Gross less refunds and chargebacks. */
 	netCents: number;
 	purchases: number;
 }
 
 /**
  * Revenue per currency in the site's current day (`today`) and month (`month`): gross from the
- * orders completed in it, refunds from the approved Paddle adjustments that occurred in it (each
- * adjustment once, however many times Paddle sent it), net = gross − refunds.
+ * orders completed in it, refunds and chargebacks (less reversals) from the approved Paddle
+ * adjustments that occurred in it (each adjustment once, however many times Paddle sent it), each
+ * apart, as the payments CSV lists them; net = gross − refunds − chargebacks.
  */
 export async function siteRevenue(exec: Executor): Promise<{ today: Revenue[]; month: Revenue[] }> {
-	const rows = await queryRows<{ span: 'today' | 'month'; currency: string; gross: number; refunded: number; purchases: number }>(
+	const rows = await queryRows<{ span: 'today' | 'month'; currency: string; gross: number; refunded: number; charged_back: number; purchases: number }>(
 		exec,
 		sql`
 		with spans as (
@@ -36,12 +40,14 @@ export async function siteRevenue(exec: Executor): Promise<{ today: Revenue[]; m
 		adjustments as (${approvedAdjustments()}),
 		refunded as (
 		  select s.span, a.currency,
-		         sum(case when a.action = 'chargeback_reverse' then -a.total else a.total end)::int8 as refunded
+		         coalesce(sum(a.total) filter (where a.action = 'refund'), 0)::int8 as refunded,
+		         coalesce(sum(case a.action when 'chargeback' then a.total when 'chargeback_reverse' then -a.total end), 0)::int8 as charged_back
 		    from spans s join adjustments a on a.occurred_at >= s.window_start and a.occurred_at < s.window_end
 		   where a.action in ('refund', 'chargeback', 'chargeback_reverse') and a.currency is not null
 		   group by 1, 2)
 		select coalesce(p.span, r.span) as span, coalesce(p.currency, r.currency) as currency,
-		       coalesce(p.gross, 0) as gross, coalesce(r.refunded, 0) as refunded, coalesce(p.purchases, 0) as purchases
+		       coalesce(p.gross, 0) as gross, coalesce(r.refunded, 0) as refunded, coalesce(r.charged_back, 0) as charged_back,
+		       coalesce(p.purchases, 0) as purchases
 		  from paid p full join refunded r on r.span = p.span and r.currency = p.currency
 		 order by 2`
 	);
@@ -52,7 +58,8 @@ export async function siteRevenue(exec: Executor): Promise<{ today: Revenue[]; m
 				currency: r.currency,
 				grossCents: Number(r.gross),
 				refundedCents: Number(r.refunded),
-				netCents: Number(r.gross) - Number(r.refunded),
+				chargedBackCents: Number(r.charged_back),
+				netCents: Number(r.gross) - Number(r.refunded) - Number(r.charged_back),
 				purchases: Number(r.purchases)
 			}));
 	return { today: of('today'), month: of('month') };
@@ -112,7 +119,7 @@ export interface PaymentMovement {
  * Every payment and every approved refund, chargeback and chargeback reversal of the site-local days
  * `from`..`to` (both included), oldest first, counted by the same rules as the Overview's revenue
  * (siteRevenue): a paid order by when it completed, an adjustment once, by when it occurred. So the
- * file of a month adds up to that month's Gross, Refunds and Net. A range's payments are read at once:
+ * file of a month adds up to that month's Gross, Refunds, Chargebacks and Net. A range's payments are read at once:
  * they are purchases (thousands a month), not operations. Days are checked by the caller.
  */
 export async function paymentMovements(exec: Executor, range: { from: string; to: string }): Promise<PaymentMovement[]> {

@@ -7,6 +7,8 @@ import { listProducts, type Product } from '../store';
 import { siteMonthStart, siteTimeZone, spendable } from '../ledger';
 import { DomainError, fieldRefusal } from '../errors';
 import { minorDigits, money, toMinor } from '../../money';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 import { dollarScaled } from './dollar-scale';
 
 export type TopupRule = typeof topupRules.$inferSelect;
@@ -48,8 +50,8 @@ export function validRule(input: TopupRuleInput, pack: Pick<Product, 'currency' 
 	const L = TOPUP_LIMITS;
 	const { currency } = pack;
 	const whole = (v: number, min: number, max: number) => Number.isSafeInteger(v) && v >= min && v <= max;
-	if (!whole(input.belowTokens, 1, L.maxBelowTokens)) throw new DomainError('invalid_input', `The trigger must be a whole number of tokens from 1 to ${L.maxBelowTokens.toLocaleString('en')}.`);
-	if (input.maxPerMonth !== null && !whole(input.maxPerMonth, 1, L.maxPerMonth)) throw new DomainError('invalid_input', `At most 1 to ${L.maxPerMonth} top-ups a month.`);
+	if (!whole(input.belowTokens, 1, L.maxBelowTokens)) throw new DomainError('invalid_input', `The trigger must be a whole number of tokens from 1 to ${plainFormatter.tokens(L.maxBelowTokens)}.`);
+	if (input.maxPerMonth !== null && !whole(input.maxPerMonth, 1, L.maxPerMonth)) throw new DomainError('invalid_input', `At most 1 to ${counted(L.maxPerMonth, 'top-up', plainFormatter.tokens)} a month.`);
 	if (input.maxCentsPerMonth !== null && !whole(input.maxCentsPerMonth, 1, maxMoneyMinor(currency))) {
 		const range = `from ${money(1, currency, 'en')} to ${money(maxMoneyMinor(currency), currency, 'en')}`;
 		throw fieldRefusal(

@@ -6,6 +6,8 @@ import type { Db } from '../db';
 import { queryRows } from '../db/client';
 import { describeError, logFailure } from '../log';
 import { noticeDisabled } from './notice';
+import { counted } from '../../counted';
+import { plainFormatter } from '../../refusal-message';
 import { privateUrlsAllowed, RefusedAddress, webhookAgent } from './address';
 
 /**
@@ -175,7 +177,7 @@ async function record(db: Db, d: Due, r: AttemptResult, schedule: number[]): Pro
 			              (select round(extract(epoch from now() - created_at) / 3600)::int from webhook_deliveries where id = ${d.id}) as hours`
 		);
 		if (!off) return;
-		const reason = `Turned off automatically: every delivery failed for ${off.hours} hours (${d.attempts} tries of event ${d.event_id}).`;
+		const reason = `Turned off automatically: every delivery failed for ${counted(off.hours, 'hour', plainFormatter.tokens)} (${plainFormatter.tokens(d.attempts)} tries of event ${d.event_id}).`;
 		await tx.execute(sql`update webhook_endpoints set disabled_reason = ${reason} where id = ${off.id}::uuid`);
 		await noticeDisabled(tx, { id: off.id, url: off.url, reason, disabledAt: new Date(off.disabled_at).toISOString() });
 	});
