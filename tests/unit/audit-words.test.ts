@@ -268,6 +268,9 @@ describe('the audit log in words', () => {
 			changes: []
 		});
 		expect(words('team.member_left')).toEqual({ title: 'Left the team', lines: [{ label: 'Team role', value: { text: 'Admin' } }], changes: [] });
+		// One token is one token.
+		const one = auditWords({ action: 'team.member_removed', ...samples['team.member_removed'], detail: { capsEnded: [{ period: 'daily', limitTokens: 1 }] } }, names);
+		expect(one.lines[0]).toEqual({ label: 'Their caps, ended with it', value: { text: '1 token a day' } });
 	});
 
 	it('links the member or team an entry names by id to their page', () => {

@@ -180,7 +180,7 @@ const PER_WINDOW: Record<string, string> = { daily: 'a day', weekly: 'a week', m
 const capsEnded = (e: AuditEntryFacts): (AuditLine | null)[] => {
 	const ended = obj(e.detail).capsEnded;
 	if (!Array.isArray(ended) || !ended.length) return [];
-	return [line('Their caps, ended with it', text(ended.map((c) => `${num(obj(c).limitTokens)} tokens ${PER_WINDOW[String(obj(c).period)] ?? ''}`.trim()).join(' · ')))];
+	return [line('Their caps, ended with it', text(ended.map((c) => `${counted(Number(obj(c).limitTokens), 'token', num)} ${PER_WINDOW[String(obj(c).period)] ?? ''}`.trim()).join(' · ')))];
 };
 const capTitle = (period: unknown, what = 'cap') => (period === 'daily' || period === 'weekly' || period === 'monthly' ? `${PERIOD[period]} ${what} set` : `${what[0]!.toUpperCase()}${what.slice(1)} set`);
 
