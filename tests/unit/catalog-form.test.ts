@@ -117,6 +117,16 @@ describe('the catalog form', () => {
 		expect(PRICE_RULE).toContain('(Bonuses)');
 	});
 
+	it('says a model a bundle names twice beside the line that repeats it, before the server refuses it under the form as "Grants: …"', () => {
+		const d = { ...emptyDraft(), id: 'duo', name: 'Duo', kind: 'bundle' as const, price: '10' };
+		const twice = (a: string, b: string) => toInput({ ...d, grants: [{ model: a, tokens: '1000' }, { model: 'gpt-5-nano', tokens: '500' }, { model: b, tokens: '500' }] }, 0);
+		const said = 'Line 1 has this model already: a bundle names each model once, so add these tokens to that line.';
+		expect(twice('claude-sonnet-4-5', 'claude-sonnet-4-5')).toEqual({ problems: { 'grant-model-2': said } });
+		// The general balance ("Any model") is one line too.
+		expect(twice('', '')).toEqual({ problems: { 'grant-model-2': said } });
+		expect(twice('claude-sonnet-4-5', '')).toMatchObject({ input: { grants: [{ model: 'claude-sonnet-4-5' }, { model: 'gpt-5-nano' }, { model: null }] } });
+	});
+
 	it('says a Paddle price id another package has in that environment, not the package’s own', () => {
 		const products = [{ id: 'starter', name: 'Starter', paddlePriceSandbox: 'pri_sand_1', paddlePriceProduction: 'pri_prod_1' }] as Product[];
 		const d = { ...emptyDraft(), id: 'bigger' };

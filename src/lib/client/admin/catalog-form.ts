@@ -120,8 +120,8 @@ export function draftOf(p: Product): ProductDraft {
 	};
 }
 
-/** The form's fields a problem is said beside (their input ids): `grant-tokens-0` is the first line's tokens. */
-export type DraftField = 'pkg-name' | 'pkg-id' | 'pkg-desc' | 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}`;
+/** The form's fields a problem is said beside (their input ids): `grant-tokens-0` is the first line's tokens, `grant-model-1` the second line's model. */
+export type DraftField = 'pkg-name' | 'pkg-id' | 'pkg-desc' | 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}` | `grant-model-${number}`;
 
 /** What is wrong with a draft, by the field it is said beside. */
 export type DraftProblems = Partial<Record<DraftField, string>>;
@@ -147,6 +147,9 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 		const tokens = readTokenAmount(g.tokens, { min: 1, max: MAX_TOKENS });
 		if (tokens.ok) grants.push({ model: g.model || null, tokens: tokens.value });
 		else problems[`grant-tokens-${i}`] = tokens.error;
+		// A bundle names each model once (the server refuses it as "Grants: each model appears once", said under the form): beside the line that repeats one.
+		const first = d.grants.findIndex((h) => h.model === g.model);
+		if (first < i) problems[`grant-model-${i}`] = `Line ${first + 1} has this model already: a bundle names each model once, so add these tokens to that line.`;
 	}
 	for (const [field, id] of [['pkg-sandbox', d.paddlePriceSandbox], ['pkg-production', d.paddlePriceProduction]] as const) {
 		if (id.trim() && !PADDLE_PRICE_ID.test(id.trim())) problems[field] = PADDLE_PRICE_ID_RULE;
