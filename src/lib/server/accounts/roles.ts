@@ -9,6 +9,7 @@ import { audit, creditTo, type SetupActor } from './audit';
 import { allowanceRulesForRole, rolesWithRules } from '../ledger';
 import { siteRoleSchema } from './validation';
 import { BUILT_IN_ROLES } from '../../roles';
+import { counted } from '../../counted';
 
 /** A role of the site as the admin's roles list shows it. */
 export interface SiteRole {
@@ -91,8 +92,10 @@ export function deleteSiteRole(db: Db, actor: { userId: string; ip: string | nul
 		const [before] = await tx.select().from(siteRoles).where(eq(siteRoles.key, key)).for('update');
 		if (!before) throw new DomainError('not_found', 'No such role.');
 		const [use] = await queryRows<{ users: number }>(tx, sql`select count(*)::int as users from users where site_role = ${key}`);
-		if (Number(use?.users) > 0) throw new DomainError('conflict', `${use!.users} user(s) hold “${key}”: give them another role first.`);
-		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for “${key}”: set it to None on the Limits page first.`);
+		// Named as the Roles page names it ("Beta testers"), not by its key ("beta").
+		const users = Number(use?.users ?? 0);
+		if (users > 0) throw new DomainError('conflict', `${counted(users, 'user')} ${users === 1 ? 'has' : 'have'} the role “${before.name}”: give them another role first.`);
+		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for the role “${before.name}”: set it to None on the Limits page first.`);
 		await tx.delete(siteRoles).where(eq(siteRoles.key, key));
 		await audit(tx, { action: 'role.deleted', actorUserId: actor.userId, targetType: 'role', targetId: key, ip: actor.ip, before: { name: before.name, description: before.description }, after: null });
 		return { key };
