@@ -371,7 +371,8 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByLabel('Note shown to users').fill(note);
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		// Nothing goes out before the admin confirms the count of accounts it reaches.
-		await page.getByText(/This grants 321 tokens to each of 1 account/).waitFor();
+		// One account is said as one ("to 1 account"), not "to each of 1 account … 321 tokens in all".
+		await page.getByText(/^This grants 321 tokens to 1 account \(every enabled user with the role “.+”\)\. Send it\?$/).waitFor();
 		await screen(page, `admin-bonuses-confirm-${size.name}`);
 		await expectSound(page);
 		await page.getByRole('button', { name: 'Send to 1 account' }).dblclick();
