@@ -181,6 +181,9 @@ describe('the catalog form', () => {
 		const off = { ...sold, active: false };
 		expect(savedWords(off)).toBe('“Pro monthly” is saved (not on sale).');
 		expect(onSaleWords(off)).toBe('“Pro monthly” is off sale; who bought it keeps what they got.');
+		// A plan's subscribers are not cut off: their renewals go on (fulfilment grants the plan as it is then).
+		expect(onSaleWords({ ...off, kind: 'subscription' })).toBe('“Pro monthly” is off sale: nobody can subscribe to it now; its subscribers renew as before until they cancel.');
+		expect(onSaleWords({ ...sold, kind: 'subscription' })).toBe('“Pro monthly” is on sale.');
 	});
 
 	it('says, when adding, that the price id of the environment the site sells in may stay empty (Add package makes it), and names the price made', () => {

@@ -251,8 +251,13 @@ export function madePriceHint(sells: SellsIn | null): string | null {
 	return `${leave} in Paddle's ${sells.environment} (a product and a price of its amount). To sell through a price you made in Paddle's dashboard, paste its id: its amount, currency and billing period must be the package's.`;
 }
 
-/** What the list says once `p` is put on sale or taken off it, as `savedWords`. */
-export function onSaleWords(p: Pick<Product, 'name' | 'active' | 'notInStore'>): string {
+/**
+ * What the list says once `p` is put on sale or taken off it, as `savedWords`. A subscription's
+ * subscribers go on renewing (Paddle bills them; a renewal grants the plan as it is then): said so, as
+ * "keeps what they got" left the admin asking whether they were cut off.
+ */
+export function onSaleWords(p: Pick<Product, 'name' | 'active' | 'notInStore'> & { kind?: Product['kind'] }): string {
+	if (!p.active && p.kind === 'subscription') return `“${p.name}” is off sale: nobody can subscribe to it now; its subscribers renew as before until they cancel.`;
 	if (!p.active) return `“${p.name}” is off sale; who bought it keeps what they got.`;
 	return p.notInStore ? `“${p.name}” is marked on sale, but not in the store: ${p.notInStore}` : `“${p.name}” is on sale.`;
 }
