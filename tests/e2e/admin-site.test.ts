@@ -465,6 +465,11 @@ describe("the console's catalog, campaigns, payments, roles and exports on a des
 			// The model's select, beside Tokens, is wide enough for its whole option.
 			const select = page.getByLabel('Model', { exact: true });
 			expect(await select.evaluate((el: HTMLSelectElement) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().width >= 200)).toBe(true);
+			// What a buyer sees: a badge is one line, never "Save" over "25%" beside a name that wraps ("Monthly plan").
+			const offers = page.getByRole('region', { name: 'What a buyer sees' });
+			await offers.getByText(/^Save \d+%$/).first().waitFor();
+			const broken = await offers.locator('.badge').evaluateAll((badges) => badges.filter((b) => b.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(b).lineHeight)).map((b) => b.textContent));
+			expect(broken).toEqual([]);
 			await tour(page, [
 				{ path: '/admin/catalog', ready: page.getByRole('region', { name: 'What a buyer sees' }), name: 'admin-catalog-desktop' },
 				{ path: '/admin/bonuses', ready: page.getByRole('button', { name: 'Grant event bonus…' }), name: 'admin-bonuses-desktop', says: 'Times are in your zone, Berlin time (UTC+1).' },
