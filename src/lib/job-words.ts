@@ -35,7 +35,8 @@ function every(seconds: number): string {
  * the app asks for when it asks for them (the expiry sweep); a one-off's try.
  */
 export function jobCadence(job: { name: string; everySeconds: number | null; attempts: number }): string {
-	if (!job.everySeconds) return `one-off, try ${job.attempts}`;
+	// `attempts` counts the tries started: none yet reads "not run yet", never "try 0".
+	if (!job.everySeconds) return `one-off, ${job.attempts === 0 ? 'not run yet' : job.attempts === 1 ? 'tried once' : `tried ${job.attempts} times`}`;
 	const asked = jobWords[job.name]?.asked;
 	return asked ? `${asked}, and ${every(job.everySeconds)} as the fallback` : every(job.everySeconds);
 }

@@ -371,7 +371,8 @@ describe(`the console's catalog, campaigns, payments, roles and exports on a ${s
 		await page.getByLabel('Note shown to users').fill(note);
 		await page.getByRole('button', { name: 'Grant event bonus…' }).click();
 		// Nothing goes out before the admin confirms the count of accounts it reaches.
-		await page.getByText(/This grants 321 tokens to each of 1 account/).waitFor();
+		// One account is said as one ("to 1 account"), not "to each of 1 account … 321 tokens in all".
+		await page.getByText(/^This grants 321 tokens to 1 account \(every enabled user with the role “.+”\)\. Send it\?$/).waitFor();
 		await screen(page, `admin-bonuses-confirm-${size.name}`);
 		await expectSound(page);
 		await page.getByRole('button', { name: 'Send to 1 account' }).dblclick();
@@ -464,6 +465,11 @@ describe("the console's catalog, campaigns, payments, roles and exports on a des
 			// The model's select, beside Tokens, is wide enough for its whole option.
 			const select = page.getByLabel('Model', { exact: true });
 			expect(await select.evaluate((el: HTMLSelectElement) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().width >= 200)).toBe(true);
+			// What a buyer sees: a badge is one line, never "Save" over "25%" beside a name that wraps ("Monthly plan").
+			const offers = page.getByRole('region', { name: 'What a buyer sees' });
+			await offers.getByText(/^Save \d+%$/).first().waitFor();
+			const broken = await offers.locator('.badge').evaluateAll((badges) => badges.filter((b) => b.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(b).lineHeight)).map((b) => b.textContent));
+			expect(broken).toEqual([]);
 			await tour(page, [
 				{ path: '/admin/catalog', ready: page.getByRole('region', { name: 'What a buyer sees' }), name: 'admin-catalog-desktop' },
 				{ path: '/admin/bonuses', ready: page.getByRole('button', { name: 'Grant event bonus…' }), name: 'admin-bonuses-desktop', says: 'Times are in your zone, Berlin time (UTC+1).' },

@@ -41,6 +41,10 @@ describe('signed-in pages on a phone', () => {
 			if (p.path === '/statement') {
 				await page.getByRole('region', { name: 'Balance now' }).getByText('Uses paid by a free allowance or under unlimited use of Claude Sonnet 4.5 do not change it: they are in Usage history.').waitFor();
 			}
+			// The way to the statement promises what it lists: the balance's movements, not every use (those of a free allowance are in Usage history).
+			if (p.path === '/more') {
+				await expect(page.getByRole('link', { name: /^Statement/ }).textContent()).resolves.toContain('Every movement of your balance (purchases, grants, expiries and the uses it paid), with the balance after each');
+			}
 			const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 			expect(overflow).toBeLessThanOrEqual(0);
 			// One look per page: the whole page, or the first screen of the long lists (50 uses, every movement),

@@ -70,6 +70,10 @@ for (const size of sizes) {
 			await expectRefusalUnder(cap, /^A daily cap is a whole number of tokens, or empty for none\.$/, form);
 			await expectRefusalUnder(memberCap, /^A daily cap is a whole number of tokens, or empty for none\.$/, form, { focused: false });
 			await screen(page, `field-refusal-team-cap-${size.name}`);
+			// Too many digits is a whole number too: the slip says the maximum.
+			await memberCap.fill('99999999999999999999');
+			await form.getByRole('button', { name: 'Save site settings' }).click();
+			await expectRefusalUnder(memberCap, /^A daily cap is at most 1,000,000,000,000 tokens\.$/, form, { focused: false });
 			// Typing again takes the slips away.
 			await cap.fill('');
 			await expect(cap.getAttribute('aria-invalid')).resolves.toBeNull();

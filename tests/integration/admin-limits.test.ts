@@ -7,7 +7,7 @@ import { makeWorld, type World } from '../helpers/world';
 import { trpcRefusal as refusal } from '../helpers/refusal';
 import { configureRates, expectInvariants, makeTeamWithMember, makeUser, outcome } from '../helpers/ledger';
 import { setDb, type Db } from '../../src/lib/server/db';
-import { auditLog, allowanceRules } from '../../src/lib/server/db/schema';
+import { auditLog, allowanceRules, users } from '../../src/lib/server/db/schema';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { createContext } from '../../src/lib/server/trpc/init';
 import { DomainError } from '../../src/lib/server/errors';
@@ -130,8 +130,15 @@ describe('a module’s limits', () => {
 	it('lets a role whose allowance was set to None be removed from the site: its ended rule gives nothing, and its field goes', async () => {
 		await admin.admin.roles.save({ key: 'tester', name: 'Tester', description: 'Tries things', isNew: true });
 		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { tester: 500 }, members: 1000 });
-		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ domain: 'conflict', message: expect.stringContaining('set it to None on the Limits page first') });
+		// Named as the Roles page lists it, not by its key.
+		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ domain: 'conflict', message: 'A free allowance is set for the role “Tester”: set it to None on the Limits page first.' });
 		await admin.admin.limits.save({ ...chat, limitType: 'role', roles: { tester: 'none' }, members: 1000 });
+		// Held by users, it is named too, the count in words.
+		const [one, two] = [await makeUser(db, 'tester'), await makeUser(db, 'tester')];
+		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ domain: 'conflict', message: '2 users have the role “Tester”: give them another role first.' });
+		await db.orm.update(users).set({ siteRole: 'subscriber' }).where(eq(users.id, two.userId));
+		expect(await refusal(admin.admin.roles.delete({ key: 'tester' }))).toMatchObject({ message: '1 user has the role “Tester”: give them another role first.' });
+		await db.orm.update(users).set({ siteRole: 'subscriber' }).where(eq(users.id, one.userId));
 		await admin.admin.roles.delete({ key: 'tester' });
 		expect((await admin.admin.limits.list()).roles.map((r) => r.key)).not.toContain('tester');
 	});

@@ -43,6 +43,11 @@ describe('a site default cap field', () => {
 		expect(parseCap('5,000')).toEqual({ ok: true, value: 5000 });
 		expect(parseCap('lots').ok).toBe(false);
 	});
+
+	it('says what is wrong as the form shows it: not an amount is the rule, too many digits the maximum (not "not a whole number")', () => {
+		for (const typed of ['lots', '-1', '1.5']) expect(parseCap(typed), typed).toEqual({ ok: false, error: 'A daily cap is a whole number of tokens, or empty for none.' });
+		expect(parseCap('99999999999999999999')).toEqual({ ok: false, error: 'A daily cap is at most 1,000,000,000,000 tokens.' });
+	});
 });
 
 describe('the preview sentence', () => {

@@ -117,6 +117,16 @@ describe('the catalog form', () => {
 		expect(PRICE_RULE).toContain('(Bonuses)');
 	});
 
+	it('says a model a bundle names twice beside the line that repeats it, before the server refuses it under the form as "Grants: …"', () => {
+		const d = { ...emptyDraft(), id: 'duo', name: 'Duo', kind: 'bundle' as const, price: '10' };
+		const twice = (a: string, b: string) => toInput({ ...d, grants: [{ model: a, tokens: '1000' }, { model: 'gpt-5-nano', tokens: '500' }, { model: b, tokens: '500' }] }, 0);
+		const said = 'Line 1 has this model already: a bundle names each model once, so add these tokens to that line.';
+		expect(twice('claude-sonnet-4-5', 'claude-sonnet-4-5')).toEqual({ problems: { 'grant-model-2': said } });
+		// The general balance ("Any model") is one line too.
+		expect(twice('', '')).toEqual({ problems: { 'grant-model-2': said } });
+		expect(twice('claude-sonnet-4-5', '')).toMatchObject({ input: { grants: [{ model: 'claude-sonnet-4-5' }, { model: 'gpt-5-nano' }, { model: null }] } });
+	});
+
 	it('says a Paddle price id another package has in that environment, not the package’s own', () => {
 		const products = [{ id: 'starter', name: 'Starter', paddlePriceSandbox: 'pri_sand_1', paddlePriceProduction: 'pri_prod_1' }] as Product[];
 		const d = { ...emptyDraft(), id: 'bigger' };
@@ -171,6 +181,9 @@ describe('the catalog form', () => {
 		const off = { ...sold, active: false };
 		expect(savedWords(off)).toBe('“Pro monthly” is saved (not on sale).');
 		expect(onSaleWords(off)).toBe('“Pro monthly” is off sale; who bought it keeps what they got.');
+		// A plan's subscribers are not cut off: their renewals go on (fulfilment grants the plan as it is then).
+		expect(onSaleWords({ ...off, kind: 'subscription' })).toBe('“Pro monthly” is off sale: nobody can subscribe to it now; its subscribers renew as before until they cancel.');
+		expect(onSaleWords({ ...sold, kind: 'subscription' })).toBe('“Pro monthly” is on sale.');
 	});
 
 	it('says, when adding, that the price id of the environment the site sells in may stay empty (Add package makes it), and names the price made', () => {

@@ -34,8 +34,8 @@ describe('a count in words, many and one', () => {
 	});
 
 	it("a role that users hold", () => {
-		expect(roleHeldWords(1_200, 'tester')).toBe('1,200 users hold “tester”: give them another role first.');
-		expect(roleHeldWords(1, 'tester')).toBe('1 user holds “tester”: give them another role first.');
+		expect(roleHeldWords(1_200, 'Tester')).toBe('1,200 users have the role “Tester”: give them another role first.');
+		expect(roleHeldWords(1, 'Tester')).toBe('1 user has the role “Tester”: give them another role first.');
 	});
 
 	it('the wait after too many attempts', () => {

@@ -14,6 +14,9 @@ describe('the Jobs page’s words', () => {
 		expect(jobCadence({ name: 'ledger.rollover', everySeconds: 60, attempts: 0 })).toBe('every minute');
 		expect(jobCadence({ name: 'accounts.rate-limit-sweep', everySeconds: 600, attempts: 0 })).toBe('every 10 min');
 		expect(jobCadence({ name: 'schedule.prune', everySeconds: 3600, attempts: 0 })).toBe('every hour');
-		expect(jobCadence({ name: 'mail.send', everySeconds: null, attempts: 2 })).toBe('one-off, try 2');
+		expect(jobCadence({ name: 'mail.send', everySeconds: null, attempts: 2 })).toBe('one-off, tried 2 times');
+		expect(jobCadence({ name: 'mail.send', everySeconds: null, attempts: 1 })).toBe('one-off, tried once');
+		// A one-off job waiting for its time (the allowance reset notices, 5 minutes after a zone change): not "try 0".
+		expect(jobCadence({ name: 'alerts.allowance-resets', everySeconds: null, attempts: 0 })).toBe('one-off, not run yet');
 	});
 });

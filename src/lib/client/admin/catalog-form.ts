@@ -120,8 +120,8 @@ export function draftOf(p: Product): ProductDraft {
 	};
 }
 
-/** The form's fields a problem is said beside (their input ids): `grant-tokens-0` is the first line's tokens. */
-export type DraftField = 'pkg-name' | 'pkg-id' | 'pkg-desc' | 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}`;
+/** The form's fields a problem is said beside (their input ids): `grant-tokens-0` is the first line's tokens, `grant-model-1` the second line's model. */
+export type DraftField = 'pkg-name' | 'pkg-id' | 'pkg-desc' | 'pkg-price' | 'pkg-max' | 'pkg-sandbox' | 'pkg-production' | `grant-tokens-${number}` | `grant-model-${number}`;
 
 /** What is wrong with a draft, by the field it is said beside. */
 export type DraftProblems = Partial<Record<DraftField, string>>;
@@ -147,6 +147,9 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 		const tokens = readTokenAmount(g.tokens, { min: 1, max: MAX_TOKENS });
 		if (tokens.ok) grants.push({ model: g.model || null, tokens: tokens.value });
 		else problems[`grant-tokens-${i}`] = tokens.error;
+		// A bundle names each model once (the server refuses it as "Grants: each model appears once", said under the form): beside the line that repeats one.
+		const first = d.grants.findIndex((h) => h.model === g.model);
+		if (first < i) problems[`grant-model-${i}`] = `Line ${first + 1} has this model already: a bundle names each model once, so add these tokens to that line.`;
 	}
 	for (const [field, id] of [['pkg-sandbox', d.paddlePriceSandbox], ['pkg-production', d.paddlePriceProduction]] as const) {
 		if (id.trim() && !PADDLE_PRICE_ID.test(id.trim())) problems[field] = PADDLE_PRICE_ID_RULE;
@@ -248,8 +251,13 @@ export function madePriceHint(sells: SellsIn | null): string | null {
 	return `${leave} in Paddle's ${sells.environment} (a product and a price of its amount). To sell through a price you made in Paddle's dashboard, paste its id: its amount, currency and billing period must be the package's.`;
 }
 
-/** What the list says once `p` is put on sale or taken off it, as `savedWords`. */
-export function onSaleWords(p: Pick<Product, 'name' | 'active' | 'notInStore'>): string {
+/**
+ * What the list says once `p` is put on sale or taken off it, as `savedWords`. A subscription's
+ * subscribers go on renewing (Paddle bills them; a renewal grants the plan as it is then): said so, as
+ * "keeps what they got" left the admin asking whether they were cut off.
+ */
+export function onSaleWords(p: Pick<Product, 'name' | 'active' | 'notInStore'> & { kind?: Product['kind'] }): string {
+	if (!p.active && p.kind === 'subscription') return `“${p.name}” is off sale: nobody can subscribe to it now; its subscribers renew as before until they cancel.`;
 	if (!p.active) return `“${p.name}” is off sale; who bought it keeps what they got.`;
 	return p.notInStore ? `“${p.name}” is marked on sale, but not in the store: ${p.notInStore}` : `“${p.name}” is on sale.`;
 }

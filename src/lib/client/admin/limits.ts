@@ -51,8 +51,11 @@ export const limitChoice = (limit: RuleLimit): LimitChoice => limit ?? UNLIMITED
  */
 export function parseCap(text: string): { ok: true; value: number | null } | { ok: false; error: string } {
 	if (text.trim() === '') return { ok: true, value: null };
-	return readTokenAmount(text, { min: 0, max: MAX_TOKENS, what: 'A daily cap' });
+	return readTokenAmount(text, { min: 0, max: MAX_TOKENS, what: 'A daily cap', rule: CAP_RULE });
 }
+
+/** Why a site default cap that is not an amount at all (letters, a sign, a decimal) was refused; too many digits says the maximum. */
+export const CAP_RULE = 'A daily cap is a whole number of tokens, or empty for none.';
 
 /** Why a low balance share was refused: the rule the server keeps (ledger updateSiteSettings), in the form's words. */
 export const LOW_SHARE_RULE = 'The low balance share is a whole percentage from 1 to 99.';

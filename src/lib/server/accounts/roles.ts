@@ -83,9 +83,9 @@ export function saveSiteRole(db: Db, by: SetupActor, input: z.input<typeof roleI
 	});
 }
 
-/** Why role `key` that `holders` users hold cannot be deleted: "1,200 users hold “tester”: …", "1 user holds …". */
-export const roleHeldWords = (holders: number, key: string) =>
-	`${counted(holders, 'user', plainFormatter.tokens)} ${holders === 1 ? 'holds' : 'hold'} “${key}”: give them another role first.`;
+/** Why the role named `name` that `holders` users have cannot be deleted: "1,200 users have the role “Tester”: …", "1 user has …". */
+export const roleHeldWords = (holders: number, name: string) =>
+	`${counted(holders, 'user', plainFormatter.tokens)} ${holders === 1 ? 'has' : 'have'} the role “${name}”: give them another role first.`;
 
 /**
  * Takes a role off the site's list, audited. Errors: `not_found`; `conflict` for a built-in role, a
@@ -97,8 +97,9 @@ export function deleteSiteRole(db: Db, actor: { userId: string; ip: string | nul
 		const [before] = await tx.select().from(siteRoles).where(eq(siteRoles.key, key)).for('update');
 		if (!before) throw new DomainError('not_found', 'No such role.');
 		const [use] = await queryRows<{ users: number }>(tx, sql`select count(*)::int as users from users where site_role = ${key}`);
-		if (Number(use?.users) > 0) throw new DomainError('conflict', roleHeldWords(Number(use!.users), key));
-		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for “${key}”: set it to None on the Limits page first.`);
+		// Named as the Roles page names it ("Beta testers"), not by its key ("beta").
+		if (Number(use?.users) > 0) throw new DomainError('conflict', roleHeldWords(Number(use!.users), before.name));
+		if ((await allowanceRulesForRole(tx, key)) > 0) throw new DomainError('conflict', `A free allowance is set for the role “${before.name}”: set it to None on the Limits page first.`);
 		await tx.delete(siteRoles).where(eq(siteRoles.key, key));
 		await audit(tx, { action: 'role.deleted', actorUserId: actor.userId, targetType: 'role', targetId: key, ip: actor.ip, before: { name: before.name, description: before.description }, after: null });
 		return { key };
