@@ -9,7 +9,7 @@ import { notifications, teamMembers } from '../../src/lib/server/db/schema';
 import { createMailer, type Mailer } from '../../src/lib/server/mail';
 import { allocationShares, balances, consume, endLot, grant, hold, release, settle, setAllowanceRule, upsertFeature } from '../../src/lib/server/ledger';
 import { levelOfLeft } from '../../src/lib/share-level';
-import { createTeam, createUser } from '../../src/lib/server/accounts';
+import { createTeam, createUser, saveSiteRole, setSiteRole } from '../../src/lib/server/accounts';
 import { applySettingsWrite } from '../../src/lib/server/accounts/settings';
 import { alertCatchUpJob, catchUpAlerts, evaluateAlerts, listAlertSteps, listNotifications, markRead, setAlertSteps, startAlerts } from '../../src/lib/server/alerts';
 import { accountsToAlert } from '../../src/lib/server/alerts/evaluate';
@@ -54,6 +54,32 @@ const mailsTo = (email: string) => smtp.messages.filter((m) => m.to.includes(ema
 const recordsOf = (accountId: string) => db.orm.select().from(notifications).where(eq(notifications.accountId, accountId));
 
 describe('low-balance and out-of-tokens alerts', () => {
+	it('measures a role change that lowers a free allowance by the new limit: no alert for it; the next use is measured by the new allocation', async () => {
+		// Found by walk49: moved from a 77,777-token role to a 10,000-token one, Leo was mailed that his tokens "dropped below 20%".
+		const [big, small] = [`big-${++n}`, `small-${n}`];
+		await saveSiteRole(db, { via: 'test' }, { key: small, name: `Small ${n}`, isNew: true });
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: big, limitTokens: 77_777, period: 'daily' });
+		await setAllowanceRule(db.orm, { module: 'product', audience: 'role', role: small, limitTokens: 10_000, period: 'daily' });
+		const u = await createUser(db.orm, { email: `mover-${n}@example.com`, name: 'Mover', siteRole: big, emailConfirmed: true });
+		await give(u.accountId, 5_100);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		const before = (await allocationShares(db.orm, [u.accountId])).get(u.accountId)!;
+
+		await setSiteRole(db, { via: 'test' }, u.id, small);
+		const after = (await allocationShares(db.orm, [u.accountId])).get(u.accountId)!;
+		// Less than 20% of the allocation before, all of the one now: the rule shrank both, nothing was used.
+		expect(after.left * 100 < before.base * 20).toBe(true);
+		expect(after.left).toBe(after.base);
+		expect(await evaluate(u.accountId)).toEqual([]);
+		expect(mailsTo(u.email!)).toEqual([]);
+
+		// A use then is measured by the new allocation: below 20% of it, not below 5% of the old one.
+		await spend(u.accountId, after.base - Math.floor(after.base * 0.15));
+		expect(await evaluate(u.accountId)).toEqual([expect.objectContaining({ stage: 'share:20', mailed: true })]);
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens dropped below 20% of your allocation');
+		await expectInvariants(db);
+	});
+
 	it('sends one alert mail and record per crossing, even when evaluated at the same time', async () => {
 		const u = await person('Robin');
 		await give(u.accountId, 1000);
@@ -76,7 +102,7 @@ describe('low-balance and out-of-tokens alerts', () => {
 		const mails = mailsTo(u.email!);
 		expect(mails).toHaveLength(1);
 		expect(mails[0]!.decoded).toMatch(/^Subject: Your available tokens dropped below 20%$/m);
-		expect(mails[0]!.decoded).toContain('Your available tokens dropped below 20% of its allocation (the tokens granted plus the free allowances): 197 tokens available.');
+		expect(mails[0]!.decoded).toContain('Your available tokens dropped below 20% of your allocation (the tokens granted plus the free allowances): 197 tokens available.');
 		expect(mails[0]!.decoded).toContain("That is the dashboard's Available");
 		expect(mails[0]!.decoded).not.toMatch(/running low|balance/);
 		expect(mails[0]!.decoded).toContain('http://localhost:3000/store');
@@ -369,7 +395,7 @@ describe('alert steps: 20%, 10%, 5% and depleted by default', () => {
 			'Your available tokens dropped below 5%',
 			'You are out of tokens'
 		]);
-		expect(mailsTo(u.email!)[1]!.decoded).toContain('dropped below 10% of its allocation');
+		expect(mailsTo(u.email!)[1]!.decoded).toContain('dropped below 10% of your allocation');
 		const inbox = await listNotifications(db.orm, u.id);
 		expect(inbox.unread).toBe(4);
 		expect(inbox.entries.map((e) => [e.kind, e.sharePercent, e.balance])).toEqual([
@@ -517,7 +543,7 @@ describe('alert steps: 20%, 10%, 5% and depleted by default', () => {
 		// 30% is below the new 50% step: told at once, as already below it (the tokens did not drop: the step was set above them).
 		expect(await stagesOf(u.accountId)).toEqual(['share:50']);
 		expect((await listNotifications(db.orm, u.id)).entries).toEqual([expect.objectContaining({ kind: 'balance_low', sharePercent: 50, balance: 300, cause: 'set' })]);
-		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens were already below 50% of its allocation (the tokens granted plus the free allowances) when the alert steps were saved: 300 tokens available.');
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens were already below 50% of your allocation (the tokens granted plus the free allowances) when the alert steps were saved: 300 tokens available.');
 		// The same change sent again from the device (offline replay) is applied once.
 		expect((await setAlertSteps(db, u.id, key, u.accountId, { shares: [15, 50, 25], tokens: [], depleted: false })).replayed).toBe(true);
 		await deliver();
@@ -530,7 +556,7 @@ describe('alert steps: 20%, 10%, 5% and depleted by default', () => {
 		expect(await stagesOf(u.accountId)).toEqual(['share:50', 'share:25', 'share:15']);
 		// Those the spending passed say so.
 		expect((await listNotifications(db.orm, u.id)).entries.map((e) => [e.sharePercent, e.cause])).toEqual([[15, 'drop'], [25, 'drop'], [50, 'set']]);
-		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens dropped below 15% of its allocation');
+		expect(mailsTo(u.email!).at(-1)!.decoded).toContain('Your available tokens dropped below 15% of your allocation');
 
 		for (const bad of [[0], [100], [12.5], [20, 20], [60, 50, 40, 30, 20, 10]]) {
 			await expect(setAlertSteps(db, u.id, `device-${randomUUID()}`, u.accountId, { shares: bad, tokens: [], depleted: true })).rejects.toMatchObject({ code: 'invalid_input' });

@@ -26,7 +26,7 @@ const allowance = (used: number, limit: number | null) => ({
 	features: ['Chatbot reply']
 });
 const steps = DEFAULT_STEPS;
-const at = (left: number, base: number, extra: Partial<AllocationShare> = {}): AllocationShare => ({ left, base, unlimited: false, ...extra });
+const at = (left: number, base: number, extra: Partial<AllocationShare> = {}): AllocationShare => ({ left, base, unlimited: false, allowanceBase: 0, ...extra });
 /** The stage an evaluation finds after a change, as evaluate.ts works it out: the share measured by the base before it. */
 const stage = (recorded: Recorded | null, s: AllocationShare) => stageOf(measuredShare(recorded, s), steps, true);
 
@@ -35,10 +35,11 @@ describe('the allocation a share is of', () => {
 		expect(allocationShare({ allocations: [lot(300, 1000), lot(50, 200, { model: 'gpt-5-nano' })], allowances: [allowance(400, 1000)], held: 25, heldLots: 0 })).toEqual({
 			base: 2200,
 			left: 300 + 50 + 600 + 25,
-			unlimited: false
+			unlimited: false,
+			allowanceBase: 1000
 		});
 		// An unlimited allowance or model lot adds nothing countable; unlimited general tokens pass no step.
-		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true, model: 'claude' })], allowances: [allowance(10, null)], held: 0, heldLots: 0 })).toEqual({ base: 0, left: 0, unlimited: false });
+		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true, model: 'claude' })], allowances: [allowance(10, null)], held: 0, heldLots: 0 })).toEqual({ base: 0, left: 0, unlimited: false, allowanceBase: 0 });
 		expect(allocationShare({ allocations: [lot(0, 0, { unlimited: true })], allowances: [], held: 0, heldLots: 0 }).unlimited).toBe(true);
 	});
 
@@ -73,7 +74,7 @@ describe('the alert stage of an allocation', () => {
 	});
 
 	it('alerts a deeper stage once, the deepest when several steps pass at once', () => {
-		expect(decide(null, 'share:20', at(150, 1000))).toEqual({ stage: 'share:20', tokensLeft: 150, base: 1000, lastBase: 1000, alert: true, rearm: false });
+		expect(decide(null, 'share:20', at(150, 1000))).toEqual({ stage: 'share:20', tokensLeft: 150, base: 1000, lastBase: 1000, lastAllowanceBase: 0, alert: true, rearm: false });
 		expect(decide({ stage: 'share:20', tokensLeft: 150, base: 1000, lastBase: 1000 }, 'share:20', at(120, 1000))).toBeNull();
 		expect(decide({ stage: 'share:20', tokensLeft: 150, base: 1000, lastBase: 1000 }, 'depleted', at(0, 1000))).toMatchObject({ stage: 'depleted', alert: true });
 		expect(compareDepth('share:5', 'share:10', 1000)).toBe(1);
@@ -82,13 +83,13 @@ describe('the alert stage of an allocation', () => {
 	it('re-arms only when more tokens are left than at the crossing (a top-up), not when a spent lot leaves the base', () => {
 		// 90 of 1,000 left (below 10%), then the spent lot drops out: measured by the 1,000 before, still below 10%; the base now is kept.
 		const crossed: Recorded = { stage: 'share:10', tokensLeft: 90, base: 1000, lastBase: 1000 };
-		expect(decide(crossed, stage(crossed, at(90, 0)), at(90, 0))).toEqual({ stage: 'share:10', tokensLeft: 90, base: 1000, lastBase: 0, alert: false, rearm: false });
+		expect(decide(crossed, stage(crossed, at(90, 0)), at(90, 0))).toEqual({ stage: 'share:10', tokensLeft: 90, base: 1000, lastBase: 0, lastAllowanceBase: 0, alert: false, rearm: false });
 		// The next spend is measured by what is left of the base (0): the share looks healthy; keep the stage, lower the mark.
 		const gone: Recorded = { stage: 'share:10', tokensLeft: 90, base: 1000, lastBase: 0 };
-		expect(decide(gone, stage(gone, at(80, 0)), at(80, 0))).toEqual({ stage: 'share:10', tokensLeft: 80, base: 1000, lastBase: 0, alert: false, rearm: false });
+		expect(decide(gone, stage(gone, at(80, 0)), at(80, 0))).toEqual({ stage: 'share:10', tokensLeft: 80, base: 1000, lastBase: 0, lastAllowanceBase: 0, alert: false, rearm: false });
 		expect(decide({ ...gone, tokensLeft: 80 }, 'ok', at(80, 0))).toBeNull();
 		// A top-up: back above the steps, re-armed.
-		expect(decide({ ...gone, tokensLeft: 80 }, 'ok', at(5080, 6000))).toEqual({ stage: 'ok', tokensLeft: 5080, base: 6000, lastBase: 6000, alert: false, rearm: true });
+		expect(decide({ ...gone, tokensLeft: 80 }, 'ok', at(5080, 6000))).toEqual({ stage: 'ok', tokensLeft: 5080, base: 6000, lastBase: 6000, lastAllowanceBase: 0, alert: false, rearm: true });
 		expect(decide({ stage: 'depleted', tokensLeft: 0, base: null, lastBase: null }, 'share:10', at(60, 1000))).toMatchObject({ stage: 'share:10', rearm: true });
 	});
 
@@ -98,7 +99,7 @@ describe('the alert stage of an allocation', () => {
 		expect(measuredShare(before, after)).toEqual(at(5_405, 60_000));
 		expect(stage(before, after)).toBe('share:10');
 		// One alert, for the lowest step passed; the base now is the one the next change is measured by.
-		expect(decide(before, stage(before, after), after)).toEqual({ stage: 'share:10', tokensLeft: 5_405, base: 60_000, lastBase: 20_000, alert: true, rearm: false });
+		expect(decide(before, stage(before, after), after)).toEqual({ stage: 'share:10', tokensLeft: 5_405, base: 60_000, lastBase: 20_000, lastAllowanceBase: 0, alert: true, rearm: false });
 		const crossed: Recorded = { stage: 'share:10', tokensLeft: 5_405, base: 60_000, lastBase: 20_000 };
 		expect(decide(crossed, stage(crossed, at(4_405, 20_000)), at(4_405, 20_000))).toMatchObject({ stage: 'share:10', tokensLeft: 4_405, alert: false, rearm: false });
 		expect(decide(crossed, stage(crossed, at(999, 20_000)), at(999, 20_000))).toMatchObject({ stage: 'share:5', alert: true });
@@ -147,6 +148,21 @@ describe('fixed-number steps beside shares', () => {
 		expect(decide(recorded, 'tokens:100', at(99, 100))).toMatchObject({ stage: 'tokens:100', alert: true, lastBase: 100 });
 		// Two shares compare by percent whatever the allocation: no second "below 25%".
 		expect(decide(recorded, 'share:25', at(20, 100))).toBeNull();
+	});
+	it('measure a lowered free allowance by its new limit: a role change is no use of tokens; a spent lot still is', () => {
+		// 5,100 tokens in lots and a 77,777-token allowance of the role, unused; moved to a role with 10,000.
+		const before: Recorded = { stage: 'ok', tokensLeft: 82_877, base: 82_877, lastBase: 82_877, lastAllowanceBase: 77_777 };
+		const after = at(15_100, 15_100, { allowanceBase: 10_000 });
+		expect(measuredShare(before, after).base).toBe(15_100);
+		expect(stage(before, after)).toBe('ok');
+		expect(decide(before, stage(before, after), after)).toEqual({ stage: 'ok', tokensLeft: 82_877, base: 82_877, lastBase: 15_100, lastAllowanceBase: 10_000, alert: false, rearm: false });
+		// Kept before the allowance's part was (null): the whole base before counts, as it did.
+		expect(measuredShare({ ...before, lastAllowanceBase: null }, after).base).toBe(82_877);
+		// A 30,000-token lot used up beside a 10,000-token allowance: the lots' part before still measures the drop.
+		const spent: Recorded = { stage: 'ok', tokensLeft: 44_405, base: 60_000, lastBase: 60_000, lastAllowanceBase: 10_000 };
+		expect(measuredShare(spent, at(15_405, 30_000, { allowanceBase: 10_000 })).base).toBe(60_000);
+		expect(stage(spent, at(15_405, 30_000, { allowanceBase: 10_000 }))).toBe('ok');
+		expect(stage(spent, at(5_405, 30_000, { allowanceBase: 10_000 }))).toBe('share:10');
 	});
 });
 

@@ -41,6 +41,7 @@ interface Recipient {
 	tokens_left: number | null;
 	base: number | null;
 	last_base: number | null;
+	last_allowance_base: number | null;
 	generation: number | null;
 	team_name: string | null;
 }
@@ -63,7 +64,7 @@ function recipients(exec: Executor, accountIds: string[]): Promise<Recipient[]> 
 			 where t.account_id = any(ids.list) and m.role in ('owner', 'admin')
 		)
 		select r.account_id, u.id as user_id, ${mailAddress(sql.raw('u'))} as email, u.name,
-		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.base::int8 as base, st.last_base::int8 as last_base, st.generation,
+		       coalesce(s.email_alerts, true) as email_alerts, st.stage, st.tokens_left::int8 as tokens_left, st.base::int8 as base, st.last_base::int8 as last_base, st.last_allowance_base::int8 as last_allowance_base, st.generation,
 		       (select name from teams where account_id = r.account_id) as team_name
 		  from r join users u on u.id = r.id
 		  left join user_settings s on s.user_id = u.id
@@ -83,7 +84,7 @@ interface Figures {
 /** The recipient's recorded stage (null: none yet). */
 function recordedOf(r: Recipient): Recorded | null {
 	const num = (v: number | null) => (v === null ? null : Number(v));
-	return r.stage === null ? null : { stage: r.stage, tokensLeft: num(r.tokens_left), base: num(r.base), lastBase: num(r.last_base) };
+	return r.stage === null ? null : { stage: r.stage, tokensLeft: num(r.tokens_left), base: num(r.base), lastBase: num(r.last_base), lastAllowanceBase: num(r.last_allowance_base) };
 }
 
 /** What an evaluation would change for one recipient (null: nothing): the stage of the share as the change is measured (level.ts `measuredShare`). */
@@ -143,10 +144,11 @@ export async function evaluateIn(tx: Executor, accountId: string, cause: AlertCa
 		// A re-arm ends the crossing: the next drop is a new one, with new dedupe keys.
 		const generation = (r.generation ?? 0) + (d.rearm ? 1 : 0);
 		await tx.execute(sql`
-			insert into alert_states (account_id, user_id, stage, tokens_left, base, last_base, generation)
-			values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${d.base}, ${d.lastBase}, ${generation})
+			insert into alert_states (account_id, user_id, stage, tokens_left, base, last_base, last_allowance_base, generation)
+			values (${accountId}::uuid, ${r.user_id}::uuid, ${d.stage}, ${d.tokensLeft}, ${d.base}, ${d.lastBase}, ${d.lastAllowanceBase}, ${generation})
 			on conflict (account_id, user_id) do update
 			  set stage = excluded.stage, tokens_left = excluded.tokens_left, base = excluded.base, last_base = excluded.last_base,
+			      last_allowance_base = excluded.last_allowance_base,
 			      generation = excluded.generation, updated_at = now()`);
 		if (!d.alert) continue;
 		const kind: AlertKind = d.stage === 'depleted' ? 'balance_empty' : 'balance_low';
@@ -191,5 +193,5 @@ function alertMail(r: Recipient, stage: Stage, left: number, cause: AlertCause):
 	const link = `${config().ORIGIN}/store`;
 	return stage === 'depleted'
 		? outOfTokensMail(r.email!, who, link)
-		: lowBalanceMail(r.email!, who, { left, step: stepWords(stage), short: stepShort(stage), cause }, link);
+		: lowBalanceMail(r.email!, who, { left, step: stepWords(stage, r.team_name !== null), short: stepShort(stage), cause }, link);
 }

@@ -78,6 +78,8 @@ export interface Recorded {
 	base: number | null;
 	/** The allocation at the last evaluation, in tokens: the base before the change evaluated now (null: not kept yet; `base` is used). */
 	lastBase: number | null;
+	/** The free allowances' part of `lastBase` (null or absent: not kept yet; the part now is used). */
+	lastAllowanceBase?: number | null;
 }
 
 /**
@@ -85,10 +87,16 @@ export interface Recorded {
  * base before the change (`lastBase`, kept by every evaluation that saw the base change: `decide`) when
  * the change shrank it, else the base now. A lot a spend used up, an expiry or an ended lot leaves the
  * base; measured against what is left of it, tokens that fell from 34,405 of 60,000 to 5,405 of the
- * 20,000 still granted would pass no step. A grant grows the base: the base now counts then.
+ * 20,000 still granted would pass no step. A grant grows the base: the base now counts then. The free
+ * allowances' part (`allowanceBase`, absent: none) is always their rules' now: a role change or a rule
+ * that lowers an allowance lowers the allocation and the tokens left alike, and that is no use of
+ * tokens to alert (a member moved from a 77,777-token role to a 10,000-token one was told their
+ * tokens dropped below 20%).
  */
-export function measuredShare<S extends Pick<AllocationShare, 'left' | 'base'>>(recorded: Recorded | null, s: S): S {
-	return { ...s, base: Math.max(recorded?.lastBase ?? recorded?.base ?? s.base, s.base) };
+export function measuredShare<S extends Pick<AllocationShare, 'left' | 'base'> & { allowanceBase?: number }>(recorded: Recorded | null, s: S): S {
+	const allowances = s.allowanceBase ?? 0;
+	const lastLots = (recorded?.lastBase ?? recorded?.base ?? s.base) - (recorded?.lastAllowanceBase ?? allowances);
+	return { ...s, base: Math.max(lastLots, s.base - allowances) + allowances };
 }
 
 /**
@@ -103,16 +111,18 @@ export function measuredShare<S extends Pick<AllocationShare, 'left' | 'base'>>(
 export function decide(
 	recorded: Recorded | null,
 	now: Stage,
-	s: Pick<AllocationShare, 'left' | 'base'>
-): { stage: Stage; tokensLeft: number; base: number; lastBase: number; alert: boolean; rearm: boolean } | null {
-	const before = recorded ?? { stage: 'ok' as Stage, tokensLeft: null, base: null, lastBase: null };
+	s: Pick<AllocationShare, 'left' | 'base'> & { allowanceBase?: number }
+): { stage: Stage; tokensLeft: number; base: number; lastBase: number; lastAllowanceBase: number; alert: boolean; rearm: boolean } | null {
+	const before = recorded ?? { stage: 'ok' as Stage, tokensLeft: null, base: null, lastBase: null, lastAllowanceBase: null };
 	const left = s.left;
 	const base = measuredShare(recorded, s).base;
+	const last = { lastBase: s.base, lastAllowanceBase: s.allowanceBase ?? 0 };
 	const c = compareDepth(now, before.stage, base, before.base ?? base);
-	const kept = { stage: before.stage, base: before.base ?? base, lastBase: s.base, alert: false, rearm: false };
-	if (c > 0) return { stage: now, tokensLeft: left, base, lastBase: s.base, alert: true, rearm: false };
-	if (c < 0 && (before.tokensLeft === null || left > before.tokensLeft)) return { stage: now, tokensLeft: left, base, lastBase: s.base, alert: false, rearm: true };
+	const kept = { stage: before.stage, base: before.base ?? base, ...last, alert: false, rearm: false };
+	if (c > 0) return { stage: now, tokensLeft: left, base, ...last, alert: true, rearm: false };
+	if (c < 0 && (before.tokensLeft === null || left > before.tokensLeft)) return { stage: now, tokensLeft: left, base, ...last, alert: false, rearm: true };
 	if (c < 0 && left < before.tokensLeft!) return { ...kept, tokensLeft: left };
 	// Nothing recorded yet stands for an empty base: an account that never had any is not recorded for nothing.
-	return s.base === (before.lastBase ?? before.base ?? 0) ? null : { ...kept, tokensLeft: before.tokensLeft ?? left };
+	const unchanged = s.base === (before.lastBase ?? before.base ?? 0) && last.lastAllowanceBase === (before.lastAllowanceBase ?? last.lastAllowanceBase);
+	return unchanged ? null : { ...kept, tokensLeft: before.tokensLeft ?? left };
 }

@@ -3,10 +3,13 @@ import { counted } from '../../counted';
 import { plainFormatter } from '../../refusal-message';
 import { percentText } from '../../percent';
 
-/** The step a low-balance alert names, after "dropped below" (or "was already below"): a share of the allocation, or a number of tokens. */
-export function stepWords(stage: Stage): string {
+/**
+ * The step a low-balance alert names, after "dropped below" (or "was already below"): a share of the
+ * allocation (the reader's own, or a team pool's: `team`), or a number of tokens.
+ */
+export function stepWords(stage: Stage, team: boolean): string {
 	const share = stageShare(stage);
-	if (share !== null) return `${percentText(share)} of its allocation (the tokens granted plus the free allowances)`;
+	if (share !== null) return `${percentText(share)} of ${team ? 'its' : 'your'} allocation (the tokens granted plus the free allowances)`;
 	return counted(stageTokens(stage) ?? 0, 'token', plainFormatter.tokens);
 }
 

@@ -10,11 +10,13 @@ import { levelOfLeft } from '../../share-level';
  * - `left`: what is still there of it: the lots' remaining tokens, the allowances' limit − used,
  *   and the tokens held by running operations (they are the account's until settled), in tokens.
  * - `unlimited`: the account has unlimited general tokens, so no share applies.
+ * - `allowanceBase`: the free allowances' part of `base` (their limits), which follows their rules.
  */
 export interface AllocationShare {
 	base: number;
 	left: number;
 	unlimited: boolean;
+	allowanceBase: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export function allocationShare(
 ): AllocationShare {
 	let base = b.heldLots;
 	let left = b.held;
+	let allowanceBase = 0;
 	for (const a of b.allocations) {
 		if (a.unlimited) continue;
 		base += a.amount;
@@ -36,10 +39,10 @@ export function allocationShare(
 	}
 	for (const a of b.allowances) {
 		if (a.limit === null || (modules && !modules.has(a.module))) continue;
-		base += a.limit;
+		allowanceBase += a.limit;
 		left += Math.max(a.limit - a.used, 0);
 	}
-	return { base, left, unlimited: b.allocations.some((a) => a.unlimited && a.model === null) };
+	return { base: base + allowanceBase, left, unlimited: b.allocations.some((a) => a.unlimited && a.model === null), allowanceBase };
 }
 
 /**

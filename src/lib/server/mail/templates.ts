@@ -60,7 +60,7 @@ const settingsFooter = "You get this mail once each time the available tokens pa
 /**
  * A step passed. The steps are set on the figure the dashboard calls Available (the tokens plus what
  * is left of the free allowances), and the mail names it so: `left` (tokens) is that figure when the
- * step was passed; `step` says which ("20% of its allocation (…)" or "500 tokens"; alerts/words.ts)
+ * step was passed; `step` says which ("20% of your allocation (…)" or "500 tokens"; alerts/words.ts)
  * and `short` the same briefly for the subject ("20%", "500 tokens"), which says what happened
  * whatever the step (not "running low" at 80%); `cause` whether available dropped below it or was
  * below it already when the steps were saved.

@@ -314,6 +314,8 @@ export const alertStates = pgTable(
 		base: bigint('base', { mode: 'number' }),
 		/** The allocation at the last evaluation that saw it change, in tokens: the base the next change is measured by (alerts/level.ts). */
 		lastBase: bigint('last_base', { mode: 'number' }),
+		/** The free allowances' part of `last_base` (alerts/level.ts measuredShare): it follows their rules, not uses. */
+		lastAllowanceBase: bigint('last_allowance_base', { mode: 'number' }),
 		generation: integer('generation').notNull().default(0),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
