@@ -113,6 +113,10 @@ describe("the console's user page and list for a member stopped by their team's 
 			// Before, Luca's 300 were in the pool's 350 and nowhere under Members.
 			await members.getByText('Also 300 used today · 300 this month by people no longer in the team, or by the site itself (not for a member).', { exact: true }).waitFor();
 			await screenshot(members, 'admin-team-members-left-390');
+			// Who is told of a correction of the pool: its owners and admins, not "the user" (found by walk49).
+			const account = page.getByRole('region', { name: 'Account', exact: true });
+			await account.getByRole('button', { name: 'Set the general balance' }).click();
+			await account.getByText("Reason (the team's owners and admins see it; kept in the audit log)", { exact: true }).waitFor();
 		} finally {
 			await Promise.all([owner.context.close(), member.context.close(), adminTab.context.close()]);
 		}
