@@ -129,13 +129,14 @@ describe('accounts on a phone', () => {
 		expect(Math.abs(mark!.expires - cookie!.expires)).toBeLessThan(2);
 	});
 
-	it('confirms the new address with the mailed link: every page says it waits, Settings sends the link again; the link asks, then says it is done', async () => {
-		const note = page.getByText(`Confirm your address: open the link we mailed to ${user.email}. Until then, alerts are not mailed.`);
+	it('confirms the new address with the mailed link: Alerts says mails wait for it, Settings sends the link again; the link asks, then says it is done', async () => {
+		await page.goto('/alerts');
+		const note = page.getByText(`Alerts reach this inbox and your devices, not your mail, until you confirm your address with the link we mailed to ${user.email}.`);
 		await note.waitFor();
 		await noHorizontalScroll(page);
-		await screenshot(page, 'dashboard-unconfirmed', { firstScreen: true });
+		await screenshot(page, 'alerts-unconfirmed', { firstScreen: true });
 		await page.getByRole('link', { name: 'Send it again' }).click();
-		await page.waitForURL(/\/settings#profile-title$/);
+		await page.waitForURL(/\/settings$/);
 		const waiting = page.getByRole('form', { name: 'Confirm your address' });
 		await waiting.getByText(`No alert is mailed to ${user.email} until you open the link we sent there.`).waitFor();
 		await waiting.getByRole('button', { name: 'Send the link again' }).click();
@@ -165,8 +166,9 @@ describe('accounts on a phone', () => {
 		await page.getByRole('heading', { name: 'Address confirmed' }).waitFor();
 		await page.getByRole('link', { name: 'Open your dashboard' }).click();
 		await page.waitForURL(/\/dashboard$/);
-		await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-		// The page's start asks the server again: the note goes.
+		// Alerts asks the server again: the note goes.
+		await page.goto('/alerts');
+		await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
 		await note.waitFor({ state: 'detached' });
 		await page.goto('/settings');
 		// (What the device kept of the profile may show first; the server's answer follows.)

@@ -80,19 +80,9 @@ export function emailChanged(toldBefore: string | null, after: string): string {
 	return `Email changed: you now sign in with ${after}. Open the link we mailed there to confirm it.${toldBefore ? ` A notice went to ${toldBefore}.` : ''}`;
 }
 
-/**
- * What asking for a new confirmation link came to (me.sendConfirmation's answer); the layout's note
- * goes once the server says the address is confirmed.
- */
+/** What asking for a new confirmation link came to (me.sendConfirmation's answer). */
 export function confirmationSent(answer: { sentTo: string } | { confirmed: true }): string {
-	if ('sentTo' in answer) return `Sent to ${answer.sentTo}. The link works for 3 days.`;
-	session.unconfirmedEmail = null;
-	return 'Your address is confirmed already.';
-}
-
-/** A new address awaits its link: the layout's note says so at once (written here for the reason showName is). */
-export function awaitingConfirmation(email: string): void {
-	session.unconfirmedEmail = email;
+	return 'sentTo' in answer ? `Sent to ${answer.sentTo}. The link works for 3 days.` : 'Your address is confirmed already.';
 }
 
 /**

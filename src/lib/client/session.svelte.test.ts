@@ -14,7 +14,7 @@ let browser: ReturnType<typeof fakeBrowser>;
 beforeEach(async () => {
 	browser = fakeBrowser({ path: '/usage?feature=chat' });
 	await wipeDevice();
-	Object.assign(session, { user: null, status: 'starting', siteAdmin: false, unconfirmedEmail: null });
+	Object.assign(session, { user: null, status: 'starting', siteAdmin: false });
 	navigations.length = 0;
 });
 afterEach(() => vi.unstubAllGlobals());
@@ -23,18 +23,10 @@ describe('starting a session', () => {
 	it('shows the user the server confirms, a site admin with the console, and remembers them for offline starts', async () => {
 		browser.server.answers['me.profile'] = () => ({ ...ada, email: 'ada@example.com', emailConfirmed: true, siteRole: 'admin' });
 		await startSession();
-		expect({ ...session }).toEqual({ user: ada, status: 'online', siteAdmin: true, unconfirmedEmail: null });
+		expect({ ...session }).toEqual({ user: ada, status: 'online', siteAdmin: true });
 		expect(await deviceUser()).toEqual(ada);
 	});
 
-	it('knows the address that awaits its confirmation link, as the server says it each start', async () => {
-		browser.server.answers['me.profile'] = () => ({ ...ada, email: 'ada@example.com', emailConfirmed: false, siteRole: 'subscriber' });
-		await startSession();
-		expect(session.unconfirmedEmail).toBe('ada@example.com');
-		browser.server.answers['me.profile'] = () => ({ ...ada, email: 'ada@example.com', emailConfirmed: true, siteRole: 'subscriber' });
-		await startSession();
-		expect(session.unconfirmedEmail).toBeNull();
-	});
 
 	it("drops the previous user's saved figures when another person signs in on the device", async () => {
 		await setDeviceUser(ada);

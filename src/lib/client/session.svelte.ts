@@ -13,9 +13,7 @@ export const session = $state({
 	user: null as DeviceUser | null,
 	status: 'starting' as SessionStatus,
 	/** Confirmed by the server this session (never taken from the device): shows the admin console. */
-	siteAdmin: false,
-	/** The user's address while it awaits the link that confirms it (accounts/address-confirmation.ts), as the server said this session; else null. */
-	unconfirmedEmail: null as string | null
+	siteAdmin: false
 });
 
 export function signinUrl() {
@@ -34,7 +32,6 @@ export function sessionExpired(error: unknown): Promise<void> {
 	ending ??= (async () => {
 		session.user = null;
 		session.siteAdmin = false;
-		session.unconfirmedEmail = null;
 		if (isNotAsked(error)) return (await import('./signed-out')).signedOutHere(signinUrl());
 		await wipeDevice();
 		await goto(signinUrl(), { replaceState: true });
@@ -76,12 +73,11 @@ async function confirmSession() {
 		// user's are never read for this one; they are dropped from the device right after.
 		session.user = user;
 		session.siteAdmin = profile.siteRole === 'admin';
-		session.unconfirmedEmail = profile.email && !profile.emailConfirmed ? profile.email : null;
 		session.status = 'online';
 		const saved = await remembered;
 		if (saved && saved.id !== profile.id) await forgetUser(saved.id);
 		// Remembered for offline starts; a device that cannot store it still works online.
-		await setDeviceUser(user).catch((e) => console.warn('could not remember the user on this device', e));
+		await setDeviceUser(user).catch((e) => console.warn('user not kept on this device', e));
 	} catch (error) {
 		if (isUnauthorized(error)) return sessionExpired(error);
 		// Offline, or the server cannot answer now: the device's last confirmed user and their figures.
