@@ -2407,6 +2407,8 @@ export interface paths {
                                 /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                                 disabled_reason: string | null;
                                 disabled_at: string | null;
+                                /** @description After a rotation (POST …/rotate-secret): until when the secret it replaced signs every delivery too, beside the new one. null: only the current secret signs. */
+                                previous_secret_expires_at: string | null;
                                 created_at: string;
                             }[];
                         };
@@ -2514,6 +2516,8 @@ export interface paths {
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
                             disabled_at: string | null;
+                            /** @description After a rotation (POST …/rotate-secret): until when the secret it replaced signs every delivery too, beside the new one. null: only the current secret signs. */
+                            previous_secret_expires_at: string | null;
                             created_at: string;
                             /** @description The signing secret (Standard Webhooks, `whsec_…`): shown only in this answer. */
                             secret: string;
@@ -2675,6 +2679,8 @@ export interface paths {
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
                             disabled_at: string | null;
+                            /** @description After a rotation (POST …/rotate-secret): until when the secret it replaced signs every delivery too, beside the new one. null: only the current secret signs. */
+                            previous_secret_expires_at: string | null;
                             created_at: string;
                         };
                     };
@@ -2901,6 +2907,8 @@ export interface paths {
                             /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
                             disabled_reason: string | null;
                             disabled_at: string | null;
+                            /** @description After a rotation (POST …/rotate-secret): until when the secret it replaced signs every delivery too, beside the new one. null: only the current secret signs. */
+                            previous_secret_expires_at: string | null;
                             created_at: string;
                         };
                     };
@@ -3027,6 +3035,135 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate its signing secret: the new one is shown only in the answer; the old one signs every delivery too for 24 hours
+         * @description Needs an API key with the `webhooks` scope (manage webhook endpoints): site keys only. Your receiver can switch to the new secret at its own pace: meanwhile each delivery's `webhook-signature` carries two signatures, space-separated, one per secret (a Standard Webhooks receiver accepts a delivery when any matches). After `previous_secret_expires_at` only the new secret signs. Rotating again meanwhile keeps the newest two: the secret replaced now signs beside the new one for 24 hours, the oldest stops at once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The endpoint id POST /api/v1/webhook-endpoints answered. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Rotated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string;
+                            event_types: ("balance.low" | "balance.depleted" | "allowance.exhausted" | "purchase.completed" | "purchase.refunded" | "subscription.renewed" | "subscription.cancel_scheduled" | "subscription.cancel_undone" | "subscription.canceled" | "grant.created" | "balance.adjusted" | "lot.expired" | "hold.expired")[];
+                            enabled: boolean;
+                            /** @description Why it is off: turned off by an admin, or automatically after every delivery failed for about a day. */
+                            disabled_reason: string | null;
+                            disabled_at: string | null;
+                            /** @description After a rotation (POST …/rotate-secret): until when the secret it replaced signs every delivery too, beside the new one. null: only the current secret signs. */
+                            previous_secret_expires_at: string | null;
+                            created_at: string;
+                            /** @description The new signing secret (Standard Webhooks, `whsec_…`): shown only in this answer. It signs every delivery from now on; the one it replaced signs too, until `previous_secret_expires_at`. */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description `invalid_input`: a field or header fails its schema, or holds text that cannot be stored (NUL, an unpaired surrogate), or nests arrays and objects more than 64 levels deep; `details.fieldErrors` names it. A field the body does not take, or a query parameter the route does not take (a route that lists none takes none), is refused, never ignored: named with the field it means (“This request does not take the field "reason": did you mean "note"?”), else with the fields it takes */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "invalid_input";
+                        };
+                    };
+                };
+                /** @description `unauthorized`: no API key, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unauthorized";
+                        };
+                    };
+                };
+                /** @description `forbidden`: the key lacks the scope, may not act on that account (an account key naming another; signed in, another user or a team you are not in), is not a site key where one is needed, or is paused (a site key is resumed in Admin → API keys, an account key in Settings → API keys) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "forbidden";
+                        };
+                    };
+                };
+                /** @description `not_found`: no such resource (the path names one that does not exist, or is not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "not_found";
+                        };
+                    };
+                };
+                /** @description `internal_error`: a fault on Quota's side, logged under the `ref` in the message */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "internal_error";
+                        };
+                    };
+                };
+                /** @description `unavailable`: Quota cannot reach its database, or its database did not answer in time (the message says how many seconds Quota waited, not counting the upload of the body): send the request again after `Retry-After` seconds. A write may still take effect after this answer; sent again with the same Idempotency-Key it takes effect once and answers as the first would */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            /** @enum {unknown} */
+                            error?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/webhook-endpoints/{id}/deliveries": {

@@ -9,7 +9,8 @@ import { SHARED_APP_CHECK_SECONDS } from './server';
 
 // The admin console's Webhooks and Jobs pages against the production build: an admin adds an
 // endpoint (its secret shown once), the schedule delivers a grant's event to a receiver on
-// loopback, and the delivery log shows it; the jobs page shows the schedule's last and next runs.
+// loopback, and the delivery log shows it; the admin rotates its secret (the new one shown once,
+// the old one still signing, as its row says); the jobs page shows the schedule's last and next runs.
 // At a phone's size; a desktop's look of both pages is the tour at the end.
 
 const admin = { email: 'admin@quota.test' };
@@ -170,6 +171,46 @@ describe(`webhooks and jobs in the admin console on a ${size.name}`, () => {
 		await screen(page, `admin-webhooks-${size.name}`);
 	});
 
+	it('rotates an endpoint’s secret after saying what happens: the new one shown once, the row saying until when the old one signs too', async () => {
+		await page.goto('/admin/webhooks');
+		const row = page.getByRole('listitem').filter({ hasText: `/quota-${size.name}` });
+		await row.getByRole('button', { name: 'Rotate secret…' }).click();
+		const ask = row.getByRole('group', { name: /^Rotate the signing secret of http:\/\/127\.0\.0\.1:\d+\/quota-/ });
+		await expect(ask.innerText()).resolves.toContain("The old one keeps signing too for 24 hours, so the site's webhook handler can switch to the new one without losing a delivery");
+		await ask.scrollIntoViewIfNeeded();
+		await screen(page, `admin-webhooks-rotate-ask-${size.name}`);
+		// Kept: nothing rotated, nothing said.
+		await ask.getByRole('button', { name: 'Keep this secret' }).click();
+		await expect(ask.count()).resolves.toBe(0);
+		await expect(row.getByText('Old secret also signs until').count()).resolves.toBe(0);
+
+		await row.getByRole('button', { name: 'Rotate secret…' }).click();
+		await ask.getByRole('button', { name: 'Rotate secret', exact: true }).click();
+		const shown = page.getByRole('region', { name: `New signing secret of “Billing backend (${size.name})”` });
+		await expect(shown.locator('code').innerText()).resolves.toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+		const sentence = await shown.locator('p').innerText();
+		const until = /The old secret also signs until (.+): copy this one into the site's webhook handler before then\. This is the only time it is shown\.$/.exec(sentence)?.[1];
+		expect(until, sentence).toMatch(/^\w{3} \d+, \d{4}/);
+		// Shown once, so brought on screen with the focus on it, as at creation.
+		await expect(onScreen(shown)).resolves.toBe(true);
+		await expect(shown.getByRole('heading').evaluate((h) => h === document.activeElement)).resolves.toBe(true);
+		await ask.waitFor({ state: 'detached' });
+		await expect(row.getByRole('note').innerText()).resolves.toBe(`Old secret also signs until ${until}`);
+		await screen(page, `admin-webhooks-rotated-${size.name}`);
+		await shown.getByRole('button', { name: 'Done' }).click();
+		await expect(shown.count()).resolves.toBe(0);
+
+		// Never shown again; the row still says it while the old one signs.
+		await page.reload();
+		await row.getByRole('note').filter({ hasText: `Old secret also signs until ${until}` }).waitFor();
+		await expect(page.getByRole('region', { name: /signing secret/i }).count()).resolves.toBe(0);
+		await row.scrollIntoViewIfNeeded();
+		await screen(page, `admin-webhooks-rotated-row-${size.name}`);
+		await expectSound(page);
+		const audit = await (await page.request.get(`/trpc/admin.audit.list?input=${encodeURIComponent(JSON.stringify({ action: 'webhook_endpoint.secret_rotated' }))}`)).json();
+		expect(audit.result.data.rows[0].words.title).toBe('Webhook signing secret rotated');
+	});
+
 	it('shows the schedule: each job’s last run, next run and failures', async () => {
 		await page.goto('/admin/jobs');
 		const sweep = page.getByRole('listitem').filter({ hasText: 'ledger.sweep' });
@@ -215,6 +256,14 @@ describe('webhooks and jobs in the admin console on a desktop', () => {
 				{ path: '/admin/webhooks', ready: page.getByRole('listitem').filter({ hasText: '/quota-phone' }), name: 'admin-webhooks-desktop', says: 'Times are in your zone, Berlin time (UTC+1).' },
 				{ path: '/admin/jobs', ready: page.getByRole('listitem').filter({ hasText: 'ledger.sweep' }), name: 'admin-jobs-desktop', says: 'Times are in your zone, Berlin time (UTC+1).' }
 			]);
+			// The rotation's question beside the row it is about, its sentence whole at a desktop's width.
+			await page.goto('/admin/webhooks');
+			const row = page.getByRole('listitem').filter({ hasText: '/quota-phone' });
+			await row.getByRole('button', { name: 'Rotate secret…' }).click();
+			const ask = row.getByRole('group', { name: /^Rotate the signing secret of / });
+			await ask.scrollIntoViewIfNeeded();
+			await expect(ask.getByRole('button').allInnerTexts()).resolves.toEqual(['Rotate secret', 'Keep this secret']);
+			await screen(page, 'admin-webhooks-rotate-ask-desktop');
 		} finally {
 			await context.close();
 		}

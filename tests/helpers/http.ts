@@ -25,6 +25,7 @@ const routes: [RegExp, string[], () => Promise<RouteModule>][] = [
 	[/^\/api\/v1\/stream$/, [], () => import('../../src/routes/api/v1/stream/+server')],
 	[/^\/api\/v1\/webhook-endpoints$/, [], () => import('../../src/routes/api/v1/webhook-endpoints/+server')],
 	[/^\/api\/v1\/webhook-endpoints\/([^/]+)$/, ['id'], () => import('../../src/routes/api/v1/webhook-endpoints/[id]/+server')],
+	[/^\/api\/v1\/webhook-endpoints\/([^/]+)\/rotate-secret$/, ['id'], () => import('../../src/routes/api/v1/webhook-endpoints/[id]/rotate-secret/+server')],
 	[/^\/api\/v1\/webhook-endpoints\/([^/]+)\/deliveries$/, ['id'], () => import('../../src/routes/api/v1/webhook-endpoints/[id]/deliveries/+server')],
 	[
 		/^\/api\/v1\/webhook-endpoints\/([^/]+)\/deliveries\/([^/]+)\/redeliver$/,

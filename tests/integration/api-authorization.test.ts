@@ -80,6 +80,7 @@ const matrix: Record<string, Row> = {
 	'GET api/v1/webhook-endpoints/[id]': { allow: webhookKeys, request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}` }) },
 	'PATCH api/v1/webhook-endpoints/[id]': { allow: webhookKeys, request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}`, method: 'PATCH', body: { description: 'changed' } }) },
 	'DELETE api/v1/webhook-endpoints/[id]': { allow: webhookKeys, request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}`, method: 'DELETE' }) },
+	'POST api/v1/webhook-endpoints/[id]/rotate-secret': { allow: webhookKeys, request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}/rotate-secret`, method: 'POST' }) },
 	'GET api/v1/webhook-endpoints/[id]/deliveries': { allow: webhookKeys, request: async (w) => ({ path: `/api/v1/webhook-endpoints/${await w.endpointId()}/deliveries` }) },
 	'POST api/v1/webhook-endpoints/[id]/deliveries/[deliveryId]/redeliver': {
 		allow: webhookKeys,

@@ -175,6 +175,7 @@ const matrix: Record<string, Entry> = {
 	'webhooks.create': { allow: siteAdmin, input: () => ({ url: `http://127.0.0.1:9/matrix/${crypto.randomUUID()}`, event_types: ['grant.created'] }) },
 	'webhooks.update': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), changes: { enabled: false } }) },
 	'webhooks.remove': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
+	'webhooks.rotateSecret': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.deliveries': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.redeliver': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), deliveryId: 1 }), refusals: { siteAdmin: 'not_found' } },
 	'webhooks.jobs': { allow: siteAdmin },

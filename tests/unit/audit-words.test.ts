@@ -145,6 +145,7 @@ const samples: Record<AuditAction, Sample> = {
 	}),
 	'webhook_endpoint.delete': entry({ targetType: 'webhook_endpoint', before: { url: 'https://example.com/hooks' } }),
 	'webhook_endpoint.disabled': entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', reason: 'Every delivery failed for a day.' } }),
+	'webhook_endpoint.secret_rotated': entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', previous_secret_expires_at: '2026-12-08T10:00:00.000Z' } }),
 	'webhook_delivery.redeliver': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 'd-1', event_id: 'evt-1' } }),
 	'job.run_now': entry({ targetType: 'job', targetId: '7', detail: { name: 'anomalies.check', key: null } })
 };
@@ -367,6 +368,15 @@ describe('the audit log in words', () => {
 		expect(changed.changes.map((c) => [c.field, textOf(c.before), textOf(c.after)])).toEqual([
 			['Description', 'Billing', 'Billing backend'],
 			['Events', 'grant.created', 'grant.created, balance.low']
+		]);
+	});
+
+	it('says which endpoint’s secret was rotated and until when the old one signs, never a secret', () => {
+		const rotated = auditWords({ action: 'webhook_endpoint.secret_rotated', ...entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', previous_secret_expires_at: '2026-12-08T10:00:00.000Z' } }) }, names);
+		expect(rotated.title).toBe('Webhook signing secret rotated');
+		expect(rotated.lines).toEqual([
+			{ label: 'Endpoint', value: { text: 'https://example.com/hooks' } },
+			{ label: 'Old secret also signs until', value: { at: '2026-12-08T10:00:00.000Z' } }
 		]);
 	});
 

@@ -40,9 +40,10 @@ const payload = {
 	data: { event_id: 'evt_1', sequence: 3, account_id: 'a', account_kind: 'user', user_id: 'wp-user-42', balance_after: { available: 900, held: 0, unlimited: false }, tokens: 500 }
 };
 
-async function delivered(secret: string, eventId = 'evt_1') {
+/** What Quota sends signed with `secret` (and, during a rotation, the secrets it signs with too). */
+async function delivered(secret: string, ...alsoSigning: string[]) {
 	received = [];
-	const result = await send(dispatcher, url, secret, eventId, payload, 5000);
+	const result = await send(dispatcher, url, [secret, ...alsoSigning], 'evt_1', payload, 5000);
 	expect(result.ok).toBe(true);
 	return received[0]!;
 }
@@ -86,9 +87,17 @@ describe('SDK verifyWebhook', () => {
 		const { 'webhook-signature': _, ...unsigned } = headers;
 		expect(String(await refusal(verifyWebhook(secret, body, unsigned)))).toMatch(/webhook-signature header is missing/);
 
-		// A rotation: the old secret's signature and the new one's, space-separated; either verifies.
+		// Another sender's several signatures, space-separated: any one that matches verifies.
 		const other = new Webhook(newWebhookSecret()).sign(String(headers['webhook-id']), sent, body);
 		const both = { ...headers, 'webhook-signature': `${other} ${headers['webhook-signature']}` };
 		expect((await verifyWebhook(secret, body, both)).data.sequence).toBe(3);
+	});
+
+	it('during a rotation, verifies what Quota sends with the new secret and with the old one alike', async () => {
+		const [current, previous] = [newWebhookSecret(), newWebhookSecret()];
+		const { body, headers } = await delivered(current, previous);
+		expect(String(headers['webhook-signature']).split(' ')).toHaveLength(2);
+		for (const secret of [current, previous]) expect((await verifyWebhook(secret, body, headers)).data.event_id).toBe('evt_1');
+		expect(await refusal(verifyWebhook(newWebhookSecret(), body, headers))).toBeInstanceOf(WebhookVerificationError);
 	});
 });

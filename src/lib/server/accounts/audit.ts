@@ -80,6 +80,7 @@ export const AUDIT_ACTIONS = [
 	'webhook_endpoint.update',
 	'webhook_endpoint.delete',
 	'webhook_endpoint.disabled',
+	'webhook_endpoint.secret_rotated',
 	'webhook_delivery.redeliver',
 	'job.run_now'
 ] as const;
@@ -133,7 +134,7 @@ const CONSOLE_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
 	'site.settings_updated', 'allowance.set', 'limits.module_saved', 'limits.rollover_saved',
 	'rates.feature_saved', 'rates.feature_removed', 'rates.module_saved', 'rates.module_removed', 'rates.model_saved', 'referrals.settings_saved',
 	'store.product_created', 'store.product_updated', 'store.product_deleted', 'store.products_reordered',
-	'webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete', 'webhook_delivery.redeliver', 'job.run_now'
+	'webhook_endpoint.create', 'webhook_endpoint.update', 'webhook_endpoint.delete', 'webhook_endpoint.secret_rotated', 'webhook_delivery.redeliver', 'job.run_now'
 ]);
 
 /** A person's doings on their own membership of a team, theirs even once they are no longer in it. */

@@ -582,6 +582,13 @@ const WORDS: Record<AuditAction, Spec> = {
 		titleOf: () => 'Webhook endpoint turned off: its deliveries kept failing',
 		lines: (e) => [endpointLine(e), say('Why', obj(e.detail).reason)]
 	},
+	'webhook_endpoint.secret_rotated': {
+		title: 'Webhook signing secret rotated',
+		lines: (e, n) => {
+			const d = obj(e.detail);
+			return [endpointLine(e), line('Old secret also signs until', instant('—')(d.previous_secret_expires_at, n, d))];
+		}
+	},
 	'webhook_delivery.redeliver': {
 		title: 'Webhook delivery sent again',
 		lines: (e) => {

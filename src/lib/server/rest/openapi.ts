@@ -6,6 +6,7 @@ import * as s from './schemas';
 import * as wh from './webhook-schemas';
 import * as em from './embed-schemas';
 import { endpointInput, endpointPatch } from '../webhooks/endpoints';
+import { PREVIOUS_SECRET_HOURS } from '../../webhook-secret';
 import { answers, type AnswerCode } from '../http/refusals';
 import { MAX_NESTING } from '../storable';
 import type { ApiKeyScope } from '../accounts';
@@ -389,6 +390,15 @@ function buildDocument() {
 					summary: 'Delete it with its delivery log',
 					parameters: parameters(wh.endpointParams, 'path', true),
 					responses: { ...ok(200, wh.webhookResponses.deleted, 'Deleted'), ...errors(['not_found']) }
+				}
+			},
+			'/api/v1/webhook-endpoints/{id}/rotate-secret': {
+				post: {
+					...needs('webhooks'),
+					summary: `Rotate its signing secret: the new one is shown only in the answer; the old one signs every delivery too for ${PREVIOUS_SECRET_HOURS} hours`,
+					description: `${needs('webhooks').description} Your receiver can switch to the new secret at its own pace: meanwhile each delivery's \`webhook-signature\` carries two signatures, space-separated, one per secret (a Standard Webhooks receiver accepts a delivery when any matches). After \`previous_secret_expires_at\` only the new secret signs. Rotating again meanwhile keeps the newest two: the secret replaced now signs beside the new one for ${PREVIOUS_SECRET_HOURS} hours, the oldest stops at once.`,
+					parameters: parameters(wh.endpointParams, 'path', true),
+					responses: { ...ok(200, wh.webhookResponses.rotated, 'Rotated'), ...errors(['not_found']) }
 				}
 			},
 			'/api/v1/webhook-endpoints/{id}/deliveries': {

@@ -19,8 +19,15 @@ const endpoint = z.object({
 	enabled: z.boolean(),
 	disabled_reason: z.string().nullable().meta({ description: 'Why it is off: turned off by an admin, or automatically after every delivery failed for about a day.' }),
 	disabled_at: z.string().nullable(),
+	previous_secret_expires_at: z
+		.string()
+		.nullable()
+		.meta({ description: 'After a rotation (POST …/rotate-secret): until when the secret it replaced signs every delivery too, beside the new one. null: only the current secret signs.' }),
 	created_at: z.string()
 });
+
+/** The endpoint with a secret shown only in this answer. */
+const withSecret = (description: string) => endpoint.extend({ secret: z.string().meta({ description }) });
 
 const attempt = z.object({
 	at: z.string(),
@@ -45,7 +52,10 @@ const delivery = z.object({
 
 export const webhookResponses = {
 	endpoint,
-	created: endpoint.extend({ secret: z.string().meta({ description: 'The signing secret (Standard Webhooks, `whsec_…`): shown only in this answer.' }) }),
+	created: withSecret('The signing secret (Standard Webhooks, `whsec_…`): shown only in this answer.'),
+	rotated: withSecret(
+		'The new signing secret (Standard Webhooks, `whsec_…`): shown only in this answer. It signs every delivery from now on; the one it replaced signs too, until `previous_secret_expires_at`.'
+	),
 	list: z.object({ data: z.array(endpoint) }),
 	deliveries: z.object({ data: z.array(delivery) }),
 	redelivered: z.object({ status: z.literal('pending') }),
@@ -61,6 +71,7 @@ export function endpointBody(e: EndpointView & { secret?: string }) {
 		enabled: e.enabled,
 		disabled_reason: e.disabledReason,
 		disabled_at: e.disabledAt,
+		previous_secret_expires_at: e.previousSecretExpiresAt,
 		created_at: e.createdAt,
 		...(e.secret ? { secret: e.secret } : {})
 	};

@@ -38,7 +38,8 @@ interface Due {
 	endpoint_id: string;
 	attempts: number;
 	url: string;
-	secret: string;
+	/** The endpoint's secret, then the one a rotation replaced while it still signs. */
+	secrets: string[];
 	payload: unknown;
 }
 
@@ -77,7 +78,7 @@ async function deliverWith(db: Db, dispatcher: Dispatcher, opts: { timeoutMs: nu
 	while (!opts.signal?.aborted) {
 		const due = inFlight.size < slots ? await claim(db, slots - inFlight.size, Math.ceil(timeoutMs / 1000) + 30) : [];
 		for (const d of due) {
-			const p: Promise<void> = send(dispatcher, d.url, d.secret, d.event_id, d.payload, timeoutMs, opts.signal)
+			const p: Promise<void> = send(dispatcher, d.url, d.secrets, d.event_id, d.payload, timeoutMs, opts.signal)
 				.then((result) => record(db, d, result, schedule))
 				.catch((e) => void logFailure('webhooks', `recording delivery ${d.id}`, e))
 				.finally(() => inFlight.delete(p));
@@ -110,18 +111,24 @@ function claim(db: Db, n: number, leaseSeconds: number): Promise<Due[]> {
 		  update webhook_deliveries d set lease_until = now() + make_interval(secs => ${leaseSeconds}), attempts = d.attempts + 1
 		    from locked where d.id = locked.id
 		  returning d.id, d.event_id, d.endpoint_id, d.attempts)
-		select c.*, e.url, e.secret, ev.payload
+		select c.*, e.url, ev.payload,
+		       -- As JSON: both drivers give it back as an array (on PostgreSQL a raw text[] comes back as its text).
+		       to_jsonb(array_remove(array[e.secret, case when e.previous_secret_expires_at > now() then e.previous_secret end], null)) as secrets
 		  from claimed c join webhook_endpoints e on e.id = c.endpoint_id join webhook_events ev on ev.id = c.event_id`);
 }
 
 /** Keep this much of an answer in the log (characters). */
 const EXCERPT = 500;
 
-/** One signed POST through `dispatcher` (which decides where it may connect); never throws. */
-export async function send(dispatcher: Dispatcher, url: string, secret: string, eventId: string, payload: unknown, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
+/**
+ * One POST through `dispatcher` (which decides where it may connect), signed with each of `secrets`
+ * (the current one, and during a rotation the one it replaced): Standard Webhooks' space-separated
+ * signatures, any of which the receiver may verify with. Never throws.
+ */
+export async function send(dispatcher: Dispatcher, url: string, secrets: string[], eventId: string, payload: unknown, timeoutMs: number, signal?: AbortSignal): Promise<AttemptResult> {
 	const body = JSON.stringify(payload);
 	const now = new Date();
-	const signature = new Webhook(secret).sign(eventId, now, body);
+	const signature = secrets.map((secret) => new Webhook(secret).sign(eventId, now, body)).join(' ');
 	const started = performance.now();
 	const timeout = AbortSignal.timeout(timeoutMs);
 	try {

@@ -10,8 +10,9 @@ import { audit, changedByWords } from '../accounts';
 import type { WebhookActor } from './operator';
 import { privateUrlsAllowed, urlRefusal } from './address';
 import { hostNameFits, MAX_WEBHOOK_URL } from '../../webhook-url';
+import { PREVIOUS_SECRET_HOURS } from '../../webhook-secret';
 
-/** An endpoint as the site admin sees it: never its secret (shown once, at creation). */
+/** An endpoint as the site admin sees it: never its secret (shown once, at creation or rotation). */
 export interface EndpointView {
 	id: string;
 	url: string;
@@ -21,6 +22,8 @@ export interface EndpointView {
 	/** Why it was turned off (by the admin, or automatically after failing for about a day). */
 	disabledReason: string | null;
 	disabledAt: string | null;
+	/** Until when the secret a rotation replaced signs too; null when only the current one signs. */
+	previousSecretExpiresAt: string | null;
 	createdAt: string;
 }
 
@@ -100,6 +103,7 @@ function checkPublic(url: string, policy: UrlPolicy): void {
 }
 
 function view(row: typeof webhookEndpoints.$inferSelect): EndpointView {
+	const previousUntil = row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date() ? row.previousSecretExpiresAt : null;
 	return {
 		id: row.id,
 		url: row.url,
@@ -108,6 +112,7 @@ function view(row: typeof webhookEndpoints.$inferSelect): EndpointView {
 		enabled: row.enabled,
 		disabledReason: row.disabledReason,
 		disabledAt: row.disabledAt?.toISOString() ?? null,
+		previousSecretExpiresAt: previousUntil?.toISOString() ?? null,
 		createdAt: row.createdAt.toISOString()
 	};
 }
@@ -240,6 +245,43 @@ export async function updateEndpoint(db: Db, id: string, patch: unknown, actor: 
 			after: audited(row!)
 		});
 		return view(row!);
+	});
+}
+
+/**
+ * Gives an endpoint a new secret, answered (the only time it is shown); the secret it replaces signs
+ * too for PREVIOUS_SECRET_HOURS, so deliveries meanwhile verify with either. Rotating again within
+ * that time keeps the newest two: the one replaced now signs beside the new one, the oldest stops.
+ * One statement: two rotations at once are serialized by the row's lock, the later keeping the
+ * earlier's secret as its previous one. The audit entry holds no secret. Errors: not_found.
+ */
+export async function rotateSecret(db: Db, id: string, actor: WebhookActor): Promise<EndpointView & { secret: string }> {
+	const secret = newSecret();
+	return db.orm.transaction(async (tx) => {
+		const before = await endpointRow(tx, id);
+		const [row] = await tx
+			.update(webhookEndpoints)
+			.set({
+				previousSecret: sql`${webhookEndpoints.secret}`,
+				previousSecretExpiresAt: sql`now() + make_interval(hours => ${PREVIOUS_SECRET_HOURS})`,
+				secret,
+				updatedAt: new Date()
+			})
+			.where(eq(webhookEndpoints.id, before.id))
+			.returning();
+		// Deleted meanwhile: the row is gone.
+		if (!row) throw new DomainError('not_found', 'No such webhook endpoint.');
+		const rotated = view(row);
+		await audit(tx, {
+			action: 'webhook_endpoint.secret_rotated',
+			actorUserId: actor.userId,
+			actorKeyId: actor.keyId,
+			ip: actor.ip,
+			targetType: 'webhook_endpoint',
+			targetId: row.id,
+			detail: { url: row.url, previous_secret_expires_at: rotated.previousSecretExpiresAt }
+		});
+		return { ...rotated, secret };
 	});
 }
 

@@ -1,5 +1,5 @@
 // Webhooks to the host site: endpoints, the outbox fed by domain events, signed delivery, the log.
-export { createEndpoint, listEndpoints, getEndpoint, updateEndpoint, deleteEndpoint, endpointAddress, endpointInput, endpointPatch, type EndpointView } from './endpoints';
+export { createEndpoint, listEndpoints, getEndpoint, updateEndpoint, deleteEndpoint, rotateSecret, endpointAddress, endpointInput, endpointPatch, type EndpointView } from './endpoints';
 export { writeOutbox, startWebhookOutbox, webhookEventId } from './outbox';
 export { deliverDue, RETRY_SCHEDULE_SECONDS, type DeliveryOptions } from './deliver';
 export { listDeliveries, redeliver, type DeliveryView, type AttemptView } from './log';

@@ -16,8 +16,14 @@ export const webhookEndpoints = pgTable(
 		 */
 		address: text('address'),
 		description: text('description').notNull().default(''),
-		/** Standard Webhooks secret (`whsec_` + base64); shown once, when the endpoint is created. */
+		/** Standard Webhooks secret (`whsec_` + base64); shown once, when the endpoint is created or its secret rotated. */
 		secret: text('secret').notNull(),
+		/**
+		 * The secret a rotation replaced: it signs too until `previousSecretExpiresAt`, so the receiver can
+		 * switch at its own pace (webhooks/endpoints.ts `rotateSecret`, drizzle/0063).
+		 */
+		previousSecret: text('previous_secret'),
+		previousSecretExpiresAt: ts('previous_secret_expires_at'),
 		eventTypes: text('event_types').array().notNull(),
 		enabled: boolean('enabled').notNull().default(true),
 		disabledReason: text('disabled_reason'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../init';
 import { siteAdminProcedure, noInput } from '../procedures';
-import { createEndpoint, deleteEndpoint, endpointInput, endpointPatch, listDeliveries, listEndpoints, redeliver, updateEndpoint, getEndpoint } from '../../webhooks';
+import { createEndpoint, deleteEndpoint, endpointInput, endpointPatch, listDeliveries, listEndpoints, redeliver, rotateSecret, updateEndpoint, getEndpoint } from '../../webhooks';
 import { listJobs } from '../../schedule';
 import { runJobNow } from '../../admin';
 import { actor } from './admin/shared';
@@ -16,6 +16,7 @@ export const webhooksRouter = router({
 		.input(z.strictObject({ id: endpointId, changes: endpointPatch }))
 		.mutation(({ ctx, input }) => updateEndpoint(ctx.db, input.id, input.changes, actor(ctx))),
 	remove: siteAdminProcedure.input(z.strictObject({ id: endpointId })).mutation(({ ctx, input }) => deleteEndpoint(ctx.db, input.id, actor(ctx))),
+	rotateSecret: siteAdminProcedure.input(z.strictObject({ id: endpointId })).mutation(({ ctx, input }) => rotateSecret(ctx.db, input.id, actor(ctx))),
 	deliveries: siteAdminProcedure
 		.input(z.strictObject({ id: endpointId, before: z.number().int().positive().optional() }))
 		.query(async ({ ctx, input }) => ({
