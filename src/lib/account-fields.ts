@@ -11,6 +11,8 @@ export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 256;
 /** Fewest different characters a new password has. */
 export const MIN_PASSWORD_CHARACTERS = 4;
+/** How long a link that confirms an address works, in days (accounts/address-confirmation.ts; its mail and Settings say it). */
+export const CONFIRMATION_VALID_DAYS = 3;
 
 export const ACCOUNT_WORDS = {
 	emailMissing: 'Enter your email address.',

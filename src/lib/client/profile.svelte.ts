@@ -8,6 +8,8 @@ import { setDeviceUser } from './storage';
 import { fieldWords } from './field-error';
 import type { AuthCheck, AuthValues, Slips } from './auth-slips';
 import { Said } from './said.svelte';
+import { counted } from '$lib/counted';
+import { CONFIRMATION_VALID_DAYS } from '$lib/account-fields';
 
 /** Sends a form's values; answers what to tell the member, or throws the server's refusal. */
 export type SendProfile = (values: AuthValues) => Promise<string>;
@@ -82,7 +84,7 @@ export function emailChanged(toldBefore: string | null, after: string): string {
 
 /** What asking for a new confirmation link came to (me.sendConfirmation's answer). */
 export function confirmationSent(answer: { sentTo: string } | { confirmed: true }): string {
-	return 'sentTo' in answer ? `Sent to ${answer.sentTo}. The link works for 3 days.` : 'Your address is confirmed already.';
+	return 'sentTo' in answer ? `Sent to ${answer.sentTo}. The link works for ${counted(CONFIRMATION_VALID_DAYS, 'day')}.` : 'Your address is confirmed already.';
 }
 
 /**

@@ -13,9 +13,8 @@ import { audit } from './audit';
 import { rateLimit } from './rate-limit';
 import type { ClientMeta } from './signin';
 import { hashToken, randomToken } from './tokens';
+import { CONFIRMATION_VALID_DAYS } from '../../account-fields';
 
-/** How long a confirmation link works, in hours. */
-export const CONFIRMATION_VALID_HOURS = 72;
 // Links asked for again per user and hour (count, seconds): each is a mail to an address not yet shown to be theirs.
 const againPerUser = [3, 3600] as const;
 
@@ -25,14 +24,14 @@ const LINK_GONE = 'This link has expired or was already used. Sign in and ask fo
 export type ConfirmationReason = 'signup' | 'changed' | 'again';
 
 /**
- * Mails `user` a one-time link (valid CONFIRMATION_VALID_HOURS) that confirms `user.email`, queued in
+ * Mails `user` a one-time link (valid CONFIRMATION_VALID_DAYS) that confirms `user.email`, queued in
  * `tx` with its token, so a link is mailed exactly when its token exists. Earlier links to the same
  * address keep working until they expire.
  */
 export async function mailConfirmationLink(tx: Executor, user: { id: string; email: string; name: string }, reason: ConfirmationReason): Promise<void> {
 	const token = randomToken();
 	const tokenHash = hashToken(token);
-	const expiresAt = new Date(Date.now() + CONFIRMATION_VALID_HOURS * 3600_000);
+	const expiresAt = new Date(Date.now() + CONFIRMATION_VALID_DAYS * 86_400_000);
 	await tx.insert(addressConfirmations).values({ tokenHash, userId: user.id, email: user.email, expiresAt });
 	await queueMail(tx, addressConfirmationMail(user.email, user.name, `${config().ORIGIN}/confirm/${token}`, reason), `confirm:${tokenHash}`);
 }

@@ -14,7 +14,7 @@ export { requireAccountAccess, requireAccessById, assertKeyMayAct, requireKeySco
 export { createAccountKey, createSiteKey, ensureSiteKey, listAccountKeys, listSiteKeys, revokeApiKey, setKeyPaused, authenticateApiKey, changedByWords, siteKeyVouches, watchApiKey, watchSiteKeyVouch } from './api-keys';
 export { profile } from './profile';
 export { updateProfile, changeEmail, changePassword, type Self } from './profile-changes';
-export { checkConfirmationLink, confirmAddress, sendConfirmationAgain, CONFIRMATION_VALID_HOURS } from './address-confirmation';
+export { checkConfirmationLink, confirmAddress, sendConfirmationAgain } from './address-confirmation';
 export { ownCaps, setOwnCap, type OwnCap } from './own-caps';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, type SiteRole } from './roles';
 export { apiIdentityOf, apiIdsOfUsers, siteAdminContacts } from './contacts';

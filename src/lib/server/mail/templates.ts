@@ -1,6 +1,7 @@
 import type { MailMessage } from './index';
 import { counted } from '../../counted';
 import { plainFormatter } from '../../refusal-message';
+import { CONFIRMATION_VALID_DAYS } from '../../account-fields';
 
 const escape = (s: string) =>
 	s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -153,8 +154,8 @@ export function passwordChangedMail(to: string, name: string, link: string): Mai
 }
 
 /**
- * The one-time link that confirms `to` is its member's (accounts/address-confirmation.ts), valid 3
- * days: the only mail, with a password reset, sent to an address not confirmed yet. `reason` words it:
+ * The one-time link that confirms `to` is its member's (accounts/address-confirmation.ts), valid
+ * CONFIRMATION_VALID_DAYS: the only mail, with a password reset, sent to an address not confirmed yet. `reason` words it:
  * a welcome after sign-up, an address changed in Settings, a link asked for again.
  */
 export function addressConfirmationMail(to: string, name: string, link: string, reason: 'signup' | 'changed' | 'again'): MailMessage {
@@ -166,7 +167,7 @@ export function addressConfirmationMail(to: string, name: string, link: string, 
 	return linkMail(
 		to,
 		'Confirm your email address for Quota',
-		[`Hi ${name},`, ...why, 'The link works for 3 days.'],
+		[`Hi ${name},`, ...why, `The link works for ${counted(CONFIRMATION_VALID_DAYS, 'day')}.`],
 		'Confirm my address',
 		link,
 		reason === 'signup' ? 'If you did not sign up, ignore this mail: nothing more will be sent to this address.' : 'If this was not you, ignore this mail: nothing more will be sent to this address.'
