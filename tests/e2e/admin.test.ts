@@ -776,6 +776,8 @@ for (const size of sizes) {
 			for (const kind of ['Token pack', 'Bundle of models', 'Subscription']) {
 				await pkg.getByLabel('Kind', { exact: true }).selectOption({ label: kind });
 				await expect(cut(), kind).resolves.toEqual([]);
+				// A bundle is two models or more: picking it brings the second line to fill; the other kinds have one.
+				await expect(pkg.getByLabel('Model', { exact: true }).count(), kind).resolves.toBe(kind === 'Bundle of models' ? 2 : 1);
 			}
 			const [price, currency] = await boxesTogether(pkg.getByLabel('Price', { exact: true }), pkg.getByLabel('Currency', { exact: true }));
 			expect(currency!.y).toBe(price!.y);

@@ -227,6 +227,8 @@ describe(`the catalog on ${backend}`, () => {
 		for (const [currency, priceCents] of [['USD', 100_000_001], ['JPY', 1_000_001]] as const) {
 			await expect(admin.store.admin.updateProduct({ ...pack, currency, priceCents }), currency).rejects.toThrow('Price cents must be at most 1,000,000 in its currency');
 		}
+		// A bundle of one model is a model pack (the store lists bundles as "Several models at once"): refused, saying so.
+		await expect(admin.store.admin.updateProduct({ ...pack, kind: 'bundle' })).rejects.toThrow("Grants: a bundle grants tokens for two models or more (one model's tokens are a model pack)");
 		expect(await stored()).toEqual(before);
 		expect(await entries()).toBe(1);
 
@@ -245,21 +247,26 @@ describe(`the catalog on ${backend}`, () => {
 	it('says before a save which other packages’ “Save N%” it changes, by the store’s own figures, and writes nothing', async () => {
 		// A model of the test's own: the yardstick is per model, so the demo's packs move nothing here.
 		const model = `m-${tag()}`;
+		const other = `n-${model.slice(2)}`;
 		await upsertModel(db.orm, { key: model, name: 'Savings model', engine: 'openai' });
+		await upsertModel(db.orm, { key: other, name: 'Other savings model', engine: 'openai' });
 		const pack = { id: `one-${model}`, kind: 'model_pack' as const, name: 'Single', grants: [{ model, tokens: 100 }], priceCents: 100, paddlePriceSandbox: `pri_one_${model.slice(2)}` };
-		const bundle = { id: `two-${model}`, kind: 'bundle' as const, name: 'Starter', grants: [{ model, tokens: 100 }], priceCents: 75, paddlePriceSandbox: `pri_two_${model.slice(2)}` };
+		const otherPack = { ...pack, id: `one-${other}`, name: 'Other single', grants: [{ model: other, tokens: 100 }], paddlePriceSandbox: `pri_oth_${model.slice(2)}` };
+		// 50 tokens of each model for 75 cents, where their packs sell 50 of each for 100: "Save 25%".
+		const bundle = { id: `two-${model}`, kind: 'bundle' as const, name: 'Starter', grants: [{ model, tokens: 50 }, { model: other, tokens: 50 }], priceCents: 75, paddlePriceSandbox: `pri_two_${model.slice(2)}` };
 		await admin.store.admin.createProduct(pack);
+		await admin.store.admin.createProduct(otherPack);
 		await admin.store.admin.createProduct(bundle);
 		const shown = async () => (await admin.admin.catalog.preview({ environment: 'sandbox' })).find((o) => o.id === bundle.id)?.savingsPercent;
 		expect(await shown()).toBe(25);
 
-		// A bigger pack at $8.33 a thousand: Starter's "Save 25%" would become "Save 9%".
+		// A bigger pack at $8.33 a thousand: its 50 tokens cost 41.65 cents, so Starter's "Save 25%" would become "Save 18%" (75 against 91.65).
 		const bigger = { id: `big-${model}`, kind: 'model_pack' as const, name: 'Big', grants: [{ model, tokens: 1_000 }], priceCents: 833 };
 		const stored = async () => ({ products: await listProducts(db.orm, { activeOnly: false }), audit: (await db.orm.select().from(auditLog)).length });
 		const before = await stored();
-		expect(await admin.admin.catalog.savings(bigger)).toEqual([{ id: bundle.id, name: 'Starter', before: 25, after: 9 }]);
-		// Editing the single pack's price, or taking it off sale (no pack left to compare with: no label).
-		expect(await admin.admin.catalog.savings({ ...pack, priceCents: 90 })).toEqual([{ id: bundle.id, name: 'Starter', before: 25, after: 16 }]);
+		expect(await admin.admin.catalog.savings(bigger)).toEqual([{ id: bundle.id, name: 'Starter', before: 25, after: 18 }]);
+		// Editing the single pack's price (75 against 95 cents), or taking it off sale (no pack left to compare with: no label).
+		expect(await admin.admin.catalog.savings({ ...pack, priceCents: 90 })).toEqual([{ id: bundle.id, name: 'Starter', before: 25, after: 21 }]);
 		expect(await admin.admin.catalog.savings({ ...pack, active: false })).toEqual([{ id: bundle.id, name: 'Starter', before: 25, after: null }]);
 		expect(await admin.admin.catalog.savings({ ...pack, name: 'Single, renamed' })).toEqual([]);
 		// Input the save would refuse is refused here too, in its words.
@@ -268,7 +275,7 @@ describe(`the catalog on ${backend}`, () => {
 
 		// What it said is what the store then shows.
 		await admin.store.admin.createProduct(bigger);
-		expect(await shown()).toBe(9);
+		expect(await shown()).toBe(18);
 	});
 
 	it('never lists a package buyers cannot buy here as on sale: without a price id of the environment the site sells in it is "not in the store", saying why', async () => {

@@ -127,6 +127,16 @@ describe('the catalog form', () => {
 		expect(twice('claude-sonnet-4-5', '')).toMatchObject({ input: { grants: [{ model: 'claude-sonnet-4-5' }, { model: 'gpt-5-nano' }, { model: null }] } });
 	});
 
+	it('says a bundle of one line beside it, before the server refuses it: one model is a model pack', () => {
+		const d = { ...emptyDraft(), id: 'solo', name: 'Solo', kind: 'bundle' as const, price: '10' };
+		const said = 'A bundle grants two models or more: add a model, or make this a model pack.';
+		expect(toInput({ ...d, grants: [{ model: 'gpt-5-nano', tokens: '1000' }] }, 0)).toEqual({ problems: { 'grant-model-0': said } });
+		// A slip in that line's tokens is said too, beside its own field.
+		expect(toInput({ ...d, grants: [{ model: 'gpt-5-nano', tokens: 'many' }] }, 0)).toMatchObject({ problems: { 'grant-model-0': said, 'grant-tokens-0': expect.any(String) } });
+		expect(toInput({ ...d, grants: [{ model: 'gpt-5-nano', tokens: '1000' }, { model: '', tokens: '500' }] }, 0)).toMatchObject({ input: { kind: 'bundle' } });
+		expect(toInput({ ...d, kind: 'model_pack', grants: [{ model: 'gpt-5-nano', tokens: '1000' }] }, 0)).toMatchObject({ input: { kind: 'model_pack' } });
+	});
+
 	it('says a Paddle price id another package has in that environment, not the package’s own', () => {
 		const products = [{ id: 'starter', name: 'Starter', paddlePriceSandbox: 'pri_sand_1', paddlePriceProduction: 'pri_prod_1' }] as Product[];
 		const d = { ...emptyDraft(), id: 'bigger' };

@@ -151,6 +151,8 @@ export function toInput(d: ProductDraft, sort: number): { input: ProductInput } 
 		const first = d.grants.findIndex((h) => h.model === g.model);
 		if (first < i) problems[`grant-model-${i}`] = `Line ${first + 1} has this model already: a bundle names each model once, so add these tokens to that line.`;
 	}
+	// A bundle is the store's "Several models at once" (the server refuses one line under the form): beside its one line.
+	if (d.kind === 'bundle' && d.grants.length < 2) problems['grant-model-0'] ??= "A bundle grants two models or more: add a model, or make this a model pack.";
 	for (const [field, id] of [['pkg-sandbox', d.paddlePriceSandbox], ['pkg-production', d.paddlePriceProduction]] as const) {
 		if (id.trim() && !PADDLE_PRICE_ID.test(id.trim())) problems[field] = PADDLE_PRICE_ID_RULE;
 	}

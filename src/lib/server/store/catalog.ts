@@ -64,8 +64,14 @@ const productRules = <S extends z.ZodType<z.output<typeof productObject>, z.inpu
  */
 export const productInput = productRules(productObject);
 
-/** A package as the console sends it (tRPC `store.admin.*`, `admin.catalog.savings`): a key it does not take, in it or in a grant, is refused. */
-export const productRequest = productRules(z.strictObject({ ...productObject.shape, grants: grantList(z.strictObject(grant)) }));
+/**
+ * A package as the console sends it (tRPC `store.admin.*`, `admin.catalog.savings`): a key it does not take, in it or in a grant, is
+ * refused, and so is a bundle of one grant. That rule is the console's only: a one-grant bundle saved before it still sells and renews.
+ */
+export const productRequest = productRules(z.strictObject({ ...productObject.shape, grants: grantList(z.strictObject(grant)) })).refine(
+	(p) => p.kind !== 'bundle' || p.grants.length >= 2,
+	{ message: "a bundle grants tokens for two models or more (one model's tokens are a model pack)", path: ['grants'] }
+);
 
 export type ProductInput = z.input<typeof productInput>;
 
