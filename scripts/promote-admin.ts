@@ -1,8 +1,8 @@
-// `npm run admin:promote -- someone@example.com`: makes a signed-up user a site admin, on the
-// database the app uses (DATABASE_URL, or the embedded one in PGLITE_DIR — stop the app first:
-// the embedded database serves one process).
+// `npm run admin:promote -- someone@example.com`: makes a signed-up user a site admin, their address
+// confirmed (the operator vouches for it), on the database the app uses (DATABASE_URL, or the
+// embedded one in PGLITE_DIR — stop the app first: the embedded database serves one process).
 import { getDbOrExit } from '../src/lib/server/db/opening';
-import { promoteToSiteAdmin } from '../src/lib/server/accounts/operator';
+import { promoteToSiteAdmin, promotionWords } from '../src/lib/server/accounts/operator';
 import { DomainError } from '../src/lib/server/errors';
 
 const email = process.argv[2];
@@ -12,8 +12,7 @@ if (!email) {
 }
 const db = await getDbOrExit();
 try {
-	const { changed } = await promoteToSiteAdmin(db, email);
-	console.log(changed ? `${email} is now a site admin.` : `${email} was a site admin already.`);
+	console.log(promotionWords(email, await promoteToSiteAdmin(db, email)));
 } catch (e) {
 	if (!(e instanceof DomainError)) throw e;
 	console.error(e.message);

@@ -596,7 +596,7 @@ export interface paths {
                             allowed: boolean;
                             cost: number;
                             /**
-                             * @description The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when what it would leave, with the tokens running jobs hold, is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now.
+                             * @description The light for this request, not for the balance, the same in /check, /consume and /holds: `empty` (red) when it leaves nothing, or, for /check, when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit; a refused consume or hold is a 402 instead); `low` (yellow) when what it leaves, with the tokens running jobs hold (a hold's own among them), is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refused check nothing is spent and `remaining_after` is what is spendable now.
                              * @enum {string}
                              */
                             level: "ok" | "low" | "empty";
@@ -859,6 +859,11 @@ export interface paths {
                             }[];
                             /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle and release, and no more than the tightest cap in force on the use (a limit per day, week or month that holds even when tokens are there: the account's, a team's, or a team member's own when the use is theirs) leaves after this request: what one answer says is left, the next /check's `spendable` says, and a preview never promises what a cap will refuse. /usage's rows state what the account had left after each use, before any cap. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
+                            /**
+                             * @description The light for this request, not for the balance, the same in /check, /consume and /holds: `empty` (red) when it leaves nothing, or, for /check, when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit; a refused consume or hold is a 402 instead); `low` (yellow) when what it leaves, with the tokens running jobs hold (a hold's own among them), is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refused check nothing is spent and `remaining_after` is what is spendable now.
+                             * @enum {string}
+                             */
+                            level: "ok" | "low" | "empty";
                         };
                     };
                 };
@@ -1119,6 +1124,11 @@ export interface paths {
                             }[];
                             /** @description Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle and release, and no more than the tightest cap in force on the use (a limit per day, week or month that holds even when tokens are there: the account's, a team's, or a team member's own when the use is theirs) leaves after this request: what one answer says is left, the next /check's `spendable` says, and a preview never promises what a cap will refuse. /usage's rows state what the account had left after each use, before any cap. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited. */
                             remaining: number | null;
+                            /**
+                             * @description The light for this request, not for the balance, the same in /check, /consume and /holds: `empty` (red) when it leaves nothing, or, for /check, when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit; a refused consume or hold is a 402 instead); `low` (yellow) when what it leaves, with the tokens running jobs hold (a hold's own among them), is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refused check nothing is spent and `remaining_after` is what is spendable now.
+                             * @enum {string}
+                             */
+                            level: "ok" | "low" | "empty";
                         };
                     };
                 };

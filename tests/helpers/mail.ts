@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -6,6 +7,7 @@ import type { Db } from '../../src/lib/server/db';
 import { createMailer } from '../../src/lib/server/mail';
 import { mailJob } from '../../src/lib/server/mail/job';
 import { startSchedule } from '../../src/lib/server/schedule';
+import { freshDb } from './db';
 
 export interface CapturedMail {
 	to: string[];
@@ -99,3 +101,36 @@ export async function startOutbox(db: Db) {
 		}
 	};
 }
+
+/**
+ * A test file's fresh database with the app's mail job sending to a loopback SMTP server (startOutbox),
+ * made in beforeAll (after `prepare`, given the database) and stopped, then closed, in afterAll. Read
+ * `db` and `smtp` in a hook or a test, as useStoreTestBed's (helpers/paddle.ts).
+ */
+export function useOutboxDb(opts: { prepare?: (db: Db) => Promise<unknown> } = {}): { readonly db: Db; readonly smtp: Outbox['smtp'] } {
+	let db: Db | undefined;
+	let outbox: Outbox | undefined;
+	beforeAll(async () => {
+		db = await freshDb();
+		await opts.prepare?.(db);
+		outbox = await startOutbox(db);
+	});
+	afterAll(async () => {
+		await outbox?.stop();
+		await db?.close();
+	});
+	const made = <T>(value: T | undefined): T => {
+		if (value === undefined) throw new Error('The outbox database is made in beforeAll: read it in a hook or a test.');
+		return value;
+	};
+	return {
+		get db() {
+			return made(db);
+		},
+		get smtp() {
+			return made(outbox).smtp;
+		}
+	};
+}
+
+type Outbox = Awaited<ReturnType<typeof startOutbox>>;

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { freshDb } from '../helpers/db';
-import { linkIn, startOutbox, type CapturedMail } from '../helpers/mail';
-import type { Db } from '../../src/lib/server/db';
+import { linkIn, useOutboxDb, type CapturedMail } from '../helpers/mail';
 import {
 	acceptInvite,
 	changeEmail,
@@ -21,31 +19,20 @@ import { accountDetail } from '../../src/lib/server/admin/detail';
 // A member's address gets one mail, the link that confirms it, until they open it: an address
 // someone else typed at sign-up is not sent that person's alerts. Through a real SMTP server.
 
-let db: Db;
-let outbox: Awaited<ReturnType<typeof startOutbox>>;
-let smtp: typeof outbox.smtp;
-beforeAll(async () => {
-	db = await freshDb();
-	outbox = await startOutbox(db);
-	smtp = outbox.smtp;
-});
-afterAll(async () => {
-	await outbox?.stop();
-	await db?.close();
-});
+const bed = useOutboxDb();
 
 const subjectOf = (m: CapturedMail) => /^Subject: (.*)$/m.exec(m.decoded)?.[1];
 const tokenOf = (m: CapturedMail) => linkIn(m, '/confirm/').split('/confirm/')[1]!;
 /** The mails to `to` with `subject` (a start of it), in the order sent. */
-const mailsTo = (to: string, subject = '') => smtp.messages.filter((m) => m.to.includes(to) && subjectOf(m)?.startsWith(subject));
+const mailsTo = (to: string, subject = '') => bed.smtp.messages.filter((m) => m.to.includes(to) && subjectOf(m)?.startsWith(subject));
 /** Waits for the next mail to `to` after those already in, and answers it. */
 async function nextMailTo(to: string, before: number) {
-	return smtp.waitFor(to, before);
+	return bed.smtp.waitFor(to, before);
 }
 /** Every mail queued and not sent yet has gone out (the schedule wakes at each commit). */
 async function settled() {
 	for (let i = 0; i < 50; i++) {
-		const [row] = await db.rows<{ n: number }>(sql`select count(*)::int as n from scheduled_jobs where name = 'mail.send' and status = 'scheduled'`);
+		const [row] = await bed.db.rows<{ n: number }>(sql`select count(*)::int as n from scheduled_jobs where name = 'mail.send' and status = 'scheduled'`);
 		if (!row?.n) return;
 		await new Promise((r) => setTimeout(r, 100));
 	}
@@ -53,18 +40,18 @@ async function settled() {
 }
 /** Tells the user's account something, as every server-worded notice does (alerts/tell.ts); answers whether it said it would mail it. */
 async function notice(accountId: string, key: string): Promise<boolean> {
-	await db.orm.transaction((tx) => tellLookers(tx, { accountId, kind: 'credit_added', key, tag: 'test', say: () => ({ title: `Notice ${key}`, body: 'Words.' }) }));
-	const [row] = await db.rows<{ mailed: boolean }>(sql`select (detail ->> 'mailed')::boolean as mailed from notifications where dedupe_key = ${`credit_added:${key}:`} || (select id::text from users where account_id = ${accountId}::uuid)`);
+	await bed.db.orm.transaction((tx) => tellLookers(tx, { accountId, kind: 'credit_added', key, tag: 'test', say: () => ({ title: `Notice ${key}`, body: 'Words.' }) }));
+	const [row] = await bed.db.rows<{ mailed: boolean }>(sql`select (detail ->> 'mailed')::boolean as mailed from notifications where dedupe_key = ${`credit_added:${key}:`} || (select id::text from users where account_id = ${accountId}::uuid)`);
 	return row!.mailed;
 }
 /** Whether the user's address is confirmed. */
-const confirmed = async (userId: string) => (await db.rows<{ is: boolean }>(sql`select email_confirmed_at is not null as is from users where id = ${userId}::uuid`))[0]!.is;
-const auditOf = (userId: string) => db.rows<{ after: unknown }>(sql`select after from audit_log where action = 'user.email_confirmed' and target_id = ${userId} order by id`);
+const confirmed = async (userId: string) => (await bed.db.rows<{ is: boolean }>(sql`select email_confirmed_at is not null as is from users where id = ${userId}::uuid`))[0]!.is;
+const auditOf = (userId: string) => bed.db.rows<{ after: unknown }>(sql`select after from audit_log where action = 'user.email_confirmed' and target_id = ${userId} order by id`);
 
 describe("a member's address is confirmed by a mailed link before it is mailed anything else", () => {
 	it('mails a link at sign-up; until it is opened, notices reach the inbox and not the address; opened, they are mailed too', async () => {
-		const before = smtp.messages.length;
-		const m = await signUp(db, { email: 'nova@example.com', name: 'Nova', password: 'nova secret 1' }, { ip: '10.7.0.1' });
+		const before = bed.smtp.messages.length;
+		const m = await signUp(bed.db, { email: 'nova@example.com', name: 'Nova', password: 'nova secret 1' }, { ip: '10.7.0.1' });
 		const mail = await nextMailTo('nova@example.com', before);
 		expect(subjectOf(mail)).toBe('Confirm your email address for Quota');
 		expect(mail.decoded).toContain('Welcome to Quota.');
@@ -72,71 +59,71 @@ describe("a member's address is confirmed by a mailed link before it is mailed a
 		expect(linkIn(mail, '/confirm/')).toMatch(/^http:\/\/localhost:3000\/confirm\/[A-Za-z0-9_-]{16,}$/);
 		// The token is kept only as its hash; the queued mail forgot it once sent.
 		await settled();
-		expect(await db.rows(sql`select 1 from address_confirmations where token_hash = ${tokenOf(mail)}`)).toEqual([]);
-		expect(await db.rows(sql`select id from scheduled_jobs where payload::text like ${'%' + tokenOf(mail) + '%'}`)).toEqual([]);
+		expect(await bed.db.rows(sql`select 1 from address_confirmations where token_hash = ${tokenOf(mail)}`)).toEqual([]);
+		expect(await bed.db.rows(sql`select id from scheduled_jobs where payload::text like ${'%' + tokenOf(mail) + '%'}`)).toEqual([]);
 
 		const auth = { sessionId: m.sessionId, user: { ...m.user, timeZone: null } };
-		expect((await profile(db, auth)).emailConfirmed).toBe(false);
+		expect((await profile(bed.db, auth)).emailConfirmed).toBe(false);
 		// The console's page of the user says so too.
-		expect((await accountDetail(db.orm, m.user.accountId)).user).toMatchObject({ email: 'nova@example.com', emailConfirmed: false });
+		expect((await accountDetail(bed.db.orm, m.user.accountId)).user).toMatchObject({ email: 'nova@example.com', emailConfirmed: false });
 		expect(await notice(m.user.accountId, 'before')).toBe(false);
 		await settled();
 		expect(mailsTo('nova@example.com', 'Notice')).toEqual([]);
 
-		await expect(checkConfirmationLink(db, tokenOf(mail))).resolves.toEqual({ state: 'usable', email: 'nova@example.com' });
-		await expect(confirmAddress(db, tokenOf(mail), { ip: '10.7.0.2' })).resolves.toEqual({ email: 'nova@example.com' });
+		await expect(checkConfirmationLink(bed.db, tokenOf(mail))).resolves.toEqual({ state: 'usable', email: 'nova@example.com' });
+		await expect(confirmAddress(bed.db, tokenOf(mail), { ip: '10.7.0.2' })).resolves.toEqual({ email: 'nova@example.com' });
 		expect(await confirmed(m.user.id)).toBe(true);
-		expect((await profile(db, auth)).emailConfirmed).toBe(true);
-		expect((await accountDetail(db.orm, m.user.accountId)).user).toMatchObject({ emailConfirmed: true });
+		expect((await profile(bed.db, auth)).emailConfirmed).toBe(true);
+		expect((await accountDetail(bed.db.orm, m.user.accountId)).user).toMatchObject({ emailConfirmed: true });
 		expect(await auditOf(m.user.id)).toEqual([{ after: { email: 'nova@example.com' } }]);
 
 		// Opened again: the page says it is done; the link itself is used up.
-		await expect(checkConfirmationLink(db, tokenOf(mail))).resolves.toEqual({ state: 'confirmed', email: 'nova@example.com' });
-		await expect(confirmAddress(db, tokenOf(mail))).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/expired or was already used/) });
+		await expect(checkConfirmationLink(bed.db, tokenOf(mail))).resolves.toEqual({ state: 'confirmed', email: 'nova@example.com' });
+		await expect(confirmAddress(bed.db, tokenOf(mail))).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/expired or was already used/) });
 		expect(await auditOf(m.user.id)).toHaveLength(1);
 
-		const sent = smtp.messages.length;
+		const sent = bed.smtp.messages.length;
 		expect(await notice(m.user.accountId, 'after')).toBe(true);
 		expect(subjectOf(await nextMailTo('nova@example.com', sent))).toBe('Notice after');
 	});
 
 	it('refuses an expired, made-up or overlong link, confirming nothing', async () => {
-		const before = smtp.messages.length;
-		const m = await signUp(db, { email: 'late.nova@example.com', name: 'Late', password: 'late secret 1' }, { ip: '10.7.0.3' });
+		const before = bed.smtp.messages.length;
+		const m = await signUp(bed.db, { email: 'late.nova@example.com', name: 'Late', password: 'late secret 1' }, { ip: '10.7.0.3' });
 		const token = tokenOf(await nextMailTo('late.nova@example.com', before));
-		await db.rows(sql`update address_confirmations set expires_at = now() - interval '1 second' where user_id = ${m.user.id}::uuid`);
+		await bed.db.rows(sql`update address_confirmations set expires_at = now() - interval '1 second' where user_id = ${m.user.id}::uuid`);
 		for (const t of [token, 'a'.repeat(43), 'x'.repeat(4000)]) {
-			await expect(checkConfirmationLink(db, t)).rejects.toMatchObject({ code: 'not_found' });
-			await expect(confirmAddress(db, t)).rejects.toMatchObject({ code: 'not_found', message: 'This link has expired or was already used. Sign in and ask for a new one in Settings.' });
+			await expect(checkConfirmationLink(bed.db, t)).rejects.toMatchObject({ code: 'not_found' });
+			await expect(confirmAddress(bed.db, t)).rejects.toMatchObject({ code: 'not_found', message: 'This link has expired or was already used. Sign in and ask for a new one in Settings.' });
 		}
 		expect(await confirmed(m.user.id)).toBe(false);
 		expect(await auditOf(m.user.id)).toEqual([]);
 	});
 
 	it('sends a new link on request, three an hour, and nothing once the address is confirmed', async () => {
-		const before = smtp.messages.length;
-		const m = await signUp(db, { email: 'again@example.com', name: 'Again', password: 'again secret 1' }, { ip: '10.7.0.4' });
+		const before = bed.smtp.messages.length;
+		const m = await signUp(bed.db, { email: 'again@example.com', name: 'Again', password: 'again secret 1' }, { ip: '10.7.0.4' });
 		await nextMailTo('again@example.com', before);
-		for (let i = 0; i < 3; i++) await expect(sendConfirmationAgain(db, m.user.id)).resolves.toEqual({ sentTo: 'again@example.com' });
-		await expect(sendConfirmationAgain(db, m.user.id)).rejects.toMatchObject({ code: 'rate_limited' });
+		for (let i = 0; i < 3; i++) await expect(sendConfirmationAgain(bed.db, m.user.id)).resolves.toEqual({ sentTo: 'again@example.com' });
+		await expect(sendConfirmationAgain(bed.db, m.user.id)).rejects.toMatchObject({ code: 'rate_limited' });
 		await settled();
 		const links = mailsTo('again@example.com', 'Confirm your email address');
 		expect(links).toHaveLength(4);
 		expect(links.slice(1).every((l) => l.decoded.includes('Here is a new link'))).toBe(true);
 		// Any of them works (the first one here); the others then say it is done.
-		await confirmAddress(db, tokenOf(links[0]!));
-		await expect(checkConfirmationLink(db, tokenOf(links[3]!))).resolves.toEqual({ state: 'confirmed', email: 'again@example.com' });
-		await expect(sendConfirmationAgain(db, m.user.id)).resolves.toEqual({ confirmed: true });
+		await confirmAddress(bed.db, tokenOf(links[0]!));
+		await expect(checkConfirmationLink(bed.db, tokenOf(links[3]!))).resolves.toEqual({ state: 'confirmed', email: 'again@example.com' });
+		await expect(sendConfirmationAgain(bed.db, m.user.id)).resolves.toEqual({ confirmed: true });
 	});
 
 	it('makes a new address wait for its own link; a link to the old one no longer confirms anything', async () => {
-		let before = smtp.messages.length;
-		const m = await signUp(db, { email: 'mover@example.com', name: 'Mover', password: 'mover secret 1' }, { ip: '10.7.0.5' });
-		await confirmAddress(db, tokenOf(await nextMailTo('mover@example.com', before)));
+		let before = bed.smtp.messages.length;
+		const m = await signUp(bed.db, { email: 'mover@example.com', name: 'Mover', password: 'mover secret 1' }, { ip: '10.7.0.5' });
+		await confirmAddress(bed.db, tokenOf(await nextMailTo('mover@example.com', before)));
 		const self = { userId: m.user.id, sessionId: m.sessionId };
 
-		before = smtp.messages.length;
-		await changeEmail(db, self, { email: 'moved@example.com', currentPassword: 'mover secret 1' }, { ip: '10.7.0.5' });
+		before = bed.smtp.messages.length;
+		await changeEmail(bed.db, self, { email: 'moved@example.com', currentPassword: 'mover secret 1' }, { ip: '10.7.0.5' });
 		const link = await nextMailTo('moved@example.com', before);
 		expect(link.decoded).toContain('You asked Quota to use this address for your account.');
 		await settled();
@@ -147,32 +134,32 @@ describe("a member's address is confirmed by a mailed link before it is mailed a
 
 		// Changed again before confirming: the first new address's link confirms nothing now, and the
 		// address it was for, never confirmed, is told nothing.
-		before = smtp.messages.length;
-		await changeEmail(db, self, { email: 'moved.again@example.com', currentPassword: 'mover secret 1' }, { ip: '10.7.0.5' });
+		before = bed.smtp.messages.length;
+		await changeEmail(bed.db, self, { email: 'moved.again@example.com', currentPassword: 'mover secret 1' }, { ip: '10.7.0.5' });
 		const latest = await nextMailTo('moved.again@example.com', before);
-		await expect(checkConfirmationLink(db, tokenOf(link))).rejects.toMatchObject({ code: 'not_found' });
-		await expect(confirmAddress(db, tokenOf(link))).rejects.toMatchObject({ code: 'not_found' });
+		await expect(checkConfirmationLink(bed.db, tokenOf(link))).rejects.toMatchObject({ code: 'not_found' });
+		await expect(confirmAddress(bed.db, tokenOf(link))).rejects.toMatchObject({ code: 'not_found' });
 		expect(await confirmed(m.user.id)).toBe(false);
 		// The refused link was not used up: it stays refused for the same reason, and the latest works.
-		await changePassword(db, self, { currentPassword: 'mover secret 1', newPassword: 'mover secret 2' }, { ip: '10.7.0.5' });
+		await changePassword(bed.db, self, { currentPassword: 'mover secret 1', newPassword: 'mover secret 2' }, { ip: '10.7.0.5' });
 		await settled();
 		expect(mailsTo('moved@example.com', 'The email address')).toEqual([]);
 		expect(mailsTo('moved.again@example.com', 'The password of your Quota account was changed')).toEqual([]);
-		await expect(confirmAddress(db, tokenOf(latest))).resolves.toEqual({ email: 'moved.again@example.com' });
+		await expect(confirmAddress(bed.db, tokenOf(latest))).resolves.toEqual({ email: 'moved.again@example.com' });
 		expect(await auditOf(m.user.id)).toEqual([{ after: { email: 'mover@example.com' } }, { after: { email: 'moved.again@example.com' } }]);
 	});
 
 	it('takes an accepted team invitation, mailed to the address, as the same proof', async () => {
-		let before = smtp.messages.length;
-		const owner = await signUp(db, { email: 'owner.nova@example.com', name: 'Owner', password: 'owner secret 1' }, { ip: '10.7.0.6' });
-		await confirmAddress(db, tokenOf(await nextMailTo('owner.nova@example.com', before)));
-		const team = await createTeam(db.orm, { name: 'Nova team', ownerUserId: owner.user.id });
-		const invite = await inviteToTeam(db, { teamId: team.id, email: 'joiner@example.com', role: 'member' }, { userId: owner.user.id, siteAdmin: false });
-		before = smtp.messages.length;
-		const joiner = await signUp(db, { email: 'joiner@example.com', name: 'Joiner', password: 'joiner secret 1' }, { ip: '10.7.0.7' });
+		let before = bed.smtp.messages.length;
+		const owner = await signUp(bed.db, { email: 'owner.nova@example.com', name: 'Owner', password: 'owner secret 1' }, { ip: '10.7.0.6' });
+		await confirmAddress(bed.db, tokenOf(await nextMailTo('owner.nova@example.com', before)));
+		const team = await createTeam(bed.db.orm, { name: 'Nova team', ownerUserId: owner.user.id });
+		const invite = await inviteToTeam(bed.db, { teamId: team.id, email: 'joiner@example.com', role: 'member' }, { userId: owner.user.id, siteAdmin: false });
+		before = bed.smtp.messages.length;
+		const joiner = await signUp(bed.db, { email: 'joiner@example.com', name: 'Joiner', password: 'joiner secret 1' }, { ip: '10.7.0.7' });
 		await nextMailTo('joiner@example.com', before);
 		expect(await confirmed(joiner.user.id)).toBe(false);
-		await acceptInvite(db, invite.link.split('/invite/')[1]!, joiner.user, '10.7.0.7');
+		await acceptInvite(bed.db, invite.link.split('/invite/')[1]!, joiner.user, '10.7.0.7');
 		expect(await confirmed(joiner.user.id)).toBe(true);
 		expect(await auditOf(joiner.user.id)).toEqual([{ after: { email: 'joiner@example.com' } }]);
 	});

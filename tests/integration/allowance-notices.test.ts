@@ -204,13 +204,14 @@ describe(`a change of a role's free allowance, told to its members once, on ${ba
 		]);
 	});
 
-	it('many members: told in batches by the schedule, each once, with a mail queued for each unless alert mails are off', async () => {
+	it('many members: told in batches by the schedule, each once, with a mail queued for each unless alert mails are off or the address is unconfirmed', async () => {
 		const role = `bulk-${randomUUID().slice(0, 6)}`;
 		await db.orm.execute(sql`
 			with a as (insert into accounts (kind, name) select 'user', 'Bulk ' || g from generate_series(1, 700) g returning id)
 			insert into users (account_id, email, email_confirmed_at, name, site_role) select id, id::text || '@bulk.test', now(), 'Bulk', ${role} from a`);
-		// One of them turned alert mails off in Settings.
-		await db.orm.execute(sql`insert into user_settings (user_id, email_alerts) select id, false from users where site_role = ${role} limit 1`);
+		// One of them turned alert mails off in Settings; another has not confirmed their address: told, not mailed.
+		await db.orm.execute(sql`insert into user_settings (user_id, email_alerts) select id, false from users where site_role = ${role} order by id limit 1`);
+		await db.orm.execute(sql`update users set email_confirmed_at = null where id = (select id from users where site_role = ${role} order by id desc limit 1)`);
 		await saveLimits(db, owner, chat({ roles: { [role]: 'none' }, period: 'weekly' }));
 		const [job] = await db.rows<{ payload: Record<string, unknown> }>(sql`select payload from scheduled_jobs where name = 'alerts.allowance-change' and status = 'scheduled'`);
 		for (let i = 0; i < 5; i++) await schedule.runDue();
@@ -218,7 +219,11 @@ describe(`a change of a role's free allowance, told to its members once, on ${ba
 			select count(*)::int as told, count(distinct n.user_id)::int as people,
 			       (select count(*)::int from scheduled_jobs j where j.name = 'mail.send' and j.key in (select dedupe_key from notifications n2 join users u2 on u2.id = n2.user_id where u2.site_role = ${role})) as mails
 			  from notifications n join users u on u.id = n.user_id where u.site_role = ${role} and n.kind = 'allowance_changed'`);
-		expect(counts[0]).toEqual({ told: 700, people: 700, mails: 699 });
+		expect(counts[0]).toEqual({ told: 700, people: 700, mails: 698 });
+		const mailed = await db.rows<{ mailed: boolean; n: number }>(sql`
+			select (n.detail ->> 'mailed')::boolean as mailed, count(*)::int as n from notifications n join users u on u.id = n.user_id
+			 where u.site_role = ${role} and n.kind = 'allowance_changed' group by 1 order by 1`);
+		expect(mailed).toEqual([{ mailed: false, n: 2 }, { mailed: true, n: 698 }]);
 		// A batch run again (a process died after its commit): no one twice.
 		expect(await allowanceChangeJob().run({ db, payload: job!.payload, attempt: 2, saveState: async () => {}, signal: new AbortController().signal })).toBe(0);
 		expect((await db.rows<{ n: number }>(sql`select count(*)::int as n from notifications n join users u on u.id = n.user_id where u.site_role = ${role}`))[0]!.n).toBe(700);

@@ -106,7 +106,7 @@ describe(`REST v1 contract on ${backend}`, () => {
 		const headers = bearer(m.key, idem());
 		const first = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1, metadata: { product: 42 } } });
 		expect(first.status).toBe(200);
-		expect(first.json).toEqual({ operation_id: expect.any(String), cost: 45, paid_by: [expect.objectContaining({ type: 'lot', tokens: 45 })], remaining: 955 });
+		expect(first.json).toEqual({ operation_id: expect.any(String), cost: 45, paid_by: [expect.objectContaining({ type: 'lot', tokens: 45 })], remaining: 955, level: 'ok' });
 		const again = await callJson('/api/v1/consume', { headers, body: { feature: 'generate_texts', units: 1, metadata: { product: 42 } } });
 		expect(again.status).toBe(200);
 		expect(again.text).toBe(first.text);
@@ -191,7 +191,8 @@ describe(`REST v1 contract on ${backend}`, () => {
 			held: 600,
 			expires_at: expect.any(String),
 			paid_by: [expect.objectContaining({ type: 'lot', tokens: 600 })],
-			remaining: 400
+			remaining: 400,
+			level: 'ok'
 		});
 		const s = await callJson(`/api/v1/holds/${h.json.hold_id}/settle`, { headers: bearer(m.key), body: { tokens: 250 } });
 		expect(s.status).toBe(200);

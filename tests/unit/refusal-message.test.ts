@@ -107,3 +107,19 @@ describe('what a limit in force leaves (dashboard, playground)', () => {
 		expect(refusalMessage({ operation: 'consume', cost: 10, available: 4 }, null, plainFormatter)).toBe('This costs 10 tokens, more than the 4 spendable on this feature and model.');
 	});
 });
+
+describe('a moment a cap or window resets at, one wording', () => {
+	// REST messages (plainFormatter, in English whatever the server's locale) say it as the app's pages
+	// do (lib/client/format.ts `moment`, in an English reader's locale): never "2026-12-07 00:00 (UTC)".
+	it("is the app's form in REST messages, in every zone", async () => {
+		const { moment } = await import('../../src/lib/client/format');
+		for (const zone of ['UTC', 'Europe/Berlin', 'Asia/Tokyo', 'Asia/Kathmandu', 'America/New_York']) {
+			for (const iso of ['2026-12-07T00:00:00.000Z', '2027-07-01T23:30:00.000Z']) {
+				// The tests' locale is en-US (format.test.ts reads "Jan 3, 2026" alike).
+				expect(plainFormatter.time(iso, zone), `${iso} in ${zone}`).toBe(moment(iso, zone));
+				expect(plainFormatter.time(iso, zone)).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2} (UTC|\S.* time \(UTC[+−]\d{1,2}(:\d{2})?\))$/);
+			}
+		}
+		expect(plainFormatter.time('2026-12-07T00:00:00.000Z', 'UTC')).toBe('Dec 7, 2026, 00:00 UTC');
+	});
+});

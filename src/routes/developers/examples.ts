@@ -85,7 +85,7 @@ export const examples: Example[] = [
 		about: "Spends atomically: free allowance first, then lots (model-specific first, soonest expiry first). Send a fresh Idempotency-Key per use and reuse it on retries: the same key and body give back the first answer and spend once. 402's message is for the end user (the module's limit message once nothing is left to pay with, of its free allowance or of the tokens, else what the request costs and what is left); 403 feature_disabled means hide the feature.",
 		idempotent: true,
 		body: { user: 'wp-42', feature: 'ai_bots', units: story.consume.units, model: 'gpt-5-nano', metadata: { conversation: 'c_81' } },
-		response: { status: 200, body: { operation_id: story.consume.operationId, cost, paid_by: paidByAllowance(cost), remaining: afterConsume } }
+		response: { status: 200, body: { operation_id: story.consume.operationId, cost, paid_by: paidByAllowance(cost), remaining: afterConsume, level: 'ok' } }
 	},
 	{
 		id: 'holds',
@@ -102,7 +102,8 @@ export const examples: Example[] = [
 				held: story.hold.maxTokens,
 				expires_at: plus(story.hold.at, story.hold.ttlSeconds),
 				paid_by: paidByAllowance(story.hold.maxTokens),
-				remaining: afterConsume - story.hold.maxTokens
+				remaining: afterConsume - story.hold.maxTokens,
+				level: 'ok'
 			}
 		}
 	},

@@ -9,7 +9,7 @@ import { addressConfirmations, users } from '../db/schema';
 import { DomainError } from '../errors';
 import { queueMail } from '../mail/job';
 import { addressConfirmationMail } from '../mail/templates';
-import { audit } from './audit';
+import { audit, creditTo } from './audit';
 import { rateLimit } from './rate-limit';
 import type { ClientMeta } from './signin';
 import { hashToken, randomToken } from './tokens';
@@ -91,10 +91,11 @@ export async function confirmAddress(db: Db, token: string, meta: ClientMeta = {
 
 /**
  * Records that `email` reached `userId` (a confirmation link, or a team invitation mailed to it and
- * accepted), when it is still their address. Audited `user.email_confirmed` the first time. Answers
- * whether the address is theirs (confirmed now or before).
+ * accepted: `by` their request's `ip`), or that the operator vouches for it (`by` `{ via: 'command line' }`:
+ * admin:promote), when it is still their address. Audited `user.email_confirmed` the first time,
+ * credited to the user, or to `via`. Answers whether the address is theirs (confirmed now or before).
  */
-export async function addressProven(tx: Executor, userId: string, email: string, meta: ClientMeta = {}): Promise<boolean> {
+export async function addressProven(tx: Executor, userId: string, email: string, by: ClientMeta | { via: string } = {}): Promise<boolean> {
 	const [user] = await tx
 		.select({ accountId: users.accountId, confirmedAt: users.emailConfirmedAt })
 		.from(users)
@@ -103,7 +104,8 @@ export async function addressProven(tx: Executor, userId: string, email: string,
 	if (!user) return false;
 	if (!user.confirmedAt) {
 		await tx.update(users).set({ emailConfirmedAt: sql`now()` }).where(eq(users.id, userId));
-		await audit(tx, { action: 'user.email_confirmed', actorUserId: userId, targetType: 'user', targetId: userId, accountId: user.accountId, ip: meta.ip, after: { email } });
+		const credit = 'via' in by ? creditTo(by) : { actorUserId: userId, ip: by.ip };
+		await audit(tx, { action: 'user.email_confirmed', ...credit, targetType: 'user', targetId: userId, accountId: user.accountId, after: { email } });
 	}
 	return true;
 }

@@ -19,7 +19,7 @@ export { ownCaps, setOwnCap, type OwnCap } from './own-caps';
 export { listSiteRoles, saveSiteRole, deleteSiteRole, siteRoleKeys, limitRoles, type SiteRole } from './roles';
 export { apiIdentityOf, apiIdsOfUsers, siteAdminContacts } from './contacts';
 export { ACCOUNT_HOLDERS, ACCOUNT_NAME, accountNames } from './names';
-export { firstAdminHint, promoteToSiteAdmin } from './operator';
+export { firstAdminHint, promoteToSiteAdmin, promotionWords } from './operator';
 export { emailSchema, nameSchema, passwordSchema, timeZoneSchema, teamRoleSchema, externalUserIdSchema, guestIdSchema } from './validation';
 export { resolveAccount, callerAccount, callerScope, onCallerAccount, onTargetAccount, sessionAccount, targetAccount, type Caller, type RetriedOn, type SessionTarget, type Target } from './scope';
 export { auditedEnd, auditedGrant, endWithSiteKey, grantWithSiteKey, type Granter, type SiteGrant } from './site-grants';

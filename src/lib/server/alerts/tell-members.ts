@@ -38,8 +38,9 @@ export async function tellMembersBatch(
 	return db.orm.transaction(async (tx) => {
 		const rows = await queryRows<{ id: string; name: string; email: string | null; mailed: boolean; title: string; body: string; told: boolean; last: string }>(tx, sql`
 			with picked as (
-			  select u.id, u.account_id, u.name, ${mailAddress(sql.raw('u'))} as email, ${mailAddress(sql.raw('u'))} is not null and coalesce(s.email_alerts, true) as mailed, ${n.said} as said
+			  select u.id, u.account_id, u.name, a.email, a.email is not null and coalesce(s.email_alerts, true) as mailed, ${n.said} as said
 			    from users u left join user_settings s on s.user_id = u.id
+			    cross join lateral (select ${mailAddress(sql.raw('u'))} as email) a
 			   where u.disabled_at is null and u.created_at <= ${at}::timestamptz and u.id > coalesce(${after}::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
 			     and ${n.where}
 			   order by u.id limit ${MEMBERS_BATCH}),

@@ -12,7 +12,7 @@ import { noticeChange, notifiesInTransaction } from './change-notices';
 import { spendInBatch, storableItem, type SpendItem } from './group-commit';
 import { announceSpend } from './events';
 import { MAX_TOKENS, MAX_UNITS, idempotencyKey, wholeNumber } from './validate';
-import type { CapLeft, CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, PaidBy, RefusalDetails } from './types';
+import type { CapLeft, CheckRequest, CheckResult, ConsumeRequest, ConsumeResult, Actor, Level, PaidBy, RefusalDetails } from './types';
 
 /**
  * The answer as a check's result; a refusal's figures say which operation was refused (a hold words it as
@@ -109,7 +109,7 @@ export async function consume(exec: Executor, req: ConsumeRequest): Promise<Cons
 		feature: req.feature, units, model: req.model ?? null, hold_tokens: null, hold_ttl_seconds: null,
 		scope: req.idempotency.scope, key, hash, metadata: req.metadata ?? null, now: req.effectiveAt?.toISOString() ?? null
 	}, consumeAnswer);
-	return { operationId: r.operation_id, cost: r.cost, paidBy: r.paid_by, remaining: r.remaining, replayed: r.replayed === true };
+	return { operationId: r.operation_id, cost: r.cost, paidBy: r.paid_by, remaining: r.remaining, level: r.level, replayed: r.replayed === true };
 }
 
 /**
@@ -148,6 +148,8 @@ export interface HoldResult {
 	paidBy: PaidBy[];
 	/** What is left to spend on this feature and model with the hold taken (as consume's `remaining`). */
 	remaining: number | null;
+	/** The light for this hold, its own held tokens counted as the account's (as CheckResult.level). */
+	level: Level;
 	replayed: boolean;
 }
 
@@ -168,6 +170,7 @@ export async function hold(exec: Executor, req: HoldRequest): Promise<HoldResult
 		expiresAt: r.expires_at,
 		paidBy: r.paid_by,
 		remaining: r.remaining,
+		level: r.level,
 		replayed: r.replayed === true
 	};
 }

@@ -100,6 +100,8 @@ export interface ConsumeResult {
 	paidBy: PaidBy[];
 	/** What is left to spend on this feature and model now (see CheckResult.remainingAfter); null = unlimited. */
 	remaining: number | null;
+	/** The light for this use, measured as a check's (CheckResult.level): `empty` when it left nothing. */
+	level: Level;
 	/** True when this is the stored answer to an earlier request with the same key. */
 	replayed: boolean;
 }

@@ -185,6 +185,15 @@ const paidBy = z
 		unlimited: z.boolean()
 	})
 	.meta({ description: 'One source that pays for the request.' });
+/**
+ * The light for one request, one description in /check, /consume and /holds: the ledger's level of that
+ * request (drizzle/functions/spend_result.sql quota_level), the rule of the dashboard's level.
+ */
+const level = z.enum(['ok', 'low', 'empty']).meta({
+	description:
+		"The light for this request, not for the balance, the same in /check, /consume and /holds: `empty` (red) when it leaves nothing, or, for /check, when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit; a refused consume or hold is a 402 instead); `low` (yellow) when what it leaves, with the tokens running jobs hold (a hold's own among them), is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refused check nothing is spent and `remaining_after` is what is spendable now."
+});
+
 const remaining = z.number().int().nullable().meta({
 	description:
 		"Tokens still spendable on this feature and model after this request: what is left of the free allowance of the feature's module in its current window plus the remaining tokens of the lots usable for this model (general and model-scoped), open holds already deducted. One figure, computed in one place, in /check (remaining_after), /consume, /holds, settle and release, and no more than the tightest cap in force on the use (a limit per day, week or month that holds even when tokens are there: the account's, a team's, or a team member's own when the use is theirs) leaves after this request: what one answer says is left, the next /check's `spendable` says, and a preview never promises what a cap will refuse. /usage's rows state what the account had left after each use, before any cap. 0 when the feature is off for the account (`feature_disabled`), whatever its lots hold. null = unlimited."
@@ -272,10 +281,7 @@ export const responses = {
 	check: z.object({
 		allowed: z.boolean(),
 		cost: z.number().int(),
-		level: z.enum(['ok', 'low', 'empty']).meta({
-			description:
-				"The light for this request, not for the balance: `empty` (red) when it would be refused (`allowed` false, whatever `remaining_after` says is left: a smaller request may still fit) or would leave nothing; `low` (yellow) when what it would leave, with the tokens running jobs hold, is less than the site's low share of the allocation (what the usable lots with tokens left, or emptied by a running job's hold, were granted, plus the free allowance's limit: the dashboard's share); else `ok` (green). On a refusal nothing is spent and `remaining_after` is what is spendable now."
-		}),
+		level,
 		paid_by: z.array(paidBy),
 		remaining_after: remaining,
 		spendable: z.number().int().nullable().meta({
@@ -302,8 +308,8 @@ export const responses = {
 		account_id: z.uuid().nullable().meta({ description: 'The account an account key acts for; null for a site key.' }),
 		scopes: z.array(z.enum(KEY_SCOPES)).meta({ description: SCOPES_DOC })
 	}),
-	consume: z.object({ operation_id: z.uuid(), cost: z.number().int(), paid_by: z.array(paidBy), remaining }),
-	hold: z.object({ hold_id: z.uuid(), held: z.number().int(), expires_at: z.string(), paid_by: z.array(paidBy), remaining }),
+	consume: z.object({ operation_id: z.uuid(), cost: z.number().int(), paid_by: z.array(paidBy), remaining, level }),
+	hold: z.object({ hold_id: z.uuid(), held: z.number().int(), expires_at: z.string(), paid_by: z.array(paidBy), remaining, level }),
 	settle: z.object({
 		cost: z.number().int().meta({ description: 'Tokens charged: the settled `tokens` (0 for a release). A settle costs what it settles, not units × rate.' }),
 		released: z.number().int().meta({ description: 'Tokens of the hold given back: what it held less `cost`.' }),

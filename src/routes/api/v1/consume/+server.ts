@@ -9,7 +9,7 @@ export const POST = endpoint({
 	handle: async (ctx) => {
 		const r = await spendingRequest(ctx, (exec, req) => consume(exec, { ...req, units: ctx.body.units }));
 		return {
-			body: { operation_id: r.operationId, cost: r.cost, paid_by: paidByBody(r.paidBy), remaining: r.remaining },
+			body: { operation_id: r.operationId, cost: r.cost, paid_by: paidByBody(r.paidBy), remaining: r.remaining, level: r.level },
 			headers: replayHeaders(r.replayed)
 		};
 	}

@@ -15,7 +15,7 @@ export const POST = endpoint({
 		if (!h.replayed) await sweepAtExpiry(ctx.db.orm, new Date(h.expiresAt)).catch((e) => logFailure('ledger', "asking for the sweep at a hold's expiry", e));
 		return {
 			status: 201,
-			body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt, paid_by: paidByBody(h.paidBy), remaining: h.remaining },
+			body: { hold_id: h.holdId, held: h.held, expires_at: h.expiresAt, paid_by: paidByBody(h.paidBy), remaining: h.remaining, level: h.level },
 			headers: replayHeaders(h.replayed)
 		};
 	}
