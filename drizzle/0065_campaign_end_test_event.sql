@@ -5,3 +5,9 @@ ALTER TABLE "campaigns" ADD COLUMN "ended_by" uuid REFERENCES "users"("id");--> 
 -- The lots under one grant-key prefix (a campaign's `campaign:<id>:`) as an index range, whatever the
 -- database's collation (ledger/granted-under.ts): a campaign's 100,000 lots are read without a scan of every lot.
 CREATE INDEX IF NOT EXISTS "lots_grant_key_prefix_idx" ON "lots" USING btree ("grant_key" text_pattern_ops);
+--> statement-breakpoint
+-- A webhook endpoint's test event (webhooks/test-event.ts, type `ping`) changes no account: it has no
+-- account and no place in an account's sequence. Every other event has both.
+ALTER TABLE "webhook_events" ALTER COLUMN "account_id" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "webhook_events" ALTER COLUMN "seq" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "webhook_events" ADD CONSTRAINT "webhook_events_account_check" CHECK (("account_id" IS NULL) = ("seq" IS NULL) AND ("account_id" IS NULL) = ("type" = 'ping'));

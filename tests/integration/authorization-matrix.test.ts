@@ -181,6 +181,8 @@ const matrix: Record<string, Entry> = {
 	'webhooks.rotateSecret': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.deliveries': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.redeliver': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), deliveryId: 1 }), refusals: { siteAdmin: 'not_found' } },
+	'webhooks.retryNow': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db), deliveryId: 1 }), refusals: { siteAdmin: 'not_found' } },
+	'webhooks.sendTest': { allow: siteAdmin, input: async (_w, db) => ({ id: await matrixEndpoint(db) }) },
 	'webhooks.jobs': { allow: siteAdmin },
 	'webhooks.runJob': { allow: siteAdmin, input: async (_w, db) => ({ jobId: Number(await matrixJob(db)) }) },
 

@@ -149,6 +149,8 @@ const samples: Record<AuditAction, Sample> = {
 	'webhook_endpoint.disabled': entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', reason: 'Every delivery failed for a day.' } }),
 	'webhook_endpoint.secret_rotated': entry({ targetType: 'webhook_endpoint', detail: { url: 'https://example.com/hooks', previous_secret_expires_at: '2026-12-08T10:00:00.000Z' } }),
 	'webhook_delivery.redeliver': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 'd-1', event_id: 'evt-1' } }),
+	'webhook_delivery.retry_now': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 41, event_id: 'msg_2x' } }),
+	'webhook_endpoint.test_sent': entry({ targetType: 'webhook_endpoint', detail: { delivery_id: 42, event_id: 'msg_3y' } }),
 	'job.run_now': entry({ targetType: 'job', targetId: '7', detail: { name: 'anomalies.check', key: null } })
 };
 

@@ -83,7 +83,9 @@ export const AUDIT_ACTIONS = [
 	'webhook_endpoint.delete',
 	'webhook_endpoint.disabled',
 	'webhook_endpoint.secret_rotated',
+	'webhook_endpoint.test_sent',
 	'webhook_delivery.redeliver',
+	'webhook_delivery.retry_now',
 	'job.run_now'
 ] as const;
 

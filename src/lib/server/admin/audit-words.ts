@@ -614,7 +614,21 @@ const WORDS: Record<AuditAction, Spec> = {
 		title: 'Webhook delivery sent again',
 		lines: (e) => {
 			const d = obj(e.detail);
-			return [say('Delivery', d.delivery_id), say('Event', d.event_id)];
+			return [say('Delivery', d.delivery_id == null ? null : String(d.delivery_id)), say('Event', d.event_id)];
+		}
+	},
+	'webhook_delivery.retry_now': {
+		title: 'Webhook delivery tried now',
+		lines: (e) => {
+			const d = obj(e.detail);
+			return [say('Delivery', d.delivery_id == null ? null : String(d.delivery_id)), say('Event', d.event_id)];
+		}
+	},
+	'webhook_endpoint.test_sent': {
+		title: 'Webhook test event sent',
+		lines: (e) => {
+			const d = obj(e.detail);
+			return [say('Delivery', d.delivery_id == null ? null : String(d.delivery_id)), say('Event', d.event_id)];
 		}
 	},
 	'job.run_now': {
